@@ -1,0 +1,113 @@
+"""The plain, frozen input of the formulation: sets and parameters with units in their names.
+
+Units: product quantities are in each product's own unit (t, GWh, million m2) and are called
+"units"; money is in yuan; land in hectares (ha); distance in km; raw resources in tonnes (t).
+Capacities and production are per year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+SiteProduct = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """One buildable module size of one product."""
+
+    module_id: str
+    product: str
+    capacity_units_per_yr: float
+    capex_yuan: float
+    fixed_opex_yuan_per_yr: float
+    land_ha: float
+
+
+@dataclass(frozen=True)
+class RecyclingDemo:
+    """Recycling is built only at demonstration sites: between min and max sites, each of
+    at least `min_size_units_per_yr` by the final year."""
+
+    product: str
+    min_size_units_per_yr: float
+    min_sites: int
+    max_sites: int
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """Everything the MIP needs, as sets (UPPERCASE) and parameter mappings.
+
+    Candidate pairs `CANDIDATES` are (site, product) pairs the spatial layer did not rule out
+    for reasons outside the rule families (for instance a product missing from the catalog).
+    The red-line and proximity families remove pairs from them through `REDLINE_EXCLUDED` and
+    `PROXIMITY_EXCLUDED`, so that switching a family off brings the pairs back.
+    """
+
+    YEARS: tuple[int, ...]
+    SITES: tuple[str, ...]
+    CLUSTERS: tuple[str, ...]
+    PRODUCTS: tuple[str, ...]
+    MODULES: tuple[ModuleSpec, ...]
+    CANDIDATES: tuple[SiteProduct, ...]
+    cluster_of_site: Mapping[str, str]
+
+    # Land: usable area of each site with and without the red-line exclusion.
+    site_land_ha: Mapping[str, float]
+    land_after_redline_ha: Mapping[SiteProduct, float]
+    REDLINE_EXCLUDED: frozenset[SiteProduct] = frozenset()
+    PROXIMITY_EXCLUDED: frozenset[SiteProduct] = frozenset()
+
+    existing_capacity_units_per_yr: Mapping[SiteProduct, float] = field(default_factory=dict)
+    utilisation: Mapping[str, float] = field(default_factory=dict)
+    output_value_yuan_per_unit: Mapping[str, float] = field(default_factory=dict)
+
+    # Raw resources and supply arcs.
+    RESOURCES: tuple[str, ...] = ()
+    SOURCES: tuple[str, ...] = ()
+    resource_of_source: Mapping[str, str] = field(default_factory=dict)
+    supply_t_per_yr: Mapping[tuple[str, int], float] = field(default_factory=dict)
+    resource_t_per_unit: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    ARCS: tuple[tuple[str, str], ...] = ()
+    arc_km: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    ARCS_WITHIN_LIMIT: frozenset[tuple[str, str]] = frozenset()
+    transport_yuan_per_t_km: float = 0.0
+
+    # Chain: units of upstream product per unit of downstream product, and local-cover shares.
+    input_units_per_unit: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    chain_share_min: Mapping[str, float] = field(default_factory=dict)
+
+    # Targets.
+    TARGET_GROUPS: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    capacity_target_units: Mapping[tuple[str, int], float] = field(default_factory=dict)
+    output_value_target_yuan: Mapping[int, float] = field(default_factory=dict)
+    targets_strict: bool = False
+    capacity_shortfall_penalty_yuan_per_unit: Mapping[str, float] = field(default_factory=dict)
+    value_shortfall_penalty_yuan_per_yuan: float = 0.0
+
+    # Differentiation.
+    max_clusters_per_product: Mapping[str, int] = field(default_factory=dict)
+    lead_products: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lead_share_min: float = 0.0
+    min_portfolio_difference: int = 0
+
+    # Agglomeration.
+    site_fixed_cost_yuan: float = 0.0
+    min_investment_per_open_site_yuan: float = 0.0
+    max_open_sites_per_cluster: Mapping[str, int] = field(default_factory=dict)
+
+    budget_yuan_per_yr: Mapping[int, float] = field(default_factory=dict)
+    recycling_demo: RecyclingDemo | None = None
+
+    discount_factor: Mapping[int, float] = field(default_factory=dict)
+    enabled_families: frozenset[str] = frozenset()
+
+    @cached_property
+    def module_by_id(self) -> dict[str, ModuleSpec]:
+        return {spec.module_id: spec for spec in self.MODULES}
+
+    def module(self, module_id: str) -> ModuleSpec:
+        return self.module_by_id[module_id]

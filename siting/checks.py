@@ -1,0 +1,76 @@
+"""Checks after the geodata is loaded: references between scenario, catalog and layers, and
+targets that cannot be reached even in principle (explained in domain terms before solving)."""
+
+from __future__ import annotations
+
+import difflib
+
+from models import ModelInputs
+from models.formulation import derive_index
+from siting.geodata import LayerSet
+from siting.scenario import LoadedScenario
+
+
+def _unknown(where: str, value: str, known: list[str], kind: str) -> str:
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"known {kind}: {', '.join(known) or '(none)'}"
+    return f"{where} | unknown {kind} (got {value!r}); {hint}"
+
+
+def check_against_layers(loaded: LoadedScenario, layers: LayerSet) -> tuple[list[str], list[str]]:
+    """Return (problems, notices) for ids the scenario names that the layers do not define."""
+    s = loaded.scenario
+    c = s.constraints
+    where = str(loaded.scenario_path)
+    problems: list[str] = []
+    notices: list[str] = []
+    clusters = list(layers.clusters["id"])
+    for cluster in c.differentiation.lead_products:
+        if cluster not in clusters:
+            problems.append(_unknown(f"{where}: constraints.differentiation.lead_products.{cluster}", cluster,
+                                     clusters, "cluster"))
+    for cluster in c.agglomeration.max_open_sites_per_cluster:
+        if cluster not in clusters:
+            problems.append(_unknown(f"{where}: constraints.agglomeration.max_open_sites_per_cluster.{cluster}",
+                                     cluster, clusters, "cluster"))
+    categories = sorted(set(layers.redline["category"])) if len(layers.redline) else []
+    for product, by_category in c.redline.setbacks_m.items():
+        for category in by_category:
+            if category not in categories:
+                problems.append(_unknown(f"{where}: constraints.redline.setbacks_m.{product}.{category}", category,
+                                         categories, "red-line category"))
+    for category in c.redline.categories or []:
+        if category not in categories:
+            problems.append(_unknown(f"{where}: constraints.redline.categories", category, categories,
+                                     "red-line category"))
+    needed = sorted({r for p in loaded.catalog.products.values() for r, a in p.resources_t_per_unit.items() if a > 0})
+    for resource in c.proximity.max_distance_km:
+        if resource not in needed:
+            problems.append(_unknown(f"{where}: constraints.proximity.max_distance_km.{resource}", resource, needed,
+                                     "resource"))
+    offered = set(layers.sources["resource"]) if len(layers.sources) else set()
+    for resource in needed:
+        if resource not in offered and c.supply.enabled:
+            notices.append(f"no source in the sources layer offers '{resource}': products that need it cannot "
+                           "produce while the supply rule is on")
+    return problems, notices
+
+
+def unreachable_targets(inputs: ModelInputs) -> list[str]:
+    """Strict targets that exceed existing plus all capacity the eligible land can hold."""
+    if not inputs.targets_strict or "targets" not in inputs.enabled_families:
+        return []
+    index = derive_index(inputs)
+    messages = []
+    for (group, year), target in inputs.capacity_target_units.items():
+        members = set(inputs.TARGET_GROUPS[group])
+        existing = sum(v for (s, p), v in inputs.existing_capacity_units_per_yr.items() if p in members)
+        addable = sum(v for (s, p), v in index.max_added_units.items() if p in members)
+        if existing + addable < target - 1e-6:
+            messages.append(
+                f"capacity target {group} {year}: {target:,.0f} cannot be reached; existing capacity "
+                f"{existing:,.0f} plus the most that eligible land can hold {addable:,.0f} falls short by "
+                f"{target - existing - addable:,.0f}. Relax the red line or proximity rules, add sites, or "
+                "set targets.strict: false"
+            )
+    return messages

@@ -1,0 +1,101 @@
+"""Write the plan: GeoJSON layers (RFC 7946), plan.csv and manifest.json, all or nothing.
+
+Files are written into a temporary folder beside the destination and moved into place only
+when every file is complete; a rerun replaces the folder as a whole. Writers are our own so
+that the same plan gives byte-identical files (sorted, rounded, no timestamps)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+#: 6 decimals of a degree is about 0.1 m on the ground.
+COORDINATE_DECIMALS = 6
+WGS84 = "EPSG:4326"
+
+
+def _round_coords(coords: Any) -> Any:
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(float(c), COORDINATE_DECIMALS) for c in coords[:2]]
+    return [_round_coords(c) for c in coords]
+
+
+def geometry_json(geometry: shapely.Geometry) -> dict[str, Any]:
+    """RFC 7946 geometry: counter-clockwise exterior rings, clockwise holes, rounded lon/lat."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        geometry = shapely.orient_polygons(geometry, exterior_cw=False)
+    mapped = shapely.geometry.mapping(geometry)
+    return {"type": mapped["type"], "coordinates": _round_coords(mapped["coordinates"])}
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready scalar: numpy types to Python, NaN to None."""
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def feature_collection(frame: gpd.GeoDataFrame, properties: list[str], name: str) -> str:
+    """GeoJSON text for `frame` (must be in WGS84): one feature per row, `id` from the `id` column."""
+    if frame.crs is not None and frame.crs.to_string() != WGS84:
+        frame = frame.to_crs(WGS84)
+    features = []
+    for row, geometry in zip(frame[properties].itertuples(index=False), frame.geometry, strict=True):
+        props = {key: plain(value) for key, value in zip(properties, row, strict=True)}
+        features.append({"type": "Feature", "id": props["id"], "properties": props,
+                         "geometry": geometry_json(geometry)})
+    return json.dumps({"type": "FeatureCollection", "name": name, "features": features}, ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, lineterminator="\n", float_format="%.9g")
+
+
+def json_text(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def write_folder_atomically(destination: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
+    """Write every file into a temporary folder, then swap it in for `destination`.
+
+    A value is text, or a function that writes the file at the path it is given. If anything
+    fails, the temporary folder is removed and `destination` is left as it was."""
+    destination = destination.resolve()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    try:
+        for name, content in files.items():
+            target = staging / name
+            if callable(content):
+                content(target)
+            else:
+                target.write_text(content, encoding="utf-8", newline="\n")
+        old = None
+        if destination.exists():
+            old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
+            destination.rename(old)
+        staging.rename(destination)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def lines_between(origins: Iterable[shapely.Geometry], ends: Iterable[shapely.Geometry]) -> list[shapely.Geometry]:
+    return [shapely.LineString([a, b]) for a, b in zip(origins, ends, strict=True)]

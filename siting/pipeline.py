@@ -1,0 +1,149 @@
+"""The solve job from scenario file to output folder, phase by phase, with timings."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyomo.environ as pyo
+
+from models import RULE_FAMILIES, ModelInputs, build_model
+from siting.checks import check_against_layers, unreachable_targets
+from siting.errors import InputError, NoSolution, PlanInfeasible
+from siting.export import json_text, write_folder_atomically
+from siting.geodata import LayerSet, load_layers
+from siting.inputs import build_inputs
+from siting.outputs import clusters_layer, flows_layer, manifest, output_files, sites_layer
+from siting.results import Plan, extract_plan
+from siting.scenario import LoadedScenario, load_scenario
+from siting.solve import SolveReport, SolverSettings, solve_model
+from siting.spatial import RedlineSettings, SpatialResult, preprocess
+
+#: Families tried one at a time when a plan is infeasible (targets made elastic first).
+DIAGNOSIS_TIME_LIMIT_S = 20.0
+
+
+@dataclass
+class Prepared:
+    loaded: LoadedScenario
+    layers: LayerSet
+    spatial: SpatialResult
+    inputs: ModelInputs
+    notices: list[str]
+
+
+@dataclass
+class RunResult:
+    prepared: Prepared
+    report: SolveReport
+    plan: Plan
+    out_dir: Path
+    timings: dict[str, float]
+    model_size: dict[str, int]
+
+
+def solver_settings(loaded: LoadedScenario) -> SolverSettings:
+    s = loaded.scenario.solver
+    return SolverSettings(time_limit_s=s.time_limit_s, rel_gap=s.rel_gap, threads=s.threads,
+                          random_seed=s.random_seed, options=tuple(sorted(s.options.items())))
+
+
+def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
+    r = loaded.scenario.constraints.redline
+    return RedlineSettings(enabled=r.enabled, buffer_m=r.buffer_m,
+                           categories=tuple(r.categories) if r.categories is not None else None,
+                           setbacks_m={p: dict(v) for p, v in r.setbacks_m.items()})
+
+
+def prepare(scenario_path: Path | str, timings: dict[str, float]) -> Prepared:
+    """Load, check and preprocess; raise InputError with every problem found."""
+    started = time.perf_counter()
+    loaded = load_scenario(scenario_path)
+    layers = load_layers(loaded)
+    problems, notices = check_against_layers(loaded, layers)
+    if problems:
+        raise InputError(problems)
+    timings["load"] = time.perf_counter() - started
+    started = time.perf_counter()
+    s = loaded.scenario
+    spatial = preprocess(layers, list(loaded.catalog.products), redline_settings(loaded), s.spatial.working_crs,
+                         s.spatial.sites_outside_clusters, s.spatial.detour_factor)
+    inputs = build_inputs(loaded, spatial)
+    timings["preprocess"] = time.perf_counter() - started
+    notices = list(layers.notices) + notices
+    if spatial.dropped_sites:
+        notices.append(f"sites outside every cluster, dropped: {', '.join(spatial.dropped_sites)}")
+    return Prepared(loaded, layers, spatial, inputs, notices)
+
+
+def model_size(model: pyo.ConcreteModel) -> dict[str, int]:
+    variables = list(model.component_data_objects(pyo.Var, active=True))
+    return {
+        "variables": len(variables),
+        "integer_variables": sum(1 for v in variables if v.is_integer() or v.is_binary()),
+        "constraints": sum(1 for _ in model.component_data_objects(pyo.Constraint, active=True)),
+    }
+
+
+def diagnose_infeasibility(inputs: ModelInputs, settings: SolverSettings) -> list[str]:
+    """Name the rules that cannot be met together: re-solve with targets elastic, then with
+    one rule family switched off at a time, and report which changes make the plan feasible."""
+    quick = dataclasses.replace(settings, time_limit_s=min(settings.time_limit_s, DIAGNOSIS_TIME_LIMIT_S))
+    findings = []
+
+    def feasible(candidate: ModelInputs) -> bool:
+        return solve_model(build_model(candidate), quick).has_solution
+
+    if inputs.targets_strict and feasible(dataclasses.replace(inputs, targets_strict=False)):
+        findings.append("the strict targets cannot all be met under the rules: with targets elastic "
+                        "(targets.strict: false) a plan exists; see targets.csv of that run for the shortfalls")
+    for family in RULE_FAMILIES:
+        if family not in inputs.enabled_families:
+            continue
+        relaxed = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {family})
+        if feasible(relaxed):
+            findings.append(f"switching off the '{family}' rule (constraints.{family}.enabled: false) "
+                            "makes the plan feasible")
+    if not findings:
+        findings.append("no single rule family is to blame: several rules conflict together")
+    return findings
+
+
+def run_solve(scenario_path: Path | str, out_dir: Path | None = None,
+              time_limit_s: float | None = None) -> RunResult:
+    timings: dict[str, float] = {}
+    prepared = prepare(scenario_path, timings)
+    loaded, inputs = prepared.loaded, prepared.inputs
+    settings = solver_settings(loaded)
+    if time_limit_s is not None:
+        settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
+    unreachable = unreachable_targets(inputs)
+    if unreachable:
+        raise PlanInfeasible("the plan is infeasible before solving:\n" + "\n".join(f"  - {m}" for m in unreachable))
+    started = time.perf_counter()
+    model = build_model(inputs)
+    timings["build"] = time.perf_counter() - started
+    size = model_size(model)
+    report = solve_model(model, settings)
+    timings["solve"] = report.solve_time_s
+    if not report.has_solution:
+        if report.infeasible:
+            findings = diagnose_infeasibility(inputs, settings)
+            raise PlanInfeasible("the plan is infeasible: the rules cannot be met together.\n"
+                                 + "\n".join(f"  - {f}" for f in findings))
+        raise NoSolution(f"the solver stopped without a plan ({report.termination}) after "
+                         f"{report.solve_time_s:.1f} s; raise solver.time_limit_s or loosen solver.rel_gap")
+    started = time.perf_counter()
+    plan = extract_plan(model, inputs)
+    destination = out_dir if out_dir is not None else loaded.resolve(loaded.scenario.output.folder)
+    sites = sites_layer(prepared.layers.sites, prepared.spatial, inputs, plan)
+    clusters = clusters_layer(prepared.layers.clusters, inputs, plan)
+    flows = flows_layer(prepared.spatial, inputs, plan)
+    files: dict[str, str] = output_files(sites, clusters, flows, plan)
+    timings["export"] = time.perf_counter() - started
+    files["manifest.json"] = json_text(manifest(loaded, prepared.layers.paths, report, plan, size, timings,
+                                                prepared.notices, prepared.spatial.dropped_sites))
+    write_folder_atomically(Path(destination), files)
+    return RunResult(prepared, report, plan, Path(destination), timings, size)

@@ -1,0 +1,470 @@
+"""Scenario and technology-catalog files: schema, loading and validation.
+
+Both files are YAML validated with pydantic (unknown keys rejected). Every problem is reported
+at once as `<file>:<line>: <key path> | <what is wrong> (got <value>); <how to fix>`.
+Paths in a scenario resolve relative to the scenario file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from siting.errors import InputError
+from siting.solve import ALLOWED_HIGHS_OPTIONS
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegativeFloat = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# technology catalog
+
+
+class Module(Strict):
+    """One module size: a plant of fixed capacity, cost and footprint."""
+
+    id: str
+    capacity: PositiveFloat = Field(description="units of the product per year")
+    capex_yuan: NonNegativeFloat
+    fixed_opex_yuan_per_yr: NonNegativeFloat = 0.0
+    land_ha: PositiveFloat
+    sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
+
+
+class Product(Strict):
+    name: str
+    unit: str
+    utilisation: Share = 1.0
+    output_value_yuan_per_unit: dict[str, NonNegativeFloat] = Field(description="price level -> yuan per unit")
+    modules: list[Module] = Field(min_length=1)
+    inputs: dict[str, NonNegativeFloat] = Field(default_factory=dict, description="units of product per unit")
+    resources_t_per_unit: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class Catalog(Strict):
+    description: str = ""
+    capex_price_basis: str = ""
+    price_levels: dict[str, str] = Field(min_length=1, description="price level id -> what it means")
+    products: dict[str, Product] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# scenario
+
+
+class LayerRef(Strict):
+    path: Path
+    id_field: str = "id"
+    name_field: str = "name"
+
+
+class SitesLayer(LayerRef):
+    id_field: str = "site_id"
+    usable_area_field: str = "usable_area_ha"
+    existing_prefix: str = "existing_"
+
+
+class ClustersLayer(LayerRef):
+    id_field: str = "cluster_id"
+
+
+class RedlineLayer(LayerRef):
+    id_field: str = "zone_id"
+    category_field: str = "category"
+
+
+class SourcesLayer(LayerRef):
+    id_field: str = "source_id"
+    resource_field: str = "resource"
+    supply_field: str = "supply_t_per_yr"
+    status_field: str | None = "status"
+
+
+class Layers(Strict):
+    clusters: ClustersLayer
+    sites: SitesLayer
+    redline: RedlineLayer | None = None
+    sources: SourcesLayer | None = None
+
+
+class Spatial(Strict):
+    working_crs: str = "EPSG:32648"
+    sites_outside_clusters: Literal["error", "drop"] = "error"
+    invalid_geometry: Literal["repair", "reject"] = "repair"
+    detour_factor: Annotated[float, Field(ge=1)] = 1.3
+    include_prospective_sources: bool = False
+
+
+class Targets(Strict):
+    strict: bool = False
+    groups: dict[str, list[str]] = Field(default_factory=dict, description="target group -> products")
+    capacity: dict[str, dict[int, NonNegativeFloat]] = Field(default_factory=dict)
+    output_value_yuan: dict[int, NonNegativeFloat] = Field(default_factory=dict)
+
+
+class Family(Strict):
+    enabled: bool = True
+
+
+class RedlineRule(Family):
+    buffer_m: NonNegativeFloat = 0.0
+    categories: list[str] | None = None
+    setbacks_m: dict[str, dict[str, NonNegativeFloat]] = Field(
+        default_factory=dict, description="product -> category -> setback (m), raised to at least buffer_m"
+    )
+
+
+class ProximityRule(Family):
+    max_distance_km: dict[str, PositiveFloat] = Field(default_factory=dict, description="resource -> km by road")
+
+
+class SupplyRule(Family):
+    transport_yuan_per_t_km: NonNegativeFloat = 0.5
+
+
+class ChainRule(Family):
+    min_local_share: dict[str, Share] = Field(default_factory=dict, description="upstream product -> share")
+
+
+class DifferentiationRule(Family):
+    max_clusters_per_product: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    lead_products: dict[str, list[str]] = Field(default_factory=dict, description="cluster -> products")
+    lead_share_min: Share = 0.0
+    min_portfolio_difference: Annotated[int, Field(ge=0)] = 0
+
+
+class AgglomerationRule(Family):
+    site_fixed_cost_yuan: NonNegativeFloat = 0.0
+    min_investment_per_site_yuan: NonNegativeFloat = 0.0
+    max_open_sites_per_cluster: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+
+
+class BudgetRule(Family):
+    enabled: bool = False
+    capex_yuan_per_yr: dict[int, NonNegativeFloat] = Field(default_factory=dict)
+
+
+class RecyclingDemoRule(Family):
+    product: str = "recycling"
+    min_size: PositiveFloat = Field(default=50_000.0, description="units per year of the product")
+    min_sites: Annotated[int, Field(ge=0)] = 1
+    max_sites: Annotated[int, Field(ge=0)] = 2
+
+
+class Constraints(Strict):
+    targets: Family = Family()
+    output_value: Family = Family()
+    land: Family = Family()
+    redline: RedlineRule = RedlineRule()
+    proximity: ProximityRule = ProximityRule()
+    supply: SupplyRule = SupplyRule()
+    chain_balance: ChainRule = ChainRule()
+    differentiation: DifferentiationRule = DifferentiationRule()
+    agglomeration: AgglomerationRule = AgglomerationRule()
+    budget: BudgetRule = BudgetRule()
+    recycling_demo: RecyclingDemoRule = RecyclingDemoRule(enabled=False)
+
+
+class ObjectiveSettings(Strict):
+    discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.06
+    shortfall_penalty_factor: Annotated[float, Field(gt=1)] = 3.0
+
+
+class SolverSettingsModel(Strict):
+    time_limit_s: PositiveFloat = 60.0
+    rel_gap: Annotated[float, Field(ge=0, lt=1)] = 1e-4
+    threads: Annotated[int, Field(ge=1)] = 1
+    random_seed: Annotated[int, Field(ge=0)] = 0
+    options: dict[str, Union[int, float, str]] = Field(default_factory=dict)
+
+
+class Output(Strict):
+    folder: Path
+
+
+class Scenario(Strict):
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
+    description: str = ""
+    years: list[int] = Field(min_length=1)
+    catalog: Path
+    price_level: str
+    layers: Layers
+    spatial: Spatial = Spatial()
+    targets: Targets = Targets()
+    constraints: Constraints = Constraints()
+    objective: ObjectiveSettings = ObjectiveSettings()
+    solver: SolverSettingsModel = SolverSettingsModel()
+    output: Output
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+
+
+class LoadedScenario(typing.NamedTuple):
+    scenario: Scenario
+    catalog: Catalog
+    scenario_path: Path
+    catalog_path: Path
+
+    def resolve(self, path: Path) -> Path:
+        return (self.scenario_path.parent / path).resolve() if not path.is_absolute() else path
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML, returning the data and its node tree (for line numbers in messages)."""
+    if not path.exists():
+        raise InputError([f"{path}: file not found; check the path (relative paths start at the scenario file)"])
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise InputError([f"{where}: YAML syntax error: {exc.problem}; fix the YAML at that line"]) from None
+    return data, node
+
+
+def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the deepest node along `loc` that exists in the YAML tree."""
+    line = None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = None
+            for k, v in node.value:
+                if str(k.value) == str(key):
+                    found = (k, v)
+                    break
+            if found is None:
+                break
+            line = found[0].start_mark.line + 1
+            node = found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Annotated wrappers from a type annotation."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model that sits at `loc` (empty when it is not a model)."""
+    current: Any = model
+    for key in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(key))
+            if field is None:
+                return []
+            current = field.annotation
+        elif typing.get_origin(current) in (dict, list):
+            current = typing.get_args(current)[-1]
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    parts = []
+    for key in loc:
+        if key == "[key]":
+            parts[-1] = parts[-1] + " (as a key)"
+        elif isinstance(key, int):
+            parts.append(f"[{key}]")
+        else:
+            parts.append(str(key))
+    return ".".join(parts).replace(".[", "[") or "(top level)"
+
+
+def format_validation_errors(
+    path: Path, node: yaml.Node | None, model: type[BaseModel], error: ValidationError
+) -> list[str]:
+    problems = []
+    for err in error.errors():
+        loc = tuple(err["loc"])
+        line = line_of(node, tuple(k for k in loc if k != "[key]"))
+        where = f"{path}:{line}" if line else str(path)
+        got = err.get("input")
+        if err["type"] == "extra_forbidden":
+            options = allowed_keys(model, loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), options, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(options)}"
+            problems.append(f"{where}: {dotted(loc)} | unknown key; {hint}")
+        elif err["type"] == "missing":
+            problems.append(f"{where}: {dotted(loc)} | required key is missing; add it")
+        else:
+            shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
+            problems.append(f"{where}: {dotted(loc)} | {err['msg'].rstrip('.')} (got {shown})")
+    return problems
+
+
+def validate_file(path: Path, model: type[BaseModel]) -> tuple[Any, yaml.Node | None]:
+    data, node = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError([f"{path}: (top level) | expected a mapping of keys, got {type(data).__name__}"])
+    try:
+        return model.model_validate(data), node
+    except ValidationError as exc:
+        raise InputError(format_validation_errors(path, node, model, exc)) from None
+
+
+def load_scenario(path: Path | str) -> LoadedScenario:
+    """Read and validate a scenario and its catalog, then check cross-references.
+
+    Raises InputError listing every problem found in the scenario, then in the catalog, then
+    between them (ids referenced but not defined, years outside the periods)."""
+    path = Path(path)
+    scenario, node = validate_file(path, Scenario)
+    catalog_path = (path.parent / scenario.catalog).resolve()
+    catalog, catalog_node = validate_file(catalog_path, Catalog)
+    problems = check_catalog(catalog_path, catalog_node, catalog)
+    problems += check_references(path, node, scenario, catalog)
+    if problems:
+        raise InputError(problems)
+    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path)
+
+
+def _unknown(where: str, key: str, value: str, known: list[str], kind: str) -> str:
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"known {kind}: {', '.join(known) or '(none)'}"
+    return f"{where}: {key} | unknown {kind[:-1] if kind.endswith('s') else kind} (got {value!r}); {hint}"
+
+
+def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[str]:
+    problems = []
+    products = list(catalog.products)
+    levels = list(catalog.price_levels)
+    module_ids: dict[str, str] = {}
+    for pid, product in catalog.products.items():
+        for i, module in enumerate(product.modules):
+            loc = ("products", pid, "modules", i, "id")
+            if module.id in module_ids:
+                problems.append(
+                    f"{path}:{line_of(node, loc)}: products.{pid}.modules[{i}].id | module id {module.id!r} "
+                    f"is already used by product {module_ids[module.id]!r}; module ids must be unique"
+                )
+            module_ids[module.id] = pid
+        for level in levels:
+            if level not in product.output_value_yuan_per_unit:
+                loc = ("products", pid, "output_value_yuan_per_unit")
+                problems.append(
+                    f"{path}:{line_of(node, loc)}: products.{pid}.output_value_yuan_per_unit | no value for "
+                    f"price level {level!r}; add one for every level in price_levels"
+                )
+        for level in product.output_value_yuan_per_unit:
+            if level not in levels:
+                loc = ("products", pid, "output_value_yuan_per_unit", level)
+                problems.append(_unknown(f"{path}:{line_of(node, loc)}",
+                                         f"products.{pid}.output_value_yuan_per_unit", level, levels,
+                                         "price levels"))
+        for upstream in product.inputs:
+            if upstream not in products:
+                loc = ("products", pid, "inputs", upstream)
+                problems.append(_unknown(f"{path}:{line_of(node, loc)}", f"products.{pid}.inputs", upstream,
+                                         products, "products"))
+            elif upstream == pid:
+                problems.append(f"{path}: products.{pid}.inputs | a product cannot be its own input")
+    return problems
+
+
+def check_references(path: Path, node: yaml.Node | None, s: Scenario, catalog: Catalog) -> list[str]:
+    """Cross-references inside the scenario and against the catalog (before any geodata)."""
+    problems: list[str] = []
+    products = list(catalog.products)
+
+    def at(*loc: Any) -> str:
+        line = line_of(node, loc)
+        return f"{path}:{line}" if line else str(path)
+
+    def check_product(value: str, *loc: Any) -> None:
+        if value not in products:
+            problems.append(_unknown(at(*loc), dotted(loc), value, products, "products"))
+
+    def check_year(year: int, *loc: Any) -> None:
+        if year not in s.years:
+            problems.append(
+                f"{at(*loc)}: {dotted(loc)} | year {year} is outside the scenario's years "
+                f"{s.years}; use one of them or extend 'years'"
+            )
+
+    if sorted(set(s.years)) != s.years:
+        problems.append(f"{at('years')}: years | must be strictly increasing without repeats (got {s.years})")
+    if s.price_level not in catalog.price_levels:
+        problems.append(_unknown(at("price_level"), "price_level", s.price_level, list(catalog.price_levels),
+                                 "price levels"))
+    for group, members in s.targets.groups.items():
+        for i, product in enumerate(members):
+            check_product(product, "targets", "groups", group, i)
+        units = {catalog.products[p].unit for p in members if p in catalog.products}
+        if len(units) > 1:
+            problems.append(f"{at('targets', 'groups', group)}: targets.groups.{group} | products of one group "
+                            f"must share a unit (got {sorted(units)}); split the group")
+    for group, by_year in s.targets.capacity.items():
+        if group not in s.targets.groups and group not in products:
+            problems.append(_unknown(at("targets", "capacity", group), "targets.capacity", group,
+                                     list(s.targets.groups) + products, "target groups or products"))
+        for year in by_year:
+            check_year(year, "targets", "capacity", group, year)
+    for year in s.targets.output_value_yuan:
+        check_year(year, "targets", "output_value_yuan", year)
+    c = s.constraints
+    for product, by_category in c.redline.setbacks_m.items():
+        check_product(product, "constraints", "redline", "setbacks_m", product)
+    for product in c.chain_balance.min_local_share:
+        check_product(product, "constraints", "chain_balance", "min_local_share", product)
+    for product in c.differentiation.max_clusters_per_product:
+        check_product(product, "constraints", "differentiation", "max_clusters_per_product", product)
+    for cluster, members in c.differentiation.lead_products.items():
+        for i, product in enumerate(members):
+            check_product(product, "constraints", "differentiation", "lead_products", cluster, i)
+    for year in c.budget.capex_yuan_per_yr:
+        check_year(year, "constraints", "budget", "capex_yuan_per_yr", year)
+    if c.recycling_demo.enabled:
+        check_product(c.recycling_demo.product, "constraints", "recycling_demo", "product")
+        if c.recycling_demo.min_sites > c.recycling_demo.max_sites:
+            problems.append(f"{at('constraints', 'recycling_demo', 'min_sites')}: constraints.recycling_demo | "
+                            f"min_sites ({c.recycling_demo.min_sites}) exceeds max_sites "
+                            f"({c.recycling_demo.max_sites})")
+    unknown_options = sorted(set(s.solver.options) - ALLOWED_HIGHS_OPTIONS)
+    for option in unknown_options:
+        problems.append(_unknown(at("solver", "options", option), "solver.options", option,
+                                 sorted(ALLOWED_HIGHS_OPTIONS), "HiGHS options"))
+    return problems
+
