@@ -129,14 +129,24 @@ def derive_index(inputs: ModelInputs) -> ModelIndex:
 
 
 def max_added_units(inputs: ModelInputs, land_ha: float, bounds: dict[str, int], land_binds: bool) -> float:
-    """A valid upper bound Amax on the capacity added at one site (units/yr), used to link
-    binaries: the module bounds over all years, and with land binding also
-    L * max_m(size[m] / land[m]), since sum_m land[m] x[m] <= L."""
-    by_modules = sum(inputs.module(mid).capacity_units_per_yr * count * len(inputs.YEARS) for mid, count in bounds.items())
+    """The most capacity (units/yr) that can be added at one site for one product: Amax, used
+    to link binaries and to explain unreachable targets.
+
+    With land binding it is the integer knapsack max sum_m size[m] n[m] subject to
+    sum_m land[m] n[m] <= L and n[m] <= bound[m] (solved by enumeration: a product has few
+    module sizes); without it, every year may add each module up to its bound."""
+    specs = [(inputs.module(mid), count) for mid, count in bounds.items()]
     if not land_binds:
-        return by_modules
-    by_land = land_ha * max(inputs.module(mid).capacity_units_per_yr / inputs.module(mid).land_ha for mid in bounds)
-    return min(by_modules, by_land)
+        return sum(spec.capacity_units_per_yr * count * len(inputs.YEARS) for spec, count in specs)
+
+    def best(i: int, land_left: float) -> float:
+        spec, count = specs[i]
+        fit = min(count, math.floor(land_left / spec.land_ha + 1e-9))
+        if i == len(specs) - 1:
+            return fit * spec.capacity_units_per_yr
+        return max(n * spec.capacity_units_per_yr + best(i + 1, land_left - n * spec.land_ha) for n in range(fit + 1))
+
+    return best(0, land_ha)
 
 
 def build_model(inputs: ModelInputs) -> pyo.ConcreteModel:

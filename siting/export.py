@@ -62,8 +62,15 @@ def feature_collection(frame: gpd.GeoDataFrame, properties: list[str], name: str
                       separators=(",", ":")) + "\n"
 
 
+def format_number(value: float) -> str:
+    """Whole numbers without exponent or decimals, others to 9 significant digits."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.9g}"
+
+
 def csv_text(frame: pd.DataFrame) -> str:
-    return frame.to_csv(index=False, lineterminator="\n", float_format="%.9g")
+    return frame.to_csv(index=False, lineterminator="\n", float_format=format_number)
 
 
 def json_text(data: Mapping[str, Any]) -> str:

@@ -11,6 +11,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+import siting
+
 from models import ModelInputs
 from models.formulation import derive_index
 from siting.export import csv_text, feature_collection, json_text, lines_between
@@ -185,6 +187,8 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def _version(package: str) -> str:
+    if package == "siting":
+        return siting.__version__
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:

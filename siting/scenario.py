@@ -441,9 +441,9 @@ def check_references(path: Path, node: yaml.Node | None, s: Scenario, catalog: C
             problems.append(_unknown(at("targets", "capacity", group), "targets.capacity", group,
                                      list(s.targets.groups) + products, "target groups or products"))
         for year in by_year:
-            check_year(year, "targets", "capacity", group, year)
+            check_year(year, "targets", "capacity", group, str(year))
     for year in s.targets.output_value_yuan:
-        check_year(year, "targets", "output_value_yuan", year)
+        check_year(year, "targets", "output_value_yuan", str(year))
     c = s.constraints
     for product, by_category in c.redline.setbacks_m.items():
         check_product(product, "constraints", "redline", "setbacks_m", product)
@@ -455,7 +455,7 @@ def check_references(path: Path, node: yaml.Node | None, s: Scenario, catalog: C
         for i, product in enumerate(members):
             check_product(product, "constraints", "differentiation", "lead_products", cluster, i)
     for year in c.budget.capex_yuan_per_yr:
-        check_year(year, "constraints", "budget", "capex_yuan_per_yr", year)
+        check_year(year, "constraints", "budget", "capex_yuan_per_yr", str(year))
     if c.recycling_demo.enabled:
         check_product(c.recycling_demo.product, "constraints", "recycling_demo", "product")
         if c.recycling_demo.min_sites > c.recycling_demo.max_sites:

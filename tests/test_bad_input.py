@@ -1,0 +1,176 @@
+"""Bad input: a clear message naming the file, the key and the fix; exit code 2; no traceback;
+no output folder written. Messages are matched whole."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Polygon
+
+from siting.cli import main
+
+DATA = Path(__file__).parent / "data" / "small"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "small"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def run_bad(folder: Path, capsys) -> str:
+    out = folder / "out"
+    code = main(["solve", str(folder / "scenario.yaml"), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in captured.err
+    assert not out.exists()
+    return captured.err.replace(str(folder) + "/", "")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_yaml_syntax_error_names_line_and_column(folder: Path, capsys):
+    edit(folder / "scenario.yaml", "years: [2023, 2024]", "years: [2023, 2024")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml:4:8: YAML syntax error: expected ',' or ']', but got ':'; fix the YAML at that line\n"
+    )
+
+
+def test_every_schema_problem_reported_at_once_with_did_you_mean(folder: Path, capsys):
+    edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}", "redline: {bufer_m: 1000}")
+    edit(folder / "scenario.yaml", "  discount_rate: 0.1", "  discount_rate: 1.5")
+    edit(folder / "scenario.yaml", "name: small\n", "name: small\ncolour: blue\n")
+    assert run_bad(folder, capsys) == (
+        "error: 3 problems in the input:\n"
+        "  - scenario.yaml:22: constraints.redline.bufer_m | unknown key; did you mean 'buffer_m'?\n"
+        "  - scenario.yaml:33: objective.discount_rate | Input should be less than 1 (got 1.5)\n"
+        "  - scenario.yaml:2: colour | unknown key; allowed keys: name, description, years, catalog, price_level, "
+        "layers, spatial, targets, constraints, objective, solver, output\n"
+    )
+
+
+def test_unknown_product_and_year_outside_periods(folder: Path, capsys):
+    edit(folder / "scenario.yaml", "    cathode: [lfp]", "    cathode: [lpf]")
+    edit(folder / "scenario.yaml", "    cells: {2024: 10}", "    cells: {2025: 10}")
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - scenario.yaml:16: targets.groups.cathode[0] | unknown product (got 'lpf'); did you mean 'lfp'?\n"
+        "  - scenario.yaml:19: targets.capacity.cells.2025 | year 2025 is outside the scenario's years "
+        "[2023, 2024]; use one of them or extend 'years'\n"
+    )
+
+
+def test_missing_layer_file(folder: Path, capsys):
+    (folder / "redline.geojson").unlink()
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.geojson: redline layer not found; check layers.redline.path in the scenario (relative paths "
+        "start at the scenario file)\n"
+    )
+
+
+def test_layer_without_crs(folder: Path, capsys):
+    frame = gpd.read_file(folder / "redline.geojson")
+    frame = frame.set_crs(None, allow_override=True)
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        frame.to_file(folder / "redline.shp")
+    for suffix in (".prj",):
+        (folder / f"redline{suffix}").unlink(missing_ok=True)
+    edit(folder / "scenario.yaml", "redline: {path: redline.geojson}", "redline: {path: redline.shp}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.shp: redline layer | has no CRS; assign one (for GeoJSON, coordinates are WGS84 lon/lat by "
+        "RFC 7946; for a shapefile add the .prj)\n"
+    )
+
+
+def test_empty_layer(folder: Path, capsys):
+    (folder / "redline.geojson").write_text('{"type": "FeatureCollection", "features": []}\n')
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.geojson: redline layer | has no features; the layer must not be empty\n"
+    )
+
+
+def bow_tie_redline(folder: Path) -> None:
+    data = json.loads((folder / "redline.geojson").read_text())
+    data["features"][0]["geometry"]["coordinates"] = [[[102.38, 24.88], [102.42, 24.92], [102.42, 24.88],
+                                                       [102.38, 24.92], [102.38, 24.88]]]
+    (folder / "redline.geojson").write_text(json.dumps(data))
+
+
+def test_invalid_geometry_rejected_when_asked(folder: Path, capsys):
+    bow_tie_redline(folder)
+    edit(folder / "scenario.yaml", "  detour_factor: 1.0", "  detour_factor: 1.0\n  invalid_geometry: reject")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.geojson: geometry | invalid geometries in ['lake'] (Self-intersection[102.4 24.9]); repair "
+        "them or set spatial.invalid_geometry: repair\n"
+    )
+
+
+def test_invalid_geometry_repaired_and_reported(folder: Path, tmp_path: Path, capsys):
+    """The bow tie is repaired into its two triangles; the repair is printed and kept in the manifest."""
+    bow_tie_redline(folder)
+    out = tmp_path / "out"
+    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "note: " in printed and "repaired invalid geometries of lake (Self-intersection[102.4 24.9])" in printed
+    notices = json.loads((out / "manifest.json").read_text())["notices"]
+    assert len(notices) == 1 and notices[0].endswith("repaired invalid geometries of lake "
+                                                     "(Self-intersection[102.4 24.9])")
+    repaired = gpd.read_file(folder / "redline.geojson").geometry.iloc[0]
+    fixed = gpd.GeoSeries([repaired]).make_valid().iloc[0]
+    assert fixed.geom_type == "MultiPolygon" and len(fixed.geoms) == 2
+    assert Polygon([(102.38, 24.88), (102.4, 24.9), (102.38, 24.92)]).equals(
+        min(fixed.geoms, key=lambda g: g.centroid.x))
+
+
+def test_unknown_cluster_in_lead_products(folder: Path, capsys):
+    edit(folder / "scenario.yaml", "  differentiation:\n    enabled: false",
+         "  differentiation:\n    enabled: false\n    lead_products: {wset: [lfp]}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml: constraints.differentiation.lead_products.wset | unknown cluster (got 'wset'); did you "
+        "mean 'west'?\n"
+    )
+
+
+def test_existing_capacity_column_must_name_a_product(folder: Path, capsys):
+    data = json.loads((folder / "sites.geojson").read_text())
+    for feature in data["features"]:
+        feature["properties"]["existing_lpf"] = 0.0
+    (folder / "sites.geojson").write_text(json.dumps(data))
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: field 'existing_lpf' | names no catalog product ('lpf'); rename it to "
+        "existing_<product> with one of: fepo4, lfp, cells\n"
+    )
+
+
+def test_unknown_solver_option(folder: Path, capsys):
+    edit(folder / "scenario.yaml", "  rel_gap: 0", "  rel_gap: 0\n  options: {mip_rel_gapp: 0.1}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml:35: solver.options | unknown HiGHS option (got 'mip_rel_gapp'); did you mean "
+        "'mip_rel_gap'?\n"
+    )
+
+
+def test_missing_scenario_file(tmp_path: Path, capsys):
+    code = main(["solve", str(tmp_path / "nope.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (f"error: 1 problem in the input:\n  - {tmp_path / 'nope.yaml'}: file not found; check the path "
+                   "(relative paths start at the scenario file)\n")
