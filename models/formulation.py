@@ -38,6 +38,11 @@ RULE_FAMILIES: tuple[str, ...] = (
     "recycling_demo",
 )
 
+#: Money enters constraint rows and the objective in million yuan: yuan figures reach 1e11
+#: (output-value targets), which HiGHS's tolerances cannot handle well. Cost expressions and
+#: reported figures stay in yuan.
+MONEY_UNIT_YUAN = 1e6
+
 #: Upper bound on modules of one size per site, product and year when land does not bound them.
 MAX_MODULES_WITHOUT_LAND = 20
 
@@ -66,8 +71,12 @@ def derive_index(inputs: ModelInputs) -> ModelIndex:
     "proximity" is on) - pairs where not even one module fits on the usable land.
     No variable x[s,p,m,t] exists outside BUILD, so "no module of p at a site inside p's
     buffered red line" holds by construction rather than by a constraint row.
-    Module bounds: x[s,p,m,t] <= floor(land[s,p] / land_ha[m]) when "land" is on.
+    Module bounds: x[s,p,m,t] <= floor(land[s,p] / land_ha[m]) when "land" is on, and
+    <= ceil(Cmax[p] / size[m]) where the capacity ceiling gives p a cap Cmax[p] (units/yr).
+    Amax[s,p], the linking constant of the binaries, is the least of these bounds: the tighter
+    it is, the stronger the LP relaxation.
     """
+    product_cap = ceiling_per_product(inputs)
     modules_of_product: dict[str, list[ModuleSpec]] = defaultdict(list)
     for spec in inputs.MODULES:
         modules_of_product[spec.product].append(spec)
@@ -92,9 +101,11 @@ def derive_index(inputs: ModelInputs) -> ModelIndex:
         bounds = {}
         for spec in modules_of_product.get(product, ()):
             if is_on(inputs, "land"):
-                count = min(math.floor(land / spec.land_ha + 1e-9), MAX_MODULES_WITHOUT_LAND)
+                count = math.floor(land / spec.land_ha + 1e-9)
             else:
                 count = MAX_MODULES_WITHOUT_LAND
+            if product in product_cap:
+                count = min(count, math.ceil(product_cap[product] / spec.capacity_units_per_yr - 1e-9))
             if count > 0:
                 bounds[spec.module_id] = count
         if not bounds:
@@ -103,7 +114,9 @@ def derive_index(inputs: ModelInputs) -> ModelIndex:
         land_ha[pair] = land
         for module_id, count in bounds.items():
             module_bound[(site, product, module_id)] = count
-        max_added[pair] = max_added_units(inputs, land, bounds, is_on(inputs, "land"))
+        max_added[pair] = min(
+            max_added_units(inputs, land, bounds, is_on(inputs, "land")), product_cap.get(product, math.inf)
+        )
     build_keys = tuple(
         (site, product, spec.module_id, year)
         for site, product in build_pairs
@@ -126,6 +139,26 @@ def derive_index(inputs: ModelInputs) -> ModelIndex:
         max_added_units=max_added,
         modules_of_product={p: tuple(v) for p, v in modules_of_product.items()},
     )
+
+
+def ceiling_per_product(inputs: ModelInputs) -> dict[str, float]:
+    """Cmax[p] = phi * max_t T[g,t] over the targeted groups g holding p (the capacity ceiling,
+    family 2b), when it is active; added capacity of p can never exceed it."""
+    phi = inputs.capacity_ceiling_factor if is_on(inputs, "targets") else 0.0
+    caps: dict[str, float] = {}
+    if phi <= 0:
+        return caps
+    for (group, _t), target in inputs.capacity_target_units.items():
+        for product in inputs.TARGET_GROUPS[group]:
+            caps[product] = min(caps.get(product, math.inf), phi * target) if product in caps else phi * target
+    # A product in several groups is capped by the tightest of them, at each group's largest target.
+    goals: dict[str, float] = defaultdict(float)
+    for (group, _t), target in inputs.capacity_target_units.items():
+        goals[group] = max(goals[group], target)
+    for product in caps:
+        caps[product] = min(phi * goals[g] for g, members in inputs.TARGET_GROUPS.items()
+                            if product in members and g in goals)
+    return caps
 
 
 def max_added_units(inputs: ModelInputs, land_ha: float, bounds: dict[str, int], land_binds: bool) -> float:
@@ -160,6 +193,7 @@ def build_model(inputs: ModelInputs) -> pyo.ConcreteModel:
     add_variables(m, inputs, index)
     add_capacity_accumulation(m, inputs, index)
     add_capacity_targets(m, inputs, index)
+    add_capacity_ceiling(m, inputs, index)
     add_output_value_targets(m, inputs, index)
     add_land(m, inputs, index)
     add_supply(m, inputs, index)
@@ -168,6 +202,7 @@ def build_model(inputs: ModelInputs) -> pyo.ConcreteModel:
     add_product_hosting_limit(m, inputs, index)
     add_lead_share(m, inputs, index)
     add_portfolio_difference(m, inputs, index)
+    add_cluster_value_share(m, inputs, index)
     add_agglomeration(m, inputs, index)
     add_budget(m, inputs, index)
     add_recycling_demo(m, inputs, index)
@@ -270,10 +305,31 @@ def add_capacity_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: Model
     )
 
 
+def add_capacity_ceiling(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
+    """Family 2b (part of "targets"): the plan does not overshoot a target by more than a factor.
+
+    sum_{s, p in g} K[s,p,t_last] <= phi * max_t T[g,t]        for targeted groups g, when phi > 0
+    Without it, the cheapest way to raise output value is to overbuild whichever product has the
+    lowest capex per yuan of output, far beyond any market. Infeasible only when existing
+    capacity alone exceeds the ceiling.
+    """
+    phi = inputs.capacity_ceiling_factor if is_on(inputs, "targets") else 0.0
+    goals: dict[str, float] = defaultdict(float)
+    for (g, _t), target in inputs.capacity_target_units.items():
+        goals[g] = max(goals[g], target)
+    keys = [g for g in goals if goals[g] > 0] if phi > 0 else []
+    m.CEILING = pyo.Set(initialize=keys, ordered=True)
+    last = inputs.YEARS[-1]
+    m.capacity_ceiling = pyo.Constraint(
+        m.CEILING, rule=lambda _m, g: group_capacity(m, index, inputs.TARGET_GROUPS[g], last) <= phi * goals[g]
+    )
+
+
 def add_output_value_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
     """Family 3, industry output value per year.
 
     sum_{s,p} v[p] * y[s,p,t] + w[t] >= V[t]            (yuan/yr; v in yuan per unit)
+    The row is stated in million yuan and w[t] is in million yuan (see MONEY_UNIT_YUAN).
     Output value counts production of existing and added capacity. w[t] >= 0 is penalised;
     fixed to 0 with `targets_strict` (then infeasible when full use of all buildable capacity
     cannot reach V[t]).
@@ -293,7 +349,8 @@ def add_output_value_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: M
     )
     m.output_value_target = pyo.Constraint(
         m.VALUE_TARGET,
-        rule=lambda _m, t: m.output_value[t] + m.value_shortfall[t] >= inputs.output_value_target_yuan[t],
+        rule=lambda _m, t: m.output_value[t] / MONEY_UNIT_YUAN + m.value_shortfall[t]
+        >= inputs.output_value_target_yuan[t] / MONEY_UNIT_YUAN,
     )
 
 
@@ -472,7 +529,7 @@ def add_lead_share(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex)
 
     def value_added(c: str, products: set[str] | None) -> pyo.Expression:
         return sum(
-            inputs.output_value_yuan_per_unit.get(p, 0.0) * added_by(m, index, inputs, s, p)
+            inputs.output_value_yuan_per_unit.get(p, 0.0) / MONEY_UNIT_YUAN * added_by(m, index, inputs, s, p)
             for s, p in index.build_pairs
             if inputs.cluster_of_site[s] == c and (products is None or p in products)
         )
@@ -514,6 +571,29 @@ def add_portfolio_difference(m: pyo.ConcreteModel, inputs: ModelInputs, index: M
     )
 
 
+def add_cluster_value_share(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
+    """Family 8d, differentiation: every cluster takes part in the growth.
+
+    sum_{s in c, p} v[p] * A[s,p] >= share * sum_{s, p} v[p] * A[s,p]        (yuan/yr at nameplate)
+    for every cluster, when share > 0 and "differentiation" is on. Infeasible when a cluster
+    has no eligible land while the targets force additions elsewhere.
+    """
+    share = inputs.min_cluster_value_share if is_on(inputs, "differentiation") else 0.0
+    m.SHARE_CLUSTER = pyo.Set(initialize=list(inputs.CLUSTERS) if share > 0 else [], ordered=True)
+    if share <= 0:
+        m.cluster_value_share = pyo.Constraint(m.SHARE_CLUSTER)
+        return
+    value = {
+        (s, p): inputs.output_value_yuan_per_unit.get(p, 0.0) / MONEY_UNIT_YUAN * added_by(m, index, inputs, s, p)
+        for s, p in index.build_pairs
+    }
+    total = sum(value.values())
+    m.cluster_value_share = pyo.Constraint(
+        m.SHARE_CLUSTER,
+        rule=lambda _m, c: sum(v for (s, _p), v in value.items() if inputs.cluster_of_site[s] == c) >= share * total,
+    )
+
+
 def add_agglomeration(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
     """Family 9, agglomeration: few, substantial sites.
 
@@ -546,7 +626,7 @@ def add_agglomeration(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
     min_invest = inputs.min_investment_per_open_site_yuan
     m.min_investment = pyo.Constraint(
         m.OPEN if min_invest > 0 else pyo.Set(initialize=[]),
-        rule=lambda _m, s: m.site_capex[s] >= min_invest * m.opened[s],
+        rule=lambda _m, s: m.site_capex[s] / MONEY_UNIT_YUAN >= min_invest / MONEY_UNIT_YUAN * m.opened[s],
     )
     limited = [c for c in inputs.CLUSTERS if c in inputs.max_open_sites_per_cluster] if active else []
     m.OPEN_LIMIT = pyo.Set(initialize=limited, ordered=True)
@@ -572,9 +652,14 @@ def add_budget(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
     """
     keys = [t for t in inputs.YEARS if t in inputs.budget_yuan_per_yr] if is_on(inputs, "budget") else []
     m.BUDGET_YEAR = pyo.Set(initialize=keys, ordered=True)
-    m.budget = pyo.Constraint(
-        m.BUDGET_YEAR, rule=lambda _m, t: capex_in_year(m, inputs, t) <= inputs.budget_yuan_per_yr[t]
-    )
+
+    def rule(_m: pyo.ConcreteModel, t: int) -> pyo.Expression:
+        spent = capex_in_year(m, inputs, t)
+        if isinstance(spent, (int, float)):  # nothing can be built: the budget cannot bind
+            return pyo.Constraint.Feasible
+        return spent / MONEY_UNIT_YUAN <= inputs.budget_yuan_per_yr[t] / MONEY_UNIT_YUAN
+
+    m.budget = pyo.Constraint(m.BUDGET_YEAR, rule=rule)
 
 
 def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
@@ -599,9 +684,14 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
         m.DEMO_SITE,
         rule=lambda _m, s: added_by(m, index, inputs, s, rec) >= demo.min_size_units_per_yr * m.demo[s],
     )
-    m.demo_count = pyo.Constraint(
-        expr=pyo.inequality(demo.min_sites, sum(m.demo[s] for s in sites), demo.max_sites)
-    )
+    if sites:
+        m.demo_count = pyo.Constraint(
+            expr=pyo.inequality(demo.min_sites, sum(m.demo[s] for s in sites), demo.max_sites)
+        )
+    elif demo.min_sites > 0:
+        # No site may host the product: the minimum number of demonstrations cannot be met.
+        m.demo_impossible = pyo.Var(bounds=(0, 0))
+        m.demo_count = pyo.Constraint(expr=m.demo_impossible >= demo.min_sites)
 
 
 def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
@@ -613,7 +703,8 @@ def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
                   + sum_g pen[g] * u[g,t] + pen_v * w[t] )         shortfall penalties
       + df[t0] * F * sum_s o[s]                                    site fixed cost
     with df[t] = (1 + rate) ** -(t - t0). Capex of a module built in the final year is counted
-    whole (no salvage value).
+    whole (no salvage value). The objective row is in million yuan (MONEY_UNIT_YUAN); the cost
+    expressions cost_* stay in yuan.
     """
     df = inputs.discount_factor
     years = inputs.YEARS
@@ -635,12 +726,17 @@ def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
             df[t] * inputs.capacity_shortfall_penalty_yuan_per_unit.get(g, 0.0) * m.capacity_shortfall[g, t]
             for g, t in m.CAP_TARGET
         )
-        + sum(df[t] * inputs.value_shortfall_penalty_yuan_per_yuan * m.value_shortfall[t] for t in m.VALUE_TARGET)
+        + sum(
+            df[t] * inputs.value_shortfall_penalty_yuan_per_yuan * MONEY_UNIT_YUAN * m.value_shortfall[t]
+            for t in m.VALUE_TARGET
+        )
     )
     m.total_cost = pyo.Objective(
-        expr=m.cost_capex + m.cost_fixed_opex + m.cost_site_fixed + m.cost_transport + m.cost_shortfall,
+        expr=(m.cost_capex + m.cost_fixed_opex + m.cost_site_fixed + m.cost_transport + m.cost_shortfall)
+        / MONEY_UNIT_YUAN,
         sense=pyo.minimize,
     )
+    m.objective_unit_yuan = MONEY_UNIT_YUAN
 
 
 COST_COMPONENTS: tuple[str, ...] = ("capex", "fixed_opex", "site_fixed", "transport", "shortfall")

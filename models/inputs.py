@@ -85,6 +85,7 @@ class ModelInputs:
     capacity_target_units: Mapping[tuple[str, int], float] = field(default_factory=dict)
     output_value_target_yuan: Mapping[int, float] = field(default_factory=dict)
     targets_strict: bool = False
+    capacity_ceiling_factor: float = 0.0
     capacity_shortfall_penalty_yuan_per_unit: Mapping[str, float] = field(default_factory=dict)
     value_shortfall_penalty_yuan_per_yuan: float = 0.0
 
@@ -93,6 +94,7 @@ class ModelInputs:
     lead_products: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     lead_share_min: float = 0.0
     min_portfolio_difference: int = 0
+    min_cluster_value_share: float = 0.0
 
     # Agglomeration.
     site_fixed_cost_yuan: float = 0.0

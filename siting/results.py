@@ -8,7 +8,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models import ModelInputs
-from models.formulation import COST_COMPONENTS
+from models.formulation import COST_COMPONENTS, MONEY_UNIT_YUAN
 
 #: Values below this are solver noise, reported as zero.
 ZERO = 1e-6
@@ -72,7 +72,7 @@ def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs) -> Plan:
     values = {t: clean(pyo.value(model.output_value[t])) for t in inputs.YEARS}
     for t in model.VALUE_TARGET:
         target_rows.append(("output_value_yuan", "output_value", t, clean(inputs.output_value_target_yuan[t]),
-                            values[t], clean(model.value_shortfall[t].value)))
+                            values[t], clean((model.value_shortfall[t].value or 0.0) * MONEY_UNIT_YUAN)))
     targets = pd.DataFrame(target_rows, columns=["kind", "target", "year", "target_value", "achieved", "shortfall"])
     output_value = pd.DataFrame(sorted(values.items()), columns=["year", "output_value_yuan"])
     opened = tuple(sorted(set(builds["site"]), key=inputs.SITES.index))

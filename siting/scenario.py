@@ -111,6 +111,8 @@ class Spatial(Strict):
 
 class Targets(Strict):
     strict: bool = False
+    capacity_ceiling_factor: Annotated[float, Field(ge=0)] = Field(
+        default=0.0, description="capacity of a targeted group stays below factor x target; 0 = no ceiling")
     groups: dict[str, list[str]] = Field(default_factory=dict, description="target group -> products")
     capacity: dict[str, dict[int, NonNegativeFloat]] = Field(default_factory=dict)
     output_value_yuan: dict[int, NonNegativeFloat] = Field(default_factory=dict)
@@ -145,6 +147,7 @@ class DifferentiationRule(Family):
     lead_products: dict[str, list[str]] = Field(default_factory=dict, description="cluster -> products")
     lead_share_min: Share = 0.0
     min_portfolio_difference: Annotated[int, Field(ge=0)] = 0
+    min_cluster_value_share: Share = 0.0
 
 
 class AgglomerationRule(Family):

@@ -82,10 +82,10 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings) -> SolveRepo
     has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
     if has_solution:
         results.solution_loader.load_vars()
-    objective = results.incumbent_objective if has_solution else None
+    unit = getattr(model, "objective_unit_yuan", 1.0)
+    objective = results.incumbent_objective * unit if has_solution else None
     bound = results.objective_bound
-    if bound is not None and not math.isfinite(bound):
-        bound = None
+    bound = bound * unit if bound is not None and math.isfinite(bound) else None
     termination = results.termination_condition
     proven = has_solution and termination == TerminationCondition.convergenceCriteriaSatisfied
     infeasible = termination in (
