@@ -195,6 +195,7 @@ def build_model(inputs: ModelInputs) -> pyo.ConcreteModel:
     add_capacity_targets(m, inputs, index)
     add_capacity_ceiling(m, inputs, index)
     add_output_value_targets(m, inputs, index)
+    add_output_value_cover(m, inputs, index)
     add_land(m, inputs, index)
     add_supply(m, inputs, index)
     add_chain_balance(m, inputs, index)
@@ -350,6 +351,27 @@ def add_output_value_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: M
     m.output_value_target = pyo.Constraint(
         m.VALUE_TARGET,
         rule=lambda _m, t: m.output_value[t] / MONEY_UNIT_YUAN + m.value_shortfall[t]
+        >= inputs.output_value_target_yuan[t] / MONEY_UNIT_YUAN,
+    )
+
+
+def add_output_value_cover(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
+    """Family 3b (part of "output_value"): the value target restated on modules alone.
+
+    sum_{s,p} v[p] util[p] (E[s,p] + sum_{m, t'<=t} size[m] x[s,p,m,t']) + w[t] >= V[t]
+    A valid inequality implied by family 3 and y <= util K: it changes no feasible plan, but it is
+    a pure-integer knapsack row from which HiGHS derives cover cuts that the production variables
+    hide (measured on the Yunnan scenario: the gap after 60 s halves). In million yuan.
+    """
+    keys = list(m.VALUE_TARGET)
+    m.value_cover = pyo.Constraint(
+        keys,
+        rule=lambda _m, t: sum(
+            inputs.output_value_yuan_per_unit.get(p, 0.0) * inputs.utilisation.get(p, 1.0) / MONEY_UNIT_YUAN
+            * m.capacity[s, p, t]
+            for s, p in index.producing_pairs
+        )
+        + m.value_shortfall[t]
         >= inputs.output_value_target_yuan[t] / MONEY_UNIT_YUAN,
     )
 
