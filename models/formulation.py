@@ -100,10 +100,7 @@ def derive_index(inputs: ModelInputs) -> ModelIndex:
         )
         bounds = {}
         for spec in modules_of_product.get(product, ()):
-            if is_on(inputs, "land"):
-                count = math.floor(land / spec.land_ha + 1e-9)
-            else:
-                count = MAX_MODULES_WITHOUT_LAND
+            count = math.floor(land / spec.land_ha + 1e-9) if is_on(inputs, "land") else MAX_MODULES_WITHOUT_LAND
             if product in product_cap:
                 count = min(count, math.ceil(product_cap[product] / spec.capacity_units_per_yr - 1e-9))
             if count > 0:

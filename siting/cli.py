@@ -25,8 +25,9 @@ def format_summary(result: RunResult) -> str:
     catalog = result.prepared.loaded.catalog
     lines = [f"scenario  {result.prepared.loaded.scenario.name}"]
     status = report.status
-    if report.gap is not None and not report.proven_optimal:
-        status += f", gap {report.gap:.2%}"
+    if report.gap is not None:
+        tolerance = result.prepared.loaded.scenario.solver.rel_gap
+        status += f", gap {report.gap:.2%}" + (f" (tolerance {tolerance:.2%})" if report.proven_optimal else "")
     lines.append(f"status    {status} ({report.termination}, {report.solve_time_s:.1f} s)")
     lines.append(f"objective {money(report.objective_yuan or 0.0)} (discounted), best bound "
                  f"{money(report.best_bound_yuan) if report.best_bound_yuan is not None else 'n/a'}")

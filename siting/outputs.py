@@ -12,10 +12,9 @@ import pandas as pd
 import shapely
 
 import siting
-
 from models import ModelInputs
 from models.formulation import derive_index
-from siting.export import csv_text, feature_collection, json_text, lines_between
+from siting.export import csv_text, feature_collection, lines_between
 from siting.results import Plan, clean
 from siting.scenario import LoadedScenario, file_sha256
 from siting.solve import SolveReport

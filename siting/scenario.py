@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import types
 import typing
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -192,7 +194,7 @@ class SolverSettingsModel(Strict):
     rel_gap: Annotated[float, Field(ge=0, lt=1)] = 1e-4
     threads: Annotated[int, Field(ge=1)] = 1
     random_seed: Annotated[int, Field(ge=0)] = 0
-    options: dict[str, Union[int, float, str]] = Field(default_factory=dict)
+    options: dict[str, int | float | str] = Field(default_factory=dict)
 
 
 class Output(Strict):
@@ -200,6 +202,7 @@ class Output(Strict):
 
 
 class Scenario(Strict):
+    extends: Path | None = Field(default=None, description="base scenario this file overrides")
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
     description: str = ""
     years: list[int] = Field(min_length=1)
@@ -284,21 +287,26 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the model that sits at `loc` (empty when it is not a model)."""
+def schema_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    """The (unwrapped) type annotation at `loc` inside `model`, or None when loc leaves it."""
     current: Any = model
     for key in loc:
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(str(key))
             if field is None:
-                return []
+                return None
             current = field.annotation
         elif typing.get_origin(current) in (dict, list):
             current = typing.get_args(current)[-1]
         else:
-            return []
-    current = _unwrap(current)
+            return None
+    return _unwrap(current)
+
+
+def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model that sits at `loc` (empty when it is not a model)."""
+    current = schema_at(model, loc)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
@@ -338,10 +346,78 @@ def format_validation_errors(
     return problems
 
 
+#: Scenario keys holding paths: a base scenario's relative paths are rebased onto the folder
+#: of the file that extends it, so every path still means what it meant in its own file.
+PATH_KEYS: tuple[tuple[str, ...], ...] = (("catalog",), ("output", "folder"), ("layers", "*", "path"))
+
+
+def rebase_paths(data: dict[str, Any], source_dir: Path, target_dir: Path) -> None:
+    def walk(node: Any, keys: tuple[str, ...]) -> None:
+        if not isinstance(node, dict) or not keys:
+            return
+        head, rest = keys[0], keys[1:]
+        for key in list(node) if head == "*" else [head]:
+            if key not in node:
+                continue
+            if rest:
+                walk(node[key], rest)
+            elif isinstance(node[key], str) and not Path(node[key]).is_absolute():
+                node[key] = Path(os.path.relpath((source_dir / node[key]).resolve(), target_dir)).as_posix()
+
+    for keys in PATH_KEYS:
+        walk(data, keys)
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseModel], where: str,
+               loc: tuple[str, ...], problems: list[str]) -> dict[str, Any]:
+    """Mappings merge key by key; lists and scalars replace. A key that is neither in the base
+    nor a setting of the schema at that place is an error naming it; keys of free mappings
+    (targets by product, setbacks by product, ...) may be added."""
+    merged = dict(base)
+    free = typing.get_origin(schema_at(model, loc)) is dict
+    for key, value in override.items():
+        if key not in base and not free and str(key) not in allowed_keys(model, loc):
+            options = allowed_keys(model, loc) or [str(k) for k in base]
+            close = difflib.get_close_matches(str(key), options, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"the base has: {', '.join(map(str, base)) or '(none)'}"
+            problems.append(f"{where}: {dotted((*loc, key))} | overrides a key the base scenario does not have; {hint}")
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = deep_merge(base[key], value, model, where, (*loc, str(key)), problems)
+        else:
+            merged[key] = value
+    return merged
+
+
+def resolve_extends(path: Path, data: dict[str, Any], seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The scenario with its `extends:` chain applied (base first, this file's keys on top)."""
+    reference = data.get("extends")
+    if reference is None:
+        return data
+    if not isinstance(reference, str):
+        raise InputError([f"{path}: extends | must be the path of a scenario file (got {reference!r})"])
+    base_path = (path.parent / reference).resolve()
+    if base_path in (*seen, path.resolve()):
+        raise InputError([f"{path}: extends | scenarios extend each other in a cycle through {base_path.name}"])
+    base, _node = read_yaml(base_path)
+    if not isinstance(base, dict):
+        raise InputError([f"{base_path}: (top level) | expected a mapping of keys, got {type(base).__name__}"])
+    base = resolve_extends(base_path, base, (*seen, path.resolve()))
+    base.pop("extends", None)
+    rebase_paths(base, base_path.parent, path.parent)
+    problems: list[str] = []
+    override = {k: v for k, v in data.items() if k != "extends"}
+    merged = deep_merge(base, override, Scenario, str(path), (), problems)
+    if problems:
+        raise InputError(problems)
+    return merged
+
+
 def validate_file(path: Path, model: type[BaseModel]) -> tuple[Any, yaml.Node | None]:
     data, node = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError([f"{path}: (top level) | expected a mapping of keys, got {type(data).__name__}"])
+    if model is Scenario:
+        data = resolve_extends(path, data)
     try:
         return model.model_validate(data), node
     except ValidationError as exc:
@@ -407,67 +483,85 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[
     return problems
 
 
+class ReferenceCheck:
+    """Cross-references inside a scenario and against its catalog, collected as messages."""
+
+    def __init__(self, path: Path, node: yaml.Node | None, scenario: Scenario, catalog: Catalog):
+        self.path, self.node, self.s, self.catalog = path, node, scenario, catalog
+        self.products = list(catalog.products)
+        self.problems: list[str] = []
+
+    def at(self, *loc: Any) -> str:
+        line = line_of(self.node, loc)
+        return f"{self.path}:{line}" if line else str(self.path)
+
+    def product(self, value: str, *loc: Any) -> None:
+        if value not in self.products:
+            self.problems.append(_unknown(self.at(*loc), dotted(loc), value, self.products, "products"))
+
+    def years(self, years: Iterable[int], *loc: Any) -> None:
+        for year in years:
+            if year not in self.s.years:
+                where = (*loc, str(year))
+                self.problems.append(f"{self.at(*where)}: {dotted(where)} | year {year} is outside the scenario's "
+                                     f"years {self.s.years}; use one of them or extend 'years'")
+
+    def run(self) -> list[str]:
+        s, c = self.s, self.s.constraints
+        if sorted(set(s.years)) != s.years:
+            self.problems.append(f"{self.at('years')}: years | must be strictly increasing without repeats "
+                                 f"(got {s.years})")
+        if s.price_level not in self.catalog.price_levels:
+            self.problems.append(_unknown(self.at("price_level"), "price_level", s.price_level,
+                                          list(self.catalog.price_levels), "price levels"))
+        self.targets()
+        keyed_by_product = {
+            ("constraints", "redline", "setbacks_m"): c.redline.setbacks_m,
+            ("constraints", "chain_balance", "min_local_share"): c.chain_balance.min_local_share,
+            ("constraints", "differentiation", "max_clusters_per_product"):
+                c.differentiation.max_clusters_per_product,
+        }
+        for loc, mapping in keyed_by_product.items():
+            for product in mapping:
+                self.product(product, *loc, product)
+        for cluster, members in c.differentiation.lead_products.items():
+            for i, product in enumerate(members):
+                self.product(product, "constraints", "differentiation", "lead_products", cluster, i)
+        self.years(c.budget.capex_yuan_per_yr, "constraints", "budget", "capex_yuan_per_yr")
+        demo = c.recycling_demo
+        if demo.enabled:
+            self.product(demo.product, "constraints", "recycling_demo", "product")
+            if demo.min_sites > demo.max_sites:
+                self.problems.append(f"{self.at('constraints', 'recycling_demo', 'min_sites')}: "
+                                     f"constraints.recycling_demo | min_sites ({demo.min_sites}) exceeds max_sites "
+                                     f"({demo.max_sites})")
+        for option in sorted(set(s.solver.options) - ALLOWED_HIGHS_OPTIONS):
+            self.problems.append(_unknown(self.at("solver", "options", option), "solver.options", option,
+                                          sorted(ALLOWED_HIGHS_OPTIONS), "HiGHS options"))
+        return self.problems
+
+    def targets(self) -> None:
+        t = self.s.targets
+        for group, members in t.groups.items():
+            for i, product in enumerate(members):
+                self.product(product, "targets", "groups", group, i)
+            units = {self.catalog.products[p].unit for p in members if p in self.catalog.products}
+            if len(units) > 1:
+                self.problems.append(f"{self.at('targets', 'groups', group)}: targets.groups.{group} | products of "
+                                     f"one group must share a unit (got {sorted(units)}); split the group")
+        for group, by_year in t.capacity.items():
+            if group not in t.groups and group not in self.products:
+                self.problems.append(_unknown(self.at("targets", "capacity", group), "targets.capacity", group,
+                                              list(t.groups) + self.products, "target groups or products"))
+            self.years(by_year, "targets", "capacity", group)
+        self.years(t.output_value_yuan, "targets", "output_value_yuan")
+        if 0 < t.capacity_ceiling_factor < 1:
+            self.problems.append(f"{self.at('targets', 'capacity_ceiling_factor')}: targets.capacity_ceiling_factor "
+                                 f"| must be 0 (no ceiling) or at least 1 (got {t.capacity_ceiling_factor}); a "
+                                 "ceiling below the target contradicts it")
+
+
 def check_references(path: Path, node: yaml.Node | None, s: Scenario, catalog: Catalog) -> list[str]:
     """Cross-references inside the scenario and against the catalog (before any geodata)."""
-    problems: list[str] = []
-    products = list(catalog.products)
-
-    def at(*loc: Any) -> str:
-        line = line_of(node, loc)
-        return f"{path}:{line}" if line else str(path)
-
-    def check_product(value: str, *loc: Any) -> None:
-        if value not in products:
-            problems.append(_unknown(at(*loc), dotted(loc), value, products, "products"))
-
-    def check_year(year: int, *loc: Any) -> None:
-        if year not in s.years:
-            problems.append(
-                f"{at(*loc)}: {dotted(loc)} | year {year} is outside the scenario's years "
-                f"{s.years}; use one of them or extend 'years'"
-            )
-
-    if sorted(set(s.years)) != s.years:
-        problems.append(f"{at('years')}: years | must be strictly increasing without repeats (got {s.years})")
-    if s.price_level not in catalog.price_levels:
-        problems.append(_unknown(at("price_level"), "price_level", s.price_level, list(catalog.price_levels),
-                                 "price levels"))
-    for group, members in s.targets.groups.items():
-        for i, product in enumerate(members):
-            check_product(product, "targets", "groups", group, i)
-        units = {catalog.products[p].unit for p in members if p in catalog.products}
-        if len(units) > 1:
-            problems.append(f"{at('targets', 'groups', group)}: targets.groups.{group} | products of one group "
-                            f"must share a unit (got {sorted(units)}); split the group")
-    for group, by_year in s.targets.capacity.items():
-        if group not in s.targets.groups and group not in products:
-            problems.append(_unknown(at("targets", "capacity", group), "targets.capacity", group,
-                                     list(s.targets.groups) + products, "target groups or products"))
-        for year in by_year:
-            check_year(year, "targets", "capacity", group, str(year))
-    for year in s.targets.output_value_yuan:
-        check_year(year, "targets", "output_value_yuan", str(year))
-    c = s.constraints
-    for product, by_category in c.redline.setbacks_m.items():
-        check_product(product, "constraints", "redline", "setbacks_m", product)
-    for product in c.chain_balance.min_local_share:
-        check_product(product, "constraints", "chain_balance", "min_local_share", product)
-    for product in c.differentiation.max_clusters_per_product:
-        check_product(product, "constraints", "differentiation", "max_clusters_per_product", product)
-    for cluster, members in c.differentiation.lead_products.items():
-        for i, product in enumerate(members):
-            check_product(product, "constraints", "differentiation", "lead_products", cluster, i)
-    for year in c.budget.capex_yuan_per_yr:
-        check_year(year, "constraints", "budget", "capex_yuan_per_yr", str(year))
-    if c.recycling_demo.enabled:
-        check_product(c.recycling_demo.product, "constraints", "recycling_demo", "product")
-        if c.recycling_demo.min_sites > c.recycling_demo.max_sites:
-            problems.append(f"{at('constraints', 'recycling_demo', 'min_sites')}: constraints.recycling_demo | "
-                            f"min_sites ({c.recycling_demo.min_sites}) exceeds max_sites "
-                            f"({c.recycling_demo.max_sites})")
-    unknown_options = sorted(set(s.solver.options) - ALLOWED_HIGHS_OPTIONS)
-    for option in unknown_options:
-        problems.append(_unknown(at("solver", "options", option), "solver.options", option,
-                                 sorted(ALLOWED_HIGHS_OPTIONS), "HiGHS options"))
-    return problems
+    return ReferenceCheck(path, node, s, catalog).run()
 

@@ -43,6 +43,7 @@ class SolveReport:
 
     @property
     def status(self) -> str:
+        """"optimal" means proven within the relative gap asked for (HiGHS's own criterion)."""
         if self.proven_optimal:
             return "optimal"
         if self.has_solution:

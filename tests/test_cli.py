@@ -11,6 +11,7 @@ cells need 1 module (25亿); these 40 ha fit only on w_mine, so one site opens (
 Output value is not targeted, so nothing must be produced and no raw material moves."""
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -78,7 +79,7 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     assert west["properties"]["sites_opened"] == 1
     assert west["properties"]["capacity_lfp_2024"] == 100000.0
     ring = west["geometry"]["coordinates"][0]
-    signed = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
+    signed = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
     assert signed > 0  # counter-clockwise exterior ring (RFC 7946)
 
 

@@ -1,0 +1,52 @@
+"""The shipped Yunnan scenario solves, within its stated gap, to a plan that keeps the rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from siting.pipeline import RunResult, run_solve
+
+SCENARIO = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    return run_solve(SCENARIO, tmp_path_factory.mktemp("yunnan") / "out")
+
+
+def test_proven_optimal_within_the_scenario_gap(result: RunResult):
+    assert result.report.proven_optimal
+    assert result.report.gap is not None
+    assert result.report.gap <= result.prepared.loaded.scenario.solver.rel_gap + 1e-9
+    costs = result.plan.costs
+    assert sum(costs.values()) == pytest.approx(result.report.objective_yuan, rel=1e-6)
+
+
+def test_every_target_met(result: RunResult):
+    assert (result.plan.targets["shortfall"] == 0).all()
+
+
+def test_nothing_built_inside_a_buffered_red_line_zone(result: RunResult):
+    inputs = result.prepared.inputs
+    built = set(zip(result.plan.builds["site"], result.plan.builds["product"], strict=True))
+    assert built
+    assert not built & inputs.REDLINE_EXCLUDED
+
+
+def test_phosphate_chain_sits_near_phosphate(result: RunResult):
+    """FePO4 needs phosphate rock: every FePO4 site has a producing phosphate source within the
+    scenario's 80 km road distance."""
+    inputs = result.prepared.inputs
+    distance = result.prepared.spatial.distance_km
+    phosphate = [k for k in inputs.SOURCES if inputs.resource_of_source[k] == "phosphate_rock"]
+    fepo4_sites = set(result.plan.builds.loc[result.plan.builds["product"] == "fepo4", "site"])
+    assert fepo4_sites
+    for site in fepo4_sites:
+        assert distance.loc[site, phosphate].min() <= 80.0
+
+
+def test_each_cluster_grows(result: RunResult):
+    """The differentiation rule gives every cluster at least 20 % of the added value."""
+    assert set(result.plan.builds["cluster"]) == {"kunming", "yuxi", "qujing"}
