@@ -35,7 +35,8 @@ def format_summary(result: RunResult) -> str:
         lines.append(f"  {name:<12}{money(value):>22}")
     lines.append("")
     clusters = list(inputs.CLUSTERS)
-    header = f"{'product':<16}{'unit':<8}{'year':>6}" + "".join(f"{c:>14}" for c in clusters) + f"{'existing':>12}" \
+    unit_width = max(len(catalog.products[p].unit) for p in inputs.PRODUCTS) + 2
+    header = f"{'product':<16}{'unit':<{unit_width}}{'year':>6}" + "".join(f"{c:>14}" for c in clusters) + f"{'existing':>12}" \
         f"{'total':>14}"
     lines.append("capacity added by cluster (cumulative), with existing capacity and total")
     lines.append(header)
@@ -46,7 +47,7 @@ def format_summary(result: RunResult) -> str:
             if sub.empty:
                 continue
             per = [sub.loc[sub["cluster"] == c, "added_cumulative"].sum() for c in clusters]
-            lines.append(f"{p:<16}{catalog.products[p].unit:<8}{t:>6}" + "".join(f"{v:>14,.0f}" for v in per)
+            lines.append(f"{p:<16}{catalog.products[p].unit:<{unit_width}}{t:>6}" + "".join(f"{v:>14,.0f}" for v in per)
                          + f"{sub['existing'].sum():>12,.0f}{sub['capacity'].sum():>14,.0f}")
     if not plan.targets.empty:
         lines.append("")
