@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from siting.cli import main
 from siting.pipeline import RunResult, run_solve
 
 SCENARIO = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
@@ -50,3 +52,20 @@ def test_phosphate_chain_sits_near_phosphate(result: RunResult):
 def test_each_cluster_grows(result: RunResult):
     """The differentiation rule gives every cluster at least 20 % of the added value."""
     assert set(result.plan.builds["cluster"]) == {"kunming", "yuxi", "qujing"}
+
+
+def test_stopped_early_still_writes_a_plan_marked_not_optimal(tmp_path: Path, capsys):
+    """A node limit of 1 (deterministic, unlike a time limit) stops HiGHS with an incumbent:
+    the outputs are written and say the plan is not proven optimal, with its gap."""
+    variant = tmp_path / "early.yaml"
+    variant.write_text(f"extends: {SCENARIO}\nname: early\nsolver:\n  rel_gap: 0.0001\n"
+                       "  options: {mip_max_nodes: 1}\n")
+    out = tmp_path / "out"
+    assert main(["solve", str(variant), "--out", str(out)]) == 0
+    assert "status    feasible (not proven optimal), gap " in capsys.readouterr().out
+    solver = json.loads((out / "manifest.json").read_text())["solver"]
+    assert solver["proven_optimal"] is False
+    assert solver["termination"] == "iterationLimit"
+    assert solver["gap"] > 0.0001
+    assert solver["best_bound_yuan"] < solver["objective_yuan"]
+    assert (out / "sites.geojson").exists() and (out / "plan.csv").read_text().count("\n") > 1
