@@ -36,8 +36,8 @@ def format_summary(result: RunResult) -> str:
     lines.append("")
     clusters = list(inputs.CLUSTERS)
     unit_width = max(len(catalog.products[p].unit) for p in inputs.PRODUCTS) + 2
-    header = f"{'product':<16}{'unit':<{unit_width}}{'year':>6}" + "".join(f"{c:>14}" for c in clusters) + f"{'existing':>12}" \
-        f"{'total':>14}"
+    header = (f"{'product':<16}{'unit':<{unit_width}}{'year':>6}" + "".join(f"{c:>14}" for c in clusters)
+              + f"{'existing':>12}{'total':>14}")
     lines.append("capacity added by cluster (cumulative), with existing capacity and total")
     lines.append(header)
     cap = plan.capacity

@@ -8,6 +8,7 @@ and reported, or rejected, as the scenario says). Columns are renamed to canonic
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,7 +153,11 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         except InputError as exc:
             problems.extend(exc.problems)
             return gpd.GeoDataFrame()
-        frame, found = check_layer(frame, path, role, fields, types, policy, notices)
+        layer_notices: list[str] = []
+        frame, found = check_layer(frame, path, role, fields, types, policy, layer_notices)
+        # Notices go into the manifest: name the file as the scenario does, not by machine path.
+        shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
+        notices.extend(n.replace(str(path), shown, 1) for n in layer_notices)
         problems.extend(found)
         return frame
 

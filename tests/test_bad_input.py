@@ -128,8 +128,7 @@ def test_invalid_geometry_repaired_and_reported(folder: Path, tmp_path: Path, ca
     printed = capsys.readouterr().out
     assert "note: " in printed and "repaired invalid geometries of lake (Self-intersection[102.4 24.9])" in printed
     notices = json.loads((out / "manifest.json").read_text())["notices"]
-    assert len(notices) == 1 and notices[0].endswith("repaired invalid geometries of lake "
-                                                     "(Self-intersection[102.4 24.9])")
+    assert notices == ["redline.geojson: repaired invalid geometries of lake (Self-intersection[102.4 24.9])"]
     repaired = gpd.read_file(folder / "redline.geojson").geometry.iloc[0]
     fixed = gpd.GeoSeries([repaired]).make_valid().iloc[0]
     assert fixed.geom_type == "MultiPolygon" and len(fixed.geoms) == 2
