@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,14 +112,11 @@ def diagnose_infeasibility(inputs: ModelInputs, settings: SolverSettings) -> lis
     return findings
 
 
-def run_solve(scenario_path: Path | str, out_dir: Path | None = None,
-              time_limit_s: float | None = None) -> RunResult:
-    timings: dict[str, float] = {}
-    prepared = prepare(scenario_path, timings)
-    loaded, inputs = prepared.loaded, prepared.inputs
-    settings = solver_settings(loaded)
-    if time_limit_s is not None:
-        settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
+def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[str, float]
+                   ) -> tuple[SolveReport, Plan, dict[str, int]]:
+    """Build and solve the model of a prepared scenario; raise PlanInfeasible or NoSolution
+    when there is no plan to write."""
+    inputs = prepared.inputs
     unreachable = unreachable_targets(inputs)
     if unreachable:
         raise PlanInfeasible("the plan is infeasible before solving:\n" + "\n".join(f"  - {m}" for m in unreachable))
@@ -135,15 +133,33 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None,
                                  + "\n".join(f"  - {f}" for f in findings))
         raise NoSolution(f"the solver stopped without a plan ({report.termination}) after "
                          f"{report.solve_time_s:.1f} s; raise solver.time_limit_s or loosen solver.rel_gap")
+    return report, extract_plan(model, inputs), size
+
+
+def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, int],
+                 timings: dict[str, float]) -> dict[str, str | Callable[[Path], None]]:
+    """Every output file of a solved plan, as text or as a function writing the file."""
     started = time.perf_counter()
-    plan = extract_plan(model, inputs)
-    destination = out_dir if out_dir is not None else loaded.resolve(loaded.scenario.output.folder)
-    sites = sites_layer(prepared.layers.sites, prepared.spatial, inputs, plan)
-    clusters = clusters_layer(prepared.layers.clusters, inputs, plan)
-    flows = flows_layer(prepared.spatial, inputs, plan)
-    files: dict[str, str] = output_files(sites, clusters, flows, plan)
+    sites = sites_layer(prepared.layers.sites, prepared.spatial, prepared.inputs, plan)
+    clusters = clusters_layer(prepared.layers.clusters, prepared.inputs, plan)
+    flows = flows_layer(prepared.spatial, prepared.inputs, plan)
+    files: dict[str, str | Callable[[Path], None]] = dict(output_files(sites, clusters, flows, plan))
     timings["export"] = time.perf_counter() - started
-    files["manifest.json"] = json_text(manifest(loaded, prepared.layers.paths, report, plan, size, timings,
+    files["manifest.json"] = json_text(manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings,
                                                 prepared.notices, prepared.spatial.dropped_sites))
-    write_folder_atomically(Path(destination), files)
-    return RunResult(prepared, report, plan, Path(destination), timings, size)
+    return files
+
+
+def run_solve(scenario_path: Path | str, out_dir: Path | None = None,
+              time_limit_s: float | None = None) -> RunResult:
+    """The solve job: prepare, solve, and write every output into the folder at once."""
+    timings: dict[str, float] = {}
+    prepared = prepare(scenario_path, timings)
+    loaded = prepared.loaded
+    settings = solver_settings(loaded)
+    if time_limit_s is not None:
+        settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
+    report, plan, size = solve_prepared(prepared, settings, timings)
+    destination = Path(out_dir) if out_dir is not None else loaded.resolve(loaded.scenario.output.folder)
+    write_folder_atomically(destination, export_files(prepared, report, plan, size, timings))
+    return RunResult(prepared, report, plan, destination, timings, size)
