@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import math
 import sqlite3
@@ -219,7 +220,7 @@ def _self_test_gcj() -> None:
 def _ring_signed_area(coords: list[list[float]]) -> float:
     """Shoelace signed area in coordinate units; > 0 means counter-clockwise."""
     s = 0.0
-    for (x1, y1), (x2, y2) in zip(coords[:-1], coords[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(coords):
         s += x1 * y2 - x2 * y1
     return 0.5 * s
 
@@ -406,7 +407,7 @@ def build_boundaries() -> dict[str, str]:
     residual = max(
         abs(a - b)
         for (gx, gy, wx, wy) in shifts[:: max(1, len(shifts) // 2000)]
-        for a, b in zip(wgs84_to_gcj02(wx, wy), (gx, gy))
+        for a, b in zip(wgs84_to_gcj02(wx, wy), (gx, gy), strict=False)
     )
     print(f"  inverse residual (sample): {residual:.2e} deg")
 
@@ -415,7 +416,7 @@ def build_boundaries() -> dict[str, str]:
     inv = pyproj.Transformer.from_crs(SIMPLIFY_CRS, "EPSG:4326", always_xy=True)
     utm = np.array([shapely.transform(g, lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1]))) for g in wgs], dtype=object)
     simp = shapely.coverage_simplify(utm, SIMPLIFY_TOLERANCE_M)
-    haus = [shapely.hausdorff_distance(a, b) for a, b in zip(utm, simp)]
+    haus = [shapely.hausdorff_distance(a, b) for a, b in zip(utm, simp, strict=False)]
     nv0 = int(sum(shapely.get_num_coordinates(utm)))
     nv1 = int(sum(shapely.get_num_coordinates(simp)))
     print(
@@ -426,7 +427,7 @@ def build_boundaries() -> dict[str, str]:
 
     # 3. round + orient exactly as written, then dissolve clusters
     county_geoms = {}
-    for ad, g in zip(order, back):
+    for ad, g in zip(order, back, strict=False):
         r = round_geometry(g)
         if r.geom_type == "Polygon":
             r = MultiPolygon([r])
@@ -470,7 +471,7 @@ def build_boundaries() -> dict[str, str]:
         cluster_features.append((props, geometry_dict(cluster_geoms[cid], force_multi=True)))
 
     county_features = []
-    for cid, pad, _, _ in CLUSTERS:
+    for cid, _pad, _, _ in CLUSTERS:
         for ad in order:
             if county_cluster[ad] != cid:
                 continue

@@ -831,7 +831,7 @@ def build() -> dict[str, str]:
     # summary
     for p, g in sites:
         print(f"  site {p['site_id']:<30s} {p['cluster_id']:<8s} polygon {area_km2(g) * 100:7.1f} ha  usable {p['usable_area_ha']:7.1f} ha")
-    for p, g in redline:
+    for p, _g in redline:
         print(f"  zone {p['zone_id']:<26s} {p['category']:<14s} {p['area_km2']:9.3f} km2 (sourced {p['area_km2_sourced']})")
     return hashes
 
