@@ -759,3 +759,29 @@ def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
 
 
 COST_COMPONENTS: tuple[str, ...] = ("capex", "fixed_opex", "site_fixed", "transport", "shortfall")
+
+#: Constraint components of the families that can be switched off on a built model. The red
+#: line and proximity act through sparse index sets instead: relaxing them needs a new build.
+FAMILY_CONSTRAINTS: dict[str, tuple[str, ...]] = {
+    "targets": ("capacity_target", "capacity_ceiling"),
+    "output_value": ("output_value_target", "value_cover"),
+    "land": ("land_limit",),
+    "supply": ("supply_balance", "source_limit"),
+    "chain_balance": ("chain_balance",),
+    "differentiation": ("product_hosting_limit", "lead_share", "differs_if_one", "differs_if_not_both",
+                        "portfolio_difference", "cluster_value_share"),
+    "agglomeration": ("open_link", "min_investment", "open_sites_limit"),
+    "budget": ("budget",),
+    "recycling_demo": ("demo_only", "demo_size", "demo_count"),
+}
+
+
+def set_family_active(model: pyo.ConcreteModel, family: str, active: bool) -> None:
+    """Switch a rule family's constraints on or off in a built model (for re-solves).
+
+    With "agglomeration" off, nothing forces o[s] up, so the site fixed cost drops out with it.
+    Raises KeyError for the red line and proximity, which need a rebuild (see derive_index)."""
+    for name in FAMILY_CONSTRAINTS[family]:
+        component = getattr(model, name, None)
+        if component is not None:
+            component.activate() if active else component.deactivate()

@@ -77,28 +77,43 @@ def json_text(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+def staging_folder(destination: Path) -> Path:
+    """A new empty folder beside `destination`, on the same file system (so a rename works)."""
+    destination = destination.resolve()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+
+
+def swap_into_place(staging: Path, destination: Path) -> None:
+    """Replace `destination` (if any) by the complete `staging` folder."""
+    destination = destination.resolve()
+    old = None
+    if destination.exists():
+        old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
+        destination.rename(old)
+    staging.rename(destination)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
+    for name, content in files.items():
+        target = folder / name
+        if callable(content):
+            content(target)
+        else:
+            target.write_text(content, encoding="utf-8", newline="\n")
+
+
 def write_folder_atomically(destination: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
     """Write every file into a temporary folder, then swap it in for `destination`.
 
     A value is text, or a function that writes the file at the path it is given. If anything
     fails, the temporary folder is removed and `destination` is left as it was."""
-    destination = destination.resolve()
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    staging = staging_folder(destination)
     try:
-        for name, content in files.items():
-            target = staging / name
-            if callable(content):
-                content(target)
-            else:
-                target.write_text(content, encoding="utf-8", newline="\n")
-        old = None
-        if destination.exists():
-            old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
-            destination.rename(old)
-        staging.rename(destination)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        write_files(staging, files)
+        swap_into_place(staging, destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

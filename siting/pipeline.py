@@ -7,19 +7,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pyomo.environ as pyo
 
 from models import RULE_FAMILIES, ModelInputs, build_model
 from siting.checks import check_against_layers, unreachable_targets
+from siting.compare import table_files
 from siting.errors import InputError, NoSolution, PlanInfeasible
 from siting.export import json_text, write_folder_atomically
 from siting.geodata import LayerSet, load_layers
 from siting.inputs import build_inputs
 from siting.outputs import clusters_layer, flows_layer, manifest, output_files, sites_layer
 from siting.results import Plan, extract_plan
-from siting.scenario import LoadedScenario, load_scenario
-from siting.solve import SolveReport, SolverSettings, solve_model
+from siting.rulecosts import rule_cost_table, rule_costs
+from siting.scenario import LoadedScenario, Override, load_scenario
+from siting.solve import SolveReport, SolverSettings, new_solver, solve_model
 from siting.spatial import RedlineSettings, SpatialResult, preprocess
 
 #: Families tried one at a time when a plan is infeasible (targets made elastic first).
@@ -43,6 +47,7 @@ class RunResult:
     out_dir: Path
     timings: dict[str, float]
     model_size: dict[str, int]
+    rule_costs: pd.DataFrame | None = None
 
 
 def solver_settings(loaded: LoadedScenario) -> SolverSettings:
@@ -58,10 +63,11 @@ def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
                            setbacks_m={p: dict(v) for p, v in r.setbacks_m.items()})
 
 
-def prepare(scenario_path: Path | str, timings: dict[str, float]) -> Prepared:
+def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str | None = None,
+            overrides: tuple[Override, ...] = ()) -> Prepared:
     """Load, check and preprocess; raise InputError with every problem found."""
     started = time.perf_counter()
-    loaded = load_scenario(scenario_path)
+    loaded = load_scenario(scenario_path, variant, overrides)
     layers = load_layers(loaded)
     problems, notices = check_against_layers(loaded, layers)
     if problems:
@@ -112,8 +118,18 @@ def diagnose_infeasibility(inputs: ModelInputs, settings: SolverSettings) -> lis
     return findings
 
 
-def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[str, float]
-                   ) -> tuple[SolveReport, Plan, dict[str, int]]:
+@dataclass
+class Solved:
+    """A solved plan with the model and solver object kept for re-solves."""
+
+    report: SolveReport
+    plan: Plan
+    size: dict[str, int]
+    model: pyo.ConcreteModel
+    solver: Any
+
+
+def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[str, float]) -> Solved:
     """Build and solve the model of a prepared scenario; raise PlanInfeasible or NoSolution
     when there is no plan to write."""
     inputs = prepared.inputs
@@ -124,7 +140,8 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     model = build_model(inputs)
     timings["build"] = time.perf_counter() - started
     size = model_size(model)
-    report = solve_model(model, settings)
+    solver = new_solver()
+    report = solve_model(model, settings, solver)
     timings["solve"] = report.solve_time_s
     if not report.has_solution:
         if report.infeasible:
@@ -133,7 +150,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
                                  + "\n".join(f"  - {f}" for f in findings))
         raise NoSolution(f"the solver stopped without a plan ({report.termination}) after "
                          f"{report.solve_time_s:.1f} s; raise solver.time_limit_s or loosen solver.rel_gap")
-    return report, extract_plan(model, inputs), size
+    return Solved(report, extract_plan(model, inputs), size, model, solver)
 
 
 def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, int],
@@ -150,16 +167,26 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     return files
 
 
-def run_solve(scenario_path: Path | str, out_dir: Path | None = None,
-              time_limit_s: float | None = None) -> RunResult:
-    """The solve job: prepare, solve, and write every output into the folder at once."""
+def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit_s: float | None = None,
+              variant: str | None = None, overrides: tuple[Override, ...] = (), with_rule_costs: bool = False
+              ) -> RunResult:
+    """The solve job: prepare, solve, and write every output into the folder at once; with
+    `with_rule_costs`, also the cost of each rule family (rule_costs.csv and .md)."""
     timings: dict[str, float] = {}
-    prepared = prepare(scenario_path, timings)
+    prepared = prepare(scenario_path, timings, variant, overrides)
     loaded = prepared.loaded
     settings = solver_settings(loaded)
     if time_limit_s is not None:
         settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
-    report, plan, size = solve_prepared(prepared, settings, timings)
+    solved = solve_prepared(prepared, settings, timings)
+    costs = None
+    files = export_files(prepared, solved.report, solved.plan, solved.size, timings)
+    if with_rule_costs:
+        started = time.perf_counter()
+        costs = rule_cost_table(solved.report, solved.plan,
+                                rule_costs(prepared.inputs, settings, solved.model, solved.solver))
+        timings["rule_costs"] = time.perf_counter() - started
+        files.update(table_files(costs, "rule_costs"))
     destination = Path(out_dir) if out_dir is not None else loaded.resolve(loaded.scenario.output.folder)
-    write_folder_atomically(destination, export_files(prepared, report, plan, size, timings))
-    return RunResult(prepared, report, plan, destination, timings, size)
+    write_folder_atomically(destination, files)
+    return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs)

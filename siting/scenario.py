@@ -215,6 +215,8 @@ class Scenario(Strict):
     objective: ObjectiveSettings = ObjectiveSettings()
     solver: SolverSettingsModel = SolverSettingsModel()
     output: Output
+    variants: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="named sets of overrides: one file describes a family of scenarios")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,21 +418,81 @@ def validate_file(path: Path, model: type[BaseModel]) -> tuple[Any, yaml.Node | 
     data, node = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError([f"{path}: (top level) | expected a mapping of keys, got {type(data).__name__}"])
-    if model is Scenario:
-        data = resolve_extends(path, data)
+    return validate_data(path, node, data, model), node
+
+
+def validate_data(path: Path, node: yaml.Node | None, data: dict[str, Any], model: type[BaseModel]) -> Any:
     try:
-        return model.model_validate(data), node
+        return model.model_validate(data)
     except ValidationError as exc:
         raise InputError(format_validation_errors(path, node, model, exc)) from None
 
 
-def load_scenario(path: Path | str) -> LoadedScenario:
-    """Read and validate a scenario and its catalog, then check cross-references.
+Override = tuple[str, Any]
+
+
+def parse_override(text: str) -> tuple[str, list[Any]]:
+    """`key.path=v1,v2` -> ("key.path", [v1, v2]); values are read as YAML scalars."""
+    key, sep, values = text.partition("=")
+    if not sep or not key.strip() or not values.strip():
+        raise InputError([f"--set {text} | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"])
+    return key.strip(), [yaml.safe_load(v.strip()) for v in values.split(",")]
+
+
+def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set a dotted key in scenario data; a key the schema does not know is an error naming it."""
+    parts = key.split(".")
+    node = data
+    loc: tuple[str, ...] = ()
+    for i, part in enumerate(parts):
+        name: Any = int(part) if part.isdigit() else part
+        last = i == len(parts) - 1
+        if name not in node:
+            free = typing.get_origin(schema_at(Scenario, loc)) is dict
+            options = allowed_keys(Scenario, loc)
+            if not free and part not in options:
+                close = difflib.get_close_matches(part, options, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(options) or '(none)'}"
+                raise InputError([f"--set {key} | unknown setting '{dotted((*loc, part))}'; {hint}"])
+            if not last:
+                node[name] = {}
+        if last:
+            node[name] = value
+        elif not isinstance(node[name], dict):
+            raise InputError([f"--set {key} | '{dotted((*loc, part))}' is a value, not a group of settings"])
+        else:
+            node = node[name]
+        loc = (*loc, part)
+
+
+def scenario_variants(path: Path | str) -> list[str]:
+    """Names of the variants a scenario file defines (after its extends chain)."""
+    path = Path(path)
+    data, _node = read_yaml(path)
+    if not isinstance(data, dict):
+        return []
+    merged = resolve_extends(path, data)
+    variants = merged.get("variants") or {}
+    return list(variants) if isinstance(variants, dict) else []
+
+
+def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple[Override, ...] = ()
+                  ) -> LoadedScenario:
+    """Read and validate a scenario (a variant of it, with overrides) and its catalog, then
+    check cross-references.
 
     Raises InputError listing every problem found in the scenario, then in the catalog, then
     between them (ids referenced but not defined, years outside the periods)."""
     path = Path(path)
-    scenario, node = validate_file(path, Scenario)
+    data, node = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError([f"{path}: (top level) | expected a mapping of keys, got {type(data).__name__}"])
+    data = resolve_extends(path, data)
+    if variant is not None:
+        data = apply_variant(path, data, variant)
+    for key, value in overrides:
+        apply_override(data, key, value)
+    scenario = validate_data(path, node, data, Scenario)
     catalog_path = (path.parent / scenario.catalog).resolve()
     catalog, catalog_node = validate_file(catalog_path, Catalog)
     problems = check_catalog(catalog_path, catalog_node, catalog)
@@ -438,6 +500,28 @@ def load_scenario(path: Path | str) -> LoadedScenario:
     if problems:
         raise InputError(problems)
     return LoadedScenario(scenario, catalog, path.resolve(), catalog_path)
+
+
+def apply_variant(path: Path, data: dict[str, Any], variant: str) -> dict[str, Any]:
+    """The base scenario with one named variant's overrides merged in; the variant is named
+    `<base name>-<variant>` unless it sets its own name."""
+    variants = data.get("variants") or {}
+    if variant not in variants:
+        close = difflib.get_close_matches(variant, list(variants), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"defined: {', '.join(variants) or '(none)'}"
+        raise InputError([f"{path}: variants | no variant named '{variant}'; {hint}"])
+    base = {k: v for k, v in data.items() if k != "variants"}
+    overrides = variants[variant] or {}
+    if not isinstance(overrides, dict):
+        raise InputError([f"{path}: variants.{variant} | must be a mapping of overrides"])
+    problems: list[str] = []
+    merged = deep_merge(base, overrides, Scenario, f"{path}: variants.{variant}", (), problems)
+    if problems:
+        raise InputError(problems)
+    merged.setdefault("name", base.get("name"))
+    if "name" not in overrides:
+        merged["name"] = f"{base.get('name')}-{variant}"
+    return merged
 
 
 def _unknown(where: str, key: str, value: str, known: list[str], kind: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
@@ -64,9 +65,17 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
-def solve_model(model: pyo.ConcreteModel, settings: SolverSettings) -> SolveReport:
-    """Solve `model` in place; load variable values only when an incumbent exists."""
-    opt = SolverFactory("highs")
+def new_solver() -> Any:
+    """A HiGHS solver object; reuse it to re-solve the same model incrementally."""
+    return SolverFactory("highs")
+
+
+def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None) -> SolveReport:
+    """Solve `model` in place; load variable values only when an incumbent exists.
+
+    Passing the `solver` of an earlier solve of the same model makes the hand-off incremental:
+    only what changed (deactivated constraints, bounds) is sent to HiGHS again."""
+    opt = solver if solver is not None else new_solver()
     options: dict[str, float | int | str] = {"random_seed": settings.random_seed}
     options.update(dict(settings.options))
     started = time.perf_counter()

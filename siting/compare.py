@@ -1,0 +1,194 @@
+"""Comparison of runs against a baseline: tables (terminal, CSV, Markdown), the per-site
+`diff.geojson`, and sweep summaries with a plot. Works on `CaseSummary` plain data and on the
+runs' own written `sites.geojson`; solving happens in `siting.runs`."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from siting.export import csv_text
+from siting.runs import CaseSummary
+
+#: Relative difference below which two capacities count as the same.
+SAME = 1e-9
+
+
+def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequence[str],
+                 groups: Sequence[str], years: Sequence[int]) -> dict[str, tuple[str, Any]]:
+    """metric -> (unit, value) for one run; failed runs give only their status."""
+    rows: dict[str, tuple[str, Any]] = {"status": ("", summary.status if summary.ok else "failed: " + summary.error)}
+    if not summary.ok:
+        return rows
+    rows["objective"] = ("yuan", summary.objective_yuan)
+    for name, value in summary.costs.items():
+        rows[f"cost {name}"] = ("yuan", value)
+    rows["gap"] = ("share", summary.gap)
+    rows["solve time"] = ("s", round(summary.solve_time_s, 2))
+    rows["sites opened"] = ("count", len(summary.sites_opened))
+    rows["targets short"] = ("", ", ".join(sorted(summary.targets_short)) or "none")
+    for year in years:
+        rows[f"output value {year}"] = ("yuan/yr", summary.output_value.get(year))
+    for group in groups:
+        rows[f"capacity {group} {summary.final_year}"] = ("units/yr", summary.group_capacity.get(group, 0.0))
+    for cluster in clusters:
+        for product in products:
+            rows[f"capacity {cluster} {product}"] = ("units/yr", summary.capacity.get(cluster, {}).get(product, 0.0))
+    return rows
+
+
+def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
+    """Rows are metrics, columns the runs; each run after the first also gets a delta column
+    against the first (the baseline)."""
+    ok = [s for s in summaries if s.ok]
+    products = list(dict.fromkeys(p for s in ok for c in s.capacity.values() for p in c))
+    clusters = list(dict.fromkeys(c for s in ok for c in s.capacity))
+    groups = list(dict.fromkeys(g for s in ok for g in s.group_capacity))
+    years = sorted({y for s in ok for y in s.output_value})
+    per_run = [_metric_rows(s, products, clusters, groups, years) for s in summaries]
+    metrics = list(dict.fromkeys(m for rows in per_run for m in rows))
+    table: dict[str, list[Any]] = {"metric": metrics,
+                                   "unit": [next((r[m][0] for r in per_run if m in r), "") for m in metrics]}
+    base = per_run[0]
+    for i, (summary, rows) in enumerate(zip(summaries, per_run, strict=True)):
+        table[summary.label] = [rows.get(m, ("", None))[1] for m in metrics]
+        if i > 0:
+            table[f"{summary.label} vs {summaries[0].label}"] = [
+                _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) for m in metrics]
+    return pd.DataFrame(table)
+
+
+def _delta(value: Any, base: Any) -> Any:
+    if isinstance(value, (int, float)) and isinstance(base, (int, float)) and not isinstance(value, bool):
+        return value - base
+    if value == base:
+        return "same"
+    return "" if value is None or base is None else "changed"
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if abs(value) >= 1000 or value == 0:
+            return f"{value:,.0f}"
+        return f"{value:.4g}"
+    return str(value)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(_fmt(v).replace("|", "/") for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body]) + "\n"
+
+
+def text_table(frame: pd.DataFrame) -> str:
+    cells = [list(frame.columns)] + [[_fmt(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = [max(len(str(row[i])) for row in cells) for i in range(len(frame.columns))]
+    return "\n".join("  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w)
+                               for i, (c, w) in enumerate(zip(row, widths, strict=True))) for row in cells)
+
+
+def change_of(base: dict[str, float], other: dict[str, float]) -> str:
+    """added / removed / resized / unchanged, comparing capacity added at one site."""
+    had = sum(base.values()) > 0
+    has = sum(other.values()) > 0
+    if not had and not has:
+        return "unchanged"
+    if not had:
+        return "added"
+    if not has:
+        return "removed"
+    products = set(base) | set(other)
+    same = all(abs(base.get(p, 0.0) - other.get(p, 0.0)) <= SAME * max(1.0, abs(base.get(p, 0.0)))
+               for p in products)
+    return "unchanged" if same else "resized"
+
+
+def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
+    """One feature per site and compared run: what changed against the baseline, with the
+    capacity added per product (units/yr) in both, on the baseline's site geometry."""
+    base = summaries[0]
+    if not base.ok:
+        return json.dumps({"type": "FeatureCollection", "name": "diff", "features": []}) + "\n"
+    sites = json.loads((Path(base.out_dir) / "sites.geojson").read_text(encoding="utf-8"))
+    products = list(dict.fromkeys(p for s in summaries if s.ok for a in s.site_added.values() for p in a))
+    features = []
+    for other in summaries[1:]:
+        if not other.ok:
+            continue
+        for feature in sites["features"]:
+            site = feature["id"]
+            before, after = base.site_added.get(site, {}), other.site_added.get(site, {})
+            props: dict[str, Any] = {"id": f"{site}@{other.label}", "site": site, "scenario": other.label,
+                                     "baseline": base.label, "change": change_of(before, after)}
+            for product in products:
+                props[f"base_{product}"] = float(before.get(product, 0.0))
+                props[f"new_{product}"] = float(after.get(product, 0.0))
+            features.append({"type": "Feature", "id": props["id"], "properties": props,
+                             "geometry": feature["geometry"]})
+    return json.dumps({"type": "FeatureCollection", "name": "diff", "features": features}, ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
+
+
+def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """One row per run: the swept values, status, objective and final-year capacity per group."""
+    groups = list(dict.fromkeys(g for s in summaries if s.ok for g in s.group_capacity))
+    rows = []
+    for summary, values in zip(summaries, settings, strict=True):
+        row: dict[str, Any] = {"run": summary.label, **values,
+                               "status": summary.status if summary.ok else "failed: " + summary.error,
+                               "objective_yuan": summary.objective_yuan, "gap": summary.gap,
+                               "sites_opened": len(summary.sites_opened) if summary.ok else None}
+        for group in groups:
+            row[f"capacity_{group}"] = summary.group_capacity.get(group) if summary.ok else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str) -> None:
+    """Objective and each group's capacity against the first swept key (PNG); with a second key,
+    one line per value of it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    capacity_columns = [c for c in table.columns if c.startswith("capacity_")]
+    panels = 1 + len(capacity_columns)
+    cols = min(3, panels)
+    rows = math.ceil(panels / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.4 * rows), squeeze=False)
+    x_key = keys[0]
+    series_key = keys[1] if len(keys) > 1 else None
+    groups = [(None, table)] if series_key is None else list(table.groupby(series_key, sort=False))
+    for ax, column in zip(axes.flat, ["objective_yuan", *capacity_columns], strict=False):
+        for value, part in groups:
+            part = part.dropna(subset=[column])
+            ys = part[column] / (1e8 if column == "objective_yuan" else 1.0)
+            ax.plot(part[x_key].astype(float), ys, marker="o", label=None if value is None else f"{series_key}={value}")
+        ax.set_title("objective (100 million yuan)" if column == "objective_yuan" else column.removeprefix("capacity_")
+                     + " capacity (units/yr)", fontsize=9)
+        ax.set_xlabel(x_key, fontsize=8)
+        ax.tick_params(labelsize=7)
+        if series_key is not None:
+            ax.legend(fontsize=7)
+    for ax in list(axes.flat)[panels:]:
+        ax.axis("off")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
+def table_files(frame: pd.DataFrame, stem: str) -> dict[str, str]:
+    return {f"{stem}.csv": csv_text(frame), f"{stem}.md": markdown_table(frame)}
+

@@ -1,0 +1,204 @@
+"""Many independent solves: comparison runs and sweeps, in parallel processes or on Dask.
+
+A run is a `Case` (scenario file, variant, overrides, output folder). `run_case` solves it,
+writes its outputs as `solve` does, and returns a plain `CaseSummary`; a failure (bad input,
+infeasible, no solution, anything else) is reported in the summary instead of raised, so one
+run never stops the others. Summaries come back in case order whatever order runs finish in.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from siting.errors import InputError, NoSolution, PlanInfeasible
+
+#: How often a run lost with its worker process is tried again before it is reported failed.
+RETRIES = 1
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    scenario: Path
+    out_dir: Path
+    variant: str | None = None
+    overrides: tuple[tuple[str, Any], ...] = ()
+    time_limit_s: float | None = None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What a comparison needs of one run, as plain picklable data (money in yuan)."""
+
+    label: str
+    ok: bool
+    error: str = ""
+    scenario_name: str = ""
+    status: str = ""
+    objective_yuan: float | None = None
+    gap: float | None = None
+    solve_time_s: float = 0.0
+    costs: dict[str, float] = field(default_factory=dict)
+    final_year: int = 0
+    capacity: dict[str, dict[str, float]] = field(default_factory=dict)  # cluster -> product -> units/yr
+    group_capacity: dict[str, float] = field(default_factory=dict)  # target group -> units/yr, final year
+    targets_short: dict[str, float] = field(default_factory=dict)  # "group year" -> shortfall
+    output_value: dict[int, float] = field(default_factory=dict)
+    sites_opened: tuple[str, ...] = ()
+    site_added: dict[str, dict[str, float]] = field(default_factory=dict)  # site -> product -> added units/yr
+    out_dir: str = ""
+
+
+def summarise(label: str, result: Any) -> CaseSummary:
+    """Plain summary of a `RunResult`."""
+    plan, inputs = result.plan, result.prepared.inputs
+    final = inputs.YEARS[-1]
+    cap = plan.capacity.loc[plan.capacity["year"] == final]
+    capacity: dict[str, dict[str, float]] = {}
+    for row in cap.groupby(["cluster", "product"], sort=False)["capacity"].sum().reset_index().itertuples():
+        capacity.setdefault(row.cluster, {})[row.product] = float(row.capacity)
+    groups = {g: float(cap.loc[cap["product"].isin(members), "capacity"].sum())
+              for g, members in inputs.TARGET_GROUPS.items()}
+    short = {f"{r.target} {r.year}": float(r.shortfall) for r in plan.targets.itertuples() if r.shortfall > 0}
+    added: dict[str, dict[str, float]] = {}
+    for row in plan.builds.groupby(["site", "product"], sort=False)["capacity_added"].sum().reset_index().itertuples():
+        added.setdefault(row.site, {})[row.product] = float(row.capacity_added)
+    return CaseSummary(
+        label=label, ok=True, scenario_name=result.prepared.loaded.scenario.name, status=result.report.status,
+        objective_yuan=result.report.objective_yuan, gap=result.report.gap, solve_time_s=result.report.solve_time_s,
+        costs=dict(plan.costs), final_year=final, capacity=capacity, group_capacity=groups, targets_short=short,
+        output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
+        sites_opened=tuple(plan.opened_sites), site_added=added, out_dir=str(result.out_dir),
+    )
+
+
+def run_case(case: Case) -> CaseSummary:
+    """Solve one case and write its outputs; never raises for a failed run."""
+    from siting.pipeline import run_solve
+
+    try:
+        result = run_solve(case.scenario, case.out_dir, case.time_limit_s, variant=case.variant,
+                           overrides=case.overrides)
+    except (InputError, PlanInfeasible, NoSolution) as exc:
+        return CaseSummary(label=case.label, ok=False, error=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # a bug must not sink the other runs: report it in the row
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return CaseSummary(label=case.label, ok=False, error=f"unexpected error: {detail}")
+    return summarise(case.label, result)
+
+
+class Progress:
+    """`runs done k/n` on standard error: one line redrawn on a terminal, one line per run otherwise."""
+
+    def __init__(self, total: int, stream: Any = None):
+        self.total, self.done = total, 0
+        self.stream = stream if stream is not None else sys.stderr
+
+    def update(self, summary: CaseSummary) -> None:
+        self.done += 1
+        width = 30
+        bar = "#" * round(width * self.done / self.total)
+        state = summary.status if summary.ok else "failed"
+        text = f"[{bar:<{width}}] {self.done}/{self.total} runs done ({summary.label}: {state})"
+        if getattr(self.stream, "isatty", lambda: False)():
+            end = "\n" if self.done == self.total else ""
+            self.stream.write("\r" + text.ljust(100) + end)
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def run_cases(cases: Sequence[Case], workers: int | None = None, scheduler: str | None = None,
+              progress: Callable[[CaseSummary], None] | None = None) -> list[CaseSummary]:
+    """Run every case; return summaries in case order.
+
+    scheduler None: a local process pool of `workers` processes (1 = in this process).
+    scheduler "local": a Dask LocalCluster on loopback with `workers` single-threaded workers.
+    scheduler "tcp://host:port": an existing Dask distributed scheduler."""
+    if scheduler is not None:
+        return _run_on_dask(cases, workers or default_workers(), scheduler, progress)
+    workers = workers or default_workers()
+    if workers == 1 or len(cases) == 1:
+        results = []
+        for case in cases:
+            summary = run_case(case)
+            if progress:
+                progress(summary)
+            results.append(summary)
+        return results
+    return _run_in_pool(cases, workers, progress)
+
+
+def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSummary], None] | None
+                 ) -> list[CaseSummary]:
+    results: dict[int, CaseSummary] = {}
+    pending = list(range(len(cases)))
+    for attempt in range(RETRIES + 1):
+        lost: list[int] = []
+        with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
+            futures = {pool.submit(run_case, cases[i]): i for i in pending}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except BrokenProcessPool:
+                    lost.append(i)
+                    continue
+                if progress:
+                    progress(results[i])
+        pending = sorted(lost)
+        if not pending:
+            break
+        if attempt == RETRIES:
+            for i in pending:
+                results[i] = CaseSummary(label=cases[i].label, ok=False,
+                                         error=f"worker process died {RETRIES + 1} times running this case")
+                if progress:
+                    progress(results[i])
+    return [results[i] for i in range(len(cases))]
+
+
+def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
+                 progress: Callable[[CaseSummary], None] | None) -> list[CaseSummary]:
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
+    except ImportError:
+        raise InputError(["--scheduler | Dask is not installed; install the extra: pip install -e '.[dask]'"]) from None
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        futures = client.map(run_case, list(cases), key=[f"siting-run-{i}-{c.label}" for i, c in enumerate(cases)],
+                             retries=RETRIES, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        results: dict[int, CaseSummary] = {}
+        for future in dask_completed(futures):
+            i = index[future.key]
+            try:
+                results[i] = future.result()
+            except Exception as exc:  # a worker lost beyond the retries: report, never drop
+                results[i] = CaseSummary(label=cases[i].label, ok=False, error=f"Dask worker failed: {exc}")
+            if progress:
+                progress(results[i])
+        return [results[i] for i in range(len(cases))]
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
