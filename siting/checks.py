@@ -3,18 +3,10 @@ targets that cannot be reached even in principle (explained in domain terms befo
 
 from __future__ import annotations
 
-import difflib
-
 from models import ModelInputs
 from models.formulation import derive_index
 from siting.geodata import LayerSet
-from siting.scenario import LoadedScenario
-
-
-def _unknown(where: str, value: str, known: list[str], kind: str) -> str:
-    close = difflib.get_close_matches(value, known, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"known {kind}: {', '.join(known) or '(none)'}"
-    return f"{where} | unknown {kind} (got {value!r}); {hint}"
+from siting.scenario import LoadedScenario, unknown_value
 
 
 def check_against_layers(loaded: LoadedScenario, layers: LayerSet) -> tuple[list[str], list[str]]:
@@ -27,26 +19,26 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet) -> tuple[list
     clusters = list(layers.clusters["id"])
     for cluster in c.differentiation.lead_products:
         if cluster not in clusters:
-            problems.append(_unknown(f"{where}: constraints.differentiation.lead_products.{cluster}", cluster,
+            problems.append(unknown_value(where, f"constraints.differentiation.lead_products.{cluster}", cluster,
                                      clusters, "cluster"))
     for cluster in c.agglomeration.max_open_sites_per_cluster:
         if cluster not in clusters:
-            problems.append(_unknown(f"{where}: constraints.agglomeration.max_open_sites_per_cluster.{cluster}",
-                                     cluster, clusters, "cluster"))
+            problems.append(unknown_value(where, f"constraints.agglomeration.max_open_sites_per_cluster.{cluster}",
+                                          cluster, clusters, "cluster"))
     categories = sorted(set(layers.redline["category"])) if len(layers.redline) else []
     for product, by_category in c.redline.setbacks_m.items():
         for category in by_category:
             if category not in categories:
-                problems.append(_unknown(f"{where}: constraints.redline.setbacks_m.{product}.{category}", category,
+                problems.append(unknown_value(where, f"constraints.redline.setbacks_m.{product}.{category}", category,
                                          categories, "red-line category"))
     for category in c.redline.categories or []:
         if category not in categories:
-            problems.append(_unknown(f"{where}: constraints.redline.categories", category, categories,
+            problems.append(unknown_value(where, "constraints.redline.categories", category, categories,
                                      "red-line category"))
     needed = sorted({r for p in loaded.catalog.products.values() for r, a in p.resources_t_per_unit.items() if a > 0})
     for resource in c.proximity.max_distance_km:
         if resource not in needed:
-            problems.append(_unknown(f"{where}: constraints.proximity.max_distance_km.{resource}", resource, needed,
+            problems.append(unknown_value(where, f"constraints.proximity.max_distance_km.{resource}", resource, needed,
                                      "resource"))
     offered = set(layers.sources["resource"]) if len(layers.sources) else set()
     for resource in needed:

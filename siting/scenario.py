@@ -524,10 +524,11 @@ def apply_variant(path: Path, data: dict[str, Any], variant: str) -> dict[str, A
     return merged
 
 
-def _unknown(where: str, key: str, value: str, known: list[str], kind: str) -> str:
+def unknown_value(where: str, key: str, value: str, known: list[str], kind: str) -> str:
+    """`<where>: <key> | unknown <kind> (got <value>); did you mean ...?`"""
     close = difflib.get_close_matches(value, known, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"known {kind}: {', '.join(known) or '(none)'}"
-    return f"{where}: {key} | unknown {kind[:-1] if kind.endswith('s') else kind} (got {value!r}); {hint}"
+    hint = f"did you mean '{close[0]}'?" if close else f"choose one of: {', '.join(known) or '(none defined)'}"
+    return f"{where}: {key} | unknown {kind} (got {value!r}); {hint}"
 
 
 def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[str]:
@@ -554,14 +555,14 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[
         for level in product.output_value_yuan_per_unit:
             if level not in levels:
                 loc = ("products", pid, "output_value_yuan_per_unit", level)
-                problems.append(_unknown(f"{path}:{line_of(node, loc)}",
+                problems.append(unknown_value(f"{path}:{line_of(node, loc)}",
                                          f"products.{pid}.output_value_yuan_per_unit", level, levels,
-                                         "price levels"))
+                                         "price level"))
         for upstream in product.inputs:
             if upstream not in products:
                 loc = ("products", pid, "inputs", upstream)
-                problems.append(_unknown(f"{path}:{line_of(node, loc)}", f"products.{pid}.inputs", upstream,
-                                         products, "products"))
+                problems.append(unknown_value(f"{path}:{line_of(node, loc)}", f"products.{pid}.inputs", upstream,
+                                         products, "product"))
             elif upstream == pid:
                 problems.append(f"{path}: products.{pid}.inputs | a product cannot be its own input")
     return problems
@@ -581,7 +582,7 @@ class ReferenceCheck:
 
     def product(self, value: str, *loc: Any) -> None:
         if value not in self.products:
-            self.problems.append(_unknown(self.at(*loc), dotted(loc), value, self.products, "products"))
+            self.problems.append(unknown_value(self.at(*loc), dotted(loc), value, self.products, "product"))
 
     def years(self, years: Iterable[int], *loc: Any) -> None:
         for year in years:
@@ -596,8 +597,8 @@ class ReferenceCheck:
             self.problems.append(f"{self.at('years')}: years | must be strictly increasing without repeats "
                                  f"(got {s.years})")
         if s.price_level not in self.catalog.price_levels:
-            self.problems.append(_unknown(self.at("price_level"), "price_level", s.price_level,
-                                          list(self.catalog.price_levels), "price levels"))
+            self.problems.append(unknown_value(self.at("price_level"), "price_level", s.price_level,
+                                          list(self.catalog.price_levels), "price level"))
         self.targets()
         keyed_by_product = {
             ("constraints", "redline", "setbacks_m"): c.redline.setbacks_m,
@@ -620,8 +621,8 @@ class ReferenceCheck:
                                      f"constraints.recycling_demo | min_sites ({demo.min_sites}) exceeds max_sites "
                                      f"({demo.max_sites})")
         for option in sorted(set(s.solver.options) - ALLOWED_HIGHS_OPTIONS):
-            self.problems.append(_unknown(self.at("solver", "options", option), "solver.options", option,
-                                          sorted(ALLOWED_HIGHS_OPTIONS), "HiGHS options"))
+            self.problems.append(unknown_value(self.at("solver", "options", option), "solver.options", option,
+                                          sorted(ALLOWED_HIGHS_OPTIONS), "HiGHS option"))
         return self.problems
 
     def targets(self) -> None:
@@ -635,8 +636,8 @@ class ReferenceCheck:
                                      f"one group must share a unit (got {sorted(units)}); split the group")
         for group, by_year in t.capacity.items():
             if group not in t.groups and group not in self.products:
-                self.problems.append(_unknown(self.at("targets", "capacity", group), "targets.capacity", group,
-                                              list(t.groups) + self.products, "target groups or products"))
+                self.problems.append(unknown_value(self.at("targets", "capacity", group), "targets.capacity", group,
+                                              list(t.groups) + self.products, "target group or product"))
             self.years(by_year, "targets", "capacity", group)
         self.years(t.output_value_yuan, "targets", "output_value_yuan")
         if 0 < t.capacity_ceiling_factor < 1:
