@@ -6,6 +6,7 @@ a subfolder, then the tables) and swapped into place when complete, as `solve` d
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from siting.errors import InputError
 from siting.export import staging_folder, swap_into_place, write_files
 from siting.runs import Case, CaseSummary, Progress, run_cases
 from siting.scenario import load_scenario, parse_override, scenario_variants
+from siting.styles import diff_style
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,12 @@ class BatchResult:
 
 def folder_name(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.=-]+", "_", label).strip("_") or "run"
+
+
+def geometry_type_of(feature_collection: str) -> str:
+    """The geometry type of a GeoJSON text's first feature (Point where there is none)."""
+    features = json.loads(feature_collection)["features"]
+    return features[0]["geometry"]["type"] if features else "Point"
 
 
 def comparison_cases(paths: Sequence[Path], staging: Path, time_limit_s: float | None) -> list[Case]:
@@ -88,7 +96,9 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
 
     def tables(summaries: list[CaseSummary]) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
-        return table, {**table_files(table, "comparison"), "diff.geojson": diff_geojson(summaries)}
+        diff = diff_geojson(summaries)
+        return table, {**table_files(table, "comparison"), "diff.geojson": diff, "diff.qml": diff_style(
+            geometry_type_of(diff))}
 
     return run_batch(cases, staging, destination, workers, scheduler, progress, tables)
 

@@ -15,10 +15,12 @@ import siting
 from models import ModelInputs
 from models.formulation import derive_index
 from siting.export import csv_text, feature_collection, lines_between
+from siting.geodata import LayerSet
+from siting.layerio import FieldKind, OutputLayer, make_layer
 from siting.results import Plan, clean
 from siting.scenario import LoadedScenario, file_sha256
 from siting.solve import SolveReport
-from siting.spatial import SpatialResult
+from siting.spatial import RedlineSettings, SpatialResult, buffered_zone
 
 PACKAGES = ("siting", "pyomo", "highspy", "geopandas", "shapely", "pyogrio", "pyproj", "pydantic", "numpy", "pandas")
 STATUSES = ("built", "eligible_unused", "excluded_redline", "excluded_proximity", "excluded_land", "outside_clusters")
@@ -196,13 +198,172 @@ def _version(package: str) -> str:
 
 def output_files(sites: tuple[gpd.GeoDataFrame, list[str]], clusters: tuple[gpd.GeoDataFrame, list[str]],
                  flows: tuple[gpd.GeoDataFrame, list[str]], plan: Plan) -> dict[str, str]:
-    """Every output file but the manifest, as text."""
-    builds = plan.builds.sort_values(["site", "product", "year", "module"], kind="stable")
+    """The three plan layers as GeoJSON and the tables, as text (the solve job itself writes
+    every layer through `plan_layers` and `siting.deliverables`)."""
     return {
         "sites.geojson": feature_collection(sites[0], sites[1], "sites"),
         "clusters.geojson": feature_collection(clusters[0], clusters[1], "clusters"),
         "flows.geojson": feature_collection(flows[0], flows[1], "flows"),
+        **plan_tables(plan),
+    }
+
+
+def plan_tables(plan: Plan) -> dict[str, str]:
+    """plan.csv, capacity.csv and targets.csv, as text."""
+    builds = plan.builds.sort_values(["site", "product", "year", "module"], kind="stable")
+    return {
         "plan.csv": csv_text(builds),
         "capacity.csv": csv_text(plan.capacity),
         "targets.csv": csv_text(plan.targets),
     }
+
+
+# --- every output layer, typed (GeoJSON, GeoPackage, styles, map and report work from these) ---
+
+#: Layers in drawing order, top first (the QGIS project and the map use this order).
+LAYER_ORDER = ("sites", "site_areas", "flows", "sources", "clusters", "redline_zones", "redline")
+LAYER_TITLES = {
+    "sites": "Candidate sites by status",
+    "site_areas": "Candidate site areas (polygon sites)",
+    "flows": "Raw-material flows (t/yr)",
+    "sources": "Raw-material sources (t/yr)",
+    "clusters": "Clusters",
+    "redline_zones": "Red-line exclusion zones as buffered",
+    "redline": "Red-line polygons as used",
+}
+M2_PER_KM2 = 1.0e6
+
+
+def split_mixed_sites(frame: gpd.GeoDataFrame, working_crs: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """Sites drawn partly as points and partly as polygons cannot share one file (RFC 7946 and
+    QGIS want one geometry type per layer). Then every site is written as a point, a polygon site
+    at its point on surface in the working CRS (the point the model places in a cluster and
+    measures distances from), and the polygons go to a second layer, `site_areas`."""
+    types = set(frame.geom_type)
+    if not (types & {"Point", "MultiPoint"} and types & {"Polygon", "MultiPolygon"}):
+        return frame, None
+    polygonal = frame.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    areas = frame.loc[polygonal, ["id", "name", "cluster", "status", "geometry"]].copy()
+    projected = frame.geometry.to_crs(working_crs)
+    points = gpd.GeoSeries(shapely.point_on_surface(projected.to_numpy()), crs=working_crs).to_crs(frame.crs)
+    points_frame = frame.copy()
+    points_frame["geometry"] = list(points)
+    return points_frame, areas
+
+
+def considered_categories(spatial: SpatialResult, rule: RedlineSettings) -> list[str]:
+    """Red-line categories the rule uses, sorted (as the spatial preprocessing takes them)."""
+    categories = sorted(set(spatial.redline["category"])) if len(spatial.redline) else []
+    if not rule.enabled:
+        return []
+    return [c for c in categories if rule.categories is None or c in rule.categories]
+
+
+def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: RedlineSettings) -> OutputLayer:
+    """The red-line polygons as the model used them (repaired, every one of them), with whether
+    the rule counts their category and the largest exclusion distance around them."""
+    used = set(considered_categories(spatial, rule))
+    frame = spatial.redline
+    rows = []
+    for zone_id, name, category, geometry in zip(frame["id"], frame.get("name", frame["id"]), frame["category"],
+                                                 frame.geometry, strict=True):
+        counted = category in used
+        rows.append({
+            "id": str(zone_id), "name": str(name), "category": str(category), "used": counted,
+            "buffer_m": float(rule.buffer_m) if counted else 0.0,
+            "max_distance_m": max((rule.distance_m(p, category) for p in products), default=0.0) if counted else 0.0,
+            "area_km2": clean(round(float(geometry.area) / M2_PER_KM2, 3)),
+        })
+    columns = ["id", "name", "category", "used", "buffer_m", "max_distance_m", "area_km2"]
+    layer = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
+    kinds: dict[str, FieldKind] = {"id": "string", "name": "string", "category": "string", "used": "boolean",
+                                   "buffer_m": "real", "max_distance_m": "real", "area_km2": "real"}
+    return make_layer("redline", LAYER_TITLES["redline"], layer, columns, kinds, "Polygon")
+
+
+def redline_zones_layer(spatial: SpatialResult, products: tuple[str, ...], rule: RedlineSettings) -> OutputLayer:
+    """The buffered exclusion zones: first the product-independent buffer around every counted
+    red-line polygon, then one zone per distinct set of per-product setbacks, each naming the
+    products whose sites it excludes."""
+    categories = considered_categories(spatial, rule)
+    zones: dict[tuple[tuple[str, float], ...], list[str]] = {}
+    buffer_key = tuple((c, float(rule.buffer_m)) for c in categories)
+    if categories:
+        zones[buffer_key] = []
+        for p in products:
+            zones.setdefault(tuple((c, rule.distance_m(p, c)) for c in categories), []).append(p)
+    known = {tuple(d): g for d, g in zip(spatial.zones["distances"], spatial.zones.geometry, strict=True)}
+    rows, geometries = [], []
+    for n, (key, zone_products) in enumerate(zones.items()):
+        geometry = known.get(key)
+        if geometry is None:
+            geometry = buffered_zone(spatial.redline, dict(key))
+        kind = "buffer" if key == buffer_key else "setback"
+        rows.append({
+            "id": "buffer" if kind == "buffer" else f"setback_{n}",
+            "kind": kind,
+            "products": ",".join(zone_products),
+            "distances_m": ", ".join(f"{c} {d:g}" for c, d in key),
+            "max_distance_m": max(d for _c, d in key),
+            "area_km2": clean(round(float(geometry.area) / M2_PER_KM2, 3)),
+        })
+        geometries.append(geometry)
+    columns = ["id", "kind", "products", "distances_m", "max_distance_m", "area_km2"]
+    frame = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=geometries, crs=spatial.redline.crs)
+    kinds: dict[str, FieldKind] = {"id": "string", "kind": "string", "products": "string", "distances_m": "string",
+                                   "max_distance_m": "real", "area_km2": "real"}
+    return make_layer("redline_zones", LAYER_TITLES["redline_zones"], frame, columns, kinds, "MultiPolygon")
+
+
+def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> OutputLayer:
+    """Raw-material sources: supply, whether the model could draw on them (producing, or
+    prospective ones when the scenario includes them), and what the plan ships per year."""
+    frame = spatial.sources
+    shipped = plan.flows.groupby(["source", "year"])["tonnes"].sum() if not plan.flows.empty else pd.Series(
+        dtype=float)
+    in_model = set(inputs.SOURCES)
+    rows = []
+    for i, source_id in enumerate(frame["id"]):
+        row: dict[str, Any] = {
+            "id": str(source_id),
+            "name": str(frame["name"].iloc[i]) if "name" in frame else str(source_id),
+            "resource": str(frame["resource"].iloc[i]),
+            "status": str(frame["status"].iloc[i]) if "status" in frame else "producing",
+            "supply_t_per_yr": clean(float(frame["supply_t_per_yr"].iloc[i])),
+            "in_model": source_id in in_model,
+        }
+        for t in inputs.YEARS:
+            row[f"shipped_t_{t}"] = clean(float(shipped.get((source_id, t), 0.0)))
+        rows.append(row)
+    columns = ["id", "name", "resource", "status", "supply_t_per_yr", "in_model"] + [
+        f"shipped_t_{t}" for t in inputs.YEARS]
+    kinds: dict[str, FieldKind] = {c: "real" for c in columns if c.startswith("shipped_t_")}
+    kinds.update({"id": "string", "name": "string", "resource": "string", "status": "string",
+                  "supply_t_per_yr": "real", "in_model": "boolean"})
+    layer = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
+    return make_layer("sources", LAYER_TITLES["sources"], layer, columns, kinds, "Point")
+
+
+def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
+                rule: RedlineSettings) -> list[OutputLayer]:
+    """Every output layer of a solved plan, typed and in WGS84, in `LAYER_ORDER`."""
+    sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan)
+    sites, areas = split_mixed_sites(sites, spatial.working_crs)
+    clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan)
+    flows, flow_columns = flows_layer(spatial, inputs, plan)
+    flow_kinds: dict[str, FieldKind] = {c: "real" for c in flow_columns if c.startswith("tonnes_") or c == "km"}
+    flow_kinds.update({"id": "string", "source": "string", "site": "string", "resource": "string"})
+    site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith("added_")}
+    built = {
+        "sites": make_layer("sites", LAYER_TITLES["sites"], sites, site_columns, site_kinds, "Point"),
+        "flows": make_layer("flows", LAYER_TITLES["flows"], flows, flow_columns, flow_kinds, "LineString"),
+        "sources": sources_layer(spatial, inputs, plan),
+        "clusters": make_layer("clusters", LAYER_TITLES["clusters"], clusters, cluster_columns,
+                               {"sites_opened": "integer"}, "MultiPolygon"),
+        "redline_zones": redline_zones_layer(spatial, inputs.PRODUCTS, rule),
+        "redline": redline_layer(spatial, inputs.PRODUCTS, rule),
+    }
+    if areas is not None:
+        built["site_areas"] = make_layer("site_areas", LAYER_TITLES["site_areas"], areas,
+                                         ["id", "name", "cluster", "status"], None, "MultiPolygon")
+    return [built[name] for name in LAYER_ORDER if name in built]

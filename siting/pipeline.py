@@ -15,11 +15,12 @@ import pyomo.environ as pyo
 from models import RULE_FAMILIES, ModelInputs, build_model
 from siting.checks import check_against_layers, unreachable_targets
 from siting.compare import table_files
+from siting.deliverables import gis_files, report_files
 from siting.errors import InputError, NoSolution, PlanInfeasible
 from siting.export import json_text, write_folder_atomically
 from siting.geodata import LayerSet, load_layers
 from siting.inputs import build_inputs
-from siting.outputs import clusters_layer, flows_layer, manifest, output_files, sites_layer
+from siting.outputs import manifest, plan_layers, plan_tables
 from siting.results import Plan, extract_plan
 from siting.rulecosts import rule_cost_table, rule_costs
 from siting.scenario import LoadedScenario, Override, load_scenario
@@ -155,15 +156,20 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
 
 def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, int],
                  timings: dict[str, float]) -> dict[str, str | Callable[[Path], None]]:
-    """Every output file of a solved plan, as text or as a function writing the file."""
+    """Every output file of a solved plan, as text or as a function writing the file: each layer
+    as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
+    and report.md / report.html (which quote the manifest, less its timings)."""
     started = time.perf_counter()
-    sites = sites_layer(prepared.layers.sites, prepared.spatial, prepared.inputs, plan)
-    clusters = clusters_layer(prepared.layers.clusters, prepared.inputs, plan)
-    flows = flows_layer(prepared.spatial, prepared.inputs, plan)
-    files: dict[str, str | Callable[[Path], None]] = dict(output_files(sites, clusters, flows, plan))
+    spatial = prepared.spatial
+    layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded))
+    files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
+                           list(spatial.sources["resource"]))
+    files.update(plan_tables(plan))
     timings["export"] = time.perf_counter() - started
-    files["manifest.json"] = json_text(manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings,
-                                                prepared.notices, prepared.spatial.dropped_sites))
+    run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
+                            spatial.dropped_sites)
+    files["manifest.json"] = json_text(run_manifest)
+    files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png))
     return files
 
 

@@ -42,8 +42,10 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     assert "status    optimal" in printed
     assert "objective 41.91 亿 yuan" in printed
     assert sorted(p.name for p in out.iterdir()) == [
-        "capacity.csv", "clusters.geojson", "flows.geojson", "manifest.json", "plan.csv", "sites.geojson",
-        "targets.csv"]
+        "capacity.csv", "clusters.geojson", "clusters.qml", "flows.geojson", "flows.qml", "manifest.json", "map.png",
+        "plan.csv", "plan.gpkg", "plan.qgs", "redline.geojson", "redline.qml", "redline_zones.geojson",
+        "redline_zones.qml", "report.html", "report.md", "sites.geojson", "sites.qml", "sources.geojson",
+        "sources.qml", "targets.csv"]
     sites = json.loads((out / "sites.geojson").read_text())
     assert "crs" not in sites
     by_id = {f["id"]: f for f in sites["features"]}

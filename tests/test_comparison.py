@@ -66,7 +66,8 @@ def test_compare_two_scenarios_table_and_diff(folder: Path, tmp_path: Path):
     assert table.loc["capacity west cells", "b vs small"] == 10.0
     assert table.loc["capacity west lfp", "b vs small"] == 0.0
     assert table.loc["sites opened", "b vs small"] == 0
-    assert sorted(p.name for p in out.iterdir()) == ["b", "comparison.csv", "comparison.md", "diff.geojson", "small"]
+    assert sorted(p.name for p in out.iterdir()) == ["b", "comparison.csv", "comparison.md", "diff.geojson", "diff.qml",
+                                                       "small"]
     assert (out / "small" / "sites.geojson").exists() and (out / "b" / "plan.csv").exists()
     diff = json.loads((out / "diff.geojson").read_text())
     changes = {f["properties"]["site"]: f["properties"]["change"] for f in diff["features"]}

@@ -1,0 +1,107 @@
+"""The GIS deliverables of a solved plan, as entries of the output folder's files dict.
+
+For every layer of `outputs.plan_layers`: `<layer>.geojson` (RFC 7946) and `<layer>.qml` (its
+QGIS style, loaded automatically next to the GeoJSON); then `plan.gpkg` with every layer and its
+style as the default in `layer_styles`, `plan.qgs` opening the GeoPackage's layers in order,
+`map.png`, and `report.md` / `report.html`. Everything goes through the files dict, so the
+folder is still written all at once.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from models import ModelInputs
+from siting.geopackage import write_geopackage
+from siting.layerio import OutputLayer, feature_collection_text
+from siting.mapplot import MapTitle, render_map
+from siting.qgisproject import project_text
+from siting.report import html_page, markdown, report_blocks
+from siting.results import Plan
+from siting.scenario import LoadedScenario
+from siting.solve import SolveReport
+from siting.styles import style_for
+
+FileContent = str | Callable[[Path], None]
+
+#: What each file holds, for the report's file list (layers are added by name).
+FILE_NOTES = {
+    "plan.gpkg": "every layer in one GeoPackage, styled: drag it into QGIS",
+    "plan.qgs": "QGIS project opening plan.gpkg's layers in order, on the clusters",
+    "map.png": "static map of the plan",
+    "report.md": "this report (report.html: the same with the map embedded)",
+    "plan.csv": "modules built by site, product and year",
+    "capacity.csv": "capacity and production by site, product and year",
+    "targets.csv": "targets with the planned figures and shortfalls",
+    "manifest.json": "inputs with SHA-256, versions, solver outcome, timings",
+}
+
+
+def layer_styles(layers: Sequence[OutputLayer], resources: Sequence[str]) -> dict[str, str]:
+    """QML text per layer name."""
+    return {layer.name: style_for(layer, resources) for layer in layers}
+
+
+def layer_files(layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> dict[str, FileContent]:
+    files: dict[str, FileContent] = {}
+    for layer in layers:
+        files[f"{layer.name}.geojson"] = feature_collection_text(layer)
+        files[f"{layer.name}.qml"] = styles[layer.name]
+    return files
+
+
+def view_extent(layers: Sequence[OutputLayer], working_crs: str) -> tuple[float, float, float, float]:
+    """The clusters' bounds in the working CRS, 5 % larger on each side (the project's view)."""
+    clusters = next(layer for layer in layers if layer.name == "clusters").frame
+    x0, y0, x1, y1 = clusters.to_crs(working_crs).total_bounds if len(clusters) else (0.0, 0.0, 1.0, 1.0)
+    pad = 0.05 * max(x1 - x0, y1 - y0)
+    return x0 - pad, y0 - pad, x1 + pad, y1 + pad
+
+
+def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
+            working_crs: str) -> bytes:
+    title = MapTitle(loaded.scenario.name, report.status, report.gap, report.objective_yuan, list(inputs.YEARS))
+    buffer = io.BytesIO()
+    render_map(buffer, layers, title, list(inputs.PRODUCTS), working_crs)
+    return buffer.getvalue()
+
+
+def _bytes_writer(data: bytes) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_bytes(data)
+
+    return write
+
+
+def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        write_geopackage(path, layers, styles)
+
+    return write
+
+
+def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
+              working_crs: str, resources: Sequence[str]) -> tuple[dict[str, FileContent], bytes]:
+    """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and the PNG bytes
+    (which the HTML report embeds)."""
+    styles = layer_styles(layers, resources)
+    files = layer_files(layers, styles)
+    files["plan.gpkg"] = _geopackage_writer(layers, styles)
+    files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
+                                     view_extent(layers, working_crs))
+    png = map_png(layers, loaded, inputs, report, working_crs)
+    files["map.png"] = _bytes_writer(png)
+    return files, png
+
+
+def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
+                 manifest: Mapping[str, Any], png: bytes) -> dict[str, FileContent]:
+    """report.md and report.html (with the map embedded)."""
+    notes = {f"{layer.name}.geojson": f"{layer.title} (style: {layer.name}.qml)" for layer in layers}
+    notes.update(FILE_NOTES)
+    blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes)
+    return {"report.md": markdown(blocks),
+            "report.html": html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": png})}

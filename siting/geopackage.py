@@ -1,0 +1,118 @@
+"""`plan.gpkg`: every output layer in one GeoPackage, each with its QGIS style as the default.
+
+QGIS looks for a `layer_styles` table in a GeoPackage and applies the row marked
+`useAsDefault` for a layer when the layer is added, so dragging the one file into QGIS gives
+styled layers. The table here is the one QGIS itself creates (same columns and types), and it is
+registered in `gpkg_contents` as an attributes table, as QGIS (through GDAL) registers it.
+
+The layers are written by GDAL (through pyogrio) with a spatial index; the style table is added
+with sqlite3. For identical bytes across runs, every timestamp is fixed (`FIXED_TIMESTAMP`:
+GDAL's `OGR_CURRENT_DATE` for `gpkg_contents.last_change`, an explicit `update_time` for the
+styles) and the file is vacuumed at the end, which rewrites the pages in a canonical order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from siting.layerio import OutputLayer
+
+#: The one timestamp written into the GeoPackage (GPKG requires one; a wall-clock one would make
+#: every run's file differ). It is the Unix epoch, so nobody mistakes it for a real date.
+FIXED_TIMESTAMP = "1970-01-01T00:00:00.000Z"
+GEOMETRY_COLUMN = "geom"
+#: GeoPackage 1.2: what GDAL 2.2 and later read without a warning (GDAL 3.12 writes 1.4 by
+#: default, which the GDAL 3.6 of QGIS 3.22 LTR reads with a "partially supported" warning).
+GPKG_VERSION = "1.2"
+STYLE_TABLE = "layer_styles"
+
+#: The table QGIS 3 creates to hold styles in a GeoPackage (column names and types as QGIS's).
+STYLE_TABLE_SQL = f"""CREATE TABLE "{STYLE_TABLE}" (
+  "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  "f_table_catalog" TEXT(256), "f_table_schema" TEXT(256), "f_table_name" TEXT(256),
+  "f_geometry_column" TEXT(256), "styleName" TEXT(30), "styleQML" TEXT, "styleSLD" TEXT,
+  "useAsDefault" BOOLEAN, "description" TEXT, "owner" TEXT(30), "ui" TEXT(30),
+  "update_time" DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
+
+#: The feature-count triggers GDAL keeps on each of its tables (gpkg_ogr_contents).
+COUNT_TRIGGERS_SQL = (
+    f"""CREATE TRIGGER "trigger_insert_feature_count_{STYLE_TABLE}" AFTER INSERT ON "{STYLE_TABLE}" BEGIN
+ UPDATE gpkg_ogr_contents SET feature_count = feature_count + 1 WHERE lower(table_name) = lower('{STYLE_TABLE}');
+ END""",
+    f"""CREATE TRIGGER "trigger_delete_feature_count_{STYLE_TABLE}" AFTER DELETE ON "{STYLE_TABLE}" BEGIN
+ UPDATE gpkg_ogr_contents SET feature_count = feature_count - 1 WHERE lower(table_name) = lower('{STYLE_TABLE}');
+ END""",
+)
+
+_DTYPES = {"integer": "int64", "real": "float64", "boolean": "bool"}
+
+
+@contextmanager
+def gdal_config(options: Mapping[str, str]) -> Iterator[None]:
+    """Set GDAL configuration options for the duration of the block, then restore them."""
+    previous = {key: pyogrio.get_gdal_config_option(key) for key in options}
+    pyogrio.set_gdal_config_options(dict(options))
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(previous)
+
+
+def typed_frame(layer: OutputLayer) -> gpd.GeoDataFrame:
+    """The layer with column dtypes that GDAL maps to the declared field kinds, also when the
+    layer is empty (an empty object column would otherwise become a string field)."""
+    columns: dict[str, pd.Series] = {}
+    for name, kind in layer.fields:
+        values = layer.frame[name]
+        if kind == "string" or (kind != "real" and values.isna().any()):
+            columns[name] = values.astype(object) if kind == "string" else values.astype("float64")
+        else:
+            columns[name] = values.astype(_DTYPES[kind])
+    return gpd.GeoDataFrame(columns, geometry=list(layer.frame.geometry), crs=layer.frame.crs)
+
+
+def write_layers(path: Path, layers: Sequence[OutputLayer]) -> None:
+    with gdal_config({"OGR_CURRENT_DATE": FIXED_TIMESTAMP}):
+        for n, layer in enumerate(layers):
+            pyogrio.write_dataframe(
+                typed_frame(layer), path, layer=layer.name, driver="GPKG", geometry_type=layer.geometry_type,
+                promote_to_multi=False,
+                layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN, "SPATIAL_INDEX": "YES", "IDENTIFIER": layer.name,
+                               "DESCRIPTION": layer.title, "FID": "fid"},
+                dataset_options={"VERSION": GPKG_VERSION} if n == 0 else None)
+
+
+def add_styles(path: Path, layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> None:
+    """Create `layer_styles` with one default style per layer, fix timestamps, vacuum."""
+    with closing(sqlite3.connect(path)) as db:
+        with db:
+            db.execute(STYLE_TABLE_SQL)
+            db.executemany(
+                f'INSERT INTO "{STYLE_TABLE}" (id, f_table_catalog, f_table_schema, f_table_name, f_geometry_column, '
+                "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
+                "VALUES (?, '', '', ?, ?, ?, ?, '', 1, ?, '', NULL, ?)",
+                [(i, layer.name, GEOMETRY_COLUMN, layer.name, styles[layer.name], f"{layer.title} (siting)",
+                  FIXED_TIMESTAMP) for i, layer in enumerate(layers, start=1)])
+            db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+                       "VALUES (?, 'attributes', ?, 'QGIS layer styles', ?)",
+                       (STYLE_TABLE, STYLE_TABLE, FIXED_TIMESTAMP))
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'").fetchone():
+                db.execute("INSERT INTO gpkg_ogr_contents (table_name, feature_count) VALUES (?, ?)",
+                           (STYLE_TABLE, len(layers)))
+                for trigger in COUNT_TRIGGERS_SQL:
+                    db.execute(trigger)
+            db.execute("UPDATE gpkg_contents SET last_change = ?", (FIXED_TIMESTAMP,))
+        db.execute("VACUUM")
+
+
+def write_geopackage(path: Path, layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> None:
+    """Write `layers` (in their order) and their styles into a new GeoPackage at `path`."""
+    write_layers(path, layers)
+    add_styles(path, layers, styles)

@@ -1,0 +1,155 @@
+"""Typed output layers, and their GeoJSON text (RFC 7946).
+
+An `OutputLayer` is what every writer (GeoJSON, GeoPackage, QGIS style, map) works from, so
+that the same layer has the same features, fields and coordinates in every file:
+- WGS84 longitude/latitude, rounded to `COORDINATE_DECIMALS` (about 0.1 m), exterior rings
+  counter-clockwise and holes clockwise (RFC 7946 section 3.1.6);
+- one geometry type per layer: Polygon and MultiPolygon in one layer become MultiPolygon (and
+  the same for lines and points); a layer that mixes points with polygons is refused, since no
+  file format QGIS reads well can hold both (the caller decides, see `outputs.plan_layers`);
+- one declared kind per field (string, integer, real, boolean), every value coerced to it: QGIS
+  reads a GeoJSON property that is a number in one feature and a string in another as NULL.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from siting.export import WGS84, geometry_json
+
+FieldKind = Literal["string", "integer", "real", "boolean"]
+
+#: Geometry families and their multi-part type; a layer mixing two families is refused.
+_MULTI = {"Point": "MultiPoint", "LineString": "MultiLineString", "Polygon": "MultiPolygon"}
+_FAMILY = {**{k: k for k in _MULTI}, **{v: k for k, v in _MULTI.items()}}
+
+
+@dataclass(frozen=True)
+class OutputLayer:
+    """One output layer, ready to write.
+
+    name: file base name and GeoPackage table (`sites` -> sites.geojson, sites.qml).
+    title: what a person reads in a legend or a report.
+    frame: WGS84 GeoDataFrame with exactly the `fields` columns plus `geometry`, values already
+        coerced to their kinds and geometries already normalised (see `make_layer`).
+    fields: (name, kind) in column order; the first is always `id`.
+    geometry_type: the one geometry type of every feature (also for an empty layer).
+    """
+
+    name: str
+    title: str
+    frame: gpd.GeoDataFrame
+    fields: tuple[tuple[str, FieldKind], ...]
+    geometry_type: str
+
+    @property
+    def field_names(self) -> list[str]:
+        return [name for name, _kind in self.fields]
+
+
+def infer_kind(values: pd.Series) -> FieldKind:
+    """The narrowest kind that holds every non-null value (an empty column is a string)."""
+    if pd.api.types.is_bool_dtype(values):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(values):
+        return "integer"
+    if pd.api.types.is_float_dtype(values):
+        return "real"
+    present = [v for v in values if not _is_null(v)]
+    if present and all(isinstance(v, (bool, np.bool_)) for v in present):
+        return "boolean"
+    numbers = [v for v in present if isinstance(v, (int, float, np.integer, np.floating))
+               and not isinstance(v, (bool, np.bool_))]
+    if present and len(numbers) == len(present):
+        return "integer" if all(isinstance(v, (int, np.integer)) for v in numbers) else "real"
+    return "string"
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or (isinstance(value, (float, np.floating)) and math.isnan(value))
+
+
+def coerce(value: Any, kind: FieldKind) -> Any:
+    """`value` as a plain Python value of `kind`; null (None, NaN) stays None."""
+    if _is_null(value):
+        return None
+    if kind == "string":
+        return str(value)
+    if kind == "integer":
+        return int(value)
+    if kind == "real":
+        return float(value)
+    return bool(value)
+
+
+def normalised_geometry(geometry: shapely.Geometry) -> shapely.Geometry:
+    """The geometry exactly as GeoJSON writes it: oriented and rounded (WGS84 input)."""
+    return shapely.geometry.shape(geometry_json(geometry))
+
+
+def common_geometry_type(types: Sequence[str], default: str) -> str:
+    """The one geometry type for a layer of `types`: single parts promoted to multi where the
+    layer mixes them. Raises ValueError when the layer mixes families (points and polygons)."""
+    present = sorted(set(types))
+    if not present:
+        return default
+    families = {_FAMILY.get(t, t) for t in present}
+    if len(families) > 1:
+        raise ValueError(f"a layer cannot mix geometry types {', '.join(present)}")
+    return present[0] if len(present) == 1 else _MULTI[families.pop()]
+
+
+def _as_type(geometry: shapely.Geometry, target: str) -> shapely.Geometry:
+    if geometry.geom_type == target:
+        return geometry
+    return getattr(shapely, target)([geometry])
+
+
+def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence[str],
+               kinds: Mapping[str, FieldKind] | None = None, default_geometry: str = "Point") -> OutputLayer:
+    """Type, reproject and normalise `frame[columns]` into an OutputLayer.
+
+    `kinds` declares a field's kind (needed for columns of an empty frame); other columns are
+    inferred. Empty geometries are dropped: RFC 7946 readers handle them poorly, and an empty
+    zone says nothing a reader needs."""
+    if columns[0] != "id":
+        raise ValueError(f"layer {name}: the first field must be 'id' (got {columns[0]!r})")
+    if frame.crs is not None and len(frame) and frame.crs.to_string() != WGS84:
+        frame = frame.to_crs(WGS84)
+    frame = frame.loc[~frame.geometry.is_empty & frame.geometry.notna()] if len(frame) else frame
+    declared = dict(kinds or {})
+    fields = tuple((c, declared.get(c) or infer_kind(frame[c])) for c in columns)
+    geometries = [normalised_geometry(g) for g in frame.geometry]
+    geometry_type = common_geometry_type([g.geom_type for g in geometries], default_geometry)
+    data = {c: pd.Series([coerce(v, kind) for v in frame[c]], dtype=object) for c, kind in fields}
+    typed = gpd.GeoDataFrame(data, geometry=[_as_type(g, geometry_type) for g in geometries], crs=WGS84)
+    return OutputLayer(name, title, typed, fields, geometry_type)
+
+
+def feature_collection_text(layer: OutputLayer) -> str:
+    """GeoJSON (RFC 7946) text of a layer: no `crs` member, `id` on every feature, compact."""
+    names = layer.field_names
+    features = []
+    for row, geometry in zip(layer.frame[names].itertuples(index=False), layer.frame.geometry, strict=True):
+        props = dict(zip(names, row, strict=True))
+        mapped = shapely.geometry.mapping(geometry)
+        features.append({"type": "Feature", "id": props["id"], "properties": props,
+                         "geometry": {"type": mapped["type"], "coordinates": _lists(mapped["coordinates"])}})
+    return json.dumps({"type": "FeatureCollection", "name": layer.name, "features": features},
+                      ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _lists(coords: Any) -> Any:
+    """Shapely's nested tuples as lists, coordinates as floats (already rounded)."""
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [float(c) for c in coords]
+    return [_lists(c) for c in coords]

@@ -1,0 +1,272 @@
+"""`report.md` and `report.html`: the plan in one document for readers of neither CSV nor QGIS.
+
+The report is built once as a list of blocks (headings, paragraphs, tables, lists, the map),
+then rendered to Markdown and to a small self-contained HTML page (the map embedded as a data
+URI, no new dependency). It holds nothing that varies between runs of the same inputs: no
+wall-clock times, no dates, no machine paths (input files are named relative to the scenario).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from models import ModelInputs
+from siting.layerio import OutputLayer
+from siting.results import Plan
+from siting.scenario import LoadedScenario
+from siting.styles import STATUS_LABELS
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of text cells; `numeric` columns are right-aligned."""
+
+    header: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    numeric: frozenset[int] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of the report: kind is h1, h2, p, list, table or image."""
+
+    kind: str
+    content: Any
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.{decimals}f}"
+
+
+def bn_yuan(value: float | None) -> str:
+    return "n/a" if value is None else f"{value / 1e9:,.2f}"
+
+
+def _unit(loaded: LoadedScenario, inputs: ModelInputs, target: str, kind: str) -> str:
+    if kind != "capacity":
+        return "yuan"
+    products = inputs.TARGET_GROUPS.get(target, (target,))
+    units = {loaded.catalog.products[p].unit for p in products if p in loaded.catalog.products}
+    return "/".join(sorted(units)) + "/yr" if units else ""
+
+
+def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
+    solver = manifest["solver"]
+    gap = solver.get("gap")
+    tolerance = solver["settings"].get("rel_gap")
+    size = manifest.get("model_size", {})
+    rows = [
+        ["status", f"{solver['status']} ({solver['termination']})"],
+        ["proven optimal within the tolerance", "yes" if solver["proven_optimal"] else "no"],
+        ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
+        ["best bound", f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
+        ["gap", "n/a" if gap is None
+         else f"{gap:.2%}" + ("" if tolerance is None else f" (tolerance {tolerance:.2%})")],
+        ["model", f"{size.get('variables', 0):,} variables ({size.get('integer_variables', 0):,} integer), "
+                  f"{size.get('constraints', 0):,} constraints"],
+    ]
+    return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows))]
+
+
+def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
+    rows = []
+    for row in plan.targets.itertuples(index=False):
+        rows.append([str(row.target), str(row.year), _unit(loaded, inputs, row.target, row.kind),
+                     number(row.target_value), number(row.achieved), number(row.shortfall),
+                     "met" if row.shortfall <= 0 else "SHORT"])
+    blocks = [Block("h2", "Targets against the plan")]
+    if rows:
+        blocks.append(Block("table", Table(["target", "year", "unit", "goal", "planned", "shortfall", ""], rows,
+                                           frozenset({3, 4, 5}))))
+    else:
+        blocks.append(Block("p", "The scenario sets no targets."))
+    values = [[str(r.year), bn_yuan(r.output_value_yuan)] for r in plan.output_value.itertuples(index=False)]
+    blocks += [Block("p", "Output value of the planned production by year (bn yuan):"),
+               Block("table", Table(["year", "output value, bn yuan"], values, frozenset({1})))]
+    return blocks
+
+
+def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
+    """Capacity added by cluster x product in the final year, with existing capacity and total."""
+    final = inputs.YEARS[-1]
+    cap = plan.capacity.loc[plan.capacity["year"] == final]
+    clusters = list(inputs.CLUSTERS)
+    rows = []
+    for p in inputs.PRODUCTS:
+        sub = cap.loc[cap["product"] == p]
+        if sub.empty:
+            continue
+        added = [sub.loc[sub["cluster"] == c, "added_cumulative"].sum() for c in clusters]
+        rows.append([p, loaded.catalog.products[p].unit + "/yr", *(number(v) for v in added),
+                     number(sub["existing"].sum()), number(sub["capacity"].sum())])
+    header = ["product", "unit", *(f"added in {c}" for c in clusters), "existing", f"total {final}"]
+    blocks = [Block("h2", f"Capacity added by cluster and product (cumulative to {final})")]
+    if not rows:
+        return [*blocks, Block("p", "No capacity in the plan.")]
+    numeric = frozenset(range(2, len(header)))
+    blocks.append(Block("table", Table(header, rows, numeric)))
+    builds = plan.builds.sort_values(["year", "cluster", "site", "product", "module"], kind="stable")
+    build_rows = [[str(b.year), str(b.cluster), str(b.site), str(b.product), str(b.module), str(b.modules),
+                   number(b.capacity_added), bn_yuan(b.capex_yuan)] for b in builds.itertuples(index=False)]
+    if build_rows:
+        blocks += [Block("p", "Modules built, by year:"),
+                   Block("table", Table(["year", "cluster", "site", "product", "module", "modules",
+                                         "capacity added (units/yr)", "capex, bn yuan"], build_rows,
+                                        frozenset({5, 6, 7})))]
+    return blocks
+
+
+def cost_blocks(plan: Plan) -> list[Block]:
+    total = sum(plan.costs.values())
+    rows = [[name, bn_yuan(value), f"{value / total:.1%}" if total else "n/a"] for name, value in plan.costs.items()]
+    rows.append(["total", bn_yuan(total), "100.0%" if total else "n/a"])
+    return [Block("h2", "Cost breakdown (discounted)"),
+            Block("table", Table(["component", "bn yuan", "share"], rows, frozenset({1, 2})))]
+
+
+def site_blocks(sites: OutputLayer) -> list[Block]:
+    """Status counts, excluded sites with their reason, and products excluded at other sites."""
+    frame = sites.frame
+    counts = [[STATUS_LABELS.get(s, s), str(int((frame["status"] == s).sum()))] for s in STATUS_LABELS
+              if (frame["status"] == s).any()]
+    blocks = [Block("h2", "Sites"), Block("table", Table(["status", "sites"], counts, frozenset({1})))]
+    excluded = []
+    partial = []
+    for row in frame.itertuples(index=False):
+        reasons = []
+        if row.excluded_redline:
+            reasons.append(f"red line excludes {row.excluded_redline.replace(',', ', ')}")
+        if row.excluded_proximity:
+            reasons.append(f"no source within reach for {row.excluded_proximity.replace(',', ', ')}")
+        if row.status.startswith("excluded") or row.status == "outside_clusters":
+            reason = "; ".join(reasons) or STATUS_LABELS.get(row.status, row.status)
+            excluded.append([str(row.id), str(row.name), str(row.cluster), str(row.status), reason])
+        elif reasons:
+            partial.append([str(row.id), str(row.name), str(row.status), "; ".join(reasons)])
+    blocks.append(Block("p", "Excluded sites and why:" if excluded else "No site is excluded for every product."))
+    if excluded:
+        blocks.append(Block("table", Table(["site", "name", "cluster", "status", "reason"], excluded)))
+    if partial:
+        blocks += [Block("p", "Sites open to some products only:"),
+                   Block("table", Table(["site", "name", "status", "excluded products"], partial))]
+    return blocks
+
+
+def zone_blocks(zones: OutputLayer) -> list[Block]:
+    if zones.frame.empty:
+        return [Block("h2", "Red-line zones"), Block("p", "The red-line rule is off: no zone excludes any site.")]
+    rows = [[str(r.id), str(r.products).replace(",", ", "), str(r.distances_m), number(r.area_km2, 1)]
+            for r in zones.frame.itertuples(index=False)]
+    return [Block("h2", "Red-line zones as buffered"),
+            Block("table", Table(["zone", "excludes sites for", "distance by category (m)", "area, km2"], rows,
+                                 frozenset({3})))]
+
+
+def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
+    files = [[role, f"`{manifest['inputs'][role]}`", f"`{digest}`"]
+             for role, digest in manifest["input_sha256"].items()]
+    versions = [[name, str(version)] for name, version in manifest["versions"].items()]
+    blocks = [Block("h2", "Input provenance"),
+              Block("p", "Input files (relative to the scenario file) and their SHA-256:"),
+              Block("table", Table(["input", "file", "SHA-256"], files)),
+              Block("p", "Software versions:"), Block("table", Table(["package", "version"], versions))]
+    if manifest.get("notices"):
+        blocks += [Block("p", "Notices:"), Block("list", list(manifest["notices"]))]
+    return blocks
+
+
+def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
+                  manifest: Mapping[str, Any], file_notes: Mapping[str, str]) -> list[Block]:
+    """The whole report, in reading order."""
+    by_name = {layer.name: layer for layer in layers}
+    blocks = [Block("h1", f"Plan report: {manifest['scenario']}")]
+    if manifest.get("description"):
+        blocks.append(Block("p", str(manifest["description"])))
+    years = list(inputs.YEARS)
+    blocks.append(Block("p", f"Years {years[0]}-{years[-1]}; clusters {', '.join(inputs.CLUSTERS)}; sites opened: "
+                             f"{', '.join(plan.opened_sites) or 'none'}."))
+    blocks.append(Block("image", ("Map of the plan", "map.png")))
+    blocks += solve_blocks(manifest)
+    blocks += target_blocks(loaded, inputs, plan)
+    blocks += capacity_blocks(loaded, inputs, plan)
+    blocks += cost_blocks(plan)
+    blocks += site_blocks(by_name["sites"])
+    blocks += zone_blocks(by_name["redline_zones"])
+    blocks += provenance_blocks(manifest)
+    blocks += [Block("h2", "Files in this folder"),
+               Block("list", [f"`{name}`: {note}" for name, note in file_notes.items()])]
+    return blocks
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(blocks: Sequence[Block]) -> str:
+    out: list[str] = []
+    for block in blocks:
+        if block.kind == "h1":
+            out.append(f"# {block.content}")
+        elif block.kind == "h2":
+            out.append(f"## {block.content}")
+        elif block.kind == "p":
+            out.append(str(block.content))
+        elif block.kind == "list":
+            out.append("\n".join(f"- {item}" for item in block.content))
+        elif block.kind == "image":
+            alt, src = block.content
+            out.append(f"![{alt}]({src})")
+        elif block.kind == "table":
+            table: Table = block.content
+            rule = ["---:" if i in table.numeric else "---" for i in range(len(table.header))]
+            lines = ["| " + " | ".join(_md_cell(h) for h in table.header) + " |", "|" + "|".join(rule) + "|"]
+            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
+            out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"
+
+
+def _inline_html(text: str) -> str:
+    """Escape, then turn our one inline Markdown construct, `code`, into <code>."""
+    parts = html.escape(text, quote=False).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+       "table{border-collapse:collapse;margin:.5em 0 1.2em}th,td{border:1px solid #ccc;padding:.25em .6em}"
+       "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+       "img{max-width:100%;border:1px solid #ddd}code{font-size:90%}")
+
+
+def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) -> str:
+    """A self-contained HTML page; images named in `images` are embedded as data URIs."""
+    body: list[str] = []
+    for block in blocks:
+        if block.kind in ("h1", "h2"):
+            body.append(f"<{block.kind}>{_inline_html(block.content)}</{block.kind}>")
+        elif block.kind == "p":
+            body.append(f"<p>{_inline_html(block.content)}</p>")
+        elif block.kind == "list":
+            body.append("<ul>" + "".join(f"<li>{_inline_html(i)}</li>" for i in block.content) + "</ul>")
+        elif block.kind == "image":
+            alt, src = block.content
+            data = images.get(src)
+            ref = f"data:image/png;base64,{base64.b64encode(data).decode('ascii')}" if data is not None else src
+            body.append(f'<p><img alt="{html.escape(alt)}" src="{ref}"></p>')
+        elif block.kind == "table":
+            table: Table = block.content
+            head = "".join(f"<th>{_inline_html(h)}</th>" for h in table.header)
+            rows = "".join("<tr>" + "".join(
+                f'<td class="n">{_inline_html(c)}</td>' if i in table.numeric else f"<td>{_inline_html(c)}</td>"
+                for i, c in enumerate(row)) + "</tr>\n" for row in table.rows)
+            body.append(f"<table>\n<tr>{head}</tr>\n{rows}</table>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")

@@ -1,0 +1,394 @@
+"""QGIS 3 layer styles (QML) for the output layers, generated from the layers themselves.
+
+A style is data-driven where a reader needs it: marker sizes and line widths scale to the
+layer's own largest value, and that value is written in the legend label with its unit. The
+QML is built with ElementTree, attributes in sorted order and no timestamp, so the same layer
+gives the same bytes. The format is the one QGIS 3.22 writes (`<Option type="Map">` symbol
+properties); newer QGIS versions read it unchanged.
+
+Layer styles:
+- sites: categorised by `status`; built sites carry a circle whose area is proportional to
+  capex, excluded sites are grey with the reason in the legend, built sites are labelled;
+- site_areas (only when the input mixes point and polygon sites): outlines by `status`;
+- flows: categorised by `resource`, line width proportional to the peak yearly tonnage;
+- sources: categorised by `resource`, marker area proportional to supply;
+- clusters: outlines labelled with the cluster name;
+- redline_zones: the buffered exclusion zones, hatched, one category per zone;
+- redline: the red-line polygons as used, categorised by `category`.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from siting.layerio import OutputLayer
+
+QGIS_VERSION = "3.22.0-Białowieża"
+DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+
+#: QGIS layerGeometryType: 0 point, 1 line, 2 polygon.
+GEOMETRY_CODE = {"Point": 0, "MultiPoint": 0, "LineString": 1, "MultiLineString": 1, "Polygon": 2, "MultiPolygon": 2}
+
+#: Colour-blind-safe qualitative palette (Okabe-Ito, then Tol's muted), RGB.
+PALETTE = ((0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (86, 180, 233), (213, 94, 0),
+           (240, 228, 66), (51, 34, 136), (136, 204, 238), (68, 170, 153), (153, 153, 51), (136, 34, 85))
+
+STATUS_LABELS = {
+    "built": "Built: new capacity",
+    "eligible_unused": "Eligible, not used by this plan",
+    "excluded_redline": "Excluded: inside a buffered red-line zone for every product",
+    "excluded_proximity": "Excluded: no raw-material source within reach",
+    "excluded_land": "Excluded: too little usable land for any module",
+    "outside_clusters": "Outside every cluster (dropped)",
+}
+
+#: Darker, earthy colours for raw-material resources, so that they never read as a product colour.
+RESOURCE_PALETTE = ((140, 81, 10), (1, 102, 94), (118, 42, 131), (84, 84, 84), (191, 129, 45), (53, 151, 143),
+                    (153, 112, 171), (27, 120, 55), (178, 24, 43), (33, 102, 172))
+
+BUILT = (213, 62, 79)
+ELIGIBLE = (102, 170, 210)
+GREY = (150, 150, 150)
+INK = (40, 40, 40)
+RED = (215, 48, 39)
+SETBACK = (244, 109, 67)
+
+
+def rgba(rgb: Sequence[int], alpha: int = 255) -> str:
+    """QGIS colour text: 'r,g,b,a' with 0-255 channels."""
+    return ",".join(str(int(c)) for c in (*rgb[:3], alpha))
+
+
+def palette_colour(index: int) -> tuple[int, int, int]:
+    r, g, b = PALETTE[index % len(PALETTE)]
+    return r, g, b
+
+
+def amount(value: float, unit: str) -> str:
+    """A legend number: thousands separated, unit after it."""
+    if unit == "yuan":
+        return f"{value / 1e9:,.1f} bn yuan"
+    return f"{value:,.0f} {unit}"
+
+
+# --- XML building blocks ---------------------------------------------------------------------
+
+def element(tag: str, attributes: Mapping[str, object] | None = None, *children: ET.Element) -> ET.Element:
+    """An element with its attributes in sorted order (stable bytes) and the given children."""
+    node = ET.Element(tag)
+    for key in sorted(attributes or {}):
+        node.set(key, str((attributes or {})[key]))
+    node.extend(children)
+    return node
+
+
+def option_map(values: Mapping[str, str], name: str | None = None) -> ET.Element:
+    """`<Option type="Map">` of string options, sorted by key as QGIS writes them."""
+    attributes = {"type": "Map"} if name is None else {"type": "Map", "name": name}
+    return element("Option", attributes,
+                   *(element("Option", {"name": k, "type": "QString", "value": values[k]}) for k in sorted(values)))
+
+
+def data_defined(properties: Mapping[str, str]) -> ET.Element:
+    """Data-defined properties: property key (`size`, `outlineWidth`, ...) -> QGIS expression."""
+    entries = [element("Option", {"name": key, "type": "Map"},
+                       element("Option", {"name": "active", "type": "bool", "value": "true"}),
+                       element("Option", {"name": "expression", "type": "QString", "value": properties[key]}),
+                       element("Option", {"name": "type", "type": "int", "value": "3"}))
+               for key in sorted(properties)]
+    props = element("Option", {"name": "properties", "type": "Map"}, *entries) if entries else element(
+        "Option", {"name": "properties"})
+    return element("data_defined_properties", None, element(
+        "Option", {"type": "Map"}, element("Option", {"name": "name", "type": "QString", "value": ""}), props,
+        element("Option", {"name": "type", "type": "QString", "value": "collection"})))
+
+
+def symbol_layer(cls: str, values: Mapping[str, str], expressions: Mapping[str, str] | None = None,
+                 sub_symbol: ET.Element | None = None) -> ET.Element:
+    node = element("layer", {"class": cls, "enabled": "1", "locked": "0", "pass": "0"}, option_map(values),
+                   data_defined(expressions or {}))
+    if sub_symbol is not None:
+        node.append(sub_symbol)
+    return node
+
+
+def symbol(kind: str, name: str, *layers: ET.Element, alpha: float = 1.0) -> ET.Element:
+    return element("symbol", {"alpha": f"{alpha:g}", "clip_to_extent": "1", "force_rhr": "0", "name": name,
+                              "type": kind}, data_defined({}), *layers)
+
+
+def simple_fill(fill: str, outline: str, style: str = "solid", width: float = 0.26,
+                outline_style: str = "solid") -> ET.Element:
+    return symbol_layer("SimpleFill", {
+        "color": fill, "joinstyle": "bevel", "offset": "0,0", "offset_unit": "MM", "outline_color": outline,
+        "outline_style": outline_style, "outline_width": f"{width:g}", "outline_width_unit": "MM", "style": style})
+
+
+def simple_marker(shape: str, fill: str, outline: str, size: float, size_expression: str | None = None,
+                  outline_width: float = 0.2) -> ET.Element:
+    return symbol_layer("SimpleMarker", {
+        "angle": "0", "color": fill, "horizontal_anchor_point": "1", "joinstyle": "bevel", "name": shape,
+        "offset": "0,0", "offset_unit": "MM", "outline_color": outline, "outline_style": "solid",
+        "outline_width": f"{outline_width:g}", "outline_width_unit": "MM", "scale_method": "diameter",
+        "size": f"{size:g}", "size_unit": "MM", "vertical_anchor_point": "1"},
+        {"size": size_expression} if size_expression else None)
+
+
+def simple_line(colour: str, width: float, width_expression: str | None = None, style: str = "solid") -> ET.Element:
+    return symbol_layer("SimpleLine", {
+        "capstyle": "round", "joinstyle": "round", "line_color": colour, "line_style": style,
+        "line_width": f"{width:g}", "line_width_unit": "MM", "offset": "0", "offset_unit": "MM"},
+        {"outlineWidth": width_expression} if width_expression else None)
+
+
+def centroid_marker(marker: ET.Element) -> ET.Element:
+    """A marker drawn at the polygon's point on surface (one per feature, inside the polygon)."""
+    return symbol_layer("CentroidFill", {"clip_on_current_part_only": "0", "clip_points": "0",
+                                         "point_on_all_parts": "0", "point_on_surface": "1"}, sub_symbol=marker)
+
+
+@dataclass(frozen=True)
+class Category:
+    """One class of a categorised renderer: the value, its legend label and its symbol."""
+
+    value: str
+    label: str
+    symbol: ET.Element
+
+
+def categorized(attribute: str, categories: Sequence[Category]) -> ET.Element:
+    cats = element("categories", None, *(
+        element("category", {"label": c.label, "render": "true", "symbol": str(i), "value": c.value})
+        for i, c in enumerate(categories)))
+    symbols = []
+    for i, c in enumerate(categories):
+        c.symbol.set("name", str(i))
+        symbols.append(c.symbol)
+    return element("renderer-v2", {"attr": attribute, "enableorderby": "0", "forceraster": "0",
+                                   "symbollevels": "0", "type": "categorizedSymbol"},
+                   cats, element("symbols", None, *symbols))
+
+
+def single(sym: ET.Element) -> ET.Element:
+    sym.set("name", "0")
+    return element("renderer-v2", {"enableorderby": "0", "forceraster": "0", "symbollevels": "0",
+                                   "type": "singleSymbol"}, element("symbols", None, sym))
+
+
+def labeling(expression: str, size: float, placement: int, bold: bool = False) -> ET.Element:
+    """Simple labelling from an expression, with a white halo for legibility over fills."""
+    text_style = element("text-style", {
+        "fieldName": expression, "fontFamily": "Sans Serif", "fontSize": f"{size:g}", "fontSizeUnit": "Point",
+        "fontWeight": "75" if bold else "50", "isExpression": "1", "namedStyle": "Bold" if bold else "Regular",
+        "textColor": rgba(INK), "textOpacity": "1"},
+        element("text-buffer", {"bufferColor": "255,255,255,255", "bufferDraw": "1", "bufferOpacity": "0.8",
+                                "bufferSize": "1", "bufferSizeUnits": "MM"}))
+    placement_node = element("placement", {"dist": "1", "distUnits": "MM", "placement": str(placement),
+                                           "priority": "5"})
+    rendering = element("rendering", {"drawLabels": "1", "obstacle": "1", "upsidedownLabels": "0"})
+    return element("labeling", {"type": "simple"},
+                   element("settings", {"calloutType": "simple"}, text_style, placement_node, rendering))
+
+
+def qml_document(layer: OutputLayer, renderer: ET.Element, labels: ET.Element | None = None) -> str:
+    """The QML text of a style: renderer, optional labels, the layer's geometry type."""
+    root = element("qgis", {"labelsEnabled": "1" if labels is not None else "0",
+                            "styleCategories": "AllStyleCategories", "version": QGIS_VERSION}, renderer)
+    if labels is not None:
+        root.append(labels)
+    root.append(element("blendMode"))
+    root[-1].text = "0"
+    root.append(element("layerOpacity"))
+    root[-1].text = "1"
+    root.append(element("layerGeometryType"))
+    root[-1].text = str(GEOMETRY_CODE[layer.geometry_type])
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# --- the styles of our layers ----------------------------------------------------------------
+
+def _largest(layer: OutputLayer, expression_fields: Sequence[str]) -> float:
+    """The largest value over the given fields and features (at least a tiny positive number,
+    so that scale expressions never divide by zero)."""
+    values = [float(v) for f in expression_fields for v in layer.frame[f] if v is not None]
+    return max([*values, 0.0]) or 1.0
+
+
+def _quoted(field: str) -> str:
+    return '"' + field.replace('"', '""') + '"'
+
+
+def _polygonal(layer: OutputLayer) -> bool:
+    return GEOMETRY_CODE[layer.geometry_type] == 2
+
+
+def sites_style(layer: OutputLayer) -> str:
+    """Sites by status; built ones with a circle of area proportional to capex."""
+    top = _largest(layer, ["capex_yuan"])
+    size = f"scale_exp({_quoted('capex_yuan')}, 0, {top:.6g}, 2, 14, 0.5)"
+    built_label = f"{STATUS_LABELS['built']} (circle area ∝ capex; largest {amount(top, 'yuan')})"
+    built_marker = symbol("marker", "@built", simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size))
+    polygonal = _polygonal(layer)
+
+    def status_symbol(status: str) -> ET.Element:
+        if polygonal:
+            fills = {
+                "built": simple_fill(rgba(BUILT, 90), rgba(BUILT), width=0.5),
+                "eligible_unused": simple_fill(rgba(ELIGIBLE, 110), rgba(ELIGIBLE), width=0.4),
+                "excluded_redline": simple_fill(rgba(GREY), rgba(GREY), style="b_diagonal"),
+                "excluded_proximity": simple_fill(rgba(GREY), rgba(GREY), style="cross"),
+                "excluded_land": simple_fill(rgba(GREY, 90), rgba(GREY)),
+                "outside_clusters": simple_fill(rgba(GREY, 0), rgba(GREY), style="no", outline_style="dash"),
+            }
+            layers = [fills[status]] + ([centroid_marker(built_marker)] if status == "built" else [])
+            return symbol("fill", status, *layers)
+        markers = {
+            "built": simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size),
+            "eligible_unused": simple_marker("circle", rgba(ELIGIBLE, 220), rgba(INK), 2.6),
+            "excluded_redline": simple_marker("cross2", rgba(GREY), rgba(GREY), 2.6, outline_width=0.5),
+            "excluded_proximity": simple_marker("triangle", rgba(GREY, 180), rgba(GREY), 2.6),
+            "excluded_land": simple_marker("square", rgba(GREY, 180), rgba(GREY), 2.2),
+            "outside_clusters": simple_marker("circle", rgba(GREY, 0), rgba(GREY), 2.6),
+        }
+        return symbol("marker", status, markers[status])
+
+    categories = [Category(s, built_label if s == "built" else STATUS_LABELS[s], status_symbol(s))
+                  for s in STATUS_LABELS]
+    labels = labeling("if(\"status\" = 'built', \"name\", '')", 9, 1 if polygonal else 6)
+    return qml_document(layer, categorized("status", categories), labels)
+
+
+def site_areas_style(layer: OutputLayer) -> str:
+    """Outlines of polygon sites drawn as points in the sites layer, by status."""
+    categories = [Category(s, STATUS_LABELS[s], symbol("fill", s, simple_fill(
+        rgba(BUILT if s == "built" else ELIGIBLE if s == "eligible_unused" else GREY, 60),
+        rgba(BUILT if s == "built" else GREY), width=0.4))) for s in STATUS_LABELS]
+    return qml_document(layer, categorized("status", categories))
+
+
+def resource_colours(resources: Sequence[str]) -> dict[str, tuple[int, int, int]]:
+    """One palette colour per resource, by sorted name (the same in flows, sources and map)."""
+    ordered = sorted(set(resources))
+    return {r: RESOURCE_PALETTE[i % len(RESOURCE_PALETTE)] for i, r in enumerate(ordered)}
+
+
+def flows_style(layer: OutputLayer, resources: Sequence[str]) -> str:
+    """Flows by resource, width proportional to the peak yearly tonnage."""
+    tonnes = [f for f in layer.field_names if f.startswith("tonnes_")]
+    top = _largest(layer, tonnes)
+    peak = f"max({', '.join(_quoted(f) for f in tonnes)})" if len(tonnes) > 1 else _quoted(tonnes[0])
+    width = f"scale_linear({peak}, 0, {top:.6g}, 0.3, 3)"
+    colours = resource_colours(resources)
+    categories = [Category(r, f"{r} (width ∝ peak tonnage; widest {amount(top, 't/yr')})",
+                           symbol("line", r, simple_line(rgba(colours[r], 220), 1, width)))
+                  for r in sorted(colours)]
+    return qml_document(layer, categorized("resource", categories))
+
+
+def sources_style(layer: OutputLayer, resources: Sequence[str]) -> str:
+    """Sources by resource, marker area proportional to supply; labelled with the name."""
+    top = _largest(layer, ["supply_t_per_yr"])
+    size = f"scale_exp({_quoted('supply_t_per_yr')}, 0, {top:.6g}, 1.5, 7, 0.5)"
+    colours = resource_colours(resources)
+    categories = [Category(r, f"{r} (triangle area ∝ supply; largest {amount(top, 't/yr')})",
+                           symbol("marker", r, simple_marker("triangle", rgba(colours[r]), rgba(INK), 3, size)))
+                  for r in sorted(colours)]
+    return qml_document(layer, categorized("resource", categories), labeling('"name"', 7, 6))
+
+
+def clusters_style(layer: OutputLayer) -> str:
+    """Cluster outlines, labelled with the cluster name."""
+    outline = symbol("fill", "cluster", simple_fill(rgba(INK, 0), rgba(INK), style="no", width=0.8))
+    return qml_document(layer, single(outline), labeling('"name"', 12, 1, bold=True))
+
+
+def redline_zones_style(layer: OutputLayer) -> str:
+    """Buffered exclusion zones, hatched: the global buffer in red, setbacks in orange."""
+    categories = []
+    for zone_id, kind, products, distance in zip(layer.frame["id"], layer.frame["kind"], layer.frame["products"],
+                                                 layer.frame["max_distance_m"], strict=True):
+        if kind == "buffer":
+            label = f"Red-line buffer: {amount(distance, 'm')} around every red-line polygon"
+            sym = symbol("fill", zone_id, simple_fill(rgba(RED, 200), rgba(RED), style="b_diagonal", width=0.4))
+        else:
+            label = f"Setback up to {amount(distance, 'm')} for {products.replace(',', ', ')}"
+            sym = symbol("fill", zone_id, simple_fill(rgba(SETBACK, 180), rgba(SETBACK), style="f_diagonal",
+                                                      width=0.3, outline_style="dash"))
+        categories.append(Category(zone_id, label, sym))
+    return qml_document(layer, categorized("id", categories))
+
+
+def redline_style(layer: OutputLayer) -> str:
+    """Red-line polygons by category; categories the rule leaves out are grey."""
+    categories = []
+    frame = layer.frame
+    for i, category in enumerate(sorted(set(frame["category"]))):
+        rows = frame.loc[frame["category"] == category]
+        used = bool(rows["used"].any())
+        if used:
+            colour = (67, 147, 195) if "lake" in category or "water" in category else (90, 174, 97)
+            distance = float(rows["max_distance_m"].max())
+            label = f"{category} (excluded within {amount(distance, 'm')})"
+            sym = symbol("fill", str(i), simple_fill(rgba(colour, 150), rgba(colour)))
+        else:
+            label = f"{category} (not used by the red-line rule)"
+            sym = symbol("fill", str(i), simple_fill(rgba(GREY, 60), rgba(GREY), outline_style="dash"))
+        categories.append(Category(category, label, sym))
+    return qml_document(layer, categorized("category", categories))
+
+
+def style_for(layer: OutputLayer, resources: Sequence[str]) -> str:
+    """The QML of any of our layers, by layer name."""
+    by_name: dict[str, Callable[[OutputLayer], str]] = {
+        "sites": sites_style,
+        "site_areas": site_areas_style,
+        "flows": lambda lyr: flows_style(lyr, resources),
+        "sources": lambda lyr: sources_style(lyr, resources),
+        "clusters": clusters_style,
+        "redline_zones": redline_zones_style,
+        "redline": redline_style,
+    }
+    return by_name[layer.name](layer)
+
+
+#: Renderer type and classification field of each style (what a reader of the style can check).
+RENDERERS = {
+    "sites": ("categorizedSymbol", "status"),
+    "site_areas": ("categorizedSymbol", "status"),
+    "flows": ("categorizedSymbol", "resource"),
+    "sources": ("categorizedSymbol", "resource"),
+    "clusters": ("singleSymbol", None),
+    "redline_zones": ("categorizedSymbol", "id"),
+    "redline": ("categorizedSymbol", "category"),
+}
+
+
+#: Colours of the comparison's site changes (diff.geojson of `compare`).
+CHANGE_COLOURS = {"added": (26, 152, 80), "removed": (215, 48, 39), "resized": (253, 174, 97),
+                  "unchanged": (190, 190, 190)}
+
+
+def diff_style(geometry_type: str) -> str:
+    """QML for `compare`'s diff.geojson: sites by `change` against the baseline. The layer has
+    the sites' geometry, so the symbol is a fill for polygon sites and a marker for point sites."""
+    polygonal = GEOMETRY_CODE.get(geometry_type, 0) == 2
+
+    def change_symbol(change: str) -> ET.Element:
+        colour = CHANGE_COLOURS[change]
+        if polygonal:
+            return symbol("fill", change, simple_fill(rgba(colour, 170), rgba(colour), width=0.5))
+        return symbol("marker", change, simple_marker("circle", rgba(colour, 230), rgba(INK), 3.5))
+
+    labels = {"added": "Added against the baseline", "removed": "Removed against the baseline",
+              "resized": "Capacity changed against the baseline", "unchanged": "Unchanged"}
+    categories = [Category(c, labels[c], change_symbol(c)) for c in CHANGE_COLOURS]
+    root = element("qgis", {"labelsEnabled": "0", "styleCategories": "AllStyleCategories",
+                            "version": QGIS_VERSION}, categorized("change", categories))
+    code = element("layerGeometryType")
+    code.text = str(GEOMETRY_CODE.get(geometry_type, 0))
+    root.append(code)
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,400 @@
+"""The GIS deliverables, read back the way GIS clients read them (GDAL through pyogrio, sqlite3,
+an XML parser, an image reader).
+
+The small scenario (tests/data/small, see tests/test_cli.py for its hand-checked plan) has point
+sites, one of them (w_lake) inside the lake's 1 km buffer; w_mine is built (capex 4.5 bn yuan);
+no raw material moves, so the flows layer is empty, which every writer must still type and
+style. The shipped Yunnan scenario, stopped after its first node (deterministic), adds polygon
+sites, MultiPolygon clusters and red line, real flows and setback zones.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import shutil
+import sqlite3
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib.image
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from siting.cli import main
+from siting.geopackage import FIXED_TIMESTAMP, GEOMETRY_COLUMN
+from siting.layerio import make_layer
+from siting.mapplot import PIXELS
+from siting.outputs import split_mixed_sites
+from siting.styles import RENDERERS, diff_style
+
+DATA = Path(__file__).parent / "data" / "small"
+SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
+
+#: layer -> (geometry type, features) in the small scenario.
+SMALL_LAYERS = {"sites": ("Point", 4), "flows": ("LineString", 0), "sources": ("Point", 2),
+                "clusters": ("Polygon", 2), "redline_zones": ("Polygon", 1), "redline": ("Polygon", 1)}
+OTHER_FILES = ["capacity.csv", "manifest.json", "map.png", "plan.csv", "plan.gpkg", "plan.qgs", "report.html",
+               "report.md", "targets.csv"]
+QGIS_STYLE_COLUMNS = ["id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
+                      "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time"]
+JSON_KIND = {"string": str, "real": float, "integer": int, "boolean": bool}
+OGR_KIND = {"string": {"object", "str"}, "real": {"float64"}, "integer": {"int64", "int32"}, "boolean": {"bool"}}
+
+
+@pytest.fixture(scope="module")
+def small_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two solves of the small scenario, into a/ and b/."""
+    base = tmp_path_factory.mktemp("gis")
+    shutil.copytree(DATA, base / "small")
+    for name in ("a", "b"):
+        assert main(["solve", str(base / "small" / "scenario.yaml"), "--out", str(base / name)]) == 0
+    return base / "a", base / "b"
+
+
+@pytest.fixture(scope="module")
+def small(small_runs: tuple[Path, Path]) -> Path:
+    return small_runs[0]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped scenario stopped after one branch-and-bound node: a real plan in seconds."""
+    base = tmp_path_factory.mktemp("shipped")
+    variant = base / "first_node.yaml"
+    variant.write_text(f"extends: {SHIPPED}\nname: first_node\nsolver:\n  options: {{mip_max_nodes: 1}}\n")
+    assert main(["solve", str(variant), "--out", str(base / "out")]) == 0
+    return base / "out"
+
+
+def layer_names(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.geojson"))
+
+
+def parse_qml(text: str) -> ET.Element:
+    assert text.startswith("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n")
+    return ET.fromstring(text)
+
+
+def signed_area(ring: list[list[float]]) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring)) / 2
+
+
+def polygons_of(geometry: dict) -> list[list[list[list[float]]]]:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry["type"] == "MultiPolygon":
+        return geometry["coordinates"]
+    return []
+
+
+def all_numbers(coords: object) -> list[float]:
+    if isinstance(coords, (int, float)):
+        return [float(coords)]
+    return [n for c in coords for n in all_numbers(c)]  # type: ignore[union-attr]
+
+
+# --- the folder ------------------------------------------------------------------------------
+
+def test_every_layer_has_geojson_and_style_and_the_deliverables_exist(small: Path):
+    names = sorted(SMALL_LAYERS)
+    expected = sorted([f"{n}.geojson" for n in names] + [f"{n}.qml" for n in names] + OTHER_FILES)
+    assert sorted(p.name for p in small.iterdir()) == expected
+
+
+# --- GeoJSON, RFC 7946 -----------------------------------------------------------------------
+
+def check_geojson(path: Path) -> dict:
+    """RFC 7946 in full, plus our promises: one geometry type, stable ids, one type per property."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["type"] == "FeatureCollection" and "crs" not in data, path.name
+    features = data["features"]
+    ids = [f["id"] for f in features]
+    assert all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids), path.name
+    assert len({f["geometry"]["type"] for f in features}) <= 1, path.name
+    for feature in features:
+        numbers = all_numbers(feature["geometry"]["coordinates"])
+        assert all(round(n, 6) == n for n in numbers), path.name
+        assert all(-180 <= x <= 180 for x in numbers[0::2]) and all(-90 <= y <= 90 for y in numbers[1::2])
+        for polygon in polygons_of(feature["geometry"]):
+            assert signed_area(polygon[0]) > 0, f"{path.name} {feature['id']}: exterior ring not counter-clockwise"
+            assert all(signed_area(hole) < 0 for hole in polygon[1:]), f"{path.name} {feature['id']}: hole"
+    for key in (features[0]["properties"] if features else {}):
+        kinds = {type(f["properties"][key]) for f in features if f["properties"][key] is not None}
+        assert len(kinds) <= 1, f"{path.name}: property {key} has types {kinds}"
+    return data
+
+
+@pytest.mark.parametrize("folder_fixture", ["small", "shipped"])
+def test_geojson_layers_follow_rfc7946_and_read_back_in_gdal(folder_fixture: str, request: pytest.FixtureRequest):
+    folder: Path = request.getfixturevalue(folder_fixture)
+    for name in layer_names(folder):
+        path = folder / f"{name}.geojson"
+        data = check_geojson(path)
+        info = pyogrio.read_info(path)
+        assert info["crs"] == "EPSG:4326"
+        assert info["features"] == len(data["features"])
+        if data["features"]:
+            assert info["geometry_type"] == data["features"][0]["geometry"]["type"]
+
+
+def test_small_layers_have_the_expected_types_and_counts(small: Path):
+    for name, (geometry_type, count) in SMALL_LAYERS.items():
+        features = json.loads((small / f"{name}.geojson").read_text())["features"]
+        assert len(features) == count, name
+        assert {f["geometry"]["type"] for f in features} <= {geometry_type}, name
+
+
+def test_shipped_layers_promote_mixed_polygons_to_multipolygon(shipped: Path):
+    types = {name: {f["geometry"]["type"] for f in json.loads((shipped / f"{name}.geojson").read_text())["features"]}
+             for name in layer_names(shipped)}
+    assert types == {"sites": {"Polygon"}, "flows": {"LineString"}, "sources": {"Point"},
+                     "clusters": {"MultiPolygon"}, "redline_zones": {"MultiPolygon"}, "redline": {"MultiPolygon"}}
+    zones = json.loads((shipped / "redline_zones.geojson").read_text())["features"]
+    assert [(z["id"], z["properties"]["kind"], z["properties"]["max_distance_m"]) for z in zones] == [
+        ("buffer", "buffer", 1000.0), ("setback_1", "setback", 5000.0)]
+    assert "fepo4" in zones[1]["properties"]["products"].split(",")
+
+
+def test_polygon_holes_run_clockwise_and_exteriors_counter_clockwise():
+    """A clockwise exterior with a counter-clockwise hole comes out the other way round."""
+    shell = [(102.0, 25.0), (102.0, 25.1), (102.1, 25.1), (102.1, 25.0), (102.0, 25.0)]  # clockwise
+    hole = [(102.02, 25.02), (102.08, 25.02), (102.08, 25.08), (102.02, 25.08), (102.02, 25.02)]  # ccw
+    frame = gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=[shapely.Polygon(shell, [hole]), shapely.MultiPolygon(
+        [shapely.Polygon(shell)])], crs="EPSG:4326")
+    layer = make_layer("test", "test", frame, ["id"])
+    assert layer.geometry_type == "MultiPolygon"
+    rings = shapely.geometry.mapping(layer.frame.geometry.iloc[0])["coordinates"][0]
+    assert signed_area(list(rings[0])) > 0 and signed_area(list(rings[1])) < 0
+
+
+def test_sites_mixing_points_and_polygons_become_points_with_an_areas_layer():
+    """The polygon site is written at its point on surface; its outline goes to site_areas."""
+    square = shapely.Polygon([(102.0, 25.0), (102.1, 25.0), (102.1, 25.1), (102.0, 25.1)])
+    frame = gpd.GeoDataFrame({"id": ["p", "q"], "name": ["P", "Q"], "cluster": ["c", "c"],
+                              "status": ["built", "eligible_unused"]},
+                             geometry=[shapely.Point(102.5, 25.5), square], crs="EPSG:4326")
+    points, areas = split_mixed_sites(frame, "EPSG:32648")
+    assert list(points.geom_type) == ["Point", "Point"]
+    assert square.contains(points.geometry.iloc[1])
+    assert areas is not None and list(areas["id"]) == ["q"]
+    assert split_mixed_sites(frame.iloc[:1], "EPSG:32648")[1] is None
+
+
+def test_a_property_keeps_one_type_even_when_the_input_mixes_them():
+    frame = gpd.GeoDataFrame({"id": ["a", "b"], "mixed": [1, "two"], "count": [1, 2]},
+                             geometry=[shapely.Point(102, 25), shapely.Point(103, 25)], crs="EPSG:4326")
+    layer = make_layer("test", "test", frame, ["id", "mixed", "count"])
+    assert dict(layer.fields) == {"id": "string", "mixed": "string", "count": "integer"}
+    assert list(layer.frame["mixed"]) == ["1", "two"]
+
+
+# --- GeoPackage ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("folder_fixture", ["small", "shipped"])
+def test_geopackage_holds_every_layer_as_the_geojson_does(folder_fixture: str, request: pytest.FixtureRequest):
+    folder: Path = request.getfixturevalue(folder_fixture)
+    gpkg = folder / "plan.gpkg"
+    listed = {name: kind for name, kind in pyogrio.list_layers(gpkg)}
+    names = layer_names(folder)
+    assert set(listed) == {*names, "layer_styles"}
+    assert listed["layer_styles"] is None
+    with sqlite3.connect(gpkg) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # 'GPKG'
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10200
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert {r[0] for r in db.execute("SELECT DISTINCT last_change FROM gpkg_contents")} == {FIXED_TIMESTAMP}
+    for name in names:
+        info = pyogrio.read_info(gpkg, layer=name)
+        geojson = json.loads((folder / f"{name}.geojson").read_text())
+        features = geojson["features"]
+        assert info["crs"] == "EPSG:4326"
+        assert info["features"] == len(features)
+        assert info["geometry_name"] == GEOMETRY_COLUMN
+        kinds = kinds_of(folder, name)
+        assert list(info["fields"]) == list(kinds)
+        for field, dtype in zip(info["fields"], info["dtypes"], strict=True):
+            assert dtype in OGR_KIND[kinds[field]], (name, field, dtype)
+        if features:
+            assert info["geometry_type"] == features[0]["geometry"]["type"]
+            frame = pyogrio.read_dataframe(gpkg, layer=name)
+            assert list(frame["id"]) == [f["id"] for f in features]
+            first = shapely.geometry.mapping(frame.geometry.iloc[0])
+            assert json.loads(json.dumps(first["coordinates"]).replace("(", "[").replace(")", "]")) == \
+                features[0]["geometry"]["coordinates"]
+
+
+def kinds_of(folder: Path, name: str) -> dict[str, str]:
+    """Field kinds from the GeoJSON values (every layer here has at least one feature, or is flows)."""
+    features = json.loads((folder / f"{name}.geojson").read_text())["features"]
+    if not features:
+        years = [2023, 2024]
+        return {"id": "string", "source": "string", "site": "string", "resource": "string", "km": "real",
+                **{f"tonnes_{y}": "real" for y in years}}
+    kinds = {}
+    for key, value in features[0]["properties"].items():
+        kinds[key] = next(k for k, t in JSON_KIND.items() if type(value) is t)
+    return kinds
+
+
+@pytest.mark.parametrize("folder_fixture", ["small", "shipped"])
+def test_layer_styles_table_gives_each_layer_its_default_style(folder_fixture: str,
+                                                                 request: pytest.FixtureRequest):
+    folder: Path = request.getfixturevalue(folder_fixture)
+    with sqlite3.connect(folder / "plan.gpkg") as db:
+        columns = [r[1] for r in db.execute("PRAGMA table_info(layer_styles)")]
+        rows = db.execute("SELECT f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, "
+                          "styleQML, useAsDefault, update_time FROM layer_styles ORDER BY id").fetchall()
+        registered = db.execute("SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'").fetchone()
+        counted = db.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'layer_styles'").fetchone()
+    assert columns == QGIS_STYLE_COLUMNS
+    assert registered == ("attributes",) and counted == (len(rows),)
+    names = layer_names(folder)
+    assert sorted(r[2] for r in rows) == names
+    for catalog, schema, table, geometry_column, style_name, qml, default, updated in rows:
+        assert (catalog, schema, geometry_column, style_name, default, updated) == (
+            "", "", GEOMETRY_COLUMN, table, 1, FIXED_TIMESTAMP)
+        assert qml == (folder / f"{table}.qml").read_text(encoding="utf-8")
+
+
+# --- styles ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("folder_fixture", ["small", "shipped"])
+def test_every_feature_falls_in_a_category_of_its_layer_style(folder_fixture: str, request: pytest.FixtureRequest):
+    """Renderer type and classification field as designed; no feature left unstyled; legend
+    labels that speak of sizes give their unit."""
+    folder: Path = request.getfixturevalue(folder_fixture)
+    for name in layer_names(folder):
+        root = parse_qml((folder / f"{name}.qml").read_text(encoding="utf-8"))
+        assert root.tag == "qgis" and root.get("version", "").startswith("3.")
+        renderer = root.find("renderer-v2")
+        assert renderer is not None
+        expected_type, attribute = RENDERERS[name]
+        assert renderer.get("type") == expected_type, name
+        features = json.loads((folder / f"{name}.geojson").read_text())["features"]
+        code = root.findtext("layerGeometryType")
+        if features:
+            kind = features[0]["geometry"]["type"].replace("Multi", "")
+            assert code == {"Point": "0", "LineString": "1", "Polygon": "2"}[kind], name
+        if attribute is None:
+            continue
+        assert renderer.get("attr") == attribute
+        categories = renderer.findall("categories/category")
+        values = {c.get("value") for c in categories}
+        assert {str(f["properties"][attribute]) for f in features} <= values, name
+        symbols = {s.get("name") for s in renderer.findall("symbols/symbol")}
+        assert {c.get("symbol") for c in categories} == symbols
+        for label in (c.get("label") or "" for c in categories):
+            if "∝" in label:
+                assert re.search(r"(bn yuan|t/yr)\)$", label), label
+
+
+def test_sites_style_sizes_built_sites_by_capex_and_greys_exclusions(small: Path):
+    root = parse_qml((small / "sites.qml").read_text(encoding="utf-8"))
+    categories = {c.get("value"): c for c in root.findall("renderer-v2/categories/category")}
+    assert list(categories) == ["built", "eligible_unused", "excluded_redline", "excluded_proximity",
+                                "excluded_land", "outside_clusters"]
+    assert categories["built"].get("label").endswith("(circle area ∝ capex; largest 4.5 bn yuan)")
+    assert categories["excluded_redline"].get("label").startswith("Excluded: inside a buffered red-line zone")
+    symbols = {s.get("name"): s for s in root.findall("renderer-v2/symbols/symbol")}
+    built = symbols[categories["built"].get("symbol")]
+    size = built.find(".//Option[@name='size']/Option[@name='expression']")
+    assert size is not None and size.get("value") == 'scale_exp("capex_yuan", 0, 4.5e+09, 2, 14, 0.5)'
+    grey = symbols[categories["excluded_redline"].get("symbol")]
+    assert grey.find(".//Option[@name='color']").get("value") == "150,150,150,255"
+    assert root.find("labeling/settings/text-style").get("fieldName") == "if(\"status\" = 'built', \"name\", '')"
+
+
+def test_zones_are_hatched_and_flows_scale_by_tonnage(shipped: Path):
+    zones = parse_qml((shipped / "redline_zones.qml").read_text(encoding="utf-8"))
+    styles = [o.get("value") for o in zones.findall("renderer-v2/symbols/symbol/layer/Option/Option[@name='style']")]
+    assert styles == ["b_diagonal", "f_diagonal"]
+    flows = parse_qml((shipped / "flows.qml").read_text(encoding="utf-8"))
+    width = flows.find(".//Option[@name='outlineWidth']/Option[@name='expression']").get("value")
+    assert width.startswith('scale_linear(max("tonnes_2022", "tonnes_2023", "tonnes_2024"), 0, ')
+    clusters = parse_qml((shipped / "clusters.qml").read_text(encoding="utf-8"))
+    assert clusters.get("labelsEnabled") == "1"
+    assert clusters.find("labeling/settings/text-style").get("fieldName") == '"name"'
+
+
+@pytest.mark.parametrize(("geometry_type", "symbol_type"), [("Point", "marker"), ("MultiPolygon", "fill")])
+def test_comparison_diff_style_categorises_sites_by_change(geometry_type: str, symbol_type: str):
+    root = parse_qml(diff_style(geometry_type))
+    renderer = root.find("renderer-v2")
+    assert (renderer.get("type"), renderer.get("attr")) == ("categorizedSymbol", "change")
+    assert [c.get("value") for c in renderer.findall("categories/category")] == [
+        "added", "removed", "resized", "unchanged"]
+    assert {s.get("type") for s in renderer.findall("symbols/symbol")} == {symbol_type}
+
+
+# --- QGIS project ----------------------------------------------------------------------------
+
+def test_qgis_project_opens_the_geopackage_layers_in_order(small: Path):
+    root = ET.fromstring((small / "plan.qgs").read_text(encoding="utf-8"))
+    order = [node.get("source") for node in root.findall("layer-tree-group/layer-tree-layer")]
+    assert order == [f"./plan.gpkg|layername={n}" for n in
+                     ["sites", "flows", "sources", "clusters", "redline_zones", "redline"]]
+    assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
+    assert root.findtext("properties/Paths/Absolute") == "false"
+    for layer in root.findall("projectlayers/maplayer"):
+        assert layer.findtext("datasource").startswith("./plan.gpkg|layername=")
+        assert layer.find("renderer-v2") is not None
+    extent = [float(root.findtext(f"mapcanvas/extent/{k}")) for k in ("xmin", "ymin", "xmax", "ymax")]
+    assert extent[0] < extent[2] and extent[1] < extent[3]
+
+
+# --- map and report --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("folder_fixture", ["small", "shipped"])
+def test_map_is_the_expected_size_and_not_blank(folder_fixture: str, request: pytest.FixtureRequest):
+    folder: Path = request.getfixturevalue(folder_fixture)
+    image = matplotlib.image.imread(folder / "map.png")
+    assert (image.shape[1], image.shape[0]) == PIXELS
+    rgb = (image[:, :, :3] * 255).round().astype(np.uint8)
+    assert (rgb != 255).any(axis=2).mean() > 0.10  # cluster fills, zones, markers, legend
+    assert (rgb < 128).all(axis=2).mean() > 0.005  # dark ink: outlines and text
+    quantised = (rgb // 16).astype(np.int32)
+    colours = np.unique(quantised[:, :, 0] * 256 + quantised[:, :, 1] * 16 + quantised[:, :, 2])
+    assert len(colours) > 20  # map, hatching, several marker colours, text
+
+
+def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Path):
+    text = (small / "report.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^#{1,2} (.+)$", text, flags=re.MULTILINE)
+    assert headings == ["Plan report: small", "Solve", "Targets against the plan",
+                        "Capacity added by cluster and product (cumulative to 2024)", "Cost breakdown (discounted)",
+                        "Sites", "Red-line zones as buffered", "Input provenance", "Files in this folder"]
+    assert "| objective (discounted) | 4.19 bn yuan |" in text
+    assert "| gap | 0.00% (tolerance 0.00%) |" in text
+    assert "| cathode | 2024 | t/yr | 120,000 | 120,000 | 0 | met |" in text
+    assert "| lfp | t/yr | 100,000 | 0 | 20,000 | 120,000 |" in text
+    assert "| capex | 4.09 | 97.6% |" in text and "| site_fixed | 0.10 | 2.4% |" in text
+    assert "| w_lake | West lakeside | west | excluded_redline | red line excludes fepo4, lfp, cells |" in text
+    manifest = json.loads((small / "manifest.json").read_text())
+    assert f"| scenario | `scenario.yaml` | `{manifest['input_sha256']['scenario']}` |" in text
+    assert f"| highs | {manifest['versions']['highs']} |" in text
+    assert "![Map of the plan](map.png)" in text
+    page = (small / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<img alt="Map of the plan" src="data:image/png;base64,' in page
+    assert "<td>cathode</td>" in page and str(small) not in text + page
+
+
+# --- determinism -----------------------------------------------------------------------------
+
+def test_every_output_but_the_run_timings_is_byte_identical_across_runs(small_runs: tuple[Path, Path]):
+    first, second = small_runs
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        if name == "manifest.json":
+            a, b = (json.loads((f / name).read_text()) for f in small_runs)
+            a.pop("run")
+            b.pop("run")
+            assert a == b
+        else:
+            assert (first / name).read_bytes() == (second / name).read_bytes(), name
