@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
@@ -68,7 +69,11 @@ def test_compare_two_scenarios_table_and_diff(folder: Path, tmp_path: Path):
     assert table.loc["sites opened", "b vs small"] == 0
     assert sorted(p.name for p in out.iterdir()) == ["b", "comparison.csv", "comparison.md", "diff.geojson", "diff.qml",
                                                        "small"]
-    assert (out / "small" / "sites.geojson").exists() and (out / "b" / "plan.csv").exists()
+    for run in ("small", "b"):  # each run carries the full deliverables of `solve`
+        assert {"sites.geojson", "sites.qml", "plan.gpkg", "plan.qgs", "map.png", "report.html", "plan.csv"} <= {
+            p.name for p in (out / run).iterdir()}
+    renderer = ElementTree.parse(out / "diff.qml").getroot().find("renderer-v2")
+    assert renderer is not None and renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "change"
     diff = json.loads((out / "diff.geojson").read_text())
     changes = {f["properties"]["site"]: f["properties"]["change"] for f in diff["features"]}
     assert changes == {"w_mine": "resized", "w_lake": "unchanged", "e_city": "unchanged", "e_far": "unchanged"}
