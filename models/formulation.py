@@ -138,23 +138,31 @@ def derive_index(inputs: ModelInputs) -> ModelIndex:
     )
 
 
-def ceiling_per_product(inputs: ModelInputs) -> dict[str, float]:
-    """Cmax[p] = phi * max_t T[g,t] over the targeted groups g holding p (the capacity ceiling,
-    family 2b), when it is active; added capacity of p can never exceed it."""
+def group_ceilings(inputs: ModelInputs) -> dict[str, float]:
+    """Ceiling U[g] = max(phi * T[g], T[g] + the group's largest module), T[g] = max_t T[g,t], for
+    groups with a positive target, when the capacity ceiling (family 2b) is active. The second
+    term keeps a target reachable in whole modules even when phi * T[g] is below one module."""
     phi = inputs.capacity_ceiling_factor if is_on(inputs, "targets") else 0.0
-    caps: dict[str, float] = {}
     if phi <= 0:
-        return caps
-    for (group, _t), target in inputs.capacity_target_units.items():
-        for product in inputs.TARGET_GROUPS[group]:
-            caps[product] = min(caps.get(product, math.inf), phi * target) if product in caps else phi * target
-    # A product in several groups is capped by the tightest of them, at each group's largest target.
+        return {}
     goals: dict[str, float] = defaultdict(float)
     for (group, _t), target in inputs.capacity_target_units.items():
         goals[group] = max(goals[group], target)
-    for product in caps:
-        caps[product] = min(phi * goals[g] for g, members in inputs.TARGET_GROUPS.items()
-                            if product in members and g in goals)
+    ceilings = {}
+    for group, goal in goals.items():
+        members = set(inputs.TARGET_GROUPS[group])
+        largest = max((spec.capacity_units_per_yr for spec in inputs.MODULES if spec.product in members), default=0.0)
+        if goal > 0:
+            ceilings[group] = max(phi * goal, goal + largest)
+    return ceilings
+
+
+def ceiling_per_product(inputs: ModelInputs) -> dict[str, float]:
+    """Cmax[p] = min U[g] over the groups g holding p: added capacity of p never exceeds it."""
+    caps: dict[str, float] = {}
+    for group, ceiling in group_ceilings(inputs).items():
+        for product in inputs.TARGET_GROUPS[group]:
+            caps[product] = min(caps.get(product, math.inf), ceiling)
     return caps
 
 
@@ -306,20 +314,17 @@ def add_capacity_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: Model
 def add_capacity_ceiling(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
     """Family 2b (part of "targets"): the plan does not overshoot a target by more than a factor.
 
-    sum_{s, p in g} K[s,p,t_last] <= phi * max_t T[g,t]        for targeted groups g, when phi > 0
-    Without it, the cheapest way to raise output value is to overbuild whichever product has the
-    lowest capex per yuan of output, far beyond any market. Infeasible only when existing
-    capacity alone exceeds the ceiling.
+    sum_{s, p in g} K[s,p,t_last] <= U[g] = max(phi * T[g], T[g] + largest module of g)
+    for groups with a positive target, when phi > 0 (see group_ceilings). Without it, the
+    cheapest way to raise output value is to overbuild whichever product has the lowest capex
+    per yuan of output, far beyond any market. Infeasible only when existing capacity alone
+    exceeds the ceiling.
     """
-    phi = inputs.capacity_ceiling_factor if is_on(inputs, "targets") else 0.0
-    goals: dict[str, float] = defaultdict(float)
-    for (g, _t), target in inputs.capacity_target_units.items():
-        goals[g] = max(goals[g], target)
-    keys = [g for g in goals if goals[g] > 0] if phi > 0 else []
-    m.CEILING = pyo.Set(initialize=keys, ordered=True)
+    ceilings = group_ceilings(inputs)
+    m.CEILING = pyo.Set(initialize=list(ceilings), ordered=True)
     last = inputs.YEARS[-1]
     m.capacity_ceiling = pyo.Constraint(
-        m.CEILING, rule=lambda _m, g: group_capacity(m, index, inputs.TARGET_GROUPS[g], last) <= phi * goals[g]
+        m.CEILING, rule=lambda _m, g: group_capacity(m, index, inputs.TARGET_GROUPS[g], last) <= ceilings[g]
     )
 
 

@@ -333,6 +333,17 @@ def test_targets_capacity_ceiling_slack() -> None:
     assert modules_of(model, "p") == 3
 
 
+def test_targets_capacity_ceiling_allows_one_whole_module_beyond_the_target() -> None:
+    """`ceiling_case(1.05)`: 1.05 x 10 = 10.5 units would admit one p module only (value 50), but
+    the ceiling is max(10.5, 10 + one 10-unit module) = 20, so the plan is that of
+    `ceiling_case(2)`: two p modules and one q module, 200 + 200. (A ceiling of 10.5 would force
+    1 p + 2 q modules: 100 + 400 = 500.) Optimum: 400."""
+    model, objective = solve_optimal(ceiling_case(1.05))
+    assert objective == pytest.approx(400.0, rel=1e-9)
+    assert modules_of(model, "p") == 2
+    assert modules_of(model, "q") == 1
+
+
 # --------------------------------------------------------------------------------------------
 # family 3: output value
 
@@ -1192,6 +1203,7 @@ FAMILY_TESTS: dict[str, tuple[Callable[[], None], ...]] = {
         test_targets_off_is_slack,
         test_targets_capacity_ceiling_binds,
         test_targets_capacity_ceiling_slack,
+        test_targets_capacity_ceiling_allows_one_whole_module_beyond_the_target,
     ),
     "output_value": (
         test_output_value_binds_with_penalty_trade_off,
