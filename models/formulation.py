@@ -788,5 +788,9 @@ def set_family_active(model: pyo.ConcreteModel, family: str, active: bool) -> No
     Raises KeyError for the red line and proximity, which need a rebuild (see derive_index)."""
     for name in FAMILY_CONSTRAINTS[family]:
         component = getattr(model, name, None)
-        if component is not None:
-            component.activate() if active else component.deactivate()
+        if component is None:
+            continue
+        if active:
+            component.activate()
+        else:
+            component.deactivate()

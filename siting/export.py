@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -47,19 +46,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, np.bool_):
         return bool(value)
     return value
-
-
-def feature_collection(frame: gpd.GeoDataFrame, properties: list[str], name: str) -> str:
-    """GeoJSON text for `frame` (must be in WGS84): one feature per row, `id` from the `id` column."""
-    if frame.crs is not None and frame.crs.to_string() != WGS84:
-        frame = frame.to_crs(WGS84)
-    features = []
-    for row, geometry in zip(frame[properties].itertuples(index=False), frame.geometry, strict=True):
-        props = {key: plain(value) for key, value in zip(properties, row, strict=True)}
-        features.append({"type": "Feature", "id": props["id"], "properties": props,
-                         "geometry": geometry_json(geometry)})
-    return json.dumps({"type": "FeatureCollection", "name": name, "features": features}, ensure_ascii=False,
-                      separators=(",", ":")) + "\n"
 
 
 def format_number(value: float) -> str:

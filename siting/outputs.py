@@ -14,7 +14,7 @@ import shapely
 import siting
 from models import ModelInputs
 from models.formulation import derive_index
-from siting.export import csv_text, feature_collection, lines_between
+from siting.export import csv_text, lines_between
 from siting.geodata import LayerSet
 from siting.layerio import FieldKind, OutputLayer, make_layer
 from siting.results import Plan, clean
@@ -194,18 +194,6 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def output_files(sites: tuple[gpd.GeoDataFrame, list[str]], clusters: tuple[gpd.GeoDataFrame, list[str]],
-                 flows: tuple[gpd.GeoDataFrame, list[str]], plan: Plan) -> dict[str, str]:
-    """The three plan layers as GeoJSON and the tables, as text (the solve job itself writes
-    every layer through `plan_layers` and `siting.deliverables`)."""
-    return {
-        "sites.geojson": feature_collection(sites[0], sites[1], "sites"),
-        "clusters.geojson": feature_collection(clusters[0], clusters[1], "clusters"),
-        "flows.geojson": feature_collection(flows[0], flows[1], "flows"),
-        **plan_tables(plan),
-    }
 
 
 def plan_tables(plan: Plan) -> dict[str, str]:
