@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -35,17 +34,6 @@ def geometry_json(geometry: shapely.Geometry) -> dict[str, Any]:
         geometry = shapely.orient_polygons(geometry, exterior_cw=False)
     mapped = shapely.geometry.mapping(geometry)
     return {"type": mapped["type"], "coordinates": _round_coords(mapped["coordinates"])}
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready scalar: numpy types to Python, NaN to None."""
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
 
 
 def format_number(value: float) -> str:
