@@ -234,7 +234,8 @@ def add_variables(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
         ordered=True,
     )
     m.production = pyo.Var(m.PRODUCE, domain=pyo.NonNegativeReals)
-    m.SITE_OPEN = pyo.Set(initialize=sorted({s for s, _p in index.build_pairs}, key=inputs.SITES.index))
+    # Sites with a buildable pair, in input order (build_pairs follow CANDIDATES, site-major).
+    m.SITE_OPEN = pyo.Set(initialize=list(dict.fromkeys(s for s, _p in index.build_pairs)))
     m.HOST = pyo.Set(
         initialize=sorted(
             {(inputs.cluster_of_site[s], p) for s, p in index.build_pairs},

@@ -126,14 +126,17 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
             proximity_excluded.update((site, pid) for pid in products if (pid, r) in resource_need
                                       for site in far_sites)
         # Every site may need r (every product is a candidate everywhere): arcs from all its sources.
-        for site in sites:
-            for k in ids:
-                km = float(distance.at[site, k])
+        km_by_site = distance[ids].to_numpy(dtype=float) if ids else None
+        nearest_of = nearest.to_dict()
+        for i, site in enumerate(sites):
+            for j, k in enumerate(ids):
+                km = float(km_by_site[i, j])
                 arcs.append((k, site))
                 arc_km[(k, site)] = km
-                if limit is None or km <= limit or k == nearest[site]:
+                if limit is None or km <= limit or k == nearest_of[site]:
                     within.add((k, site))
-    arcs.sort(key=lambda a: (sites.index(a[1]), a[0]))
+    position = {site: i for i, site in enumerate(sites)}
+    arcs.sort(key=lambda a: (position[a[1]], a[0]))
     groups = target_groups(loaded)
     lead = {cl: tuple(ps) for cl, ps in c.differentiation.lead_products.items()}
     enabled = frozenset(f for f in RULE_FAMILIES if getattr(c, f).enabled)

@@ -75,6 +75,7 @@ def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs) -> Plan:
                             values[t], clean((model.value_shortfall[t].value or 0.0) * MONEY_UNIT_YUAN)))
     targets = pd.DataFrame(target_rows, columns=["kind", "target", "year", "target_value", "achieved", "shortfall"])
     output_value = pd.DataFrame(sorted(values.items()), columns=["year", "output_value_yuan"])
-    opened = tuple(sorted(set(builds["site"]), key=inputs.SITES.index))
+    position = {site: i for i, site in enumerate(inputs.SITES)}
+    opened = tuple(sorted(set(builds["site"]), key=position.__getitem__))
     return Plan(builds, capacity, flows, costs, targets, output_value, opened)
 
