@@ -165,3 +165,14 @@ def test_cases_come_back_in_order_whatever_finishes_first(folder: Path, tmp_path
     assert [s.label for s in summaries] == ["c0", "c1", "c2"]
     assert [s.objective_yuan for s in summaries] == pytest.approx(
         [BASE + 2 * CELLS_MODULE, BASE, BASE + CELLS_MODULE], rel=1e-9)
+
+
+def test_compare_one_file_runs_its_base_and_every_variant(folder: Path, tmp_path: Path):
+    """A file with one variant (20 GWh of cells): the base is the baseline, the variant is
+    compared against it, one cells module dearer (25亿/1.1)."""
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(scenario.read_text() + "variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n")
+    result = compare([scenario], tmp_path / "cmp", workers=1)
+    assert [s.label for s in result.summaries] == ["small", "small-bigger"]
+    table = result.table.set_index("metric")
+    assert table.loc["objective", "small-bigger vs small"] == pytest.approx(CELLS_MODULE, rel=1e-6)
