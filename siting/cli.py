@@ -91,7 +91,6 @@ def add_parallel(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="siting", description="Plan battery-industry capacity by site, "
                                      "product and year with a mixed-integer program.")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
     solve = sub.add_parser("solve", help="solve one scenario and write its outputs")
     solve.add_argument("scenario", type=Path, help="scenario YAML file")
