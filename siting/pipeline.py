@@ -150,7 +150,9 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
             raise PlanInfeasible("the plan is infeasible: the rules cannot be met together.\n"
                                  + "\n".join(f"  - {f}" for f in findings))
         raise NoSolution(f"the solver stopped without a plan ({report.termination}) after "
-                         f"{report.solve_time_s:.1f} s; raise solver.time_limit_s or loosen solver.rel_gap")
+                         f"{report.solve_time_s:.1f} s; raise solver.time_limit_s, or, if HiGHS ran far past the "
+                         "limit (its presolve does not check it on large instances), set "
+                         'solver.options: {presolve: "off"}')
     return Solved(report, extract_plan(model, inputs), size, model, solver)
 
 
