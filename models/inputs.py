@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.index import ModelIndex
 
 SiteProduct = tuple[str, str]
 
@@ -45,6 +49,9 @@ class ModelInputs:
     for reasons outside the rule families (for instance a product missing from the catalog).
     The red-line and proximity families remove pairs from them through `REDLINE_EXCLUDED` and
     `PROXIMITY_EXCLUDED`, so that switching a family off brings the pairs back.
+    `REDLINE_EXCLUDED` is a geometric fact given by the caller; `PROXIMITY_EXCLUDED` and
+    `ARCS_WITHIN_LIMIT` are derived here from `arc_km` and `max_distance_km` (see
+    `models.families.proximity`). `index` is the sparse index of the model, derived once.
     """
 
     YEARS: tuple[int, ...]
@@ -59,7 +66,6 @@ class ModelInputs:
     site_land_ha: Mapping[str, float]
     land_after_redline_ha: Mapping[SiteProduct, float]
     REDLINE_EXCLUDED: frozenset[SiteProduct] = frozenset()
-    PROXIMITY_EXCLUDED: frozenset[SiteProduct] = frozenset()
 
     existing_capacity_units_per_yr: Mapping[SiteProduct, float] = field(default_factory=dict)
     utilisation: Mapping[str, float] = field(default_factory=dict)
@@ -73,7 +79,7 @@ class ModelInputs:
     resource_t_per_unit: Mapping[tuple[str, str], float] = field(default_factory=dict)
     ARCS: tuple[tuple[str, str], ...] = ()
     arc_km: Mapping[tuple[str, str], float] = field(default_factory=dict)
-    ARCS_WITHIN_LIMIT: frozenset[tuple[str, str]] = frozenset()
+    max_distance_km: Mapping[str, float] = field(default_factory=dict)
     transport_yuan_per_t_km: float = 0.0
 
     # Chain: units of upstream product per unit of downstream product, and local-cover shares.
@@ -109,7 +115,33 @@ class ModelInputs:
 
     @cached_property
     def module_by_id(self) -> dict[str, ModuleSpec]:
+        """Module specifications by module id."""
         return {spec.module_id: spec for spec in self.MODULES}
 
     def module(self, module_id: str) -> ModuleSpec:
+        """The module specification of `module_id` (KeyError when unknown)."""
         return self.module_by_id[module_id]
+
+    @cached_property
+    def PROXIMITY_EXCLUDED(self) -> frozenset[SiteProduct]:
+        """(site, product) pairs beyond the proximity limit of a resource the product needs,
+        whether or not the family is on (see `models.families.proximity.too_far_pairs`)."""
+        from models.families.proximity import too_far_pairs
+
+        return too_far_pairs(self)
+
+    @cached_property
+    def ARCS_WITHIN_LIMIT(self) -> frozenset[tuple[str, str]]:
+        """(source, site) arcs within the proximity limit of the source's resource, or to the
+        site's nearest source of it (see `models.families.proximity.arcs_within_limit`)."""
+        from models.families.proximity import arcs_within_limit
+
+        return arcs_within_limit(self)
+
+    @cached_property
+    def index(self) -> ModelIndex:
+        """The sparse index sets of the model (`models.index.derive_index`), derived once per
+        inputs and shared by the model build, the pre-solve checks and the outputs."""
+        from models.index import compute_index
+
+        return compute_index(self)

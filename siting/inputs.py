@@ -1,14 +1,18 @@
-"""Turn a validated scenario and its preprocessed geodata into the model's plain inputs."""
+"""Turn a validated scenario and its preprocessed geodata into the model's plain inputs.
+
+Geometry stays here and in `siting.spatial`: what crosses to the model are plain numbers and
+mappings (land per site and product, which pairs lie inside the buffered red line, road km of
+every source-site arc, the proximity limits). The eligibility arithmetic of the red line and of
+proximity is the model's (`models.families.redline`, `models.families.proximity`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from models import ModelInputs, ModuleSpec, RecyclingDemo
-from models.formulation import RULE_FAMILIES
+from models import FAMILIES, ModelInputs, ModuleSpec, RecyclingDemo
 from siting.scenario import LoadedScenario
 from siting.spatial import SpatialResult
 
@@ -20,10 +24,12 @@ class SourceTable:
     frame: pd.DataFrame  # columns: id, resource, supply_t_per_yr
 
     def ids_of(self, resource: str) -> list[str]:
+        """Ids of the sources of `resource`, in table order."""
         return list(self.frame.loc[self.frame["resource"] == resource, "id"])
 
 
 def active_sources(spatial: SpatialResult, include_prospective: bool) -> SourceTable:
+    """Sources with a positive supply that are producing, or prospective when included."""
     frame = pd.DataFrame(spatial.sources.drop(columns="geometry"))
     if len(frame) == 0:
         return SourceTable(pd.DataFrame({"id": [], "resource": [], "supply_t_per_yr": []}))
@@ -33,6 +39,7 @@ def active_sources(spatial: SpatialResult, include_prospective: bool) -> SourceT
 
 
 def discount_factors(years: list[int], rate: float) -> dict[int, float]:
+    """df[t] = (1 + rate) ** -(t - t0), t0 the first year."""
     return {t: (1.0 + rate) ** -(t - years[0]) for t in years}
 
 
@@ -69,16 +76,11 @@ def value_penalty(loaded: LoadedScenario) -> float:
     return loaded.scenario.objective.shortfall_penalty_factor * max(ratios, default=1.0)
 
 
-def nearest_within(distance: pd.DataFrame, source_ids: list[str]) -> tuple[pd.Series, pd.Series]:
-    """Per site: the nearest of `source_ids` and its distance (km); NaN where there is none."""
-    if not source_ids:
-        nan = pd.Series(np.nan, index=distance.index)
-        return pd.Series(None, index=distance.index, dtype=object), nan
-    sub = distance[source_ids]
-    return sub.idxmin(axis=1), sub.min(axis=1)
-
-
 def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
+    """The model's frozen inputs from a loaded scenario and its preprocessed layers: sets, the
+    catalog's modules, land, existing capacity, sources and arcs with their km, targets and
+    penalties, the settings of every rule family, and the enabled families (from the registry:
+    `constraints.<section>.enabled`)."""
     s = loaded.scenario
     c = s.constraints
     catalog = loaded.catalog
@@ -110,36 +112,26 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
     }
     resources = tuple(sorted({r for _p, r in resource_need}))
     sources = active_sources(spatial, s.spatial.include_prospective_sources)
-    limits = c.proximity.max_distance_km
     distance = spatial.distance_km
-    proximity_excluded: set[tuple[str, str]] = set()
+    # Every site may need r (every product is a candidate everywhere): arcs from all its sources,
+    # with their road km. Which of them the proximity rule keeps is the model's arithmetic
+    # (models.families.proximity), from these km and constraints.proximity.max_distance_km.
     arcs: list[tuple[str, str]] = []
-    within: set[tuple[str, str]] = set()
     arc_km: dict[tuple[str, str], float] = {}
     for r in resources:
         ids = sources.ids_of(r)
-        nearest, nearest_km = nearest_within(distance, ids)
-        limit = limits.get(r)
-        if limit is not None:
-            too_far = nearest_km.isna() | (nearest_km > limit)
-            far_sites = list(nearest_km.index[too_far.to_numpy()])
-            proximity_excluded.update((site, pid) for pid in products if (pid, r) in resource_need
-                                      for site in far_sites)
-        # Every site may need r (every product is a candidate everywhere): arcs from all its sources.
-        km_by_site = distance[ids].to_numpy(dtype=float) if ids else None
-        nearest_of = nearest.to_dict()
+        if not ids:
+            continue
+        km_by_site = distance[ids].to_numpy(dtype=float)
         for i, site in enumerate(sites):
             for j, k in enumerate(ids):
-                km = float(km_by_site[i, j])
                 arcs.append((k, site))
-                arc_km[(k, site)] = km
-                if limit is None or km <= limit or k == nearest_of[site]:
-                    within.add((k, site))
+                arc_km[(k, site)] = float(km_by_site[i, j])
     position = {site: i for i, site in enumerate(sites)}
     arcs.sort(key=lambda a: (position[a[1]], a[0]))
     groups = target_groups(loaded)
     lead = {cl: tuple(ps) for cl, ps in c.differentiation.lead_products.items()}
-    enabled = frozenset(f for f in RULE_FAMILIES if getattr(c, f).enabled)
+    enabled = frozenset(f.name for f in FAMILIES if getattr(c, f.section).enabled)
     demo = None
     if c.recycling_demo.enabled:
         demo = RecyclingDemo(c.recycling_demo.product, c.recycling_demo.min_size, c.recycling_demo.min_sites,
@@ -156,7 +148,6 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
                                                         strict=True)},
         land_after_redline_ha=land_after,
         REDLINE_EXCLUDED=redline_excluded,
-        PROXIMITY_EXCLUDED=frozenset(proximity_excluded),
         existing_capacity_units_per_yr=existing,
         utilisation={pid: p.utilisation for pid, p in catalog.products.items()},
         output_value_yuan_per_unit={pid: p.output_value_yuan_per_unit[s.price_level]
@@ -169,7 +160,7 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
         resource_t_per_unit=resource_need,
         ARCS=tuple(arcs),
         arc_km=arc_km,
-        ARCS_WITHIN_LIMIT=frozenset(within),
+        max_distance_km=dict(c.proximity.max_distance_km),
         transport_yuan_per_t_km=c.supply.transport_yuan_per_t_km,
         input_units_per_unit={(d, u): float(a) for d, p in catalog.products.items() for u, a in p.inputs.items()},
         chain_share_min=dict(c.chain_balance.min_local_share),

@@ -1,10 +1,13 @@
 """The price the plan pays for each rule: re-solve with one rule family relaxed at a time.
 
-What is reused: the preprocessing (layers, red-line zones, distances) always; for families
-that live in constraint rows (differentiation, agglomeration, budget, chain balance) also the
-built model and the solver object, so HiGHS receives only the deactivated rows. The red line
-and proximity act through the sparse index sets, so relaxing them builds a new model from the
-same preprocessed inputs. (Pyomo's HiGHS interface offers no MIP warm start.)
+The families and their order come from the model's registry (`models.RULE_COST_FAMILIES`:
+red line, proximity, differentiation, agglomeration, budget, chain balance). What is reused:
+the preprocessing (layers, red-line zones, distances) always; for families that live in
+constraint rows (differentiation, agglomeration, budget, chain balance) also the built model
+and the solver object, so HiGHS receives only the deactivated rows. The red line and
+proximity act through the sparse index sets (`RuleFamily.relax_needs_rebuild`), so relaxing
+them builds a new model from the same preprocessed inputs. (Pyomo's HiGHS interface offers no
+MIP warm start.)
 """
 
 from __future__ import annotations
@@ -16,18 +19,17 @@ from typing import Any
 import pandas as pd
 import pyomo.environ as pyo
 
-from models import ModelInputs, build_model
-from models.formulation import FAMILY_CONSTRAINTS, set_family_active
+from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.results import Plan, clean, extract_plan
 from siting.solve import SolveReport, SolverSettings, new_solver, solve_model
 
-#: The families whose cost is reported, in this order.
-RULE_COST_FAMILIES: tuple[str, ...] = ("redline", "proximity", "differentiation", "agglomeration", "budget",
-                                       "chain_balance")
+__all__ = ["RULE_COST_FAMILIES", "RuleCost", "rounded_difference", "rule_cost_table", "rule_costs"]
 
 
 @dataclass(frozen=True)
 class RuleCost:
+    """One relaxed re-solve: the family relaxed, the solve report, and the plan if there is one."""
+
     family: str
     report: SolveReport
     plan: Plan | None
@@ -37,20 +39,20 @@ def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.Concret
                ) -> list[RuleCost]:
     """Re-solve `model` (already solved with `solver`) once per enabled family, relaxed."""
     costs = []
-    for family in RULE_COST_FAMILIES:
-        if family not in inputs.enabled_families:
+    for name in RULE_COST_FAMILIES:
+        if name not in inputs.enabled_families:
             continue
-        if family in FAMILY_CONSTRAINTS:
-            set_family_active(model, family, False)
+        if not family(name).relax_needs_rebuild:
+            set_family_active(model, name, False)
             report = solve_model(model, settings, solver)
             plan = extract_plan(model, inputs) if report.has_solution else None
-            set_family_active(model, family, True)
+            set_family_active(model, name, True)
         else:
-            relaxed = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {family})
+            relaxed = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {name})
             other = build_model(relaxed)
             report = solve_model(other, settings, new_solver())
             plan = extract_plan(other, relaxed) if report.has_solution else None
-        costs.append(RuleCost(family, report, plan))
+        costs.append(RuleCost(name, report, plan))
     return costs
 
 

@@ -1,0 +1,29 @@
+"""Family `budget`: investment per year stays within the budget."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from models.index import ModelIndex, is_on
+from models.inputs import ModelInputs
+from models.units import MONEY_UNIT_YUAN
+from models.variables import capex_in_year
+
+
+def add_budget(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
+    """Budget per year (undiscounted yuan).
+
+    sum_{s,p,m} capex[m] * x[s,p,m,t] <= B[t]          (yuan; the row in million yuan)
+    over BUDGET_YEAR = the years with a budget, when "budget" is on. Infeasible with strict
+    targets when the targets need more investment by year t.
+    """
+    keys = [t for t in inputs.YEARS if t in inputs.budget_yuan_per_yr] if is_on(inputs, "budget") else []
+    m.BUDGET_YEAR = pyo.Set(initialize=keys, ordered=True)
+
+    def rule(_m: pyo.ConcreteModel, t: int) -> pyo.Expression:
+        spent = capex_in_year(m, inputs, t)
+        if isinstance(spent, (int, float)):  # nothing can be built: the budget cannot bind
+            return pyo.Constraint.Feasible
+        return spent / MONEY_UNIT_YUAN <= inputs.budget_yuan_per_yr[t] / MONEY_UNIT_YUAN
+
+    m.budget = pyo.Constraint(m.BUDGET_YEAR, rule=rule)

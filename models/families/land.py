@@ -1,0 +1,47 @@
+"""Family `land`: modules at a site fit on its usable land."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from models.index import ModelIndex, is_on
+from models.inputs import ModelInputs
+from models.variables import added_keys
+
+
+def add_land(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
+    """Land: modules at a site fit on its usable land after red-line exclusion.
+
+    With per-product setbacks each product p has its own usable land L[s,p] (ha) at site s.
+    Where these areas are nested (a larger setback leaves a subset of the land), land demands
+    fit if and only if, for every level l in {L[s,p]}:
+        sum_{q : L[s,q] <= l} sum_{m,t} land[m] * x[s,q,m,t] <= l        (ha)
+    (Hall's condition for nested regions), over LAND_LEVEL = the (site, level) pairs. Existing
+    plants are outside the usable land. Active when "land" is on; with it off, module counts
+    are capped at MAX_MODULES_WITHOUT_LAND (the land also sets the module bounds, so relaxing
+    it needs a rebuild). Cannot be infeasible by itself (x = 0 fits); it binds capacity targets.
+    """
+    rows: list[tuple[str, float]] = []
+    pairs_at: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    if is_on(inputs, "land"):
+        for (site, product), land in index.land_ha.items():
+            pairs_at[site].append((product, land))
+        rows = [(site, level) for site in inputs.SITES for level in sorted({land for _p, land in pairs_at[site]})]
+    m.LAND_LEVEL = pyo.Set(initialize=list(range(len(rows))), ordered=True)
+
+    def land_rule(_m: pyo.ConcreteModel, i: int) -> pyo.Expression:
+        site, level = rows[i]
+        return (
+            sum(
+                inputs.module(mid).land_ha * m.build[site, q, mid, t]
+                for q, land in pairs_at[site]
+                if land <= level
+                for _s, _q, mid in added_keys(index, site, q)
+                for t in inputs.YEARS
+            )
+            <= level
+        )
+
+    m.land_limit = pyo.Constraint(m.LAND_LEVEL, rule=land_rule)

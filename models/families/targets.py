@@ -1,0 +1,49 @@
+"""Family `targets`: capacity targets per target group and year, and the capacity ceiling."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from models.index import ModelIndex, group_ceilings, is_on
+from models.inputs import ModelInputs
+from models.variables import group_capacity
+
+
+def add_capacity_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
+    """Capacity targets: each target group g (a set of products) reaches its capacity by year t.
+
+    sum_{s, p in g} K[s,p,t] + short[g,t] >= T[g,t]        (units/yr of the group's products)
+    over CAP_TARGET = the (g, t) with a target, when "targets" is on. short[g,t] >= 0
+    (`capacity_shortfall`) costs pen[g] per unit in the objective; with `targets_strict` it is
+    fixed to 0 and the family is infeasible when the group cannot reach T[g,t] on eligible land
+    by year t.
+    """
+    keys = [k for k in inputs.capacity_target_units if is_on(inputs, "targets")]
+    m.CAP_TARGET = pyo.Set(initialize=keys, dimen=2, ordered=True)
+    m.capacity_shortfall = pyo.Var(m.CAP_TARGET, domain=pyo.NonNegativeReals)
+    if inputs.targets_strict:
+        for key in keys:
+            m.capacity_shortfall[key].fix(0.0)
+    m.capacity_target = pyo.Constraint(
+        m.CAP_TARGET,
+        rule=lambda _m, g, t: group_capacity(m, index, inputs.TARGET_GROUPS[g], t) + m.capacity_shortfall[g, t]
+        >= inputs.capacity_target_units[(g, t)],
+    )
+
+
+def add_capacity_ceiling(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
+    """Capacity ceiling (part of "targets"): the plan does not overshoot a target by more than a factor.
+
+    sum_{s, p in g} K[s,p,t_last] <= U[g] = max(phi * Tmax[g], Tmax[g] + largest module of g)
+    (units/yr) over CEILING = the groups with a positive target, when phi
+    (`capacity_ceiling_factor`) > 0 and "targets" is on (see `models.index.group_ceilings`; the
+    ceiling also caps the module bounds). Without it, the cheapest way to raise output value is
+    to overbuild whichever product has the lowest capex per yuan of output, far beyond any
+    market. Infeasible only when existing capacity alone exceeds the ceiling.
+    """
+    ceilings = group_ceilings(inputs)
+    m.CEILING = pyo.Set(initialize=list(ceilings), ordered=True)
+    last = inputs.YEARS[-1]
+    m.capacity_ceiling = pyo.Constraint(
+        m.CEILING, rule=lambda _m, g: group_capacity(m, index, inputs.TARGET_GROUPS[g], last) <= ceilings[g]
+    )

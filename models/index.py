@@ -1,0 +1,166 @@
+"""The sparse index sets of the model, derived in plain Python before the model is built.
+
+Notation as in docs/FORMULATION.md: s site, p product, m module size, t year, g target group.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from models.families.proximity import proximity_excluded
+from models.families.redline import redline_excluded, usable_land_ha
+from models.inputs import ModelInputs, ModuleSpec, SiteProduct
+
+#: Upper bound on modules of one size per site, product and year when land does not bound them.
+MAX_MODULES_WITHOUT_LAND = 20
+
+
+@dataclass(frozen=True)
+class ModelIndex:
+    """Sparse index sets derived from the inputs before the model is built.
+
+    build_pairs: BUILD_PAIRS, the (site, product) pairs where modules may be built, in
+        CANDIDATES order; build_keys: BUILD, the (site, product, module, year) keys of x;
+    module_bound: the upper bound of x[s,p,m,t] per (site, product, module);
+    producing_pairs: BUILD_PAIRS plus pairs with existing capacity (E[s,p] > 0);
+    land_ha: L[s,p] (ha) per buildable pair; max_added_units: Amax[s,p] (units/yr);
+    modules_of_product: the module sizes M_p of each product, in catalog order.
+    """
+
+    build_pairs: tuple[SiteProduct, ...]
+    build_keys: tuple[tuple[str, str, str, int], ...]
+    module_bound: dict[tuple[str, str, str], int]
+    producing_pairs: tuple[SiteProduct, ...]
+    land_ha: dict[SiteProduct, float]
+    max_added_units: dict[SiteProduct, float]
+    modules_of_product: dict[str, tuple[ModuleSpec, ...]]
+
+
+def is_on(inputs: ModelInputs, family: str) -> bool:
+    """Whether rule family `family` is enabled in `inputs`."""
+    return family in inputs.enabled_families
+
+
+def derive_index(inputs: ModelInputs) -> ModelIndex:
+    """The model's sparse index sets (see `compute_index`), computed once per inputs and carried
+    on them (`ModelInputs.index`)."""
+    return inputs.index
+
+
+def compute_index(inputs: ModelInputs) -> ModelIndex:
+    """Red-line and proximity eligibility (families `redline` and `proximity`) and the module
+    bounds, as sparse sets.
+
+    BUILD_PAIRS = CANDIDATES - REDLINE_EXCLUDED (if "redline" is on) - PROXIMITY_EXCLUDED (if
+    "proximity" is on) - pairs where not even one module fits on the usable land L[s,p]
+    (`models.families.redline.usable_land_ha`).
+    Module bounds: x[s,p,m,t] <= floor(L[s,p] / land[m]) when "land" is on (else
+    MAX_MODULES_WITHOUT_LAND), and <= ceil(Cmax[p] / size[m]) where the capacity ceiling gives p
+    a cap Cmax[p] (units/yr). Amax[s,p], the linking constant of the binaries, is the least of
+    these bounds: the tighter it is, the stronger the LP relaxation.
+    """
+    product_cap = ceiling_per_product(inputs)
+    modules_of_product: dict[str, list[ModuleSpec]] = defaultdict(list)
+    for spec in inputs.MODULES:
+        modules_of_product[spec.product].append(spec)
+    redline_on = is_on(inputs, "redline")
+    excluded = redline_excluded(inputs, redline_on) | proximity_excluded(inputs, is_on(inputs, "proximity"))
+    land_ha: dict[SiteProduct, float] = {}
+    module_bound: dict[tuple[str, str, str], int] = {}
+    build_pairs: list[SiteProduct] = []
+    max_added: dict[SiteProduct, float] = {}
+    for pair in inputs.CANDIDATES:
+        if pair in excluded:
+            continue
+        site, product = pair
+        land = usable_land_ha(inputs, pair, redline_on)
+        bounds = {}
+        for spec in modules_of_product.get(product, ()):
+            count = math.floor(land / spec.land_ha + 1e-9) if is_on(inputs, "land") else MAX_MODULES_WITHOUT_LAND
+            if product in product_cap:
+                count = min(count, math.ceil(product_cap[product] / spec.capacity_units_per_yr - 1e-9))
+            if count > 0:
+                bounds[spec.module_id] = count
+        if not bounds:
+            continue
+        build_pairs.append(pair)
+        land_ha[pair] = land
+        for module_id, count in bounds.items():
+            module_bound[(site, product, module_id)] = count
+        max_added[pair] = min(
+            max_added_units(inputs, land, bounds, is_on(inputs, "land")), product_cap.get(product, math.inf)
+        )
+    build_keys = tuple(
+        (site, product, spec.module_id, year)
+        for site, product in build_pairs
+        for spec in modules_of_product[product]
+        if (site, product, spec.module_id) in module_bound
+        for year in inputs.YEARS
+    )
+    producing = list(build_pairs)
+    seen = set(build_pairs)
+    for pair, units in inputs.existing_capacity_units_per_yr.items():
+        if units > 0 and pair not in seen:
+            producing.append(pair)
+            seen.add(pair)
+    return ModelIndex(
+        build_pairs=tuple(build_pairs),
+        build_keys=build_keys,
+        module_bound=module_bound,
+        producing_pairs=tuple(producing),
+        land_ha=land_ha,
+        max_added_units=max_added,
+        modules_of_product={p: tuple(v) for p, v in modules_of_product.items()},
+    )
+
+
+def group_ceilings(inputs: ModelInputs) -> dict[str, float]:
+    """Ceiling U[g] = max(phi * Tmax[g], Tmax[g] + the group's largest module), Tmax[g] = max_t T[g,t],
+    for groups with a positive target, when the capacity ceiling (part of `targets`) is active.
+    The second term keeps a target reachable in whole modules even when phi * Tmax[g] is below
+    one module."""
+    phi = inputs.capacity_ceiling_factor if is_on(inputs, "targets") else 0.0
+    if phi <= 0:
+        return {}
+    goals: dict[str, float] = defaultdict(float)
+    for (group, _t), target in inputs.capacity_target_units.items():
+        goals[group] = max(goals[group], target)
+    ceilings = {}
+    for group, goal in goals.items():
+        members = set(inputs.TARGET_GROUPS[group])
+        largest = max((spec.capacity_units_per_yr for spec in inputs.MODULES if spec.product in members), default=0.0)
+        if goal > 0:
+            ceilings[group] = max(phi * goal, goal + largest)
+    return ceilings
+
+
+def ceiling_per_product(inputs: ModelInputs) -> dict[str, float]:
+    """Cmax[p] = min U[g] over the groups g holding p: added capacity of p never exceeds it."""
+    caps: dict[str, float] = {}
+    for group, ceiling in group_ceilings(inputs).items():
+        for product in inputs.TARGET_GROUPS[group]:
+            caps[product] = min(caps.get(product, math.inf), ceiling)
+    return caps
+
+
+def max_added_units(inputs: ModelInputs, land_ha: float, bounds: dict[str, int], land_binds: bool) -> float:
+    """The most capacity (units/yr) that can be added at one site for one product: Amax, used
+    to link binaries and to explain unreachable targets.
+
+    With land binding it is the integer knapsack max sum_m size[m] n[m] subject to
+    sum_m land[m] n[m] <= L and n[m] <= bound[m] (solved by enumeration: a product has few
+    module sizes); without it, every year may add each module up to its bound."""
+    specs = [(inputs.module(mid), count) for mid, count in bounds.items()]
+    if not land_binds:
+        return sum(spec.capacity_units_per_yr * count * len(inputs.YEARS) for spec, count in specs)
+
+    def best(i: int, land_left: float) -> float:
+        spec, count = specs[i]
+        fit = min(count, math.floor(land_left / spec.land_ha + 1e-9))
+        if i == len(specs) - 1:
+            return fit * spec.capacity_units_per_yr
+        return max(n * spec.capacity_units_per_yr + best(i + 1, land_left - n * spec.land_ha) for n in range(fit + 1))
+
+    return best(0, land_ha)
