@@ -1,7 +1,9 @@
 """The compare and sweep jobs: build the cases, run them, write the comparison folder.
 
-The folder is assembled in a staging folder beside the destination (each run's own outputs in
-a subfolder, then the tables) and swapped into place when complete, as `solve` does."""
+Every scenario and the destination folder are checked first (siting/destination.py), so a
+rejected job creates no folder. The folder is then assembled in a staging folder beside the
+destination (each run's own outputs in a subfolder, then the tables) and swapped into place
+when complete, as `solve` does."""
 
 from __future__ import annotations
 
@@ -10,13 +12,14 @@ import json
 import re
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from siting.compare import comparison_table, diff_geojson, sweep_plot, sweep_table, table_files
+from siting.destination import MARKER, check_destination, input_files, remove_stale_temporaries
 from siting.errors import InputError
 from siting.export import staging_folder, swap_into_place, write_files
 from siting.runs import Case, CaseSummary, Progress, run_cases
@@ -31,8 +34,25 @@ class BatchResult:
     out_dir: Path
 
 
+#: Names the batch folder uses for its own files; a run's subfolder never takes one of them.
+BATCH_FILES = ("comparison.csv", "comparison.md", "diff.geojson", "diff.qml", "sweep.csv", "sweep.md", "sweep.png",
+               MARKER)
+
+
 def folder_name(label: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", label).strip("_") or "run"
+    """A safe folder name for a run label: letters, digits and `_ . = -`, never hidden or `..`."""
+    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", label).strip("_").lstrip(".") or "run"
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3`, ... whichever is first not in `taken` (compared without case,
+    as some file systems do)."""
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def geometry_type_of(feature_collection: str) -> str:
@@ -41,33 +61,52 @@ def geometry_type_of(feature_collection: str) -> str:
     return features[0]["geometry"]["type"] if features else "Point"
 
 
-def comparison_cases(paths: Sequence[Path], staging: Path, time_limit_s: float | None) -> list[Case]:
+def comparison_cases(paths: Sequence[Path], time_limit_s: float | None) -> tuple[list[Case], list[Path]]:
     """One case per scenario file, and per variant of a file that defines variants (its base
-    first). Every scenario is validated here, so bad input stops the job before any solve."""
+    first), with the input files of them all. Every scenario is validated here, so bad input
+    stops the job before any solve. A case is labelled with its scenario's name, made unique
+    (`name-2`, ...); its `out_dir` is that label, relative to the comparison folder."""
     cases: list[Case] = []
+    inputs: list[Path] = []
     problems: list[str] = []
+    taken = {name.casefold() for name in BATCH_FILES}
     for path in paths:
-        for variant in [None, *scenario_variants(path)]:
+        try:
+            variants = scenario_variants(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        for variant in [None, *variants]:
             try:
-                name = load_scenario(path, variant).scenario.name
+                loaded = load_scenario(path, variant)
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
-            label = name
-            while label in {c.label for c in cases}:
-                label += "+"
-            cases.append(Case(label, Path(path), staging / folder_name(label), variant, (), time_limit_s))
+            inputs.extend(input_files(loaded))
+            label = unique_name(folder_name(loaded.scenario.name), taken)
+            cases.append(Case(label, Path(path), Path(label), variant, (), time_limit_s))
     if problems:
         raise InputError(problems)
     if len(cases) < 2:
         raise InputError(["compare | needs at least two scenarios (or one file with variants) to compare"])
-    return cases
+    return cases, inputs
 
 
-def run_batch(cases: list[Case], staging: Path, destination: Path, workers: int | None, scheduler: str | None,
+def in_staging(cases: list[Case], staging: Path) -> list[Case]:
+    """The cases with their output folders moved under the staging folder."""
+    return [replace(case, out_dir=staging / case.out_dir) for case in cases]
+
+
+def run_batch(cases: list[Case], destination: Path, workers: int | None, scheduler: str | None,
               progress: bool, tables: Callable[[list[CaseSummary]], tuple[pd.DataFrame, dict[str, Any]]]
               ) -> BatchResult:
+    """Run the cases (their `out_dir` relative to the batch folder) in a staging folder beside
+    `destination`, write the tables, and swap the folder into place; on any failure or
+    interrupt the staging folder is removed."""
+    remove_stale_temporaries(destination)
+    staging = staging_folder(destination)
     try:
+        cases = in_staging(cases, staging)
         summaries = run_cases(cases, workers, scheduler, Progress(len(cases)).update if progress else None)
         table, files = tables(summaries)
         write_files(staging, files)
@@ -80,19 +119,17 @@ def run_batch(cases: list[Case], staging: Path, destination: Path, workers: int 
 
 
 def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummary:
-    from dataclasses import replace
-
-    return replace(summary, out_dir=str(destination / Path(summary.out_dir).relative_to(staging)))
+    relative = Path(summary.out_dir).resolve().relative_to(staging.resolve())
+    return replace(summary, out_dir=str(destination / relative))
 
 
 def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,
             time_limit_s: float | None = None, progress: bool = False) -> BatchResult:
-    staging = staging_folder(destination)
-    try:
-        cases = comparison_cases(paths, staging, time_limit_s)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    """Solve every scenario (and variant) and write the comparison folder: the tables,
+    diff.geojson and each run's outputs in a subfolder named by its label. Every scenario and
+    the folder are checked before anything is solved or created."""
+    cases, inputs = comparison_cases(paths, time_limit_s)
+    destination = check_destination(Path(destination), inputs, "--out")
 
     def tables(summaries: list[CaseSummary]) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
@@ -100,7 +137,7 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         return table, {**table_files(table, "comparison"), "diff.geojson": diff, "diff.qml": diff_style(
             geometry_type_of(diff))}
 
-    return run_batch(cases, staging, destination, workers, scheduler, progress, tables)
+    return run_batch(cases, destination, workers, scheduler, progress, tables)
 
 
 def short_key(key: str) -> str:
@@ -109,38 +146,40 @@ def short_key(key: str) -> str:
     return ".".join(parts[-2:]) if parts[-1].isdigit() and len(parts) > 1 else parts[-1]
 
 
-def sweep_cases(path: Path, settings: Sequence[str], staging: Path, time_limit_s: float | None
-                ) -> tuple[list[Case], list[dict[str, Any]], list[str]]:
-    """The cartesian product of every --set KEY=V1,V2,... as cases, each validated."""
+def sweep_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
+                ) -> tuple[list[Case], list[dict[str, Any]], list[str], list[Path]]:
+    """The cartesian product of every --set KEY=V1,V2,... as cases, each validated, with the
+    swept values per case, the keys, and the input files of every case. A case's `out_dir`
+    is `runNN`, relative to the sweep folder."""
     parsed = [parse_override(text) for text in settings]
     if not parsed:
         raise InputError(["sweep | give at least one --set KEY=VALUE[,VALUE...]"])
     keys = [key for key, _values in parsed]
-    cases, values_per_case, problems = [], [], []
+    cases, values_per_case, problems, inputs = [], [], [], []
     for i, combo in enumerate(itertools.product(*(values for _key, values in parsed)), start=1):
         overrides = tuple(zip(keys, combo, strict=True))
         label = f"run{i:02d} " + ",".join(f"{short_key(k)}={v}" for k, v in overrides)
         try:
-            load_scenario(path, None, overrides)
+            loaded = load_scenario(path, None, overrides)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        cases.append(Case(label, Path(path), staging / f"run{i:02d}", None, overrides, time_limit_s))
+        inputs.extend(input_files(loaded))
+        cases.append(Case(label, Path(path), Path(f"run{i:02d}"), None, overrides, time_limit_s))
         values_per_case.append(dict(overrides))
     if problems:
         raise InputError(sorted(set(problems), key=problems.index))
-    return cases, values_per_case, keys
+    return cases, values_per_case, keys, inputs
 
 
 def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int | None = None,
           scheduler: str | None = None, time_limit_s: float | None = None,
           progress: bool = False) -> BatchResult:
-    staging = staging_folder(destination)
-    try:
-        cases, values, keys = sweep_cases(path, settings, staging, time_limit_s)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    """Solve the scenario over the cartesian product of the --set values and write the sweep
+    folder: the tables, sweep.png and each run's outputs in `runNN/`. Every case and the
+    folder are checked before anything is solved or created."""
+    cases, values, keys, inputs = sweep_cases(path, settings, time_limit_s)
+    destination = check_destination(Path(destination), inputs, "--out")
 
     def tables(summaries: list[CaseSummary]) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = sweep_table(summaries, values)
@@ -149,4 +188,4 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         return table, {**table_files(table, "sweep"),
                        "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
 
-    return run_batch(cases, staging, destination, workers, scheduler, progress, tables)
+    return run_batch(cases, destination, workers, scheduler, progress, tables)

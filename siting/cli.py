@@ -6,13 +6,20 @@
     python cli.py sweep scenario.yaml --set KEY=V1,V2 [--set ...] [--out DIR] [--workers N] [--scheduler ...]
 
 Exit codes: 0 done (every run gave a plan); 1 no plan (infeasible, no solution within the time
-limit, or a failed run in a batch); 2 bad input (the message names the file, the key and the fix)."""
+limit, or a failed run in a batch); 2 bad input (the message names the file, the key and the fix;
+also an output folder the run may not write); 130 or 143 stopped by Ctrl-C or SIGTERM, with no
+output folder left half written."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -77,13 +84,43 @@ def format_summary(result: RunResult) -> str:
     return "\n".join(lines)
 
 
+def time_limit(text: str) -> float:
+    """`--time-limit`: a finite number of seconds greater than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds greater than 0 (got {text!r}); "
+                                         "give e.g. --time-limit 60")
+    return value
+
+
+def workers(text: str) -> int:
+    """`--workers`: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1 (got {text!r}); give e.g. --workers 2")
+    return value
+
+
+def out_folder(text: str) -> Path:
+    """`--out`: a folder path, not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"must name a folder (got {text!r}); give e.g. --out outputs/run1")
+    return Path(text)
+
+
 def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--time-limit", type=float, default=None, help="solver time limit in seconds")
+    parser.add_argument("--time-limit", type=time_limit, default=None, help="solver time limit in seconds")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
 def add_parallel(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=int, default=None, help="parallel runs (default: as many as cores)")
+    parser.add_argument("--workers", type=workers, default=None, help="parallel runs (default: as many as cores)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="run on a Dask cluster: tcp://host:8786, or 'local' to start one on this machine")
 
@@ -95,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="solve one scenario and write its outputs")
     solve.add_argument("scenario", type=Path, help="scenario YAML file")
     solve.add_argument("--variant", default=None, help="a named variant defined in the scenario file")
-    solve.add_argument("--out", type=Path, default=None, help="output folder (default: the scenario's output.folder)")
+    solve.add_argument("--out", type=out_folder, default=None,
+                       help="output folder (default: the scenario's output.folder)")
     solve.add_argument("--rule-costs", action="store_true",
                        help="also re-solve with each rule family relaxed and report what each rule costs")
     add_common(solve)
@@ -106,14 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--debug", action="store_true", help="show tracebacks")
     comp = sub.add_parser("compare", help="solve several scenarios (or a file's variants) and compare them")
     comp.add_argument("scenarios", type=Path, nargs="+")
-    comp.add_argument("--out", type=Path, default=Path("outputs/compare"), help="comparison folder")
+    comp.add_argument("--out", type=out_folder, default=Path("outputs/compare"), help="comparison folder")
     add_parallel(comp)
     add_common(comp)
     sw = sub.add_parser("sweep", help="solve a scenario over value lists of settings (cartesian product)")
     sw.add_argument("scenario", type=Path)
     sw.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2,...", required=True,
                     help="a setting and its values, e.g. constraints.redline.buffer_m=0,500,1000")
-    sw.add_argument("--out", type=Path, default=Path("outputs/sweep"), help="sweep folder")
+    sw.add_argument("--out", type=out_folder, default=Path("outputs/sweep"), help="sweep folder")
     add_parallel(sw)
     add_common(sw)
     return parser
@@ -162,10 +200,38 @@ def run_command(args: argparse.Namespace) -> int:
     return 0 if all(s.ok for s in result.summaries) else 1
 
 
+class Stopped(KeyboardInterrupt):
+    """Raised in the main thread when the process receives SIGTERM, so that the same clean-up
+    as for Ctrl-C runs (staging folders removed, worker processes stopped)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into `Stopped` while the block runs (main thread only); restore after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (see the module docstring)."""
     args = build_parser().parse_args(argv)
     try:
-        return run_command(args)
+        with stop_on_sigterm():
+            return run_command(args)
     except InputError as exc:
         if args.debug:
             traceback.print_exc()
@@ -176,3 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"no plan: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+        print(f"stopped by {signal.Signals(signum).name}: outputs not yet complete were discarded", file=sys.stderr)
+        return 128 + signum

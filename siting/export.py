@@ -1,14 +1,15 @@
 """Write the plan: GeoJSON layers (RFC 7946), plan.csv and manifest.json, all or nothing.
 
-Files are written into a temporary folder beside the destination and moved into place only
-when every file is complete; a rerun replaces the folder as a whole. Writers are our own so
+Files are written into a staging folder beside the destination and moved into place only
+when every file is complete. A run replaces only a folder that siting wrote (see
+siting/destination.py for the rule and the marker). Writers are our own so
 that the same plan gives byte-identical files (sorted, rounded, no timestamps)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -16,6 +17,17 @@ from typing import Any
 
 import pandas as pd
 import shapely
+
+from siting.destination import (
+    OLD,
+    STAGING,
+    is_empty_folder,
+    is_ours,
+    remove_stale_temporaries,
+    temporary_prefix,
+    write_marker,
+)
+from siting.errors import InputError
 
 #: 6 decimals of a degree is about 0.1 m on the ground.
 COORDINATE_DECIMALS = 6
@@ -48,29 +60,58 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 
 def json_text(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    """Indented JSON text; NaN and Infinity are refused (ValueError), as strict JSON has neither."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False) + "\n"
 
 
-def staging_folder(destination: Path) -> Path:
-    """A new empty folder beside `destination`, on the same file system (so a rename works)."""
+def staging_folder(destination: Path, create_parent: bool = True) -> Path:
+    """A new folder beside `destination`, on the same file system (so a rename works), holding
+    only the marker. With `create_parent` false the parent folder must exist already."""
     destination = destination.resolve()
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    if create_parent:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=temporary_prefix(destination, STAGING), dir=destination.parent))
+    try:
+        write_marker(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
 
 
-def swap_into_place(staging: Path, destination: Path) -> None:
-    """Replace `destination` (if any) by the complete `staging` folder."""
+def _blocked_signals() -> set[signal.Signals]:
+    return {signal.SIGINT, signal.SIGTERM}
+
+
+def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> None:
+    """Replace `destination` by the complete `staging` folder, if `destination` is absent, an
+    empty folder, or a folder this tool wrote (checked again here: it may have changed while
+    the run was solving). Interrupt signals wait until both renames are done."""
     destination = destination.resolve()
+    if destination.exists() and not (destination.is_dir() and (is_empty_folder(destination)
+                                                               or is_ours(destination))):
+        raise InputError([f"{where} | the output folder changed during the run and now holds files that siting did "
+                          f"not write (got {destination}); choose another folder, or empty this one"])
     old = None
-    if destination.exists():
-        old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
-        destination.rename(old)
-    staging.rename(destination)
+    mask = getattr(signal, "pthread_sigmask", None)
+    previous = mask(signal.SIG_BLOCK, _blocked_signals()) if mask else None
+    try:
+        if destination.exists():
+            if is_ours(destination):
+                old = Path(tempfile.mkdtemp(prefix=temporary_prefix(destination, OLD), dir=destination.parent))
+                destination.rename(old)  # replaces the empty folder just made
+            else:
+                destination.rmdir()
+        staging.rename(destination)
+    finally:
+        if mask is not None and previous is not None:
+            mask(signal.SIG_SETMASK, previous)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
 def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
+    """Write each named file into `folder`: text as UTF-8, or by calling the function with its path."""
     for name, content in files.items():
         target = folder / name
         if callable(content):
@@ -79,12 +120,15 @@ def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]])
             target.write_text(content, encoding="utf-8", newline="\n")
 
 
-def write_folder_atomically(destination: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
-    """Write every file into a temporary folder, then swap it in for `destination`.
+def write_folder_atomically(destination: Path, files: Mapping[str, str | Callable[[Path], None]],
+                            create_parent: bool = True) -> None:
+    """Write every file into a staging folder, then swap it in for `destination`.
 
     A value is text, or a function that writes the file at the path it is given. If anything
-    fails, the temporary folder is removed and `destination` is left as it was."""
-    staging = staging_folder(destination)
+    fails, or the run is interrupted, the staging folder is removed and `destination` is left
+    as it was. Staging folders of killed runs into the same place are removed first."""
+    remove_stale_temporaries(destination.resolve())
+    staging = staging_folder(destination, create_parent)
     try:
         write_files(staging, files)
         swap_into_place(staging, destination)

@@ -86,7 +86,7 @@ def run_case(case: Case) -> CaseSummary:
 
     try:
         result = run_solve(case.scenario, case.out_dir, case.time_limit_s, variant=case.variant,
-                           overrides=case.overrides)
+                           overrides=case.overrides, create_parent=False)
     except (InputError, PlanInfeasible, NoSolution) as exc:
         return CaseSummary(label=case.label, ok=False, error=f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # a bug must not sink the other runs: report it in the row
@@ -149,15 +149,19 @@ def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSu
         lost: list[int] = []
         with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
             futures = {pool.submit(run_case, cases[i]): i for i in pending}
-            for future in as_completed(futures):
-                i = futures[future]
-                try:
-                    results[i] = future.result()
-                except BrokenProcessPool:
-                    lost.append(i)
-                    continue
-                if progress:
-                    progress(results[i])
+            try:
+                for future in as_completed(futures):
+                    i = futures[future]
+                    try:
+                        results[i] = future.result()
+                    except BrokenProcessPool:
+                        lost.append(i)
+                        continue
+                    if progress:
+                        progress(results[i])
+            except BaseException:
+                _stop_workers(pool)
+                raise
         pending = sorted(lost)
         if not pending:
             break
@@ -168,6 +172,17 @@ def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSu
                 if progress:
                     progress(results[i])
     return [results[i] for i in range(len(cases))]
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes at once (on an interrupt), so that none writes into an
+    output folder after the caller removes it."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
@@ -189,14 +204,18 @@ def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
                              retries=RETRIES, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         results: dict[int, CaseSummary] = {}
-        for future in dask_completed(futures):
-            i = index[future.key]
-            try:
-                results[i] = future.result()
-            except Exception as exc:  # a worker lost beyond the retries: report, never drop
-                results[i] = CaseSummary(label=cases[i].label, ok=False, error=f"Dask worker failed: {exc}")
-            if progress:
-                progress(results[i])
+        try:
+            for future in dask_completed(futures):
+                i = index[future.key]
+                try:
+                    results[i] = future.result()
+                except Exception as exc:  # a worker lost beyond the retries: report, never drop
+                    results[i] = CaseSummary(label=cases[i].label, ok=False, error=f"Dask worker failed: {exc}")
+                if progress:
+                    progress(results[i])
+        except BaseException:
+            client.cancel(futures)
+            raise
         return [results[i] for i in range(len(cases))]
     finally:
         client.close()

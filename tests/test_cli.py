@@ -42,7 +42,8 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     assert "status    optimal" in printed
     assert "objective 41.91 亿 yuan" in printed
     assert sorted(p.name for p in out.iterdir()) == [
-        "capacity.csv", "clusters.geojson", "clusters.qml", "flows.geojson", "flows.qml", "manifest.json", "map.png",
+        ".siting-run", "capacity.csv", "clusters.geojson", "clusters.qml", "flows.geojson", "flows.qml",
+        "manifest.json", "map.png",
         "plan.csv", "plan.gpkg", "plan.qgs", "redline.geojson", "redline.qml", "redline_zones.geojson",
         "redline_zones.qml", "report.html", "report.md", "sites.geojson", "sites.qml", "sources.geojson",
         "sources.qml", "targets.csv"]
@@ -100,12 +101,25 @@ def test_outputs_are_byte_identical_across_runs(scenario: Path, tmp_path: Path):
 
 
 def test_rerun_replaces_the_output_folder_whole(scenario: Path, tmp_path: Path):
+    """A folder an earlier run wrote is replaced as a whole, files added to it since included."""
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.txt").write_text("from an older run")
+    assert solve(scenario, out) == 0
+    (out / "stale.txt").write_text("added after the first run")
     assert solve(scenario, out) == 0
     assert not (out / "stale.txt").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_a_folder_of_other_files_is_refused_before_loading(scenario: Path, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("the user's")
+    assert solve(scenario, out) == 2
+    assert capsys.readouterr().err == (
+        f"error: 1 problem in the input:\n  - --out | the output folder is a folder with files that siting did not "
+        f"write (it has no .siting-run marker) (got {out}); choose another folder, or empty this one: a run replaces "
+        "only an empty folder or one it wrote\n")
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
 
 def test_output_value_target_met_by_producing_on_built_capacity(scenario: Path, tmp_path: Path):

@@ -1,0 +1,204 @@
+"""Which folder a run may write its outputs into, checked before anything is loaded or solved.
+
+The rule: a run writes into a new folder, an empty folder, or a folder that an earlier run
+wrote (it holds the marker file `.siting-run`). Such a folder is replaced as a whole, files
+added to it since included. Anything else is refused: an existing file, a folder with other
+files in it, and any folder that is, contains or lies inside an input of the run (the
+scenario, the bases it extends, the catalog, the layers).
+
+Outputs are assembled in a staging folder beside the destination, named
+`.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
+being replaced is first renamed `.<name>.siting-old.<pid>.<random>`. A process that is killed
+can leave either behind; the next run into the same place removes those whose process is no
+longer alive. Nothing else is ever removed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from siting.errors import InputError
+from siting.scenario import LoadedScenario, read_yaml
+
+#: The file every output folder holds; its presence makes the folder ours to replace.
+MARKER = ".siting-run"
+MARKER_TEXT = ("This folder was written by siting. The next run into it replaces the whole folder,\n"
+               "files added to it since included. Delete this file to keep the folder from being replaced.\n")
+#: Characters of the destination's name kept in staging names, so that they stay within NAME_MAX.
+NAME_PART = 40
+STAGING, OLD = "staging", "old"
+
+
+def temporary_prefix(destination: Path, kind: str) -> str:
+    """The start of a staging (`kind` "staging") or replaced-folder ("old") name beside `destination`."""
+    return f".{destination.name[:NAME_PART]}.siting-{kind}.{os.getpid()}."
+
+
+def _temporary_pattern(destination: Path) -> re.Pattern[str]:
+    return re.compile(rf"\.{re.escape(destination.name[:NAME_PART])}\.siting-(?:{STAGING}|{OLD})\.(\d+)\.\w+")
+
+
+def write_marker(folder: Path) -> None:
+    """Mark `folder` as written by this tool."""
+    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8", newline="\n")
+
+
+def is_ours(folder: Path) -> bool:
+    """True for a folder holding the marker file (not a link to one)."""
+    marker = folder / MARKER
+    return marker.is_file() and not marker.is_symlink()
+
+
+def is_empty_folder(folder: Path) -> bool:
+    return folder.is_dir() and next(folder.iterdir(), None) is None
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(destination: Path) -> list[Path]:
+    """Remove staging and replaced folders beside `destination` left by processes no longer
+    alive: only folders whose name follows our pattern and that hold the marker (or are
+    empty). Returns what was removed."""
+    parent = destination.parent
+    if not parent.is_dir():
+        return []
+    pattern = _temporary_pattern(destination)
+    removed = []
+    for entry in sorted(parent.iterdir()):
+        match = pattern.fullmatch(entry.name)
+        if (match is None or entry.is_symlink() or not entry.is_dir() or _process_alive(int(match.group(1)))
+                or not (is_ours(entry) or is_empty_folder(entry))):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+def extends_chain(scenario_path: Path) -> list[Path]:
+    """The files a scenario extends, nearest base first (read only; stops at a cycle or a
+    reference that is not a path, which loading the scenario reports)."""
+    chain: list[Path] = []
+    path = scenario_path.resolve()
+    seen = {path}
+    while True:
+        data, _node = read_yaml(path)
+        reference = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(reference, str):
+            return chain
+        path = (path.parent / reference).resolve()
+        if path in seen or not path.is_file():
+            return chain
+        seen.add(path)
+        chain.append(path)
+
+
+def input_files(loaded: LoadedScenario) -> list[Path]:
+    """Every input file of a loaded scenario: the scenario, its bases, the catalog and the layers."""
+    paths = [loaded.scenario_path, *extends_chain(loaded.scenario_path), loaded.catalog_path]
+    layers = loaded.scenario.layers
+    for role in type(layers).model_fields:
+        ref = getattr(layers, role)
+        if ref is not None:
+            paths.append(loaded.resolve(ref.path))
+    return [p.resolve() for p in paths]
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
+def _name_too_long(path: Path) -> tuple[int, int] | None:
+    """(bytes, limit) of the first part of `path` longer than its file system allows (checked
+    before any other look at the path, which such a name would make fail)."""
+    absolute = Path(os.path.abspath(path))
+    known = Path(absolute.anchor)
+    limit = _name_max(known)
+    for part in absolute.parts[1:]:
+        size = len(os.fsencode(part))
+        if size > limit:
+            return size, limit
+        if (known / part).is_dir():
+            known = known / part
+            limit = _name_max(known)
+    return None
+
+
+def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str, str] | None:
+    """What is wrong with writing a run's outputs to `destination`, as (what is wrong, how to
+    fix), or None when the folder may be written."""
+    too_long = _name_too_long(destination)
+    if too_long is not None:
+        size, limit = too_long
+        return f"has a name of {size} bytes, longer than the {limit} the file system allows", "choose a shorter name"
+    if destination.is_symlink() and not destination.exists():
+        return "is a broken link", "give the path of a folder"
+    target = destination.resolve()
+    if target.exists() and not target.is_dir():
+        return ("is an existing file, not a folder",
+                "give the path of a new folder, an empty one, or an earlier output folder")
+    for source in sorted(set(inputs)):
+        if _within(source.parent, target):
+            return (f"holds an input of this run ({source})",
+                    "choose a folder outside the folders that hold the scenario, its bases, the catalog and the layers")
+        if source.is_dir() and _within(target, source):
+            return (f"lies inside an input of this run ({source})",
+                    "choose a folder outside the inputs of the run")
+    if target.is_dir():
+        if not (is_empty_folder(target) or is_ours(target)):
+            return (f"is a folder with files that siting did not write (it has no {MARKER} marker)",
+                    "choose another folder, or empty this one: a run replaces only an empty folder or one it wrote")
+        return _write_problem(target, target.parent)
+    existing = target.parent
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"cannot be created: {existing} is a file", "choose another folder"
+    return _write_problem(target, existing)
+
+
+def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
+    """Whether folders can be made in `existing`, the nearest existing folder above `target`;
+    where that is the parent, by making (and removing) a staging folder there."""
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot be written: no write permission in {existing}", "choose a folder you can write to"
+    if existing == target.parent:
+        try:  # the staging folder goes beside the destination: make sure one can be created there
+            os.rmdir(tempfile.mkdtemp(prefix=temporary_prefix(target, STAGING), dir=existing))
+        except OSError as exc:
+            return f"cannot be written: {exc.strerror} in {existing}", "choose a folder you can write to"
+    return None
+
+
+def check_destination(destination: Path, inputs: Iterable[Path], where: str) -> Path:
+    """Raise InputError when a run may not write to `destination` (see the module's rule);
+    otherwise remove temporaries left there by killed runs and return the resolved path.
+    `where` names the setting the folder came from, e.g. `--out`."""
+    problem = destination_problem(destination, inputs)
+    if problem is not None:
+        what, fix = problem
+        raise InputError([f"{where} | the output folder {what} (got {destination}); {fix}"])
+    target = destination.resolve()
+    remove_stale_temporaries(target)
+    return target

@@ -1,0 +1,399 @@
+"""Output folders: a run writes only into a new folder, an empty folder, or a folder it wrote
+itself (marked by `.siting-run`); it never writes into, over or around its own inputs; and a
+stopped run leaves nothing half written. Also the command-line flags' ranges.
+
+Every refusal is checked for its exit code and whole message, and for leaving the working
+folder exactly as it was: the same files with the same SHA-256, and no new folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from siting.cli import main
+from siting.destination import MARKER, MARKER_TEXT
+from siting.export import json_text
+
+DATA = Path(__file__).parent / "data" / "small"
+ROOT = Path(__file__).parent.parent
+PROBLEM = "error: 1 problem in the input:\n  - "
+HOLDS = "choose a folder outside the folders that hold the scenario, its bases, the catalog and the layers"
+#: The small scenario's optimum (see tests/test_cli.py): 45亿 / 1.1 + 1亿.
+OPTIMUM = 4.5e9 / 1.1 + 1.0e8
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    """tmp_path/small: a copy of the small scenario, beside a sibling folder of the user's."""
+    shutil.copytree(DATA, tmp_path / "small")
+    (tmp_path / "sibling").mkdir()
+    (tmp_path / "sibling" / "keep.txt").write_text("a sibling folder of the user's")
+    return tmp_path
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file and folder under `root`: files by SHA-256 of their bytes, folders as 'dir'."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        key = str(path.relative_to(root))
+        found[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def refused(work: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the command line, expect exit 2 with nothing changed under `work`; return stderr."""
+    before = snapshot(work)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert snapshot(work) == before
+    return err
+
+
+def refused_by_argparse(work: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Argument errors exit 2 through argparse; return the last line of stderr."""
+    before = snapshot(work)
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert snapshot(work) == before
+    return err.splitlines()[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# solve: refused before anything is loaded
+
+
+def test_out_parent_of_the_scenario_folder_is_refused(work: Path, capsys, monkeypatch):
+    """`--out ..` from the scenario's folder would replace the folder holding the scenario and
+    the user's sibling folders."""
+    monkeypatch.chdir(work / "small")
+    err = refused(work, ["solve", "scenario.yaml", "--out", ".."], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run ({work / 'small' / 'catalog.yaml'})"
+                   f" (got ..); {HOLDS}\n")
+
+
+def test_out_dot_is_refused(work: Path, capsys, monkeypatch):
+    monkeypatch.chdir(work / "small")
+    err = refused(work, ["solve", "scenario.yaml", "--out", "."], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run ({work / 'small' / 'catalog.yaml'})"
+                   f" (got .); {HOLDS}\n")
+
+
+def test_out_empty_string_is_refused(work: Path, capsys, monkeypatch):
+    monkeypatch.chdir(work / "small")
+    last = refused_by_argparse(work, ["solve", "scenario.yaml", "--out", ""], capsys)
+    assert last == "siting solve: error: argument --out: must name a folder (got ''); give e.g. --out outputs/run1"
+
+
+@pytest.mark.parametrize("folder", [".", "''"])
+def test_scenario_output_folder_of_its_own_folder_is_refused(work: Path, capsys, folder: str):
+    """`output.folder: .` (or an empty string, which also means the scenario's folder)."""
+    scenario = work / "small" / "scenario.yaml"
+    scenario.write_text(scenario.read_text().replace("  folder: out\n", f"  folder: {folder}\n"))
+    err = refused(work, ["solve", str(scenario)], capsys)
+    assert err == (f"{PROBLEM}{scenario}: output.folder | the output folder holds an input of this run "
+                   f"({work / 'small' / 'catalog.yaml'}) (got {work / 'small'}); {HOLDS}\n")
+
+
+def test_out_the_layers_folder_is_refused(work: Path, capsys):
+    """Layers in small/layers/: writing there would overwrite sites.geojson and the others."""
+    small = work / "small"
+    (small / "layers").mkdir()
+    for name in ("clusters", "sites", "redline", "sources"):
+        (small / f"{name}.geojson").rename(small / "layers" / f"{name}.geojson")
+    scenario = small / "scenario.yaml"
+    scenario.write_text(scenario.read_text().replace("{path: ", "{path: layers/"))
+    err = refused(work, ["solve", str(scenario), "--out", str(small / "layers")], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run "
+                   f"({small / 'layers' / 'clusters.geojson'}) (got {small / 'layers'}); {HOLDS}\n")
+
+
+def test_out_the_folder_of_a_base_scenario_is_refused(work: Path, capsys):
+    """The base a scenario extends is an input too, even in a folder of its own."""
+    (work / "bases").mkdir()
+    base = (DATA / "scenario.yaml").read_text().replace("catalog: catalog.yaml", "catalog: ../small/catalog.yaml")
+    (work / "bases" / "base.yaml").write_text(base.replace("{path: ", "{path: ../small/"))
+    child = work / "small" / "child.yaml"
+    child.write_text("extends: ../bases/base.yaml\nname: child\n")
+    err = refused(work, ["solve", str(child), "--out", str(work / "bases")], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run ({work / 'bases' / 'base.yaml'})"
+                   f" (got {work / 'bases'}); {HOLDS}\n")
+
+
+def test_out_a_folder_of_the_users_own_files_is_refused(work: Path, capsys):
+    docs = work / "docs"
+    docs.mkdir()
+    (docs / "notes.md").write_text("my notes")
+    err = refused(work, ["solve", str(work / "small" / "scenario.yaml"), "--out", str(docs)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder is a folder with files that siting did not write (it has no "
+                   f".siting-run marker) (got {docs}); choose another folder, or empty this one: a run replaces only "
+                   "an empty folder or one it wrote\n")
+
+
+def test_out_the_scenario_file_is_refused(work: Path, capsys):
+    scenario = work / "small" / "scenario.yaml"
+    err = refused(work, ["solve", str(scenario), "--out", str(scenario)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder is an existing file, not a folder (got {scenario}); give the "
+                   "path of a new folder, an empty one, or an earlier output folder\n")
+
+
+def test_out_below_a_file_is_refused(work: Path, capsys):
+    (work / "afile").write_text("a file, not a folder")
+    out = work / "afile" / "out"
+    err = refused(work, ["solve", str(work / "small" / "scenario.yaml"), "--out", str(out)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder cannot be created: {work / 'afile'} is a file (got {out}); "
+                   "choose another folder\n")
+
+
+def test_out_name_too_long_is_refused(work: Path, capsys):
+    out = work / ("x" * 300) / "out"
+    err = refused(work, ["solve", str(work / "small" / "scenario.yaml"), "--out", str(out)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder has a name of 300 bytes, longer than the 255 the file "
+                   f"system allows (got {out}); choose a shorter name\n")
+
+
+def test_out_in_a_folder_without_write_permission_is_refused(work: Path, capsys, monkeypatch):
+    """Tests run as root, for whom chmod does not take writing away: the permission check
+    itself is made to answer no for the parent folder."""
+    parent = work / "locked"
+    parent.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != parent and real_access(path, mode))
+    out = parent / "out"
+    err = refused(work, ["solve", str(work / "small" / "scenario.yaml"), "--out", str(out)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder cannot be written: no write permission in {parent} "
+                   f"(got {out}); choose a folder you can write to\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# compare and sweep: the same rule, and a rejected job creates no folder
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep"])
+def test_batch_out_dot_is_refused(work: Path, capsys, monkeypatch, command: str):
+    monkeypatch.chdir(work / "small")
+    (work / "small" / "b.yaml").write_text("extends: scenario.yaml\nname: b\n")
+    argv = (["compare", "scenario.yaml", "b.yaml"] if command == "compare"
+            else ["sweep", "scenario.yaml", "--set", "targets.capacity.cells.2024=10,20"])
+    err = refused(work, [*argv, "--out", "."], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run ({work / 'small' / 'b.yaml'})"
+                   f" (got .); {HOLDS}\n" if command == "compare" else
+                   f"{PROBLEM}--out | the output folder holds an input of this run "
+                   f"({work / 'small' / 'catalog.yaml'}) (got .); {HOLDS}\n")
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep"])
+def test_batch_out_a_users_folder_is_refused(work: Path, capsys, command: str):
+    scenario = work / "small" / "scenario.yaml"
+    argv = (["compare", str(scenario), str(scenario)] if command == "compare"
+            else ["sweep", str(scenario), "--set", "targets.capacity.cells.2024=10,20"])
+    err = refused(work, [*argv, "--out", str(work / "sibling")], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder is a folder with files that siting did not write (it has no "
+                   f".siting-run marker) (got {work / 'sibling'}); choose another folder, or empty this one: a run "
+                   "replaces only an empty folder or one it wrote\n")
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep"])
+def test_batch_out_empty_string_is_refused(work: Path, capsys, monkeypatch, command: str):
+    monkeypatch.chdir(work / "small")
+    argv = (["compare", "scenario.yaml", "scenario.yaml"] if command == "compare"
+            else ["sweep", "scenario.yaml", "--set", "targets.capacity.cells.2024=10,20"])
+    last = refused_by_argparse(work, [*argv, "--out", ""], capsys)
+    assert last == f"siting {command}: error: argument --out: must name a folder (got ''); give e.g. --out outputs/run1"
+
+
+def test_batch_layer_swapped_by_a_sweep_counts_as_an_input(work: Path, capsys):
+    """A sweep over `layers.sites.path` reads the other sites file too: its folder is refused."""
+    (work / "other").mkdir()
+    shutil.copy(work / "small" / "sites.geojson", work / "other" / "sites.geojson")
+    err = refused(work, ["sweep", str(work / "small" / "scenario.yaml"), "--set",
+                         f"layers.sites.path=sites.geojson,{work / 'other' / 'sites.geojson'}",
+                         "--out", str(work / "other")], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run "
+                   f"({work / 'other' / 'sites.geojson'}) (got {work / 'other'}); {HOLDS}\n")
+
+
+def test_compare_same_names_get_distinct_folders_named_as_in_the_table(work: Path, capsys):
+    """Two files both named `small`, the second asking 20 GWh of cells (one more 25亿 module,
+    discounted once: +25亿/1.1): folders small/ and small-2/, the table's columns say the same,
+    and each folder holds its own run's plan."""
+    small = work / "small"
+    second = small / "second.yaml"
+    second.write_text((small / "scenario.yaml").read_text().replace("cells: {2024: 10}", "cells: {2024: 20}"))
+    out = work / "cmp"
+    assert main(["compare", str(small / "scenario.yaml"), str(second), "--out", str(out), "--workers", "1"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "comparison.csv", "comparison.md", "diff.geojson",
+                                                     "diff.qml", "small", "small-2"]
+    header = (out / "comparison.csv").read_text().splitlines()[0]
+    assert header == "metric,unit,small,small-2,small-2 vs small"
+    first = json.loads((out / "small" / "manifest.json").read_text())["solver"]["objective_yuan"]
+    other = json.loads((out / "small-2" / "manifest.json").read_text())["solver"]["objective_yuan"]
+    assert first == pytest.approx(OPTIMUM, rel=1e-9)
+    assert other == pytest.approx(OPTIMUM + 2.5e9 / 1.1, rel=1e-9)
+    assert (out / "small" / MARKER).read_text() == MARKER_TEXT
+    assert (out / "small-2" / MARKER).read_text() == MARKER_TEXT
+    assert not [p.name for p in work.iterdir() if ".siting-" in p.name]
+
+
+# ---------------------------------------------------------------------------------------------
+# what a run may replace, and what it cleans
+
+
+def test_rerun_replaces_its_own_folder_and_an_empty_one(work: Path):
+    """An empty folder is written into; a folder with the marker is replaced as a whole, files
+    added to it since included (the rule the README states)."""
+    scenario = str(work / "small" / "scenario.yaml")
+    out = work / "out"
+    out.mkdir()
+    assert main(["solve", scenario, "--out", str(out)]) == 0
+    assert (out / MARKER).read_text() == MARKER_TEXT
+    (out / "added-later.txt").write_text("a file put into the output folder")
+    assert main(["solve", scenario, "--out", str(out)]) == 0
+    assert not (out / "added-later.txt").exists()
+    assert (out / "plan.csv").is_file()
+    assert sorted(p.name for p in work.iterdir()) == ["out", "sibling", "small"]
+
+
+def test_stale_staging_of_a_dead_process_is_removed_and_nothing_else(work: Path):
+    """Left beside out/: a staging folder and a replaced folder of a process that is gone (both
+    removed), one of a live process (pid 1), and two that only look like ours (no marker, or a
+    file instead of a folder): those three stay."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    pid = int(dead.stdout)
+    stale = work / f".out.siting-staging.{pid}.abc123"
+    old = work / f".out.siting-old.{pid}.def456"
+    live = work / ".out.siting-staging.1.ghi789"
+    lookalike = work / f".out.siting-staging.{pid}.jkl012"
+    lookalike_file = work / f".out.siting-old.{pid}.mno345"
+    for folder in (stale, old, live):
+        folder.mkdir()
+        (folder / MARKER).write_text(MARKER_TEXT)
+        (folder / "plan.csv").write_text("half written")
+    lookalike.mkdir()
+    (lookalike / "mine.txt").write_text("the user's")
+    lookalike_file.write_text("the user's")
+    assert main(["solve", str(work / "small" / "scenario.yaml"), "--out", str(work / "out")]) == 0
+    assert not stale.exists() and not old.exists()
+    assert (live / "plan.csv").read_text() == "half written"
+    assert (lookalike / "mine.txt").read_text() == "the user's"
+    assert lookalike_file.read_text() == "the user's"
+
+
+STOPPED_RUN = textwrap.dedent("""
+    import sys, time
+    import siting.export, siting.batch
+    from siting.cli import main
+
+    command, out, scenario = sys.argv[1:4]
+    if command == "solve":
+        assert main(["solve", scenario, "--out", out]) == 0  # a first, complete run
+    real = siting.export.write_files
+
+    def slow(folder, files):
+        real(folder, files)
+        print("staged", flush=True)
+        time.sleep(60)
+
+    siting.export.write_files = slow
+    siting.batch.write_files = slow
+    if command == "solve":
+        sys.exit(main(["solve", scenario, "--out", out]))
+    sys.exit(main(["compare", scenario, scenario, "--out", out, "--workers", "2"]))
+""")
+
+
+@pytest.mark.parametrize(("command", "signum"), [("solve", signal.SIGTERM), ("solve", signal.SIGINT),
+                                                 ("compare", signal.SIGTERM)])
+def test_a_stopped_run_leaves_no_staging_folder(work: Path, command: str, signum: int):
+    """The run is held once its staging folder is complete (the write is slowed down, in the
+    worker processes of `compare` too), then stopped: the staging folder goes, the workers are
+    stopped with it, and the first run's folder stays as it was."""
+    out = work / "out"
+    scenario = str(work / "small" / "scenario.yaml")
+    process = subprocess.Popen([sys.executable, "-c", STOPPED_RUN, command, str(out), scenario], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line == "staged\n":
+            break
+    before = snapshot(out) if command == "solve" else {}
+    staging = [p for p in work.iterdir() if p.name.startswith(".out.siting-staging.")]
+    assert len(staging) == 1 and (staging[0] / MARKER).is_file()
+    process.send_signal(signum)
+    _out, err = process.communicate(timeout=30)  # held writes sleep 60 s: the workers must be stopped
+    assert process.returncode == 128 + signum
+    name = signal.Signals(signum).name
+    assert err.splitlines()[-1] == f"stopped by {name}: outputs not yet complete were discarded"
+    assert "Traceback" not in err
+    assert not [p for p in work.iterdir() if ".siting-" in p.name]
+    if command == "solve":
+        assert snapshot(out) == before and (out / MARKER).is_file()
+    else:
+        assert not out.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# flags and strict JSON
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--time-limit", "nan", "must be a finite number of seconds greater than 0 (got 'nan'); give e.g. --time-limit 60"),
+    ("--time-limit", "inf", "must be a finite number of seconds greater than 0 (got 'inf'); give e.g. --time-limit 60"),
+    ("--time-limit", "-1", "must be a finite number of seconds greater than 0 (got '-1'); give e.g. --time-limit 60"),
+    ("--time-limit", "0", "must be a finite number of seconds greater than 0 (got '0'); give e.g. --time-limit 60"),
+    ("--time-limit", "soon", "must be a finite number of seconds greater than 0 (got 'soon'); "
+     "give e.g. --time-limit 60"),
+    ("--workers", "-1", "must be a whole number of at least 1 (got '-1'); give e.g. --workers 2"),
+    ("--workers", "0", "must be a whole number of at least 1 (got '0'); give e.g. --workers 2"),
+    ("--workers", "1.5", "must be a whole number of at least 1 (got '1.5'); give e.g. --workers 2"),
+])
+def test_bad_flag_values_exit_2_naming_the_flag(work: Path, capsys, flag: str, value: str, message: str):
+    scenario = str(work / "small" / "scenario.yaml")
+    command = "solve" if flag == "--time-limit" else "sweep"
+    argv = [command, scenario, f"{flag}={value}"]
+    if command == "sweep":
+        argv += ["--set", "targets.capacity.cells.2024=10,20", "--out", str(work / "sweep")]
+    last = refused_by_argparse(work, argv, capsys)
+    assert last == f"siting {command}: error: argument {flag}: {message}"
+
+
+def test_bad_flag_through_the_entry_point_shows_no_traceback(work: Path):
+    result = subprocess.run([sys.executable, "cli.py", "solve", str(work / "small" / "scenario.yaml"),
+                             "--time-limit", "nan"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == ("siting solve: error: argument --time-limit: must be a finite number of "
+                                              "seconds greater than 0 (got 'nan'); give e.g. --time-limit 60")
+    assert "Traceback" not in result.stderr
+
+
+def test_json_text_refuses_non_finite_numbers():
+    assert json_text({"a": 1.5}) == '{\n  "a": 1.5\n}\n'
+    for bad in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(ValueError, match=r"^Out of range float values are not JSON compliant"):
+            json_text({"a": bad})
+
+
+def test_run_folder_names_are_safe_and_distinct():
+    """Scenario names may hold dots: `.` and `..` must not name a folder above the run's, a
+    hidden name must not shadow the marker, and names equal but for case (or equal to the
+    batch's own files) get a suffix."""
+    from siting.batch import BATCH_FILES, folder_name, unique_name
+
+    assert [folder_name(n) for n in ("..", ".", ".siting-run", "_x_", "a b", "small")] == [
+        "run", "run", "siting-run", "x", "a_b", "small"]
+    taken = {n.casefold() for n in BATCH_FILES}
+    assert [unique_name(n, taken) for n in ("small", "Small", "small-2", "comparison.csv", "small")] == [
+        "small", "Small-2", "small-2-2", "comparison.csv-2", "small-3"]
