@@ -1,14 +1,24 @@
 """Reading the geographic layers a scenario names, with the checks that make them safe to use.
 
-Each layer is read with pyogrio, must carry a CRS, must not be empty, must have the fields the
-scenario names, unique non-empty ids, the right geometry type, and valid geometries (repaired
-and reported, or rejected, as the scenario says). Columns are renamed to canonical names:
-`id`, `name`, and the layer's own (`category`, `resource`, `supply_t_per_yr`, ...).
+Each layer is read with pyogrio (one named layer of a file that holds several), must be spatial,
+carry a CRS that pyproj can transform, not be empty, have the fields the scenario names, unique
+non-empty ids, the right geometry type, coordinates that fit its CRS, and valid geometries
+(repaired and reported, or rejected, as the scenario says; a repair that removes much of a
+polygon is refused). Numbers must be finite and not negative; red-line categories and source
+statuses must be given.
+
+Only the columns the tool uses are kept, under canonical names (`id`, `name`, and the layer's
+own: `category`, `resource`, `supply_t_per_yr`, `status`, `usable_area_ha`, `existing_<product>`),
+so a layer's other columns, whatever their names, cannot collide with them. Ids, names and
+categories are text; a whole number read as a float (`100.0`) is written `100`.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,13 +26,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyproj
 import shapely
 
 from siting.errors import InputError
-from siting.scenario import LoadedScenario
+from siting.scenario import LayerRef, LoadedScenario
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)
+#: Statuses a source may have; prospective sources count only when the scenario includes them.
+SOURCE_STATUSES = ("producing", "prospective")
+#: A repair may remove at most this share of a polygon's area (make_valid on a spike or a
+#: self-overlap); more means the polygon is not what its author drew.
+MAX_REPAIR_AREA_LOSS = 0.01
 
 
 @dataclass(frozen=True)
@@ -38,15 +54,122 @@ class LayerSet:
     paths: dict[str, Path] = field(default_factory=dict)
 
 
-def read_layer(path: Path, role: str) -> gpd.GeoDataFrame:
+def read_layer(path: Path, role: str, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read one spatial layer of a file: the only one, or the one named by `layer`.
+
+    Raises InputError for a missing or unreadable file, a file of several layers without
+    `layer` (listing them), an unknown `layer`, and a table without geometry (a CSV)."""
     if not path.exists():
         raise InputError([f"{path}: {role} layer not found; check layers.{role}.path in the scenario "
                           "(relative paths start at the scenario file)"])
     try:
-        frame = gpd.read_file(path, engine="pyogrio")
+        listed = pyogrio.list_layers(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise InputError([f"{path}: cannot read the {role} layer ({exc}); is it a GeoJSON, GeoPackage or "
                           "shapefile?"]) from None
+    names = [str(row[0]) for row in listed]
+    kinds = {str(row[0]): row[1] for row in listed}
+    if layer is None and len(names) > 1:
+        raise InputError([f"{path}: layers.{role}.layer | the file holds {len(names)} layers ({', '.join(names)}); "
+                          f"say which one to read with layers.{role}.layer"])
+    if layer is not None and layer not in kinds:
+        raise InputError([f"{path}: layers.{role}.layer | no layer of that name in the file (got {layer!r}); use "
+                          f"one of: {', '.join(names)}"])
+    chosen = layer if layer is not None else (names[0] if names else None)
+    if chosen is None or kinds.get(chosen) is None:
+        raise InputError([f"{path}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
+                          "map layer); give a GeoJSON, GeoPackage or shapefile"])
+    try:
+        with warnings.catch_warnings():
+            # A column of mixed numbers and text is read as text, which the checks then report.
+            warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
+            frame = gpd.read_file(path, engine="pyogrio", layer=chosen)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        raise InputError([f"{path}: cannot read the {role} layer ({exc}); is it a GeoJSON, GeoPackage or "
+                          "shapefile?"]) from None
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise InputError([f"{path}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
+                          "map layer); give a GeoJSON, GeoPackage or shapefile"])
+    return frame
+
+
+def text_values(values: pd.Series) -> list[str | None]:
+    """Values as text, None where null; a whole float (a GeoPackage REAL id) without `.0`."""
+    out: list[str | None] = []
+    for value in values:
+        if value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)) or value is pd.NA:
+            out.append(None)
+        elif isinstance(value, (float, np.floating)) and float(value).is_integer():
+            out.append(str(int(value)))
+        else:
+            out.append(str(value))
+    return out
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    column = frame[name]
+    return column.iloc[:, 0] if isinstance(column, pd.DataFrame) else column
+
+
+def _crs_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
+    if frame.crs is None:
+        return (f"{path}: {role} layer | has no CRS; assign one (for GeoJSON, coordinates are WGS84 lon/lat by "
+                "RFC 7946; for a shapefile add the .prj)")
+    crs = pyproj.CRS.from_user_input(frame.crs)
+    known = crs.is_geographic or crs.is_projected
+    if known:
+        try:
+            pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        except pyproj.exceptions.ProjError:
+            known = False
+    if not known:
+        return (f"{path}: {role} layer | its CRS is not a geographic or projected CRS that can be transformed "
+                f"(got {crs.name!r}); give the layer a known CRS, such as EPSG:4326 or a UTM zone")
+    return None
+
+
+def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
+    """A problem when a layer in a geographic CRS has coordinates that cannot be lon/lat."""
+    if frame.crs is None or not frame.crs.is_geographic or not len(frame):
+        return None
+    xmin, ymin, xmax, ymax = (float(v) for v in frame.total_bounds)
+    if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)):
+        return (f"{path}: geometry | the {role} layer has coordinates that are not finite numbers; fix the "
+                "geometries")
+    if max(abs(xmin), abs(xmax)) <= 180 and max(abs(ymin), abs(ymax)) <= 90:
+        return None
+    got = f"got x {xmin:.6g} to {xmax:.6g}, y {ymin:.6g} to {ymax:.6g}"
+    if max(abs(xmin), abs(xmax)) <= 90 and max(abs(ymin), abs(ymax)) <= 180:
+        looks = "the latitude stands first: put longitude first (x = longitude, y = latitude)"
+    else:
+        looks = ("they look like projected metres: give the layer its true CRS, or reproject it to WGS84 "
+                 "longitude/latitude")
+    return (f"{path}: geometry | the {role} layer is in {frame.crs.to_string()} but its coordinates cannot be "
+            f"longitude/latitude ({got}); {looks}")
+
+
+def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, role: str, geometry_types: tuple[str, ...],
+            notices: list[str], problems: list[str]) -> gpd.GeoDataFrame:
+    """Repair invalid geometries; a polygon the repair empties or shrinks by more than
+    MAX_REPAIR_AREA_LOSS is a problem, since the repaired shape is not what was drawn."""
+    geoms = frame.geometry
+    ids_bad = list(frame.loc[invalid, "id"])
+    reasons = [shapely.is_valid_reason(g) for g in geoms[invalid]]
+    repaired = shapely.make_valid(geoms[invalid].to_numpy())
+    if geometry_types == POLYGONAL:
+        repaired = np.array([_polygonal_part(g) for g in repaired], dtype=object)
+        before = shapely.area(geoms[invalid].to_numpy())
+        after = shapely.area(repaired)
+        for feature, reason, old, new in zip(ids_bad, reasons, before, after, strict=True):
+            if new <= 0.0:
+                problems.append(f"{path}: geometry | repairing the {role} polygon {feature!r} ({reason}) leaves "
+                                "nothing of it; redraw the polygon")
+            elif old > 0.0 and (old - new) / old > MAX_REPAIR_AREA_LOSS:
+                problems.append(f"{path}: geometry | repairing the {role} polygon {feature!r} ({reason}) would "
+                                f"remove {(old - new) / old:.1%} of its area; redraw the polygon")
+    frame = frame.copy()
+    frame.loc[invalid, "geometry"] = repaired
+    notices.append(f"{path}: repaired invalid geometries of {', '.join(ids_bad)} ({reasons[0]})")
     return frame
 
 
@@ -58,32 +181,46 @@ def check_layer(
     geometry_types: tuple[str, ...],
     invalid_geometry: str,
     notices: list[str],
+    optional: Mapping[str, str] | None = None,
+    prefix: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Check one layer; return it with canonical column names, and the problems found.
+    """Check one layer; return it with canonical column names only, and the problems found.
 
-    `fields` maps canonical name -> the layer's field name (from the scenario)."""
+    `fields` maps canonical name -> the layer's field name (from the scenario), each required;
+    `optional` the same for fields taken when present; columns starting with `prefix` are kept
+    under their own names. Every other column is left out."""
     problems: list[str] = []
-    if frame.crs is None:
-        problems.append(f"{path}: {role} layer | has no CRS; assign one (for GeoJSON, coordinates are WGS84 "
-                        "lon/lat by RFC 7946; for a shapefile add the .prj)")
+    crs_problem = _crs_problem(frame, path, role)
+    if crs_problem:
+        problems.append(crs_problem)
     if len(frame) == 0:
         problems.append(f"{path}: {role} layer | has no features; the layer must not be empty")
         return frame, problems
     missing = [f for f in fields.values() if f not in frame.columns]
     for name in missing:
         problems.append(f"{path}: field '{name}' | missing from the {role} layer (has: "
-                        f"{', '.join(c for c in frame.columns if c != 'geometry')}); add it or set "
+                        f"{', '.join(str(c) for c in frame.columns if c != 'geometry')}); add it or set "
                         f"layers.{role} to the right field name")
     if missing:
         return frame, problems
-    frame = frame.rename(columns={v: k for k, v in fields.items() if k != v})
-    ids = frame["id"]
-    if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
-        rows = [int(i) for i in np.flatnonzero(ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy())]
+    chosen = dict(fields)
+    chosen.update({k: v for k, v in (optional or {}).items() if v in frame.columns and k not in chosen})
+    data = {canonical: _column(frame, source).to_numpy(dtype=object) for canonical, source in chosen.items()}
+    if prefix:
+        data.update({str(c): _column(frame, c).to_numpy(dtype=object) for c in frame.columns
+                     if str(c).startswith(prefix) and c not in data})
+    frame = gpd.GeoDataFrame(pd.DataFrame(data, index=range(len(frame))),
+                             geometry=list(frame.geometry), crs=frame.crs)
+    ids = pd.Series(text_values(frame["id"]), dtype=object)
+    blank = np.array([v is None or not v.strip() for v in ids])
+    if blank.any():
+        rows = [int(i) for i in np.flatnonzero(blank)]
         problems.append(f"{path}: field '{fields['id']}' | empty id in feature(s) {rows[:5]}; every feature "
                         "needs an id")
-    frame["id"] = ids.astype(str)
-    duplicated = sorted(set(frame.loc[frame["id"].duplicated(), "id"]))
+    frame["id"] = [v if v is not None else "" for v in ids]
+    if "name" in frame.columns:
+        frame["name"] = text_values(frame["name"])
+    duplicated = sorted(set(frame.loc[frame["id"].duplicated() & ~blank, "id"]))
     if duplicated:
         problems.append(f"{path}: field '{fields['id']}' | duplicate ids {duplicated[:5]}; ids must be unique")
     geoms = frame.geometry
@@ -98,19 +235,20 @@ def check_layer(
         problems.append(f"{path}: geometry | {role} must be {' or '.join(geometry_types)} (got "
                         f"{bad.geometry.geom_type.iloc[0]} for {list(bad['id'])[:5]})")
         return frame, problems
+    if not crs_problem:
+        lonlat = lonlat_problem(frame, path, role)
+        if lonlat:
+            problems.append(lonlat)
+            return frame, problems
     invalid = ~geoms.is_valid
     if invalid.any():
-        ids_bad = list(frame.loc[invalid, "id"])
-        reasons = [shapely.is_valid_reason(g) for g in geoms[invalid]]
         if invalid_geometry == "reject":
-            problems.append(f"{path}: geometry | invalid geometries in {ids_bad[:5]} ({reasons[0]}); repair them "
+            ids_bad = list(frame.loc[invalid, "id"])
+            reason = shapely.is_valid_reason(geoms[invalid].iloc[0])
+            problems.append(f"{path}: geometry | invalid geometries in {ids_bad[:5]} ({reason}); repair them "
                             "or set spatial.invalid_geometry: repair")
         else:
-            repaired = shapely.make_valid(geoms[invalid].to_numpy())
-            if geometry_types == POLYGONAL:
-                repaired = np.array([_polygonal_part(g) for g in repaired], dtype=object)
-            frame.loc[invalid, "geometry"] = repaired
-            notices.append(f"{path}: repaired invalid geometries of {', '.join(ids_bad)} ({reasons[0]})")
+            frame = _repair(frame, invalid, path, role, geometry_types, notices, problems)
     return frame, problems
 
 
@@ -123,17 +261,54 @@ def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, problems: list[str],
-                  allow_missing: bool = False) -> None:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & (~frame[column].isna() if allow_missing else True)
-    negative = values < 0
-    if bad.any():
-        problems.append(f"{path}: field '{field_name}' | not a number for {list(frame.loc[bad, 'id'])[:5]} "
-                        f"(got {frame.loc[bad, column].iloc[0]!r}); use a number")
+                  allow_missing: bool | np.ndarray = False) -> None:
+    """Make `frame[column]` float; a value that is not a finite number >= 0 is a problem naming
+    the features. `allow_missing` (for all features, or per feature) lets a null through as NaN."""
+    raw = frame[column]
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    null = raw.isna().to_numpy()
+    missing_ok = np.broadcast_to(np.asarray(allow_missing, dtype=bool), null.shape)
+    not_number = values.isna().to_numpy() & ~(null & missing_ok)
+    infinite = np.isinf(values.to_numpy())
+    negative = (values < 0).to_numpy() & ~infinite
+    ids = frame["id"].to_numpy()
+    if not_number.any():
+        shown = "null" if null[not_number][0] else repr(raw[not_number].iloc[0])
+        problems.append(f"{path}: field '{field_name}' | not a number for {list(ids[not_number])[:5]} "
+                        f"(got {shown}); use a number")
+    if infinite.any():
+        first = raw[infinite].iloc[0]
+        shown = repr(first) if isinstance(first, str) else f"{float(first):g}"
+        problems.append(f"{path}: field '{field_name}' | must be a finite number for {list(ids[infinite])[:5]} "
+                        f"(got {shown}); use a number")
     if negative.any():
-        problems.append(f"{path}: field '{field_name}' | negative for {list(frame.loc[negative, 'id'])[:5]}; "
+        problems.append(f"{path}: field '{field_name}' | negative for {list(ids[negative])[:5]}; "
                         "use a value >= 0")
-    frame[column] = values.astype(float)
+    frame[column] = values
+
+
+def _check_text(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, what: str,
+                allowed: tuple[str, ...] | None, problems: list[str]) -> None:
+    """Make `frame[column]` text; a null value, or one outside `allowed`, is a problem."""
+    values = text_values(frame[column])
+    ids = list(frame["id"])
+    empty = [i for i, v in zip(ids, values, strict=True) if v is None or not v.strip()]
+    if empty:
+        fix = f"use one of: {', '.join(allowed)}" if allowed else f"give every feature its {what}"
+        problems.append(f"{path}: field '{field_name}' | empty {what} in {empty[:5]}; {fix}")
+    if allowed:
+        wrong = [(i, v) for i, v in zip(ids, values, strict=True) if v is not None and v.strip() and v not in allowed]
+        if wrong:
+            problems.append(f"{path}: field '{field_name}' | unknown {what} in {[i for i, _v in wrong][:5]} "
+                            f"(got {wrong[0][1]!r}); use one of: {', '.join(allowed)}")
+    frame[column] = [v if v is not None else "" for v in values]
+
+
+def _name_field(ref: LayerRef) -> tuple[dict[str, str], dict[str, str]]:
+    """(required, optional) name field: required when the scenario sets `name_field`."""
+    if "name_field" in ref.model_fields_set:
+        return {"name": ref.name_field}, {}
+    return {}, {"name": ref.name_field}
 
 
 def load_layers(loaded: LoadedScenario) -> LayerSet:
@@ -145,16 +320,19 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
     problems: list[str] = []
     paths: dict[str, Path] = {}
 
-    def load(role: str, ref: object, fields: dict[str, str], types: tuple[str, ...]) -> gpd.GeoDataFrame:
-        path = loaded.resolve(ref.path)  # type: ignore[attr-defined]
+    def load(role: str, ref: LayerRef, fields: dict[str, str], types: tuple[str, ...],
+             optional: dict[str, str] | None = None, prefix: str | None = None) -> gpd.GeoDataFrame:
+        path = loaded.resolve(ref.path)
         paths[role] = path
         try:
-            frame = read_layer(path, role)
+            frame = read_layer(path, role, ref.layer)
         except InputError as exc:
             problems.extend(exc.problems)
             return gpd.GeoDataFrame()
+        required_name, optional_name = _name_field(ref)
         layer_notices: list[str] = []
-        frame, found = check_layer(frame, path, role, fields, types, policy, layer_notices)
+        frame, found = check_layer(frame, path, role, {**fields, **required_name}, types, policy, layer_notices,
+                                   {**optional_name, **(optional or {})}, prefix)
         # Notices go into the manifest: name the file as the scenario does, not by machine path.
         shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
         notices.extend(n.replace(str(path), shown, 1) for n in layer_notices)
@@ -162,8 +340,8 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         return frame
 
     clusters = load("clusters", layers.clusters, {"id": layers.clusters.id_field}, POLYGONAL)
-    site_fields = {"id": layers.sites.id_field}
-    sites = load("sites", layers.sites, site_fields, POLYGONAL + PUNCTUAL)
+    sites = load("sites", layers.sites, {"id": layers.sites.id_field}, POLYGONAL + PUNCTUAL,
+                 {"usable_area_ha": layers.sites.usable_area_field}, layers.sites.existing_prefix)
     redline = gpd.GeoDataFrame({"id": [], "category": []}, geometry=[], crs="EPSG:4326")
     if layers.redline is not None:
         redline = load("redline", layers.redline,
@@ -178,36 +356,49 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         sources = load("sources", layers.sources, source_fields, PUNCTUAL)
     existing: dict[str, str] = {}
     if "id" in sites.columns and len(sites):
-        path = paths["sites"]
-        area_field = layers.sites.usable_area_field
-        if area_field in sites.columns:
-            sites = sites.rename(columns={area_field: "usable_area_ha"})
-            check_numeric(sites, "usable_area_ha", path, area_field, problems,
-                          allow_missing=bool(sites.geom_type.isin(POLYGONAL).all()))
-        elif not sites.geom_type.isin(POLYGONAL).all():
-            problems.append(f"{path}: field '{area_field}' | missing; point sites need their usable area in ha "
-                            "(polygon sites may use their drawn area)")
-        else:
-            sites["usable_area_ha"] = np.nan
-        prefix = layers.sites.existing_prefix
-        products = loaded.catalog.products
-        for column in [c for c in sites.columns if c.startswith(prefix)]:
-            product = column[len(prefix):]
-            if product not in products:
-                problems.append(f"{path}: field '{column}' | names no catalog product ({product!r}); rename it to "
-                                f"{prefix}<product> with one of: {', '.join(products)}")
-                continue
-            sites[column] = sites[column].fillna(0.0)
-            check_numeric(sites, column, path, column, problems)
-            existing[product] = column
+        existing = _site_attributes(sites, paths["sites"], loaded, problems)
     if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns:
-        check_numeric(sources, "supply_t_per_yr", paths["sources"], layers.sources.supply_field, problems)
-        if "status" not in sources.columns:
+        path = paths["sources"]
+        check_numeric(sources, "supply_t_per_yr", path, layers.sources.supply_field, problems)
+        _check_text(sources, "resource", path, layers.sources.resource_field, "resource", None, problems)
+        if "status" in sources.columns:
+            _check_text(sources, "status", path, str(layers.sources.status_field), "status", SOURCE_STATUSES,
+                        problems)
+        else:
             sources["status"] = "producing"
-        sources["status"] = sources["status"].fillna("producing").astype(str)
-        sources["resource"] = sources["resource"].astype(str)
-    if "category" in redline.columns:
-        redline["category"] = redline["category"].astype(str)
+    if "category" in redline.columns and len(redline) and layers.redline is not None:
+        _check_text(redline, "category", paths["redline"], layers.redline.category_field, "category", None, problems)
     if problems:
         raise InputError(problems)
     return LayerSet(clusters, sites, redline, sources, existing, notices, paths)
+
+
+def _site_attributes(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario, problems: list[str]
+                     ) -> dict[str, str]:
+    """Check the usable area and the existing capacity columns; return product -> column."""
+    layer = loaded.scenario.layers.sites
+    area_field = layer.usable_area_field
+    polygonal = sites.geom_type.isin(POLYGONAL).to_numpy()
+    if "usable_area_ha" in sites.columns:
+        check_numeric(sites, "usable_area_ha", path, area_field, problems, allow_missing=polygonal)
+    elif not polygonal.all():
+        problems.append(f"{path}: field '{area_field}' | missing; point sites need their usable area in ha "
+                        "(polygon sites may use their drawn area)")
+    else:
+        sites["usable_area_ha"] = np.nan
+    prefix = layer.existing_prefix
+    products = loaded.catalog.products
+    existing: dict[str, str] = {}
+    for column in [c for c in sites.columns if c.startswith(prefix)]:
+        product = column[len(prefix):]
+        if product not in products:
+            problems.append(f"{path}: field '{column}' | names no catalog product ({product!r}); rename it to "
+                            f"{prefix}<product> with one of: {', '.join(products)}")
+            continue
+        sites[column] = [0.0 if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
+                         for v in sites[column]]
+        check_numeric(sites, column, path, column, problems)
+        existing[product] = column
+    return existing
+
+

@@ -8,7 +8,10 @@ that the same layer has the same features, fields and coordinates in every file:
   the same for lines and points); a layer that mixes points with polygons is refused, since no
   file format QGIS reads well can hold both (the caller decides, see `outputs.plan_layers`);
 - one declared kind per field (string, integer, real, boolean), every value coerced to it: QGIS
-  reads a GeoJSON property that is a number in one feature and a string in another as NULL.
+  reads a GeoJSON property that is a number in one feature and a string in another as NULL;
+- every geometry valid as written: a polygon that rounding made invalid is repaired on the
+  rounded grid, and a geometry that rounding collapses (a sliver, a line of no length) is left
+  out with a notice in `OutputLayer.notices`.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class OutputLayer:
     frame: gpd.GeoDataFrame
     fields: tuple[tuple[str, FieldKind], ...]
     geometry_type: str
+    notices: tuple[str, ...] = ()
+    """What was left out or repaired because coordinate rounding made a geometry invalid."""
 
     @property
     def field_names(self) -> list[str]:
@@ -96,6 +101,23 @@ def normalised_geometry(geometry: shapely.Geometry) -> shapely.Geometry:
     return shapely.geometry.shape(geometry_json(geometry))
 
 
+def written_geometry(geometry: shapely.Geometry) -> shapely.Geometry | None:
+    """`geometry` as written (oriented, rounded), made valid if rounding broke it; None when
+    nothing valid of its own family is left (a polygon collapsed to a line, a line to a point)."""
+    written = normalised_geometry(geometry)
+    if written.is_valid and not written.is_empty:
+        return written
+    family = _FAMILY.get(geometry.geom_type, geometry.geom_type)
+    if family != "Polygon":
+        return None
+    parts = [g for g in shapely.get_parts(shapely.make_valid(written)) if g.geom_type in ("Polygon", "MultiPolygon")]
+    if not parts:
+        return None
+    repaired = normalised_geometry(shapely.union_all(parts))
+    usable = repaired.is_valid and not repaired.is_empty and repaired.geom_type in ("Polygon", "MultiPolygon")
+    return repaired if usable else None
+
+
 def common_geometry_type(types: Sequence[str], default: str) -> str:
     """The one geometry type for a layer of `types`: single parts promoted to multi where the
     layer mixes them. Raises ValueError when the layer mixes families (points and polygons)."""
@@ -128,11 +150,19 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
     frame = frame.loc[~frame.geometry.is_empty & frame.geometry.notna()] if len(frame) else frame
     declared = dict(kinds or {})
     fields = tuple((c, declared.get(c) or infer_kind(frame[c])) for c in columns)
-    geometries = [normalised_geometry(g) for g in frame.geometry]
+    written = [written_geometry(g) for g in frame.geometry]
+    kept = [g is not None for g in written]
+    notices: tuple[str, ...] = ()
+    if not all(kept):
+        lost = [str(v) for v, k in zip(frame["id"], kept, strict=True) if not k]
+        notices = (f"{name}: left out {', '.join(lost)}, whose geometry collapses when coordinates are rounded "
+                   "to 6 decimals (about 0.1 m)",)
+        frame = frame.loc[kept]
+    geometries = [g for g in written if g is not None]
     geometry_type = common_geometry_type([g.geom_type for g in geometries], default_geometry)
     data = {c: pd.Series([coerce(v, kind) for v in frame[c]], dtype=object) for c, kind in fields}
     typed = gpd.GeoDataFrame(data, geometry=[_as_type(g, geometry_type) for g in geometries], crs=WGS84)
-    return OutputLayer(name, title, typed, fields, geometry_type)
+    return OutputLayer(name, title, typed, fields, geometry_type, notices)
 
 
 def feature_collection_text(layer: OutputLayer) -> str:
@@ -144,8 +174,9 @@ def feature_collection_text(layer: OutputLayer) -> str:
         mapped = shapely.geometry.mapping(geometry)
         features.append({"type": "Feature", "id": props["id"], "properties": props,
                          "geometry": {"type": mapped["type"], "coordinates": _lists(mapped["coordinates"])}})
+    # allow_nan=False: JSON has no NaN or Infinity; a non-finite value is a bug, never written.
     return json.dumps({"type": "FeatureCollection", "name": layer.name, "features": features},
-                      ensure_ascii=False, separators=(",", ":")) + "\n"
+                      ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
 
 
 def _lists(coords: Any) -> Any:

@@ -1,7 +1,10 @@
 """Spatial preprocessing: cluster assignment, red-line exclusion, usable land and distances.
 
-All geometry work happens in one projected working CRS (metres). The results are plain
-DataFrames keyed by site, product, resource and source ids; nothing here knows of Pyomo.
+All geometry work happens in one projected working CRS (metres), which must measure lengths
+truly over the study area (scale error at most `MAX_SCALE_ERROR`). A layer in lon/lat is
+densified before it is projected: its edges are straight lines in lon/lat (the GeoJSON and GDAL
+convention), which are curves in the working CRS. The results are plain DataFrames keyed by
+site, product, resource and source ids; nothing here knows of Pyomo.
 """
 
 from __future__ import annotations
@@ -19,6 +22,17 @@ from siting.errors import InputError
 from siting.geodata import POLYGONAL, LayerSet
 
 M2_PER_HA = 10_000.0
+#: Longest edge (degrees) of lon/lat geometry before projecting. A 0.4 degree edge along a
+#: parallel in Yunnan projects to UTM as a curve 23 m off its chord; the offset grows with the
+#: square of the edge, so 0.01 degree edges keep it near 1.5 cm.
+LONLAT_MAX_SEGMENT_DEG = 0.01
+#: Largest accepted scale error of the working CRS over the study area (0.5 %).
+MAX_SCALE_ERROR = 0.005
+#: A site this close to a cluster (m, working CRS) belongs to it: on its boundary, or off it
+#: by the rounding of coordinates.
+CLUSTER_TOLERANCE_M = 1.0
+#: Sample points per side of the study area's lon/lat box for the scale check.
+SCALE_SAMPLES = 7
 #: Segments per quarter circle in buffers: a round buffer, not a diamond (error < 0.5 % of d).
 BUFFER_QUAD_SEGS = 16
 
@@ -59,34 +73,128 @@ class SpatialResult:
 
 
 def to_working_crs(frame: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
-    return frame.to_crs(crs) if len(frame) else frame.set_crs(crs, allow_override=True)
+    """`frame` in the working CRS; lon/lat edges are densified first, so that they stay the
+    straight lon/lat lines they were drawn as."""
+    if not len(frame):
+        return frame.set_crs(crs, allow_override=True)
+    if frame.crs is not None and frame.crs.is_geographic:
+        frame = frame.copy()
+        frame["geometry"] = shapely.segmentize(frame.geometry.to_numpy(), LONLAT_MAX_SEGMENT_DEG)
+    return frame.to_crs(crs)
 
 
-def working_crs_of(name: str) -> pyproj.CRS:
+def working_crs_of(name: str, where: str | None = None) -> pyproj.CRS:
+    """The working CRS named in the scenario (`where`, for messages): known and projected."""
+    at = f"{where}: " if where else ""
     try:
         crs = pyproj.CRS.from_user_input(name)
     except pyproj.exceptions.CRSError as exc:
-        raise InputError([f"spatial.working_crs | not a CRS pyproj knows (got {name!r}): {exc}"]) from None
+        raise InputError([f"{at}spatial.working_crs | not a CRS pyproj knows (got {name!r}): {exc}"]) from None
     if not crs.is_projected:
-        raise InputError([f"spatial.working_crs | must be a projected CRS in metres, such as EPSG:32648 "
+        raise InputError([f"{at}spatial.working_crs | must be a projected CRS in metres, such as EPSG:32648 "
                           f"(UTM 48N) for Yunnan (got {name!r}, which is geographic)"])
     return crs
 
 
+def _lonlat_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
+    if not len(frame) or frame.crs is None:
+        return None
+    bounds = frame.to_crs("EPSG:4326").total_bounds if not frame.crs.is_geographic else frame.total_bounds
+    values = tuple(float(v) for v in bounds)
+    return values if all(np.isfinite(values)) else None  # type: ignore[return-value]
+
+
+def _utm_suggestion(lon: float, lat: float) -> str:
+    zone = int((lon + 180.0) // 6.0) % 60 + 1
+    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone} (UTM zone {zone}{'N' if lat >= 0 else 'S'})"
+
+
+def _inside(bounds: tuple[float, float, float, float], area: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = area
+    if west > east:  # an area of use across the antimeridian
+        return south <= bounds[1] and bounds[3] <= north
+    return west <= bounds[0] and bounds[2] <= east and south <= bounds[1] and bounds[3] <= north
+
+
+def check_study_area(layers: LayerSet, crs: pyproj.CRS, name: str, where: str | None = None) -> None:
+    """Refuse a working CRS that does not measure lengths truly over the study area.
+
+    The study area is the lon/lat box of the clusters, sites and sources (where land is
+    measured and distances run; red-line polygons far away do not count). The meridional and
+    parallel scale factors of `crs` are sampled over it; an error above MAX_SCALE_ERROR
+    (EPSG:3857 has 10 % in Yunnan) is refused, naming the UTM zone to use. A lon/lat layer whose
+    coordinates lie outside the CRS's area of use but would fit it swapped is named first."""
+    problems = []
+    area = crs.area_of_use.bounds if crs.area_of_use is not None else None
+    boxes = []
+    for role in ("clusters", "sites", "sources", "redline"):
+        frame = getattr(layers, role)
+        bounds = _lonlat_bounds(frame)
+        if bounds is None:
+            continue
+        if role != "redline":
+            boxes.append(bounds)
+        swapped = (bounds[1], bounds[0], bounds[3], bounds[2])
+        if area is not None and frame.crs.is_geographic and not _inside(bounds, area) and _inside(swapped, area):
+            path = layers.paths.get(role, role)
+            problems.append(f"{path}: geometry | the {role} layer's coordinates lie outside the area of "
+                            f"{name} (got x {bounds[0]:.6g} to {bounds[2]:.6g}, y {bounds[1]:.6g} to "
+                            f"{bounds[3]:.6g}), but would lie inside it swapped; put longitude first "
+                            "(x = longitude, y = latitude)")
+    if problems:
+        raise InputError(problems)
+    if not boxes:
+        return
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    lons, lats = np.meshgrid(np.linspace(west, east, SCALE_SAMPLES), np.linspace(south, north, SCALE_SAMPLES))
+    try:
+        factors = pyproj.Proj(crs).get_factors(lons.ravel(), lats.ravel())
+        scales = np.concatenate([np.asarray(factors.meridional_scale), np.asarray(factors.parallel_scale)])
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError):
+        scales = np.array([np.nan])
+    error = float(np.max(np.abs(scales - 1.0))) if np.isfinite(scales).all() else float("inf")
+    if error > MAX_SCALE_ERROR:
+        shown = f"{error:.1%}" if np.isfinite(error) else "unbounded"
+        at = f"{where}: " if where else ""
+        raise InputError([f"{at}spatial.working_crs | {name} does not measure lengths truly over the study area "
+                          f"({west:.2f} to {east:.2f} E, {south:.2f} to {north:.2f} N): its scale error there "
+                          f"reaches {shown}, more than {MAX_SCALE_ERROR:.1%}, and every buffer, area and distance "
+                          f"would be off by as much; use a CRS made for the area, such as "
+                          f"{_utm_suggestion((west + east) / 2, (south + north) / 2)}"])
+
+
 def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy: str,
                     sites_path: str) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
-    """Each site joins the first cluster (in layer order) that covers its representative point.
+    """Each site joins the cluster that holds its representative point (working CRS).
 
-    A polygon site is placed by `representative_point()` (always inside the polygon). A site in
-    no cluster is an error naming it, or, with policy "drop", is dropped and listed."""
+    A polygon site is placed by its point on surface (always inside the polygon). A point on a
+    cluster's boundary, or within CLUSTER_TOLERANCE_M of it, belongs to the cluster. A point
+    more than the tolerance inside two clusters is an error naming both (clusters must not
+    overlap); a point near the shared edge of adjacent clusters joins the one it lies well
+    inside, else the first in layer order. A site in no cluster is an error naming it, or,
+    with policy "drop", is dropped and listed."""
     points = shapely.point_on_surface(sites.geometry.to_numpy())
-    tree = shapely.STRtree(clusters.geometry.to_numpy())
-    site_idx, cluster_idx = tree.query(points, predicate="covered_by")
-    first: dict[int, int] = {}
+    cluster_geoms = clusters.geometry.to_numpy()
+    tree = shapely.STRtree(cluster_geoms)
+    site_idx, cluster_idx = tree.query(points, predicate="dwithin", distance=CLUSTER_TOLERANCE_M)
+    near: dict[int, list[int]] = {}
     for s, c in sorted(zip(site_idx.tolist(), cluster_idx.tolist(), strict=True)):
-        first.setdefault(s, c)
+        near.setdefault(s, []).append(c)
     cluster_ids = clusters["id"].to_numpy()
-    assigned = [cluster_ids[first[i]] if i in first else None for i in range(len(sites))]
+    site_ids = sites["id"].to_numpy()
+    assigned: list[object] = [None] * len(sites)
+    problems = []
+    for s, candidates in sorted(near.items()):
+        deep = [c for c in candidates if shapely.contains(cluster_geoms[c], points[s])
+                and shapely.distance(shapely.boundary(cluster_geoms[c]), points[s]) > CLUSTER_TOLERANCE_M]
+        if len(deep) > 1:
+            names = " and ".join(repr(str(cluster_ids[c])) for c in deep)
+            problems.append(f"{sites_path}: site {site_ids[s]} | lies inside two overlapping clusters, {names}; "
+                            "clusters must not overlap: correct the cluster polygons so that each site lies in one")
+        assigned[s] = cluster_ids[deep[0]] if deep else cluster_ids[candidates[0]]
+    if problems:
+        raise InputError(problems)
     out = sites.copy()
     out["cluster"] = assigned
     orphans = tuple(out.loc[out["cluster"].isna(), "id"])
@@ -166,9 +274,12 @@ def road_distance_km(sites: gpd.GeoDataFrame, sources: gpd.GeoDataFrame, detour_
 
 
 def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings, working_crs: str,
-               sites_outside_clusters: str, detour_factor: float) -> SpatialResult:
-    """Project every layer to the working CRS and derive land, exclusions and distances."""
-    crs = working_crs_of(working_crs)
+               sites_outside_clusters: str, detour_factor: float, scenario_file: str | None = None) -> SpatialResult:
+    """Project every layer to the working CRS and derive land, exclusions and distances.
+
+    `scenario_file` names the scenario in messages about `spatial.working_crs`."""
+    crs = working_crs_of(working_crs, scenario_file)
+    check_study_area(layers, crs, working_crs, scenario_file)
     clusters = to_working_crs(layers.clusters, crs)
     sites = to_working_crs(layers.sites, crs)
     redline = to_working_crs(layers.redline, crs)

@@ -162,7 +162,7 @@ def test_unknown_solver_option(folder: Path, capsys):
     edit(folder / "scenario.yaml", "  rel_gap: 0", "  rel_gap: 0\n  options: {mip_rel_gapp: 0.1}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - scenario.yaml:35: solver.options | unknown HiGHS option (got 'mip_rel_gapp'); did you mean "
+        "  - scenario.yaml:35: solver.options.mip_rel_gapp | unknown HiGHS option (got 'mip_rel_gapp'); did you mean "
         "'mip_rel_gap'?\n"
     )
 

@@ -1,0 +1,593 @@
+"""Layer input and geometry: every layer kind the tool must load, refuse or measure right.
+
+Geometric facts are exact or bounded by hand: a lon/lat edge projected without densifying
+is off its true line by about 23 m at the middle of a 0.4 degree edge in Yunnan (UTM 48N), and
+by 144 m for a 1 degree edge; densified to 0.01 degree it is off by under 2 cm. Error messages
+are matched whole."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+import shapely
+from shapely.geometry import LineString, Point, Polygon, box
+
+from siting.cli import main
+from siting.errors import InputError
+from siting.geodata import LayerSet, load_layers, text_values
+from siting.layerio import make_layer
+from siting.scenario import load_scenario
+from siting.spatial import RedlineSettings, preprocess
+
+DATA = Path(__file__).parent / "data" / "small"
+WGS84 = "EPSG:4326"
+UTM = "EPSG:32648"
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
+# --- fixtures and shared functions -----------------------------------------------------------
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "small"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def run_bad(folder: Path, capsys) -> str:
+    """Solve, expecting exit 2 without a traceback or an output folder; the message with the
+    folder's path taken out."""
+    out = folder / "out"
+    code = main(["solve", str(folder / "scenario.yaml"), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 2, captured.err
+    assert "Traceback" not in captured.err
+    assert not out.exists()
+    return captured.err.replace(str(folder) + "/", "")
+
+
+def solve_ok(folder: Path, capsys) -> Path:
+    out = folder / "out"
+    code = main(["solve", str(folder / "scenario.yaml"), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return out
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def edit_features(path: Path, change) -> None:
+    """Apply `change(feature)` to every feature of a GeoJSON file."""
+    data = json.loads(path.read_text())
+    for feature in data["features"]:
+        change(feature)
+    path.write_text(json.dumps(data))
+
+
+def strict_json(path: Path) -> dict:
+    def reject(token: str) -> None:
+        raise ValueError(f"{path.name}: non-standard JSON token {token}")
+
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=reject)
+
+
+def features(path: Path) -> dict[str, dict]:
+    return {f["id"]: f for f in strict_json(path)["features"]}
+
+
+def lonlat_layers(sites: list[tuple[str, shapely.Geometry]], clusters: list[tuple[str, shapely.Geometry]],
+                  redline: list[tuple[str, str, shapely.Geometry]] = (), crs: str = WGS84) -> LayerSet:
+    return LayerSet(
+        clusters=gpd.GeoDataFrame({"id": [c[0] for c in clusters]}, geometry=[c[1] for c in clusters], crs=crs),
+        sites=gpd.GeoDataFrame({"id": [s[0] for s in sites], "usable_area_ha": [10.0] * len(sites)},
+                               geometry=[s[1] for s in sites], crs=crs),
+        redline=gpd.GeoDataFrame({"id": [r[0] for r in redline], "category": [r[1] for r in redline]},
+                                 geometry=[r[2] for r in redline], crs=crs),
+        sources=gpd.GeoDataFrame({"id": [], "resource": [], "supply_t_per_yr": [], "status": []},
+                                 geometry=[], crs=crs),
+        existing_columns={},
+        paths={"sites": Path("sites.geojson"), "clusters": Path("clusters.geojson")},
+    )
+
+
+def buffer_rule(buffer_m: float) -> RedlineSettings:
+    return RedlineSettings(enabled=True, buffer_m=buffer_m, categories=None, setbacks_m={})
+
+
+def offset(lon: float, lat: float, azimuth: float, metres: float) -> Point:
+    """The point `metres` (geodesic) from (lon, lat) towards `azimuth` degrees."""
+    x, y, _back = GEOD.fwd(lon, lat, azimuth, metres)
+    return Point(x, y)
+
+
+# --- 4. lon/lat edges are straight in lon/lat -------------------------------------------------
+
+RESERVE = box(102.05, 24.60, 102.45, 24.75)  # a red-line box drawn in lon/lat, 0.4 degree wide
+STUDY = box(101.5, 24.0, 103.0, 25.5)
+
+
+def test_redline_box_drawn_in_lonlat_buffers_from_its_true_edges():
+    """1000 m buffer: a site 990 m south of the south edge's middle is excluded, one 1010 m north
+    of the north edge's middle is not (vertex-by-vertex projection had it the other way round,
+    the edges 23 m off). The projected south edge passes within 2 cm of its true middle."""
+    layers = lonlat_layers([("south_990m", offset(102.25, 24.60, 180, 990)),
+                            ("north_1010m", offset(102.25, 24.75, 0, 1010))],
+                           [("c", STUDY)], [("res", "nature_reserve", RESERVE)])
+    result = preprocess(layers, ["p"], buffer_rule(1000), UTM, "error", 1.0)
+    inside = dict(zip(result.land["site"], result.land["inside_redline"], strict=True))
+    assert inside == {"south_990m": True, "north_1010m": False}
+    middle = gpd.GeoSeries([Point(102.25, 24.60)], crs=WGS84).to_crs(UTM).iloc[0]
+    assert result.redline.geometry.iloc[0].boundary.distance(middle) < 0.02
+
+
+def test_site_11_m_inside_a_lonlat_cluster_edge_belongs_to_it():
+    """A cluster box 1 degree wide drawn in lon/lat: sites 11 m inside the middle of its south and
+    west edges, one on the south edge and one 0.5 m outside it join it; 5 m outside is outside."""
+    cluster = box(102.0, 24.5, 103.0, 25.5)
+    sites = [("south_11m", offset(102.5, 24.5, 0, 11)), ("west_11m", offset(102.0, 25.0, 90, 11)),
+             ("on_edge", Point(102.5, 24.5)), ("out_half_m", offset(102.5, 24.5, 180, 0.5)),
+             ("out_5m", offset(102.5, 24.5, 180, 5))]
+    result = preprocess(lonlat_layers(sites, [("c", cluster)]), ["p"], buffer_rule(0), UTM, "drop", 1.0)
+    assert dict(zip(result.sites["id"], result.sites["cluster"], strict=True)) == {
+        "south_11m": "c", "west_11m": "c", "on_edge": "c", "out_half_m": "c"}
+    assert result.dropped_sites == ("out_5m",)
+
+
+def test_site_inside_two_overlapping_clusters_is_an_error_naming_both():
+    west, east = box(102.0, 24.5, 102.6, 25.0), box(102.4, 24.5, 103.0, 25.0)
+    layers = lonlat_layers([("shared", Point(102.5, 24.7)), ("alone", Point(102.8, 24.7))],
+                           [("west", west), ("east", east)])
+    with pytest.raises(InputError) as err:
+        preprocess(layers, ["p"], buffer_rule(0), UTM, "error", 1.0)
+    assert err.value.problems == [
+        "sites.geojson: site shared | lies inside two overlapping clusters, 'west' and 'east'; clusters must not "
+        "overlap: correct the cluster polygons so that each site lies in one"]
+
+
+def test_lonlat_polygon_site_area_is_measured_along_its_true_edges():
+    """A lon/lat box site 0.5 x 0.2 degree: its area in UTM 48N after densifying equals the
+    geodesic area within the UTM scale error (0.06 % here, squared for areas: 0.12 %)."""
+    site = box(102.2, 24.7, 102.7, 24.9)
+    result = preprocess(lonlat_layers([("s", site)], [("c", STUDY)]), ["p"], buffer_rule(0), UTM, "error", 1.0)
+    geodesic_ha = abs(GEOD.geometry_area_perimeter(site)[0]) / 1e4
+    drawn_ha = float(result.sites["drawn_area_ha"].iloc[0])
+    assert drawn_ha == pytest.approx(geodesic_ha, rel=2e-3)
+    assert len(shapely.get_coordinates(result.sites.geometry.iloc[0])) > 100  # densified edges
+
+
+# --- 4. the working CRS must measure truly ----------------------------------------------------
+
+
+def test_web_mercator_working_crs_is_refused():
+    """EPSG:3857 stretches lengths by 1/cos(lat): 10.8 % at 25.5 N, the study area's north edge."""
+    layers = lonlat_layers([("s", Point(102.5, 24.7))], [("c", STUDY)])
+    with pytest.raises(InputError) as err:
+        preprocess(layers, ["p"], buffer_rule(0), "EPSG:3857", "error", 1.0)
+    assert err.value.problems == [
+        "spatial.working_crs | EPSG:3857 does not measure lengths truly over the study area (101.50 to 103.00 E, "
+        "24.00 to 25.50 N): its scale error there reaches 10.8%, more than 0.5%, and every buffer, area and "
+        "distance would be off by as much; use a CRS made for the area, such as EPSG:32648 (UTM zone 48N)"]
+
+
+def test_web_mercator_in_the_scenario_is_refused_naming_the_scenario(folder: Path, capsys):
+    """The small scenario's clusters, sites and sources span 102.0 to 103.5 E, 24.5 to 25.0 N;
+    EPSG:3857's scale there is 1/cos(lat) - 1 = 10.3 % at 25 N."""
+    edit(folder / "scenario.yaml", "  detour_factor: 1.0", "  detour_factor: 1.0\n  working_crs: EPSG:3857")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml: spatial.working_crs | EPSG:3857 does not measure lengths truly over the study area "
+        "(102.00 to 103.50 E, 24.50 to 25.00 N): its scale error there reaches 10.3%, more than 0.5%, and every "
+        "buffer, area and distance would be off by as much; use a CRS made for the area, such as EPSG:32648 (UTM "
+        "zone 48N)\n")
+
+
+def test_utm_zone_of_the_wrong_side_is_refused_and_the_right_one_accepted():
+    """UTM 47N (central meridian 99 E) at 103 E is 4 degrees off: scale 1.0027 (0.27 %) passes;
+    UTM 46N (93 E), 10 degrees off, reaches 1.0123 (1.2 %) and is refused."""
+    layers = lonlat_layers([("s", Point(102.5, 24.7))], [("c", box(102.0, 24.5, 103.0, 25.0))])
+    preprocess(layers, ["p"], buffer_rule(0), "EPSG:32647", "error", 1.0)
+    with pytest.raises(InputError) as err:
+        preprocess(layers, ["p"], buffer_rule(0), "EPSG:32646", "error", 1.0)
+    assert "its scale error there reaches 1.2%, more than 0.5%" in err.value.problems[0]
+
+
+def test_lonlat_layer_with_swapped_axes_inside_the_working_crs_area_is_named():
+    """Germany in UTM 32N (6 to 12 E): a cluster given as (lat, lon) = (50, 9) lies outside the
+    zone's area of use but would lie inside it swapped."""
+    layers = lonlat_layers([("s", Point(9.0, 50.0))], [("c", box(49.5, 8.5, 50.5, 9.5))])
+    with pytest.raises(InputError) as err:
+        preprocess(layers, ["p"], buffer_rule(0), "EPSG:32632", "error", 1.0)
+    assert err.value.problems == [
+        "clusters.geojson: geometry | the clusters layer's coordinates lie outside the area of EPSG:32632 (got "
+        "x 49.5 to 50.5, y 8.5 to 9.5), but would lie inside it swapped; put longitude first (x = longitude, "
+        "y = latitude)"]
+
+
+def test_projected_metres_in_a_lonlat_layer_are_refused(folder: Path, capsys):
+    """Sites written in UTM metres into a GeoJSON (which RFC 7946 makes lon/lat)."""
+    sites = gpd.read_file(folder / "sites.geojson").to_crs(UTM)
+    data = json.loads(sites.to_json(drop_id=True))
+    del data["crs"]  # the metres are left without their CRS, as a careless export does
+    (folder / "sites.geojson").write_text(json.dumps(data))
+    xmin, ymin, xmax, ymax = sites.total_bounds
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        f"  - sites.geojson: geometry | the sites layer is in EPSG:4326 but its coordinates cannot be "
+        f"longitude/latitude (got x {xmin:.6g} to {xmax:.6g}, y {ymin:.6g} to {ymax:.6g}); they look like "
+        "projected metres: give the layer its true CRS, or reproject it to WGS84 longitude/latitude\n")
+
+
+def test_latitude_first_in_a_lonlat_layer_is_refused(folder: Path, capsys):
+    def swap(feature):
+        lon, lat = feature["geometry"]["coordinates"]
+        feature["geometry"]["coordinates"] = [lat, lon]
+
+    edit_features(folder / "sites.geojson", swap)
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: geometry | the sites layer is in EPSG:4326 but its coordinates cannot be "
+        "longitude/latitude (got x 24.6 to 24.95, y 102.1 to 103.45); the latitude stands first: put longitude "
+        "first (x = longitude, y = latitude)\n")
+
+
+def test_layer_in_an_engineering_crs_is_refused(folder: Path, capsys):
+    """A shapefile whose .prj names a local (engineering) CRS cannot be placed on the earth."""
+    frame = gpd.read_file(folder / "redline.geojson")
+    frame.to_file(folder / "redline.shp")
+    (folder / "redline.prj").write_text('LOCAL_CS["site grid",UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]')
+    edit(folder / "scenario.yaml", "redline: {path: redline.geojson}", "redline: {path: redline.shp}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.shp: redline layer | its CRS is not a geographic or projected CRS that can be transformed "
+        "(got 'site grid'); give the layer a known CRS, such as EPSG:4326 or a UTM zone\n")
+
+
+def test_layer_in_a_projection_pyproj_cannot_run_is_refused(folder: Path, capsys):
+    """A .prj naming a projection method that does not exist: the CRS parses but cannot be
+    transformed, so nothing of the layer could be placed."""
+    gpd.read_file(folder / "redline.geojson").to_file(folder / "redline.shp")
+    (folder / "redline.prj").write_text(
+        'PROJCS["made up",GEOGCS["GCS",DATUM["D",SPHEROID["s",6378137,298.257]],PRIMEM["Greenwich",0],'
+        'UNIT["Degree",0.0174532925199433]],PROJECTION["Nonexistent_Projection"],UNIT["Meter",1]]')
+    edit(folder / "scenario.yaml", "redline: {path: redline.geojson}", "redline: {path: redline.shp}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.shp: redline layer | its CRS is not a geographic or projected CRS that can be transformed "
+        "(got 'made up'); give the layer a known CRS, such as EPSG:4326 or a UTM zone\n")
+
+
+# --- 4. repairs, categories and statuses ------------------------------------------------------
+
+
+def set_redline_ring(folder: Path, ring: list[list[float]]) -> None:
+    def change(feature):
+        feature["geometry"]["coordinates"] = [ring]
+
+    edit_features(folder / "redline.geojson", change)
+
+
+def test_repair_that_empties_a_redline_polygon_is_an_error(folder: Path, capsys):
+    """A ring whose points all lie on one parallel has no area: make_valid turns it into lines."""
+    set_redline_ring(folder, [[102.375, 24.875], [102.4375, 24.875], [102.5, 24.875], [102.375, 24.875]])
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.geojson: geometry | repairing the redline polygon 'lake' (Self-intersection[102.4375 24.875]) "
+        "leaves nothing of it; redraw the polygon\n")
+
+
+def test_repair_that_halves_a_redline_polygon_is_an_error(folder: Path, capsys):
+    """A ring traced twice round the same square: its shoelace area is twice the square's, so the
+    repaired square keeps half of it."""
+    square = [[102.38, 24.88], [102.42, 24.88], [102.42, 24.92], [102.38, 24.92]]
+    set_redline_ring(folder, square + square + [square[0]])
+    message = run_bad(folder, capsys)
+    assert message.startswith("error: 1 problem in the input:\n  - redline.geojson: geometry | repairing the "
+                              "redline polygon 'lake' (")
+    assert message.endswith(") would remove 50.0% of its area; redraw the polygon\n")
+
+
+def test_null_redline_category_is_an_error(folder: Path, capsys):
+    edit_features(folder / "redline.geojson", lambda f: f["properties"].update(category=None))
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.geojson: field 'category' | empty category in ['lake']; give every feature its category\n")
+
+
+def test_source_status_outside_the_allowed_values_is_an_error(folder: Path, capsys):
+    def capital(feature):
+        if feature["properties"]["source_id"] == "rock_w":
+            feature["properties"]["status"] = "Producing"
+
+    edit_features(folder / "sources.geojson", capital)
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sources.geojson: field 'status' | unknown status in ['rock_w'] (got 'Producing'); use one of: "
+        "producing, prospective\n")
+
+
+# --- 2. non-finite attributes, tables and multi-layer files -----------------------------------
+
+
+def test_infinite_supply_is_an_error_naming_the_feature(folder: Path, capsys):
+    def unlimited(feature):
+        if feature["properties"]["source_id"] == "rock_w":
+            feature["properties"]["supply_t_per_yr"] = "inf"
+
+    edit_features(folder / "sources.geojson", unlimited)
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sources.geojson: field 'supply_t_per_yr' | must be a finite number for ['rock_w'] (got 'inf'); use a "
+        "number\n")
+
+
+def test_non_finite_site_attributes_are_errors(folder: Path, capsys):
+    def change(feature):
+        if feature["properties"]["site_id"] == "e_city":
+            feature["properties"]["existing_lfp"] = "Infinity"
+        if feature["properties"]["site_id"] == "w_lake":
+            feature["properties"]["usable_area_ha"] = "-inf"
+
+    edit_features(folder / "sites.geojson", change)
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - sites.geojson: field 'usable_area_ha' | must be a finite number for ['w_lake'] (got '-inf'); use a "
+        "number\n"
+        "  - sites.geojson: field 'existing_lfp' | must be a finite number for ['e_city'] (got inf); use a "
+        "number\n")
+
+
+def test_csv_given_as_a_layer_is_refused(folder: Path, capsys):
+    (folder / "sites.csv").write_text("site_id,name,usable_area_ha,lon,lat\nw_mine,West mine park,100,102.1,24.6\n")
+    edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: sites.csv}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.csv: layers.sites.path | the file has no geometry (a table such as a CSV is not a map layer); give "
+        "a GeoJSON, GeoPackage or shapefile\n")
+
+
+def geopackage_of_two_layers(folder: Path) -> None:
+    gpd.read_file(folder / "sites.geojson").to_file(folder / "layers.gpkg", layer="candidate_sites")
+    gpd.read_file(folder / "clusters.geojson").to_file(folder / "layers.gpkg", layer="clusters")
+
+
+def test_geopackage_of_several_layers_needs_the_layer_named(folder: Path, capsys):
+    geopackage_of_two_layers(folder)
+    edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: layers.gpkg}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - layers.gpkg: layers.sites.layer | the file holds 2 layers (candidate_sites, clusters); say which one "
+        "to read with layers.sites.layer\n")
+
+
+def test_geopackage_layer_of_an_unknown_name_is_refused(folder: Path, capsys):
+    geopackage_of_two_layers(folder)
+    edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: layers.gpkg, layer: sites}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - layers.gpkg: layers.sites.layer | no layer of that name in the file (got 'sites'); use one of: "
+        "candidate_sites, clusters\n")
+
+
+def test_geopackage_layer_named_is_read(folder: Path):
+    geopackage_of_two_layers(folder)
+    scenario = folder / "scenario.yaml"
+    edit(scenario, "sites: {path: sites.geojson}", "sites: {path: layers.gpkg, layer: candidate_sites}")
+    edit(scenario, "clusters: {path: clusters.geojson}", "clusters: {path: layers.gpkg, layer: clusters}")
+    layers = load_layers(load_scenario(folder / "scenario.yaml"))
+    assert list(layers.sites["id"]) == ["w_mine", "w_lake", "e_city", "e_far"]
+    assert list(layers.clusters["id"]) == ["west", "east"]
+
+
+# --- 4. ids and columns named like the tool's own ---------------------------------------------
+
+
+def test_feature_id_members_and_columns_named_like_internal_ones_load(folder: Path, capsys):
+    """String feature ids (geopandas' to_json writes them) and columns called category,
+    resource, usable_area_ha or cluster in layers whose own fields for these have other names:
+    the scenario's fields are used, the others ignored, and the plan is the same."""
+    baseline = features(solve_ok(folder, capsys) / "sites.geojson")
+    shutil.rmtree(folder / "out")
+    edit_features(folder / "redline.geojson", lambda f: f["properties"].update(kind=f["properties"].pop("category")))
+    edit_features(folder / "sources.geojson",
+                  lambda f: f["properties"].update(mineral=f["properties"].pop("resource")))
+    for name in ("sites", "clusters", "redline", "sources"):
+        def add(feature, name=name):
+            key = {"sites": "site_id", "clusters": "cluster_id", "redline": "zone_id", "sources": "source_id"}[name]
+            feature["id"] = "member-" + feature["properties"][key]
+            feature["properties"].update(category="other", resource="other", cluster="other")
+            if name != "sites":
+                feature["properties"]["usable_area_ha"] = -1
+
+        edit_features(folder / f"{name}.geojson", add)
+    edit(folder / "scenario.yaml", "redline: {path: redline.geojson}",
+         "redline: {path: redline.geojson, category_field: kind}")
+    edit(folder / "scenario.yaml", "sources: {path: sources.geojson}",
+         "sources: {path: sources.geojson, resource_field: mineral}")
+    layers = load_layers(load_scenario(folder / "scenario.yaml"))
+    assert list(layers.sites.columns) == ["id", "name", "usable_area_ha", "existing_lfp", "geometry"]
+    assert list(layers.sites["id"]) == ["w_mine", "w_lake", "e_city", "e_far"]
+    assert list(layers.redline[["id", "category"]].itertuples(index=False, name=None)) == [("lake", "lake")]
+    assert list(layers.sources["resource"]) == ["phosphate_rock", "lithium_clay"]
+    assert list(layers.clusters.columns) == ["id", "name", "geometry"]
+    assert features(solve_ok(folder, capsys) / "sites.geojson") == baseline
+
+
+def test_id_field_called_id_next_to_a_string_feature_id_member(folder: Path, capsys):
+    """The red line's own id field is `id` while every feature also has a string `id` member."""
+    def rename(feature):
+        feature["properties"]["id"] = feature["properties"].pop("zone_id")
+        feature["id"] = "lake"
+
+    edit_features(folder / "redline.geojson", rename)
+    edit(folder / "scenario.yaml", "redline: {path: redline.geojson}", "redline: {path: redline.geojson, id_field: id}")
+    out = solve_ok(folder, capsys)
+    assert list(features(out / "redline.geojson")) == ["lake"]
+
+
+def test_whole_number_ids_stay_whole_and_null_names_are_null(folder: Path, capsys):
+    """Ids read as reals (100.0) are written "100"; a site without a name is written null."""
+    numbers = {"w_mine": 100.0, "w_lake": 101.0, "e_city": 102.0, "e_far": 103.0}
+
+    def change(feature):
+        props = feature["properties"]
+        props["site_id"] = numbers[props["site_id"]]
+        if props["site_id"] == 103.0:
+            props["name"] = None
+
+    edit_features(folder / "sites.geojson", change)
+    assert text_values(pd.Series([100.0, 7, "a", None, np.nan, 2.5])) == ["100", "7", "a", None, None, "2.5"]
+    out = solve_ok(folder, capsys)
+    sites = features(out / "sites.geojson")
+    assert list(sites) == ["100", "101", "102", "103"]
+    assert sites["103"]["properties"]["name"] is None
+    assert sites["102"]["properties"]["name"] == "East city"
+    assert "nan" not in (out / "sites.geojson").read_text()
+
+
+def test_name_field_setting_names_the_features_or_is_an_error(folder: Path, capsys):
+    edit_features(folder / "clusters.geojson",
+                  lambda f: f["properties"].update(label=f["properties"]["name"] + " zone"))
+    edit(folder / "scenario.yaml", "clusters: {path: clusters.geojson}",
+         "clusters: {path: clusters.geojson, name_field: label}")
+    out = solve_ok(folder, capsys)
+    names = {k: f["properties"]["name"] for k, f in features(out / "clusters.geojson").items()}
+    assert names == {"west": "West zone", "east": "East zone"}
+    shutil.rmtree(out)
+    edit(folder / "scenario.yaml", "name_field: label", "name_field: title")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - clusters.geojson: field 'title' | missing from the clusters layer (has: cluster_id, name, label); add "
+        "it or set layers.clusters to the right field name\n")
+
+
+def test_polygon_site_without_usable_area_uses_its_drawn_area_beside_point_sites(folder: Path):
+    """A layer of point sites plus one 1000 m x 500 m polygon (drawn in UTM 48N) with no usable
+    area: the polygon gets its drawn 50 ha; a point site without a usable area is an error."""
+    sites = gpd.read_file(folder / "sites.geojson").to_crs(UTM)
+    x, y = sites.geometry.iloc[0].x, sites.geometry.iloc[0].y
+    polygon = gpd.GeoDataFrame({"site_id": ["w_area"], "name": ["West area"], "usable_area_ha": [None],
+                                "existing_lfp": [0.0]}, geometry=[box(x + 2_000, y, x + 3_000, y + 500)], crs=UTM)
+    pd.concat([sites, polygon], ignore_index=True).to_file(folder / "sites.gpkg")
+    edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: sites.gpkg}")
+    loaded = load_scenario(folder / "scenario.yaml")
+    layers = load_layers(loaded)
+    result = preprocess(layers, ["lfp"], buffer_rule(0), UTM, "error", 1.0)
+    land = dict(zip(result.sites["id"], result.sites["gross_land_ha"], strict=True))
+    assert land["w_area"] == pytest.approx(50.0, rel=1e-9)
+    assert land["w_mine"] == 100.0
+    frame = gpd.read_file(folder / "sites.gpkg")
+    frame.loc[frame["site_id"] == "e_far", "usable_area_ha"] = None
+    frame.to_file(folder / "sites.gpkg")
+    with pytest.raises(InputError) as err:
+        load_layers(loaded)
+    assert err.value.problems == [f"{folder / 'sites.gpkg'}: field 'usable_area_ha' | not a number for ['e_far'] "
+                                  "(got null); use a number"]
+
+
+# --- 4. every output geometry is valid --------------------------------------------------------
+
+
+def test_site_at_its_source_has_no_zero_length_flow_line(folder: Path, capsys):
+    """The west mine park moved onto the phosphate source: its supply is shown on the site
+    (on_site_sources, on_site_t_<year>), and flows.geojson holds only lines of some length.
+    An output-value target makes it produce fepo4 (2 t of rock per t), all from the rock at its
+    feet; what the source ships equals the on-site tonnes plus the lines' tonnes."""
+    def move(feature):
+        if feature["properties"]["site_id"] == "w_mine":
+            feature["geometry"]["coordinates"] = [102.12, 24.62]
+
+    edit_features(folder / "sites.geojson", move)
+    edit(folder / "scenario.yaml", "  chain_balance:\n    enabled: false",
+         "  chain_balance:\n    enabled: true\n    min_local_share: {fepo4: 1.0}")
+    edit(folder / "scenario.yaml", "    cells: {2024: 10}", "    cells: {2024: 10}\n  output_value_yuan: {2024: 8.0e9}")
+    out = solve_ok(folder, capsys)
+    site = features(out / "sites.geojson")["w_mine"]["properties"]
+    assert site["on_site_sources"] == "rock_w"
+    capacity = pd.read_csv(out / "capacity.csv")
+    fepo4 = capacity.loc[(capacity["site"] == "w_mine") & (capacity["product"] == "fepo4") & (capacity["year"] == 2024)]
+    assert float(fepo4["production"].iloc[0]) > 0
+    assert site["on_site_t_2024"] == pytest.approx(2.0 * float(fepo4["production"].iloc[0]), rel=1e-9)  # 2 t rock/t
+    flows = features(out / "flows.geojson")
+    for flow in flows.values():
+        line = shapely.geometry.shape(flow["geometry"])
+        assert line.is_valid and line.length > 0
+        assert flow["properties"]["site"] != "w_mine"
+    shipped = features(out / "sources.geojson")["rock_w"]["properties"]["shipped_t_2024"]
+    by_line = sum(f["properties"]["tonnes_2024"] for f in flows.values() if f["properties"]["source"] == "rock_w")
+    assert shipped == pytest.approx(site["on_site_t_2024"] + by_line, rel=1e-9)
+
+
+def test_polygon_collapsed_by_rounding_is_left_out_with_a_notice():
+    """A triangle 1e-8 degree high rounds to three points on a line; a square stays."""
+    frame = gpd.GeoDataFrame({"id": ["sliver", "square"]},
+                             geometry=[Polygon([(102.0, 24.0), (102.1, 24.0), (102.05, 24.00000001)]),
+                                       box(102.0, 24.0, 102.1, 24.1)], crs=WGS84)
+    layer = make_layer("zones", "Zones", frame, ["id"], {"id": "string"}, "Polygon")
+    assert list(layer.frame["id"]) == ["square"]
+    assert layer.notices == ("zones: left out sliver, whose geometry collapses when coordinates are rounded to 6 "
+                             "decimals (about 0.1 m)",)
+    assert layer.frame.geometry.is_valid.all()
+
+
+def test_polygon_made_invalid_by_rounding_is_repaired_on_the_grid():
+    """A spike 2e-7 degree wide at its base is valid as drawn; rounded, its two base points
+    coincide and the ring touches itself. The repair keeps the square less its cut-off corner,
+    with every coordinate on the rounded grid."""
+    ring = [(102.0, 24.0), (102.1, 24.0), (102.1, 24.1), (102.0000004, 24.05), (102.0, 24.1),
+            (102.0000002, 24.05)]
+    frame = gpd.GeoDataFrame({"id": ["z"]}, geometry=[Polygon(ring)], crs=WGS84)
+    assert frame.geometry.iloc[0].is_valid
+    layer = make_layer("zones", "Zones", frame, ["id"], {"id": "string"}, "Polygon")
+    written = layer.frame.geometry.iloc[0]
+    assert written.is_valid
+    expected = Polygon([(102.0, 24.0), (102.1, 24.0), (102.1, 24.1), (102.0, 24.05)]).area
+    assert written.area == pytest.approx(expected, rel=1e-6)
+    assert np.array_equal(np.round(shapely.get_coordinates(written), 6), shapely.get_coordinates(written))
+
+
+def test_lines_of_no_length_are_left_out():
+    frame = gpd.GeoDataFrame({"id": ["zero", "real"]},
+                             geometry=[LineString([(102.1, 24.6), (102.1, 24.6)]),
+                                       LineString([(102.1, 24.6), (102.2, 24.6)])], crs=WGS84)
+    layer = make_layer("flows", "Flows", frame, ["id"], {"id": "string"}, "LineString")
+    assert list(layer.frame["id"]) == ["real"]
+    assert layer.notices == ("flows: left out zero, whose geometry collapses when coordinates are rounded to 6 "
+                             "decimals (about 0.1 m)",)
+
+
+def test_every_output_geojson_is_strict_json_with_valid_geometries_of_one_type(folder: Path, capsys):
+    """The small scenario with its lake drawn as a coarse lon/lat polygon and one polygon site:
+    every GeoJSON written parses without NaN or Infinity, and each file holds valid geometries
+    of a single type."""
+    def polygon_site(feature):
+        if feature["properties"]["site_id"] == "w_lake":
+            feature["geometry"] = {"type": "Polygon", "coordinates": [[[102.39, 24.93], [102.43, 24.93],
+                                                                       [102.43, 24.96], [102.39, 24.96],
+                                                                       [102.39, 24.93]]]}
+            feature["properties"]["usable_area_ha"] = None
+
+    edit_features(folder / "sites.geojson", polygon_site)
+    out = solve_ok(folder, capsys)
+    written = sorted(out.glob("*.geojson"))
+    assert [p.name for p in written] == ["clusters.geojson", "flows.geojson", "redline.geojson",
+                                         "redline_zones.geojson", "site_areas.geojson", "sites.geojson",
+                                         "sources.geojson"]
+    for path in written:
+        collection = strict_json(path)
+        geometries = [shapely.geometry.shape(f["geometry"]) for f in collection["features"]]
+        assert all(g.is_valid and not g.is_empty for g in geometries), path.name
+        assert len({g.geom_type for g in geometries}) <= 1, path.name
+    for path in sorted(out.glob("*.json")):
+        strict_json(path)
