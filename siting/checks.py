@@ -3,8 +3,7 @@ targets that cannot be reached even in principle (explained in domain terms befo
 
 from __future__ import annotations
 
-from models import ModelInputs
-from models.formulation import derive_index
+from models import ModelInputs, derive_index
 from siting.geodata import LayerSet
 from siting.scenario import LoadedScenario, unknown_value
 
@@ -66,3 +65,40 @@ def unreachable_targets(inputs: ModelInputs) -> list[str]:
                 "set targets.strict: false"
             )
     return messages
+
+
+def nothing_buildable(inputs: ModelInputs) -> str | None:
+    """When no site can take a single module of any product, say so and name the exclusions
+    (per site: the products excluded by the red line, by proximity and for lack of land, with
+    counts per reason); None when something can be built."""
+    index = derive_index(inputs)
+    if index.build_pairs:
+        return None
+    if not inputs.SITES:
+        return "nothing can be built: no candidate site lies inside a cluster"
+    redline_on = "redline" in inputs.enabled_families
+    proximity_on = "proximity" in inputs.enabled_families
+    counts = {"red line": 0, "proximity": 0, "land": 0}
+    lines = []
+    for site in inputs.SITES:
+        reasons: dict[str, list[str]] = {"red line": [], "proximity": [], "land": []}
+        for product in inputs.PRODUCTS:
+            if redline_on and (site, product) in inputs.REDLINE_EXCLUDED:
+                reasons["red line"].append(product)
+            elif proximity_on and (site, product) in inputs.PROXIMITY_EXCLUDED:
+                reasons["proximity"].append(product)
+            else:
+                reasons["land"].append(product)
+        parts = []
+        for reason, products in reasons.items():
+            if products:
+                counts[reason] += 1
+                parts.append(f"{reason} ({', '.join(products)})")
+        lines.append(f"{site}: {'; '.join(parts)}")
+    shown = lines[:20] + ([f"... and {len(lines) - 20} more sites"] if len(lines) > 20 else [])
+    summary = ", ".join(f"{reason} at {n} site{'s' if n != 1 else ''}" for reason, n in counts.items() if n)
+    if counts["land"]:
+        summary += "; land: too little usable land for one module" + (" after the red line" if redline_on else "")
+    return (f"nothing can be built: every candidate site is excluded for every product ({summary}):\n"
+            + "\n".join(f"    {line}" for line in shown)
+            + "\n    Relax constraints.redline or constraints.proximity, or add sites or usable land")

@@ -1,0 +1,300 @@
+"""Reading the solved model back: whole module counts everywhere, and the messages given when
+there is no plan (nothing can be built, the solver stopped early).
+
+The small scenario (tests/data/small, described in tests/test_cli.py) has the hand optimum:
+2 LFP modules (100,000 t) and 1 cells module (10 GWh) at w_mine in 2024, one site opened;
+capex 20亿 + 25亿 = 45亿 built in 2024, discounted once: 45亿 / 1.1 = 4,090,909,090.9 yuan,
+plus the 1亿 site cost in 2023: objective 4,190,909,090.9 yuan. Cathode: 20,000 t existing at
+e_city + 100,000 t = 120,000 t, exactly the strict target.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from models import ModelInputs, build_model
+from models.inputs import ModuleSpec
+from siting.checks import nothing_buildable
+from siting.cli import main
+from siting.errors import NoSolution
+from siting.pipeline import export_files, prepare, solve_prepared, solver_settings
+from siting.results import extract_plan, no_plan_message, whole_counts
+from siting.solve import SolveReport, SolverSettings, solve_model
+
+DATA = Path(__file__).parent / "data" / "small"
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    folder = tmp_path / "small"
+    shutil.copytree(DATA, folder)
+    return folder / "scenario.yaml"
+
+
+def solved_small(scenario: Path):
+    timings: dict[str, float] = {}
+    prepared = prepare(scenario, timings)
+    return prepared, solve_prepared(prepared, solver_settings(prepared.loaded), timings), timings
+
+
+def csv(files: dict, name: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(files[name]))
+
+
+@pytest.mark.parametrize("offset", [-1e-7, 1e-7, -9e-7])
+def test_near_integer_counts_give_the_same_whole_plan_in_every_output(scenario: Path, offset: float):
+    """The solver's counts 2 and 1 returned as 2 + offset and 1 + offset (within HiGHS's 1e-6
+    integrality tolerance): every output says 100,000 t LFP and 10 GWh cells at w_mine, the
+    cathode target 120,000 t is met exactly, and capex is 45亿 / 1.1."""
+    prepared, solved, timings = solved_small(scenario)
+    model = solved.model
+    for key in model.BUILD:
+        n = round(model.build[key].value or 0.0)
+        if n >= 1:
+            model.build[key].set_value(n + offset, skip_validation=True)
+    plan = extract_plan(model, prepared.inputs)
+    files = export_files(prepared, solved.report, plan, solved.size, timings)
+
+    builds = csv(files, "plan.csv")
+    assert builds[["site", "product", "year", "modules", "capacity_added"]].values.tolist() == [
+        ["w_mine", "cells", 2024, 1, 10], ["w_mine", "lfp", 2024, 2, 100000]]
+    capacity = csv(files, "capacity.csv")
+    assert capacity[["site", "product", "year", "existing", "added_cumulative", "capacity"]].values.tolist() == [
+        ["w_mine", "lfp", 2024, 0, 100000, 100000],
+        ["w_mine", "cells", 2024, 0, 10, 10],
+        ["e_city", "lfp", 2023, 20000, 0, 20000],
+        ["e_city", "lfp", 2024, 20000, 0, 20000],
+    ]
+    targets = csv(files, "targets.csv")
+    assert targets.values.tolist() == [["capacity", "cathode", 2024, 120000, 120000, 0],
+                                       ["capacity", "cells", 2024, 10, 10, 0]]
+    clusters = {f["id"]: f["properties"] for f in json.loads(files["clusters.geojson"])["features"]}
+    assert (clusters["west"]["added_lfp"], clusters["west"]["capacity_lfp_2024"]) == (100000.0, 100000.0)
+    assert (clusters["west"]["added_cells"], clusters["west"]["capacity_cells_2024"]) == (10.0, 10.0)
+    assert clusters["east"]["capacity_lfp_2024"] == 20000.0
+    sites = {f["id"]: f["properties"] for f in json.loads(files["sites.geojson"])["features"]}
+    assert sites["w_mine"]["added_lfp_2024"] == 100000.0
+    costs = json.loads(files["manifest.json"])["objective_breakdown_yuan"]
+    assert costs == {"capex": 4090909090.0, "fixed_opex": 0.0, "site_fixed": 100000000.0, "transport": 0.0,
+                     "shortfall": 0.0}
+    assert "119,999" not in files["report.md"] and "| 120,000 |" in files["report.md"]
+
+
+def test_count_far_from_a_whole_number_is_an_error(scenario: Path):
+    """A count 0.4 off (1.6 LFP modules) cannot be rounded honestly: no plan, and the message
+    names the count and the option that allows it."""
+    prepared, solved, _ = solved_small(scenario)
+    model = solved.model
+    model.build["w_mine", "lfp", "lfp_50kt", 2024].set_value(1.6, skip_validation=True)
+    with pytest.raises(NoSolution) as caught:
+        extract_plan(model, prepared.inputs)
+    assert str(caught.value) == (
+        "the solver returned 1 whole-number decision(s) farther than 1e-06 from a whole number, so no plan can "
+        "be written:\n"
+        "  - modules of lfp_50kt (lfp) at site w_mine in 2024: 1.6\n"
+        "Lower solver.options.mip_feasibility_tolerance (HiGHS's default is 1e-6) or remove it, and solve again")
+
+
+def test_whole_counts_accepts_exactly_the_tolerance(scenario: Path):
+    """A count 1e-6 off is accepted (rounded); an opened-site decision 1e-5 off is not."""
+    _prepared, solved, _ = solved_small(scenario)
+    model = solved.model
+    model.build["w_mine", "lfp", "lfp_50kt", 2024].set_value(2 - 1e-6, skip_validation=True)
+    counts, opened = whole_counts(model)
+    assert counts["w_mine", "lfp", "lfp_50kt", 2024] == 2
+    assert opened == {"w_mine": 1, "e_city": 0, "e_far": 0}
+    model.opened["w_mine"].set_value(0.99999, skip_validation=True)
+    with pytest.raises(NoSolution, match=r"  - site w_mine opened \(0 or 1\): 0.99999\n"):
+        whole_counts(model)
+
+
+P10 = ModuleSpec("p10", "p", capacity_units_per_yr=10.0, capex_yuan=100.0, fixed_opex_yuan_per_yr=1.0, land_ha=1.0)
+
+
+def one_site_inputs() -> ModelInputs:
+    """One site s1 (cluster c1), product p, module p10 = 10 units/yr for 100 yuan (fixed opex
+    1 yuan/yr) on 1 ha, 100 ha; utilisation 0.8; output value 5 yuan per unit; one year 2030,
+    discount factor 1; strict targets: 30 units of p and output value 120 yuan.
+    Optimum: 3 modules (30 units), production 0.8 x 30 = 24, value 24 x 5 = 120 yuan;
+    cost 3 x 100 capex + 3 x 1 opex = 303 yuan."""
+    return ModelInputs(
+        YEARS=(2030,), SITES=("s1",), CLUSTERS=("c1",), PRODUCTS=("p",), MODULES=(P10,),
+        CANDIDATES=(("s1", "p"),), cluster_of_site={"s1": "c1"}, site_land_ha={"s1": 100.0},
+        land_after_redline_ha={("s1", "p"): 100.0}, utilisation={"p": 0.8}, output_value_yuan_per_unit={"p": 5.0},
+        TARGET_GROUPS={"P": ("p",)}, capacity_target_units={("P", 2030): 30.0},
+        output_value_target_yuan={2030: 120.0}, targets_strict=True, discount_factor={2030: 1.0},
+        enabled_families=frozenset({"targets", "output_value", "land"}),
+    )
+
+
+@pytest.mark.parametrize("offset", [-1e-7, 1e-7])
+def test_production_and_value_follow_the_whole_capacity(offset: float):
+    """With the count 3 + offset and production at its bound 0.8 x 10 x (3 + offset), the plan
+    says capacity 30, production 24, output value 120, both targets met, costs 300 + 3."""
+    inputs = one_site_inputs()
+    model = build_model(inputs)
+    report = solve_model(model, SolverSettings(rel_gap=0.0, time_limit_s=30))
+    assert report.objective_yuan == pytest.approx(303.0, rel=1e-9)
+    model.build["s1", "p", "p10", 2030].set_value(3 + offset, skip_validation=True)
+    model.production["s1", "p", 2030].set_value(0.8 * 10 * (3 + offset), skip_validation=True)
+    plan = extract_plan(model, inputs)
+    assert plan.capacity.values.tolist() == [["s1", "c1", "p", 2030, 0.0, 30.0, 30.0, 24.0]]
+    assert plan.output_value.values.tolist() == [[2030, 120.0]]
+    assert plan.targets.values.tolist() == [["capacity", "P", 2030, 30.0, 30.0, 0.0],
+                                            ["output_value_yuan", "output_value", 2030, 120.0, 120.0, 0.0]]
+    assert plan.costs == {"capex": 300.0, "fixed_opex": 3.0, "site_fixed": 0.0, "transport": 0.0, "shortfall": 0.0}
+
+
+def test_production_below_capacity_is_kept():
+    """Production the solver chose below capacity (20 of 24 possible) is reported as it is;
+    the output value 20 x 5 = 100 then falls 20 yuan short of 120."""
+    inputs = one_site_inputs()
+    model = build_model(inputs)
+    solve_model(model, SolverSettings(rel_gap=0.0, time_limit_s=30))
+    model.production["s1", "p", 2030].set_value(20.0, skip_validation=True)
+    plan = extract_plan(model, inputs)
+    assert plan.capacity["production"].tolist() == [20.0]
+    assert plan.targets.values.tolist()[1] == ["output_value_yuan", "output_value", 2030, 120.0, 100.0, 20.0]
+
+
+def test_nothing_buildable_names_every_exclusion(scenario: Path, tmp_path: Path, capsys):
+    """A 50 km buffer around the lake (102.38-102.42 E, 24.88-24.92 N) covers w_lake and w_mine
+    (about 40 km away); e_city and e_far are 130+ km from the phosphate (limit 50 km), so no
+    fepo4 there; with 5 ha each they cannot take an LFP module (10 ha) or a cells module (20 ha).
+    Nothing can be built anywhere, which is said before solving."""
+    scenario.write_text(scenario.read_text().replace("buffer_m: 1000", "buffer_m: 50000"))
+    sites = scenario.parent / "sites.geojson"
+    sites.write_text(sites.read_text().replace('"usable_area_ha": 30.0', '"usable_area_ha": 5.0'))
+    prepared = prepare(scenario, {})
+    assert nothing_buildable(prepared.inputs) == (
+        "nothing can be built: every candidate site is excluded for every product (red line at 2 sites, "
+        "proximity at 2 sites, land at 2 sites; land: too little usable land for one module after the red line):\n"
+        "    w_mine: red line (fepo4, lfp, cells)\n"
+        "    w_lake: red line (fepo4, lfp, cells)\n"
+        "    e_city: proximity (fepo4); land (lfp, cells)\n"
+        "    e_far: proximity (fepo4); land (lfp, cells)\n"
+        "    Relax constraints.redline or constraints.proximity, or add sites or usable land")
+    out = tmp_path / "out"
+    assert main(["solve", str(scenario), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("no plan: the plan is infeasible before solving:\n  - nothing can be built: every "
+                          "candidate site is excluded for every product (red line at 2 sites, ")
+    assert "    e_far: proximity (fepo4); land (lfp, cells)\n" in err
+    assert not out.exists()
+    assert nothing_buildable(one_site_inputs()) is None
+
+
+def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, tmp_path: Path, capsys):
+    """A 200 km buffer around the lake (at 102.4 E, 24.9 N) covers all four sites (the farthest,
+    e_far at 103.45 E, is about 106 km away): nothing can be built, so the strict targets fail."""
+    scenario.write_text(scenario.read_text().replace("buffer_m: 1000", "buffer_m: 200000"))
+    out = tmp_path / "out"
+    assert main(["solve", str(scenario), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "no plan: the plan is infeasible before solving:\n"
+        "  - nothing can be built: every candidate site is excluded for every product (red line at 4 sites):\n"
+        "    w_mine: red line (fepo4, lfp, cells)\n"
+        "    w_lake: red line (fepo4, lfp, cells)\n"
+        "    e_city: red line (fepo4, lfp, cells)\n"
+        "    e_far: red line (fepo4, lfp, cells)\n"
+        "    Relax constraints.redline or constraints.proximity, or add sites or usable land\n"
+        "  - capacity target cathode 2024: 120,000 cannot be reached; existing capacity 20,000 plus the most that "
+        "eligible land can hold 0 falls short by 100,000. Relax the red line or proximity rules, add sites, or set "
+        "targets.strict: false\n"
+        "  - capacity target cells 2024: 10 cannot be reached; existing capacity 0 plus the most that eligible "
+        "land can hold 0 falls short by 10. Relax the red line or proximity rules, add sites, or set "
+        "targets.strict: false\n")
+    assert not out.exists()
+
+
+def test_everything_in_the_red_line_with_elastic_targets_is_a_noted_plan(scenario: Path, tmp_path: Path, capsys):
+    """With targets elastic the plan (nothing built, every target short) is written, and the run
+    says that nothing could be built."""
+    text = scenario.read_text().replace("buffer_m: 1000", "buffer_m: 200000").replace("strict: true", "strict: false")
+    scenario.write_text(text)
+    out = tmp_path / "out"
+    assert main(["solve", str(scenario), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "note: nothing can be built: every candidate site is excluded for every product (red line at 4 sites)" \
+        in printed
+    notices = json.loads((out / "manifest.json").read_text())["notices"]
+    assert any(n.startswith("nothing can be built:") and "    e_far: red line (fepo4, lfp, cells)\n" in n
+               for n in notices)
+    assert pd.read_csv(out / "targets.csv")["shortfall"].tolist() == [100000, 10]
+
+
+def test_node_limit_without_a_plan_does_not_suggest_a_longer_time_limit(scenario: Path, tmp_path: Path, capsys):
+    """No nodes, no heuristics, no presolve: HiGHS stops at once with 'Solution limit reached'
+    and no plan, far inside the 60 s limit."""
+    text = scenario.read_text().replace("  rel_gap: 0\n", "  rel_gap: 0\n  options: {mip_max_nodes: 0, "
+                                        'mip_heuristic_effort: 0.0, presolve: "off"}\n')
+    scenario.write_text(text)
+    out = tmp_path / "out"
+    assert main(["solve", str(scenario), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert re.fullmatch(
+        r"no plan: the solver stopped at an iteration, node or solution limit after \d+\.\d s, without a plan "
+        r"\(HiGHS reported 'Solution limit reached'\); raise or remove that limit in solver.options \(for "
+        r"example mip_max_nodes\)\n", err), err
+    assert "time_limit" not in err and "time limit" not in err
+    assert not out.exists()
+
+
+def report_of(termination: str, seconds: float) -> SolveReport:
+    return SolveReport(termination=termination, has_solution=False, proven_optimal=False, infeasible=False,
+                       objective_yuan=None, best_bound_yuan=None, gap=None, solve_time_s=seconds,
+                       solver_version="1.16.0")
+
+
+def test_solver_error_long_before_the_limit_names_the_error():
+    message = no_plan_message(report_of("error", 0.4), SolverSettings(time_limit_s=120.0), "Presolve error")
+    assert message == (
+        "the solver stopped without a plan after 0.4 s, well before the time limit of 120 s: HiGHS reported "
+        "'Presolve error', a solver error (for example numerical trouble in presolve or in the linear relaxation), "
+        "so a longer time limit will not help. Check the scenario and catalog for extreme figures (capacities, "
+        "costs or targets many orders of magnitude apart), or try solver.options: {presolve: \"off\"}")
+
+
+def test_time_limit_without_a_plan_suggests_raising_it():
+    message = no_plan_message(report_of("maxTimeLimit", 10.02), SolverSettings(time_limit_s=10.0),
+                              "Time limit reached")
+    assert message == ("the solver found no plan within the time limit of 10 s (HiGHS reported 'Time limit "
+                       "reached'); raise solver.time_limit_s (or --time-limit)")
+
+
+def test_presolve_far_past_the_limit_suggests_presolve_off():
+    message = no_plan_message(report_of("maxTimeLimit", 529.0), SolverSettings(time_limit_s=60.0))
+    assert message == ("the solver stopped without a plan after 529.0 s, far past the time limit of 60 s: HiGHS's "
+                       'presolve does not check the limit on large instances. Set solver.options: {presolve: "off"} '
+                       "to keep the limit, or raise solver.time_limit_s")
+
+
+def test_flows_beyond_what_production_uses_are_not_shown():
+    """The one-site instance with rock: 2 t per unit of p, from k_near (0 km, 1,000 t/yr) or
+    k_far (10 km, 1,000 t/yr) at 1 yuan per t-km. Production 24 units uses 48 t. With shipments
+    of 1,000 t from k_near and 5 t from k_far (free at 0 km, so a solver may return them), the
+    plan shows 48 t from k_near: the 957 t beyond the need go, from the longest arc first.
+    Transport then costs 0."""
+    inputs = dataclasses.replace(
+        one_site_inputs(), RESOURCES=("rock",), SOURCES=("k_near", "k_far"),
+        resource_of_source={"k_near": "rock", "k_far": "rock"},
+        supply_t_per_yr={("k_near", 2030): 1000.0, ("k_far", 2030): 1000.0},
+        resource_t_per_unit={("p", "rock"): 2.0}, ARCS=(("k_near", "s1"), ("k_far", "s1")),
+        arc_km={("k_near", "s1"): 0.0, ("k_far", "s1"): 10.0}, transport_yuan_per_t_km=1.0,
+        enabled_families=frozenset({"targets", "output_value", "land", "supply"}))
+    model = build_model(inputs)
+    solve_model(model, SolverSettings(rel_gap=0.0, time_limit_s=30))
+    model.flow["k_near", "s1", 2030].set_value(1000.0)
+    model.flow["k_far", "s1", 2030].set_value(5.0)
+    plan = extract_plan(model, inputs)
+    assert plan.flows.values.tolist() == [["k_near", "s1", "rock", 2030, 48.0, 0.0]]
+    assert plan.costs["transport"] == 0.0
