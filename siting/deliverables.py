@@ -63,7 +63,9 @@ def view_extent(layers: Sequence[OutputLayer], working_crs: str) -> tuple[float,
 
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
             working_crs: str) -> bytes:
-    title = MapTitle(loaded.scenario.name, report.status, report.gap, report.objective_yuan, list(inputs.YEARS))
+    rule = loaded.scenario.constraints.redline
+    title = MapTitle(loaded.scenario.name, report.status, report.gap, report.objective_yuan, list(inputs.YEARS),
+                     rule.official_share_pct, rule.official_share_source)
     buffer = io.BytesIO()
     render_map(buffer, layers, title, list(inputs.PRODUCTS), working_crs)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ user's matplotlibrc says, and no `Software` or date in the PNG metadata.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,8 @@ class MapTitle:
     gap: float | None
     objective_yuan: float | None
     years: Sequence[int]
+    official_redline_pct: float | None = None
+    official_redline_source: str = ""
 
     def text(self) -> str:
         gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
@@ -162,7 +165,8 @@ def draw_sites(ax: Axes, sites: gpd.GeoDataFrame | None, products: Sequence[str]
     ax.scatter(bx, by, s=np.maximum(LARGEST_MARKER * capex[built][order] / top, 20.0),
                c=[_rgb(colour_of.get(p, BUILT), 0.85) for p in main[built][order]], edgecolors=[_rgb(INK)],
                linewidths=0.8, zorder=9)
-    for x, y, name in zip(bx, by, sites["name"].to_numpy()[built][order], strict=True):
+    labels = [n if n is not None else i for n, i in zip(sites["name"], sites["id"], strict=True)]
+    for x, y, name in zip(bx, by, np.asarray(labels, dtype=object)[built][order], strict=True):
         ax.annotate(str(name).split(",")[0], (x, y), xytext=(8, 8), textcoords="offset points", fontsize=10,
                     zorder=12, path_effects=HALO)
     shown = [p for p in products if p in set(main[built])]
@@ -221,6 +225,45 @@ def legend_handles(shown_products: Sequence[tuple[str, tuple[int, int, int]]], t
     return handles, labels
 
 
+#: Equal-area CRS for the red-line share (WGS 84 / NSIDC EASE-Grid 2.0 Global): any region, true areas.
+EQUAL_AREA_CRS = "EPSG:6933"
+
+
+def redline_coverage(layers: Sequence[OutputLayer]) -> tuple[float, float] | None:
+    """The clusters' area (km2) and the share of it under the red-line layer's polygons, or None
+    without clusters. Measured in an equal-area CRS; every polygon of the layer counts, whether
+    or not the rule uses its category."""
+    by_name = {layer.name: layer for layer in layers}
+    clusters, redline = by_name.get("clusters"), by_name.get("redline")
+    if clusters is None or clusters.frame.empty:
+        return None
+    region = shapely.union_all(clusters.frame.to_crs(EQUAL_AREA_CRS).geometry.to_numpy())
+    if region.area <= 0:
+        return None
+    covered = 0.0
+    if redline is not None and not redline.frame.empty:
+        red = shapely.union_all(shapely.make_valid(redline.frame.to_crs(EQUAL_AREA_CRS).geometry.to_numpy()))
+        covered = shapely.intersection(region, red).area
+    return region.area / 1e6, covered / region.area
+
+
+def redline_extent_text(layers: Sequence[OutputLayer], official_pct: float | None, official_source: str) -> str:
+    """One plain statement of how much of the clusters the red-line layer covers, set against the
+    official red line's share where the scenario gives it (constraints.redline.official_share_pct)."""
+    coverage = redline_coverage(layers)
+    if coverage is None:
+        return "No clusters: the red line's share of the area is not measured."
+    area_km2, share = coverage
+    text = (f"The red-line layer covers {share * 100:.1f} % of the clusters' area "
+            f"({share * area_km2:,.0f} of {area_km2:,.0f} km2).")
+    if official_pct is None:
+        return text + (" No official share is given (constraints.redline.official_share_pct), so the layer "
+                       "cannot be checked against the official red line.")
+    where = f" of {official_source}" if official_source else ""
+    return text + (f" The official red line covers {official_pct:.2f} %{where}. If that share held here, the "
+                   f"layer would hold about {share * 10000 / official_pct:.0f} % of the official red line.")
+
+
 def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str],
                working_crs: str) -> None:
     """Draw the plan's layers into a PNG (PIXELS in size) at a path or into a binary file."""
@@ -248,7 +291,8 @@ def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: Ma
         _polygons(ax, clusters, facecolor=_rgb((250, 250, 245)), edgecolor=_rgb(INK), linewidth=1.4, zorder=0)
         _polygons(ax, clusters, facecolor="none", edgecolor=_rgb(INK), linewidth=1.4, zorder=4)
         if clusters is not None:
-            for (x, y), name in zip(_anchor_points(clusters), clusters["name"], strict=True):
+            names = [n if n is not None else i for n, i in zip(clusters["name"], clusters["id"], strict=True)]
+            for (x, y), name in zip(_anchor_points(clusters), names, strict=True):
                 ax.text(x, y, str(name), fontsize=14, fontweight="bold", color=_rgb(INK, 0.75), ha="center",
                         va="center", zorder=3, path_effects=HALO)
         draw_flows(ax, flows, resources)
@@ -276,4 +320,6 @@ def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: Ma
         figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
         figure.text(0.735, 0.03, f"Projection {crs}.\nCircle area proportional to the capex\nof the capacity "
                     "added at the site.", fontsize=10, color=_rgb(INK, 0.8), va="bottom")
+        extent_note = redline_extent_text(layers, title.official_redline_pct, title.official_redline_source)
+        figure.text(0.735, 0.115, textwrap.fill(extent_note, 44), fontsize=10, color=_rgb(INK, 0.9), va="bottom")
         figure.savefig(target, dpi=DPI, format="png", metadata={"Software": None})

@@ -16,6 +16,7 @@ from typing import Any
 
 from models import ModelInputs
 from siting.layerio import OutputLayer
+from siting.mapplot import redline_extent_text
 from siting.results import Plan
 from siting.scenario import LoadedScenario
 from siting.styles import STATUS_LABELS
@@ -146,9 +147,9 @@ def site_blocks(sites: OutputLayer) -> list[Block]:
             reasons.append(f"no source within reach for {row.excluded_proximity.replace(',', ', ')}")
         if row.status.startswith("excluded") or row.status == "outside_clusters":
             reason = "; ".join(reasons) or STATUS_LABELS.get(row.status, row.status)
-            excluded.append([str(row.id), str(row.name), str(row.cluster), str(row.status), reason])
+            excluded.append([str(row.id), str(row.name or ""), str(row.cluster), str(row.status), reason])
         elif reasons:
-            partial.append([str(row.id), str(row.name), str(row.status), "; ".join(reasons)])
+            partial.append([str(row.id), str(row.name or ""), str(row.status), "; ".join(reasons)])
     blocks.append(Block("p", "Excluded sites and why:" if excluded else "No site is excluded for every product."))
     if excluded:
         blocks.append(Block("table", Table(["site", "name", "cluster", "status", "reason"], excluded)))
@@ -166,6 +167,13 @@ def zone_blocks(zones: OutputLayer) -> list[Block]:
     return [Block("h2", "Red-line zones as buffered"),
             Block("table", Table(["zone", "excludes sites for", "distance by category (m)", "area, km2"], rows,
                                  frozenset({3})))]
+
+
+def redline_extent_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer]) -> list[Block]:
+    """How much of the clusters the red-line layer covers, against the official red line's share."""
+    rule = loaded.scenario.constraints.redline
+    return [Block("h2", "How much of the red line the layer holds"),
+            Block("p", redline_extent_text(layers, rule.official_share_pct, rule.official_share_source))]
 
 
 def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
@@ -198,6 +206,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += cost_blocks(plan)
     blocks += site_blocks(by_name["sites"])
     blocks += zone_blocks(by_name["redline_zones"])
+    blocks += redline_extent_blocks(loaded, layers)
     blocks += provenance_blocks(manifest)
     blocks += [Block("h2", "Files in this folder"),
                Block("list", [f"`{name}`: {note}" for name, note in file_notes.items()])]

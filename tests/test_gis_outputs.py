@@ -102,7 +102,7 @@ def all_numbers(coords: object) -> list[float]:
 
 def test_every_layer_has_geojson_and_style_and_the_deliverables_exist(small: Path):
     names = sorted(SMALL_LAYERS)
-    expected = sorted([f"{n}.geojson" for n in names] + [f"{n}.qml" for n in names] + OTHER_FILES)
+    expected = sorted([f"{n}.geojson" for n in names] + [f"{n}.qml" for n in names] + OTHER_FILES + [".siting-run"])
     assert sorted(p.name for p in small.iterdir()) == expected
 
 
@@ -368,7 +368,8 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     headings = re.findall(r"^#{1,2} (.+)$", text, flags=re.MULTILINE)
     assert headings == ["Plan report: small", "Solve", "Targets against the plan",
                         "Capacity added by cluster and product (cumulative to 2024)", "Cost breakdown (discounted)",
-                        "Sites", "Red-line zones as buffered", "Input provenance", "Files in this folder"]
+                        "Sites", "Red-line zones as buffered", "How much of the red line the layer holds",
+                        "Input provenance", "Files in this folder"]
     assert "| objective (discounted) | 4.19 bn yuan |" in text
     assert "| gap | 0.00% (tolerance 0.00%) |" in text
     assert "| cathode | 2024 | t/yr | 120,000 | 120,000 | 0 | met |" in text

