@@ -9,18 +9,18 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyproj
 import shapely
 
 import siting
-from models import ModelInputs
-from models.formulation import derive_index
-from siting.export import csv_text, lines_between
+from models import ModelInputs, derive_index
+from siting.export import WGS84, csv_text, lines_between
 from siting.geodata import LayerSet
-from siting.layerio import FieldKind, OutputLayer, make_layer
+from siting.layerio import FieldKind, OutputLayer, make_layer, normalised_geometry
 from siting.results import Plan, clean
 from siting.scenario import LoadedScenario, file_sha256
-from siting.solve import SolveReport
-from siting.spatial import RedlineSettings, SpatialResult, buffered_zone
+from siting.solve import NAMED_SETTINGS, SolveReport
+from siting.spatial import RedlineSettings, SpatialResult, buffered_zone, to_working_crs
 
 PACKAGES = ("siting", "pyomo", "highspy", "geopandas", "shapely", "pyogrio", "pyproj", "pydantic", "numpy", "pandas")
 STATUSES = ("built", "eligible_unused", "excluded_redline", "excluded_proximity", "excluded_land", "outside_clusters")
@@ -58,19 +58,46 @@ def _excluded_list(inputs: ModelInputs, site: str, excluded: frozenset[tuple[str
     return ",".join(p for p in inputs.PRODUCTS if (site, p) in excluded)
 
 
+def _names(frame: gpd.GeoDataFrame) -> list[Any]:
+    """Feature names as loaded (None where null, written as JSON null), or the ids when the
+    layer has no name field."""
+    return list(frame["name"]) if "name" in frame.columns else list(frame["id"])
+
+
+def on_site_flows(spatial: SpatialResult, plan: Plan) -> set[tuple[str, str]]:
+    """(source, site) pairs whose flow has no length as written: the site lies at the source,
+    so the flow line's two ends round to the same point (a line that no reader can draw)."""
+    if plan.flows.empty:
+        return set()
+    pairs = sorted(set(zip(plan.flows["source"], plan.flows["site"], strict=True)))
+    source_geom = spatial.sources.set_index("id").geometry
+    site_point = pd.Series(shapely.point_on_surface(spatial.sites.geometry.to_numpy()), index=spatial.sites["id"])
+    ends = gpd.GeoSeries([source_geom.loc[k] for k, _s in pairs] + [site_point.loc[s] for _k, s in pairs],
+                         crs=spatial.sites.crs).to_crs(WGS84)
+    count = len(pairs)
+    return {pair for n, pair in enumerate(pairs)
+            if normalised_geometry(ends.iloc[n]).equals(normalised_geometry(ends.iloc[count + n]))}
+
+
 def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: ModelInputs, plan: Plan
                 ) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Every candidate site with its status, land, exclusions, capex and capacity added. A site
+    at a source it draws on gets that supply in `on_site_sources` and `on_site_t_<year>`, since
+    flows.geojson cannot draw a line of no length."""
     status = site_status(inputs, plan, spatial.dropped_sites)
+    on_site = on_site_flows(spatial, plan)
+    local = plan.flows.loc[[(k, s) in on_site for k, s in zip(plan.flows["source"], plan.flows["site"],
+                                                             strict=True)]] if on_site else plan.flows.iloc[0:0]
     kept = spatial.sites.set_index("id")
     added = plan.builds.groupby(["site", "product", "year"])["capacity_added"].sum()
     capex = plan.builds.groupby("site")["capex_yuan"].sum()
     value = {p: inputs.output_value_yuan_per_unit.get(p, 0.0) for p in inputs.PRODUCTS}
     rows = []
-    for site_id, name in zip(loaded_sites["id"], loaded_sites.get("name", loaded_sites["id"]), strict=True):
+    for site_id, name in zip(loaded_sites["id"], _names(loaded_sites), strict=True):
         in_cluster = site_id in kept.index
         row: dict[str, Any] = {
             "id": site_id,
-            "name": str(name),
+            "name": name,
             "cluster": str(kept.at[site_id, "cluster"]) if in_cluster else "",
             "status": status[site_id],
             "usable_land_ha": clean(float(kept.at[site_id, "gross_land_ha"])) if in_cluster else 0.0,
@@ -90,6 +117,10 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
             if total * value[p] > best_value:
                 best, best_value = p, total * value[p]
         row["main_product"] = best
+        mine = local.loc[local["site"] == site_id] if len(local) else local
+        row["on_site_sources"] = ",".join(sorted(set(mine["source"]))) if len(mine) else ""
+        for t in inputs.YEARS:
+            row[f"on_site_t_{t}"] = clean(float(mine.loc[mine["year"] == t, "tonnes"].sum())) if len(mine) else 0.0
         rows.append(row)
     frame = gpd.GeoDataFrame(rows, geometry=list(loaded_sites.geometry), crs=loaded_sites.crs)
     return frame, [c for c in rows[0] if c != "geometry"]
@@ -99,13 +130,12 @@ def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan:
                    ) -> tuple[gpd.GeoDataFrame, list[str]]:
     final = inputs.YEARS[-1]
     rows = []
-    for cluster_id, name in zip(loaded_clusters["id"], loaded_clusters.get("name", loaded_clusters["id"]),
-                                strict=True):
+    for cluster_id, name in zip(loaded_clusters["id"], _names(loaded_clusters), strict=True):
         builds = plan.builds.loc[plan.builds["cluster"] == cluster_id]
         cap = plan.capacity.loc[(plan.capacity["cluster"] == cluster_id) & (plan.capacity["year"] == final)]
         row: dict[str, Any] = {
             "id": cluster_id,
-            "name": str(name),
+            "name": name,
             "sites_opened": int(builds["site"].nunique()),
             "capex_yuan": clean(float(builds["capex_yuan"].sum())),
             "products_added": ",".join(p for p in inputs.PRODUCTS if p in set(builds["product"])),
@@ -119,10 +149,16 @@ def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan:
 
 
 def flows_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """A line from source to site per flow, with road km and tonnes per year. A flow from a
+    source to a site at the same point has no line: the sites layer carries it (`on_site_*`)."""
     columns = ["id", "source", "site", "resource", "km"] + [f"tonnes_{t}" for t in inputs.YEARS]
-    if plan.flows.empty:
+    on_site = on_site_flows(spatial, plan)
+    flows = plan.flows
+    if on_site:
+        flows = flows.loc[[(k, s) not in on_site for k, s in zip(flows["source"], flows["site"], strict=True)]]
+    if flows.empty:
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=spatial.sites.crs), columns
-    wide = plan.flows.pivot_table(index=["source", "site", "resource", "km"], columns="year", values="tonnes",
+    wide = flows.pivot_table(index=["source", "site", "resource", "km"], columns="year", values="tonnes",
                                   aggfunc="sum", fill_value=0.0).reset_index()
     wide = wide.sort_values(["site", "source"], kind="stable").reset_index(drop=True)
     for t in inputs.YEARS:
@@ -162,7 +198,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
             "objective_yuan": _maybe(report.objective_yuan),
             "best_bound_yuan": _maybe(report.best_bound_yuan),
             "gap": _maybe(report.gap),
-            "settings": loaded.scenario.solver.model_dump(mode="json"),
+            "settings": _held_settings(report),
         },
         "model_size": model_size,
         "objective_breakdown_yuan": plan.costs,
@@ -172,6 +208,16 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "run": {"timings_s": {k: round(v, 3) for k, v in timings.items()},
                 "solver_wall_time_s": round(report.solve_time_s, 3)},
     }
+
+
+def _held_settings(report: SolveReport) -> dict[str, Any]:
+    """The solver settings as HiGHS held them after they were set (read back from the solver):
+    the time limit actually used (a command-line override included), gap, threads, seed, and
+    every further option."""
+    held = dict(report.highs_options)
+    settings: dict[str, Any] = {setting: held.get(option) for setting, option in NAMED_SETTINGS.items()}
+    settings["options"] = {k: v for k, v in held.items() if k not in NAMED_SETTINGS.values()}
+    return settings
 
 
 def _maybe(value: float | None) -> float | None:
@@ -232,7 +278,8 @@ def split_mixed_sites(frame: gpd.GeoDataFrame, working_crs: str) -> tuple[gpd.Ge
         return frame, None
     polygonal = frame.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     areas = frame.loc[polygonal, ["id", "name", "cluster", "status", "geometry"]].copy()
-    projected = frame.geometry.to_crs(working_crs)
+    projected = to_working_crs(gpd.GeoDataFrame(geometry=frame.geometry, crs=frame.crs),
+                               pyproj.CRS.from_user_input(working_crs)).geometry
     points = gpd.GeoSeries(shapely.point_on_surface(projected.to_numpy()), crs=working_crs).to_crs(frame.crs)
     points_frame = frame.copy()
     points_frame["geometry"] = list(points)
@@ -253,11 +300,11 @@ def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: Redli
     used = set(considered_categories(spatial, rule))
     frame = spatial.redline
     rows = []
-    for zone_id, name, category, geometry in zip(frame["id"], frame.get("name", frame["id"]), frame["category"],
+    for zone_id, name, category, geometry in zip(frame["id"], _names(frame), frame["category"],
                                                  frame.geometry, strict=True):
         counted = category in used
         rows.append({
-            "id": str(zone_id), "name": str(name), "category": str(category), "used": counted,
+            "id": str(zone_id), "name": name, "category": str(category), "used": counted,
             "buffer_m": float(rule.buffer_m) if counted else 0.0,
             "max_distance_m": max((rule.distance_m(p, category) for p in products), default=0.0) if counted else 0.0,
             "area_km2": clean(round(float(geometry.area) / M2_PER_KM2, 3)),
@@ -311,10 +358,11 @@ def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> Ou
         dtype=float)
     in_model = set(inputs.SOURCES)
     rows = []
+    names = _names(frame)
     for i, source_id in enumerate(frame["id"]):
         row: dict[str, Any] = {
             "id": str(source_id),
-            "name": str(frame["name"].iloc[i]) if "name" in frame else str(source_id),
+            "name": names[i],
             "resource": str(frame["resource"].iloc[i]),
             "status": str(frame["status"].iloc[i]) if "status" in frame else "producing",
             "supply_t_per_yr": clean(float(frame["supply_t_per_yr"].iloc[i])),
@@ -341,7 +389,8 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     flows, flow_columns = flows_layer(spatial, inputs, plan)
     flow_kinds: dict[str, FieldKind] = {c: "real" for c in flow_columns if c.startswith("tonnes_") or c == "km"}
     flow_kinds.update({"id": "string", "source": "string", "site": "string", "resource": "string"})
-    site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith("added_")}
+    site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith(("added_", "on_site_t_"))}
+    site_kinds.update({"name": "string", "on_site_sources": "string"})
     built = {
         "sites": make_layer("sites", LAYER_TITLES["sites"], sites, site_columns, site_kinds, "Point"),
         "flows": make_layer("flows", LAYER_TITLES["flows"], flows, flow_columns, flow_kinds, "LineString"),

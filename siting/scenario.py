@@ -1,8 +1,10 @@
 """Scenario and technology-catalog files: schema, loading and validation.
 
-Both files are YAML validated with pydantic (unknown keys rejected). Every problem is reported
-at once as `<file>:<line>: <key path> | <what is wrong> (got <value>); <how to fix>`.
-Paths in a scenario resolve relative to the scenario file.
+Both files are YAML validated with pydantic (unknown keys rejected, numbers finite). Every
+problem is reported at once as `<file>:<line>: <key path> | <what is wrong> (got <value>); <how to fix>`,
+where the file and line are those of the file that wrote the key: the scenario, a base it
+extends, one of its variants, or the command line's `--set`. Paths in a scenario resolve
+relative to the scenario file.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import types
 import typing
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -20,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from siting.errors import InputError
-from siting.solve import ALLOWED_HIGHS_OPTIONS
+from siting.solve import NAMED_SETTINGS, OptionRejected, OptionValue, highs_option_value, option_problem
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegativeFloat = Annotated[float, Field(ge=0)]
@@ -28,7 +31,9 @@ Share = Annotated[float, Field(ge=0, le=1)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A settings block: unknown keys are errors, numbers must be finite (no .inf, .nan, "inf")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,7 +74,13 @@ class Catalog(Strict):
 
 
 class LayerRef(Strict):
+    """A layer file; `layer` names the layer to read in a file holding several (a GeoPackage).
+
+    `name_field` gives the features' names shown in the outputs; when the default `name` is
+    absent from the layer, the ids stand in for names."""
+
     path: Path
+    layer: str | None = Field(default=None, description="layer of a file holding several, e.g. a GeoPackage")
     id_field: str = "id"
     name_field: str = "name"
 
@@ -130,6 +141,10 @@ class RedlineRule(Family):
     setbacks_m: dict[str, dict[str, NonNegativeFloat]] = Field(
         default_factory=dict, description="product -> category -> setback (m), raised to at least buffer_m"
     )
+    official_share_pct: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        default=None, description="share (%) of the region under the official red line, which the report and "
+        "map compare with the share the red-line layer covers")
+    official_share_source: str = Field(default="", description="the region that share is of, and its source")
 
 
 class ProximityRule(Family):
@@ -194,7 +209,8 @@ class SolverSettingsModel(Strict):
     rel_gap: Annotated[float, Field(ge=0, lt=1)] = 1e-4
     threads: Annotated[int, Field(ge=1)] = 1
     random_seed: Annotated[int, Field(ge=0)] = 0
-    options: dict[str, int | float | str] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="further HiGHS options, checked against HiGHS's own types and ranges")
 
 
 class Output(Strict):
@@ -215,7 +231,7 @@ class Scenario(Strict):
     objective: ObjectiveSettings = ObjectiveSettings()
     solver: SolverSettingsModel = SolverSettingsModel()
     output: Output
-    variants: dict[str, dict[str, Any]] = Field(
+    variants: dict[str, dict[str, Any] | None] = Field(
         default_factory=dict, description="named sets of overrides: one file describes a family of scenarios")
 
 
@@ -237,19 +253,86 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML, returning the data and its node tree (for line numbers in messages)."""
-    if not path.exists():
-        raise InputError([f"{path}: file not found; check the path (relative paths start at the scenario file)"])
-    text = path.read_text(encoding="utf-8")
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader; a class of our own so that nothing here changes PyYAML's."""
+
+
+def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, path: Path, loc: tuple[str, ...] = (),
+                    visited: set[int] | None = None) -> list[str]:
+    """A problem for every key given twice in one mapping (YAML itself would keep the last one
+    silently), naming the key and both lines. Merge keys (`<<`) are not duplicates."""
+    visited = set() if visited is None else visited
+    if id(node) in visited:  # an alias seen before
+        return []
+    visited.add(id(node))
+    problems: list[str] = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            try:
+                key = loader.construct_object(key_node, deep=True)
+                hash(key)
+            except (yaml.YAMLError, TypeError):  # not a usable key: the schema reports it
+                key = (key_node.start_mark.line, key_node.start_mark.column)
+            name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else str(key)
+            if key in first:
+                problems.append(
+                    f"{path}:{key_node.start_mark.line + 1}: {dotted((*loc, name))} | duplicate key, first given at "
+                    f"line {first[key].start_mark.line + 1} (YAML would silently keep only this one); remove one "
+                    "of them or merge the two")
+            else:
+                first[key] = key_node
+            problems += _duplicate_keys(loader, value_node, path, (*loc, name), visited)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            problems += _duplicate_keys(loader, item, path, (*loc, i), visited)  # type: ignore[arg-type]
+    return problems
+
+
+def parse_yaml_text(text: str, path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML text read from `path`: the data and its node tree (for line numbers), with
+    duplicate keys and syntax errors reported as InputError naming the file and line."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        problems = _duplicate_keys(loader, node, path)
+        if problems:
+            raise InputError(problems)
+        return loader.construct_document(node), node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise InputError([f"{where}: YAML syntax error: {exc.problem}; fix the YAML at that line"]) from None
-    return data, node
+    except yaml.YAMLError as exc:
+        raise InputError([f"{path}: YAML error: {exc}; fix the YAML"]) from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse a YAML file, returning the data and its node tree (for line numbers in messages).
+
+    The file must exist, be a file, and be UTF-8 text; a key given twice in one mapping is an
+    error. Each problem is an InputError naming the file (and line)."""
+    if not path.exists():
+        raise InputError([f"{path}: file not found; check the path (relative paths start at the scenario file)"])
+    if path.is_dir():
+        raise InputError([f"{path}: is a folder, not a file; give the path of a YAML file"])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([f"{path}: cannot be read ({exc.strerror}); check that the file is readable"]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError([f"{path}:{line}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                          f"{exc.start}: {exc.reason}); save it with the UTF-8 encoding"]) from None
+    return parse_yaml_text(text, path)
 
 
 def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
@@ -272,6 +355,70 @@ def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
         else:
             break
     return line
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a set of scenario keys was written: a file, a part of one (a variant), or `--set`."""
+
+    path: Path
+    node: yaml.Node | None = None
+    prefix: tuple[str, ...] = ()
+    command_line: bool = False
+
+    def where(self, loc: tuple[Any, ...]) -> str:
+        """`<file>:<line>` of the key at `loc` (the line of its deepest written part)."""
+        line = None if self.command_line else line_of(self.node, (*self.prefix, *loc))
+        return f"{self.path}:{line}" if line else str(self.path)
+
+    def key(self, loc: tuple[Any, ...]) -> str:
+        """The key path as written there: `variants.<name>.` before a variant's keys, `--set `
+        before a command-line override."""
+        return ("--set " if self.command_line else "") + dotted((*self.prefix, *loc))
+
+
+def _writes(data: Any, loc: tuple[Any, ...]) -> bool | None:
+    """True when `data` (one layer of settings) sets the value at `loc` or a value replacing it;
+    None when it reaches part of the way; False when it does not reach `loc` at all."""
+    node = data
+    for depth, key in enumerate(loc):
+        if not isinstance(node, dict):
+            return True  # a value at a prefix replaces everything under it
+        match = [k for k in node if str(k) == str(key)]
+        if not match:
+            return None if depth else False
+        node = node[match[0]]
+    return True
+
+
+class Locator:
+    """Which layer wrote each key of a merged scenario, from the deepest base to the command line:
+    the last layer that sets a key (or a value replacing it) wrote it."""
+
+    def __init__(self, layers: list[tuple[Origin, Any]], main: Origin):
+        self.layers = layers
+        self.main = main
+
+    @classmethod
+    def single(cls, path: Path, node: yaml.Node | None, data: Any = None) -> Locator:
+        """A locator for one file read as it is (a catalog, a scenario without bases)."""
+        origin = Origin(path, node)
+        return cls([(origin, data)], origin)
+
+    def origin(self, loc: tuple[Any, ...]) -> Origin:
+        for origin, data in reversed(self.layers):
+            if _writes(data, loc):
+                return origin
+        return self.main
+
+    def where(self, loc: tuple[Any, ...]) -> str:
+        return self.origin(loc).where(loc)
+
+    def key(self, loc: tuple[Any, ...]) -> str:
+        return self.origin(loc).key(loc)
+
+    def add(self, origin: Origin, data: Any) -> None:
+        self.layers.append((origin, data))
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -326,25 +473,35 @@ def dotted(loc: tuple[Any, ...]) -> str:
     return ".".join(parts).replace(".[", "[") or "(top level)"
 
 
-def format_validation_errors(
-    path: Path, node: yaml.Node | None, model: type[BaseModel], error: ValidationError
-) -> list[str]:
+def mapping_keys_as_text(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`loc` with the keys of mappings (years, for one) as text, so that only list positions
+    show as `[i]`: targets.capacity.cells.2024, not targets.capacity.cells[2024]."""
+    return tuple(str(k) if isinstance(k, int) and typing.get_origin(schema_at(model, loc[:i])) is dict else k
+                 for i, k in enumerate(loc))
+
+
+def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError) -> list[str]:
+    """One problem per pydantic error, at the file and line that wrote the key."""
     problems = []
     for err in error.errors():
         loc = tuple(err["loc"])
-        line = line_of(node, tuple(k for k in loc if k != "[key]"))
-        where = f"{path}:{line}" if line else str(path)
+        bare = tuple(k for k in loc if k != "[key]")
+        origin = locator.origin(bare)
+        where = origin.where(bare)
+        key = origin.key(mapping_keys_as_text(model, loc))
         got = err.get("input")
+        shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
         if err["type"] == "extra_forbidden":
             options = allowed_keys(model, loc[:-1])
             close = difflib.get_close_matches(str(loc[-1]), options, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(options)}"
-            problems.append(f"{where}: {dotted(loc)} | unknown key; {hint}")
+            problems.append(f"{where}: {key} | unknown key; {hint}")
         elif err["type"] == "missing":
-            problems.append(f"{where}: {dotted(loc)} | required key is missing; add it")
+            problems.append(f"{where}: {key} | required key is missing; add it")
+        elif err["type"] == "finite_number":
+            problems.append(f"{where}: {key} | must be a finite number (got {shown}); give a finite value")
         else:
-            shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
-            problems.append(f"{where}: {dotted(loc)} | {err['msg'].rstrip('.')} (got {shown})")
+            problems.append(f"{where}: {key} | {err['msg'].rstrip('.')} (got {shown})")
     return problems
 
 
@@ -370,11 +527,11 @@ def rebase_paths(data: dict[str, Any], source_dir: Path, target_dir: Path) -> No
         walk(data, keys)
 
 
-def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseModel], where: str,
+def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseModel], origin: Origin,
                loc: tuple[str, ...], problems: list[str]) -> dict[str, Any]:
     """Mappings merge key by key; lists and scalars replace. A key that is neither in the base
-    nor a setting of the schema at that place is an error naming it; keys of free mappings
-    (targets by product, setbacks by product, ...) may be added."""
+    nor a setting of the schema at that place is an error naming it where `origin` wrote it;
+    keys of free mappings (targets by product, setbacks by product, ...) may be added."""
     merged = dict(base)
     free = typing.get_origin(schema_at(model, loc)) is dict
     for key, value in override.items():
@@ -382,50 +539,76 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
             options = allowed_keys(model, loc) or [str(k) for k in base]
             close = difflib.get_close_matches(str(key), options, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"the base has: {', '.join(map(str, base)) or '(none)'}"
-            problems.append(f"{where}: {dotted((*loc, key))} | overrides a key the base scenario does not have; {hint}")
+            here = (*loc, str(key))
+            problems.append(f"{origin.where(here)}: {origin.key(here)} | overrides a key the base scenario does not "
+                            f"have; {hint}")
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
-            merged[key] = deep_merge(base[key], value, model, where, (*loc, str(key)), problems)
+            merged[key] = deep_merge(base[key], value, model, origin, (*loc, str(key)), problems)
         else:
             merged[key] = value
     return merged
 
 
-def resolve_extends(path: Path, data: dict[str, Any], seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The scenario with its `extends:` chain applied (base first, this file's keys on top)."""
+def referenced_file(origin: Origin, key: str, reference: Any, folder: Path, what: str) -> Path:
+    """The existing file that the path `reference` at scenario key `key` names; InputError,
+    naming the key where `origin` wrote it, when it is not a path, is missing or is a folder."""
+    where = f"{origin.where((key,))}: {origin.key((key,))}"
+    if not isinstance(reference, str) or not reference.strip():
+        raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
+    target = (folder / reference).resolve()
+    if not target.exists():
+        raise InputError([f"{where} | no such file (got {reference!r}, which is {target}); give the path of {what} "
+                          "(relative paths start at the folder of the file that names it)"])
+    if target.is_dir():
+        raise InputError([f"{where} | is a folder, not a file (got {reference!r}); give the path of {what}"])
+    return target
+
+
+def read_mapping(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
+    """A YAML file that must hold a mapping of keys at its top level."""
+    data, node = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError([f"{path}: (top level) | expected a mapping of keys, got {type(data).__name__}"])
+    return data, node
+
+
+def resolve_extends(path: Path, data: dict[str, Any], node: yaml.Node | None = None,
+                    seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[tuple[Origin, Any]]]:
+    """The scenario with its `extends:` chain applied (base first, this file's keys on top), and
+    the layers of keys each file wrote, deepest base first (for messages at their own lines)."""
+    own = Origin(path, node)
     reference = data.get("extends")
     if reference is None:
-        return data
-    if not isinstance(reference, str):
-        raise InputError([f"{path}: extends | must be the path of a scenario file (got {reference!r})"])
-    base_path = (path.parent / reference).resolve()
+        return data, [(own, data)]
+    base_path = referenced_file(own, "extends", reference, path.parent, "a base scenario file")
     if base_path in (*seen, path.resolve()):
-        raise InputError([f"{path}: extends | scenarios extend each other in a cycle through {base_path.name}"])
-    base, _node = read_yaml(base_path)
-    if not isinstance(base, dict):
-        raise InputError([f"{base_path}: (top level) | expected a mapping of keys, got {type(base).__name__}"])
-    base = resolve_extends(base_path, base, (*seen, path.resolve()))
+        raise InputError([f"{own.where(('extends',))}: extends | scenarios extend each other in a cycle through "
+                          f"{base_path.name}"])
+    base, base_node = read_mapping(base_path)
+    base, layers = resolve_extends(base_path, base, base_node, (*seen, path.resolve()))
+    base = dict(base)
     base.pop("extends", None)
     rebase_paths(base, base_path.parent, path.parent)
     problems: list[str] = []
     override = {k: v for k, v in data.items() if k != "extends"}
-    merged = deep_merge(base, override, Scenario, str(path), (), problems)
+    merged = deep_merge(base, override, Scenario, own, (), problems)
     if problems:
         raise InputError(problems)
-    return merged
+    return merged, [*layers, (own, override)]
 
 
 def validate_file(path: Path, model: type[BaseModel]) -> tuple[Any, yaml.Node | None]:
-    data, node = read_yaml(path)
-    if not isinstance(data, dict):
-        raise InputError([f"{path}: (top level) | expected a mapping of keys, got {type(data).__name__}"])
-    return validate_data(path, node, data, model), node
+    """A YAML file validated against `model`: the model instance and the file's node tree."""
+    data, node = read_mapping(path)
+    return validate_data(Locator.single(path, node, data), data, model), node
 
 
-def validate_data(path: Path, node: yaml.Node | None, data: dict[str, Any], model: type[BaseModel]) -> Any:
+def validate_data(locator: Locator, data: dict[str, Any], model: type[BaseModel]) -> Any:
+    """`data` validated against `model`; InputError at the file and line that wrote each bad key."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(format_validation_errors(path, node, model, exc)) from None
+        raise InputError(format_validation_errors(locator, model, exc)) from None
 
 
 Override = tuple[str, Any]
@@ -436,7 +619,15 @@ def parse_override(text: str) -> tuple[str, list[Any]]:
     key, sep, values = text.partition("=")
     if not sep or not key.strip() or not values.strip():
         raise InputError([f"--set {text} | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"])
-    return key.strip(), [yaml.safe_load(v.strip()) for v in values.split(",")]
+    return key.strip(), [parse_yaml_text(v.strip(), Path(f"--set {key.strip()}"))[0] for v in values.split(",")]
+
+
+def override_layer(key: str, value: Any) -> dict[Any, Any]:
+    """The keys one `--set key.path=value` writes, as nested mappings."""
+    layer: Any = value
+    for part in reversed(key.split(".")):
+        layer = {int(part) if part.isdigit() else part: layer}
+    return layer
 
 
 def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
@@ -465,60 +656,91 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
         loc = (*loc, part)
 
 
+def defined_variants(path: Path, node: yaml.Node | None, data: dict[str, Any],
+                     locator: Locator | None = None) -> dict[str, Any]:
+    """The `variants:` mapping of a scenario (after its extends chain): name -> overrides, each a
+    mapping (or empty); InputError at the file and line that wrote it when it is not."""
+    locator = locator or Locator.single(path, node, data)
+    variants = data.get("variants")
+    if variants is None:
+        return {}
+    if not isinstance(variants, dict):
+        raise InputError([f"{locator.where(('variants',))}: {locator.key(('variants',))} | must be a mapping of "
+                          f"variant names to overrides (got {type(variants).__name__}); write each variant as "
+                          "'<name>: {<key>: <value>, ...}'"])
+    problems = []
+    for name, overrides in variants.items():
+        if not isinstance(name, str) or (overrides is not None and not isinstance(overrides, dict)):
+            loc = ("variants", str(name))
+            got = repr(name) if not isinstance(name, str) else type(overrides).__name__
+            problems.append(f"{locator.where(loc)}: {locator.key(loc)} | a variant is a name with a mapping of "
+                            f"overrides (got {got}); write it as '<name>: {{<key>: <value>, ...}}'")
+    if problems:
+        raise InputError(problems)
+    return variants
+
+
 def scenario_variants(path: Path | str) -> list[str]:
     """Names of the variants a scenario file defines (after its extends chain)."""
     path = Path(path)
-    data, _node = read_yaml(path)
-    if not isinstance(data, dict):
-        return []
-    merged = resolve_extends(path, data)
-    variants = merged.get("variants") or {}
-    return list(variants) if isinstance(variants, dict) else []
+    data, node = read_mapping(path)
+    merged, layers = resolve_extends(path, data, node)
+    return list(defined_variants(path, node, merged, Locator(layers, Origin(path, node))))
 
 
 def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple[Override, ...] = ()
                   ) -> LoadedScenario:
     """Read and validate a scenario (a variant of it, with overrides) and its catalog, then
-    check cross-references.
+    check cross-references and the solver options (against HiGHS itself).
 
     Raises InputError listing every problem found in the scenario, then in the catalog, then
-    between them (ids referenced but not defined, years outside the periods)."""
+    between them (ids referenced but not defined, years outside the periods). Each problem
+    names the file and line that wrote the key: the scenario, a base, a variant, or `--set`."""
     path = Path(path)
-    data, node = read_yaml(path)
-    if not isinstance(data, dict):
-        raise InputError([f"{path}: (top level) | expected a mapping of keys, got {type(data).__name__}"])
-    data = resolve_extends(path, data)
+    data, node = read_mapping(path)
+    main = Origin(path, node)
+    data, layers = resolve_extends(path, data, node)
+    locator = Locator(layers, main)
+    variants = defined_variants(path, node, data, locator)
     if variant is not None:
-        data = apply_variant(path, data, variant)
+        written = locator.origin(("variants", variant))  # this file, or the base that defines the variant
+        origin = Origin(written.path, written.node, (*written.prefix, "variants", variant))
+        data = apply_variant(path, origin, data, variants, variant)
+        locator.add(origin, variants[variant] or {})
     for key, value in overrides:
         apply_override(data, key, value)
-    scenario = validate_data(path, node, data, Scenario)
-    catalog_path = (path.parent / scenario.catalog).resolve()
+        locator.add(Origin(path, command_line=True), override_layer(key, value))
+    scenario = validate_data(locator, data, Scenario)
+    catalog_path = referenced_file(locator.origin(("catalog",)), "catalog", str(scenario.catalog), path.parent,
+                                   "the catalog file")
     catalog, catalog_node = validate_file(catalog_path, Catalog)
     problems = check_catalog(catalog_path, catalog_node, catalog)
-    problems += check_references(path, node, scenario, catalog)
+    checks = ReferenceCheck(locator, scenario, catalog)
+    problems += checks.run()
     if problems:
         raise InputError(problems)
+    options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
+    named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
+    solver = scenario.solver.model_copy(update={**named, "options": options})
+    scenario = scenario.model_copy(update={"solver": solver})
     return LoadedScenario(scenario, catalog, path.resolve(), catalog_path)
 
 
-def apply_variant(path: Path, data: dict[str, Any], variant: str) -> dict[str, Any]:
+def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],
+                  variant: str) -> dict[str, Any]:
     """The base scenario with one named variant's overrides merged in; the variant is named
-    `<base name>-<variant>` unless it sets its own name."""
-    variants = data.get("variants") or {}
+    `<base name>-<variant>` unless it sets its own name. Problems are reported where `origin`
+    (the variant in its file) wrote them."""
     if variant not in variants:
         close = difflib.get_close_matches(variant, list(variants), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"defined: {', '.join(variants) or '(none)'}"
         raise InputError([f"{path}: variants | no variant named '{variant}'; {hint}"])
     base = {k: v for k, v in data.items() if k != "variants"}
     overrides = variants[variant] or {}
-    if not isinstance(overrides, dict):
-        raise InputError([f"{path}: variants.{variant} | must be a mapping of overrides"])
     problems: list[str] = []
-    merged = deep_merge(base, overrides, Scenario, f"{path}: variants.{variant}", (), problems)
+    merged = deep_merge(base, overrides, Scenario, origin, (), problems)
     if problems:
         raise InputError(problems)
-    merged.setdefault("name", base.get("name"))
     if "name" not in overrides:
         merged["name"] = f"{base.get('name')}-{variant}"
     return merged
@@ -532,6 +754,7 @@ def unknown_value(where: str, key: str, value: str, known: list[str], kind: str)
 
 
 def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[str]:
+    """Problems inside a catalog: repeated module ids, price levels, unknown or circular inputs."""
     problems = []
     products = list(catalog.products)
     levels = list(catalog.price_levels)
@@ -564,40 +787,86 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[
                 problems.append(unknown_value(f"{path}:{line_of(node, loc)}", f"products.{pid}.inputs", upstream,
                                          products, "product"))
             elif upstream == pid:
-                problems.append(f"{path}: products.{pid}.inputs | a product cannot be its own input")
+                loc = ("products", pid, "inputs", upstream)
+                problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.inputs | a product cannot be its own "
+                                "input")
+    for cycle in input_cycles(catalog):
+        loc = ("products", cycle[0], "inputs", cycle[1])
+        problems.append(f"{path}:{line_of(node, loc)}: products.{cycle[0]}.inputs | products are inputs of one "
+                        f"another in a cycle: {' -> '.join(cycle)} (each takes the next as an input); remove one "
+                        "of these inputs")
     return problems
 
 
-class ReferenceCheck:
-    """Cross-references inside a scenario and against its catalog, collected as messages."""
+def input_cycles(catalog: Catalog) -> list[list[str]]:
+    """Cycles in the products' inputs (a product that takes, through other products, itself as an
+    input), each once, as the products along it from the one listed first in the catalog back to
+    it: ["lfp", "fepo4", "lfp"]. A product that is its own input is reported elsewhere."""
+    products = catalog.products
+    order = {pid: i for i, pid in enumerate(products)}
+    found: list[list[str]] = []
+    state: dict[str, str] = {}  # "open" while on the path, "done" after
+    path: list[str] = []
 
-    def __init__(self, path: Path, node: yaml.Node | None, scenario: Scenario, catalog: Catalog):
-        self.path, self.node, self.s, self.catalog = path, node, scenario, catalog
+    def visit(pid: str) -> None:
+        state[pid] = "open"
+        path.append(pid)
+        for upstream in products[pid].inputs:
+            if upstream not in products or upstream == pid:
+                continue
+            if state.get(upstream) == "open":
+                ring = path[path.index(upstream):]
+                start = min(range(len(ring)), key=lambda i: order[ring[i]])
+                cycle = ring[start:] + ring[:start]
+                if cycle + cycle[:1] not in found:
+                    found.append(cycle + cycle[:1])
+            elif upstream not in state:
+                visit(upstream)
+        path.pop()
+        state[pid] = "done"
+
+    for pid in products:
+        if pid not in state:
+            visit(pid)
+    return found
+
+
+class ReferenceCheck:
+    """Cross-references inside a scenario and against its catalog, and the solver settings checked
+    by HiGHS itself, collected as messages at the file and line that wrote each key."""
+
+    def __init__(self, locator: Locator, scenario: Scenario, catalog: Catalog):
+        self.locator, self.s, self.catalog = locator, scenario, catalog
         self.products = list(catalog.products)
         self.problems: list[str] = []
+        self.held_options: dict[str, OptionValue] = {}
 
     def at(self, *loc: Any) -> str:
-        line = line_of(self.node, loc)
-        return f"{self.path}:{line}" if line else str(self.path)
+        """`<file>:<line>` of the key at `loc`."""
+        return self.locator.where(loc)
+
+    def key(self, *loc: Any, shown: int | None = None) -> str:
+        """The key path of `loc` (its first `shown` parts) as written in its file."""
+        return self.locator.origin(loc).key(loc if shown is None else loc[:shown])
 
     def product(self, value: str, *loc: Any) -> None:
         if value not in self.products:
-            self.problems.append(unknown_value(self.at(*loc), dotted(loc), value, self.products, "product"))
+            self.problems.append(unknown_value(self.at(*loc), self.key(*loc), value, self.products, "product"))
 
     def years(self, years: Iterable[int], *loc: Any) -> None:
         for year in years:
             if year not in self.s.years:
                 where = (*loc, str(year))
-                self.problems.append(f"{self.at(*where)}: {dotted(where)} | year {year} is outside the scenario's "
-                                     f"years {self.s.years}; use one of them or extend 'years'")
+                self.problems.append(f"{self.at(*where)}: {self.key(*where)} | year {year} is outside the "
+                                     f"scenario's years {self.s.years}; use one of them or extend 'years'")
 
     def run(self) -> list[str]:
         s, c = self.s, self.s.constraints
         if sorted(set(s.years)) != s.years:
-            self.problems.append(f"{self.at('years')}: years | must be strictly increasing without repeats "
-                                 f"(got {s.years})")
+            self.problems.append(f"{self.at('years')}: {self.key('years')} | must be strictly increasing without "
+                                 f"repeats (got {s.years})")
         if s.price_level not in self.catalog.price_levels:
-            self.problems.append(unknown_value(self.at("price_level"), "price_level", s.price_level,
+            self.problems.append(unknown_value(self.at("price_level"), self.key("price_level"), s.price_level,
                                           list(self.catalog.price_levels), "price level"))
         self.targets()
         keyed_by_product = {
@@ -617,13 +886,33 @@ class ReferenceCheck:
         if demo.enabled:
             self.product(demo.product, "constraints", "recycling_demo", "product")
             if demo.min_sites > demo.max_sites:
-                self.problems.append(f"{self.at('constraints', 'recycling_demo', 'min_sites')}: "
-                                     f"constraints.recycling_demo | min_sites ({demo.min_sites}) exceeds max_sites "
-                                     f"({demo.max_sites})")
-        for option in sorted(set(s.solver.options) - ALLOWED_HIGHS_OPTIONS):
-            self.problems.append(unknown_value(self.at("solver", "options", option), "solver.options", option,
-                                          sorted(ALLOWED_HIGHS_OPTIONS), "HiGHS option"))
+                loc = ("constraints", "recycling_demo", "min_sites")
+                self.problems.append(f"{self.at(*loc)}: {self.key(*loc, shown=2)} | min_sites ({demo.min_sites}) "
+                                     f"exceeds max_sites ({demo.max_sites})")
+        self.solver()
         return self.problems
+
+    def solver(self) -> None:
+        """Every HiGHS setting as HiGHS itself checks it (type, range, allowed values), on a fresh
+        HiGHS instance; the values HiGHS holds are kept in `held_options`."""
+        solver = self.s.solver
+        for setting, option in NAMED_SETTINGS.items():
+            try:
+                highs_option_value(option, getattr(solver, setting))
+            except OptionRejected as rejected:
+                loc = ("solver", setting)
+                self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | {rejected.what}; {rejected.fix}")
+        for name, value in solver.options.items():
+            loc = ("solver", "options", name)
+            held, rejected = option_problem(name, value)
+            if rejected is not None:
+                self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | {rejected.what}; {rejected.fix}")
+                continue
+            self.held_options[name] = held  # type: ignore[assignment]
+            setting = {option: setting for setting, option in NAMED_SETTINGS.items()}.get(name)
+            if setting in solver.model_fields_set and held != getattr(solver, setting):
+                self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | contradicts solver.{setting} "
+                                     f"({getattr(solver, setting)!r}) (got {value!r}); set only one of them")
 
     def targets(self) -> None:
         t = self.s.targets
@@ -632,21 +921,23 @@ class ReferenceCheck:
                 self.product(product, "targets", "groups", group, i)
             units = {self.catalog.products[p].unit for p in members if p in self.catalog.products}
             if len(units) > 1:
-                self.problems.append(f"{self.at('targets', 'groups', group)}: targets.groups.{group} | products of "
-                                     f"one group must share a unit (got {sorted(units)}); split the group")
+                loc = ("targets", "groups", group)
+                self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | products of one group must share a unit "
+                                     f"(got {sorted(units)}); split the group")
         for group, by_year in t.capacity.items():
             if group not in t.groups and group not in self.products:
-                self.problems.append(unknown_value(self.at("targets", "capacity", group), "targets.capacity", group,
+                loc = ("targets", "capacity", group)
+                self.problems.append(unknown_value(self.at(*loc), self.key(*loc, shown=2), group,
                                               list(t.groups) + self.products, "target group or product"))
             self.years(by_year, "targets", "capacity", group)
         self.years(t.output_value_yuan, "targets", "output_value_yuan")
         if 0 < t.capacity_ceiling_factor < 1:
-            self.problems.append(f"{self.at('targets', 'capacity_ceiling_factor')}: targets.capacity_ceiling_factor "
-                                 f"| must be 0 (no ceiling) or at least 1 (got {t.capacity_ceiling_factor}); a "
-                                 "ceiling below the target contradicts it")
+            loc = ("targets", "capacity_ceiling_factor")
+            self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | must be 0 (no ceiling) or at least 1 (got "
+                                 f"{t.capacity_ceiling_factor}); a ceiling below the target contradicts it")
 
 
-def check_references(path: Path, node: yaml.Node | None, s: Scenario, catalog: Catalog) -> list[str]:
-    """Cross-references inside the scenario and against the catalog (before any geodata)."""
-    return ReferenceCheck(path, node, s, catalog).run()
-
+def check_references(locator: Locator, s: Scenario, catalog: Catalog) -> list[str]:
+    """Cross-references inside the scenario and against the catalog (before any geodata), and
+    the solver settings as HiGHS checks them."""
+    return ReferenceCheck(locator, s, catalog).run()

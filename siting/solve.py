@@ -1,31 +1,219 @@
-"""Solve a built model with HiGHS through Pyomo's highspy-based interface (no files written)."""
+"""Solve a built model with HiGHS through Pyomo's highspy-based interface (no files written).
+
+Every HiGHS option is checked by HiGHS itself before a solve (its type and range are asked of
+highspy, never kept here), and read back from the solver after it, so that what the manifest
+records is what HiGHS ran with.
+"""
 
 from __future__ import annotations
 
+import difflib
+import io
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import highspy
 import pyomo.environ as pyo
+from pyomo.common.tee import capture_output
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
-# HiGHS options a scenario may set beyond the named settings; anything else is rejected so that
-# a typo never passes silently.
+# HiGHS options a scenario may set beyond the named settings: search behaviour and tolerances.
+# Anything else (file output, logging, the settings below) is refused, so that a typo never
+# passes silently. Their types, ranges and allowed values come from HiGHS.
 ALLOWED_HIGHS_OPTIONS = frozenset(
-    {"mip_rel_gap", "mip_abs_gap", "mip_max_nodes", "mip_heuristic_effort", "presolve", "random_seed",
-     "mip_feasibility_tolerance", "primal_feasibility_tolerance", "dual_feasibility_tolerance"}
+    {"mip_rel_gap", "mip_abs_gap", "mip_max_nodes", "mip_max_leaves", "mip_max_stall_nodes",
+     "mip_max_improving_sols", "mip_heuristic_effort", "mip_detect_symmetry", "presolve", "presolve_rule_off",
+     "random_seed", "mip_feasibility_tolerance", "primal_feasibility_tolerance", "dual_feasibility_tolerance"}
 )
+
+#: The HiGHS option behind each named setting of `solver:`.
+NAMED_SETTINGS: dict[str, str] = {
+    "time_limit_s": "time_limit", "rel_gap": "mip_rel_gap", "threads": "threads", "random_seed": "random_seed",
+}
+
+OptionValue = bool | int | float | str
+
+_TYPE_WORDS = {
+    highspy.HighsOptionType.kBool: ("true or false", "true or false"),
+    highspy.HighsOptionType.kInt: ("a whole number", "a whole number"),
+    highspy.HighsOptionType.kDouble: ("a number", "a finite number"),
+    highspy.HighsOptionType.kString: ("text", "one of the values HiGHS names"),
+}
+_INT32 = (-(2**31), 2**31 - 1)
+
+
+class OptionRejected(ValueError):
+    """HiGHS does not accept a value for an option: `what` is wrong, `fix` says what to do."""
+
+    def __init__(self, what: str, fix: str):
+        self.what, self.fix = what, fix
+        super().__init__(f"{what}; {fix}")
+
+
+def _unwrap_status(result: Any) -> tuple[bool, Any]:
+    """(ok, value) from a highspy call that returns a status, a value, or (status, value)."""
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], highspy.HighsStatus):
+        return result[0] == highspy.HighsStatus.kOk, result[1]
+    if isinstance(result, highspy.HighsStatus):
+        return result == highspy.HighsStatus.kOk, None
+    return True, result
+
+
+class _Probe:
+    """A fresh, silent HiGHS instance that records HiGHS's own messages about option values."""
+
+    banner_printed = False  # HiGHS prints a banner when the process makes its first instance
+
+    def __init__(self) -> None:
+        if _Probe.banner_printed:
+            self.highs = highspy.Highs()
+        else:
+            with capture_output(output=io.StringIO(), capture_fd=True):
+                self.highs = highspy.Highs()
+            _Probe.banner_printed = True
+        if not _unwrap_status(self.highs.setOptionValue("log_to_console", False))[0]:
+            raise RuntimeError("HiGHS refused log_to_console = false")
+        self.messages: list[str] = []
+        logging = getattr(self.highs, "cbLogging", None)
+        if logging is not None:
+            logging.subscribe(lambda event: self.messages.append(str(getattr(event, "message", ""))))
+
+    def option_type(self, name: str) -> Any:
+        ok, kind = _unwrap_status(self.highs.getOptionType(name))
+        return kind if ok else None
+
+    def value(self, name: str) -> Any:
+        ok, value = _unwrap_status(self.highs.getOptionValue(name))
+        if not ok:
+            raise OptionRejected(f"HiGHS cannot read back option {name!r}", "report this as a bug")
+        return value
+
+    def set(self, name: str, value: OptionValue) -> str | None:
+        """None when HiGHS accepts the value, else HiGHS's own explanation."""
+        self.messages.clear()
+        ok, _ = _unwrap_status(self.highs.setOptionValue(name, value))
+        if ok:
+            return None
+        said = " ".join(m.strip() for m in self.messages if m.strip())
+        for prefix in ("ERROR:", "checkOptionValue:", "setLocalOptionValue:"):
+            said = said.replace(prefix, "")
+        return " ".join(said.split()) or "HiGHS refuses it"
+
+
+def _on_off(name: str) -> bool:
+    """True when HiGHS's string option `name` takes "on" and "off" and refuses other words
+    (presolve, parallel, run_crossover, ...): a YAML true/false then means "on"/"off"."""
+    return all(_Probe().set(name, word) is None for word in ("on", "off")) and \
+        _Probe().set(name, "not-a-setting") is not None
+
+
+def _as_number(name: str, value: Any, kind: Any) -> int | float:
+    """A number for a numeric option; text holding a number is read as one."""
+    noun, example = _TYPE_WORDS[kind]
+    number: Any = value
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        raise OptionRejected(f"HiGHS option {name!r} takes {noun} (got {value!r})", f"give {example}")
+    if not math.isfinite(number):
+        raise OptionRejected(f"must be a finite number (got {value!r})", "give a finite number")
+    if kind == highspy.HighsOptionType.kDouble:
+        return float(number)
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise OptionRejected(f"HiGHS option {name!r} takes {noun} (got {value!r})", f"give {example}")
+        number = int(number)
+    return int(number)
+
+
+def highs_option_value(name: str, value: Any) -> OptionValue:
+    """The value HiGHS holds after setting option `name` to `value` on a fresh instance.
+
+    The option's type and range are HiGHS's own. YAML booleans are accepted for HiGHS's on/off
+    string options (`presolve: off` is YAML false, meaning "off"); text holding a number is
+    accepted for a numeric option. Raises OptionRejected saying what is wrong and how to fix it
+    (unknown option, wrong type, non-finite number, out of HiGHS's range or allowed values)."""
+    if name not in ALLOWED_HIGHS_OPTIONS | set(NAMED_SETTINGS.values()):
+        raise ValueError(f"HiGHS option {name!r} is not one a scenario may set")  # probing could write files
+    probe = _Probe()
+    kind = probe.option_type(name)
+    if kind is None:
+        raise OptionRejected(f"unknown HiGHS option (got {name!r})", "check the name in the HiGHS options list")
+    default = probe.value(name)
+    candidate: Any
+    if kind == highspy.HighsOptionType.kBool:
+        if not isinstance(value, bool):
+            raise OptionRejected(f"HiGHS option {name!r} takes true or false (got {value!r})", "give true or false")
+        candidate = value
+    elif kind == highspy.HighsOptionType.kString:
+        if isinstance(value, bool) and _on_off(name):
+            candidate = "on" if value else "off"
+        elif isinstance(value, str):
+            candidate = value
+        else:
+            raise OptionRejected(f"HiGHS option {name!r} takes text (got {value!r})",
+                                 f"give one of the values HiGHS names for it (default {default!r})")
+    else:
+        candidate = _as_number(name, value, kind)
+    trial = candidate
+    if kind == highspy.HighsOptionType.kInt and not _INT32[0] <= candidate <= _INT32[1]:
+        trial = min(max(candidate, _INT32[0]), _INT32[1])  # the nearest value HiGHS can hold
+    refused = probe.set(name, trial)
+    if refused is None and trial != candidate:
+        side = "above upper" if candidate > trial else "below lower"
+        refused = f"Value {candidate} for option \"{name}\" is {side} bound of {trial}"
+    if refused is not None:
+        raise OptionRejected(f"HiGHS refuses the value: {refused} (got {value!r})",
+                             f"choose a value HiGHS accepts (its default is {default!r})")
+    held = probe.value(name)
+    if held != candidate:
+        raise OptionRejected(f"HiGHS holds {held!r} after being given {candidate!r} (got {value!r})",
+                             "choose a value HiGHS keeps as given")
+    return held
+
+
+def option_problem(name: str, value: Any) -> tuple[OptionValue | None, OptionRejected | None]:
+    """Check one entry of `solver.options`: (the value HiGHS holds, None) or (None, the problem).
+
+    Only options in ALLOWED_HIGHS_OPTIONS may be set; a named setting's option points to it."""
+    if name not in ALLOWED_HIGHS_OPTIONS:
+        named = {option: setting for setting, option in NAMED_SETTINGS.items()}
+        if name in named:
+            return None, OptionRejected(f"is set by solver.{named[name]} (got {name!r})",
+                                        f"use solver.{named[name]} instead")
+        close = difflib.get_close_matches(name, sorted(ALLOWED_HIGHS_OPTIONS), n=1)
+        known = _Probe().option_type(name) is not None
+        what = "a HiGHS option a scenario may not set" if known else "unknown HiGHS option"
+        hint = f"did you mean '{close[0]}'?" if close else \
+            f"options a scenario may set: {', '.join(sorted(ALLOWED_HIGHS_OPTIONS))}"
+        return None, OptionRejected(f"{what} (got {name!r})", hint)
+    try:
+        return highs_option_value(name, value), None
+    except OptionRejected as rejected:
+        return None, rejected
 
 
 @dataclass(frozen=True)
 class SolverSettings:
+    """What a solve asks of HiGHS: the named settings and further options (HiGHS names)."""
+
     time_limit_s: float = 60.0
     rel_gap: float = 1e-4
     threads: int = 1
     random_seed: int = 0
-    options: tuple[tuple[str, float | int | str], ...] = ()
+    options: tuple[tuple[str, OptionValue], ...] = ()
+
+    def highs_options(self) -> dict[str, OptionValue]:
+        """Every HiGHS option a solve sets, by HiGHS name: the named settings, then `options`."""
+        named: dict[str, OptionValue] = {NAMED_SETTINGS[k]: getattr(self, k) for k in NAMED_SETTINGS}
+        return {**named, **dict(self.options)}
 
 
 @dataclass(frozen=True)
@@ -41,6 +229,8 @@ class SolveReport:
     gap: float | None
     solve_time_s: float
     solver_version: str
+    highs_options: tuple[tuple[str, OptionValue], ...] = ()
+    """The options HiGHS held after they were set (time limit, gap, threads, seed and `options`)."""
 
     @property
     def status(self) -> str:
@@ -70,25 +260,54 @@ def new_solver() -> Any:
     return SolverFactory("highs")
 
 
+def checked_options(settings: SolverSettings) -> dict[str, OptionValue]:
+    """Every HiGHS option of a solve as HiGHS will hold it; ValueError when HiGHS refuses one
+    (a scenario's options are checked when it is loaded, so this means a programming error)."""
+    held = {}
+    for name, value in settings.highs_options().items():
+        try:
+            held[name] = highs_option_value(name, value)
+        except OptionRejected as rejected:
+            raise ValueError(f"HiGHS option {name}: {rejected}") from None
+    return held
+
+
+def read_back(solver: Any, wanted: Mapping[str, OptionValue]) -> tuple[tuple[str, OptionValue], ...]:
+    """The options HiGHS holds after a solve, read from the solver; RuntimeError when one differs
+    from what was set (the interface does not check the status of its set calls, so this does)."""
+    highs = getattr(solver, "_solver_model", None)
+    if highs is None:
+        raise RuntimeError("the HiGHS interface exposes no solver instance to read the options back from")
+    held = []
+    for name in sorted(wanted):
+        ok, value = _unwrap_status(highs.getOptionValue(name))
+        if not ok or value != wanted[name]:
+            raise RuntimeError(f"HiGHS option {name} holds {value!r} after being set to {wanted[name]!r}")
+        held.append((name, value))
+    return tuple(held)
+
+
 def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None) -> SolveReport:
     """Solve `model` in place; load variable values only when an incumbent exists.
 
-    Passing the `solver` of an earlier solve of the same model makes the hand-off incremental:
-    only what changed (deactivated constraints, bounds) is sent to HiGHS again."""
+    Every option is checked by HiGHS before the solve and read back after it (SolveReport's
+    `highs_options`). Passing the `solver` of an earlier solve of the same model makes the
+    hand-off incremental: only what changed (deactivated constraints, bounds) is sent to HiGHS again."""
     opt = solver if solver is not None else new_solver()
-    options: dict[str, float | int | str] = {"random_seed": settings.random_seed}
-    options.update(dict(settings.options))
+    wanted = checked_options(settings)
+    named = set(NAMED_SETTINGS.values())
     started = time.perf_counter()
     results = opt.solve(
         model,
-        time_limit=settings.time_limit_s,
-        rel_gap=settings.rel_gap,
-        threads=settings.threads,
-        solver_options=options,
+        time_limit=wanted["time_limit"],
+        rel_gap=wanted["mip_rel_gap"],
+        threads=wanted["threads"],
+        solver_options={k: v for k, v in wanted.items() if k not in named or k == "random_seed"},
         raise_exception_on_nonoptimal_result=False,
         load_solutions=False,
     )
     elapsed = time.perf_counter() - started
+    held = read_back(opt, wanted)
     has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
     if has_solution:
         results.solution_loader.load_vars()
@@ -113,4 +332,5 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
         gap=relative_gap(objective, bound),
         solve_time_s=elapsed,
         solver_version=solver_version(),
+        highs_options=held,
     )

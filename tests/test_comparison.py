@@ -67,8 +67,8 @@ def test_compare_two_scenarios_table_and_diff(folder: Path, tmp_path: Path):
     assert table.loc["capacity west cells", "b vs small"] == 10.0
     assert table.loc["capacity west lfp", "b vs small"] == 0.0
     assert table.loc["sites opened", "b vs small"] == 0
-    assert sorted(p.name for p in out.iterdir()) == ["b", "comparison.csv", "comparison.md", "diff.geojson", "diff.qml",
-                                                       "small"]
+    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "b", "comparison.csv", "comparison.md",
+                                                       "diff.geojson", "diff.qml", "small"]
     for run in ("small", "b"):  # each run carries the full deliverables of `solve`
         assert {"sites.geojson", "sites.qml", "plan.gpkg", "plan.qgs", "map.png", "report.html", "plan.csv"} <= {
             p.name for p in (out / run).iterdir()}
@@ -119,8 +119,8 @@ def test_sweep_over_three_values(folder: Path, tmp_path: Path):
     assert list(table["targets.capacity.cells.2024"]) == [10, 20, 30]
     assert list(table["objective_yuan"]) == pytest.approx(sweep_expectation(), rel=1e-9)
     assert list(table["capacity_cells"]) == [10.0, 20.0, 30.0]
-    assert sorted(p.name for p in out.iterdir()) == ["run01", "run02", "run03", "sweep.csv", "sweep.md",
-                                                     "sweep.png"]
+    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "run01", "run02", "run03", "sweep.csv",
+                                                     "sweep.md", "sweep.png"]
     assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -60,7 +60,7 @@ constraints:
     with pytest.raises(InputError) as err:
         load_scenario(variant)
     assert err.value.problems == [
-        f"{variant}: constraints.redline.bufer_m | overrides a key the base scenario does not have; did you mean "
+        f"{variant}:5: constraints.redline.bufer_m | overrides a key the base scenario does not have; did you mean "
         "'buffer_m'?"
     ]
 
@@ -70,7 +70,7 @@ def test_extends_cycle_is_reported(tmp_path: Path):
     write(tmp_path / "b.yaml", "extends: a.yaml\nname: b\n")
     with pytest.raises(InputError) as err:
         load_scenario(a)
-    assert err.value.problems == [f"{tmp_path / 'b.yaml'}: extends | scenarios extend each other in a cycle "
+    assert err.value.problems == [f"{tmp_path / 'b.yaml'}:1: extends | scenarios extend each other in a cycle "
                                   "through a.yaml"]
 
 
