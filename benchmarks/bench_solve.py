@@ -219,8 +219,9 @@ def run_worker(scenario_path: Path, memory: bool) -> None:
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
     from models import build_model
-    from siting.checks import unreachable_targets
-    from siting.pipeline import model_size, prepare, solver_settings
+    from siting.optimize.run import model_size, solver_settings
+    from siting.prepare.checks import unreachable_targets
+    from siting.prepare.problem import prepare
 
     if memory:
         tracemalloc.start()
@@ -262,7 +263,7 @@ def phase(name: str, memory: bool) -> Iterator[dict[str, Any]]:
 
 def solve_and_export(prepared: Any, model: Any, size: dict[str, int], timings: dict[str, float], settings: Any,
                      folder: Path) -> None:
-    from siting.solve import solve_model
+    from siting.optimize.solve import solve_model
 
     with instrumented_highs(folder / "highs.log") as captured, phase("solve", False) as out:
         report = solve_model(model, settings)
@@ -282,9 +283,9 @@ def export_outputs(prepared: Any, model: Any, report: Any, size: dict[str, int],
                    destination: Path) -> None:
     """What `run_solve` does after the solve (rule costs aside): read the plan back from the
     model, assemble every output file, write them into the output folder."""
-    from siting.export import write_folder_atomically
-    from siting.pipeline import export_files
-    from siting.results import extract_plan
+    from siting.deliver.files import export_files
+    from siting.deliver.folders import write_folder_atomically
+    from siting.optimize.results import extract_plan
 
     plan = extract_plan(model, prepared.inputs)
     write_folder_atomically(destination, export_files(prepared, report, plan, size, timings))

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from siting.batch import sweep
+from siting.runs.batch import sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "yunnan_2024.yaml"

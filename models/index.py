@@ -8,10 +8,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from models.families.proximity import proximity_excluded
 from models.families.redline import redline_excluded, usable_land_ha
-from models.inputs import ModelInputs, ModuleSpec, SiteProduct
+
+if TYPE_CHECKING:
+    from models.inputs import ModelInputs, ModuleSpec, SiteProduct
 
 #: Upper bound on modules of one size per site, product and year when land does not bound them.
 MAX_MODULES_WITHOUT_LAND = 20

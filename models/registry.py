@@ -124,6 +124,7 @@ class RuleFamilyError(KeyError):
     """A rule family or one of its constraint components is unknown, or cannot be switched in place."""
 
     def __str__(self) -> str:
+        """The message itself, without the quotes KeyError puts around it."""
         return str(self.args[0]) if self.args else ""
 
 

@@ -18,9 +18,9 @@ from xml.etree import ElementTree
 import pandas as pd
 import pytest
 
-from siting.batch import compare, sweep
 from siting.cli import main
-from siting.runs import Case, run_cases
+from siting.runs.batch import compare, sweep
+from siting.runs.pool import Case, run_cases
 
 DATA = Path(__file__).parent / "data" / "small"
 BASE = 4.5e9 / 1.1 + 1.0e8

@@ -32,7 +32,7 @@ import pytest
 from models import MONEY_UNIT_YUAN, RULE_FAMILIES, build_model
 from models.families.proximity import arcs_within_limit, nearest_sources, too_far_pairs
 from models.inputs import ModelInputs, ModuleSpec, RecyclingDemo
-from siting.solve import SolveReport, SolverSettings, solve_model
+from siting.optimize.solve import SolveReport, SolverSettings, solve_model
 
 SETTINGS = SolverSettings(rel_gap=0.0, time_limit_s=30)
 Y1 = 2030

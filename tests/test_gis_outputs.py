@@ -26,11 +26,11 @@ import pytest
 import shapely
 
 from siting.cli import main
-from siting.geopackage import FIXED_TIMESTAMP, GEOMETRY_COLUMN
-from siting.layerio import make_layer
-from siting.mapplot import PIXELS
-from siting.outputs import split_mixed_sites
-from siting.styles import RENDERERS, diff_style
+from siting.deliver.geopackage import FIXED_TIMESTAMP, GEOMETRY_COLUMN
+from siting.deliver.layer import make_layer
+from siting.deliver.layers import split_mixed_sites
+from siting.deliver.mapplot import PIXELS
+from siting.deliver.styles import RENDERERS, diff_style
 
 DATA = Path(__file__).parent / "data" / "small"
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"

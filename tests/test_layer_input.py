@@ -20,11 +20,11 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
 from siting.cli import main
-from siting.errors import InputError
-from siting.geodata import LayerSet, load_layers, text_values
-from siting.layerio import make_layer
-from siting.scenario import load_scenario
-from siting.spatial import RedlineSettings, preprocess
+from siting.config.errors import InputError
+from siting.config.load import load_scenario
+from siting.deliver.layer import make_layer
+from siting.prepare.layers import LayerSet, load_layers, text_values
+from siting.prepare.spatial import RedlineSettings, preprocess
 
 DATA = Path(__file__).parent / "data" / "small"
 WGS84 = "EPSG:4326"

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from siting.cli import main
-from siting.destination import MARKER, MARKER_TEXT
-from siting.export import json_text
+from siting.deliver.folders import MARKER, MARKER_TEXT
+from siting.deliver.geojson import json_text
 
 DATA = Path(__file__).parent / "data" / "small"
 ROOT = Path(__file__).parent.parent
@@ -294,21 +294,21 @@ def test_stale_staging_of_a_dead_process_is_removed_and_nothing_else(work: Path)
 
 STOPPED_RUN = textwrap.dedent("""
     import sys, time
-    import siting.export, siting.batch
+    import siting.deliver.folders, siting.runs.batch
     from siting.cli import main
 
     command, out, scenario = sys.argv[1:4]
     if command == "solve":
         assert main(["solve", scenario, "--out", out]) == 0  # a first, complete run
-    real = siting.export.write_files
+    real = siting.deliver.folders.write_files
 
     def slow(folder, files):
         real(folder, files)
         print("staged", flush=True)
         time.sleep(60)
 
-    siting.export.write_files = slow
-    siting.batch.write_files = slow
+    siting.deliver.folders.write_files = slow
+    siting.runs.batch.write_files = slow
     if command == "solve":
         sys.exit(main(["solve", scenario, "--out", out]))
     sys.exit(main(["compare", scenario, scenario, "--out", out, "--workers", "2"]))
@@ -390,7 +390,7 @@ def test_run_folder_names_are_safe_and_distinct():
     """Scenario names may hold dots: `.` and `..` must not name a folder above the run's, a
     hidden name must not shadow the marker, and names equal but for case (or equal to the
     batch's own files) get a suffix."""
-    from siting.batch import BATCH_FILES, folder_name, unique_name
+    from siting.runs.batch import BATCH_FILES, folder_name, unique_name
 
     assert [folder_name(n) for n in ("..", ".", ".siting-run", "_x_", "a b", "small")] == [
         "run", "run", "siting-run", "x", "a_b", "small"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from siting.cli import main
-from siting.styles import RENDERERS
+from siting.deliver.styles import RENDERERS
 
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
 DATA = Path(__file__).parent / "data" / "small"

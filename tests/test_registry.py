@@ -25,7 +25,7 @@ from models import (
     family,
     set_family_active,
 )
-from siting.scenario import Constraints
+from siting.config.schema import Constraints
 
 FORMULATION = Path(__file__).resolve().parent.parent / "docs" / "FORMULATION.md"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from siting.errors import InputError
-from siting.scenario import load_scenario
+from siting.config.errors import InputError
+from siting.config.load import load_scenario
 
 SMALL = Path(__file__).parent / "data" / "small"
 SCENARIOS = Path(__file__).parent.parent / "scenarios"

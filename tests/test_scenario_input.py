@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from siting.cli import main
-from siting.errors import InputError
-from siting.scenario import load_scenario, parse_override, scenario_variants
+from siting.config.errors import InputError
+from siting.config.load import load_scenario, parse_override, scenario_variants
 
 SMALL = Path(__file__).parent / "data" / "small"
 

@@ -26,8 +26,8 @@ import pytest
 import shapely
 import yaml
 
-from siting.layerio import OutputLayer
-from siting.mapplot import redline_extent_text
+from siting.deliver.layer import OutputLayer
+from siting.deliver.mapplot import redline_extent_text
 
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from siting.cli import main
-from siting.pipeline import RunResult, run_solve
+from siting.runs.job import RunResult, run_solve
 
 SCENARIO = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 

@@ -13,10 +13,11 @@ import pyomo.environ as pyo
 import pytest
 
 from siting.cli import main
-from siting.errors import InputError
-from siting.pipeline import solver_settings
-from siting.scenario import load_scenario
-from siting.solve import ALLOWED_HIGHS_OPTIONS, SolverSettings, new_solver, read_back, solve_model
+from siting.config.errors import InputError
+from siting.config.highs import ALLOWED_HIGHS_OPTIONS
+from siting.config.load import load_scenario
+from siting.optimize.run import solver_settings
+from siting.optimize.solve import SolverSettings, new_solver, read_back, solve_model
 
 SMALL = Path(__file__).parent / "data" / "small"
 

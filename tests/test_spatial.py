@@ -10,9 +10,9 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from siting.errors import InputError
-from siting.geodata import LayerSet
-from siting.spatial import RedlineSettings, land_after_redline, preprocess, working_crs_of
+from siting.config.errors import InputError
+from siting.prepare.layers import LayerSet
+from siting.prepare.spatial import RedlineSettings, land_after_redline, preprocess, working_crs_of
 
 UTM = "EPSG:32648"
 # A point well inside Yunnan in UTM 48N (about 102.9 E, 25.0 N).

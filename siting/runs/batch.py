@@ -1,6 +1,6 @@
 """The compare and sweep jobs: build the cases, run them, write the comparison folder.
 
-Every scenario and the destination folder are checked first (siting/destination.py), so a
+Every scenario and the destination folder are checked first (siting/deliver/folders.py), so a
 rejected job creates no folder. The folder is then assembled in a staging folder beside the
 destination (each run's own outputs in a subfolder, then the tables) and swapped into place
 when complete, as `solve` does."""
@@ -18,13 +18,22 @@ from typing import Any
 
 import pandas as pd
 
-from siting.compare import comparison_table, diff_geojson, sweep_plot, sweep_table, table_files
-from siting.destination import MARKER, check_destination, input_files, remove_stale_temporaries
-from siting.errors import InputError
-from siting.export import staging_folder, swap_into_place, write_files
-from siting.runs import Case, CaseSummary, Progress, run_cases
-from siting.scenario import load_scenario, parse_override, scenario_variants
-from siting.styles import diff_style
+from siting.config.errors import InputError
+from siting.config.load import load_scenario, parse_override, scenario_variants
+from siting.deliver.folders import (
+    MARKER,
+    check_destination,
+    input_files,
+    remove_stale_temporaries,
+    staging_folder,
+    swap_into_place,
+    write_files,
+)
+from siting.deliver.styles import diff_style
+from siting.deliver.tables import table_files
+from siting.optimize.tolerance import TOLERANCE_NOTE
+from siting.runs.pool import Case, CaseSummary, Progress, run_cases
+from siting.runs.tables import comparison_table, diff_geojson, sweep_plot, sweep_table
 
 
 @dataclass(frozen=True)
@@ -134,7 +143,7 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     def tables(summaries: list[CaseSummary]) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
         diff = diff_geojson(summaries)
-        return table, {**table_files(table, "comparison"), "diff.geojson": diff, "diff.qml": diff_style(
+        return table, {**table_files(table, "comparison", TOLERANCE_NOTE), "diff.geojson": diff, "diff.qml": diff_style(
             geometry_type_of(diff))}
 
     return run_batch(cases, destination, workers, scheduler, progress, tables)
@@ -185,7 +194,7 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         table = sweep_table(summaries, values)
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
-        return table, {**table_files(table, "sweep"),
+        return table, {**table_files(table, "sweep", TOLERANCE_NOTE),
                        "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
 
     return run_batch(cases, destination, workers, scheduler, progress, tables)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import ModelInputs
-from siting.layerio import OutputLayer
-from siting.mapplot import redline_extent_text
-from siting.results import Plan
-from siting.scenario import LoadedScenario
-from siting.styles import STATUS_LABELS
+from siting.config.load import LoadedScenario
+from siting.deliver.layer import OutputLayer
+from siting.deliver.mapplot import redline_extent_text
+from siting.deliver.styles import STATUS_LABELS
+from siting.optimize.results import Plan
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ import pandas as pd
 import pyproj
 import shapely
 
-from siting.errors import InputError
-from siting.geodata import POLYGONAL, LayerSet
+from siting.config.errors import InputError
+from siting.prepare.layers import POLYGONAL, LayerSet
 
 M2_PER_HA = 10_000.0
 #: Longest edge (degrees) of lon/lat geometry before projecting. A 0.4 degree edge along a

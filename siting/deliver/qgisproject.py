@@ -1,6 +1,6 @@
 """`plan.qgs`: a QGIS project that opens every layer of `plan.gpkg`, styled, in a sensible order.
 
-Layers are listed top to bottom as `outputs.LAYER_ORDER` (sites over flows over sources over
+Layers are listed top to bottom as `siting.deliver.layers.LAYER_ORDER` (sites over flows over sources over
 clusters over the red line), each with the same style as in the GeoPackage's `layer_styles`. The
 project CRS is the scenario's working CRS (metres, so QGIS measures in metres) and the view
 opens on the clusters. Data sources are relative (`./plan.gpkg|layername=sites`), so the output
@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 
 import pyproj
 
-from siting.layerio import OutputLayer
-from siting.styles import DOCTYPE, QGIS_VERSION, element
+from siting.deliver.layer import OutputLayer
+from siting.deliver.styles import DOCTYPE, QGIS_VERSION, element
 
 GEOMETRY_NAMES = {0: "Point", 1: "Line", 2: "Polygon"}
 

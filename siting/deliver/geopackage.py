@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from siting.layerio import OutputLayer
+from siting.deliver.layer import OutputLayer
 
 #: The one timestamp written into the GeoPackage (GPKG requires one; a wall-clock one would make
 #: every run's file differ). It is the Unix epoch, so nobody mistakes it for a real date.

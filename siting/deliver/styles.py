@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from siting.layerio import OutputLayer
+from siting.deliver.layer import OutputLayer
 
 QGIS_VERSION = "3.22.0-Białowieża"
 DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"

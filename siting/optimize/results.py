@@ -15,8 +15,8 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models import COST_COMPONENTS, ModelInputs
-from siting.errors import NoSolution
-from siting.solve import SolveReport, SolverSettings
+from siting.config.errors import NoSolution
+from siting.optimize.solve import SolveReport, SolverSettings
 
 #: Values below this are solver noise, reported as zero.
 ZERO = 1e-6

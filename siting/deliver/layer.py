@@ -6,7 +6,7 @@ that the same layer has the same features, fields and coordinates in every file:
   counter-clockwise and holes clockwise (RFC 7946 section 3.1.6);
 - one geometry type per layer: Polygon and MultiPolygon in one layer become MultiPolygon (and
   the same for lines and points); a layer that mixes points with polygons is refused, since no
-  file format QGIS reads well can hold both (the caller decides, see `outputs.plan_layers`);
+  file format QGIS reads well can hold both (the caller decides, see `siting.deliver.layers.plan_layers`);
 - one declared kind per field (string, integer, real, boolean), every value coerced to it: QGIS
   reads a GeoJSON property that is a number in one feature and a string in another as NULL;
 - every geometry valid as written: a polygon that rounding made invalid is repaired on the
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from siting.export import WGS84, geometry_json
+from siting.deliver.geojson import WGS84, geometry_json
 
 FieldKind = Literal["string", "integer", "real", "boolean"]
 

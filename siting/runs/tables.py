@@ -1,6 +1,6 @@
 """Comparison of runs against a baseline: tables (terminal, CSV, Markdown), the per-site
 `diff.geojson`, and sweep summaries with a plot. Works on `CaseSummary` plain data and on the
-runs' own written `sites.geojson`; solving happens in `siting.runs`."""
+runs' own written `sites.geojson`; solving happens in `siting.runs.pool`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from siting.export import csv_text
-from siting.runs import CaseSummary
+from siting.optimize.tolerance import WITHIN, within_tolerance
+from siting.runs.pool import CaseSummary
 
 #: Relative difference below which two capacities count as the same.
 SAME = 1e-9
@@ -54,13 +54,31 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     metrics = list(dict.fromkeys(m for rows in per_run for m in rows))
     table: dict[str, list[Any]] = {"metric": metrics,
                                    "unit": [next((r[m][0] for r in per_run if m in r), "") for m in metrics]}
+    if "objective" in metrics:  # whether the gaps prove the objective difference (siting/optimize/tolerance.py)
+        metrics.insert(metrics.index("objective") + 1, TOLERANCE_ROW)
+        table = {"metric": metrics, "unit": [next((r[m][0] for r in per_run if m in r), "") for m in metrics]}
     base = per_run[0]
+    first = summaries[0]
     for i, (summary, rows) in enumerate(zip(summaries, per_run, strict=True)):
-        table[summary.label] = [rows.get(m, ("", None))[1] for m in metrics]
+        table[summary.label] = [rows.get(m, ("", None))[1] if m != TOLERANCE_ROW else "" for m in metrics]
         if i > 0:
             table[f"{summary.label} vs {summaries[0].label}"] = [
-                _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) for m in metrics]
+                _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m != TOLERANCE_ROW
+                else _tolerance_cell(first, summary) for m in metrics]
     return pd.DataFrame(table)
+
+
+#: The comparison row that says whether the proven gaps tell the objectives apart.
+TOLERANCE_ROW = "objective difference"
+
+
+def _tolerance_cell(base: CaseSummary, other: CaseSummary) -> str:
+    """WITHIN when the two runs' objectives are closer than their proven gaps, "proven" when
+    not, "" when either run has no plan."""
+    if not (base.ok and other.ok):
+        return ""
+    verdict = within_tolerance(base.objective_yuan, base.gap, other.objective_yuan, other.gap)
+    return "" if verdict is None else WITHIN if verdict else "proven"
 
 
 def _delta(value: Any, base: Any) -> Any:
@@ -69,32 +87,6 @@ def _delta(value: Any, base: Any) -> Any:
     if value == base:
         return "same"
     return "" if value is None or base is None else "changed"
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if abs(value) >= 1000 or value == 0:
-            return f"{value:,.0f}"
-        return f"{value:.4g}"
-    return str(value)
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(_fmt(v).replace("|", "/") for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *body]) + "\n"
-
-
-def text_table(frame: pd.DataFrame) -> str:
-    cells = [list(frame.columns)] + [[_fmt(v) for v in row] for row in frame.itertuples(index=False)]
-    widths = [max(len(str(row[i])) for row in cells) for i in range(len(frame.columns))]
-    return "\n".join("  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w)
-                               for i, (c, w) in enumerate(zip(row, widths, strict=True))) for row in cells)
 
 
 def change_of(base: dict[str, float], other: dict[str, float]) -> str:
@@ -140,13 +132,19 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
 
 
 def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """One row per run: the swept values, status, objective and final-year capacity per group."""
+    """One row per run: the swept values, status, objective and gap, whether the objective
+    differs from the first run's by more than their proven gaps (`vs_first`: "proven" or
+    "within solver tolerance"), and final-year capacity per group."""
     groups = list(dict.fromkeys(g for s in summaries if s.ok for g in s.group_capacity))
     rows = []
     for summary, values in zip(summaries, settings, strict=True):
+        first = summaries[0]
+        verdict = within_tolerance(first.objective_yuan, first.gap, summary.objective_yuan, summary.gap) \
+            if first.ok and summary.ok and summary is not first else None
         row: dict[str, Any] = {"run": summary.label, **values,
                                "status": summary.status if summary.ok else "failed: " + summary.error,
                                "objective_yuan": summary.objective_yuan, "gap": summary.gap,
+                               "vs_first": "" if verdict is None else WITHIN if verdict else "proven",
                                "sites_opened": len(summary.sites_opened) if summary.ok else None}
         for group in groups:
             row[f"capacity_{group}"] = summary.group_capacity.get(group) if summary.ok else None
@@ -175,6 +173,10 @@ def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str)
             part = part.dropna(subset=[column])
             ys = part[column] / (1e8 if column == "objective_yuan" else 1.0)
             ax.plot(part[x_key].astype(float), ys, marker="o", label=None if value is None else f"{series_key}={value}")
+            if column == "objective_yuan":  # the proven gap: each run's optimum lies within its bar
+                gaps = part["gap"].fillna(0.0).astype(float).to_numpy() if "gap" in part else 0.0
+                ax.errorbar(part[x_key].astype(float), ys, yerr=[ys.abs().to_numpy() * gaps, 0.0 * ys.to_numpy()],
+                            fmt="none", ecolor="grey", elinewidth=3, alpha=0.5, capsize=0)
         ax.set_title("objective (100 million yuan)" if column == "objective_yuan" else column.removeprefix("capacity_")
                      + " capacity (units/yr)", fontsize=9)
         ax.set_xlabel(x_key, fontsize=8)
@@ -184,11 +186,8 @@ def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str)
     for ax in list(axes.flat)[panels:]:
         ax.axis("off")
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.text(0.01, 0.01, "Grey bars: each run's proven gap (its optimum lies between the bar's foot and the point). "
+             "Objectives whose bars overlap are within solver tolerance.", fontsize=7, va="bottom")
     fig.savefig(path, dpi=100, metadata={"Software": None})
     plt.close(fig)
-
-
-def table_files(frame: pd.DataFrame, stem: str) -> dict[str, str]:
-    return {f"{stem}.csv": csv_text(frame), f"{stem}.md": markdown_table(frame)}
-

@@ -32,8 +32,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from siting.layerio import OutputLayer
-from siting.styles import BUILT, ELIGIBLE, GREY, INK, RED, SETBACK, palette_colour, resource_colours
+from siting.deliver.layer import OutputLayer
+from siting.deliver.styles import BUILT, ELIGIBLE, GREY, INK, RED, SETBACK, palette_colour, resource_colours
 
 
 def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float, float]:

@@ -1,4 +1,5 @@
-"""Which folder a run may write its outputs into, checked before anything is loaded or solved.
+"""The output folder: which folder a run may write into, checked before anything is loaded or
+solved, and writing every file into it all or nothing.
 
 The rule: a run writes into a new folder, an empty folder, or a folder that an earlier run
 wrote (it holds the marker file `.siting-run`). Such a folder is replaced as a whole, files
@@ -18,19 +19,23 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from siting.errors import InputError
-from siting.scenario import LoadedScenario, read_yaml
+from siting.config.errors import InputError
+from siting.config.load import LoadedScenario, read_yaml
 
 #: The file every output folder holds; its presence makes the folder ours to replace.
 MARKER = ".siting-run"
+
 MARKER_TEXT = ("This folder was written by siting. The next run into it replaces the whole folder,\n"
                "files added to it since included. Delete this file to keep the folder from being replaced.\n")
+
 #: Characters of the destination's name kept in staging names, so that they stay within NAME_MAX.
 NAME_PART = 40
+
 STAGING, OLD = "staging", "old"
 
 
@@ -202,3 +207,76 @@ def check_destination(destination: Path, inputs: Iterable[Path], where: str) -> 
     target = destination.resolve()
     remove_stale_temporaries(target)
     return target
+
+
+def staging_folder(destination: Path, create_parent: bool = True) -> Path:
+    """A new folder beside `destination`, on the same file system (so a rename works), holding
+    only the marker. With `create_parent` false the parent folder must exist already."""
+    destination = destination.resolve()
+    if create_parent:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=temporary_prefix(destination, STAGING), dir=destination.parent))
+    try:
+        write_marker(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _blocked_signals() -> set[signal.Signals]:
+    return {signal.SIGINT, signal.SIGTERM}
+
+
+def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> None:
+    """Replace `destination` by the complete `staging` folder, if `destination` is absent, an
+    empty folder, or a folder this tool wrote (checked again here: it may have changed while
+    the run was solving). Interrupt signals wait until both renames are done."""
+    destination = destination.resolve()
+    if destination.exists() and not (destination.is_dir() and (is_empty_folder(destination)
+                                                               or is_ours(destination))):
+        raise InputError([f"{where} | the output folder changed during the run and now holds files that siting did "
+                          f"not write (got {destination}); choose another folder, or empty this one"])
+    old = None
+    mask = getattr(signal, "pthread_sigmask", None)
+    previous = mask(signal.SIG_BLOCK, _blocked_signals()) if mask else None
+    try:
+        if destination.exists():
+            if is_ours(destination):
+                old = Path(tempfile.mkdtemp(prefix=temporary_prefix(destination, OLD), dir=destination.parent))
+                destination.rename(old)  # replaces the empty folder just made
+            else:
+                destination.rmdir()
+        staging.rename(destination)
+    finally:
+        if mask is not None and previous is not None:
+            mask(signal.SIG_SETMASK, previous)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
+    """Write each named file into `folder`: text as UTF-8, or by calling the function with its path."""
+    for name, content in files.items():
+        target = folder / name
+        if callable(content):
+            content(target)
+        else:
+            target.write_text(content, encoding="utf-8", newline="\n")
+
+
+def write_folder_atomically(destination: Path, files: Mapping[str, str | Callable[[Path], None]],
+                            create_parent: bool = True) -> None:
+    """Write every file into a staging folder, then swap it in for `destination`.
+
+    A value is text, or a function that writes the file at the path it is given. If anything
+    fails, or the run is interrupted, the staging folder is removed and `destination` is left
+    as it was. Staging folders of killed runs into the same place are removed first."""
+    remove_stale_temporaries(destination.resolve())
+    staging = staging_folder(destination, create_parent)
+    try:
+        write_files(staging, files)
+        swap_into_place(staging, destination)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

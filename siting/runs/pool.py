@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from siting.errors import InputError, NoSolution, PlanInfeasible
+from siting.config.errors import InputError, NoSolution, PlanInfeasible
 
 #: How often a run lost with its worker process is tried again before it is reported failed.
 RETRIES = 1
@@ -82,7 +82,7 @@ def summarise(label: str, result: Any) -> CaseSummary:
 
 def run_case(case: Case) -> CaseSummary:
     """Solve one case and write its outputs; never raises for a failed run."""
-    from siting.pipeline import run_solve
+    from siting.runs.job import run_solve
 
     try:
         result = run_solve(case.scenario, case.out_dir, case.time_limit_s, variant=case.variant,

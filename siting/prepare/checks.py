@@ -4,8 +4,8 @@ targets that cannot be reached even in principle (explained in domain terms befo
 from __future__ import annotations
 
 from models import ModelInputs, derive_index
-from siting.geodata import LayerSet
-from siting.scenario import LoadedScenario, unknown_value
+from siting.config.load import LoadedScenario, unknown_value
+from siting.prepare.layers import LayerSet
 
 
 def check_against_layers(loaded: LoadedScenario, layers: LayerSet) -> tuple[list[str], list[str]]:

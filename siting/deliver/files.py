@@ -1,6 +1,6 @@
-"""The GIS deliverables of a solved plan, as entries of the output folder's files dict.
+"""Every output file of a solved plan, as entries of the output folder's files dict.
 
-For every layer of `outputs.plan_layers`: `<layer>.geojson` (RFC 7946) and `<layer>.qml` (its
+For every layer of `siting.deliver.layers.plan_layers`: `<layer>.geojson` (RFC 7946) and `<layer>.qml` (its
 QGIS style, loaded automatically next to the GeoJSON); then `plan.gpkg` with every layer and its
 style as the default in `layer_styles`, `plan.qgs` opening the GeoPackage's layers in order,
 `map.png`, and `report.md` / `report.html`. Everything goes through the files dict, so the
@@ -10,20 +10,47 @@ folder is still written all at once.
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from models import ModelInputs
-from siting.geopackage import write_geopackage
-from siting.layerio import OutputLayer, feature_collection_text
-from siting.mapplot import MapTitle, render_map
-from siting.qgisproject import project_text
-from siting.report import html_page, markdown, report_blocks
-from siting.results import Plan
-from siting.scenario import LoadedScenario
-from siting.solve import SolveReport
-from siting.styles import style_for
+from siting.config.load import LoadedScenario
+from siting.deliver.geojson import json_text
+from siting.deliver.geopackage import write_geopackage
+from siting.deliver.layer import OutputLayer, feature_collection_text
+from siting.deliver.layers import plan_layers
+from siting.deliver.manifest import manifest
+from siting.deliver.mapplot import MapTitle, render_map
+from siting.deliver.qgisproject import project_text
+from siting.deliver.report import html_page, markdown, report_blocks
+from siting.deliver.styles import style_for
+from siting.deliver.tables import plan_tables
+from siting.optimize.results import Plan
+from siting.optimize.solve import SolveReport
+from siting.prepare.problem import Prepared, redline_settings
+
+
+def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, int],
+                 timings: dict[str, float]) -> dict[str, str | Callable[[Path], None]]:
+    """Every output file of a solved plan, as text or as a function writing the file: each layer
+    as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
+    and report.md / report.html (which quote the manifest, less its timings)."""
+    started = time.perf_counter()
+    spatial = prepared.spatial
+    layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded))
+    prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
+    files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
+                           list(spatial.sources["resource"]))
+    files.update(plan_tables(plan))
+    timings["export"] = time.perf_counter() - started
+    run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
+                            spatial.dropped_sites)
+    files["manifest.json"] = json_text(run_manifest)
+    files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png))
+    return files
+
 
 FileContent = str | Callable[[Path], None]
 

@@ -1,6 +1,6 @@
 """Turn a validated scenario and its preprocessed geodata into the model's plain inputs.
 
-Geometry stays here and in `siting.spatial`: what crosses to the model are plain numbers and
+Geometry stays here and in `siting.prepare.spatial`: what crosses to the model are plain numbers and
 mappings (land per site and product, which pairs lie inside the buffered red line, road km of
 every source-site arc, the proximity limits). The eligibility arithmetic of the red line and of
 proximity is the model's (`models.families.redline`, `models.families.proximity`).
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from models import FAMILIES, ModelInputs, ModuleSpec, RecyclingDemo
-from siting.scenario import LoadedScenario
-from siting.spatial import SpatialResult
+from siting.config.load import LoadedScenario
+from siting.prepare.spatial import SpatialResult
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ import pyogrio
 import pyproj
 import shapely
 
-from siting.errors import InputError
-from siting.scenario import LayerRef, LoadedScenario
+from siting.config.errors import InputError
+from siting.config.load import LoadedScenario
+from siting.config.schema import LayerRef
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)

@@ -1,0 +1,321 @@
+"""The scenario and technology-catalog schema: pydantic models, unknown keys rejected, numbers finite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegativeFloat = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class Strict(BaseModel):
+    """A settings block: unknown keys are errors, numbers must be finite (no .inf, .nan, "inf")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# technology catalog
+
+
+class Module(Strict):
+    """One module size: a plant of fixed capacity, cost and footprint."""
+
+    id: str
+    capacity: PositiveFloat = Field(description="units of the product per year")
+    capex_yuan: NonNegativeFloat
+    fixed_opex_yuan_per_yr: NonNegativeFloat = 0.0
+    land_ha: PositiveFloat
+    sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
+
+
+class Product(Strict):
+    name: str
+    unit: str
+    utilisation: Share = 1.0
+    output_value_yuan_per_unit: dict[str, NonNegativeFloat] = Field(description="price level -> yuan per unit")
+    modules: list[Module] = Field(min_length=1)
+    inputs: dict[str, NonNegativeFloat] = Field(default_factory=dict, description="units of product per unit")
+    resources_t_per_unit: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class Catalog(Strict):
+    description: str = ""
+    capex_price_basis: str = ""
+    price_levels: dict[str, str] = Field(min_length=1, description="price level id -> what it means")
+    products: dict[str, Product] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# scenario
+#
+# Every field has a description (shown by editors through the JSON schema, `siting schema`); a
+# number's description ends with its unit in parentheses.
+
+
+class LayerRef(Strict):
+    """A layer file; `layer` names the layer to read in a file holding several (a GeoPackage).
+
+    `name_field` gives the features' names shown in the outputs; when the default `name` is
+    absent from the layer, the ids stand in for names."""
+
+    path: Path = Field(description="Layer file (GeoJSON, GeoPackage, Shapefile), relative to the scenario file")
+    layer: str | None = Field(default=None, description="Layer to read from a file holding several, e.g. a "
+                              "GeoPackage; null for a file holding one")
+    id_field: str = Field(default="id", description="Column with each feature's unique id")
+    name_field: str = Field(default="name", description="Column with each feature's name, shown in the outputs")
+
+
+class SitesLayer(LayerRef):
+    """Candidate sites, as points or polygons, with their usable land and existing capacity."""
+
+    id_field: str = Field(default="site_id", description="Column with each site's unique id")
+    usable_area_field: str = Field(
+        default="usable_area_ha", description="Column with each site's usable land in ha; a polygon may leave it "
+        "empty to use its drawn area")
+    existing_prefix: str = Field(
+        default="existing_", description="Prefix of the columns `<prefix><product>` holding existing capacity in "
+        "units/yr")
+
+
+class ClustersLayer(LayerRef):
+    """Cluster polygons: the industrial areas sites belong to."""
+
+    id_field: str = Field(default="cluster_id", description="Column with each cluster's unique id")
+
+
+class RedlineLayer(LayerRef):
+    """Red-line polygons, each with a category that the red-line rule refers to."""
+
+    id_field: str = Field(default="zone_id", description="Column with each red-line polygon's unique id")
+    category_field: str = Field(
+        default="category", description="Column with each polygon's category, which constraints.redline refers to")
+
+
+class SourcesLayer(LayerRef):
+    """Raw-material sources as points, with the resource and the supply of each."""
+
+    id_field: str = Field(default="source_id", description="Column with each source's unique id")
+    resource_field: str = Field(
+        default="resource", description="Column naming the resource each source gives, e.g. phosphate_rock")
+    supply_field: str = Field(
+        default="supply_t_per_yr", description="Column with the supply each source can give, in t/yr")
+    status_field: str | None = Field(
+        default="status", description="Column with `producing` or `prospective`; null: every source is producing")
+
+
+class Layers(Strict):
+    """The input layers."""
+
+    clusters: ClustersLayer = Field(description="Cluster polygons")
+    sites: SitesLayer = Field(description="Candidate sites, as points or polygons")
+    redline: RedlineLayer | None = Field(default=None, description="Red-line polygons; leave out for no red line")
+    sources: SourcesLayer | None = Field(
+        default=None, description="Raw-material sources as points; leave out when no product needs a raw resource")
+
+
+class Spatial(Strict):
+    """The working coordinate system and how geometry is handled."""
+
+    working_crs: str = Field(
+        default="EPSG:32648", description="Projected CRS in metres in which distances and areas are measured, "
+        "e.g. EPSG:32648 (UTM zone 48N)")
+    sites_outside_clusters: Literal["error", "drop"] = Field(
+        default="error", description="`error`: refuse a site outside every cluster; `drop`: leave it out, with a "
+        "notice")
+    invalid_geometry: Literal["repair", "reject"] = Field(
+        default="repair", description="`repair` invalid geometries (reported as notices) or `reject` them")
+    detour_factor: Annotated[float, Field(ge=1)] = Field(
+        default=1.3, description="Road distance per straight-line distance, at least 1 (km per km)")
+    include_prospective_sources: bool = Field(
+        default=False, description="Whether prospective sources may supply raw material, as producing ones do")
+
+
+class Targets(Strict):
+    """Capacity and output-value targets."""
+
+    strict: bool = Field(
+        default=False, description="true: every target must be met; false: a shortfall is allowed, at a penalty")
+    capacity_ceiling_factor: Annotated[float, Field(ge=0)] = Field(
+        default=0.0, description="Caps each targeted group's capacity at this multiple of its target; 0: no "
+        "ceiling (factor)")
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict, description="Target group -> the products whose capacity it sums (of one unit)")
+    capacity: dict[str, dict[int, NonNegativeFloat]] = Field(
+        default_factory=dict, description="Target group or product -> year -> capacity to reach (units/yr)")
+    output_value_yuan: dict[int, NonNegativeFloat] = Field(
+        default_factory=dict, description="Year -> industry output value to reach (yuan/yr)")
+
+
+class Family(Strict):
+    """A rule family: `enabled` switches it on or off."""
+
+    enabled: bool = Field(default=True, description="Whether the rule applies")
+
+
+class RedlineRule(Family):
+    """Ecological red line: exclusion buffers around red-line polygons and per-product setbacks."""
+
+    buffer_m: NonNegativeFloat = Field(
+        default=0.0, description="Exclusion distance around every counted red-line polygon, for every product (m)")
+    categories: list[str] | None = Field(
+        default=None, description="Red-line categories the rule counts; null: every category")
+    setbacks_m: dict[str, dict[str, NonNegativeFloat]] = Field(
+        default_factory=dict, description="Product -> category -> exclusion distance for that product, raised to "
+        "at least buffer_m (m)")
+    official_share_pct: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        default=None, description="Share of the region under the official red line, which the report and map "
+        "compare with the share the red-line layer covers (%)")
+    official_share_source: str = Field(default="", description="The region that share is of, and its source")
+
+
+class ProximityRule(Family):
+    """Products that need a raw resource are built only near a source of it."""
+
+    max_distance_km: dict[str, PositiveFloat] = Field(
+        default_factory=dict, description="Resource -> largest road distance from a site to its nearest source (km)")
+
+
+class SupplyRule(Family):
+    """Raw material shipped from sources, within their supply."""
+
+    transport_yuan_per_t_km: NonNegativeFloat = Field(
+        default=0.5, description="Transport cost of raw material (yuan per t and km)")
+
+
+class ChainRule(Family):
+    """Upstream products made in the region for its downstream products."""
+
+    min_local_share: dict[str, Share] = Field(
+        default_factory=dict, description="Upstream product -> least share of the region's need for it made in "
+        "the region (share)")
+
+
+class DifferentiationRule(Family):
+    """Cluster specialisation: hosting limits, lead products, portfolio differences, value shares."""
+
+    max_clusters_per_product: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="Product -> most clusters that may host it (count)")
+    lead_products: dict[str, list[str]] = Field(default_factory=dict, description="Cluster -> its lead products")
+    lead_share_min: Share = Field(
+        default=0.0, description="Least share of each cluster's added output value from its lead products (share)")
+    min_portfolio_difference: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="Least number of products by which any two clusters' portfolios differ (count)")
+    min_cluster_value_share: Share = Field(
+        default=0.0, description="Least share of the region's added output value in each cluster (share)")
+
+
+class AgglomerationRule(Family):
+    """Opening a site costs a fixed amount, needs a least investment, and clusters cap open sites."""
+
+    site_fixed_cost_yuan: NonNegativeFloat = Field(
+        default=0.0, description="Cost of opening a site, charged in the first year (yuan)")
+    min_investment_per_site_yuan: NonNegativeFloat = Field(
+        default=0.0, description="Least capex at a site that opens (yuan)")
+    max_open_sites_per_cluster: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="Cluster -> most sites that may open in it (count)")
+
+
+class BudgetRule(Family):
+    """A yearly capex budget (off unless switched on)."""
+
+    enabled: bool = Field(default=False, description="Whether the rule applies (off unless switched on)")
+    capex_yuan_per_yr: dict[int, NonNegativeFloat] = Field(
+        default_factory=dict, description="Year -> most capex spent in that year, undiscounted (yuan)")
+
+
+class RecyclingDemoRule(Family):
+    """Recycling only at a few demonstration sites, each of a least size."""
+
+    product: str = Field(default="recycling", description="The product built only at demonstration sites")
+    min_size: PositiveFloat = Field(
+        default=50_000.0, description="Least capacity of the product at each demonstration site (units/yr)")
+    min_sites: Annotated[int, Field(ge=0)] = Field(default=1, description="Least number of demonstration sites "
+                                                   "(count)")
+    max_sites: Annotated[int, Field(ge=0)] = Field(default=2, description="Most demonstration sites (count)")
+
+
+class Constraints(Strict):
+    """The rule families, each with `enabled` and its settings (docs/FORMULATION.md)."""
+
+    targets: Family = Field(default=Family(), description="Capacity targets, and the capacity ceiling")
+    output_value: Family = Field(default=Family(), description="Yearly industry output-value targets")
+    land: Family = Field(default=Family(), description="Modules fit on each site's usable land")
+    redline: RedlineRule = Field(
+        default=RedlineRule(), description="Ecological red line: exclusion buffers and per-product setbacks")
+    proximity: ProximityRule = Field(
+        default=ProximityRule(), description="Products that need a raw resource only near a source of it")
+    supply: SupplyRule = Field(default=SupplyRule(), description="Raw material shipped from sources, within their "
+                               "supply")
+    chain_balance: ChainRule = Field(
+        default=ChainRule(), description="Upstream products made in the region for its downstream products")
+    differentiation: DifferentiationRule = Field(
+        default=DifferentiationRule(), description="Cluster specialisation: hosting limits, lead products, "
+        "portfolio differences")
+    agglomeration: AgglomerationRule = Field(
+        default=AgglomerationRule(), description="Site opening cost, least investment and most open sites per "
+        "cluster")
+    budget: BudgetRule = Field(default=BudgetRule(), description="Yearly capex budget (off unless switched on)")
+    recycling_demo: RecyclingDemoRule = Field(
+        default=RecyclingDemoRule(enabled=False), description="Recycling only at a few demonstration sites (off "
+        "unless switched on)")
+
+
+class ObjectiveSettings(Strict):
+    """Discounting and the penalty for falling short of a target."""
+
+    discount_rate: Annotated[float, Field(ge=0, lt=1)] = Field(
+        default=0.06, description="Yearly discount rate of costs; 0.06 is 6 % (share)")
+    shortfall_penalty_factor: Annotated[float, Field(gt=1)] = Field(
+        default=3.0, description="Penalty per unit short of a target, as a multiple of the dearest capex per unit "
+        "(factor)")
+
+
+class SolverSettingsModel(Strict):
+    """HiGHS settings."""
+
+    time_limit_s: PositiveFloat = Field(default=60.0, description="Solver time limit (s)")
+    rel_gap: Annotated[float, Field(ge=0, lt=1)] = Field(
+        default=1e-4, description="Relative gap within which HiGHS proves the plan optimal; 0.01 is 1 % (share)")
+    threads: Annotated[int, Field(ge=1)] = Field(default=1, description="Solver threads (count)")
+    random_seed: Annotated[int, Field(ge=0)] = Field(default=0, description="HiGHS random seed (no unit)")
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="Further HiGHS options by name, checked against HiGHS's own types and "
+        "ranges")
+
+
+class Output(Strict):
+    """Where the outputs go."""
+
+    folder: Path = Field(description="Output folder, relative to the scenario file; each run replaces it whole")
+
+
+class Scenario(Strict):
+    """A scenario file: the plan's years and targets, the layers, the rules and the solver settings."""
+
+    extends: Path | None = Field(
+        default=None, description="Base scenario file that this file overrides, relative to this file")
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] = Field(
+        description="Scenario name (letters, digits and _ . -), which names the outputs and comparison columns")
+    description: str = Field(default="", description="What the scenario asks, in words; copied into the report")
+    years: list[int] = Field(
+        min_length=1, description="The plan's calendar years, strictly increasing, e.g. [2022, 2023, 2024] (year)")
+    catalog: Path = Field(description="Technology catalog file (YAML), relative to this file")
+    price_level: str = Field(description="The catalog's price level that sets output values, e.g. \"2024\"")
+    layers: Layers = Field(description="The input layers: clusters, candidate sites, red line, sources")
+    spatial: Spatial = Field(default=Spatial(), description="Working coordinate system and geometry handling")
+    targets: Targets = Field(default=Targets(), description="Capacity and output-value targets")
+    constraints: Constraints = Field(
+        default=Constraints(), description="The rule families, each with `enabled` and its settings")
+    objective: ObjectiveSettings = Field(
+        default=ObjectiveSettings(), description="Discounting and the penalty for falling short of a target")
+    solver: SolverSettingsModel = Field(default=SolverSettingsModel(), description="HiGHS settings")
+    output: Output = Field(description="Where the outputs go")
+    variants: dict[str, dict[str, Any] | None] = Field(
+        default_factory=dict, description="Named sets of overrides, each a scenario of its own (`--variant NAME`): "
+        "one file describes a family of scenarios")

@@ -1,0 +1,88 @@
+"""The run manifest (manifest.json): inputs with their hashes, versions, solver settings as HiGHS
+held them, and the result; everything but its `run` member is a function of the inputs alone."""
+
+from __future__ import annotations
+
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import siting
+from siting.config.highs import NAMED_SETTINGS
+from siting.config.load import LoadedScenario, file_sha256
+from siting.optimize.results import Plan, clean
+from siting.optimize.solve import SolveReport
+
+PACKAGES = ("siting", "pyomo", "highspy", "geopandas", "shapely", "pyogrio", "pyproj", "pydantic", "numpy", "pandas")
+
+
+def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
+             model_size: dict[str, int], timings: dict[str, float], notices: list[str],
+             dropped: tuple[str, ...]) -> dict[str, Any]:
+    """Run manifest. Everything but the `run` member is a function of the inputs alone."""
+    base = loaded.scenario_path.parent
+    inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
+    hashes = {
+        "scenario": file_sha256(loaded.scenario_path),
+        "catalog": file_sha256(loaded.catalog_path),
+    }
+    for role, path in sorted(layer_paths.items()):
+        inputs[role] = _relative(path, base)
+        hashes[role] = file_sha256(path)
+    return {
+        "scenario": loaded.scenario.name,
+        "description": loaded.scenario.description,
+        "inputs": inputs,
+        "input_sha256": hashes,
+        "versions": {"python": sys.version.split()[0], **{p: _version(p) for p in PACKAGES},
+                     "highs": report.solver_version},
+        "solver": {
+            "status": report.status,
+            "termination": report.termination,
+            "proven_optimal": report.proven_optimal,
+            "objective_yuan": _maybe(report.objective_yuan),
+            "best_bound_yuan": _maybe(report.best_bound_yuan),
+            "gap": _maybe(report.gap),
+            "settings": _held_settings(report),
+        },
+        "model_size": model_size,
+        "objective_breakdown_yuan": plan.costs,
+        "sites_opened": list(plan.opened_sites),
+        "sites_dropped_outside_clusters": list(dropped),
+        "notices": notices,
+        "run": {"timings_s": {k: round(v, 3) for k, v in timings.items()},
+                "solver_wall_time_s": round(report.solve_time_s, 3)},
+    }
+
+
+def _held_settings(report: SolveReport) -> dict[str, Any]:
+    """The solver settings as HiGHS held them after they were set (read back from the solver):
+    the time limit actually used (a command-line override included), gap, threads, seed, and
+    every further option."""
+    held = dict(report.highs_options)
+    settings: dict[str, Any] = {setting: held.get(option) for setting, option in NAMED_SETTINGS.items()}
+    settings["options"] = {k: v for k, v in held.items() if k not in NAMED_SETTINGS.values()}
+    return settings
+
+
+def _maybe(value: float | None) -> float | None:
+    return None if value is None else clean(value)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(base).as_posix()
+    except ValueError:
+        import os
+
+        return Path(os.path.relpath(Path(path).resolve(), base)).as_posix()
+
+
+def _version(package: str) -> str:
+    if package == "siting":
+        return siting.__version__
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"

@@ -1,0 +1,128 @@
+"""Re-solves with one rule family relaxed at a time, in one loop (`relaxed_solves`) serving two
+ends: the price the plan pays for each rule, and the rules to blame when a plan is infeasible.
+
+For the rule costs, the families and their order come from the model's registry (`models.RULE_COST_FAMILIES`:
+red line, proximity, differentiation, agglomeration, budget, chain balance). What is reused:
+the preprocessing (layers, red-line zones, distances) always; for families that live in
+constraint rows (differentiation, agglomeration, budget, chain balance) also the built model
+and the solver object, so HiGHS receives only the deactivated rows. The red line and
+proximity act through the sparse index sets (`RuleFamily.relax_needs_rebuild`), so relaxing
+them builds a new model from the same preprocessed inputs. (Pyomo's HiGHS interface offers no
+MIP warm start.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from models import FAMILIES, RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
+from siting.optimize.results import Plan, clean, extract_plan
+from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
+from siting.optimize.tolerance import gap_not_reached_text, within_tolerance
+
+#: Time limit of each re-solve when a plan is infeasible (targets made elastic first).
+DIAGNOSIS_TIME_LIMIT_S = 20.0
+
+
+@dataclass(frozen=True)
+class RuleCost:
+    """One relaxed re-solve: the family relaxed, the solve report, and the plan if there is one."""
+
+    family: str
+    report: SolveReport
+    plan: Plan | None
+
+
+def relaxed_solves(inputs: ModelInputs, settings: SolverSettings, names: Iterable[str],
+                   model: pyo.ConcreteModel | None = None, solver: Any = None, read_plan: bool = True
+                   ) -> Iterator[RuleCost]:
+    """Re-solve once per family of `names` that is enabled, with that family relaxed, in order.
+
+    With `model` (already solved with `solver`), a family that lives in constraint rows is
+    switched off in that model and re-solved incrementally; a family that acts through the index
+    sets (`RuleFamily.relax_needs_rebuild`), or any family without `model`, gets a new model built
+    from the same preprocessed inputs. With `read_plan` false the plan is not read back."""
+    for name in names:
+        if name not in inputs.enabled_families:
+            continue
+        if model is not None and not family(name).relax_needs_rebuild:
+            set_family_active(model, name, False)
+            report = solve_model(model, settings, solver)
+            plan = extract_plan(model, inputs) if read_plan and report.has_solution else None
+            set_family_active(model, name, True)
+        else:
+            relaxed = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {name})
+            other = build_model(relaxed)
+            report = solve_model(other, settings, new_solver())
+            plan = extract_plan(other, relaxed) if read_plan and report.has_solution else None
+        yield RuleCost(name, report, plan)
+
+
+def diagnose_infeasibility(inputs: ModelInputs, settings: SolverSettings) -> list[str]:
+    """Name the rules that cannot be met together: re-solve with targets elastic, then with
+    one rule family switched off at a time (every enabled family of the model's registry, in
+    its order), and report which changes make the plan feasible."""
+    quick = dataclasses.replace(settings, time_limit_s=min(settings.time_limit_s, DIAGNOSIS_TIME_LIMIT_S))
+    findings = []
+    if inputs.targets_strict:
+        elastic = dataclasses.replace(inputs, targets_strict=False)
+        if solve_model(build_model(elastic), quick).has_solution:
+            findings.append("the strict targets cannot all be met under the rules: with targets elastic "
+                            "(targets.strict: false) a plan exists; see targets.csv of that run for the shortfalls")
+    for relaxed in relaxed_solves(inputs, quick, [f.name for f in FAMILIES], read_plan=False):
+        if relaxed.report.has_solution:
+            findings.append(f"switching off the '{relaxed.family}' rule "
+                            f"(constraints.{family(relaxed.family).section}.enabled: false) makes the plan feasible")
+    if not findings:
+        findings.append("no single rule family is to blame: several rules conflict together")
+    return findings
+
+
+def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.ConcreteModel, solver: Any
+               ) -> list[RuleCost]:
+    """Re-solve `model` (already solved with `solver`) once per enabled family of
+    `models.RULE_COST_FAMILIES`, relaxed."""
+    return list(relaxed_solves(inputs, settings, RULE_COST_FAMILIES, model, solver))
+
+
+def rounded_difference(base: float | None, relaxed: float) -> float:
+    """base - relaxed, with differences below 1e-9 of the objective (solver noise) as 0."""
+    base = base or 0.0
+    difference = base - relaxed
+    return 0.0 if abs(difference) <= 1e-9 * max(abs(base), 1.0) else clean(difference)
+
+
+def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleCost]) -> pd.DataFrame:
+    """Per family: objective with the rule relaxed, the rule's cost (base minus relaxed, yuan),
+    whether that cost is within solver tolerance (smaller than the proven gaps of the two solves
+    allow to tell from 0: siting/optimize/tolerance.py), the sites the plan adds or drops
+    without it, and a note when a solve stopped before reaching its gap."""
+    base_sites = set(base_plan.opened_sites)
+    rows = []
+    for cost in costs:
+        relaxed = cost.report.objective_yuan
+        sites = set(cost.plan.opened_sites) if cost.plan is not None else set()
+        rows.append({
+            "rule": cost.family,
+            "status": cost.report.status,
+            "objective_relaxed_yuan": relaxed,
+            "rule_cost_yuan": None if relaxed is None else rounded_difference(base_report.objective_yuan, relaxed),
+            "gap": cost.report.gap,
+            "within_solver_tolerance": "" if relaxed is None else "yes" if within_tolerance(
+                base_report.objective_yuan, base_report.gap, relaxed, cost.report.gap) else "no",
+            "sites_added": ",".join(s for s in cost.plan.opened_sites if s not in base_sites) if cost.plan else "",
+            "sites_dropped": ",".join(s for s in base_plan.opened_sites if s not in sites) if cost.plan else "",
+            "note": "; ".join(n for n in (
+                gap_not_reached_text(base_report.status, base_report.gap, base_report.objective_yuan)
+                .replace("the solve", "the base solve", 1),
+                gap_not_reached_text(cost.report.status, cost.report.gap, relaxed)
+                .replace("the solve", "the relaxed solve", 1)) if n),
+        })
+    return pd.DataFrame(rows, columns=["rule", "status", "objective_relaxed_yuan", "rule_cost_yuan", "gap",
+                                       "within_solver_tolerance", "sites_added", "sites_dropped", "note"])

@@ -1,0 +1,110 @@
+"""The solve job from scenario file to output folder, phase by phase, with timings."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from siting.config.errors import InputError, PlanInfeasible
+from siting.config.load import Override, load_scenario
+from siting.deliver.explore import alternatives_files as explore_files
+from siting.deliver.explore import diagnosis_files, subfolder_writer
+from siting.deliver.files import export_files
+from siting.deliver.folders import check_destination, input_files, write_folder_atomically
+from siting.deliver.tables import table_files
+from siting.optimize.alternatives import Alternative, near_optimal_plans
+from siting.optimize.explain import InfeasiblePlan
+from siting.optimize.relax import rule_cost_table, rule_costs
+from siting.optimize.results import Plan
+from siting.optimize.run import Solved, solve_prepared, solver_settings
+from siting.optimize.solve import SolveReport, SolverSettings
+from siting.optimize.tolerance import TOLERANCE_NOTE
+from siting.prepare.problem import Prepared, prepare, redline_settings
+
+
+@dataclass
+class RunResult:
+    prepared: Prepared
+    report: SolveReport
+    plan: Plan
+    out_dir: Path
+    timings: dict[str, float]
+    model_size: dict[str, int]
+    rule_costs: pd.DataFrame | None = None
+
+
+def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit_s: float | None = None,
+              variant: str | None = None, overrides: tuple[Override, ...] = (), with_rule_costs: bool = False,
+              create_parent: bool = True, alternatives: int = 0, slack: float = 0.05) -> RunResult:
+    """The solve job: check the output folder, prepare, solve, and write every output into the
+    folder at once; with `with_rule_costs`, also the cost of each rule family (rule_costs.csv
+    and .md); with `alternatives` N > 0, also N near-optimal plans within `slack` of the
+    optimum's cost, each in its own subfolder (alt01, ...), with their comparison and the
+    robustness layer (see `alternative_files`). When the rules cannot be met together, the
+    folder receives the diagnosis instead (siting/deliver/explore.py) and PlanInfeasible is
+    raised naming it. The output folder is checked against the rule of siting/deliver/folders.py before any
+    layer is loaded; with `create_parent` false its parent folder must exist."""
+    if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
+        raise InputError([f"--time-limit | must be a finite number of seconds greater than 0 (got {time_limit_s}); "
+                          "give e.g. --time-limit 60"])
+    if alternatives < 0 or not (math.isfinite(slack) and slack >= 0):
+        raise InputError([f"--alternatives, --slack | must be a whole number of at least 0 and a share of at least 0 "
+                          f"(got {alternatives}, {slack}); give e.g. --alternatives 5 --slack 0.05"])
+    loaded = load_scenario(scenario_path, variant, overrides)
+    if out_dir is not None:
+        destination = check_destination(Path(out_dir), input_files(loaded), "--out")
+    else:
+        destination = check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
+                                         f"{loaded.scenario_path}: output.folder")
+    timings: dict[str, float] = {}
+    prepared = prepare(scenario_path, timings, variant, overrides)
+    loaded = prepared.loaded
+    settings = solver_settings(loaded)
+    if time_limit_s is not None:
+        settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
+    try:
+        solved = solve_prepared(prepared, settings, timings)
+    except InfeasiblePlan as infeasible:
+        write_folder_atomically(destination, diagnosis_files(
+            infeasible.diagnosis, prepared.spatial, redline_settings(loaded), loaded.scenario.name,
+            infeasible.presolve), create_parent)
+        raise PlanInfeasible(f"{infeasible}\nthe diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, "
+                             f"conflicts.png) is in {destination}") from None
+    costs = None
+    files = export_files(prepared, solved.report, solved.plan, solved.size, timings)
+    if with_rule_costs:
+        started = time.perf_counter()
+        costs = rule_cost_table(solved.report, solved.plan,
+                                rule_costs(prepared.inputs, settings, solved.model, solved.solver))
+        timings["rule_costs"] = time.perf_counter() - started
+        files.update(table_files(costs, "rule_costs", TOLERANCE_NOTE))
+    if alternatives:
+        started = time.perf_counter()
+        files.update(alternative_files(prepared, settings, solved, alternatives, slack, timings))
+        timings["alternatives"] = time.perf_counter() - started
+    write_folder_atomically(destination, files, create_parent)
+    return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs)
+
+
+def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solved, count: int, slack: float,
+                      timings: dict[str, float]) -> dict[str, str | Callable[[Path], None]]:
+    """The near-optimal alternatives of a solved plan (siting/optimize/alternatives.py): each
+    plan's own outputs in `altNN/` (its manifest gives its cost, not proven optimal), the
+    comparison `alternatives.csv` / `.md` and `robustness.geojson` with its style, table and map."""
+    optimum = Alternative("optimum", solved.report, solved.plan)
+    plans = near_optimal_plans(prepared.inputs, settings, count, slack, optimum=optimum, solved=solved.model)
+    files: dict[str, str | Callable[[Path], None]] = {}
+    for alternative in plans[1:]:
+        report = dataclasses.replace(alternative.report, objective_yuan=alternative.cost_yuan, best_bound_yuan=None,
+                                     gap=None, proven_optimal=False)
+        own = export_files(prepared, report, alternative.plan, solved.size, dict(timings))
+        files[alternative.label] = subfolder_writer(own)
+    files.update(explore_files(plans, prepared.inputs, prepared.spatial, slack, prepared.loaded.scenario.name,
+                               solved.report.gap))
+    return files

@@ -1,0 +1,166 @@
+"""The package is laid out by stage, in the order data flows, and the imports follow that order.
+
+    config < prepare < optimize < deliver < runs < the front door (siting/__init__.py, api.py, cli.py)
+
+Every module of siting/ and models/ is parsed (not imported), and every import counts, those inside
+functions included (for the cycles, not those under `if TYPE_CHECKING:`, which never run). The one
+edge left out is an import of the bare `siting` package, which holds
+`__version__` and imports its front door only lazily, on attribute access (PEP 562); the package
+`__init__` is checked to import no siting module when it is loaded.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("config", "prepare", "optimize", "deliver", "runs")
+FRONT = len(STAGES)
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {module_name(p): p for top in ("siting", "models") for p in sorted((ROOT / top).rglob("*.py"))}
+
+
+def type_checking_nodes(tree: ast.AST) -> set[ast.AST]:
+    """The import statements inside `if TYPE_CHECKING:` blocks (never run)."""
+    nodes = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            nodes |= {inner for stmt in node.body for inner in ast.walk(stmt)}
+    return nodes
+
+
+def imported(name: str, tree: ast.AST) -> list[tuple[str, int, bool]]:
+    """Every module of siting/ or models/ that the module `name` imports, at any depth: the module,
+    the line, and whether the import is for type checking only."""
+    package = name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
+    typing_only = type_checking_nodes(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno, node in typing_only) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.append((base, node.lineno, node in typing_only))
+            found += [(f"{base}.{alias.name}", node.lineno, node in typing_only) for alias in node.names
+                      if f"{base}.{alias.name}" in MODULES]
+    return [item for item in found if item[0].split(".")[0] in ("siting", "models")]
+
+
+TREES = {name: ast.parse(path.read_text(encoding="utf-8")) for name, path in MODULES.items()}
+IMPORTS = {name: imported(name, tree) for name, tree in TREES.items()}
+
+
+def graph() -> dict[str, set[str]]:
+    """Module -> the modules it imports when run (imports for type checking only and the bare
+    `siting` package left out, see the module docstring)."""
+    return {name: {target for target, _, typing_only in targets if target != "siting" and not typing_only}
+            for name, targets in IMPORTS.items()}
+
+
+def stage(name: str) -> int:
+    """The stage of a siting module: its index in STAGES, or FRONT for the top-level modules."""
+    parts = name.split(".")
+    return STAGES.index(parts[1]) if len(parts) > 1 and parts[1] in STAGES else FRONT
+
+
+def test_the_stages_are_the_subpackages():
+    subpackages = sorted(p.parent.name for p in (ROOT / "siting").glob("*/__init__.py"))
+    assert subpackages == sorted(STAGES)
+    top_level = sorted(p.name for p in (ROOT / "siting").glob("*.py"))
+    assert top_level == ["__init__.py", "api.py", "cli.py"]
+    for name in STAGES:
+        tree = TREES[f"siting.{name}"]
+        assert ast.get_docstring(tree), f"siting/{name}/__init__.py has no docstring"
+        assert [type(n) for n in tree.body] == [ast.Expr], f"siting/{name}/__init__.py holds more than its docstring"
+
+
+def test_every_import_names_a_module_that_exists():
+    missing = [f"{MODULES[name].relative_to(ROOT)}:{line}: {target}"
+               for name, targets in IMPORTS.items() for target, line, _ in targets if target not in MODULES]
+    assert missing == []
+
+
+def test_models_never_import_siting():
+    found = [f"{MODULES[name].relative_to(ROOT)}:{line}: {target}" for name, targets in IMPORTS.items()
+             if name.split(".")[0] == "models" for target, line, _ in targets if target.split(".")[0] == "siting"]
+    assert found == []
+
+
+def test_a_stage_imports_only_itself_and_earlier_stages():
+    backwards = [f"{MODULES[name].relative_to(ROOT)}:{line}: {target}"
+                 for name, targets in IMPORTS.items() if name.split(".")[0] == "siting"
+                 for target, line, _ in targets
+                 if target.split(".")[0] == "siting" and target != "siting" and stage(target) > stage(name)]
+    assert backwards == []
+
+
+def test_the_package_init_imports_no_siting_module_when_loaded():
+    tree = TREES["siting"]
+    loaded_at_import = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    names = [alias.name for node in loaded_at_import for alias in node.names]
+    modules = [node.module for node in loaded_at_import if isinstance(node, ast.ImportFrom)]
+    assert not [n for n in names + modules if n and n.split(".")[0] == "siting"]
+
+
+def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as a list of modules (first repeated last), or None."""
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        state[node] = 2
+        path.pop()
+        return None
+
+    for start in sorted(edges):
+        if start not in state and (cycle := visit(start)):
+            return cycle
+    return None
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_no_import_cycle():
+    assert find_cycle(graph()) is None
+
+
+def closure(start: str, edges: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo += sorted(edges.get(node, ()))
+    return seen
+
+
+@pytest.mark.parametrize("comparison", ["siting.runs.tables", "siting.runs.batch", "siting.runs.pool"])
+def test_a_single_solve_does_not_import_the_comparison_code(comparison: str):
+    single = closure("siting.runs.job", graph())
+    assert "siting.optimize.run" in single and "siting.deliver.files" in single
+    assert comparison not in single
