@@ -1,0 +1,561 @@
+"""The front door for Python users: the same calls the command line makes.
+
+    import siting
+    problem = siting.load("scenarios/yunnan_2024.yaml")        # read, check, preprocess (once)
+    solution = siting.solve(problem)                            # solve; writes nothing
+    solution.plan, solution.layers["sites"], solution.costs     # tables and GeoDataFrames
+    solution.write("outputs/yunnan_2024")                       # the files `siting solve` writes
+
+Money is in yuan (objective and costs discounted to the first year), capacity in the product's
+unit per year (t/yr, GWh/yr, m2/yr as the catalog says), distances in km, times in seconds.
+
+Errors (from `siting.config.errors`): `InputError` for bad input (exit code 2 on the command line;
+`problems` lists every problem, each naming the file, the key or field and the fix);
+`PlanInfeasible` when the rules cannot be met together and `NoSolution` when the solver stops
+without a plan (exit code 1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import numbers
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from siting import __version__
+from siting.config.errors import InputError, NoSolution, PlanInfeasible
+from siting.config.load import LoadedScenario, Override
+from siting.config.schema import Scenario
+from siting.deliver.files import export_files
+from siting.deliver.folders import check_destination, input_files, write_folder_atomically
+from siting.deliver.layer import OutputLayer
+from siting.deliver.layers import plan_layers
+from siting.deliver.tables import table_files
+from siting.optimize.relax import rule_cost_table
+from siting.optimize.relax import rule_costs as relaxed_solves
+from siting.optimize.results import Plan
+from siting.optimize.run import Solved, solve_prepared
+from siting.optimize.run import solver_settings as scenario_solver_settings
+from siting.optimize.solve import SolveReport, SolverSettings
+from siting.optimize.tolerance import TOLERANCE_NOTE
+from siting.prepare.problem import Prepared, prepare, redline_settings
+from siting.prepare.spatial import RedlineSettings
+from siting.runs.batch import compare as compare_to_folder
+from siting.runs.batch import comparison_cases, sweep_cases
+from siting.runs.batch import sweep as sweep_to_folder
+from siting.runs.job import RunResult
+from siting.runs.pool import CaseSummary, summarise
+from siting.runs.tables import comparison_table, sweep_table
+
+__all__ = ["Batch", "Problem", "Solution", "compare", "load", "rule_costs", "scenario_json_schema", "solve",
+           "sweep"]
+
+#: Timings that are not phases of the solve: making the files (timed anew for each write, as the
+#: manifest's last phase) and the rule costs (not in the manifest, as on the command line).
+AFTER_SOLVE = ("export", "rule_costs")
+
+#: How a schema file written by `siting schema` begins its `$comment` (so that it may be replaced).
+SCHEMA_COMMENT = "JSON schema of a siting scenario file, written by `siting schema`"
+
+#: Where the JSON schema says it comes from (draft of the JSON Schema standard pydantic writes).
+JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """A scenario read, checked against its layers and preprocessed, ready to solve any number
+    of times (with other time limits, or for rule costs) without reading anything again.
+
+    Attributes:
+        prepared: the loaded scenario and catalog (`prepared.loaded`), the input layers
+            (`prepared.layers`, GeoDataFrames as read), the spatial preprocessing in the working
+            CRS (`prepared.spatial`: sites with their cluster, land left after the red line in ha,
+            road distances in km, red-line zones) and the model's plain inputs (`prepared.inputs`,
+            which carry the model's sparse index sets, derived once).
+        redline: the red-line rule's settings (buffer and setbacks in m), as the layers use them.
+        timings: seconds spent reading and checking (`load`) and preprocessing (`preprocess`).
+    """
+
+    prepared: Prepared
+    redline: RedlineSettings
+    timings: Mapping[str, float]
+
+    def __repr__(self) -> str:
+        """Name, sites, clusters, products and years, on one line."""
+        inputs = self.prepared.inputs
+        return (f"Problem({self.name!r}: {len(inputs.SITES)} sites in {len(inputs.CLUSTERS)} clusters, "
+                f"{len(inputs.PRODUCTS)} products, years {list(inputs.YEARS)})")
+
+    @property
+    def loaded(self) -> LoadedScenario:
+        """The scenario and catalog as validated, with their file paths."""
+        return self.prepared.loaded
+
+    @property
+    def scenario(self) -> Scenario:
+        """The fully resolved scenario (extends, variant and overrides applied)."""
+        return self.prepared.loaded.scenario
+
+    @property
+    def name(self) -> str:
+        """The scenario's name (`<base>-<variant>` for a variant)."""
+        return self.prepared.loaded.scenario.name
+
+    @property
+    def notices(self) -> list[str]:
+        """What loading changed or noticed (repaired geometries, sites dropped outside clusters)."""
+        return list(self.prepared.notices)
+
+    def solver_settings(self, time_limit_s: float | None = None) -> SolverSettings:
+        """The scenario's solver settings, with the time limit (s) replaced when one is given."""
+        settings = scenario_solver_settings(self.prepared.loaded)
+        if time_limit_s is not None:
+            settings = dataclasses.replace(settings, time_limit_s=checked_time_limit(time_limit_s))
+        return settings
+
+
+def checked_time_limit(value: float) -> float:
+    """`value` as seconds; InputError unless it is a finite number above zero."""
+    seconds = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise InputError([f"time_limit_s | must be a finite number of seconds above 0 (got {value!r}); "
+                          "give e.g. 60, or None for the scenario's solver.time_limit_s"])
+    return seconds
+
+
+def load(path: Path | str, variant: str | None = None, overrides: Iterable[Override] = ()) -> Problem:
+    """Read a scenario file, check it against its layers and preprocess it, once.
+
+    Args:
+        path: the scenario YAML file; its relative paths resolve from its folder.
+        variant: the name of one of the file's `variants:`, or None for the base scenario.
+        overrides: (dotted key, value) pairs applied last, e.g.
+            `[("constraints.redline.buffer_m", 2000)]` (the command line's `--set`).
+
+    Returns:
+        A `Problem` to pass to `solve`, `rule_costs` (any number of times).
+
+    Raises:
+        InputError: every problem found in the scenario, catalog and layers, each naming the
+            file, the key or field and the fix.
+    """
+    timings: dict[str, float] = {}
+    prepared = prepare(path, timings, variant, tuple(overrides))
+    return Problem(prepared, redline_settings(prepared.loaded), dict(timings))
+
+
+def as_problem(problem_or_path: Problem | Path | str) -> Problem:
+    """A `Problem` as given, or loaded from a scenario path."""
+    if isinstance(problem_or_path, Problem):
+        return problem_or_path
+    if isinstance(problem_or_path, (str, Path)):
+        return load(problem_or_path)
+    raise InputError([f"problem | must be a siting.Problem or a scenario file path (got "
+                      f"{type(problem_or_path).__name__}); call siting.load(path) first"])
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """A solved plan, in memory. Nothing is written until `write` is called.
+
+    Money is in yuan discounted to the first year; capacity in the product's unit per year.
+    The solver's figures (status, objective, bound, gap) are HiGHS's; the tables are read back
+    from the solved model, with module counts as whole numbers (`siting.optimize.results.extract_plan`).
+
+    Attributes:
+        problem: the `Problem` solved.
+        settings: the solver settings used (time limit in s, relative gap, threads, seed, options).
+        report: what the solver said (`siting.optimize.solve.SolveReport`).
+        result: the plan as read back (`siting.optimize.results.Plan`); the properties below give copies.
+        model_size: variables, integer variables and constraints of the model (counts).
+        timings: seconds spent: load, preprocess, build, solve; then export once the files are
+            made, and rule_costs once `siting.rule_costs` has run on this solution.
+    """
+
+    problem: Problem
+    settings: SolverSettings
+    report: SolveReport
+    result: Plan
+    model_size: dict[str, int]
+    timings: dict[str, float]
+    _solved: Solved = field(repr=False)
+
+    def __repr__(self) -> str:
+        """Name, status, objective, gap and sites opened, on one line."""
+        gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
+        return (f"Solution({self.problem.name!r}: {self.status}, objective {self.objective_yuan:,.0f} yuan{gap}, "
+                f"sites opened: {len(self.opened_sites)})")
+
+    @property
+    def status(self) -> str:
+        """'optimal' (proven within the relative gap asked for), 'feasible (not proven optimal)'."""
+        return self.report.status
+
+    @property
+    def objective_yuan(self) -> float:
+        """The discounted objective (yuan): the sum of `costs`."""
+        return self.report.objective_yuan or 0.0
+
+    @property
+    def best_bound_yuan(self) -> float | None:
+        """The best lower bound HiGHS proved (yuan), or None."""
+        return self.report.best_bound_yuan
+
+    @property
+    def gap(self) -> float | None:
+        """|objective - bound| / |objective| (a share: 0.01 is 1 %), or None without a bound."""
+        return self.report.gap
+
+    @property
+    def costs(self) -> dict[str, float]:
+        """The objective's breakdown: component name -> discounted yuan."""
+        return dict(self.result.costs)
+
+    @property
+    def plan(self) -> pd.DataFrame:
+        """Modules built, one row per site, product, year and module size (plan.csv): columns
+        site, cluster, product, year, module, modules (count), capacity_added (units/yr),
+        capex_yuan."""
+        return self.result.builds.sort_values(["site", "product", "year", "module"], kind="stable"
+                                              ).reset_index(drop=True)
+
+    @property
+    def capacity(self) -> pd.DataFrame:
+        """Capacity per site, product and year (capacity.csv): columns site, cluster, product,
+        year, existing, added_cumulative, capacity, production (units/yr)."""
+        return self.result.capacity.copy()
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        """Each target against the plan (targets.csv): columns kind (capacity or
+        output_value_yuan), target, year, target_value, achieved, shortfall (in the target's unit)."""
+        return self.result.targets.copy()
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        """Raw material shipped: columns source, site, resource, year, tonnes (t/yr), km (road)."""
+        return self.result.flows.copy()
+
+    @property
+    def output_value(self) -> pd.DataFrame:
+        """Industry output value per year: columns year, output_value_yuan (yuan/yr)."""
+        return self.result.output_value.copy()
+
+    @property
+    def opened_sites(self) -> tuple[str, ...]:
+        """Ids of the sites where the plan builds, in the sites layer's order."""
+        return self.result.opened_sites
+
+    @cached_property
+    def output_layers(self) -> list[OutputLayer]:
+        """The typed output layers (`siting.deliver.layer.OutputLayer`) every output file is written from."""
+        prepared = self.problem.prepared
+        return plan_layers(prepared.layers, prepared.spatial, prepared.inputs, self.result, self.problem.redline)
+
+    @cached_property
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """The plan's map layers, name -> GeoDataFrame in WGS84 (EPSG:4326), with the fields of
+        the GeoJSON files of the same name (`sites`, `flows`, `sources`, `clusters`,
+        `redline_zones`, `redline`, and `site_areas` when polygon and point sites are mixed)."""
+        return {layer.name: layer.frame.copy() for layer in self.output_layers}
+
+    def files(self, rule_costs: pd.DataFrame | None = None) -> dict[str, Any]:
+        """Every output file as name -> text, or a function writing the file at a given path.
+        The manifest's timings are those of the solve (load to solve) and of making the files
+        (`export`, also recorded in `timings`)."""
+        timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
+        files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings)
+        self.timings["export"] = timings["export"]
+        if rule_costs is not None:
+            files.update(table_files(rule_costs, "rule_costs", TOLERANCE_NOTE))
+        return files
+
+    def write(self, folder: Path | str | None = None, rule_costs: pd.DataFrame | None = None) -> Path:
+        """Write the files `siting solve` writes (see the README's Outputs) into `folder`, all at
+        once; with `rule_costs` (a table from `siting.rule_costs`), also rule_costs.csv and .md.
+
+        Args:
+            folder: the output folder; None for the scenario's `output.folder`. It must be new,
+                empty, or a folder siting wrote (it holds the `.siting-run` marker), and lie
+                outside the folders of the run's input files; it is then replaced as a whole.
+
+        Returns:
+            The folder written, absolute.
+
+        Raises:
+            InputError: the folder may not be written; the message says why and what to do.
+        """
+        destination = output_folder(self.problem.loaded, folder)
+        write_folder_atomically(destination, self.files(rule_costs))
+        return destination
+
+
+def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str = "folder") -> Path:
+    """The absolute output folder of a run (`folder`, or the scenario's `output.folder` when
+    None), checked by the rule of `siting.deliver.folders`; InputError naming `where` (or the
+    scenario's `output.folder` key) when the run may not write there."""
+    if folder is not None:
+        return check_destination(Path(folder), input_files(loaded), where)
+    return check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
+                             f"{loaded.scenario_path}: output.folder")
+
+
+def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = None) -> Solution:
+    """Build the MIP of a problem and solve it with HiGHS; writes nothing.
+
+    Args:
+        problem_or_path: a `Problem` from `load`, or a scenario file path (loaded first).
+        time_limit_s: seconds for the solver, replacing the scenario's `solver.time_limit_s`.
+
+    Returns:
+        A `Solution`: status, objective and gap, cost breakdown, plan tables, layers, timings.
+
+    Raises:
+        InputError: bad input (when given a path), or a time limit that is not a positive number.
+        PlanInfeasible: the rules cannot be met together; the message names the rule families
+            whose relaxation gives a plan.
+        NoSolution: the solver stopped without a plan (time limit, or a solver failure).
+    """
+    problem = as_problem(problem_or_path)
+    settings = problem.solver_settings(time_limit_s)
+    timings = dict(problem.timings)
+    solved = solve_prepared(problem.prepared, settings, timings)
+    return Solution(problem, settings, solved.report, solved.plan, solved.size, timings, solved)
+
+
+def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_s: float | None = None
+               ) -> pd.DataFrame:
+    """What each enabled rule family costs: the plan re-solved with one family relaxed at a time.
+
+    Families: redline, proximity, differentiation, agglomeration, budget, chain_balance. A
+    Solution's model and solver are reused for families that are constraint rows; a Problem or
+    a path is solved first.
+
+    Returns:
+        One row per family: rule, status, objective_relaxed_yuan, rule_cost_yuan (objective
+        minus the relaxed objective, yuan; exact only up to the solver's gap), gap, sites_added
+        and sites_dropped (comma-separated site ids).
+
+    Raises:
+        InputError, PlanInfeasible, NoSolution: as `solve`, when the base plan is solved here.
+    """
+    if isinstance(problem_or_solution, Solution):
+        solution = problem_or_solution
+        if time_limit_s is not None:
+            settings = dataclasses.replace(solution.settings, time_limit_s=checked_time_limit(time_limit_s))
+        else:
+            settings = solution.settings
+    else:
+        solution = solve(problem_or_solution, time_limit_s)
+        settings = solution.settings
+    solved = solution._solved
+    started = time.perf_counter()
+    costs = relaxed_solves(solution.problem.prepared.inputs, settings, solved.model, solved.solver)
+    solution.timings["rule_costs"] = time.perf_counter() - started
+    return rule_cost_table(solution.report, solution.result, costs)
+
+
+# --------------------------------------------------------------------------------------------
+# many runs
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The outcome of `compare` or `sweep`.
+
+    table: the comparison (metrics as rows, one column per run and one of differences against
+        the first run) or the sweep table (one row per run), as in comparison.csv / sweep.csv.
+    runs: one `siting.runs.pool.CaseSummary` per run in order; a failed run has ok False and its
+        error message, and does not stop the others.
+    folder: the folder written, or None when the runs were kept in memory.
+    """
+
+    table: pd.DataFrame
+    runs: tuple[CaseSummary, ...]
+    folder: Path | None
+
+    @property
+    def ok(self) -> bool:
+        """True when every run gave a plan."""
+        return all(run.ok for run in self.runs)
+
+
+def _summary_in_memory(label: str, path: Path, variant: str | None, overrides: tuple[Override, ...],
+                       time_limit_s: float | None) -> CaseSummary:
+    """Solve one run in this process without writing; a failure is reported in the summary."""
+    try:
+        solution = solve(load(path, variant, overrides), time_limit_s)
+    except (InputError, PlanInfeasible, NoSolution) as exc:
+        return CaseSummary(label=label, ok=False, error=f"{type(exc).__name__}: {exc}")
+    result = RunResult(solution.problem.prepared, solution.report, solution.result, Path(), solution.timings,
+                       solution.model_size)
+    return dataclasses.replace(summarise(label, result), out_dir="")
+
+
+def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, workers: int | None = None,
+            scheduler: str | None = None, time_limit_s: float | None = None, progress: bool = False) -> Batch:
+    """Solve several scenarios (and every variant of a file that defines `variants:`) and compare
+    them against the first.
+
+    Args:
+        paths: scenario files; a file with variants gives its base and each variant.
+        out: None to solve one run after another in this process and write nothing; or a
+            comparison folder to run in parallel and write comparison.csv/.md, diff.geojson and
+            each run's outputs in a subfolder (as `siting compare --out`).
+        workers, scheduler: parallel processes, or a Dask scheduler address (only with `out`).
+        time_limit_s: solver time limit per run (s), replacing each scenario's.
+        progress: print a progress line on standard error (only with `out`).
+
+    Returns:
+        A `Batch` whose `table` has one row per metric (status, objective and cost breakdown in
+        yuan, gap, solve time, sites opened, targets short, output value per year, capacity per
+        target group and per cluster x product in units/yr) and one column per run.
+
+    Raises:
+        InputError: a scenario is invalid (every problem, before any solve), or fewer than two runs.
+    """
+    limit = checked_time_limit(time_limit_s) if time_limit_s is not None else None
+    files = [Path(p) for p in paths]
+    if out is not None:
+        result = compare_to_folder(files, Path(out), workers, scheduler, limit, progress)
+        return Batch(result.table, tuple(result.summaries), result.out_dir)
+    cases, _inputs = comparison_cases(files, limit)
+    summaries = [_summary_in_memory(c.label, c.scenario, c.variant, c.overrides, limit) for c in cases]
+    return Batch(comparison_table(summaries), tuple(summaries), None)
+
+
+def sweep_settings(settings: Mapping[str, Sequence[Any]] | Sequence[str]) -> list[str]:
+    """`{"constraints.redline.buffer_m": [0, 500]}` or `["constraints.redline.buffer_m=0,500"]`
+    as the command line's `KEY=V1,V2` texts (each value written as YAML reads it back)."""
+    if isinstance(settings, str) or not isinstance(settings, (Mapping, Sequence)):
+        raise InputError([f"settings | must map each dotted key to its values, e.g. "
+                          f"{{'constraints.redline.buffer_m': [0, 500]}} (got {settings!r})"])
+    if not isinstance(settings, Mapping):
+        return [str(text) for text in settings]
+    texts = []
+    for key, values in settings.items():
+        items = [values] if isinstance(values, (str, int, float, bool)) or values is None else list(values)
+        for value in items:
+            if not (value is None or isinstance(value, (int, float, bool))
+                    or (isinstance(value, str) and "," not in value)):
+                raise InputError([f"settings.{key} | each value must be a number, true/false, None or a text "
+                                  f"without commas (got {value!r})"])
+        texts.append(f"{key}=" + ",".join(json.dumps(v) for v in items))
+    return texts
+
+
+def sweep(path: Path | str, settings: Mapping[str, Sequence[Any]] | Sequence[str], out: Path | str | None = None,
+          *, workers: int | None = None, scheduler: str | None = None, time_limit_s: float | None = None,
+          progress: bool = False) -> Batch:
+    """Solve a scenario over every combination of setting values (the cartesian product).
+
+    Args:
+        path: the scenario file.
+        settings: dotted key -> values, e.g. `{"constraints.redline.buffer_m": [0, 500, 1000]}`
+            (scalar values), or the command line's texts `["constraints.redline.buffer_m=0,500"]`.
+        out: None to solve one run after another in this process and write nothing; or a sweep
+            folder to run in parallel and write sweep.csv/.md, sweep.png and each run in runNN/
+            (as `siting sweep --out`).
+        workers, scheduler, time_limit_s, progress: as for `compare`.
+
+    Returns:
+        A `Batch` whose `table` has one row per run: run, the swept values, status,
+        objective_yuan, gap, sites_opened (count) and capacity_<group> (final year, units/yr).
+
+    Raises:
+        InputError: a malformed setting or a combination that makes the scenario invalid.
+    """
+    limit = checked_time_limit(time_limit_s) if time_limit_s is not None else None
+    texts = sweep_settings(settings)
+    if out is not None:
+        result = sweep_to_folder(Path(path), texts, Path(out), workers, scheduler, limit, progress)
+        return Batch(result.table, tuple(result.summaries), result.out_dir)
+    cases, values, _keys, _inputs = sweep_cases(Path(path), texts, limit)
+    summaries = [_summary_in_memory(c.label, c.scenario, c.variant, c.overrides, limit) for c in cases]
+    return Batch(sweep_table(summaries, values), tuple(summaries), None)
+
+
+# --------------------------------------------------------------------------------------------
+# the scenario's JSON schema
+
+
+def scenario_json_schema(partial: bool = False) -> dict[str, Any]:
+    """The JSON schema of a scenario file (pydantic's, from `siting.config.schema.Scenario`), for
+    editors to complete and check scenario YAML.
+
+    Args:
+        partial: drop every `required` list, for a file that `extends:` a base and so need not
+            repeat the base's required keys.
+    """
+    kind = "partial: no key required, for a file that extends a base" if partial else "complete"
+    schema: dict[str, Any] = {"$schema": JSON_SCHEMA_DRAFT,
+                              "$comment": f"{SCHEMA_COMMENT} ({kind}), siting {__version__}",
+                              **Scenario.model_json_schema()}
+    if partial:
+        schema = _without_required(schema)
+    return schema
+
+
+def scenario_schema_text(partial: bool = False) -> str:
+    """`scenario_json_schema` as indented JSON text, ending with a newline (what `siting schema` writes)."""
+    return json.dumps(scenario_json_schema(partial), ensure_ascii=False, indent=2) + "\n"
+
+
+def is_schema_file(path: Path) -> bool:
+    """True for a file that `siting schema` wrote (its `$comment` says so), which it may replace."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and str(data.get("$comment", "")).startswith(SCHEMA_COMMENT)
+
+
+def write_scenario_schema(path: Path | str, partial: bool = False, where: str = "--out") -> Path:
+    """Write the scenario's JSON schema to `path`, whole or not at all (a temporary file beside it,
+    then renamed). An existing file is replaced only when `siting schema` wrote it.
+
+    Raises:
+        InputError: `path` is a folder, a file siting did not write, or cannot be written.
+    """
+    target = Path(path)
+    if str(path) == "" or target.is_dir():
+        raise InputError([f"{where} | must be the path of a file (got {str(path) or repr('')}); give e.g. "
+                          "--out scenario.schema.json"])
+    if target.exists() and not is_schema_file(target):
+        raise InputError([f"{where} | the file exists and was not written by `siting schema` (got {target}); "
+                          "choose another file name, or move that file away first"])
+    text = scenario_schema_text(partial)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputError([f"{where} | cannot write the file: {exc.strerror} (got {target}); choose a folder you "
+                          "can write to"]) from None
+    return target.resolve()
+
+
+def _without_required(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_required(v) for k, v in node.items() if k != "required"}
+    if isinstance(node, list):
+        return [_without_required(v) for v in node]
+    return node
+
