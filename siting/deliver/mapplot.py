@@ -2,11 +2,18 @@
 
 Drawn with matplotlib's Agg canvas (no screen, no pyplot state) in the working CRS, so that the
 scale bar is true in kilometres and north is up (UTM grid north; the convergence from true
-north is about a degree in Yunnan, below what the arrow can show). Cluster outlines, red-line
-polygons and their buffered zones (hatched), flows, sources, and candidate sites: built sites
-as circles whose area is proportional to capex, coloured by their main product (the product with
-the largest added output value), the others as small grey or blue marks. Title: scenario name,
-solver status and gap, and the discounted objective.
+north is about a degree in Yunnan, below what the arrow can show).
+
+What it shows, bottom to top: context polygons (`layers.context`, e.g. counties) with their names
+in grey; the clusters; red-line polygons by category (water blue, reserves green, with the lake
+names); the red-line buffer as a dashed red outline and setbacks with one light orange hatch;
+flows and sources by resource; candidate sites by status; and every built site as a pie whose area
+is proportional to its capex and whose slices are the products it builds (by the output value of
+the capacity added), labelled with the site's name and each product's capacity added in words and
+units. Labels are placed greedily so that none overlaps another label or a pie. The colours come
+from `siting.deliver.styles`, the same as in the QGIS styles. Margin: the legend, the red line's
+extent, the projection and the data sources (file names and SHA-256 prefixes: the data's version,
+never the time of drawing). Title: scenario name, solver outcome and gap, objective in bn yuan.
 
 The same plan gives the same bytes: fixed size and DPI, matplotlib's default style whatever the
 user's matplotlibrc says, and no `Software` or date in the PNG metadata.
@@ -16,24 +23,43 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import geopandas as gpd
 import matplotlib
 import matplotlib.patheffects as path_effects
+import matplotlib.style
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Circle, Patch, Rectangle, Wedge
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from siting.deliver.layer import OutputLayer
-from siting.deliver.styles import BUILT, ELIGIBLE, GREY, INK, RED, SETBACK, palette_colour, resource_colours
+from siting.deliver.styles import (
+    CONTEXT,
+    ELIGIBLE,
+    GREY,
+    INK,
+    RED,
+    REDLINE_FILL_ALPHA,
+    SETBACK,
+    SETBACK_HATCH_ALPHA,
+    WATER,
+    category_label,
+    product_colours,
+    redline_colour,
+    resource_colours,
+)
+from siting.deliver.units import bn_yuan, per_year, product_label
 
 
 def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float, float]:
@@ -45,15 +71,18 @@ def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float
 FIGURE_SIZE_IN = (16.0, 12.0)
 DPI = 100
 PIXELS = (round(FIGURE_SIZE_IN[0] * DPI), round(FIGURE_SIZE_IN[1] * DPI))
-#: Marker area (points^2) of the largest built site; others scale by capex.
-LARGEST_MARKER = 900.0
+#: Marker area (points^2) of the largest built site's pie; others scale by capex.
+LARGEST_MARKER = 1400.0
+#: Smallest pie area (points^2), so that a small site stays visible.
+SMALLEST_MARKER = 60.0
 HALO = [path_effects.withStroke(linewidth=3, foreground="white")]
-#: Sites not built: status -> (marker, colour, area in points^2, legend label).
+#: Sites not built: status -> (marker, colour, area in points^2, legend label); the QGIS style's
+#: symbols and colours.
 STATUS_MARKS = {
     "eligible_unused": ("o", _rgb(ELIGIBLE), 30.0, "eligible site, not used"),
-    "excluded_redline": ("x", _rgb(INK, 0.7), 45.0, "excluded: red line"),
-    "excluded_proximity": ("^", _rgb(GREY), 25.0, "excluded: no source within reach"),
-    "excluded_land": ("s", _rgb(GREY), 20.0, "excluded: too little land"),
+    "excluded_redline": ("x", _rgb(GREY), 45.0, "excluded: red line"),
+    "excluded_proximity": ("^", _rgb(GREY, 180 / 255), 25.0, "excluded: no source within reach"),
+    "excluded_land": ("s", _rgb(GREY, 180 / 255), 20.0, "excluded: too little land"),
     "outside_clusters": ("o", (1.0, 1.0, 1.0, 0.0), 25.0, "outside every cluster"),
 }
 
@@ -71,11 +100,24 @@ class MapTitle:
     official_redline_source: str = ""
 
     def text(self) -> str:
+        """Two title lines: scenario and years; solver outcome, gap and objective."""
         gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
-        objective = (f"objective {self.objective_yuan / 1e9:,.1f} bn yuan (discounted)"
+        objective = (f"objective {bn_yuan(self.objective_yuan)} (discounted)"
                      if self.objective_yuan is not None else "no objective")
         span = f"{self.years[0]}-{self.years[-1]}" if self.years else ""
         return f"{self.scenario}: capacity plan {span}\n{self.status}{gap}, {objective}"
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What the map needs beyond the layers: each product's unit (catalog) and output value per
+    unit (the pie slices' weights), the context polygons, and the data sources for the margin."""
+
+    units: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, float] = field(default_factory=dict)
+    context: gpd.GeoDataFrame | None = None
+    context_label: str = "context"
+    sources: Sequence[str] = ()
 
 
 def _projected(layer: OutputLayer | None, crs: str) -> gpd.GeoDataFrame | None:
@@ -124,6 +166,7 @@ def draw_scale_bar(ax: Axes, extent: tuple[float, float, float, float]) -> None:
 
 
 def draw_north_arrow(ax: Axes) -> None:
+    """A north arrow in the upper right corner (grid north of the working CRS)."""
     ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.87), xycoords="axes fraction", ha="center", va="center",
                 fontsize=13, fontweight="bold", zorder=20,
                 arrowprops={"facecolor": "black", "edgecolor": "black", "width": 4, "headwidth": 12,
@@ -140,40 +183,149 @@ def _anchor_points(frame: gpd.GeoDataFrame) -> np.ndarray:
     return np.column_stack([shapely.get_x(points), shapely.get_y(points)])
 
 
-def draw_sites(ax: Axes, sites: gpd.GeoDataFrame | None, products: Sequence[str]) -> list[tuple[str, float]]:
-    """Site marks; returns (product, colour index) of the main products shown, for the legend."""
-    if sites is None:
+# --- labels placed without collisions ----------------------------------------------------------
+
+#: Directions tried around an anchor, in order: (dx, dy, horizontal, vertical alignment).
+_DIRECTIONS = ((1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
+               (-1, -1, "right", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
+               (0, 1, "center", "bottom"), (0, -1, "center", "top"))
+#: Distances (points beyond the symbol's radius) tried for a label; a label not at the first
+#: distance gets a leader line to its symbol.
+_STEPS = (3.0, 18.0, 36.0, 60.0, 90.0, 125.0)
+
+
+class LabelPlacer:
+    """Greedy label placement in display space: each label takes the first position around its
+    anchor (directions, then growing distances) that stays inside the map and overlaps no symbol
+    or label placed before it. Deterministic: the order of calls decides."""
+
+    def __init__(self, ax: Axes, renderer: RendererBase) -> None:
+        self.ax = ax
+        self.renderer = renderer
+        self.frame = ax.get_window_extent(renderer)
+        self.taken: list[Bbox] = []
+        self.points = renderer.points_to_pixels(1.0)
+
+    def block(self, box: Bbox) -> None:
+        """Keep labels off a box (display coordinates)."""
+        self.taken.append(box)
+
+    def block_circle(self, x: float, y: float, radius_points: float) -> None:
+        """Keep labels off a symbol of `radius_points` centred on the data point (x, y)."""
+        cx, cy = self.ax.transData.transform((x, y))
+        r = radius_points * self.points
+        self.block(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
+
+    def _overlap(self, box: Bbox) -> float:
+        total = 0.0
+        for other in self.taken:
+            w = min(box.x1, other.x1) - max(box.x0, other.x0)
+            h = min(box.y1, other.y1) - max(box.y0, other.y0)
+            if w > 0 and h > 0:
+                total += w * h
+        return total
+
+    def _inside(self, box: Bbox) -> bool:
+        f = self.frame
+        return box.x0 >= f.x0 + 2 and box.x1 <= f.x1 - 2 and box.y0 >= f.y0 + 2 and box.y1 <= f.y1 - 2
+
+    def place(self, text: Text, xy: tuple[float, float], radius_points: float = 0.0, required: bool = True,
+              steps: Sequence[float] = _STEPS, centred_first: bool = False, leader: bool = True) -> bool:
+        """Move `text` (an annotation at `xy` in offset points) to the first free position; a
+        label that finds none is kept at its least crowded position when `required`, else
+        removed. Returns whether the label stays on the map."""
+        candidates: list[tuple[float, float, str, str, bool]] = []
+        if centred_first:
+            candidates.append((0.0, 0.0, "center", "center", False))
+        for n, step in enumerate(steps):
+            for dx, dy, ha, va in _DIRECTIONS:
+                reach = radius_points + step
+                scale = 1 / math.sqrt(2) if dx and dy else 1.0
+                candidates.append((dx * reach * scale, dy * reach * scale, ha, va, n > 0))
+        best: tuple[float, int] | None = None
+        for i, (ox, oy, ha, va, _leader) in enumerate(candidates):
+            text.set_position((ox, oy))
+            text.set_horizontalalignment(ha)
+            text.set_verticalalignment(va)
+            box = text.get_window_extent(self.renderer).padded(1.5)
+            if not self._inside(box):
+                continue
+            overlap = self._overlap(box)
+            if overlap == 0:
+                best = (0.0, i)
+                break
+            if best is None or overlap < best[0]:
+                best = (overlap, i)
+        if best is None or (best[0] > 0 and not required):
+            text.remove()
+            return False
+        ox, oy, ha, va, _far = candidates[best[1]]
+        text.set_position((ox, oy))
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
+        self.block(text.get_window_extent(self.renderer).padded(1.5))
+        if leader and candidates[best[1]][4]:
+            self.ax.annotate("", xy=xy, xytext=(ox, oy), textcoords="offset points", zorder=11,
+                             arrowprops={"arrowstyle": "-", "color": _rgb(INK, 0.7), "linewidth": 0.6,
+                                         "shrinkA": 0.0, "shrinkB": radius_points})
+        return True
+
+
+def _label(ax: Axes, text: str, xy: tuple[float, float], **style: object) -> Text:
+    return ax.annotate(text, xy, xytext=(0, 0), textcoords="offset points", zorder=12, path_effects=HALO,
+                       annotation_clip=False, **style)
+
+
+# --- layers ------------------------------------------------------------------------------------
+
+def draw_context(ax: Axes, context: gpd.GeoDataFrame | None) -> None:
+    """Context polygons (counties): thin grey outlines under everything else."""
+    if context is not None and not context.empty:
+        context.plot(ax=ax, facecolor="none", edgecolor=_rgb(CONTEXT, 0.8), linewidth=0.5, zorder=0.5)
+
+
+def draw_redline(ax: Axes, redline: gpd.GeoDataFrame | None) -> list[tuple[str, tuple[float, float, float, float],
+                                                                          tuple[float, float, float, float]]]:
+    """Red-line polygons filled by category (the QGIS style's colours), paler zones below open
+    water; categories the rule leaves out as grey dashed outlines. Returns legend rows
+    (label, fill, edge), one per colour."""
+    if redline is None:
         return []
-    if sites.geom_type.isin(["Polygon", "MultiPolygon"]).any():
-        sites.plot(ax=ax, facecolor="none", edgecolor=_rgb(GREY), linewidth=0.6, zorder=6)
-    xy = _anchor_points(sites)
-    status = sites["status"].to_numpy()
-    for name, (marker, colour, size, _label) in STATUS_MARKS.items():
-        chosen = status == name
-        if chosen.any():
-            ax.scatter(xy[chosen, 0], xy[chosen, 1], marker=marker, s=size, c=[colour], zorder=7,
-                       edgecolors=[_rgb(INK)] if marker != "x" else None, linewidths=0.6 if marker != "x" else 1.6)
-    built = status == "built"
-    if not built.any():
-        return []
-    capex = sites["capex_yuan"].to_numpy(dtype=float)
-    top = max(capex[built].max(), 1.0)
-    main = sites["main_product"].to_numpy()
-    colour_of = {p: palette_colour(i) for i, p in enumerate(products)}
-    order = np.argsort(-capex[built], kind="stable")  # big circles first, small ones stay visible on top
-    bx, by = xy[built][order, 0], xy[built][order, 1]
-    ax.scatter(bx, by, s=np.maximum(LARGEST_MARKER * capex[built][order] / top, 20.0),
-               c=[_rgb(colour_of.get(p, BUILT), 0.85) for p in main[built][order]], edgecolors=[_rgb(INK)],
-               linewidths=0.8, zorder=9)
-    labels = [n if n is not None else i for n, i in zip(sites["name"], sites["id"], strict=True)]
-    for x, y, name in zip(bx, by, np.asarray(labels, dtype=object)[built][order], strict=True):
-        ax.annotate(str(name).split(",")[0], (x, y), xytext=(8, 8), textcoords="offset points", fontsize=10,
-                    zorder=12, path_effects=HALO)
-    shown = [p for p in products if p in set(main[built])]
-    return [(p, colour_of[p]) for p in shown]
+    rows: dict[tuple[tuple[float, ...], tuple[float, ...]], list[str]] = {}
+    categories = sorted(set(redline["category"]))
+    used = {c: bool(redline.loc[redline["category"] == c, "used"].any()) for c in categories}
+    # Large pale zones first, open water last, so that lakes stay visible inside their zones.
+    for category in sorted(categories, key=lambda c: (redline_colour(c) == WATER, c)):
+        part = redline.loc[redline["category"] == category]
+        if used[category]:
+            colour = redline_colour(category)
+            fill, edge = _rgb(colour, REDLINE_FILL_ALPHA / 255), _rgb(colour)
+            part.plot(ax=ax, facecolor=fill, edgecolor=edge, linewidth=0.5, zorder=1.5 if colour == WATER else 1)
+            rows.setdefault((fill, edge), []).append(category_label(category))
+        else:
+            fill, edge = _rgb(GREY, 60 / 255), _rgb(GREY)
+            part.plot(ax=ax, facecolor=fill, edgecolor=edge, linewidth=0.5, linestyle="--", zorder=1)
+            rows.setdefault((fill, edge), []).append(f"{category_label(category)} (not used by the rule)")
+    return [(", ".join(names), fill, edge) for (fill, edge), names in rows.items()]
+
+
+def draw_zones(ax: Axes, zones: gpd.GeoDataFrame | None, crs: str) -> None:
+    """The red-line buffer as a dashed red outline; each setback as an orange outline with one
+    light diagonal hatch (never two hatches that cross)."""
+    if zones is None:
+        return
+    for kind, zone in zip(zones["kind"], zones.geometry, strict=True):
+        series = gpd.GeoSeries([zone], crs=crs)
+        if kind == "buffer":
+            series.plot(ax=ax, facecolor="none", edgecolor=_rgb(RED), linewidth=0.9, linestyle="--", zorder=2)
+        else:
+            series.plot(ax=ax, facecolor="none", edgecolor=_rgb(SETBACK, SETBACK_HATCH_ALPHA / 255), hatch="/",
+                        linewidth=0.0, zorder=2)
+            series.plot(ax=ax, facecolor="none", edgecolor=_rgb(SETBACK), linewidth=0.9, zorder=2)
 
 
 def draw_flows(ax: Axes, flows: gpd.GeoDataFrame | None, colours: dict[str, tuple[int, int, int]]) -> None:
+    """Flows coloured by resource, width proportional to the peak yearly tonnage."""
     if flows is None:
         return
     tonnes = flows[[c for c in flows.columns if c.startswith("tonnes_")]].to_numpy(dtype=float).max(axis=1)
@@ -184,24 +336,132 @@ def draw_flows(ax: Axes, flows: gpd.GeoDataFrame | None, colours: dict[str, tupl
                 solid_capstyle="round")
 
 
-def legend_handles(shown_products: Sequence[tuple[str, tuple[int, int, int]]], top_capex: float,
-                   statuses: set[str], zones: gpd.GeoDataFrame | None, resources: dict[str, tuple[int, int, int]],
-                   has_flows: bool) -> tuple[list[object], list[str]]:
-    """Legend entries: built sites by main product, capex reference circles, other site
-    statuses present, clusters, red-line zones and polygons, sources and flows by resource."""
+def _quantity(value: float, unit: str | None) -> str:
+    """A capacity for a label: thousands separated, with its unit per year."""
+    number = f"{value:,.0f}" if value >= 100 else f"{value:,.1f}" if value >= 1 else f"{value:.2g}"
+    return f"{number} {per_year(unit)}" if unit else number
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """A built site as the map draws it: where, its capex, and the capacity added per product."""
+
+    name: str
+    x: float
+    y: float
+    capex_yuan: float
+    added: dict[str, float]
+
+    def slices(self, values: Mapping[str, float]) -> list[tuple[str, float]]:
+        """(product, share) of the pie: the output value of the capacity added (equal shares
+        without output values), largest first, products in catalog order on ties."""
+        weights = {p: a * values.get(p, 0.0) for p, a in self.added.items()} if values else {}
+        if not weights or sum(weights.values()) <= 0:
+            weights = dict.fromkeys(self.added, 1.0)
+        total = sum(weights.values())
+        order = sorted(weights, key=lambda p: -weights[p])
+        return [(p, weights[p] / total) for p in order if weights[p] > 0]
+
+
+def built_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: Sequence[int]) -> list[BuiltSite]:
+    """The built sites with the capacity added over the years, per product (catalog order)."""
+    if sites is None:
+        return []
+    xy = _anchor_points(sites)
+    found = []
+    for i, (status, name, site_id) in enumerate(zip(sites["status"], sites["name"], sites["id"], strict=True)):
+        if status != "built":
+            continue
+        row = sites.iloc[i]
+        added = {}
+        for p in products:
+            amount = sum(float(row.get(f"added_{p}_{t}", 0.0) or 0.0) for t in years)
+            if amount > 0:
+                added[p] = amount
+        label = str(name if name is not None else site_id).split(",")[0]
+        found.append(BuiltSite(label, float(xy[i, 0]), float(xy[i, 1]), float(row["capex_yuan"] or 0.0), added))
+    return found
+
+
+def pie_area(capex: float, top: float) -> float:
+    """Pie area in points^2: proportional to capex, the largest LARGEST_MARKER."""
+    return max(LARGEST_MARKER * capex / top, SMALLEST_MARKER) if top > 0 else SMALLEST_MARKER
+
+
+def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[int, int, int]],
+              values: Mapping[str, float], data_per_point: float) -> list[float]:
+    """A pie per built site (largest first, so that small ones stay on top); returns each
+    site's radius in points."""
+    top = max((b.capex_yuan for b in built), default=0.0)
+    radii = [math.sqrt(pie_area(b.capex_yuan, top)) / 2 for b in built]
+    for n in sorted(range(len(built)), key=lambda k: (-built[k].capex_yuan, k)):
+        site, radius = built[n], radii[n] * data_per_point
+        angle = 90.0
+        for product, share in site.slices(values):
+            ax.add_patch(Wedge((site.x, site.y), radius, angle - 360 * share, angle,
+                               facecolor=_rgb(colours.get(product, GREY)), edgecolor="white", linewidth=0.4,
+                               zorder=9 + 0.001 * n))
+            angle -= 360 * share
+        ax.add_patch(Circle((site.x, site.y), radius, facecolor="none", edgecolor=_rgb(INK), linewidth=0.8,
+                            zorder=9 + 0.001 * n))
+    return radii
+
+
+def site_label(site: BuiltSite, units: Mapping[str, str], values: Mapping[str, float]) -> str:
+    """The site's name, then each product it builds in words with the capacity added."""
+    order = [p for p, _share in site.slices(values)] + [p for p in site.added if p not in dict(site.slices(values))]
+    return "\n".join([site.name] + [f"{product_label(p)} {_quantity(site.added[p], units.get(p))}" for p in order])
+
+
+def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
+    """Sites not built: small marks by status, as in the QGIS style."""
+    if sites is None:
+        return
+    if sites.geom_type.isin(["Polygon", "MultiPolygon"]).any():
+        sites.plot(ax=ax, facecolor="none", edgecolor=_rgb(GREY), linewidth=0.6, zorder=6)
+    xy = _anchor_points(sites)
+    status = sites["status"].to_numpy()
+    for name, (marker, colour, size, _label) in STATUS_MARKS.items():
+        chosen = status == name
+        if chosen.any():
+            ax.scatter(xy[chosen, 0], xy[chosen, 1], marker=marker, s=size, c=[colour], zorder=7,
+                       edgecolors=[_rgb(INK)] if marker != "x" else None, linewidths=0.6 if marker != "x" else 1.6)
+
+
+# --- legend and margin -------------------------------------------------------------------------
+
+LEGEND_FONT = 9.5
+LEGEND_SPACING = 0.55
+#: Height of one legend row in points.
+LEGEND_ROW_POINTS = LEGEND_FONT * (1 + LEGEND_SPACING)
+
+
+def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int, int]], top_capex: float,
+                   statuses: set[str], zones: gpd.GeoDataFrame | None,
+                   redline_rows: Sequence[tuple[str, tuple[float, ...], tuple[float, ...]]],
+                   resources: dict[str, tuple[int, int, int]], has_flows: bool, context_label: str | None
+                   ) -> tuple[list[object], list[str]]:
+    """Legend entries: the products built (in words), pie sizes in bn yuan of capex, the other
+    site statuses present, clusters and context, red-line categories and zones, sources and
+    flows by resource."""
     handles: list[object] = []
     labels: list[str] = []
-    for product, colour in shown_products:
-        handles.append(Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=_rgb(colour, 0.85),
-                              markeredgecolor=_rgb(INK)))
-        labels.append(f"built, main product {product}")
+    for product in products:
+        handles.append(Patch(facecolor=_rgb(colours[product]), edgecolor=_rgb(INK), linewidth=0.5))
+        labels.append(product_label(product))
     if top_capex > 0:
         for value in sorted({_significant(top_capex, 2), _significant(top_capex / 4, 1)}, reverse=True):
             if value > 0:
+                size = math.sqrt(pie_area(value, top_capex))
+                # Blank rows around a large circle keep it clear of its neighbours.
+                spacers = max(0, math.ceil((size - LEGEND_ROW_POINTS) / (2 * LEGEND_ROW_POINTS)))
+                handles.extend([Patch(visible=False)] * spacers)
+                labels.extend([""] * spacers)
                 handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none",
-                                      markeredgecolor=_rgb(INK),
-                                      markersize=math.sqrt(max(LARGEST_MARKER * value / top_capex, 20.0))))
-                labels.append(f"capex {value / 1e9:,.3g} bn yuan")
+                                      markeredgecolor=_rgb(INK), markersize=size))
+                labels.append(f"capex {bn_yuan(value)}")
+                handles.extend([Patch(visible=False)] * spacers)
+                labels.extend([""] * spacers)
     for status, (marker, colour, size, label) in STATUS_MARKS.items():
         if status in statuses:
             handles.append(Line2D([], [], marker=marker, linestyle="", markersize=math.sqrt(size),
@@ -210,19 +470,134 @@ def legend_handles(shown_products: Sequence[tuple[str, tuple[int, int, int]]], t
             labels.append(label)
     handles.append(Patch(facecolor="none", edgecolor=_rgb(INK), linewidth=1.2))
     labels.append("cluster")
+    if context_label:
+        handles.append(Patch(facecolor="none", edgecolor=_rgb(CONTEXT, 0.8), linewidth=0.5))
+        labels.append(context_label)
+    for label, fill, edge in redline_rows:
+        handles.append(Patch(facecolor=fill, edgecolor=edge, linewidth=0.5))
+        labels.append(f"red line: {label}")
     if zones is not None:
-        for kind, distance in zip(zones["kind"], zones["max_distance_m"], strict=True):
-            colour = RED if kind == "buffer" else SETBACK
-            handles.append(Patch(facecolor="none", edgecolor=_rgb(colour), hatch="////" if kind == "buffer" else
-                                 "\\\\\\\\"))
-            labels.append(f"red-line {'buffer' if kind == 'buffer' else 'setback'} {distance / 1000:g} km")
-    handles.append(Patch(facecolor=_rgb((90, 174, 97), 0.35), edgecolor="none"))
-    labels.append("red-line polygon")
+        for kind, products_text, distance in zip(zones["kind"], zones["products"], zones["max_distance_m"],
+                                                 strict=True):
+            if kind == "buffer":
+                handles.append(Patch(facecolor="none", edgecolor=_rgb(RED), linestyle="--", linewidth=0.9))
+                labels.append(f"red-line buffer {distance / 1000:g} km")
+            else:
+                handles.append(Patch(facecolor="none", edgecolor=_rgb(SETBACK), hatch="/", linewidth=0.9))
+                names = ", ".join(product_label(p) for p in str(products_text).split(",") if p)
+                labels.append(textwrap.fill(f"setback up to {distance / 1000:g} km for {names}", 46))
     for resource, colour in sorted(resources.items()):
         handles.append(Line2D([], [], marker="^", linestyle="-" if has_flows else "", markersize=7,
                               color=_rgb(colour), markeredgecolor=_rgb(INK)))
-        labels.append(f"{resource} source{' / flow' if has_flows else ''}")
+        labels.append(f"{product_label(resource)} source{' and flow' if has_flows else ''}")
     return handles, labels
+
+
+def _names(frame: gpd.GeoDataFrame) -> list[str]:
+    if "name" in frame.columns:
+        return [str(n) if n is not None else str(i) for n, i in zip(frame["name"], frame["id"], strict=True)]
+    return [str(i) for i in frame["id"]]
+
+
+def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str], working_crs: str,
+               context: MapContext | None = None) -> Figure:
+    """The map as a matplotlib figure on an Agg canvas (render_map saves it as PNG)."""
+    extra = context or MapContext()
+    by_name = {layer.name: layer for layer in layers}
+    crs = working_crs
+    sites = _projected(by_name.get("sites"), crs)
+    clusters = _projected(by_name.get("clusters"), crs)
+    zones = _projected(by_name.get("redline_zones"), crs)
+    redline = _projected(by_name.get("redline"), crs)
+    sources = _projected(by_name.get("sources"), crs)
+    flows = _projected(by_name.get("flows"), crs)
+    counties = extra.context.to_crs(crs) if extra.context is not None and not extra.context.empty else None
+    resources = resource_colours(list(sources["resource"]) if sources is not None else [])
+    colours = product_colours(products)
+    with matplotlib.style.context("default"), matplotlib.rc_context({"hatch.linewidth": 0.6}):
+        figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI)
+        FigureCanvasAgg(figure)
+        ax = figure.add_axes((0.02, 0.03, 0.68, 0.86))
+        extent = _extent([clusters, sites, sources if flows is not None else None])
+        _polygons(ax, clusters, facecolor=_rgb((250, 250, 245)), edgecolor="none", zorder=0)
+        draw_context(ax, counties)
+        redline_rows = draw_redline(ax, redline)
+        draw_zones(ax, zones, crs)
+        _polygons(ax, clusters, facecolor="none", edgecolor=_rgb(INK), linewidth=1.4, zorder=4)
+        draw_flows(ax, flows, resources)
+        if sources is not None:
+            xy = _anchor_points(sources)
+            ax.scatter(xy[:, 0], xy[:, 1], marker="^", s=45, c=[_rgb(resources[r]) for r in sources["resource"]],
+                       edgecolors=[_rgb(INK)], linewidths=0.6, zorder=8)
+        draw_other_sites(ax, sites)
+        ax.set_xlim(extent[0], extent[2])
+        ax.set_ylim(extent[1], extent[3])
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.apply_aspect()
+        draw_scale_bar(ax, extent)
+        draw_north_arrow(ax)
+        renderer = figure.canvas.get_renderer()
+        box = ax.get_window_extent(renderer)
+        data_per_point = (extent[2] - extent[0]) / box.width * renderer.points_to_pixels(1.0)
+        built = built_sites(sites, products, title.years)
+        radii = draw_pies(ax, built, colours, extra.values, data_per_point)
+        placer = LabelPlacer(ax, renderer)
+        for site, radius in zip(built, radii, strict=True):
+            placer.block_circle(site.x, site.y, radius)
+        # Labels leave every other site and source mark visible.
+        for frame in (sites, sources):
+            if frame is not None:
+                for x, y in _anchor_points(frame):
+                    placer.block_circle(float(x), float(y), 3.5)
+        # The scale bar and the north arrow keep their corners.
+        placer.block(Bbox.from_extents(box.x0, box.y0, box.x0 + 0.3 * box.width, box.y0 + 0.09 * box.height))
+        placer.block(Bbox.from_extents(box.x1 - 0.09 * box.width, box.y1 - 0.16 * box.height, box.x1, box.y1))
+        for site, radius in sorted(zip(built, radii, strict=True), key=lambda sr: (-sr[0].capex_yuan, sr[0].name)):
+            text = _label(ax, site_label(site, extra.units, extra.values), (site.x, site.y), fontsize=7.5,
+                          linespacing=1.15, multialignment="left")
+            placer.place(text, (site.x, site.y), radius)
+        if clusters is not None:
+            for (x, y), name in zip(_anchor_points(clusters), _names(clusters), strict=True):
+                placer.place(_label(ax, name, (x, y), fontsize=14, fontweight="bold", color=_rgb(INK, 0.75)),
+                             (x, y), centred_first=True)
+        if redline is not None:
+            water = [redline_colour(c) == WATER for c in redline["category"]]
+            lakes = redline.loc[water]
+            for (x, y), name in zip(_anchor_points(lakes), _names(lakes), strict=True) if len(lakes) else ():
+                placer.place(_label(ax, name, (x, y), fontsize=8.5, fontstyle="italic", color=(0.1, 0.33, 0.55, 1.0)),
+                             (x, y), required=False, steps=(2.0, 12.0), centred_first=True, leader=False)
+        if counties is not None:
+            for (x, y), name in zip(_anchor_points(counties), _names(counties), strict=True):
+                placer.place(_label(ax, name, (x, y), fontsize=7, color=_rgb(CONTEXT)), (x, y), required=False,
+                             steps=(2.0,), centred_first=True)
+        statuses = set(sites["status"]) if sites is not None else set()
+        shown = [p for p in products if any(p in b.added for b in built)]
+        context_label = extra.context_label if counties is not None else None
+        handles, labels = legend_handles(shown, colours, max((b.capex_yuan for b in built), default=0.0),
+                                         statuses, zones, redline_rows, resources, flows is not None, context_label)
+        figure.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.715, 0.89), fontsize=LEGEND_FONT,
+                      frameon=False, labelspacing=LEGEND_SPACING, borderpad=0.3, handletextpad=1.0, handlelength=2.2,
+                      title="Built sites: pie area ∝ capex, slices = output\nvalue of the capacity added by product",
+                      title_fontsize=9.5, alignment="left")
+        figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
+        notes = [textwrap.fill(redline_extent_text(layers, title.official_redline_pct, title.official_redline_source),
+                               58),
+                 f"Projection {crs}. Site labels: capacity added {_span(title.years)}."]
+        if extra.sources:
+            notes.append("Sources:\n" + "\n".join(textwrap.fill(s, 58, subsequent_indent="  ")
+                                                  for s in extra.sources))
+        figure.text(0.715, 0.02, "\n\n".join(notes), fontsize=8.5, color=_rgb(INK, 0.9), va="bottom",
+                    linespacing=1.3)
+    return figure
+
+
+def _span(years: Sequence[int]) -> str:
+    return f"{years[0]}-{years[-1]}" if len(years) > 1 else f"in {years[0]}" if years else ""
+
 
 
 #: Equal-area CRS for the red-line share (WGS 84 / NSIDC EASE-Grid 2.0 Global): any region, true areas.
@@ -265,61 +640,8 @@ def redline_extent_text(layers: Sequence[OutputLayer], official_pct: float | Non
 
 
 def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str],
-               working_crs: str) -> None:
+               working_crs: str, context: MapContext | None = None) -> None:
     """Draw the plan's layers into a PNG (PIXELS in size) at a path or into a binary file."""
-    by_name = {layer.name: layer for layer in layers}
-    crs = working_crs
-    sites = _projected(by_name.get("sites"), crs)
-    clusters = _projected(by_name.get("clusters"), crs)
-    zones = _projected(by_name.get("redline_zones"), crs)
-    redline = _projected(by_name.get("redline"), crs)
-    sources = _projected(by_name.get("sources"), crs)
-    flows = _projected(by_name.get("flows"), crs)
-    resources = resource_colours(list(sources["resource"]) if sources is not None else [])
-    with matplotlib.style.context("default"):
-        figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI)
-        FigureCanvasAgg(figure)
-        ax = figure.add_axes((0.02, 0.03, 0.70, 0.86))
-        extent = _extent([clusters, sites, sources if flows is not None else None])
-        _polygons(ax, redline, facecolor=_rgb((90, 174, 97), 0.35), edgecolor="none", zorder=1)
-        if zones is not None:
-            for kind, zone in zip(zones["kind"], zones.geometry, strict=True):
-                colour = RED if kind == "buffer" else SETBACK
-                gpd.GeoSeries([zone], crs=crs).plot(ax=ax, facecolor="none", edgecolor=_rgb(colour, 0.8),
-                                                    hatch="////" if kind == "buffer" else "\\\\\\\\",
-                                                    linewidth=0.5, zorder=2)
-        _polygons(ax, clusters, facecolor=_rgb((250, 250, 245)), edgecolor=_rgb(INK), linewidth=1.4, zorder=0)
-        _polygons(ax, clusters, facecolor="none", edgecolor=_rgb(INK), linewidth=1.4, zorder=4)
-        if clusters is not None:
-            names = [n if n is not None else i for n, i in zip(clusters["name"], clusters["id"], strict=True)]
-            for (x, y), name in zip(_anchor_points(clusters), names, strict=True):
-                ax.text(x, y, str(name), fontsize=14, fontweight="bold", color=_rgb(INK, 0.75), ha="center",
-                        va="center", zorder=3, path_effects=HALO)
-        draw_flows(ax, flows, resources)
-        if sources is not None:
-            xy = _anchor_points(sources)
-            ax.scatter(xy[:, 0], xy[:, 1], marker="^", s=45, c=[_rgb(resources[r]) for r in sources["resource"]],
-                       edgecolors=[_rgb(INK)], linewidths=0.6, zorder=8)
-        shown = draw_sites(ax, sites, products)
-        built = sites["capex_yuan"].to_numpy(dtype=float)[sites["status"].to_numpy() == "built"] if sites is not None \
-            else np.array([])
-        ax.set_xlim(extent[0], extent[2])
-        ax.set_ylim(extent[1], extent[3])
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        draw_scale_bar(ax, extent)
-        draw_north_arrow(ax)
-        statuses = set(sites["status"]) if sites is not None else set()
-        handles, labels = legend_handles(shown, float(built.max()) if built.size else 0.0, statuses, zones,
-                                         resources, flows is not None)
-        figure.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.735, 0.89), fontsize=11, frameon=False,
-                      labelspacing=1.0, borderpad=0.5, handletextpad=1.2)
-        figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
-        figure.text(0.735, 0.03, f"Projection {crs}.\nCircle area proportional to the capex\nof the capacity "
-                    "added at the site.", fontsize=10, color=_rgb(INK, 0.8), va="bottom")
-        extent_note = redline_extent_text(layers, title.official_redline_pct, title.official_redline_source)
-        figure.text(0.735, 0.115, textwrap.fill(extent_note, 44), fontsize=10, color=_rgb(INK, 0.9), va="bottom")
+    with matplotlib.style.context("default"), matplotlib.rc_context({"hatch.linewidth": 0.6}):
+        figure = map_figure(layers, title, products, working_crs, context)
         figure.savefig(target, dpi=DPI, format="png", metadata={"Software": None})

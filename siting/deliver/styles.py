@@ -13,8 +13,11 @@ Layer styles:
 - flows: categorised by `resource`, line width proportional to the peak yearly tonnage;
 - sources: categorised by `resource`, marker area proportional to supply;
 - clusters: outlines labelled with the cluster name;
-- redline_zones: the buffered exclusion zones, hatched, one category per zone;
-- redline: the red-line polygons as used, categorised by `category`.
+- redline_zones: the buffered exclusion zones, one category per zone: the buffer outlined, setbacks
+  with one light hatch;
+- redline: the red-line polygons as used, categorised by `category`: water blue, reserves green.
+
+The colours live here once; map.png and the web map take them from this module.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from siting.deliver.layer import OutputLayer
+from siting.deliver.units import bn_yuan, product_label
 
 QGIS_VERSION = "3.22.0-Białowieża"
 DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
@@ -31,9 +35,12 @@ DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
 #: QGIS layerGeometryType: 0 point, 1 line, 2 polygon.
 GEOMETRY_CODE = {"Point": 0, "MultiPoint": 0, "LineString": 1, "MultiLineString": 1, "Polygon": 2, "MultiPolygon": 2}
 
-#: Colour-blind-safe qualitative palette (Okabe-Ito, then Tol's muted), RGB.
+#: Colour-blind-safe qualitative palette for products, RGB: the eight Okabe-Ito colours, then Paul
+#: Tol's muted scheme (the hues least like those before them first). The same colour means the same
+#: product in map.png, the QGIS styles and the web map (`product_colours`).
 PALETTE = ((0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (86, 180, 233), (213, 94, 0),
-           (240, 228, 66), (51, 34, 136), (136, 204, 238), (68, 170, 153), (153, 153, 51), (136, 34, 85))
+           (240, 228, 66), (0, 0, 0), (136, 34, 85), (153, 153, 51), (204, 102, 119), (136, 204, 238),
+           (68, 170, 153), (17, 119, 51), (221, 204, 119), (170, 68, 153), (51, 34, 136))
 
 STATUS_LABELS = {
     "built": "Built: new capacity",
@@ -54,6 +61,18 @@ GREY = (150, 150, 150)
 INK = (40, 40, 40)
 RED = (215, 48, 39)
 SETBACK = (244, 109, 67)
+#: Red-line fills: open water blue, the lake protection zones a paler blue, nature reserves green,
+#: parks, scenic areas and any other category a paler green.
+WATER = (67, 147, 195)
+WATER_ZONE = (166, 206, 227)
+RESERVE = (77, 160, 80)
+NATURE = (178, 223, 138)
+#: Opacity (0-255) of red-line fills, the same in the QGIS styles and map.png.
+REDLINE_FILL_ALPHA = 150
+#: Opacity (0-255) of a setback's single hatch.
+SETBACK_HATCH_ALPHA = 150
+#: Context (counties, their names).
+CONTEXT = (120, 120, 120)
 
 
 def rgba(rgb: Sequence[int], alpha: int = 255) -> str:
@@ -62,14 +81,46 @@ def rgba(rgb: Sequence[int], alpha: int = 255) -> str:
 
 
 def palette_colour(index: int) -> tuple[int, int, int]:
+    """The palette's colour at `index` (repeating after the last)."""
     r, g, b = PALETTE[index % len(PALETTE)]
     return r, g, b
+
+
+def product_colours(products: Sequence[str]) -> dict[str, tuple[int, int, int]]:
+    """One palette colour per product, in the catalog's order (the same in every output)."""
+    return {p: palette_colour(i) for i, p in enumerate(products)}
+
+
+def hex_colour(rgb: Sequence[int]) -> str:
+    """'#rrggbb' of 0-255 RGB."""
+    return "#" + "".join(f"{int(c):02x}" for c in rgb[:3])
+
+
+_WATER_WORDS = ("lake", "water", "river", "reservoir", "wetland")
+
+
+def redline_colour(category: str) -> tuple[int, int, int]:
+    """The fill colour of a red-line category: water blue for lakes, rivers and reservoirs, pale
+    blue for the zones around them (lakeside, lake buffer), green for nature reserves and pale
+    green for parks, scenic areas and anything else."""
+    name = category.lower().replace("-", "_")
+    words = name.split("_")
+    if any(w in name for w in _WATER_WORDS):
+        return WATER if len(words) == 1 and words[0].rstrip("s") in _WATER_WORDS else WATER_ZONE
+    if "reserve" in words or "reserves" in words:
+        return RESERVE
+    return NATURE
+
+
+def category_label(category: str) -> str:
+    """A red-line category in words: "lake_buffer_zone" -> "lake buffer zone"."""
+    return category.replace("_", " ")
 
 
 def amount(value: float, unit: str) -> str:
     """A legend number: thousands separated, unit after it."""
     if unit == "yuan":
-        return f"{value / 1e9:,.1f} bn yuan"
+        return bn_yuan(value)
     return f"{value:,.0f} {unit}"
 
 
@@ -177,23 +228,51 @@ def single(sym: ET.Element) -> ET.Element:
                                    "type": "singleSymbol"}, element("symbols", None, sym))
 
 
-def labeling(expression: str, size: float, placement: int, bold: bool = False) -> ET.Element:
-    """Simple labelling from an expression, with a white halo for legibility over fills."""
+#: QGIS label placement modes (Qgis::LabelPlacement) that we use.
+AROUND_POINT, OVER_POINT, HORIZONTAL, ORDERED_AROUND_POINT = 0, 1, 4, 6
+#: Obstacle kinds (QgsLabelObstacleSettings::ObstacleType): a feature's inside, its boundary, all of it.
+OBSTACLE_INTERIOR, OBSTACLE_BOUNDARY, OBSTACLE_WHOLE = 0, 1, 2
+
+
+def labeling(expression: str, size: float, placement: int, bold: bool = False, priority: int = 5,
+             priority_expression: str | None = None, z_index: float = 0, obstacle_type: int = OBSTACLE_INTERIOR,
+             buffer_mm: float = 1.0, distance_expression: str | None = None) -> ET.Element:
+    """Simple labelling from an expression, placed by QGIS's label engine (PAL) without
+    collisions: a white halo for legibility over fills, the layer's features are obstacles to
+    other labels, and a label that would collide is left out (never drawn over another,
+    `displayAll` off). Where two labels compete, the higher priority (0-10) wins:
+    `priority_expression`, when given, ranks each feature (data-defined `Priority`);
+    `distance_expression` sets each label's distance from its point in mm (`LabelDistance`).
+    Point labels try eight positions around the point, best first."""
     text_style = element("text-style", {
         "fieldName": expression, "fontFamily": "Sans Serif", "fontSize": f"{size:g}", "fontSizeUnit": "Point",
         "fontWeight": "75" if bold else "50", "isExpression": "1", "namedStyle": "Bold" if bold else "Regular",
-        "textColor": rgba(INK), "textOpacity": "1"},
-        element("text-buffer", {"bufferColor": "255,255,255,255", "bufferDraw": "1", "bufferOpacity": "0.8",
-                                "bufferSize": "1", "bufferSizeUnits": "MM"}))
-    placement_node = element("placement", {"dist": "1", "distUnits": "MM", "placement": str(placement),
-                                           "priority": "5"})
-    rendering = element("rendering", {"drawLabels": "1", "obstacle": "1", "upsidedownLabels": "0"})
-    return element("labeling", {"type": "simple"},
-                   element("settings", {"calloutType": "simple"}, text_style, placement_node, rendering))
+        "textColor": rgba(INK), "textOpacity": "1", "multilineHeight": "1"},
+        element("text-buffer", {"bufferColor": "255,255,255,255", "bufferDraw": "1", "bufferOpacity": "0.85",
+                                "bufferSize": f"{buffer_mm:g}", "bufferSizeUnits": "MM"}))
+    text_format = element("text-format", {"multilineAlign": "3", "wrapChar": "", "autoWrapLength": "0"})
+    placement_node = element("placement", {
+        "dist": "1", "distUnits": "MM", "placement": str(placement), "priority": str(priority),
+        "predefinedPositionOrder": "TR,TL,BR,BL,R,L,TSR,BSR", "centroidInside": "1", "centroidWhole": "0",
+        "fitInPolygonOnly": "0", "polygonPlacementFlags": "2", "placementFlags": "10", "quadOffset": "4"})
+    rendering = element("rendering", {
+        "drawLabels": "1", "obstacle": "1", "obstacleFactor": "1", "obstacleType": str(obstacle_type),
+        "displayAll": "0", "upsidedownLabels": "0", "zIndex": f"{z_index:g}", "labelPerPart": "0",
+        "mergeLines": "0", "limitNumLabels": "0", "maxNumLabels": "2000", "minFeatureSize": "0",
+        "unplacedVisibility": "0", "scaleVisibility": "0", "fontLimitPixelSize": "0"})
+    settings = element("settings", {"calloutType": "simple"}, text_style, text_format, placement_node, rendering)
+    expressions = {key: value for key, value in (("Priority", priority_expression),
+                                                 ("LabelDistance", distance_expression)) if value is not None}
+    if expressions:
+        properties = data_defined(expressions)
+        properties.tag = "dd_properties"
+        settings.append(properties)
+    return element("labeling", {"type": "simple"}, settings)
 
 
-def qml_document(layer: OutputLayer, renderer: ET.Element, labels: ET.Element | None = None) -> str:
-    """The QML text of a style: renderer, optional labels, the layer's geometry type."""
+def qml_document(layer: OutputLayer, renderer: ET.Element, labels: ET.Element | None = None,
+                 diagrams: Sequence[ET.Element] = ()) -> str:
+    """The QML text of a style: renderer, optional labels and diagrams, the layer's geometry type."""
     root = element("qgis", {"labelsEnabled": "1" if labels is not None else "0",
                             "styleCategories": "AllStyleCategories", "version": QGIS_VERSION}, renderer)
     if labels is not None:
@@ -202,6 +281,7 @@ def qml_document(layer: OutputLayer, renderer: ET.Element, labels: ET.Element | 
     root[-1].text = "0"
     root.append(element("layerOpacity"))
     root[-1].text = "1"
+    root.extend(diagrams)
     root.append(element("layerGeometryType"))
     root[-1].text = str(GEOMETRY_CODE[layer.geometry_type])
     ET.indent(root, space="  ")
@@ -225,11 +305,64 @@ def _polygonal(layer: OutputLayer) -> bool:
     return GEOMETRY_CODE[layer.geometry_type] == 2
 
 
-def sites_style(layer: OutputLayer) -> str:
-    """Sites by status; built ones with a circle of area proportional to capex."""
+def added_fields(layer: OutputLayer) -> dict[str, list[str]]:
+    """The sites layer's `added_<product>_<year>` fields by product, products in the layer's
+    (the catalog's) order."""
+    years = {f.rsplit("_", 1)[1] for f in layer.field_names if f.startswith("added_") and f.rsplit("_", 1)[1].isdigit()}
+    found: dict[str, list[str]] = {}
+    for name in layer.field_names:
+        if name.startswith("added_") and name.rsplit("_", 1)[1] in years:
+            found.setdefault(name[len("added_"):].rsplit("_", 1)[0], []).append(name)
+    return found
+
+
+#: Largest pie diameter (mm) in QGIS, the same as the largest built-site circle.
+PIE_MM = 14
+
+
+def pie_diagrams(layer: OutputLayer, values: Mapping[str, float] | None) -> list[ET.Element]:
+    """QGIS pie diagrams on the built sites, as on map.png: area proportional to capex, a slice
+    per product in its palette colour, sized by the output value of the capacity added (by the
+    capacity itself without output values), labelled in words."""
+    fields = added_fields(layer)
+    colours = product_colours(list(fields))
+    top = _largest(layer, ["capex_yuan"])
+    category = element("DiagramCategory", {
+        "backgroundAlpha": "0", "backgroundColor": "#ffffff", "barWidth": "5", "diagramOrientation": "Up",
+        "enabled": "1", "height": f"{PIE_MM}", "labelPlacementMethod": "XHeight", "lineSizeScale": "3x:0,0,0,0,0,0",
+        "lineSizeType": "MM", "maxScaleDenominator": "1e+08", "minScaleDenominator": "0", "minimumSize": "0",
+        "opacity": "1", "penAlpha": "255", "penColor": "#ffffff", "penWidth": "0.1", "rotationOffset": "270",
+        "scaleBasedVisibility": "0", "scaleDependency": "Area", "sizeScale": "3x:0,0,0,0,0,0", "sizeType": "MM",
+        "width": f"{PIE_MM}"},
+        element("fontProperties", {"description": "Sans Serif,8,-1,5,50,0,0,0,0,0", "style": ""}))
+    for product, names in fields.items():
+        total = " + ".join(f"coalesce({_quoted(n)}, 0)" for n in names)
+        weight = (values or {}).get(product, 0.0)
+        if values and not weight:
+            continue
+        expression = f"({total}) * {weight:.10g}" if values else f"({total})"
+        category.append(element("attribute", {"color": hex_colour(colours[product]), "colorOpacity": "1",
+                                              "field": expression, "label": product_label(product)}))
+    renderer = element("LinearlyInterpolatedDiagramRenderer", {
+        "attributeLegend": "1", "classificationAttributeExpression": _quoted("capex_yuan"), "diagramType": "Pie",
+        "lowerHeight": "0", "lowerValue": "0", "lowerWidth": "0", "upperHeight": f"{PIE_MM}",
+        "upperValue": f"{top:.6g}", "upperWidth": f"{PIE_MM}"}, category)
+    collection = element("Option", {"type": "Map"}, element("Option", {"name": "name", "type": "QString", "value": ""}),
+                         element("Option", {"name": "properties"}),
+                         element("Option", {"name": "type", "type": "QString", "value": "collection"}))
+    settings = element("DiagramLayerSettings", {"dist": "0", "linePlacementFlags": "18", "obstacle": "1",
+                                                "placement": "1", "priority": "5", "showAll": "1", "zIndex": "1"},
+                       element("properties", None, collection))
+    return [renderer, settings]
+
+
+def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None) -> str:
+    """Sites by status; built ones with a circle of area proportional to capex, filled with a pie
+    of the products built (`pie_diagrams`, the pies of map.png)."""
     top = _largest(layer, ["capex_yuan"])
     size = f"scale_exp({_quoted('capex_yuan')}, 0, {top:.6g}, 2, 14, 0.5)"
-    built_label = f"{STATUS_LABELS['built']} (circle area ∝ capex; largest {amount(top, 'yuan')})"
+    built_label = (f"{STATUS_LABELS['built']} (pie slices: output value of the capacity added by product; "
+                   f"pie area ∝ capex; largest {amount(top, 'yuan')})")
     built_marker = symbol("marker", "@built", simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size))
     polygonal = _polygonal(layer)
 
@@ -257,8 +390,14 @@ def sites_style(layer: OutputLayer) -> str:
 
     categories = [Category(s, built_label if s == "built" else STATUS_LABELS[s], status_symbol(s))
                   for s in STATUS_LABELS]
-    labels = labeling("if(\"status\" = 'built', \"name\", '')", 9, 1 if polygonal else 6)
-    return qml_document(layer, categorized("status", categories), labels)
+    # Built sites' names, ranked by capex: where two collide, the larger investment keeps its label.
+    labels = labeling("if(\"status\" = 'built', \"name\", '')", 9, AROUND_POINT if polygonal else ORDERED_AROUND_POINT,
+                      priority_expression=f"scale_linear({_quoted('capex_yuan')}, 0, {top:.6g}, 5, 10)", z_index=2,
+                      obstacle_type=OBSTACLE_WHOLE, buffer_mm=1.2,
+                      # Around a polygon's centroid, clear of its pie (diameter ∝ √capex, PIE_MM at the top).
+                      distance_expression=f"if(\"status\" = 'built', {PIE_MM / 2:g} * sqrt({_quoted('capex_yuan')} / "
+                                          f"{top:.6g}) + 1, 1)" if polygonal else None)
+    return qml_document(layer, categorized("status", categories), labels, pie_diagrams(layer, values))
 
 
 def site_areas_style(layer: OutputLayer) -> str:
@@ -275,6 +414,22 @@ def resource_colours(resources: Sequence[str]) -> dict[str, tuple[int, int, int]
     return {r: RESOURCE_PALETTE[i % len(RESOURCE_PALETTE)] for i, r in enumerate(ordered)}
 
 
+def resource_label(resource: str) -> str:
+    """A resource code in words for a legend: "phosphate_rock" -> "phosphate rock"."""
+    return resource.replace("_", " ")
+
+
+def size_note(layer: OutputLayer) -> str | None:
+    """What a layer's symbol size means, with its largest value (said once per layer, in the
+    legend's layer name, not on every category): flows and sources; None for the others."""
+    if layer.name == "flows":
+        tonnes = [f for f in layer.field_names if f.startswith("tonnes_")]
+        return f"width ∝ peak tonnage; widest {amount(_largest(layer, tonnes), 't/yr')}" if tonnes else None
+    if layer.name == "sources":
+        return f"triangle area ∝ supply; largest {amount(_largest(layer, ['supply_t_per_yr']), 't/yr')}"
+    return None
+
+
 def flows_style(layer: OutputLayer, resources: Sequence[str]) -> str:
     """Flows by resource, width proportional to the peak yearly tonnage."""
     tonnes = [f for f in layer.field_names if f.startswith("tonnes_")]
@@ -282,7 +437,9 @@ def flows_style(layer: OutputLayer, resources: Sequence[str]) -> str:
     peak = f"max({', '.join(_quoted(f) for f in tonnes)})" if len(tonnes) > 1 else _quoted(tonnes[0])
     width = f"scale_linear({peak}, 0, {top:.6g}, 0.3, 3)"
     colours = resource_colours(resources)
-    categories = [Category(r, f"{r} (width ∝ peak tonnage; widest {amount(top, 't/yr')})",
+    # The width note is the same for every resource: it goes once, in the legend's layer name
+    # (size_note), so that the legend does not repeat it on every line.
+    categories = [Category(r, resource_label(r),
                            symbol("line", r, simple_line(rgba(colours[r], 220), 1, width)))
                   for r in sorted(colours)]
     return qml_document(layer, categorized("resource", categories))
@@ -293,30 +450,34 @@ def sources_style(layer: OutputLayer, resources: Sequence[str]) -> str:
     top = _largest(layer, ["supply_t_per_yr"])
     size = f"scale_exp({_quoted('supply_t_per_yr')}, 0, {top:.6g}, 1.5, 7, 0.5)"
     colours = resource_colours(resources)
-    categories = [Category(r, f"{r} (triangle area ∝ supply; largest {amount(top, 't/yr')})",
+    categories = [Category(r, resource_label(r),
                            symbol("marker", r, simple_marker("triangle", rgba(colours[r]), rgba(INK), 3, size)))
                   for r in sorted(colours)]
-    return qml_document(layer, categorized("resource", categories), labeling('"name"', 7, 6))
+    return qml_document(layer, categorized("resource", categories),
+                        labeling('"name"', 7, ORDERED_AROUND_POINT, priority=2))
 
 
 def clusters_style(layer: OutputLayer) -> str:
     """Cluster outlines, labelled with the cluster name."""
     outline = symbol("fill", "cluster", simple_fill(rgba(INK, 0), rgba(INK), style="no", width=0.8))
-    return qml_document(layer, single(outline), labeling('"name"', 12, 1, bold=True))
+    return qml_document(layer, single(outline), labeling('"name"', 12, HORIZONTAL, bold=True, priority=4,
+                                                               obstacle_type=OBSTACLE_BOUNDARY, z_index=1))
 
 
 def redline_zones_style(layer: OutputLayer) -> str:
-    """Buffered exclusion zones, hatched: the global buffer in red, setbacks in orange."""
+    """Buffered exclusion zones: the global buffer as a dashed red outline, setbacks as an orange
+    outline with one light diagonal hatch (never two hatches that cross)."""
     categories = []
     for zone_id, kind, products, distance in zip(layer.frame["id"], layer.frame["kind"], layer.frame["products"],
                                                  layer.frame["max_distance_m"], strict=True):
         if kind == "buffer":
             label = f"Red-line buffer: {amount(distance, 'm')} around every red-line polygon"
-            sym = symbol("fill", zone_id, simple_fill(rgba(RED, 200), rgba(RED), style="b_diagonal", width=0.4))
+            sym = symbol("fill", zone_id, simple_fill(rgba(RED, 0), rgba(RED), style="no", width=0.5,
+                                                      outline_style="dash"))
         else:
             label = f"Setback up to {amount(distance, 'm')} for {products.replace(',', ', ')}"
-            sym = symbol("fill", zone_id, simple_fill(rgba(SETBACK, 180), rgba(SETBACK), style="f_diagonal",
-                                                      width=0.3, outline_style="dash"))
+            sym = symbol("fill", zone_id, simple_fill(rgba(SETBACK, SETBACK_HATCH_ALPHA), rgba(SETBACK),
+                                                      style="f_diagonal", width=0.4))
         categories.append(Category(zone_id, label, sym))
     return qml_document(layer, categorized("id", categories))
 
@@ -329,21 +490,22 @@ def redline_style(layer: OutputLayer) -> str:
         rows = frame.loc[frame["category"] == category]
         used = bool(rows["used"].any())
         if used:
-            colour = (67, 147, 195) if "lake" in category or "water" in category else (90, 174, 97)
+            colour = redline_colour(category)
             distance = float(rows["max_distance_m"].max())
-            label = f"{category} (excluded within {amount(distance, 'm')})"
-            sym = symbol("fill", str(i), simple_fill(rgba(colour, 150), rgba(colour)))
+            label = f"{category_label(category)} (excluded within {amount(distance, 'm')})"
+            sym = symbol("fill", str(i), simple_fill(rgba(colour, REDLINE_FILL_ALPHA), rgba(colour)))
         else:
-            label = f"{category} (not used by the red-line rule)"
+            label = f"{category_label(category)} (not used by the red-line rule)"
             sym = symbol("fill", str(i), simple_fill(rgba(GREY, 60), rgba(GREY), outline_style="dash"))
         categories.append(Category(category, label, sym))
     return qml_document(layer, categorized("category", categories))
 
 
-def style_for(layer: OutputLayer, resources: Sequence[str]) -> str:
-    """The QML of any of our layers, by layer name."""
+def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str, float] | None = None) -> str:
+    """The QML of any of our layers, by layer name; `values` (product -> output value per unit)
+    weigh the slices of the built sites' pies."""
     by_name: dict[str, Callable[[OutputLayer], str]] = {
-        "sites": sites_style,
+        "sites": lambda lyr: sites_style(lyr, values),
         "site_areas": site_areas_style,
         "flows": lambda lyr: flows_style(lyr, resources),
         "sources": lambda lyr: sources_style(lyr, resources),

@@ -1,0 +1,201 @@
+"""map.png: legend entries in words, colours shared with the QGIS styles, labels that do not
+collide, context names, and the same bytes on every render (the small test scenario)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Wedge
+from matplotlib.text import Text
+
+from siting.config.errors import InputError
+from siting.deliver.files import map_context
+from siting.deliver.layer import OutputLayer
+from siting.deliver.layers import plan_layers
+from siting.deliver.mapplot import MapContext, MapTitle, map_figure, render_map
+from siting.deliver.styles import (
+    NATURE,
+    RESERVE,
+    WATER,
+    WATER_ZONE,
+    hex_colour,
+    product_colours,
+    redline_colour,
+    style_for,
+)
+from siting.deliver.units import bn_yuan
+from siting.optimize.run import solve_prepared, solver_settings
+from siting.prepare.problem import prepare, redline_settings
+
+DATA = Path(__file__).parent / "data" / "small"
+COUNTIES = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"code": 1, "name": "Westshire"},
+     "geometry": {"type": "Polygon", "coordinates": [[[101.9, 24.4], [102.75, 24.4], [102.75, 25.6], [101.9, 25.6],
+                                                      [101.9, 24.4]]]}},
+    {"type": "Feature", "properties": {"code": 2, "name": "Eastshire"},
+     "geometry": {"type": "Polygon", "coordinates": [[[102.75, 24.4], [104.1, 24.4], [104.1, 25.6], [102.75, 25.6],
+                                                      [102.75, 24.4]]]}}]}
+
+
+def small_with_context(base: Path, id_field: str) -> Path:
+    """The small scenario copied to `base`, with the counties above as its context layer."""
+    shutil.copytree(DATA, base)
+    (base / "counties.geojson").write_text(json.dumps(COUNTIES), encoding="utf-8")
+    scenario = base / "scenario.yaml"
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace(
+        "  sources: {path: sources.geojson}\n",
+        f"  sources: {{path: sources.geojson}}\n  context: {{path: counties.geojson, id_field: {id_field}}}\n"),
+        encoding="utf-8")
+    return scenario
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[OutputLayer], MapTitle, list[str], str, MapContext]:
+    """The small scenario with a counties context layer, solved: what map.png is drawn from."""
+    scenario = small_with_context(tmp_path_factory.mktemp("map") / "small", "code")
+    prepared = prepare(scenario, {})
+    solved = solve_prepared(prepared, solver_settings(prepared.loaded), {})
+    layers = plan_layers(prepared.layers, prepared.spatial, prepared.inputs, solved.plan,
+                         redline_settings(prepared.loaded))
+    title = MapTitle("small", solved.report.status, solved.report.gap, solved.report.objective_yuan,
+                     list(prepared.inputs.YEARS))
+    return layers, title, list(prepared.inputs.PRODUCTS), prepared.spatial.working_crs, map_context(prepared)
+
+
+def figure_of(drawn: tuple) -> Figure:
+    layers, title, products, crs, context = drawn
+    return map_figure(layers, title, products, crs, context)
+
+
+def test_legend_names_products_in_words_and_every_layer_drawn(drawn: tuple):
+    layers, _title, _products, _crs, _context = drawn
+    sites = next(layer for layer in layers if layer.name == "sites").frame
+    top = float(sites["capex_yuan"].max())
+    legend = figure_of(drawn).legends[0]
+    labels = [t.get_text() for t in legend.get_texts() if t.get_text()]
+    assert labels[:2] == ["LFP", "Cells"]
+    assert labels[2].startswith("capex ") and labels[2].endswith(" bn yuan")
+    assert labels[2] == f"capex {bn_yuan(round(top, 2 - len(str(int(top)))))}"
+    assert labels[3:] == ["capex 1.00 bn yuan", "eligible site, not used", "excluded: red line", "cluster",
+                          "counties (context)", "red line: lake", "red-line buffer 1 km", "Lithium clay source",
+                          "Phosphate rock source"]
+    assert legend.get_title().get_text() == ("Built sites: pie area ∝ capex, slices = output\n"
+                                             "value of the capacity added by product")
+
+
+def test_built_sites_are_pies_labelled_with_products_and_capacities_in_units(drawn: tuple):
+    figure = figure_of(drawn)
+    ax = figure.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    built = [t for t in texts if "\n" in t]
+    assert built, texts
+    for text in built:
+        for line in text.split("\n")[1:]:
+            assert line.startswith(("LFP ", "Cells ", "FePO4 ")), line
+            assert line.endswith((" t/yr", " GWh/yr")), line
+    wedges = [p for p in ax.patches if isinstance(p, Wedge)]
+    colours = {hex_colour([round(c * 255) for c in w.get_facecolor()[:3]]) for w in wedges}
+    assert colours <= {hex_colour(c) for c in product_colours(drawn[2]).values()}
+    assert "Test lake" in texts and {"Westshire", "Eastshire", "West", "East"} <= set(texts)
+
+
+def test_labels_overlap_neither_each_other_nor_leave_the_map(drawn: tuple):
+    figure = figure_of(drawn)
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    frame = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Text) and t.get_text()
+             and t.get_text() not in {"N", "km", "0", "5", "10", "2.5", "20", "50"}]
+    assert len(boxes) >= 5
+    for i, a in enumerate(boxes):
+        assert frame.x0 <= a.x0 and a.x1 <= frame.x1 and frame.y0 <= a.y0 and a.y1 <= frame.y1
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+
+
+def qml_colours(text: str) -> set[str]:
+    """Every colour of a QML style as #rrggbb."""
+    found = set()
+    for option in ET.fromstring(text.split("\n", 1)[1]).iter("Option"):
+        if option.get("name") in {"color", "outline_color", "line_color"}:
+            found.add(hex_colour([int(v) for v in option.get("value", "").split(",")[:3]]))
+    return found
+
+
+def test_map_colours_are_the_qgis_styles_colours(drawn: tuple):
+    layers, _title, _products, _crs, _context = drawn
+    resources = list(next(layer for layer in layers if layer.name == "sources").frame["resource"])
+    by_name = {layer.name: style_for(layer, resources) for layer in layers}
+    legend = figure_of(drawn).legends[0]
+    handles = dict(zip([t.get_text() for t in legend.get_texts()], legend.legend_handles, strict=True))
+
+    def edge(label: str) -> str:
+        return hex_colour([round(c * 255) for c in handles[label].get_edgecolor()[:3]])
+
+    def face(label: str) -> str:
+        return hex_colour([round(c * 255) for c in handles[label].get_facecolor()[:3]])
+
+    assert face("red line: lake") == hex_colour(WATER) == "#4393c3"
+    assert face("red line: lake") in qml_colours(by_name["redline"])
+    assert edge("red-line buffer 1 km") in qml_colours(by_name["redline_zones"])
+    source = hex_colour([round(c * 255) for c in handles["Phosphate rock source"].get_color()[:3]])
+    assert source in qml_colours(by_name["sources"])
+    assert hex_colour([round(c * 255) for c in handles["eligible site, not used"].get_markerfacecolor()[:3]]) in \
+        qml_colours(by_name["sites"])
+
+
+def test_built_site_pies_have_the_qgis_pie_colours_and_product_words(drawn: tuple):
+    layers, _title, products, _crs, context = drawn
+    sites = next(layer for layer in layers if layer.name == "sites")
+    root = ET.fromstring(style_for(sites, [], context.values).split("\n", 1)[1])
+    renderer = root.find("LinearlyInterpolatedDiagramRenderer")
+    assert renderer is not None and renderer.get("diagramType") == "Pie"
+    assert renderer.get("classificationAttributeExpression") == '"capex_yuan"'
+    assert renderer.get("upperValue") == f"{float(sites.frame['capex_yuan'].max()):.6g}"
+    attributes = {a.get("label"): (a.get("color"), a.get("field")) for a in renderer.iter("attribute")}
+    colours = product_colours(products)
+    assert attributes == {
+        "LFP": (hex_colour(colours["lfp"]),
+                '(coalesce("added_lfp_2023", 0) + coalesce("added_lfp_2024", 0)) * 40000'),
+        "Cells": (hex_colour(colours["cells"]),
+                  '(coalesce("added_cells_2023", 0) + coalesce("added_cells_2024", 0)) * 400000000'),
+        "FePO4": (hex_colour(colours["fepo4"]),
+                  '(coalesce("added_fepo4_2023", 0) + coalesce("added_fepo4_2024", 0)) * 10000'),
+    }
+    ax = figure_of(drawn).axes[0]
+    drawn_colours = {hex_colour([round(c * 255) for c in w.get_facecolor()[:3]]) for w in ax.patches
+                     if isinstance(w, Wedge)}
+    assert drawn_colours == {attributes["LFP"][0], attributes["Cells"][0]}
+
+
+def test_red_line_categories_water_blue_reserves_green():
+    assert redline_colour("lake") == WATER
+    assert redline_colour("lakeside_zone") == redline_colour("lake_buffer_zone") == WATER_ZONE
+    assert redline_colour("nature_reserve") == RESERVE
+    assert redline_colour("scenic_area") == redline_colour("forest_park") == NATURE
+
+
+def test_two_renders_give_the_same_bytes(drawn: tuple):
+    layers, title, products, crs, context = drawn
+    first, second = io.BytesIO(), io.BytesIO()
+    render_map(first, layers, title, products, crs, context)
+    render_map(second, layers, title, products, crs, context)
+    assert first.getvalue() == second.getvalue()
+    assert first.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"Software" not in first.getvalue() and b"tIME" not in first.getvalue()
+
+
+def test_a_context_layer_without_its_id_field_is_refused_naming_file_and_field(tmp_path: Path):
+    base = tmp_path / "small"
+    scenario = small_with_context(base, "adcode")
+    with pytest.raises(InputError) as refused:
+        prepare(scenario, {})
+    assert refused.value.problems == [
+        f"{base / 'counties.geojson'}: field 'adcode' | missing from the context layer (has: code, name); add it or "
+        "set layers.context to the right field name"]
