@@ -1,4 +1,5 @@
-"""Entry point: `python cli.py solve scenarios/yunnan_2024.yaml`."""
+"""Entry point from a checkout: `python cli.py solve scenarios/yunnan_2024.yaml` runs what the
+installed `siting` command runs (see siting/cli.py)."""
 
 import sys
 

@@ -7,16 +7,19 @@ records is what HiGHS ran with.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import highspy
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
+from siting.config import progress
 from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, _unwrap_status, highs_option_value
 
 
@@ -107,6 +110,64 @@ def read_back(solver: Any, wanted: Mapping[str, OptionValue]) -> tuple[tuple[str
     return tuple(held)
 
 
+def _finite(value: float, unit: float) -> float | None:
+    return value * unit if math.isfinite(value) and abs(value) < 1e50 else None
+
+
+def progress_callback(unit_yuan: float) -> Callable[[Any], None]:
+    """A highspy callback that passes where the MIP search stands to `progress.solver_line`:
+    the best plan and the bound in yuan (`unit_yuan` per objective unit), the gap and the
+    seconds HiGHS has run. A better plan is always passed on; HiGHS's frequent interrupt checks at
+    most every `progress.REDRAW_S` seconds."""
+    improving = int(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
+    last = [-1e9]
+
+    def on_event(event: Any) -> None:
+        improved = int(event.callback_type) == improving
+        now = time.perf_counter()
+        if not improved and now - last[0] < progress.REDRAW_S:
+            return  # HiGHS checks for interrupts very often: read its data only a few times a second
+        last[0] = now
+        out = event.data_out
+        best = _finite(out.mip_primal_bound, unit_yuan)
+        bound = _finite(out.mip_dual_bound, unit_yuan)
+        if improved and best is None:
+            best = _finite(out.objective_function_value, unit_yuan)
+        gap = relative_gap(best, bound) if best is not None and bound is not None else None
+        progress.solver_line(progress.SolverState(best, bound, gap, out.running_time, improved))
+
+    return on_event
+
+
+@contextlib.contextmanager
+def live_progress(opt: Any, unit_yuan: float) -> Iterator[None]:
+    """While the block solves with `opt`, report the search through highspy's callbacks (each
+    better plan, and HiGHS's regular interrupt checks) when progress is on; otherwise nothing.
+    The highspy object exists only once the interface has handed the model over, so the
+    callbacks are subscribed just before HiGHS runs and removed after it."""
+    if progress.active() is None or not hasattr(opt, "_solve"):
+        yield
+        return
+    callback = progress_callback(unit_yuan)
+    original = opt._solve
+
+    def solve_with_callbacks() -> Any:
+        highs = opt._solver_model
+        highs.cbMipImprovingSolution.subscribe(callback)
+        highs.cbMipInterrupt.subscribe(callback)
+        try:
+            return original()
+        finally:
+            highs.cbMipImprovingSolution.unsubscribe(callback)
+            highs.cbMipInterrupt.unsubscribe(callback)
+
+    opt._solve = solve_with_callbacks
+    try:
+        yield
+    finally:
+        del opt._solve
+
+
 def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None) -> SolveReport:
     """Solve `model` in place; load variable values only when an incumbent exists.
 
@@ -116,22 +177,23 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
     opt = solver if solver is not None else new_solver()
     wanted = checked_options(settings)
     named = set(NAMED_SETTINGS.values())
+    unit = getattr(model, "objective_unit_yuan", 1.0)
     started = time.perf_counter()
-    results = opt.solve(
-        model,
-        time_limit=wanted["time_limit"],
-        rel_gap=wanted["mip_rel_gap"],
-        threads=wanted["threads"],
-        solver_options={k: v for k, v in wanted.items() if k not in named or k == "random_seed"},
-        raise_exception_on_nonoptimal_result=False,
-        load_solutions=False,
-    )
+    with live_progress(opt, unit):
+        results = opt.solve(
+            model,
+            time_limit=wanted["time_limit"],
+            rel_gap=wanted["mip_rel_gap"],
+            threads=wanted["threads"],
+            solver_options={k: v for k, v in wanted.items() if k not in named or k == "random_seed"},
+            raise_exception_on_nonoptimal_result=False,
+            load_solutions=False,
+        )
     elapsed = time.perf_counter() - started
     held = read_back(opt, wanted)
     has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
     if has_solution:
         results.solution_loader.load_vars()
-    unit = getattr(model, "objective_unit_yuan", 1.0)
     objective = results.incumbent_objective * unit if has_solution else None
     bound = results.objective_bound
     bound = bound * unit if bound is not None and math.isfinite(bound) else None

@@ -1,0 +1,251 @@
+"""Progress on standard error while a command works: the phases of a solve, a live line while
+HiGHS searches (best plan, bound, gap, elapsed time) and a bar with the time left over a batch of
+runs (tqdm).
+
+Library code announces what it does through the module functions `phase`, `solver_line` and
+`steps`; they do nothing unless a `Reporter` is active (`with reporting(Reporter()):`, as the
+command line does), so the Python front door and the tests stay silent. On a terminal a phase
+and the solver's line are redrawn in place and batches get a tqdm bar; otherwise every event is
+one plain line. A reporter speaks only in the process that made it: worker processes of a
+batch are silent, and their runs are counted by the bar.
+
+This module sits in the first stage so that every stage may report; it imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+#: What each phase of a solve is doing, as the line that announces it says.
+PHASES = {
+    "load": "reading the scenario, the catalog and the layers",
+    "preprocess": "red line, proximity and land per site",
+    "build": "building the model",
+    "solve": "HiGHS is searching for the best plan",
+    "export": "making the layers, tables and report",
+    "write": "writing the output folder (map and GeoPackage included)",
+    "diagnose": "finding the rules that cannot be met together",
+    "diagnosis": "finding the smallest set of rules that conflict",
+}
+
+#: Seconds between two redraws of the solver's line on a terminal, and between two plain lines
+#: when no better plan has been found in between.
+REDRAW_S = 0.5
+PLAIN_EVERY_S = 10.0
+
+
+def bn(yuan: float) -> str:
+    """Yuan as billion yuan with two decimals, the money convention of every output."""
+    return f"{yuan / 1e9:,.2f} bn yuan"
+
+
+@dataclass(frozen=True)
+class SolverState:
+    """Where a MIP search stands: the best plan's cost and the bound (yuan), the gap, seconds."""
+
+    best_yuan: float | None
+    bound_yuan: float | None
+    gap: float | None
+    elapsed_s: float
+    improved: bool = False
+
+    def text(self) -> str:
+        """One line in plain words, e.g. `solve 3.2 s: best plan 72.84 bn yuan, bound 70.12 bn yuan, gap 3.73%`."""
+        best = bn(self.best_yuan) if self.best_yuan is not None else "none yet"
+        bound = bn(self.bound_yuan) if self.bound_yuan is not None else "none yet"
+        gap = f"{self.gap:.2%}" if self.gap is not None else "n/a"
+        return f"solve {self.elapsed_s:.1f} s: best plan {best}, bound {bound}, gap {gap}"
+
+
+class Reporter:
+    """Writes progress to a stream (standard error by default).
+
+    live: redraw lines in place and draw tqdm bars (default: when the stream is a terminal).
+    duplicate: write the process's standard error through a duplicate of its file descriptor
+    (released by `close`), so that lines still reach the terminal while the solver interface
+    captures the process's output during a solve."""
+
+    def __init__(self, stream: TextIO | None = None, live: bool | None = None, duplicate: bool = True):
+        self.pid = os.getpid()
+        target = stream if stream is not None else sys.stderr
+        self.live = bool(live) if live is not None else bool(getattr(target, "isatty", lambda: False)())
+        self.stream: TextIO = _unredirected(target) if duplicate else target
+        self._owned = self.stream is not target
+        self._open_line = False
+        self._width = 0
+        self._last_draw = -1e9
+        self.counting = 0
+        """How many counters (`steps`, `phase_alone`) are open: while one is, the solver's line and
+        the phases inside are not drawn."""
+
+    def close(self) -> None:
+        """End an open line and release the duplicate of standard error, if one was made."""
+        if self._open_line:
+            self._write("\n")
+            self._open_line = False
+        if self._owned:
+            with contextlib.suppress(OSError, ValueError):
+                self.stream.close()
+
+    def speaks(self) -> bool:
+        """True in the process that made the reporter (a forked worker stays silent)."""
+        return os.getpid() == self.pid
+
+    def line(self, text: str) -> None:
+        """A finished line."""
+        self._write(("\r" + text.ljust(self._width) if self._open_line else text) + "\n")
+        self._open_line = False
+        self._width = 0
+
+    def redraw(self, text: str) -> None:
+        """A line drawn in place on a terminal (a plain line otherwise)."""
+        if not self.live:
+            self.line(text)
+            return
+        self._width = max(self._width, len(text))
+        self._write("\r" + text.ljust(self._width))
+        self._open_line = True
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # a closed or broken stream must never stop the work
+            pass
+
+
+def _unredirected(stream: TextIO) -> TextIO:
+    """The stream itself, or for the process's standard error a line-buffered writer on a
+    duplicate of descriptor 2."""
+    if stream is sys.__stderr__ and stream is not None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            return os.fdopen(os.dup(stream.fileno()), "w", buffering=1, encoding="utf-8", errors="replace")
+    return stream
+
+
+_active: Reporter | None = None
+
+
+def active() -> Reporter | None:
+    """The reporter of this process, or None when progress is off."""
+    return _active if _active is not None and _active.speaks() else None
+
+
+@contextlib.contextmanager
+def reporting(reporter: Reporter | None) -> Iterator[Reporter | None]:
+    """Make `reporter` the active one while the block runs (None: progress off); close it after."""
+    global _active
+    previous, _active = _active, reporter
+    try:
+        yield reporter
+    finally:
+        _active = previous
+        if reporter is not None and reporter.speaks():
+            reporter.close()
+
+
+@contextlib.contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Announce a phase (`load`, `preprocess`, `build`, `solve`, `export`, ...) and, when it ends,
+    the seconds it took."""
+    reporter = active()
+    if reporter is None or reporter.counting:
+        yield
+        return
+    started = time.perf_counter()
+    reporter.redraw(f"{name}: {PHASES.get(name, name)} ...")
+    yield
+    reporter.line(f"{name}: done in {time.perf_counter() - started:.1f} s")
+
+
+@contextlib.contextmanager
+def phase_alone(name: str) -> Iterator[None]:
+    """A phase made of many solves (e.g. `diagnose`) shown as one phase: the solver's line and
+    any phase inside it are held back."""
+    with phase(name):
+        reporter = active()
+        if reporter is not None:
+            reporter.counting += 1
+        try:
+            yield
+        finally:
+            if reporter is not None:
+                reporter.counting -= 1
+
+
+def solver_line(state: SolverState) -> None:
+    """Show where the MIP search stands: redrawn at most every REDRAW_S on a terminal; as a plain
+    line for each better plan and otherwise every PLAIN_EVERY_S."""
+    reporter = active()
+    if reporter is None or reporter.counting:
+        return
+    now = time.perf_counter()
+    wait = REDRAW_S if reporter.live else PLAIN_EVERY_S
+    if not state.improved and now - reporter._last_draw < wait:
+        return
+    reporter._last_draw = now
+    reporter.redraw(state.text())
+
+
+class Steps:
+    """A count of runs done out of `total`, with the time left: a tqdm bar on a terminal, a
+    plain line per run otherwise."""
+
+    def __init__(self, reporter: Reporter, total: int, what: str):
+        self.reporter, self.total, self.what, self.done = reporter, total, what, 0
+        self.started = time.perf_counter()
+        self.bar: Any = None
+        self.open = True
+        reporter.counting += 1
+        if reporter.live:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=what, unit="run", file=reporter.stream, dynamic_ncols=True,
+                            leave=True)
+
+    def advance(self, label: str, state: str) -> None:
+        """One more run done: `label` and its outcome (e.g. `optimal`, `failed`)."""
+        self.done += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{label}: {state}", refresh=False)
+            self.bar.update(1)
+            if self.done >= self.total:
+                self.close()
+            return
+        elapsed = time.perf_counter() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        self.reporter.line(f"{self.what}: {self.done}/{self.total} done ({label}: {state}), "
+                           f"{elapsed:.0f} s elapsed, about {left:.0f} s left")
+        if self.done >= self.total:
+            self.close()
+
+    def close(self) -> None:
+        """Close the bar (also when the runs stop early); closing twice does nothing."""
+        if not self.open:
+            return
+        self.open = False
+        self.reporter.counting -= 1
+        if self.bar is not None:
+            self.bar.close()
+
+
+class _NoSteps:
+    def advance(self, label: str, state: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def steps(total: int, what: str, reporter: Reporter | None = None) -> Steps | _NoSteps:
+    """A counter of `total` runs named `what` (e.g. "rule costs"); it does nothing when progress is off."""
+    reporter = reporter if reporter is not None else active()
+    if reporter is None or not reporter.speaks() or total <= 0:
+        return _NoSteps()
+    return Steps(reporter, total, what)

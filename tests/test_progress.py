@@ -1,0 +1,286 @@
+"""Progress on standard error and the command line's options (issue 13, points 1 and 7).
+
+The runs use the small scenario of tests/data/small (hand optimum in tests/test_cli.py: 2 LFP
+modules of 10亿 and 1 cells module of 25亿 built at w_mine in 2024, discounted once at 10 %, plus
+1亿 for the opened site: 45亿 / 1.1 + 1亿 = 4,190,909,090.9 yuan = 4.19 bn yuan).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from siting import __version__
+from siting.cli import build_parser, main
+from siting.config import progress
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data" / "small"
+OPTIMUM = 4.5e9 / 1.1 + 1.0e8
+CELLS_MODULE = 2.5e9 / 1.1
+SECONDS = r"\d+\.\d s"
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    folder = tmp_path / "small"
+    shutil.copytree(DATA, folder)
+    return folder / "scenario.yaml"
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The command line in a new process, its output not a terminal (as in a pipe or a log)."""
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def objective(folder: Path) -> float:
+    return json.loads((folder / "manifest.json").read_text())["solver"]["objective_yuan"]
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+
+def test_solve_reports_each_phase_in_plain_lines_on_stderr(scenario: Path, tmp_path: Path):
+    """Not a terminal: one plain line when each phase starts and one when it ends, in order, on
+    standard error; the results alone on standard output."""
+    out = tmp_path / "out"
+    done = run_cli("solve", str(scenario), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    phases = [line for line in lines if not line.startswith("solve ")]
+    expected = [
+        r"load: reading the scenario, the catalog and the layers \.\.\.", rf"load: done in {SECONDS}",
+        r"preprocess: red line, proximity and land per site \.\.\.", rf"preprocess: done in {SECONDS}",
+        r"build: building the model \.\.\.", rf"build: done in {SECONDS}",
+        r"solve: HiGHS is searching for the best plan \.\.\.", rf"solve: done in {SECONDS}",
+        r"export: making the layers, tables and report \.\.\.", rf"export: done in {SECONDS}",
+        r"write: writing the output folder \(map and GeoPackage included\) \.\.\.", rf"write: done in {SECONDS}",
+    ]
+    assert len(phases) == len(expected), done.stderr
+    for line, pattern in zip(phases, expected, strict=True):
+        assert re.fullmatch(pattern, line), (line, pattern)
+    assert "\r" not in done.stderr
+    assert "load:" not in done.stdout and "scenario  small" in done.stdout
+    assert objective(out) == pytest.approx(OPTIMUM, rel=1e-9)
+
+
+def test_quiet_prints_no_progress(scenario: Path, tmp_path: Path):
+    done = run_cli("solve", str(scenario), "--out", str(tmp_path / "out"), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "scenario  small" in done.stdout
+
+
+def test_solver_line_from_highs_callbacks_shows_best_plan_bound_and_gap(scenario: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch):
+    """HiGHS's callbacks feed the live line. Every line is well formed, and HiGHS reports the
+    optimum as its best plan (4.19 bn yuan) at least once: when it finds it, or at the next check."""
+    from siting.optimize import solve as solve_module
+
+    seen: list[progress.SolverState] = []
+    original = progress.solver_line
+    monkeypatch.setattr(progress, "solver_line", lambda state: (seen.append(state), original(state)))
+    monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    assert solve_module.progress is progress
+    assert main(["solve", str(scenario), "--out", str(tmp_path / "out")]) == 0
+    assert seen, "HiGHS called no callback"
+    assert any(s.best_yuan is not None and abs(s.best_yuan - OPTIMUM) < 1e-6 * OPTIMUM for s in seen)
+    assert all(s.elapsed_s >= 0 for s in seen)
+    solver_lines = [line for line in stream.getvalue().splitlines() if line.startswith("solve ")]
+    assert solver_lines, stream.getvalue()
+    for line in solver_lines:
+        assert re.fullmatch(r"solve \d+\.\d s: best plan (\d[\d,]*\.\d\d bn yuan|none yet), bound "
+                            r"(-?\d[\d,]*\.\d\d bn yuan|none yet), gap (\d+\.\d\d%|n/a)", line), line
+
+
+def test_infeasible_plan_shows_the_diagnosis_as_one_phase(scenario: Path, tmp_path: Path, monkeypatch, capsys):
+    """A budget of 0 in 2023 and 1.3 bn yuan in 2024 cannot pay for the 2.5 bn yuan cells module
+    (tests/test_cli.py): the solve ends infeasible, then the diagnosis re-solves many times
+    under one phase line, without solver lines of its own."""
+    text = scenario.read_text().replace(
+        "  differentiation:\n", "  budget:\n    enabled: true\n    capex_yuan_per_yr: {2023: 0, 2024: 1.3e9}\n"
+        "  differentiation:\n")
+    scenario.write_text(text)
+    monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
+    assert main(["solve", str(scenario), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    start = err.index("diagnose: finding the rules that cannot be met together ...")
+    assert re.fullmatch(rf"diagnose: done in {SECONDS}", err[start + 1])
+    assert err[start + 2].startswith("no plan: the plan is infeasible: the rules cannot be met together.")
+    assert re.fullmatch(rf"solve: done in {SECONDS}", err[start - 1])
+
+
+def test_solver_state_text_is_plain_words_in_bn_yuan():
+    state = progress.SolverState(72_840_000_000.0, 70_120_000_000.0, 0.03734, 3.24)
+    assert state.text() == "solve 3.2 s: best plan 72.84 bn yuan, bound 70.12 bn yuan, gap 3.73%"
+    assert progress.SolverState(None, None, None, 0.0).text() == (
+        "solve 0.0 s: best plan none yet, bound none yet, gap n/a")
+
+
+def test_steps_count_runs_with_time_left_in_plain_lines(monkeypatch: pytest.MonkeyPatch):
+    """Three runs, 2 s apart: after the first, 2 s elapsed and 4 s left; after the second, 4 and 2."""
+    clock = iter([100.0, 102.0, 104.0, 106.0])
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: next(clock))
+    stream = io.StringIO()
+    reporter = progress.Reporter(stream)
+    counter = progress.steps(3, "rule costs", reporter)
+    counter.advance("redline", "optimal")
+    counter.advance("proximity", "optimal")
+    counter.advance("budget", "failed")
+    assert stream.getvalue() == (
+        "rule costs: 1/3 done (redline: optimal), 2 s elapsed, about 4 s left\n"
+        "rule costs: 2/3 done (proximity: optimal), 4 s elapsed, about 2 s left\n"
+        "rule costs: 3/3 done (budget: failed), 6 s elapsed, about 0 s left\n")
+    assert reporter.counting == 0
+
+
+def test_steps_on_a_terminal_draw_a_tqdm_bar_and_hold_back_the_solver_line():
+    stream = io.StringIO()
+    reporter = progress.Reporter(stream, live=True)
+    with progress.reporting(reporter):
+        counter = progress.steps(2, "alternatives")
+        progress.solver_line(progress.SolverState(1e9, 1e9, 0.0, 1.0, improved=True))
+        counter.advance("alt01", "found")
+        counter.advance("alt02", "found")
+    text = stream.getvalue()
+    assert text.startswith("\ralternatives:   0%|")
+    assert "| 2/2 [" in text and "alt02: found" in text and "best plan" not in text
+
+
+def test_nothing_is_reported_without_an_active_reporter(capsys):
+    with progress.phase("load"):
+        progress.solver_line(progress.SolverState(1e9, 1e9, 0.0, 1.0, improved=True))
+    progress.steps(3, "runs").advance("a", "optimal")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_rule_costs_report_a_bar_over_the_families(scenario: Path, tmp_path: Path, monkeypatch, capsys):
+    """The small scenario enables the red line, proximity and differentiation among the rule-cost
+    families: one counted line per family re-solved."""
+    monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
+    assert main(["solve", str(scenario), "--out", str(tmp_path / "out"), "--rule-costs"]) == 0
+    counted = [line for line in capsys.readouterr().err.splitlines() if line.startswith("rule costs: ")]
+    table = (tmp_path / "out" / "rule_costs.csv").read_text().splitlines()
+    assert len(counted) == len(table) - 1 >= 1
+    assert counted[-1].startswith(f"rule costs: {len(counted)}/{len(counted)} done (")
+
+
+def test_compare_counts_its_runs(scenario: Path, tmp_path: Path, monkeypatch, capsys):
+    scenario.write_text(scenario.read_text() + "variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n")
+    monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
+    assert main(["compare", str(scenario), "--out", str(tmp_path / "cmp"), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    counted = [line for line in err.splitlines() if line.startswith("runs: ")]
+    assert [re.sub(r", \d+ s elapsed, about \d+ s left$", "", line) for line in counted] == [
+        "runs: 1/2 done (small: optimal)", "runs: 2/2 done (small-bigger: optimal)"]
+    assert "solve: done" not in err  # the runs' own phases stay out of the way of the count
+
+
+# --- command line options ------------------------------------------------------------------------
+
+
+def test_version():
+    done = run_cli("--version")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"siting {__version__}\n", "")
+
+
+def test_set_on_solve_changes_the_scenario(scenario: Path, tmp_path: Path):
+    """With no discounting the same plan costs 45亿 + 1亿 = 4.6 bn yuan."""
+    out = tmp_path / "out"
+    assert main(["solve", str(scenario), "--out", str(out), "--set", "objective.discount_rate=0"]) == 0
+    assert objective(out) == pytest.approx(4.6e9, rel=1e-9)
+
+
+def test_set_on_solve_takes_one_value(scenario: Path, tmp_path: Path, capsys):
+    assert main(["solve", str(scenario), "--out", str(tmp_path / "out"), "--set", "objective.discount_rate=0,0.1"]) == 2
+    assert capsys.readouterr().err == (
+        "error: 1 problem in the input:\n  - --set objective.discount_rate=0,0.1 | takes one value (got 2); to run "
+        "several values, use siting sweep --set objective.discount_rate=0,0.1\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_variant_and_set_on_compare(scenario: Path, tmp_path: Path):
+    """Variants bigger (20 GWh cells: one more cells module) and biggest (30 GWh: two more);
+    `--variant bigger` runs the base and bigger only, and `--set` undiscounts both:
+    4.6 bn yuan, and 4.6 + 2.5 = 7.1 bn yuan."""
+    scenario.write_text(scenario.read_text() + "variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n"
+                        "  biggest:\n    targets: {capacity: {cells: {2024: 30}}}\n")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(scenario), "--variant", "bigger", "--out", str(out), "--workers", "1"]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["small", "small-bigger"]
+    assert objective(out / "small") == pytest.approx(OPTIMUM, rel=1e-9)
+    assert objective(out / "small-bigger") == pytest.approx(OPTIMUM + CELLS_MODULE, rel=1e-9)
+    assert main(["compare", str(scenario), "--variant", "bigger", "--set", "objective.discount_rate=0",
+                 "--out", str(out), "--workers", "1"]) == 0
+    assert objective(out / "small") == pytest.approx(4.6e9, rel=1e-9)
+    assert objective(out / "small-bigger") == pytest.approx(7.1e9, rel=1e-9)
+
+
+def test_compare_variant_that_no_file_defines(scenario: Path, tmp_path: Path, capsys):
+    scenario.write_text(scenario.read_text() + "variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n")
+    assert main(["compare", str(scenario), "--variant", "smaller", "--out", str(tmp_path / "cmp")]) == 2
+    assert capsys.readouterr().err == (
+        "error: 1 problem in the input:\n  - --variant smaller | no scenario file of the comparison defines a "
+        "variant named 'smaller' (defined: bigger); name one of those\n")
+    assert not (tmp_path / "cmp").exists()
+
+
+def parsers() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    found = {"siting": parser}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found.update({f"siting {name}": sub for name, sub in action.choices.items()})
+    return found
+
+
+def test_every_option_and_argument_has_help_text():
+    missing = [f"{name} {action.dest}" for name, parser in parsers().items() for action in parser._actions
+               if not isinstance(action, argparse._SubParsersAction) and not (action.help or "").strip()]
+    assert missing == []
+    assert set(parsers()) == {"siting", "siting solve", "siting show", "siting compare", "siting sweep",
+                              "siting schema"}
+
+
+def test_help_states_defaults():
+    text = parsers()["siting solve"].format_help()
+    assert "(default: 0.05)" in " ".join(text.split())
+    assert "(default: the scenario's output.folder)" in " ".join(text.split())
+    compare_help = " ".join(parsers()["siting compare"].format_help().split())
+    assert "comparison folder (default: outputs/compare)" in compare_help
+
+
+def test_help_imports_no_heavy_library():
+    """`--help` parses and prints only: Pyomo, GeoPandas, HiGHS, pandas and matplotlib stay unloaded."""
+    code = ("import sys\nfrom siting.cli import main\n"
+            "for argv in (['--help'], ['solve', '--help'], ['compare', '--help']):\n"
+            "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+            "heavy = ('pyomo', 'geopandas', 'highspy', 'matplotlib', 'pandas', 'shapely', 'pydantic')\n"
+            "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "[]"
+
+
+def test_schema_command_writes_the_scenario_schema(tmp_path: Path, capsys):
+    target = tmp_path / "scenario.schema.json"
+    assert main(["schema", "--out", str(target)]) == 0
+    assert capsys.readouterr().out == f"scenario schema written to {target.resolve()}\n"
+    schema = json.loads(target.read_text())
+    assert schema["$comment"].startswith("JSON schema of a siting scenario file, written by `siting schema` (complete)")
+    assert "name" in schema["required"]
+    assert main(["schema", "--partial"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert "(partial: no key required" in printed["$comment"]
+    assert not re.search(r'"required": ', json.dumps(printed))
