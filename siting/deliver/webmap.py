@@ -1,0 +1,385 @@
+"""The interactive map of `report.html`: the plan's layers on a Leaflet map that works offline.
+
+Leaflet 1.9.4 is bundled with the package (`siting/deliver/static/leaflet/`, BSD-2-Clause, see
+its README) and inlined into the page, its images as data URIs: the page loads nothing from the
+network, has no tile server, and draws the cluster outlines (and a context layer such as the
+counties, where the scenario names them in `layers.context`) on a plain background.
+
+Every layer is an overlay the reader can switch: clusters, the red line, its buffer and setback
+zones, raw-material sources and flows, and the candidate sites, one overlay per status (built
+sites first). A click on a feature opens its popup: for a site, its capacity added per product
+(in words, with the catalog's unit) and its capex in bn yuan. Popups and styles are computed
+here, in Python, so the page's script only draws; the same layers give the same bytes
+(coordinates rounded, keys sorted, no date).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from siting.deliver.geojson import WGS84
+from siting.deliver.layer import OutputLayer
+from siting.deliver.styles import BUILT, ELIGIBLE, GREY, INK, RED, SETBACK, STATUS_LABELS, resource_colours
+from siting.deliver.units import bn_yuan, per_year, product_label
+
+#: Coordinates on the page: 5 decimals of a degree, about 1 m, finer than any screen shows.
+PAGE_DECIMALS = 5
+
+#: The element id of the map on the page.
+MAP_ID = "plan-map"
+
+LEAFLET_VERSION = "1.9.4"
+
+STATUS_COLOURS = {
+    "built": BUILT, "eligible_unused": ELIGIBLE, "excluded_redline": GREY, "excluded_proximity": GREY,
+    "excluded_land": GREY, "outside_clusters": GREY,
+}
+
+#: Panes in drawing order, bottom first, with their z-index (Leaflet's overlay pane is 400).
+PANES = (("outlines", 402), ("clusters", 405), ("redline", 410), ("zones", 415), ("flows", 420), ("sources", 425),
+         ("sites", 430))
+
+WATER = (67, 147, 195)
+RESERVE = (90, 174, 97)
+
+
+def _hex(rgb: Sequence[int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(int(c) for c in rgb[:3]))
+
+
+def _text(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def quantity(value: float) -> str:
+    """A capacity or tonnage for a popup: thousands separated, decimals only where they count."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:,.3g}"
+
+
+def _products(codes: str) -> str:
+    return ", ".join(product_label(p) for p in codes.split(",") if p)
+
+
+def _rows(rows: Sequence[tuple[str, str]]) -> str:
+    return "".join(f"<tr><th>{_text(k)}</th><td>{_text(v)}</td></tr>" for k, v in rows)
+
+
+def _popup(title: str, rows: Sequence[tuple[str, str]], extra: str = "") -> str:
+    return f'<div class="popup"><b>{_text(title)}</b><table>{_rows(rows)}</table>{extra}</div>'
+
+
+def _rounded(coords: Any) -> Any:
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(float(c), PAGE_DECIMALS) for c in coords[:2]]
+    return [_rounded(c) for c in coords]
+
+
+def _geometry(geometry: shapely.Geometry) -> dict[str, Any]:
+    mapped = shapely.geometry.mapping(geometry)
+    return {"type": mapped["type"], "coordinates": _rounded(mapped["coordinates"])}
+
+
+def _feature(geometry: shapely.Geometry, popup: str, style: Mapping[str, Any], tooltip: str = "") -> dict[str, Any]:
+    properties: dict[str, Any] = {"popup": popup, "style": dict(style)}
+    if tooltip:
+        properties["tooltip"] = tooltip
+    return {"type": "Feature", "geometry": _geometry(geometry), "properties": properties}
+
+
+# --- features per layer ----------------------------------------------------------------------
+
+def site_capacities(row: Mapping[str, Any], products: Sequence[str], years: Sequence[int]) -> list[tuple[str, float]]:
+    """(product code, capacity added over the plan's years) for every product the site builds."""
+    added = []
+    for p in products:
+        total = sum(float(row.get(f"added_{p}_{t}", 0.0) or 0.0) for t in years)
+        if total > 0:
+            added.append((p, total))
+    return added
+
+
+def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[int], units: Mapping[str, str]) -> str:
+    """A site's popup: name, cluster, status, capacity added per product with its unit, capex."""
+    name = row.get("name") or row["id"]
+    rows = [("site", str(row["id"])), ("cluster", str(row.get("cluster") or "none")),
+            ("status", STATUS_LABELS.get(str(row["status"]), str(row["status"])))]
+    capex = float(row.get("capex_yuan", 0.0) or 0.0)
+    if capex > 0:
+        rows.append(("capex, undiscounted", bn_yuan(capex)))
+    if row.get("excluded_redline"):
+        rows.append(("red line excludes", _products(str(row["excluded_redline"]))))
+    if row.get("excluded_proximity"):
+        rows.append(("no source within reach for", _products(str(row["excluded_proximity"]))))
+    if row.get("on_site_sources"):
+        rows.append(("draws from a source on site", str(row["on_site_sources"]).replace(",", ", ")))
+    added = site_capacities(row, products, years)
+    extra = ""
+    if added:
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+        lines = "".join(f'<tr><td>{_text(product_label(p))}</td><td class="n">{quantity(v)}</td>'
+                        f"<td>{_text(per_year(units.get(p, '')))}</td></tr>" for p, v in added)
+        extra = (f'<table class="capacity"><tr><th>product</th><th>capacity added {span}</th><th>unit</th></tr>'
+                 f"{lines}</table>")
+    return _popup(str(name), rows, extra)
+
+
+def _radius(capex: float, largest: float) -> float:
+    """Built sites: marker area proportional to capex, 6 to 16 px radius."""
+    if largest <= 0:
+        return 6.0
+    return round(6.0 + 10.0 * math.sqrt(max(capex, 0.0) / largest), 2)
+
+
+def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[int],
+                  units: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Site features grouped by status, in STATUS_LABELS order; each a circle marker."""
+    frame = sites.frame
+    largest = float(frame["capex_yuan"].max()) if len(frame) else 0.0
+    grouped: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUS_LABELS}
+    for row, geometry in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
+        status = str(row["status"])
+        colour = STATUS_COLOURS.get(status, GREY)
+        built = status == "built"
+        style = {"radius": _radius(float(row["capex_yuan"]), largest) if built else 4.5,
+                 "color": _hex(INK) if built or status == "eligible_unused" else _hex(GREY),
+                 "weight": 1, "fillColor": _hex(colour),
+                 "fillOpacity": 0.85 if built else 0.6 if status == "eligible_unused" else 0.25,
+                 "className": f"site-marker site-{status.replace('_', '-')}", "pane": "sites"}
+        point = geometry if geometry.geom_type == "Point" else shapely.point_on_surface(geometry)
+        grouped.setdefault(status, []).append(
+            _feature(point, site_popup(row, products, years, units), style, _text(row.get("name") or row["id"])))
+    return {s: features for s, features in grouped.items() if features}
+
+
+def cluster_features(clusters: OutputLayer, products: Sequence[str]) -> list[dict[str, Any]]:
+    features = []
+    for row, geometry in zip(clusters.frame.drop(columns="geometry").to_dict("records"), clusters.frame.geometry,
+                             strict=True):
+        name = str(row.get("name") or row["id"])
+        rows = [("cluster", str(row["id"])), ("sites opened", str(row["sites_opened"])),
+                ("capex", bn_yuan(float(row["capex_yuan"])))]
+        if row.get("products_added"):
+            rows.append(("products added", _products(str(row["products_added"]))))
+        style = {"color": _hex(INK), "weight": 2, "fill": True, "fillOpacity": 0.0, "pane": "clusters"}
+        features.append(_feature(geometry, _popup(name, rows), style, _text(name)))
+    return features
+
+
+def context_features(context: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Context polygons (`layers.context`, such as counties): thin grey outlines, no popup."""
+    frame = context.to_crs(WGS84) if context.crs is not None else context
+    style = {"color": "#8c8c8c", "weight": 0.8, "fill": False, "interactive": False, "pane": "outlines"}
+    return [_feature(geometry, "", style) for geometry in frame.geometry
+            if geometry is not None and not geometry.is_empty]
+
+
+def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
+    features = []
+    for row, geometry in zip(redline.frame.drop(columns="geometry").to_dict("records"), redline.frame.geometry,
+                             strict=True):
+        category = str(row["category"])
+        used = bool(row["used"])
+        colour = (WATER if "lake" in category or "water" in category else RESERVE) if used else GREY
+        rows = [("category", category), ("used by the red-line rule", "yes" if used else "no"),
+                ("area", f"{quantity(float(row['area_km2']))} km2")]
+        if used:
+            rows.append(("sites excluded within", f"{quantity(float(row['max_distance_m']))} m"))
+        style = {"color": _hex(colour), "weight": 1, "fillColor": _hex(colour), "fillOpacity": 0.6 if used else 0.15,
+                 "dashArray": "" if used else "4 3", "pane": "redline"}
+        features.append(_feature(geometry, _popup(str(row.get("name") or row["id"]), rows), style))
+    return features
+
+
+def zone_features(zones: OutputLayer) -> list[dict[str, Any]]:
+    features = []
+    for row, geometry in zip(zones.frame.drop(columns="geometry").to_dict("records"), zones.frame.geometry,
+                             strict=True):
+        buffer = row["kind"] == "buffer"
+        title = (f"Red-line buffer: {quantity(float(row['max_distance_m']))} m" if buffer
+                 else f"Setback up to {quantity(float(row['max_distance_m']))} m")
+        rows = [("distance by category", f"{row['distances_m']} m"),
+                ("area", f"{quantity(float(row['area_km2']))} km2")]
+        if row["products"]:
+            rows.insert(0, ("excludes sites for", _products(str(row["products"]))))
+        colour = RED if buffer else SETBACK
+        style = {"color": _hex(colour), "weight": 1.5, "fillColor": _hex(colour), "fillOpacity": 0.08,
+                 "dashArray": "" if buffer else "6 4", "pane": "zones"}
+        features.append(_feature(geometry, _popup(title, rows), style))
+    return features
+
+
+def source_features(sources: OutputLayer, years: Sequence[int], colours: Mapping[str, Sequence[int]]
+                    ) -> list[dict[str, Any]]:
+    features = []
+    for row, geometry in zip(sources.frame.drop(columns="geometry").to_dict("records"), sources.frame.geometry,
+                             strict=True):
+        rows = [("resource", str(row["resource"])), ("status", str(row["status"])),
+                ("supply", f"{quantity(float(row['supply_t_per_yr']))} t/yr"),
+                ("open to the plan", "yes" if row["in_model"] else "no")]
+        rows += [(f"shipped {t}", f"{quantity(float(row.get(f'shipped_t_{t}', 0.0)))} t") for t in years]
+        colour = colours.get(str(row["resource"]), GREY)
+        style = {"radius": 4, "color": _hex(INK), "weight": 1, "fillColor": _hex(colour),
+                 "fillOpacity": 0.9 if row["in_model"] else 0.3, "className": "source-marker", "pane": "sources"}
+        features.append(_feature(geometry, _popup(str(row.get("name") or row["id"]), rows), style))
+    return features
+
+
+def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str, Sequence[int]]
+                  ) -> list[dict[str, Any]]:
+    frame = flows.frame
+    tonnes = [f"tonnes_{t}" for t in years if f"tonnes_{t}" in frame.columns]
+    peaks = [max((float(v) for v in values), default=0.0) for values in
+             zip(*(frame[c] for c in tonnes), strict=True)] if tonnes and len(frame) else [0.0] * len(frame)
+    top = max(peaks, default=0.0)
+    features = []
+    for n, (row, geometry) in enumerate(zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry,
+                                            strict=True)):
+        rows = [("resource", str(row["resource"])), ("road distance", f"{quantity(float(row['km']))} km")]
+        rows += [(str(t), f"{quantity(float(row.get(f'tonnes_{t}', 0.0)))} t") for t in years]
+        width = round(1.0 + 5.0 * peaks[n] / top, 2) if top > 0 else 1.0
+        style = {"color": _hex(colours.get(str(row["resource"]), GREY)), "weight": width, "opacity": 0.85,
+                 "pane": "flows"}
+        features.append(_feature(geometry, _popup(f"{row['source']} to {row['site']}", rows), style))
+    return features
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+def _swatch(rgb: Sequence[int], shape: str = "dot") -> str:
+    return f'<span class="swatch {shape}" style="background:{_hex(rgb)}"></span>'
+
+
+def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequence[int],
+             units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
+             context_label: str = "Context outlines") -> dict[str, Any]:
+    """What the page draws: overlays in the layer control's order, each with its features, and the
+    bounds to show (the clusters', or every layer's when there are no clusters)."""
+    by_name = {layer.name: layer for layer in layers}
+    resources = list(by_name["sources"].frame["resource"]) if "sources" in by_name else []
+    colours = resource_colours(resources)
+    overlays: list[dict[str, Any]] = []
+
+    def add(key: str, label: str, features: list[dict[str, Any]], shown: bool = True) -> None:
+        if features:
+            overlays.append({"key": key, "label": label, "shown": shown,
+                             "data": {"type": "FeatureCollection", "features": features}})
+
+    if "sites" in by_name:
+        for status, features in site_features(by_name["sites"], products, years, units).items():
+            add(f"sites-{status}", f"{_swatch(STATUS_COLOURS.get(status, GREY))}Sites: {_text(STATUS_LABELS[status])}"
+                f" ({len(features)})", features)
+    if "flows" in by_name:
+        add("flows", f"{_swatch(INK, 'line')}Raw-material flows (width by tonnage)",
+            flow_features(by_name["flows"], years, colours))
+    if "sources" in by_name:
+        add("sources", f"{_swatch(GREY)}Raw-material sources", source_features(by_name["sources"], years, colours))
+    if "redline_zones" in by_name:
+        add("zones", f"{_swatch(RED, 'box')}Red-line buffer and setbacks", zone_features(by_name["redline_zones"]))
+    if "redline" in by_name:
+        add("redline", f"{_swatch(RESERVE, 'box')}{_swatch(WATER, 'box')}Red line (reserves, water)",
+            redline_features(by_name["redline"]))
+    if "clusters" in by_name:
+        add("clusters", f"{_swatch(INK, 'line')}Clusters", cluster_features(by_name["clusters"], products))
+    if context is not None and len(context):
+        add("context", f"{_swatch(GREY, 'line')}{_text(context_label)}", context_features(context))
+    framing = [by_name["clusters"]] if "clusters" in by_name and len(by_name["clusters"].frame) else list(layers)
+    boxes = [layer.frame.total_bounds for layer in framing if len(layer.frame)]
+    if boxes:
+        west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    else:
+        west, south, east, north = -1.0, -1.0, 1.0, 1.0
+    bounds = [[round(float(south), PAGE_DECIMALS), round(float(west), PAGE_DECIMALS)],
+              [round(float(north), PAGE_DECIMALS), round(float(east), PAGE_DECIMALS)]]
+    return {"bounds": bounds, "overlays": overlays, "panes": [list(p) for p in PANES]}
+
+
+#: The page's own script: draws `data` with Leaflet; every style and popup comes with the data.
+SCRIPT = """(function () {
+  var data = JSON.parse(document.getElementById("plan-map-data").textContent);
+  var map = L.map("plan-map", {zoomSnap: 0.25, preferCanvas: false});
+  map.attributionControl.setPrefix("Leaflet");
+  data.panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = p[1]; });
+  var control = L.control.layers(null, null, {collapsed: false, sortLayers: false}).addTo(map);
+  data.overlays.forEach(function (overlay) {
+    var layer = L.geoJSON(overlay.data, {
+      style: function (f) { return f.properties.style; },
+      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
+      onEachFeature: function (f, l) {
+        if (f.properties.popup) { l.bindPopup(f.properties.popup, {maxWidth: 420}); }
+        if (f.properties.tooltip) { l.bindTooltip(f.properties.tooltip, {sticky: true}); }
+      }
+    });
+    if (overlay.shown) { layer.addTo(map); }
+    control.addOverlay(layer, overlay.label);
+  });
+  L.control.scale({imperial: false}).addTo(map);
+  map.fitBounds(data.bounds, {padding: [8, 8]});
+})();"""
+
+CSS = ("#plan-map{height:640px;background:#f4f2ec;border:1px solid #ccc;margin:.5em 0 1.2em}"
+       "#plan-map .popup table{border-collapse:collapse;margin:.3em 0}"
+       "#plan-map .popup th,#plan-map .popup td{border:none;padding:.05em .4em .05em 0;background:none;"
+       "text-align:left;font-weight:normal;vertical-align:top}"
+       "#plan-map .popup th{color:#555}#plan-map .popup td.n{text-align:right}"
+       "#plan-map .popup table.capacity th{font-weight:bold;color:#222}"
+       ".swatch{display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #333}"
+       ".swatch.dot{border-radius:50%}.swatch.line{height:3px;border:none;vertical-align:middle}")
+
+
+@cache
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's CSS (its images as data URIs) and JavaScript (without the source-map comment),
+    read from the copy bundled with the package."""
+    root = resources.files("siting.deliver").joinpath("static", "leaflet")
+
+    def data_uri(match: re.Match[str]) -> str:
+        image = root.joinpath("images", match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(image).decode('ascii')})"
+
+    css = re.sub(r"url\(images/([A-Za-z0-9_.-]+\.png)\)", data_uri, root.joinpath("leaflet.css").read_text("utf-8"))
+    script = root.joinpath("leaflet.js").read_text("utf-8")
+    script = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", script)
+    return css, script
+
+
+def head_html() -> str:
+    """What the page's <head> needs for the map: Leaflet's CSS and script, and ours."""
+    css, script = leaflet_assets()
+    return f"<style>{css}</style>\n<style>{CSS}</style>\n<script>{script}</script>\n"
+
+
+def _script_json(data: Mapping[str, Any]) -> str:
+    """JSON safe inside a <script> element: no '</' and no HTML comment openers."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def map_html(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequence[int],
+             units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
+             context_label: str = "Context outlines") -> str:
+    """The map's part of the page body: its element, its data and the script that draws it.
+
+    products: product codes in catalog order; years: the plan's years; units: product -> its
+    catalog unit (t, GWh, million m2); context: the scenario's context polygons, if any, drawn as
+    outlines, named `context_label` in the layer list. Needs `head_html()` in the page's head.
+    """
+    data = map_data(layers, products, years, units, context, context_label)
+    return ('<p class="map-note">Interactive map: tick the layers on the right; click a site for its capacities '
+            "and capex, or a flow, source, zone or cluster for its figures.</p>\n"
+            f'<div id="{MAP_ID}" role="region" aria-label="Interactive map of the plan"></div>\n'
+            f'<script type="application/json" id="{MAP_ID}-data">{_script_json(data)}</script>\n'
+            f"<script>{SCRIPT}</script>")
