@@ -16,9 +16,12 @@ from typing import Any
 
 from models import ModelInputs
 from siting.config.load import LoadedScenario
+from siting.deliver.drivers import binding_rules, cost_drivers, overshoot_reasons, stranded_capacity, units_of
 from siting.deliver.layer import OutputLayer
-from siting.deliver.mapplot import redline_extent_text
+from siting.deliver.mapplot import MapContext, redline_extent_text
 from siting.deliver.styles import STATUS_LABELS
+from siting.deliver.units import MONEY_UNIT, cost_label, per_year, plain_status, product_label
+from siting.deliver.webmap import head_html, map_html
 from siting.optimize.results import Plan
 
 
@@ -33,7 +36,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of the report: kind is h1, h2, p, list, table or image."""
+    """One piece of the report: kind is h1, h2, p, list, table, image or webmap (the interactive
+    map's HTML, in report.html only)."""
 
     kind: str
     content: Any
@@ -46,12 +50,13 @@ def number(value: float | None, decimals: int = 0) -> str:
 
 
 def bn_yuan(value: float | None) -> str:
+    """Yuan as a bare bn-yuan figure with 2 decimals, for cells under a "bn yuan" header."""
     return "n/a" if value is None else f"{value / 1e9:,.2f}"
 
 
 def _unit(loaded: LoadedScenario, inputs: ModelInputs, target: str, kind: str) -> str:
     if kind != "capacity":
-        return "yuan"
+        return per_year(MONEY_UNIT)
     products = inputs.TARGET_GROUPS.get(target, (target,))
     units = {loaded.catalog.products[p].unit for p in products if p in loaded.catalog.products}
     return "/".join(sorted(units)) + "/yr" if units else ""
@@ -63,7 +68,7 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
     tolerance = solver["settings"].get("rel_gap")
     size = manifest.get("model_size", {})
     rows = [
-        ["status", f"{solver['status']} ({solver['termination']})"],
+        ["status", plain_status(solver["termination"], solver.get("objective_yuan") is not None)],
         ["proven optimal within the tolerance", "yes" if solver["proven_optimal"] else "no"],
         ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
         ["best bound", f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
@@ -78,8 +83,10 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
 def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
     rows = []
     for row in plan.targets.itertuples(index=False):
-        rows.append([str(row.target), str(row.year), _unit(loaded, inputs, row.target, row.kind),
-                     number(row.target_value), number(row.achieved), number(row.shortfall),
+        money = row.kind != "capacity"
+        figures = [bn_yuan(v) if money else number(v) for v in (row.target_value, row.achieved, row.shortfall)]
+        rows.append([str(row.target) if not money else "output value", str(row.year),
+                     _unit(loaded, inputs, row.target, row.kind), *figures,
                      "met" if row.shortfall <= 0 else "SHORT"])
     blocks = [Block("h2", "Targets against the plan")]
     if rows:
@@ -104,7 +111,7 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> 
         if sub.empty:
             continue
         added = [sub.loc[sub["cluster"] == c, "added_cumulative"].sum() for c in clusters]
-        rows.append([p, loaded.catalog.products[p].unit + "/yr", *(number(v) for v in added),
+        rows.append([product_label(p), per_year(loaded.catalog.products[p].unit), *(number(v) for v in added),
                      number(sub["existing"].sum()), number(sub["capacity"].sum())])
     header = ["product", "unit", *(f"added in {c}" for c in clusters), "existing", f"total {final}"]
     blocks = [Block("h2", f"Capacity added by cluster and product (cumulative to {final})")]
@@ -113,22 +120,72 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> 
     numeric = frozenset(range(2, len(header)))
     blocks.append(Block("table", Table(header, rows, numeric)))
     builds = plan.builds.sort_values(["year", "cluster", "site", "product", "module"], kind="stable")
-    build_rows = [[str(b.year), str(b.cluster), str(b.site), str(b.product), str(b.module), str(b.modules),
-                   number(b.capacity_added), bn_yuan(b.capex_yuan)] for b in builds.itertuples(index=False)]
+    build_rows = [[str(b.year), str(b.cluster), str(b.site), product_label(str(b.product)), str(b.module),
+                   str(b.modules), number(b.capacity_added), per_year(loaded.catalog.products[b.product].unit),
+                   bn_yuan(b.capex_yuan)] for b in builds.itertuples(index=False)]
     if build_rows:
         blocks += [Block("p", "Modules built, by year:"),
                    Block("table", Table(["year", "cluster", "site", "product", "module", "modules",
-                                         "capacity added (units/yr)", "capex, bn yuan"], build_rows,
-                                        frozenset({5, 6, 7})))]
+                                         "capacity added", "unit", "capex, bn yuan"], build_rows,
+                                        frozenset({5, 6, 8})))]
     return blocks
 
 
 def cost_blocks(plan: Plan) -> list[Block]:
     total = sum(plan.costs.values())
-    rows = [[name, bn_yuan(value), f"{value / total:.1%}" if total else "n/a"] for name, value in plan.costs.items()]
+    rows = [[cost_label(name), bn_yuan(value), f"{value / total:.1%}" if total else "n/a"]
+            for name, value in plan.costs.items()]
     rows.append(["total", bn_yuan(total), "100.0%" if total else "n/a"])
     return [Block("h2", "Cost breakdown (discounted)"),
             Block("table", Table(["component", "bn yuan", "share"], rows, frozenset({1, 2})))]
+
+
+def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
+    """Why targets are overshot, the capacity left idle, and what drives the plan (its largest
+    costs and the rules it meets with no slack)."""
+    units = units_of(loaded.catalog, inputs)
+    blocks = [Block("h2", "Why targets are overshot")]
+    overshoots = overshoot_reasons(inputs, plan, units)
+    if not overshoots:
+        blocks.append(Block("p", "No target is overshot: each is met exactly or falls short."))
+    for over in overshoots:
+        money = over.unit == MONEY_UNIT
+        figures = (bn_yuan(over.goal), bn_yuan(over.planned), bn_yuan(over.excess)) if money else \
+            (number(over.goal), number(over.planned), number(over.excess))
+        name = "output value" if money else over.target
+        blocks.append(Block("p", f"{name} {over.year}: goal {figures[0]}, planned {figures[1]}, "
+                                 f"{figures[2]} more ({per_year(over.unit)}). Why:"))
+        blocks.append(Block("list", list(over.reasons)))
+    final = inputs.YEARS[-1]
+    idle = stranded_capacity(plan, inputs, units, final)
+    blocks.append(Block("h2", f"Stranded capacity ({final})"))
+    if idle.empty:
+        blocks.append(Block("p", "Every site makes all its capacity allows (capacity x utilisation)."))
+    else:
+        rows = [[str(r.site), product_label(str(r.product)), str(r.unit), number(r.capacity), number(r.usable),
+                 number(r.production), number(r.idle), f"{r.idle_share:.0%}"] for r in idle.itertuples(index=False)]
+        blocks.append(Block("p", "Capacity built or existing whose planned production is below what it can make "
+                                 "(capacity x the product's utilisation), by site and product:"))
+        blocks.append(Block("table", Table(["site", "product", "unit", "capacity", "usable", "production", "idle",
+                                            "idle share"], rows, frozenset({3, 4, 5, 6, 7}))))
+        if float(plan.capacity.loc[plan.capacity["year"] == final, "production"].sum()) == 0:
+            blocks.append(Block("p", "The plan produces nothing: production is planned only where a rule needs it "
+                                     "(an output-value target, the chain balance or resource supply), and this "
+                                     "scenario sets none that does; capacity is built for the capacity targets."))
+    blocks.append(Block("h2", "What drives this plan"))
+    drivers = [f"{cost_label(name)}: {bn_yuan(value)} bn yuan, {share:.1%} of the cost" for name, value, share in
+               cost_drivers(plan)[:3]]
+    blocks.append(Block("p", "Largest cost components (discounted):"))
+    blocks.append(Block("list", drivers or ["no cost"]))
+    binding = binding_rules(inputs, plan, units)
+    blocks.append(Block("p", "Rules the plan meets with no slack:" if binding
+                        else "No rule is met with zero slack: the plan is shaped by costs alone."))
+    if binding:
+        blocks.append(Block("list", binding))
+    blocks.append(Block("p", "A plan with whole modules has no shadow prices; these are slack checks on the plan's "
+                             "own figures. `solve --rule-costs` prices each rule by solving again without it "
+                             "(rule_costs.csv)."))
+    return blocks
 
 
 def site_blocks(sites: OutputLayer) -> list[Block]:
@@ -190,8 +247,9 @@ def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
 
 
 def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
-                  manifest: Mapping[str, Any], file_notes: Mapping[str, str]) -> list[Block]:
-    """The whole report, in reading order."""
+                  manifest: Mapping[str, Any], file_notes: Mapping[str, str],
+                  map_context: MapContext | None = None) -> list[Block]:
+    """The whole report, in reading order (`map_context` gives the interactive map its context layer)."""
     by_name = {layer.name: layer for layer in layers}
     blocks = [Block("h1", f"Plan report: {manifest['scenario']}")]
     if manifest.get("description"):
@@ -199,11 +257,16 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     years = list(inputs.YEARS)
     blocks.append(Block("p", f"Years {years[0]}-{years[-1]}; clusters {', '.join(inputs.CLUSTERS)}; sites opened: "
                              f"{', '.join(plan.opened_sites) or 'none'}."))
+    units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
+    context = map_context.context if map_context is not None else None
+    label = map_context.context_label if map_context is not None else "Context outlines"
+    blocks.append(Block("webmap", map_html(layers, list(inputs.PRODUCTS), years, units, context, label)))
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest)
     blocks += target_blocks(loaded, inputs, plan)
     blocks += capacity_blocks(loaded, inputs, plan)
     blocks += cost_blocks(plan)
+    blocks += explanation_blocks(loaded, inputs, plan)
     blocks += site_blocks(by_name["sites"])
     blocks += zone_blocks(by_name["redline_zones"])
     blocks += redline_extent_blocks(loaded, layers)
@@ -269,6 +332,8 @@ def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) 
             data = images.get(src)
             ref = f"data:image/png;base64,{base64.b64encode(data).decode('ascii')}" if data is not None else src
             body.append(f'<p><img alt="{html.escape(alt)}" src="{ref}"></p>')
+        elif block.kind == "webmap":
+            body.append(str(block.content))
         elif block.kind == "table":
             table: Table = block.content
             head = "".join(f"<th>{_inline_html(h)}</th>" for h in table.header)
@@ -277,5 +342,6 @@ def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) 
                 for i, c in enumerate(row)) + "</tr>\n" for row in table.rows)
             body.append(f"<table>\n<tr>{head}</tr>\n{rows}</table>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n"
+            + (head_html() if any(b.kind == "webmap" for b in blocks) else "") + "</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")

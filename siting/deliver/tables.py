@@ -1,57 +1,164 @@
 """Tables as files and text: plan.csv, capacity.csv, targets.csv, and any table as CSV, Markdown or
-an aligned terminal table."""
+an aligned terminal table.
+
+Money is written in billion yuan (siting/deliver/units.py): a column holding yuan, named
+`<name>_yuan`, is written as `<name>_bn_yuan`; quantities carry their product's unit in a `unit`
+column ("t/yr", "GWh/yr", "million m2/yr")."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from siting.deliver.geojson import format_number
+from siting.deliver.units import MONEY_UNIT, per_year, to_bn
 from siting.optimize.results import Plan
 
+#: Widest terminal table, in characters.
+TERMINAL_WIDTH = 120
 
-def plan_tables(plan: Plan) -> dict[str, str]:
-    """plan.csv, capacity.csv and targets.csv, as text."""
+#: Longest cell shown in a terminal table; longer text is cut with "...".
+TERMINAL_CELL = 40
+
+
+def _units_of(products: Sequence[str], catalog: Any) -> str:
+    units = sorted({catalog.products[p].unit for p in products if p in catalog.products})
+    return "/".join(units)
+
+
+def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
+    """plan.csv, capacity.csv and targets.csv, as text: capacities in their product's unit per
+    year (the `unit` column), money in bn yuan (`capex_bn_yuan`, output-value targets in
+    bn yuan/yr)."""
+    groups = groups or {}
     builds = plan.builds.sort_values(["site", "product", "year", "module"], kind="stable")
+    builds = builds.assign(unit=[per_year(catalog.products[p].unit) for p in builds["product"]])
+    builds = builds[["site", "cluster", "product", "unit", "year", "module", "modules", "capacity_added",
+                     "capex_yuan"]]
+    capacity = plan.capacity.assign(unit=[per_year(catalog.products[p].unit) for p in plan.capacity["product"]])
+    capacity = capacity[["site", "cluster", "product", "unit", "year", "existing", "added_cumulative", "capacity",
+                         "production"]]
+    rows = []
+    for row in plan.targets.itertuples(index=False):
+        if row.kind == "capacity":
+            unit = per_year(_units_of(groups.get(row.target, (row.target,)), catalog))
+            values = (row.target_value, row.achieved, row.shortfall)
+            kind = "capacity"
+        else:
+            unit = per_year(MONEY_UNIT)
+            values = tuple(to_bn(v) for v in (row.target_value, row.achieved, row.shortfall))
+            kind = "output_value"
+        rows.append((kind, row.target, row.year, unit, *values))
+    targets = pd.DataFrame(rows, columns=["kind", "target", "year", "unit", "target_value", "achieved", "shortfall"])
     return {
-        "plan.csv": csv_text(builds),
-        "capacity.csv": csv_text(plan.capacity),
-        "targets.csv": csv_text(plan.targets),
+        "plan.csv": csv_text(in_bn_yuan(builds)),
+        "capacity.csv": csv_text(capacity),
+        "targets.csv": csv_text(targets),
     }
 
 
+def money_column(name: str) -> bool:
+    """Whether a column holds yuan by its name (`..._yuan`, not yet `..._bn_yuan`)."""
+    return name.endswith("_yuan") and not name.endswith("_bn_yuan")
+
+
+def in_bn_yuan(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every yuan column (`<name>_yuan`) as billion yuan (`<name>_bn_yuan`), and, in a
+    table with a `unit` column, every row in "yuan" or "yuan/yr" as "bn yuan" or "bn yuan/yr"."""
+    columns = [c for c in frame.columns if money_column(str(c))]
+    out = frame.copy()
+    for column in columns:
+        out[column] = [_bn(v) for v in out[column]]
+    if "unit" in out.columns:
+        rows = out["unit"].isin(["yuan", "yuan/yr"])
+        if rows.any():
+            out = out.astype({c: object for c in out.columns if c != "unit"})
+            for column in out.columns:
+                if column not in ("unit", "metric"):
+                    out.loc[rows, column] = [_bn(v) for v in out.loc[rows, column]]
+            out.loc[rows, "unit"] = [MONEY_UNIT + str(u).removeprefix("yuan") for u in out.loc[rows, "unit"]]
+    return out.rename(columns={c: f"{str(c)[:-len('_yuan')]}_bn_yuan" for c in columns})
+
+
+def _bn(value: Any) -> Any:
+    """A yuan cell as bn yuan; text and empty cells as they are."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return value if math.isnan(value) else to_bn(float(value))
+
+
 def csv_text(frame: pd.DataFrame) -> str:
-    return frame.to_csv(index=False, lineterminator="\n", float_format=format_number)
+    """CSV text, money in bn yuan (`in_bn_yuan`): whole numbers without decimals, others to 9
+    significant digits."""
+    return in_bn_yuan(frame).to_csv(index=False, lineterminator="\n", float_format=format_number)
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, money: bool = False) -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
-        if math.isnan(value):
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
             return ""
-        if abs(value) >= 1000 or value == 0:
+        if money:
+            return f"{value:,.2f}"
+        if isinstance(value, int) or float(value).is_integer() or abs(value) >= 1000:
             return f"{value:,.0f}"
         return f"{value:.4g}"
     return str(value)
 
 
+def _cells(frame: pd.DataFrame) -> list[list[str]]:
+    """Each row's cells as text: money (a `_bn_yuan` column, or a row whose `unit` is bn yuan)
+    with 2 decimals."""
+    money_cols = [str(c).endswith("_bn_yuan") for c in frame.columns]
+    unit_at = list(frame.columns).index("unit") if "unit" in frame.columns else None
+    rows = []
+    for row in frame.itertuples(index=False):
+        money_row = unit_at is not None and str(row[unit_at]).startswith(MONEY_UNIT)
+        rows.append([_fmt(v, money_cols[i] or (money_row and i != unit_at)) for i, v in enumerate(row)])
+    return rows
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(frame.columns) + " |"
+    """A Markdown table of the frame, money in bn yuan with 2 decimals (`in_bn_yuan`)."""
+    frame = in_bn_yuan(frame)
+    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(_fmt(v).replace("|", "/") for v in row) + " |" for row in frame.itertuples(index=False)]
+    body = ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in _cells(frame)]
     return "\n".join([header, rule, *body]) + "\n"
 
 
-def text_table(frame: pd.DataFrame) -> str:
-    cells = [list(frame.columns)] + [[_fmt(v) for v in row] for row in frame.itertuples(index=False)]
-    widths = [max(len(str(row[i])) for row in cells) for i in range(len(frame.columns))]
-    return "\n".join("  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w)
-                               for i, (c, w) in enumerate(zip(row, widths, strict=True))) for row in cells)
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "") -> str:
+    """An aligned terminal table no wider than `width`: long cells are cut, and columns that do not
+    fit are left out with a closing line naming them (and `more`, where the whole table is); money
+    in bn yuan (`in_bn_yuan`)."""
+    frame = in_bn_yuan(frame)
+    header = [str(c) for c in frame.columns]
+    cells = [header] + [[_cut(c, TERMINAL_CELL) for c in row] for row in _cells(frame)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    shown = len(header)
+    while shown > 1 and sum(widths[:shown]) + 2 * (shown - 1) > width:
+        shown -= 1
+    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+                       for i, (c, w) in enumerate(zip(row[:shown], widths[:shown], strict=True))).rstrip()
+             for row in cells]
+    lines = [_cut(line, width) for line in lines]
+    if shown < len(header):
+        left = header[shown:]
+        lines.append(_cut(f"({len(left)} more column{'s' if len(left) != 1 else ''}: {', '.join(left)}"
+                          + (f"; see {more}" if more else "") + ")", width))
+    return "\n".join(lines)
 
 
 def table_files(frame: pd.DataFrame, stem: str, note: str = "") -> dict[str, str]:
-    """`<stem>.csv` and `<stem>.md`; `note`, when given, follows the Markdown table."""
+    """`<stem>.csv` and `<stem>.md`, money in bn yuan; `note`, when given, follows the Markdown table."""
     return {f"{stem}.csv": csv_text(frame), f"{stem}.md": markdown_table(frame) + (f"\n{note}\n" if note else "")}

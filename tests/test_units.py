@@ -1,0 +1,277 @@
+"""One money unit (bn yuan), units in every column, plain words, tables that fit 120 columns, and a
+report that explains the plan, on the small scenario of tests/data/small.
+
+Hand figures (see tests/test_cli.py): the base plan builds 2 LFP modules of 50,000 t/yr (10亿 =
+1 bn yuan each) and one 10 GWh/yr cells module (2.5 bn yuan) at w_mine in 2024 and opens one
+site (0.1 bn yuan): objective 4.5 / 1.1 + 0.1 = 4.19 bn yuan, capex 4.09 bn yuan (97.6 %).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from siting.cli import main
+from siting.config.load import load_scenario
+from siting.deliver.report import explanation_blocks, markdown
+from siting.deliver.tables import in_bn_yuan, markdown_table, plan_tables, table_files, text_table
+from siting.deliver.units import bn_yuan, per_year, plain_status, product_label, to_bn, unit_of, unit_slug
+from siting.optimize.run import solve_prepared, solver_settings
+from siting.prepare.problem import prepare
+
+DATA = Path(__file__).parent / "data" / "small"
+TEXT_SUFFIXES = {".csv", ".md", ".html", ".json", ".geojson", ".qml", ".qgs"}
+# Column names of the written tables that are counts, years or shares, not quantities with a unit.
+UNITLESS = {"year", "modules", "gap", "sites_opened", "idle_share"}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "small"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the unit functions -------------------------------------------------------------------------
+
+def test_money_is_billion_yuan_with_two_decimals() -> None:
+    assert bn_yuan(72_840_000_000) == "72.84 bn yuan"
+    assert bn_yuan(4.5e9 / 1.1 + 1e8) == "4.19 bn yuan"
+    assert bn_yuan(1_234_560_000_000) == "1,234.56 bn yuan"
+    assert bn_yuan(-1.0) == "0.00 bn yuan"  # no "-0.00"
+    assert bn_yuan(None) == "n/a"
+    assert bn_yuan(float("nan")) == "n/a"
+    assert to_bn(2.5e9) == 2.5
+
+
+def test_product_codes_in_words_and_units_from_the_catalog() -> None:
+    assert product_label("ncm_precursor") == "NCM precursor"
+    assert product_label("lfp") == "LFP"
+    assert product_label("fepo4") == "FePO4"
+    assert product_label("copper_foil") == "Copper foil"
+    catalog = load_scenario(DATA / "scenario.yaml").catalog
+    assert [unit_of(catalog, p) for p in ("fepo4", "lfp", "cells")] == ["t", "t", "GWh"]
+    assert per_year("million m2") == "million m2/yr"
+    assert unit_slug("million m2") == "million_m2"
+
+
+def test_solver_words_are_translated() -> None:
+    assert plain_status("convergenceCriteriaSatisfied") == "optimal within the gap"
+    assert plain_status("maxTimeLimit", True) == "stopped at the time limit with a plan"
+    assert plain_status("maxTimeLimit", False) == "stopped at the time limit without a plan"
+    assert plain_status("provenInfeasible") == "infeasible: no plan meets every rule"
+
+
+def test_yuan_columns_and_rows_are_written_in_bn_yuan() -> None:
+    frame = pd.DataFrame({"rule": ["a", "b"], "rule_cost_yuan": [1.0e8, None], "gap": [0.0, 0.01]})
+    files = table_files(frame, "rule_costs")
+    assert files["rule_costs.csv"] == "rule,rule_cost_bn_yuan,gap\na,0.1,0\nb,,0.01\n"
+    assert files["rule_costs.md"].splitlines()[2] == "| a | 0.10 | 0 |"
+    rows = pd.DataFrame({"metric": ["objective", "output value 2024", "gap"], "unit": ["yuan", "yuan/yr", "share"],
+                         "a": [4.19e9, 8.8e9, 0.0], "b vs a": [2.5e9, 0.0, 0.0]})
+    assert markdown_table(in_bn_yuan(rows)).splitlines()[2:] == [
+        "| objective | bn yuan | 4.19 | 2.50 |", "| output value 2024 | bn yuan/yr | 8.80 | 0.00 |",
+        "| gap | share | 0 | 0 |"]
+
+
+def test_terminal_tables_fit_120_columns_and_name_what_is_left_out() -> None:
+    frame = pd.DataFrame({"rule": ["redline"], "status": ["optimal"], **{f"column_{i}": ["x" * 30] for i in range(6)}})
+    text = text_table(frame, more="rule_costs.csv")
+    assert max(len(line) for line in text.splitlines()) <= 120
+    assert text.splitlines()[-1] == "(3 more columns: column_3, column_4, column_5; see rule_costs.csv)"
+    long = text_table(pd.DataFrame({"note": ["y" * 200]}))
+    assert long.splitlines()[1] == "y" * 37 + "..."
+
+
+# --- the outputs of a run ---------------------------------------------------------------------
+
+def widest(printed: str, tmp_path: Path) -> int:
+    """The widest printed line, leaving out the lines naming a folder (their width is the path's)."""
+    return max(len(line) for line in printed.splitlines() if str(tmp_path) not in line)
+
+
+def money_problems(path: Path, text: str) -> list[str]:
+    """Every money figure not in bn yuan: 亿, "100 million", a yuan column not in bn yuan, or a
+    money cell with 10 or more digits."""
+    problems = [f"{path.name}: {word}" for word in ("亿", "100 million") if word in text]
+    if path.suffix == ".csv":
+        rows = list(csv.reader(io.StringIO(text)))
+        for name in rows[0]:
+            if "yuan" in name and not name.endswith("_bn_yuan"):
+                problems.append(f"{path.name}: column {name}")
+        unit_at = rows[0].index("unit") if "unit" in rows[0] else None
+        for row in rows[1:]:
+            money = [c for i, c in enumerate(row) if rows[0][i].endswith("_bn_yuan")
+                     or (unit_at is not None and "yuan" in row[unit_at] and i > unit_at)]
+            problems += [f"{path.name}: {c}" for c in money if re.fullmatch(r"-?\d{10,}(\.\d*)?", c)]
+    return problems
+
+
+def test_every_money_figure_of_a_solve_is_in_bn_yuan_and_every_column_has_its_unit(folder: Path, tmp_path: Path,
+                                                                                    capsys) -> None:
+    out = tmp_path / "out"
+    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--rule-costs"]) == 0
+    printed = capsys.readouterr().out
+    assert "objective 4.19 bn yuan (discounted), best bound 4.19 bn yuan" in printed
+    assert "  capex                         4.09 bn yuan" in printed
+    assert "  site opening                  0.10 bn yuan" in printed
+    assert "status    optimal within the gap" in printed
+    assert "convergenceCriteriaSatisfied" not in printed and "亿" not in printed
+    assert widest(printed, tmp_path) <= 120
+    problems = [p for f in sorted(out.rglob("*")) if f.suffix in TEXT_SUFFIXES and f.name != "manifest.json"
+                for p in money_problems(f, f.read_text(encoding="utf-8"))]
+    assert problems == []
+    for name in ("plan.csv", "capacity.csv", "targets.csv", "rule_costs.csv"):
+        header = (out / name).read_text().splitlines()[0].split(",")
+        numeric = pd.read_csv(out / name).dropna(axis=1, how="all").select_dtypes("number").columns
+        assert [c for c in numeric if c not in UNITLESS and "unit" not in header and "yuan" not in c] == [], name
+    assert (out / "plan.csv").read_text().splitlines() == [
+        "site,cluster,product,unit,year,module,modules,capacity_added,capex_bn_yuan",
+        "w_mine,west,cells,GWh/yr,2024,cells_10gwh,1,10,2.5",
+        "w_mine,west,lfp,t/yr,2024,lfp_50kt,2,100000,2"]
+    assert (out / "targets.csv").read_text().splitlines() == [
+        "kind,target,year,unit,target_value,achieved,shortfall",
+        "capacity,cathode,2024,t/yr,120000,120000,0", "capacity,cells,2024,GWh/yr,10,10,0"]
+    assert pd.read_csv(out / "rule_costs.csv").set_index("rule").loc["agglomeration", "rule_cost_bn_yuan"] == 0.1
+    manifest = json.loads((out / "manifest.json").read_text())  # raw yuan for machines, and named so
+    assert manifest["solver"]["objective_yuan"] == pytest.approx(4.5e9 / 1.1 + 1e8, rel=1e-9)
+    assert set(manifest["objective_breakdown_yuan"]) == {"capex", "fixed_opex", "site_fixed", "transport",
+                                                          "shortfall"}
+    report = (out / "report.md").read_text()
+    assert "| status | optimal within the gap |" in report
+    assert "| objective (discounted) | 4.19 bn yuan |" in report
+
+
+def test_compare_and_sweep_tables_in_bn_yuan_with_units_and_narrow_on_the_terminal(folder: Path, tmp_path: Path,
+                                                                                   capsys) -> None:
+    b = write(folder / "b.yaml", "extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n    cells: {2024: 20}\n")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(folder / "scenario.yaml"), str(b), "--out", str(out), "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert widest(printed, tmp_path) <= 120
+    assert "亿" not in printed
+    table = pd.read_csv(out / "comparison.csv").set_index("metric")
+    assert table.loc["objective", "unit"] == "bn yuan"
+    assert float(table.loc["objective", "b vs small"]) == pytest.approx(2.5 / 1.1, rel=1e-6)
+    assert table.loc["cost: site opening", "unit"] == "bn yuan"
+    assert float(table.loc["cost: site opening", "small"]) == 0.1
+    assert table.loc["capacity west cells", "unit"] == "GWh/yr"
+    assert table.loc["capacity west lfp", "unit"] == "t/yr"
+    assert table.loc["capacity cathode 2024", "unit"] == "t/yr"
+    assert "units/yr" not in (out / "comparison.csv").read_text()
+    assert "| objective | bn yuan | 4.19 | 6.46 | 2.27 |" in (out / "comparison.md").read_text()
+    problems = [p for f in sorted(out.glob("*")) if f.suffix in TEXT_SUFFIXES
+                for p in money_problems(f, f.read_text(encoding="utf-8"))]
+    assert problems == []
+    sweep_out = tmp_path / "sweep"
+    assert main(["sweep", str(folder / "scenario.yaml"), "--set", "targets.capacity.cells.2024=10,20",
+                 "--out", str(sweep_out), "--workers", "1"]) == 0
+    assert widest(capsys.readouterr().out, tmp_path) <= 120
+    sweep = pd.read_csv(sweep_out / "sweep.csv")
+    assert list(sweep.columns) == ["run", "targets.capacity.cells.2024", "status", "objective_bn_yuan", "gap",
+                                   "vs_first", "sites_opened", "capacity_cathode_t_per_yr", "capacity_cells_GWh_per_yr"]
+    assert list(sweep["objective_bn_yuan"]) == pytest.approx([4.5 / 1.1 + 0.1, 7.0 / 1.1 + 0.1], rel=1e-8)
+
+
+# --- the report explains the plan ---------------------------------------------------------------
+
+def explanation(scenario: Path) -> str:
+    prepared = prepare(scenario, {})
+    solved = solve_prepared(prepared, solver_settings(prepared.loaded), {})
+    return markdown(explanation_blocks(prepared.loaded, prepared.inputs, solved.plan))
+
+
+def test_report_explains_an_overshoot_by_module_size(folder: Path) -> None:
+    """Cathode goal 110,000 t/yr: 20,000 exist, 90,000 more take two 50,000 t/yr LFP modules,
+    so 120,000 t/yr are planned, 10,000 over; nothing is produced (no rule asks for it)."""
+    text = explanation(write(folder / "over.yaml", "extends: scenario.yaml\nname: over\ntargets:\n  capacity:\n"
+                                                   "    cathode: {2024: 110000}\n"))
+    assert ("cathode 2024: goal 110,000, planned 120,000, 10,000 more (t/yr). Why:\n\n"
+            "- whole modules: modules come in 50,000 t/yr, so the capacity cannot land exactly on the goal; the "
+            "cheapest whole-module mix that reaches 110,000 t/yr gives 120,000 t/yr\n") in text
+    assert ("| site | product | unit | capacity | usable | production | idle | idle share |\n"
+            "|---|---|---|---:|---:|---:|---:|---:|\n"
+            "| w_mine | LFP | t/yr | 100,000 | 100,000 | 0 | 100,000 | 100% |\n"
+            "| w_mine | Cells | GWh/yr | 10 | 10 | 0 | 10 | 100% |\n"
+            "| e_city | LFP | t/yr | 20,000 | 20,000 | 0 | 20,000 | 100% |\n") in text
+    assert "The plan produces nothing:" in text
+    assert ("- capex: 4.09 bn yuan, 97.6% of the cost\n- site opening: 0.10 bn yuan, 2.4% of the cost\n") in text
+    assert "- the capacity target cells 2024 is met exactly (10 GWh/yr)\n" in text
+    assert "cathode 2024 is met exactly" not in text
+
+
+def test_report_explains_an_overshoot_forced_by_the_output_value_target(folder: Path) -> None:
+    """Output value 10 bn yuan in 2024: the targets' 120,000 t LFP and 10 GWh cells give at most
+    4.8 + 4.0 = 8.8 bn yuan; one more 50,000 t/yr LFP module (1 bn yuan of capex, 2 bn yuan of
+    output value) is cheaper than a cells module (2.5 bn yuan for 4): cathode 170,000 t/yr
+    against a 120,000 goal. 150,000 t LFP at w_mine and 10 GWh cells produce exactly
+    6 + 4 = 10 bn yuan; e_city's existing 20,000 t stay idle. Capex (3 + 2.5) / 1.1 = 5.00."""
+    text = explanation(write(folder / "value.yaml", "extends: scenario.yaml\nname: value\ntargets:\n"
+                                                    "  output_value_yuan: {2024: 1.0e10}\n"))
+    assert ("cathode 2024: goal 120,000, planned 170,000, 50,000 more (t/yr). Why:\n\n"
+            "- the output-value target binds: 10.00 bn yuan in 2024 (planned 10.00 bn yuan) needs more production, "
+            "hence more capacity, than the capacity target asks for: 150,000 t/yr are produced\n") in text
+    assert "- whole modules:" not in text
+    assert "| e_city | LFP | t/yr | 20,000 | 20,000 | 0 | 20,000 | 100% |\n\n" in text
+    assert "| w_mine |" not in text.split("## Stranded capacity")[1].split("## What drives")[0]
+    assert "- capex: 5.00 bn yuan, 98.0% of the cost\n" in text
+    assert "- the output-value target 2024 is met exactly (10.00 bn yuan)\n" in text
+
+
+def test_report_says_when_no_target_is_overshot(folder: Path) -> None:
+    text = explanation(folder / "scenario.yaml")
+    assert "## Why targets are overshot\n\nNo target is overshot: each is met exactly or falls short.\n" in text
+    assert "- the capacity target cathode 2024 is met exactly (120,000 t/yr)\n" in text
+
+
+def test_plan_tables_give_output_value_targets_in_bn_yuan(folder: Path) -> None:
+    scenario = write(folder / "value.yaml", "extends: scenario.yaml\nname: value\ntargets:\n"
+                                            "  output_value_yuan: {2024: 1.0e10}\n")
+    prepared = prepare(scenario, {})
+    solved = solve_prepared(prepared, solver_settings(prepared.loaded), {})
+    files = plan_tables(solved.plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS)
+    assert files["targets.csv"].splitlines()[-1] == "output_value,output_value,2024,bn yuan/yr,10,10,0"
+
+
+def test_sweep_plot_titles_carry_bn_yuan_and_each_groups_unit(tmp_path: Path, monkeypatch) -> None:
+    import matplotlib.axes
+
+    from siting.runs.pool import CaseSummary
+    from siting.runs.tables import sweep_plot, sweep_table
+
+    units = {"cells": "GWh", "separator": "million m2"}
+    summaries = [CaseSummary(f"run0{i}", True, status="optimal", objective_yuan=v, gap=0.0,
+                             group_capacity={"cells": 10.0 * i, "separator": 5.0}, units=units)
+                 for i, v in ((1, 4.19e9), (2, 6.46e9))]
+    table = sweep_table(summaries, [{"x": 10}, {"x": 20}])
+    assert list(table.columns)[-2:] == ["capacity_cells_GWh_per_yr", "capacity_separator_million_m2_per_yr"]
+    titles: list[str] = []
+    original = matplotlib.axes.Axes.set_title
+    monkeypatch.setattr(matplotlib.axes.Axes, "set_title",
+                        lambda self, text, *a, **k: titles.append(text) or original(self, text, *a, **k))
+    sweep_plot(table, ["x"], tmp_path / "sweep.png", "sweep")
+    assert titles == ["objective (bn yuan, discounted)", "cells capacity (GWh/yr)",
+                      "separator capacity (million m2/yr)"]
+
+
+def test_alternatives_outputs_state_money_in_bn_yuan(folder: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "alt"
+    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--alternatives", "1"]) == 0
+    assert "亿" not in capsys.readouterr().out
+    problems = [p for f in sorted(out.rglob("*")) if f.suffix in TEXT_SUFFIXES and f.name != "manifest.json"
+                for p in money_problems(f, f.read_text(encoding="utf-8"))]
+    assert problems == []
+    assert pd.read_csv(out / "alternatives.csv")["cost_bn_yuan"].tolist() == pytest.approx([4.5 / 1.1 + 0.1,
+                                                                                          4.5 / 1.1 + 0.2])
