@@ -9,6 +9,7 @@ Set SITING_QGIS_PYTHON to use another interpreter that has them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -31,8 +32,8 @@ QGIS_TYPES = {"string": {"String"}, "real": {"Real"}, "integer": {"Integer", "In
 PROBE = r'''
 import json, os, sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from qgis.core import (Qgis, QgsApplication, QgsMapRendererParallelJob, QgsMapSettings, QgsProject,
-                       QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (Qgis, QgsApplication, QgsLayoutExporter, QgsLayoutItem, QgsLayoutItemLegend,
+                       QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
@@ -46,6 +47,29 @@ def facts(layer):
         out["attribute"] = renderer.classAttribute()
         out["categories"] = [[c.value(), c.label(), c.symbol().color().name()] for c in renderer.categories()]
     return out
+
+def layout_facts(project, name, pdf):
+    """The print layout's items by id and class, the legend's lines, and the PDF export."""
+    layout = project.layoutManager().layoutByName(name)
+    if layout is None:
+        return None
+    found = {i.id(): type(i).__name__ for i in layout.items() if isinstance(i, QgsLayoutItem) and i.id()}
+    legend = next(i for i in layout.items() if isinstance(i, QgsLayoutItemLegend))
+    model = legend.model()
+    lines = []
+    def walk(index, depth):
+        for row in range(model.rowCount(index)):
+            child = model.index(row, 0, index)
+            lines.append([depth, model.data(child, 0)])  # 0: Qt.DisplayRole
+            walk(child, depth + 1)
+    walk(model.index(-1, -1), 0)
+    page = layout.pageCollection().page(0).pageSize()
+    links = {i.id(): i.linkedMap().id() for i in layout.items()
+             if isinstance(i, QgsLayoutItem) and hasattr(i, "linkedMap") and i.linkedMap() is not None}
+    outcome = QgsLayoutExporter(layout).exportToPdf(pdf, QgsLayoutExporter.PdfExportSettings())
+    return {"items": found, "legend": lines, "page_mm": [page.width(), page.height()], "links": links,
+            "export": outcome == QgsLayoutExporter.Success}
+
 
 app = QgsApplication([], False)
 app.initQgis()
@@ -72,6 +96,28 @@ job.waitForFinished()
 image = job.renderedImage()
 white = QColor(255, 255, 255).rgb()
 result["painted_share"] = sum(image.pixel(x, y) != white for x in range(0, 400, 4) for y in range(0, 300, 4)) / 7500
+# Labels as QGIS's label engine placed them on a 1600 x 1200 view: layer, text, box (map units).
+settings.setOutputSize(QSize(1600, 1200))
+job = QgsMapRendererParallelJob(settings)
+job.start()
+job.waitForFinished()
+result["labels"] = [[label.layerID, label.labelText, [label.labelRect.xMinimum(), label.labelRect.yMinimum(),
+                                                      label.labelRect.xMaximum(), label.labelRect.yMaximum()]]
+                    for label in job.takeLabelingResults().allLabels() if label.labelText and not label.isUnplaced]
+result["layout"] = layout_facts(project, "Plan", f"{folder}/../{os.path.basename(folder)}.pdf")
+print(json.dumps(result))
+app.exitQgis()
+'''
+
+#: Opens compare.qgs: each layer's name, validity and feature count, and its layout's export.
+COMPARE_PROBE = PROBE.split("app = QgsApplication")[0] + r'''
+app = QgsApplication([], False)
+app.initQgis()
+project = QgsProject.instance()
+result = {"project_read": project.read(sys.argv[1])}
+result["layers"] = [[node.layer().name(), node.layer().isValid(), node.layer().featureCount()]
+                    for node in project.layerTreeRoot().findLayers()]
+result["layout"] = layout_facts(project, "Comparison", sys.argv[2])
 print(json.dumps(result))
 app.exitQgis()
 '''
@@ -171,3 +217,78 @@ def test_qgis_project_opens_in_order_and_draws_the_plan(seen: dict[str, tuple[Pa
     assert [layer[0] for layer in result["project_layers"]] == LAYER_ORDER
     assert all(layer[1] for layer in result["project_layers"])
     assert result["painted_share"] > 0.05
+
+
+#: The print layout's items: id -> QGIS class.
+LAYOUT_ITEMS = {"map": "QgsLayoutItemMap", "legend": "QgsLayoutItemLegend", "scale bar": "QgsLayoutItemScaleBar",
+                "north arrow": "QgsLayoutItemPicture", "title": "QgsLayoutItemLabel", "source": "QgsLayoutItemLabel"}
+
+
+def assert_layout_exported(layout: dict | None, pdf: Path) -> None:
+    """The layout has its six items on an A3 landscape page, legend, scale bar and north arrow
+    follow the map, the legend says nothing twice within a layer, and the PDF was written."""
+    assert layout is not None
+    assert layout["items"] == LAYOUT_ITEMS
+    assert layout["page_mm"] == [420.0, 297.0]  # A3 landscape
+    assert layout["links"] == {"legend": "map", "scale bar": "map", "north arrow": "map"}
+    groups: dict[str, list[str]] = {}
+    current = ""
+    for depth, text in layout["legend"]:
+        if depth == 0:
+            current = text
+            assert current not in groups, current
+            groups[current] = []
+        else:
+            groups[current].append(text)
+    for name, lines in groups.items():
+        assert len(lines) == len(set(lines)), (name, lines)
+    assert layout["export"] is True
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 20_000
+
+
+@pytest.mark.parametrize("case", ["small", "shipped"])
+def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], case: str):
+    folder, result = seen[case]
+    assert_layout_exported(result["layout"], folder.parent / f"{folder.name}.pdf")
+    # The legend lists the project's layers, each once, in order.
+    tops = [text for depth, text in result["layout"]["legend"] if depth == 0]
+    assert len(tops) == len(LAYER_ORDER)
+    assert tops[0] == "Candidate sites by status"
+
+
+def test_qgis_opens_the_comparison_project(qgis: None, tmp_path: Path):
+    """compare.qgs of the small scenario against a variant: the changes (one feature per site for
+    the one compared run), both runs' sites, the baseline's clusters and red line, all valid; its
+    layout exports to PDF."""
+    shutil.copytree(DATA, tmp_path / "small")
+    variant = tmp_path / "small" / "b.yaml"
+    variant.write_text("extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n    cells: {2024: 20}\n")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(tmp_path / "small" / "scenario.yaml"), str(variant), "--out", str(out),
+                 "--workers", "1"]) == 0
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
+    (tmp_path / "xdg").mkdir(mode=0o700)
+    pdf = tmp_path / "compare.pdf"
+    done = subprocess.run([QGIS_PYTHON, "-c", COMPARE_PROBE, str(out / "compare.qgs"), str(pdf)], capture_output=True,
+                          text=True, timeout=300, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["project_read"] is True
+    sites = len(json.loads((out / "small" / "sites.geojson").read_text())["features"])
+    assert result["layers"] == [["b: changes against small", True, sites], ["small: sites", True, sites],
+                                ["b: sites", True, sites], ["small: clusters", True, 2], ["small: red line", True, 1]]
+    assert_layout_exported(result["layout"], pdf)
+
+
+@pytest.mark.parametrize("case", ["small", "shipped"])
+def test_qgis_places_every_built_site_label_and_no_two_labels_overlap(seen: dict[str, tuple[Path, dict]], case: str):
+    folder, result = seen[case]
+    features = json.loads((folder / "sites.geojson").read_text())["features"]
+    built = sorted(f["properties"]["name"] for f in features if f["properties"]["status"] == "built")
+    assert built
+    placed = result["labels"]
+    assert sorted(text for layer, text, _box in placed if layer == "sites_layer") == built
+    for (_l1, text1, a), (_l2, text2, b) in itertools.combinations(placed, 2):
+        overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+        assert overlap[0] <= 0 or overlap[1] <= 0, (text1, text2)

@@ -394,9 +394,9 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None) -
     labels = labeling("if(\"status\" = 'built', \"name\", '')", 9, AROUND_POINT if polygonal else ORDERED_AROUND_POINT,
                       priority_expression=f"scale_linear({_quoted('capex_yuan')}, 0, {top:.6g}, 5, 10)", z_index=2,
                       obstacle_type=OBSTACLE_WHOLE, buffer_mm=1.2,
-                      # Around a polygon's centroid, clear of its pie (diameter ∝ √capex, PIE_MM at the top).
+                      # Clear of the site's pie (diameter ∝ √capex, PIE_MM at the top), which blocks labels.
                       distance_expression=f"if(\"status\" = 'built', {PIE_MM / 2:g} * sqrt({_quoted('capex_yuan')} / "
-                                          f"{top:.6g}) + 1, 1)" if polygonal else None)
+                                          f"{top:.6g}) + 1, 1)")
     return qml_document(layer, categorized("status", categories), labels, pie_diagrams(layer, values))
 
 

@@ -1,0 +1,243 @@
+"""The QGIS projects at XML level, without QGIS: plan.qgs's print layout (title, map, legend,
+scale bar, north arrow, source on an A3 landscape page), the label settings that keep labels
+apart, legend text that says each thing once, and compare.qgs with both runs and the changes.
+tests/test_qgis.py opens the same files in real QGIS and exports the layout to PDF."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from siting.cli import main
+from siting.deliver.layer import make_layer
+from siting.deliver.qgisproject import (
+    ITEM_TYPES,
+    LEGEND_BREAK,
+    MAP_FRAME_MM,
+    NORTH_ARROW,
+    PAGE_MM,
+    compare_project_text,
+    fit_extent,
+    item_uuid,
+)
+from siting.deliver.styles import diff_style, sites_style
+
+DATA = Path(__file__).parent / "data" / "small"
+PRINTED = "Printed [% format_date(now(), 'yyyy-MM-dd') %]."
+
+
+def parse(path: Path) -> ET.Element:
+    return parse_text(path.read_text(encoding="utf-8"))
+
+
+def parse_text(text: str) -> ET.Element:
+    assert text.startswith("<!DOCTYPE qgis")
+    return ET.fromstring(text.split("\n", 1)[1])
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small scenario solved twice (same inputs) and compared with a variant asking 20 GWh
+    of cells instead of 10."""
+    base = tmp_path_factory.mktemp("projects")
+    shutil.copytree(DATA, base / "small")
+    (base / "small" / "b.yaml").write_text("extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n"
+                                          "    cells: {2024: 20}\n")
+    for out in ("one", "two"):
+        assert main(["solve", str(base / "small" / "scenario.yaml"), "--out", str(base / out)]) == 0
+    assert main(["compare", str(base / "small" / "scenario.yaml"), str(base / "small" / "b.yaml"),
+                 "--out", str(base / "cmp"), "--workers", "1"]) == 0
+    return base
+
+
+def canonical(node: ET.Element | None) -> str:
+    """An element's XML without indentation, to compare styles whatever their nesting depth."""
+    assert node is not None
+    return ET.canonicalize(ET.tostring(node, encoding="unicode"), strip_text=True)
+
+
+def items(layout: ET.Element) -> dict[str, ET.Element]:
+    """Layout items (pages aside) by their id."""
+    return {item.get("id", ""): item for item in layout.findall("LayoutItem")}
+
+
+def mm(text: str) -> tuple[float, ...]:
+    assert text.endswith(",mm"), text
+    return tuple(float(v) for v in text.removesuffix(",mm").split(","))
+
+
+def test_plan_project_has_an_a3_landscape_layout_with_every_element(runs: Path):
+    root = parse(runs / "one" / "plan.qgs")
+    layouts = root.findall("Layouts/Layout")
+    assert [layout.get("name") for layout in layouts] == ["Plan"]
+    layout = layouts[0]
+    pages = layout.findall("PageCollection/LayoutItem")
+    assert [(p.get("type"), p.get("size")) for p in pages] == [("65638", "420,297,mm")]
+    assert PAGE_MM == (420.0, 297.0)
+    found = items(layout)
+    assert {k: int(v.get("type", "0")) for k, v in found.items()} == {
+        "map": ITEM_TYPES["map"], "legend": ITEM_TYPES["legend"], "scale bar": ITEM_TYPES["scalebar"],
+        "north arrow": ITEM_TYPES["picture"], "title": ITEM_TYPES["label"], "source": ITEM_TYPES["label"]}
+    map_id = found["map"].get("uuid")
+    assert map_id == item_uuid("Plan", "map")
+    # Legend, scale bar and north arrow follow the map.
+    assert found["legend"].get("map_uuid") == map_id
+    assert found["scale bar"].get("mapUuid") == map_id
+    assert (found["scale bar"].get("unitType"), found["scale bar"].get("unitLabel"),
+            found["scale bar"].get("numMapUnitsPerScaleBarUnit")) == ("kilometers", "km", "1000")
+    assert found["north arrow"].get("mapUuid") == map_id
+    assert found["north arrow"].get("file") == NORTH_ARROW
+    assert found["title"].get("labelText") == "Plan: small"
+    assert found["source"].get("labelText") == (
+        "Source: siting plan for scenario 'small' (plan.gpkg; inputs and their SHA-256 in manifest.json). "
+        f"Projection: WGS 84 / UTM zone 48N. {PRINTED}")
+    # Every item lies on the page; only the north arrow and the scale bar are drawn on the map.
+    x0, y0, w0, h0 = MAP_FRAME_MM
+    for name, item in found.items():
+        x, y = mm(item.get("position", ""))
+        w, h = mm(item.get("size", ""))
+        assert x >= 0 and x + w <= PAGE_MM[0] and y >= 0 and y + h <= PAGE_MM[1], name
+        overlaps = x < x0 + w0 and x0 < x + w and y < y0 + h0 and y0 < y + h
+        inside = x0 <= x and x + w <= x0 + w0 and y0 <= y and y + h <= y0 + h0
+        assert overlaps == (name in ("map", "north arrow", "scale bar")), name
+        assert inside == (name in ("map", "north arrow", "scale bar")), name
+
+
+def test_the_layout_map_shows_the_project_view_undistorted(runs: Path):
+    root = parse(runs / "one" / "plan.qgs")
+    view = root.find("ProjectViewSettings/DefaultViewExtent")
+    assert view is not None
+    x0, y0, x1, y1 = (float(view.get(k, "nan")) for k in ("xmin", "ymin", "xmax", "ymax"))
+    shown = items(root.find("Layouts/Layout"))["map"].find("Extent")
+    assert shown is not None
+    sx0, sy0, sx1, sy1 = (float(shown.get(k, "nan")) for k in ("xmin", "ymin", "xmax", "ymax"))
+    _x, _y, width_mm, height_mm = MAP_FRAME_MM
+    assert (sx1 - sx0) / (sy1 - sy0) == pytest.approx(width_mm / height_mm, rel=1e-6)
+    assert sx0 <= x0 + 1e-3 and sy0 <= y0 + 1e-3 and sx1 >= x1 - 1e-3 and sy1 >= y1 - 1e-3
+    # Centred: the same margin on both sides of the widened axis.
+    assert sx0 - x0 == pytest.approx(x1 - sx1, abs=2e-3) and sy0 - y0 == pytest.approx(y1 - sy1, abs=2e-3)
+
+
+def test_fit_extent_widens_one_axis_to_the_frame():
+    """A 100 x 100 extent in a 200 mm x 100 mm frame becomes 200 x 100, centred: x from -50 to 150;
+    a 400 x 100 extent in the same frame keeps x and grows y to 200: from -50 to 150."""
+    assert fit_extent((0, 0, 100, 100), 200, 100) == (-50, 0, 150, 100)
+    assert fit_extent((0, 0, 400, 100), 200, 100) == (0, -50, 400, 150)
+
+
+def test_same_plan_gives_the_same_project_bytes(runs: Path):
+    assert (runs / "one" / "plan.qgs").read_bytes() == (runs / "two" / "plan.qgs").read_bytes()
+
+
+def test_labels_are_placed_without_collisions_and_ranked_by_capex(runs: Path):
+    sites = parse(runs / "one" / "sites.qml")
+    settings = sites.find("labeling/settings")
+    assert settings is not None
+    rendering = settings.find("rendering")
+    assert rendering is not None
+    assert (rendering.get("displayAll"), rendering.get("obstacle"), rendering.get("obstacleType")) == ("0", "1", "2")
+    placement = settings.find("placement")
+    assert placement is not None and placement.get("placement") == "6"  # ordered positions around the point
+    assert settings.find("text-style/text-buffer").get("bufferDraw") == "1"
+    priority = settings.find("dd_properties/Option/Option[@name='properties']/Option[@name='Priority']")
+    assert priority is not None
+    expression = priority.find("Option[@name='expression']")
+    assert expression is not None and expression.get("value") == 'scale_linear("capex_yuan", 0, 4.5e+09, 5, 10)'
+    assert priority.find("Option[@name='active']").get("value") == "true"
+    # Clear of the pie, which QGIS's label engine treats as an obstacle: 7 mm radius at the top capex.
+    distance = settings.find("dd_properties/Option/Option[@name='properties']/Option[@name='LabelDistance']")
+    assert distance is not None
+    assert distance.find("Option[@name='expression']").get("value") == (
+        "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 4.5e+09) + 1, 1)")
+    # Site labels outrank cluster names, which outrank source names; none is drawn when it collides.
+    ranks = {}
+    for name in ("sites", "clusters", "sources"):
+        node = parse(runs / "one" / f"{name}.qml").find("labeling/settings")
+        assert node is not None
+        ranks[name] = int(node.find("placement").get("priority", "-1"))
+        assert node.find("rendering").get("displayAll") == "0", name
+    assert ranks == {"sites": 5, "clusters": 4, "sources": 2}
+
+
+def test_legend_text_does_not_repeat(runs: Path):
+    """Within each style, every legend label is different and names its category only; what a
+    size means is said once, in the layer's name in the project."""
+    root = parse(runs / "one" / "plan.qgs")
+    names = [layer.findtext("layername") for layer in root.findall("projectlayers/maplayer")]
+    assert len(names) == len(set(names))
+    assert names[1] == f"Raw-material flows (t/yr){LEGEND_BREAK}width ∝ peak tonnage; widest 1 t/yr"
+    assert names[2] == f"Raw-material sources (t/yr){LEGEND_BREAK}triangle area ∝ supply; largest 1,000,000 t/yr"
+    for folder in (runs / "one", runs / "cmp"):
+        for qml in sorted(folder.glob("*.qml")):
+            labels = [c.get("label") for c in parse(qml).findall("renderer-v2/categories/category")]
+            assert len(labels) == len(set(labels)), qml.name
+    flows = [c.get("label") for c in parse(runs / "one" / "flows.qml").findall("renderer-v2/categories/category")]
+    assert flows == ["lithium clay", "phosphate rock"]
+    legend = items(root.find("Layouts/Layout"))["legend"]
+    assert legend.get("wrapChar") == LEGEND_BREAK
+
+
+def test_compare_project_shows_both_runs_and_the_changes(runs: Path):
+    root = parse(runs / "cmp" / "compare.qgs")
+    layers = [(n.get("name"), n.get("source")) for n in root.findall("layer-tree-group/layer-tree-layer")]
+    assert layers == [
+        ("b: changes against small", "./diff.geojson|subset=\"scenario\" = 'b'"),
+        ("small: sites", "./small/plan.gpkg|layername=sites"),
+        ("b: sites", "./b/plan.gpkg|layername=sites"),
+        ("small: clusters", "./small/plan.gpkg|layername=clusters"),
+        ("small: red line", "./small/plan.gpkg|layername=redline"),
+    ]
+    maplayers = {n.findtext("layername"): n for n in root.findall("projectlayers/maplayer")}
+    diff_renderer = canonical(parse(runs / "cmp" / "diff.qml").find("renderer-v2"))
+    assert canonical(maplayers["b: changes against small"].find("renderer-v2")) == diff_renderer
+    for run in ("small", "b"):
+        own = canonical(parse(runs / "cmp" / run / "sites.qml").find("renderer-v2"))
+        assert canonical(maplayers[f"{run}: sites"].find("renderer-v2")) == own
+    assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
+    base = parse(runs / "cmp" / "small" / "plan.qgs")
+    assert canonical(root.find("ProjectViewSettings")) == canonical(base.find("ProjectViewSettings"))
+    layout = root.find("Layouts/Layout")
+    assert layout is not None and layout.get("name") == "Comparison"
+    found = items(layout)
+    assert set(found) == {"map", "legend", "scale bar", "north arrow", "title", "source"}
+    assert found["title"].get("labelText") == "Comparison: small, b"
+
+
+def test_polygon_site_labels_stand_clear_of_their_pie():
+    """Polygon sites are labelled around their centroid, where the pie is drawn (an obstacle to
+    labels): the label distance is the pie's radius plus 1 mm. Pie area ∝ capex, PIE_MM = 14 mm across at the
+    largest capex (8e9 yuan): a site of 2e9 has a pie 14 * √(2/8) = 7 mm across, its label
+    3.5 + 1 = 4.5 mm from the centroid."""
+    frame = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["A", "B"], "status": ["built", "built"],
+                              "capex_yuan": [8e9, 2e9]},
+                             geometry=[shapely.box(100.0, 25.0, 100.1, 25.1), shapely.box(101.0, 25.0, 101.1, 25.1)],
+                             crs="EPSG:4326")
+    layer = make_layer("sites", "Candidate sites by status", frame, ["id", "name", "status", "capex_yuan"])
+    settings = parse_text(sites_style(layer)).find("labeling/settings")
+    assert settings is not None
+    assert settings.find("placement").get("placement") == "0"  # around the centroid
+    distance = settings.find("dd_properties/Option/Option[@name='properties']/Option[@name='LabelDistance']")
+    assert distance is not None
+    expression = distance.find("Option[@name='expression']").get("value")
+    assert expression == "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 8e+09) + 1, 1)"
+    assert 7 * math.sqrt(2e9 / 8e9) + 1 == 4.5
+
+
+def test_compare_project_leaves_out_runs_without_a_plan(runs: Path, tmp_path: Path):
+    """A failed baseline (no plan.qgs in its folder): no changes to show, the other run's sites
+    and context only, in its CRS; no run with a plan: no project."""
+    (tmp_path / "a").mkdir()
+    shutil.copytree(runs / "cmp" / "b", tmp_path / "b")
+    text = compare_project_text(tmp_path, [("a", "a"), ("b", "b")], "Point", diff_style("Point"))
+    assert text is not None
+    root = parse_text(text)
+    assert [n.get("name") for n in root.findall("layer-tree-group/layer-tree-layer")] == [
+        "b: sites", "b: clusters", "b: red line"]
+    assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
+    assert compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point")) is None
