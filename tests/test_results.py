@@ -22,12 +22,14 @@ import pytest
 
 from models import ModelInputs, build_model
 from models.inputs import ModuleSpec
-from siting.checks import nothing_buildable
 from siting.cli import main
-from siting.errors import NoSolution
-from siting.pipeline import export_files, prepare, solve_prepared, solver_settings
-from siting.results import extract_plan, no_plan_message, whole_counts
-from siting.solve import SolveReport, SolverSettings, solve_model
+from siting.config.errors import NoSolution
+from siting.deliver.files import export_files
+from siting.optimize.results import extract_plan, no_plan_message, whole_counts
+from siting.optimize.run import solve_prepared, solver_settings
+from siting.optimize.solve import SolveReport, SolverSettings, solve_model
+from siting.prepare.checks import nothing_buildable
+from siting.prepare.problem import prepare
 
 DATA = Path(__file__).parent / "data" / "small"
 
@@ -74,8 +76,8 @@ def test_near_integer_counts_give_the_same_whole_plan_in_every_output(scenario: 
         ["e_city", "lfp", 2024, 20000, 0, 20000],
     ]
     targets = csv(files, "targets.csv")
-    assert targets.values.tolist() == [["capacity", "cathode", 2024, 120000, 120000, 0],
-                                       ["capacity", "cells", 2024, 10, 10, 0]]
+    assert targets.values.tolist() == [["capacity", "cathode", 2024, "t/yr", 120000, 120000, 0],
+                                       ["capacity", "cells", 2024, "GWh/yr", 10, 10, 0]]
     clusters = {f["id"]: f["properties"] for f in json.loads(files["clusters.geojson"])["features"]}
     assert (clusters["west"]["added_lfp"], clusters["west"]["capacity_lfp_2024"]) == (100000.0, 100000.0)
     assert (clusters["west"]["added_cells"], clusters["west"]["capacity_cells_2024"]) == (10.0, 10.0)
@@ -188,7 +190,9 @@ def test_nothing_buildable_names_every_exclusion(scenario: Path, tmp_path: Path,
     assert err.startswith("no plan: the plan is infeasible before solving:\n  - nothing can be built: every "
                           "candidate site is excluded for every product (red line at 2 sites, ")
     assert "    e_far: proximity (fepo4); land (lfp, cells)\n" in err
-    assert not out.exists()
+    assert err.endswith(f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is "
+                        f"in {out}\n")
+    assert "plan.csv" not in {p.name for p in out.iterdir()}
     assert nothing_buildable(one_site_inputs()) is None
 
 
@@ -207,13 +211,16 @@ def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, 
         "    e_city: red line (fepo4, lfp, cells)\n"
         "    e_far: red line (fepo4, lfp, cells)\n"
         "    Relax constraints.redline or constraints.proximity, or add sites or usable land\n"
-        "  - capacity target cathode 2024: 120,000 cannot be reached; existing capacity 20,000 plus the most that "
-        "eligible land can hold 0 falls short by 100,000. Relax the red line or proximity rules, add sites, or set "
-        "targets.strict: false\n"
-        "  - capacity target cells 2024: 10 cannot be reached; existing capacity 0 plus the most that eligible "
-        "land can hold 0 falls short by 10. Relax the red line or proximity rules, add sites, or set "
-        "targets.strict: false\n")
-    assert not out.exists()
+        "  - capacity target cathode 2024: needs 120,000 t/yr, existing capacity gives 20,000 t/yr, and the eligible "
+        "land can add at most 0 t/yr, short by 100,000 t/yr. Room per cluster: west 0 t/yr (2 sites); east 0 t/yr "
+        "(2 sites). The red line takes room for 1,000,000 t/yr in west, 300,000 t/yr in east. Relax the rules "
+        "named, add sites or land, or set targets.strict: false\n"
+        "  - capacity target cells 2024: needs 10 GWh/yr, existing capacity gives 0 GWh/yr, and the eligible land "
+        "can add at most 0 GWh/yr, short by 10 GWh/yr. Room per cluster: west 0 GWh/yr (2 sites); east 0 GWh/yr "
+        "(2 sites). The red line takes room for 100 GWh/yr in west, 20 GWh/yr in east. Relax the rules named, add "
+        "sites or land, or set targets.strict: false\n"
+        f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
+    assert "plan.csv" not in {p.name for p in out.iterdir()}
 
 
 def test_everything_in_the_red_line_with_elastic_targets_is_a_noted_plan(scenario: Path, tmp_path: Path, capsys):

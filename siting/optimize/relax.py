@@ -22,6 +22,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models import FAMILIES, RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
+from siting.config import progress
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
 from siting.optimize.tolerance import gap_not_reached_text, within_tolerance
@@ -88,7 +89,16 @@ def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.Concret
                ) -> list[RuleCost]:
     """Re-solve `model` (already solved with `solver`) once per enabled family of
     `models.RULE_COST_FAMILIES`, relaxed."""
-    return list(relaxed_solves(inputs, settings, RULE_COST_FAMILIES, model, solver))
+    names = [name for name in RULE_COST_FAMILIES if name in inputs.enabled_families]
+    counter = progress.steps(len(names), "rule costs")
+    costs = []
+    try:
+        for cost in relaxed_solves(inputs, settings, names, model, solver):
+            costs.append(cost)
+            counter.advance(cost.family, cost.report.status)
+    finally:
+        counter.close()
+    return costs
 
 
 def rounded_difference(base: float | None, relaxed: float) -> float:

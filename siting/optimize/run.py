@@ -10,6 +10,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from models import build_model
+from siting.config import progress
 from siting.config.errors import NoSolution
 from siting.config.load import LoadedScenario
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
@@ -65,19 +66,23 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     units = {pid: product.unit for pid, product in prepared.loaded.catalog.products.items()}
     unreachable = presolve_findings(inputs, units)
     if unreachable:
+        with progress.phase_alone("diagnose"):
+            explained = explain_infeasibility(inputs, settings, units)
         raise InfeasiblePlan("the plan is infeasible before solving:\n"
-                             + "\n".join(f"  - {m}" for m in lead + unreachable),
-                             explain_infeasibility(inputs, settings, units), unreachable)
+                             + "\n".join(f"  - {m}" for m in lead + unreachable), explained, unreachable)
     started = time.perf_counter()
-    model = build_model(inputs)
+    with progress.phase("build"):
+        model = build_model(inputs)
     timings["build"] = time.perf_counter() - started
     size = model_size(model)
     solver = new_solver()
-    report = solve_model(model, settings, solver)
+    with progress.phase("solve"):
+        report = solve_model(model, settings, solver)
     timings["solve"] = report.solve_time_s
     if not report.has_solution:
         if report.infeasible:
-            diagnosis = explain_infeasibility(inputs, settings, units)
+            with progress.phase_alone("diagnose"):
+                diagnosis = explain_infeasibility(inputs, settings, units)
             raise InfeasiblePlan("the plan is infeasible: the rules cannot be met together.\n"
                                  + "".join(f"  - {f}\n" for f in lead)
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from siting.config.errors import InputError
-from siting.config.load import load_scenario, parse_override, scenario_variants
+from siting.config.load import Override, load_scenario, parse_override, scenario_variants
 from siting.deliver.folders import (
     MARKER,
     check_destination,
@@ -29,6 +29,7 @@ from siting.deliver.folders import (
     swap_into_place,
     write_files,
 )
+from siting.deliver.qgisproject import compare_project_text
 from siting.deliver.styles import diff_style
 from siting.deliver.tables import table_files
 from siting.optimize.tolerance import TOLERANCE_NOTE
@@ -44,8 +45,8 @@ class BatchResult:
 
 
 #: Names the batch folder uses for its own files; a run's subfolder never takes one of them.
-BATCH_FILES = ("comparison.csv", "comparison.md", "diff.geojson", "diff.qml", "sweep.csv", "sweep.md", "sweep.png",
-               MARKER)
+BATCH_FILES = ("comparison.csv", "comparison.md", "compare.qgs", "diff.geojson", "diff.qml", "sweep.csv", "sweep.md",
+               "sweep.png", MARKER)
 
 
 def folder_name(label: str) -> str:
@@ -70,32 +71,41 @@ def geometry_type_of(feature_collection: str) -> str:
     return features[0]["geometry"]["type"] if features else "Point"
 
 
-def comparison_cases(paths: Sequence[Path], time_limit_s: float | None) -> tuple[list[Case], list[Path]]:
+def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants: Sequence[str] | None = None,
+                     overrides: tuple[Override, ...] = ()) -> tuple[list[Case], list[Path]]:
     """One case per scenario file, and per variant of a file that defines variants (its base
-    first), with the input files of them all. Every scenario is validated here, so bad input
+    first), with the input files of them all. `variants` (the `--variant` names) keeps only
+    those variants of each file; every name must be defined by at least one file. `overrides`
+    (the `--set` pairs) apply to every case. Every scenario is validated here, so bad input
     stops the job before any solve. A case is labelled with its scenario's name, made unique
     (`name-2`, ...); its `out_dir` is that label, relative to the comparison folder."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
+    defined: list[str] = []
     taken = {name.casefold() for name in BATCH_FILES}
     for path in paths:
         try:
-            variants = scenario_variants(path)
+            own = scenario_variants(path)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        for variant in [None, *variants]:
+        defined.extend(v for v in own if v not in defined)
+        for variant in [None, *(v for v in own if variants is None or v in variants)]:
             try:
-                loaded = load_scenario(path, variant)
+                loaded = load_scenario(path, variant, overrides)
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
             inputs.extend(input_files(loaded))
             label = unique_name(folder_name(loaded.scenario.name), taken)
-            cases.append(Case(label, Path(path), Path(label), variant, (), time_limit_s))
+            cases.append(Case(label, Path(path), Path(label), variant, tuple(overrides), time_limit_s))
+    for name in dict.fromkeys(variants or ()):
+        if name not in defined and not problems:
+            problems.append(f"--variant {name} | no scenario file of the comparison defines a variant named "
+                            f"'{name}' (defined: {', '.join(defined) or 'none'}); name one of those")
     if problems:
-        raise InputError(problems)
+        raise InputError(list(dict.fromkeys(problems)))  # a variant's fault is found by every load of its file
     if len(cases) < 2:
         raise InputError(["compare | needs at least two scenarios (or one file with variants) to compare"])
     return cases, inputs
@@ -133,18 +143,27 @@ def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummar
 
 
 def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,
-            time_limit_s: float | None = None, progress: bool = False) -> BatchResult:
-    """Solve every scenario (and variant) and write the comparison folder: the tables,
-    diff.geojson and each run's outputs in a subfolder named by its label. Every scenario and
-    the folder are checked before anything is solved or created."""
-    cases, inputs = comparison_cases(paths, time_limit_s)
+            time_limit_s: float | None = None, progress: bool = False, variants: Sequence[str] | None = None,
+            overrides: tuple[Override, ...] = ()) -> BatchResult:
+    """Solve every scenario (and variant, or only the `variants` named) with `overrides` applied
+    and write the comparison folder: the tables, diff.geojson, compare.qgs and each run's outputs
+    in a subfolder named by its label. Every scenario and the folder are checked before anything is
+    solved or created."""
+    cases, inputs = comparison_cases(paths, time_limit_s, variants, overrides)
     destination = check_destination(Path(destination), inputs, "--out")
 
     def tables(summaries: list[CaseSummary]) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
         diff = diff_geojson(summaries)
-        return table, {**table_files(table, "comparison", TOLERANCE_NOTE), "diff.geojson": diff, "diff.qml": diff_style(
-            geometry_type_of(diff))}
+        diff_qml = diff_style(geometry_type_of(diff))
+        files = {**table_files(table, "comparison", TOLERANCE_NOTE), "diff.geojson": diff, "diff.qml": diff_qml}
+        # compare.qgs: every run's sites and the changes against the baseline, in one QGIS project.
+        project = compare_project_text(Path(summaries[0].out_dir).parent,
+                                       [(s.label, Path(s.out_dir).name) for s in summaries],
+                                       geometry_type_of(diff), diff_qml)
+        if project is not None:
+            files["compare.qgs"] = project
+        return table, files
 
     return run_batch(cases, destination, workers, scheduler, progress, tables)
 

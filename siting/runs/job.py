@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from siting.config import progress
 from siting.config.errors import InputError, PlanInfeasible
 from siting.config.load import Override, load_scenario
 from siting.deliver.explore import alternatives_files as explore_files
@@ -77,7 +78,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         raise PlanInfeasible(f"{infeasible}\nthe diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, "
                              f"conflicts.png) is in {destination}") from None
     costs = None
-    files = export_files(prepared, solved.report, solved.plan, solved.size, timings)
+    with progress.phase("export"):
+        files = export_files(prepared, solved.report, solved.plan, solved.size, timings)
     if with_rule_costs:
         started = time.perf_counter()
         costs = rule_cost_table(solved.report, solved.plan,
@@ -88,7 +90,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         started = time.perf_counter()
         files.update(alternative_files(prepared, settings, solved, alternatives, slack, timings))
         timings["alternatives"] = time.perf_counter() - started
-    write_folder_atomically(destination, files, create_parent)
+    with progress.phase("write"):
+        write_folder_atomically(destination, files, create_parent)
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs)
 
 

@@ -9,7 +9,6 @@ run never stops the others. Summaries come back in case order whatever order run
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from siting.config import progress
 from siting.config.errors import InputError, NoSolution, PlanInfeasible
 
 #: How often a run lost with its worker process is tried again before it is reported failed.
@@ -55,6 +55,7 @@ class CaseSummary:
     sites_opened: tuple[str, ...] = ()
     site_added: dict[str, dict[str, float]] = field(default_factory=dict)  # site -> product -> added units/yr
     out_dir: str = ""
+    units: dict[str, str] = field(default_factory=dict)  # product or target group -> its unit ("t", "GWh")
 
 
 def summarise(label: str, result: Any) -> CaseSummary:
@@ -77,7 +78,16 @@ def summarise(label: str, result: Any) -> CaseSummary:
         costs=dict(plan.costs), final_year=final, capacity=capacity, group_capacity=groups, targets_short=short,
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
         sites_opened=tuple(plan.opened_sites), site_added=added, out_dir=str(result.out_dir),
+        units=_units(result.prepared.loaded.catalog, inputs),
     )
+
+
+def _units(catalog: Any, inputs: Any) -> dict[str, str]:
+    """Each product's catalog unit, and each target group's (its products' units, joined by "/")."""
+    units = {p: catalog.products[p].unit for p in inputs.PRODUCTS}
+    for group, members in inputs.TARGET_GROUPS.items():
+        units[group] = "/".join(sorted({units[p] for p in members if p in units}))
+    return units
 
 
 def run_case(case: Case) -> CaseSummary:
@@ -96,24 +106,17 @@ def run_case(case: Case) -> CaseSummary:
 
 
 class Progress:
-    """`runs done k/n` on standard error: one line redrawn on a terminal, one line per run otherwise."""
+    """Runs done out of `total` on standard error, with the time left (siting/config/progress.py):
+    a tqdm bar on a terminal, one plain line per run otherwise. The command line's reporter is
+    used when one is active (so `--quiet` silences it); otherwise one on `stream`."""
 
-    def __init__(self, total: int, stream: Any = None):
-        self.total, self.done = total, 0
-        self.stream = stream if stream is not None else sys.stderr
+    def __init__(self, total: int, stream: Any = None, what: str = "runs"):
+        reporter = progress.active() if stream is None else None
+        self.counter = progress.steps(total, what, reporter or progress.Reporter(stream, duplicate=False))
 
     def update(self, summary: CaseSummary) -> None:
-        self.done += 1
-        width = 30
-        bar = "#" * round(width * self.done / self.total)
-        state = summary.status if summary.ok else "failed"
-        text = f"[{bar:<{width}}] {self.done}/{self.total} runs done ({summary.label}: {state})"
-        if getattr(self.stream, "isatty", lambda: False)():
-            end = "\n" if self.done == self.total else ""
-            self.stream.write("\r" + text.ljust(100) + end)
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
+        """Count one run done, with its label and status (or `failed`)."""
+        self.counter.advance(summary.label, summary.status if summary.ok else "failed")
 
 
 def default_workers() -> int:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from siting.deliver.units import BN, MONEY_UNIT, cost_label, per_year, unit_slug
 from siting.optimize.tolerance import WITHIN, within_tolerance
 from siting.runs.pool import CaseSummary
 
@@ -27,7 +28,7 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
         return rows
     rows["objective"] = ("yuan", summary.objective_yuan)
     for name, value in summary.costs.items():
-        rows[f"cost {name}"] = ("yuan", value)
+        rows[f"cost: {cost_label(name)}"] = ("yuan", value)
     rows["gap"] = ("share", summary.gap)
     rows["solve time"] = ("s", round(summary.solve_time_s, 2))
     rows["sites opened"] = ("count", len(summary.sites_opened))
@@ -35,16 +36,25 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
     for year in years:
         rows[f"output value {year}"] = ("yuan/yr", summary.output_value.get(year))
     for group in groups:
-        rows[f"capacity {group} {summary.final_year}"] = ("units/yr", summary.group_capacity.get(group, 0.0))
+        rows[f"capacity {group} {summary.final_year}"] = (_per_year(summary, group),
+                                                          summary.group_capacity.get(group, 0.0))
     for cluster in clusters:
         for product in products:
-            rows[f"capacity {cluster} {product}"] = ("units/yr", summary.capacity.get(cluster, {}).get(product, 0.0))
+            rows[f"capacity {cluster} {product}"] = (_per_year(summary, product),
+                                                     summary.capacity.get(cluster, {}).get(product, 0.0))
     return rows
+
+
+def _per_year(summary: CaseSummary, name: str) -> str:
+    """The unit per year of a product or target group, from the run's catalog."""
+    unit = summary.units.get(name)
+    return per_year(unit) if unit else "units/yr"
 
 
 def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     """Rows are metrics, columns the runs; each run after the first also gets a delta column
-    against the first (the baseline)."""
+    against the first (the baseline). Money rows are in yuan here (unit "yuan"); the written
+    tables and the terminal give them in bn yuan (siting/deliver/tables.py, `in_bn_yuan`)."""
     ok = [s for s in summaries if s.ok]
     products = list(dict.fromkeys(p for s in ok for c in s.capacity.values() for p in c))
     clusters = list(dict.fromkeys(c for s in ok for c in s.capacity))
@@ -132,10 +142,12 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
 
 
 def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """One row per run: the swept values, status, objective and gap, whether the objective
-    differs from the first run's by more than their proven gaps (`vs_first`: "proven" or
-    "within solver tolerance"), and final-year capacity per group."""
+    """One row per run: the swept values, status, objective (yuan here, bn yuan when written) and
+    gap, whether the objective differs from the first run's by more than their proven gaps
+    (`vs_first`: "proven" or "within solver tolerance"), and final-year capacity per group, in
+    its unit per year (`capacity_<group>_<unit>_per_yr`)."""
     groups = list(dict.fromkeys(g for s in summaries if s.ok for g in s.group_capacity))
+    units = {g: next((s.units[g] for s in summaries if s.ok and s.units.get(g)), "units") for g in groups}
     rows = []
     for summary, values in zip(summaries, settings, strict=True):
         first = summaries[0]
@@ -147,9 +159,22 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
                                "vs_first": "" if verdict is None else WITHIN if verdict else "proven",
                                "sites_opened": len(summary.sites_opened) if summary.ok else None}
         for group in groups:
-            row[f"capacity_{group}"] = summary.group_capacity.get(group) if summary.ok else None
+            row[capacity_column(group, units[group])] = summary.group_capacity.get(group) if summary.ok else None
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["capacity_columns"] = {capacity_column(g, units[g]): (g, units[g]) for g in groups}
+    return table
+
+
+def capacity_column(group: str, unit: str) -> str:
+    """The sweep table's column of a group's final-year capacity: "capacity_cells_GWh_per_yr"."""
+    return f"capacity_{group}_{unit_slug(unit)}_per_yr"
+
+
+def _capacity_title(column: str, table: pd.DataFrame) -> str:
+    """"cells capacity (GWh/yr)" for the column capacity_cells_GWh_per_yr (the table's attrs)."""
+    group, unit = table.attrs.get("capacity_columns", {}).get(column, (column.removeprefix("capacity_"), "units"))
+    return f"{group} capacity ({per_year(unit)})"
 
 
 def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str) -> None:
@@ -171,14 +196,14 @@ def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str)
     for ax, column in zip(axes.flat, ["objective_yuan", *capacity_columns], strict=False):
         for value, part in groups:
             part = part.dropna(subset=[column])
-            ys = part[column] / (1e8 if column == "objective_yuan" else 1.0)
+            ys = part[column] / (BN if column == "objective_yuan" else 1.0)
             ax.plot(part[x_key].astype(float), ys, marker="o", label=None if value is None else f"{series_key}={value}")
             if column == "objective_yuan":  # the proven gap: each run's optimum lies within its bar
                 gaps = part["gap"].fillna(0.0).astype(float).to_numpy() if "gap" in part else 0.0
                 ax.errorbar(part[x_key].astype(float), ys, yerr=[ys.abs().to_numpy() * gaps, 0.0 * ys.to_numpy()],
                             fmt="none", ecolor="grey", elinewidth=3, alpha=0.5, capsize=0)
-        ax.set_title("objective (100 million yuan)" if column == "objective_yuan" else column.removeprefix("capacity_")
-                     + " capacity (units/yr)", fontsize=9)
+        ax.set_title(f"objective ({MONEY_UNIT}, discounted)" if column == "objective_yuan"
+                     else _capacity_title(column, table), fontsize=9)
         ax.set_xlabel(x_key, fontsize=8)
         ax.tick_params(labelsize=7)
         if series_key is not None:

@@ -1,0 +1,427 @@
+"""The files of a diagnosis (why no plan) and of near-optimal alternatives (which sites matter).
+
+Diagnosis folder of an infeasible run:
+- `conflicts.geojson` (+ `.qml`): the clusters and the red-line zones (clipped to the cluster)
+  of the conflicting rules, one polygon feature per rule and area, numbered by rule;
+- `conflict_sites.geojson` (+ `.qml`): the candidate sites and raw-material sources of the
+  conflicting rules, as points, one feature per rule and place;
+- `conflicts.png`: a map of both; `conflicts.md`: the explanation with the map.
+
+Alternatives, beside the optimum's outputs:
+- `robustness.geojson` (+ `.qml`): every candidate site as a point with, per product, the
+  share of the near-optimal plans that build it there (`share_<product>`), the largest such
+  share, and its role: needed by every plan, built in some, or in none;
+- `robustness.csv`, `alternatives.csv` / `.md` (the comparison of the plans, with the
+  robustness table and the map `robustness.png`).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from models import ModelInputs
+from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
+from siting.deliver.styles import (
+    GREY,
+    INK,
+    RED,
+    Category,
+    amount,
+    categorized,
+    labeling,
+    qml_document,
+    rgba,
+    simple_fill,
+    simple_marker,
+    symbol,
+)
+from siting.deliver.tables import csv_text, markdown_table
+from siting.optimize.alternatives import Alternative, comparison, distinct, robustness
+from siting.optimize.explain import Diagnosis, relax_text
+from siting.prepare.spatial import RedlineSettings, SpatialResult, buffered_zone
+
+FileContent = str | Callable[[Path], None]
+
+#: Roles of the features of the conflict layers, with their legend labels.
+CONFLICT_ROLES = {
+    "cluster": "Cluster named by a conflicting rule",
+    "redline_zone": "Red-line zone of a conflicting rule, within the cluster",
+    "site": "Candidate site of a conflicting rule",
+    "source": "Raw-material source of a conflicting rule",
+}
+
+#: Roles of the robustness layer.
+ROBUSTNESS_ROLES = {
+    "needed": "Built in every near-optimal plan",
+    "some": "Built in some near-optimal plans (interchangeable)",
+    "none": "Built in no near-optimal plan",
+}
+NEEDED_COLOUR = (165, 0, 38)
+SOME_COLOUR = (244, 165, 130)
+SOURCE_COLOUR = (140, 81, 10)
+PNG_SIZE_IN = (12.0, 9.0)
+PNG_DPI = 100
+
+
+# -- conflicts ---------------------------------------------------------------------------------
+
+
+def _zone_for(spatial: SpatialResult, rule: RedlineSettings, product: str) -> shapely.Geometry | None:
+    """The buffered red-line zone that excludes `product` (working CRS), None without one."""
+    categories = sorted(set(spatial.redline["category"])) if len(spatial.redline) else []
+    if rule.categories is not None:
+        categories = [c for c in categories if c in rule.categories]
+    if not categories:
+        return None
+    key = tuple((c, rule.distance_m(product, c)) for c in categories)
+    for distances, geometry in zip(spatial.zones["distances"], spatial.zones.geometry, strict=True):
+        if tuple(distances) == key:
+            return geometry
+    return buffered_zone(spatial.redline, dict(key))
+
+
+def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineSettings
+                    ) -> tuple[OutputLayer, OutputLayer]:
+    """(conflicts, conflict_sites): the areas and the points of the conflicting rules (see the
+    module docstring); features in rule order, then cluster, site and source order."""
+    clusters = spatial.clusters.set_index("id")
+    sites = spatial.sites.set_index("id")
+    sources = spatial.sources.set_index("id") if len(spatial.sources) else None
+    areas: list[dict[str, Any]] = []
+    area_geometry: list[shapely.Geometry] = []
+    points: list[dict[str, Any]] = []
+    point_geometry: list[shapely.Geometry] = []
+    for number, conflict in enumerate(diagnosis.conflicts, start=1):
+        base = {"rule": number, "kind": conflict.instance.kind, "text": conflict.sentence,
+                "setting": conflict.setting}
+        for cluster in conflict.clusters:
+            if cluster not in clusters.index:
+                continue
+            polygon = clusters.at[cluster, "geometry"]
+            areas.append({"id": f"{number}:{cluster}", **base, "role": "cluster", "place": str(cluster)})
+            area_geometry.append(polygon)
+            for product in conflict.redline_products:
+                zone = _zone_for(spatial, rule, product)
+                part = zone.intersection(polygon) if zone is not None else None
+                if part is not None and not part.is_empty:
+                    areas.append({"id": f"{number}:{cluster}:{product}", **base, "role": "redline_zone",
+                                  "place": f"{cluster} ({product})"})
+                    area_geometry.append(part)
+        for site in conflict.sites:
+            if site in sites.index:
+                points.append({"id": f"{number}:{site}", **base, "role": "site", "place": str(site)})
+                point_geometry.append(shapely.point_on_surface(sites.at[site, "geometry"]))
+        for source in conflict.sources:
+            if sources is not None and source in sources.index:
+                points.append({"id": f"{number}:{source}", **base, "role": "source", "place": str(source)})
+                point_geometry.append(sources.at[source, "geometry"])
+    columns = ["id", "rule", "kind", "role", "place", "text", "setting"]
+    kinds: dict[str, FieldKind] = {"id": "string", "rule": "integer", "kind": "string", "role": "string",
+                                   "place": "string", "text": "string", "setting": "string"}
+    crs = spatial.clusters.crs
+    area_frame = gpd.GeoDataFrame(areas or {c: [] for c in columns}, geometry=area_geometry, crs=crs)
+    point_frame = gpd.GeoDataFrame(points or {c: [] for c in columns}, geometry=point_geometry, crs=crs)
+    return (make_layer("conflicts", "Rules in conflict: clusters and red-line zones", area_frame, columns, kinds,
+                       "MultiPolygon"),
+            make_layer("conflict_sites", "Rules in conflict: sites and sources", point_frame, columns, kinds,
+                       "Point"))
+
+
+def conflicts_style(layer: OutputLayer) -> str:
+    """QML of conflicts.geojson: clusters outlined in red, red-line zones hatched, labelled by rule."""
+    categories = [
+        Category("cluster", CONFLICT_ROLES["cluster"],
+                 symbol("fill", "cluster", simple_fill(rgba(RED, 40), rgba(RED), width=1.2))),
+        Category("redline_zone", CONFLICT_ROLES["redline_zone"],
+                 symbol("fill", "redline_zone", simple_fill(rgba(RED, 200), rgba(RED), style="b_diagonal",
+                                                            width=0.4))),
+    ]
+    return qml_document(layer, categorized("role", categories),
+                        labeling("'rule ' || \"rule\" || ': ' || \"place\"", 9, 1))
+
+
+def conflict_sites_style(layer: OutputLayer) -> str:
+    """QML of conflict_sites.geojson: sites as red triangles, sources as brown squares."""
+    categories = [
+        Category("site", CONFLICT_ROLES["site"],
+                 symbol("marker", "site", simple_marker("triangle", rgba(RED, 230), rgba(INK), 4.0))),
+        Category("source", CONFLICT_ROLES["source"],
+                 symbol("marker", "source", simple_marker("square", rgba(SOURCE_COLOUR, 230), rgba(INK), 3.5))),
+    ]
+    return qml_document(layer, categorized("role", categories), labeling("\"rule\"", 8, 1))
+
+
+def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=PNG_SIZE_IN, dpi=PNG_DPI)
+    FigureCanvasAgg(figure)
+    ax = figure.add_axes(axes)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return figure, ax
+
+
+def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float, float]:
+    return colour[0] / 255, colour[1] / 255, colour[2] / 255, alpha
+
+
+def _png(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, dpi=PNG_DPI, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _draw_clusters(ax: Any, spatial: SpatialResult) -> None:
+    clusters = spatial.clusters
+    clusters.plot(ax=ax, facecolor=_rgb((250, 250, 245)), edgecolor=_rgb(INK), linewidth=1.0, zorder=0)
+    for name, point in zip(clusters["name"].fillna(clusters["id"]), clusters.geometry.representative_point(),
+                           strict=True):
+        ax.text(point.x, point.y, str(name), fontsize=13, fontweight="bold", color=_rgb(INK, 0.6), ha="center",
+                va="center", zorder=1)
+
+
+def conflicts_png(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
+                  title: str) -> bytes:
+    """A map of the conflicting rules: every cluster, those named in red, red-line zones
+    hatched, and the sites and sources of each rule numbered as in the report."""
+    figure, ax = _figure((0.02, 0.04, 0.56, 0.86))
+    _draw_clusters(ax, spatial)
+    crs = spatial.clusters.crs
+    frame = areas.frame.to_crs(crs) if len(areas.frame) else None
+    if frame is not None:
+        named = frame.loc[frame["role"] == "cluster"]
+        if len(named):
+            named.plot(ax=ax, facecolor=_rgb(RED, 0.12), edgecolor=_rgb(RED), linewidth=2.0, zorder=2)
+        zones = frame.loc[frame["role"] == "redline_zone"]
+        if len(zones):
+            zones.plot(ax=ax, facecolor="none", edgecolor=_rgb(RED, 0.8), hatch="////", linewidth=0.5, zorder=3)
+    placed = points.frame.to_crs(crs) if len(points.frame) else None
+    if placed is not None:
+        for role, marker, colour in (("site", "^", RED), ("source", "s", SOURCE_COLOUR)):
+            part = placed.loc[placed["role"] == role]
+            if not len(part):
+                continue
+            ax.scatter(part.geometry.x, part.geometry.y, marker=marker, s=60, color=_rgb(colour),
+                       edgecolors=_rgb(INK), linewidths=0.6, zorder=5, label=CONFLICT_ROLES[role])
+            labels: dict[tuple[float, float], list[str]] = {}
+            names: dict[tuple[float, float], str] = {}
+            for x, y, rule, place in zip(part.geometry.x, part.geometry.y, part["rule"], part["place"], strict=True):
+                labels.setdefault((round(x, 3), round(y, 3)), []).append(str(rule))
+                names[(round(x, 3), round(y, 3))] = str(place)
+            for (x, y), rules in labels.items():
+                ax.annotate(f"{names[(x, y)]} ({', '.join(dict.fromkeys(rules))})", (x, y), xytext=(4, 4),
+                            textcoords="offset points", fontsize=9, color=_rgb(INK), zorder=6)
+        ax.legend(loc="lower left", fontsize=10, frameon=False)
+    figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15)
+    rules = [f"{n}. {c.sentence}" for n, c in enumerate(diagnosis.conflicts, start=1)]
+    text = "\n".join(textwrap.fill(r, 62, subsequent_indent="   ") for r in rules)
+    figure.text(0.60, 0.90, text, fontsize=9, va="top", color=_rgb(INK), linespacing=1.3)
+    return _png(figure)
+
+
+def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[str], folder_note: str) -> str:
+    """The explanation as a report: the rules with their settings, the least change, the
+    pre-solve findings and the map."""
+    lines = [f"# Why {scenario} has no plan", ""]
+    count = len(diagnosis.conflicts)
+    lines.append(f"{count} rule{'s' if count != 1 else ''} cannot be met together; dropping any one of them makes a "
+                 "plan possible." + ("" if diagnosis.irreducible else
+                                     " A solve of the diagnosis ran out of time, so the set may hold more rules "
+                                     "than needed."))
+    lines += ["", "| rule | what it asks | scenario setting |", "|---|---|---|"]
+    for number, conflict in enumerate(diagnosis.conflicts, start=1):
+        lines.append(f"| {number} | {conflict.sentence.replace('|', '/')} | `{conflict.setting}` |")
+    changes = [c for c in diagnosis.conflicts if c.relax_by > 0]
+    if changes:
+        lines += ["", "The least change that makes a plan possible (each rule's slack weighed against its size): "
+                  + "; ".join(relax_text(c) for c in changes) + "."]
+    if presolve:
+        lines += ["", "## Found before solving", ""] + [f"- {finding}" for finding in presolve]
+    lines += ["", "## Map", "", "![Rules in conflict](conflicts.png)", "",
+              "`conflicts.geojson` holds the clusters and red-line zones of these rules, `conflict_sites.geojson` "
+              "their sites and sources, numbered as above; drag either onto QGIS to see them styled.",
+              "", folder_note, ""]
+    return "\n".join(lines)
+
+
+def _bytes_writer(data: bytes) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_bytes(data)
+
+    return write
+
+
+def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineSettings, scenario: str,
+                    presolve: Sequence[str]) -> dict[str, FileContent]:
+    """Every file of the diagnosis folder (see the module docstring)."""
+    areas, points = conflict_layers(diagnosis, spatial, rule)
+    png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: rules that cannot be met together")
+    note = "No plan was written: this folder holds only the diagnosis."
+    return {
+        "conflicts.md": conflicts_markdown(diagnosis, scenario, presolve, note),
+        "conflicts.geojson": feature_collection_text(areas),
+        "conflicts.qml": conflicts_style(areas),
+        "conflict_sites.geojson": feature_collection_text(points),
+        "conflict_sites.qml": conflict_sites_style(points),
+        "conflicts.png": _bytes_writer(png),
+    }
+
+
+# -- robustness ----------------------------------------------------------------------------------
+
+
+def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial: SpatialResult) -> OutputLayer:
+    """Every candidate site as a point: per product built anywhere, the share of the distinct
+    plans that build it there; the largest share; the role (needed, some, none) and a text
+    summary."""
+    plans = distinct(plans)
+    table = robustness(plans, inputs)
+    products = [p for p in inputs.PRODUCTS if p in set(table["product"])]
+    share = {(r.site, r.product): float(r.share) for r in table.itertuples(index=False)}
+    total = len(plans)
+    building = {s: sum(1 for a in plans if s in set(a.plan.builds["site"])) for s in inputs.SITES}
+    sites = spatial.sites.set_index("id")
+    rows, geometry = [], []
+    for site in inputs.SITES:
+        shares = {p: share.get((site, p), 0.0) for p in products}
+        top = max(shares.values(), default=0.0)
+        site_share = building[site] / total if total else 0.0
+        role = "needed" if site_share >= 1.0 else "some" if site_share > 0 else "none"
+        text = ", ".join(f"{p} {v:.0%}" for p, v in shares.items() if v > 0)
+        row: dict[str, Any] = {"id": site, "name": str(sites.at[site, "name"] or site), "cluster":
+                               inputs.cluster_of_site[site], "role": role, "plans": total,
+                               "plans_building": building[site], "site_share": round(site_share, 6),
+                               "max_product_share": round(top, 6), "products": text}
+        for p in products:
+            row[f"share_{p}"] = round(shares[p], 6)
+        rows.append(row)
+        geometry.append(shapely.point_on_surface(sites.at[site, "geometry"]))
+    columns = ["id", "name", "cluster", "role", "plans", "plans_building", "site_share", "max_product_share",
+               "products"] + [f"share_{p}" for p in products]
+    frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=spatial.sites.crs)
+    kinds: dict[str, FieldKind] = {c: "real" for c in columns if c.startswith("share_") or c.endswith("_share")}
+    kinds.update({"plans": "integer", "plans_building": "integer"})
+    return make_layer("robustness", "Robustness: share of near-optimal plans that build at each site", frame,
+                      columns, kinds, "Point")
+
+
+def robustness_style(layer: OutputLayer) -> str:
+    """QML of robustness.geojson: sites needed by every plan dark red and large, sites in some
+    plans orange with size by their share, the rest small and grey; labelled with the shares."""
+    size = "scale_linear(\"site_share\", 0, 1, 2.5, 7)"
+    categories = [
+        Category("needed", ROBUSTNESS_ROLES["needed"],
+                 symbol("marker", "needed", simple_marker("circle", rgba(NEEDED_COLOUR, 235), rgba(INK), 7.0))),
+        Category("some", ROBUSTNESS_ROLES["some"],
+                 symbol("marker", "some", simple_marker("circle", rgba(SOME_COLOUR, 235), rgba(INK), 4.0, size))),
+        Category("none", ROBUSTNESS_ROLES["none"],
+                 symbol("marker", "none", simple_marker("circle", rgba(GREY, 160), rgba(GREY), 2.0))),
+    ]
+    return qml_document(layer, categorized("role", categories),
+                        labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products\")", 8, 1))
+
+
+def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str) -> bytes:
+    """A map of the robustness layer: marker size and colour by the share of plans building at
+    each site; sites built in at least half of the plans labelled with their id and the
+    products built there in every plan (the full shares are in the layer and the table)."""
+    figure, ax = _figure((0.02, 0.04, 0.62, 0.86))
+    _draw_clusters(ax, spatial)
+    frame = layer.frame.to_crs(spatial.clusters.crs)
+    for role, colour, base in (("none", GREY, 15), ("some", SOME_COLOUR, 40), ("needed", NEEDED_COLOUR, 40)):
+        part = frame.loc[frame["role"] == role]
+        if not len(part):
+            continue
+        sizes = [base + 180 * float(v) for v in part["site_share"]]
+        ax.scatter(part.geometry.x, part.geometry.y, s=sizes, color=_rgb(colour, 0.9), edgecolors=_rgb(INK),
+                   linewidths=0.6, zorder=4, label=ROBUSTNESS_ROLES[role])
+        if role == "none":
+            continue
+        for x, y, site, share, products in zip(part.geometry.x, part.geometry.y, part["id"], part["site_share"],
+                                               part["products"], strict=True):
+            if float(share) < 0.5:
+                continue
+            always = [text.rsplit(" ", 1)[0] for text in str(products).split(", ") if text.endswith(" 100%")]
+            label = f"{site} ({float(share):.0%})" + (f"\nalways: {', '.join(always)}" if always else "")
+            ax.annotate(label, (x, y), xytext=(7, 5), textcoords="offset points", fontsize=8, color=_rgb(INK),
+                        zorder=6)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, frameon=False, markerscale=0.6)
+    figure.text(0.655, 0.55, textwrap.fill("Marker area grows with the share of the near-optimal plans that build "
+                                           "at the site; labels give the share and the products every plan builds "
+                                           "there.", 40), fontsize=10, color=_rgb(INK), va="top")
+    figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15)
+    return _png(figure)
+
+
+def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, slack: float, table: pd.DataFrame,
+                          gap: float | None) -> str:
+    """The comparison of the near-optimal plans, the robustness table and the map."""
+    frame = robustness(plans, inputs)
+    needed = frame.loc[frame["share"] >= 1.0]
+    lines = [f"# Near-optimal plans within {slack:.0%} of the optimum", "",
+             f"{len(plans) - 1} alternative{'s' if len(plans) != 2 else ''} to the optimum, each within "
+             f"{slack:.0%} of its cost and as different as possible from the plans before it (sites opened, "
+             "site-product decisions, clusters hosting each product, capacity by cluster and product). "
+             "Each is in its own folder (`alt01/`, ...)."]
+    if gap:
+        lines.append(f"The optimum was proven within a gap of {gap:.2%} ({amount(gap * plans[0].cost_yuan, 'yuan')}"
+                     "): plans whose costs differ by less are within solver tolerance of each other.")
+    lines += ["", markdown_table(table), "## Robustness", "",
+              f"Shares count the {len(distinct(plans))} distinct plans (a plan that repeats an earlier one, "
+              "`same_as` above, counts once). "
+              f"{len(needed)} site-product decision{'s' if len(needed) != 1 else ''} appear in every plan: "
+              + (", ".join(f"{r.product} at {r.site}" for r in needed.itertuples(index=False)) or "none") + ".",
+              "", markdown_table(frame), "![Share of near-optimal plans that build at each site](robustness.png)", ""]
+    return "\n".join(lines)
+
+
+def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatial: SpatialResult, slack: float,
+                       scenario: str, gap: float | None) -> dict[str, FileContent]:
+    """The robustness layer with its style, map and table, and the comparison of the plans."""
+    layer = robustness_layer(plans, inputs, spatial)
+    table = comparison(plans, inputs)
+    png = robustness_png(layer, spatial, f"{scenario}: share of {len(distinct(plans))} near-optimal plans (within "
+                                         f"{slack:.0%}) that build at each site")
+    return {
+        "robustness.geojson": feature_collection_text(layer),
+        "robustness.qml": robustness_style(layer),
+        "robustness.csv": csv_text(robustness(plans, inputs)),
+        "robustness.png": _bytes_writer(png),
+        "alternatives.csv": csv_text(table),
+        "alternatives.md": alternatives_markdown(plans, inputs, slack, table, gap),
+    }
+
+
+def subfolder_writer(files: Mapping[str, FileContent]) -> Callable[[Path], None]:
+    """A writer that makes a folder at its path and writes `files` into it."""
+
+    def write(folder: Path) -> None:
+        folder.mkdir()
+        for name, content in files.items():
+            target = folder / name
+            if callable(content):
+                content(target)
+            else:
+                target.write_text(content, encoding="utf-8", newline="\n")
+
+    return write
+
+
+def finite(value: float | None) -> bool:
+    """True for a finite number."""
+    return value is not None and math.isfinite(value)

@@ -1,0 +1,317 @@
+"""Near-optimal alternatives (modelling to generate alternatives) and how robust each site is.
+
+After the cost-optimal plan, `near_optimal_plans` finds N more plans whose cost stays within
+`slack` of it (the cost row `total_cost <= (1 + slack) * C`, with C the cost of the best plan
+found) and that differ as much as possible from every plan before them. Difference is
+counted on what a planner sees, the yes/no decisions
+
+    b[s,p]  `builds`: site s adds capacity of product p   (A[s,p] <= Amax[s,p] b[s,p],
+                                                            b[s,p] <= sum_{m,t} x[s,p,m,t])
+    h[c,p]  cluster c hosts p (the model's `hosts`)
+    o[s]    site s is opened (the model's `opened`, when agglomeration is on)
+
+and the capacity by cluster and product. Each alternative minimises its overlap with the plans
+before it (the hop-skip-jump form of MGA):
+
+    sum_i n_i z_i  +  sum_{s,p} share[c(s),p] A[s,p] / R[p]  +  EPSILON * cost / C
+
+with n_i the number of earlier plans where decision z_i is 1, share[c,p] the summed share of
+p's additions that earlier plans placed in cluster c, and R[p] the most capacity of p the
+eligible land can take. A decision no earlier plan took costs nothing, so the plan moves to
+sites, clusters and products mixes not used before wherever the cost cap allows; the small
+cost term breaks ties toward the cheaper plan, so that no plan scatters modules for nothing.
+(Rewarding every new decision instead, the Hamming distance, spreads small modules over every
+site the cap can pay for.) Each alternative is solved to the scenario's gap and time limit;
+its cost is read from its plan.
+
+`robustness` counts, for each site and product, the share of the plans (the optimum and its
+alternatives) that build there: 1.0 for a site every good plan needs, less for sites that are
+interchangeable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import highspy
+import pandas as pd
+import pyomo.environ as pyo
+
+from models import MONEY_UNIT_YUAN, ModelInputs, build_model
+from models.variables import added_by
+from siting.config import progress
+from siting.optimize.results import Plan, clean, extract_plan
+from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
+
+#: Weight of the capacity term against one yes/no decision.
+CAPACITY_WEIGHT = 1.0
+
+#: Weight of the cost (over the optimum's cost) that breaks ties toward cheaper plans.
+EPSILON = 0.01
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One plan of the near-optimal set: `label` (`optimum`, `alt01`, ...), the solve report of
+    its own solve (for an alternative the objective is the difference, not the cost), the plan,
+    and its cost in yuan computed from the plan (`cost_yuan`)."""
+
+    label: str
+    report: SolveReport
+    plan: Plan
+
+    @property
+    def cost_yuan(self) -> float:
+        """The plan's discounted cost: the sum of its cost components (yuan)."""
+        return clean(sum(self.plan.costs.values()))
+
+
+def build_pairs_of(plan: Plan) -> set[tuple[str, str]]:
+    """The (site, product) pairs where the plan adds capacity."""
+    return {(row.site, row.product) for row in plan.builds.itertuples(index=False) if row.modules > 0}
+
+
+def hosted_of(plan: Plan) -> set[tuple[str, str]]:
+    """The (cluster, product) pairs where the plan adds capacity."""
+    return {(row.cluster, row.product) for row in plan.builds.itertuples(index=False) if row.modules > 0}
+
+
+def added_by_cluster(plan: Plan) -> dict[tuple[str, str], float]:
+    """Capacity added by the final year per (cluster, product), units/yr."""
+    frame = plan.builds.groupby(["cluster", "product"], sort=False)["capacity_added"].sum()
+    return {(c, p): float(v) for (c, p), v in frame.items()}
+
+
+class AlternativeSearch:
+    """The model of `inputs` with the cost cap ((1 + slack) x `optimum_yuan`), the build
+    indicators and the overlap objective (see the module docstring); `next(earlier)` solves
+    for the next alternative."""
+
+    def __init__(self, inputs: ModelInputs, settings: SolverSettings, optimum_yuan: float, slack: float,
+                 model: pyo.ConcreteModel | None = None):
+        self.inputs = inputs
+        self.optimum_yuan = optimum_yuan
+        cost_cap_yuan = (1.0 + slack) * optimum_yuan
+        self.settings = settings
+        self.model = m = model if model is not None else build_model(inputs)
+        index = m.index_data
+        self.pairs = list(index.build_pairs)
+        m.total_cost.deactivate()
+        m.mga_cost_cap = pyo.Constraint(expr=m.total_cost.expr <= cost_cap_yuan / MONEY_UNIT_YUAN)
+        m.MGA_PAIR = pyo.Set(initialize=self.pairs, dimen=2, ordered=True)
+        m.builds = pyo.Var(m.MGA_PAIR, domain=pyo.Binary)
+        m.builds_link = pyo.Constraint(
+            m.MGA_PAIR,
+            rule=lambda _m, s, p: added_by(m, index, inputs, s, p) <= index.max_added_units[(s, p)] * m.builds[s, p])
+        m.builds_needs_module = pyo.Constraint(
+            m.MGA_PAIR,
+            rule=lambda _m, s, p: m.builds[s, p] <= sum(
+                m.build[s, p, mid, t] for spec in index.modules_of_product[p] for mid in [spec.module_id]
+                if (s, p, mid) in index.module_bound for t in inputs.YEARS))
+        self.room: dict[str, float] = defaultdict(float)
+        for (_s, p), units in index.max_added_units.items():
+            self.room[p] += units
+        self.solver = warm_started(new_solver())
+
+    def start_from(self, solved: pyo.ConcreteModel) -> None:
+        """Take the values of a solved model of the same inputs (the optimum) as the first
+        solve's starting plan: it lies within the cost cap, so HiGHS starts with a plan."""
+        m = self.model
+        for component in solved.component_objects(pyo.Var, descend_into=True):
+            mine = getattr(m, component.local_name, None)
+            if not isinstance(mine, pyo.Var):
+                continue
+            for key, var in component.items():
+                if key in mine and not mine[key].fixed:
+                    mine[key].set_value(var.value, skip_validation=True)
+        self._set_indicators()
+
+    def _set_indicators(self) -> None:
+        """b[s,p] from the module counts held by the model (1 where any module is built)."""
+        m = self.model
+        for s, p in self.pairs:
+            built = sum((m.build[k].value or 0.0) for k in m.BUILD if k[0] == s and k[1] == p)
+            m.builds[s, p].set_value(1.0 if built > 0.5 else 0.0)
+
+    def objective(self, earlier: Sequence[Plan]) -> Any:
+        """The overlap with `earlier` plans to minimise (see the module docstring)."""
+        m, inputs = self.model, self.inputs
+        built: dict[tuple[str, str], int] = defaultdict(int)
+        hosted: dict[tuple[str, str], int] = defaultdict(int)
+        opened: dict[str, int] = defaultdict(int)
+        share: dict[tuple[str, str], float] = defaultdict(float)
+        for plan in earlier:
+            for pair in build_pairs_of(plan):
+                built[pair] += 1
+            for pair in hosted_of(plan):
+                hosted[pair] += 1
+            for site in plan.opened_sites:
+                opened[site] += 1
+            added = added_by_cluster(plan)
+            totals: dict[str, float] = defaultdict(float)
+            for (_c, p), units in added.items():
+                totals[p] += units
+            for (c, p), units in added.items():
+                if totals[p] > 0:
+                    share[(c, p)] += units / totals[p]
+        terms = [built[pair] * m.builds[pair] for pair in self.pairs if built[pair]]
+        terms += [hosted[pair] * m.hosts[pair] for pair in m.HOST if hosted[pair]]
+        terms += [opened[s] * m.opened[s] for s in m.OPEN if opened[s]]
+        index = m.index_data
+        for (s, p) in self.pairs:
+            weight = share.get((inputs.cluster_of_site[s], p), 0.0)
+            if weight > 0 and self.room[p] > 0:
+                terms.append(CAPACITY_WEIGHT * weight / self.room[p] * added_by(m, index, inputs, s, p))
+        terms.append(EPSILON * m.total_cost.expr * MONEY_UNIT_YUAN / max(self.optimum_yuan, 1.0))
+        return sum(terms)
+
+    def next(self, earlier: Sequence[Plan], label: str) -> Alternative | None:
+        """The plan within the cost cap that overlaps least with `earlier`; None when the solver finds none."""
+        m = self.model
+        self.solver = warm_started(new_solver())  # a fresh HiGHS per alternative, started from the model's values
+        if hasattr(m, "mga_difference"):
+            m.del_component(m.mga_difference)
+        m.mga_difference = pyo.Objective(expr=self.objective(earlier), sense=pyo.minimize)
+        report = solve_model(m, self.settings, self.solver)
+        if not report.has_solution:
+            return None
+        return Alternative(label, report, extract_plan(m, self.inputs))
+
+
+def warm_started(solver: Any) -> Any:
+    """`solver` (Pyomo's HiGHS interface) made to hand HiGHS the model's current variable
+    values as a starting plan before every solve (HiGHS's `setSolution`; the interface has no
+    MIP start of its own). Values outside a variable's bounds are clipped to them. When the
+    interface does not expose what this needs, the solver is returned unchanged."""
+    solve = getattr(solver, "_solve", None)
+    if solve is None:
+        return solver
+
+    def solve_with_start() -> Any:
+        highs = getattr(solver, "_solver_model", None)
+        columns = getattr(solver, "_pyomo_var_to_solver_var_map", None)
+        variables = getattr(solver, "_vars", None)
+        if highs is not None and columns is not None and variables is not None:
+            values = [0.0] * highs.getNumCol()
+            for var_id, column in columns.items():
+                var = variables[var_id][0]
+                value = var.value if var.value is not None else 0.0
+                low, high = var.bounds
+                value = max(value, low) if low is not None else value
+                value = min(value, high) if high is not None else value
+                values[column] = float(value)
+            start = highspy.HighsSolution()
+            start.col_value = values
+            start.value_valid = True
+            highs.setSolution(start)
+        return solve()
+
+    solver._solve = solve_with_start
+    return solver
+
+
+def near_optimal_plans(inputs: ModelInputs, settings: SolverSettings, count: int, slack: float,
+                       optimum: Alternative | None = None, solved: pyo.ConcreteModel | None = None
+                       ) -> list[Alternative]:
+    """The optimum and up to `count` alternatives within `slack` (a share, 0.05 = 5 %) of its cost.
+
+    `optimum` is the cost-optimal plan and `solved` its solved model (its values start the
+    first alternative's search) when the caller has them; otherwise both come from a solve
+    here. Raises ValueError for a negative count or slack. An alternative the solver cannot
+    find within the time limit ends the list early."""
+    if count < 0 or slack < 0:
+        raise ValueError(f"count and slack must be at least 0 (got {count}, {slack})")
+    if optimum is None or solved is None:
+        solved = build_model(inputs)
+        report = solve_model(solved, settings, new_solver())
+        if not report.has_solution:
+            return []
+        optimum = Alternative("optimum", report, extract_plan(solved, inputs))
+    plans = [optimum]
+    if count == 0:
+        return plans
+    search = AlternativeSearch(inputs, settings, optimum.cost_yuan, slack)
+    search.start_from(solved)
+    counter = progress.steps(count, "alternatives")
+    try:
+        for n in range(1, count + 1):
+            found = search.next([a.plan for a in plans], f"alt{n:02d}")
+            if found is None:
+                break
+            plans.append(found)
+            counter.advance(found.label, "found")
+    finally:
+        counter.close()
+    return plans
+
+
+def robustness(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFrame:
+    """Per candidate site and product that any plan builds: the share of the distinct plans
+    (a plan that repeats an earlier one counts once, see `distinct`) that build it (`share`),
+    how many do (`plans_building`), and the mean capacity added (units/yr) over the plans that
+    do; sorted by site (input order) and product (catalog order)."""
+    plans = distinct(plans)
+    total = len(plans)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    capacity: dict[tuple[str, str], float] = defaultdict(float)
+    for alternative in plans:
+        frame = alternative.plan.builds.groupby(["site", "product"], sort=False)["capacity_added"].sum()
+        for (s, p), units in frame.items():
+            if units > 0:
+                counts[(s, p)] += 1
+                capacity[(s, p)] += float(units)
+    site_order = {s: i for i, s in enumerate(inputs.SITES)}
+    product_order = {p: i for i, p in enumerate(inputs.PRODUCTS)}
+    rows = [(s, inputs.cluster_of_site[s], p, n, clean(n / total), clean(capacity[(s, p)] / n))
+            for (s, p), n in sorted(counts.items(), key=lambda kv: (site_order[kv[0][0]], product_order[kv[0][1]]))]
+    return pd.DataFrame(rows, columns=["site", "cluster", "product", "plans_building", "share",
+                                       "mean_capacity_added"])
+
+
+def comparison(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFrame:
+    """One row per plan: cost, its excess over the optimum, sites opened, site-product pairs
+    built, how many of those no earlier plan built, the earlier plan it repeats (when the
+    solver found nothing farther within its time limit), and capacity added per cluster and
+    product."""
+    base = plans[0].cost_yuan if plans else 0.0
+    cells = [(c, p) for c in inputs.CLUSTERS for p in inputs.PRODUCTS]
+    used = {cell for a in plans for cell in added_by_cluster(a.plan)}
+    cells = [cell for cell in cells if cell in used]
+    rows = []
+    seen: set[tuple[str, str]] = set()
+    for position, alternative in enumerate(plans):
+        pairs = build_pairs_of(alternative.plan)
+        added = added_by_cluster(alternative.plan)
+        row: dict[str, Any] = {
+            "plan": alternative.label,
+            "cost_yuan": alternative.cost_yuan,
+            "over_optimum": clean((alternative.cost_yuan - base) / base) if base else 0.0,
+            "sites_opened": len(alternative.plan.opened_sites),
+            "site_products": len(pairs),
+            "new_site_products": len(pairs - seen),
+            "same_as": next((a.label for a in plans[:position] if _same_plan(a.plan, alternative.plan)), ""),
+        }
+        for c, p in cells:
+            row[f"added {c} {p}"] = clean(added.get((c, p), 0.0))
+        rows.append(row)
+        seen |= pairs
+    return pd.DataFrame(rows)
+
+
+def _same_plan(a: Plan, b: Plan) -> bool:
+    """True when two plans build the same modules at the same sites in the same years."""
+    columns = ["site", "product", "year", "module", "modules"]
+    rows = [sorted(map(tuple, plan.builds[columns].values.tolist())) for plan in (a, b)]
+    return rows[0] == rows[1]
+
+
+def distinct(plans: Sequence[Alternative]) -> list[Alternative]:
+    """The plans less those that build exactly what an earlier one builds."""
+    kept: list[Alternative] = []
+    for alternative in plans:
+        if not any(_same_plan(k.plan, alternative.plan) for k in kept):
+            kept.append(alternative)
+    return kept

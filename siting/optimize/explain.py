@@ -1,0 +1,908 @@
+"""Why a plan is infeasible, in a planner's words: the smallest set of conflicting rules.
+
+The rules of a built model are grouped into rule instances: one capacity target (group and
+year), one cluster's open-site limit, the red line for one product in one cluster, and so on
+(`RuleInstance`). An elastic copy of the model gives every row of every instance a nonnegative
+slack (`ElasticModel`); the red line and proximity, which act through the model's index sets,
+are restated as rows (`sum x[s,p,m,t] <= 0` for an excluded pair, the land left outside the
+zone as a land row, no shipment along an arc beyond the limit) on a model built without them.
+
+`explain_infeasibility` then finds an irreducible conflict, Chinneck's way:
+1. elastic filter: minimise the weighted slack (each row's slack over max(1, |rhs|)); the
+   instances that need slack are made hard; repeat until the hard instances alone are
+   infeasible. They hold a conflict.
+2. deletion filter: drop each hard instance in turn (its rows off); if the rest is still
+   infeasible it stays dropped, else it is part of the conflict. What is left is irreducible:
+   dropping any one of its rules makes a plan possible.
+3. the least change: one more elastic solve over the conflict alone says which of its rules
+   gives way at the least weighted cost, and by how much.
+
+Each rule of the conflict is described with its figures (`Conflict.sentence`), with the
+sites, clusters, red-line products and sources it involves, for the map.
+
+Pre-solve checks in the same words (`presolve_findings`) run before the MIP: strict targets
+that the usable land, the red line, proximity or the hosting limit leave too little room for,
+and strict output-value targets the source supply cannot feed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyomo.environ as pyo
+from pyomo.core.expr.visitor import identify_variables
+
+from models import MONEY_UNIT_YUAN, ModelInputs, build_model
+from models.families.proximity import nearest_sources
+from models.index import compute_index, group_ceilings
+from siting.config import progress
+from siting.config.errors import PlanInfeasible
+from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
+
+#: Longest a single solve of the diagnosis may take (seconds); the scenario's limit if lower.
+DIAGNOSIS_SOLVE_LIMIT_S = 20.0
+
+#: Time after which the deletion filter stops and keeps the rules not yet tried (seconds).
+DIAGNOSIS_TOTAL_LIMIT_S = 300.0
+
+#: Slack below this (in the row's own unit, relative to max(1, |rhs|)) is solver noise.
+SLACK_TOLERANCE = 1e-6
+
+#: Model rows made elastic: component name -> rule kind. Rows that only define indicators
+#: (host_link, open_link, differs_*, demo_only) and the supply balance stay hard.
+ELASTIC_COMPONENTS: dict[str, str] = {
+    "capacity_target": "capacity_target",
+    "capacity_ceiling": "capacity_ceiling",
+    "output_value_target": "output_value_target",
+    "value_cover": "output_value_target",
+    "land_limit": "land",
+    "source_limit": "source_limit",
+    "chain_balance": "chain_balance",
+    "product_hosting_limit": "product_hosting_limit",
+    "lead_share": "lead_share",
+    "portfolio_difference": "portfolio_difference",
+    "cluster_value_share": "cluster_value_share",
+    "min_investment": "min_investment",
+    "open_sites_limit": "open_sites_limit",
+    "budget": "budget",
+    "demo_size": "recycling_demo",
+    "demo_count": "recycling_demo",
+}
+
+#: The rule family and the scenario setting of each rule kind.
+KIND_FAMILY: dict[str, tuple[str, str]] = {
+    "capacity_target": ("targets", "targets.capacity"),
+    "capacity_ceiling": ("targets", "targets.capacity_ceiling_factor"),
+    "output_value_target": ("output_value", "targets.output_value_yuan"),
+    "land": ("land", "constraints.land"),
+    "redline": ("redline", "constraints.redline"),
+    "proximity": ("proximity", "constraints.proximity.max_distance_km"),
+    "source_limit": ("supply", "layers.sources (supply)"),
+    "chain_balance": ("chain_balance", "constraints.chain_balance.min_local_share"),
+    "product_hosting_limit": ("differentiation", "constraints.differentiation.max_clusters_per_product"),
+    "lead_share": ("differentiation", "constraints.differentiation.lead_share_min"),
+    "portfolio_difference": ("differentiation", "constraints.differentiation.min_portfolio_difference"),
+    "cluster_value_share": ("differentiation", "constraints.differentiation.min_cluster_value_share"),
+    "min_investment": ("agglomeration", "constraints.agglomeration.min_investment_per_site_yuan"),
+    "open_sites_limit": ("agglomeration", "constraints.agglomeration.max_open_sites_per_cluster"),
+    "budget": ("budget", "constraints.budget.capex_yuan_per_yr"),
+    "recycling_demo": ("recycling_demo", "constraints.recycling_demo"),
+}
+
+#: Rule kinds whose rows are stated in million yuan (MONEY_UNIT_YUAN).
+MONEY_KINDS = frozenset({"output_value_target", "lead_share", "cluster_value_share", "min_investment", "budget"})
+
+HARD, ELASTIC, OFF = "hard", "elastic", "off"
+
+
+class InfeasiblePlan(PlanInfeasible):
+    """PlanInfeasible that carries its explanation: `diagnosis` (the conflicting rules) and
+    `presolve` (what the checks before the MIP found), for the diagnosis folder."""
+
+    def __init__(self, message: str, diagnosis: Diagnosis, presolve: Sequence[str] = ()):
+        super().__init__(message)
+        self.diagnosis = diagnosis
+        self.presolve = tuple(presolve)
+
+
+@dataclass(frozen=True, order=True)
+class RuleInstance:
+    """One rule as a planner names it: `kind` (see KIND_FAMILY) and its key, for example
+    ("capacity_target", ("cells", 2024)) or ("open_sites_limit", ("Qujing",))."""
+
+    kind: str
+    key: tuple[Any, ...]
+
+    @property
+    def family(self) -> str:
+        """The rule family (models.registry) the rule belongs to."""
+        return KIND_FAMILY[self.kind][0]
+
+
+@dataclass
+class _Row:
+    instance: RuleInstance
+    lower: float | None
+    upper: float | None
+    weight: float
+
+
+class ElasticModel:
+    """The model of `inputs` with every rule row elastic (see the module docstring).
+
+    `set_state(instance, state)` makes an instance hard (slack 0), elastic (slack penalised in
+    the objective) or off (rows deactivated); `solve()` minimises the weighted slack of the
+    elastic instances, returning the report and the slack per instance (in the row's unit).
+    """
+
+    def __init__(self, inputs: ModelInputs, settings: SolverSettings):
+        self.inputs = inputs
+        self.settings = settings
+        base = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {"redline", "proximity", "land"},
+                                   capacity_ceiling_factor=0.0)
+        self.model = model = build_model(base)
+        self.base_index = model.index_data
+        model.total_cost.deactivate()
+        rows: list[tuple[RuleInstance, Any, float | None, float | None]] = []
+        for name, kind in ELASTIC_COMPONENTS.items():
+            component = getattr(model, name, None)
+            if not isinstance(component, pyo.Constraint):
+                continue
+            for index, row in component.items():
+                if not row.active:
+                    continue
+                instance = RuleInstance(kind, self._key(kind, index, row))
+                rows.append((instance, row.body, _value(row.lower), _value(row.upper)))
+                row.deactivate()
+        rows.extend(self._ceiling_rows())
+        rows.extend(self._land_rows())
+        rows.extend(self._redline_exclusion_rows())
+        rows.extend(self._proximity_rows())
+        self.rows: list[_Row] = []
+        bodies = []
+        for instance, body, lower, upper in rows:
+            rhs = lower if lower is not None else upper
+            self.rows.append(_Row(instance, lower, upper, 1.0 / max(1.0, abs(rhs or 0.0))))
+            bodies.append(body)
+        count = len(self.rows)
+        model.ELASTIC_ROW = pyo.RangeSet(0, count - 1) if count else pyo.Set(initialize=[])
+        model.slack_below = pyo.Var(model.ELASTIC_ROW, domain=pyo.NonNegativeReals)
+        model.slack_above = pyo.Var(model.ELASTIC_ROW, domain=pyo.NonNegativeReals)
+
+        def rule_row(_m: pyo.ConcreteModel, i: int) -> Any:
+            spec = self.rows[i]
+            body = bodies[i]
+            if spec.lower is not None and spec.upper is not None:
+                return pyo.inequality(spec.lower, body + model.slack_below[i] - model.slack_above[i], spec.upper)
+            if spec.lower is not None:
+                return body + model.slack_below[i] >= spec.lower
+            return body - model.slack_above[i] <= spec.upper
+
+        model.elastic_row = pyo.Constraint(model.ELASTIC_ROW, rule=rule_row)
+        self.rows_of: dict[RuleInstance, list[int]] = defaultdict(list)
+        for i, spec in enumerate(self.rows):
+            self.rows_of[spec.instance].append(i)
+            if spec.lower is None:
+                model.slack_below[i].fix(0.0)
+            if spec.upper is None:
+                model.slack_above[i].fix(0.0)
+        self.instances: tuple[RuleInstance, ...] = tuple(self.rows_of)
+        self.state: dict[RuleInstance, str] = dict.fromkeys(self.instances, ELASTIC)
+        model.elastic_weight = pyo.Param(model.ELASTIC_ROW, initialize={i: r.weight for i, r in enumerate(self.rows)},
+                                         mutable=True)
+        model.elastic_cost = pyo.Objective(
+            expr=sum(model.elastic_weight[i] * (model.slack_below[i] + model.slack_above[i])
+                     for i in model.ELASTIC_ROW),
+            sense=pyo.minimize)
+        self.solver = new_solver()
+
+    # -- the rows --------------------------------------------------------------------------
+
+    def _key(self, kind: str, index: Any, row: Any) -> tuple[Any, ...]:
+        cluster = self.inputs.cluster_of_site
+        if kind == "capacity_target":
+            return tuple(index)
+        if kind in ("capacity_ceiling", "output_value_target", "product_hosting_limit", "lead_share",
+                    "cluster_value_share", "open_sites_limit", "budget"):
+            return (index,)
+        if kind == "portfolio_difference":
+            return tuple(index)
+        if kind == "land":
+            return (cluster[_site_of(row)],)
+        if kind == "source_limit":
+            return (self.inputs.resource_of_source[index[0]],)
+        if kind == "chain_balance":
+            return (index[0],)
+        if kind == "min_investment":
+            return (cluster[index],)
+        return ()
+
+    def _build_sum(self, site: str, product: str, land_weighted: bool = False) -> Any:
+        m, index = self.model, self.base_index
+        return sum((self.inputs.module(mid).land_ha if land_weighted else 1.0) * m.build[site, product, mid, t]
+                   for spec in index.modules_of_product.get(product, ())
+                   for mid in [spec.module_id] if (site, product, mid) in index.module_bound
+                   for t in self.inputs.YEARS)
+
+    def _ceiling_rows(self) -> list[tuple[RuleInstance, Any, float | None, float | None]]:
+        """The capacity ceiling per target group (built here, as rows only: the model's own
+        ceiling also caps the module bounds, which no slack could relax)."""
+        from models.index import group_ceilings
+        from models.variables import group_capacity
+
+        inputs, m = self.inputs, self.model
+        if "targets" not in inputs.enabled_families:
+            return []
+        last = inputs.YEARS[-1]
+        return [(RuleInstance("capacity_ceiling", (group,)),
+                 group_capacity(m, self.base_index, inputs.TARGET_GROUPS[group], last), None, ceiling)
+                for group, ceiling in group_ceilings(inputs).items()]
+
+    def _land_rows(self) -> list[tuple[RuleInstance, Any, float | None, float | None]]:
+        """Land as nested rows (as models.families.land states them): each site's usable land
+        (rule `land`), and with the red line on, the land left outside each product's zone
+        (rule `redline`). Built here because the model's own land rule also sets the module
+        bounds, which no slack could relax."""
+        inputs = self.inputs
+        if "land" not in inputs.enabled_families:
+            return []
+        cluster = inputs.cluster_of_site
+        redline_on = "redline" in inputs.enabled_families
+        at_site: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for site, product in self.base_index.build_pairs:
+            if redline_on and (site, product) in inputs.REDLINE_EXCLUDED:
+                continue
+            level = inputs.land_after_redline_ha.get((site, product), 0.0) if redline_on else inputs.site_land_ha[site]
+            at_site[site].append((product, min(level, inputs.site_land_ha[site])))
+        rows = []
+        for site, entries in at_site.items():
+            full = inputs.site_land_ha[site]
+            body = sum(self._build_sum(site, q, land_weighted=True) for q, _land in entries)
+            rows.append((RuleInstance("land", (cluster[site],)), body, None, full))
+            done: set[float] = set()
+            for product, level in entries:
+                if level >= full - 1e-9 or level in done:
+                    continue
+                done.add(level)
+                body = sum(self._build_sum(site, q, land_weighted=True) for q, land in entries if land <= level)
+                rows.append((RuleInstance("redline", (cluster[site], product)), body, None, level))
+        return rows
+
+    def _redline_exclusion_rows(self) -> list[tuple[RuleInstance, Any, float | None, float | None]]:
+        """No module of p where the red line excludes p (the site lies wholly inside p's zone)."""
+        inputs = self.inputs
+        if "redline" not in inputs.enabled_families:
+            return []
+        cluster = inputs.cluster_of_site
+        return [(RuleInstance("redline", (cluster[site], product)), self._build_sum(site, product), None, 0.0)
+                for site, product in self.base_index.build_pairs if (site, product) in inputs.REDLINE_EXCLUDED]
+
+    def _proximity_rows(self) -> list[tuple[RuleInstance, Any, float | None, float | None]]:
+        """No module of a product far from every source of a resource it needs; no shipment
+        along an arc beyond the limit (except from the site's nearest source)."""
+        inputs = self.inputs
+        if "proximity" not in inputs.enabled_families:
+            return []
+        cluster = inputs.cluster_of_site
+        nearest = nearest_sources(inputs)
+        pairs = set(self.base_index.build_pairs)
+        rows = []
+        for r in inputs.RESOURCES:
+            limit = inputs.max_distance_km.get(r)
+            if limit is None:
+                continue
+            needing = [p for p in inputs.PRODUCTS if inputs.resource_t_per_unit.get((p, r), 0.0) > 0]
+            for s in inputs.SITES:
+                found = nearest.get((s, r))
+                if found is not None and found[1] <= limit:
+                    continue
+                for p in needing:
+                    if (s, p) in pairs:
+                        rows.append((RuleInstance("proximity", (cluster[s], r)), self._build_sum(s, p), None, 0.0))
+        kept = inputs.ARCS_WITHIN_LIMIT
+        m = self.model
+        for k, s, t in m.ARC:
+            if (k, s) not in kept:
+                rows.append((RuleInstance("proximity", (cluster[s], inputs.resource_of_source[k])), m.flow[k, s, t],
+                             None, 0.0))
+        return rows
+
+    # -- states and solves -----------------------------------------------------------------
+
+    def set_state(self, instance: RuleInstance, state: str) -> None:
+        """Make `instance` hard, elastic or off (see the class docstring)."""
+        m = self.model
+        for i in self.rows_of[instance]:
+            spec = self.rows[i]
+            row = m.elastic_row[i]
+            if state == OFF:
+                row.deactivate()
+            else:
+                row.activate()
+            for slack, side in ((m.slack_below[i], spec.lower), (m.slack_above[i], spec.upper)):
+                if side is None or state != ELASTIC:
+                    slack.fix(0.0)
+                else:
+                    slack.unfix()
+        self.state[instance] = state
+
+    def set_states(self, states: Mapping[RuleInstance, str]) -> None:
+        """Set the state of every instance: those not named are switched off."""
+        for instance in self.instances:
+            wanted = states.get(instance, OFF)
+            if self.state.get(instance) != wanted:
+                self.set_state(instance, wanted)
+
+    def solve(self) -> tuple[SolveReport, dict[RuleInstance, float]]:
+        """Minimise the weighted slack; the slack of each instance that needs some (row units)."""
+        report = solve_model(self.model, self.settings, self.solver)
+        slack: dict[RuleInstance, float] = {}
+        if report.has_solution:
+            m = self.model
+            for i, spec in enumerate(self.rows):
+                if self.state[spec.instance] != ELASTIC:
+                    continue
+                amount = (m.slack_below[i].value or 0.0) + (m.slack_above[i].value or 0.0)
+                if amount * spec.weight > SLACK_TOLERANCE:
+                    slack[spec.instance] = slack.get(spec.instance, 0.0) + amount
+        return report, slack
+
+
+def _value(bound: Any) -> float | None:
+    return None if bound is None else float(pyo.value(bound))
+
+
+def _site_of(row: Any) -> str:
+    for var in identify_variables(row.body, include_fixed=False):
+        index = var.index()
+        if isinstance(index, tuple) and index:
+            return str(index[0])
+    raise ValueError(f"row {row.name} holds no site variable")
+
+
+# -- the conflict ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One rule of an irreducible conflict, in words and with what it touches on the map.
+
+    sentence: the rule with its figures; setting: the scenario key that states it;
+    sites, clusters: the candidate sites and clusters involved; redline_products: products
+    whose red-line zone is involved; sources: raw-material sources involved; relax_by: the
+    change of this rule in the least change that makes a plan possible (0 if it need not
+    change), in the rule's unit; unit: that unit.
+    """
+
+    instance: RuleInstance
+    sentence: str
+    setting: str
+    sites: tuple[str, ...] = ()
+    clusters: tuple[str, ...] = ()
+    redline_products: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    relax_by: float = 0.0
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The explanation of an infeasible plan.
+
+    conflicts: the rules of the irreducible conflict, in registry order; irreducible: False
+    when a solve of the diagnosis ran out of time, so that the set may hold more than needed;
+    feasible: True when the elastic model needs no slack (the plan is feasible after all);
+    solves: the number of solves it took.
+    """
+
+    conflicts: tuple[Conflict, ...]
+    irreducible: bool
+    feasible: bool = False
+    solves: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def lines(self) -> list[str]:
+        """The explanation as lines of text: the rules, then the least change."""
+        if self.feasible:
+            return ["every rule can be met: the elastic model needs no slack"]
+        if not self.conflicts:
+            return ["no rule that the diagnosis relaxes (targets, land, red line, proximity, supply, chain balance, "
+                    "differentiation, agglomeration, budget, demonstrations) is to blame: the model's linking rows "
+                    "(production needs raw material and capacity) cannot be met"
+                    + ("" if self.irreducible else ", or a solve of the diagnosis ran out of time")]
+        out = [f"{len(self.conflicts)} rule{'s' if len(self.conflicts) != 1 else ''} cannot be met together"
+               + ("" if self.irreducible else " (a solve ran out of time: the set may hold more rules than needed)")
+               + "; dropping any one of them makes a plan possible:"]
+        out += [f"  - {c.sentence} [{c.setting}]" for c in self.conflicts]
+        changes = [c for c in self.conflicts if c.relax_by > 0]
+        if changes:
+            out.append("the least change that makes a plan possible: "
+                       + "; ".join(relax_text(c) for c in changes))
+        out += list(self.notes)
+        return out
+
+
+def relax_text(conflict: Conflict) -> str:
+    """How much the rule must give in the least change, in words."""
+    i = conflict.instance
+    amount = _amount(conflict.relax_by, conflict.unit)
+    key = i.key
+    words: dict[str, Callable[[], str]] = {
+        "capacity_target": lambda: f"lower the {key[0]} target for {key[1]} by {amount}",
+        "capacity_ceiling": lambda: f"raise the {key[0]} capacity ceiling by {amount}",
+        "output_value_target": lambda: f"lower the output value target for {key[0]} by {amount}",
+        "land": lambda: f"find {amount} more usable land in {key[0]}",
+        "redline": lambda: f"let {key[1]} into red-line land in {key[0]}",
+        "proximity": lambda: f"let products needing {key[1]} into {key[0]} sites beyond the distance limit",
+        "source_limit": lambda: f"raise the supply of {key[0]} by {amount}",
+        "chain_balance": lambda: f"lower the local share of {key[0]} by {amount} of production",
+        "product_hosting_limit": lambda: f"let {key[0]} into {_count(round(conflict.relax_by), 'more cluster')}",
+        "lead_share": lambda: f"let the lead products of {key[0]} fall short of their share by {amount} a year",
+        "portfolio_difference": lambda: (f"let {key[0]} and {key[1]} differ in "
+                                         f"{_count(round(conflict.relax_by), 'product')} fewer"),
+        "cluster_value_share": lambda: f"let {key[0]} fall short of its value share by {amount} a year",
+        "min_investment": lambda: f"lower the minimum investment of sites in {key[0]} by {amount} in all",
+        "open_sites_limit": lambda: f"let {key[0]} open {_count(round(conflict.relax_by), 'more site')}",
+        "budget": lambda: f"raise the {key[0]} budget by {amount}",
+        "recycling_demo": lambda: "relax the recycling demonstration rule",
+    }
+    return words[i.kind]()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _key_text(instance: RuleInstance) -> str:
+    return " ".join(str(k) for k in instance.key)
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "yuan":
+        return f"{value / 1e9:,.2f} bn yuan" if abs(value) >= 1e7 else f"{value:,.0f} yuan"
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f} {unit}".strip()
+    return f"{value:,.3g} {unit}".strip()
+
+
+def explain_infeasibility(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, str] | None = None,
+                          solve_limit_s: float = DIAGNOSIS_SOLVE_LIMIT_S,
+                          total_limit_s: float = DIAGNOSIS_TOTAL_LIMIT_S) -> Diagnosis:
+    """The smallest set of conflicting rules of infeasible `inputs`, in a planner's words.
+
+    `units` maps a product to its unit (t, GWh, ...) for the sentences. Each solve is limited
+    to `solve_limit_s` seconds (or the scenario's limit if lower); a solve that ends undecided
+    keeps its rule in the set and marks the diagnosis not irreducible, as does running past
+    `total_limit_s` seconds, after which the rules not yet tried stay in the set.
+    """
+    # The solves' own progress lines would show slack as money: the phase is announced instead.
+    with progress.phase("diagnosis"), progress.reporting(None):
+        return _explain(inputs, settings, units, solve_limit_s, total_limit_s)
+
+
+def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, str] | None,
+             solve_limit_s: float, total_limit_s: float) -> Diagnosis:
+    started = time.perf_counter()
+    quick = dataclasses.replace(settings, time_limit_s=min(settings.time_limit_s, solve_limit_s))
+    elastic = ElasticModel(inputs, quick)
+    solves = 0
+    decided = True
+    hard: list[RuleInstance] = []
+    # 1. elastic filter
+    while True:
+        elastic.set_states({i: (HARD if i in hard else ELASTIC) for i in elastic.instances})
+        report, slack = elastic.solve()
+        solves += 1
+        if not report.has_solution:
+            if not report.infeasible:
+                decided = False
+            break
+        if not slack:
+            if not hard:
+                return Diagnosis((), True, feasible=True, solves=solves)
+            decided = False  # the elastic solve found no slack needed without proving the hard set infeasible
+            break
+        hard.extend(sorted((i for i in slack if i not in hard), key=elastic.instances.index))
+    # 2. deletion filter, in the order of the rules
+    order = sorted(hard, key=_registry_order)
+    kept = list(order)
+    for instance in order:
+        if time.perf_counter() - started > total_limit_s:
+            decided = False
+            break
+        trial = [i for i in kept if i != instance]
+        elastic.set_states(dict.fromkeys(trial, HARD))
+        report, _slack = elastic.solve()
+        solves += 1
+        if report.infeasible and not report.has_solution:
+            kept = trial
+        elif not report.has_solution:
+            decided = False
+    # 3. the least change over the conflict alone
+    elastic.set_states(dict.fromkeys(kept, ELASTIC))
+    report, slack = elastic.solve()
+    solves += 1
+    describe = Describer(inputs, units or {}, kept)
+    conflicts = tuple(describe.conflict(i, slack.get(i, 0.0)) for i in kept)
+    return Diagnosis(conflicts, decided, solves=solves)
+
+
+def _registry_order(instance: RuleInstance) -> tuple[int, int, str]:
+    from models import RULE_FAMILIES
+
+    kinds = list(KIND_FAMILY)
+    return RULE_FAMILIES.index(instance.family), kinds.index(instance.kind), repr(instance.key)
+
+
+# -- words and figures -------------------------------------------------------------------------
+
+
+class Describer:
+    """Sentences with figures for the rules of a conflict (see `Conflict`)."""
+
+    def __init__(self, inputs: ModelInputs, units: Mapping[str, str], conflict: Sequence[RuleInstance] = ()):
+        self.inputs = inputs
+        self.units = units
+        self.focus = self._focus_products(conflict)
+        self._rooms: dict[frozenset[str], dict[tuple[str, str], float]] = {}
+
+    def _focus_products(self, conflict: Sequence[RuleInstance]) -> tuple[str, ...]:
+        inputs = self.inputs
+        wanted: list[str] = []
+        for instance in conflict:
+            if instance.kind in ("capacity_target", "capacity_ceiling"):
+                wanted.extend(inputs.TARGET_GROUPS.get(instance.key[0], ()))
+            elif instance.kind in ("product_hosting_limit", "chain_balance"):
+                wanted.append(instance.key[0])
+            elif instance.kind == "redline":
+                wanted.append(instance.key[1])
+            elif instance.kind == "recycling_demo" and inputs.recycling_demo is not None:
+                wanted.append(inputs.recycling_demo.product)
+        return tuple(p for p in inputs.PRODUCTS if p in set(wanted))
+
+    def unit(self, product: str) -> str:
+        """The unit of a product's capacity per year."""
+        return f"{self.units[product]}/yr" if product in self.units else "units/yr"
+
+    def group_unit(self, group: str) -> str:
+        """The unit of a target group (its first product's)."""
+        members = self.inputs.TARGET_GROUPS.get(group, (group,))
+        return self.unit(members[0]) if members else "units/yr"
+
+    def fmt(self, value: float, unit: str) -> str:
+        """A figure with its unit."""
+        return _amount(value, unit)
+
+    def room(self, off: frozenset[str] = frozenset()) -> dict[tuple[str, str], float]:
+        """The most capacity (units/yr) each (cluster, product) can add, with the families
+        `off` switched off (models.index max_added_units summed over the cluster's sites)."""
+        if off not in self._rooms:
+            relaxed = dataclasses.replace(self.inputs, enabled_families=self.inputs.enabled_families - off)
+            index = compute_index(relaxed)
+            room: dict[tuple[str, str], float] = defaultdict(float)
+            for (s, p), units in index.max_added_units.items():
+                room[(self.inputs.cluster_of_site[s], p)] += units
+            self._rooms[off] = dict(room)
+        return self._rooms[off]
+
+    def sites_in(self, cluster: str) -> list[str]:
+        """The candidate sites of a cluster, in input order."""
+        return [s for s in self.inputs.SITES if self.inputs.cluster_of_site[s] == cluster]
+
+    def _existing(self, products: Sequence[str]) -> float:
+        members = set(products)
+        return sum(v for (_s, p), v in self.inputs.existing_capacity_units_per_yr.items() if p in members)
+
+    def conflict(self, instance: RuleInstance, slack: float) -> Conflict:
+        """The `Conflict` of one rule, with `slack` (the row units of the elastic model)."""
+        handler: Callable[[RuleInstance], dict[str, Any]] = getattr(self, f"_{instance.kind}")
+        parts = handler(instance)
+        unit = parts.pop("unit", "")
+        relax = slack * MONEY_UNIT_YUAN if instance.kind in MONEY_KINDS else slack
+        if instance.kind in MONEY_KINDS:
+            unit = "yuan"
+        return Conflict(instance=instance, setting=parts.pop("setting", KIND_FAMILY[instance.kind][1]),
+                        relax_by=relax, unit=unit, **parts)
+
+    def _room_text(self, cluster: str, off: frozenset[str] = frozenset()) -> str:
+        room = self.room(off)
+        shown = [f"{self.fmt(room.get((cluster, p), 0.0), self.unit(p))} of {p}" for p in self.focus]
+        return ", ".join(shown)
+
+    # One method per rule kind: the sentence and what it involves.
+
+    def _capacity_target(self, i: RuleInstance) -> dict[str, Any]:
+        group, year = i.key
+        members = self.inputs.TARGET_GROUPS.get(group, (group,))
+        unit = self.group_unit(group)
+        target = self.inputs.capacity_target_units[(group, year)]
+        existing = self._existing(members)
+        room = self.room()
+        addable = sum(v for (_c, p), v in room.items() if p in members)
+        ceiling = group_ceilings(self.inputs).get(group)
+        if ceiling is not None:  # the ceiling caps the whole group, not one site at a time
+            addable = min(addable, max(ceiling - existing, 0.0))
+        text = (f"the {group} target needs {self.fmt(target, unit)} by {year}; existing capacity gives "
+                f"{self.fmt(existing, unit)}, so {self.fmt(max(target - existing, 0.0), unit)} must be added "
+                f"(the eligible land of all clusters could take {self.fmt(addable, unit)})")
+        return {"sentence": text, "unit": unit, "setting": f"targets.capacity.{group}"}
+
+    def _capacity_ceiling(self, i: RuleInstance) -> dict[str, Any]:
+        group = i.key[0]
+        unit = self.group_unit(group)
+        ceiling = group_ceilings(self.inputs).get(group, 0.0)
+        text = (f"{group} capacity may not exceed {self.fmt(ceiling, unit)} in {self.inputs.YEARS[-1]} "
+                f"(capacity_ceiling_factor {self.inputs.capacity_ceiling_factor:g} times the target)")
+        return {"sentence": text, "unit": unit}
+
+    def _output_value_target(self, i: RuleInstance) -> dict[str, Any]:
+        year = i.key[0]
+        goal = self.inputs.output_value_target_yuan[year]
+        return {"sentence": f"output value must reach {_amount(goal, 'yuan')} in {year}",
+                "setting": f"targets.output_value_yuan.{year}"}
+
+    def _land(self, i: RuleInstance) -> dict[str, Any]:
+        cluster = i.key[0]
+        sites = self.sites_in(cluster)
+        hectares = sum(self.inputs.site_land_ha.get(s, 0.0) for s in sites)
+        room = self._room_text(cluster, frozenset({"redline", "proximity"}))
+        text = (f"{cluster}'s {_count(len(sites), 'candidate site')} {'has' if len(sites) == 1 else 'have'} "
+                f"{hectares:,.0f} ha of usable land" + (f", room for at most {room}" if room else ""))
+        return {"sentence": text, "unit": "ha", "sites": tuple(sites), "clusters": (cluster,),
+                "setting": "layers.sites (usable land)"}
+
+    def _redline(self, i: RuleInstance) -> dict[str, Any]:
+        cluster, product = i.key
+        sites = self.sites_in(cluster)
+        excluded = [s for s in sites if (s, product) in self.inputs.REDLINE_EXCLUDED]
+        cut = [s for s in sites if s not in excluded
+               and self.inputs.land_after_redline_ha.get((s, product), 0.0) < self.inputs.site_land_ha[s] - 1e-9]
+        outside = len(sites) - len(excluded)
+        before = self.room(frozenset({"redline"})).get((cluster, product), 0.0)
+        after = self.room().get((cluster, product), 0.0)
+        unit = self.unit(product)
+        parts = []
+        if excluded:
+            parts.append(f"keeps {product} out of {len(excluded)} of {cluster}'s {_count(len(sites), 'site')}")
+        if cut:
+            parts.append(f"cuts the land for {product} at {_count(len(cut), 'other site')}" if excluded else
+                         f"cuts the land for {product} at {len(cut)} of {cluster}'s {_count(len(sites), 'site')}")
+        lying = (f"no {cluster} site lies" if outside == 0 else
+                 f"only {_count(outside, cluster + ' site')} {'lies' if outside == 1 else 'lie'}")
+        text = (f"the red line {' and '.join(parts)}: {lying} outside it, with room for {self.fmt(after, unit)} of "
+                f"{product} (without the red line {self.fmt(before, unit)})")
+        return {"sentence": text, "unit": "modules", "sites": tuple(excluded + cut), "clusters": (cluster,),
+                "redline_products": (product,), "setting": f"constraints.redline (setbacks_m.{product}, buffer_m)"}
+
+    def _proximity(self, i: RuleInstance) -> dict[str, Any]:
+        cluster, resource = i.key
+        limit = self.inputs.max_distance_km[resource]
+        nearest = nearest_sources(self.inputs)
+        sites = self.sites_in(cluster)
+        far = [s for s in sites if (s, resource) not in nearest or nearest[(s, resource)][1] > limit]
+        needing = [p for p in self.inputs.PRODUCTS if self.inputs.resource_t_per_unit.get((p, resource), 0.0) > 0]
+        closest = min((nearest[(s, resource)][1] for s in far if (s, resource) in nearest), default=None)
+        sources = tuple(k for k in self.inputs.SOURCES if self.inputs.resource_of_source[k] == resource)
+        within = len(sites) - len(far)
+        which = (f"no {cluster} site is" if within == 0 else
+                 f"{within} of {cluster}'s {_count(len(sites), 'site')} {'is' if within == 1 else 'are'}")
+        text = (f"{', '.join(needing) or 'products'} need{'s' if len(needing) == 1 else ''} {resource} within "
+                f"{limit:g} km of a source: {which}"
+                + (f" (the nearest of the others is {closest:,.0f} km away)" if closest is not None else ""))
+        return {"sentence": text, "unit": "modules", "sites": tuple(far), "clusters": (cluster,), "sources": sources,
+                "setting": f"constraints.proximity.max_distance_km.{resource}"}
+
+    def _source_limit(self, i: RuleInstance) -> dict[str, Any]:
+        resource = i.key[0]
+        sources = tuple(k for k in self.inputs.SOURCES if self.inputs.resource_of_source[k] == resource)
+        supply = {t: sum(self.inputs.supply_t_per_yr.get((k, t), 0.0) for k in sources) for t in self.inputs.YEARS}
+        last = self.inputs.YEARS[-1]
+        whose = f"the only source of {resource} supplies" if len(sources) == 1 else \
+            f"the {len(sources)} sources of {resource} supply"
+        text = f"{whose} at most {supply[last]:,.0f} t/yr in {last}"
+        return {"sentence": text, "unit": "t/yr", "sources": sources}
+
+    def _chain_balance(self, i: RuleInstance) -> dict[str, Any]:
+        product = i.key[0]
+        share = self.inputs.chain_share_min.get(product, 0.0)
+        downstream = sorted({d for (d, u), a in self.inputs.input_units_per_unit.items() if u == product and a > 0})
+        text = (f"local {product} production must cover at least {share:.0%} of what "
+                f"{', '.join(downstream) or 'downstream production'} use{'s' if len(downstream) == 1 else ''}")
+        return {"sentence": text, "unit": self.unit(product),
+                "setting": f"constraints.chain_balance.min_local_share.{product}"}
+
+    def _product_hosting_limit(self, i: RuleInstance) -> dict[str, Any]:
+        product = i.key[0]
+        limit = self.inputs.max_clusters_per_product[product]
+        room = self.room()
+        per_cluster = [(c, room.get((c, product), 0.0)) for c in self.inputs.CLUSTERS]
+        listed = ", ".join(f"{c} {self.fmt(v, self.unit(product))}" for c, v in per_cluster)
+        text = (f"{product} may be added in at most {limit} cluster{'s' if limit != 1 else ''}; the most each "
+                f"cluster can take: {listed}")
+        return {"sentence": text, "unit": "clusters", "clusters": tuple(c for c, v in per_cluster if v > 0),
+                "setting": f"constraints.differentiation.max_clusters_per_product.{product}"}
+
+    def _lead_share(self, i: RuleInstance) -> dict[str, Any]:
+        cluster = i.key[0]
+        leads = self.inputs.lead_products.get(cluster, ())
+        text = (f"in {cluster}, the lead products ({', '.join(leads)}) must make up at least "
+                f"{self.inputs.lead_share_min:.0%} of the value added")
+        return {"sentence": text, "clusters": (cluster,)}
+
+    def _portfolio_difference(self, i: RuleInstance) -> dict[str, Any]:
+        a, b = i.key
+        n = self.inputs.min_portfolio_difference
+        return {"sentence": f"{a} and {b} must differ in at least {n} product{'s' if n != 1 else ''} added",
+                "unit": "products", "clusters": (a, b)}
+
+    def _cluster_value_share(self, i: RuleInstance) -> dict[str, Any]:
+        cluster = i.key[0]
+        return {"sentence": f"{cluster} must take at least {self.inputs.min_cluster_value_share:.0%} of the value "
+                            "added", "clusters": (cluster,)}
+
+    def _min_investment(self, i: RuleInstance) -> dict[str, Any]:
+        cluster = i.key[0]
+        amount = self.inputs.min_investment_per_open_site_yuan
+        return {"sentence": f"each site opened in {cluster} needs at least {_amount(amount, 'yuan')} of investment",
+                "clusters": (cluster,)}
+
+    def _open_sites_limit(self, i: RuleInstance) -> dict[str, Any]:
+        cluster = i.key[0]
+        limit = self.inputs.max_open_sites_per_cluster[cluster]
+        sites = self.sites_in(cluster)
+        room = self._room_text(cluster)
+        text = (f"{cluster} may open at most {limit} of its {_count(len(sites), 'candidate site')}"
+                + (f" (all of them together have room for {room})" if room else ""))
+        return {"sentence": text, "unit": "sites", "clusters": (cluster,), "sites": tuple(sites),
+                "setting": f"constraints.agglomeration.max_open_sites_per_cluster.{cluster}"}
+
+    def _budget(self, i: RuleInstance) -> dict[str, Any]:
+        year = i.key[0]
+        budget = _amount(self.inputs.budget_yuan_per_yr[year], "yuan")
+        return {"sentence": f"investment in {year} may not exceed {budget}",
+                "setting": f"constraints.budget.capex_yuan_per_yr.{year}"}
+
+    def _recycling_demo(self, i: RuleInstance) -> dict[str, Any]:
+        demo = self.inputs.recycling_demo
+        if demo is None:
+            return {"sentence": "recycling goes only to demonstration sites"}
+        unit = self.unit(demo.product)
+        sites = tuple(s for s, p in self.inputs.CANDIDATES if p == demo.product)
+        text = (f"{demo.product} goes only to {demo.min_sites} to {demo.max_sites} demonstration sites of at least "
+                f"{self.fmt(demo.min_size_units_per_yr, unit)} each")
+        return {"sentence": text, "unit": unit, "sites": sites}
+
+
+# -- pre-solve checks ----------------------------------------------------------------------------
+
+
+def presolve_findings(inputs: ModelInputs, units: Mapping[str, str] | None = None) -> list[str]:
+    """Strict targets that cannot be met, found before the MIP, each naming the target, the
+    clusters and the figures (empty when none is found; the MIP may still be infeasible).
+
+    - capacity: existing capacity plus the most each cluster's eligible land can add (after
+      the red line, proximity and land; with the hosting limit, only the clusters with the
+      most room count) falls short of the target; the room the red line and proximity take
+      is named per cluster;
+    - output value: production at full use of all that capacity, with products that need a
+      raw resource held to what its sources supply, stays below the value target.
+    """
+    if not inputs.targets_strict:
+        return []
+    describe = Describer(inputs, units or {})
+    findings = []
+    if "targets" in inputs.enabled_families:
+        for (group, year), target in inputs.capacity_target_units.items():
+            finding = _capacity_finding(describe, group, year, target)
+            if finding:
+                findings.append(finding)
+    if "output_value" in inputs.enabled_families:
+        for year, goal in inputs.output_value_target_yuan.items():
+            finding = _value_finding(describe, year, goal)
+            if finding:
+                findings.append(finding)
+    return findings
+
+
+def _hosting_limit(inputs: ModelInputs, product: str) -> int | None:
+    if "differentiation" not in inputs.enabled_families:
+        return None
+    return inputs.max_clusters_per_product.get(product)
+
+
+def _capacity_finding(describe: Describer, group: str, year: int, target: float) -> str | None:
+    inputs = describe.inputs
+    members = inputs.TARGET_GROUPS.get(group, (group,))
+    unit = describe.group_unit(group)
+    existing = describe._existing(members)
+    need = target - existing
+    room = describe.room()
+    per_cluster = {c: sum(room.get((c, p), 0.0) for p in members) for c in inputs.CLUSTERS}
+    addable = 0.0
+    limited: list[str] = []
+    for p in members:
+        by_cluster = sorted((room.get((c, p), 0.0) for c in inputs.CLUSTERS), reverse=True)
+        limit = _hosting_limit(inputs, p)
+        if limit is not None and limit < len(by_cluster):
+            limited.append(f"{p} may be added in at most {_count(limit, 'cluster')}")
+            by_cluster = by_cluster[:limit]
+        addable += sum(by_cluster)
+    if addable >= need - 1e-6:
+        return None
+    causes = []
+    for family, words in (("redline", "the red line"), ("proximity", "proximity")):
+        if family not in inputs.enabled_families:
+            continue
+        without = describe.room(frozenset({family}))
+        taken = {c: sum(without.get((c, p), 0.0) for p in members) - per_cluster[c] for c in inputs.CLUSTERS}
+        taken = {c: v for c, v in taken.items() if v > 1e-6}
+        if taken:
+            causes.append(f"{words} takes room for " + ", ".join(f"{describe.fmt(v, unit)} in {c}"
+                                                                  for c, v in taken.items()))
+    clusters = "; ".join(f"{c} {describe.fmt(v, unit)} ({_count(len(describe.sites_in(c)), 'site')})"
+                         for c, v in per_cluster.items())
+    text = (f"capacity target {group} {year}: needs {describe.fmt(target, unit)}, existing capacity gives "
+            f"{describe.fmt(existing, unit)}, and the eligible land can add at most {describe.fmt(addable, unit)}"
+            + (f" ({'; '.join(limited)})" if limited else "")
+            + f", short by {describe.fmt(need - addable, unit)}. Room per cluster: {clusters}"
+            + (". " + "; ".join(causes)[:1].upper() + "; ".join(causes)[1:] if causes else "")
+            + ". Relax the rules named, add sites or land, or set targets.strict: false")
+    return text
+
+
+def _value_finding(describe: Describer, year: int, goal: float) -> str | None:
+    inputs = describe.inputs
+    room = describe.room()
+    capacity: dict[str, float] = defaultdict(float)
+    for (_s, p), units in inputs.existing_capacity_units_per_yr.items():
+        capacity[p] += units
+    for (_c, p), units in room.items():
+        capacity[p] += units
+    per_unit = {p: inputs.output_value_yuan_per_unit.get(p, 0.0) * inputs.utilisation.get(p, 1.0)
+                for p in inputs.PRODUCTS}
+    value = {p: per_unit[p] * capacity[p] for p in inputs.PRODUCTS}
+    ceiling_notes = []
+    for group, ceiling in group_ceilings(inputs).items():
+        members = [p for p in inputs.TARGET_GROUPS[group] if p in value]
+        held = sum(value[p] for p in members)
+        most = max((per_unit[p] for p in members), default=0.0) * ceiling
+        if most < held - 1e-6:
+            ceiling_notes.append(f"the {group} ceiling of {describe.fmt(ceiling, describe.group_unit(group))} "
+                                 f"holds its value to {_amount(most, 'yuan')}")
+            for p in members:  # spread the cap over the members, in proportion, for the bound below
+                value[p] *= most / held
+    bound = sum(value.values())
+    supply_notes = []
+    if "supply" in inputs.enabled_families:
+        by_resource: dict[str, list[str]] = defaultdict(list)
+        free = 0.0
+        for p in inputs.PRODUCTS:
+            needs = [r for r in inputs.RESOURCES if inputs.resource_t_per_unit.get((p, r), 0.0) > 0]
+            if needs:
+                by_resource[needs[0]].append(p)
+            else:
+                free += value[p]
+        bound = free
+        for r, products in by_resource.items():
+            supply = sum(inputs.supply_t_per_yr.get((k, year), 0.0) for k in inputs.SOURCES
+                         if inputs.resource_of_source[k] == r)
+            best = max(inputs.output_value_yuan_per_unit.get(p, 0.0) / inputs.resource_t_per_unit[(p, r)]
+                       for p in products)
+            fed = supply * best
+            held = sum(value[p] for p in products)
+            if fed < held - 1e-6:
+                supply_notes.append(f"the {r} sources supply {supply:,.0f} t/yr, enough for {', '.join(products)} "
+                                    f"worth at most {_amount(fed, 'yuan')}, though their capacity could give "
+                                    f"{_amount(held, 'yuan')}")
+            bound += min(fed, held)
+    if bound >= goal - 1e-6:
+        return None
+    return (f"output value target {year}: needs {_amount(goal, 'yuan')}, but full use of existing capacity and of "
+            f"all the eligible land can give at most {_amount(bound, 'yuan')}"
+            + (" (" + "; ".join(ceiling_notes + supply_notes) + ")" if ceiling_notes or supply_notes else "")
+            + ". Relax the rules that limit the land or the sources, add sources, or set targets.strict: false")

@@ -1,0 +1,66 @@
+"""Differences smaller than the proven gaps: which comparisons the solver cannot tell apart.
+
+A run solved to a relative gap g with objective z (a cost, minimised) has proven only that its
+optimum lies in [z - g |z|, z], the interval from its best bound to its plan. Two runs differ
+for certain only when their intervals do not overlap; otherwise the difference of their
+objectives, whatever its sign, is "within solver tolerance". A run without a proven bound
+(no gap) proves nothing, so a difference involving it is within tolerance too.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: The words tables and plots use for a difference the gaps cannot tell apart.
+WITHIN = "within solver tolerance"
+
+#: The note under a table that marks differences within solver tolerance.
+TOLERANCE_NOTE = ("Differences marked \"within solver tolerance\" are smaller than the proven gaps of the runs "
+                  "involved: each run's optimum lies between its best bound and its objective, and those ranges "
+                  "overlap, so the solver has not shown which is lower. Set a smaller solver.rel_gap to tell "
+                  "them apart.")
+
+
+def optimum_interval(objective: float | None, gap: float | None) -> tuple[float, float] | None:
+    """(lowest, highest) the optimum can be, from the objective of the plan found and the
+    proven relative gap; None without an objective. Without a gap the lowest is -inf."""
+    if objective is None:
+        return None
+    if gap is None or not math.isfinite(gap):
+        return -math.inf, objective
+    return objective - gap * abs(objective), objective
+
+
+def within_tolerance(base_objective: float | None, base_gap: float | None, other_objective: float | None,
+                     other_gap: float | None) -> bool | None:
+    """True when the difference between two runs' objectives is smaller than their proven gaps
+    allow to tell apart (their optimum intervals overlap); None when a run has no objective."""
+    base = optimum_interval(base_objective, base_gap)
+    other = optimum_interval(other_objective, other_gap)
+    if base is None or other is None:
+        return None
+    return base[0] <= other[1] + 1e-9 * max(1.0, abs(other[1])) and other[0] <= base[1] + 1e-9 * max(1.0, abs(base[1]))
+
+
+def tolerance_yuan(objective: float | None, gap: float | None) -> float | None:
+    """How far a run's optimum may lie below its objective (yuan): gap x |objective|."""
+    if objective is None or gap is None or not math.isfinite(gap):
+        return None
+    return gap * abs(objective)
+
+
+def tolerance_text(base_objective: float | None, base_gap: float | None, other_objective: float | None,
+                   other_gap: float | None) -> str:
+    """WITHIN, "" for a difference the gaps prove, or "" when a run has no objective."""
+    return WITHIN if within_tolerance(base_objective, base_gap, other_objective, other_gap) else ""
+
+
+def gap_not_reached_text(status: str, gap: float | None, objective: float | None) -> str:
+    """For a run that stopped before reaching its gap: what that means for a figure read from
+    it; "" for a run that reached its gap."""
+    if status == "optimal" or objective is None:
+        return ""
+    if gap is None:
+        return "the solve stopped before its gap with no proven bound: its cost is not proven"
+    return (f"the solve stopped before its gap at {gap:.2%}: its optimum may be up to "
+            f"{tolerance_yuan(objective, gap) / 1e9:,.2f} bn yuan lower")

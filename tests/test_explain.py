@@ -1,0 +1,264 @@
+"""Infeasibility explained in a planner's words, and pre-solve checks, on hand-made instances.
+
+Every instance is the default two-site instance of tests/test_families.py (sites s1 in c1 and
+s2 in c2, module p10 = 10 t/yr of p for 100 yuan on 1 ha, target P = 30 t/yr in 2030) with
+strict targets and one change that makes it infeasible. Each docstring derives the
+irreducible conflict by hand: the rules that cannot hold together, such that dropping any one
+of them makes a plan possible; and the least change under the elastic weights (a row's slack
+over max(1, |rhs|)). The whole explanation is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shapely
+from test_families import SETTINGS, land, make_inputs
+
+from models.inputs import ModelInputs
+from siting.cli import main
+from siting.optimize.explain import RuleInstance, explain_infeasibility, presolve_findings
+
+UNITS = {"p": "t", "q": "t"}
+HEAD3 = "3 rules cannot be met together; dropping any one of them makes a plan possible:"
+TARGET = ("  - the P target needs 30 t/yr by 2030; existing capacity gives 0 t/yr, so 30 t/yr must be added "
+          "(the eligible land of all clusters could take {room} t/yr) [targets.capacity.P]")
+
+
+def strict(**overrides: Any) -> ModelInputs:
+    return make_inputs(**{"targets_strict": True, **overrides})
+
+
+def explained(inputs: ModelInputs) -> list[str]:
+    diagnosis = explain_infeasibility(inputs, SETTINGS, UNITS)
+    assert diagnosis.irreducible
+    return diagnosis.lines()
+
+
+def test_too_little_land_in_both_clusters() -> None:
+    """Each site has 1 ha: one module of p each, 20 t/yr in all, against 30. Conflict: the
+    target and both sites' land (more land at either site, or a lower target, makes a plan).
+    Least change: lower the target by 10 (weight 10/30) rather than 1 ha more land (1/1)."""
+    assert explained(strict(**land({"s1": 1.0, "s2": 1.0}))) == [
+        HEAD3,
+        TARGET.format(room=20),
+        "  - c1's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p [layers.sites (usable land)]",
+        "  - c2's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p [layers.sites (usable land)]",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+    ]
+
+
+def test_open_site_limit_with_small_sites() -> None:
+    """Both sites in c1, 2 ha each (two modules each); c1 may open one site. 30 t/yr needs
+    three modules, so both sites. Conflict: target, c1's land, c1's open-site limit. Least
+    change: target -10 (10/30) beats 1 ha (1/2) and one more site (1/1)."""
+    inputs = strict(cluster_of_site={"s1": "c1", "s2": "c1"}, max_open_sites_per_cluster={"c1": 1},
+                    **land({"s1": 2.0, "s2": 2.0}))
+    assert explained(inputs) == [
+        HEAD3,
+        TARGET.format(room=40),
+        "  - c1's 2 candidate sites have 4 ha of usable land, room for at most 40 t/yr of p "
+        "[layers.sites (usable land)]",
+        "  - c1 may open at most 1 of its 2 candidate sites (all of them together have room for 40 t/yr of p) "
+        "[constraints.agglomeration.max_open_sites_per_cluster.c1]",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+    ]
+
+
+def test_red_line_excludes_one_site_and_cuts_the_other() -> None:
+    """The red line covers s1 for p and leaves 1 ha of s2's 100 ha: 10 t/yr against 30.
+    Conflict: the target and the red line in c1 and in c2 (land alone is ample: 100 ha each).
+    Least change: target -20 (20/30) beats 2 modules inside the zone (2 x 1) or 2 ha (2 x 1)."""
+    inputs = strict(REDLINE_EXCLUDED=frozenset({("s1", "p")}),
+                    land_after_redline_ha={("s1", "p"): 0.0, ("s1", "q"): 100.0, ("s2", "p"): 1.0, ("s2", "q"): 100.0})
+    assert explained(inputs) == [
+        HEAD3,
+        TARGET.format(room=10),
+        "  - the red line keeps p out of 1 of c1's 1 site: no c1 site lies outside it, with room for 0 t/yr of p "
+        "(without the red line 1,000 t/yr) [constraints.redline (setbacks_m.p, buffer_m)]",
+        "  - the red line cuts the land for p at 1 of c2's 1 site: only 1 c2 site lies outside it, with room for "
+        "10 t/yr of p (without the red line 1,000 t/yr) [constraints.redline (setbacks_m.p, buffer_m)]",
+        "the least change that makes a plan possible: lower the P target for 2030 by 20 t/yr",
+    ]
+
+
+def test_hosting_limit_with_two_small_clusters() -> None:
+    """p may go to one cluster; each cluster holds 20 t/yr (2 ha). Conflict: all four rules:
+    without the hosting limit 20 + 20 = 40 suffice; more land in either cluster suffices."""
+    inputs = strict(max_clusters_per_product={"p": 1}, **land({"s1": 2.0, "s2": 2.0}))
+    assert explained(inputs) == [
+        "4 rules cannot be met together; dropping any one of them makes a plan possible:",
+        TARGET.format(room=40),
+        "  - c1's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of p [layers.sites (usable land)]",
+        "  - c2's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of p [layers.sites (usable land)]",
+        "  - p may be added in at most 1 cluster; the most each cluster can take: c1 20 t/yr, c2 20 t/yr "
+        "[constraints.differentiation.max_clusters_per_product.p]",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+    ]
+
+
+def test_budget_below_the_cost_of_the_target() -> None:
+    """Three modules cost 300 yuan in 2030; the budget is 250. Conflict: target and budget.
+    Least change: 50 yuan more budget (the row in million yuan: weight 1 x 5e-5) beats
+    10 t/yr less target (10/30)."""
+    assert explained(strict(budget_yuan_per_yr={2030: 250.0})) == [
+        "2 rules cannot be met together; dropping any one of them makes a plan possible:",
+        TARGET.format(room="2,000"),
+        "  - investment in 2030 may not exceed 250 yuan [constraints.budget.capex_yuan_per_yr.2030]",
+        "the least change that makes a plan possible: raise the 2030 budget by 50 yuan",
+    ]
+
+
+def ore_inputs() -> ModelInputs:
+    """p needs 1 t of ore per t; the one ore source k gives 10 t/yr, so p produces at most 10 t
+    worth 50 yuan, against a strict output-value target of 100 yuan (no capacity target)."""
+    return strict(capacity_target_units={}, output_value_target_yuan={2030: 100.0}, RESOURCES=("ore",),
+                  SOURCES=("k",), resource_of_source={"k": "ore"}, supply_t_per_yr={("k", 2030): 10.0},
+                  resource_t_per_unit={("p", "ore"): 1.0}, ARCS=(("k", "s1"), ("k", "s2")),
+                  arc_km={("k", "s1"): 5.0, ("k", "s2"): 7.0})
+
+
+def test_source_supply_below_the_output_value_target() -> None:
+    """Conflict: the value target and the ore supply. Least change: 50 yuan less value target
+    (weight 1 per million yuan) beats 10 t more ore (10 / 10)."""
+    diagnosis = explain_infeasibility(ore_inputs(), SETTINGS, UNITS)
+    assert [c.instance for c in diagnosis.conflicts] == [RuleInstance("output_value_target", (2030,)),
+                                                        RuleInstance("source_limit", ("ore",))]
+    assert diagnosis.conflicts[1].sources == ("k",)
+    assert diagnosis.lines() == [
+        "2 rules cannot be met together; dropping any one of them makes a plan possible:",
+        "  - output value must reach 100 yuan in 2030 [targets.output_value_yuan.2030]",
+        "  - the only source of ore supplies at most 10 t/yr in 2030 [layers.sources (supply)]",
+        "the least change that makes a plan possible: lower the output value target for 2030 by 50 yuan",
+    ]
+
+
+def test_map_parts_of_the_red_line_conflict() -> None:
+    """What the map shows: the sites and clusters each rule involves, and the zones' products."""
+    inputs = strict(REDLINE_EXCLUDED=frozenset({("s1", "p")}),
+                    land_after_redline_ha={("s1", "p"): 0.0, ("s1", "q"): 100.0, ("s2", "p"): 1.0, ("s2", "q"): 100.0})
+    conflicts = explain_infeasibility(inputs, SETTINGS, UNITS).conflicts
+    assert [(c.instance.kind, c.sites, c.clusters, c.redline_products) for c in conflicts] == [
+        ("capacity_target", (), (), ()), ("redline", ("s1",), ("c1",), ("p",)), ("redline", ("s2",), ("c2",), ("p",))]
+
+
+def test_a_feasible_plan_needs_no_explanation() -> None:
+    diagnosis = explain_infeasibility(strict(), SETTINGS, UNITS)
+    assert diagnosis.feasible and diagnosis.conflicts == ()
+    assert diagnosis.lines() == ["every rule can be met: the elastic model needs no slack"]
+
+
+# -- pre-solve checks ---------------------------------------------------------------------------
+
+
+def test_presolve_land_too_small_for_the_target() -> None:
+    """1 ha at each site: 10 + 10 = 20 t/yr against 30."""
+    assert presolve_findings(strict(**land({"s1": 1.0, "s2": 1.0})), UNITS) == [
+        "capacity target P 2030: needs 30 t/yr, existing capacity gives 0 t/yr, and the eligible land can add at "
+        "most 20 t/yr, short by 10 t/yr. Room per cluster: c1 10 t/yr (1 site); c2 10 t/yr (1 site). Relax the "
+        "rules named, add sites or land, or set targets.strict: false"]
+
+
+def test_presolve_red_line_leaves_too_little_room() -> None:
+    """The red line takes all of s1 (1,000 t/yr of room on 100 ha) and 99 of s2's 100 ha."""
+    inputs = strict(REDLINE_EXCLUDED=frozenset({("s1", "p")}),
+                    land_after_redline_ha={("s1", "p"): 0.0, ("s1", "q"): 100.0, ("s2", "p"): 1.0, ("s2", "q"): 100.0})
+    assert presolve_findings(inputs, UNITS) == [
+        "capacity target P 2030: needs 30 t/yr, existing capacity gives 0 t/yr, and the eligible land can add at "
+        "most 10 t/yr, short by 20 t/yr. Room per cluster: c1 0 t/yr (1 site); c2 10 t/yr (1 site). The red line "
+        "takes room for 1,000 t/yr in c1, 990 t/yr in c2. Relax the rules named, add sites or land, or set "
+        "targets.strict: false"]
+
+
+def test_presolve_proximity_leaves_too_little_room() -> None:
+    """p needs ore within 10 km; s1's nearest ore is 50 km away, s2 (1 ha) is at 5 km."""
+    inputs = strict(RESOURCES=("ore",), SOURCES=("k",), resource_of_source={"k": "ore"},
+                    supply_t_per_yr={("k", 2030): 1e6}, resource_t_per_unit={("p", "ore"): 1.0},
+                    ARCS=(("k", "s1"), ("k", "s2")), arc_km={("k", "s1"): 50.0, ("k", "s2"): 5.0},
+                    max_distance_km={"ore": 10.0}, **land({"s1": 100.0, "s2": 1.0}))
+    assert presolve_findings(inputs, UNITS) == [
+        "capacity target P 2030: needs 30 t/yr, existing capacity gives 0 t/yr, and the eligible land can add at "
+        "most 10 t/yr, short by 20 t/yr. Room per cluster: c1 0 t/yr (1 site); c2 10 t/yr (1 site). Proximity "
+        "takes room for 1,000 t/yr in c1. Relax the rules named, add sites or land, or set targets.strict: false"]
+    conflicts = explain_infeasibility(inputs, SETTINGS, UNITS).conflicts
+    assert [c.instance for c in conflicts] == [RuleInstance("capacity_target", ("P", 2030)),
+                                              RuleInstance("land", ("c2",)), RuleInstance("proximity", ("c1", "ore"))]
+    assert conflicts[2].sentence == ("p needs ore within 10 km of a source: no c1 site is (the nearest of the "
+                                     "others is 50 km away)")
+
+
+def test_presolve_hosting_limit() -> None:
+    """p may go to one cluster, each of which holds 20 t/yr: 20 against 30."""
+    inputs = strict(max_clusters_per_product={"p": 1}, **land({"s1": 2.0, "s2": 2.0}))
+    assert presolve_findings(inputs, UNITS) == [
+        "capacity target P 2030: needs 30 t/yr, existing capacity gives 0 t/yr, and the eligible land can add at "
+        "most 20 t/yr (p may be added in at most 1 cluster), short by 10 t/yr. Room per cluster: c1 20 t/yr "
+        "(1 site); c2 20 t/yr (1 site). Relax the rules named, add sites or land, or set targets.strict: false"]
+
+
+def test_presolve_source_supply() -> None:
+    assert presolve_findings(ore_inputs(), UNITS) == [
+        "output value target 2030: needs 100 yuan, but full use of existing capacity and of all the eligible land "
+        "can give at most 50 yuan (the ore sources supply 10 t/yr, enough for p worth at most 50 yuan, though "
+        "their capacity could give 10,000 yuan). Relax the rules that limit the land or the sources, add "
+        "sources, or set targets.strict: false"]
+
+
+@pytest.mark.parametrize("overrides", [{}, {"targets_strict": False, **land({"s1": 1.0, "s2": 1.0})}])
+def test_presolve_silent_when_the_targets_can_be_met_or_are_elastic(overrides: dict[str, Any]) -> None:
+    assert presolve_findings(strict(**overrides), UNITS) == []
+
+
+# -- the diagnosis folder of an infeasible run (tests/data/small, see tests/test_cli.py) ---------
+
+DATA = Path(__file__).parent / "data" / "small"
+
+
+def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """West may open no site; cells need 30 GWh (three 20 ha modules); the east sites have 30 ha
+    each, one module each: 20 GWh. Conflict: the cells target, east's land, west's open-site
+    limit (w_mine alone could take five modules). Least change: 10 GWh less (weight 10/30)
+    rather than 20 ha more land at an east site (20/30) or one site in west (1/1)."""
+    folder = tmp_path / "small"
+    shutil.copytree(DATA, folder)
+    scenario = folder / "scenario.yaml"
+    limit = "    site_fixed_cost_yuan: 1.0e8\n    max_open_sites_per_cluster: {west: 0}\n"
+    scenario.write_text(scenario.read_text().replace("cells: {2024: 10}", "cells: {2024: 30}").replace(
+        "    site_fixed_cost_yuan: 1.0e8\n", limit))
+    out = tmp_path / "out"
+    assert main(["solve", str(scenario), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        "no plan: the plan is infeasible: the rules cannot be met together.\n"
+        "  3 rules cannot be met together; dropping any one of them makes a plan possible:\n"
+        "    - the cells target needs 30 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 30 GWh/yr must be "
+        "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells]\n"
+        "    - east's 2 candidate sites have 60 ha of usable land, room for at most 20 GWh/yr of cells "
+        "[layers.sites (usable land)]\n"
+        "    - west may open at most 0 of its 2 candidate sites (all of them together have room for 50 GWh/yr of "
+        "cells) [constraints.agglomeration.max_open_sites_per_cluster.west]\n"
+        "  the least change that makes a plan possible: lower the cells target for 2024 by 10 GWh/yr\n"
+        f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".siting-run", "conflict_sites.geojson", "conflict_sites.qml", "conflicts.geojson", "conflicts.md",
+        "conflicts.png", "conflicts.qml"]
+    areas = json.loads((out / "conflicts.geojson").read_text())
+    assert [(f["id"], f["properties"]["rule"], f["properties"]["role"]) for f in areas["features"]] == [
+        ("2:east", 2, "cluster"), ("3:west", 3, "cluster")]
+    given = {f["properties"]["cluster_id"]: shapely.geometry.shape(f["geometry"])
+             for f in json.loads((folder / "clusters.geojson").read_text())["features"]}
+    for feature in areas["features"]:
+        drawn = shapely.geometry.shape(feature["geometry"])
+        assert drawn.hausdorff_distance(given[feature["properties"]["place"]]) < 1e-6
+    points = json.loads((out / "conflict_sites.geojson").read_text())
+    assert [(f["id"], f["properties"]["role"]) for f in points["features"]] == [
+        ("2:e_city", "site"), ("2:e_far", "site"), ("3:w_mine", "site"), ("3:w_lake", "site")]
+    assert points["features"][2]["geometry"] == {"type": "Point", "coordinates": [102.1, 24.6]}
+    report = (out / "conflicts.md").read_text()
+    assert "| 3 | west may open at most 0 of its 2 candidate sites" in report
+    assert "![Rules in conflict](conflicts.png)" in report
+    assert '<renderer-v2 attr="role"' in (out / "conflicts.qml").read_text()
