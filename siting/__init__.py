@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Batch", "Problem", "Solution", "__version__", "compare", "load", "rule_costs",
+__all__ = ["Batch", "Problem", "Solution", "__version__", "compare", "load", "rule_costs", "run",
            "scenario_json_schema", "solve", "sweep"]
 
 if TYPE_CHECKING:
-    from siting.api import Batch, Problem, Solution, compare, load, rule_costs, scenario_json_schema, solve, sweep
+    from siting.api import Batch, Problem, Solution, compare, load, rule_costs, run, scenario_json_schema, solve, sweep
 
 
 def __getattr__(name: str) -> Any:

@@ -54,11 +54,11 @@ from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import comparison_cases, sweep_cases
 from siting.runs.batch import sweep as sweep_to_folder
-from siting.runs.job import RunResult
+from siting.runs.job import RunResult, run_solve
 from siting.runs.pool import CaseSummary, summarise
 from siting.runs.tables import comparison_table, sweep_table
 
-__all__ = ["Batch", "Problem", "Solution", "compare", "load", "rule_costs", "scenario_json_schema", "solve",
+__all__ = ["Batch", "Problem", "Solution", "compare", "load", "rule_costs", "run", "scenario_json_schema", "solve",
            "sweep"]
 
 #: Timings that are not phases of the solve: making the files (timed anew for each write, as the
@@ -288,7 +288,8 @@ class Solution:
         Args:
             folder: the output folder; None for the scenario's `output.folder`. It must be new,
                 empty, or a folder siting wrote (it holds the `.siting-run` marker), and lie
-                outside the folders of the run's input files; it is then replaced as a whole.
+                outside the folders of the run's input files. A marked folder is replaced only while
+                it holds nothing beyond the files its marker lists; otherwise InputError names them.
 
         Returns:
             The folder written, absolute.
@@ -332,6 +333,34 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
     timings = dict(problem.timings)
     solved = solve_prepared(problem.prepared, settings, timings)
     return Solution(problem, settings, solved.report, solved.plan, solved.size, timings, solved)
+
+
+def run(path: Path | str, out: Path | str | None = None, *, variant: str | None = None,
+        overrides: Iterable[Override] = (), time_limit_s: float | None = None, rule_costs: bool = False,
+        alternatives: int = 0, slack: float = 0.05) -> RunResult:
+    """The `solve` command as one call: check the output folder, load, solve and write it.
+
+    Args:
+        path: the scenario YAML file.
+        out: the output folder; None takes the scenario's `output.folder` (relative to the file).
+        variant: a named variant of the file; overrides: (key path, value) pairs as `--set` gives.
+        time_limit_s: seconds for HiGHS, finite and > 0; None keeps `solver.time_limit_s`.
+        rule_costs: also re-solve with each rule family relaxed (rule_costs.csv and .md).
+        alternatives: N near-optimal plans within `slack` (a share of the optimum's cost, 0.05 = 5 %),
+            each in its own subfolder, with alternatives.md and robustness.geojson.
+
+    Returns:
+        The run's `RunResult` (prepared inputs, solver report, plan, folder, timings, rule costs).
+
+    Raises:
+        InputError: bad input or an output folder that may not be written (exit 2 on the command line),
+            found before any layer is loaded.
+        PlanInfeasible: the rules cannot be met together; the folder then holds the diagnosis
+            (conflicts.md, conflicts.geojson, ...).
+        NoSolution: the solver stopped without a plan.
+    """
+    return run_solve(path, Path(out) if out is not None else None, time_limit_s, variant=variant,
+                     overrides=tuple(overrides), with_rule_costs=rule_costs, alternatives=alternatives, slack=slack)
 
 
 def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_s: float | None = None
@@ -404,18 +433,22 @@ def _summary_in_memory(label: str, path: Path, variant: str | None, overrides: t
 
 
 def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, workers: int | None = None,
-            scheduler: str | None = None, time_limit_s: float | None = None, progress: bool = False) -> Batch:
+            scheduler: str | None = None, time_limit_s: float | None = None, progress: bool = False,
+            variants: Sequence[str] | None = None, overrides: Iterable[Override] = ()) -> Batch:
     """Solve several scenarios (and every variant of a file that defines `variants:`) and compare
     them against the first.
 
     Args:
         paths: scenario files; a file with variants gives its base and each variant.
         out: None to solve one run after another in this process and write nothing; or a
-            comparison folder to run in parallel and write comparison.csv/.md, diff.geojson and
-            each run's outputs in a subfolder (as `siting compare --out`).
+            comparison folder to run in parallel and write comparison.csv/.md, diff.geojson,
+            compare.qgs and each run's outputs in a subfolder (as `siting compare --out`).
         workers, scheduler: parallel processes, or a Dask scheduler address (only with `out`).
         time_limit_s: solver time limit per run (s), replacing each scenario's.
         progress: print a progress line on standard error (only with `out`).
+        variants: only these variants of each file (its base always runs); every name must be
+            defined by one of the files. None: every variant.
+        overrides: (dotted key, value) pairs applied to every run, as `--set` gives them.
 
     Returns:
         A `Batch` whose `table` has one row per metric (status, objective and cost breakdown in
@@ -427,10 +460,12 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     """
     limit = checked_time_limit(time_limit_s) if time_limit_s is not None else None
     files = [Path(p) for p in paths]
+    chosen = list(variants) if variants is not None else None
+    pairs = tuple(overrides)
     if out is not None:
-        result = compare_to_folder(files, Path(out), workers, scheduler, limit, progress)
+        result = compare_to_folder(files, Path(out), workers, scheduler, limit, progress, chosen, pairs)
         return Batch(result.table, tuple(result.summaries), result.out_dir)
-    cases, _inputs = comparison_cases(files, limit)
+    cases, _inputs = comparison_cases(files, limit, chosen, pairs)
     summaries = [_summary_in_memory(c.label, c.scenario, c.variant, c.overrides, limit) for c in cases]
     return Batch(comparison_table(summaries), tuple(summaries), None)
 

@@ -1,9 +1,17 @@
-"""Command line.
+"""Command line: parses, calls the front door (siting/api.py) or the solve job, prints.
 
-    python cli.py solve scenario.yaml [--variant NAME] [--out DIR] [--rule-costs] [--time-limit S]
-    python cli.py show scenario.yaml [--variant NAME] [--set KEY=VALUE]
-    python cli.py compare A.yaml B.yaml ... [--out DIR] [--workers N] [--scheduler ADDRESS]
-    python cli.py sweep scenario.yaml --set KEY=V1,V2 [--set ...] [--out DIR] [--workers N] [--scheduler ...]
+    siting solve scenario.yaml [--variant NAME] [--set KEY=VALUE ...] [--out DIR] [--rule-costs]
+                               [--alternatives N [--slack S]] [--time-limit S] [--quiet]
+    siting show scenario.yaml [--variant NAME] [--set KEY=VALUE ...]
+    siting compare A.yaml B.yaml ... [--variant NAME ...] [--set KEY=VALUE ...] [--out DIR] [--workers N]
+                                     [--scheduler ADDRESS] [--time-limit S] [--quiet]
+    siting sweep scenario.yaml --set KEY=V1,V2 [--set ...] [--out DIR] [--workers N] [--scheduler ...] [--quiet]
+    siting schema [--partial] [--out FILE]
+    siting --version
+
+Progress goes to standard error (plain lines when it is not a terminal; none with `--quiet`),
+results to standard output. Heavy libraries (Pyomo, GeoPandas, HiGHS, matplotlib) are imported
+only by the command that needs them, so `--help` and `--version` answer at once.
 
 Exit codes: 0 done (every run gave a plan); 1 no plan (infeasible, no solution within the time
 limit, or a failed run in a batch); 2 bad input (the message names the file, the key and the fix;
@@ -19,61 +27,92 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from siting import __version__
+from siting.config import progress
+from siting.config.errors import InputError, NoSolution, PlanInfeasible
 
-from siting.batch import BatchResult, compare, sweep
-from siting.compare import text_table
-from siting.errors import InputError, NoSolution, PlanInfeasible
-from siting.pipeline import RunResult, run_solve
-from siting.scenario import load_scenario, parse_override, scenario_variants
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from siting.config.load import Override
+    from siting.runs.job import RunResult
+
+#: Progress on standard error unless `--quiet`; code that embeds `main` may set this False to
+#: make `--quiet` the default.
+PROGRESS_BY_DEFAULT = True
 
 
-def money(yuan: float) -> str:
-    """Yuan as 亿 (1e8) with the unit, the way Chinese planning documents state it."""
-    return f"{yuan / 1e8:,.2f} 亿 yuan"
+def text_table(frame: pd.DataFrame, *args: Any, **kwargs: Any) -> str:
+    """`siting.deliver.tables.text_table`, imported when first needed (it brings pandas)."""
+    from siting.deliver.tables import text_table as render
+
+    return render(frame, *args, **kwargs)
+
+
+def money(yuan: float | None) -> str:
+    """Yuan as billion yuan with the unit ("72.84 bn yuan"), the one money unit of every output."""
+    from siting.deliver.units import bn_yuan
+
+    return bn_yuan(yuan)
 
 
 def format_summary(result: RunResult) -> str:
+    """The terminal summary of a solved run: outcome in plain words, money in bn yuan, capacity in
+    each product's unit, every table at most 120 characters wide (the whole tables are in the CSVs)."""
+    import pandas as pd
+
+    from siting.deliver.tables import TERMINAL_WIDTH
+    from siting.deliver.units import cost_label, per_year, plain_status, product_label
+
     report, plan = result.report, result.plan
     inputs = result.prepared.inputs
     catalog = result.prepared.loaded.catalog
     lines = [f"scenario  {result.prepared.loaded.scenario.name}"]
-    status = report.status
+    status = plain_status(report.termination, report.has_solution)
     if report.gap is not None:
         tolerance = result.prepared.loaded.scenario.solver.rel_gap
         status += f", gap {report.gap:.2%}" + (f" (tolerance {tolerance:.2%})" if report.proven_optimal else "")
-    lines.append(f"status    {status} ({report.termination}, {report.solve_time_s:.1f} s)")
-    lines.append(f"objective {money(report.objective_yuan or 0.0)} (discounted), best bound "
-                 f"{money(report.best_bound_yuan) if report.best_bound_yuan is not None else 'n/a'}")
+    lines.append(f"status    {status}; solved in {report.solve_time_s:.1f} s")
+    lines.append(f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}")
     for name, value in plan.costs.items():
-        lines.append(f"  {name:<12}{money(value):>22}")
+        lines.append(f"  {cost_label(name):<26}{money(value):>16}")
     lines.append("")
     clusters = list(inputs.CLUSTERS)
-    unit_width = max(len(catalog.products[p].unit) for p in inputs.PRODUCTS) + 2
-    header = (f"{'product':<16}{'unit':<{unit_width}}{'year':>6}" + "".join(f"{c:>14}" for c in clusters)
-              + f"{'existing':>12}{'total':>14}")
-    lines.append("capacity added by cluster (cumulative), with existing capacity and total")
-    lines.append(header)
+    rows = []
     cap = plan.capacity
     for p in inputs.PRODUCTS:
         for t in inputs.YEARS:
             sub = cap.loc[(cap["product"] == p) & (cap["year"] == t)]
             if sub.empty:
                 continue
-            per = [sub.loc[sub["cluster"] == c, "added_cumulative"].sum() for c in clusters]
-            lines.append(f"{p:<16}{catalog.products[p].unit:<{unit_width}}{t:>6}" + "".join(f"{v:>14,.0f}" for v in per)
-                         + f"{sub['existing'].sum():>12,.0f}{sub['capacity'].sum():>14,.0f}")
+            per = [float(sub.loc[sub["cluster"] == c, "added_cumulative"].sum()) for c in clusters]
+            rows.append([product_label(p), per_year(catalog.products[p].unit), str(t), *per,
+                         float(sub["existing"].sum()), float(sub["capacity"].sum())])
+    lines.append("capacity added by cluster (cumulative), with existing capacity and total")
+    frame = pd.DataFrame(rows, columns=["product", "unit", "year", *clusters, "existing", "total"])
+    lines.append(text_table(frame, TERMINAL_WIDTH, "capacity.csv"))
     if not plan.targets.empty:
         lines.append("")
         lines.append("targets")
-        lines.append(f"{'target':<18}{'year':>6}{'goal':>18}{'planned':>18}{'short':>16}")
+        groups = inputs.TARGET_GROUPS
+        trows = []
         for row in plan.targets.itertuples(index=False):
-            mark = "" if row.shortfall <= 0 else "  << short"
-            lines.append(f"{row.target:<18}{row.year:>6}{row.target_value:>18,.0f}{row.achieved:>18,.0f}"
-                         f"{row.shortfall:>16,.0f}{mark}")
+            if row.kind == "capacity":
+                units = sorted({catalog.products[p].unit for p in groups.get(row.target, (row.target,))
+                                if p in catalog.products})
+                label = product_label(row.target) if row.target in catalog.products else str(row.target)
+                values = [float(row.target_value), float(row.achieved), float(row.shortfall)]
+                unit = per_year("/".join(units))
+            else:
+                label, unit = "output value", "bn yuan/yr"
+                values = [row.target_value / 1e9, row.achieved / 1e9, row.shortfall / 1e9]
+            trows.append([label, unit, str(row.year), *values, "" if row.shortfall <= 0 else "<< short"])
+        lines.append(text_table(pd.DataFrame(trows, columns=["target", "unit", "year", "goal", "planned", "short",
+                                                             ""]), TERMINAL_WIDTH, "targets.csv"))
     lines.append("")
     lines.append(f"sites opened: {', '.join(plan.opened_sites) or 'none'}")
     for notice in result.prepared.notices:
@@ -107,6 +146,30 @@ def workers(text: str) -> int:
     return value
 
 
+def alternatives_count(text: str) -> int:
+    """`--alternatives`: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1 (got {text!r}); "
+                                         "give e.g. --alternatives 5")
+    return value
+
+
+def slack_share(text: str) -> float:
+    """`--slack`: a share of the optimum's cost, finite and at least 0 (0.05 = 5 %)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be a share of the optimum's cost of at least 0 (got {text!r}); "
+                                         "give e.g. --slack 0.05 for 5 %")
+    return value
+
+
 def out_folder(text: str) -> Path:
     """`--out`: a folder path, not empty."""
     if not text.strip():
@@ -114,53 +177,128 @@ def out_folder(text: str) -> Path:
     return Path(text)
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Help with each option's default, left out where there is none to state (None, off, empty)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if action.default in (None, False, [], argparse.SUPPRESS) or "default" in text:
+            return text
+        return super()._get_help_string(action)
+
+
 def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--time-limit", type=time_limit, default=None, help="solver time limit in seconds")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--time-limit", type=time_limit, default=None, metavar="SECONDS",
+                        help="solver time limit per solve, replacing the scenario's solver.time_limit_s "
+                        "(default: the scenario's)")
+    add_quiet_debug(parser)
+
+
+def add_quiet_debug(parser: argparse.ArgumentParser, quiet: bool = True) -> None:
+    if quiet:
+        parser.add_argument("--quiet", action="store_true",
+                            help="print no progress (by default it goes to standard error: phases, the "
+                            "solver's best plan, bound and gap, and a bar over many runs)")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
 
 
 def add_parallel(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=workers, default=None, help="parallel runs (default: as many as cores)")
+    parser.add_argument("--workers", type=workers, default=None, metavar="N",
+                        help="runs in parallel worker processes (default: one per core)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="run on a Dask cluster: tcp://host:8786, or 'local' to start one on this machine")
+                        help="run on a Dask cluster: tcp://host:8786, or 'local' to start one on this machine "
+                        "(default: a local process pool)")
+
+
+def add_set(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help=f"override a setting by its dotted key, e.g. constraints.redline.buffer_m=2000, {what}; "
+                        "repeat for more (default: none)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="siting", description="Plan battery-industry capacity by site, "
-                                     "product and year with a mixed-integer program.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    solve = sub.add_parser("solve", help="solve one scenario and write its outputs")
+    """The argument parser of every command; building it imports nothing heavy."""
+    parser = argparse.ArgumentParser(prog="siting", formatter_class=HelpFormatter,
+                                     description="Plan battery-industry capacity by site, product and year with "
+                                     "a mixed-integer program, and write the plan for QGIS.")
+    parser.add_argument("--version", action="version", version=f"siting {__version__}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text, formatter_class=HelpFormatter)
+
+    solve = command("solve", "solve one scenario and write its outputs")
     solve.add_argument("scenario", type=Path, help="scenario YAML file")
-    solve.add_argument("--variant", default=None, help="a named variant defined in the scenario file")
-    solve.add_argument("--out", type=out_folder, default=None,
+    solve.add_argument("--variant", default=None, metavar="NAME",
+                       help="a named variant defined in the scenario file (default: the base scenario)")
+    add_set(solve, "applied after the variant")
+    solve.add_argument("--out", type=out_folder, default=None, metavar="DIR",
                        help="output folder (default: the scenario's output.folder)")
     solve.add_argument("--rule-costs", action="store_true",
                        help="also re-solve with each rule family relaxed and report what each rule costs")
+    solve.add_argument("--alternatives", type=alternatives_count, default=0, metavar="N",
+                       help="also find N near-optimal plans, each as different as possible from those before, "
+                       "with a robustness map (default: none)")
+    solve.add_argument("--slack", type=slack_share, default=0.05, metavar="SHARE",
+                       help="how much more than the optimum the alternatives may cost, as a share")
     add_common(solve)
-    show = sub.add_parser("show", help="print the fully resolved scenario (extends, variant and --set applied)")
-    show.add_argument("scenario", type=Path)
-    show.add_argument("--variant", default=None)
-    show.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
-    show.add_argument("--debug", action="store_true", help="show tracebacks")
-    comp = sub.add_parser("compare", help="solve several scenarios (or a file's variants) and compare them")
-    comp.add_argument("scenarios", type=Path, nargs="+")
-    comp.add_argument("--out", type=out_folder, default=Path("outputs/compare"), help="comparison folder")
+    show = command("show", "print the fully resolved scenario (extends, variant and --set applied)")
+    show.add_argument("scenario", type=Path, help="scenario YAML file")
+    show.add_argument("--variant", default=None, metavar="NAME",
+                      help="a named variant defined in the scenario file (default: the base scenario)")
+    add_set(show, "applied after the variant")
+    add_quiet_debug(show, quiet=False)
+    comp = command("compare", "solve several scenarios (or a file's variants) and compare them")
+    comp.add_argument("scenarios", type=Path, nargs="+", metavar="scenario",
+                      help="scenario YAML files; the first is the baseline, and a file with variants gives its "
+                      "base and each variant")
+    comp.add_argument("--variant", action="append", default=None, metavar="NAME",
+                      help="run only this variant of the files that define it, beside each file's base; repeat "
+                      "for more (default: every variant)")
+    add_set(comp, "applied to every run")
+    comp.add_argument("--out", type=out_folder, default=Path("outputs/compare"), metavar="DIR",
+                      help="comparison folder")
     add_parallel(comp)
     add_common(comp)
-    sw = sub.add_parser("sweep", help="solve a scenario over value lists of settings (cartesian product)")
-    sw.add_argument("scenario", type=Path)
+    sw = command("sweep", "solve a scenario over value lists of settings (cartesian product)")
+    sw.add_argument("scenario", type=Path, help="scenario YAML file")
     sw.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2,...", required=True,
-                    help="a setting and its values, e.g. constraints.redline.buffer_m=0,500,1000")
-    sw.add_argument("--out", type=out_folder, default=Path("outputs/sweep"), help="sweep folder")
+                    help="a setting and its values, e.g. constraints.redline.buffer_m=0,500,1000; repeat to sweep "
+                    "several settings together")
+    sw.add_argument("--out", type=out_folder, default=Path("outputs/sweep"), metavar="DIR", help="sweep folder")
     add_parallel(sw)
     add_common(sw)
+    schema = command("schema", "write the scenario file's JSON schema, for editors to complete and check scenarios")
+    schema.add_argument("--out", default=None, metavar="FILE",
+                        help="the file to write (default: print the schema to standard output)")
+    schema.add_argument("--partial", action="store_true",
+                        help="leave every key optional, for a scenario that extends a base")
+    add_quiet_debug(schema, quiet=False)
     return parser
 
 
+def single_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
+    """`--set KEY=VALUE` options as (key, value) pairs; a list of values is an error naming the option."""
+    from siting.config.load import parse_override
+
+    pairs = []
+    for text in texts:
+        key, values = parse_override(text)
+        if len(values) != 1:
+            raise InputError([f"--set {text} | takes one value (got {len(values)}); to run several values, use "
+                              f"siting sweep --set {text}"])
+        pairs.append((key, values[0]))
+    return tuple(pairs)
+
+
 def show_scenario(args: argparse.Namespace) -> str:
-    overrides = tuple((key, value) for text in args.set for key, values in [parse_override(text)]
-                      for value in values[:1])
-    loaded = load_scenario(args.scenario, args.variant, overrides)
+    """The `show` command's text: the resolved scenario as YAML, and the file's variants."""
+    import yaml
+
+    from siting.config.load import load_scenario, scenario_variants
+
+    loaded = load_scenario(args.scenario, args.variant, single_overrides(args.set))
     data = loaded.scenario.model_dump(mode="json", exclude={"variants", "extends"})
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     variants = scenario_variants(args.scenario)
@@ -169,35 +307,61 @@ def show_scenario(args: argparse.Namespace) -> str:
     return text
 
 
-def batch_report(result: BatchResult, what: str) -> str:
-    failed = [s for s in result.summaries if not s.ok]
-    lines = [text_table(result.table), ""]
+def batch_report(result: Any, what: str) -> str:
+    """The table of a `compare` or `sweep` (a `siting.api.Batch`), its failed runs and its folder."""
+    failed = [s for s in result.runs if not s.ok]
+    from siting.deliver.tables import in_bn_yuan
+
+    lines = [text_table(in_bn_yuan(result.table), more=f"{what}.csv"), ""]
     for summary in failed:
         lines.append(f"run failed: {summary.label}: {summary.error}")
-    lines.append(f"{what} written to {result.out_dir}")
+    lines.append(f"{what} written to {result.folder}")
     return "\n".join(lines)
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """Run the parsed command, print its results on standard output; return the exit code."""
     if args.command == "solve":
-        result = run_solve(args.scenario, args.out, args.time_limit, variant=args.variant,
-                           with_rule_costs=args.rule_costs)
+        from siting import api
+
+        result = api.run(args.scenario, args.out, variant=args.variant, overrides=single_overrides(args.set),
+                         time_limit_s=args.time_limit, rule_costs=args.rule_costs,
+                         alternatives=args.alternatives, slack=args.slack)
         print(format_summary(result))
+        if args.alternatives:
+            print(f"\n{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
+                  f"{args.slack:.0%} of the optimum: "
+                  f"alternatives.md, robustness.geojson and alt01 ... in {result.out_dir}")
         if result.rule_costs is not None:
             print("\ncost of each rule (objective minus the objective with that rule relaxed)")
-            print(text_table(result.rule_costs))
+            from siting.deliver.tables import in_bn_yuan
+
+            print(text_table(in_bn_yuan(result.rule_costs), more="rule_costs.csv"))
         return 0
     if args.command == "show":
         print(show_scenario(args), end="")
         return 0
+    if args.command == "schema":
+        from siting.api import scenario_schema_text, write_scenario_schema
+
+        if args.out is None:
+            print(scenario_schema_text(args.partial), end="")
+        else:
+            print(f"scenario schema written to {write_scenario_schema(args.out, args.partial)}")
+        return 0
+    from siting import api
+
+    shown = progress.active() is not None
     if args.command == "compare":
-        result = compare(args.scenarios, args.out, args.workers, args.scheduler, args.time_limit, progress=True)
-        print(batch_report(result, "comparison"))
+        batch = api.compare(args.scenarios, args.out, workers=args.workers, scheduler=args.scheduler,
+                            time_limit_s=args.time_limit, progress=shown, variants=args.variant,
+                            overrides=single_overrides(args.set))
+        print(batch_report(batch, "comparison"))
     else:
-        result = sweep(args.scenario, args.set, args.out, args.workers, args.scheduler, args.time_limit,
-                       progress=True)
-        print(batch_report(result, "sweep"))
-    return 0 if all(s.ok for s in result.summaries) else 1
+        batch = api.sweep(args.scenario, args.set, args.out, workers=args.workers, scheduler=args.scheduler,
+                          time_limit_s=args.time_limit, progress=shown)
+        print(batch_report(batch, "sweep"))
+    return 0 if batch.ok else 1
 
 
 class Stopped(KeyboardInterrupt):
@@ -229,8 +393,9 @@ def stop_on_sigterm() -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
     args = build_parser().parse_args(argv)
+    quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
     try:
-        with stop_on_sigterm():
+        with stop_on_sigterm(), progress.reporting(None if quiet else progress.Reporter()):
             return run_command(args)
     except InputError as exc:
         if args.debug:
@@ -246,3 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
         print(f"stopped by {signal.Signals(signum).name}: outputs not yet complete were discarded", file=sys.stderr)
         return 128 + signum
+
+
+if __name__ == "__main__":
+    sys.exit(main())

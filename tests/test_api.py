@@ -115,7 +115,7 @@ def test_readme_python_example_runs_and_gives_the_hand_plan(scenario: Path, tmp_
     written = tmp_path / "outputs" / "yunnan_2024_notebook"
     assert sorted(p.name for p in written.iterdir()) == OUTPUT_FILES
     assert (written / "plan.csv").read_text().splitlines()[1:] == [
-        "w_mine,west,cells,2024,cells_10gwh,1,10,2500000000", "w_mine,west,lfp,2024,lfp_50kt,2,100000,2000000000"]
+        "w_mine,west,cells,GWh/yr,2024,cells_10gwh,1,10,2.5", "w_mine,west,lfp,t/yr,2024,lfp_50kt,2,100000,2"]
 
 
 def test_load_solve_and_tables_write_nothing(scenario: Path, tmp_path: Path, monkeypatch):
@@ -243,8 +243,8 @@ def test_sweep_with_a_folder_writes_what_the_command_line_writes(scenario: Path,
     assert list(batch.table["objective_yuan"]) == pytest.approx([OPTIMUM, OPTIMUM + CELLS_MODULE], rel=1e-9)
     assert sorted(p.name for p in out.iterdir()) == [".siting-run", "run01", "run02", "sweep.csv", "sweep.md",
                                                      "sweep.png"]
-    written = pd.read_csv(out / "sweep.csv")["objective_yuan"].tolist()
-    assert written == pytest.approx(list(batch.table["objective_yuan"]), rel=1e-9)  # 9 significant digits
+    written = pd.read_csv(out / "sweep.csv")["objective_bn_yuan"].tolist()  # bn yuan, 9 significant digits
+    assert written == pytest.approx([v / 1e9 for v in batch.table["objective_yuan"]], rel=1e-8)
 
 
 def test_sweep_settings_read_back_as_the_values_given():
@@ -271,7 +271,7 @@ def test_import_siting_is_light_and_names_the_front_door():
             "print(solve is siting.api.solve, compare is siting.api.compare, siting.load is siting.api.load)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\nTrue True True\n"
-    assert siting.__all__ == ["Batch", "Problem", "Solution", "__version__", "compare", "load", "rule_costs",
+    assert siting.__all__ == ["Batch", "Problem", "Solution", "__version__", "compare", "load", "rule_costs", "run",
                               "scenario_json_schema", "solve", "sweep"]
     for name in siting.__all__:
         assert getattr(siting, name) is not None

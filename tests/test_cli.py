@@ -40,7 +40,7 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     assert solve(scenario, out) == 0
     printed = capsys.readouterr().out
     assert "status    optimal" in printed
-    assert "objective 41.91 亿 yuan" in printed
+    assert "objective 4.19 bn yuan" in printed
     assert sorted(p.name for p in out.iterdir()) == [
         ".siting-run", "capacity.csv", "clusters.geojson", "clusters.qml", "flows.geojson", "flows.qml",
         "manifest.json", "map.png",
@@ -67,9 +67,9 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
         assert len({type(f["properties"][key]) for f in sites["features"]}) == 1, key
     plan = (out / "plan.csv").read_text().splitlines()
     assert plan == [
-        "site,cluster,product,year,module,modules,capacity_added,capex_yuan",
-        "w_mine,west,cells,2024,cells_10gwh,1,10,2500000000",
-        "w_mine,west,lfp,2024,lfp_50kt,2,100000,2000000000",
+        "site,cluster,product,unit,year,module,modules,capacity_added,capex_bn_yuan",
+        "w_mine,west,cells,GWh/yr,2024,cells_10gwh,1,10,2.5",
+        "w_mine,west,lfp,t/yr,2024,lfp_50kt,2,100000,2",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["solver"]["objective_yuan"] == pytest.approx(OPTIMUM, rel=1e-9)
@@ -101,12 +101,13 @@ def test_outputs_are_byte_identical_across_runs(scenario: Path, tmp_path: Path):
 
 
 def test_rerun_replaces_the_output_folder_whole(scenario: Path, tmp_path: Path):
-    """A folder an earlier run wrote is replaced as a whole, files added to it since included."""
+    """A folder an earlier run wrote, holding only the files its marker lists, is replaced as a
+    whole (a file added since is kept and the run refused: tests/test_trust_fixes.py)."""
     out = tmp_path / "out"
     assert solve(scenario, out) == 0
-    (out / "stale.txt").write_text("added after the first run")
+    (out / "plan.csv").write_text("changed after the first run")
     assert solve(scenario, out) == 0
-    assert not (out / "stale.txt").exists()
+    assert (out / "plan.csv").read_text() != "changed after the first run"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 
@@ -133,15 +134,18 @@ def test_output_value_target_met_by_producing_on_built_capacity(scenario: Path, 
     out = tmp_path / "out"
     assert solve(scenario, out) == 0
     rows = [line.split(",") for line in (out / "targets.csv").read_text().splitlines()]
-    value_row = next(r for r in rows if r[0] == "output_value_yuan")
-    assert value_row[1:4] == ["output_value", "2024", "8000000000"]
-    assert float(value_row[4]) >= 8.0e9 - 1 and float(value_row[5]) == 0.0
+    value_row = next(r for r in rows if r[0] == "output_value")
+    assert value_row[1:5] == ["output_value", "2024", "bn yuan/yr", "8"]
+    assert float(value_row[5]) >= 8.0 - 1e-9 and float(value_row[6]) == 0.0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["solver"]["objective_yuan"] == pytest.approx(OPTIMUM, rel=1e-9)
 
 
-def test_infeasible_plan_exits_1_names_the_rule_and_writes_nothing(scenario: Path, tmp_path: Path, capsys):
-    """A budget of 0 in 2023 and 1.3 bn yuan in 2024 cannot pay for 4.5 bn of strict targets."""
+def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(scenario: Path, tmp_path: Path,
+                                                                               capsys):
+    """A budget of 0 in 2023 and 1.3 bn yuan in 2024 cannot pay for 4.5 bn of strict targets:
+    the one cells module alone (2.5 bn) exceeds it, so the cells target and both years' budgets
+    conflict, and the least change is 1.2 bn more budget in 2024."""
     text = scenario.read_text().replace(
         "  differentiation:\n", "  budget:\n    enabled: true\n    capex_yuan_per_yr: {2023: 0, 2024: 1.3e9}\n"
         "  differentiation:\n")
@@ -149,11 +153,18 @@ def test_infeasible_plan_exits_1_names_the_rule_and_writes_nothing(scenario: Pat
     out = tmp_path / "out"
     assert solve(scenario, out) == 1
     err = capsys.readouterr().err
-    assert err.startswith("no plan: the plan is infeasible: the rules cannot be met together.\n")
-    assert "  - the strict targets cannot all be met under the rules" in err
-    assert "  - switching off the 'budget' rule (constraints.budget.enabled: false) makes the plan feasible" in err
-    assert "Traceback" not in err
-    assert not out.exists()
+    assert err == (
+        "no plan: the plan is infeasible: the rules cannot be met together.\n"
+        "  3 rules cannot be met together; dropping any one of them makes a plan possible:\n"
+        "    - the cells target needs 10 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 10 GWh/yr must be "
+        "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells]\n"
+        "    - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023]\n"
+        "    - investment in 2024 may not exceed 1.30 bn yuan [constraints.budget.capex_yuan_per_yr.2024]\n"
+        "  the least change that makes a plan possible: raise the 2024 budget by 1.20 bn yuan\n"
+        f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".siting-run", "conflict_sites.geojson", "conflict_sites.qml", "conflicts.geojson", "conflicts.md",
+        "conflicts.png", "conflicts.qml"]
 
 
 def test_strict_target_beyond_all_eligible_land_is_explained_before_solving(scenario: Path, tmp_path: Path,
@@ -165,7 +176,10 @@ def test_strict_target_beyond_all_eligible_land_is_explained_before_solving(scen
     err = capsys.readouterr().err
     assert err == (
         "no plan: the plan is infeasible before solving:\n"
-        "  - capacity target cells 2024: 200 cannot be reached; existing capacity 0 plus the most that eligible "
-        "land can hold 70 falls short by 130. Relax the red line or proximity rules, add sites, or set "
+        "  - capacity target cells 2024: needs 200 GWh/yr, existing capacity gives 0 GWh/yr, and the eligible land "
+        "can add at most 70 GWh/yr, short by 130 GWh/yr. Room per cluster: west 50 GWh/yr (2 sites); east 20 GWh/yr "
+        "(2 sites). The red line takes room for 50 GWh/yr in west. Relax the rules named, add sites or land, or set "
         "targets.strict: false\n"
+        "the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in "
+        f"{tmp_path / 'out'}\n"
     )

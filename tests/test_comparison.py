@@ -67,8 +67,8 @@ def test_compare_two_scenarios_table_and_diff(folder: Path, tmp_path: Path):
     assert table.loc["capacity west cells", "b vs small"] == 10.0
     assert table.loc["capacity west lfp", "b vs small"] == 0.0
     assert table.loc["sites opened", "b vs small"] == 0
-    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "b", "comparison.csv", "comparison.md",
-                                                       "diff.geojson", "diff.qml", "small"]
+    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "b", "compare.qgs", "comparison.csv",
+                                                       "comparison.md", "diff.geojson", "diff.qml", "small"]
     for run in ("small", "b"):  # each run carries the full deliverables of `solve`
         assert {"sites.geojson", "sites.qml", "plan.gpkg", "plan.qgs", "map.png", "report.html", "plan.csv"} <= {
             p.name for p in (out / run).iterdir()}
@@ -82,7 +82,7 @@ def test_compare_two_scenarios_table_and_diff(folder: Path, tmp_path: Path):
                                                                                           100000.0)
     csv = pd.read_csv(out / "comparison.csv")
     assert list(csv.columns) == ["metric", "unit", "small", "b", "b vs small"]
-    assert "| objective | yuan |" in (out / "comparison.md").read_text()
+    assert "| objective | bn yuan | 4.19 | 6.46 | 2.27 |" in (out / "comparison.md").read_text()
 
 
 def test_rule_costs_budget_and_agglomeration_by_hand(folder: Path, tmp_path: Path, capsys):
@@ -98,11 +98,11 @@ def test_rule_costs_budget_and_agglomeration_by_hand(folder: Path, tmp_path: Pat
     assert "cost of each rule" in capsys.readouterr().out
     costs = pd.read_csv(out / "rule_costs.csv").set_index("rule")
     assert list(costs.index) == ["redline", "proximity", "agglomeration", "budget"]
-    assert costs.loc["budget", "rule_cost_yuan"] == pytest.approx(1.0e9 - 1.0e9 / 1.1, rel=1e-6)
-    assert costs.loc["budget", "objective_relaxed_yuan"] == pytest.approx(BASE, rel=1e-9)
-    assert costs.loc["agglomeration", "rule_cost_yuan"] == pytest.approx(1.0e8, rel=1e-6)
-    assert costs.loc["redline", "rule_cost_yuan"] == 0.0
-    assert costs.loc["proximity", "rule_cost_yuan"] == 0.0
+    assert costs.loc["budget", "rule_cost_bn_yuan"] == pytest.approx(1.0 - 1.0 / 1.1, rel=1e-6)
+    assert costs.loc["budget", "objective_relaxed_bn_yuan"] == pytest.approx(BASE / 1e9, rel=1e-8)
+    assert costs.loc["agglomeration", "rule_cost_bn_yuan"] == pytest.approx(0.1, rel=1e-6)
+    assert costs.loc["redline", "rule_cost_bn_yuan"] == 0.0
+    assert costs.loc["proximity", "rule_cost_bn_yuan"] == 0.0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["solver"]["objective_yuan"] == pytest.approx(1.0e9 + 3.5e9 / 1.1 + 1.0e8, rel=1e-9)
 
@@ -118,7 +118,7 @@ def test_sweep_over_three_values(folder: Path, tmp_path: Path):
     table = result.table
     assert list(table["targets.capacity.cells.2024"]) == [10, 20, 30]
     assert list(table["objective_yuan"]) == pytest.approx(sweep_expectation(), rel=1e-9)
-    assert list(table["capacity_cells"]) == [10.0, 20.0, 30.0]
+    assert list(table["capacity_cells_GWh_per_yr"]) == [10.0, 20.0, 30.0]
     assert sorted(p.name for p in out.iterdir()) == [".siting-run", "run01", "run02", "run03", "sweep.csv",
                                                      "sweep.md", "sweep.png"]
     assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -153,7 +153,8 @@ def test_sweep_on_a_local_dask_cluster_gives_the_process_pool_table(folder: Path
     settings = ["targets.capacity.cells.2024=10,20,30"]
     pool = sweep(folder / "scenario.yaml", settings, tmp_path / "pool", workers=2)
     on_dask = sweep(folder / "scenario.yaml", settings, tmp_path / "dask", workers=2, scheduler="local")
-    columns = ["run", "targets.capacity.cells.2024", "status", "objective_yuan", "capacity_cathode", "capacity_cells"]
+    columns = ["run", "targets.capacity.cells.2024", "status", "objective_yuan", "capacity_cathode_t_per_yr",
+               "capacity_cells_GWh_per_yr"]
     pd.testing.assert_frame_equal(pool.table[columns], on_dask.table[columns])
     assert (tmp_path / "pool" / "sweep.csv").read_text() == (tmp_path / "dask" / "sweep.csv").read_text()
 

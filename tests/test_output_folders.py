@@ -234,16 +234,19 @@ def test_compare_same_names_get_distinct_folders_named_as_in_the_table(work: Pat
     second.write_text((small / "scenario.yaml").read_text().replace("cells: {2024: 10}", "cells: {2024: 20}"))
     out = work / "cmp"
     assert main(["compare", str(small / "scenario.yaml"), str(second), "--out", str(out), "--workers", "1"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == [MARKER, "comparison.csv", "comparison.md", "diff.geojson",
-                                                     "diff.qml", "small", "small-2"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "compare.qgs", "comparison.csv", "comparison.md",
+                                                     "diff.geojson", "diff.qml", "small", "small-2"]
     header = (out / "comparison.csv").read_text().splitlines()[0]
     assert header == "metric,unit,small,small-2,small-2 vs small"
     first = json.loads((out / "small" / "manifest.json").read_text())["solver"]["objective_yuan"]
     other = json.loads((out / "small-2" / "manifest.json").read_text())["solver"]["objective_yuan"]
     assert first == pytest.approx(OPTIMUM, rel=1e-9)
     assert other == pytest.approx(OPTIMUM + 2.5e9 / 1.1, rel=1e-9)
-    assert (out / "small" / MARKER).read_text() == MARKER_TEXT
-    assert (out / "small-2" / MARKER).read_text() == MARKER_TEXT
+    assert (out / "small" / MARKER).read_text().startswith(MARKER_TEXT + "capacity.csv\n")
+    assert (out / "small-2" / MARKER).read_text() == (out / "small" / MARKER).read_text()
+    assert (out / MARKER).read_text() == MARKER_TEXT + "".join(
+        f"{name}\n" for name in ["compare.qgs", "comparison.csv", "comparison.md", "diff.geojson", "diff.qml",
+                                 "small-2/", "small/"])
     assert not [p.name for p in work.iterdir() if ".siting-" in p.name]
 
 
@@ -252,17 +255,17 @@ def test_compare_same_names_get_distinct_folders_named_as_in_the_table(work: Pat
 
 
 def test_rerun_replaces_its_own_folder_and_an_empty_one(work: Path):
-    """An empty folder is written into; a folder with the marker is replaced as a whole, files
-    added to it since included (the rule the README states)."""
+    """An empty folder is written into; a folder with the marker is replaced while it holds only
+    the files its marker lists (the rule the README states; tests/test_trust_fixes.py checks that
+    a file added since is kept and the run refused)."""
     scenario = str(work / "small" / "scenario.yaml")
     out = work / "out"
     out.mkdir()
     assert main(["solve", scenario, "--out", str(out)]) == 0
-    assert (out / MARKER).read_text() == MARKER_TEXT
-    (out / "added-later.txt").write_text("a file put into the output folder")
+    assert (out / MARKER).read_text().startswith(MARKER_TEXT + "capacity.csv\n")
+    (out / "plan.csv").write_text("an output file changed since")
     assert main(["solve", scenario, "--out", str(out)]) == 0
-    assert not (out / "added-later.txt").exists()
-    assert (out / "plan.csv").is_file()
+    assert (out / "plan.csv").read_text() != "an output file changed since"
     assert sorted(p.name for p in work.iterdir()) == ["out", "sibling", "small"]
 
 

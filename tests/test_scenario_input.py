@@ -235,16 +235,17 @@ def test_errors_inside_a_variant_name_the_variant_and_its_line(folder: Path):
     constraints:
       redline: {bufer_m: 5}
 """)
+    typo = ("scenario.yaml:46: variants.typo.constraints.redline.bufer_m | overrides a key the base scenario does "
+            "not have; did you mean 'buffer_m'?")
+    # every variant is checked at every load: the selected one's problems first, then the others'
     assert problems(folder, variant="wide") == [
         "scenario.yaml:40: variants.wide.constraints.redline.buffer_m | Input should be greater than or equal to 0 "
-        "(got -5)"]
+        "(got -5)", typo]
     edit(folder / "scenario.yaml", "{buffer_m: -5}", "{buffer_m: 5}")
-    assert problems(folder, variant="wide") == [
-        "scenario.yaml:43: variants.wide.targets.capacity | unknown target group or product (got 'anode'); did you "
-        "mean 'cathode'?"]
-    assert problems(folder, variant="typo") == [
-        "scenario.yaml:46: variants.typo.constraints.redline.bufer_m | overrides a key the base scenario does not "
-        "have; did you mean 'buffer_m'?"]
+    anode = ("scenario.yaml:43: variants.wide.targets.capacity | unknown target group or product (got 'anode'); did "
+             "you mean 'cathode'?")
+    assert problems(folder, variant="wide") == [anode, typo]
+    assert problems(folder, variant="typo") == [typo, anode]
 
 
 def test_error_in_a_variant_defined_by_a_base_names_the_base_file(folder: Path):

@@ -62,7 +62,7 @@ def test_stopped_early_still_writes_a_plan_marked_not_optimal(tmp_path: Path, ca
                        "  options: {mip_max_nodes: 1}\n")
     out = tmp_path / "out"
     assert main(["solve", str(variant), "--out", str(out)]) == 0
-    assert "status    feasible (not proven optimal), gap " in capsys.readouterr().out
+    assert "status    stopped at an iteration or node limit with a plan, gap " in capsys.readouterr().out
     solver = json.loads((out / "manifest.json").read_text())["solver"]
     assert solver["proven_optimal"] is False
     assert solver["termination"] == "iterationLimit"

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from siting.config.errors import InputError
 from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, highs_option_value, option_problem
-from siting.config.schema import Catalog, Scenario
+from siting.config.schema import MAX_QUANTITY, MAX_YUAN, Catalog, Scenario, too_large_message
 
 
 class LoadedScenario(typing.NamedTuple):
@@ -288,6 +288,11 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | required key is missing; add it")
         elif err["type"] == "finite_number":
             problems.append(f"{where}: {key} | must be a finite number (got {shown}); give a finite value")
+        elif err["type"] == "bool_not_number":
+            problems.append(f"{where}: {key} | must be a number, not true/false (got {shown}); give a number")
+        elif err["type"] == "less_than_equal" and err.get("ctx", {}).get("le") in (MAX_YUAN, MAX_QUANTITY):
+            problems.append(f"{where}: {key} | {too_large_message(err['ctx']['le'])} (got {float(got):g}); give a "
+                            "smaller value, or the figure in larger units")
         else:
             problems.append(f"{where}: {key} | {err['msg'].rstrip('.')} (got {shown})")
     return problems
@@ -481,10 +486,38 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     """Read and validate a scenario (a variant of it, with overrides) and its catalog, then
     check cross-references and the solver options (against HiGHS itself).
 
+    Every variant the file defines is checked too, each resolved as it would be when selected,
+    so a fault in a variant is found whichever variant (or none) is run.
+
     Raises InputError listing every problem found in the scenario, then in the catalog, then
-    between them (ids referenced but not defined, years outside the periods). Each problem
-    names the file and line that wrote the key: the scenario, a base, a variant, or `--set`."""
+    between them (ids referenced but not defined, years outside the periods), then in the other
+    variants. Each problem names the file and line that wrote the key: the scenario, a base, a
+    variant, or `--set`."""
     path = Path(path)
+    problems: list[str] = []
+    loaded: LoadedScenario | None = None
+    try:
+        loaded = _load_one(path, variant, overrides)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    try:
+        names = scenario_variants(path)
+    except InputError:
+        names = []  # the file itself is at fault, which the load above reported
+    for name in names:
+        if name == variant:
+            continue
+        try:
+            _load_one(path, name, ())
+        except InputError as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+    if problems or loaded is None:
+        raise InputError(problems)
+    return loaded
+
+
+def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) -> LoadedScenario:
+    """load_scenario for one variant (or none), without checking the other variants."""
     data, node = read_mapping(path)
     main = Origin(path, node)
     data, layers = resolve_extends(path, data, node)
@@ -526,6 +559,10 @@ def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: di
     base = {k: v for k, v in data.items() if k != "variants"}
     overrides = variants[variant] or {}
     problems: list[str] = []
+    if "extends" in overrides:
+        problems.append(f"{origin.where(('extends',))}: {origin.key(('extends',))} | a variant may not set extends "
+                        f"(got {overrides['extends']!r}); set extends at the top of the scenario file, or make the "
+                        "variant a scenario file of its own")
     merged = deep_merge(base, overrides, Scenario, origin, (), problems)
     if problems:
         raise InputError(problems)

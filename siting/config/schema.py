@@ -1,15 +1,50 @@
-"""The scenario and technology-catalog schema: pydantic models, unknown keys rejected, numbers finite."""
+"""The scenario and technology-catalog schema: pydantic models, unknown keys rejected, numbers finite.
+
+A number is never a boolean (YAML's true/yes is not 1). Every figure that enters the model has an
+upper bound, shown as `maximum` in the JSON schema: MAX_YUAN (1e15) for money, MAX_QUANTITY (1e12)
+for capacities, land, distances, ratios and targets; beyond them HiGHS's tolerances cannot tell
+the plan's figures apart."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegativeFloat = Annotated[float, Field(ge=0)]
-Share = Annotated[float, Field(ge=0, le=1)]
+#: Largest money figure (yuan) and largest other figure (capacity, land, supply, distance,
+#: ratio) that may enter the model: beyond them HiGHS's tolerances (about 1e-6 relative, 1e-9
+#: absolute) cannot distinguish the figures of one plan, so a bigger value gives a wrong "optimal"
+#: plan or none. Costs can be given in yuan up to 1e15 (a thousand trillion).
+MAX_YUAN = 1e15
+MAX_QUANTITY = 1e12
+
+
+def not_yes_no(value: Any) -> Any:
+    """Refuse a YAML boolean (true/false, yes/no) where a number is wanted: Python counts it as 1 or 0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_not_number", "must be a number, not true/false")
+    return value
+
+
+def too_large_message(limit: float) -> str:
+    """What is wrong with a figure above MAX_YUAN or MAX_QUANTITY, and why."""
+    what = "yuan is the largest money figure" if limit == MAX_YUAN else "is the largest quantity"
+    return (f"must be at most {limit:g} ({limit:.0e} {what} the model takes): beyond it the solver's tolerances "
+            "cannot tell the plan's figures apart").replace("e+", "e")
+
+
+Number = Annotated[float, BeforeValidator(not_yes_no)]
+Count = Annotated[int, BeforeValidator(not_yes_no)]
+PositiveFloat = Annotated[Number, Field(gt=0)]
+NonNegativeFloat = Annotated[Number, Field(ge=0)]
+Share = Annotated[Number, Field(ge=0, le=1)]
+#: A quantity that enters the model: capacity, land, supply, distance, ratio (at most MAX_QUANTITY).
+Quantity = Annotated[NonNegativeFloat, Field(le=MAX_QUANTITY)]
+PositiveQuantity = Annotated[PositiveFloat, Field(le=MAX_QUANTITY)]
+#: A money figure that enters the model (at most MAX_YUAN yuan).
+Yuan = Annotated[NonNegativeFloat, Field(le=MAX_YUAN)]
 
 
 class Strict(BaseModel):
@@ -26,10 +61,10 @@ class Module(Strict):
     """One module size: a plant of fixed capacity, cost and footprint."""
 
     id: str
-    capacity: PositiveFloat = Field(description="units of the product per year")
-    capex_yuan: NonNegativeFloat
-    fixed_opex_yuan_per_yr: NonNegativeFloat = 0.0
-    land_ha: PositiveFloat
+    capacity: PositiveQuantity = Field(description="units of the product per year, at most 1e12")
+    capex_yuan: Yuan = Field(description="capex of one module, at most 1e15 (yuan)")
+    fixed_opex_yuan_per_yr: Yuan = 0.0
+    land_ha: PositiveQuantity
     sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
 
 
@@ -37,10 +72,10 @@ class Product(Strict):
     name: str
     unit: str
     utilisation: Share = 1.0
-    output_value_yuan_per_unit: dict[str, NonNegativeFloat] = Field(description="price level -> yuan per unit")
+    output_value_yuan_per_unit: dict[str, Yuan] = Field(description="price level -> yuan per unit")
     modules: list[Module] = Field(min_length=1)
-    inputs: dict[str, NonNegativeFloat] = Field(default_factory=dict, description="units of product per unit")
-    resources_t_per_unit: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+    inputs: dict[str, Quantity] = Field(default_factory=dict, description="units of product per unit")
+    resources_t_per_unit: dict[str, Quantity] = Field(default_factory=dict)
     sources: dict[str, str] = Field(default_factory=dict)
 
 
@@ -117,6 +152,9 @@ class Layers(Strict):
     redline: RedlineLayer | None = Field(default=None, description="Red-line polygons; leave out for no red line")
     sources: SourcesLayer | None = Field(
         default=None, description="Raw-material sources as points; leave out when no product needs a raw resource")
+    context: LayerRef | None = Field(
+        default=None, description="Context polygons drawn and named on map.png, e.g. counties; the plan does not "
+        "use them; leave out for none")
 
 
 class Spatial(Strict):
@@ -130,7 +168,7 @@ class Spatial(Strict):
         "notice")
     invalid_geometry: Literal["repair", "reject"] = Field(
         default="repair", description="`repair` invalid geometries (reported as notices) or `reject` them")
-    detour_factor: Annotated[float, Field(ge=1)] = Field(
+    detour_factor: Annotated[Number, Field(ge=1, le=100)] = Field(
         default=1.3, description="Road distance per straight-line distance, at least 1 (km per km)")
     include_prospective_sources: bool = Field(
         default=False, description="Whether prospective sources may supply raw material, as producing ones do")
@@ -141,14 +179,14 @@ class Targets(Strict):
 
     strict: bool = Field(
         default=False, description="true: every target must be met; false: a shortfall is allowed, at a penalty")
-    capacity_ceiling_factor: Annotated[float, Field(ge=0)] = Field(
+    capacity_ceiling_factor: Annotated[Number, Field(ge=0, le=MAX_QUANTITY)] = Field(
         default=0.0, description="Caps each targeted group's capacity at this multiple of its target; 0: no "
         "ceiling (factor)")
     groups: dict[str, list[str]] = Field(
         default_factory=dict, description="Target group -> the products whose capacity it sums (of one unit)")
-    capacity: dict[str, dict[int, NonNegativeFloat]] = Field(
+    capacity: dict[str, dict[int, Quantity]] = Field(
         default_factory=dict, description="Target group or product -> year -> capacity to reach (units/yr)")
-    output_value_yuan: dict[int, NonNegativeFloat] = Field(
+    output_value_yuan: dict[int, Yuan] = Field(
         default_factory=dict, description="Year -> industry output value to reach (yuan/yr)")
 
 
@@ -161,14 +199,14 @@ class Family(Strict):
 class RedlineRule(Family):
     """Ecological red line: exclusion buffers around red-line polygons and per-product setbacks."""
 
-    buffer_m: NonNegativeFloat = Field(
+    buffer_m: Quantity = Field(
         default=0.0, description="Exclusion distance around every counted red-line polygon, for every product (m)")
     categories: list[str] | None = Field(
         default=None, description="Red-line categories the rule counts; null: every category")
-    setbacks_m: dict[str, dict[str, NonNegativeFloat]] = Field(
+    setbacks_m: dict[str, dict[str, Quantity]] = Field(
         default_factory=dict, description="Product -> category -> exclusion distance for that product, raised to "
         "at least buffer_m (m)")
-    official_share_pct: Annotated[float, Field(gt=0, le=100)] | None = Field(
+    official_share_pct: Annotated[Number, Field(gt=0, le=100)] | None = Field(
         default=None, description="Share of the region under the official red line, which the report and map "
         "compare with the share the red-line layer covers (%)")
     official_share_source: str = Field(default="", description="The region that share is of, and its source")
@@ -177,14 +215,14 @@ class RedlineRule(Family):
 class ProximityRule(Family):
     """Products that need a raw resource are built only near a source of it."""
 
-    max_distance_km: dict[str, PositiveFloat] = Field(
+    max_distance_km: dict[str, PositiveQuantity] = Field(
         default_factory=dict, description="Resource -> largest road distance from a site to its nearest source (km)")
 
 
 class SupplyRule(Family):
     """Raw material shipped from sources, within their supply."""
 
-    transport_yuan_per_t_km: NonNegativeFloat = Field(
+    transport_yuan_per_t_km: Yuan = Field(
         default=0.5, description="Transport cost of raw material (yuan per t and km)")
 
 
@@ -199,12 +237,12 @@ class ChainRule(Family):
 class DifferentiationRule(Family):
     """Cluster specialisation: hosting limits, lead products, portfolio differences, value shares."""
 
-    max_clusters_per_product: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    max_clusters_per_product: dict[str, Annotated[Count, Field(ge=0)]] = Field(
         default_factory=dict, description="Product -> most clusters that may host it (count)")
     lead_products: dict[str, list[str]] = Field(default_factory=dict, description="Cluster -> its lead products")
     lead_share_min: Share = Field(
         default=0.0, description="Least share of each cluster's added output value from its lead products (share)")
-    min_portfolio_difference: Annotated[int, Field(ge=0)] = Field(
+    min_portfolio_difference: Annotated[Count, Field(ge=0)] = Field(
         default=0, description="Least number of products by which any two clusters' portfolios differ (count)")
     min_cluster_value_share: Share = Field(
         default=0.0, description="Least share of the region's added output value in each cluster (share)")
@@ -213,11 +251,11 @@ class DifferentiationRule(Family):
 class AgglomerationRule(Family):
     """Opening a site costs a fixed amount, needs a least investment, and clusters cap open sites."""
 
-    site_fixed_cost_yuan: NonNegativeFloat = Field(
+    site_fixed_cost_yuan: Yuan = Field(
         default=0.0, description="Cost of opening a site, charged in the first year (yuan)")
-    min_investment_per_site_yuan: NonNegativeFloat = Field(
+    min_investment_per_site_yuan: Yuan = Field(
         default=0.0, description="Least capex at a site that opens (yuan)")
-    max_open_sites_per_cluster: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    max_open_sites_per_cluster: dict[str, Annotated[Count, Field(ge=0)]] = Field(
         default_factory=dict, description="Cluster -> most sites that may open in it (count)")
 
 
@@ -225,7 +263,7 @@ class BudgetRule(Family):
     """A yearly capex budget (off unless switched on)."""
 
     enabled: bool = Field(default=False, description="Whether the rule applies (off unless switched on)")
-    capex_yuan_per_yr: dict[int, NonNegativeFloat] = Field(
+    capex_yuan_per_yr: dict[int, Yuan] = Field(
         default_factory=dict, description="Year -> most capex spent in that year, undiscounted (yuan)")
 
 
@@ -233,11 +271,11 @@ class RecyclingDemoRule(Family):
     """Recycling only at a few demonstration sites, each of a least size."""
 
     product: str = Field(default="recycling", description="The product built only at demonstration sites")
-    min_size: PositiveFloat = Field(
+    min_size: PositiveQuantity = Field(
         default=50_000.0, description="Least capacity of the product at each demonstration site (units/yr)")
-    min_sites: Annotated[int, Field(ge=0)] = Field(default=1, description="Least number of demonstration sites "
+    min_sites: Annotated[Count, Field(ge=0)] = Field(default=1, description="Least number of demonstration sites "
                                                    "(count)")
-    max_sites: Annotated[int, Field(ge=0)] = Field(default=2, description="Most demonstration sites (count)")
+    max_sites: Annotated[Count, Field(ge=0)] = Field(default=2, description="Most demonstration sites (count)")
 
 
 class Constraints(Strict):
@@ -269,21 +307,21 @@ class Constraints(Strict):
 class ObjectiveSettings(Strict):
     """Discounting and the penalty for falling short of a target."""
 
-    discount_rate: Annotated[float, Field(ge=0, lt=1)] = Field(
+    discount_rate: Annotated[Number, Field(ge=0, lt=1)] = Field(
         default=0.06, description="Yearly discount rate of costs; 0.06 is 6 % (share)")
-    shortfall_penalty_factor: Annotated[float, Field(gt=1)] = Field(
-        default=3.0, description="Penalty per unit short of a target, as a multiple of the dearest capex per unit "
-        "(factor)")
+    shortfall_penalty_factor: Annotated[Number, Field(gt=1, le=1e6)] = Field(
+        default=3.0, description="Penalty per unit short of a target, as a multiple of the dearest capex per unit; "
+        "at most 1e6, so that penalties stay within the solver's tolerances (factor)")
 
 
 class SolverSettingsModel(Strict):
     """HiGHS settings."""
 
     time_limit_s: PositiveFloat = Field(default=60.0, description="Solver time limit (s)")
-    rel_gap: Annotated[float, Field(ge=0, lt=1)] = Field(
+    rel_gap: Annotated[Number, Field(ge=0, lt=1)] = Field(
         default=1e-4, description="Relative gap within which HiGHS proves the plan optimal; 0.01 is 1 % (share)")
-    threads: Annotated[int, Field(ge=1)] = Field(default=1, description="Solver threads (count)")
-    random_seed: Annotated[int, Field(ge=0)] = Field(default=0, description="HiGHS random seed (no unit)")
+    threads: Annotated[Count, Field(ge=1)] = Field(default=1, description="Solver threads (count)")
+    random_seed: Annotated[Count, Field(ge=0)] = Field(default=0, description="HiGHS random seed (no unit)")
     options: dict[str, Any] = Field(
         default_factory=dict, description="Further HiGHS options by name, checked against HiGHS's own types and "
         "ranges")
@@ -292,7 +330,8 @@ class SolverSettingsModel(Strict):
 class Output(Strict):
     """Where the outputs go."""
 
-    folder: Path = Field(description="Output folder, relative to the scenario file; each run replaces it whole")
+    folder: Path = Field(description="Output folder, relative to the scenario file; each run replaces it whole, "
+                        "while it holds only the files an earlier run wrote there")
 
 
 class Scenario(Strict):
@@ -303,7 +342,7 @@ class Scenario(Strict):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] = Field(
         description="Scenario name (letters, digits and _ . -), which names the outputs and comparison columns")
     description: str = Field(default="", description="What the scenario asks, in words; copied into the report")
-    years: list[int] = Field(
+    years: list[Count] = Field(
         min_length=1, description="The plan's calendar years, strictly increasing, e.g. [2022, 2023, 2024] (year)")
     catalog: Path = Field(description="Technology catalog file (YAML), relative to this file")
     price_level: str = Field(description="The catalog's price level that sets output values, e.g. \"2024\"")

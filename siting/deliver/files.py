@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from models import ModelInputs
-from siting.config.load import LoadedScenario
+from siting.config.load import LoadedScenario, file_sha256
 from siting.deliver.geojson import json_text
 from siting.deliver.geopackage import write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text
 from siting.deliver.layers import plan_layers
 from siting.deliver.manifest import manifest
-from siting.deliver.mapplot import MapTitle, render_map
+from siting.deliver.mapplot import MapContext, MapTitle, render_map
 from siting.deliver.qgisproject import project_text
 from siting.deliver.report import html_page, markdown, report_blocks
 from siting.deliver.styles import style_for
@@ -41,14 +41,15 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     spatial = prepared.spatial
     layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded))
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
+    context = map_context(prepared)
     files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
-                           list(spatial.sources["resource"]))
-    files.update(plan_tables(plan))
+                           list(spatial.sources["resource"]), context)
+    files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
     timings["export"] = time.perf_counter() - started
     run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
                             spatial.dropped_sites)
     files["manifest.json"] = json_text(run_manifest)
-    files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png))
+    files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png, context))
     return files
 
 
@@ -57,9 +58,9 @@ FileContent = str | Callable[[Path], None]
 #: What each file holds, for the report's file list (layers are added by name).
 FILE_NOTES = {
     "plan.gpkg": "every layer in one GeoPackage, styled: drag it into QGIS",
-    "plan.qgs": "QGIS project opening plan.gpkg's layers in order, on the clusters",
+    "plan.qgs": "QGIS project opening plan.gpkg's layers in order, on the clusters, with a print layout",
     "map.png": "static map of the plan",
-    "report.md": "this report (report.html: the same with the map embedded)",
+    "report.md": "this report (report.html: the same with an interactive map, which works offline, and map.png)",
     "plan.csv": "modules built by site, product and year",
     "capacity.csv": "capacity and production by site, product and year",
     "targets.csv": "targets with the planned figures and shortfalls",
@@ -67,9 +68,10 @@ FILE_NOTES = {
 }
 
 
-def layer_styles(layers: Sequence[OutputLayer], resources: Sequence[str]) -> dict[str, str]:
-    """QML text per layer name."""
-    return {layer.name: style_for(layer, resources) for layer in layers}
+def layer_styles(layers: Sequence[OutputLayer], resources: Sequence[str],
+                 values: Mapping[str, float] | None = None) -> dict[str, str]:
+    """QML text per layer name; `values` (output value per unit) weigh the sites' pie slices."""
+    return {layer.name: style_for(layer, resources, values) for layer in layers}
 
 
 def layer_files(layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> dict[str, FileContent]:
@@ -88,13 +90,29 @@ def view_extent(layers: Sequence[OutputLayer], working_crs: str) -> tuple[float,
     return x0 - pad, y0 - pad, x1 + pad, y1 + pad
 
 
+def map_context(prepared: Prepared) -> MapContext:
+    """What map.png shows beside the plan's layers: product units and output values, the context
+    layer (layers.context), and the input files with their SHA-256 prefixes as the data's version."""
+    loaded, inputs = prepared.loaded, prepared.inputs
+    sources = [f"{role}: {path.name} (SHA-256 {file_sha256(path)[:12]})"
+               for role, path in sorted(prepared.layers.paths.items())]
+    sources.append(f"catalog: {loaded.catalog_path.name} (SHA-256 {file_sha256(loaded.catalog_path)[:12]}), "
+                   f"price level {loaded.scenario.price_level}")
+    context_ref = loaded.scenario.layers.context
+    label = f"{Path(context_ref.path).stem.replace('_', ' ')} (context)" if context_ref is not None else "context"
+    return MapContext(units={p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS},
+                      values=dict(inputs.output_value_yuan_per_unit), context=prepared.layers.context,
+                      context_label=label, sources=sources)
+
+
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
-            working_crs: str) -> bytes:
+            working_crs: str, context: MapContext | None = None) -> bytes:
+    """map.png's bytes."""
     rule = loaded.scenario.constraints.redline
     title = MapTitle(loaded.scenario.name, report.status, report.gap, report.objective_yuan, list(inputs.YEARS),
                      rule.official_share_pct, rule.official_share_source)
     buffer = io.BytesIO()
-    render_map(buffer, layers, title, list(inputs.PRODUCTS), working_crs)
+    render_map(buffer, layers, title, list(inputs.PRODUCTS), working_crs, context)
     return buffer.getvalue()
 
 
@@ -113,24 +131,26 @@ def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str])
 
 
 def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
-              working_crs: str, resources: Sequence[str]) -> tuple[dict[str, FileContent], bytes]:
+              working_crs: str, resources: Sequence[str], context: MapContext | None = None
+              ) -> tuple[dict[str, FileContent], bytes]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and the PNG bytes
     (which the HTML report embeds)."""
-    styles = layer_styles(layers, resources)
+    styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit))
     files = layer_files(layers, styles)
     files["plan.gpkg"] = _geopackage_writer(layers, styles)
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
                                      view_extent(layers, working_crs))
-    png = map_png(layers, loaded, inputs, report, working_crs)
+    png = map_png(layers, loaded, inputs, report, working_crs, context)
     files["map.png"] = _bytes_writer(png)
     return files, png
 
 
 def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
-                 manifest: Mapping[str, Any], png: bytes) -> dict[str, FileContent]:
-    """report.md and report.html (with the map embedded)."""
+                 manifest: Mapping[str, Any], png: bytes, context: MapContext | None = None
+                 ) -> dict[str, FileContent]:
+    """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png)."""
     notes = {f"{layer.name}.geojson": f"{layer.title} (style: {layer.name}.qml)" for layer in layers}
     notes.update(FILE_NOTES)
-    blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes)
+    blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context)
     return {"report.md": markdown(blocks),
             "report.html": html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": png})}

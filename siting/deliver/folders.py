@@ -2,10 +2,15 @@
 solved, and writing every file into it all or nothing.
 
 The rule: a run writes into a new folder, an empty folder, or a folder that an earlier run
-wrote (it holds the marker file `.siting-run`). Such a folder is replaced as a whole, files
-added to it since included. Anything else is refused: an existing file, a folder with other
-files in it, and any folder that is, contains or lies inside an input of the run (the
-scenario, the bases it extends, the catalog, the layers).
+wrote. Every output folder holds the marker file `.siting-run`: a header line, then the
+relative paths of the files the run wrote there, sorted, one per line (a subfolder holding
+its own marker, a run of `compare` or `sweep`, is listed as `<name>/` and answers for its own
+content). A marked folder is replaced only while it holds nothing beyond what its marker lists,
+recursively; a file put into it since is never deleted: the run is refused, naming it.
+Anything else is refused too: an existing file, an unmarked folder with files in it, and any
+folder that is, contains or lies inside an input of the run (the scenario, the bases it
+extends, the catalog, the layers). A folder is made with the usual permissions (0777 less the
+umask).
 
 Outputs are assembled in a staging folder beside the destination, named
 `.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
@@ -30,8 +35,11 @@ from siting.config.load import LoadedScenario, read_yaml
 #: The file every output folder holds; its presence makes the folder ours to replace.
 MARKER = ".siting-run"
 
-MARKER_TEXT = ("This folder was written by siting. The next run into it replaces the whole folder,\n"
-               "files added to it since included. Delete this file to keep the folder from being replaced.\n")
+#: The marker's header line; the files the run wrote follow, one per line.
+MARKER_TEXT = ("siting wrote this folder; a run replaces it only while it holds nothing but the files listed "
+               "below (delete this file to keep the folder from being replaced):\n")
+#: How many foreign files a refusal names.
+SHOWN_FOREIGN = 5
 
 #: Characters of the destination's name kept in staging names, so that they stay within NAME_MAX.
 NAME_PART = 40
@@ -48,9 +56,94 @@ def _temporary_pattern(destination: Path) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(destination.name[:NAME_PART])}\.siting-(?:{STAGING}|{OLD})\.(\d+)\.\w+")
 
 
-def write_marker(folder: Path) -> None:
-    """Mark `folder` as written by this tool."""
-    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8", newline="\n")
+def written_entries(folder: Path) -> list[str]:
+    """The relative paths (POSIX, sorted) of the files under `folder` other than its marker; a
+    subfolder holding its own marker is one entry `<name>/`, not descended into."""
+    entries: list[str] = []
+
+    def walk(current: Path, prefix: str) -> None:
+        for entry in sorted(current.iterdir(), key=lambda e: e.name):
+            relative = prefix + entry.name
+            if entry.is_dir() and not entry.is_symlink():
+                if is_ours(entry):
+                    entries.append(relative + "/")
+                else:
+                    walk(entry, relative + "/")
+            elif relative != MARKER:
+                entries.append(relative)
+
+    walk(folder, "")
+    return sorted(entries)
+
+
+def write_marker(folder: Path, entries: Iterable[str] = ()) -> None:
+    """Mark `folder` as written by this tool, listing `entries` (relative paths) as its files."""
+    text = MARKER_TEXT + "".join(f"{e}\n" for e in sorted(entries))
+    (folder / MARKER).write_text(text, encoding="utf-8", newline="\n")
+
+
+def marker_entries(folder: Path) -> set[str]:
+    """The entries `folder`'s marker lists (none for a marker of header only, or unreadable)."""
+    try:
+        lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {line for line in lines[1:] if line.strip()}
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """The files and folders under a marked `folder` that its marker does not list (relative
+    POSIX paths, sorted, with `/` after a folder), looking into listed subfolders through their
+    own markers. Empty for a folder holding only what the tool wrote."""
+    listed = marker_entries(folder)
+    parents = set()  # the folders on the way to a listed entry
+    for entry in listed:
+        parts = entry.rstrip("/").split("/")
+        parents.update("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
+    foreign: list[str] = []
+
+    def walk(current: Path, prefix: str) -> None:
+        for entry in sorted(current.iterdir(), key=lambda e: e.name):
+            relative = prefix + entry.name
+            if entry.is_dir() and not entry.is_symlink():
+                if relative + "/" in listed and is_ours(entry):
+                    foreign.extend(f"{relative}/{f}" for f in foreign_files(entry))
+                elif relative + "/" in parents:
+                    walk(entry, relative + "/")
+                else:
+                    foreign.append(relative + "/")
+            elif relative != MARKER and relative not in listed:
+                foreign.append(relative)
+
+    walk(folder, "")
+    return foreign
+
+
+def _foreign_problem(folder: Path) -> tuple[str, str] | None:
+    """(what is wrong, how to fix) when a marked `folder` holds files the tool did not write, or
+    its marker (of an earlier version, or edited) does not say which files those are."""
+    try:
+        header = (folder / MARKER).read_text(encoding="utf-8").split("\n", 1)[0]
+    except (OSError, UnicodeDecodeError):
+        header = ""
+    if header != MARKER_TEXT.rstrip("\n"):
+        return (f"has a {MARKER} marker that does not list the files siting wrote (an earlier version wrote it, or "
+                "it was edited)", "move out any file of yours and delete the folder, or choose another folder")
+    foreign = foreign_files(folder)
+    if not foreign:
+        return None
+    shown = ", ".join(foreign[:SHOWN_FOREIGN]) + (f" and {len(foreign) - SHOWN_FOREIGN} more"
+                                                   if len(foreign) > SHOWN_FOREIGN else "")
+    return (f"was written by siting but now also holds files it did not write ({shown})",
+            "move those files out of the folder, or choose another folder: a run never deletes a file it did not "
+            "write")
+
+
+def normal_mode() -> int:
+    """The mode a new folder gets from mkdir: 0o777 less the process's umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
 
 
 def is_ours(folder: Path) -> bool:
@@ -174,6 +267,10 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
         if not (is_empty_folder(target) or is_ours(target)):
             return (f"is a folder with files that siting did not write (it has no {MARKER} marker)",
                     "choose another folder, or empty this one: a run replaces only an empty folder or one it wrote")
+        if is_ours(target):
+            foreign = _foreign_problem(target)
+            if foreign is not None:
+                return foreign
         return _write_problem(target, target.parent)
     existing = target.parent
     while not existing.exists():
@@ -230,13 +327,22 @@ def _blocked_signals() -> set[signal.Signals]:
 
 def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> None:
     """Replace `destination` by the complete `staging` folder, if `destination` is absent, an
-    empty folder, or a folder this tool wrote (checked again here: it may have changed while
-    the run was solving). Interrupt signals wait until both renames are done."""
+    empty folder, or a folder this tool wrote holding nothing else (checked again here: it may
+    have changed while the run was solving). The staging folder's marker is written listing
+    its files, and the folder given the usual permissions. Interrupt signals wait until both
+    renames are done."""
     destination = destination.resolve()
     if destination.exists() and not (destination.is_dir() and (is_empty_folder(destination)
                                                                or is_ours(destination))):
         raise InputError([f"{where} | the output folder changed during the run and now holds files that siting did "
                           f"not write (got {destination}); choose another folder, or empty this one"])
+    if destination.is_dir() and is_ours(destination):
+        foreign = _foreign_problem(destination)
+        if foreign is not None:
+            what, fix = foreign
+            raise InputError([f"{where} | the output folder {what} (got {destination}); {fix}"])
+    write_marker(staging, written_entries(staging))
+    os.chmod(staging, normal_mode())
     old = None
     mask = getattr(signal, "pthread_sigmask", None)
     previous = mask(signal.SIG_BLOCK, _blocked_signals()) if mask else None

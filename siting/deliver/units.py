@@ -95,7 +95,7 @@ def cost_label(name: str) -> str:
 _PLAIN_STATUS = {
     "convergenceCriteriaSatisfied": "optimal within the gap",
     "maxTimeLimit": "stopped at the time limit",
-    "iterationLimit": "stopped at the iteration limit",
+    "iterationLimit": "stopped at an iteration or node limit",
     "objectiveLimit": "stopped at the objective limit",
     "minStepLength": "stopped: the solver could make no more progress",
     "unbounded": "unbounded: costs can fall without limit (a rule or bound is missing)",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import struct
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ import shapely
 
 from siting.config.errors import InputError
 from siting.config.load import LoadedScenario
-from siting.config.schema import LayerRef
+from siting.config.schema import MAX_QUANTITY, LayerRef, too_large_message
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)
@@ -53,13 +54,17 @@ class LayerSet:
     existing_columns: dict[str, str]
     notices: list[str] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)
+    #: Context polygons for the map (layers.context), or None.
+    context: gpd.GeoDataFrame | None = None
 
 
-def read_layer(path: Path, role: str, layer: str | None = None) -> gpd.GeoDataFrame:
+def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | None = None) -> gpd.GeoDataFrame:
     """Read one spatial layer of a file: the only one, or the one named by `layer`.
 
     Raises InputError for a missing or unreadable file, a file of several layers without
-    `layer` (listing them), an unknown `layer`, and a table without geometry (a CSV)."""
+    `layer` (listing them), an unknown `layer`, a table without geometry (a CSV), and features
+    whose geometry cannot be built (an unclosed ring, a non-finite coordinate), each named by
+    its `id_field` value."""
     if not path.exists():
         raise InputError([f"{path}: {role} layer not found; check layers.{role}.path in the scenario "
                           "(relative paths start at the scenario file)"])
@@ -84,14 +89,101 @@ def read_layer(path: Path, role: str, layer: str | None = None) -> gpd.GeoDataFr
         with warnings.catch_warnings():
             # A column of mixed numbers and text is read as text, which the checks then report.
             warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
+            warnings.filterwarnings("ignore", message="Non closed ring detected", category=RuntimeWarning)
+            warnings.filterwarnings("ignore", message="invalid value encountered", category=RuntimeWarning)
             frame = gpd.read_file(path, engine="pyogrio", layer=chosen)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise InputError([f"{path}: cannot read the {role} layer ({exc}); is it a GeoJSON, GeoPackage or "
                           "shapefile?"]) from None
+    except shapely.errors.GEOSException:
+        raise InputError(_unbuildable_features(path, role, chosen, id_field)) from None
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputError([f"{path}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
                           "map layer); give a GeoJSON, GeoPackage or shapefile"])
     return frame
+
+
+def _wkb_problem(wkb: bytes) -> str | None:
+    """What makes a feature's WKB geometry unbuildable: a non-finite coordinate, an unclosed
+    ring, or None when neither is found."""
+    pos = 0
+    found: list[str] = []
+
+    def number(fmt: str) -> float:
+        nonlocal pos
+        value = struct.unpack_from(fmt, wkb, pos)[0]
+        pos += struct.calcsize(fmt)
+        return value
+
+    def points(order: str, dims: int) -> list[tuple[float, ...]]:
+        count = int(number(order + "I"))
+        out = [tuple(number(order + "d") for _ in range(dims)) for _ in range(count)]
+        if any(not math.isfinite(v) for p in out for v in p):
+            found.append("non-finite coordinate")
+        return out
+
+    def geometry() -> None:
+        nonlocal pos
+        order = "<" if wkb[pos] == 1 else ">"
+        pos += 1
+        code = int(number(order + "I"))
+        dims = 2 + bool(code & 0x80000000) + bool(code & 0x40000000)
+        code &= 0x0FFFFFFF
+        dims += {0: 0, 1: 1, 2: 1, 3: 2}.get(code // 1000, 0)
+        base = code % 1000
+        if base == 1:
+            values = [number(order + "d") for _ in range(dims)]
+            if not all(math.isfinite(v) for v in values):
+                found.append("non-finite coordinate")
+        elif base == 2:
+            points(order, dims)
+        elif base == 3:
+            for _ in range(int(number(order + "I"))):
+                ring = points(order, dims)
+                if ring and ring[0][:2] != ring[-1][:2]:
+                    found.append("unclosed ring")
+        elif base in (4, 5, 6, 7):
+            for _ in range(int(number(order + "I"))):
+                geometry()
+
+    try:
+        geometry()
+    except (struct.error, IndexError):
+        return "unreadable geometry"
+    if "non-finite coordinate" in found:
+        return "non-finite coordinate"
+    return found[0] if found else None
+
+
+def _unbuildable_features(path: Path, role: str, layer: str | None, id_field: str | None) -> list[str]:
+    """Problems naming the features of a layer whose geometry GEOS cannot build."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        meta, _fids, wkbs, columns = pyogrio.raw.read(path, layer=layer)
+    names = [str(n) for n in meta["fields"]]
+    ids = text_values(pd.Series(columns[names.index(id_field)], dtype=object)) if id_field in names else None
+    problems: list[str] = []
+    for row, wkb in enumerate(wkbs):
+        if wkb is None:
+            continue
+        what = _wkb_problem(bytes(wkb))
+        if what is None:
+            continue
+        feature = repr(ids[row]) if ids is not None and ids[row] is not None else f"number {row}"
+        fix = ("use finite numbers for every coordinate" if what == "non-finite coordinate" else
+               "end every ring at its first point" if what == "unclosed ring" else "redraw it")
+        article = "an" if what[0] in "aeiou" else "a"
+        problems.append(f"{path}: geometry | the {role} feature {feature} has {article} {what}; {fix}")
+    return problems or [f"{path}: geometry | the {role} layer has a geometry that cannot be built; redraw it"]
+
+
+def _non_finite(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Per feature: True where a coordinate is NaN or infinite."""
+    coords, index = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+    bad = np.zeros(len(frame), dtype=bool)
+    rows = index[~np.isfinite(coords).all(axis=1)]
+    bad[rows] = True
+    return bad
 
 
 def text_values(values: pd.Series) -> list[str | None]:
@@ -225,17 +317,9 @@ def check_layer(
     if duplicated:
         problems.append(f"{path}: field '{fields['id']}' | duplicate ids {duplicated[:5]}; ids must be unique")
     geoms = frame.geometry
-    empty = geoms.isna() | geoms.is_empty
-    if empty.any():
-        problems.append(f"{path}: geometry | features {list(frame.loc[empty, 'id'])[:5]} have no geometry; "
-                        "remove them or draw them")
-        return frame, problems
-    wrong_type = ~geoms.geom_type.isin(geometry_types)
-    if wrong_type.any():
-        bad = frame.loc[wrong_type]
-        problems.append(f"{path}: geometry | {role} must be {' or '.join(geometry_types)} (got "
-                        f"{bad.geometry.geom_type.iloc[0]} for {list(bad['id'])[:5]})")
-        return frame, problems
+    shape_problems = _shape_problems(frame, path, role, geometry_types)
+    if shape_problems:
+        return frame, problems + shape_problems
     if not crs_problem:
         lonlat = lonlat_problem(frame, path, role)
         if lonlat:
@@ -253,6 +337,25 @@ def check_layer(
     return frame, problems
 
 
+def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_types: tuple[str, ...]) -> list[str]:
+    """Features without geometry, with a non-finite coordinate, or of the wrong geometry type."""
+    geoms = frame.geometry
+    empty = geoms.isna() | geoms.is_empty
+    if empty.any():
+        return [f"{path}: geometry | features {list(frame.loc[empty, 'id'])[:5]} have no geometry; remove them or "
+                "draw them"]
+    non_finite = _non_finite(frame)
+    if non_finite.any():
+        return [f"{path}: geometry | the {role} feature {feature!r} has a non-finite coordinate; use finite numbers "
+                "for every coordinate" for feature in frame.loc[non_finite, "id"]]
+    wrong_type = ~geoms.geom_type.isin(geometry_types)
+    if wrong_type.any():
+        bad = frame.loc[wrong_type]
+        return [f"{path}: geometry | {role} must be {' or '.join(geometry_types)} (got "
+                f"{bad.geometry.geom_type.iloc[0]} for {list(bad['id'])[:5]})"]
+    return []
+
+
 def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
     """The polygons of a repaired geometry (make_valid may return a collection with lines)."""
     if geometry.geom_type in POLYGONAL:
@@ -263,8 +366,8 @@ def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
 
 def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, problems: list[str],
                   allow_missing: bool | np.ndarray = False) -> None:
-    """Make `frame[column]` float; a value that is not a finite number >= 0 is a problem naming
-    the features. `allow_missing` (for all features, or per feature) lets a null through as NaN."""
+    """Make `frame[column]` float; a value that is not a finite number from 0 to MAX_QUANTITY is a
+    problem naming the features. `allow_missing` (for all features, or per feature) lets a null through as NaN."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     null = raw.isna().to_numpy()
@@ -285,6 +388,10 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     if negative.any():
         problems.append(f"{path}: field '{field_name}' | negative for {list(ids[negative])[:5]}; "
                         "use a value >= 0")
+    too_large = (values > MAX_QUANTITY).to_numpy() & ~infinite
+    if too_large.any():
+        problems.append(f"{path}: field '{field_name}' | {too_large_message(MAX_QUANTITY)}, for "
+                        f"{list(ids[too_large])[:5]} (got {float(values[too_large].iloc[0]):g}); give a smaller value")
     frame[column] = values
 
 
@@ -326,7 +433,7 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         path = loaded.resolve(ref.path)
         paths[role] = path
         try:
-            frame = read_layer(path, role, ref.layer)
+            frame = read_layer(path, role, ref.layer, fields.get("id"))
         except InputError as exc:
             problems.extend(exc.problems)
             return gpd.GeoDataFrame()
@@ -355,6 +462,9 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         if layers.sources.status_field:
             source_fields["status"] = layers.sources.status_field
         sources = load("sources", layers.sources, source_fields, PUNCTUAL)
+    context = None
+    if layers.context is not None:
+        context = load("context", layers.context, {"id": layers.context.id_field}, POLYGONAL)
     existing: dict[str, str] = {}
     if "id" in sites.columns and len(sites):
         existing = _site_attributes(sites, paths["sites"], loaded, problems)
@@ -371,7 +481,7 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         _check_text(redline, "category", paths["redline"], layers.redline.category_field, "category", None, problems)
     if problems:
         raise InputError(problems)
-    return LayerSet(clusters, sites, redline, sources, existing, notices, paths)
+    return LayerSet(clusters, sites, redline, sources, existing, notices, paths, context)
 
 
 def _site_attributes(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario, problems: list[str]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models import ModelInputs
+from siting.config import progress
 from siting.config.errors import InputError
 from siting.config.load import LoadedScenario, Override, load_scenario
 from siting.prepare.checks import check_against_layers
@@ -36,17 +37,19 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
             overrides: tuple[Override, ...] = ()) -> Prepared:
     """Load, check and preprocess; raise InputError with every problem found."""
     started = time.perf_counter()
-    loaded = load_scenario(scenario_path, variant, overrides)
-    layers = load_layers(loaded)
-    problems, notices = check_against_layers(loaded, layers)
+    with progress.phase("load"):
+        loaded = load_scenario(scenario_path, variant, overrides)
+        layers = load_layers(loaded)
+        problems, notices = check_against_layers(loaded, layers)
     if problems:
         raise InputError(problems)
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
     s = loaded.scenario
-    spatial = preprocess(layers, list(loaded.catalog.products), redline_settings(loaded), s.spatial.working_crs,
-                         s.spatial.sites_outside_clusters, s.spatial.detour_factor, str(loaded.scenario_path))
-    inputs = build_inputs(loaded, spatial)
+    with progress.phase("preprocess"):
+        spatial = preprocess(layers, list(loaded.catalog.products), redline_settings(loaded), s.spatial.working_crs,
+                             s.spatial.sites_outside_clusters, s.spatial.detour_factor, str(loaded.scenario_path))
+        inputs = build_inputs(loaded, spatial)
     timings["preprocess"] = time.perf_counter() - started
     notices = list(layers.notices) + notices
     if spatial.dropped_sites:
