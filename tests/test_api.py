@@ -94,7 +94,7 @@ def test_readme_python_example_runs_and_gives_the_hand_plan(scenario: Path, tmp_
     code = code.replace('"scenarios/yunnan_2024.yaml"', repr(str(scenario)))
     namespace: dict = {}
     exec(compile(code, "README.md (Python)", "exec"), namespace)
-    assert capsys.readouterr().out == "optimal 41.91 亿 yuan, gap 0.00%\n"
+    assert capsys.readouterr().out == "optimal 4.19 bn yuan, gap 0.00%\n"
     assert_hand_plan(namespace["solution"])
     assert list(namespace["solution"].timings) == ["load", "preprocess", "build", "solve", "rule_costs", "export"]
     sites = namespace["sites"]
@@ -126,7 +126,7 @@ def test_load_solve_and_tables_write_nothing(scenario: Path, tmp_path: Path, mon
     assert_hand_plan(solution)
     assert list(solution.timings) == ["load", "preprocess", "build", "solve"]
     assert repr(problem) == "Problem('small': 4 sites in 2 clusters, 3 products, years [2023, 2024])"
-    assert repr(solution) == "Solution('small': optimal, objective 4,190,909,091 yuan, gap 0.00%, sites opened: 1)"
+    assert repr(solution) == "Solution('small': optimal, objective 4.19 bn yuan, gap 0.00%, sites opened: 1)"
     assert len(solution.layers["sites"]) == 4
     siting.rule_costs(solution)
     siting.sweep(scenario, {"targets.capacity.cells.2024": [10, 20]})
