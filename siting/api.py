@@ -194,8 +194,8 @@ class Solution:
     def __repr__(self) -> str:
         """Name, status, objective, gap and sites opened, on one line."""
         gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
-        return (f"Solution({self.problem.name!r}: {self.status}, objective {self.objective_yuan / 1e9:,.2f} bn yuan{gap}, "
-                f"sites opened: {len(self.opened_sites)})")
+        return (f"Solution({self.problem.name!r}: {self.status}, "
+                f"objective {self.objective_yuan / 1e9:,.2f} bn yuan{gap}, sites opened: {len(self.opened_sites)})")
 
     @property
     def status(self) -> str:
