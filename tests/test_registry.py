@@ -117,8 +117,11 @@ def test_switchable_rows_exist_with_every_family_off() -> None:
     inputs = test_families.without(test_families.rich_inputs(), *RULE_FAMILIES)
     model = build_model(inputs)
     for name in FAMILY_CONSTRAINTS:
+        rows = [getattr(model, row) for row in FAMILY_CONSTRAINTS[name]]
         set_family_active(model, name, False)
+        assert not any(row.active for row in rows), name
         set_family_active(model, name, True)
+        assert all(row.active for row in rows), name
 
 
 def test_set_family_active_switches_rows_off_and_on() -> None:
