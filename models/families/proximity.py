@@ -41,21 +41,28 @@ def nearest_sources(inputs: ModelInputs) -> dict[tuple[str, str], tuple[str, flo
     return {key: (k, km) for key, (_i, k, km) in best.items()}
 
 
-def too_far_pairs(inputs: ModelInputs) -> frozenset[SiteProduct]:
-    """The (site, product) pairs beyond the proximity limit of a resource the product needs,
-    whether or not the family is on (see the module docstring)."""
+def too_far(inputs: ModelInputs) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(resource r, site s, products needing r) for every site whose nearest source of r lies
+    beyond r's limit (or that has none), in RESOURCES x SITES order, whether or not the family
+    is on (see the module docstring)."""
     nearest = nearest_sources(inputs)
-    excluded: set[SiteProduct] = set()
+    found_far = []
     for r in inputs.RESOURCES:
         limit = inputs.max_distance_km.get(r)
         if limit is None:
             continue
-        needing = [p for p in inputs.PRODUCTS if inputs.resource_t_per_unit.get((p, r), 0.0) > 0]
+        needing = tuple(p for p in inputs.PRODUCTS if inputs.resource_t_per_unit.get((p, r), 0.0) > 0)
         for s in inputs.SITES:
             found = nearest.get((s, r))
             if found is None or found[1] > limit:
-                excluded.update((s, p) for p in needing)
-    return frozenset(excluded)
+                found_far.append((r, s, needing))
+    return found_far
+
+
+def too_far_pairs(inputs: ModelInputs) -> frozenset[SiteProduct]:
+    """The (site, product) pairs beyond the proximity limit of a resource the product needs,
+    whether or not the family is on (see the module docstring)."""
+    return frozenset((s, p) for _r, s, needing in too_far(inputs) for p in needing)
 
 
 def arcs_within_limit(inputs: ModelInputs) -> frozenset[tuple[str, str]]:

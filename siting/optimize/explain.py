@@ -38,7 +38,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.visitor import identify_variables
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
-from models.families.proximity import nearest_sources
+from models.families.proximity import nearest_sources, too_far
 from models.index import compute_index, group_ceilings
 from siting.config import progress
 from siting.config.errors import PlanInfeasible
@@ -289,21 +289,12 @@ class ElasticModel:
         if "proximity" not in inputs.enabled_families:
             return []
         cluster = inputs.cluster_of_site
-        nearest = nearest_sources(inputs)
         pairs = set(self.base_index.build_pairs)
         rows = []
-        for r in inputs.RESOURCES:
-            limit = inputs.max_distance_km.get(r)
-            if limit is None:
-                continue
-            needing = [p for p in inputs.PRODUCTS if inputs.resource_t_per_unit.get((p, r), 0.0) > 0]
-            for s in inputs.SITES:
-                found = nearest.get((s, r))
-                if found is not None and found[1] <= limit:
-                    continue
-                for p in needing:
-                    if (s, p) in pairs:
-                        rows.append((RuleInstance("proximity", (cluster[s], r)), self._build_sum(s, p), None, 0.0))
+        for r, s, needing in too_far(inputs):
+            for p in needing:
+                if (s, p) in pairs:
+                    rows.append((RuleInstance("proximity", (cluster[s], r)), self._build_sum(s, p), None, 0.0))
         kept = inputs.ARCS_WITHIN_LIMIT
         m = self.model
         for k, s, t in m.ARC:
