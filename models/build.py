@@ -6,6 +6,7 @@ import pyomo.environ as pyo
 
 from models.index import derive_index
 from models.inputs import ModelInputs
+from models.network import add_network
 from models.objective import add_objective
 from models.registry import FAMILIES, RULE_FAMILIES
 from models.variables import add_capacity_accumulation, add_variables
@@ -15,8 +16,9 @@ def build_model(inputs: ModelInputs) -> pyo.ConcreteModel:
     """Build the siting MIP from plain inputs; the model is not solved here.
 
     Derives the sparse index sets (`models.index.derive_index`, once per inputs), creates the
-    variables and the capacity rows, calls every registered family's `add_<...>` functions in
-    registry order (each builds empty sets when its family is off), then the objective.
+    variables and the capacity rows, the product network (`models.network`), calls every
+    registered family's `add_<...>` functions in registry order (each builds empty sets when its
+    family is off), then the objective.
     ValueError when `inputs.enabled_families` names a family that is not registered.
     """
     unknown = set(inputs.enabled_families) - set(RULE_FAMILIES)
@@ -27,6 +29,7 @@ def build_model(inputs: ModelInputs) -> pyo.ConcreteModel:
     m.index_data = index
     add_variables(m, inputs, index)
     add_capacity_accumulation(m, inputs, index)
+    add_network(m, inputs, index)
     for entry in FAMILIES:
         for add in entry.adders:
             add(m, inputs, index)

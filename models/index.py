@@ -27,7 +27,7 @@ class ModelIndex:
     build_pairs: BUILD_PAIRS, the (site, product) pairs where modules may be built, in
         CANDIDATES order; build_keys: BUILD, the (site, product, module, year) keys of x;
     module_bound: the upper bound of x[s,p,m,t] per (site, product, module);
-    producing_pairs: BUILD_PAIRS plus pairs with existing capacity (E[s,p] > 0);
+    producing_pairs: BUILD_PAIRS plus pairs with existing (E[s,p] > 0) or committed capacity;
     land_ha: L[s,p] (ha) per buildable pair; max_added_units: Amax[s,p] (units/yr);
     modules_of_product: the module sizes M_p of each product, in catalog order.
     """
@@ -56,6 +56,7 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
     """Red-line and proximity eligibility (families `redline` and `proximity`) and the module
     bounds, as sparse sets.
 
+    BUILD keys run over the decision years t + L[p] <= t_last (`build_years`).
     BUILD_PAIRS = CANDIDATES - REDLINE_EXCLUDED (if "redline" is on) - PROXIMITY_EXCLUDED (if
     "proximity" is on) - pairs where not even one module fits on the usable land L[s,p]
     (`models.families.redline.usable_land_ha`).
@@ -100,12 +101,14 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
         for site, product in build_pairs
         for spec in modules_of_product[product]
         if (site, product, spec.module_id) in module_bound
-        for year in inputs.YEARS
+        for year in build_years(inputs, product)
     )
     producing = list(build_pairs)
     seen = set(build_pairs)
-    for pair, units in inputs.existing_capacity_units_per_yr.items():
-        if units > 0 and pair not in seen:
+    standing = [pair for pair, units in inputs.existing_capacity_units_per_yr.items() if units > 0]
+    standing += [(s, p) for (s, p, _t), units in inputs.committed_units_per_yr.items() if units > 0]
+    for pair in standing:
+        if pair not in seen:
             producing.append(pair)
             seen.add(pair)
     return ModelIndex(
@@ -117,6 +120,13 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
         max_added_units=max_added,
         modules_of_product={p: tuple(v) for p, v in modules_of_product.items()},
     )
+
+
+def build_years(inputs: ModelInputs, product: str) -> tuple[int, ...]:
+    """The years t in which modules of `product` may be decided: t + L[p] <= t_last (a module
+    decided later would not produce within the horizon)."""
+    lead = inputs.lead_time_yr.get(product, 0)
+    return tuple(t for t in inputs.YEARS if t + lead <= inputs.YEARS[-1])
 
 
 def group_ceilings(inputs: ModelInputs) -> dict[str, float]:

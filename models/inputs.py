@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,17 +29,24 @@ class ModuleSpec:
     capex_yuan: float
     fixed_opex_yuan_per_yr: float
     land_ha: float
+    #: Economic lifetime (years) over which capex is recovered (capital recovery factor). The
+    #: default of one year makes the yearly annuity equal the capex (plain-data callers only;
+    #: the scenario gives every module its lifetime).
+    lifetime_yr: float = 1.0
 
 
 @dataclass(frozen=True)
 class RecyclingDemo:
-    """Recycling is built only at demonstration sites: between min and max sites, each of
-    at least `min_size_units_per_yr` by the final year."""
+    """Recycling demonstrations: between `min_sites` and `max_sites` sites adding recycling
+    capacity are demonstration projects, each adding between `min_size_units_per_yr` and
+    `max_size_units_per_yr` (no upper size when None) by the final year. Recycling capacity at
+    other sites is ordinary capacity."""
 
     product: str
     min_size_units_per_yr: float
     min_sites: int
     max_sites: int
+    max_size_units_per_yr: float | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,67 @@ class ModelInputs:
 
     discount_factor: Mapping[int, float] = field(default_factory=dict)
     enabled_families: frozenset[str] = frozenset()
+
+    # ---- Economics (docs/FORMULATION.md, "Economics"). Every default keeps a plain-data
+    # instance without these figures meaningful: no lead time, no cost, no trade limit.
+
+    # Time. YEARS must be consecutive calendar years (opex and annuities count every year).
+    #: L[p], years from the build decision to the first production year (0: same year).
+    lead_time_yr: Mapping[str, int] = field(default_factory=dict)
+    #: ramp[p], share of nameplate capacity available in a module's first production year.
+    ramp_up_share: Mapping[str, float] = field(default_factory=dict)
+    #: C[s,p,t], committed capacity (units/yr) of p at s first producing in year t (signed or
+    #: under construction before the horizon); it stands from t on and may not be removed.
+    committed_units_per_yr: Mapping[tuple[str, str, int], float] = field(default_factory=dict)
+
+    # Costs over time.
+    #: r, the discount rate of the capital recovery factor (df[t] is given separately).
+    discount_rate: float = 0.0
+    #: Term (years) over which the price of land-use rights is recovered (50: the legal term
+    #: of industrial land-use rights in China).
+    land_term_yr: float = 50.0
+    #: price of land-use rights at site s (yuan/ha).
+    land_price_yuan_per_ha: Mapping[str, float] = field(default_factory=dict)
+    #: tariff of electricity at site s (yuan/kWh).
+    power_tariff_yuan_per_kwh: Mapping[str, float] = field(default_factory=dict)
+    #: e[p], electricity per unit of p (kWh/unit).
+    energy_kwh_per_unit: Mapping[str, float] = field(default_factory=dict)
+    #: vc[p], other variable cost per unit of p (yuan/unit), inputs and energy excluded.
+    other_variable_cost_yuan_per_unit: Mapping[str, float] = field(default_factory=dict)
+
+    # Prices, trade and the hub network.
+    #: price[p,t] (yuan/unit): sales revenue and output value of p in year t. Where missing,
+    #: the output value is `output_value_yuan_per_unit[p]` and a sale earns nothing.
+    price_yuan_per_unit: Mapping[tuple[str, int], float] = field(default_factory=dict)
+    #: pimp[p,t] (yuan/unit) delivered to the gateway; p is importable in t only where given.
+    import_price_yuan_per_unit: Mapping[tuple[str, int], float] = field(default_factory=dict)
+    #: cap[p,t] (units/yr): most of p sold out of the province (family `market`); no entry, no cap.
+    sales_cap_units: Mapping[tuple[str, int], float] = field(default_factory=dict)
+    #: w[p] (t/unit): transported mass per unit of p (transport cost = c_tr * w[p] * km).
+    transport_t_per_unit: Mapping[str, float] = field(default_factory=dict)
+    #: km from site s to its cluster's hub.
+    site_hub_km: Mapping[str, float] = field(default_factory=dict)
+    #: km between hubs (c, c'), c != c' (both orders given).
+    hub_hub_km: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    #: km from the hub of cluster c to the gateway (imports arrive and sales leave there).
+    hub_gateway_km: Mapping[str, float] = field(default_factory=dict)
+
+    # Raw resources: prices and imports.
+    #: prs[r] (yuan/t) paid at an in-province source.
+    resource_price_yuan_per_t: Mapping[str, float] = field(default_factory=dict)
+    #: primp[r,t] (yuan/t) delivered to the gateway; r is importable in t only where given.
+    resource_import_price_yuan_per_t: Mapping[tuple[str, int], float] = field(default_factory=dict)
+    #: most of r imported in year t (t/yr); no entry, no cap.
+    resource_import_cap_t_per_yr: Mapping[tuple[str, int], float] = field(default_factory=dict)
+
+    # Utilisation rule (family `utilisation`): y >= umin[p] * available capacity.
+    min_utilisation: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """ValueError when YEARS are not consecutive calendar years in increasing order."""
+        years = tuple(self.YEARS)
+        if any(b != a + 1 for a, b in pairwise(years)):
+            raise ValueError(f"YEARS must be consecutive calendar years, got {years}")
 
     @cached_property
     def module_by_id(self) -> dict[str, ModuleSpec]:

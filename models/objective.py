@@ -1,45 +1,78 @@
-"""The objective: discounted cost, with its parts kept as named expressions for reporting."""
+"""The objective: discounted net cost, with its parts kept as named expressions for reporting."""
 
 from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from models.costs import capex_annuity_yuan_per_yr, land_annuity_yuan_per_yr
 from models.index import ModelIndex
 from models.inputs import ModelInputs
 from models.units import MONEY_UNIT_YUAN
-from models.variables import capex_in_year
 
-#: The cost expressions of the objective, each `cost_<name>` on the model (yuan).
-COST_COMPONENTS: tuple[str, ...] = ("capex", "fixed_opex", "site_fixed", "transport", "shortfall")
+#: The cost expressions of the objective, each `cost_<name>` on the model (yuan, discounted to the
+#: first year). `sales` is minus the sales revenue.
+COST_COMPONENTS: tuple[str, ...] = (
+    "capex", "land", "fixed_opex", "site_fixed", "variable", "resources", "imports", "transport", "shortfall",
+    "sales",
+)
+
+
+def standing_discount(inputs: ModelInputs, product: str, decided_in: int) -> float:
+    """sum_{t >= t' + L[p]} df[t]: the discounted years within the horizon in which a module of
+    `product` decided in year t' stands (from its first production year on)."""
+    first = decided_in + inputs.lead_time_yr.get(product, 0)
+    return sum(inputs.discount_factor[t] for t in inputs.YEARS if t >= first)
 
 
 def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
-    """Objective: minimise discounted cost (yuan).
+    """Objective: minimise the discounted net cost (yuan).
 
-    sum_t df[t] * ( sum capex[m] x[s,p,m,t]                        capex
-                  + sum opex[m] * sum_{t'<=t} x[s,p,m,t']          fixed opex of standing modules
-                  + sum_{k,s} c_tr * km[k,s] * f[k,s,t]            transport
-                  + sum_g pen[g] * short[g,t] + pen_v * short_v[t] )   shortfall penalties
-      + df[t0] * F * sum_s o[s]                                    site fixed cost
-    with df[t] = (1 + rate) ** -(t - t0). Capex of a module built in the final year is counted
-    whole (no salvage value). The objective row is in million yuan (MONEY_UNIT_YUAN); the cost
-    expressions cost_* (COST_COMPONENTS) stay in yuan.
+    capex       sum_{s,p,m,t'} CRF(r, life[m]) capex[m] x[s,p,m,t'] S[p,t']
+    land        sum_{s,p,m,t'} CRF(r, n_land) pland[s] land[m] x[s,p,m,t'] S[p,t']
+    fixed_opex  sum_{s,p,m,t'} opex[m] x[s,p,m,t'] S[p,t']
+                with S[p,t'] = sum_{t >= t'+L[p]} df[t]: a module is paid for, as a yearly annuity,
+                in every year it stands within the horizon (models.costs); nothing is charged after
+                the horizon, and nothing favours late builds
+    site_fixed  sum_{s,t} df[t] F opens[s,t]                              opening, in its year
+    variable    sum_{s,p,t} df[t] (e[p] tariff[s] + vc[p]) y[s,p,t]
+    resources   raw material bought at in-province sources   (`resources_purchase`, supply family)
+    imports     products and raw material bought outside     (`imports_products` + `imports_raw`)
+    transport   raw material and products moved               (`transport_raw` + `transport_products`)
+    shortfall   sum_{g,t} df[t] pen[g] short[g,t] + sum_t df[t] pen_v short_v[t]
+    sales       - sum_{c,p,t} df[t] price[p,t] sales[c,p,t]              (`sales_revenue`)
+    with df[t] = (1 + rate) ** -(t - t0). Committed and existing capacity are sunk: no capex. The
+    objective row is in million yuan (MONEY_UNIT_YUAN); the cost expressions cost_*
+    (COST_COMPONENTS) stay in yuan.
     """
     df = inputs.discount_factor
-    years = inputs.YEARS
-    m.cost_capex = pyo.Expression(expr=sum(df[t] * capex_in_year(m, inputs, t) for t in years))
-    m.cost_fixed_opex = pyo.Expression(
-        expr=sum(
-            inputs.module(mid).fixed_opex_yuan_per_yr * m.build[s, p, mid, t] * sum(df[t2] for t2 in years if t2 >= t)
-            for s, p, mid, t in m.BUILD
-        )
-    )
+    m.cost_capex = pyo.Expression(expr=sum(
+        capex_annuity_yuan_per_yr(inputs, inputs.module(mid)) * standing_discount(inputs, p, t) * m.build[s, p, mid, t]
+        for s, p, mid, t in m.BUILD
+    ))
+    m.cost_land = pyo.Expression(expr=sum(
+        land_annuity_yuan_per_yr(inputs, s, inputs.module(mid)) * standing_discount(inputs, p, t)
+        * m.build[s, p, mid, t]
+        for s, p, mid, t in m.BUILD
+        if inputs.land_price_yuan_per_ha.get(s, 0.0) > 0
+    ))
+    m.cost_fixed_opex = pyo.Expression(expr=sum(
+        inputs.module(mid).fixed_opex_yuan_per_yr * standing_discount(inputs, p, t) * m.build[s, p, mid, t]
+        for s, p, mid, t in m.BUILD
+    ))
     m.cost_site_fixed = pyo.Expression(
-        expr=df[years[0]] * inputs.site_fixed_cost_yuan * sum(m.opened[s] for s in m.OPEN)
+        expr=sum(df[t] * inputs.site_fixed_cost_yuan * m.opens[s, t] for s, t in m.OPENING)
     )
-    m.cost_transport = pyo.Expression(
-        expr=sum(df[t] * inputs.transport_yuan_per_t_km * inputs.arc_km[(k, s)] * m.flow[k, s, t] for k, s, t in m.ARC)
-    )
+
+    def unit_cost(s: str, p: str) -> float:
+        return (inputs.energy_kwh_per_unit.get(p, 0.0) * inputs.power_tariff_yuan_per_kwh.get(s, 0.0)
+                + inputs.other_variable_cost_yuan_per_unit.get(p, 0.0))
+
+    m.cost_variable = pyo.Expression(expr=sum(
+        df[t] * unit_cost(s, p) * m.production[s, p, t] for s, p, t in m.PRODUCE if unit_cost(s, p) != 0
+    ))
+    m.cost_resources = pyo.Expression(expr=m.resources_purchase)
+    m.cost_imports = pyo.Expression(expr=m.imports_products + m.imports_raw)
+    m.cost_transport = pyo.Expression(expr=m.transport_raw + m.transport_products)
     m.cost_shortfall = pyo.Expression(
         expr=sum(
             df[t] * inputs.capacity_shortfall_penalty_yuan_per_unit.get(g, 0.0) * m.capacity_shortfall[g, t]
@@ -50,9 +83,9 @@ def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
             for t in m.VALUE_TARGET
         )
     )
+    m.cost_sales = pyo.Expression(expr=-m.sales_revenue)
     m.total_cost = pyo.Objective(
-        expr=(m.cost_capex + m.cost_fixed_opex + m.cost_site_fixed + m.cost_transport + m.cost_shortfall)
-        / MONEY_UNIT_YUAN,
+        expr=sum(getattr(m, f"cost_{name}") for name in COST_COMPONENTS) / MONEY_UNIT_YUAN,
         sense=pyo.minimize,
     )
     m.objective_unit_yuan = MONEY_UNIT_YUAN

@@ -19,12 +19,14 @@ from models.families import (
     chain_balance,
     differentiation,
     land,
+    market,
     output_value,
     proximity,
     recycling_demo,
     redline,
     supply,
     targets,
+    utilisation,
 )
 from models.index import ModelIndex
 from models.inputs import ModelInputs
@@ -78,7 +80,7 @@ FAMILIES: tuple[RuleFamily, ...] = (
     RuleFamily("redline", "redline", redline.__name__, (), (), relax_needs_rebuild=True, rule_cost_rank=0),
     RuleFamily("proximity", "proximity", proximity.__name__, (), (), relax_needs_rebuild=True, rule_cost_rank=1),
     RuleFamily(
-        "supply", "supply", supply.__name__, (supply.add_supply,), ("supply_balance", "source_limit"),
+        "supply", "supply", supply.__name__, (supply.add_supply,), ("supply_balance", "source_limit", "raw_import_cap"),
         relax_needs_rebuild=False,
     ),
     RuleFamily(
@@ -104,6 +106,10 @@ FAMILIES: tuple[RuleFamily, ...] = (
         "recycling_demo", "recycling_demo", recycling_demo.__name__, (recycling_demo.add_recycling_demo,),
         ("demo_only", "demo_size", "demo_count"), relax_needs_rebuild=False,
     ),
+    RuleFamily("market", "market", market.__name__, (market.add_sales_cap,), ("sales_cap",),
+               relax_needs_rebuild=False, rule_cost_rank=6),
+    RuleFamily("utilisation", "utilisation", utilisation.__name__, (utilisation.add_min_utilisation,),
+               ("min_utilisation",), relax_needs_rebuild=False),
 )
 
 #: Every rule family's name, in build order.

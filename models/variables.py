@@ -1,15 +1,20 @@
 """Decision variables, the capacity rows every family builds on, and shared expressions.
 
 Symbols as in docs/FORMULATION.md:
-    x[s,p,m,t]  `build`: integer modules of size m of product p built at site s in year t
+    x[s,p,m,t]  `build`: integer modules of size m of product p decided at site s in year t
     y[s,p,t]    `production` (units/yr)
-    h[c,p]      `hosts`: binary, cluster c adds capacity of p
-    K[s,p,t]    `capacity` (units/yr) = E[s,p] + sum_{m, t' <= t} size[m] x[s,p,m,t']
-    A[s,p]      capacity added by the final year = sum_{m,t} size[m] x[s,p,m,t]  (`added_by`)
+    h[c,p]      `hosts`: binary, cluster c adds capacity of p (or has committed capacity of p)
+    K[s,p,t]    `capacity`, online capacity (units/yr)
+                = E[s,p] + sum_{t' <= t} C[s,p,t'] + sum_{m, t'+L[p] <= t} size[m] x[s,p,m,t']
+    N[s,p,t]    capacity in its first production year
+                = C[s,p,t] + sum_{m, t'+L[p] = t} size[m] x[s,p,m,t']
+    Kav[s,p,t]  `available` = K[s,p,t] - (1 - ramp[p]) N[s,p,t]   (units/yr)
+    A[s,p]      capacity decided by the final year = sum_{m,t} size[m] x[s,p,m,t]  (`added_by`)
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 import pyomo.environ as pyo
@@ -20,8 +25,12 @@ from models.inputs import ModelInputs
 
 def add_variables(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
     """Decision variables over the sparse index sets: x over BUILD (bounded by the module bounds),
-    y over the producing pairs and years, h over the (cluster, product) pairs with a buildable site."""
+    y over the producing pairs and years, h over the (cluster, product) pairs with a buildable site
+    or committed capacity."""
     m.BUILD = pyo.Set(initialize=index.build_keys, dimen=4, ordered=True)
+    m.build_keys_at = defaultdict(list)  # (s, p) -> [(m, t)] of BUILD, in BUILD order
+    for s, p, mid, t in index.build_keys:
+        m.build_keys_at[(s, p)].append((mid, t))
     m.build = pyo.Var(
         m.BUILD,
         domain=pyo.NonNegativeIntegers,
@@ -35,9 +44,11 @@ def add_variables(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
     m.production = pyo.Var(m.PRODUCE, domain=pyo.NonNegativeReals)
     # Sites with a buildable pair, in input order (build_pairs follow CANDIDATES, site-major).
     m.SITE_OPEN = pyo.Set(initialize=list(dict.fromkeys(s for s, _p in index.build_pairs)))
+    committed_hosts = {(inputs.cluster_of_site[s], p) for (s, p, _t), units in inputs.committed_units_per_yr.items()
+                       if units > 0}
     m.HOST = pyo.Set(
         initialize=sorted(
-            {(inputs.cluster_of_site[s], p) for s, p in index.build_pairs},
+            {(inputs.cluster_of_site[s], p) for s, p in index.build_pairs} | committed_hosts,
             key=lambda cp: (inputs.CLUSTERS.index(cp[0]), inputs.PRODUCTS.index(cp[1])),
         ),
         dimen=2,
@@ -48,24 +59,21 @@ def add_variables(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
 
 def added_by(m: pyo.ConcreteModel, index: ModelIndex, inputs: ModelInputs, site: str, product: str,
              year: int | None = None) -> pyo.Expression:
-    """Capacity of `product` added at `site` up to `year` (the final year if None), units/yr."""
+    """Capacity of `product` decided at `site` up to `year` (the final year if None), units/yr
+    (whether or not it produces by then: see `online_added`)."""
     last = inputs.YEARS[-1] if year is None else year
     return sum(
         spec.capacity_units_per_yr * m.build[site, product, spec.module_id, t]
         for spec in index.modules_of_product.get(product, ())
         if (site, product, spec.module_id) in index.module_bound
         for t in inputs.YEARS
-        if t <= last
+        if t <= last and (site, product, spec.module_id, t) in m.BUILD
     )
 
 
-def added_keys(index: ModelIndex, site: str, product: str) -> Iterable[tuple[str, str, str]]:
-    """The (site, product, module) keys of the modules of `product` that may be built at `site`."""
-    return (
-        (site, product, spec.module_id)
-        for spec in index.modules_of_product.get(product, ())
-        if (site, product, spec.module_id) in index.module_bound
-    )
+def decided(m: pyo.ConcreteModel, site: str, product: str) -> list[tuple[str, int]]:
+    """The (module, decision year) keys of x[site, product, ., .] in BUILD (empty when none)."""
+    return m.build_keys_at.get((site, product), [])
 
 
 def group_capacity(m: pyo.ConcreteModel, index: ModelIndex, products: Iterable[str], year: int) -> pyo.Expression:
@@ -79,20 +87,58 @@ def capex_in_year(m: pyo.ConcreteModel, inputs: ModelInputs, year: int) -> pyo.E
     return sum(inputs.module(mid).capex_yuan * m.build[s, p, mid, t] for s, p, mid, t in m.BUILD if t == year)
 
 
-def add_capacity_accumulation(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
-    """Capacity accumulation and production (always active; not a switchable rule family).
+def online_added(m: pyo.ConcreteModel, index: ModelIndex, inputs: ModelInputs, site: str, product: str,
+                 year: int, first_year_only: bool = False) -> pyo.Expression | float:
+    """Added capacity of `product` at `site` producing in `year` (units/yr): the modules decided
+    in t' with t' + L[p] <= year; with `first_year_only`, those with t' + L[p] == year."""
+    lead = inputs.lead_time_yr.get(product, 0)
+    return sum(
+        spec.capacity_units_per_yr * m.build[site, product, spec.module_id, t]
+        for spec in index.modules_of_product.get(product, ())
+        if (site, product, spec.module_id) in index.module_bound
+        for t in inputs.YEARS
+        if (t + lead == year if first_year_only else t + lead <= year) and (site, product, spec.module_id, t) in m.BUILD
+    )
 
-    K[s,p,t] = E[s,p] + sum_{m, t' <= t} size[m] * x[s,p,m,t']            (units/yr)
-    y[s,p,t] <= util[p] * K[s,p,t]            for (s,p) in BUILD_PAIRS or with E[s,p] > 0, all t
-    Built capacity is never retired within the horizon. Cannot be infeasible on its own.
+
+def committed_by(inputs: ModelInputs, site: str, product: str, year: int, first_year_only: bool = False) -> float:
+    """sum_{t' <= year} C[s,p,t'] (units/yr); with `first_year_only`, C[s,p,year]."""
+    return sum(
+        units for (s, p, t), units in inputs.committed_units_per_yr.items()
+        if s == site and p == product and (t == year if first_year_only else t <= year)
+    )
+
+
+def add_capacity_accumulation(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
+    """Capacity accumulation, lead time, ramp-up and production (always active; not a
+    switchable rule family).
+
+    K[s,p,t]   = E[s,p] + sum_{t' <= t} C[s,p,t'] + sum_{m, t'+L[p] <= t} size[m] x[s,p,m,t']   (units/yr)
+    N[s,p,t]   = C[s,p,t] + sum_{m, t'+L[p] = t} size[m] x[s,p,m,t']
+    Kav[s,p,t] = K[s,p,t] - (1 - ramp[p]) * N[s,p,t]
+    y[s,p,t] <= util[p] * Kav[s,p,t]          over PRODUCE (build pairs, pairs with E or C), all t
+    A module decided in year t first produces in t + L[p], at ramp[p] of its nameplate that year
+    and in full afterwards; committed capacity C likewise from its online year. Nothing is
+    retired within the horizon. Cannot be infeasible on its own.
     """
     build_set = set(index.build_pairs)
-    m.capacity = pyo.Expression(
-        m.PRODUCE,
-        rule=lambda _m, s, p, t: inputs.existing_capacity_units_per_yr.get((s, p), 0.0)
-        + (added_by(m, index, inputs, s, p, t) if (s, p) in build_set else 0.0),
-    )
+
+    def online(_m: pyo.ConcreteModel, s: str, p: str, t: int) -> pyo.Expression:
+        added = online_added(m, index, inputs, s, p, t) if (s, p) in build_set else 0.0
+        return inputs.existing_capacity_units_per_yr.get((s, p), 0.0) + committed_by(inputs, s, p, t) + added
+
+    def available(_m: pyo.ConcreteModel, s: str, p: str, t: int) -> pyo.Expression:
+        ramp = inputs.ramp_up_share.get(p, 1.0)
+        if ramp >= 1.0:
+            return m.capacity[s, p, t]
+        first = committed_by(inputs, s, p, t, first_year_only=True)
+        if (s, p) in build_set:
+            first = first + online_added(m, index, inputs, s, p, t, first_year_only=True)
+        return m.capacity[s, p, t] - (1.0 - ramp) * first
+
+    m.capacity = pyo.Expression(m.PRODUCE, rule=online)
+    m.available = pyo.Expression(m.PRODUCE, rule=available)
     m.production_limit = pyo.Constraint(
         m.PRODUCE,
-        rule=lambda _m, s, p, t: m.production[s, p, t] <= inputs.utilisation.get(p, 1.0) * m.capacity[s, p, t],
+        rule=lambda _m, s, p, t: m.production[s, p, t] <= inputs.utilisation.get(p, 1.0) * m.available[s, p, t],
     )

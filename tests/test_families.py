@@ -177,18 +177,19 @@ def test_capacity_accumulates_and_opex_runs_while_standing() -> None:
 
     Let x1, x2 be the p modules built in 2030 and 2031. Capacity accumulates:
     K(2030) = 10 x1 >= 10 and K(2031) = 10 (x1 + x2) >= 30, so x1 >= 1 and x1 + x2 >= 3.
-    Cost = 100 (x1 + x2) + opex 10 * 2 years * x1 + 10 * 1 year * x2 = 120 x1 + 110 x2,
-    least at x1 = 1, x2 = 2: 120 + 220 = 340 (capex 300, fixed opex 40).
-    (Without accumulation 2031 would need 3 new modules: 450.)
-    Optimum: 340, one module in 2030 and two in 2031.
+    A module is paid as an annuity (CRF(0, 1 yr) * 100 = 100 yuan/yr) and its opex (10 yuan/yr)
+    in every year it stands: cost = (100 + 10) * 2 years * x1 + (100 + 10) * 1 year * x2
+    = 220 x1 + 110 x2, least at x1 = 1, x2 = 2: 220 + 220 = 440 (capex 400, fixed opex 40).
+    (Without accumulation 2031 would need 3 new modules: 550.)
+    Optimum: 440, one module in 2030 and two in 2031.
     """
     p10 = dataclasses.replace(P10, fixed_opex_yuan_per_yr=10.0)
     model, objective = solve_optimal(
         two_years(MODULES=(p10, Q10), capacity_target_units={("P", Y1): 10.0, ("P", Y2): 30.0})
     )
-    assert objective == pytest.approx(340.0, rel=1e-9)
+    assert objective == pytest.approx(440.0, rel=1e-9)
     assert built_per_year(model) == {Y1: 1, Y2: 2}
-    assert val(model.cost_capex) == pytest.approx(300.0, rel=1e-9)
+    assert val(model.cost_capex) == pytest.approx(400.0, rel=1e-9)
     assert val(model.cost_fixed_opex) == pytest.approx(40.0, rel=1e-9)
 
 
@@ -752,10 +753,11 @@ def test_supply_slack_with_ample_sources_and_off() -> None:
 
 
 def chain_case(**overrides: Any) -> ModelInputs:
-    """q is made from p (2 units of p per unit of q); local p must cover at least 50 % of it;
-    no capacity target; output-value target 100 yuan with q worth 10/unit and p worth 0
-    (penalty 100 per yuan)."""
+    """q is made from p (2 units of p per unit of q), and p can be bought outside the province
+    at no cost; local p must cover at least 50 % of the use; no capacity target; output-value
+    target 100 yuan with q worth 10/unit and p worth 0 (penalty 100 per yuan)."""
     base: dict[str, Any] = {
+        "import_price_yuan_per_unit": {("p", Y1): 0.0},
         "capacity_target_units": {},
         "output_value_target_yuan": {Y1: 100.0},
         "output_value_yuan_per_unit": {"p": 0.0, "q": 10.0},
@@ -1007,12 +1009,13 @@ def budget_case(b2031: float) -> ModelInputs:
 
 
 def test_budget_binds_on_undiscounted_capex() -> None:
-    """`budget_case(100)`: building in 2031 costs 0.5 * 100 = 50 per module, in 2030 100.
-    The 2031 budget (undiscounted) allows one module (100 <= 100); the other two go in 2030:
-    2 * 100 + 1 * 50 = 250. (A budget on discounted capex would allow two in 2031: 200.)
-    Optimum: 250; two p modules in 2030, one in 2031."""
+    """`budget_case(100)`: a module is paid as an annuity of 100 yuan in each year it stands:
+    built in 2031 it costs 0.5 * 100 = 50, built in 2030 100 * (1 + 0.5) = 150.
+    The 2031 budget (undiscounted capex) allows one module (100 <= 100); the other two go in
+    2030: 2 * 150 + 1 * 50 = 350. (A budget on discounted capex would allow two in 2031: 250.)
+    Optimum: 350; two p modules in 2030, one in 2031."""
     model, objective = solve_optimal(budget_case(100.0))
-    assert objective == pytest.approx(250.0, rel=1e-9)
+    assert objective == pytest.approx(350.0, rel=1e-9)
     assert built_per_year(model) == {Y1: 2, Y2: 1}
 
 
@@ -1036,41 +1039,46 @@ def test_budget_without_buildable_pairs_builds() -> None:
 # family 11: recycling demonstrations
 
 
-def test_recycling_demo_limits_sites() -> None:
-    """`with_recycling` with 2 ha per site; R targets 30 units (penalty 1000); recycling only at
-    demonstration sites: exactly 1 site, at least 20 units each.
-    One site holds 2 modules: 600 + 10 * 1000 = 10600. With "recycling_demo" off: 2 + 1
-    modules at both sites: 900.
-    Optimum: 10600 on (two r modules at one demo site); 900 off."""
+def test_recycling_demo_max_size_spreads_recycling() -> None:
+    """`with_recycling` with 3 ha per site; R targets 30 units (penalty 1000); opening a site
+    costs 1000; exactly one demonstration, of 10 units at most (and at least 10).
+    Off: all three r modules at one site: 900 + 1000 = 1900. On: the demonstration is a site of
+    its own with one module, so recycling is not all in one place: 2 + 1 modules at two sites,
+    900 + 2 * 1000 = 2900.
+    Optimum: 2900 on (modules 2 and 1, one demonstration); 1900 off (3 modules at one site)."""
     inputs = with_recycling(
         capacity_target_units={("R", Y1): 30.0},
+        site_fixed_cost_yuan=1000.0,
+        recycling_demo=RecyclingDemo("r", min_size_units_per_yr=10.0, min_sites=1, max_sites=1,
+                                     max_size_units_per_yr=10.0),
+        **land({"s1": 3, "s2": 3}, ("p", "q", "r")),
+    )
+    model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(2900.0, rel=1e-9)
+    assert sorted(built(model).values()) == [1, 2]
+    demo_sites = [s for s in model.DEMO_SITE if round(val(model.demo[s])) == 1]
+    assert len(demo_sites) == 1 and built(model)[(demo_sites[0], "r")] == 1
+
+    model, objective = solve_optimal(without(inputs, "recycling_demo"))
+    assert objective == pytest.approx(1900.0, rel=1e-9)
+    assert sorted(built(model).values()) == [3]
+
+
+def test_recycling_demo_min_size_forces_a_larger_project() -> None:
+    """`with_recycling` with 2 ha per site; R targets 10 units; exactly one demonstration of at
+    least 20 units: the one module the target needs is not enough, two are built: 600
+    (off: one module, 300).
+    Optimum: 600 on; 300 off."""
+    inputs = with_recycling(
+        capacity_target_units={("R", Y1): 10.0},
         recycling_demo=RecyclingDemo("r", min_size_units_per_yr=20.0, min_sites=1, max_sites=1),
         **land({"s1": 2, "s2": 2}, ("p", "q", "r")),
     )
     model, objective = solve_optimal(inputs)
-    assert objective == pytest.approx(10600.0, rel=1e-9)
+    assert objective == pytest.approx(600.0, rel=1e-9)
     assert sorted(built(model).values()) == [2]
-    assert sum(round(val(model.demo[s])) for s in model.DEMO_SITE) == 1
-
-    model, objective = solve_optimal(without(inputs, "recycling_demo"))
-    assert objective == pytest.approx(900.0, rel=1e-9)
-    assert modules_of(model, "r") == 3
-
-
-def test_recycling_demo_min_size_rules_out_small_addition() -> None:
-    """`with_recycling` with 2 ha per site; R targets 30 units; demonstrations: 0 to 2 sites of
-    at least 20 units. The 2 + 1 split breaks the size rule at the 1-module site, so both
-    sites take 2 modules: 1200 (versus 2 modules + 10 short: 10600).
-    Optimum: 1200; two r modules at each site."""
-    model, objective = solve_optimal(
-        with_recycling(
-            capacity_target_units={("R", Y1): 30.0},
-            recycling_demo=RecyclingDemo("r", min_size_units_per_yr=20.0, min_sites=0, max_sites=2),
-            **land({"s1": 2, "s2": 2}, ("p", "q", "r")),
-        )
-    )
-    assert objective == pytest.approx(1200.0, rel=1e-9)
-    assert built(model) == {("s1", "r"): 2, ("s2", "r"): 2}
+    _model, objective_off = solve_optimal(without(inputs, "recycling_demo"))
+    assert objective_off == pytest.approx(300.0, rel=1e-9)
 
 
 def test_recycling_demo_min_sites_forces_a_demonstration() -> None:
@@ -1124,11 +1132,12 @@ def test_objective_equals_sum_of_cost_components() -> None:
     output-value target 50 yuan in 2030 only (penalty 100 per yuan); P targets 30 units in 2031
     with a penalty of 10 yuan/unit.
 
-    2030: 10 units of p are worth 5000 of penalty: one module (100 capex + opex 10 * (1 + 0.5)
-    = 15), site opening 1000, transport 10 t * 10 km = 100. 2031: each extra module costs
-    0.5 * (100 + 10) = 55 but saves only 0.5 * 10 * 10 = 50, so the 20 missing units stay short:
-    0.5 * 10 * 20 = 100. Components: capex 100, fixed opex 15, site fixed 1000, transport 100,
-    shortfall 100. Optimum: 1315 = their sum = the solver's objective.
+    2030: 10 units of p are worth 5000 of penalty: one module (annuity 100 in each year it
+    stands: 100 * (1 + 0.5) = 150; opex 10 * (1 + 0.5) = 15), site opening 1000 in 2030,
+    transport 10 t * 10 km = 100. 2031: each extra module costs 0.5 * (100 + 10) = 55 but saves
+    only 0.5 * 10 * 10 = 50, so the 20 missing units stay short: 0.5 * 10 * 20 = 100.
+    Components: capex 150, fixed opex 15, site fixed 1000, transport 100, shortfall 100.
+    Optimum: 1365 = their sum = the solver's objective.
     """
     p10 = dataclasses.replace(P10, fixed_opex_yuan_per_yr=10.0)
     inputs = ore_inputs(
@@ -1154,10 +1163,10 @@ def test_objective_equals_sum_of_cost_components() -> None:
         "transport": val(model.cost_transport),
         "shortfall": val(model.cost_shortfall),
     }
-    expected = {"capex": 100.0, "fixed_opex": 15.0, "site_fixed": 1000.0, "transport": 100.0, "shortfall": 100.0}
+    expected = {"capex": 150.0, "fixed_opex": 15.0, "site_fixed": 1000.0, "transport": 100.0, "shortfall": 100.0}
     assert components == pytest.approx(expected, rel=1e-9)
     assert objective == pytest.approx(sum(components.values()), rel=1e-9)
-    assert objective == pytest.approx(1315.0, rel=1e-9)
+    assert objective == pytest.approx(1365.0, rel=1e-9)
     assert built_per_year(model) == {Y1: 1}
 
 
@@ -1166,8 +1175,10 @@ def rich_inputs() -> ModelInputs:
     family with data that binds at the optimum: nested land, a red-line and two proximity
     exclusions ((s3,p): its nearest ore is 55 km away; (s2,r): its scrap 60 km; the limits are
     50 km; scrap costs nothing to haul to s1 and s3), a capped ore source, a p -> q chain,
-    differentiation (hosting limit, lead share, portfolio difference), agglomeration, a budget
-    and a one-site recycling demonstration.
+    differentiation (hosting limit, lead share, portfolio difference), agglomeration, a budget,
+    a one-site recycling demonstration, p bought outside at no cost (so the chain rule, not the
+    site balance, asks for local p), a sales cap of 5 units of r (which has no use in the
+    province) and a least utilisation of q (which costs 1 yuan/unit to make).
     Switching any single family off lowers this instance's optimum by at least 200 yuan."""
     sites = ("s1", "s2", "s3")
     products = ("p", "q", "r")
@@ -1215,7 +1226,11 @@ def rich_inputs() -> ModelInputs:
         site_fixed_cost_yuan=200.0,
         min_investment_per_open_site_yuan=150.0,
         max_open_sites_per_cluster={"c1": 1},
-        budget_yuan_per_yr={Y1: 500.0, Y2: 800.0},
+        budget_yuan_per_yr={Y1: 800.0, Y2: 400.0},
+        import_price_yuan_per_unit={("p", t): 0.0 for t in years},
+        sales_cap_units={("r", t): 5.0 for t in years},
+        min_utilisation={"q": 1.0},
+        other_variable_cost_yuan_per_unit={"q": 1.0},
         recycling_demo=RecyclingDemo("r", min_size_units_per_yr=10.0, min_sites=1, max_sites=1),
         discount_factor={Y1: 1.0, Y2: 1.0},
         enabled_families=frozenset(RULE_FAMILIES),
@@ -1237,6 +1252,80 @@ def test_switching_one_family_off_never_raises_the_optimum(family: str) -> None:
     _model, relaxed = solve_optimal(without(rich_inputs(), family))
     assert relaxed <= all_on * (1 + 1e-9) + 1e-6
     assert relaxed < all_on - 1.0, f"{family} does not bind in rich_inputs"
+
+
+# --------------------------------------------------------------------------------------------
+# family 12: market
+
+
+def sales_case(**overrides: Any) -> ModelInputs:
+    """No target; p sells at 25 yuan/unit in 2030; the gateway is 0 km from every hub; s1 and s2
+    have 2 ha each (2 modules of p each): each module (100 yuan/yr) earns 10 * 25 = 250."""
+    base: dict[str, Any] = {
+        "capacity_target_units": {},
+        "price_yuan_per_unit": {("p", Y1): 25.0},
+        **land({"s1": 2, "s2": 2}),
+    }
+    base.update(overrides)
+    return make_inputs(**base)
+
+
+def test_sales_earn_their_price() -> None:
+    """`sales_case`: all four p modules pay (250 > 100): 400 - 40 * 25 = -600.
+    Optimum: -600 (net gain), 40 units sold."""
+    model, objective = solve_optimal(sales_case())
+    assert objective == pytest.approx(-600.0, rel=1e-9)
+    assert sum(val(model.sales[c, p, t]) for c, p, t in model.SALE if p == "p") == pytest.approx(40.0, rel=1e-9)
+    assert val(model.cost_sales) == pytest.approx(-1000.0, rel=1e-9)
+
+
+def test_market_cap_binds() -> None:
+    """`sales_case` with at most 15 units of p sold in 2030: two modules (20 units, 5 idle) earn
+    15 * 25 = 375 for 200, a net -175; one module earns 250 for 100: -150. Two modules.
+    Off: -600.
+    Optimum: -175 on (2 modules, 15 sold); -600 off."""
+    inputs = sales_case(sales_cap_units={("p", Y1): 15.0})
+    model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(-175.0, rel=1e-9)
+    assert sum(built(model).values()) == 2
+    assert production(model, "p") == pytest.approx(15.0, rel=1e-9)
+    _model, objective = solve_optimal(without(inputs, "market"))
+    assert objective == pytest.approx(-600.0, rel=1e-9)
+
+
+def test_market_cap_slack() -> None:
+    """`sales_case` with a cap of 100 units: the 40 units the land allows sell. Optimum: -600."""
+    _model, objective = solve_optimal(sales_case(sales_cap_units={("p", Y1): 100.0}))
+    assert objective == pytest.approx(-600.0, rel=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# family 13: utilisation
+
+
+def test_min_utilisation_binds() -> None:
+    """One year; P targets 30 units; p costs 1 yuan/unit to produce; nothing needs production.
+    Least utilisation 0.5: the three modules must produce 15 units: 300 + 15 = 315.
+    Off: 300 (nothing produced).
+    Optimum: 315 on; 300 off."""
+    inputs = make_inputs(other_variable_cost_yuan_per_unit={"p": 1.0}, min_utilisation={"p": 0.5})
+    model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(315.0, rel=1e-9)
+    assert production(model, "p") == pytest.approx(15.0, rel=1e-9)
+    _model, objective = solve_optimal(without(inputs, "utilisation"))
+    assert objective == pytest.approx(300.0, rel=1e-9)
+
+
+def test_min_utilisation_slack() -> None:
+    """As the binding case with an output-value target of 150 yuan (30 units of p at 5 yuan):
+    the plan produces all 30 units anyway, above the least 15: 300 + 30 = 330 on and off.
+    Optimum: 330."""
+    inputs = make_inputs(other_variable_cost_yuan_per_unit={"p": 1.0}, min_utilisation={"p": 0.5},
+                         output_value_target_yuan={Y1: 150.0})
+    _model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(330.0, rel=1e-9)
+    _model, objective = solve_optimal(without(inputs, "utilisation"))
+    assert objective == pytest.approx(330.0, rel=1e-9)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1328,10 +1417,13 @@ FAMILY_TESTS: dict[str, dict[str, Tests]] = {
         "slack": (test_budget_slack,),
         "other": (test_budget_without_buildable_pairs_builds,),
     },
+    "market": {"binds": (test_market_cap_binds,), "slack": (test_market_cap_slack,), "other": (
+        test_sales_earn_their_price,)},
+    "utilisation": {"binds": (test_min_utilisation_binds,), "slack": (test_min_utilisation_slack,)},
     "recycling_demo": {
         "binds": (
-            test_recycling_demo_limits_sites,
-            test_recycling_demo_min_size_rules_out_small_addition,
+            test_recycling_demo_max_size_spreads_recycling,
+            test_recycling_demo_min_size_forces_a_larger_project,
             test_recycling_demo_min_sites_forces_a_demonstration,
         ),
         "slack": (test_recycling_demo_slack,),

@@ -31,7 +31,7 @@ FORMULATION = Path(__file__).resolve().parent.parent / "docs" / "FORMULATION.md"
 
 #: Constraint components that belong to no switchable family: capacity and production, and the
 #: host indicator (built with differentiation, on whether it is on or off).
-ALWAYS_ON_ROWS = {"production_limit", "host_link", "host_needs_build"}
+ALWAYS_ON_ROWS = {"production_limit", "host_link", "host_needs_build", "opened_once", "site_balance", "hub_balance"}
 
 
 def doc_sections() -> dict[str, str]:
@@ -170,11 +170,11 @@ def test_unknown_family_is_an_error() -> None:
         family("redlines")
     assert str(caught.value) == (
         "unknown rule family 'redlines'; known: targets, output_value, land, redline, proximity, supply, "
-        "chain_balance, differentiation, agglomeration, budget, recycling_demo"
+        "chain_balance, differentiation, agglomeration, budget, recycling_demo, market, utilisation"
     )
 
 
 def test_rule_cost_families_come_from_the_registry() -> None:
     """The rule-cost report covers the families with a rank, in rank order."""
     assert RULE_COST_FAMILIES == ("redline", "proximity", "differentiation", "agglomeration", "budget",
-                                  "chain_balance")
+                                  "chain_balance", "market")

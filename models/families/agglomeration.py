@@ -1,4 +1,4 @@
-"""Family `agglomeration`: few, substantial sites."""
+"""Family `agglomeration`: few, substantial sites, each opened in a year of its own."""
 
 from __future__ import annotations
 
@@ -9,38 +9,58 @@ import pyomo.environ as pyo
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
 from models.units import MONEY_UNIT_YUAN
-from models.variables import added_by, added_keys
+from models.variables import added_by, decided
+
+
+def pre_opened_sites(inputs: ModelInputs) -> tuple[str, ...]:
+    """Sites already open before the horizon: those with existing or committed capacity, in
+    SITES order. They cost nothing to open and count toward their cluster's open-site limit."""
+    standing = {s for (s, _p), units in inputs.existing_capacity_units_per_yr.items() if units > 0}
+    standing |= {s for (s, _p, _t), units in inputs.committed_units_per_yr.items() if units > 0}
+    return tuple(s for s in inputs.SITES if s in standing)
 
 
 def add_agglomeration(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
-    """Agglomeration: few, substantial sites.
+    """Agglomeration: few, substantial sites, opened year by year.
 
-    A[s,p] <= Amax[s,p] * o[s]                                   for (s,p) in BUILD_PAIRS
-    sum_{p,m,t} capex[m] * x[s,p,m,t] >= I_min * o[s]            (yuan; the row in million yuan)
-    sum_{s in c} o[s] <= n_open[c]                               over OPEN_LIMIT, clusters with a limit
-    with o[s] (`opened`, binary) over OPEN = the sites with a buildable pair, and F * o[s]
-    (yuan, charged in the first year) in the objective. Active when "agglomeration" is on; with
-    its rows off nothing forces o[s] up, so the site fixed cost drops out with them. Infeasible
-    with strict targets when n_open[c] sites cannot hold them.
+    opens[s,t] binary over OPEN x YEARS, OPEN = the sites with a buildable pair that are not
+    pre-opened (`pre_opened_sites`); opened[s] = sum_t opens[s,t] (binary: a site opens once).
+    A[s,p,t] <= Amax[s,p] * sum_{t' <= t} opens[s,t']      over OPEN_LINK = (s,p) in BUILD_PAIRS
+                                                          with s in OPEN, all t   (units/yr)
+    (A[s,p,t]: capacity decided at s up to year t)
+    sum_{p,m,t} capex[m] * x[s,p,m,t] >= I_min * opened[s]    over OPEN (yuan; row in million yuan)
+    |pre-opened sites of c| + sum_{s in c, s in OPEN} opened[s] <= n_open[c]    over OPEN_LIMIT
+    The objective charges df[t] * F * opens[s,t] (`cost_site_fixed`): opening is paid in its
+    year. Active when "agglomeration" is on; with its rows off nothing forces a site open, so
+    the opening cost drops out with them. Infeasible when the pre-opened sites of a cluster
+    already exceed n_open[c], or with strict targets when n_open[c] sites cannot hold them.
     """
     active = is_on(inputs, "agglomeration")
-    m.OPEN = pyo.Set(initialize=list(m.SITE_OPEN) if active else [], ordered=True)
+    pre = set(pre_opened_sites(inputs))
+    m.OPEN = pyo.Set(initialize=[s for s in m.SITE_OPEN if s not in pre] if active else [], ordered=True)
+    m.OPENING = pyo.Set(initialize=[(s, t) for s in m.OPEN for t in inputs.YEARS], dimen=2, ordered=True)
+    m.opens = pyo.Var(m.OPENING, domain=pyo.Binary)
     m.opened = pyo.Var(m.OPEN, domain=pyo.Binary)
-    pairs = list(index.build_pairs) if active else []
-    m.open_link = pyo.Constraint(
-        pyo.Set(initialize=pairs, dimen=2, ordered=True),
-        rule=lambda _m, s, p: added_by(m, index, inputs, s, p) <= index.max_added_units[(s, p)] * m.opened[s],
-    )
+    m.opened_once = pyo.Constraint(
+        m.OPEN, rule=lambda _m, s: m.opened[s] == sum(m.opens[s, t] for t in inputs.YEARS))
+    open_set = set(m.OPEN)
+    link_keys = [(s, p, t) for s, p in index.build_pairs if s in open_set for t in inputs.YEARS]
+    m.OPEN_LINK = pyo.Set(initialize=link_keys, dimen=3, ordered=True)
+
+    def link(_m: pyo.ConcreteModel, s: str, p: str, t: int) -> pyo.Expression:
+        decided_by = added_by(m, index, inputs, s, p, t)
+        if isinstance(decided_by, (int, float)):
+            return pyo.Constraint.Feasible
+        return decided_by <= index.max_added_units[(s, p)] * sum(m.opens[s, t2] for t2 in inputs.YEARS if t2 <= t)
+
+    m.open_link = pyo.Constraint(m.OPEN_LINK, rule=link)
     products_at: dict[str, list[str]] = defaultdict(list)
     for s, p in index.build_pairs:
         products_at[s].append(p)
     m.site_capex = pyo.Expression(
         m.SITE_OPEN,
         rule=lambda _m, s: sum(
-            inputs.module(mid).capex_yuan * m.build[s, p, mid, t]
-            for p in products_at[s]
-            for _s, _p, mid in added_keys(index, s, p)
-            for t in inputs.YEARS
+            inputs.module(mid).capex_yuan * m.build[s, p, mid, t] for p in products_at[s] for mid, t in decided(m, s, p)
         ),
     )
     min_invest = inputs.min_investment_per_open_site_yuan
@@ -52,9 +72,13 @@ def add_agglomeration(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
     m.OPEN_LIMIT = pyo.Set(initialize=limited, ordered=True)
 
     def limit_rule(_m: pyo.ConcreteModel, c: str) -> pyo.Expression:
+        already = sum(1 for s in pre if inputs.cluster_of_site[s] == c)
         sites = [m.opened[s] for s in m.OPEN if inputs.cluster_of_site[s] == c]
-        if len(sites) <= inputs.max_open_sites_per_cluster[c]:
+        if already + len(sites) <= inputs.max_open_sites_per_cluster[c]:
             return pyo.Constraint.Feasible
-        return sum(sites) <= inputs.max_open_sites_per_cluster[c]
+        if not sites:  # the pre-opened sites alone exceed the limit: an infeasible constant row
+            m.add_component(f"open_sites_excess_{c}", pyo.Var(bounds=(0, 0)))
+            return getattr(m, f"open_sites_excess_{c}") + already <= inputs.max_open_sites_per_cluster[c]
+        return already + sum(sites) <= inputs.max_open_sites_per_cluster[c]
 
     m.open_sites_limit = pyo.Constraint(m.OPEN_LIMIT, rule=limit_rule)

@@ -10,15 +10,18 @@ import pyomo.environ as pyo
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
 from models.units import MONEY_UNIT_YUAN
-from models.variables import added_by, added_keys
+from models.variables import added_by, decided
 
 
 def add_host_indicator(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
-    """Host indicator h[c,p] = 1 exactly when cluster c adds capacity of p (always active, with
-    the family on or off: it is not among the family's switchable rows).
+    """Host indicator h[c,p] = 1 exactly when cluster c adds capacity of p or has committed
+    capacity of it (always active, with the family on or off: it is not among the family's
+    switchable rows).
 
     A[s,p] <= Amax[s,p] * h[c(s),p]            for (s,p) in BUILD_PAIRS   (units/yr)
-    h[c,p] <= sum_{s in c, m, t} x[s,p,m,t]     for (c,p) in HOST (hosting means at least one module)
+    h[c,p] <= sum_{s in c, m, t} x[s,p,m,t]     for (c,p) in HOST without committed capacity
+    h[c,p] = 1                                  where a site of c has committed capacity of p
+    (real projects count toward the hosting limit and the portfolios)
     Cannot be infeasible on its own; it gives the differentiation rows their meaning.
     """
     m.host_link = pyo.Constraint(
@@ -29,12 +32,17 @@ def add_host_indicator(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for s, p in index.build_pairs:
         members[(inputs.cluster_of_site[s], p)].append(s)
-    m.host_needs_build = pyo.Constraint(
-        m.HOST,
-        rule=lambda _m, c, p: m.hosts[c, p]
-        <= sum(m.build[s, p, mid, t] for s in members[(c, p)] for _s, _p, mid in added_keys(index, s, p)
-               for t in inputs.YEARS),
-    )
+    committed = {(inputs.cluster_of_site[s], p) for (s, p, _t), units in inputs.committed_units_per_yr.items()
+                 if units > 0}
+    for key in committed:
+        m.hosts[key].fix(1.0)
+
+    def needs_build(_m: pyo.ConcreteModel, c: str, p: str) -> pyo.Expression:
+        if (c, p) in committed:
+            return pyo.Constraint.Skip
+        return m.hosts[c, p] <= sum(m.build[s, p, mid, t] for s in members[(c, p)] for mid, t in decided(m, s, p))
+
+    m.host_needs_build = pyo.Constraint(m.HOST, rule=needs_build)
 
 
 def add_product_hosting_limit(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:

@@ -8,7 +8,7 @@ import pyomo.environ as pyo
 
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
-from models.variables import added_keys
+from models.variables import decided
 
 
 def add_land(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
@@ -38,8 +38,7 @@ def add_land(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> No
                 inputs.module(mid).land_ha * m.build[site, q, mid, t]
                 for q, land in pairs_at[site]
                 if land <= level
-                for _s, _q, mid in added_keys(index, site, q)
-                for t in inputs.YEARS
+                for mid, t in decided(m, site, q)
             )
             <= level
         )

@@ -9,10 +9,17 @@ from models.inputs import ModelInputs
 from models.units import MONEY_UNIT_YUAN
 
 
+def value_per_unit(inputs: ModelInputs, product: str, year: int) -> float:
+    """v[p,t] (yuan/unit): the price of `product` in `year` where given, else its output value v[p]."""
+    price = inputs.price_yuan_per_unit.get((product, year))
+    return inputs.output_value_yuan_per_unit.get(product, 0.0) if price is None else price
+
+
 def add_output_value_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
     """Output-value target per year t.
 
-    sum_{s,p} v[p] * y[s,p,t] + short_v[t] >= V[t]        (yuan/yr; v in yuan per unit)
+    sum_{s,p} v[p,t] * y[s,p,t] + short_v[t] >= V[t]        (yuan/yr; v in yuan per unit)
+    with v[p,t] = price[p,t] where the scenario's price path gives it, else v[p] (`value_per_unit`).
     over VALUE_TARGET = the years with a target, when "output_value" is on. The row is stated in
     million yuan and short_v[t] (`value_shortfall`) is in million yuan (see MONEY_UNIT_YUAN).
     Output value counts production of existing and added capacity. short_v[t] >= 0 costs pen_v
@@ -28,8 +35,9 @@ def add_output_value_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: M
     m.output_value = pyo.Expression(
         inputs.YEARS,
         rule=lambda _m, t: sum(
-            inputs.output_value_yuan_per_unit.get(p, 0.0) * m.production[s, p, t]
+            value_per_unit(inputs, p, t) * m.production[s, p, t]
             for s, p in index.producing_pairs
+            if value_per_unit(inputs, p, t) != 0
         ),
     )
     m.output_value_target = pyo.Constraint(
@@ -42,9 +50,9 @@ def add_output_value_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: M
 def add_output_value_cover(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
     """Cover row (part of "output_value"): the value target restated on modules alone.
 
-    sum_{s,p} v[p] util[p] K[s,p,t] + short_v[t] >= V[t]        (million yuan/yr)
+    sum_{s,p} v[p,t] util[p] Kav[s,p,t] + short_v[t] >= V[t]        (million yuan/yr)
     over VALUE_TARGET, so exactly when "output_value" is on. A valid inequality implied by the
-    target row and y <= util K: it changes no feasible plan, but it is a pure-integer knapsack
+    target row and y <= util Kav: it changes no feasible plan, but it is a pure-integer knapsack
     row from which HiGHS derives cover cuts that the production variables hide (measured on the
     Yunnan scenario: the gap after 60 s halves). Infeasible exactly when the target row is.
     """
@@ -52,9 +60,10 @@ def add_output_value_cover(m: pyo.ConcreteModel, inputs: ModelInputs, index: Mod
     m.value_cover = pyo.Constraint(
         keys,
         rule=lambda _m, t: sum(
-            inputs.output_value_yuan_per_unit.get(p, 0.0) * inputs.utilisation.get(p, 1.0) / MONEY_UNIT_YUAN
-            * m.capacity[s, p, t]
+            value_per_unit(inputs, p, t) * inputs.utilisation.get(p, 1.0) / MONEY_UNIT_YUAN
+            * m.available[s, p, t]
             for s, p in index.producing_pairs
+            if value_per_unit(inputs, p, t) != 0
         )
         + m.value_shortfall[t]
         >= inputs.output_value_target_yuan[t] / MONEY_UNIT_YUAN,

@@ -1,4 +1,4 @@
-"""Family `recycling_demo`: recycling is built only at a few demonstration sites."""
+"""Family `recycling_demo`: one or two of the recycling projects are demonstrations."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ from models.variables import added_by
 
 
 def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
-    """Recycling demonstrations: recycling goes only to demonstration sites.
+    """Recycling demonstrations: between n_demo_min and n_demo_max of the sites adding recycling
+    capacity are demonstration projects of demonstration size; other recycling is ordinary.
 
-    A[s,rec] <= Amax[s,rec] * demo[s];   A[s,rec] >= D * demo[s]      over DEMO_SITE  (units/yr)
-    n_demo_min <= sum_s demo[s] <= n_demo_max
+    A[s,rec] >= D * demo[s]                                   over DEMO_SITE (`demo_size`, units/yr)
+    A[s,rec] <= Dmax * demo[s] + Amax[s,rec] * (1 - demo[s])  over DEMO_SITE, when Dmax is given
+                                                              (`demo_only`: a demonstration is not
+                                                              a full-scale plant)
+    n_demo_min <= sum_s demo[s] <= n_demo_max                 (`demo_count`)
     with demo[s] binary over DEMO_SITE = the sites where the recycling product rec may be built,
-    and D the demonstration size (units/yr). Active when "recycling_demo" is on and a
-    demonstration rule is given; otherwise its rows exist but are empty. Infeasible when fewer
-    than n_demo_min sites can hold D.
+    D and Dmax the least and most demonstration size (units/yr). Active when "recycling_demo" is
+    on and a demonstration rule is given; otherwise its rows exist but are empty. Infeasible
+    when fewer than n_demo_min sites can hold D (or D > Dmax).
     """
     demo = inputs.recycling_demo if is_on(inputs, "recycling_demo") else None
     sites = [s for s, p in index.build_pairs if demo is not None and p == demo.product]
@@ -29,9 +33,11 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
         m.demo_count = pyo.Constraint(rule=lambda _m: pyo.Constraint.Skip)
         return
     rec = demo.product
+    most = demo.max_size_units_per_yr
     m.demo_only = pyo.Constraint(
-        m.DEMO_SITE,
-        rule=lambda _m, s: added_by(m, index, inputs, s, rec) <= index.max_added_units[(s, rec)] * m.demo[s],
+        m.DEMO_SITE if most is not None else pyo.Set(initialize=[]),
+        rule=lambda _m, s: added_by(m, index, inputs, s, rec)
+        <= most * m.demo[s] + index.max_added_units[(s, rec)] * (1 - m.demo[s]),
     )
     m.demo_size = pyo.Constraint(
         m.DEMO_SITE,

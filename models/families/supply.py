@@ -1,4 +1,4 @@
-"""Family `supply`: raw materials are shipped from sources with limited supply, at a cost."""
+"""Family `supply`: raw materials are bought at sources with limited supply or imported, and shipped."""
 
 from __future__ import annotations
 
@@ -15,14 +15,23 @@ def add_supply(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
     """Raw-material supply (the "supply" switch; "proximity" limits the arcs and eligibility).
 
     For each site s, resource r needed there and year t (NEED):
-        sum_{k : res[k] = r, (k,s) in ARCS} f[k,s,t] >= sum_p rho[p,r] * y[s,p,t]     (t/yr)
-    For each source k and year t (SOURCE_YEAR):    sum_s f[k,s,t] <= supply[k,t]       (t/yr)
-    Transport cost  sum_t df[t] * c_tr * km[k,s] * f[k,s,t] enters the objective (c_tr in
-    yuan per t-km). ARCS are every source of r to every site needing r; with "proximity" on only
-    arcs within the resource's maximum distance remain, plus each site's nearest source of r so
-    that existing plants are not cut off (`models.families.proximity`). Active when "supply" is
-    on. Infeasible when production is forced beyond what the sources can supply (production can
-    stay at 0, so only strict output-value or chain-balance rules can push it there).
+        sum_{k : res[k] = r, (k,s) in ARCS} f[k,s,t] + imp_r[s,r,t] = sum_p rho[p,r] * y[s,p,t]   (t/yr)
+    For each source k and year t (SOURCE_YEAR):    sum_s f[k,s,t] <= supply[k,t]              (t/yr)
+    For each resource r and year t with an import cap (RAW_IMPORT_CAP):
+        sum_s imp_r[s,r,t] <= capimp[r,t]                                                    (t/yr)
+    imp_r[s,r,t] (`raw_imports`, >= 0) exists where primp[r,t] is given: raw material bought
+    outside the province, delivered to the gateway and carried through hub(s) to s.
+    Expressions (yuan, discounted):
+        resources_purchase = sum df[t] prs[r] f[k,s,t]                    (paid at the source)
+        imports_raw        = sum df[t] primp[r,t] imp_r[s,r,t]
+        transport_raw      = sum df[t] c_tr (km[k,s] f[k,s,t] + (km_sh[s] + km_hg[c(s)]) imp_r[s,r,t])
+    ARCS are every source of r to every site needing r; with "proximity" on only arcs within the
+    resource's maximum distance remain, plus each site's nearest source of r so that existing
+    plants are not cut off (`models.families.proximity`). The balance is an equality: nothing is
+    shipped that is not used. Active when "supply" is on (otherwise raw material is free and
+    unlimited). Infeasible when production is forced beyond what sources and imports can
+    supply (production can stay at 0, so only strict targets or committed plants under a least
+    utilisation can push it there).
     """
     active = is_on(inputs, "supply")
     needs: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
@@ -39,6 +48,11 @@ def add_supply(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
     ]
     m.ARC = pyo.Set(initialize=[(k, s, t) for k, s in arcs for t in inputs.YEARS], dimen=3, ordered=True)
     m.flow = pyo.Var(m.ARC, domain=pyo.NonNegativeReals)
+    m.RAW_IMPORT = pyo.Set(
+        initialize=[(s, r, t) for s, r in needs for t in inputs.YEARS
+                    if (r, t) in inputs.resource_import_price_yuan_per_t],
+        dimen=3, ordered=True)
+    m.raw_imports = pyo.Var(m.RAW_IMPORT, domain=pyo.NonNegativeReals)
     arcs_into: dict[tuple[str, str], list[str]] = defaultdict(list)
     arcs_from: dict[str, list[str]] = defaultdict(list)
     for k, s in arcs:
@@ -48,7 +62,8 @@ def add_supply(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
     m.supply_balance = pyo.Constraint(
         m.NEED,
         rule=lambda _m, s, r, t: sum(m.flow[k, s, t] for k in arcs_into[(s, r)])
-        >= sum(rho * m.production[s, p, t] for p, rho in needs[(s, r)]),
+        + (m.raw_imports[s, r, t] if (s, r, t) in m.RAW_IMPORT else 0.0)
+        == sum(rho * m.production[s, p, t] for p, rho in needs[(s, r)]),
     )
     m.SOURCE_YEAR = pyo.Set(
         initialize=[(k, t) for k in inputs.SOURCES if arcs_from[k] for t in inputs.YEARS],
@@ -59,3 +74,28 @@ def add_supply(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
         m.SOURCE_YEAR,
         rule=lambda _m, k, t: sum(m.flow[k, s, t] for s in arcs_from[k]) <= inputs.supply_t_per_yr.get((k, t), 0.0),
     )
+    importing: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for s, r, t in m.RAW_IMPORT:
+        importing[(r, t)].append(s)
+    m.RAW_IMPORT_CAP = pyo.Set(
+        initialize=[key for key in importing if key in inputs.resource_import_cap_t_per_yr], dimen=2, ordered=True)
+    m.raw_import_cap = pyo.Constraint(
+        m.RAW_IMPORT_CAP,
+        rule=lambda _m, r, t: sum(m.raw_imports[s, r, t] for s in importing[(r, t)])
+        <= inputs.resource_import_cap_t_per_yr[(r, t)],
+    )
+    df = inputs.discount_factor
+    price = inputs.resource_price_yuan_per_t
+    m.resources_purchase = pyo.Expression(expr=sum(
+        df[t] * price[inputs.resource_of_source[k]] * m.flow[k, s, t] for k, s, t in m.ARC
+        if price.get(inputs.resource_of_source[k], 0.0) != 0))
+    m.imports_raw = pyo.Expression(expr=sum(
+        df[t] * inputs.resource_import_price_yuan_per_t[(r, t)] * m.raw_imports[s, r, t] for s, r, t in m.RAW_IMPORT))
+    rate = inputs.transport_yuan_per_t_km
+    cluster = inputs.cluster_of_site
+    m.transport_raw = pyo.Expression(expr=sum(
+        df[t] * rate * inputs.arc_km[(k, s)] * m.flow[k, s, t] for k, s, t in m.ARC
+        if rate * inputs.arc_km[(k, s)] != 0)
+        + sum(df[t] * rate * (inputs.site_hub_km.get(s, 0.0) + inputs.hub_gateway_km.get(cluster[s], 0.0))
+              * m.raw_imports[s, r, t] for s, r, t in m.RAW_IMPORT
+              if rate * (inputs.site_hub_km.get(s, 0.0) + inputs.hub_gateway_km.get(cluster[s], 0.0)) != 0))

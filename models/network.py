@@ -1,0 +1,145 @@
+"""The product network: site and hub balances, imports and sales (always active, not a rule family).
+
+Every product made or used in the province moves through hubs, one per cluster, so that the
+model grows linearly with the number of candidate sites: a site ships to and receives from its
+own cluster's hub; hubs ship to each other; products bought outside the province arrive at the
+gateway and are carried to a hub, and products sold outside leave from a hub through the
+gateway. A site uses its own production without transport (an integrated plant).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from models.index import ModelIndex
+from models.inputs import ModelInputs
+
+
+def uses_at(inputs: ModelInputs, index: ModelIndex) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """(s, u) -> [(d, a[d,u])] for every product d produced at site s that consumes u, in
+    PRODUCTS order: what site s consumes of u per unit of each of its products."""
+    uses: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
+    for s, d in index.producing_pairs:
+        for u in inputs.PRODUCTS:
+            a = inputs.input_units_per_unit.get((d, u), 0.0)
+            if a > 0:
+                uses[(s, u)].append((d, a))
+    return dict(uses)
+
+
+def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
+    """Site and hub balances of every product, imports and sales.
+
+    Variables (>= 0, units of p per year), with hub(s) = c(s) and G the gateway:
+      up[s,p,t]        site s -> hub(s)          over UP = PRODUCE (s makes p)
+      down[s,p,t]      hub(s) -> site s          over DOWN = (s,u,t) with s making some d, a[d,u] > 0
+      link[c,c',p,t]   hub c -> hub c', c != c'  over LINK, the products someone in the province uses
+      imports[c,p,t]   G -> hub c, bought at pimp[p,t]      over IMPORT = (c,p,t) with pimp[p,t]
+                       given and a site of c using p
+      sales[c,p,t]     hub c -> G, sold at price[p,t]       over SALE = (c,p,t) with a site of c
+                       making p (no price: sold for nothing, i.e. left unused)
+    site_balance[s,p,t]:  y[s,p,t] + down[s,p,t] = up[s,p,t] + sum_d a[d,p] y[s,d,t]
+    hub_balance[c,p,t]:   sum_{s in c} up[s,p,t] + sum_{c'} link[c',c,p,t] + imports[c,p,t]
+                        = sum_{s in c} down[s,p,t] + sum_{c'} link[c,c',p,t] + sales[c,p,t]
+    (a term is left out where its variable does not exist). Expressions (yuan, discounted):
+      imports_products   = sum df[t] pimp[p,t] imports[c,p,t]
+      sales_revenue      = sum df[t] price[p,t] sales[c,p,t]
+      transport_products = sum df[t] c_tr w[p] ( km_sh[s] (up + down) + km_hh[c,c'] link
+                                                 + km_hg[c] (imports + sales) )
+    with c_tr in yuan per t-km (`transport_yuan_per_t_km`) and w[p] t per unit. Infeasible only
+    together with rules that force production of a product whose inputs can be neither made in
+    the province nor imported (then a downstream product cannot be made at all).
+    """
+    uses = uses_at(inputs, index)
+    years = inputs.YEARS
+    cluster = inputs.cluster_of_site
+    makes = list(index.producing_pairs)
+    made = {p for _s, p in makes}
+    used = {u for _s, u in uses}
+    m.UP = pyo.Set(initialize=[(s, p, t) for s, p in makes for t in years], dimen=3, ordered=True)
+    m.DOWN = pyo.Set(initialize=[(s, u, t) for s, u in uses for t in years], dimen=3, ordered=True)
+    moving = [p for p in inputs.PRODUCTS if p in used]
+    pairs = [(a, b) for a in inputs.CLUSTERS for b in inputs.CLUSTERS if a != b]
+    m.LINK = pyo.Set(initialize=[(a, b, p, t) for p in moving if p in made or _importable(inputs, p)
+                                 for a, b in pairs for t in years], dimen=4, ordered=True)
+    using_hubs = {(cluster[s], u) for s, u in uses}
+    m.IMPORT = pyo.Set(
+        initialize=[(c, p, t) for c in inputs.CLUSTERS for p in inputs.PRODUCTS for t in years
+                    if (c, p) in using_hubs and (p, t) in inputs.import_price_yuan_per_unit],
+        dimen=3, ordered=True)
+    making_hubs = {(cluster[s], p) for s, p in makes}
+    m.SALE = pyo.Set(
+        initialize=[(c, p, t) for c in inputs.CLUSTERS for p in inputs.PRODUCTS if (c, p) in making_hubs
+                    for t in years],
+        dimen=3, ordered=True)
+    m.up = pyo.Var(m.UP, domain=pyo.NonNegativeReals)
+    m.down = pyo.Var(m.DOWN, domain=pyo.NonNegativeReals)
+    m.link = pyo.Var(m.LINK, domain=pyo.NonNegativeReals)
+    m.imports = pyo.Var(m.IMPORT, domain=pyo.NonNegativeReals)
+    m.sales = pyo.Var(m.SALE, domain=pyo.NonNegativeReals)
+
+    site_keys = sorted({(s, p) for s, p in makes} | set(uses),
+                       key=lambda sp: (inputs.SITES.index(sp[0]), inputs.PRODUCTS.index(sp[1])))
+    m.SITE_BALANCE = pyo.Set(initialize=[(s, p, t) for s, p in site_keys for t in years], dimen=3, ordered=True)
+
+    def site_rule(_m: pyo.ConcreteModel, s: str, p: str, t: int) -> pyo.Expression:
+        produced = m.production[s, p, t] if (s, p, t) in m.PRODUCE else 0.0
+        received = m.down[s, p, t] if (s, p, t) in m.DOWN else 0.0
+        shipped = m.up[s, p, t] if (s, p, t) in m.UP else 0.0
+        consumed = sum(a * m.production[s, d, t] for d, a in uses.get((s, p), ()))
+        return produced + received == shipped + consumed
+
+    m.site_balance = pyo.Constraint(m.SITE_BALANCE, rule=site_rule)
+
+    up_at: dict[tuple[str, str], list[str]] = defaultdict(list)
+    down_at: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for s, p in makes:
+        up_at[(cluster[s], p)].append(s)
+    for s, u in uses:
+        down_at[(cluster[s], u)].append(s)
+    links = {(a, b, p) for a, b, p, _t in m.LINK}
+    hub_keys = sorted(making_hubs | using_hubs | {(b, p) for _a, b, p in links},
+                      key=lambda cp: (inputs.CLUSTERS.index(cp[0]), inputs.PRODUCTS.index(cp[1])))
+    m.HUB_BALANCE = pyo.Set(initialize=[(c, p, t) for c, p in hub_keys for t in years], dimen=3, ordered=True)
+
+    def hub_rule(_m: pyo.ConcreteModel, c: str, p: str, t: int) -> pyo.Expression:
+        inflow = (sum(m.up[s, p, t] for s in up_at[(c, p)])
+                  + sum(m.link[a, c, p, t] for a in inputs.CLUSTERS if (a, c, p) in links)
+                  + (m.imports[c, p, t] if (c, p, t) in m.IMPORT else 0.0))
+        outflow = (sum(m.down[s, p, t] for s in down_at[(c, p)])
+                   + sum(m.link[c, b, p, t] for b in inputs.CLUSTERS if (c, b, p) in links)
+                   + (m.sales[c, p, t] if (c, p, t) in m.SALE else 0.0))
+        if isinstance(inflow, (int, float)) and isinstance(outflow, (int, float)):
+            return pyo.Constraint.Feasible
+        return inflow == outflow
+
+    m.hub_balance = pyo.Constraint(m.HUB_BALANCE, rule=hub_rule)
+
+    df = inputs.discount_factor
+    m.imports_products = pyo.Expression(expr=sum(
+        df[t] * inputs.import_price_yuan_per_unit[(p, t)] * m.imports[c, p, t] for c, p, t in m.IMPORT))
+    m.sales_revenue = pyo.Expression(expr=sum(
+        df[t] * inputs.price_yuan_per_unit[(p, t)] * m.sales[c, p, t] for c, p, t in m.SALE
+        if inputs.price_yuan_per_unit.get((p, t), 0.0) != 0))
+    rate = inputs.transport_yuan_per_t_km
+
+    def per_unit_km(p: str) -> float:
+        return rate * inputs.transport_t_per_unit.get(p, 0.0)
+
+    coefficient_terms = [(df[t] * per_unit_km(p) * inputs.site_hub_km.get(s, 0.0), m.up[s, p, t]) for s, p, t in m.UP]
+    coefficient_terms += [(df[t] * per_unit_km(p) * inputs.site_hub_km.get(s, 0.0), m.down[s, p, t])
+                          for s, p, t in m.DOWN]
+    coefficient_terms += [(df[t] * per_unit_km(p) * inputs.hub_hub_km.get((a, b), 0.0), m.link[a, b, p, t])
+                          for a, b, p, t in m.LINK]
+    coefficient_terms += [(df[t] * per_unit_km(p) * inputs.hub_gateway_km.get(c, 0.0), m.imports[c, p, t])
+                          for c, p, t in m.IMPORT]
+    coefficient_terms += [(df[t] * per_unit_km(p) * inputs.hub_gateway_km.get(c, 0.0), m.sales[c, p, t])
+                          for c, p, t in m.SALE]
+    m.transport_products = pyo.Expression(expr=sum(k * v for k, v in coefficient_terms if k != 0))
+
+
+def _importable(inputs: ModelInputs, product: str) -> bool:
+    """Whether `product` has an import price in some year."""
+    return any(p == product for p, _t in inputs.import_price_yuan_per_unit)
