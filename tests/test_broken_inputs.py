@@ -57,6 +57,7 @@ def make_case(root: Path) -> Path:
     (root / "sibling" / "keep.txt").write_text("a neighbouring folder's file\n")
     (case / "docs" / "notes.md").write_text("# my notes\n\nsite visits planned for May.\n")
     shutil.copy(DATA / "catalog.yaml", case / "catalog.yaml")
+    shutil.copy(DATA / "committed_projects.yaml", case / "committed_projects.yaml")
     for name in LAYERS:
         shutil.copy(DATA / f"{name}.geojson", case / "layers" / f"{name}.geojson")
     text = (DATA / "scenario.yaml").read_text()
@@ -172,7 +173,8 @@ def unknown_layer_crs(case: Path) -> None:
 def overlapping_cluster(case: Path) -> None:
     box = [[102.05, 24.55], [102.2, 24.55], [102.2, 24.7], [102.05, 24.7], [102.05, 24.55]]
     edit_features(case / "layers" / "clusters.geojson", lambda fs: fs.append(
-        {"type": "Feature", "properties": {"cluster_id": "west2", "name": "West two"},
+        {"type": "Feature", "properties": {"cluster_id": "west2", "name": "West two",
+                                           "power_tariff_yuan_per_kwh": 0.4},
          "geometry": {"type": "Polygon", "coordinates": [box]}}))
 
 
@@ -261,17 +263,18 @@ ROWS: list[Row] = [
                                        "docs", "--workers", "1"), ("--out", "docs"), command="sweep"),
     # 2. numbers, YAML and paths
     solve_row("duplicate_key_scenario", scenario_append("constraints:\n  budget: {enabled: false}\n"),
-              "scenario.yaml:37", "constraints", "duplicate", "line 20"),
+              "scenario.yaml:39", "constraints", "duplicate", "line 20"),
     solve_row("duplicate_key_catalog", catalog_edit(
         "  cells:\n", "  lfp:\n    name: LFP again\n    unit: t\n    utilisation: 1.0\n"
-        "    output_value_yuan_per_unit: {base: 40000}\n    modules:\n"
-        "      - {id: lfp_50kt_b, capacity: 50000, capex_yuan: 4000000000, fixed_opex_yuan_per_yr: 0, land_ha: 10}\n"
+        "    price_yuan_per_unit: {base: {2023: 40000, 2024: 40000}, flat: {2023: 40000, 2024: 40000}}\n    modules:\n"
+        "      - {id: lfp_50kt_b, capacity: 50000, capex_yuan: 4000000000, fixed_opex_yuan_per_yr: 0, land_ha: 10,\n"
+        "         lifetime_yr: 20}\n"
         "  cells:\n"), "catalog.yaml", "lfp", "duplicate"),
-    solve_row("duplicate_key_base", split_base("years: [2023, 2024]\n"), "base.yaml:37", "years", "duplicate",
+    solve_row("duplicate_key_base", split_base("years: [2023, 2024]\n"), "base.yaml:39", "years", "duplicate",
               "line 3"),
     solve_row("duplicate_key_variant", scenario_append(
         "variants:\n  loose:\n    solver: {rel_gap: 0.01}\n    solver: {rel_gap: 0.02}\n"),
-        "scenario.yaml:40", "variants.loose.solver", "duplicate", "line 39", args=("--variant", "loose")),
+        "scenario.yaml:42", "variants.loose.solver", "duplicate", "line 41", args=("--variant", "loose")),
     solve_row("inf_buffer_scenario", scenario_edit("buffer_m: 1000", "buffer_m: .inf"), "scenario.yaml",
               "constraints.redline.buffer_m"),
     solve_row("nan_discount_rate_scenario", scenario_edit("discount_rate: 0.1", "discount_rate: .nan"),
@@ -282,8 +285,8 @@ ROWS: list[Row] = [
               "scenario.yaml", "solver.time_limit_s"),
     solve_row("inf_module_capacity_catalog", catalog_edit("capacity: 50000,", "capacity: .inf,"),
               "catalog.yaml", "lfp", "capacity"),
-    solve_row("nan_output_value_catalog", catalog_edit("{base: 40000}", "{base: .nan}"), "catalog.yaml",
-              "output_value_yuan_per_unit"),
+    solve_row("nan_price_catalog", catalog_edit("base: {2023: 50000, 2024: 40000}", "base: {2023: 50000, 2024: .nan}"),
+              "catalog.yaml:18", "products.lfp.price_yuan_per_unit.base.2024", "finite"),
     solve_row("inf_supply_layer", set_property("sources", "source_id", "rock_w", "supply_t_per_yr", "inf"),
               "sources.geojson", "supply_t_per_yr"),
     solve_row("inf_existing_capacity_layer", inf_existing_capacity, "sites.gpkg", "existing_lfp"),
@@ -305,10 +308,10 @@ ROWS: list[Row] = [
     solve_row("variants_wrong_type", scenario_append("variants: [strict, loose]\n"), "scenario.yaml", "variants"),
     solve_row("error_in_variant",
               scenario_append("variants:\n  tight:\n    constraints:\n      redline: {bufer_m: 5}\n"),
-              "scenario.yaml:40", "variants.tight", "bufer_m", args=("--variant", "tight")),
+              "scenario.yaml:42", "variants.tight", "bufer_m", args=("--variant", "tight")),
     solve_row("unknown_variant", scenario_append("variants:\n  tight:\n    solver: {rel_gap: 0.01}\n"),
               "scenario.yaml", "variants", "tihgt", args=("--variant", "tihgt")),
-    solve_row("error_in_base", split_base("colour: blue\n"), "base.yaml:37", "colour"),
+    solve_row("error_in_base", split_base("colour: blue\n"), "base.yaml:39", "colour"),
     solve_row("missing_base", lambda case: (case / "scenario.yaml").write_text(
         "extends: nowhere.yaml\n" + (case / "scenario.yaml").read_text()), "scenario.yaml:1", "extends",
         "nowhere.yaml"),
@@ -372,8 +375,8 @@ ROWS: list[Row] = [
     solve_row("empty_scenario_file", lambda case: (case / "scenario.yaml").write_text(""), "scenario.yaml"),
     solve_row("missing_catalog_file", scenario_edit("catalog: catalog.yaml", "catalog: nope.yaml"), "nope.yaml",
               "catalog"),
-    solve_row("unknown_price_level", scenario_edit("price_level: base", "price_level: high"), "scenario.yaml",
-              "price_level"),
+    solve_row("unknown_price_path", scenario_edit("price_path: base", "price_path: high"), "scenario.yaml:5",
+              "price_path", "unknown price path"),
     solve_row("unknown_product_in_group", scenario_edit("cathode: [lfp]", "cathode: [lpf]"), "scenario.yaml",
               "targets.groups.cathode"),
     # well-formed input whose rules conflict: exit 1

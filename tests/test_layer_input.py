@@ -416,11 +416,13 @@ def test_feature_id_members_and_columns_named_like_internal_ones_load(folder: Pa
     edit(folder / "scenario.yaml", "sources: {path: sources.geojson}",
          "sources: {path: sources.geojson, resource_field: mineral}")
     layers = load_layers(load_scenario(folder / "scenario.yaml"))
-    assert list(layers.sites.columns) == ["id", "name", "usable_area_ha", "existing_lfp", "geometry"]
+    assert list(layers.sites.columns) == ["id", "name", "usable_area_ha", "land_price_yuan_per_ha",
+                                          "site_tariff_yuan_per_kwh", "existing_lfp", "geometry"]
     assert list(layers.sites["id"]) == ["w_mine", "w_lake", "e_city", "e_far"]
     assert list(layers.redline[["id", "category"]].itertuples(index=False, name=None)) == [("lake", "lake")]
     assert list(layers.sources["resource"]) == ["phosphate_rock", "lithium_clay"]
-    assert list(layers.clusters.columns) == ["id", "name", "geometry"]
+    assert list(layers.clusters.columns) == ["id", "name", "power_tariff_yuan_per_kwh", "hub_lon", "hub_lat",
+                                             "geometry"]
     assert features(solve_ok(folder, capsys) / "sites.geojson") == baseline
 
 
@@ -447,6 +449,7 @@ def test_whole_number_ids_stay_whole_and_null_names_are_null(folder: Path, capsy
             props["name"] = None
 
     edit_features(folder / "sites.geojson", change)
+    edit(folder / "committed_projects.yaml", "site: e_city", "site: '102'")
     assert text_values(pd.Series([100.0, 7, "a", None, np.nan, 2.5])) == ["100", "7", "a", None, None, "2.5"]
     out = solve_ok(folder, capsys)
     sites = features(out / "sites.geojson")
@@ -468,8 +471,8 @@ def test_name_field_setting_names_the_features_or_is_an_error(folder: Path, caps
     edit(folder / "scenario.yaml", "name_field: label", "name_field: title")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - clusters.geojson: field 'title' | missing from the clusters layer (has: cluster_id, name, label); add "
-        "it or set layers.clusters to the right field name\n")
+        "  - clusters.geojson: field 'title' | missing from the clusters layer (has: cluster_id, name, "
+        "power_tariff_yuan_per_kwh, hub_lon, hub_lat, label); add it or set layers.clusters to the right field name\n")
 
 
 def test_polygon_site_without_usable_area_uses_its_drawn_area_beside_point_sites(folder: Path):
@@ -478,7 +481,8 @@ def test_polygon_site_without_usable_area_uses_its_drawn_area_beside_point_sites
     sites = gpd.read_file(folder / "sites.geojson").to_crs(UTM)
     x, y = sites.geometry.iloc[0].x, sites.geometry.iloc[0].y
     polygon = gpd.GeoDataFrame({"site_id": ["w_area"], "name": ["West area"], "usable_area_ha": [None],
-                                "existing_lfp": [0.0]}, geometry=[box(x + 2_000, y, x + 3_000, y + 500)], crs=UTM)
+                                "existing_lfp": [0.0], "land_price_yuan_per_ha": [1e6]},
+                               geometry=[box(x + 2_000, y, x + 3_000, y + 500)], crs=UTM)
     pd.concat([sites, polygon], ignore_index=True).to_file(folder / "sites.gpkg")
     edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: sites.gpkg}")
     loaded = load_scenario(folder / "scenario.yaml")
@@ -581,9 +585,9 @@ def test_every_output_geojson_is_strict_json_with_valid_geometries_of_one_type(f
     edit_features(folder / "sites.geojson", polygon_site)
     out = solve_ok(folder, capsys)
     written = sorted(out.glob("*.geojson"))
-    assert [p.name for p in written] == ["clusters.geojson", "flows.geojson", "redline.geojson",
-                                         "redline_zones.geojson", "site_areas.geojson", "sites.geojson",
-                                         "sources.geojson"]
+    assert [p.name for p in written] == ["clusters.geojson", "flows.geojson", "hubs.geojson",
+                                         "product_flows.geojson", "redline.geojson", "redline_zones.geojson",
+                                         "site_areas.geojson", "sites.geojson", "sources.geojson"]
     for path in written:
         collection = strict_json(path)
         geometries = [shapely.geometry.shape(f["geometry"]) for f in collection["features"]]

@@ -51,7 +51,7 @@ def test_duplicate_constraints_block_names_the_key_and_both_lines(folder: Path):
     silently replace the first."""
     append(folder / "scenario.yaml", "constraints:\n  redline: {buffer_m: 0}\n")
     assert problems(folder) == [
-        "scenario.yaml:37: constraints | duplicate key, first given at line 20 (YAML would silently keep only this "
+        "scenario.yaml:39: constraints | duplicate key, first given at line 20 (YAML would silently keep only this "
         "one); remove one of them or merge the two"]
 
 
@@ -70,12 +70,12 @@ def test_duplicate_catalog_product(folder: Path):
     append(folder / "catalog.yaml", """  lfp:
     name: LFP cathode
     unit: t
-    output_value_yuan_per_unit: {base: 40000}
+    price_yuan_per_unit: {base: {2023: 40000, 2024: 40000}, flat: {2023: 40000, 2024: 40000}}
     modules:
-      - {id: lfp_50kt, capacity: 50000, capex_yuan: 4000000000, land_ha: 10}
+      - {id: lfp_50kt, capacity: 50000, capex_yuan: 4000000000, land_ha: 10, lifetime_yr: 20}
 """)
     assert problems(folder) == [
-        "catalog.yaml:30: products.lfp | duplicate key, first given at line 14 (YAML would silently keep only this "
+        "catalog.yaml:41: products.lfp | duplicate key, first given at line 14 (YAML would silently keep only this "
         "one); remove one of them or merge the two"]
 
 
@@ -88,7 +88,7 @@ def test_duplicate_key_in_a_base_and_in_a_variant(folder: Path):
     edit(folder / "scenario.yaml", "  rel_gap: 0\n  rel_gap: 0.5\n", "  rel_gap: 0\n")
     append(folder / "scenario.yaml", "variants:\n  v:\n    objective: {discount_rate: 0.2}\n    objective: {}\n")
     assert problems(folder) == [
-        "scenario.yaml:40: variants.v.objective | duplicate key, first given at line 39 (YAML would silently keep "
+        "scenario.yaml:42: variants.v.objective | duplicate key, first given at line 41 (YAML would silently keep "
         "only this one); remove one of them or merge the two"]
 
 
@@ -207,7 +207,7 @@ def test_catalog_of_a_base_that_is_missing_is_reported_at_the_base(folder: Path)
 
 def test_variants_as_a_list(folder: Path):
     append(folder / "scenario.yaml", "variants: [strict, loose]\n")
-    expected = ["scenario.yaml:37: variants | must be a mapping of variant names to overrides (got list); write "
+    expected = ["scenario.yaml:39: variants | must be a mapping of variant names to overrides (got list); write "
                 "each variant as '<name>: {<key>: <value>, ...}'"]
     assert problems(folder) == expected
     assert problems(folder, variant="strict") == expected
@@ -219,7 +219,7 @@ def test_variants_as_a_list(folder: Path):
 def test_a_variant_that_is_not_a_mapping(folder: Path):
     append(folder / "scenario.yaml", "variants:\n  ok: {objective: {discount_rate: 0.2}}\n  bad: [1, 2]\n")
     assert problems(folder, variant="ok") == [
-        "scenario.yaml:39: variants.bad | a variant is a name with a mapping of overrides (got list); write it as "
+        "scenario.yaml:41: variants.bad | a variant is a name with a mapping of overrides (got list); write it as "
         "'<name>: {<key>: <value>, ...}'"]
 
 
@@ -235,14 +235,14 @@ def test_errors_inside_a_variant_name_the_variant_and_its_line(folder: Path):
     constraints:
       redline: {bufer_m: 5}
 """)
-    typo = ("scenario.yaml:46: variants.typo.constraints.redline.bufer_m | overrides a key the base scenario does "
+    typo = ("scenario.yaml:48: variants.typo.constraints.redline.bufer_m | overrides a key the base scenario does "
             "not have; did you mean 'buffer_m'?")
     # every variant is checked at every load: the selected one's problems first, then the others'
     assert problems(folder, variant="wide") == [
-        "scenario.yaml:40: variants.wide.constraints.redline.buffer_m | Input should be greater than or equal to 0 "
+        "scenario.yaml:42: variants.wide.constraints.redline.buffer_m | Input should be greater than or equal to 0 "
         "(got -5)", typo]
     edit(folder / "scenario.yaml", "{buffer_m: -5}", "{buffer_m: 5}")
-    anode = ("scenario.yaml:43: variants.wide.targets.capacity | unknown target group or product (got 'anode'); did "
+    anode = ("scenario.yaml:45: variants.wide.targets.capacity | unknown target group or product (got 'anode'); did "
              "you mean 'cathode'?")
     assert problems(folder, variant="wide") == [anode, typo]
     assert problems(folder, variant="typo") == [typo, anode]
@@ -253,7 +253,7 @@ def test_error_in_a_variant_defined_by_a_base_names_the_base_file(folder: Path):
     (folder / "sub").mkdir()
     (folder / "sub" / "child.yaml").write_text("extends: ../scenario.yaml\nname: child\n")
     assert problems(folder, "sub/child.yaml", variant="far") == [
-        "scenario.yaml:39: variants.far.spatial.detour_factor | Input should be greater than or equal to 1 (got 0.5)"]
+        "scenario.yaml:41: variants.far.spatial.detour_factor | Input should be greater than or equal to 1 (got 0.5)"]
 
 
 def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
@@ -266,9 +266,9 @@ def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
     assert problems(folder, "sub/child.yaml") == [
         "scenario.yaml:21: constraints.redline.buffer_m | Input should be greater than or equal to 0 (got -1000)"]
     edit(folder / "scenario.yaml", "redline: {buffer_m: -1000}", "redline: {buffer_m: 1000}")
-    edit(folder / "scenario.yaml", "price_level: base", "price_level: bas")
+    edit(folder / "scenario.yaml", "price_path: base", "price_path: bas")
     assert problems(folder, "sub/child.yaml") == [
-        "scenario.yaml:5: price_level | unknown price level (got 'bas'); did you mean 'base'?",
+        "scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?",
         "sub/child.yaml:5: targets.capacity.cells.2030 | year 2030 is outside the scenario's years [2023, 2024]; use "
         "one of them or extend 'years'"]
 

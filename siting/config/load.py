@@ -24,7 +24,27 @@ from pydantic import BaseModel, ValidationError
 
 from siting.config.errors import InputError
 from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, highs_option_value, option_problem
-from siting.config.schema import MAX_QUANTITY, MAX_YUAN, Catalog, Scenario, too_large_message
+from siting.config.schema import (
+    MAX_QUANTITY,
+    MAX_YUAN,
+    Catalog,
+    CommittedProject,
+    Scenario,
+    too_large_message,
+)
+
+
+@dataclass(frozen=True)
+class CommittedProjects:
+    """The committed projects of a scenario, with the file and the line of each entry (for messages)."""
+
+    path: Path | None = None
+    projects: tuple[CommittedProject, ...] = ()
+    lines: tuple[int | None, ...] = ()
+
+    def where(self, i: int) -> str:
+        """`<file>:<line>` of the i-th project."""
+        return f"{self.path}:{self.lines[i]}" if self.lines[i] else str(self.path)
 
 
 class LoadedScenario(typing.NamedTuple):
@@ -32,6 +52,7 @@ class LoadedScenario(typing.NamedTuple):
     catalog: Catalog
     scenario_path: Path
     catalog_path: Path
+    committed: CommittedProjects = CommittedProjects()
 
     def resolve(self, path: Path) -> Path:
         return (self.scenario_path.parent / path).resolve() if not path.is_absolute() else path
@@ -268,6 +289,14 @@ def mapping_keys_as_text(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[
                  for i, k in enumerate(loc))
 
 
+#: Keys of earlier versions -> what replaced them (the message of an unknown key says so).
+REPLACED_KEYS = {
+    "price_level": "price_path; name one of the catalog's price_paths, e.g. price_path: observed",
+    "price_levels": "price_paths; give each price path with what it means",
+    "output_value_yuan_per_unit": "price_yuan_per_unit; give the price by price path and year",
+}
+
+
 def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError) -> list[str]:
     """One problem per pydantic error, at the file and line that wrote the key."""
     problems = []
@@ -279,7 +308,9 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         key = origin.key(mapping_keys_as_text(model, loc))
         got = err.get("input")
         shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "extra_forbidden" and str(loc[-1]) in REPLACED_KEYS:
+            problems.append(f"{where}: {key} | replaced by {REPLACED_KEYS[str(loc[-1])]}")
+        elif err["type"] == "extra_forbidden":
             options = allowed_keys(model, loc[:-1])
             close = difflib.get_close_matches(str(loc[-1]), options, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(options)}"
@@ -300,7 +331,9 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
 
 #: Scenario keys holding paths: a base scenario's relative paths are rebased onto the folder
 #: of the file that extends it, so every path still means what it meant in its own file.
-PATH_KEYS: tuple[tuple[str, ...], ...] = (("catalog",), ("output", "folder"), ("layers", "*", "path"))
+PATH_KEYS: tuple[tuple[str, ...], ...] = (("catalog",), ("committed_projects",), ("output", "folder"),
+                                          ("layers", "*", "path"), ("calibration", "plants"),
+                                          ("calibration", "reference"))
 
 
 def rebase_paths(data: dict[str, Any], source_dir: Path, target_dir: Path) -> None:
@@ -536,15 +569,23 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
                                    "the catalog file")
     catalog, catalog_node = validate_file(catalog_path, Catalog)
     problems = check_catalog(catalog_path, catalog_node, catalog)
+    if not problems:
+        problems = check_catalog_years(catalog_path, catalog_node, catalog, scenario.years)
     checks = ReferenceCheck(locator, scenario, catalog)
     problems += checks.run()
+    committed = CommittedProjects()
+    if scenario.committed_projects is not None:
+        committed_path = referenced_file(locator.origin(("committed_projects",)), "committed_projects",
+                                         str(scenario.committed_projects), path.parent,
+                                         "the committed-projects file")
+        committed = load_committed_projects(committed_path, catalog)
     if problems:
         raise InputError(problems)
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})
     scenario = scenario.model_copy(update={"solver": solver})
-    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path)
+    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed)
 
 
 def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],
@@ -582,7 +623,7 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[
     """Problems inside a catalog: repeated module ids, price levels, unknown or circular inputs."""
     problems = []
     products = list(catalog.products)
-    levels = list(catalog.price_levels)
+    paths = list(catalog.price_paths)
     module_ids: dict[str, str] = {}
     for pid, product in catalog.products.items():
         for i, module in enumerate(product.modules):
@@ -593,19 +634,18 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[
                     f"is already used by product {module_ids[module.id]!r}; module ids must be unique"
                 )
             module_ids[module.id] = pid
-        for level in levels:
-            if level not in product.output_value_yuan_per_unit:
-                loc = ("products", pid, "output_value_yuan_per_unit")
-                problems.append(
-                    f"{path}:{line_of(node, loc)}: products.{pid}.output_value_yuan_per_unit | no value for "
-                    f"price level {level!r}; add one for every level in price_levels"
-                )
-        for level in product.output_value_yuan_per_unit:
-            if level not in levels:
-                loc = ("products", pid, "output_value_yuan_per_unit", level)
-                problems.append(unknown_value(f"{path}:{line_of(node, loc)}",
-                                         f"products.{pid}.output_value_yuan_per_unit", level, levels,
-                                         "price level"))
+        problems += path_problems(path, node, ("products", pid, "price_yuan_per_unit"),
+                                  product.price_yuan_per_unit, paths)
+        if product.sales_cap_units is not None and product.market is not None:
+            loc = ("products", pid, "market")
+            problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.market | given with sales_cap_units; "
+                            "give one of them")
+        for resource in product.resources_t_per_unit:
+            if resource not in catalog.resources:
+                loc = ("products", pid, "resources_t_per_unit", resource)
+                problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.resources_t_per_unit.{resource} | "
+                                f"no entry for resource {resource!r} in resources; add its price and import "
+                                "terms there")
         for upstream in product.inputs:
             if upstream not in products:
                 loc = ("products", pid, "inputs", upstream)
@@ -615,12 +655,91 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[
                 loc = ("products", pid, "inputs", upstream)
                 problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.inputs | a product cannot be its own "
                                 "input")
+    for rid, resource in catalog.resources.items():
+        if resource.import_price_yuan_per_t is not None:
+            problems += path_problems(path, node, ("resources", rid, "import_price_yuan_per_t"),
+                                      resource.import_price_yuan_per_t, paths)
     for cycle in input_cycles(catalog):
         loc = ("products", cycle[0], "inputs", cycle[1])
         problems.append(f"{path}:{line_of(node, loc)}: products.{cycle[0]}.inputs | products are inputs of one "
                         f"another in a cycle: {' -> '.join(cycle)} (each takes the next as an input); remove one "
                         "of these inputs")
     return problems
+
+
+def path_problems(path: Path, node: yaml.Node | None, loc: tuple[str, ...], by_path: dict[str, Any],
+                  paths: list[str]) -> list[str]:
+    """A figure by price path must give every path of `price_paths`, and no other."""
+    problems = []
+    key = ".".join(loc)
+    for missing in [p for p in paths if p not in by_path]:
+        problems.append(f"{path}:{line_of(node, loc)}: {key} | no values for price path {missing!r}; give them for "
+                        "every path in price_paths")
+    for name in [p for p in by_path if p not in paths]:
+        problems.append(unknown_value(f"{path}:{line_of(node, (*loc, name))}", key, name, paths, "price path"))
+    return problems
+
+
+def plan_years(years: Iterable[int]) -> list[int]:
+    """Every calendar year from the first to the last of `years` (the model's YEARS)."""
+    listed = sorted(years)
+    return list(range(listed[0], listed[-1] + 1)) if listed else []
+
+
+def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, years: Iterable[int]) -> list[str]:
+    """Every price path gives every product a price, and every importable resource an import price,
+    for every plan year (every calendar year from the first to the last listed year)."""
+    problems = []
+    needed = plan_years(years)
+    span = f"{needed[0]}-{needed[-1]}" if needed else "(none)"
+    figures = [(("products", pid, "price_yuan_per_unit"), f"product {pid!r}", p.price_yuan_per_unit)
+               for pid, p in catalog.products.items()]
+    figures += [(("resources", rid, "import_price_yuan_per_t"), f"resource {rid!r}", r.import_price_yuan_per_t)
+                for rid, r in catalog.resources.items() if r.import_price_yuan_per_t is not None]
+    for loc, what, by_path in figures:
+        for name, by_year in by_path.items():
+            for year in [t for t in needed if t not in by_year]:
+                problems.append(f"{path}:{line_of(node, (*loc, name))}: {'.'.join(loc)}.{name} | no price for {what} "
+                                f"on price path {name!r} in {year}; give one for every year of the plan ({span})")
+    return problems
+
+
+def load_committed_projects(path: Path, catalog: Catalog) -> CommittedProjects:
+    """The committed-projects file: a YAML list of projects, each validated (unknown keys refused),
+    with unique ids and catalog products. InputError naming the file, line and key of each problem.
+    Sites are checked against the sites layer later (`siting.prepare.checks`)."""
+    data, node = read_yaml(path)
+    if data is None:
+        data = []
+    if not isinstance(data, list):
+        raise InputError([f"{path}: (top level) | expected a list of projects, got {type(data).__name__}; write "
+                          "one '- id: ...' entry per project"])
+    problems: list[str] = []
+    projects: list[CommittedProject] = []
+    lines: list[int | None] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(data):
+        origin = Origin(path, node, (i,))
+        if not isinstance(item, dict):
+            problems.append(f"{origin.where(())}: [{i}] | expected a mapping of keys (got {type(item).__name__})")
+            continue
+        try:
+            project = CommittedProject.model_validate(item)
+        except ValidationError as exc:
+            problems += format_validation_errors(Locator([(origin, item)], origin), CommittedProject, exc)
+            continue
+        if project.product not in catalog.products:
+            problems.append(unknown_value(origin.where(("product",)), origin.key(("product",)), project.product,
+                                          list(catalog.products), "product"))
+        if project.id in seen:
+            problems.append(f"{origin.where(('id',))}: {origin.key(('id',))} | id {project.id!r} is already used by "
+                            f"entry [{seen[project.id]}]; ids must be unique")
+        seen.setdefault(project.id, i)
+        projects.append(project)
+        lines.append(line_of(node, (i,)))
+    if problems:
+        raise InputError(problems)
+    return CommittedProjects(path, tuple(projects), tuple(lines))
 
 
 def input_cycles(catalog: Catalog) -> list[list[str]]:
@@ -690,9 +809,9 @@ class ReferenceCheck:
         if sorted(set(s.years)) != s.years:
             self.problems.append(f"{self.at('years')}: {self.key('years')} | must be strictly increasing without "
                                  f"repeats (got {s.years})")
-        if s.price_level not in self.catalog.price_levels:
-            self.problems.append(unknown_value(self.at("price_level"), self.key("price_level"), s.price_level,
-                                          list(self.catalog.price_levels), "price level"))
+        if s.price_path not in self.catalog.price_paths:
+            self.problems.append(unknown_value(self.at("price_path"), self.key("price_path"), s.price_path,
+                                               list(self.catalog.price_paths), "price path"))
         self.targets()
         keyed_by_product = {
             ("constraints", "redline", "setbacks_m"): c.redline.setbacks_m,
@@ -703,6 +822,9 @@ class ReferenceCheck:
         for loc, mapping in keyed_by_product.items():
             for product in mapping:
                 self.product(product, *loc, product)
+        if c.utilisation.enabled:
+            for product in c.utilisation.min_share:
+                self.product(product, "constraints", "utilisation", "min_share", product)
         for cluster, members in c.differentiation.lead_products.items():
             for i, product in enumerate(members):
                 self.product(product, "constraints", "differentiation", "lead_products", cluster, i)
@@ -714,6 +836,10 @@ class ReferenceCheck:
                 loc = ("constraints", "recycling_demo", "min_sites")
                 self.problems.append(f"{self.at(*loc)}: {self.key(*loc, shown=2)} | min_sites ({demo.min_sites}) "
                                      f"exceeds max_sites ({demo.max_sites})")
+            if demo.max_size is not None and demo.max_size < demo.min_size:
+                loc = ("constraints", "recycling_demo", "max_size")
+                self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | below min_size ({demo.min_size:g}) (got "
+                                     f"{demo.max_size:g}); give a max_size of at least min_size, or null")
         self.solver()
         return self.problems
 

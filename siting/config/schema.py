@@ -65,24 +65,72 @@ class Module(Strict):
     capex_yuan: Yuan = Field(description="capex of one module, at most 1e15 (yuan)")
     fixed_opex_yuan_per_yr: Yuan = 0.0
     land_ha: PositiveQuantity
+    lifetime_yr: Annotated[PositiveFloat, Field(le=1000)] = Field(
+        description="Economic lifetime over which capex is recovered by the capital recovery factor (yr)")
     sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
 
 
+#: Yuan (or t, or units) by price path and year: {<path>: {<year>: value}}.
+ByPathAndYear = dict[str, dict[int, Yuan]]
+
+
+class MarketShare(Strict):
+    """The most a product sells out of the region: a share of national demand, per year."""
+
+    national_demand_units: dict[int, Quantity] = Field(
+        description="Year -> national demand for the product (units/yr)")
+    max_share: Share = Field(description="Most of the national demand the region's sales may take (share)")
+
+
 class Product(Strict):
+    """One product of the chain: its modules, inputs, costs, prices and market."""
+
     name: str
     unit: str
     utilisation: Share = 1.0
-    output_value_yuan_per_unit: dict[str, Yuan] = Field(description="price level -> yuan per unit")
+    lead_time_yr: Annotated[Count, Field(ge=0, le=50)] = Field(
+        default=0, description="Years from the build decision to the first production year; 0: the same year (yr)")
+    ramp_up_share: Share = Field(
+        default=1.0, description="Share of nameplate capacity available in a module's first production year (share)")
+    energy_kwh_per_unit: Quantity = Field(default=0.0, description="Electricity per unit of product (kWh/unit)")
+    other_variable_cost_yuan_per_unit: Yuan = Field(
+        default=0.0, description="Variable cost per unit, inputs and electricity excluded (yuan/unit)")
+    transport_t_per_unit: Quantity = Field(default=0.0, description="Mass shipped per unit of product (t/unit)")
+    price_yuan_per_unit: ByPathAndYear = Field(
+        description="Price path -> year -> price at the plant gate, which is also the output value (yuan/unit)")
+    import_premium_share: Annotated[NonNegativeFloat, Field(le=100)] | None = Field(
+        default=None, description="Import price = price x (1 + this), delivered to the gateway; null: not "
+        "importable (share)")
+    sales_cap_units: dict[int, Quantity] | None = Field(
+        default=None, description="Year -> most sold out of the region; a year left out has no cap (units/yr)")
+    market: MarketShare | None = Field(
+        default=None, description="Sales cap as a share of national demand (instead of sales_cap_units)")
     modules: list[Module] = Field(min_length=1)
     inputs: dict[str, Quantity] = Field(default_factory=dict, description="units of product per unit")
     resources_t_per_unit: dict[str, Quantity] = Field(default_factory=dict)
     sources: dict[str, str] = Field(default_factory=dict)
 
 
+class Resource(Strict):
+    """A raw resource: its price at an in-province source and its import terms."""
+
+    unit: Literal["t"] = Field(default="t", description="Unit of the resource: t")
+    price_yuan_per_t: Yuan = Field(description="Price paid at an in-province source (yuan/t)")
+    import_price_yuan_per_t: ByPathAndYear | None = Field(
+        default=None, description="Price path -> year -> price delivered to the gateway; null: not importable "
+        "(yuan/t)")
+    import_cap_t_per_yr: dict[int, Quantity] | None = Field(
+        default=None, description="Year -> most imported; a year left out, or null, has no cap (t/yr)")
+    sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
+
+
 class Catalog(Strict):
     description: str = ""
     capex_price_basis: str = ""
-    price_levels: dict[str, str] = Field(min_length=1, description="price level id -> what it means")
+    price_paths: dict[str, str] = Field(min_length=1, description="price path id -> what it means")
+    resources: dict[str, Resource] = Field(
+        default_factory=dict, description="Raw resource -> its price and import terms; every resource a product "
+        "needs has an entry")
     products: dict[str, Product] = Field(min_length=1)
 
 
@@ -116,12 +164,28 @@ class SitesLayer(LayerRef):
     existing_prefix: str = Field(
         default="existing_", description="Prefix of the columns `<prefix><product>` holding existing capacity in "
         "units/yr")
+    land_price_field: str | None = Field(
+        default="land_price_yuan_per_ha", description="Column with each site's price of land-use rights in yuan/ha, "
+        "taken when the layer has it (required when set here); null: land costs nothing")
+    tariff_field: str | None = Field(
+        default="power_tariff_yuan_per_kwh", description="Column with a site's own power tariff in yuan/kWh, "
+        "overriding its cluster's (an empty value keeps the cluster's), taken when the layer has it (required when "
+        "set here); null: no override")
 
 
 class ClustersLayer(LayerRef):
     """Cluster polygons: the industrial areas sites belong to."""
 
     id_field: str = Field(default="cluster_id", description="Column with each cluster's unique id")
+    tariff_field: str | None = Field(
+        default="power_tariff_yuan_per_kwh", description="Column with each cluster's power tariff in yuan/kWh, "
+        "taken when the layer has it (required when set here); without it, or null: power costs nothing")
+    hub_lon_field: str | None = Field(
+        default="hub_lon", description="Column with the longitude of each cluster's hub (WGS84 degrees), taken with "
+        "hub_lat_field when the layer has both (required when set here); else the hub is the cluster polygon's "
+        "representative point")
+    hub_lat_field: str | None = Field(
+        default="hub_lat", description="Column with the latitude of each cluster's hub (WGS84 degrees)")
 
 
 class RedlineLayer(LayerRef):
@@ -252,7 +316,7 @@ class AgglomerationRule(Family):
     """Opening a site costs a fixed amount, needs a least investment, and clusters cap open sites."""
 
     site_fixed_cost_yuan: Yuan = Field(
-        default=0.0, description="Cost of opening a site, charged in the first year (yuan)")
+        default=0.0, description="Cost of opening a site, charged (discounted) in the year it opens (yuan)")
     min_investment_per_site_yuan: Yuan = Field(
         default=0.0, description="Least capex at a site that opens (yuan)")
     max_open_sites_per_cluster: dict[str, Annotated[Count, Field(ge=0)]] = Field(
@@ -276,6 +340,21 @@ class RecyclingDemoRule(Family):
     min_sites: Annotated[Count, Field(ge=0)] = Field(default=1, description="Least number of demonstration sites "
                                                    "(count)")
     max_sites: Annotated[Count, Field(ge=0)] = Field(default=2, description="Most demonstration sites (count)")
+    max_size: PositiveQuantity | None = Field(
+        default=None, description="Most capacity of the product added at each demonstration site; null: no upper "
+        "size (units/yr)")
+
+
+class MarketRule(Family):
+    """Sales out of the region are capped per product and year (the catalog's market caps)."""
+
+
+class UtilisationRule(Family):
+    """Capacity runs at least at a least share of what is available (off unless switched on)."""
+
+    enabled: bool = Field(default=False, description="Whether the rule applies (off unless switched on)")
+    min_share: dict[str, Share] = Field(
+        default_factory=dict, description="Product -> least production per unit of available capacity (share)")
 
 
 class Constraints(Strict):
@@ -302,6 +381,9 @@ class Constraints(Strict):
     recycling_demo: RecyclingDemoRule = Field(
         default=RecyclingDemoRule(enabled=False), description="Recycling only at a few demonstration sites (off "
         "unless switched on)")
+    market: MarketRule = Field(default=MarketRule(), description="Sales out of the region capped per product and year")
+    utilisation: UtilisationRule = Field(
+        default=UtilisationRule(), description="Least utilisation of available capacity (off unless switched on)")
 
 
 class ObjectiveSettings(Strict):
@@ -310,8 +392,10 @@ class ObjectiveSettings(Strict):
     discount_rate: Annotated[Number, Field(ge=0, lt=1)] = Field(
         default=0.06, description="Yearly discount rate of costs; 0.06 is 6 % (share)")
     shortfall_penalty_factor: Annotated[Number, Field(gt=1, le=1e6)] = Field(
-        default=3.0, description="Penalty per unit short of a target, as a multiple of the dearest capex per unit; "
-        "at most 1e6, so that penalties stay within the solver's tolerances (factor)")
+        default=3.0, description="Penalty per unit of capacity short and per target year, as a multiple of the "
+        "dearest yearly cost of a unit of capacity of the group (capital recovery factor x capex plus fixed opex, "
+        "per unit; models.costs); per yuan of output value short, this many yuan; at most 1e6, so that penalties "
+        "stay within the solver's tolerances (factor)")
 
 
 class SolverSettingsModel(Strict):
@@ -325,6 +409,53 @@ class SolverSettingsModel(Strict):
     options: dict[str, Any] = Field(
         default_factory=dict, description="Further HiGHS options by name, checked against HiGHS's own types and "
         "ranges")
+
+
+class Gateway(Strict):
+    """Where imports arrive and sales leave the region."""
+
+    name: str = Field(min_length=1, description="Name of the gateway, e.g. a city")
+    lon: Annotated[Number, Field(ge=-180, le=180)] = Field(description="Longitude, WGS84 (degrees)")
+    lat: Annotated[Number, Field(ge=-90, le=90)] = Field(description="Latitude, WGS84 (degrees)")
+    source: str = Field(min_length=1, description="Where the point comes from")
+
+
+class Network(Strict):
+    """The hub network: each site ships to its cluster's hub, hubs to each other and to the gateway."""
+
+    gateway: Gateway = Field(description="Where imports arrive and sales leave the region")
+    hubs: None = Field(
+        default=None, description="null: hubs from the clusters layer's hub_lon_field/hub_lat_field, else each "
+        "cluster polygon's representative point")
+
+
+class CommittedProject(Strict):
+    """A project signed, under construction or producing: capacity the plan starts from and keeps."""
+
+    id: str = Field(min_length=1, description="Unique id of the project")
+    name: str = Field(min_length=1, description="Name of the project")
+    site: str = Field(min_length=1, description="Id of its site in the sites layer")
+    product: str = Field(min_length=1, description="Catalog product it makes")
+    capacity: PositiveQuantity = Field(description="Nameplate capacity (the product's units/yr)")
+    online_year: Annotated[Count, Field(ge=1900, le=2200)] = Field(description="First production year (year)")
+    status: Literal["signed", "construction", "producing"] = Field(description="signed, construction or producing")
+    source: str = Field(min_length=1, description="Where the figures come from")
+
+
+class Calibration(Strict):
+    """How the scenario is compared with the real plants (issue 10, part 9): `fixed` takes the
+    committed projects in `plants` as the plan; `choose` lets the model choose and scores it against
+    the plants in `reference`, within `distance_km` of each."""
+
+    mode: Literal["fixed", "choose"] = Field(description="fixed: the real plants are the plan; choose: the model "
+                                             "chooses and is scored against them")
+    plants: Path | None = Field(default=None, description="Committed-projects file of the plants fixed by site "
+                                "(mode fixed), relative to this file")
+    reference: Path | None = Field(default=None, description="Committed-projects file of the plants the choice is "
+                                   "scored against (mode choose), relative to this file")
+    distance_km: PositiveQuantity | None = Field(
+        default=None, description="Capacity within this distance of a real plant of its product counts as placed "
+                                  "like it (km)")
 
 
 class Output(Strict):
@@ -345,8 +476,15 @@ class Scenario(Strict):
     years: list[Count] = Field(
         min_length=1, description="The plan's calendar years, strictly increasing, e.g. [2022, 2023, 2024] (year)")
     catalog: Path = Field(description="Technology catalog file (YAML), relative to this file")
-    price_level: str = Field(description="The catalog's price level that sets output values, e.g. \"2024\"")
+    price_path: str = Field(
+        description="The catalog's price path that sets yearly prices and output values, e.g. observed")
+    committed_projects: Path | None = Field(
+        default=None, description="File (YAML list) of the projects signed, under construction or producing, "
+        "relative to this file; null: none")
     layers: Layers = Field(description="The input layers: clusters, candidate sites, red line, sources")
+    network: Network = Field(description="The hub network and its gateway")
+    calibration: Calibration | None = Field(
+        default=None, description="Comparison with the real plants; null: none")
     spatial: Spatial = Field(default=Spatial(), description="Working coordinate system and geometry handling")
     targets: Targets = Field(default=Targets(), description="Capacity and output-value targets")
     constraints: Constraints = Field(

@@ -206,8 +206,11 @@ def extends_chain(scenario_path: Path) -> list[Path]:
 
 
 def input_files(loaded: LoadedScenario) -> list[Path]:
-    """Every input file of a loaded scenario: the scenario, its bases, the catalog and the layers."""
+    """Every input file of a loaded scenario: the scenario, its bases, the catalog, the committed
+    projects and the layers."""
     paths = [loaded.scenario_path, *extends_chain(loaded.scenario_path), loaded.catalog_path]
+    if loaded.committed.path is not None:
+        paths.append(loaded.committed.path)
     layers = loaded.scenario.layers
     for role in type(layers).model_fields:
         ref = getattr(layers, role)

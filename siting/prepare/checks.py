@@ -39,32 +39,23 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet) -> tuple[list
         if resource not in needed:
             problems.append(unknown_value(where, f"constraints.proximity.max_distance_km.{resource}", resource, needed,
                                      "resource"))
+    problems += committed_site_problems(loaded, layers)
     offered = set(layers.sources["resource"]) if len(layers.sources) else set()
+    resources = loaded.catalog.resources
     for resource in needed:
-        if resource not in offered and c.supply.enabled:
-            notices.append(f"no source in the sources layer offers '{resource}': products that need it cannot "
-                           "produce while the supply rule is on")
+        importable = resource in resources and resources[resource].import_price_yuan_per_t is not None
+        if resource not in offered and not importable and c.supply.enabled:
+            notices.append(f"no source in the sources layer offers '{resource}' and the catalog gives no import "
+                           "price for it: products that need it cannot produce while the supply rule is on")
     return problems, notices
 
 
-def unreachable_targets(inputs: ModelInputs) -> list[str]:
-    """Strict targets that exceed existing plus all capacity the eligible land can hold."""
-    if not inputs.targets_strict or "targets" not in inputs.enabled_families:
-        return []
-    index = derive_index(inputs)
-    messages = []
-    for (group, year), target in inputs.capacity_target_units.items():
-        members = set(inputs.TARGET_GROUPS[group])
-        existing = sum(v for (s, p), v in inputs.existing_capacity_units_per_yr.items() if p in members)
-        addable = sum(v for (s, p), v in index.max_added_units.items() if p in members)
-        if existing + addable < target - 1e-6:
-            messages.append(
-                f"capacity target {group} {year}: {target:,.0f} cannot be reached; existing capacity "
-                f"{existing:,.0f} plus the most that eligible land can hold {addable:,.0f} falls short by "
-                f"{target - existing - addable:,.0f}. Relax the red line or proximity rules, add sites, or "
-                "set targets.strict: false"
-            )
-    return messages
+def committed_site_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
+    """A committed project at a site the sites layer does not define, named at its file and line."""
+    site_ids = list(layers.sites["id"]) if "id" in layers.sites.columns else []
+    committed = loaded.committed
+    return [unknown_value(committed.where(i), f"[{i}].site", project.site, site_ids, "site")
+            for i, project in enumerate(committed.projects) if project.site not in site_ids]
 
 
 def nothing_buildable(inputs: ModelInputs) -> str | None:

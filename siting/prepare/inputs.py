@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from models import FAMILIES, ModelInputs, ModuleSpec, RecyclingDemo
-from siting.config.load import LoadedScenario
+from models.costs import capacity_shortfall_penalty_yuan_per_unit_yr, value_shortfall_penalty_yuan_per_yuan
+from siting.config.load import LoadedScenario, plan_years
 from siting.prepare.spatial import SpatialResult
 
 
@@ -52,49 +53,200 @@ def target_groups(loaded: LoadedScenario) -> dict[str, tuple[str, ...]]:
     return groups
 
 
-def capacity_penalties(loaded: LoadedScenario, groups: dict[str, tuple[str, ...]]) -> dict[str, float]:
-    """Penalty per unit of capacity short: factor x the dearest capex per unit among the group's
-    modules, so that building is always cheaper than falling short where land allows."""
-    factor = loaded.scenario.objective.shortfall_penalty_factor
-    products = loaded.catalog.products
-    return {
-        g: factor * max(mod.capex_yuan / mod.capacity for p in members for mod in products[p].modules)
-        for g, members in groups.items()
-    }
+def group_modules(loaded: LoadedScenario, groups: dict[str, tuple[str, ...]]) -> dict[str, list[ModuleSpec]]:
+    """The modules of every product of each target group."""
+    specs = module_specs(loaded)
+    return {g: [m for m in specs if m.product in members] for g, members in groups.items()}
 
 
-def value_penalty(loaded: LoadedScenario) -> float:
-    """Penalty per yuan of output value short: factor x the dearest capex per yuan of yearly
-    output value among all modules (capex / (utilisation x value x capacity))."""
-    level = loaded.scenario.price_level
-    ratios = [
-        mod.capex_yuan / (p.utilisation * p.output_value_yuan_per_unit[level] * mod.capacity)
-        for p in loaded.catalog.products.values()
-        for mod in p.modules
-        if p.utilisation * p.output_value_yuan_per_unit[level] > 0
-    ]
-    return loaded.scenario.objective.shortfall_penalty_factor * max(ratios, default=1.0)
+def capacity_shortfall_penalties(loaded: LoadedScenario, groups: dict[str, tuple[str, ...]]) -> dict[str, float]:
+    """Penalty per unit of capacity short, per target year: the rule of
+    models.costs.capacity_shortfall_penalty_yuan_per_unit_yr (factor x the dearest yearly cost of a
+    unit of capacity among the group's modules, at the scenario's discount rate)."""
+    objective = loaded.scenario.objective
+    return {g: capacity_shortfall_penalty_yuan_per_unit_yr(mods, objective.discount_rate,
+                                                           objective.shortfall_penalty_factor)
+            for g, mods in group_modules(loaded, groups).items()}
+
+
+def module_specs(loaded: LoadedScenario) -> tuple[ModuleSpec, ...]:
+    """Every module of the catalog, product by product, with its lifetime."""
+    return tuple(
+        ModuleSpec(mod.id, pid, mod.capacity, mod.capex_yuan, mod.fixed_opex_yuan_per_yr, mod.land_ha,
+                   mod.lifetime_yr)
+        for pid, product in loaded.catalog.products.items()
+        for mod in product.modules
+    )
+
+
+def product_prices(loaded: LoadedScenario, years: tuple[int, ...]) -> tuple[dict[tuple[str, int], float],
+                                                                           dict[tuple[str, int], float]]:
+    """(price[p,t], import price[p,t]) on the scenario's price path, yuan/unit: the import price is
+    price x (1 + import_premium_share), only for products with a premium (the others are not
+    importable)."""
+    path = loaded.scenario.price_path
+    price: dict[tuple[str, int], float] = {}
+    imported: dict[tuple[str, int], float] = {}
+    for pid, product in loaded.catalog.products.items():
+        for t in years:
+            price[(pid, t)] = float(product.price_yuan_per_unit[path][t])
+            if product.import_premium_share is not None:
+                imported[(pid, t)] = price[(pid, t)] * (1.0 + product.import_premium_share)
+    return price, imported
+
+
+def sales_caps(loaded: LoadedScenario, years: tuple[int, ...]) -> dict[tuple[str, int], float]:
+    """cap[p,t] (units/yr): `sales_cap_units`, or `market.max_share` x national demand, for the plan
+    years a product gives; no entry, no cap."""
+    caps: dict[tuple[str, int], float] = {}
+    for pid, product in loaded.catalog.products.items():
+        if product.sales_cap_units is not None:
+            caps.update({(pid, t): float(product.sales_cap_units[t]) for t in years if t in product.sales_cap_units})
+        elif product.market is not None:
+            demand = product.market.national_demand_units
+            caps.update({(pid, t): product.market.max_share * float(demand[t]) for t in years if t in demand})
+    return caps
+
+
+@dataclass(frozen=True)
+class ResourceTerms:
+    """Raw resources' prices at source, import prices and import caps, for the plan years."""
+
+    price_yuan_per_t: dict[str, float]
+    import_price_yuan_per_t: dict[tuple[str, int], float]
+    import_cap_t_per_yr: dict[tuple[str, int], float]
+
+
+def resource_terms(loaded: LoadedScenario, resources: tuple[str, ...], years: tuple[int, ...]) -> ResourceTerms:
+    """The catalog's `resources:` entries of `resources` on the scenario's price path."""
+    path = loaded.scenario.price_path
+    entries = {r: loaded.catalog.resources[r] for r in resources if r in loaded.catalog.resources}
+    return ResourceTerms(
+        price_yuan_per_t={r: float(e.price_yuan_per_t) for r, e in entries.items()},
+        import_price_yuan_per_t={(r, t): float(e.import_price_yuan_per_t[path][t]) for r, e in entries.items()
+                                 if e.import_price_yuan_per_t is not None for t in years},
+        import_cap_t_per_yr={(r, t): float(e.import_cap_t_per_yr[t]) for r, e in entries.items()
+                             if e.import_cap_t_per_yr is not None for t in years if t in e.import_cap_t_per_yr},
+    )
+
+
+def site_tariffs(spatial: SpatialResult) -> dict[str, float]:
+    """Power tariff per site (yuan/kWh): the site's own value where its layer gives one, else its
+    cluster's; 0 where neither layer has a tariff field."""
+    by_cluster: dict[str, float] = {}
+    if "power_tariff_yuan_per_kwh" in spatial.clusters.columns:
+        by_cluster = {str(c): float(v) for c, v in zip(spatial.clusters["id"],
+                                                       spatial.clusters["power_tariff_yuan_per_kwh"], strict=True)}
+    sites = spatial.sites
+    own = (sites["site_tariff_yuan_per_kwh"].to_numpy(dtype=float) if "site_tariff_yuan_per_kwh" in sites.columns
+           else [float("nan")] * len(sites))
+    return {str(s): float(v) if v == v else by_cluster.get(str(c), 0.0)
+            for s, c, v in zip(sites["id"], sites["cluster"], own, strict=True)}
+
+
+def land_prices(spatial: SpatialResult) -> dict[str, float]:
+    """Price of land-use rights per site (yuan/ha); empty where the sites layer has no price field."""
+    if "land_price_yuan_per_ha" not in spatial.sites.columns:
+        return {}
+    return {str(s): float(v) for s, v in zip(spatial.sites["id"], spatial.sites["land_price_yuan_per_ha"],
+                                             strict=True)}
+
+
+@dataclass(frozen=True)
+class Committed:
+    """The committed projects mapped onto the plan: C[s,p,t] for online years within the plan,
+    capacity standing before it (counted as existing), land they take per site, and notices."""
+
+    units_per_yr: dict[tuple[str, str, int], float]
+    standing_units_per_yr: dict[tuple[str, str], float]
+    land_ha: dict[str, float]
+    notices: list[str]
+
+
+def committed_land_ha(loaded: LoadedScenario, product: str, capacity: float) -> float:
+    """Land (ha) a committed plant takes: its capacity x the land per unit of capacity of the
+    product's largest module (largest capacity; the first listed among equals)."""
+    modules = loaded.catalog.products[product].modules
+    largest = max(modules, key=lambda mod: mod.capacity)
+    return capacity * largest.land_ha / largest.capacity
+
+
+def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tuple[int, ...]) -> Committed:
+    """Map the scenario's committed projects onto sites and years. A project online before the first
+    plan year counts as existing capacity; one online after the last year is left out, with a notice,
+    as is one at a site left out of the plan (outside every cluster). Every project kept takes its
+    land (`committed_land_ha`)."""
+    units: dict[tuple[str, str, int], float] = {}
+    standing: dict[tuple[str, str], float] = {}
+    land: dict[str, float] = {}
+    notices: list[str] = []
+    kept = set(sites)
+    for project in loaded.committed.projects:
+        if project.online_year > years[-1]:
+            notices.append(f"committed project {project.id} ({project.capacity:,.0f} {project.product} at "
+                           f"{project.site}) comes online in {project.online_year}, after the plan's last year "
+                           f"{years[-1]}: left out")
+            continue
+        if project.site not in kept:
+            notices.append(f"committed project {project.id} is at site {project.site}, which lies in no cluster: "
+                           "left out")
+            continue
+        if project.online_year < years[0]:
+            key2 = (project.site, project.product)
+            standing[key2] = standing.get(key2, 0.0) + float(project.capacity)
+        else:
+            key3 = (project.site, project.product, project.online_year)
+            units[key3] = units.get(key3, 0.0) + float(project.capacity)
+        land[project.site] = land.get(project.site, 0.0) + committed_land_ha(loaded, project.product,
+                                                                             project.capacity)
+    return Committed(units, standing, land, notices)
+
+
+def land_after_committed(site_land: dict[str, float], land_after_redline: dict[tuple[str, str], float],
+                         committed: Committed) -> tuple[dict[str, float], dict[tuple[str, str], float], list[str]]:
+    """Usable land less the land of committed plants, clipped at 0, for the whole site and for
+    every (site, product) after the red line; a notice for each site with less land than its
+    committed plants take."""
+    notices = []
+    site_out = dict(site_land)
+    pair_out = dict(land_after_redline)
+    for site, used in sorted(committed.land_ha.items()):
+        if used > site_land.get(site, 0.0) + 1e-9:
+            notices.append(f"site {site}: its committed projects take {used:,.1f} ha, more than its usable land "
+                           f"{site_land.get(site, 0.0):,.1f} ha; no land is left there for new modules")
+        site_out[site] = max(0.0, site_out.get(site, 0.0) - used)
+        for key, value in land_after_redline.items():
+            if key[0] == site:
+                pair_out[key] = max(0.0, value - used)
+    return site_out, pair_out, notices
 
 
 def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
-    """The model's frozen inputs from a loaded scenario and its preprocessed layers: sets, the
-    catalog's modules, land, existing capacity, sources and arcs with their km, targets and
-    penalties, the settings of every rule family, and the enabled families (from the registry:
-    `constraints.<section>.enabled`)."""
+    """The model's frozen inputs (see build_inputs_with_notices), without the notices."""
+    return build_inputs_with_notices(loaded, spatial)[0]
+
+
+def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult) -> tuple[ModelInputs, list[str]]:
+    """The model's frozen inputs from a loaded scenario and its preprocessed layers: sets (YEARS:
+    every calendar year from the first to the last listed), the catalog's modules, land less the
+    committed plants', existing and committed capacity, sources and arcs with their km, prices on
+    the scenario's price path, imports and sales caps, tariffs, land prices, the hub network's km,
+    targets and penalties, the settings of every rule family, and the enabled families (from the
+    registry: `constraints.<section>.enabled`); with the notices of the mapping (committed projects
+    left out, sites short of land)."""
     s = loaded.scenario
     c = s.constraints
     catalog = loaded.catalog
-    years = tuple(s.years)
+    years = tuple(plan_years(s.years))
     sites = tuple(spatial.sites["id"])
     products = tuple(catalog.products)
-    modules = tuple(
-        ModuleSpec(mod.id, pid, mod.capacity, mod.capex_yuan, mod.fixed_opex_yuan_per_yr, mod.land_ha)
-        for pid, product in catalog.products.items()
-        for mod in product.modules
-    )
+    modules = module_specs(loaded)
     land = spatial.land
     land_after = {(a, b): float(v) for a, b, v in land[["site", "product", "land_after_redline_ha"]].itertuples(
         index=False)}
+    committed = committed_projects(loaded, sites, years)
+    gross = {site: float(v) for site, v in zip(spatial.sites["id"], spatial.sites["gross_land_ha"], strict=True)}
+    site_land, land_after, land_notices = land_after_committed(gross, land_after, committed)
     redline_excluded = frozenset(
         (a, b) for a, b, inside in land[["site", "product", "inside_redline"]].itertuples(index=False) if inside
     )
@@ -103,6 +255,8 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
         for site, units in zip(spatial.sites["id"], spatial.sites[column], strict=True):
             if units > 0:
                 existing[(site, product)] = float(units)
+    for key, units in committed.standing_units_per_yr.items():
+        existing[key] = existing.get(key, 0.0) + units
 
     resource_need = {
         (pid, r): float(a)
@@ -135,8 +289,10 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
     demo = None
     if c.recycling_demo.enabled:
         demo = RecyclingDemo(c.recycling_demo.product, c.recycling_demo.min_size, c.recycling_demo.min_sites,
-                             c.recycling_demo.max_sites)
-    return ModelInputs(
+                             c.recycling_demo.max_sites, c.recycling_demo.max_size)
+    price, import_price = product_prices(loaded, years)
+    terms = resource_terms(loaded, resources, years)
+    inputs = ModelInputs(
         YEARS=years,
         SITES=sites,
         CLUSTERS=tuple(spatial.clusters["id"]),
@@ -144,14 +300,12 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
         MODULES=modules,
         CANDIDATES=tuple((site, pid) for site in sites for pid in products),
         cluster_of_site=dict(zip(spatial.sites["id"], spatial.sites["cluster"], strict=True)),
-        site_land_ha={site: float(v) for site, v in zip(spatial.sites["id"], spatial.sites["gross_land_ha"],
-                                                        strict=True)},
+        site_land_ha=site_land,
         land_after_redline_ha=land_after,
         REDLINE_EXCLUDED=redline_excluded,
         existing_capacity_units_per_yr=existing,
         utilisation={pid: p.utilisation for pid, p in catalog.products.items()},
-        output_value_yuan_per_unit={pid: p.output_value_yuan_per_unit[s.price_level]
-                                    for pid, p in catalog.products.items()},
+        output_value_yuan_per_unit={pid: price[(pid, years[-1])] for pid in products},
         RESOURCES=resources,
         SOURCES=tuple(sources.frame["id"]),
         resource_of_source=dict(zip(sources.frame["id"], sources.frame["resource"], strict=True)),
@@ -170,8 +324,9 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
         output_value_target_yuan={t: float(v) for t, v in sorted(s.targets.output_value_yuan.items())},
         targets_strict=s.targets.strict,
         capacity_ceiling_factor=s.targets.capacity_ceiling_factor,
-        capacity_shortfall_penalty_yuan_per_unit=capacity_penalties(loaded, groups),
-        value_shortfall_penalty_yuan_per_yuan=value_penalty(loaded),
+        capacity_shortfall_penalty_yuan_per_unit=capacity_shortfall_penalties(loaded, groups),
+        value_shortfall_penalty_yuan_per_yuan=value_shortfall_penalty_yuan_per_yuan(
+            s.objective.shortfall_penalty_factor),
         max_clusters_per_product=dict(c.differentiation.max_clusters_per_product),
         lead_products=lead,
         lead_share_min=c.differentiation.lead_share_min,
@@ -184,5 +339,26 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
         recycling_demo=demo,
         discount_factor=discount_factors(list(years), s.objective.discount_rate),
         enabled_families=enabled,
+        lead_time_yr={pid: p.lead_time_yr for pid, p in catalog.products.items()},
+        ramp_up_share={pid: p.ramp_up_share for pid, p in catalog.products.items()},
+        committed_units_per_yr=committed.units_per_yr,
+        discount_rate=s.objective.discount_rate,
+        land_price_yuan_per_ha=land_prices(spatial),
+        power_tariff_yuan_per_kwh=site_tariffs(spatial),
+        energy_kwh_per_unit={pid: p.energy_kwh_per_unit for pid, p in catalog.products.items()},
+        other_variable_cost_yuan_per_unit={pid: p.other_variable_cost_yuan_per_unit
+                                           for pid, p in catalog.products.items()},
+        price_yuan_per_unit=price,
+        import_price_yuan_per_unit=import_price,
+        sales_cap_units=sales_caps(loaded, years),
+        transport_t_per_unit={pid: p.transport_t_per_unit for pid, p in catalog.products.items()},
+        site_hub_km=dict(spatial.site_hub_km),
+        hub_hub_km=dict(spatial.hub_hub_km),
+        hub_gateway_km=dict(spatial.hub_gateway_km),
+        resource_price_yuan_per_t=terms.price_yuan_per_t,
+        resource_import_price_yuan_per_t=terms.import_price_yuan_per_t,
+        resource_import_cap_t_per_yr=terms.import_cap_t_per_yr,
+        min_utilisation=dict(c.utilisation.min_share) if c.utilisation.enabled else {},
     )
+    return inputs, committed.notices + land_notices
 

@@ -32,7 +32,7 @@ import shapely
 
 from siting.config.errors import InputError
 from siting.config.load import LoadedScenario
-from siting.config.schema import MAX_QUANTITY, LayerRef, too_large_message
+from siting.config.schema import MAX_QUANTITY, ClustersLayer, LayerRef, too_large_message
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)
@@ -447,9 +447,11 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         problems.extend(found)
         return frame
 
-    clusters = load("clusters", layers.clusters, {"id": layers.clusters.id_field}, POLYGONAL)
-    sites = load("sites", layers.sites, {"id": layers.sites.id_field}, POLYGONAL + PUNCTUAL,
-                 {"usable_area_ha": layers.sites.usable_area_field}, layers.sites.existing_prefix)
+    named, present = economic_fields(layers.clusters, CLUSTER_FIELDS)
+    clusters = load("clusters", layers.clusters, {"id": layers.clusters.id_field, **named}, POLYGONAL, present)
+    named, present = economic_fields(layers.sites, SITE_FIELDS)
+    sites = load("sites", layers.sites, {"id": layers.sites.id_field, **named}, POLYGONAL + PUNCTUAL,
+                 {"usable_area_ha": layers.sites.usable_area_field, **present}, layers.sites.existing_prefix)
     redline = gpd.GeoDataFrame({"id": [], "category": []}, geometry=[], crs="EPSG:4326")
     if layers.redline is not None:
         redline = load("redline", layers.redline,
@@ -466,6 +468,8 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
     if layers.context is not None:
         context = load("context", layers.context, {"id": layers.context.id_field}, POLYGONAL)
     existing: dict[str, str] = {}
+    if "id" in clusters.columns and len(clusters):
+        _cluster_attributes(clusters, paths["clusters"], layers.clusters, problems)
     if "id" in sites.columns and len(sites):
         existing = _site_attributes(sites, paths["sites"], loaded, problems)
     if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns:
@@ -484,6 +488,48 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
     return LayerSet(clusters, sites, redline, sources, existing, notices, paths, context)
 
 
+#: Canonical column -> the setting naming its field, in the clusters and the sites layer (a
+#: site's own tariff is `site_tariff_yuan_per_kwh`, apart from its cluster's).
+CLUSTER_FIELDS = {"power_tariff_yuan_per_kwh": "tariff_field", "hub_lon": "hub_lon_field", "hub_lat": "hub_lat_field"}
+SITE_FIELDS = {"land_price_yuan_per_ha": "land_price_field", "site_tariff_yuan_per_kwh": "tariff_field"}
+
+
+def economic_fields(ref: LayerRef, settings: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(required, optional) canonical name -> field of the layer: a field the scenario sets is
+    required, a default one is taken when the layer has it, a null one is never read."""
+    required: dict[str, str] = {}
+    optional: dict[str, str] = {}
+    for canonical, setting in settings.items():
+        field_name = getattr(ref, setting)
+        if field_name:
+            (required if setting in ref.model_fields_set else optional)[canonical] = field_name
+    return required, optional
+
+
+def check_degrees(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, limit: float,
+                  problems: list[str]) -> None:
+    """Make `frame[column]` float, null as NaN; a value that is not a number from -limit to limit
+    (degrees) is a problem naming the features."""
+    null = frame[column].isna().to_numpy()
+    values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    bad = (~np.isfinite(values.to_numpy()) & ~null) | (values.abs() > limit).to_numpy()
+    if bad.any():
+        first = frame[column][bad].iloc[0]
+        problems.append(f"{path}: field '{field_name}' | not a coordinate in degrees for "
+                        f"{list(frame['id'][bad])[:5]} (got {first!r}); use a number from {-limit:g} to {limit:g}")
+    frame[column] = values
+
+
+def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLayer, problems: list[str]) -> None:
+    """Check the clusters' tariffs and hub coordinates, when the scenario names their fields."""
+    if "power_tariff_yuan_per_kwh" in clusters.columns:
+        check_numeric(clusters, "power_tariff_yuan_per_kwh", path, str(ref.tariff_field), problems)
+    if "hub_lon" in clusters.columns:
+        check_degrees(clusters, "hub_lon", path, str(ref.hub_lon_field), 180.0, problems)
+    if "hub_lat" in clusters.columns:
+        check_degrees(clusters, "hub_lat", path, str(ref.hub_lat_field), 90.0, problems)
+
+
 def _site_attributes(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario, problems: list[str]
                      ) -> dict[str, str]:
     """Check the usable area and the existing capacity columns; return product -> column."""
@@ -497,6 +543,11 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario
                         "(polygon sites may use their drawn area)")
     else:
         sites["usable_area_ha"] = np.nan
+    if "land_price_yuan_per_ha" in sites.columns:
+        check_numeric(sites, "land_price_yuan_per_ha", path, str(layer.land_price_field), problems)
+    if "site_tariff_yuan_per_kwh" in sites.columns:
+        check_numeric(sites, "site_tariff_yuan_per_kwh", path, str(layer.tariff_field), problems,
+                      allow_missing=True)
     prefix = layer.existing_prefix
     products = loaded.catalog.products
     existing: dict[str, str] = {}

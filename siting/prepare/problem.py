@@ -12,7 +12,7 @@ from siting.config import progress
 from siting.config.errors import InputError
 from siting.config.load import LoadedScenario, Override, load_scenario
 from siting.prepare.checks import check_against_layers
-from siting.prepare.inputs import build_inputs
+from siting.prepare.inputs import build_inputs_with_notices
 from siting.prepare.layers import LayerSet, load_layers
 from siting.prepare.spatial import RedlineSettings, SpatialResult, preprocess
 
@@ -47,11 +47,13 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
     started = time.perf_counter()
     s = loaded.scenario
     with progress.phase("preprocess"):
+        gateway = (s.network.gateway.lon, s.network.gateway.lat)
         spatial = preprocess(layers, list(loaded.catalog.products), redline_settings(loaded), s.spatial.working_crs,
-                             s.spatial.sites_outside_clusters, s.spatial.detour_factor, str(loaded.scenario_path))
-        inputs = build_inputs(loaded, spatial)
+                             s.spatial.sites_outside_clusters, s.spatial.detour_factor, str(loaded.scenario_path),
+                             gateway)
+        inputs, input_notices = build_inputs_with_notices(loaded, spatial)
     timings["preprocess"] = time.perf_counter() - started
-    notices = list(layers.notices) + notices
+    notices = list(layers.notices) + notices + input_notices
     if spatial.dropped_sites:
         notices.append(f"sites outside every cluster, dropped: {', '.join(spatial.dropped_sites)}")
     return Prepared(loaded, layers, spatial, inputs, notices)

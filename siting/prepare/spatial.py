@@ -10,7 +10,7 @@ site, product, resource and source ids; nothing here knows of Pyomo.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -70,6 +70,16 @@ class SpatialResult:
     dropped_sites: tuple[str, ...]
     working_crs: str
     existing_columns: Mapping[str, str]
+    #: One row per cluster (`id`, geometry: its hub point in the working CRS).
+    hubs: gpd.GeoDataFrame | None = None
+    #: The gateway point in the working CRS (None without one).
+    gateway: shapely.Point | None = None
+    #: Road km from each site to its cluster's hub.
+    site_hub_km: Mapping[str, float] = field(default_factory=dict)
+    #: Road km between hubs (c, c2), c != c2, both orders.
+    hub_hub_km: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    #: Road km from each cluster's hub to the gateway.
+    hub_gateway_km: Mapping[str, float] = field(default_factory=dict)
 
 
 def to_working_crs(frame: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
@@ -273,9 +283,51 @@ def road_distance_km(sites: gpd.GeoDataFrame, sources: gpd.GeoDataFrame, detour_
                         columns=sources["id"].to_numpy())
 
 
+def hub_points(clusters: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
+    """Each cluster's hub in the working CRS (`clusters` already in it): the point its `hub_lon`,
+    `hub_lat` columns give (WGS84 degrees) when the layer has them and both are given, else the
+    representative point of its polygon (a point always inside it, shapely's point_on_surface)."""
+    points = shapely.point_on_surface(clusters.geometry.to_numpy())
+    if "hub_lon" in clusters.columns and "hub_lat" in clusters.columns:
+        lon = clusters["hub_lon"].to_numpy(dtype=float)
+        lat = clusters["hub_lat"].to_numpy(dtype=float)
+        given = np.isfinite(lon) & np.isfinite(lat)
+        if given.any():
+            lonlat = gpd.GeoSeries(shapely.points(lon[given], lat[given]), crs="EPSG:4326")
+            points[given] = lonlat.to_crs(crs).to_numpy()
+    return gpd.GeoDataFrame({"id": clusters["id"].to_numpy()}, geometry=list(points), crs=crs)
+
+
+def gateway_point(lon: float, lat: float, crs: pyproj.CRS) -> shapely.Point:
+    """The gateway (WGS84 lon, lat) in the working CRS."""
+    return gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(crs).iloc[0]
+
+
+def road_km(a: shapely.Point, b: shapely.Point, detour_factor: float) -> float:
+    """Road km between two points of the working CRS (metres): straight line x detour factor."""
+    return float(shapely.distance(a, b)) / 1000.0 * detour_factor
+
+
+def hub_distances(sites: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, gateway: shapely.Point | None,
+                  detour_factor: float) -> tuple[dict[str, float], dict[tuple[str, str], float], dict[str, float]]:
+    """(site -> km to its cluster's hub, (hub, hub) -> km for every ordered pair of distinct hubs,
+    hub -> km to the gateway, empty without one): straight lines in the working CRS times the
+    detour factor, a site measured from its representative point (as for source arcs)."""
+    hub_of = dict(zip(hubs["id"], hubs.geometry, strict=True))
+    site_pts = shapely.point_on_surface(sites.geometry.to_numpy())
+    site_km = {str(s): road_km(pt, hub_of[c], detour_factor)
+               for s, c, pt in zip(sites["id"], sites["cluster"], site_pts, strict=True)}
+    pair_km = {(str(c), str(c2)): road_km(hub_of[c], hub_of[c2], detour_factor)
+               for c in hub_of for c2 in hub_of if c != c2}
+    gate_km = {str(c): road_km(pt, gateway, detour_factor) for c, pt in hub_of.items()} if gateway else {}
+    return site_km, pair_km, gate_km
+
+
 def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings, working_crs: str,
-               sites_outside_clusters: str, detour_factor: float, scenario_file: str | None = None) -> SpatialResult:
-    """Project every layer to the working CRS and derive land, exclusions and distances.
+               sites_outside_clusters: str, detour_factor: float, scenario_file: str | None = None,
+               gateway_lonlat: tuple[float, float] | None = None) -> SpatialResult:
+    """Project every layer to the working CRS and derive land, exclusions and distances, the
+    clusters' hubs and the km of the hub network (to the gateway at `gateway_lonlat`, WGS84).
 
     `scenario_file` names the scenario in messages about `spatial.working_crs`."""
     crs = working_crs_of(working_crs, scenario_file)
@@ -292,6 +344,9 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     land, zones = land_after_redline(sites, redline, products, rule)
     distance = road_distance_km(sites, sources, detour_factor) if len(sources) else pd.DataFrame(
         index=sites["id"].to_numpy())
+    hubs = hub_points(clusters, crs)
+    gateway = gateway_point(*gateway_lonlat, crs) if gateway_lonlat is not None else None
+    site_km, pair_km, gate_km = hub_distances(sites, hubs, gateway, detour_factor)
     return SpatialResult(
         sites=sites.reset_index(drop=True),
         clusters=clusters,
@@ -303,4 +358,9 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
         dropped_sites=dropped,
         working_crs=crs.to_string(),
         existing_columns=dict(layers.existing_columns),
+        hubs=hubs,
+        gateway=gateway,
+        site_hub_km=site_km,
+        hub_hub_km=pair_km,
+        hub_gateway_km=gate_km,
     )

@@ -1,0 +1,269 @@
+"""Candidate cells from land eligibility: a grid over the clusters, less what the red line excludes.
+
+A `candidates:` block asks for square cells of a given side, or hexagons of an H3 resolution,
+over the cluster polygons. Each cell is clipped to its cluster (and to the allowed zone, when one
+is given): that clipped polygon is the cell's geometry and its area the cell's gross land. The
+buffered red-line zones are those of the red-line rule, built by `spatial.buffered_zone` from the
+same distances (`RedlineSettings.distance_m`, the rule's categories): the land outside a zone is
+the cell's usable land, exactly as `spatial.land_after_redline` measures a polygon site (area
+outside the zone / drawn area x gross land, with gross land the drawn area). Partial cells keep
+their usable land; cells whose usable land is below the minimum are dropped.
+
+All work is on geometry arrays (shapely 2): the cells of a cluster are built as one array,
+matched to clusters and zone parts through STRtree queries, and clipped with array intersections
+and differences, so no Python loop runs per cell (hexagons aside: the h3 package hands out each
+cell's boundary one at a time). Ids and order are deterministic: square cells are numbered on a
+grid anchored at the working CRS's origin (column = floor(x / size), row = floor(y / size)), so a
+cell keeps its id whatever the extent of the clusters; hexagons are named by their H3 index.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+from pydantic import Field, model_validator
+
+from siting.config.errors import InputError
+from siting.config.schema import PositiveQuantity, Quantity, Strict
+from siting.prepare.spatial import M2_PER_HA, RedlineSettings, buffered_zone, to_working_crs
+
+#: Grid cells are generated in blocks of at most this many boxes per cluster (bounds the memory of
+#: a cluster's bounding-box grid).
+BLOCK_CELLS = 250_000
+#: Pieces of a cell smaller than this after clipping (m2) are rounding slivers along a cluster's or
+#: an allowed zone's edge, not land: they are dropped.
+SLIVER_M2 = 1.0
+#: Polygonal geometry type ids (Polygon, MultiPolygon) in shapely.
+_POLYGONAL_IDS = (3, 6)
+#: A buffered zone's distances: (red-line category, distance in m) pairs.
+ZoneKey = tuple[tuple[str, float], ...]
+
+
+class AllowedZone(Strict):
+    """A polygon layer that limits where cells may lie: industrial land, or the counties named."""
+
+    path: Path = Field(description="Layer file (GeoJSON, GeoPackage, Shapefile), relative to the scenario file")
+    layer: str | None = Field(default=None, description="Layer to read from a file holding several; null for one")
+    field: str | None = Field(default=None, description="Column whose values select the allowed polygons; null: "
+                              "every polygon of the layer is allowed")
+    values: list[str] | None = Field(default=None, min_length=1, description="Values of `field` that are allowed, "
+                                     "e.g. a list of county codes")
+
+    @model_validator(mode="after")
+    def _field_and_values(self) -> AllowedZone:
+        if (self.field is None) != (self.values is None):
+            raise ValueError("give `field` and `values` together, or neither (every polygon allowed)")
+        return self
+
+
+class CandidatesSpec(Strict):
+    """Candidate cells: a grid of squares or H3 hexagons over the clusters, outside the red line."""
+
+    shape: Literal["square", "hexagon"] = Field(default="square", description="Cell shape: square cells of "
+                                                "`cell_size_m`, or H3 hexagons of `h3_resolution`")
+    cell_size_m: PositiveQuantity | None = Field(default=None, description="Side of a square cell (m)")
+    h3_resolution: int | None = Field(default=None, ge=0, le=15, description="H3 resolution of hexagonal cells: "
+                                      "7 is about 5.2 km2 a cell, 8 about 0.74 km2 (needs the h3 package)")
+    min_usable_ha: Quantity = Field(default=0.0, description="Cells with less usable land than this, for every "
+                                    "product, are dropped (ha)")
+    allowed_zone: AllowedZone | None = Field(default=None, description="Polygons cells must lie in; null: the "
+                                             "clusters alone")
+    id_prefix: str = Field(default="cell", min_length=1, description="First part of every cell's id")
+
+    @model_validator(mode="after")
+    def _size_matches_shape(self) -> CandidatesSpec:
+        if self.shape == "square" and (self.cell_size_m is None or self.h3_resolution is not None):
+            raise ValueError("square cells need `cell_size_m` (m) and no `h3_resolution`")
+        if self.shape == "hexagon" and (self.h3_resolution is None or self.cell_size_m is not None):
+            raise ValueError("hexagonal cells need `h3_resolution` (0-15) and no `cell_size_m`")
+        return self
+
+
+def allowed_zone_geometry(frame: gpd.GeoDataFrame, zone: AllowedZone, crs: pyproj.CRS) -> shapely.Geometry:
+    """Union, in the working CRS, of the polygons of `frame` that `zone` allows (all, or those whose
+    `zone.field` is one of `zone.values`)."""
+    if zone.field is not None:
+        frame = frame.loc[frame[zone.field].astype(str).isin(zone.values or [])]
+    geoms = to_working_crs(frame, crs).geometry.to_numpy()
+    geoms = geoms[np.isin(shapely.get_type_id(geoms), _POLYGONAL_IDS)]
+    return shapely.union_all(geoms) if len(geoms) else shapely.Polygon()
+
+
+def _polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Each geometry reduced to its polygonal part: an intersection that also touches along an
+    edge or at a point returns a collection, whose lines and points carry no area."""
+    geoms = geoms.copy()
+    mixed = np.flatnonzero(~np.isin(shapely.get_type_id(geoms), _POLYGONAL_IDS))
+    if len(mixed):
+        parts, owner = shapely.get_parts(geoms[mixed], return_index=True)
+        keep = shapely.get_type_id(parts) == 3
+        rebuilt = np.full(len(mixed), shapely.Polygon(), dtype=object)
+        if keep.any():
+            owners = np.unique(owner[keep])
+            multi = shapely.multipolygons(parts[keep], indices=np.searchsorted(owners, owner[keep]))
+            rebuilt[owners] = np.where(shapely.get_num_geometries(multi) == 1, shapely.get_geometry(multi, 0), multi)
+        geoms[mixed] = rebuilt
+    return geoms
+
+
+def _clip(cells: np.ndarray, region: shapely.Geometry) -> np.ndarray:
+    """`cells` clipped to `region`: cells well inside it are kept whole, the others intersected
+    with it (empty where they only touch it). The region must be prepared."""
+    inside = shapely.contains_properly(region, cells)
+    clipped = cells.copy()
+    edge = np.flatnonzero(~inside)
+    if len(edge):
+        clipped[edge] = _polygonal(shapely.intersection(cells[edge], region))
+    return clipped
+
+
+def _square_cells(region: shapely.Geometry, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Square cells of side `size` on the grid anchored at the origin that meet `region`: their
+    boxes, columns and rows, row by row from the south, west to east within a row."""
+    xmin, ymin, xmax, ymax = shapely.bounds(region)
+    cols = np.arange(np.floor(xmin / size), np.ceil(xmax / size), dtype=np.int64)
+    rows = np.arange(np.floor(ymin / size), np.ceil(ymax / size), dtype=np.int64)
+    per_block = max(1, BLOCK_CELLS // max(len(cols), 1))
+    boxes, out_cols, out_rows = [], [], []
+    for start in range(0, len(rows), per_block):  # blocks of rows, not cells
+        rr, cc = np.meshgrid(rows[start:start + per_block], cols, indexing="ij")
+        rr, cc = rr.ravel(), cc.ravel()
+        block = shapely.box(cc * size, rr * size, (cc + 1) * size, (rr + 1) * size)
+        meets = shapely.intersects(region, block)
+        boxes.append(block[meets])
+        out_cols.append(cc[meets])
+        out_rows.append(rr[meets])
+    if not boxes:
+        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(boxes), np.concatenate(out_cols), np.concatenate(out_rows)
+
+
+def _hexagon_cells(region: shapely.Geometry, resolution: int, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
+    """H3 hexagons of `resolution` that overlap `region` (working CRS): their polygons in the
+    working CRS and their H3 indices, sorted by index."""
+    import h3
+    lonlat = gpd.GeoSeries([region], crs=crs).to_crs("EPSG:4326").iloc[0]
+    shapes = [h3.geo_to_h3shape(part) for part in shapely.get_parts(lonlat) if not part.is_empty]
+    indices = sorted({c for s in shapes for c in h3.h3shape_to_cells_experimental(s, resolution, contain="overlap")})
+    if not indices:
+        return np.empty(0, dtype=object), np.empty(0, dtype=object)
+    rings = [h3.cell_to_boundary(c) for c in indices]  # (lat, lng) pairs, one call per cell
+    counts = np.array([len(r) for r in rings])
+    latlng = np.concatenate([np.asarray(r, dtype=float) for r in rings])
+    owner = np.repeat(np.arange(len(rings)), counts)
+    polygons = shapely.polygons(shapely.linearrings(latlng[:, 1], latlng[:, 0], indices=owner))
+    projected = to_working_crs(gpd.GeoDataFrame(geometry=polygons, crs="EPSG:4326"), crs).geometry.to_numpy()
+    return projected, np.array(indices, dtype=object)
+
+
+def _zone_keys(redline: gpd.GeoDataFrame, rule: RedlineSettings,
+               products: Sequence[str]) -> tuple[ZoneKey, dict[str, ZoneKey]]:
+    """The base zone's distances (the rule's buffer around every counted category) and each
+    product's, as `land_after_redline` forms them."""
+    categories = sorted(set(redline["category"])) if len(redline) else []
+    if rule.categories is not None:
+        categories = [c for c in categories if c in rule.categories]
+    if not rule.enabled:
+        return (), {p: () for p in products}
+    base = tuple((c, max(rule.buffer_m, 0.0)) for c in categories)
+    return base, {p: tuple((c, rule.distance_m(p, c)) for c in categories) for p in products}
+
+
+def _usable_m2(cells: np.ndarray, zone: shapely.Geometry) -> np.ndarray:
+    """Area of each cell outside `zone` (m2). Cells are matched to the zone's parts through an
+    STRtree; a cell is differenced only with the parts it meets, gathered into one multipolygon
+    (the parts of a union are disjoint)."""
+    area = shapely.area(cells)
+    if zone.is_empty or not len(cells):
+        return area
+    parts = shapely.get_parts(zone)
+    cell_idx, part_idx = shapely.STRtree(parts).query(cells, predicate="intersects")
+    if not len(cell_idx):
+        return area
+    order = np.lexsort((part_idx, cell_idx))
+    cell_idx, part_idx = cell_idx[order], part_idx[order]
+    hit, first = np.unique(cell_idx, return_index=True)
+    local = shapely.multipolygons(parts[part_idx], indices=np.searchsorted(hit, cell_idx))
+    single = np.diff(np.append(first, len(cell_idx))) == 1
+    local[single] = parts[part_idx[first[single]]]
+    usable = area.copy()
+    usable[hit] = shapely.area(shapely.difference(cells[hit], local))
+    return usable
+
+
+def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: CandidatesSpec,
+                        crs: pyproj.CRS | str, *, rule: RedlineSettings | None = None,
+                        products: Sequence[str] = (), allowed: shapely.Geometry | None = None,
+                        where: str | None = None) -> gpd.GeoDataFrame:
+    """Candidate cells over `clusters` (columns `id`, geometry), less the buffered `redline`
+    (columns `category`, geometry), in the working CRS `crs`.
+
+    `rule` gives the red-line buffer, categories and per-product setbacks (default: the red-line
+    polygons themselves, no buffer); `products` are the products whose setbacks are measured;
+    `allowed` (working CRS, see `allowed_zone_geometry`) limits the cells further. `where` names
+    the scenario file in messages (hexagons without the h3 package installed are an InputError).
+
+    Returns one row per cell, in cluster order then row (south to north) then column (west to
+    east) for squares, H3 index for hexagons: `id`, `cluster`, `kind` ("cell"), `gross_ha` (area
+    of the cell clipped to its cluster and the allowed zone), `usable_ha` (land outside the base
+    zone, the rule's buffer around every counted category), `usable_ha_<product>` for each
+    product whose setbacks make its zone differ from the base one, and `geometry` (the clipped
+    cell). A cell straddling two clusters gives one row per cluster. Cells with no usable land
+    for any product, whose largest usable land is below `spec.min_usable_ha`, or smaller than
+    SLIVER_M2, are dropped."""
+    if spec.shape == "hexagon" and importlib.util.find_spec("h3") is None:
+        at = f"{where}: " if where else ""
+        raise InputError([f"{at}candidates.shape | hexagonal cells need the h3 package, which is not installed "
+                          "(got 'hexagon'); install it (pip install 'siting[candidates]') or use square cells"])
+    crs = pyproj.CRS.from_user_input(crs)
+    rule = rule or RedlineSettings(enabled=True, buffer_m=0.0, categories=None, setbacks_m={})
+    clusters = to_working_crs(clusters, crs)
+    redline = to_working_crs(redline, crs)
+    geoms, ids, cluster_ids = [], [], []
+    for cluster_id, region in zip(clusters["id"].astype(str), clusters.geometry.to_numpy(), strict=True):
+        if allowed is not None:
+            region = _polygonal(np.array([shapely.intersection(region, allowed)], dtype=object))[0]
+        if region.is_empty:
+            continue
+        shapely.prepare(region)
+        if spec.shape == "square":
+            cells, cols, rows = _square_cells(region, float(spec.cell_size_m or 0.0))
+            names = [f"{spec.id_prefix}-{cluster_id}-{c}-{r}" for c, r in zip(cols.tolist(), rows.tolist(),
+                                                                              strict=True)]
+        else:
+            cells, index = _hexagon_cells(region, int(spec.h3_resolution or 0), crs)
+            names = [f"{spec.id_prefix}-{cluster_id}-{h}" for h in index]
+        geoms.append(_clip(cells, region))
+        ids.extend(names)
+        cluster_ids.extend([cluster_id] * len(cells))
+    cells = np.concatenate(geoms) if geoms else np.empty(0, dtype=object)
+    frame = gpd.GeoDataFrame({"id": ids, "cluster": cluster_ids, "kind": "cell"}, geometry=cells, crs=crs)
+    gross_m2 = shapely.area(cells)
+    frame["gross_ha"] = gross_m2 / M2_PER_HA
+    base, per_product = _zone_keys(redline, rule, products)
+    usable: dict[ZoneKey, np.ndarray] = {}
+    for key in [base, *per_product.values()]:
+        if key not in usable:
+            zone = buffered_zone(redline, dict(key)) if key else shapely.Polygon()
+            usable[key] = _usable_m2(cells, zone)
+    # As land_after_redline: gross land x (area outside the zone / drawn area).
+    drawn = np.where(gross_m2 > 0, gross_m2, 1.0)
+    columns = {"usable_ha": frame["gross_ha"].to_numpy() * np.clip(usable[base] / drawn, 0.0, 1.0)}
+    for product in sorted(per_product):
+        if per_product[product] != base:
+            columns[f"usable_ha_{product}"] = frame["gross_ha"].to_numpy() * np.clip(
+                usable[per_product[product]] / drawn, 0.0, 1.0)
+    for name, values in columns.items():
+        frame[name] = values
+    largest = np.max(np.column_stack(list(columns.values())), axis=1) if len(frame) else np.empty(0)
+    keep = (gross_m2 >= SLIVER_M2) & (largest > 0) & (largest >= spec.min_usable_ha)
+    frame = frame.loc[keep].reset_index(drop=True)
+    return frame[["id", "cluster", "kind", "gross_ha", *columns, "geometry"]]
+
