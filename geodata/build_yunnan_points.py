@@ -512,12 +512,33 @@ SITE_SHIFTS_KM: dict[str, tuple[float, float]] = {
 
 EXISTING_COLS = ["existing_lfp", "existing_separator", "existing_anode", "existing_cells", "existing_fepo4"]
 
+# Price of industrial land-use rights (50-year term), yuan/ha, by site. ASSUMPTION throughout: no
+# park's price is in the sources. Order of magnitude: industrial land in Yunnan's parks is sold at
+# about 10万-30万 yuan per 亩 (general knowledge, not verified), dearer near the Kunming city core
+# and cheaper in county parks; 1 ha = 15 亩, so 10万 yuan/亩 = 1,500,000 yuan/ha.
+LAND_PRICE_TIERS = {
+    "kunming_core": (4_500_000.0, "30万 yuan/亩: zone at the edge of Kunming's city core"),
+    "kunming_park": (3_000_000.0, "20万 yuan/亩: Kunming municipal park outside the core"),
+    "prefecture_park": (2_250_000.0, "15万 yuan/亩: park at a prefecture city (Yuxi, Qujing)"),
+    "county_park": (1_500_000.0, "10万 yuan/亩: county-level park"),
+}
+SITE_LAND_TIER = {
+    "anning_caopu": "kunming_park", "anning_qilin": "kunming_park", "chenggong": "kunming_core",
+    "dongchuan": "county_park", "songming_yanglin": "kunming_park", "kunming_etdz": "kunming_core",
+    "yuxi_longquan": "prefecture_park", "yimen": "county_park", "huaning": "county_park",
+    "jiangchuan": "county_park", "tonghai": "county_park",
+    "qujing_etdz_xicheng_nanhaizi": "prefecture_park", "qujing_cuifeng_gaojiatun": "prefecture_park",
+    "zhanyi": "county_park", "luliang": "county_park", "malong": "county_park", "xuanwei": "county_park",
+    "fuyuan": "county_park",
+}
+
 # --------------------------------------------------------------------------
 # 3. Mineral and raw-material sources (points)
 # --------------------------------------------------------------------------
 # supply_t_per_yr: tonnes per year of that resource available to the battery
 # chain.  Units by resource: phosphate_rock = t rock (ore); lithium_clay = t
-# clay ore; copper = t Cu metal (in concentrate); aluminium = t primary
+# clay ore; copper = t cathode copper (smelter output); copper_concentrate = t Cu
+# metal in concentrate (smelter feed; no product draws it); aluminium = t primary
 # aluminium metal; manganese = t MnSO4·H2O equivalent; petroleum_coke = t coke.
 
 # Mn content of MnSO4·H2O: 54.938 / 169.01 = 0.3251 -> 1 t Mn = 3.076 t MnSO4·H2O.
@@ -569,22 +590,37 @@ SOURCES = [
         "township office [42]. A second block at Kunming Guanyinshan is not located and not included.",
     ),
     dict(
-        source_id="copper_dongchuan", resource="copper",
+        source_id="copper_dongchuan", resource="copper_concentrate",
         name="Dongchuan copper mining area (Tangdan / Yinmin / Luoxue)", name_zh="东川铜矿(汤丹/因民/落雪)",
         lat=26.15, lon=103.02, conf="G ±15 km",
         supply=10_000.0, basis="assumed", status="producing", source="[45][46][47]",
         note="Historic copper capital; resources largely exhausted, the mining bureau went bankrupt "
         "in 2001 [45][46][47]. Current output not sourced: 10,000 t/yr Cu in concentrate is an "
-        "ASSUMPTION (residual mining), and 'producing' is assumed. Low confidence.",
+        "ASSUMPTION (residual mining), and 'producing' is assumed. Low confidence. Concentrate feeds "
+        "the smelters; copper foil draws cathode copper (copper_southwest_smelter).",
     ),
     dict(
-        source_id="copper_yimen", resource="copper",
+        source_id="copper_yimen", resource="copper_concentrate",
         name="Yimen Tongchang copper deposit", name_zh="易门铜厂铜矿",
         lat=24.67, lon=102.16, conf="G ±15 km (near Yimen seat)",
         supply=20_000.0, basis="sourced", status="producing", source="[48]",
         note="Yuxi Mining (Yunnan Copper) planned 20 kt/d ore and 2万 t/yr Cu in concentrate (2007) "
         "[48]; C+D Cu metal 49.15万 t at 0.32 % [48]. Whether the plan was reached is not "
-        "verified; 'producing' is assumed.",
+        "verified; 'producing' is assumed. Concentrate feeds the smelters; copper foil draws cathode "
+        "copper (copper_southwest_smelter).",
+    ),
+    dict(
+        source_id="copper_southwest_smelter", resource="copper",
+        name="Yunnan Copper Southwest Copper smelter, relocated to Anning (cathode copper)",
+        name_zh="云南铜业西南铜业分公司(搬迁, 安宁青龙)",
+        lat=24.88, lon=102.47, conf="G ±10 km (Qinglong subdistrict, Anning; plant not located)",
+        supply=550_000.0, basis="sourced", status="producing", source="[124]",
+        note="The relocation project of Yunnan Copper's Southwest Copper smelter lies in the Anning "
+        "industrial park, Qinglong subdistrict (Baita village, Songping); once built it makes 55万 t/yr of "
+        "cathode copper, 11 t gold, 650 t silver and 135万 t sulphuric acid [124]. Cathode copper, the "
+        "feed of copper foil. The whole output, an upper bound for battery use; until the relocated "
+        "plant runs, the old Southwest Copper plant in Kunming supplies (its output is not in the "
+        "sources; 'producing' is assumed for 2022-2024).",
     ),
     dict(
         source_id="aluminium_zhanyi", resource="aluminium",
@@ -626,14 +662,18 @@ SOURCES = [
         source_id="petcoke_anning_refinery", resource="petroleum_coke",
         name="Anning refinery petroleum coke", name_zh="安宁炼油厂石油焦",
         lat=24.98, lon=102.37, conf="G ±8 km (placed at the Caopu nominal point)",
-        supply=300_000.0, basis="assumed", status="producing", source="[11]",
+        supply=300_000.0, basis="assumed", status="producing", source="[11][125][126]",
         note="A 2024 report says Anning offers nearby supply of the petroleum coke needed for anode "
-        "graphitization [11]. The refinery (PetroChina Yunnan, general knowledge) and its coke "
-        "output are NOT verified: 300,000 t/yr is an ASSUMPTION (order-of-magnitude placeholder).",
+        "graphitization [11]. The refinery is PetroChina Yunnan Petrochemical, 13 Mt/yr of crude [125]. "
+        "Its coke output is NOT sourced: 300,000 t/yr is derived from 13 Mt/yr x an ASSUMED 2.3 % coke "
+        "yield (Chinese refineries make coke at roughly 2-3 % of crude runs, general knowledge; range "
+        "260-390 kt/yr). The 2012 design lists residue hydrogenation and catalytic cracking but no "
+        "delayed coker [126], so the real figure may be lower. Low confidence.",
     ),
 ]
 
-RESOURCES = {"phosphate_rock", "lithium_clay", "copper", "aluminium", "manganese", "petroleum_coke"}
+RESOURCES = {"phosphate_rock", "lithium_clay", "copper", "copper_concentrate", "aluminium", "manganese",
+             "petroleum_coke"}
 
 # --------------------------------------------------------------------------
 # Geometry helpers
@@ -848,6 +888,9 @@ def build_sites(clusters, redline):
         )
         for col in EXISTING_COLS:
             props[col] = float(s.get(col, 0.0))
+        price, why = LAND_PRICE_TIERS[SITE_LAND_TIER[s["site_id"]]]
+        props["land_price_yuan_per_ha"] = price
+        props["land_price_note"] = f"ASSUMPTION: {why} (no sourced price; geodata/README.md, section 2)"
         out.append((props, g))
     return out
 

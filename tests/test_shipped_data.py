@@ -2,7 +2,7 @@
 the citations of the scenarios, and the reproducibility of the geodata build scripts.
 
 Exact facts asserted here come from geodata/README.md and docs/DATA.md: 3 clusters, 32 counties,
-18 sites (6 Kunming, 5 Yuxi, 7 Qujing), 11 raw-material sources, 3 lakes traced from GSHHG, and 23
+18 sites (6 Kunming, 5 Yuxi, 7 Qujing), 12 raw-material sources, 3 lakes traced from GSHHG, and 23
 red-line proxy zones (9 with a sourced area): 5 lakes, each with a lakeside (first-level) and a
 buffer (second-level) zone, and 8 reserves, parks and scenic areas. The build scripts write into
 geodata/yunnan next to themselves and take no output option, so the rebuild tests run copies of
@@ -50,7 +50,7 @@ LAEA_BUILD = "+proj=laea +lat_0=25 +lon_0=103 +datum=WGS84 +units=m +no_defs"
 
 LAYERS = ("clusters", "counties", "lakes_gshhg", "sites", "sources", "redline_proxy")
 HAND_AUTHORED = ("sites", "sources", "redline_proxy")
-ROW_COUNTS = {"clusters": 3, "counties": 32, "lakes_gshhg": 3, "sites": 18, "sources": 11, "redline_proxy": 23}
+ROW_COUNTS = {"clusters": 3, "counties": 32, "lakes_gshhg": 3, "sites": 18, "sources": 12, "redline_proxy": 23}
 ID_COLUMN = {"clusters": "cluster_id", "counties": "adcode", "lakes_gshhg": "zone_id", "sites": "site_id",
              "sources": "source_id", "redline_proxy": "zone_id"}
 GEOMETRY_TYPES = {"clusters": {"MultiPolygon"}, "counties": {"MultiPolygon"}, "lakes_gshhg": {"Polygon"},
@@ -434,8 +434,10 @@ def _numeric_field_cases() -> list:
 
 def test_catalog_numeric_fields_are_the_expected_ones():
     fields = {f for _, record in _owners() for f, v in record.items() if _is_numeric(v)}
-    assert fields == {"utilisation", "output_value_yuan_per_unit", "inputs", "resources_t_per_unit",
-                      "capacity", "capex_yuan", "fixed_opex_yuan_per_yr", "land_ha"}
+    assert fields == {"utilisation", "price_yuan_per_unit", "inputs", "resources_t_per_unit", "lead_time_yr",
+                      "ramp_up_share", "energy_kwh_per_unit", "other_variable_cost_yuan_per_unit",
+                      "transport_t_per_unit", "import_premium_share", "market", "capacity", "capex_yuan",
+                      "fixed_opex_yuan_per_yr", "land_ha", "lifetime_yr"}
     assert len(CATALOG["products"]) == 11
     assert len(MODULE_IDS) == 13
 
@@ -459,10 +461,56 @@ def test_catalog_shared_rules_hold():
     assert not off
 
 
-def test_catalog_price_levels_cover_every_product():
-    levels = set(CATALOG["price_levels"])
-    assert levels == {"2022", "2024"}
-    assert all(set(p["output_value_yuan_per_unit"]) == levels for p in CATALOG["products"].values())
+def test_catalog_price_paths_cover_every_product_and_year():
+    paths = set(CATALOG["price_paths"])
+    assert paths == {"observed", "flat_2024"}
+    for product in CATALOG["products"].values():
+        assert set(product["price_yuan_per_unit"]) == paths
+        assert all(set(by_year) == {2022, 2023, 2024} for by_year in product["price_yuan_per_unit"].values())
+    # docs/DATA.md, section 3: battery-grade lithium carbonate 481,000 -> 90,000 yuan/t [120][122]
+    assert CATALOG["products"]["li2co3"]["price_yuan_per_unit"]["observed"] == {2022: 481000, 2023: 258000,
+                                                                               2024: 90000}
+
+
+def test_observed_prices_cover_inputs_and_variable_costs():
+    """docs/DATA.md, section 3: at 0.45 yuan/kWh, every product's observed price exceeds its inputs (imported
+    lithium carbonate with its premium), raw resources, energy and other variable costs in every year; e.g.
+    LFP 2024: 40,000 - 0.956 x 10,000 - 0.24 x 90,000 x 1.03 - 2,500 x 0.45 - 2,000 = 5,067 yuan/t."""
+    products, resources = CATALOG["products"], CATALOG["resources"]
+
+    def resource_price(r: str, year: int) -> float:
+        imported = resources[r]["import_price_yuan_per_t"]
+        return imported["observed"][year] if r in ("nickel", "cobalt", "retired_batteries") else resources[r][
+            "price_yuan_per_t"]
+
+    def margin(pid: str, year: int) -> float:
+        p = products[pid]
+        cost = p["energy_kwh_per_unit"] * 0.45 + p["other_variable_cost_yuan_per_unit"]
+        for q, a in (p.get("inputs") or {}).items():
+            price = products[q]["price_yuan_per_unit"]["observed"][year]
+            cost += a * price * (1 + products[q]["import_premium_share"] if q == "li2co3" else 1)
+        cost += sum(a * resource_price(r, year) for r, a in (p.get("resources_t_per_unit") or {}).items())
+        return p["price_yuan_per_unit"]["observed"][year] - cost
+
+    assert round(margin("lfp", 2024)) == 5067
+    negative = [(pid, y) for pid in products for y in (2022, 2023, 2024) if margin(pid, y) <= 0]
+    assert not negative
+
+
+def test_committed_projects_name_known_sites_and_products():
+    """scenarios/committed_projects.yaml: 25 projects; within 2022-2024 (docs/DATA.md, section 14) they hold
+    440,000 t LFP, 100,000 t FePO4, 420,000 t anode, 33 GWh cells and 1,600 million m2 separator."""
+    projects = yaml.safe_load((SCENARIOS / "committed_projects.yaml").read_text(encoding="utf-8"))
+    sites = set(gpd.read_file(LAYER_DIR / "sites.geojson", engine="pyogrio")["site_id"])
+    assert len(projects) == 25
+    assert len({p["id"] for p in projects}) == 25
+    assert all(p["site"] in sites and p["product"] in CATALOG["products"] for p in projects)
+    assert {p["status"] for p in projects} == {"signed", "construction", "producing"}
+    by_2024: dict[str, float] = {}
+    for p in projects:
+        if p["online_year"] <= 2024:
+            by_2024[p["product"]] = by_2024.get(p["product"], 0) + p["capacity"]
+    assert by_2024 == {"lfp": 440000, "fepo4": 100000, "anode": 420000, "cells": 33, "separator": 1600}
 
 
 # --------------------------------------------------------------------------------------------------
