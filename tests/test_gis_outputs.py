@@ -2,14 +2,17 @@
 an XML parser, an image reader).
 
 The small scenario (tests/data/small, see tests/test_cli.py for its hand-checked plan) has point
-sites, one of them (w_lake) inside the lake's 1 km buffer; w_mine is built (capex 4.5 bn yuan);
-no raw material moves, so the flows layer is empty, which every writer must still type and
-style. The shipped Yunnan scenario, stopped after its first node (deterministic), adds polygon
-sites, MultiPolygon clusters and red line, real flows and setback zones.
+sites, one of them (w_lake) inside the lake's 1 km buffer; w_mine is built (capex 5 bn yuan) at
+the phosphate source; its FePO4 goes through the hubs west and east to e_city, and LFP and cells
+leave through the gateway. The shipped Yunnan scenario, stopped after its first node
+(deterministic), adds polygon sites, MultiPolygon clusters and red line, real flows and setback
+zones.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 import re
@@ -21,6 +24,7 @@ from pathlib import Path
 import geopandas as gpd
 import matplotlib.image
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -31,15 +35,18 @@ from siting.deliver.layer import make_layer
 from siting.deliver.layers import split_mixed_sites
 from siting.deliver.mapplot import PIXELS
 from siting.deliver.styles import RENDERERS, diff_style
+from siting.deliver.units import product_label
 
 DATA = Path(__file__).parent / "data" / "small"
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 
 #: layer -> (geometry type, features) in the small scenario.
-SMALL_LAYERS = {"sites": ("Point", 4), "flows": ("LineString", 0), "sources": ("Point", 2),
-                "clusters": ("Polygon", 2), "redline_zones": ("Polygon", 1), "redline": ("Polygon", 1)}
-OTHER_FILES = ["capacity.csv", "manifest.json", "map.png", "plan.csv", "plan.gpkg", "plan.qgs", "report.html",
-               "report.md", "targets.csv"]
+SMALL_LAYERS = {"sites": ("Point", 4), "flows": ("LineString", 1), "sources": ("Point", 2),
+                "clusters": ("Polygon", 2), "redline_zones": ("Polygon", 1), "redline": ("Polygon", 1),
+                "hubs": ("Point", 3), "product_flows": ("LineString", None)}  # None: one per product_flows.csv row
+OTHER_FILES = ["capacity.csv", "costs.csv", "manifest.json", "map.png", "plan.csv", "plan.gpkg", "plan.qgs",
+               "product_flows.csv", "raw_imports.csv", "report.html", "report.md", "stranded.csv", "targets.csv",
+               "trade.csv"]
 QGIS_STYLE_COLUMNS = ["id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
                       "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time"]
 JSON_KIND = {"string": str, "real": float, "integer": int, "boolean": bool}
@@ -104,6 +111,7 @@ def test_every_layer_has_geojson_and_style_and_the_deliverables_exist(small: Pat
     names = sorted(SMALL_LAYERS)
     expected = sorted([f"{n}.geojson" for n in names] + [f"{n}.qml" for n in names] + OTHER_FILES + [".siting-run"])
     assert sorted(p.name for p in small.iterdir()) == expected
+    assert json.loads((small / "manifest.json").read_text())["files"] == [n for n in expected if n != ".siting-run"]
 
 
 # --- GeoJSON, RFC 7946 -----------------------------------------------------------------------
@@ -146,15 +154,45 @@ def test_geojson_layers_follow_rfc7946_and_read_back_in_gdal(folder_fixture: str
 def test_small_layers_have_the_expected_types_and_counts(small: Path):
     for name, (geometry_type, count) in SMALL_LAYERS.items():
         features = json.loads((small / f"{name}.geojson").read_text())["features"]
+        if count is None:
+            count = len(pd.read_csv(small / f"{name}.csv"))
         assert len(features) == count, name
         assert {f["geometry"]["type"] for f in features} <= {geometry_type}, name
+
+
+def test_product_flow_lines_end_exactly_at_the_site_hub_and_gateway_points(small: Path):
+    """Each product flow is drawn from its start to its end point exactly as sites.geojson and
+    hubs.geojson write them: the hubs at the clusters' hub_lon/hub_lat (102.25 and 103.25 E,
+    24.75 N), the gateway at the scenario's 102.75 E, 24.75 N; one line per row of
+    product_flows.csv, with its units and km."""
+    def features(name: str) -> list[dict]:
+        return json.loads((small / f"{name}.geojson").read_text())["features"]
+
+    hubs = {f["properties"]["node"]: f["geometry"]["coordinates"] for f in features("hubs")}
+    assert hubs == {"west": [102.25, 24.75], "east": [103.25, 24.75], "gateway": [102.75, 24.75]}
+    sites = {f["id"]: f["geometry"]["coordinates"] for f in features("sites")}
+    end = {"site": sites, "hub": hubs, "gateway": hubs}
+    lines = features("product_flows")
+    rows = list(csv.DictReader(io.StringIO((small / "product_flows.csv").read_text())))
+    assert len(lines) == len(rows) > 0  # no site of the small scenario lies at its hub
+    for line, row in zip(lines, rows, strict=True):
+        props = line["properties"]
+        assert (props["kind"], props["from"], props["to"], props["product"], str(props["year"])) == (
+            row["kind"], row["from"], row["to"], row["product"], row["year"])
+        assert (props["units"], props["km"]) == (float(row["units"]), float(row["km"]))
+        start, stop = props["kind"].split("_to_")
+        assert line["geometry"] == {"type": "LineString",
+                                    "coordinates": [end[start][props["from"]], end[stop][props["to"]]]}
+    assert {line["properties"]["kind"] for line in lines} == {"site_to_hub", "hub_to_site", "hub_to_hub",
+                                                               "hub_to_gateway"}
 
 
 def test_shipped_layers_promote_mixed_polygons_to_multipolygon(shipped: Path):
     types = {name: {f["geometry"]["type"] for f in json.loads((shipped / f"{name}.geojson").read_text())["features"]}
              for name in layer_names(shipped)}
     assert types == {"sites": {"Polygon"}, "flows": {"LineString"}, "sources": {"Point"},
-                     "clusters": {"MultiPolygon"}, "redline_zones": {"MultiPolygon"}, "redline": {"MultiPolygon"}}
+                     "clusters": {"MultiPolygon"}, "redline_zones": {"MultiPolygon"}, "redline": {"MultiPolygon"},
+                     "hubs": {"Point"}, "product_flows": {"LineString"}}
     zones = json.loads((shipped / "redline_zones.geojson").read_text())["features"]
     assert [(z["id"], z["properties"]["kind"], z["properties"]["max_distance_m"]) for z in zones] == [
         ("buffer", "buffer", 1000.0), ("setback_1", "setback", 5000.0)]
@@ -230,8 +268,12 @@ def test_geopackage_holds_every_layer_as_the_geojson_does(folder_fixture: str, r
 
 
 def kinds_of(folder: Path, name: str) -> dict[str, str]:
-    """Field kinds from the GeoJSON values (every layer here has at least one feature, or is flows)."""
+    """Field kinds from the GeoJSON values (every layer here has at least one feature, or is flows
+    or product_flows)."""
     features = json.loads((folder / f"{name}.geojson").read_text())["features"]
+    if not features and name == "product_flows":
+        return {"id": "string", "kind": "string", "from": "string", "to": "string", "product": "string",
+                "year": "integer", "units": "real", "km": "real"}
     if not features:
         years = [2023, 2024]
         return {"id": "string", "source": "string", "site": "string", "resource": "string", "km": "real",
@@ -295,17 +337,19 @@ def test_every_feature_falls_in_a_category_of_its_layer_style(folder_fixture: st
 
 
 def test_sites_style_sizes_built_sites_by_capex_and_greys_exclusions(small: Path):
+    """The built sites' circles scale to the largest capex of a site (plan.csv summed by site)."""
+    top = float(pd.read_csv(small / "plan.csv").groupby("site")["capex_bn_yuan"].sum().max()) * 1e9
     root = parse_qml((small / "sites.qml").read_text(encoding="utf-8"))
     categories = {c.get("value"): c for c in root.findall("renderer-v2/categories/category")}
     assert list(categories) == ["built", "eligible_unused", "excluded_redline", "excluded_proximity",
                                 "excluded_land", "outside_clusters"]
     assert categories["built"].get("label").endswith("(pie slices: output value of the capacity added by product; "
-                                                     "pie area ∝ capex; largest 4.50 bn yuan)")
+                                                     f"pie area ∝ capex; largest {top / 1e9:.2f} bn yuan)")
     assert categories["excluded_redline"].get("label").startswith("Excluded: inside a buffered red-line zone")
     symbols = {s.get("name"): s for s in root.findall("renderer-v2/symbols/symbol")}
     built = symbols[categories["built"].get("symbol")]
     size = built.find(".//Option[@name='size']/Option[@name='expression']")
-    assert size is not None and size.get("value") == 'scale_exp("capex_yuan", 0, 4.5e+09, 2, 14, 0.5)'
+    assert size is not None and size.get("value") == f'scale_exp("capex_yuan", 0, {top:.6g}, 2, 14, 0.5)'
     grey = symbols[categories["excluded_redline"].get("symbol")]
     assert grey.find(".//Option[@name='color']").get("value") == "150,150,150,255"
     assert root.find("labeling/settings/text-style").get("fieldName") == "if(\"status\" = 'built', \"name\", '')"
@@ -339,7 +383,7 @@ def test_qgis_project_opens_the_geopackage_layers_in_order(small: Path):
     root = ET.fromstring((small / "plan.qgs").read_text(encoding="utf-8"))
     order = [node.get("source") for node in root.findall("layer-tree-group/layer-tree-layer")]
     assert order == [f"./plan.gpkg|layername={n}" for n in
-                     ["sites", "flows", "sources", "clusters", "redline_zones", "redline"]]
+                     ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]]
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     assert root.findtext("properties/Paths/Absolute") == "false"
     for layer in root.findall("projectlayers/maplayer"):
@@ -369,16 +413,37 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     headings = re.findall(r"^#{1,2} (.+)$", text, flags=re.MULTILINE)
     assert headings == ["Plan report: small", "Solve", "Targets against the plan",
                         "Capacity added by cluster and product (cumulative to 2024)", "Cost breakdown (discounted)",
-                        "Why targets are overshot", "Stranded capacity (2024)", "What drives this plan", "Sites",
+                        "Trade: imports and sales", "Why targets are overshot", "Stranded capacity",
+                        "What drives this plan", "Sites",
                         "Red-line zones as buffered", "How much of the red line the layer holds",
                         "Input provenance", "Files in this folder"]
-    assert "| objective (discounted) | 4.19 bn yuan |" in text
-    assert "| gap | 0.00% (tolerance 0.00%) |" in text
-    assert "| cathode | 2024 | t/yr | 120,000 | 120,000 | 0 | met |" in text
-    assert "| LFP | t/yr | 100,000 | 0 | 20,000 | 120,000 |" in text
-    assert "| capex | 4.09 | 97.6% |" in text and "| site opening | 0.10 | 2.4% |" in text
-    assert "| w_lake | West lakeside | west | excluded_redline | red line excludes fepo4, lfp, cells |" in text
     manifest = json.loads((small / "manifest.json").read_text())
+    assert f"| objective (discounted) | {manifest['solver']['objective_yuan'] / 1e9:,.2f} bn yuan |" in text
+    assert "| gap | 0.00% (tolerance 0.00%) |" in text
+    targets = pd.read_csv(small / "targets.csv")
+    cathode = targets.loc[targets["target"] == "cathode"].iloc[0]
+    assert f"| cathode | 2024 | t/yr | 120,000 | {cathode['achieved']:,.0f} | 0 | met |" in text
+    # The cost table is costs.csv in words, each share of the costs above zero; the total is the objective.
+    costs = pd.read_csv(small / "costs.csv")
+    gross = float(costs.loc[(costs["component"] != "total") & (costs["cost_bn_yuan"] > 0), "cost_bn_yuan"].sum())
+    for row in costs.itertuples(index=False):
+        label = "total" if row.component == "total" else row.description
+        assert f"| {label} | {row.cost_bn_yuan:,.2f} | {row.cost_bn_yuan / gross:.1%} |" in text, label
+    assert costs["cost_bn_yuan"].iloc[-1] == pytest.approx(manifest["solver"]["objective_yuan"] / 1e9, rel=1e-8)
+    # Trade and stranded capacity: every row of trade.csv and stranded.csv, or the sentence saying there is none.
+    trade = pd.read_csv(small / "trade.csv")
+    assert len(trade) > 0
+    for row in trade.itertuples(index=False):
+        assert (f"| {row.hub} | {product_label(row.product)} | {row.year} | {row.unit} | {row.imports:,.0f} | "
+                f"{row.import_cost_bn_yuan:,.2f} | {row.sales:,.0f} | {row.revenue_bn_yuan:,.2f} |") in text
+    stranded = pd.read_csv(small / "stranded.csv")
+    for row in stranded.itertuples(index=False):
+        assert (f"| {row.site} | {row.cluster} | {product_label(row.product)} | {row.year} | {row.unit} | "
+                f"{row.usable:,.0f} | {row.production:,.0f} | {row.idle:,.0f} | {row.idle_share:.0%} | "
+                f"{row.reason} |") in text
+    if stranded.empty:
+        assert "No capacity stands idle: every site makes all its capacity allows" in text
+    assert "| w_lake | West lakeside | west | excluded_redline | red line excludes fepo4, lfp, cells |" in text
     assert f"| scenario | `scenario.yaml` | `{manifest['input_sha256']['scenario']}` |" in text
     assert f"| highs | {manifest['versions']['highs']} |" in text
     assert "![Map of the plan](map.png)" in text

@@ -25,7 +25,7 @@ from siting.deliver.styles import RENDERERS
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
 DATA = Path(__file__).parent / "data" / "small"
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
-LAYER_ORDER = ["sites", "flows", "sources", "clusters", "redline_zones", "redline"]
+LAYER_ORDER = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
 #: QGIS field type names for our field kinds (GeoJSON integers are Integer, GeoPackage's Integer64).
 QGIS_TYPES = {"string": {"String"}, "real": {"Real"}, "integer": {"Integer", "Integer64"}, "boolean": {"Boolean"}}
 

@@ -1,11 +1,7 @@
-"""Reading the solved model back: whole module counts everywhere, and the messages given when
-there is no plan (nothing can be built, the solver stopped early).
-
-The small scenario (tests/data/small, described in tests/test_cli.py) has the hand optimum:
-2 LFP modules (100,000 t) and 1 cells module (10 GWh) at w_mine in 2024, one site opened;
-capex 20亿 + 25亿 = 45亿 built in 2024, discounted once: 45亿 / 1.1 = 4,090,909,090.9 yuan,
-plus the 1亿 site cost in 2023: objective 4,190,909,090.9 yuan. Cathode: 20,000 t existing at
-e_city + 100,000 t = 120,000 t, exactly the strict target.
+"""Reading the solved model back: whole-number decisions everywhere, costs that add up to the
+objective, and the messages given when there is no plan (nothing can be built, the solver
+stopped early). The small scenario is tests/data/small (described in tests/test_cli.py); the
+tiny instances here are solved by hand in their docstrings.
 """
 
 from __future__ import annotations
@@ -51,43 +47,34 @@ def csv(files: dict, name: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(files[name]))
 
 
+def text_outputs(files: dict) -> dict[str, str]:
+    """The text files of a plan, the manifest without its run timings."""
+    texts = {name: content for name, content in files.items() if isinstance(content, str)}
+    manifest = json.loads(texts.pop("manifest.json"))
+    manifest.pop("run")
+    return {**texts, "manifest.json": json.dumps(manifest, sort_keys=True)}
+
+
 @pytest.mark.parametrize("offset", [-1e-7, 1e-7, -9e-7])
 def test_near_integer_counts_give_the_same_whole_plan_in_every_output(scenario: Path, offset: float):
-    """The solver's counts 2 and 1 returned as 2 + offset and 1 + offset (within HiGHS's 1e-6
-    integrality tolerance): every output says 100,000 t LFP and 10 GWh cells at w_mine, the
-    cathode target 120,000 t is met exactly, and capex is 45亿 / 1.1."""
+    """The solver's module counts returned off by `offset` (within HiGHS's 1e-6 integrality
+    tolerance): every text output (tables, layers, styles, report, manifest) is the same as with
+    the whole counts, and plan.csv lists exactly the whole counts."""
     prepared, solved, timings = solved_small(scenario)
     model = solved.model
-    for key in model.BUILD:
-        n = round(model.build[key].value or 0.0)
-        if n >= 1:
-            model.build[key].set_value(n + offset, skip_validation=True)
+    whole = export_files(prepared, solved.report, extract_plan(model, prepared.inputs), solved.size, dict(timings))
+    built = [key for key in model.BUILD if round(model.build[key].value or 0.0) >= 1]
+    assert built
+    for key in built:
+        model.build[key].set_value(round(model.build[key].value) + offset, skip_validation=True)
     plan = extract_plan(model, prepared.inputs)
-    files = export_files(prepared, solved.report, plan, solved.size, timings)
-
+    files = export_files(prepared, solved.report, plan, solved.size, dict(timings))
+    assert text_outputs(files) == text_outputs(whole)
     builds = csv(files, "plan.csv")
-    assert builds[["site", "product", "year", "modules", "capacity_added"]].values.tolist() == [
-        ["w_mine", "cells", 2024, 1, 10], ["w_mine", "lfp", 2024, 2, 100000]]
-    capacity = csv(files, "capacity.csv")
-    assert capacity[["site", "product", "year", "existing", "added_cumulative", "capacity"]].values.tolist() == [
-        ["w_mine", "lfp", 2024, 0, 100000, 100000],
-        ["w_mine", "cells", 2024, 0, 10, 10],
-        ["e_city", "lfp", 2023, 20000, 0, 20000],
-        ["e_city", "lfp", 2024, 20000, 0, 20000],
-    ]
-    targets = csv(files, "targets.csv")
-    assert targets.values.tolist() == [["capacity", "cathode", 2024, "t/yr", 120000, 120000, 0],
-                                       ["capacity", "cells", 2024, "GWh/yr", 10, 10, 0]]
-    clusters = {f["id"]: f["properties"] for f in json.loads(files["clusters.geojson"])["features"]}
-    assert (clusters["west"]["added_lfp"], clusters["west"]["capacity_lfp_2024"]) == (100000.0, 100000.0)
-    assert (clusters["west"]["added_cells"], clusters["west"]["capacity_cells_2024"]) == (10.0, 10.0)
-    assert clusters["east"]["capacity_lfp_2024"] == 20000.0
-    sites = {f["id"]: f["properties"] for f in json.loads(files["sites.geojson"])["features"]}
-    assert sites["w_mine"]["added_lfp_2024"] == 100000.0
-    costs = json.loads(files["manifest.json"])["objective_breakdown_yuan"]
-    assert costs == {"capex": 4090909090.0, "fixed_opex": 0.0, "site_fixed": 100000000.0, "transport": 0.0,
-                     "shortfall": 0.0}
-    assert "119,999" not in files["report.md"] and "| 120,000 |" in files["report.md"]
+    listed = zip(builds["site"], builds["product"], builds["module"], builds["year"], builds["modules"], strict=True)
+    assert sorted(listed) == sorted((*key, round(model.build[key].value)) for key in built)
+    # each component is rounded to 9 significant digits (`clean`)
+    assert sum(plan.costs.values()) == pytest.approx(solved.report.objective_yuan, rel=1e-8)
 
 
 def test_count_far_from_a_whole_number_is_an_error(scenario: Path):
@@ -106,13 +93,18 @@ def test_count_far_from_a_whole_number_is_an_error(scenario: Path):
 
 
 def test_whole_counts_accepts_exactly_the_tolerance(scenario: Path):
-    """A count 1e-6 off is accepted (rounded); an opened-site decision 1e-5 off is not."""
+    """A count just within 1e-6 of a whole number is accepted (rounded); an opened-site decision
+    1e-5 off is not. The sites
+    that may open are w_mine and e_far (e_city has existing capacity: open already; w_lake lies
+    in the red line)."""
     _prepared, solved, _ = solved_small(scenario)
     model = solved.model
-    model.build["w_mine", "lfp", "lfp_50kt", 2024].set_value(2 - 1e-6, skip_validation=True)
+    key = next(k for k in model.BUILD if round(model.build[k].value or 0.0) >= 1)
+    n = round(model.build[key].value)
+    model.build[key].set_value(n - 0.999e-6, skip_validation=True)
     counts, opened = whole_counts(model)
-    assert counts["w_mine", "lfp", "lfp_50kt", 2024] == 2
-    assert opened == {"w_mine": 1, "e_city": 0, "e_far": 0}
+    assert counts[key] == n
+    assert set(opened) == {"w_mine", "e_far"} and opened["w_mine"] == 1
     model.opened["w_mine"].set_value(0.99999, skip_validation=True)
     with pytest.raises(NoSolution, match=r"  - site w_mine opened \(0 or 1\): 0.99999\n"):
         whole_counts(model)
@@ -148,11 +140,12 @@ def test_production_and_value_follow_the_whole_capacity(offset: float):
     model.build["s1", "p", "p10", 2030].set_value(3 + offset, skip_validation=True)
     model.production["s1", "p", 2030].set_value(0.8 * 10 * (3 + offset), skip_validation=True)
     plan = extract_plan(model, inputs)
-    assert plan.capacity.values.tolist() == [["s1", "c1", "p", 2030, 0.0, 30.0, 30.0, 24.0]]
+    assert plan.capacity.values.tolist() == [["s1", "c1", "p", 2030, 0.0, 0.0, 30.0, 30.0, 30.0, 30.0, 24.0]]
     assert plan.output_value.values.tolist() == [[2030, 120.0]]
     assert plan.targets.values.tolist() == [["capacity", "P", 2030, 30.0, 30.0, 0.0],
                                             ["output_value_yuan", "output_value", 2030, 120.0, 120.0, 0.0]]
-    assert plan.costs == {"capex": 300.0, "fixed_opex": 3.0, "site_fixed": 0.0, "transport": 0.0, "shortfall": 0.0}
+    assert plan.costs == {"capex": 300.0, "land": 0.0, "fixed_opex": 3.0, "site_fixed": 0.0, "variable": 0.0,
+                          "resources": 0.0, "imports": 0.0, "transport": 0.0, "shortfall": 0.0, "sales": 0.0}
 
 
 def test_production_below_capacity_is_kept():
@@ -213,7 +206,7 @@ def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, 
         "    Relax constraints.redline or constraints.proximity, or add sites or usable land\n"
         "  - capacity target cathode 2024: needs 120,000 t/yr, existing capacity gives 20,000 t/yr, and the eligible "
         "land can add at most 0 t/yr, short by 100,000 t/yr. Room per cluster: west 0 t/yr (2 sites); east 0 t/yr "
-        "(2 sites). The red line takes room for 1,000,000 t/yr in west, 300,000 t/yr in east. Relax the rules "
+        "(2 sites). The red line takes room for 1,000,000 t/yr in west, 250,000 t/yr in east. Relax the rules "
         "named, add sites or land, or set targets.strict: false\n"
         "  - capacity target cells 2024: needs 10 GWh/yr, existing capacity gives 0 GWh/yr, and the eligible land "
         "can add at most 0 GWh/yr, short by 10 GWh/yr. Room per cluster: west 0 GWh/yr (2 sites); east 0 GWh/yr "
@@ -225,7 +218,8 @@ def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, 
 
 def test_everything_in_the_red_line_with_elastic_targets_is_a_noted_plan(scenario: Path, tmp_path: Path, capsys):
     """With targets elastic the plan (nothing built, every target short) is written, and the run
-    says that nothing could be built."""
+    says that nothing could be built. Cathode: 120,000 t less 20,000 t existing and the 10,000 t
+    committed project online in 2024 at e_city: 90,000 t short."""
     text = scenario.read_text().replace("buffer_m: 1000", "buffer_m: 200000").replace("strict: true", "strict: false")
     scenario.write_text(text)
     out = tmp_path / "out"
@@ -236,7 +230,7 @@ def test_everything_in_the_red_line_with_elastic_targets_is_a_noted_plan(scenari
     notices = json.loads((out / "manifest.json").read_text())["notices"]
     assert any(n.startswith("nothing can be built:") and "    e_far: red line (fepo4, lfp, cells)\n" in n
                for n in notices)
-    assert pd.read_csv(out / "targets.csv")["shortfall"].tolist() == [100000, 10]
+    assert pd.read_csv(out / "targets.csv")["shortfall"].tolist() == [90000, 10]
 
 
 def test_node_limit_without_a_plan_does_not_suggest_a_longer_time_limit(scenario: Path, tmp_path: Path, capsys):
@@ -289,8 +283,8 @@ def test_flows_beyond_what_production_uses_are_not_shown():
     """The one-site instance with rock: 2 t per unit of p, from k_near (0 km, 1,000 t/yr) or
     k_far (10 km, 1,000 t/yr) at 1 yuan per t-km. Production 24 units uses 48 t. With shipments
     of 1,000 t from k_near and 5 t from k_far (free at 0 km, so a solver may return them), the
-    plan shows 48 t from k_near: the 957 t beyond the need go, from the longest arc first.
-    Transport then costs 0."""
+    plan shows 48 t from k_near: the 957 t beyond the need go, from the longest arc first. The
+    costs stay the model's own: transport 5 t x 10 km x 1 yuan = 50 yuan as the values stand."""
     inputs = dataclasses.replace(
         one_site_inputs(), RESOURCES=("rock",), SOURCES=("k_near", "k_far"),
         resource_of_source={"k_near": "rock", "k_far": "rock"},
@@ -304,4 +298,20 @@ def test_flows_beyond_what_production_uses_are_not_shown():
     model.flow["k_far", "s1", 2030].set_value(5.0)
     plan = extract_plan(model, inputs)
     assert plan.flows.values.tolist() == [["k_near", "s1", "rock", 2030, 48.0, 0.0]]
-    assert plan.costs["transport"] == 0.0
+    assert plan.costs["transport"] == 50.0
+
+
+def test_every_whole_number_decision_is_checked_and_named():
+    """The one-site instance with site opening on: a site opening returned as 0.6 is named with its
+    year, after a module count 2.5 (module counts first)."""
+    inputs = dataclasses.replace(one_site_inputs(), site_fixed_cost_yuan=10.0,
+                                 enabled_families=frozenset({"targets", "output_value", "land", "agglomeration"}))
+    model = build_model(inputs)
+    solve_model(model, SolverSettings(rel_gap=0.0, time_limit_s=30))
+    model.opens["s1", 2030].set_value(0.6, skip_validation=True)
+    model.build["s1", "p", "p10", 2030].set_value(2.5, skip_validation=True)
+    with pytest.raises(NoSolution) as caught:
+        extract_plan(model, inputs)
+    assert str(caught.value).splitlines()[:3] == [
+        "the solver returned 2 whole-number decision(s) farther than 1e-06 from a whole number, so no plan can be "
+        "written:", "  - modules of p10 (p) at site s1 in 2030: 2.5", "  - site s1 opens in 2030 (0 or 1): 0.6"]

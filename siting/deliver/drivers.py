@@ -237,8 +237,9 @@ def _limits_used_up(inputs: ModelInputs, plan: Plan) -> list[str]:
 
 
 def cost_drivers(plan: Plan) -> list[tuple[str, float, float]]:
-    """Cost components, largest first: (name, yuan, share of the total)."""
-    total = sum(plan.costs.values())
+    """Cost components above zero, largest first: (name, yuan, share of their sum; sales revenue,
+    a negative cost, is left out of both)."""
+    total = sum(v for v in plan.costs.values() if v > 0)
     items = sorted(((n, float(v)) for n, v in plan.costs.items() if v > 0), key=lambda item: (-item[1], item[0]))
     return [(name, value, value / total if total else 0.0) for name, value in items]
 

@@ -46,7 +46,7 @@ from siting.deliver.styles import (
 )
 from siting.deliver.tables import csv_text, markdown_table
 from siting.optimize.alternatives import Alternative, comparison, distinct, robustness
-from siting.optimize.explain import Diagnosis, relax_text
+from siting.optimize.explain import Diagnosis, conflict_headline, relax_text
 from siting.prepare.spatial import RedlineSettings, SpatialResult, buffered_zone
 
 FileContent = str | Callable[[Path], None]
@@ -239,8 +239,8 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
     pre-solve findings and the map."""
     lines = [f"# Why {scenario} has no plan", ""]
     count = len(diagnosis.conflicts)
-    lines.append(f"{count} rule{'s' if count != 1 else ''} cannot be met together; dropping any one of them makes a "
-                 "plan possible." + ("" if diagnosis.irreducible else
+    lines.append(conflict_headline(count) + ("." if count == 1 else "; dropping any one of them makes a plan possible.")
+                 + ("" if diagnosis.irreducible else
                                      " A solve of the diagnosis ran out of time, so the set may hold more rules "
                                      "than needed."))
     lines += ["", "| rule | what it asks | scenario setting |", "|---|---|---|"]
@@ -376,14 +376,24 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
     lines = [f"# Near-optimal plans within {slack:.0%} of the optimum", "",
              f"{len(plans) - 1} alternative{'s' if len(plans) != 2 else ''} to the optimum, each within "
              f"{slack:.0%} of its cost and as different as possible from the plans before it (sites opened, "
-             "site-product decisions, clusters hosting each product, capacity by cluster and product). "
-             "Each is in its own folder (`alt01/`, ...)."]
+             "site-product decisions, clusters hosting each product, capacity by cluster and product), "
+             "and never with the same pattern of sites and products as any of them. "
+             "Each is in its own folder (`alt01/`, ...). Each search is limited by branch-and-bound nodes on one "
+             "thread, not by wall time, so the same inputs give the same plans."]
+    ended = getattr(plans, "ended", "")
+    if ended:
+        lines.append(f"Fewer alternatives than asked ({getattr(plans, 'asked', len(plans) - 1)}): {ended}.")
+    timed_out = [a.label for a in plans if a.stopped_by == "time limit"]
+    if timed_out:
+        lines.append(f"The search for {', '.join(timed_out)} stopped at the time limit (the safety net), not at its "
+                     "node limit or gap: that plan may differ between runs and machines"
+                     + (", and so may the alternatives that start from it" if timed_out[0] == plans[0].label else "")
+                     + "; raise solver.time_limit_s.")
     if gap:
         lines.append(f"The optimum was proven within a gap of {gap:.2%} ({amount(gap * plans[0].cost_yuan, 'yuan')}"
                      "): plans whose costs differ by less are within solver tolerance of each other.")
     lines += ["", markdown_table(table), "## Robustness", "",
-              f"Shares count the {len(distinct(plans))} distinct plans (a plan that repeats an earlier one, "
-              "`same_as` above, counts once). "
+              f"Shares count the {len(distinct(plans))} distinct plans. "
               f"{len(needed)} site-product decision{'s' if len(needed) != 1 else ''} appear in every plan: "
               + (", ".join(f"{r.product} at {r.site}" for r in needed.itertuples(index=False)) or "none") + ".",
               "", markdown_table(frame), "![Share of near-optimal plans that build at each site](robustness.png)", ""]

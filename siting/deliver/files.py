@@ -39,21 +39,26 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     and report.md / report.html (which quote the manifest, less its timings)."""
     started = time.perf_counter()
     spatial = prepared.spatial
-    layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded))
+    layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded),
+                         prepared.loaded.scenario.network.gateway.name)
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
     context = map_context(prepared)
     files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
                            list(spatial.sources["resource"]), context)
     files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
     timings["export"] = time.perf_counter() - started
+    names = [*files, "manifest.json", *REPORT_FILES]
     run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
-                            spatial.dropped_sites)
+                            spatial.dropped_sites, names)
     files["manifest.json"] = json_text(run_manifest)
     files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png, context))
     return files
 
 
 FileContent = str | Callable[[Path], None]
+
+#: The report's files (`report_files`).
+REPORT_FILES = ("report.md", "report.html")
 
 #: What each file holds, for the report's file list (layers are added by name).
 FILE_NOTES = {
@@ -64,14 +69,21 @@ FILE_NOTES = {
     "plan.csv": "modules built by site, product and year",
     "capacity.csv": "capacity and production by site, product and year",
     "targets.csv": "targets with the planned figures and shortfalls",
+    "costs.csv": "every cost component, discounted (sales revenue as a negative cost), and the total",
+    "trade.csv": "imports and sales out of the province by hub, product and year, with their yuan in the year",
+    "product_flows.csv": "products moved per year: site to hub, hub to site, hub to hub, gateway to hub, hub to "
+                         "gateway, with km",
+    "raw_imports.csv": "raw material bought outside the province by site, resource and year",
+    "stranded.csv": "capacity left idle by site, product and year, with the reason (market, feedstock, cost)",
     "manifest.json": "inputs with SHA-256, versions, solver outcome, timings",
 }
 
 
 def layer_styles(layers: Sequence[OutputLayer], resources: Sequence[str],
-                 values: Mapping[str, float] | None = None) -> dict[str, str]:
-    """QML text per layer name; `values` (output value per unit) weigh the sites' pie slices."""
-    return {layer.name: style_for(layer, resources, values) for layer in layers}
+                 values: Mapping[str, float] | None = None, products: Sequence[str] = ()) -> dict[str, str]:
+    """QML text per layer name; `values` (output value per unit) weigh the sites' pie slices;
+    `products` (catalog order) colour the product flows."""
+    return {layer.name: style_for(layer, resources, values, products) for layer in layers}
 
 
 def layer_files(layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> dict[str, FileContent]:
@@ -97,7 +109,7 @@ def map_context(prepared: Prepared) -> MapContext:
     sources = [f"{role}: {path.name} (SHA-256 {file_sha256(path)[:12]})"
                for role, path in sorted(prepared.layers.paths.items())]
     sources.append(f"catalog: {loaded.catalog_path.name} (SHA-256 {file_sha256(loaded.catalog_path)[:12]}), "
-                   f"price level {loaded.scenario.price_level}")
+                   f"price path {loaded.scenario.price_path}")
     context_ref = loaded.scenario.layers.context
     label = f"{Path(context_ref.path).stem.replace('_', ' ')} (context)" if context_ref is not None else "context"
     return MapContext(units={p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS},
@@ -135,7 +147,7 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
               ) -> tuple[dict[str, FileContent], bytes]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and the PNG bytes
     (which the HTML report embeds)."""
-    styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit))
+    styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS)
     files = layer_files(layers, styles)
     files["plan.gpkg"] = _geopackage_writer(layers, styles)
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,

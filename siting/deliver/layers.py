@@ -12,7 +12,7 @@ import shapely
 from models import ModelInputs, derive_index
 from siting.deliver.geojson import WGS84, lines_between
 from siting.deliver.layer import FieldKind, OutputLayer, make_layer, normalised_geometry
-from siting.optimize.results import Plan, clean
+from siting.optimize.results import GATEWAY, Plan, clean
 from siting.prepare.layers import LayerSet
 from siting.prepare.spatial import RedlineSettings, SpatialResult, buffered_zone, to_working_crs
 
@@ -164,12 +164,87 @@ def flows_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> tupl
     return frame, columns
 
 
+def network_points(layers: LayerSet, spatial: SpatialResult, gateway_name: str | None = None
+                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None:
+    """The hubs (one per cluster: `id` the cluster, `name` the cluster's name) and the gateway (one
+    row: `id` GATEWAY, `name` `gateway_name`) as points in the working CRS, where the
+    preprocessing placed them; None when it placed no hubs or no gateway."""
+    if spatial.hubs is None or spatial.gateway is None:
+        return None
+    names = {str(c): name for c, name in zip(layers.clusters["id"], _names(layers.clusters), strict=True)}
+    hubs = spatial.hubs.assign(id=[str(c) for c in spatial.hubs["id"]])
+    hubs = hubs.assign(name=[str(names[c]) if not pd.isna(names.get(c)) else c for c in hubs["id"]])
+    gateway = gpd.GeoDataFrame({"id": [GATEWAY], "name": [gateway_name or GATEWAY]}, geometry=[spatial.gateway],
+                               crs=spatial.hubs.crs)
+    return hubs, gateway
+
+
+def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> OutputLayer:
+    """The hubs, one per cluster, and the gateway, as points: `node` is the name product_flows
+    uses for the point (the cluster's id for a hub, GATEWAY for the gateway)."""
+    hubs, gateway = points
+    rows = [{"id": f"hub_{c}", "kind": "hub", "node": str(c), "cluster": str(c), "name": name}
+            for c, name in zip(hubs["id"], _names(hubs), strict=True)]
+    rows.append({"id": GATEWAY, "kind": "gateway", "node": GATEWAY, "cluster": "",
+                 "name": _names(gateway)[0]})
+    geometry = [*hubs.geometry, gateway.geometry.iloc[0]]
+    columns = ["id", "kind", "node", "cluster", "name"]
+    frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=hubs.crs)
+    kinds: dict[str, FieldKind] = {c: "string" for c in columns}
+    return make_layer("hubs", LAYER_TITLES["hubs"], frame, columns, kinds, "Point")
+
+
+PRODUCT_FLOW_FIELDS = ["id", "kind", "from", "to", "product", "year", "units", "km"]
+
+
+def product_flows_layer(spatial: SpatialResult, plan: Plan,
+                        points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> OutputLayer:
+    """A line per row of the plan's product flows (per product and year), from the site's point
+    (its point on surface, as the flows layer uses) or the hub or the gateway to the other end.
+    A flow between two points that are the same point as written (a site at its hub) has no
+    line; product_flows.csv holds it."""
+    hubs, gateway = points
+    at: dict[tuple[str, str], shapely.Geometry] = {}
+    for site_id, point in zip(spatial.sites["id"], shapely.point_on_surface(spatial.sites.geometry.to_numpy()),
+                              strict=True):
+        at[("site", str(site_id))] = point
+    for cluster_id, point in zip(hubs["id"], hubs.geometry, strict=True):
+        at[("hub", str(cluster_id))] = point
+    at[("gateway", GATEWAY)] = gateway.geometry.iloc[0]
+    ends = {"site_to_hub": ("site", "hub"), "hub_to_site": ("hub", "site"), "hub_to_hub": ("hub", "hub"),
+            "gateway_to_hub": ("gateway", "hub"), "hub_to_gateway": ("hub", "gateway")}
+    flows = plan.product_flows
+    rows, lines = [], []
+    if len(flows):
+        starts = gpd.GeoSeries([at[(ends[k][0], str(a))] for k, a in zip(flows["kind"], flows["from"], strict=True)],
+                               crs=spatial.sites.crs).to_crs(WGS84)
+        stops = gpd.GeoSeries([at[(ends[k][1], str(b))] for k, b in zip(flows["kind"], flows["to"], strict=True)],
+                              crs=spatial.sites.crs).to_crs(WGS84)
+        for n, row in enumerate(flows.itertuples(index=False)):
+            start, stop = normalised_geometry(starts.iloc[n]), normalised_geometry(stops.iloc[n])
+            if start.equals(stop):
+                continue
+            kind, origin, end = row[0], row[1], row[2]
+            rows.append({"id": f"{kind}:{origin}->{end}:{row.product}:{row.year}", "kind": kind, "from": str(origin),
+                         "to": str(end), "product": str(row.product), "year": int(row.year),
+                         "units": float(row.units), "km": float(row.km)})
+            lines.append(shapely.LineString([start, stop]))
+    frame = gpd.GeoDataFrame(rows or {c: [] for c in PRODUCT_FLOW_FIELDS}, geometry=lines, crs=WGS84)
+    kinds: dict[str, FieldKind] = {"id": "string", "kind": "string", "from": "string", "to": "string",
+                                   "product": "string", "year": "integer", "units": "real", "km": "real"}
+    return make_layer("product_flows", LAYER_TITLES["product_flows"], frame, PRODUCT_FLOW_FIELDS, kinds,
+                      "LineString")
+
+
 #: Layers in drawing order, top first (the QGIS project and the map use this order).
-LAYER_ORDER = ("sites", "site_areas", "flows", "sources", "clusters", "redline_zones", "redline")
+LAYER_ORDER = ("sites", "site_areas", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones",
+               "redline")
 
 LAYER_TITLES = {
     "sites": "Candidate sites by status",
     "site_areas": "Candidate site areas (polygon sites)",
+    "hubs": "Hubs and the gateway",
+    "product_flows": "Product flows between sites, hubs and the gateway (units/yr)",
     "flows": "Raw-material flows (t/yr)",
     "sources": "Raw-material sources (t/yr)",
     "clusters": "Clusters",
@@ -293,8 +368,9 @@ def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> Ou
 
 
 def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
-                rule: RedlineSettings) -> list[OutputLayer]:
-    """Every output layer of a solved plan, typed and in WGS84, in `LAYER_ORDER`."""
+                rule: RedlineSettings, gateway_name: str | None = None) -> list[OutputLayer]:
+    """Every output layer of a solved plan, typed and in WGS84, in `LAYER_ORDER` (`gateway_name`
+    names the gateway in the hubs layer)."""
     sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan)
     sites, areas = split_mixed_sites(sites, spatial.working_crs)
     clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan)
@@ -312,6 +388,10 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
         "redline_zones": redline_zones_layer(spatial, inputs.PRODUCTS, rule),
         "redline": redline_layer(spatial, inputs.PRODUCTS, rule),
     }
+    points = network_points(layers, spatial, gateway_name)
+    if points is not None:
+        built["hubs"] = hubs_layer(points)
+        built["product_flows"] = product_flows_layer(spatial, plan, points)
     if areas is not None:
         built["site_areas"] = make_layer("site_areas", LAYER_TITLES["site_areas"], areas,
                                          ["id", "name", "cluster", "status"], None, "MultiPolygon")

@@ -4,6 +4,7 @@ held them, and the result; everything but its `run` member is a function of the 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ PACKAGES = ("siting", "pyomo", "highspy", "geopandas", "shapely", "pyogrio", "py
 
 def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
              model_size: dict[str, int], timings: dict[str, float], notices: list[str],
-             dropped: tuple[str, ...]) -> dict[str, Any]:
-    """Run manifest. Everything but the `run` member is a function of the inputs alone."""
+             dropped: tuple[str, ...], files: Sequence[str] = ()) -> dict[str, Any]:
+    """Run manifest. Everything but the `run` member is a function of the inputs alone. `files`
+    names the plan's output files (listed sorted under `files`)."""
     base = loaded.scenario_path.parent
     inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
     hashes = {
@@ -51,6 +53,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "sites_opened": list(plan.opened_sites),
         "sites_dropped_outside_clusters": list(dropped),
         "notices": notices,
+        "files": sorted(files),
         "run": {"timings_s": {k: round(v, 3) for k, v in timings.items()},
                 "solver_wall_time_s": round(report.solve_time_s, 3)},
     }

@@ -105,10 +105,17 @@ def map_layer(layer: ProjectLayer) -> ET.Element:
     return node
 
 
+def plan_layer_id(name: str) -> str:
+    """The id of a plan layer in the project: `<name>_layer`, or `<name>_plan_layer` where that
+    would have 10 characters or fewer (QGIS replaces such an id with a random one on reading)."""
+    short = f"{name}_layer"
+    return short if len(short) > 10 else f"{name}_plan_layer"
+
+
 def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_name: str = "plan.gpkg"
                 ) -> list[ProjectLayer]:
     """The project layers of a plan: every output layer from the GeoPackage, with its style."""
-    return [ProjectLayer(f"{layer.name}_layer", legend_title(layer), f"./{gpkg_name}|layername={layer.name}",
+    return [ProjectLayer(plan_layer_id(layer.name), legend_title(layer), f"./{gpkg_name}|layername={layer.name}",
                          layer.geometry_type, styles[layer.name]) for layer in layers]
 
 
@@ -280,7 +287,7 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
 
 def _geometry_type(qgs: ET.Element, layer_name: str) -> str:
     for node in qgs.iter("maplayer"):
-        if node.findtext("id") == f"{layer_name}_layer":
+        if node.findtext("id") == plan_layer_id(layer_name):
             return node.get("wkbType", "Point")
     return "Point"
 

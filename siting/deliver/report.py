@@ -16,7 +16,7 @@ from typing import Any
 
 from models import ModelInputs
 from siting.config.load import LoadedScenario
-from siting.deliver.drivers import binding_rules, cost_drivers, overshoot_reasons, stranded_capacity, units_of
+from siting.deliver.drivers import binding_rules, cost_drivers, overshoot_reasons, units_of
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapplot import MapContext, redline_extent_text
 from siting.deliver.styles import STATUS_LABELS
@@ -101,7 +101,8 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> li
 
 
 def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
-    """Capacity added by cluster x product in the final year, with existing capacity and total."""
+    """Capacity added by cluster x product in the final year, with existing and committed capacity
+    and the total."""
     final = inputs.YEARS[-1]
     cap = plan.capacity.loc[plan.capacity["year"] == final]
     clusters = list(inputs.CLUSTERS)
@@ -112,8 +113,8 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> 
             continue
         added = [sub.loc[sub["cluster"] == c, "added_cumulative"].sum() for c in clusters]
         rows.append([product_label(p), per_year(loaded.catalog.products[p].unit), *(number(v) for v in added),
-                     number(sub["existing"].sum()), number(sub["capacity"].sum())])
-    header = ["product", "unit", *(f"added in {c}" for c in clusters), "existing", f"total {final}"]
+                     number(sub["existing"].sum()), number(sub["committed"].sum()), number(sub["capacity"].sum())])
+    header = ["product", "unit", *(f"added in {c}" for c in clusters), "existing", "committed", f"total {final}"]
     blocks = [Block("h2", f"Capacity added by cluster and product (cumulative to {final})")]
     if not rows:
         return [*blocks, Block("p", "No capacity in the plan.")]
@@ -132,16 +133,90 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> 
 
 
 def cost_blocks(plan: Plan) -> list[Block]:
+    """Every cost component (discounted) with its share of the costs (the components above zero);
+    sales revenue is a negative cost, and the total, net of it, is the objective."""
     total = sum(plan.costs.values())
-    rows = [[cost_label(name), bn_yuan(value), f"{value / total:.1%}" if total else "n/a"]
+    gross = sum(v for v in plan.costs.values() if v > 0)
+    rows = [[cost_label(name), bn_yuan(value), f"{value / gross:.1%}" if gross else "n/a"]
             for name, value in plan.costs.items()]
-    rows.append(["total", bn_yuan(total), "100.0%" if total else "n/a"])
+    rows.append(["total", bn_yuan(total), f"{total / gross:.1%}" if gross else "n/a"])
     return [Block("h2", "Cost breakdown (discounted)"),
-            Block("table", Table(["component", "bn yuan", "share"], rows, frozenset({1, 2})))]
+            Block("table", Table(["component", "bn yuan", "share of costs"], rows, frozenset({1, 2}))),
+            Block("p", "Sales out of the province earn revenue, shown as a negative cost; the total, net of it, "
+                       "is the objective. Shares are of the costs before revenue.")]
+
+
+#: At most this many rows of a long table go into the report (the CSV holds them all).
+REPORT_ROWS = 60
+
+
+def _clipped(rows: list[list[str]], csv_name: str) -> tuple[list[list[str]], list[Block]]:
+    """At most REPORT_ROWS rows, and a note naming the CSV when rows were left out."""
+    if len(rows) <= REPORT_ROWS:
+        return rows, []
+    return rows[:REPORT_ROWS], [Block("p", f"The first {REPORT_ROWS} of {len(rows)} rows; `{csv_name}` has all.")]
+
+
+def trade_blocks(loaded: LoadedScenario, plan: Plan) -> list[Block]:
+    """Products bought outside and sold out of the province, per hub, product and year, and raw
+    material bought outside, per site (money in the year's yuan, not discounted)."""
+    unit = {p: per_year(spec.unit) for p, spec in loaded.catalog.products.items()}
+    blocks = [Block("h2", "Trade: imports and sales")]
+    if plan.trade.empty and plan.raw_imports.empty:
+        return [*blocks, Block("p", "Nothing is imported into or sold out of the province.")]
+    if plan.trade.empty:
+        blocks.append(Block("p", "No product is imported or sold out of the province."))
+    else:
+        rows = [[str(r.hub), product_label(str(r.product)), str(r.year), unit[r.product], number(r.imports),
+                 bn_yuan(r.import_cost_yuan), number(r.sales), bn_yuan(r.revenue_yuan)]
+                for r in plan.trade.itertuples(index=False)]
+        rows, more = _clipped(rows, "trade.csv")
+        blocks += [Block("p", "Products bought outside the province (delivered to the gateway and carried to the "
+                              "hub) and sold out of it (carried from the hub to the gateway), by hub; money in "
+                              "the year's bn yuan, not discounted:"),
+                   Block("table", Table(["hub", "product", "year", "unit", "imports", "import cost, bn yuan",
+                                         "sales", "revenue, bn yuan"], rows, frozenset({4, 5, 6, 7}))), *more]
+    if not plan.raw_imports.empty:
+        rows = [[str(r.site), str(r.cluster), str(r.resource).replace("_", " "), str(r.year), number(r.tonnes),
+                 bn_yuan(r.import_cost_yuan)] for r in plan.raw_imports.itertuples(index=False)]
+        rows, more = _clipped(rows, "raw_imports.csv")
+        blocks += [Block("p", "Raw material bought outside the province, by site:"),
+                   Block("table", Table(["site", "cluster", "resource", "year", "t/yr", "import cost, bn yuan"],
+                                        rows, frozenset({4, 5}))), *more]
+    return blocks
+
+
+#: What each reason for stranded capacity means, for the report.
+STRANDED_WORDS = {
+    "market": "market: the product's sales cap out of the province binds that year and none of it is imported",
+    "feedstock": "feedstock: a raw material or an input product is at its limit (every source at its supply "
+                 "and no more can be imported, or an input neither importable nor made in greater amount)",
+    "cost": "cost: running the capacity would cost more than its output brings",
+}
+
+
+def stranded_blocks(loaded: LoadedScenario, plan: Plan) -> list[Block]:
+    """Capacity that stands idle per site, product and year, with the reason."""
+    blocks = [Block("h2", "Stranded capacity")]
+    if plan.stranded.empty:
+        return [*blocks, Block("p", "No capacity stands idle: every site makes all its capacity allows "
+                                    "(available capacity x utilisation) in every year.")]
+    rows = [[str(r.site), str(r.cluster), product_label(str(r.product)), str(r.year),
+             per_year(loaded.catalog.products[r.product].unit), number(r.usable), number(r.production),
+             number(r.idle), f"{r.idle_share:.0%}", str(r.reason)] for r in plan.stranded.itertuples(index=False)]
+    rows, more = _clipped(rows, "stranded.csv")
+    reasons = [STRANDED_WORDS[r] for r in STRANDED_WORDS if (plan.stranded["reason"] == r).any()]
+    return [*blocks,
+            Block("p", "Capacity built, committed or existing whose production is below what it can make (usable: "
+                       "available capacity x the product's utilisation), by site, product and year, with the "
+                       "reason:"),
+            Block("table", Table(["site", "cluster", "product", "year", "unit", "usable", "production", "idle",
+                                  "idle share", "reason"], rows, frozenset({5, 6, 7, 8}))),
+            *more, Block("list", reasons)]
 
 
 def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
-    """Why targets are overshot, the capacity left idle, and what drives the plan (its largest
+    """Why targets are overshot, the capacity left idle (with the reason), and what drives the plan (its largest
     costs and the rules it meets with no slack)."""
     units = units_of(loaded.catalog, inputs)
     blocks = [Block("h2", "Why targets are overshot")]
@@ -157,23 +232,12 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) 
                                  f"{figures[2]} more ({per_year(over.unit)}). Why:"))
         blocks.append(Block("list", list(over.reasons)))
     final = inputs.YEARS[-1]
-    idle = stranded_capacity(plan, inputs, units, final)
-    blocks.append(Block("h2", f"Stranded capacity ({final})"))
-    if idle.empty:
-        blocks.append(Block("p", "Every site makes all its capacity allows (capacity x utilisation)."))
-    else:
-        rows = [[str(r.site), product_label(str(r.product)), str(r.unit), number(r.capacity), number(r.usable),
-                 number(r.production), number(r.idle), f"{r.idle_share:.0%}"] for r in idle.itertuples(index=False)]
-        blocks.append(Block("p", "Capacity built or existing whose planned production is below what it can make "
-                                 "(capacity x the product's utilisation), by site and product:"))
-        blocks.append(Block("table", Table(["site", "product", "unit", "capacity", "usable", "production", "idle",
-                                            "idle share"], rows, frozenset({3, 4, 5, 6, 7}))))
-        if float(plan.capacity.loc[plan.capacity["year"] == final, "production"].sum()) == 0:
-            blocks.append(Block("p", "The plan produces nothing: production is planned only where a rule needs it "
-                                     "(an output-value target, the chain balance or resource supply), and this "
-                                     "scenario sets none that does; capacity is built for the capacity targets."))
+    blocks += stranded_blocks(loaded, plan)
+    if float(plan.capacity.loc[plan.capacity["year"] == final, "production"].sum()) == 0 and not plan.capacity.empty:
+        blocks.append(Block("p", "The plan produces nothing: no target, rule or sale makes production worth its "
+                                 "cost; capacity is built for the capacity targets."))
     blocks.append(Block("h2", "What drives this plan"))
-    drivers = [f"{cost_label(name)}: {bn_yuan(value)} bn yuan, {share:.1%} of the cost" for name, value, share in
+    drivers = [f"{cost_label(name)}: {bn_yuan(value)} bn yuan, {share:.1%} of the costs" for name, value, share in
                cost_drivers(plan)[:3]]
     blocks.append(Block("p", "Largest cost components (discounted):"))
     blocks.append(Block("list", drivers or ["no cost"]))
@@ -266,6 +330,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += target_blocks(loaded, inputs, plan)
     blocks += capacity_blocks(loaded, inputs, plan)
     blocks += cost_blocks(plan)
+    blocks += trade_blocks(loaded, plan)
     blocks += explanation_blocks(loaded, inputs, plan)
     blocks += site_blocks(by_name["sites"])
     blocks += zone_blocks(by_name["redline_zones"])

@@ -10,6 +10,9 @@ Layer styles:
 - sites: categorised by `status`; built sites carry a circle whose area is proportional to
   capex, excluded sites are grey with the reason in the legend, built sites are labelled;
 - site_areas (only when the input mixes point and polygon sites): outlines by `status`;
+- hubs: the hubs (one per cluster) and the gateway, by `kind`, labelled with their names;
+- product_flows: categorised by `product`, line width proportional to the units moved per year,
+  imports and sales (legs to and from the gateway) dashed;
 - flows: categorised by `resource`, line width proportional to the peak yearly tonnage;
 - sources: categorised by `resource`, marker area proportional to supply;
 - clusters: outlines labelled with the cluster name;
@@ -425,6 +428,8 @@ def size_note(layer: OutputLayer) -> str | None:
     if layer.name == "flows":
         tonnes = [f for f in layer.field_names if f.startswith("tonnes_")]
         return f"width ∝ peak tonnage; widest {amount(_largest(layer, tonnes), 't/yr')}" if tonnes else None
+    if layer.name == "product_flows":
+        return f"width ∝ units per year; widest {amount(_largest(layer, ['units']), 'units/yr')}"
     if layer.name == "sources":
         return f"triangle area ∝ supply; largest {amount(_largest(layer, ['supply_t_per_yr']), 't/yr')}"
     return None
@@ -443,6 +448,30 @@ def flows_style(layer: OutputLayer, resources: Sequence[str]) -> str:
                            symbol("line", r, simple_line(rgba(colours[r], 220), 1, width)))
                   for r in sorted(colours)]
     return qml_document(layer, categorized("resource", categories))
+
+
+def product_flows_style(layer: OutputLayer, products: Sequence[str]) -> str:
+    """Product flows by product (the products' colours of every output), width proportional to
+    the units moved per year; hub-to-gateway and gateway-to-hub legs (sales and imports) dashed."""
+    top = _largest(layer, ["units"])
+    width = f"scale_linear({_quoted('units')}, 0, {top:.6g}, 0.3, 3)"
+    colours = product_colours(products)
+    dashed = "if(\"kind\" IN ('gateway_to_hub', 'hub_to_gateway'), 'dash', 'solid')"
+    categories = [Category(p, product_label(p), symbol("line", p, symbol_layer("SimpleLine", {
+        "capstyle": "round", "joinstyle": "round", "line_color": rgba(colours[p], 220), "line_style": "solid",
+        "line_width": "1", "line_width_unit": "MM", "offset": "0", "offset_unit": "MM"},
+        {"outlineWidth": width, "outlineStyle": dashed}))) for p in products]
+    return qml_document(layer, categorized("product", categories))
+
+
+def hubs_style(layer: OutputLayer) -> str:
+    """Hubs as dark squares, the gateway as a larger star, each labelled with its name."""
+    hub = simple_marker("square", rgba(INK), rgba((255, 255, 255)), 3, outline_width=0.4)
+    gateway = simple_marker("star", rgba(BUILT), rgba(INK), 5, outline_width=0.3)
+    categories = [Category("hub", "Hub (one per cluster)", symbol("marker", "hub", hub)),
+                  Category("gateway", "Gateway (imports arrive, sales leave)", symbol("marker", "gateway", gateway))]
+    return qml_document(layer, categorized("kind", categories),
+                        labeling('"name"', 8, ORDERED_AROUND_POINT, bold=True, priority=6))
 
 
 def sources_style(layer: OutputLayer, resources: Sequence[str]) -> str:
@@ -501,12 +530,17 @@ def redline_style(layer: OutputLayer) -> str:
     return qml_document(layer, categorized("category", categories))
 
 
-def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str, float] | None = None) -> str:
+def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str, float] | None = None,
+              products: Sequence[str] = ()) -> str:
     """The QML of any of our layers, by layer name; `values` (product -> output value per unit)
-    weigh the slices of the built sites' pies."""
+    weigh the slices of the built sites' pies; `products` (in the catalog's order) give the
+    product flows their colours (the products in the layer when not given)."""
     by_name: dict[str, Callable[[OutputLayer], str]] = {
         "sites": lambda lyr: sites_style(lyr, values),
         "site_areas": site_areas_style,
+        "hubs": hubs_style,
+        "product_flows": lambda lyr: product_flows_style(
+            lyr, list(products) or sorted(set(lyr.frame["product"]) if len(lyr.frame) else set())),
         "flows": lambda lyr: flows_style(lyr, resources),
         "sources": lambda lyr: sources_style(lyr, resources),
         "clusters": clusters_style,
@@ -520,6 +554,8 @@ def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str,
 RENDERERS = {
     "sites": ("categorizedSymbol", "status"),
     "site_areas": ("categorizedSymbol", "status"),
+    "hubs": ("categorizedSymbol", "kind"),
+    "product_flows": ("categorizedSymbol", "product"),
     "flows": ("categorizedSymbol", "resource"),
     "sources": ("categorizedSymbol", "resource"),
     "clusters": ("singleSymbol", None),

@@ -1,5 +1,6 @@
-"""Tables as files and text: plan.csv, capacity.csv, targets.csv, and any table as CSV, Markdown or
-an aligned terminal table.
+"""Tables as files and text: plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv,
+product_flows.csv, raw_imports.csv, stranded.csv, and any table as CSV, Markdown or an aligned
+terminal table.
 
 Money is written in billion yuan (siting/deliver/units.py): a column holding yuan, named
 `<name>_yuan`, is written as `<name>_bn_yuan`; quantities carry their product's unit in a `unit`
@@ -14,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from siting.deliver.geojson import format_number
-from siting.deliver.units import MONEY_UNIT, per_year, to_bn
+from siting.deliver.units import MONEY_UNIT, cost_label, per_year, to_bn
 from siting.optimize.results import Plan
 
 #: Widest terminal table, in characters.
@@ -29,18 +30,23 @@ def _units_of(products: Sequence[str], catalog: Any) -> str:
     return "/".join(units)
 
 
+def _with_unit(frame: pd.DataFrame, catalog: Any, after: str) -> pd.DataFrame:
+    """The frame with a `unit` column (each row's product unit per year) placed after `after`."""
+    units = [per_year(catalog.products[p].unit) for p in frame["product"]]
+    out = frame.copy()
+    out.insert(list(out.columns).index(after) + 1, "unit", pd.Series(units, index=out.index, dtype=object))
+    return out
+
+
 def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
-    """plan.csv, capacity.csv and targets.csv, as text: capacities in their product's unit per
-    year (the `unit` column), money in bn yuan (`capex_bn_yuan`, output-value targets in
-    bn yuan/yr)."""
+    """plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv, product_flows.csv,
+    raw_imports.csv and stranded.csv, as text: capacities and flows in their product's unit per
+    year (the `unit` column), raw material in t/yr, money in bn yuan (`..._bn_yuan`, output-value
+    targets in bn yuan/yr). A table with no rows is written with its header."""
     groups = groups or {}
     builds = plan.builds.sort_values(["site", "product", "year", "module"], kind="stable")
-    builds = builds.assign(unit=[per_year(catalog.products[p].unit) for p in builds["product"]])
-    builds = builds[["site", "cluster", "product", "unit", "year", "module", "modules", "capacity_added",
-                     "capex_yuan"]]
-    capacity = plan.capacity.assign(unit=[per_year(catalog.products[p].unit) for p in plan.capacity["product"]])
-    capacity = capacity[["site", "cluster", "product", "unit", "year", "existing", "added_cumulative", "capacity",
-                         "production"]]
+    builds = _with_unit(builds, catalog, "product")
+    capacity = _with_unit(plan.capacity, catalog, "product")
     rows = []
     for row in plan.targets.itertuples(index=False):
         if row.kind == "capacity":
@@ -54,10 +60,23 @@ def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | 
         rows.append((kind, row.target, row.year, unit, *values))
     targets = pd.DataFrame(rows, columns=["kind", "target", "year", "unit", "target_value", "achieved", "shortfall"])
     return {
-        "plan.csv": csv_text(in_bn_yuan(builds)),
+        "plan.csv": csv_text(builds),
         "capacity.csv": csv_text(capacity),
         "targets.csv": csv_text(targets),
+        "costs.csv": csv_text(cost_table(plan.costs)),
+        "trade.csv": csv_text(_with_unit(plan.trade, catalog, "year")),
+        "product_flows.csv": csv_text(_with_unit(plan.product_flows, catalog, "year")),
+        "raw_imports.csv": csv_text(plan.raw_imports),
+        "stranded.csv": csv_text(_with_unit(plan.stranded, catalog, "year")),
     }
+
+
+def cost_table(costs: Mapping[str, float]) -> pd.DataFrame:
+    """Every cost component with its words and its discounted yuan (`cost_yuan`; sales revenue is a
+    negative cost), then the total, which is the objective."""
+    rows = [(name, cost_label(name), float(value)) for name, value in costs.items()]
+    rows.append(("total", "total (the objective)", float(sum(costs.values()))))
+    return pd.DataFrame(rows, columns=["component", "description", "cost_yuan"])
 
 
 def money_column(name: str) -> bool:

@@ -82,13 +82,16 @@ def unit_slug(unit: str) -> str:
 
 
 _COST_LABELS = {
-    "capex": "capex", "fixed_opex": "fixed opex", "site_fixed": "site opening", "transport": "transport",
-    "shortfall": "target shortfall penalty",
+    "capex": "capex (annuities)", "land": "land (annuities)", "fixed_opex": "fixed opex",
+    "site_fixed": "site opening", "variable": "variable (energy, other)",
+    "resources": "raw material at sources", "imports": "imports",
+    "transport": "transport", "shortfall": "target shortfall penalty", "sales": "sales (revenue, negative)",
 }
 
 
 def cost_label(name: str) -> str:
-    """A cost component in words: "site_fixed" -> "site opening", "fixed_opex" -> "fixed opex"."""
+    """A cost component in words: "site_fixed" -> "site opening", "sales" -> "sales (revenue,
+    negative)": sales revenue is a negative cost."""
     return _COST_LABELS.get(name, name.replace("_", " "))
 
 

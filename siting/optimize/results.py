@@ -1,20 +1,28 @@
-"""Read a solved model back into plain tables: the plan, capacities, flows, costs, targets.
+"""Read a solved model back into plain tables: the plan, capacities, flows, trade, costs, targets.
 
-Module counts are read once and rounded to whole numbers (`whole_counts`); every figure of the
-plan that depends on them (capacity, production, output value, targets, capex and fixed opex)
-is computed from those whole counts, never from the solver's raw values, so that plan.csv,
-capacity.csv, targets.csv and the layers always agree."""
+Whole-number decisions (module counts, site openings, hosting, demonstrations) are read once and
+rounded to whole numbers (`whole_values`); every figure of the plan that depends on them
+(capacity, production, output value, targets, stranded capacity) is computed from those whole
+values, never from the solver's raw values, so that plan.csv, capacity.csv, targets.csv and the
+layers always agree. The cost components are the model's own cost expressions (`cost_<name>`)
+evaluated with the whole values in place of the raw ones: the objective equals the sum of the
+reported components up to the solver's integrality tolerance."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
 
 from models import COST_COMPONENTS, ModelInputs
+from models.families.output_value import value_per_unit
 from siting.config.errors import NoSolution
 from siting.optimize.solve import SolveReport, SolverSettings
 
@@ -24,8 +32,31 @@ ZERO = 1e-6
 #: Largest distance from a whole number that a module count or a yes/no decision may have.
 INTEGRALITY_TOLERANCE = 1e-6
 
+#: Relative slack below which a limit counts as reached (a source's supply, an import or sales cap,
+#: a product's usable capacity) when the reason for idle capacity is found.
+BINDING_SHARE = 1e-6
+
 #: A solve without a plan that ends before this share of the time limit did not stop for time.
 EARLY_STOP_SHARE = 0.9
+
+#: The node name of the gateway in `product_flows` (imports arrive and sales leave there).
+GATEWAY = "gateway"
+
+#: The kinds of product flow, in the order the tables list them.
+FLOW_KINDS = ("site_to_hub", "hub_to_site", "hub_to_hub", "gateway_to_hub", "hub_to_gateway")
+
+#: Why capacity stands idle: the product's sales cap binds and nothing of it is imported; an
+#: input or raw material of it is at its limit; or running it costs more than it brings.
+STRANDED_REASONS = ("market", "feedstock", "cost")
+
+BUILD_COLUMNS = ["site", "cluster", "product", "year", "module", "modules", "capacity_added", "capex_yuan"]
+CAPACITY_COLUMNS = ["site", "cluster", "product", "year", "existing", "committed", "added_cumulative", "capacity",
+                    "online", "available", "production"]
+FLOW_COLUMNS = ["source", "site", "resource", "year", "tonnes", "km"]
+TRADE_COLUMNS = ["hub", "product", "year", "imports", "import_cost_yuan", "sales", "revenue_yuan"]
+PRODUCT_FLOW_COLUMNS = ["kind", "from", "to", "product", "year", "units", "km"]
+RAW_IMPORT_COLUMNS = ["site", "cluster", "resource", "year", "tonnes", "import_cost_yuan"]
+STRANDED_COLUMNS = ["site", "cluster", "product", "year", "usable", "production", "idle", "idle_share", "reason"]
 
 
 def clean(value: float | None) -> float:
@@ -36,29 +67,48 @@ def clean(value: float | None) -> float:
     return float(f"{value:.9g}")
 
 
+def _empty(columns: list[str]) -> Callable[[], pd.DataFrame]:
+    return lambda: pd.DataFrame(columns=columns)
+
+
 @dataclass(frozen=True)
 class Plan:
-    """The solved plan as tables; every money figure in yuan, capacity in product units per year."""
+    """The solved plan as tables; money in yuan, capacity and flows in product units per year.
+
+    capacity: per site, product and year, `existing` E, `committed` (committed projects online by
+    the year), `added_cumulative` (plan modules decided up to the year, whether producing yet or
+    not), `capacity` = their sum, `online` (nameplate producing in the year: what the targets
+    count), `available` (online less the ramp-up of capacity in its first year) and `production`.
+    costs: every cost component (models.COST_COMPONENTS), discounted yuan; `sales` is the sales
+    revenue as a negative cost. trade: imports and sales per hub (cluster), product and year, with
+    their yuan in that year (not discounted). product_flows: units moved per year between sites,
+    hubs and the gateway, with the km of each leg. raw_imports: raw material bought outside the
+    province per site. stranded: usable capacity (utilisation x available) left idle, with why.
+    """
 
     builds: pd.DataFrame  # site, cluster, product, year, module, modules, capacity_added, capex_yuan
-    capacity: pd.DataFrame  # site, cluster, product, year, existing, added_cumulative, capacity, production
+    capacity: pd.DataFrame  # CAPACITY_COLUMNS
     flows: pd.DataFrame  # source, site, resource, year, tonnes, km
     costs: dict[str, float]  # component -> discounted yuan
     targets: pd.DataFrame  # kind, target, year, target_value, achieved, shortfall
     output_value: pd.DataFrame  # year, output_value_yuan
     opened_sites: tuple[str, ...]
+    trade: pd.DataFrame = field(default_factory=_empty(TRADE_COLUMNS))
+    product_flows: pd.DataFrame = field(default_factory=_empty(PRODUCT_FLOW_COLUMNS))
+    raw_imports: pd.DataFrame = field(default_factory=_empty(RAW_IMPORT_COLUMNS))
+    stranded: pd.DataFrame = field(default_factory=_empty(STRANDED_COLUMNS))
 
 
-def _whole(values: dict[Any, float], describe: Any) -> dict[Any, int]:
+def _whole(values: list[tuple[Any, float]], describe: Callable[[Any], str]) -> list[int]:
     """Round every value to the nearest whole number; raise NoSolution naming the values
     farther than INTEGRALITY_TOLERANCE from it."""
-    whole = {}
+    whole = []
     off = []
-    for key, value in values.items():
+    for key, value in values:
         count = round(value)
         if abs(value - count) > INTEGRALITY_TOLERANCE:
             off.append(f"{describe(key)}: {value:.9g}")
-        whole[key] = int(count)
+        whole.append(int(count))
     if off:
         shown = off[:10] + ([f"... and {len(off) - 10} more"] if len(off) > 10 else [])
         raise NoSolution(
@@ -69,74 +119,143 @@ def _whole(values: dict[Any, float], describe: Any) -> dict[Any, int]:
     return whole
 
 
-def whole_counts(model: pyo.ConcreteModel) -> tuple[dict[tuple[str, str, str, int], int], dict[str, int]]:
-    """The module counts x[s,p,m,t] and the opened-site decisions o[s] as whole numbers.
+#: How a whole-number decision is named in messages, by variable name.
+_DECISION_WORDS: dict[str, Callable[..., str]] = {
+    "build": lambda s, p, mid, t: f"modules of {mid} ({p}) at site {s} in {t}",
+    "opened": lambda s: f"site {s} opened (0 or 1)",
+    "opens": lambda s, t: f"site {s} opens in {t} (0 or 1)",
+    "hosts": lambda c, p: f"cluster {c} hosts {p} (0 or 1)",
+    "demo": lambda s: f"site {s} is a recycling demonstration (0 or 1)",
+}
+
+
+def _describe(var: Any) -> str:
+    """A whole-number decision in words ("modules of lfp_50kt (lfp) at site w_mine in 2024")."""
+    words = _DECISION_WORDS.get(var.parent_component().name)
+    index = var.index()
+    if words is not None:
+        return words(*(index if isinstance(index, tuple) else (index,)))
+    return f"{var.name} (0 or 1)" if var.is_binary() else var.name
+
+
+def whole_values(model: pyo.ConcreteModel) -> ComponentMap:
+    """Every integer and binary variable of the model (module counts first, then site openings,
+    then the others in model order) with its value rounded to a whole number.
 
     A MIP solver returns integer variables within its integrality tolerance (1.9999999 for 2);
     each is rounded here, once. A value farther than INTEGRALITY_TOLERANCE from a whole number
-    (a loosened `mip_feasibility_tolerance` allows 0.07 or more) raises NoSolution naming it."""
-    builds = _whole({key: model.build[key].value or 0.0 for key in model.BUILD},
-                    lambda k: f"modules of {k[2]} ({k[1]}) at site {k[0]} in {k[3]}")
-    opened = _whole({s: model.opened[s].value or 0.0 for s in model.OPEN},
-                    lambda s: f"site {s} opened (0 or 1)")
-    return builds, opened
+    (a loosened `mip_feasibility_tolerance` allows 0.07 or more) raises NoSolution naming it.
+    A variable the solver left without a value counts as 0."""
+    decisions = [v for v in model.component_data_objects(pyo.Var, descend_into=True) if v.is_integer()]
+    first = {"build": 0, "opened": 1}
+    decisions.sort(key=lambda v: first.get(v.parent_component().name, 2))  # stable: model order within
+    counts = _whole([(v, v.value or 0.0) for v in decisions], _describe)
+    return ComponentMap(zip(decisions, counts, strict=True))
 
 
-def _capacity_table(model: pyo.ConcreteModel, inputs: ModelInputs, counts: dict[tuple[str, str, str, int], int]
-                    ) -> tuple[pd.DataFrame, dict[int, float]]:
-    """Capacity (existing + whole modules built up to each year) and production per site,
-    product and year, with the output value per year computed from that production.
+def whole_counts(model: pyo.ConcreteModel) -> tuple[dict[tuple[str, str, str, int], int], dict[str, int]]:
+    """The module counts x[s,p,m,t] and the opened-site decisions o[s] as whole numbers (see
+    `whole_values`, which raises NoSolution for a value too far from a whole number)."""
+    whole = whole_values(model)
+    return ({key: whole[model.build[key]] for key in model.BUILD},
+            {s: whole[model.opened[s]] for s in model.OPEN})
 
-    Production is the solver's, kept within utilisation x the whole capacity; where the solver
-    produced at its (raw) capacity bound, production is that bound on the whole capacity."""
+
+@contextmanager
+def _whole_in_place(whole: ComponentMap) -> Iterator[None]:
+    """The model's whole-number variables set to their whole values, restored afterwards."""
+    saved = [(v, v.value) for v in whole]
+    try:
+        for v, n in whole.items():
+            v.set_value(n, skip_validation=True)
+        yield
+    finally:
+        for v, value in saved:
+            v.set_value(value, skip_validation=True)
+
+
+def _value(component: Any) -> float:
+    """A variable's or expression's value, 0 where the solver gave none, never below 0 for a variable."""
+    value = pyo.value(component, exception=False)
+    return float(value) if value is not None else 0.0
+
+
+def _committed_by(inputs: ModelInputs, site: str, product: str, year: int) -> float:
+    return sum(units for (s, p, t), units in inputs.committed_units_per_yr.items()
+               if s == site and p == product and t <= year)
+
+
+def _capacity_table(model: pyo.ConcreteModel, inputs: ModelInputs, counts: Mapping[tuple[str, str, str, int], int],
+                    raw_usable: Mapping[tuple[str, str, int], float]) -> tuple[pd.DataFrame, dict[int, float]]:
+    """Capacity and production per site, product and year (with the whole values in place), and
+    the output value per year computed from that production.
+
+    Production is the solver's, kept within utilisation x the whole available capacity; where the
+    solver produced at its (raw) bound, production is that bound on the whole capacity."""
     cluster = inputs.cluster_of_site
-    added: dict[tuple[str, str, int], float] = defaultdict(float)
+    decided: dict[tuple[str, str, int], float] = defaultdict(float)
     for (s, p, mid, t), n in counts.items():
         if n:
-            added[(s, p, t)] += n * inputs.module(mid).capacity_units_per_yr
+            decided[(s, p, t)] += n * inputs.module(mid).capacity_units_per_yr
     rows = []
     value: dict[int, float] = dict.fromkeys(inputs.YEARS, 0.0)
     for s, p, t in model.PRODUCE:
         existing = inputs.existing_capacity_units_per_yr.get((s, p), 0.0)
-        built = sum(units for (s2, p2, t2), units in added.items() if s2 == s and p2 == p and t2 <= t)
-        total = existing + built
-        util = inputs.utilisation.get(p, 1.0)
-        raw_bound = util * (pyo.value(model.capacity[s, p, t]) or 0.0)
-        produced = max(model.production[s, p, t].value or 0.0, 0.0)
-        if produced >= raw_bound - ZERO * max(1.0, abs(raw_bound)):
-            produced = util * total
-        produced = clean(min(produced, util * total))
-        value[t] += inputs.output_value_yuan_per_unit.get(p, 0.0) * produced
+        committed = _committed_by(inputs, s, p, t)
+        added = sum(units for (s2, p2, t2), units in decided.items() if s2 == s and p2 == p and t2 <= t)
+        online = _value(model.capacity[s, p, t])
+        available = _value(model.available[s, p, t])
+        usable = inputs.utilisation.get(p, 1.0) * available
+        raw = raw_usable[(s, p, t)]
+        produced = max(_value(model.production[s, p, t]), 0.0)
+        if produced >= raw - ZERO * max(1.0, abs(raw)):
+            produced = usable
+        produced = clean(max(min(produced, usable), 0.0))
+        value[t] += value_per_unit(inputs, p, t) * produced
+        total = existing + committed + added
         if clean(total) > 0:
-            rows.append((s, cluster[s], p, t, clean(existing), clean(built), clean(total), produced))
-    capacity = pd.DataFrame(rows, columns=["site", "cluster", "product", "year", "existing", "added_cumulative",
-                                           "capacity", "production"])
-    return capacity, {t: clean(v) for t, v in value.items()}
+            rows.append((s, cluster[s], p, t, clean(existing), clean(committed), clean(added), clean(total),
+                         clean(online), clean(available), produced))
+    return pd.DataFrame(rows, columns=CAPACITY_COLUMNS), {t: clean(v) for t, v in value.items()}
 
 
-def _flow_table(model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.DataFrame) -> pd.DataFrame:
+def _raw_import_table(model: pyo.ConcreteModel, inputs: ModelInputs) -> pd.DataFrame:
+    """Raw material bought outside the province per site, resource and year, with its cost in
+    that year (yuan, not discounted)."""
+    rows = []
+    for s, r, t in model.RAW_IMPORT:
+        tonnes = clean(max(_value(model.raw_imports[s, r, t]), 0.0))
+        if tonnes > 0:
+            price = inputs.resource_import_price_yuan_per_t[(r, t)]
+            rows.append((s, inputs.cluster_of_site[s], r, t, tonnes, clean(price * tonnes)))
+    return pd.DataFrame(rows, columns=RAW_IMPORT_COLUMNS)
+
+
+def _flow_table(model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.DataFrame,
+                raw_imports: pd.DataFrame) -> pd.DataFrame:
     """Raw material shipped per source, site and year: the solver's flows, trimmed to what the
-    site's reported production needs.
+    site's reported production needs beyond its imports.
 
-    The supply rule only asks that shipments cover the need (f >= a y); where transport costs
-    nothing (a site at its source, or a zero tariff) the solver may ship any amount up to the
-    source's supply. Shipments beyond the need are removed, from the longest arc first, so
-    that the tonnes shown are the tonnes used."""
+    Shipments beyond that need (solver noise, or a solver's shipment on an arc that costs
+    nothing) are removed, from the longest arc first, so that the tonnes shown are the tonnes used."""
     need: dict[tuple[str, str, int], float] = defaultdict(float)
     for row in capacity.itertuples(index=False):
         for r in inputs.RESOURCES:
             need[(row.site, r, row.year)] += inputs.resource_t_per_unit.get((row.product, r), 0.0) * row.production
+    for row in raw_imports.itertuples(index=False):
+        need[(row.site, row.resource, row.year)] -= row.tonnes
     arcs: dict[tuple[str, str, int], list[tuple[str, float]]] = defaultdict(list)
     for k, s, t in model.ARC:
-        tonnes = max(model.flow[k, s, t].value or 0.0, 0.0)
+        tonnes = max(_value(model.flow[k, s, t]), 0.0)
         if tonnes > 0:
             arcs[(s, inputs.resource_of_source[k], t)].append((k, tonnes))
     position = {k: i for i, k in enumerate(inputs.SOURCES)}
     shipped: dict[tuple[str, str, int], float] = {}
     for (s, r, t), flows in arcs.items():
-        excess = sum(tonnes for _k, tonnes in flows) - need.get((s, r, t), 0.0)
+        wanted = max(need.get((s, r, t), 0.0), 0.0)
+        excess = sum(tonnes for _k, tonnes in flows) - wanted
         for k, tonnes in sorted(flows, key=lambda kf: (-inputs.arc_km[(kf[0], s)], -position[kf[0]])):
-            cut = min(tonnes, excess) if excess > ZERO * max(1.0, need.get((s, r, t), 0.0)) else 0.0
+            cut = min(tonnes, excess) if excess > ZERO * max(1.0, wanted) else 0.0
             excess -= cut
             shipped[(k, s, t)] = tonnes - cut
     rows = []
@@ -144,17 +263,217 @@ def _flow_table(model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.Data
         tonnes = clean(shipped.get((k, s, t), 0.0))
         if tonnes > 0:
             rows.append((k, s, inputs.resource_of_source[k], t, tonnes, clean(inputs.arc_km[(k, s)])))
-    return pd.DataFrame(rows, columns=["source", "site", "resource", "year", "tonnes", "km"])
+    return pd.DataFrame(rows, columns=FLOW_COLUMNS)
+
+
+def _trade_table(model: pyo.ConcreteModel, inputs: ModelInputs) -> pd.DataFrame:
+    """Imports and sales out of the province per hub (cluster), product and year, with the
+    import cost and the sales revenue in that year (yuan, not discounted)."""
+    keys = set(model.IMPORT) | set(model.SALE)
+    order = _orders(inputs)
+    rows = []
+    for c, p, t in sorted(keys, key=lambda k: (order["product"][k[1]], k[2], order["cluster"][k[0]])):
+        bought = clean(max(_value(model.imports[c, p, t]), 0.0)) if (c, p, t) in model.IMPORT else 0.0
+        sold = clean(max(_value(model.sales[c, p, t]), 0.0)) if (c, p, t) in model.SALE else 0.0
+        if bought > 0 or sold > 0:
+            cost = inputs.import_price_yuan_per_unit.get((p, t), 0.0) * bought
+            revenue = inputs.price_yuan_per_unit.get((p, t), 0.0) * sold
+            rows.append((c, p, t, bought, clean(cost), sold, clean(revenue)))
+    return pd.DataFrame(rows, columns=TRADE_COLUMNS)
+
+
+def _orders(inputs: ModelInputs) -> dict[str, dict[str, int]]:
+    return {"product": {p: i for i, p in enumerate(inputs.PRODUCTS)},
+            "cluster": {c: i for i, c in enumerate(inputs.CLUSTERS)},
+            "site": {s: i for i, s in enumerate(inputs.SITES)}}
+
+
+def _find_cycle(edges: Mapping[tuple[str, str], float], nodes: list[str]) -> list[tuple[str, str]] | None:
+    """A directed cycle of `edges` (as its edges), found by depth-first search in `nodes` order;
+    None when there is none."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for a, b in sorted(edges, key=lambda e: (nodes.index(e[0]), nodes.index(e[1]))):
+        out[a].append(b)
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+
+    def visit(node: str) -> list[tuple[str, str]] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in out[node]:
+            if state.get(nxt) == 1:
+                loop = [*path[path.index(nxt):], nxt]
+                return list(pairwise(loop))
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in nodes:
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def without_cycles(edges: Mapping[tuple[str, str], float], nodes: list[str]) -> dict[tuple[str, str], float]:
+    """Flows between hubs with every directed cycle taken out (the least flow of the cycle
+    subtracted along it, until none is left): what moves in a cycle arrives where it started, so
+    every hub balance holds unchanged. A solver may return such cycles where moving costs
+    nothing (a product without transported mass, or hubs at the same point)."""
+    left = {e: v for e, v in edges.items() if v > ZERO}
+    while (cycle := _find_cycle(left, nodes)) is not None:
+        least = min(left[e] for e in cycle)
+        for e in cycle:
+            left[e] -= least
+            if left[e] <= ZERO:
+                del left[e]
+    return left
+
+
+def _product_flow_table(model: pyo.ConcreteModel, inputs: ModelInputs) -> pd.DataFrame:
+    """Units of each product moved per year: site -> its hub, hub -> site, hub -> hub, gateway ->
+    hub (imports) and hub -> gateway (sales), with the km of each leg.
+
+    A site that both ships a product to its hub and receives it from there in the same year is
+    shown with the net movement only, and cycles between hubs are taken out (`without_cycles`):
+    both move nothing a balance needs and occur only where moving costs nothing."""
+    cluster = inputs.cluster_of_site
+    flows: list[tuple[str, str, str, str, int, float, float]] = []
+    for s, p, t in sorted(set(model.UP) | set(model.DOWN)):
+        up = max(_value(model.up[s, p, t]), 0.0) if (s, p, t) in model.UP else 0.0
+        down = max(_value(model.down[s, p, t]), 0.0) if (s, p, t) in model.DOWN else 0.0
+        both = min(up, down)
+        km = inputs.site_hub_km.get(s, 0.0)
+        flows.append(("site_to_hub", s, cluster[s], p, t, up - both, km))
+        flows.append(("hub_to_site", cluster[s], s, p, t, down - both, km))
+    moved: dict[tuple[str, int], dict[tuple[str, str], float]] = defaultdict(dict)
+    for a, b, p, t in model.LINK:
+        moved[(p, t)][(a, b)] = max(_value(model.link[a, b, p, t]), 0.0)
+    for (p, t), edges in moved.items():
+        for (a, b), units in without_cycles(edges, list(inputs.CLUSTERS)).items():
+            flows.append(("hub_to_hub", a, b, p, t, units, inputs.hub_hub_km.get((a, b), 0.0)))
+    for c, p, t in model.IMPORT:
+        flows.append(("gateway_to_hub", GATEWAY, c, p, t, max(_value(model.imports[c, p, t]), 0.0),
+                      inputs.hub_gateway_km.get(c, 0.0)))
+    for c, p, t in model.SALE:
+        flows.append(("hub_to_gateway", c, GATEWAY, p, t, max(_value(model.sales[c, p, t]), 0.0),
+                      inputs.hub_gateway_km.get(c, 0.0)))
+    order = _orders(inputs)
+    kind = {k: i for i, k in enumerate(FLOW_KINDS)}
+    rows = sorted(((k, a, b, p, t, clean(units), clean(km)) for k, a, b, p, t, units, km in flows if clean(units) > 0),
+                  key=lambda r: (order["product"][r[3]], r[4], kind[r[0]], r[1], r[2]))
+    return pd.DataFrame(rows, columns=PRODUCT_FLOW_COLUMNS)
+
+
+def _reached(amount: float, limit: float) -> bool:
+    """Whether `amount` is at `limit` (within BINDING_SHARE of it)."""
+    return amount >= limit - BINDING_SHARE * max(1.0, abs(limit))
+
+
+class _Limits:
+    """Which markets and feedstocks are at their limits in the solved model (raw solver values)."""
+
+    def __init__(self, model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.DataFrame) -> None:
+        self.model, self.inputs = model, inputs
+        self.sold: dict[tuple[str, int], float] = defaultdict(float)
+        for c, p, t in model.SALE:
+            self.sold[(p, t)] += _value(model.sales[c, p, t])
+        self.bought: dict[tuple[str, int], float] = defaultdict(float)
+        for c, p, t in model.IMPORT:
+            self.bought[(p, t)] += _value(model.imports[c, p, t])
+        self.shipped: dict[tuple[str, int], float] = defaultdict(float)
+        self.arcs_into: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+        for k, s, t in model.ARC:
+            self.shipped[(k, t)] += _value(model.flow[k, s, t])
+            self.arcs_into[(s, inputs.resource_of_source[k], t)].append(k)
+        self.raw_bought: dict[tuple[str, int], float] = defaultdict(float)
+        for s, r, t in model.RAW_IMPORT:
+            self.raw_bought[(r, t)] += _value(model.raw_imports[s, r, t])
+        self.sales_caps = set(model.SALES_CAP)
+        self.raw_caps = set(model.RAW_IMPORT_CAP)
+        self.needs = set(model.NEED)
+        self.imports = set(model.IMPORT)
+        self.spare: dict[tuple[str, int], float] = defaultdict(float)
+        for row in capacity.itertuples(index=False):
+            usable = inputs.utilisation.get(row.product, 1.0) * row.available
+            self.spare[(row.product, row.year)] += max(usable - row.production, 0.0)
+        self.usable: dict[tuple[str, int], float] = defaultdict(float)
+        for row in capacity.itertuples(index=False):
+            self.usable[(row.product, row.year)] += inputs.utilisation.get(row.product, 1.0) * row.available
+
+    def market_bound(self, product: str, year: int) -> bool:
+        """The product's sales cap binds in the year and none of it is imported."""
+        key = (product, year)
+        return (key in self.sales_caps and _reached(self.sold[key], self.inputs.sales_cap_units[key])
+                and self.bought[key] <= ZERO)
+
+    def resource_bound(self, site: str, resource: str, year: int) -> bool:
+        """Every source that may ship the resource to the site gives all it can, and it cannot be
+        imported there (no import price, or the import cap reached)."""
+        if (site, resource, year) not in self.needs:
+            return False  # the supply rule is off: raw material is unlimited
+        inputs = self.inputs
+        sources_full = all(_reached(self.shipped[(k, year)], inputs.supply_t_per_yr.get((k, year), 0.0))
+                           for k in self.arcs_into[(site, resource, year)])
+        if (site, resource, year) not in self.model.RAW_IMPORT:
+            return sources_full
+        capped = (resource, year) in self.raw_caps and _reached(
+            self.raw_bought[(resource, year)], inputs.resource_import_cap_t_per_yr[(resource, year)])
+        return sources_full and capped
+
+    def input_bound(self, site: str, product: str, year: int) -> bool:
+        """An input product cannot be imported to the site's hub in the year and the province
+        makes all it can of it."""
+        hub = self.inputs.cluster_of_site[site]
+        return (hub, product, year) not in self.imports and self.spare[(product, year)] <= BINDING_SHARE * max(
+            1.0, self.usable[(product, year)])
+
+    def reason(self, site: str, product: str, year: int) -> str:
+        """Why usable capacity of `product` at `site` stands idle in `year` (STRANDED_REASONS)."""
+        inputs = self.inputs
+        if self.market_bound(product, year):
+            return "market"
+        resources = [r for r in inputs.RESOURCES if inputs.resource_t_per_unit.get((product, r), 0.0) > 0]
+        feeds = [u for u in inputs.PRODUCTS if inputs.input_units_per_unit.get((product, u), 0.0) > 0]
+        if any(self.resource_bound(site, r, year) for r in resources) or any(
+                self.input_bound(site, u, year) for u in feeds):
+            return "feedstock"
+        return "cost"
+
+
+def _stranded_table(model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.DataFrame) -> pd.DataFrame:
+    """Usable capacity (utilisation x available capacity) left idle per site, product and year,
+    with its share and the reason (STRANDED_REASONS): "market" when the product's sales cap binds
+    that year and none of it is imported; "feedstock" when a raw material (every source at its
+    supply and no import, or the import cap reached) or an input product (not importable, and
+    the province makes all it can of it) is at its limit; otherwise "cost": running the capacity
+    costs more than its output brings."""
+    limits = _Limits(model, inputs, capacity)
+    rows = []
+    for row in capacity.itertuples(index=False):
+        usable = clean(inputs.utilisation.get(row.product, 1.0) * row.available)
+        idle = clean(usable - row.production)
+        if usable <= 0 or idle <= BINDING_SHARE * max(1.0, usable):
+            continue
+        rows.append((row.site, row.cluster, row.product, row.year, usable, row.production, idle,
+                     clean(idle / usable), limits.reason(row.site, row.product, row.year)))
+    return pd.DataFrame(rows, columns=STRANDED_COLUMNS)
 
 
 def _target_table(model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.DataFrame,
                   values: dict[int, float]) -> pd.DataFrame:
-    """Each target with the planned figure and the shortfall max(0, target - achieved)."""
+    """Each target with the planned figure and the shortfall max(0, target - achieved); capacity
+    targets count the capacity online in their year."""
     rows = []
     for g, t in model.CAP_TARGET:
         goal = clean(inputs.capacity_target_units[(g, t)])
         in_group = (capacity["year"] == t) & capacity["product"].isin(inputs.TARGET_GROUPS[g])
-        achieved = clean(float(capacity.loc[in_group, "capacity"].sum()))
+        achieved = clean(float(capacity.loc[in_group, "online"].sum()))
         rows.append(("capacity", g, t, goal, achieved, clean(max(0.0, goal - achieved))))
     for t in model.VALUE_TARGET:
         goal = clean(inputs.output_value_target_yuan[t])
@@ -162,38 +481,19 @@ def _target_table(model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.Da
     return pd.DataFrame(rows, columns=["kind", "target", "year", "target_value", "achieved", "shortfall"])
 
 
-def _costs(inputs: ModelInputs, counts: dict[tuple[str, str, str, int], int], opened: dict[str, int],
-           flows: pd.DataFrame, targets: pd.DataFrame) -> dict[str, float]:
-    """The discounted cost components (yuan), from the whole counts and the reported flows and
-    shortfalls."""
-    df = inputs.discount_factor
-    years = inputs.YEARS
-    capex = fixed_opex = 0.0
-    for (_s, _p, mid, t), n in counts.items():
-        spec = inputs.module(mid)
-        capex += df[t] * spec.capex_yuan * n
-        fixed_opex += spec.fixed_opex_yuan_per_yr * n * sum(df[t2] for t2 in years if t2 >= t)
-    site_fixed = df[years[0]] * inputs.site_fixed_cost_yuan * sum(opened.values())
-    transport = sum(df[row.year] * inputs.transport_yuan_per_t_km * inputs.arc_km[(row.source, row.site)] * row.tonnes
-                    for row in flows.itertuples(index=False))
-    shortfall = 0.0
-    for row in targets.itertuples(index=False):
-        if row.kind == "capacity":
-            penalty = inputs.capacity_shortfall_penalty_yuan_per_unit.get(row.target, 0.0)
-            shortfall += df[row.year] * penalty * row.shortfall
-        else:
-            shortfall += df[row.year] * inputs.value_shortfall_penalty_yuan_per_yuan * row.shortfall
-    figures = {"capex": capex, "fixed_opex": fixed_opex, "site_fixed": site_fixed,
-               "transport": transport, "shortfall": shortfall}
-    return {name: clean(figures[name]) for name in COST_COMPONENTS}
-
-
 def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs) -> Plan:
-    """The plan of a solved model, every figure computed from the same whole module counts.
+    """The plan of a solved model, every figure computed from the same whole-number decisions.
 
-    Raises NoSolution when a module count is farther than INTEGRALITY_TOLERANCE from a whole
-    number (see `whole_counts`)."""
-    counts, opened = whole_counts(model)
+    The cost components are the model's `cost_<name>` expressions evaluated with the whole values
+    in place (the model's variables are left as the solver returned them). Raises NoSolution when
+    a whole-number decision is farther than INTEGRALITY_TOLERANCE from a whole number (see
+    `whole_values`)."""
+    raw_usable = {key: inputs.utilisation.get(key[1], 1.0) * _value(model.available[key]) for key in model.PRODUCE}
+    whole = whole_values(model)
+    counts = {key: whole[model.build[key]] for key in model.BUILD}
+    with _whole_in_place(whole):
+        costs = {name: clean(_value(getattr(model, f"cost_{name}"))) for name in COST_COMPONENTS}
+        capacity, values = _capacity_table(model, inputs, counts, raw_usable)
     cluster = inputs.cluster_of_site
     rows = []
     for (s, p, mid, t), n in counts.items():
@@ -201,16 +501,16 @@ def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs) -> Plan:
             spec = inputs.module(mid)
             rows.append((s, cluster[s], p, t, mid, n, clean(n * spec.capacity_units_per_yr),
                          clean(n * spec.capex_yuan)))
-    builds = pd.DataFrame(rows, columns=["site", "cluster", "product", "year", "module", "modules",
-                                         "capacity_added", "capex_yuan"])
-    capacity, values = _capacity_table(model, inputs, counts)
-    flows = _flow_table(model, inputs, capacity)
+    builds = pd.DataFrame(rows, columns=BUILD_COLUMNS)
+    raw_imports = _raw_import_table(model, inputs)
+    flows = _flow_table(model, inputs, capacity, raw_imports)
     targets = _target_table(model, inputs, capacity, values)
-    costs = _costs(inputs, counts, opened, flows, targets)
     output_value = pd.DataFrame(sorted(values.items()), columns=["year", "output_value_yuan"])
     position = {site: i for i, site in enumerate(inputs.SITES)}
     opened_sites = tuple(sorted(set(builds["site"]), key=position.__getitem__))
-    return Plan(builds, capacity, flows, costs, targets, output_value, opened_sites)
+    return Plan(builds, capacity, flows, costs, targets, output_value, opened_sites,
+                trade=_trade_table(model, inputs), product_flows=_product_flow_table(model, inputs),
+                raw_imports=raw_imports, stranded=_stranded_table(model, inputs, capacity))
 
 
 def highs_model_status(solver: Any) -> str | None:
