@@ -219,8 +219,8 @@ def run_worker(scenario_path: Path, memory: bool) -> None:
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
     from models import build_model
+    from siting.optimize.explain import presolve_findings
     from siting.optimize.run import model_size, solver_settings
-    from siting.prepare.checks import unreachable_targets
     from siting.prepare.problem import prepare
 
     if memory:
@@ -232,7 +232,7 @@ def run_worker(scenario_path: Path, memory: bool) -> None:
                sites=len(prepared.inputs.SITES), dropped=len(prepared.spatial.dropped_sites))
     emit(out)
     with phase("build", memory) as out:
-        unreachable = unreachable_targets(prepared.inputs)
+        unreachable = presolve_findings(prepared.inputs)
         model = build_model(prepared.inputs)
     timings["build"] = out["seconds"]["build"]
     size = model_size(model)

@@ -6,9 +6,9 @@ The front door (see `siting.api` and the README's "Python" section):
     solution = siting.solve(problem)            # status, objective, plan tables, layers; writes nothing
     solution.write("outputs/run")               # the files `siting solve` writes
 
-Also `siting.rule_costs`, `siting.compare`, `siting.sweep` (tables) and
-`siting.scenario_json_schema`. The names are imported on first use, so `import siting` stays
-fast.
+Also `siting.alternatives` (near-optimal plans and how robust each site is),
+`siting.rule_costs`, `siting.compare`, `siting.sweep` (tables) and `siting.scenario_json_schema`.
+The names are imported on first use, so `import siting` stays fast.
 """
 
 from __future__ import annotations
@@ -17,11 +17,24 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Batch", "Problem", "Solution", "__version__", "compare", "load", "rule_costs", "run",
-           "scenario_json_schema", "solve", "sweep"]
+__all__ = ["Alternatives", "Batch", "Problem", "Solution", "__version__", "alternatives", "compare", "load",
+           "rule_costs", "run", "scenario_json_schema", "solve", "sweep"]
 
 if TYPE_CHECKING:
-    from siting.api import Batch, Problem, Solution, compare, load, rule_costs, run, scenario_json_schema, solve, sweep
+    from siting.api import (
+        Alternatives,
+        Batch,
+        Problem,
+        Solution,
+        alternatives,
+        compare,
+        load,
+        rule_costs,
+        run,
+        scenario_json_schema,
+        solve,
+        sweep,
+    )
 
 
 def __getattr__(name: str) -> Any:

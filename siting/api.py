@@ -42,6 +42,8 @@ from siting.deliver.folders import check_destination, input_files, write_folder_
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
 from siting.deliver.tables import table_files
+from siting.optimize.alternatives import Alternative, comparison, near_optimal_plans
+from siting.optimize.alternatives import robustness as plan_robustness
 from siting.optimize.relax import rule_cost_table
 from siting.optimize.relax import rule_costs as relaxed_solves
 from siting.optimize.results import Plan
@@ -54,16 +56,16 @@ from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import comparison_cases, sweep_cases
 from siting.runs.batch import sweep as sweep_to_folder
-from siting.runs.job import RunResult, run_solve
+from siting.runs.job import RunResult, plans_files, run_solve
 from siting.runs.pool import CaseSummary, summarise
 from siting.runs.tables import comparison_table, sweep_table
 
-__all__ = ["Batch", "Problem", "Solution", "compare", "load", "rule_costs", "run", "scenario_json_schema", "solve",
-           "sweep"]
+__all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "compare", "load", "rule_costs", "run",
+           "scenario_json_schema", "solve", "sweep"]
 
 #: Timings that are not phases of the solve: making the files (timed anew for each write, as the
 #: manifest's last phase) and the rule costs (not in the manifest, as on the command line).
-AFTER_SOLVE = ("export", "rule_costs")
+AFTER_SOLVE = ("export", "rule_costs", "alternatives")
 
 #: How a schema file written by `siting schema` begins its `$comment` (so that it may be replaced).
 SCHEMA_COMMENT = "JSON schema of a siting scenario file, written by `siting schema`"
@@ -180,7 +182,8 @@ class Solution:
         result: the plan as read back (`siting.optimize.results.Plan`); the properties below give copies.
         model_size: variables, integer variables and constraints of the model (counts).
         timings: seconds spent: load, preprocess, build, solve; then export once the files are
-            made, and rule_costs once `siting.rule_costs` has run on this solution.
+            made, rule_costs once `siting.rule_costs` and alternatives once `siting.alternatives`
+            have run on this solution.
     """
 
     problem: Problem
@@ -393,6 +396,103 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
     costs = relaxed_solves(solution.problem.prepared.inputs, settings, solved.model, solved.solver)
     solution.timings["rule_costs"] = time.perf_counter() - started
     return rule_cost_table(solution.report, solution.result, costs)
+
+
+@dataclass(frozen=True, eq=False)
+class Alternatives:
+    """Near-optimal plans of a solution, in memory; nothing is written until `write` is called.
+
+    Attributes:
+        solution: the cost-optimal `Solution` they start from.
+        slack: how much more than the optimum each may cost, as a share of |optimum| (0.05 = 5 %).
+        plans: the optimum (label `optimum`) then the alternatives (`alt01`, ...), each a
+            `siting.optimize.alternatives.Alternative` (its `plan` tables, `cost_yuan` in
+            discounted yuan, `stopped_by`: gap reached, node limit or time limit).
+        asked: the number of alternatives asked for.
+        ended: why fewer than `asked` were found, in words (empty when all were): no other
+            pattern of sites and products within the slack, or a search stopped at its limit.
+    """
+
+    solution: Solution
+    slack: float
+    plans: tuple[Alternative, ...]
+    asked: int
+    ended: str
+
+    def __repr__(self) -> str:
+        """Name, how many alternatives were found of those asked, and the slack, on one line."""
+        return (f"Alternatives({self.solution.problem.name!r}: {len(self.plans) - 1} of {self.asked} within "
+                f"{self.slack:.0%} of the optimum)")
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per plan (alternatives.csv): plan, cost_yuan, over_optimum (share),
+        sites_opened, site_products, new_site_products (counts), stopped_by, same_as, and
+        `added <cluster> <product>` (capacity added, units/yr)."""
+        return comparison(self.plans, self.solution.problem.prepared.inputs)
+
+    @property
+    def robustness(self) -> pd.DataFrame:
+        """Per site and product any plan builds (robustness.csv): site, cluster, product,
+        plans_building (count), share (of the plans), mean_capacity_added (units/yr)."""
+        return plan_robustness(self.plans, self.solution.problem.prepared.inputs)
+
+    def write(self, folder: Path | str | None = None) -> Path:
+        """Write what `siting solve --alternatives N` writes: the optimum's files, `altNN/` per
+        alternative, alternatives.csv/.md and robustness.geojson/.qml/.csv/.png, all at once.
+        `folder` and the errors are those of `Solution.write`. Returns the folder written."""
+        solution = self.solution
+        destination = output_folder(solution.problem.loaded, folder)
+        files = solution.files()
+        timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
+        files.update(plans_files(solution.problem.prepared, list(self.plans), solution.model_size, timings,
+                                 self.slack, solution.report.gap))
+        write_folder_atomically(destination, files)
+        return destination
+
+
+def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 5, slack: float = 0.05,
+                 time_limit_s: float | None = None) -> Alternatives:
+    """Up to `n` near-optimal plans, each costing at most `slack` x |optimum| more than the
+    optimum and as different as possible from the plans before it (modelling to generate
+    alternatives: siting/optimize/alternatives.py); no two share a pattern of (site, product)
+    decisions. Each search is limited by branch-and-bound nodes on one thread with the
+    scenario's seed, so the same inputs give the same plans; the time limit is a safety net,
+    and a plan it stopped is marked `time limit` in `table`.
+
+    Args:
+        problem_or_solution: a `Solution` (its plan is the optimum), a `Problem` or a scenario
+            file path (solved first).
+        n: the number of alternatives, a whole number of at least 1.
+        slack: a share of at least 0 (0.05 = 5 % of |optimum|).
+        time_limit_s: seconds per solve, replacing the scenario's `solver.time_limit_s`.
+
+    Returns:
+        `Alternatives`: the plans, their comparison `table` and `robustness`, and `write`.
+
+    Raises:
+        InputError: `n` or `slack` out of range, a bad time limit, or bad input (given a path).
+        PlanInfeasible, NoSolution: as `solve`, when the optimum is solved here.
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise InputError([f"alternatives | n must be a whole number of at least 1 (got {n!r}); give e.g. n=5"])
+    if isinstance(slack, bool) or not isinstance(slack, numbers.Real) or not (math.isfinite(slack) and slack >= 0):
+        raise InputError([f"alternatives | slack must be a share of at least 0 (got {slack!r}); give e.g. "
+                          "slack=0.05 for 5 %"])
+    if isinstance(problem_or_solution, Solution):
+        solution = problem_or_solution
+        settings = solution.settings
+        if time_limit_s is not None:
+            settings = dataclasses.replace(settings, time_limit_s=checked_time_limit(time_limit_s))
+    else:
+        solution = solve(problem_or_solution, time_limit_s)
+        settings = solution.settings
+    optimum = Alternative("optimum", solution.report, solution.result)
+    started = time.perf_counter()
+    plans = near_optimal_plans(solution.problem.prepared.inputs, settings, int(n), float(slack), optimum=optimum,
+                               solved=solution._solved.model)
+    solution.timings["alternatives"] = time.perf_counter() - started
+    return Alternatives(solution, float(slack), tuple(plans), plans.asked, plans.ended)
 
 
 # --------------------------------------------------------------------------------------------

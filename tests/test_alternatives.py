@@ -8,6 +8,7 @@ q for 200 yuan; target P = 30 t/yr in 2030; a site fixed cost F = 50 yuan per op
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -17,7 +18,17 @@ from test_families import SETTINGS, make_inputs
 
 from models.inputs import ModelInputs
 from siting.cli import main
-from siting.optimize.alternatives import build_pairs_of, comparison, near_optimal_plans, robustness
+from siting.deliver.explore import alternatives_markdown
+from siting.optimize.alternatives import (
+    NODE_LIMIT,
+    PlanSet,
+    alternative_settings,
+    build_pairs_of,
+    comparison,
+    near_optimal_plans,
+    robustness,
+)
+from siting.optimize.solve import SolverSettings
 
 
 def one_product() -> ModelInputs:
@@ -54,20 +65,43 @@ def test_a_site_every_good_plan_needs() -> None:
         ["s1", "c1", "p", 1, 0.5, 30.0], ["s1", "c1", "q", 2, 1.0, 10.0], ["s2", "c2", "p", 1, 0.5, 30.0]]
     table = comparison(plans, inputs)
     assert table.columns.tolist() == ["plan", "cost_yuan", "over_optimum", "sites_opened", "site_products",
-                                      "new_site_products", "same_as", "added c1 p", "added c1 q", "added c2 p"]
-    assert table.values.tolist() == [["optimum", 550.0, 0.0, 1, 2, 2, "", 30.0, 10.0, 0.0],
-                                     ["alt01", 600.0, pytest.approx(50 / 550, rel=1e-6), 2, 2, 1, "", 0.0, 10.0, 30.0]]
+                                      "new_site_products", "stopped_by", "same_as", "added c1 p", "added c1 q",
+                                      "added c2 p"]
+    assert table.values.tolist() == [
+        ["optimum", 550.0, 0.0, 1, 2, 2, "gap reached", "", 30.0, 10.0, 0.0],
+        ["alt01", 600.0, pytest.approx(50 / 550, rel=1e-6), 2, 2, 1, "gap reached", "", 0.0, 10.0, 30.0]]
 
 
 def test_a_slack_too_small_for_any_other_plan() -> None:
-    """With 5 % (cap 577.5) no plan but the optimum is near-optimal: the alternative repeats
-    it, and every site it builds has share 1."""
+    """With 5 % (cap 577.5) no plan but the optimum is near-optimal: the no-good cut leaves
+    none, the search ends and says so, and every site the optimum builds has share 1."""
     inputs = with_q_only_at_s1()
     plans = near_optimal_plans(inputs, SETTINGS, 1, 0.05)
-    assert [p.cost_yuan for p in plans] == [550.0, 550.0]
-    assert build_pairs_of(plans[1].plan) == build_pairs_of(plans[0].plan)
+    assert [p.cost_yuan for p in plans] == [550.0]
+    assert (plans.asked, plans.ended) == (
+        1, "no other pattern of sites and products costs within 5% of the optimum (proven by the solver)")
     assert robustness(plans, inputs)["share"].tolist() == [1.0, 1.0]
-    assert comparison(plans, inputs)[["new_site_products", "same_as"]].values.tolist() == [[2, ""], [0, "optimum"]]
+
+
+def test_alternatives_never_repeat_a_pattern() -> None:
+    """One product, 5 % slack: "all at s1" and "all at s2" (350 each) are the only plans under
+    the cap (a split costs 400); asked for three alternatives, the search finds the second and
+    then proves there is no third."""
+    plans = near_optimal_plans(one_product(), SETTINGS, 3, 0.05)
+    assert [sorted(build_pairs_of(p.plan)) for p in plans] == [[("s1", "p")], [("s2", "p")]]
+    assert plans.ended.startswith("no other pattern of sites and products")
+
+
+def test_node_limit_and_one_thread_bound_each_search() -> None:
+    """Each alternative's search is bounded by work (nodes), not wall time, on one thread with
+    the scenario's seed; a mip_max_nodes the scenario sets itself is kept."""
+    settings = alternative_settings(SolverSettings(threads=4, random_seed=7))
+    assert (settings.threads, settings.random_seed, dict(settings.options)) == (1, 7, {"mip_max_nodes": NODE_LIMIT})
+    own = alternative_settings(SolverSettings(options=(("mip_max_nodes", 10),)))
+    assert dict(own.options) == {"mip_max_nodes": 10}
+    plans = near_optimal_plans(one_product(), SETTINGS, 1, 0.05)
+    assert dict(plans[1].report.highs_options)["mip_max_nodes"] == NODE_LIMIT
+    assert dict(plans[1].report.highs_options)["threads"] == 1
 
 
 def test_no_alternatives_asked() -> None:
@@ -82,36 +116,85 @@ def test_negative_count_or_slack_refused(count: int, slack: float) -> None:
     assert str(error.value) == f"count and slack must be at least 0 (got {count}, {slack})"
 
 
+def test_a_search_stopped_by_the_time_limit_is_marked_in_the_table_and_the_report() -> None:
+    """The time limit is only a safety net: a plan it stopped says so (its search may end
+    elsewhere on another run), in `stopped_by` and in alternatives.md."""
+    inputs = one_product()
+    plans = near_optimal_plans(inputs, SETTINGS, 1, 0.05)
+    timed_out = dataclasses.replace(plans[1], report=dataclasses.replace(plans[1].report, termination="maxTimeLimit"))
+    stopped = PlanSet([plans[0], timed_out], asked=2, ended="the search for alt02 found no plan before its time limit")
+    table = comparison(stopped, inputs)
+    assert table["stopped_by"].tolist() == ["gap reached", "time limit"]
+    text = alternatives_markdown(stopped, inputs, 0.05, table, None)
+    assert ("Fewer alternatives than asked (2): the search for alt02 found no plan before its time limit.\n"
+            "The search for alt01 stopped at the time limit (the safety net), not at its node limit or gap: that "
+            "plan may differ between runs and machines; raise solver.time_limit_s.\n") in text
+
+
 # -- end to end on the small scenario (tests/data/small, see tests/test_cli.py) -----------------
 
 DATA = Path(__file__).parent / "data" / "small"
 
 
+def _pattern(plan_csv: Path) -> set[tuple[str, str]]:
+    with plan_csv.open() as handle:
+        return {(row["site"], row["product"]) for row in csv.DictReader(handle)}
+
+
 def test_solve_with_alternatives_writes_each_plan_and_the_robustness_map(tmp_path: Path) -> None:
-    """The optimum builds 2 LFP modules and 1 cells module at w_mine: 4.5 bn / 1.1 + 0.1 bn (one site).
-    The east sites (30 ha each) take the same 40 ha of modules on two sites: one more site fee,
-    4.5 bn / 1.1 + 0.2 bn (+2.39 %, within 5 %), and nothing in common with the optimum, so that is
-    the alternative: w_mine is built in one plan of two, e_city and e_far in the other; w_lake,
-    inside the red line, in none."""
+    """Two alternatives on the small scenario: each in its own folder, each with a pattern of
+    (site, product) decisions no plan before it has, each within 5 % of the optimum's cost;
+    the robustness shares count the plans that build each pair; w_lake, inside the red line,
+    is built by none."""
     shutil.copytree(DATA, tmp_path / "small")
     out = tmp_path / "out"
-    assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(out), "--alternatives", "1"]) == 0
+    assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(out), "--alternatives", "2",
+                 "--quiet"]) == 0
     names = {p.name for p in out.iterdir()}
-    assert {"alt01", "alternatives.csv", "alternatives.md", "robustness.csv", "robustness.geojson", "robustness.qml",
-            "robustness.png", "plan.csv", "sites.geojson"} <= names
-    alternative = json.loads((out / "alt01" / "manifest.json").read_text())
-    assert alternative["solver"]["objective_yuan"] == pytest.approx(4.5e9 / 1.1 + 2e8, rel=1e-9)
-    assert alternative["solver"]["status"] == "feasible (not proven optimal)"
-    with (out / "alt01" / "plan.csv").open() as handle:
-        assert {row["site"] for row in csv.DictReader(handle)} == {"e_city", "e_far"}
+    assert {"alt01", "alt02", "alternatives.csv", "alternatives.md", "robustness.csv", "robustness.geojson",
+            "robustness.qml", "robustness.png", "plan.csv", "sites.geojson"} <= names
+    optimum = json.loads((out / "manifest.json").read_text())["solver"]["objective_yuan"]
+    patterns = [_pattern(out / "plan.csv")]
+    for label in ("alt01", "alt02"):
+        solver = json.loads((out / label / "manifest.json").read_text())["solver"]
+        assert solver["status"] == "feasible (not proven optimal)"
+        assert optimum <= solver["objective_yuan"] <= optimum + 0.05 * abs(optimum) + 1e-6 * abs(optimum)
+        pattern = _pattern(out / label / "plan.csv")
+        assert pattern not in patterns
+        patterns.append(pattern)
+    with (out / "alternatives.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["plan"], r["stopped_by"], r["same_as"]) for r in rows] == [
+        ("optimum", "gap reached", ""), ("alt01", "gap reached", ""), ("alt02", "gap reached", "")]
     layer = json.loads((out / "robustness.geojson").read_text())
-    facts = {f["id"]: (f["properties"]["role"], f["properties"]["site_share"], f["geometry"]["type"])
-             for f in layer["features"]}
-    assert facts == {"w_mine": ("some", 0.5, "Point"), "w_lake": ("none", 0.0, "Point"),
-                     "e_city": ("some", 0.5, "Point"), "e_far": ("some", 0.5, "Point")}
+    shares = {f["id"]: f["properties"]["site_share"] for f in layer["features"]}
+    assert shares == {s: sum(any(site == s for site, _p in pattern) for pattern in patterns) / 3
+                      for s in ("w_mine", "w_lake", "e_city", "e_far")}
+    assert shares["w_lake"] == 0.0
     assert layer["features"][0]["geometry"]["coordinates"] == [102.1, 24.6]
     style = (out / "robustness.qml").read_text()
     assert '<renderer-v2 attr="role"' in style and 'value="needed"' in style
+
+
+def test_alternative_folders_are_byte_identical_across_runs(tmp_path: Path) -> None:
+    """Same inputs, two runs: every file of every alternative folder has the same bytes (the
+    manifests differ only in their `run` section, the wall-clock timings)."""
+    shutil.copytree(DATA, tmp_path / "small")
+    for name in ("a", "b"):
+        assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(tmp_path / name),
+                     "--alternatives", "2", "--quiet"]) == 0
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert Path("alt02/plan.csv") in files
+    for path in files:
+        first, second = (tmp_path / "a" / path).read_bytes(), (tmp_path / "b" / path).read_bytes()
+        if path.name == "manifest.json":
+            first_json, second_json = json.loads(first), json.loads(second)
+            first_json.pop("run")
+            second_json.pop("run")
+            assert first_json == second_json, path
+        else:
+            assert first == second, path
 
 
 def test_alternatives_flag_refuses_a_bad_count(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -101,6 +101,21 @@ def test_hosting_limit_with_two_small_clusters() -> None:
     ]
 
 
+def test_one_rule_against_the_committed_plants() -> None:
+    """Committed plants of p (10 t/yr each) stand in c1 and c2, so p is hosted in both; a
+    hosting limit of one cluster cannot hold even alone (the diagnosis never relaxes what is
+    committed). Least change: one more cluster."""
+    inputs = strict(max_clusters_per_product={"p": 1},
+                    committed_units_per_yr={("s1", "p", 2030): 10.0, ("s2", "p", 2030): 10.0})
+    assert explained(inputs) == [
+        "1 rule cannot be met even alone, given the capacity standing or committed and the rows linking production, "
+        "capacity and raw material; dropping it makes a plan possible:",
+        "  - p may be added in at most 1 cluster; the most each cluster can take: c1 1,000 t/yr, c2 1,000 t/yr "
+        "[constraints.differentiation.max_clusters_per_product.p]",
+        "the least change that makes a plan possible: let p into 1 more cluster",
+    ]
+
+
 def test_budget_below_the_cost_of_the_target() -> None:
     """Three modules cost 300 yuan in 2030; the budget is 250. Conflict: target and budget.
     Least change: 50 yuan more budget (the row in million yuan: weight 1 x 5e-5) beats
@@ -221,7 +236,8 @@ DATA = Path(__file__).parent / "data" / "small"
 def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """West may open no site; cells need 30 GWh (three 20 ha modules); the east sites have 30 ha
-    each, one module each: 20 GWh. Conflict: the cells target, east's land, west's open-site
+    each (58 ha together: a committed plant at e_city takes 2 ha), one module each: 20 GWh.
+    Conflict: the cells target, east's land, west's open-site
     limit (w_mine alone could take five modules). Least change: 10 GWh less (weight 10/30)
     rather than 20 ha more land at an east site (20/30) or one site in west (1/1)."""
     folder = tmp_path / "small"
@@ -237,7 +253,7 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
         "  3 rules cannot be met together; dropping any one of them makes a plan possible:\n"
         "    - the cells target needs 30 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 30 GWh/yr must be "
         "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells]\n"
-        "    - east's 2 candidate sites have 60 ha of usable land, room for at most 20 GWh/yr of cells "
+        "    - east's 2 candidate sites have 58 ha of usable land, room for at most 20 GWh/yr of cells "
         "[layers.sites (usable land)]\n"
         "    - west may open at most 0 of its 2 candidate sites (all of them together have room for 50 GWh/yr of "
         "cells) [constraints.agglomeration.max_open_sites_per_cluster.west]\n"

@@ -1,8 +1,9 @@
 """Near-optimal alternatives (modelling to generate alternatives) and how robust each site is.
 
 After the cost-optimal plan, `near_optimal_plans` finds N more plans whose cost stays within
-`slack` of it (the cost row `total_cost <= (1 + slack) * C`, with C the cost of the best plan
-found) and that differ as much as possible from every plan before them. Difference is
+`slack` of it (the cost row `total_cost <= C + slack * C`, with C the cost of the best plan
+found; C + slack |C| when the objective is negative, revenue exceeding cost) and that
+differ as much as possible from every plan before them. Difference is
 counted on what a planner sees, the yes/no decisions
 
     b[s,p]  `builds`: site s adds capacity of product p   (A[s,p] <= Amax[s,p] b[s,p],
@@ -21,8 +22,26 @@ eligible land can take. A decision no earlier plan took costs nothing, so the pl
 sites, clusters and products mixes not used before wherever the cost cap allows; the small
 cost term breaks ties toward the cheaper plan, so that no plan scatters modules for nothing.
 (Rewarding every new decision instead, the Hamming distance, spreads small modules over every
-site the cap can pay for.) Each alternative is solved to the scenario's gap and time limit;
-its cost is read from its plan.
+site the cap can pay for.)
+
+Each alternative differs from every plan before it by construction: a no-good cut on the
+pattern B_k of (site, product) decisions of each earlier plan k,
+
+    sum_{(s,p) in B_k} (1 - b[s,p])  +  sum_{(s,p) not in B_k} b[s,p]  >=  1,
+
+so no plan repeats another; when no other pattern fits under the cost cap the search ends and
+says so. Each alternative's search is limited by work, not by wall time: at most NODE_LIMIT
+branch-and-bound nodes (HiGHS `mip_max_nodes`), one thread, the scenario's random seed, so the
+same inputs give the same plans on any machine. The scenario's time limit stays as a safety
+net; a search it stops is marked `time limit` in the comparison table (`stopped_by`) and in
+the report, since its plan may then differ between runs.
+
+Each search starts from the plan found last (HiGHS `setSolution`). That plan breaks its own
+cut, so each cut carries a repeat variable r in [0, 1] (cut + r >= 1) priced above anything
+the overlap can reach (`repeat_weight`): the start is feasible, and a plan with r = 1 is only
+kept by a search that found nothing new, which then ends the list. (Measured on the shipped
+scenario: without a start, 2,000 nodes found no plan at all within the cap.) Each
+alternative's cost is read from its plan.
 
 `robustness` counts, for each site and product, the share of the plans (the optimum and its
 alternatives) that build there: 1.0 for a site every good plan needs, less for sites that are
@@ -31,6 +50,7 @@ interchangeable.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +72,22 @@ CAPACITY_WEIGHT = 1.0
 #: Weight of the cost (over the optimum's cost) that breaks ties toward cheaper plans.
 EPSILON = 0.01
 
+#: Branch-and-bound nodes each alternative's search may explore (HiGHS `mip_max_nodes`).
+NODE_LIMIT = 2000
+
+#: What ended a solve, by Pyomo's termination name: the words of the comparison table.
+STOPPED_BY = {"convergenceCriteriaSatisfied": "gap reached", "iterationLimit": "node limit",
+              "maxTimeLimit": "time limit"}
+
+
+def alternative_settings(settings: SolverSettings) -> SolverSettings:
+    """The settings of each alternative's search: `settings` with one thread and at most
+    NODE_LIMIT nodes (unless the scenario's options set `mip_max_nodes` themselves); the
+    scenario's gap, seed and time limit (a safety net) are kept."""
+    options = dict(settings.options)
+    options.setdefault("mip_max_nodes", NODE_LIMIT)
+    return dataclasses.replace(settings, threads=1, options=tuple(options.items()))
+
 
 @dataclass(frozen=True)
 class Alternative:
@@ -67,6 +103,22 @@ class Alternative:
     def cost_yuan(self) -> float:
         """The plan's discounted cost: the sum of its cost components (yuan)."""
         return clean(sum(self.plan.costs.values()))
+
+    @property
+    def stopped_by(self) -> str:
+        """What ended the plan's search: `gap reached`, `node limit`, `time limit` (the safety
+        net: the plan may then differ between runs), or HiGHS's termination name."""
+        return STOPPED_BY.get(self.report.termination, self.report.termination)
+
+
+class PlanSet(list[Alternative]):
+    """The optimum and its alternatives (a list), with `asked` (the number of alternatives
+    asked for) and `ended` (why fewer were found, in words; empty when all were)."""
+
+    def __init__(self, plans: Sequence[Alternative] = (), asked: int = 0, ended: str = ""):
+        super().__init__(plans)
+        self.asked = asked
+        self.ended = ended
 
 
 def build_pairs_of(plan: Plan) -> set[tuple[str, str]]:
@@ -86,7 +138,7 @@ def added_by_cluster(plan: Plan) -> dict[tuple[str, str], float]:
 
 
 class AlternativeSearch:
-    """The model of `inputs` with the cost cap ((1 + slack) x `optimum_yuan`), the build
+    """The model of `inputs` with the cost cap (`optimum_yuan` + slack x |`optimum_yuan`|), the build
     indicators and the overlap objective (see the module docstring); `next(earlier)` solves
     for the next alternative."""
 
@@ -94,8 +146,9 @@ class AlternativeSearch:
                  model: pyo.ConcreteModel | None = None):
         self.inputs = inputs
         self.optimum_yuan = optimum_yuan
-        cost_cap_yuan = (1.0 + slack) * optimum_yuan
-        self.settings = settings
+        cost_cap_yuan = optimum_yuan + slack * abs(optimum_yuan)  # the objective may be negative (revenue)
+        self.settings = alternative_settings(settings)
+        self.slack = slack
         self.model = m = model if model is not None else build_model(inputs)
         index = m.index_data
         self.pairs = list(index.build_pairs)
@@ -106,19 +159,31 @@ class AlternativeSearch:
         m.builds_link = pyo.Constraint(
             m.MGA_PAIR,
             rule=lambda _m, s, p: added_by(m, index, inputs, s, p) <= index.max_added_units[(s, p)] * m.builds[s, p])
+        keys: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for key in m.BUILD:
+            keys[(key[0], key[1])].append(key)
         m.builds_needs_module = pyo.Constraint(
-            m.MGA_PAIR,
-            rule=lambda _m, s, p: m.builds[s, p] <= sum(
-                m.build[s, p, mid, t] for spec in index.modules_of_product[p] for mid in [spec.module_id]
-                if (s, p, mid) in index.module_bound for t in inputs.YEARS))
+            m.MGA_PAIR, rule=lambda _m, s, p: m.builds[s, p] <= sum(m.build[k] for k in keys[(s, p)]))
+        m.mga_distinct = pyo.ConstraintList()
+        m.mga_repeat = pyo.VarList(domain=pyo.NonNegativeReals, bounds=(0, 1))
         self.room: dict[str, float] = defaultdict(float)
         for (_s, p), units in index.max_added_units.items():
             self.room[p] += units
-        self.solver = warm_started(new_solver())
+
+    def exclude(self, plan: Plan) -> None:
+        """Add the no-good cut that keeps every later alternative off `plan`'s pattern of
+        (site, product) decisions (see the module docstring), with its repeat variable r in
+        [0, 1] (cut + r >= 1) priced at `repeat_weight`: the plan just found stays a feasible
+        start for the next search, and any plan off its pattern costs less than repeating it."""
+        m = self.model
+        built = build_pairs_of(plan)
+        repeat = m.mga_repeat.add()
+        m.mga_distinct.add(sum((1 - m.builds[pair]) if pair in built else m.builds[pair] for pair in self.pairs)
+                           + repeat >= 1)
 
     def start_from(self, solved: pyo.ConcreteModel) -> None:
-        """Take the values of a solved model of the same inputs (the optimum) as the first
-        solve's starting plan: it lies within the cost cap, so HiGHS starts with a plan."""
+        """Take the values of a solved model of the same inputs (the optimum) as the values
+        the first search starts from."""
         m = self.model
         for component in solved.component_objects(pyo.Var, descend_into=True):
             mine = getattr(m, component.local_name, None)
@@ -127,14 +192,28 @@ class AlternativeSearch:
             for key, var in component.items():
                 if key in mine and not mine[key].fixed:
                     mine[key].set_value(var.value, skip_validation=True)
-        self._set_indicators()
 
-    def _set_indicators(self) -> None:
-        """b[s,p] from the module counts held by the model (1 where any module is built)."""
+    def _start_values(self) -> None:
+        """The model's values made the plan held (the last one found) with its indicators:
+        b[s,p] = 1 where it builds, its own repeat variable 1 and the earlier ones 0."""
         m = self.model
-        for s, p in self.pairs:
-            built = sum((m.build[k].value or 0.0) for k in m.BUILD if k[0] == s and k[1] == p)
-            m.builds[s, p].set_value(1.0 if built > 0.5 else 0.0)
+        built: dict[tuple[str, str], float] = defaultdict(float)
+        for key in m.BUILD:
+            built[(key[0], key[1])] += m.build[key].value or 0.0
+        for pair in self.pairs:
+            m.builds[pair].set_value(1.0 if built[pair] > 0.5 else 0.0)
+        last = len(m.mga_repeat)
+        for i in m.mga_repeat:
+            m.mga_repeat[i].set_value(1.0 if i == last else 0.0)
+
+    def repeat_weight(self, earlier: Sequence[Plan]) -> float:
+        """More than the overlap term can reach: each earlier plan counts each decision at most
+        once and its capacity shares at most once per product, and the cost term stays below
+        EPSILON x (1 + slack) x 2; so a plan off every earlier pattern always scores lower."""
+        m = self.model
+        decisions = len(self.pairs) + len(m.HOST) + len(m.OPEN)
+        return 1.0 + len(earlier) * (decisions + CAPACITY_WEIGHT * len(self.inputs.PRODUCTS)) + 2 * EPSILON * (
+            1.0 + self.slack)
 
     def objective(self, earlier: Sequence[Plan]) -> Any:
         """The overlap with `earlier` plans to minimise (see the module docstring)."""
@@ -165,27 +244,36 @@ class AlternativeSearch:
             weight = share.get((inputs.cluster_of_site[s], p), 0.0)
             if weight > 0 and self.room[p] > 0:
                 terms.append(CAPACITY_WEIGHT * weight / self.room[p] * added_by(m, index, inputs, s, p))
-        terms.append(EPSILON * m.total_cost.expr * MONEY_UNIT_YUAN / max(self.optimum_yuan, 1.0))
+        terms.append(EPSILON * m.total_cost.expr * MONEY_UNIT_YUAN / max(abs(self.optimum_yuan), 1.0))
+        terms.append(self.repeat_weight(earlier) * sum(m.mga_repeat[i] for i in m.mga_repeat))
         return sum(terms)
 
-    def next(self, earlier: Sequence[Plan], label: str) -> Alternative | None:
-        """The plan within the cost cap that overlaps least with `earlier`; None when the solver finds none."""
+    def next(self, earlier: Sequence[Plan], label: str) -> Alternative | str:
+        """The plan within the cost cap that overlaps least with `earlier` and repeats none of
+        their patterns (each earlier plan must have been passed to `exclude`); when there is
+        none, why, in words."""
         m = self.model
-        self.solver = warm_started(new_solver())  # a fresh HiGHS per alternative, started from the model's values
         if hasattr(m, "mga_difference"):
             m.del_component(m.mga_difference)
         m.mga_difference = pyo.Objective(expr=self.objective(earlier), sense=pyo.minimize)
-        report = solve_model(m, self.settings, self.solver)
-        if not report.has_solution:
-            return None
-        return Alternative(label, report, extract_plan(m, self.inputs))
+        self._start_values()
+        report = solve_model(m, self.settings, warm_started(new_solver()))
+        repeats = report.has_solution and (m.mga_repeat[len(m.mga_repeat)].value or 0.0) > 0.5
+        if report.has_solution and not repeats:
+            return Alternative(label, report, extract_plan(m, self.inputs))
+        if report.infeasible or (repeats and report.proven_optimal):
+            return (f"no other pattern of sites and products costs within {self.slack:.0%} of the optimum "
+                    "(proven by the solver)")
+        stopped = STOPPED_BY.get(report.termination, report.termination)
+        return f"the search for {label} found no new pattern of sites and products before its {stopped}"
 
 
 def warm_started(solver: Any) -> Any:
-    """`solver` (Pyomo's HiGHS interface) made to hand HiGHS the model's current variable
-    values as a starting plan before every solve (HiGHS's `setSolution`; the interface has no
-    MIP start of its own). Values outside a variable's bounds are clipped to them. When the
-    interface does not expose what this needs, the solver is returned unchanged."""
+    """`solver` (Pyomo's HiGHS interface) made to hand HiGHS the model's current values as a
+    starting plan before its solve (HiGHS's `setSolution`). Pyomo's interface has no MIP start
+    of its own, so this reaches its HiGHS object and column map, as the live progress does
+    (siting/optimize/solve.py); values outside a variable's bounds are clipped to them. When
+    the interface lacks what this needs, the solver is returned unchanged (no start)."""
     solve = getattr(solver, "_solve", None)
     if solve is None:
         return solver
@@ -215,34 +303,39 @@ def warm_started(solver: Any) -> Any:
 
 def near_optimal_plans(inputs: ModelInputs, settings: SolverSettings, count: int, slack: float,
                        optimum: Alternative | None = None, solved: pyo.ConcreteModel | None = None
-                       ) -> list[Alternative]:
-    """The optimum and up to `count` alternatives within `slack` (a share, 0.05 = 5 %) of its cost.
+                       ) -> PlanSet:
+    """The optimum and up to `count` alternatives within `slack` (a share, 0.05 = 5 %) of its
+    cost, each with a pattern of (site, product) decisions no plan before it has.
 
-    `optimum` is the cost-optimal plan and `solved` its solved model (its values start the
-    first alternative's search) when the caller has them; otherwise both come from a solve
-    here. Raises ValueError for a negative count or slack. An alternative the solver cannot
-    find within the time limit ends the list early."""
+    `optimum` is the cost-optimal plan and `solved` its solved model (its values are the first
+    search's starting plan) when the caller has them; otherwise both come from a solve here
+    with `settings`. Raises ValueError for a negative count or slack. When no further plan exists
+    within the slack, or a search ends at its node or time limit without one, the list ends
+    early and `ended` says why."""
     if count < 0 or slack < 0:
         raise ValueError(f"count and slack must be at least 0 (got {count}, {slack})")
     if optimum is None or solved is None:
         solved = build_model(inputs)
         report = solve_model(solved, settings, new_solver())
         if not report.has_solution:
-            return []
+            return PlanSet([], count, "the cost-optimal plan was not found")
         optimum = Alternative("optimum", report, extract_plan(solved, inputs))
-    plans = [optimum]
+    plans = PlanSet([optimum], count)
     if count == 0:
         return plans
     search = AlternativeSearch(inputs, settings, optimum.cost_yuan, slack)
     search.start_from(solved)
+    search.exclude(optimum.plan)
     counter = progress.steps(count, "alternatives")
     try:
         for n in range(1, count + 1):
             found = search.next([a.plan for a in plans], f"alt{n:02d}")
-            if found is None:
+            if isinstance(found, str):
+                plans.ended = found
                 break
             plans.append(found)
-            counter.advance(found.label, "found")
+            search.exclude(found.plan)
+            counter.advance(found.label, found.stopped_by)
     finally:
         counter.close()
     return plans
@@ -273,9 +366,9 @@ def robustness(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFram
 
 def comparison(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFrame:
     """One row per plan: cost, its excess over the optimum, sites opened, site-product pairs
-    built, how many of those no earlier plan built, the earlier plan it repeats (when the
-    solver found nothing farther within its time limit), and capacity added per cluster and
-    product."""
+    built, how many of those no earlier plan built, what ended its search (`stopped_by`: gap
+    reached, node limit, or time limit), the earlier plan it repeats (empty unless a plan was
+    given twice: alternatives never repeat), and capacity added per cluster and product."""
     base = plans[0].cost_yuan if plans else 0.0
     cells = [(c, p) for c in inputs.CLUSTERS for p in inputs.PRODUCTS]
     used = {cell for a in plans for cell in added_by_cluster(a.plan)}
@@ -288,10 +381,11 @@ def comparison(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFram
         row: dict[str, Any] = {
             "plan": alternative.label,
             "cost_yuan": alternative.cost_yuan,
-            "over_optimum": clean((alternative.cost_yuan - base) / base) if base else 0.0,
+            "over_optimum": clean((alternative.cost_yuan - base) / abs(base)) if base else 0.0,
             "sites_opened": len(alternative.plan.opened_sites),
             "site_products": len(pairs),
             "new_site_products": len(pairs - seen),
+            "stopped_by": alternative.stopped_by,
             "same_as": next((a.label for a in plans[:position] if _same_plan(a.plan, alternative.plan)), ""),
         }
         for c, p in cells:

@@ -13,7 +13,9 @@ zone as a land row, no shipment along an arc beyond the limit) on a model built 
    infeasible. They hold a conflict.
 2. deletion filter: drop each hard instance in turn (its rows off); if the rest is still
    infeasible it stays dropped, else it is part of the conflict. What is left is irreducible:
-   dropping any one of its rules makes a plan possible.
+   dropping any one of its rules makes a plan possible. Each trial first solves the LP
+   relaxation (integer variables continuous within their bounds, set through the variables'
+   public `domain`): when that is infeasible, so is the MIP, and no MIP is solved.
 3. the least change: one more elastic solve over the conflict alone says which of its rules
    gives way at the least weighted cost, and by how much.
 
@@ -147,6 +149,9 @@ class ElasticModel:
                                    capacity_ceiling_factor=0.0)
         self.model = model = build_model(base)
         self.base_index = model.index_data
+        self.build_keys: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+        for s, p, mid, t in model.BUILD:
+            self.build_keys[(s, p)].append((mid, t))
         model.total_cost.deactivate()
         rows: list[tuple[RuleInstance, Any, float | None, float | None]] = []
         for name, kind in ELASTIC_COMPONENTS.items():
@@ -200,6 +205,18 @@ class ElasticModel:
                      for i in model.ELASTIC_ROW),
             sense=pyo.minimize)
         self.solver = new_solver()
+        # The LP relaxation (integer variables made continuous within their bounds) screens the
+        # deletion filter: a relaxation proven infeasible proves the MIP infeasible, with no MIP.
+        self.integer_vars = [(var, var.domain) for var in model.component_data_objects(pyo.Var, descend_into=True)
+                             if var.is_integer() and not var.fixed]
+        for var, _domain in self.integer_vars:
+            var.setlb(var.lb)  # the domain's own bounds made explicit, kept when the domain is relaxed
+            var.setub(var.ub)
+        self.lp_solver = new_solver()
+        self.lp_solves = 0
+        self.lp_seconds = 0.0
+        self.mip_solves = 0
+        self.mip_seconds = 0.0
 
     # -- the rows --------------------------------------------------------------------------
 
@@ -223,11 +240,9 @@ class ElasticModel:
         return ()
 
     def _build_sum(self, site: str, product: str, land_weighted: bool = False) -> Any:
-        m, index = self.model, self.base_index
+        m = self.model
         return sum((self.inputs.module(mid).land_ha if land_weighted else 1.0) * m.build[site, product, mid, t]
-                   for spec in index.modules_of_product.get(product, ())
-                   for mid in [spec.module_id] if (site, product, mid) in index.module_bound
-                   for t in self.inputs.YEARS)
+                   for mid, t in self.build_keys.get((site, product), ()))
 
     def _ceiling_rows(self) -> list[tuple[RuleInstance, Any, float | None, float | None]]:
         """The capacity ceiling per target group (built here, as rows only: the model's own
@@ -329,9 +344,27 @@ class ElasticModel:
             if self.state.get(instance) != wanted:
                 self.set_state(instance, wanted)
 
+    def relaxation_infeasible(self) -> bool:
+        """True when the LP relaxation of the current states is proven infeasible, which proves
+        the MIP infeasible too; False when it is feasible or undecided."""
+        started = time.perf_counter()
+        for var, _domain in self.integer_vars:
+            var.domain = pyo.Reals
+        try:
+            report = solve_model(self.model, self.settings, self.lp_solver)
+        finally:
+            for var, domain in self.integer_vars:
+                var.domain = domain
+        self.lp_solves += 1
+        self.lp_seconds += time.perf_counter() - started
+        return report.infeasible and not report.has_solution
+
     def solve(self) -> tuple[SolveReport, dict[RuleInstance, float]]:
         """Minimise the weighted slack; the slack of each instance that needs some (row units)."""
+        started = time.perf_counter()
         report = solve_model(self.model, self.settings, self.solver)
+        self.mip_solves += 1
+        self.mip_seconds += time.perf_counter() - started
         slack: dict[RuleInstance, float] = {}
         if report.has_solution:
             m = self.model
@@ -406,9 +439,9 @@ class Diagnosis:
                     "differentiation, agglomeration, budget, demonstrations) is to blame: the model's linking rows "
                     "(production needs raw material and capacity) cannot be met"
                     + ("" if self.irreducible else ", or a solve of the diagnosis ran out of time")]
-        out = [f"{len(self.conflicts)} rule{'s' if len(self.conflicts) != 1 else ''} cannot be met together"
+        out = [conflict_headline(len(self.conflicts))
                + ("" if self.irreducible else " (a solve ran out of time: the set may hold more rules than needed)")
-               + "; dropping any one of them makes a plan possible:"]
+               + (":" if len(self.conflicts) == 1 else "; dropping any one of them makes a plan possible:")]
         out += [f"  - {c.sentence} [{c.setting}]" for c in self.conflicts]
         changes = [c for c in self.conflicts if c.relax_by > 0]
         if changes:
@@ -416,6 +449,16 @@ class Diagnosis:
                        + "; ".join(relax_text(c) for c in changes))
         out += list(self.notes)
         return out
+
+
+def conflict_headline(count: int) -> str:
+    """How many rules conflict, in words. A single rule conflicts with what the diagnosis never
+    relaxes: the capacity standing or committed and the rows linking production, capacity and
+    raw material."""
+    if count == 1:
+        return ("1 rule cannot be met even alone, given the capacity standing or committed and the rows linking "
+                "production, capacity and raw material; dropping it makes a plan possible")
+    return f"{count} rules cannot be met together"
 
 
 def relax_text(conflict: Conflict) -> str:
@@ -508,8 +551,11 @@ def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, 
             break
         trial = [i for i in kept if i != instance]
         elastic.set_states(dict.fromkeys(trial, HARD))
-        report, _slack = elastic.solve()
         solves += 1
+        if elastic.relaxation_infeasible():
+            kept = trial
+            continue
+        report, _slack = elastic.solve()
         if report.infeasible and not report.has_solution:
             kept = trial
         elif not report.has_solution:

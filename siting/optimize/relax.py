@@ -1,5 +1,5 @@
-"""Re-solves with one rule family relaxed at a time, in one loop (`relaxed_solves`) serving two
-ends: the price the plan pays for each rule, and the rules to blame when a plan is infeasible.
+"""Re-solves with one rule family relaxed at a time (`relaxed_solves`): the price the plan pays
+for each rule. (Why a plan is infeasible is found rule by rule in siting/optimize/explain.py.)
 
 For the rule costs, the families and their order come from the model's registry (`models.RULE_COST_FAMILIES`:
 red line, proximity, differentiation, agglomeration, budget, chain balance). What is reused:
@@ -21,14 +21,11 @@ from typing import Any
 import pandas as pd
 import pyomo.environ as pyo
 
-from models import FAMILIES, RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
+from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
 from siting.optimize.tolerance import gap_not_reached_text, within_tolerance
-
-#: Time limit of each re-solve when a plan is infeasible (targets made elastic first).
-DIAGNOSIS_TIME_LIMIT_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -63,26 +60,6 @@ def relaxed_solves(inputs: ModelInputs, settings: SolverSettings, names: Iterabl
             report = solve_model(other, settings, new_solver())
             plan = extract_plan(other, relaxed) if read_plan and report.has_solution else None
         yield RuleCost(name, report, plan)
-
-
-def diagnose_infeasibility(inputs: ModelInputs, settings: SolverSettings) -> list[str]:
-    """Name the rules that cannot be met together: re-solve with targets elastic, then with
-    one rule family switched off at a time (every enabled family of the model's registry, in
-    its order), and report which changes make the plan feasible."""
-    quick = dataclasses.replace(settings, time_limit_s=min(settings.time_limit_s, DIAGNOSIS_TIME_LIMIT_S))
-    findings = []
-    if inputs.targets_strict:
-        elastic = dataclasses.replace(inputs, targets_strict=False)
-        if solve_model(build_model(elastic), quick).has_solution:
-            findings.append("the strict targets cannot all be met under the rules: with targets elastic "
-                            "(targets.strict: false) a plan exists; see targets.csv of that run for the shortfalls")
-    for relaxed in relaxed_solves(inputs, quick, [f.name for f in FAMILIES], read_plan=False):
-        if relaxed.report.has_solution:
-            findings.append(f"switching off the '{relaxed.family}' rule "
-                            f"(constraints.{family(relaxed.family).section}.enabled: false) makes the plan feasible")
-    if not findings:
-        findings.append("no single rule family is to blame: several rules conflict together")
-    return findings
 
 
 def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.ConcreteModel, solver: Any

@@ -102,12 +102,18 @@ def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solv
     comparison `alternatives.csv` / `.md` and `robustness.geojson` with its style, table and map."""
     optimum = Alternative("optimum", solved.report, solved.plan)
     plans = near_optimal_plans(prepared.inputs, settings, count, slack, optimum=optimum, solved=solved.model)
+    return plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap)
+
+
+def plans_files(prepared: Prepared, plans: list[Alternative], size: dict[str, int], timings: dict[str, float],
+                slack: float, gap: float | None) -> dict[str, str | Callable[[Path], None]]:
+    """The files of near-optimal `plans` (the optimum first): `altNN/` per alternative, the
+    comparison and the robustness layer (see `alternative_files`)."""
     files: dict[str, str | Callable[[Path], None]] = {}
     for alternative in plans[1:]:
         report = dataclasses.replace(alternative.report, objective_yuan=alternative.cost_yuan, best_bound_yuan=None,
                                      gap=None, proven_optimal=False)
-        own = export_files(prepared, report, alternative.plan, solved.size, dict(timings))
+        own = export_files(prepared, report, alternative.plan, size, dict(timings))
         files[alternative.label] = subfolder_writer(own)
-    files.update(explore_files(plans, prepared.inputs, prepared.spatial, slack, prepared.loaded.scenario.name,
-                               solved.report.gap))
+    files.update(explore_files(plans, prepared.inputs, prepared.spatial, slack, prepared.loaded.scenario.name, gap))
     return files
