@@ -1,0 +1,198 @@
+"""Candidate cells over literal clusters, with exact areas checked by hand.
+
+Geometry is drawn in UTM zone 48N (EPSG:32648, metres) on whole-metre coordinates, so every
+area below is exact in floating point."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pydantic import ValidationError
+from shapely.geometry import box
+
+from siting.config.errors import InputError
+from siting.prepare.candidates import CandidatesSpec, allowed_zone_geometry, generate_candidates
+from siting.prepare.spatial import RedlineSettings, land_after_redline
+
+UTM = "EPSG:32648"
+X0, Y0 = 800_000.0, 2_770_000.0  # a 1 km grid line crossing: column 800, row 2770
+#: 2,250 m x 1,500 m, not aligned with the 1 km grid on its west, east and north edges.
+CLUSTER = box(X0 + 250, Y0, X0 + 2_500, Y0 + 1_500)
+#: 1,000 m x 500 m, straddling the line between columns 800 and 801 in row 2770.
+LAKE = box(X0 + 500, Y0 + 500, X0 + 1_500, Y0 + 1_000)
+
+needs_h3 = pytest.mark.skipif(importlib.util.find_spec("h3") is None, reason="the h3 package is not installed")
+
+
+def clusters(*items: tuple[str, shapely.Geometry], crs: str = UTM) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"id": [i for i, _ in items]}, geometry=[g for _, g in items], crs=crs)
+
+
+def redline(*items: tuple[str, shapely.Geometry]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"id": [f"r{k}" for k in range(len(items))], "category": [c for c, _ in items]},
+                            geometry=[g for _, g in items], crs=UTM)
+
+
+def rule(buffer_m: float = 0.0, setbacks: dict | None = None) -> RedlineSettings:
+    return RedlineSettings(enabled=True, buffer_m=buffer_m, categories=None, setbacks_m=setbacks or {})
+
+
+def table(cells: gpd.GeoDataFrame, column: str) -> dict[str, float]:
+    return dict(zip(cells["id"], cells[column], strict=True))
+
+
+def test_square_grid_gives_the_known_cells_and_usable_areas():
+    """Six 1 km cells meet the cluster; the west, east and north ones are cut by its edges, and
+    the lake takes 500 m x 500 m (25 ha) from each of the two southern cells it straddles. The
+    lake's north edge only touches row 2771, which keeps all its land."""
+    cells = generate_candidates(clusters(("a", CLUSTER)), redline(("lake", LAKE)), CandidatesSpec(cell_size_m=1_000),
+                                UTM)
+    assert list(cells.columns) == ["id", "cluster", "kind", "gross_ha", "usable_ha", "geometry"]
+    assert list(cells["id"]) == ["cell-a-800-2770", "cell-a-801-2770", "cell-a-802-2770",
+                                 "cell-a-800-2771", "cell-a-801-2771", "cell-a-802-2771"]
+    assert set(cells["cluster"]) == {"a"} and set(cells["kind"]) == {"cell"}
+    assert table(cells, "gross_ha") == {"cell-a-800-2770": 75.0, "cell-a-801-2770": 100.0, "cell-a-802-2770": 50.0,
+                                        "cell-a-800-2771": 37.5, "cell-a-801-2771": 50.0, "cell-a-802-2771": 25.0}
+    assert table(cells, "usable_ha") == {"cell-a-800-2770": 50.0, "cell-a-801-2770": 75.0, "cell-a-802-2770": 50.0,
+                                         "cell-a-800-2771": 37.5, "cell-a-801-2771": 50.0, "cell-a-802-2771": 25.0}
+    # The geometry is the cell clipped to the cluster, in the working CRS.
+    assert cells.crs == UTM
+    assert cells.geometry.iloc[0].equals(box(X0 + 250, Y0, X0 + 1_000, Y0 + 1_000))
+    assert cells.geometry.iloc[1].equals(box(X0 + 1_000, Y0, X0 + 2_000, Y0 + 1_000))
+    assert np.allclose(cells.area / 10_000, cells["gross_ha"], rtol=0, atol=1e-9)
+
+
+def test_buffer_widens_the_exclusion():
+    """A 500 m buffer turns the lake into x 0-2,000, y 0-1,500 with corners rounded to quarter
+    discs of 500 m around the lake's corners. Cell 801-2771 (x 1,000-2,000, y 1,000-1,500) loses
+    the band x 1,000-1,500 (25 ha) and the quarter disc around (1,500, 1,000); cell 801-2770
+    (x 1,000-2,000, y 0-1,000) loses x 1,000-1,500 (50 ha), the band x 1,500-2,000, y 500-1,000
+    (25 ha) and the quarter disc around (1,500, 500)."""
+    cells = generate_candidates(clusters(("a", CLUSTER)), redline(("lake", LAKE)), CandidatesSpec(cell_size_m=1_000),
+                                UTM, rule=rule(500.0))
+    usable = table(cells, "usable_ha")
+    quarter_disc_ha = shapely.buffer(shapely.Point(0, 0), 500.0, quad_segs=16).area / 4 / 10_000
+    assert usable["cell-a-801-2771"] == pytest.approx(50.0 - 25.0 - quarter_disc_ha, abs=1e-9)
+    assert usable["cell-a-801-2770"] == pytest.approx(100.0 - 50.0 - 25.0 - quarter_disc_ha, abs=1e-9)
+    assert usable["cell-a-802-2770"] == 50.0  # x 2,000-2,500: the buffer ends at x = 2,000
+
+
+def test_cell_covered_by_the_red_line_is_dropped_and_min_usable_area_applies():
+    """A red-line polygon covering cell 802-2770 removes it whatever the minimum; with a
+    minimum of 50 ha, the cells with less usable land (37.5 ha and 25 ha) go too, and a cell
+    with exactly 50 ha stays."""
+    covering = box(X0 + 2_000, Y0, X0 + 3_000, Y0 + 1_000)
+    layers = clusters(("a", CLUSTER)), redline(("lake", LAKE), ("forest", covering))
+    every = generate_candidates(*layers, CandidatesSpec(cell_size_m=1_000), UTM)
+    assert "cell-a-802-2770" not in set(every["id"])
+    assert len(every) == 5
+    kept = generate_candidates(*layers, CandidatesSpec(cell_size_m=1_000, min_usable_ha=50.0), UTM)
+    assert table(kept, "usable_ha") == {"cell-a-800-2770": 50.0, "cell-a-801-2770": 75.0, "cell-a-801-2771": 50.0}
+
+
+def test_per_product_setbacks_give_their_own_column_measured_as_polygon_sites_are():
+    """Product `s` keeps 300 m from lakes; `p` has no setback. `usable_ha` is the base zone (the
+    lake itself), `usable_ha_s` the wider one; both equal what land_after_redline gives the cells
+    as polygon sites."""
+    cells = generate_candidates(clusters(("a", CLUSTER)), redline(("lake", LAKE)), CandidatesSpec(cell_size_m=1_000),
+                                UTM, rule=rule(0.0, {"s": {"lake": 300.0}}), products=["p", "s"])
+    assert list(cells.columns) == ["id", "cluster", "kind", "gross_ha", "usable_ha", "usable_ha_s", "geometry"]
+    assert (cells["usable_ha_s"] <= cells["usable_ha"]).all()
+    assert cells["usable_ha_s"].sum() < cells["usable_ha"].sum()
+    # Cell 802-2770 (x 2,000-2,500) is 500 m from the lake: out of reach of the 300 m setback.
+    assert table(cells, "usable_ha_s")["cell-a-802-2770"] == 50.0
+    sites = cells.assign(gross_land_ha=cells["gross_ha"])
+    land, _ = land_after_redline(sites, redline(("lake", LAKE)), ["p", "s"], rule(0.0, {"s": {"lake": 300.0}}))
+    for product, column in (("p", "usable_ha"), ("s", "usable_ha_s")):
+        expected = land.loc[land["product"] == product, "land_after_redline_ha"].to_numpy()
+        assert np.allclose(cells[column].to_numpy(), expected, rtol=1e-12, atol=1e-9)
+
+
+def test_allowed_zone_limits_the_cells():
+    """Only the southern strip x 1,000-5,000, y 0-1,000 is allowed: two cells, cut as before."""
+    allowed = box(X0 + 1_000, Y0, X0 + 5_000, Y0 + 1_000)
+    cells = generate_candidates(clusters(("a", CLUSTER)), redline(("lake", LAKE)), CandidatesSpec(cell_size_m=1_000),
+                                UTM, allowed=allowed)
+    assert table(cells, "gross_ha") == {"cell-a-801-2770": 100.0, "cell-a-802-2770": 50.0}
+    assert table(cells, "usable_ha") == {"cell-a-801-2770": 75.0, "cell-a-802-2770": 50.0}
+
+
+def test_allowed_zone_layer_selects_polygons_by_field_values():
+    """A county list picks the counties named; the others are not allowed."""
+    west, east = box(X0, Y0, X0 + 1_000, Y0 + 2_000), box(X0 + 1_000, Y0, X0 + 3_000, Y0 + 2_000)
+    counties = gpd.GeoDataFrame({"adcode": [530102, 530103]}, geometry=[west, east], crs=UTM)
+    spec = CandidatesSpec.model_validate({"cell_size_m": 1_000, "allowed_zone": {
+        "path": "counties.geojson", "field": "adcode", "values": ["530103"]}})
+    zone = allowed_zone_geometry(counties, spec.allowed_zone, UTM)
+    assert zone.equals(east)
+    cells = generate_candidates(clusters(("a", CLUSTER)), redline(), spec, UTM, allowed=zone)
+    assert table(cells, "gross_ha") == {"cell-a-801-2770": 100.0, "cell-a-802-2770": 50.0,
+                                        "cell-a-801-2771": 50.0, "cell-a-802-2771": 25.0}
+
+
+def test_cell_across_two_clusters_gives_one_row_per_cluster():
+    """Two clusters meet at x = 500 inside column 800: the cell splits into 50 ha for each."""
+    west, east = box(X0, Y0, X0 + 500, Y0 + 1_000), box(X0 + 500, Y0, X0 + 1_000, Y0 + 1_000)
+    cells = generate_candidates(clusters(("w", west), ("e", east)), redline(), CandidatesSpec(cell_size_m=1_000), UTM)
+    assert list(zip(cells["id"], cells["cluster"], cells["gross_ha"], strict=True)) == [
+        ("cell-w-800-2770", "w", 50.0), ("cell-e-800-2770", "e", 50.0)]
+
+
+def test_same_inputs_give_the_same_cells():
+    """Ids, order, areas and geometry repeat exactly; clusters in lon/lat are projected first."""
+    lonlat = clusters(("a", CLUSTER)).to_crs("EPSG:4326")
+    first = generate_candidates(lonlat, redline(("lake", LAKE)), CandidatesSpec(cell_size_m=700), UTM)
+    second = generate_candidates(lonlat, redline(("lake", LAKE)), CandidatesSpec(cell_size_m=700), UTM)
+    assert len(first) > 6
+    assert first.to_json() == second.to_json()
+    assert list(first["id"]) == sorted(first["id"], key=lambda i: (int(i.split("-")[3]), int(i.split("-")[2])))
+    assert first["gross_ha"].sum() == pytest.approx(CLUSTER.area / 10_000, rel=1e-6)
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ({}, "Value error, square cells need `cell_size_m` (m) and no `h3_resolution`"),
+    ({"cell_size_m": 1_000, "h3_resolution": 7}, "Value error, square cells need `cell_size_m` (m) and no "
+     "`h3_resolution`"),
+    ({"shape": "hexagon"}, "Value error, hexagonal cells need `h3_resolution` (0-15) and no `cell_size_m`"),
+    ({"cell_size_m": 0}, "Input should be greater than 0"),
+    ({"cell_size_m": 1_000, "allowed_zone": {"path": "z.gpkg", "field": "adcode"}},
+     "Value error, give `field` and `values` together, or neither (every polygon allowed)"),
+    ({"cell_size_m": 1_000, "size": 3}, "Extra inputs are not permitted"),
+])
+def test_spec_refuses_inconsistent_settings(given, message):
+    with pytest.raises(ValidationError) as caught:
+        CandidatesSpec.model_validate(given)
+    assert [e["msg"] for e in caught.value.errors()] == [message]
+
+
+@needs_h3
+def test_hexagons_over_a_seven_cell_disk_are_those_seven_cells():
+    """A cluster drawn as an H3 cell and its six neighbours (resolution 7, in lon/lat) gives
+    exactly those seven hexagons, named by their index, each of its H3 area; the ring around
+    them only touches the cluster and gives no cell."""
+    import h3
+
+    centre = h3.latlng_to_cell(25.0, 102.9, 7)
+    disk = sorted(h3.grid_disk(centre, 1))
+    hexagons = [shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]) for c in disk]
+    cluster = clusters(("k", shapely.union_all(hexagons)), crs="EPSG:4326")
+    cells = generate_candidates(cluster, redline(), CandidatesSpec(shape="hexagon", h3_resolution=7), UTM)
+    assert list(cells["id"]) == [f"cell-k-{c}" for c in disk]
+    expected = np.array([h3.cell_area(c, unit="m^2") for c in disk]) / 10_000
+    assert np.allclose(cells["gross_ha"].to_numpy(), expected, rtol=2e-3)
+
+
+def test_hexagons_without_h3_are_a_clear_error(monkeypatch):
+    """Without the h3 package, hexagonal cells are refused with the fix, naming the scenario."""
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "h3" else find_spec(name, *a))
+    with pytest.raises(InputError) as caught:
+        generate_candidates(clusters(("a", CLUSTER)), redline(), CandidatesSpec(shape="hexagon", h3_resolution=7),
+                            UTM, where="s.yaml")
+    assert caught.value.problems == [
+        "s.yaml: candidates.shape | hexagonal cells need the h3 package, which is not installed (got 'hexagon'); "
+        "install it (pip install 'siting[candidates]') or use square cells"]
