@@ -276,3 +276,26 @@ def test_model_build_refuses_non_consecutive_years() -> None:
     with pytest.raises(ValueError, match=r"YEARS must be consecutive calendar years, got \(2030, 2032\)"):
         make_inputs(YEARS=(2030, 2032), discount_factor={2030: 1.0, 2032: 1.0})
     assert build_model(make_inputs(**land({"s1": 1, "s2": 1}))) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# sites differ: the map does not depend on the solver's random seed
+
+
+def test_site_choice_does_not_depend_on_the_random_seed() -> None:
+    """Sites s1 and s2 are alike but for their land price (5000 and 1000 yuan/ha, 100 and 20 yuan
+    per module and year) and their tariff (0.5 and 0.4 yuan/kWh for 2 kWh/unit); P targets 30
+    units and an output-value target of 150 yuan makes them produce. At s2 three modules cost
+    300 + 60 + 30 units * 0.8 = 384; at s1 300 + 300 + 30 = 630; splits lie between. Without the
+    differences the two sites tie (300 + nothing either way) and HiGHS's seed may pick either.
+    Optimum: 384 at s2 for seeds 0 to 4."""
+    from siting.optimize.solve import SolverSettings, solve_model
+
+    inputs = make_inputs(land_price_yuan_per_ha={"s1": 5000.0, "s2": 1000.0}, energy_kwh_per_unit={"p": 2.0},
+                         power_tariff_yuan_per_kwh={"s1": 0.5, "s2": 0.4}, output_value_target_yuan={Y1: 150.0})
+    for seed in range(5):
+        model = build_model(inputs)
+        report = solve_model(model, SolverSettings(rel_gap=0.0, time_limit_s=30, random_seed=seed))
+        assert report.proven_optimal
+        assert report.objective_yuan == pytest.approx(384.0, rel=1e-9)
+        assert built(model) == {("s2", "p"): 3}
