@@ -18,8 +18,9 @@ from siting.deliver.explore import alternatives_files as explore_files
 from siting.deliver.explore import diagnosis_files, subfolder_writer
 from siting.deliver.files import export_files
 from siting.deliver.folders import check_destination, input_files, write_folder_atomically
-from siting.deliver.tables import table_files
+from siting.deliver.tables import table_files, text_table
 from siting.optimize.alternatives import Alternative, near_optimal_plans
+from siting.optimize.calibrate import calibration_files, choice_score, findings_text, fixed_findings
 from siting.optimize.explain import InfeasiblePlan
 from siting.optimize.relax import rule_cost_table, rule_costs
 from siting.optimize.results import Plan
@@ -69,17 +70,26 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     settings = solver_settings(loaded)
     if time_limit_s is not None:
         settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
+    findings = fixed_findings(prepared)  # calibration, mode fixed: do the rules admit the real plants?
+    if findings is not None:
+        print(findings_text(findings), flush=True)
     try:
         solved = solve_prepared(prepared, settings, timings)
     except InfeasiblePlan as infeasible:
-        write_folder_atomically(destination, diagnosis_files(
-            infeasible.diagnosis, prepared.spatial, redline_settings(loaded), loaded.scenario.name,
-            infeasible.presolve), create_parent)
+        diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
+                                    loaded.scenario.name, infeasible.presolve)
+        diagnosis.update(calibration_files(prepared, findings) if findings is not None else {})
+        write_folder_atomically(destination, diagnosis, create_parent)
         raise PlanInfeasible(f"{infeasible}\nthe diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, "
                              f"conflicts.png) is in {destination}") from None
     costs = None
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings)
+    calibration = findings if findings is not None else choice_score(prepared, solved.plan)
+    if calibration is not None:
+        if findings is None:
+            print(f"calibration: the plan's choice against the real plants\n{text_table(calibration)}", flush=True)
+        files.update(calibration_files(prepared, calibration))
     if with_rule_costs:
         started = time.perf_counter()
         costs = rule_cost_table(solved.report, solved.plan,

@@ -1,0 +1,264 @@
+"""Calibration against the real plants (issue 10, part 9), as the scenario's `calibration` asks.
+
+mode `fixed`: before the solve, every real plant (a committed project online by the plan's last
+year, from `calibration.plants`, else the scenario's committed projects) is checked against the
+rules in domain terms, on the model's plain inputs:
+
+    site       the plant's site lies in no cluster of the plan (it is left out of the plan)
+    redline    (site, product) in REDLINE_EXCLUDED, when the red-line family is on
+    proximity  (site, product) in PROXIMITY_EXCLUDED, when the proximity family is on; the
+               finding names the resource, its nearest source's km and the limit
+    land       sum over a site's plants of capacity x land per unit (inputs.committed_land_ha)
+               > the site's usable land (gross_land_ha of the prepared sites)
+    hosting    clusters with a plant of p > max_clusters_per_product[p], when differentiation is on
+    open_sites sites with a plant in cluster c > max_open_sites_per_cluster[c], when
+               agglomeration is on
+
+Each finding names the rule, the plant(s) and the figures; the run goes on (the model reports any
+infeasibility with its own diagnosis).
+
+mode `choose`: after the solve, for each product p with planned additions or real plants,
+
+    planned_added[p] = sum of capacity_added of plan.builds for p
+    within_km[p]     = the part of it at sites whose point lies within distance_km of the site
+                       point of a real plant of p (straight line in the working CRS, km)
+    share[p]         = within_km[p] / planned_added[p] (empty when nothing is planned or p has no
+                       real plant to be scored against)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from models import ModelInputs
+from models.families.proximity import nearest_sources
+from siting.config.load import CommittedProjects, LoadedScenario, load_committed_projects
+from siting.config.schema import CommittedProject
+from siting.deliver.tables import table_files
+from siting.deliver.units import per_year
+from siting.optimize.results import Plan
+from siting.prepare.inputs import committed_land_ha
+from siting.prepare.problem import Prepared
+
+#: Columns of calibration.csv in mode fixed.
+FINDING_COLUMNS = ("plant", "rule", "finding")
+
+#: Columns of calibration.csv in mode choose.
+SCORE_COLUMNS = ("product", "unit", "planned_added", "within_km", "share", "reference_plants")
+
+
+@dataclass(frozen=True)
+class RealPlant:
+    """A real plant as the checks need it: id, name, site, product, capacity (units/yr), the unit
+    per year of its product and the land it takes (ha)."""
+
+    id: str
+    name: str
+    site: str
+    product: str
+    capacity: float
+    unit: str
+    land_ha: float
+
+    def label(self) -> str:
+        """`plant <id> (<name>, <capacity> <unit> at <site>)`."""
+        return f"plant {self.id} ({self.name}, {_figure(self.capacity)} {self.unit} at {self.site})"
+
+
+def _figure(value: float) -> str:
+    """A figure for a message: thousands separated, whole numbers without decimals."""
+    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.3g}"
+
+
+def real_plants(loaded: LoadedScenario, key: str) -> list[RealPlant]:
+    """The real plants of `calibration.<key>` (`plants` or `reference`; the scenario's committed
+    projects when the key is not given) that produce by the plan's last year."""
+    calibration = loaded.scenario.calibration
+    path = getattr(calibration, key) if calibration is not None else None
+    projects: CommittedProjects = (load_committed_projects(loaded.resolve(path), loaded.catalog) if path is not None
+                                   else loaded.committed)
+    last = max(loaded.scenario.years)
+    return [_plant(loaded, project) for project in projects.projects if project.online_year <= last]
+
+
+def _plant(loaded: LoadedScenario, project: CommittedProject) -> RealPlant:
+    unit = per_year(loaded.catalog.products[project.product].unit)
+    return RealPlant(project.id, project.name, project.site, project.product, float(project.capacity), unit,
+                     committed_land_ha(loaded, project.product, float(project.capacity)))
+
+
+def check_plants(plants: Sequence[RealPlant], inputs: ModelInputs, usable_land_ha: Mapping[str, float]
+                 ) -> pd.DataFrame:
+    """The findings of mode fixed (see the module docstring): one row per broken rule, with the
+    plant id(s), the rule and the finding in words; in plant order, then land, hosting and open
+    sites."""
+    in_plan = [p for p in plants if p.site in inputs.cluster_of_site]
+    rows = [row for plant in plants for row in _plant_findings(plant, inputs)]
+    rows += _land_findings(in_plan, usable_land_ha)
+    if "differentiation" in inputs.enabled_families:
+        rows += _hosting_findings(in_plan, inputs)
+    if "agglomeration" in inputs.enabled_families:
+        rows += _open_site_findings(in_plan, inputs)
+    return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+
+
+def _plant_findings(plant: RealPlant, inputs: ModelInputs) -> list[tuple[str, str, str]]:
+    """The site, red-line and proximity findings of one plant."""
+    if plant.site not in inputs.cluster_of_site:
+        return [(plant.id, "site", f"{plant.label()} lies in no cluster of the plan: it is left out of it")]
+    rows = []
+    on = inputs.enabled_families
+    if "redline" in on and (plant.site, plant.product) in inputs.REDLINE_EXCLUDED:
+        rows.append((plant.id, "redline", f"{plant.label()} lies inside the buffered red line for {plant.product}"))
+    if "proximity" in on and (plant.site, plant.product) in inputs.PROXIMITY_EXCLUDED:
+        nearest = nearest_sources(inputs)
+        for r in inputs.RESOURCES:
+            limit = inputs.max_distance_km.get(r)
+            if limit is None or inputs.resource_t_per_unit.get((plant.product, r), 0.0) <= 0:
+                continue
+            found = nearest.get((plant.site, r))
+            if found is None:
+                rows.append((plant.id, "proximity", f"{plant.label()} has no source of {r} within reach; the "
+                                                    f"proximity limit for {r} is {_figure(limit)} km"))
+            elif found[1] > limit:
+                rows.append((plant.id, "proximity", f"{plant.label()} lies {found[1]:,.1f} km from the nearest "
+                                                    f"source of {r} ({found[0]}), beyond the proximity limit of "
+                                                    f"{_figure(limit)} km"))
+    return rows
+
+
+def _land_findings(plants: Sequence[RealPlant], usable_land_ha: Mapping[str, float]) -> list[tuple[str, str, str]]:
+    """Sites whose plants take more land than the site's usable land."""
+    by_site: dict[str, list[RealPlant]] = {}
+    for plant in plants:
+        by_site.setdefault(plant.site, []).append(plant)
+    rows = []
+    for site, here in by_site.items():
+        used = sum(p.land_ha for p in here)
+        usable = float(usable_land_ha.get(site, 0.0))
+        if used > usable + 1e-9:
+            verb = "take" if len(here) > 1 else "takes"
+            rows.append((" ".join(p.id for p in here), "land",
+                         f"{_join(p.label() for p in here)} {verb} {used:,.1f} ha, more than the usable land of site "
+                         f"{site} ({usable:,.1f} ha)"))
+    return rows
+
+
+def _hosting_findings(plants: Sequence[RealPlant], inputs: ModelInputs) -> list[tuple[str, str, str]]:
+    """Products whose plants stand in more clusters than the hosting limit allows."""
+    rows = []
+    for product in inputs.PRODUCTS:
+        limit = inputs.max_clusters_per_product.get(product)
+        making = [p for p in plants if p.product == product]
+        clusters: dict[str, list[RealPlant]] = {}
+        for plant in making:
+            clusters.setdefault(inputs.cluster_of_site[plant.site], []).append(plant)
+        if limit is not None and len(clusters) > limit:
+            named = "; ".join(f"{c}: {_join(p.label() for p in ps)}" for c, ps in sorted(clusters.items()))
+            rows.append((" ".join(p.id for p in making), "hosting",
+                         f"{product} plants stand in {len(clusters)} clusters ({named}), more than the hosting "
+                         f"limit of {limit} for {product}"))
+    return rows
+
+
+def _open_site_findings(plants: Sequence[RealPlant], inputs: ModelInputs) -> list[tuple[str, str, str]]:
+    """Clusters whose plants stand at more sites than the open-site limit allows."""
+    rows = []
+    for cluster in inputs.CLUSTERS:
+        limit = inputs.max_open_sites_per_cluster.get(cluster)
+        here = [p for p in plants if inputs.cluster_of_site[p.site] == cluster]
+        sites = sorted({p.site for p in here})
+        if limit is not None and len(sites) > limit:
+            rows.append((" ".join(p.id for p in here), "open_sites",
+                         f"cluster {cluster} has plants at {len(sites)} sites ({', '.join(sites)}), more than its "
+                         f"limit of {limit} open site{'s' if limit != 1 else ''}"))
+    return rows
+
+
+def _join(labels: object) -> str:
+    items = list(labels)  # type: ignore[call-overload]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def site_points_km(prepared: Prepared) -> dict[str, tuple[float, float]]:
+    """Every site of the sites layer as a point (its centroid) in the working CRS, in km; sites left
+    out of the plan are kept, so that a real plant outside the clusters still scores."""
+    layer = prepared.layers.sites.to_crs(prepared.spatial.working_crs)
+    points = {str(s): (g.centroid.x / 1000.0, g.centroid.y / 1000.0) for s, g in zip(layer["id"], layer.geometry,
+                                                                                     strict=True)}
+    spatial = prepared.spatial.sites
+    points.update({str(s): (g.centroid.x / 1000.0, g.centroid.y / 1000.0)
+                   for s, g in zip(spatial["id"], spatial.geometry, strict=True)})
+    return points
+
+
+def score_choice(builds: pd.DataFrame, plants: Sequence[RealPlant], points: Mapping[str, tuple[float, float]],
+                 distance_km: float, products: Sequence[str], units: Mapping[str, str]) -> pd.DataFrame:
+    """The score of mode choose (see the module docstring): one row per product (in `products`
+    order) with planned additions or a real plant."""
+    rows = []
+    for product in products:
+        refs = [p for p in plants if p.product == product and p.site in points]
+        added = builds.loc[builds["product"] == product].groupby("site", sort=True)["capacity_added"].sum()
+        if added.sum() <= 0 and not refs:
+            continue
+        within = 0.0
+        for site, capacity in added.items():
+            x, y = points[str(site)]
+            if any(math.hypot(x - points[r.site][0], y - points[r.site][1]) <= distance_km + 1e-9 for r in refs):
+                within += float(capacity)
+        planned = float(added.sum())
+        share = within / planned if planned > 0 and refs else math.nan
+        rows.append((product, units[product], planned, within, share,
+                     " ".join(r.id for r in refs)))
+    return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
+
+
+def fixed_findings(prepared: Prepared) -> pd.DataFrame | None:
+    """The findings of mode fixed for a prepared scenario; None when the scenario is not in mode fixed."""
+    calibration = prepared.loaded.scenario.calibration
+    if calibration is None or calibration.mode != "fixed":
+        return None
+    gross = {str(s): float(v) for s, v in zip(prepared.spatial.sites["id"], prepared.spatial.sites["gross_land_ha"],
+                                              strict=True)}
+    return check_plants(real_plants(prepared.loaded, "plants"), prepared.inputs, gross)
+
+
+def choice_score(prepared: Prepared, plan: Plan) -> pd.DataFrame | None:
+    """The score of mode choose for a solved plan; None when the scenario is not in mode choose."""
+    calibration = prepared.loaded.scenario.calibration
+    if calibration is None or calibration.mode != "choose":
+        return None
+    loaded = prepared.loaded
+    units = {p: per_year(product.unit) for p, product in loaded.catalog.products.items()}
+    distance = float(calibration.distance_km) if calibration.distance_km is not None else 0.0
+    return score_choice(plan.builds, real_plants(loaded, "reference"), site_points_km(prepared), distance,
+                        prepared.inputs.PRODUCTS, units)
+
+
+def findings_text(findings: pd.DataFrame) -> str:
+    """The findings of mode fixed for the terminal."""
+    if len(findings) == 0:
+        return "calibration: the rules admit every real plant"
+    lines = [f"calibration: {len(findings)} rule{'s' if len(findings) != 1 else ''} broken by the real plants"]
+    lines += [f"  {row.rule}: {row.finding}" for row in findings.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def score_note(distance_km: float) -> str:
+    """What the columns of the choose score mean."""
+    return (f"planned_added: capacity the plan adds (units/yr); within_km: the part of it at sites within "
+            f"{_figure(distance_km)} km of a real plant of the product; share = within_km / planned_added")
+
+
+def calibration_files(prepared: Prepared, frame: pd.DataFrame) -> dict[str, str]:
+    """calibration.csv and calibration.md."""
+    calibration = prepared.loaded.scenario.calibration
+    note = ""
+    if calibration is not None and calibration.mode == "choose":
+        note = score_note(float(calibration.distance_km or 0.0))
+    return table_files(frame, "calibration", note)
