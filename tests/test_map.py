@@ -79,12 +79,12 @@ def test_legend_names_products_in_words_and_every_layer_drawn(drawn: tuple):
     top = float(sites["capex_yuan"].max())
     legend = figure_of(drawn).legends[0]
     labels = [t.get_text() for t in legend.get_texts() if t.get_text()]
-    assert labels[:2] == ["LFP", "Cells"]
-    assert labels[2].startswith("capex ") and labels[2].endswith(" bn yuan")
-    assert labels[2] == f"capex {bn_yuan(round(top, 2 - len(str(int(top)))))}"
-    assert labels[3:] == ["capex 1.00 bn yuan", "eligible site, not used", "excluded: red line", "cluster",
-                          "counties (context)", "red line: lake", "red-line buffer 1 km", "Lithium clay source",
-                          "Phosphate rock source"]
+    assert labels[:3] == ["FePO4", "LFP", "Cells"]
+    assert labels[3].startswith("capex ") and labels[3].endswith(" bn yuan")
+    assert labels[3] == f"capex {bn_yuan(round(top, 2 - len(str(int(top)))))}"
+    assert labels[4:] == ["capex 1.00 bn yuan", "excluded: red line", "cluster", "counties (context)",
+                          "red line: lake", "red-line buffer 1 km", "Lithium clay source and flow",
+                          "Phosphate rock source and flow"]
     assert legend.get_title().get_text() == ("Built sites: pie area ∝ capex, slices = output\n"
                                              "value of the capacity added by product")
 
@@ -144,9 +144,9 @@ def test_map_colours_are_the_qgis_styles_colours(drawn: tuple):
     assert face("red line: lake") == hex_colour(WATER) == "#4393c3"
     assert face("red line: lake") in qml_colours(by_name["redline"])
     assert edge("red-line buffer 1 km") in qml_colours(by_name["redline_zones"])
-    source = hex_colour([round(c * 255) for c in handles["Phosphate rock source"].get_color()[:3]])
+    source = hex_colour([round(c * 255) for c in handles["Phosphate rock source and flow"].get_color()[:3]])
     assert source in qml_colours(by_name["sources"])
-    assert hex_colour([round(c * 255) for c in handles["eligible site, not used"].get_markerfacecolor()[:3]]) in \
+    assert hex_colour([round(c * 255) for c in handles["excluded: red line"].get_markerfacecolor()[:3]]) in \
         qml_colours(by_name["sites"])
 
 
@@ -171,7 +171,7 @@ def test_built_site_pies_have_the_qgis_pie_colours_and_product_words(drawn: tupl
     ax = figure_of(drawn).axes[0]
     drawn_colours = {hex_colour([round(c * 255) for c in w.get_facecolor()[:3]]) for w in ax.patches
                      if isinstance(w, Wedge)}
-    assert drawn_colours == {attributes["LFP"][0], attributes["Cells"][0]}
+    assert drawn_colours == {attributes["LFP"][0], attributes["Cells"][0], attributes["FePO4"][0]}
 
 
 def test_red_line_categories_water_blue_reserves_green():

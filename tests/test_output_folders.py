@@ -27,8 +27,19 @@ DATA = Path(__file__).parent / "data" / "small"
 ROOT = Path(__file__).parent.parent
 PROBLEM = "error: 1 problem in the input:\n  - "
 HOLDS = "choose a folder outside the folders that hold the scenario, its bases, the catalog and the layers"
-#: The small scenario's optimum (see tests/test_cli.py): 45亿 / 1.1 + 1亿.
-OPTIMUM = 4.5e9 / 1.1 + 1.0e8
+
+
+def costs_total_yuan(folder: Path) -> float:
+    """The sum of a run folder's costs.csv components (without its `total` row), in yuan."""
+    rows = [line.split(",") for line in (folder / "costs.csv").read_text().splitlines()[1:]]
+    assert rows[-1][0] == "total"
+    return sum(float(row[-1]) for row in rows[:-1]) * 1.0e9
+
+
+def cells_modules(folder: Path) -> int:
+    """The number of cells modules a run folder's plan.csv builds."""
+    rows = [line.split(",") for line in (folder / "plan.csv").read_text().splitlines()[1:]]
+    return sum(int(row[6]) for row in rows if row[2] == "cells")
 
 
 @pytest.fixture
@@ -124,6 +135,8 @@ def test_out_the_folder_of_a_base_scenario_is_refused(work: Path, capsys):
     """The base a scenario extends is an input too, even in a folder of its own."""
     (work / "bases").mkdir()
     base = (DATA / "scenario.yaml").read_text().replace("catalog: catalog.yaml", "catalog: ../small/catalog.yaml")
+    base = base.replace("committed_projects: committed_projects.yaml",
+                        "committed_projects: ../small/committed_projects.yaml")
     (work / "bases" / "base.yaml").write_text(base.replace("{path: ", "{path: ../small/"))
     child = work / "small" / "child.yaml"
     child.write_text("extends: ../bases/base.yaml\nname: child\n")
@@ -226,9 +239,12 @@ def test_batch_layer_swapped_by_a_sweep_counts_as_an_input(work: Path, capsys):
 
 
 def test_compare_same_names_get_distinct_folders_named_as_in_the_table(work: Path, capsys):
-    """Two files both named `small`, the second asking 20 GWh of cells (one more 25亿 module,
-    discounted once: +25亿/1.1): folders small/ and small-2/, the table's columns say the same,
-    and each folder holds its own run's plan."""
+    """Two files both named `small`, the second asking 20 GWh of cells in 2024: folders small/ and
+    small-2/, the table's columns say the same, and each folder holds its own run's plan: small/
+    builds one 10 GWh cells module, small-2/ two (the 2024 target with its one-year lead time needs
+    ceil(20 / 10) modules decided in 2023), each manifest's objective is the sum of its own
+    costs.csv, and the stricter target costs more (its plans are a subset of the first's; both are
+    solved to rel_gap 0). The absolute optimum is derived in tests/test_api.py."""
     small = work / "small"
     second = small / "second.yaml"
     second.write_text((small / "scenario.yaml").read_text().replace("cells: {2024: 10}", "cells: {2024: 20}"))
@@ -240,8 +256,11 @@ def test_compare_same_names_get_distinct_folders_named_as_in_the_table(work: Pat
     assert header == "metric,unit,small,small-2,small-2 vs small"
     first = json.loads((out / "small" / "manifest.json").read_text())["solver"]["objective_yuan"]
     other = json.loads((out / "small-2" / "manifest.json").read_text())["solver"]["objective_yuan"]
-    assert first == pytest.approx(OPTIMUM, rel=1e-9)
-    assert other == pytest.approx(OPTIMUM + 2.5e9 / 1.1, rel=1e-9)
+    assert first == pytest.approx(costs_total_yuan(out / "small"), rel=1e-8)
+    assert other == pytest.approx(costs_total_yuan(out / "small-2"), rel=1e-8)
+    assert other > first + 1.0e6
+    assert cells_modules(out / "small") == 1
+    assert cells_modules(out / "small-2") == 2
     assert (out / "small" / MARKER).read_text().startswith(MARKER_TEXT + "capacity.csv\n")
     assert (out / "small-2" / MARKER).read_text() == (out / "small" / MARKER).read_text()
     assert (out / MARKER).read_text() == MARKER_TEXT + "".join(

@@ -139,10 +139,10 @@ def edit_features(path: Path, change: Callable[[list[dict]], None]) -> None:
 
 
 def site_at_its_source(case: Path) -> None:
-    """w_mine moved onto the phosphate source rock_w (102.12 E, 24.62 N). An output-value target
-    of 50亿 yuan in 2024, beyond the 40亿 that the 10 GWh of cells give, makes LFP be produced,
-    and a full local share of fepo4 makes FePO4 be produced for it at w_mine, from rock_w: a flow
-    from the source to a site 0 km away."""
+    """w_mine moved onto the phosphate source rock_w (102.12 E, 24.62 N), with an output-value
+    target of 50亿 yuan in 2024 and a full local share of fepo4, so that FePO4 is produced at
+    w_mine from rock_w: a flow from the source to a site 0 km away. (Under the sales prices of the
+    small catalog FePO4 and LFP are produced even without the target and the local share.)"""
     def move(features: list[dict]) -> None:
         for f in features:
             if f["properties"]["site_id"] == "w_mine":
@@ -210,11 +210,11 @@ def test_outputs_of_test_scenarios_are_strict_json_with_valid_geometry(variant: 
 
 
 def test_site_at_its_source_ships_what_it_uses(tmp_path: Path, capsys):
-    """The variant above does exercise a flow of 0 km: FePO4 is produced at w_mine (the value
-    target needs 10亿 beyond the cells, and the chain rule makes every tonne of LFP bring a tonne
-    of local FePO4), taking 2 t of rock per t from rock_w, which it sits on. Transport at 0 km is
-    free, so the solver may ship up to the whole supply of 1,000,000 t/yr; the plan shows only
-    what is used: 2 x the FePO4 produced in 2024, and nothing in 2023 when nothing is produced."""
+    """The variant above does exercise a flow of 0 km: FePO4 is produced at w_mine in both years
+    (its modules need no lead time and its sales price, 12,000 then 10,000 yuan/t, far exceeds
+    2 t of rock at 100 yuan/t), taking 2 t of rock per t from rock_w, which it sits on. Transport
+    at 0 km is free but the rock is bought at the source, so shipping beyond use would only add
+    cost; the plan shows exactly what is used: 2 x the FePO4 produced, in each year."""
     case = tmp_path / "case"
     shutil.copytree(DATA, case)
     site_at_its_source(case)
@@ -223,9 +223,10 @@ def test_site_at_its_source_ships_what_it_uses(tmp_path: Path, capsys):
     capsys.readouterr()
     capacity = list(csv.DictReader(io.StringIO((out / "capacity.csv").read_text())))
     fepo4 = {r["year"]: float(r["production"]) for r in capacity if (r["site"], r["product"]) == ("w_mine", "fepo4")}
-    assert fepo4["2024"] > 0 and "2023" not in fepo4
+    assert fepo4["2023"] > 0 and fepo4["2024"] > 0
     sources = {f["id"]: f["properties"] for f in strict_json((out / "sources.geojson").read_text())["features"]}
-    assert (sources["rock_w"]["shipped_t_2023"], sources["rock_w"]["shipped_t_2024"]) == (0.0, 2 * fepo4["2024"])
+    assert (sources["rock_w"]["shipped_t_2023"], sources["rock_w"]["shipped_t_2024"]) == (
+        2 * fepo4["2023"], 2 * fepo4["2024"])
 
 
 @pytest.fixture(scope="module")

@@ -148,13 +148,14 @@ def test_labels_are_placed_without_collisions_and_ranked_by_capex(runs: Path):
     priority = settings.find("dd_properties/Option/Option[@name='properties']/Option[@name='Priority']")
     assert priority is not None
     expression = priority.find("Option[@name='expression']")
-    assert expression is not None and expression.get("value") == 'scale_linear("capex_yuan", 0, 4.5e+09, 5, 10)'
+    # The top capex is w_mine's: 4 FePO4 modules at 5亿 and 2 LFP modules at 10亿 = 40亿 (4e+09).
+    assert expression is not None and expression.get("value") == 'scale_linear("capex_yuan", 0, 4e+09, 5, 10)'
     assert priority.find("Option[@name='active']").get("value") == "true"
     # Clear of the pie, which QGIS's label engine treats as an obstacle: 7 mm radius at the top capex.
     distance = settings.find("dd_properties/Option/Option[@name='properties']/Option[@name='LabelDistance']")
     assert distance is not None
     assert distance.find("Option[@name='expression']").get("value") == (
-        "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 4.5e+09) + 1, 1)")
+        "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 4e+09) + 1, 1)")
     # Site labels outrank cluster names, which outrank source names; none is drawn when it collides.
     ranks = {}
     for name in ("sites", "clusters", "sources"):
@@ -171,8 +172,9 @@ def test_legend_text_does_not_repeat(runs: Path):
     root = parse(runs / "one" / "plan.qgs")
     names = [layer.findtext("layername") for layer in root.findall("projectlayers/maplayer")]
     assert len(names) == len(set(names))
-    assert names[1] == f"Raw-material flows (t/yr){LEGEND_BREAK}width ∝ peak tonnage; widest 1 t/yr"
-    assert names[2] == f"Raw-material sources (t/yr){LEGEND_BREAK}triangle area ∝ supply; largest 1,000,000 t/yr"
+    # Widest flow: 2 t of phosphate rock per t of FePO4 for w_mine's 400,000 t/yr = 800,000 t/yr.
+    assert names[3] == f"Raw-material flows (t/yr){LEGEND_BREAK}width ∝ peak tonnage; widest 800,000 t/yr"
+    assert names[4] == f"Raw-material sources (t/yr){LEGEND_BREAK}triangle area ∝ supply; largest 1,000,000 t/yr"
     for folder in (runs / "one", runs / "cmp"):
         for qml in sorted(folder.glob("*.qml")):
             labels = [c.get("label") for c in parse(qml).findall("renderer-v2/categories/category")]

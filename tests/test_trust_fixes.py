@@ -25,10 +25,12 @@ from siting.deliver.folders import MARKER, MARKER_TEXT
 DATA = Path(__file__).parent / "data" / "small"
 PROBLEM = "error: 1 problem in the input:\n  - "
 #: The files a solve of the small scenario writes, as its marker lists them.
-SOLVE_FILES = ["capacity.csv", "clusters.geojson", "clusters.qml", "flows.geojson", "flows.qml", "manifest.json",
-               "map.png", "plan.csv", "plan.gpkg", "plan.qgs", "redline.geojson", "redline.qml",
-               "redline_zones.geojson", "redline_zones.qml", "report.html", "report.md", "sites.geojson", "sites.qml",
-               "sources.geojson", "sources.qml", "targets.csv"]
+SOLVE_FILES = ["capacity.csv", "clusters.geojson", "clusters.qml", "costs.csv", "flows.geojson", "flows.qml",
+               "hubs.geojson", "hubs.qml", "manifest.json", "map.png", "plan.csv", "plan.gpkg", "plan.qgs",
+               "product_flows.csv", "product_flows.geojson", "product_flows.qml", "raw_imports.csv",
+               "redline.geojson", "redline.qml", "redline_zones.geojson", "redline_zones.qml", "report.html",
+               "report.md", "sites.geojson", "sites.qml", "sources.geojson", "sources.qml", "stranded.csv",
+               "targets.csv", "trade.csv"]
 FOREIGN_FIX = ("move those files out of the folder, or choose another folder: a run never deletes a file it did not "
                "write")
 TOO_LARGE = "beyond it the solver's tolerances cannot tell the plan's figures apart"
@@ -190,7 +192,7 @@ def test_typo_in_a_variant_not_selected_is_refused(folder: Path, capsys):
     (folder / "scenario.yaml").write_text((folder / "scenario.yaml").read_text()
                                           + "variants:\n  wide:\n    constraints: {redline: {bufer_m: 2000}}\n")
     assert refused(folder, capsys) == PROBLEM + (
-        "scenario.yaml:39: variants.wide.constraints.redline.bufer_m | overrides a key the base scenario does not "
+        "scenario.yaml:41: variants.wide.constraints.redline.bufer_m | overrides a key the base scenario does not "
         "have; did you mean 'buffer_m'?\n")
 
 
@@ -198,7 +200,7 @@ def test_a_variant_may_not_set_extends(folder: Path, capsys):
     (folder / "scenario.yaml").write_text((folder / "scenario.yaml").read_text()
                                           + "variants:\n  v:\n    extends: other.yaml\n")
     expected = PROBLEM + (
-        "scenario.yaml:39: variants.v.extends | a variant may not set extends (got 'other.yaml'); set extends at the "
+        "scenario.yaml:41: variants.v.extends | a variant may not set extends (got 'other.yaml'); set extends at the "
         "top of the scenario file, or make the variant a scenario file of its own\n")
     assert refused(folder, capsys) == expected
     assert refused(folder, capsys, "--variant", "v") == expected

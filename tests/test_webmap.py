@@ -1,10 +1,13 @@
 """The interactive map of report.html, opened in real headless Chromium.
 
-The small scenario (tests/data/small; its hand-checked plan is in tests/test_cli.py): four candidate
-sites, of which w_mine ("West mine park", cluster west) is built with 2 LFP modules of 50,000 t and
-one 10 GWh cells module, 4.5 bn yuan of capex (2 x 1.0 + 2.5); w_lake lies in the lake's buffer, and
-e_city and e_far are eligible but unused. The page must load from disk with no network, draw one
-marker per site, switch layers, and open a site's popup with its capacities on a click.
+The small scenario (tests/data/small; its plan is derived in tests/test_api.py): four candidate
+sites, of which three are built: w_mine ("West mine park", cluster west) with 4 FePO4 modules of
+100,000 t and 2 LFP modules of 50,000 t, 4.0 bn yuan of capex (4 x 0.5 + 2 x 1.0); e_city ("East
+city") with 2 LFP modules, 2.0 bn yuan; e_far ("East far") with one LFP module and one 10 GWh cells
+module, 3.5 bn yuan (1.0 + 2.5). w_lake lies in the lake's buffer; no site is eligible but unused.
+Phosphate rock flows from rock_w to w_mine (2 t per t of FePO4). The page must load from disk with
+no network, draw one marker per site, switch layers, and open a site's popup with its capacities on
+a click.
 
 The browser tests need Chromium (`apt-get install chromium`) and the `playwright` package (test
 extras); they are skipped, saying which is missing, where either is absent.
@@ -84,16 +87,24 @@ def _map_data(page: str) -> dict[str, Any]:
 def test_map_data_has_one_site_marker_per_site_with_its_capacities(small_report: Path):
     data = _map_data((small_report / "report.html").read_text(encoding="utf-8"))
     overlays = {o["key"]: o for o in data["overlays"]}
-    assert list(overlays) == ["sites-built", "sites-eligible_unused", "sites-excluded_redline", "sources",
-                              "zones", "redline", "clusters"]
+    assert list(overlays) == ["sites-built", "sites-excluded_redline", "flows", "sources", "zones", "redline",
+                              "clusters"]
     sites = json.loads((small_report / "sites.geojson").read_text(encoding="utf-8"))["features"]
     drawn = [f for key, o in overlays.items() if key.startswith("sites-") for f in o["data"]["features"]]
     assert len(drawn) == len(sites) == 4
-    assert [f["properties"]["tooltip"] for f in overlays["sites-built"]["data"]["features"]] == ["West mine park"]
-    popup = overlays["sites-built"]["data"]["features"][0]["properties"]["popup"]
-    assert "<tr><th>capex, undiscounted</th><td>4.50 bn yuan</td></tr>" in popup
+    built = overlays["sites-built"]["data"]["features"]
+    assert [f["properties"]["tooltip"] for f in built] == ["West mine park", "East city", "East far"]
+    popup = built[0]["properties"]["popup"]
+    assert "<tr><th>capex, undiscounted</th><td>4.00 bn yuan</td></tr>" in popup
+    assert '<tr><td>FePO4</td><td class="n">400,000</td><td>t/yr</td></tr>' in popup
     assert '<tr><td>LFP</td><td class="n">100,000</td><td>t/yr</td></tr>' in popup
-    assert '<tr><td>Cells</td><td class="n">10</td><td>GWh/yr</td></tr>' in popup
+    assert "Cells" not in popup
+    far = built[2]["properties"]["popup"]
+    assert "<tr><th>capex, undiscounted</th><td>3.50 bn yuan</td></tr>" in far
+    assert '<tr><td>LFP</td><td class="n">50,000</td><td>t/yr</td></tr>' in far
+    assert '<tr><td>Cells</td><td class="n">10</td><td>GWh/yr</td></tr>' in far
+    # One raw-material flow: rock_w -> w_mine.
+    assert len(overlays["flows"]["data"]["features"]) == 1
     # The map opens on the clusters: west 102.0-102.5 E, east 103.0-103.5 E, both 24.5-25.0 N.
     assert data["bounds"] == [[24.5, 102.0], [25.0, 103.5]]
 
@@ -190,36 +201,36 @@ def test_page_loads_without_console_errors_or_network(page: Page, small_report: 
 
 def test_map_draws_every_site_and_the_other_layers(page: Page):
     assert page.page.locator("#plan-map path.site-marker").count() == 4
-    assert page.page.locator("#plan-map path.site-built").count() == 1
-    assert page.page.locator("#plan-map path.site-eligible-unused").count() == 2
+    assert page.page.locator("#plan-map path.site-built").count() == 3
+    assert page.page.locator("#plan-map path.site-eligible-unused").count() == 0
     assert page.page.locator("#plan-map path.site-excluded-redline").count() == 1
     # Two sources: West phosphate (producing) and Clay lithium (prospective, not open to the plan).
     assert page.page.locator("#plan-map path.source-marker").count() == 2
     labels = page.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert [label.strip() for label in labels] == [
-        f"Sites: {STATUS_LABELS['built']} (1)", f"Sites: {STATUS_LABELS['eligible_unused']} (2)",
-        f"Sites: {STATUS_LABELS['excluded_redline']} (1)", "Raw-material sources", "Red-line buffer and setbacks",
+        f"Sites: {STATUS_LABELS['built']} (3)", f"Sites: {STATUS_LABELS['excluded_redline']} (1)",
+        "Raw-material flows (width by tonnage)", "Raw-material sources", "Red-line buffer and setbacks",
         "Red line (reserves, water)", "Clusters"]
     assert page.page.locator(".leaflet-control-scale-line").inner_text() != ""
 
 
 def test_switching_a_layer_off_removes_its_markers(page: Page):
-    page.page.get_by_label(f"Sites: {STATUS_LABELS['eligible_unused']} (2)").uncheck()
-    assert page.page.locator("#plan-map path.site-eligible-unused").count() == 0
-    assert page.page.locator("#plan-map path.site-marker").count() == 2
-    page.page.get_by_label(f"Sites: {STATUS_LABELS['eligible_unused']} (2)").check()
+    page.page.get_by_label(f"Sites: {STATUS_LABELS['built']} (3)").uncheck()
+    assert page.page.locator("#plan-map path.site-built").count() == 0
+    assert page.page.locator("#plan-map path.site-marker").count() == 1
+    page.page.get_by_label(f"Sites: {STATUS_LABELS['built']} (3)").check()
     assert page.page.locator("#plan-map path.site-marker").count() == 4
 
 
 def test_a_click_on_a_built_site_opens_its_popup_with_capacities(page: Page):
     assert page.page.locator(".leaflet-popup").count() == 0
-    page.page.locator("#plan-map path.site-built").click()
+    page.page.locator("#plan-map path.site-built").first.click()  # the first built site drawn: w_mine
     popup = page.page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert popup.locator("b").first.inner_text() == "West mine park"
     rows = popup.locator("tr").evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.textContent))")
     assert rows == [["site", "w_mine"], ["cluster", "west"], ["status", STATUS_LABELS["built"]],
-                    ["capex, undiscounted", "4.50 bn yuan"],
-                    ["product", "capacity added 2023-2024", "unit"], ["LFP", "100,000", "t/yr"],
-                    ["Cells", "10", "GWh/yr"]]
+                    ["capex, undiscounted", "4.00 bn yuan"],
+                    ["product", "capacity added 2023-2024", "unit"], ["FePO4", "400,000", "t/yr"],
+                    ["LFP", "100,000", "t/yr"]]
     assert page.errors == []
