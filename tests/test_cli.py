@@ -1,14 +1,15 @@
 """End to end through the command line on the small scenario in tests/data/small.
 
-The small scenario: clusters west and east; sites w_mine (next to the phosphate source),
-w_lake (inside the lake's 1 km buffer), e_city (20,000 t existing LFP, 130+ km from phosphate),
-e_far (30 ha each; w_mine 100 ha). Strict targets for 2024: 120,000 t cathode and 10 GWh
-cells. Capex: LFP 50 kt module 10亿 on 10 ha, cells 10 GWh module 25亿 on 20 ha, no opex,
-1亿 per opened site (charged in the first year), 10 % discount rate.
-Hand optimum: cathode needs 100,000 t beyond the 20,000 existing = 2 LFP modules (20亿);
-cells need 1 module (25亿); these 40 ha fit only on w_mine, so one site opens (1亿);
-45亿 built in 2024 (the latest year, discounted once): 45亿 / 1.1 + 1亿 = 4,190,909,090.9 yuan.
-Output value is not targeted, so nothing must be produced and no raw material moves."""
+The small scenario: clusters west and east (tariffs 0.4 and 0.5 yuan/kWh, e_city its own 0.45);
+sites w_mine (next to the phosphate source, 100 ha), w_lake (inside the lake's 1 km buffer),
+e_city (30 ha, 20,000 t existing LFP and the committed 10,000 t online in 2024, 130+ km from
+phosphate), e_far (30 ha). Strict targets for 2024: 120,000 t cathode and 10 GWh cells. Modules:
+FePO4 100 kt 5亿 20 ha, LFP 50 kt 10亿 10 ha (20 years), cells 10 GWh 25亿 20 ha (10 years, lead
+time 1 year, ramp 0.8); 1亿 per opened site; 10 % discount rate; sales at the "base" prices.
+The plan and every cost but transport are derived by hand in tests/test_api.py's docstring
+(HAND_COSTS below repeats those formulas): FePO4 400 kt and LFP 100 kt at w_mine, LFP 100 kt at
+e_city, LFP 50 kt and cells 10 GWh at e_far, all decided in 2023; objective -22.72 bn yuan.
+"""
 from __future__ import annotations
 
 import itertools
@@ -21,7 +22,33 @@ import pytest
 from siting.cli import main
 
 DATA = Path(__file__).parent / "data" / "small"
-OPTIMUM = 4.5e9 / 1.1 + 1.0e8
+
+
+def crf(years: int) -> float:
+    """Capital recovery factor at the small scenario's 10 %."""
+    return 0.1 / (1 - 1.1 ** -years)
+
+
+BOTH_YEARS = 1 + 1 / 1.1  # df 2023 + df 2024
+HAND_COSTS = {  # yuan, derived in tests/test_api.py's docstring
+    "capex": 7.0e9 * crf(20) * BOTH_YEARS + 2.5e9 * crf(10) / 1.1,
+    "land": crf(50) * ((1.0e8 + 6.0e7 + 1.5e7) * BOTH_YEARS + 3.0e7 / 1.1),
+    "site_fixed": 2.0e8,
+    "variable": 1.588e9 + 2.207e9 / 1.1,
+    "resources": 8.0e7 * BOTH_YEARS,
+    "sales": -(15.06e9 + 14.96e9 / 1.1),
+}
+
+
+def assert_hand_costs(manifest: dict) -> None:
+    """The manifest's costs are the hand figures, transport is small and positive, and the
+    objective is the sum of its components."""
+    breakdown = manifest["objective_breakdown_yuan"]
+    for name, value in HAND_COSTS.items():
+        assert breakdown[name] == pytest.approx(value, rel=1e-8), name
+    assert breakdown["fixed_opex"] == breakdown["imports"] == breakdown["shortfall"] == 0.0
+    assert 0.0 < breakdown["transport"] < 5.0e7
+    assert manifest["solver"]["objective_yuan"] == pytest.approx(sum(breakdown.values()), rel=1e-8)
 
 
 @pytest.fixture
@@ -40,25 +67,25 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     assert solve(scenario, out) == 0
     printed = capsys.readouterr().out
     assert "status    optimal" in printed
-    assert "objective 4.19 bn yuan" in printed
+    assert "objective -22.72 bn yuan" in printed
     assert sorted(p.name for p in out.iterdir()) == [
-        ".siting-run", "capacity.csv", "clusters.geojson", "clusters.qml", "flows.geojson", "flows.qml",
-        "manifest.json", "map.png",
-        "plan.csv", "plan.gpkg", "plan.qgs", "redline.geojson", "redline.qml", "redline_zones.geojson",
-        "redline_zones.qml", "report.html", "report.md", "sites.geojson", "sites.qml", "sources.geojson",
-        "sources.qml", "targets.csv"]
+        ".siting-run", "capacity.csv", "clusters.geojson", "clusters.qml", "costs.csv", "flows.geojson", "flows.qml",
+        "hubs.geojson", "hubs.qml", "manifest.json", "map.png", "plan.csv", "plan.gpkg", "plan.qgs",
+        "product_flows.csv", "product_flows.geojson", "product_flows.qml", "raw_imports.csv", "redline.geojson",
+        "redline.qml", "redline_zones.geojson", "redline_zones.qml", "report.html", "report.md", "sites.geojson",
+        "sites.qml", "sources.geojson", "sources.qml", "stranded.csv", "targets.csv", "trade.csv"]
     sites = json.loads((out / "sites.geojson").read_text())
     assert "crs" not in sites
     by_id = {f["id"]: f for f in sites["features"]}
     assert set(by_id) == {"w_mine", "w_lake", "e_city", "e_far"}
     assert {k: f["properties"]["status"] for k, f in by_id.items()} == {
-        "w_mine": "built", "w_lake": "excluded_redline", "e_city": "eligible_unused", "e_far": "eligible_unused"}
+        "w_mine": "built", "w_lake": "excluded_redline", "e_city": "built", "e_far": "built"}
     mine = by_id["w_mine"]["properties"]
     assert mine["cluster"] == "west"
-    assert mine["added_lfp_2024"] == 100000.0 and mine["added_lfp_2023"] == 0.0
-    assert mine["added_cells_2024"] == 10.0
-    assert mine["capex_yuan"] == 4.5e9
-    assert mine["main_product"] == "lfp"
+    assert mine["added_lfp_2023"] == 100000.0 and mine["added_lfp_2024"] == 0.0
+    assert mine["added_fepo4_2023"] == 400000.0 and mine["added_cells_2023"] == 0.0
+    assert mine["capex_yuan"] == 4.0e9  # 4 x 5亿 + 2 x 10亿
+    assert by_id["e_far"]["properties"]["added_cells_2023"] == 10.0
     assert by_id["w_mine"]["geometry"] == {"type": "Point", "coordinates": [102.1, 24.6]}
     assert by_id["w_lake"]["properties"]["excluded_redline"] == "fepo4,lfp,cells"
     assert by_id["e_city"]["properties"]["excluded_proximity"] == "fepo4"
@@ -68,18 +95,20 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     plan = (out / "plan.csv").read_text().splitlines()
     assert plan == [
         "site,cluster,product,unit,year,module,modules,capacity_added,capex_bn_yuan",
-        "w_mine,west,cells,GWh/yr,2024,cells_10gwh,1,10,2.5",
-        "w_mine,west,lfp,t/yr,2024,lfp_50kt,2,100000,2",
+        "e_city,east,lfp,t/yr,2023,lfp_50kt,2,100000,2",
+        "e_far,east,cells,GWh/yr,2023,cells_10gwh,1,10,2.5",
+        "e_far,east,lfp,t/yr,2023,lfp_50kt,1,50000,1",
+        "w_mine,west,fepo4,t/yr,2023,fepo4_100kt,4,400000,2",
+        "w_mine,west,lfp,t/yr,2023,lfp_50kt,2,100000,2",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["solver"]["objective_yuan"] == pytest.approx(OPTIMUM, rel=1e-9)
-    assert manifest["objective_breakdown_yuan"]["capex"] == pytest.approx(4.5e9 / 1.1, rel=1e-9)
-    assert manifest["objective_breakdown_yuan"]["site_fixed"] == 1.0e8
+    assert_hand_costs(manifest)
     assert set(manifest["run"]["timings_s"]) == {"load", "preprocess", "build", "solve", "export"}
     assert set(manifest["input_sha256"]) == {"scenario", "catalog", "clusters", "sites", "redline", "sources"}
     clusters = json.loads((out / "clusters.geojson").read_text())
     west = next(f for f in clusters["features"] if f["id"] == "west")
     assert west["properties"]["sites_opened"] == 1
+    assert (west["properties"]["capex_yuan"], west["properties"]["capacity_fepo4_2024"]) == (4.0e9, 400000.0)
     assert west["properties"]["capacity_lfp_2024"] == 100000.0
     ring = west["geometry"]["coordinates"][0]
     signed = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
@@ -124,10 +153,10 @@ def test_a_folder_of_other_files_is_refused_before_loading(scenario: Path, tmp_p
 
 
 def test_output_value_target_met_by_producing_on_built_capacity(scenario: Path, tmp_path: Path):
-    """Add an output-value target of 8.0e9 yuan in 2024. Hand check: the builds the capacity
-    targets force (100,000 t new LFP + 20,000 t existing at 40,000 yuan/t = 4.8e9; 10 GWh cells
-    at 4e8 yuan/GWh = 4.0e9; 8.8e9 in all at full use) already reach it, and producing LFP or
-    cells needs no raw resource, so the objective stays at the hand optimum with no shortfall."""
+    """Add an output-value target of 8.0e9 yuan in 2024. Hand check: the small plan's 2024 output
+    at the 2024 base prices is FePO4 400 kt * 10,000 + LFP 280 kt * 40,000 + cells 8 GWh * 4亿
+    = 18.4e9 yuan, above the target, so the target does not bind: same plan, same hand costs, no
+    shortfall."""
     text = scenario.read_text().replace("    cells: {2024: 10}\n",
                                         "    cells: {2024: 10}\n  output_value_yuan: {2024: 8.0e9}\n")
     scenario.write_text(text)
@@ -136,16 +165,16 @@ def test_output_value_target_met_by_producing_on_built_capacity(scenario: Path, 
     rows = [line.split(",") for line in (out / "targets.csv").read_text().splitlines()]
     value_row = next(r for r in rows if r[0] == "output_value")
     assert value_row[1:5] == ["output_value", "2024", "bn yuan/yr", "8"]
-    assert float(value_row[5]) >= 8.0 - 1e-9 and float(value_row[6]) == 0.0
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["solver"]["objective_yuan"] == pytest.approx(OPTIMUM, rel=1e-9)
+    assert float(value_row[5]) == pytest.approx(18.4, rel=1e-9) and float(value_row[6]) == 0.0
+    assert_hand_costs(json.loads((out / "manifest.json").read_text()))
 
 
 def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(scenario: Path, tmp_path: Path,
                                                                                capsys):
-    """A budget of 0 in 2023 and 1.3 bn yuan in 2024 cannot pay for 4.5 bn of strict targets:
-    the one cells module alone (2.5 bn) exceeds it, so the cells target and both years' budgets
-    conflict, and the least change is 1.2 bn more budget in 2024."""
+    """A budget of 0 in 2023 and 1.3 bn yuan in 2024. Cells take a year to build (lead_time_yr 1),
+    so the 10 GWh cells module the strict 2024 target needs must be decided in 2023, whose budget
+    is 0: the cells target and the 2023 budget conflict on their own (the 2024 budget plays no
+    part), and dropping the cells target (10 GWh/yr less) makes a plan possible."""
     text = scenario.read_text().replace(
         "  differentiation:\n", "  budget:\n    enabled: true\n    capex_yuan_per_yr: {2023: 0, 2024: 1.3e9}\n"
         "  differentiation:\n")
@@ -155,12 +184,11 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
     err = capsys.readouterr().err
     assert err == (
         "no plan: the plan is infeasible: the rules cannot be met together.\n"
-        "  3 rules cannot be met together; dropping any one of them makes a plan possible:\n"
+        "  2 rules cannot be met together; dropping any one of them makes a plan possible:\n"
         "    - the cells target needs 10 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 10 GWh/yr must be "
         "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells]\n"
         "    - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023]\n"
-        "    - investment in 2024 may not exceed 1.30 bn yuan [constraints.budget.capex_yuan_per_yr.2024]\n"
-        "  the least change that makes a plan possible: raise the 2024 budget by 1.20 bn yuan\n"
+        "  the least change that makes a plan possible: lower the cells target for 2024 by 10 GWh/yr\n"
         f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
     assert sorted(p.name for p in out.iterdir()) == [
         ".siting-run", "conflict_sites.geojson", "conflict_sites.qml", "conflicts.geojson", "conflicts.md",

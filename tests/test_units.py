@@ -1,9 +1,12 @@
 """One money unit (bn yuan), units in every column, plain words, tables that fit 120 columns, and a
 report that explains the plan, on the small scenario of tests/data/small.
 
-Hand figures (see tests/test_cli.py): the base plan builds 2 LFP modules of 50,000 t/yr (10亿 =
-1 bn yuan each) and one 10 GWh/yr cells module (2.5 bn yuan) at w_mine in 2024 and opens one
-site (0.1 bn yuan): objective 4.5 / 1.1 + 0.1 = 4.19 bn yuan, capex 4.09 bn yuan (97.6 %).
+Hand figures (derived in tests/test_api.py's docstring): the base plan decides in 2023 FePO4
+400 kt and LFP 100 kt at w_mine, LFP 100 kt at e_city, LFP 50 kt and cells 10 GWh at e_far;
+capex (annuities) 1.94 bn yuan, site openings 2 x 0.1 bn yuan, variable 3.59 bn yuan, sales
+-28.66 bn yuan, transport (not derived) 0.02 bn yuan: objective -22.72 bn yuan.
+The report's overshoot tests use an "unpriced" copy of the catalog (every base-path price 0):
+nothing is sold, so nothing is worth producing and only the capacity targets make the plan.
 """
 
 from __future__ import annotations
@@ -124,9 +127,10 @@ def test_every_money_figure_of_a_solve_is_in_bn_yuan_and_every_column_has_its_un
     out = tmp_path / "out"
     assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--rule-costs"]) == 0
     printed = capsys.readouterr().out
-    assert "objective 4.19 bn yuan (discounted), best bound 4.19 bn yuan" in printed
-    assert "  capex                         4.09 bn yuan" in printed
-    assert "  site opening                  0.10 bn yuan" in printed
+    assert "objective -22.72 bn yuan (discounted), best bound -22.72 bn yuan" in printed
+    assert "  capex (annuities)             1.94 bn yuan" in printed
+    assert "  site opening                  0.20 bn yuan" in printed
+    assert "  sales (revenue, negative)   -28.66 bn yuan" in printed
     assert "status    optimal within the gap" in printed
     assert "convergenceCriteriaSatisfied" not in printed and "亿" not in printed
     assert widest(printed, tmp_path) <= 120
@@ -139,19 +143,25 @@ def test_every_money_figure_of_a_solve_is_in_bn_yuan_and_every_column_has_its_un
         assert [c for c in numeric if c not in UNITLESS and "unit" not in header and "yuan" not in c] == [], name
     assert (out / "plan.csv").read_text().splitlines() == [
         "site,cluster,product,unit,year,module,modules,capacity_added,capex_bn_yuan",
-        "w_mine,west,cells,GWh/yr,2024,cells_10gwh,1,10,2.5",
-        "w_mine,west,lfp,t/yr,2024,lfp_50kt,2,100000,2"]
-    assert (out / "targets.csv").read_text().splitlines() == [
+        "e_city,east,lfp,t/yr,2023,lfp_50kt,2,100000,2",
+        "e_far,east,cells,GWh/yr,2023,cells_10gwh,1,10,2.5",
+        "e_far,east,lfp,t/yr,2023,lfp_50kt,1,50000,1",
+        "w_mine,west,fepo4,t/yr,2023,fepo4_100kt,4,400000,2",
+        "w_mine,west,lfp,t/yr,2023,lfp_50kt,2,100000,2"]
+    assert (out / "targets.csv").read_text().splitlines() == [  # cathode: 20 kt + 10 kt committed + 250 kt
         "kind,target,year,unit,target_value,achieved,shortfall",
-        "capacity,cathode,2024,t/yr,120000,120000,0", "capacity,cells,2024,GWh/yr,10,10,0"]
-    assert pd.read_csv(out / "rule_costs.csv").set_index("rule").loc["agglomeration", "rule_cost_bn_yuan"] == 0.1
+        "capacity,cathode,2024,t/yr,120000,280000,0", "capacity,cells,2024,GWh/yr,10,10,0"]
+    # relaxing agglomeration keeps the plan and drops the 2 x 1亿 of opening w_mine and e_far
+    assert pd.read_csv(out / "rule_costs.csv").set_index("rule").loc["agglomeration", "rule_cost_bn_yuan"] == 0.2
     manifest = json.loads((out / "manifest.json").read_text())  # raw yuan for machines, and named so
-    assert manifest["solver"]["objective_yuan"] == pytest.approx(4.5e9 / 1.1 + 1e8, rel=1e-9)
-    assert set(manifest["objective_breakdown_yuan"]) == {"capex", "fixed_opex", "site_fixed", "transport",
-                                                          "shortfall"}
+    breakdown = manifest["objective_breakdown_yuan"]
+    assert set(breakdown) == {"capex", "land", "fixed_opex", "site_fixed", "variable", "resources", "imports",
+                              "transport", "shortfall", "sales"}
+    assert breakdown["sales"] == pytest.approx(-(15.06e9 + 14.96e9 / 1.1), rel=1e-8)
+    assert manifest["solver"]["objective_yuan"] == pytest.approx(sum(breakdown.values()), rel=1e-8)
     report = (out / "report.md").read_text()
     assert "| status | optimal within the gap |" in report
-    assert "| objective (discounted) | 4.19 bn yuan |" in report
+    assert "| objective (discounted) | -22.72 bn yuan |" in report
 
 
 def test_compare_and_sweep_tables_in_bn_yuan_with_units_and_narrow_on_the_terminal(folder: Path, tmp_path: Path,
@@ -164,14 +174,18 @@ def test_compare_and_sweep_tables_in_bn_yuan_with_units_and_narrow_on_the_termin
     assert "亿" not in printed
     table = pd.read_csv(out / "comparison.csv").set_index("metric")
     assert table.loc["objective", "unit"] == "bn yuan"
-    assert float(table.loc["objective", "b vs small"]) == pytest.approx(2.5 / 1.1, rel=1e-6)
+    # b (20 GWh of cells, strict) only removes plans from the base's choice: it costs more
+    small, other = float(table.loc["objective", "small"]), float(table.loc["objective", "b"])
+    assert other > small
+    assert float(table.loc["objective", "b vs small"]) == pytest.approx(other - small, rel=1e-6, abs=1e-8)
     assert table.loc["cost: site opening", "unit"] == "bn yuan"
-    assert float(table.loc["cost: site opening", "small"]) == 0.1
+    assert float(table.loc["cost: site opening", "small"]) == 0.2
     assert table.loc["capacity west cells", "unit"] == "GWh/yr"
     assert table.loc["capacity west lfp", "unit"] == "t/yr"
     assert table.loc["capacity cathode 2024", "unit"] == "t/yr"
     assert "units/yr" not in (out / "comparison.csv").read_text()
-    assert "| objective | bn yuan | 4.19 | 6.46 | 2.27 |" in (out / "comparison.md").read_text()
+    assert f"| objective | bn yuan | {small:.2f} | {other:.2f} | {other - small:.2f} |" in (
+        out / "comparison.md").read_text()
     problems = [p for f in sorted(out.glob("*")) if f.suffix in TEXT_SUFFIXES
                 for p in money_problems(f, f.read_text(encoding="utf-8"))]
     assert problems == []
@@ -182,7 +196,7 @@ def test_compare_and_sweep_tables_in_bn_yuan_with_units_and_narrow_on_the_termin
     sweep = pd.read_csv(sweep_out / "sweep.csv")
     assert list(sweep.columns) == ["run", "targets.capacity.cells.2024", "status", "objective_bn_yuan", "gap",
                                    "vs_first", "sites_opened", "capacity_cathode_t_per_yr", "capacity_cells_GWh_per_yr"]
-    assert list(sweep["objective_bn_yuan"]) == pytest.approx([4.5 / 1.1 + 0.1, 7.0 / 1.1 + 0.1], rel=1e-8)
+    assert list(sweep["objective_bn_yuan"]) == pytest.approx([small, other], rel=1e-8)
 
 
 # --- the report explains the plan ---------------------------------------------------------------
@@ -193,56 +207,70 @@ def explanation(scenario: Path) -> str:
     return markdown(explanation_blocks(prepared.loaded, prepared.inputs, solved.plan))
 
 
+def unpriced(folder: Path) -> Path:
+    """The folder's catalog with every product's base-path price set to 0 (written over the test's
+    own copy)."""
+    catalog = folder / "catalog.yaml"
+    text = re.sub(r"price_yuan_per_unit: \{base: \{2023: \d+, 2024: \d+\}",
+                  "price_yuan_per_unit: {base: {2023: 0, 2024: 0}", catalog.read_text())
+    assert text.count("price_yuan_per_unit: {base: {2023: 0, 2024: 0}") == 3
+    catalog.write_text(text)
+    return folder
+
+
 def test_report_explains_an_overshoot_by_module_size(folder: Path) -> None:
-    """Cathode goal 110,000 t/yr: 20,000 exist, 90,000 more take two 50,000 t/yr LFP modules,
-    so 120,000 t/yr are planned, 10,000 over; nothing is produced (no rule asks for it)."""
-    text = explanation(write(folder / "over.yaml", "extends: scenario.yaml\nname: over\ntargets:\n  capacity:\n"
-                                                   "    cathode: {2024: 110000}\n"))
-    assert ("cathode 2024: goal 110,000, planned 120,000, 10,000 more (t/yr). Why:\n\n"
+    """Unpriced catalog, cathode goal 110,000 t/yr. Online in 2024: 20,000 existing + 10,000
+    committed at e_city; 80,000 more take two 50,000 t/yr LFP modules: 130,000 planned, 20,000 over.
+    Nothing is sold, so nothing is produced. By hand: e_city is already open and takes the cells
+    module (20 of its 30 ha; decided in 2023, online 2024); the two LFP modules (20 ha) go to
+    w_mine, decided in 2024 and opened in 2024. Costs: capex 20亿 CRF(0.1, 20) / 1.1 + 25亿
+    CRF(0.1, 10) / 1.1 = 0.5834 bn; site opening 1亿 / 1.1 = 0.0909 bn; land CRF(0.1, 50) (20 ha
+    * 1 M + 20 ha * 3 M) / 1.1 = 0.0073 bn; in all 0.6817 bn: capex 85.6 %, opening 13.3 %,
+    land 1.1 %."""
+    text = explanation(write(unpriced(folder) / "over.yaml", "extends: scenario.yaml\nname: over\ntargets:\n"
+                                                             "  capacity:\n    cathode: {2024: 110000}\n"))
+    assert ("cathode 2024: goal 110,000, planned 130,000, 20,000 more (t/yr). Why:\n\n"
             "- whole modules: modules come in 50,000 t/yr, so the capacity cannot land exactly on the goal; the "
-            "cheapest whole-module mix that reaches 110,000 t/yr gives 120,000 t/yr\n") in text
-    assert ("| site | product | unit | capacity | usable | production | idle | idle share |\n"
-            "|---|---|---|---:|---:|---:|---:|---:|\n"
-            "| w_mine | LFP | t/yr | 100,000 | 100,000 | 0 | 100,000 | 100% |\n"
-            "| w_mine | Cells | GWh/yr | 10 | 10 | 0 | 10 | 100% |\n"
-            "| e_city | LFP | t/yr | 20,000 | 20,000 | 0 | 20,000 | 100% |\n") in text
+            "cheapest whole-module mix that reaches 110,000 t/yr gives 130,000 t/yr\n") in text
+    assert "| w_mine | west | LFP | 2024 | t/yr | 100,000 | 0 | 100,000 | 100% |" in text
+    assert "| e_city | east | Cells | 2024 | GWh/yr | 8 | 0 | 8 | 100% |" in text
     assert "The plan produces nothing:" in text
-    assert ("- capex: 4.09 bn yuan, 97.6% of the cost\n- site opening: 0.10 bn yuan, 2.4% of the cost\n") in text
+    assert ("- capex (annuities): 0.58 bn yuan, 85.6% of the costs\n- site opening: 0.09 bn yuan, 13.3% of the costs\n"
+            "- land (annuities): 0.01 bn yuan, 1.1% of the costs\n") in text
     assert "- the capacity target cells 2024 is met exactly (10 GWh/yr)\n" in text
     assert "cathode 2024 is met exactly" not in text
 
 
 def test_report_explains_an_overshoot_forced_by_the_output_value_target(folder: Path) -> None:
-    """Output value 10 bn yuan in 2024: the targets' 120,000 t LFP and 10 GWh cells give at most
-    4.8 + 4.0 = 8.8 bn yuan; one more 50,000 t/yr LFP module (1 bn yuan of capex, 2 bn yuan of
-    output value) is cheaper than a cells module (2.5 bn yuan for 4): cathode 170,000 t/yr
-    against a 120,000 goal. 150,000 t LFP at w_mine and 10 GWh cells produce exactly
-    6 + 4 = 10 bn yuan; e_city's existing 20,000 t stay idle. Capex (3 + 2.5) / 1.1 = 5.00."""
+    """Output value 10 bn yuan in 2024 with the priced catalog: the base plan's 2024 output is
+    FePO4 400 kt * 10,000 + LFP 280 kt * 40,000 + cells 8 GWh * 4亿 = 18.4 bn yuan, so the target
+    does not bind and the report must not blame it for the cathode overshoot (280,000 against
+    120,000: sales make the extra capacity pay)."""
     text = explanation(write(folder / "value.yaml", "extends: scenario.yaml\nname: value\ntargets:\n"
                                                     "  output_value_yuan: {2024: 1.0e10}\n"))
-    assert ("cathode 2024: goal 120,000, planned 170,000, 50,000 more (t/yr). Why:\n\n"
-            "- the output-value target binds: 10.00 bn yuan in 2024 (planned 10.00 bn yuan) needs more production, "
-            "hence more capacity, than the capacity target asks for: 150,000 t/yr are produced\n") in text
+    assert "cathode 2024: goal 120,000, planned 280,000, 160,000 more (t/yr). Why:\n\n" in text
+    assert "- the output-value target binds" not in text
     assert "- whole modules:" not in text
-    assert "| e_city | LFP | t/yr | 20,000 | 20,000 | 0 | 20,000 | 100% |\n\n" in text
-    assert "| w_mine |" not in text.split("## Stranded capacity")[1].split("## What drives")[0]
-    assert "- capex: 5.00 bn yuan, 98.0% of the cost\n" in text
-    assert "- the output-value target 2024 is met exactly (10.00 bn yuan)\n" in text
+    assert "the output-value target 2024 is met exactly" not in text
 
 
 def test_report_says_when_no_target_is_overshot(folder: Path) -> None:
-    text = explanation(folder / "scenario.yaml")
+    """Unpriced catalog, cathode goal 130,000 t/yr: 20,000 existing + 10,000 committed + two
+    50,000 t/yr modules land on it exactly; cells 10 GWh is one module."""
+    text = explanation(write(unpriced(folder) / "exact.yaml", "extends: scenario.yaml\nname: exact\ntargets:\n"
+                                                              "  capacity:\n    cathode: {2024: 130000}\n"))
     assert "## Why targets are overshot\n\nNo target is overshot: each is met exactly or falls short.\n" in text
-    assert "- the capacity target cathode 2024 is met exactly (120,000 t/yr)\n" in text
+    assert "- the capacity target cathode 2024 is met exactly (130,000 t/yr)\n" in text
 
 
 def test_plan_tables_give_output_value_targets_in_bn_yuan(folder: Path) -> None:
+    """The base plan's 2024 output value is 18.4 bn yuan by hand (see the test above)."""
     scenario = write(folder / "value.yaml", "extends: scenario.yaml\nname: value\ntargets:\n"
                                             "  output_value_yuan: {2024: 1.0e10}\n")
     prepared = prepare(scenario, {})
     solved = solve_prepared(prepared, solver_settings(prepared.loaded), {})
     files = plan_tables(solved.plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS)
-    assert files["targets.csv"].splitlines()[-1] == "output_value,output_value,2024,bn yuan/yr,10,10,0"
+    assert files["targets.csv"].splitlines()[-1] == "output_value,output_value,2024,bn yuan/yr,10,18.4,0"
 
 
 def test_sweep_plot_titles_carry_bn_yuan_and_each_groups_unit(tmp_path: Path, monkeypatch) -> None:
@@ -273,5 +301,8 @@ def test_alternatives_outputs_state_money_in_bn_yuan(folder: Path, tmp_path: Pat
     problems = [p for f in sorted(out.rglob("*")) if f.suffix in TEXT_SUFFIXES and f.name != "manifest.json"
                 for p in money_problems(f, f.read_text(encoding="utf-8"))]
     assert problems == []
-    assert pd.read_csv(out / "alternatives.csv")["cost_bn_yuan"].tolist() == pytest.approx([4.5 / 1.1 + 0.1,
-                                                                                          4.5 / 1.1 + 0.2])
+    table = pd.read_csv(out / "alternatives.csv").set_index("plan")
+    optimum, other = table.loc["optimum", "cost_bn_yuan"], table.loc["alt01", "cost_bn_yuan"]
+    assert optimum == pytest.approx(-22.7156911, abs=1e-6)  # the base objective (module docstring)
+    assert other > optimum  # an alternative plan is never cheaper than the optimum
+    assert table.loc["alt01", "over_optimum"] == pytest.approx((other - optimum) / abs(optimum), rel=1e-6)
