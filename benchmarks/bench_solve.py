@@ -119,6 +119,8 @@ def write_instance(shipped_path: Path, folder: Path, count: int, seed: int, time
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(resolve(shipped_path, shipped["catalog"]), folder / "catalog.yaml")
     scenario["catalog"] = "catalog.yaml"
+    # Synthetic sites carry no real projects: the committed projects name the shipped parks.
+    scenario["committed_projects"] = None
     for role, ref in scenario["layers"].items():
         if role == "sites":
             continue

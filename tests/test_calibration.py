@@ -1,4 +1,4 @@
-"""Calibration against the real plants (issue 10, part 9; siting/optimize/calibrate.py).
+"""Calibration against the real plants (issue 10, part 9; siting/runs/calibrate.py).
 
 On tests/data/small: site w_lake lies inside the buffered red line for every product; the sites
 are w_mine, w_lake (cluster west), e_city, e_far (cluster east); e_city has 30 ha of usable land;
@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from siting.optimize.calibrate import RealPlant, fixed_findings, score_choice
 from siting.prepare.problem import prepare
+from siting.runs.calibrate import RealPlant, fixed_findings, score_choice
 from siting.runs.job import run_solve
 
 SMALL = Path(__file__).parent / "data" / "small"

@@ -20,7 +20,6 @@ from siting.deliver.files import export_files
 from siting.deliver.folders import check_destination, input_files, write_folder_atomically
 from siting.deliver.tables import table_files, text_table
 from siting.optimize.alternatives import Alternative, near_optimal_plans
-from siting.optimize.calibrate import calibration_files, choice_score, findings_text, fixed_findings
 from siting.optimize.explain import InfeasiblePlan
 from siting.optimize.relax import rule_cost_table, rule_costs
 from siting.optimize.results import Plan
@@ -28,6 +27,7 @@ from siting.optimize.run import Solved, solve_prepared, solver_settings
 from siting.optimize.solve import SolveReport, SolverSettings
 from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import Prepared, prepare, redline_settings
+from siting.runs.calibrate import calibration_files, choice_score, findings_text, fixed_findings
 
 
 @dataclass
