@@ -1448,3 +1448,51 @@ def test_every_rule_family_has_tests() -> None:
             assert here.get(test.__name__) is test, test.__name__
             if test.__name__ != "test_proximity_arithmetic_nearest_source_and_limits":
                 assert "Optimum" in (test.__doc__ or ""), test.__name__
+
+
+# --------------------------------------------------------------------------------------------
+# invariants on the all-families instance (solved to a zero gap)
+
+
+def test_adding_a_candidate_site_never_raises_the_optimum() -> None:
+    """`rich_inputs` plus a site s4 in cluster c2 with 5 ha, 20 km from every source: every plan
+    of the base instance is still a plan (s4 builds nothing; it is not open), so the optimum
+    cannot rise. The same for each single candidate pair added back to an instance without it."""
+    base = rich_inputs()
+    full = rich_optimum()
+    sites = (*base.SITES, "s4")
+    products = base.PRODUCTS
+    more = dataclasses.replace(
+        base,
+        SITES=sites,
+        CANDIDATES=(*base.CANDIDATES, *(("s4", p) for p in products)),
+        cluster_of_site={**base.cluster_of_site, "s4": "c2"},
+        site_land_ha={**base.site_land_ha, "s4": 5.0},
+        land_after_redline_ha={**base.land_after_redline_ha, **{("s4", p): 5.0 for p in products}},
+        ARCS=(*base.ARCS, *((k, "s4") for k in base.SOURCES)),
+        arc_km={**base.arc_km, **{(k, "s4"): 20.0 for k in base.SOURCES}},
+    )
+    _model, with_s4 = solve_optimal(more)
+    assert with_s4 <= full * (1 + 1e-9) + 1e-6
+    for pair in base.CANDIDATES:
+        fewer = dataclasses.replace(base, CANDIDATES=tuple(c for c in base.CANDIDATES if c != pair))
+        _model, without_pair = solve_optimal(fewer)
+        assert full <= without_pair * (1 + 1e-9) + 1e-6, pair
+
+
+def test_a_tighter_red_line_never_lowers_the_optimum() -> None:
+    """`rich_inputs` with one more (site, product) pair inside the buffered red line, or with a
+    site's land outside the red line halved: the plans left are a subset, so the optimum cannot
+    fall."""
+    base = rich_inputs()
+    full = rich_optimum()
+    for pair in base.CANDIDATES:
+        if pair in base.REDLINE_EXCLUDED:
+            continue
+        tighter = dataclasses.replace(base, REDLINE_EXCLUDED=base.REDLINE_EXCLUDED | {pair})
+        _model, objective = solve_optimal(tighter)
+        assert objective >= full * (1 - 1e-9) - 1e-6, pair
+    for site in base.SITES:
+        halved = {k: (v / 2 if k[0] == site else v) for k, v in base.land_after_redline_ha.items()}
+        _model, objective = solve_optimal(dataclasses.replace(base, land_after_redline_ha=halved))
+        assert objective >= full * (1 - 1e-9) - 1e-6, site
