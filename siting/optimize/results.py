@@ -436,23 +436,24 @@ class _Limits:
     def reason(self, site: str, product: str, year: int) -> str:
         """Why usable capacity of `product` at `site` stands idle in `year` (STRANDED_REASONS)."""
         inputs = self.inputs
-        if self.market_bound(product, year):
-            return "market"
         resources = [r for r in inputs.RESOURCES if inputs.resource_t_per_unit.get((product, r), 0.0) > 0]
         feeds = [u for u in inputs.PRODUCTS if inputs.input_units_per_unit.get((product, u), 0.0) > 0]
+        # Feedstock first: capacity that cannot be fed stays idle whatever the market would take.
         if any(self.resource_bound(site, r, year) for r in resources) or any(
                 self.input_bound(site, u, year) for u in feeds):
             return "feedstock"
+        if self.market_bound(product, year):
+            return "market"
         return "cost"
 
 
 def _stranded_table(model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.DataFrame) -> pd.DataFrame:
     """Usable capacity (utilisation x available capacity) left idle per site, product and year,
-    with its share and the reason (STRANDED_REASONS): "market" when the product's sales cap binds
-    that year and none of it is imported; "feedstock" when a raw material (every source at its
-    supply and no import, or the import cap reached) or an input product (not importable, and
-    the province makes all it can of it) is at its limit; otherwise "cost": running the capacity
-    costs more than its output brings."""
+    with its share and the reason (STRANDED_REASONS), checked in this order: "feedstock" when a
+    raw material (every source at its supply and no import, or the import cap reached) or an
+    input product (not importable, and the province makes all it can of it) is at its limit;
+    "market" when the product's sales cap binds that year and none of it is imported; otherwise
+    "cost": running the capacity costs more than its output brings."""
     limits = _Limits(model, inputs, capacity)
     rows = []
     for row in capacity.itertuples(index=False):
