@@ -134,6 +134,12 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
         reasons.append(f"whole modules: modules come in {', '.join(_qty(s, unit) for s in sizes)}, so the "
                        f"capacity cannot land exactly on the goal; the cheapest whole-module mix that reaches "
                        f"{_qty(goal, unit)} gives {_qty(planned, unit)}")
+    trade = plan.trade
+    sold = trade[(trade["year"] == year) & trade["product"].isin(products)] if len(trade) else trade
+    if len(sold) and float(sold["sales"].sum()) > 0:
+        reasons.append(f"sales pay for it: {_qty(float(sold['sales'].sum()), unit)} are sold outside the province "
+                       f"in {year} for {bn_yuan(float(sold['revenue_yuan'].sum()))}, more than the capacity "
+                       "and production cost")
     if not reasons:
         reasons.append("no rule forces it: building more costs less here (a larger module is cheaper per unit, "
                        "or capacity built for one product serves the others' needs)")
