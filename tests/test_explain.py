@@ -110,8 +110,8 @@ def test_one_rule_against_the_committed_plants() -> None:
     assert explained(inputs) == [
         "1 rule cannot be met even alone, given the capacity standing or committed and the rows linking production, "
         "capacity and raw material; dropping it makes a plan possible:",
-        "  - p may be added in at most 1 cluster; the most each cluster can take: c1 1,000 t/yr, c2 1,000 t/yr "
-        "[constraints.differentiation.max_clusters_per_product.p]",
+        "  - p may be added in at most 1 cluster; the most each cluster can take: c1 1,000 t/yr, c2 1,000 t/yr; "
+        "committed projects of p already stand in c1, c2 [constraints.differentiation.max_clusters_per_product.p]",
         "the least change that makes a plan possible: let p into 1 more cluster",
     ]
 

@@ -761,6 +761,11 @@ class Describer:
         listed = ", ".join(f"{c} {self.fmt(v, self.unit(product))}" for c, v in per_cluster)
         text = (f"{product} may be added in at most {limit} cluster{'s' if limit != 1 else ''}; the most each "
                 f"cluster can take: {listed}")
+        committed = sorted({self.inputs.cluster_of_site[s] for (s, p, _t), units
+                            in self.inputs.committed_units_per_yr.items() if p == product and units > 0},
+                           key=self.inputs.CLUSTERS.index)
+        if committed:
+            text += f"; committed projects of {product} already stand in {', '.join(committed)}"
         return {"sentence": text, "unit": "clusters", "clusters": tuple(c for c, v in per_cluster if v > 0),
                 "setting": f"constraints.differentiation.max_clusters_per_product.{product}"}
 
