@@ -240,7 +240,7 @@ def test_errors_inside_a_variant_name_the_variant_and_its_line(folder: Path):
     # every variant is checked at every load: the selected one's problems first, then the others'
     assert problems(folder, variant="wide") == [
         "scenario.yaml:42: variants.wide.constraints.redline.buffer_m | Input should be greater than or equal to 0 "
-        "(got -5)", typo]
+        "(got -5); give a value in that range", typo]
     edit(folder / "scenario.yaml", "{buffer_m: -5}", "{buffer_m: 5}")
     anode = ("scenario.yaml:45: variants.wide.targets.capacity | unknown target group or product (got 'anode'); did "
              "you mean 'cathode'?")
@@ -253,7 +253,8 @@ def test_error_in_a_variant_defined_by_a_base_names_the_base_file(folder: Path):
     (folder / "sub").mkdir()
     (folder / "sub" / "child.yaml").write_text("extends: ../scenario.yaml\nname: child\n")
     assert problems(folder, "sub/child.yaml", variant="far") == [
-        "scenario.yaml:41: variants.far.spatial.detour_factor | Input should be greater than or equal to 1 (got 0.5)"]
+        "scenario.yaml:41: variants.far.spatial.detour_factor | Input should be greater than or equal to 1 (got 0.5)"
+        "; give a value in that range"]
 
 
 def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
@@ -264,7 +265,8 @@ def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
     (folder / "sub" / "child.yaml").write_text(
         "extends: ../scenario.yaml\nname: child\ntargets:\n  capacity:\n    cells: {2030: 10}\n")
     assert problems(folder, "sub/child.yaml") == [
-        "scenario.yaml:21: constraints.redline.buffer_m | Input should be greater than or equal to 0 (got -1000)"]
+        "scenario.yaml:21: constraints.redline.buffer_m | Input should be greater than or equal to 0 (got -1000)"
+        "; give a value in that range"]
     edit(folder / "scenario.yaml", "redline: {buffer_m: -1000}", "redline: {buffer_m: 1000}")
     edit(folder / "scenario.yaml", "price_path: base", "price_path: bas")
     assert problems(folder, "sub/child.yaml") == [
@@ -276,7 +278,7 @@ def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
 def test_errors_in_the_extending_file_stay_at_its_own_lines(folder: Path):
     (folder / "child.yaml").write_text("extends: scenario.yaml\nname: child\nobjective: {discount_rate: 2}\n")
     assert problems(folder, "child.yaml") == [
-        "child.yaml:3: objective.discount_rate | Input should be less than 1 (got 2)"]
+        "child.yaml:3: objective.discount_rate | Input should be less than 1 (got 2); give a value in that range"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -297,11 +297,27 @@ REPLACED_KEYS = {
 }
 
 
+#: How to add a required key that is missing, where "add it" is not enough.
+MISSING_HINTS: dict[str, str] = {
+    "network": "add it: network: {gateway: {name: ..., lon: ..., lat: ..., source: ...}}, the point where imports "
+               "arrive and sales leave the region",
+}
+
+#: Pydantic error types of a number outside its allowed range.
+BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
+
 def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError) -> list[str]:
     """One problem per pydantic error, at the file and line that wrote the key."""
     problems = []
-    for err in error.errors():
+    errors = error.errors()
+    # A key given under its old name is reported once, as replaced, not also as missing.
+    replaced = {(tuple(e["loc"][:-1]), REPLACED_KEYS[str(e["loc"][-1])].split(";")[0].strip())
+                for e in errors if e["type"] == "extra_forbidden" and str(e["loc"][-1]) in REPLACED_KEYS}
+    for err in errors:
         loc = tuple(err["loc"])
+        if err["type"] == "missing" and (loc[:-1], str(loc[-1])) in replaced:
+            continue
         bare = tuple(k for k in loc if k != "[key]")
         origin = locator.origin(bare)
         where = origin.where(bare)
@@ -316,7 +332,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(options)}"
             problems.append(f"{where}: {key} | unknown key; {hint}")
         elif err["type"] == "missing":
-            problems.append(f"{where}: {key} | required key is missing; add it")
+            problems.append(f"{where}: {key} | required key is missing; "
+                            f"{MISSING_HINTS.get(str(loc[-1]), 'add it')}")
         elif err["type"] == "finite_number":
             problems.append(f"{where}: {key} | must be a finite number (got {shown}); give a finite value")
         elif err["type"] == "bool_not_number":
@@ -324,6 +341,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] == "less_than_equal" and err.get("ctx", {}).get("le") in (MAX_YUAN, MAX_QUANTITY):
             problems.append(f"{where}: {key} | {too_large_message(err['ctx']['le'])} (got {float(got):g}); give a "
                             "smaller value, or the figure in larger units")
+        elif err["type"] in BOUND_ERRORS:
+            problems.append(f"{where}: {key} | {err['msg'].rstrip('.')} (got {shown}); give a value in that range")
         else:
             problems.append(f"{where}: {key} | {err['msg'].rstrip('.')} (got {shown})")
     return problems
