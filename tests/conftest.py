@@ -1,10 +1,32 @@
 """Shared test settings: the command line run in-process prints no progress unless a test asks
 for it, so that tests matching a whole error message see that message alone
-(tests/test_progress.py checks the progress itself)."""
+(tests/test_progress.py checks the progress itself). `folder` gives a test its own copy of the
+small scenario; `edit` changes one exact passage of a copied file."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+
+SMALL = Path(__file__).parent / "data" / "small"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of tests/data/small in the test's temporary folder."""
+    target = tmp_path / "small"
+    shutil.copytree(SMALL, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of `old` in the file at `path` by `new` (fails when `old` is not
+    there exactly once)."""
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
 
 
 @pytest.fixture(autouse=True)

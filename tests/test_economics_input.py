@@ -7,7 +7,6 @@ one site override, land prices, one committed project); error messages are match
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,22 +19,10 @@ from siting.prepare.checks import check_against_layers
 from siting.prepare.layers import load_layers
 from siting.prepare.problem import prepare
 from siting.prepare.spatial import hub_distances, hub_points
+from tests.conftest import edit
 
 SMALL = Path(__file__).parent / "data" / "small"
 UTM = "EPSG:32648"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "small"
-    shutil.copytree(SMALL, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new))
 
 
 def problems(folder: Path) -> list[str]:

@@ -6,7 +6,6 @@ Each case is a copy of tests/data/small with one fault; each message is matched 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,21 +13,9 @@ import pytest
 from siting.cli import main
 from siting.config.errors import InputError
 from siting.config.load import load_scenario, parse_override, scenario_variants
+from tests.conftest import edit
 
 SMALL = Path(__file__).parent / "data" / "small"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "small"
-    shutil.copytree(SMALL, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, new))
 
 
 def append(path: Path, text: str) -> None:

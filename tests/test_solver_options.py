@@ -5,7 +5,6 @@ are read back after the solve, and manifest.json records them with the time limi
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import highspy
@@ -20,13 +19,6 @@ from siting.optimize.run import solver_settings
 from siting.optimize.solve import SolverSettings, new_solver, read_back, solve_model
 
 SMALL = Path(__file__).parent / "data" / "small"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "small"
-    shutil.copytree(SMALL, target)
-    return target
 
 
 def with_solver(folder: Path, lines: str) -> Path:
