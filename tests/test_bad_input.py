@@ -57,8 +57,8 @@ def test_every_schema_problem_reported_at_once_with_did_you_mean(folder: Path, c
         "  - scenario.yaml:33: objective.discount_rate | Input should be less than 1 (got 1.5)"
         "; give a value in that range\n"
         "  - scenario.yaml:2: colour | unknown key; allowed keys: extends, name, description, years, catalog, "
-        "price_path, committed_projects, layers, network, calibration, spatial, targets, constraints, objective, "
-        "solver, output, variants\n"
+        "price_path, committed_projects, layers, network, calibration, candidates, spatial, targets, constraints, "
+        "objective, solver, output, variants\n"
     )
 
 

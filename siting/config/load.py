@@ -352,7 +352,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
 #: of the file that extends it, so every path still means what it meant in its own file.
 PATH_KEYS: tuple[tuple[str, ...], ...] = (("catalog",), ("committed_projects",), ("output", "folder"),
                                           ("layers", "*", "path"), ("calibration", "plants"),
-                                          ("calibration", "reference"))
+                                          ("calibration", "reference"), ("candidates", "allowed_zone", "path"))
 
 
 def rebase_paths(data: dict[str, Any], source_dir: Path, target_dir: Path) -> None:
@@ -598,6 +598,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
                                          str(scenario.committed_projects), path.parent,
                                          "the committed-projects file")
         committed = load_committed_projects(committed_path, catalog)
+    problems += allowed_zone_problems(locator, scenario, path.parent)
     if problems:
         raise InputError(problems)
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
@@ -605,6 +606,24 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     solver = scenario.solver.model_copy(update={**named, "options": options})
     scenario = scenario.model_copy(update={"solver": solver})
     return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed)
+
+
+def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) -> list[str]:
+    """The allowed-zone layer of `candidates:` must be a file that exists (relative paths start at
+    the scenario file's folder); a problem naming the key where it was written otherwise."""
+    zone = scenario.candidates.allowed_zone if scenario.candidates is not None else None
+    if zone is None:
+        return []
+    loc = ("candidates", "allowed_zone", "path")
+    where = f"{locator.where(loc)}: {locator.key(loc)}"
+    target = zone.path if zone.path.is_absolute() else (folder / zone.path).resolve()
+    shown = zone.path.as_posix()
+    if not target.exists():
+        return [f"{where} | no such file (got {shown!r}, which is {target}); give the path of the allowed-zone "
+                "layer (relative paths start at the folder of the file that names it)"]
+    if target.is_dir():
+        return [f"{where} | is a folder, not a file (got {shown!r}); give the path of the allowed-zone layer"]
+    return []
 
 
 def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],

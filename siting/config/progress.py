@@ -25,9 +25,12 @@ from typing import Any, TextIO
 #: What each phase of a solve is doing, as the line that announces it says.
 PHASES = {
     "load": "reading the scenario, the catalog and the layers",
+    "candidates": "candidate cells over the clusters, outside the red line",
     "preprocess": "red line, proximity and land per site",
     "build": "building the model",
     "solve": "HiGHS is searching for the best plan",
+    "aggregate": "bounding the plan with the candidate cells merged by group",
+    "screen": "searching for the best plan on the screened candidate cells",
     "export": "making the layers, tables and report",
     "write": "writing the output folder (map and GeoPackage included)",
     "diagnose": "finding the rules that cannot be met together",

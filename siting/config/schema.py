@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 #: Largest money figure (yuan) and largest other figure (capacity, land, supply, distance,
@@ -219,6 +219,56 @@ class Layers(Strict):
     context: LayerRef | None = Field(
         default=None, description="Context polygons drawn and named on map.png, e.g. counties; the plan does not "
         "use them; leave out for none")
+
+
+class AllowedZone(Strict):
+    """A polygon layer that limits where cells may lie: industrial land, or the counties named."""
+
+    path: Path = Field(description="Layer file (GeoJSON, GeoPackage, Shapefile), relative to the scenario file")
+    layer: str | None = Field(default=None, description="Layer to read from a file holding several; null for one")
+    field: str | None = Field(default=None, description="Column whose values select the allowed polygons; null: "
+                              "every polygon of the layer is allowed")
+    values: list[str] | None = Field(default=None, min_length=1, description="Values of `field` that are allowed, "
+                                     "e.g. a list of county codes")
+
+    @model_validator(mode="after")
+    def _field_and_values(self) -> AllowedZone:
+        if (self.field is None) != (self.values is None):
+            raise ValueError("give `field` and `values` together, or neither (every polygon allowed)")
+        return self
+
+
+class CandidatesSpec(Strict):
+    """Candidate cells: a grid of squares or H3 hexagons over the clusters, outside the red line.
+
+    The cells become candidate sites beside the sites layer's: each belongs to the cluster it was
+    drawn in, has the usable land left after the red line and the setbacks, pays
+    `land_price_yuan_per_ha` and its cluster's power tariff, and has no existing or committed
+    capacity."""
+
+    shape: Literal["square", "hexagon"] = Field(default="square", description="Cell shape: square cells of "
+                                                "`cell_size_m`, or H3 hexagons of `h3_resolution`")
+    cell_size_m: PositiveQuantity | None = Field(default=None, description="Side of a square cell (m)")
+    h3_resolution: int | None = Field(default=None, ge=0, le=15, description="H3 resolution of hexagonal cells: "
+                                      "7 is about 5.2 km2 a cell, 8 about 0.74 km2; needs the h3 package (no unit)")
+    min_usable_ha: Quantity = Field(default=0.0, description="Cells with less usable land than this, for every "
+                                    "product, are dropped (ha)")
+    allowed_zone: AllowedZone | None = Field(default=None, description="Polygons cells must lie in; null: the "
+                                             "clusters alone")
+    id_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] = Field(
+        default="cell", description="First part of every cell's id, `<prefix>-<cluster>-<column>-<row>` (letters, "
+        "digits, _ . and -); hexagons: `<prefix>-<cluster>-<H3 index>`")
+    land_price_yuan_per_ha: Yuan = Field(
+        default=0.0, description="Price of a cell's land-use rights per ha its modules take, greenfield land "
+        "outside today's parks; 0: land costs nothing (yuan)")
+
+    @model_validator(mode="after")
+    def _size_matches_shape(self) -> CandidatesSpec:
+        if self.shape == "square" and (self.cell_size_m is None or self.h3_resolution is not None):
+            raise ValueError("square cells need `cell_size_m` (m) and no `h3_resolution`")
+        if self.shape == "hexagon" and (self.h3_resolution is None or self.cell_size_m is not None):
+            raise ValueError("hexagonal cells need `h3_resolution` (0-15) and no `cell_size_m`")
+        return self
 
 
 class Spatial(Strict):
@@ -485,6 +535,9 @@ class Scenario(Strict):
     network: Network = Field(description="The hub network and its gateway")
     calibration: Calibration | None = Field(
         default=None, description="Comparison with the real plants; null: none")
+    candidates: CandidatesSpec | None = Field(
+        default=None, description="Candidate cells generated over the clusters outside the red line, planned "
+        "beside the sites layer's sites; null: the sites layer alone")
     spatial: Spatial = Field(default=Spatial(), description="Working coordinate system and geometry handling")
     targets: Targets = Field(default=Targets(), description="Capacity and output-value targets")
     constraints: Constraints = Field(

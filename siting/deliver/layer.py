@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from siting.deliver.geojson import WGS84, geometry_json
+from siting.deliver.geojson import COORDINATE_DECIMALS, WGS84, geometry_json
 
 FieldKind = Literal["string", "integer", "real", "boolean"]
 
@@ -111,11 +111,15 @@ def written_geometry(geometry: shapely.Geometry) -> shapely.Geometry | None:
     if family != "Polygon":
         return None
     parts = [g for g in shapely.get_parts(shapely.make_valid(written)) if g.geom_type in ("Polygon", "MultiPolygon")]
-    if not parts:
-        return None
-    repaired = normalised_geometry(shapely.union_all(parts))
-    usable = repaired.is_valid and not repaired.is_empty and repaired.geom_type in ("Polygon", "MultiPolygon")
-    return repaired if usable else None
+    candidates = [shapely.union_all(parts)] if parts else []
+    # Snap-rounding onto the written grid (GEOS keeps the result valid), for a narrow polygon that
+    # the repair above leaves invalid once rounded again.
+    candidates.append(shapely.set_precision(geometry, 10.0 ** -COORDINATE_DECIMALS))
+    for candidate in candidates:
+        repaired = normalised_geometry(candidate)
+        if repaired.is_valid and not repaired.is_empty and repaired.geom_type in ("Polygon", "MultiPolygon"):
+            return repaired
+    return None
 
 
 def common_geometry_type(types: Sequence[str], default: str) -> str:

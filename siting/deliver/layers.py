@@ -14,7 +14,7 @@ from siting.deliver.geojson import WGS84, lines_between
 from siting.deliver.layer import FieldKind, OutputLayer, make_layer, normalised_geometry
 from siting.optimize.results import GATEWAY, Plan, clean
 from siting.prepare.layers import LayerSet
-from siting.prepare.spatial import RedlineSettings, SpatialResult, buffered_zone, to_working_crs
+from siting.prepare.spatial import CELL, PARK, RedlineSettings, SpatialResult, buffered_zone, to_working_crs
 
 STATUSES = ("built", "eligible_unused", "excluded_redline", "excluded_proximity", "excluded_land", "outside_clusters")
 
@@ -72,12 +72,27 @@ def on_site_flows(spatial: SpatialResult, plan: Plan) -> set[tuple[str, str]]:
             if normalised_geometry(ends.iloc[n]).equals(normalised_geometry(ends.iloc[count + n]))}
 
 
-def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: ModelInputs, plan: Plan
-                ) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Every candidate site with its status, land, exclusions, capex and capacity added. A site
-    at a source it draws on gets that supply in `on_site_sources` and `on_site_t_<year>`, since
-    flows.geojson cannot draw a line of no length."""
-    status = site_status(inputs, plan, spatial.dropped_sites)
+def cell_sites(spatial: SpatialResult) -> gpd.GeoDataFrame:
+    """The candidate cells among the preprocessed sites (`kind` "cell"), in the working CRS."""
+    sites = spatial.sites
+    if "kind" not in sites.columns:
+        return sites.iloc[0:0]
+    return sites.loc[sites["kind"] == CELL]
+
+
+def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
+                status: dict[str, str] | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Every site of the sites layer (`kind` "park") and every candidate cell the plan builds on
+    (`kind` "cell"; the others are in the candidate_cells layer), with its status, land,
+    exclusions, capex and capacity added. A site at a source it draws on gets that supply in
+    `on_site_sources` and `on_site_t_<year>`, since flows.geojson cannot draw a line of no length.
+    `status`: `site_status` of the plan, when already known."""
+    status = status if status is not None else site_status(inputs, plan, spatial.dropped_sites)
+    cells = cell_sites(spatial)
+    built_cells = cells.loc[[status[str(c)] == "built" for c in cells["id"]]] if len(cells) else cells
+    cell_geometry = list(built_cells.geometry.to_crs(loaded_sites.crs)) if len(built_cells) else []
+    entries = [(site_id, name, PARK) for site_id, name in zip(loaded_sites["id"], _names(loaded_sites), strict=True)]
+    entries += [(str(c), str(c), CELL) for c in built_cells["id"]]
     on_site = on_site_flows(spatial, plan)
     local = plan.flows.loc[[(k, s) in on_site for k, s in zip(plan.flows["source"], plan.flows["site"],
                                                              strict=True)]] if on_site else plan.flows.iloc[0:0]
@@ -86,11 +101,12 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     capex = plan.builds.groupby("site")["capex_yuan"].sum()
     value = {p: inputs.output_value_yuan_per_unit.get(p, 0.0) for p in inputs.PRODUCTS}
     rows = []
-    for site_id, name in zip(loaded_sites["id"], _names(loaded_sites), strict=True):
+    for site_id, name, kind in entries:
         in_cluster = site_id in kept.index
         row: dict[str, Any] = {
             "id": site_id,
             "name": name,
+            "kind": kind,
             "cluster": str(kept.at[site_id, "cluster"]) if in_cluster else "",
             "status": status[site_id],
             "usable_land_ha": clean(float(kept.at[site_id, "gross_land_ha"])) if in_cluster else 0.0,
@@ -115,8 +131,47 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
         for t in inputs.YEARS:
             row[f"on_site_t_{t}"] = clean(float(mine.loc[mine["year"] == t, "tonnes"].sum())) if len(mine) else 0.0
         rows.append(row)
-    frame = gpd.GeoDataFrame(rows, geometry=list(loaded_sites.geometry), crs=loaded_sites.crs)
+    frame = gpd.GeoDataFrame(rows, geometry=list(loaded_sites.geometry) + cell_geometry, crs=loaded_sites.crs)
     return frame, [c for c in rows[0] if c != "geometry"]
+
+
+CELL_FIELDS = ["id", "cluster", "status", "built", "gross_ha", "usable_ha", "capex_yuan", "main_product"]
+
+
+def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
+                          status: dict[str, str] | None = None) -> OutputLayer:
+    """Every candidate cell as its polygon (clipped to its cluster and the allowed zone): status
+    (as the sites'), whether the plan builds on it, its gross land (ha), its usable land after
+    the red line (ha, the most over the products: setbacks take more for some), capex and the
+    product of the largest output value added. The cells the plan builds on are also in the
+    sites layer, with their capacity added. `status`: `site_status` of the plan, when already known."""
+    cells = cell_sites(spatial)
+    status = status if status is not None else site_status(inputs, plan, spatial.dropped_sites)
+    capex = plan.builds.groupby("site")["capex_yuan"].sum()
+    value = plan.builds.assign(value=[inputs.output_value_yuan_per_unit.get(p, 0.0) * float(u) for p, u in zip(
+        plan.builds["product"], plan.builds["capacity_added"], strict=True)]) if len(plan.builds) else None
+    main: dict[str, str] = {}
+    if value is not None and len(value):
+        totals = value.groupby(["site", "product"], sort=True)["value"].sum().reset_index()
+        totals = totals.loc[totals["value"] > 0].sort_values(["site", "value"], ascending=[True, False], kind="stable")
+        main = dict(totals.drop_duplicates("site")[["site", "product"]].itertuples(index=False))
+    ids = [str(c) for c in cells["id"]]
+    usable = [max((inputs.land_after_redline_ha.get((c, p), 0.0) for p in inputs.PRODUCTS), default=0.0)
+              for c in ids]
+    frame = gpd.GeoDataFrame({
+        "id": ids,
+        "cluster": [str(c) for c in cells["cluster"]],
+        "status": [status[c] for c in ids],
+        "built": [status[c] == "built" for c in ids],
+        "gross_ha": [clean(float(v)) for v in cells["gross_land_ha"]],
+        "usable_ha": [clean(float(v)) for v in usable],
+        "capex_yuan": [clean(float(capex.get(c, 0.0))) for c in ids],
+        "main_product": [main.get(c, "") for c in ids],
+    }, geometry=list(cells.geometry), crs=spatial.sites.crs)
+    kinds: dict[str, FieldKind] = {"id": "string", "cluster": "string", "status": "string", "built": "boolean",
+                                   "gross_ha": "real", "usable_ha": "real", "capex_yuan": "real",
+                                   "main_product": "string"}
+    return make_layer("candidate_cells", LAYER_TITLES["candidate_cells"], frame, CELL_FIELDS, kinds, "MultiPolygon")
 
 
 def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan: Plan
@@ -237,8 +292,8 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan,
 
 
 #: Layers in drawing order, top first (the QGIS project and the map use this order).
-LAYER_ORDER = ("sites", "site_areas", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones",
-               "redline")
+LAYER_ORDER = ("sites", "site_areas", "hubs", "product_flows", "flows", "sources", "candidate_cells", "clusters",
+               "redline_zones", "redline")
 
 LAYER_TITLES = {
     "sites": "Candidate sites by status",
@@ -247,6 +302,7 @@ LAYER_TITLES = {
     "product_flows": "Product flows between sites, hubs and the gateway (units/yr)",
     "flows": "Raw-material flows (t/yr)",
     "sources": "Raw-material sources (t/yr)",
+    "candidate_cells": "Candidate cells over the clusters (built ones filled)",
     "clusters": "Clusters",
     "redline_zones": "Red-line exclusion zones as buffered",
     "redline": "Red-line polygons as used",
@@ -371,14 +427,15 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
                 rule: RedlineSettings, gateway_name: str | None = None) -> list[OutputLayer]:
     """Every output layer of a solved plan, typed and in WGS84, in `LAYER_ORDER` (`gateway_name`
     names the gateway in the hubs layer)."""
-    sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan)
+    status = site_status(inputs, plan, spatial.dropped_sites)
+    sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status)
     sites, areas = split_mixed_sites(sites, spatial.working_crs)
     clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan)
     flows, flow_columns = flows_layer(spatial, inputs, plan)
     flow_kinds: dict[str, FieldKind] = {c: "real" for c in flow_columns if c.startswith("tonnes_") or c == "km"}
     flow_kinds.update({"id": "string", "source": "string", "site": "string", "resource": "string"})
     site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith(("added_", "on_site_t_"))}
-    site_kinds.update({"name": "string", "on_site_sources": "string"})
+    site_kinds.update({"name": "string", "kind": "string", "on_site_sources": "string"})
     built = {
         "sites": make_layer("sites", LAYER_TITLES["sites"], sites, site_columns, site_kinds, "Point"),
         "flows": make_layer("flows", LAYER_TITLES["flows"], flows, flow_columns, flow_kinds, "LineString"),
@@ -392,6 +449,8 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     if points is not None:
         built["hubs"] = hubs_layer(points)
         built["product_flows"] = product_flows_layer(spatial, plan, points)
+    if len(cell_sites(spatial)):
+        built["candidate_cells"] = candidate_cells_layer(spatial, inputs, plan, status)
     if areas is not None:
         built["site_areas"] = make_layer("site_areas", LAYER_TITLES["site_areas"], areas,
                                          ["id", "name", "cluster", "status"], None, "MultiPolygon")

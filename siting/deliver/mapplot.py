@@ -7,6 +7,7 @@ north is about a degree in Yunnan, below what the arrow can show).
 What it shows, bottom to top: context polygons (`layers.context`, e.g. counties) with their names
 in grey; the clusters; red-line polygons by category (water blue, reserves green, with the lake
 names); the red-line buffer as a dashed red outline and setbacks with one light orange hatch;
+candidate cells (with a `candidates:` block) as a faint grid, the cells the plan builds on filled;
 flows and sources by resource; candidate sites by status; and every built site as a pie whose area
 is proportional to its capex and whose slices are the products it builds (by the output value of
 the capacity added), labelled with the site's name and each product's capacity added in words and
@@ -45,6 +46,8 @@ from matplotlib.transforms import Bbox
 
 from siting.deliver.layer import OutputLayer
 from siting.deliver.styles import (
+    BUILT,
+    CELL_OUTLINE_ALPHA,
     CONTEXT,
     ELIGIBLE,
     GREY,
@@ -413,6 +416,24 @@ def site_label(site: BuiltSite, units: Mapping[str, str], values: Mapping[str, f
     return "\n".join([site.name] + [f"{product_label(p)} {_quantity(site.added[p], units.get(p))}" for p in order])
 
 
+def draw_cells(ax: Axes, cells: gpd.GeoDataFrame | None) -> tuple[int, int] | None:
+    """Candidate cells: those not built as faint outlines under the cluster outlines, so that
+    thousands of them read as a light grid; the built ones filled in the built colour above the
+    red line, with a strong outline also drawn over the pies. Returns (cells, built cells), or
+    None without cells."""
+    if cells is None:
+        return None
+    built = cells["built"].to_numpy(dtype=bool)
+    if (~built).any():
+        cells.loc[~built].plot(ax=ax, facecolor="none", edgecolor=_rgb(GREY, CELL_OUTLINE_ALPHA / 255),
+                               linewidth=0.2, zorder=3)
+    if built.any():
+        cells.loc[built].plot(ax=ax, facecolor=_rgb(BUILT, 0.55), edgecolor=_rgb(BUILT), linewidth=1.2, zorder=5.5)
+        # The outline again above the pies (zorder 9), so that a cell smaller than its pie still shows.
+        cells.loc[built].plot(ax=ax, facecolor="none", edgecolor=_rgb(BUILT), linewidth=1.2, zorder=9.9)
+    return len(cells), int(built.sum())
+
+
 def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
     """Sites not built: small marks by status, as in the QGIS style."""
     if sites is None:
@@ -439,11 +460,11 @@ LEGEND_ROW_POINTS = LEGEND_FONT * (1 + LEGEND_SPACING)
 def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int, int]], top_capex: float,
                    statuses: set[str], zones: gpd.GeoDataFrame | None,
                    redline_rows: Sequence[tuple[str, tuple[float, ...], tuple[float, ...]]],
-                   resources: dict[str, tuple[int, int, int]], has_flows: bool, context_label: str | None
-                   ) -> tuple[list[object], list[str]]:
+                   resources: dict[str, tuple[int, int, int]], has_flows: bool, context_label: str | None,
+                   cell_counts: tuple[int, int] | None = None) -> tuple[list[object], list[str]]:
     """Legend entries: the products built (in words), pie sizes in bn yuan of capex, the other
-    site statuses present, clusters and context, red-line categories and zones, sources and
-    flows by resource."""
+    site statuses present, the candidate cells (`cell_counts`: cells, built cells), clusters
+    and context, red-line categories and zones, sources and flows by resource."""
     handles: list[object] = []
     labels: list[str] = []
     for product in products:
@@ -468,6 +489,13 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
                                   markerfacecolor=colour, markeredgecolor=colour if marker == "x" else _rgb(INK),
                                   markeredgewidth=1.6 if marker == "x" else 0.6))
             labels.append(label)
+    if cell_counts is not None:
+        total, built = cell_counts
+        if built:
+            handles.append(Patch(facecolor=_rgb(BUILT, 0.55), edgecolor=_rgb(BUILT), linewidth=1.2))
+            labels.append(f"candidate cell built ({built:,})")
+        handles.append(Patch(facecolor="none", edgecolor=_rgb(GREY), linewidth=0.6))
+        labels.append(f"candidate cell ({total:,} in all)")
     handles.append(Patch(facecolor="none", edgecolor=_rgb(INK), linewidth=1.2))
     labels.append("cluster")
     if context_label:
@@ -511,6 +539,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
     redline = _projected(by_name.get("redline"), crs)
     sources = _projected(by_name.get("sources"), crs)
     flows = _projected(by_name.get("flows"), crs)
+    cells = _projected(by_name.get("candidate_cells"), crs)
     counties = extra.context.to_crs(crs) if extra.context is not None and not extra.context.empty else None
     resources = resource_colours(list(sources["resource"]) if sources is not None else [])
     colours = product_colours(products)
@@ -523,6 +552,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         draw_context(ax, counties)
         redline_rows = draw_redline(ax, redline)
         draw_zones(ax, zones, crs)
+        cell_counts = draw_cells(ax, cells)
         _polygons(ax, clusters, facecolor="none", edgecolor=_rgb(INK), linewidth=1.4, zorder=4)
         draw_flows(ax, flows, resources)
         if sources is not None:
@@ -578,7 +608,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         shown = [p for p in products if any(p in b.added for b in built)]
         context_label = extra.context_label if counties is not None else None
         handles, labels = legend_handles(shown, colours, max((b.capex_yuan for b in built), default=0.0),
-                                         statuses, zones, redline_rows, resources, flows is not None, context_label)
+                                         statuses, zones, redline_rows, resources, flows is not None, context_label,
+                                         cell_counts)
         figure.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.715, 0.89), fontsize=LEGEND_FONT,
                       frameon=False, labelspacing=LEGEND_SPACING, borderpad=0.3, handletextpad=1.0, handlelength=2.2,
                       title="Built sites: pie area ∝ capex, slices = output\nvalue of the capacity added by product",

@@ -15,6 +15,9 @@ Layer styles:
   imports and sales (legs to and from the gateway) dashed;
 - flows: categorised by `resource`, line width proportional to the peak yearly tonnage;
 - sources: categorised by `resource`, marker area proportional to supply;
+- candidate_cells (only with a `candidates:` block): the generated cells by `status`, the built
+  ones filled with the built colour and a strong outline, the others as faint outlines only, so
+  that thousands of cells read as a light grid under the plan;
 - clusters: outlines labelled with the cluster name;
 - redline_zones: the buffered exclusion zones, one category per zone: the buffer outlined, setbacks
   with one light hatch;
@@ -411,6 +414,26 @@ def site_areas_style(layer: OutputLayer) -> str:
     return qml_document(layer, categorized("status", categories))
 
 
+#: Opacity (0-255) of the outline of a candidate cell the plan does not build on.
+CELL_OUTLINE_ALPHA = 70
+
+
+def candidate_cells_style(layer: OutputLayer) -> str:
+    """Candidate cells by status: built cells filled in the built colour with a strong outline
+    (the sites layer labels them, with their pies); eligible cells a faint blue outline, excluded
+    ones a faint grey one, both unfilled."""
+    def cell_symbol(status: str) -> ET.Element:
+        if status == "built":
+            return symbol("fill", status, simple_fill(rgba(BUILT, 150), rgba(BUILT), width=0.7))
+        colour = ELIGIBLE if status == "eligible_unused" else GREY
+        return symbol("fill", status, simple_fill(rgba(colour, 0), rgba(colour, CELL_OUTLINE_ALPHA), style="no",
+                                                  width=0.1))
+
+    categories = [Category(s, f"Cell {STATUS_LABELS[s][0].lower()}{STATUS_LABELS[s][1:]}", cell_symbol(s))
+                  for s in STATUS_LABELS if s != "outside_clusters"]
+    return qml_document(layer, categorized("status", categories))
+
+
 def resource_colours(resources: Sequence[str]) -> dict[str, tuple[int, int, int]]:
     """One palette colour per resource, by sorted name (the same in flows, sources and map)."""
     ordered = sorted(set(resources))
@@ -543,6 +566,7 @@ def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str,
             lyr, list(products) or sorted(set(lyr.frame["product"]) if len(lyr.frame) else set())),
         "flows": lambda lyr: flows_style(lyr, resources),
         "sources": lambda lyr: sources_style(lyr, resources),
+        "candidate_cells": candidate_cells_style,
         "clusters": clusters_style,
         "redline_zones": redline_zones_style,
         "redline": redline_style,
@@ -558,6 +582,7 @@ RENDERERS = {
     "product_flows": ("categorizedSymbol", "product"),
     "flows": ("categorizedSymbol", "resource"),
     "sources": ("categorizedSymbol", "resource"),
+    "candidate_cells": ("categorizedSymbol", "status"),
     "clusters": ("singleSymbol", None),
     "redline_zones": ("categorizedSymbol", "id"),
     "redline": ("categorizedSymbol", "category"),

@@ -6,11 +6,12 @@ network, has no tile server, and draws the cluster outlines (and a context layer
 counties, where the scenario names them in `layers.context`) on a plain background.
 
 Every layer is an overlay the reader can switch: clusters, the red line, its buffer and setback
-zones, raw-material sources and flows, and the candidate sites, one overlay per status (built
-sites first). A click on a feature opens its popup: for a site, its capacity added per product
-(in words, with the catalog's unit) and its capex in bn yuan. Popups and styles are computed
-here, in Python, so the page's script only draws; the same layers give the same bytes
-(coordinates rounded, keys sorted, no date).
+zones, raw-material sources and flows, the candidate cells the plan builds on (with a
+`candidates:` block), and the candidate sites, one overlay per status (built sites first). A
+click on a feature opens its popup: for a site, its capacity added per product (in words, with
+the catalog's unit) and its capex in bn yuan. Popups and styles are computed here, in Python,
+so the page's script only draws; the same layers give the same bytes (coordinates rounded, keys
+sorted, no date).
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ STATUS_COLOURS = {
 }
 
 #: Panes in drawing order, bottom first, with their z-index (Leaflet's overlay pane is 400).
-PANES = (("outlines", 402), ("clusters", 405), ("redline", 410), ("zones", 415), ("flows", 420), ("sources", 425),
-         ("sites", 430))
+PANES = (("outlines", 402), ("clusters", 405), ("redline", 410), ("zones", 415), ("cells", 417), ("flows", 420),
+         ("sources", 425), ("sites", 430))
 
 WATER = (67, 147, 195)
 RESERVE = (90, 174, 97)
@@ -221,6 +222,25 @@ def zone_features(zones: OutputLayer) -> list[dict[str, Any]]:
     return features
 
 
+def cell_features(cells: OutputLayer, products: Sequence[str]) -> list[dict[str, Any]]:
+    """The candidate cells the plan builds on, as filled polygons with their land and capex (the
+    others stay out of the page: thousands of them would only hide the plan; the candidate_cells
+    layer and map.png show them)."""
+    features = []
+    for row, geometry in zip(cells.frame.drop(columns="geometry").to_dict("records"), cells.frame.geometry,
+                             strict=True):
+        if not row["built"]:
+            continue
+        rows = [("cluster", str(row["cluster"])), ("land, gross", f"{quantity(float(row['gross_ha']))} ha"),
+                ("usable after the red line", f"{quantity(float(row['usable_ha']))} ha"),
+                ("capex, undiscounted", bn_yuan(float(row["capex_yuan"] or 0.0)))]
+        if row["main_product"]:
+            rows.append(("main product", product_label(str(row["main_product"]))))
+        style = {"color": _hex(BUILT), "weight": 2, "fillColor": _hex(BUILT), "fillOpacity": 0.45, "pane": "cells"}
+        features.append(_feature(geometry, _popup(f"Candidate cell {row['id']}", rows), style, _text(row["id"])))
+    return features
+
+
 def source_features(sources: OutputLayer, years: Sequence[int], colours: Mapping[str, Sequence[int]]
                     ) -> list[dict[str, Any]]:
     features = []
@@ -281,6 +301,11 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
         for status, features in site_features(by_name["sites"], products, years, units).items():
             add(f"sites-{status}", f"{_swatch(STATUS_COLOURS.get(status, GREY))}Sites: {_text(STATUS_LABELS[status])}"
                 f" ({len(features)})", features)
+    if "candidate_cells" in by_name:
+        cells = by_name["candidate_cells"]
+        built = sum(bool(b) for b in cells.frame["built"])
+        add("cells-built", f"{_swatch(BUILT, 'box')}Candidate cells built ({built} of {len(cells.frame):,})",
+            cell_features(cells, products))
     if "flows" in by_name:
         add("flows", f"{_swatch(INK, 'line')}Raw-material flows (width by tonnage)",
             flow_features(by_name["flows"], years, colours))

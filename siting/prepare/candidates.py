@@ -15,23 +15,24 @@ and differences, so no Python loop runs per cell (hexagons aside: the h3 package
 cell's boundary one at a time). Ids and order are deterministic: square cells are numbered on a
 grid anchored at the working CRS's origin (column = floor(x / size), row = floor(y / size)), so a
 cell keeps its id whatever the extent of the clusters; hexagons are named by their H3 index.
+
+The block's settings are `siting.config.schema.CandidatesSpec`; `siting.prepare.problem.
+candidate_cells` generates the cells of a scenario and `siting.prepare.spatial.append_cells`
+makes them sites of the plan.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Literal
 
 import geopandas as gpd
 import numpy as np
 import pyproj
 import shapely
-from pydantic import Field, model_validator
 
 from siting.config.errors import InputError
-from siting.config.schema import PositiveQuantity, Quantity, Strict
+from siting.config.schema import AllowedZone, CandidatesSpec
 from siting.prepare.spatial import M2_PER_HA, RedlineSettings, buffered_zone, to_working_crs
 
 #: Grid cells are generated in blocks of at most this many boxes per cluster (bounds the memory of
@@ -44,46 +45,6 @@ SLIVER_M2 = 1.0
 _POLYGONAL_IDS = (3, 6)
 #: A buffered zone's distances: (red-line category, distance in m) pairs.
 ZoneKey = tuple[tuple[str, float], ...]
-
-
-class AllowedZone(Strict):
-    """A polygon layer that limits where cells may lie: industrial land, or the counties named."""
-
-    path: Path = Field(description="Layer file (GeoJSON, GeoPackage, Shapefile), relative to the scenario file")
-    layer: str | None = Field(default=None, description="Layer to read from a file holding several; null for one")
-    field: str | None = Field(default=None, description="Column whose values select the allowed polygons; null: "
-                              "every polygon of the layer is allowed")
-    values: list[str] | None = Field(default=None, min_length=1, description="Values of `field` that are allowed, "
-                                     "e.g. a list of county codes")
-
-    @model_validator(mode="after")
-    def _field_and_values(self) -> AllowedZone:
-        if (self.field is None) != (self.values is None):
-            raise ValueError("give `field` and `values` together, or neither (every polygon allowed)")
-        return self
-
-
-class CandidatesSpec(Strict):
-    """Candidate cells: a grid of squares or H3 hexagons over the clusters, outside the red line."""
-
-    shape: Literal["square", "hexagon"] = Field(default="square", description="Cell shape: square cells of "
-                                                "`cell_size_m`, or H3 hexagons of `h3_resolution`")
-    cell_size_m: PositiveQuantity | None = Field(default=None, description="Side of a square cell (m)")
-    h3_resolution: int | None = Field(default=None, ge=0, le=15, description="H3 resolution of hexagonal cells: "
-                                      "7 is about 5.2 km2 a cell, 8 about 0.74 km2 (needs the h3 package)")
-    min_usable_ha: Quantity = Field(default=0.0, description="Cells with less usable land than this, for every "
-                                    "product, are dropped (ha)")
-    allowed_zone: AllowedZone | None = Field(default=None, description="Polygons cells must lie in; null: the "
-                                             "clusters alone")
-    id_prefix: str = Field(default="cell", min_length=1, description="First part of every cell's id")
-
-    @model_validator(mode="after")
-    def _size_matches_shape(self) -> CandidatesSpec:
-        if self.shape == "square" and (self.cell_size_m is None or self.h3_resolution is not None):
-            raise ValueError("square cells need `cell_size_m` (m) and no `h3_resolution`")
-        if self.shape == "hexagon" and (self.h3_resolution is None or self.cell_size_m is not None):
-            raise ValueError("hexagonal cells need `h3_resolution` (0-15) and no `cell_size_m`")
-        return self
 
 
 def allowed_zone_geometry(frame: gpd.GeoDataFrame, zone: AllowedZone, crs: pyproj.CRS) -> shapely.Geometry:

@@ -210,14 +210,18 @@ def land_after_committed(site_land: dict[str, float], land_after_redline: dict[t
     notices = []
     site_out = dict(site_land)
     pair_out = dict(land_after_redline)
+    keys_of: dict[str, list[tuple[str, str]]] = {}
+    if committed.land_ha:
+        for key in land_after_redline:
+            if key[0] in committed.land_ha:
+                keys_of.setdefault(key[0], []).append(key)
     for site, used in sorted(committed.land_ha.items()):
         if used > site_land.get(site, 0.0) + 1e-9:
             notices.append(f"site {site}: its committed projects take {used:,.1f} ha, more than its usable land "
                            f"{site_land.get(site, 0.0):,.1f} ha; no land is left there for new modules")
         site_out[site] = max(0.0, site_out.get(site, 0.0) - used)
-        for key, value in land_after_redline.items():
-            if key[0] == site:
-                pair_out[key] = max(0.0, value - used)
+        for key in keys_of.get(site, []):
+            pair_out[key] = max(0.0, land_after_redline[key] - used)
     return site_out, pair_out, notices
 
 

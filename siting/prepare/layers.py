@@ -32,7 +32,7 @@ import shapely
 
 from siting.config.errors import InputError
 from siting.config.load import LoadedScenario
-from siting.config.schema import MAX_QUANTITY, ClustersLayer, LayerRef, too_large_message
+from siting.config.schema import MAX_QUANTITY, AllowedZone, ClustersLayer, LayerRef, too_large_message
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)
@@ -56,6 +56,9 @@ class LayerSet:
     paths: dict[str, Path] = field(default_factory=dict)
     #: Context polygons for the map (layers.context), or None.
     context: gpd.GeoDataFrame | None = None
+    #: The polygons candidate cells must lie in (candidates.allowed_zone), only those its `field`
+    #: and `values` select, or None without an allowed zone.
+    allowed_zone: gpd.GeoDataFrame | None = None
 
 
 def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | None = None) -> gpd.GeoDataFrame:
@@ -483,9 +486,57 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
             sources["status"] = "producing"
     if "category" in redline.columns and len(redline) and layers.redline is not None:
         _check_text(redline, "category", paths["redline"], layers.redline.category_field, "category", None, problems)
+    allowed = None
+    candidates = scenario.candidates
+    if candidates is not None and candidates.allowed_zone is not None:
+        allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
     if problems:
         raise InputError(problems)
-    return LayerSet(clusters, sites, redline, sources, existing, notices, paths, context)
+    return LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed)
+
+
+#: Column standing in for the id of an allowed-zone polygon (its feature number): the layer needs
+#: no id field.
+_FEATURE_NUMBER = "__feature__"
+
+
+def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notices: list[str], problems: list[str],
+                  paths: dict[str, Path]) -> gpd.GeoDataFrame | None:
+    """The allowed-zone layer of `candidates:`, checked as every other layer (CRS, geometry type,
+    coordinates, valid polygons, repaired or rejected by `spatial.invalid_geometry`), its features
+    named by their number; only the polygons whose `field` is one of `values` are kept. Problems
+    name the scenario keys under `candidates.allowed_zone`."""
+    path = loaded.resolve(zone.path)
+    paths["allowed_zone"] = path
+    found: list[str] = []
+    try:
+        frame = read_layer(path, "allowed_zone", zone.layer)
+    except InputError as exc:
+        problems.extend(p.replace("layers.allowed_zone.", "candidates.allowed_zone.") for p in exc.problems)
+        return None
+    if zone.field is not None and zone.field not in frame.columns:
+        problems.append(f"{path}: field '{zone.field}' | missing from the allowed-zone layer (has: "
+                        f"{', '.join(str(c) for c in frame.columns if c != 'geometry')}); add it or set "
+                        "candidates.allowed_zone.field to the right field name")
+        return None
+    frame = frame.assign(**{_FEATURE_NUMBER: [f"feature {n}" for n in range(len(frame))]})
+    fields = {"id": _FEATURE_NUMBER, **({"value": zone.field} if zone.field is not None else {})}
+    layer_notices: list[str] = []
+    frame, found = check_layer(frame, path, "allowed-zone", fields, POLYGONAL, policy, layer_notices)
+    shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
+    notices.extend(n.replace(str(path), shown, 1) for n in layer_notices)
+    if found:
+        problems.extend(found)
+        return None
+    if zone.field is not None:
+        frame["value"] = [v if v is not None else "" for v in text_values(frame["value"])]
+        frame = frame.loc[frame["value"].isin(zone.values or [])].reset_index(drop=True)
+        if not len(frame):
+            problems.append(f"{path}: field '{zone.field}' | no polygon of the allowed-zone layer has one of the "
+                            f"values candidates.allowed_zone.values (got {zone.values}); give values the field "
+                            "holds")
+            return None
+    return frame
 
 
 #: Canonical column -> the setting naming its field, in the clusters and the sites layer (a

@@ -7,23 +7,37 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
+
 from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError
 from siting.config.load import LoadedScenario, Override, load_scenario
+from siting.prepare.candidates import allowed_zone_geometry, generate_candidates
 from siting.prepare.checks import check_against_layers
 from siting.prepare.inputs import build_inputs_with_notices
 from siting.prepare.layers import LayerSet, load_layers
-from siting.prepare.spatial import RedlineSettings, SpatialResult, preprocess
+from siting.prepare.spatial import (
+    CELL,
+    RedlineSettings,
+    SpatialResult,
+    check_study_area,
+    preprocess,
+    working_crs_of,
+)
 
 
 @dataclass
 class Prepared:
+    """A scenario ready to solve: `candidate_cells` are the site ids of the generated cells, in
+    the order of the model's SITES (empty without a `candidates:` block)."""
+
     loaded: LoadedScenario
     layers: LayerSet
     spatial: SpatialResult
     inputs: ModelInputs
     notices: list[str]
+    candidate_cells: tuple[str, ...] = ()
 
 
 def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
@@ -31,6 +45,33 @@ def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
     return RedlineSettings(enabled=r.enabled, buffer_m=r.buffer_m,
                            categories=tuple(r.categories) if r.categories is not None else None,
                            setbacks_m={p: dict(v) for p, v in r.setbacks_m.items()})
+
+
+def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFrame | None:
+    """The candidate cells of the scenario's `candidates:` block (None without one), in the working
+    CRS, with their land price: generated over the clusters, less the red-line rule's buffered
+    zones and setbacks, within the allowed zone. A cell id that is also a site id of the sites
+    layer is an InputError naming the scenario's `candidates.id_prefix`."""
+    spec = loaded.scenario.candidates
+    if spec is None:
+        return None
+    where = str(loaded.scenario_path)
+    name = loaded.scenario.spatial.working_crs
+    crs = working_crs_of(name, where)
+    check_study_area(layers, crs, name, where)
+    allowed = None
+    if spec.allowed_zone is not None and layers.allowed_zone is not None:
+        every = spec.allowed_zone.model_copy(update={"field": None, "values": None})  # already selected
+        allowed = allowed_zone_geometry(layers.allowed_zone, every, crs)
+    cells = generate_candidates(layers.clusters, layers.redline, spec, crs, rule=redline_settings(loaded),
+                                products=list(loaded.catalog.products), allowed=allowed, where=where)
+    taken = sorted(set(cells["id"]) & set(layers.sites["id"]))
+    if taken:
+        shown = ", ".join(taken[:5]) + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
+        raise InputError([f"{where}: candidates.id_prefix | cell ids {shown} are also site ids of "
+                          f"{layers.paths.get('sites', 'the sites layer')} (got {spec.id_prefix!r}); choose an "
+                          "id_prefix no site id starts with"])
+    return cells.assign(land_price_yuan_per_ha=float(spec.land_price_yuan_per_ha))
 
 
 def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str | None = None,
@@ -44,16 +85,27 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
     if problems:
         raise InputError(problems)
     timings["load"] = time.perf_counter() - started
-    started = time.perf_counter()
     s = loaded.scenario
+    cells = None
+    if s.candidates is not None:
+        started = time.perf_counter()
+        with progress.phase("candidates"):
+            cells = candidate_cells(loaded, layers)
+        timings["candidates"] = time.perf_counter() - started
+    started = time.perf_counter()
     with progress.phase("preprocess"):
         gateway = (s.network.gateway.lon, s.network.gateway.lat)
         spatial = preprocess(layers, list(loaded.catalog.products), redline_settings(loaded), s.spatial.working_crs,
                              s.spatial.sites_outside_clusters, s.spatial.detour_factor, str(loaded.scenario_path),
-                             gateway)
+                             gateway, cells)
         inputs, input_notices = build_inputs_with_notices(loaded, spatial)
     timings["preprocess"] = time.perf_counter() - started
     notices = list(layers.notices) + notices + input_notices
     if spatial.dropped_sites:
         notices.append(f"sites outside every cluster, dropped: {', '.join(spatial.dropped_sites)}")
-    return Prepared(loaded, layers, spatial, inputs, notices)
+    if cells is not None:
+        notices.append(f"candidate cells: {len(cells):,} ({s.candidates.shape}) over the clusters, planned beside "
+                       f"the {int((spatial.sites['kind'] != CELL).sum())} sites of the sites layer")
+    kinds = spatial.sites["kind"].to_numpy()
+    cell_ids = tuple(str(i) for i, k in zip(spatial.sites["id"], kinds, strict=True) if k == CELL)
+    return Prepared(loaded, layers, spatial, inputs, notices, cell_ids)

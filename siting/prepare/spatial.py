@@ -54,7 +54,8 @@ class RedlineSettings:
 class SpatialResult:
     """Everything the model and the outputs need from geometry, as plain tables.
 
-    sites: one row per kept site (index `id`): name, cluster, gross_land_ha, geometry in working CRS.
+    sites: one row per kept site (index `id`): name, cluster, kind (PARK for a site of the sites
+        layer, CELL for a candidate cell, after the parks), gross_land_ha, geometry in working CRS.
     land: one row per (site, product): land_after_redline_ha, inside_redline (bool).
     distance_km: site x source road distance (straight line x detour factor).
     zones: buffered red-line zones per product (working CRS), for export.
@@ -323,13 +324,64 @@ def hub_distances(sites: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, gateway: shap
     return site_km, pair_km, gate_km
 
 
+#: Site kinds: a site of the sites layer (a park), or a candidate cell generated over the clusters.
+PARK, CELL = "park", "cell"
+
+
+def cell_land(cells: gpd.GeoDataFrame, products: Sequence[str]) -> pd.DataFrame:
+    """Land per (cell, product) from the cells' usable land (`siting.prepare.candidates`): the
+    product's own column `usable_ha_<product>` where its setbacks gave one, else `usable_ha`;
+    inside the red line where none is left. The same table `land_after_redline` gives sites."""
+    rows = []
+    for product in products:
+        column = f"usable_ha_{product}" if f"usable_ha_{product}" in cells.columns else "usable_ha"
+        usable = cells[column].to_numpy(dtype=float)
+        rows.append(pd.DataFrame({"site": cells["id"].to_numpy(), "product": product,
+                                  "land_after_redline_ha": usable, "inside_redline": usable <= 0.0}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["site", "product", "land_after_redline_ha", "inside_redline"])
+
+
+def append_cells(sites: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, existing_columns: Sequence[str]
+                 ) -> gpd.GeoDataFrame:
+    """The sites (working CRS, clusters assigned) followed by the candidate cells as polygon sites
+    of `kind` "cell": named by their id (when sites have names), in the cluster they were drawn
+    in, their gross land the cell's area, no existing capacity, their cluster's tariff, and the
+    cells' land price (sites without a price of their own pay nothing, as without the column)."""
+    sites = sites.assign(kind=PARK)
+    if not len(cells):
+        return sites
+    table = pd.DataFrame({
+        "id": cells["id"].to_numpy(),
+        "cluster": cells["cluster"].to_numpy(),
+        "kind": CELL,
+        "usable_area_ha": np.nan,
+        "drawn_area_ha": cells["gross_ha"].to_numpy(dtype=float),
+        "gross_land_ha": cells["gross_ha"].to_numpy(dtype=float),
+    })
+    if "name" in sites.columns:
+        table["name"] = cells["id"].to_numpy()
+    for column in existing_columns:
+        table[column] = 0.0
+    if "land_price_yuan_per_ha" in cells.columns:
+        table["land_price_yuan_per_ha"] = cells["land_price_yuan_per_ha"].to_numpy(dtype=float)
+        if "land_price_yuan_per_ha" not in sites.columns:
+            sites = sites.assign(land_price_yuan_per_ha=0.0)
+    frame = gpd.GeoDataFrame(table, geometry=cells.geometry.to_numpy(), crs=sites.crs)
+    return gpd.GeoDataFrame(pd.concat([sites, frame], ignore_index=True), geometry="geometry", crs=sites.crs)
+
+
 def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings, working_crs: str,
                sites_outside_clusters: str, detour_factor: float, scenario_file: str | None = None,
-               gateway_lonlat: tuple[float, float] | None = None) -> SpatialResult:
+               gateway_lonlat: tuple[float, float] | None = None,
+               cells: gpd.GeoDataFrame | None = None) -> SpatialResult:
     """Project every layer to the working CRS and derive land, exclusions and distances, the
     clusters' hubs and the km of the hub network (to the gateway at `gateway_lonlat`, WGS84).
 
-    `scenario_file` names the scenario in messages about `spatial.working_crs`."""
+    `cells` (working CRS, from `siting.prepare.candidates.generate_candidates`, with an optional
+    `land_price_yuan_per_ha` column) are appended to the sites (`append_cells`), with their land
+    per product from their own usable land (`cell_land`); distances are measured for sites and
+    cells alike. `scenario_file` names the scenario in messages about `spatial.working_crs`."""
     crs = working_crs_of(working_crs, scenario_file)
     check_study_area(layers, crs, working_crs, scenario_file)
     clusters = to_working_crs(layers.clusters, crs)
@@ -342,6 +394,11 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     sites["drawn_area_ha"] = drawn_ha
     sites["gross_land_ha"] = np.where(np.isnan(declared), drawn_ha, declared)
     land, zones = land_after_redline(sites, redline, products, rule)
+    if cells is not None:
+        sites = append_cells(sites, to_working_crs(cells, crs), list(layers.existing_columns.values()))
+        land = pd.concat([land, cell_land(cells, products)], ignore_index=True)
+    else:
+        sites = sites.assign(kind=PARK)
     distance = road_distance_km(sites, sources, detour_factor) if len(sources) else pd.DataFrame(
         index=sites["id"].to_numpy())
     hubs = hub_points(clusters, crs)

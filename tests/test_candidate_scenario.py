@@ -1,0 +1,369 @@
+"""Candidate cells in a scenario: a `candidates:` block adds cells to the sites of the plan, and
+every output shows them.
+
+The allowed zones are drawn in UTM zone 48N (EPSG:32648, the small scenario's working CRS) on
+the 10 km grid, well inside the west cluster (x 196-248 km, y 2,713-2,767 km), so each cell
+they hold is a whole 10 km x 10 km square of exactly 10,000 ha:
+- zone `a`, x 210-230 km, y 2,730-2,740 km: cells (21, 273) and (22, 273), 16 km and more from
+  the lake (x 235.3-239.4 km, y 2,754.2-2,758.6 km), so nothing of them is excluded;
+- zone `b`, x 230-240 km, y 2,750-2,760 km: cell (23, 275), which holds the lake and loses its
+  1 km buffer to the red line.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+from shapely.geometry import box
+
+from siting.cli import main
+from siting.config.errors import InputError
+from siting.deliver.mapplot import map_figure
+from siting.deliver.styles import BUILT
+from siting.prepare.problem import prepare
+from siting.prepare.spatial import BUFFER_QUAD_SEGS
+from tests.conftest import edit
+
+UTM = "EPSG:32648"
+ZONE_A = box(210_000, 2_730_000, 230_000, 2_740_000)
+ZONE_B = box(230_000, 2_750_000, 240_000, 2_760_000)
+CELLS_A = ["cell-west-21-273", "cell-west-22-273"]
+CELL_B = "cell-west-23-275"
+PARKS = ["w_mine", "w_lake", "e_city", "e_far"]
+
+
+def write_zones(folder: Path, zones: dict[str, shapely.Geometry]) -> None:
+    """The allowed-zone layer `allowed.gpkg` in `folder`: one polygon per zone (field `zone`), UTM 48N."""
+    frame = gpd.GeoDataFrame({"zone": list(zones)}, geometry=list(zones.values()), crs=UTM)
+    frame.to_file(folder / "allowed.gpkg", driver="GPKG", engine="pyogrio")
+
+
+def with_cells(folder: Path, block: str, zones: dict[str, shapely.Geometry] | None = None) -> Path:
+    """The small scenario in `folder` with a `candidates:` block (YAML flow mapping) and, when
+    given, the allowed-zone layer `allowed.gpkg` (`write_zones`)."""
+    if zones is not None:
+        write_zones(folder, zones)
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(scenario.read_text() + f"candidates: {block}\n")
+    return scenario
+
+
+def test_cells_become_sites_with_their_exact_land_price_and_tariff(folder: Path):
+    """Zone a holds two whole 10 km cells: 10,000 ha each, for every product, in the west
+    cluster, at the block's land price and the west cluster's tariff (0.4 yuan/kWh), with no
+    existing capacity; they follow the four parks in SITES."""
+    scenario = with_cells(folder, "{cell_size_m: 10000, land_price_yuan_per_ha: 500000, allowed_zone: "
+                                  "{path: allowed.gpkg, field: zone, values: [a]}}", {"a": ZONE_A, "b": ZONE_B})
+    prepared = prepare(scenario, {})
+    inputs = prepared.inputs
+    assert prepared.candidate_cells == tuple(CELLS_A)
+    assert (*PARKS, *CELLS_A) == inputs.SITES
+    for cell in CELLS_A:
+        assert inputs.cluster_of_site[cell] == "west"
+        assert inputs.site_land_ha[cell] == 10_000.0
+        assert {inputs.land_after_redline_ha[(cell, p)] for p in inputs.PRODUCTS} == {10_000.0}
+        assert not any((cell, p) in inputs.REDLINE_EXCLUDED for p in inputs.PRODUCTS)
+        assert inputs.land_price_yuan_per_ha[cell] == 500_000.0
+        assert inputs.power_tariff_yuan_per_kwh[cell] == 0.4
+        assert not any(site == cell for site, _p in inputs.existing_capacity_units_per_yr)
+        assert not any(site == cell for site, _p, _t in inputs.committed_units_per_yr)
+        assert {(cell, p) for p in inputs.PRODUCTS} <= set(inputs.CANDIDATES)
+    # The parks keep what they had without cells.
+    assert inputs.land_price_yuan_per_ha["w_mine"] == 1_000_000.0
+    assert inputs.power_tariff_yuan_per_kwh["e_city"] == 0.45
+    assert list(prepared.spatial.sites["kind"]) == ["park"] * 4 + ["cell"] * 2
+    assert prepared.notices[-1] == ("candidate cells: 2 (square) over the clusters, planned beside the 4 sites of "
+                                    "the sites layer")
+
+
+def test_distances_of_a_cell_run_from_its_representative_point(folder: Path):
+    """A whole square cell's representative point is its centre (shapely's point on surface of
+    a rectangle): cell (21, 273) at x 215 km, y 2,735 km. The scenario's detour factor is 1."""
+    scenario = with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}", {"a": ZONE_A})
+    prepared = prepare(scenario, {})
+    spatial = prepared.spatial
+    sources = spatial.sources.set_index("id")
+    hub = spatial.hubs.set_index("id").geometry["west"]
+    centre = shapely.Point(215_000, 2_735_000)
+    assert spatial.distance_km.at["cell-west-21-273", "rock_w"] == pytest.approx(
+        centre.distance(sources.geometry["rock_w"]) / 1000, rel=1e-12)
+    assert prepared.inputs.arc_km[("rock_w", "cell-west-21-273")] == pytest.approx(
+        centre.distance(sources.geometry["rock_w"]) / 1000, rel=1e-12)
+    assert spatial.site_hub_km["cell-west-21-273"] == pytest.approx(centre.distance(hub) / 1000, rel=1e-12)
+
+
+def test_a_cell_keeps_the_land_outside_the_buffered_red_line(folder: Path):
+    """Cell (23, 275) holds the lake; the red-line rule's 1 km buffer around it (in UTM, 16
+    segments a quarter circle) is taken from its 10,000 ha, as from a polygon site."""
+    scenario = with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg, field: zone, "
+                                  "values: [b]}}", {"a": ZONE_A, "b": ZONE_B})
+    prepared = prepare(scenario, {})
+    assert prepared.candidate_cells == (CELL_B,)
+    lake = prepared.spatial.redline.geometry.iloc[0]
+    cell = box(230_000, 2_750_000, 240_000, 2_760_000)
+    excluded = shapely.intersection(shapely.buffer(lake, 1000.0, quad_segs=BUFFER_QUAD_SEGS), cell).area
+    assert 3_000 < excluded / 1e4 < 4_000  # the lake is some 1,800 ha
+    expected = 10_000.0 - excluded / 1e4
+    inputs = prepared.inputs
+    assert inputs.site_land_ha[CELL_B] == pytest.approx(10_000.0, rel=1e-12)
+    for p in inputs.PRODUCTS:
+        assert inputs.land_after_redline_ha[(CELL_B, p)] == pytest.approx(expected, rel=1e-9)
+
+
+def test_the_allowed_zone_limits_the_cells(folder: Path):
+    """Without an allowed zone the 10 km grid covers both clusters; with zones a and b it
+    keeps their three cells; a minimum usable land above what the lake's cell keeps drops it."""
+    every = prepare(with_cells(folder, "{cell_size_m: 10000}"), {})
+    assert len(every.candidate_cells) > 50
+    assert {every.inputs.cluster_of_site[c] for c in every.candidate_cells} == {"west", "east"}
+    scenario = folder / "scenario.yaml"
+    write_zones(folder, {"a": ZONE_A, "b": ZONE_B})
+    edit(scenario, "candidates: {cell_size_m: 10000}",
+         "candidates: {cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}")
+    assert prepare(scenario, {}).candidate_cells == (*CELLS_A, CELL_B)
+    edit(scenario, "cell_size_m: 10000,", "cell_size_m: 10000, min_usable_ha: 9000,")
+    assert prepare(scenario, {}).candidate_cells == tuple(CELLS_A)
+
+
+def run_bad(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    out = folder / "out"
+    code = main(["solve", str(folder / "scenario.yaml"), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in captured.err
+    assert not out.exists()
+    return captured.err.replace(str(folder) + "/", "")
+
+
+def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.CaptureFixture[str]):
+    edit(folder / "sites.geojson", '"site_id": "e_far"', '"site_id": "cell-west-21-273"')
+    with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}", {"a": ZONE_A})
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml: candidates.id_prefix | cell ids cell-west-21-273 are also site ids of sites.geojson "
+        "(got 'cell'); choose an id_prefix no site id starts with\n")
+
+
+@pytest.mark.parametrize(("block", "message"), [
+    ("{cell_size_m: -5}", "scenario.yaml:39: candidates.cell_size_m | Input should be greater than 0 (got -5); give "
+     "a value in that range"),
+    ("{cell_size_m: 1000, min_usable_ha: yes}", "scenario.yaml:39: candidates.min_usable_ha | must be a number, not "
+     "true/false (got True); give a number"),
+    ("{cell_size: 1000}", "scenario.yaml:39: candidates.cell_size | unknown key; did you mean 'cell_size_m'?"),
+    ("{shape: hexagon, cell_size_m: 1000}", "scenario.yaml:39: candidates | Value error, hexagonal cells need "
+     "`h3_resolution` (0-15) and no `cell_size_m` (got dict)"),
+    ("{cell_size_m: 1000, id_prefix: 'new cell'}", "scenario.yaml:39: candidates.id_prefix | String should match "
+     "pattern '^[A-Za-z0-9_.-]+$' (got 'new cell')"),
+    ("{cell_size_m: 1000, allowed_zone: {path: industrial.gpkg}}", "scenario.yaml:39: candidates.allowed_zone.path "
+     "| no such file (got 'industrial.gpkg', which is industrial.gpkg); give the path of the allowed-zone layer "
+     "(relative paths start at the folder of the file that names it)"),
+    ("{cell_size_m: 1000, allowed_zone: {path: allowed.gpkg, field: county, values: ['1']}}",
+     "allowed.gpkg: field 'county' | missing from the allowed-zone layer (has: zone); add it or set "
+     "candidates.allowed_zone.field to the right field name"),
+    ("{cell_size_m: 1000, allowed_zone: {path: allowed.gpkg, field: zone, values: [c]}}",
+     "allowed.gpkg: field 'zone' | no polygon of the allowed-zone layer has one of the values "
+     "candidates.allowed_zone.values (got ['c']); give values the field holds"),
+])
+def test_bad_candidates_blocks_are_input_errors(folder: Path, capsys: pytest.CaptureFixture[str], block: str,
+                                                message: str):
+    with_cells(folder, block, {"a": ZONE_A})
+    assert run_bad(folder, capsys) == f"error: 1 problem in the input:\n  - {message}\n"
+
+
+def test_an_allowed_zone_of_points_is_refused_as_any_layer(folder: Path, capsys: pytest.CaptureFixture[str]):
+    with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}",
+               {"a": shapely.Point(215_000, 2_735_000)})
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - allowed.gpkg: geometry | allowed-zone must be Polygon or MultiPolygon (got Point for "
+        "['feature 0'])\n")
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small scenario with the two cells of zone a, solved; its output folder. The cells'
+    10,000 ha each, at half the cheapest park's land price, take what the parks' 30-100 ha
+    cannot hold."""
+    import shutil
+
+    from tests.conftest import SMALL
+
+    folder = tmp_path_factory.mktemp("cells") / "small"
+    shutil.copytree(SMALL, folder)
+    with_cells(folder, "{cell_size_m: 10000, land_price_yuan_per_ha: 500000, allowed_zone: {path: allowed.gpkg}}",
+               {"a": ZONE_A})
+    out = folder / "out"
+    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def features(path: Path) -> list[dict]:
+    return json.loads(path.read_text())["features"]
+
+
+def test_outputs_carry_the_kind_and_every_cell(solved: Path):
+    """sites.geojson: the four parks and each built cell, with `kind`; candidate_cells.geojson:
+    both cells, their land and whether built; a built cell has capex in both."""
+    sites = {f["id"]: f["properties"] for f in features(solved / "sites.geojson")}
+    cells = {f["id"]: f["properties"] for f in features(solved / "candidate_cells.geojson")}
+    assert list(cells) == CELLS_A
+    built = [c for c in CELLS_A if cells[c]["built"]]
+    assert built, "the plan builds on a cell"
+    assert list(sites) == [*PARKS, *built]
+    assert {s: p["kind"] for s, p in sites.items()} == {**dict.fromkeys(PARKS, "park"), **dict.fromkeys(built, "cell")}
+    for cell in CELLS_A:
+        row = cells[cell]
+        assert (row["cluster"], row["gross_ha"], row["usable_ha"]) == ("west", 10_000.0, 10_000.0)
+        assert row["status"] == ("built" if row["built"] else "eligible_unused")
+        assert (row["capex_yuan"] > 0) == row["built"]
+    for cell in built:
+        assert sites[cell]["status"] == "built"
+        assert sites[cell]["capex_yuan"] == cells[cell]["capex_yuan"]
+        assert cells[cell]["main_product"] in {"fepo4", "lfp", "cells"}
+    # The cell's polygon, in WGS84 to 6 decimals, is its square: 10,000 ha in UTM.
+    frame = gpd.read_file(solved / "candidate_cells.geojson").to_crs(UTM)
+    assert np.allclose(frame.area / 1e4, 10_000.0, rtol=1e-4)
+    plan = (solved / "plan.csv").read_text()
+    assert all(cell in plan for cell in built)
+
+
+def test_cells_have_their_own_style_in_qgis(solved: Path):
+    """candidate_cells.qml: categorised by status, the built cells filled, the others outlines
+    only; the GeoPackage and the QGIS project hold the layer, under the sites."""
+    root = ET.fromstring((solved / "candidate_cells.qml").read_text().split("\n", 1)[1])
+    renderer = root.find("renderer-v2")
+    assert (renderer.get("type"), renderer.get("attr")) == ("categorizedSymbol", "status")
+    fills = {}
+    for category in renderer.iter("category"):
+        sym = renderer.find(f"symbols/symbol[@name='{category.get('symbol')}']")
+        options = {o.get("name"): o.get("value") for o in sym.iter("Option") if o.get("name")}
+        fills[category.get("value")] = options["style"]
+    assert fills["built"] == "solid"
+    assert {fills[s] for s in fills if s != "built"} == {"no"}
+    assert "candidate_cells" in {name for name, _kind in pyogrio.list_layers(solved / "plan.gpkg")}
+    project = (solved / "plan.qgs").read_text()
+    assert project.index("layername=sites") < project.index("layername=candidate_cells") < project.index(
+        "layername=clusters")
+    report = (solved / "report.md").read_text()
+    assert "## Candidate cells" in report
+    assert "2 cells generated over the clusters" in report
+
+
+def test_a_built_cell_is_drawn_on_the_map(solved: Path):
+    """map.png draws the built cells filled in the built colour and names them in the legend;
+    the unbuilt ones as faint outlines."""
+    from siting.deliver.layer import make_layer
+    from siting.deliver.mapplot import MapTitle
+
+    cells = gpd.read_file(solved / "candidate_cells.geojson")
+    clusters = gpd.read_file(solved / "clusters.geojson")
+    built = int(cells["built"].sum())
+    layers = [make_layer("candidate_cells", "cells", cells, list(cells.columns.drop("geometry"))),
+              make_layer("clusters", "clusters", clusters, ["id", "name"])]
+    figure = map_figure(layers, MapTitle("t", "optimal", 0.0, 0.0, [2024]), [], UTM)
+    ax = figure.axes[0]
+    filled = [c for c in ax.collections if len(c.get_facecolor()) and np.allclose(
+        c.get_facecolor()[0], (BUILT[0] / 255, BUILT[1] / 255, BUILT[2] / 255, 0.55))]
+    assert len(filled) == 1 and len(filled[0].get_paths()) == built
+    labels = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert f"candidate cell built ({built})" in labels
+    assert "candidate cell (2 in all)" in labels
+
+
+def test_hexagons_without_h3_stay_an_input_error_in_a_scenario(folder: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "h3" else find_spec(name, *a))
+    with_cells(folder, "{shape: hexagon, h3_resolution: 5}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml: candidates.shape | hexagonal cells need the h3 package, which is not installed (got "
+        "'hexagon'); install it (pip install 'siting[candidates]') or use square cells\n")
+
+
+def test_no_candidates_block_gives_no_cells(folder: Path):
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert prepared.candidate_cells == ()
+    assert tuple(PARKS) == prepared.inputs.SITES
+    with pytest.raises(InputError):
+        prepare(with_cells(folder, "{cell_size_m: 0}"), {})
+
+
+def test_the_shipped_cells_scenario_prepares_about_5000_cells_over_the_real_clusters():
+    """scenarios/yunnan_2024_cells.yaml: 5,053 cells of 3.7 km over the three clusters beside the
+    eighteen parks, each in its cluster with at least 50 ha usable, none larger than a whole cell
+    (1,369 ha), at the assumed 1,500,000 yuan/ha. Prepared, not solved."""
+    scenario = Path(__file__).parent.parent / "scenarios" / "yunnan_2024_cells.yaml"
+    timings: dict[str, float] = {}
+    prepared = prepare(scenario, timings)
+    cells = prepared.candidate_cells
+    inputs = prepared.inputs
+    assert len(cells) == 5_053
+    assert len(inputs.SITES) == 18 + 5_053
+    assert inputs.SITES[18:] == cells
+    assert {c: sum(1 for s in cells if inputs.cluster_of_site[s] == c) for c in inputs.CLUSTERS} == {
+        "kunming": 1_636, "yuxi": 1_165, "qujing": 2_252}
+    assert all(s.startswith(f"cell-{inputs.cluster_of_site[s]}-") for s in cells)
+    largest = [max(inputs.land_after_redline_ha[(s, p)] for p in inputs.PRODUCTS) for s in cells]
+    assert min(largest) >= 50.0
+    assert max(inputs.site_land_ha[s] for s in cells) == pytest.approx(1_369.0, rel=1e-9)
+    assert {inputs.land_price_yuan_per_ha[s] for s in cells} == {1_500_000.0}
+    # Cells in the clusters' polygons (their representative points, as sites are placed).
+    sites = prepared.spatial.sites.set_index("id")
+    clusters = prepared.spatial.clusters.set_index("id").geometry
+    points = shapely.point_on_surface(sites.loc[list(cells)].geometry.to_numpy())
+    owners = [clusters[inputs.cluster_of_site[s]] for s in cells]
+    assert all(shapely.dwithin(owner, point, 1.0) for owner, point in zip(owners, points, strict=True))
+
+
+def test_a_narrow_cell_that_rounding_breaks_is_snapped_onto_the_grid_not_left_out():
+    """A cell clipped to a cluster's edge (cell-kunming-80-789 of the shipped cells scenario, in
+    WGS84) has a sliver that coordinate rounding folds onto itself, and the repair leaves a
+    component of too few points; snapped onto the 6-decimal grid it is written whole (its area
+    kept to 0.1 %), with no notice."""
+    from siting.deliver.layer import make_layer
+
+    cell = shapely.Polygon([
+        (102.9917271616, 26.4131421369), (102.9920983305, 26.3917037765), (102.992098, 26.3917055),
+        (102.990492, 26.400082), (102.989849, 26.402453), (102.98768, 26.406159), (102.986986, 26.408408),
+        (102.98669, 26.412587), (102.9867502149, 26.4130721453), (102.9917271616, 26.4131421369)
+    ])
+    assert cell.is_valid
+    layer = make_layer("candidate_cells", "Cells", gpd.GeoDataFrame({"id": ["c"]}, geometry=[cell], crs="EPSG:4326"),
+                       ["id"], {"id": "string"}, "MultiPolygon")
+    assert layer.notices == ()
+    written = layer.frame.geometry.iloc[0]
+    assert written.is_valid
+    assert written.area == pytest.approx(cell.area, rel=1e-3)
+    assert np.array_equal(shapely.get_coordinates(written), np.round(shapely.get_coordinates(written), 6))
+
+
+def test_an_extending_scenario_in_another_folder_keeps_the_allowed_zone_of_its_base(folder: Path):
+    """The base's `candidates.allowed_zone.path` is relative to the base; a scenario extending it
+    from a subfolder reads the same layer."""
+    with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}", {"a": ZONE_A})
+    (folder / "variants").mkdir()
+    child = folder / "variants" / "child.yaml"
+    child.write_text("extends: ../scenario.yaml\nname: child\n")
+    prepared = prepare(child, {})
+    assert prepared.candidate_cells == tuple(CELLS_A)
+    assert prepared.layers.paths["allowed_zone"] == (folder / "allowed.gpkg").resolve()
+
+
+def test_a_committed_project_cannot_stand_on_a_cell(folder: Path, capsys: pytest.CaptureFixture[str]):
+    """Cells have no committed capacity: a committed project names a site of the sites layer."""
+    edit(folder / "committed_projects.yaml", "site: e_city", "site: cell-west-21-273")
+    with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}", {"a": ZONE_A})
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - committed_projects.yaml:2: [0].site | unknown site (got 'cell-west-21-273'); choose one of: w_mine, "
+        "w_lake, e_city, e_far\n")
