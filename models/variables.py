@@ -3,6 +3,7 @@
 Symbols as in docs/FORMULATION.md:
     x[s,p,m,t]  `build`: integer modules of size m of product p decided at site s in year t
     y[s,p,t]    `production` (units/yr)
+    Y[p,t]      `production_total` (units/yr) = sum_s y[s,p,t], over the products produced somewhere
     h[c,p]      `hosts`: binary, cluster c adds capacity of p (or has committed capacity of p)
     K[s,p,t]    `capacity`, online capacity (units/yr)
                 = E[s,p] + sum_{t' <= t} C[s,p,t'] + sum_{m, t'+L[p] <= t} size[m] x[s,p,m,t']
@@ -25,8 +26,9 @@ from models.inputs import ModelInputs
 
 def add_variables(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
     """Decision variables over the sparse index sets: x over BUILD (bounded by the module bounds),
-    y over the producing pairs and years, h over the (cluster, product) pairs with a buildable site
-    or committed capacity."""
+    y over the producing pairs and years, Y (`production_total`) over PRODUCT_YEAR (the products
+    of a producing pair, in catalog order, and every year), h over the (cluster, product) pairs
+    with a buildable site or committed capacity."""
     m.BUILD = pyo.Set(initialize=index.build_keys, dimen=4, ordered=True)
     m.build_keys_at = defaultdict(list)  # (s, p) -> [(m, t)] of BUILD, in BUILD order
     for s, p, mid, t in index.build_keys:
@@ -42,6 +44,11 @@ def add_variables(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
         ordered=True,
     )
     m.production = pyo.Var(m.PRODUCE, domain=pyo.NonNegativeReals)
+    produced = {p for _s, p in index.producing_pairs}
+    m.PRODUCT_YEAR = pyo.Set(
+        initialize=[(p, t) for p in inputs.PRODUCTS if p in produced for t in inputs.YEARS], dimen=2, ordered=True
+    )
+    m.production_total = pyo.Var(m.PRODUCT_YEAR, domain=pyo.NonNegativeReals)
     # Sites with a buildable pair, in input order (build_pairs follow CANDIDATES, site-major).
     m.SITE_OPEN = pyo.Set(initialize=list(dict.fromkeys(s for s, _p in index.build_pairs)))
     committed_hosts = {(inputs.cluster_of_site[s], p) for (s, p, _t), units in inputs.committed_units_per_yr.items()
@@ -55,6 +62,12 @@ def add_variables(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
         ordered=True,
     )
     m.hosts = pyo.Var(m.HOST, domain=pyo.Binary)
+
+
+def total_production(m: pyo.ConcreteModel, product: str, year: int) -> pyo.Expression | float:
+    """Y[product, year] (units/yr), the province's production of `product`; 0 when no site
+    produces it."""
+    return m.production_total[product, year] if (product, year) in m.PRODUCT_YEAR else 0.0
 
 
 def added_by(m: pyo.ConcreteModel, index: ModelIndex, inputs: ModelInputs, site: str, product: str,
@@ -117,9 +130,15 @@ def add_capacity_accumulation(m: pyo.ConcreteModel, inputs: ModelInputs, index: 
     N[s,p,t]   = C[s,p,t] + sum_{m, t'+L[p] = t} size[m] x[s,p,m,t']
     Kav[s,p,t] = K[s,p,t] - (1 - ramp[p]) * N[s,p,t]
     y[s,p,t] <= util[p] * Kav[s,p,t]          over PRODUCE (build pairs, pairs with E or C), all t
+    Y[p,t] = sum_s y[s,p,t]                   over PRODUCT_YEAR (`production_total_link`)
     A module decided in year t first produces in t + L[p], at ramp[p] of its nameplate that year
     and in full afterwards; committed capacity C likewise from its online year. Nothing is
-    retired within the horizon. Cannot be infeasible on its own.
+    retired within the horizon. The totals Y carry the rows that count the province's production
+    of a product (output value, chain balance): each such row then has one term per product
+    instead of one per site, which keeps those rows sparse however many sites there are (on a
+    row with a term per site, presolve reductions that combine rows take time growing with the
+    sites).
+    Cannot be infeasible on its own.
     """
     build_set = set(index.build_pairs)
 
@@ -141,4 +160,11 @@ def add_capacity_accumulation(m: pyo.ConcreteModel, inputs: ModelInputs, index: 
     m.production_limit = pyo.Constraint(
         m.PRODUCE,
         rule=lambda _m, s, p, t: m.production[s, p, t] <= inputs.utilisation.get(p, 1.0) * m.available[s, p, t],
+    )
+    sites_of: dict[str, list[str]] = defaultdict(list)
+    for s, p in index.producing_pairs:
+        sites_of[p].append(s)
+    m.production_total_link = pyo.Constraint(
+        m.PRODUCT_YEAR,
+        rule=lambda _m, p, t: m.production_total[p, t] == sum(m.production[s, p, t] for s in sites_of[p]),
     )

@@ -31,7 +31,8 @@ FORMULATION = Path(__file__).resolve().parent.parent / "docs" / "FORMULATION.md"
 
 #: Constraint components that belong to no switchable family: capacity and production, and the
 #: host indicator (built with differentiation, on whether it is on or off).
-ALWAYS_ON_ROWS = {"production_limit", "host_link", "host_needs_build", "opened_once", "site_balance", "hub_balance"}
+ALWAYS_ON_ROWS = {"production_limit", "production_total_link", "host_link", "host_needs_build", "opened_once",
+                  "site_balance", "hub_balance"}
 
 
 def doc_sections() -> dict[str, str]:

@@ -7,6 +7,7 @@ import pyomo.environ as pyo
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
 from models.units import MONEY_UNIT_YUAN
+from models.variables import total_production
 
 
 def value_per_unit(inputs: ModelInputs, product: str, year: int) -> float:
@@ -16,10 +17,12 @@ def value_per_unit(inputs: ModelInputs, product: str, year: int) -> float:
 
 
 def add_output_value_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
-    """Output-value target per year t.
+    """Output-value target per year t, stated on the production totals Y[p,t] = sum_s y[s,p,t].
 
-    sum_{s,p} v[p,t] * y[s,p,t] + short_v[t] >= V[t]        (yuan/yr; v in yuan per unit)
+    sum_p v[p,t] * Y[p,t] + short_v[t] >= V[t]        (yuan/yr; v in yuan per unit)
     with v[p,t] = price[p,t] where the scenario's price path gives it, else v[p] (`value_per_unit`).
+    One term per product, whatever the number of sites (the same row as sum_{s,p} v y, since
+    Y is tied to the sites' production by `production_total_link`).
     over VALUE_TARGET = the years with a target, when "output_value" is on. The row is stated in
     million yuan and short_v[t] (`value_shortfall`) is in million yuan (see MONEY_UNIT_YUAN).
     Output value counts production of existing and added capacity. short_v[t] >= 0 costs pen_v
@@ -35,8 +38,8 @@ def add_output_value_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: M
     m.output_value = pyo.Expression(
         inputs.YEARS,
         rule=lambda _m, t: sum(
-            value_per_unit(inputs, p, t) * m.production[s, p, t]
-            for s, p in index.producing_pairs
+            value_per_unit(inputs, p, t) * total_production(m, p, t)
+            for p in inputs.PRODUCTS
             if value_per_unit(inputs, p, t) != 0
         ),
     )
@@ -54,7 +57,10 @@ def add_output_value_cover(m: pyo.ConcreteModel, inputs: ModelInputs, index: Mod
     over VALUE_TARGET, so exactly when "output_value" is on. A valid inequality implied by the
     target row and y <= util Kav: it changes no feasible plan, but it is a pure-integer knapsack
     row from which HiGHS derives cover cuts that the production variables hide (measured on the
-    Yunnan scenario: the gap after 60 s halves). Infeasible exactly when the target row is.
+    Yunnan scenario: the gap after 60 s halves; with the target row on production totals, the
+    2.5 % gap in 18.6 s with the cover row against 29.2 s without, one run each). It has a term
+    per producing pair (one such dense row per target year), and HiGHS's presolve handles it in
+    about 2 s at 400 synthetic sites. Infeasible exactly when the target row is.
     """
     keys = list(m.VALUE_TARGET)
     m.value_cover = pyo.Constraint(
