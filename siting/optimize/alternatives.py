@@ -56,7 +56,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import highspy
 import pandas as pd
 import pyomo.environ as pyo
 
@@ -65,6 +64,7 @@ from models.variables import added_by
 from siting.config import progress
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
+from siting.optimize.solve import warm_started as warm_started  # re-exported: importable from here too
 
 #: Weight of the capacity term against one yes/no decision.
 CAPACITY_WEIGHT = 1.0
@@ -257,7 +257,7 @@ class AlternativeSearch:
             m.del_component(m.mga_difference)
         m.mga_difference = pyo.Objective(expr=self.objective(earlier), sense=pyo.minimize)
         self._start_values()
-        report = solve_model(m, self.settings, warm_started(new_solver()))
+        report = solve_model(m, self.settings, new_solver(), start="current")
         repeats = report.has_solution and (m.mga_repeat[len(m.mga_repeat)].value or 0.0) > 0.5
         if report.has_solution and not repeats:
             return Alternative(label, report, extract_plan(m, self.inputs))
@@ -266,39 +266,6 @@ class AlternativeSearch:
                     "(proven by the solver)")
         stopped = STOPPED_BY.get(report.termination, report.termination)
         return f"the search for {label} found no new pattern of sites and products before its {stopped}"
-
-
-def warm_started(solver: Any) -> Any:
-    """`solver` (Pyomo's HiGHS interface) made to hand HiGHS the model's current values as a
-    starting plan before its solve (HiGHS's `setSolution`). Pyomo's interface has no MIP start
-    of its own, so this reaches its HiGHS object and column map, as the live progress does
-    (siting/optimize/solve.py); values outside a variable's bounds are clipped to them. When
-    the interface lacks what this needs, the solver is returned unchanged (no start)."""
-    solve = getattr(solver, "_solve", None)
-    if solve is None:
-        return solver
-
-    def solve_with_start() -> Any:
-        highs = getattr(solver, "_solver_model", None)
-        columns = getattr(solver, "_pyomo_var_to_solver_var_map", None)
-        variables = getattr(solver, "_vars", None)
-        if highs is not None and columns is not None and variables is not None:
-            values = [0.0] * highs.getNumCol()
-            for var_id, column in columns.items():
-                var = variables[var_id][0]
-                value = var.value if var.value is not None else 0.0
-                low, high = var.bounds
-                value = max(value, low) if low is not None else value
-                value = min(value, high) if high is not None else value
-                values[column] = float(value)
-            start = highspy.HighsSolution()
-            start.col_value = values
-            start.value_valid = True
-            highs.setSolution(start)
-        return solve()
-
-    solver._solve = solve_with_start
-    return solver
 
 
 def near_optimal_plans(inputs: ModelInputs, settings: SolverSettings, count: int, slack: float,

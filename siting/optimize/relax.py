@@ -7,8 +7,13 @@ the preprocessing (layers, red-line zones, distances) always; for families that 
 constraint rows (differentiation, agglomeration, budget, chain balance) also the built model
 and the solver object, so HiGHS receives only the deactivated rows. The red line and
 proximity act through the sparse index sets (`RuleFamily.relax_needs_rebuild`), so relaxing
-them builds a new model from the same preprocessed inputs. (Pyomo's HiGHS interface offers no
-MIP warm start.)
+them builds a new model from the same preprocessed inputs.
+
+Each re-solve starts from the base plan (a MIP start, siting/optimize/solve.py): relaxing a rule
+keeps that plan feasible, so HiGHS has a good incumbent before its search and only has to find
+what the relaxation gains. In a rebuilt model the base plan's values are carried over by
+variable name and index; HiGHS completes the variables the base model lacks (those of the
+pairs and arcs the rule excluded) with the base plan's integers fixed.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import pyomo.environ as pyo
 from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress
 from siting.optimize.results import Plan, clean, extract_plan
-from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
+from siting.optimize.solve import SolveReport, SolverSettings, new_solver, plan_values, solve_model, start_on
 from siting.optimize.tolerance import gap_not_reached_text, within_tolerance
 
 
@@ -45,19 +50,22 @@ def relaxed_solves(inputs: ModelInputs, settings: SolverSettings, names: Iterabl
     With `model` (already solved with `solver`), a family that lives in constraint rows is
     switched off in that model and re-solved incrementally; a family that acts through the index
     sets (`RuleFamily.relax_needs_rebuild`), or any family without `model`, gets a new model built
-    from the same preprocessed inputs. With `read_plan` false the plan is not read back."""
+    from the same preprocessed inputs. Each re-solve starts from the plan `model` holds when this
+    is called (its solved plan: see the module docstring). With `read_plan` false the plan is
+    not read back."""
+    base = plan_values(model) if model is not None else {}
     for name in names:
         if name not in inputs.enabled_families:
             continue
         if model is not None and not family(name).relax_needs_rebuild:
             set_family_active(model, name, False)
-            report = solve_model(model, settings, solver)
+            report = solve_model(model, settings, solver, start=start_on(model, base) if base else None)
             plan = extract_plan(model, inputs) if read_plan and report.has_solution else None
             set_family_active(model, name, True)
         else:
             relaxed = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {name})
             other = build_model(relaxed)
-            report = solve_model(other, settings, new_solver())
+            report = solve_model(other, settings, new_solver(), start=start_on(other, base) if base else None)
             plan = extract_plan(other, relaxed) if read_plan and report.has_solution else None
         yield RuleCost(name, report, plan)
 

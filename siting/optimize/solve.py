@@ -3,6 +3,21 @@
 Every HiGHS option is checked by HiGHS itself before a solve (its type and range are asked of
 highspy, never kept here), and read back from the solver after it, so that what the manifest
 records is what HiGHS ran with.
+
+A solve may start from a plan (a MIP start): `solve_model(..., start=...)` hands HiGHS the
+values with its `setSolution` just before it runs. Pyomo's HiGHS interface has no MIP start of
+its own, so this reaches the interface's HiGHS object and column map once the model has been
+handed over, as the live progress does. HiGHS checks the start itself: a feasible start is its
+first incumbent (at its cost, or lower once HiGHS's presolve has removed what the start spends
+for nothing); a partial one (values for some variables only) is completed by a small sub-MIP
+(at most `mip_max_start_nodes` nodes) with the given integer values fixed; an infeasible one is
+dropped and the search runs as without it.
+
+HiGHS 1.16 can map a start into its presolved model at less than its cost (a reduction that
+holds for optimal plans, such as a dominated column fixed at a bound, drops part of what the
+start spends) and keep it as its best plan at that cost: it then reports an optimum its plan
+does not have. `solve_model` checks, after every solve from a start, that the plan loaded
+costs what HiGHS reports; when it does not, the solve is repeated without the start.
 """
 
 from __future__ import annotations
@@ -12,15 +27,24 @@ import math
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import highspy
+import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
 from siting.config import progress
 from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, _unwrap_status, highs_option_value
+
+#: A MIP start: values of (some of) the model's variables, or "current" for the values the
+#: model's variables hold (those without a value are left for HiGHS to complete).
+Start = Mapping[Any, float] | Literal["current"]
+
+#: A plan kept apart from its model: variable values by component name and index (`plan_values`).
+PlanValues = dict[str, dict[Any, float]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +78,9 @@ class SolveReport:
     solver_version: str
     highs_options: tuple[tuple[str, OptionValue], ...] = ()
     """The options HiGHS held after they were set (time limit, gap, threads, seed and `options`)."""
+    start_dropped: bool = False
+    """True when HiGHS kept a MIP start at a cost its plan does not have, so that the solve was
+    repeated without the start (see `solve_model`)."""
 
     @property
     def status(self) -> str:
@@ -140,47 +167,190 @@ def progress_callback(unit_yuan: float) -> Callable[[Any], None]:
 
 
 @contextlib.contextmanager
+def _around_run(opt: Any, before: Callable[[Any], None], after: Callable[[Any], None] | None = None
+                ) -> Iterator[None]:
+    """While the block solves with `opt`, call `before(highs)` just before HiGHS runs (the
+    highspy object exists only once the interface has handed the model over) and `after(highs)`
+    once it has run. The interface's own run is put back afterwards, as it was."""
+    original = opt._solve
+    own = "_solve" in vars(opt)
+
+    def run() -> Any:
+        highs = opt._solver_model
+        before(highs)
+        try:
+            return original()
+        finally:
+            if after is not None:
+                after(highs)
+
+    opt._solve = run
+    try:
+        yield
+    finally:
+        if own:
+            opt._solve = original
+        else:
+            del opt._solve
+
+
+@contextlib.contextmanager
 def live_progress(opt: Any, unit_yuan: float) -> Iterator[None]:
     """While the block solves with `opt`, report the search through highspy's callbacks (each
     better plan, and HiGHS's regular interrupt checks) when progress is on; otherwise nothing.
-    The highspy object exists only once the interface has handed the model over, so the
-    callbacks are subscribed just before HiGHS runs and removed after it."""
+    The callbacks are subscribed just before HiGHS runs and removed after it."""
     if progress.active() is None or not hasattr(opt, "_solve"):
         yield
         return
     callback = progress_callback(unit_yuan)
-    original = opt._solve
 
-    def solve_with_callbacks() -> Any:
-        highs = opt._solver_model
+    def subscribe(highs: Any) -> None:
         highs.cbMipImprovingSolution.subscribe(callback)
         highs.cbMipInterrupt.subscribe(callback)
-        try:
-            return original()
-        finally:
-            highs.cbMipImprovingSolution.unsubscribe(callback)
-            highs.cbMipInterrupt.unsubscribe(callback)
 
-    opt._solve = solve_with_callbacks
-    try:
+    def unsubscribe(highs: Any) -> None:
+        highs.cbMipImprovingSolution.unsubscribe(callback)
+        highs.cbMipInterrupt.unsubscribe(callback)
+
+    with _around_run(opt, subscribe, unsubscribe):
         yield
-    finally:
-        del opt._solve
 
 
-def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None) -> SolveReport:
-    """Solve `model` in place; load variable values only when an incumbent exists.
+@contextlib.contextmanager
+def watch_incumbents(opt: Any) -> Iterator[list[tuple[float, float]]]:
+    """While the block solves with `opt`, record each better plan HiGHS finds as (seconds HiGHS
+    had run, objective in the model's objective unit), in order; the list is yielded at once and
+    filled as the solve runs (a start HiGHS accepts is the first entry)."""
+    found: list[tuple[float, float]] = []
+    improving = int(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
 
-    Every option is checked by HiGHS before the solve and read back after it (SolveReport's
-    `highs_options`). Passing the `solver` of an earlier solve of the same model makes the
-    hand-off incremental: only what changed (deactivated constraints, bounds) is sent to HiGHS again."""
-    opt = solver if solver is not None else new_solver()
-    wanted = checked_options(settings)
+    def on_event(event: Any) -> None:
+        if int(event.callback_type) == improving:
+            out = event.data_out
+            objective = out.mip_primal_bound if math.isfinite(out.mip_primal_bound) else out.objective_function_value
+            found.append((float(out.running_time), float(objective)))
+
+    with _around_run(opt, lambda highs: highs.cbMipImprovingSolution.subscribe(on_event),
+                     lambda highs: highs.cbMipImprovingSolution.unsubscribe(on_event)):
+        yield found
+
+
+def start_values(model: pyo.ConcreteModel, start: Start) -> dict[int, tuple[Any, float]]:
+    """The values of a MIP start by variable (id -> (variable, value)): `start`'s own values
+    (variables of other models are ignored), or with "current" every variable of `model` that
+    holds a value. ValueError for any other string."""
+    if isinstance(start, str):
+        if start != "current":
+            raise ValueError(f'a MIP start is a mapping of variables to values or "current" (got {start!r})')
+        return {id(v): (v, float(v.value)) for v in model.component_data_objects(pyo.Var, descend_into=True)
+                if v.value is not None}
+    return {id(v): (v, float(value)) for v, value in start.items() if value is not None and math.isfinite(value)}
+
+
+def _start_value(var: Any, value: float) -> float:
+    """`value` made a candidate value of `var`: its fixed value when fixed, else clipped to its
+    bounds and rounded when the variable is integer."""
+    if var.fixed:
+        return float(var.value)
+    if var.is_integer():
+        value = float(round(value))
+    low, high = var.bounds
+    value = max(value, low) if low is not None else value
+    return min(value, high) if high is not None else value
+
+
+def hand_start(highs: Any, solver: Any, values: Mapping[int, tuple[Any, float]]) -> int:
+    """Give HiGHS (`highs`, the interface `solver`'s object after the hand-off) the start
+    `values` (see `start_values`) with `setSolution`: a complete solution when every column has
+    a value, else the columns that have one (HiGHS completes the rest). Returns the number of
+    columns given (0: no start; also when the interface lacks its column map)."""
+    columns = getattr(solver, "_pyomo_var_to_solver_var_map", None)
+    if columns is None:
+        return 0
+    given = sorted((column, _start_value(values[var_id][0], values[var_id][1]))
+                   for var_id, column in columns.items() if var_id in values)
+    if not given:
+        return 0
+    count = highs.getNumCol()
+    if len(given) == count:
+        solution = highspy.HighsSolution()
+        solution.col_value = [value for _column, value in given]
+        solution.value_valid = True
+        highs.setSolution(solution)
+    else:
+        highs.setSolution(len(given), np.array([c for c, _v in given], dtype=np.int32),
+                          np.array([v for _c, v in given], dtype=np.float64))
+    return len(given)
+
+
+@contextlib.contextmanager
+def mip_start(opt: Any, model: pyo.ConcreteModel, start: Start | None) -> Iterator[None]:
+    """While the block solves `model` with `opt`, hand HiGHS the MIP start `start` (see
+    `start_values`, `hand_start`) just before it runs; nothing when `start` is None."""
+    if start is None or not hasattr(opt, "_solve"):
+        yield
+        return
+    values = start_values(model, start)  # read now: the hand-off does not change the values
+    with _around_run(opt, lambda highs: hand_start(highs, opt, values)):
+        yield
+
+
+def plan_values(model: pyo.ConcreteModel) -> PlanValues:
+    """The values the variables of `model` hold, by component name and index (variables with
+    no value left out): a plan kept apart from its model, to start another solve from
+    (`start_on`)."""
+    values: dict[str, dict[Any, float]] = {}
+    for component in model.component_objects(pyo.Var, descend_into=True):
+        held = {key: float(var.value) for key, var in component.items() if var.value is not None}
+        if held:
+            values[component.name] = held
+    return values
+
+
+def start_on(model: pyo.ConcreteModel, values: Mapping[str, Mapping[Any, float]]) -> ComponentMap:
+    """A MIP start for `model` from `plan_values` of a model of related inputs (the same model,
+    or one built with a rule relaxed): each variable of `model` with the same component name
+    and index takes its value; the others are left for HiGHS to complete."""
+    start = ComponentMap()
+    for component in model.component_objects(pyo.Var, descend_into=True):
+        held = values.get(component.name)
+        if not held:
+            continue
+        for key, var in component.items():
+            if key in held:
+                start[var] = held[key]
+    return start
+
+
+def warm_started(solver: Any) -> Any:
+    """`solver` (Pyomo's HiGHS interface) made to start each of its solves from the values the
+    model's variables hold when HiGHS runs (as `start="current"` does for one solve); values
+    outside a variable's bounds are clipped to them. When the interface lacks what this needs,
+    the solver is returned unchanged (no start)."""
+    solve = getattr(solver, "_solve", None)
+    if solve is None:
+        return solver
+
+    def solve_with_start() -> Any:
+        variables = getattr(solver, "_vars", None)
+        highs = getattr(solver, "_solver_model", None)
+        if variables is not None and highs is not None:
+            hand_start(highs, solver, {var_id: (entry[0], float(entry[0].value)) for var_id, entry in variables.items()
+                                       if entry[0].value is not None})
+        return solve()
+
+    solver._solve = solve_with_start
+    solver._siting_warm_started = True
+    return solver
+
+
+def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], start: Start | None,
+         unit_yuan: float) -> Any:
+    """One HiGHS run of `model` with the options `wanted`, from `start`, with live progress; the
+    interface's results, values not loaded."""
     named = set(NAMED_SETTINGS.values())
-    unit = getattr(model, "objective_unit_yuan", 1.0)
-    started = time.perf_counter()
-    with live_progress(opt, unit):
-        results = opt.solve(
+    with mip_start(opt, model, start), live_progress(opt, unit_yuan):
+        return opt.solve(
             model,
             time_limit=wanted["time_limit"],
             rel_gap=wanted["mip_rel_gap"],
@@ -189,15 +359,72 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
             raise_exception_on_nonoptimal_result=False,
             load_solutions=False,
         )
-    elapsed = time.perf_counter() - started
+
+
+def _objective_holds(model: pyo.ConcreteModel, reported: float) -> bool:
+    """Whether the active objective of `model`, at the values loaded, is the objective HiGHS
+    reported (to 1e-6 of its size: HiGHS evaluates the same values)."""
+    objective = next(model.component_data_objects(pyo.Objective, active=True), None)
+    if objective is None:
+        return True
+    actual = pyo.value(objective.expr, exception=False)
+    return actual is None or abs(actual - reported) <= 1e-6 * max(1.0, abs(actual), abs(reported))
+
+
+def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None,
+                start: Start | None = None) -> SolveReport:
+    """Solve `model` in place; load variable values only when an incumbent exists.
+
+    Every option is checked by HiGHS before the solve and read back after it (SolveReport's
+    `highs_options`). Passing the `solver` of an earlier solve of the same model makes the
+    hand-off incremental: only what changed (deactivated constraints, bounds) is sent to HiGHS again.
+    `start` is a MIP start (see the module docstring): a mapping of the model's variables to
+    values, or "current" for the values the variables hold now (after a solve, its plan). When
+    HiGHS keeps a start at a cost its plan does not have (see the comment below), the solve is
+    repeated without it and the report says so (`start_dropped`)."""
+    opt = solver if solver is not None else new_solver()
+    wanted = checked_options(settings)
+    unit = getattr(model, "objective_unit_yuan", 1.0)
+    started = time.perf_counter()
+    results = _run(opt, model, wanted, start, unit)
     held = read_back(opt, wanted)
     has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
     if has_solution:
         results.solution_loader.load_vars()
-    objective = results.incumbent_objective * unit if has_solution else None
+    incumbent = results.incumbent_objective if has_solution else None
     bound = results.objective_bound
-    bound = bound * unit if bound is not None and math.isfinite(bound) else None
     termination = results.termination_condition
+    warm = start is not None or getattr(opt, "_siting_warm_started", False)
+    dropped = warm and incumbent is not None and not _objective_holds(model, incumbent)
+    if dropped:
+        # HiGHS (1.16) maps a start into its presolved model, where reductions that hold for its
+        # optimal plans (a dominated column fixed at a bound) can drop part of the start's cost;
+        # it may then keep the start as its best plan at that lower cost and prune the search
+        # with it. The plan loaded is then the start, not a plan of the cost HiGHS reports: the
+        # solve is repeated without the start (nor `warm_started`'s), from a cleared solver, in
+        # the time left; with less than a second left, the start's plan stands at its own cost,
+        # unproven.
+        left = wanted["time_limit"] - (time.perf_counter() - started)
+        if left >= 1.0:
+            opt._solver_model.clearSolver()
+            own = vars(opt).pop("_solve", None) if getattr(opt, "_siting_warm_started", False) else None
+            try:
+                results = _run(opt, model, {**wanted, "time_limit": left}, None, unit)
+            finally:
+                if own is not None:
+                    opt._solve = own
+            has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
+            if has_solution:
+                results.solution_loader.load_vars()
+            incumbent = results.incumbent_objective if has_solution else None
+            bound = results.objective_bound
+            termination = results.termination_condition
+        else:
+            incumbent = pyo.value(next(model.component_data_objects(pyo.Objective, active=True)).expr)
+            bound, termination = None, TerminationCondition.maxTimeLimit
+    elapsed = time.perf_counter() - started
+    objective = incumbent * unit if incumbent is not None else None
+    bound = bound * unit if bound is not None and math.isfinite(bound) else None
     proven = has_solution and termination == TerminationCondition.convergenceCriteriaSatisfied
     infeasible = termination in (
         TerminationCondition.provenInfeasible,
@@ -215,4 +442,5 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
         solve_time_s=elapsed,
         solver_version=solver_version(),
         highs_options=held,
+        start_dropped=dropped,
     )

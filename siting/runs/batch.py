@@ -117,16 +117,17 @@ def in_staging(cases: list[Case], staging: Path) -> list[Case]:
 
 
 def run_batch(cases: list[Case], destination: Path, workers: int | None, scheduler: str | None,
-              progress: bool, tables: Callable[[list[CaseSummary]], tuple[pd.DataFrame, dict[str, Any]]]
-              ) -> BatchResult:
+              progress: bool, tables: Callable[[list[CaseSummary]], tuple[pd.DataFrame, dict[str, Any]]],
+              warm: bool = False) -> BatchResult:
     """Run the cases (their `out_dir` relative to the batch folder) in a staging folder beside
     `destination`, write the tables, and swap the folder into place; on any failure or
-    interrupt the staging folder is removed."""
+    interrupt the staging folder is removed. With `warm` the cases start from the first one's
+    plan (siting/runs/pool.py)."""
     remove_stale_temporaries(destination)
     staging = staging_folder(destination)
     try:
         cases = in_staging(cases, staging)
-        summaries = run_cases(cases, workers, scheduler, Progress(len(cases)).update if progress else None)
+        summaries = run_cases(cases, workers, scheduler, Progress(len(cases)).update if progress else None, warm)
         table, files = tables(summaries)
         write_files(staging, files)
         swap_into_place(staging, destination)
@@ -205,7 +206,8 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
           progress: bool = False) -> BatchResult:
     """Solve the scenario over the cartesian product of the --set values and write the sweep
     folder: the tables, sweep.png and each run's outputs in `runNN/`. Every case and the
-    folder are checked before anything is solved or created."""
+    folder are checked before anything is solved or created. The first run's plan is the MIP
+    start of the others (siting/runs/pool.py)."""
     cases, values, keys, inputs = sweep_cases(path, settings, time_limit_s)
     destination = check_destination(Path(destination), inputs, "--out")
 
@@ -216,4 +218,4 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         return table, {**table_files(table, "sweep", TOLERANCE_NOTE),
                        "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
 
-    return run_batch(cases, destination, workers, scheduler, progress, tables)
+    return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True)

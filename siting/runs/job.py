@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, PlanInfeasible
 from siting.config.load import Override, load_scenario
@@ -24,7 +25,7 @@ from siting.optimize.explain import InfeasiblePlan
 from siting.optimize.relax import rule_cost_table, rule_costs
 from siting.optimize.results import Plan
 from siting.optimize.run import Solved, solve_prepared, solver_settings
-from siting.optimize.solve import SolveReport, SolverSettings
+from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.runs.calibrate import calibration_files, choice_score, findings_text, fixed_findings
@@ -39,11 +40,14 @@ class RunResult:
     timings: dict[str, float]
     model_size: dict[str, int]
     rule_costs: pd.DataFrame | None = None
+    plan_values: PlanValues | None = None
+    """The solved plan's variable values (`keep_plan`), to start a related run from."""
 
 
 def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit_s: float | None = None,
               variant: str | None = None, overrides: tuple[Override, ...] = (), with_rule_costs: bool = False,
-              create_parent: bool = True, alternatives: int = 0, slack: float = 0.05) -> RunResult:
+              create_parent: bool = True, alternatives: int = 0, slack: float = 0.05,
+              start: PlanValues | None = None, keep_plan: bool = False) -> RunResult:
     """The solve job: check the output folder, prepare, solve, and write every output into the
     folder at once; with `with_rule_costs`, also the cost of each rule family (rule_costs.csv
     and .md); with `alternatives` N > 0, also N near-optimal plans within `slack` of the
@@ -51,7 +55,9 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     robustness layer (see `alternative_files`). When the rules cannot be met together, the
     folder receives the diagnosis instead (siting/deliver/explore.py) and PlanInfeasible is
     raised naming it. The output folder is checked against the rule of siting/deliver/folders.py before any
-    layer is loaded; with `create_parent` false its parent folder must exist."""
+    layer is loaded; with `create_parent` false its parent folder must exist. `start` is a plan
+    of a related run (its `plan_values`) that HiGHS starts from where it fits; with `keep_plan`
+    the result carries this run's own (`RunResult.plan_values`)."""
     if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
         raise InputError([f"--time-limit | must be a finite number of seconds greater than 0 (got {time_limit_s}); "
                           "give e.g. --time-limit 60"])
@@ -74,7 +80,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if findings is not None:
         print(findings_text(findings), flush=True)
     try:
-        solved = solve_prepared(prepared, settings, timings)
+        solved = solve_prepared(prepared, settings, timings, start=start)
     except InfeasiblePlan as infeasible:
         diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
                                     loaded.scenario.name, infeasible.presolve)
@@ -83,6 +89,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         raise PlanInfeasible(f"{infeasible}\nthe diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, "
                              f"conflicts.png) is in {destination}") from None
     costs = None
+    kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings)
     calibration = findings if findings is not None else choice_score(prepared, solved.plan)
@@ -93,7 +100,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if with_rule_costs:
         started = time.perf_counter()
         costs = rule_cost_table(solved.report, solved.plan,
-                                rule_costs(prepared.inputs, settings, solved.model, solved.solver))
+                                rule_costs(model_inputs(prepared, solved), settings, solved.model, solved.solver))
         timings["rule_costs"] = time.perf_counter() - started
         files.update(table_files(costs, "rule_costs", TOLERANCE_NOTE))
     if alternatives:
@@ -102,7 +109,14 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         timings["alternatives"] = time.perf_counter() - started
     with progress.phase("write"):
         write_folder_atomically(destination, files, create_parent)
-    return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs)
+    return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept)
+
+
+def model_inputs(prepared: Prepared, solved: Solved) -> ModelInputs:
+    """The inputs the solved model was built from: with candidate cells, those of the screened
+    model (siting/optimize/screening.py), so that re-solves stay as small; else the prepared ones."""
+    screened = getattr(solved, "inputs", None)
+    return screened if screened is not None else prepared.inputs
 
 
 def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solved, count: int, slack: float,
@@ -111,7 +125,8 @@ def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solv
     plan's own outputs in `altNN/` (its manifest gives its cost, not proven optimal), the
     comparison `alternatives.csv` / `.md` and `robustness.geojson` with its style, table and map."""
     optimum = Alternative("optimum", solved.report, solved.plan)
-    plans = near_optimal_plans(prepared.inputs, settings, count, slack, optimum=optimum, solved=solved.model)
+    plans = near_optimal_plans(model_inputs(prepared, solved), settings, count, slack, optimum=optimum,
+                               solved=solved.model)
     return plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap)
 
 

@@ -4,10 +4,17 @@ A run is a `Case` (scenario file, variant, overrides, output folder). `run_case`
 writes its outputs as `solve` does, and returns a plain `CaseSummary`; a failure (bad input,
 infeasible, no solution, anything else) is reported in the summary instead of raised, so one
 run never stops the others. Summaries come back in case order whatever order runs finish in.
+
+Warm starts (`warm`, as sweeps run): the first case is solved first, alone, and every other
+case starts from its plan (a MIP start by variable name and index: siting/optimize/solve.py
+`start_on`; HiGHS keeps what fits and drops a start that breaks the case's rules). Every case
+starts from the same plan, whatever the number of workers and the order in which runs finish,
+so the runs stay reproducible. The price is that the other workers wait for the first run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import traceback
 from collections.abc import Callable, Sequence
@@ -56,6 +63,8 @@ class CaseSummary:
     site_added: dict[str, dict[str, float]] = field(default_factory=dict)  # site -> product -> added units/yr
     out_dir: str = ""
     units: dict[str, str] = field(default_factory=dict)  # product or target group -> its unit ("t", "GWh")
+    plan_values: dict[str, dict[Any, float]] = field(default_factory=dict, repr=False, compare=False)
+    """The plan's variable values, only for the run the others start from (empty otherwise)."""
 
 
 def summarise(label: str, result: Any) -> CaseSummary:
@@ -90,19 +99,23 @@ def _units(catalog: Any, inputs: Any) -> dict[str, str]:
     return units
 
 
-def run_case(case: Case) -> CaseSummary:
-    """Solve one case and write its outputs; never raises for a failed run."""
+def run_case(case: Case, start: dict[str, dict[Any, float]] | None = None, keep_plan: bool = False
+             ) -> CaseSummary:
+    """Solve one case and write its outputs; never raises for a failed run. `start`: the plan
+    values of another run to start from; with `keep_plan` the summary carries this run's own
+    (`CaseSummary.plan_values`)."""
     from siting.runs.job import run_solve
 
     try:
         result = run_solve(case.scenario, case.out_dir, case.time_limit_s, variant=case.variant,
-                           overrides=case.overrides, create_parent=False)
+                           overrides=case.overrides, create_parent=False, start=start, keep_plan=keep_plan)
     except (InputError, PlanInfeasible, NoSolution) as exc:
         return CaseSummary(label=case.label, ok=False, error=f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # a bug must not sink the other runs: report it in the row
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return CaseSummary(label=case.label, ok=False, error=f"unexpected error: {detail}")
-    return summarise(case.label, result)
+    summary = summarise(case.label, result)
+    return dataclasses.replace(summary, plan_values=result.plan_values) if keep_plan and result.plan_values else summary
 
 
 class Progress:
@@ -124,34 +137,50 @@ def default_workers() -> int:
 
 
 def run_cases(cases: Sequence[Case], workers: int | None = None, scheduler: str | None = None,
-              progress: Callable[[CaseSummary], None] | None = None) -> list[CaseSummary]:
+              progress: Callable[[CaseSummary], None] | None = None, warm: bool = False) -> list[CaseSummary]:
     """Run every case; return summaries in case order.
 
     scheduler None: a local process pool of `workers` processes (1 = in this process).
     scheduler "local": a Dask LocalCluster on loopback with `workers` single-threaded workers.
-    scheduler "tcp://host:port": an existing Dask distributed scheduler."""
+    scheduler "tcp://host:port": an existing Dask distributed scheduler.
+    With `warm`, the first case runs first and the others start from its plan (see the module
+    docstring)."""
+    if not warm or len(cases) < 2:
+        return _run_some(cases, workers, scheduler, progress, None, False)
+    head = _run_some(cases[:1], workers, scheduler, progress, None, True)[0]
+    start = head.plan_values or None
+    head = dataclasses.replace(head, plan_values={})
+    return [head, *_run_some(cases[1:], workers, scheduler, progress, start, False)]
+
+
+def _run_some(cases: Sequence[Case], workers: int | None, scheduler: str | None,
+              progress: Callable[[CaseSummary], None] | None, start: dict[str, dict[Any, float]] | None,
+              keep_plan: bool) -> list[CaseSummary]:
+    """`run_cases` for `cases`, each started from `start`, keeping their plans with `keep_plan`."""
+    if not cases:
+        return []
     if scheduler is not None:
-        return _run_on_dask(cases, workers or default_workers(), scheduler, progress)
+        return _run_on_dask(cases, workers or default_workers(), scheduler, progress, start, keep_plan)
     workers = workers or default_workers()
     if workers == 1 or len(cases) == 1:
         results = []
         for case in cases:
-            summary = run_case(case)
+            summary = run_case(case, start, keep_plan)
             if progress:
                 progress(summary)
             results.append(summary)
         return results
-    return _run_in_pool(cases, workers, progress)
+    return _run_in_pool(cases, workers, progress, start, keep_plan)
 
 
-def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSummary], None] | None
-                 ) -> list[CaseSummary]:
+def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSummary], None] | None,
+                 start: dict[str, dict[Any, float]] | None = None, keep_plan: bool = False) -> list[CaseSummary]:
     results: dict[int, CaseSummary] = {}
     pending = list(range(len(cases)))
     for attempt in range(RETRIES + 1):
         lost: list[int] = []
         with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
-            futures = {pool.submit(run_case, cases[i]): i for i in pending}
+            futures = {pool.submit(run_case, cases[i], start, keep_plan): i for i in pending}
             try:
                 for future in as_completed(futures):
                     i = futures[future]
@@ -189,7 +218,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
-                 progress: Callable[[CaseSummary], None] | None) -> list[CaseSummary]:
+                 progress: Callable[[CaseSummary], None] | None, start: dict[str, dict[Any, float]] | None = None,
+                 keep_plan: bool = False) -> list[CaseSummary]:
     try:
         from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
@@ -204,7 +234,7 @@ def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
         client = Client(scheduler)
     try:
         futures = client.map(run_case, list(cases), key=[f"siting-run-{i}-{c.label}" for i, c in enumerate(cases)],
-                             retries=RETRIES, pure=False)
+                             retries=RETRIES, pure=False, start=start, keep_plan=keep_plan)
         index = {f.key: i for i, f in enumerate(futures)}
         results: dict[int, CaseSummary] = {}
         try:
