@@ -61,9 +61,10 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
     "proximity" is on) - pairs where not even one module fits on the usable land L[s,p]
     (`models.families.redline.usable_land_ha`).
     Module bounds: x[s,p,m,t] <= floor(L[s,p] / land[m]) when "land" is on (else
-    MAX_MODULES_WITHOUT_LAND), and <= ceil(Cmax[p] / size[m]) where the capacity ceiling gives p
-    a cap Cmax[p] (units/yr). Amax[s,p], the linking constant of the binaries, is the least of
-    these bounds: the tighter it is, the stronger the LP relaxation.
+    n[s] * MAX_MODULES_WITHOUT_LAND, n[s] the site's multiplicity, 1 unless the site merges
+    several), and <= ceil(Cmax[p] / size[m]) where the capacity ceiling gives p a cap Cmax[p]
+    (units/yr). Amax[s,p], the linking constant of the binaries, is the least of these bounds:
+    the tighter it is, the stronger the LP relaxation.
     """
     product_cap = ceiling_per_product(inputs)
     modules_of_product: dict[str, list[ModuleSpec]] = defaultdict(list)
@@ -80,9 +81,13 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
             continue
         site, product = pair
         land = usable_land_ha(inputs, pair, redline_on)
+        multiplicity = inputs.site_multiplicity.get(site, 1)
         bounds = {}
         for spec in modules_of_product.get(product, ()):
-            count = math.floor(land / spec.land_ha + 1e-9) if is_on(inputs, "land") else MAX_MODULES_WITHOUT_LAND
+            if is_on(inputs, "land"):
+                count = math.floor(land / spec.land_ha + 1e-9 * multiplicity)
+            else:
+                count = MAX_MODULES_WITHOUT_LAND * multiplicity
             if product in product_cap:
                 count = min(count, math.ceil(product_cap[product] / spec.capacity_units_per_yr - 1e-9))
             if count > 0:
@@ -94,7 +99,8 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
         for module_id, count in bounds.items():
             module_bound[(site, product, module_id)] = count
         max_added[pair] = min(
-            max_added_units(inputs, land, bounds, is_on(inputs, "land")), product_cap.get(product, math.inf)
+            max_added_units(inputs, land, bounds, is_on(inputs, "land"), multiplicity),
+            product_cap.get(product, math.inf),
         )
     build_keys = tuple(
         (site, product, spec.module_id, year)
@@ -158,16 +164,21 @@ def ceiling_per_product(inputs: ModelInputs) -> dict[str, float]:
     return caps
 
 
-def max_added_units(inputs: ModelInputs, land_ha: float, bounds: dict[str, int], land_binds: bool) -> float:
+def max_added_units(inputs: ModelInputs, land_ha: float, bounds: dict[str, int], land_binds: bool,
+                    multiplicity: int = 1) -> float:
     """The most capacity (units/yr) that can be added at one site for one product: Amax, used
     to link binaries and to explain unreachable targets.
 
     With land binding it is the integer knapsack max sum_m size[m] n[m] subject to
     sum_m land[m] n[m] <= L and n[m] <= bound[m] (solved by enumeration: a product has few
-    module sizes); without it, every year may add each module up to its bound."""
+    module sizes); without it, every year may add each module up to its bound. A merged site
+    (`multiplicity` > 1, bounds in the hundreds) takes the knapsack's LP relaxation instead
+    (`fractional_knapsack`): a bound at least as large, which is all the linking rows need."""
     specs = [(inputs.module(mid), count) for mid, count in bounds.items()]
     if not land_binds:
         return sum(spec.capacity_units_per_yr * count * len(inputs.YEARS) for spec, count in specs)
+    if multiplicity > 1:
+        return fractional_knapsack(specs, land_ha)
 
     def best(i: int, land_left: float) -> float:
         spec, count = specs[i]
@@ -177,3 +188,17 @@ def max_added_units(inputs: ModelInputs, land_ha: float, bounds: dict[str, int],
         return max(n * spec.capacity_units_per_yr + best(i + 1, land_left - n * spec.land_ha) for n in range(fit + 1))
 
     return best(0, land_ha)
+
+
+def fractional_knapsack(specs: list[tuple[ModuleSpec, int]], land_ha: float) -> float:
+    """max sum_m size[m] n[m] subject to sum_m land[m] n[m] <= L and 0 <= n[m] <= bound[m], n real
+    (units/yr): the LP relaxation of the module knapsack, solved greedily by capacity per hectare.
+    It is at least the integer optimum, and superadditive: the sum of its values over sites is at
+    most its value for their summed land and bounds."""
+    left = land_ha
+    total = 0.0
+    for spec, count in sorted(specs, key=lambda sc: -sc[0].capacity_units_per_yr / sc[0].land_ha):
+        take = min(float(count), max(left, 0.0) / spec.land_ha)
+        total += take * spec.capacity_units_per_yr
+        left -= take * spec.land_ha
+    return total

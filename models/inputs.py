@@ -176,6 +176,11 @@ class ModelInputs:
     # Utilisation rule (family `utilisation`): y >= umin[p] * available capacity.
     min_utilisation: Mapping[str, float] = field(default_factory=dict)
 
+    #: n[s], the number of candidate sites a site stands for (1 where not given): a merged site of
+    #: the aggregated model (siting.optimize.screening) sums n[s] members. It scales the module
+    #: bounds without land and the count of recycling demonstrations the site may hold.
+    site_multiplicity: Mapping[str, int] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         """ValueError when YEARS are not consecutive calendar years in increasing order."""
         years = tuple(self.YEARS)

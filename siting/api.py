@@ -393,7 +393,8 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
         settings = solution.settings
     solved = solution._solved
     started = time.perf_counter()
-    costs = relaxed_solves(solution.problem.prepared.inputs, settings, solved.model, solved.solver)
+    inputs = solved.inputs if solved.inputs is not None else solution.problem.prepared.inputs  # screened model's
+    costs = relaxed_solves(inputs, settings, solved.model, solved.solver)
     solution.timings["rule_costs"] = time.perf_counter() - started
     return rule_cost_table(solution.report, solution.result, costs)
 
@@ -489,7 +490,8 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
         settings = solution.settings
     optimum = Alternative("optimum", solution.report, solution.result)
     started = time.perf_counter()
-    plans = near_optimal_plans(solution.problem.prepared.inputs, settings, int(n), float(slack), optimum=optimum,
+    inputs = solution._solved.inputs if solution._solved.inputs is not None else solution.problem.prepared.inputs
+    plans = near_optimal_plans(inputs, settings, int(n), float(slack), optimum=optimum,
                                solved=solution._solved.model)
     solution.timings["alternatives"] = time.perf_counter() - started
     return Alternatives(solution, float(slack), tuple(plans), plans.asked, plans.ended)

@@ -19,7 +19,10 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
                                                               a full-scale plant)
     n_demo_min <= sum_s demo[s] <= n_demo_max                 (`demo_count`)
     with demo[s] binary over DEMO_SITE = the sites where the recycling product rec may be built,
-    D and Dmax the least and most demonstration size (units/yr). Active when "recycling_demo" is
+    D and Dmax the least and most demonstration size (units/yr). A merged site of n[s] > 1
+    candidates (`site_multiplicity`, the aggregated model of siting.optimize.screening) holds
+    up to n[s] demonstrations: demo[s] integer in 0..n[s], and `demo_only` is left out there
+    (the sum of its members' rows, a relaxation). Active when "recycling_demo" is
     on and a demonstration rule is given; otherwise its rows exist but are empty. Infeasible
     when fewer than n_demo_min sites can hold D (or D > Dmax).
     """
@@ -27,6 +30,10 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
     sites = [s for s, p in index.build_pairs if demo is not None and p == demo.product]
     m.DEMO_SITE = pyo.Set(initialize=sites, ordered=True)
     m.demo = pyo.Var(m.DEMO_SITE, domain=pyo.Binary)
+    merged = [s for s in sites if inputs.site_multiplicity.get(s, 1) > 1]
+    for s in merged:
+        m.demo[s].domain = pyo.NonNegativeIntegers
+        m.demo[s].setub(inputs.site_multiplicity[s])
     if demo is None:
         m.demo_only = pyo.Constraint(m.DEMO_SITE)
         m.demo_size = pyo.Constraint(m.DEMO_SITE)
@@ -34,8 +41,9 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
         return
     rec = demo.product
     most = demo.max_size_units_per_yr
+    single = [s for s in sites if inputs.site_multiplicity.get(s, 1) <= 1]
     m.demo_only = pyo.Constraint(
-        m.DEMO_SITE if most is not None else pyo.Set(initialize=[]),
+        pyo.Set(initialize=single if most is not None else [], ordered=True),
         rule=lambda _m, s: added_by(m, index, inputs, s, rec)
         <= most * m.demo[s] + index.max_added_units[(s, rec)] * (1 - m.demo[s]),
     )

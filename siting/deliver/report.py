@@ -77,6 +77,10 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
         ["model", f"{size.get('variables', 0):,} variables ({size.get('integer_variables', 0):,} integer), "
                   f"{size.get('constraints', 0):,} constraints"],
     ]
+    if "screened_sites" in size:
+        rows.append(["screening", f"{size['candidate_cells']:,} candidate cells in {size['screening_groups']:,} "
+                                  f"groups; bound from {size['aggregate_sites']:,} merged and other sites, plan "
+                                  f"from {size['screened_sites']:,} screened sites"])
     return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows))]
 
 
@@ -280,6 +284,29 @@ def site_blocks(sites: OutputLayer) -> list[Block]:
     return blocks
 
 
+def cell_blocks(cells: OutputLayer | None) -> list[Block]:
+    """The candidate cells: how many by cluster and status, and those the plan builds on."""
+    if cells is None:
+        return []
+    frame = cells.frame
+    statuses = [s for s in STATUS_LABELS if (frame["status"] == s).any()]
+    rows = [[str(c)] + [str(int(((frame["cluster"] == c) & (frame["status"] == s)).sum())) for s in statuses]
+            for c in dict.fromkeys(frame["cluster"])]
+    blocks = [Block("h2", "Candidate cells"),
+              Block("p", f"{len(frame):,} cells generated over the clusters, outside the red line "
+                         "(candidate_cells.geojson); the cells built on are also in the sites layer."),
+              Block("table", Table(["cluster", *[STATUS_LABELS[s] for s in statuses]], rows,
+                                   frozenset(range(1, len(statuses) + 1))))]
+    built = frame.loc[frame["built"].astype(bool)]
+    if len(built):
+        blocks.append(Block("table", Table(
+            ["cell", "cluster", "usable land, ha", "capex, bn yuan", "main product"],
+            [[str(r.id), str(r.cluster), number(float(r.usable_ha), 0), bn_yuan(float(r.capex_yuan)),
+              product_label(str(r.main_product)) if r.main_product else ""] for r in built.itertuples(index=False)],
+            frozenset({2, 3}))))
+    return blocks
+
+
 def zone_blocks(zones: OutputLayer) -> list[Block]:
     if zones.frame.empty:
         return [Block("h2", "Red-line zones"), Block("p", "The red-line rule is off: no zone excludes any site.")]
@@ -333,6 +360,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += trade_blocks(loaded, plan)
     blocks += explanation_blocks(loaded, inputs, plan)
     blocks += site_blocks(by_name["sites"])
+    blocks += cell_blocks(by_name.get("candidate_cells"))
     blocks += zone_blocks(by_name["redline_zones"])
     blocks += redline_extent_blocks(loaded, layers)
     blocks += provenance_blocks(manifest)

@@ -3,19 +3,21 @@ size, and the solved plan with the model and solver kept for re-solves."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import pyomo.environ as pyo
 
-from models import build_model
+from models import ModelInputs, build_model
 from siting.config import progress
 from siting.config.errors import NoSolution
 from siting.config.load import LoadedScenario
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
 from siting.optimize.results import Plan, extract_plan, highs_model_status, no_plan_message
-from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
+from siting.optimize.screening import ScreeningSummary, solve_screened
+from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, new_solver, solve_model, start_on
 from siting.prepare.checks import nothing_buildable
 from siting.prepare.problem import Prepared
 
@@ -42,22 +44,28 @@ def model_size(model: pyo.ConcreteModel) -> dict[str, int]:
 
 @dataclass
 class Solved:
-    """A solved plan with the model and solver object kept for re-solves."""
+    """A solved plan with the model and solver object kept for re-solves. With candidate cells
+    the model is the screened one (siting/optimize/screening.py): `inputs` are the inputs it was
+    built from (the prepared inputs otherwise) and `screening` says how it was screened."""
 
     report: SolveReport
     plan: Plan
     size: dict[str, int]
     model: pyo.ConcreteModel
     solver: Any
+    inputs: ModelInputs | None = None
+    screening: ScreeningSummary | None = None
 
 
-def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[str, float]) -> Solved:
+def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[str, float],
+                   start: PlanValues | None = None) -> Solved:
     """Build and solve the model of a prepared scenario; raise NoSolution, or InfeasiblePlan
     (a PlanInfeasible carrying the explanation of siting/optimize/explain.py) when there is no
     plan to write. The checks before the MIP are `presolve_findings`.
 
     When no site can build anything, that is said first in any infeasibility message and kept
-    as a notice of the run otherwise."""
+    as a notice of the run otherwise. `start`: a plan to start HiGHS from (`plan_values` of a
+    related run: siting/optimize/solve.py `start_on`)."""
     inputs = prepared.inputs
     nothing = nothing_buildable(inputs)
     lead = [nothing] if nothing else []
@@ -70,6 +78,14 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
             explained = explain_infeasibility(inputs, settings, units)
         raise InfeasiblePlan("the plan is infeasible before solving:\n"
                              + "\n".join(f"  - {m}" for m in lead + unreachable), explained, unreachable)
+    cells = tuple(getattr(prepared, "candidate_cells", ()))
+    if cells:
+        started = time.perf_counter()
+        screened = screened_solve(inputs, cells, settings, timings)
+        if screened is not None:
+            return screened
+        left = settings.time_limit_s - (time.perf_counter() - started)
+        settings = dataclasses.replace(settings, time_limit_s=max(1.0, left))
     started = time.perf_counter()
     with progress.phase("build"):
         model = build_model(inputs)
@@ -77,7 +93,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     size = model_size(model)
     solver = new_solver()
     with progress.phase("solve"):
-        report = solve_model(model, settings, solver)
+        report = solve_model(model, settings, solver, start=start_on(model, start) if start else None)
     timings["solve"] = report.solve_time_s
     if not report.has_solution:
         if report.infeasible:
@@ -88,3 +104,23 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
         raise NoSolution(no_plan_message(report, settings, highs_model_status(solver)))
     return Solved(report, extract_plan(model, inputs), size, model, solver)
+
+
+def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: SolverSettings,
+                   timings: dict[str, float]) -> Solved | None:
+    """Solve with the candidate cells screened (siting/optimize/screening.py): the plan of the
+    screened model, certified against the aggregated bound. None when the aggregate is
+    infeasible or the screened instance has no plan: then the full model is solved (and, when it
+    is infeasible, explained) with the time left. The model size adds how many candidates,
+    groups and sites the screening had."""
+    screened = solve_screened(inputs, cells, settings)
+    summary = screened.summary
+    timings["build"] = summary.build_time_s
+    timings["solve"] = screened.report.solve_time_s - summary.build_time_s
+    if screened.model is None:
+        return None
+    size = model_size(screened.model)
+    size.update(candidate_cells=summary.candidates, screening_groups=summary.groups,
+                aggregate_sites=summary.aggregate_sites, screened_sites=summary.screened_sites)
+    return Solved(screened.report, extract_plan(screened.model, screened.inputs), size, screened.model,
+                  screened.solver, screened.inputs, summary)

@@ -1,0 +1,622 @@
+"""Screening: plan thousands of candidate sites without putting them all into the MIP.
+
+Three steps (docs/FORMULATION.md, "Screening and the aggregated bound"):
+
+1. Aggregate (`aggregate`): the mergeable candidates (sites with neither existing nor committed
+   capacity) are grouped by cluster, eligible product set, the weak order of their usable land
+   per product and bins of their cost figures; each group becomes one merged site whose land is
+   the sum over the most members that can build in one plan (all, or as many as the cluster's
+   open-site limit lets open) and whose every cost figure is the members' least. Any plan of the full
+   instance maps onto a plan of the aggregate of no greater cost, so the aggregate's proven
+   bound is a lower bound LB of the full optimum.
+2. Screen (`screen_sites`): the full instance restricted to the sites that are not merged and a
+   few members of each group the aggregate plan uses (`restrict`). Its plan, with every other
+   candidate left unused, is a plan of the full instance: its cost is an upper bound UB. It is
+   searched first with the cluster-hosts-product binaries fixed to the aggregate plan's.
+3. Certify (`solve_screened`): the proven gap of the full instance is (UB - LB) / max(|UB|, 1e-9).
+
+Everything here is plain data in and plain data out, deterministic for the same inputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
+
+from models import build_model
+from models.families.agglomeration import pre_opened_sites
+from models.families.proximity import nearest_sources
+from models.index import MAX_MODULES_WITHOUT_LAND, is_on
+from models.inputs import ModelInputs
+from siting.config import progress
+from siting.optimize.solve import SolveReport, SolverSettings, new_solver, relative_gap, solve_model
+
+#: A certified gap within the asked gap by at most this much counts as within it (rounding of the
+#: two objectives, which come from different models).
+CERTIFY_TOLERANCE = 1e-9
+#: Separator of merged site ids: "<first member>~<n>" stands for the n members of a group.
+MERGED_MARK = "~"
+
+
+@dataclass(frozen=True)
+class ScreeningSettings:
+    """How candidates are grouped and screened.
+
+    hub_km_bin: width (km) of the bins of the distance to the cluster hub;
+    source_km_bin: width (km) of the bins of the distance to the nearest source of each raw
+        resource the group's products need;
+    price_ratio_bin: ratio between the edges of the bins of land price and power tariff;
+    per_group: members kept per group the aggregate plan uses, at the least (the cheapest ones);
+    land_cover: the kept members' usable land holds this multiple of the land the aggregate plan
+        uses at the merged site;
+    aggregate_share: share of the time limit given to the aggregated model;
+    aggregate_gap_share: the aggregate is solved to this share of the asked relative gap, so that
+        its bound, not its plan, is close to its optimum (the certified gap adds both gaps);
+    fixed_hosts_share: share of a screened round's time spent with the cluster-hosts-product
+        binaries fixed to the aggregate plan's (`_solve_round`).
+    """
+
+    hub_km_bin: float = 100.0
+    source_km_bin: float = 400.0
+    price_ratio_bin: float = 2.0
+    per_group: int = 2
+    land_cover: float = 2.0
+    aggregate_share: float = 0.5
+    aggregate_gap_share: float = 0.25
+    fixed_hosts_share: float = 0.3
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """The aggregated instance and which candidates each merged site stands for.
+
+    inputs: the aggregated ModelInputs (merged sites carry `site_multiplicity`);
+    members: merged site id -> its member site ids, in SITES order;
+    dropped: mergeable sites that can build nothing (no variable in the full model either).
+    """
+
+    inputs: ModelInputs
+    members: dict[str, tuple[str, ...]]
+    dropped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScreeningSummary:
+    """Figures of a screened solve, for the report and the manifest."""
+
+    candidates: int
+    groups: int
+    aggregate_sites: int
+    screened_sites: int
+    lower_bound_yuan: float | None
+    upper_bound_yuan: float | None
+    #: The screened instance's own bound: how far its plan may be from the best plan of the sites kept.
+    screened_bound_yuan: float | None
+    aggregate_time_s: float
+    screened_time_s: float
+    build_time_s: float
+    rounds: int
+
+
+@dataclass
+class ScreenedSolve:
+    """The outcome of `solve_screened`: the certified report, the screened model and its inputs
+    (the plan is read from them), and the aggregate's infeasibility when it has no plan."""
+
+    report: SolveReport
+    model: pyo.ConcreteModel | None
+    inputs: ModelInputs
+    summary: ScreeningSummary
+    aggregate_infeasible: bool = False
+    solver: object | None = None
+
+
+def standing_sites(inputs: ModelInputs) -> set[str]:
+    """Sites with existing or committed capacity: never merged (their plants sit on them)."""
+    held = {s for (s, _p), units in inputs.existing_capacity_units_per_yr.items() if units > 0}
+    held |= {s for (s, _p, _t), units in inputs.committed_units_per_yr.items() if units > 0}
+    return held
+
+
+def _bin(value: float, width: float) -> int:
+    return math.floor(value / width) if width > 0 else 0
+
+
+def _ratio_bin(value: float, ratio: float) -> int | None:
+    if value <= 0:
+        return None
+    return math.floor(math.log(value) / math.log(ratio)) if ratio > 1 else 0
+
+
+def group_key(inputs: ModelInputs, site: str, eligible: tuple[str, ...], land: Mapping[tuple[str, str], float],
+              nearest: Mapping[tuple[str, str], tuple[str, float]], settings: ScreeningSettings) -> tuple:
+    """The group of a mergeable site: cluster, eligible products, the weak order of its usable land
+    per product (ties kept: the land rows of merged sites sum validly only when every member
+    orders its products alike), and bins of hub distance, land price, tariff and the distance to
+    the nearest source of each resource its products need."""
+    order: tuple[tuple[str, ...], ...] = ()
+    if is_on(inputs, "land"):
+        levels: dict[float, list[str]] = defaultdict(list)
+        for p in eligible:
+            levels[land[(site, p)]].append(p)
+        order = tuple(tuple(levels[level]) for level in sorted(levels))
+    needed = [r for r in inputs.RESOURCES
+              if any(inputs.resource_t_per_unit.get((p, r), 0.0) > 0 for p in eligible)]
+    sources = tuple(
+        _bin(nearest[(site, r)][1], settings.source_km_bin) if (site, r) in nearest else None for r in needed
+    )
+    return (
+        inputs.cluster_of_site[site],
+        eligible,
+        order,
+        _bin(inputs.site_hub_km.get(site, 0.0), settings.hub_km_bin),
+        _ratio_bin(inputs.land_price_yuan_per_ha.get(site, 0.0), settings.price_ratio_bin),
+        _ratio_bin(inputs.power_tariff_yuan_per_kwh.get(site, 0.0), settings.price_ratio_bin),
+        sources,
+    )
+
+
+def aggregate(inputs: ModelInputs, mergeable: Iterable[str],
+              settings: ScreeningSettings = ScreeningSettings()) -> Aggregation:
+    """The aggregated instance: each group of mergeable sites (`group_key`) with two or more
+    members becomes one merged site (see the module docstring); sites with existing or committed
+    capacity are never merged, and mergeable sites that can build nothing are left out.
+
+    Merged site S of members i: land and usable land per eligible product = sums; land price,
+    tariff, hub distance and the km of each source's arc = the least over members (arcs: the
+    union); multiplicity n[S] = the number of members. A member whose supply arcs the proximity
+    rule would not keep at S stays a site of its own."""
+    index = inputs.index
+    standing = standing_sites(inputs)
+    wanted = set(mergeable) - standing
+    eligible_at: dict[str, list[str]] = defaultdict(list)
+    for s, p in index.build_pairs:
+        eligible_at[s].append(p)
+    nearest = nearest_sources(inputs)
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    dropped = []
+    for s in inputs.SITES:
+        if s not in wanted:
+            continue
+        eligible = tuple(eligible_at.get(s, ()))
+        if not eligible:
+            dropped.append(s)
+            continue
+        groups[group_key(inputs, s, eligible, index.land_ha, nearest, settings)].append(s)
+    members = [tuple(g) for g in groups.values()]
+    while True:
+        agg = _merge(inputs, [g for g in members if len(g) > 1], set(dropped))
+        split = _members_losing_arcs(inputs, agg)
+        if not split:
+            return agg
+        members = [tuple(s for s in g if s not in split) for g in members] + [(s,) for s in sorted(split)]
+        members = [g for g in members if g]
+
+
+def _merged_id(group: Sequence[str], taken: set[str]) -> str:
+    name = f"{group[0]}{MERGED_MARK}{len(group)}"
+    while name in taken:
+        name += MERGED_MARK
+    return name
+
+
+def _merge(inputs: ModelInputs, groups: list[tuple[str, ...]], dropped: set[str]) -> Aggregation:
+    """The aggregated inputs for `groups` (each of two or more sites), every other site kept
+    as it is and `dropped` left out."""
+    index = inputs.index
+    taken = set(inputs.SITES)
+    merged_of: dict[str, str] = {}
+    members: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        name = _merged_id(group, taken)
+        taken.add(name)
+        members[name] = group
+        for s in group:
+            merged_of[s] = name
+    eligible_at: dict[str, list[str]] = defaultdict(list)
+    for s, p in index.build_pairs:
+        eligible_at[s].append(p)
+    sites = []
+    for s in inputs.SITES:
+        if s in dropped:
+            continue
+        target = merged_of.get(s, s)
+        if target == s or members[target][0] == s:
+            sites.append(target)
+    redline_on = is_on(inputs, "redline")
+    candidates = [(s, p) for s, p in inputs.CANDIDATES if s not in merged_of and s not in dropped]
+    cluster = {s: c for s, c in inputs.cluster_of_site.items() if s not in merged_of and s not in dropped}
+    site_land = {s: v for s, v in inputs.site_land_ha.items() if s not in merged_of and s not in dropped}
+    after_redline = {k: v for k, v in inputs.land_after_redline_ha.items()
+                     if k[0] not in merged_of and k[0] not in dropped}
+    multiplicity: dict[str, int] = {}
+    land_price = {s: v for s, v in inputs.land_price_yuan_per_ha.items() if s not in merged_of}
+    tariff = {s: v for s, v in inputs.power_tariff_yuan_per_kwh.items() if s not in merged_of}
+    hub_km = {s: v for s, v in inputs.site_hub_km.items() if s not in merged_of}
+    for name, group in members.items():
+        first = group[0]
+        eligible = eligible_at[first]
+        candidates += [(name, p) for p in eligible]
+        cluster[name] = inputs.cluster_of_site[first]
+        k = most_building_members(inputs, cluster[name], len(group))
+        multiplicity[name] = k
+        site_land[name] = _top_sum((inputs.site_land_ha[s] for s in group), k)
+        if redline_on:
+            for p in eligible:
+                after_redline[(name, p)] = _top_sum((index.land_ha[(s, p)] for s in group), k)
+        for table, source in ((land_price, inputs.land_price_yuan_per_ha), (tariff, inputs.power_tariff_yuan_per_kwh),
+                              (hub_km, inputs.site_hub_km)):
+            values = [source[s] for s in group if s in source]
+            if values:
+                table[name] = min(values) if len(values) == len(group) else min(min(values), 0.0)
+    position = {s: i for i, s in enumerate(sites)}
+    candidates.sort(key=lambda sp: (position[sp[0]], inputs.PRODUCTS.index(sp[1])))
+    arcs, arc_km = _merged_arcs(inputs, merged_of, dropped)
+    agg_inputs = dataclasses.replace(
+        inputs,
+        SITES=tuple(sites),
+        CANDIDATES=tuple(candidates),
+        cluster_of_site=cluster,
+        site_land_ha=site_land,
+        land_after_redline_ha=after_redline,
+        REDLINE_EXCLUDED=frozenset(k for k in inputs.REDLINE_EXCLUDED if k[0] not in merged_of and k[0] not in dropped),
+        ARCS=arcs,
+        arc_km=arc_km,
+        land_price_yuan_per_ha=land_price,
+        power_tariff_yuan_per_kwh=tariff,
+        site_hub_km=hub_km,
+        site_multiplicity={**dict(inputs.site_multiplicity), **multiplicity},
+    )
+    return Aggregation(agg_inputs, members, tuple(s for s in inputs.SITES if s in dropped))
+
+
+def most_building_members(inputs: ModelInputs, cluster: str, size: int) -> int:
+    """k: the most members of a group of `size` sites in `cluster` that can build in one plan.
+    With "agglomeration" on and an open-site limit n_open[c], a site that builds has opened
+    (open_link) and at most n_open[c] - |pre-opened sites of c| sites of c open; otherwise all."""
+    if not is_on(inputs, "agglomeration") or cluster not in inputs.max_open_sites_per_cluster:
+        return size
+    pre = sum(1 for s in pre_opened_sites(inputs) if inputs.cluster_of_site[s] == cluster)
+    return max(1, min(size, inputs.max_open_sites_per_cluster[cluster] - pre))
+
+
+def _top_sum(values: Iterable[float], k: int) -> float:
+    """The sum of the k largest of `values`."""
+    return sum(sorted(values, reverse=True)[:k])
+
+
+def _merged_arcs(inputs: ModelInputs, merged_of: Mapping[str, str], dropped: set[str],
+                 ) -> tuple[tuple[tuple[str, str], ...], dict[tuple[str, str], float]]:
+    """The supply arcs with members' arcs made arcs of their merged site, each at the least km
+    over the members that have it (ARCS order of the first one kept)."""
+    arcs: list[tuple[str, str]] = []
+    arc_km: dict[tuple[str, str], float] = {}
+    for k, s in inputs.ARCS:
+        if s in dropped:
+            continue
+        key = (k, merged_of.get(s, s))
+        km = inputs.arc_km[(k, s)]
+        if key not in arc_km:
+            arcs.append(key)
+            arc_km[key] = km
+        elif not math.isnan(km) and (math.isnan(arc_km[key]) or km < arc_km[key]):
+            arc_km[key] = km
+    return tuple(arcs), arc_km
+
+
+def _members_losing_arcs(inputs: ModelInputs, agg: Aggregation) -> set[str]:
+    """Members one of whose supply arcs, kept by the proximity rule and needed by a product it
+    may build, the rule would not keep at its merged site (then the member stays unmerged)."""
+    if not is_on(inputs, "proximity") or not agg.members:
+        return set()
+    kept_full = inputs.ARCS_WITHIN_LIMIT
+    kept_agg = agg.inputs.ARCS_WITHIN_LIMIT
+    merged_of = {s: name for name, group in agg.members.items() for s in group}
+    needs: dict[str, set[str]] = defaultdict(set)
+    for s, p in inputs.index.build_pairs:
+        if s in merged_of:
+            needs[s] |= {r for r in inputs.RESOURCES if inputs.resource_t_per_unit.get((p, r), 0.0) > 0}
+    lost = set()
+    for k, s in inputs.ARCS:
+        needed = s in merged_of and (k, s) in kept_full and inputs.resource_of_source[k] in needs[s]
+        if needed and (k, merged_of[s]) not in kept_agg:
+            lost.add(s)
+    return lost
+
+
+def restrict(inputs: ModelInputs, keep: Iterable[str]) -> ModelInputs:
+    """The full instance on the sites `keep` only (SITES order kept): every other site, with its
+    candidate pairs and supply arcs, is left out. A plan of the restricted instance, with the
+    left-out sites building nothing, is a plan of the full instance. ValueError when a site with
+    existing or committed capacity would be left out."""
+    kept = set(keep)
+    missing = sorted(standing_sites(inputs) - kept)
+    if missing:
+        raise ValueError(f"sites with existing or committed capacity cannot be left out: {missing}")
+
+    def by_site(table: Mapping, site_of: int | None = None) -> dict:
+        if site_of is None:
+            return {s: v for s, v in table.items() if s in kept}
+        return {k: v for k, v in table.items() if k[site_of] in kept}
+
+    arcs = tuple((k, s) for k, s in inputs.ARCS if s in kept)
+    return dataclasses.replace(
+        inputs,
+        SITES=tuple(s for s in inputs.SITES if s in kept),
+        CANDIDATES=tuple(sp for sp in inputs.CANDIDATES if sp[0] in kept),
+        cluster_of_site=by_site(inputs.cluster_of_site),
+        site_land_ha=by_site(inputs.site_land_ha),
+        land_after_redline_ha=by_site(inputs.land_after_redline_ha, 0),
+        REDLINE_EXCLUDED=frozenset(sp for sp in inputs.REDLINE_EXCLUDED if sp[0] in kept),
+        ARCS=arcs,
+        arc_km={arc: inputs.arc_km[arc] for arc in arcs},
+        land_price_yuan_per_ha=by_site(inputs.land_price_yuan_per_ha),
+        power_tariff_yuan_per_kwh=by_site(inputs.power_tariff_yuan_per_kwh),
+        site_hub_km=by_site(inputs.site_hub_km),
+        site_multiplicity=by_site(inputs.site_multiplicity),
+    )
+
+
+def member_costs(inputs: ModelInputs, group: Sequence[str],
+                 nearest: Mapping[tuple[str, str], tuple[str, float]] | None = None) -> dict[str, float]:
+    """A score per member of a group, lower is cheaper: the sum over the cost figures the merged
+    site takes the least of (land price, tariff, hub distance, nearest-source distance per
+    resource) of the member's position between the group's least (0) and most (1). `nearest`:
+    `nearest_sources(inputs)`, computed here when not given."""
+    if nearest is None:
+        nearest = nearest_sources(inputs)
+    figures: list[dict[str, float]] = [
+        {s: inputs.land_price_yuan_per_ha.get(s, 0.0) for s in group},
+        {s: inputs.power_tariff_yuan_per_kwh.get(s, 0.0) for s in group},
+        {s: inputs.site_hub_km.get(s, 0.0) for s in group},
+    ]
+    for r in inputs.RESOURCES:
+        if all((s, r) in nearest for s in group):
+            figures.append({s: nearest[(s, r)][1] for s in group})
+    score = dict.fromkeys(group, 0.0)
+    for figure in figures:
+        low, high = min(figure.values()), max(figure.values())
+        if high > low:
+            for s in group:
+                score[s] += (figure[s] - low) / (high - low)
+    return score
+
+
+def screen_sites(inputs: ModelInputs, agg: Aggregation, agg_model: pyo.ConcreteModel | None,
+                 settings: ScreeningSettings, widen: int = 1) -> tuple[str, ...]:
+    """The sites of the screened instance, in SITES order: every site not merged (parks, standing
+    plants, singletons) and, for each merged site the aggregate plan builds on, its `per_group`
+    cheapest members (`member_costs`) plus its largest, then more in order of cost until their
+    usable land holds `land_cover` times the land the plan uses there (and as many members as it
+    holds demonstrations). `widen` multiplies both figures (a second round)."""
+    index = inputs.index
+    keep = {s for s in agg.inputs.SITES if s not in agg.members}
+    land_on = is_on(inputs, "land")
+    nearest = nearest_sources(inputs)
+    for name, group in agg.members.items():
+        used_ha, modules, demos = _use_at(agg.inputs, agg_model, name)
+        if modules == 0:
+            continue
+        score = member_costs(inputs, group, nearest)
+        order = sorted(group, key=lambda s: (score[s], -inputs.site_land_ha.get(s, 0.0), s))
+        eligible = [p for p in inputs.PRODUCTS if (group[0], p) in index.land_ha]
+
+        def usable(s: str, eligible: list[str] = eligible) -> float:
+            return min(index.land_ha[(s, p)] for p in eligible)
+
+        rank = {s: i for i, s in enumerate(order)}
+        chosen = dict.fromkeys(order[: settings.per_group * widen])
+        chosen[max(group, key=lambda s: (usable(s), -rank[s]))] = None
+        have = sum(usable(c) for c in chosen)
+        need_ha = settings.land_cover * widen * used_ha
+        # Without land a site holds MAX_MODULES_WITHOUT_LAND modules of a size per year.
+        need_sites = max(demos, 1 if land_on else math.ceil(modules / MAX_MODULES_WITHOUT_LAND))
+        for s in order:
+            if (not land_on or have >= need_ha) and len(chosen) >= need_sites:
+                break
+            if s not in chosen:
+                chosen[s] = None
+                have += usable(s)
+        keep |= set(chosen)
+    return tuple(s for s in inputs.SITES if s in keep)
+
+
+def _use_at(agg_inputs: ModelInputs, model: pyo.ConcreteModel | None, site: str) -> tuple[float, int, int]:
+    """(land used in ha, most modules of one key, demonstrations) of the aggregate plan at `site`."""
+    if model is None:
+        return 0.0, 0, 0
+    used = 0.0
+    most = 0
+    for s, p, mid, t in model.BUILD:
+        if s != site:
+            continue
+        n = round(pyo.value(model.build[s, p, mid, t]) or 0.0)
+        used += n * agg_inputs.module(mid).land_ha
+        most = max(most, n)
+    demos = round(pyo.value(model.demo[site]) or 0.0) if site in model.DEMO_SITE else 0
+    return used, most, demos
+
+
+def disaggregated_start(inputs: ModelInputs, agg: Aggregation, agg_model: pyo.ConcreteModel,
+                        model: pyo.ConcreteModel) -> ComponentMap:
+    """A MIP start for the screened `model` (built from `inputs` restricted to the screened
+    sites): the modules of each site not merged as the aggregate plan has them, and those of each
+    merged site handed out to its members in the screened model, cheapest first, as many as fit
+    on each member's usable land (every land level of the member holds what it is given; products
+    on the least land first) and within its module bounds. Modules that fit nowhere are left out
+    (HiGHS completes or drops the start; a start never changes the optimum)."""
+    index = inputs.index
+    land_on = is_on(inputs, "land")
+    start = ComponentMap((var, 0.0) for var in model.build.values())
+    screened = set(model.SITE_OPEN)
+    score_of: dict[str, dict[str, float]] = {}
+    nearest = nearest_sources(inputs)
+    for key in agg_model.BUILD:
+        n = round(pyo.value(agg_model.build[key]) or 0.0)
+        s, p, mid, t = key
+        if n <= 0:
+            continue
+        if s not in agg.members:
+            if key in model.BUILD:
+                start[model.build[key]] = float(n)
+            continue
+        if s not in score_of:
+            score_of[s] = member_costs(inputs, agg.members[s], nearest)
+    used: dict[str, float] = defaultdict(float)  # ha per (member, level) key "site|level"
+    placed: dict[tuple[str, str, str], int] = defaultdict(int)
+    kept_members = {s: [m for m in agg.members[s] if m in screened] for s in score_of}
+    keys = [k for k in agg_model.BUILD if kept_members.get(k[0]) and round(pyo.value(agg_model.build[k]) or 0.0) > 0
+            and all((m, k[1]) in index.land_ha for m in kept_members[k[0]])]
+    keys.sort(key=lambda k: (min(index.land_ha[(m, k[1])] for m in kept_members[k[0]]), k[1], k[2], k[3]))
+    for s, p, mid, t in keys:
+        left = round(pyo.value(agg_model.build[s, p, mid, t]))
+        area = inputs.module(mid).land_ha
+        score = score_of[s]
+        for member in sorted(kept_members[s], key=lambda m: (score[m], m)):
+            if left <= 0:
+                break
+            if (member, p, mid, t) not in model.BUILD:
+                continue
+            room = index.module_bound[(member, p, mid)] - (placed[(member, p, mid)] if land_on else 0)
+            if land_on:
+                levels = {index.land_ha[(member, q)] for q in inputs.PRODUCTS if (member, q) in index.land_ha}
+                for level in (lv for lv in levels if lv >= index.land_ha[(member, p)]):
+                    room = min(room, math.floor((level - used[f"{member}|{level}"]) / area + 1e-9))
+            take = max(0, min(left, room))
+            if take == 0:
+                continue
+            start[model.build[member, p, mid, t]] += float(take)
+            placed[(member, p, mid)] += take
+            if land_on:
+                for level in (lv for lv in levels if lv >= index.land_ha[(member, p)]):
+                    used[f"{member}|{level}"] += take * area
+            left -= take
+    return start
+
+
+def _with_time(settings: SolverSettings, seconds: float) -> SolverSettings:
+    return dataclasses.replace(settings, time_limit_s=max(seconds, 1.0))
+
+
+def _summary(candidates: int, agg: Aggregation, screened: int, bounds: tuple[float | None, float | None, float | None],
+             times: tuple[float, float, float], rounds: int) -> ScreeningSummary:
+    return ScreeningSummary(candidates, len(agg.members), len(agg.inputs.SITES), screened, *bounds, *times, rounds)
+
+
+def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: SolverSettings,
+                   screening: ScreeningSettings = ScreeningSettings()) -> ScreenedSolve:
+    """Aggregate, screen and certify (see the module docstring) within `settings.time_limit_s`.
+
+    The aggregated model gets `screening.aggregate_share` of the time; the screened instance the
+    rest, started from the aggregate plan handed out to the members (`disaggregated_start`).
+    LB is the aggregate's proven bound, UB the screened plan's cost; the report carries
+    objective = UB, best bound = min(LB, UB) and the gap between them, "optimal" when that gap is
+    within `settings.rel_gap`. When the screened instance has no plan, or its plan is not within
+    the gap and time remains, a second round keeps three times as many members. When the
+    aggregate is infeasible so is the full instance (`aggregate_infeasible`)."""
+    started = time.perf_counter()
+    mergeable = tuple(mergeable)
+    candidates = len(set(mergeable) - standing_sites(inputs))
+    with progress.phase("aggregate"):
+        agg = aggregate(inputs, mergeable, screening)
+        built = time.perf_counter()
+        agg_model = build_model(agg.inputs)
+        build_time = time.perf_counter() - built
+        agg_settings = dataclasses.replace(_with_time(settings, settings.time_limit_s * screening.aggregate_share),
+                                           rel_gap=settings.rel_gap * screening.aggregate_gap_share)
+        agg_report = solve_model(agg_model, agg_settings)
+    agg_time = time.perf_counter() - started
+    lower = agg_report.best_bound_yuan
+    if not agg_report.has_solution:
+        return ScreenedSolve(agg_report, None, inputs, _summary(candidates, agg, 0, (lower, None, None),
+                                                                (agg_time, 0.0, build_time), 0),
+                             aggregate_infeasible=agg_report.infeasible)
+    best: tuple[SolveReport, pyo.ConcreteModel, ModelInputs, object] | None = None
+    rounds = 0
+    screened_started = time.perf_counter()
+    keep: tuple[str, ...] = ()
+    report = agg_report
+    for widen in (1, 3):
+        left = settings.time_limit_s - (time.perf_counter() - started)
+        if best is not None and left < 1.0:
+            break
+        keep = screen_sites(inputs, agg, agg_model, screening, widen)
+        sub = restrict(inputs, keep)
+        with progress.phase("screen"):
+            built = time.perf_counter()
+            model = build_model(sub)
+            build_time += time.perf_counter() - built
+            solver = new_solver()
+            report = _solve_round(model, solver, settings, left, lower, screening,
+                                  disaggregated_start(sub, agg, agg_model, model), agg_model)
+        rounds += 1
+        if report.has_solution and (best is None or report.objective_yuan < best[0].objective_yuan):
+            best = (report, model, sub, solver)
+        if best is not None and _certified_gap(best[0].objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
+            break
+    times = (agg_time, time.perf_counter() - screened_started, build_time)
+    if best is None:
+        summary = _summary(candidates, agg, len(keep), (lower, None, None), times, rounds)
+        return ScreenedSolve(report, None, inputs, summary)
+    report, model, sub, solver = best
+    upper = report.objective_yuan
+    bound = min(lower, upper) if lower is not None and upper is not None else None
+    gap = relative_gap(upper, bound)
+    proven = gap is not None and gap <= settings.rel_gap + CERTIFY_TOLERANCE
+    elapsed = time.perf_counter() - started
+    termination = report.termination
+    if not proven and termination == "convergenceCriteriaSatisfied":
+        # The screened instance is solved, but the certified gap of the full instance is not
+        # within the tolerance: the search stopped at its time limit or after its last round.
+        termination = "maxTimeLimit" if elapsed >= 0.95 * settings.time_limit_s else "iterationLimit"
+    certified = dataclasses.replace(report, termination=termination, proven_optimal=proven, best_bound_yuan=bound,
+                                    gap=gap, solve_time_s=elapsed)
+    summary = _summary(candidates, agg, len(sub.SITES), (lower, upper, report.best_bound_yuan), times, rounds)
+    return ScreenedSolve(certified, model, sub, summary, solver=solver)
+
+
+def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSettings, seconds: float,
+                 lower: float | None, screening: ScreeningSettings, start: ComponentMap,
+                 agg_model: pyo.ConcreteModel) -> SolveReport:
+    """Solve the screened `model` within `seconds`: first with its cluster-hosts-product binaries
+    fixed to the aggregate plan's (a restriction: its plan is still a plan of the full instance,
+    found fast), for `screening.fixed_hosts_share` of the time, started from `start`; then, unless
+    that plan is certified already, with them free, started from the better plan. The model keeps
+    the values of the better of the two plans; its report is returned."""
+    began = time.perf_counter()
+    fixed = []
+    for key in model.HOST:
+        var = model.hosts[key]
+        if not var.fixed:
+            var.fix(round(pyo.value(agg_model.hosts[key]) or 0.0) if key in agg_model.HOST else 0)
+            fixed.append(var)
+    first = solve_model(model, _with_time(settings, seconds * screening.fixed_hosts_share), solver, start=start)
+    for var in fixed:
+        var.unfix()
+    if first.has_solution and _certified_gap(first.objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
+        return first
+    left = seconds - (time.perf_counter() - began)
+    if left < 1.0:
+        return first
+    kept = ComponentMap((v, v.value) for v in model.component_data_objects(pyo.Var)) if first.has_solution else None
+    second = solve_model(model, _with_time(settings, left), solver, start="current" if kept is not None else start)
+    if second.has_solution and (not first.has_solution or second.objective_yuan <= first.objective_yuan):
+        return second
+    if kept is not None:
+        for var, value in kept.items():
+            var.set_value(value, skip_validation=True)
+    return first
+
+
+def _certified_gap(upper: float | None, lower: float | None) -> float:
+    if upper is None or lower is None:
+        return math.inf
+    gap = relative_gap(upper, min(lower, upper))
+    return math.inf if gap is None else gap
