@@ -1,0 +1,572 @@
+"""Benchmark of scale: the shipped scenario and candidate-cell grids of growing size, each run as a
+user runs it, against HiGHS alone on the very models the run solved.
+
+    python benchmarks/bench_scale.py [--sizes 1000 5000 10000] [--time-limit S] [--rel-gap 0.01]
+                                     [--skip-shipped] [--json FILE] [--keep DIR]
+
+Instances: the shipped scenario (scenarios/yunnan_2024.yaml), and for each size N the shipped
+cells scenario (scenarios/yunnan_2024_cells.yaml) with `candidates.cell_size_m` set so that the grid
+over the real clusters has about N cells (3,700 m gives 5,053 cells; cells scale as 1/size^2).
+Nothing is sampled: the same sizes give the same instances.
+
+Each instance runs `siting solve <scenario> --quiet --set solver.rel_gap=<rel-gap>` in a fresh
+process (the `solve` command of siting/cli.py, called in that process), which records, without
+changing what the run does:
+- the phases of the manifest's `run.timings_s`, and Pyomo's hand-off (`set_instance`) timed apart;
+- every HiGHS run: its role (the aggregated model, a screened model, or the full model), its own
+  run time, and each better plan and bound through highspy's callbacks, in seconds from process
+  start; hence the time to the first plan of the full instance and to a proven gap of `--rel-gap`;
+- each model HiGHS is about to solve, written to MPS with its options and MIP start (the time spent
+  writing is taken out of every figure).
+A second fresh process then solves each written model with highspy directly, with the same options,
+time limits and start: the layer's overhead is the ratio of the run's wall time (start to files
+written) to the time highspy spent on the same solves. Peak memory is each process's own
+`ru_maxrss` (os.wait4). What each figure means: benchmarks/README.md, "Scale". POSIX only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_solve import (
+    REPO_ROOT,
+    SHIPPED_SCENARIO,
+    cell,
+    describe_run,
+    emit,
+    last_line,
+    patched,
+    phase_lines,
+    print_table,
+    run_child,
+)
+
+CELLS_SCENARIO = Path("scenarios") / "yunnan_2024_cells.yaml"
+#: The shipped cells scenario's grid: this cell size (m) gives this many cells over the clusters.
+REFERENCE_CELL_M = 3700.0
+REFERENCE_CELLS = 5053
+DEFAULT_SIZES = (1000, 5000, 10000)
+#: Interrupt callbacks (HiGHS calls them very often) are recorded at most this often, seconds.
+BOUND_EVERY_S = 0.2
+#: A gap within the asked one by at most this much counts as within it (as the screening does).
+GAP_TOLERANCE = 1e-9
+#: Roles of the models HiGHS solves; only "aggregate" and "full" bounds bound the full instance,
+#: only "screened" and "full" plans are plans of it.
+BOUNDING_ROLES = ("aggregate", "full")
+PLAN_ROLES = ("screened", "full")
+#: The worker's record of each HiGHS run, one JSON line each, in the folder of the written models.
+RUNS_FILE = "runs.jsonl"
+TARGETS = {"shipped_wall_s": 5.0, "gap_1000_s": 30.0, "gap_10000_s": 120.0, "memory_10000_mib": 4096.0,
+           "build_share": 0.10}
+
+
+def cell_size_for(count: int) -> int:
+    """Cell size (m, a multiple of 10) whose grid over the shipped clusters has about `count` cells."""
+    return round(REFERENCE_CELL_M * math.sqrt(REFERENCE_CELLS / count) / 10.0) * 10
+
+
+# ---------------------------------------------------------------------------------------------
+# worker: one `siting solve` run, recorded
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) and abs(value) < 1e50 else None
+
+
+@dataclass
+class Recorder:
+    """What one run records. Times are seconds from process start (`t0`, the parent's clock
+    just before it started the process) less the time spent writing models (`excluded`)."""
+
+    t0: float
+    folder: Path
+    excluded: float = 0.0
+    handoff: float = 0.0
+    runs: int = 0
+    expect_aggregate: bool = False
+    roles: dict[int, str] = field(default_factory=dict)
+
+    def now(self) -> float:
+        return time.time() - self.t0 - self.excluded
+
+
+def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The wrap of highspy's `run`: write the model, its options and start, then run it with
+    its better plans and bounds recorded (see the module docstring)."""
+    import highspy
+
+    def followed_run(original: Callable[..., Any]) -> Callable[..., Any]:
+        def run(self: Any) -> Any:
+            role = getattr(self, "_bench_role", "full")
+            unit = getattr(self, "_bench_unit", 1.0)
+            index = rec.runs
+            rec.runs += 1
+            name = f"model_{index:02d}_{role}"
+            writing = time.perf_counter()
+            self.writeModel(str(rec.folder / f"{name}.mps"))
+            self.writeOptions(str(rec.folder / f"{name}.options"))
+            start = getattr(self, "_bench_start", None)
+            if start is not None:
+                (rec.folder / f"{name}.start.json").write_text(json.dumps(start), encoding="utf-8")
+                del self._bench_start
+            rec.excluded += time.perf_counter() - writing
+            events: list[list[Any]] = []
+            last = [-1e9]
+            improving = int(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
+
+            def on_event(event: Any) -> None:
+                improved = int(event.callback_type) == improving
+                now = rec.now()
+                if not improved and now - last[0] < BOUND_EVERY_S:
+                    return
+                last[0] = now
+                out = event.data_out
+                plan = _finite(out.mip_primal_bound)
+                if improved and plan is None:
+                    plan = _finite(out.objective_function_value)
+                bound = _finite(out.mip_dual_bound)
+                events.append([now, "plan" if improved else "bound", plan and plan * unit, bound and bound * unit])
+
+            self.cbMipImprovingSolution.subscribe(on_event)
+            self.cbMipInterrupt.subscribe(on_event)
+            began, started = rec.now(), time.perf_counter()
+            try:
+                return original(self)
+            finally:
+                seconds = time.perf_counter() - started
+                self.cbMipImprovingSolution.unsubscribe(on_event)
+                self.cbMipInterrupt.unsubscribe(on_event)
+                info = self.getInfo()
+                plan = _finite(info.objective_function_value) if info.primal_solution_status else None
+                bound = _finite(info.mip_dual_bound)
+                events.append([rec.now(), "end", plan and plan * unit, bound and bound * unit])
+                # stdout is captured by Pyomo while HiGHS runs: the record goes to a file, at once
+                record = {"model": name, "role": role, "began": began, "seconds": seconds,
+                          "status": self.modelStatusToString(self.getModelStatus()), "events": events,
+                          "rows": self.getNumRow(), "columns": self.getNumCol()}
+                with (rec.folder / RUNS_FILE).open("a", encoding="utf-8") as handle:
+                    handle.write(json.dumps(record) + "\n")
+
+        return run
+
+    return followed_run
+
+
+def _instrument(rec: Recorder) -> list[tuple[Any, str, Callable[[Callable[..., Any]], Callable[..., Any]]]]:
+    """Patch, for this process, Pyomo's HiGHS interface, highspy and the screening module so that
+    each hand-off is timed and each HiGHS run is written out and followed (see the module
+    docstring); what the run computes is unchanged."""
+    import highspy
+    from pyomo.contrib.solver.solvers.highs import Highs
+
+    import siting.optimize.screening as screening
+
+    def timed_set_instance(original: Callable[..., Any]) -> Callable[..., Any]:
+        def set_instance(self: Any, model: Any) -> Any:
+            started = time.perf_counter()
+            result = original(self, model)
+            rec.handoff += time.perf_counter() - started
+            highs = self._solver_model
+            highs._bench_role = rec.roles.get(id(model), "full")
+            highs._bench_unit = float(getattr(model, "objective_unit_yuan", 1.0))
+            return result
+
+        return set_instance
+
+    def marked_aggregate(original: Callable[..., Any]) -> Callable[..., Any]:
+        def aggregate(*args: Any, **kwds: Any) -> Any:
+            rec.expect_aggregate = True
+            return original(*args, **kwds)
+
+        return aggregate
+
+    def role_of_build(original: Callable[..., Any]) -> Callable[..., Any]:
+        def build_model(inputs: Any) -> Any:
+            model = original(inputs)
+            rec.roles[id(model)] = "aggregate" if rec.expect_aggregate else "screened"
+            rec.expect_aggregate = False
+            return model
+
+        return build_model
+
+    def kept_start(original: Callable[..., Any]) -> Callable[..., Any]:
+        def set_solution(self: Any, *args: Any) -> Any:
+            if len(args) == 1:
+                values = list(args[0].col_value)
+                self._bench_start = (list(range(len(values))), values)
+            elif len(args) == 3:
+                self._bench_start = ([int(c) for c in args[1]], [float(v) for v in args[2]])
+            return original(self, *args)
+
+        return set_solution
+
+    return [
+        (Highs, "set_instance", timed_set_instance),
+        (screening, "aggregate", marked_aggregate),
+        (screening, "build_model", role_of_build),
+        (highspy.Highs, "setSolution", kept_start),
+        (highspy.Highs, "run", _followed_run(rec)),
+    ]
+
+
+@contextmanager
+def module_patched(module: Any, name: str, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Iterator[None]:
+    """Replace function `name` of `module` by `wrap(original)` for the duration of the block."""
+    original = getattr(module, name)
+    setattr(module, name, wrap(original))
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
+def run_worker(t0: float, folder: Path, cli_args: Sequence[str]) -> int:
+    """Run `siting <cli_args>` in this process, recorded (see `_instrument`); print the figures."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from siting.cli import main as cli_main
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rec = Recorder(t0, folder)
+    with ExitStack() as stack:
+        for owner, name, wrap in _instrument(rec):
+            stack.enter_context(patched(owner, name, wrap) if isinstance(owner, type)
+                                else module_patched(owner, name, wrap))
+        code = cli_main(list(cli_args))
+    emit({"phase": "written", "t": rec.now(), "exit": code, "excluded": rec.excluded, "handoff": rec.handoff})
+    return 0
+
+
+def run_resolver(folder: Path) -> int:
+    """Solve each model written by a worker run, in order, with highspy alone: same options (time
+    limit, gap, threads, seed), same start, no output; print the figures of each."""
+    import highspy
+
+    for mps in sorted(folder.glob("model_*.mps")):  # model_<two digits>_<role>: in the order of the run
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        started = time.perf_counter()
+        highs.readOptions(str(mps.with_suffix(".options")))
+        highs.setOptionValue("output_flag", False)
+        highs.readModel(str(mps))
+        start_path = mps.with_suffix(".start.json")
+        if start_path.exists():
+            columns, values = json.loads(start_path.read_text(encoding="utf-8"))
+            if len(columns) == highs.getNumCol():
+                solution = highspy.HighsSolution()
+                solution.col_value = values
+                solution.value_valid = True
+                highs.setSolution(solution)
+            else:
+                import numpy as np
+
+                highs.setSolution(len(columns), np.array(columns, dtype=np.int32), np.array(values, dtype=np.float64))
+        read = time.perf_counter() - started
+        started = time.perf_counter()
+        highs.run()
+        seconds = time.perf_counter() - started
+        info = highs.getInfo()
+        emit({"phase": "direct", "model": mps.stem, "read": read, "seconds": seconds,
+              "status": highs.modelStatusToString(highs.getModelStatus()),
+              "objective": _finite(info.objective_function_value) if info.primal_solution_status else None,
+              "bound": _finite(info.mip_dual_bound)})
+        del highs
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# the parent: instances, figures, table
+
+
+@dataclass
+class Row:
+    """One instance; None prints as '-'."""
+
+    instance: str
+    size: int | None = None  # the asked number of cells (None: the shipped scenario)
+    cell_size_m: int | None = None
+    cells: int | None = None
+    sites_in_mip: int | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    wall_s: float | None = None  # process start to files written
+    first_plan_s: float | None = None
+    to_gap_s: float | None = None
+    gap: float | None = None
+    status: str = ""
+    maxrss_mib: float | None = None
+    highs_runs: list[dict[str, Any]] = field(default_factory=list)
+    direct_runs: list[dict[str, Any]] = field(default_factory=list)
+    direct_maxrss_mib: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def highs_s(self) -> float:
+        return sum(r["seconds"] for r in self.highs_runs)
+
+    @property
+    def direct_s(self) -> float | None:
+        if not self.direct_runs or len(self.direct_runs) != len(self.highs_runs):
+            return None
+        return sum(r["seconds"] for r in self.direct_runs)
+
+    @property
+    def build_share(self) -> float | None:
+        build, handoff = self.seconds.get("build"), self.seconds.get("handoff")
+        if build is None or handoff is None or not self.wall_s:
+            return None
+        return (build + handoff) / self.wall_s
+
+
+def timeline(runs: Sequence[dict[str, Any]], rel_gap: float) -> tuple[float | None, float | None]:
+    """(time to the first plan of the full instance, time to a proven gap of `rel_gap` of it), in
+    seconds from process start, from the recorded HiGHS runs: plans of screened or full models are
+    plans of the full instance (upper bounds), bounds of the aggregated or full model bound it from
+    below; the gap at a moment is that of the best of each so far."""
+    events = sorted((e[0], run["role"], e[1], e[2], e[3]) for run in runs for e in run["events"])
+    upper = lower = first = reached = None
+    for t, role, _kind, plan, bound in events:
+        if role in PLAN_ROLES and plan is not None:
+            upper = plan if upper is None else min(upper, plan)
+            first = t if first is None else first
+        if role in BOUNDING_ROLES and bound is not None:
+            lower = bound if lower is None else max(lower, bound)
+        if upper is not None and lower is not None and reached is None:
+            gap = abs(upper - min(lower, upper)) / max(abs(upper), 1e-9)
+            if gap <= rel_gap + GAP_TOLERANCE:
+                reached = t
+    return first, reached
+
+
+def run_instance(row: Row, scenario: Path, sets: Sequence[str], args: argparse.Namespace, workdir: Path) -> Row:
+    """The recorded run of one instance, then HiGHS alone on its models; fills `row`."""
+    tag = row.instance.replace(" ", "_").replace(",", "")
+    folder, out = workdir / f"{tag}_models", workdir / f"{tag}_out"
+    for path in (folder, out):
+        if path.exists():
+            raise SystemExit(f"{path}: exists already (from an earlier run?); give --keep a new or empty folder")
+    cli = ["solve", str(scenario), "--out", str(out), "--quiet", "--set", f"solver.rel_gap={args.rel_gap:g}"]
+    for text in sets:
+        cli += ["--set", text]
+    if args.time_limit is not None:
+        cli += ["--time-limit", f"{args.time_limit:g}"]
+    t0 = time.time()
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(folder), "--t0", repr(t0), "--", *cli]
+    child = run_child(command, workdir / tag, args.instance_timeout)
+    row.maxrss_mib = child.maxrss_mib
+    phases = phase_lines(child.stdout)
+    runs_path = folder / RUNS_FILE
+    row.highs_runs = ([json.loads(line) for line in runs_path.read_text(encoding="utf-8").splitlines() if line]
+                      if runs_path.exists() else [])
+    written = next((p for p in phases if p["phase"] == "written"), None)
+    if written is None or written["exit"] != 0 or child.returncode != 0:
+        state = "killed" if child.returncode is None else f"exit {child.returncode}"
+        row.status = state if written is None else f"exit {written['exit']}"
+        row.notes.append(f"run {row.status} after {child.wall_s:.0f} s; {len(row.highs_runs)} HiGHS runs recorded"
+                         + (f"; stderr: {last_line(child.stderr)}" if child.stderr.strip() else ""))
+    if written is not None:
+        row.wall_s = written["t"]
+        row.seconds["handoff"] = written["handoff"]
+    manifest_path = out / "manifest.json"
+    if written is not None and written["exit"] == 0 and manifest_path.exists():
+        absorb_manifest(row, json.loads(manifest_path.read_text(encoding="utf-8")), written)
+    row.seconds["highs"] = row.highs_s
+    row.first_plan_s, row.to_gap_s = timeline(row.highs_runs, args.rel_gap)
+    if row.highs_runs:
+        direct = run_child([sys.executable, str(Path(__file__).resolve()), "--resolve", str(folder)],
+                           workdir / f"{tag}_direct", args.instance_timeout)
+        row.direct_runs = [p for p in phase_lines(direct.stdout) if p["phase"] == "direct"]
+        row.direct_maxrss_mib = direct.maxrss_mib
+        if direct.returncode != 0:
+            row.notes.append(f"direct highspy run {'killed' if direct.returncode is None else 'failed'}: "
+                             f"{last_line(direct.stderr)}")
+    return row
+
+
+def absorb_manifest(row: Row, manifest: dict[str, Any], written: dict[str, Any]) -> None:
+    timings = manifest["run"]["timings_s"]
+    for key in ("load", "candidates", "preprocess", "build", "export"):
+        if key in timings:
+            row.seconds[key] = timings[key]
+    if "solve" in timings:
+        # the manifest's solve holds the hand-off and the writing of the models for HiGHS alone
+        row.seconds["solve"] = max(0.0, timings["solve"] - written["excluded"] - written["handoff"])
+    size = manifest.get("model_size", {})
+    row.cells = size.get("candidate_cells", row.cells)
+    row.sites_in_mip = size.get("screened_sites")
+    solver = manifest["solver"]
+    row.gap = solver.get("gap")
+    row.status = "proven" if solver.get("proven_optimal") else str(solver.get("termination"))
+
+
+def run_benchmark(args: argparse.Namespace, workdir: Path) -> list[Row]:
+    rows: list[Row] = []
+    if not args.skip_shipped:
+        print("running the shipped scenario ...", file=sys.stderr, flush=True)
+        rows.append(run_instance(Row("shipped yunnan_2024"), SHIPPED_SCENARIO, (), args, workdir))
+    for size in args.sizes:
+        metres = cell_size_for(size)
+        print(f"running about {size:,} cells ({metres} m) ...", file=sys.stderr, flush=True)
+        row = Row(f"cells {size:,}", size=size, cell_size_m=metres)
+        rows.append(run_instance(row, CELLS_SCENARIO, (f"candidates.cell_size_m={metres}",), args, workdir))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# printing
+
+
+def seconds_text(value: float | None) -> str:
+    return cell(value) if value is not None else "-"
+
+
+def print_report(rows: Sequence[Row], rel_gap: float) -> None:
+    keys = ["load", "candidates", "preprocess", "build", "handoff", "solve", "highs", "export"]
+    header = ["instance", "cell m", "cells", "screened", "load", "cand", "preproc", "build", "hand-off", "solve",
+              "(HiGHS)", "export", "wall", "1st plan", f"{rel_gap:.1%} gap", "gap", "status", "peak MiB",
+              "b+h share"]
+    table = []
+    for r in rows:
+        share = r.build_share
+        table.append([r.instance, cell(r.cell_size_m), cell(r.cells), cell(r.sites_in_mip),
+                      *(seconds_text(r.seconds.get(k)) for k in keys), seconds_text(r.wall_s),
+                      seconds_text(r.first_plan_s), seconds_text(r.to_gap_s),
+                      f"{r.gap:.2%}" if r.gap is not None else "-", r.status or "-", cell(r.maxrss_mib, 0),
+                      f"{share:.1%}" if share is not None else "-"])
+    print_table("Seconds per phase, from process start (what each column measures: benchmarks/README.md, Scale)",
+                header, table)
+    overhead = []
+    for r in rows:
+        direct = r.direct_s
+        roles = ", ".join(f"{sum(1 for x in r.highs_runs if x['role'] == role)} {role}"
+                          for role in ("aggregate", "screened", "full")
+                          if any(x["role"] == role for x in r.highs_runs))
+        overhead.append([r.instance, roles or "-", seconds_text(r.highs_s if r.highs_runs else None),
+                         seconds_text(direct), seconds_text(r.wall_s),
+                         f"{r.wall_s / direct:.2f}" if direct and r.wall_s else "-",
+                         f"{r.highs_s / direct:.2f}" if direct else "-", cell(r.direct_maxrss_mib, 0)])
+    print_table("The same models solved by highspy alone (same options, time limits and starts)",
+                ["instance", "HiGHS runs", "HiGHS in run", "highspy alone", "wall", "wall / alone",
+                 "in run / alone", "alone peak MiB"], overhead)
+    detail = []
+    for r in rows:
+        for run, direct in zip(r.highs_runs, r.direct_runs + [None] * len(r.highs_runs), strict=False):
+            detail.append([r.instance, run["model"], cell(run["rows"]), cell(run["columns"]), run["status"],
+                           seconds_text(run["seconds"]), direct["status"] if direct else "-",
+                           seconds_text(direct["seconds"]) if direct else "-"])
+    if detail:
+        print_table("Each HiGHS run", ["instance", "model", "rows", "columns", "status in run", "s in run",
+                                       "status alone", "s alone"], detail)
+    for r in rows:
+        for note in r.notes:
+            print(f"note: {r.instance}: {note}")
+
+
+def print_targets(rows: Sequence[Row], rel_gap: float) -> None:
+    """One line per target of the scale issue: the figure, the target, met or missed."""
+    def verdict(value: float | None, limit: float, unit: str, what: str) -> list[str]:
+        if value is None:
+            return [what, "-", f"<= {limit:g} {unit}", "missed (not reached)"]
+        return [what, f"{value:,.2f} {unit}", f"<= {limit:g} {unit}", "met" if value <= limit else "missed"]
+
+    lines = []
+    by_size = {r.size: r for r in rows if r.size is not None}
+    shipped = next((r for r in rows if r.size is None), None)
+    if shipped is not None:
+        lines.append(verdict(shipped.wall_s, TARGETS["shipped_wall_s"], "s",
+                             f"shipped: process start to files written (asked {rel_gap:.2%} gap)"))
+    exact = math.isclose(rel_gap, 0.01)
+    gap_words = "1 % gap" if exact else f"{rel_gap:.2%} gap (the targets are at 1 %)"
+    for size, key in ((1000, "gap_1000_s"), (10000, "gap_10000_s")):
+        row = by_size.get(size)
+        what = f"{size:,} cells: time to a {gap_words}"
+        lines.append(verdict(row.to_gap_s, TARGETS[key], "s", what) if row else [what, "-", "", "not run"])
+    row = by_size.get(10000)
+    what = "10,000 cells: peak memory"
+    lines.append(verdict(row.maxrss_mib, TARGETS["memory_10000_mib"], "MiB", what) if row else [what, "-", "",
+                                                                                                  "not run"])
+    for r in rows:
+        share = r.build_share
+        what = f"{r.instance}: build + hand-off share of the wall time"
+        if share is None:
+            lines.append([what, "-", "< 10 %", "missed (not measured)"])
+        else:
+            lines.append([what, f"{share:.1%}", "< 10 %", "met" if share < TARGETS["build_share"] else "missed"])
+    lines.append(["warm re-solves at least twice as fast as cold", "-", ">= 2x",
+                  "not measured here: benchmarks/bench_warm.py"])
+    print_table("Targets of the scale issue", ["target", "measured", "target", "verdict"], lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# main
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(DEFAULT_SIZES),
+                        help="about how many candidate cells per grid (default: 1000 5000 10000)")
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="solver time limit per solve, seconds (default: the scenario's)")
+    parser.add_argument("--rel-gap", type=float, default=0.01,
+                        help="the gap asked of every run (solver.rel_gap) and timed as 'time to the gap' "
+                        "(default: 0.01)")
+    parser.add_argument("--skip-shipped", action="store_true", help="do not run the shipped scenario")
+    parser.add_argument("--instance-timeout", type=float, default=3600.0,
+                        help="kill a process after this many seconds (default: 3600)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="write logs, written models and outputs into this folder and keep them")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON to this file")
+    parser.add_argument("--worker", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--t0", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--resolve", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("cli", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if any(size <= 0 for size in args.sizes):
+        parser.error("--sizes: every size must be a positive number of cells")
+    if args.worker is None and args.resolve is None and args.skip_shipped and not args.sizes:
+        parser.error("nothing to run: --skip-shipped and no --sizes")
+    if not 0.0 < args.rel_gap < 1.0:
+        parser.error(f"--rel-gap: must lie strictly between 0 and 1 (got {args.rel_gap:g})")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker is not None:
+        return run_worker(args.t0 if args.t0 is not None else time.time(), args.worker, args.cli)
+    if args.resolve is not None:
+        return run_resolver(args.resolve)
+    started = describe_run()
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        rows = run_benchmark(args, args.keep.resolve())
+    else:
+        with tempfile.TemporaryDirectory(prefix="siting-scale-") as tmp:
+            rows = run_benchmark(args, Path(tmp))
+    print(f"started {started}; finished {describe_run()}")
+    print(f"every run asked for a {args.rel_gap:.2%} gap; time limit per solve: "
+          + (f"{args.time_limit:g} s" if args.time_limit is not None else "the scenario's"))
+    print()
+    print_report(rows, args.rel_gap)
+    print_targets(rows, args.rel_gap)
+    if args.json is not None:
+        args.json.write_text(json.dumps([{**asdict(r), "highs_s": r.highs_s, "direct_s": r.direct_s,
+                                          "build_share": r.build_share} for r in rows], indent=1),
+                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    with suppress(BrokenPipeError):
+        sys.exit(main())
