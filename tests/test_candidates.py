@@ -196,3 +196,17 @@ def test_hexagons_without_h3_are_a_clear_error(monkeypatch):
     assert caught.value.problems == [
         "s.yaml: candidates.shape | hexagonal cells need the h3 package, which is not installed (got 'hexagon'); "
         "install it (pip install 'siting[candidates]') or use square cells"]
+
+
+def test_allowed_zone_county_codes_may_be_written_as_numbers() -> None:
+    """`values: [530101]` (unquoted county codes) is read as the digits; a boolean is refused."""
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from siting.config.schema import AllowedZone
+
+    zone = AllowedZone(path=Path("zone.geojson"), field="code", values=[530101, "530102"])
+    assert zone.values == ["530101", "530102"]
+    with pytest.raises(ValidationError):
+        AllowedZone(path=Path("zone.geojson"), field="code", values=[True])

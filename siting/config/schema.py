@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 #: Largest money figure (yuan) and largest other figure (capacity, land, supply, distance,
@@ -229,7 +229,16 @@ class AllowedZone(Strict):
     field: str | None = Field(default=None, description="Column whose values select the allowed polygons; null: "
                               "every polygon of the layer is allowed")
     values: list[str] | None = Field(default=None, min_length=1, description="Values of `field` that are allowed, "
-                                     "e.g. a list of county codes")
+                                     "e.g. a list of county codes (whole numbers are read as their digits)")
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _codes_as_text(cls, value: Any) -> Any:
+        """County codes are often written unquoted (530101): a whole number is taken as its digits;
+        a boolean or a fractional number is left for the type check to refuse."""
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        return value
 
     @model_validator(mode="after")
     def _field_and_values(self) -> AllowedZone:
