@@ -595,3 +595,17 @@ def test_every_output_geojson_is_strict_json_with_valid_geometries_of_one_type(f
         assert len({g.geom_type for g in geometries}) <= 1, path.name
     for path in sorted(out.glob("*.json")):
         strict_json(path)
+
+
+def test_an_unreadable_layer_is_named_without_gdals_driver_prefix_advice(tmp_path: Path) -> None:
+    """A file that is no map layer is refused with GDAL's reason, but not with its advice to
+    prefix the path with a driver name, which a scenario path cannot take."""
+    from siting.prepare.layers import read_layer
+
+    path = tmp_path / "sites.geojson"
+    path.write_bytes(b"\x00\x01 not a layer")
+    with pytest.raises(InputError) as raised:
+        read_layer(path, "sites")
+    assert str(raised.value) == (
+        f"1 problem in the input:\n  - {path}: cannot read the sites layer ('{path}' not recognized as being in a "
+        "supported file format); is it a GeoJSON, GeoPackage or shapefile?")

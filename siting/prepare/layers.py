@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import struct
 import warnings
 from collections.abc import Mapping
@@ -61,6 +62,15 @@ class LayerSet:
     allowed_zone: gpd.GeoDataFrame | None = None
 
 
+#: GDAL's advice to prefix a path with a driver name: it does not apply to a path in a scenario file.
+_DRIVER_ADVICE = re.compile(r"[;.]?\s*It might help to specify the correct driver explicitly.*$", re.DOTALL)
+
+
+def _gdal_reason(exc: Exception) -> str:
+    """GDAL's message for an unreadable file, without its advice on driver prefixes."""
+    return _DRIVER_ADVICE.sub("", str(exc)).strip().rstrip(".;") or type(exc).__name__
+
+
 def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | None = None) -> gpd.GeoDataFrame:
     """Read one spatial layer of a file: the only one, or the one named by `layer`.
 
@@ -74,8 +84,8 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     try:
         listed = pyogrio.list_layers(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError([f"{path}: cannot read the {role} layer ({exc}); is it a GeoJSON, GeoPackage or "
-                          "shapefile?"]) from None
+        raise InputError([f"{path}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
+                          "GeoPackage or shapefile?"]) from None
     names = [str(row[0]) for row in listed]
     kinds = {str(row[0]): row[1] for row in listed}
     if layer is None and len(names) > 1:
@@ -96,8 +106,8 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
             warnings.filterwarnings("ignore", message="invalid value encountered", category=RuntimeWarning)
             frame = gpd.read_file(path, engine="pyogrio", layer=chosen)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError([f"{path}: cannot read the {role} layer ({exc}); is it a GeoJSON, GeoPackage or "
-                          "shapefile?"]) from None
+        raise InputError([f"{path}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
+                          "GeoPackage or shapefile?"]) from None
     except shapely.errors.GEOSException:
         raise InputError(_unbuildable_features(path, role, chosen, id_field)) from None
     if not isinstance(frame, gpd.GeoDataFrame):
