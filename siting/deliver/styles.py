@@ -8,7 +8,8 @@ properties); newer QGIS versions read it unchanged.
 
 Layer styles:
 - sites: categorised by `status`; built sites carry a circle whose area is proportional to
-  capex, excluded sites are grey with the reason in the legend, built sites are labelled;
+  capex (a square for a built candidate cell, by `kind`), excluded sites are grey with the
+  reason in the legend, built sites are labelled;
 - site_areas (only when the input mixes point and polygon sites): outlines by `status`;
 - hubs: the hubs (one per cluster) and the gateway, by `kind`, labelled with their names;
 - product_flows: categorised by `product`, line width proportional to the units moved per year,
@@ -184,13 +185,14 @@ def simple_fill(fill: str, outline: str, style: str = "solid", width: float = 0.
 
 
 def simple_marker(shape: str, fill: str, outline: str, size: float, size_expression: str | None = None,
-                  outline_width: float = 0.2) -> ET.Element:
+                  outline_width: float = 0.2, shape_expression: str | None = None) -> ET.Element:
+    expressions = {"size": size_expression, "name": shape_expression}
     return symbol_layer("SimpleMarker", {
         "angle": "0", "color": fill, "horizontal_anchor_point": "1", "joinstyle": "bevel", "name": shape,
         "offset": "0,0", "offset_unit": "MM", "outline_color": outline, "outline_style": "solid",
         "outline_width": f"{outline_width:g}", "outline_width_unit": "MM", "scale_method": "diameter",
         "size": f"{size:g}", "size_unit": "MM", "vertical_anchor_point": "1"},
-        {"size": size_expression} if size_expression else None)
+        {k: v for k, v in expressions.items() if v} or None)
 
 
 def simple_line(colour: str, width: float, width_expression: str | None = None, style: str = "solid") -> ET.Element:
@@ -362,14 +364,28 @@ def pie_diagrams(layer: OutputLayer, values: Mapping[str, float] | None) -> list
     return [renderer, settings]
 
 
+#: The built marker's shape by `kind`: a built candidate cell is a square, a park a circle. The
+#: square's side is the pie's diameter, so its corners show around the pie drawn over it.
+BUILT_SHAPE = "if(\"kind\" = 'cell', 'square', 'circle')"
+
+
+def _has_cells(layer: OutputLayer) -> bool:
+    return "kind" in layer.frame.columns and bool((layer.frame["kind"] == "cell").any())
+
+
 def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None) -> str:
     """Sites by status; built ones with a circle of area proportional to capex, filled with a pie
-    of the products built (`pie_diagrams`, the pies of map.png)."""
+    of the products built (`pie_diagrams`, the pies of map.png). When the plan builds on candidate
+    cells (`kind` "cell"), their marker is a square of the same size (`BUILT_SHAPE`), and the
+    built category's legend says so."""
     top = _largest(layer, ["capex_yuan"])
     size = f"scale_exp({_quoted('capex_yuan')}, 0, {top:.6g}, 2, 14, 0.5)"
-    built_label = (f"{STATUS_LABELS['built']} (pie slices: output value of the capacity added by product; "
+    cells = _has_cells(layer)
+    shapes = "a square behind the pie: a candidate cell, a circle: a park; " if cells else ""
+    built_label = (f"{STATUS_LABELS['built']} ({shapes}pie slices: output value of the capacity added by product; "
                    f"pie area ∝ capex; largest {amount(top, 'yuan')})")
-    built_marker = symbol("marker", "@built", simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size))
+    built_marker = symbol("marker", "@built", simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size,
+                                                            shape_expression=BUILT_SHAPE if cells else None))
     polygonal = _polygonal(layer)
 
     def status_symbol(status: str) -> ET.Element:
@@ -385,7 +401,8 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None) -
             layers = [fills[status]] + ([centroid_marker(built_marker)] if status == "built" else [])
             return symbol("fill", status, *layers)
         markers = {
-            "built": simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size),
+            "built": simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size,
+                                   shape_expression=BUILT_SHAPE if cells else None),
             "eligible_unused": simple_marker("circle", rgba(ELIGIBLE, 220), rgba(INK), 2.6),
             "excluded_redline": simple_marker("cross2", rgba(GREY), rgba(GREY), 2.6, outline_width=0.5),
             "excluded_proximity": simple_marker("triangle", rgba(GREY, 180), rgba(GREY), 2.6),

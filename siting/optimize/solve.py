@@ -18,12 +18,20 @@ holds for optimal plans, such as a dominated column fixed at a bound, drops part
 start spends) and keep it as its best plan at that cost: it then reports an optimum its plan
 does not have. `solve_model` checks, after every solve from a start, that the plan loaded
 costs what HiGHS reports; when it does not, the solve is repeated without the start.
+
+Ctrl-C (SIGINT) and SIGTERM during a solve stop HiGHS at its next interrupt check, and the
+signal is then raised again under the handler that was in place, once HiGHS has returned
+(`stop_on_signals`). A handler that raises (as Python's for SIGINT does) must not run inside
+one of HiGHS's callbacks: HiGHS would catch the exception, drop it and report a solve error.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -235,6 +243,69 @@ def watch_incumbents(opt: Any) -> Iterator[list[tuple[float, float]]]:
         yield found
 
 
+#: The signals that stop a solve (Ctrl-C and `kill`'s default).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def stop_on_signals(opt: Any) -> Iterator[None]:
+    """While the block solves with `opt`, SIGINT and SIGTERM stop HiGHS instead of raising inside it.
+
+    Python runs a signal's handler in the main thread at the next Python code, and during a solve
+    that code is HiGHS's callbacks (the interface's own interrupt checks, the live progress): an
+    exception raised there is caught by HiGHS, which then reports a solve error, and the signal
+    is lost. So, for each signal whose handler is a Python function, the handler is replaced
+    while HiGHS runs by one that only notes the signal; HiGHS's interrupt checks (MIP, simplex,
+    interior point) then ask it to stop (its user interrupt), and once it has returned and the
+    handlers are back, each noted signal is raised again, so that its own handler runs
+    (KeyboardInterrupt for Ctrl-C) as it would have outside the solve; the interface's warning
+    about the interrupted status is left out then. Nothing changes outside the main thread
+    (handlers can only be set there) or for a signal left to the system."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(opt, "_solve"):
+        yield
+        return
+    noted: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        if signum not in noted:
+            noted.append(signum)
+
+    def on_check(event: Any) -> None:
+        if noted:
+            event.interrupt()
+
+    def checks(highs: Any) -> list[Any]:
+        return [c for c in (getattr(highs, name, None) for name in ("cbMipInterrupt", "cbSimplexInterrupt",
+                                                                     "cbIpmInterrupt")) if c is not None]
+
+    def subscribe(highs: Any) -> None:
+        for check in checks(highs):
+            check.subscribe(on_check)
+
+    def unsubscribe(highs: Any) -> None:
+        for check in checks(highs):
+            check.unsubscribe(on_check)
+
+    def not_interrupted(record: logging.LogRecord) -> bool:
+        return not (noted and "kInterrupt" in record.getMessage())  # the interface's word on the stop
+
+    interface_log = logging.getLogger(type(opt).__module__)
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    previous = {signum: handler for signum, handler in previous.items() if callable(handler)}
+    interface_log.addFilter(not_interrupted)
+    try:
+        for signum in previous:
+            signal.signal(signum, note)
+        with _around_run(opt, subscribe, unsubscribe):
+            yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        interface_log.removeFilter(not_interrupted)
+        for signum in noted:
+            signal.raise_signal(signum)
+
+
 def start_values(model: pyo.ConcreteModel, start: Start) -> dict[int, tuple[Any, float]]:
     """The values of a MIP start by variable (id -> (variable, value)): `start`'s own values
     (variables of other models are ignored), or with "current" every variable of `model` that
@@ -347,9 +418,10 @@ def warm_started(solver: Any) -> Any:
 def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], start: Start | None,
          unit_yuan: float) -> Any:
     """One HiGHS run of `model` with the options `wanted`, from `start`, with live progress; the
-    interface's results, values not loaded."""
+    interface's results, values not loaded. A SIGINT or SIGTERM stops HiGHS and is raised again
+    once it has returned (`stop_on_signals`)."""
     named = set(NAMED_SETTINGS.values())
-    with mip_start(opt, model, start), live_progress(opt, unit_yuan):
+    with stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan):
         return opt.solve(
             model,
             time_limit=wanted["time_limit"],

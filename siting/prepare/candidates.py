@@ -9,6 +9,11 @@ the cell's usable land, exactly as `spatial.land_after_redline` measures a polyg
 outside the zone / drawn area x gross land, with gross land the drawn area). Partial cells keep
 their usable land; cells whose usable land is below the minimum are dropped.
 
+A block must give between 1 and MAX_CELLS cells. The count is estimated before any cell is drawn
+(the clusters' area, within the allowed zone, over a cell's area): a finer grid is refused with
+the coarsest setting that stays within the limit. A block that leaves no cell is refused with
+the setting that removed them (`no_cell_left`).
+
 All work is on geometry arrays (shapely 2): the cells of a cluster are built as one array,
 matched to clusters and zone parts through STRtree queries, and clipped with array intersections
 and differences, so no Python loop runs per cell (hexagons aside: the h3 package hands out each
@@ -24,6 +29,7 @@ makes them sites of the plan.
 from __future__ import annotations
 
 import importlib.util
+import math
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -35,6 +41,9 @@ from siting.config.errors import InputError
 from siting.config.schema import AllowedZone, CandidatesSpec
 from siting.prepare.spatial import M2_PER_HA, RedlineSettings, buffered_zone, to_working_crs
 
+#: The most candidate cells a scenario may ask for: the estimate of a finer grid is refused before
+#: any cell is drawn (a 10 m grid over a few thousand km2 would be tens of millions of cells).
+MAX_CELLS = 200_000
 #: Grid cells are generated in blocks of at most this many boxes per cluster (bounds the memory of
 #: a cluster's bounding-box grid).
 BLOCK_CELLS = 250_000
@@ -159,6 +168,54 @@ def _usable_m2(cells: np.ndarray, zone: shapely.Geometry) -> np.ndarray:
     return usable
 
 
+def _number(value: float) -> str:
+    """A setting or a figure as written in a message: whole numbers with thousands separators."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,g}"
+
+
+def _regions(clusters: gpd.GeoDataFrame, allowed: shapely.Geometry | None) -> list[tuple[str, shapely.Geometry]]:
+    """Each cluster's id and polygon (working CRS), clipped to `allowed` when given; the clusters
+    left empty by the clipping are left out."""
+    regions = []
+    for cluster_id, region in zip(clusters["id"].astype(str), clusters.geometry.to_numpy(), strict=True):
+        if allowed is not None:
+            region = _polygonal(np.array([shapely.intersection(region, allowed)], dtype=object))[0]
+        if not region.is_empty:
+            regions.append((cluster_id, region))
+    return regions
+
+
+def estimated_cells(area_m2: float, spec: CandidatesSpec) -> float:
+    """About how many cells of `spec` cover `area_m2`: the area over a cell's area (a square of
+    `cell_size_m`, or the average H3 hexagon of `h3_resolution`)."""
+    if spec.shape == "square":
+        return area_m2 / float(spec.cell_size_m or 0.0) ** 2
+    import h3
+    return area_m2 / float(h3.average_hexagon_area(int(spec.h3_resolution or 0), unit="m^2"))
+
+
+def check_cell_count(area_m2: float, spec: CandidatesSpec, where: str | None = None,
+                     within_zone: bool = False) -> None:
+    """InputError when the cells of `spec` over `area_m2` (the clusters' area in the working CRS,
+    within the allowed zone when `within_zone`) would be more than MAX_CELLS, naming the setting,
+    the estimate and the finest setting within the limit (square sides rounded up to 10 m)."""
+    count = estimated_cells(area_m2, spec)
+    if count <= MAX_CELLS:
+        return
+    at = f"{where}: " if where else ""
+    over = f"{area_m2 / 1e6:,.0f} km2 of the clusters" + (" within the allowed zone" if within_zone else "")
+    what = f"would give about {count:,.0f} cells over the {over}, more than the {MAX_CELLS:,} a scenario may have"
+    if spec.shape == "square":
+        side = math.ceil(math.sqrt(area_m2 / MAX_CELLS) / 10.0) * 10
+        raise InputError([f"{at}candidates.cell_size_m | {what} (got {_number(spec.cell_size_m or 0.0)}); use a "
+                          f"cell_size_m of at least {side:,} m (or an allowed_zone that keeps less land)"])
+    import h3
+    coarser = [r for r in range(16) if area_m2 / h3.average_hexagon_area(r, unit="m^2") <= MAX_CELLS]
+    finest = max(coarser) if coarser else 0
+    raise InputError([f"{at}candidates.h3_resolution | {what} (got {spec.h3_resolution}); use an h3_resolution "
+                      f"of at most {finest} (or an allowed_zone that keeps less land)"])
+
+
 def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: CandidatesSpec,
                         crs: pyproj.CRS | str, *, rule: RedlineSettings | None = None,
                         products: Sequence[str] = (), allowed: shapely.Geometry | None = None,
@@ -169,7 +226,8 @@ def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, s
     `rule` gives the red-line buffer, categories and per-product setbacks (default: the red-line
     polygons themselves, no buffer); `products` are the products whose setbacks are measured;
     `allowed` (working CRS, see `allowed_zone_geometry`) limits the cells further. `where` names
-    the scenario file in messages (hexagons without the h3 package installed are an InputError).
+    the scenario file in messages: hexagons without the h3 package installed, and more than
+    about MAX_CELLS cells (`check_cell_count`, before any is drawn), are an InputError.
 
     Returns one row per cell, in cluster order then row (south to north) then column (west to
     east) for squares, H3 index for hexagons: `id`, `cluster`, `kind` ("cell"), `gross_ha` (area
@@ -187,12 +245,10 @@ def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, s
     rule = rule or RedlineSettings(enabled=True, buffer_m=0.0, categories=None, setbacks_m={})
     clusters = to_working_crs(clusters, crs)
     redline = to_working_crs(redline, crs)
+    regions = _regions(clusters, allowed)
+    check_cell_count(sum(region.area for _id, region in regions), spec, where, allowed is not None)
     geoms, ids, cluster_ids = [], [], []
-    for cluster_id, region in zip(clusters["id"].astype(str), clusters.geometry.to_numpy(), strict=True):
-        if allowed is not None:
-            region = _polygonal(np.array([shapely.intersection(region, allowed)], dtype=object))[0]
-        if region.is_empty:
-            continue
+    for cluster_id, region in regions:
         shapely.prepare(region)
         if spec.shape == "square":
             cells, cols, rows = _square_cells(region, float(spec.cell_size_m or 0.0))
@@ -228,3 +284,30 @@ def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, s
     frame = frame.loc[keep].reset_index(drop=True)
     return frame[["id", "cluster", "kind", "gross_ha", *columns, "geometry"]]
 
+
+
+def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: CandidatesSpec,
+                 crs: pyproj.CRS | str, *, rule: RedlineSettings | None = None, products: Sequence[str] = (),
+                 allowed: shapely.Geometry | None = None, where: str | None = None) -> str:
+    """Why `generate_candidates` with these arguments gives no cell, as a problem line naming the
+    setting that removed them: the allowed zone (it overlaps no cluster), `min_usable_ha` (above
+    the usable land of every cell, with the largest), or the red line (its buffered zones cover
+    every cell)."""
+    at = f"{where}: " if where else ""
+    crs = pyproj.CRS.from_user_input(crs)
+    if allowed is not None and sum(r.area for _id, r in _regions(to_working_crs(clusters, crs), allowed)) < SLIVER_M2:
+        path = spec.allowed_zone.path if spec.allowed_zone is not None else "the allowed zone"
+        return (f"{at}candidates.allowed_zone | does not overlap any cluster, so no cell is left (got "
+                f"{str(path)!r}); draw the zone over the clusters, and check that the layer's coordinate system is "
+                "the one its coordinates are in")
+    every = generate_candidates(clusters, redline, spec.model_copy(update={"min_usable_ha": 0.0}), crs, rule=rule,
+                                products=products, allowed=allowed, where=where)
+    usable = [c for c in every.columns if c == "usable_ha" or c.startswith("usable_ha_")]
+    if len(every):
+        largest = math.floor(float(every[usable].to_numpy().max()) * 10) / 10
+        return (f"{at}candidates.min_usable_ha | is above the usable land of every cell, so no cell is left: the "
+                f"largest cell has {_number(largest)} ha usable (got {_number(spec.min_usable_ha)}); use a "
+                f"min_usable_ha of at most {_number(largest)}, or larger cells")
+    return (f"{at}candidates | no cell is left: the red line's zones, with the buffer and setbacks of "
+            "constraints.redline, cover every cell over the clusters (got no cell with usable land); draw the cells "
+            "where the red line leaves land (allowed_zone) or lower constraints.redline.buffer_m")

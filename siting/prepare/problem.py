@@ -13,7 +13,7 @@ from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError
 from siting.config.load import LoadedScenario, Override, load_scenario
-from siting.prepare.candidates import allowed_zone_geometry, generate_candidates
+from siting.prepare.candidates import allowed_zone_geometry, generate_candidates, no_cell_left
 from siting.prepare.checks import check_against_layers
 from siting.prepare.inputs import build_inputs_with_notices
 from siting.prepare.layers import LayerSet, load_layers
@@ -50,8 +50,9 @@ def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
 def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFrame | None:
     """The candidate cells of the scenario's `candidates:` block (None without one), in the working
     CRS, with their land price: generated over the clusters, less the red-line rule's buffered
-    zones and setbacks, within the allowed zone. A cell id that is also a site id of the sites
-    layer is an InputError naming the scenario's `candidates.id_prefix`."""
+    zones and setbacks, within the allowed zone. InputError, naming the scenario's setting: a
+    cell id that is also a site id of the sites layer (`candidates.id_prefix`), more than
+    `candidates.MAX_CELLS` cells, or none (the setting that removed them, `no_cell_left`)."""
     spec = loaded.scenario.candidates
     if spec is None:
         return None
@@ -63,8 +64,12 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
     if spec.allowed_zone is not None and layers.allowed_zone is not None:
         every = spec.allowed_zone.model_copy(update={"field": None, "values": None})  # already selected
         allowed = allowed_zone_geometry(layers.allowed_zone, every, crs)
-    cells = generate_candidates(layers.clusters, layers.redline, spec, crs, rule=redline_settings(loaded),
-                                products=list(loaded.catalog.products), allowed=allowed, where=where)
+    rule, products = redline_settings(loaded), list(loaded.catalog.products)
+    cells = generate_candidates(layers.clusters, layers.redline, spec, crs, rule=rule, products=products,
+                                allowed=allowed, where=where)
+    if cells.empty:
+        raise InputError([no_cell_left(layers.clusters, layers.redline, spec, crs, rule=rule, products=products,
+                                       allowed=allowed, where=where)])
     taken = sorted(set(cells["id"]) & set(layers.sites["id"]))
     if taken:
         shown = ", ".join(taken[:5]) + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")

@@ -1,0 +1,159 @@
+"""Ctrl-C (SIGINT) and SIGTERM while HiGHS searches stop the run: exit 130 or 143, the one line
+"stopped by ...", no traceback, no output folder, no staging folder, no process left.
+
+Python runs a signal's handler at the next Python code of the main thread; during a solve that
+code is HiGHS's callbacks (the interface's interrupt checks, the live progress). A handler that
+raises there had its exception caught by HiGHS, which reported a solve error ("no plan: ...
+HiGHS reported 'Solve error'", exit 1). The runs below are stopped while HiGHS is inside its
+search, in a callback:
+- the small scenario, with HiGHS slowed down by a callback that sleeps 1 s at each of its
+  interrupt checks (Python code run inside HiGHS, as the interface's own check is), so that its
+  search (some 45 checks) takes most of a minute; the run says "searching" at the first check;
+- the shipped Yunnan scenario as it is, stopped at its first progress line (its search takes
+  20 s and more to reach its gap).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+
+from siting.optimize.solve import SolverSettings, solve_model
+
+ROOT = Path(__file__).parent.parent
+
+SLOWED_RUN = textwrap.dedent("""
+    import os, sys, time
+    import highspy
+    from siting.cli import main
+
+    told = []
+    said = os.fdopen(os.dup(1), "w")  # the interface captures standard output while HiGHS runs
+
+    def slow(event):
+        if not told:
+            told.append(True)
+            print("searching", file=said, flush=True)
+        time.sleep(1.0)
+
+    def run(self):
+        self.cbMipInterrupt.subscribe(slow)
+        try:
+            return highspy._Highs.run(self)
+        finally:
+            self.cbMipInterrupt.unsubscribe(slow)
+
+    highspy.Highs.run = run
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def stopped(process: subprocess.Popen[str], ready: str, signum: int) -> tuple[str, str, float]:
+    """Send `signum` to `process` once its standard output (or, when `ready` starts with "solve ",
+    its standard error) has shown the line `ready` starts; its output, error and the seconds it took
+    to end after the signal."""
+    stream = process.stderr if ready.startswith("solve ") else process.stdout
+    assert stream is not None
+    seen = []
+    for line in stream:
+        seen.append(line)
+        if line.startswith(ready):
+            break
+    else:
+        pytest.fail(f"the run ended before {ready!r}: {''.join(seen)}")
+    sent = time.perf_counter()
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=60)
+    return out, "".join(seen) + err if stream is process.stderr else err, time.perf_counter() - sent
+
+
+def assert_stopped(returncode: int, err: str, signum: int, folder: Path, out_dir: Path) -> None:
+    """Exit 128 + signum, the stop line last, no traceback nor solve error, and nothing written:
+    no output folder and no staging folder beside it."""
+    name = signal.Signals(signum).name
+    assert returncode == 128 + signum, err
+    assert err.splitlines()[-1] == f"stopped by {name}: outputs not yet complete were discarded"
+    assert "Traceback" not in err and "Solve error" not in err and "no plan" not in err
+    assert not out_dir.exists()
+    assert not [p.name for p in folder.iterdir() if ".siting-" in p.name]
+
+
+@pytest.mark.parametrize(("signum", "quiet"), [(signal.SIGINT, False), (signal.SIGTERM, False),
+                                               (signal.SIGINT, True), (signal.SIGTERM, True)])
+def test_a_signal_while_highs_searches_stops_the_run(folder: Path, signum: int, quiet: bool):
+    """The small scenario's search, slowed to most of a minute, is stopped within seconds of the
+    signal (HiGHS is asked to stop at its next interrupt check), with and without progress."""
+    out_dir = folder / "out"
+    argv = ["solve", str(folder / "scenario.yaml"), "--out", str(out_dir), *(["--quiet"] if quiet else [])]
+    process = subprocess.Popen([sys.executable, "-c", SLOWED_RUN, *argv], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    out, err, seconds = stopped(process, "searching", signum)
+    assert_stopped(process.returncode, err, signum, folder, out_dir)
+    assert out == ""
+    assert seconds < 15
+    if quiet:
+        assert err == f"stopped by {signal.Signals(signum).name}: outputs not yet complete were discarded\n"
+
+
+def test_ctrl_c_while_the_shipped_scenario_solves(tmp_path: Path):
+    """The shipped scenario as the user runs it, Ctrl-C at its first progress line of the search."""
+    out_dir = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "cli.py", "solve", "scenarios/yunnan_2024.yaml", "--out", str(out_dir)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err, seconds = stopped(process, "solve ", signal.SIGINT)
+    assert_stopped(process.returncode, err, signal.SIGINT, tmp_path, out_dir)
+    assert out == ""
+    assert seconds < 15
+    assert "solve: done" not in err
+
+
+class Term(Exception):
+    """What the test's SIGTERM handler raises."""
+
+
+def raise_term(_signum: int, _frame: object) -> None:
+    raise Term
+
+
+def knapsacks(items: int = 300, rows: int = 30) -> pyo.ConcreteModel:
+    """A multi-dimensional 0-1 knapsack (seeded weights and values 10-100, each capacity half its
+    row's weight): at a gap of 0 HiGHS needs far longer than a minute on it."""
+    rng = np.random.default_rng(1)
+    weights = rng.integers(10, 101, size=(rows, items))
+    values = rng.integers(10, 101, size=items)
+    model = pyo.ConcreteModel()
+    model.x = pyo.Var(range(items), domain=pyo.Binary)
+    model.rows = pyo.Constraint(range(rows), rule=lambda m, k: sum(int(weights[k, i]) * m.x[i] for i in range(items))
+                                <= int(weights[k].sum()) // 2)
+    model.value = pyo.Objective(expr=-sum(int(values[i]) * model.x[i] for i in range(items)))
+    return model
+
+
+def test_the_signal_reaches_its_own_handler_once_highs_has_stopped():
+    """A SIGTERM handler of the process's own (raising `Term`) runs once HiGHS has stopped, a
+    second after the start of a search that would take over a minute, and is in place again
+    after the solve; the solve itself gives no report."""
+    model = knapsacks()
+    handler = signal.signal(signal.SIGTERM, raise_term)
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
+    try:
+        own = signal.getsignal(signal.SIGTERM)
+        started = time.perf_counter()
+        timer.start()
+        with pytest.raises(Term):
+            solve_model(model, SolverSettings(time_limit_s=60.0, rel_gap=0.0))
+        assert time.perf_counter() - started < 10
+        assert signal.getsignal(signal.SIGTERM) is own
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGTERM, handler)
