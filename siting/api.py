@@ -47,7 +47,7 @@ from siting.optimize.alternatives import robustness as plan_robustness
 from siting.optimize.relax import rule_cost_table
 from siting.optimize.relax import rule_costs as relaxed_solves
 from siting.optimize.results import Plan
-from siting.optimize.run import Solved, solve_prepared
+from siting.optimize.run import ModelSize, Solved, solve_prepared
 from siting.optimize.run import solver_settings as scenario_solver_settings
 from siting.optimize.solve import SolveReport, SolverSettings
 from siting.optimize.tolerance import TOLERANCE_NOTE
@@ -180,7 +180,8 @@ class Solution:
         settings: the solver settings used (time limit in s, relative gap, threads, seed, options).
         report: what the solver said (`siting.optimize.solve.SolveReport`).
         result: the plan as read back (`siting.optimize.results.Plan`); the properties below give copies.
-        model_size: variables, integer variables and constraints of the model (counts).
+        model_size: variables, integer variables and constraints of the model (counts); with
+            candidate cells, the screened model's, and the screening's figures under "screening".
         timings: seconds spent: load, preprocess, build, solve; then export once the files are
             made, rule_costs once `siting.rule_costs` and alternatives once `siting.alternatives`
             have run on this solution.
@@ -190,7 +191,7 @@ class Solution:
     settings: SolverSettings
     report: SolveReport
     result: Plan
-    model_size: dict[str, int]
+    model_size: ModelSize
     timings: dict[str, float]
     _solved: Solved = field(repr=False)
 

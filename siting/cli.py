@@ -78,6 +78,11 @@ def format_summary(result: RunResult) -> str:
         status += f", gap {report.gap:.2%}" + (f" (tolerance {tolerance:.2%})" if report.proven_optimal else "")
     lines.append(f"status    {status}; solved in {report.solve_time_s:.1f} s")
     lines.append(f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}")
+    screening = result.model_size.get("screening")
+    if isinstance(screening, dict):
+        from siting.deliver.report import screened_lines
+
+        lines += screened_lines(screening, money)
     for name, value in plan.costs.items():
         lines.append(f"  {cost_label(name):<26}{money(value):>16}")
     lines.append("")

@@ -25,8 +25,10 @@ from shapely.geometry import box
 
 from siting.cli import main
 from siting.config.errors import InputError
+from siting.config.schema import CandidatesSpec
 from siting.deliver.mapplot import map_figure
 from siting.deliver.styles import BUILT
+from siting.prepare.candidates import MAX_CELLS, check_cell_count
 from siting.prepare.problem import prepare
 from siting.prepare.spatial import BUFFER_QUAD_SEGS
 from tests.conftest import edit
@@ -367,3 +369,156 @@ def test_a_committed_project_cannot_stand_on_a_cell(folder: Path, capsys: pytest
         "error: 1 problem in the input:\n"
         "  - committed_projects.yaml:2: [0].site | unknown site (got 'cell-west-21-273'); choose one of: w_mine, "
         "w_lake, e_city, e_far\n")
+
+
+def test_the_manifest_and_report_of_a_cell_run_say_how_it_was_screened(solved: Path):
+    """The manifest's solver settings are what the run was given (the default time limit of 60 s,
+    the small scenario's gap 0), not one search's; its `screening` member holds the counts, LB,
+    UB and each search's limits (the merged model: 2,000 nodes, half the time limit as its
+    safety net, a quarter of the gap; the rounds: 1,000 nodes); the model size is the screened
+    model's. report.md labels the bound, the gap and the model size as such."""
+    manifest = json.loads((solved / "manifest.json").read_text())
+    settings = manifest["solver"]["settings"]
+    assert (settings["time_limit_s"], settings["rel_gap"], settings["options"]) == (60.0, 0.0, {})
+    screening = manifest["screening"]
+    assert screening["candidate_cells"] == 2
+    assert screening["merged_model"] | {"termination": None} == {"termination": None, "mip_max_nodes": 2000,
+                                                                 "time_limit_s": 30.0, "rel_gap": 0.0}
+    assert screening["screened_rounds"] == {"mip_max_nodes": 1000, "time_limit_s": 60.0, "rel_gap": 0.0}
+    assert screening["upper_bound_yuan"] == manifest["solver"]["objective_yuan"]
+    assert screening["stopped_by_time_limit"] == []
+    assert "screening" not in manifest["model_size"]
+    assert manifest["model_size"]["screened_sites"] == screening["screened_sites"]
+    report = (solved / "report.md").read_text()
+    for label in ("| best bound (merged model's) |", "| gap of the full instance |", "| model (screened) |",
+                  "| lower bound LB (merged model) |", "| upper bound UB (screened plan) |",
+                  "| gap | (UB - LB) / UB: the proven gap of the full instance, with every candidate cell |"):
+        assert label in report
+
+
+def test_two_cell_runs_give_the_same_files_and_the_summary_says_it_was_screened(
+        solved: Path, capsys: pytest.CaptureFixture[str]):
+    """A second run of the same scenario gives byte-identical files (the manifest's `run`
+    member, its timings, aside); the terminal summary names the screening, LB and UB."""
+    scenario = solved.parent / "scenario.yaml"
+    again = solved.parent / "again"
+    capsys.readouterr()
+    assert main(["solve", str(scenario), "--out", str(again), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "screened  2 candidate cells in " in out
+    assert "the gap (UB - LB) / UB is that of the full instance, with every cell" in out
+    names = sorted(p.name for p in solved.iterdir())
+    assert names == sorted(p.name for p in again.iterdir())
+    for name in names:
+        first, second = (solved / name).read_bytes(), (again / name).read_bytes()
+        if name == "manifest.json":
+            first_m, second_m = json.loads(first), json.loads(second)
+            first_m.pop("run")
+            second_m.pop("run")
+            assert first_m == second_m
+        elif name != ".siting-run":
+            assert first == second, name
+
+
+# The small scenario's clusters cover 5,605.4 km2 in its working CRS (UTM 48N); a 3 km cell wholly
+# inside a cluster and away from the lake has 900 ha usable.
+
+
+def test_a_grid_of_more_cells_than_a_scenario_may_have_is_refused_before_it_is_drawn(
+        folder: Path, capsys: pytest.CaptureFixture[str]):
+    """160 m squares would be about 219,000 cells (5,605.4 km2 / 0.0256 km2), over MAX_CELLS
+    (200,000): refused with the smallest side within the limit, 170 m (about 194,000 cells),
+    rounded up to 10 m."""
+    assert MAX_CELLS == 200_000
+    with_cells(folder, "{cell_size_m: 160}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml: candidates.cell_size_m | would give about 218,961 cells over the 5,605 km2 of the "
+        "clusters, more than the 200,000 a scenario may have (got 160); use a cell_size_m of at least 170 m (or an "
+        "allowed_zone that keeps less land)\n")
+    edit(folder / "scenario.yaml", "cell_size_m: 160", "cell_size_m: 170")
+    assert len(prepare(folder / "scenario.yaml", {}).candidate_cells) > 190_000
+
+
+def test_the_cell_count_is_checked_on_the_area_alone():
+    """A 10 m grid over the small clusters (56 million cells) is refused by the estimate alone; the
+    limit's edges: 170 m and H3 resolution 9 (about 53,000 hexagons) pass, 160 m and resolution 10
+    (about 373,000) do not."""
+    area_m2 = 5_605.37e6
+    with pytest.raises(InputError) as raised:
+        check_cell_count(area_m2, CandidatesSpec(cell_size_m=10), "s.yaml")
+    assert raised.value.problems == [
+        "s.yaml: candidates.cell_size_m | would give about 56,053,700 cells over the 5,605 km2 of the clusters, more "
+        "than the 200,000 a scenario may have (got 10); use a cell_size_m of at least 170 m (or an allowed_zone "
+        "that keeps less land)"]
+    check_cell_count(area_m2, CandidatesSpec(cell_size_m=170))
+    with pytest.raises(InputError):
+        check_cell_count(area_m2, CandidatesSpec(cell_size_m=160))
+    pytest.importorskip("h3")
+    check_cell_count(area_m2, CandidatesSpec(shape="hexagon", h3_resolution=9))
+    with pytest.raises(InputError) as raised:
+        check_cell_count(area_m2, CandidatesSpec(shape="hexagon", h3_resolution=10), "s.yaml", within_zone=True)
+    assert raised.value.problems == [
+        "s.yaml: candidates.h3_resolution | would give about 372,512 cells over the 5,605 km2 of the clusters within "
+        "the allowed zone, more than the 200,000 a scenario may have (got 10); use an h3_resolution of at most 9 (or "
+        "an allowed_zone that keeps less land)"]
+
+
+def test_an_allowed_zone_outside_every_cluster_is_refused(folder: Path, capsys: pytest.CaptureFixture[str]):
+    """A zone at 110 E, 30 N (drawn in longitude/latitude), some 700 km from the clusters: no cell."""
+    far = gpd.GeoDataFrame({"zone": ["far"]}, geometry=[box(110.0, 30.0, 110.1, 30.1)], crs="EPSG:4326")
+    far.to_file(folder / "far.geojson", driver="GeoJSON", engine="pyogrio")
+    with_cells(folder, "{cell_size_m: 3000, allowed_zone: {path: far.geojson}}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml: candidates.allowed_zone | does not overlap any cluster, so no cell is left (got "
+        "'far.geojson'); draw the zone over the clusters, and check that the layer's coordinate system is the one "
+        "its coordinates are in\n")
+
+
+def test_a_minimum_usable_land_above_every_cell_is_refused_with_the_largest(
+        folder: Path, capsys: pytest.CaptureFixture[str]):
+    """3 km cells hold at most 900 ha: a minimum of 1,000,000 ha leaves none, 900 keeps the whole ones."""
+    with_cells(folder, "{cell_size_m: 3000, min_usable_ha: 1000000}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml: candidates.min_usable_ha | is above the usable land of every cell, so no cell is left: "
+        "the largest cell has 900 ha usable (got 1,000,000); use a min_usable_ha of at most 900, or larger cells\n")
+    edit(folder / "scenario.yaml", "min_usable_ha: 1000000", "min_usable_ha: 900")
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert prepared.candidate_cells
+    assert all(prepared.inputs.site_land_ha[c] == pytest.approx(900.0) for c in prepared.candidate_cells)
+
+
+def test_a_red_line_buffer_over_every_cell_is_refused(folder: Path, capsys: pytest.CaptureFixture[str]):
+    """A 200 km buffer around the lake covers both clusters (each some 55 km across): no cell keeps land."""
+    edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}", "redline: {buffer_m: 200000}")
+    with_cells(folder, "{cell_size_m: 3000}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml: candidates | no cell is left: the red line's zones, with the buffer and setbacks of "
+        "constraints.redline, cover every cell over the clusters (got no cell with usable land); draw the cells "
+        "where the red line leaves land (allowed_zone) or lower constraints.redline.buffer_m\n")
+
+
+def test_a_built_cell_is_a_square_and_a_built_park_a_circle_in_the_sites_style(solved: Path):
+    """sites.qml stays categorised by status; the built marker's shape is data-defined on `kind`
+    (a square for a cell, a circle for a park), and the built category's legend says so."""
+    from siting.deliver.styles import BUILT_SHAPE
+
+    sites = features(solved / "sites.geojson")
+    built_kinds = {f["properties"]["kind"] for f in sites if f["properties"]["status"] == "built"}
+    assert built_kinds == {"park", "cell"}
+    root = ET.fromstring((solved / "sites.qml").read_text().split("\n", 1)[1])
+    renderer = root.find("renderer-v2")
+    assert (renderer.get("type"), renderer.get("attr")) == ("categorizedSymbol", "status")
+    built = next(c for c in renderer.iter("category") if c.get("value") == "built")
+    assert built.get("label").startswith("Built: new capacity (a square behind the pie: a candidate cell, a circle: "
+                                         "a park; pie slices: output value of the capacity added by product;")
+    marker = renderer.find(f"symbols/symbol[@name='{built.get('symbol')}']/layer[@class='SimpleMarker']")
+    shape = marker.find(".//Option[@name='name'][@type='Map']/Option[@name='expression']")
+    assert shape is not None and shape.get("value") == BUILT_SHAPE == "if(\"kind\" = 'cell', 'square', 'circle')"
+    others = [c for c in renderer.iter("category") if c.get("value") != "built"]
+    for category in others:
+        layer = renderer.find(f"symbols/symbol[@name='{category.get('symbol')}']/layer")
+        assert layer.find(".//Option[@name='name'][@type='Map']") is None

@@ -364,8 +364,164 @@ def test_a_gap_above_the_tolerance_is_not_reported_as_optimal() -> None:
     """The merged sites pool their members' land at the least price, tariff and hub km of the
     group, so here LB < UB (by 0.01 %): with a zero tolerance the certified gap is above it, the
     report is not proven optimal and its termination no longer says the search converged (its
-    last round ended before the time limit)."""
+    last round ended before the time limit): it says the screening rounds ended above the asked gap."""
+    from siting.deliver.units import plain_status
+
     report = solve_screened(cells(), CELL_IDS, SETTINGS, MERGE_ALL).report
     assert report.gap is not None and report.gap > CERTIFY_TOLERANCE
     assert not report.proven_optimal
-    assert report.termination == "iterationLimit"
+    assert report.termination == "screeningEnded"
+    assert plain_status(report.termination, True) == "the screening rounds ended above the asked gap"
+
+
+def test_the_certified_report_carries_the_asked_limits_and_each_search_its_own() -> None:
+    """The certified report's HiGHS options are the run's (time limit 60 s, gap 0), not the last
+    search's; the summary records the merged model's node budget (2,000), one thread, half the
+    time limit as its safety net and a quarter of the gap, and the rounds' budget (1,000 nodes)."""
+    screened = solve_screened(cells(), CELL_IDS, SETTINGS, MERGE_ALL)
+    options = dict(screened.report.highs_options)
+    assert (options["time_limit"], options["mip_rel_gap"], options["threads"]) == (60.0, 0.0, 1)
+    assert "mip_max_nodes" not in options
+    record = screened.summary.record()
+    assert record["merged_model"] == {"termination": "convergenceCriteriaSatisfied", "mip_max_nodes": 2000,
+                                      "time_limit_s": 30.0, "rel_gap": 0.0}
+    assert record["screened_rounds"] == {"mip_max_nodes": 1000, "time_limit_s": 60, "rel_gap": 0.0}
+    assert record["stopped_by_time_limit"] == []
+    assert (record["candidate_cells"], record["groups"], record["merged_model_sites"]) == (8, 3, 4)
+
+
+def test_searches_are_bounded_by_nodes_on_one_thread() -> None:
+    """`bounded`: one thread, the node budget unless the scenario sets mip_max_nodes itself, the
+    seed kept, the time as given."""
+    from siting.optimize.screening import bounded
+
+    mine = SolverSettings(time_limit_s=100, rel_gap=0.02, threads=4, random_seed=7)
+    assert bounded(mine, 500, 50.0, 0.005) == SolverSettings(
+        time_limit_s=50.0, rel_gap=0.005, threads=1, random_seed=7, options=(("mip_max_nodes", 500),))
+    own = SolverSettings(options=(("mip_max_nodes", 40),))
+    assert dict(bounded(own, 500, 10.0).options) == {"mip_max_nodes": 40}
+
+
+class FakePrepared:
+    """What `solve_prepared` reads of a prepared scenario with candidate cells: the inputs, the
+    notices, the catalog's products and the cell ids."""
+
+    def __init__(self, inputs: ModelInputs) -> None:
+        from types import SimpleNamespace
+
+        self.inputs = inputs
+        self.notices: list[str] = []
+        self.loaded = SimpleNamespace(catalog=SimpleNamespace(products={}))
+        self.candidate_cells = CELL_IDS
+
+
+def no_plan(report_of: str, termination: str = "maxTimeLimit") -> Any:
+    """A stand-in for solve_model that returns no plan, with `termination`, for the searches of
+    `report_of` ("merged": the aggregated model's, 6 sites; "screened": the others) and solves
+    the others."""
+    from siting.optimize.solve import SolveReport
+
+    def fake(model: pyo.ConcreteModel, settings: SolverSettings, *args: Any, **kwargs: Any) -> SolveReport:
+        merged = any("~" in s for s in model.SITE_OPEN)
+        if merged == (report_of == "merged"):
+            return SolveReport(termination, False, False, False, None, None, None, 1.0, "1.0")
+        return solve_model(model, settings, *args, **kwargs)
+
+    return fake
+
+
+def guard_full_model(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make any build of the full model (all 9 sites) fail; return the site counts of the models built."""
+    import siting.optimize.run as run
+    import siting.optimize.screening as screening
+
+    built: list[int] = []
+
+    def build(inputs: ModelInputs) -> pyo.ConcreteModel:
+        built.append(len(inputs.SITES))
+        assert len(inputs.SITES) < 1 + len(CELL_IDS), "the full model was built"
+        return build_model(inputs)
+
+    monkeypatch.setattr(screening, "build_model", build)
+    monkeypatch.setattr(run, "build_model", build)
+    return built
+
+
+@pytest.mark.parametrize(("termination", "how"), [
+    ("maxTimeLimit", "within the time limit of 60 s; raise solver.time_limit_s (or --time-limit)"),
+    ("iterationLimit", "within its node budget of 2,000 nodes; set solver.options.mip_max_nodes to a larger number "
+                       "(it replaces the screening's node budgets) and raise solver.time_limit_s (or --time-limit) "
+                       "to match"),
+])
+def test_a_merged_model_without_a_plan_never_falls_back_to_the_full_model(
+        monkeypatch: pytest.MonkeyPatch, termination: str, how: str) -> None:
+    """When the merged model ends without a plan (not proven infeasible), the run stops with
+    NoSolution saying so and what to do; the full model is never built."""
+    import siting.optimize.screening as screening
+    from siting.config.errors import NoSolution
+    from siting.optimize.run import solve_prepared
+
+    built = guard_full_model(monkeypatch)
+    monkeypatch.setattr(screening, "solve_model", no_plan("merged", termination))
+    with pytest.raises(NoSolution) as raised:
+        solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
+    assert str(raised.value) == ("the merged model (the 8 candidate cells merged into 3 groups, 6 sites in all) "
+                                 f"found no plan {how}")
+    assert built == [6]
+
+
+def test_a_screened_instance_without_a_plan_never_falls_back_to_the_full_model(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The merged model solves, but neither screened round finds a plan (both keep the park, the
+    cells not merged and the two members of the one merged site the merged plan uses: 5 sites):
+    NoSolution, no full model."""
+    import siting.optimize.screening as screening
+    from siting.config.errors import NoSolution
+    from siting.optimize.run import solve_prepared
+
+    built = guard_full_model(monkeypatch)
+    monkeypatch.setattr(screening, "solve_model", no_plan("screened"))
+    with pytest.raises(NoSolution) as raised:
+        solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
+    assert str(raised.value) == ("the screened instance (5 sites: the parks and the cells the merged plan uses) found "
+                                 "no plan in 2 rounds within the time limit of 60 s; raise solver.time_limit_s "
+                                 "(or --time-limit)")
+    assert built == [6, 5, 5]
+
+
+def test_an_infeasible_merged_model_is_explained_on_the_merged_sites(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A strict Q target of 1,000 units/yr cannot be met on 18.5 ha of q land (at most 180
+    units/yr): the merged model is proven infeasible, so the full instance is too (the merged
+    model is a relaxation). The explanation is on the merged inputs, and the message says that
+    a merged site stands for a group of cells; the full model is never built."""
+    from siting.optimize.explain import InfeasiblePlan
+    from siting.optimize.run import screened_solve
+
+    built = guard_full_model(monkeypatch)
+    bad = cells(capacity_target_units={("P", Y2): 90.0, ("Q", Y2): 1000.0}, targets_strict=True)
+    with pytest.raises(InfeasiblePlan) as raised:
+        screened_solve(bad, CELL_IDS, SETTINGS, {})
+    head, *diagnosis = str(raised.value).split("\n")
+    assert head == ("the plan is infeasible: the rules cannot be met together, even with the candidate cells merged "
+                    '(a merged site stands for a group of cells, e.g. "a2~2" (2 cells merged), with their land '
+                    "together at their least costs, so no plan of the cells themselves exists either).")
+    assert any("[targets.capacity.Q]" in line for line in diagnosis)
+    assert raised.value.diagnosis.conflicts
+    assert built == [6]
+
+
+def test_an_interrupt_in_the_merged_model_propagates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (KeyboardInterrupt) while the merged model solves ends the run: no round, no
+    full model, no NoSolution."""
+    import siting.optimize.screening as screening
+    from siting.optimize.run import solve_prepared
+
+    built = guard_full_model(monkeypatch)
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(screening, "solve_model", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
+    assert built == [6]

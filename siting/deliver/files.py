@@ -32,7 +32,7 @@ from siting.optimize.solve import SolveReport
 from siting.prepare.problem import Prepared, redline_settings
 
 
-def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, int],
+def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                  timings: dict[str, float]) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
     as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,

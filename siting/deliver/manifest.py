@@ -19,10 +19,16 @@ PACKAGES = ("siting", "pyomo", "highspy", "geopandas", "shapely", "pyogrio", "py
 
 
 def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
-             model_size: dict[str, int], timings: dict[str, float], notices: list[str],
+             model_size: dict[str, Any], timings: dict[str, float], notices: list[str],
              dropped: tuple[str, ...], files: Sequence[str] = ()) -> dict[str, Any]:
     """Run manifest. Everything but the `run` member is a function of the inputs alone. `files`
-    names the plan's output files (listed sorted under `files`)."""
+    names the plan's output files (listed sorted under `files`). With candidate cells,
+    `model_size` is the screened model's and its "screening" entry (siting/optimize/screening.py
+    `ScreeningSummary.record`: counts, the merged model's bound and the screened plan's cost,
+    each search's limits) becomes the manifest's own `screening` member; `solver.settings` are
+    then the run's (the time limit and gap asked for), not those of one of its searches."""
+    size = {k: v for k, v in model_size.items() if k != "screening"}
+    screening = model_size.get("screening")
     base = loaded.scenario_path.parent
     inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
     hashes = {
@@ -48,7 +54,8 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
             "gap": _maybe(report.gap),
             "settings": _held_settings(report),
         },
-        "model_size": model_size,
+        "model_size": size,
+        **({"screening": _clean_record(screening)} if isinstance(screening, dict) else {}),
         "objective_breakdown_yuan": plan.costs,
         "sites_opened": list(plan.opened_sites),
         "sites_dropped_outside_clusters": list(dropped),
@@ -67,6 +74,16 @@ def _held_settings(report: SolveReport) -> dict[str, Any]:
     settings: dict[str, Any] = {setting: held.get(option) for setting, option in NAMED_SETTINGS.items()}
     settings["options"] = {k: v for k, v in held.items() if k not in NAMED_SETTINGS.values()}
     return settings
+
+
+def _clean_record(record: dict[str, Any]) -> dict[str, Any]:
+    """`record` with every float `clean`ed (nested members too)."""
+    def tidy(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: tidy(v) for k, v in value.items()}
+        return clean(value) if isinstance(value, float) else value
+
+    return tidy(record)
 
 
 def _maybe(value: float | None) -> float | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,25 +63,72 @@ def _unit(loaded: LoadedScenario, inputs: ModelInputs, target: str, kind: str) -
 
 
 def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
+    """The solve's outcome: status, objective, bound, gap, model size; with candidate cells, how
+    the plan was screened (`screening_rows`)."""
     solver = manifest["solver"]
     gap = solver.get("gap")
     tolerance = solver["settings"].get("rel_gap")
     size = manifest.get("model_size", {})
+    screening = manifest.get("screening")
     rows = [
         ["status", plain_status(solver["termination"], solver.get("objective_yuan") is not None)],
         ["proven optimal within the tolerance", "yes" if solver["proven_optimal"] else "no"],
         ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
-        ["best bound", f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
-        ["gap", "n/a" if gap is None
+        ["best bound" + (" (merged model's)" if screening else ""), f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
+        ["gap" + (" of the full instance" if screening else ""), "n/a" if gap is None
          else f"{gap:.2%}" + ("" if tolerance is None else f" (tolerance {tolerance:.2%})")],
-        ["model", f"{size.get('variables', 0):,} variables ({size.get('integer_variables', 0):,} integer), "
-                  f"{size.get('constraints', 0):,} constraints"],
+        ["model" + (" (screened)" if screening else ""),
+         f"{size.get('variables', 0):,} variables ({size.get('integer_variables', 0):,} integer), "
+         f"{size.get('constraints', 0):,} constraints"],
     ]
-    if "screened_sites" in size:
-        rows.append(["screening", f"{size['candidate_cells']:,} candidate cells in {size['screening_groups']:,} "
-                                  f"groups; bound from {size['aggregate_sites']:,} merged and other sites, plan "
-                                  f"from {size['screened_sites']:,} screened sites"])
+    if screening:
+        rows += screening_rows(screening)
     return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows))]
+
+
+def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
+    """Rows on how a plan with candidate cells was screened (the manifest's `screening`): the
+    candidates and groups, the merged model (LB: its bound, and how its search ended), the
+    screened sites (UB: the plan's cost), and what the time limit stopped, if anything."""
+    merged = screening.get("merged_model", {})
+    ended = {"iterationLimit": f"stopped at its node budget of {merged.get('mip_max_nodes', 0):,.0f} nodes",
+             "convergenceCriteriaSatisfied": "reached its gap",
+             "maxTimeLimit": "stopped by the time limit (the safety net)"}.get(
+        merged.get("termination", ""), plain_status(merged.get("termination", "")))
+    rows = [
+        ["screening", f"{screening['candidate_cells']:,} candidate cells in {screening['groups']:,} groups; the plan "
+                      f"is the best of {screening['screened_sites']:,} screened sites (the parks and a few cells), "
+                      "every other cell builds nothing"],
+        ["lower bound LB (merged model)", f"{bn_yuan(screening.get('lower_bound_yuan'))} bn yuan: "
+                                          f"{screening['merged_model_sites']:,} sites, the cells of a group merged "
+                                          f"into one; its search {ended}"],
+        ["upper bound UB (screened plan)", f"{bn_yuan(screening.get('upper_bound_yuan'))} bn yuan after "
+                                           f"{screening.get('rounds', 0)} round(s) of at most "
+                                           f"{screening.get('screened_rounds', {}).get('mip_max_nodes', 0):,.0f} "
+                                           "nodes per search"],
+        ["gap", "(UB - LB) / UB: the proven gap of the full instance, with every candidate cell"],
+    ]
+    stopped = screening.get("stopped_by_time_limit") or []
+    if stopped:
+        rows.append(["time limit", f"stopped {', '.join(stopped)}: the bound or plan depends on the machine's speed; "
+                                   "raise solver.time_limit_s for a reproducible result"])
+    return rows
+
+
+def screened_lines(screening: Mapping[str, Any], money: Callable[[float | None], str]) -> list[str]:
+    """The terminal summary's lines on a plan with candidate cells (the manifest's `screening`;
+    `money` formats yuan): how many cells, groups, merged-model and screened sites, LB and UB,
+    and that the gap is the full instance's."""
+    lines = [f"screened  {screening['candidate_cells']:,} candidate cells in {screening['groups']:,} groups: "
+             f"the merged model ({screening['merged_model_sites']:,} sites) proves the bound "
+             f"LB {money(screening.get('lower_bound_yuan'))},",
+             f"          the plan of {screening['screened_sites']:,} screened sites (the parks and a few cells) "
+             f"costs UB {money(screening.get('upper_bound_yuan'))};",
+             "          the gap (UB - LB) / UB is that of the full instance, with every cell"]
+    stopped = screening.get("stopped_by_time_limit") or []
+    if stopped:
+        lines.append(f"          the time limit stopped {', '.join(stopped)}: raise it for a reproducible result")
+    return lines
 
 
 def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:

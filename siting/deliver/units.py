@@ -99,6 +99,7 @@ _PLAIN_STATUS = {
     "convergenceCriteriaSatisfied": "optimal within the gap",
     "maxTimeLimit": "stopped at the time limit",
     "iterationLimit": "stopped at an iteration or node limit",
+    "screeningEnded": "the screening rounds ended above the asked gap",
     "objectiveLimit": "stopped at the objective limit",
     "minStepLength": "stopped: the solver could make no more progress",
     "unbounded": "unbounded: costs can fall without limit (a rule or bound is missing)",

@@ -77,7 +77,7 @@ NODE_LIMIT = 2000
 
 #: What ended a solve, by Pyomo's termination name: the words of the comparison table.
 STOPPED_BY = {"convergenceCriteriaSatisfied": "gap reached", "iterationLimit": "node limit",
-              "maxTimeLimit": "time limit"}
+              "maxTimeLimit": "time limit", "screeningEnded": "screening ended above the gap"}
 
 
 def alternative_settings(settings: SolverSettings) -> SolverSettings:

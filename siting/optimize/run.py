@@ -3,7 +3,6 @@ size, and the solved plan with the model and solver kept for re-solves."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from siting.config.errors import NoSolution
 from siting.config.load import LoadedScenario
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
 from siting.optimize.results import Plan, extract_plan, highs_model_status, no_plan_message
-from siting.optimize.screening import ScreeningSummary, solve_screened
+from siting.optimize.screening import Aggregation, ScreenedSolve, ScreeningSummary, solve_screened
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, new_solver, solve_model, start_on
 from siting.prepare.checks import nothing_buildable
 from siting.prepare.problem import Prepared
@@ -33,7 +32,13 @@ def solver_settings(loaded: LoadedScenario) -> SolverSettings:
                           options=tuple(sorted(options.items())))
 
 
-def model_size(model: pyo.ConcreteModel) -> dict[str, int]:
+#: Counts of the solved model (variables, integer variables, constraints; with candidate cells
+#: also candidate_cells, screening_groups, aggregate_sites, screened_sites), and for a screened
+#: run the screening's figures under "screening" (`ScreeningSummary.record`).
+ModelSize = dict[str, Any]
+
+
+def model_size(model: pyo.ConcreteModel) -> ModelSize:
     variables = list(model.component_data_objects(pyo.Var, active=True))
     return {
         "variables": len(variables),
@@ -50,7 +55,7 @@ class Solved:
 
     report: SolveReport
     plan: Plan
-    size: dict[str, int]
+    size: ModelSize
     model: pyo.ConcreteModel
     solver: Any
     inputs: ModelInputs | None = None
@@ -80,12 +85,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
                              + "\n".join(f"  - {m}" for m in lead + unreachable), explained, unreachable)
     cells = tuple(getattr(prepared, "candidate_cells", ()))
     if cells:
-        started = time.perf_counter()
-        screened = screened_solve(inputs, cells, settings, timings)
-        if screened is not None:
-            return screened
-        left = settings.time_limit_s - (time.perf_counter() - started)
-        settings = dataclasses.replace(settings, time_limit_s=max(1.0, left))
+        return screened_solve(inputs, cells, settings, timings, units, lead)
     started = time.perf_counter()
     with progress.phase("build"):
         model = build_model(inputs)
@@ -107,20 +107,77 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
 
 
 def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: SolverSettings,
-                   timings: dict[str, float]) -> Solved | None:
+                   timings: dict[str, float], units: dict[str, str] | None = None,
+                   lead: list[str] | None = None) -> Solved:
     """Solve with the candidate cells screened (siting/optimize/screening.py): the plan of the
-    screened model, certified against the aggregated bound. None when the aggregate is
-    infeasible or the screened instance has no plan: then the full model is solved (and, when it
-    is infeasible, explained) with the time left. The model size adds how many candidates,
-    groups and sites the screening had."""
+    screened model, certified against the aggregated bound. The full model, with every cell, is
+    never built. Without a plan: InfeasiblePlan, explained on the aggregated inputs, when the
+    aggregate is proven infeasible (it is a relaxation, so the full instance is infeasible
+    too); NoSolution otherwise (`screening_no_plan_message`). The model size is the screened
+    model's, with how many candidates, groups and sites the screening had, and the screening's
+    figures under "screening" (`ScreeningSummary.record`). `lead`: lines said first in an
+    infeasibility message."""
     screened = solve_screened(inputs, cells, settings)
     summary = screened.summary
     timings["build"] = summary.build_time_s
-    timings["solve"] = screened.report.solve_time_s - summary.build_time_s
+    timings["solve"] = summary.aggregate_time_s + summary.screened_time_s - summary.build_time_s
     if screened.model is None:
-        return None
+        agg = screened.aggregation
+        if screened.aggregate_infeasible and agg is not None:
+            with progress.phase_alone("diagnose"):
+                diagnosis = explain_infeasibility(agg.inputs, settings, units)
+            raise InfeasiblePlan(merged_infeasible_message(agg, lead or [])
+                                 + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
+        raise NoSolution(screening_no_plan_message(screened, settings))
     size = model_size(screened.model)
     size.update(candidate_cells=summary.candidates, screening_groups=summary.groups,
                 aggregate_sites=summary.aggregate_sites, screened_sites=summary.screened_sites)
+    size["screening"] = summary.record()  # a member of its own in the manifest
     return Solved(screened.report, extract_plan(screened.model, screened.inputs), size, screened.model,
                   screened.solver, screened.inputs, summary)
+
+
+def merged_infeasible_message(agg: Aggregation, lead: list[str]) -> str:
+    """The head of the infeasibility message of a scenario with candidate cells whose merged
+    model is infeasible: the explanation that follows is on the merged sites, each standing
+    for a group of cells (the first one of `agg.members`, as an example)."""
+    example = ""
+    if agg.members:
+        name, group = next(iter(agg.members.items()))
+        example = f", e.g. \"{name}\" ({len(group)} cells merged)"
+    return ("the plan is infeasible: the rules cannot be met together, even with the candidate cells merged "
+            f"(a merged site stands for a group of cells{example}, with their land together at their least "
+            "costs, so no plan of the cells themselves exists either).\n"
+            + "".join(f"  - {f}\n" for f in lead))
+
+
+def screening_no_plan_message(screened: ScreenedSolve, settings: SolverSettings) -> str:
+    """Why a screened solve ended without a plan (not proven infeasible), and what to do: the
+    merged model, or the screened instance of the parks and a few cells, found no plan within
+    its limits (the time limit, or a node budget)."""
+    report, summary = screened.report, screened.summary
+    limit = settings.time_limit_s
+    if report.termination == "interrupted":
+        return f"the solve was interrupted after {report.solve_time_s:.1f} s, before a plan was found"
+    merged = (f"the merged model (the {summary.candidates:,} candidate cells merged into {summary.groups:,} groups, "
+              f"{summary.aggregate_sites:,} sites in all)")
+    if summary.rounds == 0 and report.has_solution:
+        return (f"{merged} took the time limit of {limit:g} s, leaving no time for the screened instance of the "
+                "parks and a few cells; raise solver.time_limit_s (or --time-limit)")
+    if summary.rounds == 0:
+        what = f"{merged} found no plan"
+    else:
+        what = (f"the screened instance ({summary.screened_sites:,} sites: the parks and the cells the merged "
+                f"plan uses) found no plan in {summary.rounds} round{'s' if summary.rounds > 1 else ''}")
+    if report.termination == "iterationLimit":
+        nodes = dict(summary.round_limits if summary.rounds else summary.aggregate_limits).get("mip_max_nodes")
+        return (f"{what} within its node budget of {nodes:,.0f} nodes; set solver.options.mip_max_nodes to a "
+                "larger number (it replaces the screening's node budgets) and raise solver.time_limit_s (or "
+                "--time-limit) to match")
+    if report.termination == "maxTimeLimit":
+        return f"{what} within the time limit of {limit:g} s; raise solver.time_limit_s (or --time-limit)"
+    if summary.rounds and report.infeasible:
+        return (f"{what}: the parks and the cells kept cannot meet the rules together, although the merged model "
+                "can (a merged site pools the land of its cells, which may be more than the kept cells hold); "
+                "check the targets against the land the cells offer")
+    return f"{what}: HiGHS ended with {report.termination}"

@@ -36,7 +36,14 @@ from models.families.proximity import nearest_sources
 from models.index import MAX_MODULES_WITHOUT_LAND, is_on
 from models.inputs import ModelInputs
 from siting.config import progress
-from siting.optimize.solve import SolveReport, SolverSettings, new_solver, relative_gap, solve_model
+from siting.optimize.solve import (
+    SolveReport,
+    SolverSettings,
+    checked_options,
+    new_solver,
+    relative_gap,
+    solve_model,
+)
 
 #: A certified gap within the asked gap by at most this much counts as within it (rounding of the
 #: two objectives, which come from different models).
@@ -47,7 +54,7 @@ MERGED_MARK = "~"
 
 @dataclass(frozen=True)
 class ScreeningSettings:
-    """How candidates are grouped and screened.
+    """How candidates are grouped and screened, and how far each search may go.
 
     hub_km_bin: width (km) of the bins of the distance to the cluster hub;
     source_km_bin: width (km) of the bins of the distance to the nearest source of each raw
@@ -56,11 +63,22 @@ class ScreeningSettings:
     per_group: members kept per group the aggregate plan uses, at the least (the cheapest ones);
     land_cover: the kept members' usable land holds this multiple of the land the aggregate plan
         uses at the merged site;
-    aggregate_share: share of the time limit given to the aggregated model;
+    aggregate_nodes: branch-and-bound nodes the aggregated model's search may explore (HiGHS
+        `mip_max_nodes`, one thread, the scenario's seed): its search, and so its bound, ends after
+        the same work on every run. Measured on scenarios/yunnan_2024_cells.yaml (44 merged and
+        other sites, one core of a shared two-core machine): 1,000 nodes took 16 s (bound 9.33 bn
+        yuan), 2,000 nodes 30 s (9.48), 2,500 nodes 35 s (9.50), the whole 60 s share 4,700
+        nodes (9.52): 2,000 ends at half its time share;
+    round_nodes: nodes each of the two searches of a screened round may explore (the search with
+        the hosts fixed, then the free one; `_solve_round`); on the shipped cells scenario the two
+        rounds took 16 s and 22 s;
+    aggregate_share: share of the time limit the aggregated model may take at most: a safety net
+        (a slower machine), not the budget; when it stops the search the report says so, and the
+        bound may then differ between runs. The screened rounds have the time left as their net;
     aggregate_gap_share: the aggregate is solved to this share of the asked relative gap, so that
-        its bound, not its plan, is close to its optimum (the certified gap adds both gaps);
-    fixed_hosts_share: share of a screened round's time spent with the cluster-hosts-product
-        binaries fixed to the aggregate plan's (`_solve_round`).
+        its bound, not its plan, is close to its optimum (the certified gap adds both gaps).
+
+    A scenario's own `solver.options.mip_max_nodes` takes the place of both node budgets.
     """
 
     hub_km_bin: float = 100.0
@@ -68,9 +86,10 @@ class ScreeningSettings:
     price_ratio_bin: float = 2.0
     per_group: int = 2
     land_cover: float = 2.0
+    aggregate_nodes: int = 2000
+    round_nodes: int = 1000
     aggregate_share: float = 0.5
     aggregate_gap_share: float = 0.25
-    fixed_hosts_share: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -89,7 +108,14 @@ class Aggregation:
 
 @dataclass(frozen=True)
 class ScreeningSummary:
-    """Figures of a screened solve, for the report and the manifest."""
+    """Figures of a screened solve, for the report and the manifest.
+
+    aggregate_termination: how the aggregated model's search ended (Pyomo's termination name);
+    aggregate_limits, round_limits: what each search was given (mip_max_nodes, time_limit_s as the
+        safety net, rel_gap), the rounds' time limit being the run's;
+    time_stopped: the searches the time limit stopped ("merged model", "screened round 1", ...):
+        with any, the bound or the plan depends on the machine's speed.
+    """
 
     candidates: int
     groups: int
@@ -103,12 +129,35 @@ class ScreeningSummary:
     screened_time_s: float
     build_time_s: float
     rounds: int
+    aggregate_termination: str = ""
+    aggregate_limits: tuple[tuple[str, float], ...] = ()
+    round_limits: tuple[tuple[str, float], ...] = ()
+    time_stopped: tuple[str, ...] = ()
+
+    def record(self) -> dict[str, object]:
+        """The summary as the manifest's `screening` member: counts, bounds (yuan), how each
+        search ended and its limits; no wall-clock time (those are the run's timings)."""
+        return {
+            "candidate_cells": self.candidates,
+            "groups": self.groups,
+            "merged_model_sites": self.aggregate_sites,
+            "screened_sites": self.screened_sites,
+            "rounds": self.rounds,
+            "lower_bound_yuan": self.lower_bound_yuan,
+            "upper_bound_yuan": self.upper_bound_yuan,
+            "screened_bound_yuan": self.screened_bound_yuan,
+            "merged_model": {"termination": self.aggregate_termination, **dict(self.aggregate_limits)},
+            "screened_rounds": dict(self.round_limits),
+            "stopped_by_time_limit": list(self.time_stopped),
+        }
 
 
 @dataclass
 class ScreenedSolve:
     """The outcome of `solve_screened`: the certified report, the screened model and its inputs
-    (the plan is read from them), and the aggregate's infeasibility when it has no plan."""
+    (the plan is read from them), the aggregation, and whether the aggregate is proven
+    infeasible when it has no plan (then so is the full instance: the aggregate is a relaxation).
+    Without a plan, `report` is that of the search that ended without one."""
 
     report: SolveReport
     model: pyo.ConcreteModel | None
@@ -116,6 +165,7 @@ class ScreenedSolve:
     summary: ScreeningSummary
     aggregate_infeasible: bool = False
     solver: object | None = None
+    aggregation: Aggregation | None = None
 
 
 def standing_sites(inputs: ModelInputs) -> set[str]:
@@ -505,47 +555,93 @@ def _with_time(settings: SolverSettings, seconds: float) -> SolverSettings:
     return dataclasses.replace(settings, time_limit_s=max(seconds, 1.0))
 
 
+def bounded(settings: SolverSettings, nodes: int, seconds: float, rel_gap: float | None = None) -> SolverSettings:
+    """`settings` for a search bounded by work: one thread, at most `nodes` branch-and-bound
+    nodes (unless the scenario's options set `mip_max_nodes` themselves), the scenario's seed,
+    `seconds` as the safety net and `rel_gap` when given."""
+    options = dict(settings.options)
+    options.setdefault("mip_max_nodes", nodes)
+    return dataclasses.replace(_with_time(settings, seconds), threads=1, options=tuple(options.items()),
+                               rel_gap=settings.rel_gap if rel_gap is None else rel_gap)
+
+
+def _limits(settings: SolverSettings) -> tuple[tuple[str, float], ...]:
+    options = dict(settings.options)
+    return (("mip_max_nodes", options["mip_max_nodes"]), ("time_limit_s", settings.time_limit_s),
+            ("rel_gap", settings.rel_gap))
+
+
 def _summary(candidates: int, agg: Aggregation, screened: int, bounds: tuple[float | None, float | None, float | None],
-             times: tuple[float, float, float], rounds: int) -> ScreeningSummary:
-    return ScreeningSummary(candidates, len(agg.members), len(agg.inputs.SITES), screened, *bounds, *times, rounds)
+             times: tuple[float, float, float], rounds: int, ended: tuple[str, tuple, tuple, tuple[str, ...]],
+             ) -> ScreeningSummary:
+    return ScreeningSummary(candidates, len(agg.members), len(agg.inputs.SITES), screened, *bounds, *times, rounds,
+                            *ended)
+
+
+#: The termination of a screened solve whose rounds ended, on their node budgets or their own gap,
+#: with the full instance's gap above the asked one (rendered "the screening rounds ended above
+#: the asked gap").
+SCREENING_ENDED = "screeningEnded"
 
 
 def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: SolverSettings,
                    screening: ScreeningSettings = ScreeningSettings()) -> ScreenedSolve:
-    """Aggregate, screen and certify (see the module docstring) within `settings.time_limit_s`.
+    """Aggregate, screen and certify (see the module docstring).
 
-    The aggregated model gets `screening.aggregate_share` of the time; the screened instance the
-    rest, started from the aggregate plan handed out to the members (`disaggregated_start`).
+    Every search is bounded by work, so that the same inputs give the same bound and plan on any
+    machine: the aggregated model by `screening.aggregate_nodes` nodes, each search of a
+    screened round by `screening.round_nodes`, one thread each (`bounded`). The time limit is
+    only a safety net: the aggregate may take `screening.aggregate_share` of it, the rounds the
+    rest; a search it stops is named in the summary (`time_stopped`) and the report's
+    termination is then "maxTimeLimit". The screened instance starts from the aggregate plan
+    handed out to the members (`disaggregated_start`).
+
     LB is the aggregate's proven bound, UB the screened plan's cost; the report carries
-    objective = UB, best bound = min(LB, UB) and the gap between them, "optimal" when that gap is
-    within `settings.rel_gap`. When the screened instance has no plan, or its plan is not within
-    the gap and time remains, a second round keeps three times as many members. When the
-    aggregate is infeasible so is the full instance (`aggregate_infeasible`)."""
+    objective = UB, best bound = min(LB, UB) and the gap between them, "optimal"
+    (convergenceCriteriaSatisfied) when that gap is within `settings.rel_gap`, else
+    SCREENING_ENDED (or "maxTimeLimit"). Its `highs_options` are the run's settings (the time
+    limit and gap asked for); the summary holds each search's own limits. When the screened
+    instance has no plan, or its plan is not certified, a second round keeps three times as many
+    members. Without a plan of the aggregate, no screened round runs: `aggregate_infeasible`
+    says whether the aggregate, and so the full instance, is proven infeasible. An interrupted
+    search ends the screening at once."""
     started = time.perf_counter()
     mergeable = tuple(mergeable)
     candidates = len(set(mergeable) - standing_sites(inputs))
+    stopped: list[str] = []
+    agg_settings = bounded(settings, screening.aggregate_nodes, settings.time_limit_s * screening.aggregate_share,
+                           settings.rel_gap * screening.aggregate_gap_share)
+    round_settings = bounded(settings, screening.round_nodes, settings.time_limit_s)
     with progress.phase("aggregate"):
         agg = aggregate(inputs, mergeable, screening)
         built = time.perf_counter()
         agg_model = build_model(agg.inputs)
         build_time = time.perf_counter() - built
-        agg_settings = dataclasses.replace(_with_time(settings, settings.time_limit_s * screening.aggregate_share),
-                                           rel_gap=settings.rel_gap * screening.aggregate_gap_share)
         agg_report = solve_model(agg_model, agg_settings)
     agg_time = time.perf_counter() - started
+    if agg_report.termination == "maxTimeLimit":
+        stopped.append("merged model")
+
+    def ended() -> tuple[str, tuple, tuple, tuple[str, ...]]:
+        return agg_report.termination, _limits(agg_settings), _limits(round_settings), tuple(stopped)
+
     lower = agg_report.best_bound_yuan
     if not agg_report.has_solution:
         return ScreenedSolve(agg_report, None, inputs, _summary(candidates, agg, 0, (lower, None, None),
-                                                                (agg_time, 0.0, build_time), 0),
-                             aggregate_infeasible=agg_report.infeasible)
+                                                                (agg_time, 0.0, build_time), 0, ended()),
+                             aggregate_infeasible=agg_report.infeasible, aggregation=agg)
     best: tuple[SolveReport, pyo.ConcreteModel, ModelInputs, object] | None = None
     rounds = 0
     screened_started = time.perf_counter()
     keep: tuple[str, ...] = ()
     report = agg_report
+    interrupted = False
     for widen in (1, 3):
         left = settings.time_limit_s - (time.perf_counter() - started)
-        if best is not None and left < 1.0:
+        if interrupted:
+            break
+        if left < 1.0:
+            stopped.append(f"screened round {rounds + 1}")
             break
         keep = screen_sites(inputs, agg, agg_model, screening, widen)
         sub = restrict(inputs, keep)
@@ -554,42 +650,48 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
             model = build_model(sub)
             build_time += time.perf_counter() - built
             solver = new_solver()
-            report = _solve_round(model, solver, settings, left, lower, screening,
+            report = _solve_round(model, solver, dataclasses.replace(round_settings, time_limit_s=left), lower,
                                   disaggregated_start(sub, agg, agg_model, model), agg_model)
         rounds += 1
+        if report.termination == "maxTimeLimit":
+            stopped.append(f"screened round {rounds}")
+        interrupted = report.termination == "interrupted"
         if report.has_solution and (best is None or report.objective_yuan < best[0].objective_yuan):
             best = (report, model, sub, solver)
         if best is not None and _certified_gap(best[0].objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
             break
     times = (agg_time, time.perf_counter() - screened_started, build_time)
     if best is None:
-        summary = _summary(candidates, agg, len(keep), (lower, None, None), times, rounds)
-        return ScreenedSolve(report, None, inputs, summary)
+        summary = _summary(candidates, agg, len(keep), (lower, None, None), times, rounds, ended())
+        return ScreenedSolve(report, None, inputs, summary, aggregation=agg)
     report, model, sub, solver = best
     upper = report.objective_yuan
     bound = min(lower, upper) if lower is not None and upper is not None else None
     gap = relative_gap(upper, bound)
     proven = gap is not None and gap <= settings.rel_gap + CERTIFY_TOLERANCE
     elapsed = time.perf_counter() - started
-    termination = report.termination
-    if not proven and termination == "convergenceCriteriaSatisfied":
-        # The screened instance is solved, but the certified gap of the full instance is not
-        # within the tolerance: the search stopped at its time limit or after its last round.
-        termination = "maxTimeLimit" if elapsed >= 0.95 * settings.time_limit_s else "iterationLimit"
+    if proven:
+        termination = "convergenceCriteriaSatisfied"
+    elif interrupted:
+        termination = "interrupted"
+    else:
+        termination = "maxTimeLimit" if stopped else SCREENING_ENDED
+    asked = tuple(sorted(checked_options(settings).items()))
     certified = dataclasses.replace(report, termination=termination, proven_optimal=proven, best_bound_yuan=bound,
-                                    gap=gap, solve_time_s=elapsed)
-    summary = _summary(candidates, agg, len(sub.SITES), (lower, upper, report.best_bound_yuan), times, rounds)
-    return ScreenedSolve(certified, model, sub, summary, solver=solver)
+                                    gap=gap, solve_time_s=elapsed, highs_options=asked)
+    summary = _summary(candidates, agg, len(sub.SITES), (lower, upper, report.best_bound_yuan), times, rounds,
+                       ended())
+    return ScreenedSolve(certified, model, sub, summary, solver=solver, aggregation=agg)
 
 
-def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSettings, seconds: float,
-                 lower: float | None, screening: ScreeningSettings, start: ComponentMap,
-                 agg_model: pyo.ConcreteModel) -> SolveReport:
-    """Solve the screened `model` within `seconds`: first with its cluster-hosts-product binaries
+def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSettings, lower: float | None,
+                 start: ComponentMap, agg_model: pyo.ConcreteModel) -> SolveReport:
+    """Solve the screened `model` with `settings` (a node budget per search, `bounded`; its time
+    limit the safety net of the whole round): first with its cluster-hosts-product binaries
     fixed to the aggregate plan's (a restriction: its plan is still a plan of the full instance,
-    found fast), for `screening.fixed_hosts_share` of the time, started from `start`; then, unless
-    that plan is certified already, with them free, started from the better plan. The model keeps
-    the values of the better of the two plans; its report is returned."""
+    found fast), started from `start`; then, unless that plan is certified already, with them
+    free, started from the better plan. The model keeps the values of the better of the two
+    plans; its report is returned (the free search's termination when it ran)."""
     began = time.perf_counter()
     fixed = []
     for key in model.HOST:
@@ -597,14 +699,16 @@ def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSetti
         if not var.fixed:
             var.fix(round(pyo.value(agg_model.hosts[key]) or 0.0) if key in agg_model.HOST else 0)
             fixed.append(var)
-    first = solve_model(model, _with_time(settings, seconds * screening.fixed_hosts_share), solver, start=start)
+    first = solve_model(model, settings, solver, start=start)
     for var in fixed:
         var.unfix()
     if first.has_solution and _certified_gap(first.objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
         return first
-    left = seconds - (time.perf_counter() - began)
-    if left < 1.0:
+    left = settings.time_limit_s - (time.perf_counter() - began)
+    if first.termination in ("maxTimeLimit", "interrupted"):
         return first
+    if left < 1.0:
+        return dataclasses.replace(first, termination="maxTimeLimit")  # the safety net stops the free search
     kept = ComponentMap((v, v.value) for v in model.component_data_objects(pyo.Var)) if first.has_solution else None
     second = solve_model(model, _with_time(settings, left), solver, start="current" if kept is not None else start)
     if second.has_solution and (not first.has_solution or second.objective_yuan <= first.objective_yuan):
@@ -612,7 +716,7 @@ def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSetti
     if kept is not None:
         for var, value in kept.items():
             var.set_value(value, skip_validation=True)
-    return first
+    return dataclasses.replace(first, termination=second.termination)
 
 
 def _certified_gap(upper: float | None, lower: float | None) -> float:

@@ -24,7 +24,7 @@ from siting.optimize.alternatives import Alternative, near_optimal_plans
 from siting.optimize.explain import InfeasiblePlan
 from siting.optimize.relax import rule_cost_table, rule_costs
 from siting.optimize.results import Plan
-from siting.optimize.run import Solved, solve_prepared, solver_settings
+from siting.optimize.run import ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import Prepared, prepare, redline_settings
@@ -38,7 +38,7 @@ class RunResult:
     plan: Plan
     out_dir: Path
     timings: dict[str, float]
-    model_size: dict[str, int]
+    model_size: ModelSize
     rule_costs: pd.DataFrame | None = None
     plan_values: PlanValues | None = None
     """The solved plan's variable values (`keep_plan`), to start a related run from."""
@@ -130,7 +130,7 @@ def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solv
     return plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap)
 
 
-def plans_files(prepared: Prepared, plans: list[Alternative], size: dict[str, int], timings: dict[str, float],
+def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, timings: dict[str, float],
                 slack: float, gap: float | None) -> dict[str, str | Callable[[Path], None]]:
     """The files of near-optimal `plans` (the optimum first): `altNN/` per alternative, the
     comparison and the robustness layer (see `alternative_files`)."""
