@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import os
 import signal
 import sys
 import threading
@@ -412,6 +413,13 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"no plan: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader of stdout went away (`... | head`). Everything printed to stdout is a summary
+        # of work already done (files are written first), so the run itself succeeded; stdout is
+        # pointed at the null device so that the interpreter's last flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
         print(f"stopped by {signal.Signals(signum).name}: outputs not yet complete were discarded", file=sys.stderr)

@@ -58,10 +58,9 @@ SLOWED_RUN = textwrap.dedent("""
 """)
 
 
-def stopped(process: subprocess.Popen[str], ready: str, signum: int) -> tuple[str, str, float]:
+def stopped(process: subprocess.Popen[str], ready: str, signum: int) -> tuple[str, str]:
     """Send `signum` to `process` once its standard output (or, when `ready` starts with "solve ",
-    its standard error) has shown the line `ready` starts; its output, error and the seconds it took
-    to end after the signal."""
+    its standard error) has shown the line `ready` starts; its output and error."""
     stream = process.stderr if ready.startswith("solve ") else process.stdout
     assert stream is not None
     seen = []
@@ -71,10 +70,9 @@ def stopped(process: subprocess.Popen[str], ready: str, signum: int) -> tuple[st
             break
     else:
         pytest.fail(f"the run ended before {ready!r}: {''.join(seen)}")
-    sent = time.perf_counter()
     process.send_signal(signum)
     out, err = process.communicate(timeout=60)
-    return out, "".join(seen) + err if stream is process.stderr else err, time.perf_counter() - sent
+    return out, "".join(seen) + err if stream is process.stderr else err
 
 
 def assert_stopped(returncode: int, err: str, signum: int, folder: Path, out_dir: Path) -> None:
@@ -97,10 +95,9 @@ def test_a_signal_while_highs_searches_stops_the_run(folder: Path, signum: int, 
     argv = ["solve", str(folder / "scenario.yaml"), "--out", str(out_dir), *(["--quiet"] if quiet else [])]
     process = subprocess.Popen([sys.executable, "-c", SLOWED_RUN, *argv], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
-    out, err, seconds = stopped(process, "searching", signum)
+    out, err = stopped(process, "searching", signum)
     assert_stopped(process.returncode, err, signum, folder, out_dir)
     assert out == ""
-    assert seconds < 15
     if quiet:
         assert err == f"stopped by {signal.Signals(signum).name}: outputs not yet complete were discarded\n"
 
@@ -110,10 +107,9 @@ def test_ctrl_c_while_the_shipped_scenario_solves(tmp_path: Path):
     out_dir = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "cli.py", "solve", "scenarios/yunnan_2024.yaml", "--out", str(out_dir)],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err, seconds = stopped(process, "solve ", signal.SIGINT)
+    out, err = stopped(process, "solve ", signal.SIGINT)
     assert_stopped(process.returncode, err, signal.SIGINT, tmp_path, out_dir)
     assert out == ""
-    assert seconds < 15
     assert "solve: done" not in err
 
 
@@ -157,3 +153,17 @@ def test_the_signal_reaches_its_own_handler_once_highs_has_stopped():
     finally:
         timer.cancel()
         signal.signal(signal.SIGTERM, handler)
+
+
+def test_a_reader_that_stops_reading_the_summary_does_not_fail_the_run(folder: Path):
+    """`siting solve ... | head -1`: the summary is printed after the files are written, so a
+    reader that goes away early leaves a complete folder, exit 0 and no traceback."""
+    out_dir = folder / "out"
+    process = subprocess.Popen([sys.executable, "cli.py", "solve", str(folder / "scenario.yaml"), "--out", str(out_dir),
+                                "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    process.stdout.close()
+    err = process.stderr.read() if process.stderr is not None else ""
+    assert process.wait(timeout=300) == 0, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+    assert (out_dir / "manifest.json").is_file()
