@@ -183,6 +183,11 @@ def test_narrow_bins_split_groups_by_cost() -> None:
     no c1 group of order ((q), (p, r)) is left with two members."""
     agg = aggregate(cells(), CELL_IDS, ScreeningSettings(hub_km_bin=2.0, price_ratio_bin=1e12))
     assert all(not set(group) & {"a1", "a2", "a5"} for group in agg.members.values())
+    # With 2 km bins every cell is alone in its group: each stays a site of its own, and the
+    # aggregation says so.
+    assert agg.members == {}
+    assert agg.unmerged == CELL_IDS
+    assert aggregate(cells(), CELL_IDS, MERGE_ALL).unmerged == ()
 
 
 def test_merged_bounds_and_amax_cover_the_members() -> None:

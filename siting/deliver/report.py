@@ -96,7 +96,8 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
              "maxTimeLimit": "stopped by the time limit (the safety net)"}.get(
         merged.get("termination", ""), plain_status(merged.get("termination", "")))
     rows = [
-        ["screening", f"{screening['candidate_cells']:,} candidate cells in {screening['groups']:,} groups; the plan "
+        ["screening", f"{screening['candidate_cells']:,} candidate cells in {screening['groups']:,} groups"
+                      f"{_unmerged(screening)}; the plan "
                       f"is the best of {screening['screened_sites']:,} screened sites (the parks and a few cells), "
                       "every other cell builds nothing"],
         ["lower bound LB (merged model)", f"{bn_yuan(screening.get('lower_bound_yuan'))} bn yuan: "
@@ -115,11 +116,21 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _unmerged(screening: Mapping[str, Any]) -> str:
+    """", and N kept as sites of their own" when some cells were not merged (alone in their group,
+    or needing a supply arc their group's merged site would not keep); else ""."""
+    lone = int(screening.get("unmerged_cells", 0) or 0)
+    if not lone:
+        return ""
+    return f" and {lone:,} kept as sites of their own" if lone > 1 else " and 1 kept as a site of its own"
+
+
 def screened_lines(screening: Mapping[str, Any], money: Callable[[float | None], str]) -> list[str]:
     """The terminal summary's lines on a plan with candidate cells (the manifest's `screening`;
     `money` formats yuan): how many cells, groups, merged-model and screened sites, LB and UB,
     and that the gap is the full instance's."""
-    lines = [f"screened  {screening['candidate_cells']:,} candidate cells in {screening['groups']:,} groups: "
+    lines = [f"screened  {screening['candidate_cells']:,} candidate cells in {screening['groups']:,} groups"
+             f"{_unmerged(screening)}: "
              f"the merged model ({screening['merged_model_sites']:,} sites) proves the bound "
              f"LB {money(screening.get('lower_bound_yuan'))},",
              f"          the plan of {screening['screened_sites']:,} screened sites (the parks and a few cells) "

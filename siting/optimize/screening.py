@@ -104,6 +104,9 @@ class Aggregation:
     inputs: ModelInputs
     members: dict[str, tuple[str, ...]]
     dropped: tuple[str, ...]
+    #: Mergeable sites kept as sites of their own (alone in their group, or a member whose supply
+    #: arcs the merged site would lose), in SITES order.
+    unmerged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class ScreeningSummary:
     aggregate_limits: tuple[tuple[str, float], ...] = ()
     round_limits: tuple[tuple[str, float], ...] = ()
     time_stopped: tuple[str, ...] = ()
+    #: Candidate cells kept as sites of their own in the merged model (`Aggregation.unmerged`).
+    unmerged: int = 0
 
     def record(self) -> dict[str, object]:
         """The summary as the manifest's `screening` member: counts, bounds (yuan), how each
@@ -140,6 +145,7 @@ class ScreeningSummary:
         return {
             "candidate_cells": self.candidates,
             "groups": self.groups,
+            "unmerged_cells": self.unmerged,
             "merged_model_sites": self.aggregate_sites,
             "screened_sites": self.screened_sites,
             "rounds": self.rounds,
@@ -245,7 +251,7 @@ def aggregate(inputs: ModelInputs, mergeable: Iterable[str],
         agg = _merge(inputs, [g for g in members if len(g) > 1], set(dropped))
         split = _members_losing_arcs(inputs, agg)
         if not split:
-            return agg
+            return dataclasses.replace(agg, unmerged=tuple(s for s in agg.inputs.SITES if s in wanted))
         members = [tuple(s for s in g if s not in split) for g in members] + [(s,) for s in sorted(split)]
         members = [g for g in members if g]
 
@@ -575,7 +581,7 @@ def _summary(candidates: int, agg: Aggregation, screened: int, bounds: tuple[flo
              times: tuple[float, float, float], rounds: int, ended: tuple[str, tuple, tuple, tuple[str, ...]],
              ) -> ScreeningSummary:
     return ScreeningSummary(candidates, len(agg.members), len(agg.inputs.SITES), screened, *bounds, *times, rounds,
-                            *ended)
+                            *ended, unmerged=len(agg.unmerged))
 
 
 #: The termination of a screened solve whose rounds ended, on their node budgets or their own gap,
