@@ -97,9 +97,12 @@ def format_summary(result: RunResult) -> str:
                 continue
             per = [float(sub.loc[sub["cluster"] == c, "added_cumulative"].sum()) for c in clusters]
             rows.append([product_label(p), per_year(catalog.products[p].unit), str(t), *per,
-                         float(sub["existing"].sum()), float(sub["capacity"].sum())])
-    lines.append("capacity added by cluster (cumulative), with existing capacity and total")
-    frame = pd.DataFrame(rows, columns=["product", "unit", "year", *clusters, "existing", "total"])
+                         float(sub["existing"].sum()), float(sub["committed"].sum()), float(sub["online"].sum())])
+    # Decided capacity is counted from its decision year; it produces from its lead time on, so
+    # the capacity standing in a year is the `online` column, not the sum of the others.
+    lines.append("capacity decided by cluster (cumulative, by decision year); existing, committed and online "
+                 "(producing) capacity")
+    frame = pd.DataFrame(rows, columns=["product", "unit", "year", *clusters, "existing", "committed", "online"])
     lines.append(text_table(frame, TERMINAL_WIDTH, "capacity.csv"))
     if not plan.targets.empty:
         lines.append("")

@@ -211,3 +211,17 @@ def test_strict_target_beyond_all_eligible_land_is_explained_before_solving(scen
         "the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in "
         f"{tmp_path / 'out'}\n"
     )
+
+
+def test_the_terminal_capacity_table_tells_decided_from_online_capacity(scenario: Path, capsys) -> None:
+    """Cells: 10 GWh decided in 2023 at e_far with a one-year lead time stand in the decided
+    column from 2023 but are online only in 2024; LFP's committed 10,000 t at e_city show in
+    their own column from 2024, so online = existing + committed + decided modules producing."""
+    assert main(["solve", str(scenario), "--out", str(scenario.parent / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert ("capacity decided by cluster (cumulative, by decision year); existing, committed and online "
+            "(producing) capacity") in out
+    rows = [line.split() for line in out.splitlines() if line.startswith(("Cells ", "LFP "))]
+    assert ["Cells", "GWh/yr", "2023", "0", "10", "0", "0", "0"] in rows
+    assert ["Cells", "GWh/yr", "2024", "0", "10", "0", "0", "10"] in rows
+    assert ["LFP", "t/yr", "2024", "100,000", "150,000", "20,000", "10,000", "280,000"] in rows
