@@ -358,7 +358,7 @@ def cell_blocks(cells: OutputLayer | None) -> list[Block]:
     built = frame.loc[frame["built"].astype(bool)]
     if len(built):
         blocks.append(Block("table", Table(
-            ["cell", "cluster", "usable land, ha", "capex, bn yuan", "main product"],
+            ["cell", "cluster", "usable land, ha (most over products)", "capex, bn yuan", "main product"],
             [[str(r.id), str(r.cluster), number(float(r.usable_ha), 0), bn_yuan(float(r.capex_yuan)),
               product_label(str(r.main_product)) if r.main_product else ""] for r in built.itertuples(index=False)],
             frozenset({2, 3}))))
