@@ -1,7 +1,8 @@
 """Shared test settings: the command line run in-process prints no progress unless a test asks
 for it, so that tests matching a whole error message see that message alone
 (tests/test_progress.py checks the progress itself). `folder` gives a test its own copy of the
-small scenario; `edit` changes one exact passage of a copied file."""
+small scenario; `edit` changes one exact passage of a copied file; `run_bad` solves a scenario
+that must be refused as bad input."""
 
 from __future__ import annotations
 
@@ -27,6 +28,20 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert text.count(old) == 1, old
     path.write_text(text.replace(old, new))
+
+
+def run_bad(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """Solve `folder`/scenario.yaml, expecting exit 2 without a traceback or an output folder; the
+    message with the folder's path taken out."""
+    from siting.cli import main
+
+    out = folder / "out"
+    code = main(["solve", str(folder / "scenario.yaml"), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 2, captured.err
+    assert "Traceback" not in captured.err
+    assert not out.exists()
+    return captured.err.replace(str(folder) + "/", "")
 
 
 @pytest.fixture(autouse=True)

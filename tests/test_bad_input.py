@@ -12,6 +12,7 @@ import pytest
 from shapely.geometry import Polygon
 
 from siting.cli import main
+from tests.conftest import run_bad
 
 DATA = Path(__file__).parent / "data" / "small"
 
@@ -21,16 +22,6 @@ def folder(tmp_path: Path) -> Path:
     target = tmp_path / "small"
     shutil.copytree(DATA, target)
     return target
-
-
-def run_bad(folder: Path, capsys) -> str:
-    out = folder / "out"
-    code = main(["solve", str(folder / "scenario.yaml"), "--out", str(out)])
-    captured = capsys.readouterr()
-    assert code == 2
-    assert "Traceback" not in captured.err
-    assert not out.exists()
-    return captured.err.replace(str(folder) + "/", "")
 
 
 def edit(path: Path, old: str, new: str) -> None:

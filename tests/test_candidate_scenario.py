@@ -31,7 +31,7 @@ from siting.deliver.styles import BUILT
 from siting.prepare.candidates import MAX_CELLS, check_cell_count
 from siting.prepare.problem import prepare
 from siting.prepare.spatial import BUFFER_QUAD_SEGS
-from tests.conftest import edit
+from tests.conftest import edit, run_bad
 
 UTM = "EPSG:32648"
 ZONE_A = box(210_000, 2_730_000, 230_000, 2_740_000)
@@ -132,16 +132,6 @@ def test_the_allowed_zone_limits_the_cells(folder: Path):
     assert prepare(scenario, {}).candidate_cells == (*CELLS_A, CELL_B)
     edit(scenario, "cell_size_m: 10000,", "cell_size_m: 10000, min_usable_ha: 9000,")
     assert prepare(scenario, {}).candidate_cells == tuple(CELLS_A)
-
-
-def run_bad(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    out = folder / "out"
-    code = main(["solve", str(folder / "scenario.yaml"), "--out", str(out)])
-    captured = capsys.readouterr()
-    assert code == 2
-    assert "Traceback" not in captured.err
-    assert not out.exists()
-    return captured.err.replace(str(folder) + "/", "")
 
 
 def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.CaptureFixture[str]):

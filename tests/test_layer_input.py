@@ -25,6 +25,7 @@ from siting.config.load import load_scenario
 from siting.deliver.layer import make_layer
 from siting.prepare.layers import LayerSet, load_layers, text_values
 from siting.prepare.spatial import RedlineSettings, preprocess
+from tests.conftest import run_bad
 
 DATA = Path(__file__).parent / "data" / "small"
 WGS84 = "EPSG:4326"
@@ -35,23 +36,7 @@ GEOD = pyproj.Geod(ellps="WGS84")
 # --- fixtures and shared functions -----------------------------------------------------------
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "small"
-    shutil.copytree(DATA, target)
-    return target
-
-
-def run_bad(folder: Path, capsys) -> str:
-    """Solve, expecting exit 2 without a traceback or an output folder; the message with the
-    folder's path taken out."""
-    out = folder / "out"
-    code = main(["solve", str(folder / "scenario.yaml"), "--out", str(out)])
-    captured = capsys.readouterr()
-    assert code == 2, captured.err
-    assert "Traceback" not in captured.err
-    assert not out.exists()
-    return captured.err.replace(str(folder) + "/", "")
+# `folder` (a copy of the small scenario) and `run_bad` are in tests/conftest.py.
 
 
 def solve_ok(folder: Path, capsys) -> Path:
