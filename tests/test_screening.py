@@ -530,3 +530,16 @@ def test_an_interrupt_in_the_merged_model_propagates(monkeypatch: pytest.MonkeyP
     with pytest.raises(KeyboardInterrupt):
         solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
     assert built == [6]
+
+
+def test_a_round_the_time_limit_leaves_no_time_for_is_named_as_not_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the merged model uses the whole time limit, the screened round is not started and the
+    summary says so, rather than naming it as a search the time limit stopped."""
+    import siting.optimize.screening as screening
+
+    clock = iter(range(0, 10_000, 50))  # every reading of the clock is 50 s after the last
+    monkeypatch.setattr(screening.time, "perf_counter", lambda: float(next(clock)))
+    result = solve_screened(cells(), CELL_IDS, dataclasses.replace(SETTINGS, time_limit_s=60))
+    assert result.model is None
+    assert result.summary.rounds == 0
+    assert result.summary.time_stopped[-1] == "screened round 1 (not started: no time left)"

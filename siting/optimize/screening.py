@@ -647,7 +647,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
         if interrupted:
             break
         if left < 1.0:
-            stopped.append(f"screened round {rounds + 1}")
+            stopped.append(f"screened round {rounds + 1} (not started: no time left)")
             break
         keep = screen_sites(inputs, agg, agg_model, screening, widen)
         sub = restrict(inputs, keep)
