@@ -199,3 +199,24 @@ def test_a_context_layer_without_its_id_field_is_refused_naming_file_and_field(t
     assert refused.value.problems == [
         f"{base / 'counties.geojson'}: field 'adcode' | missing from the context layer (has: code, name); add it or "
         "set layers.context to the right field name"]
+
+
+def test_label_placer_sums_the_area_a_box_shares_with_every_box_kept_off() -> None:
+    """Boxes (0,0)-(10,10) and (20,0)-(30,10) kept off; a box (5,5)-(25,8) shares 5 x 3 with each
+    (30 in all), one touching an edge only (10,0)-(20,10) shares nothing."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    from siting.deliver.mapplot import LabelPlacer
+
+    figure = Figure()
+    canvas = FigureCanvasAgg(figure)
+    placer = LabelPlacer(figure.add_subplot(), canvas.get_renderer())
+    for _ in range(40):  # more boxes than the first allocation holds
+        placer.block(Bbox.from_extents(100, 100, 101, 101))
+    placer.block(Bbox.from_extents(0, 0, 10, 10))
+    placer.block(Bbox.from_extents(20, 0, 30, 10))
+    for _ in range(40):
+        placer.block(Bbox.from_extents(200, 200, 201, 201))
+    assert placer._overlap(Bbox.from_extents(5, 5, 25, 8)) == 30.0
+    assert placer._overlap(Bbox.from_extents(10, 0, 20, 10)) == 0.0

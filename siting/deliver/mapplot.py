@@ -206,12 +206,17 @@ class LabelPlacer:
         self.ax = ax
         self.renderer = renderer
         self.frame = ax.get_window_extent(renderer)
-        self.taken: list[Bbox] = []
+        #: Boxes labels keep off, as rows (x0, y0, x1, y1) in display coordinates; `_count` rows used.
+        self._taken = np.empty((64, 4))
+        self._count = 0
         self.points = renderer.points_to_pixels(1.0)
 
     def block(self, box: Bbox) -> None:
         """Keep labels off a box (display coordinates)."""
-        self.taken.append(box)
+        if self._count == len(self._taken):
+            self._taken = np.concatenate([self._taken, np.empty_like(self._taken)])
+        self._taken[self._count] = (box.x0, box.y0, box.x1, box.y1)
+        self._count += 1
 
     def block_circle(self, x: float, y: float, radius_points: float) -> None:
         """Keep labels off a symbol of `radius_points` centred on the data point (x, y)."""
@@ -220,13 +225,12 @@ class LabelPlacer:
         self.block(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
 
     def _overlap(self, box: Bbox) -> float:
-        total = 0.0
-        for other in self.taken:
-            w = min(box.x1, other.x1) - max(box.x0, other.x0)
-            h = min(box.y1, other.y1) - max(box.y0, other.y0)
-            if w > 0 and h > 0:
-                total += w * h
-        return total
+        """The area (display units squared) `box` shares with the boxes kept off, summed."""
+        taken = self._taken[: self._count]
+        w = np.minimum(box.x1, taken[:, 2]) - np.maximum(box.x0, taken[:, 0])
+        h = np.minimum(box.y1, taken[:, 3]) - np.maximum(box.y0, taken[:, 1])
+        both = (w > 0) & (h > 0)
+        return float(np.sum(w[both] * h[both]))
 
     def _inside(self, box: Bbox) -> bool:
         f = self.frame
