@@ -4,7 +4,6 @@ no output folder written. Messages are matched whole."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,22 +11,12 @@ import pytest
 from shapely.geometry import Polygon
 
 from siting.cli import main
-from tests.conftest import run_bad
+from tests.conftest import edit, run_bad
 
 DATA = Path(__file__).parent / "data" / "small"
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "small"
-    shutil.copytree(DATA, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
+# `folder` (a copy of the small scenario), `edit` and `run_bad` are in tests/conftest.py.
 
 
 def test_yaml_syntax_error_names_line_and_column(folder: Path, capsys):
