@@ -13,9 +13,6 @@ from shapely.geometry import Polygon
 from siting.cli import main
 from tests.conftest import edit, run_bad
 
-DATA = Path(__file__).parent / "data" / "small"
-
-
 # `folder` (a copy of the small scenario), `edit` and `run_bad` are in tests/conftest.py.
 
 
