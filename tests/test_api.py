@@ -151,7 +151,8 @@ def test_readme_python_example_runs_and_gives_the_hand_plan(scenario: Path, tmp_
     exec(compile(code, "README.md (Python)", "exec"), namespace)
     assert capsys.readouterr().out == "optimal -22.72 bn yuan, gap 0.00%\n"
     assert_hand_plan(namespace["solution"])
-    assert list(namespace["solution"].timings) == ["load", "preprocess", "build", "solve", "rule_costs", "export"]
+    timings = list(namespace["solution"].timings)
+    assert timings == ["load", "preprocess", "build", "bound", "solve", "rule_costs", "export"]
     sites = namespace["sites"]
     assert isinstance(sites, gpd.GeoDataFrame)
     assert sites.crs == "EPSG:4326"
@@ -184,7 +185,7 @@ def test_load_solve_and_tables_write_nothing(scenario: Path, tmp_path: Path, mon
     problem = siting.load(scenario)
     solution = siting.solve(problem)
     assert_hand_plan(solution)
-    assert list(solution.timings) == ["load", "preprocess", "build", "solve"]
+    assert list(solution.timings) == ["load", "preprocess", "build", "bound", "solve"]
     assert repr(problem) == "Problem('small': 4 sites in 2 clusters, 3 products, years [2023, 2024])"
     assert repr(solution) == "Solution('small': optimal, objective -22.72 bn yuan, gap 0.00%, sites opened: 3)"
     assert len(solution.layers["sites"]) == 4

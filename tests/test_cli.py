@@ -103,7 +103,7 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert_hand_costs(manifest)
-    assert set(manifest["run"]["timings_s"]) == {"load", "preprocess", "build", "solve", "export"}
+    assert set(manifest["run"]["timings_s"]) == {"load", "preprocess", "build", "bound", "solve", "export"}
     assert set(manifest["input_sha256"]) == {"scenario", "catalog", "clusters", "sites", "redline", "sources"}
     clusters = json.loads((out / "clusters.geojson").read_text())
     west = next(f for f in clusters["features"] if f["id"] == "west")

@@ -80,11 +80,13 @@ def test_solve_reports_each_phase_in_plain_lines_on_stderr(scenario: Path, tmp_p
     done = run_cli("solve", str(scenario), "--out", str(out))
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
-    phases = [line for line in lines if not line.startswith("solve ")]
+    phases = [line for line in lines if not line.startswith(("solve ", "bound "))]
     expected = [
         r"load: reading the scenario, the catalog and the layers \.\.\.", rf"load: done in {SECONDS}",
         r"preprocess: red line, proximity and land per site \.\.\.", rf"preprocess: done in {SECONDS}",
         r"build: building the model \.\.\.", rf"build: done in {SECONDS}",
+        r"bound: bounding the cost: whole modules counted by cluster, shared out freely among its sites \.\.\.",
+        rf"bound: done in {SECONDS}",
         r"solve: HiGHS is searching for the best plan \.\.\.", rf"solve: done in {SECONDS}",
         r"export: making the layers, tables and report \.\.\.", rf"export: done in {SECONDS}",
         r"write: writing the output folder \(map and GeoPackage included\) \.\.\.", rf"write: done in {SECONDS}",
@@ -133,8 +135,9 @@ def test_solver_line_from_highs_callbacks_shows_best_plan_bound_and_gap(scenario
 
 def test_infeasible_plan_shows_the_diagnosis_as_one_phase(scenario: Path, tmp_path: Path, monkeypatch, capsys):
     """A budget of 0 in 2023 and 1.3 bn yuan in 2024 cannot pay for the 2.5 bn yuan cells module
-    (tests/test_cli.py): the solve ends infeasible, then the diagnosis re-solves many times
-    under one phase line, without solver lines of its own."""
+    (tests/test_cli.py): the count relaxation (the `bound` phase) is proven infeasible, so the
+    plan is, and no plan is searched; then the diagnosis re-solves many times under one phase
+    line, without solver lines of its own."""
     text = scenario.read_text().replace(
         "  differentiation:\n", "  budget:\n    enabled: true\n    capex_yuan_per_yr: {2023: 0, 2024: 1.3e9}\n"
         "  differentiation:\n")
@@ -145,7 +148,8 @@ def test_infeasible_plan_shows_the_diagnosis_as_one_phase(scenario: Path, tmp_pa
     start = err.index("diagnose: finding the rules that cannot be met together ...")
     assert re.fullmatch(rf"diagnose: done in {SECONDS}", err[start + 1])
     assert err[start + 2].startswith("no plan: the plan is infeasible: the rules cannot be met together.")
-    assert re.fullmatch(rf"solve: done in {SECONDS}", err[start - 1])
+    assert re.fullmatch(rf"bound: done in {SECONDS}", err[start - 1])
+    assert not any(line.startswith("solve") for line in err)
 
 
 def test_solver_state_text_is_plain_words_in_bn_yuan():

@@ -381,15 +381,16 @@ def test_a_gap_above_the_tolerance_is_not_reported_as_optimal() -> None:
 
 def test_the_certified_report_carries_the_asked_limits_and_each_search_its_own() -> None:
     """The certified report's HiGHS options are the run's (time limit 60 s, gap 0), not the last
-    search's; the summary records the merged model's node budget (2,000), one thread, half the
-    time limit as its safety net and a quarter of the gap, and the rounds' budget (1,000 nodes)."""
+    search's; the summary records the merged model's node budget (8,000, for its count
+    relaxation), one thread, 0.6 of the time limit as its safety net and 0.6 of the gap, and the
+    rounds' budget (1,000 nodes)."""
     screened = solve_screened(cells(), CELL_IDS, SETTINGS, MERGE_ALL)
     options = dict(screened.report.highs_options)
     assert (options["time_limit"], options["mip_rel_gap"], options["threads"]) == (60.0, 0.0, 1)
     assert "mip_max_nodes" not in options
     record = screened.summary.record()
-    assert record["merged_model"] == {"termination": "convergenceCriteriaSatisfied", "mip_max_nodes": 2000,
-                                      "time_limit_s": 30.0, "rel_gap": 0.0}
+    assert record["merged_model"] == {"termination": "convergenceCriteriaSatisfied", "mip_max_nodes": 8000,
+                                      "time_limit_s": 36.0, "rel_gap": 0.0}
     assert record["screened_rounds"] == {"mip_max_nodes": 1000, "time_limit_s": 60, "rel_gap": 0.0}
     assert record["stopped_by_time_limit"] == []
     assert (record["candidate_cells"], record["groups"], record["merged_model_sites"]) == (8, 3, 4)
@@ -454,7 +455,7 @@ def guard_full_model(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 @pytest.mark.parametrize(("termination", "how"), [
     ("maxTimeLimit", "within the time limit of 60 s; raise solver.time_limit_s (or --time-limit)"),
-    ("iterationLimit", "within its node budget of 2,000 nodes; set solver.options.mip_max_nodes to a larger number "
+    ("iterationLimit", "within its node budget of 8,000 nodes; set solver.options.mip_max_nodes to a larger number "
                        "(it replaces the screening's node budgets) and raise solver.time_limit_s (or --time-limit) "
                        "to match"),
 ])
@@ -468,6 +469,7 @@ def test_a_merged_model_without_a_plan_never_falls_back_to_the_full_model(
 
     built = guard_full_model(monkeypatch)
     monkeypatch.setattr(screening, "solve_model", no_plan("merged", termination))
+    monkeypatch.setattr("siting.optimize.counts.solve_model", no_plan("merged", termination))
     with pytest.raises(NoSolution) as raised:
         solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
     assert str(raised.value) == ("the merged model (the 8 candidate cells merged into 3 groups, 6 sites in all) "
@@ -486,6 +488,7 @@ def test_a_screened_instance_without_a_plan_never_falls_back_to_the_full_model(
 
     built = guard_full_model(monkeypatch)
     monkeypatch.setattr(screening, "solve_model", no_plan("screened"))
+    monkeypatch.setattr("siting.optimize.counts.solve_model", no_plan("screened"))
     with pytest.raises(NoSolution) as raised:
         solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
     assert str(raised.value) == ("the screened instance (5 sites: the parks and the cells the merged plan uses) found "
@@ -527,6 +530,7 @@ def test_an_interrupt_in_the_merged_model_propagates(monkeypatch: pytest.MonkeyP
         raise KeyboardInterrupt
 
     monkeypatch.setattr(screening, "solve_model", interrupted)
+    monkeypatch.setattr("siting.optimize.counts.solve_model", interrupted)
     with pytest.raises(KeyboardInterrupt):
         solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
     assert built == [6]
@@ -534,12 +538,17 @@ def test_an_interrupt_in_the_merged_model_propagates(monkeypatch: pytest.MonkeyP
 
 def test_a_round_the_time_limit_leaves_no_time_for_is_named_as_not_started(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the merged model uses the whole time limit, the screened round is not started and the
-    summary says so, rather than naming it as a search the time limit stopped."""
+    summary says so, rather than naming it as a search the time limit stopped. The screening's
+    clock reads 0 s when it starts and 100 s at every later reading (the merged model's own
+    searches keep the real clock, so the merged plan exists)."""
+    import types
+
     import siting.optimize.screening as screening
 
-    clock = iter(range(0, 10_000, 50))  # every reading of the clock is 50 s after the last
-    monkeypatch.setattr(screening.time, "perf_counter", lambda: float(next(clock)))
+    readings = iter([0.0])
+    clock = types.SimpleNamespace(perf_counter=lambda: next(readings, 100.0))
+    monkeypatch.setattr(screening, "time", clock)
     result = solve_screened(cells(), CELL_IDS, dataclasses.replace(SETTINGS, time_limit_s=60))
     assert result.model is None
     assert result.summary.rounds == 0
-    assert result.summary.time_stopped[-1] == "screened round 1 (not started: no time left)"
+    assert result.summary.time_stopped == ("screened round 1 (not started: no time left)",)

@@ -28,6 +28,7 @@ PHASES = {
     "candidates": "candidate cells over the clusters, outside the red line",
     "preprocess": "red line, proximity and land per site",
     "build": "building the model",
+    "bound": "bounding the cost: whole modules counted by cluster, shared out freely among its sites",
     "solve": "HiGHS is searching for the best plan",
     "aggregate": "bounding the plan with the candidate cells merged by group",
     "screen": "searching for the best plan on the screened candidate cells",
@@ -59,11 +60,19 @@ class SolverState:
     improved: bool = False
 
     def text(self) -> str:
-        """One line in plain words, e.g. `solve 3.2 s: best plan 72.84 bn yuan, bound 70.12 bn yuan, gap 3.73%`."""
+        """One line in plain words, e.g. `solve 3.2 s: best plan 72.84 bn yuan, bound 70.12 bn yuan, gap 3.73%`
+        (during a relaxation's search, `searching`: `bound 3.2 s: relaxed plan ...`)."""
+        kind, proven, own = _searching
+        bound_yuan, gap_value = self.bound_yuan, self.gap
+        if proven is not None:  # the search's own bound is not (or not the only) proven bound
+            bound_yuan = proven if not own or bound_yuan is None else max(proven, bound_yuan)
+            gap_value = (abs(self.best_yuan - bound_yuan) / max(abs(self.best_yuan), 1e-9)
+                         if self.best_yuan is not None else None)
         best = bn(self.best_yuan) if self.best_yuan is not None else "none yet"
-        bound = bn(self.bound_yuan) if self.bound_yuan is not None else "none yet"
-        gap = f"{self.gap:.2%}" if self.gap is not None else "n/a"
-        return f"solve {self.elapsed_s:.1f} s: best plan {best}, bound {bound}, gap {gap}"
+        bound = bn(bound_yuan) if bound_yuan is not None else "none yet"
+        gap = f"{gap_value:.2%}" if gap_value is not None else "n/a"
+        plan = "relaxed plan" if kind == "bound" else "best plan"
+        return f"{kind} {self.elapsed_s:.1f} s: {plan} {best}, bound {bound}, gap {gap}"
 
 
 class Reporter:
@@ -180,6 +189,26 @@ def phase_alone(name: str) -> Iterator[None]:
         finally:
             if reporter is not None:
                 reporter.counting -= 1
+
+
+#: The search being reported: its kind, "solve" (plans of the model) or "bound" (a relaxation
+#: whose plans are not plans of the model: its line says "relaxed plan"); a bound proven before it
+#: (yuan, or None); and whether the search's own bound is a bound of the model too.
+_searching: tuple[str, float | None, bool] = ("solve", None, True)
+
+
+@contextlib.contextmanager
+def searching(kind: str, proven_bound_yuan: float | None = None, own_bound: bool = True) -> Iterator[None]:
+    """While the block runs, the solver's line speaks of a search of `kind` ("bound" or "solve")
+    and shows as its bound `proven_bound_yuan` when given: alone when the search's own bound is
+    not one of the model (`own_bound` false: a restriction, such as fixed module counts), else
+    the higher of the two."""
+    global _searching
+    previous, _searching = _searching, (kind, proven_bound_yuan, own_bound)
+    try:
+        yield
+    finally:
+        _searching = previous
 
 
 def solver_line(state: SolverState) -> None:

@@ -62,6 +62,7 @@ import pyomo.environ as pyo
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
 from models.variables import added_by
 from siting.config import progress
+from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
 from siting.optimize.solve import warm_started as warm_started  # re-exported: importable from here too
@@ -282,9 +283,9 @@ def near_optimal_plans(inputs: ModelInputs, settings: SolverSettings, count: int
     if count < 0 or slack < 0:
         raise ValueError(f"count and slack must be at least 0 (got {count}, {slack})")
     if optimum is None or solved is None:
-        solved = build_model(inputs)
-        report = solve_model(solved, settings, new_solver())
-        if not report.has_solution:
+        counted = solve_by_counts(inputs, settings)
+        report, solved = counted.report, counted.model
+        if solved is None:
             return PlanSet([], count, "the cost-optimal plan was not found")
         optimum = Alternative("optimum", report, extract_plan(solved, inputs))
     plans = PlanSet([optimum], count)

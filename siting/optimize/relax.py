@@ -2,18 +2,19 @@
 for each rule. (Why a plan is infeasible is found rule by rule in siting/optimize/explain.py.)
 
 For the rule costs, the families and their order come from the model's registry (`models.RULE_COST_FAMILIES`:
-red line, proximity, differentiation, agglomeration, budget, chain balance). What is reused:
-the preprocessing (layers, red-line zones, distances) always; for families that live in
-constraint rows (differentiation, agglomeration, budget, chain balance) also the built model
-and the solver object, so HiGHS receives only the deactivated rows. The red line and
-proximity act through the sparse index sets (`RuleFamily.relax_needs_rebuild`), so relaxing
-them builds a new model from the same preprocessed inputs.
+red line, proximity, differentiation, agglomeration, budget, chain balance). The preprocessing
+(layers, red-line zones, distances) is reused; each re-solve is solved like the base plan,
+through the module counts (siting/optimize/counts.py), on models built from the same
+preprocessed inputs: for families that live in constraint rows (differentiation,
+agglomeration, budget, chain balance) with those rows switched off; the red line and proximity
+act through the sparse index sets (`RuleFamily.relax_needs_rebuild`), so relaxing them builds
+the model without the family.
 
 Each re-solve starts from the base plan (a MIP start, siting/optimize/solve.py): relaxing a rule
 keeps that plan feasible, so HiGHS has a good incumbent before its search and only has to find
-what the relaxation gains. In a rebuilt model the base plan's values are carried over by
-variable name and index; HiGHS completes the variables the base model lacks (those of the
-pairs and arcs the rule excluded) with the base plan's integers fixed.
+what the relaxation gains. The base plan's values are carried over by variable name and index
+(the counts by cluster are summed from it); HiGHS completes the variables the base model lacks
+(those of the pairs and arcs the rule excluded) with the base plan's integers fixed.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ import pyomo.environ as pyo
 
 from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress
+from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
-from siting.optimize.solve import SolveReport, SolverSettings, new_solver, plan_values, solve_model, start_on
+from siting.optimize.solve import SolveReport, SolverSettings, plan_values
 from siting.optimize.tolerance import gap_not_reached_text, within_tolerance
 
 
@@ -45,28 +47,30 @@ class RuleCost:
 def relaxed_solves(inputs: ModelInputs, settings: SolverSettings, names: Iterable[str],
                    model: pyo.ConcreteModel | None = None, solver: Any = None, read_plan: bool = True
                    ) -> Iterator[RuleCost]:
-    """Re-solve once per family of `names` that is enabled, with that family relaxed, in order.
-
-    With `model` (already solved with `solver`), a family that lives in constraint rows is
-    switched off in that model and re-solved incrementally; a family that acts through the index
-    sets (`RuleFamily.relax_needs_rebuild`), or any family without `model`, gets a new model built
-    from the same preprocessed inputs. Each re-solve starts from the plan `model` holds when this
-    is called (its solved plan: see the module docstring). With `read_plan` false the plan is
-    not read back."""
-    base = plan_values(model) if model is not None else {}
+    """Re-solve once per family of `names` that is enabled, with that family relaxed, in order,
+    each through the module counts (siting/optimize/counts.py): a family that lives in constraint
+    rows has them switched off in a new model of the same inputs; a family that acts through the
+    index sets (`RuleFamily.relax_needs_rebuild`) gets a model built without it. Each re-solve
+    starts from the plan `model` holds when this is called (its solved plan: see the module
+    docstring); `solver` is not used (each search has its own). With `read_plan` false the plan
+    is not read back."""
+    base = plan_values(model) if model is not None else None
     for name in names:
         if name not in inputs.enabled_families:
             continue
-        if model is not None and not family(name).relax_needs_rebuild:
-            set_family_active(model, name, False)
-            report = solve_model(model, settings, solver, start=start_on(model, base) if base else None)
-            plan = extract_plan(model, inputs) if read_plan and report.has_solution else None
-            set_family_active(model, name, True)
+        if not family(name).relax_needs_rebuild:
+            relaxed = inputs
+
+            def make(name: str = name) -> pyo.ConcreteModel:
+                built = build_model(inputs)
+                set_family_active(built, name, False)
+                return built
         else:
             relaxed = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {name})
-            other = build_model(relaxed)
-            report = solve_model(other, settings, new_solver(), start=start_on(other, base) if base else None)
-            plan = extract_plan(other, relaxed) if read_plan and report.has_solution else None
+            make = None
+        counted = solve_by_counts(relaxed, settings, base, make=make)
+        report = counted.report
+        plan = extract_plan(counted.model, relaxed) if read_plan and counted.model is not None else None
         yield RuleCost(name, report, plan)
 
 

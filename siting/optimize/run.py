@@ -13,10 +13,11 @@ from models import ModelInputs, build_model
 from siting.config import progress
 from siting.config.errors import NoSolution
 from siting.config.load import LoadedScenario
+from siting.optimize.counts import solve_by_counts
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
 from siting.optimize.results import Plan, extract_plan, highs_model_status, no_plan_message
 from siting.optimize.screening import Aggregation, ScreenedSolve, ScreeningSummary, solve_screened
-from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, new_solver, solve_model, start_on
+from siting.optimize.solve import PlanValues, SolveReport, SolverSettings
 from siting.prepare.checks import nothing_buildable
 from siting.prepare.problem import Prepared
 
@@ -91,10 +92,11 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
         model = build_model(inputs)
     timings["build"] = time.perf_counter() - started
     size = model_size(model)
-    solver = new_solver()
-    with progress.phase("solve"):
-        report = solve_model(model, settings, solver, start=start_on(model, start) if start else None)
-    timings["solve"] = report.solve_time_s
+    counted = solve_by_counts(inputs, settings, start, model=model)
+    report, solver = counted.report, counted.solver
+    timings["bound"] = counted.relaxation.solve_time_s
+    timings["solve"] = report.solve_time_s - counted.relaxation.solve_time_s
+    size["searches"] = counted.record()
     if not report.has_solution:
         if report.infeasible:
             with progress.phase_alone("diagnose"):
@@ -103,6 +105,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
                                  + "".join(f"  - {f}\n" for f in lead)
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
         raise NoSolution(no_plan_message(report, settings, highs_model_status(solver)))
+    model = counted.model
     return Solved(report, extract_plan(model, inputs), size, model, solver)
 
 

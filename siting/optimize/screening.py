@@ -31,11 +31,13 @@ import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 
 from models import build_model
+from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts
 from models.families.agglomeration import pre_opened_sites
 from models.families.proximity import nearest_sources
 from models.index import MAX_MODULES_WITHOUT_LAND, is_on
 from models.inputs import ModelInputs
 from siting.config import progress
+from siting.optimize.counts import solve_by_counts
 from siting.optimize.solve import (
     SolveReport,
     SolverSettings,
@@ -86,10 +88,10 @@ class ScreeningSettings:
     price_ratio_bin: float = 2.0
     per_group: int = 2
     land_cover: float = 2.0
-    aggregate_nodes: int = 2000
+    aggregate_nodes: int = 8000
     round_nodes: int = 1000
-    aggregate_share: float = 0.5
-    aggregate_gap_share: float = 0.25
+    aggregate_share: float = 0.6
+    aggregate_gap_share: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -623,16 +625,19 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
         built = time.perf_counter()
         agg_model = build_model(agg.inputs)
         build_time = time.perf_counter() - built
-        agg_report = solve_model(agg_model, agg_settings)
+        counted = solve_by_counts(agg.inputs, bounded(settings, screening.round_nodes, settings.time_limit_s),
+                                  model=agg_model, relaxation_settings=agg_settings, certify=False)
+    agg_report, agg_model = counted.report, counted.model
     agg_time = time.perf_counter() - started
-    if agg_report.termination == "maxTimeLimit":
+    searches = (counted.relaxation, counted.fixed, counted.full, agg_report)
+    if any(r is not None and r.termination == "maxTimeLimit" for r in searches):
         stopped.append("merged model")
 
     def ended() -> tuple[str, tuple, tuple, tuple[str, ...]]:
-        return agg_report.termination, _limits(agg_settings), _limits(round_settings), tuple(stopped)
+        return counted.relaxation.termination, _limits(agg_settings), _limits(round_settings), tuple(stopped)
 
-    lower = agg_report.best_bound_yuan
-    if not agg_report.has_solution:
+    lower = counted.lower_bound_yuan
+    if not agg_report.has_solution or agg_model is None:
         return ScreenedSolve(agg_report, None, inputs, _summary(candidates, agg, 0, (lower, None, None),
                                                                 (agg_time, 0.0, build_time), 0, ended()),
                              aggregate_infeasible=agg_report.infeasible, aggregation=agg)
@@ -657,7 +662,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
             build_time += time.perf_counter() - built
             solver = new_solver()
             report = _solve_round(model, solver, dataclasses.replace(round_settings, time_limit_s=left), lower,
-                                  disaggregated_start(sub, agg, agg_model, model), agg_model)
+                                  disaggregated_start(sub, agg, agg_model, model), agg_model, sub)
         rounds += 1
         if report.termination == "maxTimeLimit":
             stopped.append(f"screened round {rounds}")
@@ -691,32 +696,45 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
 
 
 def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSettings, lower: float | None,
-                 start: ComponentMap, agg_model: pyo.ConcreteModel) -> SolveReport:
-    """Solve the screened `model` with `settings` (a node budget per search, `bounded`; its time
-    limit the safety net of the whole round): first with its cluster-hosts-product binaries
-    fixed to the aggregate plan's (a restriction: its plan is still a plan of the full instance,
-    found fast), started from `start`; then, unless that plan is certified already, with them
-    free, started from the better plan. The model keeps the values of the better of the two
-    plans; its report is returned (the free search's termination when it ran)."""
+                 start: ComponentMap, agg_model: pyo.ConcreteModel, inputs: ModelInputs) -> SolveReport:
+    """Solve the screened `model` (built from `inputs`) with `settings` (a node budget per search,
+    `bounded`; its time limit the safety net of the whole round), from `start`: first with its
+    module counts by cluster fixed to the aggregate plan's (models/counts.py; a restriction: its
+    plan is still a plan of the full instance, found fast); when the kept members cannot hold those
+    counts, with the cluster-hosts-product binaries fixed to the aggregate plan's instead; then,
+    unless that plan is certified already, free, started from the better plan. The model keeps
+    the values of the best plan; its report is returned (the free search's termination when it
+    ran). The solver's line shows the aggregate's bound `lower`: the screened instance's own
+    bound is not a bound of the full instance."""
     began = time.perf_counter()
-    fixed = []
-    for key in model.HOST:
-        var = model.hosts[key]
-        if not var.fixed:
-            var.fix(round(pyo.value(agg_model.hosts[key]) or 0.0) if key in agg_model.HOST else 0)
-            fixed.append(var)
-    first = solve_model(model, settings, solver, start=start)
-    for var in fixed:
-        var.unfix()
-    if first.has_solution and _certified_gap(first.objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
-        return first
-    left = settings.time_limit_s - (time.perf_counter() - began)
-    if first.termination in ("maxTimeLimit", "interrupted"):
-        return first
-    if left < 1.0:
-        return dataclasses.replace(first, termination="maxTimeLimit")  # the safety net stops the free search
-    kept = ComponentMap((v, v.value) for v in model.component_data_objects(pyo.Var)) if first.has_solution else None
-    second = solve_model(model, _with_time(settings, left), solver, start="current" if kept is not None else start)
+    add_module_counts(model, inputs, inputs.index)
+    counts = {key: value for key, value in count_values(agg_model).items() if key in model.COUNT}
+    with progress.searching("solve", lower, own_bound=False):
+        fix_module_counts(model, counts)
+        first = solve_model(model, settings, solver, start=start)
+        free_module_counts(model)
+        if not first.has_solution and first.termination not in ("maxTimeLimit", "interrupted"):
+            fixed = []
+            for key in model.HOST:
+                var = model.hosts[key]
+                if not var.fixed:
+                    var.fix(round(pyo.value(agg_model.hosts[key]) or 0.0) if key in agg_model.HOST else 0)
+                    fixed.append(var)
+            left = settings.time_limit_s - (time.perf_counter() - began)
+            if left >= 1.0:
+                first = solve_model(model, _with_time(settings, left), solver, start=start)
+            for var in fixed:
+                var.unfix()
+        if first.has_solution and _certified_gap(first.objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
+            return first
+        left = settings.time_limit_s - (time.perf_counter() - began)
+        if first.termination in ("maxTimeLimit", "interrupted"):
+            return first
+        if left < 1.0:
+            return dataclasses.replace(first, termination="maxTimeLimit")  # the safety net stops the free search
+        kept = ComponentMap((v, v.value) for v in model.component_data_objects(pyo.Var)) if first.has_solution else None
+        second = solve_model(model, _with_time(settings, left), solver,
+                             start="current" if kept is not None else start)
     if second.has_solution and (not first.has_solution or second.objective_yuan <= first.objective_yuan):
         return second
     if kept is not None:
