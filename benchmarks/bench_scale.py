@@ -62,10 +62,14 @@ DEFAULT_SIZES = (1000, 5000, 10000)
 BOUND_EVERY_S = 0.2
 #: A gap within the asked one by at most this much counts as within it (as the screening does).
 GAP_TOLERANCE = 1e-9
-#: Roles of the models HiGHS solves; only "aggregate" and "full" bounds bound the full instance,
-#: only "screened" and "full" plans are plans of it.
-BOUNDING_ROLES = ("aggregate", "full")
-PLAN_ROLES = ("screened", "full")
+#: Roles of the models HiGHS solves (`role_of`): only the bounds of a count relaxation ("relaxation",
+#: of the full or the merged model), of the merged model ("aggregate") and of the full model bound
+#: the full instance; only the plans of screened models, of the full model with its module counts
+#: fixed ("fixed") and of the full model are plans of it. The merged model with fixed counts
+#: ("aggregate fixed") gives neither.
+ROLES = ("relaxation", "aggregate", "aggregate fixed", "fixed", "screened", "full")
+BOUNDING_ROLES = ("relaxation", "aggregate", "full")
+PLAN_ROLES = ("fixed", "screened", "full")
 #: The worker's record of each HiGHS run, one JSON line each, in the folder of the written models.
 RUNS_FILE = "runs.jsonl"
 TARGETS = {"shipped_wall_s": 5.0, "gap_1000_s": 30.0, "gap_10000_s": 120.0, "memory_10000_mib": 4096.0,
@@ -109,7 +113,7 @@ def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[...,
 
     def followed_run(original: Callable[..., Any]) -> Callable[..., Any]:
         def run(self: Any) -> Any:
-            role = getattr(self, "_bench_role", "full")
+            role = role_of(rec, getattr(self, "_bench_model", None))
             unit = getattr(self, "_bench_unit", 1.0)
             index = rec.runs
             rec.runs += 1
@@ -164,6 +168,25 @@ def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[...,
     return followed_run
 
 
+def role_of(rec: Recorder, model: Any) -> str:
+    """The role (ROLES) of the model HiGHS is about to solve, from the model as it stands then:
+    a count relaxation has continuous site counts; fixed counts are fixed module counts; the merged
+    and screened models are those the screening built (`Recorder.roles`)."""
+    if model is None:
+        return "full"
+    built = rec.roles.get(id(model), "full")
+    fixed = False
+    if hasattr(model, "module_count"):
+        if any(not var.is_integer() for var in model.build.values()):
+            return "relaxation"
+        fixed = any(var.fixed for var in model.module_count.values())
+    if built == "aggregate":
+        return "aggregate fixed" if fixed else "aggregate"
+    if built == "screened":
+        return "screened"
+    return "fixed" if fixed else "full"
+
+
 def _instrument(rec: Recorder) -> list[tuple[Any, str, Callable[[Callable[..., Any]], Callable[..., Any]]]]:
     """Patch, for this process, Pyomo's HiGHS interface, highspy and the screening module so that
     each hand-off is timed and each HiGHS run is written out and followed (see the module
@@ -179,7 +202,7 @@ def _instrument(rec: Recorder) -> list[tuple[Any, str, Callable[[Callable[..., A
             result = original(self, model)
             rec.handoff += time.perf_counter() - started
             highs = self._solver_model
-            highs._bench_role = rec.roles.get(id(model), "full")
+            highs._bench_model = model
             highs._bench_unit = float(getattr(model, "objective_unit_yuan", 1.0))
             return result
 
@@ -400,8 +423,10 @@ def absorb_manifest(row: Row, manifest: dict[str, Any], written: dict[str, Any])
         if key in timings:
             row.seconds[key] = timings[key]
     if "solve" in timings:
-        # the manifest's solve holds the hand-off and the writing of the models for HiGHS alone
-        row.seconds["solve"] = max(0.0, timings["solve"] - written["excluded"] - written["handoff"])
+        # the manifest's bound (the count relaxation) and solve hold the hand-off and the writing
+        # of the models for HiGHS alone
+        solving = timings["solve"] + timings.get("bound", 0.0)
+        row.seconds["solve"] = max(0.0, solving - written["excluded"] - written["handoff"])
     size = manifest.get("model_size", {})
     row.cells = size.get("candidate_cells", row.cells)
     row.sites_in_mip = size.get("screened_sites")
@@ -450,7 +475,7 @@ def print_report(rows: Sequence[Row], rel_gap: float) -> None:
     for r in rows:
         direct = r.direct_s
         roles = ", ".join(f"{sum(1 for x in r.highs_runs if x['role'] == role)} {role}"
-                          for role in ("aggregate", "screened", "full")
+                          for role in ROLES
                           if any(x["role"] == role for x in r.highs_runs))
         overhead.append([r.instance, roles or "-", seconds_text(r.highs_s if r.highs_runs else None),
                          seconds_text(direct), seconds_text(r.wall_s),

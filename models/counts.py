@@ -84,15 +84,16 @@ def count_values(m: pyo.ConcreteModel) -> dict[CountKey, int]:
 def fix_module_counts(m: pyo.ConcreteModel, counts: Mapping[CountKey, int]) -> None:
     """The fixed-count restriction: n[c,m,t] fixed to counts[(c,m,t)] (0 where not given).
     Undo with `free_module_counts`. ValueError for a count key the model does not have or a
-    count that is negative or not whole."""
+    count that is negative or not whole; nothing is fixed then."""
     unknown = sorted(set(counts) - set(m.COUNT))
     if unknown:
         raise ValueError(f"module counts for keys the model does not have: {unknown[:5]}")
-    for key in m.COUNT:
+    for key in m.COUNT:  # every count is checked before any is fixed
         value = counts.get(key, 0)
         if value < 0 or value != int(value):
             raise ValueError(f"module count {key} must be a whole number >= 0, got {value!r}")
-        m.module_count[key].fix(int(value))
+    for key in m.COUNT:
+        m.module_count[key].fix(int(counts.get(key, 0)))
 
 
 def free_module_counts(m: pyo.ConcreteModel) -> None:

@@ -144,8 +144,9 @@ def test_a_start_highs_keeps_at_a_cost_it_does_not_have_is_dropped():
     (make_inputs(), "proximity", 300.0, 300.0),  # rebuilt (index sets); the base plan is the optimum
 ])
 def test_rule_cost_re_solves_start_from_the_base_plan(inputs, name, base_yuan, relaxed_yuan, monkeypatch):
-    """Each re-solve of `relaxed_solves` is handed the base plan (the first plan HiGHS holds
-    costs the base's optimum or less) and ends at the relaxed optimum of the hand-solved
+    """Each re-solve of `relaxed_solves` runs through the module counts, and its count relaxation
+    is handed the base plan (every variable of it, none new here), with each count by cluster
+    the sum of the base plan's site counts; it ends at the relaxed optimum of the hand-solved
     instances."""
     model = build_model(inputs)
     opt = new_solver()
@@ -157,13 +158,15 @@ def test_rule_cost_re_solves_start_from_the_base_plan(inputs, name, base_yuan, r
         return solve_model(model, settings, solver, start)
 
     base = plan_values(model)
-    monkeypatch.setattr("siting.optimize.relax.solve_model", recording)
+    monkeypatch.setattr("siting.optimize.counts.solve_model", recording)
     (cost,) = relaxed_solves(inputs, SETTINGS, [name], model, opt)
     assert cost.report.objective_yuan == pytest.approx(relaxed_yuan, rel=1e-9)
-    (start,) = starts
-    assert len(start) > 0
-    assert all(value == base[var.parent_component().name][var.index()] for var, value in start.items())
-    assert len(start) == sum(len(values) for values in base.values())  # every variable (none is new here)
+    start = starts[0]  # the count relaxation's
+    given = {(var.parent_component().name, var.index()): value for var, value in start.items()}
+    counts = {key: value for key, value in given.items() if key[0] == "module_count"}
+    assert {key: value for key, value in given.items() if key[0] != "module_count"} == {
+        (component, index): value for component, values in base.items() for index, value in values.items()}
+    assert counts and sum(counts.values()) == sum(round(v) for v in base["build"].values())
 
 
 def test_an_unknown_start_word_is_refused():

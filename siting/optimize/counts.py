@@ -209,6 +209,8 @@ def _solve_plan(inputs: ModelInputs, settings: SolverSettings, start: PlanValues
     proven = gap is not None and gap <= settings.rel_gap + CERTIFY_TOLERANCE
     if proven:
         termination = "convergenceCriteriaSatisfied"
+    elif not certify and full_report is None:  # the MIP was not asked for: the plan's own search's ending
+        termination = best.termination
     else:  # the last search's own ending, or the time limit that left the MIP no time
         last = next(r for r in (full_report, fixed_report, relaxation) if r is not None)
         termination = last.termination if last.termination != "convergenceCriteriaSatisfied" else "maxTimeLimit"

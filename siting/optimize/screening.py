@@ -629,8 +629,9 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
                                   model=agg_model, relaxation_settings=agg_settings, certify=False)
     agg_report, agg_model = counted.report, counted.model
     agg_time = time.perf_counter() - started
-    searches = (counted.relaxation, counted.fixed, counted.full, agg_report)
-    if any(r is not None and r.termination == "maxTimeLimit" for r in searches):
+    searches = (counted.relaxation, counted.fixed, counted.full)
+    if (any(r is not None and r.termination == "maxTimeLimit" for r in searches)
+            or (not agg_report.has_solution and agg_report.termination == "maxTimeLimit")):
         stopped.append("merged model")
 
     def ended() -> tuple[str, tuple, tuple, tuple[str, ...]]:

@@ -1,0 +1,440 @@
+"""Module counts by cluster (models/counts.py) and the solve through them
+(siting/optimize/counts.py) on tiny instances solved by hand.
+
+Instances are those of tests/test_families.py (`make_inputs`: one year 2030, sites s1 (c1) and
+s2 (c2), modules p10 = 10 units/yr of p for 100 yuan on 1 ha and q10 = 10 units/yr of q for
+200 yuan on 1 ha, P targets 30 units, penalty 1000 yuan/unit, annuity = capex) with the fields
+each test names. `shared_land` puts both sites in one cluster, where the count relaxation and
+the MIP can differ.
+
+A single product cannot show that difference: the module bound x[s,p,m,t] <= floor(L[s,p] /
+land[m]) caps a continuous x as it caps an integer one, so on 1.5 ha with 1 ha modules the
+relaxation builds at most 1 + 1 modules, as the MIP does. Two products sharing a site's land
+do: the land row 2 x_p + 2 x_q <= 3 holds x_p + x_q = 1.5 when x is continuous, 1 when whole.
+Optima are asserted with rel=1e-9; every search runs at rel_gap 0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import pyomo.environ as pyo
+import pytest
+
+from models import build_model
+from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts, relax_site_counts
+from models.inputs import ModelInputs, RecyclingDemo
+from siting.optimize.counts import counted_start, solve_by_counts
+from siting.optimize.solve import solve_model
+from tests.test_families import (
+    P10,
+    Q10,
+    SETTINGS,
+    Y1,
+    Y2,
+    built,
+    land,
+    make_inputs,
+    modules_of,
+    open_sites_case,
+    rich_inputs,
+    solve_optimal,
+    two_years,
+    val,
+    with_recycling,
+)
+
+P2 = dataclasses.replace(P10, land_ha=2.0)
+Q2 = dataclasses.replace(Q10, land_ha=2.0)
+
+
+def shared_land(ha: float) -> ModelInputs:
+    """One cluster c1 holding s1 and s2, `ha` ha each (with and without the red line); p10 and
+    q10 take 2 ha each; P targets 10 units and Q 20 units (penalty 1000 yuan/unit each)."""
+    return make_inputs(
+        CLUSTERS=("c1",),
+        cluster_of_site={"s1": "c1", "s2": "c1"},
+        MODULES=(P2, Q2),
+        capacity_target_units={("P", Y1): 10.0, ("Q", Y1): 20.0},
+        **land({"s1": ha, "s2": ha}),
+    )
+
+
+def count_relaxation(inputs: ModelInputs) -> pyo.ConcreteModel:
+    """The MIP of `inputs` with module counts, its site counts made continuous."""
+    model = build_model(inputs)
+    add_module_counts(model, inputs, model.index_data)
+    relax_site_counts(model)
+    return model
+
+
+def assert_whole_builds(model: pyo.ConcreteModel) -> None:
+    """Every x[s,p,m,t] of the plan `model` holds is a whole number of modules."""
+    for key in model.BUILD:
+        value = val(model.build[key])
+        assert value == pytest.approx(round(value), abs=1e-9), (key, value)
+
+
+# --------------------------------------------------------------------------------------------
+# the count relaxation against the MIP
+
+
+def test_count_relaxation_is_strictly_below_the_mip() -> None:
+    """`shared_land(3)`: each site has 3 ha; a module takes 2 ha, so x <= floor(3/2) = 1 for
+    p and for q at each site, and the land row is 2 x_p + 2 x_q <= 3.
+
+    Count relaxation (x continuous, n whole): n_p = 1 and n_q = 2 meet both targets for
+    100 + 2 * 200 = 500, no cheaper plan meets them and a unit short costs 1000. It is
+    feasible: x_q = 1 at both sites (n_q = 2 needs both, x_q <= 1), leaving 1 ha for p at each:
+    x_p = 0.5 + 0.5 = 1 (land 2 * 1.5 = 3 ha per site). This split is the only one.
+    MIP: x_p + x_q <= 1.5 with whole x means one module per site, two in all. Two q modules:
+    400 + 10 units of P short (10000) = 10400; one p and one q: 300 + 10 units of Q short
+    (10000) = 10300; one module or none costs more.
+    Optima: relaxation 500 (counts p10: 1, q10: 2); MIP 10300 (one p and one q module).
+    """
+    inputs = shared_land(3.0)
+    relaxed = count_relaxation(inputs)
+    report = solve_model(relaxed, SETTINGS)
+    assert report.proven_optimal
+    assert report.objective_yuan == pytest.approx(500.0, rel=1e-9)
+    assert count_values(relaxed) == {("c1", "p10", Y1): 1, ("c1", "q10", Y1): 2}
+    assert {key: val(relaxed.build[key]) for key in relaxed.BUILD} == pytest.approx({
+        ("s1", "p", "p10", Y1): 0.5, ("s1", "q", "q10", Y1): 1.0,
+        ("s2", "p", "p10", Y1): 0.5, ("s2", "q", "q10", Y1): 1.0,
+    }, abs=1e-9)
+
+    model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(10300.0, rel=1e-9)
+    assert modules_of(model, "p") == 1 and modules_of(model, "q") == 1
+    assert report.objective_yuan <= objective
+
+
+def test_counts_that_cannot_be_shared_out_lead_to_the_mip() -> None:
+    """`shared_land(3)` through `solve_by_counts`: the relaxation (500, counts p10: 1, q10: 2,
+    see `test_count_relaxation_is_strictly_below_the_mip`) asks for 3 whole modules where the
+    sites hold one each, so the fixed-count search is proven infeasible; the MIP search runs and
+    finds 10300 with a bound of 10300. The reported bound is max(500, 10300) = 10300.
+    Result: objective 10300, proven, gap 0; lower bound 10300."""
+    result = solve_by_counts(shared_land(3.0), SETTINGS)
+    assert result.relaxation.objective_yuan == pytest.approx(500.0, rel=1e-9)
+    assert result.fixed is not None
+    assert not result.fixed.has_solution and result.fixed.infeasible
+    assert result.full is not None
+    assert result.report.objective_yuan == pytest.approx(10300.0, rel=1e-9)
+    assert result.report.proven_optimal
+    assert result.report.termination == "convergenceCriteriaSatisfied"
+    assert result.report.gap == pytest.approx(0.0, abs=1e-9)
+    assert result.lower_bound_yuan is not None
+    assert result.lower_bound_yuan <= result.report.objective_yuan + 1e-9
+    assert result.lower_bound_yuan == pytest.approx(10300.0, rel=1e-9)
+    assert result.model is not None
+    assert modules_of(result.model, "p") == 1 and modules_of(result.model, "q") == 1
+    assert not any(var.fixed for var in result.model.module_count.values())
+
+
+def test_counts_that_share_out_certify_without_the_mip() -> None:
+    """`shared_land(4)`: each site holds two 2 ha modules. The relaxation gives 500 (counts
+    p10: 1, q10: 2 as in `test_count_relaxation_is_strictly_below_the_mip`); fixed to them the MIP
+    shares them out whole (e.g. s1: p + q, s2: q) for 100 + 400 = 500, which the relaxation's
+    bound 500 certifies: (500 - 500) / 500 = 0, so the MIP itself is not searched.
+    Result: objective 500, proven, gap 0, no MIP search."""
+    result = solve_by_counts(shared_land(4.0), SETTINGS)
+    assert result.full is None
+    assert result.fixed is not None and result.fixed.has_solution
+    assert result.report.objective_yuan == pytest.approx(500.0, rel=1e-9)
+    assert result.report.proven_optimal
+    assert result.report.gap == pytest.approx(0.0, abs=1e-9)
+    assert result.lower_bound_yuan == pytest.approx(500.0, rel=1e-9)
+    assert result.model is not None
+    assert count_values(result.model) == {("c1", "p10", Y1): 1, ("c1", "q10", Y1): 2}
+    assert modules_of(result.model, "p") == 1 and modules_of(result.model, "q") == 2
+    assert all(n <= 2 for n in built(result.model).values())
+    assert_whole_builds(result.model)
+
+
+def dear_second_site() -> ModelInputs:
+    """`shared_land` with 3 ha at s1 and 4 ha at s2, land at s2 priced 2500 yuan/ha (term 50
+    years, no discount rate: 2500 * 2 ha / 50 = 100 yuan a year per module at s2; s1 free)."""
+    return dataclasses.replace(
+        shared_land(3.0), **land({"s1": 3, "s2": 4}), land_price_yuan_per_ha={"s2": 2500.0}
+    )
+
+
+def test_counts_shared_out_above_the_bound_lead_to_the_mip() -> None:
+    """`dear_second_site`: the targets need n_p = 1 and n_q = 2 (500 yuan of capex; a unit
+    short costs 1000). s1 holds x_p + x_q <= 1.5 modules, so s2 holds the other 1.5 at least.
+    Count relaxation: 1.5 modules at s2, 500 + 1.5 * 100 = 650. Whole modules: s1 holds one,
+    s2 two: 500 + 2 * 100 = 700, and the counts (1, 2) fixed share out so.
+    The fixed counts' 700 against the bound 650: (700 - 650) / 700 = 1/14 > 0, so the MIP runs;
+    its bound 700 proves the plan. Result: 700, proven, gap 0, lower bound 700.
+    With `certify` false the MIP is not searched: 700, not proven, gap 1/14, bound 650."""
+    result = solve_by_counts(dear_second_site(), SETTINGS)
+    assert result.relaxation.objective_yuan == pytest.approx(650.0, rel=1e-9)
+    assert result.fixed is not None and result.fixed.has_solution
+    assert result.fixed.objective_yuan == pytest.approx(700.0, rel=1e-9)
+    assert result.full is not None
+    assert result.report.objective_yuan == pytest.approx(700.0, rel=1e-9)
+    assert result.report.proven_optimal
+    assert result.report.gap == pytest.approx(0.0, abs=1e-9)
+    assert result.lower_bound_yuan == pytest.approx(700.0, rel=1e-9)
+    assert result.model is not None
+    assert built(result.model) in ({("s1", "p"): 1, ("s2", "q"): 2}, {("s1", "q"): 1, ("s2", "p"): 1, ("s2", "q"): 1})
+
+    uncertified = solve_by_counts(dear_second_site(), SETTINGS, certify=False)
+    assert uncertified.full is None
+    assert uncertified.report.objective_yuan == pytest.approx(700.0, rel=1e-9)
+    assert not uncertified.report.proven_optimal
+    assert uncertified.report.best_bound_yuan == pytest.approx(650.0, rel=1e-9)
+    assert uncertified.report.gap == pytest.approx(1 / 14, rel=1e-9)
+    assert uncertified.lower_bound_yuan == pytest.approx(650.0, rel=1e-9)
+
+
+def test_strict_targets_no_site_can_hold_are_infeasible() -> None:
+    """2 ha at each site (two 1 ha modules each, 40 units at most); P targets 50 units, strict.
+    The count relaxation has the same module bounds (x <= 2 per site), so it is proven
+    infeasible, and so is the MIP: no model, no fixed-count or MIP search."""
+    result = solve_by_counts(
+        make_inputs(capacity_target_units={("P", Y1): 50.0}, targets_strict=True, **land({"s1": 2, "s2": 2})),
+        SETTINGS,
+    )
+    assert result.model is None
+    assert result.report.infeasible
+    assert not result.report.has_solution
+    assert result.report.objective_yuan is None
+    assert result.fixed is None and result.full is None
+    assert result.relaxation.infeasible
+
+
+# --------------------------------------------------------------------------------------------
+# the same optimum as the MIP
+
+
+def one_cluster_agglomeration() -> ModelInputs:
+    """s1 and s2 both in c1, 2 ha each; P targets 30 units; opening a site costs 50 yuan and an
+    opened site invests at least 200 yuan."""
+    return make_inputs(
+        CLUSTERS=("c1",),
+        cluster_of_site={"s1": "c1", "s2": "c1"},
+        site_fixed_cost_yuan=50.0,
+        min_investment_per_open_site_yuan=200.0,
+        **land({"s1": 2, "s2": 2}),
+    )
+
+
+#: (instance, hand optimum or None where the MIP's own optimum is the reference), each with the
+#: arithmetic (tests/test_families.py and tests/test_time_costs.py give it in full):
+EQUIVALENT: dict[str, tuple[Callable[[], ModelInputs], float | None]] = {
+    # 3 p modules: 300.
+    "default": (make_inputs, 300.0),
+    # Lead time 1: the 3 modules are decided in 2030 for the 2031 target, one year standing: 300.
+    "two_years_lead_time": (lambda: two_years(lead_time_yr={"p": 1}), 300.0),
+    # Opex 10/yr, targets 10 (2030) and 30 (2031): 1 module in 2030 (220) and 2 in 2031 (220): 440.
+    "two_years_accumulation": (
+        lambda: two_years(MODULES=(dataclasses.replace(P10, fixed_opex_yuan_per_yr=10.0), Q10),
+                          capacity_target_units={("P", Y1): 10.0, ("P", Y2): 30.0}),
+        440.0,
+    ),
+    # R targets 30, opening 1000, one demonstration of exactly 10 units: r modules 2 + 1 at two
+    # sites: 900 + 2000 = 2900.
+    "recycling_demo_max_size": (
+        lambda: with_recycling(
+            capacity_target_units={("R", Y1): 30.0}, site_fixed_cost_yuan=1000.0,
+            recycling_demo=RecyclingDemo("r", min_size_units_per_yr=10.0, min_sites=1, max_sites=1,
+                                         max_size_units_per_yr=10.0),
+            **land({"s1": 3, "s2": 3}, ("p", "q", "r")),
+        ),
+        2900.0,
+    ),
+    # No target, at least one demonstration of 20 units: 2 r modules at one site: 600.
+    "recycling_demo_min_sites": (
+        lambda: with_recycling(recycling_demo=RecyclingDemo("r", min_size_units_per_yr=20.0, min_sites=1,
+                                                            max_sites=2)),
+        600.0,
+    ),
+    # s1 2 ha, s2 100 ha, opening 1000: all 3 modules at s2: 300 + 1000 = 1300.
+    "site_fixed_cost": (lambda: make_inputs(site_fixed_cost_yuan=1000.0, **land({"s1": 2, "s2": 100})), 1300.0),
+    # 2 ha per site, at least 200 per opened site: 2 + 2 modules: 400.
+    "min_investment": (lambda: make_inputs(min_investment_per_open_site_yuan=200.0, **land({"s1": 2, "s2": 2})),
+                       400.0),
+    # One cluster, 2 ha per site, opening 50, at least 200 per opened site: 3 modules need both
+    # sites, then 2 + 2 (the continuous split 2 + 1 breaks the minimum too): 400 + 2 * 50 = 500
+    # (one site: 200 + 50 + 10 units short 10000).
+    "one_cluster_agglomeration": (one_cluster_agglomeration, 500.0),
+    # s1, s2 in c1, 2 ha each, P targets 40, one open site in c1: 2 modules + 20 short: 20200.
+    "max_open_sites_one_cluster": (lambda: open_sites_case(1), 20200.0),
+    # 2 ha per site, clusters differ in at least one product: 3 p + 1 q modules: 500.
+    "portfolio_difference": (lambda: make_inputs(min_portfolio_difference=1, **land({"s1": 2, "s2": 2})), 500.0),
+    # p in one cluster at most; s1 3 ha, s2 2 ha, P targets 50: 3 modules at s1 + 20 short: 20300.
+    "max_clusters_per_product": (
+        lambda: make_inputs(capacity_target_units={("P", Y1): 50.0}, max_clusters_per_product={"p": 1},
+                            **land({"s1": 3, "s2": 2})),
+        20300.0,
+    ),
+    # Every cluster adds at least 40 % of the value: 2 + 2 p modules: 400.
+    "min_cluster_value_share": (lambda: make_inputs(min_cluster_value_share=0.4), 400.0),
+    # Every family binding, s1 and s2 in one cluster (tests/test_families.py `rich_inputs`).
+    "rich": (rich_inputs, None),
+}
+
+
+@pytest.mark.parametrize("name", list(EQUIVALENT))
+def test_solve_by_counts_finds_the_mip_optimum(name: str) -> None:
+    """At rel_gap 0 the solve through counts proves the MIP's own optimum (to 1e-6 relative;
+    the hand optimum where one is given, to 1e-9), with whole site counts in its plan."""
+    make, hand = EQUIVALENT[name]
+    inputs = make()
+    _model, objective = solve_optimal(inputs)
+    result = solve_by_counts(inputs, SETTINGS)
+    assert result.report.proven_optimal, result.report.termination
+    assert result.report.objective_yuan == pytest.approx(objective, rel=1e-6, abs=1e-6)
+    if hand is not None:
+        assert objective == pytest.approx(hand, rel=1e-9)
+        assert result.report.objective_yuan == pytest.approx(hand, rel=1e-9)
+    assert result.relaxation.objective_yuan is not None
+    assert result.relaxation.objective_yuan <= objective + 1e-6
+    assert result.model is not None
+    assert_whole_builds(result.model)
+
+
+# --------------------------------------------------------------------------------------------
+# counted_start
+
+
+def test_counted_start_sums_the_site_counts_of_a_cluster() -> None:
+    """`shared_land(4)` (s1 and s2 in c1): a plan with 2 p modules at s1 and 1 at s2 starts
+    n[c1,p10,2030] at 2 + 1 = 3 and n[c1,q10,2030] at 0 (no member in the plan); the site
+    counts are carried over as they are. Without a plan there is no start."""
+    inputs = shared_land(4.0)
+    model = build_model(inputs)
+    add_module_counts(model, inputs, model.index_data)
+    plan = {"build": {("s1", "p", "p10", Y1): 2.0, ("s2", "p", "p10", Y1): 1.0}}
+    start = counted_start(model, inputs, plan)
+    assert start is not None
+    assert start[model.module_count["c1", "p10", Y1]] == 3.0
+    assert start[model.module_count["c1", "q10", Y1]] == 0.0
+    assert start[model.build["s1", "p", "p10", Y1]] == 2.0
+    assert start[model.build["s2", "p", "p10", Y1]] == 1.0
+    assert model.build["s1", "q", "q10", Y1] not in start
+    assert counted_start(model, inputs, None) is None
+
+
+# --------------------------------------------------------------------------------------------
+# models/counts.py: the counts, their errors and the relaxation's domains
+
+
+def test_module_counts_twice_is_refused() -> None:
+    """A second `add_module_counts` on the same model is refused with its whole message."""
+    inputs = make_inputs()
+    model = build_model(inputs)
+    add_module_counts(model, inputs, model.index_data)
+    with pytest.raises(ValueError) as caught:
+        add_module_counts(model, inputs, model.index_data)
+    assert str(caught.value) == "the model already has module counts"
+
+
+def test_relaxation_without_counts_is_refused() -> None:
+    """`relax_site_counts` on a model without module counts is refused with its whole message."""
+    with pytest.raises(ValueError) as caught:
+        relax_site_counts(build_model(make_inputs()))
+    assert str(caught.value) == "the count relaxation needs the module counts (add_module_counts) first"
+
+
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        ({("c9", "p10", Y1): 1}, "module counts for keys the model does not have: [('c9', 'p10', 2030)]"),
+        ({("c1", "p10", Y1): -1}, "module count ('c1', 'p10', 2030) must be a whole number >= 0, got -1"),
+        ({("c1", "p10", Y1): 1.5}, "module count ('c1', 'p10', 2030) must be a whole number >= 0, got 1.5"),
+    ],
+    ids=["unknown_key", "negative", "fractional"],
+)
+def test_fix_module_counts_refuses_bad_counts(counts: dict[tuple[str, str, int], float], message: str) -> None:
+    """Counts for a key the model lacks, or not whole and >= 0, are refused (whole message)."""
+    inputs = make_inputs()
+    model = build_model(inputs)
+    add_module_counts(model, inputs, model.index_data)
+    with pytest.raises(ValueError) as caught:
+        fix_module_counts(model, counts)
+    assert str(caught.value) == message
+
+
+def test_module_counts_link_fix_and_free() -> None:
+    """Default instance (s1 in c1, s2 in c2, 100 ha each, P targets 30 units).
+    COUNT = {c1, c2} x {p10, q10} x {2030} in cluster, module and year order; with counts the
+    MIP's optimum is unchanged (300). Fixed to one p module per cluster (1.0 is whole; q counts
+    0 as not given): 2 modules + 10 units short = 200 + 10000 = 10200, with n equal to the sum
+    of its sites' x. Freed again: 300.
+    Optima: 300, 10200 fixed, 300 freed."""
+    inputs = make_inputs()
+    model = build_model(inputs)
+    add_module_counts(model, inputs, model.index_data)
+    assert list(model.COUNT) == [("c1", "p10", Y1), ("c1", "q10", Y1), ("c2", "p10", Y1), ("c2", "q10", Y1)]
+    assert all(var.is_integer() for var in model.module_count.values())
+    report = solve_model(model, SETTINGS)
+    assert report.objective_yuan == pytest.approx(300.0, rel=1e-9)
+    assert sum(count_values(model).values()) == 3
+
+    fix_module_counts(model, {("c1", "p10", Y1): 1, ("c2", "p10", Y1): 1.0})
+    report = solve_model(model, SETTINGS)
+    assert report.proven_optimal
+    assert report.objective_yuan == pytest.approx(10200.0, rel=1e-9)
+    assert count_values(model) == {("c1", "p10", Y1): 1, ("c1", "q10", Y1): 0, ("c2", "p10", Y1): 1,
+                                   ("c2", "q10", Y1): 0}
+    assert built(model) == {("s1", "p"): 1, ("s2", "p"): 1}
+
+    free_module_counts(model)
+    assert not any(var.fixed for var in model.module_count.values())
+    report = solve_model(model, SETTINGS)
+    assert report.objective_yuan == pytest.approx(300.0, rel=1e-9)
+
+
+def test_relax_site_counts_keeps_bounds_and_other_domains() -> None:
+    """`shared_land(3)` with a site opening cost (so that `opened` exists): after
+    `relax_site_counts` every x[s,p,m,t] is continuous with lower bound 0 and upper bound the
+    module bound floor(3 / 2) = 1 it had; the counts stay non-negative integers and every other
+    variable (binaries included) keeps its domain."""
+    inputs = dataclasses.replace(shared_land(3.0), site_fixed_cost_yuan=10.0)
+    model = build_model(inputs)
+    add_module_counts(model, inputs, model.index_data)
+    assert all(var.is_integer() for var in model.build.values())
+    builds = {id(var) for var in model.build.values()}
+    others = {var.name: var.domain for var in model.component_data_objects(pyo.Var) if id(var) not in builds}
+    assert any(var.is_binary() for var in model.component_data_objects(pyo.Var))
+
+    relax_site_counts(model)
+    bound = model.index_data.module_bound
+    for (s, p, mid, t), var in model.build.items():
+        assert var.domain is pyo.NonNegativeReals
+        assert var.is_continuous()
+        assert var.bounds == (0, bound[(s, p, mid)]) == (0, 1), (s, p, mid, t)
+    for var in model.module_count.values():
+        assert var.domain is pyo.NonNegativeIntegers
+        assert var.is_integer()
+    assert {var.name: var.domain for var in model.component_data_objects(pyo.Var)
+            if id(var) not in builds} == others
+
+
+# --------------------------------------------------------------------------------------------
+# refusals and endings
+
+
+def test_refused_counts_leave_the_model_unchanged() -> None:
+    """Default instance: counts refused for ("c2", "p10", 2030) (negative) leave every count
+    free, as they were, including those of c1, which come before it in COUNT order."""
+    inputs = make_inputs()
+    model = build_model(inputs)
+    add_module_counts(model, inputs, model.index_data)
+    with pytest.raises(ValueError):
+        fix_module_counts(model, {("c2", "p10", Y1): -1})
+    assert not any(var.fixed for var in model.module_count.values())
+
+
+def test_uncertified_plan_is_not_reported_as_timed_out() -> None:
+    """`dear_second_site` with `certify` false: the fixed counts' plan (700) stands above the
+    bound (650) because the MIP was not asked for, not because time ran out (the whole solve
+    takes well under a second of the 30 s limit): the termination is the fixed-count search's
+    own, not "maxTimeLimit" (which the screening would count as stopped by the limit)."""
+    result = solve_by_counts(dear_second_site(), SETTINGS, certify=False)
+    assert result.report.solve_time_s < SETTINGS.time_limit_s / 2
+    assert result.report.termination != "maxTimeLimit"
