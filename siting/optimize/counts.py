@@ -53,7 +53,7 @@ RELAXATION_TIME_SHARE = 0.7
 #: The fixed-count restriction is solved to this share of the asked gap.
 FIXED_GAP_SHARE = 0.1
 #: A certified gap within the asked gap by at most this much counts as within it (the plan and the
-#: bound come from different models).
+#: bound come from different models; the screening uses it too).
 CERTIFY_TOLERANCE = 1e-9
 
 
@@ -113,7 +113,8 @@ def _time_left(settings: SolverSettings, started: float) -> float:
     return settings.time_limit_s - (time.perf_counter() - started)
 
 
-def _certified(upper: float | None, lower: float | None) -> float:
+def certified_gap(upper: float | None, lower: float | None) -> float:
+    """(upper - min(lower, upper)) / max(|upper|, 1e-9); infinite without both figures."""
     if upper is None or lower is None:
         return math.inf
     gap = relative_gap(upper, min(lower, upper))
@@ -178,7 +179,7 @@ def _solve_plan(inputs: ModelInputs, settings: SolverSettings, start: PlanValues
         if fixed_report.has_solution:
             best = fixed_report
     full_report: SolveReport | None = None
-    if best is None or (certify and _certified(best.objective_yuan, lower) > settings.rel_gap + CERTIFY_TOLERANCE):
+    if best is None or (certify and certified_gap(best.objective_yuan, lower) > settings.rel_gap + CERTIFY_TOLERANCE):
         left = _time_left(settings, started)
         if left >= 1.0:
             kept = ComponentMap((v, v.value) for v in model.component_data_objects(pyo.Var)) if best else None

@@ -37,7 +37,7 @@ from models.families.proximity import nearest_sources
 from models.index import MAX_MODULES_WITHOUT_LAND, is_on
 from models.inputs import ModelInputs
 from siting.config import progress
-from siting.optimize.counts import solve_by_counts
+from siting.optimize.counts import CERTIFY_TOLERANCE, certified_gap, solve_by_counts
 from siting.optimize.solve import (
     SolveReport,
     SolverSettings,
@@ -47,9 +47,6 @@ from siting.optimize.solve import (
     solve_model,
 )
 
-#: A certified gap within the asked gap by at most this much counts as within it (rounding of the
-#: two objectives, which come from different models).
-CERTIFY_TOLERANCE = 1e-9
 #: Separator of merged site ids: "<first member>~<n>" stands for the n members of a group.
 MERGED_MARK = "~"
 
@@ -670,7 +667,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
         interrupted = report.termination == "interrupted"
         if report.has_solution and (best is None or report.objective_yuan < best[0].objective_yuan):
             best = (report, model, sub, solver)
-        if best is not None and _certified_gap(best[0].objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
+        if best is not None and certified_gap(best[0].objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
             break
     times = (agg_time, time.perf_counter() - screened_started, build_time)
     if best is None:
@@ -726,7 +723,7 @@ def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSetti
                 first = solve_model(model, _with_time(settings, left), solver, start=start)
             for var in fixed:
                 var.unfix()
-        if first.has_solution and _certified_gap(first.objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
+        if first.has_solution and certified_gap(first.objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
             return first
         left = settings.time_limit_s - (time.perf_counter() - began)
         if first.termination in ("maxTimeLimit", "interrupted"):
@@ -743,9 +740,3 @@ def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSetti
             var.set_value(value, skip_validation=True)
     return dataclasses.replace(first, termination=second.termination)
 
-
-def _certified_gap(upper: float | None, lower: float | None) -> float:
-    if upper is None or lower is None:
-        return math.inf
-    gap = relative_gap(upper, min(lower, upper))
-    return math.inf if gap is None else gap
