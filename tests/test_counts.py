@@ -24,9 +24,9 @@ import pytest
 
 from models import build_model
 from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts, relax_site_counts
-from models.inputs import ModelInputs, RecyclingDemo
+from models.inputs import ModelInputs, ModuleSpec, RecyclingDemo
 from siting.optimize.counts import counted_start, solve_by_counts
-from siting.optimize.solve import solve_model
+from siting.optimize.solve import plan_values, solve_model
 from tests.test_families import (
     P10,
     Q10,
@@ -438,3 +438,34 @@ def test_uncertified_plan_is_not_reported_as_timed_out() -> None:
     result = solve_by_counts(dear_second_site(), SETTINGS, certify=False)
     assert result.report.solve_time_s < SETTINGS.time_limit_s / 2
     assert result.report.termination != "maxTimeLimit"
+
+
+Q20 = ModuleSpec("q20", "q", capacity_units_per_yr=20.0, capex_yuan=455.0, fixed_opex_yuan_per_yr=0.0, land_ha=3.0)
+
+
+def test_a_start_plan_cheaper_than_the_relaxations_counts_is_kept() -> None:
+    """`dear_second_site` with a third module q20 (20 units of Q on 3 ha for 455 yuan).
+    Plans: A = p10 + 2 q10 (capex 500): s1 holds one 2 ha module, s2 the other two (2 * 100
+    yuan of land): 700. B = p10 + q20 (capex 555): q20 fills s1's 3 ha, p10 at s2 (100): 655,
+    the MIP's optimum (p10 at s1 and q20 at s2 would pay 3 * 50 = 150 of land: 705).
+    The count relaxation prefers A's counts: 1.5 modules at s2 give 500 + 150 = 650 < 655.
+    With `certify` false the MIP is not searched, so without a start the plan is A's 700; from
+    the start plan B (the MIP's optimum, as a re-solve with a rule relaxed starts from its base
+    plan) its counts are fixed too and B is kept: 655, bound 650."""
+    inputs = dataclasses.replace(dear_second_site(), MODULES=(P2, Q2, Q20))
+    mip = build_model(inputs)
+    assert solve_model(mip, SETTINGS).objective_yuan == pytest.approx(655.0, rel=1e-9)
+    start = plan_values(mip)
+
+    cold = solve_by_counts(inputs, SETTINGS, certify=False)
+    assert cold.relaxation.objective_yuan == pytest.approx(650.0, rel=1e-9)
+    assert cold.report.objective_yuan == pytest.approx(700.0, rel=1e-9)
+
+    warm = solve_by_counts(inputs, SETTINGS, start=start, certify=False)
+    assert warm.full is None
+    assert warm.report.objective_yuan == pytest.approx(655.0, rel=1e-9)
+    assert warm.report.best_bound_yuan == pytest.approx(650.0, rel=1e-9)
+    assert warm.model is not None
+    assert built(warm.model) == {("s1", "q"): 1, ("s2", "p"): 1}
+    assert count_values(warm.model) == {("c1", "p10", Y1): 1, ("c1", "q10", Y1): 0, ("c1", "q20", Y1): 1}
+    assert not any(var.fixed for var in warm.model.module_count.values())

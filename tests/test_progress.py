@@ -317,3 +317,22 @@ def test_schema_command_writes_the_scenario_schema(tmp_path: Path, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert "(partial: no key required" in printed["$comment"]
     assert not re.search(r'"required": ', json.dumps(printed))
+
+
+def test_a_search_ends_on_its_outcome_and_a_phase_keeps_one_clock(monkeypatch: pytest.MonkeyPatch):
+    """Plain lines (not a terminal). A search's last state held back by the redraw interval (the
+    bound rose from 9.41 to 9.83 bn yuan between two lines 10 s apart) is not lost: the search's
+    outcome (9.86, as the solve reports it) is drawn when it ends, and not repeated when the last
+    line said the same. A search begun 2.5 s into its phase (`since`) shows the phase's clock."""
+    stream = io.StringIO()
+    reporter = progress.Reporter(stream, duplicate=False)
+    clock = iter([100.0, 100.2, 101.0, 101.1])
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: next(clock))
+    with progress.reporting(reporter), progress.searching("bound", since=97.5):  # 100.0: 2.5 s into the phase
+        progress.solver_line(progress.SolverState(10.06e9, 9.41e9, 0.0646, 1.8, improved=True))  # 100.2
+        progress.solver_line(progress.SolverState(10.06e9, 9.83e9, 0.0229, 5.0))  # 101.0: held back
+        progress.search_ended(progress.SolverState(10.06e9, 9.86e9, 0.0199, 5.9))  # 101.1
+        progress.search_ended(progress.SolverState(10.06e9, 9.86e9, 0.0199, 6.0))  # the same figures: no line
+    assert stream.getvalue() == (
+        "bound 4.3 s: relaxed plan 10.06 bn yuan, bound 9.41 bn yuan, gap 6.46%\n"
+        "bound 8.4 s: relaxed plan 10.06 bn yuan, bound 9.86 bn yuan, gap 1.99%\n")

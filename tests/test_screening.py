@@ -316,7 +316,9 @@ def test_screened_solve_is_deterministic() -> None:
 def test_solve_path_with_cells_reports_the_screening() -> None:
     """The solve path with candidate cells (`screened_solve`, called by `solve_prepared` when
     the scenario has cells): the plan is the screened model's, on its sites only; the model
-    size says how many candidates, groups and sites there were; build and solve are timed."""
+    size says how many candidates, groups and sites there were, and holds the merged model's
+    searches through module counts; build, bound (the merged count relaxation) and solve are
+    timed."""
     from siting.optimize.run import screened_solve
 
     timings: dict[str, float] = {}
@@ -327,7 +329,9 @@ def test_solve_path_with_cells_reports_the_screening() -> None:
     assert solved.size["screened_sites"] == len(solved.inputs.SITES)
     assert set(solved.plan.builds["site"]) <= set(solved.inputs.SITES)
     assert solved.plan.costs and sum(solved.plan.costs.values()) == pytest.approx(solved.report.objective_yuan)
-    assert set(timings) == {"build", "solve"}
+    assert set(timings) == {"build", "bound", "solve"}
+    assert solved.size["searches"]["count_relaxation"]["bound_yuan"] == pytest.approx(
+        solved.screening.lower_bound_yuan)
 
 
 def test_disaggregated_start_hands_the_aggregate_modules_to_members_within_their_land() -> None:

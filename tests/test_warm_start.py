@@ -154,15 +154,17 @@ def test_rule_cost_re_solves_start_from_the_base_plan(inputs, name, base_yuan, r
     starts = []
 
     def recording(model, settings, solver=None, start=None):
-        starts.append(start)
+        # read while the model is alive (the relaxation's model is dropped after its solve)
+        starts.append(None if start is None or isinstance(start, str) else
+                      {(var.parent_component().name, var.index()): value for var, value in start.items()})
         return solve_model(model, settings, solver, start)
 
     base = plan_values(model)
     monkeypatch.setattr("siting.optimize.counts.solve_model", recording)
     (cost,) = relaxed_solves(inputs, SETTINGS, [name], model, opt)
     assert cost.report.objective_yuan == pytest.approx(relaxed_yuan, rel=1e-9)
-    start = starts[0]  # the count relaxation's
-    given = {(var.parent_component().name, var.index()): value for var, value in start.items()}
+    given = starts[0]  # the count relaxation's
+    assert given is not None
     counts = {key: value for key, value in given.items() if key[0] == "module_count"}
     assert {key: value for key, value in given.items() if key[0] != "module_count"} == {
         (component, index): value for component, values in base.items() for index, value in values.items()}

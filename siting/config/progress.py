@@ -62,7 +62,7 @@ class SolverState:
     def text(self) -> str:
         """One line in plain words, e.g. `solve 3.2 s: best plan 72.84 bn yuan, bound 70.12 bn yuan, gap 3.73%`
         (during a relaxation's search, `searching`: `bound 3.2 s: relaxed plan ...`)."""
-        kind, proven, own = _searching
+        kind, proven, own, shift = _searching
         bound_yuan, gap_value = self.bound_yuan, self.gap
         if proven is not None:  # the search's own bound is not (or not the only) proven bound
             bound_yuan = proven if not own or bound_yuan is None else max(proven, bound_yuan)
@@ -72,7 +72,7 @@ class SolverState:
         bound = bn(bound_yuan) if bound_yuan is not None else "none yet"
         gap = f"{gap_value:.2%}" if gap_value is not None else "n/a"
         plan = "relaxed plan" if kind == "bound" else "best plan"
-        return f"{kind} {self.elapsed_s:.1f} s: {plan} {best}, bound {bound}, gap {gap}"
+        return f"{kind} {self.elapsed_s + shift:.1f} s: {plan} {best}, bound {bound}, gap {gap}"
 
 
 class Reporter:
@@ -92,6 +92,7 @@ class Reporter:
         self._open_line = False
         self._width = 0
         self._last_draw = -1e9
+        self._last_solver_text = ""
         self.counting = 0
         """How many counters (`steps`, `phase_alone`) are open: while one is, the solver's line and
         the phases inside are not drawn."""
@@ -193,18 +194,22 @@ def phase_alone(name: str) -> Iterator[None]:
 
 #: The search being reported: its kind, "solve" (plans of the model) or "bound" (a relaxation
 #: whose plans are not plans of the model: its line says "relaxed plan"); a bound proven before it
-#: (yuan, or None); and whether the search's own bound is a bound of the model too.
-_searching: tuple[str, float | None, bool] = ("solve", None, True)
+#: (yuan, or None); whether the search's own bound is a bound of the model too; and the seconds
+#: its phase had run when it began (added to the search's own clock).
+_searching: tuple[str, float | None, bool, float] = ("solve", None, True, 0.0)
 
 
 @contextlib.contextmanager
-def searching(kind: str, proven_bound_yuan: float | None = None, own_bound: bool = True) -> Iterator[None]:
+def searching(kind: str, proven_bound_yuan: float | None = None, own_bound: bool = True,
+              since: float | None = None) -> Iterator[None]:
     """While the block runs, the solver's line speaks of a search of `kind` ("bound" or "solve")
     and shows as its bound `proven_bound_yuan` when given: alone when the search's own bound is
     not one of the model (`own_bound` false: a restriction, such as fixed module counts), else
-    the higher of the two."""
+    the higher of the two. `since`: the `time.perf_counter()` at which the phase began, so that
+    the searches of one phase show one clock (default: the search's own)."""
     global _searching
-    previous, _searching = _searching, (kind, proven_bound_yuan, own_bound)
+    shift = max(time.perf_counter() - since, 0.0) if since is not None else 0.0
+    previous, _searching = _searching, (kind, proven_bound_yuan, own_bound, shift)
     try:
         yield
     finally:
@@ -222,7 +227,30 @@ def solver_line(state: SolverState) -> None:
     if not state.improved and now - reporter._last_draw < wait:
         return
     reporter._last_draw = now
-    reporter.redraw(state.text())
+    _draw(reporter, state.text())
+
+
+def search_ended(state: SolverState) -> None:
+    """Show where a MIP search ended (its plan, proven bound and gap as the solve reports them),
+    unless the solver's last line said the same: the last line of a search is then always its
+    outcome, not the last state HiGHS passed while searching."""
+    reporter = active()
+    if reporter is None or reporter.counting:
+        return
+    text = state.text()
+    if _figures(text) != _figures(reporter._last_solver_text):
+        reporter._last_draw = time.perf_counter()
+        _draw(reporter, text)
+
+
+def _figures(text: str) -> str:
+    """A solver line without its clock: what it says of the plan, the bound and the gap."""
+    return text.split(": ", 1)[-1]
+
+
+def _draw(reporter: Reporter, text: str) -> None:
+    reporter._last_solver_text = text
+    reporter.redraw(text)
 
 
 class Steps:

@@ -31,7 +31,14 @@ import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 
 from models import ModelInputs, build_model
-from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts, relax_site_counts
+from models.counts import (
+    CountKey,
+    add_module_counts,
+    count_values,
+    fix_module_counts,
+    free_module_counts,
+    relax_site_counts,
+)
 from siting.config import progress
 from siting.optimize.solve import (
     PlanValues,
@@ -79,6 +86,10 @@ class CountSolve:
     fixed: SolveReport | None = None
     full: SolveReport | None = None
     lower_bound_yuan: float | None = None
+    #: Wall seconds of the bound phase (building the relaxation and solving it) and of the plan
+    #: phase (the fixed-count searches and the MIP), as the progress lines show them.
+    bound_time_s: float = 0.0
+    plan_time_s: float = 0.0
 
     def record(self) -> dict[str, Any]:
         """The three searches' figures for the manifest (yuan; no wall-clock time: the run's
@@ -145,53 +156,96 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
         settings, time_limit_s=settings.time_limit_s * RELAXATION_TIME_SHARE,
         rel_gap=settings.rel_gap * RELAXATION_GAP_SHARE)
     build = make or (lambda: build_model(inputs))
-    relaxed = build()
-    add_module_counts(relaxed, inputs, relaxed.index_data)
-    relax_site_counts(relaxed)
-    relaxed_start = counted_start(relaxed, inputs, start)
-    relaxed_solver = new_solver()
-    with progress.phase("bound"), progress.searching("bound"):
-        relaxation = solve_model(relaxed, relaxed_settings, relaxed_solver, start=relaxed_start)
+    with progress.phase("bound"):
+        relaxed = build()
+        add_module_counts(relaxed, inputs, relaxed.index_data)
+        relax_site_counts(relaxed)
+        relaxed_start = counted_start(relaxed, inputs, start)
+        relaxed_solver = new_solver()
+        with progress.searching("bound", since=started):
+            relaxation = solve_model(relaxed, relaxed_settings, relaxed_solver, start=relaxed_start)
+    bounded = time.perf_counter()
     if not relaxation.has_solution and relaxation.infeasible:
-        return CountSolve(dataclasses.replace(relaxation, solve_time_s=time.perf_counter() - started,
-                                              highs_options=asked), None, relaxed_solver, relaxation,
-                          lower_bound_yuan=relaxation.best_bound_yuan)
+        return CountSolve(dataclasses.replace(relaxation, solve_time_s=bounded - started, highs_options=asked),
+                          None, relaxed_solver, relaxation, lower_bound_yuan=relaxation.best_bound_yuan,
+                          bound_time_s=bounded - started)
     with progress.phase("solve"):
-        return _solve_plan(inputs, settings, start, model or build(), relaxed, relaxation, started, asked, certify)
+        counted = _solve_plan(inputs, settings, start, model or build(), relaxed, relaxation, started, asked,
+                              certify)
+    return dataclasses.replace(counted, bound_time_s=bounded - started, plan_time_s=time.perf_counter() - bounded)
+
+
+def _snapshot(model: pyo.ConcreteModel) -> ComponentMap:
+    """The values every variable of `model` holds now (to restore after a worse search)."""
+    return ComponentMap((v, v.value) for v in model.component_data_objects(pyo.Var))
+
+
+def _restore(values: ComponentMap) -> None:
+    for var, value in values.items():
+        var.set_value(value, skip_validation=True)
+
+
+def _fixed_search(model: pyo.ConcreteModel, counts: dict[CountKey, int], settings: SolverSettings, solver: Any,
+                  lower: float | None, start: ComponentMap | None, since: float) -> SolveReport:
+    """The fixed-count restriction of `model` with n = `counts`, from `start`; counts free again after."""
+    fix_module_counts(model, counts)
+    try:
+        with progress.searching("solve", lower, own_bound=False, since=since):
+            return solve_model(model, settings, solver, start=start)
+    finally:
+        free_module_counts(model)
 
 
 def _solve_plan(inputs: ModelInputs, settings: SolverSettings, start: PlanValues | None,
                 model: pyo.ConcreteModel, relaxed: pyo.ConcreteModel, relaxation: SolveReport,
                 started: float, asked: tuple, certify: bool) -> CountSolve:
-    """Steps 2 and 3 of `solve_by_counts` on `model`: the fixed-count search, then the MIP if needed."""
+    """Steps 2 and 3 of `solve_by_counts` on `model`: the fixed-count searches, then the MIP if needed.
+
+    Step 2 fixes the relaxation's counts; when a start plan is given and its counts differ, the
+    start's counts are fixed in a second search from the start itself, so that the plan returned
+    never costs more than a start that is a plan of this MIP (a re-solve with a rule relaxed keeps
+    the base plan feasible). The model keeps the cheapest plan found (the first on ties)."""
     lower = relaxation.best_bound_yuan
+    phase_started = time.perf_counter()
     add_module_counts(model, inputs, model.index_data)
     solver = new_solver()
-    fixed_report: SolveReport | None = None
+    searches: list[SolveReport] = []
     best: SolveReport | None = None
-    if relaxation.has_solution and _time_left(settings, started) >= 1.0:
-        fix_module_counts(model, count_values(relaxed))
+    kept: ComponentMap | None = None
+    start_map = counted_start(model, inputs, start)
+    start_counts = ({key: round(start_map.get(model.module_count[key], 0.0)) for key in model.COUNT}
+                    if start_map is not None else None)
+    wanted: list[dict[CountKey, int]] = []
+    if relaxation.has_solution:
+        wanted.append(count_values(relaxed))
+    if start_counts is not None and start_counts not in wanted:
+        wanted.append(start_counts)
+    for counts in wanted:
+        if _time_left(settings, started) < 1.0:
+            break
         fixed_settings = dataclasses.replace(settings, time_limit_s=_time_left(settings, started),
                                              rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
-        with progress.searching("solve", lower, own_bound=False):
-            fixed_report = solve_model(model, fixed_settings, solver)
-        free_module_counts(model)
-        if fixed_report.has_solution:
-            best = fixed_report
+        report = _fixed_search(model, counts, fixed_settings, solver, lower,
+                               start_map if counts == start_counts else None, phase_started)
+        searches.append(report)
+        if report.has_solution and (best is None or report.objective_yuan < best.objective_yuan):
+            best, kept = report, _snapshot(model)
+        elif kept is not None:
+            _restore(kept)
+    fixed_report = min((r for r in searches if r.has_solution), key=lambda r: r.objective_yuan, default=None) \
+        or (searches[0] if searches else None)
     full_report: SolveReport | None = None
     if best is None or (certify and certified_gap(best.objective_yuan, lower) > settings.rel_gap + CERTIFY_TOLERANCE):
         left = _time_left(settings, started)
         if left >= 1.0:
-            kept = ComponentMap((v, v.value) for v in model.component_data_objects(pyo.Var)) if best else None
-            full_start = "current" if best is not None else counted_start(model, inputs, start)
-            with progress.searching("solve", lower):
+            full_start = "current" if best is not None else start_map
+            with progress.searching("solve", lower, since=phase_started):
                 full_report = solve_model(model, dataclasses.replace(settings, time_limit_s=left), solver,
                                           start=full_start)
             if full_report.has_solution and (best is None or full_report.objective_yuan <= best.objective_yuan):
                 best = full_report
             elif kept is not None:
-                for var, value in kept.items():
-                    var.set_value(value, skip_validation=True)
+                _restore(kept)
             if full_report.best_bound_yuan is not None:
                 lower = full_report.best_bound_yuan if lower is None else max(lower, full_report.best_bound_yuan)
     elapsed = time.perf_counter() - started

@@ -94,8 +94,8 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     size = model_size(model)
     counted = solve_by_counts(inputs, settings, start, model=model)
     report, solver = counted.report, counted.solver
-    timings["bound"] = counted.relaxation.solve_time_s
-    timings["solve"] = report.solve_time_s - counted.relaxation.solve_time_s
+    timings["bound"] = counted.bound_time_s
+    timings["solve"] = counted.plan_time_s
     size["searches"] = counted.record()
     if not report.has_solution:
         if report.infeasible:
@@ -123,7 +123,9 @@ def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: Solver
     screened = solve_screened(inputs, cells, settings)
     summary = screened.summary
     timings["build"] = summary.build_time_s
-    timings["solve"] = summary.aggregate_time_s + summary.screened_time_s - summary.build_time_s
+    bound_time = screened.merged.bound_time_s if screened.merged is not None else 0.0
+    timings["bound"] = bound_time
+    timings["solve"] = summary.aggregate_time_s + summary.screened_time_s - summary.build_time_s - bound_time
     if screened.model is None:
         agg = screened.aggregation
         if screened.aggregate_infeasible and agg is not None:
@@ -136,6 +138,8 @@ def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: Solver
     size.update(candidate_cells=summary.candidates, screening_groups=summary.groups,
                 aggregate_sites=summary.aggregate_sites, screened_sites=summary.screened_sites)
     size["screening"] = summary.record()  # a member of its own in the manifest
+    if screened.merged is not None:
+        size["searches"] = screened.merged.record()
     return Solved(screened.report, extract_plan(screened.model, screened.inputs), size, screened.model,
                   screened.solver, screened.inputs, summary)
 

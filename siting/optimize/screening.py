@@ -37,7 +37,7 @@ from models.families.proximity import nearest_sources
 from models.index import MAX_MODULES_WITHOUT_LAND, is_on
 from models.inputs import ModelInputs
 from siting.config import progress
-from siting.optimize.counts import CERTIFY_TOLERANCE, certified_gap, solve_by_counts
+from siting.optimize.counts import CERTIFY_TOLERANCE, CountSolve, certified_gap, solve_by_counts
 from siting.optimize.solve import (
     SolveReport,
     SolverSettings,
@@ -171,6 +171,8 @@ class ScreenedSolve:
     aggregate_infeasible: bool = False
     solver: object | None = None
     aggregation: Aggregation | None = None
+    #: The merged model's solve through module counts (its bound phase and searches).
+    merged: CountSolve | None = None
 
 
 def standing_sites(inputs: ModelInputs) -> set[str]:
@@ -638,7 +640,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
     if not agg_report.has_solution or agg_model is None:
         return ScreenedSolve(agg_report, None, inputs, _summary(candidates, agg, 0, (lower, None, None),
                                                                 (agg_time, 0.0, build_time), 0, ended()),
-                             aggregate_infeasible=agg_report.infeasible, aggregation=agg)
+                             aggregate_infeasible=agg_report.infeasible, aggregation=agg, merged=counted)
     best: tuple[SolveReport, pyo.ConcreteModel, ModelInputs, object] | None = None
     rounds = 0
     screened_started = time.perf_counter()
@@ -672,7 +674,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
     times = (agg_time, time.perf_counter() - screened_started, build_time)
     if best is None:
         summary = _summary(candidates, agg, len(keep), (lower, None, None), times, rounds, ended())
-        return ScreenedSolve(report, None, inputs, summary, aggregation=agg)
+        return ScreenedSolve(report, None, inputs, summary, aggregation=agg, merged=counted)
     report, model, sub, solver = best
     upper = report.objective_yuan
     bound = min(lower, upper) if lower is not None and upper is not None else None
@@ -690,7 +692,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
                                     gap=gap, solve_time_s=elapsed, highs_options=asked)
     summary = _summary(candidates, agg, len(sub.SITES), (lower, upper, report.best_bound_yuan), times, rounds,
                        ended())
-    return ScreenedSolve(certified, model, sub, summary, solver=solver, aggregation=agg)
+    return ScreenedSolve(certified, model, sub, summary, solver=solver, aggregation=agg, merged=counted)
 
 
 def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSettings, lower: float | None,

@@ -503,6 +503,7 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
         TerminationCondition.locallyInfeasible,
         TerminationCondition.infeasibleOrUnbounded,
     )
+    progress.search_ended(progress.SolverState(objective, bound, relative_gap(objective, bound), elapsed))
     return SolveReport(
         termination=termination.name,
         has_solution=has_solution,
