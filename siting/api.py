@@ -274,15 +274,20 @@ class Solution:
         `redline_zones`, `redline`, and `site_areas` when polygon and point sites are mixed)."""
         return {layer.name: layer.frame.copy() for layer in self.output_layers}
 
-    def files(self, rule_costs: pd.DataFrame | None = None) -> dict[str, Any]:
+    def files(self, rule_costs: pd.DataFrame | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Every output file as name -> text, or a function writing the file at a given path.
-        The manifest's timings are those of the solve (load to solve) and of making the files
-        (`export`, also recorded in `timings`)."""
+        The manifest's timings are those of the solve (load to solve), of the rule costs when
+        given (and timed by `siting.rule_costs`), and of making the files (`export`, also recorded
+        in `timings`); its file list includes the rule costs' files and `extra` (name -> content,
+        e.g. alternatives' files)."""
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
-        files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings)
-        self.timings["export"] = timings["export"]
+        extra = dict(extra or {})
         if rule_costs is not None:
-            files.update(table_files(rule_costs, "rule_costs", TOLERANCE_NOTE))
+            extra.update(table_files(rule_costs, "rule_costs", TOLERANCE_NOTE))
+        if rule_costs is not None and "rule_costs" in self.timings:
+            timings["rule_costs"] = self.timings["rule_costs"]
+        files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra)
+        self.timings["export"] = timings["export"]
         return files
 
     def write(self, folder: Path | str | None = None, rule_costs: pd.DataFrame | None = None) -> Path:
@@ -445,10 +450,9 @@ class Alternatives:
         `folder` and the errors are those of `Solution.write`. Returns the folder written."""
         solution = self.solution
         destination = output_folder(solution.problem.loaded, folder)
-        files = solution.files()
         timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
-        files.update(plans_files(solution.problem.prepared, list(self.plans), solution.model_size, timings,
-                                 self.slack, solution.report.gap))
+        files = solution.files(extra=plans_files(solution.problem.prepared, list(self.plans), solution.model_size,
+                                                 timings, self.slack, solution.report.gap))
         write_folder_atomically(destination, files)
         return destination
 

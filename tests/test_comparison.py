@@ -128,6 +128,8 @@ def test_rule_costs_budget_and_agglomeration_by_hand(folder: Path, tmp_path: Pat
     costs = pd.read_csv(out / "rule_costs.csv").set_index("rule")
     assert list(costs.index) == ["redline", "proximity", "agglomeration", "budget", "market"]
     manifest = json.loads((out / "manifest.json").read_text())
+    assert {"rule_costs.csv", "rule_costs.md"} <= set(manifest["files"])  # the manifest lists every file written
+    assert manifest["run"]["timings_s"]["rule_costs"] > 0
     objective = manifest["solver"]["objective_yuan"]
     assert_base(objective)
     assert costs.loc["budget", "rule_cost_bn_yuan"] == 0.0

@@ -33,10 +33,12 @@ from siting.prepare.problem import Prepared, redline_settings
 
 
 def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
-                 timings: dict[str, float]) -> dict[str, str | Callable[[Path], None]]:
+                 timings: dict[str, float], extra: Mapping[str, FileContent] | None = None
+                 ) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
     as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
-    and report.md / report.html (which quote the manifest, less its timings)."""
+    and report.md / report.html (which quote the manifest, less its timings). `extra`: files made
+    before the export (rule costs, alternatives), written with these and listed in the manifest."""
     started = time.perf_counter()
     spatial = prepared.spatial
     layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded),
@@ -46,6 +48,7 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
                            list(spatial.sources["resource"]), context)
     files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
+    files.update(extra or {})
     timings["export"] = time.perf_counter() - started
     names = [*files, "manifest.json", *REPORT_FILES]
     run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
@@ -76,6 +79,17 @@ FILE_NOTES = {
     "raw_imports.csv": "raw material bought outside the province by site, resource and year",
     "stranded.csv": "capacity left idle by site, product and year, with the reason (market, feedstock, cost)",
     "manifest.json": "inputs with SHA-256, versions, solver outcome, timings",
+}
+
+#: What the files of a run's options hold (listed in the report when the run made them).
+OPTIONAL_NOTES = {
+    "rule_costs.csv": "what each rule family costs: the plan re-solved with that family relaxed "
+                      "(rule_costs.md: the same as a table)",
+    "alternatives.csv": "near-optimal alternative plans against the optimum (alternatives.md: the same as a table; "
+                        "altNN/: each alternative's own outputs)",
+    "robustness.geojson": "how often each site is used across the optimum and its alternatives (style: "
+                          "robustness.qml)",
+    "calibration.csv": "the plan's choice against the real plants (calibration.md: the same as a table)",
 }
 
 
@@ -163,6 +177,8 @@ def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers
     """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png)."""
     notes = {f"{layer.name}.geojson": f"{layer.title} (style: {layer.name}.qml)" for layer in layers}
     notes.update(FILE_NOTES)
+    made = set(manifest.get("files", ()))
+    notes.update({name: note for name, note in OPTIONAL_NOTES.items() if name in made})
     blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context)
     return {"report.md": markdown(blocks),
             "report.html": html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": png})}

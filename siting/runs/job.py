@@ -90,23 +90,24 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                              f"conflicts.png) is in {destination}") from None
     costs = None
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
-    with progress.phase("export"):
-        files = export_files(prepared, solved.report, solved.plan, solved.size, timings)
-    calibration = findings if findings is not None else choice_score(prepared, solved.plan)
-    if calibration is not None:
-        if findings is None:
-            print(f"calibration: the plan's choice against the real plants\n{text_table(calibration)}", flush=True)
-        files.update(calibration_files(prepared, calibration))
+    extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
     if with_rule_costs:
         started = time.perf_counter()
         costs = rule_cost_table(solved.report, solved.plan,
                                 rule_costs(model_inputs(prepared, solved), settings, solved.model, solved.solver))
         timings["rule_costs"] = time.perf_counter() - started
-        files.update(table_files(costs, "rule_costs", TOLERANCE_NOTE))
+        extra.update(table_files(costs, "rule_costs", TOLERANCE_NOTE))
     if alternatives:
         started = time.perf_counter()
-        files.update(alternative_files(prepared, settings, solved, alternatives, slack, timings))
+        extra.update(alternative_files(prepared, settings, solved, alternatives, slack, timings))
         timings["alternatives"] = time.perf_counter() - started
+    calibration = findings if findings is not None else choice_score(prepared, solved.plan)
+    if calibration is not None:
+        if findings is None:
+            print(f"calibration: the plan's choice against the real plants\n{text_table(calibration)}", flush=True)
+        extra.update(calibration_files(prepared, calibration))
+    with progress.phase("export"):
+        files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra)
     with progress.phase("write"):
         write_folder_atomically(destination, files, create_parent)
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept)
