@@ -168,14 +168,22 @@ def alternatives_count(text: str) -> int:
 
 
 def slack_share(text: str) -> float:
-    """`--slack`: a share of the optimum's cost, finite and at least 0 (0.05 = 5 %)."""
+    """`--slack`: a share of the optimum's cost from 0 to 1 (0.05 = 5 %).
+
+    A value above 1 is refused rather than read as a percent: `--slack 2` would allow plans
+    costing 200 % more than the optimum, which is almost surely a user who meant 2 %.
+    """
     try:
         value = float(text)
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"must be a share of the optimum's cost of at least 0 (got {text!r}); "
+        raise argparse.ArgumentTypeError(f"must be a share of the optimum's cost from 0 to 1 (got {text!r}); "
                                          "give e.g. --slack 0.05 for 5 %")
+    if value > 1:
+        example = f"--slack {value / 100:g} for {value:g} %" if value <= 100 else "e.g. --slack 0.05 for 5 %"
+        raise argparse.ArgumentTypeError(f"must be a share of the optimum's cost from 0 to 1, not a percent "
+                                         f"(got {text!r}, which is {value:.0%}); give {example}")
     return value
 
 
@@ -250,7 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also find N near-optimal plans, each as different as possible from those before, "
                        "with a robustness map (default: none)")
     solve.add_argument("--slack", type=slack_share, default=0.05, metavar="SHARE",
-                       help="how much more than the optimum the alternatives may cost, as a share")
+                       help="how much more than the optimum the alternatives may cost, as a share from 0 to 1 "
+                       "(0.05 = 5 %%)")
     add_common(solve)
     show = command("show", "print the fully resolved scenario (extends, variant and --set applied)")
     show.add_argument("scenario", type=Path, help="scenario YAML file")

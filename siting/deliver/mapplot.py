@@ -370,13 +370,44 @@ class BuiltSite:
         return [(p, weights[p] / total) for p in order if weights[p] > 0]
 
 
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
+
+
+def site_names(names: Sequence[object], ids: Sequence[object]) -> list[str]:
+    """A distinct map name per site: its name up to the first comma ("Yuxi high-tech zone,
+    Longquan area" -> "Yuxi high-tech zone"); the whole name where two sites would share that
+    short form (the Caopu and Qilin areas of the Anning industrial park); the whole name and the
+    site's id in brackets where even whole names are shared; the id where there is no name. Each
+    site's name depends on the whole layer, not on which sites are built, so a site keeps its
+    name from plan to plan."""
+    full = [str(site_id) if _missing(name) else str(name).strip() for name, site_id in zip(names, ids, strict=True)]
+    short = [name.split(",")[0].strip() or name for name in full]
+    short_count: dict[str, int] = {}
+    full_count: dict[str, int] = {}
+    for s, f in zip(short, full, strict=True):
+        short_count[s] = short_count.get(s, 0) + 1
+        full_count[f] = full_count.get(f, 0) + 1
+    found = []
+    for s, f, site_id in zip(short, full, ids, strict=True):
+        if short_count[s] == 1:
+            found.append(s)
+        elif full_count[f] == 1 or f == str(site_id):
+            found.append(f)
+        else:
+            found.append(f"{f} ({site_id})")
+    return found
+
+
 def built_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: Sequence[int]) -> list[BuiltSite]:
-    """The built sites with the capacity added over the years, per product (catalog order)."""
+    """The built sites with the capacity added over the years, per product (catalog order),
+    each named by `site_names`."""
     if sites is None:
         return []
     xy = _anchor_points(sites)
+    labels = site_names(list(sites["name"]), list(sites["id"]))
     found = []
-    for i, (status, name, site_id) in enumerate(zip(sites["status"], sites["name"], sites["id"], strict=True)):
+    for i, (status, label) in enumerate(zip(sites["status"], labels, strict=True)):
         if status != "built":
             continue
         row = sites.iloc[i]
@@ -385,7 +416,6 @@ def built_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: 
             amount = sum(float(row.get(f"added_{p}_{t}", 0.0) or 0.0) for t in years)
             if amount > 0:
                 added[p] = amount
-        label = str(name if name is not None else site_id).split(",")[0]
         found.append(BuiltSite(label, float(xy[i, 0]), float(xy[i, 1]), float(row["capex_yuan"] or 0.0), added))
     return found
 

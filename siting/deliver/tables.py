@@ -115,7 +115,14 @@ def csv_text(frame: pd.DataFrame) -> str:
     return in_bn_yuan(frame).to_csv(index=False, lineterminator="\n", float_format=format_number)
 
 
+#: Magnitude below which a number in a text table is solver round-off and is written as 0.
+ROUND_OFF = 1e-9
+
+
 def _fmt(value: Any, money: bool = False) -> str:
+    """A cell as text: money with 2 decimals, whole or large numbers without decimals, others to 4
+    significant digits. A value that rounds to zero is written without a minus sign ("0.00", not
+    "-0.00"), and one smaller than ROUND_OFF as 0."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -123,11 +130,13 @@ def _fmt(value: Any, money: bool = False) -> str:
     if isinstance(value, (int, float)):
         if isinstance(value, float) and math.isnan(value):
             return ""
+        if abs(value) < ROUND_OFF:
+            value = 0
         if money:
-            return f"{value:,.2f}"
+            return f"{value:z,.2f}"
         if isinstance(value, int) or float(value).is_integer() or abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:.4g}"
+            return f"{value:z,.0f}"
+        return f"{value:z.4g}"
     return str(value)
 
 

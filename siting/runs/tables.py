@@ -177,19 +177,42 @@ def _capacity_title(column: str, table: pd.DataFrame) -> str:
     return f"{group} capacity ({per_year(unit)})"
 
 
-def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str) -> None:
-    """Objective and each group's capacity against the first swept key (PNG); with a second key,
-    one line per value of it."""
-    import matplotlib
+def plain_number_formatter() -> Any:
+    """A matplotlib tick formatter writing plain numbers with thousands separators ("1,000,500",
+    "-22.72"): never an offset ("1e6" or "+2.27e1" beside the axis) nor scientific notation, since
+    each panel's title carries the unit. Decimals are the fewest that write every tick exactly; a tick
+    that rounds to zero is written without a minus sign."""
+    from matplotlib.ticker import Formatter
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    class PlainNumbers(Formatter):
+        decimals = 0
+
+        def set_locs(self, locs: Sequence[float]) -> None:
+            super().set_locs(locs)
+            ticks = [float(v) for v in locs if math.isfinite(v)]
+            self.decimals = next((d for d in range(7)
+                                  if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in ticks)), 6)
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return f"{x:z,.{self.decimals}f}"
+
+    return PlainNumbers()
+
+
+def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
+    """The sweep plot as a matplotlib Figure on an Agg canvas: objective (bn yuan) and each
+    group's final-year capacity (its unit per year) against the first swept key; with a second
+    key, one line per value of it. Axes show plain numbers (`plain_number_formatter`)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     capacity_columns = [c for c in table.columns if c.startswith("capacity_")]
     panels = 1 + len(capacity_columns)
     cols = min(3, panels)
     rows = math.ceil(panels / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.4 * rows), squeeze=False)
+    fig = Figure(figsize=(4.5 * cols, 3.4 * rows))
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(rows, cols, squeeze=False)
     x_key = keys[0]
     series_key = keys[1] if len(keys) > 1 else None
     groups = [(None, table)] if series_key is None else list(table.groupby(series_key, sort=False))
@@ -205,6 +228,8 @@ def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str)
         ax.set_title(f"objective ({MONEY_UNIT}, discounted)" if column == "objective_yuan"
                      else _capacity_title(column, table), fontsize=9)
         ax.set_xlabel(x_key, fontsize=8)
+        ax.xaxis.set_major_formatter(plain_number_formatter())
+        ax.yaxis.set_major_formatter(plain_number_formatter())
         ax.tick_params(labelsize=7)
         if series_key is not None:
             ax.legend(fontsize=7)
@@ -214,5 +239,9 @@ def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     fig.text(0.01, 0.01, "Grey bars: each run's proven gap (its optimum lies between the bar's foot and the point). "
              "Objectives whose bars overlap are within solver tolerance.", fontsize=7, va="bottom")
-    fig.savefig(path, dpi=100, metadata={"Software": None})
-    plt.close(fig)
+    return fig
+
+
+def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str) -> None:
+    """Write `sweep_figure` as a PNG to `path`."""
+    sweep_figure(table, keys, title).savefig(path, dpi=100, metadata={"Software": None})
