@@ -144,14 +144,14 @@ def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.Captu
 
 
 @pytest.mark.parametrize(("block", "message"), [
-    ("{cell_size_m: -5}", "scenario.yaml:39: candidates.cell_size_m | Input should be greater than 0 (got -5); give "
+    ("{cell_size_m: -5}", "scenario.yaml:39: candidates.cell_size_m | must be greater than 0 (got -5); give "
      "a value in that range"),
     ("{cell_size_m: 1000, min_usable_ha: yes}", "scenario.yaml:39: candidates.min_usable_ha | must be a number, not "
      "true/false (got True); give a number"),
     ("{cell_size: 1000}", "scenario.yaml:39: candidates.cell_size | unknown key; did you mean 'cell_size_m'?"),
-    ("{shape: hexagon, cell_size_m: 1000}", "scenario.yaml:39: candidates | Value error, hexagonal cells need "
+    ("{shape: hexagon, cell_size_m: 1000}", "scenario.yaml:39: candidates | hexagonal cells need "
      "`h3_resolution` (0-15) and no `cell_size_m` (got dict)"),
-    ("{cell_size_m: 1000, id_prefix: 'new cell'}", "scenario.yaml:39: candidates.id_prefix | String should match "
+    ("{cell_size_m: 1000, id_prefix: 'new cell'}", "scenario.yaml:39: candidates.id_prefix | must match "
      "pattern '^[A-Za-z0-9_.-]+$' (got 'new cell')"),
     ("{cell_size_m: 1000, allowed_zone: {path: industrial.gpkg}}", "scenario.yaml:39: candidates.allowed_zone.path "
      "| no such file (got 'industrial.gpkg', which is industrial.gpkg); give the path of the allowed-zone layer "

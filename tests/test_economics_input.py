@@ -102,7 +102,7 @@ def test_a_resource_without_its_terms_and_a_product_with_two_caps(folder: Path):
 def test_network_gateway_is_required_and_checked(folder: Path):
     edit(folder / "scenario.yaml", "lon: 102.75", "lon: 302.75")
     assert problems(folder) == [
-        "scenario.yaml:38: network.gateway.lon | Input should be less than or equal to 180 (got 302.75)"
+        "scenario.yaml:38: network.gateway.lon | must be less than or equal to 180 (got 302.75)"
         "; give a value in that range"]
     edit(folder / "scenario.yaml",
          'network: {gateway: {name: Gate, lon: 302.75, lat: 24.75, source: "assumption: invented for tests"}}\n', "")
@@ -142,13 +142,13 @@ def test_committed_project_errors_name_file_line_and_key(folder: Path):
         "  status: signed\n  source: ''\n")
     assert problems(folder) == [
         "committed_projects.yaml:4: [0].product | unknown product (got 'lpf'); did you mean 'lfp'?",
-        "committed_projects.yaml:13: [1].capacity | Input should be greater than 0 (got -5); give a value in that "
+        "committed_projects.yaml:13: [1].capacity | must be greater than 0 (got -5); give a value in that "
         "range",
-        "committed_projects.yaml:15: [1].status | Input should be 'signed', 'construction' or 'producing' (got "
-        "'planned')",
+        "committed_projects.yaml:15: [1].status | must be 'signed', 'construction' or 'producing' (got "
+        "'planned'); give one of those",
         "committed_projects.yaml:17: [1].colour | unknown key; allowed keys: id, name, site, product, capacity, "
         "online_year, status, source",
-        "committed_projects.yaml:33: [3].source | String should have at least 1 character (got '')"]
+        "committed_projects.yaml:33: [3].source | must have at least 1 character (got '')"]
 
 
 def test_committed_projects_file_must_be_a_list(folder: Path):

@@ -226,7 +226,7 @@ def test_errors_inside_a_variant_name_the_variant_and_its_line(folder: Path):
             "not have; did you mean 'buffer_m'?")
     # every variant is checked at every load: the selected one's problems first, then the others'
     assert problems(folder, variant="wide") == [
-        "scenario.yaml:42: variants.wide.constraints.redline.buffer_m | Input should be greater than or equal to 0 "
+        "scenario.yaml:42: variants.wide.constraints.redline.buffer_m | must be greater than or equal to 0 "
         "(got -5); give a value in that range", typo]
     edit(folder / "scenario.yaml", "{buffer_m: -5}", "{buffer_m: 5}")
     anode = ("scenario.yaml:45: variants.wide.targets.capacity | unknown target group or product (got 'anode'); did "
@@ -240,7 +240,7 @@ def test_error_in_a_variant_defined_by_a_base_names_the_base_file(folder: Path):
     (folder / "sub").mkdir()
     (folder / "sub" / "child.yaml").write_text("extends: ../scenario.yaml\nname: child\n")
     assert problems(folder, "sub/child.yaml", variant="far") == [
-        "scenario.yaml:41: variants.far.spatial.detour_factor | Input should be greater than or equal to 1 (got 0.5)"
+        "scenario.yaml:41: variants.far.spatial.detour_factor | must be greater than or equal to 1 (got 0.5)"
         "; give a value in that range"]
 
 
@@ -252,7 +252,7 @@ def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
     (folder / "sub" / "child.yaml").write_text(
         "extends: ../scenario.yaml\nname: child\ntargets:\n  capacity:\n    cells: {2030: 10}\n")
     assert problems(folder, "sub/child.yaml") == [
-        "scenario.yaml:21: constraints.redline.buffer_m | Input should be greater than or equal to 0 (got -1000)"
+        "scenario.yaml:21: constraints.redline.buffer_m | must be greater than or equal to 0 (got -1000)"
         "; give a value in that range"]
     edit(folder / "scenario.yaml", "redline: {buffer_m: -1000}", "redline: {buffer_m: 1000}")
     edit(folder / "scenario.yaml", "price_path: base", "price_path: bas")
@@ -265,7 +265,7 @@ def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
 def test_errors_in_the_extending_file_stay_at_its_own_lines(folder: Path):
     (folder / "child.yaml").write_text("extends: scenario.yaml\nname: child\nobjective: {discount_rate: 2}\n")
     assert problems(folder, "child.yaml") == [
-        "child.yaml:3: objective.discount_rate | Input should be less than 1 (got 2); give a value in that range"]
+        "child.yaml:3: objective.discount_rate | must be less than 1 (got 2); give a value in that range"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,3 +295,15 @@ def test_chain_without_a_cycle_loads(folder: Path):
     loaded = load_scenario(folder / "scenario.yaml")
     assert {p: dict(v.inputs) for p, v in loaded.catalog.products.items()} == {
         "fepo4": {}, "lfp": {"fepo4": 1.0}, "cells": {"lfp": 2000.0}}
+
+
+def test_values_of_the_wrong_type_are_refused_in_plain_words_with_a_fix(folder: Path):
+    """A number in quotes with a unit, a list where a number goes and a mapping where a list goes:
+    each message says what the key must be and how to write it (no pydantic phrasing)."""
+    edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}", "redline: {buffer_m: '1 km'}")
+    edit(folder / "scenario.yaml", "discount_rate: 0.1", "discount_rate: [0.1]")
+    assert problems(folder) == [
+        "scenario.yaml:21: constraints.redline.buffer_m | must be a number (got '1 km'); write it without quotes or "
+        "units, e.g. 0.05 or 1.5e9",
+        "scenario.yaml:32: objective.discount_rate | must be a number (got list); write it without quotes or units, "
+        "e.g. 0.05 or 1.5e9"]

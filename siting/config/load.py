@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -342,10 +343,45 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | {too_large_message(err['ctx']['le'])} (got {float(got):g}); give a "
                             "smaller value, or the figure in larger units")
         elif err["type"] in BOUND_ERRORS:
-            problems.append(f"{where}: {key} | {err['msg'].rstrip('.')} (got {shown}); give a value in that range")
+            problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give a value in that range")
+        elif err["type"] in TYPE_HINTS:
+            what, fix = TYPE_HINTS[err["type"]]
+            problems.append(f"{where}: {key} | {what} (got {shown}); {fix}")
+        elif err["type"] in ("literal_error", "enum"):
+            problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
         else:
-            problems.append(f"{where}: {key} | {err['msg'].rstrip('.')} (got {shown})")
+            problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown})")
     return problems
+
+
+#: Plain words and a fix for pydantic's type errors (error type -> (what is wrong, how to fix it)).
+TYPE_HINTS: dict[str, tuple[str, str]] = {
+    "int_parsing": ("must be a whole number", "write it without quotes, units or decimals, e.g. 2024"),
+    "int_type": ("must be a whole number", "write it without quotes, units or decimals, e.g. 2024"),
+    "int_from_float": ("must be a whole number", "drop the decimals"),
+    "float_parsing": ("must be a number", "write it without quotes or units, e.g. 0.05 or 1.5e9"),
+    "float_type": ("must be a number", "write it without quotes or units, e.g. 0.05 or 1.5e9"),
+    "bool_parsing": ("must be true or false", "write true or false"),
+    "bool_type": ("must be true or false", "write true or false"),
+    "string_type": ("must be text", "write it as text, in quotes if it looks like a number"),
+    "list_type": ("must be a list", "write it as [a, b] or as one '- item' line per entry"),
+    "tuple_type": ("must be a list", "write it as [a, b] or as one '- item' line per entry"),
+    "set_type": ("must be a list", "write it as [a, b] or as one '- item' line per entry"),
+    "dict_type": ("must be a mapping of keys to values", "write one 'key: value' line per entry under it"),
+    "model_type": ("must be a mapping of keys to values", "write one 'key: value' line per entry under it"),
+    "model_attributes_type": ("must be a mapping of keys to values", "write one 'key: value' line per entry "
+                              "under it"),
+}
+
+
+def plain_message(message: str) -> str:
+    """A pydantic message in the project's words: "Input should be ..." reads "must be ..."
+    ("String should have ..." reads "must have ..."), and
+    a validator's "Value error, " prefix is dropped; no final full stop."""
+    message = message.rstrip(".")
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return re.sub(r"^(Input|String|List|Tuple|Set|Dictionary|Value) should ", "must ", message)
 
 
 #: Scenario keys holding paths: a base scenario's relative paths are rebased onto the folder
