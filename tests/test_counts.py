@@ -317,6 +317,13 @@ def test_counted_start_sums_the_site_counts_of_a_cluster() -> None:
     assert start[model.build["s2", "p", "p10", Y1]] == 1.0
     assert model.build["s1", "q", "q10", Y1] not in start
     assert counted_start(model, inputs, None) is None
+    # a plan of a model with counts (as `plan_values` of a solved run gives it) holds its own
+    # counts: they are summed afresh, not added to (a start of 6 would be infeasible)
+    held = {**plan, "module_count": {("c1", "p10", Y1): 3.0, ("c1", "q10", Y1): 5.0}}
+    again = counted_start(model, inputs, held)
+    assert again is not None
+    assert again[model.module_count["c1", "p10", Y1]] == 3.0
+    assert again[model.module_count["c1", "q10", Y1]] == 0.0
 
 
 # --------------------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ def counted_start(model: pyo.ConcreteModel, inputs: ModelInputs, plan: PlanValue
         return None
     start = start_on(model, plan)
     built = plan.get("build", {})
+    for count in model.module_count.values():  # summed afresh: a plan of a model with counts holds its own
+        start[count] = 0.0
     for key in model.BUILD:
         s, _p, mid, t = key
         count = model.module_count[(inputs.cluster_of_site[s], mid, t)]
