@@ -153,11 +153,12 @@ def test_rule_cost_re_solves_start_from_the_base_plan(inputs, name, base_yuan, r
     assert solve_model(model, SETTINGS, opt).objective_yuan == pytest.approx(base_yuan, rel=1e-9)
     starts = []
 
-    def recording(model, settings, solver=None, start=None):
-        # read while the model is alive (the relaxation's model is dropped after its solve)
-        starts.append(None if start is None or isinstance(start, str) else
-                      {(var.parent_component().name, var.index()): value for var, value in start.items()})
-        return solve_model(model, settings, solver, start)
+    def recording(model, settings, solver=None, start=None, **kwargs):
+        # the count relaxation's start (its site counts are continuous), read while its model is alive
+        if not next(iter(model.build.values())).is_integer():
+            starts.append(None if start is None or isinstance(start, str) else
+                          {(var.parent_component().name, var.index()): value for var, value in start.items()})
+        return solve_model(model, settings, solver, start, **kwargs)
 
     base = plan_values(model)
     monkeypatch.setattr("siting.optimize.counts.solve_model", recording)
@@ -219,3 +220,23 @@ def test_warm_started_solvers_are_checked_too():
     report = solve_model(model, SETTINGS, warm_started(new_solver()))
     assert report.start_dropped
     assert report.objective_yuan == pytest.approx(150.0, rel=1e-9)
+
+
+def test_a_search_stops_once_its_bound_reaches_the_cost_asked() -> None:
+    """tests/data/small (optimum -22.72 bn yuan, proven by its own search at rel_gap 0): asked to
+    stop at a bound of -1,000 bn yuan, which the root's bound already passes, the search ends at
+    HiGHS's first check with termination "objectiveLimit" (not an interrupt, no warning) and a
+    bound of at least that; asked for a bound above the optimum, which no search reaches, it
+    ends on its own gap at the optimum."""
+    from pathlib import Path
+
+    from siting.prepare.problem import prepare
+
+    inputs = prepare(Path(__file__).parent / "data" / "small" / "scenario.yaml", {}).inputs
+    settings = SETTINGS
+    stopped = solve_model(build_model(inputs), settings, stop_at_bound_yuan=-1e12)
+    assert stopped.termination == "objectiveLimit"
+    assert stopped.best_bound_yuan is not None and stopped.best_bound_yuan >= -1e12
+    free = solve_model(build_model(inputs), settings, stop_at_bound_yuan=1e12)
+    assert free.termination == "convergenceCriteriaSatisfied"
+    assert free.objective_yuan == pytest.approx(-22.7157e9, rel=1e-4)

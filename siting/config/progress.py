@@ -28,6 +28,7 @@ PHASES = {
     "candidates": "candidate cells over the clusters, outside the red line",
     "preprocess": "red line, proximity and land per site",
     "build": "building the model",
+    "start": "the start plan (a previous run's) on this model, its counts of modules by cluster fixed",
     "bound": "bounding the cost: whole modules counted by cluster, shared out freely among its sites",
     "solve": "HiGHS is searching for the best plan",
     "aggregate": "bounding the plan with the candidate cells merged by group",

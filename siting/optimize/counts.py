@@ -158,23 +158,69 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
         settings, time_limit_s=settings.time_limit_s * RELAXATION_TIME_SHARE,
         rel_gap=settings.rel_gap * RELAXATION_GAP_SHARE)
     build = make or (lambda: build_model(inputs))
+    mip: pyo.ConcreteModel | None = None
+    prior: _Prior | None = None
+    if start is not None:
+        with progress.phase("start"):
+            mip = _with_counts(model if model is not None else build(), inputs)
+            prior = _start_search(mip, inputs, start, settings, started)
+    tried = time.perf_counter()
+    stop = None
+    if prior is not None and prior.report.has_solution:
+        upper = prior.report.objective_yuan
+        stop = upper - settings.rel_gap * abs(upper)  # a bound this high certifies the start's plan
     with progress.phase("bound"):
         relaxed = build()
         add_module_counts(relaxed, inputs, relaxed.index_data)
         relax_site_counts(relaxed)
         relaxed_start = counted_start(relaxed, inputs, start)
         relaxed_solver = new_solver()
-        with progress.searching("bound", since=started):
-            relaxation = solve_model(relaxed, relaxed_settings, relaxed_solver, start=relaxed_start)
+        with progress.searching("bound", since=tried):
+            relaxation = solve_model(relaxed, relaxed_settings, relaxed_solver, start=relaxed_start,
+                                     stop_at_bound_yuan=stop)
     bounded = time.perf_counter()
     if not relaxation.has_solution and relaxation.infeasible:
         return CountSolve(dataclasses.replace(relaxation, solve_time_s=bounded - started, highs_options=asked),
                           None, relaxed_solver, relaxation, lower_bound_yuan=relaxation.best_bound_yuan,
-                          bound_time_s=bounded - started)
+                          bound_time_s=bounded - tried, plan_time_s=tried - started)
     with progress.phase("solve"):
-        counted = _solve_plan(inputs, settings, start, model or build(), relaxed, relaxation, started, asked,
-                              certify)
-    return dataclasses.replace(counted, bound_time_s=bounded - started, plan_time_s=time.perf_counter() - bounded)
+        if mip is None:
+            mip = _with_counts(model if model is not None else build(), inputs)
+        counted = _solve_plan(settings, mip, relaxed, relaxation, started, asked, certify, prior)
+    return dataclasses.replace(counted, bound_time_s=bounded - tried,
+                               plan_time_s=(tried - started) + (time.perf_counter() - bounded))
+
+
+@dataclass
+class _Prior:
+    """The start plan tried on the MIP before the relaxation (`_start_search`)."""
+
+    report: SolveReport
+    solver: Any
+    counts: dict[CountKey, int]
+    start: ComponentMap
+    values: ComponentMap | None
+
+
+def _with_counts(model: pyo.ConcreteModel, inputs: ModelInputs) -> pyo.ConcreteModel:
+    add_module_counts(model, inputs, model.index_data)
+    return model
+
+
+def _start_search(model: pyo.ConcreteModel, inputs: ModelInputs, start: PlanValues, settings: SolverSettings,
+                  started: float) -> _Prior:
+    """The start plan on `model` (the MIP with counts): its counts by cluster fixed, searched
+    from the start itself. Its plan (the start's, or better within those counts) gives an upper
+    bound before the relaxation runs, which may then stop as soon as its bound certifies it."""
+    phase_started = time.perf_counter()
+    start_map = counted_start(model, inputs, start)
+    assert start_map is not None
+    counts = {key: round(start_map.get(model.module_count[key], 0.0)) for key in model.COUNT}
+    solver = new_solver()
+    fixed_settings = dataclasses.replace(settings, time_limit_s=max(_time_left(settings, started), 1.0),
+                                         rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
+    report = _fixed_search(model, counts, fixed_settings, solver, None, start_map, phase_started)
+    return _Prior(report, solver, counts, start_map, _snapshot(model) if report.has_solution else None)
 
 
 def _snapshot(model: pyo.ConcreteModel) -> ComponentMap:
@@ -198,49 +244,45 @@ def _fixed_search(model: pyo.ConcreteModel, counts: dict[CountKey, int], setting
         free_module_counts(model)
 
 
-def _solve_plan(inputs: ModelInputs, settings: SolverSettings, start: PlanValues | None,
-                model: pyo.ConcreteModel, relaxed: pyo.ConcreteModel, relaxation: SolveReport,
-                started: float, asked: tuple, certify: bool) -> CountSolve:
-    """Steps 2 and 3 of `solve_by_counts` on `model`: the fixed-count searches, then the MIP if needed.
+def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel, relaxed: pyo.ConcreteModel,
+                relaxation: SolveReport, started: float, asked: tuple, certify: bool,
+                prior: _Prior | None) -> CountSolve:
+    """Steps 2 and 3 of `solve_by_counts` on `model` (with counts): the fixed-count search, then
+    the MIP if needed.
 
-    Step 2 fixes the relaxation's counts; when a start plan is given and its counts differ, the
-    start's counts are fixed in a second search from the start itself, so that the plan returned
-    never costs more than a start that is a plan of this MIP (a re-solve with a rule relaxed keeps
-    the base plan feasible). The model keeps the cheapest plan found (the first on ties)."""
+    Step 2 fixes the relaxation's counts, unless they are those of the start plan, whose search
+    (`prior`) ran already: the plan returned never costs more than a start that is a plan of
+    this MIP (a re-solve with a rule relaxed keeps the base plan feasible). The model keeps the
+    cheapest plan found (the start's on ties)."""
     lower = relaxation.best_bound_yuan
     phase_started = time.perf_counter()
-    add_module_counts(model, inputs, model.index_data)
-    solver = new_solver()
+    solver = prior.solver if prior is not None else new_solver()
     searches: list[SolveReport] = []
     best: SolveReport | None = None
     kept: ComponentMap | None = None
-    start_map = counted_start(model, inputs, start)
-    start_counts = ({key: round(start_map.get(model.module_count[key], 0.0)) for key in model.COUNT}
-                    if start_map is not None else None)
-    wanted: list[dict[CountKey, int]] = []
-    if relaxation.has_solution:
-        wanted.append(count_values(relaxed))
-    if start_counts is not None and start_counts not in wanted:
-        wanted.append(start_counts)
-    for counts in wanted:
-        if _time_left(settings, started) < 1.0:
-            break
-        fixed_settings = dataclasses.replace(settings, time_limit_s=_time_left(settings, started),
-                                             rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
-        report = _fixed_search(model, counts, fixed_settings, solver, lower,
-                               start_map if counts == start_counts else None, phase_started)
-        searches.append(report)
-        if report.has_solution and (best is None or report.objective_yuan < best.objective_yuan):
-            best, kept = report, _snapshot(model)
-        elif kept is not None:
+    if prior is not None:
+        searches.append(prior.report)
+        if prior.values is not None:
+            best, kept = prior.report, prior.values
             _restore(kept)
+    if relaxation.has_solution and _time_left(settings, started) >= 1.0:
+        counts = count_values(relaxed)
+        if prior is None or counts != prior.counts:
+            fixed_settings = dataclasses.replace(settings, time_limit_s=_time_left(settings, started),
+                                                 rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
+            report = _fixed_search(model, counts, fixed_settings, solver, lower, None, phase_started)
+            searches.append(report)
+            if report.has_solution and (best is None or report.objective_yuan < best.objective_yuan):
+                best, kept = report, _snapshot(model)
+            elif kept is not None:
+                _restore(kept)
     fixed_report = min((r for r in searches if r.has_solution), key=lambda r: r.objective_yuan, default=None) \
         or (searches[0] if searches else None)
     full_report: SolveReport | None = None
     if best is None or (certify and certified_gap(best.objective_yuan, lower) > settings.rel_gap + CERTIFY_TOLERANCE):
         left = _time_left(settings, started)
         if left >= 1.0:
-            full_start = "current" if best is not None else start_map
+            full_start = "current" if best is not None else (prior.start if prior is not None else None)
             with progress.searching("solve", lower, since=phase_started):
                 full_report = solve_model(model, dataclasses.replace(settings, time_limit_s=left), solver,
                                           start=full_start)

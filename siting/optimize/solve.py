@@ -416,12 +416,13 @@ def warm_started(solver: Any) -> Any:
 
 
 def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], start: Start | None,
-         unit_yuan: float) -> Any:
+         unit_yuan: float, stop: BoundStop | None = None) -> Any:
     """One HiGHS run of `model` with the options `wanted`, from `start`, with live progress; the
     interface's results, values not loaded. A SIGINT or SIGTERM stops HiGHS and is raised again
-    once it has returned (`stop_on_signals`)."""
+    once it has returned (`stop_on_signals`); `stop` ends the search at a proven bound."""
     named = set(NAMED_SETTINGS.values())
-    with stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan):
+    with (stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan),
+          stop_at_bound(opt, stop)):
         return opt.solve(
             model,
             time_limit=wanted["time_limit"],
@@ -443,8 +444,45 @@ def _objective_holds(model: pyo.ConcreteModel, reported: float) -> bool:
     return actual is None or abs(actual - reported) <= 1e-6 * max(1.0, abs(actual), abs(reported))
 
 
+@dataclass
+class BoundStop:
+    """A proven bound (objective units) at which `stop_at_bound` ends the MIP search; `reached`
+    says whether it did."""
+
+    target: float
+    reached: bool = False
+
+
+@contextlib.contextmanager
+def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
+    """While the block solves with `opt` (minimising), end the MIP search at HiGHS's next
+    interrupt check once its proven bound is at least `stop.target`, and note it in `stop`
+    (nothing without a stop, or when the interface lacks what this needs)."""
+    if stop is None or not hasattr(opt, "_solve"):
+        yield
+        return
+
+    def on_check(event: Any) -> None:
+        bound = event.data_out.mip_dual_bound
+        if math.isfinite(bound) and bound >= stop.target:
+            stop.reached = True
+            event.interrupt()
+
+    def not_stopped(record: logging.LogRecord) -> bool:
+        return not (stop.reached and "kInterrupt" in record.getMessage())  # the interface's word on the stop
+
+    interface_log = logging.getLogger(type(opt).__module__)
+    interface_log.addFilter(not_stopped)
+    try:
+        with _around_run(opt, lambda highs: highs.cbMipInterrupt.subscribe(on_check),
+                         lambda highs: highs.cbMipInterrupt.unsubscribe(on_check)):
+            yield
+    finally:
+        interface_log.removeFilter(not_stopped)
+
+
 def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None,
-                start: Start | None = None) -> SolveReport:
+                start: Start | None = None, stop_at_bound_yuan: float | None = None) -> SolveReport:
     """Solve `model` in place; load variable values only when an incumbent exists.
 
     Every option is checked by HiGHS before the solve and read back after it (SolveReport's
@@ -453,12 +491,15 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
     `start` is a MIP start (see the module docstring): a mapping of the model's variables to
     values, or "current" for the values the variables hold now (after a solve, its plan). When
     HiGHS keeps a start at a cost its plan does not have (see the comment below), the solve is
-    repeated without it and the report says so (`start_dropped`)."""
+    repeated without it and the report says so (`start_dropped`). With `stop_at_bound_yuan`, the
+    search ends as soon as its proven bound reaches that cost (a caller holding a plan of that
+    cost plus its gap needs no more), with termination "objectiveLimit"."""
     opt = solver if solver is not None else new_solver()
     wanted = checked_options(settings)
     unit = getattr(model, "objective_unit_yuan", 1.0)
+    stop = BoundStop(stop_at_bound_yuan / unit) if stop_at_bound_yuan is not None else None
     started = time.perf_counter()
-    results = _run(opt, model, wanted, start, unit)
+    results = _run(opt, model, wanted, start, unit, stop)
     held = read_back(opt, wanted)
     has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
     if has_solution:
@@ -481,7 +522,9 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
             opt._solver_model.clearSolver()
             own = vars(opt).pop("_solve", None) if getattr(opt, "_siting_warm_started", False) else None
             try:
-                results = _run(opt, model, {**wanted, "time_limit": left}, None, unit)
+                if stop is not None:
+                    stop.reached = False
+                results = _run(opt, model, {**wanted, "time_limit": left}, None, unit, stop)
             finally:
                 if own is not None:
                     opt._solve = own
@@ -495,6 +538,9 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
             incumbent = pyo.value(next(model.component_data_objects(pyo.Objective, active=True)).expr)
             bound, termination = None, TerminationCondition.maxTimeLimit
     elapsed = time.perf_counter() - started
+    if stop is not None and stop.reached and termination in (TerminationCondition.interrupted,
+                                                             TerminationCondition.unknown):
+        termination = TerminationCondition.objectiveLimit  # the bound asked for, not a user's interrupt
     objective = incumbent * unit if incumbent is not None else None
     bound = bound * unit if bound is not None and math.isfinite(bound) else None
     proven = has_solution and termination == TerminationCondition.convergenceCriteriaSatisfied
