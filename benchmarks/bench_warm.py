@@ -2,15 +2,16 @@
 
     python benchmarks/bench_warm.py [--families budget chain_balance redline] [--sweep KEY=VALUE]
 
-The base plan is solved once. Then, for each family named, the model with that family relaxed
-is solved twice: cold (a new model and solver, no start) and warm (as `--rule-costs` runs it:
-in place on the solved model for a family of rows, a rebuilt model for one of the index sets,
-started from the base plan). With `--sweep`, the scenario with that one setting changed is
-solved cold and started from the base plan, as a sweep's cases are. Each line gives HiGHS's
-seconds (the `solve_model` time, hand-off included), the status and the objective, and the
-ratio cold / warm ("start dropped": HiGHS kept the start at a cost it does not have, and the
-warm solve was repeated without it: siting/optimize/solve.py). One thread, the scenario's seed
-and gap; the machine's load moves every figure, so compare within a line.
+The base plan is solved once, through the module counts (siting/optimize/counts.py), as a run
+solves it. Then, for each family named, the model with that family relaxed is solved twice the
+same way: cold (no start) and warm (as `--rule-costs` runs it: started from the base plan, which
+the count relaxation is handed and whose counts are fixed in a search of their own). With
+`--sweep`, the scenario with that one setting changed is solved cold and started from the base
+plan, as a sweep's cases are. Each line gives the seconds of the whole solve (every search,
+hand-offs included), the status and the objective, and the ratio cold / warm ("start dropped":
+HiGHS kept the start at a cost it does not have, and the search was repeated without it:
+siting/optimize/solve.py). One thread, the scenario's seed and gap; the machine's load moves
+every figure, so compare within a line.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from pathlib import Path
 
 from models import build_model, family, set_family_active
 from siting.config.load import parse_override
+from siting.optimize.counts import solve_by_counts
 from siting.optimize.run import solver_settings
-from siting.optimize.solve import SolveReport, new_solver, plan_values, solve_model, start_on
+from siting.optimize.solve import SolveReport, plan_values
 from siting.prepare.problem import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,32 +53,31 @@ def main() -> None:
     if args.time_limit is not None:
         settings = dataclasses.replace(settings, time_limit_s=args.time_limit)
     inputs = prepared.inputs
-    model = build_model(inputs)
-    solver = new_solver()
-    base = solve_model(model, settings, solver)
-    print(f"base plan: {base.status}, {base.objective_yuan / 1e9:.3f} bn yuan in {base.solve_time_s:.1f} s")
-    values = plan_values(model)
+    base = solve_by_counts(inputs, settings)
+    report = base.report
+    print(f"base plan: {report.status}, {report.objective_yuan / 1e9:.3f} bn yuan in {report.solve_time_s:.1f} s")
+    values = plan_values(base.model)
     print(f"{'re-solve':<44}{'cold s':>8} {'status':>8} {'bn yuan':>9}  {'warm s':>8} {'status':>8} "
           f"{'bn yuan':>9} {'ratio':>7}")
     for name in args.families:
-        relaxed = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {name})
-        cold = solve_model(build_model(relaxed), settings, new_solver())
         if family(name).relax_needs_rebuild:
-            other = build_model(relaxed)
-            warm = solve_model(other, settings, new_solver(), start=start_on(other, values))
+            relaxed, make = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {name}), None
         else:
-            set_family_active(model, name, False)
-            warm = solve_model(model, settings, solver, start=start_on(model, values))
-            set_family_active(model, name, True)
+            relaxed = inputs
+
+            def make(name: str = name):
+                built = build_model(inputs)
+                set_family_active(built, name, False)
+                return built
+        cold = solve_by_counts(relaxed, settings, make=make).report
+        warm = solve_by_counts(relaxed, settings, values, make=make).report
         print(line(f"rule cost: {name} relaxed", cold, warm), flush=True)
     for setting in args.sweep:
         key, given = parse_override(setting)
         case = prepare(SCENARIO, {}, overrides=((key, given[0]),))
-        cold = solve_model(build_model(case.inputs), settings, new_solver())
-        other = build_model(case.inputs)
-        warm = solve_model(other, settings, new_solver(), start=start_on(other, values))
+        cold = solve_by_counts(case.inputs, settings).report
+        warm = solve_by_counts(case.inputs, settings, values).report
         print(line(f"sweep: {setting}", cold, warm), flush=True)
-
 
 if __name__ == "__main__":
     main()
