@@ -62,15 +62,15 @@ class ScreeningSettings:
     per_group: members kept per group the aggregate plan uses, at the least (the cheapest ones);
     land_cover: the kept members' usable land holds this multiple of the land the aggregate plan
         uses at the merged site;
-    aggregate_nodes: branch-and-bound nodes the aggregated model's search may explore (HiGHS
-        `mip_max_nodes`, one thread, the scenario's seed): its search, and so its bound, ends after
-        the same work on every run. Measured on scenarios/yunnan_2024_cells.yaml (44 merged and
-        other sites, one core of a shared two-core machine): 1,000 nodes took 16 s (bound 9.33 bn
-        yuan), 2,000 nodes 30 s (9.48), 2,500 nodes 35 s (9.50), the whole 60 s share 4,700
-        nodes (9.52): 2,000 ends at half its time share;
-    round_nodes: nodes each of the two searches of a screened round may explore (the search with
-        the hosts fixed, then the free one; `_solve_round`); on the shipped cells scenario the two
-        rounds took 16 s and 22 s;
+    aggregate_nodes: branch-and-bound nodes the aggregated model's count relaxation may explore
+        (HiGHS `mip_max_nodes`, one thread, the scenario's seed): its search, and so its bound,
+        ends after the same work on every run. Measured on scenarios/yunnan_2024_cells.yaml (44
+        merged and other sites, one core of a two-core machine with the other core busy, 1 %
+        asked): 5,760-6,611 nodes in 90 s over three seeds, with bounds of 9.74-9.86 bn yuan (9.89
+        certifies 1 % against the screened plan's 9.99); with an idle second core, 4,800 nodes
+        reached its own gap of 0.6 % in about 50 s;
+    round_nodes: nodes each search of a screened round may explore (fixed counts or hosts, then
+        free; `_solve_round`);
     aggregate_share: share of the time limit the aggregated model may take at most: a safety net
         (a slower machine), not the budget; when it stops the search the report says so, and the
         bound may then differ between runs. The screened rounds have the time left as their net;
