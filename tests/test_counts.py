@@ -26,7 +26,7 @@ from models import build_model
 from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts, relax_site_counts
 from models.inputs import ModelInputs, ModuleSpec, RecyclingDemo
 from siting.optimize.counts import counted_start, solve_by_counts
-from siting.optimize.solve import plan_values, solve_model
+from siting.optimize.solve import new_solver, plan_values, solve_model
 from tests.test_families import (
     P10,
     Q10,
@@ -476,3 +476,22 @@ def test_a_start_plan_cheaper_than_the_relaxations_counts_is_kept() -> None:
     assert built(warm.model) == {("s1", "q"): 1, ("s2", "p"): 1}
     assert count_values(warm.model) == {("c1", "p10", Y1): 1, ("c1", "q10", Y1): 0, ("c1", "q20", Y1): 1}
     assert not any(var.fixed for var in warm.model.module_count.values())
+
+
+def test_a_cutoff_prunes_plans_at_or_above_it_and_is_then_the_bound() -> None:
+    """`shared_land(3)`: the MIP's optimum is 10300 (see `test_counts_that_cannot_be_shared_out_lead_to_the_mip`).
+    With a cutoff of 10000, below it, no plan is found below the cutoff: termination
+    "objectiveLimit", no plan, not infeasible, bound 10000 (every plan costs at least that).
+    The same solver object then solves without the cutoff (it is not left set): 10300. With a
+    cutoff of 20000 the optimum is found as without one."""
+    model = build_model(shared_land(3.0))
+    solver = new_solver()
+    cut = solve_model(model, SETTINGS, solver, cutoff_yuan=10_000.0)
+    assert (cut.termination, cut.has_solution, cut.infeasible) == ("objectiveLimit", False, False)
+    assert cut.best_bound_yuan == pytest.approx(10_000.0, rel=1e-9)
+    again = solve_model(model, SETTINGS, solver)
+    assert again.objective_yuan == pytest.approx(10_300.0, rel=1e-9)
+    above = solve_model(build_model(shared_land(3.0)), SETTINGS, cutoff_yuan=20_000.0)
+    assert above.termination == "convergenceCriteriaSatisfied"
+    assert above.objective_yuan == pytest.approx(10_300.0, rel=1e-9)
+    assert above.best_bound_yuan == pytest.approx(10_300.0, rel=1e-9)

@@ -165,10 +165,10 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
             mip = _with_counts(model if model is not None else build(), inputs)
             prior = _start_search(mip, inputs, start, settings, started)
     tried = time.perf_counter()
-    stop = None
+    stop = cutoff = None
     if prior is not None and prior.report.has_solution:
-        upper = prior.report.objective_yuan
-        stop = upper - settings.rel_gap * abs(upper)  # a bound this high certifies the start's plan
+        cutoff = prior.report.objective_yuan  # no relaxed plan at or above the start's cost is of interest
+        stop = cutoff - settings.rel_gap * abs(cutoff)  # a bound this high certifies the start's plan
     with progress.phase("bound"):
         relaxed = build()
         add_module_counts(relaxed, inputs, relaxed.index_data)
@@ -177,7 +177,7 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
         relaxed_solver = new_solver()
         with progress.searching("bound", since=tried):
             relaxation = solve_model(relaxed, relaxed_settings, relaxed_solver, start=relaxed_start,
-                                     stop_at_bound_yuan=stop)
+                                     stop_at_bound_yuan=stop, cutoff_yuan=cutoff)
     bounded = time.perf_counter()
     if not relaxation.has_solution and relaxation.infeasible:
         return CountSolve(dataclasses.replace(relaxation, solve_time_s=bounded - started, highs_options=asked),

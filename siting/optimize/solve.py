@@ -446,11 +446,13 @@ def _objective_holds(model: pyo.ConcreteModel, reported: float) -> bool:
 
 @dataclass
 class BoundStop:
-    """A proven bound (objective units) at which `stop_at_bound` ends the MIP search; `reached`
-    says whether it did."""
+    """A proven bound (objective units) at which `stop_at_bound` ends the MIP search (None: no
+    such stop); `reached` says whether it did. `cutoff`: a cost (objective units) no plan of
+    interest reaches, HiGHS's `objective_bound`: nodes whose bound is at least it are pruned."""
 
-    target: float
+    target: float | None
     reached: bool = False
+    cutoff: float | None = None
 
 
 @contextlib.contextmanager
@@ -464,9 +466,19 @@ def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
 
     def on_check(event: Any) -> None:
         bound = event.data_out.mip_dual_bound
-        if math.isfinite(bound) and bound >= stop.target:
+        if stop.target is not None and math.isfinite(bound) and bound >= stop.target:
             stop.reached = True
             event.interrupt()
+
+    def before(highs: Any) -> None:
+        if stop.cutoff is not None:
+            highs.setOptionValue("objective_bound", float(stop.cutoff))
+        highs.cbMipInterrupt.subscribe(on_check)
+
+    def after(highs: Any) -> None:
+        highs.cbMipInterrupt.unsubscribe(on_check)
+        if stop.cutoff is not None:
+            highs.setOptionValue("objective_bound", math.inf)  # the solver object may solve again
 
     def not_stopped(record: logging.LogRecord) -> bool:
         return not (stop.reached and "kInterrupt" in record.getMessage())  # the interface's word on the stop
@@ -474,15 +486,15 @@ def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
     interface_log = logging.getLogger(type(opt).__module__)
     interface_log.addFilter(not_stopped)
     try:
-        with _around_run(opt, lambda highs: highs.cbMipInterrupt.subscribe(on_check),
-                         lambda highs: highs.cbMipInterrupt.unsubscribe(on_check)):
+        with _around_run(opt, before, after):
             yield
     finally:
         interface_log.removeFilter(not_stopped)
 
 
 def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None,
-                start: Start | None = None, stop_at_bound_yuan: float | None = None) -> SolveReport:
+                start: Start | None = None, stop_at_bound_yuan: float | None = None,
+                cutoff_yuan: float | None = None) -> SolveReport:
     """Solve `model` in place; load variable values only when an incumbent exists.
 
     Every option is checked by HiGHS before the solve and read back after it (SolveReport's
@@ -493,11 +505,18 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
     HiGHS keeps a start at a cost its plan does not have (see the comment below), the solve is
     repeated without it and the report says so (`start_dropped`). With `stop_at_bound_yuan`, the
     search ends as soon as its proven bound reaches that cost (a caller holding a plan of that
-    cost plus its gap needs no more), with termination "objectiveLimit"."""
+    cost plus its gap needs no more), with termination "objectiveLimit". With `cutoff_yuan` (the
+    cost of a plan known elsewhere, e.g. of a model this one relaxes), HiGHS prunes every node
+    whose bound reaches it: the bound reported is then min(HiGHS's bound, cutoff), and a search
+    that finds no plan below the cutoff ends with termination "objectiveLimit" and bound = cutoff
+    (not "infeasible")."""
     opt = solver if solver is not None else new_solver()
     wanted = checked_options(settings)
     unit = getattr(model, "objective_unit_yuan", 1.0)
-    stop = BoundStop(stop_at_bound_yuan / unit) if stop_at_bound_yuan is not None else None
+    stop = None
+    if stop_at_bound_yuan is not None or cutoff_yuan is not None:
+        stop = BoundStop(stop_at_bound_yuan / unit if stop_at_bound_yuan is not None else None,
+                         cutoff=cutoff_yuan / unit if cutoff_yuan is not None else None)
     started = time.perf_counter()
     results = _run(opt, model, wanted, start, unit, stop)
     held = read_back(opt, wanted)
@@ -541,6 +560,13 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
     if stop is not None and stop.reached and termination in (TerminationCondition.interrupted,
                                                              TerminationCondition.unknown):
         termination = TerminationCondition.objectiveLimit  # the bound asked for, not a user's interrupt
+    if stop is not None and stop.cutoff is not None:
+        if not has_solution and not stop.reached and termination in (TerminationCondition.provenInfeasible,
+                                                                     TerminationCondition.infeasibleOrUnbounded,
+                                                                     TerminationCondition.objectiveLimit):
+            termination, bound = TerminationCondition.objectiveLimit, stop.cutoff  # no plan below the cutoff
+        elif bound is not None and math.isfinite(bound):
+            bound = min(bound, stop.cutoff)
     objective = incumbent * unit if incumbent is not None else None
     bound = bound * unit if bound is not None and math.isfinite(bound) else None
     proven = has_solution and termination == TerminationCondition.convergenceCriteriaSatisfied
