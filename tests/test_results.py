@@ -315,3 +315,38 @@ def test_every_whole_number_decision_is_checked_and_named():
     assert str(caught.value).splitlines()[:3] == [
         "the solver returned 2 whole-number decision(s) farther than 1e-06 from a whole number, so no plan can be "
         "written:", "  - modules of p10 (p) at site s1 in 2030: 2.5", "  - site s1 opens in 2030 (0 or 1): 0.6"]
+
+
+def test_decisions_a_loose_tolerance_left_near_whole_are_rounded_and_the_rest_solved_again() -> None:
+    """Default instance of tests/test_families.py (P targets 30 units; p10 = 10 units for 100
+    yuan): the optimum builds 3 modules, 300 yuan. A loose `mip_feasibility_tolerance` may hand
+    back 2.99 modules: `whole_decisions` rounds every whole-number decision, solves the rest
+    again (300 yuan, the same plan), keeps the bound, and says so in a notice. With strict
+    targets, 2.5 modules (rounded to 2: 20 units, short of 30) admit no plan: the values and the
+    report are left as they were, and no notice is added (extract_plan then refuses them)."""
+    from siting.optimize.run import whole_decisions
+    from tests.test_families import SETTINGS, make_inputs
+
+    model = build_model(make_inputs())
+    report = solve_model(model, SETTINGS)
+    assert report.objective_yuan == pytest.approx(300.0, rel=1e-9)
+    held = next(key for key in model.BUILD if round(model.build[key].value) == 3)
+    model.build[held].set_value(2.99, skip_validation=True)
+    notices: list[str] = []
+    repaired = whole_decisions(model, report, SETTINGS, notices)
+    assert model.build[held].value == pytest.approx(3.0, abs=1e-9)
+    assert not model.build[held].fixed
+    assert repaired.objective_yuan == pytest.approx(300.0, rel=1e-9)
+    assert repaired.best_bound_yuan == pytest.approx(report.best_bound_yuan, rel=1e-9)
+    assert repaired.proven_optimal and repaired.gap == pytest.approx(0.0, abs=1e-9)
+    assert len(notices) == 1 and "1 whole-number decision(s) up to 0.01 from a whole number" in notices[0]
+
+    strict = build_model(make_inputs(targets_strict=True))
+    report = solve_model(strict, SETTINGS)
+    held = next(key for key in strict.BUILD if round(strict.build[key].value) == 3)
+    strict.build[held].set_value(2.5, skip_validation=True)
+    notices = []
+    assert whole_decisions(strict, report, SETTINGS, notices) is report
+    assert strict.build[held].value == 2.5 and not notices
+    with pytest.raises(NoSolution, match="farther than 1e-06 from a whole number"):
+        extract_plan(strict, make_inputs(targets_strict=True))

@@ -3,6 +3,7 @@ size, and the solved plan with the model and solver kept for re-solves."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +14,11 @@ from models import ModelInputs, build_model
 from siting.config import progress
 from siting.config.errors import NoSolution
 from siting.config.load import LoadedScenario
-from siting.optimize.counts import solve_by_counts
+from siting.optimize.counts import CERTIFY_TOLERANCE, solve_by_counts
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
-from siting.optimize.results import Plan, extract_plan, highs_model_status, no_plan_message
+from siting.optimize.results import INTEGRALITY_TOLERANCE, Plan, extract_plan, highs_model_status, no_plan_message
 from siting.optimize.screening import Aggregation, ScreenedSolve, ScreeningSummary, solve_screened
-from siting.optimize.solve import PlanValues, SolveReport, SolverSettings
+from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, relative_gap, solve_model
 from siting.prepare.checks import nothing_buildable
 from siting.prepare.problem import Prepared
 
@@ -106,7 +107,57 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
         raise NoSolution(no_plan_message(report, settings, highs_model_status(solver)))
     model = counted.model
+    report = whole_decisions(model, report, settings, prepared.notices)
     return Solved(report, extract_plan(model, inputs), size, model, solver)
+
+
+def whole_decisions(model: pyo.ConcreteModel, report: SolveReport, settings: SolverSettings,
+                    notices: list[str]) -> SolveReport:
+    """The plan `model` holds with every whole-number decision whole. HiGHS returns integers
+    within its `mip_feasibility_tolerance` (1e-6 by default; a scenario may loosen it): when one
+    is farther than INTEGRALITY_TOLERANCE from a whole number, every integer variable is fixed to
+    its rounded value and the rest of the plan solved again (an LP), so that every output uses
+    the same whole counts; the report then carries that plan's cost, its gap against the same
+    proven bound, and a notice says what was rounded. When the rounded decisions admit no plan,
+    the values are left as they were (`extract_plan` then refuses them, saying how to fix it)."""
+    integers = [var for var in model.component_data_objects(pyo.Var, active=True)
+                if var.is_integer() and not var.fixed and var.value is not None]
+    off = [var for var in integers if abs(var.value - round(var.value)) > INTEGRALITY_TOLERANCE]
+    if not off:
+        return report
+    worst = max(abs(var.value - round(var.value)) for var in off)
+    kept = [(var, var.value) for var in integers]
+    for var in integers:
+        var.fix(round(var.value))
+    try:
+        rounded = solve_model(model, settings)
+    finally:
+        for var in integers:
+            var.unfix()
+    if not rounded.has_solution:
+        for var, value in kept:
+            var.set_value(value, skip_validation=True)
+        return report
+    cost = rounded.objective_yuan
+    bound = report.best_bound_yuan
+    bound = min(bound, cost) if bound is not None and cost is not None else bound
+    gap = relative_gap(cost, bound)
+    notices.append(f"the solver returned {len(off)} whole-number decision(s) up to {worst:.3g} from a whole number "
+                   "(solver.options.mip_feasibility_tolerance lets it): they were rounded and the rest of the plan "
+                   f"solved again, which moved its cost from {report.objective_yuan / 1e9:.4f} to {cost / 1e9:.4f} bn "
+                   "yuan; the gap is that plan's against the same proven bound")
+    proven = gap is not None and gap <= settings.rel_gap + CERTIFY_TOLERANCE
+    if proven:
+        termination = "convergenceCriteriaSatisfied"
+    else:  # the search's own ending, or: proven before the rounding, not after it
+        termination = report.termination if report.termination != "convergenceCriteriaSatisfied" else ROUNDED_ABOVE_GAP
+    return dataclasses.replace(report, objective_yuan=cost, best_bound_yuan=bound, gap=gap, proven_optimal=proven,
+                               termination=termination)
+
+
+#: The termination of a solve whose plan was within the gap until its near-whole decisions were
+#: rounded (`whole_decisions`), and above it after.
+ROUNDED_ABOVE_GAP = "roundedAboveGap"
 
 
 def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: SolverSettings,
