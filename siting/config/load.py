@@ -356,8 +356,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
 
 #: Plain words and a fix for pydantic's type errors (error type -> (what is wrong, how to fix it)).
 TYPE_HINTS: dict[str, tuple[str, str]] = {
-    "int_parsing": ("must be a whole number", "write it without quotes, units or decimals, e.g. 2024"),
-    "int_type": ("must be a whole number", "write it without quotes, units or decimals, e.g. 2024"),
+    "int_parsing": ("must be a whole number", "write it as digits, without quotes, units or decimals"),
+    "int_type": ("must be a whole number", "write it as digits, without quotes, units or decimals"),
     "int_from_float": ("must be a whole number", "drop the decimals"),
     "float_parsing": ("must be a number", "write it without quotes or units, e.g. 0.05 or 1.5e9"),
     "float_type": ("must be a number", "write it without quotes or units, e.g. 0.05 or 1.5e9"),
