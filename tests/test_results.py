@@ -350,3 +350,22 @@ def test_decisions_a_loose_tolerance_left_near_whole_are_rounded_and_the_rest_so
     assert strict.build[held].value == 2.5 and not notices
     with pytest.raises(NoSolution, match="farther than 1e-06 from a whole number"):
         extract_plan(strict, make_inputs(targets_strict=True))
+
+
+def test_capacity_idle_behind_a_binding_chain_balance_row_is_stranded_for_feedstock() -> None:
+    """`chain_case` of tests/test_families.py (q made from 2 units of p each; p imported at no
+    cost; local p must cover 50 % of its use) with 20 units/yr of q and 5 of p already built at s1
+    and s2 and no land for new modules. The row asks 5 >= 0.5 * 2 * Y_q, so q makes at most 5
+    units: 15 of its 20 stand idle although imports of p are free and q is worth 10 a unit
+    against an output-value target of 100. The reason is the chain rule holding the input p:
+    "feedstock", not "cost"."""
+    from tests.test_families import SETTINGS, chain_case, land
+
+    inputs = chain_case(existing_capacity_units_per_yr={("s1", "q"): 20.0, ("s2", "p"): 5.0},
+                        **land({"s1": 0.0, "s2": 0.0}))
+    model = build_model(inputs)
+    assert solve_model(model, SETTINGS).proven_optimal
+    plan = extract_plan(model, inputs)
+    row = plan.stranded.set_index(["site", "product"]).loc[("s1", "q")]
+    assert (row["usable"], row["production"], row["idle"]) == pytest.approx((20.0, 5.0, 15.0), abs=1e-6)
+    assert row["reason"] == "feedstock"

@@ -252,7 +252,8 @@ def trade_blocks(loaded: LoadedScenario, plan: Plan) -> list[Block]:
 STRANDED_WORDS = {
     "market": "market: the product's sales cap out of the province binds that year and none of it is imported",
     "feedstock": "feedstock: a raw material or an input product is at its limit (every source at its supply "
-                 "and no more can be imported, or an input neither importable nor made in greater amount)",
+                 "and no more can be imported, an input neither importable nor made in greater amount, or an "
+                 "input whose chain-balance row binds: more of it would have to be made in the province)",
     "cost": "cost: running the capacity would cost more than its output brings",
 }
 

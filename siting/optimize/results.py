@@ -433,6 +433,20 @@ class _Limits:
         return (hub, product, year) not in self.imports and self.spare[(product, year)] <= BINDING_SHARE * max(
             1.0, self.usable[(product, year)])
 
+    def chain_bound(self, product: str, year: int) -> bool:
+        """The chain-balance row of an input product binds in the year: local output of it is at
+        its minimum share of what the province uses, so more use would need more local output
+        (models/families/chain_balance.py), and imports alone cannot feed more."""
+        chain = getattr(self.model, "chain_balance", None)
+        if chain is None or (product, year) not in chain:
+            return False
+        row = chain[product, year]
+        if not row.active:
+            return False
+        local = sum(_value(self.model.production[s, p, t]) for s, p, t in self.model.PRODUCE
+                    if p == product and t == year)
+        return row.slack() <= BINDING_SHARE * max(1.0, local)  # one-sided: the other side's slack is infinite
+
     def reason(self, site: str, product: str, year: int) -> str:
         """Why usable capacity of `product` at `site` stands idle in `year` (STRANDED_REASONS)."""
         inputs = self.inputs
@@ -440,7 +454,7 @@ class _Limits:
         feeds = [u for u in inputs.PRODUCTS if inputs.input_units_per_unit.get((product, u), 0.0) > 0]
         # Feedstock first: capacity that cannot be fed stays idle whatever the market would take.
         if any(self.resource_bound(site, r, year) for r in resources) or any(
-                self.input_bound(site, u, year) for u in feeds):
+                self.input_bound(site, u, year) or self.chain_bound(u, year) for u in feeds):
             return "feedstock"
         if self.market_bound(product, year):
             return "market"
@@ -451,7 +465,8 @@ def _stranded_table(model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.
     """Usable capacity (utilisation x available capacity) left idle per site, product and year,
     with its share and the reason (STRANDED_REASONS), checked in this order: "feedstock" when a
     raw material (every source at its supply and no import, or the import cap reached) or an
-    input product (not importable, and the province makes all it can of it) is at its limit;
+    input product (not importable, and the province makes all it can of it; or held by its
+    binding chain-balance row, which caps its imports at a share of its use) is at its limit;
     "market" when the product's sales cap binds that year and none of it is imported; otherwise
     "cost": running the capacity costs more than its output brings."""
     limits = _Limits(model, inputs, capacity)
