@@ -391,21 +391,56 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+#: Signals received while the command runs: Python drops an exception raised where it cannot
+#: be passed on (a garbage-collection callback), so a stop is also noted here and raised again
+#: at the next phase (`progress.phase`) or before the command returns.
+_received: list[int] = []
+
+
 def _raise_stopped(signum: int, _frame: object) -> None:
-    raise Stopped(signum)
+    if signum not in _received:
+        _received.append(signum)
+    raise Stopped(signum) if signum != signal.SIGINT else KeyboardInterrupt
+
+
+def _stop_if_received() -> None:
+    if _received:
+        signum = _received[0]
+        raise Stopped(signum) if signum != signal.SIGINT else KeyboardInterrupt
+
+
+def _unraisable(previous: Any) -> Any:
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _received:
+            return  # noted in _received and raised again at the next phase
+        previous(unraisable)
+    return hook
 
 
 @contextlib.contextmanager
 def stop_on_sigterm() -> Iterator[None]:
-    """Turn SIGTERM into `Stopped` while the block runs (main thread only); restore after."""
+    """Turn SIGTERM into `Stopped`, and Ctrl-C into KeyboardInterrupt as usual, while the block
+    runs (main thread only), noting each so that one Python could not raise (it drops exceptions
+    in garbage-collection callbacks) is raised at the next phase; restore after."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _received.clear()
     previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _raise_stopped)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, _unraisable(sys.unraisablehook)
+    progress.stop_check(_stop_if_received)
     try:
         yield
+        _stop_if_received()
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
+        sys.unraisablehook = previous_hook
+        progress.stop_check(None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -434,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+        _received.clear()
         print(f"stopped by {signal.Signals(signum).name}: outputs not yet complete were discarded", file=sys.stderr)
         return 128 + signum
 

@@ -167,3 +167,37 @@ def test_a_reader_that_stops_reading_the_summary_does_not_fail_the_run(folder: P
     assert process.wait(timeout=300) == 0, err
     assert "Traceback" not in err and "BrokenPipeError" not in err
     assert (out_dir / "manifest.json").is_file()
+
+
+def test_a_signal_python_could_not_raise_stops_the_run_at_the_next_phase(tmp_path: Path, monkeypatch, capsys):
+    """Python drops an exception raised in a garbage-collection callback ("Exception ignored
+    in ..."): a Ctrl-C that lands there must not let the run go on to write its outputs and exit
+    0. Simulated: during the export, the command line's SIGINT handler runs inside a callback
+    whose KeyboardInterrupt is swallowed. The run stops as the next phase (write) begins: exit
+    130, the stop line, no output folder, and the dropped exception is not printed."""
+    import weakref
+
+    from siting import cli
+    from siting.runs import job
+
+    real_export = job.export_files
+
+    class Holder:
+        pass
+
+    def export_with_a_lost_signal(*args, **kwargs):
+        held = Holder()
+        weakref.finalize(held, cli._raise_stopped, signal.SIGINT, None)  # runs in a GC callback
+        del held  # the finalizer's KeyboardInterrupt goes to sys.unraisablehook, not to this frame
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr(job, "export_files", export_with_a_lost_signal)
+    out_dir = tmp_path / "out"
+    code = cli.main(["solve", str(ROOT / "tests" / "data" / "small" / "scenario.yaml"), "--out", str(out_dir),
+                     "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert err.splitlines()[-1] == "stopped by SIGINT: outputs not yet complete were discarded"
+    assert "Exception ignored" not in err and "Traceback" not in err
+    assert not out_dir.exists()
+    assert not [p.name for p in tmp_path.iterdir() if ".siting-" in p.name]

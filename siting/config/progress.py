@@ -18,7 +18,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -164,10 +164,23 @@ def reporting(reporter: Reporter | None) -> Iterator[Reporter | None]:
             reporter.close()
 
 
+#: Called as each phase begins (`stop_check`): raises when the process was asked to stop.
+_stop_check: Callable[[], None] | None = None
+
+
+def stop_check(check: Callable[[], None] | None) -> None:
+    """Set the function each phase calls as it begins, which raises when the process was asked to
+    stop (the command line's: a signal Python could not raise where it came); None for none."""
+    global _stop_check
+    _stop_check = check
+
+
 @contextlib.contextmanager
 def phase(name: str) -> Iterator[None]:
     """Announce a phase (`load`, `preprocess`, `build`, `solve`, `export`, ...) and, when it ends,
-    the seconds it took."""
+    the seconds it took. A stop asked before it (`stop_check`) is raised first."""
+    if _stop_check is not None:
+        _stop_check()
     reporter = active()
     if reporter is None or reporter.counting:
         yield
