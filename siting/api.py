@@ -684,6 +684,9 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)  # as a file the user's shell would create, not mkstemp's 0600
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

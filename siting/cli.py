@@ -257,9 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--alternatives", type=alternatives_count, default=0, metavar="N",
                        help="also find N near-optimal plans, each as different as possible from those before, "
                        "with a robustness map (default: none)")
-    solve.add_argument("--slack", type=slack_share, default=0.05, metavar="SHARE",
-                       help="how much more than the optimum the alternatives may cost, as a share from 0 to 1 "
-                       "(0.05 = 5 %%)")
+    solve.add_argument("--slack", type=slack_share, default=None, metavar="SHARE",
+                       help="with --alternatives: how much more than the optimum the alternatives may cost, as a "
+                       "share from 0 to 1 (default: 0.05 = 5 %%)")
     add_common(solve)
     show = command("show", "print the fully resolved scenario (extends, variant and --set applied)")
     show.add_argument("scenario", type=Path, help="scenario YAML file")
@@ -337,11 +337,19 @@ def batch_report(result: Any, what: str) -> str:
     return "\n".join(lines)
 
 
+#: How much more than the optimum the alternatives may cost by default (a share: 0.05 = 5 %).
+DEFAULT_SLACK = 0.05
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed command, print its results on standard output; return the exit code."""
     if args.command == "solve":
         from siting import api
 
+        if args.slack is not None and not args.alternatives:
+            raise InputError([f"--slack | applies to the alternatives only (got {args.slack:g} without "
+                              "--alternatives); add --alternatives N, or drop --slack"])
+        args.slack = DEFAULT_SLACK if args.slack is None else args.slack
         result = api.run(args.scenario, args.out, variant=args.variant, overrides=single_overrides(args.set),
                          time_limit_s=args.time_limit, rule_costs=args.rule_costs,
                          alternatives=args.alternatives, slack=args.slack)

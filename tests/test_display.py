@@ -37,6 +37,25 @@ def test_slack_of_2_is_refused_as_a_percent_with_the_share_to_give(tmp_path: Pat
     assert not (tmp_path / "out").exists()
 
 
+def test_slack_without_alternatives_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--slack only shapes the alternatives: given alone it would be ignored in silence."""
+    assert main(["solve", str(SMALL / "scenario.yaml"), "--out", str(tmp_path / "out"), "--slack", "0.02"]) == 2
+    assert capsys.readouterr().err == ("error: 1 problem in the input:\n  - --slack | applies to the alternatives "
+                                       "only (got 0.02 without --alternatives); add --alternatives N, or drop "
+                                       "--slack\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_scenario_file_is_refused_saying_it_is_empty(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    assert main(["solve", str(empty), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (f"error: 1 problem in the input:\n  - {empty}: (top level) | the file is "
+                                       "empty; write its keys, one 'key: value' line each (see "
+                                       "scenarios/yunnan_2024.yaml and scenarios/catalog.yaml)\n")
+
+
 def test_slack_bounds_0_and_1_are_shares_and_above_100_gets_a_plain_example() -> None:
     assert slack_share("0") == 0.0
     assert slack_share("0.02") == 0.02

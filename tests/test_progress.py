@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -310,6 +311,9 @@ def test_schema_command_writes_the_scenario_schema(tmp_path: Path, capsys):
     target = tmp_path / "scenario.schema.json"
     assert main(["schema", "--out", str(target)]) == 0
     assert capsys.readouterr().out == f"scenario schema written to {target.resolve()}\n"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # as the shell would make it, not 0600
     schema = json.loads(target.read_text())
     assert schema["$comment"].startswith("JSON schema of a siting scenario file, written by `siting schema` (complete)")
     assert "name" in schema["required"]

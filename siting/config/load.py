@@ -448,8 +448,12 @@ def referenced_file(origin: Origin, key: str, reference: Any, folder: Path, what
 def read_mapping(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     """A YAML file that must hold a mapping of keys at its top level."""
     data, node = read_yaml(path)
+    if data is None:
+        raise InputError([f"{path}: (top level) | the file is empty; write its keys, one 'key: value' line each "
+                          "(see scenarios/yunnan_2024.yaml and scenarios/catalog.yaml)"])
     if not isinstance(data, dict):
-        raise InputError([f"{path}: (top level) | expected a mapping of keys, got {type(data).__name__}"])
+        raise InputError([f"{path}: (top level) | must be a mapping of keys to values (got "
+                          f"{type(data).__name__}); write one 'key: value' line per key"])
     return data, node
 
 
