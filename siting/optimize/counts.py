@@ -12,6 +12,11 @@ bound rises only as it branches on the module counts of every site. Three search
    land, module bounds), the MIP itself, started from the best plan so far, in the time left;
    its proven bound raises LB when higher.
 
+With a start plan (a re-solve: rule costs, sweeps), a search before step 1 fixes the start's
+counts and searches from the start itself: its cost UB0 is then HiGHS's cutoff in step 1, which
+stops as soon as its bound reaches UB0 - gap |UB0| (docs/FORMULATION.md, "Module counts by
+cluster"); the plan returned never costs more than such a start.
+
 The reported gap is (UB - max(LB, the MIP's bound)) / |UB|: a proven gap of the MIP. Measured on
 scenarios/yunnan_2024.yaml (benchmarks/bench_scale.py, one thread): HiGHS on the MIP reaches
 2.8 % in 60 s; the count relaxation bounds it within 2 % in about 4 s and 0.9 % in about 18 s,
