@@ -289,7 +289,7 @@ def test_every_option_and_argument_has_help_text():
 
 def test_help_states_defaults():
     text = parsers()["siting solve"].format_help()
-    assert "(default: 0.05)" in " ".join(text.split())
+    assert "(default: 0.05 = 5 %)" in " ".join(text.split())
     assert "(default: the scenario's output.folder)" in " ".join(text.split())
     compare_help = " ".join(parsers()["siting compare"].format_help().split())
     assert "comparison folder (default: outputs/compare)" in compare_help
