@@ -87,7 +87,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
                              + "\n".join(f"  - {m}" for m in lead + unreachable), explained, unreachable)
     cells = tuple(getattr(prepared, "candidate_cells", ()))
     if cells:
-        return screened_solve(inputs, cells, settings, timings, units, lead)
+        return screened_solve(inputs, cells, settings, timings, units, lead, prepared.notices)
     started = time.perf_counter()
     with progress.phase("build"):
         model = build_model(inputs)
@@ -162,7 +162,7 @@ ROUNDED_ABOVE_GAP = "roundedAboveGap"
 
 def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: SolverSettings,
                    timings: dict[str, float], units: dict[str, str] | None = None,
-                   lead: list[str] | None = None) -> Solved:
+                   lead: list[str] | None = None, notices: list[str] | None = None) -> Solved:
     """Solve with the candidate cells screened (siting/optimize/screening.py): the plan of the
     screened model, certified against the aggregated bound. The full model, with every cell, is
     never built. Without a plan: InfeasiblePlan, explained on the aggregated inputs, when the
@@ -170,7 +170,8 @@ def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: Solver
     too); NoSolution otherwise (`screening_no_plan_message`). The model size is the screened
     model's, with how many candidates, groups and sites the screening had, and the screening's
     figures under "screening" (`ScreeningSummary.record`). `lead`: lines said first in an
-    infeasibility message."""
+    infeasibility message; `notices`: the run's notices, to which a rounding of near-whole
+    decisions is added (`whole_decisions`)."""
     screened = solve_screened(inputs, cells, settings)
     summary = screened.summary
     timings["build"] = summary.build_time_s
@@ -191,7 +192,8 @@ def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: Solver
     size["screening"] = summary.record()  # a member of its own in the manifest
     if screened.merged is not None:
         size["searches"] = screened.merged.record()
-    return Solved(screened.report, extract_plan(screened.model, screened.inputs), size, screened.model,
+    report = whole_decisions(screened.model, screened.report, settings, notices if notices is not None else [])
+    return Solved(report, extract_plan(screened.model, screened.inputs), size, screened.model,
                   screened.solver, screened.inputs, summary)
 
 
