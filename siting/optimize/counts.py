@@ -218,8 +218,7 @@ def _start_search(model: pyo.ConcreteModel, inputs: ModelInputs, start: PlanValu
     from the start itself. Its plan (the start's, or better within those counts) gives an upper
     bound before the relaxation runs, which may then stop as soon as its bound certifies it."""
     phase_started = time.perf_counter()
-    start_map = counted_start(model, inputs, start)
-    assert start_map is not None
+    start_map = counted_start(model, inputs, start) or ComponentMap()  # a plan always gives a start
     counts = {key: round(start_map.get(model.module_count[key], 0.0)) for key in model.COUNT}
     solver = new_solver()
     fixed_settings = dataclasses.replace(settings, time_limit_s=max(_time_left(settings, started), 1.0),

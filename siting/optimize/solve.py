@@ -286,24 +286,33 @@ def stop_on_signals(opt: Any) -> Iterator[None]:
         for check in checks(highs):
             check.unsubscribe(on_check)
 
-    def not_interrupted(record: logging.LogRecord) -> bool:
-        return not (noted and "kInterrupt" in record.getMessage())  # the interface's word on the stop
-
-    interface_log = logging.getLogger(type(opt).__module__)
     previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
     previous = {signum: handler for signum, handler in previous.items() if callable(handler)}
-    interface_log.addFilter(not_interrupted)
     try:
         for signum in previous:
             signal.signal(signum, note)
-        with _around_run(opt, subscribe, unsubscribe):
+        with _interrupt_unreported(opt, lambda: bool(noted)), _around_run(opt, subscribe, unsubscribe):
             yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        interface_log.removeFilter(not_interrupted)
         for signum in noted:
             signal.raise_signal(signum)
+
+
+@contextlib.contextmanager
+def _interrupt_unreported(opt: Any, ours: Callable[[], bool]) -> Iterator[None]:
+    """While the block runs, leave out the interface's warning about HiGHS's interrupted status
+    when `ours()` says the interrupt was asked for here (a signal, a bound reached)."""
+    def kept(record: logging.LogRecord) -> bool:
+        return not (ours() and "kInterrupt" in record.getMessage())
+
+    interface_log = logging.getLogger(type(opt).__module__)
+    interface_log.addFilter(kept)
+    try:
+        yield
+    finally:
+        interface_log.removeFilter(kept)
 
 
 def start_values(model: pyo.ConcreteModel, start: Start) -> dict[int, tuple[Any, float]]:
@@ -480,16 +489,8 @@ def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
         if stop.cutoff is not None:
             highs.setOptionValue("objective_bound", math.inf)  # the solver object may solve again
 
-    def not_stopped(record: logging.LogRecord) -> bool:
-        return not (stop.reached and "kInterrupt" in record.getMessage())  # the interface's word on the stop
-
-    interface_log = logging.getLogger(type(opt).__module__)
-    interface_log.addFilter(not_stopped)
-    try:
-        with _around_run(opt, before, after):
-            yield
-    finally:
-        interface_log.removeFilter(not_stopped)
+    with _interrupt_unreported(opt, lambda: stop.reached), _around_run(opt, before, after):
+        yield
 
 
 def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None,
