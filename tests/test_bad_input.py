@@ -94,7 +94,7 @@ def test_invalid_geometry_rejected_when_asked(folder: Path, capsys):
     edit(folder / "scenario.yaml", "  detour_factor: 1.0", "  detour_factor: 1.0\n  invalid_geometry: reject")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - redline.geojson: geometry | invalid geometries in ['lake'] (Self-intersection[102.4 24.9]); repair "
+        "  - redline.geojson: geometry | invalid geometry in feature 'lake' (Self-intersection[102.4 24.9]); repair "
         "them or set spatial.invalid_geometry: repair\n"
     )
 

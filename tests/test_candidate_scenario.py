@@ -139,7 +139,7 @@ def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.Captu
     with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}", {"a": ZONE_A})
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - scenario.yaml: candidates.id_prefix | cell ids cell-west-21-273 are also site ids of sites.geojson "
+        "  - scenario.yaml: candidates.id_prefix | cell ids 'cell-west-21-273' are also site ids of sites.geojson "
         "(got 'cell'); choose an id_prefix no site id starts with\n")
 
 
@@ -175,7 +175,7 @@ def test_an_allowed_zone_of_points_is_refused_as_any_layer(folder: Path, capsys:
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - allowed.gpkg: geometry | allowed-zone must be Polygon or MultiPolygon (got Point for "
-        "['feature 0'])\n")
+        "feature 'feature 0')\n")
 
 
 @pytest.fixture(scope="module")

@@ -287,7 +287,7 @@ def test_null_redline_category_is_an_error(folder: Path, capsys):
     edit_features(folder / "redline.geojson", lambda f: f["properties"].update(category=None))
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - redline.geojson: field 'category' | empty category in ['lake']; give every feature its category\n")
+        "  - redline.geojson: field 'category' | empty category in feature 'lake'; give every feature its category\n")
 
 
 def test_source_status_outside_the_allowed_values_is_an_error(folder: Path, capsys):
@@ -298,7 +298,7 @@ def test_source_status_outside_the_allowed_values_is_an_error(folder: Path, caps
     edit_features(folder / "sources.geojson", capital)
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - sources.geojson: field 'status' | unknown status in ['rock_w'] (got 'Producing'); use one of: "
+        "  - sources.geojson: field 'status' | unknown status in feature 'rock_w' (got 'Producing'); use one of: "
         "producing, prospective\n")
 
 
@@ -313,7 +313,7 @@ def test_infinite_supply_is_an_error_naming_the_feature(folder: Path, capsys):
     edit_features(folder / "sources.geojson", unlimited)
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - sources.geojson: field 'supply_t_per_yr' | must be a finite number for ['rock_w'] (got 'inf'); use a "
+        "  - sources.geojson: field 'supply_t_per_yr' | must be a finite number for feature 'rock_w' (got 'inf'); use a "
         "number\n")
 
 
@@ -327,9 +327,9 @@ def test_non_finite_site_attributes_are_errors(folder: Path, capsys):
     edit_features(folder / "sites.geojson", change)
     assert run_bad(folder, capsys) == (
         "error: 2 problems in the input:\n"
-        "  - sites.geojson: field 'usable_area_ha' | must be a finite number for ['w_lake'] (got '-inf'); use a "
+        "  - sites.geojson: field 'usable_area_ha' | must be a finite number for feature 'w_lake' (got '-inf'); use a "
         "number\n"
-        "  - sites.geojson: field 'existing_lfp' | must be a finite number for ['e_city'] (got inf); use a "
+        "  - sites.geojson: field 'existing_lfp' | must be a finite number for feature 'e_city' (got inf); use a "
         "number\n")
 
 
@@ -481,7 +481,7 @@ def test_polygon_site_without_usable_area_uses_its_drawn_area_beside_point_sites
     frame.to_file(folder / "sites.gpkg")
     with pytest.raises(InputError) as err:
         load_layers(loaded)
-    assert err.value.problems == [f"{folder / 'sites.gpkg'}: field 'usable_area_ha' | not a number for ['e_far'] "
+    assert err.value.problems == [f"{folder / 'sites.gpkg'}: field 'usable_area_ha' | not a number for feature 'e_far' "
                                   "(got null); use a number"]
 
 
@@ -594,3 +594,13 @@ def test_an_unreadable_layer_is_named_without_gdals_driver_prefix_advice(tmp_pat
     assert str(raised.value) == (
         f"1 problem in the input:\n  - {path}: cannot read the sites layer ('{path}' not recognized as being in a "
         "supported file format); is it a GeoJSON, GeoPackage or shapefile?")
+
+
+def test_features_are_listed_for_reading_not_as_python_lists():
+    """A problem names its features in words: quoted ids, 'and', the count beyond five."""
+    from siting.config.errors import features, listed
+
+    assert features(["lake"]) == "feature 'lake'"
+    assert features(["a", "b"]) == "features 'a' and 'b'"
+    assert features([f"s{i}" for i in range(8)]) == "features 's0', 's1', 's2', 's3', 's4' and 3 more"
+    assert listed([2, 5, 9]) == "2, 5 and 9"

@@ -181,7 +181,7 @@ def test_layer_attribute_beyond_1e12_is_refused(folder: Path, capsys, layer: str
     err = refused(folder, capsys)
     assert err.endswith(PROBLEM + (
         f"{layer}: field '{field}' | must be at most 1e12 (1e12 is the largest quantity the model takes): "
-        f"{TOO_LARGE}, for ['{feature}'] (got 1e+308); give a smaller value\n"))
+        f"{TOO_LARGE}, for feature '{feature}' (got 1e+308); give a smaller value\n"))
 
 
 # ---------------------------------------------------------------------------------------------

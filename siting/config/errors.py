@@ -5,6 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
+def listed(items: Iterable[object], limit: int = 5) -> str:
+    """`items` for a message: "'a'", "'a', 'b' and 'c'", or the first `limit` and "and N more"
+    (text quoted, numbers as they are)."""
+    shown = [repr(i) if isinstance(i, str) else str(i) for i in items]
+    if len(shown) > limit:
+        return ", ".join(shown[:limit]) + f" and {len(shown) - limit} more"
+    if len(shown) <= 1:
+        return shown[0] if shown else "none"
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def features(ids: Iterable[object], limit: int = 5) -> str:
+    """"feature 'a'" or "features 'a', 'b' and 3 more": the features a layer problem is about."""
+    ids = list(ids)
+    return ("feature " if len(ids) == 1 else "features ") + listed(ids, limit)
+
+
 class InputError(Exception):
     """Bad input: one or more problems, each naming the file, the key or field, and the fix.
 

@@ -31,7 +31,7 @@ import pyogrio
 import pyproj
 import shapely
 
-from siting.config.errors import InputError
+from siting.config.errors import InputError, features, listed
 from siting.config.load import LoadedScenario
 from siting.config.schema import MAX_QUANTITY, AllowedZone, ClustersLayer, LayerRef, too_large_message
 
@@ -321,14 +321,14 @@ def check_layer(
     blank = np.array([v is None or not v.strip() for v in ids])
     if blank.any():
         rows = [int(i) for i in np.flatnonzero(blank)]
-        problems.append(f"{path}: field '{fields['id']}' | empty id in feature(s) {rows[:5]}; every feature "
-                        "needs an id")
+        problems.append(f"{path}: field '{fields['id']}' | empty id in the features at rows "
+                        f"{listed([r + 1 for r in rows])} (counting from 1); every feature needs an id")
     frame["id"] = [v if v is not None else "" for v in ids]
     if "name" in frame.columns:
         frame["name"] = text_values(frame["name"])
     duplicated = sorted(set(frame.loc[frame["id"].duplicated() & ~blank, "id"]))
     if duplicated:
-        problems.append(f"{path}: field '{fields['id']}' | duplicate ids {duplicated[:5]}; ids must be unique")
+        problems.append(f"{path}: field '{fields['id']}' | duplicate ids {listed(duplicated)}; ids must be unique")
     geoms = frame.geometry
     shape_problems = _shape_problems(frame, path, role, geometry_types)
     if shape_problems:
@@ -343,7 +343,7 @@ def check_layer(
         if invalid_geometry == "reject":
             ids_bad = list(frame.loc[invalid, "id"])
             reason = shapely.is_valid_reason(geoms[invalid].iloc[0])
-            problems.append(f"{path}: geometry | invalid geometries in {ids_bad[:5]} ({reason}); repair them "
+            problems.append(f"{path}: geometry | invalid geometry in {features(ids_bad)} ({reason}); repair them "
                             "or set spatial.invalid_geometry: repair")
         else:
             frame = _repair(frame, invalid, path, role, geometry_types, notices, problems)
@@ -355,7 +355,7 @@ def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_typ
     geoms = frame.geometry
     empty = geoms.isna() | geoms.is_empty
     if empty.any():
-        return [f"{path}: geometry | features {list(frame.loc[empty, 'id'])[:5]} have no geometry; remove them or "
+        return [f"{path}: geometry | no geometry in {features(frame.loc[empty, 'id'])}; remove them or "
                 "draw them"]
     non_finite = _non_finite(frame)
     if non_finite.any():
@@ -365,7 +365,7 @@ def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_typ
     if wrong_type.any():
         bad = frame.loc[wrong_type]
         return [f"{path}: geometry | {role} must be {' or '.join(geometry_types)} (got "
-                f"{bad.geometry.geom_type.iloc[0]} for {list(bad['id'])[:5]})"]
+                f"{bad.geometry.geom_type.iloc[0]} for {features(bad['id'])})"]
     return []
 
 
@@ -391,20 +391,20 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     ids = frame["id"].to_numpy()
     if not_number.any():
         shown = "null" if null[not_number][0] else repr(raw[not_number].iloc[0])
-        problems.append(f"{path}: field '{field_name}' | not a number for {list(ids[not_number])[:5]} "
+        problems.append(f"{path}: field '{field_name}' | not a number for {features(ids[not_number])} "
                         f"(got {shown}); use a number")
     if infinite.any():
         first = raw[infinite].iloc[0]
         shown = repr(first) if isinstance(first, str) else f"{float(first):g}"
-        problems.append(f"{path}: field '{field_name}' | must be a finite number for {list(ids[infinite])[:5]} "
+        problems.append(f"{path}: field '{field_name}' | must be a finite number for {features(ids[infinite])} "
                         f"(got {shown}); use a number")
     if negative.any():
-        problems.append(f"{path}: field '{field_name}' | negative for {list(ids[negative])[:5]}; "
+        problems.append(f"{path}: field '{field_name}' | negative for {features(ids[negative])}; "
                         "use a value >= 0")
     too_large = (values > MAX_QUANTITY).to_numpy() & ~infinite
     if too_large.any():
         problems.append(f"{path}: field '{field_name}' | {too_large_message(MAX_QUANTITY)}, for "
-                        f"{list(ids[too_large])[:5]} (got {float(values[too_large].iloc[0]):g}); give a smaller value")
+                        f"{features(ids[too_large])} (got {float(values[too_large].iloc[0]):g}); give a smaller value")
     frame[column] = values
 
 
@@ -416,11 +416,11 @@ def _check_text(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: st
     empty = [i for i, v in zip(ids, values, strict=True) if v is None or not v.strip()]
     if empty:
         fix = f"use one of: {', '.join(allowed)}" if allowed else f"give every feature its {what}"
-        problems.append(f"{path}: field '{field_name}' | empty {what} in {empty[:5]}; {fix}")
+        problems.append(f"{path}: field '{field_name}' | empty {what} in {features(empty)}; {fix}")
     if allowed:
         wrong = [(i, v) for i, v in zip(ids, values, strict=True) if v is not None and v.strip() and v not in allowed]
         if wrong:
-            problems.append(f"{path}: field '{field_name}' | unknown {what} in {[i for i, _v in wrong][:5]} "
+            problems.append(f"{path}: field '{field_name}' | unknown {what} in {features([i for i, _v in wrong])} "
                             f"(got {wrong[0][1]!r}); use one of: {', '.join(allowed)}")
     frame[column] = [v if v is not None else "" for v in values]
 
@@ -577,7 +577,7 @@ def check_degrees(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     if bad.any():
         first = frame[column][bad].iloc[0]
         problems.append(f"{path}: field '{field_name}' | not a coordinate in degrees for "
-                        f"{list(frame['id'][bad])[:5]} (got {first!r}); use a number from {-limit:g} to {limit:g}")
+                        f"{features(frame['id'][bad])} (got {first!r}); use a number from {-limit:g} to {limit:g}")
     frame[column] = values
 
 

@@ -11,7 +11,7 @@ import geopandas as gpd
 
 from models import ModelInputs
 from siting.config import progress
-from siting.config.errors import InputError
+from siting.config.errors import InputError, listed
 from siting.config.load import LoadedScenario, Override, load_scenario
 from siting.prepare.candidates import allowed_zone_geometry, generate_candidates, no_cell_left
 from siting.prepare.checks import check_against_layers
@@ -72,8 +72,7 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
                                        allowed=allowed, where=where)])
     taken = sorted(set(cells["id"]) & set(layers.sites["id"]))
     if taken:
-        shown = ", ".join(taken[:5]) + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
-        raise InputError([f"{where}: candidates.id_prefix | cell ids {shown} are also site ids of "
+        raise InputError([f"{where}: candidates.id_prefix | cell ids {listed(taken)} are also site ids of "
                           f"{layers.paths.get('sites', 'the sites layer')} (got {spec.id_prefix!r}); choose an "
                           "id_prefix no site id starts with"])
     return cells.assign(land_price_yuan_per_ha=float(spec.land_price_yuan_per_ha))
