@@ -166,6 +166,20 @@ def test_web_mercator_working_crs_is_refused():
         "distance would be off by as much; use a CRS made for the area, such as EPSG:32648 (UTM zone 48N)"]
 
 
+def test_a_geographic_or_feet_working_crs_is_refused_at_its_line(folder: Path, capsys):
+    """Whether the working CRS is projected and in metres is known from its name alone, so it is
+    checked with the scenario, at its line, with the others of the file."""
+    edit(folder / "scenario.yaml", "  detour_factor: 1.0", "  detour_factor: 1.0\n  working_crs: EPSG:4326")
+    line = (folder / "scenario.yaml").read_text().splitlines().index("  working_crs: EPSG:4326") + 1
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        f"  - scenario.yaml:{line}: spatial.working_crs | must be a projected CRS in metres, such as EPSG:32648 "
+        "(UTM zone 48N) for Yunnan, not a geographic one (got 'EPSG:4326')\n")
+    edit(folder / "scenario.yaml", "EPSG:4326", "EPSG:2227")
+    refused = run_bad(folder, capsys)
+    assert "spatial.working_crs | must have its axes in metres (this one is in US survey foot)" in refused
+
+
 def test_web_mercator_in_the_scenario_is_refused_naming_the_scenario(folder: Path, capsys):
     """The small scenario's clusters, sites and sources span 102.0 to 103.5 E, 24.5 to 25.0 N;
     EPSG:3857's scale there is 1/cos(lat) - 1 = 10.3 % at 25 N."""
@@ -313,8 +327,8 @@ def test_infinite_supply_is_an_error_naming_the_feature(folder: Path, capsys):
     edit_features(folder / "sources.geojson", unlimited)
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - sources.geojson: field 'supply_t_per_yr' | must be a finite number for feature 'rock_w' (got 'inf'); use a "
-        "number\n")
+        "  - sources.geojson: field 'supply_t_per_yr' | must be a finite number for feature 'rock_w' (got 'inf'); "
+        "use a number\n")
 
 
 def test_non_finite_site_attributes_are_errors(folder: Path, capsys):

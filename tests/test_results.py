@@ -317,6 +317,22 @@ def test_every_whole_number_decision_is_checked_and_named():
         "written:", "  - modules of p10 (p) at site s1 in 2030: 2.5", "  - site s1 opens in 2030 (0 or 1): 0.6"]
 
 
+def test_a_module_count_by_cluster_is_named_in_words():
+    """The module count by cluster (models/counts.py) is named as modules of a cluster, not by
+    its variable name."""
+    from models.counts import add_module_counts
+
+    inputs = one_site_inputs()
+    model = build_model(inputs)
+    add_module_counts(model, inputs, model.index_data)
+    solve_model(model, SolverSettings(rel_gap=0.0, time_limit_s=30))
+    model.module_count["c1", "p10", 2030].set_value(2.5, skip_validation=True)
+    with pytest.raises(NoSolution) as caught:
+        extract_plan(model, inputs)
+    assert "  - modules of p10 in cluster c1 in 2030: 2.5" in str(caught.value).splitlines()
+    assert "module_count" not in str(caught.value)
+
+
 def test_decisions_a_loose_tolerance_left_near_whole_are_rounded_and_the_rest_solved_again() -> None:
     """Default instance of tests/test_families.py (P targets 30 units; p10 = 10 units for 100
     yuan): the optimum builds 3 modules, 300 yuan. A loose `mip_feasibility_tolerance` may hand

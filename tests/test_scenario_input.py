@@ -307,3 +307,12 @@ def test_values_of_the_wrong_type_are_refused_in_plain_words_with_a_fix(folder: 
         "units, e.g. 0.05 or 1.5e9",
         "scenario.yaml:32: objective.discount_rate | must be a number (got list); write it without quotes or units, "
         "e.g. 0.05 or 1.5e9"]
+
+
+def test_a_name_with_spaces_gets_a_name_it_could_have(folder: Path):
+    """The scenario name names files and columns: a space or a slash is refused with the name
+    written the allowed way as the fix."""
+    edit(folder / "scenario.yaml", "name: small", "name: Yunnan 2024 / strict")
+    assert problems(folder) == [
+        "scenario.yaml:1: name | may hold only letters, digits and _ . - (got 'Yunnan 2024 / strict'); write it as "
+        "e.g. 'Yunnan_2024_strict'"]

@@ -185,4 +185,4 @@ def test_manifest_records_the_options_highs_held_and_the_time_limit_used(folder:
     assert solver["settings"] == {
         "time_limit_s": 30.0, "rel_gap": 0.0, "threads": 1, "random_seed": 0,
         "options": {"mip_heuristic_effort": 0.3, "mip_max_nodes": 1000000, "presolve": "off"}}
-    assert solver["proven_optimal"] is True
+    assert solver["proven_within_gap"] is True

@@ -28,6 +28,7 @@ from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, hig
 from siting.config.schema import (
     MAX_QUANTITY,
     MAX_YUAN,
+    NAME_PATTERN,
     Catalog,
     CommittedProject,
     Scenario,
@@ -344,6 +345,10 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
                             "smaller value, or the figure in larger units")
         elif err["type"] in BOUND_ERRORS:
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give a value in that range")
+        elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NAME_PATTERN:
+            example = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(got)).strip("_") or "yunnan_2024"
+            problems.append(f"{where}: {key} | may hold only letters, digits and _ . - (got {shown}); write it "
+                            f"as e.g. {example!r}")
         elif err["type"] in TYPE_HINTS:
             what, fix = TYPE_HINTS[err["type"]]
             problems.append(f"{where}: {key} | {what} (got {shown}); {fix}")

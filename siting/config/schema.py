@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import pyproj
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -19,6 +20,8 @@ from pydantic_core import PydanticCustomError
 #: plan or none. Costs can be given in yuan up to 1e15 (a thousand trillion).
 MAX_YUAN = 1e15
 MAX_QUANTITY = 1e12
+#: Names that become file and column names (scenario name, cell id prefix): letters, digits, _ . -
+NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
 
 def not_yes_no(value: Any) -> Any:
@@ -264,7 +267,7 @@ class CandidatesSpec(Strict):
                                     "product, are dropped (ha)")
     allowed_zone: AllowedZone | None = Field(default=None, description="Polygons cells must lie in; null: the "
                                              "clusters alone")
-    id_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] = Field(
+    id_prefix: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(
         default="cell", description="First part of every cell's id, `<prefix>-<cluster>-<column>-<row>` (letters, "
         "digits, _ . and -); hexagons: `<prefix>-<cluster>-<H3 index>`")
     land_price_yuan_per_ha: Yuan = Field(
@@ -295,6 +298,24 @@ class Spatial(Strict):
         default=1.3, description="Road distance per straight-line distance, at least 1 (km per km)")
     include_prospective_sources: bool = Field(
         default=False, description="Whether prospective sources may supply raw material, as producing ones do")
+
+    @field_validator("working_crs")
+    @classmethod
+    def _projected_in_metres(cls, value: str) -> str:
+        """A CRS pyproj knows, projected, with axes in metres (areas in ha, distances in km)."""
+        try:
+            crs = pyproj.CRS.from_user_input(value)
+        except pyproj.exceptions.CRSError:
+            raise ValueError("must be a CRS pyproj knows, given as an EPSG code such as EPSG:32648 (UTM zone 48N) "
+                             "for Yunnan") from None
+        if not crs.is_projected:
+            raise ValueError("must be a projected CRS in metres, such as EPSG:32648 (UTM zone 48N) for Yunnan, not "
+                             "a geographic one")
+        units = {axis.unit_name for axis in crs.axis_info}
+        if not units <= {"metre", "meter"}:
+            raise ValueError(f"must have its axes in metres (this one is in {', '.join(sorted(units))}); use a "
+                             "projected CRS in metres such as EPSG:32648 (UTM zone 48N) for Yunnan")
+        return value
 
 
 class Targets(Strict):
@@ -529,7 +550,7 @@ class Scenario(Strict):
 
     extends: Path | None = Field(
         default=None, description="Base scenario file that this file overrides, relative to this file")
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] = Field(
+    name: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(
         description="Scenario name (letters, digits and _ . -), which names the outputs and comparison columns")
     description: str = Field(default="", description="What the scenario asks, in words; copied into the report")
     years: list[Count] = Field(

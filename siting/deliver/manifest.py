@@ -48,7 +48,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "solver": {
             "status": report.status,
             "termination": report.termination,
-            "proven_optimal": report.proven_optimal,
+            "proven_within_gap": report.proven_optimal,
             "objective_yuan": _maybe(report.objective_yuan),
             "best_bound_yuan": _maybe(report.best_bound_yuan),
             "gap": _maybe(report.gap),

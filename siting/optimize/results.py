@@ -126,6 +126,8 @@ _DECISION_WORDS: dict[str, Callable[..., str]] = {
     "opens": lambda s, t: f"site {s} opens in {t} (0 or 1)",
     "hosts": lambda c, p: f"cluster {c} hosts {p} (0 or 1)",
     "demo": lambda s: f"site {s} is a recycling demonstration (0 or 1)",
+    "module_count": lambda c, mid, t: f"modules of {mid} in cluster {c} in {t}",
+    "differs": lambda a, b, p: f"clusters {a} and {b} differ in {p} (0 or 1)",
 }
 
 
