@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -104,6 +105,10 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     manifest = json.loads((out / "manifest.json").read_text())
     assert_hand_costs(manifest)
     assert set(manifest["run"]["timings_s"]) == {"load", "preprocess", "build", "bound", "solve", "export"}
+    # The time line and the manifest give the same export time: both include making the report.
+    time_line = next(line for line in printed.splitlines() if line.startswith("time: "))
+    shown = float(re.search(r"export ([0-9.]+) s", time_line).group(1))
+    assert abs(shown - manifest["run"]["timings_s"]["export"]) <= 0.0051  # 2 decimals against 3
     assert set(manifest["input_sha256"]) == {"scenario", "catalog", "clusters", "sites", "redline", "sources"}
     clusters = json.loads((out / "clusters.geojson").read_text())
     west = next(f for f in clusters["features"] if f["id"] == "west")

@@ -53,8 +53,10 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     names = [*files, "manifest.json", *REPORT_FILES]
     run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
                             spatial.dropped_sites, names)
-    files["manifest.json"] = json_text(run_manifest)
     files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png, context))
+    timings["export"] = time.perf_counter() - started  # the report included (it does not quote the timings)
+    run_manifest["run"]["timings_s"]["export"] = round(timings["export"], 3)
+    files["manifest.json"] = json_text(run_manifest)
     return files
 
 
