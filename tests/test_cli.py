@@ -230,3 +230,30 @@ def test_the_terminal_capacity_table_tells_decided_from_online_capacity(scenario
     assert ["Cells", "GWh/yr", "2023", "0", "10", "0", "0", "0"] in rows
     assert ["Cells", "GWh/yr", "2024", "0", "10", "0", "0", "10"] in rows
     assert ["LFP", "t/yr", "2024", "100,000", "150,000", "20,000", "10,000", "280,000"] in rows
+
+
+def test_the_export_time_includes_making_the_report(scenario: Path, tmp_path: Path, monkeypatch, capsys):
+    """Making the report is part of the export: the manifest's export time is at least the time
+    of the GIS files and of the report together (each measured around its call; the report made
+    to take 0.3 s at least, so that leaving it out cannot hide in rounding)."""
+    import time
+
+    import siting.deliver.files as files
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, call, pause: float = 0.0):
+        def wrapper(*args, **kwargs):
+            began = time.perf_counter()
+            time.sleep(pause)
+            try:
+                return call(*args, **kwargs)
+            finally:
+                spent[name] = time.perf_counter() - began
+        return wrapper
+
+    monkeypatch.setattr(files, "gis_files", timed("gis", files.gis_files))
+    monkeypatch.setattr(files, "report_files", timed("report", files.report_files, 0.3))
+    assert solve(scenario, tmp_path / "out", "--quiet") == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["run"]["timings_s"]["export"] >= round(spent["gis"] + spent["report"], 3) - 0.001
