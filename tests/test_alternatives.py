@@ -55,6 +55,32 @@ def test_the_alternative_moves_to_the_other_site() -> None:
     assert table.values.tolist() == [["s1", "c1", "p", 1, 0.5, 30.0], ["s2", "c2", "p", 1, 0.5, 30.0]]
 
 
+def two_sites_in_c1() -> ModelInputs:
+    """Only p, 30 t/yr, three sites: s1 and s3 in cluster c1, s2 in c2, 100 ha each; land at 0,
+    50 and 100 yuan/ha at s1, s3 and s2, whose annuity on the 3 ha of three modules is 3 and 6
+    yuan at s3 and s2. All at s1 costs 300 + 50 = 350 (the optimum), all at s3 353, all at s2
+    356; any split at least 400. Within 5 % (367.5): exactly those three plans."""
+    sites = ("s1", "s3", "s2")
+    return make_inputs(site_fixed_cost_yuan=50.0, SITES=sites, cluster_of_site={"s1": "c1", "s3": "c1", "s2": "c2"},
+                       CANDIDATES=tuple((s, p) for s in sites for p in ("p", "q")),
+                       site_land_ha={s: 100.0 for s in sites},
+                       land_after_redline_ha={(s, p): 100.0 for s in sites for p in ("p", "q")},
+                       land_price_yuan_per_ha={"s1": 0.0, "s3": 50.0, "s2": 100.0})
+
+
+def test_alternatives_first_move_the_optimum_modules_among_its_clusters_sites() -> None:
+    """The first stage keeps the optimum's 3 modules of p10 in c1 and finds all at s3 (353); no
+    other pattern fits in c1 under the cap (a split costs 400), so the search frees the counts
+    and finds all at s2 (356) in c2; then none is left, proven."""
+    inputs = two_sites_in_c1()
+    plans = near_optimal_plans(inputs, SETTINGS, 3, 0.05)
+    assert [(p.label, sorted(build_pairs_of(p.plan)), p.cost_yuan, p.scope) for p in plans] == [
+        ("optimum", [("s1", "p")], 350.0, ""), ("alt01", [("s3", "p")], 353.0, "sites"),
+        ("alt02", [("s2", "p")], 356.0, "clusters")]
+    assert plans.ended.startswith("no other pattern of sites and products costs within 5% of the optimum")
+    assert comparison(plans, inputs)["scope"].tolist() == ["", "sites", "clusters"]
+
+
 def test_a_site_every_good_plan_needs() -> None:
     """With 10 % slack (cap 605) the alternative that overlaps least with the optimum puts all
     of p at s2 (600; a split costs the same but keeps p at s1): q stays at s1 in both plans."""
@@ -65,11 +91,11 @@ def test_a_site_every_good_plan_needs() -> None:
         ["s1", "c1", "p", 1, 0.5, 30.0], ["s1", "c1", "q", 2, 1.0, 10.0], ["s2", "c2", "p", 1, 0.5, 30.0]]
     table = comparison(plans, inputs)
     assert table.columns.tolist() == ["plan", "cost_yuan", "over_optimum", "sites_opened", "site_products",
-                                      "new_site_products", "stopped_by", "same_as", "added c1 p", "added c1 q",
-                                      "added c2 p"]
+                                      "new_site_products", "stopped_by", "scope", "same_as", "added c1 p",
+                                      "added c1 q", "added c2 p"]
     assert table.values.tolist() == [
-        ["optimum", 550.0, 0.0, 1, 2, 2, "gap reached", "", 30.0, 10.0, 0.0],
-        ["alt01", 600.0, pytest.approx(50 / 550, rel=1e-6), 2, 2, 1, "gap reached", "", 0.0, 10.0, 30.0]]
+        ["optimum", 550.0, 0.0, 1, 2, 2, "gap reached", "", "", 30.0, 10.0, 0.0],
+        ["alt01", 600.0, pytest.approx(50 / 550, rel=1e-6), 2, 2, 1, "gap reached", "clusters", "", 0.0, 10.0, 30.0]]
 
 
 def test_a_slack_too_small_for_any_other_plan() -> None:

@@ -36,10 +36,20 @@ same inputs give the same plans on any machine. The scenario's time limit stays 
 net; a search it stops is marked `time limit` in the comparison table (`stopped_by`) and in
 the report, since its plan may then differ between runs.
 
+Two stages. The alternatives first keep the optimum's module counts by cluster, size and year
+(models/counts.py, `fix_module_counts`): each moves the same modules among the sites of their
+clusters, a search HiGHS proves within seconds where the free one stops at its node limit with
+plans that add a site and move nothing (measured on scenarios/yunnan_2024.yaml, 5 % slack: three
+alternatives with 5-7 new site-product pairs each, proven, in 9-15 s each, against 1 new pair
+each after 40-60 s at the node limit). When no other pattern fits within those counts (proven,
+or none found within the node limit), the counts are freed and the search goes on over
+clusters too. Each alternative says which (`scope`: "sites" or "clusters").
+
 Each search starts from the plan found last (HiGHS `setSolution`). That plan breaks its own
 cut, so each cut carries a repeat variable r in [0, 1] (cut + r >= 1) priced above anything
-the overlap can reach (`repeat_weight`): the start is feasible, and a plan with r = 1 is only
-kept by a search that found nothing new, which then ends the list. (Measured on the shipped
+the overlap can reach (`repeat_weight`): the start is feasible, and a plan with any r = 1
+(repeating the start or any earlier plan) is only kept by a search that found nothing new,
+which then ends that stage. (Measured on the shipped
 scenario: without a start, 2,000 nodes found no plan at all within the cap.) Each
 alternative's cost is read from its plan.
 
@@ -58,8 +68,10 @@ from typing import Any
 
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
+from models.counts import CountKey, add_module_counts, fix_module_counts, free_module_counts
 from models.variables import added_by
 from siting.config import progress
 from siting.optimize.counts import solve_by_counts
@@ -80,6 +92,11 @@ NODE_LIMIT = 2000
 STOPPED_BY = {"convergenceCriteriaSatisfied": "gap reached", "iterationLimit": "node limit",
               "maxTimeLimit": "time limit", "screeningEnded": "screening ended above the gap"}
 
+#: What an alternative's search could change (`Alternative.scope`): only the sites, the optimum's
+#: modules by cluster, size and year kept; or the clusters too.
+SCOPE_SITES = "sites"
+SCOPE_CLUSTERS = "clusters"
+
 
 def alternative_settings(settings: SolverSettings) -> SolverSettings:
     """The settings of each alternative's search: `settings` with one thread and at most
@@ -99,6 +116,8 @@ class Alternative:
     label: str
     report: SolveReport
     plan: Plan
+    #: SCOPE_SITES or SCOPE_CLUSTERS for an alternative (see the module docstring); "" for the optimum.
+    scope: str = ""
 
     @property
     def cost_yuan(self) -> float:
@@ -144,7 +163,9 @@ class AlternativeSearch:
     for the next alternative."""
 
     def __init__(self, inputs: ModelInputs, settings: SolverSettings, optimum_yuan: float, slack: float,
-                 model: pyo.ConcreteModel | None = None):
+                 model: pyo.ConcreteModel | None = None, counts: dict[CountKey, int] | None = None):
+        """`counts`: module counts by cluster, size and year (the optimum's, `count_values`) that
+        the first stage keeps; None searches over clusters from the start."""
         self.inputs = inputs
         self.optimum_yuan = optimum_yuan
         cost_cap_yuan = optimum_yuan + slack * abs(optimum_yuan)  # the objective may be negative (revenue)
@@ -170,6 +191,9 @@ class AlternativeSearch:
         self.room: dict[str, float] = defaultdict(float)
         for (_s, p), units in index.max_added_units.items():
             self.room[p] += units
+        if counts is not None and not hasattr(m, "module_count"):
+            add_module_counts(m, inputs, index)
+        self.counts = counts
 
     def exclude(self, plan: Plan) -> None:
         """Add the no-good cut that keeps every later alternative off `plan`'s pattern of
@@ -252,21 +276,50 @@ class AlternativeSearch:
     def next(self, earlier: Sequence[Plan], label: str) -> Alternative | str:
         """The plan within the cost cap that overlaps least with `earlier` and repeats none of
         their patterns (each earlier plan must have been passed to `exclude`); when there is
-        none, why, in words."""
+        none, why, in words. While the search keeps counts (`counts`), it searches within them
+        first, and when that finds no new pattern, frees them for good and searches again."""
         m = self.model
         if hasattr(m, "mga_difference"):
             m.del_component(m.mga_difference)
         m.mga_difference = pyo.Objective(expr=self.objective(earlier), sense=pyo.minimize)
+        if self.counts is not None:
+            held = ComponentMap((v, v.value) for v in m.component_data_objects(pyo.Var))
+            fix_module_counts(m, self.counts)
+            try:
+                found = self._search(label, SCOPE_SITES)
+            finally:
+                free_module_counts(m)
+            if not isinstance(found, str):
+                return found
+            self.counts = None  # no other pattern within the optimum's counts: clusters from here on
+            for var, value in held.items():  # the last plan found, to start from
+                var.set_value(value, skip_validation=True)
+        return self._search(label, SCOPE_CLUSTERS)
+
+    def _search(self, label: str, scope: str) -> Alternative | str:
+        """One search from the plan the model holds (see `next`)."""
+        m = self.model
         self._start_values()
         report = solve_model(m, self.settings, new_solver(), start="current")
-        repeats = report.has_solution and (m.mga_repeat[len(m.mga_repeat)].value or 0.0) > 0.5
+        repeats = report.has_solution and any((r.value or 0.0) > 0.5 for r in m.mga_repeat.values())
         if report.has_solution and not repeats:
-            return Alternative(label, report, extract_plan(m, self.inputs))
+            return Alternative(label, report, extract_plan(m, self.inputs), scope)
         if report.infeasible or (repeats and report.proven_optimal):
             return (f"no other pattern of sites and products costs within {self.slack:.0%} of the optimum "
                     "(proven by the solver)")
         stopped = STOPPED_BY.get(report.termination, report.termination)
         return f"the search for {label} found no new pattern of sites and products before its {stopped}"
+
+
+def module_counts_of(solved: pyo.ConcreteModel, inputs: ModelInputs) -> dict[CountKey, int]:
+    """The modules a solved plan builds by cluster, module size and year: n[c,m,t] = sum over
+    the sites s of c of x[s,p,m,t], each rounded to whole modules (only the counts above 0)."""
+    counts: dict[CountKey, int] = defaultdict(int)
+    for (s, _p, mid, t), var in solved.build.items():
+        modules = round(var.value or 0.0)
+        if modules > 0:
+            counts[(inputs.cluster_of_site[s], mid, t)] += modules
+    return dict(counts)
 
 
 def near_optimal_plans(inputs: ModelInputs, settings: SolverSettings, count: int, slack: float,
@@ -291,7 +344,7 @@ def near_optimal_plans(inputs: ModelInputs, settings: SolverSettings, count: int
     plans = PlanSet([optimum], count)
     if count == 0:
         return plans
-    search = AlternativeSearch(inputs, settings, optimum.cost_yuan, slack)
+    search = AlternativeSearch(inputs, settings, optimum.cost_yuan, slack, counts=module_counts_of(solved, inputs))
     search.start_from(solved)
     search.exclude(optimum.plan)
     counter = progress.steps(count, "alternatives")
@@ -335,8 +388,10 @@ def robustness(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFram
 def comparison(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFrame:
     """One row per plan: cost, its excess over the optimum, sites opened, site-product pairs
     built, how many of those no earlier plan built, what ended its search (`stopped_by`: gap
-    reached, node limit, or time limit), the earlier plan it repeats (empty unless a plan was
-    given twice: alternatives never repeat), and capacity added per cluster and product."""
+    reached, node limit, or time limit), what it could change (`scope`: "sites" within the
+    optimum's modules by cluster, or "clusters" too; empty for the optimum), the earlier plan
+    it repeats (empty unless a plan was given twice: alternatives never repeat), and capacity
+    added per cluster and product."""
     base = plans[0].cost_yuan if plans else 0.0
     cells = [(c, p) for c in inputs.CLUSTERS for p in inputs.PRODUCTS]
     used = {cell for a in plans for cell in added_by_cluster(a.plan)}
@@ -354,6 +409,7 @@ def comparison(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFram
             "site_products": len(pairs),
             "new_site_products": len(pairs - seen),
             "stopped_by": alternative.stopped_by,
+            "scope": alternative.scope,
             "same_as": next((a.label for a in plans[:position] if _same_plan(a.plan, alternative.plan)), ""),
         }
         for c, p in cells:
