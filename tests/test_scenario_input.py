@@ -316,3 +316,15 @@ def test_a_name_with_spaces_gets_a_name_it_could_have(folder: Path):
     assert problems(folder) == [
         "scenario.yaml:1: name | may hold only letters, digits and _ . - (got 'Yunnan 2024 / strict'); write it as "
         "e.g. 'Yunnan_2024_strict'"]
+
+
+def test_problems_come_in_line_order(folder: Path):
+    """An unknown key near the top and a type error further down: both reported, top first
+    (pydantic reports the type error first)."""
+    edit(folder / "scenario.yaml", "name: small", "name: small\nbogus_key: 1")
+    edit(folder / "scenario.yaml", "  detour_factor: 1.0", "  detour_factor: '1 km'")
+    lines = (folder / "scenario.yaml").read_text().splitlines()
+    found = problems(folder)
+    line = lines.index("  detour_factor: '1 km'") + 1
+    assert [p.split(" | ")[0] for p in found] == [
+        "scenario.yaml:2: bogus_key", f"scenario.yaml:{line}: spatial.detour_factor"]

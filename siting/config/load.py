@@ -356,7 +356,20 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
         else:
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown})")
-    return problems
+    return in_file_order(problems)
+
+
+def in_file_order(problems: list[str]) -> list[str]:
+    """`problems` ("<file>[:line]: ...") grouped by file in the order the files first appear,
+    each file's in line order (those without a line first); otherwise as given."""
+    files: dict[str, int] = {}
+
+    def key(problem: str) -> tuple[int, int]:
+        found = re.match(r"^(.*?)(?::(\d+))?: ", problem)
+        name, line = (found.group(1), found.group(2)) if found else ("", None)
+        return files.setdefault(name, len(files)), int(line) if line else 0
+
+    return sorted(problems, key=key)
 
 
 #: Plain words and a fix for pydantic's type errors (error type -> (what is wrong, how to fix it)).
