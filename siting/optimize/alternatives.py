@@ -164,7 +164,7 @@ class AlternativeSearch:
 
     def __init__(self, inputs: ModelInputs, settings: SolverSettings, optimum_yuan: float, slack: float,
                  model: pyo.ConcreteModel | None = None, counts: dict[CountKey, int] | None = None):
-        """`counts`: module counts by cluster, size and year (the optimum's, `count_values`) that
+        """`counts`: module counts by cluster, size and year (the optimum's, `module_counts_of`) that
         the first stage keeps; None searches over clusters from the start."""
         self.inputs = inputs
         self.optimum_yuan = optimum_yuan
