@@ -340,9 +340,13 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str) -> by
     """A map of the robustness layer: marker size and colour by the share of plans building at
     each site; sites built in at least half of the plans labelled with their id and the
     products built there in every plan (the full shares are in the layer and the table)."""
+    from siting.deliver.mapplot import HALO, LabelPlacer
+
     figure, ax = _figure((0.02, 0.04, 0.62, 0.86))
     _draw_clusters(ax, spatial)
     frame = layer.frame.to_crs(spatial.clusters.crs)
+    marks: list[tuple[float, float, float]] = []  # x, y, marker radius (points)
+    labels: list[tuple[float, float, float, str]] = []  # x, y, share, text
     for role, colour, base in (("none", GREY, 15), ("some", SOME_COLOUR, 40), ("needed", NEEDED_COLOUR, 40)):
         part = frame.loc[frame["role"] == role]
         if not len(part):
@@ -350,6 +354,8 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str) -> by
         sizes = [base + 180 * float(v) for v in part["site_share"]]
         ax.scatter(part.geometry.x, part.geometry.y, s=sizes, color=_rgb(colour, 0.9), edgecolors=_rgb(INK),
                    linewidths=0.6, zorder=4, label=ROBUSTNESS_ROLES[role])
+        marks += [(x, y, math.sqrt(size) / 2) for x, y, size in zip(part.geometry.x, part.geometry.y, sizes,
+                                                                      strict=True)]
         if role == "none":
             continue
         for x, y, site, share, products in zip(part.geometry.x, part.geometry.y, part["id"], part["site_share"],
@@ -357,9 +363,19 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str) -> by
             if float(share) < 0.5:
                 continue
             always = [text.rsplit(" ", 1)[0] for text in str(products).split(", ") if text.endswith(" 100%")]
-            label = f"{site} ({float(share):.0%})" + (f"\nalways: {', '.join(always)}" if always else "")
-            ax.annotate(label, (x, y), xytext=(7, 5), textcoords="offset points", fontsize=8, color=_rgb(INK),
-                        zorder=6)
+            labels.append((x, y, float(share), f"{site} ({float(share):.0%})"
+                           + (f"\nalways: {', '.join(always)}" if always else "")))
+    # Labels keep off every marker and each other (the plan map's placement), the most shared first.
+    ax.autoscale_view()
+    ax.apply_aspect()  # the limits the labels are placed in are those drawn
+    placer = LabelPlacer(ax, figure.canvas.get_renderer())
+    for x, y, radius in marks:
+        placer.block_circle(x, y, radius)
+    radius_of = {(x, y): radius for x, y, radius in marks}
+    for x, y, _share, text in sorted(labels, key=lambda item: (-item[2], item[3])):
+        label = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=8, color=_rgb(INK),
+                            zorder=6, path_effects=HALO, annotation_clip=False)
+        placer.place(label, (x, y), radius_of[(x, y)])
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, frameon=False, markerscale=0.6)
     figure.text(0.655, 0.55, textwrap.fill("Marker area grows with the share of the near-optimal plans that build "
                                            "at the site; labels give the share and the products every plan builds "
