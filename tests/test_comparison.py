@@ -218,3 +218,19 @@ def test_compare_one_file_runs_its_base_and_every_variant(folder: Path, tmp_path
     assert table.loc["objective", "small-bigger vs small"] > 0.0
     assert table.loc["objective", "small-bigger vs small"] == pytest.approx(
         table.loc["objective", "small-bigger"] - table.loc["objective", "small"], rel=1e-9)
+
+
+def test_rule_costs_in_worker_processes_equal_those_one_after_the_other(folder: Path):
+    """The re-solves are independent: in two worker processes they give the very table of one
+    after the other in this process (same order, same figures, same plans)."""
+    import siting
+    from siting.optimize.relax import rule_cost_table, rule_costs
+
+    solution = siting.solve(folder / "scenario.yaml")
+    solved = solution._solved
+    tables = [rule_cost_table(solution.report, solution.result,
+                              rule_costs(solution.problem.prepared.inputs, solution.settings, solved.model,
+                                         solved.solver, workers=workers))
+              for workers in (1, 2)]
+    assert list(tables[0]["rule"]) == ["redline", "proximity", "agglomeration", "market"]
+    pd.testing.assert_frame_equal(tables[0], tables[1])

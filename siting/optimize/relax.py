@@ -15,12 +15,18 @@ keeps that plan feasible, so HiGHS has a good incumbent before its search and on
 what the relaxation gains. The base plan's values are carried over by variable name and index
 (the counts by cluster are summed from it); HiGHS completes the variables the base model lacks
 (those of the pairs and arcs the rule excluded) with the base plan's integers fixed.
+
+The re-solves are independent, so `rule_costs` runs them in worker processes, one per core
+(siting/optimize/workers.py); each is deterministic, so the table is the same as one after the
+other.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +37,9 @@ from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_fam
 from siting.config import progress
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
-from siting.optimize.solve import SolveReport, SolverSettings, plan_values
+from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.optimize.tolerance import gap_not_reached_text, within_tolerance
+from siting.optimize.workers import default_workers, stop_workers
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,26 @@ class RuleCost:
     family: str
     report: SolveReport
     plan: Plan | None
+
+
+def relaxed_solve(inputs: ModelInputs, settings: SolverSettings, name: str, start: PlanValues | None,
+                  read_plan: bool = True) -> RuleCost:
+    """One re-solve of `relaxed_solves`: `inputs` with family `name` relaxed, from the plan
+    `start` (`plan_values` of the base model, or None). Plain data in and out, so that it can
+    run in a worker process."""
+    if not family(name).relax_needs_rebuild:
+        relaxed = inputs
+
+        def make() -> pyo.ConcreteModel:
+            built = build_model(inputs)
+            set_family_active(built, name, False)
+            return built
+    else:
+        relaxed = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {name})
+        make = None
+    counted = solve_by_counts(relaxed, settings, start, make=make)
+    plan = extract_plan(counted.model, relaxed) if read_plan and counted.model is not None else None
+    return RuleCost(name, counted.report, plan)
 
 
 def relaxed_solves(inputs: ModelInputs, settings: SolverSettings, names: Iterable[str],
@@ -56,38 +83,57 @@ def relaxed_solves(inputs: ModelInputs, settings: SolverSettings, names: Iterabl
     is not read back."""
     base = plan_values(model) if model is not None else None
     for name in names:
-        if name not in inputs.enabled_families:
-            continue
-        if not family(name).relax_needs_rebuild:
-            relaxed = inputs
-
-            def make(name: str = name) -> pyo.ConcreteModel:
-                built = build_model(inputs)
-                set_family_active(built, name, False)
-                return built
-        else:
-            relaxed = dataclasses.replace(inputs, enabled_families=inputs.enabled_families - {name})
-            make = None
-        counted = solve_by_counts(relaxed, settings, base, make=make)
-        report = counted.report
-        plan = extract_plan(counted.model, relaxed) if read_plan and counted.model is not None else None
-        yield RuleCost(name, report, plan)
+        if name in inputs.enabled_families:
+            yield relaxed_solve(inputs, settings, name, base, read_plan)
 
 
-def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.ConcreteModel, solver: Any
-               ) -> list[RuleCost]:
+def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.ConcreteModel, solver: Any,
+               workers: int | None = None) -> list[RuleCost]:
     """Re-solve `model` (already solved with `solver`) once per enabled family of
-    `models.RULE_COST_FAMILIES`, relaxed."""
+    `models.RULE_COST_FAMILIES`, relaxed; in that order whatever order they finish in.
+
+    The re-solves are independent (each builds its own model and starts from the same base
+    plan), so they run in `workers` processes at once (default: every core, over the HiGHS
+    threads of each solve: `default_workers`), and give the same results as one after the other.
+    An interrupt stops every worker at once and is raised."""
     names = [name for name in RULE_COST_FAMILIES if name in inputs.enabled_families]
+    workers = min(workers or default_workers(settings.threads), len(names))
     counter = progress.steps(len(names), "rule costs")
-    costs = []
     try:
-        for cost in relaxed_solves(inputs, settings, names, model, solver):
-            costs.append(cost)
-            counter.advance(cost.family, cost.report.status)
+        if workers <= 1:
+            costs = []
+            for cost in relaxed_solves(inputs, settings, names, model, solver):
+                costs.append(cost)
+                counter.advance(cost.family, cost.report.status)
+            return costs
+        return _in_workers(inputs, settings, names, plan_values(model), workers, counter)
     finally:
         counter.close()
-    return costs
+
+
+def _in_workers(inputs: ModelInputs, settings: SolverSettings, names: list[str], base: PlanValues, workers: int,
+                counter: Any) -> list[RuleCost]:
+    """`relaxed_solve` of each family of `names` in a pool of `workers` processes; a re-solve whose
+    worker died is solved again here."""
+    done: dict[str, RuleCost] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(relaxed_solve, inputs, settings, name, base): name for name in names}
+        try:
+            for future in as_completed(futures):
+                try:
+                    cost = future.result()
+                except BrokenProcessPool:
+                    continue
+                done[cost.family] = cost
+                counter.advance(cost.family, cost.report.status)
+        except BaseException:
+            stop_workers(pool)
+            raise
+    for name in names:
+        if name not in done:
+            done[name] = relaxed_solve(inputs, settings, name, base)
+            counter.advance(name, done[name].report.status)
+    return [done[name] for name in names]
 
 
 def rounded_difference(base: float | None, relaxed: float) -> float:

@@ -15,7 +15,6 @@ so the runs stay reproducible. The price is that the other workers wait for the 
 from __future__ import annotations
 
 import dataclasses
-import os
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,6 +25,7 @@ from typing import Any
 
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, PlanInfeasible
+from siting.optimize.workers import default_workers, stop_workers
 
 #: How often a run lost with its worker process is tried again before it is reported failed.
 RETRIES = 1
@@ -132,10 +132,6 @@ class Progress:
         self.counter.advance(summary.label, summary.status if summary.ok else "failed")
 
 
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
 def run_cases(cases: Sequence[Case], workers: int | None = None, scheduler: str | None = None,
               progress: Callable[[CaseSummary], None] | None = None, warm: bool = False) -> list[CaseSummary]:
     """Run every case; return summaries in case order.
@@ -192,7 +188,7 @@ def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSu
                     if progress:
                         progress(results[i])
             except BaseException:
-                _stop_workers(pool)
+                stop_workers(pool)
                 raise
         pending = sorted(lost)
         if not pending:
@@ -204,17 +200,6 @@ def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSu
                 if progress:
                     progress(results[i])
     return [results[i] for i in range(len(cases))]
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's worker processes at once (on an interrupt), so that none writes into an
-    output folder after the caller removes it."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        process.kill()
-    for process in processes:
-        process.join()
-    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
