@@ -184,6 +184,11 @@ def test_solve_with_alternatives_writes_each_plan_and_the_robustness_map(tmp_pat
     for label in ("alt01", "alt02"):
         solver = json.loads((out / label / "manifest.json").read_text())["solver"]
         assert solver["status"] == "feasible (not proven optimal)"
+        assert solver["termination"] == "nearOptimalAlternative"  # its search's ending says nothing of its cost
+        report = (out / label / "report.md").read_text()
+        assert report.startswith("# Plan report: small, a near-optimal alternative\n")
+        assert "| status | a near-optimal alternative: its cost is within the slack of the optimum's" in report
+        assert "| best bound | n/a |" in report and "optimal within the gap" not in report
         assert optimum <= solver["objective_yuan"] <= optimum + 0.05 * abs(optimum) + 1e-6 * abs(optimum)
         pattern = _pattern(out / label / "plan.csv")
         assert pattern not in patterns

@@ -83,8 +83,8 @@ def test_module_lifetime_is_required_and_lead_time_is_no_boolean(folder: Path):
     edit(folder / "catalog.yaml", "lifetime_yr: 10, ", "")
     edit(folder / "catalog.yaml", "    lead_time_yr: 1\n", "    lead_time_yr: true\n")
     assert problems(folder) == [
-        "catalog.yaml:35: products.cells.lead_time_yr | must be a number, not true/false (got True); give a number",
-        "catalog.yaml:33: products.cells.modules[0].lifetime_yr | required key is missing; add it"]
+        "catalog.yaml:33: products.cells.modules[0].lifetime_yr | required key is missing; add it",
+        "catalog.yaml:35: products.cells.lead_time_yr | must be a number, not true/false (got True); give a number"]
 
 
 def test_a_resource_without_its_terms_and_a_product_with_two_caps(folder: Path):

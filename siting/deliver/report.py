@@ -74,7 +74,8 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
         ["status", plain_status(solver["termination"], solver.get("objective_yuan") is not None)],
         ["proven within the asked gap", "yes" if solver["proven_within_gap"] else "no"],
         ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
-        ["best bound" + (" (merged model's)" if screening else ""), f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
+        ["best bound" + (" (merged model's)" if screening else ""), "n/a" if solver["best_bound_yuan"] is None
+         else f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
         ["gap" + (" of the full instance" if screening else ""), "n/a" if gap is None
          else f"{gap:.2%}" + ("" if tolerance is None else f" (tolerance {tolerance:.2%})")],
         ["model" + (" (screened)" if screening else ""),
@@ -401,7 +402,9 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
                   map_context: MapContext | None = None) -> list[Block]:
     """The whole report, in reading order (`map_context` gives the interactive map its context layer)."""
     by_name = {layer.name: layer for layer in layers}
-    blocks = [Block("h1", f"Plan report: {manifest['scenario']}")]
+    alternative = manifest["solver"]["termination"] == "nearOptimalAlternative"
+    blocks = [Block("h1", f"Plan report: {manifest['scenario']}" + (", a near-optimal alternative" if alternative
+                                                                      else ""))]
     if manifest.get("description"):
         blocks.append(Block("p", str(manifest["description"])))
     years = list(inputs.YEARS)

@@ -110,6 +110,8 @@ _PLAIN_STATUS = {
     "interrupted": "interrupted",
     "licensingProblems": "the solver failed (licensing problem)",
     "emptyModel": "nothing to decide (empty model)",
+    "nearOptimalAlternative": "a near-optimal alternative: its cost is within the slack of the optimum's, not "
+                              "proven the least (alternatives.md compares it)",
     "unknown": "ended for an unknown reason",
 }
 

@@ -92,6 +92,10 @@ NODE_LIMIT = 2000
 STOPPED_BY = {"convergenceCriteriaSatisfied": "gap reached", "iterationLimit": "node limit",
               "maxTimeLimit": "time limit", "screeningEnded": "screening ended above the gap"}
 
+#: The termination an alternative's own outputs carry (its manifest and report): its search
+#: minimised the overlap, so how it ended says nothing of its cost (bounded by the slack).
+ALTERNATIVE_TERMINATION = "nearOptimalAlternative"
+
 #: What an alternative's search could change (`Alternative.scope`): only the sites, the optimum's
 #: modules by cluster, size and year kept; or the clusters too.
 SCOPE_SITES = "sites"

@@ -20,7 +20,7 @@ from siting.deliver.explore import diagnosis_files, subfolder_writer
 from siting.deliver.files import export_files
 from siting.deliver.folders import check_destination, input_files, write_folder_atomically
 from siting.deliver.tables import table_files, text_table
-from siting.optimize.alternatives import Alternative, near_optimal_plans
+from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, Alternative, near_optimal_plans
 from siting.optimize.explain import InfeasiblePlan
 from siting.optimize.relax import rule_cost_table, rule_costs
 from siting.optimize.results import Plan
@@ -137,8 +137,10 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
     comparison and the robustness layer (see `alternative_files`)."""
     files: dict[str, str | Callable[[Path], None]] = {}
     for alternative in plans[1:]:
+        # Its search minimised the overlap with the plans before it, not the cost: its ending says nothing
+        # of the cost, which is bounded only by the slack.
         report = dataclasses.replace(alternative.report, objective_yuan=alternative.cost_yuan, best_bound_yuan=None,
-                                     gap=None, proven_optimal=False)
+                                     gap=None, proven_optimal=False, termination=ALTERNATIVE_TERMINATION)
         own = export_files(prepared, report, alternative.plan, size, dict(timings))
         files[alternative.label] = subfolder_writer(own)
     files.update(explore_files(plans, prepared.inputs, prepared.spatial, slack, prepared.loaded.scenario.name, gap))
