@@ -118,11 +118,18 @@ def test_invalid_geometry_repaired_and_reported(folder: Path, tmp_path: Path, ca
 def test_unknown_cluster_in_lead_products(folder: Path, capsys):
     edit(folder / "scenario.yaml", "  differentiation:\n    enabled: false",
          "  differentiation:\n    enabled: false\n    lead_products: {wset: [lfp]}")
+    line = (folder / "scenario.yaml").read_text().splitlines().index("    lead_products: {wset: [lfp]}") + 1
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - scenario.yaml: constraints.differentiation.lead_products.wset | unknown cluster (got 'wset'); did you "
-        "mean 'west'?\n"
+        f"  - scenario.yaml:{line}: constraints.differentiation.lead_products.wset | unknown cluster (got 'wset'); "
+        "did you mean 'west'?\n"
     )
+    # Given on the command line, the same says so.
+    edit(folder / "scenario.yaml", "\n    lead_products: {wset: [lfp]}", "")
+    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(folder / "out"), "--set",
+                 "constraints.differentiation.lead_products={wset: [lfp]}"]) == 2
+    assert "scenario.yaml: --set constraints.differentiation.lead_products.wset | unknown cluster" in (
+        capsys.readouterr().err)
 
 
 def test_existing_capacity_column_must_name_a_product(folder: Path, capsys):

@@ -184,12 +184,18 @@ def test_web_mercator_in_the_scenario_is_refused_naming_the_scenario(folder: Pat
     """The small scenario's clusters, sites and sources span 102.0 to 103.5 E, 24.5 to 25.0 N;
     EPSG:3857's scale there is 1/cos(lat) - 1 = 10.3 % at 25 N."""
     edit(folder / "scenario.yaml", "  detour_factor: 1.0", "  detour_factor: 1.0\n  working_crs: EPSG:3857")
+    line = (folder / "scenario.yaml").read_text().splitlines().index("  working_crs: EPSG:3857") + 1
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - scenario.yaml: spatial.working_crs | EPSG:3857 does not measure lengths truly over the study area "
+        f"  - scenario.yaml:{line}: spatial.working_crs | EPSG:3857 does not measure lengths truly over the study area "
         "(102.00 to 103.50 E, 24.50 to 25.00 N): its scale error there reaches 10.3%, more than 0.5%, and every "
         "buffer, area and distance would be off by as much; use a CRS made for the area, such as EPSG:32648 (UTM "
         "zone 48N)\n")
+    # Given on the command line, the message says so (the file still holds a good one).
+    edit(folder / "scenario.yaml", "\n  working_crs: EPSG:3857", "")
+    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(folder / "out"), "--set",
+                 "spatial.working_crs=EPSG:3857"]) == 2
+    assert "scenario.yaml: --set spatial.working_crs | EPSG:3857 does not measure" in capsys.readouterr().err
 
 
 def test_utm_zone_of_the_wrong_side_is_refused_and_the_right_one_accepted():

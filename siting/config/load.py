@@ -55,9 +55,18 @@ class LoadedScenario(typing.NamedTuple):
     scenario_path: Path
     catalog_path: Path
     committed: CommittedProjects = CommittedProjects()
+    #: Which file and line wrote each key (None: the file itself, lines unknown).
+    locator: Locator | None = None
 
     def resolve(self, path: Path) -> Path:
         return (self.scenario_path.parent / path).resolve() if not path.is_absolute() else path
+
+    def at(self, *loc: str) -> tuple[str, str]:
+        """(where, key) of a scenario key for a message: "file:line" of the file that wrote it (a
+        base, a variant, or the command line: key "--set ..."), and its dotted key."""
+        if self.locator is None:
+            return str(self.scenario_path), ".".join(loc)
+        return self.locator.where(loc), self.locator.key(loc)
 
 
 def file_sha256(path: Path) -> str:
@@ -663,7 +672,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})
     scenario = scenario.model_copy(update={"solver": solver})
-    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed)
+    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator)
 
 
 def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) -> list[str]:

@@ -12,33 +12,32 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet) -> tuple[list
     """Return (problems, notices) for ids the scenario names that the layers do not define."""
     s = loaded.scenario
     c = s.constraints
-    where = str(loaded.scenario_path)
     problems: list[str] = []
     notices: list[str] = []
     clusters = list(layers.clusters["id"])
     for cluster in c.differentiation.lead_products:
         if cluster not in clusters:
-            problems.append(unknown_value(where, f"constraints.differentiation.lead_products.{cluster}", cluster,
-                                     clusters, "cluster"))
+            problems.append(unknown_value(*loaded.at("constraints", "differentiation", "lead_products", cluster),
+                                          cluster, clusters, "cluster"))
     for cluster in c.agglomeration.max_open_sites_per_cluster:
         if cluster not in clusters:
-            problems.append(unknown_value(where, f"constraints.agglomeration.max_open_sites_per_cluster.{cluster}",
-                                          cluster, clusters, "cluster"))
+            problems.append(unknown_value(*loaded.at("constraints", "agglomeration", "max_open_sites_per_cluster",
+                                                     cluster), cluster, clusters, "cluster"))
     categories = sorted(set(layers.redline["category"])) if len(layers.redline) else []
     for product, by_category in c.redline.setbacks_m.items():
         for category in by_category:
             if category not in categories:
-                problems.append(unknown_value(where, f"constraints.redline.setbacks_m.{product}.{category}", category,
-                                         categories, "red-line category"))
+                problems.append(unknown_value(*loaded.at("constraints", "redline", "setbacks_m", product, category),
+                                              category, categories, "red-line category"))
     for category in c.redline.categories or []:
         if category not in categories:
-            problems.append(unknown_value(where, "constraints.redline.categories", category, categories,
-                                     "red-line category"))
+            problems.append(unknown_value(*loaded.at("constraints", "redline", "categories"), category, categories,
+                                          "red-line category"))
     needed = sorted({r for p in loaded.catalog.products.values() for r, a in p.resources_t_per_unit.items() if a > 0})
     for resource in c.proximity.max_distance_km:
         if resource not in needed:
-            problems.append(unknown_value(where, f"constraints.proximity.max_distance_km.{resource}", resource, needed,
-                                     "resource"))
+            problems.append(unknown_value(*loaded.at("constraints", "proximity", "max_distance_km", resource),
+                                          resource, needed, "resource"))
     problems += committed_site_problems(loaded, layers)
     offered = set(layers.sources["resource"]) if len(layers.sources) else set()
     resources = loaded.catalog.resources

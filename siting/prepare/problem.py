@@ -57,9 +57,10 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
     if spec is None:
         return None
     where = str(loaded.scenario_path)
+    crs_where, crs_key = loaded.at("spatial", "working_crs")
     name = loaded.scenario.spatial.working_crs
-    crs = working_crs_of(name, where)
-    check_study_area(layers, crs, name, where)
+    crs = working_crs_of(name, crs_where, crs_key)
+    check_study_area(layers, crs, name, crs_where, crs_key)
     allowed = None
     if spec.allowed_zone is not None and layers.allowed_zone is not None:
         every = spec.allowed_zone.model_copy(update={"field": None, "values": None})  # already selected
@@ -99,9 +100,10 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
     started = time.perf_counter()
     with progress.phase("preprocess"):
         gateway = (s.network.gateway.lon, s.network.gateway.lat)
+        crs_at = loaded.at("spatial", "working_crs")
         spatial = preprocess(layers, list(loaded.catalog.products), redline_settings(loaded), s.spatial.working_crs,
-                             s.spatial.sites_outside_clusters, s.spatial.detour_factor, str(loaded.scenario_path),
-                             gateway, cells)
+                             s.spatial.sites_outside_clusters, s.spatial.detour_factor, crs_at[0], gateway, cells,
+                             crs_at[1])
         inputs, input_notices = build_inputs_with_notices(loaded, spatial)
     timings["preprocess"] = time.perf_counter() - started
     notices = list(layers.notices) + notices + input_notices

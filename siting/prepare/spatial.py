@@ -94,15 +94,15 @@ def to_working_crs(frame: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame
     return frame.to_crs(crs)
 
 
-def working_crs_of(name: str, where: str | None = None) -> pyproj.CRS:
-    """The working CRS named in the scenario (`where`, for messages): known and projected."""
+def working_crs_of(name: str, where: str | None = None, key: str = "spatial.working_crs") -> pyproj.CRS:
+    """The working CRS named in the scenario (`where` and `key`, for messages): known and projected."""
     at = f"{where}: " if where else ""
     try:
         crs = pyproj.CRS.from_user_input(name)
     except pyproj.exceptions.CRSError as exc:
-        raise InputError([f"{at}spatial.working_crs | not a CRS pyproj knows (got {name!r}): {exc}"]) from None
+        raise InputError([f"{at}{key} | not a CRS pyproj knows (got {name!r}): {exc}"]) from None
     if not crs.is_projected:
-        raise InputError([f"{at}spatial.working_crs | must be a projected CRS in metres, such as EPSG:32648 "
+        raise InputError([f"{at}{key} | must be a projected CRS in metres, such as EPSG:32648 "
                           f"(UTM 48N) for Yunnan (got {name!r}, which is geographic)"])
     return crs
 
@@ -127,7 +127,8 @@ def _inside(bounds: tuple[float, float, float, float], area: tuple[float, float,
     return west <= bounds[0] and bounds[2] <= east and south <= bounds[1] and bounds[3] <= north
 
 
-def check_study_area(layers: LayerSet, crs: pyproj.CRS, name: str, where: str | None = None) -> None:
+def check_study_area(layers: LayerSet, crs: pyproj.CRS, name: str, where: str | None = None,
+                     key: str = "spatial.working_crs") -> None:
     """Refuse a working CRS that does not measure lengths truly over the study area.
 
     The study area is the lon/lat box of the clusters, sites and sources (where land is
@@ -168,7 +169,7 @@ def check_study_area(layers: LayerSet, crs: pyproj.CRS, name: str, where: str | 
     if error > MAX_SCALE_ERROR:
         shown = f"{error:.1%}" if np.isfinite(error) else "unbounded"
         at = f"{where}: " if where else ""
-        raise InputError([f"{at}spatial.working_crs | {name} does not measure lengths truly over the study area "
+        raise InputError([f"{at}{key} | {name} does not measure lengths truly over the study area "
                           f"({west:.2f} to {east:.2f} E, {south:.2f} to {north:.2f} N): its scale error there "
                           f"reaches {shown}, more than {MAX_SCALE_ERROR:.1%}, and every buffer, area and distance "
                           f"would be off by as much; use a CRS made for the area, such as "
@@ -374,16 +375,17 @@ def append_cells(sites: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, existing_colu
 def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings, working_crs: str,
                sites_outside_clusters: str, detour_factor: float, scenario_file: str | None = None,
                gateway_lonlat: tuple[float, float] | None = None,
-               cells: gpd.GeoDataFrame | None = None) -> SpatialResult:
+               cells: gpd.GeoDataFrame | None = None, crs_key: str = "spatial.working_crs") -> SpatialResult:
     """Project every layer to the working CRS and derive land, exclusions and distances, the
     clusters' hubs and the km of the hub network (to the gateway at `gateway_lonlat`, WGS84).
 
     `cells` (working CRS, from `siting.prepare.candidates.generate_candidates`, with an optional
     `land_price_yuan_per_ha` column) are appended to the sites (`append_cells`), with their land
     per product from their own usable land (`cell_land`); distances are measured for sites and
-    cells alike. `scenario_file` names the scenario in messages about `spatial.working_crs`."""
-    crs = working_crs_of(working_crs, scenario_file)
-    check_study_area(layers, crs, working_crs, scenario_file)
+    cells alike. `scenario_file` (file and line) and `crs_key` (the key as the user gave it, e.g.
+    "--set spatial.working_crs") name the working CRS in messages about it."""
+    crs = working_crs_of(working_crs, scenario_file, crs_key)
+    check_study_area(layers, crs, working_crs, scenario_file, crs_key)
     clusters = to_working_crs(layers.clusters, crs)
     sites = to_working_crs(layers.sites, crs)
     redline = to_working_crs(layers.redline, crs)
