@@ -624,3 +624,18 @@ def test_features_are_listed_for_reading_not_as_python_lists():
     assert features(["a", "b"]) == "features 'a' and 'b'"
     assert features([f"s{i}" for i in range(8)]) == "features 's0', 's1', 's2', 's3', 's4' and 3 more"
     assert listed([2, 5, 9]) == "2, 5 and 9"
+
+
+def test_one_feature_without_geometry_and_one_duplicate_id_read_in_the_singular(folder: Path, capsys):
+    """One feature without geometry and one id given twice: both problems at once, each in the
+    singular ("remove it", "duplicate id")."""
+    path = folder / "sites.geojson"
+    data = json.loads(path.read_text())
+    first, second = data["features"][0], data["features"][1]
+    second["geometry"] = None
+    data["features"].append({**first, "properties": dict(first["properties"])})
+    path.write_text(json.dumps(data))
+    refused = run_bad(folder, capsys)
+    site_id, missing = first["properties"]["site_id"], second["properties"]["site_id"]
+    assert f"sites.geojson: field 'site_id' | duplicate id '{site_id}'; ids must be unique" in refused
+    assert f"sites.geojson: geometry | no geometry in feature '{missing}'; remove it or draw it" in refused

@@ -328,7 +328,8 @@ def check_layer(
         frame["name"] = text_values(frame["name"])
     duplicated = sorted(set(frame.loc[frame["id"].duplicated() & ~blank, "id"]))
     if duplicated:
-        problems.append(f"{path}: field '{fields['id']}' | duplicate ids {listed(duplicated)}; ids must be unique")
+        ids = "id" if len(duplicated) == 1 else "ids"
+        problems.append(f"{path}: field '{fields['id']}' | duplicate {ids} {listed(duplicated)}; ids must be unique")
     geoms = frame.geometry
     shape_problems = _shape_problems(frame, path, role, geometry_types)
     if shape_problems:
@@ -355,8 +356,8 @@ def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_typ
     geoms = frame.geometry
     empty = geoms.isna() | geoms.is_empty
     if empty.any():
-        return [f"{path}: geometry | no geometry in {features(frame.loc[empty, 'id'])}; remove them or "
-                "draw them"]
+        them = "it" if int(empty.sum()) == 1 else "them"
+        return [f"{path}: geometry | no geometry in {features(frame.loc[empty, 'id'])}; remove {them} or draw {them}"]
     non_finite = _non_finite(frame)
     if non_finite.any():
         return [f"{path}: geometry | the {role} feature {feature!r} has a non-finite coordinate; use finite numbers "
