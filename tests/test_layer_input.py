@@ -639,3 +639,22 @@ def test_one_feature_without_geometry_and_one_duplicate_id_read_in_the_singular(
     site_id, missing = first["properties"]["site_id"], second["properties"]["site_id"]
     assert f"sites.geojson: field 'site_id' | duplicate id '{site_id}'; ids must be unique" in refused
     assert f"sites.geojson: geometry | no geometry in feature '{missing}'; remove it or draw it" in refused
+
+
+def test_a_polygon_site_with_an_empty_usable_area_is_named_in_a_notice(folder: Path):
+    """Usable areas given for some sites and left empty for a polygon site: that site's drawn
+    area is used (as documented), and a notice names it, since a value may have been lost."""
+    from siting.prepare.problem import prepare
+
+    path = folder / "sites.geojson"
+    data = json.loads(path.read_text())
+    far = next(f for f in data["features"] if f["properties"]["site_id"] == "e_far")
+    x, y = far["geometry"]["coordinates"]
+    d = 0.005
+    far["geometry"] = {"type": "Polygon", "coordinates": [[[x - d, y - d], [x + d, y - d], [x + d, y + d],
+                                                          [x - d, y + d], [x - d, y - d]]]}
+    far["properties"]["usable_area_ha"] = None
+    path.write_text(json.dumps(data))
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert ("sites.geojson: field 'usable_area_ha' is empty for feature 'e_far': the drawn polygon's area is used "
+            "as usable land") in prepared.notices

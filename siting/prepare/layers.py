@@ -486,6 +486,11 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         _cluster_attributes(clusters, paths["clusters"], layers.clusters, problems)
     if "id" in sites.columns and len(sites):
         existing = _site_attributes(sites, paths["sites"], loaded, problems)
+        empty = sites["usable_area_ha"].isna().to_numpy() & sites.geom_type.isin(POLYGONAL).to_numpy()
+        if empty.any() and not empty.all():  # some given, some not: say which fall back to their drawing
+            shown = Path(os.path.relpath(paths["sites"], loaded.scenario_path.parent)).as_posix()
+            notices.append(f"{shown}: field '{layers.sites.usable_area_field}' is empty for "
+                           f"{features(sites.loc[empty, 'id'])}: the drawn polygon's area is used as usable land")
     if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns:
         path = paths["sources"]
         check_numeric(sources, "supply_t_per_yr", path, layers.sources.supply_field, problems)
