@@ -411,7 +411,13 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
     if gap:
         lines.append(f"The optimum was proven within a gap of {gap:.2%} ({amount(gap * plans[0].cost_yuan, 'yuan')}"
                      "): plans whose costs differ by less are within solver tolerance of each other.")
-    lines += ["", markdown_table(table), "## Robustness", "",
+    lines += ["", markdown_table(table), "",
+              "Columns: `over_optimum` is the share above the optimum's cost (0.03 = 3 %); `new_site_products` "
+              "counts the site-product pairs no plan above it builds; `stopped_by` is what ended its search; "
+              "`scope` what it could change; `same_as` names an earlier plan it repeats (empty: alternatives never "
+              "repeat); `added <cluster> <product>` is the capacity added by the last year, in the product's "
+              "catalog unit per year (`mean_capacity_added` below likewise, averaged over the plans that build "
+              "there).", "## Robustness", "",
               f"Shares count the {len(distinct(plans))} distinct plans. "
               f"{len(needed)} site-product decision{'s' if len(needed) != 1 else ''} appear in every plan: "
               + (", ".join(f"{r.product} at {r.site}" for r in needed.itertuples(index=False)) or "none") + ".",
