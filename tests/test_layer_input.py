@@ -536,6 +536,10 @@ def test_site_at_its_source_has_no_zero_length_flow_line(folder: Path, capsys):
     shipped = features(out / "sources.geojson")["rock_w"]["properties"]["shipped_t_2024"]
     by_line = sum(f["properties"]["tonnes_2024"] for f in flows.values() if f["properties"]["source"] == "rock_w")
     assert shipped == pytest.approx(site["on_site_t_2024"] + by_line, rel=1e-9)
+    # The report names what the map cannot draw as a line.
+    report = (out / "report.md").read_text()
+    assert "Raw material drawn at the site's own source" in report
+    assert f"| w_mine | rock_w | {site['on_site_t_2023']:,.0f} | {site['on_site_t_2024']:,.0f} |" in report
 
 
 def test_polygon_collapsed_by_rounding_is_left_out_with_a_notice():

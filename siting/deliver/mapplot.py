@@ -589,10 +589,10 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         cell_counts = draw_cells(ax, cells)
         _polygons(ax, clusters, facecolor="none", edgecolor=_rgb(INK), linewidth=1.4, zorder=4)
         draw_flows(ax, flows, resources)
-        if sources is not None:
+        if sources is not None:  # above the pies (zorder 9): a site standing on its source keeps it in view
             xy = _anchor_points(sources)
             ax.scatter(xy[:, 0], xy[:, 1], marker="^", s=45, c=[_rgb(resources[r]) for r in sources["resource"]],
-                       edgecolors=[_rgb(INK)], linewidths=0.6, zorder=8)
+                       edgecolors=[_rgb(INK)], linewidths=0.6, zorder=10)
         draw_other_sites(ax, sites)
         ax.set_xlim(extent[0], extent[2])
         ax.set_ylim(extent[1], extent[3])

@@ -341,7 +341,24 @@ def site_blocks(sites: OutputLayer) -> list[Block]:
     if partial:
         blocks += [Block("p", "Sites open to some products only:"),
                    Block("table", Table(["site", "name", "status", "excluded products"], partial))]
-    return blocks
+    return blocks + on_site_blocks(frame)
+
+
+def on_site_blocks(frame: Any) -> list[Block]:
+    """Raw material a site draws from a source at its own point (`frame`: the sites layer's table,
+    with `on_site_sources` and `on_site_t_<year>`), t/yr: flows.geojson has no line for it (a line
+    of no length), so the report names it."""
+    if "on_site_sources" not in frame.columns:
+        return []
+    years = sorted(int(c.rsplit("_", 1)[1]) for c in frame.columns if c.startswith("on_site_t_"))
+    rows = [[str(row["id"]), str(row["on_site_sources"]).replace(",", ", "),
+             *(f"{float(row[f'on_site_t_{t}']):,.0f}" for t in years)]
+            for _i, row in frame.iterrows() if row["on_site_sources"]]
+    if not rows:
+        return []
+    return [Block("p", "Raw material drawn at the site's own source (no flow line on the map: the site stands on "
+                       "the source), t/yr:"),
+            Block("table", Table(["site", "sources", *map(str, years)], rows, frozenset(range(2, 2 + len(years)))))]
 
 
 def cell_blocks(cells: OutputLayer | None) -> list[Block]:
