@@ -427,7 +427,7 @@ class FakePrepared:
 
 def no_plan(report_of: str, termination: str = "maxTimeLimit") -> Any:
     """A stand-in for solve_model that returns no plan, with `termination`, for the searches of
-    `report_of` ("merged": the aggregated model's, 6 sites; "screened": the others) and solves
+    `report_of` ("merged": the aggregated model's, 4 sites; "screened": the others) and solves
     the others."""
     from siting.optimize.solve import SolveReport
 
@@ -476,15 +476,16 @@ def test_a_merged_model_without_a_plan_never_falls_back_to_the_full_model(
     monkeypatch.setattr("siting.optimize.counts.solve_model", no_plan("merged", termination))
     with pytest.raises(NoSolution) as raised:
         solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
-    assert str(raised.value) == ("the merged model (the 8 candidate cells merged into 3 groups, 6 sites in all) "
+    assert str(raised.value) == ("the merged model (the 8 candidate cells merged into 3 groups, 4 sites in all) "
                                  f"found no plan {how}")
-    assert built == [6]
+    assert built == [4]
 
 
 def test_a_screened_instance_without_a_plan_never_falls_back_to_the_full_model(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The merged model solves, but neither screened round finds a plan (both keep the park, the
-    cells not merged and the two members of the one merged site the merged plan uses: 5 sites):
+    cells kept of the merged sites the merged plan uses: 4 sites; every cell is merged, since
+    the default settings group by cluster, products and land order only):
     NoSolution, no full model."""
     import siting.optimize.screening as screening
     from siting.config.errors import NoSolution
@@ -495,10 +496,10 @@ def test_a_screened_instance_without_a_plan_never_falls_back_to_the_full_model(
     monkeypatch.setattr("siting.optimize.counts.solve_model", no_plan("screened"))
     with pytest.raises(NoSolution) as raised:
         solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
-    assert str(raised.value) == ("the screened instance (5 sites: the parks and the cells the merged plan uses) found "
+    assert str(raised.value) == ("the screened instance (4 sites: the parks and the cells the merged plan uses) found "
                                  "no plan in 2 rounds within the time limit of 60 s; raise solver.time_limit_s "
                                  "(or --time-limit)")
-    assert built == [6, 5, 5]
+    assert built == [4, 4, 4]
 
 
 def test_an_infeasible_merged_model_is_explained_on_the_merged_sites(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -515,11 +516,11 @@ def test_an_infeasible_merged_model_is_explained_on_the_merged_sites(monkeypatch
         screened_solve(bad, CELL_IDS, SETTINGS, {})
     head, *diagnosis = str(raised.value).split("\n")
     assert head == ("the plan is infeasible: the rules cannot be met together, even with the candidate cells merged "
-                    '(a merged site stands for a group of cells, e.g. "a2~2" (2 cells merged), with their land '
+                    '(a merged site stands for a group of cells, e.g. "a1~3" (3 cells merged), with their land '
                     "together at their least costs, so no plan of the cells themselves exists either).")
     assert any("[targets.capacity.Q]" in line for line in diagnosis)
     assert raised.value.diagnosis.conflicts
-    assert built == [6]
+    assert built == [4]
 
 
 def test_an_interrupt_in_the_merged_model_propagates(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -537,7 +538,7 @@ def test_an_interrupt_in_the_merged_model_propagates(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("siting.optimize.counts.solve_model", interrupted)
     with pytest.raises(KeyboardInterrupt):
         solve_prepared(FakePrepared(cells()), SETTINGS, {})  # type: ignore[arg-type]
-    assert built == [6]
+    assert built == [4]
 
 
 def test_a_round_the_time_limit_leaves_no_time_for_is_named_as_not_started(monkeypatch: pytest.MonkeyPatch) -> None:
