@@ -64,9 +64,10 @@ class ScreeningSettings:
         none: groups by cluster, products and land order only. Measured on the real clusters
         (scenarios/yunnan_2024_cells.yaml, 1 % asked, 120 s, one thread, idle machine, the merged
         model stopped by its 72 s time net each time): 32-33 merged-model sites and certified gaps
-        of 2.05 % (1,136 cells) and 2.06 % (9,658 cells), against 43-45 sites and 3.29 % and
-        3.35 % with bins of 100 km, 400 km and a price ratio of 2; at 2.5 % asked both prove the
-        gap, in about the same time (bound 48 s against 43 s);
+        of 2.05 % (1,136 cells), 2.06-2.15 % (9,658) and 2.15 % (5,053), against 43-45 sites and
+        3.29 % and 3.35 % with bins of 100 km, 400 km and a price ratio of 2; but 4.05 % at 4,998
+        cells (3,720 m: the merged search kept the parks-only plan), where the bins gave 2.82 %.
+        At 2.5 % asked both prove the gap in about the same time (bound 48 s against 43 s);
     per_group: members kept per group the aggregate plan uses, at the least (the cheapest ones);
     land_cover: the kept members' usable land holds this multiple of the land the aggregate plan
         uses at the merged site;
