@@ -7,6 +7,7 @@ that must be refused as bad input."""
 from __future__ import annotations
 
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,10 @@ def run_bad(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
 @pytest.fixture(autouse=True)
 def quiet_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+
+
+def interruptible() -> None:
+    """`preexec_fn` of a child process a test stops with SIGINT: Ctrl-C as in a terminal. A child
+    of a background job inherits SIGINT ignored (the shell sets it so), and the tool rightly keeps
+    an ignored SIGINT ignored, so without this the test would wait for a run that never stops."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

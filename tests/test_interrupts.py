@@ -29,6 +29,7 @@ import pyomo.environ as pyo
 import pytest
 
 from siting.optimize.solve import SolverSettings, solve_model
+from tests.conftest import interruptible
 
 ROOT = Path(__file__).parent.parent
 
@@ -94,7 +95,7 @@ def test_a_signal_while_highs_searches_stops_the_run(folder: Path, signum: int, 
     out_dir = folder / "out"
     argv = ["solve", str(folder / "scenario.yaml"), "--out", str(out_dir), *(["--quiet"] if quiet else [])]
     process = subprocess.Popen([sys.executable, "-c", SLOWED_RUN, *argv], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
     out, err = stopped(process, "searching", signum)
     assert_stopped(process.returncode, err, signum, folder, out_dir)
     assert out == ""
@@ -106,7 +107,8 @@ def test_ctrl_c_while_the_shipped_scenario_solves(tmp_path: Path):
     """The shipped scenario as the user runs it, Ctrl-C at its first progress line of the search."""
     out_dir = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "cli.py", "solve", "scenarios/yunnan_2024.yaml", "--out", str(out_dir)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=interruptible)
     out, err = stopped(process, "solve ", signal.SIGINT)
     assert_stopped(process.returncode, err, signal.SIGINT, tmp_path, out_dir)
     assert out == ""

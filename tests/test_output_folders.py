@@ -22,6 +22,7 @@ import pytest
 from siting.cli import main
 from siting.deliver.folders import MARKER, MARKER_TEXT
 from siting.deliver.geojson import json_text
+from tests.conftest import interruptible
 
 DATA = Path(__file__).parent / "data" / "small"
 ROOT = Path(__file__).parent.parent
@@ -346,7 +347,7 @@ def test_a_stopped_run_leaves_no_staging_folder(work: Path, command: str, signum
     out = work / "out"
     scenario = str(work / "small" / "scenario.yaml")
     process = subprocess.Popen([sys.executable, "-c", STOPPED_RUN, command, str(out), scenario], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
     assert process.stdout is not None
     for line in process.stdout:
         if line == "staged\n":
