@@ -22,6 +22,7 @@ from siting.deliver.mapplot import MapContext, redline_extent_text
 from siting.deliver.styles import STATUS_LABELS
 from siting.deliver.units import MONEY_UNIT, cost_label, per_year, plain_status, product_label
 from siting.deliver.webmap import head_html, map_html
+from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan
 
 
@@ -419,7 +420,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
                   map_context: MapContext | None = None) -> list[Block]:
     """The whole report, in reading order (`map_context` gives the interactive map its context layer)."""
     by_name = {layer.name: layer for layer in layers}
-    alternative = manifest["solver"]["termination"] == "nearOptimalAlternative"
+    alternative = manifest["solver"]["termination"] == ALTERNATIVE_TERMINATION
     blocks = [Block("h1", f"Plan report: {manifest['scenario']}" + (", a near-optimal alternative" if alternative
                                                                       else ""))]
     if manifest.get("description"):
