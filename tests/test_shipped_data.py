@@ -385,6 +385,20 @@ def test_redline_extent_statement_on_a_hand_made_region():
         "red line.")
 
 
+def test_redline_extent_statement_without_a_red_line_layer():
+    """No red-line layer in the scenario: the statement says so instead of "covers 0.0 %", and
+    an official share is named as not excluded here."""
+    cluster = gpd.GeoDataFrame({"id": ["c"]}, geometry=[shapely.box(0, 0, 10_000, 10_000)], crs="EPSG:6933")
+    empty = gpd.GeoDataFrame({"id": []}, geometry=[], crs="EPSG:6933")
+    layers = [_output_layer("clusters", cluster.to_crs(4326)), _output_layer("redline", empty.to_crs(4326))]
+    assert redline_extent_text(layers, None, "", layer_given=False) == (
+        "The scenario gives no red-line layer (layers.redline): no part of the clusters is excluded as red line.")
+    assert redline_extent_text(layers, 30.9, "Yunnan", layer_given=False) == (
+        "The scenario gives no red-line layer (layers.redline): no part of the clusters is excluded as red line. "
+        "The official red line covers 30.90 % of Yunnan; none of it is excluded here.")
+    assert redline_extent_text(layers, None, "").startswith("The red-line layer covers 0.0 % of the clusters' area")
+
+
 def test_redline_extent_statement_for_the_shipped_scenario(layers):
     """The shipped layer covers 1,803 of the clusters' 64,868 km2 (2.8 %), against 30.90 % of Yunnan
     under the official red line [53][54]: about 9 % of it."""

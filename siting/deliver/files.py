@@ -138,7 +138,7 @@ def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Model
     """map.png's bytes."""
     rule = loaded.scenario.constraints.redline
     title = MapTitle(loaded.scenario.name, report.status, report.gap, report.objective_yuan, list(inputs.YEARS),
-                     rule.official_share_pct, rule.official_share_source)
+                     rule.official_share_pct, rule.official_share_source, loaded.scenario.layers.redline is not None)
     buffer = io.BytesIO()
     render_map(buffer, layers, title, list(inputs.PRODUCTS), working_crs, context)
     return buffer.getvalue()

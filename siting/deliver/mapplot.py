@@ -101,6 +101,8 @@ class MapTitle:
     years: Sequence[int]
     official_redline_pct: float | None = None
     official_redline_source: str = ""
+    #: Whether the scenario gives a red-line layer (layers.redline); without one the map says so.
+    redline_given: bool = True
 
     def text(self) -> str:
         """Two title lines: scenario and years; solver outcome, gap and objective."""
@@ -649,7 +651,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
                       title="Built sites: pie area ∝ capex, slices = output\nvalue of the capacity added by product",
                       title_fontsize=9.5, alignment="left")
         figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
-        notes = [textwrap.fill(redline_extent_text(layers, title.official_redline_pct, title.official_redline_source),
+        notes = [textwrap.fill(redline_extent_text(layers, title.official_redline_pct, title.official_redline_source,
+                                                   title.redline_given),
                                58),
                  f"Projection {crs}. Site labels: capacity added {_span(title.years)}."]
         if extra.sources:
@@ -687,12 +690,20 @@ def redline_coverage(layers: Sequence[OutputLayer]) -> tuple[float, float] | Non
     return region.area / 1e6, covered / region.area
 
 
-def redline_extent_text(layers: Sequence[OutputLayer], official_pct: float | None, official_source: str) -> str:
+def redline_extent_text(layers: Sequence[OutputLayer], official_pct: float | None, official_source: str,
+                        layer_given: bool = True) -> str:
     """One plain statement of how much of the clusters the red-line layer covers, set against the
-    official red line's share where the scenario gives it (constraints.redline.official_share_pct)."""
+    official red line's share where the scenario gives it (constraints.redline.official_share_pct).
+    Without a red-line layer (`layer_given` False) it says so instead of a share of 0 %."""
     coverage = redline_coverage(layers)
     if coverage is None:
         return "No clusters: the red line's share of the area is not measured."
+    if not layer_given:
+        official = ("" if official_pct is None else
+                    f" The official red line covers {official_pct:.2f} %"
+                    f"{f' of {official_source}' if official_source else ''}; none of it is excluded here.")
+        return ("The scenario gives no red-line layer (layers.redline): no part of the clusters is excluded as "
+                "red line." + official)
     area_km2, share = coverage
     text = (f"The red-line layer covers {share * 100:.1f} % of the clusters' area "
             f"({share * area_km2:,.0f} of {area_km2:,.0f} km2).")

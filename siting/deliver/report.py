@@ -399,7 +399,8 @@ def redline_extent_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer])
     """How much of the clusters the red-line layer covers, against the official red line's share."""
     rule = loaded.scenario.constraints.redline
     return [Block("h2", "How much of the red line the layer holds"),
-            Block("p", redline_extent_text(layers, rule.official_share_pct, rule.official_share_source))]
+            Block("p", redline_extent_text(layers, rule.official_share_pct, rule.official_share_source,
+                                                  loaded.scenario.layers.redline is not None))]
 
 
 def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
