@@ -110,6 +110,8 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     shown = float(re.search(r"export ([0-9.]+) s", time_line).group(1))
     assert abs(shown - manifest["run"]["timings_s"]["export"]) <= 0.0051  # 2 decimals against 3
     assert set(manifest["input_sha256"]) == {"scenario", "catalog", "clusters", "sites", "redline", "sources"}
+    assert manifest["inputs_relative_to"] == "the scenario file's folder"
+    assert manifest["inputs"]["scenario"] == "scenario.yaml"
     clusters = json.loads((out / "clusters.geojson").read_text())
     west = next(f for f in clusters["features"] if f["id"] == "west")
     assert west["properties"]["sites_opened"] == 1

@@ -15,6 +15,9 @@ from siting.config.load import LoadedScenario, file_sha256
 from siting.optimize.results import Plan, clean
 from siting.optimize.solve import SolveReport
 
+#: What the paths under `inputs` are relative to (written into the manifest, so that it says so).
+INPUTS_RELATIVE_TO = "the scenario file's folder"
+
 PACKAGES = ("siting", "pyomo", "highspy", "geopandas", "shapely", "pyogrio", "pyproj", "pydantic", "numpy", "pandas")
 
 
@@ -41,6 +44,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     return {
         "scenario": loaded.scenario.name,
         "description": loaded.scenario.description,
+        "inputs_relative_to": INPUTS_RELATIVE_TO,
         "inputs": inputs,
         "input_sha256": hashes,
         "versions": {"python": sys.version.split()[0], **{p: _version(p) for p in PACKAGES},
