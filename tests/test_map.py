@@ -220,3 +220,20 @@ def test_label_placer_sums_the_area_a_box_shares_with_every_box_kept_off() -> No
         placer.block(Bbox.from_extents(200, 200, 201, 201))
     assert placer._overlap(Bbox.from_extents(5, 5, 25, 8)) == 30.0
     assert placer._overlap(Bbox.from_extents(10, 0, 20, 10)) == 0.0
+
+
+def test_the_map_is_rendered_once_when_saved(drawn: tuple, monkeypatch: pytest.MonkeyPatch):
+    """GeoPandas's plot asks the canvas to draw after every layer; the map's canvas ignores that,
+    so building the figure renders nothing and saving it renders it once."""
+    renders: list[Figure] = []
+    original = Figure.draw
+
+    def counting(self: Figure, renderer) -> None:
+        renders.append(self)
+        original(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counting)
+    figure = figure_of(drawn)
+    assert renders == []
+    figure.savefig(io.BytesIO(), format="png")
+    assert renders == [figure]
