@@ -165,7 +165,7 @@ def test_geographic_working_crs_is_rejected():
         working_crs_of("EPSG:4326")
     assert str(err.value) == (
         "1 problem in the input:\n  - spatial.working_crs | must be a projected CRS in metres, such as EPSG:32648 "
-        "(UTM 48N) for Yunnan (got 'EPSG:4326', which is geographic)"
+        "(UTM zone 48N) for Yunnan, not a geographic one (got 'EPSG:4326')"
     )
 
 

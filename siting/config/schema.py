@@ -38,6 +38,25 @@ def too_large_message(limit: float) -> str:
             "cannot tell the plan's figures apart").replace("e+", "e")
 
 
+def projected_crs_in_metres(value: str) -> pyproj.CRS:
+    """The working CRS `value` names: one pyproj knows, projected, with axes in metres (areas in
+    ha, distances in km). ValueError saying what is wrong and how to fix it otherwise; the scenario
+    schema and the preprocessing of a CRS given in Python both check it here."""
+    try:
+        crs = pyproj.CRS.from_user_input(value)
+    except pyproj.exceptions.CRSError:
+        raise ValueError("must be a CRS pyproj knows, given as an EPSG code such as EPSG:32648 (UTM zone 48N) "
+                         "for Yunnan") from None
+    if not crs.is_projected:
+        raise ValueError("must be a projected CRS in metres, such as EPSG:32648 (UTM zone 48N) for Yunnan, not "
+                         "a geographic one")
+    units = {axis.unit_name for axis in crs.axis_info}
+    if not units <= {"metre", "meter"}:
+        raise ValueError(f"must have its axes in metres (this one is in {', '.join(sorted(units))}); use a "
+                         "projected CRS in metres such as EPSG:32648 (UTM zone 48N) for Yunnan")
+    return crs
+
+
 Number = Annotated[float, BeforeValidator(not_yes_no)]
 Count = Annotated[int, BeforeValidator(not_yes_no)]
 PositiveFloat = Annotated[Number, Field(gt=0)]
@@ -302,19 +321,8 @@ class Spatial(Strict):
     @field_validator("working_crs")
     @classmethod
     def _projected_in_metres(cls, value: str) -> str:
-        """A CRS pyproj knows, projected, with axes in metres (areas in ha, distances in km)."""
-        try:
-            crs = pyproj.CRS.from_user_input(value)
-        except pyproj.exceptions.CRSError:
-            raise ValueError("must be a CRS pyproj knows, given as an EPSG code such as EPSG:32648 (UTM zone 48N) "
-                             "for Yunnan") from None
-        if not crs.is_projected:
-            raise ValueError("must be a projected CRS in metres, such as EPSG:32648 (UTM zone 48N) for Yunnan, not "
-                             "a geographic one")
-        units = {axis.unit_name for axis in crs.axis_info}
-        if not units <= {"metre", "meter"}:
-            raise ValueError(f"must have its axes in metres (this one is in {', '.join(sorted(units))}); use a "
-                             "projected CRS in metres such as EPSG:32648 (UTM zone 48N) for Yunnan")
+        """A CRS pyproj knows, projected, with axes in metres (`projected_crs_in_metres`)."""
+        projected_crs_in_metres(value)
         return value
 
 

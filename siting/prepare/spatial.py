@@ -19,6 +19,7 @@ import pyproj
 import shapely
 
 from siting.config.errors import InputError
+from siting.config.schema import projected_crs_in_metres
 from siting.prepare.layers import POLYGONAL, LayerSet
 
 M2_PER_HA = 10_000.0
@@ -95,16 +96,13 @@ def to_working_crs(frame: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame
 
 
 def working_crs_of(name: str, where: str | None = None, key: str = "spatial.working_crs") -> pyproj.CRS:
-    """The working CRS named in the scenario (`where` and `key`, for messages): known and projected."""
-    at = f"{where}: " if where else ""
+    """The working CRS named in the scenario (`where` and `key`, for messages): known, projected and
+    in metres, checked as the scenario schema checks it (`projected_crs_in_metres`)."""
     try:
-        crs = pyproj.CRS.from_user_input(name)
-    except pyproj.exceptions.CRSError as exc:
-        raise InputError([f"{at}{key} | not a CRS pyproj knows (got {name!r}): {exc}"]) from None
-    if not crs.is_projected:
-        raise InputError([f"{at}{key} | must be a projected CRS in metres, such as EPSG:32648 "
-                          f"(UTM 48N) for Yunnan (got {name!r}, which is geographic)"])
-    return crs
+        return projected_crs_in_metres(name)
+    except ValueError as exc:
+        at = f"{where}: " if where else ""
+        raise InputError([f"{at}{key} | {exc} (got {name!r})"]) from None
 
 
 def _lonlat_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
