@@ -224,13 +224,14 @@ def test_errors_inside_a_variant_name_the_variant_and_its_line(folder: Path):
 """)
     typo = ("scenario.yaml:48: variants.typo.constraints.redline.bufer_m | overrides a key the base scenario does "
             "not have; did you mean 'buffer_m'?")
-    # every variant is checked at every load: the selected one's problems first, then the others'
-    assert problems(folder, variant="wide") == [
-        "scenario.yaml:42: variants.wide.constraints.redline.buffer_m | must be greater than or equal to 0 "
-        "(got -5); give a value in that range", typo]
-    edit(folder / "scenario.yaml", "{buffer_m: -5}", "{buffer_m: 5}")
     anode = ("scenario.yaml:45: variants.wide.targets.capacity | unknown target group or product (got 'anode'); did "
              "you mean 'cathode'?")
+    # every variant is checked at every load: the selected one's problems first (a schema problem
+    # does not hide a reference problem), then the others'
+    assert problems(folder, variant="wide") == [
+        "scenario.yaml:42: variants.wide.constraints.redline.buffer_m | must be greater than or equal to 0 "
+        "(got -5); give a value in that range", anode, typo]
+    edit(folder / "scenario.yaml", "{buffer_m: -5}", "{buffer_m: 5}")
     assert problems(folder, variant="wide") == [anode, typo]
     assert problems(folder, variant="typo") == [typo, anode]
 
@@ -246,14 +247,17 @@ def test_error_in_a_variant_defined_by_a_base_names_the_base_file(folder: Path):
 
 def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
     """The base sets a negative buffer at its line 21; the child sets a bad year at its own line 5.
-    Each is reported in the file that wrote it."""
+    Each is reported in the file that wrote it, both at once (the schema problem does not hide the
+    reference problem)."""
     edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}", "redline: {buffer_m: -1000}")
     (folder / "sub").mkdir()
     (folder / "sub" / "child.yaml").write_text(
         "extends: ../scenario.yaml\nname: child\ntargets:\n  capacity:\n    cells: {2030: 10}\n")
     assert problems(folder, "sub/child.yaml") == [
         "scenario.yaml:21: constraints.redline.buffer_m | must be greater than or equal to 0 (got -1000)"
-        "; give a value in that range"]
+        "; give a value in that range",
+        "sub/child.yaml:5: targets.capacity.cells.2030 | year 2030 is outside the scenario's years [2023, 2024]; use "
+        "one of them or extend 'years'"]
     edit(folder / "scenario.yaml", "redline: {buffer_m: -1000}", "redline: {buffer_m: 1000}")
     edit(folder / "scenario.yaml", "price_path: base", "price_path: bas")
     assert problems(folder, "sub/child.yaml") == [

@@ -509,18 +509,111 @@ def resolve_extends(path: Path, data: dict[str, Any], node: yaml.Node | None = N
     return merged, [*layers, (own, override)]
 
 
-def validate_file(path: Path, model: type[BaseModel]) -> tuple[Any, yaml.Node | None]:
-    """A YAML file validated against `model`: the model instance and the file's node tree."""
-    data, node = read_mapping(path)
-    return validate_data(Locator.single(path, node, data), data, model), node
+def _bare(loc: tuple[Any, ...]) -> tuple[str, ...]:
+    """A pydantic error location with its keys as text, ending at a mapping key that is itself at
+    fault ("[key]"): the entry under that key is what is at fault."""
+    parts: list[str] = []
+    for key in loc:
+        if key == "[key]":
+            break
+        parts.append(str(key))
+    return tuple(parts)
 
 
-def validate_data(locator: Locator, data: dict[str, Any], model: type[BaseModel]) -> Any:
-    """`data` validated against `model`; InputError at the file and line that wrote each bad key."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(format_validation_errors(locator, model, exc)) from None
+@dataclass(frozen=True)
+class Faults:
+    """Where a file's schema problems lie (the locations of its validation errors, keys as text),
+    so that the checks run after them leave those parts alone: a reference is checked only when
+    it, and what it is compared with, passed the schema."""
+
+    locs: frozenset[tuple[str, ...]] = frozenset()
+    #: Mappings with a key of the wrong kind: their set of keys is not known.
+    bad_keys: frozenset[tuple[str, ...]] = frozenset()
+
+    @classmethod
+    def of(cls, error: ValidationError) -> Faults:
+        errors = [tuple(e["loc"]) for e in error.errors()]
+        return cls(frozenset(_bare(loc) for loc in errors),
+                   frozenset(_bare(loc)[:-1] for loc in errors if loc and loc[-1] == "[key]"))
+
+    def __or__(self, other: Faults) -> Faults:
+        return Faults(self.locs | other.locs, self.bad_keys | other.bad_keys)
+
+    def ok(self, *loc: Any) -> bool:
+        """True when nothing at `loc`, inside it or around it has a schema problem."""
+        here = tuple(str(k) for k in loc)
+        return not any(e[:len(here)] == here or here[:len(e)] == e for e in self.locs)
+
+    def keys(self, data: Any, *loc: Any) -> list[str] | None:
+        """The keys of the mapping at `loc` in the raw `data` (none when it is left out), or None
+        when that mapping, or what holds it, is at fault: then nobody knows which keys it has."""
+        here = tuple(str(k) for k in loc)
+        if any(here[:len(e)] == e for e in self.locs) or here in self.bad_keys:
+            return None
+        node = data
+        for key in here:
+            if not isinstance(node, dict):
+                return None
+            match = [k for k in node if str(k) == key]
+            if not match:
+                return []
+            node = node[match[0]]
+        return [str(k) for k in node] if isinstance(node, dict) else None
+
+
+_LEFT_OUT = object()
+
+
+def _salvage(model: type[BaseModel], value: Any, faults: Faults, loc: tuple[str, ...]) -> Any:
+    """`value` (raw, at `loc` of `model`) without its parts at fault, each left out at the deepest
+    place the schema lets it be (a setting with a default, an entry of a mapping); _LEFT_OUT when
+    the value as a whole cannot stand."""
+    under = [e for e in faults.locs if e[:len(loc)] == loc]
+    if not under:
+        return value
+    if any(len(e) == len(loc) for e in under) or not isinstance(value, dict):
+        return _LEFT_OUT
+    annotation = schema_at(model, loc)
+    kept = {}
+    for key, item in value.items():
+        part = _salvage(model, item, faults, (*loc, str(key)))
+        if part is not _LEFT_OUT:
+            kept[key] = part
+    if not loc:  # the file itself: what it lacks is put in by the caller, or it fails to validate
+        return kept
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        required = [name for name, field in annotation.model_fields.items() if field.is_required()]
+        return _LEFT_OUT if any(name not in kept for name in required) else kept
+    return kept if typing.get_origin(annotation) is dict else _LEFT_OUT
+
+
+#: Valid values put in place of a scenario's required keys that are at fault, so that the rest
+#: can be checked; the checks leave these keys alone (they are among the faults).
+STAND_INS: dict[str, Any] = {
+    "name": "x", "years": [2000], "catalog": "x", "price_path": "x", "output": {"folder": "x"},
+    "layers": {"clusters": {"path": "x"}, "sites": {"path": "x"}},
+    "network": {"gateway": {"name": "x", "lon": 0, "lat": 0, "source": "x"}},
+}
+
+
+def salvaged(model: type[BaseModel], data: dict[str, Any], faults: Faults,
+             stand_ins: dict[str, Any] | None = None) -> tuple[Any, Faults]:
+    """The parts of `data` that pass the schema, validated as `model` (None when they cannot
+    make one), and the faults, with any that leaving parts out brought to light (a rule whose
+    setting was left out, say)."""
+    for _ in range(5):
+        kept = _salvage(model, data, faults, ())
+        if kept is _LEFT_OUT:
+            kept = {}
+        kept = {**{k: v for k, v in (stand_ins or {}).items() if k not in kept}, **kept}
+        try:
+            return model.model_validate(kept), faults
+        except ValidationError as exc:
+            more = Faults.of(exc)
+            if more.locs <= faults.locs:
+                break
+            faults = faults | more
+    return None, faults
 
 
 Override = tuple[str, Any]
@@ -608,10 +701,12 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     Every variant the file defines is checked too, each resolved as it would be when selected,
     so a fault in a variant is found whichever variant (or none) is run.
 
-    Raises InputError listing every problem found in the scenario, then in the catalog, then
-    between them (ids referenced but not defined, years outside the periods), then in the other
-    variants. Each problem names the file and line that wrote the key: the scenario, a base, a
-    variant, or `--set`."""
+    Raises InputError listing, in one message, every problem found in the scenario, in the
+    catalog and between them (ids referenced but not defined, years outside the periods), then in
+    the other variants. Schema problems do not hide the others: the parts that pass the schema
+    are checked as well (`salvaged`, `Faults`), each reference only when what it is compared
+    with passed too, and then the problems come by file and line (`in_file_order`). Each problem
+    names the file and line that wrote the key: the scenario, a base, a variant, or `--set`."""
     path = Path(path)
     problems: list[str] = []
     loaded: LoadedScenario | None = None
@@ -650,29 +745,87 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     for key, value in overrides:
         apply_override(data, key, value)
         locator.add(Origin(path, command_line=True), override_layer(key, value))
-    scenario = validate_data(locator, data, Scenario)
-    catalog_path = referenced_file(locator.origin(("catalog",)), "catalog", str(scenario.catalog), path.parent,
-                                   "the catalog file")
-    catalog, catalog_node = validate_file(catalog_path, Catalog)
-    problems = check_catalog(catalog_path, catalog_node, catalog)
-    if not problems:
-        problems = check_catalog_years(catalog_path, catalog_node, catalog, scenario.years)
-    checks = ReferenceCheck(locator, scenario, catalog)
+    problems: list[str] = []
+    faults = Faults()
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:  # the rest is still checked, as far as it passes the schema
+        problems += format_validation_errors(locator, Scenario, exc)
+        scenario, faults = salvaged(Scenario, data, Faults.of(exc), STAND_INS)
+    if scenario is None:
+        raise InputError(problems)
+    catalog_path: Path | None = None
+    catalog: Catalog | None = None
+    keys = CatalogKeys()
+    catalog_faults = Faults()
+    if faults.ok("catalog"):
+        try:
+            catalog_path = referenced_file(locator.origin(("catalog",)), "catalog", str(scenario.catalog),
+                                           path.parent, "the catalog file")
+        except InputError as exc:
+            problems += exc.problems
+    if catalog_path is not None:
+        catalog, catalog_node, keys, catalog_faults, found = read_catalog(catalog_path)
+        problems += found
+        if catalog is not None:
+            inside = check_catalog(catalog_path, catalog_node, catalog, keys, catalog_faults)
+            problems += inside
+            if not inside and faults.ok("years"):
+                problems += check_catalog_years(catalog_path, catalog_node, catalog, scenario.years, catalog_faults)
+    checks = ReferenceCheck(locator, scenario, catalog, faults, data, keys)
     problems += checks.run()
     committed = CommittedProjects()
-    if scenario.committed_projects is not None:
-        committed_path = referenced_file(locator.origin(("committed_projects",)), "committed_projects",
-                                         str(scenario.committed_projects), path.parent,
-                                         "the committed-projects file")
-        committed = load_committed_projects(committed_path, catalog)
+    if scenario.committed_projects is not None and faults.ok("committed_projects"):
+        try:
+            committed_path = referenced_file(locator.origin(("committed_projects",)), "committed_projects",
+                                             str(scenario.committed_projects), path.parent,
+                                             "the committed-projects file")
+            committed = load_committed_projects(committed_path, catalog, keys.products)
+        except InputError as exc:
+            problems += exc.problems
     problems += allowed_zone_problems(locator, scenario, path.parent)
-    if problems:
+    if faults.locs or catalog_faults.locs:  # problems of what were two rounds, merged by file and line
+        problems = in_file_order(problems)
+    if problems or catalog is None or catalog_path is None:
         raise InputError(problems)
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})
     scenario = scenario.model_copy(update={"solver": solver})
     return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator)
+
+
+@dataclass(frozen=True)
+class CatalogKeys:
+    """The ids a catalog defines, each None when its mapping failed the schema: then nothing is
+    checked against it (every reference would look unknown)."""
+
+    products: list[str] | None = None
+    price_paths: list[str] | None = None
+    resources: list[str] | None = None
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> CatalogKeys:
+        return cls(list(catalog.products), list(catalog.price_paths), list(catalog.resources))
+
+
+def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogKeys, Faults, list[str]]:
+    """The catalog file as far as it passes the schema: the catalog (its valid part when some of it
+    fails, None when that cannot make one), its node tree, the ids it defines (as far as they are
+    known), where its schema problems lie, and those problems."""
+    try:
+        data, node = read_mapping(path)
+    except InputError as exc:
+        return None, None, CatalogKeys(), Faults(), exc.problems
+    try:
+        catalog = Catalog.model_validate(data)
+    except ValidationError as exc:
+        problems = format_validation_errors(Locator.single(path, node, data), Catalog, exc)
+        part, faults = salvaged(Catalog, data, Faults.of(exc))
+        keys = CatalogKeys(faults.keys(data, "products"), faults.keys(data, "price_paths"),
+                           faults.keys(data, "resources"))
+        return part, node, keys, faults, problems
+    return catalog, node, CatalogKeys.of(catalog), Faults(), []
 
 
 def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) -> list[str]:
@@ -724,10 +877,17 @@ def unknown_value(where: str, key: str, value: str, known: list[str], kind: str)
     return f"{where}: {key} | unknown {kind} (got {value!r}); {hint}"
 
 
-def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[str]:
-    """Problems inside a catalog: repeated module ids, price levels, unknown or circular inputs."""
+def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: CatalogKeys | None = None,
+                  faults: Faults | None = None) -> list[str]:
+    """Problems inside a catalog: repeated module ids, price levels, unknown or circular inputs.
+
+    `catalog` may be the part of a catalog that passed the schema (`read_catalog`): then `keys` are
+    the ids the whole file defines (None: unknown, not checked against) and `faults` where its
+    schema problems lie, whose figures are left alone."""
     problems = []
-    products = list(catalog.products)
+    keys = keys or CatalogKeys.of(catalog)
+    faults = faults or Faults()
+    products = keys.products
     paths = list(catalog.price_paths)
     module_ids: dict[str, str] = {}
     for pid, product in catalog.products.items():
@@ -739,19 +899,22 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[
                     f"is already used by product {module_ids[module.id]!r}; module ids must be unique"
                 )
             module_ids[module.id] = pid
-        problems += path_problems(path, node, ("products", pid, "price_yuan_per_unit"),
-                                  product.price_yuan_per_unit, paths)
+        if faults.ok("products", pid, "price_yuan_per_unit"):
+            problems += path_problems(path, node, ("products", pid, "price_yuan_per_unit"),
+                                      product.price_yuan_per_unit, paths)
         if product.sales_cap_units is not None and product.market is not None:
             loc = ("products", pid, "market")
             problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.market | given with sales_cap_units; "
                             "give one of them")
         for resource in product.resources_t_per_unit:
-            if resource not in catalog.resources:
+            if keys.resources is not None and resource not in keys.resources:
                 loc = ("products", pid, "resources_t_per_unit", resource)
                 problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.resources_t_per_unit.{resource} | "
                                 f"no entry for resource {resource!r} in resources; add its price and import "
                                 "terms there")
         for upstream in product.inputs:
+            if products is None:
+                continue
             if upstream not in products:
                 loc = ("products", pid, "inputs", upstream)
                 problems.append(unknown_value(f"{path}:{line_of(node, loc)}", f"products.{pid}.inputs", upstream,
@@ -761,7 +924,7 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[
                 problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.inputs | a product cannot be its own "
                                 "input")
     for rid, resource in catalog.resources.items():
-        if resource.import_price_yuan_per_t is not None:
+        if resource.import_price_yuan_per_t is not None and faults.ok("resources", rid, "import_price_yuan_per_t"):
             problems += path_problems(path, node, ("resources", rid, "import_price_yuan_per_t"),
                                       resource.import_price_yuan_per_t, paths)
     for cycle in input_cycles(catalog):
@@ -791,10 +954,13 @@ def plan_years(years: Iterable[int]) -> list[int]:
     return list(range(listed[0], listed[-1] + 1)) if listed else []
 
 
-def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, years: Iterable[int]) -> list[str]:
+def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, years: Iterable[int],
+                        faults: Faults | None = None) -> list[str]:
     """Every price path gives every product a price, and every importable resource an import price,
-    for every plan year (every calendar year from the first to the last listed year)."""
+    for every plan year (every calendar year from the first to the last listed year); prices at
+    schema `faults` are left alone."""
     problems = []
+    faults = faults or Faults()
     needed = plan_years(years)
     span = f"{needed[0]}-{needed[-1]}" if needed else "(none)"
     figures = [(("products", pid, "price_yuan_per_unit"), f"product {pid!r}", p.price_yuan_per_unit)
@@ -802,6 +968,8 @@ def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, ye
     figures += [(("resources", rid, "import_price_yuan_per_t"), f"resource {rid!r}", r.import_price_yuan_per_t)
                 for rid, r in catalog.resources.items() if r.import_price_yuan_per_t is not None]
     for loc, what, by_path in figures:
+        if not faults.ok(*loc):
+            continue
         for name, by_year in by_path.items():
             for year in [t for t in needed if t not in by_year]:
                 problems.append(f"{path}:{line_of(node, (*loc, name))}: {'.'.join(loc)}.{name} | no price for {what} "
@@ -809,10 +977,14 @@ def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, ye
     return problems
 
 
-def load_committed_projects(path: Path, catalog: Catalog) -> CommittedProjects:
+def load_committed_projects(path: Path, catalog: Catalog | None, products: list[str] | None = None
+                            ) -> CommittedProjects:
     """The committed-projects file: a YAML list of projects, each validated (unknown keys refused),
-    with unique ids and catalog products. InputError naming the file, line and key of each problem.
+    with unique ids and catalog products (`products`, else the catalog's; neither: not checked, as
+    when the catalog failed the schema). InputError naming the file, line and key of each problem.
     Sites are checked against the sites layer later (`siting.prepare.checks`)."""
+    if products is None and catalog is not None:
+        products = list(catalog.products)
     data, node = read_yaml(path)
     if data is None:
         data = []
@@ -833,9 +1005,9 @@ def load_committed_projects(path: Path, catalog: Catalog) -> CommittedProjects:
         except ValidationError as exc:
             problems += format_validation_errors(Locator([(origin, item)], origin), CommittedProject, exc)
             continue
-        if project.product not in catalog.products:
+        if products is not None and project.product not in products:
             problems.append(unknown_value(origin.where(("product",)), origin.key(("product",)), project.product,
-                                          list(catalog.products), "product"))
+                                          products, "product"))
         if project.id in seen:
             problems.append(f"{origin.where(('id',))}: {origin.key(('id',))} | id {project.id!r} is already used by "
                             f"entry [{seen[project.id]}]; ids must be unique")
@@ -882,13 +1054,27 @@ def input_cycles(catalog: Catalog) -> list[list[str]]:
 
 class ReferenceCheck:
     """Cross-references inside a scenario and against its catalog, and the solver settings checked
-    by HiGHS itself, collected as messages at the file and line that wrote each key."""
+    by HiGHS itself, collected as messages at the file and line that wrote each key.
 
-    def __init__(self, locator: Locator, scenario: Scenario, catalog: Catalog):
+    After schema problems, `scenario` and `catalog` are the parts that passed the schema
+    (`salvaged`), `faults` where the scenario's problems lie, `data` the scenario as written and
+    `keys` the ids the catalog defines as far as they are known: a reference is checked only when
+    it, and what it is compared with, passed the schema, so that no problem is a mere echo of one
+    already reported."""
+
+    def __init__(self, locator: Locator, scenario: Scenario, catalog: Catalog | None, faults: Faults | None = None,
+                 data: dict[str, Any] | None = None, keys: CatalogKeys | None = None):
         self.locator, self.s, self.catalog = locator, scenario, catalog
-        self.products = list(catalog.products)
+        self.faults = faults or Faults()
+        self.data = data if data is not None else scenario.model_dump(exclude_unset=True)
+        self.keys = keys or (CatalogKeys.of(catalog) if catalog is not None else CatalogKeys())
+        self.products = self.keys.products
         self.problems: list[str] = []
         self.held_options: dict[str, OptionValue] = {}
+
+    def ok(self, *loc: Any) -> bool:
+        """True when the key at `loc` passed the schema (and nothing around it failed)."""
+        return self.faults.ok(*loc)
 
     def at(self, *loc: Any) -> str:
         """`<file>:<line>` of the key at `loc`."""
@@ -899,10 +1085,12 @@ class ReferenceCheck:
         return self.locator.origin(loc).key(loc if shown is None else loc[:shown])
 
     def product(self, value: str, *loc: Any) -> None:
-        if value not in self.products:
+        if self.products is not None and value not in self.products:
             self.problems.append(unknown_value(self.at(*loc), self.key(*loc), value, self.products, "product"))
 
     def years(self, years: Iterable[int], *loc: Any) -> None:
+        if not self.ok("years"):
+            return
         for year in years:
             if year not in self.s.years:
                 where = (*loc, str(year))
@@ -911,12 +1099,13 @@ class ReferenceCheck:
 
     def run(self) -> list[str]:
         s, c = self.s, self.s.constraints
-        if sorted(set(s.years)) != s.years:
+        if self.ok("years") and sorted(set(s.years)) != s.years:
             self.problems.append(f"{self.at('years')}: {self.key('years')} | must be strictly increasing without "
                                  f"repeats (got {s.years})")
-        if s.price_path not in self.catalog.price_paths:
+        paths = self.keys.price_paths
+        if self.ok("price_path") and paths is not None and s.price_path not in paths:
             self.problems.append(unknown_value(self.at("price_path"), self.key("price_path"), s.price_path,
-                                               list(self.catalog.price_paths), "price path"))
+                                               paths, "price path"))
         self.targets()
         keyed_by_product = {
             ("constraints", "redline", "setbacks_m"): c.redline.setbacks_m,
@@ -927,7 +1116,7 @@ class ReferenceCheck:
         for loc, mapping in keyed_by_product.items():
             for product in mapping:
                 self.product(product, *loc, product)
-        if c.utilisation.enabled:
+        if c.utilisation.enabled and self.ok("constraints", "utilisation", "enabled"):
             for product in c.utilisation.min_share:
                 self.product(product, "constraints", "utilisation", "min_share", product)
         for cluster, members in c.differentiation.lead_products.items():
@@ -935,13 +1124,16 @@ class ReferenceCheck:
                 self.product(product, "constraints", "differentiation", "lead_products", cluster, i)
         self.years(c.budget.capex_yuan_per_yr, "constraints", "budget", "capex_yuan_per_yr")
         demo = c.recycling_demo
-        if demo.enabled:
-            self.product(demo.product, "constraints", "recycling_demo", "product")
-            if demo.min_sites > demo.max_sites:
+        if demo.enabled and self.ok("constraints", "recycling_demo", "enabled"):
+            if self.ok("constraints", "recycling_demo", "product"):
+                self.product(demo.product, "constraints", "recycling_demo", "product")
+            if (self.ok("constraints", "recycling_demo", "min_sites")
+                    and self.ok("constraints", "recycling_demo", "max_sites") and demo.min_sites > demo.max_sites):
                 loc = ("constraints", "recycling_demo", "min_sites")
                 self.problems.append(f"{self.at(*loc)}: {self.key(*loc, shown=2)} | min_sites ({demo.min_sites}) "
                                      f"exceeds max_sites ({demo.max_sites})")
-            if demo.max_size is not None and demo.max_size < demo.min_size:
+            if (demo.max_size is not None and demo.max_size < demo.min_size
+                    and self.ok("constraints", "recycling_demo", "min_size")):
                 loc = ("constraints", "recycling_demo", "max_size")
                 self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | below min_size ({demo.min_size:g}) (got "
                                      f"{demo.max_size:g}); give a max_size of at least min_size, or null")
@@ -953,6 +1145,8 @@ class ReferenceCheck:
         HiGHS instance; the values HiGHS holds are kept in `held_options`."""
         solver = self.s.solver
         for setting, option in NAMED_SETTINGS.items():
+            if not self.ok("solver", setting):
+                continue
             try:
                 highs_option_value(option, getattr(solver, setting))
             except OptionRejected as rejected:
@@ -966,7 +1160,7 @@ class ReferenceCheck:
                 continue
             self.held_options[name] = held  # type: ignore[assignment]
             setting = {option: setting for setting, option in NAMED_SETTINGS.items()}.get(name)
-            if setting in solver.model_fields_set and held != getattr(solver, setting):
+            if setting in solver.model_fields_set and self.ok("solver", setting) and held != getattr(solver, setting):
                 self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | contradicts solver.{setting} "
                                      f"({getattr(solver, setting)!r}) (got {value!r}); set only one of them")
 
@@ -975,19 +1169,21 @@ class ReferenceCheck:
         for group, members in t.groups.items():
             for i, product in enumerate(members):
                 self.product(product, "targets", "groups", group, i)
-            units = {self.catalog.products[p].unit for p in members if p in self.catalog.products}
+            valid = self.catalog.products if self.catalog is not None else {}
+            units = {valid[p].unit for p in members if p in valid}
             if len(units) > 1:
                 loc = ("targets", "groups", group)
                 self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | products of one group must share a unit "
                                      f"(got {sorted(units)}); split the group")
+        groups = self.faults.keys(self.data, "targets", "groups")  # as written: a group at fault still exists
         for group, by_year in t.capacity.items():
-            if group not in t.groups and group not in self.products:
+            if groups is not None and self.products is not None and group not in groups + self.products:
                 loc = ("targets", "capacity", group)
                 self.problems.append(unknown_value(self.at(*loc), self.key(*loc, shown=2), group,
-                                              list(t.groups) + self.products, "target group or product"))
+                                                   groups + self.products, "target group or product"))
             self.years(by_year, "targets", "capacity", group)
         self.years(t.output_value_yuan, "targets", "output_value_yuan")
-        if 0 < t.capacity_ceiling_factor < 1:
+        if 0 < t.capacity_ceiling_factor < 1 and self.ok("targets", "capacity_ceiling_factor"):
             loc = ("targets", "capacity_ceiling_factor")
             self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | must be 0 (no ceiling) or at least 1 (got "
                                  f"{t.capacity_ceiling_factor}); a ceiling below the target contradicts it")

@@ -1,0 +1,147 @@
+"""Every input problem at once: a schema problem does not hide a reference problem (a product,
+price path or year the scenario or catalog names that is not defined), so that the user fixes all
+of them after one run. The parts that pass the schema are checked, each reference only against
+what passed too: a broken section is reported once, without an unknown-id problem for every
+reference to it. Messages are matched whole; exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import edit, run_bad
+
+# `folder` (a copy of the small scenario), `edit` and `run_bad` are in tests/conftest.py.
+
+SCENARIO = "scenario.yaml"
+CATALOG = "catalog.yaml"
+
+
+def test_a_schema_problem_and_a_reference_problem_come_in_one_message(folder: Path, capsys):
+    edit(folder / SCENARIO, "  discount_rate: 0.1", "  discount_rate: 1.5")
+    edit(folder / SCENARIO, "    cathode: [lfp]", "    cathode: [lpf]")
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - scenario.yaml:16: targets.groups.cathode[0] | unknown product (got 'lpf'); did you mean 'lfp'?\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+    )
+
+
+def test_problems_of_both_rounds_come_by_line(folder: Path, capsys):
+    """Schema problems at lines 3 and 32, reference problems at lines 5 and 19, in line order."""
+    edit(folder / SCENARIO, "description: Two clusters", "descripton: Two clusters")
+    edit(folder / SCENARIO, "price_path: base", "price_path: bas")
+    edit(folder / SCENARIO, "    cells: {2024: 10}", "    cells: {2030: 10}")
+    edit(folder / SCENARIO, "  discount_rate: 0.1", "  discount_rate: -1")
+    assert run_bad(folder, capsys) == (
+        "error: 4 problems in the input:\n"
+        "  - scenario.yaml:2: descripton | unknown key; did you mean 'description'?\n"
+        "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
+        "  - scenario.yaml:19: targets.capacity.cells.2030 | year 2030 is outside the scenario's years "
+        "[2023, 2024]; use one of them or extend 'years'\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be greater than or equal to 0 (got -1); give a value "
+        "in that range\n"
+    )
+
+
+def test_a_catalog_schema_problem_and_a_scenario_reference_problem_come_together(folder: Path, capsys):
+    edit(folder / CATALOG, "capacity: 50000,", "capacity: -5,")
+    edit(folder / SCENARIO, "price_path: base", "price_path: bas")
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - catalog.yaml:20: products.lfp.modules[0].capacity | must be greater than 0 (got -5); give a value in "
+        "that range\n"
+        "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
+    )
+
+
+def test_a_catalog_schema_problem_and_a_catalog_reference_problem_come_together(folder: Path, capsys):
+    edit(folder / CATALOG, "capacity: 50000,", "capacity: -5,")
+    edit(folder / CATALOG, "inputs: {lfp: 2000}", "inputs: {lfx: 2000}")
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - catalog.yaml:20: products.lfp.modules[0].capacity | must be greater than 0 (got -5); give a value in "
+        "that range\n"
+        "  - catalog.yaml:34: products.cells.inputs | unknown product (got 'lfx'); did you mean 'lfp'?\n"
+    )
+
+
+def test_a_missing_catalog_file_does_not_hide_a_schema_problem(folder: Path, capsys):
+    """Without a catalog nothing is checked against it: no product the scenario names is unknown."""
+    edit(folder / SCENARIO, "catalog: catalog.yaml", "catalog: other.yaml")
+    edit(folder / SCENARIO, "  discount_rate: 0.1", "  discount_rate: 1.5")
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - scenario.yaml:4: catalog | no such file (got 'other.yaml', which is other.yaml); give "
+        "the path of the catalog file (relative paths start at the folder of the file that names it)\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+    )
+
+
+#: (file, passage, replacement, the one problem reported): a broken section, and references to it
+#: that would be reported as unknown were it compared against a default or a part of it.
+BROKEN_SECTIONS = {
+    # capacity names the group cathode, which exists though its members are broken
+    "target groups not a mapping": (
+        SCENARIO, "  groups:\n    cathode: [lfp]", "  groups: 5",
+        "scenario.yaml:15: targets.groups | must be a mapping of keys to values (got 5); write one 'key: value' "
+        "line per entry under it"),
+    "a target group not a list": (
+        SCENARIO, "    cathode: [lfp]", "    cathode: lfp",
+        "scenario.yaml:16: targets.groups.cathode | must be a list (got 'lfp'); write it as [a, b] or as one "
+        "'- item' line per entry"),
+    # a target year (2024) is not outside years that are broken
+    "years broken": (
+        SCENARIO, "years: [2023, 2024]", "years: [2023, x]",
+        "scenario.yaml:3: years[1] | must be a whole number (got 'x'); write it as digits, without quotes, units or "
+        "decimals"),
+    # the groups, the committed project and cells' inputs name lfp, a product that exists though broken
+    "a catalog product broken": (
+        CATALOG, "  lfp:\n    name: LFP cathode", "  lfp:\n    name: [LFP cathode]",
+        "catalog.yaml:15: products.lfp.name | must be text (got list); write it as text, in quotes if it looks "
+        "like a number"),
+    # no price of lfp is missing for 2024 on path base: the one given is broken
+    "a catalog price broken": (
+        CATALOG, "{base: {2023: 50000, 2024: 40000}", "{base: {2023: 50000, 2024: x}",
+        "catalog.yaml:18: products.lfp.price_yuan_per_unit.base.2024 | must be a number (got 'x'); write it "
+        "without quotes or units, e.g. 0.05 or 1.5e9"),
+    # the scenario's price_path and every product's prices name paths of a broken mapping
+    "catalog price paths broken": (
+        CATALOG, 'price_paths: {base: "invented prices, falling", flat: "invented prices, constant"}',
+        "price_paths: [base, flat]",
+        "catalog.yaml:3: price_paths | must be a mapping of keys to values (got list); write one 'key: value' line "
+        "per entry under it"),
+    # a product id that is not text: the catalog's products are not known, so none is unknown
+    "a catalog product id not text": (
+        CATALOG, "  cells:\n", "  123:\n",
+        "catalog.yaml:27: products.123 (as a key) | must be text (got 123); write it as text, in quotes if it "
+        "looks like a number"),
+    # the demonstration rule's product is not checked when whether the rule applies is unknown
+    "recycling demo switch broken": (
+        SCENARIO, "  agglomeration:\n",
+        "  recycling_demo: {enabled: maybe, product: recycler, min_sites: 3, max_sites: 1}\n  agglomeration:\n",
+        "scenario.yaml:29: constraints.recycling_demo.enabled | must be true or false (got 'maybe'); write true or "
+        "false"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_SECTIONS))
+def test_a_broken_section_brings_no_follow_on_problems(folder: Path, capsys, case: str):
+    name, old, new, problem = BROKEN_SECTIONS[case]
+    edit(folder / name, old, new)
+    assert run_bad(folder, capsys) == f"error: 1 problem in the input:\n  - {problem}\n"
+
+
+def test_references_into_a_broken_section_are_still_checked_where_it_is_sound(folder: Path, capsys):
+    """The group cathode's members are broken, but the group exists: capacity may name it, and
+    not a group or product that nobody defines."""
+    edit(folder / SCENARIO, "    cathode: [lfp]", "    cathode: lfp")
+    edit(folder / SCENARIO, "    cells: {2024: 10}", "    cels: {2024: 10}")
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - scenario.yaml:16: targets.groups.cathode | must be a list (got 'lfp'); write it as [a, b] or as one "
+        "'- item' line per entry\n"
+        "  - scenario.yaml:19: targets.capacity | unknown target group or product (got 'cels'); did you mean "
+        "'cells'?\n"
+    )
