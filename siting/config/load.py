@@ -73,8 +73,14 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader; a class of our own so that nothing here changes PyYAML's."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader on libyaml where PyYAML has it (seven times faster on the catalog);
+    a class of our own so that nothing here changes PyYAML's."""
+
+
+class _PythonLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader: a file that does not parse is read again with it, for its
+    messages (libyaml words the same faults differently)."""
 
 
 def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, path: Path, loc: tuple[str, ...] = (),
@@ -114,7 +120,23 @@ def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, path: Path, loc: t
 def parse_yaml_text(text: str, path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse YAML text read from `path`: the data and its node tree (for line numbers), with
     duplicate keys and syntax errors reported as InputError naming the file and line."""
-    loader = _Loader(text)
+    try:
+        return _parse(text, path, _Loader)
+    except yaml.YAMLError:  # read again for PyYAML's own words
+        pass
+    try:
+        return _parse(text, path, _PythonLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise InputError([f"{where}: YAML syntax error: {exc.problem}; fix the YAML at that line"]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([f"{path}: YAML error: {exc}; fix the YAML"]) from None
+
+
+def _parse(text: str, path: Path, loader_class: type[Any]) -> tuple[Any, yaml.Node | None]:
+    """`parse_yaml_text` with one loader; YAML errors are raised as they come."""
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -123,12 +145,6 @@ def parse_yaml_text(text: str, path: Path) -> tuple[Any, yaml.Node | None]:
         if problems:
             raise InputError(problems)
         return loader.construct_document(node), node
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise InputError([f"{where}: YAML syntax error: {exc.problem}; fix the YAML at that line"]) from None
-    except yaml.YAMLError as exc:
-        raise InputError([f"{path}: YAML error: {exc}; fix the YAML"]) from None
     finally:
         loader.dispose()
 
