@@ -376,14 +376,18 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
                ) -> pd.DataFrame:
     """What each enabled rule family costs: the plan re-solved with one family relaxed at a time.
 
-    Families: redline, proximity, differentiation, agglomeration, budget, chain_balance. A
-    Solution's model and solver are reused for families that are constraint rows; a Problem or
-    a path is solved first.
+    Families: redline, proximity, differentiation, agglomeration, budget, chain_balance, market
+    (those enabled). A Solution's model and solver are reused for families that are constraint
+    rows; a Problem or a path is solved first.
 
     Returns:
         One row per family: rule, status, objective_relaxed_yuan, rule_cost_yuan (objective
-        minus the relaxed objective, yuan; exact only up to the solver's gap), gap, sites_added
-        and sites_dropped (comma-separated site ids).
+        minus the relaxed objective; exact only up to the solver's gap), gap,
+        within_solver_tolerance, sites_added and sites_dropped (comma-separated site ids) and
+        note. Money is in yuan, both columns to 9 significant digits as the manifest's objective
+        (the cost is the difference of the two objectives so rounded: see
+        `siting.optimize.relax.rule_cost_table`); rule_costs.csv, written by `Solution.write`,
+        gives them in bn yuan (objective_relaxed_bn_yuan, rule_cost_bn_yuan).
 
     Raises:
         InputError, PlanInfeasible, NoSolution: as `solve`, when the base plan is solved here.

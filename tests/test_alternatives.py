@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -207,13 +208,28 @@ def test_solve_with_alternatives_writes_each_plan_and_the_robustness_map(tmp_pat
     assert '<renderer-v2 attr="role"' in style and 'value="needed"' in style
 
 
-def test_alternative_folders_are_byte_identical_across_runs(tmp_path: Path) -> None:
-    """Same inputs, two runs: every file of every alternative folder has the same bytes (the
-    manifests differ only in their `run` section, the wall-clock timings)."""
+def test_alternative_folders_are_byte_identical_across_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Same inputs, two runs, the second with its progress shown: every file of every alternative
+    folder has the same bytes (the manifests differ only in their `run` section, the wall-clock
+    timings). The progress counts the making of the alternatives' files after their searches
+    and before the export: a step per folder, then the comparison (plain lines: not a terminal)."""
     shutil.copytree(DATA, tmp_path / "small")
-    for name in ("a", "b"):
-        assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(tmp_path / name),
-                     "--alternatives", "2", "--quiet"]) == 0
+    assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(tmp_path / "a"),
+                 "--alternatives", "2", "--quiet"]) == 0
+    monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
+    capsys.readouterr()
+    assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(tmp_path / "b"),
+                 "--alternatives", "2"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    files = [line for line in err if line.startswith("alternatives' files: ")]
+    assert [re.sub(r"\d+ s elapsed, about \d+ s left$", "", line) for line in files] == [
+        "alternatives' files: 0/3 done, 0 s elapsed; running: alt01/ 0 s",
+        "alternatives' files: 1/3 done (alt01/: made), ",
+        "alternatives' files: 2/3 done (alt02/: made), ",
+        "alternatives' files: 3/3 done (comparison: made), "]
+    assert err.index(files[0]) == 1 + max(i for i, line in enumerate(err) if line.startswith("alternatives: 2/2 done"))
+    assert err[err.index(files[-1]) + 1] == "export: making the layers, tables and report ..."
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
     assert Path("alt02/plan.csv") in files

@@ -5,7 +5,8 @@ s2 in c2, module p10 = 10 t/yr of p for 100 yuan on 1 ha, target P = 30 t/yr in 
 strict targets and one change that makes it infeasible. Each docstring derives the
 irreducible conflict by hand: the rules that cannot hold together, such that dropping any one
 of them makes a plan possible; and the least change under the elastic weights (a row's slack
-over max(1, |rhs|)). The whole explanation is asserted.
+over max(1, |rhs|)). The whole explanation is asserted. Last, the other side of the rules: the
+rounding of the table of what each costs (siting/optimize/relax.py).
 """
 
 from __future__ import annotations
@@ -15,13 +16,18 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import shapely
 from test_families import SETTINGS, land, make_inputs
 
 from models.inputs import ModelInputs
 from siting.cli import main
+from siting.deliver.tables import table_files
 from siting.optimize.explain import RuleInstance, explain_infeasibility, presolve_findings
+from siting.optimize.relax import RuleCost, rule_cost_table
+from siting.optimize.results import Plan
+from siting.optimize.solve import SolveReport
 
 UNITS = {"p": "t", "q": "t"}
 HEAD3 = "3 rules cannot be met together; dropping any one of them makes a plan possible:"
@@ -278,3 +284,34 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
     assert "| 3 | west may open at most 0 of its 2 candidate sites" in report
     assert "![Rules in conflict](conflicts.png)" in report
     assert '<renderer-v2 attr="role"' in (out / "conflicts.qml").read_text()
+
+
+# --- the other side of the rules: what each costs (siting/optimize/relax.py) ---------------------
+
+
+def test_rule_cost_table_rounds_its_money_alike_and_the_csv_is_in_bn_yuan() -> None:
+    """Base 10,061,234,567.891 yuan, as the manifest gives it to 9 significant digits
+    10,061,234,600. Differentiation relaxed: 9,581,234,512.345, to 9 digits 9,581,234,510; its
+    cost is the difference of the two as shown, 480,000,090 (the raw difference,
+    480,000,055.546..., would not be base minus relaxed as the outputs show them). Proximity
+    relaxed: 10,061,234,560.0, the same 9 digits as the base: it costs 0. The budget's solve found
+    no plan: no objective, no cost. The CSV gives the same figures in bn yuan."""
+
+    def report(objective: float | None) -> SolveReport:
+        return SolveReport(termination="convergenceCriteriaSatisfied", has_solution=objective is not None,
+                           proven_optimal=objective is not None, infeasible=False, objective_yuan=objective,
+                           best_bound_yuan=objective, gap=0.0 if objective is not None else None, solve_time_s=0.0,
+                           solver_version="")
+
+    plan = Plan(pd.DataFrame(columns=["site", "cluster", "product", "year", "module", "modules", "capacity_added",
+                                      "capex_yuan"]), pd.DataFrame(), pd.DataFrame(), {}, pd.DataFrame(),
+                pd.DataFrame(), ())
+    costs = [RuleCost("differentiation", report(9_581_234_512.345), plan),
+             RuleCost("proximity", report(10_061_234_560.0), plan), RuleCost("budget", report(None), None)]
+    table = rule_cost_table(report(10_061_234_567.891), plan, costs)
+    assert table["objective_relaxed_yuan"].tolist()[:2] == [9_581_234_510.0, 10_061_234_600.0]
+    assert table["rule_cost_yuan"].tolist()[:2] == [480_000_090.0, 0.0]
+    assert table[["objective_relaxed_yuan", "rule_cost_yuan"]].iloc[2].isna().all()
+    rows = table_files(table, "rule_costs")["rule_costs.csv"].splitlines()
+    assert rows[0].split(",")[:4] == ["rule", "status", "objective_relaxed_bn_yuan", "rule_cost_bn_yuan"]
+    assert [row.split(",")[2:4] for row in rows[1:]] == [["9.58123451", "0.48000009"], ["10.0612346", "0"], ["", ""]]

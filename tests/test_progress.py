@@ -198,14 +198,142 @@ def test_nothing_is_reported_without_an_active_reporter(capsys):
 
 
 def test_rule_costs_report_a_bar_over_the_families(scenario: Path, tmp_path: Path, monkeypatch, capsys):
-    """The small scenario enables the red line, proximity and differentiation among the rule-cost
-    families: one counted line per family re-solved."""
+    """The small scenario enables the red line, proximity, agglomeration and the market among the
+    rule-cost families, re-solved here in two worker processes: the first line names the two handed over
+    first, under way; then one counted line per family re-solved, and heartbeats while waiting
+    (every beat here: PLAIN_EVERY_S 0, BEAT_S 0.05). No line gives a time left."""
     monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
+    monkeypatch.setattr("siting.optimize.relax.default_workers", lambda threads=1: 2)
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
+    monkeypatch.setattr(progress, "BEAT_S", 0.05)
     assert main(["solve", str(scenario), "--out", str(tmp_path / "out"), "--rule-costs"]) == 0
-    counted = [line for line in capsys.readouterr().err.splitlines() if line.startswith("rule costs: ")]
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("rule costs: ")]
     table = (tmp_path / "out" / "rule_costs.csv").read_text().splitlines()
-    assert len(counted) == len(table) - 1 >= 1
-    assert counted[-1].startswith(f"rule costs: {len(counted)}/{len(counted)} done (")
+    assert [row.split(",")[0] for row in table[1:]] == ["redline", "proximity", "agglomeration", "market"]
+    assert lines[0] == "rule costs: 0/4 done, 0 s elapsed; running: redline 0 s, proximity 0 s"
+    family = "(redline|proximity|agglomeration|market)"
+    under_way = rf"; running: {family} \d+ s(, {family} \d+ s)?"
+    counted = [line for line in lines if re.fullmatch(rf"rule costs: \d/4 done \({family}: optimal\), \d+ s elapsed"
+                                                      rf"({under_way})?", line)]
+    beats = [line for line in lines if re.fullmatch(rf"rule costs: \d/4 done, \d+ s elapsed{under_way}", line)]
+    assert len(counted) == 4 and len(beats) >= 2
+    assert len(counted) + len(beats) == len(lines)
+    assert [line.split(" done")[0] for line in counted] == [f"rule costs: {n}/4" for n in (1, 2, 3, 4)]
+    assert "running" not in counted[-1] and "left" not in " ".join(lines)
+
+
+def test_a_count_without_estimate_shows_the_runs_under_way(monkeypatch: pytest.MonkeyPatch):
+    """Plain lines, the clock set by hand: the first beat writes a line, the next ones one every
+    PLAIN_EVERY_S (10 s); each run done is a line with the runs under way and how long each has
+    run, and no time left."""
+    now = [100.0]
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: now[0])
+    stream = io.StringIO()
+    reporter = progress.Reporter(stream)
+    counter = progress.steps(3, "rule costs", reporter, estimate=False)
+    counter.begin("redline")
+    counter.begin("proximity")
+    for now[0] in (100.0, 105.0, 110.0):
+        counter.beat()
+    now[0] = 112.0
+    counter.begin("market")
+    counter.advance("proximity", "optimal")
+    now[0] = 115.0
+    counter.beat()
+    now[0] = 120.0
+    counter.advance("redline", "optimal")
+    for now[0] in (125.0, 130.4):
+        counter.beat()
+    now[0] = 151.0
+    counter.advance("market", "optimal")
+    assert stream.getvalue() == (
+        "rule costs: 0/3 done, 0 s elapsed; running: redline 0 s, proximity 0 s\n"
+        "rule costs: 0/3 done, 10 s elapsed; running: redline 10 s, proximity 10 s\n"
+        "rule costs: 1/3 done (proximity: optimal), 12 s elapsed; running: redline 12 s, market 0 s\n"
+        "rule costs: 2/3 done (redline: optimal), 20 s elapsed; running: market 8 s\n"
+        "rule costs: 2/3 done, 30 s elapsed; running: market 18 s\n"
+        "rule costs: 3/3 done (market: optimal), 51 s elapsed\n")
+    assert (reporter.counting, reporter.counts) == (0, [])
+    counter.beat()  # closed: nothing more
+    assert stream.getvalue().count("\n") == 6
+
+
+def test_a_heartbeat_counts_the_time_left_down_until_it_runs_out(monkeypatch: pytest.MonkeyPatch):
+    """Three runs alike: the first ends after 10 s, so about 20 s are left; 10 s later a heartbeat
+    says about 10 s; 25 s after the first ended the estimate has run out (the second run takes
+    longer than the first): the heartbeat gives no time left rather than a wrong one."""
+    now = [0.0]
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: now[0])
+    stream = io.StringIO()
+    counter = progress.steps(3, "alternatives", progress.Reporter(stream))
+    counter.begin("alt01")
+    now[0] = 10.0
+    counter.advance("alt01", "found")
+    counter.begin("alt02")
+    for now[0] in (15.0, 20.0, 35.0):
+        counter.beat()
+    assert stream.getvalue() == (
+        "alternatives: 1/3 done (alt01: found), 10 s elapsed, about 20 s left\n"
+        "alternatives: 1/3 done, 20 s elapsed, about 10 s left; running: alt02 10 s\n"
+        "alternatives: 1/3 done, 35 s elapsed; running: alt02 25 s\n")
+
+
+def test_a_bar_shows_the_time_left_it_counts_down_not_tqdms(monkeypatch: pytest.MonkeyPatch):
+    """On a terminal too the time left is the count's own, counted down (tqdm's own would stand
+    still between two runs done): 20 s left when the first of three runs ends after 10 s, 15 s
+    five seconds later."""
+    now = [0.0]
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: now[0])
+    stream = io.StringIO()
+    counter = progress.steps(3, "alternatives", progress.Reporter(stream, live=True))
+    now[0] = 10.0
+    counter.advance("alt01", "found")
+    counter.begin("alt02")
+    now[0] = 15.0
+    counter.beat()
+    counter.close()
+    frames = stream.getvalue().split("\r")
+    assert frames[2].endswith("| 1/3 [00:00, about 20 s left; alt01: found]")
+    assert frames[3].endswith("| 1/3 [00:00, about 15 s left; alt01: found; running: alt02 5 s]")
+    assert "<" not in stream.getvalue() and "run/s" not in stream.getvalue()
+
+
+def test_a_count_on_a_terminal_without_estimate_redraws_its_clock_and_runs_under_way():
+    """The bar of a count without a time left shows its clock, the last run done and the runs
+    under way, and neither a time left nor a rate."""
+    stream = io.StringIO()
+    reporter = progress.Reporter(stream, live=True)
+    counter = progress.steps(2, "rule costs", reporter, estimate=False)
+    counter.begin("redline")
+    counter.begin("market")
+    counter.beat()
+    counter.advance("redline", "optimal")
+    counter.advance("market", "optimal")
+    frames = stream.getvalue().split("\r")
+    assert frames[1] == "rule costs:   0%|          | 0/2 [00:00]"
+    assert frames[2].startswith("rule costs:   0%|")
+    assert frames[2].endswith("| 0/2 [00:00, running: redline 0 s, market 0 s]")
+    assert frames[-1].startswith("rule costs: 100%|")
+    assert frames[-1].rstrip().endswith("| 2/2 [00:00, market: optimal]")
+    assert "<" not in stream.getvalue() and "run/s" not in stream.getvalue()
+
+
+def test_the_solver_line_beats_an_open_count(monkeypatch: pytest.MonkeyPatch):
+    """Runs solved in this process (alternatives): while the count is open, HiGHS's callbacks do
+    not draw the solver's line but beat the count, whose first beat and then one every 10 s are
+    plain lines."""
+    now = [50.0]
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: now[0])
+    stream = io.StringIO()
+    state = progress.SolverState(1e9, 1e9, 0.0, 1.0)
+    with progress.reporting(progress.Reporter(stream, duplicate=False)):
+        counter = progress.steps(2, "alternatives")
+        counter.begin("alt01")
+        for now[0] in (50.5, 55.0, 61.0):
+            progress.solver_line(state)
+        counter.close()
+    assert stream.getvalue() == ("alternatives: 0/2 done, 0 s elapsed; running: alt01 0 s\n"
+                                 "alternatives: 0/2 done, 11 s elapsed; running: alt01 11 s\n")
 
 
 def test_compare_counts_its_runs(scenario: Path, tmp_path: Path, monkeypatch, capsys):
@@ -213,7 +341,7 @@ def test_compare_counts_its_runs(scenario: Path, tmp_path: Path, monkeypatch, ca
     monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
     assert main(["compare", str(scenario), "--out", str(tmp_path / "cmp"), "--workers", "1"]) == 0
     err = capsys.readouterr().err
-    counted = [line for line in err.splitlines() if line.startswith("runs: ")]
+    counted = [line for line in err.splitlines() if line.startswith("runs: ") and " done (" in line]
     assert [re.sub(r", \d+ s elapsed, about \d+ s left$", "", line) for line in counted] == [
         "runs: 1/2 done (small: optimal)", "runs: 2/2 done (small-bigger: optimal)"]
     assert "solve: done" not in err  # the runs' own phases stay out of the way of the count

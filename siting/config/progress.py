@@ -1,13 +1,16 @@
 """Progress on standard error while a command works: the phases of a solve, a live line while
-HiGHS searches (best plan, bound, gap, elapsed time) and a bar with the time left over a batch of
-runs (tqdm).
+HiGHS searches (best plan, bound, gap, elapsed time) and a count of the runs of a batch (tqdm bar)
+with the runs under way and how long each has run, and the time left where runs are alike.
 
 Library code announces what it does through the module functions `phase`, `solver_line` and
 `steps`; they do nothing unless a `Reporter` is active (`with reporting(Reporter()):`, as the
 command line does), so the Python front door and the tests stay silent. On a terminal a phase
 and the solver's line are redrawn in place and batches get a tqdm bar; otherwise every event is
 one plain line. A reporter speaks only in the process that made it: worker processes of a
-batch are silent, and their runs are counted by the bar.
+batch are silent, and their runs are counted by the bar. While a count waits on its runs it
+beats (`Steps.beat`: about every BEAT_S from the loop that waits on worker processes, and from the
+solver's callbacks when the runs solve in this process): the bar's clock and the runs under way
+are redrawn, and without a terminal a plain line is written every PLAIN_EVERY_S.
 
 This module sits in the first stage so that every stage may report; it imports nothing heavy.
 """
@@ -43,6 +46,9 @@ PHASES = {
 #: when no better plan has been found in between.
 REDRAW_S = 0.5
 PLAIN_EVERY_S = 10.0
+
+#: Seconds between two heartbeats of a count while it waits on runs in worker processes.
+BEAT_S = 1.0
 
 
 def bn(yuan: float) -> str:
@@ -97,6 +103,8 @@ class Reporter:
         self.counting = 0
         """How many counters (`steps`, `phase_alone`) are open: while one is, the solver's line and
         the phases inside are not drawn."""
+        self.counts: list[Steps] = []
+        """The open counts (`steps`), innermost last: the solver's line beats the innermost."""
 
     def close(self) -> None:
         """End an open line and release the duplicate of standard error, if one was made."""
@@ -232,9 +240,14 @@ def searching(kind: str, proven_bound_yuan: float | None = None, own_bound: bool
 
 def solver_line(state: SolverState) -> None:
     """Show where the MIP search stands: redrawn at most every REDRAW_S on a terminal; as a plain
-    line for each better plan and otherwise every PLAIN_EVERY_S."""
+    line for each better plan and otherwise every PLAIN_EVERY_S. While a count (`steps`) is open
+    the line is held back, and the innermost count beats instead (its run is still searching)."""
     reporter = active()
-    if reporter is None or reporter.counting:
+    if reporter is None:
+        return
+    if reporter.counting:
+        if reporter.counts:
+            reporter.counts[-1].beat()
         return
     now = time.perf_counter()
     wait = REDRAW_S if reporter.live else PLAIN_EVERY_S
@@ -267,37 +280,121 @@ def _draw(reporter: Reporter, text: str) -> None:
     reporter.redraw(text)
 
 
-class Steps:
-    """A count of runs done out of `total`, with the time left: a tqdm bar on a terminal, a
-    plain line per run otherwise."""
+#: The tqdm bar of a count: the count, its clock and the words after it (`Steps`: the time left
+#: where meaningful, the last run done, the runs under way); not tqdm's own time left and rate,
+#: which stand still between two runs done while the clock goes on.
+BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]"
 
-    def __init__(self, reporter: Reporter, total: int, what: str):
+
+class Steps:
+    """A count of runs done out of `total`, with the runs under way (`begin`) and how long each
+    has run: a tqdm bar on a terminal, plain lines otherwise (one per run done, and a heartbeat
+    every PLAIN_EVERY_S). With `estimate`, also the time left: when a run ends, the mean time of
+    the runs done times the runs left, counted down until the next run ends and no longer shown
+    once it has run out (the run under way then takes longer than the mean). Meant for runs alike
+    (variants of one scenario, alternatives of one plan), not for runs as unlike as the rule-cost
+    re-solves (siting/optimize/relax.py)."""
+
+    def __init__(self, reporter: Reporter, total: int, what: str, estimate: bool = True):
         self.reporter, self.total, self.what, self.done = reporter, total, what, 0
+        self.estimate = estimate
         self.started = time.perf_counter()
+        self.running: dict[str, float] = {}
+        """The runs under way (`begin`), each with the `time.perf_counter()` at which it began."""
+        self.last = ""
+        """The last run done and how it ended, as the bar shows it."""
+        self._last_line = -1e9
+        self._lines = 0
+        self._drawn: tuple[str, ...] = ()
+        self._left: tuple[float, float] | None = None
+        """When the last run ended and the time left estimated then (`estimate`)."""
         self.bar: Any = None
         self.open = True
         reporter.counting += 1
+        reporter.counts.append(self)
         if reporter.live:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, desc=what, unit="run", file=reporter.stream, dynamic_ncols=True,
-                            leave=True)
+                            leave=True, bar_format=BAR_FORMAT, mininterval=0, miniters=1)  # each run drawn
+
+    def begin(self, label: str) -> None:
+        """Run `label` is under way from now (shown from the next `beat` or `advance`)."""
+        self.running.pop(label, None)
+        self.running[label] = time.perf_counter()
+
+    def under_way(self, now: float) -> str:
+        """The runs under way with the seconds each has run, e.g. `market 25 s, budget 3 s`: whole
+        seconds begun on the bar (as its clock counts them), rounded in plain lines (as their
+        elapsed time)."""
+        whole = int if self.bar is not None else round
+        return ", ".join(f"{label} {whole(now - began)} s" for label, began in self.running.items())
+
+    def beat(self) -> None:
+        """The count is still waiting on its runs: on a terminal the bar's clock and the runs under
+        way are redrawn (at most every REDRAW_S, unless other runs are under way than it shows);
+        otherwise a plain line is written when none has been yet, and then every PLAIN_EVERY_S."""
+        if not self.open:
+            return
+        now = time.perf_counter()
+        if self.bar is not None:
+            if now - self._last_line >= REDRAW_S or tuple(self.running) != self._drawn:
+                self._draw_bar(now, refresh=True)
+            return
+        if self._lines and now - self._last_line < PLAIN_EVERY_S:
+            return
+        self._plain(f"{self.what}: {self.done}/{self.total} done, {now - self.started:.0f} s elapsed"
+                    f"{self._time_left(now, ', ')}", now)
+
+    def _time_left(self, now: float, before: str) -> str:
+        """`about N s left` after `before`, counted down from the estimate made when the last run
+        ended; empty without an estimate or once it has run out."""
+        if self._left is None:
+            return ""
+        ended, left = self._left
+        left -= now - ended
+        return f"{before}about {left:.0f} s left" if left > 0 else ""
 
     def advance(self, label: str, state: str) -> None:
         """One more run done: `label` and its outcome (e.g. `optimal`, `failed`)."""
         self.done += 1
+        self.running.pop(label, None)
+        self.last = f"{label}: {state}"
+        now = time.perf_counter()
+        if self.estimate and self.done < self.total:
+            self._left = (now, (now - self.started) / self.done * (self.total - self.done))
+        else:
+            self._left = None
         if self.bar is not None:
-            self.bar.set_postfix_str(f"{label}: {state}", refresh=False)
+            self._draw_bar(now, refresh=False)
             self.bar.update(1)
             if self.done >= self.total:
                 self.close()
             return
-        elapsed = time.perf_counter() - self.started
-        left = elapsed / self.done * (self.total - self.done)
-        self.reporter.line(f"{self.what}: {self.done}/{self.total} done ({label}: {state}), "
-                           f"{elapsed:.0f} s elapsed, about {left:.0f} s left")
+        elapsed = now - self.started
+        text = f"{self.what}: {self.done}/{self.total} done ({label}: {state}), {elapsed:.0f} s elapsed"
+        if self.estimate:
+            text += f", about {elapsed / self.done * (self.total - self.done):.0f} s left"
+        self._plain(text, now)
         if self.done >= self.total:
             self.close()
+
+    def _draw_bar(self, now: float, refresh: bool) -> None:
+        """Set the bar's words (`_postfix`), and redraw it with `refresh`."""
+        self._last_line = now
+        self._drawn = tuple(self.running)
+        self.bar.set_postfix_str(self._postfix(now), refresh=refresh)
+
+    def _postfix(self, now: float) -> str:
+        """The bar's words after its clock: the time left, the last run done and the runs under way."""
+        running = f"running: {self.under_way(now)}" if self.running else ""
+        return "; ".join(part for part in (self._time_left(now, ""), self.last, running) if part)
+
+    def _plain(self, text: str, now: float) -> None:
+        """A plain line: `text` and the runs under way."""
+        self._last_line = now
+        self._lines += 1
+        self.reporter.line(f"{text}; running: {self.under_way(now)}" if self.running else text)
 
     def close(self) -> None:
         """Close the bar (also when the runs stop early); closing twice does nothing."""
@@ -305,11 +402,19 @@ class Steps:
             return
         self.open = False
         self.reporter.counting -= 1
+        if self in self.reporter.counts:
+            self.reporter.counts.remove(self)
         if self.bar is not None:
             self.bar.close()
 
 
 class _NoSteps:
+    def begin(self, label: str) -> None:
+        pass
+
+    def beat(self) -> None:
+        pass
+
     def advance(self, label: str, state: str) -> None:
         pass
 
@@ -317,9 +422,10 @@ class _NoSteps:
         pass
 
 
-def steps(total: int, what: str, reporter: Reporter | None = None) -> Steps | _NoSteps:
-    """A counter of `total` runs named `what` (e.g. "rule costs"); it does nothing when progress is off."""
+def steps(total: int, what: str, reporter: Reporter | None = None, estimate: bool = True) -> Steps | _NoSteps:
+    """A counter of `total` runs named `what` (e.g. "rule costs"); it does nothing when progress is
+    off. `estimate`: show the time left (see `Steps`)."""
     reporter = reporter if reporter is not None else active()
     if reporter is None or not reporter.speaks() or total <= 0:
         return _NoSteps()
-    return Steps(reporter, total, what)
+    return Steps(reporter, total, what, estimate)

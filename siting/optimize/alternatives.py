@@ -354,6 +354,8 @@ def near_optimal_plans(inputs: ModelInputs, settings: SolverSettings, count: int
     counter = progress.steps(count, "alternatives")
     try:
         for n in range(1, count + 1):
+            counter.begin(f"alt{n:02d}")
+            counter.beat()
             found = search.next([a.plan for a in plans], f"alt{n:02d}")
             if isinstance(found, str):
                 plans.ended = found

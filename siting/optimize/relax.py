@@ -18,14 +18,17 @@ what the relaxation gains. The base plan's values are carried over by variable n
 
 The re-solves are independent, so `rule_costs` runs them in worker processes, one per core
 (siting/optimize/workers.py); each is deterministic, so the table is the same as one after the
-other.
+other. While they run, the progress count (siting/config/progress.py) shows which re-solves are
+under way and for how long, beating about every second; it gives no time left, as the
+re-solves are too unlike for one (on the shipped scenario the market's, the slowest, takes about
+half a minute, the chain balance's a few seconds).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -95,59 +98,106 @@ def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.Concret
     The re-solves are independent (each builds its own model and starts from the same base
     plan), so they run in `workers` processes at once (default: every core, over the HiGHS
     threads of each solve: `default_workers`), and give the same results as one after the other.
-    An interrupt stops every worker at once and is raised."""
+    An interrupt stops every worker at once and is raised. `rule_cost_table` makes the table of
+    their costs (in yuan; see there for the rounding)."""
     names = [name for name in RULE_COST_FAMILIES if name in inputs.enabled_families]
     workers = min(workers or default_workers(settings.threads), len(names))
-    counter = progress.steps(len(names), "rule costs")
+    counter = progress.steps(len(names), "rule costs", estimate=False)
     try:
         if workers <= 1:
+            base = plan_values(model)
             costs = []
-            for cost in relaxed_solves(inputs, settings, names, model, solver):
-                costs.append(cost)
-                counter.advance(cost.family, cost.report.status)
+            for name in names:
+                costs.append(_here(inputs, settings, name, base, counter))
             return costs
         return _in_workers(inputs, settings, names, plan_values(model), workers, counter)
     finally:
         counter.close()
 
 
+def _here(inputs: ModelInputs, settings: SolverSettings, name: str, base: PlanValues | None, counter: Any) -> RuleCost:
+    """`relaxed_solve` of family `name` in this process, counted by `counter`."""
+    counter.begin(name)
+    counter.beat()
+    cost = relaxed_solve(inputs, settings, name, base)
+    counter.advance(name, cost.report.status)
+    return cost
+
+
 def _in_workers(inputs: ModelInputs, settings: SolverSettings, names: list[str], base: PlanValues, workers: int,
                 counter: Any) -> list[RuleCost]:
     """`relaxed_solve` of each family of `names` in a pool of `workers` processes; a re-solve whose
-    worker died is solved again here."""
+    worker died is solved again here.
+
+    The re-solves are handed to the pool in order, no more than `workers` at once (so those
+    handed over are the ones under way, as the progress count says), the next as one ends;
+    while waiting, the count beats every `progress.BEAT_S`."""
     done: dict[str, RuleCost] = {}
+    waiting = list(names)
+    under_way: dict[Future[RuleCost], str] = {}
+    broken = False
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(relaxed_solve, inputs, settings, name, base): name for name in names}
-        try:
-            for future in as_completed(futures):
+
+        def hand_over() -> None:
+            nonlocal broken
+            while waiting and len(under_way) < workers and not broken:
                 try:
-                    cost = future.result()
+                    future = pool.submit(relaxed_solve, inputs, settings, waiting[0], base)
                 except BrokenProcessPool:
-                    continue
-                done[cost.family] = cost
-                counter.advance(cost.family, cost.report.status)
+                    broken = True
+                    return
+                under_way[future] = name = waiting.pop(0)
+                counter.begin(name)
+
+        try:
+            hand_over()
+            counter.beat()
+            while under_way:
+                ended, _ = wait(under_way, timeout=progress.BEAT_S, return_when=FIRST_COMPLETED)
+                for future in sorted(ended, key=lambda f: names.index(under_way[f])):
+                    name = under_way.pop(future)
+                    try:
+                        cost = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        continue
+                    done[name] = cost
+                    hand_over()  # before counting this one, so that its line names the next under way
+                    counter.advance(name, cost.report.status)
+                counter.beat()
         except BaseException:
             stop_workers(pool)
             raise
     for name in names:
         if name not in done:
-            done[name] = relaxed_solve(inputs, settings, name, base)
-            counter.advance(name, done[name].report.status)
+            done[name] = _here(inputs, settings, name, base, counter)
     return [done[name] for name in names]
 
 
 def rounded_difference(base: float | None, relaxed: float) -> float:
-    """base - relaxed, with differences below 1e-9 of the objective (solver noise) as 0."""
+    """base - relaxed, with differences below 1e-9 of the objective (solver noise) as 0 and
+    the rest to 9 significant digits (`clean`): the difference of two objectives of some 1e10
+    yuan carries float noise in its last digits, which would otherwise show."""
     base = base or 0.0
     difference = base - relaxed
     return 0.0 if abs(difference) <= 1e-9 * max(abs(base), 1.0) else clean(difference)
 
 
 def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleCost]) -> pd.DataFrame:
-    """Per family: objective with the rule relaxed, the rule's cost (base minus relaxed, yuan),
-    whether that cost is within solver tolerance (smaller than the proven gaps of the two solves
-    allow to tell from 0: siting/optimize/tolerance.py), the sites the plan adds or drops
-    without it, and a note when a solve stopped before reaching its gap."""
+    """Per family: objective with the rule relaxed, the rule's cost (base minus relaxed), whether
+    that cost is within solver tolerance (smaller than the proven gaps of the two solves allow to
+    tell from 0: siting/optimize/tolerance.py), the sites the plan adds or drops without it, and
+    a note when a solve stopped before reaching its gap.
+
+    Money is in yuan (`objective_relaxed_yuan`, `rule_cost_yuan`); the files made of this table
+    (rule_costs.csv and .md, siting/deliver/tables.py `table_files`) give it in bn yuan
+    (`objective_relaxed_bn_yuan`, `rule_cost_bn_yuan`). Both money columns are rounded alike, to
+    9 significant digits as every solver figure of the outputs (`clean`, as the manifest's
+    objective): the relaxed objective is rounded, and the rule cost is the difference of the
+    base objective and the relaxed one so rounded (`rounded_difference`: 0 below 1e-9 of the
+    objective, which is solver noise, and itself to 9 significant digits, so that the float noise
+    of the subtraction does not show). The base objective as the manifest gives it minus
+    `objective_relaxed_yuan` is thus `rule_cost_yuan` to 9 significant digits."""
     base_sites = set(base_plan.opened_sites)
     rows = []
     for cost in costs:
@@ -156,8 +206,9 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
         rows.append({
             "rule": cost.family,
             "status": cost.report.status,
-            "objective_relaxed_yuan": relaxed,
-            "rule_cost_yuan": None if relaxed is None else rounded_difference(base_report.objective_yuan, relaxed),
+            "objective_relaxed_yuan": None if relaxed is None else clean(relaxed),
+            "rule_cost_yuan": None if relaxed is None else rounded_difference(
+                None if base_report.objective_yuan is None else clean(base_report.objective_yuan), clean(relaxed)),
             "gap": cost.report.gap,
             "within_solver_tolerance": "" if relaxed is None else "yes" if within_tolerance(
                 base_report.objective_yuan, base_report.gap, relaxed, cost.report.gap) else "no",

@@ -134,14 +134,29 @@ def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solv
 def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, timings: dict[str, float],
                 slack: float, gap: float | None) -> dict[str, str | Callable[[Path], None]]:
     """The files of near-optimal `plans` (the optimum first): `altNN/` per alternative, the
-    comparison and the robustness layer (see `alternative_files`)."""
+    comparison and the robustness layer (see `alternative_files`). Making them (each folder's
+    layers, map and report, then the comparison's) takes seconds each, so it is counted on the
+    progress (`alternatives' files`: one step per folder and one for the comparison)."""
     files: dict[str, str | Callable[[Path], None]] = {}
-    for alternative in plans[1:]:
-        # Its search minimised the overlap with the plans before it, not the cost: its ending says nothing
-        # of the cost, which is bounded only by the slack.
-        report = dataclasses.replace(alternative.report, objective_yuan=alternative.cost_yuan, best_bound_yuan=None,
-                                     gap=None, proven_optimal=False, termination=ALTERNATIVE_TERMINATION)
-        own = export_files(prepared, report, alternative.plan, size, dict(timings))
-        files[alternative.label] = subfolder_writer(own)
-    files.update(explore_files(plans, prepared.inputs, prepared.spatial, slack, prepared.loaded.scenario.name, gap))
+    counter = progress.steps(len(plans), "alternatives' files")
+    try:
+        for alternative in plans[1:]:
+            label = f"{alternative.label}/"
+            counter.begin(label)
+            counter.beat()
+            # Its search minimised the overlap with the plans before it, not the cost: its ending says nothing
+            # of the cost, which is bounded only by the slack.
+            report = dataclasses.replace(alternative.report, objective_yuan=alternative.cost_yuan,
+                                         best_bound_yuan=None, gap=None, proven_optimal=False,
+                                         termination=ALTERNATIVE_TERMINATION)
+            own = export_files(prepared, report, alternative.plan, size, dict(timings))
+            files[alternative.label] = subfolder_writer(own)
+            counter.advance(label, "made")
+        counter.begin("comparison")
+        counter.beat()
+        files.update(explore_files(plans, prepared.inputs, prepared.spatial, slack, prepared.loaded.scenario.name,
+                                   gap))
+        counter.advance("comparison", "made")
+    finally:
+        counter.close()
     return files
