@@ -145,3 +145,149 @@ def test_references_into_a_broken_section_are_still_checked_where_it_is_sound(fo
         "  - scenario.yaml:19: targets.capacity | unknown target group or product (got 'cels'); did you mean "
         "'cells'?\n"
     )
+
+
+# Problems of the layers come with those of the scenario: the layers are read when the scenario's
+# `layers` (and `spatial.invalid_geometry`) and its catalog passed the schema, and each reference
+# of the scenario to a layer is checked when both sides passed.
+
+SITES = "sites.geojson"
+COMMITTED = "committed_projects.yaml"
+
+#: What a sites layer without its usable-area field is told (the test sites are points).
+NO_USABLE_AREA = ("sites.geojson: field 'usable_area_ha' | missing; point sites need their usable area in ha (polygon "
+                  "sites may use their drawn area)")
+#: What a sites layer without its id field is told.
+NO_SITE_ID = ("sites.geojson: field 'site_id' | missing from the sites layer (has: code, name, usable_area_ha, "
+              "existing_lfp, land_price_yuan_per_ha, power_tariff_yuan_per_kwh); add it or set layers.sites to the "
+              "right field name")
+
+
+def rename_field(path: Path, old: str, new: str) -> None:
+    """Rename the field `old` of every feature of a GeoJSON file."""
+    text = path.read_text()
+    assert f'"{old}"' in text, old
+    path.write_text(text.replace(f'"{old}"', f'"{new}"'))
+
+
+def load_bad(folder: Path) -> str:
+    """siting.load of `folder`/scenario.yaml, expecting InputError; its message with the folder's
+    path taken out."""
+    import siting
+    from siting.config.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        siting.load(folder / SCENARIO)
+    assert caught.value.exit_code == 2
+    return str(caught.value).replace(str(folder) + "/", "")
+
+
+def test_a_scenario_schema_problem_and_a_sites_layer_problem_come_in_one_message(folder: Path):
+    edit(folder / SCENARIO, "  discount_rate: 0.1", "  discount_rate: 1.5")
+    rename_field(folder / SITES, "usable_area_ha", "area_ha")
+    assert load_bad(folder) == (
+        "2 problems in the input:\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        f"  - {NO_USABLE_AREA}")
+
+
+def test_a_scenario_reference_problem_and_a_committed_site_unknown_to_the_layer_come_together(folder: Path):
+    edit(folder / SCENARIO, "price_path: base", "price_path: bas")
+    edit(folder / COMMITTED, "  site: e_city", "  site: e_cty")
+    assert load_bad(folder) == (
+        "2 problems in the input:\n"
+        "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
+        "  - committed_projects.yaml:2: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?")
+
+
+def test_scenario_layer_and_reference_problems_come_by_file_and_line(folder: Path):
+    """A cluster the clusters layer does not define (line 28) comes between the scenario's schema
+    problems (lines 2 and 32); the sites layer's problem after the scenario's; the committed
+    project's site, e_city, is not reported: the sites layer's ids are not known."""
+    edit(folder / SCENARIO, "description: Two clusters", "descripton: Two clusters")
+    edit(folder / SCENARIO, "  discount_rate: 0.1", "  discount_rate: 1.5")
+    edit(folder / SCENARIO, "    enabled: false\n  agglomeration:",
+         "    enabled: false\n    lead_products: {wset: [lfp]}\n  agglomeration:")
+    rename_field(folder / SITES, "site_id", "code")
+    assert load_bad(folder) == (
+        "4 problems in the input:\n"
+        "  - scenario.yaml:2: descripton | unknown key; did you mean 'description'?\n"
+        "  - scenario.yaml:29: constraints.differentiation.lead_products.wset | unknown cluster (got 'wset'); did "
+        "you mean 'west'?\n"
+        "  - scenario.yaml:33: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        f"  - {NO_SITE_ID}")
+
+
+def test_a_broken_sites_layer_brings_no_unknown_committed_site(folder: Path, capsys):
+    """The committed project's site, e_city, is not reported as unknown: the sites layer's ids are
+    not known."""
+    rename_field(folder / SITES, "site_id", "code")
+    assert run_bad(folder, capsys) == f"error: 1 problem in the input:\n  - {NO_SITE_ID}\n"
+
+
+def test_a_broken_red_line_layer_brings_no_unknown_category(folder: Path, capsys):
+    """The category lake, which the layer holds, is not reported as unknown: the layer's
+    categories are not known."""
+    edit(folder / SCENARIO, "  redline: {buffer_m: 1000}", "  redline: {buffer_m: 1000, categories: [lake]}")
+    rename_field(folder / "redline.geojson", "category", "kind")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.geojson: field 'category' | missing from the redline layer (has: zone_id, name, kind); add it or "
+        "set layers.redline to the right field name\n")
+
+
+def test_a_missing_allowed_zone_is_reported_once(folder: Path):
+    """The scenario names an allowed-zone layer that does not exist: said once, at the key, not
+    again by the reading of the layers."""
+    with (folder / SCENARIO).open("a") as scenario:
+        scenario.write("candidates: {cell_size_m: 1000, allowed_zone: {path: industrial.gpkg}}\n")
+    assert load_bad(folder) == (
+        "1 problem in the input:\n"
+        "  - scenario.yaml:39: candidates.allowed_zone.path | no such file (got 'industrial.gpkg', which is "
+        "industrial.gpkg); give the path of the allowed-zone layer (relative paths start at the folder of the file "
+        "that names it)")
+
+
+#: (file, passage, replacement, the one problem reported): a scenario or catalog problem that
+#: leaves the layers unread (what the layers are, or how they are read, is not known), so that
+#: the broken sites layer is not reported with it.
+LAYERS_UNREAD = {
+    "layers at fault": (
+        SCENARIO, "  sites: {path: sites.geojson}", "  sites: {path: sites.geojson, id_feld: site_id}",
+        "scenario.yaml:8: layers.sites.id_feld | unknown key; did you mean 'id_field'?"),
+    "invalid_geometry at fault": (
+        SCENARIO, "  detour_factor: 1.0", "  detour_factor: 1.0\n  invalid_geometry: mend",
+        "scenario.yaml:13: spatial.invalid_geometry | must be 'repair' or 'reject' (got 'mend'); give one of those"),
+    "catalog at fault": (
+        CATALOG, "capacity: 50000,", "capacity: -5,",
+        "catalog.yaml:20: products.lfp.modules[0].capacity | must be greater than 0 (got -5); give a value in that "
+        "range"),
+}
+
+
+@pytest.mark.parametrize("case", list(LAYERS_UNREAD))
+def test_layers_are_not_read_beside_a_problem_that_leaves_them_unknown(folder: Path, case: str):
+    name, old, new, problem = LAYERS_UNREAD[case]
+    edit(folder / name, old, new)
+    rename_field(folder / SITES, "site_id", "code")
+    assert load_bad(folder) == f"1 problem in the input:\n  - {problem}"
+
+
+def test_a_scenario_schema_problem_and_a_sites_layer_problem_come_in_one_message_on_the_command_line(
+        folder: Path, capsys):
+    edit(folder / SCENARIO, "  discount_rate: 0.1", "  discount_rate: 1.5")
+    rename_field(folder / SITES, "usable_area_ha", "area_ha")
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        f"  - {NO_USABLE_AREA}\n")
+
+
+def test_a_scenario_reference_problem_and_an_unknown_committed_site_come_together_on_the_command_line(
+        folder: Path, capsys):
+    edit(folder / SCENARIO, "price_path: base", "price_path: bas")
+    edit(folder / COMMITTED, "  site: e_city", "  site: e_cty")
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
+        "  - committed_projects.yaml:2: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from siting.config.load import Salvage
 
 
 def listed(items: Iterable[object], limit: int = 5) -> str:
@@ -30,8 +34,11 @@ class InputError(Exception):
 
     exit_code = 2
 
-    def __init__(self, problems: Iterable[str]):
+    def __init__(self, problems: Iterable[str], salvage: Salvage | None = None):
         self.problems = list(problems)
+        #: What `siting.config.load.load_scenario` could still make of a scenario with these
+        #: problems, for the checks of its layers; None otherwise.
+        self.salvage = salvage
         super().__init__("\n".join(self.problems))
 
     def __str__(self) -> str:

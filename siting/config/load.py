@@ -69,6 +69,18 @@ class LoadedScenario(typing.NamedTuple):
         return self.locator.where(loc), self.locator.key(loc)
 
 
+@dataclass(frozen=True)
+class Salvage:
+    """What can be made of a scenario with problems, for the checks that can still run beside them
+    (its layers): `loaded` holds the parts of the scenario that passed the schema (stand-ins in
+    place of required keys that did not, which are among `faults`), its catalog, which passed the
+    schema whole, and its committed projects (none when their file has problems); `faults` are
+    where the scenario's schema problems lie."""
+
+    loaded: LoadedScenario
+    faults: Faults
+
+
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -722,14 +734,18 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     the other variants. Schema problems do not hide the others: the parts that pass the schema
     are checked as well (`salvaged`, `Faults`), each reference only when what it is compared
     with passed too, and then the problems come by file and line (`in_file_order`). Each problem
-    names the file and line that wrote the key: the scenario, a base, a variant, or `--set`."""
+    names the file and line that wrote the key: the scenario, a base, a variant, or `--set`.
+    The error carries what could still be made of the scenario (`InputError.salvage`), for the
+    checks of its layers."""
     path = Path(path)
     problems: list[str] = []
     loaded: LoadedScenario | None = None
+    salvage: Salvage | None = None
     try:
         loaded = _load_one(path, variant, overrides)
     except InputError as exc:
         problems.extend(exc.problems)
+        salvage = exc.salvage
     try:
         names = scenario_variants(path)
     except InputError:
@@ -742,7 +758,7 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
         except InputError as exc:
             problems.extend(p for p in exc.problems if p not in problems)
     if problems or loaded is None:
-        raise InputError(problems)
+        raise InputError(problems, Salvage(loaded, Faults()) if loaded is not None else salvage)
     return loaded
 
 
@@ -803,7 +819,11 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     if faults.locs or catalog_faults.locs:  # problems of what were two rounds, merged by file and line
         problems = in_file_order(problems)
     if problems or catalog is None or catalog_path is None:
-        raise InputError(problems)
+        salvage = None
+        if catalog is not None and catalog_path is not None and not catalog_faults.locs:  # its ids are known
+            salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator),
+                              faults)
+        raise InputError(problems, salvage)
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})

@@ -8,37 +8,30 @@ from siting.config.load import LoadedScenario, unknown_value
 from siting.prepare.layers import LayerSet
 
 
-def check_against_layers(loaded: LoadedScenario, layers: LayerSet) -> tuple[list[str], list[str]]:
-    """Return (problems, notices) for ids the scenario names that the layers do not define."""
-    s = loaded.scenario
-    c = s.constraints
+def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: frozenset[str] = frozenset()
+                         ) -> tuple[list[str], list[str]]:
+    """Return (problems, notices) for ids the scenario names that the layers do not define.
+
+    `loaded` may be what passed of a scenario with problems (`siting.config.load.Salvage`): its
+    mappings hold only the entries that passed the schema, so each is checked as it is. Nothing
+    is checked against a layer in `faulty` (a layer with problems of its own: its ids are not
+    known), so that no problem is a mere echo of one already reported."""
+    c = loaded.scenario.constraints
     problems: list[str] = []
-    notices: list[str] = []
-    clusters = list(layers.clusters["id"])
-    for cluster in c.differentiation.lead_products:
-        if cluster not in clusters:
-            problems.append(unknown_value(*loaded.at("constraints", "differentiation", "lead_products", cluster),
-                                          cluster, clusters, "cluster"))
-    for cluster in c.agglomeration.max_open_sites_per_cluster:
-        if cluster not in clusters:
-            problems.append(unknown_value(*loaded.at("constraints", "agglomeration", "max_open_sites_per_cluster",
-                                                     cluster), cluster, clusters, "cluster"))
-    categories = sorted(set(layers.redline["category"])) if len(layers.redline) else []
-    for product, by_category in c.redline.setbacks_m.items():
-        for category in by_category:
-            if category not in categories:
-                problems.append(unknown_value(*loaded.at("constraints", "redline", "setbacks_m", product, category),
-                                              category, categories, "red-line category"))
-    for category in c.redline.categories or []:
-        if category not in categories:
-            problems.append(unknown_value(*loaded.at("constraints", "redline", "categories"), category, categories,
-                                          "red-line category"))
+    if "clusters" not in faulty:
+        problems += cluster_problems(loaded, layers)
+    if "redline" not in faulty:
+        problems += category_problems(loaded, layers)
     needed = sorted({r for p in loaded.catalog.products.values() for r, a in p.resources_t_per_unit.items() if a > 0})
     for resource in c.proximity.max_distance_km:
         if resource not in needed:
             problems.append(unknown_value(*loaded.at("constraints", "proximity", "max_distance_km", resource),
                                           resource, needed, "resource"))
-    problems += committed_site_problems(loaded, layers)
+    if "sites" not in faulty:
+        problems += committed_site_problems(loaded, layers)
+    notices: list[str] = []
+    if "sources" in faulty:  # which resources the sources offer is not known
+        return problems, notices
     offered = set(layers.sources["resource"]) if len(layers.sources) else set()
     resources = loaded.catalog.resources
     for resource in needed:
@@ -47,6 +40,39 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet) -> tuple[list
             notices.append(f"no source in the sources layer offers '{resource}' and the catalog gives no import "
                            "price for it: products that need it cannot produce while the supply rule is on")
     return problems, notices
+
+
+def cluster_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
+    """Clusters named in lead_products and max_open_sites_per_cluster that the clusters layer does not define."""
+    c = loaded.scenario.constraints
+    clusters = list(layers.clusters["id"])
+    problems = []
+    for cluster in c.differentiation.lead_products:
+        if cluster not in clusters:
+            problems.append(unknown_value(*loaded.at("constraints", "differentiation", "lead_products", cluster),
+                                          cluster, clusters, "cluster"))
+    for cluster in c.agglomeration.max_open_sites_per_cluster:
+        if cluster not in clusters:
+            problems.append(unknown_value(*loaded.at("constraints", "agglomeration", "max_open_sites_per_cluster",
+                                                     cluster), cluster, clusters, "cluster"))
+    return problems
+
+
+def category_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
+    """Red-line categories named in setbacks_m and categories that the red-line layer does not hold."""
+    r = loaded.scenario.constraints.redline
+    categories = sorted(set(layers.redline["category"])) if len(layers.redline) else []
+    problems = []
+    for product, by_category in r.setbacks_m.items():
+        for category in by_category:
+            if category not in categories:
+                problems.append(unknown_value(*loaded.at("constraints", "redline", "setbacks_m", product, category),
+                                              category, categories, "red-line category"))
+    for category in r.categories or []:
+        if category not in categories:
+            problems.append(unknown_value(*loaded.at("constraints", "redline", "categories"), category, categories,
+                                          "red-line category"))
+    return problems
 
 
 def committed_site_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:

@@ -33,7 +33,7 @@ import shapely
 
 from siting.config.errors import InputError, features, listed
 from siting.config.load import LoadedScenario
-from siting.config.schema import MAX_QUANTITY, AllowedZone, ClustersLayer, LayerRef, too_large_message
+from siting.config.schema import MAX_QUANTITY, AllowedZone, ClustersLayer, LayerRef, SourcesLayer, too_large_message
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)
@@ -435,12 +435,29 @@ def _name_field(ref: LayerRef) -> tuple[dict[str, str], dict[str, str]]:
 
 def load_layers(loaded: LoadedScenario) -> LayerSet:
     """Read and check every layer; raise one InputError listing all problems."""
+    layers, problems, _faulty = read_layers(loaded)
+    if problems:
+        raise InputError(problems)
+    return layers
+
+
+def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[LayerSet, list[str], frozenset[str]]:
+    """Read and check every layer (the allowed zone of `candidates:` only with `allowed_zone`):
+    the layers, every problem found in them, and the roles of the layers with problems
+    ("clusters", "sites", "redline", "sources", "context", "allowed_zone"), whose ids nothing is
+    to be checked against. A layer with problems may be empty or lack columns."""
     scenario = loaded.scenario
     layers = scenario.layers
     policy = scenario.spatial.invalid_geometry
     notices: list[str] = []
     problems: list[str] = []
     paths: dict[str, Path] = {}
+    faulty: set[str] = set()
+
+    def checked(role: str, count: int) -> None:
+        """Note `role` as a layer with problems when any were found since there were `count`."""
+        if len(problems) > count:
+            faulty.add(role)
 
     def load(role: str, ref: LayerRef, fields: dict[str, str], types: tuple[str, ...],
              optional: dict[str, str] | None = None, prefix: str | None = None) -> gpd.GeoDataFrame:
@@ -450,6 +467,7 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
             frame = read_layer(path, role, ref.layer, fields.get("id"))
         except InputError as exc:
             problems.extend(exc.problems)
+            faulty.add(role)
             return gpd.GeoDataFrame()
         required_name, optional_name = _name_field(ref)
         layer_notices: list[str] = []
@@ -458,7 +476,9 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         # Notices go into the manifest: name the file as the scenario does, not by machine path.
         shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
         notices.extend(n.replace(str(path), shown, 1) for n in layer_notices)
+        count = len(problems)
         problems.extend(found)
+        checked(role, count)
         return frame
 
     named, present = economic_fields(layers.clusters, CLUSTER_FIELDS)
@@ -483,32 +503,31 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
         context = load("context", layers.context, {"id": layers.context.id_field}, POLYGONAL)
     existing: dict[str, str] = {}
     if "id" in clusters.columns and len(clusters):
+        count = len(problems)
         _cluster_attributes(clusters, paths["clusters"], layers.clusters, problems)
+        checked("clusters", count)
     if "id" in sites.columns and len(sites):
+        count = len(problems)
         existing = _site_attributes(sites, paths["sites"], loaded, problems)
-        empty = sites["usable_area_ha"].isna().to_numpy() & sites.geom_type.isin(POLYGONAL).to_numpy()
-        if empty.any() and not empty.all():  # some given, some not: say which fall back to their drawing
-            shown = Path(os.path.relpath(paths["sites"], loaded.scenario_path.parent)).as_posix()
-            notices.append(f"{shown}: field '{layers.sites.usable_area_field}' is empty for "
-                           f"{features(sites.loc[empty, 'id'])}: the drawn polygon's area is used as usable land")
-    if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns:
-        path = paths["sources"]
-        check_numeric(sources, "supply_t_per_yr", path, layers.sources.supply_field, problems)
-        _check_text(sources, "resource", path, layers.sources.resource_field, "resource", None, problems)
-        if "status" in sources.columns:
-            _check_text(sources, "status", path, str(layers.sources.status_field), "status", SOURCE_STATUSES,
-                        problems)
-        else:
-            sources["status"] = "producing"
+        checked("sites", count)
+        if "usable_area_ha" in sites.columns:
+            notices += _drawn_area_notices(sites, paths["sites"], loaded)
+    if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns and layers.sources is not None:
+        count = len(problems)
+        _source_attributes(sources, paths["sources"], layers.sources, problems)
+        checked("sources", count)
     if "category" in redline.columns and len(redline) and layers.redline is not None:
+        count = len(problems)
         _check_text(redline, "category", paths["redline"], layers.redline.category_field, "category", None, problems)
+        checked("redline", count)
     allowed = None
     candidates = scenario.candidates
-    if candidates is not None and candidates.allowed_zone is not None:
+    if allowed_zone and candidates is not None and candidates.allowed_zone is not None:
+        count = len(problems)
         allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
-    if problems:
-        raise InputError(problems)
-    return LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed)
+        checked("allowed_zone", count)
+    return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed), problems,
+            frozenset(faulty))
 
 
 #: Column standing in for the id of an allowed-zone polygon (its feature number): the layer needs
@@ -595,6 +614,27 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
         check_degrees(clusters, "hub_lon", path, str(ref.hub_lon_field), 180.0, problems)
     if "hub_lat" in clusters.columns:
         check_degrees(clusters, "hub_lat", path, str(ref.hub_lat_field), 90.0, problems)
+
+
+def _drawn_area_notices(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario) -> list[str]:
+    """A notice naming the polygon sites without a usable area, whose drawn area is used, when
+    some sites give one and some do not."""
+    empty = sites["usable_area_ha"].isna().to_numpy() & sites.geom_type.isin(POLYGONAL).to_numpy()
+    if not empty.any() or empty.all():
+        return []
+    shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
+    return [f"{shown}: field '{loaded.scenario.layers.sites.usable_area_field}' is empty for "
+            f"{features(sites.loc[empty, 'id'])}: the drawn polygon's area is used as usable land"]
+
+
+def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, problems: list[str]) -> None:
+    """Check the sources' supply, resource and status (every source producing when the layer has no status)."""
+    check_numeric(sources, "supply_t_per_yr", path, ref.supply_field, problems)
+    _check_text(sources, "resource", path, ref.resource_field, "resource", None, problems)
+    if "status" in sources.columns:
+        _check_text(sources, "status", path, str(ref.status_field), "status", SOURCE_STATUSES, problems)
+    else:
+        sources["status"] = "producing"
 
 
 def _site_attributes(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario, problems: list[str]

@@ -12,11 +12,11 @@ import geopandas as gpd
 from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, listed
-from siting.config.load import LoadedScenario, Override, load_scenario
+from siting.config.load import LoadedScenario, Override, allowed_zone_problems, in_file_order, load_scenario
 from siting.prepare.candidates import allowed_zone_geometry, generate_candidates, no_cell_left
 from siting.prepare.checks import check_against_layers
 from siting.prepare.inputs import build_inputs_with_notices
-from siting.prepare.layers import LayerSet, load_layers
+from siting.prepare.layers import LayerSet, read_layers
 from siting.prepare.spatial import (
     CELL,
     RedlineSettings,
@@ -79,16 +79,57 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
     return cells.assign(land_price_yuan_per_ha=float(spec.land_price_yuan_per_ha))
 
 
+def with_layer_problems(error: InputError) -> InputError:
+    """`error` (the problems of a scenario, its catalog and committed projects) with those of its
+    layers and between the two, in one message, where that is sound: the layers are read when the
+    scenario's `layers` and `spatial.invalid_geometry` passed the schema and its catalog did too
+    (`error.salvage`), the allowed zone when `candidates` passed and its file exists; a reference
+    to a layer is checked only when both sides passed, so that no problem echoes one already
+    reported. `error` itself when the layers cannot be read soundly (or it carries no `salvage`)."""
+    salvage = error.salvage
+    if salvage is None or not salvage.faults.ok("layers") or not salvage.faults.ok("spatial", "invalid_geometry"):
+        return error
+    loaded, faults = salvage.loaded, salvage.faults
+    zone = faults.ok("candidates") and loaded.locator is not None and not allowed_zone_problems(
+        loaded.locator, loaded.scenario, loaded.scenario_path.parent)
+    layers, layer_problems, faulty = read_layers(loaded, allowed_zone=zone)
+    against, _notices = check_against_layers(loaded, layers, faulty)
+    return InputError(merged(error.problems, against, layer_problems))
+
+
+def merged(*rounds: list[str]) -> list[str]:
+    """The problems of checks that were rounds of their own (the scenario's, the references to its
+    layers, the layers'), in one list: as they are when only one round found any, otherwise by
+    file (in the order the files first appear) and line (`in_file_order`)."""
+    found = [problems for problems in rounds if problems]
+    if len(found) == 1:
+        return list(found[0])
+    return in_file_order([p for problems in found for p in problems])
+
+
+def load_checked(scenario_path: Path | str, variant: str | None = None, overrides: tuple[Override, ...] = ()
+                 ) -> tuple[LoadedScenario, LayerSet, list[str]]:
+    """The scenario and its layers, checked against each other, and the notices of the checks;
+    InputError with every problem found in the scenario, its catalog and committed projects, the
+    layers and between them, in one message (see `with_layer_problems`), the scenario's files first."""
+    try:
+        loaded = load_scenario(scenario_path, variant, overrides)
+    except InputError as error:
+        raise with_layer_problems(error) from None
+    layers, layer_problems, faulty = read_layers(loaded)
+    against, notices = check_against_layers(loaded, layers, faulty)
+    problems = merged(against, layer_problems)
+    if problems:
+        raise InputError(problems)
+    return loaded, layers, notices
+
+
 def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str | None = None,
             overrides: tuple[Override, ...] = ()) -> Prepared:
     """Load, check and preprocess; raise InputError with every problem found."""
     started = time.perf_counter()
     with progress.phase("load"):
-        loaded = load_scenario(scenario_path, variant, overrides)
-        layers = load_layers(loaded)
-        problems, notices = check_against_layers(loaded, layers)
-    if problems:
-        raise InputError(problems)
+        loaded, layers, notices = load_checked(scenario_path, variant, overrides)
     timings["load"] = time.perf_counter() - started
     s = loaded.scenario
     cells = None

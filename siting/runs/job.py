@@ -27,7 +27,7 @@ from siting.optimize.results import Plan
 from siting.optimize.run import ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.optimize.tolerance import TOLERANCE_NOTE
-from siting.prepare.problem import Prepared, prepare, redline_settings
+from siting.prepare.problem import Prepared, prepare, redline_settings, with_layer_problems
 from siting.runs.calibrate import calibration_files, choice_score, findings_text, fixed_findings
 
 
@@ -64,7 +64,10 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if alternatives < 0 or not (math.isfinite(slack) and slack >= 0):
         raise InputError([f"--alternatives, --slack | must be a whole number of at least 0 and a share of at least 0 "
                           f"(got {alternatives}, {slack}); give e.g. --alternatives 5 --slack 0.05"])
-    loaded = load_scenario(scenario_path, variant, overrides)
+    try:
+        loaded = load_scenario(scenario_path, variant, overrides)
+    except InputError as error:  # with the problems of its layers, where they can be read
+        raise with_layer_problems(error) from None
     if out_dir is not None:
         destination = check_destination(Path(out_dir), input_files(loaded), "--out")
     else:
