@@ -161,14 +161,12 @@ def conflict_sites_style(layer: OutputLayer) -> str:
 
 
 def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) -> tuple[Any, Any]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from siting.deliver.mapplot import quiet_canvas
+
     figure = Figure(figsize=PNG_SIZE_IN, dpi=PNG_DPI)
-    FigureCanvasAgg(figure)
+    quiet_canvas(figure)  # its own Agg canvas: pyplot's backend, a notebook's, is left as it is
     ax = figure.add_axes(axes)
     ax.set_aspect("equal")
     ax.set_xticks([])
