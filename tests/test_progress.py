@@ -347,6 +347,22 @@ def test_compare_counts_its_runs(scenario: Path, tmp_path: Path, monkeypatch, ca
     assert "solve: done" not in err  # the runs' own phases stay out of the way of the count
 
 
+
+def test_compare_in_worker_processes_names_the_runs_under_way(scenario: Path, tmp_path: Path, monkeypatch, capsys):
+    """The pool's wait beats the count: the runs handed to the two workers are named under way,
+    and the third once one of them is done."""
+    scenario.write_text(scenario.read_text() + "variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n"
+                        "  biggest:\n    targets: {capacity: {cells: {2024: 30}}}\n")
+    monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
+    monkeypatch.setattr("siting.runs.pool.BEAT_S", 0.05)
+    monkeypatch.setattr("siting.config.progress.PLAIN_EVERY_S", 0.0)
+    assert main(["compare", str(scenario), "--out", str(tmp_path / "cmp"), "--workers", "2"]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("runs: ")]
+    assert lines[0] == "runs: 0/3 done, 0 s elapsed; running: small 0 s, small-bigger 0 s"
+    third = [line for line in lines if line.startswith("runs: 1/3 done") and "small-biggest" in line.split(";")[-1]]
+    assert third  # the third run is named under way once one of the first two is done
+
+
 # --- command line options ------------------------------------------------------------------------
 
 

@@ -127,7 +127,7 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
     staging = staging_folder(destination)
     try:
         cases = in_staging(cases, staging)
-        summaries = run_cases(cases, workers, scheduler, Progress(len(cases)).update if progress else None, warm)
+        summaries = run_cases(cases, workers, scheduler, Progress(len(cases)) if progress else None, warm)
         table, files = tables(summaries)
         write_files(staging, files)
         swap_into_place(staging, destination)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Any
 
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, PlanInfeasible
+from siting.config.progress import BEAT_S
 from siting.optimize.workers import default_workers, stop_workers
 
 #: How often a run lost with its worker process is tried again before it is reported failed.
@@ -131,6 +132,27 @@ class Progress:
         """Count one run done, with its label and status (or `failed`)."""
         self.counter.advance(summary.label, summary.status if summary.ok else "failed")
 
+    __call__ = update
+
+    def begin(self, label: str) -> None:
+        """Run `label` is under way (shown with its seconds from the next beat)."""
+        self.counter.begin(label)
+
+    def beat(self) -> None:
+        """Still waiting on the runs under way (the pool's wait calls it about every second)."""
+        self.counter.beat()
+
+
+def _begin(progress: Callable[[CaseSummary], None] | None, label: str) -> None:
+    """Tell a `Progress` that run `label` is under way (a plain callback has no such notion)."""
+    if isinstance(progress, Progress):
+        progress.begin(label)
+
+
+def _beat(progress: Callable[[CaseSummary], None] | None) -> None:
+    if isinstance(progress, Progress):
+        progress.beat()
+
 
 def run_cases(cases: Sequence[Case], workers: int | None = None, scheduler: str | None = None,
               progress: Callable[[CaseSummary], None] | None = None, warm: bool = False) -> list[CaseSummary]:
@@ -161,6 +183,7 @@ def _run_some(cases: Sequence[Case], workers: int | None, scheduler: str | None,
     if workers == 1 or len(cases) == 1:
         results = []
         for case in cases:
+            _begin(progress, case.label)
             summary = run_case(case, start, keep_plan)
             if progress:
                 progress(summary)
@@ -171,22 +194,42 @@ def _run_some(cases: Sequence[Case], workers: int | None, scheduler: str | None,
 
 def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSummary], None] | None,
                  start: dict[str, dict[Any, float]] | None = None, keep_plan: bool = False) -> list[CaseSummary]:
+    """The cases in a pool of `workers` processes, handed over in order and no more than `workers`
+    at once (so that those handed over are those under way, as a `Progress` shows them, beating
+    about every `BEAT_S` while it waits); a case whose worker died is run again in a new pool,
+    up to RETRIES times, then reported as failed."""
     results: dict[int, CaseSummary] = {}
     pending = list(range(len(cases)))
     for attempt in range(RETRIES + 1):
         lost: list[int] = []
-        with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
-            futures = {pool.submit(run_case, cases[i], start, keep_plan): i for i in pending}
+        waiting = list(pending)
+        size = min(workers, len(pending))
+        with ProcessPoolExecutor(max_workers=size) as pool:
+            under_way: dict[Future[CaseSummary], int] = {}
             try:
-                for future in as_completed(futures):
-                    i = futures[future]
-                    try:
-                        results[i] = future.result()
-                    except BrokenProcessPool:
-                        lost.append(i)
-                        continue
-                    if progress:
-                        progress(results[i])
+                while waiting or under_way:
+                    while waiting and len(under_way) < size:
+                        try:
+                            future = pool.submit(run_case, cases[waiting[0]], start, keep_plan)
+                        except BrokenProcessPool:
+                            lost += waiting
+                            waiting = []
+                            break
+                        under_way[future] = i = waiting.pop(0)
+                        _begin(progress, cases[i].label)
+                    if not under_way:
+                        break
+                    ended, _ = wait(under_way, timeout=BEAT_S, return_when=FIRST_COMPLETED)
+                    for future in sorted(ended, key=lambda f: under_way[f]):
+                        i = under_way.pop(future)
+                        try:
+                            results[i] = future.result()
+                        except BrokenProcessPool:
+                            lost.append(i)
+                            continue
+                        if progress:
+                            progress(results[i])
+                    _beat(progress)
             except BaseException:
                 stop_workers(pool)
                 raise
