@@ -194,46 +194,12 @@ def _run_some(cases: Sequence[Case], workers: int | None, scheduler: str | None,
 
 def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSummary], None] | None,
                  start: dict[str, dict[Any, float]] | None = None, keep_plan: bool = False) -> list[CaseSummary]:
-    """The cases in a pool of `workers` processes, handed over in order and no more than `workers`
-    at once (so that those handed over are those under way, as a `Progress` shows them, beating
-    about every `BEAT_S` while it waits); a case whose worker died is run again in a new pool,
-    up to RETRIES times, then reported as failed."""
+    """The cases in a pool of `workers` processes (`_pool_round`); a case whose worker died is run
+    again in a new pool, up to RETRIES times, then reported as failed."""
     results: dict[int, CaseSummary] = {}
     pending = list(range(len(cases)))
     for attempt in range(RETRIES + 1):
-        lost: list[int] = []
-        waiting = list(pending)
-        size = min(workers, len(pending))
-        with ProcessPoolExecutor(max_workers=size) as pool:
-            under_way: dict[Future[CaseSummary], int] = {}
-            try:
-                while waiting or under_way:
-                    while waiting and len(under_way) < size:
-                        try:
-                            future = pool.submit(run_case, cases[waiting[0]], start, keep_plan)
-                        except BrokenProcessPool:
-                            lost += waiting
-                            waiting = []
-                            break
-                        under_way[future] = i = waiting.pop(0)
-                        _begin(progress, cases[i].label)
-                    if not under_way:
-                        break
-                    ended, _ = wait(under_way, timeout=BEAT_S, return_when=FIRST_COMPLETED)
-                    for future in sorted(ended, key=lambda f: under_way[f]):
-                        i = under_way.pop(future)
-                        try:
-                            results[i] = future.result()
-                        except BrokenProcessPool:
-                            lost.append(i)
-                            continue
-                        if progress:
-                            progress(results[i])
-                    _beat(progress)
-            except BaseException:
-                stop_workers(pool)
-                raise
-        pending = sorted(lost)
+        pending = _pool_round(cases, pending, workers, progress, start, keep_plan, results)
         if not pending:
             break
         if attempt == RETRIES:
@@ -243,6 +209,52 @@ def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSu
                 if progress:
                     progress(results[i])
     return [results[i] for i in range(len(cases))]
+
+
+def _pool_round(cases: Sequence[Case], pending: list[int], workers: int,
+                progress: Callable[[CaseSummary], None] | None, start: dict[str, dict[Any, float]] | None,
+                keep_plan: bool, results: dict[int, CaseSummary]) -> list[int]:
+    """Run the cases numbered `pending` in one pool, their summaries into `results`; return those
+    lost with a worker that died. The cases are handed over in order, no more than the workers at
+    once (so that those handed over are those under way, as a `Progress` shows them), and the wait
+    beats the count about every `BEAT_S`."""
+    lost: list[int] = []
+    waiting = list(pending)
+    size = min(workers, len(pending))
+    under_way: dict[Future[CaseSummary], int] = {}
+    with ProcessPoolExecutor(max_workers=size) as pool:
+
+        def hand_over() -> None:
+            while waiting and len(under_way) < size:
+                try:
+                    future = pool.submit(run_case, cases[waiting[0]], start, keep_plan)
+                except BrokenProcessPool:
+                    lost.extend(waiting)
+                    waiting.clear()
+                    return
+                under_way[future] = i = waiting.pop(0)
+                _begin(progress, cases[i].label)
+
+        try:
+            hand_over()
+            _beat(progress)
+            while under_way:
+                ended, _ = wait(under_way, timeout=BEAT_S, return_when=FIRST_COMPLETED)
+                for future in sorted(ended, key=lambda f: under_way[f]):
+                    i = under_way.pop(future)
+                    try:
+                        results[i] = future.result()
+                    except BrokenProcessPool:
+                        lost.append(i)
+                        continue
+                    hand_over()  # before counting this one, so that its line names the next under way
+                    if progress:
+                        progress(results[i])
+                _beat(progress)
+        except BaseException:
+            stop_workers(pool)
+            raise
+    return sorted(lost)
 
 
 def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
