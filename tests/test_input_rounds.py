@@ -6,6 +6,7 @@ reference to it. Messages are matched whole; exit code 2."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -197,7 +198,7 @@ def test_a_scenario_reference_problem_and_a_committed_site_unknown_to_the_layer_
     assert load_bad(folder) == (
         "2 problems in the input:\n"
         "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
-        "  - committed_projects.yaml:2: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?")
+        "  - committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?")
 
 
 def test_scenario_layer_and_reference_problems_come_by_file_and_line(folder: Path):
@@ -290,4 +291,17 @@ def test_a_scenario_reference_problem_and_an_unknown_committed_site_come_togethe
     assert run_bad(folder, capsys) == (
         "error: 2 problems in the input:\n"
         "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
-        "  - committed_projects.yaml:2: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n")
+        "  - committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n")
+
+
+def test_a_sites_layer_problem_in_another_field_leaves_its_ids_known(folder: Path):
+    """A usable area that is not a number does not make the layer's ids unknown: a committed
+    project at a misspelt site is reported in the same message."""
+    sites = json.loads((folder / SITES).read_text())
+    sites["features"][0]["properties"]["usable_area_ha"] = "lots"
+    (folder / SITES).write_text(json.dumps(sites))
+    edit(folder / COMMITTED, "  site: e_city", "  site: e_cty")
+    message = load_bad(folder)
+    assert message.startswith("2 problems in the input:\n")
+    assert "committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?" in message
+    assert "sites.geojson: field 'usable_area_ha' | not a number for feature " in message

@@ -441,11 +441,28 @@ def load_layers(loaded: LoadedScenario) -> LayerSet:
     return layers
 
 
+#: The columns of each layer whose values the scenario refers to (ids, red-line categories, the
+#: resources of sources): while they are read whole, a layer's other problems leave them known.
+REFERENCED: dict[str, tuple[str, ...]] = {"clusters": ("id",), "sites": ("id",), "redline": ("category",),
+                                          "sources": ("resource",), "context": ("id",)}
+
+
+def referenced_values_known(frame: gpd.GeoDataFrame, role: str) -> bool:
+    """Whether the `REFERENCED` columns of a layer of `role` are there with a value in every feature."""
+    for column in REFERENCED.get(role, ()):
+        if column not in frame.columns or len(frame) == 0:
+            return False
+        if any(v is None or not v.strip() for v in text_values(frame[column])):
+            return False
+    return True
+
+
 def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[LayerSet, list[str], frozenset[str]]:
     """Read and check every layer (the allowed zone of `candidates:` only with `allowed_zone`):
-    the layers, every problem found in them, and the roles of the layers with problems
-    ("clusters", "sites", "redline", "sources", "context", "allowed_zone"), whose ids nothing is
-    to be checked against. A layer with problems may be empty or lack columns."""
+    the layers, every problem found in them, and the roles of the layers ("clusters", "sites",
+    "redline", "sources", "context") whose referenced values (`REFERENCED`) are not known for
+    their problems: nothing is to be checked against those. A layer with problems
+    may be empty or lack columns."""
     scenario = loaded.scenario
     layers = scenario.layers
     policy = scenario.spatial.invalid_geometry
@@ -454,9 +471,11 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     paths: dict[str, Path] = {}
     faulty: set[str] = set()
 
-    def checked(role: str, count: int) -> None:
-        """Note `role` as a layer with problems when any were found since there were `count`."""
-        if len(problems) > count:
+    def checked(role: str, count: int, frame: gpd.GeoDataFrame) -> None:
+        """Note `role` as a layer whose referenced values are not known, when problems were found
+        since there were `count` and its key columns (`REFERENCED`) are missing or have empty
+        values; a problem in another field leaves them known."""
+        if len(problems) > count and not referenced_values_known(frame, role):
             faulty.add(role)
 
     def load(role: str, ref: LayerRef, fields: dict[str, str], types: tuple[str, ...],
@@ -478,7 +497,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         notices.extend(n.replace(str(path), shown, 1) for n in layer_notices)
         count = len(problems)
         problems.extend(found)
-        checked(role, count)
+        checked(role, count, frame)
         return frame
 
     named, present = economic_fields(layers.clusters, CLUSTER_FIELDS)
@@ -505,27 +524,25 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     if "id" in clusters.columns and len(clusters):
         count = len(problems)
         _cluster_attributes(clusters, paths["clusters"], layers.clusters, problems)
-        checked("clusters", count)
+        checked("clusters", count, clusters)
     if "id" in sites.columns and len(sites):
         count = len(problems)
         existing = _site_attributes(sites, paths["sites"], loaded, problems)
-        checked("sites", count)
+        checked("sites", count, sites)
         if "usable_area_ha" in sites.columns:
             notices += _drawn_area_notices(sites, paths["sites"], loaded)
     if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns and layers.sources is not None:
         count = len(problems)
         _source_attributes(sources, paths["sources"], layers.sources, problems)
-        checked("sources", count)
+        checked("sources", count, sources)
     if "category" in redline.columns and len(redline) and layers.redline is not None:
         count = len(problems)
         _check_text(redline, "category", paths["redline"], layers.redline.category_field, "category", None, problems)
-        checked("redline", count)
+        checked("redline", count, redline)
     allowed = None
     candidates = scenario.candidates
     if allowed_zone and candidates is not None and candidates.allowed_zone is not None:
-        count = len(problems)
         allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
-        checked("allowed_zone", count)
     return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed), problems,
             frozenset(faulty))
 
