@@ -357,7 +357,7 @@ def test_a_committed_project_cannot_stand_on_a_cell(folder: Path, capsys: pytest
     with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}", {"a": ZONE_A})
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - committed_projects.yaml:2: [0].site | unknown site (got 'cell-west-21-273'); choose one of: w_mine, "
+        "  - committed_projects.yaml:4: [0].site | unknown site (got 'cell-west-21-273'); choose one of: w_mine, "
         "w_lake, e_city, e_far\n")
 
 

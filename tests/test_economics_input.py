@@ -163,7 +163,7 @@ def test_committed_project_at_an_unknown_site(folder: Path):
     loaded = load_scenario(folder / "scenario.yaml")
     found, _notices = check_against_layers(loaded, load_layers(loaded))
     assert [p.replace(f"{folder}/", "") for p in found] == [
-        "committed_projects.yaml:2: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?"]
+        "committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,14 +38,15 @@ from siting.config.schema import (
 
 @dataclass(frozen=True)
 class CommittedProjects:
-    """The committed projects of a scenario, with the file and the line of each entry (for messages)."""
+    """The committed projects of a scenario, with the file and the line of each entry's site (for
+    messages about the site, checked against the sites layer later)."""
 
     path: Path | None = None
     projects: tuple[CommittedProject, ...] = ()
     lines: tuple[int | None, ...] = ()
 
     def where(self, i: int) -> str:
-        """`<file>:<line>` of the i-th project."""
+        """`<file>:<line>` of the i-th project's `site` key."""
         return f"{self.path}:{self.lines[i]}" if self.lines[i] else str(self.path)
 
 
@@ -1049,7 +1050,7 @@ def load_committed_projects(path: Path, catalog: Catalog | None, products: list[
                             f"entry [{seen[project.id]}]; ids must be unique")
         seen.setdefault(project.id, i)
         projects.append(project)
-        lines.append(line_of(node, (i,)))
+        lines.append(line_of(node, (i, "site")))
     if problems:
         raise InputError(problems)
     return CommittedProjects(path, tuple(projects), tuple(lines))
