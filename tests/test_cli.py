@@ -109,7 +109,8 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     time_line = next(line for line in printed.splitlines() if line.startswith("time: "))
     shown = float(re.search(r"export ([0-9.]+) s", time_line).group(1))
     assert abs(shown - manifest["run"]["timings_s"]["export"]) <= 0.0051  # 2 decimals against 3
-    assert set(manifest["input_sha256"]) == {"scenario", "catalog", "clusters", "sites", "redline", "sources"}
+    assert set(manifest["input_sha256"]) == {"scenario", "catalog", "committed_projects", "clusters", "sites",
+                                             "redline", "sources"}
     assert manifest["inputs_relative_to"] == "the scenario file's folder"
     assert manifest["inputs"]["scenario"] == "scenario.yaml"
     clusters = json.loads((out / "clusters.geojson").read_text())
@@ -259,3 +260,22 @@ def test_the_export_time_includes_making_the_report(scenario: Path, tmp_path: Pa
     assert solve(scenario, tmp_path / "out", "--quiet") == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["run"]["timings_s"]["export"] >= round(spent["gis"] + spent["report"], 3) - 0.001
+
+
+def test_the_manifest_names_and_hashes_the_base_and_the_committed_projects(tmp_path: Path):
+    """Every file that shapes the plan is in the manifest: a scenario's base (which it extends)
+    and its committed-projects file too, each with its SHA-256."""
+    import hashlib
+
+    case = tmp_path / "case"
+    shutil.copytree(DATA, case)
+    (case / "child.yaml").write_text("extends: scenario.yaml\nname: child\n", encoding="utf-8")
+    assert main(["solve", str(case / "child.yaml"), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert (manifest["inputs"]["scenario"], manifest["inputs"]["base"]) == ("child.yaml", "scenario.yaml")
+    assert manifest["inputs"]["committed_projects"] == "committed_projects.yaml"
+    for role in ("base", "committed_projects"):
+        digest = hashlib.sha256((case / manifest["inputs"][role]).read_bytes()).hexdigest()
+        assert manifest["input_sha256"][role] == digest
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "| committed_projects | `committed_projects.yaml` |" in report

@@ -12,6 +12,7 @@ from typing import Any
 import siting
 from siting.config.highs import NAMED_SETTINGS
 from siting.config.load import LoadedScenario, file_sha256
+from siting.deliver.folders import extends_chain
 from siting.optimize.results import Plan, clean
 from siting.optimize.solve import SolveReport
 
@@ -24,7 +25,9 @@ PACKAGES = ("siting", "pyomo", "highspy", "geopandas", "shapely", "pyogrio", "py
 def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
              model_size: dict[str, Any], timings: dict[str, float], notices: list[str],
              dropped: tuple[str, ...], files: Sequence[str] = ()) -> dict[str, Any]:
-    """Run manifest. Everything but the `run` member is a function of the inputs alone. `files`
+    """Run manifest. Everything but the `run` member is a function of the inputs alone. Its
+    `inputs` and `input_sha256` name every input file by role: the scenario, the bases it extends
+    ("base", "base_2", ...), the catalog, the committed projects and each layer. `files`
     names the plan's output files (listed sorted under `files`). With candidate cells,
     `model_size` is the screened model's and its "screening" entry (siting/optimize/screening.py
     `ScreeningSummary.record`: counts, the merged model's bound and the screened plan's cost,
@@ -38,6 +41,13 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "scenario": file_sha256(loaded.scenario_path),
         "catalog": file_sha256(loaded.catalog_path),
     }
+    for k, extended in enumerate(extends_chain(loaded.scenario_path), 1):  # the bases the scenario extends
+        role = "base" if k == 1 else f"base_{k}"
+        inputs[role] = _relative(extended, base)
+        hashes[role] = file_sha256(extended)
+    if loaded.committed.path is not None:
+        inputs["committed_projects"] = _relative(loaded.committed.path, base)
+        hashes["committed_projects"] = file_sha256(loaded.committed.path)
     for role, path in sorted(layer_paths.items()):
         inputs[role] = _relative(path, base)
         hashes[role] = file_sha256(path)
