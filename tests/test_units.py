@@ -266,6 +266,19 @@ def test_report_says_when_no_target_is_overshot(folder: Path) -> None:
     assert "- the capacity target cathode 2024 is met exactly (130,000 t/yr)\n" in text
 
 
+def test_report_names_committed_capacity_that_overshoots_a_target(folder: Path) -> None:
+    """Unpriced catalog, cathode goal 25,000 t/yr: the 20,000 existing are short of it, with the
+    10,000 committed online in 2024 they hold 30,000, so nothing need be built and the excess is
+    theirs, not whole modules'."""
+    text = explanation(write(unpriced(folder) / "committed.yaml",
+                             "extends: scenario.yaml\nname: committed\n"
+                             "targets:\n  capacity:\n    cathode: {2024: 25000}\n"))
+    assert ("cathode 2024: goal 25,000, planned 30,000, 5,000 more (t/yr). Why:\n\n"
+            "- existing and committed capacity: the plants already there (20,000 t/yr) and the committed projects "
+            "online by 2024 (10,000 t/yr) hold 30,000 t/yr, more than the goal before anything is chosen\n") in text
+    assert "- whole modules:" not in text
+
+
 def test_plan_tables_give_output_value_targets_in_bn_yuan(folder: Path) -> None:
     """The base plan's 2024 output value is 18.4 bn yuan by hand (see the test above)."""
     scenario = write(folder / "value.yaml", "extends: scenario.yaml\nname: value\ntargets:\n"

@@ -88,9 +88,8 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
     unit = _group_unit(products, units)
     reasons = []
     existing = _capacity_in(plan, products, year, "existing")
-    if existing > goal:
-        reasons.append(f"existing capacity: the plants already there hold {_qty(existing, unit)}, more than the goal "
-                       f"before anything is built")
+    committed = _capacity_in(plan, products, year, "committed")
+    reasons += _given_capacity_reasons(existing, committed, goal, year, unit)
     value_goal = inputs.output_value_target_yuan.get(year)
     if value_goal is not None and value_goal > 0 and values.get(year, 0.0) <= value_goal * (1 + 1e-3) \
             and _makes_more_than_goal(inputs, plan, products, year, goal):
@@ -130,7 +129,7 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
         reasons.append(f"the capacity ceiling is reached: at most {_qty(ceiling, unit)} may be added for this "
                        f"target; what forces the excess up to it is one of the reasons above")
     sizes = sorted({spec.capacity_units_per_yr for spec in inputs.MODULES if spec.product in products})
-    if sizes and planned - goal < max(sizes) and existing <= goal:
+    if sizes and planned - goal < max(sizes) and existing + committed <= goal:
         reasons.append(f"whole modules: modules come in {', '.join(_qty(s, unit) for s in sizes)}, so the "
                        f"capacity cannot land exactly on the goal; the cheapest whole-module mix that reaches "
                        f"{_qty(goal, unit)} gives {_qty(planned, unit)}")
@@ -144,6 +143,19 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
         reasons.append("no rule forces it: building more costs less here (a larger module is cheaper per unit, "
                        "or capacity built for one product serves the others' needs)")
     return reasons
+
+
+def _given_capacity_reasons(existing: float, committed: float, goal: float, year: int, unit: str) -> list[str]:
+    """The capacity there before the plan chooses anything, when it alone exceeds the goal: the
+    existing plants, or they with the committed projects online by `year`."""
+    if existing > goal:
+        return [f"existing capacity: the plants already there hold {_qty(existing, unit)}, more than the goal "
+                f"before anything is built"]
+    if committed > 0 and existing + committed > goal:
+        return [f"existing and committed capacity: the plants already there ({_qty(existing, unit)}) and the "
+                f"committed projects online by {year} ({_qty(committed, unit)}) hold "
+                f"{_qty(existing + committed, unit)}, more than the goal before anything is chosen"]
+    return []
 
 
 def _ceiling(inputs: ModelInputs, group: str) -> float | None:
