@@ -37,6 +37,7 @@ from siting import __version__
 from siting.config.errors import InputError, NoSolution, PlanInfeasible
 from siting.config.load import LoadedScenario, Override
 from siting.config.schema import Scenario
+from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files
 from siting.deliver.folders import check_destination, input_files, write_folder_atomically
 from siting.deliver.layer import OutputLayer
@@ -265,7 +266,9 @@ class Solution:
     def output_layers(self) -> list[OutputLayer]:
         """The typed output layers (`siting.deliver.layer.OutputLayer`) every output file is written from."""
         prepared = self.problem.prepared
-        return plan_layers(prepared.layers, prepared.spatial, prepared.inputs, self.result, self.problem.redline)
+        return plan_layers(prepared.layers, prepared.spatial, prepared.inputs, self.result, self.problem.redline,
+                           prepared.loaded.scenario.network.gateway.name,
+                           units_of(prepared.loaded.catalog, prepared.inputs))
 
     @cached_property
     def layers(self) -> dict[str, gpd.GeoDataFrame]:

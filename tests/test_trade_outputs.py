@@ -259,12 +259,14 @@ def test_product_flow_lines_join_the_site_hub_and_gateway_points_exactly(chain):
     at = {f["properties"]["node"]: f["geometry"]["coordinates"] for f in hubs["features"]}
     assert at == {"c1": lonlat(510000, 2760000), "c2": lonlat(590000, 2740000), "gateway": lonlat(550000, 2700000)}
     at.update({"s1": lonlat(500000, 2750000), "s2": lonlat(600000, 2750000)})
-    flows = json.loads(feature_collection_text(product_flows_layer(places, plan, points)))
+    units = {"u": "t", "d": "GWh", "x": "t", "f": "million m2"}
+    flows = json.loads(feature_collection_text(product_flows_layer(places, plan, points, units)))
     assert len(flows["features"]) == len(plan.product_flows) == 8
     for feature, row in zip(flows["features"], plan.product_flows.itertuples(index=False), strict=True):
         props = feature["properties"]
         assert (props["kind"], props["from"], props["to"], props["product"], props["year"], props["units"],
                 props["km"]) == tuple(row)
+        assert props["unit"] == {"u": "t/yr", "d": "GWh/yr", "x": "t/yr", "f": "million m2/yr"}[row.product]
         assert feature["geometry"] == {"type": "LineString", "coordinates": [at[props["from"]], at[props["to"]]]}
     assert flows["features"][2]["id"] == "hub_to_hub:c1->c2:u:2030"
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from models import ModelInputs
 from siting.config.load import LoadedScenario, file_sha256
+from siting.deliver.drivers import units_of
 from siting.deliver.geojson import json_text
 from siting.deliver.geopackage import write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text
@@ -42,7 +43,8 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     started = time.perf_counter()
     spatial = prepared.spatial
     layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded),
-                         prepared.loaded.scenario.network.gateway.name)
+                         prepared.loaded.scenario.network.gateway.name,
+                         units_of(prepared.loaded.catalog, prepared.inputs))
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
     context = map_context(prepared)
     files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,

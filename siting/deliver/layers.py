@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -12,6 +13,7 @@ import shapely
 from models import ModelInputs, derive_index
 from siting.deliver.geojson import WGS84, lines_between
 from siting.deliver.layer import FieldKind, OutputLayer, make_layer, normalised_geometry
+from siting.deliver.units import per_year
 from siting.optimize.results import GATEWAY, Plan, clean
 from siting.prepare.layers import LayerSet
 from siting.prepare.spatial import CELL, PARK, RedlineSettings, SpatialResult, buffered_zone, to_working_crs
@@ -249,13 +251,15 @@ def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> OutputLayer
     return make_layer("hubs", LAYER_TITLES["hubs"], frame, columns, kinds, "Point")
 
 
-PRODUCT_FLOW_FIELDS = ["id", "kind", "from", "to", "product", "year", "units", "km"]
+PRODUCT_FLOW_FIELDS = ["id", "kind", "from", "to", "product", "year", "unit", "units", "km"]
 
 
-def product_flows_layer(spatial: SpatialResult, plan: Plan,
-                        points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> OutputLayer:
+def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame],
+                        units: Mapping[str, str] | None = None) -> OutputLayer:
     """A line per row of the plan's product flows (per product and year), from the site's point
-    (its point on surface, as the flows layer uses) or the hub or the gateway to the other end.
+    (its point on surface, as the flows layer uses) or the hub or the gateway to the other end,
+    with `units` moved per year in the product's `unit` per year (from `units`, product -> its
+    catalog unit; empty without).
     A flow between two points that are the same point as written (a site at its hub) has no
     line; product_flows.csv holds it."""
     hubs, gateway = points
@@ -282,11 +286,13 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan,
             kind, origin, end = row[0], row[1], row[2]
             rows.append({"id": f"{kind}:{origin}->{end}:{row.product}:{row.year}", "kind": kind, "from": str(origin),
                          "to": str(end), "product": str(row.product), "year": int(row.year),
+                         "unit": per_year(units[row.product]) if units and row.product in units else "",
                          "units": float(row.units), "km": float(row.km)})
             lines.append(shapely.LineString([start, stop]))
     frame = gpd.GeoDataFrame(rows or {c: [] for c in PRODUCT_FLOW_FIELDS}, geometry=lines, crs=WGS84)
     kinds: dict[str, FieldKind] = {"id": "string", "kind": "string", "from": "string", "to": "string",
-                                   "product": "string", "year": "integer", "units": "real", "km": "real"}
+                                   "product": "string", "year": "integer", "unit": "string", "units": "real",
+                                   "km": "real"}
     return make_layer("product_flows", LAYER_TITLES["product_flows"], frame, PRODUCT_FLOW_FIELDS, kinds,
                       "LineString")
 
@@ -424,9 +430,11 @@ def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> Ou
 
 
 def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
-                rule: RedlineSettings, gateway_name: str | None = None) -> list[OutputLayer]:
+                rule: RedlineSettings, gateway_name: str | None = None,
+                units: Mapping[str, str] | None = None) -> list[OutputLayer]:
     """Every output layer of a solved plan, typed and in WGS84, in `LAYER_ORDER` (`gateway_name`
-    names the gateway in the hubs layer)."""
+    names the gateway in the hubs layer; `units`, product -> catalog unit, gives the product
+    flows their unit)."""
     status = site_status(inputs, plan, spatial.dropped_sites)
     sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status)
     sites, areas = split_mixed_sites(sites, spatial.working_crs)
@@ -448,7 +456,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     points = network_points(layers, spatial, gateway_name)
     if points is not None:
         built["hubs"] = hubs_layer(points)
-        built["product_flows"] = product_flows_layer(spatial, plan, points)
+        built["product_flows"] = product_flows_layer(spatial, plan, points, units)
     if len(cell_sites(spatial)):
         built["candidate_cells"] = candidate_cells_layer(spatial, inputs, plan, status)
     if areas is not None:
