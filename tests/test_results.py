@@ -385,3 +385,39 @@ def test_capacity_idle_behind_a_binding_chain_balance_row_is_stranded_for_feedst
     row = plan.stranded.set_index(["site", "product"]).loc[("s1", "q")]
     assert (row["usable"], row["production"], row["idle"]) == pytest.approx((20.0, 5.0, 15.0), abs=1e-6)
     assert row["reason"] == "feedstock"
+
+
+def test_decisions_rounding_cannot_mend_are_refused_saying_the_rounding_was_tried(scenario: Path, monkeypatch):
+    """When the decisions left off whole admit no plan once rounded, the refusal says that the
+    rounding was tried (the search's own message first)."""
+    import siting.optimize.run as run
+
+    def refused(model, inputs):
+        raise NoSolution("the solver returned 1 whole-number decision(s) farther than 1e-06 ...")
+
+    monkeypatch.setattr(run, "extract_plan", refused)
+    prepared = prepare(scenario, {})
+    with pytest.raises(NoSolution) as caught:
+        solve_prepared(prepared, solver_settings(prepared.loaded), {})
+    assert str(caught.value) == ("the solver returned 1 whole-number decision(s) farther than 1e-06 ...\n"
+                                 "Rounding them to whole numbers and solving the rest again gave no plan.")
+
+
+def test_the_rounding_of_near_whole_decisions_is_a_phase_of_its_own() -> None:
+    """The re-solve with the decisions rounded is announced as the phase `round` (it came after
+    `solve: done` as an unannounced search)."""
+    from siting.config import progress
+    from siting.optimize.run import whole_decisions
+    from tests.test_families import SETTINGS, make_inputs
+
+    model = build_model(make_inputs())
+    report = solve_model(model, SETTINGS)
+    held = next(key for key in model.BUILD if round(model.build[key].value) == 3)
+    model.build[held].set_value(2.99, skip_validation=True)
+    stream = io.StringIO()
+    with progress.reporting(progress.Reporter(stream, live=False, duplicate=False)):
+        whole_decisions(model, report, SETTINGS, [])
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == ("round: rounding the decisions the solver left off whole, and solving the rest of the plan "
+                        "again ...")
+    assert re.fullmatch(r"round: done in \d+\.\d s", lines[-1])

@@ -36,6 +36,7 @@ PHASES = {
     "solve": "HiGHS is searching for the best plan",
     "aggregate": "bounding the plan with the candidate cells merged by group",
     "screen": "searching for the best plan on the screened candidate cells",
+    "round": "rounding the decisions the solver left off whole, and solving the rest of the plan again",
     "export": "making the layers, tables and report",
     "write": "writing the output folder (map and GeoPackage included)",
     "diagnose": "finding the rules that cannot be met together",

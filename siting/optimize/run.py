@@ -108,7 +108,14 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
         raise NoSolution(no_plan_message(report, settings, highs_model_status(solver)))
     model = counted.model
     report = whole_decisions(model, report, settings, prepared.notices)
-    return Solved(report, extract_plan(model, inputs), size, model, solver)
+    try:
+        plan = extract_plan(model, inputs)
+    except NoSolution as exc:  # decisions off whole that rounding could not mend
+        ended = (f" The search had stopped at its time limit ({settings.time_limit_s:g} s) with a gap of "
+                 f"{report.gap:.2%}." if report.termination == "maxTimeLimit" and report.gap is not None else "")
+        raise NoSolution(f"{exc}\nRounding them to whole numbers and solving the rest again gave no plan.{ended}"
+                         ) from None
+    return Solved(report, plan, size, model, solver)
 
 
 def whole_decisions(model: pyo.ConcreteModel, report: SolveReport, settings: SolverSettings,
@@ -130,7 +137,8 @@ def whole_decisions(model: pyo.ConcreteModel, report: SolveReport, settings: Sol
     for var in integers:
         var.fix(round(var.value))
     try:
-        rounded = solve_model(model, settings)
+        with progress.phase("round"):
+            rounded = solve_model(model, settings)
     finally:
         for var in integers:
             var.unfix()
