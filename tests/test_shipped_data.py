@@ -407,8 +407,9 @@ def test_redline_extent_statement_for_the_shipped_scenario(layers):
     shipped = [_output_layer("clusters", layers["clusters"]), _output_layer("redline", layers["redline_proxy"])]
     assert redline_extent_text(shipped, rule["official_share_pct"], rule["official_share_source"]) == (
         "The red-line layer covers 2.8 % of the clusters' area (1,803 of 64,868 km2). The official red line "
-        "covers 30.90 % of Yunnan province (118,400 km2 in the 2018 red line) [53][54]. If that share held "
-        "here, the layer would hold about 9 % of the official red line.")
+        "covers 30.90 % of Yunnan province (118,400 km2 in the 2018 red line, provincial government document "
+        "Yunzhengfa [2018] No. 32, restated in September 2022; docs/DATA.md [53][54]). If that share held here, the "
+        "layer would hold about 9 % of the official red line.")
 
 
 # --------------------------------------------------------------------------------------------------
