@@ -237,3 +237,17 @@ def test_the_map_is_rendered_once_when_saved(drawn: tuple, monkeypatch: pytest.M
     assert renders == []
     figure.savefig(io.BytesIO(), format="png")
     assert renders == [figure]
+
+
+def test_the_map_lists_every_input_file_with_its_hash(drawn: tuple):
+    """The map's sources name each layer, the catalog and the committed projects, each with the
+    first 12 hex digits of its SHA-256."""
+    import hashlib
+
+    context = drawn[4]
+    names = [line.split(" (SHA-256 ")[0] for line in context.sources]
+    assert names == ["clusters: clusters.geojson", "context: counties.geojson", "redline: redline.geojson",
+                     "sites: sites.geojson", "sources: sources.geojson", "catalog: catalog.yaml",
+                     "committed projects: committed_projects.yaml"]
+    digest = hashlib.sha256((DATA / "committed_projects.yaml").read_bytes()).hexdigest()[:12]
+    assert context.sources[-1] == f"committed projects: committed_projects.yaml (SHA-256 {digest})"

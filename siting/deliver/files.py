@@ -128,6 +128,9 @@ def map_context(prepared: Prepared) -> MapContext:
                for role, path in sorted(prepared.layers.paths.items())]
     sources.append(f"catalog: {loaded.catalog_path.name} (SHA-256 {file_sha256(loaded.catalog_path)[:12]}), "
                    f"price path {loaded.scenario.price_path}")
+    if loaded.committed.path is not None:
+        sources.append(f"committed projects: {loaded.committed.path.name} "
+                       f"(SHA-256 {file_sha256(loaded.committed.path)[:12]})")
     context_ref = loaded.scenario.layers.context
     label = f"{Path(context_ref.path).stem.replace('_', ' ')} (context)" if context_ref is not None else "context"
     return MapContext(units={p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS},
