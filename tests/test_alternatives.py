@@ -250,3 +250,23 @@ def test_alternatives_flag_refuses_a_bad_count(tmp_path: Path, capsys: pytest.Ca
     assert stop.value.code == 2
     assert capsys.readouterr().err.endswith(
         "argument --alternatives: must be a whole number of at least 1 (got '0'); give e.g. --alternatives 5\n")
+
+
+def test_the_robustness_and_conflict_maps_get_a_scale_bar_north_arrow_and_projection():
+    """GeoPandas titles the axes of a projected CRS ('Easting [metre]') with no ticks to read them
+    by; the explore maps drop those titles and carry map.png's scale bar, north arrow and CRS."""
+    import geopandas as gpd
+    import pyproj
+    import shapely
+
+    from siting.deliver.explore import _figure, _map_furniture
+
+    figure, ax = _figure()
+    frame = gpd.GeoDataFrame(geometry=[shapely.box(500_000, 2_700_000, 600_000, 2_750_000)], crs="EPSG:32648")
+    frame.plot(ax=ax)
+    assert ax.get_xlabel() == "Easting [metre]"
+    _map_furniture(figure, ax, pyproj.CRS("EPSG:32648"))
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("", "")
+    assert "N" in [t.get_text() for t in ax.texts]
+    assert "km" in [t.get_text() for t in ax.texts]
+    assert [t.get_text() for t in figure.texts] == ["Projection EPSG:32648."]

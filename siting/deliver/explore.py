@@ -174,6 +174,23 @@ def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) 
     return figure, ax
 
 
+def _map_furniture(figure: Any, ax: Any, crs: Any) -> None:
+    """What a map needs besides its layers, as map.png has it: no axis titles (GeoPandas names the
+    CRS's axes, with no ticks to read them by), a scale bar, a north arrow and the projection."""
+    from siting.deliver.mapplot import draw_north_arrow, draw_scale_bar
+
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.autoscale_view()
+    ax.apply_aspect()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    draw_scale_bar(ax, (x0, y0, x1, y1))
+    draw_north_arrow(ax)
+    epsg = crs.to_epsg() if crs is not None else None
+    name = f"EPSG:{epsg}" if epsg else (crs.name if crs is not None else "unknown")
+    figure.text(0.03, 0.015, f"Projection {name}.", fontsize=9, color=_rgb(INK), va="bottom")
+
+
 def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float, float]:
     return colour[0] / 255, colour[1] / 255, colour[2] / 255, alpha
 
@@ -225,6 +242,7 @@ def conflicts_png(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLay
                 ax.annotate(f"{names[(x, y)]} ({', '.join(dict.fromkeys(rules))})", (x, y), xytext=(4, 4),
                             textcoords="offset points", fontsize=9, color=_rgb(INK), zorder=6)
         ax.legend(loc="lower left", fontsize=10, frameon=False)
+    _map_furniture(figure, ax, crs)
     figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15)
     rules = [f"{n}. {c.sentence}" for n, c in enumerate(diagnosis.conflicts, start=1)]
     text = "\n".join(textwrap.fill(r, 62, subsequent_indent="   ") for r in rules)
@@ -364,8 +382,7 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str) -> by
             labels.append((x, y, float(share), f"{site} ({float(share):.0%})"
                            + (f"\nalways: {', '.join(always)}" if always else "")))
     # Labels keep off every marker and each other (the plan map's placement), the most shared first.
-    ax.autoscale_view()
-    ax.apply_aspect()  # the limits the labels are placed in are those drawn
+    _map_furniture(figure, ax, spatial.clusters.crs)  # fixes the limits the labels are placed in
     placer = LabelPlacer(ax, figure.canvas.get_renderer())
     for x, y, radius in marks:
         placer.block_circle(x, y, radius)
