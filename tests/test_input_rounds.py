@@ -305,3 +305,19 @@ def test_a_sites_layer_problem_in_another_field_leaves_its_ids_known(folder: Pat
     assert message.startswith("2 problems in the input:\n")
     assert "committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?" in message
     assert "sites.geojson: field 'usable_area_ha' | not a number for feature " in message
+
+
+def test_an_unknown_set_key_does_not_hide_a_bad_set_value(folder: Path, capsys):
+    """Two --set problems, an unknown key and a value of the wrong kind, in one message."""
+    from siting.cli import main
+
+    code = main(["solve", str(folder / SCENARIO), "--out", str(folder / "out"),
+                 "--set", "constraints.redline.bufer_m=5", "--set", "objective.discount_rate=abc"])
+    err = capsys.readouterr().err.replace(str(folder) + "/", "")
+    assert code == 2 and not (folder / "out").exists()
+    assert err == (
+        "error: 2 problems in the input:\n"
+        "  - --set constraints.redline.bufer_m | unknown setting 'constraints.redline.bufer_m'; did you mean "
+        "'buffer_m'?\n"
+        "  - scenario.yaml: --set objective.discount_rate | must be a number (got 'abc'); write it without quotes or "
+        "units, e.g. 0.05 or 1.5e9\n")

@@ -690,6 +690,21 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
         loc = (*loc, part)
 
 
+def apply_overrides(path: Path, data: dict[str, Any], locator: Locator, overrides: tuple[Override, ...]) -> list[str]:
+    """Apply each `--set` override to `data`, recorded in `locator` as the command line's; the
+    problems of those that cannot be applied (an unknown key), whose values are left out, so that
+    they are reported with the rest."""
+    problems: list[str] = []
+    for key, value in overrides:
+        try:
+            apply_override(data, key, value)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        locator.add(Origin(path, command_line=True), override_layer(key, value))
+    return problems
+
+
 def defined_variants(path: Path, node: yaml.Node | None, data: dict[str, Any],
                      locator: Locator | None = None) -> dict[str, Any]:
     """The `variants:` mapping of a scenario (after its extends chain): name -> overrides, each a
@@ -775,10 +790,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         origin = Origin(written.path, written.node, (*written.prefix, "variants", variant))
         data = apply_variant(path, origin, data, variants, variant)
         locator.add(origin, variants[variant] or {})
-    for key, value in overrides:
-        apply_override(data, key, value)
-        locator.add(Origin(path, command_line=True), override_layer(key, value))
-    problems: list[str] = []
+    problems = apply_overrides(path, data, locator, overrides)
     faults = Faults()
     try:
         scenario = Scenario.model_validate(data)
