@@ -158,16 +158,19 @@ def test_gap_option_contradicting_the_gap_setting(folder: Path):
         "of them"]
 
 
-def test_options_are_checked_at_load_before_any_layer_is_read(folder: Path, capsys):
-    """The sites layer is gone, yet only the option is reported: layers come after the scenario."""
+def test_a_bad_option_and_a_missing_layer_come_in_one_message(folder: Path, capsys):
+    """The sites layer is gone and an option is bad: both are reported at once, the scenario's
+    problem first (the layers are read although the scenario has a problem: its layers passed)."""
     (folder / "sites.geojson").unlink()
     scenario = with_solver(folder, "  options: {mip_rel_gap: tight}\n")
     code = main(["solve", str(scenario), "--out", str(folder / "out")])
     captured = capsys.readouterr()
     assert code == 2
     assert captured.err == (
-        f"error: 1 problem in the input:\n  - {scenario}:35: solver.options.mip_rel_gap | HiGHS option "
-        "'mip_rel_gap' takes a number (got 'tight'); give a finite number\n")
+        f"error: 2 problems in the input:\n  - {scenario}:35: solver.options.mip_rel_gap | HiGHS option "
+        "'mip_rel_gap' takes a number (got 'tight'); give a finite number\n"
+        f"  - {folder / 'sites.geojson'}: sites layer not found; check layers.sites.path in the scenario (relative "
+        "paths start at the scenario file)\n")
     assert not (folder / "out").exists()
 
 
