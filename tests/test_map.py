@@ -251,3 +251,20 @@ def test_the_map_lists_every_input_file_with_its_hash(drawn: tuple):
                      "committed projects: committed_projects.yaml"]
     digest = hashlib.sha256((DATA / "committed_projects.yaml").read_bytes()).hexdigest()[:12]
     assert context.sources[-1] == f"committed projects: committed_projects.yaml (SHA-256 {digest})"
+
+
+def test_a_small_pie_is_drawn_above_a_larger_one_whatever_their_order():
+    """Two built sites 1 km apart, the small one listed first: its wedges and outline lie above
+    every patch of the large pie (matplotlib draws by zorder, not by the order patches are added),
+    so that it is not hidden under its neighbour."""
+    from siting.deliver.mapplot import BuiltSite, draw_pies
+
+    figure = Figure()
+    ax = figure.add_axes((0, 0, 1, 1))
+    small = BuiltSite("small", 0.0, 0.0, 1.0e9, {"a": 1.0, "b": 1.0})
+    large = BuiltSite("large", 1000.0, 0.0, 4.0e10, {"a": 1.0})
+    draw_pies(ax, [small, large], {"a": (0, 0, 255), "b": (255, 0, 0)}, {"a": 1.0, "b": 1.0}, 100.0)
+    by_site = {name: [p.get_zorder() for p in ax.patches if p.center[0] == x]
+               for name, x in (("small", 0.0), ("large", 1000.0))}
+    assert len(by_site["small"]) == 3 and len(by_site["large"]) == 2
+    assert min(by_site["small"]) > max(by_site["large"])

@@ -433,16 +433,17 @@ def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[
     site's radius in points."""
     top = max((b.capex_yuan for b in built), default=0.0)
     radii = [math.sqrt(pie_area(b.capex_yuan, top)) / 2 for b in built]
-    for n in sorted(range(len(built)), key=lambda k: (-built[k].capex_yuan, k)):
+    # matplotlib draws by zorder, so the order of drawing is the zorder's: the rank by size.
+    for rank, n in enumerate(sorted(range(len(built)), key=lambda k: (-built[k].capex_yuan, k))):
         site, radius = built[n], radii[n] * data_per_point
         angle = 90.0
         for product, share in site.slices(values):
             ax.add_patch(Wedge((site.x, site.y), radius, angle - 360 * share, angle,
                                facecolor=_rgb(colours.get(product, GREY)), edgecolor="white", linewidth=0.4,
-                               zorder=9 + 0.001 * n))
+                               zorder=9 + 0.001 * rank))
             angle -= 360 * share
         ax.add_patch(Circle((site.x, site.y), radius, facecolor="none", edgecolor=_rgb(INK), linewidth=0.8,
-                            zorder=9 + 0.001 * n))
+                            zorder=9 + 0.001 * rank))
     return radii
 
 
