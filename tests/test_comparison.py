@@ -185,6 +185,24 @@ def test_sweep_rejects_an_unknown_setting_before_solving(folder: Path, tmp_path:
     assert not (tmp_path / "sweep").exists()
 
 
+def test_sweep_and_compare_reject_a_broken_layer_before_solving(folder: Path, tmp_path: Path, capsys):
+    """A red-line category the layer does not hold is found with the layers, before any run, not
+    as a failed row of the table."""
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(scenario.read_text().replace("  redline: {buffer_m: 1000}",
+                                                     "  redline: {buffer_m: 1000, categories: [lakes]}"))
+    expected = ("error: 1 problem in the input:\n  - scenario.yaml:21: constraints.redline.categories | unknown "
+                "red-line category (got 'lakes'); did you mean 'lake'?\n")
+    code = main(["sweep", str(scenario), "--set", "constraints.redline.buffer_m=0,500", "--out", str(tmp_path / "s")])
+    assert code == 2 and capsys.readouterr().err.replace(str(folder) + "/", "") == expected
+    b = folder / "b.yaml"
+    b.write_text("extends: scenario.yaml\nname: b\n")
+    code = main(["compare", str(scenario), str(b), "--out", str(tmp_path / "c")])
+    err = capsys.readouterr().err.replace(str(folder) + "/", "")
+    assert code == 2 and err == expected  # the base's line, once for both scenarios
+    assert not (tmp_path / "s").exists() and not (tmp_path / "c").exists()
+
+
 def test_sweep_on_a_local_dask_cluster_gives_the_process_pool_table(folder: Path, tmp_path: Path):
     pytest.importorskip("dask.distributed")
     settings = ["targets.capacity.cells.2024=10,20,30"]

@@ -33,6 +33,7 @@ from siting.deliver.qgisproject import compare_project_text
 from siting.deliver.styles import diff_style
 from siting.deliver.tables import table_files
 from siting.optimize.tolerance import TOLERANCE_NOTE
+from siting.prepare.problem import load_checked
 from siting.runs.pool import Case, CaseSummary, Progress, run_cases
 from siting.runs.tables import comparison_table, diff_geojson, sweep_plot, sweep_table
 
@@ -76,9 +77,10 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
     """One case per scenario file, and per variant of a file that defines variants (its base
     first), with the input files of them all. `variants` (the `--variant` names) keeps only
     those variants of each file; every name must be defined by at least one file. `overrides`
-    (the `--set` pairs) apply to every case. Every scenario is validated here, so bad input
-    stops the job before any solve. A case is labelled with its scenario's name, made unique
-    (`name-2`, ...); its `out_dir` is that label, relative to the comparison folder."""
+    (the `--set` pairs) apply to every case. Every scenario is validated here, with its layers
+    (`siting.prepare.problem.load_checked`), so bad input stops the job before any solve. A
+    case is labelled with its scenario's name, made unique (`name-2`, ...); its `out_dir` is
+    that label, relative to the comparison folder."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
@@ -93,7 +95,7 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
         defined.extend(v for v in own if v not in defined)
         for variant in [None, *(v for v in own if variants is None or v in variants)]:
             try:
-                loaded = load_scenario(path, variant, overrides)
+                loaded = load_checked(path, variant, overrides)[0]
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -177,9 +179,9 @@ def short_key(key: str) -> str:
 
 def sweep_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
                 ) -> tuple[list[Case], list[dict[str, Any]], list[str], list[Path]]:
-    """The cartesian product of every --set KEY=V1,V2,... as cases, each validated, with the
-    swept values per case, the keys, and the input files of every case. A case's `out_dir`
-    is `runNN`, relative to the sweep folder."""
+    """The cartesian product of every --set KEY=V1,V2,... as cases, each validated with its
+    layers (`load_checked`), with the swept values per case, the keys, and the input files of
+    every case. A case's `out_dir` is `runNN`, relative to the sweep folder."""
     parsed = [parse_override(text) for text in settings]
     if not parsed:
         raise InputError(["sweep | give at least one --set KEY=VALUE[,VALUE...]"])
@@ -189,7 +191,7 @@ def sweep_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
         overrides = tuple(zip(keys, combo, strict=True))
         label = f"run{i:02d} " + ",".join(f"{short_key(k)}={v}" for k, v in overrides)
         try:
-            loaded = load_scenario(path, None, overrides)
+            loaded = load_checked(path, None, overrides)[0]
         except InputError as exc:
             problems.extend(exc.problems)
             continue
