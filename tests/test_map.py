@@ -268,3 +268,20 @@ def test_a_small_pie_is_drawn_above_a_larger_one_whatever_their_order():
                for name, x in (("small", 0.0), ("large", 1000.0))}
     assert len(by_site["small"]) == 3 and len(by_site["large"]) == 2
     assert min(by_site["small"]) > max(by_site["large"])
+
+
+def test_fields_named_without_their_unit_get_an_alias_with_it():
+    """added_<product>_<year> and capacity_<product>_<year> name a product with underscores
+    (ncm_precursor) and a year; added_<product> (clusters) sums the years; capex_yuan is money;
+    other fields keep their names."""
+    import geopandas as gpd
+
+    from siting.deliver.styles import field_aliases
+
+    frame = gpd.GeoDataFrame({"id": ["a"], "capex_yuan": [1.0], "added_ncm_precursor_2024": [1.0],
+                              "added_cells": [2.0], "capacity_cells_2024": [3.0], "added_x_2024": [0.0]},
+                             geometry=[None])
+    layer = OutputLayer("sites", "sites", frame, (("id", "string"),), "Point")
+    assert field_aliases(layer, {"ncm_precursor": "t", "cells": "GWh"}) == {
+        "capex_yuan": "capex (yuan)", "added_ncm_precursor_2024": "NCM precursor added 2024 (t/yr)",
+        "added_cells": "Cells added, all years (GWh/yr)", "capacity_cells_2024": "Cells capacity 2024 (GWh/yr)"}

@@ -42,7 +42,9 @@ def facts(layer):
     out = {"valid": layer.isValid(), "features": layer.featureCount(), "crs": layer.crs().authid(),
            "geometry": QgsWkbTypes.displayString(layer.wkbType()),
            "fields": {f.name(): f.typeName() for f in layer.fields() if f.name() != "fid"},
-           "renderer": renderer.type() if renderer else None, "labels": layer.labelsEnabled()}
+           "renderer": renderer.type() if renderer else None, "labels": layer.labelsEnabled(),
+           "aliases": {f.name(): layer.attributeAlias(i) for i, f in enumerate(layer.fields())
+                       if layer.attributeAlias(i)}}
     if renderer is not None and renderer.type() == "categorizedSymbol":
         out["attribute"] = renderer.classAttribute()
         out["categories"] = [[c.value(), c.label(), c.symbol().color().name()] for c in renderer.categories()]
@@ -207,6 +209,11 @@ def test_qgis_loads_every_layer_valid_typed_and_styled(seen: dict[str, tuple[Pat
         if features:
             assert result["gpkg"][name].get("categories") == result["geojson"][name].get("categories")
     assert result["gpkg"]["clusters"]["labels"] and result["gpkg"]["sites"]["labels"]
+    # Fields named without their unit show it in QGIS (the style's aliases), in both sources.
+    for source in ("gpkg", "geojson"):
+        assert result[source]["sites"]["aliases"]["added_lfp_2024"] == "LFP added 2024 (t/yr)"
+        assert result[source]["sites"]["aliases"]["capex_yuan"] == "capex (yuan)"
+        assert result[source]["clusters"]["aliases"]["capacity_cells_2024"] == "Cells capacity 2024 (GWh/yr)"
 
 
 @pytest.mark.parametrize("case", ["small", "shipped"])

@@ -98,10 +98,12 @@ OPTIONAL_NOTES = {
 
 
 def layer_styles(layers: Sequence[OutputLayer], resources: Sequence[str],
-                 values: Mapping[str, float] | None = None, products: Sequence[str] = ()) -> dict[str, str]:
+                 values: Mapping[str, float] | None = None, products: Sequence[str] = (),
+                 units: Mapping[str, str] | None = None) -> dict[str, str]:
     """QML text per layer name; `values` (output value per unit) weigh the sites' pie slices;
-    `products` (catalog order) colour the product flows."""
-    return {layer.name: style_for(layer, resources, values, products) for layer in layers}
+    `products` (catalog order) colour the product flows; `units` (product -> catalog unit) give
+    the fields' names in QGIS their units."""
+    return {layer.name: style_for(layer, resources, values, products, units) for layer in layers}
 
 
 def layer_files(layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> dict[str, FileContent]:
@@ -168,7 +170,8 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
               ) -> tuple[dict[str, FileContent], bytes]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and the PNG bytes
     (which the HTML report embeds)."""
-    styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS)
+    styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
+                          units_of(loaded.catalog, inputs))
     files = layer_files(layers, styles)
     files["plan.gpkg"] = _geopackage_writer(layers, styles)
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,

@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from siting.deliver.layer import OutputLayer
-from siting.deliver.units import bn_yuan, product_label
+from siting.deliver.units import bn_yuan, per_year, product_label
 
 QGIS_VERSION = "3.22.0-Białowieża"
 DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
@@ -570,11 +570,47 @@ def redline_style(layer: OutputLayer) -> str:
     return qml_document(layer, categorized("category", categories))
 
 
+def field_aliases(layer: OutputLayer, units: Mapping[str, str]) -> dict[str, str]:
+    """The names QGIS shows for the fields whose unit their name does not give, with that unit:
+    `added_<product>_<year>` (sites) and `added_<product>` (clusters) as e.g. "LFP added 2024
+    (t/yr)", `capacity_<product>_<year>` as "LFP capacity 2024 (t/yr)", `capex_yuan` as
+    "capex (yuan)"; `units` gives each product's catalog unit. Other fields keep their names."""
+    aliases: dict[str, str] = {}
+    for name in layer.frame.columns:
+        if name == "capex_yuan":
+            aliases[name] = "capex (yuan)"
+            continue
+        for prefix, word in (("added_", "added"), ("capacity_", "capacity")):
+            if not name.startswith(prefix):
+                continue
+            rest = name[len(prefix):]
+            product, _, year = rest.rpartition("_")
+            if rest in units:  # added over the plan's years (clusters)
+                aliases[name] = f"{product_label(rest)} {word}, all years ({per_year(units[rest])})"
+            elif product in units and year.isdigit():
+                aliases[name] = f"{product_label(product)} {word} {year} ({per_year(units[product])})"
+    return aliases
+
+
+def with_aliases(qml: str, aliases: Mapping[str, str]) -> str:
+    """`qml` with an `<aliases>` element (field name -> the name QGIS shows) before its blend mode."""
+    if not aliases:
+        return qml
+    block = element("aliases")
+    for field, alias in aliases.items():
+        block.append(element("alias", {"field": field, "name": alias}))
+    ET.indent(block, space="  ", level=1)
+    marker = "  <blendMode>"
+    assert marker in qml, "a QML document of qml_document has a blend mode"
+    return qml.replace(marker, "  " + ET.tostring(block, encoding="unicode") + "\n" + marker, 1)
+
+
 def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str, float] | None = None,
-              products: Sequence[str] = ()) -> str:
+              products: Sequence[str] = (), units: Mapping[str, str] | None = None) -> str:
     """The QML of any of our layers, by layer name; `values` (product -> output value per unit)
     weigh the slices of the built sites' pies; `products` (in the catalog's order) give the
-    product flows their colours (the products in the layer when not given)."""
+    product flows their colours (the products in the layer when not given); `units` (product ->
+    catalog unit) name the fields with their units (`field_aliases`)."""
     by_name: dict[str, Callable[[OutputLayer], str]] = {
         "sites": lambda lyr: sites_style(lyr, values),
         "site_areas": site_areas_style,
@@ -588,7 +624,7 @@ def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str,
         "redline_zones": redline_zones_style,
         "redline": redline_style,
     }
-    return by_name[layer.name](layer)
+    return with_aliases(by_name[layer.name](layer), field_aliases(layer, units or {}))
 
 
 #: Renderer type and classification field of each style (what a reader of the style can check).
