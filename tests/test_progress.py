@@ -486,3 +486,16 @@ def test_a_search_ends_on_its_outcome_and_a_phase_keeps_one_clock(monkeypatch: p
     assert stream.getvalue() == (
         "bound 4.3 s: relaxed plan 10.06 bn yuan, bound 9.41 bn yuan, gap 6.46%\n"
         "bound 8.4 s: relaxed plan 10.06 bn yuan, bound 9.86 bn yuan, gap 1.99%\n")
+
+
+def test_a_phase_that_ends_otherwise_than_done_says_how():
+    """A solve that stops at its time limit does not read "done"; a phase that ends normally does."""
+    stream = io.StringIO()
+    with progress.reporting(progress.Reporter(stream, live=False, duplicate=False)):
+        with progress.phase("solve"):
+            progress.phase_ended("stopped at the time limit")
+        with progress.phase("export"):
+            pass
+    lines = [re.sub(r"\d+\.\d s", "N s", line) for line in stream.getvalue().splitlines()]
+    assert lines == ["solve: HiGHS is searching for the best plan ...", "solve: stopped at the time limit after N s",
+                     "export: making the layers, tables and report ...", "export: done in N s"]

@@ -184,10 +184,15 @@ def stop_check(check: Callable[[], None] | None) -> None:
     _stop_check = check
 
 
+#: How the innermost open phase ended, when not simply done (`phase_ended`); None otherwise.
+_ending: list[str | None] = []
+
+
 @contextlib.contextmanager
 def phase(name: str) -> Iterator[None]:
     """Announce a phase (`load`, `preprocess`, `build`, `solve`, `export`, ...) and, when it ends,
-    the seconds it took. A stop asked before it (`stop_check`) is raised first."""
+    the seconds it took, or how it ended when `phase_ended` said so ("solve: stopped at the time
+    limit after 60.0 s"). A stop asked before it (`stop_check`) is raised first."""
     if _stop_check is not None:
         _stop_check()
     reporter = active()
@@ -196,8 +201,20 @@ def phase(name: str) -> Iterator[None]:
         return
     started = time.perf_counter()
     reporter.redraw(f"{name}: {PHASES.get(name, name)} ...")
-    yield
-    reporter.line(f"{name}: done in {time.perf_counter() - started:.1f} s")
+    _ending.append(None)
+    try:
+        yield
+    finally:
+        ending = _ending.pop()
+    seconds = time.perf_counter() - started
+    reporter.line(f"{name}: {ending} after {seconds:.1f} s" if ending else f"{name}: done in {seconds:.1f} s")
+
+
+def phase_ended(how: str) -> None:
+    """Say how the open phase ended when it is not simply done, e.g. "stopped at the time limit";
+    its closing line then says so. Nothing without an open phase."""
+    if _ending:
+        _ending[-1] = how
 
 
 @contextlib.contextmanager

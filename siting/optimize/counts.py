@@ -192,6 +192,8 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
         if mip is None:
             mip = _with_counts(model if model is not None else build(), inputs)
         counted = _solve_plan(settings, mip, relaxed, relaxation, started, asked, certify, prior)
+        if counted.report.termination == "maxTimeLimit":
+            progress.phase_ended("stopped at the time limit")
     return dataclasses.replace(counted, bound_time_s=bounded - tried,
                                plan_time_s=(tried - started) + (time.perf_counter() - bounded))
 
