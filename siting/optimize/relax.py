@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +40,7 @@ from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.optimize.tolerance import gap_not_reached_text, within_tolerance
-from siting.optimize.workers import default_workers, stop_workers
+from siting.optimize.workers import default_workers, run_handed_over
 
 
 @dataclass(frozen=True)
@@ -126,48 +124,18 @@ def _here(inputs: ModelInputs, settings: SolverSettings, name: str, base: PlanVa
 
 def _in_workers(inputs: ModelInputs, settings: SolverSettings, names: list[str], base: PlanValues, workers: int,
                 counter: Any) -> list[RuleCost]:
-    """`relaxed_solve` of each family of `names` in a pool of `workers` processes; a re-solve whose
-    worker died is solved again here.
-
-    The re-solves are handed to the pool in order, no more than `workers` at once (so those
-    handed over are the ones under way, as the progress count says), the next as one ends;
-    while waiting, the count beats every `progress.BEAT_S`."""
+    """`relaxed_solve` of each family of `names` in a pool of `workers` processes
+    (`run_handed_over`: in order, no more than `workers` at once, so that those handed over are
+    the ones under way, as the progress count says; while waiting, the count beats every
+    `progress.BEAT_S`); a re-solve whose worker died is solved again here."""
     done: dict[str, RuleCost] = {}
-    waiting = list(names)
-    under_way: dict[Future[RuleCost], str] = {}
-    broken = False
-    with ProcessPoolExecutor(max_workers=workers) as pool:
 
-        def hand_over() -> None:
-            nonlocal broken
-            while waiting and len(under_way) < workers and not broken:
-                try:
-                    future = pool.submit(relaxed_solve, inputs, settings, waiting[0], base)
-                except BrokenProcessPool:
-                    broken = True
-                    return
-                under_way[future] = name = waiting.pop(0)
-                counter.begin(name)
+    def counted(name: str, cost: RuleCost) -> None:
+        done[name] = cost
+        counter.advance(name, cost.report.status)
 
-        try:
-            hand_over()
-            counter.beat()
-            while under_way:
-                ended, _ = wait(under_way, timeout=progress.BEAT_S, return_when=FIRST_COMPLETED)
-                for future in sorted(ended, key=lambda f: names.index(under_way[f])):
-                    name = under_way.pop(future)
-                    try:
-                        cost = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        continue
-                    done[name] = cost
-                    hand_over()  # before counting this one, so that its line names the next under way
-                    counter.advance(name, cost.report.status)
-                counter.beat()
-        except BaseException:
-            stop_workers(pool)
-            raise
+    run_handed_over(names, workers, lambda pool, name: pool.submit(relaxed_solve, inputs, settings, name, base),
+                    counter.begin, counted, counter.beat, progress.BEAT_S)
     for name in names:
         if name not in done:
             done[name] = _here(inputs, settings, name, base, counter)

@@ -1,10 +1,16 @@
 """Local worker processes for independent solves (rule costs here, comparison runs and sweeps in
-siting/runs/pool.py): how many to start, and how to stop them at once on an interrupt."""
+siting/runs/pool.py): how many to start, how to hand tasks to them with a heartbeat while
+waiting (`run_handed_over`), and how to stop them at once on an interrupt."""
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+Key = TypeVar("Key", bound=Hashable)
 
 
 def default_workers(threads_per_solve: int = 1) -> int:
@@ -22,3 +28,54 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
     for process in processes:
         process.join()
     pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_handed_over(keys: Sequence[Key], workers: int, submit: Callable[[ProcessPoolExecutor, Key], Future[Any]],
+                    begin: Callable[[Key], None], done: Callable[[Key, Any], None], beat: Callable[[], None],
+                    beat_s: float) -> list[Key]:
+    """Run one task per key in a pool of `workers` processes and return the keys whose worker
+    died (in `keys` order), for the caller to run again.
+
+    The tasks are handed over in `keys` order, no more than `workers` at once, so that those
+    handed over (`begin`) are those under way; as one ends the next is handed over before the
+    one ended is passed to `done` (key, result), so that a progress line written then names the
+    runs under way. While waiting, `beat` is called about every `beat_s` seconds, and `done` is
+    called in `keys` order for tasks that end in the same wait. An interrupt or any other
+    exception stops every worker at once (`stop_workers`) and is raised."""
+    order = {key: i for i, key in enumerate(keys)}
+    waiting = list(keys)
+    lost: list[Key] = []
+    under_way: dict[Future[Any], Key] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+
+        def hand_over() -> None:
+            while waiting and len(under_way) < workers:
+                try:
+                    future = submit(pool, waiting[0])
+                except BrokenProcessPool:
+                    lost.extend(waiting)
+                    waiting.clear()
+                    return
+                under_way[future] = key = waiting.pop(0)
+                begin(key)
+
+        try:
+            hand_over()
+            beat()
+            while under_way:
+                ended, _ = wait(under_way, timeout=beat_s, return_when=FIRST_COMPLETED)
+                for future in sorted(ended, key=lambda f: order[under_way[f]]):
+                    key = under_way.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        lost.append(key)
+                        continue
+                    hand_over()
+                    done(key, result)
+                beat()
+        except BaseException:
+            stop_workers(pool)
+            raise
+    lost.extend(waiting)  # not handed over once the pool broke
+    return sorted(lost, key=order.__getitem__)

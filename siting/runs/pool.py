@@ -17,8 +17,6 @@ from __future__ import annotations
 import dataclasses
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from typing import Any
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, PlanInfeasible
 from siting.config.progress import BEAT_S
-from siting.optimize.workers import default_workers, stop_workers
+from siting.optimize.workers import default_workers, run_handed_over
 
 #: How often a run lost with its worker process is tried again before it is reported failed.
 RETRIES = 1
@@ -214,47 +212,19 @@ def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSu
 def _pool_round(cases: Sequence[Case], pending: list[int], workers: int,
                 progress: Callable[[CaseSummary], None] | None, start: dict[str, dict[Any, float]] | None,
                 keep_plan: bool, results: dict[int, CaseSummary]) -> list[int]:
-    """Run the cases numbered `pending` in one pool, their summaries into `results`; return those
-    lost with a worker that died. The cases are handed over in order, no more than the workers at
-    once (so that those handed over are those under way, as a `Progress` shows them), and the wait
-    beats the count about every `BEAT_S`."""
-    lost: list[int] = []
-    waiting = list(pending)
-    size = min(workers, len(pending))
-    under_way: dict[Future[CaseSummary], int] = {}
-    with ProcessPoolExecutor(max_workers=size) as pool:
+    """Run the cases numbered `pending` in one pool (`run_handed_over`: in order, no more than
+    the workers at once, so that those handed over are those under way, as a `Progress` shows
+    them, beating about every `BEAT_S`), their summaries into `results`; return those lost with a
+    worker that died."""
 
-        def hand_over() -> None:
-            while waiting and len(under_way) < size:
-                try:
-                    future = pool.submit(run_case, cases[waiting[0]], start, keep_plan)
-                except BrokenProcessPool:
-                    lost.extend(waiting)
-                    waiting.clear()
-                    return
-                under_way[future] = i = waiting.pop(0)
-                _begin(progress, cases[i].label)
+    def done(i: int, summary: CaseSummary) -> None:
+        results[i] = summary
+        if progress:
+            progress(summary)
 
-        try:
-            hand_over()
-            _beat(progress)
-            while under_way:
-                ended, _ = wait(under_way, timeout=BEAT_S, return_when=FIRST_COMPLETED)
-                for future in sorted(ended, key=lambda f: under_way[f]):
-                    i = under_way.pop(future)
-                    try:
-                        results[i] = future.result()
-                    except BrokenProcessPool:
-                        lost.append(i)
-                        continue
-                    hand_over()  # before counting this one, so that its line names the next under way
-                    if progress:
-                        progress(results[i])
-                _beat(progress)
-        except BaseException:
-            stop_workers(pool)
-            raise
-    return sorted(lost)
+    return run_handed_over(pending, min(workers, len(pending)),
+                           lambda pool, i: pool.submit(run_case, cases[i], start, keep_plan),
+                           lambda i: _begin(progress, cases[i].label), done, lambda: _beat(progress), BEAT_S)
 
 
 def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
