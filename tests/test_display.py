@@ -156,7 +156,7 @@ def test_plain_number_formatter_uses_the_fewest_decimals_and_no_negative_zero() 
 def test_markdown_cells_that_round_to_zero_have_no_minus_sign() -> None:
     frame = pd.DataFrame({"run": ["a", "b", "c", "d"],
                           "delta_bn_yuan": [-1e-12, -0.004, -0.006, 0.004],
-                          "gap": [-1e-12, -0.0, 0.0025, -3.0]})
+                          "value": [-1e-12, -0.0, 0.0025, -3.0]})
     assert markdown_table(frame).splitlines()[2:] == [
         "| a | 0.00 | 0 |",
         "| b | 0.00 | 0 |",

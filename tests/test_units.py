@@ -32,7 +32,7 @@ from siting.prepare.problem import prepare
 DATA = Path(__file__).parent / "data" / "small"
 TEXT_SUFFIXES = {".csv", ".md", ".html", ".json", ".geojson", ".qml", ".qgs"}
 # Column names of the written tables that are counts, years or shares, not quantities with a unit.
-UNITLESS = {"year", "modules", "gap", "sites_opened", "idle_share"}
+UNITLESS = {"year", "modules", "sites_opened", "idle_share"}
 
 
 @pytest.fixture
@@ -77,16 +77,18 @@ def test_solver_words_are_translated() -> None:
     assert plain_status("provenInfeasible") == "infeasible: no plan meets every rule"
 
 
-def test_yuan_columns_and_rows_are_written_in_bn_yuan() -> None:
-    frame = pd.DataFrame({"rule": ["a", "b"], "rule_cost_yuan": [1.0e8, None], "gap": [0.0, 0.01]})
+def test_yuan_columns_and_rows_are_written_in_bn_yuan_and_gaps_in_percent() -> None:
+    frame = pd.DataFrame({"rule": ["a", "b"], "rule_cost_yuan": [1.0e8, None], "gap": [0.0, 0.0243]})
     files = table_files(frame, "rule_costs")
-    assert files["rule_costs.csv"] == "rule,rule_cost_bn_yuan,gap\na,0.1,0\nb,,0.01\n"
-    assert files["rule_costs.md"].splitlines()[2] == "| a | 0.10 | 0 |"
+    assert files["rule_costs.csv"] == "rule,rule_cost_bn_yuan,gap_percent\na,0.1,0\nb,,2.43\n"
+    assert files["rule_costs.md"].splitlines()[2:] == ["| a | 0.10 | 0 |", "| b |  | 2.43 |"]
     rows = pd.DataFrame({"metric": ["objective", "output value 2024", "gap"], "unit": ["yuan", "yuan/yr", "share"],
                          "a": [4.19e9, 8.8e9, 0.0], "b vs a": [2.5e9, 0.0, 0.0]})
     assert markdown_table(in_bn_yuan(rows)).splitlines()[2:] == [
         "| objective | bn yuan | 4.19 | 2.50 |", "| output value 2024 | bn yuan/yr | 8.80 | 0.00 |",
-        "| gap | share | 0 | 0 |"]
+        "| gap | % | 0 | 0 |"]
+    shares = rows.assign(a=[4.19e9, 8.8e9, 0.0243], **{"b vs a": [2.5e9, 0.0, -0.0007]})
+    assert text_table(shares).splitlines()[-1].split() == ["gap", "%", "2.43", "-0.07"]
 
 
 def test_terminal_tables_fit_120_columns_and_name_what_is_left_out() -> None:
@@ -140,7 +142,8 @@ def test_every_money_figure_of_a_solve_is_in_bn_yuan_and_every_column_has_its_un
     for name in ("plan.csv", "capacity.csv", "targets.csv", "rule_costs.csv"):
         header = (out / name).read_text().splitlines()[0].split(",")
         numeric = pd.read_csv(out / name).dropna(axis=1, how="all").select_dtypes("number").columns
-        assert [c for c in numeric if c not in UNITLESS and "unit" not in header and "yuan" not in c] == [], name
+        assert [c for c in numeric if c not in UNITLESS and "unit" not in header and "yuan" not in c
+                and not c.endswith("_percent")] == [], name
     assert (out / "plan.csv").read_text().splitlines() == [
         "site,cluster,product,unit,year,module,modules,capacity_added,capex_bn_yuan",
         "e_city,east,lfp,t/yr,2023,lfp_50kt,2,100000,2",
@@ -194,8 +197,9 @@ def test_compare_and_sweep_tables_in_bn_yuan_with_units_and_narrow_on_the_termin
                  "--out", str(sweep_out), "--workers", "1"]) == 0
     assert widest(capsys.readouterr().out, tmp_path) <= 120
     sweep = pd.read_csv(sweep_out / "sweep.csv")
-    assert list(sweep.columns) == ["run", "targets.capacity.cells.2024", "status", "objective_bn_yuan", "gap",
-                                   "vs_first", "sites_opened", "capacity_cathode_t_per_yr", "capacity_cells_GWh_per_yr"]
+    assert list(sweep.columns) == ["run", "targets.capacity.cells.2024", "status", "objective_bn_yuan",
+                                   "gap_percent", "vs_first", "sites_opened", "capacity_cathode_t_per_yr",
+                                   "capacity_cells_GWh_per_yr"]
     assert list(sweep["objective_bn_yuan"]) == pytest.approx([small, other], rel=1e-8)
 
 

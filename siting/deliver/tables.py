@@ -4,7 +4,9 @@ terminal table.
 
 Money is written in billion yuan (siting/deliver/units.py): a column holding yuan, named
 `<name>_yuan`, is written as `<name>_bn_yuan`; quantities carry their product's unit in a `unit`
-column ("t/yr", "GWh/yr", "million m2/yr")."""
+column ("t/yr", "GWh/yr", "million m2/yr"). A solver gap, a share in Python (0.0243), is written
+in percent as the terminal prints it: the column `gap` as `gap_percent` (2.43), a row whose unit is
+"share" in "%"."""
 
 from __future__ import annotations
 
@@ -102,6 +104,37 @@ def in_bn_yuan(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={c: f"{str(c)[:-len('_yuan')]}_bn_yuan" for c in columns})
 
 
+#: Columns holding a share (0.0243) that the files give in percent, with their names there.
+PERCENT_COLUMNS = {"gap": "gap_percent"}
+
+
+def in_file_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as the files and the terminal give it: money in bn yuan (`in_bn_yuan`) and shares
+    in percent (`PERCENT_COLUMNS`, and every row of a `unit` column in "share", which becomes
+    "%")."""
+    out = in_bn_yuan(frame)
+    columns = [c for c in out.columns if c in PERCENT_COLUMNS]
+    for column in columns:
+        out[column] = [_percent(v) for v in out[column]]
+    if "unit" in out.columns:
+        rows = out["unit"] == "share"
+        if rows.any():
+            out = out.astype({c: object for c in out.columns if c != "unit"})
+            for column in out.columns:
+                if column not in ("unit", "metric"):
+                    out.loc[rows, column] = [_percent(v) for v in out.loc[rows, column]]
+            out.loc[rows, "unit"] = "%"
+    return out.rename(columns={c: PERCENT_COLUMNS[c] for c in columns})
+
+
+def _percent(value: Any) -> Any:
+    """A share cell in percent, rounded to 9 significant digits so that 0.0243 reads 2.43, not
+    2.4299999999999997; text and empty cells as they are."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return value if math.isnan(value) else float(f"{100.0 * float(value):.9g}")
+
+
 def _bn(value: Any) -> Any:
     """A yuan cell as bn yuan; text and empty cells as they are."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -110,9 +143,9 @@ def _bn(value: Any) -> Any:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """CSV text, money in bn yuan (`in_bn_yuan`): whole numbers without decimals, others to 9
-    significant digits."""
-    return in_bn_yuan(frame).to_csv(index=False, lineterminator="\n", float_format=format_number)
+    """CSV text, money in bn yuan and gaps in percent (`in_file_units`): whole numbers without
+    decimals, others to 9 significant digits."""
+    return in_file_units(frame).to_csv(index=False, lineterminator="\n", float_format=format_number)
 
 
 #: Magnitude below which a number in a text table is solver round-off and is written as 0.
@@ -153,8 +186,9 @@ def _cells(frame: pd.DataFrame) -> list[list[str]]:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A Markdown table of the frame, money in bn yuan with 2 decimals (`in_bn_yuan`)."""
-    frame = in_bn_yuan(frame)
+    """A Markdown table of the frame, money in bn yuan with 2 decimals and gaps in percent
+    (`in_file_units`)."""
+    frame = in_file_units(frame)
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in _cells(frame)]
@@ -168,8 +202,8 @@ def _cut(text: str, width: int) -> str:
 def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "") -> str:
     """An aligned terminal table no wider than `width`: long cells are cut, and columns that do not
     fit are left out with a closing line naming them (and `more`, where the whole table is); money
-    in bn yuan (`in_bn_yuan`)."""
-    frame = in_bn_yuan(frame)
+    in bn yuan and gaps in percent (`in_file_units`)."""
+    frame = in_file_units(frame)
     header = [str(c) for c in frame.columns]
     cells = [header] + [[_cut(c, TERMINAL_CELL) for c in row] for row in _cells(frame)]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
@@ -188,5 +222,6 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "")
 
 
 def table_files(frame: pd.DataFrame, stem: str, note: str = "") -> dict[str, str]:
-    """`<stem>.csv` and `<stem>.md`, money in bn yuan; `note`, when given, follows the Markdown table."""
+    """`<stem>.csv` and `<stem>.md`, money in bn yuan, gaps in percent; `note`, when given, follows
+    the Markdown table."""
     return {f"{stem}.csv": csv_text(frame), f"{stem}.md": markdown_table(frame) + (f"\n{note}\n" if note else "")}
