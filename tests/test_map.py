@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Wedge
@@ -285,3 +288,200 @@ def test_fields_named_without_their_unit_get_an_alias_with_it():
     assert field_aliases(layer, {"ncm_precursor": "t", "cells": "GWh"}) == {
         "capex_yuan": "capex (yuan)", "added_ncm_precursor_2024": "NCM precursor added 2024 (t/yr)",
         "added_cells": "Cells added, all years (GWh/yr)", "capacity_cells_2024": "Cells capacity 2024 (GWh/yr)"}
+
+
+# --- pies that would cover each other are moved apart, with a leader to their site --------------
+
+def test_two_overlapping_pies_are_pushed_apart_along_their_line_the_small_one_farther():
+    """Radii 6 and 2 points, centres 2 points apart on x, gap 1.5: they must stand
+    6 + 2 + 1.5 = 9.5 apart, a push of 7.5. Each pie takes a share inversely proportional to its
+    area: the large one 2^2 / (6^2 + 2^2) = 1/10 of it (0.75 to the left), the small one 9/10
+    (6.75 to the right): (-0.75, 0) and (8.75, 0). The area-weighted centre stays at
+    (36 * 0 + 4 * 2) / 40 = 0.2: 36 * -0.75 + 4 * 8.75 = 8."""
+    from siting.deliver.mapplot import spread_pies
+
+    moved = spread_pies(np.array([[0.0, 0.0], [2.0, 0.0]]), np.array([6.0, 2.0]), gap=1.5)
+    assert moved.tolist() == [[pytest.approx(-0.75, abs=1e-12), 0.0], [pytest.approx(8.75, abs=1e-12), 0.0]]
+    assert 36 * moved[0, 0] + 4 * moved[1, 0] == pytest.approx(8.0, abs=1e-12)
+
+
+def test_two_sites_1_km_apart_get_pies_that_do_not_overlap_on_the_page():
+    """Capex 40 and 1 bn yuan: pies of radius sqrt(1400) / 2 = 18.71 and sqrt(60) / 2 = 3.87
+    points (the smallest pie). At 500 m per point, 1 km is 2 points on the page: the pies would
+    overlap by 20.6 points. After the layout their centres stand r1 + r2 + PIE_GAP apart in
+    points, along the line from the large site to the small one (y unchanged)."""
+    from siting.deliver.mapplot import PIE_GAP, BuiltSite, displaced_centres, pie_radii
+
+    built = [BuiltSite("large", 500_000.0, 2_700_000.0, 40.0e9, {"a": 1.0}),
+             BuiltSite("small", 501_000.0, 2_700_000.0, 1.0e9, {"a": 1.0})]
+    radii = pie_radii(built)
+    assert radii == [pytest.approx(18.7083, abs=1e-4), pytest.approx(3.8730, abs=1e-4)]
+    (x0, y0), (x1, y1) = displaced_centres(built, radii, 500.0)
+    apart_points = math.hypot(x1 - x0, y1 - y0) / 500.0
+    assert apart_points >= radii[0] + radii[1]
+    assert apart_points == pytest.approx(radii[0] + radii[1] + PIE_GAP, abs=1e-6)
+    assert y0 == y1 == 2_700_000.0
+    assert x0 < 500_000.0 and x1 > 501_000.0
+    assert 500_000.0 - x0 < x1 - 501_000.0  # the large pie moves less
+
+
+def test_a_pie_clear_of_every_other_keeps_its_place_bit_for_bit():
+    """Of three pies (radii 5, 5, 4; gap 1.5), two 3 points apart overlap and are moved; the third,
+    100 points away, and a lone pie are returned exactly as given. Two pies exactly
+    r1 + r2 + gap apart (5 + 4 + 1.5 = 10.5) are not moved either."""
+    from siting.deliver.mapplot import BuiltSite, displaced_centres, spread_pies
+
+    centres = np.array([[0.1, 0.2], [3.1, 0.2], [100.3, -7.7]])
+    moved = spread_pies(centres, np.array([5.0, 5.0, 4.0]), gap=1.5)
+    assert moved[2].tolist() == [100.3, -7.7]
+    assert not np.array_equal(moved[:2], centres[:2])
+    assert spread_pies(np.array([[12.345, 6.789]]), np.array([20.0])).tolist() == [[12.345, 6.789]]
+    touching = np.array([[0.0, 0.0], [10.5, 0.0]])
+    assert spread_pies(touching, np.array([5.0, 4.0]), gap=1.5).tolist() == touching.tolist()
+    lone = BuiltSite("lone", 512_345.678, 2_701_234.567, 1.0e9, {"a": 1.0})
+    assert displaced_centres([lone], [3.9], 500.0) == [(512_345.678, 2_701_234.567)]
+
+
+def test_the_layout_is_deterministic_and_opens_a_stack_into_a_ring():
+    """Four pies of radius 3 on one point (gap 1.5) end on a square about it, neighbours
+    3 + 3 + 1.5 = 7.5 apart: each 7.5 / sqrt(2) = 5.30 points from the point, the first one
+    straight above it. The same input gives the same array; the input is left as it was."""
+    from siting.deliver.mapplot import spread_pies
+
+    centres = np.zeros((4, 2))
+    radii = np.full(4, 3.0)
+    first = spread_pies(centres, radii, gap=1.5)
+    assert np.array_equal(first, spread_pies(centres, radii, gap=1.5))
+    assert np.array_equal(centres, np.zeros((4, 2)))
+    assert np.hypot(first[:, 0], first[:, 1]).tolist() == [pytest.approx(7.5 / math.sqrt(2), abs=1e-6)] * 4
+    assert first[0].tolist() == [pytest.approx(0.0, abs=1e-9), pytest.approx(7.5 / math.sqrt(2), abs=1e-6)]
+    for i in range(4):
+        for j in range(i + 1, 4):
+            assert math.dist(first[i], first[j]) >= 6.0 + 1.5 - 1e-6
+
+
+def test_spread_pies_refuses_arrays_of_the_wrong_shape():
+    from siting.deliver.mapplot import spread_pies
+
+    with pytest.raises(ValueError) as refused:
+        spread_pies(np.zeros((3, 2)), np.ones(2))
+    assert str(refused.value) == "centres must be (n, 2) and radii (n,), got (3, 2) and (2,)"
+
+
+def test_a_leader_runs_from_the_true_site_to_the_edge_of_its_moved_pie():
+    """The two sites 1 km apart above, at 500 m per point: the small pie moves about 20 points
+    (10 km) east, off its site, so a dot marks its site and a line runs from there to the pie's
+    edge (its radius, 3.87 points or 1,936 m, short of the pie's centre, on the line to it). The
+    large pie moves under a point, its site still under it: no leader."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle
+
+    from siting.deliver.mapplot import SITE_DOT_RADIUS, BuiltSite, displaced_centres, draw_leaders, pie_radii
+
+    built = [BuiltSite("large", 500_000.0, 2_700_000.0, 40.0e9, {"a": 1.0}),
+             BuiltSite("small", 501_000.0, 2_700_000.0, 1.0e9, {"a": 1.0})]
+    radii = pie_radii(built)
+    centres = displaced_centres(built, radii, 500.0)
+    figure = Figure()
+    ax = figure.add_axes((0, 0, 1, 1))
+    assert draw_leaders(ax, built, centres, radii, 500.0) == 1
+    (line,) = [a for a in ax.lines if isinstance(a, Line2D)]
+    (sx, ex), (sy, ey) = line.get_xdata(), line.get_ydata()
+    assert (sx, sy) == (501_000.0, 2_700_000.0)
+    cx, cy = centres[1]
+    assert math.hypot(ex - cx, ey - cy) == pytest.approx(radii[1] * 500.0, abs=1e-6)
+    assert sx < ex < cx and ey == cy == 2_700_000.0
+    (dot,) = [p for p in ax.patches if isinstance(p, Circle)]
+    assert dot.center == (501_000.0, 2_700_000.0) and dot.get_radius() == SITE_DOT_RADIUS * 500.0
+
+
+CROWDED_TITLE = MapTitle("t", "optimal", 0.0, 0.0, [2024])
+CROWDED_CONTEXT = MapContext(units={"lfp": "t"}, values={"lfp": 1.0})
+
+
+def crowded_sites() -> OutputLayer:
+    """Sites layer: built "Big park" (capex 40 bn yuan) and "Small park" (1 bn yuan) 0.0099 degrees
+    (1.0 km) apart at 25 N, "Far park" (10 bn yuan) half a degree off both ways, and two sites not
+    built at the corners (101.5, 24) and (104, 26), which set the map's extent."""
+    from siting.deliver.layer import make_layer
+
+    frame = gpd.GeoDataFrame(
+        {"id": ["big", "small", "far", "sw", "ne"], "name": ["Big park", "Small park", "Far park", "SW", "NE"],
+         "status": ["built"] * 3 + ["eligible_unused"] * 2, "capex_yuan": [40.0e9, 1.0e9, 10.0e9, 0.0, 0.0],
+         "added_lfp_2024": [1.0, 1.0, 1.0, 0.0, 0.0]},
+        geometry=gpd.points_from_xy([102.5, 102.5099, 103.0, 101.5, 104.0], [25.0, 25.0, 25.5, 24.0, 26.0]),
+        crs="EPSG:4326")
+    return make_layer("sites", "Sites", frame, ["id", "name", "status", "capex_yuan", "added_lfp_2024"])
+
+
+def test_the_map_moves_covering_pies_apart_and_labels_each_beside_its_own_pie():
+    """Two built sites about 1 km apart in the middle of the map, a third about 75 km away, and
+    two sites not built at the corners (they set the extent, so a few points to the km): drawn on
+    their sites, the two pies (radii 18.7 and 3.9 points) would cover each other. On the map
+    their outlines stand apart in display units, the third pie stays on its site, the small pie
+    has a leader from its site, and each site's label is anchored on its own pie (told by size:
+    capex 40 > 10 > 1 bn yuan) at the first distance (radius + 3 points), with no label leader."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle
+
+    layer = crowded_sites()
+    figure = map_figure([layer], CROWDED_TITLE, ["lfp"], "EPSG:32648", CROWDED_CONTEXT)
+    ax = figure.axes[0]
+    pixels_per_point = figure.canvas.get_renderer().points_to_pixels(1.0)
+    pixels_per_metre = ax.transData.transform((1.0, 0.0))[0] - ax.transData.transform((0.0, 0.0))[0]
+    projected = layer.frame.to_crs("EPSG:32648").geometry
+    site = {name: (g.x, g.y) for name, g in zip(layer.frame["name"], projected, strict=True)}
+    outlines = sorted((p for p in ax.patches if isinstance(p, Circle) and 9 <= p.get_zorder() < 9.5),
+                      key=lambda p: -p.get_radius())
+    pie = dict(zip(["Big park", "Far park", "Small park"], outlines, strict=True))
+    big, small = pie["Big park"], pie["Small park"]
+    apart = math.dist(ax.transData.transform(big.center), ax.transData.transform(small.center))
+    assert apart >= (big.get_radius() + small.get_radius()) * pixels_per_metre
+    assert math.dist(site["Big park"], site["Small park"]) < (big.get_radius() + small.get_radius()) / 3
+    assert pie["Far park"].center == site["Far park"]
+    assert big.center != site["Big park"] and small.center != site["Small park"]
+    leaders = [line for line in ax.lines if isinstance(line, Line2D) and line.get_zorder() == 9.95]
+    assert len(leaders) == 1
+    assert (leaders[0].get_xdata()[0], leaders[0].get_ydata()[0]) == site["Small park"]
+    for name, outline in pie.items():
+        label = next(t for t in ax.texts if t.get_text().startswith(name + "\n"))
+        assert tuple(label.xy) == outline.center
+        radius_points = outline.get_radius() * pixels_per_metre / pixels_per_point
+        assert math.hypot(*label.get_position()) <= radius_points + 3.0 + 1e-6
+    assert not [t for t in ax.texts if t.get_text() == "" and t.get_zorder() == 11]
+
+
+def test_a_map_with_moved_pies_renders_to_the_same_bytes_twice():
+    first, second = io.BytesIO(), io.BytesIO()
+    render_map(first, [crowded_sites()], CROWDED_TITLE, ["lfp"], "EPSG:32648", CROWDED_CONTEXT)
+    render_map(second, [crowded_sites()], CROWDED_TITLE, ["lfp"], "EPSG:32648", CROWDED_CONTEXT)
+    assert first.getvalue() == second.getvalue()
+
+
+def test_a_label_may_sit_in_the_corner_of_its_own_pies_square_but_not_of_another():
+    """At 72 dpi a point is a pixel; axes over the whole 1-inch figure with limits 0-72 make data
+    and display coordinates the same. A pie of radius 10 at (36, 36) is kept off as the square
+    26-46. A box (44, 44)-(50, 50) shares 2 x 2 = 4 with that square but misses the pie (its
+    nearest corner is sqrt(8^2 + 8^2) = 11.3 from the centre): 4 for any label, 0 for the pie's
+    own. A box (42, 42)-(50, 50) reaches into the pie (8.5 from the centre): 4 x 4 = 16 either
+    way. Another pie's square still counts for the label of this one: one of radius 10 at
+    (56, 56), the square 46-66, shares 4 x 4 = 16 with the first box."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    from siting.deliver.mapplot import LabelPlacer
+
+    figure = Figure(figsize=(1, 1), dpi=72)
+    canvas = FigureCanvasAgg(figure)
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 72)
+    ax.set_ylim(0, 72)
+    placer = LabelPlacer(ax, canvas.get_renderer())
+    placer.block_circle(36.0, 36.0, 10.0)
+    own = (36.0, 36.0, 10.0)
+    corner, into = Bbox.from_extents(44, 44, 50, 50), Bbox.from_extents(42, 42, 50, 50)
+    assert placer._overlap(corner) == 4.0
+    assert placer._overlap(corner, own) == 0.0
+    assert placer._overlap(into) == placer._overlap(into, own) == 16.0
+    placer.block_circle(56.0, 56.0, 10.0)
+    assert placer._overlap(corner, own) == 16.0

@@ -11,10 +11,13 @@ candidate cells (with a `candidates:` block) as a faint grid, the cells the plan
 flows and sources by resource; candidate sites by status; and every built site as a pie whose area
 is proportional to its capex and whose slices are the products it builds (by the output value of
 the capacity added), labelled with the site's name and each product's capacity added in words and
-units. Labels are placed greedily so that none overlaps another label or a pie. The colours come
-from `siting.deliver.styles`, the same as in the QGIS styles. Margin: the legend, the red line's
-extent, the projection and the data sources (file names and SHA-256 prefixes: the data's version,
-never the time of drawing). Title: scenario name, solver outcome and gap, objective in bn yuan.
+units. Pies that would cover each other on the page are moved apart about their shared centre,
+and a pie moved off its site is tied to it by a thin line ending on a dot (`spread_pies`).
+Labels are placed greedily, beside their own pie, so that none overlaps another label or a pie.
+The colours come from `siting.deliver.styles`, the same as in the QGIS styles. Margin: the
+legend, the red line's extent, the projection and the data sources (file names and SHA-256
+prefixes: the data's version, never the time of drawing). Title: scenario name, solver outcome
+and gap, objective in bn yuan.
 
 The same plan gives the same bytes: fixed size and DPI, matplotlib's default style whatever the
 user's matplotlibrc says, and no `Software` or date in the PNG metadata.
@@ -211,6 +214,9 @@ class LabelPlacer:
         #: Boxes labels keep off, as rows (x0, y0, x1, y1) in display coordinates; `_count` rows used.
         self._taken = np.empty((64, 4))
         self._count = 0
+        #: Round symbols labels keep off, as rows (x, y, radius) in display coordinates; `_round` rows used.
+        self._circles = np.empty((64, 3))
+        self._round = 0
         self.points = renderer.points_to_pixels(1.0)
 
     def block(self, box: Bbox) -> None:
@@ -221,18 +227,35 @@ class LabelPlacer:
         self._count += 1
 
     def block_circle(self, x: float, y: float, radius_points: float) -> None:
-        """Keep labels off a symbol of `radius_points` centred on the data point (x, y)."""
+        """Keep labels off a round symbol of `radius_points` centred on the data point (x, y): off
+        the square around it, but for the symbol's own label, which may come into the square's
+        corners (see `place`)."""
         cx, cy = self.ax.transData.transform((x, y))
-        r = radius_points * self.points
-        self.block(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
+        if self._round == len(self._circles):
+            self._circles = np.concatenate([self._circles, np.empty_like(self._circles)])
+        self._circles[self._round] = (cx, cy, radius_points * self.points)
+        self._round += 1
 
-    def _overlap(self, box: Bbox) -> float:
-        """The area (display units squared) `box` shares with the boxes kept off, summed."""
+    def _overlap(self, box: Bbox, own: tuple[float, float, float] | None = None) -> float:
+        """The area (display units squared) `box` shares with the boxes kept off and with the
+        squares around the round symbols kept off, summed. The round symbol `own` (x, y, radius
+        in display units: the label's own pie) counts only when `box` reaches into its round
+        outline, not when it only comes into a corner of its square."""
         taken = self._taken[: self._count]
         w = np.minimum(box.x1, taken[:, 2]) - np.maximum(box.x0, taken[:, 0])
         h = np.minimum(box.y1, taken[:, 3]) - np.maximum(box.y0, taken[:, 1])
         both = (w > 0) & (h > 0)
-        return float(np.sum(w[both] * h[both]))
+        circles = self._circles[: self._round]
+        cx, cy, r = circles[:, 0], circles[:, 1], circles[:, 2]
+        cw = np.minimum(box.x1, cx + r) - np.maximum(box.x0, cx - r)
+        ch = np.minimum(box.y1, cy + r) - np.maximum(box.y0, cy - r)
+        hit = (cw > 0) & (ch > 0)
+        if own is not None:
+            mine = (cx == own[0]) & (cy == own[1]) & (r == own[2])
+            gx = np.clip(cx, box.x0, box.x1) - cx
+            gy = np.clip(cy, box.y0, box.y1) - cy
+            hit &= ~mine | (gx * gx + gy * gy < r * r)
+        return float(np.sum(w[both] * h[both]) + np.sum(cw[hit] * ch[hit]))
 
     def _inside(self, box: Bbox) -> bool:
         f = self.frame
@@ -242,24 +265,34 @@ class LabelPlacer:
               steps: Sequence[float] = _STEPS, centred_first: bool = False, leader: bool = True) -> bool:
         """Move `text` (an annotation at `xy` in offset points) to the first free position; a
         label that finds none is kept at its least crowded position when `required`, else
-        removed. Returns whether the label stays on the map."""
-        candidates: list[tuple[float, float, str, str, bool]] = []
+        removed. Returns whether the label stays on the map.
+
+        A label of a round symbol (`radius_points` > 0, kept off with `block_circle`) that finds
+        no free position at the first step tries the four diagonals of that step again, this time
+        allowed into the empty corners of its own symbol's square: it stays right beside its
+        symbol, with no leader, where it would otherwise go a step farther out."""
+        cx, cy = self.ax.transData.transform(xy)
+        own = (float(cx), float(cy), radius_points * self.points) if radius_points > 0 else None
+        candidates: list[tuple[float, float, str, str, bool, bool]] = []
         if centred_first:
-            candidates.append((0.0, 0.0, "center", "center", False))
+            candidates.append((0.0, 0.0, "center", "center", False, False))
         for n, step in enumerate(steps):
+            reach = radius_points + step
             for dx, dy, ha, va in _DIRECTIONS:
-                reach = radius_points + step
                 scale = 1 / math.sqrt(2) if dx and dy else 1.0
-                candidates.append((dx * reach * scale, dy * reach * scale, ha, va, n > 0))
+                candidates.append((dx * reach * scale, dy * reach * scale, ha, va, n > 0, False))
+            if n == 0 and own is not None:
+                candidates.extend((dx * reach / math.sqrt(2), dy * reach / math.sqrt(2), ha, va, False, True)
+                                  for dx, dy, ha, va in _DIRECTIONS[:4])
         best: tuple[float, int] | None = None
-        for i, (ox, oy, ha, va, _leader) in enumerate(candidates):
+        for i, (ox, oy, ha, va, _leader, snug) in enumerate(candidates):
             text.set_position((ox, oy))
             text.set_horizontalalignment(ha)
             text.set_verticalalignment(va)
             box = text.get_window_extent(self.renderer).padded(1.5)
             if not self._inside(box):
                 continue
-            overlap = self._overlap(box)
+            overlap = self._overlap(box, own if snug else None)
             if overlap == 0:
                 best = (0.0, i)
                 break
@@ -268,7 +301,7 @@ class LabelPlacer:
         if best is None or (best[0] > 0 and not required):
             text.remove()
             return False
-        ox, oy, ha, va, _far = candidates[best[1]]
+        ox, oy, ha, va, _far, _snug = candidates[best[1]]
         text.set_position((ox, oy))
         text.set_horizontalalignment(ha)
         text.set_verticalalignment(va)
@@ -427,24 +460,137 @@ def pie_area(capex: float, top: float) -> float:
     return max(LARGEST_MARKER * capex / top, SMALLEST_MARKER) if top > 0 else SMALLEST_MARKER
 
 
-def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[int, int, int]],
-              values: Mapping[str, float], data_per_point: float) -> list[float]:
-    """A pie per built site (largest first, so that small ones stay on top); returns each
-    site's radius in points."""
+def pie_radii(built: Sequence[BuiltSite]) -> list[float]:
+    """Each built site's pie radius in points (area ∝ capex, see `pie_area`)."""
     top = max((b.capex_yuan for b in built), default=0.0)
-    radii = [math.sqrt(pie_area(b.capex_yuan, top)) / 2 for b in built]
+    return [math.sqrt(pie_area(b.capex_yuan, top)) / 2 for b in built]
+
+
+def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[int, int, int]],
+              values: Mapping[str, float], data_per_point: float,
+              centres: Sequence[tuple[float, float]] | None = None) -> list[float]:
+    """A pie per built site (largest first, so that small ones stay on top), centred on the site
+    or on its entry in `centres` (data coordinates, one per site: where `displaced_centres` put
+    it); returns each site's radius in points."""
+    radii = pie_radii(built)
+    at = [(b.x, b.y) for b in built] if centres is None else list(centres)
     # matplotlib draws by zorder, so the order of drawing is the zorder's: the rank by size.
     for rank, n in enumerate(sorted(range(len(built)), key=lambda k: (-built[k].capex_yuan, k))):
-        site, radius = built[n], radii[n] * data_per_point
+        site, centre, radius = built[n], at[n], radii[n] * data_per_point
         angle = 90.0
         for product, share in site.slices(values):
-            ax.add_patch(Wedge((site.x, site.y), radius, angle - 360 * share, angle,
+            ax.add_patch(Wedge(centre, radius, angle - 360 * share, angle,
                                facecolor=_rgb(colours.get(product, GREY)), edgecolor="white", linewidth=0.4,
                                zorder=9 + 0.001 * rank))
             angle -= 360 * share
-        ax.add_patch(Circle((site.x, site.y), radius, facecolor="none", edgecolor=_rgb(INK), linewidth=0.8,
+        ax.add_patch(Circle(centre, radius, facecolor="none", edgecolor=_rgb(INK), linewidth=0.8,
                             zorder=9 + 0.001 * rank))
     return radii
+
+
+# --- pies moved apart where they would cover each other ----------------------------------------
+
+#: Clear space (points) kept between two pies' outlines; pies closer than that are moved apart.
+PIE_GAP = 1.5
+#: Most sweeps over the pairs of pies in `spread_pies`; a sweep that moves nothing ends it earlier.
+SPREAD_SWEEPS = 200
+#: Radius (points) of the ring that pies at the very same point start from in `spread_pies`.
+_STACK_RING = 0.01
+#: Radius (points) of the dot that marks a moved pie's true site, and the leader's width.
+SITE_DOT_RADIUS = 2.0
+LEADER_WIDTH = 0.8
+
+
+def spread_pies(centres: np.ndarray, radii: np.ndarray, gap: float = PIE_GAP,
+                sweeps: int = SPREAD_SWEEPS) -> np.ndarray:
+    """Centres for pies that keep `gap` between their outlines, moved as little as possible.
+
+    `centres`: (n, 2) pie centres in points (any origin, y up), `radii`: (n,) radii in points;
+    returns a new (n, 2) array in points. Each sweep finds every pair (i, j) whose centres are
+    closer than r_i + r_j + gap and asks for them to be pushed apart along the line joining them
+    to exactly that distance, each pie by a share of the push inversely proportional to its area
+    (pie i by push * r_j^2 / (r_i^2 + r_j^2)): a large pie barely moves, a small one slides round
+    it, and the area-weighted centre of the two stays where it was, so that a group of pies is
+    spread about its shared centre. A pie in several such pairs moves by the mean of what they
+    ask, all pies at once; two pies alone are apart after one sweep. Pies at the very same point
+    (m of them) first stand on a tiny ring about it, the k-th (in index order) at
+    90 + 360 k / m degrees, so that the stack opens into a ring rather than a row. The sweeps end
+    when no pair is too close, or after `sweeps`. A pie that never comes too close to another
+    keeps its centre bit for bit; the same input gives the same output (no randomness).
+
+    Raises ValueError when the shapes do not match or a radius is negative.
+    """
+    moved = np.array(centres, dtype=float)
+    r = np.asarray(radii, dtype=float)
+    if moved.ndim != 2 or moved.shape[1] != 2 or r.shape != (len(moved),):
+        raise ValueError(f"centres must be (n, 2) and radii (n,), got {moved.shape} and {r.shape}")
+    if (r < 0).any():
+        raise ValueError(f"radii must be at least 0, got {r.min()}")
+    stacks: dict[tuple[float, float], list[int]] = {}
+    for i, (x, y) in enumerate(moved.tolist()):
+        stacks.setdefault((x, y), []).append(i)
+    for (x, y), members in stacks.items():
+        for k, i in enumerate(members if len(members) > 1 else ()):
+            angle = math.pi / 2 + 2 * math.pi * k / len(members)
+            moved[i] = (x + _STACK_RING * math.cos(angle), y + _STACK_RING * math.sin(angle))
+    area = np.maximum(r, 1e-9) ** 2
+    first, second = np.triu_indices(len(r), 1)
+    need = r[first] + r[second] + gap
+    share = area[second] / (area[first] + area[second])  # of the push, moved by the first pie
+    for _sweep in range(sweeps):
+        apart = moved[second] - moved[first]
+        distance = np.hypot(apart[:, 0], apart[:, 1])
+        close = distance < need - 1e-9
+        if not close.any():
+            break
+        i, j, d = first[close], second[close], distance[close]
+        # Two pies that the sweeps bring onto one point part along x.
+        unit = np.where((d > 0)[:, None], apart[close] / np.where(d > 0, d, 1.0)[:, None], (1.0, 0.0))
+        push = need[close] - d
+        delta = np.zeros_like(moved)
+        np.add.at(delta, i, -unit * (push * share[close])[:, None])
+        np.add.at(delta, j, unit * (push * (1 - share[close]))[:, None])
+        count = np.bincount(i, minlength=len(r)) + np.bincount(j, minlength=len(r))
+        touched = count > 0
+        moved[touched] += delta[touched] / count[touched, None]
+    return moved
+
+
+def displaced_centres(built: Sequence[BuiltSite], radii: Sequence[float],
+                      data_per_point: float) -> list[tuple[float, float]]:
+    """Where each site's pie is drawn (data coordinates): on the site, or moved aside by
+    `spread_pies` where pies of `radii` (points) would cover each other at `data_per_point`
+    (data units per point) on the page. A pie not moved keeps the site's coordinates exactly."""
+    if not built:
+        return []
+    sites = np.array([(b.x, b.y) for b in built], dtype=float)
+    points = sites / data_per_point
+    shift = (spread_pies(points, np.asarray(radii, dtype=float)) - points) * data_per_point
+    return [(b.x + float(sx), b.y + float(sy)) if (sx, sy) != (0.0, 0.0) else (b.x, b.y)
+            for b, (sx, sy) in zip(built, shift, strict=True)]
+
+
+def draw_leaders(ax: Axes, built: Sequence[BuiltSite], centres: Sequence[tuple[float, float]],
+                 radii: Sequence[float], data_per_point: float) -> int:
+    """For each pie moved off its site (the site no longer under the pie, `centres` and the
+    sites in data coordinates, `radii` in points): a dark dot on the true site and a thin line
+    from it to the pie's edge, above the pies and white-edged so that both read on a
+    neighbouring pie. Returns how many pies have a leader."""
+    halo = [path_effects.withStroke(linewidth=LEADER_WIDTH + 1.6, foreground="white")]
+    count = 0
+    for site, (cx, cy), radius in zip(built, centres, radii, strict=True):
+        dx, dy = site.x - cx, site.y - cy
+        distance = math.hypot(dx, dy)
+        reach = radius * data_per_point
+        if distance <= reach:
+            continue
+        edge = (cx + dx / distance * reach, cy + dy / distance * reach)
+        ax.add_line(Line2D([site.x, edge[0]], [site.y, edge[1]], color=_rgb(INK), linewidth=LEADER_WIDTH,
+                           solid_capstyle="butt", path_effects=halo, zorder=9.95))
+        ax.add_patch(Circle((site.x, site.y), SITE_DOT_RADIUS * data_per_point, facecolor=_rgb(INK),
+                            edgecolor="white", linewidth=0.6, zorder=9.96))
+        count += 1
+    return count
 
 
 def site_label(site: BuiltSite, units: Mapping[str, str], values: Mapping[str, float]) -> str:
@@ -621,10 +767,13 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         box = ax.get_window_extent(renderer)
         data_per_point = (extent[2] - extent[0]) / box.width * renderer.points_to_pixels(1.0)
         built = built_sites(sites, products, title.years)
-        radii = draw_pies(ax, built, colours, extra.values, data_per_point)
+        radii = pie_radii(built)
+        centres = displaced_centres(built, radii, data_per_point)
+        draw_pies(ax, built, colours, extra.values, data_per_point, centres)
+        draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
-        for site, radius in zip(built, radii, strict=True):
-            placer.block_circle(site.x, site.y, radius)
+        for (x, y), radius in zip(centres, radii, strict=True):
+            placer.block_circle(x, y, radius)
         # Labels leave every other site and source mark visible.
         for frame in (sites, sources):
             if frame is not None:
@@ -633,10 +782,12 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         # The scale bar and the north arrow keep their corners.
         placer.block(Bbox.from_extents(box.x0, box.y0, box.x0 + 0.3 * box.width, box.y0 + 0.09 * box.height))
         placer.block(Bbox.from_extents(box.x1 - 0.09 * box.width, box.y1 - 0.16 * box.height, box.x1, box.y1))
-        for site, radius in sorted(zip(built, radii, strict=True), key=lambda sr: (-sr[0].capex_yuan, sr[0].name)):
-            text = _label(ax, site_label(site, extra.units, extra.values), (site.x, site.y), fontsize=7.5,
+        # Each label beside its own pie, where the pie is drawn (moved aside or not).
+        for site, centre, radius in sorted(zip(built, centres, radii, strict=True),
+                                           key=lambda scr: (-scr[0].capex_yuan, scr[0].name)):
+            text = _label(ax, site_label(site, extra.units, extra.values), centre, fontsize=7.5,
                           linespacing=1.15, multialignment="left")
-            placer.place(text, (site.x, site.y), radius)
+            placer.place(text, centre, radius)
         if clusters is not None:
             for (x, y), name in zip(_anchor_points(clusters), _names(clusters), strict=True):
                 placer.place(_label(ax, name, (x, y), fontsize=14, fontweight="bold", color=_rgb(INK, 0.75)),
