@@ -20,8 +20,53 @@ def test_yaml_syntax_error_names_line_and_column(folder: Path, capsys):
     edit(folder / "scenario.yaml", "years: [2023, 2024]", "years: [2023, 2024")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - scenario.yaml:4:8: YAML syntax error: expected ',' or ']', but got ':'; fix the YAML at that line\n"
+        "  - scenario.yaml:3:8: YAML syntax error: the '[' opened here is not closed before ':' at 4:8; close it "
+        "with ']', or put ',' between its items\n"
     )
+
+
+#: Lines of a scenario before the faulty one, so that the fault is on line 10.
+NINE_LINES = "".join(f"key{i}: {i}\n" for i in range(1, 10))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # a `[` never closed, with keys after it: PyYAML stops at the next key (11:5), the `[` is on line 10
+    (NINE_LINES + "years: [2023, 2024\nname: x\n",
+     "s.yaml:10:8: YAML syntax error: the '[' opened here is not closed before ':' at 11:5; close it with ']', or "
+     "put ',' between its items"),
+    # a `{` never closed, the file ending after a comma: PyYAML marks only the end of the file
+    (NINE_LINES + "redline: {buffer_m: 1000,\n",
+     "s.yaml:10:10: YAML syntax error: the '{' opened here is never closed; close it with '}'"),
+    # a `[` inside a `{`, closed by the `}`: the `[` is named
+    (NINE_LINES + "targets: {cells: [2023, 2024}\n",
+     "s.yaml:10:18: YAML syntax error: the '[' opened here is not closed before '}' at 10:29; close it with ']', "
+     "or put ',' between its items"),
+    # two entries of a `{` without a comma between them
+    (NINE_LINES + "redline: {buffer_m: 1000 enabled: true}\n",
+     "s.yaml:10:10: YAML syntax error: the '{' opened here is not closed before ':' at 10:33; close it with '}', "
+     "or put ',' between its entries"),
+    # a quote never closed
+    (NINE_LINES + 'name: "small\nyears: [2023]\n',
+     "s.yaml:10:7: YAML syntax error: the quote '\"' opened here is never closed; close it where its text ends"),
+    # a quote closed only by the opening quote of a later value: PyYAML stops on line 12
+    (NINE_LINES + "name: 'small\nyears: [2023]\ncatalog: 'catalog.yaml'\n",
+     "s.yaml:10:7: YAML syntax error: the quote \"'\" opened here runs on to the quote at 12:10 (YAML stops just "
+     "after it, at 12:11); close it where its text ends"),
+    # a key without its colon
+    (NINE_LINES + "name small\nyears: [2023]\n",
+     "s.yaml:10:1: YAML syntax error: the key that starts here has no ':' after it (none found before 11:1); write "
+     "it as 'key: value'"),
+    # a fault PyYAML marks where it is
+    (NINE_LINES + "name:\n\tsmall\n",
+     "s.yaml:11:1: YAML syntax error: found character '\\t' that cannot start any token; fix the YAML at that line"),
+])
+def test_yaml_syntax_error_names_the_line_of_the_unclosed_bracket_or_quote(text: str, message: str):
+    from siting.config.errors import InputError
+    from siting.config.load import parse_yaml_text
+
+    with pytest.raises(InputError) as err:
+        parse_yaml_text(text, Path("s.yaml"))
+    assert err.value.problems == [message]
 
 
 def test_every_schema_problem_reported_at_once_with_did_you_mean(folder: Path, capsys):
@@ -94,8 +139,8 @@ def test_invalid_geometry_rejected_when_asked(folder: Path, capsys):
     edit(folder / "scenario.yaml", "  detour_factor: 1.0", "  detour_factor: 1.0\n  invalid_geometry: reject")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - redline.geojson: geometry | invalid geometry in feature 'lake' (Self-intersection[102.4 24.9]); repair "
-        "them or set spatial.invalid_geometry: repair\n"
+        "  - redline.geojson: geometry | invalid geometry in the 1st feature (zone_id 'lake'): "
+        "Self-intersection[102.4 24.9]; repair it or set spatial.invalid_geometry: repair\n"
     )
 
 
@@ -105,9 +150,10 @@ def test_invalid_geometry_repaired_and_reported(folder: Path, tmp_path: Path, ca
     out = tmp_path / "out"
     assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "note: " in printed and "repaired invalid geometries of lake (Self-intersection[102.4 24.9])" in printed
+    repair = "repaired the invalid geometry of the 1st feature (zone_id 'lake'): Self-intersection[102.4 24.9]"
+    assert "note: " in printed and repair in printed
     notices = json.loads((out / "manifest.json").read_text())["notices"]
-    assert notices == ["redline.geojson: repaired invalid geometries of lake (Self-intersection[102.4 24.9])"]
+    assert notices == [f"redline.geojson: {repair}"]
     repaired = gpd.read_file(folder / "redline.geojson").geometry.iloc[0]
     fixed = gpd.GeoSeries([repaired]).make_valid().iloc[0]
     assert fixed.geom_type == "MultiPolygon" and len(fixed.geoms) == 2

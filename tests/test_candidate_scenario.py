@@ -174,8 +174,8 @@ def test_an_allowed_zone_of_points_is_refused_as_any_layer(folder: Path, capsys:
                {"a": shapely.Point(215_000, 2_735_000)})
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - allowed.gpkg: geometry | allowed-zone must be Polygon or MultiPolygon (got Point for "
-        "feature 'feature 0')\n")
+        "  - allowed.gpkg: geometry | allowed-zone must be Polygon or MultiPolygon (got Point for the 1st "
+        "feature)\n")
 
 
 @pytest.fixture(scope="module")

@@ -32,10 +32,11 @@ import shapely
 from siting.cli import main
 from siting.deliver.geopackage import FIXED_TIMESTAMP, GEOMETRY_COLUMN
 from siting.deliver.layer import make_layer
-from siting.deliver.layers import split_mixed_sites
+from siting.deliver.layers import SITE_FIELD_PREFIXES, carried_names, split_mixed_sites
 from siting.deliver.mapplot import PIXELS
 from siting.deliver.styles import RENDERERS, diff_style
 from siting.deliver.units import product_label
+from tests.test_candidate_scenario import CELLS_A, ZONE_A, with_cells
 
 DATA = Path(__file__).parent / "data" / "small"
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
@@ -192,7 +193,7 @@ def test_shipped_layers_promote_mixed_polygons_to_multipolygon(shipped: Path):
              for name in layer_names(shipped)}
     assert types == {"sites": {"Polygon"}, "flows": {"LineString"}, "sources": {"Point"},
                      "clusters": {"MultiPolygon"}, "redline_zones": {"MultiPolygon"}, "redline": {"MultiPolygon"},
-                     "hubs": {"Point"}, "product_flows": {"LineString"}}
+                     "hubs": {"Point"}, "product_flows": {"LineString"}, "context": {"MultiPolygon"}}
     zones = json.loads((shipped / "redline_zones.geojson").read_text())["features"]
     assert [(z["id"], z["properties"]["kind"], z["properties"]["max_distance_m"]) for z in zones] == [
         ("buffer", "buffer", 1000.0), ("setback_1", "setback", 5000.0)]
@@ -466,3 +467,118 @@ def test_every_output_but_the_run_timings_is_byte_identical_across_runs(small_ru
             assert a == b
         else:
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+# --- what the input layers say of themselves -------------------------------------------------
+
+#: Text columns added to the small scenario's sites: `coord_confidence`, `status` (a name the
+#: output's sites already have: it comes out as `input_status`) and `note` (null for e_far);
+#: `rank` is a number, not carried.
+PROVENANCE = {"w_mine": ("G ±1 km", "operating", "footprint drawn from the plan [1]", 1),
+              "w_lake": ("G ±3 km", "planned", "ASSUMPTION: area of the lakeside park", 2),
+              "e_city": ("P ±0.5 km", "operating", "surveyed [2]", 3),
+              "e_far": ("G ±10 km", "proposed", None, 4)}
+#: Two counties over the small scenario's clusters, split at 102.75 E, with the source of their outlines.
+COUNTIES = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"code": 1, "name": "Westshire", "source": "survey A"},
+     "geometry": {"type": "Polygon", "coordinates": [[[101.9, 24.4], [102.75, 24.4], [102.75, 25.6], [101.9, 25.6],
+                                                      [101.9, 24.4]]]}},
+    {"type": "Feature", "properties": {"code": 2, "name": "Eastshire", "source": "survey B"},
+     "geometry": {"type": "Polygon", "coordinates": [[[102.75, 24.4], [104.1, 24.4], [104.1, 25.6], [102.75, 25.6],
+                                                      [102.75, 24.4]]]}}]}
+
+
+def small_with_provenance(folder: Path) -> Path:
+    """The small scenario in `folder` (a copy) with the sites' `PROVENANCE` columns, the
+    `COUNTIES` as its context layer, and the two 10 km candidate cells of zone a
+    (tests/test_candidate_scenario.py), which the plan builds on; returns the scenario file."""
+    path = folder / "sites.geojson"
+    data = json.loads(path.read_text())
+    for feature in data["features"]:
+        confidence, status, note, rank = PROVENANCE[feature["properties"]["site_id"]]
+        feature["properties"].update({"coord_confidence": confidence, "status": status, "note": note, "rank": rank})
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (folder / "counties.geojson").write_text(json.dumps(COUNTIES), encoding="utf-8")
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(scenario.read_text().replace(
+        "  sources: {path: sources.geojson}\n",
+        "  sources: {path: sources.geojson}\n  context: {path: counties.geojson, id_field: code}\n"))
+    return with_cells(folder, "{cell_size_m: 10000, land_price_yuan_per_ha: 500000, allowed_zone: "
+                              "{path: allowed.gpkg}}", {"a": ZONE_A})
+
+
+@pytest.fixture(scope="module")
+def described(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`small_with_provenance`, solved: its output folder."""
+    base = tmp_path_factory.mktemp("described")
+    shutil.copytree(DATA, base / "small")
+    scenario = small_with_provenance(base / "small")
+    assert main(["solve", str(scenario), "--out", str(base / "out")]) == 0
+    return base / "out"
+
+
+def test_sites_carry_the_input_layers_text_columns_and_cells_leave_them_null(described: Path):
+    """Every park has its coordinate confidence, note and input status (renamed, as `status` is
+    the plan's); the built cells have null there; the number column `rank` is not carried. The
+    GeoPackage has the same, as text fields."""
+    sites = {f["id"]: f["properties"] for f in json.loads((described / "sites.geojson").read_text())["features"]}
+    built = [c for c in CELLS_A if c in sites]
+    assert list(sites) == [*PROVENANCE, *built] and built
+    assert list(sites["w_mine"])[-3:] == ["coord_confidence", "input_status", "note"]
+    assert "rank" not in sites["w_mine"]
+    carried = {s: (p["coord_confidence"], p["input_status"], p["note"]) for s, p in sites.items()}
+    assert carried == {**{s: v[:3] for s, v in PROVENANCE.items()}, **dict.fromkeys(built, (None, None, None))}
+    assert sites["w_mine"]["status"] == "built" and sites["w_lake"]["status"] == "excluded_redline"
+    info = pyogrio.read_info(described / "plan.gpkg", layer="sites")
+    fields = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert [fields[f] for f in ("coord_confidence", "input_status", "note")] == ["object"] * 3
+    with sqlite3.connect(described / "plan.gpkg") as db:
+        rows = db.execute("SELECT id, coord_confidence, input_status, note FROM sites ORDER BY fid").fetchall()
+    assert rows == [(s, *v) for s, v in carried.items()]  # NULL for the cells
+
+
+def test_carried_fields_never_take_a_name_of_the_layer_or_the_geopackage():
+    """`status` and `Status` are the layer's own (names compare without case), `fid` and `geom`
+    the GeoPackage's, `added_by_2020` looks like a capacity field: each gets `input_`; so does
+    `input_status`, whose name the renamed `Status` took first."""
+    names = carried_names(["note", "Status", "fid", "geom", "added_by_2020", "input_status"],
+                          ["id", "name", "status", "added_lfp_2024"], SITE_FIELD_PREFIXES)
+    assert names == {"note": "note", "Status": "input_Status", "fid": "input_fid", "geom": "input_geom",
+                     "added_by_2020": "input_added_by_2020", "input_status": "input_input_status"}
+
+
+def test_the_context_layer_is_delivered_under_every_other_layer_in_grey(described: Path):
+    """context.geojson and plan.gpkg's `context`: the two counties, ids as text, names and their
+    source; its style (also in layer_styles) thin grey outlines labelled with the names in grey,
+    of the lowest priority and no obstacle; the manifest lists both files."""
+    features = json.loads((described / "context.geojson").read_text())["features"]
+    assert [(f["id"], f["properties"]) for f in features] == [
+        ("1", {"id": "1", "name": "Westshire", "source": "survey A"}),
+        ("2", {"id": "2", "name": "Eastshire", "source": "survey B"})]
+    assert {f["geometry"]["type"] for f in features} == {"Polygon"}
+    assert [name for name, _kind in pyogrio.list_layers(described / "plan.gpkg")][-2:] == ["context", "layer_styles"]
+    info = pyogrio.read_info(described / "plan.gpkg", layer="context")
+    assert (info["features"], info["geometry_type"], list(info["fields"])) == (
+        len(COUNTIES["features"]), "Polygon", ["id", "name", "source"])
+    root = parse_qml((described / "context.qml").read_text(encoding="utf-8"))
+    assert root.find("renderer-v2").get("type") == "singleSymbol"
+    options = {o.get("name"): o.get("value") for o in root.findall("renderer-v2/symbols/symbol/layer/Option/Option")}
+    assert (options["style"], options["outline_color"], options["outline_width"]) == ("no", "120,120,120,204", "0.18")
+    text = root.find("labeling/settings/text-style")
+    assert (text.get("fieldName"), text.get("textColor"), text.get("fontSize")) == ('"name"', "120,120,120,255", "7")
+    assert root.find("labeling/settings/placement").get("priority") == "0"
+    assert root.find("labeling/settings/rendering").get("obstacle") == "0"
+    assert {"context.geojson", "context.qml"} <= set(json.loads((described / "manifest.json").read_text())["files"])
+
+
+def test_shipped_sites_say_how_sure_their_place_is_and_the_counties_come_along(shipped: Path):
+    """anning_caopu's coordinates are general knowledge to about 8 km (geodata/yunnan/sites.geojson),
+    its usable area an assumption; plan.gpkg holds the 32 counties of the context layer."""
+    sites = {f["id"]: f["properties"] for f in json.loads((shipped / "sites.geojson").read_text())["features"]}
+    caopu = sites["anning_caopu"]
+    assert (caopu["coord_confidence"], caopu["name_zh"], caopu["source"]) == (
+        "G ±8 km", "安宁产业园区草铺片区", "[7][10][11][12][13][14][15][16][17][18]")
+    assert caopu["note"].startswith("Footprint = the 21.3 km2 of new park area") and "ASSUMPTION" in caopu["note"]
+    assert caopu["land_price_note"].startswith("ASSUMPTION: 20万 yuan/亩")
+    counties = json.loads((SHIPPED.parent.parent / "geodata" / "yunnan" / "counties.geojson").read_text())
+    assert pyogrio.read_info(shipped / "plan.gpkg", layer="context")["features"] == len(counties["features"]) == 32

@@ -304,7 +304,8 @@ def test_a_sites_layer_problem_in_another_field_leaves_its_ids_known(folder: Pat
     message = load_bad(folder)
     assert message.startswith("2 problems in the input:\n")
     assert "committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?" in message
-    assert "sites.geojson: field 'usable_area_ha' | not a number for feature " in message
+    assert ("sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') (got "
+            "'lots'); use a number") in message
 
 
 def test_an_unknown_set_key_does_not_hide_a_bad_set_value(folder: Path, capsys):
@@ -321,3 +322,89 @@ def test_an_unknown_set_key_does_not_hide_a_bad_set_value(folder: Path, capsys):
         "'buffer_m'?\n"
         "  - scenario.yaml: --set objective.discount_rate | must be a number (got 'abc'); write it without quotes or "
         "units, e.g. 0.05 or 1.5e9\n")
+
+
+# Every file a message names is named the same way, whichever way it was reached (typed on the
+# command line, or named in the scenario relative to it): relative to the current folder when it
+# lies under it, as the user would type it, otherwise by its absolute path.
+
+
+def three_files_with_problems(folder: Path) -> None:
+    """A price path the catalog lacks (the scenario), a misspelt committed site (the committed
+    projects) and a usable area that is not a number (the sites layer)."""
+    edit(folder / SCENARIO, "price_path: base", "price_path: bas")
+    edit(folder / COMMITTED, "  site: e_city", "  site: e_cty")
+    sites = json.loads((folder / SITES).read_text())
+    sites["features"][0]["properties"]["usable_area_ha"] = "lots"
+    (folder / SITES).write_text(json.dumps(sites))
+
+
+def solve_from(cwd: Path, scenario: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """`solve <scenario>` run from the folder `cwd`, expecting exit 2; what it prints."""
+    from siting.cli import main
+
+    monkeypatch.chdir(cwd)
+    assert main(["solve", scenario, "--out", str(cwd / "out")]) == 2
+    return capsys.readouterr().err
+
+
+def test_files_under_the_current_folder_are_named_relative_to_it(folder: Path, monkeypatch, capsys):
+    three_files_with_problems(folder)
+    assert solve_from(folder.parent, "small/scenario.yaml", monkeypatch, capsys) == (
+        "error: 3 problems in the input:\n"
+        "  - small/scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
+        "  - small/committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n"
+        "  - small/sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') (got "
+        "'lots'); use a number\n")
+
+
+def test_a_scenario_typed_by_its_absolute_path_under_the_current_folder_is_named_relative_to_it(
+        folder: Path, monkeypatch, capsys):
+    three_files_with_problems(folder)
+    err = solve_from(folder, str(folder / SCENARIO), monkeypatch, capsys)
+    assert err.splitlines()[1:] == [
+        "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?",
+        "  - committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?",
+        "  - sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') (got 'lots'); "
+        "use a number"]
+
+
+def test_files_outside_the_current_folder_are_named_by_their_absolute_path(folder: Path, monkeypatch, capsys):
+    """The scenario typed as ../small/scenario.yaml from a neighbouring folder: every file, the
+    scenario too, by its absolute path (a path with '..' says little about where the file is)."""
+    three_files_with_problems(folder)
+    (folder.parent / "other").mkdir()
+    assert solve_from(folder.parent / "other", "../small/scenario.yaml", monkeypatch, capsys) == (
+        "error: 3 problems in the input:\n"
+        f"  - {folder}/scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
+        f"  - {folder}/committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n"
+        f"  - {folder}/sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') "
+        "(got 'lots'); use a number\n")
+
+
+def test_a_missing_catalog_and_a_base_scenario_are_named_relative_to_the_current_folder(folder: Path, monkeypatch,
+                                                                                        capsys):
+    """The file a missing path stands for, and a base scenario's own lines, are named as the
+    scenario is."""
+    text = (folder / SCENARIO).read_text()
+    (folder / "base.yaml").write_text(text.replace("name: small\n", "name: small\ncolour: blue\n"))
+    (folder / SCENARIO).write_text("extends: base.yaml\ncatalog: nowhere.yaml\n")
+    assert solve_from(folder.parent, "small/scenario.yaml", monkeypatch, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - small/base.yaml:2: colour | unknown key; allowed keys: extends, name, description, years, catalog, "
+        "price_path, committed_projects, layers, network, calibration, candidates, spatial, targets, constraints, "
+        "objective, solver, output, variants\n"
+        "  - small/scenario.yaml:2: catalog | no such file (got 'nowhere.yaml', which is small/nowhere.yaml); give the "
+        "path of the catalog file (relative paths start at the folder of the file that names it)\n")
+
+
+def test_shown_path_is_relative_under_the_current_folder_and_absolute_elsewhere(tmp_path: Path, monkeypatch):
+    from siting.config.load import shown_path
+
+    (tmp_path / "here" / "layers").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "here")
+    assert shown_path(tmp_path / "here" / "layers" / "sites.gpkg") == "layers/sites.gpkg"
+    assert shown_path(Path("layers/../layers/sites.gpkg")) == "layers/sites.gpkg"
+    assert shown_path("scenario.yaml") == "scenario.yaml"
+    assert shown_path(tmp_path / "there" / "sites.gpkg") == f"{tmp_path}/there/sites.gpkg"
+    assert shown_path(Path("../there/sites.gpkg")) == f"{tmp_path}/there/sites.gpkg"

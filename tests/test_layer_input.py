@@ -288,8 +288,8 @@ def test_repair_that_empties_a_redline_polygon_is_an_error(folder: Path, capsys)
     set_redline_ring(folder, [[102.375, 24.875], [102.4375, 24.875], [102.5, 24.875], [102.375, 24.875]])
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - redline.geojson: geometry | repairing the redline polygon 'lake' (Self-intersection[102.4375 24.875]) "
-        "leaves nothing of it; redraw the polygon\n")
+        "  - redline.geojson: geometry | repairing the 1st feature (zone_id 'lake') leaves nothing of it "
+        "(Self-intersection[102.4375 24.875]); redraw the polygon\n")
 
 
 def test_repair_that_halves_a_redline_polygon_is_an_error(folder: Path, capsys):
@@ -299,15 +299,16 @@ def test_repair_that_halves_a_redline_polygon_is_an_error(folder: Path, capsys):
     set_redline_ring(folder, square + square + [square[0]])
     message = run_bad(folder, capsys)
     assert message.startswith("error: 1 problem in the input:\n  - redline.geojson: geometry | repairing the "
-                              "redline polygon 'lake' (")
-    assert message.endswith(") would remove 50.0% of its area; redraw the polygon\n")
+                              "1st feature (zone_id 'lake') would remove 50.0% of its area (")
+    assert message.endswith("); redraw the polygon\n")
 
 
 def test_null_redline_category_is_an_error(folder: Path, capsys):
     edit_features(folder / "redline.geojson", lambda f: f["properties"].update(category=None))
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - redline.geojson: field 'category' | empty category in feature 'lake'; give every feature its category\n")
+        "  - redline.geojson: field 'category' | empty category in the 1st feature (zone_id 'lake'); give every "
+        "feature its category\n")
 
 
 def test_source_status_outside_the_allowed_values_is_an_error(folder: Path, capsys):
@@ -318,8 +319,8 @@ def test_source_status_outside_the_allowed_values_is_an_error(folder: Path, caps
     edit_features(folder / "sources.geojson", capital)
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - sources.geojson: field 'status' | unknown status in feature 'rock_w' (got 'Producing'); use one of: "
-        "producing, prospective\n")
+        "  - sources.geojson: field 'status' | unknown status in the 1st feature (source_id 'rock_w') (got "
+        "'Producing'); use one of: producing, prospective\n")
 
 
 # --- 2. non-finite attributes, tables and multi-layer files -----------------------------------
@@ -333,8 +334,8 @@ def test_infinite_supply_is_an_error_naming_the_feature(folder: Path, capsys):
     edit_features(folder / "sources.geojson", unlimited)
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - sources.geojson: field 'supply_t_per_yr' | must be a finite number for feature 'rock_w' (got 'inf'); "
-        "use a number\n")
+        "  - sources.geojson: field 'supply_t_per_yr' | must be a finite number for the 1st feature (source_id "
+        "'rock_w') (got 'inf'); use a number\n")
 
 
 def test_non_finite_site_attributes_are_errors(folder: Path, capsys):
@@ -347,10 +348,10 @@ def test_non_finite_site_attributes_are_errors(folder: Path, capsys):
     edit_features(folder / "sites.geojson", change)
     assert run_bad(folder, capsys) == (
         "error: 2 problems in the input:\n"
-        "  - sites.geojson: field 'usable_area_ha' | must be a finite number for feature 'w_lake' (got '-inf'); use a "
-        "number\n"
-        "  - sites.geojson: field 'existing_lfp' | must be a finite number for feature 'e_city' (got inf); use a "
-        "number\n")
+        "  - sites.geojson: field 'usable_area_ha' | must be a finite number for the 2nd feature (site_id 'w_lake') "
+        "(got '-inf'); use a number\n"
+        "  - sites.geojson: field 'existing_lfp' | must be a finite number for the 3rd feature (site_id 'e_city') "
+        "(got inf); use a number\n")
 
 
 def test_csv_given_as_a_layer_is_refused(folder: Path, capsys):
@@ -428,7 +429,12 @@ def test_feature_id_members_and_columns_named_like_internal_ones_load(folder: Pa
     assert list(layers.sources["resource"]) == ["phosphate_rock", "lithium_clay"]
     assert list(layers.clusters.columns) == ["id", "name", "power_tariff_yuan_per_kwh", "hub_lon", "hub_lat",
                                              "geometry"]
-    assert features(solve_ok(folder, capsys) / "sites.geojson") == baseline
+    after = features(solve_ok(folder, capsys) / "sites.geojson")
+    for site, feature in after.items():  # the input's text columns are carried, renamed where they clash
+        props = feature["properties"]
+        assert {k: props.pop(k) for k in ("input_id", "category", "resource", "input_cluster")} == {
+            "input_id": f"member-{site}", "category": "other", "resource": "other", "input_cluster": "other"}
+    assert after == baseline
 
 
 def test_id_field_called_id_next_to_a_string_feature_id_member(folder: Path, capsys):
@@ -501,8 +507,8 @@ def test_polygon_site_without_usable_area_uses_its_drawn_area_beside_point_sites
     frame.to_file(folder / "sites.gpkg")
     with pytest.raises(InputError) as err:
         load_layers(loaded)
-    assert err.value.problems == [f"{folder / 'sites.gpkg'}: field 'usable_area_ha' | not a number for feature 'e_far' "
-                                  "(got null); use a number"]
+    assert err.value.problems == [f"{folder / 'sites.gpkg'}: field 'usable_area_ha' | not a number for the 4th "
+                                  "feature (site_id 'e_far') (got null); use a number"]
 
 
 # --- 4. every output geometry is valid --------------------------------------------------------
@@ -640,9 +646,12 @@ def test_one_feature_without_geometry_and_one_duplicate_id_read_in_the_singular(
     data["features"].append({**first, "properties": dict(first["properties"])})
     path.write_text(json.dumps(data))
     refused = run_bad(folder, capsys)
-    site_id, missing = first["properties"]["site_id"], second["properties"]["site_id"]
-    assert f"sites.geojson: field 'site_id' | duplicate id '{site_id}'; ids must be unique" in refused
-    assert f"sites.geojson: geometry | no geometry in feature '{missing}'; remove it or draw it" in refused
+    assert (first["properties"]["site_id"], second["properties"]["site_id"], len(data["features"])) == (
+        "w_mine", "w_lake", 5)
+    assert refused == (
+        "error: 2 problems in the input:\n"
+        "  - sites.geojson: field 'site_id' | duplicate id 'w_mine' (the 1st and 5th features); ids must be unique\n"
+        "  - sites.geojson: geometry | no geometry in the 2nd feature (site_id 'w_lake'); remove it or draw it\n")
 
 
 def test_a_polygon_site_with_an_empty_usable_area_is_named_in_a_notice(folder: Path):
@@ -660,5 +669,92 @@ def test_a_polygon_site_with_an_empty_usable_area_is_named_in_a_notice(folder: P
     far["properties"]["usable_area_ha"] = None
     path.write_text(json.dumps(data))
     prepared = prepare(folder / "scenario.yaml", {})
-    assert ("sites.geojson: field 'usable_area_ha' is empty for feature 'e_far': the drawn polygon's area is used "
-            "as usable land") in prepared.notices
+    assert ("sites.geojson: field 'usable_area_ha' is empty for the 4th feature (site_id 'e_far'): the drawn "
+            "polygon's area is used as usable land") in prepared.notices
+
+
+# --- 5. features named by their place in the file and their id -----------------------------------
+
+
+def test_features_are_named_by_their_place_in_the_file_counted_from_1():
+    from siting.prepare.layers import named_features, ordinal
+
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th", "112th"]
+    ids = ["a", None, "", "d", "e", "f", "g", "h"]
+    assert named_features([0], ids, "site_id") == "the 1st feature (site_id 'a')"
+    assert named_features([0, 1, 2], ids, "site_id") == (
+        "the 1st feature (site_id 'a'), the 2nd (site_id empty) and the 3rd (site_id empty)")
+    assert named_features(range(8), ids, "site_id") == (
+        "the 1st feature (site_id 'a'), the 2nd (site_id empty), the 3rd (site_id empty), the 4th (site_id 'd'), "
+        "the 5th (site_id 'e') and 3 more")
+    assert named_features([6], None, None) == "the 7th feature"
+    assert named_features([1, 4, 6], None, None) == "the 2nd, 5th and 7th features"
+
+
+def test_a_feature_without_an_id_is_found_by_its_place(folder: Path, capsys):
+    """The 3rd site has no id and, like the 1st, an area that is not a number: the id problem
+    names it by its place, the area problem by its place and its empty id."""
+    data = json.loads((folder / "sites.geojson").read_text())
+    for i in (0, 2):
+        data["features"][i]["properties"]["usable_area_ha"] = "lots"
+    data["features"][2]["properties"]["site_id"] = None
+    (folder / "sites.geojson").write_text(json.dumps(data))
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - sites.geojson: field 'site_id' | empty id in the 3rd feature; every feature needs an id\n"
+        "  - sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') and the 3rd "
+        "(site_id empty) (got 'lots'); use a number\n")
+
+
+def test_duplicate_ids_name_the_places_of_each(folder: Path, capsys):
+    data = json.loads((folder / "sites.geojson").read_text())
+    copies = [json.loads(json.dumps(data["features"][i])) for i in (1, 0, 1)]
+    data["features"] += copies  # 5th w_lake, 6th w_mine, 7th w_lake
+    (folder / "sites.geojson").write_text(json.dumps(data))
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: field 'site_id' | duplicate ids 'w_lake' (the 2nd, 5th and 7th features) and 'w_mine' "
+        "(the 1st and 6th features); ids must be unique\n")
+
+
+def test_many_features_with_one_problem_are_named_five_and_counted(folder: Path, capsys):
+    data = json.loads((folder / "sites.geojson").read_text())
+    for i in range(4):
+        extra = json.loads(json.dumps(data["features"][i]))
+        extra["properties"]["site_id"] += "_2"
+        data["features"].append(extra)
+    for feature in data["features"]:
+        feature["properties"]["usable_area_ha"] = -1
+    (folder / "sites.geojson").write_text(json.dumps(data))
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: field 'usable_area_ha' | negative for the 1st feature (site_id 'w_mine'), the 2nd "
+        "(site_id 'w_lake'), the 3rd (site_id 'e_city'), the 4th (site_id 'e_far'), the 5th (site_id 'w_mine_2') "
+        "and 3 more; use a value >= 0\n")
+
+
+def test_feature_places_are_counted_in_file_order_whatever_the_feature_ids(folder: Path, capsys):
+    """GeoJSON `id` members 100, 101, ... are what OGR (and QGIS) take as feature ids; the place
+    in the file is counted from 1 all the same."""
+    data = json.loads((folder / "sites.geojson").read_text())
+    for i, feature in enumerate(data["features"]):
+        feature["id"] = 100 + i
+    data["features"][1]["properties"]["usable_area_ha"] = "lots"
+    (folder / "sites.geojson").write_text(json.dumps(data))
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: field 'usable_area_ha' | not a number for the 2nd feature (site_id 'w_lake') (got 'lots'); "
+        "use a number\n")
+
+
+def test_an_unbuildable_geometry_without_an_id_is_found_by_its_place(folder: Path, capsys):
+    """The lake's ring loses its closing vertex (GEOS cannot build it) and its id."""
+    data = json.loads((folder / "redline.geojson").read_text())
+    data["features"][0]["geometry"]["coordinates"][0].pop()
+    data["features"][0]["properties"]["zone_id"] = None
+    (folder / "redline.geojson").write_text(json.dumps(data))
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.geojson: geometry | the 1st feature (zone_id empty) has an unclosed ring; end every ring at its "
+        "first point\n")

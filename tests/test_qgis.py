@@ -26,6 +26,9 @@ QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
 DATA = Path(__file__).parent / "data" / "small"
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 LAYER_ORDER = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+
+#: Each case's layers in plan.qgs's order: the shipped scenario adds its counties (`layers.context`) last.
+CASE_LAYERS = {"small": LAYER_ORDER, "shipped": [*LAYER_ORDER, "context"]}
 #: QGIS field type names for our field kinds (GeoJSON integers are Integer, GeoPackage's Integer64).
 QGIS_TYPES = {"string": {"String"}, "real": {"Real"}, "integer": {"Integer", "Integer64"}, "boolean": {"Boolean"}}
 
@@ -162,7 +165,8 @@ def seen(qgis: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tupl
     variant = base / "first_node.yaml"
     variant.write_text(f"extends: {SHIPPED}\nname: first_node\nsolver:\n  options: {{mip_max_nodes: 1}}\n")
     assert main(["solve", str(variant), "--out", str(base / "shipped_out")]) == 0
-    return {name: (base / f"{name}_out", probe(base / f"{name}_out", LAYER_ORDER)) for name in ("small", "shipped")}
+    return {name: (base / f"{name}_out", probe(base / f"{name}_out", CASE_LAYERS[name]))
+            for name in ("small", "shipped")}
 
 
 def expected_kinds(folder: Path, name: str) -> dict[str, str]:
@@ -179,7 +183,8 @@ def expected_kinds(folder: Path, name: str) -> dict[str, str]:
 def test_qgis_loads_every_layer_valid_typed_and_styled(seen: dict[str, tuple[Path, dict]], case: str):
     folder, result = seen[case]
     assert result["qgis"].startswith("3.")
-    for name in LAYER_ORDER:
+    assert sorted(p.stem for p in folder.glob("*.geojson")) == sorted(CASE_LAYERS[case])
+    for name in CASE_LAYERS[case]:
         features = json.loads((folder / f"{name}.geojson").read_text())["features"]
         qml = ET.fromstring((folder / f"{name}.qml").read_text(encoding="utf-8"))
         labels = [c.get("label") for c in qml.findall("renderer-v2/categories/category")]
@@ -221,7 +226,7 @@ def test_qgis_project_opens_in_order_and_draws_the_plan(seen: dict[str, tuple[Pa
     _folder, result = seen[case]
     assert result["project_read"] is True
     assert result["project_crs"] == "EPSG:32648"
-    assert [layer[0] for layer in result["project_layers"]] == LAYER_ORDER
+    assert [layer[0] for layer in result["project_layers"]] == CASE_LAYERS[case]
     assert all(layer[1] for layer in result["project_layers"])
     assert result["painted_share"] > 0.05
 
@@ -260,7 +265,7 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
     assert_layout_exported(result["layout"], folder.parent / f"{folder.name}.pdf")
     # The legend lists the project's layers, each once, in order.
     tops = [text for depth, text in result["layout"]["legend"] if depth == 0]
-    assert len(tops) == len(LAYER_ORDER)
+    assert len(tops) == len(CASE_LAYERS[case])
     assert tops[0] == "Candidate sites by status"
 
 

@@ -27,6 +27,7 @@ from siting.deliver.qgisproject import (
     item_uuid,
 )
 from siting.deliver.styles import diff_style, sites_style
+from tests.test_gis_outputs import small_with_provenance
 
 DATA = Path(__file__).parent / "data" / "small"
 PRINTED = "Printed [% format_date(now(), 'yyyy-MM-dd') %]."
@@ -243,3 +244,49 @@ def test_compare_project_leaves_out_runs_without_a_plan(runs: Path, tmp_path: Pa
         "b: sites", "b: clusters", "b: red line"]
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     assert compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point")) is None
+
+
+@pytest.fixture(scope="module")
+def with_context(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small scenario with two counties as its context layer (and text columns on its sites,
+    and candidate cells: `tests.test_gis_outputs.small_with_provenance`), solved: its output folder."""
+    base = tmp_path_factory.mktemp("context")
+    shutil.copytree(DATA, base / "small")
+    assert main(["solve", str(small_with_provenance(base / "small")), "--out", str(base / "out")]) == 0
+    return base / "out"
+
+
+def test_plan_project_opens_the_context_layer_last_in_its_style(with_context: Path):
+    """plan.qgs lists the counties from plan.gpkg at the bottom, named as on map.png, labelled,
+    with context.qml's renderer and labels; the small run without a context layer has none."""
+    root = parse(with_context / "plan.qgs")
+    tree = [(n.get("name"), n.get("source")) for n in root.findall("layer-tree-group/layer-tree-layer")]
+    assert tree[-2:] == [("Red-line polygons as used", "./plan.gpkg|layername=redline"),
+                         ("counties (context)", "./plan.gpkg|layername=context")]
+    layer = root.findall("projectlayers/maplayer")[-1]
+    assert (layer.findtext("id"), layer.get("geometry"), layer.get("wkbType"), layer.get("labelsEnabled")) == (
+        "context_layer", "Polygon", "Polygon", "1")
+    style = parse(with_context / "context.qml")
+    assert canonical(layer.find("renderer-v2")) == canonical(style.find("renderer-v2"))
+    assert canonical(layer.find("labeling")) == canonical(style.find("labeling"))
+
+
+def test_a_plan_without_a_context_layer_has_none_in_its_project(runs: Path):
+    root = parse(runs / "one" / "plan.qgs")
+    assert not [n for n in root.findall("projectlayers/maplayer") if "layername=context" in n.findtext("datasource")]
+    assert not (runs / "one" / "context.geojson").exists()
+
+
+def test_compare_project_shows_the_baselines_context_outlines_last(with_context: Path, tmp_path: Path):
+    """A baseline with a context layer: compare.qgs draws its counties under everything, from its
+    plan.gpkg, in context.qml's style."""
+    shutil.copytree(with_context, tmp_path / "a")
+    text = compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point"))
+    assert text is not None
+    root = parse_text(text)
+    assert [(n.get("name"), n.get("source")) for n in root.findall("layer-tree-group/layer-tree-layer")] == [
+        ("a: sites", "./a/plan.gpkg|layername=sites"), ("a: clusters", "./a/plan.gpkg|layername=clusters"),
+        ("a: red line", "./a/plan.gpkg|layername=redline"),
+        ("a: context outlines", "./a/plan.gpkg|layername=context")]
+    layer = root.findall("projectlayers/maplayer")[-1]
+    assert canonical(layer.find("renderer-v2")) == canonical(parse(with_context / "context.qml").find("renderer-v2"))

@@ -92,8 +92,7 @@ def test_set_override_value_that_is_not_yaml():
     with pytest.raises(InputError) as err:
         parse_override("targets.capacity={lfp: 1")
     assert err.value.problems == [
-        "--set targets.capacity:1:8: YAML syntax error: expected ',' or '}', but got '<stream end>'; fix the YAML at "
-        "that line"]
+        "--set targets.capacity:1:1: YAML syntax error: the '{' opened here is never closed; close it with '}'"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -91,31 +91,29 @@ def set_vertex(ring_index: int, value: float) -> Callable[[list], None]:
     return change
 
 
-@pytest.mark.parametrize(("layer", "feature", "change", "role", "feature_id"), [
-    ("sites.geojson", 0, set_point_x(float("nan")), "sites", "w_mine"),
+@pytest.mark.parametrize(("layer", "feature", "change", "named"), [
+    ("sites.geojson", 0, set_point_x(float("nan")), "the 1st feature (site_id 'w_mine')"),
     # the first vertex: the ring no longer closes when GDAL builds it, and GEOS refuses it
-    ("redline.geojson", 0, set_vertex(0, float("inf")), "redline", "lake"),
-    ("clusters.geojson", 0, set_vertex(0, float("nan")), "clusters", "west"),
+    ("redline.geojson", 0, set_vertex(0, float("inf")), "the 1st feature (zone_id 'lake')"),
+    ("clusters.geojson", 0, set_vertex(0, float("nan")), "the 1st feature (cluster_id 'west')"),
     # a middle vertex: the ring still closes, and the repair would fail on it
-    ("redline.geojson", 0, set_vertex(1, float("nan")), "redline", "lake"),
-    ("clusters.geojson", 1, set_vertex(2, float("-inf")), "clusters", "east"),
+    ("redline.geojson", 0, set_vertex(1, float("nan")), "the 1st feature (zone_id 'lake')"),
+    ("clusters.geojson", 1, set_vertex(2, float("-inf")), "the 2nd feature (cluster_id 'east')"),
 ], ids=["nan_site_point", "inf_first_redline_vertex", "nan_first_cluster_vertex", "nan_middle_redline_vertex",
         "minus_inf_middle_cluster_vertex"])
 def test_non_finite_coordinate_names_the_file_and_the_feature(folder: Path, capsys, layer: str, feature: int,
-                                                             change: Callable[[list], None], role: str,
-                                                             feature_id: str):
+                                                             change: Callable[[list], None], named: str):
     edit_geometry(folder / layer, change, feature)
     assert refused(folder, capsys).endswith(PROBLEM + (
-        f"{layer}: geometry | the {role} feature '{feature_id}' has a non-finite coordinate; use finite numbers "
-        "for every coordinate\n"))
+        f"{layer}: geometry | {named} has a non-finite coordinate; use finite numbers for every coordinate\n"))
 
 
 def test_unclosed_ring_names_the_file_and_the_feature(folder: Path, capsys):
     """The lake's ring loses its closing vertex: GDAL reads it, GEOS cannot build it."""
     edit_geometry(folder / "redline.geojson", lambda coordinates: coordinates[0].pop())
     assert refused(folder, capsys).endswith(PROBLEM + (
-        "redline.geojson: geometry | the redline feature 'lake' has an unclosed ring; end every ring at its first "
-        "point\n"))
+        "redline.geojson: geometry | the 1st feature (zone_id 'lake') has an unclosed ring; end every ring at its "
+        "first point\n"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,12 +174,13 @@ def test_other_figures_beyond_their_bound(folder: Path, where: str, old: str, ne
 def test_layer_attribute_beyond_1e12_is_refused(folder: Path, capsys, layer: str, prop: str, field: str):
     data = json.loads((folder / layer).read_text())
     data["features"][0]["properties"][prop] = 1e308
-    feature = data["features"][0]["properties"]["site_id" if layer == "sites.geojson" else "source_id"]
+    id_field = "site_id" if layer == "sites.geojson" else "source_id"
+    feature = data["features"][0]["properties"][id_field]
     (folder / layer).write_text(json.dumps(data))
     err = refused(folder, capsys)
     assert err.endswith(PROBLEM + (
         f"{layer}: field '{field}' | must be at most 1e12 (1e12 is the largest quantity the model takes): "
-        f"{TOO_LARGE}, for feature '{feature}' (got 1e+308); give a smaller value\n"))
+        f"{TOO_LARGE}, for the 1st feature ({id_field} '{feature}') (got 1e+308); give a smaller value\n"))
 
 
 # ---------------------------------------------------------------------------------------------

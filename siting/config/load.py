@@ -4,7 +4,7 @@ Both files are YAML validated with pydantic (unknown keys rejected, numbers fini
 problem is reported at once as `<file>:<line>: <key path> | <what is wrong> (got <value>); <how to fix>`,
 where the file and line are those of the file that wrote the key: the scenario, a base it
 extends, one of its variants, or the command line's `--set`. Paths in a scenario resolve
-relative to the scenario file.
+relative to the scenario file; messages name every file as `shown_path` does.
 """
 
 from __future__ import annotations
@@ -36,6 +36,23 @@ from siting.config.schema import (
 )
 
 
+def shown_path(path: Path | str) -> str:
+    """A file as messages name it: relative to the current folder when it lies under it, as one
+    would type it there (`scenarios/yunnan_2024.yaml`, `layers/sites.geojson`), otherwise by its
+    absolute path. Every message that names a file names it so, whichever way the file was
+    reached (typed on the command line, or named in a scenario relative to the scenario)."""
+    try:
+        here, absolute = os.getcwd(), os.path.abspath(path)
+    except OSError:  # the current folder is gone
+        return str(path)
+    for candidate in (absolute, os.path.realpath(absolute)):  # as typed, then through any symbolic links
+        try:
+            return Path(candidate).relative_to(here).as_posix()
+        except ValueError:  # not under the current folder
+            continue
+    return absolute
+
+
 @dataclass(frozen=True)
 class CommittedProjects:
     """The committed projects of a scenario, with the file and the line of each entry's site (for
@@ -47,7 +64,8 @@ class CommittedProjects:
 
     def where(self, i: int) -> str:
         """`<file>:<line>` of the i-th project's `site` key."""
-        return f"{self.path}:{self.lines[i]}" if self.lines[i] else str(self.path)
+        name = shown_path(self.path) if self.path is not None else "(no file)"
+        return f"{name}:{self.lines[i]}" if self.lines[i] else name
 
 
 class LoadedScenario(typing.NamedTuple):
@@ -66,7 +84,7 @@ class LoadedScenario(typing.NamedTuple):
         """(where, key) of a scenario key for a message: "file:line" of the file that wrote it (a
         base, a variant, or the command line: key "--set ..."), and its dotted key."""
         if self.locator is None:
-            return str(self.scenario_path), ".".join(loc)
+            return shown_path(self.scenario_path), ".".join(loc)
         return self.locator.where(loc), self.locator.key(loc)
 
 
@@ -96,10 +114,11 @@ class _PythonLoader(yaml.SafeLoader):
     messages (libyaml words the same faults differently)."""
 
 
-def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, path: Path, loc: tuple[str, ...] = (),
+def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, name: str, loc: tuple[str, ...] = (),
                     visited: set[int] | None = None) -> list[str]:
     """A problem for every key given twice in one mapping (YAML itself would keep the last one
-    silently), naming the key and both lines. Merge keys (`<<`) are not duplicates."""
+    silently), naming the key and both lines of the file `name` (as `shown_path` names it). Merge
+    keys (`<<`) are not duplicates."""
     visited = set() if visited is None else visited
     if id(node) in visited:  # an alias seen before
         return []
@@ -115,46 +134,147 @@ def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, path: Path, loc: t
                 hash(key)
             except (yaml.YAMLError, TypeError):  # not a usable key: the schema reports it
                 key = (key_node.start_mark.line, key_node.start_mark.column)
-            name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else str(key)
+            key_name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else str(key)
             if key in first:
                 problems.append(
-                    f"{path}:{key_node.start_mark.line + 1}: {dotted((*loc, name))} | duplicate key, first given at "
-                    f"line {first[key].start_mark.line + 1} (YAML would silently keep only this one); remove one "
-                    "of them or merge the two")
+                    f"{name}:{key_node.start_mark.line + 1}: {dotted((*loc, key_name))} | duplicate key, first "
+                    f"given at line {first[key].start_mark.line + 1} (YAML would silently keep only this one); "
+                    "remove one of them or merge the two")
             else:
                 first[key] = key_node
-            problems += _duplicate_keys(loader, value_node, path, (*loc, name), visited)
+            problems += _duplicate_keys(loader, value_node, name, (*loc, key_name), visited)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            problems += _duplicate_keys(loader, item, path, (*loc, i), visited)  # type: ignore[arg-type]
+            problems += _duplicate_keys(loader, item, name, (*loc, i), visited)  # type: ignore[arg-type]
     return problems
 
 
-def parse_yaml_text(text: str, path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML text read from `path`: the data and its node tree (for line numbers), with
-    duplicate keys and syntax errors reported as InputError naming the file and line."""
+def parse_yaml_text(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML text read from the file `path` (or given on the command line: a `str` such as
+    "--set key", named as it is): the data and its node tree (for line numbers), with duplicate
+    keys and syntax errors reported as InputError naming the file and line (`syntax_problem`)."""
+    name = shown_path(path) if isinstance(path, Path) else path
     try:
-        return _parse(text, path, _Loader)
+        return _parse(text, name, _Loader)
     except yaml.YAMLError:  # read again for PyYAML's own words
         pass
     try:
-        return _parse(text, path, _PythonLoader)
+        return _parse(text, name, _PythonLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise InputError([f"{where}: YAML syntax error: {exc.problem}; fix the YAML at that line"]) from None
+        raise InputError([syntax_problem(text, name, exc)]) from None
     except yaml.YAMLError as exc:
-        raise InputError([f"{path}: YAML error: {exc}; fix the YAML"]) from None
+        raise InputError([f"{name}: YAML error: {exc}; fix the YAML"]) from None
 
 
-def _parse(text: str, path: Path, loader_class: type[Any]) -> tuple[Any, yaml.Node | None]:
+#: PyYAML's names of the tokens it did not expect, in words ("but got '<scalar>'": a value).
+_TOKEN_WORDS = {"'<scalar>'": "a value", "'<stream end>'": "the end of the text", "'<alias>'": "an alias",
+                "'<anchor>'": "an anchor", "'<tag>'": "a tag", "'<document start>'": "'---'",
+                "'<document end>'": "'...'", "'<block end>'": "the end of a block",
+                "'<block mapping start>'": "a key", "'<block sequence start>'": "a '-' item"}
+_CLOSERS = {"[": "]", "{": "}"}
+
+
+def syntax_problem(text: str, name: str, exc: yaml.MarkedYAMLError) -> str:
+    """The problem of a YAML syntax error in `text` (the file `name`), at the line where its cause
+    most likely lies: where PyYAML marks the fault, unless the fault comes from a bracket or a
+    quote opened earlier and not closed in time (`_opened_before`), which is then named at its own
+    line and column, with the place where PyYAML stopped:
+
+        scenario.yaml:10:8: YAML syntax error: the '[' opened here is not closed before ':' at 11:5; ...
+    """
+    mark = exc.problem_mark
+    stopped = f"{mark.line + 1}:{mark.column + 1}" if mark else "the end"
+    opened = _opened_before(text, exc)
+    problem = str(exc.problem)
+    found = re.search(r"but (?:got|found) ('.*')$", problem)
+    got = _TOKEN_WORDS.get(found.group(1), found.group(1)) if found else None
+    if opened is None:
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
+        if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+            key = exc.context_mark
+            return (f"{name}:{key.line + 1}:{key.column + 1}: YAML syntax error: the key that starts here has no ':' "
+                    f"after it (none found before {stopped}); write it as 'key: value'")
+        return f"{where}: YAML syntax error: {problem}; fix the YAML at that line"
+    start, char, end = opened
+    at = f"{name}:{start.line + 1}:{start.column + 1}: YAML syntax error:"
+    if char in _CLOSERS:
+        items = "items" if char == "[" else "entries"
+        if got is None or got == "the end of the text":
+            return f"{at} the {char!r} opened here is never closed; close it with {_CLOSERS[char]!r}"
+        return (f"{at} the {char!r} opened here is not closed before {got} at {stopped}; close it with "
+                f"{_CLOSERS[char]!r}, or put ',' between its {items}")
+    if end is not None:  # closed only by the opening quote of a later value
+        return (f"{at} the quote {char!r} opened here runs on to the quote at {end.line + 1}:{end.column} (YAML "
+                f"stops just after it, at {stopped}); close it where its text ends")
+    if "document separator" in problem:
+        return f"{at} the quote {char!r} opened here is not closed before the '---' at {stopped}; close it"
+    return f"{at} the quote {char!r} opened here is never closed; close it where its text ends"
+
+
+def _opened_before(text: str, exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark, str, yaml.Mark | None] | None:
+    """The bracket or quote a syntax error in `text` comes from, when it was opened before the place
+    PyYAML marks: (where it opens, the bracket or quote, where a quote is closed after all, or
+    None). That is, in order:
+
+    - a quote never closed: PyYAML marks it (`context_mark`) and stops at the end of the text;
+    - a quoted value running over lines up to the very place PyYAML stopped: its closing quote
+      was the opening quote of a later value (`name: "abc` ... `c: "x"`), the quote to close is
+      its first;
+    - a `[` or `{` that is still open where PyYAML stopped: PyYAML marks it when it was parsing
+      the brackets' contents, otherwise it is the innermost one open at that place.
+
+    None otherwise: the fault lies where PyYAML marks it."""
+    context, mark = exc.context or "", exc.problem_mark
+    opening = exc.context_mark
+    if context == "while scanning a quoted scalar" and opening is not None and exc.problem in (
+            "found unexpected end of stream", "found unexpected document separator"):
+        char = text[opening.index:opening.index + 1]
+        return (opening, char, None) if char in ("'", '"') else None
+    if mark is None or not context.startswith("while parsing a "):
+        return None
+    tokens = _tokens_before(text, mark.index)
+    last = tokens[-1] if tokens else None
+    if (isinstance(last, yaml.ScalarToken) and last.style in ("'", '"') and last.end_mark.index == mark.index
+            and last.start_mark.line < last.end_mark.line):
+        return last.start_mark, str(last.style), last.end_mark
+    if not context.startswith("while parsing a flow "):
+        return None
+    if opening is not None and text[opening.index:opening.index + 1] in _CLOSERS:
+        return opening, text[opening.index], None
+    open_brackets: list[yaml.Token] = []
+    for token in tokens:
+        if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+            open_brackets.append(token)
+        elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and open_brackets:
+            open_brackets.pop()
+    if not open_brackets:
+        return None
+    start = open_brackets[-1].start_mark
+    return start, text[start.index], None
+
+
+def _tokens_before(text: str, index: int) -> list[yaml.Token]:
+    """PyYAML's tokens of `text` that start before the character at `index` (as far as it can
+    read them)."""
+    tokens: list[yaml.Token] = []
+    try:
+        for token in yaml.scan(text, Loader=_PythonLoader):
+            if token.start_mark.index >= index:
+                break
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    return tokens
+
+
+def _parse(text: str, name: str, loader_class: type[Any]) -> tuple[Any, yaml.Node | None]:
     """`parse_yaml_text` with one loader; YAML errors are raised as they come."""
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, None
-        problems = _duplicate_keys(loader, node, path)
+        problems = _duplicate_keys(loader, node, name)
         if problems:
             raise InputError(problems)
         return loader.construct_document(node), node
@@ -167,19 +287,20 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
 
     The file must exist, be a file, and be UTF-8 text; a key given twice in one mapping is an
     error. Each problem is an InputError naming the file (and line)."""
+    name = shown_path(path)
     if not path.exists():
-        raise InputError([f"{path}: file not found; check the path (relative paths start at the scenario file)"])
+        raise InputError([f"{name}: file not found; check the path (relative paths start at the scenario file)"])
     if path.is_dir():
-        raise InputError([f"{path}: is a folder, not a file; give the path of a YAML file"])
+        raise InputError([f"{name}: is a folder, not a file; give the path of a YAML file"])
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError([f"{path}: cannot be read ({exc.strerror}); check that the file is readable"]) from None
+        raise InputError([f"{name}: cannot be read ({exc.strerror}); check that the file is readable"]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError([f"{path}:{line}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+        raise InputError([f"{name}:{line}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
                           f"{exc.start}: {exc.reason}); save it with the UTF-8 encoding"]) from None
     return parse_yaml_text(text, path)
 
@@ -218,7 +339,8 @@ class Origin:
     def where(self, loc: tuple[Any, ...]) -> str:
         """`<file>:<line>` of the key at `loc` (the line of its deepest written part)."""
         line = None if self.command_line else line_of(self.node, (*self.prefix, *loc))
-        return f"{self.path}:{line}" if line else str(self.path)
+        name = shown_path(self.path)
+        return f"{name}:{line}" if line else name
 
     def key(self, loc: tuple[Any, ...]) -> str:
         """The key path as written there: `variants.<name>.` before a variant's keys, `--set `
@@ -494,7 +616,8 @@ def referenced_file(origin: Origin, key: str, reference: Any, folder: Path, what
         raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
     target = (folder / reference).resolve()
     if not target.exists():
-        raise InputError([f"{where} | no such file (got {reference!r}, which is {target}); give the path of {what} "
+        raise InputError([f"{where} | no such file (got {reference!r}, which is {shown_path(target)}); give the path "
+                          f"of {what} "
                           "(relative paths start at the folder of the file that names it)"])
     if target.is_dir():
         raise InputError([f"{where} | is a folder, not a file (got {reference!r}); give the path of {what}"])
@@ -505,10 +628,10 @@ def read_mapping(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     """A YAML file that must hold a mapping of keys at its top level."""
     data, node = read_yaml(path)
     if data is None:
-        raise InputError([f"{path}: (top level) | the file is empty; write its keys, one 'key: value' line each "
-                          "(see scenarios/yunnan_2024.yaml and scenarios/catalog.yaml)"])
+        raise InputError([f"{shown_path(path)}: (top level) | the file is empty; write its keys, one 'key: value' "
+                          "line each (see scenarios/yunnan_2024.yaml and scenarios/catalog.yaml)"])
     if not isinstance(data, dict):
-        raise InputError([f"{path}: (top level) | must be a mapping of keys to values (got "
+        raise InputError([f"{shown_path(path)}: (top level) | must be a mapping of keys to values (got "
                           f"{type(data).__name__}); write one 'key: value' line per key"])
     return data, node
 
@@ -653,7 +776,7 @@ def parse_override(text: str) -> tuple[str, list[Any]]:
     key, sep, values = text.partition("=")
     if not sep or not key.strip() or not values.strip():
         raise InputError([f"--set {text} | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"])
-    return key.strip(), [parse_yaml_text(v.strip(), Path(f"--set {key.strip()}"))[0] for v in values.split(",")]
+    return key.strip(), [parse_yaml_text(v.strip(), f"--set {key.strip()}")[0] for v in values.split(",")]
 
 
 def override_layer(key: str, value: Any) -> dict[Any, Any]:
@@ -888,7 +1011,8 @@ def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) ->
     target = zone.path if zone.path.is_absolute() else (folder / zone.path).resolve()
     shown = zone.path.as_posix()
     if not target.exists():
-        return [f"{where} | no such file (got {shown!r}, which is {target}); give the path of the allowed-zone "
+        return [f"{where} | no such file (got {shown!r}, which is {shown_path(target)}); give the path of the "
+                "allowed-zone "
                 "layer (relative paths start at the folder of the file that names it)"]
     if target.is_dir():
         return [f"{where} | is a folder, not a file (got {shown!r}); give the path of the allowed-zone layer"]
@@ -903,7 +1027,7 @@ def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: di
     if variant not in variants:
         close = difflib.get_close_matches(variant, list(variants), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"defined: {', '.join(variants) or '(none)'}"
-        raise InputError([f"{path}: variants | no variant named '{variant}'; {hint}"])
+        raise InputError([f"{shown_path(path)}: variants | no variant named '{variant}'; {hint}"])
     base = {k: v for k, v in data.items() if k != "variants"}
     overrides = variants[variant] or {}
     problems: list[str] = []
@@ -944,7 +1068,7 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
             loc = ("products", pid, "modules", i, "id")
             if module.id in module_ids:
                 problems.append(
-                    f"{path}:{line_of(node, loc)}: products.{pid}.modules[{i}].id | module id {module.id!r} "
+                    f"{Origin(path, node).where(loc)}: products.{pid}.modules[{i}].id | module id {module.id!r} "
                     f"is already used by product {module_ids[module.id]!r}; module ids must be unique"
                 )
             module_ids[module.id] = pid
@@ -953,12 +1077,12 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
                                       product.price_yuan_per_unit, paths)
         if product.sales_cap_units is not None and product.market is not None:
             loc = ("products", pid, "market")
-            problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.market | given with sales_cap_units; "
+            problems.append(f"{Origin(path, node).where(loc)}: products.{pid}.market | given with sales_cap_units; "
                             "give one of them")
         for resource in product.resources_t_per_unit:
             if keys.resources is not None and resource not in keys.resources:
                 loc = ("products", pid, "resources_t_per_unit", resource)
-                problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.resources_t_per_unit.{resource} | "
+                problems.append(f"{Origin(path, node).where(loc)}: products.{pid}.resources_t_per_unit.{resource} | "
                                 f"no entry for resource {resource!r} in resources; add its price and import "
                                 "terms there")
         for upstream in product.inputs:
@@ -966,11 +1090,11 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
                 continue
             if upstream not in products:
                 loc = ("products", pid, "inputs", upstream)
-                problems.append(unknown_value(f"{path}:{line_of(node, loc)}", f"products.{pid}.inputs", upstream,
+                problems.append(unknown_value(f"{Origin(path, node).where(loc)}", f"products.{pid}.inputs", upstream,
                                          products, "product"))
             elif upstream == pid:
                 loc = ("products", pid, "inputs", upstream)
-                problems.append(f"{path}:{line_of(node, loc)}: products.{pid}.inputs | a product cannot be its own "
+                problems.append(f"{Origin(path, node).where(loc)}: products.{pid}.inputs | a product cannot be its own "
                                 "input")
     for rid, resource in catalog.resources.items():
         if resource.import_price_yuan_per_t is not None and faults.ok("resources", rid, "import_price_yuan_per_t"):
@@ -978,7 +1102,7 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
                                       resource.import_price_yuan_per_t, paths)
     for cycle in input_cycles(catalog):
         loc = ("products", cycle[0], "inputs", cycle[1])
-        problems.append(f"{path}:{line_of(node, loc)}: products.{cycle[0]}.inputs | products are inputs of one "
+        problems.append(f"{Origin(path, node).where(loc)}: products.{cycle[0]}.inputs | products are inputs of one "
                         f"another in a cycle: {' -> '.join(cycle)} (each takes the next as an input); remove one "
                         "of these inputs")
     return problems
@@ -990,10 +1114,10 @@ def path_problems(path: Path, node: yaml.Node | None, loc: tuple[str, ...], by_p
     problems = []
     key = ".".join(loc)
     for missing in [p for p in paths if p not in by_path]:
-        problems.append(f"{path}:{line_of(node, loc)}: {key} | no values for price path {missing!r}; give them for "
+        problems.append(f"{Origin(path, node).where(loc)}: {key} | no values for price path {missing!r}; give them for "
                         "every path in price_paths")
     for name in [p for p in by_path if p not in paths]:
-        problems.append(unknown_value(f"{path}:{line_of(node, (*loc, name))}", key, name, paths, "price path"))
+        problems.append(unknown_value(f"{Origin(path, node).where((*loc, name))}", key, name, paths, "price path"))
     return problems
 
 
@@ -1021,8 +1145,9 @@ def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, ye
             continue
         for name, by_year in by_path.items():
             for year in [t for t in needed if t not in by_year]:
-                problems.append(f"{path}:{line_of(node, (*loc, name))}: {'.'.join(loc)}.{name} | no price for {what} "
-                                f"on price path {name!r} in {year}; give one for every year of the plan ({span})")
+                problems.append(f"{Origin(path, node).where((*loc, name))}: {'.'.join(loc)}.{name} | no price for "
+                                f"{what} on price path {name!r} in {year}; give one for every year of the plan "
+                                f"({span})")
     return problems
 
 
@@ -1038,8 +1163,8 @@ def load_committed_projects(path: Path, catalog: Catalog | None, products: list[
     if data is None:
         data = []
     if not isinstance(data, list):
-        raise InputError([f"{path}: (top level) | expected a list of projects, got {type(data).__name__}; write "
-                          "one '- id: ...' entry per project"])
+        raise InputError([f"{shown_path(path)}: (top level) | expected a list of projects, got "
+                          f"{type(data).__name__}; write one '- id: ...' entry per project"])
     problems: list[str] = []
     projects: list[CommittedProject] = []
     lines: list[int | None] = []

@@ -1,6 +1,7 @@
 """Every output file of a solved plan, as entries of the output folder's files dict.
 
-For every layer of `siting.deliver.layers.plan_layers`: `<layer>.geojson` (RFC 7946) and `<layer>.qml` (its
+For every layer of `siting.deliver.layers.plan_layers` (the context layer, such as the counties, among
+them when the scenario has one): `<layer>.geojson` (RFC 7946) and `<layer>.qml` (its
 QGIS style, loaded automatically next to the GeoJSON); then `plan.gpkg` with every layer and its
 style as the default in `layer_styles`, `plan.qgs` opening the GeoPackage's layers in order,
 `map.png`, and `report.md` / `report.html`. Everything goes through the files dict, so the
@@ -21,7 +22,7 @@ from siting.deliver.drivers import units_of
 from siting.deliver.geojson import json_text
 from siting.deliver.geopackage import write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text
-from siting.deliver.layers import plan_layers
+from siting.deliver.layers import context_title, plan_layers
 from siting.deliver.manifest import manifest
 from siting.deliver.mapplot import MapContext, MapTitle, render_map
 from siting.deliver.qgisproject import project_text
@@ -134,7 +135,7 @@ def map_context(prepared: Prepared) -> MapContext:
         sources.append(f"committed projects: {loaded.committed.path.name} "
                        f"(SHA-256 {file_sha256(loaded.committed.path)[:12]})")
     context_ref = loaded.scenario.layers.context
-    label = f"{Path(context_ref.path).stem.replace('_', ' ')} (context)" if context_ref is not None else "context"
+    label = context_title(Path(context_ref.path)) if context_ref is not None else "context"
     return MapContext(units={p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS},
                       values=dict(inputs.output_value_yuan_per_unit), context=prepared.layers.context,
                       context_label=label, sources=sources)

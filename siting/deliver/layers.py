@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -12,6 +13,7 @@ import shapely
 
 from models import ModelInputs, derive_index
 from siting.deliver.geojson import WGS84, lines_between
+from siting.deliver.geopackage import GEOMETRY_COLUMN
 from siting.deliver.layer import FieldKind, OutputLayer, make_layer, normalised_geometry
 from siting.deliver.units import per_year
 from siting.optimize.results import GATEWAY, Plan, clean
@@ -19,6 +21,34 @@ from siting.prepare.layers import LayerSet
 from siting.prepare.spatial import CELL, PARK, RedlineSettings, SpatialResult, buffered_zone, to_working_crs
 
 STATUSES = ("built", "eligible_unused", "excluded_redline", "excluded_proximity", "excluded_land", "outside_clusters")
+
+#: Field names no output layer may carry from an input layer: the GeoPackage's feature id and
+#: geometry column, and the GeoDataFrame's geometry.
+RESERVED_FIELDS = ("fid", GEOMETRY_COLUMN, "geometry")
+#: Prefix of a carried field that clashes with an output layer's own field.
+CARRIED_PREFIX = "input_"
+#: Prefixes of the sites layer's own fields made per product and year (`added_<product>_<year>`,
+#: `on_site_t_<year>`): a carried field must not look like one of them.
+SITE_FIELD_PREFIXES = ("added_", "on_site_t_")
+
+
+def carried_names(columns: Sequence[str], own: Sequence[str], prefixes: tuple[str, ...] = ()) -> dict[str, str]:
+    """Input column -> its field name in an output layer whose own fields are `own`: the column's
+    name, or `input_<name>` where that name is one of `own` or `RESERVED_FIELDS` or another
+    carried field's (without regard to case, as GeoPackage and QGIS compare field names), or
+    starts with one of `prefixes`; `input_<name>_2`, `_3`, ... where that is taken too."""
+    taken = {n.lower() for n in (*own, *RESERVED_FIELDS)}
+    names: dict[str, str] = {}
+    for column in columns:
+        name = column
+        if name.lower() in taken or name.lower().startswith(prefixes):
+            name = f"{CARRIED_PREFIX}{column}"
+            number = 2
+            while name.lower() in taken:
+                name, number = f"{CARRIED_PREFIX}{column}_{number}", number + 1
+        taken.add(name.lower())
+        names[column] = name
+    return names
 
 
 def site_status(inputs: ModelInputs, plan: Plan, dropped: tuple[str, ...]) -> dict[str, str]:
@@ -83,12 +113,15 @@ def cell_sites(spatial: SpatialResult) -> gpd.GeoDataFrame:
 
 
 def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
-                status: dict[str, str] | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
+                status: dict[str, str] | None = None, carried: pd.DataFrame | None = None
+                ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Every site of the sites layer (`kind` "park") and every candidate cell the plan builds on
     (`kind` "cell"; the others are in the candidate_cells layer), with its status, land,
     exclusions, capex and capacity added. A site at a source it draws on gets that supply in
     `on_site_sources` and `on_site_t_<year>`, since flows.geojson cannot draw a line of no length.
-    `status`: `site_status` of the plan, when already known."""
+    `status`: `site_status` of the plan, when already known. `carried`: the sites layer's other
+    text columns by site id (`LayerSet.text_columns["sites"]`), added last under the names
+    `carried_names` gives them (null for the cells, which have none of them)."""
     status = status if status is not None else site_status(inputs, plan, spatial.dropped_sites)
     cells = cell_sites(spatial)
     built_cells = cells.loc[[status[str(c)] == "built" for c in cells["id"]]] if len(cells) else cells
@@ -133,6 +166,11 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
         for t in inputs.YEARS:
             row[f"on_site_t_{t}"] = clean(float(mine.loc[mine["year"] == t, "tonnes"].sum())) if len(mine) else 0.0
         rows.append(row)
+    if carried is not None and len(carried.columns):
+        names = carried_names([str(c) for c in carried.columns], list(rows[0]), SITE_FIELD_PREFIXES)
+        for row, (site_id, _name, kind) in zip(rows, entries, strict=True):
+            park = kind == PARK and site_id in carried.index
+            row.update({name: carried.at[site_id, column] if park else None for column, name in names.items()})
     frame = gpd.GeoDataFrame(rows, geometry=list(loaded_sites.geometry) + cell_geometry, crs=loaded_sites.crs)
     return frame, [c for c in rows[0] if c != "geometry"]
 
@@ -299,7 +337,7 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
 
 #: Layers in drawing order, top first (the QGIS project and the map use this order).
 LAYER_ORDER = ("sites", "site_areas", "hubs", "product_flows", "flows", "sources", "candidate_cells", "clusters",
-               "redline_zones", "redline")
+               "redline_zones", "redline", "context")
 
 LAYER_TITLES = {
     "sites": "Candidate sites by status",
@@ -312,7 +350,36 @@ LAYER_TITLES = {
     "clusters": "Clusters",
     "redline_zones": "Red-line exclusion zones as buffered",
     "redline": "Red-line polygons as used",
+    "context": "Context outlines",
 }
+
+
+def context_title(path: Path | None) -> str:
+    """The context layer's name in legends, from its file name: "counties (context)" for
+    counties.geojson; `LAYER_TITLES["context"]` without a file."""
+    return f"{path.stem.replace('_', ' ')} (context)" if path is not None else LAYER_TITLES["context"]
+
+
+def context_layer(layers: LayerSet) -> OutputLayer | None:
+    """The context polygons (`layers.context`, e.g. counties) as the map draws them: `id`, `name`
+    (the id where the layer has no names), then the layer's other text columns (`carried_names`);
+    None when the scenario has no context layer."""
+    frame = layers.context
+    if frame is None or not len(frame):
+        return None
+    columns = ["id", "name"]
+    data: dict[str, list[Any]] = {"id": [str(v) for v in frame["id"]], "name": _names(frame)}
+    carried = layers.text_columns.get("context")
+    kinds: dict[str, FieldKind] = {"id": "string", "name": "string"}
+    if carried is not None and len(carried.columns):
+        names = carried_names([str(c) for c in carried.columns], columns)
+        for column, name in names.items():
+            data[name] = [carried.at[i, column] if i in carried.index else None for i in data["id"]]
+            kinds[name] = "string"
+        columns += list(names.values())
+    layer = gpd.GeoDataFrame(data, geometry=list(frame.geometry), crs=frame.crs)
+    return make_layer("context", context_title(layers.paths.get("context")), layer, columns, kinds, "MultiPolygon")
+
 
 M2_PER_KM2 = 1.0e6
 
@@ -434,9 +501,11 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
                 units: Mapping[str, str] | None = None) -> list[OutputLayer]:
     """Every output layer of a solved plan, typed and in WGS84, in `LAYER_ORDER` (`gateway_name`
     names the gateway in the hubs layer; `units`, product -> catalog unit, gives the product
-    flows their unit)."""
+    flows their unit). The sites carry the sites layer's other text columns (`sites_layer`); the
+    context layer is there when the scenario has one."""
     status = site_status(inputs, plan, spatial.dropped_sites)
-    sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status)
+    carried = layers.text_columns.get("sites")
+    sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status, carried)
     sites, areas = split_mixed_sites(sites, spatial.working_crs)
     clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan)
     flows, flow_columns = flows_layer(spatial, inputs, plan)
@@ -462,4 +531,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     if areas is not None:
         built["site_areas"] = make_layer("site_areas", LAYER_TITLES["site_areas"], areas,
                                          ["id", "name", "cluster", "status"], None, "MultiPolygon")
+    context = context_layer(layers)
+    if context is not None:
+        built["context"] = context
     return [built[name] for name in LAYER_ORDER if name in built]

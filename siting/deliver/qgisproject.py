@@ -2,10 +2,10 @@
 a print layout ready to export.
 
 Layers are listed top to bottom as `siting.deliver.layers.LAYER_ORDER` (sites over flows over sources over
-clusters over the red line), each with the same style as in the GeoPackage's `layer_styles`. The
-project CRS is the scenario's working CRS (metres, so QGIS measures in metres) and the view
-opens on the clusters. Data sources are relative (`./plan.gpkg|layername=sites`), so the output
-folder can be moved or shared as a whole.
+clusters over the red line over the context outlines, such as counties), each with the same style as
+in the GeoPackage's `layer_styles`. The project CRS is the scenario's working CRS (metres, so QGIS
+measures in metres) and the view opens on the clusters. Data sources are relative
+(`./plan.gpkg|layername=sites`), so the output folder can be moved or shared as a whole.
 
 Each project holds one print layout (Project > Layouts): an A3 landscape page with a title, the
 map, a legend, a scale bar in kilometres, a north arrow and a source line, so that
@@ -14,8 +14,8 @@ item names), so the same plan gives the same bytes; the print date is a QGIS exp
 evaluated when the sheet is exported.
 
 `compare.qgs` shows the runs of a comparison side by side: each run's sites (from its own
-`plan.gpkg`, in its own style), the baseline's clusters and red line for context, and per compared
-run the changes against the baseline (`diff.geojson` in the style of `diff.qml`).
+`plan.gpkg`, in its own style), the baseline's clusters, red line and context outlines for context,
+and per compared run the changes against the baseline (`diff.geojson` in the style of `diff.qml`).
 """
 
 from __future__ import annotations
@@ -297,9 +297,9 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     """`compare.qgs` for a comparison folder whose runs' outputs are in subfolders: `runs` is
     (label, subfolder) per run, the baseline first. Layers top to bottom: the changes against the
     baseline, one layer per compared run (`diff.geojson` filtered by its `scenario`, styled as
-    `diff.qml`); each run's sites; the baseline's clusters and red line. CRS and view are the
-    baseline's plan.qgs's. Runs that wrote no plan are left out (and with a failed baseline, the
-    changes); None when no run wrote a plan."""
+    `diff.qml`); each run's sites; the baseline's clusters, red line and context outlines (where
+    it has them). CRS and view are the baseline's plan.qgs's. Runs that wrote no plan are left
+    out (and with a failed baseline, the changes); None when no run wrote a plan."""
     written = [(label, sub) for label, sub in runs if (folder / sub / "plan.qgs").is_file()]
     if not written:
         return None
@@ -320,7 +320,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         layers.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
                                    _geometry_type(qgs, "sites"), (folder / sub / "sites.qml").read_text(
                                        encoding="utf-8")))
-    for name, title in (("clusters", "clusters"), ("redline", "red line")):
+    for name, title in (("clusters", "clusters"), ("redline", "red line"), ("context", "context outlines")):
         if (folder / base_sub / f"{name}.qml").is_file():
             layers.append(ProjectLayer(f"{name}_{base_sub}_layer", f"{base_label}: {title}",
                                        f"./{base_sub}/plan.gpkg|layername={name}", _geometry_type(base, name),

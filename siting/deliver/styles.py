@@ -22,7 +22,9 @@ Layer styles:
 - clusters: outlines labelled with the cluster name;
 - redline_zones: the buffered exclusion zones, one category per zone: the buffer outlined, setbacks
   with one light hatch;
-- redline: the red-line polygons as used, categorised by `category`: water blue, reserves green.
+- redline: the red-line polygons as used, categorised by `category`: water blue, reserves green;
+- context (only when the scenario has `layers.context`, e.g. counties): thin grey outlines under
+  everything else, labelled with their names in grey, as on map.png.
 
 The colours live here once; map.png and the web map take them from this module.
 """
@@ -244,18 +246,21 @@ OBSTACLE_INTERIOR, OBSTACLE_BOUNDARY, OBSTACLE_WHOLE = 0, 1, 2
 
 def labeling(expression: str, size: float, placement: int, bold: bool = False, priority: int = 5,
              priority_expression: str | None = None, z_index: float = 0, obstacle_type: int = OBSTACLE_INTERIOR,
-             buffer_mm: float = 1.0, distance_expression: str | None = None) -> ET.Element:
+             buffer_mm: float = 1.0, distance_expression: str | None = None, colour: Sequence[int] = INK,
+             obstacle: bool = True) -> ET.Element:
     """Simple labelling from an expression, placed by QGIS's label engine (PAL) without
     collisions: a white halo for legibility over fills, the layer's features are obstacles to
     other labels, and a label that would collide is left out (never drawn over another,
     `displayAll` off). Where two labels compete, the higher priority (0-10) wins:
     `priority_expression`, when given, ranks each feature (data-defined `Priority`);
     `distance_expression` sets each label's distance from its point in mm (`LabelDistance`).
-    Point labels try eight positions around the point, best first."""
+    Point labels try eight positions around the point, best first. `colour`: the text's RGB;
+    `obstacle` False: the layer's features do not push other labels away (a layer under
+    everything, such as the context)."""
     text_style = element("text-style", {
         "fieldName": expression, "fontFamily": "Sans Serif", "fontSize": f"{size:g}", "fontSizeUnit": "Point",
         "fontWeight": "75" if bold else "50", "isExpression": "1", "namedStyle": "Bold" if bold else "Regular",
-        "textColor": rgba(INK), "textOpacity": "1", "multilineHeight": "1"},
+        "textColor": rgba(colour), "textOpacity": "1", "multilineHeight": "1"},
         element("text-buffer", {"bufferColor": "255,255,255,255", "bufferDraw": "1", "bufferOpacity": "0.85",
                                 "bufferSize": f"{buffer_mm:g}", "bufferSizeUnits": "MM"}))
     text_format = element("text-format", {"multilineAlign": "3", "wrapChar": "", "autoWrapLength": "0"})
@@ -264,7 +269,8 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
         "predefinedPositionOrder": "TR,TL,BR,BL,R,L,TSR,BSR", "centroidInside": "1", "centroidWhole": "0",
         "fitInPolygonOnly": "0", "polygonPlacementFlags": "2", "placementFlags": "10", "quadOffset": "4"})
     rendering = element("rendering", {
-        "drawLabels": "1", "obstacle": "1", "obstacleFactor": "1", "obstacleType": str(obstacle_type),
+        "drawLabels": "1", "obstacle": "1" if obstacle else "0", "obstacleFactor": "1",
+        "obstacleType": str(obstacle_type),
         "displayAll": "0", "upsidedownLabels": "0", "zIndex": f"{z_index:g}", "labelPerPart": "0",
         "mergeLines": "0", "limitNumLabels": "0", "maxNumLabels": "2000", "minFeatureSize": "0",
         "unplacedVisibility": "0", "scaleVisibility": "0", "fontLimitPixelSize": "0"})
@@ -533,6 +539,21 @@ def clusters_style(layer: OutputLayer) -> str:
                                                                obstacle_type=OBSTACLE_BOUNDARY, z_index=1))
 
 
+#: The context outlines' width (mm): map.png's 0.5 pt, and their opacity (0-255): its 0.8.
+CONTEXT_LINE_MM = 0.18
+CONTEXT_ALPHA = 204
+
+
+def context_style(layer: OutputLayer) -> str:
+    """Context polygons (counties) as on map.png: thin grey outlines, no fill, labelled with
+    their names in small grey text of the lowest priority, which yields to every other label and
+    pushes none away."""
+    outline = symbol("fill", "context", simple_fill(rgba(CONTEXT, 0), rgba(CONTEXT, CONTEXT_ALPHA), style="no",
+                                                    width=CONTEXT_LINE_MM))
+    return qml_document(layer, single(outline), labeling('"name"', 7, HORIZONTAL, priority=0, buffer_mm=0.7,
+                                                         colour=CONTEXT, obstacle=False))
+
+
 def redline_zones_style(layer: OutputLayer) -> str:
     """Buffered exclusion zones: the global buffer as a dashed red outline, setbacks as an orange
     outline with one light diagonal hatch (never two hatches that cross)."""
@@ -623,6 +644,7 @@ def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str,
         "clusters": clusters_style,
         "redline_zones": redline_zones_style,
         "redline": redline_style,
+        "context": context_style,
     }
     return with_aliases(by_name[layer.name](layer), field_aliases(layer, units or {}))
 
@@ -639,6 +661,7 @@ RENDERERS = {
     "clusters": ("singleSymbol", None),
     "redline_zones": ("categorizedSymbol", "id"),
     "redline": ("categorizedSymbol", "category"),
+    "context": ("singleSymbol", None),
 }
 
 

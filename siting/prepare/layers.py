@@ -10,7 +10,12 @@ statuses must be given.
 Only the columns the tool uses are kept, under canonical names (`id`, `name`, and the layer's
 own: `category`, `resource`, `supply_t_per_yr`, `status`, `usable_area_ha`, `existing_<product>`),
 so a layer's other columns, whatever their names, cannot collide with them. Ids, names and
-categories are text; a whole number read as a float (`100.0`) is written `100`.
+categories are text; a whole number read as a float (`100.0`) is written `100`. A layer's other
+text columns (a site's coordinate confidence, its sources, notes) are kept apart, by feature id,
+in `LayerSet.text_columns`, for the outputs to carry.
+
+Problems name files as `shown_path` does, and features by their place in the file and their id
+(`named_features`): "the 7th feature (site_id 'x')".
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import os
 import re
 import struct
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +36,8 @@ import pyogrio
 import pyproj
 import shapely
 
-from siting.config.errors import InputError, features, listed
-from siting.config.load import LoadedScenario
+from siting.config.errors import InputError
+from siting.config.load import LoadedScenario, shown_path
 from siting.config.schema import MAX_QUANTITY, AllowedZone, ClustersLayer, LayerRef, SourcesLayer, too_large_message
 
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -60,6 +65,9 @@ class LayerSet:
     #: The polygons candidate cells must lie in (candidates.allowed_zone), only those its `field`
     #: and `values` select, or None without an allowed zone.
     allowed_zone: gpd.GeoDataFrame | None = None
+    #: Per layer role ("sites", "context", ...): the layer's text columns that the tool does not
+    #: read, under their names in the file, indexed by feature id (`other_text_columns`).
+    text_columns: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 #: GDAL's advice to prefix a path with a driver name: it does not apply to a path in a scenario file.
@@ -78,25 +86,26 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     `layer` (listing them), an unknown `layer`, a table without geometry (a CSV), and features
     whose geometry cannot be built (an unclosed ring, a non-finite coordinate), each named by
     its `id_field` value."""
+    at = shown_path(path)
     if not path.exists():
-        raise InputError([f"{path}: {role} layer not found; check layers.{role}.path in the scenario "
+        raise InputError([f"{at}: {role} layer not found; check layers.{role}.path in the scenario "
                           "(relative paths start at the scenario file)"])
     try:
         listed = pyogrio.list_layers(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError([f"{path}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
+        raise InputError([f"{at}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
                           "GeoPackage or shapefile?"]) from None
     names = [str(row[0]) for row in listed]
     kinds = {str(row[0]): row[1] for row in listed}
     if layer is None and len(names) > 1:
-        raise InputError([f"{path}: layers.{role}.layer | the file holds {len(names)} layers ({', '.join(names)}); "
+        raise InputError([f"{at}: layers.{role}.layer | the file holds {len(names)} layers ({', '.join(names)}); "
                           f"say which one to read with layers.{role}.layer"])
     if layer is not None and layer not in kinds:
-        raise InputError([f"{path}: layers.{role}.layer | no layer of that name in the file (got {layer!r}); use "
+        raise InputError([f"{at}: layers.{role}.layer | no layer of that name in the file (got {layer!r}); use "
                           f"one of: {', '.join(names)}"])
     chosen = layer if layer is not None else (names[0] if names else None)
     if chosen is None or kinds.get(chosen) is None:
-        raise InputError([f"{path}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
+        raise InputError([f"{at}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
                           "map layer); give a GeoJSON, GeoPackage or shapefile"])
     try:
         with warnings.catch_warnings():
@@ -106,12 +115,12 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
             warnings.filterwarnings("ignore", message="invalid value encountered", category=RuntimeWarning)
             frame = gpd.read_file(path, engine="pyogrio", layer=chosen)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError([f"{path}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
+        raise InputError([f"{at}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
                           "GeoPackage or shapefile?"]) from None
     except shapely.errors.GEOSException:
         raise InputError(_unbuildable_features(path, role, chosen, id_field)) from None
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise InputError([f"{path}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
+        raise InputError([f"{at}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
                           "map layer); give a GeoJSON, GeoPackage or shapefile"])
     return frame
 
@@ -170,6 +179,7 @@ def _wkb_problem(wkb: bytes) -> str | None:
 
 def _unbuildable_features(path: Path, role: str, layer: str | None, id_field: str | None) -> list[str]:
     """Problems naming the features of a layer whose geometry GEOS cannot build."""
+    at = shown_path(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         meta, _fids, wkbs, columns = pyogrio.raw.read(path, layer=layer)
@@ -182,12 +192,12 @@ def _unbuildable_features(path: Path, role: str, layer: str | None, id_field: st
         what = _wkb_problem(bytes(wkb))
         if what is None:
             continue
-        feature = repr(ids[row]) if ids is not None and ids[row] is not None else f"number {row}"
         fix = ("use finite numbers for every coordinate" if what == "non-finite coordinate" else
                "end every ring at its first point" if what == "unclosed ring" else "redraw it")
         article = "an" if what[0] in "aeiou" else "a"
-        problems.append(f"{path}: geometry | the {role} feature {feature} has {article} {what}; {fix}")
-    return problems or [f"{path}: geometry | the {role} layer has a geometry that cannot be built; redraw it"]
+        problems.append(f"{at}: geometry | {named_features([row], ids, id_field)} has {article} "
+                        f"{what}; {fix}")
+    return problems or [f"{at}: geometry | the {role} layer has a geometry that cannot be built; redraw it"]
 
 
 def _non_finite(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -212,14 +222,85 @@ def text_values(values: pd.Series) -> list[str | None]:
     return out
 
 
+def other_text_columns(raw: gpd.GeoDataFrame, checked: gpd.GeoDataFrame, problems: list[str],
+                       read: Mapping[str, str], prefix: str | None = None) -> pd.DataFrame:
+    """The text columns of a layer as read (`raw`) that the tool does not read (the fields of
+    `read`, canonical name -> field, and the columns starting with `prefix`), indexed by the
+    checked layer's ids (`checked`: the same features in the same order): each column whose
+    every value is text or null and that has some text, null values as None. An empty frame
+    when there are none, or when `check_layer` found `problems` (the ids may not be known)."""
+    if problems or "id" not in checked.columns:
+        return pd.DataFrame()
+    ids = pd.Index(list(checked["id"]), dtype=object, name="id")
+    kept: dict[str, list[str | None]] = {}
+    for column in raw.columns:
+        name = str(column)
+        if (column == raw.geometry.name or name in read.values() or name in kept
+                or (prefix and name.startswith(prefix))):
+            continue
+        values = [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
+                  for v in _column(raw, column)]
+        if any(isinstance(v, str) for v in values) and all(v is None or isinstance(v, str) for v in values):
+            kept[name] = values
+    return pd.DataFrame(kept, index=ids, dtype=object)
+
+
+def ordinal(n: int) -> str:
+    """`n` as an ordinal number: 1st, 2nd, 3rd, 4th, 11th, 12th, 21st, 112th."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def joined(parts: Sequence[str], limit: int = 5) -> str:
+    """Phrases joined for a message: "a", "a and b", "a, b and c", or the first `limit` and
+    "and N more"."""
+    if len(parts) > limit:
+        return ", ".join(parts[:limit]) + f" and {len(parts) - limit} more"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def named_features(rows: Iterable[int], ids: Sequence[str | None] | None, id_field: str | None,
+                   limit: int = 5) -> str:
+    """The features a layer problem is about, for a GIS user to find them: by their place in the
+    file, counted from 1 in the order the file holds them (the order of QGIS's attribute table
+    before any sorting; not OGR's feature id, which counts from 0 in a GeoJSON), and by their id,
+    which may be empty or repeated:
+
+        the 7th feature (site_id 'x')
+        the 2nd feature (site_id 'a') and the 7th (site_id empty)
+        the 2nd, 5th and 7th features                 (without `ids` or `id_field`)
+
+    `rows` are 0-based places in the file, `ids` the id of each feature of the layer (by place),
+    `id_field` the field they come from; past `limit` features, "and N more"."""
+    rows = [int(r) for r in rows]
+    if ids is None or id_field is None:
+        words = [ordinal(r + 1) for r in rows]
+        return f"the {words[0]} feature" if len(rows) == 1 else f"the {joined(words, limit)} features"
+
+    def one(row: int) -> str:
+        value = ids[row]
+        return f"{id_field} {value!r}" if value is not None and str(value).strip() else f"{id_field} empty"
+
+    return joined([f"the {ordinal(r + 1)}" + (" feature" if i == 0 else "") + f" ({one(r)})"
+                   for i, r in enumerate(rows)], limit)
+
+
+def features_where(frame: gpd.GeoDataFrame, where: np.ndarray | pd.Series, id_field: str | None) -> str:
+    """`named_features` for the features of a checked layer (`frame`, its features in the file's
+    order, ids in its `id` column) where `where` is True."""
+    rows = np.flatnonzero(np.asarray(where, dtype=bool))
+    return named_features(rows, list(frame["id"]) if "id" in frame.columns else None, id_field)
+
+
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     column = frame[name]
     return column.iloc[:, 0] if isinstance(column, pd.DataFrame) else column
 
 
 def _crs_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
+    at = shown_path(path)
     if frame.crs is None:
-        return (f"{path}: {role} layer | has no CRS; assign one (for GeoJSON, coordinates are WGS84 lon/lat by "
+        return (f"{at}: {role} layer | has no CRS; assign one (for GeoJSON, coordinates are WGS84 lon/lat by "
                 "RFC 7946; for a shapefile add the .prj)")
     crs = pyproj.CRS.from_user_input(frame.crs)
     known = crs.is_geographic or crs.is_projected
@@ -229,18 +310,19 @@ def _crs_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
         except pyproj.exceptions.ProjError:
             known = False
     if not known:
-        return (f"{path}: {role} layer | its CRS is not a geographic or projected CRS that can be transformed "
+        return (f"{at}: {role} layer | its CRS is not a geographic or projected CRS that can be transformed "
                 f"(got {crs.name!r}); give the layer a known CRS, such as EPSG:4326 or a UTM zone")
     return None
 
 
 def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
     """A problem when a layer in a geographic CRS has coordinates that cannot be lon/lat."""
+    at = shown_path(path)
     if frame.crs is None or not frame.crs.is_geographic or not len(frame):
         return None
     xmin, ymin, xmax, ymax = (float(v) for v in frame.total_bounds)
     if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)):
-        return (f"{path}: geometry | the {role} layer has coordinates that are not finite numbers; fix the "
+        return (f"{at}: geometry | the {role} layer has coordinates that are not finite numbers; fix the "
                 "geometries")
     if max(abs(xmin), abs(xmax)) <= 180 and max(abs(ymin), abs(ymax)) <= 90:
         return None
@@ -250,32 +332,39 @@ def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None
     else:
         looks = ("they look like projected metres: give the layer its true CRS, or reproject it to WGS84 "
                  "longitude/latitude")
-    return (f"{path}: geometry | the {role} layer is in {frame.crs.to_string()} but its coordinates cannot be "
+    return (f"{at}: geometry | the {role} layer is in {frame.crs.to_string()} but its coordinates cannot be "
             f"longitude/latitude ({got}); {looks}")
 
 
-def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, role: str, geometry_types: tuple[str, ...],
-            notices: list[str], problems: list[str]) -> gpd.GeoDataFrame:
+def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, geometry_types: tuple[str, ...],
+            notices: list[str], problems: list[str], id_field: str | None) -> gpd.GeoDataFrame:
     """Repair invalid geometries; a polygon the repair empties or shrinks by more than
-    MAX_REPAIR_AREA_LOSS is a problem, since the repaired shape is not what was drawn."""
+    MAX_REPAIR_AREA_LOSS is a problem, since the repaired shape is not what was drawn. The notice
+    of the repair names the file by `path` as it is."""
+    at = shown_path(path)
     geoms = frame.geometry
-    ids_bad = list(frame.loc[invalid, "id"])
+    rows = np.flatnonzero(invalid.to_numpy())
+    ids = list(frame["id"])
     reasons = [shapely.is_valid_reason(g) for g in geoms[invalid]]
     repaired = shapely.make_valid(geoms[invalid].to_numpy())
     if geometry_types == POLYGONAL:
         repaired = np.array([_polygonal_part(g) for g in repaired], dtype=object)
         before = shapely.area(geoms[invalid].to_numpy())
         after = shapely.area(repaired)
-        for feature, reason, old, new in zip(ids_bad, reasons, before, after, strict=True):
+        for row, reason, old, new in zip(rows, reasons, before, after, strict=True):
+            feature = named_features([row], ids, id_field)
             if new <= 0.0:
-                problems.append(f"{path}: geometry | repairing the {role} polygon {feature!r} ({reason}) leaves "
-                                "nothing of it; redraw the polygon")
+                problems.append(f"{at}: geometry | repairing {feature} leaves nothing of it ({reason}); "
+                                "redraw the polygon")
             elif old > 0.0 and (old - new) / old > MAX_REPAIR_AREA_LOSS:
-                problems.append(f"{path}: geometry | repairing the {role} polygon {feature!r} ({reason}) would "
-                                f"remove {(old - new) / old:.1%} of its area; redraw the polygon")
+                problems.append(f"{at}: geometry | repairing {feature} would remove "
+                                f"{(old - new) / old:.1%} of its area ({reason}); redraw the polygon")
     frame = frame.copy()
     frame.loc[invalid, "geometry"] = repaired
-    notices.append(f"{path}: repaired invalid geometries of {', '.join(ids_bad)} ({reasons[0]})")
+    geometries = "geometry" if len(rows) == 1 else "geometries"
+    first = "" if len(rows) == 1 else " in the first"
+    notices.append(f"{path}: repaired the invalid {geometries} of {named_features(rows, ids, id_field)}: "
+                   f"{reasons[0]}{first}")
     return frame
 
 
@@ -295,16 +384,17 @@ def check_layer(
     `fields` maps canonical name -> the layer's field name (from the scenario), each required;
     `optional` the same for fields taken when present; columns starting with `prefix` are kept
     under their own names. Every other column is left out."""
+    at = shown_path(path)
     problems: list[str] = []
     crs_problem = _crs_problem(frame, path, role)
     if crs_problem:
         problems.append(crs_problem)
     if len(frame) == 0:
-        problems.append(f"{path}: {role} layer | has no features; the layer must not be empty")
+        problems.append(f"{at}: {role} layer | has no features; the layer must not be empty")
         return frame, problems
     missing = [f for f in fields.values() if f not in frame.columns]
     for name in missing:
-        problems.append(f"{path}: field '{name}' | missing from the {role} layer (has: "
+        problems.append(f"{at}: field '{name}' | missing from the {role} layer (has: "
                         f"{', '.join(str(c) for c in frame.columns if c != 'geometry')}); add it or set "
                         f"layers.{role} to the right field name")
     if missing:
@@ -317,21 +407,24 @@ def check_layer(
                      if str(c).startswith(prefix) and c not in data})
     frame = gpd.GeoDataFrame(pd.DataFrame(data, index=range(len(frame))),
                              geometry=list(frame.geometry), crs=frame.crs)
+    id_field = fields["id"] if fields["id"] != _FEATURE_NUMBER else None
     ids = pd.Series(text_values(frame["id"]), dtype=object)
     blank = np.array([v is None or not v.strip() for v in ids])
     if blank.any():
-        rows = [int(i) for i in np.flatnonzero(blank)]
-        problems.append(f"{path}: field '{fields['id']}' | empty id in the features at rows "
-                        f"{listed([r + 1 for r in rows])} (counting from 1); every feature needs an id")
+        problems.append(f"{at}: field '{fields['id']}' | empty id in "
+                        f"{named_features(np.flatnonzero(blank), None, None)}; every feature needs an id")
     frame["id"] = [v if v is not None else "" for v in ids]
     if "name" in frame.columns:
         frame["name"] = text_values(frame["name"])
     duplicated = sorted(set(frame.loc[frame["id"].duplicated() & ~blank, "id"]))
     if duplicated:
-        ids = "id" if len(duplicated) == 1 else "ids"
-        problems.append(f"{path}: field '{fields['id']}' | duplicate {ids} {listed(duplicated)}; ids must be unique")
+        each = [f"{d!r} ({named_features(np.flatnonzero(frame['id'].to_numpy() == d), None, None)})"
+                for d in duplicated]
+        shown = joined(each)
+        problems.append(f"{at}: field '{fields['id']}' | duplicate id{'s' if len(duplicated) > 1 else ''} "
+                        f"{shown}; ids must be unique")
     geoms = frame.geometry
-    shape_problems = _shape_problems(frame, path, role, geometry_types)
+    shape_problems = _shape_problems(frame, path, role, geometry_types, id_field)
     if shape_problems:
         return frame, problems + shape_problems
     if not crs_problem:
@@ -342,31 +435,35 @@ def check_layer(
     invalid = ~geoms.is_valid
     if invalid.any():
         if invalid_geometry == "reject":
-            ids_bad = list(frame.loc[invalid, "id"])
             reason = shapely.is_valid_reason(geoms[invalid].iloc[0])
-            problems.append(f"{path}: geometry | invalid geometry in {features(ids_bad)} ({reason}); repair them "
-                            "or set spatial.invalid_geometry: repair")
+            one = int(invalid.sum()) == 1
+            problems.append(f"{at}: geometry | invalid geometry in "
+                            f"{features_where(frame, invalid, id_field)}: {reason}{'' if one else ' in the first'}; "
+                            f"repair {'it' if one else 'them'} or set spatial.invalid_geometry: repair")
         else:
-            frame = _repair(frame, invalid, path, role, geometry_types, notices, problems)
+            frame = _repair(frame, invalid, path, geometry_types, notices, problems, id_field)
     return frame, problems
 
 
-def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_types: tuple[str, ...]) -> list[str]:
+def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_types: tuple[str, ...],
+                    id_field: str | None) -> list[str]:
     """Features without geometry, with a non-finite coordinate, or of the wrong geometry type."""
     geoms = frame.geometry
-    empty = geoms.isna() | geoms.is_empty
+    at = shown_path(path)
+    empty = (geoms.isna() | geoms.is_empty).to_numpy()
     if empty.any():
         them = "it" if int(empty.sum()) == 1 else "them"
-        return [f"{path}: geometry | no geometry in {features(frame.loc[empty, 'id'])}; remove {them} or draw {them}"]
+        return [f"{at}: geometry | no geometry in {features_where(frame, empty, id_field)}; remove {them} or draw "
+                f"{them}"]
     non_finite = _non_finite(frame)
     if non_finite.any():
-        return [f"{path}: geometry | the {role} feature {feature!r} has a non-finite coordinate; use finite numbers "
-                "for every coordinate" for feature in frame.loc[non_finite, "id"]]
-    wrong_type = ~geoms.geom_type.isin(geometry_types)
+        ids = list(frame["id"])
+        return [f"{at}: geometry | {named_features([row], ids, id_field)} has a non-finite coordinate; use finite "
+                "numbers for every coordinate" for row in np.flatnonzero(non_finite)]
+    wrong_type = (~geoms.geom_type.isin(geometry_types)).to_numpy()
     if wrong_type.any():
-        bad = frame.loc[wrong_type]
-        return [f"{path}: geometry | {role} must be {' or '.join(geometry_types)} (got "
-                f"{bad.geometry.geom_type.iloc[0]} for {features(bad['id'])})"]
+        return [f"{at}: geometry | {role} must be {' or '.join(geometry_types)} (got "
+                f"{geoms[wrong_type].geom_type.iloc[0]} for {features_where(frame, wrong_type, id_field)})"]
     return []
 
 
@@ -379,9 +476,10 @@ def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, problems: list[str],
-                  allow_missing: bool | np.ndarray = False) -> None:
+                  allow_missing: bool | np.ndarray = False, *, id_field: str | None) -> None:
     """Make `frame[column]` float; a value that is not a finite number from 0 to MAX_QUANTITY is a
-    problem naming the features. `allow_missing` (for all features, or per feature) lets a null through as NaN."""
+    problem naming the features (by `named_features`, their ids from `id_field`). `allow_missing`
+    (for all features, or per feature) lets a null through as NaN."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     null = raw.isna().to_numpy()
@@ -389,40 +487,47 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     not_number = values.isna().to_numpy() & ~(null & missing_ok)
     infinite = np.isinf(values.to_numpy())
     negative = (values < 0).to_numpy() & ~infinite
-    ids = frame["id"].to_numpy()
+    at = shown_path(path)
+
+    def named(where: np.ndarray) -> str:
+        return features_where(frame, where, id_field)
+
     if not_number.any():
         shown = "null" if null[not_number][0] else repr(raw[not_number].iloc[0])
-        problems.append(f"{path}: field '{field_name}' | not a number for {features(ids[not_number])} "
+        problems.append(f"{at}: field '{field_name}' | not a number for {named(not_number)} "
                         f"(got {shown}); use a number")
     if infinite.any():
         first = raw[infinite].iloc[0]
         shown = repr(first) if isinstance(first, str) else f"{float(first):g}"
-        problems.append(f"{path}: field '{field_name}' | must be a finite number for {features(ids[infinite])} "
+        problems.append(f"{at}: field '{field_name}' | must be a finite number for {named(infinite)} "
                         f"(got {shown}); use a number")
     if negative.any():
-        problems.append(f"{path}: field '{field_name}' | negative for {features(ids[negative])}; "
+        problems.append(f"{at}: field '{field_name}' | negative for {named(negative)}; "
                         "use a value >= 0")
     too_large = (values > MAX_QUANTITY).to_numpy() & ~infinite
     if too_large.any():
-        problems.append(f"{path}: field '{field_name}' | {too_large_message(MAX_QUANTITY)}, for "
-                        f"{features(ids[too_large])} (got {float(values[too_large].iloc[0]):g}); give a smaller value")
+        problems.append(f"{at}: field '{field_name}' | {too_large_message(MAX_QUANTITY)}, for "
+                        f"{named(too_large)} (got {float(values[too_large].iloc[0]):g}); give a smaller value")
     frame[column] = values
 
 
 def _check_text(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, what: str,
-                allowed: tuple[str, ...] | None, problems: list[str]) -> None:
-    """Make `frame[column]` text; a null value, or one outside `allowed`, is a problem."""
+                allowed: tuple[str, ...] | None, problems: list[str], *, id_field: str | None) -> None:
+    """Make `frame[column]` text; a null value, or one outside `allowed`, is a problem naming the
+    features (by `named_features`, their ids from `id_field`)."""
+    at = shown_path(path)
     values = text_values(frame[column])
-    ids = list(frame["id"])
-    empty = [i for i, v in zip(ids, values, strict=True) if v is None or not v.strip()]
-    if empty:
+    empty = np.array([v is None or not v.strip() for v in values], dtype=bool)
+    if empty.any():
         fix = f"use one of: {', '.join(allowed)}" if allowed else f"give every feature its {what}"
-        problems.append(f"{path}: field '{field_name}' | empty {what} in {features(empty)}; {fix}")
+        problems.append(f"{at}: field '{field_name}' | empty {what} in "
+                        f"{features_where(frame, empty, id_field)}; {fix}")
     if allowed:
-        wrong = [(i, v) for i, v in zip(ids, values, strict=True) if v is not None and v.strip() and v not in allowed]
-        if wrong:
-            problems.append(f"{path}: field '{field_name}' | unknown {what} in {features([i for i, _v in wrong])} "
-                            f"(got {wrong[0][1]!r}); use one of: {', '.join(allowed)}")
+        wrong = np.array([not bad and v not in allowed for v, bad in zip(values, empty, strict=True)], dtype=bool)
+        if wrong.any():
+            problems.append(f"{at}: field '{field_name}' | unknown {what} in "
+                            f"{features_where(frame, wrong, id_field)} (got {values[int(np.argmax(wrong))]!r}); use "
+                            f"one of: {', '.join(allowed)}")
     frame[column] = [v if v is not None else "" for v in values]
 
 
@@ -469,6 +574,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     notices: list[str] = []
     problems: list[str] = []
     paths: dict[str, Path] = {}
+    text_columns: dict[str, pd.DataFrame] = {}
     faulty: set[str] = set()
 
     def checked(role: str, count: int, frame: gpd.GeoDataFrame) -> None:
@@ -490,8 +596,11 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
             return gpd.GeoDataFrame()
         required_name, optional_name = _name_field(ref)
         layer_notices: list[str] = []
+        raw = frame
         frame, found = check_layer(frame, path, role, {**fields, **required_name}, types, policy, layer_notices,
                                    {**optional_name, **(optional or {})}, prefix)
+        text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
+                                                                    **(optional or {})}, prefix)
         # Notices go into the manifest: name the file as the scenario does, not by machine path.
         shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
         notices.extend(n.replace(str(path), shown, 1) for n in layer_notices)
@@ -537,14 +646,15 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         checked("sources", count, sources)
     if "category" in redline.columns and len(redline) and layers.redline is not None:
         count = len(problems)
-        _check_text(redline, "category", paths["redline"], layers.redline.category_field, "category", None, problems)
+        _check_text(redline, "category", paths["redline"], layers.redline.category_field, "category", None, problems,
+                    id_field=layers.redline.id_field)
         checked("redline", count, redline)
     allowed = None
     candidates = scenario.candidates
     if allowed_zone and candidates is not None and candidates.allowed_zone is not None:
         allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
-    return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed), problems,
-            frozenset(faulty))
+    return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed, text_columns),
+            problems, frozenset(faulty))
 
 
 #: Column standing in for the id of an allowed-zone polygon (its feature number): the layer needs
@@ -560,6 +670,7 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
     name the scenario keys under `candidates.allowed_zone`."""
     path = loaded.resolve(zone.path)
     paths["allowed_zone"] = path
+    at = shown_path(path)
     found: list[str] = []
     try:
         frame = read_layer(path, "allowed_zone", zone.layer)
@@ -567,11 +678,11 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
         problems.extend(p.replace("layers.allowed_zone.", "candidates.allowed_zone.") for p in exc.problems)
         return None
     if zone.field is not None and zone.field not in frame.columns:
-        problems.append(f"{path}: field '{zone.field}' | missing from the allowed-zone layer (has: "
+        problems.append(f"{at}: field '{zone.field}' | missing from the allowed-zone layer (has: "
                         f"{', '.join(str(c) for c in frame.columns if c != 'geometry')}); add it or set "
                         "candidates.allowed_zone.field to the right field name")
         return None
-    frame = frame.assign(**{_FEATURE_NUMBER: [f"feature {n}" for n in range(len(frame))]})
+    frame = frame.assign(**{_FEATURE_NUMBER: [str(n + 1) for n in range(len(frame))]})
     fields = {"id": _FEATURE_NUMBER, **({"value": zone.field} if zone.field is not None else {})}
     layer_notices: list[str] = []
     frame, found = check_layer(frame, path, "allowed-zone", fields, POLYGONAL, policy, layer_notices)
@@ -584,7 +695,7 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
         frame["value"] = [v if v is not None else "" for v in text_values(frame["value"])]
         frame = frame.loc[frame["value"].isin(zone.values or [])].reset_index(drop=True)
         if not len(frame):
-            problems.append(f"{path}: field '{zone.field}' | no polygon of the allowed-zone layer has one of the "
+            problems.append(f"{at}: field '{zone.field}' | no polygon of the allowed-zone layer has one of the "
                             f"values candidates.allowed_zone.values (got {zone.values}); give values the field "
                             "holds")
             return None
@@ -610,27 +721,30 @@ def economic_fields(ref: LayerRef, settings: Mapping[str, str]) -> tuple[dict[st
 
 
 def check_degrees(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, limit: float,
-                  problems: list[str]) -> None:
+                  problems: list[str], *, id_field: str | None) -> None:
     """Make `frame[column]` float, null as NaN; a value that is not a number from -limit to limit
-    (degrees) is a problem naming the features."""
+    (degrees) is a problem naming the features (by `named_features`, their ids from `id_field`)."""
+    at = shown_path(path)
     null = frame[column].isna().to_numpy()
     values = pd.to_numeric(frame[column], errors="coerce").astype(float)
     bad = (~np.isfinite(values.to_numpy()) & ~null) | (values.abs() > limit).to_numpy()
     if bad.any():
         first = frame[column][bad].iloc[0]
-        problems.append(f"{path}: field '{field_name}' | not a coordinate in degrees for "
-                        f"{features(frame['id'][bad])} (got {first!r}); use a number from {-limit:g} to {limit:g}")
+        problems.append(f"{at}: field '{field_name}' | not a coordinate in degrees for "
+                        f"{features_where(frame, bad, id_field)} (got {first!r}); use a number from {-limit:g} to "
+                        f"{limit:g}")
     frame[column] = values
 
 
 def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLayer, problems: list[str]) -> None:
     """Check the clusters' tariffs and hub coordinates, when the scenario names their fields."""
+    id_field = ref.id_field
     if "power_tariff_yuan_per_kwh" in clusters.columns:
-        check_numeric(clusters, "power_tariff_yuan_per_kwh", path, str(ref.tariff_field), problems)
+        check_numeric(clusters, "power_tariff_yuan_per_kwh", path, str(ref.tariff_field), problems, id_field=id_field)
     if "hub_lon" in clusters.columns:
-        check_degrees(clusters, "hub_lon", path, str(ref.hub_lon_field), 180.0, problems)
+        check_degrees(clusters, "hub_lon", path, str(ref.hub_lon_field), 180.0, problems, id_field=id_field)
     if "hub_lat" in clusters.columns:
-        check_degrees(clusters, "hub_lat", path, str(ref.hub_lat_field), 90.0, problems)
+        check_degrees(clusters, "hub_lat", path, str(ref.hub_lat_field), 90.0, problems, id_field=id_field)
 
 
 def _drawn_area_notices(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario) -> list[str]:
@@ -640,16 +754,18 @@ def _drawn_area_notices(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScena
     if not empty.any() or empty.all():
         return []
     shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
-    return [f"{shown}: field '{loaded.scenario.layers.sites.usable_area_field}' is empty for "
-            f"{features(sites.loc[empty, 'id'])}: the drawn polygon's area is used as usable land"]
+    layer = loaded.scenario.layers.sites
+    return [f"{shown}: field '{layer.usable_area_field}' is empty for {features_where(sites, empty, layer.id_field)}: "
+            "the drawn polygon's area is used as usable land"]
 
 
 def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, problems: list[str]) -> None:
     """Check the sources' supply, resource and status (every source producing when the layer has no status)."""
-    check_numeric(sources, "supply_t_per_yr", path, ref.supply_field, problems)
-    _check_text(sources, "resource", path, ref.resource_field, "resource", None, problems)
+    check_numeric(sources, "supply_t_per_yr", path, ref.supply_field, problems, id_field=ref.id_field)
+    _check_text(sources, "resource", path, ref.resource_field, "resource", None, problems, id_field=ref.id_field)
     if "status" in sources.columns:
-        _check_text(sources, "status", path, str(ref.status_field), "status", SOURCE_STATUSES, problems)
+        _check_text(sources, "status", path, str(ref.status_field), "status", SOURCE_STATUSES, problems,
+                    id_field=ref.id_field)
     else:
         sources["status"] = "producing"
 
@@ -657,33 +773,36 @@ def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer,
 def _site_attributes(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario, problems: list[str]
                      ) -> dict[str, str]:
     """Check the usable area and the existing capacity columns; return product -> column."""
+    at = shown_path(path)
     layer = loaded.scenario.layers.sites
     area_field = layer.usable_area_field
     polygonal = sites.geom_type.isin(POLYGONAL).to_numpy()
     if "usable_area_ha" in sites.columns:
-        check_numeric(sites, "usable_area_ha", path, area_field, problems, allow_missing=polygonal)
+        check_numeric(sites, "usable_area_ha", path, area_field, problems, allow_missing=polygonal,
+                      id_field=layer.id_field)
     elif not polygonal.all():
-        problems.append(f"{path}: field '{area_field}' | missing; point sites need their usable area in ha "
+        problems.append(f"{at}: field '{area_field}' | missing; point sites need their usable area in ha "
                         "(polygon sites may use their drawn area)")
     else:
         sites["usable_area_ha"] = np.nan
     if "land_price_yuan_per_ha" in sites.columns:
-        check_numeric(sites, "land_price_yuan_per_ha", path, str(layer.land_price_field), problems)
+        check_numeric(sites, "land_price_yuan_per_ha", path, str(layer.land_price_field), problems,
+                      id_field=layer.id_field)
     if "site_tariff_yuan_per_kwh" in sites.columns:
         check_numeric(sites, "site_tariff_yuan_per_kwh", path, str(layer.tariff_field), problems,
-                      allow_missing=True)
+                      allow_missing=True, id_field=layer.id_field)
     prefix = layer.existing_prefix
     products = loaded.catalog.products
     existing: dict[str, str] = {}
     for column in [c for c in sites.columns if c.startswith(prefix)]:
         product = column[len(prefix):]
         if product not in products:
-            problems.append(f"{path}: field '{column}' | names no catalog product ({product!r}); rename it to "
+            problems.append(f"{at}: field '{column}' | names no catalog product ({product!r}); rename it to "
                             f"{prefix}<product> with one of: {', '.join(products)}")
             continue
         sites[column] = [0.0 if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
                          for v in sites[column]]
-        check_numeric(sites, column, path, column, problems)
+        check_numeric(sites, column, path, column, problems, id_field=layer.id_field)
         existing[product] = column
     return existing
 

@@ -12,7 +12,14 @@ import geopandas as gpd
 from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, listed
-from siting.config.load import LoadedScenario, Override, allowed_zone_problems, in_file_order, load_scenario
+from siting.config.load import (
+    LoadedScenario,
+    Override,
+    allowed_zone_problems,
+    in_file_order,
+    load_scenario,
+    shown_path,
+)
 from siting.prepare.candidates import allowed_zone_geometry, generate_candidates, no_cell_left
 from siting.prepare.checks import check_against_layers
 from siting.prepare.inputs import build_inputs_with_notices
@@ -56,7 +63,7 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
     spec = loaded.scenario.candidates
     if spec is None:
         return None
-    where = str(loaded.scenario_path)
+    where = shown_path(loaded.scenario_path)
     crs_where, crs_key = loaded.at("spatial", "working_crs")
     name = loaded.scenario.spatial.working_crs
     crs = working_crs_of(name, crs_where, crs_key)
@@ -73,8 +80,9 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
                                        allowed=allowed, where=where)])
     taken = sorted(set(cells["id"]) & set(layers.sites["id"]))
     if taken:
+        sites = shown_path(layers.paths["sites"]) if "sites" in layers.paths else "the sites layer"
         raise InputError([f"{where}: candidates.id_prefix | cell ids {listed(taken)} are also site ids of "
-                          f"{layers.paths.get('sites', 'the sites layer')} (got {spec.id_prefix!r}); choose an "
+                          f"{sites} (got {spec.id_prefix!r}); choose an "
                           "id_prefix no site id starts with"])
     return cells.assign(land_price_yuan_per_ha=float(spec.land_price_yuan_per_ha))
 
