@@ -485,3 +485,202 @@ def test_a_label_may_sit_in_the_corner_of_its_own_pies_square_but_not_of_another
     assert placer._overlap(into) == placer._overlap(into, own) == 16.0
     placer.block_circle(56.0, 56.0, 10.0)
     assert placer._overlap(corner, own) == 16.0
+
+
+# --- the margin: legend, then the notes under its measured box; moved pies stay on the map -------
+
+def many_sources(n: int) -> OutputLayer:
+    """Sources layer: `n` points along 24.2 N between 101.6 and 103.9 E, each its own resource
+    ("ore_00", ...): one legend row each."""
+    from siting.deliver.layer import make_layer
+
+    frame = gpd.GeoDataFrame({"id": [f"s{i}" for i in range(n)], "resource": [f"ore_{i:02d}" for i in range(n)]},
+                             geometry=gpd.points_from_xy([101.6 + 2.3 * i / n for i in range(n)], [24.2] * n),
+                             crs="EPSG:4326")
+    return make_layer("sources", "Sources", frame, ["id", "resource"])
+
+
+LONG_CONTEXT = MapContext(units={"lfp": "t"}, values={"lfp": 1.0},
+                          sources=[f"layer {i}: a_rather_long_file_name_{i}.geojson (SHA-256 0123456789ab)"
+                                   for i in range(8)])
+
+
+def margin_of(figure: Figure) -> tuple:
+    """The legend's and the notes' rendered boxes (display pixels), the notes and the page's box."""
+    renderer = figure.canvas.get_renderer()
+    legend = figure.legends[0]
+    (notes,) = [a for a in [*figure.artists, *figure.texts] if isinstance(a, Text) and a.get_text().startswith("No ")]
+    assert notes.get_text().startswith("No clusters: the red line's share")
+    return legend.get_window_extent(renderer), notes.get_window_extent(renderer), notes, figure.bbox
+
+
+def test_legend_and_notes_stand_apart_on_the_page_with_many_legend_rows():
+    """25 resources, 8 long source lines: at the first setting (9.5-point rows 0.55 apart) the
+    legend (about 480 pixels tall) and the notes (about 310) do not fit in the margin's 1,044
+    pixels. The page keeps its 1600 x 1200 pixels; the legend closes up and shrinks (a later
+    MARGIN_STYLES row); the notes' top stands NOTES_GAP points (14 = 19.4 pixels at 100 dpi)
+    under the legend's rendered box, and both lie on the page with PAGE_EDGE points to spare."""
+    from siting.deliver.mapplot import MARGIN_STYLES, NOTES_GAP, PAGE_EDGE, PIXELS
+
+    figure = map_figure([crowded_sites(), many_sources(25)], CROWDED_TITLE, ["lfp"], "EPSG:32648", LONG_CONTEXT)
+    legend_box, notes_box, notes, page = margin_of(figure)
+    assert (page.width, page.height) == PIXELS
+    assert not legend_box.overlaps(notes_box)
+    assert notes_box.y1 == pytest.approx(legend_box.y0 - NOTES_GAP * 100 / 72, abs=1e-6)
+    edge = PAGE_EDGE * 100 / 72
+    for box in (legend_box, notes_box):
+        assert page.x0 + edge <= box.x0 and box.x1 <= page.x1 - edge
+        assert page.y0 + edge <= box.y0 and box.y1 <= page.y1 - edge
+    legend = figure.legends[0]
+    style = (legend.get_texts()[0].get_fontsize(), legend.labelspacing, notes.get_fontsize())
+    assert style in MARGIN_STYLES[1:]
+    assert sum(t.get_text().endswith(" source") for t in legend.get_texts()) == 25
+
+
+def test_a_legend_too_long_for_the_page_makes_it_taller_at_the_bottom():
+    """45 resources do not fit even at the floor (8-point rows 0.3 apart, 7.5-point notes): the
+    page grows at the bottom in whole 50-pixel steps, no more than needed (the notes end less than
+    a step above the bottom edge), and the PNG has that size. The map keeps its size in pixels;
+    the map, the title and the legend's anchor keep their distances from the top of the page."""
+    from siting.deliver.mapplot import MARGIN_STYLES, NOTES_GAP, PAGE_EDGE, PIXELS
+
+    standard = map_figure([crowded_sites(), many_sources(3)], CROWDED_TITLE, ["lfp"], "EPSG:32648", LONG_CONTEXT)
+    figure = map_figure([crowded_sites(), many_sources(45)], CROWDED_TITLE, ["lfp"], "EPSG:32648", LONG_CONTEXT)
+    legend_box, notes_box, notes, page = margin_of(figure)
+    assert page.width == PIXELS[0]
+    grown = page.height - PIXELS[1]
+    assert grown > 0 and grown % 50 == 0
+    edge = PAGE_EDGE * 100 / 72
+    assert edge <= notes_box.y0 < edge + 50
+    assert not legend_box.overlaps(notes_box)
+    assert notes_box.y1 == pytest.approx(legend_box.y0 - NOTES_GAP * 100 / 72, abs=1e-6)
+    assert page.y1 - edge >= legend_box.y1 and legend_box.x1 <= page.x1 - edge and notes_box.x1 <= page.x1 - edge
+    legend = figure.legends[0]
+    assert (legend.get_texts()[0].get_fontsize(), legend.labelspacing, notes.get_fontsize()) == MARGIN_STYLES[-1]
+    renderer, renderer0 = figure.canvas.get_renderer(), standard.canvas.get_renderer()
+    box, box0 = figure.axes[0].get_window_extent(renderer), standard.axes[0].get_window_extent(renderer0)
+    assert box.width == pytest.approx(box0.width, abs=1e-6) and box.height == pytest.approx(box0.height, abs=1e-6)
+    assert page.y1 - box.y1 == pytest.approx(standard.bbox.y1 - box0.y1, abs=1e-6)
+    anchor, anchor0 = legend.get_bbox_to_anchor(), standard.legends[0].get_bbox_to_anchor()
+    assert (anchor.x0, page.y1 - anchor.y0) == (pytest.approx(anchor0.x0), pytest.approx(1200 - anchor0.y0))
+    title, title0 = figure._suptitle.get_window_extent(renderer), standard._suptitle.get_window_extent(renderer0)
+    assert page.y1 - title.y1 == pytest.approx(standard.bbox.y1 - title0.y1, abs=1e-6)
+    png = io.BytesIO()
+    render_map(png, [crowded_sites(), many_sources(45)], CROWDED_TITLE, ["lfp"], "EPSG:32648", LONG_CONTEXT)
+    header = png.getvalue()[16:24]
+    assert (int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")) == (PIXELS[0], PIXELS[1] + grown)
+
+
+def test_a_map_with_a_crowded_margin_renders_to_the_same_bytes_twice():
+    first, second = io.BytesIO(), io.BytesIO()
+    for out in (first, second):
+        render_map(out, [crowded_sites(), many_sources(25)], CROWDED_TITLE, ["lfp"], "EPSG:32648", LONG_CONTEXT)
+    assert first.getvalue() == second.getvalue()
+
+
+def test_the_leader_row_is_in_the_legend_only_when_the_map_draws_leaders(drawn: tuple):
+    """The crowded map draws one leader (the small pie moved off its site): its legend has the
+    leader row once, right after the pie sizes (and their blank rows). The small scenario's pies
+    all stand on their sites: no leader on the map, no row."""
+    from siting.deliver.mapplot import LEADER_LABEL
+
+    crowded = map_figure([crowded_sites()], CROWDED_TITLE, ["lfp"], "EPSG:32648", CROWDED_CONTEXT)
+    assert len([line for line in crowded.axes[0].lines if line.get_zorder() == 9.95]) == 1
+    labels = [t.get_text() for t in crowded.legends[0].get_texts() if t.get_text()]
+    assert LEADER_LABEL == "true site of a pie moved aside, line to it"
+    assert labels[1:5] == ["capex 40.00 bn yuan", "capex 10.00 bn yuan", LEADER_LABEL, "eligible site, not used"]
+
+    small = figure_of(drawn)
+    assert not [line for line in small.axes[0].lines if line.get_zorder() == 9.95]
+    assert LEADER_LABEL not in [t.get_text() for t in small.legends[0].get_texts()]
+
+
+def test_the_leader_key_draws_the_maps_marks():
+    """In a handle box 20.9 x 6.65 points (the legend's 9.5-point font): a line along the middle
+    (y 3.325) from the dot's centre to the pie's left edge, a dot of SITE_DOT_RADIUS (2 points)
+    at x 2, filled dark and edged white as on the map, and a pie outline of radius
+    min(6.65 * 0.75, 20.9 / 4) = 4.9875 points at the right end (centre 20.9 - 4.9875)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle
+    from matplotlib.transforms import IdentityTransform
+
+    from siting.deliver.mapplot import LEADER_WIDTH, SITE_DOT_RADIUS, LeaderHandler, LeaderMark
+    from siting.deliver.styles import INK
+
+    line, dot, pie = LeaderHandler().create_artists(None, LeaderMark(), 0.0, 0.0, 20.9, 6.65, 9.5,
+                                                    IdentityTransform())
+    ink = (INK[0] / 255, INK[1] / 255, INK[2] / 255, 1.0)
+    assert isinstance(line, Line2D) and isinstance(dot, Circle) and isinstance(pie, Circle)
+    assert line.get_xdata() == [2.0, pytest.approx(20.9 - 2 * 4.9875)] and line.get_ydata() == [3.325, 3.325]
+    assert line.get_linewidth() == LEADER_WIDTH and line.get_color() == ink
+    assert dot.center == (2.0, 3.325) and dot.get_radius() == SITE_DOT_RADIUS
+    assert dot.get_facecolor() == ink and dot.get_edgecolor() == (1.0, 1.0, 1.0, 1.0)
+    assert pie.center == (pytest.approx(20.9 - 4.9875), 3.325) and pie.get_radius() == pytest.approx(4.9875)
+    assert pie.get_facecolor()[3] == 0.0 and pie.get_edgecolor() == ink
+
+
+def test_spread_pies_keeps_a_moved_pie_inside_the_bounds():
+    """Frame x 0-100, gap 1.5. Pies of radius 5 at x 95 and 2 at x 96 (y 0) must stand
+    5 + 2 + 1.5 = 8.5 apart; unbounded, the small one takes 25/29 of the 7.5 push and ends at
+    96 + 6.47 = 102.47, off the frame. Bounded, its centre stays at most 100 - 2 - 1.5 = 96.5,
+    where it stands against the frame, and the large one takes the rest of the push: 88.0. A
+    pie that moves nothing (radius 4 at x 99, past its limit of 94.5) keeps its place bit for bit."""
+    from siting.deliver.mapplot import spread_pies
+
+    centres = np.array([[95.0, 0.0], [96.0, 0.0], [99.0, 40.0]])
+    radii = np.array([5.0, 2.0, 4.0])
+    free = spread_pies(centres, radii, gap=1.5)
+    assert free[1].tolist() == [pytest.approx(96 + 7.5 * 25 / 29), 0.0]
+    held = spread_pies(centres, radii, gap=1.5, bounds=(0.0, -50.0, 100.0, 50.0))
+    assert held[:2].tolist() == [[pytest.approx(88.0, abs=1e-9), 0.0], [96.5, 0.0]]
+    assert held[2].tolist() == [99.0, 40.0]
+
+
+def test_pies_pushed_toward_the_map_frame_stay_inside_it():
+    """Two built sites of 40 bn yuan each (pies of radius 18.7 points) 0.005 degrees apart on
+    26 N, the east one on the map's east edge site (with a third built site and one not built
+    at 101.5 E, 24 N, they set the extent): pushed apart along x, each by half of about 37
+    points, the east pie would cross the frame. It stays inside, PIE_GAP points clear."""
+    from matplotlib.patches import Circle
+
+    from siting.deliver.layer import make_layer
+    from siting.deliver.mapplot import PIE_GAP
+
+    frame = gpd.GeoDataFrame(
+        {"id": ["a", "b", "c", "sw"], "name": ["A park", "B park", "C park", "SW"],
+         "status": ["built"] * 3 + ["eligible_unused"], "capex_yuan": [40.0e9, 40.0e9, 1.0e9, 0.0],
+         "added_lfp_2024": [1.0, 1.0, 1.0, 0.0]},
+        geometry=gpd.points_from_xy([104.0, 103.995, 102.5, 101.5], [26.0, 26.0, 25.0, 24.0]), crs="EPSG:4326")
+    layer = make_layer("sites", "Sites", frame, ["id", "name", "status", "capex_yuan", "added_lfp_2024"])
+    figure = map_figure([layer], CROWDED_TITLE, ["lfp"], "EPSG:32648", CROWDED_CONTEXT)
+    ax = figure.axes[0]
+    box = ax.get_window_extent(figure.canvas.get_renderer())
+    pixels_per_metre = ax.transData.transform((1.0, 0.0))[0] - ax.transData.transform((0.0, 0.0))[0]
+    pies = [p for p in ax.patches if isinstance(p, Circle) and 9 <= p.get_zorder() < 9.5]
+    assert len(pies) == 3
+    clear = PIE_GAP * 100 / 72
+    for pie in pies:
+        (x, y), radius = ax.transData.transform(pie.center), pie.get_radius() * pixels_per_metre
+        assert box.x0 + clear - 1e-6 <= x - radius and x + radius <= box.x1 - clear + 1e-6
+        assert box.y0 + clear - 1e-6 <= y - radius and y + radius <= box.y1 - clear + 1e-6
+    east = max(pies, key=lambda p: p.center[0])
+    x, _y = ax.transData.transform(east.center)
+    assert x + east.get_radius() * pixels_per_metre == pytest.approx(box.x1 - clear, abs=1e-6)
+
+
+def test_blank_rows_keep_a_pie_size_just_clear_of_its_neighbours():
+    """Pie sizes 40 and 10 bn yuan (circles sqrt(1400) = 37.4 and sqrt(350) = 18.7 points
+    across). At 9.5-point rows 0.3 apart (12.35 points from row to row) one blank row on each
+    side keeps either circle 1 point clear of the next label: 2 * 12.35 - 4.75 = 19.95 >=
+    18.7 + 1. At 8 points (10.4 apart) the large one needs two: 2 * 10.4 - 4 = 16.8 < 19.7, while
+    3 * 10.4 - 4 = 27.2 is enough; the small one still one (16.8 >= 9.35 + 1)."""
+    from siting.deliver.mapplot import legend_handles
+
+    def rows(font: float) -> list[str]:
+        _handles, labels = legend_handles([], {}, 40.0e9, set(), None, [], {}, False, None, None, True, font, 0.3)
+        return labels[:labels.index("cluster")]
+
+    assert rows(9.5) == ["", "capex 40.00 bn yuan", "", "", "capex 10.00 bn yuan", "",
+                         "true site of a pie moved aside, line to it"]
+    assert rows(8.0) == ["", "", "capex 40.00 bn yuan", "", "", "", "capex 10.00 bn yuan", "",
+                         "true site of a pie moved aside, line to it"]

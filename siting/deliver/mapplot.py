@@ -12,22 +12,25 @@ flows and sources by resource; candidate sites by status; and every built site a
 is proportional to its capex and whose slices are the products it builds (by the output value of
 the capacity added), labelled with the site's name and each product's capacity added in words and
 units. Pies that would cover each other on the page are moved apart about their shared centre,
-and a pie moved off its site is tied to it by a thin line ending on a dot (`spread_pies`).
-Labels are placed greedily, beside their own pie, so that none overlaps another label or a pie.
-The colours come from `siting.deliver.styles`, the same as in the QGIS styles. Margin: the
-legend, the red line's extent, the projection and the data sources (file names and SHA-256
-prefixes: the data's version, never the time of drawing). Title: scenario name, solver outcome
-and gap, objective in bn yuan.
+and a pie moved off its site is tied to it by a thin line ending on a dot (`spread_pies`); a
+moved pie stays inside the map's frame. Labels are placed greedily, beside their own pie, so that
+none overlaps another label or a pie. The colours come from `siting.deliver.styles`, the same as
+in the QGIS styles. Margin: the legend, and under its measured box the notes: the red line's
+extent, the projection and the data sources (file names and SHA-256 prefixes: the data's
+version, never the time of drawing). When the two do not fit, the legend's rows close up and the
+type shrinks to a floor, and past that the page grows taller (`lay_out_margin`). Title: scenario
+name, solver outcome and gap, objective in bn yuan.
 
-The same plan gives the same bytes: fixed size and DPI, matplotlib's default style whatever the
-user's matplotlibrc says, and no `Software` or date in the PNG metadata.
+The same plan gives the same bytes: fixed size (taller only where the margin needs it) and DPI,
+matplotlib's default style whatever the user's matplotlibrc says, and no `Software` or date in
+the PNG metadata.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -38,14 +41,17 @@ import matplotlib.patheffects as path_effects
 import matplotlib.style
 import numpy as np
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch, Rectangle, Wedge
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox, Transform
 
 from siting.deliver.layer import OutputLayer
 from siting.deliver.styles import (
@@ -73,7 +79,8 @@ def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float
     return colour[0] / 255, colour[1] / 255, colour[2] / 255, alpha
 
 
-#: 1600 x 1200 pixels: readable on a screen and in a printed A4 report.
+#: 1600 x 1200 pixels: readable on a screen and in a printed A4 report (taller only where the
+#: legend and the notes need it: `lay_out_margin`).
 FIGURE_SIZE_IN = (16.0, 12.0)
 DPI = 100
 PIXELS = (round(FIGURE_SIZE_IN[0] * DPI), round(FIGURE_SIZE_IN[1] * DPI))
@@ -502,7 +509,7 @@ LEADER_WIDTH = 0.8
 
 
 def spread_pies(centres: np.ndarray, radii: np.ndarray, gap: float = PIE_GAP,
-                sweeps: int = SPREAD_SWEEPS) -> np.ndarray:
+                sweeps: int = SPREAD_SWEEPS, bounds: tuple[float, float, float, float] | None = None) -> np.ndarray:
     """Centres for pies that keep `gap` between their outlines, moved as little as possible.
 
     `centres`: (n, 2) pie centres in points (any origin, y up), `radii`: (n,) radii in points;
@@ -518,6 +525,12 @@ def spread_pies(centres: np.ndarray, radii: np.ndarray, gap: float = PIE_GAP,
     when no pair is too close, or after `sweeps`. A pie that never comes too close to another
     keeps its centre bit for bit; the same input gives the same output (no randomness).
 
+    `bounds` (x0, y0, x1, y1 in points, the map's frame) keeps every pie that moves whole inside
+    the frame, `gap` clear of it: after each sweep a moved pie's centre is clamped into
+    [x0 + r + gap, x1 - r - gap] and the same for y (to the frame's middle where the pie is wider
+    than that). A pie the clamp held back stands against the frame: in the next sweep its
+    neighbour (one not held back) takes the whole of their push.
+
     Raises ValueError when the shapes do not match or a radius is negative.
     """
     moved = np.array(centres, dtype=float)
@@ -529,14 +542,23 @@ def spread_pies(centres: np.ndarray, radii: np.ndarray, gap: float = PIE_GAP,
     stacks: dict[tuple[float, float], list[int]] = {}
     for i, (x, y) in enumerate(moved.tolist()):
         stacks.setdefault((x, y), []).append(i)
+    ever = np.zeros(len(r), dtype=bool)  # pies moved at least once: only they are clamped
     for (x, y), members in stacks.items():
         for k, i in enumerate(members if len(members) > 1 else ()):
             angle = math.pi / 2 + 2 * math.pi * k / len(members)
             moved[i] = (x + _STACK_RING * math.cos(angle), y + _STACK_RING * math.sin(angle))
+            ever[i] = True
+    if bounds is not None:
+        x0, y0, x1, y1 = bounds
+        low = np.column_stack([x0 + r + gap, y0 + r + gap])
+        high = np.column_stack([x1 - r - gap, y1 - r - gap])
+        middle = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+        low, high = np.where(low <= high, low, middle), np.where(low <= high, high, middle)
     area = np.maximum(r, 1e-9) ** 2
     first, second = np.triu_indices(len(r), 1)
     need = r[first] + r[second] + gap
     share = area[second] / (area[first] + area[second])  # of the push, moved by the first pie
+    held = np.zeros(len(r), dtype=bool)  # pies the clamp held back in the last sweep
     for _sweep in range(sweeps):
         apart = moved[second] - moved[first]
         distance = np.hypot(apart[:, 0], apart[:, 1])
@@ -547,25 +569,35 @@ def spread_pies(centres: np.ndarray, radii: np.ndarray, gap: float = PIE_GAP,
         # Two pies that the sweeps bring onto one point part along x.
         unit = np.where((d > 0)[:, None], apart[close] / np.where(d > 0, d, 1.0)[:, None], (1.0, 0.0))
         push = need[close] - d
+        mine = np.where(held[i] & ~held[j], 0.0, np.where(held[j] & ~held[i], 1.0, share[close]))
         delta = np.zeros_like(moved)
-        np.add.at(delta, i, -unit * (push * share[close])[:, None])
-        np.add.at(delta, j, unit * (push * (1 - share[close]))[:, None])
+        np.add.at(delta, i, -unit * (push * mine)[:, None])
+        np.add.at(delta, j, unit * (push * (1 - mine))[:, None])
         count = np.bincount(i, minlength=len(r)) + np.bincount(j, minlength=len(r))
         touched = count > 0
         moved[touched] += delta[touched] / count[touched, None]
+        ever |= touched
+        if bounds is not None:
+            free = moved[ever]
+            moved[ever] = np.clip(free, low[ever], high[ever])
+            held[:] = False
+            held[ever] = (moved[ever] != free).any(axis=1)
     return moved
 
 
-def displaced_centres(built: Sequence[BuiltSite], radii: Sequence[float],
-                      data_per_point: float) -> list[tuple[float, float]]:
+def displaced_centres(built: Sequence[BuiltSite], radii: Sequence[float], data_per_point: float,
+                      frame: tuple[float, float, float, float] | None = None) -> list[tuple[float, float]]:
     """Where each site's pie is drawn (data coordinates): on the site, or moved aside by
     `spread_pies` where pies of `radii` (points) would cover each other at `data_per_point`
-    (data units per point) on the page. A pie not moved keeps the site's coordinates exactly."""
+    (data units per point) on the page; a moved pie stays inside `frame` (x0, y0, x1, y1, the
+    map's extent in data coordinates). A pie not moved keeps the site's coordinates exactly."""
     if not built:
         return []
     sites = np.array([(b.x, b.y) for b in built], dtype=float)
     points = sites / data_per_point
-    shift = (spread_pies(points, np.asarray(radii, dtype=float)) - points) * data_per_point
+    bounds = None if frame is None else (frame[0] / data_per_point, frame[1] / data_per_point,
+                                         frame[2] / data_per_point, frame[3] / data_per_point)
+    shift = (spread_pies(points, np.asarray(radii, dtype=float), bounds=bounds) - points) * data_per_point
     return [(b.x + float(sx), b.y + float(sy)) if (sx, sy) != (0.0, 0.0) else (b.x, b.y)
             for b, (sx, sy) in zip(built, shift, strict=True)]
 
@@ -634,38 +666,96 @@ def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
 
 # --- legend and margin -------------------------------------------------------------------------
 
+#: The legend's font (points) and the space between its rows (a share of the font) where it fits.
 LEGEND_FONT = 9.5
 LEGEND_SPACING = 0.55
-#: Height of one legend row in points.
-LEGEND_ROW_POINTS = LEGEND_FONT * (1 + LEGEND_SPACING)
+LEGEND_TITLE = "Built sites: pie area ∝ capex, slices = output\nvalue of the capacity added by product"
+#: The legend's row for the marks of a pie moved off its site (`draw_leaders`).
+LEADER_LABEL = "true site of a pie moved aside, line to it"
+#: Left edge and top of the right margin, in fractions of the standard page: the legend hangs
+#: from there and the notes follow under it.
+MARGIN_X, MARGIN_TOP = 0.715, 0.89
+#: Clear space (points) between the legend's last row and the notes, and kept free along the
+#: page's bottom and right edges.
+NOTES_GAP = 14.0
+PAGE_EDGE = 14.0
+NOTES_FONT = 8.5
+#: How the margin is set, tried in turn until the legend and the notes under it fit on the page:
+#: (legend font, legend row spacing as a share of the font, notes font), in points. The rows close
+#: up first, then the type shrinks, down to a floor (8 and 7.5 points) that still reads on the
+#: printed page.
+MARGIN_STYLES = ((LEGEND_FONT, LEGEND_SPACING, NOTES_FONT), (LEGEND_FONT, 0.4, NOTES_FONT),
+                 (LEGEND_FONT, 0.3, NOTES_FONT), (9.0, 0.3, 8.0), (8.5, 0.3, 8.0), (8.0, 0.3, 7.5))
+#: Past the floor the page grows at the bottom, in whole steps of this many inches (50 pixels).
+PAGE_STEP_IN = 0.5
+
+
+class LeaderMark:
+    """Legend handle standing for a moved pie's marks: drawn by `LeaderHandler`."""
+
+
+class LeaderHandler(HandlerBase):
+    """Draws the legend key of `LeaderMark` as the map draws a moved pie: a dark dot (the true
+    site), a thin line from it and a small pie outline at its end."""
+
+    def create_artists(self, legend: Legend, orig_handle: object, xdescent: float, ydescent: float,
+                       width: float, height: float, fontsize: float, trans: Transform) -> list[Artist]:
+        """The dot, the line and the pie in the handle box (points, `trans` to display)."""
+        y = height / 2 - ydescent
+        left, right = -xdescent, width - xdescent
+        pie = min(height * 0.75, width / 4)
+        halo = [path_effects.withStroke(linewidth=LEADER_WIDTH + 1.6, foreground="white")]
+        line = Line2D([left + SITE_DOT_RADIUS, right - 2 * pie], [y, y], color=_rgb(INK), linewidth=LEADER_WIDTH,
+                      solid_capstyle="butt", path_effects=halo, transform=trans)
+        dot = Circle((left + SITE_DOT_RADIUS, y), SITE_DOT_RADIUS, facecolor=_rgb(INK), edgecolor="white",
+                     linewidth=0.6, transform=trans)
+        outline = Circle((right - pie, y), pie, facecolor="none", edgecolor=_rgb(INK), linewidth=0.8,
+                         transform=trans)
+        return [line, dot, outline]
+
+
+def _pie_sizes(top_capex: float, font: float, spacing: float) -> list[tuple[object, str]]:
+    """Legend rows for two reference pie sizes (the largest capex and a quarter of it, rounded),
+    each between as many blank rows as keep its circle (diameter d points, centred on its row)
+    1 point clear of the text of the nearest row with a label: rows stand p = font * (1 +
+    spacing) points apart, so n blank rows suffice where (n + 1) * p - font / 2 >= d / 2 + 1."""
+    rows: list[tuple[object, str]] = []
+    if top_capex <= 0:
+        return rows
+    for value in sorted({_significant(top_capex, 2), _significant(top_capex / 4, 1)}, reverse=True):
+        if value > 0:
+            size = math.sqrt(pie_area(value, top_capex))
+            pitch = font * (1 + spacing)
+            blank = [(Patch(visible=False), "")] * max(0, math.ceil((size / 2 + 1 + font / 2) / pitch - 1))
+            circle = Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=_rgb(INK),
+                            markersize=size)
+            rows.extend([*blank, (circle, f"capex {bn_yuan(value)}"), *blank])
+    return rows
 
 
 def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int, int]], top_capex: float,
                    statuses: set[str], zones: gpd.GeoDataFrame | None,
                    redline_rows: Sequence[tuple[str, tuple[float, ...], tuple[float, ...]]],
                    resources: dict[str, tuple[int, int, int]], has_flows: bool, context_label: str | None,
-                   cell_counts: tuple[int, int] | None = None) -> tuple[list[object], list[str]]:
-    """Legend entries: the products built (in words), pie sizes in bn yuan of capex, the other
-    site statuses present, the candidate cells (`cell_counts`: cells, built cells), clusters
-    and context, red-line categories and zones, sources and flows by resource."""
+                   cell_counts: tuple[int, int] | None = None, leaders: bool = False,
+                   font: float = LEGEND_FONT, spacing: float = LEGEND_SPACING) -> tuple[list[object], list[str]]:
+    """Legend entries: the products built (in words), pie sizes in bn yuan of capex, the marks
+    of pies moved off their sites (with `leaders`: the map draws some), the other site statuses
+    present, the candidate cells (`cell_counts`: cells, built cells), clusters and context,
+    red-line categories and zones, sources and flows by resource. `font` (points) and `spacing`
+    (a share of the font between rows) are the legend's: blank rows keep a large pie size clear
+    of its neighbours."""
     handles: list[object] = []
     labels: list[str] = []
     for product in products:
         handles.append(Patch(facecolor=_rgb(colours[product]), edgecolor=_rgb(INK), linewidth=0.5))
         labels.append(product_label(product))
-    if top_capex > 0:
-        for value in sorted({_significant(top_capex, 2), _significant(top_capex / 4, 1)}, reverse=True):
-            if value > 0:
-                size = math.sqrt(pie_area(value, top_capex))
-                # Blank rows around a large circle keep it clear of its neighbours.
-                spacers = max(0, math.ceil((size - LEGEND_ROW_POINTS) / (2 * LEGEND_ROW_POINTS)))
-                handles.extend([Patch(visible=False)] * spacers)
-                labels.extend([""] * spacers)
-                handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none",
-                                      markeredgecolor=_rgb(INK), markersize=size))
-                labels.append(f"capex {bn_yuan(value)}")
-                handles.extend([Patch(visible=False)] * spacers)
-                labels.extend([""] * spacers)
+    for handle, label in _pie_sizes(top_capex, font, spacing):
+        handles.append(handle)
+        labels.append(label)
+    if leaders:
+        handles.append(LeaderMark())
+        labels.append(LEADER_LABEL)
     for status, (marker, colour, size, label) in STATUS_MARKS.items():
         if status in statuses:
             handles.append(Line2D([], [], marker=marker, linestyle="", markersize=math.sqrt(size),
@@ -686,7 +776,7 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
         labels.append(context_label)
     for label, fill, edge in redline_rows:
         handles.append(Patch(facecolor=fill, edgecolor=edge, linewidth=0.5))
-        labels.append(f"red line: {label}")
+        labels.append(textwrap.fill(f"red line: {label}", 46))
     if zones is not None:
         for kind, products_text, distance in zip(zones["kind"], zones["products"], zones["max_distance_m"],
                                                  strict=True):
@@ -768,9 +858,9 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         data_per_point = (extent[2] - extent[0]) / box.width * renderer.points_to_pixels(1.0)
         built = built_sites(sites, products, title.years)
         radii = pie_radii(built)
-        centres = displaced_centres(built, radii, data_per_point)
+        centres = displaced_centres(built, radii, data_per_point, extent)
         draw_pies(ax, built, colours, extra.values, data_per_point, centres)
-        draw_leaders(ax, built, centres, radii, data_per_point)
+        leaders = draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
         for (x, y), radius in zip(centres, radii, strict=True):
             placer.block_circle(x, y, radius)
@@ -805,14 +895,13 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         statuses = set(sites["status"]) if sites is not None else set()
         shown = [p for p in products if any(p in b.added for b in built)]
         context_label = extra.context_label if counties is not None else None
-        handles, labels = legend_handles(shown, colours, max((b.capex_yuan for b in built), default=0.0),
-                                         statuses, zones, redline_rows, resources, flows is not None, context_label,
-                                         cell_counts)
-        figure.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.715, 0.89), fontsize=LEGEND_FONT,
-                      frameon=False, labelspacing=LEGEND_SPACING, borderpad=0.3, handletextpad=1.0, handlelength=2.2,
-                      title="Built sites: pie area ∝ capex, slices = output\nvalue of the capacity added by product",
-                      title_fontsize=9.5, alignment="left")
-        figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
+        top_capex = max((b.capex_yuan for b in built), default=0.0)
+
+        def entries(font: float, spacing: float) -> tuple[list[object], list[str]]:
+            return legend_handles(shown, colours, top_capex, statuses, zones, redline_rows, resources,
+                                  flows is not None, context_label, cell_counts, leaders > 0, font, spacing)
+
+        heading = figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
         notes = [textwrap.fill(redline_extent_text(layers, title.official_redline_pct, title.official_redline_source,
                                                    title.redline_given),
                                58),
@@ -820,9 +909,80 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         if extra.sources:
             notes.append("Sources:\n" + "\n".join(textwrap.fill(s, 58, subsequent_indent="  ")
                                                   for s in extra.sources))
-        figure.text(0.715, 0.02, "\n\n".join(notes), fontsize=8.5, color=_rgb(INK, 0.9), va="bottom",
-                    linespacing=1.3)
+        lay_out_margin(figure, entries, "\n\n".join(notes), [heading])
     return figure
+
+
+def _margin(figure: Figure, entries: Callable[[float, float], tuple[list[object], list[str]]], notes: str,
+            style: tuple[float, float, float]) -> tuple[Legend, Annotation]:
+    """The legend hanging from the margin's top, set in `style` (see MARGIN_STYLES), and the notes
+    anchored NOTES_GAP points under the legend's rendered box, aligned with its rows' left edge.
+    The keys are as wide as the largest pie size's circle, so that it stays clear of its label."""
+    font, spacing, notes_font = style
+    handles, labels = entries(font, spacing)
+    widest = max((h.get_markersize() for h in handles if isinstance(h, Line2D)), default=0.0)
+    legend = figure.legend(handles, labels, loc="upper left", bbox_to_anchor=(MARGIN_X, MARGIN_TOP),
+                           fontsize=font, frameon=False, labelspacing=spacing, borderpad=0.3, handletextpad=1.0,
+                           handlelength=max(2.2, widest / font), title=LEGEND_TITLE, title_fontsize=font,
+                           alignment="left",
+                           handler_map={LeaderMark: LeaderHandler()})
+    text = Annotation(notes, (0.0, 0.0), xycoords=legend, xytext=(0.3 * font, -NOTES_GAP), textcoords="offset points",
+                      ha="left", va="top", fontsize=notes_font, color=_rgb(INK, 0.9), linespacing=1.3)
+    figure.add_artist(text)
+    return legend, text
+
+
+def _shortfall(figure: Figure, legend: Legend, notes: Annotation) -> tuple[float, float]:
+    """How far (pixels) the notes run below the page's bottom edge and the legend or the notes
+    past its right edge, PAGE_EDGE points kept free; 0 or less where they fit."""
+    renderer = figure.canvas.get_renderer()
+    edge = PAGE_EDGE * figure.dpi / 72
+    page = figure.bbox
+    boxes = [legend.get_window_extent(renderer), notes.get_window_extent(renderer)]
+    return edge - boxes[1].y0, max(b.x1 for b in boxes) - (page.x1 - edge)
+
+
+def grow_page(figure: Figure, inches: float, anchored: Sequence[Text] = ()) -> None:
+    """Make the page `inches` taller at the bottom, all that is drawn keeping its place from the
+    top: the axes, the legends' anchors at the margin's top and the `anchored` texts (placed in
+    figure fractions)."""
+    old = figure.get_figheight()
+    new = old + inches
+
+    def down(y: float) -> float:
+        return 1 - (1 - y) * old / new
+
+    figure.set_figheight(new, forward=False)
+    for ax in figure.axes:  # the box as laid out; an equal-aspect map fits into it again, as before
+        box = ax.get_position(original=True)
+        ax.set_position(Bbox.from_extents(box.x0, down(box.y0), box.x1, down(box.y1)), which="both")
+        ax.apply_aspect()
+    for legend in figure.legends:
+        legend.set_bbox_to_anchor((MARGIN_X, down(MARGIN_TOP)), transform=figure.transFigure)
+    for text in anchored:
+        x, y = text.get_position()
+        text.set_position((x, down(y)))
+
+
+def lay_out_margin(figure: Figure, entries: Callable[[float, float], tuple[list[object], list[str]]], notes: str,
+                   anchored: Sequence[Text] = ()) -> tuple[Legend, Annotation]:
+    """The right margin, from measured extents: the legend from its top, the notes under the
+    legend's rendered box. Each of MARGIN_STYLES is tried in turn until both fit on the page
+    (PAGE_EDGE points clear of its bottom and right edges); when even the last does not, the
+    page grows at the bottom by whole PAGE_STEP_IN steps until the notes fit (`grow_page`, which
+    keeps the `anchored` texts in place too). `entries(font, spacing)` gives the legend's handles
+    and labels for that font (points) and row spacing. Returns the legend and the notes."""
+    for n, style in enumerate(MARGIN_STYLES):
+        legend, text = _margin(figure, entries, notes, style)
+        below, past = _shortfall(figure, legend, text)
+        if (below <= 0 and past <= 0) or n == len(MARGIN_STYLES) - 1:
+            break
+        legend.remove()
+        text.remove()
+    if below > 0:
+        step = PAGE_STEP_IN * figure.dpi
+        grow_page(figure, PAGE_STEP_IN * math.ceil(below / step), anchored)
+    return legend, text
 
 
 def _span(years: Sequence[int]) -> str:
@@ -879,7 +1039,8 @@ def redline_extent_text(layers: Sequence[OutputLayer], official_pct: float | Non
 
 def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str],
                working_crs: str, context: MapContext | None = None) -> None:
-    """Draw the plan's layers into a PNG (PIXELS in size) at a path or into a binary file."""
+    """Draw the plan's layers into a PNG (PIXELS in size, taller where the margin needs it: see
+    `lay_out_margin`) at a path or into a binary file."""
     with matplotlib.style.context("default"), matplotlib.rc_context({"hatch.linewidth": 0.6}):
         figure = map_figure(layers, title, products, working_crs, context)
         figure.savefig(target, dpi=DPI, format="png", metadata={"Software": None})
