@@ -402,6 +402,51 @@ def start_on(model: pyo.ConcreteModel, values: Mapping[str, Mapping[Any, float]]
     return start
 
 
+def plan_cost(model: pyo.ConcreteModel, values: Mapping[str, Mapping[Any, float]], settings: SolverSettings,
+              solver: Any = None) -> SolveReport | None:
+    """The plan `values` (`plan_values` of a model of related inputs, e.g. another run of a
+    sweep) costed as a plan of `model`: every whole-number variable of `model` is fixed to the
+    plan's value of the same component name and index (rounded), or to 0 where the plan has
+    none (it builds nothing there), and the rest of `model` is solved with `settings` (an LP
+    once the whole numbers are fixed: a fraction of a second where the MIP takes minutes).
+
+    Returns None, without solving, when the plan cannot be one of `model`: a whole-number value
+    outside its variable's bounds, or other than the value of a variable `model` holds fixed,
+    or other than 0 at an index of a component of `model` that `model` lacks (a site its
+    red line leaves out); components `model` lacks altogether are not looked at. Otherwise the
+    report of the solve: `has_solution` false when the continuous decisions cannot complete the
+    plan (infeasible), else its cost in `objective_yuan`, and `model` holds the completed plan.
+    The variables fixed here are free again afterwards. `solver`: that of an earlier call on the
+    same model, to hand HiGHS only the bounds that changed."""
+    fixed: list[Any] = []
+    chosen: list[tuple[Any, float]] = []
+    for component in model.component_objects(pyo.Var, descend_into=True):
+        given = values.get(component.name, {})
+        whole = [var for var in component.values() if var.is_integer() or var.is_binary()]
+        if not whole:
+            continue
+        if any(round(value) != 0 and key not in component for key, value in given.items()):
+            return None
+        for var in whole:
+            value = float(round(given.get(var.index(), 0.0)))
+            if var.fixed:
+                if var.index() in given and value != round(var.value):
+                    return None
+                continue
+            low, high = var.bounds
+            if (low is not None and value < low) or (high is not None and value > high):
+                return None
+            chosen.append((var, value))
+    try:
+        for var, value in chosen:
+            var.fix(value)
+            fixed.append(var)
+        return solve_model(model, settings, solver)
+    finally:
+        for var in fixed:
+            var.unfix()
+
+
 def warm_started(solver: Any) -> Any:
     """`solver` (Pyomo's HiGHS interface) made to start each of its solves from the values the
     model's variables hold when HiGHS runs (as `start="current"` does for one solve); values

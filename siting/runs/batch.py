@@ -35,7 +35,7 @@ from siting.deliver.tables import table_files
 from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import load_checked
 from siting.runs.pool import Case, CaseSummary, Progress, run_cases
-from siting.runs.tables import comparison_table, diff_geojson, sweep_plot, sweep_table
+from siting.runs.tables import CROSS_START_NOTE, comparison_table, diff_geojson, sweep_plot, sweep_table
 
 
 @dataclass(frozen=True)
@@ -120,16 +120,16 @@ def in_staging(cases: list[Case], staging: Path) -> list[Case]:
 
 def run_batch(cases: list[Case], destination: Path, workers: int | None, scheduler: str | None,
               progress: bool, tables: Callable[[list[CaseSummary]], tuple[pd.DataFrame, dict[str, Any]]],
-              warm: bool = False) -> BatchResult:
+              warm: bool = False, cross: bool = False) -> BatchResult:
     """Run the cases (their `out_dir` relative to the batch folder) in a staging folder beside
     `destination`, write the tables, and swap the folder into place; on any failure or
     interrupt the staging folder is removed. With `warm` the cases start from the first one's
-    plan (siting/runs/pool.py)."""
+    plan, with `cross` the cross-start rounds follow (siting/runs/pool.py)."""
     remove_stale_temporaries(destination)
     staging = staging_folder(destination)
     try:
         cases = in_staging(cases, staging)
-        summaries = run_cases(cases, workers, scheduler, Progress(len(cases)) if progress else None, warm)
+        summaries = run_cases(cases, workers, scheduler, Progress(len(cases)) if progress else None, warm, cross)
         table, files = tables(summaries)
         write_files(staging, files)
         swap_into_place(staging, destination)
@@ -209,7 +209,9 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
     """Solve the scenario over the cartesian product of the --set values and write the sweep
     folder: the tables, sweep.png and each run's outputs in `runNN/`. Every case and the
     folder are checked before anything is solved or created. The first run's plan is the MIP
-    start of the others (siting/runs/pool.py)."""
+    start of the others; once all are solved, a run is solved again from another run's plan
+    when that plan meets its rules and costs less than its own (the cross-start rounds of
+    siting/runs/pool.py; the table's `started_from` names that run)."""
     cases, values, keys, inputs = sweep_cases(path, settings, time_limit_s)
     destination = check_destination(Path(destination), inputs, "--out")
 
@@ -217,7 +219,8 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         table = sweep_table(summaries, values)
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
-        return table, {**table_files(table, "sweep", TOLERANCE_NOTE),
+        note = TOLERANCE_NOTE + (f"\n\n{CROSS_START_NOTE}" if any(s.started_from for s in summaries) else "")
+        return table, {**table_files(table, "sweep", note),
                        "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
 
-    return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True)
+    return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True, cross=True)

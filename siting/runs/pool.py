@@ -10,24 +10,51 @@ case starts from its plan (a MIP start by variable name and index: siting/optimi
 `start_on`; HiGHS keeps what fits and drops a start that breaks the case's rules). Every case
 starts from the same plan, whatever the number of workers and the order in which runs finish,
 so the runs stay reproducible. The price is that the other workers wait for the first run.
+
+Cross-starts (`cross`, as sweeps run): each run is solved only to its gap, so a run whose rules
+admit more plans (a looser red line) can end dearer than one whose rules admit fewer. Once every
+run is solved, each run's plan is costed in every other run (`cross_check`: its whole-number
+decisions fixed, the rest solved as an LP, siting/optimize/solve.py `plan_cost`). A run for
+which some other run's plan meets the rules and costs less than its own, by more than
+CROSS_TOLERANCE of it, is solved again starting from the cheapest such plan (the earliest run on
+a tie), and keeps that solve when it is no dearer than its own plan (it is no dearer than its
+start when HiGHS keeps the start, siting/optimize/counts.py). A new plan other than its start
+(the solve found better) is costed in the other runs in a further round, and so on until no
+plan is cheaper elsewhere than where it stands (at most one round per run). When the rounds end
+so, a run whose rules admit every plan of another's ends no dearer than that other (to
+CROSS_TOLERANCE). Every decision uses only
+the plans and costs at the start of a round, taken in case order, so the outcome does not depend
+on the number of workers nor on the order in which they finish. A run with candidate cells takes
+no start (its screened solve, siting/optimize/screening.py, has none), so it is not solved
+again; its plan is still costed in the other runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, PlanInfeasible
 from siting.config.progress import BEAT_S
 from siting.optimize.workers import default_workers, run_handed_over
 
+if TYPE_CHECKING:
+    from siting.optimize.solve import PlanValues
+
 #: How often a run lost with its worker process is tried again before it is reported failed.
 RETRIES = 1
+
+#: A plan of another run must cost less than a run's own by more than this share of its cost
+#: (taken as at least 1 yuan) for the run to be solved again from it: smaller differences are the
+#: LP's noise.
+CROSS_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -62,9 +89,11 @@ class CaseSummary:
     site_added: dict[str, dict[str, float]] = field(default_factory=dict)  # site -> product -> added units/yr
     out_dir: str = ""
     units: dict[str, str] = field(default_factory=dict)  # product or target group -> its unit ("t", "GWh")
+    started_from: str = ""
+    """The label of the run whose plan this run was solved again from in a cross-start round
+    (see the module docstring); "" when it was not."""
     plan_values: dict[str, dict[Any, float]] = field(default_factory=dict, repr=False, compare=False)
-    """The plan's variable values, only for the run the others start from (empty otherwise)."""
-
+    """The plan's variable values, only while runs start from each other (empty otherwise)."""
 
 def summarise(label: str, result: Any) -> CaseSummary:
     """Plain summary of a `RunResult`."""
@@ -136,9 +165,22 @@ class Progress:
         """Run `label` is under way (shown with its seconds from the next beat)."""
         self.counter.begin(label)
 
+
     def beat(self) -> None:
         """Still waiting on the runs under way (the pool's wait calls it about every second)."""
         self.counter.beat()
+
+    def advance(self, label: str, state: str) -> None:
+        """Count one task done, with its label and how it ended."""
+        self.counter.advance(label, state)
+
+    def then(self, total: int, what: str) -> Progress:
+        """A count of `total` further tasks named `what`, on this count's reporter (a count that
+        reports nothing when this one does not)."""
+        later = Progress.__new__(Progress)
+        reporter = getattr(self.counter, "reporter", None)
+        later.counter = progress.steps(total if reporter is not None else 0, what, reporter)
+        return later
 
 
 def _begin(progress: Callable[[CaseSummary], None] | None, label: str) -> None:
@@ -153,83 +195,120 @@ def _beat(progress: Callable[[CaseSummary], None] | None) -> None:
 
 
 def run_cases(cases: Sequence[Case], workers: int | None = None, scheduler: str | None = None,
-              progress: Callable[[CaseSummary], None] | None = None, warm: bool = False) -> list[CaseSummary]:
+              progress: Callable[[CaseSummary], None] | None = None, warm: bool = False,
+              cross: bool = False) -> list[CaseSummary]:
     """Run every case; return summaries in case order.
 
     scheduler None: a local process pool of `workers` processes (1 = in this process).
     scheduler "local": a Dask LocalCluster on loopback with `workers` single-threaded workers.
     scheduler "tcp://host:port": an existing Dask distributed scheduler.
-    With `warm`, the first case runs first and the others start from its plan (see the module
-    docstring)."""
+    With `warm`, the first case runs first and the others start from its plan; with `cross`,
+    once every case is solved, the cross-start rounds follow (see the module docstring; a
+    `Progress` counts their tasks as "cross-starts")."""
+    keep = cross and len(cases) > 1
     if not warm or len(cases) < 2:
-        return _run_some(cases, workers, scheduler, progress, None, False)
-    head = _run_some(cases[:1], workers, scheduler, progress, None, True)[0]
-    start = head.plan_values or None
-    head = dataclasses.replace(head, plan_values={})
-    return [head, *_run_some(cases[1:], workers, scheduler, progress, start, False)]
+        summaries = _run_some(cases, workers, scheduler, progress, None, keep)
+    else:
+        head = _run_some(cases[:1], workers, scheduler, progress, None, True)[0]
+        summaries = [head, *_run_some(cases[1:], workers, scheduler, progress, head.plan_values or None, keep)]
+    if keep:
+        summaries = cross_starts(cases, summaries, workers, scheduler, progress)
+    return [dataclasses.replace(s, plan_values={}) if s.plan_values else s for s in summaries]
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One call to make in a worker, `call(*args)`, shown on the progress as `label`."""
+
+    label: str
+    call: Callable[..., Any]
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Hooks:
+    """What the caller hears of its tasks: `begin(label)` as one is handed over, `done(i, result)`
+    as task i ends, `beat()` while waiting, and `lost(i, why)`, the result of task i when it was
+    lost with its worker more than RETRIES times."""
+
+    begin: Callable[[str], None]
+    done: Callable[[int, Any], None]
+    beat: Callable[[], None]
+    lost: Callable[[int, str], Any]
+
+
+def _case_hooks(cases: Sequence[Case], progress: Callable[[CaseSummary], None] | None) -> _Hooks:
+    """Hooks of `run_case` tasks: each summary to `progress`; a lost run is a failed summary."""
+
+    def done(_i: int, summary: CaseSummary) -> None:
+        if progress:
+            progress(summary)
+
+    return _Hooks(lambda label: _begin(progress, label), done, lambda: _beat(progress),
+                  lambda i, why: CaseSummary(label=cases[i].label, ok=False, error=why))
 
 
 def _run_some(cases: Sequence[Case], workers: int | None, scheduler: str | None,
               progress: Callable[[CaseSummary], None] | None, start: dict[str, dict[Any, float]] | None,
               keep_plan: bool) -> list[CaseSummary]:
     """`run_cases` for `cases`, each started from `start`, keeping their plans with `keep_plan`."""
-    if not cases:
+    tasks = [_Task(case.label, run_case, (case, start, keep_plan)) for case in cases]
+    return _run_tasks(tasks, workers, scheduler, _case_hooks(cases, progress), "siting-run")
+
+
+def _run_tasks(tasks: Sequence[_Task], workers: int | None, scheduler: str | None, hooks: _Hooks,
+               key: str) -> list[Any]:
+    """Every task's result, in task order: in this process (one worker, or one task), in a pool
+    of `workers` processes, or on Dask (`scheduler`, see `run_cases`; `key` begins the tasks'
+    Dask keys)."""
+    if not tasks:
         return []
     if scheduler is not None:
-        return _run_on_dask(cases, workers or default_workers(), scheduler, progress, start, keep_plan)
+        return _run_on_dask(tasks, workers or default_workers(), scheduler, hooks, key)
     workers = workers or default_workers()
-    if workers == 1 or len(cases) == 1:
+    if workers == 1 or len(tasks) == 1:
         results = []
-        for case in cases:
-            _begin(progress, case.label)
-            summary = run_case(case, start, keep_plan)
-            if progress:
-                progress(summary)
-            results.append(summary)
+        for i, task in enumerate(tasks):
+            hooks.begin(task.label)
+            results.append(task.call(*task.args))
+            hooks.done(i, results[-1])
         return results
-    return _run_in_pool(cases, workers, progress, start, keep_plan)
+    return _run_in_pool(tasks, workers, hooks)
 
 
-def _run_in_pool(cases: Sequence[Case], workers: int, progress: Callable[[CaseSummary], None] | None,
-                 start: dict[str, dict[Any, float]] | None = None, keep_plan: bool = False) -> list[CaseSummary]:
-    """The cases in a pool of `workers` processes (`_pool_round`); a case whose worker died is run
-    again in a new pool, up to RETRIES times, then reported as failed."""
-    results: dict[int, CaseSummary] = {}
-    pending = list(range(len(cases)))
+def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[Any]:
+    """The tasks in a pool of `workers` processes (`_pool_round`); a task whose worker died is run
+    again in a new pool, up to RETRIES times, then given `hooks.lost`."""
+    results: dict[int, Any] = {}
+    pending = list(range(len(tasks)))
     for attempt in range(RETRIES + 1):
-        pending = _pool_round(cases, pending, workers, progress, start, keep_plan, results)
+        pending = _pool_round(tasks, pending, workers, hooks, results)
         if not pending:
             break
         if attempt == RETRIES:
             for i in pending:
-                results[i] = CaseSummary(label=cases[i].label, ok=False,
-                                         error=f"worker process died {RETRIES + 1} times running this case")
-                if progress:
-                    progress(results[i])
-    return [results[i] for i in range(len(cases))]
+                results[i] = hooks.lost(i, f"worker process died {RETRIES + 1} times running this case")
+                hooks.done(i, results[i])
+    return [results[i] for i in range(len(tasks))]
 
 
-def _pool_round(cases: Sequence[Case], pending: list[int], workers: int,
-                progress: Callable[[CaseSummary], None] | None, start: dict[str, dict[Any, float]] | None,
-                keep_plan: bool, results: dict[int, CaseSummary]) -> list[int]:
-    """Run the cases numbered `pending` in one pool (`run_handed_over`: in order, no more than
+def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks: _Hooks,
+                results: dict[int, Any]) -> list[int]:
+    """Run the tasks numbered `pending` in one pool (`run_handed_over`: in order, no more than
     the workers at once, so that those handed over are those under way, as a `Progress` shows
-    them, beating about every `BEAT_S`), their summaries into `results`; return those lost with a
+    them, beating about every `BEAT_S`), their results into `results`; return those lost with a
     worker that died."""
 
-    def done(i: int, summary: CaseSummary) -> None:
-        results[i] = summary
-        if progress:
-            progress(summary)
+    def done(i: int, result: Any) -> None:
+        results[i] = result
+        hooks.done(i, result)
 
     return run_handed_over(pending, min(workers, len(pending)),
-                           lambda pool, i: pool.submit(run_case, cases[i], start, keep_plan),
-                           lambda i: _begin(progress, cases[i].label), done, lambda: _beat(progress), BEAT_S)
+                           lambda pool, i: pool.submit(tasks[i].call, *tasks[i].args),
+                           lambda i: hooks.begin(tasks[i].label), done, hooks.beat, BEAT_S)
 
 
-def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
-                 progress: Callable[[CaseSummary], None] | None, start: dict[str, dict[Any, float]] | None = None,
-                 keep_plan: bool = False) -> list[CaseSummary]:
+def _run_on_dask(tasks: Sequence[_Task], workers: int, scheduler: str, hooks: _Hooks, key: str) -> list[Any]:
     try:
         from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
@@ -243,24 +322,208 @@ def _run_on_dask(cases: Sequence[Case], workers: int, scheduler: str,
     else:
         client = Client(scheduler)
     try:
-        futures = client.map(run_case, list(cases), key=[f"siting-run-{i}-{c.label}" for i, c in enumerate(cases)],
-                             retries=RETRIES, pure=False, start=start, keep_plan=keep_plan)
+        futures = [client.submit(task.call, *task.args, key=f"{key}-{i}-{task.label}", retries=RETRIES, pure=False)
+                   for i, task in enumerate(tasks)]
         index = {f.key: i for i, f in enumerate(futures)}
-        results: dict[int, CaseSummary] = {}
+        results: dict[int, Any] = {}
         try:
             for future in dask_completed(futures):
                 i = index[future.key]
                 try:
                     results[i] = future.result()
                 except Exception as exc:  # a worker lost beyond the retries: report, never drop
-                    results[i] = CaseSummary(label=cases[i].label, ok=False, error=f"Dask worker failed: {exc}")
-                if progress:
-                    progress(results[i])
+                    results[i] = hooks.lost(i, f"Dask worker failed: {exc}")
+                hooks.done(i, results[i])
         except BaseException:
             client.cancel(futures)
             raise
-        return [results[i] for i in range(len(cases))]
+        return [results[i] for i in range(len(tasks))]
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+# --------------------------------------------------------------------------------------------
+# cross-starts
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """What `cross_check` found for one run.
+
+    costs: by case number, the cost (yuan) in this run of that case's plan; None where the plan
+        breaks this run's rules.
+    chosen: the case whose plan the run was solved again from (None: no plan was cheaper).
+    resolved: the summary of that solve, written in the folder aside (`_aside`).
+    same_plan: whether that solve ended on the whole-number decisions of its start (then the
+        other runs need not cost its plan again: they costed the same decisions as the plan of
+        `chosen`).
+    costing_s: wall seconds spent loading the run and costing the plans.
+    error: why the plans could not be costed ("" when they were).
+    """
+
+    costs: dict[int, float | None]
+    chosen: int | None = None
+    resolved: CaseSummary | None = None
+    same_plan: bool = False
+    costing_s: float = 0.0
+    error: str = ""
+
+
+def cheaper(cost: float, own: float | None) -> bool:
+    """Whether a plan of `cost` yuan beats a run's own plan of `own` yuan (None: it has none) by
+    more than CROSS_TOLERANCE of `own` (taken as at least 1 yuan)."""
+    return own is None or cost < own - CROSS_TOLERANCE * max(abs(own), 1.0)
+
+
+def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues], aside: Path) -> CrossCheck:
+    """Cost each plan of `plans` (by case number) in `case` (siting/optimize/solve.py
+    `plan_cost`, on the case's model built once), and when the cheapest plan that meets its
+    rules (`cheapest`: the lowest case number on a tie) beats `own_yuan` (`cheaper`), solve the
+    case again from it (the plan as costed here, a complete start) into the folder `aside`, its
+    plan kept. Never raises for a failure: it is reported in `error` (and the run keeps its own
+    plan)."""
+    from models import build_model
+    from siting.optimize.run import solver_settings
+    from siting.optimize.solve import new_solver, plan_cost, plan_values
+    from siting.prepare.problem import prepare
+
+    started = time.perf_counter()
+    costs: dict[int, float | None] = {}
+    completed: dict[int, PlanValues] = {}  # the plans cheaper than the run's own, as costed here
+    try:
+        prepared = prepare(case.scenario, {}, case.variant, case.overrides)
+        settings = solver_settings(prepared.loaded)
+        if case.time_limit_s is not None:
+            settings = dataclasses.replace(settings, time_limit_s=case.time_limit_s)
+        model = build_model(prepared.inputs)
+        solver = new_solver()
+        for j in sorted(plans):
+            report = plan_cost(model, plans[j], settings, solver)
+            cost = report.objective_yuan if report is not None and report.has_solution else None
+            costs[j] = cost
+            if cost is not None and cheaper(cost, own_yuan):
+                completed[j] = plan_values(model)
+    except Exception as exc:  # the run keeps its plan; a bug here must not sink the sweep
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return CrossCheck(costs, costing_s=time.perf_counter() - started, error=detail)
+    costing = time.perf_counter() - started
+    chosen = cheapest({j: costs[j] for j in completed})
+    if chosen is None:
+        return CrossCheck(costs, costing_s=costing)
+    resolved = run_case(dataclasses.replace(case, out_dir=aside), completed[chosen], keep_plan=True)
+    same = resolved.ok and decisions(model, resolved.plan_values) == decisions(model, completed[chosen])
+    return CrossCheck(costs, chosen, resolved, same, costing)
+
+
+def decisions(model: Any, values: PlanValues) -> dict[tuple[str, Any], int]:
+    """The whole-number decisions of the plan `values` on the whole-number variables of `model`
+    (a Pyomo model), by component name and index (0 where the plan has none, as `plan_cost`
+    reads it)."""
+    import pyomo.environ as pyo
+
+    return {(component.name, index): round(values.get(component.name, {}).get(index, 0.0))
+            for component in model.component_objects(pyo.Var, descend_into=True)
+            for index, var in component.items() if var.is_integer() or var.is_binary()}
+
+
+def cheapest(costs: dict[int, float | None]) -> int | None:
+    """The lowest case number among the plans that cost the least (yuan; None: no plan), costs
+    within CROSS_TOLERANCE of the least counting as ties, so that the LP's noise in the last
+    digits never decides; None when no plan has a cost."""
+    priced = {j: cost for j, cost in costs.items() if cost is not None}
+    if not priced:
+        return None
+    least = min(priced.values())
+    return min(j for j, cost in priced.items() if not cheaper(least, cost))
+
+
+def _aside(out_dir: Path) -> Path:
+    """The folder beside a run's folder where its cross-start solve is written: `.<name>.cross`."""
+    folder = Path(out_dir).resolve()
+    return folder.with_name(f".{folder.name}.cross")
+
+
+def _takes_start(case: Case) -> bool:
+    """Whether the case's solve starts from a plan: not with candidate cells (see the module
+    docstring), nor when the scenario cannot be read."""
+    from siting.config.load import load_scenario
+
+    try:
+        return load_scenario(case.scenario, case.variant, case.overrides).scenario.candidates is None
+    except InputError:
+        return False
+
+
+def _may_improve(summary: CaseSummary) -> bool:
+    """A run with a plan, or one that found none in its limits (a plan of another run may be one)."""
+    return summary.ok or summary.error.startswith(f"{NoSolution.__name__}:")
+
+
+def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], workers: int | None,
+                 scheduler: str | None, progress: Callable[[CaseSummary], None] | None) -> list[CaseSummary]:
+    """The cross-start rounds (see the module docstring) on solved `cases` whose `summaries` carry
+    their plans: the summaries after them, a run solved again marked `started_from`, its folder
+    replaced by that solve's. Tasks run as `run_cases` runs them; each round's decisions are made
+    here, in case order, once all of its tasks are done."""
+    current = list(summaries)
+    movable = [_takes_start(case) and _may_improve(summary) for case, summary in zip(cases, current, strict=True)]
+    fresh = [i for i, summary in enumerate(current) if summary.plan_values]
+    for number in range(1, len(cases) + 1):
+        work: list[tuple[int, dict[int, PlanValues]]] = []  # (run, the plans new to it) to check
+        for i, case in enumerate(cases):
+            plans = {j: current[j].plan_values for j in fresh if j != i}
+            if plans and movable[i] and not _aside(case.out_dir).exists():  # never write over what is there
+                work.append((i, plans))
+        if not work:
+            break
+        counter = progress.then(len(work), "cross-starts" if number == 1 else f"cross-starts, round {number}") \
+            if isinstance(progress, Progress) else None
+        tasks = [_Task(cases[i].label, cross_check, (cases[i], current[i].objective_yuan, plans,
+                                                     _aside(cases[i].out_dir))) for i, plans in work]
+        checks = _run_tasks(tasks, workers, scheduler, _cross_hooks(cases, work, counter), f"siting-cross{number}")
+        fresh = []
+        for (i, _plans), check in zip(work, checks, strict=True):
+            kept = _kept(cases[i], current[i], check)
+            if kept is not None:
+                current[i] = dataclasses.replace(kept, started_from=cases[check.chosen].label)
+                if not check.same_plan:
+                    fresh.append(i)
+    return current
+
+
+def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Progress | None) -> _Hooks:
+    """Hooks of a round's `cross_check` tasks: each counted on `counter` with how it ended."""
+
+    def done(k: int, check: CrossCheck) -> None:
+        if counter is None:
+            return
+        if check.error:
+            state = f"not checked: {check.error}"
+        elif check.chosen is None or check.resolved is None:
+            state = "its own plan is the cheapest"
+        else:
+            state = f"from {cases[check.chosen].label}: " + (check.resolved.status if check.resolved.ok else "failed")
+        counter.advance(cases[work[k][0]].label, state)
+
+    return _Hooks(lambda label: counter.begin(label) if counter else None, done,
+                  lambda: counter.beat() if counter else None, lambda _k, why: CrossCheck({}, error=why))
+
+
+def _kept(case: Case, own: CaseSummary, check: CrossCheck) -> CaseSummary | None:
+    """The summary of the run's cross-start solve when it gave a plan no dearer than its own,
+    its folder then moved into the run's; None otherwise (the folder aside removed)."""
+    aside = _aside(case.out_dir)
+    resolved = check.resolved
+    if resolved is None:
+        return None
+    better = resolved.ok and resolved.objective_yuan is not None and (
+        own.objective_yuan is None or resolved.objective_yuan <= own.objective_yuan)
+    if not better:
+        shutil.rmtree(aside, ignore_errors=True)
+        return None
+    folder = Path(case.out_dir).resolve()
+    shutil.rmtree(folder, ignore_errors=True)
+    aside.rename(folder)
+    return dataclasses.replace(resolved, out_dir=str(folder))

@@ -144,8 +144,9 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
 def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """One row per run: the swept values, status, objective (yuan here, bn yuan when written) and
     gap, whether the objective differs from the first run's by more than their proven gaps
-    (`vs_first`: "proven" or "within solver tolerance"), and final-year capacity per group, in
-    its unit per year (`capacity_<group>_<unit>_per_yr`)."""
+    (`vs_first`: "proven" or "within solver tolerance"), the run whose plan it was solved again
+    from (`started_from`, see CROSS_START_NOTE; "" for none), the sites opened and final-year
+    capacity per group, in its unit per year (`capacity_<group>_<unit>_per_yr`)."""
     groups = list(dict.fromkeys(g for s in summaries if s.ok for g in s.group_capacity))
     units = {g: next((s.units[g] for s in summaries if s.ok and s.units.get(g)), "units") for g in groups}
     rows = []
@@ -157,6 +158,7 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
                                "status": summary.status if summary.ok else "failed: " + summary.error,
                                "objective_yuan": summary.objective_yuan, "gap": summary.gap,
                                "vs_first": "" if verdict is None else WITHIN if verdict else "proven",
+                               "started_from": summary.started_from,
                                "sites_opened": len(summary.sites_opened) if summary.ok else None}
         for group in groups:
             row[capacity_column(group, units[group])] = summary.group_capacity.get(group) if summary.ok else None
@@ -164,6 +166,14 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     table = pd.DataFrame(rows)
     table.attrs["capacity_columns"] = {capacity_column(g, units[g]): (g, units[g]) for g in groups}
     return table
+
+
+#: The note under a sweep table in which some run was solved again from another run's plan.
+CROSS_START_NOTE = ("A run with a `started_from` was solved a second time, starting from the plan of the run named "
+                    "there: once every run was solved, that plan met this run's rules at a lower cost than the "
+                    "run's own plan (each run is solved only to its gap), so the run's plan now costs no more than "
+                    "it. Where the rules of one run admit every plan of another, the first thus never ends dearer "
+                    "than the second.")
 
 
 def capacity_column(group: str, unit: str) -> str:

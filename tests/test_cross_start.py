@@ -1,0 +1,201 @@
+"""Cross-starts: each run's plan costed in the other runs (siting/optimize/solve.py `plan_cost`),
+and a run solved again from another run's plan when that plan is cheaper there
+(siting/runs/pool.py `cross_starts`).
+
+Hand instance (tests/test_families.py, default): one year 2030, sites s1 and s2, module p10 (10
+units/yr of p, 100 yuan) and q10 (10 units/yr of q, 200 yuan), a capacity target of 30 units of p
+with a shortfall penalty of 1,000 yuan/unit; every module bound [0, 100]. Costed by hand:
+- 3 p modules at s1 and a q module at s2: 3 x 100 + 200 = 500 yuan (q is pure cost);
+- 1 p module at s1: 100 + (30 - 10) x 1,000 = 20,100 yuan (20 units short).
+
+Small scenario (tests/data/small): its optimum, -22.7157 bn yuan, is derived by hand in
+tests/test_api.py and checked here as tests/test_comparison.py does (`assert_base`). Its red line
+(a lake, with w_lake inside it) never binds the optimum: buffers of 0, 500 and 1,000 m have the
+same optimum, and a smaller buffer takes less land out, so a run at 0 m admits every plan of a run
+at 500 or 1,000 m. Solved cold to a 20 % gap at 0 m, the search stops at a plan of -21.94903 bn yuan
+(HiGHS's first plan within its 20 %, read from the solver, not derived): dearer than the optimum
+that the stricter runs, solved to a gap of 0, find.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyomo.environ as pyo
+import pytest
+from test_comparison import assert_base
+from test_families import SETTINGS, budget_case, make_inputs
+from test_warm_start import START_COST_YUAN, START_PLAN
+
+from models import ModelInputs, build_model
+from siting.optimize.solve import PlanValues, new_solver, plan_cost, plan_values, solve_model
+from siting.runs.batch import sweep
+from siting.runs.pool import CROSS_TOLERANCE, Case, CaseSummary, cheaper, cheapest, run_cases
+from siting.runs.tables import CROSS_START_NOTE
+
+#: The loose run's cold plan at a 20 % gap (see the module docstring), in yuan, to 1e-6 of it.
+LOOSE_FIRST_YUAN = -21.94903e9
+
+
+def solved_plan(inputs: ModelInputs, builds: dict[tuple[str, str, str, int], int]) -> PlanValues:
+    """The complete plan (`plan_values`: module counts, hosts, production, ...) of `inputs` with
+    the module counts `builds` (0 elsewhere), as a solve of those inputs leaves it."""
+    model = build_model(inputs)
+    for key in model.BUILD:
+        model.build[key].fix(builds.get(key, 0))
+    assert solve_model(model, SETTINGS).has_solution
+    return plan_values(model)
+
+
+def test_a_plan_is_costed_with_its_modules_fixed_and_the_rest_solved():
+    """The 500-yuan plan and the 20,100-yuan plan of the module docstring, each costed on one
+    model and solver (a fresh model: the plans come from another); no variable stays fixed
+    afterwards. A whole-number variable the plan does not give is fixed to 0: the module counts
+    alone, without the cluster-hosts-product indicators, leave every h at 0, which forbids
+    every module, so that plan has none."""
+    model = build_model(make_inputs())
+    solver = new_solver()
+    first = plan_cost(model, solved_plan(make_inputs(), START_PLAN), SETTINGS, solver)
+    assert first is not None and first.has_solution
+    assert first.objective_yuan == pytest.approx(START_COST_YUAN, rel=1e-9)
+    assert {key: round(var.value) for key, var in model.build.items() if var.value} == START_PLAN
+    one = plan_cost(model, solved_plan(make_inputs(), {("s1", "p", "p10", 2030): 1}), SETTINGS, solver)
+    assert one is not None and one.objective_yuan == pytest.approx(20_100.0, rel=1e-9)
+    assert not any(var.fixed for var in model.component_data_objects(pyo.Var))
+    counts_only = {"build": {key: float(count) for key, count in START_PLAN.items()}}
+    bare = plan_cost(model, counts_only, SETTINGS)
+    assert bare is not None and not bare.has_solution and bare.infeasible
+
+
+def test_a_plan_outside_the_rules_has_no_cost():
+    """With the red line taking (s2, q) out, the model has no x[s2, q, ., .]: the 500-yuan plan,
+    which builds q at s2, is not one of its plans (None, nothing solved), while 3 p modules at
+    s1 cost 300 there. A count above the module bound (101 > 100) is refused too. Under
+    `budget_case(100)` (at most 100 yuan of capex decided in 2031) three p modules decided in
+    2031 (300 yuan, a plan of `budget_case(1000)`) break the budget: solved, no plan; two in
+    2030 and one in 2031 cost 2 x 150 + 50 = 350 (the budget's optimum, tests/test_families.py)."""
+    excluded = build_model(make_inputs(REDLINE_EXCLUDED=frozenset({("s2", "q")})))
+    assert ("s2", "q", "q10", 2030) not in excluded.BUILD
+    assert plan_cost(excluded, solved_plan(make_inputs(), START_PLAN), SETTINGS) is None
+    three = solved_plan(make_inputs(), {("s1", "p", "p10", 2030): 3})
+    costed = plan_cost(excluded, three, SETTINGS)
+    assert costed is not None and costed.objective_yuan == pytest.approx(300.0, rel=1e-9)
+    three["build"][("s1", "p", "p10", 2030)] = 101.0
+    assert plan_cost(excluded, three, SETTINGS) is None
+    budget = build_model(budget_case(100.0))
+    over = plan_cost(budget, solved_plan(budget_case(1000.0), {("s1", "p", "p10", 2031): 3}), SETTINGS)
+    assert over is not None and not over.has_solution and over.infeasible
+    within = plan_cost(budget, solved_plan(budget_case(1000.0), {("s1", "p", "p10", 2030): 2,
+                                                                 ("s1", "p", "p10", 2031): 1}), SETTINGS)
+    assert within is not None and within.objective_yuan == pytest.approx(350.0, rel=1e-9)
+
+
+def test_the_cheapest_plan_wins_and_ties_go_to_the_earlier_run():
+    """Costs within CROSS_TOLERANCE of the least are ties, won by the lowest case number; a
+    plan must beat the run's own by more than that share of its cost (a cost taken as at least
+    1 yuan: near 0, by more than 1e-6 yuan)."""
+    least = -1.0e10
+    assert cheapest({3: least, 1: least * (1 - 0.5 * CROSS_TOLERANCE), 0: None, 2: least * (1 - 2 * CROSS_TOLERANCE)}
+                    ) == 1
+    assert cheapest({2: 5.0, 1: 7.0}) == 2
+    assert cheapest({0: None}) is None
+    assert cheaper(-1.0e10 - 1.0e5, -1.0e10) and not cheaper(-1.0e10 - 1.0e3, -1.0e10)
+    assert cheaper(0.5, None) and cheaper(0.5 - 2e-6, 0.5) and not cheaper(0.5 - 0.5e-6, 0.5)
+
+
+def small_cases(folder: Path, out: Path) -> list[Case]:
+    """Three buffers of the small scenario, loosest first (it runs first, cold, as a sweep's
+    first run does): 0 m to a 20 % gap, then 500 m and 1,000 m to a gap of 0; their folders in
+    `out`, made here."""
+    out.mkdir(exist_ok=True)
+    scenario = folder / "scenario.yaml"
+    return [Case("loose", scenario, out / "loose",
+                 overrides=(("constraints.redline.buffer_m", 0), ("solver.rel_gap", 0.2))),
+            Case("mid", scenario, out / "mid", overrides=(("constraints.redline.buffer_m", 500),)),
+            Case("strict", scenario, out / "strict", overrides=(("constraints.redline.buffer_m", 1000),))]
+
+
+def outcome(summary: CaseSummary) -> tuple:
+    """What must not depend on the workers: everything but the seconds and the folder."""
+    return (summary.label, summary.ok, summary.status, summary.objective_yuan, summary.gap, summary.started_from,
+            summary.sites_opened, summary.site_added, summary.capacity)
+
+
+def test_a_looser_run_ends_no_dearer_than_a_stricter_one(folder: Path, tmp_path: Path):
+    """Without cross-starts the loose run (first, cold) keeps its 20 % plan, dearer than the
+    optimum the stricter runs find from its start. With them, the strict runs' plans meet the
+    loose run's rules and cost less there: the loose run is solved again from the first of the two
+    (mid and strict have the same plan, a tie won by the earlier run), and ends no dearer than
+    either; the stricter runs keep their plans (the loose plan costs more in them). The loose run's
+    folder holds the new solve, and nothing is left aside. One worker or two: the same outcome."""
+    plain = run_cases(small_cases(folder, tmp_path / "plain"), workers=1, warm=True)
+    loose, mid, strict = (s.objective_yuan for s in plain)
+    assert loose == pytest.approx(LOOSE_FIRST_YUAN, rel=1e-6)
+    assert_base(mid)
+    assert strict == mid
+    assert [s.started_from for s in plain] == ["", "", ""]
+
+    outcomes = []
+    for workers in (1, 2):
+        out = tmp_path / f"cross{workers}"
+        summaries = run_cases(small_cases(folder, out), workers=workers, warm=True, cross=True)
+        assert [s.started_from for s in summaries] == ["mid", "", ""]
+        loose, mid, strict = (s.objective_yuan for s in summaries)
+        assert (mid, strict) == (plain[1].objective_yuan, plain[2].objective_yuan)
+        assert loose <= strict + 1e-9 * abs(strict)
+        assert_base(loose)
+        manifest = json.loads((out / "loose" / "manifest.json").read_text())
+        assert manifest["solver"]["objective_yuan"] == pytest.approx(loose, rel=1e-9)
+        assert sorted(p.name for p in out.iterdir()) == ["loose", "mid", "strict"]
+        assert all(not s.plan_values for s in summaries)
+        outcomes.append([outcome(s) for s in summaries])
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_sweep_names_the_run_each_run_was_started_from(folder: Path, tmp_path: Path):
+    """A sweep over the buffer (0, 1,000 m) and the gap (20 %, 0): run01 (0 m, 20 %) runs first,
+    cold, and stops at its 20 % plan; the others start from it. run02 (0 m, gap 0) and run04
+    (1,000 m, gap 0) reach the optimum; their plans meet the rules of run01 and run03 (both
+    20 %) and cost less there, so those two are solved again from run02's (run04's is the same
+    plan: a tie won by the earlier run). The table's `started_from` says so, its Markdown note
+    explains it, and every run ends at the optimum."""
+    out = tmp_path / "sweep"
+    result = sweep(folder / "scenario.yaml", ["constraints.redline.buffer_m=0,1000", "solver.rel_gap=0.2,0"], out,
+                   workers=2)
+    table = pd.read_csv(out / "sweep.csv", keep_default_na=False)
+    assert list(table.columns[:7]) == ["run", "constraints.redline.buffer_m", "solver.rel_gap", "status",
+                                       "objective_bn_yuan", "gap_percent", "vs_first"]
+    assert list(table["started_from"]) == ["run02 buffer_m=0,rel_gap=0", "", "run02 buffer_m=0,rel_gap=0", ""]
+    assert [s.started_from for s in result.summaries] == list(table["started_from"])
+    for summary in result.summaries:
+        assert_base(summary.objective_yuan)
+    assert (out / "sweep.md").read_text().endswith(f"\n{CROSS_START_NOTE}\n")
+    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "run01", "run02", "run03", "run04", "sweep.csv",
+                                                     "sweep.md", "sweep.png"]
+
+
+def test_a_sweep_without_cheaper_plans_elsewhere_has_an_empty_column(folder: Path, tmp_path: Path):
+    """Cells targets of 10, 20 and 30 GWh (strict), every run to a gap of 0: each run's plan is
+    its optimum, so no other run's plan is cheaper in it; `started_from` is empty throughout and
+    the Markdown table has no cross-start note."""
+    out = tmp_path / "sweep"
+    sweep(folder / "scenario.yaml", ["targets.capacity.cells.2024=10,30"], out, workers=1)
+    table = pd.read_csv(out / "sweep.csv", keep_default_na=False)
+    assert list(table["started_from"]) == ["", ""]
+    assert CROSS_START_NOTE not in (out / "sweep.md").read_text()
+
+
+def test_a_run_with_its_folder_aside_taken_is_left_as_it_is(folder: Path, tmp_path: Path):
+    """The folder aside (`.loose.cross`) already exists, with a file siting did not write: the
+    loose run is not solved again (its plan stays), and the file is untouched."""
+    out = tmp_path / "taken"
+    cases = small_cases(folder, out)
+    aside = out / ".loose.cross"
+    aside.mkdir()
+    (aside / "notes.txt").write_text("mine\n")
+    summaries = run_cases(cases, workers=1, warm=True, cross=True)
+    assert [s.started_from for s in summaries] == ["", "", ""]
+    assert summaries[0].objective_yuan == pytest.approx(LOOSE_FIRST_YUAN, rel=1e-6)
+    assert (aside / "notes.txt").read_text() == "mine\n"
