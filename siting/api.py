@@ -35,7 +35,7 @@ import pandas as pd
 
 from siting import __version__
 from siting.config.errors import InputError, NoSolution, PlanInfeasible
-from siting.config.load import LoadedScenario, Override
+from siting.config.load import LoadedScenario, Override, shown_path
 from siting.config.schema import Scenario
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files
@@ -321,7 +321,7 @@ def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str 
     if folder is not None:
         return check_destination(Path(folder), input_files(loaded), where)
     return check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
-                             f"{loaded.scenario_path}: output.folder")
+                             f"{shown_path(loaded.scenario_path)}: output.folder")
 
 
 def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = None) -> Solution:

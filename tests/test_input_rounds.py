@@ -308,6 +308,19 @@ def test_a_sites_layer_problem_in_another_field_leaves_its_ids_known(folder: Pat
             "'lots'); use a number") in message
 
 
+def test_a_scenario_schema_problem_and_a_misspelt_resource_come_in_one_message(folder: Path):
+    """The layers are read beside the scenario's schema problem, against the whole catalog: a
+    source's resource that is like a catalog resource but not it is reported too."""
+    edit(folder / SCENARIO, "  discount_rate: 0.1", "  discount_rate: 1.5")
+    edit(folder / "sources.geojson", '"phosphate_rock"', '"phosphate_rok"')
+    assert load_bad(folder) == (
+        "2 problems in the input:\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        "  - sources.geojson: field 'resource' | unknown resource in the 1st feature (source_id 'rock_w') (got "
+        "'phosphate_rok'); did you mean 'phosphate_rock'? (a resource of its own needs an entry in the resources of "
+        "catalog.yaml)")
+
+
 def test_an_unknown_set_key_does_not_hide_a_bad_set_value(folder: Path, capsys):
     """Two --set problems, an unknown key and a value of the wrong kind, in one message."""
     from siting.cli import main
@@ -396,6 +409,18 @@ def test_a_missing_catalog_and_a_base_scenario_are_named_relative_to_the_current
         "objective, solver, output, variants\n"
         "  - small/scenario.yaml:2: catalog | no such file (got 'nowhere.yaml', which is small/nowhere.yaml); give the "
         "path of the catalog file (relative paths start at the folder of the file that names it)\n")
+
+
+def test_a_site_in_no_cluster_is_named_in_the_sites_file_relative_to_the_current_folder(folder: Path, monkeypatch,
+                                                                                       capsys):
+    """The sites file of a problem found in preprocessing is named as the loading problems name it."""
+    sites = json.loads((folder / SITES).read_text())
+    sites["features"][3]["geometry"]["coordinates"] = [105.5, 27.5]
+    (folder / SITES).write_text(json.dumps(sites))
+    assert solve_from(folder.parent, "small/scenario.yaml", monkeypatch, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - small/sites.geojson: sites e_far | lie in no cluster polygon; move them, remove them, or set "
+        "spatial.sites_outside_clusters: drop\n")
 
 
 def test_shown_path_is_relative_under_the_current_folder_and_absolute_elsewhere(tmp_path: Path, monkeypatch):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -758,3 +759,221 @@ def test_an_unbuildable_geometry_without_an_id_is_found_by_its_place(folder: Pat
         "error: 1 problem in the input:\n"
         "  - redline.geojson: geometry | the 1st feature (zone_id empty) has an unclosed ring; end every ring at its "
         "first point\n")
+
+
+# --- 6. values the scenario and the catalog refer to: resources and red-line categories ------------
+
+
+def test_a_misspelt_resource_of_a_source_is_refused_with_the_catalog_resource_it_is_like(folder: Path, capsys):
+    """phosphate_rok is not the catalog's phosphate_rock: read as it stands, the plan would do
+    without the west source (proximity then excludes every FePO4 site), so it is refused."""
+    def misspell(feature):
+        if feature["properties"]["source_id"] == "rock_w":
+            feature["properties"]["resource"] = "phosphate_rok"
+
+    edit_features(folder / "sources.geojson", misspell)
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sources.geojson: field 'resource' | unknown resource in the 1st feature (source_id 'rock_w') (got "
+        "'phosphate_rok'); did you mean 'phosphate_rock'? (a resource of its own needs an entry in the resources of "
+        "catalog.yaml)\n")
+
+
+def test_a_resource_like_no_catalog_resource_is_named_in_a_notice(folder: Path):
+    """A source of a resource the catalog does not know and no name of it resembles (aluminium):
+    the plan does without it, and a notice says so; a resource only written in other letter case
+    (Phosphate_Rock) is refused as a misspelling."""
+    from siting.prepare.problem import load_checked
+
+    def resource(feature):
+        if feature["properties"]["source_id"] == "li_clay":
+            feature["properties"]["resource"] = "aluminium"
+
+    edit_features(folder / "sources.geojson", resource)
+    _loaded, layers, _notices = load_checked(folder / "scenario.yaml")
+    assert layers.notices == [
+        "sources.geojson: field 'resource' names no resource of the catalog for the 2nd feature (source_id 'li_clay') "
+        "(got 'aluminium'): no product draws on it"]
+    edit(folder / "sources.geojson", '"phosphate_rock"', '"Phosphate_Rock"')
+    with pytest.raises(InputError) as raised:
+        load_checked(folder / "scenario.yaml")
+    assert raised.value.problems == [
+        f"{folder / 'sources.geojson'}: field 'resource' | unknown resource in the 1st feature (source_id 'rock_w') "
+        "(got 'Phosphate_Rock'); did you mean 'phosphate_rock'? (a resource of its own needs an entry in the "
+        f"resources of {folder / 'catalog.yaml'})"]
+
+
+def second_redline_polygon(folder: Path, zone_id: str, category: str) -> None:
+    """Add to the red-line layer a 0.02 degree square of `category` far from every site."""
+    path = folder / "redline.geojson"
+    data = json.loads(path.read_text())
+    ring = [[103.5, 25.5], [103.52, 25.5], [103.52, 25.52], [103.5, 25.52], [103.5, 25.5]]
+    data["features"].append({"type": "Feature", "properties": {"zone_id": zone_id, "name": zone_id,
+                                                               "category": category},
+                             "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    path.write_text(json.dumps(data))
+
+
+def test_a_red_line_category_like_one_the_setbacks_name_is_refused(folder: Path, capsys):
+    """The scenario keeps FePO4 5 km from lakes; a second lake written `lak` would quietly get
+    only the 1 km buffer."""
+    edit(folder / "scenario.yaml", "  redline: {buffer_m: 1000}",
+         "  redline: {buffer_m: 1000, setbacks_m: {fepo4: {lake: 5000}}}")
+    second_redline_polygon(folder, "pond", "lak")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.geojson: field 'category' | a category constraints.redline does not name, in the 2nd feature "
+        "(zone_id 'pond') (got 'lak'); did you mean 'lake'?\n")
+
+
+def test_red_line_categories_the_rule_does_not_name_are_named_in_notices(folder: Path):
+    """A category unlike the named ones (`reserve`): with setbacks, it has only the general
+    buffer; with a list of categories that leaves it out, the rule leaves out its polygons. A
+    scenario that names no category treats every one alike, with no notice, whatever its
+    spelling."""
+    from siting.prepare.problem import load_checked
+
+    second_redline_polygon(folder, "park", "reserve")
+    scenario = folder / "scenario.yaml"
+    edit(scenario, "  redline: {buffer_m: 1000}", "  redline: {buffer_m: 1000, setbacks_m: {fepo4: {lake: 5000}}}")
+    assert load_checked(scenario)[1].notices == [
+        "redline.geojson: red-line category 'reserve' has no setback in constraints.redline.setbacks_m: only buffer_m "
+        "(1000 m) keeps products from their polygons"]
+    edit(scenario, "setbacks_m: {fepo4: {lake: 5000}}", "categories: [lake]")
+    assert load_checked(scenario)[1].notices == [
+        "redline.geojson: red-line category 'reserve' is not in constraints.redline.categories: the rule leaves out "
+        "their polygons"]
+    edit(scenario, "  redline: {buffer_m: 1000, categories: [lake]}", "  redline: {buffer_m: 1000}")
+    edit(folder / "redline.geojson", '"category": "lake"', '"category": "lak"')
+    assert load_checked(scenario)[1].notices == []
+
+
+def test_the_shipped_scenario_s_other_resources_and_categories_are_noticed_not_refused():
+    """The shipped sources layer holds copper concentrate and aluminium, which no product draws;
+    its red line holds lake_buffer_zone beside the lakeside_zone the setbacks name (0.69 alike,
+    under CATEGORY_LIKENESS): both load, with notices."""
+    from siting.prepare.problem import load_checked
+
+    _loaded, layers, _notices = load_checked(Path(__file__).parents[1] / "scenarios" / "yunnan_2024.yaml")
+    assert layers.notices == [
+        "../geodata/yunnan/sources.geojson: field 'resource' names no resource of the catalog for the 5th feature "
+        "(source_id 'copper_dongchuan') and the 6th (source_id 'copper_yimen') (got 'copper_concentrate'): no "
+        "product draws on them",
+        "../geodata/yunnan/sources.geojson: field 'resource' names no resource of the catalog for the 8th feature "
+        "(source_id 'aluminium_zhanyi') and the 9th (source_id 'aluminium_wenshan') (got 'aluminium'): no product "
+        "draws on them",
+        "../geodata/yunnan/redline_proxy.geojson: red-line categories 'lake_buffer_zone', 'nature_reserve', "
+        "'forest_park' and 'scenic_area' have no setback in constraints.redline.setbacks_m: only buffer_m (1000 m) "
+        "keeps products from their polygons"]
+
+
+# --- 7. shapefiles, which cut field names to 10 characters, and files that cannot be read ---------
+
+
+def as_shapefile(folder: Path, role: str, change=None) -> None:
+    """Write the `role` layer of the small scenario as a shapefile (GDAL cuts its long field
+    names), after `change(frame)`, and point the scenario at it."""
+    frame = gpd.read_file(folder / f"{role}.geojson")
+    if change is not None:
+        change(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GDAL's notes on the names it cuts
+        frame.to_file(folder / f"{role}.shp", engine="pyogrio")
+    edit(folder / "scenario.yaml", f"{role}: {{path: {role}.geojson}}", f"{role}: {{path: {role}.shp}}")
+
+
+def test_a_shapefile_s_cut_field_names_are_read_as_the_names_they_are_cut_from(folder: Path):
+    """usable_area_ha, existing_lfp, land_price_yuan_per_ha and power_tariff_yuan_per_kwh become
+    usable_are, existing_l, land_price and power_tari in sites.shp; supply_t_per_yr becomes
+    supply_t_p in sources.shp. Each is the cut of one expected name: the layers read are those
+    of the GeoJSON files, and a notice says how each field was read."""
+    from siting.prepare.problem import load_checked
+
+    as_read = load_layers(load_scenario(folder / "scenario.yaml"))
+    as_shapefile(folder, "sites")
+    as_shapefile(folder, "sources")
+    assert [str(c) for c in gpd.read_file(folder / "sites.shp").columns] == [
+        "site_id", "name", "usable_are", "existing_l", "land_price", "power_tari", "geometry"]
+    _loaded, layers, _notices = load_checked(folder / "scenario.yaml")
+    columns = ["id", "usable_area_ha", "existing_lfp", "land_price_yuan_per_ha", "site_tariff_yuan_per_kwh"]
+    pd.testing.assert_frame_equal(pd.DataFrame(layers.sites[columns]), pd.DataFrame(as_read.sites[columns]))
+    assert layers.existing_columns == {"lfp": "existing_lfp"}
+    assert list(layers.sources["supply_t_per_yr"]) == [1_000_000.0, 50_000.0]
+    assert layers.notices == [
+        "sites.shp: a shapefile keeps 10 characters of a field name; read 'usable_are' as 'usable_area_ha', "
+        "'existing_l' as 'existing_lfp', 'land_price' as 'land_price_yuan_per_ha' and 'power_tari' as "
+        "'power_tariff_yuan_per_kwh'",
+        "sources.shp: a shapefile keeps 10 characters of a field name; read 'supply_t_p' as 'supply_t_per_yr'"]
+
+
+def test_a_shapefile_field_that_two_products_cut_to_is_refused(folder: Path, capsys):
+    """With a second product li2co3, existing_lfp and existing_li2co3 both cut to existing_l, and
+    GDAL names the second existing_1: neither can be told apart in a shapefile."""
+    import yaml
+
+    catalog = yaml.safe_load((folder / "catalog.yaml").read_text())
+    li2co3 = json.loads(json.dumps(catalog["products"]["fepo4"]))
+    li2co3["modules"][0]["id"] = "li2co3_100kt"
+    catalog["products"]["li2co3"] = li2co3
+    (folder / "catalog.yaml").write_text(yaml.safe_dump(catalog, sort_keys=False))
+    as_shapefile(folder, "sites", lambda frame: frame.insert(4, "existing_li2co3", 0.0))
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - sites.shp: field 'existing_l' | a shapefile keeps 10 characters of a field name, and 'existing_l' may be "
+        "the cut of 'existing_lfp' or 'existing_li2co3'; save the layer as a GeoPackage, which keeps whole names\n"
+        "  - sites.shp: field 'existing_1' | names no catalog product ('1'); a shapefile keeps 10 characters of a "
+        "field name, too few to tell the products apart: save the layer as a GeoPackage, which keeps whole names\n")
+
+
+def test_a_geojson_that_is_not_utf8_is_named_at_its_line(folder: Path, capsys):
+    """A name written in Latin-1 (é is byte 0xe9), as a GeoJSON saved in a legacy encoding."""
+    path = folder / "sites.geojson"
+    text = path.read_text()
+    path.write_bytes(text.replace('"West mine park"', '"Café West"').encode("latin-1"))
+    offset = text.index('"West mine park"') + 4
+    line = text[:offset].count("\n") + 1
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        f"  - sites.geojson:{line}: the file is not UTF-8 text (byte 0xe9 at offset {offset}: invalid continuation "
+        "byte); save it with the UTF-8 encoding\n")
+
+
+def test_a_shapefile_whose_cpg_names_the_wrong_encoding_is_refused(folder: Path, capsys):
+    """A table written in GBK, its .cpg saying UTF-8."""
+    frame = gpd.read_file(folder / "redline.geojson")
+    frame["name"] = "滇池"
+    frame.to_file(folder / "redline.shp", engine="pyogrio", encoding="GBK")
+    (folder / "redline.cpg").write_text("UTF-8")
+    edit(folder / "scenario.yaml", "redline: {path: redline.geojson}", "redline: {path: redline.shp}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.shp: the redline layer's table (redline.dbf) holds text that is not UTF-8, the encoding "
+        "redline.cpg names (byte 0xb5: invalid start byte); write the table's encoding into redline.cpg (such as "
+        "GBK), or save the layer with the UTF-8 encoding\n")
+
+
+def test_an_empty_layer_file_is_named_empty(folder: Path, capsys):
+    (folder / "clusters.geojson").write_bytes(b"")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - clusters.geojson: the file is empty; give the clusters layer as a GeoJSON, GeoPackage or shapefile\n")
+
+
+def test_an_allowed_zone_shapefile_s_field_is_found_by_its_cut_name(folder: Path):
+    """`candidates.allowed_zone.field: industrial_class` in a shapefile, which holds it as
+    `industrial`: zone a (20 x 10 km in UTM 48N) is selected and holds two 10 km cells."""
+    from siting.prepare.problem import prepare
+
+    zones = gpd.GeoDataFrame({"industrial_class": ["a", "b"]}, crs=UTM,
+                             geometry=[box(210_000, 2_730_000, 230_000, 2_740_000),
+                                       box(230_000, 2_750_000, 240_000, 2_760_000)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GDAL's note on the name it cuts
+        zones.to_file(folder / "allowed.shp", engine="pyogrio")
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(scenario.read_text() + "candidates: {cell_size_m: 10000, allowed_zone: {path: allowed.shp, "
+                                               "field: industrial_class, values: [a]}}\n")
+    prepared = prepare(scenario, {})
+    assert prepared.candidate_cells == ("cell-west-21-273", "cell-west-22-273")
+    assert prepared.layers.notices == [
+        "allowed.shp: a shapefile keeps 10 characters of a field name; read 'industrial' as 'industrial_class'"]

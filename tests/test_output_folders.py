@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from siting.cli import main
+from siting.config.errors import InputError
 from siting.deliver.folders import MARKER, MARKER_TEXT
 from siting.deliver.geojson import json_text
 from tests.conftest import interruptible
@@ -92,15 +93,14 @@ def test_out_parent_of_the_scenario_folder_is_refused(work: Path, capsys, monkey
     the user's sibling folders."""
     monkeypatch.chdir(work / "small")
     err = refused(work, ["solve", "scenario.yaml", "--out", ".."], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run ({work / 'small' / 'catalog.yaml'})"
-                   f" (got ..); {HOLDS}\n")
+    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run (catalog.yaml) (got {work}); "
+                   f"{HOLDS}\n")
 
 
 def test_out_dot_is_refused(work: Path, capsys, monkeypatch):
     monkeypatch.chdir(work / "small")
     err = refused(work, ["solve", "scenario.yaml", "--out", "."], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run ({work / 'small' / 'catalog.yaml'})"
-                   f" (got .); {HOLDS}\n")
+    assert err == f"{PROBLEM}--out | the output folder holds an input of this run (catalog.yaml) (got .); {HOLDS}\n"
 
 
 def test_out_empty_string_is_refused(work: Path, capsys, monkeypatch):
@@ -202,10 +202,9 @@ def test_batch_out_dot_is_refused(work: Path, capsys, monkeypatch, command: str)
     argv = (["compare", "scenario.yaml", "b.yaml"] if command == "compare"
             else ["sweep", "scenario.yaml", "--set", "targets.capacity.cells.2024=10,20"])
     err = refused(work, [*argv, "--out", "."], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run ({work / 'small' / 'b.yaml'})"
-                   f" (got .); {HOLDS}\n" if command == "compare" else
-                   f"{PROBLEM}--out | the output folder holds an input of this run "
-                   f"({work / 'small' / 'catalog.yaml'}) (got .); {HOLDS}\n")
+    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run (b.yaml) (got .); {HOLDS}\n"
+                   if command == "compare" else
+                   f"{PROBLEM}--out | the output folder holds an input of this run (catalog.yaml) (got .); {HOLDS}\n")
 
 
 @pytest.mark.parametrize("command", ["compare", "sweep"])
@@ -420,3 +419,19 @@ def test_run_folder_names_are_safe_and_distinct():
     taken = {n.casefold() for n in BATCH_FILES}
     assert [unique_name(n, taken) for n in ("small", "Small", "small-2", "comparison.csv", "small")] == [
         "small", "Small-2", "small-2-2", "comparison.csv-2", "small-3"]
+
+
+def test_files_under_the_current_folder_are_named_relative_to_it(work: Path, monkeypatch):
+    """Run from the folder above the scenario's: the scenario, the input the output folder holds
+    and the output folder itself are named as one would type them there."""
+    from siting.api import output_folder
+    from siting.config.load import load_scenario
+
+    monkeypatch.chdir(work)
+    scenario = work / "small" / "scenario.yaml"
+    scenario.write_text(scenario.read_text().replace("  folder: out\n", "  folder: .\n"))
+    with pytest.raises(InputError) as raised:
+        output_folder(load_scenario("small/scenario.yaml"), None)
+    assert raised.value.problems == [
+        f"small/scenario.yaml: output.folder | the output folder holds an input of this run (small/catalog.yaml) "
+        f"(got small); {HOLDS}"]

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from siting.config.errors import InputError
-from siting.config.load import LoadedScenario, read_yaml
+from siting.config.load import LoadedScenario, read_yaml, shown_path
 
 #: The file every output folder holds; its presence makes the folder ours to replace.
 MARKER = ".siting-run"
@@ -261,10 +261,10 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
                 "give the path of a new folder, an empty one, or an earlier output folder")
     for source in sorted(set(inputs)):
         if _within(source.parent, target):
-            return (f"holds an input of this run ({source})",
+            return (f"holds an input of this run ({shown_path(source)})",
                     "choose a folder outside the folders that hold the scenario, its bases, the catalog and the layers")
         if source.is_dir() and _within(target, source):
-            return (f"lies inside an input of this run ({source})",
+            return (f"lies inside an input of this run ({shown_path(source)})",
                     "choose a folder outside the inputs of the run")
     if target.is_dir():
         if not (is_empty_folder(target) or is_ours(target)):
@@ -279,7 +279,7 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        return f"cannot be created: {existing} is a file", "choose another folder"
+        return f"cannot be created: {shown_path(existing)} is a file", "choose another folder"
     return _write_problem(target, existing)
 
 
@@ -287,12 +287,14 @@ def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
     """Whether folders can be made in `existing`, the nearest existing folder above `target`;
     where that is the parent, by making (and removing) a staging folder there."""
     if not os.access(existing, os.W_OK | os.X_OK):
-        return f"cannot be written: no write permission in {existing}", "choose a folder you can write to"
+        return (f"cannot be written: no write permission in {shown_path(existing)}",
+                "choose a folder you can write to")
     if existing == target.parent:
         try:  # the staging folder goes beside the destination: make sure one can be created there
             os.rmdir(tempfile.mkdtemp(prefix=temporary_prefix(target, STAGING), dir=existing))
         except OSError as exc:
-            return f"cannot be written: {exc.strerror} in {existing}", "choose a folder you can write to"
+            return (f"cannot be written: {exc.strerror} in {shown_path(existing)}",
+                    "choose a folder you can write to")
     return None
 
 
@@ -303,7 +305,7 @@ def check_destination(destination: Path, inputs: Iterable[Path], where: str) -> 
     problem = destination_problem(destination, inputs)
     if problem is not None:
         what, fix = problem
-        raise InputError([f"{where} | the output folder {what} (got {destination}); {fix}"])
+        raise InputError([f"{where} | the output folder {what} (got {shown_path(destination)}); {fix}"])
     target = destination.resolve()
     remove_stale_temporaries(target)
     return target
@@ -338,12 +340,12 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     if destination.exists() and not (destination.is_dir() and (is_empty_folder(destination)
                                                                or is_ours(destination))):
         raise InputError([f"{where} | the output folder changed during the run and now holds files that siting did "
-                          f"not write (got {destination}); choose another folder, or empty this one"])
+                          f"not write (got {shown_path(destination)}); choose another folder, or empty this one"])
     if destination.is_dir() and is_ours(destination):
         foreign = _foreign_problem(destination)
         if foreign is not None:
             what, fix = foreign
-            raise InputError([f"{where} | the output folder {what} (got {destination}); {fix}"])
+            raise InputError([f"{where} | the output folder {what} (got {shown_path(destination)}); {fix}"])
     write_marker(staging, written_entries(staging))
     os.chmod(staging, normal_mode())
     old = None

@@ -5,7 +5,13 @@ carry a CRS that pyproj can transform, not be empty, have the fields the scenari
 non-empty ids, the right geometry type, coordinates that fit its CRS, and valid geometries
 (repaired and reported, or rejected, as the scenario says; a repair that removes much of a
 polygon is refused). Numbers must be finite and not negative; red-line categories and source
-statuses must be given.
+statuses must be given. A source's resource like a catalog resource but not it, and a red-line
+category like one the red-line rule names but not it, are refused ("did you mean"); one like
+none is said in a notice. A layer file that is empty, or text that is not UTF-8, is named so.
+
+A shapefile keeps 10 characters of a field name: there, a field the scenario names by a longer
+name, or an `existing_<product>` column, is found by its cut name when that is the cut of no
+other name the layer is expected to have (`read_as`), and said in a notice.
 
 Only the columns the tool uses are kept, under canonical names (`id`, `name`, and the layer's
 own: `category`, `resource`, `supply_t_per_yr`, `status`, `usable_area_ha`, `existing_<product>`),
@@ -20,6 +26,7 @@ Problems name files as `shown_path` does, and features by their place in the fil
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -28,6 +35,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -38,7 +46,16 @@ import shapely
 
 from siting.config.errors import InputError
 from siting.config.load import LoadedScenario, shown_path
-from siting.config.schema import MAX_QUANTITY, AllowedZone, ClustersLayer, LayerRef, SourcesLayer, too_large_message
+from siting.config.schema import (
+    MAX_QUANTITY,
+    AllowedZone,
+    ClustersLayer,
+    LayerRef,
+    RedlineLayer,
+    SitesLayer,
+    SourcesLayer,
+    too_large_message,
+)
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)
@@ -90,8 +107,12 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     if not path.exists():
         raise InputError([f"{at}: {role} layer not found; check layers.{role}.path in the scenario "
                           "(relative paths start at the scenario file)"])
+    if path.is_file() and path.stat().st_size == 0:
+        raise InputError([f"{at}: the file is empty; give the {role} layer as a GeoJSON, GeoPackage or shapefile"])
     try:
         listed = pyogrio.list_layers(path)
+    except UnicodeDecodeError as exc:
+        raise InputError([_not_utf8(path, role, exc)]) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise InputError([f"{at}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
                           "GeoPackage or shapefile?"]) from None
@@ -114,6 +135,8 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
             warnings.filterwarnings("ignore", message="Non closed ring detected", category=RuntimeWarning)
             warnings.filterwarnings("ignore", message="invalid value encountered", category=RuntimeWarning)
             frame = gpd.read_file(path, engine="pyogrio", layer=chosen)
+    except UnicodeDecodeError as exc:
+        raise InputError([_not_utf8(path, role, exc)]) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise InputError([f"{at}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
                           "GeoPackage or shapefile?"]) from None
@@ -123,6 +146,36 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
         raise InputError([f"{at}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
                           "map layer); give a GeoJSON, GeoPackage or shapefile"])
     return frame
+
+
+#: Layer files that are text, every byte of which must be UTF-8 (for GeoJSON, RFC 7946 says so).
+TEXT_SUFFIXES = (".geojson", ".json", ".geojsonl", ".geojsons")
+#: The files a shapefile may be named by in a scenario: its geometry (.shp) or its table (.dbf).
+SHAPEFILE_SUFFIXES = (".shp", ".dbf")
+
+
+def _not_utf8(path: Path, role: str, exc: UnicodeDecodeError) -> str:
+    """The problem of a layer whose text is not UTF-8 (GDAL reads it as UTF-8 and Python cannot
+    decode it): for a text file (a GeoJSON), at the line and byte offset of the first byte that is
+    not UTF-8, as a YAML file's is named; for a shapefile, the .cpg file that names UTF-8 as the
+    encoding of its table; otherwise the reason alone."""
+    at = shown_path(path)
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        raw = path.read_bytes()
+        try:
+            raw.decode("utf-8-sig")
+        except UnicodeDecodeError as found:
+            line = raw.count(b"\n", 0, found.start) + 1
+            return (f"{at}:{line}: the file is not UTF-8 text (byte 0x{raw[found.start]:02x} at offset {found.start}: "
+                    f"{found.reason}); save it with the UTF-8 encoding")
+    cpg = path.with_suffix(".cpg")
+    if suffix in SHAPEFILE_SUFFIXES and cpg.exists():
+        return (f"{at}: the {role} layer's table ({path.with_suffix('.dbf').name}) holds text that is not UTF-8, the "
+                f"encoding {cpg.name} names (byte 0x{exc.object[exc.start]:02x}: {exc.reason}); write the table's "
+                f"encoding into {cpg.name} (such as GBK), or save the layer with the UTF-8 encoding")
+    return (f"{at}: the {role} layer holds text that is not UTF-8 (byte 0x{exc.object[exc.start]:02x}: "
+            f"{exc.reason}); save it with the UTF-8 encoding")
 
 
 def _wkb_problem(wkb: bytes) -> str | None:
@@ -567,15 +620,17 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     the layers, every problem found in them, and the roles of the layers ("clusters", "sites",
     "redline", "sources", "context") whose referenced values (`REFERENCED`) are not known for
     their problems: nothing is to be checked against those. A layer with problems
-    may be empty or lack columns."""
+    may be empty or lack columns. A shapefile's fields are read by the names it cut
+    (`read_as`)."""
     scenario = loaded.scenario
-    layers = scenario.layers
     policy = scenario.spatial.invalid_geometry
+    products = list(loaded.catalog.products)
     notices: list[str] = []
     problems: list[str] = []
     paths: dict[str, Path] = {}
     text_columns: dict[str, pd.DataFrame] = {}
     faulty: set[str] = set()
+    cuts: dict[str, CutNames] = {}
 
     def checked(role: str, count: int, frame: gpd.GeoDataFrame) -> None:
         """Note `role` as a layer whose referenced values are not known, when problems were found
@@ -583,6 +638,13 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         values; a problem in another field leaves them known."""
         if len(problems) > count and not referenced_values_known(frame, role):
             faulty.add(role)
+
+    def as_read(role: str, ref: Ref) -> Ref:
+        """`ref` naming the fields as its file does (`read_as`), the names a shapefile cut noted."""
+        path = loaded.resolve(ref.path)
+        ref, cut = read_as(path, ref, products)
+        cuts[role] = cut
+        return ref
 
     def load(role: str, ref: LayerRef, fields: dict[str, str], types: tuple[str, ...],
              optional: dict[str, str] | None = None, prefix: str | None = None) -> gpd.GeoDataFrame:
@@ -594,60 +656,65 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
             problems.extend(exc.problems)
             faulty.add(role)
             return gpd.GeoDataFrame()
+        cut = cuts.get(role, CutNames())
+        frame = cut.apply(frame)
+        problems.extend(cut.problems(path))
         required_name, optional_name = _name_field(ref)
-        layer_notices: list[str] = []
+        layer_notices: list[str] = cut.notices(path)
         raw = frame
         frame, found = check_layer(frame, path, role, {**fields, **required_name}, types, policy, layer_notices,
                                    {**optional_name, **(optional or {})}, prefix)
         text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
                                                                     **(optional or {})}, prefix)
         # Notices go into the manifest: name the file as the scenario does, not by machine path.
-        shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
-        notices.extend(n.replace(str(path), shown, 1) for n in layer_notices)
+        notices.extend(n.replace(str(path), scenario_relative(path, loaded), 1) for n in layer_notices)
         count = len(problems)
         problems.extend(found)
         checked(role, count, frame)
         return frame
 
-    named, present = economic_fields(layers.clusters, CLUSTER_FIELDS)
-    clusters = load("clusters", layers.clusters, {"id": layers.clusters.id_field, **named}, POLYGONAL, present)
-    named, present = economic_fields(layers.sites, SITE_FIELDS)
-    sites = load("sites", layers.sites, {"id": layers.sites.id_field, **named}, POLYGONAL + PUNCTUAL,
-                 {"usable_area_ha": layers.sites.usable_area_field, **present}, layers.sites.existing_prefix)
+    refs = scenario.layers
+    clusters_ref = as_read("clusters", refs.clusters)
+    named, present = economic_fields(clusters_ref, CLUSTER_FIELDS)
+    clusters = load("clusters", clusters_ref, {"id": clusters_ref.id_field, **named}, POLYGONAL, present)
+    sites_ref = as_read("sites", refs.sites)
+    named, present = economic_fields(sites_ref, SITE_FIELDS)
+    sites = load("sites", sites_ref, {"id": sites_ref.id_field, **named}, POLYGONAL + PUNCTUAL,
+                 {"usable_area_ha": sites_ref.usable_area_field, **present}, sites_ref.existing_prefix)
     redline = gpd.GeoDataFrame({"id": [], "category": []}, geometry=[], crs="EPSG:4326")
-    if layers.redline is not None:
-        redline = load("redline", layers.redline,
-                       {"id": layers.redline.id_field, "category": layers.redline.category_field}, POLYGONAL)
+    redline_ref = as_read("redline", refs.redline) if refs.redline is not None else None
+    if redline_ref is not None:
+        redline = load("redline", redline_ref, {"id": redline_ref.id_field, "category": redline_ref.category_field},
+                       POLYGONAL)
     sources = gpd.GeoDataFrame({"id": [], "resource": [], "supply_t_per_yr": [], "status": []},
                                geometry=[], crs="EPSG:4326")
-    if layers.sources is not None:
-        source_fields = {"id": layers.sources.id_field, "resource": layers.sources.resource_field,
-                         "supply_t_per_yr": layers.sources.supply_field}
-        if layers.sources.status_field:
-            source_fields["status"] = layers.sources.status_field
-        sources = load("sources", layers.sources, source_fields, PUNCTUAL)
+    sources_ref = as_read("sources", refs.sources) if refs.sources is not None else None
+    if sources_ref is not None:
+        sources = load("sources", sources_ref, _source_fields(sources_ref), PUNCTUAL)
     context = None
-    if layers.context is not None:
-        context = load("context", layers.context, {"id": layers.context.id_field}, POLYGONAL)
+    if refs.context is not None:
+        context_ref = as_read("context", refs.context)
+        context = load("context", context_ref, {"id": context_ref.id_field}, POLYGONAL)
     existing: dict[str, str] = {}
     if "id" in clusters.columns and len(clusters):
         count = len(problems)
-        _cluster_attributes(clusters, paths["clusters"], layers.clusters, problems)
+        _cluster_attributes(clusters, paths["clusters"], clusters_ref, problems)
         checked("clusters", count, clusters)
     if "id" in sites.columns and len(sites):
         count = len(problems)
-        existing = _site_attributes(sites, paths["sites"], loaded, problems)
+        existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"])
         checked("sites", count, sites)
         if "usable_area_ha" in sites.columns:
-            notices += _drawn_area_notices(sites, paths["sites"], loaded)
-    if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns and layers.sources is not None:
+            notices += _drawn_area_notices(sites, scenario_relative(paths["sites"], loaded), sites_ref)
+    if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns and sources_ref is not None:
         count = len(problems)
-        _source_attributes(sources, paths["sources"], layers.sources, problems)
+        notices += _source_attributes(sources, paths["sources"], sources_ref, loaded, problems)
         checked("sources", count, sources)
-    if "category" in redline.columns and len(redline) and layers.redline is not None:
+    if "category" in redline.columns and len(redline) and redline_ref is not None:
         count = len(problems)
-        _check_text(redline, "category", paths["redline"], layers.redline.category_field, "category", None, problems,
-                    id_field=layers.redline.id_field)
+        _check_text(redline, "category", paths["redline"], redline_ref.category_field, "category", None, problems,
+                    id_field=redline_ref.id_field)
+        notices += _redline_categories(redline, paths["redline"], redline_ref, loaded, problems)
         checked("redline", count, redline)
     allowed = None
     candidates = scenario.candidates
@@ -655,6 +722,127 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
     return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed, text_columns),
             problems, frozenset(faulty))
+
+
+
+def scenario_relative(path: Path, loaded: LoadedScenario) -> str:
+    """A layer file as a notice names it, for the manifest: relative to the scenario's folder, as
+    the scenario names it, not by the path of the machine that ran it."""
+    return Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
+
+
+# --- field names a shapefile cut ------------------------------------------------------------------
+
+#: The most characters a shapefile keeps of a field name (its dBASE table's limit): GDAL cuts a
+#: longer name when it writes one (`usable_area_ha` becomes `usable_are`), and names a second field
+#: cut to the same characters by its first 8 and a number (`existing_lfp`, `existing_li2co3`
+#: become `existing_l`, `existing_1`).
+SHAPEFILE_NAME_CHARS = 10
+Ref = TypeVar("Ref", bound=LayerRef)
+
+
+def is_shapefile(path: Path) -> bool:
+    """Whether a layer file is a shapefile, named by its .shp or its .dbf."""
+    return path.suffix.lower() in SHAPEFILE_SUFFIXES
+
+
+def either(names: Sequence[str]) -> str:
+    """Quoted names joined for a message: "'a'", "'a' or 'b'", "'a', 'b' or 'c'"."""
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+@dataclass(frozen=True)
+class CutNames:
+    """The fields of a shapefile matched with the names the scenario expects of it (`cut_names`).
+
+    `read_as`: a field of the file -> the one expected name it is the cut of, in the file's order;
+    `renamed`: those of them that are `existing_<product>` columns, renamed so in the layer;
+    `settings`: a field setting of the layer (`usable_area_field`) -> the field of the file that
+    is the cut of the name it gives; `ambiguous`: a field of the file -> the expected names (two or
+    more) it may be the cut of."""
+
+    read_as: dict[str, str] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    #: Whether the layer is a shapefile.
+    shapefile: bool = False
+
+    def apply(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """The layer as read, its existing-capacity fields under their whole names, and those of
+        ambiguous names left out (their problem says why) unless a setting reads them."""
+        dropped = [c for c in self.ambiguous if c not in self.settings.values() and c in frame.columns]
+        if not dropped and not self.renamed:
+            return frame
+        return frame.drop(columns=dropped).rename(columns=self.renamed)
+
+    def problems(self, path: Path) -> list[str]:
+        """A problem for each ambiguous field: the names it may be the cut of, and the fix."""
+        at = shown_path(path)
+        return [f"{at}: field '{cut}' | a shapefile keeps {SHAPEFILE_NAME_CHARS} characters of a field name, and "
+                f"'{cut}' may be the cut of {either(names)}; save the layer as a GeoPackage, which keeps whole names"
+                for cut, names in self.ambiguous.items()]
+
+    def notices(self, path: Path) -> list[str]:
+        """A notice of the fields read by their cut names, naming the file by `path` as it is."""
+        if not self.read_as:
+            return []
+        read = joined([f"'{cut}' as '{whole}'" for cut, whole in self.read_as.items()], limit=len(self.read_as))
+        return [f"{path}: a shapefile keeps {SHAPEFILE_NAME_CHARS} characters of a field name; read {read}"]
+
+    def file_names(self) -> dict[str, str]:
+        """Column of the layer -> its field in the file, for the renamed columns."""
+        return {whole: cut for cut, whole in self.renamed.items()}
+
+
+def cut_names(columns: Sequence[str], declared: Mapping[str, str], whole: Sequence[str]) -> CutNames:
+    """Match the fields of a shapefile (`columns`, in the file's order) with the names expected of
+    it: the fields the layer's settings name (`declared`: setting -> name) and the whole names of
+    the `existing_<product>` columns (`whole`). A shapefile keeps SHAPEFILE_NAME_CHARS characters
+    of a field name, so a longer expected name missing from the file is looked for by its cut: a
+    field that is the cut of one expected name (and not itself an expected name) is read as that
+    name; one that is the cut of several is ambiguous."""
+    expected = list(dict.fromkeys([*declared.values(), *whole]))
+    by_cut: dict[str, list[str]] = {}
+    for name in expected:
+        cut = name[:SHAPEFILE_NAME_CHARS]
+        if cut != name and name not in columns and cut in columns:
+            by_cut.setdefault(cut, []).append(name)
+    for cut, names in by_cut.items():
+        if cut in expected:  # a field of the file that is an expected name as it stands
+            names.insert(0, cut)
+    ordered = [c for c in columns if c in by_cut]
+    read_as = {c: by_cut[c][0] for c in ordered if len(by_cut[c]) == 1}
+    declared_names = set(declared.values())
+    return CutNames(
+        read_as=read_as,
+        renamed={c: name for c, name in read_as.items() if name not in declared_names},
+        settings={s: name[:SHAPEFILE_NAME_CHARS] for s, name in declared.items()
+                  if name in by_cut.get(name[:SHAPEFILE_NAME_CHARS], ())},
+        ambiguous={c: by_cut[c] for c in ordered if len(by_cut[c]) > 1},
+        shapefile=True)
+
+
+def read_as(path: Path, ref: Ref, products: Sequence[str]) -> tuple[Ref, CutNames]:
+    """A layer's settings as its file names the fields, and how they were matched: for a
+    shapefile, each field setting whose name the shapefile cut names the field by its cut, and
+    the `existing_<product>` columns of a sites layer are found by theirs (`cut_names`); for any
+    other file, `ref` as it is. A file whose fields cannot be listed is left to `read_layer`."""
+    if not is_shapefile(path):
+        return ref, CutNames()
+    try:
+        columns = [str(f) for f in pyogrio.read_info(path, layer=ref.layer)["fields"]]
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError):
+        return ref, CutNames(shapefile=True)
+    declared = {s: str(getattr(ref, s)) for s in type(ref).model_fields if s.endswith("_field") and getattr(ref, s)}
+    whole = [ref.existing_prefix + p for p in products] if isinstance(ref, SitesLayer) else []
+    cut = cut_names(columns, declared, whole)
+    if not cut.settings:
+        return ref, cut
+    # Built as the scenario gave it, so that the settings it left at their defaults stay so.
+    values = {name: getattr(ref, name) for name in type(ref).model_fields}
+    return type(ref).model_construct(_fields_set=set(ref.model_fields_set), **{**values, **cut.settings}), cut
 
 
 #: Column standing in for the id of an allowed-zone polygon (its feature number): the layer needs
@@ -666,8 +854,9 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
                   paths: dict[str, Path]) -> gpd.GeoDataFrame | None:
     """The allowed-zone layer of `candidates:`, checked as every other layer (CRS, geometry type,
     coordinates, valid polygons, repaired or rejected by `spatial.invalid_geometry`), its features
-    named by their number; only the polygons whose `field` is one of `values` are kept. Problems
-    name the scenario keys under `candidates.allowed_zone`."""
+    named by their number; only the polygons whose `field` is one of `values` are kept (in a
+    shapefile, the field of the name it cut `field` to). Problems name the scenario keys under
+    `candidates.allowed_zone`."""
     path = loaded.resolve(zone.path)
     paths["allowed_zone"] = path
     at = shown_path(path)
@@ -677,25 +866,29 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
     except InputError as exc:
         problems.extend(p.replace("layers.allowed_zone.", "candidates.allowed_zone.") for p in exc.problems)
         return None
-    if zone.field is not None and zone.field not in frame.columns:
-        problems.append(f"{at}: field '{zone.field}' | missing from the allowed-zone layer (has: "
+    layer_notices: list[str] = []
+    field_name = zone.field
+    if field_name is not None and is_shapefile(path):  # the field by the name the shapefile cut
+        cut = cut_names([str(c) for c in frame.columns], {"field": field_name}, [])
+        field_name = cut.settings.get("field", field_name)
+        layer_notices += cut.notices(path)
+    if field_name is not None and field_name not in frame.columns:
+        problems.append(f"{at}: field '{field_name}' | missing from the allowed-zone layer (has: "
                         f"{', '.join(str(c) for c in frame.columns if c != 'geometry')}); add it or set "
                         "candidates.allowed_zone.field to the right field name")
         return None
     frame = frame.assign(**{_FEATURE_NUMBER: [str(n + 1) for n in range(len(frame))]})
-    fields = {"id": _FEATURE_NUMBER, **({"value": zone.field} if zone.field is not None else {})}
-    layer_notices: list[str] = []
+    fields = {"id": _FEATURE_NUMBER, **({"value": field_name} if field_name is not None else {})}
     frame, found = check_layer(frame, path, "allowed-zone", fields, POLYGONAL, policy, layer_notices)
-    shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
-    notices.extend(n.replace(str(path), shown, 1) for n in layer_notices)
+    notices.extend(n.replace(str(path), scenario_relative(path, loaded), 1) for n in layer_notices)
     if found:
         problems.extend(found)
         return None
-    if zone.field is not None:
+    if field_name is not None:
         frame["value"] = [v if v is not None else "" for v in text_values(frame["value"])]
         frame = frame.loc[frame["value"].isin(zone.values or [])].reset_index(drop=True)
         if not len(frame):
-            problems.append(f"{at}: field '{zone.field}' | no polygon of the allowed-zone layer has one of the "
+            problems.append(f"{at}: field '{field_name}' | no polygon of the allowed-zone layer has one of the "
                             f"values candidates.allowed_zone.values (got {zone.values}); give values the field "
                             "holds")
             return None
@@ -747,34 +940,148 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
         check_degrees(clusters, "hub_lat", path, str(ref.hub_lat_field), 90.0, problems, id_field=id_field)
 
 
-def _drawn_area_notices(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario) -> list[str]:
+def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer) -> list[str]:
     """A notice naming the polygon sites without a usable area, whose drawn area is used, when
-    some sites give one and some do not."""
+    some sites give one and some do not; the file named `shown`."""
     empty = sites["usable_area_ha"].isna().to_numpy() & sites.geom_type.isin(POLYGONAL).to_numpy()
     if not empty.any() or empty.all():
         return []
-    shown = Path(os.path.relpath(path, loaded.scenario_path.parent)).as_posix()
-    layer = loaded.scenario.layers.sites
     return [f"{shown}: field '{layer.usable_area_field}' is empty for {features_where(sites, empty, layer.id_field)}: "
             "the drawn polygon's area is used as usable land"]
 
 
-def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, problems: list[str]) -> None:
-    """Check the sources' supply, resource and status (every source producing when the layer has no status)."""
+def _source_fields(ref: SourcesLayer) -> dict[str, str]:
+    """Canonical column -> field of a sources layer (its status only when it has a status field)."""
+    fields = {"id": ref.id_field, "resource": ref.resource_field, "supply_t_per_yr": ref.supply_field}
+    if ref.status_field:
+        fields["status"] = ref.status_field
+    return fields
+
+
+def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, loaded: LoadedScenario,
+                       problems: list[str]) -> list[str]:
+    """Check the sources' supply, resource (against the catalog: `_source_resources`) and status
+    (every source producing when the layer has no status); return the notices."""
     check_numeric(sources, "supply_t_per_yr", path, ref.supply_field, problems, id_field=ref.id_field)
     _check_text(sources, "resource", path, ref.resource_field, "resource", None, problems, id_field=ref.id_field)
+    notices = _source_resources(sources, path, ref, loaded, problems)
     if "status" in sources.columns:
         _check_text(sources, "status", path, str(ref.status_field), "status", SOURCE_STATUSES, problems,
                     id_field=ref.id_field)
     else:
         sources["status"] = "producing"
+    return notices
 
 
-def _site_attributes(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario, problems: list[str]
-                     ) -> dict[str, str]:
-    """Check the usable area and the existing capacity columns; return product -> column."""
+#: How like a name the scenario or catalog gives a layer's value must be to be taken for a typo
+#: of it (difflib's ratio, letter case aside). Resources: difflib's usual 0.6, as for the
+#: scenario's keys; every resource a product draws has an entry in the catalog, and another one
+#: can be given one. Red-line categories are the layer's own words, often built of the same
+#: ones (`lakeside_zone` and `lake_buffer_zone` are 0.69 alike): only a closer likeness (`lak`
+#: and `lake`, 0.86) is taken for a typo.
+RESOURCE_LIKENESS = 0.6
+CATEGORY_LIKENESS = 0.8
+
+
+def close_match(value: str, known: Iterable[str], likeness: float) -> str | None:
+    """The one of `known` that `value` is most like, letter case aside, when at least `likeness`
+    alike (difflib's ratio); None otherwise."""
+    folded: dict[str, str] = {}
+    for name in known:
+        folded.setdefault(name.casefold(), name)
+    found = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=likeness)
+    return folded[found[0]] if found else None
+
+
+def by_value(values: Sequence[str]) -> dict[str, np.ndarray]:
+    """Each non-empty value of a text column -> where it stands (a mask), in the order of first use."""
+    column = np.array(values, dtype=object)
+    return {v: column == v for v in dict.fromkeys(values) if v.strip()}
+
+
+def _source_resources(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, loaded: LoadedScenario,
+                      problems: list[str]) -> list[str]:
+    """Check each source's resource against the catalog's resources: one close to a catalog
+    resource but not it (`RESOURCE_LIKENESS`) is a problem with "did you mean", since the plan
+    would quietly do without that source; one like none is a resource no product draws, said in a
+    notice (returned)."""
     at = shown_path(path)
-    layer = loaded.scenario.layers.sites
+    known = list(loaded.catalog.resources)
+    notices: list[str] = []
+    for value, where in by_value(list(sources["resource"])).items():
+        if value in known:
+            continue
+        features = features_where(sources, where, ref.id_field)
+        close = close_match(value, known, RESOURCE_LIKENESS)
+        if close is not None:
+            problems.append(f"{at}: field '{ref.resource_field}' | unknown resource in {features} (got {value!r}); did "
+                            f"you mean '{close}'? (a resource of its own needs an entry in the resources of "
+                            f"{shown_path(loaded.catalog_path)})")
+        else:
+            them = "it" if int(where.sum()) == 1 else "them"
+            notices.append(f"{scenario_relative(path, loaded)}: field '{ref.resource_field}' names no resource of the "
+                           f"catalog for {features} (got {value!r}): no product draws on {them}")
+    return notices
+
+
+def _redline_categories(redline: gpd.GeoDataFrame, path: Path, ref: RedlineLayer, loaded: LoadedScenario,
+                        problems: list[str]) -> list[str]:
+    """Check the layer's categories against those constraints.redline names (in `categories` and
+    `setbacks_m`), when it names any: a category close to a named one that the layer also holds,
+    but not it (`CATEGORY_LIKENESS`), is a problem with "did you mean", since the rule would
+    quietly treat its polygons as another category (a named category the layer lacks is the
+    scenario's problem, `checks.category_problems`); the categories the rule leaves out, and those it counts
+    with no setback (only `buffer_m`), are said in notices (returned) while the rule is on."""
+    rule = loaded.scenario.constraints.redline
+    named = list(dict.fromkeys([*(rule.categories or []), *(c for by in rule.setbacks_m.values() for c in by)]))
+    if not named:
+        return []
+    at = shown_path(path)
+    left: list[str] = []
+    # A named category the layer lacks is already a problem of the scenario (prepare/checks.py
+    # `category_problems`, which names the layer's categories): only one the layer holds can
+    # show that another of its categories is a misspelling of it.
+    held = [c for c in named if c in set(redline["category"])]
+    for value, where in by_value(list(redline["category"])).items():
+        if value in named:
+            continue
+        close = close_match(value, held, CATEGORY_LIKENESS)
+        if close is None:
+            left.append(value)
+            continue
+        problems.append(f"{at}: field '{ref.category_field}' | a category constraints.redline does not name, in "
+                        f"{features_where(redline, where, ref.id_field)} (got {value!r}); did you mean '{close}'?")
+    if not rule.enabled:
+        return []
+    shown = scenario_relative(path, loaded)
+    notices: list[str] = []
+    if rule.categories is not None:
+        out = [c for c in left if c not in rule.categories]
+        if out:
+            notices.append(f"{shown}: red-line {_categories(out, 'is', 'are')} not in constraints.redline.categories: "
+                           "the rule leaves out their polygons")
+        left = [c for c in left if c in rule.categories]
+    if rule.setbacks_m and left:
+        notices.append(f"{shown}: red-line {_categories(left, 'has', 'have')} no setback in "
+                       f"constraints.redline.setbacks_m: only buffer_m ({rule.buffer_m:g} m) keeps products from "
+                       "their polygons")
+    return notices
+
+
+def _categories(names: Sequence[str], one: str, several: str) -> str:
+    """"category 'a' <one>" or "categories 'a' and 'b' <several>", for a notice."""
+    quoted = [f"'{n}'" for n in names]
+    if len(quoted) == 1:
+        return f"category {quoted[0]} {one}"
+    return f"categories {joined(quoted, limit=len(quoted))} {several}"
+
+
+def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, products: Sequence[str],
+                     problems: list[str], cut: CutNames) -> dict[str, str]:
+    """Check the usable area and the existing capacity columns; return product -> column. In a
+    shapefile, the existing capacity columns may be read under the whole names of their cut ones
+    (`cut`), and are named in problems as the file names them."""
+    at = shown_path(path)
     area_field = layer.usable_area_field
     polygonal = sites.geom_type.isin(POLYGONAL).to_numpy()
     if "usable_area_ha" in sites.columns:
@@ -792,18 +1099,18 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, loaded: LoadedScenario
         check_numeric(sites, "site_tariff_yuan_per_kwh", path, str(layer.tariff_field), problems,
                       allow_missing=True, id_field=layer.id_field)
     prefix = layer.existing_prefix
-    products = loaded.catalog.products
+    in_file = cut.file_names()
     existing: dict[str, str] = {}
     for column in [c for c in sites.columns if c.startswith(prefix)]:
         product = column[len(prefix):]
         if product not in products:
-            problems.append(f"{at}: field '{column}' | names no catalog product ({product!r}); rename it to "
-                            f"{prefix}<product> with one of: {', '.join(products)}")
+            fix = (f"a shapefile keeps {SHAPEFILE_NAME_CHARS} characters of a field name, too few to tell the "
+                   "products apart: save the layer as a GeoPackage, which keeps whole names" if cut.shapefile else
+                   f"rename it to {prefix}<product> with one of: {', '.join(products)}")
+            problems.append(f"{at}: field '{column}' | names no catalog product ({product!r}); {fix}")
             continue
         sites[column] = [0.0 if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
                          for v in sites[column]]
-        check_numeric(sites, column, path, column, problems, id_field=layer.id_field)
+        check_numeric(sites, column, path, in_file.get(column, column), problems, id_field=layer.id_field)
         existing[product] = column
     return existing
-
-

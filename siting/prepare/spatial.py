@@ -19,6 +19,7 @@ import pyproj
 import shapely
 
 from siting.config.errors import InputError
+from siting.config.load import shown_path
 from siting.config.schema import projected_crs_in_metres
 from siting.prepare.layers import POLYGONAL, LayerSet
 
@@ -146,7 +147,7 @@ def check_study_area(layers: LayerSet, crs: pyproj.CRS, name: str, where: str | 
             boxes.append(bounds)
         swapped = (bounds[1], bounds[0], bounds[3], bounds[2])
         if area is not None and frame.crs.is_geographic and not _inside(bounds, area) and _inside(swapped, area):
-            path = layers.paths.get(role, role)
+            path = shown_path(layers.paths[role]) if role in layers.paths else role
             problems.append(f"{path}: geometry | the {role} layer's coordinates lie outside the area of "
                             f"{name} (got x {bounds[0]:.6g} to {bounds[2]:.6g}, y {bounds[1]:.6g} to "
                             f"{bounds[3]:.6g}), but would lie inside it swapped; put longitude first "
@@ -388,7 +389,8 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     sites = to_working_crs(layers.sites, crs)
     redline = to_working_crs(layers.redline, crs)
     sources = to_working_crs(layers.sources, crs)
-    sites, dropped = assign_clusters(sites, clusters, sites_outside_clusters, str(layers.paths.get("sites", "sites")))
+    sites, dropped = assign_clusters(sites, clusters, sites_outside_clusters,
+                                     shown_path(layers.paths["sites"]) if "sites" in layers.paths else "sites")
     drawn_ha = np.where(sites.geom_type.isin(POLYGONAL), sites.geometry.area / M2_PER_HA, np.nan)
     declared = sites["usable_area_ha"].to_numpy(dtype=float)
     sites["drawn_area_ha"] = drawn_ha
