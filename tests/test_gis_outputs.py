@@ -33,7 +33,7 @@ from siting.cli import main
 from siting.deliver.geopackage import FIXED_TIMESTAMP, GEOMETRY_COLUMN
 from siting.deliver.layer import make_layer
 from siting.deliver.layers import SITE_FIELD_PREFIXES, carried_names, split_mixed_sites
-from siting.deliver.mapplot import PIXELS
+from siting.deliver.mapplot import PIXELS, site_names
 from siting.deliver.styles import RENDERERS, diff_style
 from siting.deliver.units import product_label
 from tests.test_candidate_scenario import CELLS_A, ZONE_A, with_cells
@@ -423,13 +423,19 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     assert "| gap | 0.00% (tolerance 0.00%) |" in text
     targets = pd.read_csv(small / "targets.csv")
     cathode = targets.loc[targets["target"] == "cathode"].iloc[0]
-    assert f"| cathode | 2024 | t/yr | 120,000 | {cathode['achieved']:,.0f} | 0 | met |" in text
-    # The cost table is costs.csv in words, each share of the costs above zero; the total is the objective.
+    assert f"| Cathode | 2024 | t/yr | 120,000 | {cathode['achieved']:,.0f} | 0 | met |" in text
+    # The cost table is costs.csv in words, each cost with its share of the gross cost (the components above
+    # zero), then the gross cost, the sales revenue and the total, net of it (the objective), without a share.
     costs = pd.read_csv(small / "costs.csv")
     gross = float(costs.loc[(costs["component"] != "total") & (costs["cost_bn_yuan"] > 0), "cost_bn_yuan"].sum())
     for row in costs.itertuples(index=False):
-        label = "total" if row.component == "total" else row.description
-        assert f"| {label} | {row.cost_bn_yuan:,.2f} | {row.cost_bn_yuan / gross:.1%} |" in text, label
+        if row.component == "total":
+            assert f"| total, net of sales revenue (the objective) | {row.cost_bn_yuan:,.2f} |  |" in text
+        elif row.component == "sales":
+            assert f"| {row.description} | {row.cost_bn_yuan:,.2f} |  |" in text
+        else:
+            assert f"| {row.description} | {row.cost_bn_yuan:,.2f} | {row.cost_bn_yuan / gross:.1%} |" in text, row
+    assert f"| gross cost (the components above) | {gross:,.2f} | 100.0% |" in text
     assert costs["cost_bn_yuan"].iloc[-1] == pytest.approx(manifest["solver"]["objective_yuan"] / 1e9, rel=1e-8)
     # Trade and stranded capacity: every row of trade.csv and stranded.csv, or the sentence saying there is none.
     trade = pd.read_csv(small / "trade.csv")
@@ -438,19 +444,21 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
         assert (f"| {row.hub} | {product_label(row.product)} | {row.year} | {row.unit} | {row.imports:,.0f} | "
                 f"{row.import_cost_bn_yuan:,.2f} | {row.sales:,.0f} | {row.revenue_bn_yuan:,.2f} |") in text
     stranded = pd.read_csv(small / "stranded.csv")
+    sites = gpd.read_file(small / "sites.geojson")
+    name = dict(zip(sites["id"], site_names(list(sites["name"]), list(sites["id"])), strict=True))
     for row in stranded.itertuples(index=False):
-        assert (f"| {row.site} | {row.cluster} | {product_label(row.product)} | {row.year} | {row.unit} | "
+        assert (f"| {name[row.site]} | {row.cluster} | {product_label(row.product)} | {row.year} | {row.unit} | "
                 f"{row.usable:,.0f} | {row.production:,.0f} | {row.idle:,.0f} | {row.idle_share:.0%} | "
                 f"{row.reason} |") in text
     if stranded.empty:
         assert "No capacity stands idle: every site makes all its capacity allows" in text
-    assert "| w_lake | West lakeside | west | excluded_redline | red line excludes fepo4, lfp, cells |" in text
+    assert "| w_lake | West lakeside | west | excluded_redline | red line excludes FePO4, LFP, Cells |" in text
     assert f"| scenario | `scenario.yaml` | `{manifest['input_sha256']['scenario']}` |" in text
     assert f"| highs | {manifest['versions']['highs']} |" in text
     assert "![Map of the plan](map.png)" in text
     page = (small / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<img alt="Map of the plan" src="data:image/png;base64,' in page
-    assert "<td>cathode</td>" in page and str(small) not in text + page
+    assert "<td>Cathode</td>" in page and str(small) not in text + page
 
 
 # --- determinism -----------------------------------------------------------------------------

@@ -546,7 +546,8 @@ def test_site_at_its_source_has_no_zero_length_flow_line(folder: Path, capsys):
     # The report names what the map cannot draw as a line.
     report = (out / "report.md").read_text()
     assert "Raw material drawn at the site's own source" in report
-    assert f"| w_mine | rock_w | {site['on_site_t_2023']:,.0f} | {site['on_site_t_2024']:,.0f} |" in report
+    assert (f"| West mine park | West phosphate | {site['on_site_t_2023']:,.0f} | {site['on_site_t_2024']:,.0f} |"
+            in report)  # the site and the source by their names
 
 
 def test_polygon_collapsed_by_rounding_is_left_out_with_a_notice():

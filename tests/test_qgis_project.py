@@ -16,6 +16,7 @@ import shapely
 
 from siting.cli import main
 from siting.deliver.layer import make_layer
+from siting.deliver.mapplot import MapTitle
 from siting.deliver.qgisproject import (
     ITEM_TYPES,
     LEGEND_BREAK,
@@ -25,6 +26,7 @@ from siting.deliver.qgisproject import (
     compare_project_text,
     fit_extent,
     item_uuid,
+    project_text,
 )
 from siting.deliver.styles import diff_style, sites_style
 from tests.test_gis_outputs import small_with_provenance
@@ -94,7 +96,12 @@ def test_plan_project_has_an_a3_landscape_layout_with_every_element(runs: Path):
             found["scale bar"].get("numMapUnitsPerScaleBarUnit")) == ("kilometers", "km", "1000")
     assert found["north arrow"].get("mapUuid") == map_id
     assert found["north arrow"].get("file") == NORTH_ARROW
-    assert found["title"].get("labelText") == "Plan: small"
+    # The title is map.png's (MapTitle.text): scenario and years; solver outcome, gap and objective.
+    assert found["title"].get("labelText") == ("small: capacity plan 2023-2024\n"
+                                               "optimal, gap 0.00%, objective -22.72 bn yuan (discounted)")
+    assert (found["title"].get("position"), found["title"].get("size")) == ("10,4,mm", "400,19,mm")
+    font = found["title"].find("LabelFont")
+    assert font is not None and font.get("description", "").split(",")[:2] == ["Sans Serif", "16"]
     assert found["source"].get("labelText") == (
         "Source: siting plan for scenario 'small' (plan.gpkg; inputs and their SHA-256 in manifest.json). "
         f"Projection: WGS 84 / UTM zone 48N. {PRINTED}")
@@ -108,6 +115,32 @@ def test_plan_project_has_an_a3_landscape_layout_with_every_element(runs: Path):
         inside = x0 <= x and x + w <= x0 + w0 and y0 <= y and y + h <= y0 + h0
         assert overlaps == (name in ("map", "north arrow", "scale bar")), name
         assert inside == (name in ("map", "north arrow", "scale bar")), name
+
+
+def test_the_layout_title_is_the_map_title_or_one_line_without_one():
+    """project_text with a MapTitle puts its two lines (as map.png's title) in a 19 mm frame at 16
+    pt above the map (which starts at 26 mm); without one, "Plan: <scenario>" on one line, 20 pt."""
+    layer = make_layer("sites", "Sites", gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(102.7, 25.0)],
+                                                         crs="EPSG:4326"), ["id"])
+    styles = {"sites": "<!DOCTYPE qgis>\n<qgis/>"}
+    title = MapTitle("demo", "optimal", 0.0201, 10.06e9, [2022, 2023, 2024])
+    extent = (0.0, 0.0, 1000.0, 1000.0)
+
+    def title_item(text: str) -> ET.Element:
+        layout = parse_text(text).find("Layouts/Layout")
+        assert layout is not None
+        return items(layout)["title"]
+
+    with_title = title_item(project_text([layer], styles, "demo", "EPSG:32648", extent, map_title=title))
+    assert with_title.get("labelText") == title.text() == (
+        "demo: capacity plan 2022-2024\noptimal, gap 2.01%, objective 10.06 bn yuan (discounted)")
+    assert (with_title.get("position"), with_title.get("size")) == ("10,4,mm", "400,19,mm")
+    assert MAP_FRAME_MM[1] > 4 + 19  # the title ends above the map
+    plain = title_item(project_text([layer], styles, "demo", "EPSG:32648", extent))
+    assert (plain.get("labelText"), plain.get("position"), plain.get("size")) == ("Plan: demo", "10,9,mm",
+                                                                                 "400,13,mm")
+    font = plain.find("LabelFont")
+    assert font is not None and font.get("description", "").split(",")[:2] == ["Sans Serif", "20"]
 
 
 def test_the_layout_map_shows_the_project_view_undistorted(runs: Path):

@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -21,6 +22,7 @@ from models.inputs import ModuleSpec
 from siting.cli import main
 from siting.config.errors import NoSolution
 from siting.deliver.files import export_files
+from siting.deliver.report import cost_blocks, markdown
 from siting.optimize.results import extract_plan, no_plan_message, whole_counts
 from siting.optimize.run import solve_prepared, solver_settings
 from siting.optimize.solve import SolveReport, SolverSettings, solve_model
@@ -421,3 +423,69 @@ def test_the_rounding_of_near_whole_decisions_is_a_phase_of_its_own() -> None:
     assert lines[0] == ("round: rounding the decisions the solver left off whole, and solving the rest of the plan "
                         "again ...")
     assert re.fullmatch(r"round: done in \d+\.\d s", lines[-1])
+
+
+# --- the report in a reader's words ----------------------------------------------------------
+
+def test_cost_table_gives_shares_of_the_gross_cost_and_none_to_revenue_or_the_net_total() -> None:
+    """capex 3, variable 1, site opening 0, sales -5 bn yuan: the gross cost is 3 + 1 = 4 bn yuan
+    (capex 75 %, variable 25 %); the total, net of the revenue, is -1 bn yuan, with no share; the
+    revenue comes to 5 / 4 = 125 % of the gross cost."""
+    plan = SimpleNamespace(costs={"capex": 3e9, "site_fixed": 0.0, "variable": 1e9, "sales": -5e9})
+    assert markdown(cost_blocks(plan)) == (  # type: ignore[arg-type]
+        "## Cost breakdown (discounted)\n\n"
+        "| component | bn yuan | share of the gross cost |\n|---|---:|---:|\n"
+        "| capex (annuities) | 3.00 | 75.0% |\n| site opening | 0.00 | 0.0% |\n"
+        "| variable (energy, other) | 1.00 | 25.0% |\n| gross cost (the components above) | 4.00 | 100.0% |\n"
+        "| sales (revenue, negative) | -5.00 |  |\n| total, net of sales revenue (the objective) | -1.00 |  |\n\n"
+        "Sales out of the province earn revenue, shown as a negative cost; the total, net of it, is the objective. "
+        "Shares are of the gross cost, the sum of the cost components before revenue (4.00 bn yuan); sales revenue "
+        "comes to 125.0% of it.\n")
+
+
+def test_cost_table_without_sales_ends_on_the_total() -> None:
+    """capex 3, variable 1, sales 0 bn yuan: the total is the gross cost, 4 bn yuan, 100 %."""
+    plan = SimpleNamespace(costs={"capex": 3e9, "variable": 1e9, "sales": 0.0})
+    assert markdown(cost_blocks(plan)).splitlines()[4:] == [  # type: ignore[arg-type]
+        "| capex (annuities) | 3.00 | 75.0% |", "| variable (energy, other) | 1.00 | 25.0% |",
+        "| sales (revenue, negative) | 0.00 | 0.0% |", "| total (the objective) | 4.00 | 100.0% |", "",
+        "Nothing is sold out of the province: the total is the gross cost, and the objective."]
+
+
+def test_report_names_products_and_sites_in_words(scenario: Path, tmp_path: Path) -> None:
+    """The small plan (tests/test_api.py derives it) with an output-value target of 10 bn yuan in
+    2024, which it meets without a change (18.4 bn yuan), in report.md: products by their display
+    names in every table and sentence, sites by their names (as map.png labels them); site ids only
+    in the column that ties a site's name to the files (the sites table). The CSV files keep the ids.
+
+    Why the output value overshoots, by hand: in 2024 the modules decided in 2023 make FePO4 400 kt
+    x 10,000 + LFP 250 kt x 40,000 + cells 8 GWh x 4亿 = 17.2 bn yuan; the 20 kt of LFP there and
+    the 10 kt committed for 2024 make 30 kt x 40,000 = 1.2 bn yuan. Sales: LFP 264 kt for 10.56,
+    cells 8 GWh for 3.2, FePO4 120 kt for 1.2 bn yuan."""
+    value = scenario.parent / "value.yaml"
+    value.write_text("extends: scenario.yaml\nname: value\ntargets:\n  output_value_yuan: {2024: 1.0e10}\n")
+    out = tmp_path / "out"
+    assert main(["solve", str(value), "--out", str(out)]) == 0
+    text = (out / "report.md").read_text(encoding="utf-8")
+    for line in ("Years 2023-2024; clusters west, east; sites opened: West mine park; East city; East far.",
+                 "| Cathode | 2024 | t/yr | 120,000 | 280,000 | 0 | met |",
+                 "| Output value | 2024 | bn yuan/yr | 10.00 | 18.40 | 0.00 | met |",
+                 "Output value 2024: goal 10.00, planned 18.40, 8.40 more (bn yuan/yr). Why:",
+                 "- capacity the plan adds: the modules decided in 2023 are online in 2024 and make 17.20 bn yuan/yr "
+                 "of the 18.40 bn yuan/yr, more than the goal by themselves",
+                 "- existing and committed capacity: the plants already there and the committed projects online by "
+                 "2024 make 1.20 bn yuan/yr of the 18.40 bn yuan/yr",
+                 "| 2023 | west | West mine park | FePO4 | fepo4_100kt | 4 | 400,000 | t/yr | 2.00 |",
+                 "Cathode 2024: goal 120,000, planned 280,000, 160,000 more (t/yr). Why:",
+                 "- the capacity target Cells 2024 is met exactly (10 GWh/yr)",
+                 "- site West mine park uses all its land (100 ha)",
+                 "| w_lake | West lakeside | west | excluded_redline | red line excludes FePO4, LFP, Cells |",
+                 "| e_city | East city | built | no source within reach for FePO4 |",
+                 "| buffer | FePO4, LFP, Cells | lake 1000 | 38.0 |"):
+        assert f"\n{line}\n" in text, line
+    assert ("\n- sales pay for it: the products sold outside the province in 2024 earn 14.96 bn yuan (LFP 264,000 t/yr "
+            "for 10.56 bn yuan, Cells 8 GWh/yr for 3.20 bn yuan, FePO4 120,000 t/yr for 1.20 bn yuan), more than the "
+            "year's costs, ") in text
+    ids = re.findall(r"\b(?:fepo4|lfp|cells|cathode|w_mine|e_city|e_far|w_lake)\b", text)
+    assert ids == ["w_lake", "e_city", "e_far"]  # the sites table's id column
+    assert "w_mine,west,fepo4,t/yr,2023,fepo4_100kt,4," in (out / "plan.csv").read_text(encoding="utf-8")

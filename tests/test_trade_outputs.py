@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from types import SimpleNamespace
 
 import geopandas as gpd
@@ -17,14 +18,18 @@ from pyproj import Transformer
 from shapely import Point
 
 from models import ModelInputs, ModuleSpec, build_model
+from siting.deliver.drivers import YEAR_COST_PARTS, overshoot_reasons, year_costs
 from siting.deliver.layer import feature_collection_text
 from siting.deliver.layers import hubs_layer, network_points, product_flows_layer
 from siting.deliver.styles import style_for
 from siting.deliver.tables import plan_tables
 from siting.optimize.results import extract_plan, without_cycles
+from siting.optimize.run import solve_prepared, solver_settings
 from siting.optimize.solve import SolverSettings, solve_model
+from siting.prepare.problem import prepare
 
 ZERO_GAP = SolverSettings(rel_gap=0.0, time_limit_s=30)
+SMALL = Path(__file__).parent / "data" / "small" / "scenario.yaml"
 
 
 def chain_inputs() -> ModelInputs:
@@ -296,3 +301,122 @@ def test_the_flow_and_hub_styles_colour_products_and_kinds(chain):
     assert "scale_linear(\"units\", 0, 12, 0.3, 3)" in ET.tostring(renderer, encoding="unicode").replace("&quot;", '"')
     hubs = ET.fromstring(style_for(hubs_layer(points), []).split("\n", 1)[1]).find("renderer-v2")
     assert hubs is not None and [c.get("value") for c in hubs.iter("category")] == ["hub", "gateway"]
+
+
+# --- the year's costs and why an output-value target is overshot (siting/deliver/drivers.py) -----
+
+def test_year_costs_of_the_chain_are_its_cost_columns(chain):
+    """One year, discount factor 1, no modules: the year's costs are the cost columns derived in
+    `chain_inputs` (variable 170, resources 4, imports 60, transport 164 yuan)."""
+    inputs, _model, _report, plan = chain
+    assert year_costs(inputs, plan) == {2030: {"capex": 0.0, "land": 0.0, "fixed_opex": 0.0, "site_fixed": 0.0,
+                                               "variable": 170.0, "resources": 4.0, "imports": 60.0,
+                                               "transport": 164.0}}
+
+
+def test_year_costs_charge_a_module_from_its_first_production_year():
+    """`lead_inputs`: the two modules decided in 2031 stand from 2032 (lead time 1 year): 2 x 10
+    yuan of annuity and 2 x 1 yuan of fixed opex in 2032, nothing before."""
+    inputs = lead_inputs()
+    model = build_model(inputs)
+    solve_model(model, ZERO_GAP)
+    costs = year_costs(inputs, extract_plan(model, inputs))
+    assert [costs[t]["capex"] for t in inputs.YEARS] == [0.0, 0.0, 20.0]
+    assert [costs[t]["fixed_opex"] for t in inputs.YEARS] == [0.0, 0.0, 2.0]
+    assert sum(v for t in (2030, 2031) for v in costs[t].values()) == 0.0
+
+
+def test_year_costs_discounted_and_summed_are_the_cost_table_of_the_small_plan():
+    """The small plan (tests/test_api.py derives it): by hand in 2023, capex CRF(0.1, 20) x 7 bn
+    (the 20-year modules; the cells module stands from 2024), land CRF(0.1, 50) x (100 ha x 1 M +
+    20 ha x 3 M + 10 ha x 1.5 M), the openings of w_mine and e_far 2 x 0.1 bn, variable 1.588 bn,
+    raw material 80 M; in 2024 the cells module's CRF(0.1, 10) x 2.5 bn and its 20 ha at 1.5 M
+    join, no site opens, variable 2.207 bn. Every part, discounted (1, 1/1.1) and summed, is its
+    component in plan.costs (transport included, not derived by hand)."""
+    prepared = prepare(SMALL, {})
+    plan = solve_prepared(prepared, solver_settings(prepared.loaded), {}).plan
+    costs = year_costs(prepared.inputs, plan)
+    crf = {n: 0.1 / (1 - 1.1 ** -n) for n in (10, 20, 50)}
+    hand = {2023: {"capex": crf[20] * 7e9, "land": crf[50] * 1.75e8, "site_fixed": 2e8, "variable": 1.588e9,
+                   "resources": 8e7, "imports": 0.0, "fixed_opex": 0.0},
+            2024: {"capex": crf[20] * 7e9 + crf[10] * 2.5e9, "land": crf[50] * 2.05e8, "site_fixed": 0.0,
+                   "variable": 2.207e9, "resources": 8e7, "imports": 0.0, "fixed_opex": 0.0}}
+    for year, parts in hand.items():
+        assert {k: costs[year][k] for k in parts} == pytest.approx(parts, rel=1e-9), year
+    assert 0 < costs[2023]["transport"] < 5e7
+    for name in YEAR_COST_PARTS:
+        discounted = sum(prepared.inputs.discount_factor[t] * costs[t][name] for t in prepared.inputs.YEARS)
+        assert discounted == pytest.approx(plan.costs[name], rel=1e-8, abs=1e-3), name  # plan.costs: 9 digits
+
+
+BN = 1e9
+#: 10 units/yr of p for 10 bn yuan over 10 years (rate 0: 1 bn yuan/yr of annuity) and 0.1 bn yuan/yr fixed opex.
+P10_BN = ModuleSpec("p10", "p", capacity_units_per_yr=10.0, capex_yuan=10 * BN, fixed_opex_yuan_per_yr=0.1 * BN,
+                    land_ha=1.0, lifetime_yr=10.0)
+
+
+def value_inputs(capex_yuan: float = 10 * BN) -> ModelInputs:
+    """One site s1 (cluster c1) with 5 t/yr of p already there; years 2030-2031 (discount factors 1,
+    rate 0); strict capacity target P: 15 t/yr in 2031; output-value targets 10 bn yuan in 2030
+    and 2031. p sells at 2 bn yuan/t both years (its output value too), costs 0.5 bn yuan/t to make;
+    at most 15 t sold in 2030 and 12 t in 2031. No lead time, no transport.
+
+    By hand with the 10 bn yuan module (1.1 bn yuan/yr while it stands): one module is needed for
+    2031; decided in 2030 it also makes 10 t in 2030, worth 10 x 1.5 = 15 bn yuan more than they
+    cost, for 1.1 bn yuan more: it is decided in 2030. 2030: 15 t made and sold, output value 30 bn
+    yuan/yr: 20 from the module, 10 from the plants there; sales 30 bn yuan against variable 7.5,
+    annuity 1 and fixed opex 0.1 (8.6). 2031: 12 t (the sales cap), 24 bn yuan/yr, shared 10:5 by
+    available capacity: 16 and 8; sales 24 against 6 + 1 + 0.1 = 7.1."""
+    return ModelInputs(
+        YEARS=(2030, 2031), SITES=("s1",), CLUSTERS=("c1",), PRODUCTS=("p",),
+        MODULES=(dataclasses.replace(P10_BN, capex_yuan=capex_yuan),), CANDIDATES=(("s1", "p"),),
+        cluster_of_site={"s1": "c1"}, site_land_ha={"s1": 100.0}, land_after_redline_ha={("s1", "p"): 100.0},
+        TARGET_GROUPS={"P": ("p",)}, existing_capacity_units_per_yr={("s1", "p"): 5.0}, utilisation={"p": 1.0},
+        capacity_target_units={("P", 2031): 15.0}, targets_strict=True,
+        output_value_target_yuan={2030: 10 * BN, 2031: 10 * BN}, discount_factor={2030: 1.0, 2031: 1.0},
+        enabled_families=frozenset({"targets", "output_value", "market"}),
+        other_variable_cost_yuan_per_unit={"p": 0.5 * BN},
+        price_yuan_per_unit={("p", 2030): 2 * BN, ("p", 2031): 2 * BN},
+        sales_cap_units={("p", 2030): 15.0, ("p", 2031): 12.0}, site_hub_km={"s1": 0.0}, hub_gateway_km={"c1": 0.0},
+    )
+
+
+def value_overshoots(inputs: ModelInputs) -> dict[int, tuple[str, ...]]:
+    model = build_model(inputs)
+    solve_model(model, ZERO_GAP)
+    plan = extract_plan(model, inputs)
+    return {o.year: o.reasons for o in overshoot_reasons(inputs, plan, {"p": "t"}) if o.target == "output_value"}
+
+
+def test_output_value_overshoot_names_the_capacity_built_ahead_the_plants_there_and_the_sales():
+    assert value_overshoots(value_inputs()) == {
+        2030: ("capacity built ahead of the 2031 capacity target: the modules decided in 2030 are online in 2030 and "
+               "make 20.00 bn yuan/yr of the 30.00 bn yuan/yr, more than the goal by themselves",
+               "existing capacity: the plants already there make 10.00 bn yuan/yr of the 30.00 bn yuan/yr",
+               "sales pay for it: the products sold outside the province in 2030 earn 30.00 bn yuan (P 15 t/yr for "
+               "30.00 bn yuan), more than the year's costs, 8.60 bn yuan not discounted: variable (energy, other) "
+               "7.50, capex (annuities) 1.00, fixed opex 0.10 bn yuan"),
+        2031: ("capacity the plan adds: the modules decided in 2030 are online in 2031 and make 16.00 bn yuan/yr of "
+               "the 24.00 bn yuan/yr, more than the goal by themselves (a site running below full use shares its "
+               "production in proportion to the available capacity)",
+               "existing capacity: the plants already there make 8.00 bn yuan/yr of the 24.00 bn yuan/yr",
+               "sales pay for it: the products sold outside the province in 2031 earn 24.00 bn yuan (P 12 t/yr for "
+               "24.00 bn yuan), more than the year's costs, 7.10 bn yuan not discounted: variable (energy, other) "
+               "6.00, capex (annuities) 1.00, fixed opex 0.10 bn yuan"),
+    }
+
+
+def test_output_value_overshoot_with_sales_that_pay_for_the_running_costs_only():
+    """`value_inputs` with a 230 bn yuan module (23 bn yuan/yr of annuity): standing in 2030 would
+    cost 23.1 bn yuan for 15 bn yuan of margin, so it is decided in 2031. 2030: the 5 t/yr there,
+    10 bn yuan/yr, meet the goal exactly (no overshoot). 2031: 24 bn yuan/yr, 16 from the module
+    (shared 10:5); sales 24 bn yuan cover the variable 6 but not the 23.1 of the module as well."""
+    assert value_overshoots(value_inputs(capex_yuan=230 * BN)) == {
+        2031: ("capacity the plan adds: the modules decided in 2031 are online in 2031 and make 16.00 bn yuan/yr of "
+               "the 24.00 bn yuan/yr, more than the goal by themselves (a site running below full use shares its "
+               "production in proportion to the available capacity)",
+               "existing capacity: the plants already there make 8.00 bn yuan/yr of the 24.00 bn yuan/yr",
+               "sales pay for the running costs: the products sold outside the province in 2031 earn 24.00 bn yuan "
+               "(P 12 t/yr for 24.00 bn yuan), more than the year's running costs, 6.00 bn yuan not discounted: "
+               "variable (energy, other) 6.00 bn yuan"),
+    }

@@ -233,16 +233,17 @@ def test_report_explains_an_overshoot_by_module_size(folder: Path) -> None:
     land 1.1 %."""
     text = explanation(write(unpriced(folder) / "over.yaml", "extends: scenario.yaml\nname: over\ntargets:\n"
                                                              "  capacity:\n    cathode: {2024: 110000}\n"))
-    assert ("cathode 2024: goal 110,000, planned 130,000, 20,000 more (t/yr). Why:\n\n"
+    assert ("Cathode 2024: goal 110,000, planned 130,000, 20,000 more (t/yr). Why:\n\n"
             "- whole modules: modules come in 50,000 t/yr, so the capacity cannot land exactly on the goal; the "
             "cheapest whole-module mix that reaches 110,000 t/yr gives 130,000 t/yr\n") in text
     assert "| w_mine | west | LFP | 2024 | t/yr | 100,000 | 0 | 100,000 | 100% |" in text
     assert "| e_city | east | Cells | 2024 | GWh/yr | 8 | 0 | 8 | 100% |" in text
     assert "The plan produces nothing:" in text
-    assert ("- capex (annuities): 0.58 bn yuan, 85.6% of the costs\n- site opening: 0.09 bn yuan, 13.3% of the costs\n"
-            "- land (annuities): 0.01 bn yuan, 1.1% of the costs\n") in text
-    assert "- the capacity target cells 2024 is met exactly (10 GWh/yr)\n" in text
-    assert "cathode 2024 is met exactly" not in text
+    assert ("- capex (annuities): 0.58 bn yuan, 85.6% of the gross cost\n"
+            "- site opening: 0.09 bn yuan, 13.3% of the gross cost\n"
+            "- land (annuities): 0.01 bn yuan, 1.1% of the gross cost\n") in text
+    assert "- the capacity target Cells 2024 is met exactly (10 GWh/yr)\n" in text
+    assert "Cathode 2024 is met exactly" not in text
 
 
 def test_report_explains_an_overshoot_forced_by_the_output_value_target(folder: Path) -> None:
@@ -252,7 +253,7 @@ def test_report_explains_an_overshoot_forced_by_the_output_value_target(folder: 
     120,000: sales make the extra capacity pay)."""
     text = explanation(write(folder / "value.yaml", "extends: scenario.yaml\nname: value\ntargets:\n"
                                                     "  output_value_yuan: {2024: 1.0e10}\n"))
-    assert "cathode 2024: goal 120,000, planned 280,000, 160,000 more (t/yr). Why:\n\n" in text
+    assert "Cathode 2024: goal 120,000, planned 280,000, 160,000 more (t/yr). Why:\n\n" in text
     assert "- the output-value target binds" not in text
     # 280,000 t of LFP made in 2024, 8 GWh of cells use 2,000 t/GWh: 264,000 t sold at 40,000 yuan.
     assert ("- sales pay for it: 264,000 t/yr are sold outside the province in 2024 for 10.56 bn yuan, more "
@@ -267,7 +268,7 @@ def test_report_says_when_no_target_is_overshot(folder: Path) -> None:
     text = explanation(write(unpriced(folder) / "exact.yaml", "extends: scenario.yaml\nname: exact\ntargets:\n"
                                                               "  capacity:\n    cathode: {2024: 130000}\n"))
     assert "## Why targets are overshot\n\nNo target is overshot: each is met exactly or falls short.\n" in text
-    assert "- the capacity target cathode 2024 is met exactly (130,000 t/yr)\n" in text
+    assert "- the capacity target Cathode 2024 is met exactly (130,000 t/yr)\n" in text
 
 
 def test_report_names_committed_capacity_that_overshoots_a_target(folder: Path) -> None:
@@ -277,7 +278,7 @@ def test_report_names_committed_capacity_that_overshoots_a_target(folder: Path) 
     text = explanation(write(unpriced(folder) / "committed.yaml",
                              "extends: scenario.yaml\nname: committed\n"
                              "targets:\n  capacity:\n    cathode: {2024: 25000}\n"))
-    assert ("cathode 2024: goal 25,000, planned 30,000, 5,000 more (t/yr). Why:\n\n"
+    assert ("Cathode 2024: goal 25,000, planned 30,000, 5,000 more (t/yr). Why:\n\n"
             "- existing and committed capacity: the plants already there (20,000 t/yr) and the committed projects "
             "online by 2024 (10,000 t/yr) hold 30,000 t/yr, more than the goal before anything is chosen\n") in text
     assert "- whole modules:" not in text

@@ -3,10 +3,12 @@
 A mixed-integer program has no duals, so the binding rules are found by slack checks on the
 plan's own figures: a target met exactly, a budget year spent to its cap, a site whose land is
 used up, a cluster at its open-site limit, a source shipping its whole supply. For each target
-the plan overshoots, `overshoot_reasons` names what forces the extra (the output-value target,
-the chain-balance rule, a later target, the existing capacity, or whole module sizes); for
-capacity that is built but not used, `stranded_capacity` gives the idle share per site and
-product.
+the plan overshoots, `overshoot_reasons` names what forces the extra (for a capacity target: the
+output-value target, the chain-balance rule, a later target, the existing capacity, or whole
+module sizes; for an output-value target: the capacity added ahead of later targets and the
+existing and committed plants, each with the output value its production makes, a binding
+chain-balance rule, and sales revenue against the year's costs, `year_costs`); for capacity that
+is built but not used, `stranded_capacity` gives the idle share per site and product.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from typing import Any
 import pandas as pd
 
 from models import ModelInputs
-from siting.deliver.units import bn_yuan, per_year, product_label
+from models.costs import capex_annuity_yuan_per_yr, land_annuity_yuan_per_yr
+from models.families.agglomeration import pre_opened_sites
+from models.families.output_value import value_per_unit
+from siting.deliver.units import bn_number, bn_yuan, cost_label, per_year, product_label
 from siting.optimize.results import Plan
 
 #: Relative tolerance for "met exactly" and "used up".
@@ -77,7 +82,7 @@ def overshoot_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str])
                                         planned, values)
         else:
             unit = "bn yuan"
-            reasons = _value_reasons(inputs, plan, int(row.year))
+            reasons = _value_reasons(inputs, plan, units, int(row.year), goal, planned)
         found.append(Overshoot(str(row.target), int(row.year), unit, goal, planned, tuple(reasons)))
     return found
 
@@ -97,25 +102,10 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
                        f"{bn_yuan(values.get(year, 0.0))}) needs more production, hence more capacity, than the "
                        f"capacity target asks for: {_qty(_capacity_in(plan, products, year, 'production'), unit)} "
                        f"are produced")
-    if "chain_balance" in inputs.enabled_families:
-        for product in products:
-            share = inputs.chain_share_min.get(product, 0.0)
-            if share <= 0:
-                continue
-            consumed = 0.0
-            users = []
-            for (downstream, upstream), a in inputs.input_units_per_unit.items():
-                if upstream != product:
-                    continue
-                made = _capacity_in(plan, (downstream,), year, "production")
-                if made > 0:
-                    consumed += a * made
-                    users.append(product_label(downstream))
-            local = _capacity_in(plan, (product,), year, "production")
-            if consumed > 0 and _tight(share * consumed * (1 + TIGHT), local):
-                reasons.append(f"the chain-balance rule binds: {share:.0%} of the {product_label(product)} that "
-                               f"{', '.join(users)} production uses ({_qty(share * consumed, units[product])}) "
-                               f"must be made in the province")
+    for chain in _binding_chains(inputs, plan, products, year):
+        reasons.append(f"the chain-balance rule binds: {chain.share:.0%} of the {product_label(chain.product)} "
+                       f"that {', '.join(chain.users)} production uses "
+                       f"({_qty(chain.share * chain.consumed, units[chain.product])}) must be made in the province")
     later = [(t, g) for (name, t), g in inputs.capacity_target_units.items() if name == group and t > year and g > goal]
     if later and planned <= max(g for _t, g in later) * (1 + TIGHT):
         t2, g2 = min(later)
@@ -168,17 +158,221 @@ def _ceiling(inputs: ModelInputs, group: str) -> float | None:
     return max(phi * max(goals), max(goals) + largest)
 
 
-def _value_reasons(inputs: ModelInputs, plan: Plan, year: int) -> list[str]:
+@dataclass(frozen=True)
+class BindingChain:
+    """A product whose chain-balance row binds in a year: at least `share` of what the downstream
+    products (`users`, in words) consume of it, `consumed` units/yr, is made in the province."""
+
+    product: str
+    share: float
+    consumed: float
+    users: tuple[str, ...]
+
+
+def _binding_chains(inputs: ModelInputs, plan: Plan, products: Sequence[str], year: int) -> list[BindingChain]:
+    """The `products` whose chain-balance row binds in `year`: the province makes no more of it
+    than the least share of its use by the planned downstream production."""
+    if "chain_balance" not in inputs.enabled_families:
+        return []
+    found = []
+    for product in products:
+        share = inputs.chain_share_min.get(product, 0.0)
+        if share <= 0:
+            continue
+        consumed = 0.0
+        users = []
+        for (downstream, upstream), a in inputs.input_units_per_unit.items():
+            if upstream != product:
+                continue
+            made = _capacity_in(plan, (downstream,), year, "production")
+            if made > 0:
+                consumed += a * made
+                users.append(product_label(downstream))
+        local = _capacity_in(plan, (product,), year, "production")
+        if consumed > 0 and _tight(share * consumed * (1 + TIGHT), local):
+            found.append(BindingChain(product, share, consumed, tuple(users)))
+    return found
+
+
+@dataclass(frozen=True)
+class ValueSplit:
+    """The output value of a year's planned production (yuan/yr), split by the capacity that
+    makes it: `added`, the modules the plan decides (`decided_in`: the years they were decided);
+    `given`, the existing plants and the committed projects online. `shared` says whether some
+    site ran below its usable capacity with both kinds available, so that its production was
+    shared between them in proportion to their available capacity (otherwise the split is exact:
+    every unit of capacity makes all its utilisation allows)."""
+
+    added: float
+    given: float
+    decided_in: tuple[int, ...]
+    shared: bool
+
+
+def _given_available(inputs: ModelInputs, row: Any) -> float:
+    """Available capacity (units/yr) of the existing plants and committed projects at a row of
+    `plan.capacity`: existing + committed online, the committed projects in their first year at
+    the product's ramp-up share (as `models.variables` counts them)."""
+    ramp = min(inputs.ramp_up_share.get(row.product, 1.0), 1.0)
+    first = inputs.committed_units_per_yr.get((row.site, row.product, int(row.year)), 0.0)
+    return float(row.existing) + float(row.committed) - (1.0 - ramp) * first
+
+
+def value_split(inputs: ModelInputs, plan: Plan, year: int) -> ValueSplit:
+    """The output value of `year`'s production, sum_p v[p,t] Y[p,t] (v: `value_per_unit`),
+    split between the capacity the plan adds and the existing and committed capacity: at each
+    site and product, the production is shared in proportion to the available capacity of each
+    kind (exact where the site runs at full use: each kind then makes util x its available)."""
+    added = given = 0.0
+    shared = False
+    cap = plan.capacity
+    for row in cap.loc[cap["year"] == year].itertuples(index=False):
+        produced, available = float(row.production), float(row.available)
+        if produced <= 0 or available <= 0:
+            continue
+        value = value_per_unit(inputs, row.product, year) * produced
+        own = min(max(_given_available(inputs, row), 0.0), available)
+        given += value * own / available
+        added += value * (available - own) / available
+        full = produced >= inputs.utilisation.get(row.product, 1.0) * available * (1 - TIGHT)
+        shared = shared or (not full and 0 < own < available * (1 - TIGHT))
+    decided = sorted({int(b.year) for b in plan.builds.itertuples(index=False)
+                      if int(b.year) + inputs.lead_time_yr.get(b.product, 0) <= year})
+    return ValueSplit(added, given, tuple(decided), shared)
+
+
+#: The parts of a year's costs (`year_costs`), named as the cost components of `plan.costs`.
+YEAR_COST_PARTS = ("capex", "land", "fixed_opex", "site_fixed", "variable", "resources", "imports", "transport")
+
+
+def year_costs(inputs: ModelInputs, plan: Plan) -> dict[int, dict[str, float]]:
+    """Each year's costs in that year's yuan (not discounted), by the cost components of
+    `plan.costs` (YEAR_COST_PARTS; the shortfall penalty, no payment, is left out), from the
+    plan's tables and the model inputs: the annuities (capex, land) and fixed opex of every module
+    standing that year (from its first production year on); site opening in the year of a site's
+    first module (sites with existing or committed capacity are open already); variable cost of
+    the production; raw material at the sources; imports of products and raw material; transport
+    of raw material, raw imports and products. Discounted with the discount factors and summed
+    over the years, each part gives its component of `plan.costs`."""
+    years = list(inputs.YEARS)
+    out = {t: dict.fromkeys(YEAR_COST_PARTS, 0.0) for t in years}
+    first_build: dict[str, int] = {}
+    for b in plan.builds.itertuples(index=False):
+        spec = inputs.module(b.module)
+        first_build[b.site] = min(first_build.get(b.site, int(b.year)), int(b.year))
+        for t in years:
+            if t >= int(b.year) + inputs.lead_time_yr.get(b.product, 0):
+                out[t]["capex"] += b.modules * capex_annuity_yuan_per_yr(inputs, spec)
+                out[t]["land"] += b.modules * land_annuity_yuan_per_yr(inputs, b.site, spec)
+                out[t]["fixed_opex"] += b.modules * spec.fixed_opex_yuan_per_yr
+    if "agglomeration" in inputs.enabled_families:
+        pre = set(pre_opened_sites(inputs))
+        for site, t in first_build.items():
+            if site not in pre:
+                out[t]["site_fixed"] += inputs.site_fixed_cost_yuan
+    for row in plan.capacity.itertuples(index=False):
+        energy = inputs.energy_kwh_per_unit.get(row.product, 0.0) * inputs.power_tariff_yuan_per_kwh.get(row.site, 0.0)
+        unit_cost = energy + inputs.other_variable_cost_yuan_per_unit.get(row.product, 0.0)
+        out[int(row.year)]["variable"] += unit_cost * float(row.production)
+    rate = inputs.transport_yuan_per_t_km
+    for row in plan.flows.itertuples(index=False):
+        out[int(row.year)]["resources"] += inputs.resource_price_yuan_per_t.get(row.resource, 0.0) * row.tonnes
+        out[int(row.year)]["transport"] += rate * row.km * row.tonnes
+    for row in plan.raw_imports.itertuples(index=False):
+        km = inputs.site_hub_km.get(row.site, 0.0) + inputs.hub_gateway_km.get(inputs.cluster_of_site[row.site], 0.0)
+        out[int(row.year)]["imports"] += float(row.import_cost_yuan)
+        out[int(row.year)]["transport"] += rate * km * row.tonnes
+    for row in plan.trade.itertuples(index=False):
+        out[int(row.year)]["imports"] += float(row.import_cost_yuan)
+    for row in plan.product_flows.itertuples(index=False):
+        out[int(row.year)]["transport"] += rate * inputs.transport_t_per_unit.get(row.product, 0.0) * row.km * row.units
+    return out
+
+
+def _years_text(years: Sequence[int]) -> str:
+    """2024 -> "2024"; (2022, 2023) -> "2022 and 2023"; (2022, 2023, 2024) -> "2022, 2023 and 2024"."""
+    words = [str(t) for t in years]
+    return ", ".join(words) if len(words) < 2 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _value_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], year: int, goal: float,
+                   planned: float) -> list[str]:
+    """Why the output value of `year` exceeds its goal, from the plan's figures: the capacity the
+    plan adds (ahead of later capacity targets where there are any) and the existing and committed
+    plants, each with the output value its production makes (`value_split`); a chain-balance row
+    that binds, with the output value of the production it asks for; and sales revenue against
+    the year's costs (`year_costs`)."""
     reasons = []
-    if any(t == year for (_g, t) in inputs.capacity_target_units):
-        reasons.append("the capacity targets: the capacity they force produces more value than the output-value "
-                       "target asks for")
-    if "chain_balance" in inputs.enabled_families and inputs.chain_share_min:
-        reasons.append("the chain-balance rule: upstream products must be made in the province for the "
-                       "downstream production")
+    split = value_split(inputs, plan, year)
+    of = f" of the {bn_yuan(planned)}/yr"
+    shared = (" (a site running below full use shares its production in proportion to the available "
+              "capacity)") if split.shared else ""
+    if split.added > 0:
+        later = [(g, t) for (g, t) in inputs.capacity_target_units if t > year]
+        decided = f"the modules decided in {_years_text(split.decided_in)}"
+        if later:
+            years = _years_text(sorted({t for _g, t in later}))
+            head = (f"capacity built ahead of the {years} capacity target{'s' if len(later) > 1 else ''}: {decided} "
+                    f"are online in {year}")
+        else:
+            head = f"capacity the plan adds: {decided} are online in {year}"
+        beyond = ", more than the goal by themselves" if split.added > goal else ""
+        reasons.append(f"{head} and make {bn_yuan(split.added)}/yr{of}{beyond}{shared}")
+    if split.given > 0:
+        committed = _capacity_in(plan, tuple(inputs.PRODUCTS), year, "committed") > 0
+        head = (f"existing and committed capacity: the plants already there and the committed projects online by "
+                f"{year}" if committed else "existing capacity: the plants already there")
+        beyond = ", more than the goal by themselves" if split.given > goal else ""
+        reasons.append(f"{head} make {bn_yuan(split.given)}/yr{of}{beyond}{shared if not split.added else ''}")
+    for chain in _binding_chains(inputs, plan, inputs.PRODUCTS, year):
+        made = _capacity_in(plan, (chain.product,), year, "production")
+        reasons.append(f"the chain-balance rule binds: {chain.share:.0%} of the {product_label(chain.product)} "
+                       f"that {', '.join(chain.users)} production uses "
+                       f"({_qty(chain.share * chain.consumed, units[chain.product])}) must be made in the "
+                       f"province, {bn_yuan(value_per_unit(inputs, chain.product, year) * made)}/yr of output value")
+    reasons += _sales_reasons(inputs, plan, units, year)
     if not reasons:
         reasons.append("no rule forces it: the production costs nothing more in the model")
     return reasons
+
+
+#: The parts of a year's costs that come with production (`_sales_reasons`): the rest (annuities,
+#: fixed opex, site opening) come with the capacity.
+RUNNING_PARTS = ("variable", "resources", "imports", "transport")
+
+#: Most products named in a sentence on sales; the others are counted.
+NAMED_SALES = 3
+
+
+def _sales_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], year: int) -> list[str]:
+    """Sales revenue of `year` against the year's costs (not discounted): "sales pay for it" when
+    the revenue exceeds all of them, "sales pay for the running costs" when it exceeds those of
+    production (variable, raw material, imports, transport) only; nothing when there are no
+    sales or they do not cover the running costs."""
+    trade = plan.trade
+    sold = trade.loc[(trade["year"] == year) & (trade["sales"] > 0)] if len(trade) else trade
+    revenue = float(sold["revenue_yuan"].sum()) if len(sold) else 0.0
+    if revenue <= 0:
+        return []
+    by_product = sold.groupby("product", sort=False)[["sales", "revenue_yuan"]].sum()
+    order = sorted(by_product.itertuples(), key=lambda r: (-r.revenue_yuan, inputs.PRODUCTS.index(r.Index)))
+    named = [f"{product_label(r.Index)} {_qty(float(r.sales), units[r.Index])} for {bn_yuan(float(r.revenue_yuan))}"
+             for r in order[:NAMED_SALES]]
+    more = len(order) - NAMED_SALES
+    items = ", ".join(named) + (f" and {more} more product{'s' if more > 1 else ''}" if more > 0 else "")
+    costs = year_costs(inputs, plan)[year]
+    total = sum(costs.values())
+    running = sum(costs[k] for k in RUNNING_PARTS)
+    if revenue > total:
+        parts, head, what = YEAR_COST_PARTS, "sales pay for it", "the year's costs"
+    elif revenue > running:
+        parts, head, what = RUNNING_PARTS, "sales pay for the running costs", "the year's running costs"
+    else:
+        return []
+    listed = sorted(((k, costs[k]) for k in parts if round(costs[k] / 1e9, 2) > 0), key=lambda kv: (-kv[1], kv[0]))
+    detail = ", ".join(f"{cost_label(k)} {bn_number(v)}" for k, v in listed)
+    return [f"{head}: the products sold outside the province in {year} earn {bn_yuan(revenue)} ({items}), more "
+            f"than {what}, {bn_yuan(sum(costs[k] for k in parts))} not discounted: {detail} bn yuan"]
 
 
 def stranded_capacity(plan: Plan, inputs: ModelInputs, units: Mapping[str, str], year: int) -> pd.DataFrame:
@@ -206,8 +400,10 @@ def _makes_more_than_goal(inputs: ModelInputs, plan: Plan, products: Sequence[st
     return produced > goal * most * (1 + TIGHT)
 
 
-def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> list[str]:
-    """The rules the plan meets with no slack, found from its figures, as sentences."""
+def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
+                  names: Mapping[str, str] | None = None) -> list[str]:
+    """The rules the plan meets with no slack, found from its figures, as sentences; sites and
+    sources by their `names` (id -> display name; the id where it has none)."""
     found = []
     for row in plan.targets.itertuples(index=False):
         goal, planned = float(row.target_value), float(row.achieved)
@@ -216,15 +412,16 @@ def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> 
         if goal > 0 and abs(planned - goal) <= TIGHT * max(1.0, goal):
             if row.kind == "capacity":
                 unit = _group_unit(tuple(inputs.TARGET_GROUPS.get(row.target, (row.target,))), units)
-                found.append(f"the capacity target {row.target} {row.year} is met exactly ({_qty(goal, unit)})")
+                found.append(f"the capacity target {product_label(str(row.target))} {row.year} is met exactly "
+                             f"({_qty(goal, unit)})")
             else:
                 found.append(f"the output-value target {row.year} is met exactly ({bn_yuan(goal)})")
-    return found + _limits_used_up(inputs, plan)
+    return found + _limits_used_up(inputs, plan, names or {})
 
 
-def _limits_used_up(inputs: ModelInputs, plan: Plan) -> list[str]:
+def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -> list[str]:
     """Budget years spent to the cap, sites out of land, clusters at their open-site limit and
-    sources shipping their whole supply."""
+    sources shipping their whole supply (sites and sources by their `names`)."""
     found = []
     if "budget" in inputs.enabled_families:
         spent = plan.builds.groupby("year")["capex_yuan"].sum().to_dict() if not plan.builds.empty else {}
@@ -237,7 +434,7 @@ def _limits_used_up(inputs: ModelInputs, plan: Plan) -> list[str]:
     for site, used in sorted(land.items()):
         available = inputs.site_land_ha.get(site)
         if available is not None and available > 0 and _tight(used, available):
-            found.append(f"site {site} uses all its land ({available:,.4g} ha)")
+            found.append(f"site {names.get(site, site)} uses all its land ({available:,.4g} ha)")
     opened: dict[str, int] = defaultdict(int)
     for site in plan.opened_sites:
         opened[inputs.cluster_of_site.get(site, "")] += 1
@@ -250,13 +447,13 @@ def _limits_used_up(inputs: ModelInputs, plan: Plan) -> list[str]:
         for (source, year), tonnes in sorted(shipped.items()):
             supply = inputs.supply_t_per_yr.get((source, int(year)))
             if supply is not None and supply > 0 and _tight(float(tonnes), supply):
-                found.append(f"source {source} ships its whole supply in {year} ({supply:,.0f} t)")
+                found.append(f"source {names.get(source, source)} ships its whole supply in {year} ({supply:,.0f} t)")
     return found
 
 
 def cost_drivers(plan: Plan) -> list[tuple[str, float, float]]:
-    """Cost components above zero, largest first: (name, yuan, share of their sum; sales revenue,
-    a negative cost, is left out of both)."""
+    """Cost components above zero, largest first: (name, yuan, share of the gross cost, their sum;
+    sales revenue, a negative cost, is left out of both)."""
     total = sum(v for v in plan.costs.values() if v > 0)
     items = sorted(((n, float(v)) for n, v in plan.costs.items() if v > 0), key=lambda item: (-item[1], item[0]))
     return [(name, value, value / total if total else 0.0) for name, value in items]

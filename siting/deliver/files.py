@@ -141,14 +141,19 @@ def map_context(prepared: Prepared) -> MapContext:
                       context_label=label, sources=sources)
 
 
+def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport) -> MapTitle:
+    """The title of map.png and of plan.qgs's print layout: scenario and years; solver outcome,
+    gap and objective."""
+    rule = loaded.scenario.constraints.redline
+    return MapTitle(loaded.scenario.name, report.status, report.gap, report.objective_yuan, list(inputs.YEARS),
+                    rule.official_share_pct, rule.official_share_source, loaded.scenario.layers.redline is not None)
+
+
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
             working_crs: str, context: MapContext | None = None) -> bytes:
     """map.png's bytes."""
-    rule = loaded.scenario.constraints.redline
-    title = MapTitle(loaded.scenario.name, report.status, report.gap, report.objective_yuan, list(inputs.YEARS),
-                     rule.official_share_pct, rule.official_share_source, loaded.scenario.layers.redline is not None)
     buffer = io.BytesIO()
-    render_map(buffer, layers, title, list(inputs.PRODUCTS), working_crs, context)
+    render_map(buffer, layers, map_title(loaded, inputs, report), list(inputs.PRODUCTS), working_crs, context)
     return buffer.getvalue()
 
 
@@ -176,7 +181,7 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     files = layer_files(layers, styles)
     files["plan.gpkg"] = _geopackage_writer(layers, styles)
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
-                                     view_extent(layers, working_crs))
+                                     view_extent(layers, working_crs), map_title=map_title(loaded, inputs, report))
     png = map_png(layers, loaded, inputs, report, working_crs, context)
     files["map.png"] = _bytes_writer(png)
     return files, png

@@ -7,7 +7,8 @@ in the GeoPackage's `layer_styles`. The project CRS is the scenario's working CR
 measures in metres) and the view opens on the clusters. Data sources are relative
 (`./plan.gpkg|layername=sites`), so the output folder can be moved or shared as a whole.
 
-Each project holds one print layout (Project > Layouts): an A3 landscape page with a title, the
+Each project holds one print layout (Project > Layouts): an A3 landscape page with a title
+(plan.qgs takes map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective), the
 map, a legend, a scale bar in kilometres, a north arrow and a source line, so that
 Layout > Export as PDF gives a finished sheet in one click. Item ids are fixed (derived from the
 item names), so the same plan gives the same bytes; the print date is a QGIS expression,
@@ -29,6 +30,7 @@ from pathlib import Path
 import pyproj
 
 from siting.deliver.layer import OutputLayer
+from siting.deliver.mapplot import MapTitle
 from siting.deliver.styles import DOCTYPE, QGIS_VERSION, element, size_note
 
 GEOMETRY_NAMES = {0: "Point", 1: "Line", 2: "Polygon"}
@@ -38,6 +40,11 @@ PAGE_MM = (420.0, 297.0)
 #: The map frame on the page: x, y, width, height in millimetres; the legend fills the rest of
 #: the width.
 MAP_FRAME_MM = (10.0, 26.0, 270.0, 248.0)
+#: The title's frame (x, y, width, height, mm) and type size (points) for a title of one line and
+#: of two (map.png's: scenario and years; solver outcome, gap and objective), above the map frame.
+TITLE_FRAME_MM = ((MAP_FRAME_MM[0], 9.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 13.0),
+                  (MAP_FRAME_MM[0], 4.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 19.0))
+TITLE_PT = (20.0, 16.0)
 #: Where a legend line breaks (the separator of a layer name and its size note).
 LEGEND_BREAK = "; "
 #: QGIS layout item type ids (QgsLayoutItemRegistry: QGraphicsItem::UserType + 102 ...).
@@ -127,10 +134,14 @@ def legend_title(layer: OutputLayer) -> str:
 
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
-                 extent: Sequence[float], gpkg_name: str = "plan.gpkg", credits: str | None = None) -> str:
-    """The plan.qgs text; `extent` is (xmin, ymin, xmax, ymax) in the working CRS."""
+                 extent: Sequence[float], gpkg_name: str = "plan.gpkg", credits: str | None = None,
+                 map_title: MapTitle | None = None) -> str:
+    """The plan.qgs text; `extent` is (xmin, ymin, xmax, ymax) in the working CRS. The layout's
+    title is map.png's (`map_title`: scenario and years; solver outcome, gap and objective), or
+    "Plan: <title>" without one."""
+    heading = map_title.text() if map_title is not None else f"Plan: {title}"
     return project_document(plan_layers(layers, styles, gpkg_name), title, working_crs, extent,
-                            f"Plan: {title}", credits or default_credits(title, working_crs))
+                            heading, credits or default_credits(title, working_crs))
 
 
 def default_credits(title: str, working_crs: str) -> str:
@@ -274,7 +285,8 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
         "file": NORTH_ARROW, "mapUuid": map_id, "northMode": "0", "northOffset": "0", "mode": "2",
         "resizeMode": "0", "anchorPoint": "4", "pictureRotation": "0", "pictureWidth": "10", "pictureHeight": "16",
         "svgFillColor": "255,255,255,255", "svgBorderColor": "0,0,0,255", "svgBorderWidth": "0.2"})
-    title_item = _label(name, "title", (mx, 9, page_w - 2 * mx, 13), title, 20, bold=True)
+    two_lines = int("\n" in title)
+    title_item = _label(name, "title", TITLE_FRAME_MM[two_lines], title, TITLE_PT[two_lines], bold=True)
     source = _label(name, "source", (mx, my + mh + 4, page_w - 2 * mx, 10), credits, 8)
     return element("Layout", {"name": name, "units": "mm", "printResolution": "300", "worldFileMap": map_id},
                    element("Snapper", {"snapToGrid": "0", "snapToGuides": "1", "snapToItems": "1", "tolerance": "5"}),

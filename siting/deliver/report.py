@@ -18,7 +18,7 @@ from models import ModelInputs
 from siting.config.load import LoadedScenario
 from siting.deliver.drivers import binding_rules, cost_drivers, overshoot_reasons, units_of
 from siting.deliver.layer import OutputLayer
-from siting.deliver.mapplot import MapContext, redline_extent_text
+from siting.deliver.mapplot import MapContext, redline_extent_text, site_names
 from siting.deliver.styles import STATUS_LABELS
 from siting.deliver.units import MONEY_UNIT, cost_label, per_year, plain_status, product_label
 from siting.deliver.webmap import head_html, map_html
@@ -61,6 +61,28 @@ def _unit(loaded: LoadedScenario, inputs: ModelInputs, target: str, kind: str) -
     products = inputs.TARGET_GROUPS.get(target, (target,))
     units = {loaded.catalog.products[p].unit for p in products if p in loaded.catalog.products}
     return "/".join(sorted(units)) + "/yr" if units else ""
+
+
+def display_names(layers: Sequence[OutputLayer]) -> dict[str, str]:
+    """Id -> the name a reader sees, for the sites (as map.png labels them: `site_names`) and the
+    raw-material sources (their name); the report's tables and sentences use these, the CSV and
+    GeoJSON files the ids."""
+    names: dict[str, str] = {}
+    for layer in layers:
+        frame = layer.frame
+        if layer.name == "sources" and "name" in frame.columns:
+            names.update({str(i): str(n).strip() if isinstance(n, str) and n.strip() else str(i)
+                          for i, n in zip(frame["id"], frame["name"], strict=True)})
+    for layer in layers:  # a site's name wins over a source's of the same id
+        if layer.name == "sites" and "name" in layer.frame.columns:
+            ids = list(layer.frame["id"])
+            names.update(zip(map(str, ids), site_names(list(layer.frame["name"]), ids), strict=True))
+    return names
+
+
+def _products_text(codes: str) -> str:
+    """A comma-separated list of product codes in words: "fepo4,li2co3" -> "FePO4, Li2CO3"."""
+    return ", ".join(product_label(code.strip()) for code in str(codes).split(",") if code.strip())
 
 
 def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
@@ -149,7 +171,7 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> li
     for row in plan.targets.itertuples(index=False):
         money = row.kind != "capacity"
         figures = [bn_yuan(v) if money else number(v) for v in (row.target_value, row.achieved, row.shortfall)]
-        rows.append([str(row.target) if not money else "output value", str(row.year),
+        rows.append([product_label(str(row.target)) if not money else "Output value", str(row.year),
                      _unit(loaded, inputs, row.target, row.kind), *figures,
                      "met" if row.shortfall <= 0 else "SHORT"])
     blocks = [Block("h2", "Targets against the plan")]
@@ -164,9 +186,12 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> li
     return blocks
 
 
-def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
+def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
+                    names: Mapping[str, str] | None = None) -> list[Block]:
     """Capacity added by cluster x product in the final year, with existing and committed capacity
-    and the total."""
+    and the total; then the modules built, each site by its name (`names`, id -> name; the id
+    where it has none)."""
+    names = names or {}
     final = inputs.YEARS[-1]
     cap = plan.capacity.loc[plan.capacity["year"] == final]
     clusters = list(inputs.CLUSTERS)
@@ -185,7 +210,8 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> 
     numeric = frozenset(range(2, len(header)))
     blocks.append(Block("table", Table(header, rows, numeric)))
     builds = plan.builds.sort_values(["year", "cluster", "site", "product", "module"], kind="stable")
-    build_rows = [[str(b.year), str(b.cluster), str(b.site), product_label(str(b.product)), str(b.module),
+    build_rows = [[str(b.year), str(b.cluster), names.get(str(b.site), str(b.site)), product_label(str(b.product)),
+                   str(b.module),
                    str(b.modules), number(b.capacity_added), per_year(loaded.catalog.products[b.product].unit),
                    bn_yuan(b.capex_yuan)] for b in builds.itertuples(index=False)]
     if build_rows:
@@ -197,17 +223,32 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> 
 
 
 def cost_blocks(plan: Plan) -> list[Block]:
-    """Every cost component (discounted) with its share of the costs (the components above zero);
-    sales revenue is a negative cost, and the total, net of it, is the objective."""
-    total = sum(plan.costs.values())
+    """Every cost component (discounted) with its share of the gross cost (the sum of the components
+    above zero); when there is revenue, the gross cost, then sales revenue as a negative cost, then
+    the total, net of it: the objective. Revenue and the net total have no share (a share of the
+    gross cost would read as a part of it); the note gives the revenue as a share of the gross cost."""
     gross = sum(v for v in plan.costs.values() if v > 0)
-    rows = [[cost_label(name), bn_yuan(value), f"{value / gross:.1%}" if gross else "n/a"]
-            for name, value in plan.costs.items()]
-    rows.append(["total", bn_yuan(total), f"{total / gross:.1%}" if gross else "n/a"])
+    total = sum(plan.costs.values())
+
+    def share(value: float) -> str:
+        return f"{value / gross:.1%}" if gross > 0 else "n/a"
+
+    rows = [[cost_label(name), bn_yuan(value), share(value)] for name, value in plan.costs.items() if value >= 0]
+    revenue = {name: value for name, value in plan.costs.items() if value < 0}
+    if not revenue:
+        rows.append(["total (the objective)", bn_yuan(total), share(total)])
+        note = "Nothing is sold out of the province: the total is the gross cost, and the objective."
+    else:
+        rows.append(["gross cost (the components above)", bn_yuan(gross), share(gross)])
+        rows += [[cost_label(name), bn_yuan(value), ""] for name, value in revenue.items()]
+        rows.append(["total, net of sales revenue (the objective)", bn_yuan(total), ""])
+        comes_to = f"; sales revenue comes to {-sum(revenue.values()) / gross:.1%} of it" if gross > 0 else ""
+        note = ("Sales out of the province earn revenue, shown as a negative cost; the total, net of it, is the "
+                f"objective. Shares are of the gross cost, the sum of the cost components before revenue "
+                f"({bn_yuan(gross)} bn yuan){comes_to}.")
     return [Block("h2", "Cost breakdown (discounted)"),
-            Block("table", Table(["component", "bn yuan", "share of costs"], rows, frozenset({1, 2}))),
-            Block("p", "Sales out of the province earn revenue, shown as a negative cost; the total, net of it, "
-                       "is the objective. Shares are of the costs before revenue.")]
+            Block("table", Table(["component", "bn yuan", "share of the gross cost"], rows, frozenset({1, 2}))),
+            Block("p", note)]
 
 
 #: At most this many rows of a long table go into the report (the CSV holds them all).
@@ -221,9 +262,11 @@ def _clipped(rows: list[list[str]], csv_name: str) -> tuple[list[list[str]], lis
     return rows[:REPORT_ROWS], [Block("p", f"The first {REPORT_ROWS} of {len(rows)} rows; `{csv_name}` has all.")]
 
 
-def trade_blocks(loaded: LoadedScenario, plan: Plan) -> list[Block]:
+def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | None = None) -> list[Block]:
     """Products bought outside and sold out of the province, per hub, product and year, and raw
-    material bought outside, per site (money in the year's yuan, not discounted)."""
+    material bought outside, per site, by its name (`names`; money in the year's yuan, not
+    discounted)."""
+    names = names or {}
     unit = {p: per_year(spec.unit) for p, spec in loaded.catalog.products.items()}
     blocks = [Block("h2", "Trade: imports and sales")]
     if plan.trade.empty and plan.raw_imports.empty:
@@ -241,7 +284,8 @@ def trade_blocks(loaded: LoadedScenario, plan: Plan) -> list[Block]:
                    Block("table", Table(["hub", "product", "year", "unit", "imports", "import cost, bn yuan",
                                          "sales", "revenue, bn yuan"], rows, frozenset({4, 5, 6, 7}))), *more]
     if not plan.raw_imports.empty:
-        rows = [[str(r.site), str(r.cluster), str(r.resource).replace("_", " "), str(r.year), number(r.tonnes),
+        rows = [[names.get(str(r.site), str(r.site)), str(r.cluster), str(r.resource).replace("_", " "), str(r.year),
+                 number(r.tonnes),
                  bn_yuan(r.import_cost_yuan)] for r in plan.raw_imports.itertuples(index=False)]
         rows, more = _clipped(rows, "raw_imports.csv")
         blocks += [Block("p", "Raw material bought outside the province, by site:"),
@@ -260,13 +304,14 @@ STRANDED_WORDS = {
 }
 
 
-def stranded_blocks(loaded: LoadedScenario, plan: Plan) -> list[Block]:
-    """Capacity that stands idle per site, product and year, with the reason."""
+def stranded_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | None = None) -> list[Block]:
+    """Capacity that stands idle per site (by its name, `names`), product and year, with the reason."""
+    names = names or {}
     blocks = [Block("h2", "Stranded capacity")]
     if plan.stranded.empty:
         return [*blocks, Block("p", "No capacity stands idle: every site makes all its capacity allows "
                                     "(available capacity x utilisation) in every year.")]
-    rows = [[str(r.site), str(r.cluster), product_label(str(r.product)), str(r.year),
+    rows = [[names.get(str(r.site), str(r.site)), str(r.cluster), product_label(str(r.product)), str(r.year),
              per_year(loaded.catalog.products[r.product].unit), number(r.usable), number(r.production),
              number(r.idle), f"{r.idle_share:.0%}", str(r.reason)] for r in plan.stranded.itertuples(index=False)]
     rows, more = _clipped(rows, "stranded.csv")
@@ -280,9 +325,10 @@ def stranded_blocks(loaded: LoadedScenario, plan: Plan) -> list[Block]:
             *more, Block("list", reasons)]
 
 
-def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
+def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
+                       names: Mapping[str, str] | None = None) -> list[Block]:
     """Why targets are overshot, the capacity left idle (with the reason), and what drives the plan (its largest
-    costs and the rules it meets with no slack)."""
+    costs and the rules it meets with no slack); sites and sources by their `names` (id -> name)."""
     units = units_of(loaded.catalog, inputs)
     blocks = [Block("h2", "Why targets are overshot")]
     overshoots = overshoot_reasons(inputs, plan, units)
@@ -292,21 +338,21 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) 
         money = over.unit == MONEY_UNIT
         figures = (bn_yuan(over.goal), bn_yuan(over.planned), bn_yuan(over.excess)) if money else \
             (number(over.goal), number(over.planned), number(over.excess))
-        name = "output value" if money else over.target
+        name = "Output value" if money else product_label(over.target)
         blocks.append(Block("p", f"{name} {over.year}: goal {figures[0]}, planned {figures[1]}, "
                                  f"{figures[2]} more ({per_year(over.unit)}). Why:"))
         blocks.append(Block("list", list(over.reasons)))
     final = inputs.YEARS[-1]
-    blocks += stranded_blocks(loaded, plan)
+    blocks += stranded_blocks(loaded, plan, names)
     if float(plan.capacity.loc[plan.capacity["year"] == final, "production"].sum()) == 0 and not plan.capacity.empty:
         blocks.append(Block("p", "The plan produces nothing: no target, rule or sale makes production worth its "
                                  "cost; capacity is built for the capacity targets."))
     blocks.append(Block("h2", "What drives this plan"))
-    drivers = [f"{cost_label(name)}: {bn_yuan(value)} bn yuan, {share:.1%} of the costs" for name, value, share in
+    drivers = [f"{cost_label(name)}: {bn_yuan(value)} bn yuan, {share:.1%} of the gross cost" for name, value, share in
                cost_drivers(plan)[:3]]
     blocks.append(Block("p", "Largest cost components (discounted):"))
     blocks.append(Block("list", drivers or ["no cost"]))
-    binding = binding_rules(inputs, plan, units)
+    binding = binding_rules(inputs, plan, units, names)
     blocks.append(Block("p", "Rules the plan meets with no slack:" if binding
                         else "No rule is met with zero slack: the plan is shaped by costs alone."))
     if binding:
@@ -317,8 +363,9 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) 
     return blocks
 
 
-def site_blocks(sites: OutputLayer) -> list[Block]:
-    """Status counts, excluded sites with their reason, and products excluded at other sites."""
+def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None) -> list[Block]:
+    """Status counts, excluded sites with their reason, and products excluded at other sites (each
+    site by its id, which the CSV and GeoJSON files use, and its name)."""
     frame = sites.frame
     counts = [[STATUS_LABELS.get(s, s), str(int((frame["status"] == s).sum()))] for s in STATUS_LABELS
               if (frame["status"] == s).any()]
@@ -328,9 +375,9 @@ def site_blocks(sites: OutputLayer) -> list[Block]:
     for row in frame.itertuples(index=False):
         reasons = []
         if row.excluded_redline:
-            reasons.append(f"red line excludes {row.excluded_redline.replace(',', ', ')}")
+            reasons.append(f"red line excludes {_products_text(row.excluded_redline)}")
         if row.excluded_proximity:
-            reasons.append(f"no source within reach for {row.excluded_proximity.replace(',', ', ')}")
+            reasons.append(f"no source within reach for {_products_text(row.excluded_proximity)}")
         if row.status.startswith("excluded") or row.status == "outside_clusters":
             reason = "; ".join(reasons) or STATUS_LABELS.get(row.status, row.status)
             excluded.append([str(row.id), str(row.name or ""), str(row.cluster), str(row.status), reason])
@@ -342,17 +389,19 @@ def site_blocks(sites: OutputLayer) -> list[Block]:
     if partial:
         blocks += [Block("p", "Sites open to some products only:"),
                    Block("table", Table(["site", "name", "status", "excluded products"], partial))]
-    return blocks + on_site_blocks(frame)
+    return blocks + on_site_blocks(frame, names)
 
 
-def on_site_blocks(frame: Any) -> list[Block]:
+def on_site_blocks(frame: Any, names: Mapping[str, str] | None = None) -> list[Block]:
     """Raw material a site draws from a source at its own point (`frame`: the sites layer's table,
     with `on_site_sources` and `on_site_t_<year>`), t/yr: flows.geojson has no line for it (a line
-    of no length), so the report names it."""
+    of no length), so the report names it; sites and sources by their `names` (id -> name)."""
+    names = names or {}
     if "on_site_sources" not in frame.columns:
         return []
     years = sorted(int(c.rsplit("_", 1)[1]) for c in frame.columns if c.startswith("on_site_t_"))
-    rows = [[str(row["id"]), str(row["on_site_sources"]).replace(",", ", "),
+    rows = [[names.get(str(row["id"]), str(row["id"])),
+             ", ".join(names.get(k, k) for k in str(row["on_site_sources"]).split(",") if k),
              *(f"{float(row[f'on_site_t_{t}']):,.0f}" for t in years)]
             for _i, row in frame.iterrows() if row["on_site_sources"]]
     if not rows:
@@ -388,7 +437,7 @@ def cell_blocks(cells: OutputLayer | None) -> list[Block]:
 def zone_blocks(zones: OutputLayer) -> list[Block]:
     if zones.frame.empty:
         return [Block("h2", "Red-line zones"), Block("p", "The red-line rule is off: no zone excludes any site.")]
-    rows = [[str(r.id), str(r.products).replace(",", ", "), str(r.distances_m), number(r.area_km2, 1)]
+    rows = [[str(r.id), _products_text(r.products), str(r.distances_m).replace("_", " "), number(r.area_km2, 1)]
             for r in zones.frame.itertuples(index=False)]
     return [Block("h2", "Red-line zones as buffered"),
             Block("table", Table(["zone", "excludes sites for", "distance by category (m)", "area, km2"], rows,
@@ -427,8 +476,10 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     if manifest.get("description"):
         blocks.append(Block("p", str(manifest["description"])))
     years = list(inputs.YEARS)
+    names = display_names(layers)
+    opened = "; ".join(names.get(site, site) for site in plan.opened_sites) or "none"
     blocks.append(Block("p", f"Years {years[0]}-{years[-1]}; clusters {', '.join(inputs.CLUSTERS)}; sites opened: "
-                             f"{', '.join(plan.opened_sites) or 'none'}."))
+                             f"{opened}."))
     units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
@@ -436,11 +487,11 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest)
     blocks += target_blocks(loaded, inputs, plan)
-    blocks += capacity_blocks(loaded, inputs, plan)
+    blocks += capacity_blocks(loaded, inputs, plan, names)
     blocks += cost_blocks(plan)
-    blocks += trade_blocks(loaded, plan)
-    blocks += explanation_blocks(loaded, inputs, plan)
-    blocks += site_blocks(by_name["sites"])
+    blocks += trade_blocks(loaded, plan, names)
+    blocks += explanation_blocks(loaded, inputs, plan, names)
+    blocks += site_blocks(by_name["sites"], names)
     blocks += cell_blocks(by_name.get("candidate_cells"))
     blocks += zone_blocks(by_name["redline_zones"])
     blocks += redline_extent_blocks(loaded, layers)
