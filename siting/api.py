@@ -39,7 +39,7 @@ from siting.config.load import LoadedScenario, Override, shown_path
 from siting.config.schema import Scenario
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files
-from siting.deliver.folders import check_destination, input_files, write_folder_atomically
+from siting.deliver.folders import check_destination, input_files
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
 from siting.deliver.tables import table_files
@@ -55,18 +55,18 @@ from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
-from siting.runs.batch import comparison_cases, sweep_cases
+from siting.runs.batch import comparison_cases
 from siting.runs.batch import sweep as sweep_to_folder
-from siting.runs.job import RunResult, plans_files, run_solve
+from siting.runs.job import RunResult, plans_files, run_solve, write_outputs
 from siting.runs.pool import CaseSummary, summarise
-from siting.runs.tables import comparison_table, sweep_table
+from siting.runs.tables import comparison_table, status_text
 
 __all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "compare", "load", "rule_costs", "run",
            "scenario_json_schema", "solve", "sweep"]
 
-#: Timings that are not phases of the solve: making the files (timed anew for each write, as the
-#: manifest's last phase) and the rule costs (not in the manifest, as on the command line).
-AFTER_SOLVE = ("export", "rule_costs", "alternatives")
+#: Timings that are not phases of the solve: making and writing the files (timed anew for each
+#: write, as the manifest's last phases) and the rule costs (not in the manifest, as on the command line).
+AFTER_SOLVE = ("export", "write", "rule_costs", "alternatives")
 
 #: How a schema file written by `siting schema` begins its `$comment` (so that it may be replaced).
 SCHEMA_COMMENT = "JSON schema of a siting scenario file, written by `siting schema`"
@@ -310,7 +310,7 @@ class Solution:
             InputError: the folder may not be written; the message says why and what to do.
         """
         destination = output_folder(self.problem.loaded, folder)
-        write_folder_atomically(destination, self.files(rule_costs))
+        write_outputs(destination, self.files(rule_costs), self.timings)
         return destination
 
 
@@ -460,7 +460,7 @@ class Alternatives:
         timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
         files = solution.files(extra=plans_files(solution.problem.prepared, list(self.plans), solution.model_size,
                                                  timings, self.slack, solution.report.gap))
-        write_folder_atomically(destination, files)
+        write_outputs(destination, files, solution.timings)
         return destination
 
 
@@ -613,10 +613,14 @@ def sweep(path: Path | str, settings: Mapping[str, Sequence[Any]] | Sequence[str
         path: the scenario file.
         settings: dotted key -> values, e.g. `{"constraints.redline.buffer_m": [0, 500, 1000]}`
             (scalar values), or the command line's texts `["constraints.redline.buffer_m=0,500"]`.
-        out: None to solve one run after another in this process and write nothing; or a sweep
-            folder to run in parallel and write sweep.csv/.md, sweep.png and each run in runNN/
-            (as `siting sweep --out`).
-        workers, scheduler, time_limit_s, progress: as for `compare`.
+        out: None to keep nothing on disk; or a sweep folder to write sweep.csv/.md, sweep.png
+            and each run in runNN/ (as `siting sweep --out`). Either way the runs are those of
+            `siting sweep`: the first run's plan starts the others, and a run is solved again from
+            another's plan that costs less in it (README, "Comparing constraint sets"), so the
+            table is the command line's; without `out` the runs' folders are written in a
+            temporary folder, removed before this returns, and each run's `out_dir` is "".
+        workers, time_limit_s, progress: as for `compare`, also without `out`.
+        scheduler: as for `compare`, only with `out` (a cluster's workers must reach the folder).
 
     Returns:
         A `Batch` whose `table` has one row per run: run, the swept values, status,
@@ -630,9 +634,17 @@ def sweep(path: Path | str, settings: Mapping[str, Sequence[Any]] | Sequence[str
     if out is not None:
         result = sweep_to_folder(Path(path), texts, Path(out), workers, scheduler, limit, progress)
         return Batch(result.table, tuple(result.summaries), result.out_dir)
-    cases, values, _keys, _inputs = sweep_cases(Path(path), texts, limit)
-    summaries = [_summary_in_memory(c.label, c.scenario, c.variant, c.overrides, limit) for c in cases]
-    return Batch(sweep_table(summaries, values), tuple(summaries), None)
+    with tempfile.TemporaryDirectory(prefix=".siting-sweep.") as temporary:
+        result = sweep_to_folder(Path(path), texts, Path(temporary) / "sweep", workers, None, limit, progress)
+    runs = tuple(dataclasses.replace(run, out_dir="", error=run.error.replace(run.out_dir, NOT_KEPT))
+                 if run.out_dir else run for run in result.summaries)
+    table = result.table.copy()
+    table["status"] = [status_text(run) for run in runs]  # no diagnosis folder to point to
+    return Batch(table, runs, None)
+
+
+#: Where the error of a run of `sweep` without `out` says its diagnosis was written.
+NOT_KEPT = "a temporary folder, not kept (pass out= to keep it)"
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import math
 import os
 import signal
 import sys
+import textwrap
 import threading
 import traceback
 from collections.abc import Iterator, Sequence
@@ -126,8 +127,9 @@ def format_summary(result: RunResult) -> str:
     lines.append(f"sites opened: {', '.join(plan.opened_sites) or 'none'}")
     for notice in result.prepared.notices:
         lines.append(f"note: {notice}")
+    # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
     timing = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
-    lines.append(f"time: {timing}")
+    lines += textwrap.wrap(f"time: {timing}", TERMINAL_WIDTH, subsequent_indent="      ", break_on_hyphens=False)
     lines.append(f"outputs written to {result.out_dir}")
     return "\n".join(lines)
 
@@ -326,13 +328,19 @@ def show_scenario(args: argparse.Namespace) -> str:
 
 
 def batch_report(result: Any, what: str) -> str:
-    """The table of a `compare` or `sweep` (a `siting.api.Batch`), its failed runs and its folder."""
-    failed = [s for s in result.runs if not s.ok]
-    from siting.deliver.tables import in_bn_yuan
+    """The table of a `compare` (with the objective differences in words and the note on capacity
+    rows, siting/runs/tables.py `comparison_text`) or of a `sweep` (`sweep_text`), from a
+    `siting.api.Batch`; each failed run's whole message; and the folder."""
+    from siting.runs.pool import failure_message
+    from siting.runs.tables import comparison_text, sweep_text
 
-    lines = [text_table(in_bn_yuan(result.table), more=f"{what}.csv"), ""]
-    for summary in failed:
-        lines.append(f"run failed: {summary.label}: {summary.error}")
+    if what == "comparison":
+        lines = [comparison_text(result.table, result.runs, f"{what}.csv"), ""]
+    else:
+        lines = [sweep_text(result.table, f"{what}.csv"), ""]
+    for summary in result.runs:
+        if not summary.ok:
+            lines.append(f"run failed: {summary.label}: {failure_message(summary)}")
     lines.append(f"{what} written to {result.folder}")
     return "\n".join(lines)
 

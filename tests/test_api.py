@@ -152,7 +152,7 @@ def test_readme_python_example_runs_and_gives_the_hand_plan(scenario: Path, tmp_
     assert capsys.readouterr().out == "optimal -22.72 bn yuan, gap 0.00%\n"
     assert_hand_plan(namespace["solution"])
     timings = list(namespace["solution"].timings)
-    assert timings == ["load", "preprocess", "build", "bound", "solve", "rule_costs", "export"]
+    assert timings == ["load", "preprocess", "build", "bound", "solve", "rule_costs", "export", "write"]
     sites = namespace["sites"]
     assert isinstance(sites, gpd.GeoDataFrame)
     assert sites.crs == "EPSG:4326"

@@ -169,10 +169,17 @@ def test_failed_run_is_reported_in_its_row_and_the_others_finish(folder: Path, t
                  "--out", str(out), "--workers", "2"])
     assert code == 1
     printed = capsys.readouterr().out
-    assert "run failed: run02 cells.2024=200: PlanInfeasible: the plan is infeasible before solving" in printed
+    # The whole message on the terminal, naming the diagnosis where it is once the sweep is written.
+    assert ("run failed: run02 cells.2024=200: the plan is infeasible before solving:\n"
+            "  - capacity target cells 2024: needs 200 GWh/yr") in printed
+    assert ("the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in "
+            f"{(out / 'run02').resolve()}\nsweep written to") in printed
+    assert (out / "run02" / "conflicts.md").is_file()
+    # One line in the tables, naming the diagnosis relative to the sweep folder.
     table = pd.read_csv(out / "sweep.csv")
-    assert table["status"].tolist()[0] == "optimal" and table["status"].tolist()[2] == "optimal"
-    assert table["status"].tolist()[1].startswith("failed: PlanInfeasible")
+    assert table["status"].tolist() == ["optimal", "infeasible: see run02/conflicts.md", "optimal"]
+    rows = [line for line in (out / "sweep.md").read_text().splitlines() if line.startswith("| run02")]
+    assert rows == ["| run02 cells.2024=200 | 200 | infeasible: see run02/conflicts.md |  |  |  |  |  |  |  |"]
 
 
 def test_sweep_rejects_an_unknown_setting_before_solving(folder: Path, tmp_path: Path, capsys):

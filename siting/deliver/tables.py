@@ -3,7 +3,8 @@ product_flows.csv, raw_imports.csv, stranded.csv, and any table as CSV, Markdown
 terminal table.
 
 Money is written in billion yuan (siting/deliver/units.py): a column holding yuan, named
-`<name>_yuan`, is written as `<name>_bn_yuan`; quantities carry their product's unit in a `unit`
+`<name>_yuan`, is written as `<name>_bn_yuan`, unless the frame names it in `attrs[AS_GIVEN]`
+(a swept setting, written as it was typed); quantities carry their product's unit in a `unit`
 column ("t/yr", "GWh/yr", "million m2/yr"). A solver gap, a share in Python (0.0243), is written
 in percent as the terminal prints it: the column `gap` as `gap_percent` (2.43), a row whose unit is
 "share" in "%"."""
@@ -25,6 +26,10 @@ TERMINAL_WIDTH = 120
 
 #: Longest cell shown in a terminal table; longer text is cut with "...".
 TERMINAL_CELL = 40
+
+#: The key of a frame's `attrs` naming the columns written as they are, whatever their name says
+#: (a swept setting such as `constraints.agglomeration.site_fixed_cost_yuan`, in yuan as typed).
+AS_GIVEN = "columns_as_given"
 
 
 def _units_of(products: Sequence[str], catalog: Any) -> str:
@@ -88,8 +93,10 @@ def money_column(name: str) -> bool:
 
 def in_bn_yuan(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every yuan column (`<name>_yuan`) as billion yuan (`<name>_bn_yuan`), and, in a
-    table with a `unit` column, every row in "yuan" or "yuan/yr" as "bn yuan" or "bn yuan/yr"."""
-    columns = [c for c in frame.columns if money_column(str(c))]
+    table with a `unit` column, every row in "yuan" or "yuan/yr" as "bn yuan" or "bn yuan/yr"; the
+    columns named in `frame.attrs[AS_GIVEN]` as they are."""
+    kept = frame.attrs.get(AS_GIVEN, ())
+    columns = [c for c in frame.columns if money_column(str(c)) and c not in kept]
     out = frame.copy()
     for column in columns:
         out[column] = [_bn(v) for v in out[column]]
@@ -98,7 +105,7 @@ def in_bn_yuan(frame: pd.DataFrame) -> pd.DataFrame:
         if rows.any():
             out = out.astype({c: object for c in out.columns if c != "unit"})
             for column in out.columns:
-                if column not in ("unit", "metric"):
+                if column not in ("unit", "metric", *kept):
                     out.loc[rows, column] = [_bn(v) for v in out.loc[rows, column]]
             out.loc[rows, "unit"] = [MONEY_UNIT + str(u).removeprefix("yuan") for u in out.loc[rows, "unit"]]
     return out.rename(columns={c: f"{str(c)[:-len('_yuan')]}_bn_yuan" for c in columns})
@@ -111,9 +118,10 @@ PERCENT_COLUMNS = {"gap": "gap_percent"}
 def in_file_units(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as the files and the terminal give it: money in bn yuan (`in_bn_yuan`) and shares
     in percent (`PERCENT_COLUMNS`, and every row of a `unit` column in "share", which becomes
-    "%")."""
+    "%"); the columns named in `frame.attrs[AS_GIVEN]` as they are."""
     out = in_bn_yuan(frame)
-    columns = [c for c in out.columns if c in PERCENT_COLUMNS]
+    kept = frame.attrs.get(AS_GIVEN, ())
+    columns = [c for c in out.columns if c in PERCENT_COLUMNS and c not in kept]
     for column in columns:
         out[column] = [_percent(v) for v in out[column]]
     if "unit" in out.columns:
@@ -121,7 +129,7 @@ def in_file_units(frame: pd.DataFrame) -> pd.DataFrame:
         if rows.any():
             out = out.astype({c: object for c in out.columns if c != "unit"})
             for column in out.columns:
-                if column not in ("unit", "metric"):
+                if column not in ("unit", "metric", *kept):
                     out.loc[rows, column] = [_percent(v) for v in out.loc[rows, column]]
             out.loc[rows, "unit"] = "%"
     return out.rename(columns={c: PERCENT_COLUMNS[c] for c in columns})

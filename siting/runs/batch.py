@@ -35,7 +35,14 @@ from siting.deliver.tables import table_files
 from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import load_checked
 from siting.runs.pool import Case, CaseSummary, Progress, run_cases
-from siting.runs.tables import CROSS_START_NOTE, comparison_table, diff_geojson, sweep_plot, sweep_table
+from siting.runs.tables import (
+    CROSS_START_NOTE,
+    comparison_table,
+    diff_geojson,
+    placement_note,
+    sweep_plot,
+    sweep_table,
+)
 
 
 @dataclass(frozen=True)
@@ -119,30 +126,36 @@ def in_staging(cases: list[Case], staging: Path) -> list[Case]:
 
 
 def run_batch(cases: list[Case], destination: Path, workers: int | None, scheduler: str | None,
-              progress: bool, tables: Callable[[list[CaseSummary]], tuple[pd.DataFrame, dict[str, Any]]],
+              progress: bool, tables: Callable[[list[CaseSummary], Path], tuple[pd.DataFrame, dict[str, Any]]],
               warm: bool = False, cross: bool = False) -> BatchResult:
     """Run the cases (their `out_dir` relative to the batch folder) in a staging folder beside
-    `destination`, write the tables, and swap the folder into place; on any failure or
-    interrupt the staging folder is removed. With `warm` the cases start from the first one's
-    plan, with `cross` the cross-start rounds follow (siting/runs/pool.py)."""
+    `destination`, write the tables (`tables(summaries, staging folder)` gives the table and the
+    files), and swap the folder into place; on any failure or interrupt the staging folder is
+    removed. With `warm` the cases start from the first one's plan, with `cross` the cross-start
+    rounds follow (siting/runs/pool.py). The summaries returned name the runs' folders in
+    `destination`."""
     remove_stale_temporaries(destination)
     staging = staging_folder(destination)
     try:
         cases = in_staging(cases, staging)
         summaries = run_cases(cases, workers, scheduler, Progress(len(cases)) if progress else None, warm, cross)
-        table, files = tables(summaries)
+        table, files = tables(summaries, staging)
         write_files(staging, files)
         swap_into_place(staging, destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    moved = [s if not s.ok else _moved(s, staging, destination) for s in summaries]
-    return BatchResult(moved, table, destination)
+    return BatchResult([_moved(s, staging, destination) for s in summaries], table, destination)
 
 
 def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummary:
+    """The summary of a run of the batch swapped from `staging` into `destination`: its folder,
+    and any naming of it in its error (where an infeasible run's diagnosis is), in the batch folder."""
+    if not summary.out_dir:
+        return summary
     relative = Path(summary.out_dir).resolve().relative_to(staging.resolve())
-    return replace(summary, out_dir=str(destination / relative))
+    return replace(summary, out_dir=str(destination / relative),
+                   error=summary.error.replace(str(staging), str(destination)))
 
 
 def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,
@@ -155,14 +168,14 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     cases, inputs = comparison_cases(paths, time_limit_s, variants, overrides)
     destination = check_destination(Path(destination), inputs, "--out")
 
-    def tables(summaries: list[CaseSummary]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
         diff = diff_geojson(summaries)
         diff_qml = diff_style(geometry_type_of(diff))
-        files = {**table_files(table, "comparison", TOLERANCE_NOTE), "diff.geojson": diff, "diff.qml": diff_qml}
+        note = "\n\n".join(n for n in (TOLERANCE_NOTE, placement_note(summaries)) if n)
+        files = {**table_files(table, "comparison", note), "diff.geojson": diff, "diff.qml": diff_qml}
         # compare.qgs: every run's sites and the changes against the baseline, in one QGIS project.
-        project = compare_project_text(Path(summaries[0].out_dir).parent,
-                                       [(s.label, Path(s.out_dir).name) for s in summaries],
+        project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
                                        geometry_type_of(diff), diff_qml)
         if project is not None:
             files["compare.qgs"] = project
@@ -215,7 +228,7 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
     cases, values, keys, inputs = sweep_cases(path, settings, time_limit_s)
     destination = check_destination(Path(destination), inputs, "--out")
 
-    def tables(summaries: list[CaseSummary]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    def tables(summaries: list[CaseSummary], _folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = sweep_table(summaries, values)
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,11 +15,12 @@ import pandas as pd
 from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, PlanInfeasible
-from siting.config.load import Override, load_scenario
+from siting.config.load import Override, load_scenario, shown_path
+from siting.deliver.explore import FileContent, diagnosis_files, subfolder_writer
 from siting.deliver.explore import alternatives_files as explore_files
-from siting.deliver.explore import diagnosis_files, subfolder_writer
 from siting.deliver.files import export_files
 from siting.deliver.folders import check_destination, input_files, write_folder_atomically
+from siting.deliver.geojson import json_text
 from siting.deliver.tables import table_files, text_table
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, Alternative, near_optimal_plans
 from siting.optimize.explain import InfeasiblePlan
@@ -72,7 +74,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         destination = check_destination(Path(out_dir), input_files(loaded), "--out")
     else:
         destination = check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
-                                         f"{loaded.scenario_path}: output.folder")
+                                         f"{shown_path(loaded.scenario_path)}: output.folder")
     timings: dict[str, float] = {}
     prepared = prepare(scenario_path, timings, variant, overrides)
     loaded = prepared.loaded
@@ -112,8 +114,32 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra)
     with progress.phase("write"):
-        write_folder_atomically(destination, files, create_parent)
+        write_outputs(destination, files, timings, create_parent)
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept)
+
+
+def write_outputs(destination: Path, files: Mapping[str, FileContent], timings: dict[str, float],
+                  create_parent: bool = True) -> None:
+    """Write a run's `files` into `destination` all at once (siting/deliver/folders.py
+    `write_folder_atomically`), timing it: `timings["write"]` is the seconds from the start until
+    every file but manifest.json is written, and manifest.json, written last, gives the same figure
+    under `run.timings_s.write`, so that the terminal's time line and the manifest agree (the
+    manifest itself and the final rename, a few milliseconds, are not counted)."""
+    manifest_text = files.get("manifest.json")
+    if not isinstance(manifest_text, str):
+        write_folder_atomically(destination, files, create_parent)
+        return
+    started = time.perf_counter()
+
+    def write_manifest(target: Path) -> None:
+        data = json.loads(manifest_text)
+        timings["write"] = time.perf_counter() - started
+        data["run"]["timings_s"]["write"] = round(timings["write"], 3)
+        target.write_text(json_text(data), encoding="utf-8", newline="\n")
+
+    ordered: dict[str, FileContent] = {name: content for name, content in files.items() if name != "manifest.json"}
+    ordered["manifest.json"] = write_manifest
+    write_folder_atomically(destination, ordered, create_parent)
 
 
 def model_inputs(prepared: Prepared, solved: Solved) -> ModelInputs:

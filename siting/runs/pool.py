@@ -74,6 +74,9 @@ class CaseSummary:
     label: str
     ok: bool
     error: str = ""
+    """Why a failed run gave no plan, in full; a failure the run reports as such (bad input, no
+    plan, rules that cannot be met together) begins with its exception's name: "PlanInfeasible:
+    ..." (see `failure_message`)."""
     scenario_name: str = ""
     status: str = ""
     objective_yuan: float | None = None
@@ -88,12 +91,28 @@ class CaseSummary:
     sites_opened: tuple[str, ...] = ()
     site_added: dict[str, dict[str, float]] = field(default_factory=dict)  # site -> product -> added units/yr
     out_dir: str = ""
+    """The run's folder (absolute): its outputs, or for a run whose rules cannot be met together
+    the diagnosis (conflicts.md, ...); "" when the run wrote nothing."""
     units: dict[str, str] = field(default_factory=dict)  # product or target group -> its unit ("t", "GWh")
     started_from: str = ""
     """The label of the run whose plan this run was solved again from in a cross-start round
     (see the module docstring); "" when it was not."""
     plan_values: dict[str, dict[Any, float]] = field(default_factory=dict, repr=False, compare=False)
     """The plan's variable values, only while runs start from each other (empty otherwise)."""
+
+
+#: The file of a run's folder that explains why its rules cannot be met together
+#: (siting/deliver/explore.py).
+DIAGNOSIS = "conflicts.md"
+
+
+def failure_message(summary: CaseSummary) -> str:
+    """A failed run's `error` without the exception's name that begins it ("the plan is
+    infeasible before solving: ..." for "PlanInfeasible: the plan is ..."); other errors ("unexpected
+    error: ...") as they are."""
+    name, sep, rest = summary.error.partition(": ")
+    return rest if sep and name.isidentifier() and name[:1].isupper() else summary.error
+
 
 def summarise(label: str, result: Any) -> CaseSummary:
     """Plain summary of a `RunResult`."""
@@ -137,7 +156,11 @@ def run_case(case: Case, start: dict[str, dict[Any, float]] | None = None, keep_
     try:
         result = run_solve(case.scenario, case.out_dir, case.time_limit_s, variant=case.variant,
                            overrides=case.overrides, create_parent=False, start=start, keep_plan=keep_plan)
-    except (InputError, PlanInfeasible, NoSolution) as exc:
+    except PlanInfeasible as exc:  # the folder holds the diagnosis
+        folder = Path(case.out_dir).resolve()
+        return CaseSummary(label=case.label, ok=False, error=f"{type(exc).__name__}: {exc}",
+                           out_dir=str(folder) if (folder / DIAGNOSIS).is_file() else "")
+    except (InputError, NoSolution) as exc:
         return CaseSummary(label=case.label, ok=False, error=f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # a bug must not sink the other runs: report it in the row
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from siting.deliver.tables import AS_GIVEN, TERMINAL_WIDTH, text_table
 from siting.deliver.units import BN, MONEY_UNIT, cost_label, per_year, unit_slug
 from siting.optimize.tolerance import WITHIN, within_tolerance
-from siting.runs.pool import CaseSummary
+from siting.runs.pool import DIAGNOSIS, CaseSummary, failure_message
 
 #: Relative difference below which two capacities count as the same.
 SAME = 1e-9
@@ -23,7 +25,7 @@ SAME = 1e-9
 def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequence[str],
                  groups: Sequence[str], years: Sequence[int]) -> dict[str, tuple[str, Any]]:
     """metric -> (unit, value) for one run; failed runs give only their status."""
-    rows: dict[str, tuple[str, Any]] = {"status": ("", summary.status if summary.ok else "failed: " + summary.error)}
+    rows: dict[str, tuple[str, Any]] = {"status": ("", status_text(summary))}
     if not summary.ok:
         return rows
     rows["objective"] = ("yuan", summary.objective_yuan)
@@ -43,6 +45,27 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
             rows[f"capacity {cluster} {product}"] = (_per_year(summary, product),
                                                      summary.capacity.get(cluster, {}).get(product, 0.0))
     return rows
+
+
+def status_text(summary: CaseSummary) -> str:
+    """A run's status in one line, as the tables give it: the solver's ("optimal"); for a run whose
+    rules cannot be met together, where its diagnosis is, relative to the batch folder that holds
+    every run's folder ("infeasible: see run02/conflicts.md"); for any other failure "failed: " and
+    the message's first line (`first_line`). The whole message is the run's `error`."""
+    if summary.ok:
+        return summary.status
+    if summary.out_dir:  # a failed run wrote only its diagnosis (CaseSummary.out_dir)
+        return f"infeasible: see {Path(summary.out_dir).name}/{DIAGNOSIS}"
+    return f"failed: {first_line(failure_message(summary))}"
+
+
+def first_line(message: str) -> str:
+    """The first line of a message, with the next one when it ends on ":" and a list follows
+    ("1 problem in the input: scenario.yaml: years | ..."); "" for an empty message."""
+    lines = [line.strip().removeprefix("- ") for line in message.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    return f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
 
 
 def _per_year(summary: CaseSummary, name: str) -> str:
@@ -72,7 +95,7 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     for i, (summary, rows) in enumerate(zip(summaries, per_run, strict=True)):
         table[summary.label] = [rows.get(m, ("", None))[1] if m != TOLERANCE_ROW else "" for m in metrics]
         if i > 0:
-            table[f"{summary.label} vs {summaries[0].label}"] = [
+            table[delta_column(summary, first)] = [
                 _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m != TOLERANCE_ROW
                 else _tolerance_cell(first, summary) for m in metrics]
     return pd.DataFrame(table)
@@ -80,6 +103,63 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
 
 #: The comparison row that says whether the proven gaps tell the objectives apart.
 TOLERANCE_ROW = "objective difference"
+
+
+def delta_column(summary: CaseSummary, base: CaseSummary) -> str:
+    """The comparison table's column of a run's differences against the baseline: "b vs small"."""
+    return f"{summary.label} vs {base.label}"
+
+
+def placement_note(summaries: Sequence[CaseSummary]) -> str:
+    """The note under a comparison table on its capacity rows: the year they are for, what they
+    count, and that a difference in placement need not come from what the runs change (each run's
+    plan may be one of several of nearly the same cost). "" when no run has a plan."""
+    years = sorted({s.final_year for s in summaries if s.ok})
+    if not years:
+        return ""
+    year = (f"each run's final year ({', '.join(str(y) for y in years)})" if len(years) > 1
+            else f"the final year, {years[0]}")
+    return (f"Capacity rows give the capacity in {year}, existing and committed capacity included, with the "
+            "plan's modules counted from the year they are decided (the `capacity` column of each run's "
+            "capacity.csv), in each product's unit per year. A difference in where capacity stands need not "
+            "come from what the runs change: a run's placement may be one of several plans of nearly the same "
+            "cost, between which a whole product can move from one cluster to another, above all where the "
+            f"objective difference is {WITHIN} (or zero). `siting solve SCENARIO --alternatives N` shows the "
+            "placements a run could take instead at nearly its cost.")
+
+
+def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more: str) -> str:
+    """The comparison as the terminal shows it, at most TERMINAL_WIDTH characters wide: the table
+    (money in bn yuan) with each run's column followed by its differences against the baseline, so
+    that columns left out for want of width are whole runs at the end (the file `more` has them
+    all); then whether each run's objective difference against the baseline is proven, one line
+    per run (shown whatever columns fit), and the note on capacity rows (`placement_note`)."""
+    base = summaries[0]
+    order = ["metric", "unit", base.label]
+    for summary in summaries[1:]:
+        order += [summary.label, delta_column(summary, base)]
+    lines = [text_table(table[[c for c in order if c in table.columns]], TERMINAL_WIDTH, more)]
+    verdicts = table.loc[table["metric"] == TOLERANCE_ROW]
+    said = [] if verdicts.empty else [f"  {s.label}: {verdicts.iloc[0][delta_column(s, base)]}"
+                                      for s in summaries[1:] if verdicts.iloc[0][delta_column(s, base)]]
+    if said:
+        lines += ["", f"{TOLERANCE_ROW} against the baseline, {base.label}:", *said]
+    note = placement_note(summaries)
+    if note:
+        lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
+    return "\n".join(lines)
+
+
+def sweep_text(table: pd.DataFrame, more: str) -> str:
+    """The sweep table as the terminal shows it, at most TERMINAL_WIDTH characters wide: as the
+    files give it, but with `vs_first` (whether the objective differs from the first run's by
+    more than their gaps) right after the objective, so that it stays in view when columns
+    at the end are left out (the file `more` has them all)."""
+    columns = list(table.columns)
+    if "vs_first" in columns and "objective_yuan" in columns:
+        columns.remove("vs_first")
+        columns.insert(columns.index("objective_yuan") + 1, "vs_first")
+    return text_table(table[columns], TERMINAL_WIDTH, more)
 
 
 def _tolerance_cell(base: CaseSummary, other: CaseSummary) -> str:
@@ -142,7 +222,9 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
 
 
 def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """One row per run: the swept values, status, objective (yuan here, bn yuan when written) and
+    """One row per run: the swept values (as given, also when written: `attrs[AS_GIVEN]` keeps a key
+    ending in `_yuan` and its values from the bn yuan of the files), status (`status_text`),
+    objective (yuan here, bn yuan when written) and
     gap, whether the objective differs from the first run's by more than their proven gaps
     (`vs_first`: "proven" or "within solver tolerance"), the run whose plan it was solved again
     from (`started_from`, see CROSS_START_NOTE; "" for none), the sites opened and final-year
@@ -155,7 +237,7 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
         verdict = within_tolerance(first.objective_yuan, first.gap, summary.objective_yuan, summary.gap) \
             if first.ok and summary.ok and summary is not first else None
         row: dict[str, Any] = {"run": summary.label, **values,
-                               "status": summary.status if summary.ok else "failed: " + summary.error,
+                               "status": status_text(summary),
                                "objective_yuan": summary.objective_yuan, "gap": summary.gap,
                                "vs_first": "" if verdict is None else WITHIN if verdict else "proven",
                                "started_from": summary.started_from,
@@ -165,7 +247,20 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
         rows.append(row)
     table = pd.DataFrame(rows)
     table.attrs["capacity_columns"] = {capacity_column(g, units[g]): (g, units[g]) for g in groups}
+    # A swept setting reads as it was typed, in its own unit, even one named `..._yuan`.
+    keys = tuple(dict.fromkeys(key for values in settings for key in values))
+    table.attrs[AS_GIVEN] = keys
+    table.attrs["swept_units"] = target_units(keys, summaries)
     return table
+
+
+def target_units(keys: Sequence[str], summaries: Sequence[CaseSummary]) -> dict[str, str]:
+    """The unit per year of each swept capacity target (`targets.capacity.<group or product>.<year>`:
+    "t/yr"), from the runs' catalogs; other keys name their unit themselves (`buffer_m`)."""
+    known = {name: unit for s in summaries if s.ok for name, unit in s.units.items() if unit}
+    parts = {key: key.split(".") for key in keys}
+    return {key: per_year(known[p[2]]) for key, p in parts.items()
+            if len(p) == 4 and p[:2] == ["targets", "capacity"] and p[2] in known}
 
 
 #: The note under a sweep table in which some run was solved again from another run's plan.
@@ -209,12 +304,64 @@ def plain_number_formatter() -> Any:
     return PlainNumbers()
 
 
+#: Words for the powers of a thousand by which a swept axis is divided, from a million up.
+SCALE_WORDS = {2: "millions", 3: "billions", 4: "trillions"}
+
+
+def numbers_of(values: Sequence[Any]) -> list[float] | None:
+    """The swept values as numbers (a text such as "1e8" read as one), or None when one is not a
+    finite number (a name such as "base", or true/false)."""
+    numbers = []
+    for value in values:
+        if isinstance(value, bool):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        if not math.isfinite(number):
+            return None
+        numbers.append(number)
+    return numbers
+
+
+def axis_scale(numbers: Sequence[float]) -> tuple[float, str]:
+    """The factor a swept axis is divided by so that its tick labels stay short, and the words its
+    label adds: 1 and "" while the largest magnitude is below a million; otherwise the largest power
+    of a thousand not above it, as words (1e9, "in billions")."""
+    largest = max((abs(v) for v in numbers), default=0.0)
+    if largest < 1e6:
+        return 1.0, ""
+    power = min(int(math.log10(largest) // 3), max(SCALE_WORDS))
+    return 1000.0 ** power, f"in {SCALE_WORDS[power]}"
+
+
+def swept_axis(table: pd.DataFrame, key: str) -> tuple[pd.Series, str, list[float] | None, list[str]]:
+    """How the swept `key` is drawn along x: each row's position, the axis label (the key, which
+    names its unit, or with the unit of a capacity target, `attrs["swept_units"]`, and the scale:
+    "constraints.agglomeration.site_fixed_cost_yuan, in billions", "targets.capacity.cells.2030
+    (GWh/yr)"), and for values that are not numbers the tick positions and labels (the values in
+    order of first appearance, evenly spaced; None and [] for numbers)."""
+    unit = table.attrs.get("swept_units", {}).get(key)
+    label = f"{key} ({unit})" if unit else key
+    numbers = numbers_of(list(table[key]))
+    if numbers is not None:
+        factor, words = axis_scale(numbers)
+        return (pd.Series(numbers, index=table.index) / factor, f"{label}, {words}" if words else label, None, [])
+    names = list(dict.fromkeys(str(v) for v in table[key]))
+    positions = pd.Series([float(names.index(str(v))) for v in table[key]], index=table.index)
+    return positions, label, [float(i) for i in range(len(names))], names
+
+
 def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
     """The sweep plot as a matplotlib Figure on an Agg canvas: objective (bn yuan) and each
     group's final-year capacity (its unit per year) against the first swept key; with a second
-    key, one line per value of it. Axes show plain numbers (`plain_number_formatter`)."""
+    key, one line per value of it. Axes show plain numbers (`plain_number_formatter`), the swept
+    one divided by a power of a thousand named in its label when its values reach a million, or its
+    values as names when they are not numbers (`swept_axis`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     capacity_columns = [c for c in table.columns if c.startswith("capacity_")]
     panels = 1 + len(capacity_columns)
@@ -224,21 +371,28 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
     FigureCanvasAgg(fig)
     axes = fig.subplots(rows, cols, squeeze=False)
     x_key = keys[0]
+    xs, x_label, ticks, names = swept_axis(table, x_key)
     series_key = keys[1] if len(keys) > 1 else None
     groups = [(None, table)] if series_key is None else list(table.groupby(series_key, sort=False))
     for ax, column in zip(axes.flat, ["objective_yuan", *capacity_columns], strict=False):
         for value, part in groups:
             part = part.dropna(subset=[column])
             ys = part[column] / (BN if column == "objective_yuan" else 1.0)
-            ax.plot(part[x_key].astype(float), ys, marker="o", label=None if value is None else f"{series_key}={value}")
+            ax.plot(xs[part.index], ys, marker="o", label=None if value is None else f"{series_key}={value}")
             if column == "objective_yuan":  # the proven gap: each run's optimum lies within its bar
                 gaps = part["gap"].fillna(0.0).astype(float).to_numpy() if "gap" in part else 0.0
-                ax.errorbar(part[x_key].astype(float), ys, yerr=[ys.abs().to_numpy() * gaps, 0.0 * ys.to_numpy()],
+                ax.errorbar(xs[part.index], ys, yerr=[ys.abs().to_numpy() * gaps, 0.0 * ys.to_numpy()],
                             fmt="none", ecolor="grey", elinewidth=3, alpha=0.5, capsize=0)
         ax.set_title(f"objective ({MONEY_UNIT}, discounted)" if column == "objective_yuan"
                      else _capacity_title(column, table), fontsize=9)
-        ax.set_xlabel(x_key, fontsize=8)
-        ax.xaxis.set_major_formatter(plain_number_formatter())
+        ax.set_xlabel(x_label, fontsize=8)
+        if ticks is None:  # at most 6 ticks, so that labels as wide as "100,000" never run together
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+            ax.xaxis.set_major_formatter(plain_number_formatter())
+        else:
+            tilted = len(names) > 4 or max(len(name) for name in names) > 12  # names that would touch
+            ax.set_xticks(ticks, names, rotation=30 if tilted else 0, ha="right" if tilted else "center")
+            ax.set_xlim(-0.5, len(names) - 0.5)
         ax.yaxis.set_major_formatter(plain_number_formatter())
         ax.tick_params(labelsize=7)
         if series_key is not None:

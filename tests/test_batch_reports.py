@@ -1,0 +1,188 @@
+"""What `compare` and `sweep` report: a swept setting as it was typed, failed runs in one line
+naming where their diagnosis is, the objective differences and the note on capacity rows in the
+terminal, and a sweep plot whose swept axis reads at any magnitude.
+
+The end-to-end tests run the small scenario of tests/data/small (tests/test_comparison.py's
+docstring has its plan); the others use hand-made run summaries, whose figures are stated where
+they are built."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from siting.cli import main
+from siting.optimize.tolerance import WITHIN
+from siting.runs.pool import CaseSummary
+from siting.runs.tables import (
+    axis_scale,
+    comparison_table,
+    comparison_text,
+    first_line,
+    status_text,
+    sweep_figure,
+    sweep_table,
+)
+
+DATA = Path(__file__).parent / "data" / "small"
+
+#: The note under a comparison of runs whose last year is 2024 (the terminal wraps it at 120 characters).
+PLACEMENT_NOTE_2024 = (
+    "Capacity rows give the capacity in the final year, 2024, existing and committed capacity included, with the "
+    "plan's modules counted from the year they are decided (the `capacity` column of each run's capacity.csv), in "
+    "each product's unit per year. A difference in where capacity stands need not come from what the runs change: a "
+    "run's placement may be one of several plans of nearly the same cost, between which a whole product can move "
+    "from one cluster to another, above all where the objective difference is within solver tolerance (or zero). "
+    "`siting solve SCENARIO --alternatives N` shows the placements a run could take instead at nearly its cost.")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "small"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_path: Path, capsys):
+    """A site opening cost of 1e8 and 5e9 yuan: the tables name the key as typed and give the
+    values as typed (not a `_bn_yuan` column holding yuan); the objective alone is in bn yuan.
+    Opening a site at 5e9 instead of 1e8 yuan closes one of the three sites."""
+    out = tmp_path / "sweep"
+    key = "constraints.agglomeration.site_fixed_cost_yuan"
+    assert main(["sweep", str(folder / "scenario.yaml"), "--set", f"{key}=1e8,5e9", "--out", str(out),
+                 "--workers", "1", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    csv = (out / "sweep.csv").read_text().splitlines()
+    assert csv[0] == (f"run,{key},status,objective_bn_yuan,gap_percent,vs_first,started_from,sites_opened,"
+                      "capacity_cathode_t_per_yr,capacity_cells_GWh_per_yr")
+    assert [line.split(",")[1:3] for line in csv[1:]] == [["1e8", "optimal"], ["5e9", "optimal"]]
+    assert [line.split(",")[7] for line in csv[1:]] == ["3", "2"]
+    markdown = (out / "sweep.md").read_text().splitlines()
+    assert markdown[0].startswith(f"| run | {key} | status | objective_bn_yuan |")
+    assert markdown[2].startswith("| run01 site_fixed_cost_yuan=1e8 | 1e8 | optimal | -22.72 |")
+    # The terminal: the key as typed, and whether each objective differs from the first beyond the gaps.
+    assert [line.split() for line in printed.splitlines()[:3]] == [
+        ["run", key, "status", "objective_bn_yuan", "vs_first"],
+        ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "-22.72"],
+        ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "-13.54", "proven"]]
+
+
+def test_the_sweep_plot_names_the_key_and_scales_large_values():
+    """Values of 1e8 and 5e9 yuan are drawn in billions (0.1 and 5), the axis label saying so;
+    every tick label is short."""
+    key = "constraints.agglomeration.site_fixed_cost_yuan"
+    table = pd.DataFrame({"run": ["run01", "run02"], key: ["1e8", "5e9"], "status": ["optimal"] * 2,
+                          "objective_yuan": [-22.7e9, -13.5e9], "gap": [0.0, 0.0]})
+    figure = sweep_figure(table, [key], "small: sweep")
+    axes = figure.axes[0]
+    figure.canvas.draw()
+    assert axes.get_xlabel() == f"{key}, in billions"
+    assert axes.get_lines()[0].get_xdata().tolist() == [0.1, 5.0]
+    labels = [t.get_text() for t in axes.get_xticklabels() if axes.get_xlim()[0] <= t.get_position()[0]
+              <= axes.get_xlim()[1]]
+    assert labels == ["0", "2", "4"]
+
+
+def test_axis_scale_divides_by_the_power_of_a_thousand_below_the_largest_value():
+    assert axis_scale([0.0, 500.0, 2000.0]) == (1.0, "")
+    assert axis_scale([999_999.0]) == (1.0, "")
+    assert axis_scale([1e6, 2e6]) == (1e6, "in millions")
+    assert axis_scale([1e8, 5e9]) == (1e9, "in billions")
+    assert axis_scale([-3e12]) == (1e12, "in trillions")
+    assert axis_scale([7e16]) == (1e12, "in trillions")  # no word beyond: 70,000 trillions
+
+
+def test_a_sweep_over_names_plots_them_as_ticks():
+    """price_path base and flat are names, not numbers: one tick each, in the order swept (a
+    plot that read them as numbers would fail, losing the whole sweep); a capacity target's unit
+    joins its key in the label."""
+    table = pd.DataFrame({"run": ["run01", "run02"], "price_path": ["base", "flat"], "status": ["optimal"] * 2,
+                          "objective_yuan": [-22.7e9, -19.8e9], "gap": [0.0, 0.0]})
+    figure = sweep_figure(table, ["price_path"], "small: sweep")
+    figure.canvas.draw()
+    axes = figure.axes[0]
+    assert (axes.get_xlabel(), [t.get_text() for t in axes.get_xticklabels()]) == ("price_path", ["base", "flat"])
+    summaries = [summary("run01"), summary("run02")]
+    swept = sweep_table(summaries, [{"targets.capacity.lfp.2024": 10}, {"targets.capacity.lfp.2024": 20}])
+    figure = sweep_figure(swept, ["targets.capacity.lfp.2024"], "small: sweep")
+    assert figure.axes[0].get_xlabel() == "targets.capacity.lfp.2024 (t/yr)"
+
+
+def summary(label: str, objective_yuan: float = 10.0e9, gap: float = 0.0,
+            capacity: dict[str, dict[str, float]] | None = None, **fields) -> CaseSummary:
+    """A solved run as a comparison sees it: optimal, no costs, final year 2024, LFP in t."""
+    return CaseSummary(label=label, ok=True, status="optimal", objective_yuan=objective_yuan, gap=gap,
+                       final_year=2024, capacity=capacity or {"kunming": {"lfp": 300_000.0}},
+                       units={"lfp": "t"}, **fields)
+
+
+def test_a_failed_run_has_a_one_line_status():
+    """Infeasible with its diagnosis written: where it is, relative to the batch folder; other
+    failures: the message's first line (with the next when it ends on ":"), never the exception's
+    name."""
+    assert status_text(summary("a")) == "optimal"
+    infeasible = CaseSummary(label="b", ok=False, error="PlanInfeasible: the plan is infeasible before solving:\n"
+                             "  - capacity target cells 2024: needs 200 GWh/yr\nthe diagnosis ... is in /x/cmp/b",
+                             out_dir="/x/cmp/b")
+    assert status_text(infeasible) == "infeasible: see b/conflicts.md"
+    in_memory = CaseSummary(label="b", ok=False, error=infeasible.error)
+    assert status_text(in_memory) == ("failed: the plan is infeasible before solving: capacity target cells 2024: "
+                                      "needs 200 GWh/yr")
+    bad = CaseSummary(label="c", ok=False, error="InputError: 1 problem in the input:\n  - s.yaml: years | must rise")
+    assert status_text(bad) == "failed: 1 problem in the input: s.yaml: years | must rise"
+    bug = CaseSummary(label="d", ok=False, error="unexpected error: ValueError: bad value\nmore")
+    assert status_text(bug) == "failed: unexpected error: ValueError: bad value"
+    assert first_line("") == ""
+
+
+def test_the_terminal_comparison_keeps_every_verdict_and_the_placement_note():
+    """Three runs with long names, whose columns do not all fit in 120 characters: each run's
+    differences follow its own column, the verdicts are said in words under the table, and the
+    note names the year of the capacity rows. Objectives 10.0, 10.5 and 10.01 bn yuan with gaps
+    of 0.5 %: 10.5 lies beyond 10.0's range [9.95, 10.0] and its own [10.4475, 10.5], so
+    "proven"; 10.01 (range [9.95995, 10.01]) overlaps, so "within solver tolerance"."""
+    runs = [summary("yunnan_2024", 10.0e9, 0.005),
+            summary("yunnan_2024_strict_redline_and_no_differentiation", 10.5e9, 0.005),
+            summary("yunnan_2024_no_budget_with_a_long_name", 10.01e9, 0.005,
+                    capacity={"kunming": {"lfp": 0.0}, "qujing": {"lfp": 300_000.0}})]
+    table = comparison_table(runs)
+    lines = comparison_text(table, runs, "comparison.csv").splitlines()
+    assert all(len(line) <= 120 for line in lines)
+    assert lines[0].split() == ["metric", "unit", "yunnan_2024", "yunnan_2024_strict_redline_and_no_differentiation"]
+    assert lines[10] == ("(3 more columns: yunnan_2024_strict_redline_and_no_differentiation vs yunnan_2024, "
+                         "yunnan_2024_no_budget_with_a_long_...")
+    assert lines[11:] == ["", "objective difference against the baseline, yunnan_2024:",
+                          "  yunnan_2024_strict_redline_and_no_differentiation: proven",
+                          "  yunnan_2024_no_budget_with_a_long_name: within solver tolerance", "",
+                          *textwrap.wrap(PLACEMENT_NOTE_2024, 120)]
+    # With short names every column fits, each run's differences beside it.
+    runs = [summary("a", 10.0e9, 0.005), summary("b", 10.5e9, 0.005), summary("c", 10.01e9, 0.005)]
+    lines = comparison_text(comparison_table(runs), runs, "comparison.csv").splitlines()
+    assert lines[0].split() == ["metric", "unit", "a", "b", "b", "vs", "a", "c", "c", "vs", "a"]
+    assert lines[3].split() == ["objective", "difference", "proven", WITHIN.split()[0], *WITHIN.split()[1:]]
+
+
+def test_compare_names_the_final_place_of_an_infeasible_runs_diagnosis(folder: Path, tmp_path: Path, capsys):
+    """The second scenario asks for 1e9 GWh of cells (at most 70 GWh fit): it fails; its diagnosis
+    is in its subfolder of the comparison, which the tables name relative to the comparison folder
+    and the terminal by its path, never the staging folder the runs were solved in."""
+    (folder / "infeasible.yaml").write_text("extends: scenario.yaml\nname: small_infeasible\n"
+                                            "targets:\n  capacity:\n    cells: {2024: 1.0e9}\n")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(folder / "scenario.yaml"), str(folder / "infeasible.yaml"), "--out", str(out),
+                 "--workers", "1", "--quiet"]) == 1
+    printed = capsys.readouterr().out
+    assert (out / "small_infeasible" / "conflicts.md").is_file()
+    csv = pd.read_csv(out / "comparison.csv").set_index("metric")
+    assert csv.loc["status", "small_infeasible"] == "infeasible: see small_infeasible/conflicts.md"
+    markdown = (out / "comparison.md").read_text()
+    assert "| status |  | optimal | infeasible: see small_infeasible/conflicts.md | changed |\n" in markdown
+    assert markdown.endswith(f"\n\n{PLACEMENT_NOTE_2024}\n")
+    assert (f"conflicts.png) is in {(out / 'small_infeasible').resolve()}\ncomparison written to "
+            f"{out.resolve()}\n") in printed
+    assert "run failed: small_infeasible: the plan is infeasible before solving:\n" in printed
+    for text in (printed, (out / "comparison.csv").read_text(), markdown):
+        assert "siting-staging" not in text and "PlanInfeasible" not in text
