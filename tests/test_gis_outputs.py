@@ -29,13 +29,27 @@ import pyogrio
 import pytest
 import shapely
 
+from models import ModelInputs, ModuleSpec
 from siting.cli import main
 from siting.deliver.geopackage import FIXED_TIMESTAMP, GEOMETRY_COLUMN
-from siting.deliver.layer import make_layer
-from siting.deliver.layers import SITE_FIELD_PREFIXES, carried_names, split_mixed_sites
+from siting.deliver.layer import AMOUNT, MEASURE, Precision, feature_collection_text, field_precision, make_layer
+from siting.deliver.layers import (
+    LAND_FIELDS,
+    OVERLAP_FIELDS,
+    SITE_FIELD_PREFIXES,
+    ZoneOverlap,
+    carried_names,
+    land_figures,
+    redline_zones,
+    split_mixed_sites,
+    zone_overlaps,
+)
 from siting.deliver.mapplot import PIXELS, site_names
+from siting.deliver.report import land_blocks, markdown
 from siting.deliver.styles import RENDERERS, diff_style
 from siting.deliver.units import product_label
+from siting.optimize.results import BUILD_COLUMNS, Plan
+from siting.prepare.spatial import RedlineSettings, SpatialResult, land_after_redline
 from tests.test_candidate_scenario import CELLS_A, ZONE_A, with_cells
 
 DATA = Path(__file__).parent / "data" / "small"
@@ -165,7 +179,8 @@ def test_product_flow_lines_end_exactly_at_the_site_hub_and_gateway_points(small
     """Each product flow is drawn from its start to its end point exactly as sites.geojson and
     hubs.geojson write them: the hubs at the clusters' hub_lon/hub_lat (102.25 and 103.25 E,
     24.75 N), the gateway at the scenario's 102.75 E, 24.75 N; one line per row of
-    product_flows.csv, with its units and km."""
+    product_flows.csv, with its units (to whole units, 4 significant digits where finer) and road
+    km (to 0.1 km) rounded from the CSV's 9 significant digits."""
     def features(name: str) -> list[dict]:
         return json.loads((small / f"{name}.geojson").read_text())["features"]
 
@@ -180,7 +195,8 @@ def test_product_flow_lines_end_exactly_at_the_site_hub_and_gateway_points(small
         props = line["properties"]
         assert (props["kind"], props["from"], props["to"], props["product"], str(props["year"])) == (
             row["kind"], row["from"], row["to"], row["product"], row["year"])
-        assert (props["units"], props["km"]) == (float(row["units"]), float(row["km"]))
+        assert (props["units"], props["km"]) == (AMOUNT.round(float(row["units"])), MEASURE.round(float(row["km"])))
+        assert props["km"] == round(props["km"], 1)
         start, stop = props["kind"].split("_to_")
         assert line["geometry"] == {"type": "LineString",
                                     "coordinates": [end[start][props["from"]], end[stop][props["to"]]]}
@@ -231,6 +247,139 @@ def test_a_property_keeps_one_type_even_when_the_input_mixes_them():
     layer = make_layer("test", "test", frame, ["id", "mixed", "count"])
     assert dict(layer.fields) == {"id": "string", "mixed": "string", "count": "integer"}
     assert list(layer.frame["mixed"]) == ["1", "two"]
+
+
+# --- land and the red-line zones of the sites ------------------------------------------------
+
+def test_sites_give_the_red_line_land_unchanged_and_the_committed_land_apart(small: Path):
+    """Small scenario, by hand. e_city (30 ha, a point 0.8 degrees from the lake) keeps its 30 ha
+    after the red line; its committed project (10,000 t/yr of LFP, at the 10 ha per 50,000 t of
+    lfp_50kt) takes 2 ha, leaving 28 ha for new modules, of which the plan's two lfp_50kt take 20.
+    w_mine: 4 fepo4_100kt (20 ha each) and 2 lfp_50kt fill its 100 ha. w_lake lies inside the
+    lake's 1 km buffer: none of its 100 ha is left. e_far: one lfp_50kt and one cells_10gwh take
+    10 + 20 of its 30 ha. Point sites lie partly in no zone: no overlap (0 ha, and 0 ha outside). The
+    GeoPackage says the same."""
+    sites = {f["id"]: f["properties"] for f in json.loads((small / "sites.geojson").read_text())["features"]}
+    land = {s: tuple(p[f] for f in LAND_FIELDS) for s, p in sites.items()}
+    assert land == {"w_mine": (100.0, 100.0, 0.0, 100.0, 100.0), "w_lake": (100.0, 0.0, 0.0, 0.0, 0.0),
+                    "e_city": (30.0, 30.0, 2.0, 28.0, 20.0), "e_far": (30.0, 30.0, 0.0, 30.0, 30.0)}
+    assert {tuple(p[f] for f in OVERLAP_FIELDS) for p in sites.values()} == {("", "", 0.0, 0.0)}
+    with sqlite3.connect(small / "plan.gpkg") as db:
+        rows = db.execute(f"SELECT id, {', '.join(LAND_FIELDS)} FROM sites ORDER BY fid").fetchall()
+    assert {r[0]: r[1:] for r in rows} == land
+    text = (small / "report.md").read_text(encoding="utf-8")
+    assert ("| site | usable | after the red line | committed projects | left for new modules | new modules take |\n"
+            "|---|---:|---:|---:|---:|---:|\n"
+            "| West mine park | 100 | 100 | 0 | 100 | 100 |\n"
+            "| East city | 30 | 30 | 2 | 28 | 20 |\n"
+            "| East far | 30 | 30 | 0 | 30 | 30 |\n") in text
+    assert "partly inside the red-line zone" not in text
+
+
+UTM = "EPSG:32648"
+
+
+def lakeside() -> tuple[SpatialResult, ModelInputs, RedlineSettings]:
+    """A 1 x 1 km lake (x 500,000-501,000 m, y 2,750,000-2,751,000 m, UTM 48N) with a 100 m
+    buffer and a 300 m setback for product s (p has none). Sites a and b are 1,000 x 600 m
+    (60 ha drawn and usable) from x = 501,200 m, east of the lake: the setback's straight edge
+    (x = 501,300 m) cuts a 100 x 600 m strip, 6 ha, off each; the buffer (x = 501,100 m) misses
+    them. s keeps 60 x 54 / 60 = 54 ha, p all 60. a has a committed project taking 10 ha, so the
+    model has 50 ha there (p 50, s 44). Site c is a point on the lake's shore."""
+    rule = RedlineSettings(enabled=True, buffer_m=100.0, categories=None, setbacks_m={"s": {"lake": 300.0}})
+    redline = gpd.GeoDataFrame({"id": ["lake"], "name": ["Lake"], "category": ["lake"]},
+                               geometry=[shapely.box(500_000, 2_750_000, 501_000, 2_751_000)], crs=UTM)
+    sites = gpd.GeoDataFrame({"id": ["a", "b", "c"], "cluster": ["k", "k", "k"], "kind": ["park"] * 3,
+                              "gross_land_ha": [60.0, 60.0, 5.0]},
+                             geometry=[shapely.box(501_200, 2_750_200, 502_200, 2_750_800),
+                                       shapely.box(501_200, 2_750_100, 502_200, 2_750_700),
+                                       shapely.Point(501_000, 2_750_500)], crs=UTM)
+    land, zones = land_after_redline(sites, redline, ("p", "s"), rule)
+    empty = gpd.GeoDataFrame({"id": []}, geometry=[], crs=UTM)
+    spatial = SpatialResult(sites=sites, clusters=empty, sources=empty, redline=redline, land=land,
+                            distance_km=pd.DataFrame(), zones=zones, dropped_sites=(), working_crs=UTM,
+                            existing_columns={})
+    after = {(str(s), str(p)): float(v) for s, p, v in zip(land["site"], land["product"],
+                                                           land["land_after_redline_ha"], strict=True)}
+    inputs = ModelInputs(
+        YEARS=(2030,), SITES=("a", "b", "c"), CLUSTERS=("k",), PRODUCTS=("p", "s"),
+        MODULES=(ModuleSpec("p1", "p", 10.0, 1.0, 0.0, 4.0), ModuleSpec("s1", "s", 10.0, 1.0, 0.0, 5.0)),
+        CANDIDATES=tuple((s, p) for s in ("a", "b", "c") for p in ("p", "s")),
+        cluster_of_site=dict.fromkeys(("a", "b", "c"), "k"), site_land_ha={"a": 50.0, "b": 60.0, "c": 5.0},
+        land_after_redline_ha={k: max(0.0, v - 10.0) if k[0] == "a" else v for k, v in after.items()},
+        REDLINE_EXCLUDED=frozenset({("c", "p"), ("c", "s")}), enabled_families=frozenset({"redline", "land"}))
+    return spatial, inputs, rule
+
+
+def lakeside_plan(builds: list[tuple[str, str, str, int]]) -> Plan:
+    """A plan of `builds`: (site, product, module, modules) in 2030, 10 units/yr per module."""
+    rows = [(s, "k", p, 2030, m, n, 10.0 * n, 1.0 * n) for s, p, m, n in builds]
+    return Plan(pd.DataFrame(rows, columns=BUILD_COLUMNS), pd.DataFrame(), pd.DataFrame(), {}, pd.DataFrame(),
+                pd.DataFrame(), tuple(dict.fromkeys(s for s, *_rest in builds)))
+
+
+def test_a_site_partly_in_the_setback_of_a_product_it_builds_reports_the_overlap():
+    """`lakeside`: a builds p and s, b only p. a's polygon has 6 ha inside s's setback (zone
+    setback_1, lake 300 m); the plant of s must stand on the 54 ha outside. b lies as much in
+    s's setback, but builds only p, whose buffer misses it: nothing to report. Land: a keeps its
+    60 ha after the red line (the most over p and s), its committed project takes 10 ha, 50 ha
+    are left for new modules, and 2 p1 (4 ha) and 3 s1 (5 ha) take 23 ha."""
+    spatial, inputs, rule = lakeside()
+    zones = redline_zones(spatial, inputs.PRODUCTS, rule)
+    assert [(z.id, z.products, z.distances) for z in zones] == [("buffer", ("p",), (("lake", 100.0),)),
+                                                                  ("setback_1", ("s",), (("lake", 300.0),))]
+    plan = lakeside_plan([("a", "p", "p1", 2), ("a", "s", "s1", 3), ("b", "p", "p1", 1)])
+    overlaps = zone_overlaps(spatial, inputs, plan, zones)
+    assert list(overlaps) == ["a"]
+    assert overlaps["a"] == ZoneOverlap("s", "lake 300 m", pytest.approx(6.0, abs=1e-6), pytest.approx(54.0, abs=1e-6))
+    assert land_figures(spatial, inputs, plan)["a"] == {
+        "usable_land_ha": 60.0, "land_after_redline_ha": 60.0, "land_committed_ha": 10.0, "land_free_ha": 50.0,
+        "land_used_ha": 23.0}
+    # Building s at b too: b reports its own 6 ha strip.
+    more = zone_overlaps(spatial, inputs, lakeside_plan([("a", "p", "p1", 1), ("b", "s", "s1", 1)]), zones)
+    assert list(more) == ["b"] and more["b"].products == "s" and round(more["b"].overlap_ha, 6) == 6.0
+    frame = pd.DataFrame([{"id": "a", "status": "built", **land_figures(spatial, inputs, plan)["a"],
+                           **overlaps["a"].fields()}])
+    text = markdown(land_blocks(frame, {"a": "Lakeside park"}))
+    assert text.endswith(
+        "| Lakeside park | 60 | 60 | 10 | 50 | 23 |\n\n"
+        "Built sites partly inside the red-line zone of a product they build (the model counts only the usable "
+        "land outside the zone, in proportion to the area; the site's outline is not clipped):\n\n"
+        "- Lakeside park: 6 ha of its area lie within the 300 m lake setback, the zone of S, which it builds; the "
+        "plant must stand on the 54 ha outside the 300 m lake setback\n")
+
+
+def test_delivered_fields_are_rounded_by_what_they_measure():
+    """The reviewer's figures: road km 19.4967946 -> 19.5, units 2583.2636 -> 2583, land
+    53.7833057 and 141.304618 ha -> 53.8 and 141.3, 888221.073 t -> 888221; a 1,450.7 m2
+    overlap keeps 3 figures (0.145 ha), 2.51634 GWh 4 (2.516); money and text as they are."""
+    assert [MEASURE.round(v) for v in (19.4967946, 53.7833057, 141.304618, 0.1450708, 0.0, -0.04)] == [
+        19.5, 53.8, 141.3, 0.145, 0.0, -0.04]
+    assert [AMOUNT.round(v) for v in (888221.073, 2583.2636, 2.51634, 1e-12)] == [888221.0, 2583.0, 2.516, 1e-12]
+    assert Precision(0, 4).round(0.00004) == 0.00004 and Precision(1, 1).round(0.04) == 0.04
+    assert {n: field_precision(n) for n in ("km", "gross_ha", "usable_land_ha", "units", "tonnes_2024",
+                                            "shipped_t_2024", "on_site_t_2023", "supply_t_per_yr", "added_lfp_2024",
+                                            "capacity_cells_2024", "capex_yuan", "max_distance_m", "area_km2")} == {
+        "km": MEASURE, "gross_ha": MEASURE, "usable_land_ha": MEASURE, "units": AMOUNT, "tonnes_2024": AMOUNT,
+        "shipped_t_2024": AMOUNT, "on_site_t_2023": AMOUNT, "supply_t_per_yr": AMOUNT, "added_lfp_2024": AMOUNT,
+        "capacity_cells_2024": AMOUNT, "capex_yuan": None, "max_distance_m": None, "area_km2": None}
+    frame = gpd.GeoDataFrame({"id": ["f"], "km": [19.4967946], "units": [2583.2636], "gross_ha": [141.304618],
+                              "shipped_t_2024": [888221.073], "capex_yuan": [1234567891.23], "note_ha": ["1.23456"]},
+                             geometry=[shapely.Point(102, 25)], crs="EPSG:4326")
+    layer = make_layer("test", "test", frame, list(frame.columns.drop("geometry")))
+    (feature,) = json.loads(feature_collection_text(layer))["features"]
+    assert feature["properties"] == {"id": "f", "km": 19.5, "units": 2583.0, "gross_ha": 141.3,
+                                     "shipped_t_2024": 888221.0, "capex_yuan": 1234567891.23, "note_ha": "1.23456"}
+
+
+def test_shipped_layers_keep_sensible_precision(shipped: Path):
+    """No land, km or amount in a shipped layer carries more figures than its precision."""
+    for name in layer_names(shipped):
+        for feature in json.loads((shipped / f"{name}.geojson").read_text())["features"]:
+            for key, value in feature["properties"].items():
+                precision = field_precision(key)
+                if isinstance(value, float) and precision is not None:
+                    assert value == precision.round(value), (name, feature["id"], key, value)
 
 
 # --- GeoPackage ------------------------------------------------------------------------------

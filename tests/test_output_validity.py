@@ -240,6 +240,30 @@ def test_outputs_of_the_shipped_scenario_are_strict_json_with_valid_geometry(shi
     assert output_problems(shipped_outputs) == []
 
 
+#: The working CRS of the shipped scenario (UTM 48N), where the overlaps are measured.
+SHIPPED_CRS = "EPSG:32648"
+
+
+def test_the_shipped_plan_builds_no_product_inside_its_zone(shipped_outputs: Path):
+    """Each of the five parks the shipped plan builds on lies wholly outside the buffered zone
+    (redline_zones.geojson) of every product it builds, measured on the written polygons in UTM
+    48N (under 1 m2, the rounding of coordinates to 6 decimals); the sites say so: no product,
+    no overlap (0 ha, and 0 ha given outside)."""
+    sites = gpd.read_file(shipped_outputs / "sites.geojson").to_crs(SHIPPED_CRS)
+    zones = gpd.read_file(shipped_outputs / "redline_zones.geojson").to_crs(SHIPPED_CRS)
+    built = sites.loc[sites["status"] == "built"]
+    assert list(built["id"]) == ["anning_caopu", "anning_qilin", "yuxi_longquan", "qujing_etdz_xicheng_nanhaizi",
+                                 "qujing_cuifeng_gaojiatun"]
+    for site in built.itertuples(index=False):
+        products = {c.split("_", 1)[1].rsplit("_", 1)[0] for c in sites.columns
+                    if c.startswith("added_") and getattr(site, c) > 0}
+        for zone in zones.itertuples(index=False):
+            if products & set(zone.products.split(",")):
+                assert shapely.area(shapely.intersection(site.geometry, zone.geometry)) < 1.0, (site.id, zone.id)
+    assert {(s.setback_products, s.setback_reach, s.setback_overlap_ha, s.land_outside_setback_ha)
+            for s in built.itertuples(index=False)} == {("", "", 0.0, 0.0)}
+
+
 def test_the_checks_catch_what_they_look_for():
     """The checker itself: NaN and Infinity tokens, a zero-length line, a bowtie polygon and
     an `inf` table cell are each reported."""

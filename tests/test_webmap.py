@@ -29,7 +29,7 @@ import shapely
 from siting.cli import main
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.styles import STATUS_LABELS
-from siting.deliver.webmap import LEAFLET_VERSION, head_html, leaflet_assets, map_html, site_features
+from siting.deliver.webmap import LEAFLET_VERSION, head_html, leaflet_assets, map_html, reach_text, site_features
 
 DATA = Path(__file__).parent / "data" / "small"
 STATIC = Path(__file__).parents[1] / "siting" / "deliver" / "static"
@@ -99,6 +99,12 @@ def test_map_data_has_one_site_marker_per_site_with_its_capacities(small_report:
     assert '<tr><td>FePO4</td><td class="n">400,000</td><td>t/yr</td></tr>' in popup
     assert '<tr><td>LFP</td><td class="n">100,000</td><td>t/yr</td></tr>' in popup
     assert "Cells" not in popup
+    # East city: 30 ha, 2 of them taken by its committed LFP project (10,000 t/yr at 10 ha per 50,000 t).
+    city = built[1]["properties"]["popup"]
+    assert ("<tr><th>usable land</th><td>30 ha</td></tr><tr><th>committed projects take</th><td>2 ha</td></tr>"
+            "<tr><th>left for new modules</th><td>28 ha</td></tr><tr><th>new modules take</th><td>20 ha</td></tr>"
+            ) in city
+    assert "after the red line" not in city
     far = built[2]["properties"]["popup"]
     assert "<tr><th>capex, undiscounted</th><td>3.50 bn yuan</td></tr>" in far
     assert '<tr><td>LFP</td><td class="n">50,000</td><td>t/yr</td></tr>' in far
@@ -152,6 +158,27 @@ def test_site_popup_and_tooltip_escape_names_and_state_units():
     # The only built site has the largest capex: the largest marker, 16 px.
     assert feature["properties"]["style"]["radius"] == 16.0
     assert feature["geometry"] == {"type": "Point", "coordinates": [102.1, 24.6]}
+
+
+def test_site_popup_gives_the_land_and_where_the_plant_must_stand():
+    """A hand-made built cell of 1,369 ha, 1,368.9 of them outside the lake setback of FePO4 and
+    Electrolyte, which it builds: 0.145 ha of its area lie inside; the land rows come after capex."""
+    frame = gpd.GeoDataFrame({
+        "id": ["cell-1"], "name": ["cell-1"], "cluster": ["kunming"], "status": ["built"], "capex_yuan": [3.4e10],
+        "usable_land_ha": [1369.0], "land_after_redline_ha": [1369.0], "land_committed_ha": [0.0],
+        "land_free_ha": [1369.0], "land_used_ha": [412.5], "setback_products": ["fepo4,electrolyte"],
+        "setback_reach": ["lake 5000 m"], "setback_overlap_ha": [0.145], "land_outside_setback_ha": [1368.9],
+        "excluded_redline": [""], "excluded_proximity": [""], "on_site_sources": [""], "added_fepo4_2024": [1.0],
+    }, geometry=[shapely.Point(102.7, 25.0)], crs="EPSG:4326")
+    sites = OutputLayer("sites", "Sites", frame, (), "Point")
+    assert reach_text("lake 5000 m, nature_reserve 1500 m, river 500 m") == (
+        "the 5 km lake setback and the 1.5 km nature reserve setback and the 500 m river setback")
+    (feature,) = site_features(sites, ["fepo4"], [2024], {"fepo4": "t"})["built"]
+    assert ("<tr><th>capex, undiscounted</th><td>34.00 bn yuan</td></tr>"
+            "<tr><th>usable land</th><td>1,369 ha</td></tr><tr><th>new modules take</th><td>412.5 ha</td></tr>"
+            "<tr><th>inside the zone of FePO4, Electrolyte</th><td>0.145 ha, within the 5 km lake setback</td></tr>"
+            "<tr><th>the plant stands on</th><td>1,368.9 ha outside it</td></tr></table>") in feature["properties"][
+        "popup"]
 
 
 # --- in Chromium ---------------------------------------------------------------------------------
@@ -230,7 +257,7 @@ def test_a_click_on_a_built_site_opens_its_popup_with_capacities(page: Page):
     assert popup.locator("b").first.inner_text() == "West mine park"
     rows = popup.locator("tr").evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.textContent))")
     assert rows == [["site", "w_mine"], ["cluster", "west"], ["status", STATUS_LABELS["built"]],
-                    ["capex, undiscounted", "4.00 bn yuan"],
+                    ["capex, undiscounted", "4.00 bn yuan"], ["usable land", "100 ha"], ["new modules take", "100 ha"],
                     ["product", "capacity added 2023-2024", "unit"], ["FePO4", "400,000", "t/yr"],
                     ["LFP", "100,000", "t/yr"]]
     assert page.errors == []

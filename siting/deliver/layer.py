@@ -11,7 +11,12 @@ that the same layer has the same features, fields and coordinates in every file:
   reads a GeoJSON property that is a number in one feature and a string in another as NULL;
 - every geometry valid as written: a polygon that rounding made invalid is repaired on the
   rounded grid, and a geometry that rounding collapses (a sliver, a line of no length) is left
-  out with a notice in `OutputLayer.notices`.
+  out with a notice in `OutputLayer.notices`;
+- every real field at the precision its name says it is measured to (`field_precision`): land
+  (`*_ha`) and road distance (`km`, `*_km`) to 0.1, tonnes and product units (`units`,
+  `tonnes_*`, `*_t_*`, `added_*`, `capacity_*`) to whole units, each with more decimals only
+  where a value is too small to keep 3 (land, distance) or 4 (amounts) significant digits;
+  money (`*_yuan`) and every other field as computed. The CSV tables keep 9 significant digits.
 """
 
 from __future__ import annotations
@@ -30,6 +35,46 @@ import shapely
 from siting.deliver.geojson import COORDINATE_DECIMALS, WGS84, geometry_json
 
 FieldKind = Literal["string", "integer", "real", "boolean"]
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How finely a real field is delivered: to `decimals` decimals, or to `significant`
+    significant digits where that is finer (a small value keeps its figures)."""
+
+    decimals: int
+    significant: int
+
+    def round(self, value: float) -> float:
+        """`value` rounded: 19.4967946 -> 19.5 and 0.1450708 -> 0.145 at (1, 3); 888221.073 ->
+        888221.0 and 2.5163 -> 2.516 at (0, 4). Zero and non-finite values are returned as they are."""
+        if value == 0 or not math.isfinite(value):
+            return value
+        magnitude = math.floor(math.log10(abs(value)))
+        rounded = round(value, max(self.decimals, self.significant - 1 - magnitude))
+        return rounded if rounded != 0 else 0.0
+
+
+#: Land in ha and road km: 0.1 (100 m, 1,000 m2), 3 significant digits below 10.
+MEASURE = Precision(1, 3)
+#: Tonnes and product units per year: whole units, 4 significant digits below 1,000.
+AMOUNT = Precision(0, 4)
+#: Name prefixes of the fields holding tonnes or product units.
+AMOUNT_PREFIXES = ("tonnes_", "added_", "capacity_", "shipped_t_", "on_site_t_")
+
+
+def field_precision(name: str) -> Precision | None:
+    """The precision a real field named `name` is delivered to: MEASURE for land (`*_ha`) and
+    road km (`km`, `*_km`), AMOUNT for tonnes and product units (`units`, `supply_t_per_yr` and
+    the `AMOUNT_PREFIXES`); None (as computed) for money (`*_yuan`) and the rest."""
+    lowered = name.lower()
+    if lowered.endswith("_yuan"):
+        return None
+    if lowered.endswith("_ha") or lowered == "km" or lowered.endswith("_km"):
+        return MEASURE
+    if lowered in ("units", "supply_t_per_yr") or lowered.startswith(AMOUNT_PREFIXES):
+        return AMOUNT
+    return None
 
 #: Geometry families and their multi-part type; a layer mixing two families is refused.
 _MULTI = {"Point": "MultiPoint", "LineString": "MultiLineString", "Polygon": "MultiPolygon"}
@@ -83,8 +128,9 @@ def _is_null(value: Any) -> bool:
     return value is None or (isinstance(value, (float, np.floating)) and math.isnan(value))
 
 
-def coerce(value: Any, kind: FieldKind) -> Any:
-    """`value` as a plain Python value of `kind`; null (None, NaN) stays None."""
+def coerce(value: Any, kind: FieldKind, precision: Precision | None = None) -> Any:
+    """`value` as a plain Python value of `kind`, a real one rounded to `precision` when given;
+    null (None, NaN) stays None."""
     if _is_null(value):
         return None
     if kind == "string":
@@ -92,7 +138,7 @@ def coerce(value: Any, kind: FieldKind) -> Any:
     if kind == "integer":
         return int(value)
     if kind == "real":
-        return float(value)
+        return precision.round(float(value)) if precision is not None else float(value)
     return bool(value)
 
 
@@ -145,8 +191,8 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
     """Type, reproject and normalise `frame[columns]` into an OutputLayer.
 
     `kinds` declares a field's kind (needed for columns of an empty frame); other columns are
-    inferred. Empty geometries are dropped: RFC 7946 readers handle them poorly, and an empty
-    zone says nothing a reader needs."""
+    inferred. Real fields are rounded to their `field_precision`. Empty geometries are dropped:
+    RFC 7946 readers handle them poorly, and an empty zone says nothing a reader needs."""
     if columns[0] != "id":
         raise ValueError(f"layer {name}: the first field must be 'id' (got {columns[0]!r})")
     if frame.crs is not None and len(frame) and frame.crs.to_string() != WGS84:
@@ -164,7 +210,8 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
         frame = frame.loc[kept]
     geometries = [g for g in written if g is not None]
     geometry_type = common_geometry_type([g.geom_type for g in geometries], default_geometry)
-    data = {c: pd.Series([coerce(v, kind) for v in frame[c]], dtype=object) for c, kind in fields}
+    data = {c: pd.Series([coerce(v, kind, field_precision(c) if kind == "real" else None) for v in frame[c]],
+                         dtype=object) for c, kind in fields}
     typed = gpd.GeoDataFrame(data, geometry=[_as_type(g, geometry_type) for g in geometries], crs=WGS84)
     return OutputLayer(name, title, typed, fields, geometry_type, notices)
 

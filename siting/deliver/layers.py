@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,23 @@ import pyproj
 import shapely
 
 from models import ModelInputs, derive_index
+from models.families.redline import usable_land_ha
 from siting.deliver.geojson import WGS84, lines_between
 from siting.deliver.geopackage import GEOMETRY_COLUMN
 from siting.deliver.layer import FieldKind, OutputLayer, make_layer, normalised_geometry
 from siting.deliver.units import per_year
 from siting.optimize.results import GATEWAY, Plan, clean
 from siting.prepare.layers import LayerSet
-from siting.prepare.spatial import CELL, PARK, RedlineSettings, SpatialResult, buffered_zone, to_working_crs
+from siting.prepare.spatial import (
+    BUFFER_QUAD_SEGS,
+    CELL,
+    M2_PER_HA,
+    PARK,
+    RedlineSettings,
+    SpatialResult,
+    buffered_zone,
+    to_working_crs,
+)
 
 STATUSES = ("built", "eligible_unused", "excluded_redline", "excluded_proximity", "excluded_land", "outside_clusters")
 
@@ -112,11 +123,175 @@ def cell_sites(spatial: SpatialResult) -> gpd.GeoDataFrame:
     return sites.loc[sites["kind"] == CELL]
 
 
+#: The sites layer's land fields (ha), in order: see `land_figures`.
+LAND_FIELDS = ("usable_land_ha", "land_after_redline_ha", "land_committed_ha", "land_free_ha", "land_used_ha")
+#: The sites layer's fields on a built site whose polygon lies partly in the zone of a product it
+#: builds: see `ZoneOverlap`.
+OVERLAP_FIELDS = ("setback_products", "setback_reach", "setback_overlap_ha", "land_outside_setback_ha")
+
+
+def land_figures(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> dict[str, dict[str, float]]:
+    """Site id -> its land (ha) under the names of `LAND_FIELDS`, for every site of the plan:
+    - usable_land_ha: the site's usable land (its declared usable area, or its drawn area);
+    - land_after_redline_ha: what the red line's buffer and setbacks leave of it, the most over
+      the products (`spatial.land`: the usable land pro-rated by the area outside each
+      product's zone); the usable land where the rule is off;
+    - land_committed_ha: what the committed projects take of the usable land (the usable land
+      less the model's `site_land_ha`; at most the usable land);
+    - land_free_ha: the land left for the plan's new modules, after the red line and the
+      committed projects, the most over the products (the model's L[s,p],
+      `models.families.redline.usable_land_ha`);
+    - land_used_ha: the land the plan's new modules take (modules x their module's land)."""
+    redline_on = "redline" in inputs.enabled_families
+    after = spatial.land.groupby("site", sort=False)["land_after_redline_ha"].max() if len(spatial.land) else {}
+    used: dict[str, float] = {}
+    for site, module, count in zip(plan.builds["site"], plan.builds["module"], plan.builds["modules"], strict=True):
+        used[str(site)] = used.get(str(site), 0.0) + float(count) * inputs.module(str(module)).land_ha
+    figures = {}
+    for site, gross in zip(spatial.sites["id"], spatial.sites["gross_land_ha"], strict=True):
+        usable = float(gross)
+        figures[str(site)] = {
+            "usable_land_ha": clean(usable),
+            "land_after_redline_ha": clean(float(after.get(site, 0.0))),
+            "land_committed_ha": clean(max(0.0, usable - float(inputs.site_land_ha.get(site, usable)))),
+            "land_free_ha": clean(max((usable_land_ha(inputs, (site, p), redline_on) for p in inputs.PRODUCTS),
+                                      default=0.0)),
+            "land_used_ha": clean(used.get(str(site), 0.0)),
+        }
+    return figures
+
+
+@dataclass(frozen=True)
+class RedlineZone:
+    """One buffered red-line zone as delivered in the redline_zones layer.
+
+    id: "buffer" (the rule's buffer around every counted category) or "setback_<n>".
+    distances: (category, distance in m) for every counted category, sorted by category.
+    products: the products whose sites the zone excludes ("buffer" lists those without setbacks).
+    geometry: the zone in the working CRS.
+    """
+
+    id: str
+    distances: tuple[tuple[str, float], ...]
+    products: tuple[str, ...]
+    geometry: shapely.Geometry
+
+    @property
+    def kind(self) -> str:
+        return "buffer" if self.id == "buffer" else "setback"
+
+
+def redline_zones(spatial: SpatialResult, products: tuple[str, ...], rule: RedlineSettings) -> list[RedlineZone]:
+    """The buffered zones of the red-line rule: first the product-independent buffer around every
+    counted red-line polygon, then one zone per distinct set of per-product setbacks, each
+    naming the products whose sites it excludes (every product in exactly one zone; none when
+    the rule is off or counts no category). The geometry is the one the land was measured with
+    (`spatial.zones`), or built the same way (`buffered_zone`)."""
+    categories = considered_categories(spatial, rule)
+    if not categories:
+        return []
+    buffer_key = tuple((c, float(rule.buffer_m)) for c in categories)
+    zones: dict[tuple[tuple[str, float], ...], list[str]] = {buffer_key: []}
+    for p in products:
+        zones.setdefault(tuple((c, rule.distance_m(p, c)) for c in categories), []).append(p)
+    known = {tuple(d): g for d, g in zip(spatial.zones["distances"], spatial.zones.geometry, strict=True)}
+    out = []
+    for n, (key, zone_products) in enumerate(zones.items()):
+        geometry = known.get(key)
+        if geometry is None:
+            geometry = buffered_zone(spatial.redline, dict(key))
+        out.append(RedlineZone("buffer" if key == buffer_key else f"setback_{n}", key, tuple(zone_products),
+                               geometry))
+    return out
+
+
+@dataclass(frozen=True)
+class ZoneOverlap:
+    """Where a built site's polygon lies partly inside the zone of a product it builds. The model
+    pro-rates the usable land by the area outside the zone and never clips the polygon, so the
+    plant must stand on the part outside: `land_outside_setback_ha` of usable land.
+
+    products: the products it builds whose zone reaches into the polygon, comma-separated.
+    reach: the categories whose buffered polygons reach into it, with their distance
+        ("lake 5000 m, nature_reserve 1000 m").
+    overlap_ha: the area of the polygon inside those zones (ha, working CRS).
+    outside_ha: the usable land outside them, the least over `products` (ha, as the model has it).
+    A site that lies in no zone of what it builds has "", "", 0 and 0 (`NO_OVERLAP`): a field
+    null in every feature would have no type in GeoJSON.
+    """
+
+    products: str
+    reach: str
+    overlap_ha: float
+    outside_ha: float
+
+    def fields(self) -> dict[str, Any]:
+        """The overlap under the names of `OVERLAP_FIELDS`."""
+        return dict(zip(OVERLAP_FIELDS, (self.products, self.reach, self.overlap_ha, self.outside_ha), strict=True))
+
+
+#: `ZoneOverlap.fields` of a site that lies in no zone of what it builds.
+NO_OVERLAP = ZoneOverlap("", "", 0.0, 0.0)
+#: Overlaps smaller than this (m2) are the rounding of the zone's and the polygon's edges, not land.
+OVERLAP_SLIVER_M2 = 1.0
+
+
+def _reach(spatial: SpatialResult, site: shapely.Geometry, distances: Sequence[tuple[str, float]]) -> list[str]:
+    """The categories (with their distance) whose red-line polygons, buffered as the zone is,
+    reach into `site` (working CRS) with some area: "lake 5000 m"."""
+    reach = []
+    redline = spatial.redline
+    for category, distance in distances:
+        geoms = redline.loc[redline["category"] == category].geometry.to_numpy()
+        near = geoms[shapely.dwithin(geoms, site, distance)] if len(geoms) else geoms
+        if not len(near):
+            continue
+        buffered = shapely.union_all(shapely.buffer(near, distance, quad_segs=BUFFER_QUAD_SEGS))
+        if shapely.area(shapely.intersection(buffered, site)) >= OVERLAP_SLIVER_M2:
+            reach.append(f"{category} {distance:g} m")
+    return reach
+
+
+def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
+                  zones: Sequence[RedlineZone]) -> dict[str, ZoneOverlap]:
+    """Site id -> its `ZoneOverlap`, for every polygon site the plan builds on whose polygon lies
+    partly inside the zone (`zones`) of a product it builds there; the other sites are not keys."""
+    zone_of = {p: zone for zone in zones for p in zone.products}
+    built = plan.builds.loc[plan.builds["capacity_added"] > 0]
+    products_at: dict[str, set[str]] = {}
+    for site, product in zip(built["site"], built["product"], strict=True):
+        products_at.setdefault(str(site), set()).add(str(product))
+    geometry = dict(zip(spatial.sites["id"].astype(str), spatial.sites.geometry, strict=True))
+    land = {(str(s), str(p)): float(v) for s, p, v in zip(spatial.land["site"], spatial.land["product"],
+                                                          spatial.land["land_after_redline_ha"], strict=True)}
+    overlaps = {}
+    for site in sorted(products_at, key=list(geometry).index):
+        polygon = geometry[site]
+        if polygon.geom_type not in ("Polygon", "MultiPolygon"):
+            continue
+        hit: list[tuple[str, RedlineZone]] = []
+        for product in (p for p in inputs.PRODUCTS if p in products_at[site] and p in zone_of):
+            zone = zone_of[product]
+            if shapely.area(shapely.intersection(polygon, zone.geometry)) >= OVERLAP_SLIVER_M2:
+                hit.append((product, zone))
+        if not hit:
+            continue
+        reached = {id(z): z for _p, z in hit}
+        inside = shapely.intersection(polygon, shapely.union_all([z.geometry for z in reached.values()]))
+        reach = dict.fromkeys(r for z in reached.values() for r in _reach(spatial, polygon, z.distances))
+        overlaps[site] = ZoneOverlap(",".join(p for p, _z in hit), ", ".join(reach),
+                                     clean(float(shapely.area(inside)) / M2_PER_HA),
+                                     clean(min(land.get((site, p), 0.0) for p, _z in hit)))
+    return overlaps
+
+
 def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
-                status: dict[str, str] | None = None, carried: pd.DataFrame | None = None
-                ) -> tuple[gpd.GeoDataFrame, list[str]]:
+                status: dict[str, str] | None = None, carried: pd.DataFrame | None = None,
+                overlaps: Mapping[str, ZoneOverlap] | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Every site of the sites layer (`kind` "park") and every candidate cell the plan builds on
-    (`kind` "cell"; the others are in the candidate_cells layer), with its status, land,
+    (`kind` "cell"; the others are in the candidate_cells layer), with its status, land
+    (`land_figures`; 0 for a site outside every cluster), where it lies partly inside the zone
+    of a product it builds (`overlaps`, from `zone_overlaps`; `NO_OVERLAP` elsewhere),
     exclusions, capex and capacity added. A site at a source it draws on gets that supply in
     `on_site_sources` and `on_site_t_<year>`, since flows.geojson cannot draw a line of no length.
     `status`: `site_status` of the plan, when already known. `carried`: the sites layer's other
@@ -135,6 +310,9 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     added = plan.builds.groupby(["site", "product", "year"])["capacity_added"].sum()
     capex = plan.builds.groupby("site")["capex_yuan"].sum()
     value = {p: inputs.output_value_yuan_per_unit.get(p, 0.0) for p in inputs.PRODUCTS}
+    land = land_figures(spatial, inputs, plan)
+    outside = dict.fromkeys(LAND_FIELDS, 0.0)
+    overlaps = overlaps or {}
     rows = []
     for site_id, name, kind in entries:
         in_cluster = site_id in kept.index
@@ -144,9 +322,8 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
             "kind": kind,
             "cluster": str(kept.at[site_id, "cluster"]) if in_cluster else "",
             "status": status[site_id],
-            "usable_land_ha": clean(float(kept.at[site_id, "gross_land_ha"])) if in_cluster else 0.0,
-            "land_after_redline_ha": clean(max((inputs.land_after_redline_ha.get((site_id, p), 0.0)
-                                                 for p in inputs.PRODUCTS), default=0.0)) if in_cluster else 0.0,
+            **land.get(site_id, outside),
+            **overlaps.get(site_id, NO_OVERLAP).fields(),
             "excluded_redline": _excluded_list(inputs, site_id, inputs.REDLINE_EXCLUDED, "redline"),
             "excluded_proximity": _excluded_list(inputs, site_id, inputs.PROXIMITY_EXCLUDED, "proximity"),
             "capex_yuan": clean(float(capex.get(site_id, 0.0))),
@@ -196,8 +373,8 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
         totals = totals.loc[totals["value"] > 0].sort_values(["site", "value"], ascending=[True, False], kind="stable")
         main = dict(totals.drop_duplicates("site")[["site", "product"]].itertuples(index=False))
     ids = [str(c) for c in cells["id"]]
-    usable = [max((inputs.land_after_redline_ha.get((c, p), 0.0) for p in inputs.PRODUCTS), default=0.0)
-              for c in ids]
+    after = spatial.land.groupby("site", sort=False)["land_after_redline_ha"].max()
+    usable = [float(after.get(c, 0.0)) for c in ids]
     frame = gpd.GeoDataFrame({
         "id": ids,
         "cluster": [str(c) for c in cells["cluster"]],
@@ -432,35 +609,23 @@ def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: Redli
     return make_layer("redline", LAYER_TITLES["redline"], layer, columns, kinds, "Polygon")
 
 
-def redline_zones_layer(spatial: SpatialResult, products: tuple[str, ...], rule: RedlineSettings) -> OutputLayer:
-    """The buffered exclusion zones: first the product-independent buffer around every counted
-    red-line polygon, then one zone per distinct set of per-product setbacks, each naming the
-    products whose sites it excludes."""
-    categories = considered_categories(spatial, rule)
-    zones: dict[tuple[tuple[str, float], ...], list[str]] = {}
-    buffer_key = tuple((c, float(rule.buffer_m)) for c in categories)
-    if categories:
-        zones[buffer_key] = []
-        for p in products:
-            zones.setdefault(tuple((c, rule.distance_m(p, c)) for c in categories), []).append(p)
-    known = {tuple(d): g for d, g in zip(spatial.zones["distances"], spatial.zones.geometry, strict=True)}
-    rows, geometries = [], []
-    for n, (key, zone_products) in enumerate(zones.items()):
-        geometry = known.get(key)
-        if geometry is None:
-            geometry = buffered_zone(spatial.redline, dict(key))
-        kind = "buffer" if key == buffer_key else "setback"
-        rows.append({
-            "id": "buffer" if kind == "buffer" else f"setback_{n}",
-            "kind": kind,
-            "products": ",".join(zone_products),
-            "distances_m": ", ".join(f"{c} {d:g}" for c, d in key),
-            "max_distance_m": max(d for _c, d in key),
-            "area_km2": clean(round(float(geometry.area) / M2_PER_KM2, 3)),
-        })
-        geometries.append(geometry)
+def redline_zones_layer(spatial: SpatialResult, products: tuple[str, ...], rule: RedlineSettings,
+                        zones: Sequence[RedlineZone] | None = None) -> OutputLayer:
+    """The buffered exclusion zones (`redline_zones`, or `zones` when already built): first the
+    product-independent buffer around every counted red-line polygon, then one zone per distinct
+    set of per-product setbacks, each naming the products whose sites it excludes."""
+    zones = redline_zones(spatial, products, rule) if zones is None else zones
+    rows = [{
+        "id": zone.id,
+        "kind": zone.kind,
+        "products": ",".join(zone.products),
+        "distances_m": ", ".join(f"{c} {d:g}" for c, d in zone.distances),
+        "max_distance_m": max(d for _c, d in zone.distances),
+        "area_km2": clean(round(float(zone.geometry.area) / M2_PER_KM2, 3)),
+    } for zone in zones]
     columns = ["id", "kind", "products", "distances_m", "max_distance_m", "area_km2"]
-    frame = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=geometries, crs=spatial.redline.crs)
+    frame = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=[z.geometry for z in zones],
+                             crs=spatial.redline.crs)
     kinds: dict[str, FieldKind] = {"id": "string", "kind": "string", "products": "string", "distances_m": "string",
                                    "max_distance_m": "real", "area_km2": "real"}
     return make_layer("redline_zones", LAYER_TITLES["redline_zones"], frame, columns, kinds, "MultiPolygon")
@@ -505,21 +670,25 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     context layer is there when the scenario has one."""
     status = site_status(inputs, plan, spatial.dropped_sites)
     carried = layers.text_columns.get("sites")
-    sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status, carried)
+    zones = redline_zones(spatial, inputs.PRODUCTS, rule)
+    overlaps = zone_overlaps(spatial, inputs, plan, zones)
+    sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status, carried, overlaps)
     sites, areas = split_mixed_sites(sites, spatial.working_crs)
     clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan)
     flows, flow_columns = flows_layer(spatial, inputs, plan)
     flow_kinds: dict[str, FieldKind] = {c: "real" for c in flow_columns if c.startswith("tonnes_") or c == "km"}
     flow_kinds.update({"id": "string", "source": "string", "site": "string", "resource": "string"})
     site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith(("added_", "on_site_t_"))}
-    site_kinds.update({"name": "string", "kind": "string", "on_site_sources": "string"})
+    site_kinds.update({"name": "string", "kind": "string", "on_site_sources": "string", "setback_products": "string",
+                       "setback_reach": "string", **dict.fromkeys(LAND_FIELDS, "real"),
+                       "setback_overlap_ha": "real", "land_outside_setback_ha": "real"})
     built = {
         "sites": make_layer("sites", LAYER_TITLES["sites"], sites, site_columns, site_kinds, "Point"),
         "flows": make_layer("flows", LAYER_TITLES["flows"], flows, flow_columns, flow_kinds, "LineString"),
         "sources": sources_layer(spatial, inputs, plan),
         "clusters": make_layer("clusters", LAYER_TITLES["clusters"], clusters, cluster_columns,
                                {"sites_opened": "integer"}, "MultiPolygon"),
-        "redline_zones": redline_zones_layer(spatial, inputs.PRODUCTS, rule),
+        "redline_zones": redline_zones_layer(spatial, inputs.PRODUCTS, rule, zones),
         "redline": redline_layer(spatial, inputs.PRODUCTS, rule),
     }
     points = network_points(layers, spatial, gateway_name)

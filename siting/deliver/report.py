@@ -21,7 +21,7 @@ from siting.deliver.layer import OutputLayer
 from siting.deliver.mapplot import MapContext, redline_extent_text, site_names
 from siting.deliver.styles import STATUS_LABELS
 from siting.deliver.units import MONEY_UNIT, cost_label, per_year, plain_status, product_label
-from siting.deliver.webmap import head_html, map_html
+from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan
 
@@ -83,6 +83,13 @@ def display_names(layers: Sequence[OutputLayer]) -> dict[str, str]:
 def _products_text(codes: str) -> str:
     """A comma-separated list of product codes in words: "fepo4,li2co3" -> "FePO4, Li2CO3"."""
     return ", ".join(product_label(code.strip()) for code in str(codes).split(",") if code.strip())
+
+
+def _products_and(codes: str) -> str:
+    """Product codes in words joined as a sentence says them: "fepo4,electrolyte,lfp" -> "FePO4,
+    Electrolyte and LFP"."""
+    words = _products_text(codes).split(", ")
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
@@ -389,7 +396,40 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None) -> l
     if partial:
         blocks += [Block("p", "Sites open to some products only:"),
                    Block("table", Table(["site", "name", "status", "excluded products"], partial))]
-    return blocks + on_site_blocks(frame, names)
+    return blocks + land_blocks(frame, names) + on_site_blocks(frame, names)
+
+
+def land_blocks(frame: Any, names: Mapping[str, str] | None = None) -> list[Block]:
+    """The land of the built sites (`frame`: the sites layer's table, `LAND_FIELDS` of
+    `siting.deliver.layers`), ha: usable, left after the red line, taken by committed projects,
+    left for new modules, and what the new modules take; then each built site whose polygon lies
+    partly inside the zone of a product it builds, with the land outside it (the model pro-rates
+    the usable land by area and does not clip the polygon)."""
+    names = names or {}
+    if "land_free_ha" not in frame.columns:
+        return []
+    built = frame.loc[frame["status"] == "built"]
+    if not len(built):
+        return []
+    rows = [[names.get(str(r.id), str(r.id)), *(measure(float(v)) for v in (
+        r.usable_land_ha, r.land_after_redline_ha, r.land_committed_ha, r.land_free_ha, r.land_used_ha))]
+        for r in built.itertuples(index=False)]
+    blocks = [Block("p", "Land at the built sites, ha (after the red line and left for new modules: the most over "
+                         "the products, as setbacks differ by product; sites.geojson has every site's):"),
+              Block("table", Table(["site", "usable", "after the red line", "committed projects",
+                                    "left for new modules", "new modules take"], rows, frozenset(range(1, 6))))]
+    partly = [r for r in built.itertuples(index=False) if getattr(r, "setback_products", "")]
+    if partly:
+        lines = [f"{names.get(str(r.id), str(r.id))}: {measure(float(r.setback_overlap_ha))} ha of its area lie "
+                 f"within {reach_text(str(r.setback_reach))}, the zone of "
+                 f"{_products_and(str(r.setback_products))}, which it builds; the plant must stand on the "
+                 f"{measure(float(r.land_outside_setback_ha))} ha outside {reach_text(str(r.setback_reach))}"
+                 for r in partly]
+        blocks += [Block("p", "Built sites partly inside the red-line zone of a product they build (the model counts "
+                              "only the usable land outside the zone, in proportion to the area; the site's outline "
+                              "is not clipped):"),
+                   Block("list", lines)]
+    return blocks
 
 
 def on_site_blocks(frame: Any, names: Mapping[str, str] | None = None) -> list[Block]:
@@ -428,7 +468,7 @@ def cell_blocks(cells: OutputLayer | None) -> list[Block]:
     if len(built):
         blocks.append(Block("table", Table(
             ["cell", "cluster", "usable land, ha (most over products)", "capex, bn yuan", "main product"],
-            [[str(r.id), str(r.cluster), number(float(r.usable_ha), 0), bn_yuan(float(r.capex_yuan)),
+            [[str(r.id), str(r.cluster), measure(float(r.usable_ha)), bn_yuan(float(r.capex_yuan)),
               product_label(str(r.main_product)) if r.main_product else ""] for r in built.itertuples(index=False)],
             frozenset({2, 3}))))
     return blocks

@@ -70,6 +70,57 @@ def quantity(value: float) -> str:
     return f"{value:,.2f}" if abs(value) >= 1 else f"{value:,.3g}"
 
 
+def measure(value: float) -> str:
+    """Land in ha or road km as delivered (`siting.deliver.layer.MEASURE`): thousands separated,
+    one decimal, three significant digits below 1: 1368.9 -> "1,368.9", 90.0 -> "90", 0.145 -> "0.145"."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.3g}"
+
+
+def distance_text(metres: float) -> str:
+    """A red-line distance in words: 5000 -> "5 km", 1500 -> "1.5 km", 500 -> "500 m"."""
+    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
+
+
+def reach_text(reach: str) -> str:
+    """A site's `setback_reach` ("lake 5000 m, nature_reserve 1000 m") in words: "the 5 km lake
+    setback and the 1 km nature reserve setback"; "the red-line zone" when empty."""
+    phrases = []
+    for item in (r.strip() for r in reach.split(",") if r.strip()):
+        category, metres, _unit = item.rsplit(" ", 2)
+        phrases.append(f"the {distance_text(float(metres))} {category.replace('_', ' ')} setback")
+    return " and ".join(phrases) if phrases else "the red-line zone"
+
+
+def land_rows(row: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A site's land for its popup (the sites layer's land fields, ha): its usable land; what the
+    red line leaves of it where that is less; what committed projects take and what is left for
+    new modules where they take some; what the new modules take; and, where its polygon lies
+    partly inside the zone of a product it builds, that area and the land outside it. None
+    without the fields."""
+    if row.get("usable_land_ha") is None:
+        return []
+    usable = float(row["usable_land_ha"])
+    rows = [("usable land", f"{measure(usable)} ha")]
+    after = float(row.get("land_after_redline_ha") or 0.0)
+    if after < usable:
+        rows.append(("left after the red line", f"{measure(after)} ha (the most over the products)"))
+    committed = float(row.get("land_committed_ha") or 0.0)
+    if committed > 0:
+        rows += [("committed projects take", f"{measure(committed)} ha"),
+                 ("left for new modules", f"{measure(float(row.get('land_free_ha') or 0.0))} ha")]
+    used = float(row.get("land_used_ha") or 0.0)
+    if used > 0:
+        rows.append(("new modules take", f"{measure(used)} ha"))
+    if row.get("setback_products"):
+        rows += [(f"inside the zone of {_products(str(row['setback_products']))}",
+                  f"{measure(float(row.get('setback_overlap_ha') or 0.0))} ha, within "
+                  f"{reach_text(str(row.get('setback_reach') or ''))}"),
+                 ("the plant stands on", f"{measure(float(row.get('land_outside_setback_ha') or 0.0))} ha outside it")]
+    return rows
+
+
 def _products(codes: str) -> str:
     return ", ".join(product_label(p) for p in codes.split(",") if p)
 
@@ -113,13 +164,15 @@ def site_capacities(row: Mapping[str, Any], products: Sequence[str], years: Sequ
 
 
 def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[int], units: Mapping[str, str]) -> str:
-    """A site's popup: name, cluster, status, capacity added per product with its unit, capex."""
+    """A site's popup: name, cluster, status, capex, land (`land_rows`), exclusions, capacity
+    added per product with its unit."""
     name = row.get("name") or row["id"]
     rows = [("site", str(row["id"])), ("cluster", str(row.get("cluster") or "none")),
             ("status", STATUS_LABELS.get(str(row["status"]), str(row["status"])))]
     capex = float(row.get("capex_yuan", 0.0) or 0.0)
     if capex > 0:
         rows.append(("capex, undiscounted", bn_yuan(capex)))
+    rows += land_rows(row)
     if row.get("excluded_redline"):
         rows.append(("red line excludes", _products(str(row["excluded_redline"]))))
     if row.get("excluded_proximity"):
@@ -231,8 +284,8 @@ def cell_features(cells: OutputLayer, products: Sequence[str]) -> list[dict[str,
                              strict=True):
         if not row["built"]:
             continue
-        rows = [("cluster", str(row["cluster"])), ("land, gross", f"{quantity(float(row['gross_ha']))} ha"),
-                ("usable after the red line", f"{quantity(float(row['usable_ha']))} ha"),
+        rows = [("cluster", str(row["cluster"])), ("land, gross", f"{measure(float(row['gross_ha']))} ha"),
+                ("usable after the red line", f"{measure(float(row['usable_ha']))} ha (the most over the products)"),
                 ("capex, undiscounted", bn_yuan(float(row["capex_yuan"] or 0.0)))]
         if row["main_product"]:
             rows.append(("main product", product_label(str(row["main_product"]))))
@@ -267,7 +320,8 @@ def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str
     features = []
     for n, (row, geometry) in enumerate(zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry,
                                             strict=True)):
-        rows = [("resource", str(row["resource"])), ("road distance", f"{quantity(float(row['km']))} km")]
+        rows = [("resource", str(row["resource"])),
+                ("road distance", f"{measure(float(row['km']))} km (straight line x detour factor)")]
         rows += [(str(t), f"{quantity(float(row.get(f'tonnes_{t}', 0.0)))} t") for t in years]
         width = round(1.0 + 5.0 * peaks[n] / top, 2) if top > 0 else 1.0
         style = {"color": _hex(colours.get(str(row["resource"]), GREY)), "weight": width, "opacity": 0.85,
