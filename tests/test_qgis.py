@@ -21,6 +21,7 @@ import pytest
 
 from siting.cli import main
 from siting.deliver.styles import RENDERERS
+from siting.deliver.units import product_label
 
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
 DATA = Path(__file__).parent / "data" / "small"
@@ -35,8 +36,9 @@ QGIS_TYPES = {"string": {"String"}, "real": {"Real"}, "integer": {"Integer", "In
 PROBE = r'''
 import json, os, sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from qgis.core import (Qgis, QgsApplication, QgsLayoutExporter, QgsLayoutItem, QgsLayoutItemLegend,
-                       QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (Qgis, QgsApplication, QgsExpression, QgsExpressionContext, QgsExpressionContextUtils,
+                       QgsLayoutExporter, QgsLayoutItem, QgsLayoutItemLegend, QgsMapRendererParallelJob,
+                       QgsMapSettings, QgsProject, QgsSymbolLayer, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
@@ -51,6 +53,23 @@ def facts(layer):
     if renderer is not None and renderer.type() == "categorizedSymbol":
         out["attribute"] = renderer.classAttribute()
         out["categories"] = [[c.value(), c.label(), c.symbol().color().name()] for c in renderer.categories()]
+    if renderer is not None and renderer.type() == "RuleRenderer":
+        def width(symbol):
+            if symbol is None:
+                return None
+            prop = symbol.symbolLayer(0).dataDefinedProperties().property(QgsSymbolLayer.PropertyStrokeWidth)
+            return prop.expressionString()
+        out["rules"] = [[[r.label(), r.filterExpression(), r.active(), width(r.symbol())]
+                         for r in [top, *top.children()]] for top in renderer.rootRule().children()]
+    if renderer is not None and renderer.orderByEnabled():
+        out["order_by"] = [[c.expression().expression(), c.ascending()] for c in renderer.orderBy().list()]
+    if layer.labelsEnabled() and layer.featureCount() <= 100:
+        context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+        expression = QgsExpression(layer.labeling().settings().fieldName)
+        out["label_texts"] = {}
+        for feature in layer.getFeatures():
+            context.setFeature(feature)
+            out["label_texts"][feature["id"]] = expression.evaluate(context)
     return out
 
 def layout_facts(project, name, pdf):
@@ -72,8 +91,14 @@ def layout_facts(project, name, pdf):
     links = {i.id(): i.linkedMap().id() for i in layout.items()
              if isinstance(i, QgsLayoutItem) and hasattr(i, "linkedMap") and i.linkedMap() is not None}
     outcome = QgsLayoutExporter(layout).exportToPdf(pdf, QgsLayoutExporter.PdfExportSettings())
+    legend.adjustBoxSize()  # the size QGIS drew it at (it resizes to its contents)
+    frames = {}
+    for item in layout.items():
+        if isinstance(item, QgsLayoutItem) and item.id():
+            at, size = item.positionWithUnits(), item.sizeWithUnits()
+            frames[item.id()] = [at.x(), at.y(), size.width(), size.height()]
     return {"items": found, "legend": lines, "page_mm": [page.width(), page.height()], "links": links,
-            "export": outcome == QgsLayoutExporter.Success}
+            "export": outcome == QgsLayoutExporter.Success, "frames": frames, "columns": legend.columnCount()}
 
 
 app = QgsApplication([], False)
@@ -214,11 +239,14 @@ def test_qgis_loads_every_layer_valid_typed_and_styled(seen: dict[str, tuple[Pat
         if features:
             assert result["gpkg"][name].get("categories") == result["geojson"][name].get("categories")
     assert result["gpkg"]["clusters"]["labels"] and result["gpkg"]["sites"]["labels"]
+    assert result["gpkg"]["redline"]["labels"] and result["gpkg"]["hubs"]["labels"]
     # Fields named without their unit show it in QGIS (the style's aliases), in both sources.
     for source in ("gpkg", "geojson"):
         assert result[source]["sites"]["aliases"]["added_lfp_2024"] == "LFP added 2024 (t/yr)"
         assert result[source]["sites"]["aliases"]["capex_yuan"] == "capex (yuan)"
         assert result[source]["clusters"]["aliases"]["capacity_cells_2024"] == "Cells capacity 2024 (GWh/yr)"
+        assert result[source]["flows"]["aliases"]["km"] == "road distance (km)"
+        assert result[source]["product_flows"]["aliases"]["units"] == "amount per year (see unit)"
 
 
 @pytest.mark.parametrize("case", ["small", "shipped"])
@@ -238,11 +266,16 @@ LAYOUT_ITEMS = {"map": "QgsLayoutItemMap", "legend": "QgsLayoutItemLegend", "sca
 
 def assert_layout_exported(layout: dict | None, pdf: Path) -> None:
     """The layout has its six items on an A3 landscape page, legend, scale bar and north arrow
-    follow the map, the legend says nothing twice within a layer, and the PDF was written."""
+    follow the map, the legend as QGIS drew it lies on the page beside the map (right of it, within
+    its height and the page's margin), says nothing twice within a layer, and the PDF was written."""
     assert layout is not None
     assert layout["items"] == LAYOUT_ITEMS
     assert layout["page_mm"] == [420.0, 297.0]  # A3 landscape
     assert layout["links"] == {"legend": "map", "scale bar": "map", "north arrow": "map"}
+    map_x, map_y, map_w, map_h = layout["frames"]["map"]
+    x, y, w, h = layout["frames"]["legend"]
+    assert x == pytest.approx(map_x + map_w + 5) and y == pytest.approx(map_y), layout["frames"]
+    assert x + w <= 420 - map_x and y + h <= map_y + map_h, layout["frames"]
     groups: dict[str, list[str]] = {}
     current = ""
     for depth, text in layout["legend"]:
@@ -261,12 +294,80 @@ def assert_layout_exported(layout: dict | None, pdf: Path) -> None:
 
 @pytest.mark.parametrize("case", ["small", "shipped"])
 def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], case: str):
+    """The legend lists the project's layers, each once, in order, down to the red line (zones and
+    polygons, each category of its data) and the shipped plan's counties; the product flows only
+    in the final year's rules, one line per product that flows in it."""
     folder, result = seen[case]
     assert_layout_exported(result["layout"], folder.parent / f"{folder.name}.pdf")
-    # The legend lists the project's layers, each once, in order.
-    tops = [text for depth, text in result["layout"]["legend"] if depth == 0]
-    assert len(tops) == len(CASE_LAYERS[case])
+    legend = result["layout"]["legend"]
+    tops = [text.split("\n")[0] for depth, text in legend if depth == 0]
     assert tops[0] == "Candidate sites by status"
+    context = ["Counties (context)"] if case == "shipped" else []
+    assert tops[-2 - len(context):] == ["Red-line exclusion zones as buffered", "Red-line polygons as used", *context]
+    assert len(tops) == len(CASE_LAYERS[case])
+
+    def lines_of(title: str) -> list[str]:
+        start = next(i for i, (depth, text) in enumerate(legend) if depth == 0 and text.startswith(title))
+        return [text.replace("\n", " ") for depth, text in itertools.takewhile(lambda n: n[0] > 0, legend[start + 1:])]
+
+    redline = json.loads((folder / "redline.geojson").read_text())["features"]
+    labels = {c.get("value"): c.get("label") for c in ET.fromstring(
+        (folder / "redline.qml").read_text(encoding="utf-8")).iter("category")}
+    assert lines_of("Red-line polygons as used") == [labels[c] for c in sorted({f["properties"]["category"]
+                                                                               for f in redline})]
+    flows = json.loads((folder / "product_flows.geojson").read_text())["features"]
+    last = max(f["properties"]["year"] for f in flows)
+    final_rules = ET.fromstring((folder / "product_flows.qml").read_text(encoding="utf-8")).findall(
+        "renderer-v2/rules/rule")[-1]
+    assert final_rules.get("filter") == f'"year" = {last}'
+    shown = lines_of("Product flows")
+    assert shown == [r.get("label") for r in final_rules.findall("rule")]
+    assert sorted(line.split(" (widest")[0] for line in shown) == sorted(
+        product_label(p) for p in {f["properties"]["product"] for f in flows if f["properties"]["year"] == last})
+
+
+@pytest.mark.parametrize("case", ["small", "shipped"])
+def test_qgis_product_flows_show_the_final_year_each_product_scaled_to_its_widest(
+        seen: dict[str, tuple[Path, dict]], case: str):
+    """QGIS reads one rule per year, only the last active, and under each a rule per product
+    whose width is scaled to that product's widest flow over all years (so the expression
+    differs from product to product: cells in GWh, separator in million m2, the rest in t)."""
+    folder, result = seen[case]
+    flows = json.loads((folder / "product_flows.geojson").read_text())["features"]
+    years = sorted({f["properties"]["year"] for f in flows})
+    widest: dict[str, float] = {}
+    for feature in flows:
+        product, units = feature["properties"]["product"], feature["properties"]["units"]
+        widest[product] = max(widest.get(product, 0.0), units)
+    for source in ("gpkg", "geojson"):
+        rules = result[source]["product_flows"]["rules"]
+        assert [(year[0][1], year[0][2]) for year in rules] == [(f'"year" = {y}', y == years[-1]) for y in years]
+        for (_label, year_filter, _active, _width), *products in rules:
+            year = int(year_filter.rsplit(" ", 1)[1])
+            assert {p[1] for p in products} == {f"\"product\" = '{f['properties']['product']}'" for f in flows
+                                                if f["properties"]["year"] == year}
+            for _plabel, product_filter, active, width in products:
+                product = product_filter.split("'")[1]
+                assert active is True
+                assert width == f'scale_linear("units", 0, {widest[product]:.6g}, 0.3, 3)'
+        # One scale per product: cells (GWh) never share FePO4's (t); equal only where the widest flows are.
+        final = {p[1].split("'")[1]: p[3] for p in rules[-1][1:]}
+        assert final["cells"] != final["fepo4"]
+        assert len(set(final.values())) == len({widest[product] for product in final}) > 1
+
+
+@pytest.mark.parametrize("case", ["small", "shipped"])
+def test_qgis_labels_the_gateway_apart_from_its_hub(seen: dict[str, tuple[Path, dict]], case: str):
+    """The shipped gateway lies at the Kunming hub, and both are named Kunming: one label of two
+    lines on the hub, none on the gateway; the small plan's gateway, between its hubs, is "Gate
+    (gateway)". The gateway's star is drawn before (under) the hubs' squares."""
+    _folder, result = seen[case]
+    expected = ({"hub_kunming": "Kunming\n(hub and gateway)", "hub_yuxi": "Yuxi", "hub_qujing": "Qujing",
+                 "gateway": ""} if case == "shipped" else {"hub_west": "West", "hub_east": "East",
+                                                           "gateway": "Gate (gateway)"})
+    for source in ("gpkg", "geojson"):
+        assert result[source]["hubs"]["label_texts"] == expected
+        assert result[source]["hubs"]["order_by"] == [["\"kind\" = 'hub'", True]]
 
 
 def test_qgis_opens_the_comparison_project(qgis: None, tmp_path: Path):

@@ -1,7 +1,9 @@
 """The QGIS projects at XML level, without QGIS: plan.qgs's print layout (title, map, legend,
-scale bar, north arrow, source on an A3 landscape page), the label settings that keep labels
-apart, legend text that says each thing once, and compare.qgs with both runs and the changes.
-tests/test_qgis.py opens the same files in real QGIS and exports the layout to PDF."""
+scale bar, north arrow, source on an A3 landscape page), the legend sized to fit beside the map
+with only what the features draw, the label settings that keep labels apart, legend text that
+says each thing once, the product flows' rules per year and widths per product, the hubs and the
+gateway, and compare.qgs with both runs and the changes. tests/test_qgis.py opens the same files
+in real QGIS and exports the layout to PDF."""
 
 from __future__ import annotations
 
@@ -16,19 +18,40 @@ import shapely
 
 from siting.cli import main
 from siting.deliver.layer import make_layer
+from siting.deliver.layers import LAYER_TITLES
 from siting.deliver.mapplot import MapTitle
 from siting.deliver.qgisproject import (
     ITEM_TYPES,
     LEGEND_BREAK,
+    LEGEND_COLUMNS,
+    LEGEND_FILL,
+    LEGEND_GAP_MM,
+    LEGEND_PT,
     MAP_FRAME_MM,
+    MAP_MIN_WIDTH_MM,
     NORTH_ARROW,
     PAGE_MM,
+    LegendEntry,
     compare_project_text,
     fit_extent,
+    fit_legend,
     item_uuid,
+    legend_nodes,
+    map_frame,
     project_text,
+    text_mm,
+    wrap_text,
 )
-from siting.deliver.styles import diff_style, sites_style
+from siting.deliver.styles import (
+    GATEWAY_MM,
+    HUB_MM,
+    diff_style,
+    hub_label_expression,
+    hubs_style,
+    product_flows_style,
+    redline_zones_style,
+    sites_style,
+)
 from tests.test_gis_outputs import small_with_provenance
 
 DATA = Path(__file__).parent / "data" / "small"
@@ -106,7 +129,8 @@ def test_plan_project_has_an_a3_landscape_layout_with_every_element(runs: Path):
         "Source: siting plan for scenario 'small' (plan.gpkg; inputs and their SHA-256 in manifest.json). "
         f"Projection: WGS 84 / UTM zone 48N. {PRINTED}")
     # Every item lies on the page; only the north arrow and the scale bar are drawn on the map.
-    x0, y0, w0, h0 = MAP_FRAME_MM
+    x0, y0 = mm(found["map"].get("position", ""))
+    w0, h0 = mm(found["map"].get("size", ""))
     for name, item in found.items():
         x, y = mm(item.get("position", ""))
         w, h = mm(item.get("size", ""))
@@ -148,10 +172,13 @@ def test_the_layout_map_shows_the_project_view_undistorted(runs: Path):
     view = root.find("ProjectViewSettings/DefaultViewExtent")
     assert view is not None
     x0, y0, x1, y1 = (float(view.get(k, "nan")) for k in ("xmin", "ymin", "xmax", "ymax"))
-    shown = items(root.find("Layouts/Layout"))["map"].find("Extent")
+    map_item = items(root.find("Layouts/Layout"))["map"]
+    shown = map_item.find("Extent")
     assert shown is not None
     sx0, sy0, sx1, sy1 = (float(shown.get(k, "nan")) for k in ("xmin", "ymin", "xmax", "ymax"))
-    _x, _y, width_mm, height_mm = MAP_FRAME_MM
+    width_mm, height_mm = mm(map_item.get("size", ""))
+    # The small scenario's clusters are wider than the full frame: the map keeps its full width.
+    assert (width_mm, height_mm) == MAP_FRAME_MM[2:]
     assert (sx1 - sx0) / (sy1 - sy0) == pytest.approx(width_mm / height_mm, rel=1e-6)
     assert sx0 <= x0 + 1e-3 and sy0 <= y0 + 1e-3 and sx1 >= x1 - 1e-3 and sy1 >= y1 - 1e-3
     # Centred: the same margin on both sides of the widened axis.
@@ -295,7 +322,7 @@ def test_plan_project_opens_the_context_layer_last_in_its_style(with_context: Pa
     root = parse(with_context / "plan.qgs")
     tree = [(n.get("name"), n.get("source")) for n in root.findall("layer-tree-group/layer-tree-layer")]
     assert tree[-2:] == [("Red-line polygons as used", "./plan.gpkg|layername=redline"),
-                         ("counties (context)", "./plan.gpkg|layername=context")]
+                         ("Counties (context)", "./plan.gpkg|layername=context")]
     layer = root.findall("projectlayers/maplayer")[-1]
     assert (layer.findtext("id"), layer.get("geometry"), layer.get("wkbType"), layer.get("labelsEnabled")) == (
         "context_layer", "Polygon", "Polygon", "1")
@@ -323,3 +350,213 @@ def test_compare_project_shows_the_baselines_context_outlines_last(with_context:
         ("a: context outlines", "./a/plan.gpkg|layername=context")]
     layer = root.findall("projectlayers/maplayer")[-1]
     assert canonical(layer.find("renderer-v2")) == canonical(parse(with_context / "context.qml").find("renderer-v2"))
+
+
+# --- the print legend ------------------------------------------------------------------------
+
+def test_map_frame_narrows_to_a_tall_area_down_to_its_floor():
+    """The map frame is 248 mm high and as wide as the area's shape asks, from MAP_MIN_WIDTH_MM
+    (190) to the full 270: an area 0.85 times as wide as high gets 0.85 * 248 = 210.8 mm, one
+    twice as wide the full 270, one half as wide the floor of 190."""
+    assert MAP_FRAME_MM == (10.0, 26.0, 270.0, 248.0) and MAP_MIN_WIDTH_MM == 190.0
+    assert map_frame((0, 0, 85, 100)) == (10.0, 26.0, 210.8, 248.0)
+    assert map_frame((0, 0, 200, 100)) == (10.0, 26.0, 270.0, 248.0)
+    assert map_frame((0, 0, 50, 100)) == (10.0, 26.0, 190.0, 248.0)
+
+
+def test_legend_text_wraps_at_the_break_then_between_words():
+    """A text breaks at every LEGEND_BREAK, then between words where a line would be wider than
+    asked; a word wider than that stays whole on its line."""
+    assert wrap_text(f"Red-line polygons{LEGEND_BREAK}as used", 100, 8) == ["Red-line polygons", "as used"]
+    one = text_mm("Setback up to", 8)
+    assert text_mm("Setback up to 5,000", 8) > one + 1
+    assert wrap_text("Setback up to 5,000 m", one + 1, 8) == ["Setback up to", "5,000 m"]
+    assert wrap_text("Electrolyte", 1, 8) == ["Electrolyte"]
+
+
+def test_fit_legend_takes_smaller_type_and_more_columns_only_where_needed():
+    """One layer of 40 one-line entries: beside a 248 mm high map it fits in one column at the
+    largest type; in 100 mm it takes more columns, each within the width; in 20 mm nothing fits
+    and the floor in the most columns is taken."""
+    entries = [LegendEntry("a_layer", "Things", tuple((i, f"thing {i}") for i in range(40)), False, False)]
+    tall = fit_legend(entries, (150, 248))
+    assert (tall.columns, tall.size_pt) == (1, LEGEND_PT[0])
+    assert tall.height_mm <= LEGEND_FILL * 248 and tall.width_mm <= 150
+    short = fit_legend(entries, (150, 100))
+    assert short.columns > 1 and short.height_mm <= LEGEND_FILL * 100 and short.width_mm <= 150
+    assert sum(len(lines) for lines in short.labels["a_layer"].values()) == 40  # nothing wrapped
+    tiny = fit_legend(entries, (150, 20))
+    assert (tiny.columns, tiny.size_pt) == (LEGEND_COLUMNS[-1], LEGEND_PT[-1]) and tiny.height_mm > 20
+
+
+def test_legend_keys_only_what_the_features_draw_and_fits_beside_the_map(runs: Path):
+    """The print legend has its own layer tree (so that it keeps its wrapped texts): per layer,
+    the nodes its features draw. The small plan's sites are built (w_mine, e_city, e_far) or
+    excluded by the red line (w_lake): status nodes 0 and 2 of 6, then the pie slices of the
+    products built (FePO4, LFP, cells: nodes 6 to 8). Its product flows' rules are 2023 (node 0,
+    unticked) with FePO4 and LFP (1, 2), and 2024 with FePO4, LFP and cells (4 to 6): the legend
+    keys the final year's products only. The legend starts LEGEND_GAP_MM right of the map, QGIS
+    resizes it to its content, and it fits in the space left."""
+    root = parse(runs / "one" / "plan.qgs")
+    found = items(root.find("Layouts/Layout"))
+    legend = found["legend"]
+    assert (legend.get("resizeToContents"), legend.get("legendFilterByMap"), legend.get("splitLayer")) == ("1", "0",
+                                                                                                          "1")
+    tree = legend.find("layer-tree-group")
+    assert tree is not None
+    properties = {node.get("id"): {o.get("name"): o.get("value")
+                                   for o in node.findall("customproperties/Option/Option")}
+                  for node in tree.findall("layer-tree-layer")}
+    assert list(properties) == ["sites_layer", "hubs_plan_layer", "product_flows_layer", "flows_layer",
+                                "sources_layer", "clusters_layer", "redline_zones_layer", "redline_layer"]
+    orders = {layer: values["legend/node-order"] for layer, values in properties.items()}
+    assert orders == {"sites_layer": "0,2,6,7,8", "hubs_plan_layer": "0,1", "product_flows_layer": "4,5,6",
+                      "flows_layer": "1", "sources_layer": "0,1", "clusters_layer": "0",
+                      "redline_zones_layer": "0", "redline_layer": "0"}
+    flows = properties["product_flows_layer"]
+    assert [flows[f"legend/label-{i}"] for i in (4, 5, 6)] == [
+        "FePO4 (widest 300,000 t/yr)", "LFP (widest 170,000 t/yr)", "Cells (widest 8 GWh/yr)"]
+    # The layer's title and size note, wrapped to the legend's column.
+    assert flows["legend/title-label"].replace("\n", " ") == (
+        f"{LAYER_TITLES['product_flows']} final year 2024 shown (2023: tick in the layer panel) "
+        "width ∝ amount per year up to each product's widest")
+    assert properties["redline_layer"]["legend/label-0"] == "lake (excluded within 1,000 m)"
+    map_x, map_y = mm(found["map"].get("position", ""))
+    map_w, map_h = mm(found["map"].get("size", ""))
+    x, y = mm(legend.get("position", ""))
+    w, h = mm(legend.get("size", ""))
+    assert (x, y) == (map_x + map_w + LEGEND_GAP_MM, map_y)
+    assert x + w <= PAGE_MM[0] - map_x and h <= LEGEND_FILL * map_h
+    assert int(legend.get("columnCount", "0")) in LEGEND_COLUMNS
+
+
+def test_legend_nodes_follow_the_renderer_then_the_diagrams(runs: Path):
+    """QGIS's legend nodes of the sites style: its six statuses, then a pie slice per product
+    built; without data every node with a symbol is keyed, unticked rules never."""
+    sites = legend_nodes((runs / "one" / "sites.qml").read_text(encoding="utf-8"), None)
+    assert [n.label for n in sites][6:] == ["FePO4", "LFP", "Cells"]
+    assert len(sites) == 9 and all(n.keyed for n in sites)
+    flows = legend_nodes((runs / "one" / "product_flows.qml").read_text(encoding="utf-8"), None)
+    assert [(n.label, n.keyed) for n in flows] == [
+        ("2023", False), ("FePO4 (widest 300,000 t/yr)", False), ("LFP (widest 170,000 t/yr)", False),
+        ("2024 (final year)", False), ("FePO4 (widest 300,000 t/yr)", True), ("LFP (widest 170,000 t/yr)", True),
+        ("Cells (widest 8 GWh/yr)", True)]
+
+
+# --- the styles the reviewer asked about ------------------------------------------------------
+
+def test_product_flows_show_the_final_year_and_scale_each_product_to_its_own_widest(runs: Path):
+    """One rule per year, only the last ticked; under it one rule per product with a width of
+    0.3 to 3 mm up to the product's own widest flow over all years (product_flows.csv): FePO4
+    300,000 t/yr (w_mine to its hub), LFP 170,000 t/yr (the east hub to the gateway in 2023; 2024's
+    widest is 164,000), cells 8 GWh/yr, so that cells do not draw at the minimum width against
+    tonnes. The widest lines (relative to their product) are drawn first."""
+    root = parse(runs / "one" / "product_flows.qml")
+    renderer = root.find("renderer-v2")
+    assert renderer is not None and renderer.get("type") == "RuleRenderer"
+    years = renderer.findall("rules/rule")
+    assert [(r.get("label"), r.get("filter"), r.get("checkstate")) for r in years] == [
+        ("2023", '"year" = 2023', "0"), ("2024 (final year)", '"year" = 2024', None)]
+    symbols = {s.get("name"): s for s in renderer.findall("symbols/symbol")}
+
+    def width(rule: ET.Element) -> str:
+        node = symbols[rule.get("symbol", "")].find(".//Option[@name='outlineWidth']/Option[@name='expression']")
+        assert node is not None
+        return node.get("value", "")
+
+    final = {r.get("filter"): width(r) for r in years[1].findall("rule")}
+    assert final == {'"product" = \'fepo4\'': 'scale_linear("units", 0, 300000, 0.3, 3)',
+                     '"product" = \'lfp\'': 'scale_linear("units", 0, 170000, 0.3, 3)',
+                     '"product" = \'cells\'': 'scale_linear("units", 0, 8, 0.3, 3)'}
+    assert renderer.get("enableorderby") == "1"
+    assert renderer.findtext("orderby/orderByClause") == (
+        'CASE WHEN "product" = \'fepo4\' THEN "units" / 300000 WHEN "product" = \'lfp\' THEN "units" / 170000 '
+        'WHEN "product" = \'cells\' THEN "units" / 8 ELSE 0 END')
+    # plan.qgs draws the layer with the same rules.
+    layer = next(n for n in parse(runs / "one" / "plan.qgs").findall("projectlayers/maplayer")
+                 if n.findtext("id") == "product_flows_layer")
+    assert canonical(layer.find("renderer-v2")) == canonical(renderer)
+
+
+def hubs_layer(gateway_at: tuple[float, float], gateway_name: str = "Kunming"):
+    frame = gpd.GeoDataFrame({"id": ["hub_kunming", "hub_yuxi", "gateway"], "kind": ["hub", "hub", "gateway"],
+                              "name": ["Kunming", "Yuxi", gateway_name]},
+                             geometry=[shapely.Point(102.71, 25.04), shapely.Point(102.54, 24.35),
+                                       shapely.Point(*gateway_at)], crs="EPSG:4326")
+    return make_layer("hubs", "Hubs and the gateway", frame, ["id", "kind", "name"])
+
+
+def test_a_gateway_at_a_hub_shares_its_label_and_its_star_shows_under_the_square():
+    """The gateway at the Kunming hub: one label of two lines on the hub, none on the gateway;
+    elsewhere the gateway's own name with "(gateway)". The hubs are drawn after the gateway
+    (order by "kind" = 'hub', false first), the 3 mm square over the 6.5 mm star."""
+    assert hub_label_expression(hubs_layer((102.71, 25.04))) == (
+        "CASE WHEN \"id\" = 'hub_kunming' THEN 'Kunming' || '\\n' || '(hub and gateway)' "
+        "WHEN \"kind\" = 'gateway' THEN '' "
+        "WHEN \"kind\" = 'gateway' THEN \"name\" || ' (gateway)' ELSE \"name\" END")
+    assert hub_label_expression(hubs_layer((102.71, 25.04), "Airport")) == (
+        "CASE WHEN \"id\" = 'hub_kunming' THEN 'Kunming (hub)' || '\\n' || 'Airport (gateway)' "
+        "WHEN \"kind\" = 'gateway' THEN '' "
+        "WHEN \"kind\" = 'gateway' THEN \"name\" || ' (gateway)' ELSE \"name\" END")
+    apart = hubs_layer((102.9, 25.1))
+    assert hub_label_expression(apart) == (
+        "CASE WHEN \"kind\" = 'gateway' THEN \"name\" || ' (gateway)' ELSE \"name\" END")
+    root = parse_text(hubs_style(apart))
+    renderer = root.find("renderer-v2")
+    assert renderer is not None and renderer.get("enableorderby") == "1"
+    clause = renderer.find("orderby/orderByClause")
+    assert clause is not None and (clause.text, clause.get("asc")) == ("\"kind\" = 'hub'", "1")
+    sizes = {s.get("name"): s.find(".//Option[@name='size']").get("value") for s in renderer.findall("symbols/symbol")}
+    categories = {c.get("value"): c.get("symbol") for c in renderer.findall("categories/category")}
+    assert (sizes[categories["hub"]], sizes[categories["gateway"]]) == (f"{HUB_MM:g}", f"{GATEWAY_MM:g}")
+    assert (HUB_MM, GATEWAY_MM) == (3.0, 6.5)
+
+
+def test_small_plan_labels_its_gateway_and_the_lake(runs: Path):
+    """The small plan's gateway ("Gate", between the hubs) is labelled "Gate (gateway)" by its
+    style; the red line names its water ("Test lake", a lake) in italic blue, pushing no label away."""
+    hubs = parse(runs / "one" / "hubs.qml").find("labeling/settings/text-style")
+    assert hubs is not None and hubs.get("fieldName") == (
+        "CASE WHEN \"kind\" = 'gateway' THEN \"name\" || ' (gateway)' ELSE \"name\" END")
+    settings = parse(runs / "one" / "redline.qml").find("labeling/settings")
+    assert settings is not None
+    style = settings.find("text-style")
+    assert (style.get("fieldName"), style.get("fontItalic"), style.get("textColor")) == (
+        "if(\"category\" IN ('lake'), \"name\", '')", "1", "26,84,140,255")
+    assert (settings.find("rendering").get("obstacle"), settings.find("placement").get("priority")) == ("0", "1")
+
+
+def test_setback_legend_names_products_in_words():
+    frame = gpd.GeoDataFrame({"id": ["buffer", "setback_1"], "kind": ["buffer", "setback"],
+                              "products": ["lfp,cells", "fepo4,li2co3,ncm_precursor,electrolyte"],
+                              "max_distance_m": [1000.0, 5000.0]},
+                             geometry=[shapely.box(0, 0, 1, 1), shapely.box(0, 0, 2, 2)], crs="EPSG:4326")
+    layer = make_layer("redline_zones", "Red-line exclusion zones as buffered", frame,
+                       ["id", "kind", "products", "max_distance_m"])
+    labels = [c.get("label") for c in parse_text(redline_zones_style(layer)).findall("renderer-v2/categories/category")]
+    assert labels == ["Red-line buffer: 1,000 m around every red-line polygon",
+                      "Setback up to 5,000 m for FePO4, Li2CO3, NCM precursor, Electrolyte"]
+
+
+def test_fields_without_their_unit_are_named_with_it(runs: Path):
+    """The aliases QGIS shows: road km and tonnes per year for flows, supply and shipments for
+    sources, the amount and road km for product flows, what a hub's node is."""
+    aliases = {name: {a.get("field"): a.get("name") for a in parse(runs / "one" / f"{name}.qml").iter("alias")}
+               for name in ("flows", "sources", "product_flows", "hubs")}
+    assert aliases == {
+        "flows": {"km": "road distance (km)", "tonnes_2023": "shipped 2023 (t/yr)",
+                  "tonnes_2024": "shipped 2024 (t/yr)"},
+        "sources": {"supply_t_per_yr": "supply (t/yr)", "shipped_t_2023": "shipped 2023 (t/yr)",
+                    "shipped_t_2024": "shipped 2024 (t/yr)"},
+        "product_flows": {"units": "amount per year (see unit)", "km": "road distance (km)"},
+        "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"}}
+
+
+def test_product_flows_style_keeps_the_products_apart_without_units():
+    """Without catalog units, a product's legend label takes the layer's `unit` field."""
+    frame = gpd.GeoDataFrame({"id": ["a", "b"], "kind": ["hub_to_hub"] * 2, "product": ["cells", "separator"],
+                              "year": [2024, 2024], "unit": ["GWh/yr", "million m2/yr"], "units": [36.05, 780.5]},
+                             geometry=[shapely.LineString([(0, 0), (1, 1)])] * 2, crs="EPSG:4326")
+    layer = make_layer("product_flows", "Product flows", frame, ["id", "kind", "product", "year", "unit", "units"])
+    labels = [r.get("label") for r in parse_text(product_flows_style(layer, ["cells", "separator"])).iter("rule")]
+    assert labels == ["2024 (final year)", "Cells (widest 36 GWh/yr)", "Separator (widest 780 million m2/yr)"]

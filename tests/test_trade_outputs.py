@@ -19,7 +19,7 @@ from shapely import Point
 
 from models import ModelInputs, ModuleSpec, build_model
 from siting.deliver.drivers import YEAR_COST_PARTS, overshoot_reasons, year_costs
-from siting.deliver.layer import feature_collection_text
+from siting.deliver.layer import AMOUNT, MEASURE, feature_collection_text
 from siting.deliver.layers import hubs_layer, network_points, product_flows_layer
 from siting.deliver.styles import style_for
 from siting.deliver.tables import plan_tables
@@ -269,8 +269,9 @@ def test_product_flow_lines_join_the_site_hub_and_gateway_points_exactly(chain):
     assert len(flows["features"]) == len(plan.product_flows) == 8
     for feature, row in zip(flows["features"], plan.product_flows.itertuples(index=False), strict=True):
         props = feature["properties"]
+        # The layer delivers amounts and km at their precision (deliver/layer.py `field_precision`).
         assert (props["kind"], props["from"], props["to"], props["product"], props["year"], props["units"],
-                props["km"]) == tuple(row)
+                props["km"]) == (*tuple(row)[:5], AMOUNT.round(row.units), MEASURE.round(row.km))
         assert props["unit"] == {"u": "t/yr", "d": "GWh/yr", "x": "t/yr", "f": "million m2/yr"}[row.product]
         assert feature["geometry"] == {"type": "LineString", "coordinates": [at[props["from"]], at[props["to"]]]}
     assert flows["features"][2]["id"] == "hub_to_hub:c1->c2:u:2030"
@@ -289,16 +290,23 @@ def test_a_flow_between_points_that_coincide_has_no_line(chain):
 
 
 def test_the_flow_and_hub_styles_colour_products_and_kinds(chain):
-    """product_flows.qml: one category per product in the catalog's order, width by units;
-    hubs.qml: hub and gateway."""
+    """product_flows.qml: a rule for the one year (2030, the final one, ticked) and under it one
+    rule per product that flows, in the catalog's order (x does not flow), each width scaled to
+    that product's own widest flow: u 12 (hub c2 to s2), d 12, f 4; hubs.qml: hub and gateway."""
     plan = chain[3]
     places, points = chain_places()
     flows = ET.fromstring(style_for(product_flows_layer(places, plan, points), [], None, ["u", "d", "x", "f"])
                           .split("\n", 1)[1])
     renderer = flows.find("renderer-v2")
-    assert renderer is not None and renderer.get("attr") == "product"
-    assert [c.get("value") for c in renderer.iter("category")] == ["u", "d", "x", "f"]
-    assert "scale_linear(\"units\", 0, 12, 0.3, 3)" in ET.tostring(renderer, encoding="unicode").replace("&quot;", '"')
+    assert renderer is not None and renderer.get("type") == "RuleRenderer"
+    years = renderer.findall("rules/rule")
+    assert [(r.get("filter"), r.get("checkstate")) for r in years] == [('"year" = 2030', None)]
+    symbols = {s.get("name"): s for s in renderer.findall("symbols/symbol")}
+    width = ".//Option[@name='outlineWidth']/Option[@name='expression']"
+    widths = {r.get("filter"): symbols[r.get("symbol")].find(width).get("value") for r in years[0].findall("rule")}
+    assert widths == {'"product" = \'u\'': 'scale_linear("units", 0, 12, 0.3, 3)',
+                      '"product" = \'d\'': 'scale_linear("units", 0, 12, 0.3, 3)',
+                      '"product" = \'f\'': 'scale_linear("units", 0, 4, 0.3, 3)'}
     hubs = ET.fromstring(style_for(hubs_layer(points), []).split("\n", 1)[1]).find("renderer-v2")
     assert hubs is not None and [c.get("value") for c in hubs.iter("category")] == ["hub", "gateway"]
 

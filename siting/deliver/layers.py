@@ -520,7 +520,7 @@ LAYER_TITLES = {
     "sites": "Candidate sites by status",
     "site_areas": "Candidate site areas (polygon sites)",
     "hubs": "Hubs and the gateway",
-    "product_flows": "Product flows between sites, hubs and the gateway (units/yr)",
+    "product_flows": "Product flows between sites, hubs and the gateway (per year, in each product's unit)",
     "flows": "Raw-material flows (t/yr)",
     "sources": "Raw-material sources (t/yr)",
     "candidate_cells": "Candidate cells over the clusters (built ones filled)",

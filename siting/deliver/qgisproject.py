@@ -10,9 +10,12 @@ measures in metres) and the view opens on the clusters. Data sources are relativ
 Each project holds one print layout (Project > Layouts): an A3 landscape page with a title
 (plan.qgs takes map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective), the
 map, a legend, a scale bar in kilometres, a north arrow and a source line, so that
-Layout > Export as PDF gives a finished sheet in one click. Item ids are fixed (derived from the
-item names), so the same plan gives the same bytes; the print date is a QGIS expression,
-evaluated when the sheet is exported.
+Layout > Export as PDF gives a finished sheet in one click. The map frame takes the shape of the
+area shown (up to the full width), and the legend the width beside it: it keys only what the
+layers' features draw (the product flows' final year), its texts wrapped and its type and columns
+chosen so that it fits there (`fit_legend`). Item ids are fixed (derived from the item names), so
+the same plan gives the same bytes; the print date is a QGIS expression, evaluated when the sheet
+is exported.
 
 `compare.qgs` shows the runs of a comparison side by side: each run's sites (from its own
 `plan.gpkg`, in its own style), the baseline's clusters, red line and context outlines for context,
@@ -21,13 +24,18 @@ and per compared run the changes against the baseline (`diff.geojson` in the sty
 
 from __future__ import annotations
 
+import functools
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import matplotlib
+import pandas as pd
 import pyproj
+from matplotlib import ft2font
 
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapplot import MapTitle
@@ -57,13 +65,15 @@ FONT = "Sans Serif"
 @dataclass(frozen=True)
 class ProjectLayer:
     """One layer of a project: its id, the name in the layer panel and the legend, its data
-    source relative to the project file, its geometry type and its style (QML text)."""
+    source relative to the project file, its geometry type and its style (QML text); `frame`,
+    where known, its features' attributes (the print legend then keys only what they draw)."""
 
     layer_id: str
     title: str
     source: str
     geometry_type: str
     qml: str
+    frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
 
 def _text(tag: str, value: object) -> ET.Element:
@@ -123,14 +133,16 @@ def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_n
                 ) -> list[ProjectLayer]:
     """The project layers of a plan: every output layer from the GeoPackage, with its style."""
     return [ProjectLayer(plan_layer_id(layer.name), legend_title(layer), f"./{gpkg_name}|layername={layer.name}",
-                         layer.geometry_type, styles[layer.name]) for layer in layers]
+                         layer.geometry_type, styles[layer.name], pd.DataFrame(layer.frame.drop(columns="geometry")))
+            for layer in layers]
 
 
 def legend_title(layer: OutputLayer) -> str:
-    """The layer's name in the project: its title, and what its symbol size means where that
-    is the same for every category (said once here rather than on every legend line)."""
+    """The layer's name in the project, capitalised: its title, and what its symbol size means
+    where that is the same for every category (said once here rather than on every legend line)."""
     note = size_note(layer)
-    return layer.title if note is None else f"{layer.title}{LEGEND_BREAK}{note}"
+    title = layer.title[:1].upper() + layer.title[1:]
+    return title if note is None else f"{title}{LEGEND_BREAK}{note}"
 
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
@@ -172,7 +184,7 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
     root = element("qgis", {"projectname": title, "version": QGIS_VERSION}, element("homePath", {"path": ""}),
                    _text("title", title), element("projectCrs", None, spatial_ref(working_crs)), tree, canvas, view,
                    element("projectlayers", None, *(map_layer(layer) for layer in layers)),
-                   element("Layouts", None, print_layout(layout_title, extent, credits, layout_name)),
+                   element("Layouts", None, print_layout(layout_title, extent, credits, layout_name, layers)),
                    properties)
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
@@ -235,42 +247,376 @@ def _label(layout: str, name: str, frame_mm: Sequence[float], text: str, size: f
         _colour("FontColor", (40, 40, 40)))
 
 
-def _legend_styles() -> ET.Element:
-    sizes = {"title": (12, True, {"marginBottom": "2"}), "group": (8.5, True, {"marginTop": "2.5"}),
-             "subgroup": (8, True, {"marginTop": "2"}), "symbol": (7.5, False, {"marginTop": "1"}),
-             "symbolLabel": (7.5, False, {"marginTop": "1", "marginLeft": "2"})}
+# --- the print legend ------------------------------------------------------------------------
+#
+# QGIS draws a layout legend in columns of "atoms" (a layer's title with its first line, then each
+# further line), the title of the legend above them. The legend is sized here for its content
+# before QGIS sees it: each line's text is measured in DejaVu Sans (the widest common face that
+# QGIS's "Sans Serif" resolves to) and wrapped to the column, and the largest type that fits the
+# space beside the map, in the fewest columns, is chosen. QGIS then resizes the item to what it
+# draws (resizeToContents), at most that. The legend keys what the layers' features draw, from
+# their data (QGIS's filter by map content would also drop the pies' slices, which it cannot test).
+
+#: Type sizes (points) of the legend's lines, from the largest to the floor; layer titles are
+#: LEGEND_TITLE_STEP larger and bold, the legend's own title LEGEND_HEADING_PT.
+LEGEND_PT = (8.0, 7.5, 7.0, 6.5, 6.0)
+LEGEND_TITLE_STEP = 0.5
+LEGEND_HEADING_PT = 11.0
+#: The numbers of columns tried, fewest first.
+LEGEND_COLUMNS = (1, 2, 3)
+#: The legend's spacing (mm): around its content, between columns, between a symbol and its
+#: text, above a layer title, above a line, below the legend's title, between the lines of one
+#: text; the symbol's width and height.
+BOX_MM, COLUMN_GAP_MM, SYMBOL_GAP_MM, LAYER_GAP_MM, LINE_GAP_MM, HEADING_GAP_MM, WRAP_GAP_MM = (
+    2.0, 3.0, 2.0, 2.0, 1.0, 2.0, 0.6)
+SYMBOL_MM = (6.0, 3.2)
+#: The largest marker drawn in the legend (mm; QGIS's maxSymbolSize): a point layer's line is at
+#: least this high.
+LEGEND_MARKER_MM = 4.0
+#: Millimetres per typographic point.
+PT_MM = 25.4 / 72
+#: DejaVu Sans's vertical metrics (ems), as QGIS measures lines: ascent (a layer title's line),
+#: descent (added between a symbol text's lines), the height of "0" (a symbol text's line); and a
+#: margin on every measured length.
+ASCENT_EM, DESCENT_EM, DIGIT_EM = 1901 / 2048, 483 / 2048, 4840 / 6400
+MARGIN = 1.04
+#: The gap (mm) between the map frame and the legend, and from the legend to the page's edge.
+LEGEND_GAP_MM = 5.0
+#: The share of the height beside the map the estimated legend may fill: QGIS splits columns a
+#: little differently, up to a few per cent taller than estimated.
+LEGEND_FILL = 0.93
+
+
+#: FreeType's flag for outlines as designed (matplotlib 3.10 moved it into LoadFlags).
+_NO_HINTING = ft2font.LoadFlags.NO_HINTING if hasattr(ft2font, "LoadFlags") else ft2font.LOAD_NO_HINTING
+
+
+@functools.lru_cache(maxsize=2)
+def _face(bold: bool) -> ft2font.FT2Font:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ft2font.FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _advance_em(text: str, bold: bool) -> float:
+    face = _face(bold)
+    face.set_size(100, 72)  # 100 px to the em, unhinted: the shape's own proportions
+    face.set_text(text, 0.0, flags=_NO_HINTING)
+    return face.get_width_height()[0] / 64 / 100
+
+
+def text_mm(text: str, size_pt: float, bold: bool = False) -> float:
+    """The width (mm) of one line of `text` at `size_pt` points in DejaVu Sans, with MARGIN."""
+    return _advance_em(text, bold) * size_pt * PT_MM * MARGIN if text else 0.0
+
+
+def wrap_text(text: str, width_mm: float, size_pt: float, bold: bool = False) -> list[str]:
+    """`text` in lines at most `width_mm` wide: broken at every LEGEND_BREAK and line break,
+    then between words (a single word wider than that stays whole)."""
+    lines: list[str] = []
+    for part in re.split(f"{re.escape(LEGEND_BREAK)}|\n", text):
+        line = ""
+        for word in part.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and text_mm(candidate, size_pt, bold) > width_mm:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+@dataclass(frozen=True)
+class LegendNode:
+    """One line QGIS's legend makes for a layer: its index among the layer's legend nodes (the
+    renderer's, then the diagrams'), its text ("" where QGIS shows the layer's name beside the
+    symbol, a single symbol's) and whether the print legend keys it (it has a symbol, and a
+    feature draws with it, as far as the data is known)."""
+
+    index: int
+    label: str
+    keyed: bool
+
+
+_EQUALS = re.compile(r"""^\s*"((?:[^"]|"")+)"\s*=\s*('(?:[^']|'')*'|-?[0-9.]+)\s*$""")
+
+
+def _matches(expression: str, frame: pd.DataFrame) -> pd.Series:
+    """Which rows a rule's filter selects, for filters of `"field" = value` terms joined by AND;
+    any other filter selects every row."""
+    selected = pd.Series(True, index=frame.index)
+    for term in re.split(r"\s+AND\s+", expression.strip(), flags=re.IGNORECASE) if expression.strip() else []:
+        found = _EQUALS.match(term)
+        name = found.group(1).replace('""', '"') if found else ""
+        if found is None or name not in frame.columns:
+            return pd.Series(True, index=frame.index)
+        value = found.group(2)
+        column = frame[name]
+        if value.startswith("'"):
+            selected &= column.astype(str) == value[1:-1].replace("''", "'")
+        else:
+            selected &= pd.to_numeric(column, errors="coerce") == float(value)
+    return selected
+
+
+def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
+    """The legend nodes QGIS makes from a style (QML text), in its order: one per category of a
+    categorised renderer, one for a single symbol, one per rule of a rule-based renderer (depth
+    first), then one per slice of a diagram with a legend. With `frame` (the features'
+    attributes), a node is keyed only where a feature draws with it: a category's value occurs,
+    a rule (ticked, under ticked rules) selects a feature, a slice's fields are above 0 somewhere."""
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    renderer = root.find("renderer-v2")
+    nodes: list[LegendNode] = []
+    rows = frame if frame is not None else pd.DataFrame()
+    if renderer is not None and renderer.get("type") == "categorizedSymbol":
+        attribute = renderer.get("attr", "")
+        values = {str(v) for v in rows[attribute]} if frame is not None and attribute in rows.columns else None
+        for category in renderer.findall("categories/category"):
+            drawn = category.get("render", "true") == "true"
+            nodes.append(LegendNode(len(nodes), category.get("label", ""),
+                                    drawn and (values is None or category.get("value") in values)))
+    elif renderer is not None and renderer.get("type") == "singleSymbol":
+        nodes.append(LegendNode(0, "", frame is None or len(frame) > 0))
+    elif renderer is not None and renderer.get("type") == "RuleRenderer":
+        def walk(rule: ET.Element, selected: pd.Series | None, on: bool) -> None:
+            for child in rule.findall("rule"):
+                mine = None if selected is None else selected & _matches(child.get("filter", ""), rows)
+                drawn = on and child.get("checkstate", "1") != "0" and (mine is None or bool(mine.any()))
+                nodes.append(LegendNode(len(nodes), child.get("label", ""), drawn and child.get("symbol") is not None))
+                walk(child, mine, drawn)
+        rules = renderer.find("rules")
+        if rules is not None:
+            walk(rules, None if frame is None else pd.Series(True, index=rows.index), True)
+    for diagrams in root:
+        if not diagrams.tag.endswith("DiagramRenderer") or diagrams.get("attributeLegend", "0") == "0":
+            continue
+        for attribute in diagrams.findall("DiagramCategory/attribute"):
+            fields = [f.replace('""', '"') for f in re.findall(r'"((?:[^"]|"")+)"', attribute.get("field", ""))]
+            known = [f for f in fields if f in rows.columns]
+            drawn = frame is None or not known or bool((rows[known].fillna(0).to_numpy(dtype=float) > 0).any())
+            nodes.append(LegendNode(len(nodes), attribute.get("label", ""), drawn))
+    return nodes
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """A layer in the print legend: its id, its title and its keyed nodes' (index, text)."""
+
+    layer_id: str
+    title: str
+    nodes: tuple[tuple[int, str], ...]
+    #: Whether QGIS draws the layer's one node beside its title (a single symbol).
+    inline: bool
+    #: Whether the layer's symbols are markers (up to LEGEND_MARKER_MM high in the legend).
+    point: bool
+
+
+def legend_entries(layers: Sequence[ProjectLayer]) -> list[LegendEntry]:
+    """The print legend's layers, top to bottom, with the nodes it keys."""
+    entries = []
+    for layer in layers:
+        nodes = legend_nodes(layer.qml, layer.frame)
+        keyed = tuple((n.index, n.label) for n in nodes if n.keyed)
+        entries.append(LegendEntry(layer.layer_id, layer.title, keyed, len(nodes) == 1 and nodes[0].label == "",
+                                   "Point" in layer.geometry_type))
+    return entries
+
+
+@dataclass(frozen=True)
+class LegendFit:
+    """How the print legend is set: its columns, type sizes (points), size (mm, as estimated:
+    QGIS's own is at most that) and each layer's title and node texts wrapped to the column
+    (layer id -> title lines, and node index -> lines)."""
+
+    columns: int
+    size_pt: float
+    title_pt: float
+    width_mm: float
+    height_mm: float
+    titles: Mapping[str, list[str]]
+    labels: Mapping[str, Mapping[int, list[str]]]
+
+
+def _title_height(lines: int, size_pt: float) -> float:
+    """A layer title's height (mm): its lines' ascents and the gaps between them."""
+    return (lines * ASCENT_EM * size_pt * PT_MM) * MARGIN + (lines - 1) * WRAP_GAP_MM
+
+
+def _label_height(lines: int, size_pt: float) -> float:
+    """A symbol text's height (mm): its lines' digit heights, the gaps and descents between them."""
+    return (lines * DIGIT_EM + (lines - 1) * DESCENT_EM) * size_pt * PT_MM * MARGIN + (lines - 1) * WRAP_GAP_MM
+
+
+def _columns(atoms: Sequence[tuple[float, float, float]], count: int) -> list[tuple[float, float]]:
+    """QGIS's split of atoms (space above, height, width; mm) into at most `count` columns:
+    a new column starts where an atom's middle would pass the mean height of the columns left.
+    Returns each column's (height, width)."""
+    total = sum(space + height for space, height, _w in atoms)
+    tallest = max((height for _s, height, _w in atoms), default=0.0)
+    columns: list[tuple[float, float]] = []
+    height = width = closed = highest = 0.0
+    in_column = 0
+    for i, (space, atom, atom_width) in enumerate(atoms):
+        mean = (total - closed) / (count - len(columns))
+        reach = height + (space if in_column else 0.0) + atom
+        may = in_column > 0 and len(columns) < count - 1
+        should = (reach - mean > atom / 2 and in_column > 0 and reach > tallest and reach > highest) or (
+            len(atoms) - i < count - len(columns))
+        if may and should:
+            columns.append((height, width))
+            highest = max(highest, height)
+            closed += height
+            height, width, in_column = atom, atom_width, 1
+            continue
+        height = reach
+        width = max(width, atom_width)
+        in_column += 1
+    columns.append((height, width))
+    return columns
+
+
+def _line_size(lines: Sequence[str], size_pt: float, symbol_h: float) -> tuple[float, float]:
+    """A legend line's height and width (mm): its symbol and its text of `lines`."""
+    return (max(symbol_h, _label_height(len(lines), size_pt)),
+            SYMBOL_MM[0] + SYMBOL_GAP_MM + max(text_mm(t, size_pt) for t in lines))
+
+
+def lay_out_legend(entries: Sequence[LegendEntry], size_pt: float, count: int, width_mm: float) -> LegendFit:
+    """The legend in `count` columns sharing `width_mm` with its lines at `size_pt` points, as
+    QGIS lays it out: a layer's title and first line are one atom, every further line another,
+    a single symbol is one line with the layer's name and no title; columns split as `_columns`."""
+    title_pt = size_pt + LEGEND_TITLE_STEP
+    column_mm = (width_mm - 2 * BOX_MM - (count - 1) * COLUMN_GAP_MM) / count
+    text_room = column_mm - SYMBOL_MM[0] - SYMBOL_GAP_MM
+    titles: dict[str, list[str]] = {}
+    labels: dict[str, dict[int, list[str]]] = {}
+    atoms: list[tuple[float, float, float]] = []
+    for entry in (e for e in entries if e.nodes):
+        symbol_h = max(SYMBOL_MM[1], LEGEND_MARKER_MM if entry.point else 0.0)
+        if entry.inline:
+            titles[entry.layer_id] = wrap_text(entry.title, text_room, size_pt)
+            atoms.append((0.0, *_line_size(titles[entry.layer_id], size_pt, symbol_h)))
+            continue
+        head = titles[entry.layer_id] = wrap_text(entry.title, column_mm, title_pt, bold=True)
+        head_h, head_w = _title_height(len(head), title_pt), max(text_mm(t, title_pt, True) for t in head)
+        labels[entry.layer_id] = {}
+        for n, (index, text) in enumerate(entry.nodes):
+            lines = labels[entry.layer_id][index] = wrap_text(text, text_room, size_pt)
+            height, width = _line_size(lines, size_pt, symbol_h)
+            atoms.append((LAYER_GAP_MM, head_h + LINE_GAP_MM + height, max(head_w, width)) if n == 0
+                         else (LINE_GAP_MM, height, width))
+    heading_h = (ASCENT_EM + DESCENT_EM) * LEGEND_HEADING_PT * PT_MM * MARGIN + HEADING_GAP_MM
+    columns = _columns(atoms, count)
+    width = 2 * BOX_MM + sum(w for _h, w in columns) + (len(columns) - 1) * COLUMN_GAP_MM
+    width = max(width, 2 * BOX_MM + 1 + text_mm("Legend", LEGEND_HEADING_PT, True))
+    height = 2 * BOX_MM + heading_h + max(h for h, _w in columns)
+    return LegendFit(count, size_pt, title_pt, round(width, 1), round(height, 1), titles, labels)
+
+
+def fit_legend(entries: Sequence[LegendEntry], region_mm: tuple[float, float]) -> LegendFit:
+    """The legend in the largest type (LEGEND_PT, down to its floor) and the fewest columns
+    (LEGEND_COLUMNS) with which it fits `region_mm` (width, and height of which it fills at most
+    LEGEND_FILL), every text wrapped to its column (`lay_out_legend`); at the floor in the most
+    columns where nothing fits."""
+    region_w, region_h = region_mm
+    fit = None
+    for size in LEGEND_PT:
+        for count in LEGEND_COLUMNS:
+            fit = lay_out_legend(entries, size, count, region_w)
+            if fit.width_mm <= region_w and fit.height_mm <= LEGEND_FILL * region_h:
+                return fit
+    assert fit is not None
+    return fit
+
+
+def _custom_properties(values: Mapping[str, str]) -> ET.Element:
+    """`<customproperties>` as QGIS 3.22 writes them (a map of strings)."""
+    return element("customproperties", None, element("Option", {"type": "Map"}, *(
+        element("Option", {"name": key, "type": "QString", "value": values[key]}) for key in sorted(values))))
+
+
+def legend_tree(layers: Sequence[ProjectLayer], entries: Sequence[LegendEntry], fit: LegendFit) -> ET.Element:
+    """The print legend's own layer tree (so that it is not rebuilt from the layer panel): every
+    layer, with its title and texts wrapped as `fit` says and only its keyed nodes
+    (`legend/node-order`); a layer with none is left out."""
+    children = []
+    for layer, entry in zip(layers, entries, strict=True):
+        if not entry.nodes:
+            continue
+        values = {"legend/title-label": "\n".join(fit.titles[entry.layer_id]),
+                  "legend/node-order": ",".join(str(index) for index, _text in entry.nodes)}
+        for index, lines in fit.labels.get(entry.layer_id, {}).items():
+            values[f"legend/label-{index}"] = "\n".join(lines)
+        children.append(element("layer-tree-layer", {
+            "checked": "Qt::Checked", "expanded": "1", "id": layer.layer_id, "name": layer.title,
+            "providerKey": "ogr", "source": layer.source}, _custom_properties(values)))
+    return element("layer-tree-group", {"checked": "Qt::Checked", "expanded": "1", "name": ""},
+                   _custom_properties({}), *children)
+
+
+def _legend_styles(size_pt: float, title_pt: float) -> ET.Element:
+    sizes = {"title": (LEGEND_HEADING_PT, True, {"marginBottom": f"{HEADING_GAP_MM:g}"}),
+             "group": (title_pt, True, {"marginTop": f"{LAYER_GAP_MM:g}"}),
+             "subgroup": (title_pt, True, {"marginTop": f"{LAYER_GAP_MM:g}"}),
+             "symbol": (size_pt, False, {"marginTop": f"{LINE_GAP_MM:g}"}),
+             "symbolLabel": (size_pt, False, {"marginTop": f"{LINE_GAP_MM:g}", "marginLeft": f"{SYMBOL_GAP_MM:g}"})}
     return element("styles", None, *(
         element("style", {"alignment": "1", "indent": "0", "name": name, **extra},
                 element("styleFont", {"description": _font(size, bold), "style": "Bold" if bold else ""}))
         for name, (size, bold, extra) in sizes.items()))
 
 
-def print_layout(title: str, extent: Sequence[float], credits: str, name: str = "Plan") -> ET.Element:
+#: The narrowest map frame (mm): the map gives up width to the legend down to this where the
+#: area shown is taller than the full frame's shape.
+MAP_MIN_WIDTH_MM = 190.0
+
+
+def map_frame(extent: Sequence[float]) -> tuple[float, float, float, float]:
+    """The map frame (x, y, width, height; mm): MAP_FRAME_MM, narrowed to the shape of `extent`
+    (no wider than MAP_MIN_WIDTH_MM needs), so that the legend gets the width the map leaves empty."""
+    x, y, width, height = MAP_FRAME_MM
+    x0, y0, x1, y1 = extent
+    aspect = max(x1 - x0, 1e-9) / max(y1 - y0, 1e-9)
+    return x, y, min(width, max(MAP_MIN_WIDTH_MM, round(height * aspect, 1))), height
+
+
+def print_layout(title: str, extent: Sequence[float], credits: str, name: str = "Plan",
+                 layers: Sequence[ProjectLayer] = ()) -> ET.Element:
     """The `<Layout>`: A3 landscape with title, map, legend, scale bar, north arrow and source line.
 
-    The legend follows the project's layers (QGIS fills it when the project opens), so it holds
-    every layer's own categories; the scale bar is in kilometres and linked to the map, as is the
-    north arrow (grid north of the working CRS)."""
+    The map frame takes the shape of `extent` (`map_frame`), the legend the rest of the width:
+    it keys `layers` top to bottom with only the categories their features draw (`legend_nodes`),
+    in the largest type and fewest columns that fit beside the map (`fit_legend`), resized by
+    QGIS to what it draws. The scale bar is in
+    kilometres and linked to the map, as is the north arrow (grid north of the working CRS)."""
     page_w, page_h = PAGE_MM
-    mx, my, mw, mh = MAP_FRAME_MM
+    frame_mm = map_frame(extent)
+    mx, my, mw, mh = frame_mm
     map_id = item_uuid(name, "map")
     shown = fit_extent(extent, mw, mh)
     page = layout_item("page", name, "", (0, 0, page_w, page_h), 0, {}, background=True)
     page.set("uuid", item_uuid(name, "page"))
     page.set("templateUuid", page.get("uuid", ""))
     pages = element("PageCollection", None, page, element("GuideCollection", {"visible": "1"}))
-    map_item = layout_item("map", name, "map", MAP_FRAME_MM, 1, {
+    map_item = layout_item("map", name, "map", frame_mm, 1, {
         "mapRotation": "0", "keepLayerSet": "false", "drawCanvasItems": "true", "followPreset": "false",
         "followPresetName": "", "isTemporal": "0", "mapFlags": "0", "labelMargin": "0,mm"},
         element("Extent", dict(zip(("xmin", "ymin", "xmax", "ymax"), (f"{v:.3f}" for v in shown), strict=True))),
         element("LayerSet"), element("labelBlockingItems"), frame=True, background=True)
-    legend = layout_item("legend", name, "legend", (mx + mw + 5, my, page_w - mx - mw - 15, mh), 2, {
-        "map_uuid": map_id, "title": "Legend", "titleAlignment": "1", "resizeToContents": "0", "columnCount": "1",
-        "columnSpace": "2", "equalColumnWidth": "0", "splitLayer": "1", "symbolWidth": "6", "symbolHeight": "3.2",
-        "symbolAlignment": "1", "boxSpace": "2", "lineSpacing": "1", "wrapChar": LEGEND_BREAK, "fontColor": "#282828",
-        "legendFilterByAtlas": "0", "rasterBorder": "1", "rasterBorderColor": "0,0,0,255", "rasterBorderWidth": "0",
-        "wmsLegendHeight": "25", "wmsLegendWidth": "50", "minSymbolSize": "0", "maxSymbolSize": "0"},
-        _legend_styles(), background=True)
+    legend_x = mx + mw + LEGEND_GAP_MM
+    entries = legend_entries(layers)
+    fit = fit_legend(entries, (page_w - mx - legend_x, mh))
+    legend = layout_item("legend", name, "legend", (legend_x, my, fit.width_mm, fit.height_mm), 2, {
+        "map_uuid": map_id, "title": "Legend", "titleAlignment": "1", "resizeToContents": "1",
+        "columnCount": fit.columns, "columnSpace": f"{COLUMN_GAP_MM:g}", "equalColumnWidth": "0", "splitLayer": "1",
+        "symbolWidth": f"{SYMBOL_MM[0]:g}", "symbolHeight": f"{SYMBOL_MM[1]:g}", "symbolAlignment": "1",
+        "boxSpace": f"{BOX_MM:g}", "lineSpacing": f"{WRAP_GAP_MM:g}", "wrapChar": LEGEND_BREAK,
+        "fontColor": "#282828", "legendFilterByMap": "0", "legendFilterByAtlas": "0", "rasterBorder": "1",
+        "rasterBorderColor": "0,0,0,255", "rasterBorderWidth": "0", "wmsLegendHeight": "25", "wmsLegendWidth": "50",
+        "minSymbolSize": "0", "maxSymbolSize": f"{LEGEND_MARKER_MM:g}"},
+        _legend_styles(fit.size_pt, fit.title_pt), legend_tree(layers, entries, fit), background=True)
     scalebar = layout_item("scalebar", name, "scale bar", (mx + 4, my + mh - 18, 80, 14), 4, {
         "mapUuid": map_id, "style": "Single Box", "unitType": "kilometers", "unitLabel": "km",
         "numMapUnitsPerScaleBarUnit": "1000", "segmentSizeMode": "1", "minBarWidth": "20", "maxBarWidth": "60",

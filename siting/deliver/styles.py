@@ -11,9 +11,11 @@ Layer styles:
   capex (a square for a built candidate cell, by `kind`), excluded sites are grey with the
   reason in the legend, built sites are labelled;
 - site_areas (only when the input mixes point and polygon sites): outlines by `status`;
-- hubs: the hubs (one per cluster) and the gateway, by `kind`, labelled with their names;
-- product_flows: categorised by `product`, line width proportional to the units moved per year,
-  imports and sales (legs to and from the gateway) dashed;
+- hubs: the hubs (one per cluster) and the gateway, by `kind`, labelled with their names (the
+  gateway's marked as such), the hubs' squares drawn over the gateway's star;
+- product_flows: rules per year (the last one ticked, the others to tick on) and in each per
+  product, line width proportional to the amount moved per year up to the product's own widest
+  flow (named with its unit in the legend), imports and sales (legs to and from the gateway) dashed;
 - flows: categorised by `resource`, line width proportional to the peak yearly tonnage;
 - sources: categorised by `resource`, marker area proportional to supply;
 - candidate_cells (only with a `candidates:` block): the generated cells by `status`, the built
@@ -22,7 +24,8 @@ Layer styles:
 - clusters: outlines labelled with the cluster name;
 - redline_zones: the buffered exclusion zones, one category per zone: the buffer outlined, setbacks
   with one light hatch;
-- redline: the red-line polygons as used, categorised by `category`: water blue, reserves green;
+- redline: the red-line polygons as used, categorised by `category`: water blue, reserves green,
+  the open water named in italic blue;
 - context (only when the scenario has `layers.context`, e.g. counties): thin grey outlines under
   everything else, labelled with their names in grey, as on map.png.
 
@@ -247,7 +250,7 @@ OBSTACLE_INTERIOR, OBSTACLE_BOUNDARY, OBSTACLE_WHOLE = 0, 1, 2
 def labeling(expression: str, size: float, placement: int, bold: bool = False, priority: int = 5,
              priority_expression: str | None = None, z_index: float = 0, obstacle_type: int = OBSTACLE_INTERIOR,
              buffer_mm: float = 1.0, distance_expression: str | None = None, colour: Sequence[int] = INK,
-             obstacle: bool = True) -> ET.Element:
+             obstacle: bool = True, italic: bool = False) -> ET.Element:
     """Simple labelling from an expression, placed by QGIS's label engine (PAL) without
     collisions: a white halo for legibility over fills, the layer's features are obstacles to
     other labels, and a label that would collide is left out (never drawn over another,
@@ -256,11 +259,13 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
     `distance_expression` sets each label's distance from its point in mm (`LabelDistance`).
     Point labels try eight positions around the point, best first. `colour`: the text's RGB;
     `obstacle` False: the layer's features do not push other labels away (a layer under
-    everything, such as the context)."""
+    everything, such as the context); `italic`: an italic face (water names, as on map.png)."""
+    face = " ".join(word for word, on in (("Bold", bold), ("Italic", italic)) if on) or "Regular"
     text_style = element("text-style", {
         "fieldName": expression, "fontFamily": "Sans Serif", "fontSize": f"{size:g}", "fontSizeUnit": "Point",
-        "fontWeight": "75" if bold else "50", "isExpression": "1", "namedStyle": "Bold" if bold else "Regular",
-        "textColor": rgba(colour), "textOpacity": "1", "multilineHeight": "1"},
+        "fontWeight": "75" if bold else "50", "isExpression": "1", "namedStyle": face,
+        "textColor": rgba(colour), "textOpacity": "1", "multilineHeight": "1",
+        **({"fontItalic": "1"} if italic else {})},
         element("text-buffer", {"bufferColor": "255,255,255,255", "bufferDraw": "1", "bufferOpacity": "0.85",
                                 "bufferSize": f"{buffer_mm:g}", "bufferSizeUnits": "MM"}))
     text_format = element("text-format", {"multilineAlign": "3", "wrapChar": "", "autoWrapLength": "0"})
@@ -313,6 +318,11 @@ def _largest(layer: OutputLayer, expression_fields: Sequence[str]) -> float:
 
 def _quoted(field: str) -> str:
     return '"' + field.replace('"', '""') + '"'
+
+
+def _text_literal(text: str) -> str:
+    """A QGIS expression's string literal of `text`."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _polygonal(layer: OutputLayer) -> bool:
@@ -475,7 +485,11 @@ def size_note(layer: OutputLayer) -> str | None:
         tonnes = [f for f in layer.field_names if f.startswith("tonnes_")]
         return f"width ∝ peak tonnage; widest {amount(_largest(layer, tonnes), 't/yr')}" if tonnes else None
     if layer.name == "product_flows":
-        return f"width ∝ units per year; widest {amount(_largest(layer, ['units']), 'units/yr')}"
+        years = _flow_years(layer)
+        if not years:
+            return None
+        others = f" ({', '.join(map(str, years[:-1]))}: tick in the layer panel)" if len(years) > 1 else ""
+        return f"final year {years[-1]} shown{others}; width ∝ amount per year up to each product's widest"
     if layer.name == "sources":
         return f"triangle area ∝ supply; largest {amount(_largest(layer, ['supply_t_per_yr']), 't/yr')}"
     return None
@@ -496,28 +510,116 @@ def flows_style(layer: OutputLayer, resources: Sequence[str]) -> str:
     return qml_document(layer, categorized("resource", categories))
 
 
-def product_flows_style(layer: OutputLayer, products: Sequence[str]) -> str:
-    """Product flows by product (the products' colours of every output), width proportional to
-    the units moved per year; hub-to-gateway and gateway-to-hub legs (sales and imports) dashed."""
-    top = _largest(layer, ["units"])
-    width = f"scale_linear({_quoted('units')}, 0, {top:.6g}, 0.3, 3)"
+def _flow_years(layer: OutputLayer) -> list[int]:
+    """The years of the product flows layer, ascending."""
+    return sorted({int(y) for y in layer.frame["year"]}) if len(layer.frame) else []
+
+
+def rule(key: str, label: str, filter_expression: str, symbol_name: str | None = None, active: bool = True,
+         *children: ET.Element) -> ET.Element:
+    """A rule of a rule-based renderer: features matching `filter_expression` (and the rules
+    above it) are drawn with symbol `symbol_name` (none: a group of `children`); an inactive rule
+    (`checkstate` 0) draws nothing until it is ticked in the layer panel."""
+    attributes: dict[str, object] = {"filter": filter_expression, "key": key, "label": label}
+    if symbol_name is not None:
+        attributes["symbol"] = symbol_name
+    if not active:
+        attributes["checkstate"] = "0"
+    return element("rule", attributes, *children)
+
+
+def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapping[str, str] | None = None) -> str:
+    """Product flows in a rule-based renderer: one group of rules per year, only the last year's
+    ticked (every leg has one feature per year on the same line, which would hide each other),
+    and in each year one rule per product that flows in it, in the products' colours of every
+    output. The width of a product's lines is proportional to its amount per year, up to 3 mm at
+    its own widest flow over all years (products are in different units: t, GWh, million m2),
+    and its legend label says that widest amount with its unit; hub-to-gateway and
+    gateway-to-hub legs (sales and imports) are dashed; the lines are drawn widest (relative to
+    their product's widest) first. `units`: product -> catalog unit (the layer's `unit` field
+    where not given)."""
+    frame = layer.frame
     colours = product_colours(products)
     dashed = "if(\"kind\" IN ('gateway_to_hub', 'hub_to_gateway'), 'dash', 'solid')"
-    categories = [Category(p, product_label(p), symbol("line", p, symbol_layer("SimpleLine", {
-        "capstyle": "round", "joinstyle": "round", "line_color": rgba(colours[p], 220), "line_style": "solid",
-        "line_width": "1", "line_width_unit": "MM", "offset": "0", "offset_unit": "MM"},
-        {"outlineWidth": width, "outlineStyle": dashed}))) for p in products]
-    return qml_document(layer, categorized("product", categories))
+    years = _flow_years(layer)
+    tops = {p: max(float(frame.loc[frame["product"] == p, "units"].max()), 0.0) or 1.0
+            for p in products if (frame["product"] == p).any()}
+    year_rules, symbols = [], []
+    for year in years:
+        in_year = frame.loc[frame["year"] == year]
+        children = []
+        for p in (p for p in products if (in_year["product"] == p).any()):
+            top = tops[p]
+            unit = (per_year(units[p]) if units and p in units
+                    else str(frame.loc[frame["product"] == p, "unit"].iloc[0]) or "units/yr")
+            name = str(len(symbols))
+            symbols.append(symbol("line", name, symbol_layer("SimpleLine", {
+                "capstyle": "round", "joinstyle": "round", "line_color": rgba(colours[p], 220),
+                "line_style": "solid", "line_width": "1", "line_width_unit": "MM", "offset": "0", "offset_unit": "MM"},
+                {"outlineWidth": f"scale_linear({_quoted('units')}, 0, {top:.6g}, 0.3, 3)", "outlineStyle": dashed})))
+            children.append(rule(f"{{product_flows:{year}:{p}}}", f"{product_label(p)} (widest {amount(top, unit)})",
+                                 f"{_quoted('product')} = {_text_literal(p)}", name))
+        year_rules.append(rule(f"{{product_flows:{year}}}", f"{year}" + (" (final year)" if year == years[-1] else ""),
+                               f"{_quoted('year')} = {year}", None, year == years[-1], *children))
+    # The widest lines first, so that a thin line on the same leg stays visible on top.
+    share = " ".join(f"WHEN {_quoted('product')} = {_text_literal(p)} THEN {_quoted('units')} / {top:.6g}"
+                     for p, top in tops.items())
+    clause = element("orderByClause", {"asc": "0", "nullsFirst": "0"})
+    clause.text = f"CASE {share} ELSE 0 END" if tops else "0"
+    renderer = element("renderer-v2", {"enableorderby": "1", "forceraster": "0", "symbollevels": "0",
+                                       "type": "RuleRenderer"},
+                       element("rules", {"key": "{product_flows}"}, *year_rules), element("symbols", None, *symbols),
+                       element("orderby", None, clause))
+    return qml_document(layer, renderer)
+
+
+#: The marker sizes (mm) of a hub and of the gateway: the star is wide enough for its points to
+#: show around a hub's square drawn over it where the gateway lies at a hub.
+HUB_MM, GATEWAY_MM = 3.0, 6.5
+#: The hubs' label priority (0-10; site names rank 5 to 10 by capex, cluster names 4).
+HUB_LABEL_PRIORITY = 9
+#: Two points closer than this (degrees, about 1 cm) are one place.
+SAME_PLACE_DEG = 1e-7
+
+
+def hub_label_expression(layer: OutputLayer) -> str:
+    """The hubs layer's label: a hub's name, the gateway's name with "(gateway)"; where the
+    gateway lies at a hub, one label of two lines for both on the hub ("Kunming", "(hub and
+    gateway)"; "Kunming (hub)", "Dianchi (gateway)" where the names differ) and none on the gateway."""
+    frame = layer.frame
+    gateways = frame.loc[frame["kind"] == "gateway"]
+    hubs = frame.loc[frame["kind"] == "hub"]
+    cases = []
+    for gateway_name, gateway_point in zip(gateways["name"], gateways.geometry, strict=True):
+        for hub_id, hub_name, hub_point in zip(hubs["id"], hubs["name"], hubs.geometry, strict=True):
+            if hub_point.distance(gateway_point) > SAME_PLACE_DEG:
+                continue
+            lines = ([str(hub_name), "(hub and gateway)"] if hub_name == gateway_name
+                     else [f"{hub_name} (hub)", f"{gateway_name} (gateway)"])
+            both = " || '\\n' || ".join(_text_literal(line) for line in lines)
+            cases.append(f"WHEN {_quoted('id')} = {_text_literal(str(hub_id))} THEN {both}")
+            cases.append(f"WHEN {_quoted('kind')} = 'gateway' THEN ''")
+            break
+    return (f"CASE {' '.join(cases)}{' ' if cases else ''}WHEN {_quoted('kind')} = 'gateway' "
+            f"THEN {_quoted('name')} || ' (gateway)' ELSE {_quoted('name')} END")
 
 
 def hubs_style(layer: OutputLayer) -> str:
-    """Hubs as dark squares, the gateway as a larger star, each labelled with its name."""
-    hub = simple_marker("square", rgba(INK), rgba((255, 255, 255)), 3, outline_width=0.4)
-    gateway = simple_marker("star", rgba(BUILT), rgba(INK), 5, outline_width=0.3)
+    """Hubs as dark squares, the gateway as a larger red star drawn under them (so that a hub at
+    the gateway shows as a square on the star), labelled as `hub_label_expression` says."""
+    hub = simple_marker("square", rgba(INK), rgba((255, 255, 255)), HUB_MM, outline_width=0.4)
+    gateway = simple_marker("star", rgba(BUILT), rgba(INK), GATEWAY_MM, outline_width=0.3)
     categories = [Category("hub", "Hub (one per cluster)", symbol("marker", "hub", hub)),
                   Category("gateway", "Gateway (imports arrive, sales leave)", symbol("marker", "gateway", gateway))]
-    return qml_document(layer, categorized("kind", categories),
-                        labeling('"name"', 8, ORDERED_AROUND_POINT, bold=True, priority=6))
+    renderer = categorized("kind", categories)
+    renderer.set("enableorderby", "1")
+    clause = element("orderByClause", {"asc": "1", "nullsFirst": "0"})
+    clause.text = f"{_quoted('kind')} = 'hub'"  # false (the gateway) first, the hubs over it
+    renderer.append(element("orderby", None, clause))
+    # Above the pies (which are drawn with the labels) and ahead of most site names: the network's
+    # few nodes are named wherever there is room.
+    return qml_document(layer, renderer, labeling(hub_label_expression(layer), 8, ORDERED_AROUND_POINT, bold=True,
+                                                  priority=HUB_LABEL_PRIORITY, z_index=2))
 
 
 def sources_style(layer: OutputLayer, resources: Sequence[str]) -> str:
@@ -565,7 +667,8 @@ def redline_zones_style(layer: OutputLayer) -> str:
             sym = symbol("fill", zone_id, simple_fill(rgba(RED, 0), rgba(RED), style="no", width=0.5,
                                                       outline_style="dash"))
         else:
-            label = f"Setback up to {amount(distance, 'm')} for {products.replace(',', ', ')}"
+            names = ", ".join(product_label(p) for p in products.split(",") if p)
+            label = f"Setback up to {amount(distance, 'm')} for {names}"
             sym = symbol("fill", zone_id, simple_fill(rgba(SETBACK, SETBACK_HATCH_ALPHA), rgba(SETBACK),
                                                       style="f_diagonal", width=0.4))
         categories.append(Category(zone_id, label, sym))
@@ -588,18 +691,55 @@ def redline_style(layer: OutputLayer) -> str:
             label = f"{category_label(category)} (not used by the red-line rule)"
             sym = symbol("fill", str(i), simple_fill(rgba(GREY, 60), rgba(GREY), outline_style="dash"))
         categories.append(Category(category, label, sym))
-    return qml_document(layer, categorized("category", categories))
+    return qml_document(layer, categorized("category", categories), redline_labels(layer))
+
+
+#: The colour of water names (map.png's).
+WATER_INK = (26, 84, 140)
+
+
+def redline_labels(layer: OutputLayer) -> ET.Element | None:
+    """Names of the open water in the red line (lakes, rivers: `redline_colour` WATER), in small
+    italic blue as on map.png, of low priority and pushing no other label away; None when the
+    layer has no named water."""
+    frame = layer.frame
+    water = sorted({str(c) for c in frame["category"] if redline_colour(str(c)) == WATER}) if len(frame) else []
+    if not water or not frame.loc[frame["category"].isin(water), "name"].notna().any():
+        return None
+    listed = ", ".join(_text_literal(c) for c in water)
+    return labeling(f"if({_quoted('category')} IN ({listed}), {_quoted('name')}, '')", 7.5, HORIZONTAL, priority=1,
+                    buffer_mm=0.7, colour=WATER_INK, obstacle=False, italic=True)
+
+
+#: Aliases of fields whose name gives no unit or only an abbreviation of it, by layer (every layer:
+#: key None). `{year}` stands for the year of a `<prefix><year>` field.
+FIXED_ALIASES: dict[str | None, dict[str, str]] = {
+    None: {"capex_yuan": "capex (yuan)"},
+    "flows": {"km": "road distance (km)", "tonnes_": "shipped {year} (t/yr)"},
+    "sources": {"supply_t_per_yr": "supply (t/yr)", "shipped_t_": "shipped {year} (t/yr)"},
+    "sites": {"on_site_t_": "from on-site sources {year} (t/yr)"},
+    "product_flows": {"units": "amount per year (see unit)", "km": "road distance (km)"},
+    "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"},
+    "candidate_cells": {"gross_ha": "gross area (ha)", "usable_ha": "usable area (ha)"},
+}
 
 
 def field_aliases(layer: OutputLayer, units: Mapping[str, str]) -> dict[str, str]:
     """The names QGIS shows for the fields whose unit their name does not give, with that unit:
     `added_<product>_<year>` (sites) and `added_<product>` (clusters) as e.g. "LFP added 2024
-    (t/yr)", `capacity_<product>_<year>` as "LFP capacity 2024 (t/yr)", `capex_yuan` as
-    "capex (yuan)"; `units` gives each product's catalog unit. Other fields keep their names."""
+    (t/yr)", `capacity_<product>_<year>` as "LFP capacity 2024 (t/yr)", and the fields of
+    `FIXED_ALIASES` (`capex_yuan` as "capex (yuan)", the flows' `km` as "road distance (km)",
+    `tonnes_2024` as "shipped 2024 (t/yr)", ...); `units` gives each product's catalog unit.
+    Other fields keep their names."""
     aliases: dict[str, str] = {}
+    fixed = {**FIXED_ALIASES[None], **FIXED_ALIASES.get(layer.name, {})}
     for name in layer.frame.columns:
-        if name == "capex_yuan":
-            aliases[name] = "capex (yuan)"
+        if name in fixed:
+            aliases[name] = fixed[name]
+            continue
+        prefix = next((f for f in fixed if f.endswith("_") and name.startswith(f) and name[len(f):].isdigit()), None)
+        if prefix is not None:
+            aliases[name] = fixed[prefix].format(year=name[len(prefix):])
             continue
         for prefix, word in (("added_", "added"), ("capacity_", "capacity")):
             if not name.startswith(prefix):
@@ -637,7 +777,7 @@ def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str,
         "site_areas": site_areas_style,
         "hubs": hubs_style,
         "product_flows": lambda lyr: product_flows_style(
-            lyr, list(products) or sorted(set(lyr.frame["product"]) if len(lyr.frame) else set())),
+            lyr, list(products) or sorted(set(lyr.frame["product"]) if len(lyr.frame) else set()), units),
         "flows": lambda lyr: flows_style(lyr, resources),
         "sources": lambda lyr: sources_style(lyr, resources),
         "candidate_cells": candidate_cells_style,
@@ -654,7 +794,7 @@ RENDERERS = {
     "sites": ("categorizedSymbol", "status"),
     "site_areas": ("categorizedSymbol", "status"),
     "hubs": ("categorizedSymbol", "kind"),
-    "product_flows": ("categorizedSymbol", "product"),
+    "product_flows": ("RuleRenderer", None),
     "flows": ("categorizedSymbol", "resource"),
     "sources": ("categorizedSymbol", "resource"),
     "candidate_cells": ("categorizedSymbol", "status"),
