@@ -21,7 +21,7 @@ import pytest
 
 from siting.cli import main
 from siting.config.errors import InputError
-from siting.deliver.folders import MARKER, MARKER_TEXT
+from siting.deliver.folders import MARKER, MARKER_TEXT, staging_folder, swap_into_place, write_files
 from siting.deliver.geojson import json_text
 from tests.conftest import interruptible
 
@@ -275,17 +275,141 @@ def test_compare_same_names_get_distinct_folders_named_as_in_the_table(work: Pat
 
 def test_rerun_replaces_its_own_folder_and_an_empty_one(work: Path):
     """An empty folder is written into; a folder with the marker is replaced while it holds only
-    the files its marker lists (the rule the README states; tests/test_trust_fixes.py checks that
-    a file added since is kept and the run refused)."""
+    the files its marker lists, unchanged (the rule the README states; tests/test_trust_fixes.py
+    checks that a file added since is kept and the run refused; below, a file changed since)."""
     scenario = str(work / "small" / "scenario.yaml")
     out = work / "out"
     out.mkdir()
     assert main(["solve", scenario, "--out", str(out)]) == 0
     assert (out / MARKER).read_text().startswith(MARKER_TEXT + "capacity.csv\n")
+    first = snapshot(out)
+    (out / "plan.csv").unlink()  # a file moved out is no change: the run goes on
+    assert main(["solve", scenario, "--out", str(out)]) == 0
+    again = snapshot(out)
+    assert sorted(again) == sorted(first)
+    assert {k: v for k, v in again.items() if k != "manifest.json"} == {
+        k: v for k, v in first.items() if k != "manifest.json"}
+    assert sorted(p.name for p in work.iterdir()) == ["out", "sibling", "small"]
+
+
+# ---------------------------------------------------------------------------------------------
+# files siting wrote and someone changed since: recorded in manifest.json, never overwritten
+
+CHANGED_FIX = "a run never overwrites a file changed since siting wrote it"
+
+
+def test_manifest_records_the_sha256_of_every_file_it_lists(work: Path):
+    """`file_sha256`: every name of `files` but manifest.json, sorted, with the SHA-256 of the
+    bytes on disk (so manifest.json was written after them), right after `files`."""
+    out = work / "out"
+    assert main(["solve", str(work / "small" / "scenario.yaml"), "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    hashes = manifest["file_sha256"]
+    assert list(hashes) == [name for name in manifest["files"] if name != "manifest.json"]
+    assert list(hashes) == sorted(hashes)
+    assert hashes == {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in hashes}
+    assert sorted(hashes) == sorted(p.name for p in out.iterdir() if p.name not in (MARKER, "manifest.json"))
+    members = list(manifest)
+    assert members[members.index("files") + 1:] == ["file_sha256", "run"]
+
+
+def test_rerun_refuses_while_a_file_siting_wrote_was_changed(work: Path, capsys):
+    """report.md annotated, then sites.qml restyled: refused with exit 2, naming them, and the
+    folder left exactly as it was; once they are moved elsewhere, the run replaces the folder
+    and the moved files are kept."""
+    scenario = str(work / "small" / "scenario.yaml")
+    out = work / "out"
+    assert main(["solve", scenario, "--out", str(out)]) == 0
+    capsys.readouterr()
+    with (out / "report.md").open("a") as report:
+        report.write("\nMy notes on the plan.\n")
+    err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds report.md, which was changed after siting wrote it "
+                   f"(got {out}); move report.md elsewhere, or choose another folder: {CHANGED_FIX}\n")
+    (out / "sites.qml").write_text((out / "sites.qml").read_text().replace("<qgis", "<qgis restyled=\"1\"", 1))
+    err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds files that were changed after siting wrote them "
+                   f"(report.md, sites.qml) (got {out}); move those files elsewhere, or choose another folder: "
+                   f"{CHANGED_FIX}\n")
+    (work / "kept").mkdir()
+    for name in ("report.md", "sites.qml"):
+        (out / name).rename(work / "kept" / name)
+    kept = snapshot(work / "kept")
+    assert main(["solve", scenario, "--out", str(out)]) == 0
+    assert snapshot(work / "kept") == kept
+    assert (out / "report.md").read_text() != (work / "kept" / "report.md").read_text()
+
+
+def test_manifest_without_file_hashes_keeps_the_earlier_rule(work: Path):
+    """A manifest of an earlier version (no `file_sha256`) checks nothing: its folder is
+    replaced, a changed file with it, as before."""
+    scenario = str(work / "small" / "scenario.yaml")
+    out = work / "out"
+    assert main(["solve", scenario, "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    written = manifest.pop("file_sha256")
+    (out / "manifest.json").write_text(json_text(manifest))
     (out / "plan.csv").write_text("an output file changed since")
     assert main(["solve", scenario, "--out", str(out)]) == 0
-    assert (out / "plan.csv").read_text() != "an output file changed since"
-    assert sorted(p.name for p in work.iterdir()) == ["out", "sibling", "small"]
+    assert hashlib.sha256((out / "plan.csv").read_bytes()).hexdigest() == written["plan.csv"]
+
+
+def test_a_manifest_that_is_no_longer_json_counts_as_changed(work: Path, capsys):
+    scenario = str(work / "small" / "scenario.yaml")
+    out = work / "out"
+    assert main(["solve", scenario, "--out", str(out)]) == 0
+    capsys.readouterr()
+    (out / "manifest.json").write_text("{ my edits")
+    err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds manifest.json, which was changed after siting wrote "
+                   f"it (got {out}); move manifest.json elsewhere, or choose another folder: {CHANGED_FIX}\n")
+
+
+def test_a_file_changed_while_the_run_solves_is_not_overwritten(work: Path):
+    """The check is made again just before the swap: a file changed after the run began stops it
+    there, and the folder stays as it was (the staging folder is the caller's to remove)."""
+    out = work / "out"
+    assert main(["solve", str(work / "small" / "scenario.yaml"), "--out", str(out)]) == 0
+    (out / "plan.csv").write_text("changed while the next run solved")
+    before = snapshot(out)
+    staging = staging_folder(out)
+    write_files(staging, {"plan.csv": "new\n"})
+    with pytest.raises(InputError) as error:
+        swap_into_place(staging, out)
+    assert error.value.problems == [
+        f"--out | the output folder holds plan.csv, which was changed after siting wrote it (got {out}); move "
+        f"plan.csv elsewhere, or choose another folder: {CHANGED_FIX}"]
+    assert snapshot(out) == before
+    shutil.rmtree(staging)
+
+
+def test_alternatives_and_comparison_runs_answer_for_their_files(work: Path, capsys):
+    """An alternative's altNN/ holds a manifest with its own `file_sha256`; a comparison checks each
+    run's folder through its manifests: a changed file is named by its path in the folder."""
+    scenario = work / "small" / "scenario.yaml"
+    out = work / "out"
+    assert main(["solve", str(scenario), "--out", str(out), "--alternatives", "1"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "alt01" in manifest["files"] and "alt01" not in manifest["file_sha256"]
+    own = json.loads((out / "alt01" / "manifest.json").read_text())
+    assert own["file_sha256"] == {name: hashlib.sha256((out / "alt01" / name).read_bytes()).hexdigest()
+                                  for name in own["files"] if name != "manifest.json"}
+    (out / "alt01" / "sites.qml").write_text("restyled")
+    capsys.readouterr()
+    err = refused(work, ["solve", str(scenario), "--out", str(out)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds alt01/sites.qml, which was changed after siting wrote "
+                   f"it (got {out}); move alt01/sites.qml elsewhere, or choose another folder: {CHANGED_FIX}\n")
+    cmp = work / "cmp"
+    args = ["compare", str(scenario), str(scenario), "--out", str(cmp), "--workers", "1"]
+    assert main(args) == 0
+    assert main(args) == 0  # unchanged: replaced
+    with (cmp / "small-2" / "report.md").open("a") as report:
+        report.write("mine")
+    capsys.readouterr()
+    err = refused(work, args, capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds small-2/report.md, which was changed after siting "
+                   f"wrote it (got {cmp}); move small-2/report.md elsewhere, or choose another folder: "
+                   f"{CHANGED_FIX}\n")
 
 
 def test_stale_staging_of_a_dead_process_is_removed_and_nothing_else(work: Path):

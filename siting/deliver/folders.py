@@ -7,8 +7,13 @@ relative paths of the files the run wrote there, sorted, one per line (a subfold
 its own marker, a run of `compare` or `sweep`, is listed as `<name>/` and answers for its own
 content). A marked folder is replaced only while it holds nothing beyond what its marker lists,
 recursively; a file put into it since is never deleted: the run is refused, naming it.
-Anything else is refused too: an existing file, an unmarked folder with files in it, and any
-folder that is, contains or lies inside an input of the run (the scenario, the bases it
+Nor is a file the tool wrote but someone changed since: every manifest.json a run writes
+records, under `file_sha256`, the SHA-256 of each file its `files` lists (manifest.json
+itself and subfolders aside; an alternative's `altNN/` has a manifest of its own), computed
+once every file is written; a marked folder whose listed files no longer match is refused,
+naming them (a missing file is not a change; a manifest without `file_sha256`, of an earlier
+version, checks nothing). Anything else is refused too: an existing file, an unmarked folder
+with files in it, and any folder that is, contains or lies inside an input of the run (the scenario, the bases it
 extends, the catalog, the layers). A folder is made with the usual permissions (0777 less the
 umask).
 
@@ -21,6 +26,7 @@ longer alive. Nothing else is ever removed.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -30,7 +36,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from siting.config.errors import InputError
-from siting.config.load import LoadedScenario, read_yaml, shown_path
+from siting.config.load import LoadedScenario, file_sha256, read_yaml, shown_path
+from siting.deliver.geojson import json_text
 
 #: The file every output folder holds; its presence makes the folder ours to replace.
 MARKER = ".siting-run"
@@ -40,6 +47,10 @@ MARKER_TEXT = ("siting wrote this folder; a run replaces it only while it holds 
                "below (delete this file to keep the folder from being replaced):\n")
 #: How many foreign files a refusal names.
 SHOWN_FOREIGN = 5
+
+#: The run manifest's file name, and its member holding the SHA-256 of the files it lists.
+MANIFEST = "manifest.json"
+FILE_HASHES = "file_sha256"
 
 #: Characters of the destination's name kept in staging names, so that they stay within NAME_MAX.
 NAME_PART = 40
@@ -132,11 +143,114 @@ def _foreign_problem(folder: Path) -> tuple[str, str] | None:
     foreign = foreign_files(folder)
     if not foreign:
         return None
-    shown = ", ".join(foreign[:SHOWN_FOREIGN]) + (f" and {len(foreign) - SHOWN_FOREIGN} more"
-                                                   if len(foreign) > SHOWN_FOREIGN else "")
-    return (f"was written by siting but now also holds files it did not write ({shown})",
+    return (f"was written by siting but now also holds files it did not write ({_shown_names(foreign)})",
             "move those files out of the folder, or choose another folder: a run never deletes a file it did not "
             "write")
+
+
+def _shown_names(names: list[str]) -> str:
+    """Up to SHOWN_FOREIGN of `names`, comma-separated, with a count of the rest."""
+    return ", ".join(names[:SHOWN_FOREIGN]) + (f" and {len(names) - SHOWN_FOREIGN} more"
+                                               if len(names) > SHOWN_FOREIGN else "")
+
+
+def record_file_hashes(manifest_path: Path) -> None:
+    """Add `file_sha256` to the run manifest at `manifest_path`: name -> SHA-256 (hex) of each
+    file of its `files` list found in its folder, sorted by name; manifest.json itself and
+    subfolders (an alternative's `altNN/`, with a manifest of its own) are left out. The member
+    follows `files`. Call it once every other file of the folder is written. A file that is not
+    a manifest with a `files` list is left as it is."""
+    data = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        return
+    folder = manifest_path.parent
+    hashes = {name: file_sha256(folder / name) for name in sorted(set(data["files"]))
+              if isinstance(name, str) and name != MANIFEST and (folder / name).is_file()}
+    sealed: dict[str, object] = {}
+    for key, value in data.items():
+        if key != FILE_HASHES:
+            sealed[key] = value
+        if key == "files":
+            sealed[FILE_HASHES] = hashes
+    manifest_path.write_text(json_text(sealed), encoding="utf-8", newline="\n")
+
+
+def _written_manifests(folder: Path, names: Iterable[str]) -> list[Path]:
+    """The manifests among the `names` just written into `folder`: `folder`'s own, and those of
+    the subfolders written (not those of subfolders holding their own marker, sealed when they
+    were written)."""
+    found = []
+    for name in sorted(names):
+        path = folder / name
+        if name == MANIFEST and path.is_file():
+            found.append(path)
+        elif path.is_dir() and not path.is_symlink() and not is_ours(path):
+            found.extend(sorted(p for p in path.rglob(MANIFEST) if p.is_file()))
+    return found
+
+
+def _changed_in(folder: Path, manifest_name: str) -> list[str]:
+    """The files (relative to the manifest's folder) whose SHA-256 no longer matches the one the
+    manifest `folder / manifest_name` records; manifest.json itself when it cannot be read as
+    one siting wrote. Empty for a manifest without `file_sha256` (an earlier version's)."""
+    try:
+        data = json.loads((folder / manifest_name).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return [manifest_name]
+    if not isinstance(data, dict) or FILE_HASHES not in data:
+        return [] if isinstance(data, dict) else [manifest_name]
+    hashes = data[FILE_HASHES]
+    if not isinstance(hashes, dict) or not all(isinstance(v, str) for v in hashes.values()):
+        return [manifest_name]
+    base = (folder / manifest_name).parent
+    prefix = manifest_name[:-len(MANIFEST)]
+    changed = []
+    for name, digest in sorted(hashes.items()):
+        path = base / name
+        if not (path.exists() or path.is_symlink()):
+            continue  # moved out: nothing of the user's would be lost
+        try:
+            same = path.is_file() and file_sha256(path) == digest
+        except OSError:
+            same = False
+        if not same:
+            changed.append(prefix + name)
+    return changed
+
+
+def changed_files(folder: Path) -> list[str]:
+    """The files under a marked `folder` that siting wrote and that were changed since (relative
+    POSIX paths, sorted), as the manifests its marker lists record them, looking into listed
+    subfolders through their own markers. Empty when nothing was changed."""
+    changed: list[str] = []
+    for entry in sorted(marker_entries(folder)):
+        if entry.endswith("/"):
+            if is_ours(folder / entry):
+                changed.extend(entry + name for name in changed_files(folder / entry))
+        elif (entry == MANIFEST or entry.endswith("/" + MANIFEST)) and (folder / entry).is_file():
+            changed.extend(_changed_in(folder, entry))
+    return sorted(changed)
+
+
+def _changed_problem(folder: Path) -> tuple[str, str] | None:
+    """(what is wrong, how to fix) when files siting wrote into a marked `folder` were changed since."""
+    changed = changed_files(folder)
+    if not changed:
+        return None
+    if len(changed) == 1:
+        return (f"holds {changed[0]}, which was changed after siting wrote it",
+                f"move {changed[0]} elsewhere, or choose another folder: a run never overwrites a file changed "
+                "since siting wrote it")
+    return (f"holds files that were changed after siting wrote them ({_shown_names(changed)})",
+            "move those files elsewhere, or choose another folder: a run never overwrites a file changed since "
+            "siting wrote it")
+
+
+def _replace_problem(folder: Path) -> tuple[str, str] | None:
+    """Why a marked `folder` may not be replaced: files put into it since, or files siting wrote
+    that were changed since; None when it may."""
+    foreign = _foreign_problem(folder)
+    return foreign if foreign is not None else _changed_problem(folder)
 
 
 def normal_mode() -> int:
@@ -271,9 +385,9 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
             return (f"is a folder with files that siting did not write (it has no {MARKER} marker)",
                     "choose another folder, or empty this one: a run replaces only an empty folder or one it wrote")
         if is_ours(target):
-            foreign = _foreign_problem(target)
-            if foreign is not None:
-                return foreign
+            refused = _replace_problem(target)
+            if refused is not None:
+                return refused
         return _write_problem(target, target.parent)
     existing = target.parent
     while not existing.exists():
@@ -342,9 +456,9 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
         raise InputError([f"{where} | the output folder changed during the run and now holds files that siting did "
                           f"not write (got {shown_path(destination)}); choose another folder, or empty this one"])
     if destination.is_dir() and is_ours(destination):
-        foreign = _foreign_problem(destination)
-        if foreign is not None:
-            what, fix = foreign
+        refused = _replace_problem(destination)
+        if refused is not None:
+            what, fix = refused
             raise InputError([f"{where} | the output folder {what} (got {shown_path(destination)}); {fix}"])
     write_marker(staging, written_entries(staging))
     os.chmod(staging, normal_mode())
@@ -367,13 +481,17 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
 
 
 def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
-    """Write each named file into `folder`: text as UTF-8, or by calling the function with its path."""
+    """Write each named file into `folder`: text as UTF-8, or by calling the function with its
+    path. Then every manifest.json written (the folder's, and those of the subfolders written)
+    gets the SHA-256 of the files it lists (`record_file_hashes`), so it is the last file written."""
     for name, content in files.items():
         target = folder / name
         if callable(content):
             content(target)
         else:
             target.write_text(content, encoding="utf-8", newline="\n")
+    for manifest_path in _written_manifests(folder, files):
+        record_file_hashes(manifest_path)
 
 
 def write_folder_atomically(destination: Path, files: Mapping[str, str | Callable[[Path], None]],

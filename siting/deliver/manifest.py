@@ -1,5 +1,11 @@
 """The run manifest (manifest.json): inputs with their hashes, versions, solver settings as HiGHS
-held them, and the result; everything but its `run` member is a function of the inputs alone."""
+held them, the result, and the files written with their hashes; everything but its `run` member
+is a function of the inputs alone.
+
+The `file_sha256` member (name -> SHA-256 of each file `files` lists, manifest.json and
+subfolders aside) is added once every file is written (siting/deliver/folders.py
+`record_file_hashes`, called by `write_files`); a later run into the folder checks it, and is
+refused while a file siting wrote was changed since."""
 
 from __future__ import annotations
 
@@ -28,7 +34,8 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     """Run manifest. Everything but the `run` member is a function of the inputs alone. Its
     `inputs` and `input_sha256` name every input file by role: the scenario, the bases it extends
     ("base", "base_2", ...), the catalog, the committed projects and each layer. `files`
-    names the plan's output files (listed sorted under `files`). With candidate cells,
+    names the plan's output files (listed sorted under `files`; their SHA-256 are added as
+    `file_sha256` once they are written, see the module's note). With candidate cells,
     `model_size` is the screened model's and its "screening" entry (siting/optimize/screening.py
     `ScreeningSummary.record`: counts, the merged model's bound and the screened plan's cost,
     each search's limits) becomes the manifest's own `screening` member; `solver.settings` are
