@@ -628,13 +628,11 @@ def test_an_unreadable_layer_is_named_without_gdals_driver_prefix_advice(tmp_pat
         "supported file format); is it a GeoJSON, GeoPackage or shapefile?")
 
 
-def test_features_are_listed_for_reading_not_as_python_lists():
-    """A problem names its features in words: quoted ids, 'and', the count beyond five."""
-    from siting.config.errors import features, listed
+def test_values_are_listed_for_reading_not_as_python_lists():
+    """A problem names its values in words: 'and' before the last (features are named by place
+    and id: `named_features`, tested above)."""
+    from siting.config.errors import listed
 
-    assert features(["lake"]) == "feature 'lake'"
-    assert features(["a", "b"]) == "features 'a' and 'b'"
-    assert features([f"s{i}" for i in range(8)]) == "features 's0', 's1', 's2', 's3', 's4' and 3 more"
     assert listed([2, 5, 9]) == "2, 5 and 9"
 
 

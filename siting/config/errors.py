@@ -20,12 +20,6 @@ def listed(items: Iterable[object], limit: int = 5) -> str:
     return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def features(ids: Iterable[object], limit: int = 5) -> str:
-    """"feature 'a'" or "features 'a', 'b' and 3 more": the features a layer problem is about."""
-    ids = list(ids)
-    return ("feature " if len(ids) == 1 else "features ") + listed(ids, limit)
-
-
 class InputError(Exception):
     """Bad input: one or more problems, each naming the file, the key or field, and the fix.
 

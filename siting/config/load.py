@@ -101,7 +101,17 @@ class Salvage:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The SHA-256 of the file's bytes (hex), read in blocks rather than whole."""
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def not_utf8_problem(name: str, raw: bytes, exc: UnicodeDecodeError) -> str:
+    """The problem of a text file `raw` (shown as `name`) that is not UTF-8: at the line and byte
+    offset of the first byte `exc` found undecodable."""
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return (f"{name}:{line}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}: "
+            f"{exc.reason}); save it with the UTF-8 encoding")
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -299,9 +309,7 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError([f"{name}:{line}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
-                          f"{exc.start}: {exc.reason}); save it with the UTF-8 encoding"]) from None
+        raise InputError([not_utf8_problem(name, raw, exc)]) from None
     return parse_yaml_text(text, path)
 
 

@@ -210,8 +210,8 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
         frame = frame.loc[kept]
     geometries = [g for g in written if g is not None]
     geometry_type = common_geometry_type([g.geom_type for g in geometries], default_geometry)
-    data = {c: pd.Series([coerce(v, kind, field_precision(c) if kind == "real" else None) for v in frame[c]],
-                         dtype=object) for c, kind in fields}
+    precision = {c: field_precision(c) if kind == "real" else None for c, kind in fields}
+    data = {c: pd.Series([coerce(v, kind, precision[c]) for v in frame[c]], dtype=object) for c, kind in fields}
     typed = gpd.GeoDataFrame(data, geometry=[_as_type(g, geometry_type) for g in geometries], crs=WGS84)
     return OutputLayer(name, title, typed, fields, geometry_type, notices)
 

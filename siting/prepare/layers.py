@@ -45,7 +45,7 @@ import pyproj
 import shapely
 
 from siting.config.errors import InputError
-from siting.config.load import LoadedScenario, shown_path
+from siting.config.load import LoadedScenario, not_utf8_problem, shown_path
 from siting.config.schema import (
     MAX_QUANTITY,
     AllowedZone,
@@ -162,13 +162,13 @@ def _not_utf8(path: Path, role: str, exc: UnicodeDecodeError) -> str:
     at = shown_path(path)
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        raw = path.read_bytes()
         try:
+            raw = path.read_bytes()
             raw.decode("utf-8-sig")
+        except OSError:  # gone or unreadable since GDAL read it: the reason alone, below
+            pass
         except UnicodeDecodeError as found:
-            line = raw.count(b"\n", 0, found.start) + 1
-            return (f"{at}:{line}: the file is not UTF-8 text (byte 0x{raw[found.start]:02x} at offset {found.start}: "
-                    f"{found.reason}); save it with the UTF-8 encoding")
+            return not_utf8_problem(at, raw, found)
     cpg = path.with_suffix(".cpg")
     if suffix in SHAPEFILE_SUFFIXES and cpg.exists():
         return (f"{at}: the {role} layer's table ({path.with_suffix('.dbf').name}) holds text that is not UTF-8, the "
@@ -724,7 +724,6 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
             problems, frozenset(faulty))
 
 
-
 def scenario_relative(path: Path, loaded: LoadedScenario) -> str:
     """A layer file as a notice names it, for the manifest: relative to the scenario's folder, as
     the scenario names it, not by the path of the machine that ran it."""
@@ -1041,7 +1040,8 @@ def _redline_categories(redline: gpd.GeoDataFrame, path: Path, ref: RedlineLayer
     # A named category the layer lacks is already a problem of the scenario (prepare/checks.py
     # `category_problems`, which names the layer's categories): only one the layer holds can
     # show that another of its categories is a misspelling of it.
-    held = [c for c in named if c in set(redline["category"])]
+    present = set(redline["category"])
+    held = [c for c in named if c in present]
     for value, where in by_value(list(redline["category"])).items():
         if value in named:
             continue

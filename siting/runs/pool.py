@@ -188,7 +188,6 @@ class Progress:
         """Run `label` is under way (shown with its seconds from the next beat)."""
         self.counter.begin(label)
 
-
     def beat(self) -> None:
         """Still waiting on the runs under way (the pool's wait calls it about every second)."""
         self.counter.beat()
