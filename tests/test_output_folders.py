@@ -21,7 +21,15 @@ import pytest
 
 from siting.cli import main
 from siting.config.errors import InputError
-from siting.deliver.folders import MARKER, MARKER_TEXT, staging_folder, swap_into_place, write_files
+from siting.deliver.folders import (
+    EARLIER_MARKER_TEXT,
+    MARKER,
+    MARKER_TEXT,
+    marker_lines,
+    staging_folder,
+    swap_into_place,
+    write_files,
+)
 from siting.deliver.geojson import json_text
 from tests.conftest import interruptible
 
@@ -261,11 +269,11 @@ def test_compare_same_names_get_distinct_folders_named_as_in_the_table(work: Pat
     assert other > first + 1.0e6
     assert cells_modules(out / "small") == 1
     assert cells_modules(out / "small-2") == 2
-    assert (out / "small" / MARKER).read_text().startswith(MARKER_TEXT + "capacity.csv\n")
-    assert (out / "small-2" / MARKER).read_text() == (out / "small" / MARKER).read_text()
+    assert min(marker_lines(out / "small")) == "capacity.csv"
+    assert marker_lines(out / "small-2").keys() == marker_lines(out / "small").keys()
+    tables = ["compare.qgs", "comparison.csv", "comparison.md", "diff.geojson", "diff.qml"]
     assert (out / MARKER).read_text() == MARKER_TEXT + "".join(
-        f"{name}\n" for name in ["compare.qgs", "comparison.csv", "comparison.md", "diff.geojson", "diff.qml",
-                                 "small-2/", "small/"])
+        f"{hashlib.sha256((out / name).read_bytes()).hexdigest()}  {name}\n" for name in tables) + "small-2/\nsmall/\n"
     assert not [p.name for p in work.iterdir() if ".siting-" in p.name]
 
 
@@ -281,7 +289,8 @@ def test_rerun_replaces_its_own_folder_and_an_empty_one(work: Path):
     out = work / "out"
     out.mkdir()
     assert main(["solve", scenario, "--out", str(out)]) == 0
-    assert (out / MARKER).read_text().startswith(MARKER_TEXT + "capacity.csv\n")
+    capacity = hashlib.sha256((out / "capacity.csv").read_bytes()).hexdigest()
+    assert (out / MARKER).read_text().startswith(f"{MARKER_TEXT}{capacity}  capacity.csv\n")
     first = snapshot(out)
     (out / "plan.csv").unlink()  # a file moved out is no change: the run goes on
     assert main(["solve", scenario, "--out", str(out)]) == 0
@@ -293,7 +302,7 @@ def test_rerun_replaces_its_own_folder_and_an_empty_one(work: Path):
 
 
 # ---------------------------------------------------------------------------------------------
-# files siting wrote and someone changed since: recorded in manifest.json, never overwritten
+# files siting wrote and someone changed since: recorded in the marker, never overwritten
 
 CHANGED_FIX = "a run never overwrites a file changed since siting wrote it"
 
@@ -340,15 +349,32 @@ def test_rerun_refuses_while_a_file_siting_wrote_was_changed(work: Path, capsys)
     assert (out / "report.md").read_text() != (work / "kept" / "report.md").read_text()
 
 
-def test_manifest_without_file_hashes_keeps_the_earlier_rule(work: Path):
-    """A manifest of an earlier version (no `file_sha256`) checks nothing: its folder is
-    replaced, a changed file with it, as before."""
+def test_marker_without_file_hashes_falls_back_on_the_manifests_hashes(work: Path, capsys):
+    """A marker of the earlier version (its header, the files by name alone) with a manifest that
+    records `file_sha256` (as that version wrote them): the manifest's hashes guard the folder,
+    so a changed file stops the run and stays as the user left it."""
+    scenario = str(work / "small" / "scenario.yaml")
+    out = work / "out"
+    assert main(["solve", scenario, "--out", str(out)]) == 0
+    capsys.readouterr()
+    (out / MARKER).write_text(EARLIER_MARKER_TEXT + "".join(f"{name}\n" for name in marker_lines(out)))
+    (out / "plan.csv").write_text("an output file changed since")
+    err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds plan.csv, which was changed after siting wrote "
+                   f"it (got {out}); move plan.csv elsewhere, or choose another folder: {CHANGED_FIX}\n")
+    assert (out / "plan.csv").read_text() == "an output file changed since"
+
+
+def test_marker_and_manifest_without_file_hashes_keep_the_earliest_rule(work: Path):
+    """A marker without SHA-256 and a manifest without `file_sha256` (the earliest versions)
+    check nothing: the folder is replaced, a changed file with it, as before."""
     scenario = str(work / "small" / "scenario.yaml")
     out = work / "out"
     assert main(["solve", scenario, "--out", str(out)]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     written = manifest.pop("file_sha256")
     (out / "manifest.json").write_text(json_text(manifest))
+    (out / MARKER).write_text(EARLIER_MARKER_TEXT + "".join(f"{name}\n" for name in marker_lines(out)))
     (out / "plan.csv").write_text("an output file changed since")
     assert main(["solve", scenario, "--out", str(out)]) == 0
     assert hashlib.sha256((out / "plan.csv").read_bytes()).hexdigest() == written["plan.csv"]

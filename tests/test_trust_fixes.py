@@ -20,7 +20,7 @@ import pytest
 from siting.cli import main
 from siting.config.errors import InputError
 from siting.config.load import load_scenario
-from siting.deliver.folders import MARKER, MARKER_TEXT
+from siting.deliver.folders import MARKER, MARKER_TEXT, marked_sha256
 
 DATA = Path(__file__).parent / "data" / "small"
 PROBLEM = "error: 1 problem in the input:\n  - "
@@ -259,7 +259,7 @@ def test_marker_lists_the_files_written_and_stays_byte_identical(folder: Path, c
     out = folder.parent / "out"
     solve(folder, out, capsys)
     marker = (out / MARKER).read_text()
-    assert marker == MARKER_TEXT + "".join(f"{name}\n" for name in SOLVE_FILES)
+    assert marker == MARKER_TEXT + "".join(f"{marked_sha256(out / name)}  {name}\n" for name in SOLVE_FILES)
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, *SOLVE_FILES])
     solve(folder, out, capsys)
     assert (out / MARKER).read_text() == marker
@@ -306,9 +306,10 @@ def test_file_put_into_a_run_folder_of_a_comparison_is_kept(folder: Path, capsys
     assert main(args) == 0, capsys.readouterr().err
     capsys.readouterr()
     assert (out / MARKER).read_text() == MARKER_TEXT + "".join(
-        f"{name}\n" for name in ["compare.qgs", "comparison.csv", "comparison.md", "diff.geojson", "diff.qml",
-                                 "small-wide/", "small/"])
-    assert (out / "small" / MARKER).read_text() == MARKER_TEXT + "".join(f"{name}\n" for name in SOLVE_FILES)
+        f"{marked_sha256(out / name)}  {name}\n" for name in ["compare.qgs", "comparison.csv", "comparison.md",
+                                                              "diff.geojson", "diff.qml"]) + "small-wide/\nsmall/\n"
+    assert (out / "small" / MARKER).read_text() == MARKER_TEXT + "".join(
+        f"{marked_sha256(out / 'small' / name)}  {name}\n" for name in SOLVE_FILES)
     assert main(args) == 0  # a folder holding only what the tool wrote is replaced
     capsys.readouterr()
     (out / "small-wide" / "notes.md").write_text("the user's")

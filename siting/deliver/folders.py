@@ -2,18 +2,25 @@
 solved, and writing every file into it all or nothing.
 
 The rule: a run writes into a new folder, an empty folder, or a folder that an earlier run
-wrote. Every output folder holds the marker file `.siting-run`: a header line, then the
-relative paths of the files the run wrote there, sorted, one per line (a subfolder holding
-its own marker, a run of `compare` or `sweep`, is listed as `<name>/` and answers for its own
-content). A marked folder is replaced only while it holds nothing beyond what its marker lists,
-recursively; a file put into it since is never deleted: the run is refused, naming it.
-Nor is a file the tool wrote but someone changed since: every manifest.json a run writes
-records, under `file_sha256`, the SHA-256 of each file its `files` lists (manifest.json
-itself and subfolders aside; an alternative's `altNN/` has a manifest of its own), computed
-once every file is written; a marked folder whose listed files no longer match is refused,
-naming them (a missing file is not a change; a manifest without `file_sha256`, of an earlier
-version, checks nothing). Anything else is refused too: an existing file, an unmarked folder
-with files in it, and any folder that is, contains or lies inside an input of the run (the scenario, the bases it
+wrote. Every output folder holds the marker file `.siting-run`: a header line, then the files
+the run wrote there, sorted by relative path, one per line as `<SHA-256>  <relative path>` (a
+subfolder holding its own marker, a run of `compare` or `sweep`, is listed as `<name>/` and
+answers for its own content). The marker is the last file written, once every other file is
+final, so it serves every kind of folder alike: a run's, an infeasible run's diagnosis, an
+alternative's `altNN/` (listed file by file in its run's marker), a comparison's or a sweep's.
+A marked folder is replaced only while it holds nothing beyond what its marker lists,
+recursively; a file put into it since is never deleted: the run is refused, naming it. Nor is a
+file the tool wrote but someone changed since: a listed file whose SHA-256 no longer matches
+the marker's is named and the run refused (a missing file is not a change). A marker of an
+earlier version lists names without SHA-256; then the `file_sha256` its manifests recorded are
+checked instead, where they have it (older manifests recorded none: nothing to check). manifest.json holds the
+wall-clock timings of its run under `run`, which differ from run to run: the marker records the
+SHA-256 of its bytes without the text of that member, so that the marker, like every other
+file, is byte-identical for the same inputs. (Each manifest also records the SHA-256 of the
+files it lists, under `file_sha256`, as provenance; the check reads the marker, and these only
+for a marker without SHA-256.)
+Anything else is refused too: an existing file, an unmarked folder with files in it, and any
+folder that is, contains or lies inside an input of the run (the scenario, the bases it
 extends, the catalog, the layers). A folder is made with the usual permissions (0777 less the
 umask).
 
@@ -26,6 +33,7 @@ longer alive. Nothing else is ever removed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -42,15 +50,23 @@ from siting.deliver.geojson import json_text
 #: The file every output folder holds; its presence makes the folder ours to replace.
 MARKER = ".siting-run"
 
-#: The marker's header line; the files the run wrote follow, one per line.
+#: The marker's header line; the files the run wrote follow, one per line after their SHA-256.
 MARKER_TEXT = ("siting wrote this folder; a run replaces it only while it holds nothing but the files listed "
-               "below (delete this file to keep the folder from being replaced):\n")
+               "below, each as it was written (its SHA-256 comes before its name; delete this file to keep the "
+               "folder from being replaced):\n")
+#: The header of the markers of earlier versions, which list the files by name alone.
+EARLIER_MARKER_TEXT = ("siting wrote this folder; a run replaces it only while it holds nothing but the files listed "
+                       "below (delete this file to keep the folder from being replaced):\n")
+#: A line of the marker naming a file with its SHA-256 (hex), as `sha256sum` writes it.
+HASHED_LINE = re.compile(r"([0-9a-f]{64})  (.+)")
 #: How many foreign files a refusal names.
 SHOWN_FOREIGN = 5
 
-#: The run manifest's file name, and its member holding the SHA-256 of the files it lists.
+#: The run manifest's file name, its member holding the SHA-256 of the files it lists, and the
+#: start of the line of its member holding the wall-clock timings (json_text writes it so).
 MANIFEST = "manifest.json"
 FILE_HASHES = "file_sha256"
+RUN_MEMBER = '\n  "run": '
 
 #: Characters of the destination's name kept in staging names, so that they stay within NAME_MAX.
 NAME_PART = 40
@@ -87,19 +103,58 @@ def written_entries(folder: Path) -> list[str]:
     return sorted(entries)
 
 
+def marked_sha256(path: Path) -> str:
+    """The SHA-256 (hex) the marker records for the file at `path`: that of its bytes, read in
+    blocks; for a manifest.json, that of its bytes without the text of its `run` member (the
+    wall-clock timings, which differ from run to run), so that the marker is the same for the
+    same inputs. A manifest.json that is not a JSON object with a `run` member counts whole.
+    Raises OSError when the file cannot be read."""
+    if path.name != MANIFEST:
+        return file_sha256(path)
+    raw = path.read_bytes()  # a manifest is a few kB
+    try:
+        run = json.loads(raw)["run"]
+        member = RUN_MEMBER + json.dumps(run, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n  ")
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return hashlib.sha256(raw).hexdigest()
+    return hashlib.sha256(raw.replace(member.encode("utf-8"), b"", 1)).hexdigest()
+
+
 def write_marker(folder: Path, entries: Iterable[str] = ()) -> None:
-    """Mark `folder` as written by this tool, listing `entries` (relative paths) as its files."""
-    text = MARKER_TEXT + "".join(f"{e}\n" for e in sorted(entries))
-    (folder / MARKER).write_text(text, encoding="utf-8", newline="\n")
+    """Mark `folder` as written by this tool, listing `entries` (relative POSIX paths, `<name>/`
+    for a subfolder holding its own marker) as its files, sorted, each file after its SHA-256
+    (`marked_sha256`). Call it once every listed file is final."""
+    lines = []
+    for entry in sorted(entries):
+        path = folder / entry
+        if entry.endswith("/") or path.is_symlink() or not path.is_file():
+            lines.append(f"{entry}\n")
+        else:
+            lines.append(f"{marked_sha256(path)}  {entry}\n")
+    (folder / MARKER).write_text(MARKER_TEXT + "".join(lines), encoding="utf-8", newline="\n")
+
+
+def marker_lines(folder: Path) -> dict[str, str | None]:
+    """The entries `folder`'s marker lists, each with the SHA-256 recorded for it: None for a
+    subfolder `<name>/` and for a file listed by name alone (by a marker of an earlier version).
+    Empty for a marker of header only, or unreadable."""
+    try:
+        lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    listed: dict[str, str | None] = {}
+    for line in lines[1:]:
+        hashed = HASHED_LINE.fullmatch(line)
+        if hashed is not None:
+            listed[hashed.group(2)] = hashed.group(1)
+        elif line.strip():
+            listed[line] = None
+    return listed
 
 
 def marker_entries(folder: Path) -> set[str]:
     """The entries `folder`'s marker lists (none for a marker of header only, or unreadable)."""
-    try:
-        lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return set()
-    return {line for line in lines[1:] if line.strip()}
+    return set(marker_lines(folder))
 
 
 def foreign_files(folder: Path) -> list[str]:
@@ -137,7 +192,7 @@ def _foreign_problem(folder: Path) -> tuple[str, str] | None:
         header = (folder / MARKER).read_text(encoding="utf-8").split("\n", 1)[0]
     except (OSError, UnicodeDecodeError):
         header = ""
-    if header != MARKER_TEXT.rstrip("\n"):
+    if header not in (MARKER_TEXT.rstrip("\n"), EARLIER_MARKER_TEXT.rstrip("\n")):
         return (f"has a {MARKER} marker that does not list the files siting wrote (an earlier version wrote it, or "
                 "it was edited)", "move out any file of yours and delete the folder, or choose another folder")
     foreign = foreign_files(folder)
@@ -189,10 +244,12 @@ def _written_manifests(folder: Path, names: Iterable[str]) -> list[Path]:
     return found
 
 
-def _changed_in(folder: Path, manifest_name: str) -> list[str]:
-    """The files (relative to the manifest's folder) whose SHA-256 no longer matches the one the
-    manifest `folder / manifest_name` records; manifest.json itself when it cannot be read as
-    one siting wrote. Empty for a manifest without `file_sha256` (an earlier version's)."""
+def _changed_by_manifest(folder: Path, manifest_name: str) -> list[str]:
+    """For a folder whose marker records no SHA-256 (written by an earlier version, which kept
+    them in each manifest.json's `file_sha256` instead): the files (relative to `folder`) whose
+    SHA-256 no longer matches the one the manifest `folder / manifest_name` records; the manifest
+    itself when it cannot be read as one siting wrote. Empty for a manifest without
+    `file_sha256` (older still: nothing was recorded, so nothing is checked)."""
     try:
         data = json.loads((folder / manifest_name).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
@@ -220,15 +277,30 @@ def _changed_in(folder: Path, manifest_name: str) -> list[str]:
 
 def changed_files(folder: Path) -> list[str]:
     """The files under a marked `folder` that siting wrote and that were changed since (relative
-    POSIX paths, sorted), as the manifests its marker lists record them, looking into listed
-    subfolders through their own markers. Empty when nothing was changed."""
+    POSIX paths, sorted): those whose SHA-256 (`marked_sha256`) differs from the one its marker
+    records, looking into listed subfolders through their own markers; a link in place of a
+    listed file counts as changed, a missing file does not (nothing of the user's would be lost).
+    Each file is read once. A marker of an earlier version records no SHA-256: then the
+    `file_sha256` of the manifests it lists are checked (`_changed_by_manifest`), if they have it."""
     changed: list[str] = []
-    for entry in sorted(marker_entries(folder)):
+    for entry, digest in sorted(marker_lines(folder).items()):
+        path = folder / entry
         if entry.endswith("/"):
-            if is_ours(folder / entry):
-                changed.extend(entry + name for name in changed_files(folder / entry))
-        elif (entry == MANIFEST or entry.endswith("/" + MANIFEST)) and (folder / entry).is_file():
-            changed.extend(_changed_in(folder, entry))
+            if is_ours(path):
+                changed.extend(entry + name for name in changed_files(path))
+            continue
+        if digest is None:  # a marker of an earlier version: its manifests may record hashes
+            if (entry == MANIFEST or entry.endswith("/" + MANIFEST)) and path.is_file():
+                changed.extend(_changed_by_manifest(folder, entry))
+            continue
+        if not (path.exists() or path.is_symlink()):
+            continue
+        try:
+            same = not path.is_symlink() and path.is_file() and marked_sha256(path) == digest
+        except OSError:
+            same = False
+        if not same:
+            changed.append(entry)
     return sorted(changed)
 
 
@@ -446,10 +518,10 @@ def _blocked_signals() -> set[signal.Signals]:
 
 def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> None:
     """Replace `destination` by the complete `staging` folder, if `destination` is absent, an
-    empty folder, or a folder this tool wrote holding nothing else (checked again here: it may
+    empty folder, or a folder this tool wrote holding nothing else, unchanged (checked again here: it may
     have changed while the run was solving). The staging folder's marker is written listing
-    its files, and the folder given the usual permissions. Interrupt signals wait until both
-    renames are done."""
+    its files with their SHA-256, and the folder given the usual permissions. Interrupt
+    signals wait until both renames are done."""
     destination = destination.resolve()
     if destination.exists() and not (destination.is_dir() and (is_empty_folder(destination)
                                                                or is_ours(destination))):
@@ -483,7 +555,8 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
 def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
     """Write each named file into `folder`: text as UTF-8, or by calling the function with its
     path. Then every manifest.json written (the folder's, and those of the subfolders written)
-    gets the SHA-256 of the files it lists (`record_file_hashes`), so it is the last file written."""
+    gets the SHA-256 of the files it lists (`record_file_hashes`), so it is the last file written
+    but the marker, which `swap_into_place` writes."""
     for name, content in files.items():
         target = folder / name
         if callable(content):
