@@ -29,6 +29,8 @@ Checks (the build fails loudly if one does not hold):
   not overlap any red-line proxy polygon (lakes, lakeside zones, reserves,
   parks) nor another site, and any shift of a footprint from its nominal point
   stays within the stated coordinate uncertainty;
+- each site's coord_confidence states the uncertainty written as
+  position_uncertainty_km ("G ±8 km" and 8.0);
 - usable_area_ha <= polygon area;
 - red-line proxy areas match the sourced (or stated assumed) area within 1 %
   (measured after rounding, both in AREA_CRS and in UTM 48N) and centroids lie
@@ -303,7 +305,9 @@ AILAOSHAN_TOTAL_KM2 = 677.0
 # DEVELOPABLE_SHARE * footprint_ha - land of plants already existing at
 # 2022-01-01 (where sourced).  shift_km: (east, north) shift of the footprint
 # centre from the nominal point, used only where needed to clear the red-line
-# proxy; must stay within unc_km.
+# proxy; must stay within unc_km.  unc_km: how far (km) the true place may lie
+# from the nominal point, stated in conf ("G ±8 km") and written as
+# position_uncertainty_km.
 # Existing capacity at 2022-01-01: lfp t/yr, separator million m2/yr, anode
 # t/yr, cells GWh/yr, fepo4 t/yr.
 
@@ -850,6 +854,8 @@ def build_sites(clusters, redline):
     for s in SITES:
         if set(s) - allowed:
             fail(f"{s['site_id']}: unknown keys {sorted(set(s) - allowed)}")
+        if f"±{s['unc_km']:g} km" not in s["conf"]:
+            fail(f"{s['site_id']}: coord_confidence {s['conf']!r} does not state the ±{s['unc_km']:g} km of unc_km")
         shift = SITE_SHIFTS_KM.get(s["site_id"], (0.0, 0.0))
         if math.hypot(*shift) > s["unc_km"]:
             fail(f"{s['site_id']}: shift {shift} km exceeds the ±{s['unc_km']} km uncertainty")
@@ -884,7 +890,8 @@ def build_sites(clusters, redline):
             note += f" Footprint centred on the nominal point ({s['lat']:.2f}, {s['lon']:.2f})."
         props = dict(
             site_id=s["site_id"], name=s["name"], name_zh=s["name_zh"], cluster_id=s["cluster_id"],
-            usable_area_ha=usable, coord_confidence=s["conf"], role=s["role"], source=s["source"], note=note,
+            usable_area_ha=usable, coord_confidence=s["conf"], position_uncertainty_km=float(s["unc_km"]),
+            role=s["role"], source=s["source"], note=note,
         )
         for col in EXISTING_COLS:
             props[col] = float(s.get(col, 0.0))

@@ -268,7 +268,7 @@ class Solution:
         prepared = self.problem.prepared
         return plan_layers(prepared.layers, prepared.spatial, prepared.inputs, self.result, self.problem.redline,
                            prepared.loaded.scenario.network.gateway.name,
-                           units_of(prepared.loaded.catalog, prepared.inputs))
+                           units_of(prepared.loaded.catalog, prepared.inputs), prepared.positions)
 
     @cached_property
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
@@ -615,8 +615,9 @@ def sweep(path: Path | str, settings: Mapping[str, Sequence[Any]] | Sequence[str
             (scalar values), or the command line's texts `["constraints.redline.buffer_m=0,500"]`.
         out: None to keep nothing on disk; or a sweep folder to write sweep.csv/.md, sweep.png
             and each run in runNN/ (as `siting sweep --out`). Either way the runs are those of
-            `siting sweep`: the first run's plan starts the others, and a run is solved again from
-            another's plan that costs less in it (README, "Comparing constraint sets"), so the
+            `siting sweep`: the first run's plan starts the others, and a run moves to another's
+            plan that costs less in it (taken with the run's own bound when that proves it within
+            the run's gap, else solved again from it; README, "Comparing constraint sets"), so the
             table is the command line's; without `out` the runs' folders are written in a
             temporary folder, removed before this returns, and each run's `out_dir` is "".
         workers, time_limit_s, progress: as for `compare`, also without `out`.

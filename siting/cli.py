@@ -124,7 +124,8 @@ def format_summary(result: RunResult) -> str:
         lines.append(text_table(pd.DataFrame(trows, columns=["target", "unit", "year", "goal", "planned", "short",
                                                              ""]), TERMINAL_WIDTH, "targets.csv"))
     lines.append("")
-    lines.append(f"sites opened: {', '.join(plan.opened_sites) or 'none'}")
+    lines += textwrap.wrap(f"sites opened: {opened_sites_text(result)}", TERMINAL_WIDTH, subsequent_indent="  ",
+                           break_on_hyphens=False)
     for notice in result.prepared.notices:
         lines.append(f"note: {notice}")
     # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
@@ -132,6 +133,20 @@ def format_summary(result: RunResult) -> str:
     lines += textwrap.wrap(f"time: {timing}", TERMINAL_WIDTH, subsequent_indent="      ", break_on_hyphens=False)
     lines.append(f"outputs written to {result.out_dir}")
     return "\n".join(lines)
+
+
+def opened_sites_text(result: RunResult) -> str:
+    """The sites the plan opens by the names the report and map.png give them (the sites layer's
+    `name`, shortened where that stays distinct: siting/deliver/report.py `site_display_names`;
+    a candidate cell by its id), in the plan's order, separated by "; " since names hold commas;
+    "none" when it opens none."""
+    from siting.deliver.report import site_display_names
+
+    prepared, plan = result.prepared, result.plan
+    cells = set(prepared.candidate_cells)
+    built_cells = [site for site in dict.fromkeys(map(str, plan.builds["site"])) if site in cells]
+    names = site_display_names(prepared.layers.sites, built_cells)
+    return "; ".join(names.get(site, site) for site in plan.opened_sites) or "none"
 
 
 def time_limit(text: str) -> float:
@@ -330,17 +345,19 @@ def show_scenario(args: argparse.Namespace) -> str:
 def batch_report(result: Any, what: str) -> str:
     """The table of a `compare` (with the objective differences in words and the note on capacity
     rows, siting/runs/tables.py `comparison_text`) or of a `sweep` (`sweep_text`), from a
-    `siting.api.Batch`; each failed run's whole message; and the folder."""
+    `siting.api.Batch`, where the status of a run without a plan is a word ("infeasible", "failed");
+    under it the whole message of each such run, after that word ("run infeasible: run02 ...: the
+    plan is infeasible before solving: ..."); and the folder."""
     from siting.runs.pool import failure_message
-    from siting.runs.tables import comparison_text, sweep_text
+    from siting.runs.tables import comparison_text, short_status, sweep_text
 
     if what == "comparison":
         lines = [comparison_text(result.table, result.runs, f"{what}.csv"), ""]
     else:
-        lines = [sweep_text(result.table, f"{what}.csv"), ""]
+        lines = [sweep_text(result.table, f"{what}.csv", result.runs), ""]
     for summary in result.runs:
         if not summary.ok:
-            lines.append(f"run failed: {summary.label}: {failure_message(summary)}")
+            lines.append(f"run {short_status(summary)}: {summary.label}: {failure_message(summary)}")
     lines.append(f"{what} written to {result.folder}")
     return "\n".join(lines)
 

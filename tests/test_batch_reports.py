@@ -22,6 +22,7 @@ from siting.runs.tables import (
     comparison_table,
     comparison_text,
     first_line,
+    short_status,
     status_text,
     sweep_figure,
     sweep_table,
@@ -120,21 +121,26 @@ def summary(label: str, objective_yuan: float = 10.0e9, gap: float = 0.0,
 
 
 def test_a_failed_run_has_a_one_line_status():
-    """Infeasible with its diagnosis written: where it is, relative to the batch folder; other
-    failures: the message's first line (with the next when it ends on ":"), never the exception's
-    name."""
-    assert status_text(summary("a")) == "optimal"
+    """Infeasible with its diagnosis written: where it is, relative to the batch folder; infeasible
+    with no diagnosis kept: "infeasible: " and the message's first line (with the next when it
+    ends on ":"); other failures: "failed: " and that first line, never the exception's name. The
+    terminal's tables give the first word alone (`short_status`)."""
+    assert status_text(summary("a")) == short_status(summary("a")) == "optimal"
     infeasible = CaseSummary(label="b", ok=False, error="PlanInfeasible: the plan is infeasible before solving:\n"
                              "  - capacity target cells 2024: needs 200 GWh/yr\nthe diagnosis ... is in /x/cmp/b",
                              out_dir="/x/cmp/b")
     assert status_text(infeasible) == "infeasible: see b/conflicts.md"
     in_memory = CaseSummary(label="b", ok=False, error=infeasible.error)
-    assert status_text(in_memory) == ("failed: the plan is infeasible before solving: capacity target cells 2024: "
-                                      "needs 200 GWh/yr")
+    assert status_text(in_memory) == ("infeasible: the plan is infeasible before solving: capacity target cells "
+                                      "2024: needs 200 GWh/yr")
     bad = CaseSummary(label="c", ok=False, error="InputError: 1 problem in the input:\n  - s.yaml: years | must rise")
     assert status_text(bad) == "failed: 1 problem in the input: s.yaml: years | must rise"
     bug = CaseSummary(label="d", ok=False, error="unexpected error: ValueError: bad value\nmore")
     assert status_text(bug) == "failed: unexpected error: ValueError: bad value"
+    no_plan = CaseSummary(label="e", ok=False, error="NoSolution: no plan within the time limit of 1 s")
+    assert status_text(no_plan) == "failed: no plan within the time limit of 1 s"
+    assert [short_status(s) for s in (infeasible, in_memory, bad, bug, no_plan)] == [
+        "infeasible", "infeasible", "failed", "failed", "failed"]
     assert first_line("") == ""
 
 
@@ -175,6 +181,9 @@ def test_compare_names_the_final_place_of_an_infeasible_runs_diagnosis(folder: P
     assert main(["compare", str(folder / "scenario.yaml"), str(folder / "infeasible.yaml"), "--out", str(out),
                  "--workers", "1", "--quiet"]) == 1
     printed = capsys.readouterr().out
+    # The terminal's table says "infeasible", never a status cut short; the whole message follows it.
+    assert printed.splitlines()[1].split() == ["status", "optimal", "infeasible", "changed"]
+    assert "..." not in printed.split("\n\n")[0]
     assert (out / "small_infeasible" / "conflicts.md").is_file()
     csv = pd.read_csv(out / "comparison.csv").set_index("metric")
     assert csv.loc["status", "small_infeasible"] == "infeasible: see small_infeasible/conflicts.md"
@@ -183,6 +192,7 @@ def test_compare_names_the_final_place_of_an_infeasible_runs_diagnosis(folder: P
     assert markdown.endswith(f"\n\n{PLACEMENT_NOTE_2024}\n")
     assert (f"conflicts.png) is in {(out / 'small_infeasible').resolve()}\ncomparison written to "
             f"{out.resolve()}\n") in printed
-    assert "run failed: small_infeasible: the plan is infeasible before solving:\n" in printed
+    assert "run infeasible: small_infeasible: the plan is infeasible before solving:\n" in printed
+    assert "run failed" not in printed
     for text in (printed, (out / "comparison.csv").read_text(), markdown):
         assert "siting-staging" not in text and "PlanInfeasible" not in text

@@ -170,12 +170,16 @@ def test_failed_run_is_reported_in_its_row_and_the_others_finish(folder: Path, t
     assert code == 1
     printed = capsys.readouterr().out
     # The whole message on the terminal, naming the diagnosis where it is once the sweep is written.
-    assert ("run failed: run02 cells.2024=200: the plan is infeasible before solving:\n"
+    assert ("run infeasible: run02 cells.2024=200: the plan is infeasible before solving:\n"
             "  - capacity target cells 2024: needs 200 GWh/yr") in printed
     assert ("the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in "
             f"{(out / 'run02').resolve()}\nsweep written to") in printed
     assert (out / "run02" / "conflicts.md").is_file()
-    # One line in the tables, naming the diagnosis relative to the sweep folder.
+    # On the terminal, the status in a word; in the files' tables, one line naming the diagnosis
+    # relative to the sweep folder.
+    assert [line.split()[:4] for line in printed.splitlines()[1:4]] == [
+        ["run01", "cells.2024=10", "10", "optimal"], ["run02", "cells.2024=200", "200", "infeasible"],
+        ["run03", "cells.2024=20", "20", "optimal"]]
     table = pd.read_csv(out / "sweep.csv")
     assert table["status"].tolist() == ["optimal", "infeasible: see run02/conflicts.md", "optimal"]
     rows = [line for line in (out / "sweep.md").read_text().splitlines() if line.startswith("| run02")]

@@ -19,8 +19,11 @@ that the stricter runs, solved to a gap of 0, find.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -29,10 +32,15 @@ from test_comparison import assert_base
 from test_families import SETTINGS, budget_case, make_inputs
 from test_warm_start import START_COST_YUAN, START_PLAN
 
+import siting.optimize.run as run_module
+import siting.runs.pool as pool
 from models import ModelInputs, build_model
+from siting.config.errors import NoSolution
+from siting.optimize.results import clean
+from siting.optimize.run import KNOWN_BOUND_ABOVE_GAP, FixedStart, Solved, solve_fixed_start
 from siting.optimize.solve import PlanValues, new_solver, plan_cost, plan_values, solve_model
 from siting.runs.batch import sweep
-from siting.runs.pool import CROSS_TOLERANCE, Case, CaseSummary, cheaper, cheapest, run_cases
+from siting.runs.pool import CROSS_TOLERANCE, Case, CaseSummary, cheaper, cheapest, proven_by, run_cases
 from siting.runs.tables import CROSS_START_NOTE
 
 #: The loose run's cold plan at a 20 % gap (see the module docstring), in yuan, to 1e-6 of it.
@@ -199,3 +207,182 @@ def test_a_run_with_its_folder_aside_taken_is_left_as_it_is(folder: Path, tmp_pa
     assert [s.started_from for s in summaries] == ["", "", ""]
     assert summaries[0].objective_yuan == pytest.approx(LOOSE_FIRST_YUAN, rel=1e-6)
     assert (aside / "notes.txt").read_text() == "mine\n"
+
+
+# --------------------------------------------------------------------------------------------
+# a cheaper plan taken with the run's own bound (siting/optimize/run.py `solve_fixed_start`)
+
+#: The hand instance's optimum (3 p modules at s1: 3 x 100 yuan) and a proven lower bound of it
+#: 10 yuan below: the plan's gap against it is 10 / 300 = 1/30, about 3.3 %.
+OPTIMUM_PLAN = {("s1", "p", "p10", 2030): 3}
+HAND_BOUND_YUAN = 290.0
+
+
+def taken(rel_gap: float, bound_yuan: float = HAND_BOUND_YUAN, **inputs: Any) -> tuple[Solved, list[str], dict]:
+    """The 300-yuan plan taken as the plan of the hand instance (`inputs` replaced) with the
+    bound `bound_yuan`, the asked gap `rel_gap`: the solved plan, the notices and the timings."""
+    notices: list[str] = []
+    timings: dict[str, float] = {}
+    fixed = FixedStart(solved_plan(make_inputs(), OPTIMUM_PLAN), bound_yuan, "run02", own_yuan=20_100.0,
+                       searches={"count_relaxation": {"bound_yuan": bound_yuan}})
+    settings = dataclasses.replace(SETTINGS, rel_gap=rel_gap)
+    return solve_fixed_start(make_inputs(**inputs), settings, timings, fixed, notices), notices, timings
+
+
+def test_a_plan_taken_with_a_bound_is_reported_as_a_solve_within_its_gap():
+    """The 300-yuan plan with a bound of 290 yuan: no search, its modules fixed and the rest an
+    LP. Asked 5 %, the gap (300 - 290) / 300 = 3.3 % is within it: "optimal", bound 290, and
+    the plan is the 3 p modules. A notice names the plan's run and says whence the bound comes;
+    the searches of the bound's solve are kept, with the plan's run and cost beside them."""
+    solved, notices, timings = taken(0.05)
+    report = solved.report
+    cost = report.objective_yuan
+    assert cost == pytest.approx(300.0, rel=1e-9)
+    assert report.best_bound_yuan == HAND_BOUND_YUAN
+    assert report.gap == (cost - HAND_BOUND_YUAN) / cost
+    assert report.gap == pytest.approx(1 / 30, rel=1e-9)
+    assert (report.status, report.termination, report.proven_optimal) == ("optimal", "convergenceCriteriaSatisfied",
+                                                                          True)
+    assert {key: round(var.value) for key, var in solved.model.build.items() if var.value} == OPTIMUM_PLAN
+    assert not any(var.fixed for var in solved.model.component_data_objects(pyo.Var))
+    # The hand instance's few hundred yuan show as 0.0000 at the notice's four decimals of bn yuan.
+    assert notices == ["the plan is that of run02, its whole-number decisions kept and the rest solved again under "
+                       "this run's rules: it costs 0.0000 bn yuan here, less than the 0.0000 bn yuan of this run's own "
+                       "plan; the best bound, 0.0000 bn yuan, was proven by this run's own earlier solve of the same "
+                       "model, so the gap is that plan's against it and no new search ran"]
+    assert solved.size["searches"] == {"count_relaxation": {"bound_yuan": HAND_BOUND_YUAN},
+                                       "plan_from": {"run": "run02", "objective_yuan": cost}}
+    assert sorted(timings) == ["bound", "build", "solve"] and timings["bound"] == 0.0
+
+
+def test_a_plan_taken_above_its_gap_is_not_called_optimal():
+    """Asked 1 %, the same 3.3 % is not within it: the plan stands, not proven
+    (KNOWN_BOUND_ABOVE_GAP); a bound above the plan's cost (noise) is capped at it: gap 0."""
+    report = taken(0.01)[0].report
+    assert (report.status, report.termination, report.proven_optimal) == ("feasible (not proven optimal)",
+                                                                          KNOWN_BOUND_ABOVE_GAP, False)
+    assert report.gap == pytest.approx(1 / 30, rel=1e-9)
+    capped = taken(0.0, bound_yuan=301.0)[0].report
+    assert (capped.best_bound_yuan, capped.gap, capped.status) == (capped.objective_yuan, 0.0, "optimal")
+
+
+def test_a_plan_outside_the_rules_cannot_be_taken():
+    """With the red line taking (s1, p) out, the 3 p modules at s1 are not a plan of the model."""
+    with pytest.raises(NoSolution) as raised:
+        taken(0.05, REDLINE_EXCLUDED=frozenset({("s1", "p")}))
+    assert str(raised.value) == ("the plan of run02 is not a plan of this run: its whole-number decisions break this "
+                                 "run's rules")
+
+
+def test_proven_by_measures_the_gap_against_the_bound():
+    """(cost - bound) / |cost| against the asked gap; no bound proves nothing."""
+    assert proven_by(100.0, 98.0, 0.02) and not proven_by(100.0, 97.9, 0.02)
+    assert proven_by(-100.0, -102.0, 0.02) and not proven_by(-100.0, -102.1, 0.02)
+    assert proven_by(100.0, 101.0, 0.0) and not proven_by(100.0, None, 1.0)
+
+
+@dataclasses.dataclass
+class Watch:
+    """What `counted` saw: one entry per MIP solve (whether it had a start), one per plan taken
+    without a search (the run it came from), the first solves' summaries as the cross-start
+    rounds received them, and `given`, what the rounds receive instead (the summaries unchanged
+    by default)."""
+
+    solves: list[bool] = dataclasses.field(default_factory=list)
+    taken: list[str] = dataclasses.field(default_factory=list)
+    first: list[CaseSummary] = dataclasses.field(default_factory=list)
+    given: Callable[[list[CaseSummary]], list[CaseSummary]] = list
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> Watch:
+    """Count the MIP solves (siting/optimize/run.py `solve_by_counts`: every search of a run goes
+    through it) and the plans taken without one (`solve_fixed_start`), and keep the first solves'
+    summaries as the cross-start rounds receive them."""
+    watch = Watch()
+    solve, take, rounds = run_module.solve_by_counts, run_module.solve_fixed_start, pool.cross_starts
+
+    def solve_counted(*args: Any, **kwargs: Any) -> Any:
+        start = args[2] if len(args) > 2 else kwargs.get("start")  # solve_by_counts(inputs, settings, start, ...)
+        watch.solves.append(start is not None)
+        return solve(*args, **kwargs)
+
+    def rounds_seen(cases: Any, summaries: list[CaseSummary], *args: Any) -> Any:
+        watch.first = list(summaries)
+        return rounds(cases, watch.given(list(summaries)), *args)
+
+    def take_counted(inputs: Any, settings: Any, timings: Any, fixed: FixedStart, notices: list[str]) -> Solved:
+        watch.taken.append(fixed.plan_from)
+        return take(inputs, settings, timings, fixed, notices)
+
+    monkeypatch.setattr(run_module, "solve_by_counts", solve_counted)
+    monkeypatch.setattr(run_module, "solve_fixed_start", take_counted)
+    monkeypatch.setattr(pool, "cross_starts", rounds_seen)
+    return watch
+
+
+def test_a_cheaper_plan_proven_by_the_run_s_own_bound_is_taken_without_a_search(folder: Path, tmp_path: Path,
+                                                                                  counted: Watch):
+    """The loose run (20 %, first, cold) ends at LOOSE_FIRST_YUAN with a bound LB proven by that
+    solve; mid's plan (the optimum, c) costs less in it, and since c < the loose plan's cost, (c -
+    LB) / |c| is within its 20 %: the loose run takes mid's plan with LB, and no fourth MIP solve
+    runs (three: the runs' first solves, the last two from the loose plan). Its summary and
+    manifest give c, LB and the gap (c - LB) / |c| exactly, "optimal"; the notice names mid."""
+    out = tmp_path / "taken"
+    summaries = run_cases(small_cases(folder, out), workers=1, warm=True, cross=True)
+    assert counted.solves == [False, True, True]
+    assert counted.taken == ["mid"]
+    first = counted.first[0]
+    assert first.objective_yuan == pytest.approx(LOOSE_FIRST_YUAN, rel=1e-6)
+    bound = first.best_bound_yuan
+    assert bound is not None
+    loose, mid, _strict = summaries
+    cost = loose.objective_yuan
+    assert [s.started_from for s in summaries] == ["mid", "", ""]
+    assert cost == pytest.approx(mid.objective_yuan, rel=1e-9)
+    assert_base(cost)
+    assert loose.best_bound_yuan == bound < cost
+    assert loose.gap == (cost - bound) / abs(cost)
+    assert loose.status == "optimal"
+    manifest = json.loads((out / "loose" / "manifest.json").read_text())
+    solver = manifest["solver"]
+    assert (solver["status"], solver["termination"], solver["proven_within_gap"]) == (
+        "optimal", "convergenceCriteriaSatisfied", True)
+    assert (solver["objective_yuan"], solver["best_bound_yuan"], solver["gap"]) == tuple(
+        clean(v) for v in (cost, bound, loose.gap))  # the manifest's 9 significant digits
+    assert manifest["model_size"]["searches"]["plan_from"]["run"] == "mid"
+    assert manifest["model_size"]["searches"]["count_relaxation"] == first.searches["count_relaxation"]
+    notice = manifest["notices"][-1]
+    assert notice.startswith("the plan is that of mid, its whole-number decisions kept")
+    assert f"the best bound, {bound / 1e9:.4f} bn yuan, was proven by this run's own earlier solve" in notice
+    assert notice in (out / "loose" / "report.md").read_text()
+    assert sorted(p.name for p in out.iterdir()) == ["loose", "mid", "strict"]
+
+
+@pytest.mark.parametrize("weaken", ["halved", "none", "halved, let through"])
+def test_a_cheaper_plan_the_bound_does_not_prove_is_searched_again(folder: Path, tmp_path: Path, counted: Watch,
+                                                                    monkeypatch: pytest.MonkeyPatch, weaken: str):
+    """The same sweep with the loose run's bound taken 50 % of its cost lower (still a lower
+    bound: (c - LB) / |c| is then about 45 %, above its 20 %), or with no bound: the loose run is
+    solved again from mid's plan, a fourth MIP solve, from a start; it still ends at the optimum,
+    with its new solve's own bound and no notice of a taken plan. "let through": the check before
+    taking the plan is made to pass all the same; the plan taken is then not "optimal" (45 % above
+    20 %), so its folder aside is removed and the run is solved again as well."""
+    def weakened(summaries: list[CaseSummary]) -> list[CaseSummary]:
+        head = summaries[0]
+        lower = None if weaken == "none" else head.objective_yuan - 0.5 * abs(head.objective_yuan)
+        return [dataclasses.replace(head, best_bound_yuan=lower), *summaries[1:]]
+
+    counted.given = weakened
+    if weaken.endswith("let through"):
+        monkeypatch.setattr(pool, "proven_by", lambda *_args: True)
+    out = tmp_path / "searched"
+    summaries = run_cases(small_cases(folder, out), workers=1, warm=True, cross=True)
+    assert counted.solves == [False, True, True, True]
+    assert counted.taken == (["mid"] if weaken.endswith("let through") else [])
+    assert [s.started_from for s in summaries] == ["mid", "", ""]
+    assert_base(summaries[0].objective_yuan)
+    manifest = json.loads((out / "loose" / "manifest.json").read_text())
+    assert "plan_from" not in manifest["model_size"]["searches"]
+    assert not any("no new search ran" in notice for notice in manifest["notices"])
+    assert sorted(p.name for p in out.iterdir()) == ["loose", "mid", "strict"]

@@ -601,9 +601,12 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
                 f"{row.reason} |") in text
     if stranded.empty:
         assert "No capacity stands idle: every site makes all its capacity allows" in text
-    assert "| w_lake | West lakeside | west | excluded_redline | red line excludes FePO4, LFP, Cells |" in text
+    assert ("| West lakeside | west | Excluded: inside a buffered red-line zone for every product | red line excludes "
+            "FePO4, LFP, Cells | w_lake |") in text
     assert f"| scenario | `scenario.yaml` | `{manifest['input_sha256']['scenario']}` |" in text
-    assert f"| highs | {manifest['versions']['highs']} |" in text
+    assert "\nDistances and areas measured in the working CRS EPSG:32648 (WGS 84 / UTM zone 48N).\n" in text
+    for software in ("highs", "gdal", "proj", "geos"):
+        assert f"| {software} | {manifest['versions'][software]} |" in text
     assert "![Map of the plan](map.png)" in text
     page = (small / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<img alt="Map of the plan" src="data:image/png;base64,' in page

@@ -479,8 +479,9 @@ def test_report_names_products_and_sites_in_words(scenario: Path, tmp_path: Path
                  "Cathode 2024: goal 120,000, planned 280,000, 160,000 more (t/yr). Why:",
                  "- the capacity target Cells 2024 is met exactly (10 GWh/yr)",
                  "- site West mine park uses all its land (100 ha)",
-                 "| w_lake | West lakeside | west | excluded_redline | red line excludes FePO4, LFP, Cells |",
-                 "| e_city | East city | built | no source within reach for FePO4 |",
+                 "| West lakeside | west | Excluded: inside a buffered red-line zone for every product | red line "
+                 "excludes FePO4, LFP, Cells | w_lake |",
+                 "| East city | Built: new capacity | no source within reach for FePO4 | e_city |",
                  "| buffer | FePO4, LFP, Cells | lake 1000 | 38.0 |"):
         assert f"\n{line}\n" in text, line
     assert ("\n- sales pay for it: the products sold outside the province in 2024 earn 14.96 bn yuan (LFP 264,000 t/yr "

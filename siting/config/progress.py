@@ -12,6 +12,10 @@ beats (`Steps.beat`: about every BEAT_S from the loop that waits on worker proce
 solver's callbacks when the runs solve in this process): the bar's clock and the runs under way
 are redrawn, and without a terminal a plain line is written every PLAIN_EVERY_S.
 
+A run of a batch that gives no plan is counted as `infeasible` when its rules cannot all be met
+together (a result of its scenario, whose diagnosis the run writes) and as `failed` for any other
+reason (bad input, no plan within the time limit, an error): `run_outcome`.
+
 This module sits in the first stage so that every stage may report; it imports nothing heavy.
 """
 
@@ -24,6 +28,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
+
+from siting.config.errors import PlanInfeasible
 
 #: What each phase of a solve is doing, as the line that announces it says.
 PHASES = {
@@ -50,6 +56,22 @@ PLAIN_EVERY_S = 10.0
 
 #: Seconds between two heartbeats of a count while it waits on runs in worker processes.
 BEAT_S = 1.0
+
+
+#: How a run of a batch that gave no plan ended, in one word: its rules cannot all be met together
+#: (PlanInfeasible, with its diagnosis), or any other reason.
+INFEASIBLE = "infeasible"
+FAILED = "failed"
+
+
+def run_outcome(ok: bool, status: str, error: str) -> str:
+    """How a run of a batch ended, in a word or two, as the count of runs and the terminal tables
+    say it: the solver's `status` ("optimal") when it gave a plan (`ok`); INFEASIBLE when its
+    `error` (the run summary's: the exception's name, ": " and its message) is a PlanInfeasible;
+    FAILED for any other error."""
+    if ok:
+        return status
+    return INFEASIBLE if error.startswith(f"{PlanInfeasible.__name__}: ") else FAILED
 
 
 def bn(yuan: float) -> str:
@@ -374,7 +396,8 @@ class Steps:
         return f"{before}about {left:.0f} s left" if left > 0 else ""
 
     def advance(self, label: str, state: str) -> None:
-        """One more run done: `label` and its outcome (e.g. `optimal`, `failed`)."""
+        """One more run done: `label` and its outcome (e.g. `optimal`, `infeasible`, `failed`:
+        `run_outcome`)."""
         self.done += 1
         self.running.pop(label, None)
         self.last = f"{label}: {state}"

@@ -31,6 +31,7 @@ from siting.deliver.styles import style_for
 from siting.deliver.tables import plan_tables
 from siting.optimize.results import Plan
 from siting.optimize.solve import SolveReport
+from siting.prepare.positions import PositionCheck
 from siting.prepare.problem import Prepared, redline_settings
 
 
@@ -45,7 +46,7 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     spatial = prepared.spatial
     layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded),
                          prepared.loaded.scenario.network.gateway.name,
-                         units_of(prepared.loaded.catalog, prepared.inputs))
+                         units_of(prepared.loaded.catalog, prepared.inputs), prepared.positions)
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
     context = map_context(prepared)
     files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
@@ -56,7 +57,8 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     names = [*files, "manifest.json", *REPORT_FILES]
     run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
                             spatial.dropped_sites, names)
-    files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png, context))
+    files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png, context,
+                              prepared.positions))
     timings["export"] = time.perf_counter() - started  # the report included (it does not quote the timings)
     run_manifest["run"]["timings_s"]["export"] = round(timings["export"], 3)
     files["manifest.json"] = json_text(run_manifest)
@@ -188,13 +190,14 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
 
 
 def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
-                 manifest: Mapping[str, Any], png: bytes, context: MapContext | None = None
-                 ) -> dict[str, FileContent]:
-    """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png)."""
+                 manifest: Mapping[str, Any], png: bytes, context: MapContext | None = None,
+                 positions: PositionCheck | None = None) -> dict[str, FileContent]:
+    """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png;
+    `positions`: the decisions within the sites' positional uncertainty)."""
     notes = {f"{layer.name}.geojson": f"{layer.title} (style: {layer.name}.qml)" for layer in layers}
     notes.update(FILE_NOTES)
     made = set(manifest.get("files", ()))
     notes.update({name: note for name, note in OPTIONAL_NOTES.items() if name in made})
-    blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context)
+    blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions)
     return {"report.md": markdown(blocks),
             "report.html": html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": png})}

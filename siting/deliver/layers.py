@@ -19,7 +19,8 @@ from siting.deliver.geopackage import GEOMETRY_COLUMN
 from siting.deliver.layer import FieldKind, OutputLayer, make_layer, normalised_geometry
 from siting.deliver.units import per_year
 from siting.optimize.results import GATEWAY, Plan, clean
-from siting.prepare.layers import LayerSet
+from siting.prepare.layers import POSITION_UNCERTAINTY, LayerSet
+from siting.prepare.positions import PositionCheck
 from siting.prepare.spatial import (
     BUFFER_QUAD_SEGS,
     CELL,
@@ -285,14 +286,37 @@ def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
     return overlaps
 
 
+#: The sites layer's fields on positional uncertainty: see `position_fields`.
+POSITION_FIELDS = ("position_uncertainty_km", "position_sensitive")
+#: `position_fields` of a candidate cell: drawn by the tool, exactly placed.
+CELL_POSITION: dict[str, Any] = dict(zip(POSITION_FIELDS, (0.0, ""), strict=True))
+
+
+def position_fields(loaded_sites: gpd.GeoDataFrame, positions: PositionCheck | None) -> dict[str, dict[str, Any]]:
+    """Site id -> its `POSITION_FIELDS` for every site of the sites layer (`loaded_sites`):
+    - position_uncertainty_km: the uncertainty the layer gives (km), 0 where it gives none (the
+      position is then taken as exact);
+    - position_sensitive: the red-line and proximity decisions at the site whose margin is below
+      that uncertainty (`PositionCheck.site_text`: "red line fepo4 (0.8 km inside the zone, ±5 km);
+      proximity ..."), "" where none is or without `positions`."""
+    given = (loaded_sites[POSITION_UNCERTAINTY].to_numpy(dtype=float) if POSITION_UNCERTAINTY in loaded_sites.columns
+             else [float("nan")] * len(loaded_sites))
+    return {str(site): {"position_uncertainty_km": clean(float(km)) if pd.notna(km) else 0.0,
+                        "position_sensitive": positions.site_text(str(site)) if positions is not None else ""}
+            for site, km in zip(loaded_sites["id"], given, strict=True)}
+
+
 def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
                 status: dict[str, str] | None = None, carried: pd.DataFrame | None = None,
-                overlaps: Mapping[str, ZoneOverlap] | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
+                overlaps: Mapping[str, ZoneOverlap] | None = None, positions: PositionCheck | None = None
+                ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Every site of the sites layer (`kind` "park") and every candidate cell the plan builds on
     (`kind` "cell"; the others are in the candidate_cells layer), with its status, land
     (`land_figures`; 0 for a site outside every cluster), where it lies partly inside the zone
     of a product it builds (`overlaps`, from `zone_overlaps`; `NO_OVERLAP` elsewhere),
-    exclusions, capex and capacity added. A site at a source it draws on gets that supply in
+    exclusions, the decisions its positional uncertainty leaves open (`position_fields`, from
+    `positions`, the prepared problem's `PositionCheck`; a cell is exactly placed), capex and
+    capacity added. A site at a source it draws on gets that supply in
     `on_site_sources` and `on_site_t_<year>`, since flows.geojson cannot draw a line of no length.
     `status`: `site_status` of the plan, when already known. `carried`: the sites layer's other
     text columns by site id (`LayerSet.text_columns["sites"]`), added last under the names
@@ -313,6 +337,7 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     land = land_figures(spatial, inputs, plan)
     outside = dict.fromkeys(LAND_FIELDS, 0.0)
     overlaps = overlaps or {}
+    placed = position_fields(loaded_sites, positions)
     rows = []
     for site_id, name, kind in entries:
         in_cluster = site_id in kept.index
@@ -326,6 +351,7 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
             **overlaps.get(site_id, NO_OVERLAP).fields(),
             "excluded_redline": _excluded_list(inputs, site_id, inputs.REDLINE_EXCLUDED, "redline"),
             "excluded_proximity": _excluded_list(inputs, site_id, inputs.PROXIMITY_EXCLUDED, "proximity"),
+            **placed.get(site_id, CELL_POSITION),
             "capex_yuan": clean(float(capex.get(site_id, 0.0))),
         }
         best, best_value = "", 0.0
@@ -663,16 +689,17 @@ def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> Ou
 
 def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
                 rule: RedlineSettings, gateway_name: str | None = None,
-                units: Mapping[str, str] | None = None) -> list[OutputLayer]:
+                units: Mapping[str, str] | None = None, positions: PositionCheck | None = None) -> list[OutputLayer]:
     """Every output layer of a solved plan, typed and in WGS84, in `LAYER_ORDER` (`gateway_name`
     names the gateway in the hubs layer; `units`, product -> catalog unit, gives the product
-    flows their unit). The sites carry the sites layer's other text columns (`sites_layer`); the
-    context layer is there when the scenario has one."""
+    flows their unit). The sites carry the decisions their positional uncertainty leaves open
+    (`positions`, the prepared problem's `PositionCheck`) and the sites layer's other text columns
+    (`sites_layer`); the context layer is there when the scenario has one."""
     status = site_status(inputs, plan, spatial.dropped_sites)
     carried = layers.text_columns.get("sites")
     zones = redline_zones(spatial, inputs.PRODUCTS, rule)
     overlaps = zone_overlaps(spatial, inputs, plan, zones)
-    sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status, carried, overlaps)
+    sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status, carried, overlaps, positions)
     sites, areas = split_mixed_sites(sites, spatial.working_crs)
     clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan)
     flows, flow_columns = flows_layer(spatial, inputs, plan)
@@ -681,7 +708,8 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith(("added_", "on_site_t_"))}
     site_kinds.update({"name": "string", "kind": "string", "on_site_sources": "string", "setback_products": "string",
                        "setback_reach": "string", **dict.fromkeys(LAND_FIELDS, "real"),
-                       "setback_overlap_ha": "real", "land_outside_setback_ha": "real"})
+                       "setback_overlap_ha": "real", "land_outside_setback_ha": "real",
+                       "position_uncertainty_km": "real", "position_sensitive": "string"})
     built = {
         "sites": make_layer("sites", LAYER_TITLES["sites"], sites, site_columns, site_kinds, "Point"),
         "flows": make_layer("flows", LAYER_TITLES["flows"], flows, flow_columns, flow_kinds, "LineString"),

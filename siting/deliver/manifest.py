@@ -1,11 +1,13 @@
-"""The run manifest (manifest.json): inputs with their hashes, versions, solver settings as HiGHS
-held them, the result, and the files written with their hashes; everything but its `run` member
-is a function of the inputs alone.
+"""The run manifest (manifest.json): inputs with their hashes, versions (of the Python packages
+and of the GDAL, PROJ and GEOS libraries under them), the working CRS in which distances and areas
+were measured, solver settings as HiGHS held them, the result, and the files written with their
+hashes; everything but its `run` member is a function of the inputs and the installed software
+alone.
 
 The `file_sha256` member (name -> SHA-256 of each file `files` lists, manifest.json and
 subfolders aside) is added once every file is written (siting/deliver/folders.py
-`record_file_hashes`, called by `write_files`); a later run into the folder checks it, and is
-refused while a file siting wrote was changed since."""
+`record_file_hashes`, called by `write_files`), as a record; a later run into the folder checks
+the files against the folder's marker `.siting-run`, which lists them with their SHA-256 too."""
 
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import pyogrio
+import pyproj
+import shapely
 
 import siting
 from siting.config.highs import NAMED_SETTINGS
@@ -27,6 +33,28 @@ INPUTS_RELATIVE_TO = "the scenario file's folder"
 
 PACKAGES = ("siting", "pyomo", "highspy", "geopandas", "shapely", "pyogrio", "pyproj", "pydantic", "numpy", "pandas")
 
+#: What the working CRS was used for (written into the manifest beside it, so that it says so).
+WORKING_CRS_USE = "distances (km) and areas (ha)"
+
+
+def library_versions() -> dict[str, str]:
+    """The geospatial libraries under the Python packages, as those packages report them: GDAL
+    (which reads and writes the layers, through pyogrio), PROJ (which reprojects, through pyproj)
+    and GEOS (which buffers, intersects and measures, through shapely); e.g. {"gdal": "3.12.4",
+    "proj": "9.5.1", "geos": "3.14.1"}."""
+    return {"gdal": str(pyogrio.__gdal_version_string__), "proj": str(pyproj.proj_version_str),
+            "geos": str(shapely.geos_version_string)}
+
+
+def working_crs_record(name: str) -> dict[str, Any]:
+    """The working CRS the scenario names (`spatial.working_crs`, as the preprocessing reads it),
+    in which every distance and area was measured: as given, its EPSG code (None when pyproj finds
+    none) and its name, e.g. {"as_given": "EPSG:32648", "epsg": 32648, "name": "WGS 84 / UTM zone
+    48N", "used_for": WORKING_CRS_USE}. The name was checked when the scenario was loaded, so
+    pyproj knows it."""
+    crs = pyproj.CRS.from_user_input(name)
+    return {"as_given": name, "epsg": crs.to_epsg(), "name": crs.name, "used_for": WORKING_CRS_USE}
+
 
 def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
              model_size: dict[str, Any], timings: dict[str, float], notices: list[str],
@@ -39,7 +67,10 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     `model_size` is the screened model's and its "screening" entry (siting/optimize/screening.py
     `ScreeningSummary.record`: counts, the merged model's bound and the screened plan's cost,
     each search's limits) becomes the manifest's own `screening` member; `solver.settings` are
-    then the run's (the time limit and gap asked for), not those of one of its searches."""
+    then the run's (the time limit and gap asked for), not those of one of its searches.
+    `versions` gives Python's, each package's of PACKAGES, HiGHS's and the geospatial libraries'
+    (`library_versions`); `working_crs`, the CRS distances and areas were measured in
+    (`working_crs_record`)."""
     size = {k: v for k, v in model_size.items() if k != "screening"}
     screening = model_size.get("screening")
     base = loaded.scenario_path.parent
@@ -65,7 +96,8 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "inputs": inputs,
         "input_sha256": hashes,
         "versions": {"python": sys.version.split()[0], **{p: _version(p) for p in PACKAGES},
-                     "highs": report.solver_version},
+                     "highs": report.solver_version, **library_versions()},
+        "working_crs": working_crs_record(loaded.scenario.spatial.working_crs),
         "solver": {
             "status": report.status,
             "termination": report.termination,

@@ -24,6 +24,7 @@ from siting.deliver.units import MONEY_UNIT, cost_label, per_year, plain_status,
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan
+from siting.prepare.positions import PositionCheck, position_section
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,20 @@ def display_names(layers: Sequence[OutputLayer]) -> dict[str, str]:
             names.update({str(i): str(n).strip() if isinstance(n, str) and n.strip() else str(i)
                           for i, n in zip(frame["id"], frame["name"], strict=True)})
     for layer in layers:  # a site's name wins over a source's of the same id
-        if layer.name == "sites" and "name" in layer.frame.columns:
-            ids = list(layer.frame["id"])
-            names.update(zip(map(str, ids), site_names(list(layer.frame["name"]), ids), strict=True))
+        if layer.name == "sites":
+            names.update(site_display_names(layer.frame))
     return names
+
+
+def site_display_names(sites: Any, cells: Sequence[str] = ()) -> dict[str, str]:
+    """Id -> the name a reader sees (`site_names`: as map.png labels it) for every row of `sites`,
+    a table with an `id` column and, where the layer has names, a `name` column, and for each
+    candidate cell in `cells`, which has no name but its id. The report names sites so from the
+    sites layer, which holds the cells the plan builds on; the terminal summary, from the loaded
+    sites layer and the built cells, so that both give a site the same name."""
+    ids = [*(str(i) for i in sites["id"]), *cells]
+    given = [*(sites["name"] if "name" in sites.columns else sites["id"]), *cells]
+    return dict(zip(ids, site_names(given, ids), strict=True))
 
 
 def _products_text(codes: str) -> str:
@@ -371,8 +382,11 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
 
 
 def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None) -> list[Block]:
-    """Status counts, excluded sites with their reason, and products excluded at other sites (each
-    site by its id, which the CSV and GeoJSON files use, and its name)."""
+    """Status counts, excluded sites with their reason, and products excluded at other sites: each
+    site by its name in the sites layer (its `names` entry, else its id, where it has none), its
+    status in words (the QGIS legend's, `STATUS_LABELS`) and, last, its id, which ties it to
+    sites.geojson and the CSV files."""
+    names = names or {}
     frame = sites.frame
     counts = [[STATUS_LABELS.get(s, s), str(int((frame["status"] == s).sum()))] for s in STATUS_LABELS
               if (frame["status"] == s).any()]
@@ -385,17 +399,19 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None) -> l
             reasons.append(f"red line excludes {_products_text(row.excluded_redline)}")
         if row.excluded_proximity:
             reasons.append(f"no source within reach for {_products_text(row.excluded_proximity)}")
+        site_id, status = str(row.id), STATUS_LABELS.get(str(row.status), str(row.status))
+        name = str(row.name).strip() if isinstance(row.name, str) and row.name.strip() else names.get(site_id, site_id)
         if row.status.startswith("excluded") or row.status == "outside_clusters":
-            reason = "; ".join(reasons) or STATUS_LABELS.get(row.status, row.status)
-            excluded.append([str(row.id), str(row.name or ""), str(row.cluster), str(row.status), reason])
+            excluded.append([name, str(row.cluster), status, "; ".join(reasons) or status, site_id])
         elif reasons:
-            partial.append([str(row.id), str(row.name or ""), str(row.status), "; ".join(reasons)])
-    blocks.append(Block("p", "Excluded sites and why:" if excluded else "No site is excluded for every product."))
+            partial.append([name, status, "; ".join(reasons), site_id])
+    blocks.append(Block("p", "Excluded sites and why (id: as in sites.geojson):" if excluded
+                        else "No site is excluded for every product."))
     if excluded:
-        blocks.append(Block("table", Table(["site", "name", "cluster", "status", "reason"], excluded)))
+        blocks.append(Block("table", Table(["site", "cluster", "status", "reason", "id"], excluded)))
     if partial:
-        blocks += [Block("p", "Sites open to some products only:"),
-                   Block("table", Table(["site", "name", "status", "excluded products"], partial))]
+        blocks += [Block("p", "Sites open to some products only (id: as in sites.geojson):"),
+                   Block("table", Table(["site", "status", "excluded products", "id"], partial))]
     return blocks + land_blocks(frame, names) + on_site_blocks(frame, names)
 
 
@@ -493,22 +509,44 @@ def redline_extent_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer])
 
 
 def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
+    """The input files with their SHA-256, the working CRS distances and areas were measured in,
+    the software versions (Python packages and the GDAL, PROJ and GEOS libraries) and the notices,
+    as the manifest gives them."""
     files = [[role, f"`{manifest['inputs'][role]}`", f"`{digest}`"]
              for role, digest in manifest["input_sha256"].items()]
     versions = [[name, str(version)] for name, version in manifest["versions"].items()]
     blocks = [Block("h2", "Input provenance"),
               Block("p", "Input files (relative to the scenario file) and their SHA-256:"),
-              Block("table", Table(["input", "file", "SHA-256"], files)),
-              Block("p", "Software versions:"), Block("table", Table(["package", "version"], versions))]
+              Block("table", Table(["input", "file", "SHA-256"], files))]
+    crs = manifest.get("working_crs")
+    if crs:
+        code = f"EPSG:{crs['epsg']}" if crs.get("epsg") is not None else f"`{crs['as_given']}`"
+        blocks.append(Block("p", f"Distances and areas measured in the working CRS {code} ({crs['name']})."))
+    blocks += [Block("p", "Software versions:"), Block("table", Table(["software", "version"], versions))]
     if manifest.get("notices"):
         blocks += [Block("p", "Notices:"), Block("list", list(manifest["notices"]))]
     return blocks
 
 
+def position_blocks(positions: PositionCheck | None, plan: Plan, names: Mapping[str, str]) -> list[Block]:
+    """The red-line and proximity decisions whose margin is below their site's positional
+    uncertainty, with what the plan does there (`siting.prepare.positions.position_section`);
+    nothing without `positions`."""
+    if positions is None:
+        return []
+    built = plan.builds.loc[plan.builds["capacity_added"] > 0]
+    section = position_section(positions, zip(built["site"], built["product"], strict=True), names)
+    blocks = [Block("h2", section.title), *(Block("p", text) for text in section.paragraphs)]
+    if section.rows:
+        blocks.append(Block("table", Table(section.header, section.rows, section.numeric)))
+    return blocks
+
+
 def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                   manifest: Mapping[str, Any], file_notes: Mapping[str, str],
-                  map_context: MapContext | None = None) -> list[Block]:
-    """The whole report, in reading order (`map_context` gives the interactive map its context layer)."""
+                  map_context: MapContext | None = None, positions: PositionCheck | None = None) -> list[Block]:
+    """The whole report, in reading order (`map_context` gives the interactive map its context layer;
+    `positions`, the prepared problem's: the decisions within the sites' positional uncertainty)."""
     by_name = {layer.name: layer for layer in layers}
     alternative = manifest["solver"]["termination"] == ALTERNATIVE_TERMINATION
     blocks = [Block("h1", f"Plan report: {manifest['scenario']}" + (", a near-optimal alternative" if alternative
@@ -532,6 +570,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += trade_blocks(loaded, plan, names)
     blocks += explanation_blocks(loaded, inputs, plan, names)
     blocks += site_blocks(by_name["sites"], names)
+    blocks += position_blocks(positions, plan, names)
     blocks += cell_blocks(by_name.get("candidate_cells"))
     blocks += zone_blocks(by_name["redline_zones"])
     blocks += redline_extent_blocks(loaded, layers)

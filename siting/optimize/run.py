@@ -18,7 +18,15 @@ from siting.optimize.counts import CERTIFY_TOLERANCE, solve_by_counts
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
 from siting.optimize.results import INTEGRALITY_TOLERANCE, Plan, extract_plan, highs_model_status, no_plan_message
 from siting.optimize.screening import Aggregation, ScreenedSolve, ScreeningSummary, solve_screened
-from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, relative_gap, solve_model
+from siting.optimize.solve import (
+    PlanValues,
+    SolveReport,
+    SolverSettings,
+    new_solver,
+    plan_cost,
+    relative_gap,
+    solve_model,
+)
 from siting.prepare.checks import nothing_buildable
 from siting.prepare.problem import Prepared
 
@@ -65,14 +73,16 @@ class Solved:
 
 
 def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[str, float],
-                   start: PlanValues | None = None) -> Solved:
+                   start: PlanValues | FixedStart | None = None) -> Solved:
     """Build and solve the model of a prepared scenario; raise NoSolution, or InfeasiblePlan
     (a PlanInfeasible carrying the explanation of siting/optimize/explain.py) when there is no
     plan to write. The checks before the MIP are `presolve_findings`.
 
     When no site can build anything, that is said first in any infeasibility message and kept
     as a notice of the run otherwise. `start`: a plan to start HiGHS from (`plan_values` of a
-    related run: siting/optimize/solve.py `start_on`)."""
+    related run: siting/optimize/solve.py `start_on`), or a `FixedStart`, a plan taken as it is
+    and certified by a bound already proven, without a search (`solve_fixed_start`; ValueError
+    with candidate cells, whose full model is never built)."""
     inputs = prepared.inputs
     nothing = nothing_buildable(inputs)
     lead = [nothing] if nothing else []
@@ -86,8 +96,12 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
         raise InfeasiblePlan("the plan is infeasible before solving:\n"
                              + "\n".join(f"  - {m}" for m in lead + unreachable), explained, unreachable)
     cells = tuple(getattr(prepared, "candidate_cells", ()))
+    if cells and isinstance(start, FixedStart):
+        raise ValueError("a fixed start needs the full model, which a scenario with candidate cells never builds")
     if cells:
         return screened_solve(inputs, cells, settings, timings, units, lead, prepared.notices)
+    if isinstance(start, FixedStart):
+        return solve_fixed_start(inputs, settings, timings, start, prepared.notices)
     started = time.perf_counter()
     with progress.phase("build"):
         model = build_model(inputs)
@@ -116,6 +130,83 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
         raise NoSolution(f"{exc}\nRounding them to whole numbers and solving the rest again gave no plan.{ended}"
                          ) from None
     return Solved(report, plan, size, model, solver)
+
+
+@dataclass(frozen=True)
+class FixedStart:
+    """A complete plan to take as a run's own, with a proven lower bound of the run's optimum
+    that certifies it, so that no search is needed (`solve_fixed_start`).
+
+    plan: a plan of the run's model (`plan_values`, e.g. another run's plan as
+        siting/optimize/solve.py `plan_cost` completed it under this run's rules);
+    bound_yuan: a proven lower bound of the optimum of this run's model (yuan), e.g. the best
+        bound of the run's own earlier solve (the same model);
+    plan_from: whence the plan comes, as the notice names it (a run's label);
+    own_yuan: the cost of the plan the earlier solve found (yuan; None: it found none);
+    searches: the searches of the solve that proved the bound (`CountSolve.record`), kept in
+        the model size as a solve's own are.
+    """
+
+    plan: PlanValues
+    bound_yuan: float
+    plan_from: str
+    own_yuan: float | None = None
+    searches: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+#: The termination of a `FixedStart` whose plan lies above the asked gap from its bound: no
+#: search ran, and the plan is not proven within the gap.
+KNOWN_BOUND_ABOVE_GAP = "knownBoundAboveGap"
+
+
+def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: dict[str, float], fixed: FixedStart,
+                      notices: list[str]) -> Solved:
+    """The plan `fixed.plan` as the solved plan of the model of `inputs`, without a MIP search:
+    its whole-number decisions fixed and the rest solved as an LP (siting/optimize/solve.py
+    `plan_cost`, with `settings`), certified by `fixed.bound_yuan`.
+
+    The report is that of a solve: objective c = the LP's cost, best bound LB = min(bound, c),
+    gap (c - LB) / |c|, a proven gap of the model since LB is a proven bound of its optimum and
+    the plan is one of its plans; "optimal" (termination "convergenceCriteriaSatisfied") when the
+    gap is within `settings.rel_gap` (to CERTIFY_TOLERANCE), else KNOWN_BOUND_ABOVE_GAP, not
+    proven. A notice says whence the plan and the bound come. The model size holds
+    `fixed.searches` with, under "plan_from", the run the plan comes from and its cost here.
+    Timings: "build", "bound" (0: the bound was proven before) and "solve" (the LP).
+
+    Raises NoSolution when the plan is not one of the model (a whole-number decision outside
+    the model's variables or bounds, or continuous decisions that cannot complete it)."""
+    started = time.perf_counter()
+    with progress.phase("build"):
+        model = build_model(inputs)
+    timings["build"] = time.perf_counter() - started
+    size = model_size(model)
+    started = time.perf_counter()
+    solver = new_solver()
+    with progress.phase("solve"):
+        costed = plan_cost(model, fixed.plan, settings, solver)
+    timings["bound"] = 0.0
+    timings["solve"] = time.perf_counter() - started
+    if costed is None or not costed.has_solution or costed.objective_yuan is None:
+        why = "its whole-number decisions break this run's rules" if costed is None else \
+            f"the rest of the plan cannot be completed under this run's rules (HiGHS: {costed.termination})"
+        raise NoSolution(f"the plan of {fixed.plan_from} is not a plan of this run: {why}")
+    cost = costed.objective_yuan
+    bound = min(fixed.bound_yuan, cost)
+    gap = relative_gap(cost, bound)
+    proven = gap is not None and gap <= settings.rel_gap + CERTIFY_TOLERANCE
+    termination = "convergenceCriteriaSatisfied" if proven else KNOWN_BOUND_ABOVE_GAP
+    report = dataclasses.replace(costed, termination=termination, proven_optimal=proven, best_bound_yuan=bound,
+                                 gap=gap)
+    own = f", less than the {fixed.own_yuan / 1e9:.4f} bn yuan of this run's own plan" \
+        if fixed.own_yuan is not None else ""
+    notices.append(f"the plan is that of {fixed.plan_from}, its whole-number decisions kept and the rest solved "
+                   f"again under this run's rules: it costs {cost / 1e9:.4f} bn yuan here{own}; the best bound, "
+                   f"{bound / 1e9:.4f} bn yuan, was proven by this run's own earlier solve of the same model, so the "
+                   "gap is that plan's against it and no new search ran")
+    size["searches"] = {**{k: v for k, v in fixed.searches.items() if k != "plan_from"},
+                        "plan_from": {"run": fixed.plan_from, "objective_yuan": cost}}
+    report = whole_decisions(model, report, settings, notices)
+    return Solved(report, extract_plan(model, inputs), size, model, solver)
 
 
 def whole_decisions(model: pyo.ConcreteModel, report: SolveReport, settings: SolverSettings,

@@ -10,15 +10,15 @@ category like one the red-line rule names but not it, are refused ("did you mean
 none is said in a notice. A layer file that is empty, or text that is not UTF-8, is named so.
 
 A shapefile keeps 10 characters of a field name: there, a field the scenario names by a longer
-name, or an `existing_<product>` column, is found by its cut name when that is the cut of no
-other name the layer is expected to have (`read_as`), and said in a notice.
+name, an `existing_<product>` column or `position_uncertainty_km`, is found by its cut name when
+that is the cut of no other name the layer is expected to have (`read_as`), and said in a notice.
 
 Only the columns the tool uses are kept, under canonical names (`id`, `name`, and the layer's
-own: `category`, `resource`, `supply_t_per_yr`, `status`, `usable_area_ha`, `existing_<product>`),
-so a layer's other columns, whatever their names, cannot collide with them. Ids, names and
-categories are text; a whole number read as a float (`100.0`) is written `100`. A layer's other
-text columns (a site's coordinate confidence, its sources, notes) are kept apart, by feature id,
-in `LayerSet.text_columns`, for the outputs to carry.
+own: `category`, `resource`, `supply_t_per_yr`, `status`, `usable_area_ha`, `existing_<product>`,
+`position_uncertainty_km`), so a layer's other columns, whatever their names, cannot collide with
+them. Ids, names and categories are text; a whole number read as a float (`100.0`) is written
+`100`. A layer's other text columns (a site's coordinate confidence, its sources, notes) are kept
+apart, by feature id, in `LayerSet.text_columns`, for the outputs to carry.
 
 Problems name files as `shown_path` does, and features by their place in the file and their id
 (`named_features`): "the 7th feature (site_id 'x')".
@@ -64,6 +64,9 @@ SOURCE_STATUSES = ("producing", "prospective")
 #: A repair may remove at most this share of a polygon's area (make_valid on a spike or a
 #: self-overlap); more means the polygon is not what its author drew.
 MAX_REPAIR_AREA_LOSS = 0.01
+#: The sites layer's optional column giving how far (km) a site's true place may lie from where it
+#: is drawn (`siting.prepare.positions`), always by this name (no scenario setting renames it).
+POSITION_UNCERTAINTY = "position_uncertainty_km"
 
 
 @dataclass(frozen=True)
@@ -680,7 +683,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     sites_ref = as_read("sites", refs.sites)
     named, present = economic_fields(sites_ref, SITE_FIELDS)
     sites = load("sites", sites_ref, {"id": sites_ref.id_field, **named}, POLYGONAL + PUNCTUAL,
-                 {"usable_area_ha": sites_ref.usable_area_field, **present}, sites_ref.existing_prefix)
+                 {"usable_area_ha": sites_ref.usable_area_field, **present, POSITION_UNCERTAINTY: POSITION_UNCERTAINTY},
+                 sites_ref.existing_prefix)
     redline = gpd.GeoDataFrame({"id": [], "category": []}, geometry=[], crs="EPSG:4326")
     redline_ref = as_read("redline", refs.redline) if refs.redline is not None else None
     if redline_ref is not None:
@@ -835,7 +839,7 @@ def read_as(path: Path, ref: Ref, products: Sequence[str]) -> tuple[Ref, CutName
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError):
         return ref, CutNames(shapefile=True)
     declared = {s: str(getattr(ref, s)) for s in type(ref).model_fields if s.endswith("_field") and getattr(ref, s)}
-    whole = [ref.existing_prefix + p for p in products] if isinstance(ref, SitesLayer) else []
+    whole = [*(ref.existing_prefix + p for p in products), POSITION_UNCERTAINTY] if isinstance(ref, SitesLayer) else []
     cut = cut_names(columns, declared, whole)
     if not cut.settings:
         return ref, cut
@@ -1078,9 +1082,11 @@ def _categories(names: Sequence[str], one: str, several: str) -> str:
 
 def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, products: Sequence[str],
                      problems: list[str], cut: CutNames) -> dict[str, str]:
-    """Check the usable area and the existing capacity columns; return product -> column. In a
-    shapefile, the existing capacity columns may be read under the whole names of their cut ones
-    (`cut`), and are named in problems as the file names them."""
+    """Check the usable area, the land price and tariff, the position uncertainty (km, a number
+    >= 0 or null: `POSITION_UNCERTAINTY`) and the existing capacity columns; return product ->
+    column. In a shapefile, the position uncertainty and the existing capacity columns may be read
+    under the whole names of their cut ones (`cut`), and are named in problems as the file names
+    them."""
     at = shown_path(path)
     area_field = layer.usable_area_field
     polygonal = sites.geom_type.isin(POLYGONAL).to_numpy()
@@ -1098,8 +1104,11 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
     if "site_tariff_yuan_per_kwh" in sites.columns:
         check_numeric(sites, "site_tariff_yuan_per_kwh", path, str(layer.tariff_field), problems,
                       allow_missing=True, id_field=layer.id_field)
-    prefix = layer.existing_prefix
     in_file = cut.file_names()
+    if POSITION_UNCERTAINTY in sites.columns:  # null: the position is taken as exact
+        check_numeric(sites, POSITION_UNCERTAINTY, path, in_file.get(POSITION_UNCERTAINTY, POSITION_UNCERTAINTY),
+                      problems, allow_missing=True, id_field=layer.id_field)
+    prefix = layer.existing_prefix
     existing: dict[str, str] = {}
     for column in [c for c in sites.columns if c.startswith(prefix)]:
         product = column[len(prefix):]

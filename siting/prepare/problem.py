@@ -4,7 +4,7 @@ the model's inputs, with the notices of the run."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,6 +24,7 @@ from siting.prepare.candidates import allowed_zone_geometry, generate_candidates
 from siting.prepare.checks import check_against_layers
 from siting.prepare.inputs import build_inputs_with_notices
 from siting.prepare.layers import LayerSet, read_layers
+from siting.prepare.positions import PositionCheck, position_check
 from siting.prepare.spatial import (
     CELL,
     RedlineSettings,
@@ -37,7 +38,9 @@ from siting.prepare.spatial import (
 @dataclass
 class Prepared:
     """A scenario ready to solve: `candidate_cells` are the site ids of the generated cells, in
-    the order of the model's SITES (empty without a `candidates:` block)."""
+    the order of the model's SITES (empty without a `candidates:` block); `positions`, the red-line
+    and proximity decisions at the sites with their margins against the sites' positional
+    uncertainty (`siting.prepare.positions`)."""
 
     loaded: LoadedScenario
     layers: LayerSet
@@ -45,6 +48,7 @@ class Prepared:
     inputs: ModelInputs
     notices: list[str]
     candidate_cells: tuple[str, ...] = ()
+    positions: PositionCheck = field(default_factory=PositionCheck)
 
 
 def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
@@ -154,6 +158,7 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
                              s.spatial.sites_outside_clusters, s.spatial.detour_factor, crs_at[0], gateway, cells,
                              crs_at[1])
         inputs, input_notices = build_inputs_with_notices(loaded, spatial)
+        positions = position_check(spatial, inputs, redline_settings(loaded), s.spatial.detour_factor)
     timings["preprocess"] = time.perf_counter() - started
     notices = list(layers.notices) + notices + input_notices
     if spatial.dropped_sites:
@@ -163,4 +168,4 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
                        f"the {int((spatial.sites['kind'] != CELL).sum())} sites of the sites layer")
     kinds = spatial.sites["kind"].to_numpy()
     cell_ids = tuple(str(i) for i, k in zip(spatial.sites["id"], kinds, strict=True) if k == CELL)
-    return Prepared(loaded, layers, spatial, inputs, notices, cell_ids)
+    return Prepared(loaded, layers, spatial, inputs, notices, cell_ids, positions)

@@ -222,8 +222,9 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
     """Solve the scenario over the cartesian product of the --set values and write the sweep
     folder: the tables, sweep.png and each run's outputs in `runNN/`. Every case and the
     folder are checked before anything is solved or created. The first run's plan is the MIP
-    start of the others; once all are solved, a run is solved again from another run's plan
-    when that plan meets its rules and costs less than its own (the cross-start rounds of
+    start of the others; once all are solved, a run moves to another run's plan when that plan
+    meets its rules and costs less than its own: taken with the run's own bound when that proves
+    it within the run's gap, else solved again from it (the cross-start rounds of
     siting/runs/pool.py; the table's `started_from` names that run)."""
     cases, values, keys, inputs = sweep_cases(path, settings, time_limit_s)
     destination = check_destination(Path(destination), inputs, "--out")

@@ -26,7 +26,7 @@ from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, Alternative, n
 from siting.optimize.explain import InfeasiblePlan
 from siting.optimize.relax import rule_cost_table, rule_costs
 from siting.optimize.results import Plan
-from siting.optimize.run import ModelSize, Solved, solve_prepared, solver_settings
+from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import Prepared, prepare, redline_settings, with_layer_problems
@@ -49,7 +49,7 @@ class RunResult:
 def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit_s: float | None = None,
               variant: str | None = None, overrides: tuple[Override, ...] = (), with_rule_costs: bool = False,
               create_parent: bool = True, alternatives: int = 0, slack: float = 0.05,
-              start: PlanValues | None = None, keep_plan: bool = False) -> RunResult:
+              start: PlanValues | FixedStart | None = None, keep_plan: bool = False) -> RunResult:
     """The solve job: check the output folder, prepare, solve, and write every output into the
     folder at once; with `with_rule_costs`, also the cost of each rule family (rule_costs.csv
     and .md); with `alternatives` N > 0, also N near-optimal plans within `slack` of the
@@ -58,8 +58,11 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     folder receives the diagnosis instead (siting/deliver/explore.py) and PlanInfeasible is
     raised naming it. The output folder is checked against the rule of siting/deliver/folders.py before any
     layer is loaded; with `create_parent` false its parent folder must exist. `start` is a plan
-    of a related run (its `plan_values`) that HiGHS starts from where it fits; with `keep_plan`
-    the result carries this run's own (`RunResult.plan_values`)."""
+    of a related run (its `plan_values`) that HiGHS starts from where it fits, or a `FixedStart`:
+    a plan taken as this run's own with a bound already proven for this run, its decisions
+    fixed and the rest solved as an LP, no search (siting/optimize/run.py `solve_fixed_start`;
+    the outputs are those of a solve, with a notice saying so); with `keep_plan` the result
+    carries this run's own (`RunResult.plan_values`)."""
     if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
         raise InputError([f"--time-limit | must be a finite number of seconds greater than 0 (got {time_limit_s}); "
                           "give e.g. --time-limit 60"])

@@ -16,13 +16,19 @@ admit more plans (a looser red line) can end dearer than one whose rules admit f
 run is solved, each run's plan is costed in every other run (`cross_check`: its whole-number
 decisions fixed, the rest solved as an LP, siting/optimize/solve.py `plan_cost`). A run for
 which some other run's plan meets the rules and costs less than its own, by more than
-CROSS_TOLERANCE of it, is solved again starting from the cheapest such plan (the earliest run on
-a tie), and keeps that solve when it is no dearer than its own plan (it is no dearer than its
-start when HiGHS keeps the start, siting/optimize/counts.py). A new plan other than its start
-(the solve found better) is costed in the other runs in a further round, and so on until no
-plan is cheaper elsewhere than where it stands (at most one round per run). When the rounds end
-so, a run whose rules admit every plan of another's ends no dearer than that other (to
-CROSS_TOLERANCE). Every decision uses only
+CROSS_TOLERANCE of it, moves to the cheapest such plan (the earliest run on a tie):
+- when the run's own solve proved a lower bound LB of its optimum (the same model) and that
+  plan, of cost c in the run, lies within the run's gap of it ((c - LB) / |c|, a proven gap of
+  the run's model), the run takes the plan as it is, with that bound, without a new search
+  (siting/optimize/run.py `solve_fixed_start`: its outputs are those of a solve, and a notice
+  names the plan's run and says whence the bound comes);
+- otherwise (no bound, or the plan lies above the run's gap from it) the run is solved again
+  starting from that plan, and keeps that solve when it is no dearer than its own plan (it is
+  no dearer than its start when HiGHS keeps the start, siting/optimize/counts.py).
+A new plan other than its start (such a solve found better) is costed in the other runs in a
+further round, and so on until no plan is cheaper elsewhere than where it stands (at most one
+round per run). When the rounds end so, a run whose rules admit every plan of another's ends no
+dearer than that other (to CROSS_TOLERANCE). Every decision uses only
 the plans and costs at the start of a round, taken in case order, so the outcome does not depend
 on the number of workers nor on the order in which they finish. A run with candidate cells takes
 no start (its screened solve, siting/optimize/screening.py, has none), so it is not solved
@@ -46,6 +52,7 @@ from siting.config.progress import BEAT_S
 from siting.optimize.workers import default_workers, run_handed_over
 
 if TYPE_CHECKING:
+    from siting.optimize.run import FixedStart
     from siting.optimize.solve import PlanValues
 
 #: How often a run lost with its worker process is tried again before it is reported failed.
@@ -95,8 +102,14 @@ class CaseSummary:
     the diagnosis (conflicts.md, ...); "" when the run wrote nothing."""
     units: dict[str, str] = field(default_factory=dict)  # product or target group -> its unit ("t", "GWh")
     started_from: str = ""
-    """The label of the run whose plan this run was solved again from in a cross-start round
-    (see the module docstring); "" when it was not."""
+    """The label of the run whose plan this run took, or was solved again from, in a cross-start
+    round (see the module docstring); "" when it was not."""
+    best_bound_yuan: float | None = None
+    """The proven lower bound of the run's optimum that its gap is measured against (the
+    solver's best bound; None without one)."""
+    searches: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The searches of the solve behind `best_bound_yuan` (the model size's "searches": siting/
+    optimize/counts.py `CountSolve.record`), as plain data; empty when the run has none."""
     plan_values: dict[str, dict[Any, float]] = field(default_factory=dict, repr=False, compare=False)
     """The plan's variable values, only while runs start from each other (empty otherwise)."""
 
@@ -131,6 +144,7 @@ def summarise(label: str, result: Any) -> CaseSummary:
     return CaseSummary(
         label=label, ok=True, scenario_name=result.prepared.loaded.scenario.name, status=result.report.status,
         objective_yuan=result.report.objective_yuan, gap=result.report.gap, solve_time_s=result.report.solve_time_s,
+        best_bound_yuan=result.report.best_bound_yuan, searches=dict(result.model_size.get("searches") or {}),
         costs=dict(plan.costs), final_year=final, capacity=capacity, group_capacity=groups, targets_short=short,
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
         sites_opened=tuple(plan.opened_sites), site_added=added, out_dir=str(result.out_dir),
@@ -146,10 +160,10 @@ def _units(catalog: Any, inputs: Any) -> dict[str, str]:
     return units
 
 
-def run_case(case: Case, start: dict[str, dict[Any, float]] | None = None, keep_plan: bool = False
-             ) -> CaseSummary:
+def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan: bool = False) -> CaseSummary:
     """Solve one case and write its outputs; never raises for a failed run. `start`: the plan
-    values of another run to start from; with `keep_plan` the summary carries this run's own
+    values of another run to start from, or a plan to take with a bound already proven for the
+    case (siting/runs/job.py `run_solve`); with `keep_plan` the summary carries this run's own
     (`CaseSummary.plan_values`)."""
     from siting.runs.job import run_solve
 
@@ -179,8 +193,9 @@ class Progress:
         self.counter = progress.steps(total, what, reporter or progress.Reporter(stream, duplicate=False))
 
     def update(self, summary: CaseSummary) -> None:
-        """Count one run done, with its label and status (or `failed`)."""
-        self.counter.advance(summary.label, summary.status if summary.ok else "failed")
+        """Count one run done, with its label and how it ended: its status, or `infeasible` or
+        `failed` (siting/config/progress.py `run_outcome`)."""
+        self.counter.advance(summary.label, progress.run_outcome(summary.ok, summary.status, summary.error))
 
     __call__ = update
 
@@ -376,11 +391,12 @@ class CrossCheck:
 
     costs: by case number, the cost (yuan) in this run of that case's plan; None where the plan
         breaks this run's rules.
-    chosen: the case whose plan the run was solved again from (None: no plan was cheaper).
-    resolved: the summary of that solve, written in the folder aside (`_aside`).
-    same_plan: whether that solve ended on the whole-number decisions of its start (then the
-        other runs need not cost its plan again: they costed the same decisions as the plan of
-        `chosen`).
+    chosen: the case whose plan the run moved to (None: no plan was cheaper).
+    resolved: the summary of the run with that plan, written in the folder aside (`_aside`).
+    same_plan: whether it ended on the whole-number decisions of that plan (then the other runs
+        need not cost its plan again: they costed the same decisions as the plan of `chosen`).
+    taken: whether the plan was taken as it is, certified by the run's own bound (no search);
+        false when the run was solved again from it.
     costing_s: wall seconds spent loading the run and costing the plans.
     error: why the plans could not be costed ("" when they were).
     """
@@ -389,6 +405,7 @@ class CrossCheck:
     chosen: int | None = None
     resolved: CaseSummary | None = None
     same_plan: bool = False
+    taken: bool = False
     costing_s: float = 0.0
     error: str = ""
 
@@ -399,15 +416,31 @@ def cheaper(cost: float, own: float | None) -> bool:
     return own is None or cost < own - CROSS_TOLERANCE * max(abs(own), 1.0)
 
 
-def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues], aside: Path) -> CrossCheck:
+def proven_by(cost: float, bound: float | None, rel_gap: float) -> bool:
+    """Whether a plan of `cost` yuan of a model lies within `rel_gap` of `bound`, a proven lower
+    bound of the model's optimum (yuan; None: none): (cost - min(bound, cost)) / max(|cost|, 1e-9)
+    at most `rel_gap` (to CERTIFY_TOLERANCE, siting/optimize/counts.py `certified_gap`)."""
+    from siting.optimize.counts import CERTIFY_TOLERANCE, certified_gap
+
+    return bound is not None and certified_gap(cost, bound) <= rel_gap + CERTIFY_TOLERANCE
+
+
+def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues], aside: Path,
+                bound_yuan: float | None = None, searches: dict[str, Any] | None = None,
+                names: dict[int, str] | None = None) -> CrossCheck:
     """Cost each plan of `plans` (by case number) in `case` (siting/optimize/solve.py
     `plan_cost`, on the case's model built once), and when the cheapest plan that meets its
-    rules (`cheapest`: the lowest case number on a tie) beats `own_yuan` (`cheaper`), solve the
-    case again from it (the plan as costed here, a complete start) into the folder `aside`, its
-    plan kept. Never raises for a failure: it is reported in `error` (and the run keeps its own
-    plan)."""
+    rules (`cheapest`: the lowest case number on a tie) beats `own_yuan` (`cheaper`), move the
+    case to it, into the folder `aside`, its plan kept:
+    - when its cost lies within the case's gap of `bound_yuan` (`proven_by`), a proven lower
+      bound of the case's optimum from its own solve (whose searches are `searches`), by taking
+      it as it is (siting/optimize/run.py `FixedStart`, named by `names`, the cases' labels by
+      number), no search;
+    - otherwise, or when that ends other than "optimal" (a plan above the gap after all, or a
+      failure), by solving the case again from it (the plan as costed here, a complete start).
+    Never raises for a failure: it is reported in `error` (and the run keeps its own plan)."""
     from models import build_model
-    from siting.optimize.run import solver_settings
+    from siting.optimize.run import FixedStart, solver_settings
     from siting.optimize.solve import new_solver, plan_cost, plan_values
     from siting.prepare.problem import prepare
 
@@ -434,9 +467,19 @@ def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues]
     chosen = cheapest({j: costs[j] for j in completed})
     if chosen is None:
         return CrossCheck(costs, costing_s=costing)
-    resolved = run_case(dataclasses.replace(case, out_dir=aside), completed[chosen], keep_plan=True)
+    cost = costs[chosen]
+    case_aside = dataclasses.replace(case, out_dir=aside)
+    if cost is not None and bound_yuan is not None and proven_by(cost, bound_yuan, settings.rel_gap):
+        fixed = FixedStart(completed[chosen], bound_yuan, (names or {}).get(chosen, f"case {chosen + 1}"),
+                           own_yuan, dict(searches or {}))
+        taken = run_case(case_aside, fixed, keep_plan=True)
+        if taken.ok and taken.status == "optimal":
+            same = decisions(model, taken.plan_values) == decisions(model, completed[chosen])
+            return CrossCheck(costs, chosen, taken, same, True, costing)
+        shutil.rmtree(aside, ignore_errors=True)  # not proven within the gap after all: searched again instead
+    resolved = run_case(case_aside, completed[chosen], keep_plan=True)
     same = resolved.ok and decisions(model, resolved.plan_values) == decisions(model, completed[chosen])
-    return CrossCheck(costs, chosen, resolved, same, costing)
+    return CrossCheck(costs, chosen, resolved, same, False, costing)
 
 
 def decisions(model: Any, values: PlanValues) -> dict[tuple[str, Any], int]:
@@ -486,12 +529,14 @@ def _may_improve(summary: CaseSummary) -> bool:
 def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], workers: int | None,
                  scheduler: str | None, progress: Callable[[CaseSummary], None] | None) -> list[CaseSummary]:
     """The cross-start rounds (see the module docstring) on solved `cases` whose `summaries` carry
-    their plans: the summaries after them, a run solved again marked `started_from`, its folder
-    replaced by that solve's. Tasks run as `run_cases` runs them; each round's decisions are made
-    here, in case order, once all of its tasks are done."""
+    their plans: the summaries after them, a run that took another run's plan or was solved again
+    from it marked `started_from`, its folder replaced by the new one. Tasks run as `run_cases`
+    runs them; each round's decisions are made here, in case order, once all of its tasks are
+    done."""
     current = list(summaries)
     movable = [_takes_start(case) and _may_improve(summary) for case, summary in zip(cases, current, strict=True)]
     fresh = [i for i, summary in enumerate(current) if summary.plan_values]
+    names = {j: case.label for j, case in enumerate(cases)}
     for number in range(1, len(cases) + 1):
         work: list[tuple[int, dict[int, PlanValues]]] = []  # (run, the plans new to it) to check
         for i, case in enumerate(cases):
@@ -502,8 +547,10 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
             break
         counter = progress.then(len(work), "cross-starts" if number == 1 else f"cross-starts, round {number}") \
             if isinstance(progress, Progress) else None
-        tasks = [_Task(cases[i].label, cross_check, (cases[i], current[i].objective_yuan, plans,
-                                                     _aside(cases[i].out_dir))) for i, plans in work]
+        tasks = [_Task(cases[i].label, cross_check,
+                       (cases[i], current[i].objective_yuan, plans, _aside(cases[i].out_dir),
+                        current[i].best_bound_yuan, current[i].searches, {j: names[j] for j in plans}))
+                 for i, plans in work]
         checks = _run_tasks(tasks, workers, scheduler, _cross_hooks(cases, work, counter), f"siting-cross{number}")
         fresh = []
         for (i, _plans), check in zip(work, checks, strict=True):
@@ -526,7 +573,8 @@ def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Pr
         elif check.chosen is None or check.resolved is None:
             state = "its own plan is the cheapest"
         else:
-            state = f"from {cases[check.chosen].label}: " + (check.resolved.status if check.resolved.ok else "failed")
+            state = (f"from {cases[check.chosen].label}: " + ("took its plan, " if check.taken else "")
+                     + progress.run_outcome(check.resolved.ok, check.resolved.status, check.resolved.error))
         counter.advance(cases[work[k][0]].label, state)
 
     return _Hooks(lambda label: counter.begin(label) if counter else None, done,

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from siting.config.progress import INFEASIBLE, run_outcome
 from siting.deliver.tables import AS_GIVEN, TERMINAL_WIDTH, text_table
 from siting.deliver.units import BN, MONEY_UNIT, cost_label, per_year, unit_slug
 from siting.optimize.tolerance import WITHIN, within_tolerance
@@ -48,15 +49,41 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
 
 
 def status_text(summary: CaseSummary) -> str:
-    """A run's status in one line, as the tables give it: the solver's ("optimal"); for a run whose
-    rules cannot be met together, where its diagnosis is, relative to the batch folder that holds
-    every run's folder ("infeasible: see run02/conflicts.md"); for any other failure "failed: " and
-    the message's first line (`first_line`). The whole message is the run's `error`."""
+    """A run's status in one line, as the files' tables give it: the solver's ("optimal"); for a
+    run whose rules cannot be met together, where its diagnosis is, relative to the batch folder
+    that holds every run's folder ("infeasible: see run02/conflicts.md"), or the message's first
+    line (`first_line`) when no diagnosis was kept; for any other failure "failed: " and the
+    message's first line. The whole message is the run's `error`; the terminal's tables give the
+    first word only (`short_status`)."""
+    outcome = run_outcome(summary.ok, summary.status, summary.error)
     if summary.ok:
-        return summary.status
+        return outcome
     if summary.out_dir:  # a failed run wrote only its diagnosis (CaseSummary.out_dir)
-        return f"infeasible: see {Path(summary.out_dir).name}/{DIAGNOSIS}"
-    return f"failed: {first_line(failure_message(summary))}"
+        return f"{INFEASIBLE}: see {Path(summary.out_dir).name}/{DIAGNOSIS}"
+    return f"{outcome}: {first_line(failure_message(summary))}"
+
+
+def short_status(summary: CaseSummary) -> str:
+    """A run's status as the terminal's tables give it, short enough never to be cut: the solver's
+    ("optimal"), "infeasible" or "failed" (siting/config/progress.py `run_outcome`); the
+    command line prints the whole message of each run without a plan under the table, and the
+    files' tables give `status_text`."""
+    return run_outcome(summary.ok, summary.status, summary.error)
+
+
+def _terminal_status(table: pd.DataFrame, summaries: Sequence[CaseSummary], by_row: bool) -> pd.DataFrame:
+    """A copy of `table` with the status of each run without a plan as `short_status` gives it:
+    in the row whose `metric` is "status", in the run's column (a comparison), or in the
+    `status` column of the row whose `run` is its label (`by_row`: a sweep)."""
+    table = table.copy()
+    for summary in summaries:
+        if summary.ok:
+            continue
+        if by_row and "status" in table.columns and "run" in table.columns:
+            table.loc[table["run"] == summary.label, "status"] = short_status(summary)
+        elif not by_row and summary.label in table.columns and "metric" in table.columns:
+            table.loc[table["metric"] == "status", summary.label] = short_status(summary)
+    return table
 
 
 def first_line(message: str) -> str:
@@ -130,15 +157,17 @@ def placement_note(summaries: Sequence[CaseSummary]) -> str:
 
 def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more: str) -> str:
     """The comparison as the terminal shows it, at most TERMINAL_WIDTH characters wide: the table
-    (money in bn yuan) with each run's column followed by its differences against the baseline, so
-    that columns left out for want of width are whole runs at the end (the file `more` has them
-    all); then whether each run's objective difference against the baseline is proven, one line
-    per run (shown whatever columns fit), and the note on capacity rows (`placement_note`)."""
+    (money in bn yuan; the status of a run without a plan in a word, `short_status`) with each run's
+    column followed by its differences against the baseline, so that columns left out for want of
+    width are whole runs at the end (the file `more` has them all); then whether each run's
+    objective difference against the baseline is proven, one line per run (shown whatever columns
+    fit), and the note on capacity rows (`placement_note`)."""
     base = summaries[0]
     order = ["metric", "unit", base.label]
     for summary in summaries[1:]:
         order += [summary.label, delta_column(summary, base)]
-    lines = [text_table(table[[c for c in order if c in table.columns]], TERMINAL_WIDTH, more)]
+    shown = _terminal_status(table, summaries, by_row=False)
+    lines = [text_table(shown[[c for c in order if c in table.columns]], TERMINAL_WIDTH, more)]
     verdicts = table.loc[table["metric"] == TOLERANCE_ROW]
     said = [] if verdicts.empty else [f"  {s.label}: {verdicts.iloc[0][delta_column(s, base)]}"
                                       for s in summaries[1:] if verdicts.iloc[0][delta_column(s, base)]]
@@ -150,16 +179,17 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
     return "\n".join(lines)
 
 
-def sweep_text(table: pd.DataFrame, more: str) -> str:
+def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] = ()) -> str:
     """The sweep table as the terminal shows it, at most TERMINAL_WIDTH characters wide: as the
-    files give it, but with `vs_first` (whether the objective differs from the first run's by
+    files give it, but with the status of each run of `summaries` without a plan in a word
+    (`short_status`) and `vs_first` (whether the objective differs from the first run's by
     more than their gaps) right after the objective, so that it stays in view when columns
     at the end are left out (the file `more` has them all)."""
     columns = list(table.columns)
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
-    return text_table(table[columns], TERMINAL_WIDTH, more)
+    return text_table(_terminal_status(table, summaries, by_row=True)[columns], TERMINAL_WIDTH, more)
 
 
 def _tolerance_cell(base: CaseSummary, other: CaseSummary) -> str:
@@ -264,11 +294,13 @@ def target_units(keys: Sequence[str], summaries: Sequence[CaseSummary]) -> dict[
 
 
 #: The note under a sweep table in which some run was solved again from another run's plan.
-CROSS_START_NOTE = ("A run with a `started_from` was solved a second time, starting from the plan of the run named "
-                    "there: once every run was solved, that plan met this run's rules at a lower cost than the "
-                    "run's own plan (each run is solved only to its gap), so the run's plan now costs no more than "
-                    "it. Where the rules of one run admit every plan of another, the first thus never ends dearer "
-                    "than the second.")
+CROSS_START_NOTE = ("A run with a `started_from` moved to the plan of the run named there: once every run was "
+                    "solved, that plan met this run's rules at a lower cost than the run's own plan (each run is "
+                    "solved only to its gap). The run took that plan as it is when the bound its own solve proved "
+                    "shows it within the run's gap (its gap is then that plan's against that bound, and a notice in "
+                    "its report says so), and was solved again starting from it otherwise; either way the run's plan "
+                    "now costs no more than it. Where the rules of one run admit every plan of another, the first "
+                    "thus never ends dearer than the second.")
 
 
 def capacity_column(group: str, unit: str) -> str:
