@@ -566,7 +566,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
 
     Returns:
         A `Batch` whose `table` has one row per metric (status, objective and cost breakdown in
-        yuan, gap, solve time, sites opened, targets short, output value per year, capacity per
+        yuan, gap, sites opened, targets short, output value per year, capacity per
         target group and per cluster x product in units/yr) and one column per run.
 
     Raises:

@@ -33,7 +33,6 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
     for name, value in summary.costs.items():
         rows[f"cost: {cost_label(name)}"] = ("yuan", value)
     rows["gap"] = ("share", summary.gap)
-    rows["solve time"] = ("s", round(summary.solve_time_s, 2))
     rows["sites opened"] = ("count", len(summary.sites_opened))
     rows["targets short"] = ("", ", ".join(sorted(summary.targets_short)) or "none")
     for year in years:
