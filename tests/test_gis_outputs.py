@@ -564,7 +564,7 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     assert headings == ["Plan report: small", "Solve", "Targets against the plan",
                         "Capacity added by cluster and product (cumulative to 2024)", "Cost breakdown (discounted)",
                         "Trade: imports and sales", "Why targets are overshot", "Stranded capacity",
-                        "What drives this plan", "Sites",
+                        "What drives this plan", "Sites", "Decisions within positional uncertainty",
                         "Red-line zones as buffered", "How much of the red line the layer holds",
                         "Input provenance", "Files in this folder"]
     manifest = json.loads((small / "manifest.json").read_text())
