@@ -29,8 +29,8 @@ Checks (the build fails loudly if one does not hold):
   not overlap any red-line proxy polygon (lakes, lakeside zones, reserves,
   parks) nor another site, and any shift of a footprint from its nominal point
   stays within the stated coordinate uncertainty;
-- each site's coord_confidence states the uncertainty written as
-  position_uncertainty_km ("G ±8 km" and 8.0);
+- each site's coord_confidence states the uncertainty of its nominal point
+  ("G ±8 km" and unc_km 8.0); position_uncertainty_km adds any footprint shift;
 - usable_area_ha <= polygon area;
 - red-line proxy areas match the sourced (or stated assumed) area within 1 %
   (measured after rounding, both in AREA_CRS and in UTM 48N) and centroids lie
@@ -306,8 +306,9 @@ AILAOSHAN_TOTAL_KM2 = 677.0
 # 2022-01-01 (where sourced).  shift_km: (east, north) shift of the footprint
 # centre from the nominal point, used only where needed to clear the red-line
 # proxy; must stay within unc_km.  unc_km: how far (km) the true place may lie
-# from the nominal point, stated in conf ("G ±8 km") and written as
-# position_uncertainty_km.
+# from the nominal point, stated in conf ("G ±8 km"); position_uncertainty_km
+# is how far it may lie from the drawn footprint's centre: unc_km plus the
+# length of any shift (Jiangchuan: 5 + 1.5 = 6.5 km).
 # Existing capacity at 2022-01-01: lfp t/yr, separator million m2/yr, anode
 # t/yr, cells GWh/yr, fepo4 t/yr.
 
@@ -890,7 +891,9 @@ def build_sites(clusters, redline):
             note += f" Footprint centred on the nominal point ({s['lat']:.2f}, {s['lon']:.2f})."
         props = dict(
             site_id=s["site_id"], name=s["name"], name_zh=s["name_zh"], cluster_id=s["cluster_id"],
-            usable_area_ha=usable, coord_confidence=s["conf"], position_uncertainty_km=float(s["unc_km"]),
+            usable_area_ha=usable, coord_confidence=s["conf"],
+            # from the drawn footprint: the nominal point's uncertainty plus the footprint's shift
+            position_uncertainty_km=round(float(s["unc_km"]) + math.hypot(*shift), 3),
             role=s["role"], source=s["source"], note=note,
         )
         for col in EXISTING_COLS:

@@ -309,14 +309,15 @@ def shipped() -> tuple[PositionCheck, SpatialResult, RedlineSettings, tuple[str,
 
 
 def test_the_shipped_scenario_flags_five_sites_by_lakes(shipped):
-    """Every shipped site gives its uncertainty (±5 to ±8 km). Five sites near the plateau lakes
-    have red-line decisions within it: Chenggong and the Kunming ETDZ by Dianchi, Jiangchuan and
-    Tonghai, whose footprints lie partly inside the 1 km buffer of their lakes' protection zones
-    and wholly inside the 5 km setbacks, and Huaning, 4.6 km from a setback at ±5 km. No proximity
-    decision is within its site's uncertainty: the nearest misses are Huaning and Tonghai, 6.6
-    road km beyond the 80 km phosphate limit, 5.04 and 5.11 km straight at ±5 km."""
+    """Every shipped site gives its uncertainty (±5 to ±8 km; Jiangchuan ±6.5, its footprint shifted
+    1.5 km). Five sites near the plateau lakes have red-line decisions within it: Chenggong and the
+    Kunming ETDZ by Dianchi, Jiangchuan and Tonghai, whose footprints lie partly inside the 1 km
+    buffer of their lakes' protection zones and wholly inside the 5 km setbacks, and Huaning, 4.6 km
+    from a setback at ±5 km. No proximity decision is within its site's uncertainty: the nearest
+    misses are Huaning and Tonghai, 6.6 road km beyond the 80 km phosphate limit, 5.04 and 5.11 km
+    straight at ±5 km."""
     check = shipped[0]
-    assert check.not_given == () and set(check.uncertainty_km.values()) == {5.0, 6.0, 8.0}
+    assert check.not_given == () and set(check.uncertainty_km.values()) == {5.0, 6.0, 6.5, 8.0}
     assert [(d.site, d.rule, d.products, d.state, round(d.margin_km, 2), d.uncertainty_km)
             for d in check.sensitive] == [
         ("chenggong", RED_LINE, FEPO4_GROUP, PARTLY, 0.0, 8.0),
@@ -324,8 +325,8 @@ def test_the_shipped_scenario_flags_five_sites_by_lakes(shipped):
         ("kunming_etdz", RED_LINE, FEPO4_GROUP, OUTSIDE, 1.45, 6.0),
         ("kunming_etdz", RED_LINE, LFP_GROUP, OUTSIDE, 4.85, 6.0),
         ("huaning", RED_LINE, FEPO4_GROUP, OUTSIDE, 4.61, 5.0),
-        ("jiangchuan", RED_LINE, FEPO4_GROUP, INSIDE, 2.56, 5.0),
-        ("jiangchuan", RED_LINE, LFP_GROUP, PARTLY, 0.0, 5.0),
+        ("jiangchuan", RED_LINE, FEPO4_GROUP, INSIDE, 2.56, 6.5),
+        ("jiangchuan", RED_LINE, LFP_GROUP, PARTLY, 0.0, 6.5),
         ("tonghai", RED_LINE, FEPO4_GROUP, INSIDE, 2.34, 5.0),
         ("tonghai", RED_LINE, LFP_GROUP, PARTLY, 0.0, 5.0)]
     near_misses = {d.site: round(d.margin_km, 2) for d in check.decisions
