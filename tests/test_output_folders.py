@@ -380,6 +380,22 @@ def test_marker_and_manifest_without_file_hashes_keep_the_earliest_rule(work: Pa
     assert hashlib.sha256((out / "plan.csv").read_bytes()).hexdigest() == written["plan.csv"]
 
 
+def test_a_file_put_in_and_a_file_changed_are_named_in_one_refusal(work: Path, capsys):
+    """A folder holding both a file of the user's and an edited output names both at once, so that
+    one move clears the way (not the second only after the first is dealt with)."""
+    scenario = str(work / "small" / "scenario.yaml")
+    out = work / "out"
+    assert main(["solve", scenario, "--out", str(out)]) == 0
+    capsys.readouterr()
+    (out / "notes.txt").write_text("the user's notes")
+    (out / "report.md").write_text("an annotated report")
+    err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder was written by siting but now also holds files it did not "
+                   f"write (notes.txt), and report.md, which was changed after siting wrote it (got {out}); move "
+                   "those files out of the folder, or choose another folder: a run never deletes a file it did not "
+                   f"write, nor overwrites a file changed since siting wrote it\n")
+
+
 def test_a_manifest_that_is_no_longer_json_counts_as_changed(work: Path, capsys):
     scenario = str(work / "small" / "scenario.yaml")
     out = work / "out"

@@ -185,22 +185,17 @@ def foreign_files(folder: Path) -> list[str]:
     return foreign
 
 
-def _foreign_problem(folder: Path) -> tuple[str, str] | None:
-    """(what is wrong, how to fix) when a marked `folder` holds files the tool did not write, or
-    its marker (of an earlier version, or edited) does not say which files those are."""
+def _marker_problem(folder: Path) -> tuple[str, str] | None:
+    """(what is wrong, how to fix) when a marked `folder`'s marker does not say which files siting
+    wrote (its header is neither this version's nor the earlier one's: edited, or older still)."""
     try:
         header = (folder / MARKER).read_text(encoding="utf-8").split("\n", 1)[0]
     except (OSError, UnicodeDecodeError):
         header = ""
-    if header not in (MARKER_TEXT.rstrip("\n"), EARLIER_MARKER_TEXT.rstrip("\n")):
-        return (f"has a {MARKER} marker that does not list the files siting wrote (an earlier version wrote it, or "
-                "it was edited)", "move out any file of yours and delete the folder, or choose another folder")
-    foreign = foreign_files(folder)
-    if not foreign:
+    if header in (MARKER_TEXT.rstrip("\n"), EARLIER_MARKER_TEXT.rstrip("\n")):
         return None
-    return (f"was written by siting but now also holds files it did not write ({_shown_names(foreign)})",
-            "move those files out of the folder, or choose another folder: a run never deletes a file it did not "
-            "write")
+    return (f"has a {MARKER} marker that does not list the files siting wrote (an earlier version wrote it, or "
+            "it was edited)", "move out any file of yours and delete the folder, or choose another folder")
 
 
 def _shown_names(names: list[str]) -> str:
@@ -304,25 +299,32 @@ def changed_files(folder: Path) -> list[str]:
     return sorted(changed)
 
 
-def _changed_problem(folder: Path) -> tuple[str, str] | None:
-    """(what is wrong, how to fix) when files siting wrote into a marked `folder` were changed since."""
-    changed = changed_files(folder)
-    if not changed:
-        return None
-    if len(changed) == 1:
-        return (f"holds {changed[0]}, which was changed after siting wrote it",
-                f"move {changed[0]} elsewhere, or choose another folder: a run never overwrites a file changed "
-                "since siting wrote it")
-    return (f"holds files that were changed after siting wrote them ({_shown_names(changed)})",
-            "move those files elsewhere, or choose another folder: a run never overwrites a file changed since "
-            "siting wrote it")
-
-
 def _replace_problem(folder: Path) -> tuple[str, str] | None:
-    """Why a marked `folder` may not be replaced: files put into it since, or files siting wrote
-    that were changed since; None when it may."""
-    foreign = _foreign_problem(folder)
-    return foreign if foreign is not None else _changed_problem(folder)
+    """Why a marked `folder` may not be replaced, (what is wrong, how to fix): a marker that does
+    not list what siting wrote; else files put into it since and files siting wrote that were
+    changed since, both named in one message so that one move clears them; None when it may."""
+    marker = _marker_problem(folder)
+    if marker is not None:
+        return marker
+    foreign, changed = foreign_files(folder), changed_files(folder)
+    said = []
+    if foreign:
+        said.append(f"files it did not write ({_shown_names(foreign)})")
+    if len(changed) == 1:
+        said.append(f"{changed[0]}, which was changed after siting wrote it")
+    elif changed:
+        said.append(f"files that were changed after siting wrote them ({_shown_names(changed)})")
+    if not said:
+        return None
+    what = ("was written by siting but now also holds " + said[0] + (f", and {said[1]}" if len(said) > 1 else "")
+            if foreign else "holds " + said[0])
+    if foreign:
+        never = "a run never deletes a file it did not write" + (
+            ", nor overwrites a file changed since siting wrote it" if changed else "")
+        return what, f"move those files out of the folder, or choose another folder: {never}"
+    files = changed[0] if len(changed) == 1 else "those files"
+    return what, (f"move {files} elsewhere, or choose another folder: a run never overwrites a file changed since "
+                  "siting wrote it")
 
 
 def normal_mode() -> int:
