@@ -126,8 +126,9 @@ def format_summary(result: RunResult) -> str:
     lines.append("")
     lines += textwrap.wrap(f"sites opened: {opened_sites_text(result)}", TERMINAL_WIDTH, subsequent_indent="  ",
                            break_on_hyphens=False)
-    for notice in result.prepared.notices:
-        lines.append(f"note: {notice}")
+    for notice in result.prepared.notices:  # a one-line notice wrapped; one of several lines has its own layout
+        lines += [f"note: {notice}"] if "\n" in notice else textwrap.wrap(
+            f"note: {notice}", TERMINAL_WIDTH, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False)
     # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
     timing = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
     lines += textwrap.wrap(f"time: {timing}", TERMINAL_WIDTH, subsequent_indent="      ", break_on_hyphens=False)

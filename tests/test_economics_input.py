@@ -211,6 +211,22 @@ def test_plan_years_are_every_calendar_year_and_targets_stay_on_their_years(fold
     assert inputs.price_yuan_per_unit[("lfp", 2022)] == 1.0
 
 
+def test_committed_projects_after_the_plan_are_left_out_in_one_notice(folder: Path):
+    """Two projects online after 2024 make one notice listing both, in file order, each with its
+    capacity, product, site and year (a dozen such lines hid the other notices)."""
+    (folder / "committed_projects.yaml").write_text(
+        (folder / "committed_projects.yaml").read_text()
+        + "- {id: late, name: Late, site: e_city, product: cells, capacity: 2, online_year: 2030, status: signed,"
+          " source: s}\n"
+        + "- {id: later, name: Later, site: e_far, product: lfp, capacity: 12500, online_year: 2031, status: signed,"
+          " source: s}\n")
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert [n for n in prepared.notices if "plan's last year" in n] == [
+        "2 committed projects come online after the plan's last year 2024: left out: late (2 cells at e_city, "
+        "2030); later (12,500 lfp at e_far, 2031)"]
+    assert ("e_far", "lfp", 2031) not in prepared.inputs.committed_units_per_yr
+
+
 def test_committed_projects_map_to_years_existing_capacity_and_land(folder: Path):
     """e_city (30 ha) takes 10,000 t lfp online 2024 (2 ha: 10 ha per 50,000 t module), 5,000 t lfp
     online 2020 (before the plan: existing, 1 ha) and 2 GWh cells online 2030 (after it: left out,

@@ -8,6 +8,7 @@ proximity is the model's (`models.families.redline`, `models.families.proximity`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -181,11 +182,18 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     land: dict[str, float] = {}
     notices: list[str] = []
     kept = set(sites)
+    late = [project for project in loaded.committed.projects if project.online_year > years[-1]]
+    if len(late) == 1:
+        project = late[0]
+        notices.append(f"committed project {project.id} ({project.capacity:,.0f} {project.product} at "
+                       f"{project.site}) comes online in {project.online_year}, after the plan's last year "
+                       f"{years[-1]}: left out")
+    elif late:  # one notice for them all: a dozen lines of the same sentence hide the other notices
+        notices.append(f"{len(late)} committed projects come online after the plan's last year {years[-1]}: left "
+                       "out: " + "; ".join(f"{p.id} ({p.capacity:,.0f} {p.product} at {p.site}, {p.online_year})"
+                                           for p in late))
     for project in loaded.committed.projects:
         if project.online_year > years[-1]:
-            notices.append(f"committed project {project.id} ({project.capacity:,.0f} {project.product} at "
-                           f"{project.site}) comes online in {project.online_year}, after the plan's last year "
-                           f"{years[-1]}: left out")
             continue
         if project.site not in kept:
             notices.append(f"committed project {project.id} is at site {project.site}, which lies in no cluster: "
@@ -364,5 +372,43 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult) ->
         resource_import_cap_t_per_yr=terms.import_cap_t_per_yr,
         min_utilisation=dict(c.utilisation.min_share) if c.utilisation.enabled else {},
     )
-    return inputs, committed.notices + land_notices
+    return inputs, committed.notices + land_notices + loose_limit_notices(loaded, inputs)
+
+
+#: A proximity limit more than this many times the farthest site-to-source road distance of its
+#: resource is said in a notice (`loose_limit_notices`). A limit meant in km that binds nothing is
+#: legal: a province-wide policy limit kept for a smaller study area exceeds the farthest distance
+#: by a small factor, and passes in silence up to 10 times it. A limit typed in metres is 1000 times
+#: the one meant, and a limit meant to bind lies below the farthest distance: the typed figure is
+#: caught whenever the limit meant was at least 1 % of the farthest distance.
+LOOSE_LIMIT_FACTOR = 10.0
+
+
+def km_figure(km: float) -> str:
+    """Km for a notice: thousands separated, whole km without decimals (80,000), else one (12.5)."""
+    return f"{km:,.0f}" if float(km).is_integer() else f"{km:,.1f}"
+
+
+def loose_limit_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[str]:
+    """A notice for each limit of constraints.proximity.max_distance_km more than
+    `LOOSE_LIMIT_FACTOR` times the farthest road km (`inputs.arc_km`) from any site to any active
+    source of its resource, while the rule is on: the limit excludes no site and cuts no arc, and
+    may be metres typed for km. A resource without an active source, or whose every source lies at
+    its sites (0 km), is left out."""
+    if "proximity" not in inputs.enabled_families:
+        return []
+    farthest: dict[str, float] = {}
+    for (source, _site), km in inputs.arc_km.items():
+        resource = inputs.resource_of_source[source]
+        if not math.isnan(km):  # NaN: no distance known
+            farthest[resource] = max(farthest.get(resource, 0.0), float(km))
+    notices = []
+    for resource, limit in inputs.max_distance_km.items():
+        reach = farthest.get(resource, 0.0)
+        if reach > 0.0 and limit > LOOSE_LIMIT_FACTOR * reach:
+            key = loaded.at("constraints", "proximity", "max_distance_km", resource)[1]
+            notices.append(f"{key}: {km_figure(limit)} km is beyond every site's distance to a {resource} source "
+                           f"(the farthest is {km_figure(round(reach, 1))} km): the rule excludes nothing; was it "
+                           "meant in metres?")
+    return notices
 
