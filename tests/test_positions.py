@@ -199,13 +199,17 @@ def test_proximity_margin_is_the_road_km_to_the_limit_over_the_detour_factor():
 
 def test_the_section_lists_each_sensitive_decision_with_what_the_plan_does_there(case: PositionCheck):
     """near builds a (one of its decision's products), pt builds c only (other products), far and
-    half nothing; edge gives no uncertainty and is named as taken as exact."""
-    section = position_section(case, [("near", "a"), ("pt", "c")], {"near": "Near park"})
+    half nothing; edge gives no uncertainty and is named as taken as exact. Sites and products are
+    named as the report's other tables name them (`names`, `products`), by id where not given."""
+    section = position_section(case, [("near", "a"), ("pt", "c")], {"near": "Near park"}, {"a": "A1", "b": "B1"})
     assert section.rows == (
-        ("Near park", RED_LINE, "a, b", "outside the zone", "1.0", "2", "builds a"),
+        ("Near park", RED_LINE, "A1, B1", "outside the zone", "1.0", "2", "builds A1"),
         ("far", RED_LINE, "c", "wholly inside the zone: excluded", "1.0", "2", "not built"),
-        ("half", RED_LINE, "a, b", "partly inside the zone: land pro-rated", "0", "0.1", "not built"),
-        ("pt", RED_LINE, "a, b", "outside the zone", "1.0", "1.5", "built, other products"))
+        ("half", RED_LINE, "A1, B1", "partly inside the zone: land pro-rated", "0", "0.1", "not built"),
+        ("pt", RED_LINE, "A1, B1", "outside the zone", "1.0", "1.5", "built, other products"))
+    assert position_section(case, [("near", "a")]).rows[0] == (
+        "near", RED_LINE, "a, b", "outside the zone", "1.0", "2", "builds a")
+    section = position_section(case, [("near", "a"), ("pt", "c")], {"near": "Near park"})
     assert section.paragraphs[0].startswith("4 red-line or proximity decisions at 4 sites have a margin below the "
                                             "site's stated positional uncertainty")
     assert "could go the other way if the site were placed correctly: check the site on the ground" in (
@@ -294,6 +298,24 @@ def test_the_sites_layer_names_the_decisions_within_each_site_s_uncertainty(fold
     without = plan_layers(prepared.layers, prepared.spatial, prepared.inputs, solved.plan,
                           redline_settings(prepared.loaded))
     assert set(next(x for x in without if x.name == "sites").frame["position_sensitive"]) == {""}
+
+
+def test_the_report_names_sites_and_products_as_its_other_tables_do(folder: Path, capsys):
+    """The section of report.md gives West lakeside (not w_lake) and FePO4, LFP, Cells (not
+    fepo4, lfp, cells), as the table of builds does (West mine park, FePO4); the plan builds
+    nothing at West lakeside (3.0 km inside the 1 km lake buffer, 8.0 road km within the 50 km
+    phosphate limit, both within its ±9 km)."""
+    from siting.cli import main
+
+    set_uncertainty(folder, {"w_mine": 2.0, "w_lake": 9.0, "e_city": None, "e_far": 10.0})
+    code = main(["solve", str(folder / "scenario.yaml"), "--out", str(folder / "out")])
+    assert code == 0, capsys.readouterr().err
+    report = (folder / "out" / "report.md").read_text()
+    section = report.split("## Decisions within positional uncertainty\n", 1)[1].split("\n## ", 1)[0]
+    assert [line for line in section.splitlines() if line.startswith("| West")] == [
+        "| West lakeside | red line | FePO4, LFP, Cells | wholly inside the zone: excluded | 3.0 | 9 | not built |",
+        "| West lakeside | proximity | FePO4 | within the limit | 8.0 | 9 | not built |"]
+    assert "| West mine park | FePO4 | " in report.split("## Decisions within positional uncertainty", 1)[0]
 
 
 # --- the shipped scenario ------------------------------------------------------------------------

@@ -181,11 +181,13 @@ class SitesLayer(LayerRef):
 
     id_field: str = Field(default="site_id", description="Column with each site's unique id")
     usable_area_field: str = Field(
-        default="usable_area_ha", description="Column with each site's usable land in ha; a polygon may leave it "
-        "empty to use its drawn area")
+        default="usable_area_ha", description="Column with each site's usable land in ha (required when set here); "
+        "a polygon may leave it empty to use its drawn area, and a layer of polygons without the default column "
+        "uses every polygon's drawn area")
     existing_prefix: str = Field(
         default="existing_", description="Prefix of the columns `<prefix><product>` holding existing capacity in "
-        "units/yr")
+        "units/yr; a prefix set here must start some column of the layer, the default may start none (no "
+        "existing capacity)")
     land_price_field: str | None = Field(
         default="land_price_yuan_per_ha", description="Column with each site's price of land-use rights in yuan/ha, "
         "taken when the layer has it (required when set here); null: land costs nothing")

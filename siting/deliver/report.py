@@ -535,7 +535,8 @@ def position_blocks(positions: PositionCheck | None, plan: Plan, names: Mapping[
     if positions is None:
         return []
     built = plan.builds.loc[plan.builds["capacity_added"] > 0]
-    section = position_section(positions, zip(built["site"], built["product"], strict=True), names)
+    labels = {p: product_label(p) for d in positions.decisions for p in d.products}
+    section = position_section(positions, zip(built["site"], built["product"], strict=True), names, labels)
     blocks = [Block("h2", section.title), *(Block("p", text) for text in section.paragraphs)]
     if section.rows:
         blocks.append(Block("table", Table(section.header, section.rows, section.numeric)))

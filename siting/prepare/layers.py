@@ -1,10 +1,11 @@
 """Reading the geographic layers a scenario names, with the checks that make them safe to use.
 
 Each layer is read with pyogrio (one named layer of a file that holds several), must be spatial,
-carry a CRS that pyproj can transform, not be empty, have the fields the scenario names, unique
-non-empty ids, the right geometry type, coordinates that fit its CRS, and valid geometries
-(repaired and reported, or rejected, as the scenario says; a repair that removes much of a
-polygon is refused). Numbers must be finite and not negative; red-line categories and source
+carry a CRS that pyproj can transform, not be empty, have the fields the scenario names (a field
+setting left at its default is taken when present; an `existing_prefix` the scenario sets must
+start some column), unique non-empty ids, the right geometry type, coordinates that fit its CRS,
+and valid geometries (repaired and reported, or rejected, as the scenario says; a repair that
+removes much of a polygon is refused). Numbers must be finite and not negative; red-line categories and source
 statuses must be given. A source's resource like a catalog resource but not it, and a red-line
 category like one the red-line rule names but not it, are refused ("did you mean"); one like
 none is said in a notice. A layer file that is empty, or text that is not UTF-8, is named so.
@@ -634,6 +635,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     text_columns: dict[str, pd.DataFrame] = {}
     faulty: set[str] = set()
     cuts: dict[str, CutNames] = {}
+    columns_read: dict[str, list[str]] = {}  # role -> the columns of its layer as read (`CutNames.apply`)
 
     def checked(role: str, count: int, frame: gpd.GeoDataFrame) -> None:
         """Note `role` as a layer whose referenced values are not known, when problems were found
@@ -665,6 +667,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         required_name, optional_name = _name_field(ref)
         layer_notices: list[str] = cut.notices(path)
         raw = frame
+        columns_read[role] = [str(c) for c in raw.columns if c != "geometry"]
         frame, found = check_layer(frame, path, role, {**fields, **required_name}, types, policy, layer_notices,
                                    {**optional_name, **(optional or {})}, prefix)
         text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
@@ -683,8 +686,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     sites_ref = as_read("sites", refs.sites)
     named, present = economic_fields(sites_ref, SITE_FIELDS)
     sites = load("sites", sites_ref, {"id": sites_ref.id_field, **named}, POLYGONAL + PUNCTUAL,
-                 {"usable_area_ha": sites_ref.usable_area_field, **present, POSITION_UNCERTAINTY: POSITION_UNCERTAINTY},
-                 sites_ref.existing_prefix)
+                 {**present, POSITION_UNCERTAINTY: POSITION_UNCERTAINTY}, sites_ref.existing_prefix)
+    problems.extend(_prefix_problems(columns_read.get("sites"), paths["sites"], sites_ref, products, cuts["sites"]))
     redline = gpd.GeoDataFrame({"id": [], "category": []}, geometry=[], crs="EPSG:4326")
     redline_ref = as_read("redline", refs.redline) if refs.redline is not None else None
     if redline_ref is not None:
@@ -706,7 +709,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         checked("clusters", count, clusters)
     if "id" in sites.columns and len(sites):
         count = len(problems)
-        existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"])
+        existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"], notices,
+                                    scenario_relative(paths["sites"], loaded))
         checked("sites", count, sites)
         if "usable_area_ha" in sites.columns:
             notices += _drawn_area_notices(sites, scenario_relative(paths["sites"], loaded), sites_ref)
@@ -899,14 +903,18 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
 
 
 #: Canonical column -> the setting naming its field, in the clusters and the sites layer (a
-#: site's own tariff is `site_tariff_yuan_per_kwh`, apart from its cluster's).
+#: site's own tariff is `site_tariff_yuan_per_kwh`, apart from its cluster's), each read by
+#: `economic_fields`: required when the scenario sets it, taken when present otherwise.
 CLUSTER_FIELDS = {"power_tariff_yuan_per_kwh": "tariff_field", "hub_lon": "hub_lon_field", "hub_lat": "hub_lat_field"}
-SITE_FIELDS = {"land_price_yuan_per_ha": "land_price_field", "site_tariff_yuan_per_kwh": "tariff_field"}
+SITE_FIELDS = {"usable_area_ha": "usable_area_field", "land_price_yuan_per_ha": "land_price_field",
+               "site_tariff_yuan_per_kwh": "tariff_field"}
 
 
 def economic_fields(ref: LayerRef, settings: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(required, optional) canonical name -> field of the layer: a field the scenario sets is
-    required, a default one is taken when the layer has it, a null one is never read."""
+    """(required, optional) canonical name -> field of the layer: a field the scenario sets
+    (`model_fields_set`: written in the scenario, a base it extends or a variant, even at its
+    default name) is required, a default one is taken when the layer has it, a null one is never
+    read."""
     required: dict[str, str] = {}
     optional: dict[str, str] = {}
     for canonical, setting in settings.items():
@@ -1080,13 +1088,42 @@ def _categories(names: Sequence[str], one: str, several: str) -> str:
     return f"categories {joined(quoted, limit=len(quoted))} {several}"
 
 
+def _prefix_problems(columns: Sequence[str] | None, path: Path, layer: SitesLayer, products: Sequence[str],
+                     cut: CutNames) -> list[str]:
+    """A problem when the scenario sets `existing_prefix` (`model_fields_set`) and no column of the
+    sites layer as read (`columns`, `CutNames.apply`: a shapefile's existing-capacity fields by
+    their whole names; an ambiguous cut name counts by the names it may be the cut of) starts with
+    it, since every site's existing capacity would quietly be 0; with "did you mean" the prefix
+    of the columns `<prefix><product>` the layer holds (or the default prefix, when columns start
+    with it), the one most like the given prefix. A prefix left at its default that matches no
+    column is a layer without existing capacity. None for `columns`: the layer could not be read
+    (its problem is reported), nothing to check."""
+    prefix = layer.existing_prefix
+    if columns is None or "existing_prefix" not in layer.model_fields_set:
+        return []
+    names = [*columns, *(n for whole in cut.ambiguous.values() for n in whole)]
+    if any(c.startswith(prefix) for c in names):
+        return []
+    default = str(SitesLayer.model_fields["existing_prefix"].default)
+    found = [c[:-len(p)] for c in columns for p in products if c.endswith(p) and len(c) > len(p)]
+    found += [default] if any(c.startswith(default) for c in columns) else []
+    close = close_match(prefix, list(dict.fromkeys(found)), 0.0) if found else None
+    fix = (f"did you mean '{close}'?" if close is not None else
+           "give the prefix of the columns <prefix><product> that hold existing capacity, or leave existing_prefix "
+           "out for a layer without existing capacity")
+    return [f"{shown_path(path)}: existing_prefix '{prefix}' | matches no column of the sites layer (has: "
+            f"{', '.join(columns)}); {fix}"]
+
+
 def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, products: Sequence[str],
-                     problems: list[str], cut: CutNames) -> dict[str, str]:
+                     problems: list[str], cut: CutNames, notices: list[str], shown: str) -> dict[str, str]:
     """Check the usable area, the land price and tariff, the position uncertainty (km, a number
     >= 0 or null: `POSITION_UNCERTAINTY`) and the existing capacity columns; return product ->
     column. In a shapefile, the position uncertainty and the existing capacity columns may be read
     under the whole names of their cut ones (`cut`), and are named in problems as the file names
-    them."""
+    them. Polygon sites without the usable-area field the scenario leaves at its default use their
+    drawn areas, said in a notice (appended to `notices`, naming the file `shown`; a field the
+    scenario names is required: `economic_fields`)."""
     at = shown_path(path)
     area_field = layer.usable_area_field
     polygonal = sites.geom_type.isin(POLYGONAL).to_numpy()
@@ -1098,6 +1135,9 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
                         "(polygon sites may use their drawn area)")
     else:
         sites["usable_area_ha"] = np.nan
+        notices.append(f"{shown}: field '{area_field}' is missing from the sites layer: the drawn polygons' areas "
+                       "are used as usable land for every site (set layers.sites.usable_area_field to read usable "
+                       "areas from another field)")
     if "land_price_yuan_per_ha" in sites.columns:
         check_numeric(sites, "land_price_yuan_per_ha", path, str(layer.land_price_field), problems,
                       id_field=layer.id_field)

@@ -276,23 +276,29 @@ class PositionSection:
         return lines[:-1]
 
 
-def plan_there(decision: PositionDecision, built: Mapping[str, set[str]]) -> str:
+def plan_there(decision: PositionDecision, built: Mapping[str, set[str]],
+               products: Mapping[str, str] | None = None) -> str:
     """What the plan does at the decision's site: "builds <products>" (those of the decision it
-    builds), "built, other products", or "not built"."""
+    builds, by `products`, id -> display name, else their ids), "built, other products", or "not
+    built"."""
+    products = products or {}
     at_site = built.get(decision.site, set())
-    these = [p for p in decision.products if p in at_site]
+    these = [products.get(p, p) for p in decision.products if p in at_site]
     if these:
         return f"builds {', '.join(these)}"
     return "built, other products" if at_site else "not built"
 
 
 def position_section(check: PositionCheck, built_pairs: Iterable[tuple[str, str]],
-                     names: Mapping[str, str] | None = None) -> PositionSection:
+                     names: Mapping[str, str] | None = None,
+                     products: Mapping[str, str] | None = None) -> PositionSection:
     """The report's section: what a sensitive decision means, then one row per sensitive decision
-    (site by `names`, id -> name, else its id), with what the plan does there (`built_pairs`: the
-    (site, product) pairs the plan adds capacity to). Without the column in the sites layer, one
-    sentence saying every position is taken as exact."""
+    (site by `names`, id -> the name the report's other tables give it, else its id; products by
+    `products`, id -> display name, else their ids), with what the plan does there (`built_pairs`:
+    the (site, product) pairs the plan adds capacity to). Without the column in the sites layer,
+    one sentence saying every position is taken as exact."""
     names = names or {}
+    products = products or {}
     if not check.given:
         return PositionSection(SECTION_TITLE, (
             f"The sites layer gives no `{POSITION_UNCERTAINTY}`: every site's position is taken as exact, and no "
@@ -309,8 +315,9 @@ def position_section(check: PositionCheck, built_pairs: Iterable[tuple[str, str]
     built: dict[str, set[str]] = {}
     for site, product in built_pairs:
         built.setdefault(str(site), set()).add(str(product))
-    rows = tuple((names.get(d.site, d.site), d.rule, ", ".join(d.products), STATE_WORDS[d.state], km_text(d.margin_km),
-                  f"{d.uncertainty_km:g}", plan_there(d, built)) for d in sensitive)
+    rows = tuple((names.get(d.site, d.site), d.rule, ", ".join(products.get(p, p) for p in d.products),
+                  STATE_WORDS[d.state], km_text(d.margin_km), f"{d.uncertainty_km:g}", plan_there(d, built, products))
+                 for d in sensitive)
     sites = len({d.site for d in sensitive})
     many = len(sensitive) > 1
     text = (f"{len(sensitive)} red-line or proximity decision{'s' if many else ''} at {sites} "

@@ -1,0 +1,207 @@
+"""Settings that would change the plan without a word: a usable-area field or an existing-capacity
+prefix the scenario names but the sites layer lacks, and a proximity limit far beyond every
+distance it could bind.
+
+A field or prefix the scenario sets is required (exit 2, the file, the setting and the layer's
+columns named); left at its default and absent, it is legal, and said in a notice where it
+changes the plan (polygon sites then use their drawn areas). The small scenario's sites are
+points; `as_squares` redraws them as polygons. Messages are matched whole."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from siting.prepare.problem import prepare
+from tests.conftest import edit, run_bad
+
+# `folder` (a copy of the small scenario), `edit` and `run_bad` are in tests/conftest.py.
+
+SITES = "sites: {path: sites.geojson}"
+UTM = "EPSG:32648"
+#: The small sites layer's columns, as a missing field's problem lists them.
+COLUMNS = "site_id, name, usable_area_ha, existing_lfp, land_price_yuan_per_ha, power_tariff_yuan_per_kwh"
+
+
+def change_sites(folder: Path, change) -> None:
+    """Apply `change(feature)` to every feature of the small scenario's sites layer."""
+    path = folder / "sites.geojson"
+    data = json.loads(path.read_text())
+    for feature in data["features"]:
+        change(feature)
+    path.write_text(json.dumps(data))
+
+
+def as_squares(feature: dict) -> None:
+    """Redraw a point site as the 0.01 degree square around it."""
+    x, y = feature["geometry"]["coordinates"]
+    d = 0.005
+    feature["geometry"] = {"type": "Polygon", "coordinates": [[[x - d, y - d], [x + d, y - d], [x + d, y + d],
+                                                              [x - d, y + d], [x - d, y - d]]]}
+
+
+def without(name: str):
+    """A change removing the property `name` of a feature."""
+    return lambda feature: feature["properties"].pop(name)
+
+
+# --- 1. usable_area_field ---------------------------------------------------------------------
+
+
+def test_a_usable_area_field_the_scenario_names_must_be_in_the_layer(folder: Path, capsys):
+    """Polygon sites could use their drawn area, but the scenario named the field: a misspelt
+    name would quietly replace every site's usable land by its drawn polygon."""
+    change_sites(folder, as_squares)
+    edit(folder / "scenario.yaml", SITES, "sites: {path: sites.geojson, usable_area_field: usable_area}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        f"  - sites.geojson: field 'usable_area' | missing from the sites layer (has: {COLUMNS}); add it or set "
+        "layers.sites to the right field name\n")
+
+
+def test_a_usable_area_field_named_for_point_sites_is_refused_the_same_way(folder: Path, capsys):
+    edit(folder / "scenario.yaml", SITES, "sites: {path: sites.geojson, usable_area_field: area_ha}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        f"  - sites.geojson: field 'area_ha' | missing from the sites layer (has: {COLUMNS}); add it or set "
+        "layers.sites to the right field name\n")
+
+
+def test_polygon_sites_without_the_default_field_use_their_drawn_areas_with_a_notice(folder: Path):
+    """No `usable_area_ha` and no usable_area_field: each square's drawn area (about 112 ha, measured
+    in UTM 48N) is its usable land, and a notice says so once for the layer."""
+    change_sites(folder, lambda f: (as_squares(f), f["properties"].pop("usable_area_ha")))
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert ("sites.geojson: field 'usable_area_ha' is missing from the sites layer: the drawn polygons' areas are "
+            "used as usable land for every site (set layers.sites.usable_area_field to read usable areas from "
+            "another field)") in prepared.notices
+    assert not any("is empty for" in n for n in prepared.notices)
+    drawn = gpd.read_file(folder / "sites.geojson").to_crs(UTM)
+    expected = dict(zip(drawn["site_id"], drawn.geometry.area / 1e4, strict=True))
+    land = dict(zip(prepared.spatial.sites["id"], prepared.spatial.sites["gross_land_ha"], strict=True))
+    assert land == pytest.approx(expected, rel=1e-4)
+    assert min(land.values()) > 110 and max(land.values()) < 114
+
+
+def test_point_sites_without_the_default_field_are_still_an_error(folder: Path, capsys):
+    """A point has no drawn area: its usable land must be given (the rule as it was)."""
+    change_sites(folder, without("usable_area_ha"))
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: field 'usable_area_ha' | missing; point sites need their usable area in ha (polygon "
+        "sites may use their drawn area)\n")
+
+
+def test_polygon_sites_with_the_default_field_give_no_notice(folder: Path):
+    change_sites(folder, as_squares)
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert not any("usable_area_ha" in n for n in prepared.notices)
+    assert list(prepared.spatial.sites["gross_land_ha"]) == [100.0, 100.0, 30.0, 30.0]
+
+
+# --- 2. existing_prefix -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["exist_", "Existing_"])
+def test_a_prefix_that_matches_no_column_is_refused_with_the_default_it_is_like(folder: Path, capsys, prefix: str):
+    """With `exist_` (or `Existing_`) every site's existing capacity (East city's 20,000 t of LFP)
+    would quietly be 0, while `existing_lfp` stands in the layer."""
+    edit(folder / "scenario.yaml", SITES, f"sites: {{path: sites.geojson, existing_prefix: {prefix}}}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        f"  - sites.geojson: existing_prefix '{prefix}' | matches no column of the sites layer (has: {COLUMNS}); "
+        "did you mean 'existing_'?\n")
+
+
+def test_a_prefix_like_no_column_is_refused_with_the_fix(folder: Path, capsys):
+    change_sites(folder, without("existing_lfp"))
+    edit(folder / "scenario.yaml", SITES, "sites: {path: sites.geojson, existing_prefix: cap_}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: existing_prefix 'cap_' | matches no column of the sites layer (has: site_id, name, "
+        "usable_area_ha, land_price_yuan_per_ha, power_tariff_yuan_per_kwh); give the prefix of the columns "
+        "<prefix><product> that hold existing capacity, or leave existing_prefix out for a layer without existing "
+        "capacity\n")
+
+
+def test_a_prefix_named_after_another_product_column_suggests_its_prefix(folder: Path, capsys):
+    """Columns `cap_lfp`: the prefix of a column ending in a catalog product is offered."""
+    change_sites(folder, lambda f: f["properties"].update(cap_lfp=f["properties"].pop("existing_lfp")))
+    edit(folder / "scenario.yaml", SITES, "sites: {path: sites.geojson, existing_prefix: capa_}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: existing_prefix 'capa_' | matches no column of the sites layer (has: site_id, name, "
+        "usable_area_ha, land_price_yuan_per_ha, power_tariff_yuan_per_kwh, cap_lfp); did you mean 'cap_'?\n")
+
+
+def test_a_prefix_the_scenario_sets_reads_its_columns(folder: Path):
+    change_sites(folder, lambda f: f["properties"].update(cap_lfp=f["properties"].pop("existing_lfp")))
+    edit(folder / "scenario.yaml", SITES, "sites: {path: sites.geojson, existing_prefix: cap_}")
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert prepared.layers.existing_columns == {"lfp": "cap_lfp"}
+    assert prepared.inputs.existing_capacity_units_per_yr == {("e_city", "lfp"): 20000.0}
+
+
+def test_the_default_prefix_matching_no_column_is_a_layer_without_existing_capacity(folder: Path):
+    change_sites(folder, without("existing_lfp"))
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert prepared.layers.existing_columns == {}
+    assert prepared.inputs.existing_capacity_units_per_yr == {}
+    assert not any("existing" in n for n in prepared.notices)
+
+
+def test_a_shapefile_s_cut_existing_columns_count_for_the_prefix(folder: Path, capsys):
+    """A shapefile keeps `existing_l` of `existing_lfp`: the prefix `existing_` set in the
+    scenario reads it by its whole name; `exist_` is refused, offering the default."""
+    frame = gpd.read_file(folder / "sites.geojson")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GDAL's notes on the names it cuts
+        frame.to_file(folder / "sites.shp", engine="pyogrio")
+    edit(folder / "scenario.yaml", SITES, "sites: {path: sites.shp, existing_prefix: existing_}")
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert prepared.layers.existing_columns == {"lfp": "existing_lfp"}
+    edit(folder / "scenario.yaml", "existing_prefix: existing_", "existing_prefix: exist_")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.shp: existing_prefix 'exist_' | matches no column of the sites layer (has: site_id, name, "
+        "usable_are, existing_l, land_price, power_tari); did you mean 'existing_'?\n")
+
+
+# --- 3. a proximity limit beyond every distance ------------------------------------------------
+
+#: The farthest site from the one producing phosphate source (rock_w at 102.12, 24.62) is e_far,
+#: 139.41 road km away (straight km in UTM 48N, detour factor 1.0); 10 times that is 1,394.1 km.
+FARTHEST_KM = 139.40768720265336
+
+
+def limit_notices(folder: Path, limit: str) -> list[str]:
+    edit(folder / "scenario.yaml", "phosphate_rock: 50}", f"phosphate_rock: {limit}}}")
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert max(prepared.inputs.arc_km.values()) == pytest.approx(FARTHEST_KM, abs=1e-9)
+    return [n for n in prepared.notices if n.startswith("constraints.proximity")]
+
+
+def test_a_limit_in_metres_typed_for_km_is_named_in_a_notice(folder: Path):
+    assert limit_notices(folder, "80000") == [
+        "constraints.proximity.max_distance_km.phosphate_rock: 80,000 km is beyond every site's distance to a "
+        "phosphate_rock source (the farthest is 139.4 km): the rule excludes nothing; was it meant in metres?"]
+
+
+def test_a_limit_just_over_ten_times_the_farthest_distance_is_named(folder: Path):
+    assert limit_notices(folder, "1395") == [
+        "constraints.proximity.max_distance_km.phosphate_rock: 1,395 km is beyond every site's distance to a "
+        "phosphate_rock source (the farthest is 139.4 km): the rule excludes nothing; was it meant in metres?"]
+
+
+@pytest.mark.parametrize("limit", ["50", "200", "1394"])
+def test_a_binding_or_moderately_loose_limit_gives_no_notice(folder: Path, limit: str):
+    assert limit_notices(folder, limit) == []
+
+
+def test_no_notice_while_the_proximity_rule_is_off(folder: Path):
+    edit(folder / "scenario.yaml", "  proximity:\n", "  proximity:\n    enabled: false\n")
+    assert limit_notices(folder, "80000") == []
