@@ -24,7 +24,7 @@ import pytest
 from siting.cli import main
 from siting.config.load import load_scenario
 from siting.deliver.report import explanation_blocks, markdown
-from siting.deliver.tables import in_bn_yuan, markdown_table, plan_tables, table_files, text_table
+from siting.deliver.tables import AS_GIVEN, in_bn_yuan, markdown_table, plan_tables, table_files, text_table
 from siting.deliver.units import bn_yuan, per_year, plain_status, product_label, to_bn, unit_of, unit_slug
 from siting.optimize.run import solve_prepared, solver_settings
 from siting.prepare.problem import prepare
@@ -81,12 +81,12 @@ def test_yuan_columns_and_rows_are_written_in_bn_yuan_and_gaps_in_percent() -> N
     frame = pd.DataFrame({"rule": ["a", "b"], "rule_cost_yuan": [1.0e8, None], "gap": [0.0, 0.0243]})
     files = table_files(frame, "rule_costs")
     assert files["rule_costs.csv"] == "rule,rule_cost_bn_yuan,gap_percent\na,0.1,0\nb,,2.43\n"
-    assert files["rule_costs.md"].splitlines()[2:] == ["| a | 0.10 | 0 |", "| b |  | 2.43 |"]
+    assert files["rule_costs.md"].splitlines()[1:] == ["|---|---:|---:|", "| a | 0.10 | 0.00 |", "| b |  | 2.43 |"]
     rows = pd.DataFrame({"metric": ["objective", "output value 2024", "gap"], "unit": ["yuan", "yuan/yr", "share"],
                          "a": [4.19e9, 8.8e9, 0.0], "b vs a": [2.5e9, 0.0, 0.0]})
     assert markdown_table(in_bn_yuan(rows)).splitlines()[2:] == [
         "| objective | bn yuan | 4.19 | 2.50 |", "| output value 2024 | bn yuan/yr | 8.80 | 0.00 |",
-        "| gap | % | 0 | 0 |"]
+        "| gap | % | 0.00 | 0.00 |"]
     shares = rows.assign(a=[4.19e9, 8.8e9, 0.0243], **{"b vs a": [2.5e9, 0.0, -0.0007]})
     assert text_table(shares).splitlines()[-1].split() == ["gap", "%", "2.43", "-0.07"]
 
@@ -97,7 +97,21 @@ def test_terminal_tables_fit_120_columns_and_name_what_is_left_out() -> None:
     assert max(len(line) for line in text.splitlines()) <= 120
     assert text.splitlines()[-1] == "(3 more columns: column_3, column_4, column_5; see rule_costs.csv)"
     long = text_table(pd.DataFrame({"note": ["y" * 200]}))
-    assert long.splitlines()[1] == "y" * 37 + "..."
+    assert long.splitlines()[1] == "y" * 37 + "..."  # one word: cut where the room ends
+    words = text_table(pd.DataFrame({"note": ["the plan is infeasible before its solve: see the diagnosis"]}))
+    assert words.splitlines()[1] == "the plan is infeasible before its..."  # after the last whole word in the room
+    fits = text_table(pd.DataFrame({"note": ["the plan is infeasible before solving: see run02"]}))
+    assert fits.splitlines()[1] == "the plan is infeasible before solving..."  # the room ends where a word does
+
+
+def test_markdown_tables_right_align_numbers_and_keep_swept_values_as_typed() -> None:
+    """Columns mostly of numbers are right-aligned; a swept setting (attrs[AS_GIVEN]) keeps its form
+    (1000, not 1,000), where a count of that size gets its thousands separator."""
+    frame = pd.DataFrame({"run": ["run01", "run02"], "constraints.redline.buffer_m": [0, 1000],
+                          "sites": [1200, 3], "status": ["optimal", "infeasible"]})
+    frame.attrs[AS_GIVEN] = ("constraints.redline.buffer_m",)
+    assert markdown_table(frame).splitlines()[1:] == [
+        "|---|---:|---:|---|", "| run01 | 0 | 1,200 | optimal |", "| run02 | 1000 | 3 | infeasible |"]
 
 
 # --- the outputs of a run ---------------------------------------------------------------------

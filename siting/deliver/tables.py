@@ -181,39 +181,65 @@ def _fmt(value: Any, money: bool = False) -> str:
     return str(value)
 
 
-def _cells(frame: pd.DataFrame) -> list[list[str]]:
-    """Each row's cells as text: money (a `_bn_yuan` column, or a row whose `unit` is bn yuan)
-    with 2 decimals."""
-    money_cols = [str(c).endswith("_bn_yuan") for c in frame.columns]
+def _cells(frame: pd.DataFrame, as_given: Sequence[str] = ()) -> list[list[str]]:
+    """Each row's cells as text: money (a `_bn_yuan` column, or a row whose `unit` is bn yuan) and
+    percentages (a `gap_percent` column, or a row whose `unit` is %) with 2 decimals, as the
+    terminal summary and the report give them; the columns `as_given` (swept settings) as typed."""
+    two_decimals = [str(c).endswith("_bn_yuan") or c in PERCENT_COLUMNS.values() for c in frame.columns]
+    typed = [c in as_given for c in frame.columns]
     unit_at = list(frame.columns).index("unit") if "unit" in frame.columns else None
     rows = []
     for row in frame.itertuples(index=False):
-        money_row = unit_at is not None and str(row[unit_at]).startswith(MONEY_UNIT)
-        rows.append([_fmt(v, money_cols[i] or (money_row and i != unit_at)) for i, v in enumerate(row)])
+        unit = str(row[unit_at]) if unit_at is not None else ""
+        row_two = unit.startswith(MONEY_UNIT) or unit == "%"
+        rows.append([str(v) if typed[i] and v is not None else _fmt(v, two_decimals[i] or (row_two and i != unit_at))
+                     for i, v in enumerate(row)])
     return rows
 
 
+def _numeric(frame: pd.DataFrame) -> list[bool]:
+    """Per column, whether most of its filled cells are numbers (then right-aligned)."""
+    flags = []
+    for column in frame.columns:
+        values = [v for v in frame[column] if v is not None and not (isinstance(v, float) and math.isnan(v))
+                  and v != ""]
+        numbers = sum(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        flags.append(bool(values) and 2 * numbers >= len(values))
+    return flags
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A Markdown table of the frame, money in bn yuan with 2 decimals and gaps in percent
-    (`in_file_units`)."""
+    """A Markdown table of the frame, money in bn yuan and gaps in percent (`in_file_units`), both
+    with 2 decimals; columns mostly of numbers right-aligned; swept settings (the frame's
+    `attrs[AS_GIVEN]`) as typed."""
+    as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     frame = in_file_units(frame)
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in _cells(frame)]
+    rule = "|" + "|".join("---:" if right else "---" for right in _numeric(frame)) + "|"
+    body = ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in _cells(frame, as_given)]
     return "\n".join([header, rule, *body]) + "\n"
 
 
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 3] + "..."
+    """`text`, or when longer than `width` its start and "...", cut after a whole word where one
+    ends in the second half of the room (not in the middle of a name)."""
+    if len(text) <= width:
+        return text
+    room = text[:width - 3]
+    space = room.rfind(" ")
+    if text[width - 3] not in " ,;:" and space >= (width - 3) // 2:  # the room ends inside a word: drop it
+        room = room[:space]
+    return room.rstrip(" ,;:") + "..."
 
 
 def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "") -> str:
     """An aligned terminal table no wider than `width`: long cells are cut, and columns that do not
     fit are left out with a closing line naming them (and `more`, where the whole table is); money
     in bn yuan and gaps in percent (`in_file_units`)."""
+    as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     frame = in_file_units(frame)
     header = [str(c) for c in frame.columns]
-    cells = [header] + [[_cut(c, TERMINAL_CELL) for c in row] for row in _cells(frame)]
+    cells = [header] + [[_cut(c, TERMINAL_CELL) for c in row] for row in _cells(frame, as_given)]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     shown = len(header)
     while shown > 1 and sum(widths[:shown]) + 2 * (shown - 1) > width:
