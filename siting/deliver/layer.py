@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from siting.deliver.geojson import COORDINATE_DECIMALS, WGS84, geometry_json
+from siting.deliver.geojson import COORDINATE_DECIMALS, WGS84, coordinate_lists, normalised_geometries
 
 FieldKind = Literal["string", "integer", "real", "boolean"]
 
@@ -144,15 +144,27 @@ def coerce(value: Any, kind: FieldKind, precision: Precision | None = None) -> A
 
 def normalised_geometry(geometry: shapely.Geometry) -> shapely.Geometry:
     """The geometry exactly as GeoJSON writes it: oriented and rounded (WGS84 input)."""
-    return shapely.geometry.shape(geometry_json(geometry))
+    return normalised_geometries([geometry])[0]
 
 
 def written_geometry(geometry: shapely.Geometry) -> shapely.Geometry | None:
     """`geometry` as written (oriented, rounded), made valid if rounding broke it; None when
     nothing valid of its own family is left (a polygon collapsed to a line, a line to a point)."""
-    written = normalised_geometry(geometry)
-    if written.is_valid and not written.is_empty:
-        return written
+    return written_geometries([geometry])[0]
+
+
+def written_geometries(geometries: Sequence[shapely.Geometry] | np.ndarray) -> list[shapely.Geometry | None]:
+    """`written_geometry` of each geometry, normalised all at once (the repair, rarely needed,
+    one by one)."""
+    originals = np.asarray(geometries, dtype=object).ravel()
+    written = normalised_geometries(originals)
+    fine = shapely.is_valid(written) & ~shapely.is_empty(written) if len(written) else np.zeros(0, dtype=bool)
+    return [w if ok else _repaired(g, w) for g, w, ok in zip(originals, written, fine.tolist(), strict=True)]
+
+
+def _repaired(geometry: shapely.Geometry, written: shapely.Geometry) -> shapely.Geometry | None:
+    """A polygon that rounding (`written`) made invalid or empty, repaired on the rounded grid;
+    None when nothing valid of its own family is left."""
     family = _FAMILY.get(geometry.geom_type, geometry.geom_type)
     if family != "Polygon":
         return None
@@ -186,6 +198,23 @@ def _as_type(geometry: shapely.Geometry, target: str) -> shapely.Geometry:
     return getattr(shapely, target)([geometry])
 
 
+#: Multi-part type -> the shapely function making multi-part geometries of parts.
+_COLLECT = {"MultiPoint": shapely.multipoints, "MultiLineString": shapely.multilinestrings,
+            "MultiPolygon": shapely.multipolygons}
+
+
+def _as_types(geometries: Sequence[shapely.Geometry], target: str) -> list[shapely.Geometry]:
+    """Each geometry as `target`: a single part of a multi-part `target` becomes a multi-part
+    geometry of one part (as `_as_type` makes it), all of them at once."""
+    array = np.asarray(geometries, dtype=object).ravel()
+    single = shapely.get_type_id(array) != shapely.GeometryType[target.upper()] if len(array) else np.zeros(0, bool)
+    if single.any() and target in _COLLECT:
+        array[single] = _COLLECT[target](array[single], indices=np.arange(int(single.sum())))
+    elif single.any():
+        array[single] = [_as_type(g, target) for g in array[single]]
+    return list(array)
+
+
 def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence[str],
                kinds: Mapping[str, FieldKind] | None = None, default_geometry: str = "Point") -> OutputLayer:
     """Type, reproject and normalise `frame[columns]` into an OutputLayer.
@@ -200,7 +229,7 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
     frame = frame.loc[~frame.geometry.is_empty & frame.geometry.notna()] if len(frame) else frame
     declared = dict(kinds or {})
     fields = tuple((c, declared.get(c) or infer_kind(frame[c])) for c in columns)
-    written = [written_geometry(g) for g in frame.geometry]
+    written = written_geometries(frame.geometry.to_numpy())
     kept = [g is not None for g in written]
     notices: tuple[str, ...] = ()
     if not all(kept):
@@ -211,20 +240,25 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
     geometries = [g for g in written if g is not None]
     geometry_type = common_geometry_type([g.geom_type for g in geometries], default_geometry)
     precision = {c: field_precision(c) if kind == "real" else None for c, kind in fields}
-    data = {c: pd.Series([coerce(v, kind, precision[c]) for v in frame[c]], dtype=object) for c, kind in fields}
-    typed = gpd.GeoDataFrame(data, geometry=[_as_type(g, geometry_type) for g in geometries], crs=WGS84)
+    data = {c: pd.Series([coerce(v, kind, precision[c]) for v in frame[c].tolist()], dtype=object)
+            for c, kind in fields}
+    typed = gpd.GeoDataFrame(data, geometry=_as_types(geometries, geometry_type), crs=WGS84)
     return OutputLayer(name, title, typed, fields, geometry_type, notices)
 
 
 def feature_collection_text(layer: OutputLayer) -> str:
     """GeoJSON (RFC 7946) text of a layer: no `crs` member, `id` on every feature, compact."""
     names = layer.field_names
+    geometries = layer.frame.geometry.to_numpy()
+    coordinates = coordinate_lists(geometries)
+    if coordinates is None:  # a geometry `coordinate_lists` leaves to shapely's mapping
+        coordinates = [_lists(shapely.geometry.mapping(g)["coordinates"]) for g in geometries]
     features = []
-    for row, geometry in zip(layer.frame[names].itertuples(index=False), layer.frame.geometry, strict=True):
+    for row, geometry, coords in zip(layer.frame[names].itertuples(index=False), geometries, coordinates,
+                                     strict=True):
         props = dict(zip(names, row, strict=True))
-        mapped = shapely.geometry.mapping(geometry)
         features.append({"type": "Feature", "id": props["id"], "properties": props,
-                         "geometry": {"type": mapped["type"], "coordinates": _lists(mapped["coordinates"])}})
+                         "geometry": {"type": geometry.geom_type, "coordinates": coords}})
     # allow_nan=False: JSON has no NaN or Infinity; a non-finite value is a bug, never written.
     return json.dumps({"type": "FeatureCollection", "name": layer.name, "features": features},
                       ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"

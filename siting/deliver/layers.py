@@ -144,7 +144,8 @@ def land_figures(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> dic
       `models.families.redline.usable_land_ha`);
     - land_used_ha: the land the plan's new modules take (modules x their module's land)."""
     redline_on = "redline" in inputs.enabled_families
-    after = spatial.land.groupby("site", sort=False)["land_after_redline_ha"].max() if len(spatial.land) else {}
+    after = spatial.land.groupby("site", sort=False)["land_after_redline_ha"].max().to_dict() if len(spatial.land) \
+        else {}
     used: dict[str, float] = {}
     for site, module, count in zip(plan.builds["site"], plan.builds["module"], plan.builds["modules"], strict=True):
         used[str(site)] = used.get(str(site), 0.0) + float(count) * inputs.module(str(module)).land_ha
@@ -263,8 +264,9 @@ def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
     for site, product in zip(built["site"], built["product"], strict=True):
         products_at.setdefault(str(site), set()).add(str(product))
     geometry = dict(zip(spatial.sites["id"].astype(str), spatial.sites.geometry, strict=True))
-    land = {(str(s), str(p)): float(v) for s, p, v in zip(spatial.land["site"], spatial.land["product"],
-                                                          spatial.land["land_after_redline_ha"], strict=True)}
+    mine = spatial.land.loc[spatial.land["site"].astype(str).isin(set(products_at))]  # the built sites' rows
+    land = {(str(s), str(p)): float(v) for s, p, v in zip(mine["site"].tolist(), mine["product"].tolist(),
+                                                          mine["land_after_redline_ha"].tolist(), strict=True)}
     overlaps = {}
     for site in sorted(products_at, key=list(geometry).index):
         polygon = geometry[site]
@@ -331,8 +333,8 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     local = plan.flows.loc[[(k, s) in on_site for k, s in zip(plan.flows["source"], plan.flows["site"],
                                                              strict=True)]] if on_site else plan.flows.iloc[0:0]
     kept = spatial.sites.set_index("id")
-    added = plan.builds.groupby(["site", "product", "year"])["capacity_added"].sum()
-    capex = plan.builds.groupby("site")["capex_yuan"].sum()
+    added = plan.builds.groupby(["site", "product", "year"])["capacity_added"].sum().to_dict()
+    capex = plan.builds.groupby("site")["capex_yuan"].sum().to_dict()
     value = {p: inputs.output_value_yuan_per_unit.get(p, 0.0) for p in inputs.PRODUCTS}
     land = land_figures(spatial, inputs, plan)
     outside = dict.fromkeys(LAND_FIELDS, 0.0)
@@ -390,7 +392,7 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
     sites layer, with their capacity added. `status`: `site_status` of the plan, when already known."""
     cells = cell_sites(spatial)
     status = status if status is not None else site_status(inputs, plan, spatial.dropped_sites)
-    capex = plan.builds.groupby("site")["capex_yuan"].sum()
+    capex = plan.builds.groupby("site")["capex_yuan"].sum().to_dict()
     value = plan.builds.assign(value=[inputs.output_value_yuan_per_unit.get(p, 0.0) * float(u) for p, u in zip(
         plan.builds["product"], plan.builds["capacity_added"], strict=True)]) if len(plan.builds) else None
     main: dict[str, str] = {}
@@ -399,7 +401,7 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
         totals = totals.loc[totals["value"] > 0].sort_values(["site", "value"], ascending=[True, False], kind="stable")
         main = dict(totals.drop_duplicates("site")[["site", "product"]].itertuples(index=False))
     ids = [str(c) for c in cells["id"]]
-    after = spatial.land.groupby("site", sort=False)["land_after_redline_ha"].max()
+    after = spatial.land.groupby("site", sort=False)["land_after_redline_ha"].max().to_dict()
     usable = [float(after.get(c, 0.0)) for c in ids]
     frame = gpd.GeoDataFrame({
         "id": ids,

@@ -45,11 +45,13 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch, Rectangle, Wedge
+from matplotlib.path import Path as DrawnPath
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox, Transform
 
@@ -126,13 +128,16 @@ class MapTitle:
 @dataclass(frozen=True)
 class MapContext:
     """What the map needs beyond the layers: each product's unit (catalog) and output value per
-    unit (the pie slices' weights), the context polygons, and the data sources for the margin."""
+    unit (the pie slices' weights), the context polygons, and the data sources for the margin.
+    `redline_extent`: the map's layers' `redline_extent_text` for the title's red-line figures,
+    where it is made already (the report quotes the same statement); None: the map makes it."""
 
     units: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, float] = field(default_factory=dict)
     context: gpd.GeoDataFrame | None = None
     context_label: str = "context"
     sources: Sequence[str] = ()
+    redline_extent: str | None = None
 
 
 def _projected(layer: OutputLayer | None, crs: str) -> gpd.GeoDataFrame | None:
@@ -188,9 +193,34 @@ def draw_north_arrow(ax: Axes) -> None:
                             "headlength": 12})
 
 
-def _polygons(ax: Axes, frame: gpd.GeoDataFrame | None, **style: object) -> None:
-    if frame is not None and not frame.empty:
+def polygon_paths(geometries: np.ndarray) -> list[DrawnPath]:
+    """One matplotlib path per (multi)polygon, as GeoPandas's `plot` draws it: the geometry
+    normalised (`shapely.normalize`), then each part's exterior ring and its holes, x and y, each
+    ring a closed sub-path (move to its first point, lines on, close). All rings at once, rather
+    than GeoPandas's patch per polygon, which thousands of candidate cells make slow."""
+    normal = shapely.normalize(geometries)
+    sizes = shapely.get_num_coordinates(shapely.get_rings(shapely.get_parts(normal)))
+    ends = np.cumsum(sizes)
+    xy = shapely.get_coordinates(normal)
+    codes = np.full(len(xy), DrawnPath.LINETO, dtype=DrawnPath.code_type)
+    codes[ends - sizes] = DrawnPath.MOVETO
+    codes[ends - 1] = DrawnPath.CLOSEPOLY
+    splits = np.cumsum(shapely.get_num_coordinates(normal))[:-1]
+    return [DrawnPath(v, c) for v, c in zip(np.split(xy, splits), np.split(codes, splits), strict=True)]
+
+
+def _polygons(ax: Axes, frame: gpd.GeoDataFrame | gpd.GeoSeries | None, **style: object) -> None:
+    """Draw polygons as GeoPandas's `frame.plot(ax=ax, **style)` draws them (one collection of
+    `polygon_paths`, the data limits updated the same way; the map sets its own aspect), without
+    its patch per polygon; anything but non-empty (multi)polygons is left to GeoPandas."""
+    if frame is None or frame.empty:
+        return
+    geometries = frame.geometry.to_numpy() if isinstance(frame, gpd.GeoDataFrame) else frame.to_numpy()
+    if not (np.isin(shapely.get_type_id(geometries), [3, 6]).all() and not shapely.is_empty(geometries).any()):
         frame.plot(ax=ax, **style)
+        return
+    ax.add_collection(PathCollection(polygon_paths(geometries), **style), autolim=True)
+    ax.autoscale_view()
 
 
 def _anchor_points(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -330,7 +360,7 @@ def _label(ax: Axes, text: str, xy: tuple[float, float], **style: object) -> Tex
 def draw_context(ax: Axes, context: gpd.GeoDataFrame | None) -> None:
     """Context polygons (counties): thin grey outlines under everything else."""
     if context is not None and not context.empty:
-        context.plot(ax=ax, facecolor="none", edgecolor=_rgb(CONTEXT, 0.8), linewidth=0.5, zorder=0.5)
+        _polygons(ax, context, facecolor="none", edgecolor=_rgb(CONTEXT, 0.8), linewidth=0.5, zorder=0.5)
 
 
 def draw_redline(ax: Axes, redline: gpd.GeoDataFrame | None) -> list[tuple[str, tuple[float, float, float, float],
@@ -349,11 +379,11 @@ def draw_redline(ax: Axes, redline: gpd.GeoDataFrame | None) -> list[tuple[str, 
         if used[category]:
             colour = redline_colour(category)
             fill, edge = _rgb(colour, REDLINE_FILL_ALPHA / 255), _rgb(colour)
-            part.plot(ax=ax, facecolor=fill, edgecolor=edge, linewidth=0.5, zorder=1.5 if colour == WATER else 1)
+            _polygons(ax, part, facecolor=fill, edgecolor=edge, linewidth=0.5, zorder=1.5 if colour == WATER else 1)
             rows.setdefault((fill, edge), []).append(category_label(category))
         else:
             fill, edge = _rgb(GREY, 60 / 255), _rgb(GREY)
-            part.plot(ax=ax, facecolor=fill, edgecolor=edge, linewidth=0.5, linestyle="--", zorder=1)
+            _polygons(ax, part, facecolor=fill, edgecolor=edge, linewidth=0.5, linestyle="--", zorder=1)
             rows.setdefault((fill, edge), []).append(f"{category_label(category)} (not used by the rule)")
     return [(", ".join(names), fill, edge) for (fill, edge), names in rows.items()]
 
@@ -366,11 +396,11 @@ def draw_zones(ax: Axes, zones: gpd.GeoDataFrame | None, crs: str) -> None:
     for kind, zone in zip(zones["kind"], zones.geometry, strict=True):
         series = gpd.GeoSeries([zone], crs=crs)
         if kind == "buffer":
-            series.plot(ax=ax, facecolor="none", edgecolor=_rgb(RED), linewidth=0.9, linestyle="--", zorder=2)
+            _polygons(ax, series, facecolor="none", edgecolor=_rgb(RED), linewidth=0.9, linestyle="--", zorder=2)
         else:
-            series.plot(ax=ax, facecolor="none", edgecolor=_rgb(SETBACK, SETBACK_HATCH_ALPHA / 255), hatch="/",
-                        linewidth=0.0, zorder=2)
-            series.plot(ax=ax, facecolor="none", edgecolor=_rgb(SETBACK), linewidth=0.9, zorder=2)
+            _polygons(ax, series, facecolor="none", edgecolor=_rgb(SETBACK, SETBACK_HATCH_ALPHA / 255), hatch="/",
+                      linewidth=0.0, zorder=2)
+            _polygons(ax, series, facecolor="none", edgecolor=_rgb(SETBACK), linewidth=0.9, zorder=2)
 
 
 def draw_flows(ax: Axes, flows: gpd.GeoDataFrame | None, colours: dict[str, tuple[int, int, int]]) -> None:
@@ -640,12 +670,12 @@ def draw_cells(ax: Axes, cells: gpd.GeoDataFrame | None) -> tuple[int, int] | No
         return None
     built = cells["built"].to_numpy(dtype=bool)
     if (~built).any():
-        cells.loc[~built].plot(ax=ax, facecolor="none", edgecolor=_rgb(GREY, CELL_OUTLINE_ALPHA / 255),
-                               linewidth=0.2, zorder=3)
+        _polygons(ax, cells.loc[~built], facecolor="none", edgecolor=_rgb(GREY, CELL_OUTLINE_ALPHA / 255),
+                  linewidth=0.2, zorder=3)
     if built.any():
-        cells.loc[built].plot(ax=ax, facecolor=_rgb(BUILT, 0.55), edgecolor=_rgb(BUILT), linewidth=1.2, zorder=5.5)
+        _polygons(ax, cells.loc[built], facecolor=_rgb(BUILT, 0.55), edgecolor=_rgb(BUILT), linewidth=1.2, zorder=5.5)
         # The outline again above the pies (zorder 9), so that a cell smaller than its pie still shows.
-        cells.loc[built].plot(ax=ax, facecolor="none", edgecolor=_rgb(BUILT), linewidth=1.2, zorder=9.9)
+        _polygons(ax, cells.loc[built], facecolor="none", edgecolor=_rgb(BUILT), linewidth=1.2, zorder=9.9)
     return len(cells), int(built.sum())
 
 
@@ -654,7 +684,7 @@ def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
     if sites is None:
         return
     if sites.geom_type.isin(["Polygon", "MultiPolygon"]).any():
-        sites.plot(ax=ax, facecolor="none", edgecolor=_rgb(GREY), linewidth=0.6, zorder=6)
+        _polygons(ax, sites, facecolor="none", edgecolor=_rgb(GREY), linewidth=0.6, zorder=6)
     xy = _anchor_points(sites)
     status = sites["status"].to_numpy()
     for name, (marker, colour, size, _label) in STATUS_MARKS.items():
@@ -902,9 +932,9 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
                                   flows is not None, context_label, cell_counts, leaders > 0, font, spacing)
 
         heading = figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
-        notes = [textwrap.fill(redline_extent_text(layers, title.official_redline_pct, title.official_redline_source,
-                                                   title.redline_given),
-                               58),
+        extent_text = extra.redline_extent if extra.redline_extent is not None else redline_extent_text(
+            layers, title.official_redline_pct, title.official_redline_source, title.redline_given)
+        notes = [textwrap.fill(extent_text, 58),
                  f"Projection {crs}. Site labels: capacity added {_span(title.years)}."]
         if extra.sources:
             notes.append("Sources:\n" + "\n".join(textwrap.fill(s, 58, subsequent_indent="  ")

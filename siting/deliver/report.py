@@ -500,12 +500,15 @@ def zone_blocks(zones: OutputLayer) -> list[Block]:
                                  frozenset({3})))]
 
 
-def redline_extent_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer]) -> list[Block]:
-    """How much of the clusters the red-line layer covers, against the official red line's share."""
+def redline_extent_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], text: str | None = None
+                          ) -> list[Block]:
+    """How much of the clusters the red-line layer covers, against the official red line's share
+    (`text`: that statement, when made already for these layers)."""
     rule = loaded.scenario.constraints.redline
-    return [Block("h2", "How much of the red line the layer holds"),
-            Block("p", redline_extent_text(layers, rule.official_share_pct, rule.official_share_source,
-                                                  loaded.scenario.layers.redline is not None))]
+    if text is None:
+        text = redline_extent_text(layers, rule.official_share_pct, rule.official_share_source,
+                                   loaded.scenario.layers.redline is not None)
+    return [Block("h2", "How much of the red line the layer holds"), Block("p", text)]
 
 
 def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
@@ -574,7 +577,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += position_blocks(positions, plan, names)
     blocks += cell_blocks(by_name.get("candidate_cells"))
     blocks += zone_blocks(by_name["redline_zones"])
-    blocks += redline_extent_blocks(loaded, layers)
+    blocks += redline_extent_blocks(loaded, layers, map_context.redline_extent if map_context is not None else None)
     blocks += provenance_blocks(manifest)
     blocks += [Block("h2", "Files in this folder"),
                Block("list", [f"`{name}`: {note}" for name, note in file_notes.items()])]

@@ -29,7 +29,7 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from siting.deliver.geojson import WGS84
+from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer
 from siting.deliver.styles import BUILT, ELIGIBLE, GREY, INK, RED, SETBACK, STATUS_LABELS, resource_colours
 from siting.deliver.units import bn_yuan, per_year, product_label
@@ -139,16 +139,21 @@ def _rounded(coords: Any) -> Any:
     return [_rounded(c) for c in coords]
 
 
-def _geometry(geometry: shapely.Geometry) -> dict[str, Any]:
-    mapped = shapely.geometry.mapping(geometry)
-    return {"type": mapped["type"], "coordinates": _rounded(mapped["coordinates"])}
+def _geometries(geometries: Sequence[shapely.Geometry]) -> list[dict[str, Any]]:
+    """Each geometry as GeoJSON on the page: x and y rounded to PAGE_DECIMALS."""
+    array = list(geometries)
+    coordinates = coordinate_lists(array, PAGE_DECIMALS)
+    if coordinates is None:  # a geometry `coordinate_lists` leaves to shapely's mapping
+        coordinates = [_rounded(shapely.geometry.mapping(g)["coordinates"]) for g in array]
+    return [{"type": g.geom_type, "coordinates": c} for g, c in zip(array, coordinates, strict=True)]
 
 
-def _feature(geometry: shapely.Geometry, popup: str, style: Mapping[str, Any], tooltip: str = "") -> dict[str, Any]:
+def _feature(geometry: dict[str, Any], popup: str, style: Mapping[str, Any], tooltip: str = "") -> dict[str, Any]:
+    """A feature of the page: `geometry` from `_geometries`, its popup, style and tooltip."""
     properties: dict[str, Any] = {"popup": popup, "style": dict(style)}
     if tooltip:
         properties["tooltip"] = tooltip
-    return {"type": "Feature", "geometry": _geometry(geometry), "properties": properties}
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
 # --- features per layer ----------------------------------------------------------------------
@@ -203,7 +208,8 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
     frame = sites.frame
     largest = float(frame["capex_yuan"].max()) if len(frame) else 0.0
     grouped: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUS_LABELS}
-    for row, geometry in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
+    points = _geometries([g if g.geom_type == "Point" else shapely.point_on_surface(g) for g in frame.geometry])
+    for row, point in zip(frame.drop(columns="geometry").to_dict("records"), points, strict=True):
         status = str(row["status"])
         colour = STATUS_COLOURS.get(status, GREY)
         built = status == "built"
@@ -212,7 +218,6 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
                  "weight": 1, "fillColor": _hex(colour),
                  "fillOpacity": 0.85 if built else 0.6 if status == "eligible_unused" else 0.25,
                  "className": f"site-marker site-{status.replace('_', '-')}", "pane": "sites"}
-        point = geometry if geometry.geom_type == "Point" else shapely.point_on_surface(geometry)
         grouped.setdefault(status, []).append(
             _feature(point, site_popup(row, products, years, units), style, _text(row.get("name") or row["id"])))
     return {s: features for s, features in grouped.items() if features}
@@ -220,8 +225,8 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
 
 def cluster_features(clusters: OutputLayer, products: Sequence[str]) -> list[dict[str, Any]]:
     features = []
-    for row, geometry in zip(clusters.frame.drop(columns="geometry").to_dict("records"), clusters.frame.geometry,
-                             strict=True):
+    for row, geometry in zip(clusters.frame.drop(columns="geometry").to_dict("records"),
+                             _geometries(clusters.frame.geometry), strict=True):
         name = str(row.get("name") or row["id"])
         rows = [("cluster", str(row["id"])), ("sites opened", str(row["sites_opened"])),
                 ("capex", bn_yuan(float(row["capex_yuan"])))]
@@ -236,14 +241,14 @@ def context_features(context: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Context polygons (`layers.context`, such as counties): thin grey outlines, no popup."""
     frame = context.to_crs(WGS84) if context.crs is not None else context
     style = {"color": "#8c8c8c", "weight": 0.8, "fill": False, "interactive": False, "pane": "outlines"}
-    return [_feature(geometry, "", style) for geometry in frame.geometry
-            if geometry is not None and not geometry.is_empty]
+    return [_feature(geometry, "", style) for geometry in _geometries(
+        [g for g in frame.geometry if g is not None and not g.is_empty])]
 
 
 def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
     features = []
-    for row, geometry in zip(redline.frame.drop(columns="geometry").to_dict("records"), redline.frame.geometry,
-                             strict=True):
+    for row, geometry in zip(redline.frame.drop(columns="geometry").to_dict("records"),
+                             _geometries(redline.frame.geometry), strict=True):
         category = str(row["category"])
         used = bool(row["used"])
         colour = (WATER if "lake" in category or "water" in category else RESERVE) if used else GREY
@@ -259,8 +264,8 @@ def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
 
 def zone_features(zones: OutputLayer) -> list[dict[str, Any]]:
     features = []
-    for row, geometry in zip(zones.frame.drop(columns="geometry").to_dict("records"), zones.frame.geometry,
-                             strict=True):
+    for row, geometry in zip(zones.frame.drop(columns="geometry").to_dict("records"),
+                             _geometries(zones.frame.geometry), strict=True):
         buffer = row["kind"] == "buffer"
         title = (f"Red-line buffer: {quantity(float(row['max_distance_m']))} m" if buffer
                  else f"Setback up to {quantity(float(row['max_distance_m']))} m")
@@ -280,10 +285,9 @@ def cell_features(cells: OutputLayer, products: Sequence[str]) -> list[dict[str,
     others stay out of the page: thousands of them would only hide the plan; the candidate_cells
     layer and map.png show them)."""
     features = []
-    for row, geometry in zip(cells.frame.drop(columns="geometry").to_dict("records"), cells.frame.geometry,
+    built = cells.frame.loc[[bool(b) for b in cells.frame["built"]]]
+    for row, geometry in zip(built.drop(columns="geometry").to_dict("records"), _geometries(built.geometry),
                              strict=True):
-        if not row["built"]:
-            continue
         rows = [("cluster", str(row["cluster"])), ("land, gross", f"{measure(float(row['gross_ha']))} ha"),
                 ("usable after the red line", f"{measure(float(row['usable_ha']))} ha (the most over the products)"),
                 ("capex, undiscounted", bn_yuan(float(row["capex_yuan"] or 0.0)))]
@@ -297,8 +301,8 @@ def cell_features(cells: OutputLayer, products: Sequence[str]) -> list[dict[str,
 def source_features(sources: OutputLayer, years: Sequence[int], colours: Mapping[str, Sequence[int]]
                     ) -> list[dict[str, Any]]:
     features = []
-    for row, geometry in zip(sources.frame.drop(columns="geometry").to_dict("records"), sources.frame.geometry,
-                             strict=True):
+    for row, geometry in zip(sources.frame.drop(columns="geometry").to_dict("records"),
+                             _geometries(sources.frame.geometry), strict=True):
         rows = [("resource", str(row["resource"])), ("status", str(row["status"])),
                 ("supply", f"{quantity(float(row['supply_t_per_yr']))} t/yr"),
                 ("open to the plan", "yes" if row["in_model"] else "no")]
@@ -318,8 +322,8 @@ def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str
              zip(*(frame[c] for c in tonnes), strict=True)] if tonnes and len(frame) else [0.0] * len(frame)
     top = max(peaks, default=0.0)
     features = []
-    for n, (row, geometry) in enumerate(zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry,
-                                            strict=True)):
+    for n, (row, geometry) in enumerate(zip(frame.drop(columns="geometry").to_dict("records"),
+                                            _geometries(frame.geometry), strict=True)):
         rows = [("resource", str(row["resource"])),
                 ("road distance", f"{measure(float(row['km']))} km (straight line x detour factor)")]
         rows += [(str(t), f"{quantity(float(row.get(f'tonnes_{t}', 0.0)))} t") for t in years]
