@@ -87,6 +87,20 @@ def test_polygon_sites_without_the_default_field_use_their_drawn_areas_with_a_no
     assert min(land.values()) > 110 and max(land.values()) < 114
 
 
+def test_polygon_sites_whose_usable_area_field_is_empty_everywhere_say_so(folder: Path):
+    """The column is there but null at every site: the drawn areas are used, said once for the
+    layer (not as a list of every feature)."""
+    def emptied(feature: dict) -> None:
+        as_squares(feature)
+        feature["properties"]["usable_area_ha"] = None
+
+    change_sites(folder, emptied)
+    notices = prepare(folder / "scenario.yaml", {}).notices
+    assert [n for n in notices if "usable_area_ha" in n] == [
+        "sites.geojson: field 'usable_area_ha' is empty for every site: the drawn polygons' areas are used as usable "
+        "land for every site"]
+
+
 def test_point_sites_without_the_default_field_are_still_an_error(folder: Path, capsys):
     """A point has no drawn area: its usable land must be given (the rule as it was)."""
     change_sites(folder, without("usable_area_ha"))
@@ -205,3 +219,20 @@ def test_a_binding_or_moderately_loose_limit_gives_no_notice(folder: Path, limit
 def test_no_notice_while_the_proximity_rule_is_off(folder: Path):
     edit(folder / "scenario.yaml", "  proximity:\n", "  proximity:\n    enabled: false\n")
     assert limit_notices(folder, "80000") == []
+
+
+# --- hubs ---------------------------------------------------------------------------------------
+
+
+def test_a_clusters_layer_with_one_hub_coordinate_is_refused(folder: Path, capsys):
+    """hub_lon without hub_lat: every hub would have fallen back on a point inside its cluster,
+    moving every site-to-hub distance, without a word."""
+    path = folder / "clusters.geojson"
+    data = json.loads(path.read_text())
+    for feature in data["features"]:
+        feature["properties"].pop("hub_lat")
+    path.write_text(json.dumps(data))
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - clusters.geojson: field 'hub_lat' | missing from the clusters layer, which has 'hub_lon': a hub needs "
+        "both coordinates; add it, or remove both to place each hub at a point inside its cluster\n")

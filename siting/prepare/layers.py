@@ -949,6 +949,13 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
         check_degrees(clusters, "hub_lon", path, str(ref.hub_lon_field), 180.0, problems, id_field=id_field)
     if "hub_lat" in clusters.columns:
         check_degrees(clusters, "hub_lat", path, str(ref.hub_lat_field), 90.0, problems, id_field=id_field)
+    given = [name for name in ("hub_lon", "hub_lat") if name in clusters.columns]
+    if len(given) == 1:  # a hub needs both: with one, every hub would silently fall back on the cluster's own point
+        have, lack = (ref.hub_lon_field, ref.hub_lat_field) if given == ["hub_lon"] else (ref.hub_lat_field,
+                                                                                          ref.hub_lon_field)
+        problems.append(f"{shown_path(path)}: field '{lack}' | missing from the clusters layer, which has '{have}': "
+                        "a hub needs both coordinates; add it, or remove both to place each hub at a point inside "
+                        "its cluster")
 
 
 def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer) -> list[str]:
@@ -1130,6 +1137,9 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
     if "usable_area_ha" in sites.columns:
         check_numeric(sites, "usable_area_ha", path, area_field, problems, allow_missing=polygonal,
                       id_field=layer.id_field)
+        if polygonal.all() and sites["usable_area_ha"].isna().all():  # some empty: `_drawn_area_notices`
+            notices.append(f"{shown}: field '{area_field}' is empty for every site: the drawn polygons' areas are "
+                           "used as usable land for every site")
     elif not polygonal.all():
         problems.append(f"{at}: field '{area_field}' | missing; point sites need their usable area in ha "
                         "(polygon sites may use their drawn area)")
