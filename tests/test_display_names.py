@@ -13,13 +13,11 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pyogrio
 import pyproj
-import pytest
 import shapely
 
 from siting.cli import main
@@ -28,22 +26,13 @@ from siting.deliver.manifest import WORKING_CRS_USE, library_versions, working_c
 from siting.deliver.report import site_display_names
 from siting.runs.pool import CaseSummary, Progress
 
-DATA = Path(__file__).parent / "data" / "small"
 
-
-@pytest.fixture
-def scenario(tmp_path: Path) -> Path:
-    folder = tmp_path / "small"
-    shutil.copytree(DATA, folder)
-    return folder / "scenario.yaml"
-
-
-def test_the_summary_names_the_opened_sites_as_the_report_does(scenario: Path, tmp_path: Path, capsys) -> None:
+def test_the_summary_names_the_opened_sites_as_the_report_does(folder: Path, tmp_path: Path, capsys) -> None:
     """The terminal's line names the three sites the plan opens by their names, "; " between them
     (names may hold commas), as the report's first paragraph does; no site id is printed there.
     The manifest gives the working CRS and the GDAL, PROJ and GEOS versions of this environment."""
     out = tmp_path / "out"
-    assert main(["solve", str(scenario), "--out", str(out), "--quiet"]) == 0
+    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert [line for line in printed if line.startswith("sites opened")] == [
         "sites opened: West mine park; East city; East far"]
