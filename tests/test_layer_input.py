@@ -792,7 +792,8 @@ def test_a_resource_like_no_catalog_resource_is_named_in_a_notice(folder: Path):
     _loaded, layers, _notices = load_checked(folder / "scenario.yaml")
     assert layers.notices == [
         "sources.geojson: field 'resource' names no resource of the catalog for the 2nd feature (source_id 'li_clay') "
-        "(got 'aluminium'): no product draws on it"]
+        "(got 'aluminium'): no product draws on it (a resource kept on the map only has an entry with "
+        "price_yuan_per_t: null in the resources of catalog.yaml)"]
     edit(folder / "sources.geojson", '"phosphate_rock"', '"Phosphate_Rock"')
     with pytest.raises(InputError) as raised:
         load_checked(folder / "scenario.yaml")
@@ -847,23 +848,17 @@ def test_red_line_categories_the_rule_does_not_name_are_named_in_notices(folder:
     assert load_checked(scenario)[1].notices == []
 
 
-def test_the_shipped_scenario_s_other_resources_and_categories_are_noticed_not_refused():
-    """The shipped sources layer holds copper concentrate and aluminium, which no product draws;
-    its red line holds lake_buffer_zone beside the lakeside_zone the setbacks name (0.69 alike,
-    under CATEGORY_LIKENESS): both load, with notices."""
+def test_the_shipped_scenario_s_other_resources_and_categories_load_without_notices():
+    """The shipped sources layer holds copper concentrate and aluminium, which no product draws:
+    the catalog keeps them on the map only (tests/test_mapped_only_resources.py). Its red line holds
+    lake_buffer_zone beside the lakeside_zone the setbacks name (0.69 alike, under
+    CATEGORY_LIKENESS), and the scenario names all six categories: it loads, with no notice."""
     from siting.prepare.problem import load_checked
 
-    _loaded, layers, _notices = load_checked(Path(__file__).parents[1] / "scenarios" / "yunnan_2024.yaml")
-    assert layers.notices == [
-        "../geodata/yunnan/sources.geojson: field 'resource' names no resource of the catalog for the 5th feature "
-        "(source_id 'copper_dongchuan') and the 6th (source_id 'copper_yimen') (got 'copper_concentrate'): no "
-        "product draws on them",
-        "../geodata/yunnan/sources.geojson: field 'resource' names no resource of the catalog for the 8th feature "
-        "(source_id 'aluminium_zhanyi') and the 9th (source_id 'aluminium_wenshan') (got 'aluminium'): no product "
-        "draws on them",
-        "../geodata/yunnan/redline_proxy.geojson: red-line categories 'lake_buffer_zone', 'nature_reserve', "
-        "'forest_park' and 'scenic_area' have no setback in constraints.redline.setbacks_m: only buffer_m (1000 m) "
-        "keeps products from their polygons"]
+    loaded, layers, _notices = load_checked(Path(__file__).parents[1] / "scenarios" / "yunnan_2024.yaml")
+    assert layers.notices == []
+    assert loaded.scenario.constraints.redline.categories == [
+        "lake", "lakeside_zone", "lake_buffer_zone", "nature_reserve", "forest_park", "scenic_area"]
 
 
 # --- 7. shapefiles, which cut field names to 10 characters, and files that cannot be read ---------

@@ -31,6 +31,7 @@ from siting.config.schema import (
     NAME_PATTERN,
     Catalog,
     CommittedProject,
+    Resource,
     Scenario,
     too_large_message,
 )
@@ -1060,7 +1061,9 @@ def unknown_value(where: str, key: str, value: str, known: list[str], kind: str)
 
 def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: CatalogKeys | None = None,
                   faults: Faults | None = None) -> list[str]:
-    """Problems inside a catalog: repeated module ids, price levels, unknown or circular inputs.
+    """Problems inside a catalog: repeated module ids, price levels, unknown or circular inputs,
+    resources without an entry or on the map only (`price_yuan_per_t: null`) drawn on by a product,
+    and resources on the map only without their reason or with import terms.
 
     `catalog` may be the part of a catalog that passed the schema (`read_catalog`): then `keys` are
     the ids the whole file defines (None: unknown, not checked against) and `faults` where its
@@ -1087,12 +1090,7 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
             loc = ("products", pid, "market")
             problems.append(f"{Origin(path, node).where(loc)}: products.{pid}.market | given with sales_cap_units; "
                             "give one of them")
-        for resource in product.resources_t_per_unit:
-            if keys.resources is not None and resource not in keys.resources:
-                loc = ("products", pid, "resources_t_per_unit", resource)
-                problems.append(f"{Origin(path, node).where(loc)}: products.{pid}.resources_t_per_unit.{resource} | "
-                                f"no entry for resource {resource!r} in resources; add its price and import "
-                                "terms there")
+        problems += drawn_resource_problems(path, node, catalog, pid, keys)
         for upstream in product.inputs:
             if products is None:
                 continue
@@ -1105,7 +1103,9 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
                 problems.append(f"{Origin(path, node).where(loc)}: products.{pid}.inputs | a product cannot be its own "
                                 "input")
     for rid, resource in catalog.resources.items():
-        if resource.import_price_yuan_per_t is not None and faults.ok("resources", rid, "import_price_yuan_per_t"):
+        if resource.price_yuan_per_t is None:
+            problems += mapped_only_problems(path, node, rid, resource)
+        elif resource.import_price_yuan_per_t is not None and faults.ok("resources", rid, "import_price_yuan_per_t"):
             problems += path_problems(path, node, ("resources", rid, "import_price_yuan_per_t"),
                                       resource.import_price_yuan_per_t, paths)
     for cycle in input_cycles(catalog):
@@ -1113,6 +1113,45 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
         problems.append(f"{Origin(path, node).where(loc)}: products.{cycle[0]}.inputs | products are inputs of one "
                         f"another in a cycle: {' -> '.join(cycle)} (each takes the next as an input); remove one "
                         "of these inputs")
+    return problems
+
+
+def drawn_resource_problems(path: Path, node: yaml.Node | None, catalog: Catalog, pid: str,
+                            keys: CatalogKeys) -> list[str]:
+    """Every resource product `pid` draws on (`resources_t_per_unit`) has an entry in the
+    catalog's resources (`keys.resources`; None: not checked) with a price: a resource on the map
+    only (`price_yuan_per_t: null`) has none, so no product may draw on it."""
+    problems = []
+    priced = [r for r, e in catalog.resources.items() if e.price_yuan_per_t is not None]
+    for resource in catalog.products[pid].resources_t_per_unit:
+        loc = ("products", pid, "resources_t_per_unit", resource)
+        where = f"{Origin(path, node).where(loc)}: products.{pid}.resources_t_per_unit.{resource}"
+        if keys.resources is not None and resource not in keys.resources:
+            problems.append(f"{where} | no entry for resource {resource!r} in resources; add its price and import "
+                            "terms there")
+        elif resource in catalog.resources and resource not in priced:
+            problems.append(f"{where} | resource {resource!r} is on the map only (resources.{resource}."
+                            "price_yuan_per_t is null): no product may draw on it; give it a price there, or draw "
+                            f"on a priced resource: {', '.join(priced) or '(none defined)'}")
+    return problems
+
+
+def mapped_only_problems(path: Path, node: yaml.Node | None, rid: str, resource: Resource) -> list[str]:
+    """A resource on the map only (`price_yuan_per_t: null`) says why in `sources.price_yuan_per_t`
+    and has no import terms, since no product may draw on it."""
+    problems = []
+    loc = ("resources", rid, "price_yuan_per_t")
+    if not resource.sources.get("price_yuan_per_t", "").strip():
+        problems.append(f"{Origin(path, node).where(loc)}: resources.{rid}.price_yuan_per_t | null (a resource on the "
+                        "map only, which no product may draw on) with no sources.price_yuan_per_t saying why; say "
+                        "there what the resource is and why no product draws on it, or give the price paid at an "
+                        "in-province source (yuan/t)")
+    for key in ("import_price_yuan_per_t", "import_cap_t_per_yr"):
+        if getattr(resource, key) is not None:
+            loc = ("resources", rid, key)
+            problems.append(f"{Origin(path, node).where(loc)}: resources.{rid}.{key} | given for a resource on the "
+                            "map only (price_yuan_per_t: null), which no product may draw on; set it to null, or "
+                            "give the resource a price_yuan_per_t")
     return problems
 
 

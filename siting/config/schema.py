@@ -134,10 +134,17 @@ class Product(Strict):
 
 
 class Resource(Strict):
-    """A raw resource: its price at an in-province source and its import terms."""
+    """A raw resource: its price at an in-province source and its import terms.
+
+    A resource with `price_yuan_per_t: null` is on the map only: the sources layer holds it, the
+    catalog names it (so the layer's value is not taken for an unknown resource), it has no price
+    and no import terms, no product may draw on it, and `sources.price_yuan_per_t` says what it is
+    and why no product draws on it (`siting.config.load.check_catalog` holds these rules)."""
 
     unit: Literal["t"] = Field(default="t", description="Unit of the resource: t")
-    price_yuan_per_t: Yuan = Field(description="Price paid at an in-province source (yuan/t)")
+    price_yuan_per_t: Yuan | None = Field(
+        description="Price paid at an in-province source; null: on the map only, not priced, and no product may "
+        "draw on it (sources.price_yuan_per_t says why) (yuan/t)")
     import_price_yuan_per_t: ByPathAndYear | None = Field(
         default=None, description="Price path -> year -> price delivered to the gateway; null: not importable "
         "(yuan/t)")
@@ -152,7 +159,8 @@ class Catalog(Strict):
     price_paths: dict[str, str] = Field(min_length=1, description="price path id -> what it means")
     resources: dict[str, Resource] = Field(
         default_factory=dict, description="Raw resource -> its price and import terms; every resource a product "
-        "needs has an entry")
+        "needs has an entry, and a resource of the sources layer that no product draws on may have one with "
+        "price_yuan_per_t: null")
     products: dict[str, Product] = Field(min_length=1)
 
 

@@ -1022,7 +1022,8 @@ def _source_resources(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, 
     """Check each source's resource against the catalog's resources: one close to a catalog
     resource but not it (`RESOURCE_LIKENESS`) is a problem with "did you mean", since the plan
     would quietly do without that source; one like none is a resource no product draws, said in a
-    notice (returned)."""
+    notice (returned). A resource the catalog names on the map only (`price_yuan_per_t: null`)
+    is known, with no notice: the catalog says why no product draws on it."""
     at = shown_path(path)
     known = list(loaded.catalog.resources)
     notices: list[str] = []
@@ -1038,7 +1039,9 @@ def _source_resources(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, 
         else:
             them = "it" if int(where.sum()) == 1 else "them"
             notices.append(f"{scenario_relative(path, loaded)}: field '{ref.resource_field}' names no resource of the "
-                           f"catalog for {features} (got {value!r}): no product draws on {them}")
+                           f"catalog for {features} (got {value!r}): no product draws on {them} (a resource kept on "
+                           f"the map only has an entry with price_yuan_per_t: null in the resources of "
+                           f"{scenario_relative(loaded.catalog_path, loaded)})")
     return notices
 
 
