@@ -35,7 +35,9 @@ from siting.deliver.folders import (
 from siting.deliver.geojson import json_text
 
 DATA = Path(__file__).parent / "data" / "small"
-PROBLEM = "error: 1 problem in the input:\n  - "
+PROBLEM = "error: 1 problem with the output folder:\n  - "
+#: The heading of a refusal at the swap: the folder changed while the run was solving.
+NOT_REPLACED = "error: the output folder was not replaced:\n  - "
 CHANGED_FIX = "a run never overwrites a file changed since siting wrote it"
 #: The files `compare` writes at the top of its folder, and its runs' subfolders.
 COMPARE_FILES = ["compare.qgs", "comparison.csv", "comparison.md", "diff.geojson", "diff.qml"]
@@ -65,6 +67,14 @@ def refused(root: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> 
 def changed_one(folder: Path, name: str) -> str:
     return (f"{PROBLEM}--out | the output folder holds {name}, which was changed after siting wrote it (got "
             f"{folder}); move {name} elsewhere, or choose another folder: {CHANGED_FIX}\n")
+
+
+def kept_one(folder: Path, name: str, kept: Path) -> str:
+    """The refusal at the swap of a run into `folder`, whose `name` was changed during the run,
+    its outputs kept in `kept`."""
+    return (f"{NOT_REPLACED}--out | the output folder changed during the run: it holds {name}, which was changed "
+            f"after siting wrote it (got {folder}); {CHANGED_FIX}, so the complete outputs of this run were kept in "
+            f"{kept} instead: use them there, or move {name} elsewhere, then run again\n")
 
 
 def changed_many(folder: Path, names: str) -> str:
@@ -194,7 +204,8 @@ def test_table_edited_while_compare_runs_is_not_overwritten(inputs: Path, compar
                                                             capsys: pytest.CaptureFixture[str]):
     """The folder is checked again just before the swap: comparison.md annotated while the runs
     were solving (here, as the tables are written) stops the run with exit 2, the folder left as
-    the user has it, and no staging folder left behind."""
+    the user has it; the complete comparison is kept in cmp.new, a comparison folder like any
+    other (its marker lists its tables and its runs' folders), and no staging folder is left."""
     out = copied(compared, tmp_path)
     real = siting.runs.batch.write_files
 
@@ -206,11 +217,17 @@ def test_table_edited_while_compare_runs_is_not_overwritten(inputs: Path, compar
     monkeypatch.setattr(siting.runs.batch, "write_files", edit_then_write)
     before = snapshot(compared)
     assert main(compare_args(inputs, out)) == 2
-    assert capsys.readouterr().err == changed_one(out, "comparison.md")
+    kept = tmp_path / "cmp.new"
+    assert capsys.readouterr().err == kept_one(out, "comparison.md", kept)
     after = snapshot(out)
     assert after.pop("comparison.md") != before.pop("comparison.md")
     assert after == before
     assert no_temporaries(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cmp", "cmp.new"]
+    assert (kept / MARKER).read_text() == MARKER_TEXT + "".join(
+        f"{sha256(kept / name)}  {name}\n" for name in COMPARE_FILES) + "".join(f"{r}\n" for r in COMPARE_RUNS)
+    for run in ("small", "small-2"):
+        assert (kept / run / MARKER).read_bytes() == (compared / run / MARKER).read_bytes(), run
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,11 +286,14 @@ def test_an_alternatives_folder_is_listed_file_by_file(tmp_path: Path):
     assert (out / MARKER).read_text() == MARKER_TEXT + "".join(
         f"{sha256(out / name)}  {name}\n" for name in ("alt01/plan.csv", "alt01/sites.qml", "notes.md"))
     (out / "alt01" / "sites.qml").write_text("<qgis restyled/>\n")
-    before = snapshot(tmp_path)
+    before = snapshot(out)
     with pytest.raises(InputError) as error:
         write_folder_atomically(out, files)
-    assert error.value.problems == [changed_one(out, "alt01/sites.qml").removeprefix(PROBLEM).rstrip("\n")]
-    assert snapshot(tmp_path) == before
+    kept = tmp_path / "out.new"
+    assert str(error.value) == kept_one(out, "alt01/sites.qml", kept).removeprefix("error: ").rstrip("\n")
+    assert snapshot(out) == before
+    assert (kept / MARKER).read_text() == MARKER_TEXT + "".join(
+        f"{sha256(kept / name)}  {name}\n" for name in ("alt01/plan.csv", "alt01/sites.qml", "notes.md"))
 
 
 def test_manifest_timings_do_not_count_and_the_rest_does(tmp_path: Path):
@@ -290,7 +310,9 @@ def test_manifest_timings_do_not_count_and_the_rest_does(tmp_path: Path):
     (out / "manifest.json").write_text(MANIFEST_TEXT.replace('"s"', '"my scenario"'))
     with pytest.raises(InputError) as error:
         write_folder_atomically(out, {"notes.md": "n\n", "manifest.json": MANIFEST_TEXT})
-    assert error.value.problems == [changed_one(out, "manifest.json").removeprefix(PROBLEM).rstrip("\n")]
+    assert str(error.value) == kept_one(out, "manifest.json", tmp_path / "out.new").removeprefix("error: ").rstrip("\n")
+    assert (out / "manifest.json").read_text() == MANIFEST_TEXT.replace('"s"', '"my scenario"')
+    assert (tmp_path / "out.new" / "manifest.json").read_text() == MANIFEST_TEXT
 
 
 def test_a_link_in_place_of_a_written_file_counts_as_changed(tmp_path: Path):
@@ -303,5 +325,5 @@ def test_a_link_in_place_of_a_written_file_counts_as_changed(tmp_path: Path):
     (out / "notes.md").symlink_to(tmp_path / "elsewhere.md")
     with pytest.raises(InputError) as error:
         write_folder_atomically(out, {"notes.md": "n\n"})
-    assert error.value.problems == [changed_one(out, "notes.md").removeprefix(PROBLEM).rstrip("\n")]
+    assert str(error.value) == kept_one(out, "notes.md", tmp_path / "out.new").removeprefix("error: ").rstrip("\n")
     assert (out / "notes.md").is_symlink()

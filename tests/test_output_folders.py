@@ -35,7 +35,7 @@ from tests.conftest import interruptible
 
 DATA = Path(__file__).parent / "data" / "small"
 ROOT = Path(__file__).parent.parent
-PROBLEM = "error: 1 problem in the input:\n  - "
+PROBLEM = "error: 1 problem with the output folder:\n  - "
 HOLDS = "choose a folder outside the folders that hold the scenario, its bases, the catalog and the layers"
 
 
@@ -409,7 +409,8 @@ def test_a_manifest_that_is_no_longer_json_counts_as_changed(work: Path, capsys)
 
 def test_a_file_changed_while_the_run_solves_is_not_overwritten(work: Path):
     """The check is made again just before the swap: a file changed after the run began stops it
-    there, and the folder stays as it was (the staging folder is the caller's to remove)."""
+    there, the folder stays as it was, and the staging folder becomes out.new, marked (more in
+    tests/test_swap_refused_keeps_outputs.py)."""
     out = work / "out"
     assert main(["solve", str(work / "small" / "scenario.yaml"), "--out", str(out)]) == 0
     (out / "plan.csv").write_text("changed while the next run solved")
@@ -419,10 +420,12 @@ def test_a_file_changed_while_the_run_solves_is_not_overwritten(work: Path):
     with pytest.raises(InputError) as error:
         swap_into_place(staging, out)
     assert error.value.problems == [
-        f"--out | the output folder holds plan.csv, which was changed after siting wrote it (got {out}); move "
-        f"plan.csv elsewhere, or choose another folder: {CHANGED_FIX}"]
+        f"--out | the output folder changed during the run: it holds plan.csv, which was changed after siting "
+        f"wrote it (got {out}); {CHANGED_FIX}, so the complete outputs of this run were kept in {work / 'out.new'} "
+        "instead: use them there, or move plan.csv elsewhere, then run again"]
     assert snapshot(out) == before
-    shutil.rmtree(staging)
+    assert not staging.exists()
+    assert marker_lines(work / "out.new") == {"plan.csv": hashlib.sha256(b"new\n").hexdigest()}
 
 
 def test_alternatives_and_comparison_runs_answer_for_their_files(work: Path, capsys):

@@ -24,6 +24,7 @@ from siting.deliver.folders import MARKER, MARKER_TEXT, marked_sha256
 
 DATA = Path(__file__).parent / "data" / "small"
 PROBLEM = "error: 1 problem in the input:\n  - "
+FOLDER_PROBLEM = "error: 1 problem with the output folder:\n  - "
 #: The files a solve of the small scenario writes, as its marker lists them.
 SOLVE_FILES = ["capacity.csv", "clusters.geojson", "clusters.qml", "costs.csv", "flows.geojson", "flows.qml",
                "hubs.geojson", "hubs.qml", "manifest.json", "map.png", "plan.csv", "plan.gpkg", "plan.qgs",
@@ -270,7 +271,7 @@ def test_file_put_into_an_output_folder_is_kept_and_the_run_refused(folder: Path
     solve(folder, out, capsys)
     (out / "my_analysis.txt").write_text("the user's notes")
     err = refused(folder, capsys, "--out", str(out))
-    assert err == PROBLEM + (
+    assert err == FOLDER_PROBLEM + (
         f"--out | the output folder was written by siting but now also holds files it did not write "
         f"(my_analysis.txt) (got {out}); {FOREIGN_FIX}\n")
     assert (out / "my_analysis.txt").read_text() == "the user's notes"
@@ -284,14 +285,14 @@ def test_refusal_names_five_foreign_files_and_counts_the_rest(folder: Path, caps
         (out / "mine" / f"note{i}.txt").write_text(str(i))
     (out / "extra.txt").write_text("x")
     err = refused(folder, capsys, "--out", str(out))
-    assert err == PROBLEM + (
+    assert err == FOLDER_PROBLEM + (
         f"--out | the output folder was written by siting but now also holds files it did not write "
         f"(extra.txt, mine/) (got {out}); {FOREIGN_FIX}\n")
     (out / "extra.txt").unlink()
     for name in ("a.csv", "b.csv", "c.csv", "d.csv", "e.csv", "f.csv"):
         (out / name).write_text(name)
     err = refused(folder, capsys, "--out", str(out))
-    assert err == PROBLEM + (
+    assert err == FOLDER_PROBLEM + (
         f"--out | the output folder was written by siting but now also holds files it did not write "
         f"(a.csv, b.csv, c.csv, d.csv, e.csv and 2 more) (got {out}); {FOREIGN_FIX}\n")
 
@@ -316,7 +317,7 @@ def test_file_put_into_a_run_folder_of_a_comparison_is_kept(folder: Path, capsys
     before = hashes(folder.parent)
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert err == PROBLEM + (
+    assert err == FOLDER_PROBLEM + (
         f"--out | the output folder was written by siting but now also holds files it did not write "
         f"(small-wide/notes.md) (got {out}); {FOREIGN_FIX}\n")
     assert hashes(folder.parent) == before
@@ -339,7 +340,7 @@ def test_marker_that_lists_nothing_is_refused_and_the_folder_kept(folder: Path, 
     solve(folder, out, capsys)
     (out / MARKER).write_text("This folder was written by siting.\n")
     err = refused(folder, capsys, "--out", str(out))
-    assert err == PROBLEM + (
+    assert err == FOLDER_PROBLEM + (
         f"--out | the output folder has a {MARKER} marker that does not list the files siting wrote (an earlier "
         f"version wrote it, or it was edited) (got {out}); move out any file of yours and delete the folder, or "
         "choose another folder\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,9 +25,13 @@ class InputError(Exception):
     """Bad input: one or more problems, each naming the file, the key or field, and the fix.
 
     Each problem reads `<file>[:line]: <key path> | <what is wrong> (got <value>); <how to fix>`.
+    The message is a heading ("1 problem in the input:", "3 problems in the input:") and then
+    the problems, one per line.
     """
 
     exit_code = 2
+    #: What the problems concern, in the heading after "N problem(s)".
+    concerning = "in the input"
 
     def __init__(self, problems: Iterable[str], salvage: Salvage | None = None):
         self.problems = list(problems)
@@ -35,10 +40,47 @@ class InputError(Exception):
         self.salvage = salvage
         super().__init__("\n".join(self.problems))
 
-    def __str__(self) -> str:
+    def __reduce__(self) -> tuple:
+        # Rebuilt from its attributes, so that an error raised in a worker process (a sweep's run)
+        # arrives whole: Exception's default would pass the joined message as `problems`.
+        return _rebuilt, (type(self), dict(self.__dict__))
+
+    def heading(self) -> str:
+        """The line above the problems: "1 problem in the input:", "N problems in the input:"."""
         count = len(self.problems)
-        head = "1 problem in the input:" if count == 1 else f"{count} problems in the input:"
-        return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+        return f"{count} problem{'' if count == 1 else 's'} {self.concerning}:"
+
+    def __str__(self) -> str:
+        return self.heading() + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+class OutputFolderError(InputError):
+    """The output folder may not be written. Either refused before anything is loaded or solved
+    (heading "1 problem with the output folder:"), or, checked again once every output was
+    written, not replaced because it changed during the run (`during_run`, heading "the output
+    folder was not replaced:"); then the complete outputs were kept in a new folder beside it,
+    `kept`, unless that failed too (None). An InputError, with its exit code (2 on the command
+    line): the command did not do what was asked."""
+
+    concerning = "with the output folder"
+
+    def __init__(self, problems: Iterable[str], during_run: bool = False, kept: Path | None = None):
+        super().__init__(problems)
+        #: True when the folder changed during the run and was not replaced at the end of it.
+        self.during_run = during_run
+        #: The new folder beside the output folder that holds the run's complete outputs, or None.
+        self.kept = kept
+
+    def heading(self) -> str:
+        return "the output folder was not replaced:" if self.during_run else super().heading()
+
+
+def _rebuilt(cls: type[InputError], state: dict) -> InputError:
+    """An InputError (or subclass) of `cls` with the attributes `state` (unpickling)."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, "\n".join(state.get("problems", [])))
+    error.__dict__.update(state)
+    return error
 
 
 class PlanInfeasible(Exception):

@@ -29,10 +29,22 @@ Outputs are assembled in a staging folder beside the destination, named
 being replaced is first renamed `.<name>.siting-old.<pid>.<random>`. A process that is killed
 can leave either behind; the next run into the same place removes those whose process is no
 longer alive. Nothing else is ever removed.
+
+The destination is checked before the run and again once every output is written, just before
+the swap: it may have changed while the run was solving. If it now may not be replaced, it is
+left as it is, and the complete outputs are kept instead of being thrown away: the staging
+folder, marked and with the usual permissions, is renamed to a new folder beside the
+destination, `<name>.new`, or `<name>.new-2`, `<name>.new-3`, ... when that name is taken by
+anything at all (it never replaces a file, folder or link). It is an output folder like any
+other: a later run may replace it, and it is not a temporary (nothing removes it). The run
+still fails (`OutputFolderError`, exit 2), naming the files that stopped it and the folder that
+holds the outputs. An interrupted or failed run keeps nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -40,10 +52,10 @@ import re
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
-from siting.config.errors import InputError
+from siting.config.errors import OutputFolderError
 from siting.config.load import LoadedScenario, file_sha256, read_yaml, shown_path
 from siting.deliver.geojson import json_text
 
@@ -72,6 +84,18 @@ RUN_MEMBER = '\n  "run": '
 NAME_PART = 40
 
 STAGING, OLD = "staging", "old"
+#: The name of any staging or replaced folder, whichever folder it is beside.
+ANY_TEMPORARY = re.compile(rf"\..*\.siting-(?:{STAGING}|{OLD})\.\d+\.\w+")
+
+#: The suffix of the folder that keeps a run's complete outputs beside an output folder that
+#: changed during the run (`<name>.new`, then `<name>.new-2`, ...), and how many are tried.
+KEPT_SUFFIX = ".new"
+KEPT_TRIES = 1000
+#: Why a run does not replace a folder (or file) without the marker that holds anything.
+UNMARKED_RULE = "a run replaces only an empty folder or one it wrote"
+#: Why a run does not replace a folder whose marker does not list what siting wrote, and the fix.
+MARKER_RULE = "a run replaces a marked folder only while its marker lists the files siting wrote"
+MARKER_FIX = "move out any file of yours and delete the folder"
 
 
 def temporary_prefix(destination: Path, kind: str) -> str:
@@ -185,17 +209,14 @@ def foreign_files(folder: Path) -> list[str]:
     return foreign
 
 
-def _marker_problem(folder: Path) -> tuple[str, str] | None:
-    """(what is wrong, how to fix) when a marked `folder`'s marker does not say which files siting
-    wrote (its header is neither this version's nor the earlier one's: edited, or older still)."""
+def _marker_unreadable(folder: Path) -> bool:
+    """True when a marked `folder`'s marker does not say which files siting wrote (its header is
+    neither this version's nor the earlier one's: edited, or older still)."""
     try:
         header = (folder / MARKER).read_text(encoding="utf-8").split("\n", 1)[0]
     except (OSError, UnicodeDecodeError):
         header = ""
-    if header in (MARKER_TEXT.rstrip("\n"), EARLIER_MARKER_TEXT.rstrip("\n")):
-        return None
-    return (f"has a {MARKER} marker that does not list the files siting wrote (an earlier version wrote it, or "
-            "it was edited)", "move out any file of yours and delete the folder, or choose another folder")
+    return header not in (MARKER_TEXT.rstrip("\n"), EARLIER_MARKER_TEXT.rstrip("\n"))
 
 
 def _shown_names(names: list[str]) -> str:
@@ -299,13 +320,14 @@ def changed_files(folder: Path) -> list[str]:
     return sorted(changed)
 
 
-def _replace_problem(folder: Path) -> tuple[str, str] | None:
-    """Why a marked `folder` may not be replaced, (what is wrong, how to fix): a marker that does
-    not list what siting wrote; else files put into it since and files siting wrote that were
-    changed since, both named in one message so that one move clears them; None when it may."""
-    marker = _marker_problem(folder)
-    if marker is not None:
-        return marker
+def _replace_refusal(folder: Path) -> tuple[str, str, str] | None:
+    """Why a marked `folder` may not be replaced, as (what is wrong, what to move, the rule that
+    forbids it): a marker that does not list what siting wrote; else files put into it since and
+    files siting wrote that were changed since, both named in one message so that one move clears
+    them; None when it may."""
+    if _marker_unreadable(folder):
+        return (f"has a {MARKER} marker that does not list the files siting wrote (an earlier version wrote it, or "
+                "it was edited)", MARKER_FIX, MARKER_RULE)
     foreign, changed = foreign_files(folder), changed_files(folder)
     said = []
     if foreign:
@@ -321,10 +343,21 @@ def _replace_problem(folder: Path) -> tuple[str, str] | None:
     if foreign:
         never = "a run never deletes a file it did not write" + (
             ", nor overwrites a file changed since siting wrote it" if changed else "")
-        return what, f"move those files out of the folder, or choose another folder: {never}"
+        return what, "move those files out of the folder", never
     files = changed[0] if len(changed) == 1 else "those files"
-    return what, (f"move {files} elsewhere, or choose another folder: a run never overwrites a file changed since "
-                  "siting wrote it")
+    return what, f"move {files} elsewhere", "a run never overwrites a file changed since siting wrote it"
+
+
+def _replace_problem(folder: Path) -> tuple[str, str] | None:
+    """Why a marked `folder` may not be replaced, as (what is wrong, how to fix); None when it
+    may (`_replace_refusal`)."""
+    refusal = _replace_refusal(folder)
+    if refusal is None:
+        return None
+    what, move, rule = refusal
+    if move == MARKER_FIX:
+        return what, f"{move}, or choose another folder"
+    return what, f"{move}, or choose another folder: {rule}"
 
 
 def normal_mode() -> int:
@@ -457,7 +490,7 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
     if target.is_dir():
         if not (is_empty_folder(target) or is_ours(target)):
             return (f"is a folder with files that siting did not write (it has no {MARKER} marker)",
-                    "choose another folder, or empty this one: a run replaces only an empty folder or one it wrote")
+                    f"choose another folder, or empty this one: {UNMARKED_RULE}")
         if is_ours(target):
             refused = _replace_problem(target)
             if refused is not None:
@@ -487,13 +520,13 @@ def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
 
 
 def check_destination(destination: Path, inputs: Iterable[Path], where: str) -> Path:
-    """Raise InputError when a run may not write to `destination` (see the module's rule);
+    """Raise OutputFolderError when a run may not write to `destination` (see the module's rule);
     otherwise remove temporaries left there by killed runs and return the resolved path.
     `where` names the setting the folder came from, e.g. `--out`."""
     problem = destination_problem(destination, inputs)
     if problem is not None:
         what, fix = problem
-        raise InputError([f"{where} | the output folder {what} (got {shown_path(destination)}); {fix}"])
+        raise OutputFolderError([f"{where} | the output folder {what} (got {shown_path(destination)}); {fix}"])
     target = destination.resolve()
     remove_stale_temporaries(target)
     return target
@@ -518,28 +551,109 @@ def _blocked_signals() -> set[signal.Signals]:
     return {signal.SIGINT, signal.SIGTERM}
 
 
-def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> None:
-    """Replace `destination` by the complete `staging` folder, if `destination` is absent, an
-    empty folder, or a folder this tool wrote holding nothing else, unchanged (checked again here: it may
-    have changed while the run was solving). The staging folder's marker is written listing
-    its files with their SHA-256, and the folder given the usual permissions. Interrupt
-    signals wait until both renames are done."""
-    destination = destination.resolve()
-    if destination.exists() and not (destination.is_dir() and (is_empty_folder(destination)
-                                                               or is_ours(destination))):
-        raise InputError([f"{where} | the output folder changed during the run and now holds files that siting did "
-                          f"not write (got {shown_path(destination)}); choose another folder, or empty this one"])
-    if destination.is_dir() and is_ours(destination):
-        refused = _replace_problem(destination)
-        if refused is not None:
-            what, fix = refused
-            raise InputError([f"{where} | the output folder {what} (got {shown_path(destination)}); {fix}"])
-    write_marker(staging, written_entries(staging))
-    os.chmod(staging, normal_mode())
-    old = None
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Interrupt signals (Ctrl-C, SIGTERM) wait until the block is done, so that renames that
+    belong together are done together."""
     mask = getattr(signal, "pthread_sigmask", None)
     previous = mask(signal.SIG_BLOCK, _blocked_signals()) if mask else None
     try:
+        yield
+    finally:
+        if mask is not None and previous is not None:
+            mask(signal.SIG_SETMASK, previous)
+
+
+def kept_name(name: str, number: int, limit: int = 255) -> str:
+    """The name of the `number`th folder (from 1) tried for keeping a run's outputs beside the
+    output folder `name`: `<name>.new`, then `<name>.new-2`, `<name>.new-3`, ...; `name` is cut
+    short (by whole characters) so that the whole stays within `limit` bytes."""
+    suffix = KEPT_SUFFIX + ("" if number == 1 else f"-{number}")
+    room = limit - len(suffix.encode("ascii"))
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return name + suffix
+
+
+def keep_beside(staging: Path, destination: Path) -> Path:
+    """Move the complete `staging` folder (its marker written, its permissions the usual ones)
+    to a new folder beside `destination`: the first of `kept_name`'s names that nothing has (no
+    file, folder or link, and not a name that temporaries of a run take). It replaces nothing:
+    the name is claimed by making an empty folder, which the rename then takes the place of.
+    Returns the folder. Raises OSError when none could be made (FileExistsError after KEPT_TRIES
+    names taken)."""
+    limit = _name_max(destination.parent)
+    for number in range(1, KEPT_TRIES + 1):
+        kept = destination.parent / kept_name(destination.name, number, limit)
+        if ANY_TEMPORARY.fullmatch(kept.name):
+            continue  # remove_stale_temporaries might take it for a temporary of a run into another folder
+        with _signals_held():
+            try:
+                kept.mkdir()
+            except FileExistsError:
+                continue
+            try:
+                staging.rename(kept)
+            except OSError as exc:  # something was put into the folder just made: leave it, try the next name
+                with contextlib.suppress(OSError):
+                    kept.rmdir()
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+                continue
+        return kept
+    raise FileExistsError(errno.EEXIST, f"{KEPT_TRIES} names beside it are taken",
+                          str(destination.parent / kept_name(destination.name, KEPT_TRIES, limit)))
+
+
+def changed_during_run(destination: Path) -> tuple[str, str, str] | None:
+    """Why an existing `destination` (resolved), checked before the run, may not be replaced
+    now, as (what it is now, what to move, the rule), or None when it may: absent, an empty
+    folder, or a folder this tool wrote holding nothing else, unchanged (`_replace_refusal`)."""
+    if not destination.exists() or is_empty_folder(destination):
+        return None
+    if not destination.is_dir():
+        return "is a file, not a folder", "move the file elsewhere", UNMARKED_RULE
+    if not is_ours(destination):
+        names = [e.name + ("/" if e.is_dir() and not e.is_symlink() else "")
+                 for e in sorted(destination.iterdir(), key=lambda e: e.name)]
+        return (f"holds files that siting did not write ({_shown_names(names)}) and no {MARKER} marker",
+                "empty the folder", UNMARKED_RULE)
+    return _replace_refusal(destination)
+
+
+def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> None:
+    """Replace `destination` by the complete `staging` folder, if `destination` is absent, an
+    empty folder, or a folder this tool wrote holding nothing else, unchanged (checked again here:
+    it may have changed while the run was solving). The staging folder's marker is written listing
+    its files with their SHA-256, and the folder given the usual permissions. Interrupt signals
+    wait until both renames are done.
+
+    When `destination` changed during the run so that it may not be replaced, it is left as it
+    is and the complete outputs are kept: the staging folder, marked and with the usual
+    permissions, becomes a new folder beside it (`keep_beside`: `<name>.new`, or `<name>.new-2`,
+    ... when taken), an output folder like any other. Then OutputFolderError (`during_run`)
+    says why and where they are (`kept`); if they could not be kept, it says so, `kept` is None
+    and the staging folder is still there, the caller's to remove. `where` names the setting the
+    folder came from, e.g. `--out`."""
+    destination = destination.resolve()
+    refusal = changed_during_run(destination)
+    write_marker(staging, written_entries(staging))
+    os.chmod(staging, normal_mode())
+    if refusal is not None:
+        what, move, rule = refusal
+        problem = (f"{where} | the output folder changed during the run: it {what} (got {shown_path(destination)}); "
+                   f"{rule}")
+        try:
+            kept = keep_beside(staging, destination)
+        except OSError as exc:
+            reason = f"{exc.strerror or exc}: {shown_path(destination.parent)}"
+            raise OutputFolderError([f"{problem}, and the outputs of this run could not be kept beside it either "
+                                     f"({reason}); {move}, then run again, or choose another folder"],
+                                    during_run=True) from None
+        raise OutputFolderError([f"{problem}, so the complete outputs of this run were kept in {shown_path(kept)} "
+                                 f"instead: use them there, or {move}, then run again"], during_run=True, kept=kept)
+    old = None
+    with _signals_held():
         if destination.exists():
             if is_ours(destination):
                 old = Path(tempfile.mkdtemp(prefix=temporary_prefix(destination, OLD), dir=destination.parent))
@@ -547,9 +661,6 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
             else:
                 destination.rmdir()
         staging.rename(destination)
-    finally:
-        if mask is not None and previous is not None:
-            mask(signal.SIG_SETMASK, previous)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -575,7 +686,10 @@ def write_folder_atomically(destination: Path, files: Mapping[str, str | Callabl
 
     A value is text, or a function that writes the file at the path it is given. If anything
     fails, or the run is interrupted, the staging folder is removed and `destination` is left
-    as it was. Staging folders of killed runs into the same place are removed first."""
+    as it was. When `destination` changed during the run so that it may not be replaced, it is
+    left as it is too, and the complete outputs are kept in a new folder beside it
+    (`swap_into_place`; OutputFolderError names it). Staging folders of killed runs into the same
+    place are removed first."""
     remove_stale_temporaries(destination.resolve())
     staging = staging_folder(destination, create_parent)
     try:
