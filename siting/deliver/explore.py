@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from models import ModelInputs
+from siting.deliver.folders import write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
 from siting.deliver.styles import (
     GREY,
@@ -462,12 +463,7 @@ def subfolder_writer(files: Mapping[str, FileContent]) -> Callable[[Path], None]
 
     def write(folder: Path) -> None:
         folder.mkdir()
-        for name, content in files.items():
-            target = folder / name
-            if callable(content):
-                content(target)
-            else:
-                target.write_text(content, encoding="utf-8", newline="\n")
+        write_contents(folder, files)
 
     return write
 

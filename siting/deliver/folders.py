@@ -665,17 +665,23 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
-    """Write each named file into `folder`: text as UTF-8, or by calling the function with its
-    path. Then every manifest.json written (the folder's, and those of the subfolders written)
-    gets the SHA-256 of the files it lists (`record_file_hashes`), so it is the last file written
-    but the marker, which `swap_into_place` writes."""
+def write_contents(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
+    """Write each named file into the existing `folder`: text as UTF-8 with "\\n" line ends, or
+    by calling the function with its path (which may make a subfolder)."""
     for name, content in files.items():
         target = folder / name
         if callable(content):
             content(target)
         else:
             target.write_text(content, encoding="utf-8", newline="\n")
+
+
+def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
+    """Write each named file into `folder`: text as UTF-8, or by calling the function with its
+    path. Then every manifest.json written (the folder's, and those of the subfolders written)
+    gets the SHA-256 of the files it lists (`record_file_hashes`), so it is the last file written
+    but the marker, which `swap_into_place` writes."""
+    write_contents(folder, files)
     for manifest_path in _written_manifests(folder, files):
         record_file_hashes(manifest_path)
 
