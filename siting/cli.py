@@ -344,8 +344,9 @@ def show_scenario(args: argparse.Namespace) -> str:
 
 
 def batch_report(result: Any, what: str) -> str:
-    """The table of a `compare` (with the objective differences in words and the note on capacity
-    rows, siting/runs/tables.py `comparison_text`) or of a `sweep` (`sweep_text`), from a
+    """The table of a `compare` (the runs' values, then their differences against the baseline
+    with the objective difference in words when they do not fit beside them, and the note on
+    capacity rows: siting/runs/tables.py `comparison_text`) or of a `sweep` (`sweep_text`), from a
     `siting.api.Batch`, where the status of a run without a plan is a word ("infeasible", "failed");
     under it the whole message of each such run, after that word ("run infeasible: run02 ...: the
     plan is infeasible before solving: ..."); and the folder."""

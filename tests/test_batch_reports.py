@@ -64,11 +64,19 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
     markdown = (out / "sweep.md").read_text().splitlines()
     assert markdown[0].startswith(f"| run | {key} | status | objective_bn_yuan |")
     assert markdown[2].startswith("| run01 site_fixed_cost_yuan=1e8 | 1e8 | optimal | -22.72 |")
-    # The terminal: the key as typed, and whether each objective differs from the first beyond the gaps.
-    assert [line.split() for line in printed.splitlines()[:3]] == [
-        ["run", key, "status", "objective_bn_yuan", "vs_first"],
-        ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "-22.72"],
-        ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "-13.54", "proven"]]
+    # The terminal: the key as typed (its header wrapped after each "."), and whether each objective
+    # differs from the first beyond the gaps; the columns that do not fit follow in a second table.
+    lines = printed.splitlines()
+    assert [line.split() for line in lines[:5]] == [
+        ["run", "constraints.", "status", "objective_", "vs_first", "gap_percent", "started_from"],
+        ["agglomeration.", "bn_yuan"],
+        ["site_fixed_cost_yuan"],
+        ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "-22.72", "0.00"],
+        ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "-13.54", "proven", "0.00"]]
+    assert [line.split() for line in lines[6:12]] == [
+        ["run", "sites_opened", "Cathode", "Cells"], ["capacity", "capacity"], ["(t/yr)", "(GWh/yr)"],
+        ["run01", "site_fixed_cost_yuan=1e8", "3", "280,000", "10"],
+        ["run02", "site_fixed_cost_yuan=5e9", "2", "230,000", "10"], []]
 
 
 def test_the_sweep_plot_names_the_key_and_scales_large_values():
@@ -145,11 +153,13 @@ def test_a_failed_run_has_a_one_line_status():
 
 
 def test_the_terminal_comparison_keeps_every_verdict_and_the_placement_note():
-    """Three runs with long names, whose columns do not all fit in 120 characters: each run's
-    differences follow its own column, the verdicts are said in words under the table, and the
-    note names the year of the capacity rows. Objectives 10.0, 10.5 and 10.01 bn yuan with gaps
-    of 0.5 %: 10.5 lies beyond 10.0's range [9.95, 10.0] and its own [10.4475, 10.5], so
-    "proven"; 10.01 (range [9.95995, 10.01]) overlaps, so "within solver tolerance"."""
+    """Three runs with long names, whose columns and differences do not fit side by side in 120
+    characters: the runs' values come first, their names wrapped after a "_", then under a line
+    saying so their differences against the baseline, with the verdicts in the `objective
+    difference` row; the note names the year of the capacity rows. Objectives 10.0, 10.5 and
+    10.01 bn yuan with gaps of 0.5 %: 10.5 lies beyond 10.0's range [9.95, 10.0] and its own
+    [10.4475, 10.5], so "proven"; 10.01 (range [9.95995, 10.01]) overlaps, so "within solver
+    tolerance"."""
     runs = [summary("yunnan_2024", 10.0e9, 0.005),
             summary("yunnan_2024_strict_redline_and_no_differentiation", 10.5e9, 0.005),
             summary("yunnan_2024_no_budget_with_a_long_name", 10.01e9, 0.005,
@@ -157,12 +167,18 @@ def test_the_terminal_comparison_keeps_every_verdict_and_the_placement_note():
     table = comparison_table(runs)
     lines = comparison_text(table, runs, "comparison.csv").splitlines()
     assert all(len(line) <= 120 for line in lines)
-    assert lines[0].split() == ["metric", "unit", "yunnan_2024", "yunnan_2024_strict_redline_and_no_differentiation"]
-    assert lines[9] == "(3 more columns: yunnan_2024_strict_redline_and_no_differentiation vs yunnan_2024..."
-    assert lines[10:] == ["", "objective difference against the baseline, yunnan_2024:",
-                          "  yunnan_2024_strict_redline_and_no_differentiation: proven",
-                          "  yunnan_2024_no_budget_with_a_long_name: within solver tolerance", "",
-                          *textwrap.wrap(PLACEMENT_NOTE_2024, 120)]
+    assert [line.split() for line in lines[:3]] == [
+        ["metric", "unit", "yunnan_2024", "yunnan_2024_strict_", "yunnan_2024_no_"],
+        ["redline_and_no_", "budget_with_a_"], ["differentiation", "long_name"]]
+    at = lines.index("Differences against the baseline, yunnan_2024 (each run's value less the baseline's; "
+                     '"same" or "changed" for text):')
+    assert [line.split() for line in lines[at + 1:at + 4]] == [
+        ["metric", "unit", "yunnan_2024_strict_", "yunnan_2024_no_budget_"],
+        ["redline_and_no_", "with_a_long_name"], ["differentiation"]]
+    assert lines[at + 6].split() == ["objective", "difference", "proven", *WITHIN.split()]
+    note = textwrap.wrap(PLACEMENT_NOTE_2024, 120)
+    assert lines[-len(note) - 2].split() == ["capacity", "qujing:", "LFP", "t/yr", "0", "300,000"]
+    assert lines[-len(note) - 1:] == ["", *note]
     # With short names every column fits, each run's differences beside it.
     runs = [summary("a", 10.0e9, 0.005), summary("b", 10.5e9, 0.005), summary("c", 10.01e9, 0.005)]
     lines = comparison_text(comparison_table(runs), runs, "comparison.csv").splitlines()

@@ -87,6 +87,7 @@ def test_compare_two_scenarios_table_and_diff(folder: Path, tmp_path: Path):
     assert table.loc["capacity east cells", "b"] + table.loc["capacity west cells", "b"] >= 20.0
     assert table.loc["capacity west lfp", "small"] == 100000.0
     assert table.loc["sites opened", "small"] == 3
+    assert [s.cluster_names for s in result.summaries] == [{"west": "West", "east": "East"}] * 2  # the layer's
     assert sorted(p.name for p in out.iterdir()) == [".siting-run", "b", "compare.qgs", "comparison.csv",
                                                        "comparison.md", "diff.geojson", "diff.qml", "small"]
     for run in ("small", "b"):  # each run carries the full deliverables of `solve`
@@ -145,7 +146,8 @@ def test_rule_costs_budget_and_agglomeration_by_hand(folder: Path, tmp_path: Pat
 
 def test_sweep_over_three_values(folder: Path, tmp_path: Path):
     """10, 20, 30 GWh of cells (strict): each step only removes plans, so the objective never
-    falls; the first run is the base; each run meets its cells target."""
+    falls; the first run is the base; each run meets its cells target. sweep.csv names the
+    capacity columns by group id, sweep.md in words."""
     out = tmp_path / "sweep"
     result = sweep(folder / "scenario.yaml", ["targets.capacity.cells.2024=10,20,30"], out, workers=2)
     table = result.table
@@ -159,6 +161,11 @@ def test_sweep_over_three_values(folder: Path, tmp_path: Path):
     assert sorted(p.name for p in out.iterdir()) == [".siting-run", "run01", "run02", "run03", "sweep.csv",
                                                      "sweep.md", "sweep.png"]
     assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # sweep.csv names a group's capacity column by id and unit, sweep.md in words, as sweep.png titles it
+    assert (out / "sweep.csv").read_text().splitlines()[0].endswith(
+        ",capacity_cathode_t_per_yr,capacity_cells_GWh_per_yr")
+    assert (out / "sweep.md").read_text().splitlines()[0].endswith(
+        " | Cathode capacity (t/yr) | Cells capacity (GWh/yr) |")
 
 
 def test_failed_run_is_reported_in_its_row_and_the_others_finish(folder: Path, tmp_path: Path, capsys):
@@ -175,9 +182,9 @@ def test_failed_run_is_reported_in_its_row_and_the_others_finish(folder: Path, t
     assert ("the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in "
             f"{(out / 'run02').resolve()}\nsweep written to") in printed
     assert (out / "run02" / "conflicts.md").is_file()
-    # On the terminal, the status in a word; in the files' tables, one line naming the diagnosis
-    # relative to the sweep folder.
-    assert [line.split()[:4] for line in printed.splitlines()[1:4]] == [
+    # On the terminal, the status in a word (the header wraps over the lines before the first run's);
+    # in the files' tables, one line naming the diagnosis relative to the sweep folder.
+    assert [line.split()[:4] for line in printed.splitlines() if line.startswith("run0")][:3] == [
         ["run01", "cells.2024=10", "10", "optimal"], ["run02", "cells.2024=200", "200", "infeasible"],
         ["run03", "cells.2024=20", "20", "optimal"]]
     table = pd.read_csv(out / "sweep.csv")

@@ -132,7 +132,7 @@ def test_sweep_plot_axes_have_no_offset_and_plain_thousands() -> None:
     figure = sweep_figure(table, ["buffer_m"], "sweep")
     figure.canvas.draw()
     objective, capacity = figure.axes[:2]
-    assert capacity.get_title() == "cathode capacity (t/yr)"
+    assert capacity.get_title() == "Cathode capacity (t/yr)"
     for ax in (objective, capacity):
         for axis in (ax.xaxis, ax.yaxis):
             assert axis.get_major_formatter().get_offset() == ""

@@ -325,8 +325,8 @@ def test_sweep_plot_titles_carry_bn_yuan_and_each_groups_unit(tmp_path: Path, mo
     monkeypatch.setattr(matplotlib.axes.Axes, "set_title",
                         lambda self, text, *a, **k: titles.append(text) or original(self, text, *a, **k))
     sweep_plot(table, ["x"], tmp_path / "sweep.png", "sweep")
-    assert titles == ["objective (bn yuan, discounted)", "cells capacity (GWh/yr)",
-                      "separator capacity (million m2/yr)"]
+    assert titles == ["objective (bn yuan, discounted)", "Cells capacity (GWh/yr)",
+                      "Separator capacity (million m2/yr)"]
 
 
 def test_alternatives_outputs_state_money_in_bn_yuan(folder: Path, tmp_path: Path, capsys) -> None:

@@ -181,7 +181,7 @@ def _fmt(value: Any, money: bool = False) -> str:
     return str(value)
 
 
-def _cells(frame: pd.DataFrame, as_given: Sequence[str] = ()) -> list[list[str]]:
+def table_cells(frame: pd.DataFrame, as_given: Sequence[str] = ()) -> list[list[str]]:
     """Each row's cells as text: money (a `_bn_yuan` column, or a row whose `unit` is bn yuan) and
     percentages (a `gap_percent` column, or a row whose `unit` is %) with 2 decimals, as the
     terminal summary and the report give them; the columns `as_given` (swept settings) as typed."""
@@ -197,7 +197,7 @@ def _cells(frame: pd.DataFrame, as_given: Sequence[str] = ()) -> list[list[str]]
     return rows
 
 
-def _numeric(frame: pd.DataFrame) -> list[bool]:
+def numeric_columns(frame: pd.DataFrame) -> list[bool]:
     """Per column, whether most of its filled cells are numbers (then right-aligned)."""
     flags = []
     for column in frame.columns:
@@ -215,12 +215,12 @@ def markdown_table(frame: pd.DataFrame) -> str:
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     frame = in_file_units(frame)
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---:" if right else "---" for right in _numeric(frame)) + "|"
-    body = ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in _cells(frame, as_given)]
+    rule = "|" + "|".join("---:" if right else "---" for right in numeric_columns(frame)) + "|"
+    body = ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in table_cells(frame, as_given)]
     return "\n".join([header, rule, *body]) + "\n"
 
 
-def _cut(text: str, width: int) -> str:
+def cut_cell(text: str, width: int) -> str:
     """`text`, or when longer than `width` its start and "...", cut after a whole word where one
     ends in the second half of the room (not in the middle of a name)."""
     if len(text) <= width:
@@ -239,7 +239,7 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "")
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     frame = in_file_units(frame)
     header = [str(c) for c in frame.columns]
-    cells = [header] + [[_cut(c, TERMINAL_CELL) for c in row] for row in _cells(frame, as_given)]
+    cells = [header] + [[cut_cell(c, TERMINAL_CELL) for c in row] for row in table_cells(frame, as_given)]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     shown = len(header)
     while shown > 1 and sum(widths[:shown]) + 2 * (shown - 1) > width:
@@ -247,10 +247,10 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "")
     lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w)
                        for i, (c, w) in enumerate(zip(row[:shown], widths[:shown], strict=True))).rstrip()
              for row in cells]
-    lines = [_cut(line, width) for line in lines]
+    lines = [cut_cell(line, width) for line in lines]
     if shown < len(header):
         left = header[shown:]
-        lines.append(_cut(f"({len(left)} more column{'s' if len(left) != 1 else ''}: {', '.join(left)}"
+        lines.append(cut_cell(f"({len(left)} more column{'s' if len(left) != 1 else ''}: {', '.join(left)}"
                           + (f"; see {more}" if more else "") + ")", width))
     return "\n".join(lines)
 

@@ -31,15 +31,17 @@ from siting.deliver.folders import (
 )
 from siting.deliver.qgisproject import compare_project_text
 from siting.deliver.styles import diff_style
-from siting.deliver.tables import table_files
+from siting.deliver.tables import csv_text, table_files
 from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import load_checked
 from siting.runs.pool import Case, CaseSummary, Progress, run_cases
 from siting.runs.tables import (
     CROSS_START_NOTE,
+    comparison_display,
     comparison_table,
     diff_geojson,
     placement_note,
+    sweep_display,
     sweep_plot,
     sweep_table,
 )
@@ -173,7 +175,10 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         diff = diff_geojson(summaries)
         diff_qml = diff_style(geometry_type_of(diff))
         note = "\n\n".join(n for n in (TOLERANCE_NOTE, placement_note(summaries)) if n)
-        files = {**table_files(table, "comparison", note), "diff.geojson": diff, "diff.qml": diff_qml}
+        # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
+        shown = table_files(comparison_display(table, summaries), "comparison", note)
+        files = {"comparison.csv": csv_text(table), "comparison.md": shown["comparison.md"], "diff.geojson": diff,
+                 "diff.qml": diff_qml}
         # compare.qgs: every run's sites and the changes against the baseline, in one QGIS project.
         project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
                                        geometry_type_of(diff), diff_qml)
@@ -234,7 +239,9 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
         note = TOLERANCE_NOTE + (f"\n\n{CROSS_START_NOTE}" if any(s.started_from for s in summaries) else "")
-        return table, {**table_files(table, "sweep", note),
+        # sweep.csv by column name, sweep.md with the capacity columns in words
+        shown = table_files(sweep_display(table), "sweep", note)
+        return table, {"sweep.csv": csv_text(table), "sweep.md": shown["sweep.md"],
                        "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
 
     return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True, cross=True)

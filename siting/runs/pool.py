@@ -101,6 +101,9 @@ class CaseSummary:
     """The run's folder (absolute): its outputs, or for a run whose rules cannot be met together
     the diagnosis (conflicts.md, ...); "" when the run wrote nothing."""
     units: dict[str, str] = field(default_factory=dict)  # product or target group -> its unit ("t", "GWh")
+    cluster_names: dict[str, str] = field(default_factory=dict)
+    """Cluster id -> its name in the run's clusters layer (`cluster_names`), which the terminal's
+    and comparison.md's capacity rows give; comparison.csv keeps the ids."""
     started_from: str = ""
     """The label of the run whose plan this run took, or was solved again from, in a cross-start
     round (see the module docstring); "" when it was not."""
@@ -149,7 +152,17 @@ def summarise(label: str, result: Any) -> CaseSummary:
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
         sites_opened=tuple(plan.opened_sites), site_added=added, out_dir=str(result.out_dir),
         units=_units(result.prepared.loaded.catalog, inputs),
+        cluster_names=cluster_names(result.prepared.layers.clusters),
     )
+
+
+def cluster_names(clusters: Any) -> dict[str, str]:
+    """Cluster id -> the name a reader sees, from a clusters layer (a table with an `id` column
+    and, where the layer has names, a `name` column): the name, stripped, or the id where the
+    layer gives none (no `name` column, an empty or missing name)."""
+    ids = [str(i) for i in clusters["id"]]
+    given = list(clusters["name"]) if "name" in clusters.columns else ids
+    return {i: n.strip() if isinstance(n, str) and n.strip() else i for i, n in zip(ids, given, strict=True)}
 
 
 def _units(catalog: Any, inputs: Any) -> dict[str, str]:

@@ -1,12 +1,19 @@
 """Comparison of runs against a baseline: tables (terminal, CSV, Markdown), the per-site
 `diff.geojson`, and sweep summaries with a plot. Works on `CaseSummary` plain data and on the
-runs' own written `sites.geojson`; solving happens in `siting.runs.pool`."""
+runs' own written `sites.geojson`; solving happens in `siting.runs.pool`.
+
+The tables keep ids ("capacity kunming copper_foil"), as comparison.csv and sweep.csv give them;
+what a reader sees, the terminal, comparison.md, sweep.md and sweep.png, names products and
+target groups in words (siting/deliver/units.py `product_label`: "Copper foil") and clusters by
+their name in the clusters layer ("capacity Kunming: Copper foil", `comparison_display`)."""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import textwrap
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,8 +21,16 @@ from typing import Any
 import pandas as pd
 
 from siting.config.progress import INFEASIBLE, run_outcome
-from siting.deliver.tables import AS_GIVEN, TERMINAL_WIDTH, text_table
-from siting.deliver.units import BN, MONEY_UNIT, cost_label, per_year, unit_slug
+from siting.deliver.tables import (
+    AS_GIVEN,
+    TERMINAL_CELL,
+    TERMINAL_WIDTH,
+    cut_cell,
+    in_file_units,
+    numeric_columns,
+    table_cells,
+)
+from siting.deliver.units import BN, MONEY_UNIT, cost_label, per_year, product_label, unit_slug
 from siting.optimize.tolerance import WITHIN, within_tolerance
 from siting.runs.pool import DIAGNOSIS, CaseSummary, failure_message
 
@@ -34,7 +49,7 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
         rows[f"cost: {cost_label(name)}"] = ("yuan", value)
     rows["gap"] = ("share", summary.gap)
     rows["sites opened"] = ("count", len(summary.sites_opened))
-    rows["targets short"] = ("", ", ".join(sorted(summary.targets_short)) or "none")
+    rows[TARGETS_SHORT_ROW] = ("", ", ".join(sorted(summary.targets_short)) or "none")
     for year in years:
         rows[f"output value {year}"] = ("yuan/yr", summary.output_value.get(year))
     for group in groups:
@@ -100,15 +115,24 @@ def _per_year(summary: CaseSummary, name: str) -> str:
     return per_year(unit) if unit else "units/yr"
 
 
-def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
-    """Rows are metrics, columns the runs; each run after the first also gets a delta column
-    against the first (the baseline). Money rows are in yuan here (unit "yuan"); the written
-    tables and the terminal give them in bn yuan (siting/deliver/tables.py, `in_bn_yuan`)."""
+def _row_keys(summaries: Sequence[CaseSummary]) -> tuple[list[str], list[str], list[str], list[int]]:
+    """The products, clusters and target groups with a capacity row, each in order of first
+    appearance over the runs with a plan, and the years of their output values, in order."""
     ok = [s for s in summaries if s.ok]
     products = list(dict.fromkeys(p for s in ok for c in s.capacity.values() for p in c))
     clusters = list(dict.fromkeys(c for s in ok for c in s.capacity))
     groups = list(dict.fromkeys(g for s in ok for g in s.group_capacity))
     years = sorted({y for s in ok for y in s.output_value})
+    return products, clusters, groups, years
+
+
+def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
+    """Rows are metrics, columns the runs; each run after the first also gets a delta column
+    against the first (the baseline). Rows and cells name products, target groups and clusters
+    by id ("capacity kunming copper_foil", as comparison.csv does; `comparison_display` names
+    them in words). Money rows are in yuan here (unit "yuan"); the written tables and the
+    terminal give them in bn yuan (siting/deliver/tables.py, `in_bn_yuan`)."""
+    products, clusters, groups, years = _row_keys(summaries)
     per_run = [_metric_rows(s, products, clusters, groups, years) for s in summaries]
     metrics = list(dict.fromkeys(m for rows in per_run for m in rows))
     table: dict[str, list[Any]] = {"metric": metrics,
@@ -136,6 +160,56 @@ def delta_column(summary: CaseSummary, base: CaseSummary) -> str:
     return f"{summary.label} vs {base.label}"
 
 
+#: The comparison row listing the targets a run falls short of ("cathode 2024, output_value 2022").
+TARGETS_SHORT_ROW = "targets short"
+
+
+def metric_labels(summaries: Sequence[CaseSummary]) -> dict[str, str]:
+    """The comparison's capacity rows (`comparison_table`) -> their labels in words: a target
+    group's final-year capacity "capacity cathode 2024" -> "capacity 2024: Cathode", a cluster's
+    capacity of a product "capacity kunming copper_foil" -> "capacity Kunming: Copper foil"
+    (products and groups by `product_label`, clusters by their name in the clusters layer of the
+    first run that has one, `CaseSummary.cluster_names`). Two rows whose labels would be the same
+    (two clusters of one name) keep their ids. Other rows are named in words already."""
+    products, clusters, groups, _years = _row_keys(summaries)
+    names: dict[str, str] = {}
+    for summary in reversed(summaries):  # the first run's name wins
+        names.update(summary.cluster_names)
+    labels: dict[str, str] = {}
+    for summary in summaries:
+        if summary.ok:
+            labels.update({f"capacity {g} {summary.final_year}": f"capacity {summary.final_year}: {product_label(g)}"
+                           for g in groups})
+    labels.update({f"capacity {c} {p}": f"capacity {names.get(c, c)}: {product_label(p)}"
+                   for c in clusters for p in products})
+    shared = Counter(labels.values())
+    return {metric: label if shared[label] == 1 else metric for metric, label in labels.items()}
+
+
+def targets_in_words(cell: Any) -> Any:
+    """A `targets short` cell in words: "cathode 2024, output_value 2022" -> "Cathode 2024,
+    Output value 2022" (`product_label`); "none" and cells that are not text as they are."""
+    if not isinstance(cell, str) or cell == "none":
+        return cell
+    return ", ".join(f"{product_label(target)} {year}".strip()
+                     for target, _space, year in (part.rpartition(" ") for part in cell.split(", ")))
+
+
+def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> pd.DataFrame:
+    """The comparison table as a reader sees it (the terminal, comparison.md): capacity rows
+    labelled in words (`metric_labels`) and the runs' `targets short` cells in words
+    (`targets_in_words`); comparison.csv keeps `table`'s ids."""
+    labels = metric_labels(summaries)
+    shown = table.copy()
+    rows = shown["metric"] == TARGETS_SHORT_ROW
+    for summary in summaries:
+        if summary.label in shown.columns and rows.any():
+            shown[summary.label] = shown[summary.label].astype(object)
+            shown.loc[rows, summary.label] = [targets_in_words(v) for v in shown.loc[rows, summary.label]]
+    shown["metric"] = [labels.get(m, m) for m in shown["metric"]]
+    return shown
+
+
 def placement_note(summaries: Sequence[CaseSummary]) -> str:
     """The note under a comparison table on its capacity rows: the year they are for, what they
     count, and that a difference in placement need not come from what the runs change (each run's
@@ -154,41 +228,158 @@ def placement_note(summaries: Sequence[CaseSummary]) -> str:
             "placements a run could take instead at nearly its cost.")
 
 
+#: Most lines over which a terminal table's column header is wrapped.
+HEADER_LINES = 3
+
+#: Narrowest width to which a terminal table's column header is wrapped: "sites_opened" stays whole.
+HEADER_WIDTH = 12
+
+
+def header_lines(text: str, width: int) -> list[str]:
+    """A column header over lines of at most `width` characters, broken after a "." or a space (a
+    line does not end on the space), and inside a part between those after a "_" only where the
+    part is wider than `width`, the part then beginning a line: "constraints.agglomeration.
+    site_fixed_cost_yuan" at 20 -> ["constraints.", "agglomeration.", "site_fixed_cost_yuan"],
+    "yunnan_2024_no_differentiation" at 15 -> ["yunnan_2024_no_", "differentiation"]. A piece
+    between breaks wider than `width` takes a line of its own, whole."""
+    pieces: list[tuple[str, bool]] = []  # (text, whether it begins a line)
+    for part in (p for p in re.split(r"(?<=[. ])", text) if p):
+        if len(part.rstrip()) <= width:
+            pieces.append((part, False))
+        else:
+            pieces += [(piece, n == 0) for n, piece in enumerate(p for p in re.split(r"(?<=_)", part) if p)]
+    lines: list[str] = []
+    line = ""
+    for piece, begins in pieces:
+        if line and (begins or len((line + piece).rstrip()) > width):
+            lines.append(line.rstrip())
+            line = piece
+        else:
+            line += piece
+    return [*lines, line.rstrip()] if line or not lines else lines
+
+
+def _column_layout(header: str, cells: Sequence[str]) -> tuple[int, list[str]]:
+    """A terminal column's width and its header's lines: the header wrapped (`header_lines`) to the
+    narrowest width, no narrower than the widest cell nor HEADER_WIDTH, over which it takes at most
+    HEADER_LINES lines, then again to the column's width, its widest cell or header line
+    ("objective_bn_yuan" over cells of 5 characters: "objective_" and "bn_yuan")."""
+    widest = max((len(c) for c in cells), default=0)
+    lines = [header]
+    for width in range(max(widest, HEADER_WIDTH), len(header) + 1):
+        lines = header_lines(header, width)
+        if len(lines) <= HEADER_LINES:
+            break
+    width = max(widest, *(len(line) for line in lines))
+    return width, header_lines(header, width)  # a piece wider than asked may leave room to join lines
+
+
+def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH) -> tuple[list[str], list[str]]:
+    """`frame` as aligned terminal tables, each at most `width` characters wide, with no column left
+    out: cells as the files give them (money in bn yuan, gaps in percent, swept settings as typed:
+    siting/deliver/tables.py `text_table`). Unless the whole table fits with each header on one
+    line, each header is wrapped over at most HEADER_LINES lines (`_column_layout`), and the
+    columns that do not fit beside the others go on in a further table; every table begins with
+    the first `keys` columns, which label the rows. Columns mostly of numbers are right-aligned,
+    others left-aligned. A cell longer than TERMINAL_CELL characters is cut with "..."; the second
+    list returned names the rows (their first cell, whole) holding such a cell. A table is wider
+    than `width` only when its `keys` columns and one more are."""
+    as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
+    shown = in_file_units(frame)
+    texts = table_cells(shown, as_given)
+    cut = [row[0] for row in texts if any(len(cell) > TERMINAL_CELL for cell in row)]
+    texts = [[cut_cell(cell, TERMINAL_CELL) for cell in row] for row in texts]
+    right = [numeric and i >= keys for i, numeric in enumerate(numeric_columns(shown))]
+    cells = [(str(name), [row[i] for row in texts]) for i, name in enumerate(shown.columns)]
+    layouts = [(max([len(name), *(len(cell) for cell in column)]), [name]) for name, column in cells]
+    if sum(w + 2 for w, _lines in layouts) - 2 > width:
+        layouts = [_column_layout(name, column) for name, column in cells]
+    blocks: list[list[int]] = []
+    for i in range(keys, len(layouts)):
+        if not blocks or sum(layouts[j][0] + 2 for j in [*range(keys), *blocks[-1]]) + layouts[i][0] > width:
+            blocks.append([])
+        blocks[-1].append(i)
+    tables = []
+    for block in blocks or [[]]:
+        order = [*range(keys), *block]
+        height = max(len(layouts[j][1]) for j in order)
+        rows = [[layouts[j][1][n] if n < len(layouts[j][1]) else "" for j in order] for n in range(height)]
+        rows += [[row[j] for j in order] for row in texts]
+        tables.append("\n".join("  ".join(cell.rjust(layouts[j][0]) if right[j] else cell.ljust(layouts[j][0])
+                                           for cell, j in zip(row, order, strict=True)).rstrip()
+                                 for row in rows))
+    return tables, cut
+
+
+def _cut_note(cut: Sequence[str], more: str) -> list[str]:
+    """The lines under a terminal table naming the rows whose cells it cuts short (`cut`), and the
+    file `more` that has them whole; none when no cell is cut."""
+    if not cut:
+        return []
+    rows = ", ".join(dict.fromkeys(cut))
+    text = (f'Cells ending in "..." are cut at {TERMINAL_CELL} characters (row{"s" if len(set(cut)) > 1 else ""}: '
+            f"{rows}); {more} has them whole.")
+    return ["", *textwrap.wrap(text, TERMINAL_WIDTH, break_on_hyphens=False)]
+
+
 def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more: str) -> str:
-    """The comparison as the terminal shows it, at most TERMINAL_WIDTH characters wide: the table
-    (money in bn yuan; the status of a run without a plan in a word, `short_status`) with each run's
-    column followed by its differences against the baseline, so that columns left out for want of
-    width are whole runs at the end (the file `more` has them all); then whether each run's
-    objective difference against the baseline is proven, one line per run (shown whatever columns
-    fit), and the note on capacity rows (`placement_note`)."""
+    """The comparison as the terminal shows it, at most TERMINAL_WIDTH characters wide and with
+    every run, row and difference: the table as comparison.md gives it (`comparison_display`:
+    capacity rows in words), money in bn yuan, the status of a run without a plan in a word
+    (`short_status`). When the runs and their differences fit side by side, one table with each
+    run's column followed by its differences against the baseline; otherwise the runs' values
+    first, then a table of each run's differences against the baseline under a line saying so,
+    with the `objective difference` row (whether the gaps prove the objectives apart). Long headers
+    are wrapped, and a table too wide for its columns goes on in a further one (`terminal_tables`).
+    Then a line naming the rows with cells cut short, if any, and the Markdown twin of the CSV
+    file `more` (comparison.md), which has them whole; and the note on capacity rows
+    (`placement_note`)."""
     base = summaries[0]
-    order = ["metric", "unit", base.label]
-    for summary in summaries[1:]:
-        order += [summary.label, delta_column(summary, base)]
-    shown = _terminal_status(table, summaries, by_row=False)
-    lines = [text_table(shown[[c for c in order if c in table.columns]], TERMINAL_WIDTH, more)]
-    verdicts = table.loc[table["metric"] == TOLERANCE_ROW]
-    said = [] if verdicts.empty else [f"  {s.label}: {verdicts.iloc[0][delta_column(s, base)]}"
-                                      for s in summaries[1:] if verdicts.iloc[0][delta_column(s, base)]]
-    if said:
-        lines += ["", f"{TOLERANCE_ROW} against the baseline, {base.label}:", *said]
+    shown = _terminal_status(comparison_display(table, summaries), summaries, by_row=False)
+    deltas = {delta_column(s, base): s.label for s in summaries[1:]}
+    side_by_side = ["metric", "unit", base.label, *(c for s in summaries[1:] for c in (s.label, delta_column(s, base)))]
+    tables, cut = terminal_tables(shown[side_by_side], 2)
+    if len(tables) == 1:
+        lines = tables
+    else:
+        runs = shown.loc[shown["metric"] != TOLERANCE_ROW, ["metric", "unit", *(s.label for s in summaries)]]
+        run_tables, run_cut = terminal_tables(runs, 2)
+        delta_tables, delta_cut = terminal_tables(shown[["metric", "unit", *deltas]].rename(columns=deltas), 2)
+        lines = ["\n\n".join(run_tables), "",
+                 *textwrap.wrap(f"Differences against the baseline, {base.label} (each run's value less the "
+                                'baseline\'s; "same" or "changed" for text):', TERMINAL_WIDTH,
+                                break_on_hyphens=False),
+                 "\n\n".join(delta_tables)]
+        cut = [*run_cut, *delta_cut]
+    lines += _cut_note(cut, more.removesuffix(".csv") + ".md")
     note = placement_note(summaries)
     if note:
         lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
     return "\n".join(lines)
 
 
+def sweep_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The sweep table as a reader sees it (the terminal, sweep.md): each capacity column named
+    in words with its unit, as sweep.png titles its panel ("Cathode capacity (t/yr)" for
+    `capacity_cathode_t_per_yr`, `_capacity_title`); sweep.csv keeps `table`'s names."""
+    titles = {c: _capacity_title(c, table) for c in table.columns if str(c) in table.attrs.get("capacity_columns", {})}
+    return table.rename(columns=titles)
+
+
 def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] = ()) -> str:
-    """The sweep table as the terminal shows it, at most TERMINAL_WIDTH characters wide: as the
-    files give it, but with the status of each run of `summaries` without a plan in a word
-    (`short_status`) and `vs_first` (whether the objective differs from the first run's by
-    more than their gaps) right after the objective, so that it stays in view when columns
-    at the end are left out (the file `more` has them all)."""
+    """The sweep table as the terminal shows it, at most TERMINAL_WIDTH characters wide and with
+    every column: as sweep.md gives it (`sweep_display`), but with the status of each run of
+    `summaries` without a plan in a word (`short_status`) and `vs_first` (whether the objective
+    differs from the first run's by more than their gaps) right after the objective. Long
+    headers are wrapped, and columns that do not fit go on in a further table that begins with
+    the runs' labels (`terminal_tables`); then a line naming the rows with cells cut short, if
+    any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole."""
     columns = list(table.columns)
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
-    return text_table(_terminal_status(table, summaries, by_row=True)[columns], TERMINAL_WIDTH, more)
+    tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1)
+    return "\n".join(["\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")])
 
 
 def _tolerance_cell(base: CaseSummary, other: CaseSummary) -> str:
@@ -308,9 +499,10 @@ def capacity_column(group: str, unit: str) -> str:
 
 
 def _capacity_title(column: str, table: pd.DataFrame) -> str:
-    """"cells capacity (GWh/yr)" for the column capacity_cells_GWh_per_yr (the table's attrs)."""
+    """"Cells capacity (GWh/yr)" for the column capacity_cells_GWh_per_yr (the table's attrs), the
+    group or product in words (`product_label`)."""
     group, unit = table.attrs.get("capacity_columns", {}).get(column, (column.removeprefix("capacity_"), "units"))
-    return f"{group} capacity ({per_year(unit)})"
+    return f"{product_label(group)} capacity ({per_year(unit)})"
 
 
 def plain_number_formatter() -> Any:
