@@ -86,8 +86,11 @@ def test_legend_names_products_in_words_and_every_layer_drawn(drawn: tuple):
     assert labels[3].startswith("capex ") and labels[3].endswith(" bn yuan")
     assert labels[3] == f"capex {bn_yuan(round(top, 2 - len(str(int(top)))))}"
     assert labels[4:] == ["capex 1.00 bn yuan", "excluded: red line", "cluster", "counties (context)",
-                          "red line: lake", "red-line buffer 1 km", "Lithium clay source and flow",
+                          "red line: lake", "red-line buffer 1 km", "Lithium clay source",
                           "Phosphate rock source and flow"]
+    # "and flow" only for a resource the plan carries: here phosphate rock, not lithium clay
+    flows = next(layer for layer in layers if layer.name == "flows").frame
+    assert set(flows["resource"]) == {"phosphate_rock"}
     assert legend.get_title().get_text() == ("Built sites: pie area ∝ capex, slices = output\n"
                                              "value of the capacity added by product")
 
@@ -677,7 +680,7 @@ def test_blank_rows_keep_a_pie_size_just_clear_of_its_neighbours():
     from siting.deliver.mapplot import legend_handles
 
     def rows(font: float) -> list[str]:
-        _handles, labels = legend_handles([], {}, 40.0e9, set(), None, [], {}, False, None, None, True, font, 0.3)
+        _handles, labels = legend_handles([], {}, 40.0e9, set(), None, [], {}, set(), None, None, True, font, 0.3)
         return labels[:labels.index("cluster")]
 
     assert rows(9.5) == ["", "capex 40.00 bn yuan", "", "", "capex 10.00 bn yuan", "",

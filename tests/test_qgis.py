@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from siting.cli import main
-from siting.deliver.styles import RENDERERS
+from siting.deliver.layers import STATUSES
+from siting.deliver.styles import RENDERERS, resource_label
 from siting.deliver.units import product_label
 
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
@@ -63,6 +64,10 @@ def facts(layer):
                          for r in [top, *top.children()]] for top in renderer.rootRule().children()]
     if renderer is not None and renderer.orderByEnabled():
         out["order_by"] = [[c.expression().expression(), c.ascending()] for c in renderer.orderBy().list()]
+    if layer.featureCount() <= 100:
+        out["nulls"] = {f.name(): sum(1 for feature in layer.getFeatures() if feature[f.name()] is None
+                                      or (hasattr(feature[f.name()], "isNull") and feature[f.name()].isNull()))
+                        for f in layer.fields() if f.name() != "fid"}
     if layer.labelsEnabled() and layer.featureCount() <= 100:
         context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
         expression = QgsExpression(layer.labeling().settings().fieldName)
@@ -194,14 +199,26 @@ def seen(qgis: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tupl
             for name in ("small", "shipped")}
 
 
-def expected_kinds(folder: Path, name: str) -> dict[str, str]:
-    """Field kinds as the GeoJSON values say (flows of the small scenario are empty: declared)."""
+#: Fields null at every feature of a layer in some case (the small scenario's sites give no
+#: `position_uncertainty_km`), with their declared kind, which plan.gpkg keeps: a GeoJSON null has
+#: no type, so QGIS reads such a field of the GeoJSON as a string.
+DECLARED = {"position_uncertainty_km": "real", "position_sensitive": "string"}
+
+
+def expected_kinds(folder: Path, name: str, source: str) -> dict[str, str]:
+    """Field kinds as the GeoJSON values say, each from its first non-null value (flows of the
+    small scenario are empty: declared); a field null everywhere is a string in the GeoJSON
+    (`source` "geojson") and of its kind in `DECLARED` in plan.gpkg."""
     features = json.loads((folder / f"{name}.geojson").read_text())["features"]
     if not features:
         return {"id": "string", "source": "string", "site": "string", "resource": "string", "km": "real",
                 "tonnes_2023": "real", "tonnes_2024": "real"}
     kinds = {str: "string", float: "real", int: "integer", bool: "boolean"}
-    return {k: kinds[type(v)] for k, v in features[0]["properties"].items()}
+    found = {}
+    for key in features[0]["properties"]:
+        value = next((f["properties"][key] for f in features if f["properties"][key] is not None), None)
+        found[key] = kinds[type(value)] if value is not None else "string" if source == "geojson" else DECLARED[key]
+    return found
 
 
 @pytest.mark.parametrize("case", ["small", "shipped"])
@@ -225,7 +242,7 @@ def test_qgis_loads_every_layer_valid_typed_and_styled(seen: dict[str, tuple[Pat
                 assert facts["geometry"] == "NoGeometry", where
                 continue
             assert facts["crs"] == "EPSG:4326", where
-            kinds = expected_kinds(folder, name)
+            kinds = expected_kinds(folder, name, source)
             assert list(facts["fields"]) == list(kinds), where
             for field, type_name in facts["fields"].items():
                 assert type_name in QGIS_TYPES[kinds[field]], (where, field, type_name)
@@ -247,6 +264,21 @@ def test_qgis_loads_every_layer_valid_typed_and_styled(seen: dict[str, tuple[Pat
         assert result[source]["clusters"]["aliases"]["capacity_cells_2024"] == "Cells capacity 2024 (GWh/yr)"
         assert result[source]["flows"]["aliases"]["km"] == "road distance (km)"
         assert result[source]["product_flows"]["aliases"]["units"] == "amount per year (see unit)"
+
+
+@pytest.mark.parametrize("case", ["small", "shipped"])
+def test_qgis_reads_an_uncertainty_not_given_as_null(seen: dict[str, tuple[Path, dict]], case: str):
+    """The small scenario's sites layer has no `position_uncertainty_km`: QGIS reads both position
+    fields as NULL at each of its 4 sites, in plan.gpkg (a Real field there) and in the GeoJSON,
+    not as 0. Every shipped site gives one: no NULL."""
+    folder, result = seen[case]
+    sites = len(json.loads((folder / "sites.geojson").read_text())["features"])
+    expected = sites if case == "small" else 0
+    assert (case, sites) in (("small", 4), ("shipped", 18))
+    for source in ("gpkg", "geojson"):
+        nulls = result[source]["sites"]["nulls"]
+        assert (nulls["position_uncertainty_km"], nulls["position_sensitive"]) == (expected, expected), source
+    assert result["gpkg"]["sites"]["fields"]["position_uncertainty_km"] == "Real"
 
 
 @pytest.mark.parametrize("case", ["small", "shipped"])
@@ -310,6 +342,17 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
         start = next(i for i, (depth, text) in enumerate(legend) if depth == 0 and text.startswith(title))
         return [text.replace("\n", " ") for depth, text in itertools.takewhile(lambda n: n[0] > 0, legend[start + 1:])]
 
+    # Sites and raw-material flows: only the statuses and resources the features have.
+    sites = ET.fromstring((folder / "sites.qml").read_text(encoding="utf-8"))
+    statuses = {f["properties"]["status"] for f in json.loads((folder / "sites.geojson").read_text())["features"]}
+    assert [c.get("value") for c in sites.iter("category")] == [s for s in STATUSES if s in statuses]
+    shown_sites = lines_of("Candidate sites by status")
+    slices = [a.get("label") for a in sites.iter("attribute")]
+    assert len(shown_sites) == len(statuses) + len(slices) and shown_sites[len(statuses):] == slices
+    raw = json.loads((folder / "flows.geojson").read_text())["features"]
+    if raw:
+        assert lines_of("Raw-material flows") == [resource_label(r) for r in sorted(
+            {f["properties"]["resource"] for f in raw})]
     redline = json.loads((folder / "redline.geojson").read_text())["features"]
     labels = {c.get("value"): c.get("label") for c in ET.fromstring(
         (folder / "redline.qml").read_text(encoding="utf-8")).iter("category")}

@@ -45,6 +45,7 @@ from siting.deliver.qgisproject import (
 from siting.deliver.styles import (
     GATEWAY_MM,
     HUB_MM,
+    STATUS_LABELS,
     diff_style,
     hub_label_expression,
     hubs_style,
@@ -241,7 +242,7 @@ def test_legend_text_does_not_repeat(runs: Path):
             labels = [c.get("label") for c in parse(qml).findall("renderer-v2/categories/category")]
             assert len(labels) == len(set(labels)), qml.name
     flows = [c.get("label") for c in parse(runs / "one" / "flows.qml").findall("renderer-v2/categories/category")]
-    assert flows == ["lithium clay", "phosphate rock"]
+    assert flows == ["phosphate rock"]  # the plan ships no lithium clay: its source is in sources.qml only
     legend = items(root.find("Layouts/Layout"))["legend"]
     assert legend.get("wrapChar") == LEGEND_BREAK
 
@@ -392,8 +393,9 @@ def test_fit_legend_takes_smaller_type_and_more_columns_only_where_needed():
 def test_legend_keys_only_what_the_features_draw_and_fits_beside_the_map(runs: Path):
     """The print legend has its own layer tree (so that it keeps its wrapped texts): per layer,
     the nodes its features draw. The small plan's sites are built (w_mine, e_city, e_far) or
-    excluded by the red line (w_lake): status nodes 0 and 2 of 6, then the pie slices of the
-    products built (FePO4, LFP, cells: nodes 6 to 8). Its product flows' rules are 2023 (node 0,
+    excluded by the red line (w_lake): the style lists only those two statuses (nodes 0 and 1),
+    then the pie slices of the products built (FePO4, LFP, cells: nodes 2 to 4); its raw-material
+    flows only phosphate rock (node 0). Its product flows' rules are 2023 (node 0,
     unticked) with FePO4 and LFP (1, 2), and 2024 with FePO4, LFP and cells (4 to 6): the legend
     keys the final year's products only. The legend starts LEGEND_GAP_MM right of the map, QGIS
     resizes it to its content, and it fits in the space left."""
@@ -410,8 +412,8 @@ def test_legend_keys_only_what_the_features_draw_and_fits_beside_the_map(runs: P
     assert list(properties) == ["sites_layer", "hubs_plan_layer", "product_flows_layer", "flows_layer",
                                 "sources_layer", "clusters_layer", "redline_zones_layer", "redline_layer"]
     orders = {layer: values["legend/node-order"] for layer, values in properties.items()}
-    assert orders == {"sites_layer": "0,2,6,7,8", "hubs_plan_layer": "0,1", "product_flows_layer": "4,5,6",
-                      "flows_layer": "1", "sources_layer": "0,1", "clusters_layer": "0",
+    assert orders == {"sites_layer": "0,1,2,3,4", "hubs_plan_layer": "0,1", "product_flows_layer": "4,5,6",
+                      "flows_layer": "0", "sources_layer": "0,1", "clusters_layer": "0",
                       "redline_zones_layer": "0", "redline_layer": "0"}
     flows = properties["product_flows_layer"]
     assert [flows[f"legend/label-{i}"] for i in (4, 5, 6)] == [
@@ -431,11 +433,14 @@ def test_legend_keys_only_what_the_features_draw_and_fits_beside_the_map(runs: P
 
 
 def test_legend_nodes_follow_the_renderer_then_the_diagrams(runs: Path):
-    """QGIS's legend nodes of the sites style: its six statuses, then a pie slice per product
-    built; without data every node with a symbol is keyed, unticked rules never."""
+    """QGIS's legend nodes of the sites style: the statuses its sites have (built, excluded by
+    the red line), then a pie slice per product built; without data every node with a symbol is
+    keyed, unticked rules never."""
     sites = legend_nodes((runs / "one" / "sites.qml").read_text(encoding="utf-8"), None)
-    assert [n.label for n in sites][6:] == ["FePO4", "LFP", "Cells"]
-    assert len(sites) == 9 and all(n.keyed for n in sites)
+    labels = [n.label for n in sites]
+    assert labels[0].startswith(f"{STATUS_LABELS['built']} (")
+    assert labels[1:] == [STATUS_LABELS["excluded_redline"], "FePO4", "LFP", "Cells"]
+    assert all(n.keyed for n in sites)
     flows = legend_nodes((runs / "one" / "product_flows.qml").read_text(encoding="utf-8"), None)
     assert [(n.label, n.keyed) for n in flows] == [
         ("2023", False), ("FePO4 (widest 300,000 t/yr)", False), ("LFP (widest 170,000 t/yr)", False),

@@ -44,6 +44,7 @@ from siting.deliver.styles import (
     simple_fill,
     simple_marker,
     symbol,
+    values_in,
 )
 from siting.deliver.tables import csv_text, markdown_table
 from siting.optimize.alternatives import Alternative, comparison, distinct, robustness
@@ -146,7 +147,7 @@ def conflicts_style(layer: OutputLayer) -> str:
                  symbol("fill", "redline_zone", simple_fill(rgba(RED, 200), rgba(RED), style="b_diagonal",
                                                             width=0.4))),
     ]
-    return qml_document(layer, categorized("role", categories),
+    return qml_document(layer, categorized("role", categories, values_in(layer, "role")),
                         labeling("'rule ' || \"rule\" || ': ' || \"place\"", 9, 1))
 
 
@@ -158,7 +159,7 @@ def conflict_sites_style(layer: OutputLayer) -> str:
         Category("source", CONFLICT_ROLES["source"],
                  symbol("marker", "source", simple_marker("square", rgba(SOURCE_COLOUR, 230), rgba(INK), 3.5))),
     ]
-    return qml_document(layer, categorized("role", categories), labeling("\"rule\"", 8, 1))
+    return qml_document(layer, categorized("role", categories, values_in(layer, "role")), labeling("\"rule\"", 8, 1))
 
 
 def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) -> tuple[Any, Any]:
@@ -349,7 +350,7 @@ def robustness_style(layer: OutputLayer) -> str:
         Category("none", ROBUSTNESS_ROLES["none"],
                  symbol("marker", "none", simple_marker("circle", rgba(GREY, 160), rgba(GREY), 2.0))),
     ]
-    return qml_document(layer, categorized("role", categories),
+    return qml_document(layer, categorized("role", categories, values_in(layer, "role")),
                         labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products\")", 8, 1))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 import shapely
@@ -238,51 +239,120 @@ NO_OVERLAP = ZoneOverlap("", "", 0.0, 0.0)
 OVERLAP_SLIVER_M2 = 1.0
 
 
-def _reach(spatial: SpatialResult, site: shapely.Geometry, distances: Sequence[tuple[str, float]]) -> list[str]:
-    """The categories (with their distance) whose red-line polygons, buffered as the zone is,
-    reach into `site` (working CRS) with some area: "lake 5000 m"."""
-    reach = []
-    redline = spatial.redline
-    for category, distance in distances:
-        geoms = redline.loc[redline["category"] == category].geometry.to_numpy()
-        near = geoms[shapely.dwithin(geoms, site, distance)] if len(geoms) else geoms
-        if not len(near):
-            continue
-        buffered = shapely.union_all(shapely.buffer(near, distance, quad_segs=BUFFER_QUAD_SEGS))
-        if shapely.area(shapely.intersection(buffered, site)) >= OVERLAP_SLIVER_M2:
-            reach.append(f"{category} {distance:g} m")
-    return reach
+def box_pairs(first: np.ndarray, second: np.ndarray, distance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The (i, j) index pairs, sorted by i then j, for which the bounding box of `first[i]`, grown
+    by `distance` on every side, meets that of `second[j]` (an STRtree on `second`): every pair of
+    geometries within `distance` of each other is among them."""
+    if not len(first) or not len(second):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    x0, y0, x1, y1 = shapely.bounds(first).T
+    grown = shapely.box(x0 - distance, y0 - distance, x1 + distance, y1 + distance)
+    i, j = shapely.STRtree(second).query(grown)
+    order = np.lexsort((j, i))
+    return i[order], j[order]
+
+
+def near_pairs(first: np.ndarray, second: np.ndarray, distance: float) -> tuple[np.ndarray, np.ndarray]:
+    """The (i, j) index pairs, sorted by i then j, for which `shapely.dwithin(second[j], first[i],
+    distance)`: tested exactly, all at once, on the pairs `box_pairs` leaves (the others lie
+    farther apart than their bounding boxes, more than `distance`)."""
+    i, j = box_pairs(first, second, distance)
+    exact = shapely.dwithin(second[j], first[i], distance) if len(i) else np.zeros(0, dtype=bool)
+    return i[exact], j[exact]
+
+
+class ZoneReach:
+    """Which red-line categories, buffered as a zone buffers them, reach into sites with some
+    area (`OVERLAP_SLIVER_M2` or more), for many sites at once. Each red-line polygon is buffered
+    once per distance (not once per site), and the union of the buffered polygons near a site is
+    made once per distinct set of them; the result is the same as buffering and unioning, site by
+    site, the polygons of the category within the distance of the site."""
+
+    def __init__(self, redline: gpd.GeoDataFrame) -> None:
+        """`redline`: the red-line polygons in the working CRS, with their `category`."""
+        geoms = redline.geometry.to_numpy()
+        categories = redline["category"].to_numpy()
+        self._geoms = {c: geoms[categories == c] for c in dict.fromkeys(categories.tolist())}
+        self._buffers: dict[tuple[str, float], np.ndarray] = {}
+        self._unions: dict[tuple[str, float, tuple[int, ...]], shapely.Geometry] = {}
+
+    def _buffered(self, category: str, distance: float) -> np.ndarray:
+        key = (category, distance)
+        if key not in self._buffers:
+            self._buffers[key] = shapely.buffer(self._geoms[category], distance, quad_segs=BUFFER_QUAD_SEGS)
+        return self._buffers[key]
+
+    def reaches(self, sites: np.ndarray, category: str, distance: float) -> np.ndarray:
+        """Whether the polygons of `category` buffered by `distance` (m) reach into each of `sites`
+        (working CRS) with some area: a boolean per site."""
+        found = np.zeros(len(sites), dtype=bool)
+        geoms = self._geoms.get(category, np.zeros(0, dtype=object))
+        site_index, geom_index = near_pairs(sites, geoms, distance)
+        if not len(site_index):
+            return found
+        starts = np.flatnonzero(np.r_[True, site_index[1:] != site_index[:-1]])
+        buffered = self._buffered(category, distance)
+        for site, near in zip(site_index[starts], np.split(geom_index, starts[1:]), strict=True):
+            key = (category, distance, tuple(near.tolist()))
+            if key not in self._unions:
+                self._unions[key] = shapely.union_all(buffered[near])
+            found[site] = shapely.area(shapely.intersection(self._unions[key], sites[site])) >= OVERLAP_SLIVER_M2
+        return found
 
 
 def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
                   zones: Sequence[RedlineZone]) -> dict[str, ZoneOverlap]:
     """Site id -> its `ZoneOverlap`, for every polygon site the plan builds on whose polygon lies
-    partly inside the zone (`zones`) of a product it builds there; the other sites are not keys."""
-    zone_of = {p: zone for zone in zones for p in zone.products}
+    partly inside the zone (`zones`) of a product it builds there; the other sites are not keys.
+
+    Measured zone by zone for all the built sites at once: the area of each site inside each
+    zone of a product it builds (for the sites whose bounding box meets the zone's; the others
+    have none), the area inside the union of the zones that reach it (made once per distinct
+    set of zones), and the categories that reach in (`ZoneReach`)."""
+    zone_of = {p: n for n, zone in enumerate(zones) for p in zone.products}
     built = plan.builds.loc[plan.builds["capacity_added"] > 0]
     products_at: dict[str, set[str]] = {}
     for site, product in zip(built["site"], built["product"], strict=True):
         products_at.setdefault(str(site), set()).add(str(product))
-    geometry = dict(zip(spatial.sites["id"].astype(str), spatial.sites.geometry, strict=True))
-    mine = spatial.land.loc[spatial.land["site"].astype(str).isin(set(products_at))]  # the built sites' rows
-    land = {(str(s), str(p)): float(v) for s, p, v in zip(mine["site"].tolist(), mine["product"].tolist(),
-                                                          mine["land_after_redline_ha"].tolist(), strict=True)}
+    geometry = dict(zip(spatial.sites["id"].astype(str).tolist(), spatial.sites.geometry.to_numpy(), strict=True))
+    position = {site: n for n, site in enumerate(geometry)}
+    sites = [s for s in sorted(products_at, key=position.__getitem__)
+             if geometry[s].geom_type in ("Polygon", "MultiPolygon")]
+    polygons = np.array([geometry[s] for s in sites], dtype=object)
+    # The area of each site inside each zone of a product it builds there.
+    inside_zone: dict[tuple[int, int], float] = {}
+    for n, zone in enumerate(zones):
+        mine = np.flatnonzero([bool(products_at[s] & set(zone.products)) for s in sites]).astype(np.intp)
+        chosen = mine[box_pairs(polygons[mine], np.array([zone.geometry], dtype=object))[0]]
+        areas = shapely.area(shapely.intersection(polygons[chosen], zone.geometry)).tolist() if len(chosen) else []
+        inside_zone.update(((int(i), n), a) for i, a in zip(chosen, areas, strict=True))
+    hits: dict[int, list[tuple[str, int]]] = {}
+    for i, site in enumerate(sites):
+        hit = [(p, zone_of[p]) for p in inputs.PRODUCTS if p in products_at[site] and p in zone_of
+               and inside_zone.get((i, zone_of[p]), 0.0) >= OVERLAP_SLIVER_M2]
+        if hit:
+            hits[i] = hit
+    reached = {i: tuple(dict.fromkeys(n for _p, n in hit)) for i, hit in hits.items()}  # in the order hit
+    # The categories of each zone that reach into each site it reaches.
+    reach = ZoneReach(spatial.redline)
+    reach_of: dict[tuple[int, int], list[str]] = {}
+    for n, zone in enumerate(zones):
+        mine = np.array([i for i, these in reached.items() if n in these], dtype=np.intp)
+        for category, distance in zone.distances if len(mine) else ():
+            for i in mine[reach.reaches(polygons[mine], category, distance)].tolist():
+                reach_of.setdefault((i, n), []).append(f"{category} {distance:g} m")
+    mine_land = spatial.land.loc[spatial.land["site"].astype(str).isin(set(products_at))]
+    land = {(str(s), str(p)): float(v) for s, p, v in zip(mine_land["site"].tolist(), mine_land["product"].tolist(),
+                                                          mine_land["land_after_redline_ha"].tolist(), strict=True)}
+    unions: dict[tuple[int, ...], shapely.Geometry] = {}
     overlaps = {}
-    for site in sorted(products_at, key=list(geometry).index):
-        polygon = geometry[site]
-        if polygon.geom_type not in ("Polygon", "MultiPolygon"):
-            continue
-        hit: list[tuple[str, RedlineZone]] = []
-        for product in (p for p in inputs.PRODUCTS if p in products_at[site] and p in zone_of):
-            zone = zone_of[product]
-            if shapely.area(shapely.intersection(polygon, zone.geometry)) >= OVERLAP_SLIVER_M2:
-                hit.append((product, zone))
-        if not hit:
-            continue
-        reached = {id(z): z for _p, z in hit}
-        inside = shapely.intersection(polygon, shapely.union_all([z.geometry for z in reached.values()]))
-        reach = dict.fromkeys(r for z in reached.values() for r in _reach(spatial, polygon, z.distances))
-        overlaps[site] = ZoneOverlap(",".join(p for p, _z in hit), ", ".join(reach),
+    for i, hit in hits.items():
+        site, these = sites[i], reached[i]
+        if these not in unions:
+            unions[these] = shapely.union_all([zones[n].geometry for n in these])
+        inside = shapely.intersection(polygons[i], unions[these])
+        words = dict.fromkeys(r for n in these for r in reach_of.get((i, n), []))
+        overlaps[site] = ZoneOverlap(",".join(p for p, _z in hit), ", ".join(words),
                                      clean(float(shapely.area(inside)) / M2_PER_HA),
                                      clean(min(land.get((site, p), 0.0) for p, _z in hit)))
     return overlaps
@@ -290,21 +360,29 @@ def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
 
 #: The sites layer's fields on positional uncertainty: see `position_fields`.
 POSITION_FIELDS = ("position_uncertainty_km", "position_sensitive")
-#: `position_fields` of a candidate cell: drawn by the tool, exactly placed.
+#: `position_fields` of a candidate cell: drawn by the tool, exactly placed (0 km, checked like
+#: any site given 0: nothing can be within it).
 CELL_POSITION: dict[str, Any] = dict(zip(POSITION_FIELDS, (0.0, ""), strict=True))
+#: `position_fields` of a site whose uncertainty the sites layer does not give (no column, or
+#: null): null in both, so that a reader can tell it from a site given 0 km. The model takes its
+#: position as exact, and no decision at it is checked against an uncertainty.
+NOT_GIVEN_POSITION: dict[str, Any] = dict.fromkeys(POSITION_FIELDS)
 
 
 def position_fields(loaded_sites: gpd.GeoDataFrame, positions: PositionCheck | None) -> dict[str, dict[str, Any]]:
     """Site id -> its `POSITION_FIELDS` for every site of the sites layer (`loaded_sites`):
-    - position_uncertainty_km: the uncertainty the layer gives (km), 0 where it gives none (the
-      position is then taken as exact);
-    - position_sensitive: the red-line and proximity decisions at the site whose margin is below
-      that uncertainty (`PositionCheck.site_text`: "red line fepo4 (0.8 km inside the zone, ±5 km);
-      proximity ..."), "" where none is or without `positions`."""
+    - position_uncertainty_km: the uncertainty the layer gives (km; an explicit 0 stays 0), null
+      where it gives none (no `POSITION_UNCERTAINTY` column, or a null value: the position is then
+      taken as exact);
+    - position_sensitive: where an uncertainty is given, the red-line and proximity decisions at
+      the site whose margin is below it (`PositionCheck.site_text`: "red line fepo4 (0.8 km
+      inside the zone, ±5 km); proximity ..."), "" where none is or without `positions`; null
+      where no uncertainty is given (nothing was checked: `NOT_GIVEN_POSITION`)."""
     given = (loaded_sites[POSITION_UNCERTAINTY].to_numpy(dtype=float) if POSITION_UNCERTAINTY in loaded_sites.columns
              else [float("nan")] * len(loaded_sites))
-    return {str(site): {"position_uncertainty_km": clean(float(km)) if pd.notna(km) else 0.0,
+    return {str(site): {"position_uncertainty_km": clean(float(km)),
                         "position_sensitive": positions.site_text(str(site)) if positions is not None else ""}
+            if pd.notna(km) else dict(NOT_GIVEN_POSITION)
             for site, km in zip(loaded_sites["id"], given, strict=True)}
 
 

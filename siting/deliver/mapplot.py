@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -766,13 +766,14 @@ def _pie_sizes(top_capex: float, font: float, spacing: float) -> list[tuple[obje
 def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int, int]], top_capex: float,
                    statuses: set[str], zones: gpd.GeoDataFrame | None,
                    redline_rows: Sequence[tuple[str, tuple[float, ...], tuple[float, ...]]],
-                   resources: dict[str, tuple[int, int, int]], has_flows: bool, context_label: str | None,
+                   resources: dict[str, tuple[int, int, int]], flowing: Collection[str], context_label: str | None,
                    cell_counts: tuple[int, int] | None = None, leaders: bool = False,
                    font: float = LEGEND_FONT, spacing: float = LEGEND_SPACING) -> tuple[list[object], list[str]]:
     """Legend entries: the products built (in words), pie sizes in bn yuan of capex, the marks
     of pies moved off their sites (with `leaders`: the map draws some), the other site statuses
     present, the candidate cells (`cell_counts`: cells, built cells), clusters and context,
-    red-line categories and zones, sources and flows by resource. `font` (points) and `spacing`
+    red-line categories and zones, sources by resource, "and flow" for those with flows in the plan
+    (`flowing`). `font` (points) and `spacing`
     (a share of the font between rows) are the legend's: blank rows keep a large pie size clear
     of its neighbours."""
     handles: list[object] = []
@@ -818,9 +819,10 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
                 names = ", ".join(product_label(p) for p in str(products_text).split(",") if p)
                 labels.append(textwrap.fill(f"setback up to {distance / 1000:g} km for {names}", 46))
     for resource, colour in sorted(resources.items()):
-        handles.append(Line2D([], [], marker="^", linestyle="-" if has_flows else "", markersize=7,
+        flows = resource in flowing
+        handles.append(Line2D([], [], marker="^", linestyle="-" if flows else "", markersize=7,
                               color=_rgb(colour), markeredgecolor=_rgb(INK)))
-        labels.append(f"{product_label(resource)} source{' and flow' if has_flows else ''}")
+        labels.append(f"{product_label(resource)} source{' and flow' if flows else ''}")
     return handles, labels
 
 
@@ -926,10 +928,11 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         shown = [p for p in products if any(p in b.added for b in built)]
         context_label = extra.context_label if counties is not None else None
         top_capex = max((b.capex_yuan for b in built), default=0.0)
+        flowing = set(map(str, flows["resource"])) if flows is not None else set()
 
         def entries(font: float, spacing: float) -> tuple[list[object], list[str]]:
             return legend_handles(shown, colours, top_capex, statuses, zones, redline_rows, resources,
-                                  flows is not None, context_label, cell_counts, leaders > 0, font, spacing)
+                                  flowing, context_label, cell_counts, leaders > 0, font, spacing)
 
         heading = figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
         extent_text = extra.redline_extent if extra.redline_extent is not None else redline_extent_text(

@@ -3,8 +3,9 @@ a print layout ready to export.
 
 Layers are listed top to bottom as `siting.deliver.layers.LAYER_ORDER` (sites over flows over sources over
 clusters over the red line over the context outlines, such as counties), each with the same style as
-in the GeoPackage's `layer_styles`. The project CRS is the scenario's working CRS (metres, so QGIS
-measures in metres) and the view opens on the clusters. Data sources are relative
+in the GeoPackage's `layer_styles` (which lists only the categories its features have). The project
+CRS is the scenario's working CRS (metres, so QGIS measures in metres) and the view opens on the
+clusters. Data sources are relative
 (`./plan.gpkg|layername=sites`), so the output folder can be moved or shared as a whole.
 
 Each project holds one print layout (Project > Layouts): an A3 landscape page with a title
@@ -28,7 +29,7 @@ import functools
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from matplotlib import ft2font
 
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapplot import MapTitle
-from siting.deliver.styles import DOCTYPE, QGIS_VERSION, element, size_note
+from siting.deliver.styles import DOCTYPE, QGIS_VERSION, element, only_categories, size_note
 
 GEOMETRY_NAMES = {0: "Point", 1: "Line", 2: "Polygon"}
 
@@ -650,12 +651,14 @@ def _geometry_type(qgs: ET.Element, layer_name: str) -> str:
     return "Point"
 
 
-def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str
-                         ) -> str | None:
+def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
+                         diff_changes: Mapping[str, Collection[str]] | None = None) -> str | None:
     """`compare.qgs` for a comparison folder whose runs' outputs are in subfolders: `runs` is
     (label, subfolder) per run, the baseline first. Layers top to bottom: the changes against the
     baseline, one layer per compared run (`diff.geojson` filtered by its `scenario`, styled as
-    `diff.qml`); each run's sites; the baseline's clusters, red line and context outlines (where
+    `diff.qml`, with only the changes that run has where `diff_changes` gives them: label -> its
+    changes, `siting.deliver.styles.diff_changes`); each run's sites (in its own style, which
+    lists its own statuses); the baseline's clusters, red line and context outlines (where
     it has them). CRS and view are the baseline's plan.qgs's. Runs that wrote no plan are left
     out (and with a failed baseline, the changes); None when no run wrote a plan."""
     written = [(label, sub) for label, sub in runs if (folder / sub / "plan.qgs").is_file()]
@@ -670,8 +673,9 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     # diff.geojson compares against the first run; without its plan there are no changes to show.
     for label, sub in written[1:] if written[0] == tuple(runs[0]) else []:
         quoted = label.replace("'", "''")
+        qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
         layers.append(ProjectLayer(f"diff_{sub}_layer", f"{label}: changes against {base_label}",
-                                   f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, diff_qml))
+                                   f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml))
     for label, sub in written:
         qgs = base if sub == base_sub else ET.fromstring(
             (folder / sub / "plan.qgs").read_text(encoding="utf-8").split("\n", 1)[1])

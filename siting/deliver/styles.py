@@ -6,6 +6,12 @@ QML is built with ElementTree, attributes in sorted order and no timestamp, so t
 gives the same bytes. The format is the one QGIS 3.22 writes (`<Option type="Map">` symbol
 properties); newer QGIS versions read it unchanged.
 
+A categorised style lists only the categories the layer's features have (`values_in`), in a
+fixed order (statuses in `STATUS_LABELS`' order, resources by name, ...), and the sites' pies
+only the products some site adds, so that the legend (QGIS's layer panel and the project's print
+legend) names nothing the map does not draw, as map.png's legend does not. The colour of a
+resource or product does not depend on which others are present.
+
 Layer styles:
 - sites: categorised by `status`; built sites carry a circle whose area is proportional to
   capex (a square for a built candidate cell, by `kind`), excluded sites are grey with the
@@ -34,9 +40,12 @@ The colours live here once; map.png and the web map take them from this module.
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+
+import pandas as pd
 
 from siting.deliver.layer import OutputLayer
 from siting.deliver.units import bn_yuan, per_year, product_label
@@ -222,7 +231,21 @@ class Category:
     symbol: ET.Element
 
 
-def categorized(attribute: str, categories: Sequence[Category]) -> ET.Element:
+def values_in(layer: OutputLayer, attribute: str) -> frozenset[str]:
+    """The values of `attribute` that the layer's features have (as text; nulls left out): the
+    categories a categorised style of it lists."""
+    if attribute not in layer.frame.columns:
+        return frozenset()
+    return frozenset(str(v) for v in layer.frame[attribute] if v is not None and not pd.isna(v))
+
+
+def categorized(attribute: str, categories: Sequence[Category], present: Collection[str] | None = None
+                ) -> ET.Element:
+    """A categorised renderer of `attribute` with `categories` in their order; with `present`,
+    only the categories whose value is among it (the values the layer's features have,
+    `values_in`), so that the legend lists only what the layer draws."""
+    if present is not None:
+        categories = [c for c in categories if c.value in present]
     cats = element("categories", None, *(
         element("category", {"label": c.label, "render": "true", "symbol": str(i), "value": c.value})
         for i, c in enumerate(categories)))
@@ -344,10 +367,17 @@ def added_fields(layer: OutputLayer) -> dict[str, list[str]]:
 PIE_MM = 14
 
 
+def _added_somewhere(layer: OutputLayer, names: Sequence[str]) -> bool:
+    """Whether some feature has a value above 0 in one of the fields `names`."""
+    return bool(len(layer.frame)) and bool((layer.frame[list(names)].fillna(0).to_numpy(dtype=float) > 0).any())
+
+
 def pie_diagrams(layer: OutputLayer, values: Mapping[str, float] | None) -> list[ET.Element]:
     """QGIS pie diagrams on the built sites, as on map.png: area proportional to capex, a slice
     per product in its palette colour, sized by the output value of the capacity added (by the
-    capacity itself without output values), labelled in words."""
+    capacity itself without output values), labelled in words. Only the products some site adds
+    have a slice (and a line in the legend), as map.png's legend lists only the products built;
+    the colours are those of every product, in the catalog's order."""
     fields = added_fields(layer)
     colours = product_colours(list(fields))
     top = _largest(layer, ["capex_yuan"])
@@ -362,7 +392,7 @@ def pie_diagrams(layer: OutputLayer, values: Mapping[str, float] | None) -> list
     for product, names in fields.items():
         total = " + ".join(f"coalesce({_quoted(n)}, 0)" for n in names)
         weight = (values or {}).get(product, 0.0)
-        if values and not weight:
+        if (values and not weight) or not _added_somewhere(layer, names):
             continue
         expression = f"({total}) * {weight:.10g}" if values else f"({total})"
         category.append(element("attribute", {"color": hex_colour(colours[product]), "colorOpacity": "1",
@@ -436,7 +466,8 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None) -
                       # Clear of the site's pie (diameter ∝ √capex, PIE_MM at the top), which blocks labels.
                       distance_expression=f"if(\"status\" = 'built', {PIE_MM / 2:g} * sqrt({_quoted('capex_yuan')} / "
                                           f"{top:.6g}) + 1, 1)")
-    return qml_document(layer, categorized("status", categories), labels, pie_diagrams(layer, values))
+    return qml_document(layer, categorized("status", categories, values_in(layer, "status")), labels,
+                        pie_diagrams(layer, values))
 
 
 def site_areas_style(layer: OutputLayer) -> str:
@@ -444,7 +475,7 @@ def site_areas_style(layer: OutputLayer) -> str:
     categories = [Category(s, STATUS_LABELS[s], symbol("fill", s, simple_fill(
         rgba(BUILT if s == "built" else ELIGIBLE if s == "eligible_unused" else GREY, 60),
         rgba(BUILT if s == "built" else GREY), width=0.4))) for s in STATUS_LABELS]
-    return qml_document(layer, categorized("status", categories))
+    return qml_document(layer, categorized("status", categories, values_in(layer, "status")))
 
 
 #: Opacity (0-255) of the outline of a candidate cell the plan does not build on.
@@ -464,7 +495,7 @@ def candidate_cells_style(layer: OutputLayer) -> str:
 
     categories = [Category(s, f"Cell {STATUS_LABELS[s][0].lower()}{STATUS_LABELS[s][1:]}", cell_symbol(s))
                   for s in STATUS_LABELS if s != "outside_clusters"]
-    return qml_document(layer, categorized("status", categories))
+    return qml_document(layer, categorized("status", categories, values_in(layer, "status")))
 
 
 def resource_colours(resources: Sequence[str]) -> dict[str, tuple[int, int, int]]:
@@ -507,7 +538,9 @@ def flows_style(layer: OutputLayer, resources: Sequence[str]) -> str:
     categories = [Category(r, resource_label(r),
                            symbol("line", r, simple_line(rgba(colours[r], 220), 1, width)))
                   for r in sorted(colours)]
-    return qml_document(layer, categorized("resource", categories))
+    # Only the resources that flow; their colours are those of every resource (as the sources'),
+    # so that a resource has one colour in every layer and in map.png.
+    return qml_document(layer, categorized("resource", categories, values_in(layer, "resource")))
 
 
 def _flow_years(layer: OutputLayer) -> list[int]:
@@ -611,7 +644,7 @@ def hubs_style(layer: OutputLayer) -> str:
     gateway = simple_marker("star", rgba(BUILT), rgba(INK), GATEWAY_MM, outline_width=0.3)
     categories = [Category("hub", "Hub (one per cluster)", symbol("marker", "hub", hub)),
                   Category("gateway", "Gateway (imports arrive, sales leave)", symbol("marker", "gateway", gateway))]
-    renderer = categorized("kind", categories)
+    renderer = categorized("kind", categories, values_in(layer, "kind"))
     renderer.set("enableorderby", "1")
     clause = element("orderByClause", {"asc": "1", "nullsFirst": "0"})
     clause.text = f"{_quoted('kind')} = 'hub'"  # false (the gateway) first, the hubs over it
@@ -630,7 +663,7 @@ def sources_style(layer: OutputLayer, resources: Sequence[str]) -> str:
     categories = [Category(r, resource_label(r),
                            symbol("marker", r, simple_marker("triangle", rgba(colours[r]), rgba(INK), 3, size)))
                   for r in sorted(colours)]
-    return qml_document(layer, categorized("resource", categories),
+    return qml_document(layer, categorized("resource", categories, values_in(layer, "resource")),
                         labeling('"name"', 7, ORDERED_AROUND_POINT, priority=2))
 
 
@@ -810,9 +843,21 @@ CHANGE_COLOURS = {"added": (26, 152, 80), "removed": (215, 48, 39), "resized": (
                   "unchanged": (190, 190, 190)}
 
 
-def diff_style(geometry_type: str) -> str:
-    """QML for `compare`'s diff.geojson: sites by `change` against the baseline. The layer has
-    the sites' geometry, so the symbol is a fill for polygon sites and a marker for point sites."""
+def diff_changes(feature_collection: str) -> dict[str, tuple[str, ...]]:
+    """The changes each compared run has in `compare`'s diff.geojson (its text): the run's label
+    (`scenario`) -> its `change` values, in `CHANGE_COLOURS`' order; runs in the file's order."""
+    found: dict[str, set[str]] = {}
+    for feature in json.loads(feature_collection)["features"]:
+        properties = feature["properties"]
+        found.setdefault(str(properties["scenario"]), set()).add(str(properties["change"]))
+    return {label: tuple(c for c in CHANGE_COLOURS if c in changes) for label, changes in found.items()}
+
+
+def diff_style(geometry_type: str, changes: Collection[str] | None = None) -> str:
+    """QML for `compare`'s diff.geojson: sites by `change` against the baseline; with `changes`
+    (those the file has, e.g. every run's `diff_changes` together), only those categories. The
+    layer has the sites' geometry, so the symbol is a fill for polygon sites and a marker for
+    point sites."""
     polygonal = GEOMETRY_CODE.get(geometry_type, 0) == 2
 
     def change_symbol(change: str) -> ET.Element:
@@ -825,9 +870,33 @@ def diff_style(geometry_type: str) -> str:
               "resized": "Capacity changed against the baseline", "unchanged": "Unchanged"}
     categories = [Category(c, labels[c], change_symbol(c)) for c in CHANGE_COLOURS]
     root = element("qgis", {"labelsEnabled": "0", "styleCategories": "AllStyleCategories",
-                            "version": QGIS_VERSION}, categorized("change", categories))
+                            "version": QGIS_VERSION}, categorized("change", categories, changes))
     code = element("layerGeometryType")
     code.text = str(GEOMETRY_CODE.get(geometry_type, 0))
     root.append(code)
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def only_categories(qml: str, values: Collection[str]) -> str:
+    """`qml` (a style of `qml_document` or `diff_style`) with only the categories of its
+    categorised renderer whose value is among `values`, their symbols renumbered in order; any
+    other style unchanged."""
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    renderer = root.find("renderer-v2")
+    if renderer is None or renderer.get("type") != "categorizedSymbol":
+        return qml
+    categories, symbols = renderer.find("categories"), renderer.find("symbols")
+    assert categories is not None and symbols is not None, "a categorised renderer has categories and symbols"
+    by_name = {s.get("name"): s for s in symbols}
+    kept = [c for c in categories if c.get("value") in values]
+    for child in [*categories, *symbols]:
+        (categories if child.tag == "category" else symbols).remove(child)
+    for n, category in enumerate(kept):
+        drawn = by_name[category.get("symbol")]
+        category.set("symbol", str(n))
+        drawn.set("name", str(n))
+        categories.append(category)
+        symbols.append(drawn)
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"

@@ -30,7 +30,7 @@ from siting.deliver.folders import (
     write_files,
 )
 from siting.deliver.qgisproject import compare_project_text
-from siting.deliver.styles import diff_style
+from siting.deliver.styles import diff_changes, diff_style
 from siting.deliver.tables import csv_text, table_files
 from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import load_checked
@@ -173,7 +173,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
         diff = diff_geojson(summaries)
-        diff_qml = diff_style(geometry_type_of(diff))
+        changes = diff_changes(diff)
+        diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run})
         note = "\n\n".join(n for n in (TOLERANCE_NOTE, placement_note(summaries)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
         shown = table_files(comparison_display(table, summaries), "comparison", note)
@@ -181,7 +182,7 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
                  "diff.qml": diff_qml}
         # compare.qgs: every run's sites and the changes against the baseline, in one QGIS project.
         project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
-                                       geometry_type_of(diff), diff_qml)
+                                       geometry_type_of(diff), diff_qml, changes)
         if project is not None:
             files["compare.qgs"] = project
         return table, files
