@@ -12,6 +12,8 @@ edge left out is an import of the bare `siting` package, which holds
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,17 @@ def test_a_single_solve_does_not_import_the_comparison_code(comparison: str):
     single = closure("siting.runs.job", graph())
     assert "siting.optimize.run" in single and "siting.deliver.files" in single
     assert comparison not in single
+
+
+def test_matplotlib_loads_only_to_draw_so_a_solve_can_load_it_while_highs_searches():
+    """Loading the solve job, the front door or the command line loads no matplotlib (the
+    map's drawing code is imported where map.png is drawn, or by `prefetch_drawing` while the
+    solver runs); the prefetch thread loads it."""
+    code = ("import sys\n"
+            "import siting.runs.job, siting.api, siting.cli\n"
+            "print('matplotlib' in sys.modules, 'siting.deliver.mapplot' in sys.modules)\n"
+            "from siting.deliver.files import prefetch_drawing\n"
+            "prefetch_drawing().join()\n"
+            "print('matplotlib' in sys.modules, 'siting.deliver.mapplot' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["False False", "True True"]

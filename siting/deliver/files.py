@@ -10,8 +10,11 @@ folder is still written all at once.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import importlib
 import io
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,7 +29,7 @@ from siting.deliver.geopackage import write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text
 from siting.deliver.layers import context_title, plan_layers
 from siting.deliver.manifest import manifest
-from siting.deliver.mapplot import MapContext, MapTitle, redline_extent_text, render_map
+from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text
 from siting.deliver.qgisproject import project_text
 from siting.deliver.report import html_page, markdown, report_blocks
 from siting.deliver.styles import style_for
@@ -182,9 +185,29 @@ def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport) 
                     rule.official_share_pct, rule.official_share_source, loaded.scenario.layers.redline is not None)
 
 
+def prefetch_drawing() -> threading.Thread:
+    """Start loading map.png's drawing code (siting/deliver/mapplot.py and matplotlib, about a
+    second of imports) in a thread of its own, and return the thread. Called as the solve starts:
+    HiGHS releases Python's lock while it searches, so on a machine with a core to spare the
+    import costs the run no wall time. `map_png` imports the module as usual and, if this thread
+    is still loading it, waits for it (Python's per-module import locks). A failed import is left
+    to fail again, with its message, where the map is drawn. The thread is not a daemon: a run
+    that ends first waits for the import rather than leaving the interpreter mid-import."""
+    def load() -> None:
+        with contextlib.suppress(Exception):  # raised again where the map is drawn
+            importlib.import_module("siting.deliver.mapplot")
+
+    thread = threading.Thread(target=load, name="siting-prefetch-drawing")
+    thread.start()
+    return thread
+
+
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
             working_crs: str, context: MapContext | None = None) -> bytes:
-    """map.png's bytes."""
+    """map.png's bytes. (matplotlib is loaded here, not with this module: a run needs it only now,
+    and `prefetch_drawing` may load it while the solver works.)"""
+    from siting.deliver.mapplot import render_map
+
     buffer = io.BytesIO()
     render_map(buffer, layers, map_title(loaded, inputs, report), list(inputs.PRODUCTS), working_crs, context)
     return buffer.getvalue()

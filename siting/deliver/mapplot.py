@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,6 +56,7 @@ from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox, Transform
 
 from siting.deliver.layer import OutputLayer
+from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text, site_names
 from siting.deliver.styles import (
     BUILT,
     CELL_OUTLINE_ALPHA,
@@ -100,44 +101,6 @@ STATUS_MARKS = {
     "excluded_land": ("s", _rgb(GREY, 180 / 255), 20.0, "excluded: too little land"),
     "outside_clusters": ("o", (1.0, 1.0, 1.0, 0.0), 25.0, "outside every cluster"),
 }
-
-
-@dataclass(frozen=True)
-class MapTitle:
-    """What the title says: scenario, solver outcome and objective."""
-
-    scenario: str
-    status: str
-    gap: float | None
-    objective_yuan: float | None
-    years: Sequence[int]
-    official_redline_pct: float | None = None
-    official_redline_source: str = ""
-    #: Whether the scenario gives a red-line layer (layers.redline); without one the map says so.
-    redline_given: bool = True
-
-    def text(self) -> str:
-        """Two title lines: scenario and years; solver outcome, gap and objective."""
-        gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
-        objective = (f"objective {bn_yuan(self.objective_yuan)} (discounted)"
-                     if self.objective_yuan is not None else "no objective")
-        span = f"{self.years[0]}-{self.years[-1]}" if self.years else ""
-        return f"{self.scenario}: capacity plan {span}\n{self.status}{gap}, {objective}"
-
-
-@dataclass(frozen=True)
-class MapContext:
-    """What the map needs beyond the layers: each product's unit (catalog) and output value per
-    unit (the pie slices' weights), the context polygons, and the data sources for the margin.
-    `redline_extent`: the map's layers' `redline_extent_text` for the title's red-line figures,
-    where it is made already (the report quotes the same statement); None: the map makes it."""
-
-    units: Mapping[str, str] = field(default_factory=dict)
-    values: Mapping[str, float] = field(default_factory=dict)
-    context: gpd.GeoDataFrame | None = None
-    context_label: str = "context"
-    sources: Sequence[str] = ()
-    redline_extent: str | None = None
 
 
 def _projected(layer: OutputLayer | None, crs: str) -> gpd.GeoDataFrame | None:
@@ -440,35 +403,6 @@ class BuiltSite:
         total = sum(weights.values())
         order = sorted(weights, key=lambda p: -weights[p])
         return [(p, weights[p] / total) for p in order if weights[p] > 0]
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
-
-
-def site_names(names: Sequence[object], ids: Sequence[object]) -> list[str]:
-    """A distinct map name per site: its name up to the first comma ("Yuxi high-tech zone,
-    Longquan area" -> "Yuxi high-tech zone"); the whole name where two sites would share that
-    short form (the Caopu and Qilin areas of the Anning industrial park); the whole name and the
-    site's id in brackets where even whole names are shared; the id where there is no name. Each
-    site's name depends on the whole layer, not on which sites are built, so a site keeps its
-    name from plan to plan."""
-    full = [str(site_id) if _missing(name) else str(name).strip() for name, site_id in zip(names, ids, strict=True)]
-    short = [name.split(",")[0].strip() or name for name in full]
-    short_count: dict[str, int] = {}
-    full_count: dict[str, int] = {}
-    for s, f in zip(short, full, strict=True):
-        short_count[s] = short_count.get(s, 0) + 1
-        full_count[f] = full_count.get(f, 0) + 1
-    found = []
-    for s, f, site_id in zip(short, full, ids, strict=True):
-        if short_count[s] == 1:
-            found.append(s)
-        elif full_count[f] == 1 or f == str(site_id):
-            found.append(f)
-        else:
-            found.append(f"{f} ({site_id})")
-    return found
 
 
 def built_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: Sequence[int]) -> list[BuiltSite]:
@@ -1020,54 +954,6 @@ def lay_out_margin(figure: Figure, entries: Callable[[float, float], tuple[list[
 
 def _span(years: Sequence[int]) -> str:
     return f"{years[0]}-{years[-1]}" if len(years) > 1 else f"in {years[0]}" if years else ""
-
-
-
-#: Equal-area CRS for the red-line share (WGS 84 / NSIDC EASE-Grid 2.0 Global): any region, true areas.
-EQUAL_AREA_CRS = "EPSG:6933"
-
-
-def redline_coverage(layers: Sequence[OutputLayer]) -> tuple[float, float] | None:
-    """The clusters' area (km2) and the share of it under the red-line layer's polygons, or None
-    without clusters. Measured in an equal-area CRS; every polygon of the layer counts, whether
-    or not the rule uses its category."""
-    by_name = {layer.name: layer for layer in layers}
-    clusters, redline = by_name.get("clusters"), by_name.get("redline")
-    if clusters is None or clusters.frame.empty:
-        return None
-    region = shapely.union_all(clusters.frame.to_crs(EQUAL_AREA_CRS).geometry.to_numpy())
-    if region.area <= 0:
-        return None
-    covered = 0.0
-    if redline is not None and not redline.frame.empty:
-        red = shapely.union_all(shapely.make_valid(redline.frame.to_crs(EQUAL_AREA_CRS).geometry.to_numpy()))
-        covered = shapely.intersection(region, red).area
-    return region.area / 1e6, covered / region.area
-
-
-def redline_extent_text(layers: Sequence[OutputLayer], official_pct: float | None, official_source: str,
-                        layer_given: bool = True) -> str:
-    """One plain statement of how much of the clusters the red-line layer covers, set against the
-    official red line's share where the scenario gives it (constraints.redline.official_share_pct).
-    Without a red-line layer (`layer_given` False) it says so instead of a share of 0 %."""
-    coverage = redline_coverage(layers)
-    if coverage is None:
-        return "No clusters: the red line's share of the area is not measured."
-    if not layer_given:
-        official = ("" if official_pct is None else
-                    f" The official red line covers {official_pct:.2f} %"
-                    f"{f' of {official_source}' if official_source else ''}; none of it is excluded here.")
-        return ("The scenario gives no red-line layer (layers.redline): no part of the clusters is excluded as "
-                "red line." + official)
-    area_km2, share = coverage
-    text = (f"The red-line layer covers {share * 100:.1f} % of the clusters' area "
-            f"({share * area_km2:,.0f} of {area_km2:,.0f} km2).")
-    if official_pct is None:
-        return text + (" No official share is given (constraints.redline.official_share_pct), so the layer "
-                       "cannot be checked against the official red line.")
-    where = f" of {official_source}" if official_source else ""
-    return text + (f" The official red line covers {official_pct:.2f} %{where}. If that share held here, the "
-                   f"layer would hold about {share * 10000 / official_pct:.0f} % of the official red line.")
 
 
 def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str],

@@ -32,14 +32,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import matplotlib
 import pandas as pd
 import pyproj
-from matplotlib import ft2font
 
 from siting.deliver.layer import OutputLayer
-from siting.deliver.mapplot import MapTitle
+from siting.deliver.mapinfo import MapTitle
 from siting.deliver.styles import DOCTYPE, QGIS_VERSION, element, only_categories, size_note
 
 GEOMETRY_NAMES = {0: "Point", 1: "Line", 2: "Polygon"}
@@ -288,21 +287,24 @@ LEGEND_GAP_MM = 5.0
 LEGEND_FILL = 0.93
 
 
-#: FreeType's flag for outlines as designed (matplotlib 3.10 moved it into LoadFlags).
-_NO_HINTING = ft2font.LoadFlags.NO_HINTING if hasattr(ft2font, "LoadFlags") else ft2font.LOAD_NO_HINTING
-
-
 @functools.lru_cache(maxsize=2)
-def _face(bold: bool) -> ft2font.FT2Font:
+def _face(bold: bool) -> tuple[Any, Any]:
+    """DejaVu Sans, regular or bold, as matplotlib ships it, in matplotlib's FreeType wrapper, and
+    FreeType's flag for outlines as designed (matplotlib 3.10 moved it into LoadFlags). Imported
+    here, so that a run loads matplotlib only once it writes its outputs."""
+    import matplotlib
+    from matplotlib import ft2font
+
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ft2font.FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name))
+    flag = ft2font.LoadFlags.NO_HINTING if hasattr(ft2font, "LoadFlags") else ft2font.LOAD_NO_HINTING
+    return ft2font.FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name)), flag
 
 
 @functools.lru_cache(maxsize=4096)
 def _advance_em(text: str, bold: bool) -> float:
-    face = _face(bold)
+    face, no_hinting = _face(bold)
     face.set_size(100, 72)  # 100 px to the em, unhinted: the shape's own proportions
-    face.set_text(text, 0.0, flags=_NO_HINTING)
+    face.set_text(text, 0.0, flags=no_hinting)
     return face.get_width_height()[0] / 64 / 100
 
 

@@ -18,7 +18,7 @@ from models import ModelInputs
 from siting.config.load import LoadedScenario
 from siting.deliver.drivers import binding_rules, cost_drivers, overshoot_reasons, units_of
 from siting.deliver.layer import OutputLayer
-from siting.deliver.mapplot import MapContext, redline_extent_text, site_names
+from siting.deliver.mapinfo import MapContext, redline_extent_text, site_names
 from siting.deliver.styles import STATUS_LABELS
 from siting.deliver.units import MONEY_UNIT, cost_label, per_year, plain_status, product_label
 from siting.deliver.webmap import head_html, map_html, measure, reach_text

@@ -18,7 +18,7 @@ from siting.config.errors import InputError, PlanInfeasible
 from siting.config.load import Override, load_scenario, shown_path
 from siting.deliver.explore import FileContent, diagnosis_files, subfolder_writer
 from siting.deliver.explore import alternatives_files as explore_files
-from siting.deliver.files import export_files
+from siting.deliver.files import export_files, prefetch_drawing
 from siting.deliver.folders import check_destination, input_files, write_folder_atomically
 from siting.deliver.geojson import json_text
 from siting.deliver.tables import table_files, text_table
@@ -87,6 +87,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     findings = fixed_findings(prepared)  # calibration, mode fixed: do the rules admit the real plants?
     if findings is not None:
         print(findings_text(findings), flush=True)
+    prefetch_drawing()  # map.png's imports load while HiGHS searches
     try:
         solved = solve_prepared(prepared, settings, timings, start=start)
     except InfeasiblePlan as infeasible:
