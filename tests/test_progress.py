@@ -499,3 +499,28 @@ def test_a_phase_that_ends_otherwise_than_done_says_how():
     lines = [re.sub(r"\d+\.\d s", "N s", line) for line in stream.getvalue().splitlines()]
     assert lines == ["solve: HiGHS is searching for the best plan ...", "solve: stopped at the time limit after N s",
                      "export: making the layers, tables and report ...", "export: done in N s"]
+
+
+def test_a_phase_ending_says_why_after_its_seconds_and_a_skipped_phase_is_one_line():
+    """An ending with a reason reads "<phase>: <how> after N s: <why>"; a phase that never ran is
+    not announced as working, nor said to have stopped after 0.0 s: one line says it was skipped
+    and why. Inside a count (`steps`), a skipped phase is held back as every phase is."""
+    stream = io.StringIO()
+    reporter = progress.Reporter(stream, live=False, duplicate=False)
+    with progress.reporting(reporter):
+        with progress.phase("bound"):
+            progress.phase_ended("stopped at its time share (2.8 s of the 4 s limit)")
+        with progress.phase("solve"):
+            progress.phase_ended("stopped at the time limit", "the 4 s limit reached, no time left for a MIP search")
+        progress.phase_skipped("solve", "no relaxed plan, and 0.2 s of the 2 s limit left")
+        count = progress.steps(2, "runs", reporter)
+        progress.phase_skipped("solve", "held back")
+        count.close()
+    lines = [re.sub(r"\d+\.\d s", "N s", line) for line in stream.getvalue().splitlines()]
+    assert lines == [
+        "bound: bounding the cost: whole modules counted by cluster, shared out freely among its sites ...",
+        "bound: stopped at its time share (N s of the 4 s limit) after N s",
+        "solve: HiGHS is searching for the best plan ...",
+        "solve: stopped at the time limit after N s: the 4 s limit reached, no time left for a MIP search",
+        "solve: skipped: no relaxed plan, and N s of the 2 s limit left",
+    ]

@@ -206,8 +206,9 @@ def stop_check(check: Callable[[], None] | None) -> None:
     _stop_check = check
 
 
-#: How the innermost open phase ended, when not simply done (`phase_ended`); None otherwise.
-_ending: list[str | None] = []
+#: How the innermost open phase ended, when not simply done (`phase_ended`): what stopped it and
+#: why, or None.
+_ending: list[tuple[str, str] | None] = []
 
 
 @contextlib.contextmanager
@@ -229,14 +230,30 @@ def phase(name: str) -> Iterator[None]:
     finally:
         ending = _ending.pop()
     seconds = time.perf_counter() - started
-    reporter.line(f"{name}: {ending} after {seconds:.1f} s" if ending else f"{name}: done in {seconds:.1f} s")
+    if ending is None:
+        reporter.line(f"{name}: done in {seconds:.1f} s")
+    else:
+        how, why = ending
+        reporter.line(f"{name}: {how} after {seconds:.1f} s" + (f": {why}" if why else ""))
 
 
-def phase_ended(how: str) -> None:
-    """Say how the open phase ended when it is not simply done, e.g. "stopped at the time limit";
-    its closing line then says so. Nothing without an open phase."""
+def phase_ended(how: str, why: str = "") -> None:
+    """Say how the open phase ended when it is not simply done, e.g. "stopped at the time limit",
+    and, when given, why (said after its seconds: "solve: stopped at the time limit after 0.4 s:
+    0.3 s of the 4 s limit left, ..."). Nothing without an open phase."""
     if _ending:
-        _ending[-1] = how
+        _ending[-1] = (how, why)
+
+
+def phase_skipped(name: str, why: str) -> None:
+    """Say that phase `name` did not run, and why, on one line ("solve: skipped: ..."), in place
+    of announcing it (a phase that never ran took no time and was not stopped). A stop asked
+    before it (`stop_check`) is raised first, as for a phase that runs."""
+    if _stop_check is not None:
+        _stop_check()
+    reporter = active()
+    if reporter is not None and not reporter.counting:
+        reporter.line(f"{name}: skipped: {why}")
 
 
 @contextlib.contextmanager

@@ -17,6 +17,13 @@ counts and searches from the start itself: its cost UB0 is then HiGHS's cutoff i
 stops as soon as its bound reaches UB0 - gap |UB0| (docs/FORMULATION.md, "Module counts by
 cluster"); the plan returned never costs more than such a start.
 
+The time limit T is the whole solve's, counted from its start: the relaxation stops at
+`relaxation_time_s(T)` = min(RELAXATION_TIME_SHARE T, T - min(PLAN_RESERVE_S, T / 2)) into it
+(84 s of 120, 2.8 s of 4, 1 s of 2), so that the plan phase keeps time of its own; the fixed-count
+search then gets the time left but at least FIXED_MIN_S, so that a relaxed plan always gets its
+chance to become a plan of the MIP (a solve may so end up to FIXED_MIN_S past T, plus handing the
+model to HiGHS and HiGHS's own overrun of its limit); the MIP runs only with MIP_MIN_S left.
+
 The reported gap is (UB - max(LB, the MIP's bound)) / |UB|: a proven gap of the MIP. Measured on
 scenarios/yunnan_2024.yaml (benchmarks/bench_scale.py, one thread): HiGHS on the MIP reaches
 2.8 % in 60 s; the count relaxation bounds it within 2 % in about 4 s and 0.9 % in about 18 s,
@@ -62,6 +69,17 @@ RELAXATION_GAP_SHARE = 0.8
 #: The count relaxation may take at most this share of the time limit; the rest is kept for the
 #: fixed-count search and, when needed, the MIP.
 RELAXATION_TIME_SHARE = 0.7
+#: Seconds of the time limit the count relaxation leaves to the plan phase at least (at most half
+#: the limit): under 1 / (1 - RELAXATION_TIME_SHARE) of it (3.3 s), its share shrinks to keep them.
+PLAN_RESERVE_S = 1.0
+#: The fixed-count search gets at least this many seconds, also when less of the time limit is
+#: left: it is small and fast (0.2-0.5 s on the shipped scenario), and without its plan a relaxed
+#: plan gives none. A solve may so end up to this much past its time limit (plus the hand-off of
+#: the model to HiGHS, 0.2-0.3 s on the shipped scenario, and HiGHS's own overrun of a limit).
+FIXED_MIN_S = 1.0
+#: The MIP search starts only with at least this many seconds of the time limit left: a shorter
+#: one moves neither plan nor bound.
+MIP_MIN_S = 0.5
 #: The fixed-count restriction is solved to this share of the asked gap.
 FIXED_GAP_SHARE = 0.1
 #: A certified gap within the asked gap by at most this much counts as within it (the plan and the
@@ -95,6 +113,12 @@ class CountSolve:
     #: phase (the fixed-count searches and the MIP), as the progress lines show them.
     bound_time_s: float = 0.0
     plan_time_s: float = 0.0
+    #: Seconds of the time limit left (negative: past it) when the MIP search was needed (no plan,
+    #: or one not certified) but not started, having fewer than MIP_MIN_S; None otherwise.
+    mip_left_s: float | None = None
+    #: Why no plan was found, when time ended the searches: which search found none and in how
+    #: much time, as a sentence of the no-plan message; None otherwise.
+    no_plan_reason: str | None = None
 
     def record(self) -> dict[str, Any]:
         """The three searches' figures for the manifest (yuan; no wall-clock time: the run's
@@ -131,6 +155,29 @@ def _time_left(settings: SolverSettings, started: float) -> float:
     return settings.time_limit_s - (time.perf_counter() - started)
 
 
+def relaxation_time_s(time_limit_s: float) -> float:
+    """Seconds into a solve of time limit `time_limit_s` (s) at which the count relaxation stops:
+    RELAXATION_TIME_SHARE of the limit, less when that would leave the plan phase under
+    min(PLAN_RESERVE_S, half the limit). E.g. 84 of 120, 2.8 of 4, 2 of 3, 1 of 2, 0.5 of 1."""
+    return min(RELAXATION_TIME_SHARE * time_limit_s, time_limit_s - min(PLAN_RESERVE_S, time_limit_s / 2))
+
+
+def _no_mip_words(left: float, limit: float) -> str:
+    """Why the MIP search did not start with `left` seconds of the time limit `limit` (s) left:
+    "0.4 s of the 4 s limit left, too few for a MIP search (it needs 0.5 s)", or under 0.05 s
+    "the 4 s limit reached, no time left for a MIP search"."""
+    if left < 0.05:
+        return f"the {limit:g} s limit reached, no time left for a MIP search"
+    return f"{left:.1f} s of the {limit:g} s limit left, too few for a MIP search (it needs {MIP_MIN_S:g} s)"
+
+
+def _mip_wanted(best: SolveReport | None, lower: float | None, settings: SolverSettings, certify: bool) -> bool:
+    """Whether the MIP itself is to be searched: no plan yet (`best` None), or, with `certify`, a
+    plan not certified within the asked gap by the bound `lower`."""
+    return best is None or (certify and certified_gap(best.objective_yuan, lower)
+                            > settings.rel_gap + CERTIFY_TOLERANCE)
+
+
 def certified_gap(upper: float | None, lower: float | None) -> float:
     """(upper - min(lower, upper)) / max(|upper|, 1e-9); infinite without both figures."""
     if upper is None or lower is None:
@@ -150,18 +197,24 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
     may switch rows off in it); `model`: such a model already built, used for the plan (the
     relaxation is always a new one). `start`: a plan of the MIP (`plan_values`) handed to the
     relaxation and, when it runs, to the MIP. `relaxation_settings` replaces the relaxation's
-    own (gap RELAXATION_GAP_SHARE of the asked, time RELAXATION_TIME_SHARE of the limit), e.g.
-    to bound its work by nodes. With `certify` false the MIP is searched only when the fixed
-    counts give no plan (a caller that wants the bound and some plan, not a certified one).
+    own (gap RELAXATION_GAP_SHARE of the asked, time until `relaxation_time_s` of the limit
+    into the solve), e.g. to bound its work by nodes. With `certify` false the MIP is searched
+    only when the fixed counts give no plan (a caller that wants the bound and some plan, not a
+    certified one).
 
     Without a plan of the relaxation: when it is proven infeasible, so is the MIP (it is a
     relaxation) and that report is returned with no model; otherwise the MIP is searched in the
-    time left. An interrupted search (Ctrl-C) raises from `solve_model` as usual."""
+    time left. An interrupted search (Ctrl-C) raises from `solve_model` as usual.
+
+    Progress: the bound phase ends on "stopped at its time share (x s of the T s limit)" when
+    time stopped the relaxation; the solve phase on "stopped at the time limit" (with why, when
+    the MIP search had too little time to start), or, when no search had time to run, "solve:
+    skipped: ..." in its place. A run without a plan for want of time says why in
+    `no_plan_reason`."""
     started = time.perf_counter()
     asked = tuple(sorted(checked_options(settings).items()))
-    relaxed_settings = relaxation_settings or dataclasses.replace(
-        settings, time_limit_s=settings.time_limit_s * RELAXATION_TIME_SHARE,
-        rel_gap=settings.rel_gap * RELAXATION_GAP_SHARE)
+    limit = settings.time_limit_s
+    share = relaxation_settings.time_limit_s if relaxation_settings is not None else relaxation_time_s(limit)
     build = make or (lambda: build_model(inputs))
     mip: pyo.ConcreteModel | None = None
     prior: _Prior | None = None
@@ -179,21 +232,37 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
         add_module_counts(relaxed, inputs, relaxed.index_data)
         relax_site_counts(relaxed)
         relaxed_start = counted_start(relaxed, inputs, start)
+        relaxed_settings = relaxation_settings or dataclasses.replace(  # its share counts from the solve's start
+            settings, time_limit_s=max(share - (time.perf_counter() - started), 0.0),
+            rel_gap=settings.rel_gap * RELAXATION_GAP_SHARE)
         relaxed_solver = new_solver()
         with progress.searching("bound", since=tried):
             relaxation = solve_model(relaxed, relaxed_settings, relaxed_solver, start=relaxed_start,
                                      stop_at_bound_yuan=stop, cutoff_yuan=cutoff)
+        if relaxation.termination == "maxTimeLimit":
+            progress.phase_ended(f"stopped at its time share ({share:.1f} s of the {limit:g} s limit)")
     bounded = time.perf_counter()
     if not relaxation.has_solution and relaxation.infeasible:
         return CountSolve(dataclasses.replace(relaxation, solve_time_s=bounded - started, highs_options=asked),
                           None, relaxed_solver, relaxation, lower_bound_yuan=relaxation.best_bound_yuan,
                           bound_time_s=bounded - tried, plan_time_s=tried - started)
-    with progress.phase("solve"):
-        if mip is None:
-            mip = _with_counts(model if model is not None else build(), inputs)
-        counted = _solve_plan(settings, mip, relaxed, relaxation, started, asked, certify, prior)
-        if counted.report.termination == "maxTimeLimit":
-            progress.phase_ended("stopped at the time limit")
+    counts = count_values(relaxed) if relaxation.has_solution else None
+    fixed_due = counts is not None and (prior is None or counts != prior.counts)
+    prior_plan = prior.report if prior is not None and prior.values is not None else None
+    left = _time_left(settings, started)
+    if not fixed_due and left < MIP_MIN_S and _mip_wanted(prior_plan, relaxation.best_bound_yuan, settings, certify):
+        # no search has time to run: none is announced (nor the MIP built when no plan needs it)
+        what = "no relaxed plan" if counts is None else "the relaxed plan's counts are the start plan's"
+        progress.phase_skipped("solve", f"{what}, and {_no_mip_words(left, limit)}")
+        counted = _solve_plan(settings, mip, counts, relaxation, started, asked, certify, prior, share)
+    else:
+        with progress.phase("solve"):
+            if mip is None:
+                mip = _with_counts(model if model is not None else build(), inputs)
+            counted = _solve_plan(settings, mip, counts, relaxation, started, asked, certify, prior, share)
+            if counted.report.termination == "maxTimeLimit":
+                progress.phase_ended("stopped at the time limit", "" if counted.mip_left_s is None
+                                     else _no_mip_words(counted.mip_left_s, limit))
     return dataclasses.replace(counted, bound_time_s=bounded - tried,
                                plan_time_s=(tried - started) + (time.perf_counter() - bounded))
 
@@ -223,7 +292,7 @@ def _start_search(model: pyo.ConcreteModel, inputs: ModelInputs, start: PlanValu
     start_map = counted_start(model, inputs, start) or ComponentMap()  # a plan always gives a start
     counts = {key: round(start_map.get(model.module_count[key], 0.0)) for key in model.COUNT}
     solver = new_solver()
-    fixed_settings = dataclasses.replace(settings, time_limit_s=max(_time_left(settings, started), 1.0),
+    fixed_settings = dataclasses.replace(settings, time_limit_s=max(_time_left(settings, started), FIXED_MIN_S),
                                          rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
     report = _fixed_search(model, counts, fixed_settings, solver, None, start_map, phase_started)
     return _Prior(report, solver, counts, start_map, _snapshot(model) if report.has_solution else None)
@@ -250,44 +319,54 @@ def _fixed_search(model: pyo.ConcreteModel, counts: dict[CountKey, int], setting
         free_module_counts(model)
 
 
-def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel, relaxed: pyo.ConcreteModel,
+def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel | None, counts: dict[CountKey, int] | None,
                 relaxation: SolveReport, started: float, asked: tuple, certify: bool,
-                prior: _Prior | None) -> CountSolve:
+                prior: _Prior | None, share: float) -> CountSolve:
     """Steps 2 and 3 of `solve_by_counts` on `model` (with counts): the fixed-count search, then
-    the MIP if needed.
+    the MIP if needed. `counts`: the relaxed plan's counts by cluster (None without a relaxed
+    plan); `share`: the relaxation's time share (s into the solve), as the no-plan reason says it.
+    `model` may be None only when no search has the time to run and no start plan was searched.
 
     Step 2 fixes the relaxation's counts, unless they are those of the start plan, whose search
     (`prior`) ran already: the plan returned never costs more than a start that is a plan of
-    this MIP (a re-solve with a rule relaxed keeps the base plan feasible). The model keeps the
+    this MIP (a re-solve with a rule relaxed keeps the base plan feasible). It gets the time left,
+    but at least FIXED_MIN_S. The MIP runs only with MIP_MIN_S left. The model keeps the
     cheapest plan found (the start's on ties)."""
     lower = relaxation.best_bound_yuan
+    limit = settings.time_limit_s
     phase_started = time.perf_counter()
     solver = prior.solver if prior is not None else new_solver()
     searches: list[SolveReport] = []
     best: SolveReport | None = None
     kept: ComponentMap | None = None
+    fixed_run: SolveReport | None = None
+    fixed_limit = 0.0
     if prior is not None:
         searches.append(prior.report)
         if prior.values is not None:
             best, kept = prior.report, prior.values
             _restore(kept)
-    if relaxation.has_solution and _time_left(settings, started) >= 1.0:
-        counts = count_values(relaxed)
-        if prior is None or counts != prior.counts:
-            fixed_settings = dataclasses.replace(settings, time_limit_s=_time_left(settings, started),
-                                                 rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
-            report = _fixed_search(model, counts, fixed_settings, solver, lower, None, phase_started)
-            searches.append(report)
-            if report.has_solution and (best is None or report.objective_yuan < best.objective_yuan):
-                best, kept = report, _snapshot(model)
-            elif kept is not None:
-                _restore(kept)
+    if counts is not None and (prior is None or counts != prior.counts):
+        assert model is not None
+        fixed_limit = max(_time_left(settings, started), FIXED_MIN_S)  # a relaxed plan always gets its chance
+        fixed_settings = dataclasses.replace(settings, time_limit_s=fixed_limit,
+                                             rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
+        fixed_run = _fixed_search(model, counts, fixed_settings, solver, lower, None, phase_started)
+        searches.append(fixed_run)
+        if fixed_run.has_solution and (best is None or fixed_run.objective_yuan < best.objective_yuan):
+            best, kept = fixed_run, _snapshot(model)
+        elif kept is not None:
+            _restore(kept)
     fixed_report = min((r for r in searches if r.has_solution), key=lambda r: r.objective_yuan, default=None) \
         or (searches[0] if searches else None)
     full_report: SolveReport | None = None
-    if best is None or (certify and certified_gap(best.objective_yuan, lower) > settings.rel_gap + CERTIFY_TOLERANCE):
+    full_limit = 0.0
+    mip_left: float | None = None
+    if _mip_wanted(best, lower, settings, certify):
         left = _time_left(settings, started)
-        if left >= 1.0:
+        if left >= MIP_MIN_S:
+            assert model is not None
+            full_limit = left
             full_start = "current" if best is not None else (prior.start if prior is not None else None)
             with progress.searching("solve", lower, since=phase_started):
                 full_report = solve_model(model, dataclasses.replace(settings, time_limit_s=left), solver,
@@ -298,16 +377,24 @@ def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel, relaxed: pyo
                 _restore(kept)
             if full_report.best_bound_yuan is not None:
                 lower = full_report.best_bound_yuan if lower is None else max(lower, full_report.best_bound_yuan)
+        else:
+            mip_left = left
     elapsed = time.perf_counter() - started
     if best is None:
         last = full_report or fixed_report or relaxation
-        # No search after the relaxation, or none that ended on its own: the time limit ended it.
-        ended = last.termination if last is not relaxation or not relaxation.has_solution else "maxTimeLimit"
+        # The MIP needed and given no time, or no search after a relaxed plan: the time limit ended it.
+        ended = "maxTimeLimit" if mip_left is not None or (last is relaxation and relaxation.has_solution) \
+            else last.termination
         report = dataclasses.replace(last, termination=ended, has_solution=False, proven_optimal=False,
                                      objective_yuan=None, best_bound_yuan=lower, gap=None, solve_time_s=elapsed,
                                      highs_options=asked, infeasible=last.infeasible and last is full_report)
         ran_solver = solver if full_report is not None or fixed_report is not None else None
-        return CountSolve(report, None, ran_solver, relaxation, fixed_report, full_report, lower)
+        reason = None
+        if ended == "maxTimeLimit":
+            reason = _no_plan_reason(relaxation, share, fixed_run, fixed_limit, full_report, full_limit, mip_left,
+                                     limit)
+        return CountSolve(report, None, ran_solver, relaxation, fixed_report, full_report, lower,
+                          mip_left_s=mip_left, no_plan_reason=reason)
     upper = best.objective_yuan
     bound = min(lower, upper) if lower is not None and upper is not None else None
     gap = relative_gap(upper, bound)
@@ -323,5 +410,35 @@ def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel, relaxed: pyo
                                  gap=gap, solve_time_s=elapsed, highs_options=asked,
                                  start_dropped=any(r is not None and r.start_dropped
                                                    for r in (relaxation, full_report)))
-    return CountSolve(report, model, solver, relaxation, fixed_report, full_report, lower)
+    return CountSolve(report, model, solver, relaxation, fixed_report, full_report, lower, mip_left_s=mip_left)
 
+
+def _no_plan_reason(relaxation: SolveReport, share: float, fixed: SolveReport | None, fixed_limit: float,
+                    full: SolveReport | None, full_limit: float, mip_left: float | None, limit: float) -> str:
+    """Why a solve of time limit `limit` (s) that time ended has no plan, in one sentence: what the
+    relaxation (given `share` s into the solve), the fixed-count search (`fixed`, given
+    `fixed_limit` s; None: it did not run) and the MIP (`full`, given `full_limit` s; None: it did
+    not start, with `mip_left` s left) found, e.g. "The count relaxation found no relaxed plan in
+    its share of the time limit (0.5 s of 1 s); 0.2 s of the 1 s limit left, too few for a MIP
+    search (it needs 0.5 s)." """
+    if not relaxation.has_solution:
+        first = (f"the count relaxation found no relaxed plan in its share of the time limit ({share:.1f} s of "
+                 f"{limit:g} s)" if relaxation.termination == "maxTimeLimit"
+                 else f"the count relaxation ended without a relaxed plan ({relaxation.termination})")
+    elif fixed is None:
+        first = "the relaxed plan's counts of modules by cluster are the start plan's, which gave no plan"
+    elif fixed.infeasible:
+        first = ("the relaxed plan's counts of modules by cluster cannot be shared out among the sites (site land, "
+                 "module bounds)")
+    elif fixed.termination == "maxTimeLimit":
+        first = (f"the search with the relaxed plan's counts of modules by cluster fixed found no plan in its "
+                 f"{fixed_limit:.1f} s")
+    else:
+        first = (f"the search with the relaxed plan's counts of modules by cluster fixed ended without a plan "
+                 f"({fixed.termination})")
+    if full is not None:
+        second = (f"the MIP search found none in the {full_limit:.1f} s left" if full.termination == "maxTimeLimit"
+                  else f"the MIP search ended without one ({full.termination})")
+    else:
+        second = _no_mip_words(mip_left if mip_left is not None else 0.0, limit)
+    return f"{first[0].upper()}{first[1:]}; {second}."

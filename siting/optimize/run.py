@@ -82,7 +82,9 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     as a notice of the run otherwise. `start`: a plan to start HiGHS from (`plan_values` of a
     related run: siting/optimize/solve.py `start_on`), or a `FixedStart`, a plan taken as it is
     and certified by a bound already proven, without a search (`solve_fixed_start`; ValueError
-    with candidate cells, whose full model is never built)."""
+    with candidate cells, whose full model is never built). When time ended the searches without
+    a plan, the NoSolution message says which search found none and in how much time
+    (siting/optimize/counts.py `CountSolve.no_plan_reason`)."""
     inputs = prepared.inputs
     nothing = nothing_buildable(inputs)
     lead = [nothing] if nothing else []
@@ -119,7 +121,8 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
             raise InfeasiblePlan("the plan is infeasible: the rules cannot be met together.\n"
                                  + "".join(f"  - {f}\n" for f in lead)
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
-        raise NoSolution(no_plan_message(report, settings, highs_model_status(solver)))
+        message = no_plan_message(report, settings, highs_model_status(solver))
+        raise NoSolution(f"{message}. {counted.no_plan_reason}" if counted.no_plan_reason else message)
     model = counted.model
     report = whole_decisions(model, report, settings, prepared.notices)
     try:
