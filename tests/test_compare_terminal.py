@@ -29,6 +29,7 @@ from siting.runs.tables import (
     comparison_text,
     header_lines,
     metric_labels,
+    range_text,
     sweep_display,
     sweep_figure,
     sweep_table,
@@ -65,8 +66,9 @@ def readme_runs() -> list[CaseSummary]:
 
 
 def tables_of(text: str) -> str:
-    """The terminal comparison without the note on capacity rows that ends it."""
-    return text.split("\n\nCapacity rows give")[0]
+    """The terminal comparison without the notes that end it: on the differences, then on
+    capacity rows."""
+    return text.split("\n\nThe row `objective difference")[0].split("\n\nCapacity rows give")[0]
 
 
 def cells(line: str) -> list[str]:
@@ -78,8 +80,13 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
     """The three runs and their two columns of differences are 145 characters wide side by side,
     headers wrapped, so the runs come first (117 characters: 29 for the longest row label, 7 for
     the unit, 17 for "Output value 2022", the runs' names, 2 between columns), then the differences
-    against the baseline under a line saying so (98); each table's lines end where its last,
-    right-aligned, column ends. Nothing is left out and no line is wider than the terminal's 120 characters."""
+    against the baseline under a line saying so (93: 34 for "objective difference: proven range",
+    7, 31 for the strict red line's header, wrapped over three lines since its objective is within
+    solver tolerance of the baseline's, 15 for "differentiation"); each table's lines end where its
+    last, right-aligned, column ends. The gap's differences are in percentage points (pp); the
+    proven ranges are those of tests/test_compare_ranges.py's README example, here from the
+    objectives and gaps alone. Nothing is left out and no line is wider than the terminal's 120
+    characters."""
     runs = readme_runs()
     text = comparison_text(comparison_table(runs), runs, "comparison.csv")
     assert TERMINAL_WIDTH == 120
@@ -101,14 +108,17 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
         ["capacity Qujing: Copper foil", "t/yr", "0", "100,000", "0"]]
     assert title == ('Differences against the baseline, yunnan_2024 (each run\'s value less the baseline\'s; "same" or '
                      '"changed" for text):')
-    assert differences.splitlines()[0] == ("metric                         unit     yunnan_2024_strict_redline  "
-                                           "yunnan_2024_no_differentiation")
-    assert {len(line) for line in differences.splitlines()} == {98}
-    assert [cells(line) for line in differences.splitlines()[1:]] == [
+    assert differences.splitlines()[:3] == [
+        "metric                              unit         yunnan_2024_strict_redline:  yunnan_2024_no_",
+        "                                                  plans of indistinguishable  differentiation",
+        "                                             cost, not effects of the change"]
+    assert {len(line) for line in differences.splitlines()[3:]} | {len(differences.splitlines()[0])} == {93}
+    assert [cells(line) for line in differences.splitlines()[3:]] == [
         ["status", "same", "same"],
         ["objective", "bn yuan", "-0.05", "-0.48"],
         ["objective difference", "within solver tolerance", "proven"],
-        ["gap", "%", "-0.59", "-0.01"],
+        ["objective difference: proven range", "bn yuan", "-0.20 to 0.16", "-0.68 to -0.27"],
+        ["gap", "pp", "-0.59", "-0.01"],
         ["sites opened", "count", "0", "0"],
         ["targets short", "same", "same"],
         ["capacity 2024: Cathode", "t/yr", "-200,000", "500,000"],
@@ -119,12 +129,18 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
 
 
 def test_runs_and_differences_that_fit_side_by_side_stay_in_one_table() -> None:
-    """Runs named a, b and c: each run's differences follow its column, headers on one line."""
+    """Runs named a, b and c: each run's differences follow its column, b's header wrapped over
+    three lines since b is within solver tolerance of a; the gaps' differences in pp in the cells
+    (the unit column gives the runs' gaps in %)."""
     runs = [run(name, objective, gap, 300_000.0, (0.0, 0.0), short={})
             for name, objective, gap in (("a", 10.06, 0.0201), ("b", 10.01, 0.0142), ("c", 9.58, 0.02))]
     lines = tables_of(comparison_text(comparison_table(runs), runs, "comparison.csv")).splitlines()
-    assert lines[0].split() == ["metric", "unit", "a", "b", "b", "vs", "a", "c", "c", "vs", "a"]
-    assert lines[3].split() == ["objective", "difference", "within", "solver", "tolerance", "proven"]
+    assert [line.split() for line in lines[:3]] == [
+        ["metric", "unit", "a", "b", "b", "vs", "a:", "plans", "of", "c", "c", "vs", "a"],
+        ["indistinguishable", "cost,"], ["not", "effects", "of", "the", "change"]]
+    assert lines[5].split() == ["objective", "difference", "within", "solver", "tolerance", "proven"]
+    assert cells(lines[6]) == ["objective difference: proven range", "bn yuan", "-0.20 to 0.16", "-0.68 to -0.27"]
+    assert cells(lines[7]) == ["gap", "%", "2.01", "1.42", "-0.59 pp", "2.00", "-0.01 pp"]
     assert "Differences against the baseline" not in "\n".join(lines)
 
 
@@ -148,14 +164,14 @@ def test_runs_too_many_for_one_table_go_on_in_a_second_each_beginning_with_the_r
 
 def test_a_cell_cut_short_is_named_with_the_file_that_has_it_whole() -> None:
     """Five capacity targets missed: the row's text is 79 characters, cut at 40 on the terminal
-    after a whole word; a line under the table names the row and comparison.md."""
+    after a whole word; a line under the tables names the row and comparison.md. (With the
+    differences beside the runs the table would be 121 characters wide: they follow it.)"""
     short = {f"{g} 2024": 1.0 for g in ("cathode", "anode", "separator", "electrolyte", "copper_foil")}
     runs = [run("a", 10.0, 0.0, 1.0, (0.0, 0.0), short=short), run("b", 10.0, 0.0, 1.0, (0.0, 0.0), short={})]
     text = comparison_text(comparison_table(runs), runs, "comparison.csv")
-    assert cells(text.splitlines()[6]) == ["targets short", "Anode 2024, Cathode 2024, Copper foil...", "none",
-                                           "changed"]
+    assert cells(text.splitlines()[5]) == ["targets short", "Anode 2024, Cathode 2024, Copper foil...", "none"]
     assert ('\n\nCells ending in "..." are cut at 40 characters (row: targets short); comparison.md has them '
-            "whole.\n\nCapacity rows give") in text
+            "whole.\n\nThe row `objective difference: proven range`") in text
 
 
 def test_capacity_rows_and_missed_targets_are_named_in_words_and_the_table_keeps_ids() -> None:
@@ -276,3 +292,11 @@ def test_compare_names_clusters_and_products_on_the_terminal_and_in_markdown(fol
     assert list(csv.columns) == ["metric", "unit", "small", "b", "b vs small"]
     assert float(csv.set_index("metric").loc["capacity west lfp", "small"]) == 100_000.0
     assert not any(label.startswith("capacity West") for label in csv["metric"])
+    # Both solved to a gap of 0: b's dearer objective is proven, within a range that holds the
+    # difference of the objectives; comparison.md gives it in one row (bn yuan, rounded outward).
+    rows = csv.set_index("metric")["b vs small"]
+    low, high, difference = (float(rows[m]) for m in ("objective difference: proven low",
+                                                      "objective difference: proven high", "objective"))
+    assert rows["objective difference"] == "proven" and low <= difference <= high and low > 0
+    assert (f"\n| objective difference: proven range | bn yuan |  |  | {range_text(low * 1e9, high * 1e9)} |\n"
+            in markdown)

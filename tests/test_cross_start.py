@@ -41,7 +41,7 @@ from siting.optimize.run import KNOWN_BOUND_ABOVE_GAP, FixedStart, Solved, solve
 from siting.optimize.solve import PlanValues, new_solver, plan_cost, plan_values, solve_model
 from siting.runs.batch import sweep
 from siting.runs.pool import CROSS_TOLERANCE, Case, CaseSummary, cheaper, cheapest, proven_by, run_cases
-from siting.runs.tables import CROSS_START_NOTE
+from siting.runs.tables import CROSS_START_NOTE, moved_note
 
 #: The loose run's cold plan at a 20 % gap (see the module docstring), in yuan, to 1e-6 of it.
 LOOSE_FIRST_YUAN = -21.94903e9
@@ -179,7 +179,13 @@ def test_a_sweep_names_the_run_each_run_was_started_from(folder: Path, tmp_path:
     assert [s.started_from for s in result.summaries] == list(table["started_from"])
     for summary in result.summaries:
         assert_base(summary.objective_yuan)
-    assert (out / "sweep.md").read_text().endswith(f"\n{CROSS_START_NOTE}\n")
+    note = moved_note(result.summaries)
+    assert (out / "sweep.md").read_text().endswith(f"\n{CROSS_START_NOTE}\n\n{note}\n")
+    assert note.startswith("Runs that moved to another run's plan, and so may report another plan than `siting solve` "
+                           "gives for the same settings: run01 buffer_m=0,rel_gap=0.2 ")
+    assert "; run03 buffer_m=1000,rel_gap=0.2 " in note and "run04" not in note
+    assert note.count(" the plan of run02 buffer_m=0,rel_gap=0 ") == 2
+    assert [s.own_objective_yuan is not None for s in result.summaries] == [True, False, True, False]
     assert sorted(p.name for p in out.iterdir()) == [".siting-run", "run01", "run02", "run03", "run04", "sweep.csv",
                                                      "sweep.md", "sweep.png"]
 
@@ -193,6 +199,7 @@ def test_a_sweep_without_cheaper_plans_elsewhere_has_an_empty_column(folder: Pat
     table = pd.read_csv(out / "sweep.csv", keep_default_na=False)
     assert list(table["started_from"]) == ["", ""]
     assert CROSS_START_NOTE not in (out / "sweep.md").read_text()
+    assert "Runs that moved" not in (out / "sweep.md").read_text()
 
 
 def test_a_run_with_its_folder_aside_taken_is_left_as_it_is(folder: Path, tmp_path: Path):
@@ -352,6 +359,13 @@ def test_a_cheaper_plan_proven_by_the_run_s_own_bound_is_taken_without_a_search(
         clean(v) for v in (cost, bound, loose.gap))  # the manifest's 9 significant digits
     assert manifest["model_size"]["searches"]["plan_from"]["run"] == "mid"
     assert manifest["model_size"]["searches"]["count_relaxation"] == first.searches["count_relaxation"]
+    # The sweep's note names the run that took another's plan, with both costs and the proven gap.
+    assert (loose.own_objective_yuan, mid.own_objective_yuan) == (first.objective_yuan, None)
+    assert moved_note(summaries) == (
+        "Runs that moved to another run's plan, and so may report another plan than `siting solve` gives for the "
+        f"same settings: loose took the plan of mid as it is ({cost / 1e9:,.4f} bn yuan under its rules, against "
+        f"{first.objective_yuan / 1e9:,.4f} bn yuan for the plan its own solve had found; the bound its own solve "
+        f"proved shows it within {loose.gap:.2%}, and no new search ran).")
     notice = manifest["notices"][-1]
     assert notice.startswith("the plan is that of mid, its whole-number decisions kept")
     assert f"the best bound, {bound / 1e9:.4f} bn yuan, was proven by this run's own earlier solve" in notice
@@ -382,6 +396,11 @@ def test_a_cheaper_plan_the_bound_does_not_prove_is_searched_again(folder: Path,
     assert counted.taken == (["mid"] if weaken.endswith("let through") else [])
     assert [s.started_from for s in summaries] == ["mid", "", ""]
     assert_base(summaries[0].objective_yuan)
+    assert moved_note(summaries) == (
+        "Runs that moved to another run's plan, and so may report another plan than `siting solve` gives for the "
+        f"same settings: loose was solved again starting from the plan of mid and ended at "
+        f"{summaries[0].objective_yuan / 1e9:,.4f} bn yuan, against {counted.first[0].objective_yuan / 1e9:,.4f} bn "
+        "yuan for the plan its own solve had found.")
     manifest = json.loads((out / "loose" / "manifest.json").read_text())
     assert "plan_from" not in manifest["model_size"]["searches"]
     assert not any("no new search ran" in notice for notice in manifest["notices"])

@@ -40,6 +40,8 @@ from siting.runs.tables import (
     comparison_display,
     comparison_table,
     diff_geojson,
+    difference_note,
+    moved_note,
     placement_note,
     sweep_display,
     sweep_plot,
@@ -175,7 +177,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         diff = diff_geojson(summaries)
         changes = diff_changes(diff)
         diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run})
-        note = "\n\n".join(n for n in (TOLERANCE_NOTE, placement_note(summaries)) if n)
+        note = "\n\n".join(n for n in (TOLERANCE_NOTE, difference_note(table, summaries), placement_note(summaries))
+                             if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
         shown = table_files(comparison_display(table, summaries), "comparison", note)
         files = {"comparison.csv": csv_text(table), "comparison.md": shown["comparison.md"], "diff.geojson": diff,
@@ -239,7 +242,8 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         table = sweep_table(summaries, values)
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
-        note = TOLERANCE_NOTE + (f"\n\n{CROSS_START_NOTE}" if any(s.started_from for s in summaries) else "")
+        moved = any(s.started_from for s in summaries)
+        note = "\n\n".join(n for n in (TOLERANCE_NOTE, CROSS_START_NOTE if moved else "", moved_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words
         shown = table_files(sweep_display(table), "sweep", note)
         return table, {"sweep.csv": csv_text(table), "sweep.md": shown["sweep.md"],

@@ -82,8 +82,8 @@ class CaseSummary:
     ok: bool
     error: str = ""
     """Why a failed run gave no plan, in full; a failure the run reports as such (bad input, no
-    plan, rules that cannot be met together) begins with its exception's name: "PlanInfeasible:
-    ..." (see `failure_message`)."""
+    plan, rules that cannot be met together) begins with the name of its kind of failure:
+    "PlanInfeasible: ..." (`error_text`, and see `failure_message`)."""
     scenario_name: str = ""
     status: str = ""
     objective_yuan: float | None = None
@@ -107,6 +107,9 @@ class CaseSummary:
     started_from: str = ""
     """The label of the run whose plan this run took, or was solved again from, in a cross-start
     round (see the module docstring); "" when it was not."""
+    own_objective_yuan: float | None = None
+    """For a run that moved to another run's plan (`started_from`): the objective of the plan its
+    own solve had found before (yuan; None when that solve found none); None otherwise."""
     best_bound_yuan: float | None = None
     """The proven lower bound of the run's optimum that its gap is measured against (the
     solver's best bound; None without one)."""
@@ -120,6 +123,23 @@ class CaseSummary:
 #: The file of a run's folder that explains why its rules cannot be met together
 #: (siting/deliver/explore.py).
 DIAGNOSIS = "conflicts.md"
+
+
+#: The failures a run reports as such, each named in a summary's `error` by the kind's own name,
+#: whatever subclass was raised: siting/config/progress.py `run_outcome` reads "PlanInfeasible: ".
+REPORTED_FAILURES: tuple[type[Exception], ...] = (PlanInfeasible, NoSolution, InputError)
+
+
+def error_text(exc: BaseException) -> str:
+    """A failed run's `CaseSummary.error` for the exception that stopped it: the name of its kind
+    among REPORTED_FAILURES, ": " and its message ("PlanInfeasible: the plan is infeasible: ..."
+    also for siting/optimize/explain.py's `InfeasiblePlan`, a PlanInfeasible with its diagnosis);
+    for any other exception "unexpected error: " and its type and message, on one line as the
+    traceback module gives them ("unexpected error: ValueError: bad value")."""
+    for kind in REPORTED_FAILURES:
+        if isinstance(exc, kind):
+            return f"{kind.__name__}: {exc}"
+    return f"unexpected error: {traceback.format_exception_only(type(exc), exc)[-1].strip()}"
 
 
 def failure_message(summary: CaseSummary) -> str:
@@ -185,13 +205,10 @@ def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan
                            overrides=case.overrides, create_parent=False, start=start, keep_plan=keep_plan)
     except PlanInfeasible as exc:  # the folder holds the diagnosis
         folder = Path(case.out_dir).resolve()
-        return CaseSummary(label=case.label, ok=False, error=f"{type(exc).__name__}: {exc}",
+        return CaseSummary(label=case.label, ok=False, error=error_text(exc),
                            out_dir=str(folder) if (folder / DIAGNOSIS).is_file() else "")
-    except (InputError, NoSolution) as exc:
-        return CaseSummary(label=case.label, ok=False, error=f"{type(exc).__name__}: {exc}")
-    except Exception as exc:  # a bug must not sink the other runs: report it in the row
-        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return CaseSummary(label=case.label, ok=False, error=f"unexpected error: {detail}")
+    except Exception as exc:  # bad input, no plan, or a bug, which must not sink the other runs
+        return CaseSummary(label=case.label, ok=False, error=error_text(exc))
     summary = summarise(case.label, result)
     return dataclasses.replace(summary, plan_values=result.plan_values) if keep_plan and result.plan_values else summary
 
@@ -543,7 +560,8 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
                  scheduler: str | None, progress: Callable[[CaseSummary], None] | None) -> list[CaseSummary]:
     """The cross-start rounds (see the module docstring) on solved `cases` whose `summaries` carry
     their plans: the summaries after them, a run that took another run's plan or was solved again
-    from it marked `started_from`, its folder replaced by the new one. Tasks run as `run_cases`
+    from it marked `started_from` (with `own_objective_yuan`, the cost of the plan its own solve
+    found), its folder replaced by the new one. Tasks run as `run_cases`
     runs them; each round's decisions are made here, in case order, once all of its tasks are
     done."""
     current = list(summaries)
@@ -569,7 +587,8 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
         for (i, _plans), check in zip(work, checks, strict=True):
             kept = _kept(cases[i], current[i], check)
             if kept is not None:
-                current[i] = dataclasses.replace(kept, started_from=cases[check.chosen].label)
+                own = current[i].own_objective_yuan if current[i].started_from else current[i].objective_yuan
+                current[i] = dataclasses.replace(kept, started_from=cases[check.chosen].label, own_objective_yuan=own)
                 if not check.same_plan:
                     fresh.append(i)
     return current

@@ -5,7 +5,12 @@ runs' own written `sites.geojson`; solving happens in `siting.runs.pool`.
 The tables keep ids ("capacity kunming copper_foil"), as comparison.csv and sweep.csv give them;
 what a reader sees, the terminal, comparison.md, sweep.md and sweep.png, names products and
 target groups in words (siting/deliver/units.py `product_label`: "Copper foil") and clusters by
-their name in the clusters layer ("capacity Kunming: Copper foil", `comparison_display`)."""
+their name in the clusters layer ("capacity Kunming: Copper foil", `comparison_display`).
+
+What the proven gaps show of a difference is said with it: whether they tell two objectives
+apart (siting/optimize/tolerance.py), the proven range of the difference of two optima, and, for
+runs they cannot tell apart, that the differences of their plans are not effects of what a run
+changes (`comparison_display`, `difference_note`)."""
 
 from __future__ import annotations
 
@@ -31,8 +36,8 @@ from siting.deliver.tables import (
     table_cells,
 )
 from siting.deliver.units import BN, MONEY_UNIT, cost_label, per_year, product_label, unit_slug
-from siting.optimize.tolerance import WITHIN, within_tolerance
-from siting.runs.pool import DIAGNOSIS, CaseSummary, failure_message
+from siting.optimize.tolerance import WITHIN, optimum_interval, within_tolerance
+from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, failure_message
 
 #: Relative difference below which two capacities count as the same.
 SAME = 1e-9
@@ -131,28 +136,115 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     against the first (the baseline). Rows and cells name products, target groups and clusters
     by id ("capacity kunming copper_foil", as comparison.csv does; `comparison_display` names
     them in words). Money rows are in yuan here (unit "yuan"); the written tables and the
-    terminal give them in bn yuan (siting/deliver/tables.py, `in_bn_yuan`)."""
+    terminal give them in bn yuan (siting/deliver/tables.py, `in_bn_yuan`).
+
+    After the objective, three rows hold only differences: TOLERANCE_ROW, whether the gaps tell
+    the two objectives apart (`difference_verdict`), and RANGE_LOW_ROW and RANGE_HIGH_ROW, the
+    proven range of the difference of the two optima (yuan, `objective_range`; empty where it
+    is unbounded)."""
     products, clusters, groups, years = _row_keys(summaries)
     per_run = [_metric_rows(s, products, clusters, groups, years) for s in summaries]
     metrics = list(dict.fromkeys(m for rows in per_run for m in rows))
-    table: dict[str, list[Any]] = {"metric": metrics,
-                                   "unit": [next((r[m][0] for r in per_run if m in r), "") for m in metrics]}
-    if "objective" in metrics:  # whether the gaps prove the objective difference (siting/optimize/tolerance.py)
-        metrics.insert(metrics.index("objective") + 1, TOLERANCE_ROW)
-        table = {"metric": metrics, "unit": [next((r[m][0] for r in per_run if m in r), "") for m in metrics]}
+    if "objective" in metrics:  # what the gaps prove of the objective difference (siting/optimize/tolerance.py)
+        metrics[metrics.index("objective") + 1:metrics.index("objective") + 1] = list(DIFFERENCE_ROWS)
+    units = {m: next((r[m][0] for r in per_run if m in r), "") for m in metrics}
+    units.update({RANGE_LOW_ROW: "yuan", RANGE_HIGH_ROW: "yuan"})
+    table: dict[str, list[Any]] = {"metric": metrics, "unit": [units[m] for m in metrics]}
     base = per_run[0]
     first = summaries[0]
     for i, (summary, rows) in enumerate(zip(summaries, per_run, strict=True)):
-        table[summary.label] = [rows.get(m, ("", None))[1] if m != TOLERANCE_ROW else "" for m in metrics]
+        table[summary.label] = [rows.get(m, ("", None))[1] if m not in DIFFERENCE_ROWS
+                                else "" if m == TOLERANCE_ROW else None for m in metrics]
         if i > 0:
+            low, high = objective_range(first, summary) or (None, None)
             table[delta_column(summary, first)] = [
-                _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m != TOLERANCE_ROW
-                else _tolerance_cell(first, summary) for m in metrics]
+                _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m not in DIFFERENCE_ROWS
+                else difference_verdict(first, summary) if m == TOLERANCE_ROW
+                else _finite(low if m == RANGE_LOW_ROW else high) for m in metrics]
     return pd.DataFrame(table)
 
 
 #: The comparison row that says whether the proven gaps tell the objectives apart.
 TOLERANCE_ROW = "objective difference"
+
+#: The comparison.csv rows of the proven range of the difference of two runs' optima (yuan in
+#: the table, bn yuan when written): the lowest and the highest it can be (`objective_range`).
+RANGE_LOW_ROW = "objective difference: proven low"
+RANGE_HIGH_ROW = "objective difference: proven high"
+
+#: The rows that compare the objectives rather than give each run's value: only the columns of
+#: differences fill them.
+DIFFERENCE_ROWS = (TOLERANCE_ROW, RANGE_LOW_ROW, RANGE_HIGH_ROW)
+
+#: The row of comparison.md and the terminal that gives the proven range in one cell ("-0.67 to
+#: -0.27"), in place of RANGE_LOW_ROW and RANGE_HIGH_ROW.
+RANGE_ROW = "objective difference: proven range"
+
+#: The verdicts of TOLERANCE_ROW and of a sweep's `vs_first` besides WITHIN: the gaps prove the
+#: objectives apart; the two runs have the same plan (`same_plan`).
+PROVEN = "proven"
+SAME_PLAN = "same plan"
+
+
+def proven_low(summary: CaseSummary) -> float:
+    """The lowest a run's optimum can be (yuan): its best bound (`CaseSummary.best_bound_yuan`),
+    taken no higher than its objective, the cost of a plan of its rules; without a bound, the
+    objective less its gap (siting/optimize/tolerance.py `optimum_interval`, as `within_tolerance`
+    measures it), or -inf without a gap. Only for a run with a plan."""
+    if summary.best_bound_yuan is not None and summary.objective_yuan is not None:
+        return min(summary.best_bound_yuan, summary.objective_yuan)
+    interval = optimum_interval(summary.objective_yuan, summary.gap)
+    return -math.inf if interval is None else interval[0]
+
+
+def objective_range(base: CaseSummary, other: CaseSummary) -> tuple[float, float] | None:
+    """Where the difference of the two runs' optima, `other`'s less `base`'s, lies (yuan): each
+    optimum lies between its run's proven low (`proven_low`, LB) and its objective (UB), so the
+    difference lies in [LB_other - UB_base, UB_other - LB_base]; an end is infinite where a run
+    has no proven bound. None when either run has no plan. The range holds 0 exactly when the
+    runs' optimum intervals overlap, as `within_tolerance` finds them (up to its 1e-9 of slack)."""
+    if not (base.ok and other.ok) or base.objective_yuan is None or other.objective_yuan is None:
+        return None
+    return proven_low(other) - base.objective_yuan, other.objective_yuan - proven_low(base)
+
+
+def _finite(value: float | None) -> float | None:
+    """A number, or None where it is not finite (an end of a range without a proven bound)."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def same_plan(base: CaseSummary, other: CaseSummary) -> bool:
+    """Whether two runs with a plan report the same plan: the same sites opened, the same capacity
+    added at each site and standing in each cluster (to SAME of it), the same targets missed, and
+    objectives equal to siting/runs/pool.py's CROSS_TOLERANCE (the LP's noise), as when one run
+    took the other's plan under the same costs."""
+    if not (base.ok and other.ok) or base.objective_yuan is None or other.objective_yuan is None:
+        return False
+    if cheaper(base.objective_yuan, other.objective_yuan) or cheaper(other.objective_yuan, base.objective_yuan):
+        return False
+    return (set(base.sites_opened) == set(other.sites_opened)
+            and set(base.targets_short) == set(other.targets_short)
+            and _same_amounts(base.site_added, other.site_added) and _same_amounts(base.capacity, other.capacity))
+
+
+def _same_amounts(one: dict[str, dict[str, float]], other: dict[str, dict[str, float]]) -> bool:
+    """Whether two nested amounts (place -> product -> units/yr) agree to SAME, missing as 0."""
+    keys = {(place, product) for amounts in (one, other) for place, products in amounts.items() for product in products}
+    return all(abs(one.get(place, {}).get(product, 0.0) - other.get(place, {}).get(product, 0.0))
+               <= SAME * max(1.0, abs(one.get(place, {}).get(product, 0.0))) for place, product in keys)
+
+
+def difference_verdict(base: CaseSummary, other: CaseSummary) -> str:
+    """What the gaps prove of `other`'s objective against `base`'s: SAME_PLAN when the two report
+    the same plan (`same_plan`); WITHIN when their optimum intervals overlap, so that the solver
+    has not shown which is lower (siting/optimize/tolerance.py `within_tolerance`); PROVEN when
+    they do not; "" when either run has no plan."""
+    if not (base.ok and other.ok):
+        return ""
+    if same_plan(base, other):
+        return SAME_PLAN
+    verdict = within_tolerance(base.objective_yuan, base.gap, other.objective_yuan, other.gap)
+    return "" if verdict is None else WITHIN if verdict else PROVEN
 
 
 def delta_column(summary: CaseSummary, base: CaseSummary) -> str:
@@ -198,7 +290,11 @@ def targets_in_words(cell: Any) -> Any:
 def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     """The comparison table as a reader sees it (the terminal, comparison.md): capacity rows
     labelled in words (`metric_labels`) and the runs' `targets short` cells in words
-    (`targets_in_words`); comparison.csv keeps `table`'s ids."""
+    (`targets_in_words`); the proven range of each objective difference in one row, RANGE_ROW
+    ("-0.67 to -0.27", `range_text`); a difference of gaps in percentage points ("-0.59 pp", the
+    runs' gaps being in %); and the column of differences of a run within solver tolerance of the
+    baseline headed as such (`delta_headers`). comparison.csv keeps `table`'s ids, its two rows
+    of the range in numbers, and plain headers."""
     labels = metric_labels(summaries)
     shown = table.copy()
     rows = shown["metric"] == TARGETS_SHORT_ROW
@@ -206,8 +302,102 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
         if summary.label in shown.columns and rows.any():
             shown[summary.label] = shown[summary.label].astype(object)
             shown.loc[rows, summary.label] = [targets_in_words(v) for v in shown.loc[rows, summary.label]]
+    headers = delta_headers(table, summaries)
+    metrics = list(shown["metric"])
+    shares = shown["unit"] == "share"
+    for column in headers:
+        shown[column] = shown[column].astype(object)
+        shown.loc[shares, column] = [f"{100.0 * v:z,.2f} {POINTS}" if _is_number(v) else v
+                                     for v in shown.loc[shares, column]]
+        if RANGE_LOW_ROW in metrics and RANGE_HIGH_ROW in metrics:
+            low, high = (shown.loc[shown["metric"] == row, column].iloc[0] for row in (RANGE_LOW_ROW, RANGE_HIGH_ROW))
+            shown.loc[shown["metric"] == RANGE_LOW_ROW, column] = range_text(low, high)
+    if RANGE_LOW_ROW in metrics:
+        shown = shown.loc[shown["metric"] != RANGE_HIGH_ROW].reset_index(drop=True)
+        shown["metric"] = [RANGE_ROW if m == RANGE_LOW_ROW else m for m in shown["metric"]]
     shown["metric"] = [labels.get(m, m) for m in shown["metric"]]
-    return shown
+    return shown.rename(columns=headers)
+
+
+#: The unit of a difference of two percentages: percentage points.
+POINTS = "pp"
+
+#: What the header of a run's column of differences adds when its objective is within solver
+#: tolerance of the baseline's: the two plans cannot be told apart in cost, so the differences
+#: between them are not what the run changes brings about.
+INDISTINGUISHABLE = "plans of indistinguishable cost, not effects of the change"
+
+
+def delta_headers(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> dict[str, str]:
+    """Each column of differences of `table` (`delta_column`) -> its header as a reader sees it:
+    the same, or for a run whose TOLERANCE_ROW cell is WITHIN, followed by ": " and
+    INDISTINGUISHABLE ("b vs a: plans of indistinguishable cost, not effects of the change")."""
+    verdicts = table.loc[table["metric"] == TOLERANCE_ROW]
+    headers = {}
+    for summary in summaries[1:]:
+        column = delta_column(summary, summaries[0])
+        if column in table.columns:
+            within = not verdicts.empty and verdicts[column].iloc[0] == WITHIN
+            headers[column] = f"{column}: {INDISTINGUISHABLE}" if within else column
+    return headers
+
+
+def _is_number(value: Any) -> bool:
+    """A finite number (not a bool, not NaN)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def range_text(low: Any, high: Any) -> str:
+    """The proven range of an objective difference as comparison.md and the terminal give it, from
+    its ends in yuan (None or NaN: unbounded there), in bn yuan with two decimals rounded outward
+    so that the range written still holds the proven one: "-0.67 to -0.27", "at most 0.16", "at
+    least -0.67", or "" when neither end is known."""
+    lowest = math.floor(round(low / BN * 100, 6)) / 100 if _is_number(low) else None
+    highest = math.ceil(round(high / BN * 100, 6)) / 100 if _is_number(high) else None
+    if lowest is not None and highest is not None:
+        return f"{lowest:z,.2f} to {highest:z,.2f}"
+    if highest is not None:
+        return f"at most {highest:z,.2f}"
+    return f"at least {lowest:z,.2f}" if lowest is not None else ""
+
+
+def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> str:
+    """The note under a comparison table on its columns of differences (`comparison_table`): what
+    the proven range of the objective difference is; for the runs within solver tolerance of the
+    baseline (named), that each of their differences, cost rows included, is between two plans of
+    indistinguishable cost, not an effect of what the run changes; for proven differences, that
+    only the objective's range is proven; for runs with the same plan, what that means. "" when
+    no run is compared with a plan."""
+    if TOLERANCE_ROW not in set(table["metric"]):
+        return ""
+    row = table.loc[table["metric"] == TOLERANCE_ROW].iloc[0]
+    verdicts = {s.label: row.get(delta_column(s, summaries[0]), "") for s in summaries[1:]}
+    if not any(verdicts.values()):
+        return ""
+    parts = [f"The row `{RANGE_ROW}` gives where the difference of the two runs' optima lies, in bn yuan rounded "
+             "outward: from the run's best bound less the baseline's objective to the run's objective less the "
+             "baseline's best bound (each run's optimum lies between its best bound and its objective)."]
+    within = [label for label, verdict in verdicts.items() if verdict == WITHIN]
+    if within:
+        one = len(within) == 1
+        parts.append(f"{_listed(within)} {'is' if one else 'are'} {WITHIN} of the baseline: the solver has not "
+                     f"shown which of the two costs less, so every difference in {'its' if one else 'their'} column"
+                     f"{'' if one else 's'} (headed \"{INDISTINGUISHABLE}\"), the cost rows (capex, site opening, "
+                     "sales and the others) as well as the capacity rows, is a difference between two plans of "
+                     "indistinguishable cost, not an effect of what the run changes.")
+    if PROVEN in verdicts.values():
+        parts.append("Where the objective difference is proven, what the run changes moves the optimum by an amount "
+                     "within that range; the cost and capacity rows still compare two plans each found only to its "
+                     "gap, one of possibly several of nearly its cost.")
+    if SAME_PLAN in verdicts.values():
+        parts.append(f"\"{SAME_PLAN}\": the two runs report the same plan (the same sites, the same capacity at "
+                     "each, the same objective).")
+    return " ".join(parts)
+
+
+def _listed(labels: Sequence[str]) -> str:
+    """Labels in a sentence: "a", "a and b", "a, b and c"."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
 def placement_note(summaries: Sequence[CaseSummary]) -> str:
@@ -325,26 +515,39 @@ def _cut_note(cut: Sequence[str], more: str) -> list[str]:
 def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more: str) -> str:
     """The comparison as the terminal shows it, at most TERMINAL_WIDTH characters wide and with
     every run, row and difference: the table as comparison.md gives it (`comparison_display`:
-    capacity rows in words), money in bn yuan, the status of a run without a plan in a word
-    (`short_status`). When the runs and their differences fit side by side, one table with each
-    run's column followed by its differences against the baseline; otherwise the runs' values
-    first, then a table of each run's differences against the baseline under a line saying so,
-    with the `objective difference` row (whether the gaps prove the objectives apart). Long headers
-    are wrapped, and a table too wide for its columns goes on in a further one (`terminal_tables`).
-    Then a line naming the rows with cells cut short, if any, and the Markdown twin of the CSV
-    file `more` (comparison.md), which has them whole; and the note on capacity rows
-    (`placement_note`)."""
+    capacity rows in words, the proven range of each objective difference in one row, the column
+    of a run within solver tolerance headed as such), money in bn yuan, the status of a run
+    without a plan in a word (`short_status`). When the runs and their differences fit side by
+    side, one table with each run's column followed by its differences against the baseline;
+    otherwise the runs' values first, then a table of each run's differences against the baseline
+    under a line saying so, with the `objective difference` rows (whether the gaps prove the
+    objectives apart, and the proven range) and the gap's difference in percentage points (its
+    unit "pp"). Long headers are wrapped, and a table too wide for its columns goes on in a
+    further one (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and
+    the Markdown twin of the CSV file `more` (comparison.md), which has them whole; the note on the
+    differences (`difference_note`) and the note on capacity rows (`placement_note`)."""
     base = summaries[0]
     shown = _terminal_status(comparison_display(table, summaries), summaries, by_row=False)
-    deltas = {delta_column(s, base): s.label for s in summaries[1:]}
-    side_by_side = ["metric", "unit", base.label, *(c for s in summaries[1:] for c in (s.label, delta_column(s, base)))]
+    headers = delta_headers(table, summaries)
+    columns = {s.label: headers.get(delta_column(s, base), delta_column(s, base)) for s in summaries[1:]}
+    side_by_side = ["metric", "unit", base.label, *(c for s in summaries[1:] for c in (s.label, columns[s.label]))]
     tables, cut = terminal_tables(shown[side_by_side], 2)
     if len(tables) == 1:
         lines = tables
     else:
-        runs = shown.loc[shown["metric"] != TOLERANCE_ROW, ["metric", "unit", *(s.label for s in summaries)]]
+        compared = ~shown["metric"].isin([TOLERANCE_ROW, RANGE_ROW])
+        runs = shown.loc[compared, ["metric", "unit", *(s.label for s in summaries)]]
         run_tables, run_cut = terminal_tables(runs, 2)
-        delta_tables, delta_cut = terminal_tables(shown[["metric", "unit", *deltas]].rename(columns=deltas), 2)
+        # each run's differences under its label, with what its header adds (`delta_headers`)
+        names = {columns[s.label]: s.label + columns[s.label].removeprefix(delta_column(s, base))
+                 for s in summaries[1:]}
+        differences = shown[["metric", "unit", *names]].rename(columns=names)
+        shares = differences["unit"] == "share"  # the gaps' differences, in percentage points
+        differences.loc[shares, "unit"] = POINTS
+        for column in names.values():
+            differences.loc[shares, column] = [v.removesuffix(f" {POINTS}") if isinstance(v, str) else v
+                                               for v in differences.loc[shares, column]]
+        delta_tables, delta_cut = terminal_tables(differences, 2)
         lines = ["\n\n".join(run_tables), "",
                  *textwrap.wrap(f"Differences against the baseline, {base.label} (each run's value less the "
                                 'baseline\'s; "same" or "changed" for text):', TERMINAL_WIDTH,
@@ -352,9 +555,9 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
     lines += _cut_note(cut, more.removesuffix(".csv") + ".md")
-    note = placement_note(summaries)
-    if note:
-        lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
+    for note in (difference_note(table, summaries), placement_note(summaries)):
+        if note:
+            lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
     return "\n".join(lines)
 
 
@@ -373,22 +576,18 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
     differs from the first run's by more than their gaps) right after the objective. Long
     headers are wrapped, and columns that do not fit go on in a further table that begins with
     the runs' labels (`terminal_tables`); then a line naming the rows with cells cut short, if
-    any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole."""
+    any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole; and the
+    runs that moved to another run's plan, if any (`moved_note`)."""
     columns = list(table.columns)
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
     tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1)
-    return "\n".join(["\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")])
-
-
-def _tolerance_cell(base: CaseSummary, other: CaseSummary) -> str:
-    """WITHIN when the two runs' objectives are closer than their proven gaps, "proven" when
-    not, "" when either run has no plan."""
-    if not (base.ok and other.ok):
-        return ""
-    verdict = within_tolerance(base.objective_yuan, base.gap, other.objective_yuan, other.gap)
-    return "" if verdict is None else WITHIN if verdict else "proven"
+    lines = ["\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")]
+    note = moved_note(summaries)
+    if note:
+        lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
+    return "\n".join(lines)
 
 
 def _delta(value: Any, base: Any) -> Any:
@@ -446,20 +645,19 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     ending in `_yuan` and its values from the bn yuan of the files), status (`status_text`),
     objective (yuan here, bn yuan when written) and
     gap, whether the objective differs from the first run's by more than their proven gaps
-    (`vs_first`: "proven" or "within solver tolerance"), the run whose plan it was solved again
-    from (`started_from`, see CROSS_START_NOTE; "" for none), the sites opened and final-year
+    (`vs_first`: "proven", "within solver tolerance", or "same plan" when the two report the same
+    plan: `difference_verdict`), the run whose plan it took or was solved again from
+    (`started_from`, see CROSS_START_NOTE and `moved_note`; "" for none), the sites opened and final-year
     capacity per group, in its unit per year (`capacity_<group>_<unit>_per_yr`)."""
     groups = list(dict.fromkeys(g for s in summaries if s.ok for g in s.group_capacity))
     units = {g: next((s.units[g] for s in summaries if s.ok and s.units.get(g)), "units") for g in groups}
     rows = []
     for summary, values in zip(summaries, settings, strict=True):
-        first = summaries[0]
-        verdict = within_tolerance(first.objective_yuan, first.gap, summary.objective_yuan, summary.gap) \
-            if first.ok and summary.ok and summary is not first else None
         row: dict[str, Any] = {"run": summary.label, **values,
                                "status": status_text(summary),
                                "objective_yuan": summary.objective_yuan, "gap": summary.gap,
-                               "vs_first": "" if verdict is None else WITHIN if verdict else "proven",
+                               "vs_first": difference_verdict(summaries[0], summary) if summary is not summaries[0]
+                               else "",
                                "started_from": summary.started_from,
                                "sites_opened": len(summary.sites_opened) if summary.ok else None}
         for group in groups:
@@ -491,6 +689,34 @@ CROSS_START_NOTE = ("A run with a `started_from` moved to the plan of the run na
                     "its report says so), and was solved again starting from it otherwise; either way the run's plan "
                     "now costs no more than it. Where the rules of one run admit every plan of another, the first "
                     "thus never ends dearer than the second.")
+
+
+def moved_note(summaries: Sequence[CaseSummary]) -> str:
+    """The note under a sweep's table naming each run that moved to another run's plan in the
+    cross-start rounds (siting/runs/pool.py), and so may report another plan than `siting solve`
+    gives for its settings: whose plan, and whether it took the plan as it is, certified by its
+    own bound (its summary's `searches` then name the plan's run, "plan_from"; its report's
+    notice says so too), or was solved again starting from it; with the plan's cost under its
+    rules and that of the plan its own solve had found (`own_objective_yuan`), in bn yuan to four
+    decimals as the notice gives them. "" when no run moved."""
+    parts = []
+    for summary in summaries:
+        if not (summary.ok and summary.started_from) or summary.objective_yuan is None:
+            continue
+        cost = f"{summary.objective_yuan / BN:,.4f} {MONEY_UNIT}"
+        own = (f"against {summary.own_objective_yuan / BN:,.4f} {MONEY_UNIT} for the plan its own solve had found"
+               if summary.own_objective_yuan is not None else "its own solve having found no plan")
+        if "plan_from" in summary.searches:
+            proven = f"within {summary.gap:.2%}" if summary.gap is not None else "within its gap"
+            parts.append(f"{summary.label} took the plan of {summary.started_from} as it is ({cost} under its rules, "
+                         f"{own}; the bound its own solve proved shows it {proven}, and no new search ran)")
+        else:
+            parts.append(f"{summary.label} was solved again starting from the plan of {summary.started_from} and "
+                         f"ended at {cost}, {own}")
+    if not parts:
+        return ""
+    return ("Runs that moved to another run's plan, and so may report another plan than `siting solve` gives for "
+            f"the same settings: {'; '.join(parts)}.")
 
 
 def capacity_column(group: str, unit: str) -> str:
@@ -602,10 +828,6 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
             part = part.dropna(subset=[column])
             ys = part[column] / (BN if column == "objective_yuan" else 1.0)
             ax.plot(xs[part.index], ys, marker="o", label=None if value is None else f"{series_key}={value}")
-            if column == "objective_yuan":  # the proven gap: each run's optimum lies within its bar
-                gaps = part["gap"].fillna(0.0).astype(float).to_numpy() if "gap" in part else 0.0
-                ax.errorbar(xs[part.index], ys, yerr=[ys.abs().to_numpy() * gaps, 0.0 * ys.to_numpy()],
-                            fmt="none", ecolor="grey", elinewidth=3, alpha=0.5, capsize=0)
         ax.set_title(f"objective ({MONEY_UNIT}, discounted)" if column == "objective_yuan"
                      else _capacity_title(column, table), fontsize=9)
         ax.set_xlabel(x_label, fontsize=8)
@@ -616,6 +838,8 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
             tilted = len(names) > 4 or max(len(name) for name in names) > 12  # names that would touch
             ax.set_xticks(ticks, names, rotation=30 if tilted else 0, ha="right" if tilted else "center")
             ax.set_xlim(-0.5, len(names) - 0.5)
+        if column == "objective_yuan":  # once the panel's limits stand
+            gap_bars(ax, xs, table)
         ax.yaxis.set_major_formatter(plain_number_formatter())
         ax.tick_params(labelsize=7)
         if series_key is not None:
@@ -623,10 +847,52 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
     for ax in list(axes.flat)[panels:]:
         ax.axis("off")
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    fig.text(0.01, 0.01, "Grey bars: each run's proven gap (its optimum lies between the bar's foot and the point). "
-             "Objectives whose bars overlap are within solver tolerance.", fontsize=7, va="bottom")
+    # The footnote, wrapped to the figure's width (about 17 characters of 7 points an inch), under the panels.
+    footnote = textwrap.wrap(GAP_FOOTNOTE, int(17 * 4.5 * cols))
+    fig.tight_layout(rect=(0, (len(footnote) * 9 + 8) / (72 * 3.4 * rows), 1, 1))
+    fig.text(0.01, 0.01, "\n".join(footnote), fontsize=7, va="bottom")
     return fig
+
+
+#: The footnote of sweep.png on its gap bars (`gap_bars`).
+GAP_FOOTNOTE = ("Dark bars with caps: each run's proven gap (its optimum lies between the lower cap and the point); "
+                "a bar too short to see beside its marker is labelled with its length in bn yuan. Objectives whose "
+                "bars overlap are within solver tolerance.")
+
+
+#: A gap bar shorter than this share of its panel's height is labelled with its length
+#: ("gap 0.20"): about a marker's height on sweep.png, so the bar hides under the marker.
+SHORT_BAR = 0.05
+
+#: The colour of the gap bars and their labels: dark grey, drawn over the lines and markers.
+BAR_COLOUR = "0.2"
+
+
+def gap_bars(ax: Any, xs: pd.Series, table: pd.DataFrame) -> None:
+    """Each run's proven gap on the objective panel `ax` (bn yuan): a bar from the lowest its
+    optimum can be, objective - gap x |objective|, up to its objective, with caps at both ends,
+    drawn above the lines and markers; a run with no gap (None, or 0) gets none. A bar shorter
+    than SHORT_BAR of the panel's height (as its limits stand once every series is drawn) is
+    labelled with its length in bn yuan beside its point, so that a gap stays readable when the
+    objectives span a range far wider than the gaps."""
+    rows = table.dropna(subset=["objective_yuan"])
+    gaps = rows["gap"].astype(float) if "gap" in rows else pd.Series(math.nan, index=rows.index)
+    rows = rows.loc[gaps.notna() & (gaps > 0)]
+    if rows.empty:
+        return
+    ys = rows["objective_yuan"].astype(float) / BN
+    lengths = ys.abs() * gaps[rows.index]
+    ax.errorbar(xs[rows.index], ys, yerr=[lengths.to_numpy(), 0.0 * lengths.to_numpy()], fmt="none",
+                ecolor=BAR_COLOUR, elinewidth=1.2, capsize=4, capthick=1.2, zorder=3)
+    low, high = ax.get_ylim()
+    left, right = ax.get_xlim()
+    for i in rows.index:
+        if lengths[i] < SHORT_BAR * (high - low):  # beside the point, on the side with room for it
+            before = float(xs[i]) > left + 0.7 * (right - left)
+            ax.annotate(f"gap {lengths[i]:,.2f}", (float(xs[i]), float(ys[i])), xytext=(-7 if before else 7, 0),
+                        textcoords="offset points", ha="right" if before else "left", va="center", fontsize=6,
+                        color=BAR_COLOUR, zorder=4, bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
+                                                           "alpha": 0.8})
 
 
 def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str) -> None:
