@@ -45,3 +45,8 @@ def __getattr__(name: str) -> Any:
         return getattr(api, name)
     raise AttributeError(f"module 'siting' has no attribute {name!r}")
 
+
+def __dir__() -> list[str]:
+    """The module's names with the front door's, for `dir(siting)` and completion, without
+    importing it (PEP 562)."""
+    return sorted(set(globals()) | set(__all__))

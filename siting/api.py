@@ -12,19 +12,31 @@ unit per year (t/yr, GWh/yr, m2/yr as the catalog says), distances in km, times 
 Errors (from `siting.config.errors`): `InputError` for bad input (exit code 2 on the command line;
 `problems` lists every problem, each naming the file, the key or field and the fix);
 `PlanInfeasible` when the rules cannot be met together and `NoSolution` when the solver stops
-without a plan (exit code 1).
+without a plan (exit code 1). An argument of the wrong kind or out of range is an InputError
+too, named as the Python argument (`time_limit_s | ...`, `overrides constraints.redline.bufer_m
+| unknown setting ...`); the command line makes the same calls under `command_line_names`, so
+that its messages name its options (`--time-limit`, `--set`) instead.
+
+Overrides (`load`, `run`, `compare`) are a mapping of dotted key -> value
+(`{"constraints.redline.buffer_m": 2000}`), or a list of (dotted key, value) pairs or of the
+command line's `KEY=VALUE` texts (`["constraints.redline.buffer_m=2000"]`, each value read as
+YAML reads it). A text alone, where a list is expected (overrides, `compare`'s paths and
+variants, `sweep`'s settings), is refused rather than read one character at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import importlib.util
 import json
 import math
 import numbers
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,7 +47,7 @@ import pandas as pd
 
 from siting import __version__
 from siting.config.errors import InputError, NoSolution, PlanInfeasible
-from siting.config.load import LoadedScenario, Override, shown_path
+from siting.config.load import LoadedScenario, Override, overrides_named, parse_override, shown_path
 from siting.config.schema import Scenario
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files
@@ -58,7 +70,7 @@ from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import comparison_cases
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.job import RunResult, plans_files, run_solve, write_outputs
-from siting.runs.pool import CaseSummary, summarise
+from siting.runs.pool import CaseSummary, error_text, summarise
 from siting.runs.tables import comparison_table, status_text
 
 __all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "compare", "load", "rule_costs", "run",
@@ -73,6 +85,193 @@ SCHEMA_COMMENT = "JSON schema of a siting scenario file, written by `siting sche
 
 #: Where the JSON schema says it comes from (draft of the JSON Schema standard pydantic writes).
 JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+# --------------------------------------------------------------------------------------------
+# arguments: what each call accepts, and how its problems name them
+
+
+@dataclass(frozen=True)
+class ArgumentNames:
+    """What the problems call the arguments that the command line passes through to these calls
+    unchecked (it checks the others, such as the time limit, itself): the Python arguments
+    (`PYTHON_NAMES`), or the command line's options (`COMMAND_LINE_NAMES`)."""
+
+    overrides: str
+    settings: str
+    out: str
+    scheduler: str
+    variants: str
+
+
+PYTHON_NAMES = ArgumentNames(overrides="overrides", settings="settings", out="out", scheduler="scheduler",
+                             variants="variants")
+COMMAND_LINE_NAMES = ArgumentNames(overrides="--set", settings="--set", out="--out", scheduler="--scheduler",
+                                   variants="--variant")
+
+_ARGUMENT_NAMES: ContextVar[ArgumentNames] = ContextVar("_ARGUMENT_NAMES", default=PYTHON_NAMES)
+
+
+@contextlib.contextmanager
+def command_line_names() -> Iterator[None]:
+    """Name the arguments as the command line's options in the problems of the calls made while
+    the block runs (this thread): the command line makes its calls in it."""
+    token = _ARGUMENT_NAMES.set(COMMAND_LINE_NAMES)
+    try:
+        yield
+    finally:
+        _ARGUMENT_NAMES.reset(token)
+
+
+def _shown(value: Any) -> str:
+    """`value` as a problem's `(got ...)` shows it: its repr (a path's as its text), that of
+    anything but a text or a path cut at 120 characters."""
+    if isinstance(value, (str, os.PathLike)):
+        return repr(os.fspath(value))
+    text = repr(value)
+    return text if len(text) <= 120 else f"{text[:117]}..."
+
+
+def _is_path(value: Any) -> bool:
+    return isinstance(value, (str, os.PathLike))
+
+
+def checked_path(value: Any, name: str = "path") -> Path:
+    """`value` (a str or path-like) as a Path; InputError naming `name` otherwise, or when empty."""
+    if not _is_path(value) or str(value) == "":
+        raise InputError([f"{name} | must be the path of a scenario file (got {_shown(value)}); give e.g. "
+                          "'scenarios/yunnan_2024.yaml'"])
+    return Path(value)
+
+
+def checked_out(value: Any) -> Path | None:
+    """An output folder argument as a Path, or None; InputError for anything else or an empty text
+    (which would name the current folder)."""
+    if value is None:
+        return None
+    if not _is_path(value) or str(value).strip() == "":
+        raise InputError([f"out | must name a folder, or be None (got {_shown(value)}); give e.g. "
+                          "out='outputs/run1'"])
+    return Path(value)
+
+
+def checked_variant(value: Any) -> str | None:
+    """A `variant` argument: a name, or None for the base scenario."""
+    if value is not None and not isinstance(value, str):
+        raise InputError([f"variant | must be the name of one of the file's variants, or None for the base "
+                          f"scenario (got {_shown(value)})"])
+    return value
+
+
+def checked_time_limit(value: float) -> float:
+    """`value` as seconds; InputError unless it is a finite number above zero."""
+    seconds = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise InputError([f"time_limit_s | must be a finite number of seconds above 0 (got {value!r}); "
+                          "give e.g. 60, or None for the scenario's solver.time_limit_s"])
+    return seconds
+
+
+def _time_limit(value: float | None) -> float | None:
+    return checked_time_limit(value) if value is not None else None
+
+
+def checked_slack(value: Any) -> float:
+    """A share of the optimum's cost from 0 to 1 (0.05 = 5 %), as the command line's `--slack`: a
+    value above 1 is refused, not read as a percent (2 would allow 200 % more than the optimum)."""
+    number = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
+    if not (math.isfinite(number) and number >= 0):
+        raise InputError([f"slack | must be a share of the optimum's cost from 0 to 1 (got {_shown(value)}); "
+                          "give e.g. slack=0.05 for 5 %"])
+    if number > 1:
+        example = f"slack={number / 100:g} for {number:g} %" if number <= 100 else "e.g. slack=0.05 for 5 %"
+        raise InputError([f"slack | must be a share of the optimum's cost from 0 to 1, not a percent (got "
+                          f"{value!r}, which is {number:.0%}); give {example}"])
+    return number
+
+
+def _is_count(value: Any, least: int) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= least
+
+
+def checked_workers(value: Any) -> int | None:
+    """Worker processes: a whole number of at least 1, or None for one per core."""
+    if value is not None and not _is_count(value, 1):
+        raise InputError([f"workers | must be a whole number of at least 1 (got {_shown(value)}); give e.g. "
+                          "workers=2, or None for one per core"])
+    return None if value is None else int(value)
+
+
+def dask_installed() -> bool:
+    """True when Dask's distributed scheduler can be imported (the `dask` extra)."""
+    try:
+        return importlib.util.find_spec("dask.distributed") is not None
+    except ImportError:
+        return False
+
+
+def checked_scheduler(value: Any, out: Path | None, without_out: str) -> str | None:
+    """A Dask scheduler ('local' or an address), only with an output folder (`without_out` says
+    why not without one); Dask must be installed."""
+    if value is None:
+        return None
+    name = _ARGUMENT_NAMES.get().scheduler
+    if not isinstance(value, str) or not value.strip():
+        raise InputError([f"{name} | must be 'local' or the address of a Dask scheduler such as "
+                          f"'tcp://host:8786', or None (got {_shown(value)})"])
+    if out is None:
+        raise InputError([f"{name} | applies only with out= ({without_out}); give out= a folder, or drop "
+                          f"{name}"])
+    if not dask_installed():
+        raise InputError([f"{name} | Dask is not installed; install the extra: pip install -e '.[dask]'"])
+    return value
+
+
+def _listed(value: Any, name: str, what: str, example: str) -> list[Any]:
+    """`value` as a list, where a list of `what` is expected: a text or a path alone, or what is
+    not a collection at all, is an InputError naming `name` (not read one character at a time)."""
+    if _is_path(value) or isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InputError([f"{name} | must be a list of {what} (got {_shown(value)}); give e.g. {example}"])
+    return list(value)
+
+
+#: The forms overrides take, and an example of each, for the problems.
+OVERRIDE_FORMS = ("must map each dotted key to its value, or list (key, value) pairs or 'KEY=VALUE' texts",
+                  "{'constraints.redline.buffer_m': 2000} or ['constraints.redline.buffer_m=2000']")
+
+
+def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | None) -> tuple[Override, ...]:
+    """Overrides as (dotted key, value) pairs, from any of the forms they take (the module's
+    docstring): a mapping, (key, value) pairs, `KEY=VALUE` texts (one value each, read as YAML),
+    or None for none. InputError naming `overrides` for anything else."""
+    forms, example = OVERRIDE_FORMS
+    if overrides is None:
+        return ()
+    if isinstance(overrides, Mapping):
+        items: list[Any] = list(overrides.items())
+    elif _is_path(overrides) or isinstance(overrides, bytes) or not isinstance(overrides, Iterable):
+        raise InputError([f"overrides | {forms} (got {_shown(overrides)}); give e.g. {example}"])
+    else:
+        items = list(overrides)
+    pairs: list[Override] = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            with overrides_named("overrides"):
+                key, values = parse_override(item)
+            if len(values) != 1:
+                raise InputError([f"overrides {item} | takes one value (got {len(values)}); to run several "
+                                  f"values, use siting.sweep(path, [{item!r}])"])
+            pairs.append((key, values[0]))
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            pairs.append((item[0], item[1]))
+        else:
+            raise InputError([f"overrides[{i}] | must be a (key, value) pair or a 'KEY=VALUE' text (got "
+                              f"{_shown(item)}); give e.g. ('constraints.redline.buffer_m', 2000)"])
+    for key, _value in pairs:
+        if not isinstance(key, str) or not key.strip():
+            raise InputError([f"overrides | each key must be a dotted setting such as "
+                              f"'constraints.redline.buffer_m' (got {_shown(key)})"])
+    return tuple(pairs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,33 +327,30 @@ class Problem:
         return settings
 
 
-def checked_time_limit(value: float) -> float:
-    """`value` as seconds; InputError unless it is a finite number above zero."""
-    seconds = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise InputError([f"time_limit_s | must be a finite number of seconds above 0 (got {value!r}); "
-                          "give e.g. 60, or None for the scenario's solver.time_limit_s"])
-    return seconds
-
-
-def load(path: Path | str, variant: str | None = None, overrides: Iterable[Override] = ()) -> Problem:
+def load(path: Path | str, variant: str | None = None,
+         overrides: Mapping[str, Any] | Iterable[Override | str] | None = ()) -> Problem:
     """Read a scenario file, check it against its layers and preprocess it, once.
 
     Args:
         path: the scenario YAML file; its relative paths resolve from its folder.
         variant: the name of one of the file's `variants:`, or None for the base scenario.
-        overrides: (dotted key, value) pairs applied last, e.g.
-            `[("constraints.redline.buffer_m", 2000)]` (the command line's `--set`).
+        overrides: settings applied last (the command line's `--set`), in any of the forms of
+            the module's docstring: `{"constraints.redline.buffer_m": 2000}`,
+            `[("constraints.redline.buffer_m", 2000)]` or `["constraints.redline.buffer_m=2000"]`.
 
     Returns:
         A `Problem` to pass to `solve`, `rule_costs` (any number of times).
 
     Raises:
-        InputError: every problem found in the scenario, catalog and layers, each naming the
-            file, the key or field and the fix.
+        InputError: an argument of the wrong kind, or every problem found in the scenario,
+            catalog and layers, each naming the file, the key or field and the fix (an override's
+            as `overrides <key> | ...`).
     """
+    scenario = checked_path(path)
+    pairs = override_pairs(overrides)
     timings: dict[str, float] = {}
-    prepared = prepare(path, timings, variant, tuple(overrides))
+    with overrides_named(_ARGUMENT_NAMES.get().overrides):
+        prepared = prepare(scenario, timings, checked_variant(variant), pairs)
     return Problem(prepared, redline_settings(prepared.loaded), dict(timings))
 
 
@@ -209,7 +405,11 @@ class Solution:
 
     @property
     def objective_yuan(self) -> float:
-        """The discounted objective (yuan): the sum of `costs`."""
+        """The discounted objective (yuan) as HiGHS gives it, not rounded. `costs` are each
+        rounded to 9 significant digits (as in costs.csv and the manifest), so their sum differs
+        from it by up to half a unit of the 9th digit of each component (50 yuan for a component
+        in the tens of billions, 500 in the hundreds of billions): some tens of yuan on the
+        shipped scenario."""
         return self.report.objective_yuan or 0.0
 
     @property
@@ -224,7 +424,8 @@ class Solution:
 
     @property
     def costs(self) -> dict[str, float]:
-        """The objective's breakdown: component name -> discounted yuan."""
+        """The objective's breakdown: component name -> discounted yuan, each to 9 significant
+        digits (their sum is `objective_yuan` to within that rounding); `sales` is negative."""
         return dict(self.result.costs)
 
     @property
@@ -237,8 +438,12 @@ class Solution:
 
     @property
     def capacity(self) -> pd.DataFrame:
-        """Capacity per site, product and year (capacity.csv): columns site, cluster, product,
-        year, existing, added_cumulative, capacity, production (units/yr)."""
+        """Capacity per site, product and year (capacity.csv), in the product's unit per year:
+        columns site, cluster, product, year, existing (before the plan), committed (committed
+        projects online by the year), added_cumulative (plan modules decided up to the year,
+        producing yet or not), capacity (the sum of those three), online (nameplate producing in
+        the year: what the targets count), available (online less the ramp-up of capacity in its
+        first year) and production."""
         return self.result.capacity.copy()
 
     @property
@@ -273,8 +478,11 @@ class Solution:
     @cached_property
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """The plan's map layers, name -> GeoDataFrame in WGS84 (EPSG:4326), with the fields of
-        the GeoJSON files of the same name (`sites`, `flows`, `sources`, `clusters`,
-        `redline_zones`, `redline`, and `site_areas` when polygon and point sites are mixed)."""
+        the GeoJSON files of the same name, in drawing order (top first): `sites`, `site_areas`
+        (when polygon and point sites are mixed), `hubs` and `product_flows` (when the
+        preprocessing placed the hubs and the gateway), `flows`, `sources`, `candidate_cells`
+        (with candidate cells), `clusters`, `redline_zones`, `redline`, and `context` (the
+        scenario's context outlines, when it has them)."""
         return {layer.name: layer.frame.copy() for layer in self.output_layers}
 
     def files(self, rule_costs: pd.DataFrame | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -348,31 +556,46 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
 
 
 def run(path: Path | str, out: Path | str | None = None, *, variant: str | None = None,
-        overrides: Iterable[Override] = (), time_limit_s: float | None = None, rule_costs: bool = False,
-        alternatives: int = 0, slack: float = 0.05) -> RunResult:
+        overrides: Mapping[str, Any] | Iterable[Override | str] | None = (), time_limit_s: float | None = None,
+        rule_costs: bool = False, alternatives: int = 0, slack: float = 0.05) -> RunResult:
     """The `solve` command as one call: check the output folder, load, solve and write it.
 
     Args:
         path: the scenario YAML file.
         out: the output folder; None takes the scenario's `output.folder` (relative to the file).
-        variant: a named variant of the file; overrides: (key path, value) pairs as `--set` gives.
+        variant: a named variant of the file; overrides: as for `load` (the command line's `--set`).
         time_limit_s: seconds for HiGHS, finite and > 0; None keeps `solver.time_limit_s`.
         rule_costs: also re-solve with each rule family relaxed (rule_costs.csv and .md).
-        alternatives: N near-optimal plans within `slack` (a share of the optimum's cost, 0.05 = 5 %),
-            each in its own subfolder, with alternatives.md and robustness.geojson.
+        alternatives: N (a whole number, 0 for none) near-optimal plans within `slack` (a share of
+            the optimum's cost from 0 to 1, 0.05 = 5 %), each in its own subfolder, with
+            alternatives.md and robustness.geojson.
 
     Returns:
-        The run's `RunResult` (prepared inputs, solver report, plan, folder, timings, rule costs).
+        The run's `siting.runs.job.RunResult`: `prepared` (the loaded and preprocessed inputs),
+        `report` (the solver's status, objective, bound and gap), `plan` (the plan's tables),
+        `out_dir` (the folder written), `timings` (s), `model_size`, `rule_costs` (the table, or
+        None) and `objective_yuan` (discounted yuan, as `Solution.objective_yuan`).
 
     Raises:
-        InputError: bad input or an output folder that may not be written (exit 2 on the command line),
-            found before any layer is loaded.
+        InputError: an argument of the wrong kind or out of range, bad input, or an output folder
+            that may not be written (exit 2 on the command line), found before any layer is loaded.
         PlanInfeasible: the rules cannot be met together; the folder then holds the diagnosis
             (conflicts.md, conflicts.geojson, ...).
         NoSolution: the solver stopped without a plan.
     """
-    return run_solve(path, Path(out) if out is not None else None, time_limit_s, variant=variant,
-                     overrides=tuple(overrides), with_rule_costs=rule_costs, alternatives=alternatives, slack=slack)
+    scenario = checked_path(path)
+    folder = checked_out(out)
+    chosen = checked_variant(variant)
+    pairs = override_pairs(overrides)
+    limit = _time_limit(time_limit_s)
+    if not _is_count(alternatives, 0):
+        raise InputError([f"alternatives | must be a whole number of at least 0 (got {_shown(alternatives)}); "
+                          "give e.g. alternatives=5, or 0 for none"])
+    share = checked_slack(slack)
+    names = _ARGUMENT_NAMES.get()
+    with overrides_named(names.overrides):
+        return run_solve(scenario, folder, limit, variant=chosen, overrides=pairs, with_rule_costs=bool(rule_costs),
+                         alternatives=int(alternatives), slack=share, out_name=names.out)
 
 
 def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_s: float | None = None
@@ -385,8 +608,9 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
 
     Returns:
         One row per family: rule, status, objective_relaxed_yuan, rule_cost_yuan (objective
-        minus the relaxed objective; exact only up to the solver's gap), gap,
-        within_solver_tolerance, sites_added and sites_dropped (comma-separated site ids) and
+        minus the relaxed objective; exact only up to the solver's gap), gap (the relaxed
+        solve's relative gap |objective - bound| / |objective|, a share: 0.01 is 1 %; None
+        without a bound), within_solver_tolerance (yes/no), sites_added and sites_dropped (comma-separated site ids) and
         note. Money is in yuan, both columns to 9 significant digits as the manifest's objective
         (the cost is the difference of the two objectives so rounded: see
         `siting.optimize.relax.rule_cost_table`); rule_costs.csv, written by `Solution.write`,
@@ -477,7 +701,7 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
         problem_or_solution: a `Solution` (its plan is the optimum), a `Problem` or a scenario
             file path (solved first).
         n: the number of alternatives, a whole number of at least 1.
-        slack: a share of at least 0 (0.05 = 5 % of |optimum|).
+        slack: a share of |optimum| from 0 to 1 (0.05 = 5 %), as the command line's `--slack`.
         time_limit_s: seconds per solve, replacing the scenario's `solver.time_limit_s`.
 
     Returns:
@@ -487,11 +711,9 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
         InputError: `n` or `slack` out of range, a bad time limit, or bad input (given a path).
         PlanInfeasible, NoSolution: as `solve`, when the optimum is solved here.
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise InputError([f"alternatives | n must be a whole number of at least 1 (got {n!r}); give e.g. n=5"])
-    if isinstance(slack, bool) or not isinstance(slack, numbers.Real) or not (math.isfinite(slack) and slack >= 0):
-        raise InputError([f"alternatives | slack must be a share of at least 0 (got {slack!r}); give e.g. "
-                          "slack=0.05 for 5 %"])
+    if not _is_count(n, 1):
+        raise InputError([f"n | must be a whole number of at least 1 (got {_shown(n)}); give e.g. n=5"])
+    slack = checked_slack(slack)
     if isinstance(problem_or_solution, Solution):
         solution = problem_or_solution
         settings = solution.settings
@@ -503,30 +725,37 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
     optimum = Alternative("optimum", solution.report, solution.result)
     started = time.perf_counter()
     inputs = solution._solved.inputs if solution._solved.inputs is not None else solution.problem.prepared.inputs
-    plans = near_optimal_plans(inputs, settings, int(n), float(slack), optimum=optimum,
-                               solved=solution._solved.model)
+    plans = near_optimal_plans(inputs, settings, int(n), slack, optimum=optimum, solved=solution._solved.model)
     solution.timings["alternatives"] = time.perf_counter() - started
-    return Alternatives(solution, float(slack), tuple(plans), plans.asked, plans.ended)
+    return Alternatives(solution, slack, tuple(plans), plans.asked, plans.ended)
 
 
 # --------------------------------------------------------------------------------------------
 # many runs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class Batch:
     """The outcome of `compare` or `sweep`.
 
-    table: the comparison (metrics as rows, one column per run and one of differences against
-        the first run) or the sweep table (one row per run), as in comparison.csv / sweep.csv.
-    runs: one `siting.runs.pool.CaseSummary` per run in order; a failed run has ok False and its
-        error message, and does not stop the others.
-    folder: the folder written, or None when the runs were kept in memory.
+    Attributes:
+        table: the comparison (metrics as rows, one column per run and one of differences against
+            the first run) or the sweep table (one row per run), as in comparison.csv / sweep.csv.
+        runs: one `siting.runs.pool.CaseSummary` per run in order; a failed run has ok False and its
+            error message, and does not stop the others.
+        folder: the folder written, or None when the runs were kept in memory.
     """
 
     table: pd.DataFrame
     runs: tuple[CaseSummary, ...]
     folder: Path | None
+
+    def __repr__(self) -> str:
+        """How many runs gave a plan, and where they were written, on one line."""
+        failed = sum(not run.ok for run in self.runs)
+        plans = f"{len(self.runs) - failed} with a plan" + (f", {failed} without" if failed else "")
+        where = f"folder {str(self.folder)!r}" if self.folder is not None else "in memory"
+        return f"Batch({len(self.runs)} run{'s' if len(self.runs) != 1 else ''}: {plans}; {where})"
 
     @property
     def ok(self) -> bool:
@@ -540,29 +769,37 @@ def _summary_in_memory(label: str, path: Path, variant: str | None, overrides: t
     try:
         solution = solve(load(path, variant, overrides), time_limit_s)
     except (InputError, PlanInfeasible, NoSolution) as exc:
-        return CaseSummary(label=label, ok=False, error=f"{type(exc).__name__}: {exc}")
+        return CaseSummary(label=label, ok=False, error=error_text(exc))  # "PlanInfeasible: ..." for a subclass too
     result = RunResult(solution.problem.prepared, solution.report, solution.result, Path(), solution.timings,
                        solution.model_size)
     return dataclasses.replace(summarise(label, result), out_dir="")
 
 
+#: Why `compare` takes `workers`, `scheduler` and `progress` only with `out`.
+IN_THIS_PROCESS = "without a folder, compare solves one run after another in this process"
+
+
 def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, workers: int | None = None,
             scheduler: str | None = None, time_limit_s: float | None = None, progress: bool = False,
-            variants: Sequence[str] | None = None, overrides: Iterable[Override] = ()) -> Batch:
+            variants: Sequence[str] | None = None,
+            overrides: Mapping[str, Any] | Iterable[Override | str] | None = ()) -> Batch:
     """Solve several scenarios (and every variant of a file that defines `variants:`) and compare
     them against the first.
 
     Args:
-        paths: scenario files; a file with variants gives its base and each variant.
+        paths: a list of scenario files, the first the baseline; a file with variants gives its
+            base and each variant (`[path]` compares the variants of one file). A path alone is
+            refused.
         out: None to solve one run after another in this process and write nothing; or a
             comparison folder to run in parallel and write comparison.csv/.md, diff.geojson,
             compare.qgs and each run's outputs in a subfolder (as `siting compare --out`).
-        workers, scheduler: parallel processes, or a Dask scheduler address (only with `out`).
+        workers, scheduler: parallel processes (a whole number of at least 1; None: one per core),
+            or a Dask scheduler ('local', or an address such as 'tcp://host:8786'); only with `out`.
         time_limit_s: solver time limit per run (s), replacing each scenario's.
         progress: print a progress line on standard error (only with `out`).
-        variants: only these variants of each file (its base always runs); every name must be
-            defined by one of the files. None: every variant.
-        overrides: (dotted key, value) pairs applied to every run, as `--set` gives them.
+        variants: a list of names: only these variants of each file (its base always runs);
+            every name must be defined by one of the files. None: every variant.
+        overrides: applied to every run, in the forms `load` takes (the command line's `--set`).
 
     Returns:
         A `Batch` whose `table` has one row per metric (status, objective and cost breakdown in
@@ -570,49 +807,105 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         target group and per cluster x product in units/yr) and one column per run.
 
     Raises:
-        InputError: a scenario is invalid (every problem, before any solve), or fewer than two runs.
+        InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or
+            `progress` without `out` among them), a scenario is invalid (every problem, before
+            any solve), or fewer than two runs.
     """
-    limit = checked_time_limit(time_limit_s) if time_limit_s is not None else None
-    files = [Path(p) for p in paths]
-    chosen = list(variants) if variants is not None else None
-    pairs = tuple(overrides)
-    if out is not None:
-        result = compare_to_folder(files, Path(out), workers, scheduler, limit, progress, chosen, pairs)
-        return Batch(result.table, tuple(result.summaries), result.out_dir)
-    cases, _inputs = comparison_cases(files, limit, chosen, pairs)
-    summaries = [_summary_in_memory(c.label, c.scenario, c.variant, c.overrides, limit) for c in cases]
+    files = [checked_path(p, f"paths[{i}]")
+             for i, p in enumerate(_listed(paths, "paths", "scenario files, the first the baseline",
+                                           "['a.yaml', 'b.yaml'], or ['a.yaml'] for the variants of that one file"))]
+    folder = checked_out(out)
+    count = checked_workers(workers)
+    chosen = None
+    if variants is not None:
+        chosen = _listed(variants, "variants", "variant names, or None for every variant", "['strict']")
+        for i, name in enumerate(chosen):
+            if not isinstance(name, str):
+                raise InputError([f"variants[{i}] | must be the name of a variant (got {_shown(name)})"])
+    pairs = override_pairs(overrides)
+    limit = _time_limit(time_limit_s)
+    address = checked_scheduler(scheduler, folder, IN_THIS_PROCESS)
+    if folder is None:
+        for name, given in (("workers", count is not None), ("progress", bool(progress))):
+            if given:
+                raise InputError([f"{name} | applies only with out= ({IN_THIS_PROCESS}); give out= a folder "
+                                  f"to run in parallel, or drop {name}"])
+    names = _ARGUMENT_NAMES.get()
+    with overrides_named(names.overrides):
+        if folder is not None:
+            result = compare_to_folder(files, folder, count, address, limit, progress, chosen, pairs, names.out,
+                                       names.variants)
+            return Batch(result.table, tuple(result.summaries), result.out_dir)
+        cases, _inputs = comparison_cases(files, limit, chosen, pairs, names.variants)
+        summaries = [_summary_in_memory(c.label, c.scenario, c.variant, c.overrides, limit) for c in cases]
     return Batch(comparison_table(summaries), tuple(summaries), None)
 
 
-def sweep_settings(settings: Mapping[str, Sequence[Any]] | Sequence[str]) -> list[str]:
-    """`{"constraints.redline.buffer_m": [0, 500]}` or `["constraints.redline.buffer_m=0,500"]`
-    as the command line's `KEY=V1,V2` texts (each value written as YAML reads it back)."""
-    if isinstance(settings, str) or not isinstance(settings, (Mapping, Sequence)):
-        raise InputError([f"settings | must map each dotted key to its values, e.g. "
-                          f"{{'constraints.redline.buffer_m': [0, 500]}} (got {settings!r})"])
-    if not isinstance(settings, Mapping):
-        return [str(text) for text in settings]
+#: The forms a sweep's settings take, and an example of each, for the problems.
+SETTINGS_FORMS = ("must map each dotted key to its values, or list (key, values) pairs or 'KEY=V1,V2' texts",
+                  "{'constraints.redline.buffer_m': [0, 500]} or ['constraints.redline.buffer_m=0,500']")
+
+
+def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]) -> list[str]:
+    """`{"constraints.redline.buffer_m": [0, 500]}`, `[("constraints.redline.buffer_m", [0, 500])]`
+    or `["constraints.redline.buffer_m=0,500"]` as the command line's `KEY=V1,V2` texts (each value
+    written as YAML reads it back; a single value may stand for a list of one). InputError naming
+    `settings` for another form, no setting at all, or a value a text cannot carry."""
+    forms, example = SETTINGS_FORMS
+    if isinstance(settings, Mapping):
+        items: list[Any] = list(settings.items())
+    elif _is_path(settings) or isinstance(settings, bytes) or not isinstance(settings, Iterable):
+        raise InputError([f"settings | {forms} (got {_shown(settings)}); give e.g. {example}"])
+    else:
+        items = list(settings)
+    if not items:
+        raise InputError([f"settings | give at least one dotted key and its values (got {_shown(settings)}); give "
+                          f"e.g. {example}"])
     texts = []
-    for key, values in settings.items():
-        items = [values] if isinstance(values, (str, int, float, bool)) or values is None else list(values)
-        for value in items:
-            if not (value is None or isinstance(value, (int, float, bool))
-                    or (isinstance(value, str) and "," not in value)):
-                raise InputError([f"settings.{key} | each value must be a number, true/false, None or a text "
-                                  f"without commas (got {value!r})"])
-        texts.append(f"{key}=" + ",".join(json.dumps(v) for v in items))
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            texts.append(item)
+            continue
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):
+            raise InputError([f"settings[{i}] | must be a (key, values) pair or a 'KEY=V1,V2' text (got "
+                              f"{_shown(item)}); give e.g. ('constraints.redline.buffer_m', [0, 500])"])
+        key, values = item
+        if not isinstance(key, str) or not key.strip() or "=" in key:
+            raise InputError([f"settings | each key must be a dotted setting such as 'constraints.redline.buffer_m' "
+                              f"(got {_shown(key)})"])
+        one = isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable)
+        listed = [values] if one else list(values)
+        if not listed:
+            raise InputError([f"settings {key} | give at least one value (got {_shown(values)}); give e.g. [0, 500]"])
+        texts.append(f"{key}=" + ",".join(json.dumps(_setting_value(key, v)) for v in listed))
     return texts
 
 
-def sweep(path: Path | str, settings: Mapping[str, Sequence[Any]] | Sequence[str], out: Path | str | None = None,
-          *, workers: int | None = None, scheduler: str | None = None, time_limit_s: float | None = None,
-          progress: bool = False) -> Batch:
+def _setting_value(key: str, value: Any) -> Any:
+    """A swept value as JSON writes it for YAML to read back the same: None, true/false, a finite
+    number (NumPy's too) or a text without commas; InputError naming the setting otherwise."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and math.isfinite(value):
+        return float(value)
+    if isinstance(value, str) and "," not in value:
+        return value
+    raise InputError([f"settings {key} | each value must be a finite number, true/false, None or a text without "
+                      f"commas (got {_shown(value)})"])
+
+
+def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str],
+          out: Path | str | None = None, *, workers: int | None = None, scheduler: str | None = None,
+          time_limit_s: float | None = None, progress: bool = False) -> Batch:
     """Solve a scenario over every combination of setting values (the cartesian product).
 
     Args:
         path: the scenario file.
         settings: dotted key -> values, e.g. `{"constraints.redline.buffer_m": [0, 500, 1000]}`
-            (scalar values), or the command line's texts `["constraints.redline.buffer_m=0,500"]`.
+            (scalar values: numbers, true/false, None, texts without commas), or (key, values)
+            pairs, or the command line's texts `["constraints.redline.buffer_m=0,500"]`.
         out: None to keep nothing on disk; or a sweep folder to write sweep.csv/.md, sweep.png
             and each run in runNN/ (as `siting sweep --out`). Either way the runs are those of
             `siting sweep`: the first run's plan starts the others, and a run moves to another's
@@ -624,19 +917,32 @@ def sweep(path: Path | str, settings: Mapping[str, Sequence[Any]] | Sequence[str
         scheduler: as for `compare`, only with `out` (a cluster's workers must reach the folder).
 
     Returns:
-        A `Batch` whose `table` has one row per run: run, the swept values, status,
-        objective_yuan, gap, sites_opened (count) and capacity_<group> (final year, units/yr).
+        A `Batch` whose `table` has one row per run: run (its label), the swept values (one
+        column per key, as given), status, objective_yuan (discounted yuan), gap (a share),
+        vs_first ("proven" or "within solver tolerance": whether the objective differs from the
+        first run's by more than their proven gaps), started_from (the run whose plan it was
+        solved again from, "" for none), sites_opened (count) and one column per target group
+        of final-year capacity in its unit per year, named `capacity_<group>_<unit>_per_yr`
+        (e.g. `capacity_cells_GWh_per_yr`, `capacity_cathode_t_per_yr`).
 
     Raises:
-        InputError: a malformed setting or a combination that makes the scenario invalid.
+        InputError: an argument of the wrong kind or out of range, a malformed setting (named
+            `settings <key> | ...`) or a combination that makes the scenario invalid.
     """
-    limit = checked_time_limit(time_limit_s) if time_limit_s is not None else None
+    scenario = checked_path(path)
     texts = sweep_settings(settings)
-    if out is not None:
-        result = sweep_to_folder(Path(path), texts, Path(out), workers, scheduler, limit, progress)
-        return Batch(result.table, tuple(result.summaries), result.out_dir)
-    with tempfile.TemporaryDirectory(prefix=".siting-sweep.") as temporary:
-        result = sweep_to_folder(Path(path), texts, Path(temporary) / "sweep", workers, None, limit, progress)
+    folder = checked_out(out)
+    count = checked_workers(workers)
+    limit = _time_limit(time_limit_s)
+    address = checked_scheduler(scheduler, folder, "a cluster's workers write the runs' folders, which must be "
+                                "one they can reach")
+    names = _ARGUMENT_NAMES.get()
+    with overrides_named(names.settings):
+        if folder is not None:
+            result = sweep_to_folder(scenario, texts, folder, count, address, limit, progress, names.out)
+            return Batch(result.table, tuple(result.summaries), result.out_dir)
+        with tempfile.TemporaryDirectory(prefix=".siting-sweep.") as temporary:
+            result = sweep_to_folder(scenario, texts, Path(temporary) / "sweep", count, None, limit, progress)
     runs = tuple(dataclasses.replace(run, out_dir="", error=run.error.replace(run.out_dir, NOT_KEPT))
                  if run.out_dir else run for run in result.summaries)
     table = result.table.copy()

@@ -377,9 +377,10 @@ def run_command(args: argparse.Namespace) -> int:
             raise InputError([f"--slack | applies to the alternatives only (got {args.slack:g} without "
                               "--alternatives); add --alternatives N, or drop --slack"])
         args.slack = DEFAULT_SLACK if args.slack is None else args.slack
-        result = api.run(args.scenario, args.out, variant=args.variant, overrides=single_overrides(args.set),
-                         time_limit_s=args.time_limit, rule_costs=args.rule_costs,
-                         alternatives=args.alternatives, slack=args.slack)
+        with api.command_line_names():  # its problems name the options: --set, --out
+            result = api.run(args.scenario, args.out, variant=args.variant, overrides=single_overrides(args.set),
+                             time_limit_s=args.time_limit, rule_costs=args.rule_costs,
+                             alternatives=args.alternatives, slack=args.slack)
         print(format_summary(result))
         if args.alternatives:
             print(f"\n{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
@@ -405,15 +406,15 @@ def run_command(args: argparse.Namespace) -> int:
     from siting import api
 
     shown = progress.active() is not None
-    if args.command == "compare":
-        batch = api.compare(args.scenarios, args.out, workers=args.workers, scheduler=args.scheduler,
-                            time_limit_s=args.time_limit, progress=shown, variants=args.variant,
-                            overrides=single_overrides(args.set))
-        print(batch_report(batch, "comparison"))
-    else:
-        batch = api.sweep(args.scenario, args.set, args.out, workers=args.workers, scheduler=args.scheduler,
-                          time_limit_s=args.time_limit, progress=shown)
-        print(batch_report(batch, "sweep"))
+    with api.command_line_names():  # its problems name the options: --set, --out, --scheduler
+        if args.command == "compare":
+            batch = api.compare(args.scenarios, args.out, workers=args.workers, scheduler=args.scheduler,
+                                time_limit_s=args.time_limit, progress=shown, variants=args.variant,
+                                overrides=single_overrides(args.set))
+        else:
+            batch = api.sweep(args.scenario, args.set, args.out, workers=args.workers, scheduler=args.scheduler,
+                              time_limit_s=args.time_limit, progress=shown)
+    print(batch_report(batch, "comparison" if args.command == "compare" else "sweep"))
     return 0 if batch.ok else 1
 
 

@@ -329,7 +329,7 @@ def test_sweep_settings_read_back_as_the_values_given():
     with pytest.raises(InputError) as caught:
         sweep_settings({"name": ["a,b"]})
     assert caught.value.problems == [
-        "settings.name | each value must be a number, true/false, None or a text without commas (got 'a,b')"]
+        "settings name | each value must be a finite number, true/false, None or a text without commas (got 'a,b')"]
 
 
 def test_alternatives_in_memory_then_written_as_the_command_line_writes(scenario: Path, tmp_path: Path):
@@ -364,10 +364,11 @@ def test_alternatives_in_memory_then_written_as_the_command_line_writes(scenario
 
 
 @pytest.mark.parametrize(("n", "slack", "said"), [
-    (0, 0.05, "alternatives | n must be a whole number of at least 1 (got 0); give e.g. n=5"),
-    (2.5, 0.05, "alternatives | n must be a whole number of at least 1 (got 2.5); give e.g. n=5"),
-    (2, -0.1, "alternatives | slack must be a share of at least 0 (got -0.1); give e.g. slack=0.05 for 5 %"),
-    (2, float("nan"), "alternatives | slack must be a share of at least 0 (got nan); give e.g. slack=0.05 for 5 %"),
+    (0, 0.05, "n | must be a whole number of at least 1 (got 0); give e.g. n=5"),
+    (2.5, 0.05, "n | must be a whole number of at least 1 (got 2.5); give e.g. n=5"),
+    (2, -0.1, "slack | must be a share of the optimum's cost from 0 to 1 (got -0.1); give e.g. slack=0.05 for 5 %"),
+    (2, float("nan"), "slack | must be a share of the optimum's cost from 0 to 1 (got nan); give e.g. slack=0.05 "
+                      "for 5 %"),
 ])
 def test_alternatives_refuses_a_bad_count_or_slack(n, slack, said):
     with pytest.raises(InputError) as error:

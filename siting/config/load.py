@@ -3,19 +3,22 @@
 Both files are YAML validated with pydantic (unknown keys rejected, numbers finite). Every
 problem is reported at once as `<file>:<line>: <key path> | <what is wrong> (got <value>); <how to fix>`,
 where the file and line are those of the file that wrote the key: the scenario, a base it
-extends, one of its variants, or the command line's `--set`. Paths in a scenario resolve
+extends, one of its variants, or the command line's `--set` (named as the Python call that gave
+the overrides names them, while `overrides_named` is in force). Paths in a scenario resolve
 relative to the scenario file; messages name every file as `shown_path` does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import os
 import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Union
@@ -353,8 +356,8 @@ class Origin:
 
     def key(self, loc: tuple[Any, ...]) -> str:
         """The key path as written there: `variants.<name>.` before a variant's keys, `--set `
-        before a command-line override."""
-        return ("--set " if self.command_line else "") + dotted((*self.prefix, *loc))
+        (or the name `overrides_named` gives) before a command-line override."""
+        return (f"{OVERRIDES_NAME.get()} " if self.command_line else "") + dotted((*self.prefix, *loc))
 
 
 def _writes(data: Any, loc: tuple[Any, ...]) -> bool | None:
@@ -779,13 +782,31 @@ def salvaged(model: type[BaseModel], data: dict[str, Any], faults: Faults,
 
 Override = tuple[str, Any]
 
+#: What the problems call the overrides: the command line's option `--set`, unless a caller names
+#: them after its own argument while it runs (`overrides_named`; `siting.api` says `overrides`).
+OVERRIDES_NAME: ContextVar[str] = ContextVar("OVERRIDES_NAME", default="--set")
+
+
+@contextlib.contextmanager
+def overrides_named(name: str) -> Iterator[None]:
+    """Name the overrides `name` (e.g. "overrides") in the problems found while the block runs,
+    in this thread: "overrides constraints.redline.bufer_m | unknown setting ..." where the
+    command line says "--set constraints.redline.bufer_m | ..."."""
+    token = OVERRIDES_NAME.set(name)
+    try:
+        yield
+    finally:
+        OVERRIDES_NAME.reset(token)
+
 
 def parse_override(text: str) -> tuple[str, list[Any]]:
-    """`key.path=v1,v2` -> ("key.path", [v1, v2]); values are read as YAML scalars."""
+    """`key.path=v1,v2` -> ("key.path", [v1, v2]); values are read as YAML scalars. InputError,
+    named as `OVERRIDES_NAME` says, for a text without a key or a value."""
+    name = OVERRIDES_NAME.get()
     key, sep, values = text.partition("=")
     if not sep or not key.strip() or not values.strip():
-        raise InputError([f"--set {text} | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"])
-    return key.strip(), [parse_yaml_text(v.strip(), f"--set {key.strip()}")[0] for v in values.split(",")]
+        raise InputError([f"{name} {text} | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"])
+    return key.strip(), [parse_yaml_text(v.strip(), f"{name} {key.strip()}")[0] for v in values.split(",")]
 
 
 def override_layer(key: str, value: Any) -> dict[Any, Any]:
@@ -810,13 +831,14 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
             if not free and part not in options:
                 close = difflib.get_close_matches(part, options, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(options) or '(none)'}"
-                raise InputError([f"--set {key} | unknown setting '{dotted((*loc, part))}'; {hint}"])
+                raise InputError([f"{OVERRIDES_NAME.get()} {key} | unknown setting '{dotted((*loc, part))}'; {hint}"])
             if not last:
                 node[name] = {}
         if last:
             node[name] = value
         elif not isinstance(node[name], dict):
-            raise InputError([f"--set {key} | '{dotted((*loc, part))}' is a value, not a group of settings"])
+            raise InputError([f"{OVERRIDES_NAME.get()} {key} | '{dotted((*loc, part))}' is a value, not a group of "
+                              "settings"])
         else:
             node = node[name]
         loc = (*loc, part)

@@ -84,14 +84,16 @@ def geometry_type_of(feature_collection: str) -> str:
 
 
 def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants: Sequence[str] | None = None,
-                     overrides: tuple[Override, ...] = ()) -> tuple[list[Case], list[Path]]:
+                     overrides: tuple[Override, ...] = (), variants_name: str = "--variant"
+                     ) -> tuple[list[Case], list[Path]]:
     """One case per scenario file, and per variant of a file that defines variants (its base
     first), with the input files of them all. `variants` (the `--variant` names) keeps only
     those variants of each file; every name must be defined by at least one file. `overrides`
     (the `--set` pairs) apply to every case. Every scenario is validated here, with its layers
     (`siting.prepare.problem.load_checked`), so bad input stops the job before any solve. A
     case is labelled with its scenario's name, made unique (`name-2`, ...); its `out_dir` is
-    that label, relative to the comparison folder."""
+    that label, relative to the comparison folder. `variants_name` is what the problems call the
+    `variants` (the command line's `--variant`; `siting.compare` says `variants`)."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
@@ -115,7 +117,7 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
             cases.append(Case(label, Path(path), Path(label), variant, tuple(overrides), time_limit_s))
     for name in dict.fromkeys(variants or ()):
         if name not in defined and not problems:
-            problems.append(f"--variant {name} | no scenario file of the comparison defines a variant named "
+            problems.append(f"{variants_name} {name} | no scenario file of the comparison defines a variant named "
                             f"'{name}' (defined: {', '.join(defined) or 'none'}); name one of those")
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # a variant's fault is found by every load of its file
@@ -164,13 +166,15 @@ def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummar
 
 def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,
             time_limit_s: float | None = None, progress: bool = False, variants: Sequence[str] | None = None,
-            overrides: tuple[Override, ...] = ()) -> BatchResult:
+            overrides: tuple[Override, ...] = (), out_name: str = "--out",
+            variants_name: str = "--variant") -> BatchResult:
     """Solve every scenario (and variant, or only the `variants` named) with `overrides` applied
     and write the comparison folder: the tables, diff.geojson, compare.qgs and each run's outputs
     in a subfolder named by its label. Every scenario and the folder are checked before anything is
-    solved or created."""
-    cases, inputs = comparison_cases(paths, time_limit_s, variants, overrides)
-    destination = check_destination(Path(destination), inputs, "--out")
+    solved or created. `out_name` and `variants_name` are what the problems call the folder and
+    the variants (the command line's `--out` and `--variant`)."""
+    cases, inputs = comparison_cases(paths, time_limit_s, variants, overrides, variants_name)
+    destination = check_destination(Path(destination), inputs, out_name)
 
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
@@ -227,16 +231,17 @@ def sweep_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
 
 def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int | None = None,
           scheduler: str | None = None, time_limit_s: float | None = None,
-          progress: bool = False) -> BatchResult:
+          progress: bool = False, out_name: str = "--out") -> BatchResult:
     """Solve the scenario over the cartesian product of the --set values and write the sweep
     folder: the tables, sweep.png and each run's outputs in `runNN/`. Every case and the
     folder are checked before anything is solved or created. The first run's plan is the MIP
     start of the others; once all are solved, a run moves to another run's plan when that plan
     meets its rules and costs less than its own: taken with the run's own bound when that proves
     it within the run's gap, else solved again from it (the cross-start rounds of
-    siting/runs/pool.py; the table's `started_from` names that run)."""
+    siting/runs/pool.py; the table's `started_from` names that run). `out_name` is what the
+    problems call the folder (the command line's `--out`)."""
     cases, values, keys, inputs = sweep_cases(path, settings, time_limit_s)
-    destination = check_destination(Path(destination), inputs, "--out")
+    destination = check_destination(Path(destination), inputs, out_name)
 
     def tables(summaries: list[CaseSummary], _folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = sweep_table(summaries, values)

@@ -33,8 +33,27 @@ from siting.prepare.problem import Prepared, prepare, redline_settings, with_lay
 from siting.runs.calibrate import calibration_files, choice_score, findings_text, fixed_findings
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class RunResult:
+    """What a solve job (`run_solve`, `siting.run`) did, its folder written.
+
+    Attributes:
+        prepared: the scenario as loaded and preprocessed (`siting.prepare.problem.Prepared`: the
+            loaded scenario and catalog, the input layers, the spatial preprocessing, the model's inputs).
+        report: what the solver said (`siting.optimize.solve.SolveReport`: status, objective and
+            best bound in discounted yuan, gap as a share, termination).
+        plan: the plan as read back (`siting.optimize.results.Plan`: builds, capacity, flows,
+            costs in discounted yuan, targets, ...), the tables the files are written from.
+        out_dir: the output folder written (absolute).
+        timings: seconds per phase (load, preprocess, build, bound, solve, then rule_costs and
+            alternatives when run, export and write), as the manifest's `run.timings_s` gives them.
+        model_size: variables, integer variables and constraints of the model (counts).
+        rule_costs: the rule-cost table (`siting.optimize.relax.rule_cost_table`, money in yuan)
+            when asked for, else None.
+        plan_values: the solved plan's variable values (`keep_plan`), to start a related run from;
+            else None.
+    """
+
     prepared: Prepared
     report: SolveReport
     plan: Plan
@@ -43,13 +62,25 @@ class RunResult:
     model_size: ModelSize
     rule_costs: pd.DataFrame | None = None
     plan_values: PlanValues | None = None
-    """The solved plan's variable values (`keep_plan`), to start a related run from."""
+
+    def __repr__(self) -> str:
+        """Name, status, objective, gap and folder, on one line (not the inputs and tables it holds)."""
+        gap = f", gap {self.report.gap:.2%}" if self.report.gap is not None else ""
+        return (f"RunResult({self.prepared.loaded.scenario.name!r}: {self.report.status}, objective "
+                f"{self.objective_yuan / 1e9:,.2f} bn yuan{gap}, folder {str(self.out_dir)!r})")
+
+    @property
+    def objective_yuan(self) -> float:
+        """The discounted objective (yuan), as `siting.Solution.objective_yuan` gives it (HiGHS's
+        value, not rounded; the manifest gives it to 9 significant digits)."""
+        return self.report.objective_yuan or 0.0
 
 
 def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit_s: float | None = None,
               variant: str | None = None, overrides: tuple[Override, ...] = (), with_rule_costs: bool = False,
               create_parent: bool = True, alternatives: int = 0, slack: float = 0.05,
-              start: PlanValues | FixedStart | None = None, keep_plan: bool = False) -> RunResult:
+              start: PlanValues | FixedStart | None = None, keep_plan: bool = False,
+              out_name: str = "--out") -> RunResult:
     """The solve job: check the output folder, prepare, solve, and write every output into the
     folder at once; with `with_rule_costs`, also the cost of each rule family (rule_costs.csv
     and .md); with `alternatives` N > 0, also N near-optimal plans within `slack` of the
@@ -62,7 +93,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     a plan taken as this run's own with a bound already proven for this run, its decisions
     fixed and the rest solved as an LP, no search (siting/optimize/run.py `solve_fixed_start`;
     the outputs are those of a solve, with a notice saying so); with `keep_plan` the result
-    carries this run's own (`RunResult.plan_values`)."""
+    carries this run's own (`RunResult.plan_values`). `out_name` is what the problems of
+    `out_dir` call it (the command line's `--out`; `siting.run` says `out`)."""
     if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
         raise InputError([f"--time-limit | must be a finite number of seconds greater than 0 (got {time_limit_s}); "
                           "give e.g. --time-limit 60"])
@@ -74,7 +106,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     except InputError as error:  # with the problems of its layers, where they can be read
         raise with_layer_problems(error) from None
     if out_dir is not None:
-        destination = check_destination(Path(out_dir), input_files(loaded), "--out")
+        destination = check_destination(Path(out_dir), input_files(loaded), out_name)
     else:
         destination = check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
                                          f"{shown_path(loaded.scenario_path)}: output.folder")
