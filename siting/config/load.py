@@ -800,13 +800,36 @@ def overrides_named(name: str) -> Iterator[None]:
 
 
 def parse_override(text: str) -> tuple[str, list[Any]]:
-    """`key.path=v1,v2` -> ("key.path", [v1, v2]); values are read as YAML scalars. InputError,
-    named as `OVERRIDES_NAME` says, for a text without a key or a value."""
+    """`key.path=v1,v2` -> ("key.path", [v1, v2]); values are read as YAML (a list or mapping in
+    flow style, `[lake, forest_park]`, is one value: only commas outside brackets and quotes
+    separate values). InputError, named as `OVERRIDES_NAME` says, for a text without a key or a
+    value."""
     name = OVERRIDES_NAME.get()
     key, sep, values = text.partition("=")
     if not sep or not key.strip() or not values.strip():
         raise InputError([f"{name} {text} | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"])
-    return key.strip(), [parse_yaml_text(v.strip(), f"{name} {key.strip()}")[0] for v in values.split(",")]
+    return key.strip(), [parse_yaml_text(v.strip(), f"{name} {key.strip()}")[0] for v in top_level_parts(values)]
+
+
+def top_level_parts(text: str) -> list[str]:
+    """`text` split at the commas outside brackets, braces and quotes: "0,[a, b],'x,y'" ->
+    ["0", "[a, b]", "'x,y'"]. An unclosed bracket or quote keeps the rest in one part (which
+    YAML then reports)."""
+    parts: list[str] = []
+    depth, quote, start = 0, "", 0
+    for i, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
 
 
 def override_layer(key: str, value: Any) -> dict[Any, Any]:
