@@ -123,7 +123,8 @@ def test_empty_layer(folder: Path, capsys):
     (folder / "redline.geojson").write_text('{"type": "FeatureCollection", "features": []}\n')
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - redline.geojson: redline layer | has no features; the layer must not be empty\n"
+        "  - redline.geojson: redline layer | has no features (a layer must not be empty); add the red-line polygons, "
+        "or, for a plan without a red line, leave layers.redline out of the scenario\n"
     )
 
 
@@ -145,13 +146,16 @@ def test_invalid_geometry_rejected_when_asked(folder: Path, capsys):
 
 
 def test_invalid_geometry_repaired_and_reported(folder: Path, tmp_path: Path, capsys):
-    """The bow tie is repaired into its two triangles; the repair is printed and kept in the manifest."""
+    """The bow tie is repaired into its two triangles; the repair is printed and kept in the manifest,
+    with the areas: its two lobes run opposite ways, so the ring's shoelace area is 0; the
+    triangles are half the 0.04 degree square they span at 24.9 N, 4.43 x 4.04 km / 2 = 9.0 km2."""
     bow_tie_redline(folder)
     out = tmp_path / "out"
     assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    repair = "repaired the invalid geometry of the 1st feature (zone_id 'lake'): Self-intersection[102.4 24.9]"
-    assert "note: " in printed and repair in printed
+    repair = ("repaired the invalid geometry of the 1st feature (zone_id 'lake'): Self-intersection[102.4 24.9]; "
+              "0 ha as drawn, 9.0 km2 repaired (in 2 parts)")
+    assert f"note: redline.geojson: {repair}" in " ".join(printed.split())  # the note as wrapped, unwrapped
     notices = json.loads((out / "manifest.json").read_text())["notices"]
     assert notices == [f"redline.geojson: {repair}"]
     repaired = gpd.read_file(folder / "redline.geojson").geometry.iloc[0]

@@ -175,7 +175,7 @@ def test_an_allowed_zone_of_points_is_refused_as_any_layer(folder: Path, capsys:
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - allowed.gpkg: geometry | allowed-zone must be Polygon or MultiPolygon (got Point for the 1st "
-        "feature)\n")
+        "feature); draw each area as a polygon\n")
 
 
 @pytest.fixture(scope="module")

@@ -95,7 +95,8 @@ def test_a_resource_without_its_terms_and_a_product_with_two_caps(folder: Path):
          "    sales_cap_units: {2024: 50}\n    market: {national_demand_units: {2024: 100}, max_share: 0.1}\n")
     assert problems(folder) == [
         "catalog.yaml:13: products.fepo4.resources_t_per_unit.lithium_clay | no entry for resource 'lithium_clay' in "
-        "resources; add its price and import terms there",
+        "resources; did you mean 'lithium_clai'? (a resource of its own needs an entry there, with its price and "
+        "import terms)",
         "catalog.yaml:41: products.cells.market | given with sales_cap_units; give one of them"]
 
 

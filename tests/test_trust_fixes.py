@@ -180,8 +180,8 @@ def test_layer_attribute_beyond_1e12_is_refused(folder: Path, capsys, layer: str
     (folder / layer).write_text(json.dumps(data))
     err = refused(folder, capsys)
     assert err.endswith(PROBLEM + (
-        f"{layer}: field '{field}' | must be at most 1e12 (1e12 is the largest quantity the model takes): "
-        f"{TOO_LARGE}, for the 1st feature ({id_field} '{feature}') (got 1e+308); give a smaller value\n"))
+        f"{layer}: field '{field}' | too large for the 1st feature ({id_field} '{feature}') (got 1e+308): it must "
+        f"be at most 1e12 (1e12 is the largest quantity the model takes): {TOO_LARGE}; give a smaller value\n"))
 
 
 # ---------------------------------------------------------------------------------------------

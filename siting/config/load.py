@@ -1172,8 +1172,10 @@ def drawn_resource_problems(path: Path, node: yaml.Node | None, catalog: Catalog
         loc = ("products", pid, "resources_t_per_unit", resource)
         where = f"{Origin(path, node).where(loc)}: products.{pid}.resources_t_per_unit.{resource}"
         if keys.resources is not None and resource not in keys.resources:
-            problems.append(f"{where} | no entry for resource {resource!r} in resources; add its price and import "
-                            "terms there")
+            close = difflib.get_close_matches(resource, keys.resources, n=1)
+            fix = (f"did you mean '{close[0]}'? (a resource of its own needs an entry there, with its price and "
+                   "import terms)" if close else "add its price and import terms there")
+            problems.append(f"{where} | no entry for resource {resource!r} in resources; {fix}")
         elif resource in catalog.resources and resource not in priced:
             problems.append(f"{where} | resource {resource!r} is on the map only (resources.{resource}."
                             "price_yuan_per_t is null): no product may draw on it; give it a price there, or draw "

@@ -447,7 +447,8 @@ def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -
         for (source, year), tonnes in sorted(shipped.items()):
             supply = inputs.supply_t_per_yr.get((source, int(year)))
             if supply is not None and supply > 0 and _tight(float(tonnes), supply):
-                found.append(f"source {names.get(source, source)} ships its whole supply in {year} ({supply:,.0f} t)")
+                found.append(f"source {names.get(source, source)} ships its whole supply in {year} "
+                             f"({supply:,.0f} t/yr)")
     return found
 
 

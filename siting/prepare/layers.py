@@ -4,11 +4,16 @@ Each layer is read with pyogrio (one named layer of a file that holds several), 
 carry a CRS that pyproj can transform, not be empty, have the fields the scenario names (a field
 setting left at its default is taken when present; an `existing_prefix` the scenario sets must
 start some column), unique non-empty ids, the right geometry type, coordinates that fit its CRS,
-and valid geometries (repaired and reported, or rejected, as the scenario says; a repair that
-removes much of a polygon is refused). Numbers must be finite and not negative; red-line categories and source
-statuses must be given. A source's resource like a catalog resource but not it, and a red-line
-category like one the red-line rule names but not it, are refused ("did you mean"); one like
-none is said in a notice. A layer file that is empty, or text that is not UTF-8, is named so.
+and valid geometries (repaired and reported with each polygon's area as drawn and repaired, or
+rejected, as the scenario says; a repair that removes much of a polygon is refused). Numbers must
+be finite and not negative; an empty one is taken only where it has a meaning (a polygon site's
+usable area, existing capacity, which is then none, said in a notice, a site's tariff, the
+position uncertainty). Red-line categories and source statuses must be given. A source's
+resource like a catalog resource but not it, and a red-line category like one the red-line rule
+names but not it (`close_match`: alike, or one edit apart), are refused ("did you mean"); one
+like none is said in a notice, naming the polygons the rule leaves out. A layer without features
+is refused with how to do without it; a layer file that is empty, or text that is not UTF-8, is
+named so.
 
 A shapefile keeps 10 characters of a field name: there, a field the scenario names by a longer
 name, an `existing_<product>` column or `position_uncertainty_km`, is found by its cut name when
@@ -65,6 +70,8 @@ SOURCE_STATUSES = ("producing", "prospective")
 #: A repair may remove at most this share of a polygon's area (make_valid on a spike or a
 #: self-overlap); more means the polygon is not what its author drew.
 MAX_REPAIR_AREA_LOSS = 0.01
+#: The repaired polygons whose areas a repair's notice gives, in the order of the file.
+REPAIRS_SHOWN = 5
 #: The sites layer's optional column giving how far (km) a site's true place may lie from where it
 #: is drawn (`siting.prepare.positions`), always by this name (no scenario setting renames it).
 POSITION_UNCERTAINTY = "position_uncertainty_km"
@@ -317,7 +324,7 @@ def joined(parts: Sequence[str], limit: int = 5) -> str:
 
 
 def named_features(rows: Iterable[int], ids: Sequence[str | None] | None, id_field: str | None,
-                   limit: int = 5) -> str:
+                   limit: int = 5, names: Sequence[str | None] | None = None, name_field: str | None = None) -> str:
     """The features a layer problem is about, for a GIS user to find them: by their place in the
     file, counted from 1 in the order the file holds them (the order of QGIS's attribute table
     before any sorting; not OGR's feature id, which counts from 0 in a GeoJSON), and by their id,
@@ -328,7 +335,9 @@ def named_features(rows: Iterable[int], ids: Sequence[str | None] | None, id_fie
         the 2nd, 5th and 7th features                 (without `ids` or `id_field`)
 
     `rows` are 0-based places in the file, `ids` the id of each feature of the layer (by place),
-    `id_field` the field they come from; past `limit` features, "and N more"."""
+    `id_field` the field they come from; past `limit` features, "and N more". With `names` (the
+    name of each feature, by place) and `name_field`, a feature's name follows its id, when it is
+    neither empty nor the id: "the 1st feature (zone_id 'dianchi', name 'Dianchi lake')"."""
     rows = [int(r) for r in rows]
     if ids is None or id_field is None:
         words = [ordinal(r + 1) for r in rows]
@@ -336,17 +345,24 @@ def named_features(rows: Iterable[int], ids: Sequence[str | None] | None, id_fie
 
     def one(row: int) -> str:
         value = ids[row]
-        return f"{id_field} {value!r}" if value is not None and str(value).strip() else f"{id_field} empty"
+        said = f"{id_field} {value!r}" if value is not None and str(value).strip() else f"{id_field} empty"
+        name = names[row] if names is not None and name_field is not None else None
+        shown = name is not None and name.strip() and name != value  # a name that is the id says nothing more
+        return f"{said}, {name_field} {name!r}" if shown else said
 
     return joined([f"the {ordinal(r + 1)}" + (" feature" if i == 0 else "") + f" ({one(r)})"
                    for i, r in enumerate(rows)], limit)
 
 
-def features_where(frame: gpd.GeoDataFrame, where: np.ndarray | pd.Series, id_field: str | None) -> str:
+def features_where(frame: gpd.GeoDataFrame, where: np.ndarray | pd.Series, id_field: str | None,
+                   name_field: str | None = None) -> str:
     """`named_features` for the features of a checked layer (`frame`, its features in the file's
-    order, ids in its `id` column) where `where` is True."""
+    order, ids in its `id` column) where `where` is True; with `name_field`, their names (its
+    `name` column, when it has one) follow their ids."""
     rows = np.flatnonzero(np.asarray(where, dtype=bool))
-    return named_features(rows, list(frame["id"]) if "id" in frame.columns else None, id_field)
+    names = list(frame["name"]) if name_field is not None and "name" in frame.columns else None
+    return named_features(rows, list(frame["id"]) if "id" in frame.columns else None, id_field, names=names,
+                          name_field=name_field)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -393,35 +409,84 @@ def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None
             f"longitude/latitude ({got}); {looks}")
 
 
+def area_m2(geometries: np.ndarray, crs: pyproj.CRS | None) -> np.ndarray | None:
+    """Each polygonal geometry's area in m2 as GEOS measures it, valid or not (each ring's
+    shoelace area, its holes' subtracted, summed over the parts): on the CRS's ellipsoid for a
+    geographic CRS (each edge a geodesic, near enough the lon/lat line at a polygon's scale), in
+    the CRS's unit for a projected one. None for a missing or other CRS (its problem is reported)."""
+    if crs is None:
+        return None
+    crs = pyproj.CRS.from_user_input(crs)
+    if crs.is_projected:
+        factor = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
+        return shapely.area(geometries) * factor * factor
+    if not crs.is_geographic:
+        return None
+    geod = crs.get_geod()
+    if geod is None:
+        return None
+
+    def ring_m2(ring: shapely.LinearRing) -> float:
+        xy = shapely.get_coordinates(ring)
+        return abs(geod.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0])
+
+    return np.array([sum(ring_m2(part.exterior) - sum(ring_m2(hole) for hole in part.interiors)
+                         for part in shapely.get_parts(g) if part.geom_type == "Polygon")
+                     for g in geometries], dtype=float)
+
+
+def area_text(m2: float) -> str:
+    """An area for a message: km2 with one decimal from 1 km2 up (316.5 km2), ha below (12.3 ha, 0.004 ha)."""
+    if m2 >= 1e6:
+        return f"{m2 / 1e6:,.1f} km2"
+    return f"{m2 / 1e4:,.3g} ha" if m2 > 0 else "0 ha"
+
+
 def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, geometry_types: tuple[str, ...],
             notices: list[str], problems: list[str], id_field: str | None) -> gpd.GeoDataFrame:
-    """Repair invalid geometries; a polygon the repair empties or shrinks by more than
-    MAX_REPAIR_AREA_LOSS is a problem, since the repaired shape is not what was drawn. The notice
-    of the repair names the file by `path` as it is."""
+    """Repair invalid geometries (shapely's make_valid; of a polygon, the polygonal part). The
+    notice of the repair names the file by `path` as it is, the features, the first reason, and
+    each polygon's area as drawn (as GEOS and a GIS measure the invalid polygon: `area_m2`) and
+    repaired, with the parts the repair split it into: a polygon whose outline crosses itself has
+    no one true area, and the two areas show how much the repair changed it. A polygon the repair
+    empties, or shrinks by more than MAX_REPAIR_AREA_LOSS of its area as drawn, is a problem,
+    since the repaired shape is not what was drawn."""
     at = shown_path(path)
-    geoms = frame.geometry
     rows = np.flatnonzero(invalid.to_numpy())
     ids = list(frame["id"])
-    reasons = [shapely.is_valid_reason(g) for g in geoms[invalid]]
-    repaired = shapely.make_valid(geoms[invalid].to_numpy())
-    if geometry_types == POLYGONAL:
-        repaired = np.array([_polygonal_part(g) for g in repaired], dtype=object)
-        before = shapely.area(geoms[invalid].to_numpy())
-        after = shapely.area(repaired)
-        for row, reason, old, new in zip(rows, reasons, before, after, strict=True):
-            feature = named_features([row], ids, id_field)
-            if new <= 0.0:
-                problems.append(f"{at}: geometry | repairing {feature} leaves nothing of it ({reason}); "
-                                "redraw the polygon")
-            elif old > 0.0 and (old - new) / old > MAX_REPAIR_AREA_LOSS:
-                problems.append(f"{at}: geometry | repairing {feature} would remove "
-                                f"{(old - new) / old:.1%} of its area ({reason}); redraw the polygon")
+    drawn = frame.geometry.to_numpy()[rows]
+    reasons = [shapely.is_valid_reason(g) for g in drawn]
+    repaired = shapely.make_valid(drawn)
+    areas: list[str] = []
+    polygonal = np.isin(shapely.get_type_id(drawn), [3, 6]) & any(t in POLYGONAL for t in geometry_types)
+    repaired[polygonal] = [_polygonal_part(g) for g in repaired[polygonal]]
+    before_m2 = area_m2(drawn[polygonal], frame.crs)
+    after_m2 = area_m2(repaired[polygonal], frame.crs)
+    before = shapely.area(drawn[polygonal]) if before_m2 is None else before_m2  # without a CRS, for the share
+    after = shapely.area(repaired[polygonal]) if after_m2 is None else after_m2
+    for k, i in enumerate(np.flatnonzero(polygonal)):
+        feature = named_features([rows[i]], ids, id_field)
+        old, new = float(before[k]), float(after[k])
+        sizes = f"{area_text(old)} as drawn, {area_text(new)} repaired" if before_m2 is not None else ""
+        if new <= 0.0:
+            problems.append(f"{at}: geometry | repairing {feature} leaves nothing of it ({reasons[i]}); "
+                            "redraw the polygon")
+        elif old > 0.0 and (old - new) / old > MAX_REPAIR_AREA_LOSS:
+            change = f", from {area_text(old)} as drawn to {area_text(new)}" if sizes else ""
+            problems.append(f"{at}: geometry | repairing {feature} would remove "
+                            f"{(old - new) / old:.1%} of its area{change} ({reasons[i]}); redraw the polygon")
+        if sizes:
+            split = len(shapely.get_parts(repaired[i]))
+            parts = f" (in {split} parts)" if split > len(shapely.get_parts(drawn[i])) else ""
+            whose = "" if len(rows) == 1 else f"the {ordinal(int(rows[i]) + 1)} "
+            areas.append(f"{whose}{sizes}{parts}")
     frame = frame.copy()
     frame.loc[invalid, "geometry"] = repaired
     geometries = "geometry" if len(rows) == 1 else "geometries"
     first = "" if len(rows) == 1 else " in the first"
+    shown = areas[:REPAIRS_SHOWN] + ([f"and {len(areas) - REPAIRS_SHOWN} more"] if len(areas) > REPAIRS_SHOWN else [])
     notices.append(f"{path}: repaired the invalid {geometries} of {named_features(rows, ids, id_field)}: "
-                   f"{reasons[0]}{first}")
+                   f"{reasons[0]}{first}" + "".join(f"; {a}" for a in shown))
     return frame
 
 
@@ -435,19 +500,22 @@ def check_layer(
     notices: list[str],
     optional: Mapping[str, str] | None = None,
     prefix: str | None = None,
+    if_empty: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Check one layer; return it with canonical column names only, and the problems found.
 
     `fields` maps canonical name -> the layer's field name (from the scenario), each required;
     `optional` the same for fields taken when present; columns starting with `prefix` are kept
-    under their own names. Every other column is left out."""
+    under their own names. Every other column is left out. A layer without features is a
+    problem, whose fix is `if_empty` (by default, to add them)."""
     at = shown_path(path)
     problems: list[str] = []
     crs_problem = _crs_problem(frame, path, role)
     if crs_problem:
         problems.append(crs_problem)
     if len(frame) == 0:
-        problems.append(f"{at}: {role} layer | has no features; the layer must not be empty")
+        problems.append(f"{at}: {role} layer | has no features (a layer must not be empty); "
+                        f"{if_empty or 'add its features'}")
         return frame, problems
     missing = [f for f in fields.values() if f not in frame.columns]
     for name in missing:
@@ -519,9 +587,25 @@ def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_typ
                 "numbers for every coordinate" for row in np.flatnonzero(non_finite)]
     wrong_type = (~geoms.geom_type.isin(geometry_types)).to_numpy()
     if wrong_type.any():
+        got = str(geoms[wrong_type].geom_type.iloc[0])
         return [f"{at}: geometry | {role} must be {' or '.join(geometry_types)} (got "
-                f"{geoms[wrong_type].geom_type.iloc[0]} for {features_where(frame, wrong_type, id_field)})"]
+                f"{got} for {features_where(frame, wrong_type, id_field)}); {_type_fix(role, got, geometry_types)}"]
     return []
+
+
+def _type_fix(role: str, got: str, wanted: tuple[str, ...]) -> str:
+    """How to give a layer of `role` the geometry type it needs (`wanted`) when it has `got`."""
+    if got == "MultiPoint" and "Point" in wanted:
+        share = " and its share of the supply" if role == "sources" else ""
+        return ("give one feature per point: split each MultiPoint into single points (in QGIS, Vector > Geometry "
+                f"Tools > Multipart to Singleparts), each with an id of its own{share}")
+    if "Polygon" in wanted and "Point" not in wanted:
+        if "LineString" in got:
+            return "draw each area as a polygon (in QGIS, Vector > Geometry Tools > Lines to Polygons)"
+        return "draw each area as a polygon"
+    if "Point" in wanted and "Polygon" not in wanted:
+        return "give each feature as a point (in QGIS, Vector > Geometry Tools > Centroids)"
+    return f"give each feature as a {' or a '.join(wanted)}"
 
 
 def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
@@ -563,8 +647,9 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
                         "use a value >= 0")
     too_large = (values > MAX_QUANTITY).to_numpy() & ~infinite
     if too_large.any():
-        problems.append(f"{at}: field '{field_name}' | {too_large_message(MAX_QUANTITY)}, for "
-                        f"{named(too_large)} (got {float(values[too_large].iloc[0]):g}); give a smaller value")
+        problems.append(f"{at}: field '{field_name}' | too large for {named(too_large)} (got "
+                        f"{float(values[too_large].iloc[0]):g}): it {too_large_message(MAX_QUANTITY)}; give a "
+                        "smaller value")
     frame[column] = values
 
 
@@ -669,7 +754,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         raw = frame
         columns_read[role] = [str(c) for c in raw.columns if c != "geometry"]
         frame, found = check_layer(frame, path, role, {**fields, **required_name}, types, policy, layer_notices,
-                                   {**optional_name, **(optional or {})}, prefix)
+                                   {**optional_name, **(optional or {})}, prefix, empty_layer_fix(role, loaded))
         text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
                                                                     **(optional or {})}, prefix)
         # Notices go into the manifest: name the file as the scenario does, not by machine path.
@@ -730,6 +815,38 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
     return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed, text_columns),
             problems, frozenset(faulty))
+
+
+def empty_layer_fix(role: str, loaded: LoadedScenario) -> str:
+    """How to mend a layer of `role` that has no features: add them, or, for a layer the scenario
+    may leave out (`siting.config.schema.Layers`, `candidates.allowed_zone`), leave it out, with
+    the settings that then fail or mislead: the red-line categories constraints.redline names
+    (`checks.category_problems` looks for them in the layer), and the limits of
+    constraints.proximity while it is on (without a source, every site lies beyond them)."""
+    scenario = loaded.scenario
+    if role == "clusters":
+        return "add the cluster polygons, which the sites and cells are planned in"
+    if role == "sites":
+        return "add the candidate sites"
+    if role == "redline":
+        rule = scenario.constraints.redline
+        naming = [f"constraints.redline.{key}" for key, value in (("categories", rule.categories),
+                                                                  ("setbacks_m", rule.setbacks_m)) if value]
+        also = f", and {' and '.join(naming)}, which name its categories" if naming else ""
+        return ("add the red-line polygons, or, for a plan without a red line, leave layers.redline out of the "
+                f"scenario{also}")
+    if role == "sources":
+        proximity = scenario.constraints.proximity
+        also = (", and set constraints.proximity.enabled: false, since without a source every site lies beyond "
+                "its limits" if proximity.enabled and proximity.max_distance_km else "")
+        return ("add the sources, or, for a plan without in-province sources (raw resources only imported), leave "
+                f"layers.sources out of the scenario{also}")
+    if role == "context":
+        return "add the context polygons, or leave layers.context out of the scenario for a map without them"
+    if role == "allowed_zone":
+        return ("add the allowed polygons, or leave candidates.allowed_zone out of the scenario for cells anywhere "
+                "in the clusters")
+    return "add its features"
 
 
 def scenario_relative(path: Path, loaded: LoadedScenario) -> str:
@@ -886,7 +1003,8 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
         return None
     frame = frame.assign(**{_FEATURE_NUMBER: [str(n + 1) for n in range(len(frame))]})
     fields = {"id": _FEATURE_NUMBER, **({"value": field_name} if field_name is not None else {})}
-    frame, found = check_layer(frame, path, "allowed-zone", fields, POLYGONAL, policy, layer_notices)
+    frame, found = check_layer(frame, path, "allowed-zone", fields, POLYGONAL, policy, layer_notices,
+                               if_empty=empty_layer_fix("allowed_zone", loaded))
     notices.extend(n.replace(str(path), scenario_relative(path, loaded), 1) for n in layer_notices)
     if found:
         problems.extend(found)
@@ -999,16 +1117,45 @@ def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer,
 #: and `lake`, 0.86) is taken for a typo.
 RESOURCE_LIKENESS = 0.6
 CATEGORY_LIKENESS = 0.8
+#: A value one edit from a name (`one_edit_apart`: a letter added, dropped or changed, or two
+#: neighbours swapped) is taken for a typo of it, however unlike by difflib's ratio, when both
+#: have at least this many characters. The ratio counts a swap as two changes, so a short word's
+#: slip falls below a likeness high enough to keep long names apart (`laek` and `lake` are 0.75
+#: alike); one or two letters are whole names (zones `a` and `b`), not slips of each other.
+TYPO_MIN_CHARS = 3
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether `b` is `a` with one letter added, dropped or changed, or two neighbouring letters
+    swapped (a Damerau-Levenshtein distance of 1); False for equal strings."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) != len(b):
+        short, long_ = (a, b) if len(a) < len(b) else (b, a)
+        cut = next((i for i, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y), len(short))
+        return short[cut:] == long_[cut + 1:]
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(differ) == 1:
+        return True
+    if len(differ) != 2 or differ[1] != differ[0] + 1:
+        return False
+    i, j = differ
+    return a[i] == b[j] and a[j] == b[i]
 
 
 def close_match(value: str, known: Iterable[str], likeness: float) -> str | None:
-    """The one of `known` that `value` is most like, letter case aside, when at least `likeness`
-    alike (difflib's ratio); None otherwise."""
+    """The one of `known` that `value` is most like, letter case aside: the likest when at least
+    `likeness` alike (difflib's ratio), else the first one edit from it (`one_edit_apart`, both
+    of `TYPO_MIN_CHARS` or more); None when neither is found."""
     folded: dict[str, str] = {}
     for name in known:
         folded.setdefault(name.casefold(), name)
-    found = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=likeness)
-    return folded[found[0]] if found else None
+    wanted = value.casefold()
+    found = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=likeness)
+    if found:
+        return folded[found[0]]
+    slips = [name for name in folded if min(len(name), len(wanted)) >= TYPO_MIN_CHARS and one_edit_apart(wanted, name)]
+    return folded[slips[0]] if slips else None
 
 
 def by_value(values: Sequence[str]) -> dict[str, np.ndarray]:
@@ -1051,8 +1198,10 @@ def _redline_categories(redline: gpd.GeoDataFrame, path: Path, ref: RedlineLayer
     `setbacks_m`), when it names any: a category close to a named one that the layer also holds,
     but not it (`CATEGORY_LIKENESS`), is a problem with "did you mean", since the rule would
     quietly treat its polygons as another category (a named category the layer lacks is the
-    scenario's problem, `checks.category_problems`); the categories the rule leaves out, and those it counts
-    with no setback (only `buffer_m`), are said in notices (returned) while the rule is on."""
+    scenario's problem, `checks.category_problems`). A typo is one `close_match` finds: as like
+    as `CATEGORY_LIKENESS`, or one edit from the named category (`laek` for `lake`). The categories
+    the rule leaves out, with the polygons it leaves out (ids and names), and those it counts with
+    no setback (only `buffer_m`), are said in notices (returned) while the rule is on."""
     rule = loaded.scenario.constraints.redline
     named = list(dict.fromkeys([*(rule.categories or []), *(c for by in rule.setbacks_m.values() for c in by)]))
     if not named:
@@ -1071,8 +1220,10 @@ def _redline_categories(redline: gpd.GeoDataFrame, path: Path, ref: RedlineLayer
         if close is None:
             left.append(value)
             continue
+        own = "" if rule.categories is None else " (a category of its own is named in constraints.redline.categories)"
         problems.append(f"{at}: field '{ref.category_field}' | a category constraints.redline does not name, in "
-                        f"{features_where(redline, where, ref.id_field)} (got {value!r}); did you mean '{close}'?")
+                        f"{features_where(redline, where, ref.id_field, ref.name_field)} (got {value!r}); did you "
+                        f"mean '{close}'?{own}")
     if not rule.enabled:
         return []
     shown = scenario_relative(path, loaded)
@@ -1080,8 +1231,12 @@ def _redline_categories(redline: gpd.GeoDataFrame, path: Path, ref: RedlineLayer
     if rule.categories is not None:
         out = [c for c in left if c not in rule.categories]
         if out:
+            where = np.isin(np.array(list(redline["category"]), dtype=object), out)
+            its, them = ("its", "it") if len(out) == 1 else ("their", "them")
+            polygons = features_where(redline, where, ref.id_field, ref.name_field)
             notices.append(f"{shown}: red-line {_categories(out, 'is', 'are')} not in constraints.redline.categories: "
-                           "the rule leaves out their polygons")
+                           f"the rule leaves out {its} polygons, {polygons}; name {them} there for the rule to "
+                           "count them")
         left = [c for c in left if c in rule.categories]
     if rule.setbacks_m and left:
         notices.append(f"{shown}: red-line {_categories(left, 'has', 'have')} no setback in "
@@ -1171,8 +1326,26 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
                    f"rename it to {prefix}<product> with one of: {', '.join(products)}")
             problems.append(f"{at}: field '{column}' | names no catalog product ({product!r}); {fix}")
             continue
-        sites[column] = [0.0 if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
-                         for v in sites[column]]
+        empty = np.array([_is_null(v) for v in sites[column]], dtype=bool)
+        sites[column] = [0.0 if none else v for v, none in zip(sites[column], empty, strict=True)]
         check_numeric(sites, column, path, in_file.get(column, column), problems, id_field=layer.id_field)
         existing[product] = column
+        if empty.any():
+            notices.append(_empty_existing_notice(sites, empty, shown, in_file.get(column, column), product,
+                                                  layer.id_field))
     return existing
+
+
+def _is_null(value: object) -> bool:
+    """Whether a value read from a layer is null: None, pandas' NA or a float NaN (GDAL reads a
+    JSON `NaN` as one, and pandas stands NaN for a null number)."""
+    return value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and math.isnan(value))
+
+
+def _empty_existing_notice(sites: gpd.GeoDataFrame, empty: np.ndarray, shown: str, field_name: str, product: str,
+                           id_field: str) -> str:
+    """The notice of the sites whose existing-capacity field (`field_name`, of `product`) is empty
+    (null or NaN: `empty`), read as no existing capacity; the file named `shown`."""
+    where = "every site" if empty.all() else features_where(sites, empty, id_field)
+    return (f"{shown}: field '{field_name}' is empty (null or NaN) for {where}: read as no existing {product} "
+            "capacity (0); write 0 there to say so, or the capacity in production")
