@@ -39,11 +39,16 @@ def add_capacity_ceiling(m: pyo.ConcreteModel, inputs: ModelInputs, index: Model
     (`capacity_ceiling_factor`) > 0 and "targets" is on (see `models.index.group_ceilings`; the
     ceiling also caps the module bounds). Without it, the cheapest way to raise output value is
     to overbuild whichever product has the lowest capex per yuan of output, far beyond any
-    market. Infeasible only when existing capacity alone exceeds the ceiling.
+    market. Infeasible only when existing capacity alone exceeds the ceiling. A group no site
+    may make has no row (its capacity is 0, within any ceiling).
     """
     ceilings = group_ceilings(inputs)
     m.CEILING = pyo.Set(initialize=list(ceilings), ordered=True)
     last = inputs.YEARS[-1]
-    m.capacity_ceiling = pyo.Constraint(
-        m.CEILING, rule=lambda _m, g: group_capacity(m, index, inputs.TARGET_GROUPS[g], last) <= ceilings[g]
-    )
+    def ceiling(_m: pyo.ConcreteModel, g: str) -> object:
+        capacity = group_capacity(m, index, inputs.TARGET_GROUPS[g], last)
+        if isinstance(capacity, (int, float)):  # no site may make the group: nothing to cap (U >= 0)
+            return pyo.Constraint.Skip
+        return capacity <= ceilings[g]
+
+    m.capacity_ceiling = pyo.Constraint(m.CEILING, rule=ceiling)
