@@ -633,7 +633,7 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
     inputs = solved.inputs if solved.inputs is not None else solution.problem.prepared.inputs  # screened model's
     costs = relaxed_solves(inputs, settings, solved.model, solved.solver)
     solution.timings["rule_costs"] = time.perf_counter() - started
-    return rule_cost_table(solution.report, solution.result, costs)
+    return rule_cost_table(solution.report, solution.result, costs, solution.problem.prepared.names)
 
 
 @dataclass(frozen=True, eq=False)

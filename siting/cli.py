@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import math
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from siting.config.load import Override
+    from siting.config.units import Names
     from siting.runs.job import RunResult
 
 #: Progress on standard error unless `--quiet`; code that embeds `main` may set this False to
@@ -57,7 +59,7 @@ def text_table(frame: pd.DataFrame, *args: Any, **kwargs: Any) -> str:
 
 def money(yuan: float | None) -> str:
     """Yuan as billion yuan with the unit ("72.84 bn yuan"), the one money unit of every output."""
-    from siting.deliver.units import bn_yuan
+    from siting.config.units import bn_yuan
 
     return bn_yuan(yuan)
 
@@ -67,12 +69,13 @@ def format_summary(result: RunResult) -> str:
     each product's unit, every table at most 120 characters wide (the whole tables are in the CSVs)."""
     import pandas as pd
 
+    from siting.config.units import cost_label, per_year, plain_status, product_label
     from siting.deliver.tables import TERMINAL_WIDTH
-    from siting.deliver.units import cost_label, per_year, plain_status, product_label
 
     report, plan = result.report, result.plan
     inputs = result.prepared.inputs
     catalog = result.prepared.loaded.catalog
+    names = run_names(result)
     lines = [f"scenario  {result.prepared.loaded.scenario.name}"]
     status = plain_status(report.termination, report.has_solution)
     if report.gap is not None:
@@ -103,7 +106,8 @@ def format_summary(result: RunResult) -> str:
     # the capacity standing in a year is the `online` column, not the sum of the others.
     lines.append("capacity decided by cluster (cumulative, by decision year); existing, committed and online "
                  "(producing) capacity")
-    frame = pd.DataFrame(rows, columns=["product", "unit", "year", *clusters, "existing", "committed", "online"])
+    frame = pd.DataFrame(rows, columns=["product", "unit", "year", *(names.cluster(c) for c in clusters), "existing",
+                                        "committed", "online"])
     lines.append(text_table(frame, TERMINAL_WIDTH, "capacity.csv"))
     if not plan.targets.empty:
         lines.append("")
@@ -114,40 +118,88 @@ def format_summary(result: RunResult) -> str:
             if row.kind == "capacity":
                 units = sorted({catalog.products[p].unit for p in groups.get(row.target, (row.target,))
                                 if p in catalog.products})
-                label = product_label(row.target) if row.target in catalog.products else str(row.target)
+                label = product_label(str(row.target))
                 values = [float(row.target_value), float(row.achieved), float(row.shortfall)]
                 unit = per_year("/".join(units))
             else:
-                label, unit = "output value", "bn yuan/yr"
+                label, unit = "Output value", "bn yuan/yr"
                 values = [row.target_value / 1e9, row.achieved / 1e9, row.shortfall / 1e9]
             trows.append([label, unit, str(row.year), *values, "" if row.shortfall <= 0 else "<< short"])
         lines.append(text_table(pd.DataFrame(trows, columns=["target", "unit", "year", "goal", "planned", "short",
                                                              ""]), TERMINAL_WIDTH, "targets.csv"))
     lines.append("")
-    lines += textwrap.wrap(f"sites opened: {opened_sites_text(result)}", TERMINAL_WIDTH, subsequent_indent="  ",
-                           break_on_hyphens=False)
+    lines += wrap_text(f"sites opened: {opened_sites_text(result)}", TERMINAL_WIDTH)
     for notice in result.prepared.notices:  # a one-line notice wrapped; one of several lines has its own layout
-        lines += [f"note: {notice}"] if "\n" in notice else textwrap.wrap(
-            f"note: {notice}", TERMINAL_WIDTH, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False)
+        lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", TERMINAL_WIDTH)
     # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
-    timing = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
-    lines += textwrap.wrap(f"time: {timing}", TERMINAL_WIDTH, subsequent_indent="      ", break_on_hyphens=False)
+    lines += wrap_items("time: ", [f"{k} {v:.2f} s" for k, v in result.timings.items()], TERMINAL_WIDTH)
     lines.append(f"outputs written to {result.out_dir}")
     return "\n".join(lines)
 
 
+#: A figure and the space after it, where it meets its unit ("400,000 t/yr"), which a line never
+#: breaks; a digit ending a word ("fepo4 ") is no figure.
+_FIGURE = re.compile(r"(?<![\w.,])(\d[\d,.]*) ")
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, the lines after the first indented by two
+    spaces, broken at spaces but never between a figure and the word after it ("400,000 t/yr",
+    "0.24 s"), nor inside a hyphenated word; a word longer than a line has a line of its own."""
+    glued = _FIGURE.sub("\\1\u00a0", text)  # textwrap breaks at ASCII whitespace only
+    return [line.replace("\u00a0", " ") for line in textwrap.wrap(
+        glued, width, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False)]
+
+
+def wrap_items(lead: str, items: Sequence[str], width: int) -> list[str]:
+    """`lead` and the `items` joined by ", " in lines of at most `width` characters, broken only
+    between items (never inside "0.24 s"), the lines after the first indented under the first
+    item; an item longer than a line has a line of its own."""
+    indent = " " * len(lead)
+    lines: list[str] = []
+    line = lead
+    for i, item in enumerate(items):
+        text = item + ("," if i < len(items) - 1 else "")
+        if line == lead:
+            line += text
+        elif len(line) + 1 + len(text) > width:
+            lines.append(line)
+            line = indent + text
+        else:
+            line += " " + text
+    lines.append(line.rstrip())
+    return lines
+
+
+def run_names(result: RunResult) -> Names:
+    """How the summary names sites, clusters and products: the prepared run's `Names`
+    (siting/config/units.py), as the report and map.png name them."""
+    return result.prepared.names
+
+
 def opened_sites_text(result: RunResult) -> str:
     """The sites the plan opens by the names the report and map.png give them (the sites layer's
-    `name`, shortened where that stays distinct: siting/deliver/report.py `site_display_names`;
-    a candidate cell by its id), in the plan's order, separated by "; " since names hold commas;
-    "none" when it opens none."""
-    from siting.deliver.report import site_display_names
+    `name`, shortened where that stays distinct: siting/config/units.py `Names`; a candidate
+    cell by its id), in the plan's order, separated by "; " since names hold commas; "none" when
+    it opens none."""
+    names = run_names(result)
+    return "; ".join(names.site(site) for site in result.plan.opened_sites) or "none"
 
-    prepared, plan = result.prepared, result.plan
-    cells = set(prepared.candidate_cells)
-    built_cells = [site for site in dict.fromkeys(map(str, plan.builds["site"])) if site in cells]
-    names = site_display_names(prepared.layers.sites, built_cells)
-    return "; ".join(names.get(site, site) for site in plan.opened_sites) or "none"
+
+def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
+    """The terminal's rule-cost table (siting/optimize/relax.py `rule_cost_table`) under its title:
+    money in bn yuan, sites by their `names`, the status in the solve summary's words; when every
+    re-solve is "optimal within the gap" the title says so and the column is left out, so that
+    the columns up to `within_solver_tolerance` fit the terminal's width."""
+    from siting.deliver.tables import in_bn_yuan
+    from siting.optimize.relax import STATUS_WORDS, in_words
+
+    table = in_words(table.copy(), names)
+    title = "cost of each rule (objective minus the objective with that rule relaxed)"
+    if len(table) and (table["status"] == "optimal").all():
+        title += f"; every re-solve {STATUS_WORDS['optimal']}"
+        table = table.drop(columns="status")
+    return f"{title}\n{text_table(in_bn_yuan(table), more='rule_costs.csv', labels=2 if 'status' in table else 1)}"
 
 
 def time_limit(text: str) -> float:
@@ -387,10 +439,7 @@ def run_command(args: argparse.Namespace) -> int:
                   f"{args.slack:.0%} of the optimum: "
                   f"alternatives.md, robustness.geojson and alt01 ... in {result.out_dir}")
         if result.rule_costs is not None:
-            print("\ncost of each rule (objective minus the objective with that rule relaxed)")
-            from siting.deliver.tables import in_bn_yuan
-
-            print(text_table(in_bn_yuan(result.rule_costs), more="rule_costs.csv"))
+            print("\n" + rule_costs_text(result.rule_costs, run_names(result)))
         return 0
     if args.command == "show":
         print(show_scenario(args), end="")

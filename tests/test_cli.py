@@ -202,10 +202,10 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
     assert err == (
         "no plan: the plan is infeasible: the rules cannot be met together.\n"
         "  2 rules cannot be met together; dropping any one of them makes a plan possible:\n"
-        "    - the cells target needs 10 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 10 GWh/yr must be "
+        "    - the Cells target needs 10 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 10 GWh/yr must be "
         "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells]\n"
         "    - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023]\n"
-        "  the least change that makes a plan possible: lower the cells target for 2024 by 10 GWh/yr\n"
+        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr\n"
         f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
     assert sorted(p.name for p in out.iterdir()) == [
         ".siting-run", "conflict_sites.geojson", "conflict_sites.qml", "conflicts.geojson", "conflicts.md",
@@ -221,9 +221,9 @@ def test_strict_target_beyond_all_eligible_land_is_explained_before_solving(scen
     err = capsys.readouterr().err
     assert err == (
         "no plan: the plan is infeasible before solving:\n"
-        "  - capacity target cells 2024: needs 200 GWh/yr, existing capacity gives 0 GWh/yr, and the eligible land "
-        "can add at most 70 GWh/yr, short by 130 GWh/yr. Room per cluster: west 50 GWh/yr (2 sites); east 20 GWh/yr "
-        "(2 sites). The red line takes room for 50 GWh/yr in west. Relax the rules named, add sites or land, or set "
+        "  - capacity target Cells 2024: needs 200 GWh/yr, existing capacity gives 0 GWh/yr, and the eligible land "
+        "can add at most 70 GWh/yr, short by 130 GWh/yr. Room per cluster: West 50 GWh/yr (2 sites); East 20 GWh/yr "
+        "(2 sites). The red line takes room for 50 GWh/yr in West. Relax the rules named, add sites or land, or set "
         "targets.strict: false\n"
         "the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in "
         f"{tmp_path / 'out'}\n"

@@ -178,7 +178,7 @@ def test_failed_run_is_reported_in_its_row_and_the_others_finish(folder: Path, t
     printed = capsys.readouterr().out
     # The whole message on the terminal, naming the diagnosis where it is once the sweep is written.
     assert ("run infeasible: run02 cells.2024=200: the plan is infeasible before solving:\n"
-            "  - capacity target cells 2024: needs 200 GWh/yr") in printed
+            "  - capacity target Cells 2024: needs 200 GWh/yr") in printed
     assert ("the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in "
             f"{(out / 'run02').resolve()}\nsweep written to") in printed
     assert (out / "run02" / "conflicts.md").is_file()
@@ -210,7 +210,8 @@ def test_sweep_and_compare_reject_a_broken_layer_before_solving(folder: Path, tm
     scenario.write_text(scenario.read_text().replace("  redline: {buffer_m: 1000}",
                                                      "  redline: {buffer_m: 1000, categories: [lakes]}"))
     expected = ("error: 1 problem in the input:\n  - scenario.yaml:21: constraints.redline.categories | unknown "
-                "red-line category (got 'lakes'); did you mean 'lake'?\n")
+                "red-line category (got 'lakes'); did you mean 'lake'? (if 'lake' is the misspelling, correct it in "
+                "redline.geojson)\n")
     code = main(["sweep", str(scenario), "--set", "constraints.redline.buffer_m=0,500", "--out", str(tmp_path / "s")])
     assert code == 2 and capsys.readouterr().err.replace(str(folder) + "/", "") == expected
     b = folder / "b.yaml"

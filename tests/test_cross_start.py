@@ -318,9 +318,10 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Watch:
         watch.first = list(summaries)
         return rounds(cases, watch.given(list(summaries)), *args)
 
-    def take_counted(inputs: Any, settings: Any, timings: Any, fixed: FixedStart, notices: list[str]) -> Solved:
+    def take_counted(inputs: Any, settings: Any, timings: Any, fixed: FixedStart, notices: list[str],
+                     names: Any = None) -> Solved:
         watch.taken.append(fixed.plan_from)
-        return take(inputs, settings, timings, fixed, notices)
+        return take(inputs, settings, timings, fixed, notices, names)
 
     monkeypatch.setattr(run_module, "solve_by_counts", solve_counted)
     monkeypatch.setattr(run_module, "solve_fixed_start", take_counted)

@@ -213,8 +213,9 @@ def test_plan_years_are_every_calendar_year_and_targets_stay_on_their_years(fold
 
 
 def test_committed_projects_after_the_plan_are_left_out_in_one_notice(folder: Path):
-    """Two projects online after 2024 make one notice listing both, in file order, each with its
-    capacity, product, site and year (a dozen such lines hid the other notices)."""
+    """Two projects online after 2024 make one notice listing both, in file order, each by its id
+    (its row in the file) with its capacity in its unit per year, its product in words, its site
+    by name and its year (a dozen such lines hid the other notices)."""
     (folder / "committed_projects.yaml").write_text(
         (folder / "committed_projects.yaml").read_text()
         + "- {id: late, name: Late, site: e_city, product: cells, capacity: 2, online_year: 2030, status: signed,"
@@ -223,8 +224,8 @@ def test_committed_projects_after_the_plan_are_left_out_in_one_notice(folder: Pa
           " source: s}\n")
     prepared = prepare(folder / "scenario.yaml", {})
     assert [n for n in prepared.notices if "plan's last year" in n] == [
-        "2 committed projects come online after the plan's last year 2024: left out: late (2 cells at e_city, "
-        "2030); later (12,500 lfp at e_far, 2031)"]
+        "2 committed projects come online after the plan's last year 2024: left out: late (2 GWh/yr Cells at East "
+        "city, 2030); later (12,500 t/yr LFP at East far, 2031)"]
     assert ("e_far", "lfp", 2031) not in prepared.inputs.committed_units_per_yr
 
 
@@ -251,9 +252,10 @@ def test_committed_projects_map_to_years_existing_capacity_and_land(folder: Path
         used = {"e_city": 3.0, "e_far": 40.0}.get(site, 0.0)
         assert value == pytest.approx(max(0.0, before[(site, product)] - used), abs=1e-9)
     assert [n for n in prepared.notices if "committed" in n] == [
-        "committed project late (2 cells at e_city) comes online in 2030, after the plan's last year 2024: left out",
-        "site e_far: its committed projects take 40.0 ha, more than its usable land 30.0 ha; no land is left there "
-        "for new modules"]
+        "committed project late (2 GWh/yr Cells at East city) comes online in 2030, after the plan's last year 2024: "
+        "left out",
+        "site East far (e_far): its committed projects take 40.0 ha, more than its usable land 30.0 ha; no land is "
+        "left there for new modules"]
 
 
 def test_penalties_follow_the_rule_of_models_costs(folder: Path):

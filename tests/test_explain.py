@@ -245,7 +245,9 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
     each (58 ha together: a committed plant at e_city takes 2 ha), one module each: 20 GWh.
     Conflict: the cells target, east's land, west's open-site
     limit (w_mine alone could take five modules). Least change: 10 GWh less (weight 10/30)
-    rather than 20 ha more land at an east site (20/30) or one site in west (1/1)."""
+    rather than 20 ha more land at an east site (20/30) or one site in west (1/1). The sentences
+    name the clusters (West, East) and the product (Cells) as the clusters layer and the report
+    do; the settings keep their ids."""
     folder = tmp_path / "small"
     shutil.copytree(DATA, folder)
     scenario = folder / "scenario.yaml"
@@ -257,13 +259,13 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
     assert capsys.readouterr().err == (
         "no plan: the plan is infeasible: the rules cannot be met together.\n"
         "  3 rules cannot be met together; dropping any one of them makes a plan possible:\n"
-        "    - the cells target needs 30 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 30 GWh/yr must be "
+        "    - the Cells target needs 30 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 30 GWh/yr must be "
         "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells]\n"
-        "    - east's 2 candidate sites have 58 ha of usable land, room for at most 20 GWh/yr of cells "
+        "    - East's 2 candidate sites have 58 ha of usable land, room for at most 20 GWh/yr of Cells "
         "[layers.sites (usable land)]\n"
-        "    - west may open at most 0 of its 2 candidate sites (all of them together have room for 50 GWh/yr of "
-        "cells) [constraints.agglomeration.max_open_sites_per_cluster.west]\n"
-        "  the least change that makes a plan possible: lower the cells target for 2024 by 10 GWh/yr\n"
+        "    - West may open at most 0 of its 2 candidate sites (all of them together have room for 50 GWh/yr of "
+        "Cells) [constraints.agglomeration.max_open_sites_per_cluster.west]\n"
+        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr\n"
         f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
     assert sorted(p.name for p in out.iterdir()) == [
         ".siting-run", "conflict_sites.geojson", "conflict_sites.qml", "conflicts.geojson", "conflicts.md",
@@ -281,7 +283,7 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
         ("2:e_city", "site"), ("2:e_far", "site"), ("3:w_mine", "site"), ("3:w_lake", "site")]
     assert points["features"][2]["geometry"] == {"type": "Point", "coordinates": [102.1, 24.6]}
     report = (out / "conflicts.md").read_text()
-    assert "| 3 | west may open at most 0 of its 2 candidate sites" in report
+    assert "| 3 | West may open at most 0 of its 2 candidate sites" in report
     assert "![Rules in conflict](conflicts.png)" in report
     assert '<renderer-v2 attr="role"' in (out / "conflicts.qml").read_text()
 

@@ -31,6 +31,7 @@ import shapely
 
 from models import ModelInputs, ModuleSpec
 from siting.cli import main
+from siting.config.units import amount_text, cluster_names, product_label
 from siting.deliver.geopackage import FIXED_TIMESTAMP, GEOMETRY_COLUMN
 from siting.deliver.layer import AMOUNT, MEASURE, Precision, feature_collection_text, field_precision, make_layer
 from siting.deliver.layers import (
@@ -47,7 +48,6 @@ from siting.deliver.layers import (
 from siting.deliver.mapplot import PIXELS, site_names
 from siting.deliver.report import land_blocks, markdown
 from siting.deliver.styles import RENDERERS, diff_style
-from siting.deliver.units import product_label
 from siting.optimize.results import BUILD_COLUMNS, Plan
 from siting.prepare.spatial import RedlineSettings, SpatialResult, land_after_redline
 from tests.test_candidate_scenario import CELLS_A, ZONE_A, with_cells
@@ -589,23 +589,27 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
             assert f"| {row.description} | {row.cost_bn_yuan:,.2f} | {row.cost_bn_yuan / gross:.1%} |" in text, row
     assert f"| gross cost (the components above) | {gross:,.2f} | 100.0% |" in text
     assert costs["cost_bn_yuan"].iloc[-1] == pytest.approx(manifest["solver"]["objective_yuan"] / 1e9, rel=1e-8)
-    # Trade and stranded capacity: every row of trade.csv and stranded.csv, or the sentence saying there is none.
+    # Trade and stranded capacity: every row of trade.csv and stranded.csv, or the sentence saying there is none;
+    # hubs and clusters by their names in clusters.geojson (West, East), amounts as the layers give them.
+    clusters = cluster_names(gpd.read_file(small / "clusters.geojson"))
+    assert clusters == {"west": "West", "east": "East"}
     trade = pd.read_csv(small / "trade.csv")
     assert len(trade) > 0
     for row in trade.itertuples(index=False):
-        assert (f"| {row.hub} | {product_label(row.product)} | {row.year} | {row.unit} | {row.imports:,.0f} | "
-                f"{row.import_cost_bn_yuan:,.2f} | {row.sales:,.0f} | {row.revenue_bn_yuan:,.2f} |") in text
+        assert (f"| {clusters[row.hub]} | {product_label(row.product)} | {row.year} | {row.unit} | "
+                f"{amount_text(row.imports)} | {row.import_cost_bn_yuan:,.2f} | {amount_text(row.sales)} | "
+                f"{row.revenue_bn_yuan:,.2f} |") in text
     stranded = pd.read_csv(small / "stranded.csv")
     sites = gpd.read_file(small / "sites.geojson")
     name = dict(zip(sites["id"], site_names(list(sites["name"]), list(sites["id"])), strict=True))
     for row in stranded.itertuples(index=False):
-        assert (f"| {name[row.site]} | {row.cluster} | {product_label(row.product)} | {row.year} | {row.unit} | "
-                f"{row.usable:,.0f} | {row.production:,.0f} | {row.idle:,.0f} | {row.idle_share:.0%} | "
-                f"{row.reason} |") in text
+        assert (f"| {name[row.site]} | {clusters[row.cluster]} | {product_label(row.product)} | {row.year} | "
+                f"{row.unit} | {amount_text(row.usable)} | {amount_text(row.production)} | {amount_text(row.idle)} | "
+                f"{row.idle_share:.0%} | {row.reason} |") in text
     if stranded.empty:
         assert "No capacity stands idle: every site makes all its capacity allows" in text
-    assert ("| West lakeside | west | Excluded: inside a buffered red-line zone for every product | red line excludes "
-            "FePO4, LFP, Cells | w_lake |") in text
+    assert ("| West lakeside | w_lake | West | Excluded: inside a buffered red-line zone for every product | red line "
+            "excludes FePO4, LFP, Cells |") in text
     assert f"| scenario | `scenario.yaml` | `{manifest['input_sha256']['scenario']}` |" in text
     assert "\nDistances and areas measured in the working CRS EPSG:32648 (WGS 84 / UTM zone 48N).\n" in text
     for software in ("highs", "gdal", "proj", "geos"):

@@ -18,6 +18,7 @@ from matplotlib.patches import Wedge
 from matplotlib.text import Text
 
 from siting.config.errors import InputError
+from siting.config.units import bn_yuan
 from siting.deliver.files import map_context
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
@@ -32,7 +33,6 @@ from siting.deliver.styles import (
     redline_colour,
     style_for,
 )
-from siting.deliver.units import bn_yuan
 from siting.optimize.run import solve_prepared, solver_settings
 from siting.prepare.problem import prepare, redline_settings
 

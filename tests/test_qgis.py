@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from siting.cli import main
+from siting.config.units import product_label
 from siting.deliver.layers import STATUSES
 from siting.deliver.styles import RENDERERS, resource_label
-from siting.deliver.units import product_label
 
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
 DATA = Path(__file__).parent / "data" / "small"

@@ -206,13 +206,13 @@ def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, 
         "    e_city: red line (fepo4, lfp, cells)\n"
         "    e_far: red line (fepo4, lfp, cells)\n"
         "    Relax constraints.redline or constraints.proximity, or add sites or usable land\n"
-        "  - capacity target cathode 2024: needs 120,000 t/yr, existing capacity gives 20,000 t/yr, and the eligible "
-        "land can add at most 0 t/yr, short by 100,000 t/yr. Room per cluster: west 0 t/yr (2 sites); east 0 t/yr "
-        "(2 sites). The red line takes room for 1,000,000 t/yr in west, 250,000 t/yr in east. Relax the rules "
+        "  - capacity target Cathode 2024: needs 120,000 t/yr, existing capacity gives 20,000 t/yr, and the eligible "
+        "land can add at most 0 t/yr, short by 100,000 t/yr. Room per cluster: West 0 t/yr (2 sites); East 0 t/yr "
+        "(2 sites). The red line takes room for 1,000,000 t/yr in West, 250,000 t/yr in East. Relax the rules "
         "named, add sites or land, or set targets.strict: false\n"
-        "  - capacity target cells 2024: needs 10 GWh/yr, existing capacity gives 0 GWh/yr, and the eligible land "
-        "can add at most 0 GWh/yr, short by 10 GWh/yr. Room per cluster: west 0 GWh/yr (2 sites); east 0 GWh/yr "
-        "(2 sites). The red line takes room for 100 GWh/yr in west, 20 GWh/yr in east. Relax the rules named, add "
+        "  - capacity target Cells 2024: needs 10 GWh/yr, existing capacity gives 0 GWh/yr, and the eligible land "
+        "can add at most 0 GWh/yr, short by 10 GWh/yr. Room per cluster: West 0 GWh/yr (2 sites); East 0 GWh/yr "
+        "(2 sites). The red line takes room for 100 GWh/yr in West, 20 GWh/yr in East. Relax the rules named, add "
         "sites or land, or set targets.strict: false\n"
         f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
     assert "plan.csv" not in {p.name for p in out.iterdir()}
@@ -394,7 +394,7 @@ def test_decisions_rounding_cannot_mend_are_refused_saying_the_rounding_was_trie
     rounding was tried (the search's own message first)."""
     import siting.optimize.run as run
 
-    def refused(model, inputs):
+    def refused(model, inputs, names=None):
         raise NoSolution("the solver returned 1 whole-number decision(s) farther than 1e-06 ...")
 
     monkeypatch.setattr(run, "extract_plan", refused)
@@ -455,8 +455,9 @@ def test_cost_table_without_sales_ends_on_the_total() -> None:
 def test_report_names_products_and_sites_in_words(scenario: Path, tmp_path: Path) -> None:
     """The small plan (tests/test_api.py derives it) with an output-value target of 10 bn yuan in
     2024, which it meets without a change (18.4 bn yuan), in report.md: products by their display
-    names in every table and sentence, sites by their names (as map.png labels them); site ids only
-    in the column that ties a site's name to the files (the sites table). The CSV files keep the ids.
+    names in every table and sentence, sites by their names (as map.png labels them), clusters by
+    theirs, modules by their size; site ids only in the column that ties a site's name to the files
+    (the sites table, which lists every site). The CSV files keep the ids.
 
     Why the output value overshoots, by hand: in 2024 the modules decided in 2023 make FePO4 400 kt
     x 10,000 + LFP 250 kt x 40,000 + cells 8 GWh x 4亿 = 17.2 bn yuan; the 20 kt of LFP there and
@@ -467,7 +468,7 @@ def test_report_names_products_and_sites_in_words(scenario: Path, tmp_path: Path
     out = tmp_path / "out"
     assert main(["solve", str(value), "--out", str(out)]) == 0
     text = (out / "report.md").read_text(encoding="utf-8")
-    for line in ("Years 2023-2024; clusters west, east; sites opened: West mine park; East city; East far.",
+    for line in ("Years 2023-2024; clusters West, East; sites opened: West mine park; East city; East far.",
                  "| Cathode | 2024 | t/yr | 120,000 | 280,000 | 0 | met |",
                  "| Output value | 2024 | bn yuan/yr | 10.00 | 18.40 | 0.00 | met |",
                  "Output value 2024: goal 10.00, planned 18.40, 8.40 more (bn yuan/yr). Why:",
@@ -475,18 +476,18 @@ def test_report_names_products_and_sites_in_words(scenario: Path, tmp_path: Path
                  "of the 18.40 bn yuan/yr, more than the goal by themselves",
                  "- existing and committed capacity: the plants already there and the committed projects online by "
                  "2024 make 1.20 bn yuan/yr of the 18.40 bn yuan/yr",
-                 "| 2023 | west | West mine park | FePO4 | fepo4_100kt | 4 | 400,000 | t/yr | 2.00 |",
+                 "| 2023 | West | West mine park | FePO4 | 100,000 t/yr | 4 | 400,000 | t/yr | 2.00 |",
                  "Cathode 2024: goal 120,000, planned 280,000, 160,000 more (t/yr). Why:",
                  "- the capacity target Cells 2024 is met exactly (10 GWh/yr)",
                  "- site West mine park uses all its land (100 ha)",
-                 "| West lakeside | west | Excluded: inside a buffered red-line zone for every product | red line "
-                 "excludes FePO4, LFP, Cells | w_lake |",
-                 "| East city | Built: new capacity | no source within reach for FePO4 | e_city |",
+                 "| West lakeside | w_lake | West | Excluded: inside a buffered red-line zone for every product | red "
+                 "line excludes FePO4, LFP, Cells |",
+                 "| East city | e_city | East | Built: new capacity | no source within reach for FePO4 |",
                  "| buffer | FePO4, LFP, Cells | lake 1000 | 38.0 |"):
         assert f"\n{line}\n" in text, line
     assert ("\n- sales pay for it: the products sold outside the province in 2024 earn 14.96 bn yuan (LFP 264,000 t/yr "
             "for 10.56 bn yuan, Cells 8 GWh/yr for 3.20 bn yuan, FePO4 120,000 t/yr for 1.20 bn yuan), more than the "
             "year's costs, ") in text
     ids = re.findall(r"\b(?:fepo4|lfp|cells|cathode|w_mine|e_city|e_far|w_lake)\b", text)
-    assert ids == ["w_lake", "e_city", "e_far"]  # the sites table's id column
+    assert ids == ["w_mine", "w_lake", "e_city", "e_far"]  # the sites table's id column
     assert "w_mine,west,fepo4,t/yr,2023,fepo4_100kt,4," in (out / "plan.csv").read_text(encoding="utf-8")

@@ -374,7 +374,7 @@ def test_a_gap_above_the_tolerance_is_not_reported_as_optimal() -> None:
     group, so here LB < UB (by 0.01 %): with a zero tolerance the certified gap is above it, the
     report is not proven optimal and its termination no longer says the search converged (its
     last round ended before the time limit): it says the screening rounds ended above the asked gap."""
-    from siting.deliver.units import plain_status
+    from siting.config.units import plain_status
 
     report = solve_screened(cells(), CELL_IDS, SETTINGS, MERGE_ALL).report
     assert report.gap is not None and report.gap > CERTIFY_TOLERANCE

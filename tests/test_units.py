@@ -23,9 +23,9 @@ import pytest
 
 from siting.cli import main
 from siting.config.load import load_scenario
+from siting.config.units import bn_yuan, per_year, plain_status, product_label, to_bn, unit_of, unit_slug
 from siting.deliver.report import explanation_blocks, markdown
 from siting.deliver.tables import AS_GIVEN, in_bn_yuan, markdown_table, plan_tables, table_files, text_table
-from siting.deliver.units import bn_yuan, per_year, plain_status, product_label, to_bn, unit_of, unit_slug
 from siting.optimize.run import solve_prepared, solver_settings
 from siting.prepare.problem import prepare
 

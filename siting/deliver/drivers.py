@@ -24,7 +24,7 @@ from models import ModelInputs
 from models.costs import capex_annuity_yuan_per_yr, land_annuity_yuan_per_yr
 from models.families.agglomeration import pre_opened_sites
 from models.families.output_value import value_per_unit
-from siting.deliver.units import bn_number, bn_yuan, cost_label, per_year, product_label
+from siting.config.units import bn_number, bn_yuan, cost_label, per_year, product_label
 from siting.optimize.results import Plan
 
 #: Relative tolerance for "met exactly" and "used up".

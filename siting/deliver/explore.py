@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from models import ModelInputs
+from siting.config.units import Names, layer_names, per_year
 from siting.deliver.folders import write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
 from siting.deliver.styles import (
@@ -354,10 +355,12 @@ def robustness_style(layer: OutputLayer) -> str:
                         labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products\")", 8, 1))
 
 
-def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str) -> bytes:
+def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names: Names | None = None) -> bytes:
     """A map of the robustness layer: marker size and colour by the share of plans building at
-    each site; sites built in at least half of the plans labelled with their id and the
-    products built there in every plan (the full shares are in the layer and the table)."""
+    each site; sites built in at least half of the plans labelled with their name (`names`, as
+    map.png labels them; the preprocessed sites' names without them) and the products built there
+    in every plan, in words (the full shares are in the layer and the table)."""
+    names = names or spatial_names(spatial)
     from siting.deliver.mapplot import HALO, LabelPlacer
 
     figure, ax = _figure((0.02, 0.04, 0.62, 0.86))
@@ -380,8 +383,9 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str) -> by
                                                part["products"], strict=True):
             if float(share) < 0.5:
                 continue
-            always = [text.rsplit(" ", 1)[0] for text in str(products).split(", ") if text.endswith(" 100%")]
-            labels.append((x, y, float(share), f"{site} ({float(share):.0%})"
+            always = [names.product(text.rsplit(" ", 1)[0]) for text in str(products).split(", ")
+                      if text.endswith(" 100%")]
+            labels.append((x, y, float(share), f"{names.site(site)} ({float(share):.0%})"
                            + (f"\nalways: {', '.join(always)}" if always else "")))
     # Labels keep off every marker and each other (the plan map's placement), the most shared first.
     _map_furniture(figure, ax, spatial.clusters.crs)  # fixes the limits the labels are placed in
@@ -401,9 +405,52 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str) -> by
     return _png(figure)
 
 
+def spatial_names(spatial: SpatialResult) -> Names:
+    """`Names` from the preprocessed layers (the sites kept in the clusters, and the clusters),
+    for a caller that gives none: a run's own (siting/prepare/problem.py `Prepared.names`) are
+    made from the whole sites layer and carry the products' units."""
+    return layer_names(spatial.sites, spatial.clusters, {})
+
+
+def shown_comparison(table: pd.DataFrame, inputs: ModelInputs, names: Names) -> pd.DataFrame:
+    """The comparison of the plans (siting/optimize/alternatives.py `comparison`) as alternatives.md
+    shows it: `over_optimum`, a share of the optimum's cost, in percent (`over_optimum_percent`,
+    0.02956 -> 2.96), and each `added <cluster> <product>` column headed with the cluster's and the
+    product's names and the product's unit ("added in Kunming: FePO4, t/yr"); alternatives.csv
+    keeps the ids and the share."""
+    shown = table.copy()
+    if "over_optimum" in shown.columns:
+        shown["over_optimum"] = [float(f"{100.0 * float(v):.9g}") for v in shown["over_optimum"]]
+    headers = {"over_optimum": "over_optimum_percent"}
+    for c in inputs.CLUSTERS:
+        for p in inputs.PRODUCTS:
+            unit = names.units.get(p)
+            headers[f"added {c} {p}"] = (f"added in {names.cluster(c)}: {names.product(p)}"
+                                         + (f", {per_year(unit)}" if unit else ""))
+    return shown.rename(columns=headers)
+
+
+def shown_robustness(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
+    """The robustness table (siting/optimize/alternatives.py `robustness`) as alternatives.md shows
+    it: sites, clusters and products by their names, the product's unit per year where `names`
+    knows it, and `share` in percent (`share_percent`); robustness.csv keeps the ids and the
+    share."""
+    shown = pd.DataFrame({"site": [names.site(s) for s in frame["site"]],
+                          "cluster": [names.cluster(c) for c in frame["cluster"]],
+                          "product": [names.product(p) for p in frame["product"]]})
+    if names.units:
+        shown["unit"] = [per_year(names.units[p]) if p in names.units else "" for p in frame["product"]]
+    shown["plans_building"] = list(frame["plans_building"])
+    shown["share_percent"] = [float(f"{100.0 * float(v):.9g}") for v in frame["share"]]
+    shown["mean_capacity_added"] = list(frame["mean_capacity_added"])
+    return shown
+
+
 def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, slack: float, table: pd.DataFrame,
-                          gap: float | None) -> str:
-    """The comparison of the near-optimal plans, the robustness table and the map."""
+                          gap: float | None, names: Names | None = None) -> str:
+    """The comparison of the near-optimal plans, the robustness table and the map; sites,
+    clusters and products by their `names` (their ids without them), shares in percent."""
+    names = names or Names()
     frame = robustness(plans, inputs)
     needed = frame.loc[frame["share"] >= 1.0]
     lines = [f"# Near-optimal plans within {slack:.0%} of the optimum", "",
@@ -428,34 +475,44 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
     if gap:
         lines.append(f"The optimum was proven within a gap of {gap:.2%} ({amount(gap * plans[0].cost_yuan, 'yuan')}"
                      "): plans whose costs differ by less are within solver tolerance of each other.")
-    lines += ["", markdown_table(table), "",
-              "Columns: `over_optimum` is the share above the optimum's cost (0.03 = 3 %); `new_site_products` "
+    unit = ("in the unit its header gives (`mean_capacity_added` below likewise, in its row's unit, averaged over "
+            "the plans that build there)" if names.units else
+            "in the product's catalog unit per year (`mean_capacity_added` below likewise, averaged over the plans "
+            "that build there)")
+    lines += ["", markdown_table(shown_comparison(table, inputs, names)), "",
+              "Columns: `over_optimum_percent` is how much more than the optimum the plan costs, in percent of the "
+              "optimum's cost (3 = 3 %); `new_site_products` "
               "counts the site-product pairs no plan above it builds; `stopped_by` is what ended its search; "
               "`scope` what it could change; `same_as` names an earlier plan it repeats (empty: alternatives never "
-              "repeat); `added <cluster> <product>` is the capacity added by the last year, in the product's "
-              "catalog unit per year (`mean_capacity_added` below likewise, averaged over the plans that build "
-              "there).", "## Robustness", "",
+              f"repeat); `added in <cluster>: <product>` is the capacity added by the last year, {unit}; "
+              "alternatives.csv and robustness.csv give the same with ids and shares (0.03 = 3 %).",
+              "## Robustness", "",
               f"Shares count the {len(distinct(plans))} distinct plans. "
-              f"{len(needed)} site-product decision{'s' if len(needed) != 1 else ''} appear in every plan: "
-              + (", ".join(f"{r.product} at {r.site}" for r in needed.itertuples(index=False)) or "none") + ".",
-              "", markdown_table(frame), "![Share of near-optimal plans that build at each site](robustness.png)", ""]
+              f"{len(needed)} site-product decision{'s appear' if len(needed) != 1 else ' appears'} in every plan: "
+              + ("; ".join(f"{names.product(r.product)} at {names.site(r.site)}"
+                           for r in needed.itertuples(index=False)) or "none") + ".",
+              "", markdown_table(shown_robustness(frame, names)),
+              "![Share of near-optimal plans that build at each site](robustness.png)", ""]
     return "\n".join(lines)
 
 
 def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatial: SpatialResult, slack: float,
-                       scenario: str, gap: float | None) -> dict[str, FileContent]:
-    """The robustness layer with its style, map and table, and the comparison of the plans."""
+                       scenario: str, gap: float | None, names: Names | None = None) -> dict[str, FileContent]:
+    """The robustness layer with its style, map and table, and the comparison of the plans; the map
+    and alternatives.md name sites, clusters and products by `names` (the run's; from the
+    preprocessed layers without them), the CSV and GeoJSON files by id."""
+    names = names or spatial_names(spatial)
     layer = robustness_layer(plans, inputs, spatial)
     table = comparison(plans, inputs)
     png = robustness_png(layer, spatial, f"{scenario}: share of {len(distinct(plans))} near-optimal plans (within "
-                                         f"{slack:.0%}) that build at each site")
+                                         f"{slack:.0%}) that build at each site", names)
     return {
         "robustness.geojson": feature_collection_text(layer),
         "robustness.qml": robustness_style(layer),
         "robustness.csv": csv_text(robustness(plans, inputs)),
         "robustness.png": _bytes_writer(png),
         "alternatives.csv": csv_text(table),
-        "alternatives.md": alternatives_markdown(plans, inputs, slack, table, gap),
+        "alternatives.md": alternatives_markdown(plans, inputs, slack, table, gap, names),
     }
 
 

@@ -15,10 +15,10 @@ import shapely
 
 from models import ModelInputs, derive_index
 from models.families.redline import usable_land_ha
+from siting.config.units import per_year
 from siting.deliver.geojson import WGS84, lines_between
 from siting.deliver.geopackage import GEOMETRY_COLUMN
 from siting.deliver.layer import FieldKind, OutputLayer, make_layer, normalised_geometry
-from siting.deliver.units import per_year
 from siting.optimize.results import GATEWAY, Plan, clean
 from siting.prepare.layers import POSITION_UNCERTAINTY, LayerSet
 from siting.prepare.positions import PositionCheck

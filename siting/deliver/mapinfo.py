@@ -5,15 +5,14 @@ apart from the drawing (siting/deliver/mapplot.py) lets a run load matplotlib on
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import shapely
 
+from siting.config.units import bn_yuan, site_names  # noqa: F401 (site_names: read from here too)
 from siting.deliver.layer import OutputLayer
-from siting.deliver.units import bn_yuan
 
 
 @dataclass(frozen=True)
@@ -52,35 +51,6 @@ class MapContext:
     context_label: str = "context"
     sources: Sequence[str] = ()
     redline_extent: str | None = None
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
-
-
-def site_names(names: Sequence[object], ids: Sequence[object]) -> list[str]:
-    """A distinct map name per site: its name up to the first comma ("Yuxi high-tech zone,
-    Longquan area" -> "Yuxi high-tech zone"); the whole name where two sites would share that
-    short form (the Caopu and Qilin areas of the Anning industrial park); the whole name and the
-    site's id in brackets where even whole names are shared; the id where there is no name. Each
-    site's name depends on the whole layer, not on which sites are built, so a site keeps its
-    name from plan to plan."""
-    full = [str(site_id) if _missing(name) else str(name).strip() for name, site_id in zip(names, ids, strict=True)]
-    short = [name.split(",")[0].strip() or name for name in full]
-    short_count: dict[str, int] = {}
-    full_count: dict[str, int] = {}
-    for s, f in zip(short, full, strict=True):
-        short_count[s] = short_count.get(s, 0) + 1
-        full_count[f] = full_count.get(f, 0) + 1
-    found = []
-    for s, f, site_id in zip(short, full, ids, strict=True):
-        if short_count[s] == 1:
-            found.append(s)
-        elif full_count[f] == 1 or f == str(site_id):
-            found.append(f)
-        else:
-            found.append(f"{f} ({site_id})")
-    return found
 
 
 #: Equal-area CRS for the red-line share (WGS 84 / NSIDC EASE-Grid 2.0 Global): any region, true areas.

@@ -55,6 +55,7 @@ from matplotlib.path import Path as DrawnPath
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox, Transform
 
+from siting.config.units import bn_yuan, per_year, product_label
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text, site_names
 from siting.deliver.styles import (
@@ -74,7 +75,6 @@ from siting.deliver.styles import (
     redline_colour,
     resource_colours,
 )
-from siting.deliver.units import bn_yuan, per_year, product_label
 
 
 def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float, float]:

@@ -16,11 +16,19 @@ from typing import Any
 
 from models import ModelInputs
 from siting.config.load import LoadedScenario
+from siting.config.units import (
+    MONEY_UNIT,
+    amount_text,
+    cluster_names,
+    cost_label,
+    per_year,
+    plain_status,
+    product_label,
+)
 from siting.deliver.drivers import binding_rules, cost_drivers, overshoot_reasons, units_of
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapinfo import MapContext, redline_extent_text, site_names
 from siting.deliver.styles import STATUS_LABELS
-from siting.deliver.units import MONEY_UNIT, cost_label, per_year, plain_status, product_label
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan
@@ -46,9 +54,16 @@ class Block:
 
 
 def number(value: float | None, decimals: int = 0) -> str:
+    """A figure with thousands separated and `decimals` decimals; None -> "n/a"."""
     if value is None:
         return "n/a"
     return f"{value:,.{decimals}f}"
+
+
+def amount(value: float | None) -> str:
+    """Tonnes or product units as the layers deliver them (`amount_text`: whole units, 4
+    significant digits below 1,000): 3.5 GWh/yr reads 3.5, not 4."""
+    return amount_text(value)
 
 
 def bn_yuan(value: float | None) -> str:
@@ -188,7 +203,7 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> li
     rows = []
     for row in plan.targets.itertuples(index=False):
         money = row.kind != "capacity"
-        figures = [bn_yuan(v) if money else number(v) for v in (row.target_value, row.achieved, row.shortfall)]
+        figures = [bn_yuan(v) if money else amount(v) for v in (row.target_value, row.achieved, row.shortfall)]
         rows.append([product_label(str(row.target)) if not money else "Output value", str(row.year),
                      _unit(loaded, inputs, row.target, row.kind), *figures,
                      "met" if row.shortfall <= 0 else "SHORT"])
@@ -205,11 +220,14 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> li
 
 
 def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
-                    names: Mapping[str, str] | None = None) -> list[Block]:
+                    names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None
+                    ) -> list[Block]:
     """Capacity added by cluster x product in the final year, with existing and committed capacity
-    and the total; then the modules built, each site by its name (`names`, id -> name; the id
-    where it has none)."""
+    and the total; then the modules built, each by its size in its product's unit per year (the
+    catalog's module capacity: "400 million m2/yr"; plan.csv has the module's id), each site and
+    cluster by its name (`names` and `clusters`, id -> name; the id where it has none)."""
     names = names or {}
+    clusters_named = clusters or {}
     final = inputs.YEARS[-1]
     cap = plan.capacity.loc[plan.capacity["year"] == final]
     clusters = list(inputs.CLUSTERS)
@@ -219,24 +237,31 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         if sub.empty:
             continue
         added = [sub.loc[sub["cluster"] == c, "added_cumulative"].sum() for c in clusters]
-        rows.append([product_label(p), per_year(loaded.catalog.products[p].unit), *(number(v) for v in added),
-                     number(sub["existing"].sum()), number(sub["committed"].sum()), number(sub["capacity"].sum())])
-    header = ["product", "unit", *(f"added in {c}" for c in clusters), "existing", "committed", f"total {final}"]
+        rows.append([product_label(p), per_year(loaded.catalog.products[p].unit), *(amount(v) for v in added),
+                     amount(sub["existing"].sum()), amount(sub["committed"].sum()), amount(sub["capacity"].sum())])
+    header = ["product", "unit", *(f"added in {clusters_named.get(c, c)}" for c in clusters), "existing",
+              "committed", f"total {final}"]
     blocks = [Block("h2", f"Capacity added by cluster and product (cumulative to {final})")]
     if not rows:
         return [*blocks, Block("p", "No capacity in the plan.")]
     numeric = frozenset(range(2, len(header)))
     blocks.append(Block("table", Table(header, rows, numeric)))
     builds = plan.builds.sort_values(["year", "cluster", "site", "product", "module"], kind="stable")
-    build_rows = [[str(b.year), str(b.cluster), names.get(str(b.site), str(b.site)), product_label(str(b.product)),
-                   str(b.module),
-                   str(b.modules), number(b.capacity_added), per_year(loaded.catalog.products[b.product].unit),
-                   bn_yuan(b.capex_yuan)] for b in builds.itertuples(index=False)]
+    sizes = {mod.id: mod.capacity for spec in loaded.catalog.products.values() for mod in spec.modules}
+    build_rows = []
+    for b in builds.itertuples(index=False):
+        unit = per_year(loaded.catalog.products[b.product].unit)
+        size = sizes.get(str(b.module))
+        build_rows.append([str(b.year), clusters_named.get(str(b.cluster), str(b.cluster)),
+                           names.get(str(b.site), str(b.site)), product_label(str(b.product)),
+                           str(b.module) if size is None else f"{amount(size)} {unit}", str(b.modules),
+                           amount(b.capacity_added), unit, bn_yuan(b.capex_yuan)])
     if build_rows:
-        blocks += [Block("p", "Modules built, by year:"),
-                   Block("table", Table(["year", "cluster", "site", "product", "module", "modules",
+        blocks += [Block("p", "Modules built, by year (each module's size is its capacity; plan.csv gives the "
+                              "catalog's module ids):"),
+                   Block("table", Table(["year", "cluster", "site", "product", "module size", "modules",
                                          "capacity added", "unit", "capex, bn yuan"], build_rows,
-                                        frozenset({5, 6, 8})))]
+                                        frozenset({4, 5, 6, 8})))]
     return blocks
 
 
@@ -280,11 +305,14 @@ def _clipped(rows: list[list[str]], csv_name: str) -> tuple[list[list[str]], lis
     return rows[:REPORT_ROWS], [Block("p", f"The first {REPORT_ROWS} of {len(rows)} rows; `{csv_name}` has all.")]
 
 
-def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | None = None) -> list[Block]:
-    """Products bought outside and sold out of the province, per hub, product and year, and raw
-    material bought outside, per site, by its name (`names`; money in the year's yuan, not
-    discounted)."""
+def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | None = None,
+                 clusters: Mapping[str, str] | None = None) -> list[Block]:
+    """Products bought outside and sold out of the province, per hub (named by its cluster,
+    `clusters`), product and year, and raw material bought outside, per site, by its name
+    (`names`); money in the year's yuan, not discounted; amounts as the layers deliver them
+    (`amount`)."""
     names = names or {}
+    clusters = clusters or {}
     unit = {p: per_year(spec.unit) for p, spec in loaded.catalog.products.items()}
     blocks = [Block("h2", "Trade: imports and sales")]
     if plan.trade.empty and plan.raw_imports.empty:
@@ -292,8 +320,8 @@ def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | 
     if plan.trade.empty:
         blocks.append(Block("p", "No product is imported or sold out of the province."))
     else:
-        rows = [[str(r.hub), product_label(str(r.product)), str(r.year), unit[r.product], number(r.imports),
-                 bn_yuan(r.import_cost_yuan), number(r.sales), bn_yuan(r.revenue_yuan)]
+        rows = [[clusters.get(str(r.hub), str(r.hub)), product_label(str(r.product)), str(r.year), unit[r.product],
+                 amount(r.imports), bn_yuan(r.import_cost_yuan), amount(r.sales), bn_yuan(r.revenue_yuan)]
                 for r in plan.trade.itertuples(index=False)]
         rows, more = _clipped(rows, "trade.csv")
         blocks += [Block("p", "Products bought outside the province (delivered to the gateway and carried to the "
@@ -302,9 +330,9 @@ def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | 
                    Block("table", Table(["hub", "product", "year", "unit", "imports", "import cost, bn yuan",
                                          "sales", "revenue, bn yuan"], rows, frozenset({4, 5, 6, 7}))), *more]
     if not plan.raw_imports.empty:
-        rows = [[names.get(str(r.site), str(r.site)), str(r.cluster), str(r.resource).replace("_", " "), str(r.year),
-                 number(r.tonnes),
-                 bn_yuan(r.import_cost_yuan)] for r in plan.raw_imports.itertuples(index=False)]
+        rows = [[names.get(str(r.site), str(r.site)), clusters.get(str(r.cluster), str(r.cluster)),
+                 str(r.resource).replace("_", " "), str(r.year), amount(r.tonnes), bn_yuan(r.import_cost_yuan)]
+                for r in plan.raw_imports.itertuples(index=False)]
         rows, more = _clipped(rows, "raw_imports.csv")
         blocks += [Block("p", "Raw material bought outside the province, by site:"),
                    Block("table", Table(["site", "cluster", "resource", "year", "t/yr", "import cost, bn yuan"],
@@ -322,16 +350,20 @@ STRANDED_WORDS = {
 }
 
 
-def stranded_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | None = None) -> list[Block]:
-    """Capacity that stands idle per site (by its name, `names`), product and year, with the reason."""
+def stranded_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | None = None,
+                    clusters: Mapping[str, str] | None = None) -> list[Block]:
+    """Capacity that stands idle per site (by its name, `names`, and its cluster's, `clusters`),
+    product and year, with the reason."""
     names = names or {}
+    clusters = clusters or {}
     blocks = [Block("h2", "Stranded capacity")]
     if plan.stranded.empty:
         return [*blocks, Block("p", "No capacity stands idle: every site makes all its capacity allows "
                                     "(available capacity x utilisation) in every year.")]
-    rows = [[names.get(str(r.site), str(r.site)), str(r.cluster), product_label(str(r.product)), str(r.year),
-             per_year(loaded.catalog.products[r.product].unit), number(r.usable), number(r.production),
-             number(r.idle), f"{r.idle_share:.0%}", str(r.reason)] for r in plan.stranded.itertuples(index=False)]
+    rows = [[names.get(str(r.site), str(r.site)), clusters.get(str(r.cluster), str(r.cluster)),
+             product_label(str(r.product)), str(r.year), per_year(loaded.catalog.products[r.product].unit),
+             amount(r.usable), amount(r.production), amount(r.idle), f"{r.idle_share:.0%}", str(r.reason)]
+            for r in plan.stranded.itertuples(index=False)]
     rows, more = _clipped(rows, "stranded.csv")
     reasons = [STRANDED_WORDS[r] for r in STRANDED_WORDS if (plan.stranded["reason"] == r).any()]
     return [*blocks,
@@ -344,9 +376,11 @@ def stranded_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str]
 
 
 def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
-                       names: Mapping[str, str] | None = None) -> list[Block]:
+                       names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None
+                       ) -> list[Block]:
     """Why targets are overshot, the capacity left idle (with the reason), and what drives the plan (its largest
-    costs and the rules it meets with no slack); sites and sources by their `names` (id -> name)."""
+    costs and the rules it meets with no slack); sites and sources by their `names`, clusters by
+    theirs (`clusters`; id -> name)."""
     units = units_of(loaded.catalog, inputs)
     blocks = [Block("h2", "Why targets are overshot")]
     overshoots = overshoot_reasons(inputs, plan, units)
@@ -355,13 +389,13 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     for over in overshoots:
         money = over.unit == MONEY_UNIT
         figures = (bn_yuan(over.goal), bn_yuan(over.planned), bn_yuan(over.excess)) if money else \
-            (number(over.goal), number(over.planned), number(over.excess))
+            (amount(over.goal), amount(over.planned), amount(over.excess))
         name = "Output value" if money else product_label(over.target)
         blocks.append(Block("p", f"{name} {over.year}: goal {figures[0]}, planned {figures[1]}, "
                                  f"{figures[2]} more ({per_year(over.unit)}). Why:"))
         blocks.append(Block("list", list(over.reasons)))
     final = inputs.YEARS[-1]
-    blocks += stranded_blocks(loaded, plan, names)
+    blocks += stranded_blocks(loaded, plan, names, clusters)
     if float(plan.capacity.loc[plan.capacity["year"] == final, "production"].sum()) == 0 and not plan.capacity.empty:
         blocks.append(Block("p", "The plan produces nothing: no target, rule or sale makes production worth its "
                                  "cost; capacity is built for the capacity targets."))
@@ -381,18 +415,23 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     return blocks
 
 
-def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None) -> list[Block]:
-    """Status counts, excluded sites with their reason, and products excluded at other sites: each
-    site by its name in the sites layer (its `names` entry, else its id, where it has none), its
-    status in words (the QGIS legend's, `STATUS_LABELS`) and, last, its id, which ties it to
-    sites.geojson and the CSV files."""
+def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
+                clusters: Mapping[str, str] | None = None) -> list[Block]:
+    """Status counts, then every site of the layer, in its order: by the name the report gives it
+    (`names`: its name in the sites layer, shortened to the part before the first comma where that
+    stays distinct, as map.png labels it; its id where it has none), with its whole name where that
+    was shortened (given here once), its id (which ties it to sites.geojson and the CSV files), its
+    cluster (by its name, `clusters`), its status in words (the QGIS legend's, `STATUS_LABELS`)
+    and the products excluded there, with why; then the land and the on-site sources of the built
+    sites."""
     names = names or {}
+    clusters = clusters or {}
     frame = sites.frame
     counts = [[STATUS_LABELS.get(s, s), str(int((frame["status"] == s).sum()))] for s in STATUS_LABELS
               if (frame["status"] == s).any()]
     blocks = [Block("h2", "Sites"), Block("table", Table(["status", "sites"], counts, frozenset({1})))]
-    excluded = []
-    partial = []
+    rows = []
+    excluded = 0
     for row in frame.itertuples(index=False):
         reasons = []
         if row.excluded_redline:
@@ -400,18 +439,25 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None) -> l
         if row.excluded_proximity:
             reasons.append(f"no source within reach for {_products_text(row.excluded_proximity)}")
         site_id, status = str(row.id), STATUS_LABELS.get(str(row.status), str(row.status))
-        name = str(row.name).strip() if isinstance(row.name, str) and row.name.strip() else names.get(site_id, site_id)
-        if row.status.startswith("excluded") or row.status == "outside_clusters":
-            excluded.append([name, str(row.cluster), status, "; ".join(reasons) or status, site_id])
-        elif reasons:
-            partial.append([name, status, "; ".join(reasons), site_id])
-    blocks.append(Block("p", "Excluded sites and why (id: as in sites.geojson):" if excluded
-                        else "No site is excluded for every product."))
-    if excluded:
-        blocks.append(Block("table", Table(["site", "cluster", "status", "reason", "id"], excluded)))
-    if partial:
-        blocks += [Block("p", "Sites open to some products only (id: as in sites.geojson):"),
-                   Block("table", Table(["site", "status", "excluded products", "id"], partial))]
+        shown = names.get(site_id, site_id)
+        whole = str(row.name).strip() if isinstance(row.name, str) and row.name.strip() else ""
+        everything = row.status.startswith("excluded") or row.status == "outside_clusters"
+        excluded += everything
+        rows.append([shown, whole if whole and whole != shown and whole.startswith(shown) else "", site_id,
+                     clusters.get(str(row.cluster), str(row.cluster)), status,
+                     "; ".join(reasons) or ("every product" if everything else "")])
+    header = ["site", "whole name, where shortened", "id", "cluster", "status", "excluded products"]
+    shortened = any(row[1] for row in rows)
+    if not shortened:
+        header, rows = [header[0], *header[2:]], [[row[0], *row[2:]] for row in rows]
+    rows, more = _clipped(rows, "sites.geojson")
+    blocks += [Block("p", "No site is excluded for every product." if not excluded else
+                     f"{excluded} site{' is' if excluded == 1 else 's are'} excluded for every product."),
+               Block("p", "Every site, by the name this report gives it (its name in the sites layer"
+                          + (", shortened to the part before the first comma where that stays distinct, as map.png "
+                             "labels it), with its whole name where shortened" if shortened else ")")
+                          + " and its id (as in sites.geojson and the CSV files):"),
+               Block("table", Table(header, rows)), *more]
     return blocks + land_blocks(frame, names) + on_site_blocks(frame, names)
 
 
@@ -467,13 +513,16 @@ def on_site_blocks(frame: Any, names: Mapping[str, str] | None = None) -> list[B
             Block("table", Table(["site", "sources", *map(str, years)], rows, frozenset(range(2, 2 + len(years)))))]
 
 
-def cell_blocks(cells: OutputLayer | None) -> list[Block]:
-    """The candidate cells: how many by cluster and status, and those the plan builds on."""
+def cell_blocks(cells: OutputLayer | None, clusters: Mapping[str, str] | None = None) -> list[Block]:
+    """The candidate cells: how many by cluster (by its name, `clusters`) and status, and those the
+    plan builds on."""
     if cells is None:
         return []
+    clusters = clusters or {}
     frame = cells.frame
     statuses = [s for s in STATUS_LABELS if (frame["status"] == s).any()]
-    rows = [[str(c)] + [str(int(((frame["cluster"] == c) & (frame["status"] == s)).sum())) for s in statuses]
+    rows = [[clusters.get(str(c), str(c))] + [str(int(((frame["cluster"] == c) & (frame["status"] == s)).sum()))
+                                               for s in statuses]
             for c in dict.fromkeys(frame["cluster"])]
     blocks = [Block("h2", "Candidate cells"),
               Block("p", f"{len(frame):,} cells generated over the clusters, outside the red line "
@@ -484,7 +533,8 @@ def cell_blocks(cells: OutputLayer | None) -> list[Block]:
     if len(built):
         blocks.append(Block("table", Table(
             ["cell", "cluster", "usable land, ha (most over products)", "capex, bn yuan", "main product"],
-            [[str(r.id), str(r.cluster), measure(float(r.usable_ha)), bn_yuan(float(r.capex_yuan)),
+            [[str(r.id), clusters.get(str(r.cluster), str(r.cluster)), measure(float(r.usable_ha)),
+              bn_yuan(float(r.capex_yuan)),
               product_label(str(r.main_product)) if r.main_product else ""] for r in built.itertuples(index=False)],
             frozenset({2, 3}))))
     return blocks
@@ -559,9 +609,10 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
         blocks.append(Block("p", str(manifest["description"])))
     years = list(inputs.YEARS)
     names = display_names(layers)
+    clusters = cluster_names(by_name["clusters"].frame) if "clusters" in by_name else {}
     opened = "; ".join(names.get(site, site) for site in plan.opened_sites) or "none"
-    blocks.append(Block("p", f"Years {years[0]}-{years[-1]}; clusters {', '.join(inputs.CLUSTERS)}; sites opened: "
-                             f"{opened}."))
+    blocks.append(Block("p", f"Years {years[0]}-{years[-1]}; clusters "
+                             f"{', '.join(clusters.get(c, c) for c in inputs.CLUSTERS)}; sites opened: {opened}."))
     units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
@@ -569,13 +620,13 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest)
     blocks += target_blocks(loaded, inputs, plan)
-    blocks += capacity_blocks(loaded, inputs, plan, names)
+    blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
     blocks += cost_blocks(plan)
-    blocks += trade_blocks(loaded, plan, names)
-    blocks += explanation_blocks(loaded, inputs, plan, names)
-    blocks += site_blocks(by_name["sites"], names)
+    blocks += trade_blocks(loaded, plan, names, clusters)
+    blocks += explanation_blocks(loaded, inputs, plan, names, clusters)
+    blocks += site_blocks(by_name["sites"], names, clusters)
     blocks += position_blocks(positions, plan, names)
-    blocks += cell_blocks(by_name.get("candidate_cells"))
+    blocks += cell_blocks(by_name.get("candidate_cells"), clusters)
     blocks += zone_blocks(by_name["redline_zones"])
     blocks += redline_extent_blocks(loaded, layers, map_context.redline_extent if map_context is not None else None)
     blocks += provenance_blocks(manifest)

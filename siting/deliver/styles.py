@@ -47,8 +47,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from siting.config.units import bn_yuan, per_year, product_label
 from siting.deliver.layer import OutputLayer
-from siting.deliver.units import bn_yuan, per_year, product_label
 
 QGIS_VERSION = "3.22.0-Białowieża"
 DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"

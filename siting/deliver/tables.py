@@ -2,7 +2,7 @@
 product_flows.csv, raw_imports.csv, stranded.csv, and any table as CSV, Markdown or an aligned
 terminal table.
 
-Money is written in billion yuan (siting/deliver/units.py): a column holding yuan, named
+Money is written in billion yuan (siting/config/units.py): a column holding yuan, named
 `<name>_yuan`, is written as `<name>_bn_yuan`, unless the frame names it in `attrs[AS_GIVEN]`
 (a swept setting, written as it was typed); quantities carry their product's unit in a `unit`
 column ("t/yr", "GWh/yr", "million m2/yr"). A solver gap, a share in Python (0.0243), is written
@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from siting.config.units import MONEY_UNIT, SHOWN_AS, cost_label, per_year, to_bn
 from siting.deliver.geojson import format_number
-from siting.deliver.units import MONEY_UNIT, cost_label, per_year, to_bn
 from siting.optimize.results import Plan
 
 #: Widest terminal table, in characters.
@@ -183,9 +183,9 @@ def _fmt(value: Any, money: bool = False) -> str:
 
 def table_cells(frame: pd.DataFrame, as_given: Sequence[str] = ()) -> list[list[str]]:
     """Each row's cells as text: money (a `_bn_yuan` column, or a row whose `unit` is bn yuan) and
-    percentages (a `gap_percent` column, or a row whose `unit` is %) with 2 decimals, as the
+    percentages (a `_percent` column such as `gap_percent`, or a row whose `unit` is %) with 2 decimals, as the
     terminal summary and the report give them; the columns `as_given` (swept settings) as typed."""
-    two_decimals = [str(c).endswith("_bn_yuan") or c in PERCENT_COLUMNS.values() for c in frame.columns]
+    two_decimals = [str(c).endswith(("_bn_yuan", "_percent")) for c in frame.columns]
     typed = [c in as_given for c in frame.columns]
     unit_at = list(frame.columns).index("unit") if "unit" in frame.columns else None
     rows = []
@@ -195,6 +195,32 @@ def table_cells(frame: pd.DataFrame, as_given: Sequence[str] = ()) -> list[list[
         rows.append([str(v) if typed[i] and v is not None else _fmt(v, two_decimals[i] or (row_two and i != unit_at))
                      for i, v in enumerate(row)])
     return rows
+
+
+def shown_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as the tables for people show it: every column named in `frame.attrs[SHOWN_AS]`
+    with its values in words (value -> words: "optimal" -> "optimal within the gap"), a cell of
+    comma-separated ids whose ids all have words as those words joined by "; " (names may hold
+    commas: "chenggong,yimen" -> "Chenggong industrial park; Yimen county"); other cells, and
+    every column of a frame without such words, as they are."""
+    words_of = frame.attrs.get(SHOWN_AS) or {}
+    columns = [c for c in frame.columns if c in words_of]
+    if not columns:
+        return frame
+    out = frame.copy()
+    for column in columns:
+        out[column] = [_in_words(value, words_of[column]) for value in out[column]]
+    return out
+
+
+def _in_words(value: Any, words: Mapping[str, str]) -> Any:
+    """One cell in words (see `shown_values`)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value in words:
+        return words[value]
+    items = value.split(",")
+    return "; ".join(words[item] for item in items) if all(item in words for item in items) else value
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[bool]:
@@ -209,11 +235,12 @@ def numeric_columns(frame: pd.DataFrame) -> list[bool]:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A Markdown table of the frame, money in bn yuan and gaps in percent (`in_file_units`), both
-    with 2 decimals; columns mostly of numbers right-aligned; swept settings (the frame's
-    `attrs[AS_GIVEN]`) as typed."""
+    """A Markdown table of the frame, money in bn yuan and gaps and other percentages (a column
+    named `..._percent`) in percent (`in_file_units`), both with 2 decimals; columns mostly of
+    numbers right-aligned; swept settings (the frame's `attrs[AS_GIVEN]`) as typed; ids in words
+    where the frame gives them (`shown_values`)."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
-    frame = in_file_units(frame)
+    frame = in_file_units(shown_values(frame))
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---:" if right else "---" for right in numeric_columns(frame)) + "|"
     body = ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in table_cells(frame, as_given)]
@@ -232,19 +259,21 @@ def cut_cell(text: str, width: int) -> str:
     return room.rstrip(" ,;:") + "..."
 
 
-def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "") -> str:
-    """An aligned terminal table no wider than `width`: long cells are cut, and columns that do not
+def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "", labels: int = 2) -> str:
+    """An aligned terminal table no wider than `width`: the first `labels` columns (the row labels)
+    left-aligned, the others right-aligned; long cells are cut, and columns that do not
     fit are left out with a closing line naming them (and `more`, where the whole table is); money
-    in bn yuan and gaps in percent (`in_file_units`)."""
+    in bn yuan and gaps in percent (`in_file_units`); ids in words where the frame gives them
+    (`shown_values`)."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
-    frame = in_file_units(frame)
+    frame = in_file_units(shown_values(frame))
     header = [str(c) for c in frame.columns]
     cells = [header] + [[cut_cell(c, TERMINAL_CELL) for c in row] for row in table_cells(frame, as_given)]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     shown = len(header)
     while shown > 1 and sum(widths[:shown]) + 2 * (shown - 1) > width:
         shown -= 1
-    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+    lines = ["  ".join(c.ljust(w) if i < labels else c.rjust(w)
                        for i, (c, w) in enumerate(zip(row[:shown], widths[:shown], strict=True))).rstrip()
              for row in cells]
     lines = [cut_cell(line, width) for line in lines]

@@ -29,10 +29,10 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
+from siting.config.units import bn_yuan, per_year, product_label
 from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer
 from siting.deliver.styles import BUILT, ELIGIBLE, GREY, INK, RED, SETBACK, STATUS_LABELS, resource_colours
-from siting.deliver.units import bn_yuan, per_year, product_label
 
 #: Coordinates on the page: 5 decimals of a degree, about 1 m, finer than any screen shows.
 PAGE_DECIMALS = 5

@@ -20,7 +20,10 @@ zone as a land row, no shipment along an arc beyond the limit) on a model built 
    gives way at the least weighted cost, and by how much.
 
 Each rule of the conflict is described with its figures (`Conflict.sentence`), with the
-sites, clusters, red-line products and sources it involves, for the map.
+sites, clusters, red-line products and sources it involves, for the map. Given the run's
+`Names` (siting/config/units.py), the sentences name clusters, products, target groups and
+resources in words ("FePO4 may be added in at most 1 cluster ...: Kunming ..."); the scenario
+settings they cite keep their ids, which is how the scenario file gives them.
 
 Pre-solve checks in the same words (`presolve_findings`) run before the MIP: strict targets
 that the usable land, the red line, proximity or the hosting limit leave too little room for,
@@ -44,6 +47,7 @@ from models.families.proximity import nearest_sources, too_far
 from models.index import compute_index, group_ceilings
 from siting.config import progress
 from siting.config.errors import PlanInfeasible
+from siting.config.units import Names
 from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
 
 #: Longest a single solve of the diagnosis may take (seconds); the scenario's limit if lower.
@@ -400,7 +404,7 @@ class Conflict:
     sites, clusters: the candidate sites and clusters involved; redline_products: products
     whose red-line zone is involved; sources: raw-material sources involved; relax_by: the
     change of this rule in the least change that makes a plan possible (0 if it need not
-    change), in the rule's unit; unit: that unit.
+    change), in the rule's unit; unit: that unit; change: that change in words.
     """
 
     instance: RuleInstance
@@ -412,6 +416,9 @@ class Conflict:
     sources: tuple[str, ...] = ()
     relax_by: float = 0.0
     unit: str = ""
+    change: str = ""
+    """How much this rule must give in the least change, in words (`relax_text`); "" to make it
+    from the rule's ids."""
 
 
 @dataclass(frozen=True)
@@ -461,31 +468,68 @@ def conflict_headline(count: int) -> str:
     return f"{count} rules cannot be met together"
 
 
-def relax_text(conflict: Conflict) -> str:
-    """How much the rule must give in the least change, in words."""
+@dataclass(frozen=True)
+class Words:
+    """How the diagnosis names what the model gives by id: by the run's `names` (clusters by the
+    clusters layer's names, products and target groups in words, resources with spaces for
+    underscores), or by the ids where there are none (plain-data callers)."""
+
+    names: Names | None = None
+
+    def cluster(self, cluster: object) -> str:
+        """A cluster: "kunming" -> "Kunming"."""
+        return self.names.cluster(cluster) if self.names is not None else str(cluster)
+
+    def product(self, product: object) -> str:
+        """A product or a target group: "fepo4" -> "FePO4", "cathode" -> "Cathode"."""
+        return self.names.product(product) if self.names is not None else str(product)
+
+    def products(self, products: Sequence[object]) -> str:
+        """Products joined by ", "."""
+        return ", ".join(self.product(p) for p in products)
+
+    def clusters(self, clusters: Sequence[object]) -> str:
+        """Clusters joined by ", "."""
+        return ", ".join(self.cluster(c) for c in clusters)
+
+    def resource(self, resource: object) -> str:
+        """A raw-material resource: "petroleum_coke" -> "petroleum coke"."""
+        return str(resource).replace("_", " ") if self.names is not None else str(resource)
+
+
+def relax_text(conflict: Conflict, words: Words | None = None) -> str:
+    """How much the rule must give in the least change, in words: the conflict's own `change`
+    where it has one, else made here, naming clusters, products and resources by `words` (by
+    their ids without them)."""
+    if conflict.change and words is None:
+        return conflict.change
+    w = words or Words()
     i = conflict.instance
     amount = _amount(conflict.relax_by, conflict.unit)
     key = i.key
-    words: dict[str, Callable[[], str]] = {
-        "capacity_target": lambda: f"lower the {key[0]} target for {key[1]} by {amount}",
-        "capacity_ceiling": lambda: f"raise the {key[0]} capacity ceiling by {amount}",
+    texts: dict[str, Callable[[], str]] = {
+        "capacity_target": lambda: f"lower the {w.product(key[0])} target for {key[1]} by {amount}",
+        "capacity_ceiling": lambda: f"raise the {w.product(key[0])} capacity ceiling by {amount}",
         "output_value_target": lambda: f"lower the output value target for {key[0]} by {amount}",
-        "land": lambda: f"find {amount} more usable land in {key[0]}",
-        "redline": lambda: f"let {key[1]} into red-line land in {key[0]}",
-        "proximity": lambda: f"let products needing {key[1]} into {key[0]} sites beyond the distance limit",
-        "source_limit": lambda: f"raise the supply of {key[0]} by {amount}",
-        "chain_balance": lambda: f"lower the local share of {key[0]} by {amount} of production",
-        "product_hosting_limit": lambda: f"let {key[0]} into {_count(round(conflict.relax_by), 'more cluster')}",
-        "lead_share": lambda: f"let the lead products of {key[0]} fall short of their share by {amount} a year",
-        "portfolio_difference": lambda: (f"let {key[0]} and {key[1]} differ in "
+        "land": lambda: f"find {amount} more usable land in {w.cluster(key[0])}",
+        "redline": lambda: f"let {w.product(key[1])} into red-line land in {w.cluster(key[0])}",
+        "proximity": lambda: (f"let products needing {w.resource(key[1])} into {w.cluster(key[0])} sites beyond the "
+                              "distance limit"),
+        "source_limit": lambda: f"raise the supply of {w.resource(key[0])} by {amount}",
+        "chain_balance": lambda: f"lower the local share of {w.product(key[0])} by {amount} of production",
+        "product_hosting_limit": lambda: (f"let {w.product(key[0])} into "
+                                          f"{_count(round(conflict.relax_by), 'more cluster')}"),
+        "lead_share": lambda: (f"let the lead products of {w.cluster(key[0])} fall short of their share by {amount} "
+                               "a year"),
+        "portfolio_difference": lambda: (f"let {w.cluster(key[0])} and {w.cluster(key[1])} differ in "
                                          f"{_count(round(conflict.relax_by), 'product')} fewer"),
-        "cluster_value_share": lambda: f"let {key[0]} fall short of its value share by {amount} a year",
-        "min_investment": lambda: f"lower the minimum investment of sites in {key[0]} by {amount} in all",
-        "open_sites_limit": lambda: f"let {key[0]} open {_count(round(conflict.relax_by), 'more site')}",
+        "cluster_value_share": lambda: f"let {w.cluster(key[0])} fall short of its value share by {amount} a year",
+        "min_investment": lambda: f"lower the minimum investment of sites in {w.cluster(key[0])} by {amount} in all",
+        "open_sites_limit": lambda: f"let {w.cluster(key[0])} open {_count(round(conflict.relax_by), 'more site')}",
         "budget": lambda: f"raise the {key[0]} budget by {amount}",
         "recycling_demo": lambda: "relax the recycling demonstration rule",
     }
-    return words[i.kind]()
+    return texts[i.kind]()
 
 
 def _count(n: int, noun: str) -> str:
@@ -506,21 +550,22 @@ def _amount(value: float, unit: str) -> str:
 
 def explain_infeasibility(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, str] | None = None,
                           solve_limit_s: float = DIAGNOSIS_SOLVE_LIMIT_S,
-                          total_limit_s: float = DIAGNOSIS_TOTAL_LIMIT_S) -> Diagnosis:
+                          total_limit_s: float = DIAGNOSIS_TOTAL_LIMIT_S, names: Names | None = None) -> Diagnosis:
     """The smallest set of conflicting rules of infeasible `inputs`, in a planner's words.
 
-    `units` maps a product to its unit (t, GWh, ...) for the sentences. Each solve is limited
+    `units` maps a product to its unit (t, GWh, ...) for the sentences; `names`, the run's names
+    of clusters and products (their ids without them). Each solve is limited
     to `solve_limit_s` seconds (or the scenario's limit if lower); a solve that ends undecided
     keeps its rule in the set and marks the diagnosis not irreducible, as does running past
     `total_limit_s` seconds, after which the rules not yet tried stay in the set.
     """
     # The solves' own progress lines would show slack as money: the phase is announced instead.
     with progress.phase("diagnosis"), progress.reporting(None):
-        return _explain(inputs, settings, units, solve_limit_s, total_limit_s)
+        return _explain(inputs, settings, units, solve_limit_s, total_limit_s, names)
 
 
 def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, str] | None,
-             solve_limit_s: float, total_limit_s: float) -> Diagnosis:
+             solve_limit_s: float, total_limit_s: float, names: Names | None = None) -> Diagnosis:
     started = time.perf_counter()
     quick = dataclasses.replace(settings, time_limit_s=min(settings.time_limit_s, solve_limit_s))
     elastic = ElasticModel(inputs, quick)
@@ -564,7 +609,7 @@ def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, 
     elastic.set_states(dict.fromkeys(kept, ELASTIC))
     report, slack = elastic.solve()
     solves += 1
-    describe = Describer(inputs, units or {}, kept)
+    describe = Describer(inputs, units or {}, kept, names)
     conflicts = tuple(describe.conflict(i, slack.get(i, 0.0)) for i in kept)
     return Diagnosis(conflicts, decided, solves=solves)
 
@@ -582,9 +627,11 @@ def _registry_order(instance: RuleInstance) -> tuple[int, int, str]:
 class Describer:
     """Sentences with figures for the rules of a conflict (see `Conflict`)."""
 
-    def __init__(self, inputs: ModelInputs, units: Mapping[str, str], conflict: Sequence[RuleInstance] = ()):
+    def __init__(self, inputs: ModelInputs, units: Mapping[str, str], conflict: Sequence[RuleInstance] = (),
+                 names: Names | None = None):
         self.inputs = inputs
         self.units = units
+        self.words = Words(names)
         self.focus = self._focus_products(conflict)
         self._rooms: dict[frozenset[str], dict[tuple[str, str], float]] = {}
 
@@ -643,12 +690,14 @@ class Describer:
         relax = slack * MONEY_UNIT_YUAN if instance.kind in MONEY_KINDS else slack
         if instance.kind in MONEY_KINDS:
             unit = "yuan"
-        return Conflict(instance=instance, setting=parts.pop("setting", KIND_FAMILY[instance.kind][1]),
+        made = Conflict(instance=instance, setting=parts.pop("setting", KIND_FAMILY[instance.kind][1]),
                         relax_by=relax, unit=unit, **parts)
+        return dataclasses.replace(made, change=relax_text(made, self.words))
 
     def _room_text(self, cluster: str, off: frozenset[str] = frozenset()) -> str:
         room = self.room(off)
-        shown = [f"{self.fmt(room.get((cluster, p), 0.0), self.unit(p))} of {p}" for p in self.focus]
+        shown = [f"{self.fmt(room.get((cluster, p), 0.0), self.unit(p))} of {self.words.product(p)}"
+                 for p in self.focus]
         return ", ".join(shown)
 
     # One method per rule kind: the sentence and what it involves.
@@ -664,17 +713,18 @@ class Describer:
         ceiling = group_ceilings(self.inputs).get(group)
         if ceiling is not None:  # the ceiling caps the whole group, not one site at a time
             addable = min(addable, max(ceiling - existing, 0.0))
-        text = (f"the {group} target needs {self.fmt(target, unit)} by {year}; existing capacity gives "
-                f"{self.fmt(existing, unit)}, so {self.fmt(max(target - existing, 0.0), unit)} must be added "
-                f"(the eligible land of all clusters could take {self.fmt(addable, unit)})")
+        text = (f"the {self.words.product(group)} target needs {self.fmt(target, unit)} by {year}; existing "
+                f"capacity gives {self.fmt(existing, unit)}, so {self.fmt(max(target - existing, 0.0), unit)} must "
+                f"be added (the eligible land of all clusters could take {self.fmt(addable, unit)})")
         return {"sentence": text, "unit": unit, "setting": f"targets.capacity.{group}"}
 
     def _capacity_ceiling(self, i: RuleInstance) -> dict[str, Any]:
         group = i.key[0]
         unit = self.group_unit(group)
         ceiling = group_ceilings(self.inputs).get(group, 0.0)
-        text = (f"{group} capacity may not exceed {self.fmt(ceiling, unit)} in {self.inputs.YEARS[-1]} "
-                f"(capacity_ceiling_factor {self.inputs.capacity_ceiling_factor:g} times the target)")
+        text = (f"{self.words.product(group)} capacity may not exceed {self.fmt(ceiling, unit)} in "
+                f"{self.inputs.YEARS[-1]} (capacity_ceiling_factor {self.inputs.capacity_ceiling_factor:g} times the "
+                "target)")
         return {"sentence": text, "unit": unit}
 
     def _output_value_target(self, i: RuleInstance) -> dict[str, Any]:
@@ -688,7 +738,8 @@ class Describer:
         sites = self.sites_in(cluster)
         hectares = sum(self.inputs.site_land_ha.get(s, 0.0) for s in sites)
         room = self._room_text(cluster, frozenset({"redline", "proximity"}))
-        text = (f"{cluster}'s {_count(len(sites), 'candidate site')} {'has' if len(sites) == 1 else 'have'} "
+        text = (f"{self.words.cluster(cluster)}'s {_count(len(sites), 'candidate site')} "
+                f"{'has' if len(sites) == 1 else 'have'} "
                 f"{hectares:,.0f} ha of usable land" + (f", room for at most {room}" if room else ""))
         return {"sentence": text, "unit": "ha", "sites": tuple(sites), "clusters": (cluster,),
                 "setting": "layers.sites (usable land)"}
@@ -703,16 +754,17 @@ class Describer:
         before = self.room(frozenset({"redline"})).get((cluster, product), 0.0)
         after = self.room().get((cluster, product), 0.0)
         unit = self.unit(product)
+        named, place = self.words.product(product), self.words.cluster(cluster)
         parts = []
         if excluded:
-            parts.append(f"keeps {product} out of {len(excluded)} of {cluster}'s {_count(len(sites), 'site')}")
+            parts.append(f"keeps {named} out of {len(excluded)} of {place}'s {_count(len(sites), 'site')}")
         if cut:
-            parts.append(f"cuts the land for {product} at {_count(len(cut), 'other site')}" if excluded else
-                         f"cuts the land for {product} at {len(cut)} of {cluster}'s {_count(len(sites), 'site')}")
-        lying = (f"no {cluster} site lies" if outside == 0 else
-                 f"only {_count(outside, cluster + ' site')} {'lies' if outside == 1 else 'lie'}")
+            parts.append(f"cuts the land for {named} at {_count(len(cut), 'other site')}" if excluded else
+                         f"cuts the land for {named} at {len(cut)} of {place}'s {_count(len(sites), 'site')}")
+        lying = (f"no {place} site lies" if outside == 0 else
+                 f"only {_count(outside, place + ' site')} {'lies' if outside == 1 else 'lie'}")
         text = (f"the red line {' and '.join(parts)}: {lying} outside it, with room for {self.fmt(after, unit)} of "
-                f"{product} (without the red line {self.fmt(before, unit)})")
+                f"{named} (without the red line {self.fmt(before, unit)})")
         return {"sentence": text, "unit": "modules", "sites": tuple(excluded + cut), "clusters": (cluster,),
                 "redline_products": (product,), "setting": f"constraints.redline (setbacks_m.{product}, buffer_m)"}
 
@@ -726,9 +778,11 @@ class Describer:
         closest = min((nearest[(s, resource)][1] for s in far if (s, resource) in nearest), default=None)
         sources = tuple(k for k in self.inputs.SOURCES if self.inputs.resource_of_source[k] == resource)
         within = len(sites) - len(far)
-        which = (f"no {cluster} site is" if within == 0 else
-                 f"{within} of {cluster}'s {_count(len(sites), 'site')} {'is' if within == 1 else 'are'}")
-        text = (f"{', '.join(needing) or 'products'} need{'s' if len(needing) == 1 else ''} {resource} within "
+        place = self.words.cluster(cluster)
+        which = (f"no {place} site is" if within == 0 else
+                 f"{within} of {place}'s {_count(len(sites), 'site')} {'is' if within == 1 else 'are'}")
+        text = (f"{self.words.products(needing) or 'products'} need{'s' if len(needing) == 1 else ''} "
+                f"{self.words.resource(resource)} within "
                 f"{limit:g} km of a source: {which}"
                 + (f" (the nearest of the others is {closest:,.0f} km away)" if closest is not None else ""))
         return {"sentence": text, "unit": "modules", "sites": tuple(far), "clusters": (cluster,), "sources": sources,
@@ -739,8 +793,9 @@ class Describer:
         sources = tuple(k for k in self.inputs.SOURCES if self.inputs.resource_of_source[k] == resource)
         supply = {t: sum(self.inputs.supply_t_per_yr.get((k, t), 0.0) for k in sources) for t in self.inputs.YEARS}
         last = self.inputs.YEARS[-1]
-        whose = f"the only source of {resource} supplies" if len(sources) == 1 else \
-            f"the {len(sources)} sources of {resource} supply"
+        named = self.words.resource(resource)
+        whose = f"the only source of {named} supplies" if len(sources) == 1 else \
+            f"the {len(sources)} sources of {named} supply"
         text = f"{whose} at most {supply[last]:,.0f} t/yr in {last}"
         return {"sentence": text, "unit": "t/yr", "sources": sources}
 
@@ -748,8 +803,9 @@ class Describer:
         product = i.key[0]
         share = self.inputs.chain_share_min.get(product, 0.0)
         downstream = sorted({d for (d, u), a in self.inputs.input_units_per_unit.items() if u == product and a > 0})
-        text = (f"local {product} production must cover at least {share:.0%} of what "
-                f"{', '.join(downstream) or 'downstream production'} use{'s' if len(downstream) == 1 else ''}")
+        text = (f"local {self.words.product(product)} production must cover at least {share:.0%} of what "
+                f"{self.words.products(downstream) or 'downstream production'} "
+                f"use{'s' if len(downstream) == 1 else ''}")
         return {"sentence": text, "unit": self.unit(product),
                 "setting": f"constraints.chain_balance.min_local_share.{product}"}
 
@@ -758,39 +814,43 @@ class Describer:
         limit = self.inputs.max_clusters_per_product[product]
         room = self.room()
         per_cluster = [(c, room.get((c, product), 0.0)) for c in self.inputs.CLUSTERS]
-        listed = ", ".join(f"{c} {self.fmt(v, self.unit(product))}" for c, v in per_cluster)
-        text = (f"{product} may be added in at most {limit} cluster{'s' if limit != 1 else ''}; the most each "
-                f"cluster can take: {listed}")
+        listed = ", ".join(f"{self.words.cluster(c)} {self.fmt(v, self.unit(product))}" for c, v in per_cluster)
+        text = (f"{self.words.product(product)} may be added in at most {limit} cluster{'s' if limit != 1 else ''}; "
+                f"the most each cluster can take: {listed}")
         committed = sorted({self.inputs.cluster_of_site[s] for (s, p, _t), units
                             in self.inputs.committed_units_per_yr.items() if p == product and units > 0},
                            key=self.inputs.CLUSTERS.index)
         if committed:
-            text += f"; committed projects of {product} already stand in {', '.join(committed)}"
+            text += (f"; committed projects of {self.words.product(product)} already stand in "
+                     f"{self.words.clusters(committed)}")
         return {"sentence": text, "unit": "clusters", "clusters": tuple(c for c, v in per_cluster if v > 0),
                 "setting": f"constraints.differentiation.max_clusters_per_product.{product}"}
 
     def _lead_share(self, i: RuleInstance) -> dict[str, Any]:
         cluster = i.key[0]
         leads = self.inputs.lead_products.get(cluster, ())
-        text = (f"in {cluster}, the lead products ({', '.join(leads)}) must make up at least "
+        text = (f"in {self.words.cluster(cluster)}, the lead products ({self.words.products(leads)}) must make up "
+                "at least "
                 f"{self.inputs.lead_share_min:.0%} of the value added")
         return {"sentence": text, "clusters": (cluster,)}
 
     def _portfolio_difference(self, i: RuleInstance) -> dict[str, Any]:
         a, b = i.key
         n = self.inputs.min_portfolio_difference
-        return {"sentence": f"{a} and {b} must differ in at least {n} product{'s' if n != 1 else ''} added",
+        return {"sentence": f"{self.words.cluster(a)} and {self.words.cluster(b)} must differ in at least {n} "
+                            f"product{'s' if n != 1 else ''} added",
                 "unit": "products", "clusters": (a, b)}
 
     def _cluster_value_share(self, i: RuleInstance) -> dict[str, Any]:
         cluster = i.key[0]
-        return {"sentence": f"{cluster} must take at least {self.inputs.min_cluster_value_share:.0%} of the value "
-                            "added", "clusters": (cluster,)}
+        return {"sentence": f"{self.words.cluster(cluster)} must take at least "
+                            f"{self.inputs.min_cluster_value_share:.0%} of the value added", "clusters": (cluster,)}
 
     def _min_investment(self, i: RuleInstance) -> dict[str, Any]:
         cluster = i.key[0]
         amount = self.inputs.min_investment_per_open_site_yuan
-        return {"sentence": f"each site opened in {cluster} needs at least {_amount(amount, 'yuan')} of investment",
+        return {"sentence": f"each site opened in {self.words.cluster(cluster)} needs at least "
+                            f"{_amount(amount, 'yuan')} of investment",
                 "clusters": (cluster,)}
 
     def _open_sites_limit(self, i: RuleInstance) -> dict[str, Any]:
@@ -798,7 +858,7 @@ class Describer:
         limit = self.inputs.max_open_sites_per_cluster[cluster]
         sites = self.sites_in(cluster)
         room = self._room_text(cluster)
-        text = (f"{cluster} may open at most {limit} of its {_count(len(sites), 'candidate site')}"
+        text = (f"{self.words.cluster(cluster)} may open at most {limit} of its {_count(len(sites), 'candidate site')}"
                 + (f" (all of them together have room for {room})" if room else ""))
         return {"sentence": text, "unit": "sites", "clusters": (cluster,), "sites": tuple(sites),
                 "setting": f"constraints.agglomeration.max_open_sites_per_cluster.{cluster}"}
@@ -815,7 +875,8 @@ class Describer:
             return {"sentence": "recycling goes only to demonstration sites"}
         unit = self.unit(demo.product)
         sites = tuple(s for s, p in self.inputs.CANDIDATES if p == demo.product)
-        text = (f"{demo.product} goes only to {demo.min_sites} to {demo.max_sites} demonstration sites of at least "
+        text = (f"{self.words.product(demo.product)} goes only to {demo.min_sites} to {demo.max_sites} "
+                "demonstration sites of at least "
                 f"{self.fmt(demo.min_size_units_per_yr, unit)} each")
         return {"sentence": text, "unit": unit, "sites": sites}
 
@@ -823,9 +884,11 @@ class Describer:
 # -- pre-solve checks ----------------------------------------------------------------------------
 
 
-def presolve_findings(inputs: ModelInputs, units: Mapping[str, str] | None = None) -> list[str]:
+def presolve_findings(inputs: ModelInputs, units: Mapping[str, str] | None = None, names: Names | None = None
+                      ) -> list[str]:
     """Strict targets that cannot be met, found before the MIP, each naming the target, the
-    clusters and the figures (empty when none is found; the MIP may still be infeasible).
+    clusters and the figures (empty when none is found; the MIP may still be infeasible);
+    clusters, products and resources by `names` (their ids without them).
 
     - capacity: existing capacity plus the most each cluster's eligible land can add (after
       the red line, proximity and land; with the hosting limit, only the clusters with the
@@ -836,7 +899,7 @@ def presolve_findings(inputs: ModelInputs, units: Mapping[str, str] | None = Non
     """
     if not inputs.targets_strict:
         return []
-    describe = Describer(inputs, units or {})
+    describe = Describer(inputs, units or {}, names=names)
     findings = []
     if "targets" in inputs.enabled_families:
         for (group, year), target in inputs.capacity_target_units.items():
@@ -871,7 +934,7 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
         by_cluster = sorted((room.get((c, p), 0.0) for c in inputs.CLUSTERS), reverse=True)
         limit = _hosting_limit(inputs, p)
         if limit is not None and limit < len(by_cluster):
-            limited.append(f"{p} may be added in at most {_count(limit, 'cluster')}")
+            limited.append(f"{describe.words.product(p)} may be added in at most {_count(limit, 'cluster')}")
             by_cluster = by_cluster[:limit]
         addable += sum(by_cluster)
     if addable >= need - 1e-6:
@@ -884,12 +947,13 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
         taken = {c: sum(without.get((c, p), 0.0) for p in members) - per_cluster[c] for c in inputs.CLUSTERS}
         taken = {c: v for c, v in taken.items() if v > 1e-6}
         if taken:
-            causes.append(f"{words} takes room for " + ", ".join(f"{describe.fmt(v, unit)} in {c}"
-                                                                  for c, v in taken.items()))
-    clusters = "; ".join(f"{c} {describe.fmt(v, unit)} ({_count(len(describe.sites_in(c)), 'site')})"
-                         for c, v in per_cluster.items())
-    text = (f"capacity target {group} {year}: needs {describe.fmt(target, unit)}, existing capacity gives "
-            f"{describe.fmt(existing, unit)}, and the eligible land can add at most {describe.fmt(addable, unit)}"
+            causes.append(f"{words} takes room for " + ", ".join(
+                f"{describe.fmt(v, unit)} in {describe.words.cluster(c)}" for c, v in taken.items()))
+    clusters = "; ".join(f"{describe.words.cluster(c)} {describe.fmt(v, unit)} "
+                         f"({_count(len(describe.sites_in(c)), 'site')})" for c, v in per_cluster.items())
+    text = (f"capacity target {describe.words.product(group)} {year}: needs {describe.fmt(target, unit)}, "
+            f"existing capacity gives {describe.fmt(existing, unit)}, and the eligible land can add at most "
+            f"{describe.fmt(addable, unit)}"
             + (f" ({'; '.join(limited)})" if limited else "")
             + f", short by {describe.fmt(need - addable, unit)}. Room per cluster: {clusters}"
             + (". " + "; ".join(causes)[:1].upper() + "; ".join(causes)[1:] if causes else "")
@@ -914,8 +978,9 @@ def _value_finding(describe: Describer, year: int, goal: float) -> str | None:
         held = sum(value[p] for p in members)
         most = max((per_unit[p] for p in members), default=0.0) * ceiling
         if most < held - 1e-6:
-            ceiling_notes.append(f"the {group} ceiling of {describe.fmt(ceiling, describe.group_unit(group))} "
-                                 f"holds its value to {_amount(most, 'yuan')}")
+            ceiling_notes.append(f"the {describe.words.product(group)} ceiling of "
+                                 f"{describe.fmt(ceiling, describe.group_unit(group))} holds its value to "
+                                 f"{_amount(most, 'yuan')}")
             for p in members:  # spread the cap over the members, in proportion, for the bound below
                 value[p] *= most / held
     bound = sum(value.values())
@@ -938,7 +1003,8 @@ def _value_finding(describe: Describer, year: int, goal: float) -> str | None:
             fed = supply * best
             held = sum(value[p] for p in products)
             if fed < held - 1e-6:
-                supply_notes.append(f"the {r} sources supply {supply:,.0f} t/yr, enough for {', '.join(products)} "
+                supply_notes.append(f"the {describe.words.resource(r)} sources supply {supply:,.0f} t/yr, enough for "
+                                    f"{describe.words.products(products)} "
                                     f"worth at most {_amount(fed, 'yuan')}, though their capacity could give "
                                     f"{_amount(held, 'yuan')}")
             bound += min(fed, held)

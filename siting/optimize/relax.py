@@ -36,6 +36,7 @@ import pyomo.environ as pyo
 
 from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress
+from siting.config.units import SHOWN_AS, Names, plain_status
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
@@ -151,7 +152,8 @@ def rounded_difference(base: float | None, relaxed: float) -> float:
     return 0.0 if abs(difference) <= 1e-9 * max(abs(base), 1.0) else clean(difference)
 
 
-def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleCost]) -> pd.DataFrame:
+def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleCost], names: Names | None = None
+                    ) -> pd.DataFrame:
     """Per family: objective with the rule relaxed, the rule's cost (base minus relaxed), whether
     that cost is within solver tolerance (smaller than the proven gaps of the two solves allow to
     tell from 0: siting/optimize/tolerance.py), the sites the plan adds or drops without it, and
@@ -165,7 +167,11 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
     base objective and the relaxed one so rounded (`rounded_difference`: 0 below 1e-9 of the
     objective, which is solver noise, and itself to 9 significant digits, so that the float noise
     of the subtraction does not show). The base objective as the manifest gives it minus
-    `objective_relaxed_yuan` is thus `rule_cost_yuan` to 9 significant digits."""
+    `objective_relaxed_yuan` is thus `rule_cost_yuan` to 9 significant digits.
+
+    `status` is the solve report's ("optimal": proven within the gap asked for) and the sites are
+    ids, in the table and rule_costs.csv; rule_costs.md and the terminal give them in words
+    (`in_words`, with `names`)."""
     base_sites = set(base_plan.opened_sites)
     rows = []
     for cost in costs:
@@ -188,5 +194,23 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
                 gap_not_reached_text(cost.report.status, cost.report.gap, relaxed)
                 .replace("the solve", "the relaxed solve", 1)) if n),
         })
-    return pd.DataFrame(rows, columns=["rule", "status", "objective_relaxed_yuan", "rule_cost_yuan", "gap",
-                                       "within_solver_tolerance", "sites_added", "sites_dropped", "note"])
+    table = pd.DataFrame(rows, columns=["rule", "status", "objective_relaxed_yuan", "rule_cost_yuan", "gap",
+                                        "within_solver_tolerance", "sites_added", "sites_dropped", "note"])
+    return in_words(table, names)
+
+
+#: A re-solve's status ("optimal": proven within the asked gap) in the words of the solve summary.
+STATUS_WORDS = {"optimal": plain_status("convergenceCriteriaSatisfied")}
+
+
+def in_words(table: pd.DataFrame, names: Names | None = None) -> pd.DataFrame:
+    """The rule-cost `table` with the words its tables for people give (`attrs[SHOWN_AS]`,
+    siting/deliver/tables.py `shown_values`): the status "optimal" as the solve summary says it,
+    "optimal within the gap", and the sites added and dropped by their names (`names`; their ids
+    without them). The values, which rule_costs.csv holds, are not changed."""
+    names = names or Names()
+    sites = {site for column in ("sites_added", "sites_dropped") for cell in table[column] if cell
+             for site in str(cell).split(",")}
+    named = {site: names.site(site) for site in sorted(sites)}
+    table.attrs[SHOWN_AS] = {"status": dict(STATUS_WORDS), "sites_added": named, "sites_dropped": named}
+    return table

@@ -24,6 +24,7 @@ from pyomo.common.collections import ComponentMap
 from models import COST_COMPONENTS, ModelInputs
 from models.families.output_value import value_per_unit
 from siting.config.errors import NoSolution
+from siting.config.units import Names
 from siting.optimize.solve import SolveReport, SolverSettings
 
 #: Values below this are solver noise, reported as zero.
@@ -131,27 +132,56 @@ _DECISION_WORDS: dict[str, Callable[..., str]] = {
 }
 
 
-def _describe(var: Any) -> str:
-    """A whole-number decision in words ("modules of lfp_50kt (lfp) at site w_mine in 2024")."""
-    words = _DECISION_WORDS.get(var.parent_component().name)
+#: How a whole-number decision is named in messages with the run's `Names`: sites, clusters and
+#: products by their names, modules by their size, with the ids a user finds the rows by in brackets.
+_NAMED_WORDS: dict[str, Callable[..., str]] = {
+    "build": lambda n, size, s, p, mid, t: (f"modules of {size(mid, p)}{n.product(p)} ({mid}) at site "
+                                            f"{n.site_and_id(s)} in {t}"),
+    "opened": lambda n, size, s: f"site {n.site_and_id(s)} opened (0 or 1)",
+    "opens": lambda n, size, s, t: f"site {n.site_and_id(s)} opens in {t} (0 or 1)",
+    "hosts": lambda n, size, c, p: f"cluster {n.cluster(c)} hosts {n.product(p)} (0 or 1)",
+    "demo": lambda n, size, s: f"site {n.site_and_id(s)} is a recycling demonstration (0 or 1)",
+    "module_count": lambda n, size, c, mid, t: (f"modules of {size(mid, None)}({mid}) in cluster {n.cluster(c)} "
+                                                f"in {t}"),
+    "differs": lambda n, size, a, b, p: f"clusters {n.cluster(a)} and {n.cluster(b)} differ in {n.product(p)} (0 or 1)",
+}
+
+
+def _describe(var: Any, names: Names | None = None, inputs: ModelInputs | None = None) -> str:
+    """A whole-number decision in words: by ids ("modules of lfp_50kt (lfp) at site w_mine in
+    2024"), or with the run's `names` and the module sizes of `inputs` ("modules of 50,000 t/yr
+    LFP (lfp_50kt) at site West mine park (w_mine) in 2024")."""
     index = var.index()
+    args = index if isinstance(index, tuple) else (index,)
+    named = _NAMED_WORDS.get(var.parent_component().name)
+    if names is not None and named is not None:
+        modules = inputs.module_by_id if inputs is not None else {}
+
+        def size(module_id: str, product: str | None) -> str:  # "50,000 t/yr ", or "" for an unknown module
+            spec = modules.get(module_id)
+            return "" if spec is None else f"{names.quantity(spec.capacity_units_per_yr, product or spec.product)} "
+
+        return named(names, size, *args)
+    words = _DECISION_WORDS.get(var.parent_component().name)
     if words is not None:
-        return words(*(index if isinstance(index, tuple) else (index,)))
+        return words(*args)
     return f"{var.name} (0 or 1)" if var.is_binary() else var.name
 
 
-def whole_values(model: pyo.ConcreteModel) -> ComponentMap:
+def whole_values(model: pyo.ConcreteModel, names: Names | None = None, inputs: ModelInputs | None = None
+                 ) -> ComponentMap:
     """Every integer and binary variable of the model (module counts first, then site openings,
     then the others in model order) with its value rounded to a whole number.
 
     A MIP solver returns integer variables within its integrality tolerance (1.9999999 for 2);
     each is rounded here, once. A value farther than INTEGRALITY_TOLERANCE from a whole number
     (a loosened `mip_feasibility_tolerance` allows 0.07 or more) raises NoSolution naming it.
-    A variable the solver left without a value counts as 0."""
+    A variable the solver left without a value counts as 0. With the run's `names` (and `inputs`,
+    for the module sizes) the message names the decisions in words (`_describe`)."""
     decisions = [v for v in model.component_data_objects(pyo.Var, descend_into=True) if v.is_integer()]
     first = {"build": 0, "opened": 1}
     decisions.sort(key=lambda v: first.get(v.parent_component().name, 2))  # stable: model order within
-    counts = _whole([(v, v.value or 0.0) for v in decisions], _describe)
+    counts = _whole([(v, v.value or 0.0) for v in decisions], lambda var: _describe(var, names, inputs))
     return ComponentMap(zip(decisions, counts, strict=True))
 
 
@@ -499,15 +529,15 @@ def _target_table(model: pyo.ConcreteModel, inputs: ModelInputs, capacity: pd.Da
     return pd.DataFrame(rows, columns=["kind", "target", "year", "target_value", "achieved", "shortfall"])
 
 
-def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs) -> Plan:
+def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs, names: Names | None = None) -> Plan:
     """The plan of a solved model, every figure computed from the same whole-number decisions.
 
     The cost components are the model's `cost_<name>` expressions evaluated with the whole values
     in place (the model's variables are left as the solver returned them). Raises NoSolution when
     a whole-number decision is farther than INTEGRALITY_TOLERANCE from a whole number (see
-    `whole_values`)."""
+    `whole_values`), naming them by the run's `names` (by ids without them)."""
     raw_usable = {key: inputs.utilisation.get(key[1], 1.0) * _value(model.available[key]) for key in model.PRODUCE}
-    whole = whole_values(model)
+    whole = whole_values(model, names, inputs)
     counts = {key: whole[model.build[key]] for key in model.BUILD}
     with _whole_in_place(whole):
         costs = {name: clean(_value(getattr(model, f"cost_{name}"))) for name in COST_COMPONENTS}

@@ -14,6 +14,7 @@ from models import ModelInputs, build_model
 from siting.config import progress
 from siting.config.errors import NoSolution
 from siting.config.load import LoadedScenario
+from siting.config.units import Names
 from siting.optimize.counts import CERTIFY_TOLERANCE, solve_by_counts
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
 from siting.optimize.results import INTEGRALITY_TOLERANCE, Plan, extract_plan, highs_model_status, no_plan_message
@@ -91,19 +92,20 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     if nothing and nothing not in prepared.notices:
         prepared.notices.append(nothing)
     units = {pid: product.unit for pid, product in prepared.loaded.catalog.products.items()}
-    unreachable = presolve_findings(inputs, units)
+    names = getattr(prepared, "names", None)  # how messages name sites, clusters and products
+    unreachable = presolve_findings(inputs, units, names)
     if unreachable:
         with progress.phase_alone("diagnose"):
-            explained = explain_infeasibility(inputs, settings, units)
+            explained = explain_infeasibility(inputs, settings, units, names=names)
         raise InfeasiblePlan("the plan is infeasible before solving:\n"
                              + "\n".join(f"  - {m}" for m in lead + unreachable), explained, unreachable)
     cells = tuple(getattr(prepared, "candidate_cells", ()))
     if cells and isinstance(start, FixedStart):
         raise ValueError("a fixed start needs the full model, which a scenario with candidate cells never builds")
     if cells:
-        return screened_solve(inputs, cells, settings, timings, units, lead, prepared.notices)
+        return screened_solve(inputs, cells, settings, timings, units, lead, prepared.notices, names)
     if isinstance(start, FixedStart):
-        return solve_fixed_start(inputs, settings, timings, start, prepared.notices)
+        return solve_fixed_start(inputs, settings, timings, start, prepared.notices, names)
     started = time.perf_counter()
     with progress.phase("build"):
         model = build_model(inputs)
@@ -117,7 +119,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     if not report.has_solution:
         if report.infeasible:
             with progress.phase_alone("diagnose"):
-                diagnosis = explain_infeasibility(inputs, settings, units)
+                diagnosis = explain_infeasibility(inputs, settings, units, names=names)
             raise InfeasiblePlan("the plan is infeasible: the rules cannot be met together.\n"
                                  + "".join(f"  - {f}\n" for f in lead)
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
@@ -126,7 +128,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     model = counted.model
     report = whole_decisions(model, report, settings, prepared.notices)
     try:
-        plan = extract_plan(model, inputs)
+        plan = extract_plan(model, inputs, names)
     except NoSolution as exc:  # decisions off whole that rounding could not mend
         ended = (f" The search had stopped at its time limit ({settings.time_limit_s:g} s) with a gap of "
                  f"{report.gap:.2%}." if report.termination == "maxTimeLimit" and report.gap is not None else "")
@@ -163,7 +165,7 @@ KNOWN_BOUND_ABOVE_GAP = "knownBoundAboveGap"
 
 
 def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: dict[str, float], fixed: FixedStart,
-                      notices: list[str]) -> Solved:
+                      notices: list[str], names: Names | None = None) -> Solved:
     """The plan `fixed.plan` as the solved plan of the model of `inputs`, without a MIP search:
     its whole-number decisions fixed and the rest solved as an LP (siting/optimize/solve.py
     `plan_cost`, with `settings`), certified by `fixed.bound_yuan`.
@@ -209,7 +211,7 @@ def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: di
     size["searches"] = {**{k: v for k, v in fixed.searches.items() if k != "plan_from"},
                         "plan_from": {"run": fixed.plan_from, "objective_yuan": cost}}
     report = whole_decisions(model, report, settings, notices)
-    return Solved(report, extract_plan(model, inputs), size, model, solver)
+    return Solved(report, extract_plan(model, inputs, names), size, model, solver)
 
 
 def whole_decisions(model: pyo.ConcreteModel, report: SolveReport, settings: SolverSettings,
@@ -264,7 +266,8 @@ ROUNDED_ABOVE_GAP = "roundedAboveGap"
 
 def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: SolverSettings,
                    timings: dict[str, float], units: dict[str, str] | None = None,
-                   lead: list[str] | None = None, notices: list[str] | None = None) -> Solved:
+                   lead: list[str] | None = None, notices: list[str] | None = None, names: Names | None = None
+                   ) -> Solved:
     """Solve with the candidate cells screened (siting/optimize/screening.py): the plan of the
     screened model, certified against the aggregated bound. The full model, with every cell, is
     never built. Without a plan: InfeasiblePlan, explained on the aggregated inputs, when the
@@ -273,7 +276,8 @@ def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: Solver
     model's, with how many candidates, groups and sites the screening had, and the screening's
     figures under "screening" (`ScreeningSummary.record`). `lead`: lines said first in an
     infeasibility message; `notices`: the run's notices, to which a rounding of near-whole
-    decisions is added (`whole_decisions`)."""
+    decisions is added (`whole_decisions`); `names`: how the messages name sites, clusters and
+    products (siting/config/units.py `Names`; by id without them)."""
     screened = solve_screened(inputs, cells, settings)
     summary = screened.summary
     timings["build"] = summary.build_time_s
@@ -284,7 +288,7 @@ def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: Solver
         agg = screened.aggregation
         if screened.aggregate_infeasible and agg is not None:
             with progress.phase_alone("diagnose"):
-                diagnosis = explain_infeasibility(agg.inputs, settings, units)
+                diagnosis = explain_infeasibility(agg.inputs, settings, units, names=names)
             raise InfeasiblePlan(merged_infeasible_message(agg, lead or [])
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
         raise NoSolution(screening_no_plan_message(screened, settings))
@@ -295,7 +299,7 @@ def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: Solver
     if screened.merged is not None:
         size["searches"] = screened.merged.record()
     report = whole_decisions(screened.model, screened.report, settings, notices if notices is not None else [])
-    return Solved(report, extract_plan(screened.model, screened.inputs), size, screened.model,
+    return Solved(report, extract_plan(screened.model, screened.inputs, names), size, screened.model,
                   screened.solver, screened.inputs, summary)
 
 

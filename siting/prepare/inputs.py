@@ -16,6 +16,8 @@ import pandas as pd
 from models import FAMILIES, ModelInputs, ModuleSpec, RecyclingDemo
 from models.costs import capacity_shortfall_penalty_yuan_per_unit_yr, value_shortfall_penalty_yuan_per_yuan
 from siting.config.load import LoadedScenario, plan_years
+from siting.config.schema import CommittedProject
+from siting.config.units import Names
 from siting.prepare.spatial import SpatialResult
 
 
@@ -172,11 +174,23 @@ def committed_land_ha(loaded: LoadedScenario, product: str, capacity: float) -> 
     return capacity * largest.land_ha / largest.capacity
 
 
-def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tuple[int, ...]) -> Committed:
+def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tuple[int, ...],
+                       names: Names | None = None) -> Committed:
     """Map the scenario's committed projects onto sites and years. A project online before the first
     plan year counts as existing capacity; one online after the last year is left out, with a notice,
     as is one at a site left out of the plan (outside every cluster). Every project kept takes its
-    land (`committed_land_ha`)."""
+    land (`committed_land_ha`). The notices name each project by its id (its row in the committed
+    projects' file), its capacity with its unit, its product in words and its site by `names`
+    (siting/config/units.py; by id without them): "yuneng_lfp_rest (400,000 t/yr LFP at Anning
+    industrial park, Caopu area, 2025)"."""
+    names = names or Names(units={pid: product.unit for pid, product in loaded.catalog.products.items()})
+
+    def made(project: CommittedProject) -> str:
+        return f"{names.quantity(float(project.capacity), project.product)} {names.product(project.product)}"
+
+    def plant(project: CommittedProject) -> str:
+        return f"{made(project)} at {names.site(project.site)}"
+
     units: dict[tuple[str, str, int], float] = {}
     standing: dict[tuple[str, str], float] = {}
     land: dict[str, float] = {}
@@ -185,19 +199,17 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     late = [project for project in loaded.committed.projects if project.online_year > years[-1]]
     if len(late) == 1:
         project = late[0]
-        notices.append(f"committed project {project.id} ({project.capacity:,.0f} {project.product} at "
-                       f"{project.site}) comes online in {project.online_year}, after the plan's last year "
-                       f"{years[-1]}: left out")
+        notices.append(f"committed project {project.id} ({plant(project)}) comes online in {project.online_year}, "
+                       f"after the plan's last year {years[-1]}: left out")
     elif late:  # one notice for them all: a dozen lines of the same sentence hide the other notices
         notices.append(f"{len(late)} committed projects come online after the plan's last year {years[-1]}: left "
-                       "out: " + "; ".join(f"{p.id} ({p.capacity:,.0f} {p.product} at {p.site}, {p.online_year})"
-                                           for p in late))
+                       "out: " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in late))
     for project in loaded.committed.projects:
         if project.online_year > years[-1]:
             continue
         if project.site not in kept:
-            notices.append(f"committed project {project.id} is at site {project.site}, which lies in no cluster: "
-                           "left out")
+            notices.append(f"committed project {project.id} ({made(project)}) is at site "
+                           f"{names.site_and_id(project.site)}, which lies in no cluster: left out")
             continue
         if project.online_year < years[0]:
             key2 = (project.site, project.product)
@@ -211,10 +223,12 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
 
 
 def land_after_committed(site_land: dict[str, float], land_after_redline: dict[tuple[str, str], float],
-                         committed: Committed) -> tuple[dict[str, float], dict[tuple[str, str], float], list[str]]:
+                         committed: Committed, names: Names | None = None
+                         ) -> tuple[dict[str, float], dict[tuple[str, str], float], list[str]]:
     """Usable land less the land of committed plants, clipped at 0, for the whole site and for
     every (site, product) after the red line; a notice for each site with less land than its
-    committed plants take."""
+    committed plants take, naming the site by `names` and its id (by id without them)."""
+    names = names or Names()
     notices = []
     site_out = dict(site_land)
     pair_out = dict(land_after_redline)
@@ -225,8 +239,8 @@ def land_after_committed(site_land: dict[str, float], land_after_redline: dict[t
                 keys_of.setdefault(key[0], []).append(key)
     for site, used in sorted(committed.land_ha.items()):
         if used > site_land.get(site, 0.0) + 1e-9:
-            notices.append(f"site {site}: its committed projects take {used:,.1f} ha, more than its usable land "
-                           f"{site_land.get(site, 0.0):,.1f} ha; no land is left there for new modules")
+            notices.append(f"site {names.site_and_id(site)}: its committed projects take {used:,.1f} ha, more than "
+                           f"its usable land {site_land.get(site, 0.0):,.1f} ha; no land is left there for new modules")
         site_out[site] = max(0.0, site_out.get(site, 0.0) - used)
         for key in keys_of.get(site, []):
             pair_out[key] = max(0.0, land_after_redline[key] - used)
@@ -238,14 +252,16 @@ def build_inputs(loaded: LoadedScenario, spatial: SpatialResult) -> ModelInputs:
     return build_inputs_with_notices(loaded, spatial)[0]
 
 
-def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult) -> tuple[ModelInputs, list[str]]:
+def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, names: Names | None = None
+                              ) -> tuple[ModelInputs, list[str]]:
     """The model's frozen inputs from a loaded scenario and its preprocessed layers: sets (YEARS:
     every calendar year from the first to the last listed), the catalog's modules, land less the
     committed plants', existing and committed capacity, sources and arcs with their km, prices on
     the scenario's price path, imports and sales caps, tariffs, land prices, the hub network's km,
     targets and penalties, the settings of every rule family, and the enabled families (from the
     registry: `constraints.<section>.enabled`); with the notices of the mapping (committed projects
-    left out, sites short of land)."""
+    left out, sites short of land), which name sites, products and quantities by `names`
+    (siting/config/units.py `Names`; products in words and sites by id without them)."""
     s = loaded.scenario
     c = s.constraints
     catalog = loaded.catalog
@@ -256,9 +272,9 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult) ->
     land = spatial.land
     land_after = {(a, b): float(v) for a, b, v in land[["site", "product", "land_after_redline_ha"]].itertuples(
         index=False)}
-    committed = committed_projects(loaded, sites, years)
+    committed = committed_projects(loaded, sites, years, names)
     gross = {site: float(v) for site, v in zip(spatial.sites["id"], spatial.sites["gross_land_ha"], strict=True)}
-    site_land, land_after, land_notices = land_after_committed(gross, land_after, committed)
+    site_land, land_after, land_notices = land_after_committed(gross, land_after, committed, names)
     redline_excluded = frozenset(
         (a, b) for a, b, inside in land[["site", "product", "inside_redline"]].itertuples(index=False) if inside
     )

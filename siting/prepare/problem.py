@@ -20,6 +20,7 @@ from siting.config.load import (
     load_scenario,
     shown_path,
 )
+from siting.config.units import Names, layer_names
 from siting.prepare.candidates import allowed_zone_geometry, generate_candidates, no_cell_left
 from siting.prepare.checks import check_against_layers
 from siting.prepare.inputs import build_inputs_with_notices
@@ -40,7 +41,8 @@ class Prepared:
     """A scenario ready to solve: `candidate_cells` are the site ids of the generated cells, in
     the order of the model's SITES (empty without a `candidates:` block); `positions`, the red-line
     and proximity decisions at the sites with their margins against the sites' positional
-    uncertainty (`siting.prepare.positions`)."""
+    uncertainty (`siting.prepare.positions`); `names`, how the texts for people name the sites,
+    clusters, products and quantities (siting/config/units.py `Names`, from the whole layers)."""
 
     loaded: LoadedScenario
     layers: LayerSet
@@ -49,6 +51,7 @@ class Prepared:
     notices: list[str]
     candidate_cells: tuple[str, ...] = ()
     positions: PositionCheck = field(default_factory=PositionCheck)
+    names: Names = field(default_factory=Names)
 
 
 def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
@@ -150,6 +153,9 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
         with progress.phase("candidates"):
             cells = candidate_cells(loaded, layers)
         timings["candidates"] = time.perf_counter() - started
+    names = layer_names(layers.sites, layers.clusters,
+                        {pid: product.unit for pid, product in loaded.catalog.products.items()},
+                        tuple(str(i) for i in cells["id"]) if cells is not None else ())
     started = time.perf_counter()
     with progress.phase("preprocess"):
         gateway = (s.network.gateway.lon, s.network.gateway.lat)
@@ -157,15 +163,16 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
         spatial = preprocess(layers, list(loaded.catalog.products), redline_settings(loaded), s.spatial.working_crs,
                              s.spatial.sites_outside_clusters, s.spatial.detour_factor, crs_at[0], gateway, cells,
                              crs_at[1])
-        inputs, input_notices = build_inputs_with_notices(loaded, spatial)
+        inputs, input_notices = build_inputs_with_notices(loaded, spatial, names)
         positions = position_check(spatial, inputs, redline_settings(loaded), s.spatial.detour_factor)
     timings["preprocess"] = time.perf_counter() - started
     notices = list(layers.notices) + notices + input_notices
     if spatial.dropped_sites:
-        notices.append(f"sites outside every cluster, dropped: {', '.join(spatial.dropped_sites)}")
+        notices.append("sites outside every cluster, dropped: "
+                       + "; ".join(names.site_and_id(site) for site in spatial.dropped_sites))
     if cells is not None:
         notices.append(f"candidate cells: {len(cells):,} ({s.candidates.shape}) over the clusters, planned beside "
                        f"the {int((spatial.sites['kind'] != CELL).sum())} sites of the sites layer")
     kinds = spatial.sites["kind"].to_numpy()
     cell_ids = tuple(str(i) for i, k in zip(spatial.sites["id"], kinds, strict=True) if k == CELL)
-    return Prepared(loaded, layers, spatial, inputs, notices, cell_ids, positions)
+    return Prepared(loaded, layers, spatial, inputs, notices, cell_ids, positions, names)

@@ -38,8 +38,8 @@ from models import ModelInputs
 from models.families.proximity import nearest_sources
 from siting.config.load import CommittedProjects, LoadedScenario, load_committed_projects
 from siting.config.schema import CommittedProject
+from siting.config.units import per_year
 from siting.deliver.tables import table_files
-from siting.deliver.units import per_year
 from siting.optimize.results import Plan
 from siting.prepare.inputs import committed_land_ha
 from siting.prepare.problem import Prepared

@@ -135,7 +135,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if with_rule_costs:
         started = time.perf_counter()
         costs = rule_cost_table(solved.report, solved.plan,
-                                rule_costs(model_inputs(prepared, solved), settings, solved.model, solved.solver))
+                                rule_costs(model_inputs(prepared, solved), settings, solved.model, solved.solver),
+                                prepared.names)
         timings["rule_costs"] = time.perf_counter() - started
         extra.update(table_files(costs, "rule_costs", TOLERANCE_NOTE))
     if alternatives:
@@ -220,7 +221,7 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
         counter.begin("comparison")
         counter.beat()
         files.update(explore_files(plans, prepared.inputs, prepared.spatial, slack, prepared.loaded.scenario.name,
-                                   gap))
+                                   gap, prepared.names))
         counter.advance("comparison", "made")
     finally:
         counter.close()

@@ -4,7 +4,7 @@ runs' own written `sites.geojson`; solving happens in `siting.runs.pool`.
 
 The tables keep ids ("capacity kunming copper_foil"), as comparison.csv and sweep.csv give them;
 what a reader sees, the terminal, comparison.md, sweep.md and sweep.png, names products and
-target groups in words (siting/deliver/units.py `product_label`: "Copper foil") and clusters by
+target groups in words (siting/config/units.py `product_label`: "Copper foil") and clusters by
 their name in the clusters layer ("capacity Kunming: Copper foil", `comparison_display`).
 
 What the proven gaps show of a difference is said with it: whether they tell two objectives
@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from siting.config.progress import INFEASIBLE, run_outcome
+from siting.config.units import BN, MONEY_UNIT, cost_label, per_year, product_label, unit_slug
 from siting.deliver.tables import (
     AS_GIVEN,
     TERMINAL_CELL,
@@ -35,7 +36,6 @@ from siting.deliver.tables import (
     numeric_columns,
     table_cells,
 )
-from siting.deliver.units import BN, MONEY_UNIT, cost_label, per_year, product_label, unit_slug
 from siting.optimize.tolerance import WITHIN, optimum_interval, within_tolerance
 from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, failure_message
 

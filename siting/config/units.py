@@ -1,0 +1,255 @@
+"""One way to state money, product names, product units and solver outcomes in every output.
+
+Money is stated in billion yuan ("bn yuan", 1 bn = 1e9 yuan = 10 亿) with two decimals in text;
+CSV money columns hold bn yuan and say so in their names (`capex_bn_yuan`). Quantities carry the
+catalog's unit of their product (t, GWh, million m2), never a generic "units".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+BN = 1e9
+"""Yuan in one billion yuan."""
+
+MONEY_UNIT = "bn yuan"
+"""The money unit written after every money figure in text."""
+
+SHOWN_AS = "values_shown_as"
+"""The key of a table's `attrs` giving, per column, the words its values read as in the tables for
+people (Markdown and terminal; siting/deliver/tables.py `shown_values`): value -> words, and in a
+column of comma-separated ids each id -> its words. The CSV files keep the values."""
+
+# Codes whose parts are acronyms or chemical formulae, written as such in words.
+_WORD_FORMS = {
+    "ncm": "NCM", "lfp": "LFP", "nca": "NCA", "lmfp": "LMFP", "fepo4": "FePO4", "li2co3": "Li2CO3",
+    "lioh": "LiOH", "gwh": "GWh", "pv": "PV", "ev": "EV",
+}
+
+
+class _Product(Protocol):
+    unit: str
+
+
+class _Catalog(Protocol):
+    @property
+    def products(self) -> Mapping[str, _Product]: ...
+
+
+def to_bn(yuan: float) -> float:
+    """Yuan as billion yuan (a float, for CSV cells and plot axes)."""
+    value = yuan / BN
+    return 0.0 if value == 0 else value
+
+
+def bn_yuan(yuan: float | None, digits: int = 2) -> str:
+    """Yuan as text in billion yuan with the unit: 72_840_000_000 -> "72.84 bn yuan"; None -> "n/a"."""
+    if yuan is None or not math.isfinite(yuan):
+        return "n/a"
+    return f"{bn_number(yuan, digits)} {MONEY_UNIT}"
+
+
+def bn_number(yuan: float | None, digits: int = 2) -> str:
+    """Yuan as a bare billion-yuan number for a table whose header carries the unit; None -> "n/a"."""
+    if yuan is None or not math.isfinite(yuan):
+        return "n/a"
+    value = round(to_bn(yuan), digits)
+    return f"{value if value != 0 else 0.0:,.{digits}f}"
+
+
+def product_label(code: str) -> str:
+    """A product code in words: "ncm_precursor" -> "NCM precursor", "copper_foil" -> "Copper foil"."""
+    parts = [_WORD_FORMS.get(part.lower(), part.lower()) for part in code.split("_") if part]
+    if not parts:
+        return code
+    first = parts[0]
+    if first == first.lower():
+        parts[0] = first[:1].upper() + first[1:]
+    return " ".join(parts)
+
+
+def amount_text(value: float | None) -> str:
+    """Tonnes or product units for a reader, at the precision the layers deliver them
+    (siting/deliver/layer.py `AMOUNT`): whole units, 4 significant digits below 1,000, thousands
+    separated, no trailing zeros: 1_493_000 -> "1,493,000", 36.05 -> "36.05", 3.5 -> "3.5",
+    0.1450708 -> "0.1451", 999.96 -> "1,000"; None or not finite -> "n/a"."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    decimals = max(0, 3 - math.floor(math.log10(abs(value))))
+    rounded = round(float(value), decimals)
+    if rounded == 0:
+        return "0"
+    text = f"{rounded:z,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def unit_of(catalog: _Catalog, product: str) -> str:
+    """The catalog's unit of a product ("t", "GWh", "million m2")."""
+    return catalog.products[product].unit
+
+
+def per_year(unit: str) -> str:
+    """A product unit per year, for headers and labels: "t" -> "t/yr", "million m2" -> "million m2/yr"."""
+    return f"{unit}/yr"
+
+
+def unit_slug(unit: str) -> str:
+    """A unit as part of a CSV column name: "t" -> "t", "million m2" -> "million_m2", "GWh" -> "GWh"."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", unit).strip("_")
+
+
+@dataclass(frozen=True)
+class Names:
+    """How the texts for people (the report, the terminal, the Markdown tables, messages) name
+    what the inputs give by id: sites by their map names (siting/deliver/mapinfo.py `site_names`:
+    the sites layer's name, shortened to its part before the first comma where that stays
+    distinct), clusters by the clusters layer's names, products in words (`product_label`) and
+    quantities with their product's catalog unit per year. The CSV and GeoJSON files keep the ids.
+
+    sites, clusters: id -> name; an id without an entry is named by itself (a candidate cell, a
+    layer without names). site_names_in_layer: id -> the sites layer's whole name, for the sites
+    whose name was shortened. units: product -> its catalog unit ("t", "million m2")."""
+
+    sites: Mapping[str, str] = field(default_factory=dict)
+    clusters: Mapping[str, str] = field(default_factory=dict)
+    units: Mapping[str, str] = field(default_factory=dict)
+    site_names_in_layer: Mapping[str, str] = field(default_factory=dict)
+
+    def site(self, site_id: object) -> str:
+        """A site by its name: "yuxi_longquan" -> "Yuxi high-tech zone"."""
+        return self.sites.get(str(site_id), str(site_id))
+
+    def site_and_id(self, site_id: object) -> str:
+        """A site by its name and, in brackets, its id, for a message whose reader must find the
+        site's row in the sites layer: "Yuxi high-tech zone (yuxi_longquan)"; the id alone where
+        it is the name."""
+        name = self.site(site_id)
+        return name if name == str(site_id) else f"{name} ({site_id})"
+
+    def cluster(self, cluster_id: object) -> str:
+        """A cluster by its name in the clusters layer: "kunming" -> "Kunming"."""
+        return self.clusters.get(str(cluster_id), str(cluster_id))
+
+    def product(self, product: object) -> str:
+        """A product in words (`product_label`): "ncm_precursor" -> "NCM precursor"."""
+        return product_label(str(product))
+
+    def quantity(self, value: float, product: object) -> str:
+        """An amount of a product per year with its unit: 400, "separator" -> "400 million m2/yr";
+        "units/yr" for a product without a known unit."""
+        unit = self.units.get(str(product))
+        return f"{amount_text(value)} {per_year(unit) if unit else 'units/yr'}"
+
+
+def _given(value: object) -> str | None:
+    """A layer's name cell, stripped; None where it is missing or empty."""
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def cluster_names(clusters: Any) -> dict[str, str]:
+    """Cluster id -> the name a reader sees, from a clusters layer (a table with an `id` column
+    and, where the layer has names, a `name` column): the name, stripped; the id where there is
+    none; the name and the id in brackets where two clusters share a name."""
+    ids = [str(i) for i in clusters["id"]]
+    given = [_given(n) for n in clusters["name"]] if "name" in clusters.columns else [None] * len(ids)
+    named = [n or i for n, i in zip(given, ids, strict=True)]
+    shared = {n for n in named if named.count(n) > 1}
+    return {i: f"{n} ({i})" if n in shared and n != i else n for i, n in zip(ids, named, strict=True)}
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
+
+
+def site_names(names: Sequence[object], ids: Sequence[object]) -> list[str]:
+    """A distinct map name per site: its name up to the first comma ("Yuxi high-tech zone,
+    Longquan area" -> "Yuxi high-tech zone"); the whole name where two sites would share that
+    short form (the Caopu and Qilin areas of the Anning industrial park); the whole name and the
+    site's id in brackets where even whole names are shared; the id where there is no name. Each
+    site's name depends on the whole layer, not on which sites are built, so a site keeps its
+    name from plan to plan."""
+    full = [str(site_id) if _missing(name) else str(name).strip() for name, site_id in zip(names, ids, strict=True)]
+    short = [name.split(",")[0].strip() or name for name in full]
+    short_count: dict[str, int] = {}
+    full_count: dict[str, int] = {}
+    for s, f in zip(short, full, strict=True):
+        short_count[s] = short_count.get(s, 0) + 1
+        full_count[f] = full_count.get(f, 0) + 1
+    found = []
+    for s, f, site_id in zip(short, full, ids, strict=True):
+        if short_count[s] == 1:
+            found.append(s)
+        elif full_count[f] == 1 or f == str(site_id):
+            found.append(f)
+        else:
+            found.append(f"{f} ({site_id})")
+    return found
+
+
+def layer_names(sites: Any, clusters: Any, units: Mapping[str, str], cells: Sequence[str] = ()) -> Names:
+    """The `Names` of a run: sites from the whole sites layer (`sites`, a table with an `id`
+    column and, where the layer has names, a `name` column; `site_names`), so that a site has the
+    same name in every plan, and the candidate `cells` by their ids; clusters by
+    `cluster_names`; `units`, product -> catalog unit."""
+    ids = [*(str(i) for i in sites["id"]), *cells]
+    given = [*(sites["name"] if "name" in sites.columns else sites["id"]), *cells]
+    shown = dict(zip(ids, site_names(given, ids), strict=True))
+    whole = {i: _given(n) for i, n in zip(ids, given, strict=True)}
+    shortened = {i: str(name) for i, name in whole.items()
+                 if name is not None and name != shown[i] and name.startswith(shown[i])}
+    return Names(shown, cluster_names(clusters), dict(units), shortened)
+
+
+_COST_LABELS = {
+    "capex": "capex (annuities)", "land": "land (annuities)", "fixed_opex": "fixed opex",
+    "site_fixed": "site opening", "variable": "variable (energy, other)",
+    "resources": "raw material at sources", "imports": "imports",
+    "transport": "transport", "shortfall": "target shortfall penalty", "sales": "sales (revenue, negative)",
+}
+
+
+def cost_label(name: str) -> str:
+    """A cost component in words: "site_fixed" -> "site opening", "sales" -> "sales (revenue,
+    negative)": sales revenue is a negative cost."""
+    return _COST_LABELS.get(name, name.replace("_", " "))
+
+
+_PLAIN_STATUS = {
+    "convergenceCriteriaSatisfied": "optimal within the gap",
+    "maxTimeLimit": "stopped at the time limit",
+    "iterationLimit": "stopped at an iteration or node limit",
+    "screeningEnded": "the screening rounds ended above the asked gap",
+    "objectiveLimit": "stopped at the objective limit",
+    "minStepLength": "stopped: the solver could make no more progress",
+    "unbounded": "unbounded: costs can fall without limit (a rule or bound is missing)",
+    "provenInfeasible": "infeasible: no plan meets every rule",
+    "locallyInfeasible": "infeasible: no plan meets every rule",
+    "infeasibleOrUnbounded": "infeasible or unbounded: no plan meets every rule",
+    "error": "the solver failed",
+    "interrupted": "interrupted",
+    "licensingProblems": "the solver failed (licensing problem)",
+    "emptyModel": "nothing to decide (empty model)",
+    "nearOptimalAlternative": "a near-optimal alternative: its cost is within the slack of the optimum's, not "
+                              "proven the least (alternatives.md compares it)",
+    "unknown": "ended for an unknown reason",
+}
+
+_LIMITS = ("maxTimeLimit", "iterationLimit", "objectiveLimit", "minStepLength", "interrupted")
+
+
+def plain_status(termination: str, has_solution: bool | None = None) -> str:
+    """The solver's termination condition in plain words.
+
+    "convergenceCriteriaSatisfied" -> "optimal within the gap"; a stop at a limit says whether a plan
+    was found when `has_solution` is given ("stopped at the time limit with a plan").
+    """
+    words = _PLAIN_STATUS.get(termination, termination)
+    if termination in _LIMITS and has_solution is not None:
+        words += " with a plan" if has_solution else " without a plan"
+    return words
