@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from siting import __version__
 from siting.config import progress
-from siting.config.errors import InputError, NoSolution, PlanInfeasible
+from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -429,10 +429,15 @@ def run_command(args: argparse.Namespace) -> int:
             raise InputError([f"--slack | applies to the alternatives only (got {args.slack:g} without "
                               "--alternatives); add --alternatives N, or drop --slack"])
         args.slack = DEFAULT_SLACK if args.slack is None else args.slack
-        with api.command_line_names():  # its problems name the options: --set, --out
-            result = api.run(args.scenario, args.out, variant=args.variant, overrides=single_overrides(args.set),
-                             time_limit_s=args.time_limit, rule_costs=args.rule_costs,
-                             alternatives=args.alternatives, slack=args.slack)
+        try:
+            with api.command_line_names():  # its problems name the options: --set, --out
+                result = api.run(args.scenario, args.out, variant=args.variant, overrides=single_overrides(args.set),
+                                 time_limit_s=args.time_limit, rule_costs=args.rule_costs,
+                                 alternatives=args.alternatives, slack=args.slack)
+        except OutputFolderError as refused:
+            if refused.result is not None:  # the folder changed during the run: the plan is in the kept folder
+                print(format_summary(refused.result))
+            raise
         print(format_summary(result))
         if args.alternatives:
             print(f"\n{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "

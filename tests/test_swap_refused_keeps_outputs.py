@@ -275,6 +275,13 @@ def test_a_name_a_temporary_would_take_is_skipped(tmp_path: Path):
 # through the command line
 
 
+def plan_part(summary: str) -> str:
+    """A solve summary from its targets table to its sites opened (no wall-clock figures)."""
+    start = summary.find("\ntargets")
+    end = summary.find("\n", summary.find("sites opened:"))
+    return summary[start:end] if start >= 0 and end > start else ""
+
+
 def test_solve_keeps_its_outputs_when_the_folder_changed_during_the_run(folder: Path, capsys,
                                                                         monkeypatch: pytest.MonkeyPatch):
     """report.md annotated while the second solve writes: exit 2 with the whole message, out/
@@ -296,12 +303,15 @@ def test_solve_keeps_its_outputs_when_the_folder_changed_during_the_run(folder: 
         real(staging, files)
 
     monkeypatch.setattr(siting.deliver.folders, "write_files", annotate_then_write)
-    capsys.readouterr()
+    printed = capsys.readouterr().out  # the first run's summary
     for kept in (folder.parent / "out.new", folder.parent / "out.new-2"):
         (out / "report.md").write_bytes(report)
         assert main(["solve", scenario, "--out", str(out)]) == 2
-        err = capsys.readouterr().err
-        assert err == f"error: {changed_message(out, kept)}\n"
+        seen = capsys.readouterr()
+        assert seen.err == f"error: {changed_message(out, kept)}\n"
+        # The plan is still shown, as any solve shows it, naming the folder that holds it.
+        assert plan_part(seen.out) == plan_part(printed) != ""
+        assert seen.out.rstrip().endswith(f"outputs written to {kept}")
         after = snapshot(out)
         assert after.pop("report.md") != first["report.md"]
         assert after == {name: digest for name, digest in first.items() if name != "report.md"}
@@ -324,7 +334,9 @@ def test_the_errors_cross_process_boundaries_whole():
     from siting.config.errors import InputError, OutputFolderError
 
     error = OutputFolderError(["--out | changed (got out)"], during_run=True, kept=Path("out.new"))
+    error.result = object()  # a run's result stays in its process
     copy = pickle.loads(pickle.dumps(error))
+    assert copy.result is None
     assert (type(copy), copy.problems, copy.during_run, copy.kept) == (OutputFolderError,
                                                                         ["--out | changed (got out)"], True,
                                                                         Path("out.new"))

@@ -43,7 +43,10 @@ class InputError(Exception):
     def __reduce__(self) -> tuple:
         # Rebuilt from its attributes, so that an error raised in a worker process (a sweep's run)
         # arrives whole: Exception's default would pass the joined message as `problems`.
-        return _rebuilt, (type(self), dict(self.__dict__))
+        state = dict(self.__dict__)
+        if "result" in state:
+            state["result"] = None  # a run's result stays in its process
+        return _rebuilt, (type(self), state)
 
     def heading(self) -> str:
         """The line above the problems: "1 problem in the input:", "N problems in the input:"."""
@@ -70,6 +73,10 @@ class OutputFolderError(InputError):
         self.during_run = during_run
         #: The new folder beside the output folder that holds the run's complete outputs, or None.
         self.kept = kept
+        #: What the solve job made before the refusal, when its outputs were kept (a
+        #: `siting.runs.job.RunResult` for `kept`), so that the caller can still show the plan;
+        #: None otherwise. Not carried across processes.
+        self.result: object | None = None
 
     def heading(self) -> str:
         return "the output folder was not replaced:" if self.during_run else super().heading()

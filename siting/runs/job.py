@@ -14,7 +14,7 @@ import pandas as pd
 
 from models import ModelInputs
 from siting.config import progress
-from siting.config.errors import InputError, PlanInfeasible
+from siting.config.errors import InputError, OutputFolderError, PlanInfeasible
 from siting.config.load import Override, load_scenario, shown_path
 from siting.deliver.explore import FileContent, diagnosis_files, subfolder_writer
 from siting.deliver.explore import alternatives_files as explore_files
@@ -151,7 +151,13 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra)
     with progress.phase("write"):
-        write_outputs(destination, files, timings, create_parent)
+        try:
+            write_outputs(destination, files, timings, create_parent)
+        except OutputFolderError as refused:
+            if refused.kept is not None:  # complete in the kept folder: the caller may still show the plan
+                refused.result = RunResult(prepared, solved.report, solved.plan, refused.kept, timings, solved.size,
+                                           costs, kept)
+            raise
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept)
 
 
