@@ -47,7 +47,7 @@ from siting.deliver.layers import (
 )
 from siting.deliver.mapplot import PIXELS, site_names
 from siting.deliver.report import land_blocks, markdown
-from siting.deliver.styles import RENDERERS, diff_style
+from siting.deliver.styles import RENDERERS, diff_style, source_classes
 from siting.optimize.results import BUILD_COLUMNS, Plan
 from siting.prepare.spatial import RedlineSettings, SpatialResult, land_after_redline
 from tests.test_candidate_scenario import CELLS_A, ZONE_A, with_cells
@@ -482,7 +482,9 @@ def test_every_feature_falls_in_a_category_of_its_layer_style(folder_fixture: st
         assert renderer.get("attr") == attribute
         categories = renderer.findall("categories/category")
         values = {c.get("value") for c in categories}
-        assert {str(f["properties"][attribute]) for f in features} <= values, name
+        classes = (source_classes(pd.DataFrame([f["properties"] for f in features])) if name == "sources"
+                   else [str(f["properties"][attribute]) for f in features])
+        assert set(classes) <= values, name
         symbols = {s.get("name") for s in renderer.findall("symbols/symbol")}
         assert {c.get("symbol") for c in categories} == symbols
         for label in (c.get("label") or "" for c in categories):

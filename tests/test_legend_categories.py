@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
@@ -35,6 +36,7 @@ from siting.deliver.styles import (
     ELIGIBLE,
     PALETTE,
     RESOURCE_PALETTE,
+    SOURCE_CLASS,
     STATUS_LABELS,
     candidate_cells_style,
     diff_changes,
@@ -46,6 +48,7 @@ from siting.deliver.styles import (
     rgba,
     site_areas_style,
     sites_style,
+    source_classes,
     sources_style,
 )
 
@@ -197,7 +200,7 @@ def test_map_png_names_the_same_site_statuses():
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small scenario solved: w_mine, e_city and e_far built, w_lake excluded by the red line;
-    only phosphate rock flows (the lithium clay source ships nothing)."""
+    only phosphate rock flows (the lithium clay source, prospective and left out, ships nothing)."""
     base = tmp_path_factory.mktemp("legend")
     shutil.copytree(DATA, base / "small")
     assert main(["solve", str(base / "small" / "scenario.yaml"), "--out", str(base / "out")]) == 0
@@ -207,7 +210,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 #: The small plan's categorised layers -> (field, the categories of its style).
 SMALL_CATEGORIES = {"sites": ("status", ["built", "excluded_redline"]), "hubs": ("kind", ["hub", "gateway"]),
                     "flows": ("resource", ["phosphate_rock"]),
-                    "sources": ("resource", ["lithium_clay", "phosphate_rock"]),
+                    "sources": (SOURCE_CLASS, ["lithium_clay:prospective", "phosphate_rock"]),
                     "redline_zones": ("id", ["buffer"]), "redline": ("category", ["lake"])}
 
 
@@ -221,7 +224,9 @@ def test_plan_files_list_exactly_the_categories_of_their_features(small: Path):
     for name, (field, expected) in SMALL_CATEGORIES.items():
         qml = (small / f"{name}.qml").read_text(encoding="utf-8")
         features = json.loads((small / f"{name}.geojson").read_text())["features"]
-        assert sorted({str(f["properties"][field]) for f in features}) == sorted(expected), name
+        table = pd.DataFrame([f["properties"] for f in features])
+        values = source_classes(table) if field == SOURCE_CLASS else [str(v) for v in table[field]]
+        assert sorted(set(values)) == sorted(expected), name
         assert categories(layers[name]) == expected, name
         assert categories(parse_text(qml)) == expected, name
         assert stored[name] == qml, name

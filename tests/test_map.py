@@ -86,9 +86,10 @@ def test_legend_names_products_in_words_and_every_layer_drawn(drawn: tuple):
     assert labels[3].startswith("capex ") and labels[3].endswith(" bn yuan")
     assert labels[3] == f"capex {bn_yuan(round(top, 2 - len(str(int(top)))))}"
     assert labels[4:] == ["capex 1.00 bn yuan", "excluded: red line", "cluster", "counties (context)",
-                          "red line: lake", "red-line buffer 1 km", "Lithium clay source",
+                          "red line: lake", "red-line buffer 1 km", "Lithium clay source (prospective, not used)",
                           "Phosphate rock source and flow"]
-    # "and flow" only for a resource the plan carries: here phosphate rock, not lithium clay
+    # "and flow" only for a resource the plan carries: here phosphate rock, not lithium clay, whose
+    # one source is prospective and left out (hollow)
     flows = next(layer for layer in layers if layer.name == "flows").frame
     assert set(flows["resource"]) == {"phosphate_rock"}
     assert legend.get_title().get_text() == ("Built sites: pie area ∝ capex, slices = output\n"

@@ -8,7 +8,9 @@ output-value target, the chain-balance rule, a later target, the existing capaci
 module sizes; for an output-value target: the capacity added ahead of later targets and the
 existing and committed plants, each with the output value its production makes, a binding
 chain-balance rule, and sales revenue against the year's costs, `year_costs`); for capacity that
-is built but not used, `stranded_capacity` gives the idle share per site and product.
+is built but not used, `stranded_capacity` gives the idle share per site and product. For the
+products the proximity rule excludes at a site, `proximity_reasons` says why: no source within
+reach, or only prospective sources, which the scenario leaves out.
 """
 
 from __future__ import annotations
@@ -24,8 +26,12 @@ from models import ModelInputs
 from models.costs import capex_annuity_yuan_per_yr, land_annuity_yuan_per_yr
 from models.families.agglomeration import pre_opened_sites
 from models.families.output_value import value_per_unit
+from models.families.proximity import too_far
 from siting.config.units import bn_number, bn_yuan, cost_label, per_year, product_label
+from siting.deliver.styles import resource_label
 from siting.optimize.results import Plan
+from siting.prepare.inputs import km_figure
+from siting.prepare.positions import km_text
 
 #: Relative tolerance for "met exactly" and "used up".
 TIGHT = 1e-6
@@ -463,3 +469,91 @@ def cost_drivers(plan: Plan) -> list[tuple[str, float, float]]:
 def units_of(catalog: Any, inputs: ModelInputs) -> dict[str, str]:
     """Each product's catalog unit."""
     return {p: catalog.products[p].unit for p in inputs.PRODUCTS}
+
+
+#: Why the prospective sources within reach do not count (the scenario's setting).
+PROSPECTIVE_LEFT_OUT = "left out: spatial.include_prospective_sources is false"
+
+
+@dataclass(frozen=True)
+class ProximityReason:
+    """Why the proximity rule excludes `products` (codes, in catalog order) at a site.
+
+    resource None: no source within reach: for a resource they need, the nearest source the plan
+    may use lies beyond the resource's limit, or there is none. Otherwise the sources of
+    `resource` within its limit `limit_km` are all prospective and left out by the scenario:
+    `left_out` gives each as (name, road km), nearest first."""
+
+    products: tuple[str, ...]
+    resource: str | None = None
+    limit_km: float = 0.0
+    left_out: tuple[tuple[str, float], ...] = ()
+
+    def label(self) -> str:
+        """What is missing: "no source within reach for", or "no producing lithium clay source
+        within 100 km for"."""
+        if self.resource is None:
+            return "no source within reach for"
+        return f"no producing {resource_label(self.resource)} source within {km_figure(self.limit_km)} km for"
+
+    def value(self) -> str:
+        """The products in words, with the prospective sources left out: "Li2CO3 (Xiaoshiqiao
+        clay lithium, prospective, 14.2 road km; left out: spatial.include_prospective_sources is
+        false)"."""
+        products = ", ".join(product_label(p) for p in self.products)
+        if self.resource is None:
+            return products
+        sources = "; ".join(f"{name}, prospective, {km_text(km)} road km" for name, km in self.left_out)
+        return f"{products} ({sources}; {PROSPECTIVE_LEFT_OUT})"
+
+    def text(self) -> str:
+        """The reason as one phrase: `label` then `value`."""
+        return f"{self.label()} {self.value()}"
+
+
+def proximity_reasons(inputs: ModelInputs, excluded: Mapping[str, Sequence[str]],
+                      left_out: Mapping[str, tuple[str, str]], left_out_km: Mapping[tuple[str, str], float]
+                      ) -> dict[str, tuple[ProximityReason, ...]]:
+    """Site id -> why the proximity rule excludes the products `excluded` names there (site id ->
+    product codes, the sites layer's `excluded_proximity`), for every site with such products.
+
+    The resources too far from a site are the rule's (`models.families.proximity.too_far`: the
+    nearest source the plan may use lies beyond the limit, or there is none). `left_out`: source
+    id -> (name, resource) of the prospective sources the scenario leaves out, in the sources
+    layer's order; `left_out_km`: (site id, source id) -> their road km, as the rule measures
+    them (`siting.deliver.layers.prospective_left_out_km`). A resource whose left-out sources lie
+    within its limit (km <= limit) gets a reason of its own naming them, nearest first (equal km:
+    in layer order), for the excluded products needing it; the excluded products for which some
+    resource has no source within reach at all, a plain reason first. Deterministic: products in
+    the order given, resources in `inputs.RESOURCES` order."""
+    far: dict[str, dict[str, tuple[str, ...]]] = {}
+    for resource, site, needing in too_far(inputs):
+        far.setdefault(site, {})[resource] = needing
+    order = {k: i for i, k in enumerate(left_out)}
+    by_site: dict[str, list[tuple[str, float]]] = {}
+    for (site, source), km in left_out_km.items():
+        if source in left_out:
+            by_site.setdefault(site, []).append((source, km))
+    found: dict[str, tuple[ProximityReason, ...]] = {}
+    for site, products in excluded.items():
+        if not products:
+            continue
+        resources = far.get(site, {})
+        within: dict[str, tuple[tuple[str, float], ...]] = {}
+        for resource in resources:
+            limit = inputs.max_distance_km[resource]
+            near = sorted((km, order[k], k) for k, km in by_site.get(site, ()) if left_out[k][1] == resource
+                          and km <= limit)
+            if near:
+                within[resource] = tuple((left_out[k][0], km) for km, _i, k in near)
+        plain = tuple(p for p in products if not any(p in needing for needing in resources.values())
+                      or any(p in needing and r not in within for r, needing in resources.items()))
+        reasons = [ProximityReason(plain)] if plain else []
+        for resource in inputs.RESOURCES:
+            if resource in within:
+                needing = tuple(p for p in products if p in resources[resource])
+                if needing:
+                    reasons.append(ProximityReason(needing, resource, inputs.max_distance_km[resource],
+                                                   within[resource]))
+        found[site] = tuple(reasons)
+    return found

@@ -19,6 +19,7 @@ from siting.config.units import per_year
 from siting.deliver.geojson import WGS84, lines_between
 from siting.deliver.geopackage import GEOMETRY_COLUMN
 from siting.deliver.layer import FieldKind, OutputLayer, make_layer, normalised_geometry
+from siting.deliver.styles import unused_prospective
 from siting.optimize.results import GATEWAY, Plan, clean
 from siting.prepare.layers import POSITION_UNCERTAINTY, LayerSet
 from siting.prepare.positions import PositionCheck
@@ -30,6 +31,7 @@ from siting.prepare.spatial import (
     RedlineSettings,
     SpatialResult,
     buffered_zone,
+    road_distance_km,
     to_working_crs,
 )
 
@@ -765,6 +767,39 @@ def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> Ou
                   "supply_t_per_yr": "real", "in_model": "boolean"})
     layer = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
     return make_layer("sources", LAYER_TITLES["sources"], layer, columns, kinds, "Point")
+
+
+def prospective_left_out(sources: OutputLayer) -> dict[str, tuple[str, str]]:
+    """Source id -> (name, resource) of every source of the sources layer that is prospective and
+    left out of the plan (`unused_prospective`) with a supply above 0: a source the plan would
+    draw on with spatial.include_prospective_sources. In the layer's order; the name is the id
+    where the layer gives none."""
+    frame = sources.frame
+    if not len(frame) or "status" not in frame.columns or "in_model" not in frame.columns:
+        return {}
+    names = frame["name"] if "name" in frame.columns else frame["id"]
+    return {str(k): (str(n).strip() if isinstance(n, str) and n.strip() else str(k), str(r))
+            for k, n, r, status, used, supply in zip(frame["id"], names, frame["resource"], frame["status"],
+                                                     frame["in_model"], frame["supply_t_per_yr"], strict=True)
+            if unused_prospective(status, used) and float(supply) > 0}
+
+
+def prospective_left_out_km(sites: OutputLayer, sources: OutputLayer, working_crs: str, detour_factor: float
+                            ) -> dict[tuple[str, str], float]:
+    """(site id, source id) -> road km from every site of the sites layer to every source of
+    `prospective_left_out`, measured as the proximity rule measures its arcs
+    (`siting.prepare.spatial.road_distance_km`: from the site's point on surface in the working CRS,
+    straight line x `detour_factor`), from the layers' coordinates (WGS84 rounded to about 0.1 m,
+    so within a fraction of a metre of the rule's km). Empty without such a source."""
+    left_out = prospective_left_out(sources)
+    if not left_out or not len(sites.frame):
+        return {}
+    crs = pyproj.CRS.from_user_input(working_crs)
+    chosen = sources.frame.loc[[str(k) in left_out for k in sources.frame["id"]], ["id", "geometry"]]
+    km = road_distance_km(to_working_crs(sites.frame[["id", "geometry"]], crs), to_working_crs(chosen, crs),
+                          detour_factor).to_numpy(dtype=float)
+    return {(str(site), str(source)): float(km[i, j]) for i, site in enumerate(sites.frame["id"])
+            for j, source in enumerate(chosen["id"])}
 
 
 def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,

@@ -8,7 +8,8 @@ What it shows, bottom to top: context polygons (`layers.context`, e.g. counties)
 in grey; the clusters; red-line polygons by category (water blue, reserves green, with the lake
 names); the red-line buffer as a dashed red outline and setbacks with one light orange hatch;
 candidate cells (with a `candidates:` block) as a faint grid, the cells the plan builds on filled;
-flows and sources by resource; candidate sites by status; and every built site as a pie whose area
+flows and sources by resource (a prospective source the plan may not use as a hollow triangle);
+candidate sites by status; and every built site as a pie whose area
 is proportional to its capex and whose slices are the products it builds (by the output value of
 the capacity added), labelled with the site's name and each product's capacity added in words and
 units. Pies that would cover each other on the page are moved apart about their shared centre,
@@ -69,11 +70,13 @@ from siting.deliver.styles import (
     REDLINE_FILL_ALPHA,
     SETBACK,
     SETBACK_HATCH_ALPHA,
+    UNUSED_PROSPECTIVE_WORDS,
     WATER,
     category_label,
     product_colours,
     redline_colour,
     resource_colours,
+    unused_prospective,
 )
 
 
@@ -702,14 +705,18 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
                    redline_rows: Sequence[tuple[str, tuple[float, ...], tuple[float, ...]]],
                    resources: dict[str, tuple[int, int, int]], flowing: Collection[str], context_label: str | None,
                    cell_counts: tuple[int, int] | None = None, leaders: bool = False,
-                   font: float = LEGEND_FONT, spacing: float = LEGEND_SPACING) -> tuple[list[object], list[str]]:
+                   font: float = LEGEND_FONT, spacing: float = LEGEND_SPACING, *,
+                   hollow: Collection[str] = (), filled: Collection[str] | None = None
+                   ) -> tuple[list[object], list[str]]:
     """Legend entries: the products built (in words), pie sizes in bn yuan of capex, the marks
     of pies moved off their sites (with `leaders`: the map draws some), the other site statuses
     present, the candidate cells (`cell_counts`: cells, built cells), clusters and context,
     red-line categories and zones, sources by resource, "and flow" for those with flows in the plan
-    (`flowing`). `font` (points) and `spacing`
-    (a share of the font between rows) are the legend's: blank rows keep a large pie size clear
-    of its neighbours."""
+    (`flowing`), and for the resources in `hollow` a hollow triangle "<resource> source
+    (prospective, not used)": the map draws a prospective source the plan may not use so. A
+    resource has a filled entry where it is in `filled` (None: every resource has one). `font`
+    (points) and `spacing` (a share of the font between rows) are the legend's: blank rows keep a
+    large pie size clear of its neighbours."""
     handles: list[object] = []
     labels: list[str] = []
     for product in products:
@@ -752,12 +759,58 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
                 handles.append(Patch(facecolor="none", edgecolor=_rgb(SETBACK), hatch="/", linewidth=0.9))
                 names = ", ".join(product_label(p) for p in str(products_text).split(",") if p)
                 labels.append(textwrap.fill(f"setback up to {distance / 1000:g} km for {names}", 46))
+    for handle, label in source_rows(resources, flowing, hollow, filled):
+        handles.append(handle)
+        labels.append(label)
+    return handles, labels
+
+
+def source_rows(resources: Mapping[str, tuple[int, int, int]], flowing: Collection[str],
+                hollow: Collection[str] = (), filled: Collection[str] | None = None) -> list[tuple[Line2D, str]]:
+    """The legend's rows for the sources, by resource name: a filled triangle "<resource> source"
+    ("and flow", with a line, where the plan carries it: `flowing`) for each resource in `filled`
+    (None: every one), then a hollow one "<resource> source (prospective, not used)" where it is in
+    `hollow`."""
+    rows = []
     for resource, colour in sorted(resources.items()):
         flows = resource in flowing
-        handles.append(Line2D([], [], marker="^", linestyle="-" if flows else "", markersize=7,
-                              color=_rgb(colour), markeredgecolor=_rgb(INK)))
-        labels.append(f"{product_label(resource)} source{' and flow' if flows else ''}")
-    return handles, labels
+        if filled is None or resource in filled:
+            rows.append((Line2D([], [], marker="^", linestyle="-" if flows else "", markersize=7,
+                                color=_rgb(colour), markeredgecolor=_rgb(INK)),
+                         f"{product_label(resource)} source{' and flow' if flows else ''}"))
+        if resource in hollow:
+            rows.append((Line2D([], [], marker="^", linestyle="", markersize=7, markerfacecolor="none",
+                                markeredgecolor=_rgb(colour), markeredgewidth=HOLLOW_EDGE),
+                         f"{product_label(resource)} source ({UNUSED_PROSPECTIVE_WORDS})"))
+    return rows
+
+
+#: The edge width (points) of a hollow source triangle: a prospective source the plan may not use.
+HOLLOW_EDGE = 1.3
+
+
+def draw_sources(ax: Axes, sources: gpd.GeoDataFrame | None, colours: Mapping[str, tuple[int, int, int]]
+                 ) -> tuple[set[str], set[str]]:
+    """Sources as triangles in their resource's colour (working CRS), above the pies (zorder 10):
+    filled, or hollow with an edge of that colour for a prospective source the plan may not use
+    (`unused_prospective`). Returns the resources drawn filled and those drawn hollow."""
+    if sources is None:
+        return set(), set()
+    statuses = sources["status"] if "status" in sources.columns else ["producing"] * len(sources)
+    used = sources["in_model"] if "in_model" in sources.columns else [True] * len(sources)
+    hollow = np.array([unused_prospective(s, u) for s, u in zip(statuses, used, strict=True)], dtype=bool)
+    xy = _anchor_points(sources)
+    resources = [str(r) for r in sources["resource"]]
+    if (~hollow).any():
+        ax.scatter(xy[~hollow, 0], xy[~hollow, 1], marker="^", s=45,
+                   c=[_rgb(colours[r]) for r, h in zip(resources, hollow, strict=True) if not h],
+                   edgecolors=[_rgb(INK)], linewidths=0.6, zorder=10)
+    if hollow.any():
+        ax.scatter(xy[hollow, 0], xy[hollow, 1], marker="^", s=45, facecolors="none",
+                   edgecolors=[_rgb(colours[r]) for r, h in zip(resources, hollow, strict=True) if h],
+                   linewidths=HOLLOW_EDGE, zorder=10)
+    return ({r for r, h in zip(resources, hollow, strict=True) if not h},
+            {r for r, h in zip(resources, hollow, strict=True) if h})
 
 
 def _names(frame: gpd.GeoDataFrame) -> list[str]:
@@ -804,10 +857,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         cell_counts = draw_cells(ax, cells)
         _polygons(ax, clusters, facecolor="none", edgecolor=_rgb(INK), linewidth=1.4, zorder=4)
         draw_flows(ax, flows, resources)
-        if sources is not None:  # above the pies (zorder 9): a site standing on its source keeps it in view
-            xy = _anchor_points(sources)
-            ax.scatter(xy[:, 0], xy[:, 1], marker="^", s=45, c=[_rgb(resources[r]) for r in sources["resource"]],
-                       edgecolors=[_rgb(INK)], linewidths=0.6, zorder=10)
+        # Above the pies (zorder 9): a site standing on its source keeps it in view.
+        filled, hollow = draw_sources(ax, sources, resources)
         draw_other_sites(ax, sites)
         ax.set_xlim(extent[0], extent[2])
         ax.set_ylim(extent[1], extent[3])
@@ -866,7 +917,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
 
         def entries(font: float, spacing: float) -> tuple[list[object], list[str]]:
             return legend_handles(shown, colours, top_capex, statuses, zones, redline_rows, resources,
-                                  flowing, context_label, cell_counts, leaders > 0, font, spacing)
+                                  flowing, context_label, cell_counts, leaders > 0, font, spacing,
+                                  hollow=hollow, filled=filled)
 
         heading = figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
         extent_text = extra.redline_extent if extra.redline_extent is not None else redline_extent_text(

@@ -25,8 +25,16 @@ from siting.config.units import (
     plain_status,
     product_label,
 )
-from siting.deliver.drivers import binding_rules, cost_drivers, overshoot_reasons, units_of
+from siting.deliver.drivers import (
+    ProximityReason,
+    binding_rules,
+    cost_drivers,
+    overshoot_reasons,
+    proximity_reasons,
+    units_of,
+)
 from siting.deliver.layer import OutputLayer
+from siting.deliver.layers import prospective_left_out, prospective_left_out_km
 from siting.deliver.mapinfo import MapContext, redline_extent_text, site_names
 from siting.deliver.styles import STATUS_LABELS
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
@@ -415,17 +423,39 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     return blocks
 
 
+def site_proximity(loaded: LoadedScenario, inputs: ModelInputs, layers: Sequence[OutputLayer]
+                   ) -> dict[str, tuple[ProximityReason, ...]]:
+    """Site id -> why the proximity rule excludes products there (`proximity_reasons`), for the
+    sites of the sites layer with such products: where the scenario leaves prospective sources
+    out (spatial.include_prospective_sources false), those within a resource's limit are named,
+    with their road km as the rule measures them (`prospective_left_out_km`)."""
+    by_name = {layer.name: layer for layer in layers}
+    sites, sources = by_name.get("sites"), by_name.get("sources")
+    if sites is None or "excluded_proximity" not in sites.frame.columns:
+        return {}
+    spatial = loaded.scenario.spatial
+    left_out = {} if spatial.include_prospective_sources or sources is None else prospective_left_out(sources)
+    km = prospective_left_out_km(sites, sources, spatial.working_crs, spatial.detour_factor) \
+        if left_out and sources is not None else {}
+    excluded = {str(site): [p for p in str(codes or "").split(",") if p]
+                for site, codes in zip(sites.frame["id"], sites.frame["excluded_proximity"], strict=True)}
+    return proximity_reasons(inputs, excluded, left_out, km)
+
+
 def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
-                clusters: Mapping[str, str] | None = None) -> list[Block]:
+                clusters: Mapping[str, str] | None = None,
+                proximity: Mapping[str, Sequence[ProximityReason]] | None = None) -> list[Block]:
     """Status counts, then every site of the layer, in its order: by the name the report gives it
     (`names`: its name in the sites layer, shortened to the part before the first comma where that
     stays distinct, as map.png labels it; its id where it has none), with its whole name where that
     was shortened (given here once), its id (which ties it to sites.geojson and the CSV files), its
     cluster (by its name, `clusters`), its status in words (the QGIS legend's, `STATUS_LABELS`)
-    and the products excluded there, with why; then the land and the on-site sources of the built
-    sites."""
+    and the products excluded there, with why (for proximity, as `proximity` says it, site id ->
+    its reasons from `site_proximity`: a prospective source left out within reach is named; else
+    "no source within reach for"); then the land and the on-site sources of the built sites."""
     names = names or {}
     clusters = clusters or {}
+    proximity = proximity or {}
     frame = sites.frame
     counts = [[STATUS_LABELS.get(s, s), str(int((frame["status"] == s).sum()))] for s in STATUS_LABELS
               if (frame["status"] == s).any()]
@@ -436,9 +466,11 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
         reasons = []
         if row.excluded_redline:
             reasons.append(f"red line excludes {_products_text(row.excluded_redline)}")
-        if row.excluded_proximity:
-            reasons.append(f"no source within reach for {_products_text(row.excluded_proximity)}")
         site_id, status = str(row.id), STATUS_LABELS.get(str(row.status), str(row.status))
+        if row.excluded_proximity:
+            given = proximity.get(site_id)
+            reasons += [reason.text() for reason in given] if given else [
+                f"no source within reach for {_products_text(row.excluded_proximity)}"]
         shown = names.get(site_id, site_id)
         whole = str(row.name).strip() if isinstance(row.name, str) and row.name.strip() else ""
         everything = row.status.startswith("excluded") or row.status == "outside_clusters"
@@ -616,7 +648,8 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
-    blocks.append(Block("webmap", map_html(layers, list(inputs.PRODUCTS), years, units, context, label)))
+    proximity = site_proximity(loaded, inputs, layers)
+    blocks.append(Block("webmap", map_html(layers, list(inputs.PRODUCTS), years, units, context, label, proximity)))
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest)
     blocks += target_blocks(loaded, inputs, plan)
@@ -624,7 +657,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += cost_blocks(plan)
     blocks += trade_blocks(loaded, plan, names, clusters)
     blocks += explanation_blocks(loaded, inputs, plan, names, clusters)
-    blocks += site_blocks(by_name["sites"], names, clusters)
+    blocks += site_blocks(by_name["sites"], names, clusters, proximity)
     blocks += position_blocks(positions, plan, names)
     blocks += cell_blocks(by_name.get("candidate_cells"), clusters)
     blocks += zone_blocks(by_name["redline_zones"])

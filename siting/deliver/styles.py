@@ -23,7 +23,9 @@ Layer styles:
   product, line width proportional to the amount moved per year up to the product's own widest
   flow (named with its unit in the legend), imports and sales (legs to and from the gateway) dashed;
 - flows: categorised by `resource`, line width proportional to the peak yearly tonnage;
-- sources: categorised by `resource`, marker area proportional to supply;
+- sources: categorised by resource and whether the plan may use them (`SOURCE_CLASS`): a
+  triangle in the resource's colour whose area is proportional to supply, hollow for a
+  prospective source the plan may not use (`unused_prospective`);
 - candidate_cells (only with a `candidates:` block): the generated cells by `status`, the built
   ones filled with the built colour and a strong outline, the others as faint outlines only, so
   that thousands of cells read as a light grid under the plan;
@@ -655,15 +657,54 @@ def hubs_style(layer: OutputLayer) -> str:
                                                   priority=HUB_LABEL_PRIORITY, z_index=2))
 
 
+#: The status of a source that is not producing yet (the sources layer's `status`).
+PROSPECTIVE = "prospective"
+#: What a prospective source the plan may not use adds to its resource in `SOURCE_CLASS`.
+UNUSED_PROSPECTIVE = ":prospective"
+#: The sources style's classification: the resource, with `UNUSED_PROSPECTIVE` added for a
+#: prospective source the plan may not use (`unused_prospective`; the QGIS expression of it).
+SOURCE_CLASS = (f"{_quoted('resource')} || if({_quoted('status')} = {_text_literal(PROSPECTIVE)} AND NOT "
+                f"{_quoted('in_model')}, {_text_literal(UNUSED_PROSPECTIVE)}, '')")
+#: The legend's words for a prospective source the plan may not use (QGIS, map.png).
+UNUSED_PROSPECTIVE_WORDS = "prospective, not used"
+#: The outline width (mm) of a hollow source triangle, thick enough to show its colour.
+HOLLOW_OUTLINE_MM = 0.5
+
+
+def unused_prospective(status: object, in_model: object) -> bool:
+    """Whether a source of the sources layer is prospective and left out of the plan (not
+    `in_model`: prospective sources count only with spatial.include_prospective_sources); drawn
+    hollow in QGIS, map.png and the web map. A null `in_model` counts as used."""
+    return str(status) == PROSPECTIVE and in_model is not None and not pd.isna(in_model) and not bool(in_model)
+
+
+def source_classes(frame: pd.DataFrame) -> list[str]:
+    """`SOURCE_CLASS` of every row of a sources table (`resource`, and `status` and `in_model`
+    where it has them: a source without them is producing and used), in row order."""
+    statuses = frame["status"] if "status" in frame.columns else pd.Series("producing", index=frame.index)
+    used = frame["in_model"] if "in_model" in frame.columns else pd.Series(True, index=frame.index)
+    return [str(r) + (UNUSED_PROSPECTIVE if unused_prospective(s, u) else "")
+            for r, s, u in zip(frame["resource"], statuses, used, strict=True)]
+
+
 def sources_style(layer: OutputLayer, resources: Sequence[str]) -> str:
-    """Sources by resource, marker area proportional to supply; labelled with the name."""
+    """Sources by resource (`SOURCE_CLASS`), marker area proportional to supply, labelled with the
+    name: a triangle filled with the resource's colour, or hollow with an outline of it for a
+    prospective source the plan may not use ("<resource> (prospective, not used)" in the legend).
+    Only the classes the layer's sources have are listed, each resource's used sources first."""
     top = _largest(layer, ["supply_t_per_yr"])
     size = f"scale_exp({_quoted('supply_t_per_yr')}, 0, {top:.6g}, 1.5, 7, 0.5)"
     colours = resource_colours(resources)
-    categories = [Category(r, resource_label(r),
-                           symbol("marker", r, simple_marker("triangle", rgba(colours[r]), rgba(INK), 3, size)))
-                  for r in sorted(colours)]
-    return qml_document(layer, categorized("resource", categories, values_in(layer, "resource")),
+    categories = []
+    for r in sorted(colours):
+        filled = simple_marker("triangle", rgba(colours[r]), rgba(INK), 3, size)
+        hollow = simple_marker("triangle", rgba(colours[r], 0), rgba(colours[r]), 3, size,
+                               outline_width=HOLLOW_OUTLINE_MM)
+        categories += [Category(r, resource_label(r), symbol("marker", r, filled)),
+                       Category(r + UNUSED_PROSPECTIVE, f"{resource_label(r)} ({UNUSED_PROSPECTIVE_WORDS})",
+                                symbol("marker", r + UNUSED_PROSPECTIVE, hollow))]
+    present = set(source_classes(layer.frame)) if len(layer.frame) else set()
+    return qml_document(layer, categorized(SOURCE_CLASS, categories, present),
                         labeling('"name"', 7, ORDERED_AROUND_POINT, priority=2))
 
 
@@ -829,7 +870,7 @@ RENDERERS = {
     "hubs": ("categorizedSymbol", "kind"),
     "product_flows": ("RuleRenderer", None),
     "flows": ("categorizedSymbol", "resource"),
-    "sources": ("categorizedSymbol", "resource"),
+    "sources": ("categorizedSymbol", SOURCE_CLASS),
     "candidate_cells": ("categorizedSymbol", "status"),
     "clusters": ("singleSymbol", None),
     "redline_zones": ("categorizedSymbol", "id"),

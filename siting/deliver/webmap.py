@@ -6,10 +6,11 @@ network, has no tile server, and draws the cluster outlines (and a context layer
 counties, where the scenario names them in `layers.context`) on a plain background.
 
 Every layer is an overlay the reader can switch: clusters, the red line, its buffer and setback
-zones, raw-material sources and flows, the candidate cells the plan builds on (with a
-`candidates:` block), and the candidate sites, one overlay per status (built sites first). A
-click on a feature opens its popup: for a site, its capacity added per product (in words, with
-the catalog's unit) and its capex in bn yuan. Popups and styles are computed here, in Python,
+zones, raw-material sources (a prospective source the plan may not use hollow, as on map.png)
+and flows, the candidate cells the plan builds on (with a `candidates:` block), and the
+candidate sites, one overlay per status (built sites first). A click on a feature opens its
+popup: for a site, its capacity added per product (in words, with the catalog's unit), its
+capex in bn yuan and why products are excluded there. Popups and styles are computed here, in Python,
 so the page's script only draws; the same layers give the same bytes (coordinates rounded, keys
 sorted, no date).
 """
@@ -24,7 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import shapely
@@ -32,7 +33,20 @@ import shapely
 from siting.config.units import bn_yuan, per_year, product_label
 from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer
-from siting.deliver.styles import BUILT, ELIGIBLE, GREY, INK, RED, SETBACK, STATUS_LABELS, resource_colours
+from siting.deliver.styles import (
+    BUILT,
+    ELIGIBLE,
+    GREY,
+    INK,
+    RED,
+    SETBACK,
+    STATUS_LABELS,
+    resource_colours,
+    unused_prospective,
+)
+
+if TYPE_CHECKING:
+    from siting.deliver.drivers import ProximityReason
 
 #: Coordinates on the page: 5 decimals of a degree, about 1 m, finer than any screen shows.
 PAGE_DECIMALS = 5
@@ -168,9 +182,12 @@ def site_capacities(row: Mapping[str, Any], products: Sequence[str], years: Sequ
     return added
 
 
-def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[int], units: Mapping[str, str]) -> str:
+def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[int], units: Mapping[str, str],
+               proximity: Sequence[ProximityReason] | None = None) -> str:
     """A site's popup: name, cluster, status, capex, land (`land_rows`), exclusions, capacity
-    added per product with its unit."""
+    added per product with its unit. The proximity exclusions are said as `proximity` gives them
+    (siting/deliver/drivers.py `proximity_reasons`: a prospective source left out within the
+    limit is named), or as "no source within reach for" the products without it."""
     name = row.get("name") or row["id"]
     rows = [("site", str(row["id"])), ("cluster", str(row.get("cluster") or "none")),
             ("status", STATUS_LABELS.get(str(row["status"]), str(row["status"])))]
@@ -180,7 +197,9 @@ def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[
     rows += land_rows(row)
     if row.get("excluded_redline"):
         rows.append(("red line excludes", _products(str(row["excluded_redline"]))))
-    if row.get("excluded_proximity"):
+    if proximity:
+        rows += [(reason.label(), reason.value()) for reason in proximity]
+    elif row.get("excluded_proximity"):
         rows.append(("no source within reach for", _products(str(row["excluded_proximity"]))))
     if row.get("on_site_sources"):
         rows.append(("draws from a source on site", str(row["on_site_sources"]).replace(",", ", ")))
@@ -203,8 +222,10 @@ def _radius(capex: float, largest: float) -> float:
 
 
 def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[int],
-                  units: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """Site features grouped by status, in STATUS_LABELS order; each a circle marker."""
+                  units: Mapping[str, str], proximity: Mapping[str, Sequence[ProximityReason]] | None = None
+                  ) -> dict[str, list[dict[str, Any]]]:
+    """Site features grouped by status, in STATUS_LABELS order; each a circle marker, its popup
+    saying why products are excluded by proximity as `proximity` (site id -> its reasons) does."""
     frame = sites.frame
     largest = float(frame["capex_yuan"].max()) if len(frame) else 0.0
     grouped: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUS_LABELS}
@@ -219,7 +240,8 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
                  "fillOpacity": 0.85 if built else 0.6 if status == "eligible_unused" else 0.25,
                  "className": f"site-marker site-{status.replace('_', '-')}", "pane": "sites"}
         grouped.setdefault(status, []).append(
-            _feature(point, site_popup(row, products, years, units), style, _text(row.get("name") or row["id"])))
+            _feature(point, site_popup(row, products, years, units, (proximity or {}).get(str(row["id"]))), style,
+                     _text(row.get("name") or row["id"])))
     return {s: features for s, features in grouped.items() if features}
 
 
@@ -298,18 +320,29 @@ def cell_features(cells: OutputLayer, products: Sequence[str]) -> list[dict[str,
     return features
 
 
+#: What a source's popup says of a prospective source the plan may not use.
+LEFT_OUT_PROSPECTIVE = "no: prospective, left out (spatial.include_prospective_sources is false)"
+
+
 def source_features(sources: OutputLayer, years: Sequence[int], colours: Mapping[str, Sequence[int]]
                     ) -> list[dict[str, Any]]:
+    """Sources as markers filled with their resource's colour (faint where the plan may not use
+    them), a prospective source the plan may not use hollow, outlined in that colour as on map.png
+    and in the QGIS style; each with its status, supply, whether the plan may use it and what it
+    ships per year."""
     features = []
     for row, geometry in zip(sources.frame.drop(columns="geometry").to_dict("records"),
                              _geometries(sources.frame.geometry), strict=True):
+        hollow = unused_prospective(row["status"], row["in_model"])
         rows = [("resource", str(row["resource"])), ("status", str(row["status"])),
                 ("supply", f"{quantity(float(row['supply_t_per_yr']))} t/yr"),
-                ("open to the plan", "yes" if row["in_model"] else "no")]
+                ("open to the plan", LEFT_OUT_PROSPECTIVE if hollow else "yes" if row["in_model"] else "no")]
         rows += [(f"shipped {t}", f"{quantity(float(row.get(f'shipped_t_{t}', 0.0)))} t") for t in years]
         colour = colours.get(str(row["resource"]), GREY)
         style = {"radius": 4, "color": _hex(INK), "weight": 1, "fillColor": _hex(colour),
                  "fillOpacity": 0.9 if row["in_model"] else 0.3, "className": "source-marker", "pane": "sources"}
+        if hollow:
+            style.update({"color": _hex(colour), "weight": 2, "fillOpacity": 0.0})
         features.append(_feature(geometry, _popup(str(row.get("name") or row["id"]), rows), style))
     return features
 
@@ -342,9 +375,11 @@ def _swatch(rgb: Sequence[int], shape: str = "dot") -> str:
 
 def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequence[int],
              units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
-             context_label: str = "Context outlines") -> dict[str, Any]:
+             context_label: str = "Context outlines",
+             proximity: Mapping[str, Sequence[ProximityReason]] | None = None) -> dict[str, Any]:
     """What the page draws: overlays in the layer control's order, each with its features, and the
-    bounds to show (the clusters', or every layer's when there are no clusters)."""
+    bounds to show (the clusters', or every layer's when there are no clusters); `proximity`: why
+    products are excluded by proximity at each site (`site_features`)."""
     by_name = {layer.name: layer for layer in layers}
     resources = list(by_name["sources"].frame["resource"]) if "sources" in by_name else []
     colours = resource_colours(resources)
@@ -356,7 +391,7 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
                              "data": {"type": "FeatureCollection", "features": features}})
 
     if "sites" in by_name:
-        for status, features in site_features(by_name["sites"], products, years, units).items():
+        for status, features in site_features(by_name["sites"], products, years, units, proximity).items():
             add(f"sites-{status}", f"{_swatch(STATUS_COLOURS.get(status, GREY))}Sites: {_text(STATUS_LABELS[status])}"
                 f" ({len(features)})", features)
     if "candidate_cells" in by_name:
@@ -453,14 +488,17 @@ def _script_json(data: Mapping[str, Any]) -> str:
 
 def map_html(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequence[int],
              units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
-             context_label: str = "Context outlines") -> str:
+             context_label: str = "Context outlines",
+             proximity: Mapping[str, Sequence[ProximityReason]] | None = None) -> str:
     """The map's part of the page body: its element, its data and the script that draws it.
 
     products: product codes in catalog order; years: the plan's years; units: product -> its
     catalog unit (t, GWh, million m2); context: the scenario's context polygons, if any, drawn as
-    outlines, named `context_label` in the layer list. Needs `head_html()` in the page's head.
+    outlines, named `context_label` in the layer list; proximity: site id -> why products are
+    excluded there by proximity (siting/deliver/drivers.py `proximity_reasons`), for the sites'
+    popups. Needs `head_html()` in the page's head.
     """
-    data = map_data(layers, products, years, units, context, context_label)
+    data = map_data(layers, products, years, units, context, context_label, proximity)
     return ('<p class="map-note">Interactive map: tick the layers on the right; click a site for its capacities '
             "and capex, or a flow, source, zone or cluster for its figures.</p>\n"
             f'<div id="{MAP_ID}" role="region" aria-label="Interactive map of the plan"></div>\n'
