@@ -240,19 +240,24 @@ OVERRIDE_FORMS = ("must map each dotted key to its value, or list (key, value) p
                   "{'constraints.redline.buffer_m': 2000} or ['constraints.redline.buffer_m=2000']")
 
 
+def _entries(value: Any, name: str, forms: tuple[str, str]) -> list[Any]:
+    """The entries of `value`, the argument `name`: a mapping's (key, value) pairs, or an
+    iterable's items. InputError naming `name`, with `forms` (what it must be, an example), for a
+    path, a text, bytes or anything not iterable."""
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if _is_path(value) or isinstance(value, bytes) or not isinstance(value, Iterable):
+        raise InputError([f"{name} | {forms[0]} (got {_shown(value)}); give e.g. {forms[1]}"])
+    return list(value)
+
+
 def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | None) -> tuple[Override, ...]:
     """Overrides as (dotted key, value) pairs, from any of the forms they take (the module's
     docstring): a mapping, (key, value) pairs, `KEY=VALUE` texts (one value each, read as YAML),
     or None for none. InputError naming `overrides` for anything else."""
-    forms, example = OVERRIDE_FORMS
     if overrides is None:
         return ()
-    if isinstance(overrides, Mapping):
-        items: list[Any] = list(overrides.items())
-    elif _is_path(overrides) or isinstance(overrides, bytes) or not isinstance(overrides, Iterable):
-        raise InputError([f"overrides | {forms} (got {_shown(overrides)}); give e.g. {example}"])
-    else:
-        items = list(overrides)
+    items = _entries(overrides, "overrides", OVERRIDE_FORMS)
     pairs: list[Override] = []
     for i, item in enumerate(items):
         if isinstance(item, str):
@@ -851,13 +856,8 @@ def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]
     or `["constraints.redline.buffer_m=0,500"]` as the command line's `KEY=V1,V2` texts (each value
     written as YAML reads it back; a single value may stand for a list of one). InputError naming
     `settings` for another form, no setting at all, or a value a text cannot carry."""
-    forms, example = SETTINGS_FORMS
-    if isinstance(settings, Mapping):
-        items: list[Any] = list(settings.items())
-    elif _is_path(settings) or isinstance(settings, bytes) or not isinstance(settings, Iterable):
-        raise InputError([f"settings | {forms} (got {_shown(settings)}); give e.g. {example}"])
-    else:
-        items = list(settings)
+    example = SETTINGS_FORMS[1]
+    items = _entries(settings, "settings", SETTINGS_FORMS)
     if not items:
         raise InputError([f"settings | give at least one dotted key and its values (got {_shown(settings)}); give "
                           f"e.g. {example}"])
