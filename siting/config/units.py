@@ -107,7 +107,7 @@ def unit_slug(unit: str) -> str:
 @dataclass(frozen=True)
 class Names:
     """How the texts for people (the report, the terminal, the Markdown tables, messages) name
-    what the inputs give by id: sites by their map names (siting/deliver/mapinfo.py `site_names`:
+    what the inputs give by id: sites by their map names (`site_names`:
     the sites layer's name, shortened to its part before the first comma where that stays
     distinct), clusters by the clusters layer's names, products in words (`product_label`) and
     quantities with their product's catalog unit per year. The CSV and GeoJSON files keep the ids.

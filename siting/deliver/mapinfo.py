@@ -1,7 +1,8 @@
 """What map.png shows besides its drawing, in plain data and text: the title (`MapTitle`), the
-context it needs (`MapContext`), the sites' map names (`site_names`) and the red line's share of
-the clusters (`redline_extent_text`). The report and the QGIS project use them too; keeping them
-apart from the drawing (siting/deliver/mapplot.py) lets a run load matplotlib only to draw."""
+context it needs (`MapContext`), the sites' map names (`site_names`, from siting/config/units.py)
+and the red line's share of the clusters (`redline_extent_text`). The report and the QGIS project
+use them too; keeping them apart from the drawing (siting/deliver/mapplot.py) lets a run load
+matplotlib only to draw."""
 
 from __future__ import annotations
 
