@@ -18,19 +18,11 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
+from test_positions import set_uncertainty  # site id -> value; None: null
 
 from siting.cli import main
 from siting.deliver.layers import CELL_POSITION, NOT_GIVEN_POSITION, position_fields
 from siting.prepare.positions import RED_LINE, PositionCheck, PositionDecision
-
-
-def set_uncertainty(folder: Path, values: dict[str, object]) -> None:
-    """Give the small scenario's sites `position_uncertainty_km` (site id -> value; None: null)."""
-    path = folder / "sites.geojson"
-    data = json.loads(path.read_text())
-    for feature in data["features"]:
-        feature["properties"]["position_uncertainty_km"] = values[feature["properties"]["site_id"]]
-    path.write_text(json.dumps(data))
 
 
 def solved(folder: Path) -> Path:
