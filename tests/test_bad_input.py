@@ -99,8 +99,8 @@ def test_missing_layer_file(folder: Path, capsys):
     (folder / "redline.geojson").unlink()
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - redline.geojson: redline layer not found; check layers.redline.path in the scenario (relative paths "
-        "start at the scenario file)\n"
+        "  - redline.geojson: redline layer not found; check layers.redline.path at scenario.yaml:9 (relative paths "
+        "start at the folder of the file that names it)\n"
     )
 
 
@@ -155,7 +155,9 @@ def test_invalid_geometry_repaired_and_reported(folder: Path, tmp_path: Path, ca
     printed = capsys.readouterr().out
     repair = ("repaired the invalid geometry of the 1st feature (zone_id 'lake'): Self-intersection[102.4 24.9]; "
               "0 ha as drawn, 9.0 km2 repaired (in 2 parts)")
-    assert f"note: redline.geojson: {repair}" in " ".join(printed.split())  # the note as wrapped, unwrapped
+    # On the terminal the file is named as the errors name it (here by its whole path: the test's
+    # folder is not under the current one); in the manifest, relative to the scenario's folder.
+    assert f"note: {folder}/redline.geojson: {repair}" in " ".join(printed.split())  # the note as wrapped, unwrapped
     notices = json.loads((out / "manifest.json").read_text())["notices"]
     assert notices == [f"redline.geojson: {repair}"]
     repaired = gpd.read_file(folder / "redline.geojson").geometry.iloc[0]
@@ -207,5 +209,5 @@ def test_missing_scenario_file(tmp_path: Path, capsys):
     code = main(["solve", str(tmp_path / "nope.yaml")])
     err = capsys.readouterr().err
     assert code == 2
-    assert err == (f"error: 1 problem in the input:\n  - {tmp_path / 'nope.yaml'}: file not found; check the path "
-                   "(relative paths start at the scenario file)\n")
+    assert err == (f"error: 1 problem in the input:\n  - {tmp_path / 'nope.yaml'}: no such scenario file; check its "
+                   "path (a relative path starts at the current folder)\n")

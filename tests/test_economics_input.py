@@ -50,24 +50,29 @@ def test_old_catalog_keys_are_refused_as_replaced(folder: Path):
 
 
 def test_a_price_missing_for_a_plan_year_names_product_path_and_year(folder: Path):
-    """Years [2023, 2024] need prices for both; the flat path of lfp lacks 2024."""
+    """Years [2023, 2024] need prices for both on the path the run uses; the flat path of lfp
+    lacks 2024. The scenario runs the base path: the flat one is no problem of this run. Run on
+    the flat path, it is, and since 2024 comes after the last year lfp's flat prices give, ending
+    the plan in 2023 is the other fix."""
     edit(folder / "catalog.yaml", "flat: {2023: 40000, 2024: 40000}", "flat: {2023: 40000}")
+    load_scenario(folder / "scenario.yaml")
+    edit(folder / "scenario.yaml", "price_path: base", "price_path: flat")
     assert problems(folder) == [
         "catalog.yaml:18: products.lfp.price_yuan_per_unit.flat | no price for product 'lfp' on price path 'flat' "
-        "in 2024; give one for every year of the plan (2023-2024)"]
+        "in 2024; give one for every year of the plan (2023-2024), or end the plan in 2023"]
 
 
 def test_a_gap_year_needs_its_price_too(folder: Path):
     """Years [2022, 2024]: the plan runs 2022, 2023, 2024, and every product needs a 2022 price on
-    every path (the import prices of phosphate rock too)."""
+    the path the run uses (the import prices of phosphate rock too); the three products lacking
+    it are one problem, naming each with its line."""
     edit(folder / "scenario.yaml", "years: [2023, 2024]", "years: [2022, 2024]")
-    found = problems(folder)
-    assert found[0] == ("catalog.yaml:10: products.fepo4.price_yuan_per_unit.base | no price for product 'fepo4' on "
-                        "price path 'base' in 2022; give one for every year of the plan (2022-2024)")
-    assert len(found) == 3 * 2 + 2  # three products and one resource, two paths each
-    assert found[-1] == ("catalog.yaml:4: resources.phosphate_rock.import_price_yuan_per_t.flat | no price for "
-                         "resource 'phosphate_rock' on price path 'flat' in 2022; give one for every year of the "
-                         "plan (2022-2024)")
+    assert problems(folder) == [
+        "catalog.yaml:10: products.<product>.price_yuan_per_unit.base | no price on price path 'base' in 2022 for 3 "
+        "products: fepo4 (line 10), lfp (line 18), cells (line 31); give each one for every year of the plan "
+        "(2022-2024)",
+        "catalog.yaml:4: resources.phosphate_rock.import_price_yuan_per_t.base | no price for resource "
+        "'phosphate_rock' on price path 'base' in 2022; give one for every year of the plan (2022-2024)"]
 
 
 def test_a_price_path_missing_or_unknown(folder: Path):
@@ -149,7 +154,7 @@ def test_committed_project_errors_name_file_line_and_key(folder: Path):
         "'planned'); give one of those",
         "committed_projects.yaml:17: [1].colour | unknown key; allowed keys: id, name, site, product, capacity, "
         "online_year, status, source",
-        "committed_projects.yaml:33: [3].source | must have at least 1 character (got '')"]
+        "committed_projects.yaml:33: [3].source | must not be empty (got ''); say where it comes from"]
 
 
 def test_committed_projects_file_must_be_a_list(folder: Path):

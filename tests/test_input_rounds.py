@@ -157,11 +157,12 @@ COMMITTED = "committed_projects.yaml"
 
 #: What a sites layer without its usable-area field is told (the test sites are points).
 NO_USABLE_AREA = ("sites.geojson: field 'usable_area_ha' | missing; point sites need their usable area in ha (polygon "
-                  "sites may use their drawn area)")
+                  "sites may use their drawn area); add it, or set layers.sites.usable_area_field to the field that "
+                  "holds it")
 #: What a sites layer without its id field is told.
 NO_SITE_ID = ("sites.geojson: field 'site_id' | missing from the sites layer (has: code, name, usable_area_ha, "
-              "existing_lfp, land_price_yuan_per_ha, power_tariff_yuan_per_kwh); add it or set layers.sites to the "
-              "right field name")
+              "existing_lfp, land_price_yuan_per_ha, power_tariff_yuan_per_kwh); add it or set layers.sites.id_field "
+              "to the right field name")
 
 
 def rename_field(path: Path, old: str, new: str) -> None:
@@ -234,7 +235,7 @@ def test_a_broken_red_line_layer_brings_no_unknown_category(folder: Path, capsys
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - redline.geojson: field 'category' | missing from the redline layer (has: zone_id, name, kind); add it or "
-        "set layers.redline to the right field name\n")
+        "set layers.redline.category_field to the right field name\n")
 
 
 def test_a_missing_allowed_zone_is_reported_once(folder: Path):

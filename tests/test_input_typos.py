@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from siting.config.errors import InputError
-from siting.prepare.layers import CATEGORY_LIKENESS, RESOURCE_LIKENESS, close_match, one_edit_apart
+from siting.config.words import close_match, one_edit_apart
+from siting.prepare.layers import CATEGORY_LIKENESS, RESOURCE_LIKENESS
 from siting.prepare.problem import load_checked
 from tests.conftest import edit, run_bad
 

@@ -486,7 +486,8 @@ def test_name_field_setting_names_the_features_or_is_an_error(folder: Path, caps
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - clusters.geojson: field 'title' | missing from the clusters layer (has: cluster_id, name, "
-        "power_tariff_yuan_per_kwh, hub_lon, hub_lat, label); add it or set layers.clusters to the right field name\n")
+        "power_tariff_yuan_per_kwh, hub_lon, hub_lat, label); add it or set layers.clusters.name_field to the right "
+        "field name\n")
 
 
 def test_polygon_site_without_usable_area_uses_its_drawn_area_beside_point_sites(folder: Path):

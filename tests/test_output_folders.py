@@ -117,14 +117,30 @@ def test_out_empty_string_is_refused(work: Path, capsys, monkeypatch):
     assert last == "siting solve: error: argument --out: must name a folder (got ''); give e.g. --out outputs/run1"
 
 
-@pytest.mark.parametrize("folder", [".", "''"])
-def test_scenario_output_folder_of_its_own_folder_is_refused(work: Path, capsys, folder: str):
-    """`output.folder: .` (or an empty string, which also means the scenario's folder)."""
+def test_scenario_output_folder_of_its_own_folder_is_refused(work: Path, capsys):
+    """`output.folder: .`, the scenario's own folder."""
     scenario = work / "small" / "scenario.yaml"
-    scenario.write_text(scenario.read_text().replace("  folder: out\n", f"  folder: {folder}\n"))
+    scenario.write_text(scenario.read_text().replace("  folder: out\n", "  folder: .\n"))
     err = refused(work, ["solve", str(scenario)], capsys)
     assert err == (f"{PROBLEM}{scenario}: output.folder | the output folder holds an input of this run "
                    f"({work / 'small' / 'catalog.yaml'}) (got {work / 'small'}); {HOLDS}\n")
+
+
+def test_an_empty_scenario_output_folder_is_refused_as_input(work: Path, capsys):
+    """`output.folder: ''` would stand for the scenario's folder: refused at the key, before any
+    folder is looked at, and nothing is written."""
+    scenario = work / "small" / "scenario.yaml"
+    text = scenario.read_text()
+    scenario.write_text(text.replace("  folder: out\n", "  folder: ''\n"))
+    line = text[:text.index("  folder: out\n")].count("\n") + 1
+    before = sorted(p.name for p in (work / "small").iterdir())
+    assert main(["solve", str(scenario)]) == 2
+    err = capsys.readouterr().err
+    assert err == ("error: 1 problem in the input:\n"
+                   f"  - {scenario}:{line}: output.folder | must not be empty (got ''): an empty path stands for the "
+                   "folder of the file that names it; give the output folder, relative to the scenario file, e.g. "
+                   "../outputs/<scenario name>\n")
+    assert sorted(p.name for p in (work / "small").iterdir()) == before
 
 
 def test_out_the_layers_folder_is_refused(work: Path, capsys):

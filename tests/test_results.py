@@ -166,25 +166,26 @@ def test_nothing_buildable_names_every_exclusion(scenario: Path, tmp_path: Path,
     """A 50 km buffer around the lake (102.38-102.42 E, 24.88-24.92 N) covers w_lake and w_mine
     (about 40 km away); e_city and e_far are 130+ km from the phosphate (limit 50 km), so no
     fepo4 there; with 5 ha each they cannot take an LFP module (10 ha) or a cells module (20 ha).
-    Nothing can be built anywhere, which is said before solving."""
+    Nothing can be built anywhere, which is said before solving, naming sites (with their ids) and
+    products in words, as the lines after it do."""
     scenario.write_text(scenario.read_text().replace("buffer_m: 1000", "buffer_m: 50000"))
     sites = scenario.parent / "sites.geojson"
     sites.write_text(sites.read_text().replace('"usable_area_ha": 30.0', '"usable_area_ha": 5.0'))
     prepared = prepare(scenario, {})
-    assert nothing_buildable(prepared.inputs) == (
+    assert nothing_buildable(prepared.inputs, prepared.names) == (
         "nothing can be built: every candidate site is excluded for every product (red line at 2 sites, "
         "proximity at 2 sites, land at 2 sites; land: too little usable land for one module after the red line):\n"
-        "    w_mine: red line (fepo4, lfp, cells)\n"
-        "    w_lake: red line (fepo4, lfp, cells)\n"
-        "    e_city: proximity (fepo4); land (lfp, cells)\n"
-        "    e_far: proximity (fepo4); land (lfp, cells)\n"
+        "    West mine park (w_mine): red line (FePO4, LFP, Cells)\n"
+        "    West lakeside (w_lake): red line (FePO4, LFP, Cells)\n"
+        "    East city (e_city): proximity (FePO4); land (LFP, Cells)\n"
+        "    East far (e_far): proximity (FePO4); land (LFP, Cells)\n"
         "    Relax constraints.redline or constraints.proximity, or add sites or usable land")
     out = tmp_path / "out"
     assert main(["solve", str(scenario), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("no plan: the plan is infeasible before solving:\n  - nothing can be built: every "
                           "candidate site is excluded for every product (red line at 2 sites, ")
-    assert "    e_far: proximity (fepo4); land (lfp, cells)\n" in err
+    assert "    East far (e_far): proximity (FePO4); land (LFP, Cells)\n" in err
     assert err.endswith(f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is "
                         f"in {out}\n")
     assert "plan.csv" not in {p.name for p in out.iterdir()}
@@ -201,10 +202,10 @@ def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, 
     assert err == (
         "no plan: the plan is infeasible before solving:\n"
         "  - nothing can be built: every candidate site is excluded for every product (red line at 4 sites):\n"
-        "    w_mine: red line (fepo4, lfp, cells)\n"
-        "    w_lake: red line (fepo4, lfp, cells)\n"
-        "    e_city: red line (fepo4, lfp, cells)\n"
-        "    e_far: red line (fepo4, lfp, cells)\n"
+        "    West mine park (w_mine): red line (FePO4, LFP, Cells)\n"
+        "    West lakeside (w_lake): red line (FePO4, LFP, Cells)\n"
+        "    East city (e_city): red line (FePO4, LFP, Cells)\n"
+        "    East far (e_far): red line (FePO4, LFP, Cells)\n"
         "    Relax constraints.redline or constraints.proximity, or add sites or usable land\n"
         "  - capacity target Cathode 2024: needs 120,000 t/yr, existing capacity gives 20,000 t/yr, and the eligible "
         "land can add at most 0 t/yr, short by 100,000 t/yr. Room per cluster: West 0 t/yr (2 sites); East 0 t/yr "
@@ -230,7 +231,7 @@ def test_everything_in_the_red_line_with_elastic_targets_is_a_noted_plan(scenari
     assert "note: nothing can be built: every candidate site is excluded for every product (red line at 4 sites)" \
         in printed
     notices = json.loads((out / "manifest.json").read_text())["notices"]
-    assert any(n.startswith("nothing can be built:") and "    e_far: red line (fepo4, lfp, cells)\n" in n
+    assert any(n.startswith("nothing can be built:") and "    East far (e_far): red line (FePO4, LFP, Cells)\n" in n
                for n in notices)
     assert pd.read_csv(out / "targets.csv")["shortfall"].tolist() == [90000, 10]
 

@@ -60,7 +60,7 @@ def test_a_usable_area_field_the_scenario_names_must_be_in_the_layer(folder: Pat
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         f"  - sites.geojson: field 'usable_area' | missing from the sites layer (has: {COLUMNS}); add it or set "
-        "layers.sites to the right field name\n")
+        "layers.sites.usable_area_field to the right field name\n")
 
 
 def test_a_usable_area_field_named_for_point_sites_is_refused_the_same_way(folder: Path, capsys):
@@ -68,7 +68,7 @@ def test_a_usable_area_field_named_for_point_sites_is_refused_the_same_way(folde
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         f"  - sites.geojson: field 'area_ha' | missing from the sites layer (has: {COLUMNS}); add it or set "
-        "layers.sites to the right field name\n")
+        "layers.sites.usable_area_field to the right field name\n")
 
 
 def test_polygon_sites_without_the_default_field_use_their_drawn_areas_with_a_notice(folder: Path):
@@ -107,7 +107,7 @@ def test_point_sites_without_the_default_field_are_still_an_error(folder: Path, 
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - sites.geojson: field 'usable_area_ha' | missing; point sites need their usable area in ha (polygon "
-        "sites may use their drawn area)\n")
+        "sites may use their drawn area); add it, or set layers.sites.usable_area_field to the field that holds it\n")
 
 
 def test_polygon_sites_with_the_default_field_give_no_notice(folder: Path):
@@ -127,8 +127,8 @@ def test_a_prefix_that_matches_no_column_is_refused_with_the_default_it_is_like(
     edit(folder / "scenario.yaml", SITES, f"sites: {{path: sites.geojson, existing_prefix: {prefix}}}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        f"  - sites.geojson: existing_prefix '{prefix}' | matches no column of the sites layer (has: {COLUMNS}); "
-        "did you mean 'existing_'?\n")
+        f"  - sites.geojson: layers.sites.existing_prefix '{prefix}' | matches no column of the sites layer (has: "
+        f"{COLUMNS}); did you mean 'existing_'?\n")
 
 
 def test_a_prefix_like_no_column_is_refused_with_the_fix(folder: Path, capsys):
@@ -136,8 +136,8 @@ def test_a_prefix_like_no_column_is_refused_with_the_fix(folder: Path, capsys):
     edit(folder / "scenario.yaml", SITES, "sites: {path: sites.geojson, existing_prefix: cap_}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - sites.geojson: existing_prefix 'cap_' | matches no column of the sites layer (has: site_id, name, "
-        "usable_area_ha, land_price_yuan_per_ha, power_tariff_yuan_per_kwh); give the prefix of the columns "
+        "  - sites.geojson: layers.sites.existing_prefix 'cap_' | matches no column of the sites layer (has: site_id, "
+        "name, usable_area_ha, land_price_yuan_per_ha, power_tariff_yuan_per_kwh); give the prefix of the columns "
         "<prefix><product> that hold existing capacity, or leave existing_prefix out for a layer without existing "
         "capacity\n")
 
@@ -148,8 +148,8 @@ def test_a_prefix_named_after_another_product_column_suggests_its_prefix(folder:
     edit(folder / "scenario.yaml", SITES, "sites: {path: sites.geojson, existing_prefix: capa_}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - sites.geojson: existing_prefix 'capa_' | matches no column of the sites layer (has: site_id, name, "
-        "usable_area_ha, land_price_yuan_per_ha, power_tariff_yuan_per_kwh, cap_lfp); did you mean 'cap_'?\n")
+        "  - sites.geojson: layers.sites.existing_prefix 'capa_' | matches no column of the sites layer (has: site_id, "
+        "name, usable_area_ha, land_price_yuan_per_ha, power_tariff_yuan_per_kwh, cap_lfp); did you mean 'cap_'?\n")
 
 
 def test_a_prefix_the_scenario_sets_reads_its_columns(folder: Path):
@@ -181,8 +181,8 @@ def test_a_shapefile_s_cut_existing_columns_count_for_the_prefix(folder: Path, c
     edit(folder / "scenario.yaml", "existing_prefix: existing_", "existing_prefix: exist_")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - sites.shp: existing_prefix 'exist_' | matches no column of the sites layer (has: site_id, name, "
-        "usable_are, existing_l, land_price, power_tari); did you mean 'existing_'?\n")
+        "  - sites.shp: layers.sites.existing_prefix 'exist_' | matches no column of the sites layer (has: site_id, "
+        "name, usable_are, existing_l, land_price, power_tari); did you mean 'existing_'?\n")
 
 
 # --- 3. a proximity limit beyond every distance ------------------------------------------------
@@ -235,4 +235,5 @@ def test_a_clusters_layer_with_one_hub_coordinate_is_refused(folder: Path, capsy
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - clusters.geojson: field 'hub_lat' | missing from the clusters layer, which has 'hub_lon': a hub needs "
-        "both coordinates; add it, or remove both to place each hub at a point inside its cluster\n")
+        "both coordinates; add it or set layers.clusters.hub_lat_field to the right field name, or remove both to "
+        "place each hub at a point inside its cluster\n")

@@ -169,8 +169,8 @@ def test_a_bad_option_and_a_missing_layer_come_in_one_message(folder: Path, caps
     assert captured.err == (
         f"error: 2 problems in the input:\n  - {scenario}:35: solver.options.mip_rel_gap | HiGHS option "
         "'mip_rel_gap' takes a number (got 'tight'); give a finite number\n"
-        f"  - {folder / 'sites.geojson'}: sites layer not found; check layers.sites.path in the scenario (relative "
-        "paths start at the scenario file)\n")
+        f"  - {folder / 'sites.geojson'}: sites layer not found; check layers.sites.path at {scenario}:8 (relative "
+        "paths start at the folder of the file that names it)\n")
     assert not (folder / "out").exists()
 
 

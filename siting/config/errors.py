@@ -1,10 +1,10 @@
-"""Errors a user can act on. The CLI prints them without a traceback."""
+"""Errors a user can act on, and the notices of a run. The CLI prints them without a traceback."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from siting.config.load import Salvage
@@ -19,6 +19,33 @@ def listed(items: Iterable[object], limit: int = 5) -> str:
     if len(shown) <= 1:
         return shown[0] if shown else "none"
     return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+class Notice(str):
+    """A notice of the run that names input files. As text (a `str`) it names each file relative
+    to the scenario file's folder, as the scenario names it (`../geodata/yunnan/sites.geojson`):
+    the form the run's files keep (manifest.json, whose `inputs` are relative to that folder too,
+    and report.md), the same wherever the run was started and with no machine's folders in it.
+    `shown` names the files as every message does (`siting.config.load.shown_path`: relative to
+    the current folder, as one types them there, `geodata/yunnan/sites.geojson`), for the
+    terminal, where notices stand beside the errors (`shown_notice`)."""
+
+    shown: str
+
+    def __new__(cls, text: str, shown: str | None = None) -> Notice:
+        notice = super().__new__(cls, text)
+        notice.shown = text if shown is None else shown
+        return notice
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Both forms, so that a notice made in a worker process (a sweep's run) arrives whole.
+        return Notice, (str(self), self.shown)
+
+
+def shown_notice(notice: str) -> str:
+    """A notice as the terminal shows it: files named as the errors name them (`Notice.shown`);
+    a notice that names no file, as it is."""
+    return notice.shown if isinstance(notice, Notice) else notice
 
 
 class InputError(Exception):

@@ -3,13 +3,14 @@ of highspy, never kept here), so that a bad option is refused when the scenario 
 
 from __future__ import annotations
 
-import difflib
 import io
 import math
 from typing import Any
 
 import highspy
 from pyomo.common.tee import capture_output
+
+from siting.config.words import close_match
 
 # HiGHS options a scenario may set beyond the named settings: search behaviour and tolerances.
 # Anything else (file output, logging, the settings below) is refused, so that a typo never
@@ -173,16 +174,21 @@ def highs_option_value(name: str, value: Any) -> OptionValue:
 def option_problem(name: str, value: Any) -> tuple[OptionValue | None, OptionRejected | None]:
     """Check one entry of `solver.options`: (the value HiGHS holds, None) or (None, the problem).
 
-    Only options in ALLOWED_HIGHS_OPTIONS may be set; a named setting's option points to it."""
+    Only options in ALLOWED_HIGHS_OPTIONS may be set; a named setting's option points to it. An
+    unknown name gets the "did you mean" of every other name (`close_match`: letter case aside,
+    difflib's 0.6 likeness, or one edit apart: no two of the options a scenario may set are one
+    edit apart, so a name one edit from one is a slip of it). A name HiGHS knows is no slip: it gets
+    the list of the options a scenario may set, not the one it looks like (`solver` is no typo
+    of `presolve`)."""
     if name not in ALLOWED_HIGHS_OPTIONS:
         named = {option: setting for setting, option in NAMED_SETTINGS.items()}
         if name in named:
             return None, OptionRejected(f"is set by solver.{named[name]} (got {name!r})",
                                         f"use solver.{named[name]} instead")
-        close = difflib.get_close_matches(name, sorted(ALLOWED_HIGHS_OPTIONS), n=1)
         known = _Probe().option_type(name) is not None
+        close = None if known else close_match(name, sorted(ALLOWED_HIGHS_OPTIONS))
         what = "a HiGHS option a scenario may not set" if known else "unknown HiGHS option"
-        hint = f"did you mean '{close[0]}'?" if close else \
+        hint = f"did you mean '{close}'?" if close else \
             f"options a scenario may set: {', '.join(sorted(ALLOWED_HIGHS_OPTIONS))}"
         return None, OptionRejected(f"{what} (got {name!r})", hint)
     try:

@@ -11,7 +11,6 @@ relative to the scenario file; messages name every file as `shown_path` does.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import os
 import re
@@ -38,6 +37,7 @@ from siting.config.schema import (
     Scenario,
     too_large_message,
 )
+from siting.config.words import close_match
 
 
 def shown_path(path: Path | str) -> str:
@@ -296,14 +296,24 @@ def _parse(text: str, name: str, loader_class: type[Any]) -> tuple[Any, yaml.Nod
         loader.dispose()
 
 
-def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+#: What a missing file is told, by what it is: a scenario is named on the command line (or in a
+#: Python call), so its relative path starts at the current folder; any other file a scenario
+#: names is checked where the scenario names it (`referenced_file`), before it is read.
+MISSING_FILE = {
+    "scenario": "no such scenario file; check its path (a relative path starts at the current folder)",
+    "file": "no such file; check its path",
+}
+
+
+def read_yaml(path: Path, what: str = "file") -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file, returning the data and its node tree (for line numbers in messages).
 
-    The file must exist, be a file, and be UTF-8 text; a key given twice in one mapping is an
-    error. Each problem is an InputError naming the file (and line)."""
+    The file must exist (a missing one is told as `MISSING_FILE[what]` says), be a file, and be
+    UTF-8 text; a key given twice in one mapping is an error. Each problem is an InputError
+    naming the file (and line)."""
     name = shown_path(path)
     if not path.exists():
-        raise InputError([f"{name}: file not found; check the path (relative paths start at the scenario file)"])
+        raise InputError([f"{name}: {MISSING_FILE[what]}"])
     if path.is_dir():
         raise InputError([f"{name}: is a folder, not a file; give the path of a YAML file"])
     try:
@@ -477,6 +487,25 @@ MISSING_HINTS: dict[str, str] = {
                "arrive and sales leave the region",
 }
 
+#: How to fill a setting given empty where it must not be (a list, a mapping, a text or a path),
+#: by its key; a setting not named here is told to give at least one entry, or its text or path.
+EMPTY_HINTS: dict[str, str] = {
+    "years": "list the plan's calendar years, e.g. [2022, 2023, 2024]",
+    "folder": "give the output folder, relative to the scenario file, e.g. ../outputs/<scenario name>",
+    "price_paths": "give each price path with what it means, e.g. observed: yearly average prices",
+    "products": "give at least one product",
+    "modules": "give at least one module, with its capacity, capex, land and lifetime",
+    "values": "list the values of `field` that are allowed, or leave field and values out for every polygon",
+    "source": "say where it comes from",
+    "name": "write its name",
+    "id": "give it an id of its own",
+    "site": "give the id of its site in the sites layer",
+    "product": "give the catalog product it makes",
+}
+
+#: Pydantic error types of a setting given empty where it must not be.
+EMPTY_ERRORS = frozenset({"too_short", "string_too_short", "path_empty"})
+
 #: Pydantic error types of a number outside its allowed range.
 BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
 
@@ -502,12 +531,14 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | replaced by {REPLACED_KEYS[str(loc[-1])]}")
         elif err["type"] == "extra_forbidden":
             options = allowed_keys(model, loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), options, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(options)}"
+            close = close_match(str(loc[-1]), options)
+            hint = f"did you mean '{close}'?" if close else f"allowed keys: {', '.join(options)}"
             problems.append(f"{where}: {key} | unknown key; {hint}")
         elif err["type"] == "missing":
             problems.append(f"{where}: {key} | required key is missing; "
                             f"{MISSING_HINTS.get(str(loc[-1]), 'add it')}")
+        elif err["type"] in EMPTY_ERRORS and not (got.strip() if isinstance(got, str) else got):
+            problems.append(f"{where}: {key} | {empty_problem(err['type'], got, str(loc[-1]))}")
         elif err["type"] == "finite_number":
             problems.append(f"{where}: {key} | must be a finite number (got {shown}); give a finite value")
         elif err["type"] == "bool_not_number":
@@ -529,6 +560,17 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         else:
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown})")
     return in_file_order(problems)
+
+
+def empty_problem(kind: str, got: Any, name: str) -> str:
+    """What is wrong with the setting `name` given empty (`got`: "", [] or {}; `kind`, pydantic's
+    error type) and how to fill it (`EMPTY_HINTS`): "must not be empty (got []); list ..."; an
+    empty path is said to stand for the folder of the file that names it."""
+    if kind == "path_empty":
+        return (f"must not be empty (got {got!r}): an empty path stands for the folder of the file that names it; "
+                + EMPTY_HINTS.get(name, "give the path, relative to the file that names it"))
+    fix = EMPTY_HINTS.get(name, "write it" if isinstance(got, str) else "give at least one entry")
+    return f"must not be empty (got {got!r}); {fix}"
 
 
 def in_file_order(problems: list[str]) -> list[str]:
@@ -608,8 +650,8 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
     for key, value in override.items():
         if key not in base and not free and str(key) not in allowed_keys(model, loc):
             options = allowed_keys(model, loc) or [str(k) for k in base]
-            close = difflib.get_close_matches(str(key), options, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"the base has: {', '.join(map(str, base)) or '(none)'}"
+            close = close_match(str(key), options)
+            hint = f"did you mean '{close}'?" if close else f"the base has: {', '.join(map(str, base)) or '(none)'}"
             here = (*loc, str(key))
             problems.append(f"{origin.where(here)}: {origin.key(here)} | overrides a key the base scenario does not "
                             f"have; {hint}")
@@ -620,10 +662,12 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
     return merged
 
 
-def referenced_file(origin: Origin, key: str, reference: Any, folder: Path, what: str) -> Path:
-    """The existing file that the path `reference` at scenario key `key` names; InputError,
-    naming the key where `origin` wrote it, when it is not a path, is missing or is a folder."""
-    where = f"{origin.where((key,))}: {origin.key((key,))}"
+def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, folder: Path, what: str) -> Path:
+    """The existing file that the path `reference` at scenario key `key` (a top-level key, or the
+    path of a nested one) names; InputError, naming the key where `origin` wrote it, when it is not
+    a path, is missing or is a folder."""
+    loc = (key,) if isinstance(key, str) else key
+    where = f"{origin.where(loc)}: {origin.key(loc)}"
     if not isinstance(reference, str) or not reference.strip():
         raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
     target = (folder / reference).resolve()
@@ -636,9 +680,9 @@ def referenced_file(origin: Origin, key: str, reference: Any, folder: Path, what
     return target
 
 
-def read_mapping(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
-    """A YAML file that must hold a mapping of keys at its top level."""
-    data, node = read_yaml(path)
+def read_mapping(path: Path, what: str = "file") -> tuple[dict[str, Any], yaml.Node | None]:
+    """A YAML file that must hold a mapping of keys at its top level (`what`: as `read_yaml`)."""
+    data, node = read_yaml(path, what)
     if data is None:
         raise InputError([f"{shown_path(path)}: (top level) | the file is empty; write its keys, one 'key: value' "
                           "line each (see scenarios/yunnan_2024.yaml and scenarios/catalog.yaml)"])
@@ -852,8 +896,8 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
             free = typing.get_origin(schema_at(Scenario, loc)) is dict
             options = allowed_keys(Scenario, loc)
             if not free and part not in options:
-                close = difflib.get_close_matches(part, options, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(options) or '(none)'}"
+                close = close_match(part, options)
+                hint = f"did you mean '{close}'?" if close else f"allowed keys: {', '.join(options) or '(none)'}"
                 raise InputError([f"{OVERRIDES_NAME.get()} {key} | unknown setting '{dotted((*loc, part))}'; {hint}"])
             if not last:
                 node[name] = {}
@@ -909,7 +953,7 @@ def defined_variants(path: Path, node: yaml.Node | None, data: dict[str, Any],
 def scenario_variants(path: Path | str) -> list[str]:
     """Names of the variants a scenario file defines (after its extends chain)."""
     path = Path(path)
-    data, node = read_mapping(path)
+    data, node = read_mapping(path, "scenario")
     merged, layers = resolve_extends(path, data, node)
     return list(defined_variants(path, node, merged, Locator(layers, Origin(path, node))))
 
@@ -957,7 +1001,7 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
 
 def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) -> LoadedScenario:
     """load_scenario for one variant (or none), without checking the other variants."""
-    data, node = read_mapping(path)
+    data, node = read_mapping(path, "scenario")
     main = Origin(path, node)
     data, layers = resolve_extends(path, data, node)
     locator = Locator(layers, main)
@@ -992,8 +1036,10 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         if catalog is not None:
             inside = check_catalog(catalog_path, catalog_node, catalog, keys, catalog_faults)
             problems += inside
-            if not inside and faults.ok("years"):
-                problems += check_catalog_years(catalog_path, catalog_node, catalog, scenario.years, catalog_faults)
+            runs_path = faults.ok("price_path") and scenario.price_path in catalog.price_paths
+            if not inside and faults.ok("years") and runs_path:
+                problems += check_catalog_years(catalog_path, catalog_node, catalog, scenario.years,
+                                                scenario.price_path, catalog_faults)
     checks = ReferenceCheck(locator, scenario, catalog, faults, data, keys)
     problems += checks.run()
     committed = CommittedProjects()
@@ -1006,6 +1052,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         except InputError as exc:
             problems += exc.problems
     problems += allowed_zone_problems(locator, scenario, path.parent)
+    problems += calibration_problems(locator, scenario, path.parent, faults)
     if faults.locs or catalog_faults.locs:  # problems of what were two rounds, merged by file and line
         problems = in_file_order(problems)
     if problems or catalog is None or catalog_path is None:
@@ -1073,14 +1120,34 @@ def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) ->
     return []
 
 
+def calibration_problems(locator: Locator, scenario: Scenario, folder: Path, faults: Faults) -> list[str]:
+    """The committed-projects files `calibration.plants` and `calibration.reference` name must
+    exist (relative paths start at the scenario file's folder, `folder`): a problem naming the key
+    where it was written otherwise, found with the rest rather than when the calibration is run."""
+    calibration = scenario.calibration
+    if calibration is None:
+        return []
+    problems: list[str] = []
+    for key in ("plants", "reference"):
+        reference = getattr(calibration, key)
+        loc = ("calibration", key)
+        if reference is None or not faults.ok(*loc):
+            continue
+        try:
+            referenced_file(locator.origin(loc), loc, str(reference), folder, "a committed-projects file")
+        except InputError as exc:
+            problems += exc.problems
+    return problems
+
+
 def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],
                   variant: str) -> dict[str, Any]:
     """The base scenario with one named variant's overrides merged in; the variant is named
     `<base name>-<variant>` unless it sets its own name. Problems are reported where `origin`
     (the variant in its file) wrote them."""
     if variant not in variants:
-        close = difflib.get_close_matches(variant, list(variants), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"defined: {', '.join(variants) or '(none)'}"
+        close = close_match(variant, list(variants))
+        hint = f"did you mean '{close}'?" if close else f"defined: {', '.join(variants) or '(none)'}"
         raise InputError([f"{shown_path(path)}: variants | no variant named '{variant}'; {hint}"])
     base = {k: v for k, v in data.items() if k != "variants"}
     overrides = variants[variant] or {}
@@ -1097,11 +1164,35 @@ def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: di
     return merged
 
 
-def unknown_value(where: str, key: str, value: str, known: list[str], kind: str) -> str:
-    """`<where>: <key> | unknown <kind> (got <value>); did you mean ...?`"""
-    close = difflib.get_close_matches(value, known, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"choose one of: {', '.join(known) or '(none defined)'}"
+def unknown_value(where: str, key: str, value: str, known: list[str], kind: str,
+                  words: dict[str, str] | None = None) -> str:
+    """`<where>: <key> | unknown <kind> (got <value>); did you mean ...?`: the known name `value`
+    is like (`close_match`), else the one whose words (`words`: words -> name, such as a
+    product's name in the catalog) it is like, said with those words; else the known names."""
+    words = words or {}
+    close = close_match(value, known)
+    said = close_match(value, words) if close is None else None
+    if close is not None:
+        hint = f"did you mean '{close}'?"
+    elif said is not None:
+        hint = f"did you mean '{words[said]}' ({said})?"
+    else:
+        hint = f"choose one of: {', '.join(known) or '(none defined)'}"
     return f"{where}: {key} | unknown {kind} (got {value!r}); {hint}"
+
+
+def product_words(catalog: Catalog | None) -> dict[str, str]:
+    """A product's name in the catalog, without a closing remark in brackets -> its id, for "did
+    you mean" when a product is named in words: "Lithium carbonate" -> "li2co3", "Iron phosphate"
+    (of "Iron phosphate (incl. purified phosphoric acid)") -> "fepo4"."""
+    if catalog is None:
+        return {}
+    words: dict[str, str] = {}
+    for pid, product in catalog.products.items():
+        name = re.sub(r"\s*\([^()]*\)\s*$", "", product.name).strip()
+        if name:
+            words.setdefault(name, pid)
+    return words
 
 
 def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: CatalogKeys | None = None,
@@ -1172,8 +1263,8 @@ def drawn_resource_problems(path: Path, node: yaml.Node | None, catalog: Catalog
         loc = ("products", pid, "resources_t_per_unit", resource)
         where = f"{Origin(path, node).where(loc)}: products.{pid}.resources_t_per_unit.{resource}"
         if keys.resources is not None and resource not in keys.resources:
-            close = difflib.get_close_matches(resource, keys.resources, n=1)
-            fix = (f"did you mean '{close[0]}'? (a resource of its own needs an entry there, with its price and "
+            close = close_match(resource, keys.resources)
+            fix = (f"did you mean '{close}'? (a resource of its own needs an entry there, with its price and "
                    "import terms)" if close else "add its price and import terms there")
             problems.append(f"{where} | no entry for resource {resource!r} in resources; {fix}")
         elif resource in catalog.resources and resource not in priced:
@@ -1221,27 +1312,63 @@ def plan_years(years: Iterable[int]) -> list[int]:
     return list(range(listed[0], listed[-1] + 1)) if listed else []
 
 
-def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, years: Iterable[int],
+def years_text(years: Iterable[int]) -> str:
+    """Years for a message, in order, a run of three or more written as a span: [2025] -> "2025",
+    [2022, 2025] -> "2022 and 2025", [2025, 2026, 2027, 2030] -> "2025-2027 and 2030"."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    parts = [f"{run[0]}-{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0] if parts else "none"
+
+
+def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, years: Iterable[int], price_path: str,
                         faults: Faults | None = None) -> list[str]:
-    """Every price path gives every product a price, and every importable resource an import price,
-    for every plan year (every calendar year from the first to the last listed year); prices at
-    schema `faults` are left alone."""
+    """Every product has a price, and every importable resource an import price, on the price
+    path the scenario runs (`price_path`) for every plan year (every calendar year from the first
+    to the last listed year). The other price paths are left alone: the run does not use them
+    (each run of another path, a variant's or a sweep's, is checked on its own). Prices at schema
+    `faults`, and a figure without the path at all (`path_problems`), are left alone too.
+
+    The figures of one kind (products, resources) that lack the same years are one problem,
+    naming each with its line, so that a plan extended by a year reads as two problems, not one
+    per figure. When every year they lack comes after the last year they give, the problem says
+    that ending the plan then is the other fix."""
     problems = []
     faults = faults or Faults()
     needed = plan_years(years)
     span = f"{needed[0]}-{needed[-1]}" if needed else "(none)"
-    figures = [(("products", pid, "price_yuan_per_unit"), f"product {pid!r}", p.price_yuan_per_unit)
-               for pid, p in catalog.products.items()]
-    figures += [(("resources", rid, "import_price_yuan_per_t"), f"resource {rid!r}", r.import_price_yuan_per_t)
-                for rid, r in catalog.resources.items() if r.import_price_yuan_per_t is not None]
-    for loc, what, by_path in figures:
-        if not faults.ok(*loc):
-            continue
-        for name, by_year in by_path.items():
-            for year in [t for t in needed if t not in by_year]:
-                problems.append(f"{Origin(path, node).where((*loc, name))}: {'.'.join(loc)}.{name} | no price for "
-                                f"{what} on price path {name!r} in {year}; give one for every year of the plan "
-                                f"({span})")
+    kinds = [("products", "product", "price_yuan_per_unit",
+              {pid: p.price_yuan_per_unit for pid, p in catalog.products.items()}),
+             ("resources", "resource", "import_price_yuan_per_t",
+              {rid: r.import_price_yuan_per_t for rid, r in catalog.resources.items()
+               if r.import_price_yuan_per_t is not None})]
+    for section, kind, field, figures in kinds:
+        lacking: dict[tuple[int, ...], list[str]] = {}
+        for name, by_path in figures.items():
+            if not faults.ok(section, name, field) or price_path not in by_path:
+                continue
+            missing = tuple(t for t in needed if t not in by_path[price_path])
+            if missing:
+                lacking.setdefault(missing, []).append(name)
+        for missing, names in lacking.items():
+            last = min(max(figures[n][price_path], default=needed[0] - 1) for n in names)
+            fix = f"give one for every year of the plan ({span})"
+            if min(missing) > last >= needed[0]:
+                fix += f", or end the plan in {last}"
+            first = (section, names[0], field, price_path)
+            if len(names) == 1:
+                problems.append(f"{Origin(path, node).where(first)}: {dotted(first)} | no price for {kind} "
+                                f"{names[0]!r} on price path {price_path!r} in {years_text(missing)}; {fix}")
+                continue
+            each = ", ".join(f"{n} (line {line_of(node, (section, n, field, price_path))})" if node is not None
+                             else n for n in names)
+            problems.append(f"{Origin(path, node).where(first)}: {section}.<{kind}>.{field}.{price_path} | no price "
+                            f"on price path {price_path!r} in {years_text(missing)} for {len(names)} {kind}s: {each}; "
+                            f"{fix.replace('give one', 'give each one')}")
     return problems
 
 
@@ -1275,7 +1402,7 @@ def load_committed_projects(path: Path, catalog: Catalog | None, products: list[
             continue
         if products is not None and project.product not in products:
             problems.append(unknown_value(origin.where(("product",)), origin.key(("product",)), project.product,
-                                          products, "product"))
+                                          products, "product", product_words(catalog)))
         if project.id in seen:
             problems.append(f"{origin.where(('id',))}: {origin.key(('id',))} | id {project.id!r} is already used by "
                             f"entry [{seen[project.id]}]; ids must be unique")
@@ -1354,7 +1481,8 @@ class ReferenceCheck:
 
     def product(self, value: str, *loc: Any) -> None:
         if self.products is not None and value not in self.products:
-            self.problems.append(unknown_value(self.at(*loc), self.key(*loc), value, self.products, "product"))
+            self.problems.append(unknown_value(self.at(*loc), self.key(*loc), value, self.products, "product",
+                                               product_words(self.catalog)))
 
     def years(self, years: Iterable[int], *loc: Any) -> None:
         if not self.ok("years"):

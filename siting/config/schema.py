@@ -57,6 +57,16 @@ def projected_crs_in_metres(value: str) -> pyproj.CRS:
     return crs
 
 
+def not_blank_path(value: Any) -> Any:
+    """Refuse an empty path ("" or spaces only): read as a path it is `.`, the folder of the file
+    that names it, which nobody means (an output folder there would be the scenario's own)."""
+    if isinstance(value, str) and not value.strip():
+        raise PydanticCustomError("path_empty", "must not be empty")
+    return value
+
+
+#: A path a scenario gives (a file, a layer, the output folder): never empty.
+GivenPath = Annotated[Path, BeforeValidator(not_blank_path)]
 Number = Annotated[float, BeforeValidator(not_yes_no)]
 Count = Annotated[int, BeforeValidator(not_yes_no)]
 PositiveFloat = Annotated[Number, Field(gt=0)]
@@ -177,7 +187,7 @@ class LayerRef(Strict):
     `name_field` gives the features' names shown in the outputs; when the default `name` is
     absent from the layer, the ids stand in for names."""
 
-    path: Path = Field(description="Layer file (GeoJSON, GeoPackage, Shapefile), relative to the scenario file")
+    path: GivenPath = Field(description="Layer file (GeoJSON, GeoPackage, Shapefile), relative to the scenario file")
     layer: str | None = Field(default=None, description="Layer to read from a file holding several, e.g. a "
                               "GeoPackage; null for a file holding one")
     id_field: str = Field(default="id", description="Column with each feature's unique id")
@@ -256,7 +266,7 @@ class Layers(Strict):
 class AllowedZone(Strict):
     """A polygon layer that limits where cells may lie: industrial land, or the counties named."""
 
-    path: Path = Field(description="Layer file (GeoJSON, GeoPackage, Shapefile), relative to the scenario file")
+    path: GivenPath = Field(description="Layer file (GeoJSON, GeoPackage, Shapefile), relative to the scenario file")
     layer: str | None = Field(default=None, description="Layer to read from a file holding several; null for one")
     field: str | None = Field(default=None, description="Column whose values select the allowed polygons; null: "
                               "every polygon of the layer is allowed")
@@ -547,9 +557,9 @@ class Calibration(Strict):
 
     mode: Literal["fixed", "choose"] = Field(description="fixed: the real plants are the plan; choose: the model "
                                              "chooses and is scored against them")
-    plants: Path | None = Field(default=None, description="Committed-projects file of the plants fixed by site "
+    plants: GivenPath | None = Field(default=None, description="Committed-projects file of the plants fixed by site "
                                 "(mode fixed), relative to this file")
-    reference: Path | None = Field(default=None, description="Committed-projects file of the plants the choice is "
+    reference: GivenPath | None = Field(default=None, description="Committed-projects file of the plants the choice is "
                                    "scored against (mode choose), relative to this file")
     distance_km: PositiveQuantity | None = Field(
         default=None, description="Capacity within this distance of a real plant of its product counts as placed "
@@ -559,24 +569,24 @@ class Calibration(Strict):
 class Output(Strict):
     """Where the outputs go."""
 
-    folder: Path = Field(description="Output folder, relative to the scenario file; each run replaces it whole, "
+    folder: GivenPath = Field(description="Output folder, relative to the scenario file; each run replaces it whole, "
                         "while it holds only the files an earlier run wrote there")
 
 
 class Scenario(Strict):
     """A scenario file: the plan's years and targets, the layers, the rules and the solver settings."""
 
-    extends: Path | None = Field(
+    extends: GivenPath | None = Field(
         default=None, description="Base scenario file that this file overrides, relative to this file")
     name: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(
         description="Scenario name (letters, digits and _ . -), which names the outputs and comparison columns")
     description: str = Field(default="", description="What the scenario asks, in words; copied into the report")
     years: list[Count] = Field(
         min_length=1, description="The plan's calendar years, strictly increasing, e.g. [2022, 2023, 2024] (year)")
-    catalog: Path = Field(description="Technology catalog file (YAML), relative to this file")
+    catalog: GivenPath = Field(description="Technology catalog file (YAML), relative to this file")
     price_path: str = Field(
         description="The catalog's price path that sets yearly prices and output values, e.g. observed")
-    committed_projects: Path | None = Field(
+    committed_projects: GivenPath | None = Field(
         default=None, description="File (YAML list) of the projects signed, under construction or producing, "
         "relative to this file; null: none")
     layers: Layers = Field(description="The input layers: clusters, candidate sites, red line, sources")

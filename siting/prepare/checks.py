@@ -4,8 +4,11 @@ targets that cannot be reached even in principle (explained in domain terms befo
 from __future__ import annotations
 
 from models import ModelInputs, derive_index
+from siting.config.errors import listed
 from siting.config.load import LoadedScenario, shown_path, unknown_value
-from siting.prepare.layers import LayerSet, close_match
+from siting.config.units import Names, product_label
+from siting.config.words import close_match
+from siting.prepare.layers import LayerSet
 
 #: How like a category of the red-line layer a category the scenario names must be for "did you
 #: mean" (difflib's ratio, as `unknown_value` asks; or one edit apart: `close_match`).
@@ -17,7 +20,9 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     """Return (problems, notices) for ids the scenario names that the layers do not define.
 
     A proximity limit may name any resource of the catalog's `resources`; one on a resource no
-    product draws is said in a notice, while the rule is on, since it limits nothing.
+    product draws is said in a notice, while the rule is on, since it limits nothing, and so is
+    one on a resource no source offers (`sourceless_limit_notices`), and the red-line rule on
+    without a red-line layer (`redline_layer_notices`).
 
     `loaded` may be what passed of a scenario with problems (`siting.config.load.Salvage`): its
     mappings hold only the entries that passed the schema, so each is checked as it is. Nothing
@@ -44,9 +49,11 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
         if resource in defined and resource not in needed and c.proximity.enabled:
             key = loaded.at("constraints", "proximity", "max_distance_km", resource)[1]
             notices.append(f"{key}: no product draws on '{resource}': the limit keeps nothing near its sources")
+    notices += redline_layer_notices(loaded, layers)
     if "sources" in faulty:  # which resources the sources offer is not known
         return problems, notices
     offered = set(layers.sources["resource"]) if len(layers.sources) else set()
+    notices += sourceless_limit_notices(loaded, layers, offered, needed)
     resources = loaded.catalog.resources
     for resource in needed:
         importable = resource in resources and resources[resource].import_price_yuan_per_t is not None
@@ -54,6 +61,54 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
             notices.append(f"no source in the sources layer offers '{resource}' and the catalog gives no import "
                            "price for it: products that need it cannot produce while the supply rule is on")
     return problems, notices
+
+
+def redline_layer_notices(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
+    """A notice when the red-line rule is on and the scenario gives no red-line layer
+    (layers.redline): no site is excluded for the red line, and the plan may lie in protected
+    land. A notice, not a refusal: the plan is still one of every other rule, and a region
+    without red-line polygons yet (the official ones are not public) can still be planned; the
+    notice says how to give them, or to switch the rule off and so say the plan has no red
+    line. Categories the rule names are refused on their own (`category_problems`)."""
+    rule = loaded.scenario.constraints.redline
+    if not rule.enabled or "redline" in layers.paths:
+        return []
+    acting = f" (buffer_m, {rule.buffer_m:g} m, keeps products from nothing)" if rule.buffer_m > 0 else ""
+    return [f"constraints.redline is on, but the scenario gives no red-line layer (layers.redline), so no site is "
+            f"excluded for the red line{acting} and the plan may lie in protected land; give the red-line polygons "
+            "in layers.redline, or set constraints.redline.enabled: false for a plan without a red line"]
+
+
+def sourceless_limit_notices(loaded: LoadedScenario, layers: LayerSet, offered: set[str], needed: list[str]
+                             ) -> list[str]:
+    """A notice for each limit of constraints.proximity.max_distance_km, while the rule is on, on
+    a resource that products draw on (`needed`) and that no source of the sources layer offers
+    (`offered`: every source's resource, of any status), or the scenario has no sources layer:
+    every site lies beyond the limit, so those products cannot be built anywhere. A notice, not a
+    refusal: the plan of the other products still stands, and the targets those products miss
+    are charged their shortfall (or, when strict, explained as infeasible). A resource that only
+    prospective sources offer is said in the report, naming the sources left out."""
+    proximity = loaded.scenario.constraints.proximity
+    if not proximity.enabled:
+        return []
+    where = ("the sources layer has no source of it" if "sources" in layers.paths else
+             "the scenario gives no sources layer (layers.sources)")
+    notices = []
+    for resource in proximity.max_distance_km:
+        if resource not in needed or resource in offered:
+            continue
+        key = loaded.at("constraints", "proximity", "max_distance_km", resource)[1]
+        drawing = [product_label(pid) for pid, product in loaded.catalog.products.items()
+                   if product.resources_t_per_unit.get(resource, 0) > 0]
+        notices.append(f"{key}: {where}, so every site lies beyond the limit and {in_words(drawing)} "
+                       f"({'it draws' if len(drawing) == 1 else 'they draw'} on '{resource}') cannot be built "
+                       f"anywhere; add the sources of '{resource}', or remove the limit")
+    return notices
+
+
+def in_words(names: list[str]) -> str:
+    """Names for a sentence, unquoted: "LFP", "LFP and Cells", "FePO4, LFP and Cells"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def cluster_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
@@ -76,10 +131,14 @@ def category_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
     """Red-line categories named in setbacks_m and categories that the red-line layer does not hold.
 
     A category like one the layer holds (`SUGGESTION_LIKENESS`, or one edit apart: `close_match`)
-    gets "did you mean" with the other way round beside it: the misspelling may be the layer's."""
+    gets "did you mean" with the other way round beside it: the misspelling may be the layer's.
+    Without a red-line layer (layers.redline left out), each of the two settings that names
+    categories is one problem, naming them all."""
     r = loaded.scenario.constraints.redline
+    if "redline" not in layers.paths:
+        return no_layer_category_problems(loaded)
     categories = sorted(set(layers.redline["category"])) if len(layers.redline) else []
-    layer = shown_path(layers.paths["redline"]) if "redline" in layers.paths else "the red-line layer"
+    layer = shown_path(layers.paths["redline"])
 
     def unknown(where: str, key: str, category: str) -> str:
         close = close_match(category, categories, SUGGESTION_LIKENESS)
@@ -100,6 +159,24 @@ def category_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
     return problems
 
 
+def no_layer_category_problems(loaded: LoadedScenario) -> list[str]:
+    """The red-line categories constraints.redline names (in `categories`, in `setbacks_m`) when
+    the scenario gives no red-line layer, whose polygons they would name: one problem per setting."""
+    r = loaded.scenario.constraints.redline
+    named = {"categories": list(dict.fromkeys(r.categories or [])),
+             "setbacks_m": list(dict.fromkeys(c for by in r.setbacks_m.values() for c in by))}
+    problems = []
+    for setting, categories in named.items():
+        if not categories:
+            continue
+        where, key = loaded.at("constraints", "redline", setting)
+        them = f"category {categories[0]!r}" if len(categories) == 1 else f"categories {listed(categories, 99)}"
+        problems.append(f"{where}: {key} | names red-line {them}, but the scenario gives no red-line layer "
+                        f"(layers.redline); give the layer, or leave constraints.redline.{setting} out for a plan "
+                        "without a red line")
+    return problems
+
+
 def committed_site_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
     """A committed project at a site the sites layer does not define, named at its file and line."""
     site_ids = list(dict.fromkeys(layers.sites["id"])) if "id" in layers.sites.columns else []
@@ -108,10 +185,14 @@ def committed_site_problems(loaded: LoadedScenario, layers: LayerSet) -> list[st
             for i, project in enumerate(committed.projects) if project.site not in site_ids]
 
 
-def nothing_buildable(inputs: ModelInputs) -> str | None:
+def nothing_buildable(inputs: ModelInputs, names: Names | None = None) -> str | None:
     """When no site can take a single module of any product, say so and name the exclusions
     (per site: the products excluded by the red line, by proximity and for lack of land, with
-    counts per reason); None when something can be built."""
+    counts per reason); None when something can be built. Sites and products are named in words
+    as `names` says (siting/config/units.py `Names`: a site by its map name with its id in
+    brackets, "West mine park (w_mine)", a product as "FePO4"), as the messages after it name
+    them; without `names`, sites by their ids."""
+    names = names or Names()
     index = derive_index(inputs)
     if index.build_pairs:
         return None
@@ -134,8 +215,8 @@ def nothing_buildable(inputs: ModelInputs) -> str | None:
         for reason, products in reasons.items():
             if products:
                 counts[reason] += 1
-                parts.append(f"{reason} ({', '.join(products)})")
-        lines.append(f"{site}: {'; '.join(parts)}")
+                parts.append(f"{reason} ({', '.join(names.product(p) for p in products)})")
+        lines.append(f"{names.site_and_id(site)}: {'; '.join(parts)}")
     shown = lines[:20] + ([f"... and {len(lines) - 20} more sites"] if len(lines) > 20 else [])
     summary = ", ".join(f"{reason} at {n} site{'s' if n != 1 else ''}" for reason, n in counts.items() if n)
     if counts["land"]:

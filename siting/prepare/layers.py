@@ -10,10 +10,19 @@ be finite and not negative; an empty one is taken only where it has a meaning (a
 usable area, existing capacity, which is then none, said in a notice, a site's tariff, the
 position uncertainty). Red-line categories and source statuses must be given. A source's
 resource like a catalog resource but not it, and a red-line category like one the red-line rule
-names but not it (`close_match`: alike, or one edit apart), are refused ("did you mean"); one
-like none is said in a notice, naming the polygons the rule leaves out. A layer without features
-is refused with how to do without it; a layer file that is empty, or text that is not UTF-8, is
-named so.
+names but not it (`siting.config.words.close_match`: alike, or one edit apart), are refused ("did
+you mean"); one like none is said in a notice, naming the polygons the rule leaves out. A layer
+without features is refused with how to do without it; a layer file that is empty, or text that
+is not UTF-8, is named so.
+
+A CRS that names GCJ-02 or BD-09, the offset coordinates of Chinese web maps, is refused
+(`web_map_problem`: PROJ would use them unshifted, hundreds of metres off); one that PROJ can
+only "ballpark" into the working CRS is said in a notice (`ballpark_notice`), but for CGCS2000,
+which matches WGS84 to about a metre. A field missing from a layer is named with the setting that
+names it (`layers.sites.id_field`), and as a column of the layer in other letter case when it is
+one; an optional field or an existing-capacity column in other letter case, which is not read,
+is said in a notice. A site of parts more than `FAR_PARTS_KM` apart is said in a notice
+(`far_parts_notices`).
 
 A shapefile keeps 10 characters of a field name: there, a field the scenario names by a longer
 name, an `existing_<product>` column or `position_uncertainty_km`, is found by its cut name when
@@ -27,12 +36,12 @@ them. Ids, names and categories are text; a whole number read as a float (`100.0
 apart, by feature id, in `LayerSet.text_columns`, for the outputs to carry.
 
 Problems name files as `shown_path` does, and features by their place in the file and their id
-(`named_features`): "the 7th feature (site_id 'x')".
+(`named_features`): "the 7th feature (site_id 'x')". Notices name files so on the terminal, and
+relative to the scenario's folder in the run's files (`file_notice`, `siting.config.errors.Notice`).
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -49,8 +58,9 @@ import pandas as pd
 import pyogrio
 import pyproj
 import shapely
+from pyproj.transformer import TransformerGroup
 
-from siting.config.errors import InputError
+from siting.config.errors import InputError, Notice
 from siting.config.load import LoadedScenario, not_utf8_problem, shown_path
 from siting.config.schema import (
     MAX_QUANTITY,
@@ -62,6 +72,7 @@ from siting.config.schema import (
     SourcesLayer,
     too_large_message,
 )
+from siting.config.words import LIKENESS, close_match
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)
@@ -107,17 +118,19 @@ def _gdal_reason(exc: Exception) -> str:
     return _DRIVER_ADVICE.sub("", str(exc)).strip().rstrip(".;") or type(exc).__name__
 
 
-def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | None = None) -> gpd.GeoDataFrame:
+def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | None = None,
+               named_in: str | None = None) -> gpd.GeoDataFrame:
     """Read one spatial layer of a file: the only one, or the one named by `layer`.
 
     Raises InputError for a missing or unreadable file, a file of several layers without
     `layer` (listing them), an unknown `layer`, a table without geometry (a CSV), and features
     whose geometry cannot be built (an unclosed ring, a non-finite coordinate), each named by
-    its `id_field` value."""
+    its `id_field` value. `named_in` says where the path was written, for the message of a
+    missing file (`path_named_in`; by default, the scenario)."""
     at = shown_path(path)
     if not path.exists():
-        raise InputError([f"{at}: {role} layer not found; check layers.{role}.path in the scenario "
-                          "(relative paths start at the scenario file)"])
+        where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
+        raise InputError([f"{at}: {role} layer not found; check {where}"])
     if path.is_file() and path.stat().st_size == 0:
         raise InputError([f"{at}: the file is empty; give the {role} layer as a GeoJSON, GeoPackage or shapefile"])
     try:
@@ -388,6 +401,82 @@ def _crs_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
     return None
 
 
+#: The offset coordinates of Chinese web maps, as a CRS may name them (its name, datum or
+#: ellipsoid, anywhere in its WKT): GCJ-02 ("Mars coordinates": AMap, Tencent) and BD-09 (Baidu,
+#: a further offset of GCJ-02). Both are WGS84 moved by a varying offset, about 360 m near
+#: Kunming and up to about 700 m in China (geodata/README.md, section 1), that PROJ cannot undo:
+#: it relates such a CRS to WGS84 by a "ballpark" transform with no shift, so the layer would be
+#: used where its coordinates stand, hundreds of metres off.
+WEB_MAP_OFFSETS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("GCJ-02", re.compile(r"GCJ[-_ ]?02|火星坐标", re.IGNORECASE)),
+    ("BD-09", re.compile(r"\bBD[-_ ]?09|百度坐标", re.IGNORECASE)),
+)
+#: How each offset is converted to WGS84 first, for the message that refuses it.
+WEB_MAP_CONVERSION = {
+    "GCJ-02": "with the inverse of the public GCJ-02 formula, iterated as geodata/README.md describes in section 1 "
+              "(CRS handling: GCJ-02 -> WGS84)",
+    "BD-09": "to GCJ-02 with the usual BD-09 to GCJ-02 formula, then from GCJ-02 with the inverse of the public GCJ-02 "
+             "formula, iterated as geodata/README.md describes in section 1 (CRS handling: GCJ-02 -> WGS84)",
+}
+#: Datums (EPSG codes) that PROJ relates to WGS 84 only by a ballpark transform with no shift,
+#: where no shift is right to about a metre: WGS 84 itself, and CGCS2000 (China 2000), realised
+#: in ITRF97 at epoch 2000.0, from which WGS 84 (which follows the current ITRF) departs by the
+#: plate's motion since, a few centimetres a year: of the order of a metre. That is far below the
+#: sites' position uncertainty (km), so these pairs are not named; any other pair is.
+COINCIDENT_DATUMS = {6326: "WGS 84", 1043: "CGCS2000"}
+
+
+def web_map_offset(crs: pyproj.CRS) -> str | None:
+    """"GCJ-02" or "BD-09" when the CRS names that offset of Chinese web maps (`WEB_MAP_OFFSETS`),
+    else None."""
+    text = crs.to_wkt() or crs.name
+    return next((name for name, pattern in WEB_MAP_OFFSETS if pattern.search(text)), None)
+
+
+def web_map_problem(crs: pyproj.CRS, path: Path, role: str) -> str | None:
+    """The problem of a layer whose CRS names GCJ-02 or BD-09 (`web_map_offset`): PROJ would take
+    its coordinates as WGS84 with no shift, hundreds of metres off; they must be converted first."""
+    offset = web_map_offset(crs)
+    if offset is None:
+        return None
+    return (f"{shown_path(path)}: {role} layer | its CRS is {offset} (got {crs.name!r}), the offset coordinates of "
+            f"{'AMap and Tencent' if offset == 'GCJ-02' else 'Baidu'} maps, about 360 m from WGS84 near Kunming and "
+            "up to about 700 m in China, which PROJ cannot convert (it would take them as WGS84, unshifted); convert "
+            f"the coordinates to WGS84 first, {WEB_MAP_CONVERSION[offset]}, and give the layer EPSG:4326")
+
+
+def _datum_code(crs: pyproj.CRS) -> int | None:
+    """The EPSG code of a CRS's datum (also of an Esri-named one PROJ knows), or None."""
+    try:
+        found = crs.datum.to_json_dict().get("id", {}) if crs.datum is not None else {}
+    except pyproj.exceptions.CRSError:
+        return None
+    return int(found["code"]) if found.get("authority") == "EPSG" and str(found.get("code", "")).isdigit() else None
+
+
+def ballpark_notice(crs: pyproj.CRS, target: pyproj.CRS, path: Path, role: str) -> str | None:
+    """A notice when PROJ has no transformation from a layer's CRS to `target` (the working CRS)
+    but a ballpark one (`allow_ballpark=False` finds none): it takes the two datums as one, with no
+    shift, and the layer may lie off by as much as they differ. None for a pair of
+    `COINCIDENT_DATUMS`, or when PROJ has a transformation. Names the file by `path` as it is."""
+    try:
+        exact = TransformerGroup(crs, target, always_xy=True, allow_ballpark=False)
+        ballpark = pyproj.Transformer.from_crs(crs, target, always_xy=True)
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError):
+        return None  # no transformation at all: `_crs_problem` refuses the layer
+    if exact.transformers or {_datum_code(crs), _datum_code(target)} <= set(COINCIDENT_DATUMS):
+        return None
+    datum = crs.datum.name if crs.datum is not None else crs.name
+    onto = target.geodetic_crs.name if target.geodetic_crs is not None else target.name
+    missing = [op.name for op in exact.unavailable_operations]
+    grids = (f"; PROJ's {joined([repr(m) for m in missing])} would do, but needs grid files not installed "
+             "(projsync, or PROJ_NETWORK=ON, fetches them)" if missing else "")
+    return (f"{path}: the {role} layer's CRS, {crs.name!r}, reaches the working CRS ({target.to_string()}) only by a "
+            f"ballpark transform ({ballpark.description!r}), which takes its datum, {datum!r}, as {onto} with no "
+            "shift: the layer lies off by as much as the two differ, tens to hundreds of metres for a local datum"
+            f"{grids}; give the layer in WGS84 (EPSG:4326), or in a CRS PROJ has a transformation for")
+
+
 def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
     """A problem when a layer in a geographic CRS has coordinates that cannot be lon/lat."""
     at = shown_path(path)
@@ -501,29 +590,39 @@ def check_layer(
     optional: Mapping[str, str] | None = None,
     prefix: str | None = None,
     if_empty: str | None = None,
+    working_crs: pyproj.CRS | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Check one layer; return it with canonical column names only, and the problems found.
 
     `fields` maps canonical name -> the layer's field name (from the scenario), each required;
     `optional` the same for fields taken when present; columns starting with `prefix` are kept
     under their own names. Every other column is left out. A layer without features is a
-    problem, whose fix is `if_empty` (by default, to add them)."""
+    problem, whose fix is `if_empty` (by default, to add them). A CRS that names GCJ-02 or BD-09
+    is a problem (`web_map_problem`); one PROJ transforms to `working_crs` (by default WGS84)
+    only by a ballpark transform is said in a notice (`ballpark_notice`). A field the layer lacks
+    is a problem naming the setting that names it (`missing_field_problem`); a field that is an
+    optional one in other letter case is said in a notice (`other_case_notices`)."""
     at = shown_path(path)
     problems: list[str] = []
     crs_problem = _crs_problem(frame, path, role)
+    if crs_problem is None and frame.crs is not None:
+        crs = pyproj.CRS.from_user_input(frame.crs)
+        crs_problem = web_map_problem(crs, path, role)
+        ballpark = None if crs_problem else ballpark_notice(crs, working_crs or pyproj.CRS("EPSG:4326"), path, role)
+        notices.extend([ballpark] if ballpark else [])
     if crs_problem:
         problems.append(crs_problem)
     if len(frame) == 0:
         problems.append(f"{at}: {role} layer | has no features (a layer must not be empty); "
                         f"{if_empty or 'add its features'}")
         return frame, problems
-    missing = [f for f in fields.values() if f not in frame.columns]
-    for name in missing:
-        problems.append(f"{at}: field '{name}' | missing from the {role} layer (has: "
-                        f"{', '.join(str(c) for c in frame.columns if c != 'geometry')}); add it or set "
-                        f"layers.{role} to the right field name")
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    missing = {k: f for k, f in fields.items() if f not in frame.columns}
+    problems += [missing_field_problem(at, name, role, columns, field_key(role, canonical))
+                 for canonical, name in missing.items()]
     if missing:
         return frame, problems
+    notices += other_case_notices(path, role, columns, optional or {}, prefix)
     chosen = dict(fields)
     chosen.update({k: v for k, v in (optional or {}).items() if v in frame.columns and k not in chosen})
     data = {canonical: _column(frame, source).to_numpy(dtype=object) for canonical, source in chosen.items()}
@@ -568,6 +667,74 @@ def check_layer(
         else:
             frame = _repair(frame, invalid, path, geometry_types, notices, problems, id_field)
     return frame, problems
+
+
+#: Canonical column -> the setting of a layer that names its field (`layers.<role>.<setting>`).
+FIELD_SETTINGS = {"id": "id_field", "name": "name_field", "category": "category_field", "resource": "resource_field",
+                  "supply_t_per_yr": "supply_field", "status": "status_field",
+                  "power_tariff_yuan_per_kwh": "tariff_field", "hub_lon": "hub_lon_field", "hub_lat": "hub_lat_field",
+                  "usable_area_ha": "usable_area_field", "land_price_yuan_per_ha": "land_price_field",
+                  "site_tariff_yuan_per_kwh": "tariff_field"}
+#: The scenario key under which each layer role's settings stand.
+ROLE_KEYS = {"allowed-zone": "candidates.allowed_zone", "allowed_zone": "candidates.allowed_zone"}
+
+
+def field_key(role: str, canonical: str) -> str | None:
+    """The scenario key that names the field of `canonical` in a layer of `role`
+    (`layers.sites.id_field`), or None for a column no setting renames."""
+    setting = FIELD_SETTINGS.get(canonical)
+    return f"{ROLE_KEYS.get(role, f'layers.{role}')}.{setting}" if setting else None
+
+
+def other_case(name: str, columns: Iterable[str]) -> list[str]:
+    """The columns that are `name` in other letter case (`Site_ID` for `site_id`)."""
+    return [c for c in columns if c != name and c.casefold() == name.casefold()]
+
+
+def missing_field_problem(at: str, name: str, role: str, columns: Sequence[str], key: str | None) -> str:
+    """The problem of a field `name` that the layer of `role` (file shown as `at`, with `columns`)
+    lacks, naming the setting `key` that names it: when a column is that name in other letter
+    case, it says so and gives the exact setting that reads it."""
+    has = ", ".join(columns)
+    alike = other_case(name, columns)
+    if alike and key:
+        which = f"set {key}: {alike[0]}" if len(alike) == 1 else f"set {key} to the one of them that holds it"
+        return (f"{at}: field '{name}' | missing from the {role} layer, which has {either(alike)}, differing from "
+                f"it only in letter case (has: {has}); {which}, or rename the field to '{name}'")
+    if alike:
+        return (f"{at}: field '{name}' | missing from the {role} layer, which has {either(alike)}, differing from "
+                f"it only in letter case (has: {has}); rename the field to '{name}'")
+    fix = f"add it or set {key} to the right field name" if key else "add it"
+    return f"{at}: field '{name}' | missing from the {role} layer (has: {has}); {fix}"
+
+
+def other_case_notices(path: Path, role: str, columns: Sequence[str], optional: Mapping[str, str],
+                       prefix: str | None) -> list[str]:
+    """Notices of the columns a layer holds that are an optional field (`optional`, canonical ->
+    field, read when present) or start with `prefix` only in other letter case: they are not
+    read, which would otherwise pass unsaid (`Name` for `name`, `Existing_lfp` for `existing_lfp`).
+    Names the file by `path` as it is."""
+    notices: list[str] = []
+    for canonical, name in optional.items():
+        alike = [c for c in other_case(name, columns) if name not in columns]
+        if not alike:
+            continue
+        key = field_key(role, canonical)
+        fix = f"set {key}: {alike[0]} to read it" if key and len(alike) == 1 else (
+            f"set {key} to the one that holds it" if key else f"rename it to '{name}' to read it")
+        notices.append(f"{path}: field {either(alike)} is not read: the {role} layer reads '{name}' when it has it, "
+                       f"and {'this differs' if len(alike) == 1 else 'these differ'} from it only in letter case; "
+                       f"{fix}")
+    if prefix:
+        alike = [c for c in columns if not c.startswith(prefix) and c.casefold().startswith(prefix.casefold())]
+        if alike:
+            notices.append(f"{path}: {'field' if len(alike) == 1 else 'fields'} {joined([repr(c) for c in alike])} "
+                           f"{'is' if len(alike) == 1 else 'are'} not read: the {role} layer reads the columns "
+                           f"starting with '{prefix}', and {'this starts' if len(alike) == 1 else 'these start'} "
+                           f"with it only in other letter case; rename {'it' if len(alike) == 1 else 'them'} to "
+                           f"start with '{prefix}', or set {ROLE_KEYS.get(role, f'layers.{role}')}.existing_prefix "
+                           f"to {'its' if len(alike) == 1 else 'their'} prefix")
+    return notices
 
 
 def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_types: tuple[str, ...],
@@ -721,6 +888,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     faulty: set[str] = set()
     cuts: dict[str, CutNames] = {}
     columns_read: dict[str, list[str]] = {}  # role -> the columns of its layer as read (`CutNames.apply`)
+    working = working_crs_or_none(scenario.spatial.working_crs)
 
     def checked(role: str, count: int, frame: gpd.GeoDataFrame) -> None:
         """Note `role` as a layer whose referenced values are not known, when problems were found
@@ -741,7 +909,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         path = loaded.resolve(ref.path)
         paths[role] = path
         try:
-            frame = read_layer(path, role, ref.layer, fields.get("id"))
+            frame = read_layer(path, role, ref.layer, fields.get("id"), path_named_in(loaded, role))
         except InputError as exc:
             problems.extend(exc.problems)
             faulty.add(role)
@@ -754,11 +922,11 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         raw = frame
         columns_read[role] = [str(c) for c in raw.columns if c != "geometry"]
         frame, found = check_layer(frame, path, role, {**fields, **required_name}, types, policy, layer_notices,
-                                   {**optional_name, **(optional or {})}, prefix, empty_layer_fix(role, loaded))
+                                   {**optional_name, **(optional or {})}, prefix, empty_layer_fix(role, loaded),
+                                   working)
         text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
                                                                     **(optional or {})}, prefix)
-        # Notices go into the manifest: name the file as the scenario does, not by machine path.
-        notices.extend(n.replace(str(path), scenario_relative(path, loaded), 1) for n in layer_notices)
+        notices.extend(file_notice(n, loaded, path) for n in layer_notices)
         count = len(problems)
         problems.extend(found)
         checked(role, count, frame)
@@ -794,11 +962,13 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         checked("clusters", count, clusters)
     if "id" in sites.columns and len(sites):
         count = len(problems)
-        existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"], notices,
-                                    scenario_relative(paths["sites"], loaded))
+        found: list[str] = []
+        existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"], found,
+                                    str(paths["sites"]), columns_read.get("sites", []))
+        notices += [file_notice(n, loaded, paths["sites"]) for n in found]
         checked("sites", count, sites)
-        if "usable_area_ha" in sites.columns:
-            notices += _drawn_area_notices(sites, scenario_relative(paths["sites"], loaded), sites_ref)
+        notices += [file_notice(n, loaded, paths["sites"]) for n in _site_notices(sites, paths["sites"], sites_ref,
+                                                                                  working)]
     if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns and sources_ref is not None:
         count = len(problems)
         notices += _source_attributes(sources, paths["sources"], sources_ref, loaded, problems)
@@ -815,6 +985,29 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
     return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed, text_columns),
             problems, frozenset(faulty))
+
+
+def working_crs_or_none(name: str) -> pyproj.CRS | None:
+    """The working CRS the scenario names, or None when pyproj does not know it (the scenario's
+    problem, reported by its schema)."""
+    try:
+        return pyproj.CRS.from_user_input(name)
+    except pyproj.exceptions.CRSError:
+        return None
+
+
+def path_named_in(loaded: LoadedScenario, role: str) -> str:
+    """Where the path of the layer of `role` was written, for the message of a missing file: the
+    key in the scenario file, a base scenario it extends (a relative path there starts at that
+    base's folder) or a variant, with file and line, or on the command line."""
+    loc = ("layers", role, "path")
+    if loaded.locator is None:
+        return f"layers.{role}.path in the scenario (relative paths start at the scenario file)"
+    origin = loaded.locator.origin(loc)
+    if origin.command_line:
+        return (f"{origin.key(loc)} on the command line (a relative path there starts at the folder of the scenario "
+                f"file, {shown_path(loaded.scenario_path.parent)})")
+    return f"{origin.key(loc)} at {origin.where(loc)} (relative paths start at the folder of the file that names it)"
 
 
 def empty_layer_fix(role: str, loaded: LoadedScenario) -> str:
@@ -847,6 +1040,17 @@ def empty_layer_fix(role: str, loaded: LoadedScenario) -> str:
         return ("add the allowed polygons, or leave candidates.allowed_zone out of the scenario for cells anywhere "
                 "in the clusters")
     return "add its features"
+
+
+def file_notice(text: str, loaded: LoadedScenario, *paths: Path) -> Notice:
+    """The notice `text`, which names the files `paths` by their whole paths (`str(path)`), as a
+    `Notice`: naming each relative to the scenario's folder (`scenario_relative`), for the
+    run's files, and as the errors name files (`shown_path`), for the terminal."""
+    in_files, shown = text, text
+    for path in paths:
+        in_files = in_files.replace(str(path), scenario_relative(path, loaded))
+        shown = shown.replace(str(path), shown_path(path))
+    return Notice(in_files, shown)
 
 
 def scenario_relative(path: Path, loaded: LoadedScenario) -> str:
@@ -997,15 +1201,16 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
         field_name = cut.settings.get("field", field_name)
         layer_notices += cut.notices(path)
     if field_name is not None and field_name not in frame.columns:
-        problems.append(f"{at}: field '{field_name}' | missing from the allowed-zone layer (has: "
-                        f"{', '.join(str(c) for c in frame.columns if c != 'geometry')}); add it or set "
-                        "candidates.allowed_zone.field to the right field name")
+        problems.append(missing_field_problem(at, field_name, "allowed-zone",
+                                              [str(c) for c in frame.columns if c != frame.geometry.name],
+                                              "candidates.allowed_zone.field"))
         return None
     frame = frame.assign(**{_FEATURE_NUMBER: [str(n + 1) for n in range(len(frame))]})
     fields = {"id": _FEATURE_NUMBER, **({"value": field_name} if field_name is not None else {})}
     frame, found = check_layer(frame, path, "allowed-zone", fields, POLYGONAL, policy, layer_notices,
-                               if_empty=empty_layer_fix("allowed_zone", loaded))
-    notices.extend(n.replace(str(path), scenario_relative(path, loaded), 1) for n in layer_notices)
+                               if_empty=empty_layer_fix("allowed_zone", loaded),
+                               working_crs=working_crs_or_none(loaded.scenario.spatial.working_crs))
+    notices.extend(file_notice(n, loaded, path) for n in layer_notices)
     if found:
         problems.extend(found)
         return None
@@ -1071,9 +1276,79 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
     if len(given) == 1:  # a hub needs both: with one, every hub would silently fall back on the cluster's own point
         have, lack = (ref.hub_lon_field, ref.hub_lat_field) if given == ["hub_lon"] else (ref.hub_lat_field,
                                                                                           ref.hub_lon_field)
+        setting = "hub_lat_field" if given == ["hub_lon"] else "hub_lon_field"
         problems.append(f"{shown_path(path)}: field '{lack}' | missing from the clusters layer, which has '{have}': "
-                        "a hub needs both coordinates; add it, or remove both to place each hub at a point inside "
-                        "its cluster")
+                        f"a hub needs both coordinates; add it or set layers.clusters.{setting} to the right field "
+                        "name, or remove both to place each hub at a point inside its cluster")
+
+
+#: Longest edge (degrees) of lon/lat geometry before projecting. A 0.4 degree edge along a
+#: parallel in Yunnan projects to UTM as a curve 23 m off its chord; the offset grows with the
+#: square of the edge, so 0.01 degree edges keep it near 1.5 cm.
+LONLAT_MAX_SEGMENT_DEG = 0.01
+
+
+def to_working_crs(frame: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
+    """`frame` in the working CRS; lon/lat edges are densified first, so that they stay the
+    straight lon/lat lines they were drawn as."""
+    if not len(frame):
+        return frame.set_crs(crs, allow_override=True)
+    if frame.crs is not None and frame.crs.is_geographic:
+        frame = frame.copy()
+        frame["geometry"] = shapely.segmentize(frame.geometry.to_numpy(), LONLAT_MAX_SEGMENT_DEG)
+    return frame.to_crs(crs)
+
+
+#: Parts of one site farther apart than this (km, edge to edge in the working CRS) are named in a
+#: notice. A site is planned as one place: its land is its parts' together, and it stands at one
+#: point (in one of its parts) for its cluster and its distances to sources and hubs. Plots of
+#: one park a road or a river apart lie well within 1 km; parts farther apart are more likely
+#: separate places, and the distances of the part without the point are off by as much.
+FAR_PARTS_KM = 1.0
+
+
+def far_parts_notices(sites: gpd.GeoDataFrame, path: Path, working: pyproj.CRS, id_field: str,
+                      name_field: str | None = None) -> list[str]:
+    """A notice for each site of several polygons (a MultiPolygon) two of which lie more than
+    `FAR_PARTS_KM` apart, edge to edge, in the working CRS: its number of parts and the greatest
+    distance between two of them. It is still planned as one site (the note says how); separate
+    places need sites of their own. Names the file by `path` as it is, and the site by its place,
+    id and (with `name_field`) name. Sites whose geometry cannot be measured (a layer with
+    problems) are left to those problems."""
+    geoms = sites.geometry.to_numpy()
+    multi = np.flatnonzero(np.array([g is not None and not g.is_empty and g.geom_type == "MultiPolygon"
+                                     and len(g.geoms) > 1 for g in geoms], dtype=bool))
+    if not len(multi) or sites.crs is None:
+        return []
+    try:
+        projected = to_working_crs(gpd.GeoDataFrame(geometry=list(geoms[multi]), crs=sites.crs), working).geometry
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError):
+        return []
+    ids = list(sites["id"])
+    names = list(sites["name"]) if "name" in sites.columns else None
+    notices: list[str] = []
+    for row, geometry in zip(multi, projected, strict=True):
+        parts = shapely.get_parts(geometry)
+        gaps = shapely.distance(parts[:, None], parts[None, :])
+        gap_m = float(np.max(gaps)) if np.isfinite(gaps).all() else 0.0
+        if gap_m <= FAR_PARTS_KM * 1000.0:
+            continue
+        site = named_features([row], ids, id_field, names=names, name_field=name_field)
+        notices.append(f"{path}: {site} is a MultiPolygon of {len(parts)} parts, up to "
+                       f"{gap_m / 1000.0:,.1f} km apart (edge to edge, in {working.to_string()}): it is planned as one "
+                       "site, its land the parts' together, placed at one point in one of its parts for its cluster "
+                       "and its distances to sources, hubs and the gateway; if the parts are separate places, give "
+                       "each a site of its own")
+    return notices
+
+
+def _site_notices(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, working: pyproj.CRS | None) -> list[str]:
+    """The notices of the sites' geometry: polygon sites without a usable area
+    (`_drawn_area_notices`) and sites of parts far apart (`far_parts_notices`, when the working
+    CRS is known). Names the file by `path` as it is."""
+    notices = _drawn_area_notices(sites, str(path), layer) if "usable_area_ha" in sites.columns else []
+    return notices + (far_parts_notices(sites, path, working, layer.id_field, layer.name_field)
+                      if working is not None else [])
 
 
 def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer) -> list[str]:
@@ -1110,52 +1385,14 @@ def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer,
 
 
 #: How like a name the scenario or catalog gives a layer's value must be to be taken for a typo
-#: of it (difflib's ratio, letter case aside). Resources: difflib's usual 0.6, as for the
-#: scenario's keys; every resource a product draws has an entry in the catalog, and another one
-#: can be given one. Red-line categories are the layer's own words, often built of the same
-#: ones (`lakeside_zone` and `lake_buffer_zone` are 0.69 alike): only a closer likeness (`lak`
-#: and `lake`, 0.86) is taken for a typo.
-RESOURCE_LIKENESS = 0.6
+#: of it (difflib's ratio, letter case aside; `siting.config.words.close_match` also takes a
+#: value one edit from a name, and never one differing from it only in its numbers). Resources:
+#: difflib's usual 0.6, as for the scenario's keys; every resource a product draws has an entry
+#: in the catalog, and another one can be given one. Red-line categories are the layer's own
+#: words, often built of the same ones (`lakeside_zone` and `lake_buffer_zone` are 0.69 alike):
+#: only a closer likeness (`lak` and `lake`, 0.86) is taken for a typo.
+RESOURCE_LIKENESS = LIKENESS
 CATEGORY_LIKENESS = 0.8
-#: A value one edit from a name (`one_edit_apart`: a letter added, dropped or changed, or two
-#: neighbours swapped) is taken for a typo of it, however unlike by difflib's ratio, when both
-#: have at least this many characters. The ratio counts a swap as two changes, so a short word's
-#: slip falls below a likeness high enough to keep long names apart (`laek` and `lake` are 0.75
-#: alike); one or two letters are whole names (zones `a` and `b`), not slips of each other.
-TYPO_MIN_CHARS = 3
-
-
-def one_edit_apart(a: str, b: str) -> bool:
-    """Whether `b` is `a` with one letter added, dropped or changed, or two neighbouring letters
-    swapped (a Damerau-Levenshtein distance of 1); False for equal strings."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) != len(b):
-        short, long_ = (a, b) if len(a) < len(b) else (b, a)
-        cut = next((i for i, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y), len(short))
-        return short[cut:] == long_[cut + 1:]
-    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if len(differ) == 1:
-        return True
-    if len(differ) != 2 or differ[1] != differ[0] + 1:
-        return False
-    i, j = differ
-    return a[i] == b[j] and a[j] == b[i]
-
-
-def close_match(value: str, known: Iterable[str], likeness: float) -> str | None:
-    """The one of `known` that `value` is most like, letter case aside: the likest when at least
-    `likeness` alike (difflib's ratio), else the first one edit from it (`one_edit_apart`, both
-    of `TYPO_MIN_CHARS` or more); None when neither is found."""
-    folded: dict[str, str] = {}
-    for name in known:
-        folded.setdefault(name.casefold(), name)
-    wanted = value.casefold()
-    found = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=likeness)
-    if found:
-        return folded[found[0]]
-    slips = [name for name in folded if min(len(name), len(wanted)) >= TYPO_MIN_CHARS and one_edit_apart(wanted, name)]
-    return folded[slips[0]] if slips else None
 
 
 def by_value(values: Sequence[str]) -> dict[str, np.ndarray]:
@@ -1185,10 +1422,11 @@ def _source_resources(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, 
                             f"{shown_path(loaded.catalog_path)})")
         else:
             them = "it" if int(where.sum()) == 1 else "them"
-            notices.append(f"{scenario_relative(path, loaded)}: field '{ref.resource_field}' names no resource of the "
-                           f"catalog for {features} (got {value!r}): no product draws on {them} (a resource kept on "
-                           f"the map only has an entry with price_yuan_per_t: null in the resources of "
-                           f"{scenario_relative(loaded.catalog_path, loaded)})")
+            notices.append(file_notice(
+                f"{path}: field '{ref.resource_field}' names no resource of the catalog for {features} (got "
+                f"{value!r}): no product draws on {them} (a resource kept on the map only has an entry with "
+                f"price_yuan_per_t: null in the resources of {loaded.catalog_path})", loaded, path,
+                loaded.catalog_path))
     return notices
 
 
@@ -1226,7 +1464,7 @@ def _redline_categories(redline: gpd.GeoDataFrame, path: Path, ref: RedlineLayer
                         f"mean '{close}'?{own}")
     if not rule.enabled:
         return []
-    shown = scenario_relative(path, loaded)
+    shown = str(path)  # named as `file_notice` says, below
     notices: list[str] = []
     if rule.categories is not None:
         out = [c for c in left if c not in rule.categories]
@@ -1242,7 +1480,7 @@ def _redline_categories(redline: gpd.GeoDataFrame, path: Path, ref: RedlineLayer
         notices.append(f"{shown}: red-line {_categories(left, 'has', 'have')} no setback in "
                        f"constraints.redline.setbacks_m: only buffer_m ({rule.buffer_m:g} m) keeps products from "
                        "their polygons")
-    return notices
+    return [file_notice(n, loaded, path) for n in notices]
 
 
 def _categories(names: Sequence[str], one: str, several: str) -> str:
@@ -1276,19 +1514,21 @@ def _prefix_problems(columns: Sequence[str] | None, path: Path, layer: SitesLaye
     fix = (f"did you mean '{close}'?" if close is not None else
            "give the prefix of the columns <prefix><product> that hold existing capacity, or leave existing_prefix "
            "out for a layer without existing capacity")
-    return [f"{shown_path(path)}: existing_prefix '{prefix}' | matches no column of the sites layer (has: "
+    return [f"{shown_path(path)}: layers.sites.existing_prefix '{prefix}' | matches no column of the sites layer (has: "
             f"{', '.join(columns)}); {fix}"]
 
 
 def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, products: Sequence[str],
-                     problems: list[str], cut: CutNames, notices: list[str], shown: str) -> dict[str, str]:
+                     problems: list[str], cut: CutNames, notices: list[str], shown: str,
+                     columns: Sequence[str] = ()) -> dict[str, str]:
     """Check the usable area, the land price and tariff, the position uncertainty (km, a number
     >= 0 or null: `POSITION_UNCERTAINTY`) and the existing capacity columns; return product ->
     column. In a shapefile, the position uncertainty and the existing capacity columns may be read
     under the whole names of their cut ones (`cut`), and are named in problems as the file names
     them. Polygon sites without the usable-area field the scenario leaves at its default use their
     drawn areas, said in a notice (appended to `notices`, naming the file `shown`; a field the
-    scenario names is required: `economic_fields`)."""
+    scenario names is required: `economic_fields`). `columns`: the layer's fields as read, for the
+    fix of a missing usable-area field (`_area_field_fix`)."""
     at = shown_path(path)
     area_field = layer.usable_area_field
     polygonal = sites.geom_type.isin(POLYGONAL).to_numpy()
@@ -1300,7 +1540,7 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
                            "used as usable land for every site")
     elif not polygonal.all():
         problems.append(f"{at}: field '{area_field}' | missing; point sites need their usable area in ha "
-                        "(polygon sites may use their drawn area)")
+                        f"(polygon sites may use their drawn area); {_area_field_fix(area_field, columns)}")
     else:
         sites["usable_area_ha"] = np.nan
         notices.append(f"{shown}: field '{area_field}' is missing from the sites layer: the drawn polygons' areas "
@@ -1334,6 +1574,17 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
             notices.append(_empty_existing_notice(sites, empty, shown, in_file.get(column, column), product,
                                                   layer.id_field))
     return existing
+
+
+def _area_field_fix(area_field: str, columns: Sequence[str]) -> str:
+    """How to give point sites the usable-area field `area_field` they lack (the layer's fields as
+    read: `columns`): the exact setting that reads a column which is that name in other letter
+    case, else add it or name its field."""
+    alike = other_case(area_field, columns)
+    if len(alike) == 1:
+        return (f"the layer has '{alike[0]}', differing from it only in letter case: set "
+                f"layers.sites.usable_area_field: {alike[0]}, or rename the field to '{area_field}'")
+    return "add it, or set layers.sites.usable_area_field to the field that holds it"
 
 
 def _is_null(value: object) -> bool:

@@ -5,6 +5,13 @@ truly over the study area (scale error at most `MAX_SCALE_ERROR`). A layer in lo
 densified before it is projected: its edges are straight lines in lon/lat (the GeoJSON and GDAL
 convention), which are curves in the working CRS. The results are plain DataFrames keyed by
 site, product, resource and source ids; nothing here knows of Pyomo.
+
+Areas shown to users as areas (a site's footprint, a red-line polygon's or zone's km2) are
+measured on the working CRS's ellipsoid (`ellipsoidal_area_m2`), as a GIS measures them: a
+conformal working CRS such as UTM 48N stretches areas by its scale factor squared, up to 0.25 %
+at 101.4 E. What the model uses stays in the working CRS, as everything it measures: the share
+of a polygon outside a red-line zone is a ratio of two areas of one site, a few km across, over
+which UTM 48N's scale factor changes by under 1e-5 a km.
 """
 
 from __future__ import annotations
@@ -21,18 +28,24 @@ import shapely
 from siting.config.errors import InputError
 from siting.config.load import shown_path
 from siting.config.schema import projected_crs_in_metres
-from siting.prepare.layers import POLYGONAL, LayerSet
+from siting.prepare.layers import (
+    POLYGONAL,
+    LayerSet,
+    area_m2,
+    to_working_crs,
+)
 
 M2_PER_HA = 10_000.0
-#: Longest edge (degrees) of lon/lat geometry before projecting. A 0.4 degree edge along a
-#: parallel in Yunnan projects to UTM as a curve 23 m off its chord; the offset grows with the
-#: square of the edge, so 0.01 degree edges keep it near 1.5 cm.
-LONLAT_MAX_SEGMENT_DEG = 0.01
 #: Largest accepted scale error of the working CRS over the study area (0.5 %).
 MAX_SCALE_ERROR = 0.005
 #: A site this close to a cluster (m, working CRS) belongs to it: on its boundary, or off it
 #: by the rounding of coordinates.
 CLUSTER_TOLERANCE_M = 1.0
+#: Two points this close (m, working CRS) are the same place, 0 km apart: a site standing on a
+#: source (or on its cluster's hub) whose coordinates differ from it only by the rounding of
+#: coordinates and projection, such as a polygon site drawn about the source's point, whose point
+#: on surface lies a few centimetres off it once the outline is densified and projected.
+SAME_PLACE_M = 1.0
 #: Sample points per side of the study area's lon/lat box for the scale check.
 SCALE_SAMPLES = 7
 #: Segments per quarter circle in buffers: a round buffer, not a diamond (error < 0.5 % of d).
@@ -57,7 +70,10 @@ class SpatialResult:
     """Everything the model and the outputs need from geometry, as plain tables.
 
     sites: one row per kept site (index `id`): name, cluster, kind (PARK for a site of the sites
-        layer, CELL for a candidate cell, after the parks), gross_land_ha, geometry in working CRS.
+        layer, CELL for a candidate cell, after the parks), gross_land_ha (the declared usable
+        area, or the drawn area in the working CRS: `drawn_area_ha`), footprint_ha (a polygon's
+        or a cell's area on the ellipsoid, for the outputs; NaN for a point), geometry in the
+        working CRS.
     land: one row per (site, product): land_after_redline_ha, inside_redline (bool).
     distance_km: site x source road distance (straight line x detour factor).
     zones: buffered red-line zones per product (working CRS), for export.
@@ -85,15 +101,22 @@ class SpatialResult:
     hub_gateway_km: Mapping[str, float] = field(default_factory=dict)
 
 
-def to_working_crs(frame: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
-    """`frame` in the working CRS; lon/lat edges are densified first, so that they stay the
-    straight lon/lat lines they were drawn as."""
-    if not len(frame):
-        return frame.set_crs(crs, allow_override=True)
-    if frame.crs is not None and frame.crs.is_geographic:
-        frame = frame.copy()
-        frame["geometry"] = shapely.segmentize(frame.geometry.to_numpy(), LONLAT_MAX_SEGMENT_DEG)
-    return frame.to_crs(crs)
+def ellipsoidal_area_m2(geometries: np.ndarray, crs: pyproj.CRS | str) -> np.ndarray:
+    """Each polygonal geometry's area (m2) on the ellipsoid of `crs` (a projected CRS, the working
+    CRS), as a GIS measures it: the geometries are taken back to `crs`'s own geographic CRS (the
+    inverse projection, no datum shift) and measured with `siting.prepare.layers.area_m2`
+    (geodesic edges between the vertices, which the densified lon/lat edges keep short). NaN for
+    a point or an empty geometry."""
+    crs = pyproj.CRS.from_user_input(crs)
+    geographic = crs.geodetic_crs if crs.is_projected and crs.geodetic_crs is not None else crs
+    polygonal = np.array([g is not None and not g.is_empty and g.geom_type in POLYGONAL for g in geometries],
+                         dtype=bool)
+    areas = np.full(len(geometries), np.nan)
+    if polygonal.any():
+        lonlat = gpd.GeoSeries(list(np.asarray(geometries, dtype=object)[polygonal]), crs=crs).to_crs(geographic)
+        measured = area_m2(lonlat.to_numpy(), geographic)
+        areas[polygonal] = measured if measured is not None else np.nan
+    return areas
 
 
 def working_crs_of(name: str, where: str | None = None, key: str = "spatial.working_crs") -> pyproj.CRS:
@@ -275,11 +298,14 @@ def land_after_redline(
 
 
 def road_distance_km(sites: gpd.GeoDataFrame, sources: gpd.GeoDataFrame, detour_factor: float) -> pd.DataFrame:
-    """Site x source distance in km: straight line in the working CRS times the detour factor."""
+    """Site x source distance in km: straight line in the working CRS, from the site's point on
+    surface, times the detour factor; exactly 0 where the two are the same place (closer than
+    `SAME_PLACE_M`)."""
     site_pts = shapely.point_on_surface(sites.geometry.to_numpy())
     sx, sy = shapely.get_x(site_pts), shapely.get_y(site_pts)
     kx, ky = shapely.get_x(sources.geometry.to_numpy()), shapely.get_y(sources.geometry.to_numpy())
     straight_m = np.hypot(sx[:, None] - kx[None, :], sy[:, None] - ky[None, :])
+    straight_m[straight_m < SAME_PLACE_M] = 0.0
     return pd.DataFrame(straight_m / 1000.0 * detour_factor, index=sites["id"].to_numpy(),
                         columns=sources["id"].to_numpy())
 
@@ -305,8 +331,10 @@ def gateway_point(lon: float, lat: float, crs: pyproj.CRS) -> shapely.Point:
 
 
 def road_km(a: shapely.Point, b: shapely.Point, detour_factor: float) -> float:
-    """Road km between two points of the working CRS (metres): straight line x detour factor."""
-    return float(shapely.distance(a, b)) / 1000.0 * detour_factor
+    """Road km between two points of the working CRS (metres): straight line x detour factor;
+    exactly 0 where they are the same place (closer than `SAME_PLACE_M`)."""
+    straight_m = float(shapely.distance(a, b))
+    return 0.0 if straight_m < SAME_PLACE_M else straight_m / 1000.0 * detour_factor
 
 
 def hub_distances(sites: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, gateway: shapely.Point | None,
@@ -401,6 +429,7 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
         land = pd.concat([land, cell_land(cells, products)], ignore_index=True)
     else:
         sites = sites.assign(kind=PARK)
+    sites["footprint_ha"] = ellipsoidal_area_m2(sites.geometry.to_numpy(), crs) / M2_PER_HA
     distance = road_distance_km(sites, sources, detour_factor) if len(sources) else pd.DataFrame(
         index=sites["id"].to_numpy())
     hubs = hub_points(clusters, crs)
