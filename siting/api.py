@@ -46,7 +46,7 @@ import geopandas as gpd
 import pandas as pd
 
 from siting import __version__
-from siting.config.errors import InputError, NoSolution, PlanInfeasible
+from siting.config.errors import InputError
 from siting.config.load import LoadedScenario, Override, overrides_named, parse_override, shown_path
 from siting.config.schema import Scenario
 from siting.deliver.drivers import units_of
@@ -57,21 +57,19 @@ from siting.deliver.layers import plan_layers
 from siting.deliver.tables import table_files
 from siting.optimize.alternatives import Alternative, comparison, near_optimal_plans
 from siting.optimize.alternatives import robustness as plan_robustness
-from siting.optimize.relax import rule_cost_table
+from siting.optimize.relax import RULE_COST_NOTE, rule_cost_table
 from siting.optimize.relax import rule_costs as relaxed_solves
-from siting.optimize.results import Plan
+from siting.optimize.results import Plan, time_limit_named
 from siting.optimize.run import ModelSize, Solved, solve_prepared
 from siting.optimize.run import solver_settings as scenario_solver_settings
 from siting.optimize.solve import SolveReport, SolverSettings
-from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
-from siting.runs.batch import comparison_cases
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.job import RunResult, plans_files, run_solve, write_outputs
-from siting.runs.pool import CaseSummary, error_text, summarise
-from siting.runs.tables import comparison_table, status_text
+from siting.runs.pool import CaseSummary
+from siting.runs.tables import status_text
 
 __all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "compare", "load", "rule_costs", "run",
            "scenario_json_schema", "solve", "sweep"]
@@ -86,6 +84,10 @@ SCHEMA_COMMENT = "JSON schema of a siting scenario file, written by `siting sche
 #: Where the JSON schema says it comes from (draft of the JSON Schema standard pydantic writes).
 JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
+#: How much more than the optimum near-optimal alternatives may cost when no slack is given, as a
+#: share of |optimum| (0.05 = 5 %): `alternatives`, and `run` (the command line's `--slack`).
+DEFAULT_SLACK = 0.05
+
 
 # --------------------------------------------------------------------------------------------
 # arguments: what each call accepts, and how its problems name them
@@ -93,21 +95,28 @@ JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 @dataclass(frozen=True)
 class ArgumentNames:
-    """What the problems call the arguments that the command line passes through to these calls
-    unchecked (it checks the others, such as the time limit, itself): the Python arguments
-    (`PYTHON_NAMES`), or the command line's options (`COMMAND_LINE_NAMES`)."""
+    """What the problems and the advice call the arguments that the command line passes through
+    to these calls unchecked (it checks the others' values, such as the time limit's, itself) or
+    that the advice names (the time limit, in what to do about a run without a plan): the Python
+    arguments (`PYTHON_NAMES`), or the command line's options (`COMMAND_LINE_NAMES`). `written`
+    gives a name as its user writes it with a value."""
 
     overrides: str
     settings: str
     out: str
     scheduler: str
     variants: str
+    time_limit: str
+    alternatives: str
+    slack: str
 
 
 PYTHON_NAMES = ArgumentNames(overrides="overrides", settings="settings", out="out", scheduler="scheduler",
-                             variants="variants")
+                             variants="variants", time_limit="time_limit_s", alternatives="alternatives",
+                             slack="slack")
 COMMAND_LINE_NAMES = ArgumentNames(overrides="--set", settings="--set", out="--out", scheduler="--scheduler",
-                                   variants="--variant")
+                                   variants="--variant", time_limit="--time-limit", alternatives="--alternatives",
+                                   slack="--slack")
 
 _ARGUMENT_NAMES: ContextVar[ArgumentNames] = ContextVar("_ARGUMENT_NAMES", default=PYTHON_NAMES)
 
@@ -121,6 +130,22 @@ def command_line_names() -> Iterator[None]:
         yield
     finally:
         _ARGUMENT_NAMES.reset(token)
+
+
+def written(name: str, value: str = "") -> str:
+    """An argument's `name` (of `ArgumentNames`) as its user writes it with `value`: an option
+    `--alternatives N` (`--time-limit` without a value), a Python argument `alternatives=N`
+    (`time_limit_s=`)."""
+    return f"{name} {value}".rstrip() if name.startswith("--") else f"{name}={value}"
+
+
+@contextlib.contextmanager
+def _time_limit_named() -> Iterator[None]:
+    """Name the time limit as the front door in use writes it (`time_limit_s=`, or `--time-limit`
+    under `command_line_names`) in the advice of a run without a plan while the block runs
+    (siting/optimize/results.py `raise_time_limit`)."""
+    with time_limit_named(written(_ARGUMENT_NAMES.get().time_limit)):
+        yield
 
 
 def _shown(value: Any) -> str:
@@ -499,7 +524,7 @@ class Solution:
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
         if rule_costs is not None:
-            extra.update(table_files(rule_costs, "rule_costs", TOLERANCE_NOTE))
+            extra.update(table_files(rule_costs, "rule_costs", RULE_COST_NOTE))
         if rule_costs is not None and "rule_costs" in self.timings:
             timings["rule_costs"] = self.timings["rule_costs"]
         files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra)
@@ -551,18 +576,20 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
         InputError: bad input (when given a path), or a time limit that is not a positive number.
         PlanInfeasible: the rules cannot be met together; the message names the rule families
             whose relaxation gives a plan.
-        NoSolution: the solver stopped without a plan (time limit, or a solver failure).
+        NoSolution: the solver stopped without a plan (time limit, or a solver failure); its
+            advice names the argument `time_limit_s=` beside the scenario's solver.time_limit_s.
     """
     problem = as_problem(problem_or_path)
     settings = problem.solver_settings(time_limit_s)
     timings = dict(problem.timings)
-    solved = solve_prepared(problem.prepared, settings, timings)
+    with _time_limit_named():
+        solved = solve_prepared(problem.prepared, settings, timings)
     return Solution(problem, settings, solved.report, solved.plan, solved.size, timings, solved)
 
 
 def run(path: Path | str, out: Path | str | None = None, *, variant: str | None = None,
         overrides: Mapping[str, Any] | Iterable[Override | str] | None = (), time_limit_s: float | None = None,
-        rule_costs: bool = False, alternatives: int = 0, slack: float = 0.05) -> RunResult:
+        rule_costs: bool = False, alternatives: int = 0, slack: float | None = None) -> RunResult:
     """The `solve` command as one call: check the output folder, load, solve and write it.
 
     Args:
@@ -571,9 +598,11 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         variant: a named variant of the file; overrides: as for `load` (the command line's `--set`).
         time_limit_s: seconds for HiGHS, finite and > 0; None keeps `solver.time_limit_s`.
         rule_costs: also re-solve with each rule family relaxed (rule_costs.csv and .md).
-        alternatives: N (a whole number, 0 for none) near-optimal plans within `slack` (a share of
-            the optimum's cost from 0 to 1, 0.05 = 5 %), each in its own subfolder, with
-            alternatives.md and robustness.geojson.
+        alternatives: N (a whole number, 0 for none) near-optimal plans within `slack`, each in
+            its own subfolder, with alternatives.md and robustness.geojson.
+        slack: how much more than the optimum the alternatives may cost, a share of |optimum|
+            from 0 to 1 (0.05 = 5 %); None for DEFAULT_SLACK (0.05). It shapes the alternatives
+            only, so it is refused without them, rather than ignored.
 
     Returns:
         The run's `siting.runs.job.RunResult`: `prepared` (the loaded and preprocessed inputs),
@@ -582,11 +611,12 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         None) and `objective_yuan` (discounted yuan, as `Solution.objective_yuan`).
 
     Raises:
-        InputError: an argument of the wrong kind or out of range, bad input, or an output folder
-            that may not be written (exit 2 on the command line), found before any layer is loaded.
+        InputError: an argument of the wrong kind or out of range (`slack` without
+            `alternatives` among them), bad input, or an output folder that may not be written
+            (exit 2 on the command line), found before any layer is loaded.
         PlanInfeasible: the rules cannot be met together; the folder then holds the diagnosis
             (conflicts.md, conflicts.geojson, ...).
-        NoSolution: the solver stopped without a plan.
+        NoSolution: the solver stopped without a plan (its advice names `time_limit_s=`).
     """
     scenario = checked_path(path)
     folder = checked_out(out)
@@ -596,9 +626,12 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
     if not _is_count(alternatives, 0):
         raise InputError([f"alternatives | must be a whole number of at least 0 (got {_shown(alternatives)}); "
                           "give e.g. alternatives=5, or 0 for none"])
-    share = checked_slack(slack)
     names = _ARGUMENT_NAMES.get()
-    with overrides_named(names.overrides):
+    share = checked_slack(slack) if slack is not None else DEFAULT_SLACK
+    if slack is not None and not alternatives:
+        raise InputError([f"{names.slack} | applies to the alternatives only (got {_shown(slack)} without "
+                          f"{names.alternatives}); add {written(names.alternatives, 'N')}, or drop {names.slack}"])
+    with overrides_named(names.overrides), _time_limit_named():
         return run_solve(scenario, folder, limit, variant=chosen, overrides=pairs, with_rule_costs=bool(rule_costs),
                          alternatives=int(alternatives), slack=share, out_name=names.out)
 
@@ -613,13 +646,18 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
 
     Returns:
         One row per family: rule, status, objective_relaxed_yuan, rule_cost_yuan (objective
-        minus the relaxed objective; exact only up to the solver's gap), gap (the relaxed
-        solve's relative gap |objective - bound| / |objective|, a share: 0.01 is 1 %; None
-        without a bound), within_solver_tolerance (yes/no), sites_added and sites_dropped (comma-separated site ids) and
-        note. Money is in yuan, both columns to 9 significant digits as the manifest's objective
-        (the cost is the difference of the two objectives so rounded: see
+        minus the relaxed objective; exact only up to the solvers' gaps), rule_cost_low_yuan and
+        rule_cost_high_yuan (the range the two solves prove the cost in: from the base's best
+        bound less the relaxed objective, but at least 0, to the objective less the relaxed
+        solve's best bound, rounded outward; None where unbounded or without a relaxed plan), gap
+        (the relaxed solve's relative gap |objective - bound| / |objective|, a share: 0.01 is 1 %;
+        None without a bound), within_solver_tolerance ("yes" where the range reaches 0, so that
+        the cost is not proven; "no" where it lies above 0), sites_added and sites_dropped
+        (comma-separated site ids) and note. Money is in yuan, to 9 significant digits as the
+        manifest's objective (the cost is the difference of the two objectives so rounded: see
         `siting.optimize.relax.rule_cost_table`); rule_costs.csv, written by `Solution.write`,
-        gives them in bn yuan (objective_relaxed_bn_yuan, rule_cost_bn_yuan).
+        gives it in bn yuan (objective_relaxed_bn_yuan, rule_cost_bn_yuan, rule_cost_low_bn_yuan,
+        rule_cost_high_bn_yuan).
 
     Raises:
         InputError, PlanInfeasible, NoSolution: as `solve`, when the base plan is solved here.
@@ -693,7 +731,7 @@ class Alternatives:
         return destination
 
 
-def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 5, slack: float = 0.05,
+def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 5, slack: float = DEFAULT_SLACK,
                  time_limit_s: float | None = None) -> Alternatives:
     """Up to `n` near-optimal plans, each costing at most `slack` x |optimum| more than the
     optimum and as different as possible from the plans before it (modelling to generate
@@ -768,18 +806,6 @@ class Batch:
         return all(run.ok for run in self.runs)
 
 
-def _summary_in_memory(label: str, path: Path, variant: str | None, overrides: tuple[Override, ...],
-                       time_limit_s: float | None) -> CaseSummary:
-    """Solve one run in this process without writing; a failure is reported in the summary."""
-    try:
-        solution = solve(load(path, variant, overrides), time_limit_s)
-    except (InputError, PlanInfeasible, NoSolution) as exc:
-        return CaseSummary(label=label, ok=False, error=error_text(exc))  # "PlanInfeasible: ..." for a subclass too
-    result = RunResult(solution.problem.prepared, solution.report, solution.result, Path(), solution.timings,
-                       solution.model_size)
-    return dataclasses.replace(summarise(label, result), out_dir="")
-
-
 #: Why `compare` takes `workers`, `scheduler` and `progress` only with `out`.
 IN_THIS_PROCESS = "without a folder, compare solves one run after another in this process"
 
@@ -795,9 +821,14 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         paths: a list of scenario files, the first the baseline; a file with variants gives its
             base and each variant (`[path]` compares the variants of one file). A path alone is
             refused.
-        out: None to solve one run after another in this process and write nothing; or a
+        out: None to solve one run after another in this process and keep nothing on disk; or a
             comparison folder to run in parallel and write comparison.csv/.md, diff.geojson,
-            compare.qgs and each run's outputs in a subfolder (as `siting compare --out`).
+            compare.qgs and each run's outputs in a subfolder (as `siting compare --out`). Either
+            way the runs are those of `siting compare`: once every run is solved, a run moves to
+            another run's plan that costs less in it, and a run whose rules admit every plan of
+            another's lends it its bound (README, "Comparing constraint sets"), so the table is the
+            command line's; without `out` the runs' folders are written in a temporary folder,
+            removed before this returns, and each run's `out_dir` is "".
         workers, scheduler: parallel processes (a whole number of at least 1; None: one per core),
             or a Dask scheduler ('local', or an address such as 'tcp://host:8786'); only with `out`.
         time_limit_s: solver time limit per run (s), replacing each scenario's.
@@ -809,7 +840,9 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     Returns:
         A `Batch` whose `table` has one row per metric (status, objective and cost breakdown in
         yuan, gap, sites opened, targets short, output value per year, capacity per
-        target group and per cluster x product in units/yr) and one column per run.
+        target group and per cluster x product in units/yr; after the gap, when some run has
+        one, "started from", the run whose plan it moved to, and "bound from", the run whose
+        bound its gap is measured against) and one column per run.
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or
@@ -836,14 +869,22 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
                 raise InputError([f"{name} | applies only with out= ({IN_THIS_PROCESS}); give out= a folder "
                                   f"to run in parallel, or drop {name}"])
     names = _ARGUMENT_NAMES.get()
-    with overrides_named(names.overrides):
+    with overrides_named(names.overrides), _time_limit_named():
         if folder is not None:
             result = compare_to_folder(files, folder, count, address, limit, progress, chosen, pairs, names.out,
                                        names.variants)
             return Batch(result.table, tuple(result.summaries), result.out_dir)
-        cases, _inputs = comparison_cases(files, limit, chosen, pairs, names.variants)
-        summaries = [_summary_in_memory(c.label, c.scenario, c.variant, c.overrides, limit) for c in cases]
-    return Batch(comparison_table(summaries), tuple(summaries), None)
+        with tempfile.TemporaryDirectory(prefix=".siting-compare.") as temporary:
+            result = compare_to_folder(files, Path(temporary) / "compare", 1, None, limit, False, chosen, pairs,
+                                       names.out, names.variants)
+    runs = tuple(dataclasses.replace(run, out_dir="", error=run.error.replace(run.out_dir, NOT_KEPT))
+                 if run.out_dir else run for run in result.summaries)
+    table = result.table.copy()
+    for run in runs:  # no diagnosis folder to point to
+        if run.label in table.columns:
+            table[run.label] = table[run.label].astype(object)
+            table.loc[table["metric"] == "status", run.label] = status_text(run)
+    return Batch(table, runs, None)
 
 
 #: The forms a sweep's settings take, and an example of each, for the problems.
@@ -918,12 +959,15 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
 
     Returns:
         A `Batch` whose `table` has one row per run: run (its label), the swept values (one
-        column per key, as given), status, objective_yuan (discounted yuan), gap (a share),
-        vs_first ("proven" or "within solver tolerance": whether the objective differs from the
-        first run's by more than their proven gaps), started_from (the run whose plan it was
-        solved again from, "" for none), sites_opened (count) and one column per target group
-        of final-year capacity in its unit per year, named `capacity_<group>_<unit>_per_yr`
-        (e.g. `capacity_cells_GWh_per_yr`, `capacity_cathode_t_per_yr`).
+        column per key, as given), status, objective_yuan (discounted yuan), gap (a share,
+        against the bound of the run bound_from names, if any), vs_first ("proven" or "within
+        solver tolerance": whether the objective differs from the first run's by more than their
+        proven gaps), started_from (the run whose plan it was solved again from, "" for none),
+        when some run's gap is measured against another run's bound bound_from (the run whose
+        rules admit every plan of its own and whose proven bound it carries, "" for none),
+        sites_opened (count) and one column per target group of final-year capacity in its unit
+        per year, named `capacity_<group>_<unit>_per_yr` (e.g. `capacity_cells_GWh_per_yr`,
+        `capacity_cathode_t_per_yr`).
 
     Raises:
         InputError: an argument of the wrong kind or out of range, a malformed setting (named
@@ -937,7 +981,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
     address = checked_scheduler(scheduler, folder, "a cluster's workers write the runs' folders, which must be "
                                 "one they can reach")
     names = _ARGUMENT_NAMES.get()
-    with overrides_named(names.settings):
+    with overrides_named(names.settings), _time_limit_named():
         if folder is not None:
             result = sweep_to_folder(scenario, texts, folder, count, address, limit, progress, names.out)
             return Batch(result.table, tuple(result.summaries), result.out_dir)

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from siting import __version__
 from siting.config import progress
-from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
+from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible, shown_notice
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,7 +69,8 @@ def format_summary(result: RunResult) -> str:
     each product's unit, every table at most 120 characters wide (the whole tables are in the CSVs)."""
     import pandas as pd
 
-    from siting.config.units import cost_label, per_year, plain_status, product_label
+    from siting.config.units import cost_label, per_year, product_label
+    from siting.deliver.mapinfo import solve_outcome
     from siting.deliver.tables import TERMINAL_WIDTH
 
     report, plan = result.report, result.plan
@@ -77,10 +78,7 @@ def format_summary(result: RunResult) -> str:
     catalog = result.prepared.loaded.catalog
     names = run_names(result)
     lines = [f"scenario  {result.prepared.loaded.scenario.name}"]
-    status = plain_status(report.termination, report.has_solution)
-    if report.gap is not None:
-        tolerance = result.prepared.loaded.scenario.solver.rel_gap
-        status += f", gap {report.gap:.2%}" + (f" (tolerance {tolerance:.2%})" if report.proven_optimal else "")
+    status = solve_outcome(report, result.prepared.loaded.scenario.solver.rel_gap)  # map.png's title says the same
     lines.append(f"status    {status}; solved in {report.solve_time_s:.1f} s")
     lines.append(f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}")
     screening = result.model_size.get("screening")
@@ -129,7 +127,8 @@ def format_summary(result: RunResult) -> str:
                                                              ""]), TERMINAL_WIDTH, "targets.csv"))
     lines.append("")
     lines += wrap_text(f"sites opened: {opened_sites_text(result)}", TERMINAL_WIDTH)
-    for notice in result.prepared.notices:  # a one-line notice wrapped; one of several lines has its own layout
+    for notice in map(shown_notice, result.prepared.notices):  # files named as the errors name them
+        # A one-line notice wrapped; one of several lines has its own layout.
         lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", TERMINAL_WIDTH)
     # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
     lines += wrap_items("time: ", [f"{k} {v:.2f} s" for k, v in result.timings.items()], TERMINAL_WIDTH)
@@ -188,18 +187,25 @@ def opened_sites_text(result: RunResult) -> str:
 
 def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     """The terminal's rule-cost table (siting/optimize/relax.py `rule_cost_table`) under its title:
-    money in bn yuan, sites by their `names`, the status in the solve summary's words; when every
-    re-solve is "optimal within the gap" the title says so and the column is left out, so that
-    the columns up to `within_solver_tolerance` fit the terminal's width."""
-    from siting.deliver.tables import in_bn_yuan
+    per rule its cost in bn yuan, the range the two solves prove it in (rounded outward, in one
+    column: siting/deliver/tables.py `shown_values`), whether that range reaches 0
+    (`within_solver_tolerance` in words, relax.py `WITHIN_WORDS`: "yes: not proven, may be 0"),
+    the sites added and dropped by their `names`, and the status in the solve summary's words;
+    when every re-solve is "optimal within the gap" the title says so and the column is left out.
+    The relaxed objectives and their gaps, which the range is made of, are left to rule_costs.md
+    and .csv, as a line under the table says with what the range is, so that the columns up to
+    `within_solver_tolerance` fit the terminal's width."""
+    from siting.deliver.tables import TERMINAL_WIDTH
     from siting.optimize.relax import STATUS_WORDS, in_words
 
-    table = in_words(table.copy(), names)
+    table = in_words(table.drop(columns=["objective_relaxed_yuan", "gap"]), names)
     title = "cost of each rule (objective minus the objective with that rule relaxed)"
     if len(table) and (table["status"] == "optimal").all():
         title += f"; every re-solve {STATUS_WORDS['optimal']}"
         table = table.drop(columns="status")
-    return f"{title}\n{text_table(in_bn_yuan(table), more='rule_costs.csv', labels=2 if 'status' in table else 1)}"
+    shown = text_table(table, TERMINAL_WIDTH, more="rule_costs.csv", labels=2 if "status" in table else 1)
+    return "\n".join([title, shown, "(the range: where the gaps of the two solves prove the cost lies; the relaxed "
+                                     "objectives and gaps: rule_costs.md)"])
 
 
 def time_limit(text: str) -> float:
@@ -416,21 +422,15 @@ def batch_report(result: Any, what: str) -> str:
     return "\n".join(lines)
 
 
-#: How much more than the optimum the alternatives may cost by default (a share: 0.05 = 5 %).
-DEFAULT_SLACK = 0.05
-
-
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed command, print its results on standard output; return the exit code."""
     if args.command == "solve":
         from siting import api
 
-        if args.slack is not None and not args.alternatives:
-            raise InputError([f"--slack | applies to the alternatives only (got {args.slack:g} without "
-                              "--alternatives); add --alternatives N, or drop --slack"])
-        args.slack = DEFAULT_SLACK if args.slack is None else args.slack
         try:
-            with api.command_line_names():  # its problems name the options: --set, --out
+            # its problems name the options (--set, --out, --slack without --alternatives), and so
+            # does its advice (--time-limit)
+            with api.command_line_names():
                 result = api.run(args.scenario, args.out, variant=args.variant, overrides=single_overrides(args.set),
                                  time_limit_s=args.time_limit, rule_costs=args.rule_costs,
                                  alternatives=args.alternatives, slack=args.slack)
@@ -440,8 +440,9 @@ def run_command(args: argparse.Namespace) -> int:
             raise
         print(format_summary(result))
         if args.alternatives:
+            slack = api.DEFAULT_SLACK if args.slack is None else args.slack
             print(f"\n{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
-                  f"{args.slack:.0%} of the optimum: "
+                  f"{slack:.0%} of the optimum: "
                   f"alternatives.md, robustness.geojson and alt01 ... in {result.out_dir}")
         if result.rule_costs is not None:
             print("\n" + rule_costs_text(result.rule_costs, run_names(result)))

@@ -197,8 +197,10 @@ def solve_report(objective: float, gap: float) -> SolveReport:
 def test_rule_costs_md_and_the_terminal_say_the_status_and_the_sites_in_words() -> None:
     """The base plan opens s1; with the agglomeration relaxed (objective 9 bn yuan, gap 2 %) it
     opens s1 and s2. rule_costs.md says "optimal within the gap", as the solve summary does, and
-    names the site added; rule_costs.csv keeps "optimal" and the id. The terminal, where every
-    re-solve is optimal within the gap, says so in its title and leaves the column out."""
+    names the site added; rule_costs.csv keeps "optimal" and the id. The cost, 1 bn yuan, is
+    proven in [9.8 - 9, 10 - 8.82] = [0.8, 1.18] (bounds 2 % under each objective). The terminal,
+    where every re-solve is optimal within the gap, says so in its title and leaves the column
+    out, and leaves the relaxed objective and gap to rule_costs.md."""
     base = hand_plan()
     base = dataclasses.replace(base, opened_sites=("s1",))
     relaxed = dataclasses.replace(base, opened_sites=("s1", "s2"))
@@ -206,16 +208,17 @@ def test_rule_costs_md_and_the_terminal_say_the_status_and_the_sites_in_words() 
                                                                       relaxed)], NAMES)
     files = table_files(table, "rule_costs")
     assert files["rule_costs.md"].splitlines()[2] == (
-        "| agglomeration | optimal within the gap | 9.00 | 1.00 | 2.00 | no | Lake park |  |  |")
-    assert files["rule_costs.csv"].splitlines()[1] == "agglomeration,optimal,9,1,2,no,s2,,"
+        "| agglomeration | optimal within the gap | 9.00 | 1.00 | 0.80 to 1.18 | 2.00 | no: proven above 0 | Lake park "
+        "|  |  |")
+    assert files["rule_costs.csv"].splitlines()[1] == "agglomeration,optimal,9,1,0.8,1.18,2,no,s2,,"
     assert rule_costs_text(table, NAMES).splitlines() == [
         "cost of each rule (objective minus the objective with that rule relaxed); every re-solve optimal within "
         "the gap",
-        "rule           objective_relaxed_bn_yuan  rule_cost_bn_yuan  gap_percent  within_solver_tolerance  "
-        "sites_added",
-        "agglomeration                       9.00               1.00         2.00                       no    "
-        "Lake park",
-        "(2 more columns: sites_dropped, note; see rule_costs.csv)"]
+        "rule           rule_cost_bn_yuan  rule_cost_range_bn_yuan  within_solver_tolerance  sites_added  "
+        "sites_dropped  note",
+        "agglomeration               1.00             0.80 to 1.18       no: proven above 0    Lake park",
+        "(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and gaps: "
+        "rule_costs.md)"]
 
 
 def test_alternatives_md_names_sites_clusters_and_products_and_gives_percentages() -> None:

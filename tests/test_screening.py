@@ -543,16 +543,27 @@ def test_an_interrupt_in_the_merged_model_propagates(monkeypatch: pytest.MonkeyP
 
 def test_a_round_the_time_limit_leaves_no_time_for_is_named_as_not_started(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the merged model uses the whole time limit, the screened round is not started and the
-    summary says so, rather than naming it as a search the time limit stopped. The screening's
-    clock reads 0 s when it starts and 100 s at every later reading (the merged model's own
-    searches keep the real clock, so the merged plan exists)."""
+    summary says so, rather than naming it as a search the time limit stopped. One clock, that of
+    the screening and of the merged model's searches (its time shares count from the start of
+    the screening), is simulated: it stands still but for the merged model's two searches (count
+    relaxation, fixed counts), each of which runs for real and then takes 30 s of the 60 s limit,
+    ending as it did, so the merged plan exists and no search was stopped by time."""
     import types
 
+    import siting.optimize.counts as counts
     import siting.optimize.screening as screening
 
-    readings = iter([0.0])
-    clock = types.SimpleNamespace(perf_counter=lambda: next(readings, 100.0))
+    now = [0.0]
+    clock = types.SimpleNamespace(perf_counter=lambda: now[0])
+
+    def search(*args: Any, **kwargs: Any) -> Any:
+        report = solve_model(*args, **kwargs)
+        now[0] += 30.0
+        return report
+
     monkeypatch.setattr(screening, "time", clock)
+    monkeypatch.setattr(counts, "time", clock)
+    monkeypatch.setattr(counts, "solve_model", search)
     result = solve_screened(cells(), CELL_IDS, dataclasses.replace(SETTINGS, time_limit_s=60))
     assert result.model is None
     assert result.summary.rounds == 0

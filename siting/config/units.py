@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -70,6 +70,19 @@ def product_label(code: str) -> str:
     if first == first.lower():
         parts[0] = first[:1].upper() + first[1:]
     return " ".join(parts)
+
+
+def joined(parts: Iterable[str], limit: int | None = None, last: str = "and") -> str:
+    """Phrases joined as a sentence says them: "a", "a and b", "a, b and c" ("" for none; `last`
+    "or" gives "a, b or c"). With `limit`, past that many phrases the first `limit` and a count
+    of the rest: "a, b and 3 more". The phrases are taken as given (quote them first if they
+    need it)."""
+    items = list(parts)
+    if limit is not None and len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    if len(items) <= 1:
+        return items[0] if items else ""
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def amount_text(value: float | None) -> str:

@@ -188,7 +188,8 @@ def certified_gap(upper: float | None, lower: float | None) -> float:
 
 def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanValues | None = None,
                     make: Callable[[], pyo.ConcreteModel] | None = None, model: pyo.ConcreteModel | None = None,
-                    relaxation_settings: SolverSettings | None = None, certify: bool = True) -> CountSolve:
+                    relaxation_settings: SolverSettings | None = None, certify: bool = True,
+                    started: float | None = None) -> CountSolve:
     """Solve the MIP of `inputs` through its module counts (see the module docstring), within
     `settings` (time limit and gap for the whole; the same threads, seed and options for each
     search).
@@ -198,9 +199,16 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
     relaxation is always a new one). `start`: a plan of the MIP (`plan_values`) handed to the
     relaxation and, when it runs, to the MIP. `relaxation_settings` replaces the relaxation's
     own (gap RELAXATION_GAP_SHARE of the asked, time until `relaxation_time_s` of the limit
-    into the solve), e.g. to bound its work by nodes. With `certify` false the MIP is searched
-    only when the fixed counts give no plan (a caller that wants the bound and some plan, not a
-    certified one).
+    into the solve), e.g. to bound its work by nodes; its time limit is read as the seconds into
+    the solve at which the relaxation stops, as the own share is. With `certify` false the MIP is
+    searched only when the fixed counts give no plan (a caller that wants the bound and some
+    plan, not a certified one).
+
+    `started`: when the solve began (`time.perf_counter()` seconds; None: now). Every search's
+    time is what is left of its share, or of the limit, counted from it, so that a search that
+    runs past its limit (HiGHS may, by a second or two under load) shortens those after it
+    instead of pushing the end of the solve back; a caller that spent part of the limit before
+    (aggregating, building) passes its own start.
 
     Without a plan of the relaxation: when it is proven infeasible, so is the MIP (it is a
     relaxation) and that report is returned with no model; otherwise the MIP is searched in the
@@ -211,7 +219,7 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
     the MIP search had too little time to start), or, when no search had time to run, "solve:
     skipped: ..." in its place. A run without a plan for want of time says why in
     `no_plan_reason`."""
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
     asked = tuple(sorted(checked_options(settings).items()))
     limit = settings.time_limit_s
     share = relaxation_settings.time_limit_s if relaxation_settings is not None else relaxation_time_s(limit)
@@ -232,9 +240,9 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
         add_module_counts(relaxed, inputs, relaxed.index_data)
         relax_site_counts(relaxed)
         relaxed_start = counted_start(relaxed, inputs, start)
-        relaxed_settings = relaxation_settings or dataclasses.replace(  # its share counts from the solve's start
-            settings, time_limit_s=max(share - (time.perf_counter() - started), 0.0),
-            rel_gap=settings.rel_gap * RELAXATION_GAP_SHARE)
+        own = relaxation_settings or dataclasses.replace(settings, rel_gap=settings.rel_gap * RELAXATION_GAP_SHARE)
+        relaxed_settings = dataclasses.replace(  # its share counts from the solve's start
+            own, time_limit_s=max(share - (time.perf_counter() - started), 0.0))
         relaxed_solver = new_solver()
         with progress.searching("bound", since=tried):
             relaxation = solve_model(relaxed, relaxed_settings, relaxed_solver, start=relaxed_start,

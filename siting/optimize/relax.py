@@ -22,11 +22,16 @@ other. While they run, the progress count (siting/config/progress.py) shows whic
 under way and for how long, beating about every second; it gives no time left, as the
 re-solves are too unlike for one (on the shipped scenario the market's, the slowest, takes about
 half a minute, the chain balance's a few seconds).
+
+A rule's cost is proven only up to the gaps of the two solves (`rule_cost_range`): the table gives
+the difference of the two objectives as a point and, beside it, the range the bounds prove, which
+starts at 0 wherever the gaps cannot tell the rule's cost from nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +45,7 @@ from siting.config.units import SHOWN_AS, Names, plain_status
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
-from siting.optimize.tolerance import gap_not_reached_text, within_tolerance
+from siting.optimize.tolerance import gap_not_reached_text, optimum_interval
 from siting.optimize.workers import default_workers, run_handed_over
 
 
@@ -152,22 +157,102 @@ def rounded_difference(base: float | None, relaxed: float) -> float:
     return 0.0 if abs(difference) <= 1e-9 * max(abs(base), 1.0) else clean(difference)
 
 
+def proven_low(report: SolveReport) -> float:
+    """The lowest a solve's optimum can be (yuan), from the figures the outputs give (`clean`, 9
+    significant digits): its best bound, taken no higher than its objective, the cost of a plan
+    of its rules; without a bound, the objective less its gap (siting/optimize/tolerance.py
+    `optimum_interval`); -inf without either. Only for a solve with an objective."""
+    objective = clean(report.objective_yuan)
+    bound = report.best_bound_yuan
+    if bound is not None and math.isfinite(bound):
+        return min(clean(bound), objective)
+    low = optimum_interval(objective, report.gap)
+    return -math.inf if low is None or not math.isfinite(low[0]) else clean(low[0])
+
+
+def outward(yuan: float, up: bool) -> float:
+    """`yuan` to 9 significant digits, as every solver figure of the outputs (`clean`), but rounded
+    away from the inside of the range it ends: up for a high end, down for a low end, so that the
+    range written still holds the proven one (10,000,000,010 + 27,997,123,500 = 37,997,123,510
+    -> 37,997,123,600 as a high end, 37,997,123,500 as a low end). Float noise far below the 9th
+    digit (a thousandth of it) does not move a figure that has 9 digits already."""
+    if yuan == 0 or not math.isfinite(yuan):
+        return yuan
+    unit = 10.0 ** (math.floor(math.log10(abs(yuan))) - 8)
+    steps = round(yuan / unit, 3)
+    return clean((math.ceil(steps) if up else math.floor(steps)) * unit)
+
+
+def rule_cost_range(base: SolveReport, relaxed: SolveReport) -> tuple[float, float | None] | None:
+    """Where a rule's cost, the base optimum less the optimum with the rule relaxed, lies as the two
+    solves prove it (yuan): (low, high), high None where the relaxed solve proved no bound; None
+    when either solve has no objective.
+
+    Each optimum lies between its solve's proven low (`proven_low`, LB) and its objective (UB), so
+    the cost lies in [LB_base - UB_relaxed, UB_base - LB_relaxed] (siting compare's proven range
+    of the difference of the same two optima, with the sign of a cost). One more fact is proven:
+    the relaxed rules admit every plan the base rules do, so the relaxed optimum is never above
+    the base one and the cost is never below 0; the low end is taken no lower than 0. (Its other
+    consequences narrow the range no further: the base plan, a plan of the relaxed rules too,
+    bounds the relaxed optimum from above by UB_base, and the relaxed bound bounds the base
+    optimum from below by LB_relaxed; taking UB_base for UB_relaxed where it is lower, or
+    LB_relaxed for LB_base where it is higher, moves only a low end that is below 0 already.)
+
+    An end no further from 0 than 1e-9 of the base objective is 0 (solver noise, as
+    `rounded_difference`), and so is a high end below 0, which only the solver's tolerances can
+    give; the others are rounded outward to 9 significant digits (`outward`). The ends come from
+    the figures the outputs give (`clean`), so that the range holds the point cost of
+    `rule_cost_table`, the difference of the objectives so rounded, except where that is below 0:
+    a relaxed solve that ended on a plan dearer than the base plan, which it could have kept."""
+    if base.objective_yuan is None or relaxed.objective_yuan is None:
+        return None
+    noise = 1e-9 * max(abs(clean(base.objective_yuan)), 1.0)
+    low = proven_low(base) - clean(relaxed.objective_yuan)
+    high = clean(base.objective_yuan) - proven_low(relaxed)
+    low = 0.0 if low <= noise else outward(low, up=False)
+    high_end = None if not math.isfinite(high) else 0.0 if high <= noise else outward(high, up=True)
+    return low, high_end
+
+
+#: The words rule_costs.md and the terminal give `within_solver_tolerance` in: whether the two
+#: solves prove that the rule costs anything (rule_costs.csv keeps "yes" and "no").
+WITHIN_WORDS = {"yes": "yes: not proven, may be 0", "no": "no: proven above 0"}
+
+#: The note under rule_costs.md: what the range and the yes/no column say.
+RULE_COST_NOTE = ("rule_cost_bn_yuan is the base objective less the objective with the rule relaxed; each solve "
+                  "proves its optimum only to its gap, so the rule's cost is proven only to lie in "
+                  "rule_cost_range_bn_yuan (rule_cost_low_bn_yuan to rule_cost_high_bn_yuan in rule_costs.csv): "
+                  "from the base solve's best bound less the relaxed objective to the base objective less the "
+                  "relaxed solve's best bound, never below 0 (relaxing a rule never raises the optimum), rounded "
+                  "outward. Where the range reaches 0, within_solver_tolerance says \"yes\": the solves have not "
+                  "shown that the rule costs anything, and the point cost is not a proven cost. Set a smaller "
+                  "solver.rel_gap to narrow the ranges.")
+
+
 def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleCost], names: Names | None = None
                     ) -> pd.DataFrame:
-    """Per family: objective with the rule relaxed, the rule's cost (base minus relaxed), whether
-    that cost is within solver tolerance (smaller than the proven gaps of the two solves allow to
-    tell from 0: siting/optimize/tolerance.py), the sites the plan adds or drops without it, and
-    a note when a solve stopped before reaching its gap.
+    """Per family: objective with the rule relaxed, the rule's cost (base minus relaxed) and the
+    range in which the two solves prove it to lie (`rule_cost_range`), whether that cost is within
+    solver tolerance (the range reaches 0: the gaps of the two solves do not tell it from 0), the
+    sites the plan adds or drops without it, and a note when a solve stopped before reaching its
+    gap.
 
-    Money is in yuan (`objective_relaxed_yuan`, `rule_cost_yuan`); the files made of this table
-    (rule_costs.csv and .md, siting/deliver/tables.py `table_files`) give it in bn yuan
-    (`objective_relaxed_bn_yuan`, `rule_cost_bn_yuan`). Both money columns are rounded alike, to
-    9 significant digits as every solver figure of the outputs (`clean`, as the manifest's
-    objective): the relaxed objective is rounded, and the rule cost is the difference of the
-    base objective and the relaxed one so rounded (`rounded_difference`: 0 below 1e-9 of the
-    objective, which is solver noise, and itself to 9 significant digits, so that the float noise
-    of the subtraction does not show). The base objective as the manifest gives it minus
-    `objective_relaxed_yuan` is thus `rule_cost_yuan` to 9 significant digits.
+    Money is in yuan (`objective_relaxed_yuan`, `rule_cost_yuan`, `rule_cost_low_yuan`,
+    `rule_cost_high_yuan`); the files made of this table (rule_costs.csv and .md,
+    siting/deliver/tables.py `table_files`) give it in bn yuan (`objective_relaxed_bn_yuan`,
+    `rule_cost_bn_yuan`, `rule_cost_low_bn_yuan`, `rule_cost_high_bn_yuan`). The money columns
+    are rounded alike, to 9 significant digits as every solver figure of the outputs (`clean`, as
+    the manifest's objective): the relaxed objective is rounded, and the rule cost is the
+    difference of the base objective and the relaxed one so rounded (`rounded_difference`: 0
+    below 1e-9 of the objective, which is solver noise, and itself to 9 significant digits, so
+    that the float noise of the subtraction does not show). The base objective as the manifest
+    gives it minus `objective_relaxed_yuan` is thus `rule_cost_yuan` to 9 significant digits.
+    The range's ends are rounded outward (`rule_cost_range`); the high end is empty (None) where
+    the relaxed solve proved no bound, and both are where it has no plan.
+
+    `within_solver_tolerance` is "yes" exactly where `rule_cost_low_yuan` is 0, "no" where the
+    range lies above 0, "" without a relaxed plan; rule_costs.md and the terminal say what it
+    means (WITHIN_WORDS: "yes: not proven, may be 0").
 
     `status` is the solve report's ("optimal": proven within the gap asked for) and the sites are
     ids, in the table and rule_costs.csv; rule_costs.md and the terminal give them in words
@@ -177,15 +262,18 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
     for cost in costs:
         relaxed = cost.report.objective_yuan
         sites = set(cost.plan.opened_sites) if cost.plan is not None else set()
+        proven = rule_cost_range(base_report, cost.report)
+        low, high = proven if proven is not None else (None, None)
         rows.append({
             "rule": cost.family,
             "status": cost.report.status,
             "objective_relaxed_yuan": None if relaxed is None else clean(relaxed),
             "rule_cost_yuan": None if relaxed is None else rounded_difference(
                 None if base_report.objective_yuan is None else clean(base_report.objective_yuan), clean(relaxed)),
+            "rule_cost_low_yuan": low,
+            "rule_cost_high_yuan": high,
             "gap": cost.report.gap,
-            "within_solver_tolerance": "" if relaxed is None else "yes" if within_tolerance(
-                base_report.objective_yuan, base_report.gap, relaxed, cost.report.gap) else "no",
+            "within_solver_tolerance": "" if low is None else "yes" if low == 0 else "no",
             "sites_added": ",".join(s for s in cost.plan.opened_sites if s not in base_sites) if cost.plan else "",
             "sites_dropped": ",".join(s for s in base_plan.opened_sites if s not in sites) if cost.plan else "",
             "note": "; ".join(n for n in (
@@ -194,7 +282,8 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
                 gap_not_reached_text(cost.report.status, cost.report.gap, relaxed)
                 .replace("the solve", "the relaxed solve", 1)) if n),
         })
-    table = pd.DataFrame(rows, columns=["rule", "status", "objective_relaxed_yuan", "rule_cost_yuan", "gap",
+    table = pd.DataFrame(rows, columns=["rule", "status", "objective_relaxed_yuan", "rule_cost_yuan",
+                                        "rule_cost_low_yuan", "rule_cost_high_yuan", "gap",
                                         "within_solver_tolerance", "sites_added", "sites_dropped", "note"])
     return in_words(table, names)
 
@@ -206,11 +295,13 @@ STATUS_WORDS = {"optimal": plain_status("convergenceCriteriaSatisfied")}
 def in_words(table: pd.DataFrame, names: Names | None = None) -> pd.DataFrame:
     """The rule-cost `table` with the words its tables for people give (`attrs[SHOWN_AS]`,
     siting/deliver/tables.py `shown_values`): the status "optimal" as the solve summary says it,
-    "optimal within the gap", and the sites added and dropped by their names (`names`; their ids
-    without them). The values, which rule_costs.csv holds, are not changed."""
+    "optimal within the gap", `within_solver_tolerance` as whether the rule's cost is proven
+    (WITHIN_WORDS), and the sites added and dropped by their names (`names`; their ids without
+    them). The values, which rule_costs.csv holds, are not changed."""
     names = names or Names()
     sites = {site for column in ("sites_added", "sites_dropped") for cell in table[column] if cell
              for site in str(cell).split(",")}
     named = {site: names.site(site) for site in sorted(sites)}
-    table.attrs[SHOWN_AS] = {"status": dict(STATUS_WORDS), "sites_added": named, "sites_dropped": named}
+    table.attrs[SHOWN_AS] = {"status": dict(STATUS_WORDS), "within_solver_tolerance": dict(WITHIN_WORDS),
+                             "sites_added": named, "sites_dropped": named}
     return table

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -573,6 +574,30 @@ def highs_model_status(solver: Any) -> str | None:
         return None
 
 
+#: How the advice of a run without a plan names the time-limit argument of the front door in use,
+#: as its user writes it: the command line's option by default, the Python argument
+#: ("time_limit_s=") while `siting.api`'s calls run (`time_limit_named`).
+TIME_LIMIT_NAME: ContextVar[str] = ContextVar("TIME_LIMIT_NAME", default="--time-limit")
+
+
+@contextmanager
+def time_limit_named(name: str) -> Iterator[None]:
+    """Name the time-limit argument `name` (e.g. "time_limit_s=") in the advice given while the
+    block runs, in this thread: "raise solver.time_limit_s (or time_limit_s=)" where the command
+    line says "(or --time-limit)"."""
+    token = TIME_LIMIT_NAME.set(name)
+    try:
+        yield
+    finally:
+        TIME_LIMIT_NAME.reset(token)
+
+
+def raise_time_limit() -> str:
+    """The advice to give a solve more time: "raise solver.time_limit_s (or --time-limit)", with
+    the argument of the front door in use (`TIME_LIMIT_NAME`)."""
+    return f"raise solver.time_limit_s (or {TIME_LIMIT_NAME.get()})"
+
+
 def no_plan_message(report: SolveReport, settings: SolverSettings, highs_status: str | None = None) -> str:
     """Why the solver stopped without a plan (not infeasible), and what to do about it.
 
@@ -587,8 +612,7 @@ def no_plan_message(report: SolveReport, settings: SolverSettings, highs_status:
             return (f"the solver stopped without a plan after {took:.1f} s, far past the time limit of {limit:g} s: "
                     "HiGHS's presolve does not check the limit on large instances. Set "
                     'solver.options: {presolve: "off"} to keep the limit, or raise solver.time_limit_s')
-        return (f"the solver found no plan within the time limit of {limit:g} s ({said}); raise "
-                "solver.time_limit_s (or --time-limit)")
+        return f"the solver found no plan within the time limit of {limit:g} s ({said}); {raise_time_limit()}"
     if report.termination == "iterationLimit":
         return (f"the solver stopped at an iteration, node or solution limit after {took:.1f} s, without a plan "
                 f"({said}); raise or remove that limit in solver.options (for example mip_max_nodes)")

@@ -17,7 +17,14 @@ from siting.config.load import LoadedScenario
 from siting.config.units import Names
 from siting.optimize.counts import CERTIFY_TOLERANCE, solve_by_counts
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
-from siting.optimize.results import INTEGRALITY_TOLERANCE, Plan, extract_plan, highs_model_status, no_plan_message
+from siting.optimize.results import (
+    INTEGRALITY_TOLERANCE,
+    Plan,
+    extract_plan,
+    highs_model_status,
+    no_plan_message,
+    raise_time_limit,
+)
 from siting.optimize.screening import Aggregation, ScreenedSolve, ScreeningSummary, solve_screened
 from siting.optimize.solve import (
     PlanValues,
@@ -26,7 +33,7 @@ from siting.optimize.solve import (
     new_solver,
     plan_cost,
     relative_gap,
-    solve_model,
+    solve_fixed,
 )
 from siting.prepare.checks import nothing_buildable
 from siting.prepare.problem import Prepared
@@ -87,12 +94,12 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     a plan, the NoSolution message says which search found none and in how much time
     (siting/optimize/counts.py `CountSolve.no_plan_reason`)."""
     inputs = prepared.inputs
-    nothing = nothing_buildable(inputs)
+    names = getattr(prepared, "names", None)  # how messages name sites, clusters and products
+    nothing = nothing_buildable(inputs, names)
     lead = [nothing] if nothing else []
     if nothing and nothing not in prepared.notices:
         prepared.notices.append(nothing)
     units = {pid: product.unit for pid, product in prepared.loaded.catalog.products.items()}
-    names = getattr(prepared, "names", None)  # how messages name sites, clusters and products
     unreachable = presolve_findings(inputs, units, names)
     if unreachable:
         with progress.phase_alone("diagnose"):
@@ -230,14 +237,8 @@ def whole_decisions(model: pyo.ConcreteModel, report: SolveReport, settings: Sol
         return report
     worst = max(abs(var.value - round(var.value)) for var in off)
     kept = [(var, var.value) for var in integers]
-    for var in integers:
-        var.fix(round(var.value))
-    try:
-        with progress.phase("round"):
-            rounded = solve_model(model, settings)
-    finally:
-        for var in integers:
-            var.unfix()
+    with progress.phase("round"):
+        rounded = solve_fixed(model, [(var, round(var.value)) for var in integers], settings)
     if not rounded.has_solution:
         for var, value in kept:
             var.set_value(value, skip_validation=True)
@@ -329,7 +330,7 @@ def screening_no_plan_message(screened: ScreenedSolve, settings: SolverSettings)
               f"{summary.aggregate_sites:,} sites in all)")
     if summary.rounds == 0 and report.has_solution:
         return (f"{merged} took the time limit of {limit:g} s, leaving no time for the screened instance of the "
-                "parks and a few cells; raise solver.time_limit_s (or --time-limit)")
+                f"parks and a few cells; {raise_time_limit()}")
     if summary.rounds == 0:
         what = f"{merged} found no plan"
     else:
@@ -338,10 +339,9 @@ def screening_no_plan_message(screened: ScreenedSolve, settings: SolverSettings)
     if report.termination == "iterationLimit":
         nodes = dict(summary.round_limits if summary.rounds else summary.aggregate_limits).get("mip_max_nodes")
         return (f"{what} within its node budget of {nodes:,.0f} nodes; set solver.options.mip_max_nodes to a "
-                "larger number (it replaces the screening's node budgets) and raise solver.time_limit_s (or "
-                "--time-limit) to match")
+                f"larger number (it replaces the screening's node budgets) and {raise_time_limit()} to match")
     if report.termination == "maxTimeLimit":
-        return f"{what} within the time limit of {limit:g} s; raise solver.time_limit_s (or --time-limit)"
+        return f"{what} within the time limit of {limit:g} s; {raise_time_limit()}"
     if summary.rounds and report.infeasible:
         return (f"{what}: the parks and the cells kept cannot meet the rules together, although the merged model "
                 "can (a merged site pools the land of its cells, which may be more than the kept cells hold); "

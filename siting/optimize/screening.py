@@ -606,10 +606,12 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
     Every search is bounded by work, so that the same inputs give the same bound and plan on any
     machine: the aggregated model by `screening.aggregate_nodes` nodes, each search of a
     screened round by `screening.round_nodes`, one thread each (`bounded`). The time limit is
-    only a safety net: the aggregate may take `screening.aggregate_share` of it, the rounds the
-    rest; a search it stops is named in the summary (`time_stopped`) and the report's
-    termination is then "maxTimeLimit". The screened instance starts from the aggregate plan
-    handed out to the members (`disaggregated_start`).
+    only a safety net, counted from the start of the screening (aggregating and building
+    included, so that no search's overrun of its own limit accumulates): the aggregate's count
+    relaxation stops `screening.aggregate_share` of it into the screening, its other searches and
+    the rounds have what is left; a search it stops is named in the summary (`time_stopped`) and
+    the report's termination is then "maxTimeLimit". The screened instance starts from the
+    aggregate plan handed out to the members (`disaggregated_start`).
 
     LB is the aggregate's proven bound, UB the screened plan's cost; the report carries
     objective = UB, best bound = min(LB, UB) and the gap between them, "optimal"
@@ -633,7 +635,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
         agg_model = build_model(agg.inputs)
         build_time = time.perf_counter() - built
         counted = solve_by_counts(agg.inputs, bounded(settings, screening.round_nodes, settings.time_limit_s),
-                                  model=agg_model, relaxation_settings=agg_settings, certify=False)
+                                  model=agg_model, relaxation_settings=agg_settings, certify=False, started=started)
     agg_report, agg_model = counted.report, counted.model
     agg_time = time.perf_counter() - started
     searches = (counted.relaxation, counted.fixed, counted.full)

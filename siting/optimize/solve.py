@@ -33,7 +33,7 @@ import math
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -418,7 +418,6 @@ def plan_cost(model: pyo.ConcreteModel, values: Mapping[str, Mapping[Any, float]
     plan (infeasible), else its cost in `objective_yuan`, and `model` holds the completed plan.
     The variables fixed here are free again afterwards. `solver`: that of an earlier call on the
     same model, to hand HiGHS only the bounds that changed."""
-    fixed: list[Any] = []
     chosen: list[tuple[Any, float]] = []
     for component in model.component_objects(pyo.Var, descend_into=True):
         given = values.get(component.name, {})
@@ -437,8 +436,20 @@ def plan_cost(model: pyo.ConcreteModel, values: Mapping[str, Mapping[Any, float]
             if (low is not None and value < low) or (high is not None and value > high):
                 return None
             chosen.append((var, value))
+    return solve_fixed(model, chosen, settings, solver)
+
+
+def solve_fixed(model: pyo.ConcreteModel, fixes: Iterable[tuple[Any, float]], settings: SolverSettings,
+                solver: Any = None) -> SolveReport:
+    """Solve `model` (`solve_model`, with `settings`) with each variable of `fixes` fixed to its
+    value and the rest free: with every whole-number variable fixed, an LP, a fraction of a second
+    where the MIP takes minutes. The variables fixed here are free again afterwards, also when the
+    solve raises, each holding the value it was fixed to (so a variable `model` holds fixed
+    already is not one to give: it would be free after). `solver`: that of an earlier solve of
+    the same model, to hand HiGHS only the bounds that changed."""
+    fixed: list[Any] = []
     try:
-        for var, value in chosen:
+        for var, value in fixes:
             var.fix(value)
             fixed.append(var)
         return solve_model(model, settings, solver)

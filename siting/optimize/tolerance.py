@@ -5,11 +5,18 @@ optimum lies in [z - g |z|, z], the interval from its best bound to its plan. Tw
 for certain only when their intervals do not overlap; otherwise the difference of their
 objectives, whatever its sign, is "within solver tolerance". A run without a proven bound
 (no gap) proves nothing, so a difference involving it is within tolerance too.
+
+The range a difference of two optima is proven to lie in is given in bn yuan rounded outward
+(`range_text`), as siting compare gives the difference of two runs and the rule costs the cost of
+a rule.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
+
+from siting.config.units import BN
 
 #: The words tables and plots use for a difference the gaps cannot tell apart.
 WITHIN = "within solver tolerance"
@@ -64,3 +71,23 @@ def gap_not_reached_text(status: str, gap: float | None, objective: float | None
         return "the solve stopped before its gap with no proven bound: its cost is not proven"
     return (f"the solve stopped before its gap at {gap:.2%}: its optimum may be up to "
             f"{tolerance_yuan(objective, gap) / 1e9:,.2f} bn yuan lower")
+
+
+def range_text(low: Any, high: Any) -> str:
+    """A proven range of money (the difference of two optima: siting compare's objective difference,
+    a rule's cost) as the tables for people give it, from its ends in yuan (None or NaN: unbounded
+    there), in bn yuan with two decimals rounded outward so that the range written still holds the
+    proven one: "-0.67 to -0.27", "at most 0.16", "at least -0.67", or "" when neither end is
+    known."""
+    lowest = math.floor(round(low / BN * 100, 6)) / 100 if _is_number(low) else None
+    highest = math.ceil(round(high / BN * 100, 6)) / 100 if _is_number(high) else None
+    if lowest is not None and highest is not None:
+        return f"{lowest:z,.2f} to {highest:z,.2f}"
+    if highest is not None:
+        return f"at most {highest:z,.2f}"
+    return f"at least {lowest:z,.2f}" if lowest is not None else ""
+
+
+def _is_number(value: Any) -> bool:
+    """A finite number (not a bool, not NaN)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
