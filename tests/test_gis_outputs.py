@@ -434,7 +434,8 @@ def kinds_of(folder: Path, name: str) -> dict[str, str]:
         # position_uncertainty_km) has its declared kind.
         value = next((f["properties"][key] for f in features if f["properties"][key] is not None), None)
         kinds[key] = (next(k for k, t in JSON_KIND.items() if type(value) is t) if value is not None
-                      else {"position_uncertainty_km": "real", "position_sensitive": "string"}[key])
+                      else {"position_uncertainty_km": "real", "position_sensitive": "string",
+                            "footprint_ha": "real"}[key])
     return kinds
 
 

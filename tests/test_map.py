@@ -205,7 +205,7 @@ def test_a_context_layer_without_its_id_field_is_refused_naming_file_and_field(t
         prepare(scenario, {})
     assert refused.value.problems == [
         f"{base / 'counties.geojson'}: field 'adcode' | missing from the context layer (has: code, name); add it or "
-        "set layers.context to the right field name"]
+        "set layers.context.id_field to the right field name"]
 
 
 def test_label_placer_sums_the_area_a_box_shares_with_every_box_kept_off() -> None:

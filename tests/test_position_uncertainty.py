@@ -84,8 +84,8 @@ def test_a_layer_without_the_column_writes_null_and_keeps_the_field_a_real_in_pl
 
 def test_position_fields_tell_given_zero_from_not_given():
     """Given 5 km with a decision 0.8 km inside its zone: named; given 0 km: 0 and ""; null or no
-    column: null in both; without a check: "" where an uncertainty is given. A cell is placed
-    exactly by the tool: 0 and ""."""
+    column: null in both; without a check: null, nothing was checked. A cell is placed exactly by
+    the tool: 0 and ""."""
     sites = gpd.GeoDataFrame({"id": ["a", "b", "c"], "position_uncertainty_km": [5.0, 0.0, np.nan]},
                              geometry=[shapely.Point(0, 0)] * 3, crs="EPSG:32648")
     decision = PositionDecision("a", RED_LINE, "lake 1000 m", ("fepo4",), "inside", 0.8, 5.0,
@@ -95,7 +95,7 @@ def test_position_fields_tell_given_zero_from_not_given():
         "a": {"position_uncertainty_km": 5.0, "position_sensitive": "red line fepo4 (0.8 km inside the zone, ±5 km)"},
         "b": {"position_uncertainty_km": 0.0, "position_sensitive": ""},
         "c": {"position_uncertainty_km": None, "position_sensitive": None}}
-    assert position_fields(sites, None)["a"] == {"position_uncertainty_km": 5.0, "position_sensitive": ""}
+    assert position_fields(sites, None)["a"] == {"position_uncertainty_km": 5.0, "position_sensitive": None}
     assert position_fields(sites, None)["c"] == NOT_GIVEN_POSITION == {"position_uncertainty_km": None,
                                                                        "position_sensitive": None}
     without = sites.drop(columns="position_uncertainty_km")

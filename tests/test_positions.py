@@ -298,7 +298,7 @@ def test_the_sites_layer_names_the_decisions_within_each_site_s_uncertainty(fold
                   "road km, 8.0 road km within the 50 km limit (8.0 km straight), ±9 km)"}
     without = plan_layers(prepared.layers, prepared.spatial, prepared.inputs, solved.plan,
                           redline_settings(prepared.loaded))
-    assert next(x for x in without if x.name == "sites").frame["position_sensitive"].tolist() == ["", "", None, ""]
+    assert next(x for x in without if x.name == "sites").frame["position_sensitive"].tolist() == [None] * 4
 
 
 def test_the_report_names_sites_and_products_as_its_other_tables_do(folder: Path, capsys):

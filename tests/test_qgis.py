@@ -200,9 +200,10 @@ def seen(qgis: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tupl
 
 
 #: Fields null at every feature of a layer in some case (the small scenario's sites give no
-#: `position_uncertainty_km`), with their declared kind, which plan.gpkg keeps: a GeoJSON null has
-#: no type, so QGIS reads such a field of the GeoJSON as a string.
-DECLARED = {"position_uncertainty_km": "real", "position_sensitive": "string"}
+#: `position_uncertainty_km` and are points, without a `footprint_ha`), with their declared kind,
+#: which plan.gpkg keeps: a GeoJSON null has no type, so QGIS reads such a field of the GeoJSON as
+#: a string.
+DECLARED = {"position_uncertainty_km": "real", "position_sensitive": "string", "footprint_ha": "real"}
 
 
 def expected_kinds(folder: Path, name: str, source: str) -> dict[str, str]:
@@ -335,7 +336,7 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
     tops = [text.split("\n")[0] for depth, text in legend if depth == 0]
     assert tops[0] == "Candidate sites by status"
     context = ["Counties (context)"] if case == "shipped" else []
-    assert tops[-2 - len(context):] == ["Red-line exclusion zones as buffered", "Red-line polygons as used", *context]
+    assert tops[-2 - len(context):] == ["Red-line exclusion zones", "Red-line polygons as used", *context]
     assert len(tops) == len(CASE_LAYERS[case])
 
     def lines_of(title: str) -> list[str]:
@@ -433,7 +434,8 @@ def test_qgis_opens_the_comparison_project(qgis: None, tmp_path: Path):
     assert result["project_read"] is True
     sites = len(json.loads((out / "small" / "sites.geojson").read_text())["features"])
     assert result["layers"] == [["b: changes against small", True, sites], ["small: sites", True, sites],
-                                ["b: sites", True, sites], ["small: clusters", True, 2], ["small: red line", True, 1]]
+                                ["b: sites", True, sites], ["small: red-line zones (buffer 1 km)", True, 1],
+                                ["small: clusters", True, 2], ["small: red line", True, 1]]
     assert_layout_exported(result["layout"], pdf)
 
 

@@ -46,12 +46,14 @@ from siting.deliver.styles import (
     GATEWAY_MM,
     HUB_MM,
     STATUS_LABELS,
+    capex_scale,
     diff_style,
     hub_label_expression,
     hubs_style,
     product_flows_style,
     redline_zones_style,
     sites_style,
+    with_capex_scale,
 )
 from tests.test_gis_outputs import small_with_provenance
 
@@ -120,9 +122,11 @@ def test_plan_project_has_an_a3_landscape_layout_with_every_element(runs: Path):
             found["scale bar"].get("numMapUnitsPerScaleBarUnit")) == ("kilometers", "km", "1000")
     assert found["north arrow"].get("mapUuid") == map_id
     assert found["north arrow"].get("file") == NORTH_ARROW
-    # The title is map.png's (MapTitle.text): scenario and years; solver outcome, gap and objective.
-    assert found["title"].get("labelText") == ("small: capacity plan 2023-2024\n"
-                                               "optimal, gap 0.00%, objective -22.72 bn yuan (discounted)")
+    # The title is map.png's (MapTitle.text): scenario and years; solver outcome and gap as the
+    # terminal says them, and objective.
+    assert found["title"].get("labelText") == (
+        "small: capacity plan 2023-2024\n"
+        "optimal within the gap, gap 0.00% (tolerance 0.00%), objective -22.72 bn yuan (discounted)")
     assert (found["title"].get("position"), found["title"].get("size")) == ("10,4,mm", "400,19,mm")
     font = found["title"].find("LabelFont")
     assert font is not None and font.get("description", "").split(",")[:2] == ["Sans Serif", "16"]
@@ -234,9 +238,12 @@ def test_legend_text_does_not_repeat(runs: Path):
     root = parse(runs / "one" / "plan.qgs")
     names = [layer.findtext("layername") for layer in root.findall("projectlayers/maplayer")]
     assert len(names) == len(set(names))
-    # Widest flow: 2 t of phosphate rock per t of FePO4 for w_mine's 400,000 t/yr = 800,000 t/yr.
-    assert names[3] == f"Raw-material flows (t/yr){LEGEND_BREAK}width ∝ peak tonnage; widest 800,000 t/yr"
-    assert names[4] == f"Raw-material sources (t/yr){LEGEND_BREAK}triangle area ∝ supply; largest 1,000,000 t/yr"
+    assert names[3:5] == ["Raw-material flows (t/yr)", "Raw-material sources (t/yr)"]  # short names
+    # Widest flow: 2 t of phosphate rock per t of FePO4 for w_mine's 400,000 t/yr = 800,000 t/yr: in
+    # the layer's abstract and its print legend title.
+    abstracts = [layer.findtext("abstract") for layer in root.findall("projectlayers/maplayer")]
+    assert abstracts[3] == f"Raw-material flows (t/yr){LEGEND_BREAK}width ∝ peak tonnage; widest 800,000 t/yr"
+    assert abstracts[4] == f"Raw-material sources (t/yr){LEGEND_BREAK}triangle area ∝ supply; largest 1,000,000 t/yr"
     for folder in (runs / "one", runs / "cmp"):
         for qml in sorted(folder.glob("*.qml")):
             labels = [c.get("label") for c in parse(qml).findall("renderer-v2/categories/category")]
@@ -254,14 +261,19 @@ def test_compare_project_shows_both_runs_and_the_changes(runs: Path):
         ("b: changes against small", "./diff.geojson|subset=\"scenario\" = 'b'"),
         ("small: sites", "./small/plan.gpkg|layername=sites"),
         ("b: sites", "./b/plan.gpkg|layername=sites"),
+        ("small: red-line zones (buffer 1 km)", "./small/plan.gpkg|layername=redline_zones"),
         ("small: clusters", "./small/plan.gpkg|layername=clusters"),
         ("small: red line", "./small/plan.gpkg|layername=redline"),
     ]
     maplayers = {n.findtext("layername"): n for n in root.findall("projectlayers/maplayer")}
     diff_renderer = canonical(parse(runs / "cmp" / "diff.qml").find("renderer-v2"))
     assert canonical(maplayers["b: changes against small"].find("renderer-v2")) == diff_renderer
+    # Each run's own style, its pies and circles on the scale of the largest capex of both runs.
+    styles = {run: (runs / "cmp" / run / "sites.qml").read_text(encoding="utf-8") for run in ("small", "b")}
+    top = max(capex_scale(text) or 0.0 for text in styles.values())
     for run in ("small", "b"):
-        own = canonical(parse(runs / "cmp" / run / "sites.qml").find("renderer-v2"))
+        own = canonical(parse_text(with_capex_scale(styles[run], top, ", the largest of every run")).find(
+            "renderer-v2"))
         assert canonical(maplayers[f"{run}: sites"].find("renderer-v2")) == own
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     base = parse(runs / "cmp" / "small" / "plan.qgs")
@@ -302,7 +314,7 @@ def test_compare_project_leaves_out_runs_without_a_plan(runs: Path, tmp_path: Pa
     assert text is not None
     root = parse_text(text)
     assert [n.get("name") for n in root.findall("layer-tree-group/layer-tree-layer")] == [
-        "b: sites", "b: clusters", "b: red line"]
+        "b: sites", "b: red-line zones (buffer 1 km)", "b: clusters", "b: red line"]
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     assert compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point")) is None
 
@@ -346,8 +358,9 @@ def test_compare_project_shows_the_baselines_context_outlines_last(with_context:
     assert text is not None
     root = parse_text(text)
     assert [(n.get("name"), n.get("source")) for n in root.findall("layer-tree-group/layer-tree-layer")] == [
-        ("a: sites", "./a/plan.gpkg|layername=sites"), ("a: clusters", "./a/plan.gpkg|layername=clusters"),
-        ("a: red line", "./a/plan.gpkg|layername=redline"),
+        ("a: sites", "./a/plan.gpkg|layername=sites"),
+        ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
+        ("a: clusters", "./a/plan.gpkg|layername=clusters"), ("a: red line", "./a/plan.gpkg|layername=redline"),
         ("a: context outlines", "./a/plan.gpkg|layername=context")]
     layer = root.findall("projectlayers/maplayer")[-1]
     assert canonical(layer.find("renderer-v2")) == canonical(parse(with_context / "context.qml").find("renderer-v2"))
@@ -418,9 +431,10 @@ def test_legend_keys_only_what_the_features_draw_and_fits_beside_the_map(runs: P
     flows = properties["product_flows_layer"]
     assert [flows[f"legend/label-{i}"] for i in (4, 5, 6)] == [
         "FePO4 (widest 300,000 t/yr)", "LFP (widest 170,000 t/yr)", "Cells (widest 8 GWh/yr)"]
-    # The layer's title and size note, wrapped to the legend's column.
+    # The layer's short name and size note, wrapped to the legend's column.
+    assert LAYER_TITLES["product_flows"].startswith("Product flows between sites")
     assert flows["legend/title-label"].replace("\n", " ") == (
-        f"{LAYER_TITLES['product_flows']} final year 2024 shown (2023: tick in the layer panel) "
+        "Product flows (per year) final year 2024 shown (2023: tick in the layer panel) "
         "width ∝ amount per year up to each product's widest")
     assert properties["redline_layer"]["legend/label-0"] == "lake (excluded within 1,000 m)"
     map_x, map_y = mm(found["map"].get("position", ""))

@@ -155,9 +155,9 @@ def test_the_csv_tables_carry_units_and_bn_yuan(chain):
     assert files["product_flows.csv"].splitlines()[:2] == ["kind,from,to,product,year,unit,units,km",
                                                            "site_to_hub,s1,c1,u,2030,t/yr,10,2"]
     assert files["stranded.csv"].splitlines() == [
-        "site,cluster,product,year,unit,usable,production,idle,idle_share,reason",
-        "s1,c1,x,2030,t/yr,5,0,5,1,cost", "s2,c2,d,2030,GWh/yr,15,12,3,0.2,market",
-        "s2,c2,f,2030,t/yr,6,4,2,0.333333333,feedstock"]
+        "site,cluster,product,unit,year,usable,production,idle,idle_share,reason",
+        "s1,c1,x,t/yr,2030,5,0,5,1,cost", "s2,c2,d,GWh/yr,2030,15,12,3,0.2,market",
+        "s2,c2,f,t/yr,2030,6,4,2,0.333333333,feedstock"]
     costs = pd.read_csv(io.StringIO(files["costs.csv"]))
     assert costs["component"].tolist() == ["capex", "land", "fixed_opex", "site_fixed", "variable", "resources",
                                            "imports", "transport", "shortfall", "sales", "total"]

@@ -6,11 +6,14 @@ Diagnosis folder of an infeasible run:
 - `conflict_sites.geojson` (+ `.qml`): the candidate sites and raw-material sources of the
   conflicting rules, as points, one feature per rule and place;
 - `conflicts.png`: a map of both; `conflicts.md`: the explanation with the map.
+Each feature gives its place by id (`place`) and in words (`name`), which the styles and the map
+label it with.
 
 Alternatives, beside the optimum's outputs:
 - `robustness.geojson` (+ `.qml`): every candidate site as a point with, per product, the
   share of the near-optimal plans that build it there (`share_<product>`), the largest such
-  share, and its role: needed by every plan, built in some, or in none;
+  share, and its role: needed by every plan, built in some, or in none; the shares as text with
+  the products' ids (`products`) and in words (`products_in_words`, which the style labels with);
 - `robustness.csv`, `alternatives.csv` / `.md` (the comparison of the plans, with the
   robustness table and the map `robustness.png`).
 """
@@ -25,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
 from models import ModelInputs
-from siting.config.units import Names, layer_names, per_year
+from siting.config.units import Names, layer_names, per_year, product_label
 from siting.deliver.folders import write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
 from siting.deliver.styles import (
@@ -92,10 +96,26 @@ def _zone_for(spatial: SpatialResult, rule: RedlineSettings, product: str) -> sh
     return buffered_zone(spatial.redline, dict(key))
 
 
-def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineSettings
+def source_names(spatial: SpatialResult) -> dict[str, str]:
+    """Source id -> its name in the sources layer (stripped), the id where it has none."""
+    sources = spatial.sources
+    given = sources["name"] if "name" in sources.columns else sources["id"]
+    return {str(k): n.strip() if isinstance(n, str) and n.strip() else str(k)
+            for k, n in zip(sources["id"], given, strict=True)}
+
+
+def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineSettings, names: Names | None = None
                     ) -> tuple[OutputLayer, OutputLayer]:
     """(conflicts, conflict_sites): the areas and the points of the conflicting rules (see the
-    module docstring); features in rule order, then cluster, site and source order."""
+    module docstring); features in rule order, then cluster, site and source order.
+
+    `place` names each feature's place by id: the cluster ("kunming"), the cluster and the
+    product of a red-line zone ("kunming (lfp)"), the site or the source; `name` the same in
+    words, sites and clusters by `names` (the run's; from the preprocessed layers without them),
+    products in words and sources by the sources layer's names: "Kunming", "Kunming (LFP)",
+    "Yuxi high-tech zone", "Anning refinery petroleum coke"."""
+    names = names or spatial_names(spatial)
+    sourced = source_names(spatial)
     clusters = spatial.clusters.set_index("id")
     sites = spatial.sites.set_index("id")
     sources = spatial.sources.set_index("id") if len(spatial.sources) else None
@@ -110,26 +130,30 @@ def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
             if cluster not in clusters.index:
                 continue
             polygon = clusters.at[cluster, "geometry"]
-            areas.append({"id": f"{number}:{cluster}", **base, "role": "cluster", "place": str(cluster)})
+            areas.append({"id": f"{number}:{cluster}", **base, "role": "cluster", "place": str(cluster),
+                          "name": names.cluster(cluster)})
             area_geometry.append(polygon)
             for product in conflict.redline_products:
                 zone = _zone_for(spatial, rule, product)
                 part = zone.intersection(polygon) if zone is not None else None
                 if part is not None and not part.is_empty:
                     areas.append({"id": f"{number}:{cluster}:{product}", **base, "role": "redline_zone",
-                                  "place": f"{cluster} ({product})"})
+                                  "place": f"{cluster} ({product})",
+                                  "name": f"{names.cluster(cluster)} ({names.product(product)})"})
                     area_geometry.append(part)
         for site in conflict.sites:
             if site in sites.index:
-                points.append({"id": f"{number}:{site}", **base, "role": "site", "place": str(site)})
+                points.append({"id": f"{number}:{site}", **base, "role": "site", "place": str(site),
+                               "name": names.site(site)})
                 point_geometry.append(shapely.point_on_surface(sites.at[site, "geometry"]))
         for source in conflict.sources:
             if sources is not None and source in sources.index:
-                points.append({"id": f"{number}:{source}", **base, "role": "source", "place": str(source)})
+                points.append({"id": f"{number}:{source}", **base, "role": "source", "place": str(source),
+                               "name": sourced.get(str(source), str(source))})
                 point_geometry.append(sources.at[source, "geometry"])
-    columns = ["id", "rule", "kind", "role", "place", "text", "setting"]
+    columns = ["id", "rule", "kind", "role", "place", "name", "text", "setting"]
     kinds: dict[str, FieldKind] = {"id": "string", "rule": "integer", "kind": "string", "role": "string",
-                                   "place": "string", "text": "string", "setting": "string"}
+                                   "place": "string", "name": "string", "text": "string", "setting": "string"}
     crs = spatial.clusters.crs
     area_frame = gpd.GeoDataFrame(areas or {c: [] for c in columns}, geometry=area_geometry, crs=crs)
     point_frame = gpd.GeoDataFrame(points or {c: [] for c in columns}, geometry=point_geometry, crs=crs)
@@ -140,7 +164,8 @@ def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
 
 
 def conflicts_style(layer: OutputLayer) -> str:
-    """QML of conflicts.geojson: clusters outlined in red, red-line zones hatched, labelled by rule."""
+    """QML of conflicts.geojson: clusters outlined in red, red-line zones hatched, labelled by rule
+    and the place's name ("rule 2: Kunming (LFP)")."""
     categories = [
         Category("cluster", CONFLICT_ROLES["cluster"],
                  symbol("fill", "cluster", simple_fill(rgba(RED, 40), rgba(RED), width=1.2))),
@@ -149,18 +174,20 @@ def conflicts_style(layer: OutputLayer) -> str:
                                                             width=0.4))),
     ]
     return qml_document(layer, categorized("role", categories, values_in(layer, "role")),
-                        labeling("'rule ' || \"rule\" || ': ' || \"place\"", 9, 1))
+                        labeling("'rule ' || \"rule\" || ': ' || \"name\"", 9, 1))
 
 
 def conflict_sites_style(layer: OutputLayer) -> str:
-    """QML of conflict_sites.geojson: sites as red triangles, sources as brown squares."""
+    """QML of conflict_sites.geojson: sites as red triangles, sources as brown squares, labelled
+    by the place's name and the rule, as conflicts.png labels them ("Yuxi high-tech zone (2)")."""
     categories = [
         Category("site", CONFLICT_ROLES["site"],
                  symbol("marker", "site", simple_marker("triangle", rgba(RED, 230), rgba(INK), 4.0))),
         Category("source", CONFLICT_ROLES["source"],
                  symbol("marker", "source", simple_marker("square", rgba(SOURCE_COLOUR, 230), rgba(INK), 3.5))),
     ]
-    return qml_document(layer, categorized("role", categories, values_in(layer, "role")), labeling("\"rule\"", 8, 1))
+    return qml_document(layer, categorized("role", categories, values_in(layer, "role")),
+                        labeling("\"name\" || ' (' || \"rule\" || ')'", 8, 1))
 
 
 def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) -> tuple[Any, Any]:
@@ -177,10 +204,17 @@ def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) 
     return figure, ax
 
 
-def _map_furniture(figure: Any, ax: Any, crs: Any) -> None:
+def _map_furniture(figure: Any, ax: Any, crs: Any, marks: Sequence[tuple[float, float, float]] = (),
+                   artists: Sequence[Any] = (), drawn: Sequence[Any] = ()) -> Any:
     """What a map needs besides its layers, as map.png has it: no axis titles (GeoPandas names the
-    CRS's axes, with no ticks to read them by), a scale bar, a north arrow and the projection."""
-    from siting.deliver.mapplot import draw_north_arrow, draw_scale_bar
+    CRS's axes, with no ticks to read them by), a scale bar, a north arrow and the projection.
+    The north arrow stands where it covers nothing (siting/deliver/mapplot.py
+    `place_north_arrow`): none of the `marks` (x, y in data coordinates, radius in points), the
+    `artists` already drawn on the map (labels, a legend), the scale bar, nor the geometries of
+    `drawn` (arrays of shapely geometries in data coordinates, most important first). Returns
+    the label placer (siting/deliver/mapplot.py `LabelPlacer`) that keeps labels off all of them,
+    the arrow included."""
+    from siting.deliver.mapplot import LabelPlacer, draw_scale_bar, place_north_arrow, scale_bar_box
 
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -188,10 +222,18 @@ def _map_furniture(figure: Any, ax: Any, crs: Any) -> None:
     ax.apply_aspect()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     draw_scale_bar(ax, (x0, y0, x1, y1))
-    draw_north_arrow(ax)
+    renderer = figure.canvas.get_renderer()
+    placer = LabelPlacer(ax, renderer)
+    placer.block(scale_bar_box(placer.frame))
+    for x, y, radius in marks:
+        placer.block_circle(x, y, radius)
+    for artist in artists:
+        placer.block(artist.get_window_extent(renderer).padded(1.5))
+    place_north_arrow(ax, placer, drawn)
     epsg = crs.to_epsg() if crs is not None else None
     name = f"EPSG:{epsg}" if epsg else (crs.name if crs is not None else "unknown")
     figure.text(0.03, 0.015, f"Projection {name}.", fontsize=9, color=_rgb(INK), va="bottom")
+    return placer
 
 
 def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float, float]:
@@ -204,21 +246,30 @@ def _png(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _draw_clusters(ax: Any, spatial: SpatialResult) -> None:
+def _draw_clusters(ax: Any, spatial: SpatialResult) -> list[Any]:
+    """The clusters, filled pale and outlined, named at their middle; returns the names' texts."""
     clusters = spatial.clusters
     clusters.plot(ax=ax, facecolor=_rgb((250, 250, 245)), edgecolor=_rgb(INK), linewidth=1.0, zorder=0)
-    for name, point in zip(clusters["name"].fillna(clusters["id"]), clusters.geometry.representative_point(),
-                           strict=True):
-        ax.text(point.x, point.y, str(name), fontsize=13, fontweight="bold", color=_rgb(INK, 0.6), ha="center",
-                va="center", zorder=1)
+    return [ax.text(point.x, point.y, str(name), fontsize=13, fontweight="bold", color=_rgb(INK, 0.6), ha="center",
+                    va="center", zorder=1)
+            for name, point in zip(clusters["name"].fillna(clusters["id"]), clusters.geometry.representative_point(),
+                                   strict=True)]
 
 
 def conflicts_png(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
                   title: str) -> bytes:
-    """A map of the conflicting rules: every cluster, those named in red, red-line zones
-    hatched, and the sites and sources of each rule numbered as in the report."""
+    """conflicts.png: `conflicts_figure` as PNG bytes."""
+    return _png(conflicts_figure(diagnosis, spatial, areas, points, title))
+
+
+def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
+                     title: str) -> Any:
+    """A map of the conflicting rules (a matplotlib Figure): every cluster, those named in red,
+    red-line zones hatched, and the sites and sources of each rule, each labelled with its name
+    (the layers' `name`) and the numbers of its rules as in the report: "Yuxi high-tech zone (1, 2)"."""
     figure, ax = _figure((0.02, 0.04, 0.56, 0.86))
-    _draw_clusters(ax, spatial)
+    artists = _draw_clusters(ax, spatial)
+    marks: list[tuple[float, float, float]] = []  # x, y, marker radius (points)
     crs = spatial.clusters.crs
     frame = areas.frame.to_crs(crs) if len(areas.frame) else None
     if frame is not None:
@@ -236,21 +287,24 @@ def conflicts_png(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLay
                 continue
             ax.scatter(part.geometry.x, part.geometry.y, marker=marker, s=60, color=_rgb(colour),
                        edgecolors=_rgb(INK), linewidths=0.6, zorder=5, label=CONFLICT_ROLES[role])
+            marks += [(float(x), float(y), math.sqrt(60) / 2) for x, y in zip(part.geometry.x, part.geometry.y,
+                                                                              strict=True)]
             labels: dict[tuple[float, float], list[str]] = {}
             names: dict[tuple[float, float], str] = {}
-            for x, y, rule, place in zip(part.geometry.x, part.geometry.y, part["rule"], part["place"], strict=True):
+            for x, y, rule, name in zip(part.geometry.x, part.geometry.y, part["rule"], part["name"], strict=True):
                 labels.setdefault((round(x, 3), round(y, 3)), []).append(str(rule))
-                names[(round(x, 3), round(y, 3))] = str(place)
-            for (x, y), rules in labels.items():
-                ax.annotate(f"{names[(x, y)]} ({', '.join(dict.fromkeys(rules))})", (x, y), xytext=(4, 4),
-                            textcoords="offset points", fontsize=9, color=_rgb(INK), zorder=6)
-        ax.legend(loc="lower left", fontsize=10, frameon=False)
-    _map_furniture(figure, ax, crs)
+                names[(round(x, 3), round(y, 3))] = str(name)
+            artists += [ax.annotate(f"{names[(x, y)]} ({', '.join(dict.fromkeys(rules))})", (x, y), xytext=(4, 4),
+                                    textcoords="offset points", fontsize=9, color=_rgb(INK), zorder=6)
+                        for (x, y), rules in labels.items()]
+        artists.append(ax.legend(loc="lower left", fontsize=10, frameon=False))
+    shapes = [f.geometry.to_numpy() for f in (spatial.clusters, frame) if f is not None and len(f)]
+    _map_furniture(figure, ax, crs, marks, artists, [np.concatenate(shapes)] if shapes else [])
     figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15)
     rules = [f"{n}. {c.sentence}" for n, c in enumerate(diagnosis.conflicts, start=1)]
     text = "\n".join(textwrap.fill(r, 62, subsequent_indent="   ") for r in rules)
     figure.text(0.60, 0.90, text, fontsize=9, va="top", color=_rgb(INK), linespacing=1.3)
-    return _png(figure)
+    return figure
 
 
 def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[str], folder_note: str) -> str:
@@ -286,9 +340,10 @@ def _bytes_writer(data: bytes) -> Callable[[Path], None]:
 
 
 def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineSettings, scenario: str,
-                    presolve: Sequence[str]) -> dict[str, FileContent]:
-    """Every file of the diagnosis folder (see the module docstring)."""
-    areas, points = conflict_layers(diagnosis, spatial, rule)
+                    presolve: Sequence[str], names: Names | None = None) -> dict[str, FileContent]:
+    """Every file of the diagnosis folder (see the module docstring); places named in words by
+    `names` (the run's; from the preprocessed layers without them)."""
+    areas, points = conflict_layers(diagnosis, spatial, rule, names)
     png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: rules that cannot be met together")
     note = "No plan was written: this folder holds only the diagnosis."
     return {
@@ -306,8 +361,9 @@ def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
 
 def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial: SpatialResult) -> OutputLayer:
     """Every candidate site as a point: per product built anywhere, the share of the distinct
-    plans that build it there; the largest share; the role (needed, some, none) and a text
-    summary."""
+    plans that build it there; the largest share; the role (needed, some, none) and the shares
+    as text, by product id (`products`: "lfp 100%, fepo4 50%") and in words
+    (`products_in_words`: "LFP 100%, FePO4 50%"), "" where no plan builds."""
     plans = distinct(plans)
     table = robustness(plans, inputs)
     products = [p for p in inputs.PRODUCTS if p in set(table["product"])]
@@ -322,16 +378,17 @@ def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial:
         site_share = building[site] / total if total else 0.0
         role = "needed" if site_share >= 1.0 else "some" if site_share > 0 else "none"
         text = ", ".join(f"{p} {v:.0%}" for p, v in shares.items() if v > 0)
+        words = ", ".join(f"{product_label(p)} {v:.0%}" for p, v in shares.items() if v > 0)
         row: dict[str, Any] = {"id": site, "name": str(sites.at[site, "name"] or site), "cluster":
                                inputs.cluster_of_site[site], "role": role, "plans": total,
                                "plans_building": building[site], "site_share": round(site_share, 6),
-                               "max_product_share": round(top, 6), "products": text}
+                               "max_product_share": round(top, 6), "products": text, "products_in_words": words}
         for p in products:
             row[f"share_{p}"] = round(shares[p], 6)
         rows.append(row)
         geometry.append(shapely.point_on_surface(sites.at[site, "geometry"]))
     columns = ["id", "name", "cluster", "role", "plans", "plans_building", "site_share", "max_product_share",
-               "products"] + [f"share_{p}" for p in products]
+               "products", "products_in_words"] + [f"share_{p}" for p in products]
     frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=spatial.sites.crs)
     kinds: dict[str, FieldKind] = {c: "real" for c in columns if c.startswith("share_") or c.endswith("_share")}
     kinds.update({"plans": "integer", "plans_building": "integer"})
@@ -341,7 +398,8 @@ def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial:
 
 def robustness_style(layer: OutputLayer) -> str:
     """QML of robustness.geojson: sites needed by every plan dark red and large, sites in some
-    plans orange with size by their share, the rest small and grey; labelled with the shares."""
+    plans orange with size by their share, the rest small and grey; labelled with the site's name
+    and the shares in words (`products_in_words`)."""
     size = "scale_linear(\"site_share\", 0, 1, 2.5, 7)"
     categories = [
         Category("needed", ROBUSTNESS_ROLES["needed"],
@@ -352,7 +410,7 @@ def robustness_style(layer: OutputLayer) -> str:
                  symbol("marker", "none", simple_marker("circle", rgba(GREY, 160), rgba(GREY), 2.0))),
     ]
     return qml_document(layer, categorized("role", categories, values_in(layer, "role")),
-                        labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products\")", 8, 1))
+                        labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products_in_words\")", 8, 1))
 
 
 def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names: Names | None = None) -> bytes:
@@ -361,10 +419,10 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names
     map.png labels them; the preprocessed sites' names without them) and the products built there
     in every plan, in words (the full shares are in the layer and the table)."""
     names = names or spatial_names(spatial)
-    from siting.deliver.mapplot import HALO, LabelPlacer
+    from siting.deliver.mapplot import HALO
 
     figure, ax = _figure((0.02, 0.04, 0.62, 0.86))
-    _draw_clusters(ax, spatial)
+    names_drawn = _draw_clusters(ax, spatial)
     frame = layer.frame.to_crs(spatial.clusters.crs)
     marks: list[tuple[float, float, float]] = []  # x, y, marker radius (points)
     labels: list[tuple[float, float, float, str]] = []  # x, y, share, text
@@ -387,11 +445,10 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names
                       if text.endswith(" 100%")]
             labels.append((x, y, float(share), f"{names.site(site)} ({float(share):.0%})"
                            + (f"\nalways: {', '.join(always)}" if always else "")))
-    # Labels keep off every marker and each other (the plan map's placement), the most shared first.
-    _map_furniture(figure, ax, spatial.clusters.crs)  # fixes the limits the labels are placed in
-    placer = LabelPlacer(ax, figure.canvas.get_renderer())
-    for x, y, radius in marks:
-        placer.block_circle(x, y, radius)
+    # Labels keep off every marker, the north arrow and each other (the plan map's placement), the
+    # most shared first; the furniture fixes the limits the labels are placed in.
+    placer = _map_furniture(figure, ax, spatial.clusters.crs, marks, names_drawn,
+                            [spatial.clusters.geometry.to_numpy()])
     radius_of = {(x, y): radius for x, y, radius in marks}
     for x, y, _share, text in sorted(labels, key=lambda item: (-item[2], item[3])):
         label = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=8, color=_rgb(INK),

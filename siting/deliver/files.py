@@ -23,6 +23,7 @@ from typing import Any
 
 from models import ModelInputs
 from siting.config.load import LoadedScenario, file_sha256
+from siting.config.units import plain_status
 from siting.deliver.drivers import units_of
 from siting.deliver.geojson import json_text
 from siting.deliver.geopackage import write_geopackage
@@ -178,11 +179,15 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
 
 
 def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport) -> MapTitle:
-    """The title of map.png and of plan.qgs's print layout: scenario and years; solver outcome,
-    gap and objective."""
+    """The title of map.png and of plan.qgs's print layout: scenario and years; the solver's
+    outcome in the terminal's words, with the proven gap and, for a plan proven within it, the
+    gap asked for (`solve_outcome`: "optimal within the gap, gap 2.01% (tolerance 2.50%)"); and
+    the objective."""
     rule = loaded.scenario.constraints.redline
-    return MapTitle(loaded.scenario.name, report.status, report.gap, report.objective_yuan, list(inputs.YEARS),
-                    rule.official_share_pct, rule.official_share_source, loaded.scenario.layers.redline is not None)
+    tolerance = loaded.scenario.solver.rel_gap if report.proven_optimal else None
+    return MapTitle(loaded.scenario.name, plain_status(report.termination, report.has_solution), report.gap,
+                    report.objective_yuan, list(inputs.YEARS), rule.official_share_pct, rule.official_share_source,
+                    loaded.scenario.layers.redline is not None, tolerance)
 
 
 def prefetch_drawing() -> threading.Thread:

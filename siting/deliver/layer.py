@@ -14,8 +14,9 @@ that the same layer has the same features, fields and coordinates in every file:
   out with a notice in `OutputLayer.notices`;
 - every real field at the precision its name says it is measured to (`field_precision`): land
   (`*_ha`) and road distance (`km`, `*_km`) to 0.1, tonnes and product units (`units`,
-  `tonnes_*`, `*_t_*`, `added_*`, `capacity_*`) to whole units, each with more decimals only
-  where a value is too small to keep 3 (land, distance) or 4 (amounts) significant digits;
+  `tonnes_*`, `*_t_*`, `added_*`, `capacity_*`, `existing_*`, `committed_*`) to whole units,
+  each with more decimals only where a value is too small to keep 3 (land, distance) or 4
+  (amounts) significant digits;
   money (`*_yuan`) and every other field as computed. The CSV tables keep 9 significant digits.
 """
 
@@ -60,7 +61,7 @@ MEASURE = Precision(1, 3)
 #: Tonnes and product units per year: whole units, 4 significant digits below 1,000.
 AMOUNT = Precision(0, 4)
 #: Name prefixes of the fields holding tonnes or product units.
-AMOUNT_PREFIXES = ("tonnes_", "added_", "capacity_", "shipped_t_", "on_site_t_")
+AMOUNT_PREFIXES = ("tonnes_", "added_", "capacity_", "shipped_t_", "on_site_t_", "existing_", "committed_")
 
 
 def field_precision(name: str) -> Precision | None:

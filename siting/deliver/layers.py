@@ -31,11 +31,22 @@ from siting.prepare.spatial import (
     RedlineSettings,
     SpatialResult,
     buffered_zone,
+    ellipsoidal_area_m2,
     road_distance_km,
     to_working_crs,
 )
 
-STATUSES = ("built", "eligible_unused", "excluded_redline", "excluded_proximity", "excluded_land", "outside_clusters")
+#: Site statuses, in their order of precedence (a site takes the first that holds):
+#: - built: the plan adds capacity there;
+#: - standing: the plan adds nothing there, but existing or committed plants stand there
+#:   (capacity.csv's `existing` or `committed` above 0 in some year), whatever the rules say of
+#:   new modules at the site;
+#: - eligible_unused: the plan could add capacity there and does not;
+#: - excluded_redline, excluded_proximity, excluded_land: no product may be added there, by the
+#:   red line, by the proximity rule, or for too little usable land;
+#: - outside_clusters: dropped before the model (outside every cluster).
+STATUSES = ("built", "standing", "eligible_unused", "excluded_redline", "excluded_proximity", "excluded_land",
+            "outside_clusters")
 
 #: Field names no output layer may carry from an input layer: the GeoPackage's feature id and
 #: geometry column, and the GeoDataFrame's geometry.
@@ -44,7 +55,7 @@ RESERVED_FIELDS = ("fid", GEOMETRY_COLUMN, "geometry")
 CARRIED_PREFIX = "input_"
 #: Prefixes of the sites layer's own fields made per product and year (`added_<product>_<year>`,
 #: `on_site_t_<year>`): a carried field must not look like one of them.
-SITE_FIELD_PREFIXES = ("added_", "on_site_t_")
+SITE_FIELD_PREFIXES = ("added_", "on_site_t_", "existing_", "committed_")
 
 
 def carried_names(columns: Sequence[str], own: Sequence[str], prefixes: tuple[str, ...] = ()) -> dict[str, str]:
@@ -66,11 +77,22 @@ def carried_names(columns: Sequence[str], own: Sequence[str], prefixes: tuple[st
     return names
 
 
+def standing_sites(plan: Plan) -> set[str]:
+    """The sites where existing or committed capacity stands in some year of the plan (capacity.csv's
+    `existing` or `committed` above 0), whether or not the plan adds to it."""
+    capacity = plan.capacity
+    if not len(capacity):
+        return set()
+    held = (capacity["existing"].to_numpy(dtype=float) > 0) | (capacity["committed"].to_numpy(dtype=float) > 0)
+    return {str(s) for s in capacity.loc[held, "site"]}
+
+
 def site_status(inputs: ModelInputs, plan: Plan, dropped: tuple[str, ...]) -> dict[str, str]:
     """One status per candidate site, in the order of STATUSES' precedence."""
     index = derive_index(inputs)
     buildable = {s for s, _p in index.build_pairs}
     built = set(plan.builds["site"])
+    standing = standing_sites(plan)
     status = {}
     for site in inputs.SITES:
         products = inputs.PRODUCTS
@@ -79,6 +101,8 @@ def site_status(inputs: ModelInputs, plan: Plan, dropped: tuple[str, ...]) -> di
             (site, p) in inputs.REDLINE_EXCLUDED or (site, p) in inputs.PROXIMITY_EXCLUDED for p in products)
         if site in built:
             status[site] = "built"
+        elif site in standing:
+            status[site] = "standing"
         elif site in buildable:
             status[site] = "eligible_unused"
         elif red:
@@ -105,18 +129,25 @@ def _names(frame: gpd.GeoDataFrame) -> list[Any]:
 
 
 def on_site_flows(spatial: SpatialResult, plan: Plan) -> set[tuple[str, str]]:
-    """(source, site) pairs whose flow has no length as written: the site lies at the source,
-    so the flow line's two ends round to the same point (a line that no reader can draw)."""
+    """(source, site) pairs whose flow has no length: the site stands on the source, so that the
+    flow's road km is 0 (the preprocessing takes points closer than
+    `siting.prepare.spatial.SAME_PLACE_M` as the same place), or the flow line's two ends round to
+    the same point as written (a line that no reader can draw)."""
     if plan.flows.empty:
         return set()
-    pairs = sorted(set(zip(plan.flows["source"], plan.flows["site"], strict=True)))
+    at_source = {(str(k), str(s)) for k, s, km in zip(plan.flows["source"], plan.flows["site"], plan.flows["km"],
+                                                       strict=True) if float(km) == 0.0}
+    pairs = sorted({(str(k), str(s)) for k, s in zip(plan.flows["source"], plan.flows["site"], strict=True)}
+                   - at_source)
+    if not pairs:
+        return at_source
     source_geom = spatial.sources.set_index("id").geometry
     site_point = pd.Series(shapely.point_on_surface(spatial.sites.geometry.to_numpy()), index=spatial.sites["id"])
     ends = gpd.GeoSeries([source_geom.loc[k] for k, _s in pairs] + [site_point.loc[s] for _k, s in pairs],
                          crs=spatial.sites.crs).to_crs(WGS84)
     count = len(pairs)
-    return {pair for n, pair in enumerate(pairs)
-            if normalised_geometry(ends.iloc[n]).equals(normalised_geometry(ends.iloc[count + n]))}
+    return at_source | {pair for n, pair in enumerate(pairs)
+                        if normalised_geometry(ends.iloc[n]).equals(normalised_geometry(ends.iloc[count + n]))}
 
 
 def cell_sites(spatial: SpatialResult) -> gpd.GeoDataFrame:
@@ -360,6 +391,43 @@ def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
     return overlaps
 
 
+def standing_fields(plan: Plan, products: Sequence[str], years: Sequence[int]) -> dict[str, dict[str, float]]:
+    """Site id -> the capacity standing there without the plan's new modules, as capacity.csv
+    gives it (units/yr, in the product's catalog unit), for every site that has some:
+    - existing_<product>: the existing capacity (capacity.csv's `existing`);
+    - committed_<product>_<year>: the committed projects online by the year (its `committed`,
+      which counts a project from its online year on).
+    The fields are those of `standing_field_names`; a site without standing capacity is no key
+    (all its fields 0)."""
+    capacity = plan.capacity
+    names = standing_field_names(plan, products, years)
+    found: dict[str, dict[str, float]] = {}
+    if not names:
+        return found
+    for site, product, year, existing, committed in zip(capacity["site"], capacity["product"], capacity["year"],
+                                                        capacity["existing"], capacity["committed"], strict=True):
+        row = found.setdefault(str(site), dict.fromkeys(names, 0.0))
+        if f"existing_{product}" in row:
+            row[f"existing_{product}"] = max(row[f"existing_{product}"], clean(float(existing)))
+        if f"committed_{product}_{year}" in row:
+            row[f"committed_{product}_{year}"] = clean(float(committed))
+    return {site: row for site, row in found.items() if any(v > 0 for v in row.values())}
+
+
+def standing_field_names(plan: Plan, products: Sequence[str], years: Sequence[int]) -> list[str]:
+    """The sites layer's fields of standing capacity (`standing_fields`): `existing_<product>` for
+    every product some site has existing capacity of, then `committed_<product>_<year>` per year
+    of the plan for every product some committed project makes; products in `products` order.
+    Empty without existing or committed capacity."""
+    capacity = plan.capacity
+    if not len(capacity):
+        return []
+    existing = set(capacity.loc[capacity["existing"].to_numpy(dtype=float) > 0, "product"].astype(str))
+    committed = set(capacity.loc[capacity["committed"].to_numpy(dtype=float) > 0, "product"].astype(str))
+    return ([f"existing_{p}" for p in products if p in existing]
+            + [f"committed_{p}_{t}" for p in products if p in committed for t in years])
+
+
 #: The sites layer's fields on positional uncertainty: see `position_fields`.
 POSITION_FIELDS = ("position_uncertainty_km", "position_sensitive")
 #: `position_fields` of a candidate cell: drawn by the tool, exactly placed (0 km, checked like
@@ -376,16 +444,33 @@ def position_fields(loaded_sites: gpd.GeoDataFrame, positions: PositionCheck | N
     - position_uncertainty_km: the uncertainty the layer gives (km; an explicit 0 stays 0), null
       where it gives none (no `POSITION_UNCERTAINTY` column, or a null value: the position is then
       taken as exact);
-    - position_sensitive: where an uncertainty is given, the red-line and proximity decisions at
-      the site whose margin is below it (`PositionCheck.site_text`: "red line fepo4 (0.8 km
-      inside the zone, ±5 km); proximity ..."), "" where none is or without `positions`; null
-      where no uncertainty is given (nothing was checked: `NOT_GIVEN_POSITION`)."""
+    - position_sensitive: null wherever the site's decisions were not checked against an
+      uncertainty: none given (`NOT_GIVEN_POSITION`), no `positions`, or a site that
+      `positions` does not hold (one outside every cluster, which the plan leaves out and the
+      rules never decide). Where they were, the red-line and proximity decisions at the site whose
+      margin is below the uncertainty (`PositionCheck.site_text`: "red line fepo4 (0.8 km inside
+      the zone, ±5 km); proximity ..."), and "" where none is. So "" always means checked and
+      found clear, and null never does."""
     given = (loaded_sites[POSITION_UNCERTAINTY].to_numpy(dtype=float) if POSITION_UNCERTAINTY in loaded_sites.columns
              else [float("nan")] * len(loaded_sites))
-    return {str(site): {"position_uncertainty_km": clean(float(km)),
-                        "position_sensitive": positions.site_text(str(site)) if positions is not None else ""}
-            if pd.notna(km) else dict(NOT_GIVEN_POSITION)
-            for site, km in zip(loaded_sites["id"], given, strict=True)}
+    checked = set(positions.uncertainty_km) if positions is not None else set()
+    fields: dict[str, dict[str, Any]] = {}
+    for site, km in zip(loaded_sites["id"], given, strict=True):
+        if pd.isna(km):
+            fields[str(site)] = dict(NOT_GIVEN_POSITION)
+            continue
+        sensitive = positions.site_text(str(site)) if positions is not None and str(site) in checked else None
+        fields[str(site)] = {"position_uncertainty_km": clean(float(km)), "position_sensitive": sensitive}
+    return fields
+
+
+def _footprint(kept: pd.DataFrame, site_id: str) -> float | None:
+    """A polygon site's drawn area (ha) on the ellipsoid (`SpatialResult.sites` `footprint_ha`), as a
+    GIS measures the polygon; None for a point site and a site outside every cluster."""
+    if site_id not in kept.index or "footprint_ha" not in kept.columns:
+        return None
+    value = float(kept.at[site_id, "footprint_ha"])
+    return clean(round(value, 2)) if np.isfinite(value) else None
 
 
 def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
@@ -397,9 +482,10 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     (`land_figures`; 0 for a site outside every cluster), where it lies partly inside the zone
     of a product it builds (`overlaps`, from `zone_overlaps`; `NO_OVERLAP` elsewhere),
     exclusions, the decisions its positional uncertainty leaves open (`position_fields`, from
-    `positions`, the prepared problem's `PositionCheck`; a cell is exactly placed), capex and
-    capacity added. A site at a source it draws on gets that supply in
-    `on_site_sources` and `on_site_t_<year>`, since flows.geojson cannot draw a line of no length.
+    `positions`, the prepared problem's `PositionCheck`; a cell is exactly placed), capex,
+    capacity added, and the existing and committed capacity standing there (`standing_fields`).
+    A site at a source it draws on gets that supply in `on_site_sources` and `on_site_t_<year>`,
+    since flows.geojson cannot draw a line of no length.
     `status`: `site_status` of the plan, when already known. `carried`: the sites layer's other
     text columns by site id (`LayerSet.text_columns["sites"]`), added last under the names
     `carried_names` gives them (null for the cells, which have none of them)."""
@@ -420,6 +506,8 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     outside = dict.fromkeys(LAND_FIELDS, 0.0)
     overlaps = overlaps or {}
     placed = position_fields(loaded_sites, positions)
+    standing = standing_fields(plan, inputs.PRODUCTS, inputs.YEARS)
+    no_standing = dict.fromkeys(standing_field_names(plan, inputs.PRODUCTS, inputs.YEARS), 0.0)
     rows = []
     for site_id, name, kind in entries:
         in_cluster = site_id in kept.index
@@ -429,6 +517,7 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
             "kind": kind,
             "cluster": str(kept.at[site_id, "cluster"]) if in_cluster else "",
             "status": status[site_id],
+            "footprint_ha": _footprint(kept, site_id),
             **land.get(site_id, outside),
             **overlaps.get(site_id, NO_OVERLAP).fields(),
             "excluded_redline": _excluded_list(inputs, site_id, inputs.REDLINE_EXCLUDED, "redline"),
@@ -445,6 +534,7 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
                 total += amount
             if total * value[p] > best_value:
                 best, best_value = p, total * value[p]
+        row.update(standing.get(site_id, no_standing))
         row["main_product"] = best
         mine = local.loc[local["site"] == site_id] if len(local) else local
         row["on_site_sources"] = ",".join(sorted(set(mine["source"]))) if len(mine) else ""
@@ -561,11 +651,12 @@ def network_points(layers: LayerSet, spatial: SpatialResult, gateway_name: str |
 
 def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> OutputLayer:
     """The hubs, one per cluster, and the gateway, as points: `node` is the name product_flows
-    uses for the point (the cluster's id for a hub, GATEWAY for the gateway)."""
+    uses for the point (the cluster's id for a hub, GATEWAY for the gateway); `cluster` the
+    hub's cluster, null for the gateway, which is in none."""
     hubs, gateway = points
-    rows = [{"id": f"hub_{c}", "kind": "hub", "node": str(c), "cluster": str(c), "name": name}
-            for c, name in zip(hubs["id"], _names(hubs), strict=True)]
-    rows.append({"id": GATEWAY, "kind": "gateway", "node": GATEWAY, "cluster": "",
+    rows: list[dict[str, Any]] = [{"id": f"hub_{c}", "kind": "hub", "node": str(c), "cluster": str(c), "name": name}
+                                  for c, name in zip(hubs["id"], _names(hubs), strict=True)]
+    rows.append({"id": GATEWAY, "kind": "gateway", "node": GATEWAY, "cluster": None,
                  "name": _names(gateway)[0]})
     geometry = [*hubs.geometry, gateway.geometry.iloc[0]]
     columns = ["id", "kind", "node", "cluster", "name"]
@@ -583,8 +674,8 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
     (its point on surface, as the flows layer uses) or the hub or the gateway to the other end,
     with `units` moved per year in the product's `unit` per year (from `units`, product -> its
     catalog unit; empty without).
-    A flow between two points that are the same point as written (a site at its hub) has no
-    line; product_flows.csv holds it."""
+    A flow of 0 km (a site standing on its hub, as the preprocessing measures it), or between two
+    points that are the same point as written, has no line; product_flows.csv holds it."""
     hubs, gateway = points
     at: dict[tuple[str, str], shapely.Geometry] = {}
     for site_id, point in zip(spatial.sites["id"], shapely.point_on_surface(spatial.sites.geometry.to_numpy()),
@@ -604,7 +695,7 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
                               crs=spatial.sites.crs).to_crs(WGS84)
         for n, row in enumerate(flows.itertuples(index=False)):
             start, stop = normalised_geometry(starts.iloc[n]), normalised_geometry(stops.iloc[n])
-            if start.equals(stop):
+            if float(row.km) == 0.0 or start.equals(stop):
                 continue
             kind, origin, end = row[0], row[1], row[2]
             rows.append({"id": f"{kind}:{origin}->{end}:{row.product}:{row.year}", "kind": kind, "from": str(origin),
@@ -636,6 +727,17 @@ LAYER_TITLES = {
     "redline_zones": "Red-line exclusion zones as buffered",
     "redline": "Red-line polygons as used",
     "context": "Context outlines",
+}
+
+
+#: Short names of the layers whose title is long, for a QGIS project's layer panel and legend
+#: (plan.qgs, compare.qgs); the title then goes to the layer's abstract. Other layers' names are
+#: their titles.
+LAYER_NAMES = {
+    "site_areas": "Candidate site areas",
+    "product_flows": "Product flows (per year)",
+    "candidate_cells": "Candidate cells",
+    "redline_zones": "Red-line exclusion zones",
 }
 
 
@@ -697,18 +799,19 @@ def considered_categories(spatial: SpatialResult, rule: RedlineSettings) -> list
 
 def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: RedlineSettings) -> OutputLayer:
     """The red-line polygons as the model used them (repaired, every one of them), with whether
-    the rule counts their category and the largest exclusion distance around them."""
+    the rule counts their category, the largest exclusion distance around them, and their area on
+    the ellipsoid (`ellipsoidal_area_m2`), as a GIS measures it."""
     used = set(considered_categories(spatial, rule))
     frame = spatial.redline
+    areas = ellipsoidal_area_m2(frame.geometry.to_numpy(), spatial.working_crs)
     rows = []
-    for zone_id, name, category, geometry in zip(frame["id"], _names(frame), frame["category"],
-                                                 frame.geometry, strict=True):
+    for zone_id, name, category, area in zip(frame["id"], _names(frame), frame["category"], areas, strict=True):
         counted = category in used
         rows.append({
             "id": str(zone_id), "name": name, "category": str(category), "used": counted,
             "buffer_m": float(rule.buffer_m) if counted else 0.0,
             "max_distance_m": max((rule.distance_m(p, category) for p in products), default=0.0) if counted else 0.0,
-            "area_km2": clean(round(float(geometry.area) / M2_PER_KM2, 3)),
+            "area_km2": clean(round(float(area) / M2_PER_KM2, 3)),
         })
     columns = ["id", "name", "category", "used", "buffer_m", "max_distance_m", "area_km2"]
     layer = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
@@ -721,16 +824,18 @@ def redline_zones_layer(spatial: SpatialResult, products: tuple[str, ...], rule:
                         zones: Sequence[RedlineZone] | None = None) -> OutputLayer:
     """The buffered exclusion zones (`redline_zones`, or `zones` when already built): first the
     product-independent buffer around every counted red-line polygon, then one zone per distinct
-    set of per-product setbacks, each naming the products whose sites it excludes."""
+    set of per-product setbacks, each naming the products whose sites it excludes, with its area
+    on the ellipsoid (`ellipsoidal_area_m2`)."""
     zones = redline_zones(spatial, products, rule) if zones is None else zones
+    areas = ellipsoidal_area_m2(np.array([z.geometry for z in zones], dtype=object), spatial.working_crs)
     rows = [{
         "id": zone.id,
         "kind": zone.kind,
         "products": ",".join(zone.products),
         "distances_m": ", ".join(f"{c} {d:g}" for c, d in zone.distances),
         "max_distance_m": max(d for _c, d in zone.distances),
-        "area_km2": clean(round(float(zone.geometry.area) / M2_PER_KM2, 3)),
-    } for zone in zones]
+        "area_km2": clean(round(float(area) / M2_PER_KM2, 3)),
+    } for zone, area in zip(zones, areas, strict=True)]
     columns = ["id", "kind", "products", "distances_m", "max_distance_m", "area_km2"]
     frame = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=[z.geometry for z in zones],
                              crs=spatial.redline.crs)
@@ -820,9 +925,9 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     flows, flow_columns = flows_layer(spatial, inputs, plan)
     flow_kinds: dict[str, FieldKind] = {c: "real" for c in flow_columns if c.startswith("tonnes_") or c == "km"}
     flow_kinds.update({"id": "string", "source": "string", "site": "string", "resource": "string"})
-    site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith(("added_", "on_site_t_"))}
+    site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith(SITE_FIELD_PREFIXES)}
     site_kinds.update({"name": "string", "kind": "string", "on_site_sources": "string", "setback_products": "string",
-                       "setback_reach": "string", **dict.fromkeys(LAND_FIELDS, "real"),
+                       "setback_reach": "string", "footprint_ha": "real", **dict.fromkeys(LAND_FIELDS, "real"),
                        "setback_overlap_ha": "real", "land_outside_setback_ha": "real",
                        "position_uncertainty_km": "real", "position_sensitive": "string"})
     built = {

@@ -8,17 +8,44 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import shapely
 
-from siting.config.units import bn_yuan, site_names  # noqa: F401 (site_names: read from here too)
+from siting.config.units import bn_yuan, plain_status, site_names  # noqa: F401 (site_names: read from here too)
 from siting.deliver.layer import OutputLayer
+
+if TYPE_CHECKING:
+    from siting.optimize.solve import SolveReport
+
+
+def outcome_text(words: str, gap: float | None, tolerance: float | None = None) -> str:
+    """The solver's outcome as the terminal's `status` line gives it (before "; solved in"): the
+    status in words, the proven gap in percent where there is one, and the asked gap
+    (`tolerance`, a share) where the plan is proven within it: "optimal within the gap, gap 2.01%
+    (tolerance 2.50%)"; "stopped at the time limit with a plan, gap 4.10%"."""
+    if gap is None:
+        return words
+    return f"{words}, gap {gap:.2%}" + (f" (tolerance {tolerance:.2%})" if tolerance is not None else "")
+
+
+def solve_outcome(report: SolveReport, rel_gap: float | None) -> str:
+    """`outcome_text` of a solve: its termination in words (`plain_status`, saying whether a stop
+    at a limit has a plan), its proven gap, and `rel_gap` (solver.rel_gap, the gap asked for)
+    where the solve proved the plan within it."""
+    words = plain_status(report.termination, report.has_solution)
+    return outcome_text(words, report.gap, rel_gap if report.proven_optimal else None)
 
 
 @dataclass(frozen=True)
 class MapTitle:
-    """What the title says: scenario, solver outcome and objective."""
+    """What the title says: scenario, solver outcome and objective.
+
+    status: the solver's outcome in words, as the terminal gives it ("optimal within the gap";
+    `plain_status`). gap: the proven gap (a share), None without one. tolerance: the gap asked
+    for (solver.rel_gap, a share), given where the plan is proven within it; None leaves it out.
+    The second title line is then the terminal's status line (`outcome_text`)."""
 
     scenario: str
     status: str
@@ -29,14 +56,16 @@ class MapTitle:
     official_redline_source: str = ""
     #: Whether the scenario gives a red-line layer (layers.redline); without one the map says so.
     redline_given: bool = True
+    tolerance: float | None = None
 
     def text(self) -> str:
-        """Two title lines: scenario and years; solver outcome, gap and objective."""
-        gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
+        """Two title lines: scenario and years; solver outcome with its gap (`outcome_text`), and
+        objective."""
         objective = (f"objective {bn_yuan(self.objective_yuan)} (discounted)"
                      if self.objective_yuan is not None else "no objective")
         span = f"{self.years[0]}-{self.years[-1]}" if self.years else ""
-        return f"{self.scenario}: capacity plan {span}\n{self.status}{gap}, {objective}"
+        return (f"{self.scenario}: capacity plan {span}\n"
+                f"{outcome_text(self.status, self.gap, self.tolerance)}, {objective}")
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,24 @@ in grey; the clusters; red-line polygons by category (water blue, reserves green
 names); the red-line buffer as a dashed red outline and setbacks with one light orange hatch;
 candidate cells (with a `candidates:` block) as a faint grid, the cells the plan builds on filled;
 flows and sources by resource (a prospective source the plan may not use as a hollow triangle);
-candidate sites by status; and every built site as a pie whose area
+candidate sites by status (a site where only existing or committed plants stand, status
+`standing`, as a dark blue diamond labelled with its name and that capacity in the final year);
+and every built site as a pie whose area
 is proportional to its capex and whose slices are the products it builds (by the output value of
 the capacity added), labelled with the site's name and each product's capacity added in words and
 units. Pies that would cover each other on the page are moved apart about their shared centre,
 and a pie moved off its site is tied to it by a thin line ending on a dot (`spread_pies`); a
 moved pie stays inside the map's frame. Labels are placed greedily, beside their own pie, so that
-none overlaps another label or a pie. The colours come from `siting.deliver.styles`, the same as
+none overlaps another label or a pie. The scale bar stands in the lower left corner; the north
+arrow in the upper right one, or where a pie, a mark or a layer's drawing would be under it, at
+the nearest place along the map's edges (then further in) where nothing is (`place_north_arrow`).
+The colours come from `siting.deliver.styles`, the same as
 in the QGIS styles. Margin: the legend, and under its measured box the notes: the red line's
 extent, the projection and the data sources (file names and SHA-256 prefixes: the data's
 version, never the time of drawing). When the two do not fit, the legend's rows close up and the
 type shrinks to a floor, and past that the page grows taller (`lay_out_margin`). Title: scenario
-name, solver outcome and gap, objective in bn yuan.
+name, the solver's outcome and gap as the terminal gives them (`siting.deliver.mapinfo.outcome_text`),
+objective in bn yuan.
 
 The same plan gives the same bytes: fixed size (taller only where the margin needs it) and DPI,
 matplotlib's default style whatever the user's matplotlibrc says, and no `Software` or date in
@@ -70,6 +76,7 @@ from siting.deliver.styles import (
     REDLINE_FILL_ALPHA,
     SETBACK,
     SETBACK_HATCH_ALPHA,
+    STANDING,
     UNUSED_PROSPECTIVE_WORDS,
     WATER,
     category_label,
@@ -98,6 +105,7 @@ HALO = [path_effects.withStroke(linewidth=3, foreground="white")]
 #: Sites not built: status -> (marker, colour, area in points^2, legend label); the QGIS style's
 #: symbols and colours.
 STATUS_MARKS = {
+    "standing": ("D", _rgb(STANDING), 40.0, "existing or committed plants only, nothing new"),
     "eligible_unused": ("o", _rgb(ELIGIBLE), 30.0, "eligible site, not used"),
     "excluded_redline": ("x", _rgb(GREY), 45.0, "excluded: red line"),
     "excluded_proximity": ("^", _rgb(GREY, 180 / 255), 25.0, "excluded: no source within reach"),
@@ -151,12 +159,93 @@ def draw_scale_bar(ax: Axes, extent: tuple[float, float, float, float]) -> None:
             path_effects=HALO)
 
 
-def draw_north_arrow(ax: Axes) -> None:
-    """A north arrow in the upper right corner (grid north of the working CRS)."""
-    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.87), xycoords="axes fraction", ha="center", va="center",
-                fontsize=13, fontweight="bold", zorder=20,
-                arrowprops={"facecolor": "black", "edgecolor": "black", "width": 4, "headwidth": 12,
-                            "headlength": 12})
+def scale_bar_box(frame: Bbox) -> Bbox:
+    """The corner of the map frame (`frame`, display coordinates) that `draw_scale_bar` draws in,
+    with its labels: what labels and the north arrow keep off."""
+    return Bbox.from_extents(frame.x0, frame.y0, frame.x0 + 0.3 * frame.width, frame.y0 + 0.09 * frame.height)
+
+
+#: The radius (points) labels keep off round a site's or a source's mark.
+SITE_MARK_RADIUS = 3.5
+#: The north arrow: the "N" at its foot, its head this far above (a share of the map's height).
+NORTH_ARROW_LENGTH = 0.08
+#: Where the north arrow's "N" stands by default, in axes fractions: the upper right corner.
+NORTH_ARROW_AT = (0.95, 0.87)
+#: Spacing (axes fraction) of the places `place_north_arrow` tries.
+NORTH_ARROW_STEP = 0.05
+
+
+def draw_north_arrow(ax: Axes, at: tuple[float, float] = NORTH_ARROW_AT) -> Annotation:
+    """A north arrow (grid north of the working CRS): the "N" at `at` (axes fractions), the
+    arrow's head NORTH_ARROW_LENGTH above it. Returns it."""
+    x, y = at
+    return ax.annotate("N", xy=(x, y + NORTH_ARROW_LENGTH), xytext=(x, y), xycoords="axes fraction", ha="center",
+                       va="center", fontsize=13, fontweight="bold", zorder=20,
+                       arrowprops={"facecolor": "black", "edgecolor": "black", "width": 4, "headwidth": 12,
+                                   "headlength": 12})
+
+
+def north_arrow_spots() -> list[tuple[float, float]]:
+    """Where the north arrow's "N" may stand (axes fractions), in the order `place_north_arrow`
+    tries them: a grid NORTH_ARROW_STEP apart from the upper right corner NORTH_ARROW_AT to
+    (0.05, 0.07), along the map's edges first and then ring by ring inwards; within a ring, the
+    spots nearest a free corner first, the upper right, the upper left, then the lower right (the
+    scale bar holds the lower left)."""
+    columns = [round(NORTH_ARROW_AT[0] - NORTH_ARROW_STEP * i, 6) for i in range(19)]
+    rows = [round(NORTH_ARROW_AT[1] - NORTH_ARROW_STEP * j, 6) for j in range(17)]
+    last_i, last_j = len(columns) - 1, len(rows) - 1
+    corners = ((0, 0), (last_i, 0), (0, last_j))
+
+    def order(ij: tuple[int, int]) -> tuple[int, tuple[int, int], int, int]:
+        i, j = ij
+        ring = min(i, last_i - i, j, last_j - j)
+        nearest = min((abs(i - ci) + abs(j - cj), rank) for rank, (ci, cj) in enumerate(corners))
+        return ring, nearest, j, i
+
+    grid = sorted(((i, j) for i in range(len(columns)) for j in range(len(rows))), key=order)
+    return [(columns[i], rows[j]) for i, j in grid]
+
+
+def place_north_arrow(ax: Axes, placer: LabelPlacer, drawn: Sequence[np.ndarray] = ()) -> Annotation:
+    """Draw the north arrow at the first of `north_arrow_spots` where its box (the "N" and the
+    arrow) overlaps nothing: none of what `placer` keeps labels off (the pies, the marks of the
+    sites and sources, the scale bar) and no geometry of `drawn` (arrays of shapely geometries
+    in data coordinates, most important first: e.g. the clusters, red line and flows, then the
+    context outlines). Where every spot overlaps something, the spot with the least: the smallest
+    area shared with the placer's boxes, then the fewest geometries of each array in turn, the
+    earlier spot on ties. The placer then keeps labels off the arrow. Deterministic."""
+    renderer = placer.renderer
+    trees = [shapely.STRtree(g) for g in drawn if len(g)]
+    to_data = ax.transData.inverted()
+    arrow = draw_north_arrow(ax)
+    best: tuple[tuple[float, ...], tuple[float, float]] | None = None
+    for x, y in north_arrow_spots():
+        arrow.xy = (x, y + NORTH_ARROW_LENGTH)
+        arrow.set_position((x, y))
+        box = arrow.get_window_extent(renderer)
+        (x0, y0), (x1, y1) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
+        area = shapely.box(x0, y0, x1, y1)
+        score = (placer.overlap(box), *(float(len(t.query(area, predicate="intersects"))) for t in trees))
+        if best is None or score < best[0]:
+            best = (score, (x, y))
+        if not any(score):
+            break
+    x, y = best[1] if best is not None else NORTH_ARROW_AT
+    arrow.xy = (x, y + NORTH_ARROW_LENGTH)
+    arrow.set_position((x, y))
+    placer.block(arrow.get_window_extent(renderer).padded(1.5))
+    return arrow
+
+
+def drawn_geometry(frames: Sequence[gpd.GeoDataFrame | None], context: gpd.GeoDataFrame | None
+                   ) -> list[np.ndarray]:
+    """What `place_north_arrow` keeps the arrow off besides the pies and marks, in the map's
+    CRS: the geometries of `frames` (clusters, red line, zones, flows, cells) in one array, then
+    the `context` outlines in another (only where nothing else leaves a spot)."""
+    main = [f.geometry.to_numpy() for f in frames if f is not None and not f.empty]
+    outlines = context.geometry.to_numpy() if context is not None and not context.empty else None
+    return [np.concatenate(main) if main else np.empty(0, dtype=object),
+            outlines if outlines is not None else np.empty(0, dtype=object)]
 
 
 def polygon_paths(geometries: np.ndarray) -> list[DrawnPath]:
@@ -259,6 +348,11 @@ class LabelPlacer:
             gy = np.clip(cy, box.y0, box.y1) - cy
             hit &= ~mine | (gx * gx + gy * gy < r * r)
         return float(np.sum(w[both] * h[both]) + np.sum(cw[hit] * ch[hit]))
+
+    def overlap(self, box: Bbox) -> float:
+        """The area (display units squared) `box` shares with the boxes kept off and with the
+        squares around the round symbols kept off, summed: 0 where it meets none of them."""
+        return self._overlap(box)
 
     def _inside(self, box: Bbox) -> bool:
         f = self.frame
@@ -427,6 +521,51 @@ def built_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: 
                 added[p] = amount
         found.append(BuiltSite(label, float(xy[i, 0]), float(xy[i, 1]), float(row["capex_yuan"] or 0.0), added))
     return found
+
+
+@dataclass(frozen=True)
+class StandingSite:
+    """A site where only existing or committed plants stand (status `standing`), as the map
+    labels it: where, and the capacity standing there in the final year per product."""
+
+    name: str
+    x: float
+    y: float
+    standing: dict[str, float]
+
+
+def standing_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: Sequence[int]
+                   ) -> list[StandingSite]:
+    """The sites of status `standing`, each named by `site_names`, with the existing capacity and
+    the committed projects online by the final year, per product (catalog order; the sites
+    layer's `existing_<product>` and `committed_<product>_<year>`, units/yr)."""
+    if sites is None or not len(sites) or not years:
+        return []
+    xy = _anchor_points(sites)
+    labels = site_names(list(sites["name"]), list(sites["id"]))
+    found = []
+    for i, (status, label) in enumerate(zip(sites["status"], labels, strict=True)):
+        if status != "standing":
+            continue
+        row = sites.iloc[i]
+        standing = {}
+        for p in products:
+            amount = (float(row.get(f"existing_{p}", 0.0) or 0.0)
+                      + float(row.get(f"committed_{p}_{years[-1]}", 0.0) or 0.0))
+            if amount > 0:
+                standing[p] = amount
+        found.append(StandingSite(label, float(xy[i, 0]), float(xy[i, 1]), standing))
+    return found
+
+
+#: The second line of a standing site's label, before its capacity per product.
+STANDING_LINE = "existing and committed:"
+
+
+def standing_label(site: StandingSite, units: Mapping[str, str]) -> str:
+    """The site's name, then each product standing there in words with its capacity."""
+    return "\n".join([site.name, STANDING_LINE] + [f"{product_label(p)} {_quantity(v, units.get(p))}"
+                                                   for p, v in site.standing.items()])
 
 
 def pie_area(capex: float, top: float) -> float:
@@ -869,7 +1008,6 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         ax.set_ylabel("")
         ax.apply_aspect()
         draw_scale_bar(ax, extent)
-        draw_north_arrow(ax)
         renderer = figure.canvas.get_renderer()
         box = ax.get_window_extent(renderer)
         data_per_point = (extent[2] - extent[0]) / box.width * renderer.points_to_pixels(1.0)
@@ -885,16 +1023,21 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         for frame in (sites, sources):
             if frame is not None:
                 for x, y in _anchor_points(frame):
-                    placer.block_circle(float(x), float(y), 3.5)
-        # The scale bar and the north arrow keep their corners.
-        placer.block(Bbox.from_extents(box.x0, box.y0, box.x0 + 0.3 * box.width, box.y0 + 0.09 * box.height))
-        placer.block(Bbox.from_extents(box.x1 - 0.09 * box.width, box.y1 - 0.16 * box.height, box.x1, box.y1))
+                    placer.block_circle(float(x), float(y), SITE_MARK_RADIUS)
+        # The scale bar keeps its corner; the north arrow stands where it covers nothing drawn.
+        placer.block(scale_bar_box(box))
+        place_north_arrow(ax, placer, drawn_geometry([clusters, redline, zones, flows, cells], counties))
         # Each label beside its own pie, where the pie is drawn (moved aside or not).
         for site, centre, radius in sorted(zip(built, centres, radii, strict=True),
                                            key=lambda scr: (-scr[0].capex_yuan, scr[0].name)):
             text = _label(ax, site_label(site, extra.units, extra.values), centre, fontsize=7.5,
                           linespacing=1.15, multialignment="left")
             placer.place(text, centre, radius)
+        # Then each site where only existing or committed plants stand, beside its diamond.
+        for standing in standing_sites(sites, products, title.years):
+            text = _label(ax, standing_label(standing, extra.units), (standing.x, standing.y), fontsize=7.5,
+                          linespacing=1.15, multialignment="left")
+            placer.place(text, (standing.x, standing.y), SITE_MARK_RADIUS)
         if clusters is not None:
             for (x, y), name in zip(_anchor_points(clusters), _names(clusters), strict=True):
                 placer.place(_label(ax, name, (x, y), fontsize=14, fontweight="bold", color=_rgb(INK, 0.75)),
@@ -923,8 +1066,10 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         heading = figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
         extent_text = extra.redline_extent if extra.redline_extent is not None else redline_extent_text(
             layers, title.official_redline_pct, title.official_redline_source, title.redline_given)
-        notes = [textwrap.fill(extent_text, 58),
-                 f"Projection {crs}. Site labels: capacity added {_span(title.years)}."]
+        standing_note = (f"; at a diamond, the existing and committed capacity in {title.years[-1]}"
+                         if "standing" in statuses and title.years else "")
+        furniture = f"Projection {crs}. Site labels: capacity added {_span(title.years)}{standing_note}."
+        notes = [textwrap.fill(extent_text, 58), textwrap.fill(furniture, 58) if standing_note else furniture]
         if extra.sources:
             notes.append("Sources:\n" + "\n".join(textwrap.fill(s, 58, subsequent_indent="  ")
                                                   for s in extra.sources))

@@ -3,9 +3,11 @@ a print layout ready to export.
 
 Layers are listed top to bottom as `siting.deliver.layers.LAYER_ORDER` (sites over flows over sources over
 clusters over the red line over the context outlines, such as counties), each with the same style as
-in the GeoPackage's `layer_styles` (which lists only the categories its features have). The project
-CRS is the scenario's working CRS (metres, so QGIS measures in metres) and the view opens on the
-clusters. Data sources are relative
+in the GeoPackage's `layer_styles` (which lists only the categories its features have), under a
+short name (`layer_name`); what the layer shows in full, with what its symbol sizes mean, is its
+abstract (the layer panel's tooltip, Layer Properties > Metadata). The project CRS is the
+scenario's working CRS (metres) and its ellipsoid WGS 84's, so that QGIS measures distances and
+areas on the ellipsoid; the view opens on the clusters. Data sources are relative
 (`./plan.gpkg|layername=sites`), so the output folder can be moved or shared as a whole.
 
 Each project holds one print layout (Project > Layouts): an A3 landscape page with a title
@@ -19,13 +21,17 @@ the same plan gives the same bytes; the print date is a QGIS expression, evaluat
 is exported.
 
 `compare.qgs` shows the runs of a comparison side by side: each run's sites (from its own
-`plan.gpkg`, in its own style), the baseline's clusters, red line and context outlines for context,
-and per compared run the changes against the baseline (`diff.geojson` in the style of `diff.qml`).
+`plan.gpkg`, in its own style, on one capex scale, each site named once), the red-line zones of the
+baseline and of every run whose zones differ, the baseline's clusters, red line and context
+outlines for context, and per compared run the changes against the baseline (`diff.geojson` in
+the style of `diff.qml`), those of a run within solver tolerance of the baseline named and noted
+as plans of indistinguishable cost, not effects of the change (`compare_project_text`).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -38,8 +44,23 @@ import pandas as pd
 import pyproj
 
 from siting.deliver.layer import OutputLayer
+from siting.deliver.layers import LAYER_NAMES
 from siting.deliver.mapinfo import MapTitle
-from siting.deliver.styles import DOCTYPE, QGIS_VERSION, element, only_categories, size_note
+from siting.deliver.styles import (
+    DOCTYPE,
+    INDISTINGUISHABLE,
+    INDISTINGUISHABLE_CLASS,
+    QGIS_VERSION,
+    WITHIN,
+    RunDifference,
+    amount,
+    capex_scale,
+    element,
+    only_categories,
+    size_note,
+    with_capex_scale,
+    with_labels_left_out,
+)
 
 GEOMETRY_NAMES = {0: "Point", 1: "Line", 2: "Polygon"}
 
@@ -64,9 +85,12 @@ FONT = "Sans Serif"
 
 @dataclass(frozen=True)
 class ProjectLayer:
-    """One layer of a project: its id, the name in the layer panel and the legend, its data
-    source relative to the project file, its geometry type and its style (QML text); `frame`,
-    where known, its features' attributes (the print legend then keys only what they draw)."""
+    """One layer of a project: its id, its short name in the layer panel, its data source
+    relative to the project file, its geometry type and its style (QML text); `frame`, where
+    known, its features' attributes (the print legend then keys only what they draw); `legend`,
+    its title in the print legend ("" for its name); `abstract`, what the layer shows in full
+    (its metadata's abstract, which QGIS shows as the layer's tooltip and under Layer Properties >
+    Metadata; "" for none)."""
 
     layer_id: str
     title: str
@@ -74,6 +98,13 @@ class ProjectLayer:
     geometry_type: str
     qml: str
     frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    legend: str = ""
+    abstract: str = ""
+
+    @property
+    def legend_title(self) -> str:
+        """The layer's title in the print legend."""
+        return self.legend or self.title
 
 
 def _text(tag: str, value: object) -> ET.Element:
@@ -109,14 +140,26 @@ def _style_children(qml: str) -> list[ET.Element]:
     return [child for child in root if child.tag != "layerGeometryType"]
 
 
+def layer_metadata(layer: ProjectLayer) -> list[ET.Element]:
+    """A layer's `<abstract>` (QGIS 3.22's layer abstract, the layer panel's tooltip) and
+    `<resourceMetadata>` (Layer Properties > Metadata: its title and abstract); none without an
+    abstract."""
+    if not layer.abstract:
+        return []
+    return [_text("abstract", layer.abstract),
+            element("resourceMetadata", None, _text("identifier", layer.layer_id), _text("parentidentifier", ""),
+                    _text("language", ""), _text("type", "dataset"), _text("title", layer.title),
+                    _text("abstract", layer.abstract))]
+
+
 def map_layer(layer: ProjectLayer) -> ET.Element:
     """The `<maplayer>` of one project layer, its style inlined."""
     code = {"Point": 0, "MultiPoint": 0, "LineString": 1, "MultiLineString": 1}.get(layer.geometry_type, 2)
     node = element("maplayer", {"geometry": GEOMETRY_NAMES[code], "type": "vector", "wkbType": layer.geometry_type,
                                 "labelsEnabled": "1" if "<labeling" in layer.qml else "0"},
                    _text("id", layer.layer_id), _text("datasource", layer.source),
-                   _text("layername", layer.title), element("srs", None, spatial_ref("EPSG:4326")),
-                   element("provider", {"encoding": "UTF-8"}))
+                   _text("layername", layer.title), *layer_metadata(layer),
+                   element("srs", None, spatial_ref("EPSG:4326")), element("provider", {"encoding": "UTF-8"}))
     node[-1].text = "ogr"
     node.extend(_style_children(layer.qml))
     return node
@@ -131,18 +174,46 @@ def plan_layer_id(name: str) -> str:
 
 def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_name: str = "plan.gpkg"
                 ) -> list[ProjectLayer]:
-    """The project layers of a plan: every output layer from the GeoPackage, with its style."""
-    return [ProjectLayer(plan_layer_id(layer.name), legend_title(layer), f"./{gpkg_name}|layername={layer.name}",
-                         layer.geometry_type, styles[layer.name], pd.DataFrame(layer.frame.drop(columns="geometry")))
-            for layer in layers]
+    """The project layers of a plan: every output layer from the GeoPackage, with its style,
+    named shortly (`layer_name`), in the print legend with what its symbol sizes mean
+    (`legend_title`), and with its title in full and that meaning as its abstract
+    (`layer_abstract`) where that says more than the name."""
+    found = []
+    for layer in layers:
+        name, abstract = layer_name(layer), layer_abstract(layer)
+        found.append(ProjectLayer(plan_layer_id(layer.name), name, f"./{gpkg_name}|layername={layer.name}",
+                                  layer.geometry_type, styles[layer.name],
+                                  pd.DataFrame(layer.frame.drop(columns="geometry")), legend=legend_title(layer),
+                                  abstract=abstract if abstract != name else ""))
+    return found
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def layer_name(layer: OutputLayer) -> str:
+    """The layer's name in a project's layer panel, capitalised: its short name
+    (siting/deliver/layers.py `LAYER_NAMES`), or its title where it has none."""
+    return _capitalised(LAYER_NAMES.get(layer.name, layer.title))
+
+
+def _with_size_note(text: str, layer: OutputLayer) -> str:
+    note = size_note(layer)
+    return text if note is None else f"{text}{LEGEND_BREAK}{note}"
 
 
 def legend_title(layer: OutputLayer) -> str:
-    """The layer's name in the project, capitalised: its title, and what its symbol size means
-    where that is the same for every category (said once here rather than on every legend line)."""
-    note = size_note(layer)
-    title = layer.title[:1].upper() + layer.title[1:]
-    return title if note is None else f"{title}{LEGEND_BREAK}{note}"
+    """The layer's title in the print legend: its name (`layer_name`), and what its symbol size
+    means where that is the same for every category (said once here rather than on every legend
+    line)."""
+    return _with_size_note(layer_name(layer), layer)
+
+
+def layer_abstract(layer: OutputLayer) -> str:
+    """What the layer shows, for its abstract: its title in full, capitalised, and what its
+    symbol size means (`size_note`)."""
+    return _with_size_note(_capitalised(layer.title), layer)
 
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
@@ -163,9 +234,14 @@ def default_credits(title: str, working_crs: str) -> str:
             f"Projection: {crs.name}. Printed [% format_date(now(), 'yyyy-MM-dd') %].")
 
 
+#: The project's ellipsoid (QGIS's measure tool and `$area`, `$length` measure on it): WGS 84's.
+ELLIPSOID = "EPSG:7030"
+
+
 def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: str, extent: Sequence[float],
-                     layout_title: str, credits: str, layout_name: str = "Plan") -> str:
-    """A .qgs text opening `layers` (top to bottom) in the working CRS on `extent`, with a print layout."""
+                     layout_title: str, credits: str, layout_name: str = "Plan", note: str = "") -> str:
+    """A .qgs text opening `layers` (top to bottom) in the working CRS on `extent`, with a print
+    layout (`print_layout`, with its `note`), measuring on the WGS 84 ellipsoid (ELLIPSOID)."""
     tree = element("layer-tree-group", None, element("customproperties"), *(
         element("layer-tree-layer", {"checked": "Qt::Checked", "expanded": "1", "id": layer.layer_id,
                                      "name": layer.title, "providerKey": "ogr", "source": layer.source},
@@ -180,11 +256,12 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
                            spatial_ref(working_crs)))
     properties = element("properties", None,
                          element("Paths", None, _typed("Absolute", "bool", "false")),
-                         element("SpatialRefSys", None, _typed("ProjectionsEnabled", "int", "1")))
+                         element("SpatialRefSys", None, _typed("ProjectionsEnabled", "int", "1")),
+                         element("Measure", None, _typed("Ellipsoid", "QString", ELLIPSOID)))
     root = element("qgis", {"projectname": title, "version": QGIS_VERSION}, element("homePath", {"path": ""}),
                    _text("title", title), element("projectCrs", None, spatial_ref(working_crs)), tree, canvas, view,
                    element("projectlayers", None, *(map_layer(layer) for layer in layers)),
-                   element("Layouts", None, print_layout(layout_title, extent, credits, layout_name, layers)),
+                   element("Layouts", None, print_layout(layout_title, extent, credits, layout_name, layers, note)),
                    properties)
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
@@ -422,7 +499,7 @@ def legend_entries(layers: Sequence[ProjectLayer]) -> list[LegendEntry]:
     for layer in layers:
         nodes = legend_nodes(layer.qml, layer.frame)
         keyed = tuple((n.index, n.label) for n in nodes if n.keyed)
-        entries.append(LegendEntry(layer.layer_id, layer.title, keyed, len(nodes) == 1 and nodes[0].label == "",
+        entries.append(LegendEntry(layer.layer_id, layer.legend_title, keyed, len(nodes) == 1 and nodes[0].label == "",
                                    "Point" in layer.geometry_type))
     return entries
 
@@ -585,14 +662,26 @@ def map_frame(extent: Sequence[float]) -> tuple[float, float, float, float]:
     return x, y, min(width, max(MAP_MIN_WIDTH_MM, round(height * aspect, 1))), height
 
 
+#: The type size (points) of a layout's note under the legend.
+NOTE_PT = 8.0
+
+
+def note_height(note: str, width_mm: float) -> float:
+    """The height (mm) of a layout note of `note` set in `width_mm` at NOTE_PT, as QGIS draws a
+    label: its lines (`wrap_text`) one line height apart, with MARGIN."""
+    lines = len(wrap_text(note, width_mm, NOTE_PT))
+    return (ASCENT_EM + DESCENT_EM) * NOTE_PT * PT_MM * MARGIN * lines + 1.0
+
+
 def print_layout(title: str, extent: Sequence[float], credits: str, name: str = "Plan",
-                 layers: Sequence[ProjectLayer] = ()) -> ET.Element:
+                 layers: Sequence[ProjectLayer] = (), note: str = "") -> ET.Element:
     """The `<Layout>`: A3 landscape with title, map, legend, scale bar, north arrow and source line.
 
     The map frame takes the shape of `extent` (`map_frame`), the legend the rest of the width:
     it keys `layers` top to bottom with only the categories their features draw (`legend_nodes`),
     in the largest type and fewest columns that fit beside the map (`fit_legend`), resized by
-    QGIS to what it draws. The scale bar is in
+    QGIS to what it draws. A `note` stands at the foot of the legend's column, level with the
+    map's bottom edge (the legend fits in the height above it). The scale bar is in
     kilometres and linked to the map, as is the north arrow (grid north of the working CRS)."""
     page_w, page_h = PAGE_MM
     frame_mm = map_frame(extent)
@@ -610,7 +699,9 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
         element("LayerSet"), element("labelBlockingItems"), frame=True, background=True)
     legend_x = mx + mw + LEGEND_GAP_MM
     entries = legend_entries(layers)
-    fit = fit_legend(entries, (page_w - mx - legend_x, mh))
+    column_w = page_w - mx - legend_x
+    noted = note_height(note, column_w) if note else 0.0
+    fit = fit_legend(entries, (column_w, mh - noted - (LEGEND_GAP_MM if note else 0.0)))
     legend = layout_item("legend", name, "legend", (legend_x, my, fit.width_mm, fit.height_mm), 2, {
         "map_uuid": map_id, "title": "Legend", "titleAlignment": "1", "resizeToContents": "1",
         "columnCount": fit.columns, "columnSpace": f"{COLUMN_GAP_MM:g}", "equalColumnWidth": "0", "splitLayer": "1",
@@ -637,11 +728,13 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
     two_lines = int("\n" in title)
     title_item = _label(name, "title", TITLE_FRAME_MM[two_lines], title, TITLE_PT[two_lines], bold=True)
     source = _label(name, "source", (mx, my + mh + 4, page_w - 2 * mx, 10), credits, 8)
+    notes = [_label(name, "note", (legend_x, my + mh - noted, column_w, noted), note, NOTE_PT, halign=1)] if note \
+        else []
     return element("Layout", {"name": name, "units": "mm", "printResolution": "300", "worldFileMap": map_id},
                    element("Snapper", {"snapToGrid": "0", "snapToGuides": "1", "snapToItems": "1", "tolerance": "5"}),
                    element("Grid", {"offsetUnits": "mm", "offsetX": "0", "offsetY": "0", "resUnits": "mm",
                                     "resolution": "10"}),
-                   pages, map_item, legend, scalebar, north, title_item, source)
+                   pages, map_item, legend, scalebar, north, title_item, source, *notes)
 
 
 # --- the comparison's project ----------------------------------------------------------------
@@ -653,16 +746,102 @@ def _geometry_type(qgs: ET.Element, layer_name: str) -> str:
     return "Point"
 
 
+def _json(path: Path) -> dict[str, Any] | None:
+    """A GeoJSON file's content, or None where there is no such file."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _properties(collection: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return [feature["properties"] for feature in (collection or {}).get("features", [])]
+
+
+def zones_summary(zones: Sequence[Mapping[str, Any]]) -> str:
+    """The distances of a run's red-line zones (its redline_zones.geojson's features) in a few
+    words: "buffer 2 km, setbacks up to 10 km"; "none" without zones."""
+    buffers = [float(z["max_distance_m"]) for z in zones if z.get("kind") == "buffer"]
+    setbacks = [float(z["max_distance_m"]) for z in zones if z.get("kind") != "buffer"]
+    parts = [f"buffer {max(buffers) / 1000:g} km"] if buffers else []
+    parts += [f"setbacks up to {max(setbacks) / 1000:g} km"] if setbacks else []
+    return ", ".join(parts) or "none"
+
+
+def zones_abstract(label: str, zones: Sequence[Mapping[str, Any]]) -> str:
+    """What a run's red-line zones layer shows, zone by zone: "yunnan_2024's red-line exclusion
+    zones as buffered (its redline_zones.geojson): buffer: lake 5000, nature_reserve 1000 m around
+    every red-line polygon; setback: lake 10000 m for LFP, anode." (products by id)."""
+    parts = []
+    for zone in zones:
+        distances = f"{zone.get('distances_m', '')} m"
+        products = str(zone.get("products", "")).replace(",", ", ")
+        parts.append(f"buffer: {distances} around every red-line polygon" if zone.get("kind") == "buffer"
+                     else f"setback: {distances} for {products}")
+    return f"{label}'s red-line exclusion zones as buffered (its redline_zones.geojson): {'; '.join(parts)}."
+
+
+def changes_layer_name(label: str, base_label: str, difference: RunDifference) -> str:
+    """The name of a compared run's layer of changes: "b: changes against a"; for a run within
+    solver tolerance of the baseline, as comparison.md heads its column, "b vs a: plans of
+    indistinguishable cost, not effects of the change"; "b: same plan as a" for the same plan."""
+    if difference.indistinguishable:
+        return f"{label} vs {base_label}: {INDISTINGUISHABLE}"
+    if difference.verdict == "same plan":
+        return f"{label}: same plan as {base_label}"
+    return f"{label}: changes against {base_label}"
+
+
+def changes_abstract(label: str, base_label: str, difference: RunDifference) -> str:
+    """What a compared run's layer of changes shows, and what its objective difference proves."""
+    text = (f"Sites where {label}'s plan adds other new capacity than the baseline {base_label}'s (diff.geojson, "
+            f"its features of {label}).")
+    proven = f" (proven range {difference.range_text()})" if difference.range_text() else ""
+    if difference.indistinguishable:
+        return (f"{text} The objective difference is {WITHIN}{proven}: the solver has not shown which of the two "
+                f"plans costs less, so these changes are between {INDISTINGUISHABLE}.")
+    if difference.verdict == "proven":
+        return (f"{text} The objective difference is proven{proven}; the placements still compare two plans each "
+                "found only to its gap, one of possibly several of nearly its cost.")
+    if difference.verdict == "same plan":
+        return f"{text} The two runs report the same plan."
+    return text
+
+
+def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, polygonal: bool) -> str:
+    """The comparison layout's note on the runs within solver tolerance of the baseline (label,
+    difference), "" for none."""
+    if not noted:
+        return ""
+    drawn = "hatched" if polygonal else "hollow"
+    parts = [f"{label} against {base_label}: objective difference {WITHIN}"
+             + (f" (proven range {difference.range_text()})" if difference.range_text() else "") + "."
+             for label, difference in noted]
+    one = len(noted) == 1
+    return (" ".join(parts) + f" {'Its' if one else 'Their'} changes on this map ({drawn}) are between "
+            f"{INDISTINGUISHABLE}.")
+
+
 def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
-                         diff_changes: Mapping[str, Collection[str]] | None = None) -> str | None:
+                         diff_changes: Mapping[str, Collection[str]] | None = None,
+                         differences: Mapping[str, RunDifference] | None = None) -> str | None:
     """`compare.qgs` for a comparison folder whose runs' outputs are in subfolders: `runs` is
-    (label, subfolder) per run, the baseline first. Layers top to bottom: the changes against the
-    baseline, one layer per compared run (`diff.geojson` filtered by its `scenario`, styled as
-    `diff.qml`, with only the changes that run has where `diff_changes` gives them: label -> its
-    changes, `siting.deliver.styles.diff_changes`); each run's sites (in its own style, which
-    lists its own statuses); the baseline's clusters, red line and context outlines (where
-    it has them). CRS and view are the baseline's plan.qgs's. Runs that wrote no plan are left
-    out (and with a failed baseline, the changes); None when no run wrote a plan."""
+    (label, subfolder) per run, the baseline first. Layers top to bottom:
+    - the changes against the baseline, one layer per compared run (`diff.geojson` filtered by its
+      `scenario`, styled as `diff.qml`, with only the classes that run has where `diff_changes`
+      gives them: label -> its classes, `siting.deliver.styles.diff_changes`), named as
+      `changes_layer_name` says (a run within solver tolerance of the baseline as "plans of
+      indistinguishable cost, not effects of the change"), with what the run's objective
+      difference proves in its abstract (`differences`: label -> its `RunDifference`, from
+      `siting.deliver.styles.diff_runs`; without it a run whose classes are
+      INDISTINGUISHABLE_CLASS's is taken as within tolerance, with no range);
+    - each run's sites, in its own style (which lists its own statuses) but with the pies and
+      circles of every run on one capex scale, the largest capex of any run
+      (`with_capex_scale`), and each site named once: a run's layer leaves out the labels of
+      the sites an earlier run's layer labels (`with_labels_left_out`);
+    - the baseline's red-line zones (redline_zones), and each other run's where they differ
+      from the baseline's, named with the run and their distances (`zones_summary`);
+    - the baseline's clusters, red line and context outlines (where it has them).
+    The print layout notes the runs within solver tolerance (`tolerance_note`). CRS and view are
+    the baseline's plan.qgs's. Runs that wrote no plan are left out (and with a failed
+    baseline, the changes); None when no run wrote a plan."""
     written = [(label, sub) for label, sub in runs if (folder / sub / "plan.qgs").is_file()]
     if not written:
         return None
@@ -672,18 +851,54 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     view = base.find("ProjectViewSettings/DefaultViewExtent")
     extent = [float(view.get(k, "0")) for k in ("xmin", "ymin", "xmax", "ymax")] if view is not None else [0, 0, 1, 1]
     layers: list[ProjectLayer] = []
+    given = dict(differences or {})
+
+    def difference_of(label: str) -> RunDifference:
+        if label in given:
+            return given[label]
+        classes = (diff_changes or {}).get(label, ())
+        return RunDifference(WITHIN) if any(c.endswith(INDISTINGUISHABLE_CLASS) for c in classes) else RunDifference()
+
+    noted: list[tuple[str, RunDifference]] = []
     # diff.geojson compares against the first run; without its plan there are no changes to show.
     for label, sub in written[1:] if written[0] == tuple(runs[0]) else []:
         quoted = label.replace("'", "''")
         qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
-        layers.append(ProjectLayer(f"diff_{sub}_layer", f"{label}: changes against {base_label}",
-                                   f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml))
+        difference = difference_of(label)
+        if difference.indistinguishable:
+            noted.append((label, difference))
+        layers.append(ProjectLayer(f"diff_{sub}_layer", changes_layer_name(label, base_label, difference),
+                                   f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml,
+                                   abstract=changes_abstract(label, base_label, difference)))
+    sites = {sub: _properties(_json(folder / sub / "sites.geojson")) for _label, sub in written}
+    top = max((float(f.get("capex_yuan") or 0.0) for features in sites.values() for f in features), default=0.0)
+    labelled: set[str] = set()
     for label, sub in written:
         qgs = base if sub == base_sub else ET.fromstring(
             (folder / sub / "plan.qgs").read_text(encoding="utf-8").split("\n", 1)[1])
+        qml = (folder / sub / "sites.qml").read_text(encoding="utf-8")
+        scale = ""
+        if top > 0 and capex_scale(qml) is not None:
+            qml = with_capex_scale(qml, top, ", the largest of every run")
+            scale = f"; built sites as pies of area ∝ capex on one scale for every run (largest {amount(top, 'yuan')})"
         layers.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
-                                   _geometry_type(qgs, "sites"), (folder / sub / "sites.qml").read_text(
-                                       encoding="utf-8")))
+                                   _geometry_type(qgs, "sites"), with_labels_left_out(qml, labelled),
+                                   abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}."))
+        labelled |= {str(f["id"]) for f in sites[sub] if f.get("status") in ("built", "standing")}
+    base_zones = (folder / base_sub / "redline_zones.geojson")
+    base_text = base_zones.read_text(encoding="utf-8") if base_zones.is_file() else None
+    for label, sub in written:
+        path = folder / sub / "redline_zones.geojson"
+        zones = _properties(_json(path))
+        if not zones or not (folder / sub / "redline_zones.qml").is_file() or (
+                sub != base_sub and path.read_text(encoding="utf-8") == base_text):
+            continue
+        qgs = base if sub == base_sub else ET.fromstring(
+            (folder / sub / "plan.qgs").read_text(encoding="utf-8").split("\n", 1)[1])
+        layers.append(ProjectLayer(f"redline_zones_{sub}_layer", f"{label}: red-line zones ({zones_summary(zones)})",
+                                   f"./{sub}/plan.gpkg|layername=redline_zones", _geometry_type(qgs, "redline_zones"),
+                                   (folder / sub / "redline_zones.qml").read_text(encoding="utf-8"),
+                                   abstract=zones_abstract(label, zones)))
     for name, title in (("clusters", "clusters"), ("redline", "red line"), ("context", "context outlines")):
         if (folder / base_sub / f"{name}.qml").is_file():
             layers.append(ProjectLayer(f"{name}_{base_sub}_layer", f"{base_label}: {title}",
@@ -693,4 +908,5 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     title = f"Comparison: {names}"
     credits = (f"Source: siting comparison of {names} against the baseline {base_label} (diff.geojson; each run's "
                f"plan.gpkg in its folder). Printed [% format_date(now(), 'yyyy-MM-dd') %].")
-    return project_document(layers, title, crs, extent, title, credits, "Comparison")
+    note = tolerance_note(noted, base_label, "Polygon" in diff_geometry)
+    return project_document(layers, title, crs, extent, title, credits, "Comparison", note)

@@ -14,8 +14,9 @@ resource or product does not depend on which others are present.
 
 Layer styles:
 - sites: categorised by `status`; built sites carry a circle whose area is proportional to
-  capex (a square for a built candidate cell, by `kind`), excluded sites are grey with the
-  reason in the legend, built sites are labelled;
+  capex (a square for a built candidate cell, by `kind`), a site where only existing or
+  committed plants stand a dark blue diamond, excluded sites are grey with the reason in the
+  legend; built and standing sites are labelled;
 - site_areas (only when the input mixes point and polygon sites): outlines by `status`;
 - hubs: the hubs (one per cluster) and the gateway, by `kind`, labelled with their names (the
   gateway's marked as such), the hubs' squares drawn over the gateway's star;
@@ -37,20 +38,28 @@ Layer styles:
 - context (only when the scenario has `layers.context`, e.g. counties): thin grey outlines under
   everything else, labelled with their names in grey, as on map.png.
 
+`compare`'s diff.geojson has its own style (`diff_style`): sites by their change against the
+baseline, the changes of a run within solver tolerance of the baseline hatched or hollow and
+said to be between plans of indistinguishable cost; compare.qgs draws each run's sites on one
+capex scale (`with_capex_scale`) and names each site once (`with_labels_left_out`).
+
 The colours live here once; map.png and the web map take them from this module.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from siting.config.units import bn_yuan, per_year, product_label
+from siting.config.units import BN, MONEY_UNIT, bn_yuan, per_year, product_label
 from siting.deliver.layer import OutputLayer
+from siting.optimize.tolerance import WITHIN, range_text
 
 QGIS_VERSION = "3.22.0-Białowieża"
 DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
@@ -67,6 +76,7 @@ PALETTE = ((0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (86, 18
 
 STATUS_LABELS = {
     "built": "Built: new capacity",
+    "standing": "Existing or committed plants only: no new capacity in this plan",
     "eligible_unused": "Eligible, not used by this plan",
     "excluded_redline": "Excluded: inside a buffered red-line zone for every product",
     "excluded_proximity": "Excluded: no raw-material source within reach",
@@ -79,6 +89,9 @@ RESOURCE_PALETTE = ((140, 81, 10), (1, 102, 94), (118, 42, 131), (84, 84, 84), (
                     (153, 112, 171), (27, 120, 55), (178, 24, 43), (33, 102, 172))
 
 BUILT = (213, 62, 79)
+#: A site where only existing or committed plants stand (status `standing`): a dark blue, apart
+#: from the built red and the eligible light blue in hue or in lightness.
+STANDING = (49, 54, 149)
 ELIGIBLE = (102, 170, 210)
 GREY = (150, 150, 150)
 INK = (40, 40, 40)
@@ -374,15 +387,17 @@ def _added_somewhere(layer: OutputLayer, names: Sequence[str]) -> bool:
     return bool(len(layer.frame)) and bool((layer.frame[list(names)].fillna(0).to_numpy(dtype=float) > 0).any())
 
 
-def pie_diagrams(layer: OutputLayer, values: Mapping[str, float] | None) -> list[ET.Element]:
+def pie_diagrams(layer: OutputLayer, values: Mapping[str, float] | None, top: float | None = None
+                 ) -> list[ET.Element]:
     """QGIS pie diagrams on the built sites, as on map.png: area proportional to capex, a slice
     per product in its palette colour, sized by the output value of the capacity added (by the
     capacity itself without output values), labelled in words. Only the products some site adds
     have a slice (and a line in the legend), as map.png's legend lists only the products built;
-    the colours are those of every product, in the catalog's order."""
+    the colours are those of every product, in the catalog's order. `top`: the capex (yuan) of
+    a full-size pie, the layer's largest without it."""
     fields = added_fields(layer)
     colours = product_colours(list(fields))
-    top = _largest(layer, ["capex_yuan"])
+    top = _largest(layer, ["capex_yuan"]) if top is None else top
     category = element("DiagramCategory", {
         "backgroundAlpha": "0", "backgroundColor": "#ffffff", "barWidth": "5", "diagramOrientation": "Up",
         "enabled": "1", "height": f"{PIE_MM}", "labelPlacementMethod": "XHeight", "lineSizeScale": "3x:0,0,0,0,0,0",
@@ -421,12 +436,33 @@ def _has_cells(layer: OutputLayer) -> bool:
     return "kind" in layer.frame.columns and bool((layer.frame["kind"] == "cell").any())
 
 
-def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None) -> str:
+#: The marker (mm across) of a site where only existing or committed plants stand: a diamond,
+#: as on map.png.
+STANDING_MM = 3.4
+
+
+def labelled_statuses(layer: OutputLayer) -> tuple[str, ...]:
+    """The statuses whose sites the sites style labels with their names: the built ones, and
+    those where only existing or committed plants stand when the layer has any."""
+    return ("built", "standing") if "standing" in values_in(layer, "status") else ("built",)
+
+
+def site_label_expression(statuses: Sequence[str]) -> str:
+    """The sites style's label: the name of a site of one of `statuses`, '' for the others."""
+    if len(statuses) == 1:
+        return f"if(\"status\" = {_text_literal(statuses[0])}, \"name\", '')"
+    return f"if(\"status\" IN ({', '.join(_text_literal(s) for s in statuses)}), \"name\", '')"
+
+
+def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, top: float | None = None) -> str:
     """Sites by status; built ones with a circle of area proportional to capex, filled with a pie
-    of the products built (`pie_diagrams`, the pies of map.png). When the plan builds on candidate
-    cells (`kind` "cell"), their marker is a square of the same size (`BUILT_SHAPE`), and the
-    built category's legend says so."""
-    top = _largest(layer, ["capex_yuan"])
+    of the products built (`pie_diagrams`, the pies of map.png); a site where only existing or
+    committed plants stand (`standing`) a dark blue diamond, labelled with its name as the built
+    ones are. When the plan builds on candidate cells (`kind` "cell"), their marker is a square
+    of the same size (`BUILT_SHAPE`), and the built category's legend says so. `top`: the capex
+    (yuan) of the largest circle and pie, the layer's largest without it (see
+    `with_capex_scale`)."""
+    top = _largest(layer, ["capex_yuan"]) if top is None else top
     size = f"scale_exp({_quoted('capex_yuan')}, 0, {top:.6g}, 2, 14, 0.5)"
     cells = _has_cells(layer)
     shapes = "a square behind the pie: a candidate cell, a circle: a park; " if cells else ""
@@ -440,17 +476,20 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None) -
         if polygonal:
             fills = {
                 "built": simple_fill(rgba(BUILT, 90), rgba(BUILT), width=0.5),
+                "standing": simple_fill(rgba(STANDING, 70), rgba(STANDING), width=0.5),
                 "eligible_unused": simple_fill(rgba(ELIGIBLE, 110), rgba(ELIGIBLE), width=0.4),
                 "excluded_redline": simple_fill(rgba(GREY), rgba(GREY), style="b_diagonal"),
                 "excluded_proximity": simple_fill(rgba(GREY), rgba(GREY), style="cross"),
                 "excluded_land": simple_fill(rgba(GREY, 90), rgba(GREY)),
                 "outside_clusters": simple_fill(rgba(GREY, 0), rgba(GREY), style="no", outline_style="dash"),
             }
-            layers = [fills[status]] + ([centroid_marker(built_marker)] if status == "built" else [])
+            marks = {"built": built_marker, "standing": symbol("marker", "@standing", standing_marker())}
+            layers = [fills[status]] + ([centroid_marker(marks[status])] if status in marks else [])
             return symbol("fill", status, *layers)
         markers = {
             "built": simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size,
                                    shape_expression=BUILT_SHAPE if cells else None),
+            "standing": standing_marker(),
             "eligible_unused": simple_marker("circle", rgba(ELIGIBLE, 220), rgba(INK), 2.6),
             "excluded_redline": simple_marker("cross2", rgba(GREY), rgba(GREY), 2.6, outline_width=0.5),
             "excluded_proximity": simple_marker("triangle", rgba(GREY, 180), rgba(GREY), 2.6),
@@ -461,22 +500,33 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None) -
 
     categories = [Category(s, built_label if s == "built" else STATUS_LABELS[s], status_symbol(s))
                   for s in STATUS_LABELS]
-    # Built sites' names, ranked by capex: where two collide, the larger investment keeps its label.
-    labels = labeling("if(\"status\" = 'built', \"name\", '')", 9, AROUND_POINT if polygonal else ORDERED_AROUND_POINT,
+    # Built sites' names, ranked by capex: where two collide, the larger investment keeps its label
+    # (a standing site's, of no capex, ranks with the smallest).
+    labels = labeling(site_label_expression(labelled_statuses(layer)), 9,
+                      AROUND_POINT if polygonal else ORDERED_AROUND_POINT,
                       priority_expression=f"scale_linear({_quoted('capex_yuan')}, 0, {top:.6g}, 5, 10)", z_index=2,
                       obstacle_type=OBSTACLE_WHOLE, buffer_mm=1.2,
                       # Clear of the site's pie (diameter ∝ √capex, PIE_MM at the top), which blocks labels.
                       distance_expression=f"if(\"status\" = 'built', {PIE_MM / 2:g} * sqrt({_quoted('capex_yuan')} / "
                                           f"{top:.6g}) + 1, 1)")
     return qml_document(layer, categorized("status", categories, values_in(layer, "status")), labels,
-                        pie_diagrams(layer, values))
+                        pie_diagrams(layer, values, top))
+
+
+def standing_marker() -> ET.Element:
+    """The marker of a site where only existing or committed plants stand: a dark blue diamond."""
+    return simple_marker("diamond", rgba(STANDING, 230), rgba(INK), STANDING_MM)
+
+
+#: The fill colour of each status where it is not grey.
+STATUS_COLOURS = {"built": BUILT, "standing": STANDING, "eligible_unused": ELIGIBLE}
 
 
 def site_areas_style(layer: OutputLayer) -> str:
     """Outlines of polygon sites drawn as points in the sites layer, by status."""
     categories = [Category(s, STATUS_LABELS[s], symbol("fill", s, simple_fill(
-        rgba(BUILT if s == "built" else ELIGIBLE if s == "eligible_unused" else GREY, 60),
-        rgba(BUILT if s == "built" else GREY), width=0.4))) for s in STATUS_LABELS]
+        rgba(STATUS_COLOURS.get(s, GREY), 60),
+        rgba(BUILT if s == "built" else STANDING if s == "standing" else GREY), width=0.4))) for s in STATUS_LABELS]
     return qml_document(layer, categorized("status", categories, values_in(layer, "status")))
 
 
@@ -791,7 +841,8 @@ FIXED_ALIASES: dict[str | None, dict[str, str]] = {
     None: {"capex_yuan": "capex (yuan)"},
     "flows": {"km": "road distance (km)", "tonnes_": "shipped {year} (t/yr)"},
     "sources": {"supply_t_per_yr": "supply (t/yr)", "shipped_t_": "shipped {year} (t/yr)"},
-    "sites": {"on_site_t_": "from on-site sources {year} (t/yr)"},
+    "sites": {"on_site_t_": "from on-site sources {year} (t/yr)",
+              "footprint_ha": "drawn footprint, ellipsoidal area (ha)"},
     "product_flows": {"units": "amount per year (see unit)", "km": "road distance (km)"},
     "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"},
     "candidate_cells": {"gross_ha": "gross area (ha)", "usable_ha": "usable area (ha)"},
@@ -811,6 +862,10 @@ def field_aliases(layer: OutputLayer, units: Mapping[str, str]) -> dict[str, str
         if name in fixed:
             aliases[name] = fixed[name]
             continue
+        standing = standing_alias(name, units) if layer.name == "sites" else None
+        if standing is not None:
+            aliases[name] = standing
+            continue
         prefix = next((f for f in fixed if f.endswith("_") and name.startswith(f) and name[len(f):].isdigit()), None)
         if prefix is not None:
             aliases[name] = fixed[prefix].format(year=name[len(prefix):])
@@ -825,6 +880,19 @@ def field_aliases(layer: OutputLayer, units: Mapping[str, str]) -> dict[str, str
             elif product in units and year.isdigit():
                 aliases[name] = f"{product_label(product)} {word} {year} ({per_year(units[product])})"
     return aliases
+
+
+def standing_alias(name: str, units: Mapping[str, str]) -> str | None:
+    """The name QGIS shows for a sites field of standing capacity (siting/deliver/layers.py
+    `standing_fields`): `existing_lfp` as "LFP existing (t/yr)", `committed_lfp_2024` as "LFP
+    committed, online by 2024 (t/yr)"; None for any other field or a product without a unit."""
+    if name.startswith("existing_") and name[len("existing_"):] in units:
+        product = name[len("existing_"):]
+        return f"{product_label(product)} existing ({per_year(units[product])})"
+    product, _, year = name[len("committed_"):].rpartition("_")
+    if name.startswith("committed_") and product in units and year.isdigit():
+        return f"{product_label(product)} committed, online by {year} ({per_year(units[product])})"
+    return None
 
 
 def with_aliases(qml: str, aliases: Mapping[str, str]) -> str:
@@ -883,40 +951,228 @@ RENDERERS = {
 CHANGE_COLOURS = {"added": (26, 152, 80), "removed": (215, 48, 39), "resized": (253, 174, 97),
                   "unchanged": (190, 190, 190)}
 
+#: What each change means, in a legend: the new capacity (plan modules) at the site in the run
+#: against the baseline's (existing and committed plants stay where they are).
+CHANGE_LABELS = {"added": "Added: new capacity here, none in the baseline",
+                 "removed": "Removed: no new capacity here, some in the baseline",
+                 "resized": "Resized: other new capacity than in the baseline",
+                 "unchanged": "Unchanged"}
+
+#: diff.geojson's properties of each feature on its run's objective against the baseline's
+#: (siting/runs/tables.py `diff_geojson`): the verdict of the proven gaps ("proven", WITHIN,
+#: "same plan"; "" when either run has no plan) and the ends of the proven range of the difference
+#: of the two optima, bn yuan (null where a run has no proven bound).
+DIFFERENCE_FIELDS = ("objective_difference", "objective_difference_low_bn_yuan", "objective_difference_high_bn_yuan")
+
+#: What the changes of a run within solver tolerance of the baseline are (as comparison.md heads
+#: the run's column of differences): the two plans cannot be told apart in cost.
+INDISTINGUISHABLE = "plans of indistinguishable cost, not effects of the change"
+
+#: What diff.qml's class of a feature adds to its `change` where its run is WITHIN of the baseline
+#: ("added:indistinguishable"): such changes are drawn hatched (polygons) or hollow (points).
+INDISTINGUISHABLE_CLASS = ":indistinguishable"
+
+#: diff.qml's classification where some run is within solver tolerance: `change`, with
+#: INDISTINGUISHABLE_CLASS added for the features of such a run (the QGIS expression of it).
+CHANGE_CLASS = (f"{_quoted('change')} || if({_quoted(DIFFERENCE_FIELDS[0])} = {_text_literal(WITHIN)}, "
+                f"{_text_literal(INDISTINGUISHABLE_CLASS)}, '')")
+
+
+def change_classes(indistinguishable: bool = False) -> tuple[str, ...]:
+    """diff.qml's classes in their legend order: the changes (CHANGE_COLOURS' order), each with
+    INDISTINGUISHABLE_CLASS added where `indistinguishable`."""
+    return tuple(c + (INDISTINGUISHABLE_CLASS if indistinguishable else "") for c in CHANGE_COLOURS)
+
+
+@dataclass(frozen=True)
+class RunDifference:
+    """What the proven gaps show of a compared run's objective against the baseline's, as
+    diff.geojson's features of the run give it (DIFFERENCE_FIELDS).
+
+    verdict: "proven", WITHIN or "same plan"; "" when unknown.
+    low_bn_yuan, high_bn_yuan: the proven range of the difference of the two optima (the run's
+        less the baseline's), bn yuan; None where unbounded or unknown.
+    """
+
+    verdict: str = ""
+    low_bn_yuan: float | None = None
+    high_bn_yuan: float | None = None
+
+    @property
+    def indistinguishable(self) -> bool:
+        """Whether the run is within solver tolerance of the baseline."""
+        return self.verdict == WITHIN
+
+    def range_text(self) -> str:
+        """The proven range with its unit, rounded outward to two decimals as comparison.md gives
+        it (siting/optimize/tolerance.py `range_text`): "-0.20 to 0.16 bn yuan", "at most 0.16 bn
+        yuan"; "" when neither end is known."""
+        text = range_text(None if self.low_bn_yuan is None else self.low_bn_yuan * BN,
+                          None if self.high_bn_yuan is None else self.high_bn_yuan * BN)
+        return f"{text} {MONEY_UNIT}" if text else ""
+
+
+def _number(value: object) -> float | None:
+    """A finite number of a GeoJSON property, or None (null, missing, not a number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(float(value)):
+        return None
+    return float(value)
+
+
+def diff_runs(feature_collection: str) -> dict[str, RunDifference]:
+    """Each compared run of `compare`'s diff.geojson (its text) -> its `RunDifference`, from the
+    run's first feature (every feature of a run gives the same); runs in the file's order. A file
+    without DIFFERENCE_FIELDS gives each run an empty `RunDifference`."""
+    found: dict[str, RunDifference] = {}
+    for feature in json.loads(feature_collection)["features"]:
+        properties = feature["properties"]
+        label = str(properties["scenario"])
+        if label not in found:
+            verdict, low, high = (properties.get(name) for name in DIFFERENCE_FIELDS)
+            found[label] = RunDifference(str(verdict or ""), _number(low), _number(high))
+    return found
+
 
 def diff_changes(feature_collection: str) -> dict[str, tuple[str, ...]]:
-    """The changes each compared run has in `compare`'s diff.geojson (its text): the run's label
-    (`scenario`) -> its `change` values, in `CHANGE_COLOURS`' order; runs in the file's order."""
+    """The classes each compared run has in `compare`'s diff.geojson (its text): the run's label
+    (`scenario`) -> its `change` values, in CHANGE_COLOURS' order, each with
+    INDISTINGUISHABLE_CLASS added where the run is within solver tolerance of the baseline
+    (`objective_difference`, see `diff_style`); runs in the file's order."""
     found: dict[str, set[str]] = {}
     for feature in json.loads(feature_collection)["features"]:
         properties = feature["properties"]
-        found.setdefault(str(properties["scenario"]), set()).add(str(properties["change"]))
-    return {label: tuple(c for c in CHANGE_COLOURS if c in changes) for label, changes in found.items()}
+        suffix = INDISTINGUISHABLE_CLASS if properties.get(DIFFERENCE_FIELDS[0]) == WITHIN else ""
+        found.setdefault(str(properties["scenario"]), set()).add(str(properties["change"]) + suffix)
+    return {label: tuple(c for c in (*change_classes(), *change_classes(True)) if c in changes)
+            for label, changes in found.items()}
 
 
-def diff_style(geometry_type: str, changes: Collection[str] | None = None) -> str:
-    """QML for `compare`'s diff.geojson: sites by `change` against the baseline; with `changes`
-    (those the file has, e.g. every run's `diff_changes` together), only those categories. The
-    layer has the sites' geometry, so the symbol is a fill for polygon sites and a marker for
-    point sites."""
+def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: str, base_years: Sequence[int],
+                   run_years: Sequence[Sequence[int]]) -> dict[str, str]:
+    """diff.qml's names of diff.geojson's fields: `base_<product>` and `new_<product>`, the
+    capacity the plan's modules add at the site over the plan's years (units per year, summed
+    over the years they are decided in), as "LFP added 2022-2024, baseline yunnan_2024 (t/yr)"
+    and "LFP added 2022-2024, this run (t/yr)" (`units`: each product's catalog unit;
+    `base_years` the baseline's years, `run_years` each compared run's: "over each run's years"
+    where those differ); and DIFFERENCE_FIELDS."""
+    def span(years: Sequence[int]) -> str:
+        return f"{years[0]}-{years[-1]}" if len(years) > 1 else f"in {years[0]}" if years else "over the plan"
+
+    spans = {span(years) for years in run_years}
+    theirs = spans.pop() if len(spans) == 1 else "over each run's years"
+    aliases: dict[str, str] = {}
+    for product in products:
+        unit = f" ({per_year(units[product])})" if units.get(product) else ""
+        aliases[f"base_{product}"] = f"{product_label(product)} added {span(base_years)}, baseline {baseline}{unit}"
+        aliases[f"new_{product}"] = f"{product_label(product)} added {theirs}, this run{unit}"
+    aliases.update(dict(zip(DIFFERENCE_FIELDS, (
+        f"objective difference against {baseline} (proven, {WITHIN} or same plan)",
+        "objective difference, proven low (bn yuan)", "objective difference, proven high (bn yuan)"),
+        strict=True)))
+    return aliases
+
+
+def diff_style(geometry_type: str, changes: Collection[str] | None = None,
+               aliases: Mapping[str, str] | None = None) -> str:
+    """QML for `compare`'s diff.geojson: sites by `change` against the baseline (CHANGE_LABELS);
+    with `changes` (the classes the file has, e.g. every run's `diff_changes` together), only
+    those categories, else the four plain changes. Where some of `changes` are of a run within
+    solver tolerance of the baseline (INDISTINGUISHABLE_CLASS), the classification is
+    CHANGE_CLASS and those features are drawn hatched (polygon sites) or hollow (point sites), their
+    legend saying that they are no effect of the change. The layer has the sites' geometry, so the
+    symbol is a fill for polygon sites and a marker for point sites. `aliases`: the names QGIS
+    shows for the fields (`change_aliases`)."""
     polygonal = GEOMETRY_CODE.get(geometry_type, 0) == 2
 
-    def change_symbol(change: str) -> ET.Element:
+    def change_symbol(change: str, hollow: bool) -> ET.Element:
         colour = CHANGE_COLOURS[change]
         if polygonal:
-            return symbol("fill", change, simple_fill(rgba(colour, 170), rgba(colour), width=0.5))
+            return symbol("fill", change, simple_fill(rgba(colour, 170), rgba(colour), width=0.5,
+                                                      style="b_diagonal" if hollow else "solid",
+                                                      outline_style="dash" if hollow else "solid"))
+        if hollow:
+            return symbol("marker", change, simple_marker("circle", rgba(colour, 0), rgba(colour), 3.5,
+                                                          outline_width=HOLLOW_OUTLINE_MM))
         return symbol("marker", change, simple_marker("circle", rgba(colour, 230), rgba(INK), 3.5))
 
-    labels = {"added": "Added against the baseline", "removed": "Removed against the baseline",
-              "resized": "Capacity changed against the baseline", "unchanged": "Unchanged"}
-    categories = [Category(c, labels[c], change_symbol(c)) for c in CHANGE_COLOURS]
+    shown = set(changes) if changes is not None else set(change_classes())
+    mixed = bool(shown - set(change_classes()))
+    categories = [Category(c, CHANGE_LABELS[c], change_symbol(c, False)) for c in CHANGE_COLOURS]
+    categories += [Category(c + INDISTINGUISHABLE_CLASS, f"{CHANGE_LABELS[c]} ({WITHIN}: {INDISTINGUISHABLE})",
+                            change_symbol(c, True)) for c in CHANGE_COLOURS]
     root = element("qgis", {"labelsEnabled": "0", "styleCategories": "AllStyleCategories",
-                            "version": QGIS_VERSION}, categorized("change", categories, changes))
+                            "version": QGIS_VERSION},
+                   categorized(CHANGE_CLASS if mixed else "change", categories, shown))
+    if aliases:
+        root.append(element("aliases", None, *(element("alias", {"field": f, "name": a}) for f, a in aliases.items())))
     code = element("layerGeometryType")
     code.text = str(GEOMETRY_CODE.get(geometry_type, 0))
     root.append(code)
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+#: The capex scale's number in the sites style's expressions (`sites_style`): the largest
+#: circle's and pie's capex, after `scale_exp("capex_yuan", 0, `, `scale_linear("capex_yuan", 0, `
+#: or `sqrt("capex_yuan" / `.
+_CAPEX_SCALE = re.compile(r'((?:scale_exp|scale_linear)\("capex_yuan", 0, |sqrt\("capex_yuan" / )([^,)]+)')
+#: The built category's legend words on the scale, at the end of its label (`sites_style`).
+_LARGEST = re.compile(r"; largest [^;()]*\)$")
+
+
+def with_capex_scale(qml: str, top: float, words: str = "") -> str:
+    """A sites style (`sites_style`, as written) with its circles and pies scaled to `top` (yuan
+    of capex at full size) in place of the layer's own largest capex, as `sites_style(layer,
+    values, top)` would make them: the diagrams' upper value, the circles' size, the labels'
+    priority and distance; the built category's legend gives `top`, followed by `words`
+    (", the largest of every run"). Any other style unchanged."""
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    diagrams = root.find("LinearlyInterpolatedDiagramRenderer")
+    if diagrams is None:
+        return qml
+    number = f"{top:.6g}"
+    diagrams.set("upperValue", number)
+    for node in root.iter():
+        for key, value in node.attrib.items():
+            if '"capex_yuan"' in value:
+                node.set(key, _CAPEX_SCALE.sub(lambda found: found.group(1) + number, value))
+    for category in root.findall("renderer-v2/categories/category"):
+        if category.get("value") == "built":
+            category.set("label", _LARGEST.sub(f"; largest {amount(top, 'yuan')}{words})", category.get("label", "")))
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def capex_scale(qml: str) -> float | None:
+    """The capex (yuan) of a full-size circle and pie in a sites style (its diagrams' upper
+    value); None for a style without pies."""
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    diagrams = root.find("LinearlyInterpolatedDiagramRenderer")
+    return None if diagrams is None else float(diagrams.get("upperValue", "0"))
+
+
+def with_labels_left_out(qml: str, ids: Collection[str]) -> str:
+    """A style whose labels name no feature of the `ids` (its `id`): its label expression E
+    becomes `if("id" IN (...), '', E)`, so that a project drawing several layers of the same
+    sites labels each site once. A style without labels, or `ids` empty, unchanged."""
+    if not ids:
+        return qml
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    text = root.find("labeling/settings/text-style")
+    if text is None:
+        return qml
+    listed = ", ".join(_text_literal(i) for i in sorted(ids))
+    expression = text.get("fieldName", "") if text.get("isExpression") == "1" else _quoted(text.get("fieldName", ""))
+    text.set("fieldName", f"if({_quoted('id')} IN ({listed}), '', {expression})")
+    text.set("isExpression", "1")
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def qml_aliases(qml: str) -> dict[str, str]:
+    """The field aliases of a style (its `<aliases>`): field -> the name QGIS shows."""
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    return {str(a.get("field")): str(a.get("name")) for a in root.findall("aliases/alias")}
 
 
 def only_categories(qml: str, values: Collection[str]) -> str:

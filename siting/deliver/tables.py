@@ -7,7 +7,12 @@ Money is written in billion yuan (siting/config/units.py): a column holding yuan
 (a swept setting, written as it was typed); quantities carry their product's unit in a `unit`
 column ("t/yr", "GWh/yr", "million m2/yr"). A solver gap, a share in Python (0.0243), is written
 in percent as the terminal prints it: the column `gap` as `gap_percent` (2.43), a row whose unit is
-"share" in "%"."""
+"share" in "%".
+
+The tables for people (Markdown and terminal) give a proven range, which a frame holds as two
+columns `<name>_low_yuan` and `<name>_high_yuan` (and the CSV files write as `<name>_low_bn_yuan`
+and `<name>_high_bn_yuan`), in one column `<name>_range_bn_yuan`, rounded outward ("0.27 to
+0.67": `shown_values`)."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ import pandas as pd
 from siting.config.units import MONEY_UNIT, SHOWN_AS, cost_label, per_year, to_bn
 from siting.deliver.geojson import format_number
 from siting.optimize.results import Plan
+from siting.optimize.tolerance import range_text
 
 #: Widest terminal table, in characters.
 TERMINAL_WIDTH = 120
@@ -48,7 +54,8 @@ def _with_unit(frame: pd.DataFrame, catalog: Any, after: str) -> pd.DataFrame:
 def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
     """plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv, product_flows.csv,
     raw_imports.csv and stranded.csv, as text: capacities and flows in their product's unit per
-    year (the `unit` column), raw material in t/yr, money in bn yuan (`..._bn_yuan`, output-value
+    year (the `unit` column; in the tables per site, plan.csv, capacity.csv and stranded.csv,
+    right after `product`), raw material in t/yr, money in bn yuan (`..._bn_yuan`, output-value
     targets in bn yuan/yr). A table with no rows is written with its header."""
     groups = groups or {}
     builds = plan.builds.sort_values(["site", "product", "year", "module"], kind="stable")
@@ -74,7 +81,7 @@ def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | 
         "trade.csv": csv_text(_with_unit(plan.trade, catalog, "year")),
         "product_flows.csv": csv_text(_with_unit(plan.product_flows, catalog, "year")),
         "raw_imports.csv": csv_text(plan.raw_imports),
-        "stranded.csv": csv_text(_with_unit(plan.stranded, catalog, "year")),
+        "stranded.csv": csv_text(_with_unit(plan.stranded, catalog, "product")),
     }
 
 
@@ -201,16 +208,32 @@ def shown_values(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as the tables for people show it: every column named in `frame.attrs[SHOWN_AS]`
     with its values in words (value -> words: "optimal" -> "optimal within the gap"), a cell of
     comma-separated ids whose ids all have words as those words joined by "; " (names may hold
-    commas: "chenggong,yimen" -> "Chenggong industrial park; Yimen county"); other cells, and
-    every column of a frame without such words, as they are."""
+    commas: "chenggong,yimen" -> "Chenggong industrial park; Yimen county"); each proven range,
+    two columns `<name>_low_yuan` and `<name>_high_yuan`, as one column `<name>_range_bn_yuan` in
+    the place of the first, in bn yuan rounded outward (siting/optimize/tolerance.py `range_text`:
+    "0.27 to 0.67", "at least 0.81", "" where neither end is known); other cells, and every
+    column of a frame without such words or ranges, as they are."""
     words_of = frame.attrs.get(SHOWN_AS) or {}
     columns = [c for c in frame.columns if c in words_of]
-    if not columns:
+    ranges = [str(c)[:-len(LOW_END)] for c in frame.columns
+              if str(c).endswith(LOW_END) and f"{str(c)[:-len(LOW_END)]}{HIGH_END}" in frame.columns]
+    if not columns and not ranges:
         return frame
     out = frame.copy()
     for column in columns:
         out[column] = [_in_words(value, words_of[column]) for value in out[column]]
+    for name in ranges:
+        low, high = f"{name}{LOW_END}", f"{name}{HIGH_END}"
+        out.insert(list(out.columns).index(low), f"{name}_range_bn_yuan",
+                   [range_text(a, b) for a, b in zip(out[low], out[high], strict=True)])
+        out = out.drop(columns=[low, high])
     return out
+
+
+#: The ends of a proven range in a frame's column names (`shown_values`): `<name>_low_yuan`,
+#: `<name>_high_yuan`.
+LOW_END = "_low_yuan"
+HIGH_END = "_high_yuan"
 
 
 def _in_words(value: Any, words: Mapping[str, str]) -> Any:

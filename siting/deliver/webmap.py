@@ -40,6 +40,7 @@ from siting.deliver.styles import (
     INK,
     RED,
     SETBACK,
+    STANDING,
     STATUS_LABELS,
     resource_colours,
     unused_prospective,
@@ -57,7 +58,8 @@ MAP_ID = "plan-map"
 LEAFLET_VERSION = "1.9.4"
 
 STATUS_COLOURS = {
-    "built": BUILT, "eligible_unused": ELIGIBLE, "excluded_redline": GREY, "excluded_proximity": GREY,
+    "built": BUILT, "standing": STANDING, "eligible_unused": ELIGIBLE, "excluded_redline": GREY,
+    "excluded_proximity": GREY,
     "excluded_land": GREY, "outside_clusters": GREY,
 }
 
@@ -182,10 +184,25 @@ def site_capacities(row: Mapping[str, Any], products: Sequence[str], years: Sequ
     return added
 
 
+def standing_capacities(row: Mapping[str, Any], products: Sequence[str], years: Sequence[int]
+                        ) -> list[tuple[str, float]]:
+    """(product code, existing capacity plus committed projects online by the final year) for
+    every product that stands at the site (the sites layer's `existing_<product>` and
+    `committed_<product>_<year>`)."""
+    standing = []
+    for p in products if years else ():
+        total = (float(row.get(f"existing_{p}", 0.0) or 0.0)
+                 + float(row.get(f"committed_{p}_{years[-1]}", 0.0) or 0.0))
+        if total > 0:
+            standing.append((p, total))
+    return standing
+
+
 def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[int], units: Mapping[str, str],
                proximity: Sequence[ProximityReason] | None = None) -> str:
     """A site's popup: name, cluster, status, capex, land (`land_rows`), exclusions, capacity
-    added per product with its unit. The proximity exclusions are said as `proximity` gives them
+    added per product with its unit, and the existing and committed capacity standing there in
+    the final year (`standing_capacities`). The proximity exclusions are said as `proximity` gives them
     (siting/deliver/drivers.py `proximity_reasons`: a prospective source left out within the
     limit is named), or as "no source within reach for" the products without it."""
     name = row.get("name") or row["id"]
@@ -211,6 +228,12 @@ def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[
                         f"<td>{_text(per_year(units.get(p, '')))}</td></tr>" for p, v in added)
         extra = (f'<table class="capacity"><tr><th>product</th><th>capacity added {span}</th><th>unit</th></tr>'
                  f"{lines}</table>")
+    standing = standing_capacities(row, products, years)
+    if standing:
+        lines = "".join(f'<tr><td>{_text(product_label(p))}</td><td class="n">{quantity(v)}</td>'
+                        f"<td>{_text(per_year(units.get(p, '')))}</td></tr>" for p, v in standing)
+        extra += (f'<table class="capacity"><tr><th>product</th><th>existing and committed {years[-1]}</th>'
+                  f"<th>unit</th></tr>{lines}</table>")
     return _popup(str(name), rows, extra)
 
 
@@ -234,10 +257,11 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
         status = str(row["status"])
         colour = STATUS_COLOURS.get(status, GREY)
         built = status == "built"
-        style = {"radius": _radius(float(row["capex_yuan"]), largest) if built else 4.5,
-                 "color": _hex(INK) if built or status == "eligible_unused" else _hex(GREY),
-                 "weight": 1, "fillColor": _hex(colour),
-                 "fillOpacity": 0.85 if built else 0.6 if status == "eligible_unused" else 0.25,
+        standing = status == "standing"
+        style = {"radius": _radius(float(row["capex_yuan"]), largest) if built else 5.5 if standing else 4.5,
+                 "color": _hex(INK) if built or standing or status == "eligible_unused" else _hex(GREY),
+                 "weight": 2 if standing else 1, "fillColor": _hex(colour),
+                 "fillOpacity": 0.85 if built or standing else 0.6 if status == "eligible_unused" else 0.25,
                  "className": f"site-marker site-{status.replace('_', '-')}", "pane": "sites"}
         grouped.setdefault(status, []).append(
             _feature(point, site_popup(row, products, years, units, (proximity or {}).get(str(row["id"]))), style,

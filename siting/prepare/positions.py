@@ -23,8 +23,9 @@ change it, and is sensitive when that margin is below the site's uncertainty:
   resource at all is beyond the limit wherever it lies, and is not a decision of its place.
 
 Sites without the column, or with a null value, and candidate cells (drawn by the tool) are
-taken as exactly placed: margin computed, never sensitive. Plain data in and out; nothing here
-knows of Pyomo.
+taken as exactly placed: margin computed, never sensitive. A site outside every cluster, which the
+preprocessing leaves out of the plan, is not checked at all (no rule decides anything there): it
+is not in `PositionCheck.uncertainty_km`. Plain data in and out; nothing here knows of Pyomo.
 """
 
 from __future__ import annotations
