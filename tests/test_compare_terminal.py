@@ -21,8 +21,9 @@ import pandas as pd
 import pytest
 
 from siting.cli import main
+from siting.config.units import cluster_names
 from siting.deliver.tables import TERMINAL_WIDTH
-from siting.runs.pool import CaseSummary, cluster_names
+from siting.runs.pool import CaseSummary
 from siting.runs.tables import (
     comparison_display,
     comparison_table,

@@ -11,6 +11,7 @@ those runs are checked for that order and for consistency between the tables, no
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree
@@ -222,15 +223,25 @@ def test_sweep_and_compare_reject_a_broken_layer_before_solving(folder: Path, tm
     assert not (tmp_path / "s").exists() and not (tmp_path / "c").exists()
 
 
-def test_sweep_on_a_local_dask_cluster_gives_the_process_pool_table(folder: Path, tmp_path: Path):
+def test_sweep_on_a_local_dask_cluster_gives_the_process_pool_table(folder: Path, tmp_path: Path, capsys):
+    """The same table and sweep.csv as the process pool. The progress says once that the local
+    cluster starts (one cluster for the first run, the others and the cross-starts) and when it is
+    ready, and the count of runs names runs under way."""
     pytest.importorskip("dask.distributed")
     settings = ["targets.capacity.cells.2024=10,20,30"]
     pool = sweep(folder / "scenario.yaml", settings, tmp_path / "pool", workers=2)
-    on_dask = sweep(folder / "scenario.yaml", settings, tmp_path / "dask", workers=2, scheduler="local")
+    capsys.readouterr()
+    on_dask = sweep(folder / "scenario.yaml", settings, tmp_path / "dask", workers=2, scheduler="local",
+                    progress=True)
     columns = ["run", "targets.capacity.cells.2024", "status", "objective_yuan", "capacity_cathode_t_per_yr",
                "capacity_cells_GWh_per_yr"]
     pd.testing.assert_frame_equal(pool.table[columns], on_dask.table[columns])
     assert (tmp_path / "pool" / "sweep.csv").read_text() == (tmp_path / "dask" / "sweep.csv").read_text()
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "starting a local Dask cluster (2 workers) ..."
+    assert re.fullmatch(r"local Dask cluster ready \(2 workers\) in \d+\.\d s", lines[1])
+    assert sum("Dask cluster" in line for line in lines) == 2
+    assert any(re.search(r"^runs: .*; running: run0[123] cells\.2024=[123]0 \d+ s", line) for line in lines)
 
 
 def test_cases_come_back_in_order_whatever_finishes_first(folder: Path, tmp_path: Path):

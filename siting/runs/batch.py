@@ -30,15 +30,19 @@ from siting.deliver.folders import (
     write_files,
 )
 from siting.deliver.qgisproject import compare_project_text
-from siting.deliver.styles import diff_changes, diff_style
+from siting.deliver.styles import diff_changes, diff_runs, diff_style
 from siting.deliver.tables import csv_text, table_files
 from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import load_checked
 from siting.runs.pool import Case, CaseSummary, Progress, run_cases
 from siting.runs.tables import (
+    COMPARE_CROSS_NOTE,
     CROSS_START_NOTE,
+    bound_note,
+    comparison_csv,
     comparison_display,
     comparison_table,
+    diff_aliases,
     diff_geojson,
     difference_note,
     moved_note,
@@ -46,6 +50,7 @@ from siting.runs.tables import (
     sweep_display,
     sweep_plot,
     sweep_table,
+    warm_note,
 )
 
 
@@ -171,8 +176,12 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     """Solve every scenario (and variant, or only the `variants` named) with `overrides` applied
     and write the comparison folder: the tables, diff.geojson, compare.qgs and each run's outputs
     in a subfolder named by its label. Every scenario and the folder are checked before anything is
-    solved or created. `out_name` and `variants_name` are what the problems call the folder and
-    the variants (the command line's `--out` and `--variant`)."""
+    solved or created. Each run starts from nothing; once all are solved, a run moves to another
+    run's plan when that plan meets its rules and costs less than its own (the cross-start rounds
+    of siting/runs/pool.py: the table's row `started from` names that run), and a run whose rules
+    admit every plan of another's lends it its bound (`carry_bounds`: the row `bound from`).
+    `out_name` and `variants_name` are what the problems call the folder and the variants (the
+    command line's `--out` and `--variant`)."""
     cases, inputs = comparison_cases(paths, time_limit_s, variants, overrides, variants_name)
     destination = check_destination(Path(destination), inputs, out_name)
 
@@ -180,21 +189,24 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         table = comparison_table(summaries)
         diff = diff_geojson(summaries)
         changes = diff_changes(diff)
-        diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run})
-        note = "\n\n".join(n for n in (TOLERANCE_NOTE, difference_note(table, summaries), placement_note(summaries))
-                             if n)
+        diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run},
+                              diff_aliases(summaries))
+        moved = any(s.started_from for s in summaries)
+        note = "\n\n".join(n for n in (TOLERANCE_NOTE, difference_note(table, summaries), bound_note(summaries),
+                                       COMPARE_CROSS_NOTE if moved else "", moved_note(summaries),
+                                       placement_note(summaries)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
         shown = table_files(comparison_display(table, summaries), "comparison", note)
-        files = {"comparison.csv": csv_text(table), "comparison.md": shown["comparison.md"], "diff.geojson": diff,
+        files = {"comparison.csv": comparison_csv(table), "comparison.md": shown["comparison.md"], "diff.geojson": diff,
                  "diff.qml": diff_qml}
         # compare.qgs: every run's sites and the changes against the baseline, in one QGIS project.
         project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
-                                       geometry_type_of(diff), diff_qml, changes)
+                                       geometry_type_of(diff), diff_qml, changes, diff_runs(diff))
         if project is not None:
             files["compare.qgs"] = project
         return table, files
 
-    return run_batch(cases, destination, workers, scheduler, progress, tables)
+    return run_batch(cases, destination, workers, scheduler, progress, tables, cross=True)
 
 
 def short_key(key: str) -> str:
@@ -248,7 +260,8 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (TOLERANCE_NOTE, CROSS_START_NOTE if moved else "", moved_note(summaries)) if n)
+        note = "\n\n".join(n for n in (TOLERANCE_NOTE, warm_note(summaries), bound_note(summaries),
+                                       CROSS_START_NOTE if moved else "", moved_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words
         shown = table_files(sweep_display(table), "sweep", note)
         return table, {"sweep.csv": csv_text(table), "sweep.md": shown["sweep.md"],

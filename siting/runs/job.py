@@ -6,7 +6,7 @@ import dataclasses
 import json
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +24,10 @@ from siting.deliver.geojson import json_text
 from siting.deliver.tables import table_files, text_table
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, Alternative, near_optimal_plans
 from siting.optimize.explain import InfeasiblePlan
-from siting.optimize.relax import rule_cost_table, rule_costs
+from siting.optimize.relax import RULE_COST_NOTE, rule_cost_table, rule_costs
 from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
-from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import Prepared, prepare, redline_settings, with_layer_problems
 from siting.runs.calibrate import calibration_files, choice_score, findings_text, fixed_findings
 
@@ -80,7 +79,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
               variant: str | None = None, overrides: tuple[Override, ...] = (), with_rule_costs: bool = False,
               create_parent: bool = True, alternatives: int = 0, slack: float = 0.05,
               start: PlanValues | FixedStart | None = None, keep_plan: bool = False,
-              out_name: str = "--out") -> RunResult:
+              out_name: str = "--out", notices: Sequence[str] = ()) -> RunResult:
     """The solve job: check the output folder, prepare, solve, and write every output into the
     folder at once; with `with_rule_costs`, also the cost of each rule family (rule_costs.csv
     and .md); with `alternatives` N > 0, also N near-optimal plans within `slack` of the
@@ -94,7 +93,9 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     fixed and the rest solved as an LP, no search (siting/optimize/run.py `solve_fixed_start`;
     the outputs are those of a solve, with a notice saying so); with `keep_plan` the result
     carries this run's own (`RunResult.plan_values`). `out_name` is what the problems of
-    `out_dir` call it (the command line's `--out`; `siting.run` says `out`)."""
+    `out_dir` call it (the command line's `--out`; `siting.run` says `out`). `notices` are added
+    to the run's own (`Prepared.notices`: the report and the manifest give them), e.g. why a
+    batch's run was solved again (siting/runs/pool.py `not_taken_notice`)."""
     if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
         raise InputError([f"--time-limit | must be a finite number of seconds greater than 0 (got {time_limit_s}); "
                           "give e.g. --time-limit 60"])
@@ -112,6 +113,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                          f"{shown_path(loaded.scenario_path)}: output.folder")
     timings: dict[str, float] = {}
     prepared = prepare(scenario_path, timings, variant, overrides)
+    prepared.notices.extend(notice for notice in notices if notice not in prepared.notices)
     loaded = prepared.loaded
     settings = solver_settings(loaded)
     if time_limit_s is not None:
@@ -124,7 +126,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         solved = solve_prepared(prepared, settings, timings, start=start)
     except InfeasiblePlan as infeasible:
         diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
-                                    loaded.scenario.name, infeasible.presolve)
+                                    loaded.scenario.name, infeasible.presolve, prepared.names)
         diagnosis.update(calibration_files(prepared, findings) if findings is not None else {})
         write_folder_atomically(destination, diagnosis, create_parent)
         raise PlanInfeasible(f"{infeasible}\nthe diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, "
@@ -138,7 +140,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                 rule_costs(model_inputs(prepared, solved), settings, solved.model, solved.solver),
                                 prepared.names)
         timings["rule_costs"] = time.perf_counter() - started
-        extra.update(table_files(costs, "rule_costs", TOLERANCE_NOTE))
+        extra.update(table_files(costs, "rule_costs", RULE_COST_NOTE))
     if alternatives:
         started = time.perf_counter()
         extra.update(alternative_files(prepared, settings, solved, alternatives, slack, timings))

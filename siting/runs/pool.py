@@ -11,9 +11,9 @@ case starts from its plan (a MIP start by variable name and index: siting/optimi
 starts from the same plan, whatever the number of workers and the order in which runs finish,
 so the runs stay reproducible. The price is that the other workers wait for the first run.
 
-Cross-starts (`cross`, as sweeps run): each run is solved only to its gap, so a run whose rules
-admit more plans (a looser red line) can end dearer than one whose rules admit fewer. Once every
-run is solved, each run's plan is costed in every other run (`cross_check`: its whole-number
+Cross-starts (`cross`, as sweeps and comparisons run): each run is solved only to its gap, so a
+run whose rules admit more plans (a looser red line) can end dearer than one whose rules admit
+fewer. Once every run is solved, each run's plan is costed in every other run (`cross_check`: its whole-number
 decisions fixed, the rest solved as an LP, siting/optimize/solve.py `plan_cost`). A run for
 which some other run's plan meets the rules and costs less than its own, by more than
 CROSS_TOLERANCE of it, moves to the cheapest such plan (the earliest run on a tie):
@@ -24,7 +24,10 @@ CROSS_TOLERANCE of it, moves to the cheapest such plan (the earliest run on a ti
   names the plan's run and says whence the bound comes);
 - otherwise (no bound, or the plan lies above the run's gap from it) the run is solved again
   starting from that plan, and keeps that solve when it is no dearer than its own plan (it is
-  no dearer than its start when HiGHS keeps the start, siting/optimize/counts.py).
+  no dearer than its start when HiGHS keeps the start, siting/optimize/counts.py). So is a run
+  whose taking of the plan failed (any error), and then the failure is said: on the progress
+  line of its cross-start, in a notice of the new solve's report and manifest, and in the
+  batch's note on the runs that moved (`CaseSummary.not_taken`).
 A new plan other than its start (such a solve found better) is costed in the other runs in a
 further round, and so on until no plan is cheaper elsewhere than where it stands (at most one
 round per run). When the rounds end so, a run whose rules admit every plan of another's ends no
@@ -32,16 +35,37 @@ dearer than that other (to CROSS_TOLERANCE). Every decision uses only
 the plans and costs at the start of a round, taken in case order, so the outcome does not depend
 on the number of workers nor on the order in which they finish. A run with candidate cells takes
 no start (its screened solve, siting/optimize/screening.py, has none), so it is not solved
-again; its plan is still costed in the other runs.
+again; its plan is still costed in the other runs. A plan is costed only in a run of which it can
+be a plan (`plan_cost` refuses one that builds where the run's model has no such decision: a site,
+product or module the run lacks), so runs of other inputs, such as another sites layer, are
+compared as they are.
+
+Nested rules (`admits_every_plan`): a run's rules admit every plan of another run's when the two
+runs' model inputs are the same but for rules the first relaxes: its red line leaves it at least
+as much land for every product at every site the other may build on, and excludes no site the
+other admits, and it may switch off rule families whose rows only switch off (those
+`--rule-costs` prices, models/registry.py). Then the first run's optimum is no higher than the
+other's, and the other's is at least the first run's proven bound. Once the runs are solved (and
+the cross-start rounds done), `carry_bounds` gives each run the highest bound proven by a run
+whose rules admit every plan of its own, when that is above its own bound, and measures its gap
+against it (`CaseSummary.bound_from` names that run, `own_gap` keeps the gap of its own solve,
+which its report and manifest give); `CaseSummary.admits` names the runs each run's rules admit,
+so that a comparison's proven range of a difference never holds the impossible sign. Nothing is
+claimed of runs whose inputs differ otherwise (another target, cost, site layer): the tables
+then say only what each run's own bound proves. A run with candidate cells is left out: its
+bound is that of a screened model (siting/optimize/screening.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import queue
 import shutil
 import time
 import traceback
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,14 +126,19 @@ class CaseSummary:
     the diagnosis (conflicts.md, ...); "" when the run wrote nothing."""
     units: dict[str, str] = field(default_factory=dict)  # product or target group -> its unit ("t", "GWh")
     cluster_names: dict[str, str] = field(default_factory=dict)
-    """Cluster id -> its name in the run's clusters layer (`cluster_names`), which the terminal's
-    and comparison.md's capacity rows give; comparison.csv keeps the ids."""
+    """Cluster id -> its name in the run's clusters layer, as the run's `Names` give it
+    (siting/config/units.py `cluster_names`), which the terminal's and comparison.md's capacity
+    rows give; comparison.csv keeps the ids."""
     started_from: str = ""
     """The label of the run whose plan this run took, or was solved again from, in a cross-start
     round (see the module docstring); "" when it was not."""
     own_objective_yuan: float | None = None
     """For a run that moved to another run's plan (`started_from`): the objective of the plan its
     own solve had found before (yuan; None when that solve found none); None otherwise."""
+    not_taken: str = ""
+    """For a run that moved to another run's plan (`started_from`) by a new solve from it after
+    taking that plan as it is failed: the failure in words (`failure_words`: "an unexpected error
+    (TypeError: ...)"); "" otherwise."""
     best_bound_yuan: float | None = None
     """The proven lower bound of the run's optimum that its gap is measured against (the
     solver's best bound; None without one)."""
@@ -118,6 +147,24 @@ class CaseSummary:
     optimize/counts.py `CountSolve.record`), as plain data; empty when the run has none."""
     plan_values: dict[str, dict[Any, float]] = field(default_factory=dict, repr=False, compare=False)
     """The plan's variable values, only while runs start from each other (empty otherwise)."""
+    warm_from: str = ""
+    """The label of the run whose plan this run's own solve started from (a sweep's first run,
+    `run_cases` with `warm`), so that its plan may differ from a solve that starts from nothing;
+    "" when it started from nothing."""
+    bound_from: str = ""
+    """The label of the run whose proven bound is this run's `best_bound_yuan`, carried over
+    because that run's rules admit every plan of this run's (`carry_bounds`; its `gap` is then
+    measured against that bound); "" when the bound is the run's own."""
+    own_gap: float | None = None
+    """For a run with a `bound_from`: the gap its own solve proved (a share), which its report and
+    manifest give; None otherwise."""
+    admits: dict[str, str] = field(default_factory=dict)
+    """The other runs every plan of which this run's rules are proven to admit: label -> what this
+    run relaxes of that run's rules, in words (`relaxed_rules`: "the red line"; "" when the rules
+    are the same), in case order; empty when there is none."""
+    rules: Any = field(default=None, repr=False, compare=False)
+    """The run's model inputs (`models.ModelInputs`), only while runs are compared with each other
+    (`carry_bounds`); None otherwise, and for a run with candidate cells."""
 
 
 #: The file of a run's folder that explains why its rules cannot be met together
@@ -130,6 +177,14 @@ DIAGNOSIS = "conflicts.md"
 REPORTED_FAILURES: tuple[type[Exception], ...] = (PlanInfeasible, NoSolution, InputError)
 
 
+#: How `error_text` begins the error of a failure outside REPORTED_FAILURES (a bug).
+UNEXPECTED = "unexpected error"
+
+#: Each kind of REPORTED_FAILURES in words, as `failure_words` names it.
+FAILURE_WORDS = {PlanInfeasible.__name__: "rules that cannot be met together", NoSolution.__name__: "no plan",
+                 InputError.__name__: "bad input"}
+
+
 def error_text(exc: BaseException) -> str:
     """A failed run's `CaseSummary.error` for the exception that stopped it: the name of its kind
     among REPORTED_FAILURES, ": " and its message ("PlanInfeasible: the plan is infeasible: ..."
@@ -139,7 +194,7 @@ def error_text(exc: BaseException) -> str:
     for kind in REPORTED_FAILURES:
         if isinstance(exc, kind):
             return f"{kind.__name__}: {exc}"
-    return f"unexpected error: {traceback.format_exception_only(type(exc), exc)[-1].strip()}"
+    return f"{UNEXPECTED}: {traceback.format_exception_only(type(exc), exc)[-1].strip()}"
 
 
 def failure_message(summary: CaseSummary) -> str:
@@ -148,6 +203,31 @@ def failure_message(summary: CaseSummary) -> str:
     error: ...") as they are."""
     name, sep, rest = summary.error.partition(": ")
     return rest if sep and name.isidentifier() and name[:1].isupper() else summary.error
+
+
+def failure_words(error: str) -> str:
+    """A failed run's `CaseSummary.error` (`error_text`) in words on one line, for a notice: the
+    kind of failure (FAILURE_WORDS, "an unexpected error" for any other) and, in brackets, the
+    first line of its message: "unexpected error: TypeError: bad value" -> "an unexpected error
+    (TypeError: bad value)", "NoSolution: no plan within 10 s" -> "no plan (no plan within 10 s)";
+    an error of no known form is "an error" and its first line."""
+    kind, sep, rest = error.partition(": ")
+    if sep and kind in FAILURE_WORDS:
+        words = FAILURE_WORDS[kind]
+    elif sep and kind == UNEXPECTED:
+        words = f"an {UNEXPECTED}"
+    else:
+        words, rest = "an error", error
+    line = next((part.strip() for part in rest.splitlines() if part.strip()), "")
+    return f"{words} ({line})" if line else words
+
+
+def not_taken_notice(label: str, plan_from: str, why: str) -> str:
+    """The notice of run `label` solved again from the plan of run `plan_from` because taking that
+    plan as it is failed with `why` (`failure_words`)."""
+    return (f"{label}: the plan of {plan_from} was to be taken as it is, with the bound of this run's own "
+            f"earlier solve, but that failed with {why}; the run was solved again starting from that plan "
+            "instead")
 
 
 def summarise(label: str, result: Any) -> CaseSummary:
@@ -172,17 +252,8 @@ def summarise(label: str, result: Any) -> CaseSummary:
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
         sites_opened=tuple(plan.opened_sites), site_added=added, out_dir=str(result.out_dir),
         units=_units(result.prepared.loaded.catalog, inputs),
-        cluster_names=cluster_names(result.prepared.layers.clusters),
+        cluster_names=dict(result.prepared.names.clusters),
     )
-
-
-def cluster_names(clusters: Any) -> dict[str, str]:
-    """Cluster id -> the name a reader sees, from a clusters layer (a table with an `id` column
-    and, where the layer has names, a `name` column): the name, stripped, or the id where the
-    layer gives none (no `name` column, an empty or missing name)."""
-    ids = [str(i) for i in clusters["id"]]
-    given = list(clusters["name"]) if "name" in clusters.columns else ids
-    return {i: n.strip() if isinstance(n, str) and n.strip() else i for i, n in zip(ids, given, strict=True)}
 
 
 def _units(catalog: Any, inputs: Any) -> dict[str, str]:
@@ -193,16 +264,18 @@ def _units(catalog: Any, inputs: Any) -> dict[str, str]:
     return units
 
 
-def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan: bool = False) -> CaseSummary:
+def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan: bool = False,
+             notices: Sequence[str] = ()) -> CaseSummary:
     """Solve one case and write its outputs; never raises for a failed run. `start`: the plan
     values of another run to start from, or a plan to take with a bound already proven for the
     case (siting/runs/job.py `run_solve`); with `keep_plan` the summary carries this run's own
-    (`CaseSummary.plan_values`)."""
+    (`CaseSummary.plan_values`); `notices` are added to the run's own (its report and manifest)."""
     from siting.runs.job import run_solve
 
     try:
         result = run_solve(case.scenario, case.out_dir, case.time_limit_s, variant=case.variant,
-                           overrides=case.overrides, create_parent=False, start=start, keep_plan=keep_plan)
+                           overrides=case.overrides, create_parent=False, start=start, keep_plan=keep_plan,
+                           notices=notices)
     except PlanInfeasible as exc:  # the folder holds the diagnosis
         folder = Path(case.out_dir).resolve()
         return CaseSummary(label=case.label, ok=False, error=error_text(exc),
@@ -210,6 +283,8 @@ def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan
     except Exception as exc:  # bad input, no plan, or a bug, which must not sink the other runs
         return CaseSummary(label=case.label, ok=False, error=error_text(exc))
     summary = summarise(case.label, result)
+    if result.prepared.loaded.scenario.candidates is None:  # a screened model's bound is not carried
+        summary = dataclasses.replace(summary, rules=result.prepared.inputs)
     return dataclasses.replace(summary, plan_values=result.plan_values) if keep_plan and result.plan_values else summary
 
 
@@ -241,6 +316,18 @@ class Progress:
         """Count one task done, with its label and how it ended."""
         self.counter.advance(label, state)
 
+    def say(self, text: str) -> None:
+        """`text` on a line of its own on this count's reporter, above the bar on a terminal
+        (nothing when the count reports nothing)."""
+        reporter = getattr(self.counter, "reporter", None)
+        if reporter is None:
+            return
+        bar = getattr(self.counter, "bar", None)
+        if bar is not None:
+            bar.write(text, file=reporter.stream)
+        else:
+            reporter.line(text)
+
     def then(self, total: int, what: str) -> Progress:
         """A count of `total` further tasks named `what`, on this count's reporter (a count that
         reports nothing when this one does not)."""
@@ -261,6 +348,11 @@ def _beat(progress: Callable[[CaseSummary], None] | None) -> None:
         progress.beat()
 
 
+def _say(progress: Callable[[CaseSummary], None] | None) -> Callable[[str], None]:
+    """A line to the reporter of a `Progress` (a plain callback, or none, hears nothing)."""
+    return progress.say if isinstance(progress, Progress) else lambda _text: None
+
+
 def run_cases(cases: Sequence[Case], workers: int | None = None, scheduler: str | None = None,
               progress: Callable[[CaseSummary], None] | None = None, warm: bool = False,
               cross: bool = False) -> list[CaseSummary]:
@@ -269,18 +361,66 @@ def run_cases(cases: Sequence[Case], workers: int | None = None, scheduler: str 
     scheduler None: a local process pool of `workers` processes (1 = in this process).
     scheduler "local": a Dask LocalCluster on loopback with `workers` single-threaded workers.
     scheduler "tcp://host:port": an existing Dask distributed scheduler.
-    With `warm`, the first case runs first and the others start from its plan; with `cross`,
-    once every case is solved, the cross-start rounds follow (see the module docstring; a
-    `Progress` counts their tasks as "cross-starts")."""
+    On Dask, one client (and one local cluster) serves every task of the call (`dask_client`).
+    With `warm`, the first case runs first and the others start from its plan (each such run
+    marked `warm_from`); with `cross`, once every case is solved, the cross-start rounds follow
+    (see the module docstring; a `Progress` counts their tasks as "cross-starts"). Then each run
+    takes the bounds of the runs whose rules admit every plan of its own (`carry_bounds`)."""
     keep = cross and len(cases) > 1
-    if not warm or len(cases) < 2:
-        summaries = _run_some(cases, workers, scheduler, progress, None, keep)
+    with dask_client(scheduler, workers or default_workers(), _say(progress)) as dask:
+        if not warm or len(cases) < 2:
+            summaries = _run_some(cases, workers, dask, progress, None, keep)
+        else:
+            head = _run_some(cases[:1], workers, dask, progress, None, True)[0]
+            rest = _run_some(cases[1:], workers, dask, progress, head.plan_values or None, keep)
+            if head.plan_values:  # a run with candidate cells takes no start
+                rest = [dataclasses.replace(s, warm_from=head.label) if _takes_start(case) else s
+                        for case, s in zip(cases[1:], rest, strict=True)]
+            summaries = [head, *rest]
+        if keep:
+            summaries = cross_starts(cases, summaries, workers, dask, progress)
+    return [dataclasses.replace(s, plan_values={}, rules=None) for s in carry_bounds(summaries)]
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None]) -> Iterator[Any]:
+    """A Dask client (`dask.distributed.Client`) while the block runs, closed after; None
+    without a `scheduler`. "local" starts a LocalCluster on loopback with `workers`
+    single-threaded worker processes (closed after too), which takes seconds: `say` hears a line
+    as it starts and one when it is ready, with the seconds it took; an address connects to that
+    scheduler, said the same way. Raises InputError when Dask is not installed."""
+    if scheduler is None:
+        yield None
+        return
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError(["--scheduler | Dask is not installed; install the extra: pip install -e '.[dask]'"]) from None
+    started = time.perf_counter()
+    cluster = None
+    if scheduler == "local":
+        count = f"{workers} worker{'s' if workers != 1 else ''}"
+        say(f"starting a local Dask cluster ({count}) ...")
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None)
+        try:
+            client = Client(cluster)
+        except BaseException:
+            cluster.close()
+            raise
+        say(f"local Dask cluster ready ({count}) in {time.perf_counter() - started:.1f} s")
     else:
-        head = _run_some(cases[:1], workers, scheduler, progress, None, True)[0]
-        summaries = [head, *_run_some(cases[1:], workers, scheduler, progress, head.plan_values or None, keep)]
-    if keep:
-        summaries = cross_starts(cases, summaries, workers, scheduler, progress)
-    return [dataclasses.replace(s, plan_values={}) if s.plan_values else s for s in summaries]
+        say(f"connecting to the Dask scheduler at {scheduler} ...")
+        client = Client(scheduler)
+        found = len(client.nthreads())
+        say(f"connected to the Dask scheduler at {scheduler} ({found} worker{'s' if found != 1 else ''}) "
+            f"in {time.perf_counter() - started:.1f} s")
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 @dataclass(frozen=True)
@@ -315,23 +455,22 @@ def _case_hooks(cases: Sequence[Case], progress: Callable[[CaseSummary], None] |
                   lambda i, why: CaseSummary(label=cases[i].label, ok=False, error=why))
 
 
-def _run_some(cases: Sequence[Case], workers: int | None, scheduler: str | None,
+def _run_some(cases: Sequence[Case], workers: int | None, dask: Any,
               progress: Callable[[CaseSummary], None] | None, start: dict[str, dict[Any, float]] | None,
               keep_plan: bool) -> list[CaseSummary]:
     """`run_cases` for `cases`, each started from `start`, keeping their plans with `keep_plan`."""
     tasks = [_Task(case.label, run_case, (case, start, keep_plan)) for case in cases]
-    return _run_tasks(tasks, workers, scheduler, _case_hooks(cases, progress), "siting-run")
+    return _run_tasks(tasks, workers, dask, _case_hooks(cases, progress), "siting-run")
 
 
-def _run_tasks(tasks: Sequence[_Task], workers: int | None, scheduler: str | None, hooks: _Hooks,
-               key: str) -> list[Any]:
+def _run_tasks(tasks: Sequence[_Task], workers: int | None, dask: Any, hooks: _Hooks, key: str) -> list[Any]:
     """Every task's result, in task order: in this process (one worker, or one task), in a pool
-    of `workers` processes, or on Dask (`scheduler`, see `run_cases`; `key` begins the tasks'
-    Dask keys)."""
+    of `workers` processes, or on Dask (`dask`, a client from `dask_client`; `key` begins the
+    tasks' Dask keys)."""
     if not tasks:
         return []
-    if scheduler is not None:
-        return _run_on_dask(tasks, workers or default_workers(), scheduler, hooks, key)
+    if dask is not None:
+        return _run_on_dask(tasks, dask, hooks, key)
     workers = workers or default_workers()
     if workers == 1 or len(tasks) == 1:
         results = []
@@ -375,40 +514,67 @@ def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks:
                            lambda i: hooks.begin(tasks[i].label), done, hooks.beat, BEAT_S)
 
 
-def _run_on_dask(tasks: Sequence[_Task], workers: int, scheduler: str, hooks: _Hooks, key: str) -> list[Any]:
+def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, beat_s: float = BEAT_S) -> list[Any]:
+    """The tasks on the Dask cluster of `client`, submitted at once: its scheduler hands them to
+    its workers, and runs a task lost with its worker again up to RETRIES times (then the task's
+    result is `hooks.lost`). As a worker begins a task, the task says so (`_announced`: an event
+    on a topic of this call's own) and `hooks.begin` hears it, so that a `Progress` shows the
+    runs under way as the process pool's do; `hooks.done` hears each task as it ends, and
+    `hooks.beat` is called about every `beat_s` seconds. The tasks' keys begin with `key` and a
+    token of this call's own, so that two batches on one scheduler never share a task. An
+    interrupt or any other exception cancels the tasks and is raised."""
+    token = uuid.uuid4().hex[:12]
+    topic = f"{key}-{token}-began"
+    events: queue.SimpleQueue[tuple[bool, int]] = queue.SimpleQueue()  # (ended, task number), from Dask's threads
+    client.subscribe_topic(topic, lambda event: events.put((False, int(event[1]))))
+    futures: list[Any] = []
     try:
-        from dask.distributed import Client, LocalCluster
-        from dask.distributed import as_completed as dask_completed
-    except ImportError:
-        raise InputError(["--scheduler | Dask is not installed; install the extra: pip install -e '.[dask]'"]) from None
-    cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None)
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
-    try:
-        futures = [client.submit(task.call, *task.args, key=f"{key}-{i}-{task.label}", retries=RETRIES, pure=False)
-                   for i, task in enumerate(tasks)]
-        index = {f.key: i for i, f in enumerate(futures)}
+        for i, task in enumerate(tasks):
+            future = client.submit(_announced, topic, i, task.call, *task.args, key=f"{key}-{token}-{i}-{task.label}",
+                                   retries=RETRIES, pure=False)
+            future.add_done_callback(lambda _future, i=i: events.put((True, i)))
+            futures.append(future)
         results: dict[int, Any] = {}
-        try:
-            for future in dask_completed(futures):
-                i = index[future.key]
-                try:
-                    results[i] = future.result()
-                except Exception as exc:  # a worker lost beyond the retries: report, never drop
-                    results[i] = hooks.lost(i, f"Dask worker failed: {exc}")
-                hooks.done(i, results[i])
-        except BaseException:
-            client.cancel(futures)
-            raise
+        next_beat = time.perf_counter() + beat_s
+        while len(results) < len(tasks):
+            try:
+                ended, i = events.get(timeout=max(next_beat - time.perf_counter(), 0.0))
+            except queue.Empty:
+                pass
+            else:
+                if not ended and i not in results:  # (a beginning heard after the end is dropped)
+                    hooks.begin(tasks[i].label)
+                elif ended:
+                    try:
+                        results[i] = futures[i].result()
+                    except Exception as exc:  # a worker lost beyond the retries: report, never drop
+                        results[i] = hooks.lost(i, f"Dask worker failed: {exc}")
+                    hooks.done(i, results[i])
+            if time.perf_counter() >= next_beat:
+                hooks.beat()
+                next_beat = time.perf_counter() + beat_s
         return [results[i] for i in range(len(tasks))]
+    except BaseException:
+        client.cancel(futures)
+        raise
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        with contextlib.suppress(Exception):  # a client already broken must not hide why
+            client.unsubscribe_topic(topic)
+
+
+def _announced(topic: str, number: int, call: Callable[..., Any], *args: Any) -> Any:
+    """`call(*args)` on a Dask worker, after an event on `topic` saying that task `number` began
+    (`Worker.log_event`, which the client of `_run_on_dask` hears); outside a worker, the call
+    alone."""
+    from dask.distributed import get_worker
+
+    try:
+        worker = get_worker()
+    except ValueError:  # not on a worker
+        worker = None
+    if worker is not None:
+        worker.log_event(topic, number)
+    return call(*args)
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,6 +595,8 @@ class CrossCheck:
         false when the run was solved again from it.
     costing_s: wall seconds spent loading the run and costing the plans.
     error: why the plans could not be costed ("" when they were).
+    not_taken: why taking the plan as it is failed, in words (`failure_words`), when the run was
+        solved again from it for that reason; "" otherwise.
     """
 
     costs: dict[int, float | None]
@@ -438,6 +606,7 @@ class CrossCheck:
     taken: bool = False
     costing_s: float = 0.0
     error: str = ""
+    not_taken: str = ""
 
 
 def cheaper(cost: float, own: float | None) -> bool:
@@ -467,7 +636,9 @@ def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues]
       it as it is (siting/optimize/run.py `FixedStart`, named by `names`, the cases' labels by
       number), no search;
     - otherwise, or when that ends other than "optimal" (a plan above the gap after all, or a
-      failure), by solving the case again from it (the plan as costed here, a complete start).
+      failure), by solving the case again from it (the plan as costed here, a complete start); a
+      failure (any error) is then said in `not_taken` and in a notice of the new solve
+      (`not_taken_notice`).
     Never raises for a failure: it is reported in `error` (and the run keeps its own plan)."""
     from models import build_model
     from siting.optimize.run import FixedStart, solver_settings
@@ -499,17 +670,23 @@ def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues]
         return CrossCheck(costs, costing_s=costing)
     cost = costs[chosen]
     case_aside = dataclasses.replace(case, out_dir=aside)
+    plan_from = (names or {}).get(chosen, f"case {chosen + 1}")
+    not_taken = ""
     if cost is not None and bound_yuan is not None and proven_by(cost, bound_yuan, settings.rel_gap):
-        fixed = FixedStart(completed[chosen], bound_yuan, (names or {}).get(chosen, f"case {chosen + 1}"),
-                           own_yuan, dict(searches or {}))
-        taken = run_case(case_aside, fixed, keep_plan=True)
-        if taken.ok and taken.status == "optimal":
-            same = decisions(model, taken.plan_values) == decisions(model, completed[chosen])
-            return CrossCheck(costs, chosen, taken, same, True, costing)
-        shutil.rmtree(aside, ignore_errors=True)  # not proven within the gap after all: searched again instead
-    resolved = run_case(case_aside, completed[chosen], keep_plan=True)
+        fixed = FixedStart(completed[chosen], bound_yuan, plan_from, own_yuan, dict(searches or {}))
+        try:
+            taken = run_case(case_aside, fixed, keep_plan=True)
+            if taken.ok and taken.status == "optimal":
+                same = decisions(model, taken.plan_values) == decisions(model, completed[chosen])
+                return CrossCheck(costs, chosen, taken, same, True, costing)
+            not_taken = "" if taken.ok else failure_words(taken.error)  # ok: above the gap after all
+        except Exception as exc:  # a bug here must not sink the sweep: the run is searched again
+            not_taken = failure_words(error_text(exc))
+        shutil.rmtree(aside, ignore_errors=True)  # not taken: searched again instead
+    notices = [not_taken_notice(case.label, plan_from, not_taken)] if not_taken else []
+    resolved = run_case(case_aside, completed[chosen], keep_plan=True, notices=notices)
     same = resolved.ok and decisions(model, resolved.plan_values) == decisions(model, completed[chosen])
-    return CrossCheck(costs, chosen, resolved, same, False, costing)
+    return CrossCheck(costs, chosen, resolved, same, False, costing, not_taken=not_taken)
 
 
 def decisions(model: Any, values: PlanValues) -> dict[tuple[str, Any], int]:
@@ -557,13 +734,13 @@ def _may_improve(summary: CaseSummary) -> bool:
 
 
 def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], workers: int | None,
-                 scheduler: str | None, progress: Callable[[CaseSummary], None] | None) -> list[CaseSummary]:
+                 dask: Any, progress: Callable[[CaseSummary], None] | None) -> list[CaseSummary]:
     """The cross-start rounds (see the module docstring) on solved `cases` whose `summaries` carry
     their plans: the summaries after them, a run that took another run's plan or was solved again
     from it marked `started_from` (with `own_objective_yuan`, the cost of the plan its own solve
-    found), its folder replaced by the new one. Tasks run as `run_cases`
-    runs them; each round's decisions are made here, in case order, once all of its tasks are
-    done."""
+    found), its folder replaced by the new one. Tasks run as `run_cases` runs them (`dask`: its
+    Dask client, or None); each round's decisions are made here, in case order, once all of its
+    tasks are done."""
     current = list(summaries)
     movable = [_takes_start(case) and _may_improve(summary) for case, summary in zip(cases, current, strict=True)]
     fresh = [i for i, summary in enumerate(current) if summary.plan_values]
@@ -582,13 +759,14 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
                        (cases[i], current[i].objective_yuan, plans, _aside(cases[i].out_dir),
                         current[i].best_bound_yuan, current[i].searches, {j: names[j] for j in plans}))
                  for i, plans in work]
-        checks = _run_tasks(tasks, workers, scheduler, _cross_hooks(cases, work, counter), f"siting-cross{number}")
+        checks = _run_tasks(tasks, workers, dask, _cross_hooks(cases, work, counter), f"siting-cross{number}")
         fresh = []
         for (i, _plans), check in zip(work, checks, strict=True):
             kept = _kept(cases[i], current[i], check)
             if kept is not None:
                 own = current[i].own_objective_yuan if current[i].started_from else current[i].objective_yuan
-                current[i] = dataclasses.replace(kept, started_from=cases[check.chosen].label, own_objective_yuan=own)
+                current[i] = dataclasses.replace(kept, started_from=cases[check.chosen].label, own_objective_yuan=own,
+                                                 not_taken=check.not_taken, warm_from=current[i].warm_from)
                 if not check.same_plan:
                     fresh.append(i)
     return current
@@ -606,6 +784,8 @@ def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Pr
             state = "its own plan is the cheapest"
         else:
             state = (f"from {cases[check.chosen].label}: " + ("took its plan, " if check.taken else "")
+                     + (f"taking its plan failed with {check.not_taken}, solved again from it: "
+                        if check.not_taken else "")
                      + progress.run_outcome(check.resolved.ok, check.resolved.status, check.resolved.error))
         counter.advance(cases[work[k][0]].label, state)
 
@@ -629,3 +809,120 @@ def _kept(case: Case, own: CaseSummary, check: CrossCheck) -> CaseSummary | None
     shutil.rmtree(folder, ignore_errors=True)
     aside.rename(folder)
     return dataclasses.replace(resolved, out_dir=str(folder))
+
+
+# --------------------------------------------------------------------------------------------
+# nested rules
+
+
+#: The fields of `models.ModelInputs` through which the red line reaches the model: the usable
+#: land of each (site, product) pair outside its buffered zone, and the pairs it excludes.
+REDLINE_FIELDS = ("land_after_redline_ha", "REDLINE_EXCLUDED")
+
+
+#: Rule families named otherwise than by their name with spaces ("chain balance"), in words.
+FAMILY_WORDS = {"redline": "the red line"}
+
+
+def relaxing_families() -> frozenset[str]:
+    """The rule families whose switching off relaxes the rules without touching the rest of the
+    model: those `--rule-costs` prices whose rows alone switch off (models/registry.py
+    `RULE_COST_FAMILIES` without `relax_needs_rebuild`: differentiation, agglomeration, budget,
+    chain balance, market), and the red line, whose land and exclusions `admits_every_plan`
+    compares as they stand with it off."""
+    from models import RULE_COST_FAMILIES, family
+
+    return frozenset({"redline", *(name for name in RULE_COST_FAMILIES if not family(name).relax_needs_rebuild)})
+
+
+def relaxed_rules(looser: Any, stricter: Any) -> tuple[str, ...] | None:
+    """What the model inputs `looser` relax of `stricter` (both `models.ModelInputs`), in words
+    ("the red line" for its land and exclusions, "differentiation off", "the red line off" for a
+    family switched off; () when they are the same), when every plan of
+    `stricter` is then a plan of `looser` at no higher cost; None when that is not proven.
+
+    Proven when every field of the inputs is the same but for
+    - the red line (REDLINE_FIELDS, and the family switched off): for every candidate pair that
+      `stricter` does not exclude, `looser` leaves at least as much usable land (ha,
+      models/families/redline.py `usable_land_ha`), and it excludes no pair `stricter` admits.
+      The red line reaches the model only through that land L[s,p] and those exclusions, and
+      every use of L is monotone: a pair is buildable when one module fits, the module bounds
+      are floor(L / land), the linking constants Amax[s,p] are the module knapsack on L, and the
+      land rows (models/families/land.py) hold for a plan under larger L wherever they hold
+      under smaller: a row of `looser` at level l sums the pairs with L <= l there, whose L in
+      `stricter` is no larger, and which `stricter`'s row at the largest of those covers.
+    - rule families `stricter` has on and `looser` off, among `relaxing_families`: their rows
+      are left out and nothing else changes (the relaxation `--rule-costs` prices).
+    Every other difference (targets, costs, sites, distances, families switched otherwise)
+    leaves the question open, and None is returned."""
+    from models.families.redline import redline_excluded, usable_land_ha
+    from models.index import is_on
+
+    if type(looser) is not type(stricter) or not dataclasses.is_dataclass(looser):
+        return None
+    differing = {f.name for f in dataclasses.fields(looser) if getattr(looser, f.name) != getattr(stricter, f.name)}
+    if not differing <= {*REDLINE_FIELDS, "enabled_families"}:
+        return None
+    off = stricter.enabled_families - looser.enabled_families
+    if looser.enabled_families - stricter.enabled_families or not off <= relaxing_families():
+        return None
+    on_looser, on_stricter = is_on(looser, "redline"), is_on(stricter, "redline")
+    candidates = set(stricter.CANDIDATES)
+    out_looser = redline_excluded(looser, on_looser) & candidates
+    out_stricter = redline_excluded(stricter, on_stricter) & candidates
+    if not out_looser <= out_stricter:
+        return None
+    admitted = [pair for pair in stricter.CANDIDATES if pair not in out_stricter]
+    if any(usable_land_ha(looser, pair, on_looser) < usable_land_ha(stricter, pair, on_stricter) for pair in admitted):
+        return None
+    words = []
+    if "redline" not in off and (out_looser != out_stricter or any(
+            usable_land_ha(looser, pair, on_looser) != usable_land_ha(stricter, pair, on_stricter)
+            for pair in admitted)):
+        words.append("the red line")
+    words += [f"{FAMILY_WORDS.get(name, name.replace('_', ' '))} off" for name in sorted(off)]
+    return tuple(words)
+
+
+def admits_every_plan(looser: Any, stricter: Any) -> bool:
+    """Whether the rules of the model inputs `looser` are proven to admit every plan of those of
+    `stricter` at no higher cost (`relaxed_rules`), so that the optimum of `looser` is no higher
+    than that of `stricter`."""
+    return relaxed_rules(looser, stricter) is not None
+
+
+def carry_bounds(summaries: Sequence[CaseSummary]) -> list[CaseSummary]:
+    """The summaries with what nested rules prove (see the module docstring): each run with its
+    model inputs (`CaseSummary.rules`) gets `admits`, the other runs every plan of which its rules
+    admit (`relaxed_rules`, in words); and each run with a plan takes the highest proven bound
+    (`best_bound_yuan`) among the runs whose rules admit every plan of its own, the earliest on a
+    tie, when that is above its own bound by more than CROSS_TOLERANCE of its objective (less is
+    the LP's noise) and no higher than its objective to that tolerance (a bound above it would
+    contradict the nesting: it is not taken). Its gap is then measured against that bound
+    (siting/optimize/counts.py `certified_gap`), `bound_from` names its run and `own_gap` keeps
+    the gap of its own solve."""
+    from siting.optimize.counts import certified_gap
+
+    words: dict[tuple[int, int], str] = {}  # (looser, stricter) -> what the looser relaxes
+    for i, looser in enumerate(summaries):
+        for j, stricter in enumerate(summaries):
+            if i != j and looser.rules is not None and stricter.rules is not None:
+                relaxed = relaxed_rules(looser.rules, stricter.rules)
+                if relaxed is not None:
+                    words[(i, j)] = ", ".join(relaxed)
+    result = []
+    for j, summary in enumerate(summaries):
+        admits = {summaries[k].label: text for (i, k), text in words.items() if i == j}
+        summary = dataclasses.replace(summary, admits=admits) if admits else summary
+        own = summary.best_bound_yuan
+        objective = summary.objective_yuan
+        bounds = [(summaries[i].best_bound_yuan, i) for (i, k) in words if k == j
+                  and summaries[i].ok and summaries[i].best_bound_yuan is not None]
+        if summary.ok and objective is not None and bounds:
+            bound, i = max(bounds, key=lambda pair: (pair[0], -pair[1]))
+            above_own = own is None or bound > own + CROSS_TOLERANCE * max(abs(objective), 1.0)
+            if above_own and bound <= objective + CROSS_TOLERANCE * max(abs(objective), 1.0):
+                summary = dataclasses.replace(summary, best_bound_yuan=bound, gap=certified_gap(objective, bound),
+                                              bound_from=summaries[i].label, own_gap=summary.gap)
+        result.append(summary)
+    return result

@@ -10,7 +10,11 @@ their name in the clusters layer ("capacity Kunming: Copper foil", `comparison_d
 What the proven gaps show of a difference is said with it: whether they tell two objectives
 apart (siting/optimize/tolerance.py), the proven range of the difference of two optima, and, for
 runs they cannot tell apart, that the differences of their plans are not effects of what a run
-changes (`comparison_display`, `difference_note`)."""
+changes (`comparison_display`, `difference_note`). Where one run's rules admit every plan of
+another's (siting/runs/pool.py `relaxed_rules`), the range keeps the only sign possible and a run
+may carry the other's bound (`bound_note`). Every run whose search started from another run's plan
+is named with that run (`warm_note`, `moved_note`), since its plan may differ from what `siting
+solve` gives for its settings."""
 
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ import pandas as pd
 
 from siting.config.progress import INFEASIBLE, run_outcome
 from siting.config.units import BN, MONEY_UNIT, cost_label, per_year, product_label, unit_slug
+from siting.deliver.geojson import format_number
+from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, change_aliases
 from siting.deliver.tables import (
     AS_GIVEN,
     TERMINAL_CELL,
@@ -36,7 +42,7 @@ from siting.deliver.tables import (
     numeric_columns,
     table_cells,
 )
-from siting.optimize.tolerance import WITHIN, optimum_interval, within_tolerance
+from siting.optimize.tolerance import WITHIN, optimum_interval, range_text, within_tolerance
 from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, failure_message
 
 #: Relative difference below which two capacities count as the same.
@@ -141,10 +147,17 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     After the objective, three rows hold only differences: TOLERANCE_ROW, whether the gaps tell
     the two objectives apart (`difference_verdict`), and RANGE_LOW_ROW and RANGE_HIGH_ROW, the
     proven range of the difference of the two optima (yuan, `objective_range`; empty where it
-    is unbounded)."""
+    is unbounded). After the gap, when some run has one, the rows of ORIGIN_ROWS: the run whose
+    plan a run moved to in the cross-start rounds ("started from") and the run whose bound its
+    gap is measured against ("bound from"), "" where none; their differences are left empty."""
     products, clusters, groups, years = _row_keys(summaries)
     per_run = [_metric_rows(s, products, clusters, groups, years) for s in summaries]
     metrics = list(dict.fromkeys(m for rows in per_run for m in rows))
+    origins = [row for row, attribute in ORIGIN_ROWS.items() if any(getattr(s, attribute) for s in summaries)]
+    if origins and "gap" in metrics:  # whose plan a run moved to, whose bound it carries
+        metrics[metrics.index("gap") + 1:metrics.index("gap") + 1] = origins
+        for summary, rows in zip(summaries, per_run, strict=True):
+            rows.update({row: ("", getattr(summary, ORIGIN_ROWS[row])) for row in origins if summary.ok})
     if "objective" in metrics:  # what the gaps prove of the objective difference (siting/optimize/tolerance.py)
         metrics[metrics.index("objective") + 1:metrics.index("objective") + 1] = list(DIFFERENCE_ROWS)
     units = {m: next((r[m][0] for r in per_run if m in r), "") for m in metrics}
@@ -158,14 +171,33 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
         if i > 0:
             low, high = objective_range(first, summary) or (None, None)
             table[delta_column(summary, first)] = [
-                _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m not in DIFFERENCE_ROWS
+                "" if m in ORIGIN_ROWS
+                else _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m not in DIFFERENCE_ROWS
                 else difference_verdict(first, summary) if m == TOLERANCE_ROW
                 else _finite(low if m == RANGE_LOW_ROW else high) for m in metrics]
     return pd.DataFrame(table)
 
 
+def comparison_csv(table: pd.DataFrame) -> str:
+    """comparison.csv's text from `comparison_table`: as siting/deliver/tables.py `csv_text`
+    writes a table (money in bn yuan, gaps in percent), every number written as the other CSV
+    files write theirs (siting/deliver/geojson.py `format_number`: whole numbers without decimals,
+    others to 9 significant digits), also in the runs' columns, which mix text (the status, the
+    verdicts) with numbers and which pandas would otherwise write at full precision
+    ("-22.715691090000536", "0.0"): "-22.7156911", "0". Empty cells stay empty."""
+    shown = in_file_units(table).astype(object)
+    for column in shown.columns:
+        shown[column] = [format_number(v) if _is_number(v) else v for v in shown[column]]
+    return shown.to_csv(index=False, lineterminator="\n")
+
+
 #: The comparison row that says whether the proven gaps tell the objectives apart.
 TOLERANCE_ROW = "objective difference"
+
+#: The comparison rows, after the gap, that name another run a run's figures come from, present
+#: when some run has one, and the `CaseSummary` attribute each gives: the run whose plan it moved
+#: to in the cross-start rounds, the run whose proven bound its gap is measured against.
+ORIGIN_ROWS = {"started from": "started_from", "bound from": "bound_from"}
 
 #: The comparison.csv rows of the proven range of the difference of two runs' optima (yuan in
 #: the table, bn yuan when written): the lowest and the highest it can be (`objective_range`).
@@ -201,11 +233,19 @@ def objective_range(base: CaseSummary, other: CaseSummary) -> tuple[float, float
     """Where the difference of the two runs' optima, `other`'s less `base`'s, lies (yuan): each
     optimum lies between its run's proven low (`proven_low`, LB) and its objective (UB), so the
     difference lies in [LB_other - UB_base, UB_other - LB_base]; an end is infinite where a run
-    has no proven bound. None when either run has no plan. The range holds 0 exactly when the
-    runs' optimum intervals overlap, as `within_tolerance` finds them (up to its 1e-9 of slack)."""
+    has no proven bound. Where one run's rules admit every plan of the other's (`CaseSummary.admits`,
+    siting/runs/pool.py `relaxed_rules`), its optimum is no higher, so the range keeps only that
+    sign: from 0 when `base`'s rules admit `other`'s plans, up to 0 when `other`'s admit `base`'s.
+    None when either run has no plan. The range holds 0 exactly when the runs' optimum intervals
+    overlap, as `within_tolerance` finds them (up to its 1e-9 of slack)."""
     if not (base.ok and other.ok) or base.objective_yuan is None or other.objective_yuan is None:
         return None
-    return proven_low(other) - base.objective_yuan, other.objective_yuan - proven_low(base)
+    low, high = proven_low(other) - base.objective_yuan, other.objective_yuan - proven_low(base)
+    if other.label in base.admits:
+        low = max(low, 0.0)
+    if base.label in other.admits:
+        high = min(high, 0.0)
+    return low, high
 
 
 def _finite(value: float | None) -> float | None:
@@ -322,11 +362,6 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
 #: The unit of a difference of two percentages: percentage points.
 POINTS = "pp"
 
-#: What the header of a run's column of differences adds when its objective is within solver
-#: tolerance of the baseline's: the two plans cannot be told apart in cost, so the differences
-#: between them are not what the run changes brings about.
-INDISTINGUISHABLE = "plans of indistinguishable cost, not effects of the change"
-
 
 def delta_headers(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> dict[str, str]:
     """Each column of differences of `table` (`delta_column`) -> its header as a reader sees it:
@@ -345,20 +380,6 @@ def delta_headers(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> dict
 def _is_number(value: Any) -> bool:
     """A finite number (not a bool, not NaN)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def range_text(low: Any, high: Any) -> str:
-    """The proven range of an objective difference as comparison.md and the terminal give it, from
-    its ends in yuan (None or NaN: unbounded there), in bn yuan with two decimals rounded outward
-    so that the range written still holds the proven one: "-0.67 to -0.27", "at most 0.16", "at
-    least -0.67", or "" when neither end is known."""
-    lowest = math.floor(round(low / BN * 100, 6)) / 100 if _is_number(low) else None
-    highest = math.ceil(round(high / BN * 100, 6)) / 100 if _is_number(high) else None
-    if lowest is not None and highest is not None:
-        return f"{lowest:z,.2f} to {highest:z,.2f}"
-    if highest is not None:
-        return f"at most {highest:z,.2f}"
-    return f"at least {lowest:z,.2f}" if lowest is not None else ""
 
 
 def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> str:
@@ -392,7 +413,51 @@ def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> st
     if SAME_PLAN in verdicts.values():
         parts.append(f"\"{SAME_PLAN}\": the two runs report the same plan (the same sites, the same capacity at "
                      "each, the same objective).")
+    parts += nesting_sentences(summaries)
     return " ".join(parts)
+
+
+def _relaxing(words: str, looser: str) -> str:
+    """What the rules of run `looser` relax of another run's (`CaseSummary.admits`: "the red line",
+    "differentiation off", "" for the same rules), as a clause: "they differ only in the red line:
+    that of a leaves as much land or more for every product at every site and excludes nothing the
+    stricter one admits", "they differ only in differentiation switched off", "they are the
+    same"."""
+    if not words:
+        return "they are the same"
+    parts = [part.strip() for part in words.split(",")]
+    shown = _listed([part.replace(" off", " switched off") for part in parts if part != "the red line"]
+                    + [part for part in parts if part == "the red line"])
+    if "the red line" in parts:
+        return (f"they differ only in {shown}: that of {looser} leaves as much land or more for every product at "
+                "every site and excludes nothing the stricter one admits")
+    return f"they differ only in {shown}"
+
+
+def nesting_sentences(summaries: Sequence[CaseSummary]) -> list[str]:
+    """For each run compared with the baseline (the first) where one's rules admit every plan of
+    the other's (`CaseSummary.admits`), a sentence saying so and what it proves: the sign of the
+    difference of the optima, which the proven range keeps (`objective_range`). None otherwise."""
+    if not summaries or not summaries[0].ok:
+        return []
+    base = summaries[0]
+    sentences = []
+    for other in summaries[1:]:
+        if not other.ok:
+            continue
+        looser, stricter = (base, other) if other.label in base.admits else (other, base)
+        if stricter.label not in looser.admits:
+            continue
+        why = _relaxing(looser.admits[stricter.label], looser.label)
+        if base.label in other.admits and other.label in base.admits:
+            sentences.append(f"The rules of {base.label} and {other.label} admit every plan of each other ({why}), "
+                             "so their optima are the same: the proven range is 0.")
+        else:
+            sign = ("no lower than the baseline's: its proven range begins at 0 at the lowest" if looser is base
+                    else "no higher than the baseline's: its proven range ends at 0 at the highest")
+            sentences.append(f"The rules of {looser.label} admit every plan of {stricter.label} ({why}), so the "
+                             f"optimum of {other.label} is {sign}.")
+    return sentences
 
 
 def _listed(labels: Sequence[str]) -> str:
@@ -525,7 +590,9 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
     unit "pp"). Long headers are wrapped, and a table too wide for its columns goes on in a
     further one (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and
     the Markdown twin of the CSV file `more` (comparison.md), which has them whole; the note on the
-    differences (`difference_note`) and the note on capacity rows (`placement_note`)."""
+    differences (`difference_note`), the runs whose gap is measured against another run's bound
+    (`bound_note`) and those that moved to another run's plan (`moved_note`), if any, and the
+    note on capacity rows (`placement_note`)."""
     base = summaries[0]
     shown = _terminal_status(comparison_display(table, summaries), summaries, by_row=False)
     headers = delta_headers(table, summaries)
@@ -555,7 +622,8 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
     lines += _cut_note(cut, more.removesuffix(".csv") + ".md")
-    for note in (difference_note(table, summaries), placement_note(summaries)):
+    for note in (difference_note(table, summaries), bound_note(summaries), moved_note(summaries),
+                 placement_note(summaries)):
         if note:
             lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
     return "\n".join(lines)
@@ -576,17 +644,19 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
     differs from the first run's by more than their gaps) right after the objective. Long
     headers are wrapped, and columns that do not fit go on in a further table that begins with
     the runs' labels (`terminal_tables`); then a line naming the rows with cells cut short, if
-    any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole; and the
-    runs that moved to another run's plan, if any (`moved_note`)."""
+    any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole; the runs
+    whose search started from another run's plan (`warm_note`), those whose gap is measured
+    against another run's bound (`bound_note`) and those that moved to another run's plan
+    (`moved_note`), if any."""
     columns = list(table.columns)
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
     tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1)
     lines = ["\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")]
-    note = moved_note(summaries)
-    if note:
-        lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
+    for note in (warm_note(summaries), bound_note(summaries), moved_note(summaries)):
+        if note:
+            lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
     return "\n".join(lines)
 
 
@@ -614,23 +684,40 @@ def change_of(base: dict[str, float], other: dict[str, float]) -> str:
     return "unchanged" if same else "resized"
 
 
+def _diff_products(summaries: Sequence[CaseSummary]) -> list[str]:
+    """The products some run adds at some site, as diff.geojson lists them."""
+    return list(dict.fromkeys(p for s in summaries if s.ok for a in s.site_added.values() for p in a))
+
+
+def _bn_yuan(value: float | None) -> float | None:
+    """Yuan in bn yuan to 9 significant digits; None where not finite (an unbounded end)."""
+    number = _finite(value)
+    return None if number is None else float(f"{number / BN:.9g}")
+
+
 def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
     """One feature per site and compared run: what changed against the baseline, with the
-    capacity added per product (units/yr) in both, on the baseline's site geometry."""
+    capacity added per product (units/yr) in both, on the baseline's site geometry; and what the
+    proven gaps show of the run's objective against the baseline's, as comparison.csv gives it
+    (siting/deliver/styles.py DIFFERENCE_FIELDS): `difference_verdict` and the ends of
+    `objective_range` in bn yuan (null where unbounded)."""
     base = summaries[0]
     if not base.ok:
         return json.dumps({"type": "FeatureCollection", "name": "diff", "features": []}) + "\n"
     sites = json.loads((Path(base.out_dir) / "sites.geojson").read_text(encoding="utf-8"))
-    products = list(dict.fromkeys(p for s in summaries if s.ok for a in s.site_added.values() for p in a))
+    products = _diff_products(summaries)
     features = []
     for other in summaries[1:]:
         if not other.ok:
             continue
+        low, high = objective_range(base, other) or (None, None)
+        difference = dict(zip(DIFFERENCE_FIELDS, (difference_verdict(base, other), _bn_yuan(low), _bn_yuan(high)),
+                              strict=True))
         for feature in sites["features"]:
             site = feature["id"]
             before, after = base.site_added.get(site, {}), other.site_added.get(site, {})
             props: dict[str, Any] = {"id": f"{site}@{other.label}", "site": site, "scenario": other.label,
-                                     "baseline": base.label, "change": change_of(before, after)}
+                                     "baseline": base.label, "change": change_of(before, after), **difference}
             for product in products:
                 props[f"base_{product}"] = float(before.get(product, 0.0))
                 props[f"new_{product}"] = float(after.get(product, 0.0))
@@ -640,6 +727,16 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
                       separators=(",", ":")) + "\n"
 
 
+def diff_aliases(summaries: Sequence[CaseSummary]) -> dict[str, str]:
+    """diff.qml's names of diff.geojson's fields, with unit and years (siting/deliver/styles.py
+    `change_aliases`): each product's unit from the first run that has one, the baseline's years
+    and each compared run's (the years of its output value)."""
+    products = _diff_products(summaries)
+    units = {p: next((s.units[p] for s in summaries if s.ok and s.units.get(p)), "") for p in products}
+    years = [sorted(s.output_value) for s in summaries[1:] if s.ok]
+    return change_aliases(products, units, summaries[0].label, sorted(summaries[0].output_value), years)
+
+
 def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """One row per run: the swept values (as given, also when written: `attrs[AS_GIVEN]` keeps a key
     ending in `_yuan` and its values from the bn yuan of the files), status (`status_text`),
@@ -647,10 +744,13 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     gap, whether the objective differs from the first run's by more than their proven gaps
     (`vs_first`: "proven", "within solver tolerance", or "same plan" when the two report the same
     plan: `difference_verdict`), the run whose plan it took or was solved again from
-    (`started_from`, see CROSS_START_NOTE and `moved_note`; "" for none), the sites opened and final-year
-    capacity per group, in its unit per year (`capacity_<group>_<unit>_per_yr`)."""
+    (`started_from`, see CROSS_START_NOTE and `moved_note`; "" for none), when some run carries
+    another run's bound the run whose bound its gap is measured against (`bound_from`, see
+    `bound_note`; "" for none), the sites opened and final-year capacity per group, in its unit
+    per year (`capacity_<group>_<unit>_per_yr`)."""
     groups = list(dict.fromkeys(g for s in summaries if s.ok for g in s.group_capacity))
     units = {g: next((s.units[g] for s in summaries if s.ok and s.units.get(g)), "units") for g in groups}
+    carried = any(s.bound_from for s in summaries)
     rows = []
     for summary, values in zip(summaries, settings, strict=True):
         row: dict[str, Any] = {"run": summary.label, **values,
@@ -659,6 +759,7 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
                                "vs_first": difference_verdict(summaries[0], summary) if summary is not summaries[0]
                                else "",
                                "started_from": summary.started_from,
+                               **({"bound_from": summary.bound_from} if carried else {}),
                                "sites_opened": len(summary.sites_opened) if summary.ok else None}
         for group in groups:
             row[capacity_column(group, units[group])] = summary.group_capacity.get(group) if summary.ok else None
@@ -681,14 +782,68 @@ def target_units(keys: Sequence[str], summaries: Sequence[CaseSummary]) -> dict[
             if len(p) == 4 and p[:2] == ["targets", "capacity"] and p[2] in known}
 
 
+#: What CROSS_START_NOTE and COMPARE_CROSS_NOTE say after naming where the run is marked.
+_CROSS_START_WHY = ("once every run was solved, that plan met this run's rules at a lower cost than the run's own "
+                    "plan (each run is solved only to its gap). The run took that plan as it is when the bound its "
+                    "own solve proved shows it within the run's gap (its gap is then that plan's against that bound, "
+                    "and a notice in its report says so), and was solved again starting from it otherwise; either "
+                    "way the run's plan now costs no more than it. Where the rules of one run admit every plan of "
+                    "another, the first thus never ends dearer than the second.")
+
 #: The note under a sweep table in which some run was solved again from another run's plan.
-CROSS_START_NOTE = ("A run with a `started_from` moved to the plan of the run named there: once every run was "
-                    "solved, that plan met this run's rules at a lower cost than the run's own plan (each run is "
-                    "solved only to its gap). The run took that plan as it is when the bound its own solve proved "
-                    "shows it within the run's gap (its gap is then that plan's against that bound, and a notice in "
-                    "its report says so), and was solved again starting from it otherwise; either way the run's plan "
-                    "now costs no more than it. Where the rules of one run admit every plan of another, the first "
-                    "thus never ends dearer than the second.")
+CROSS_START_NOTE = f"A run with a `started_from` moved to the plan of the run named there: {_CROSS_START_WHY}"
+
+#: The note under a comparison table in which some run moved to another run's plan: as
+#: CROSS_START_NOTE, for the comparison's row `started from`.
+COMPARE_CROSS_NOTE = (f"A run whose row `started from` names another run moved to that run's plan: each run's plan "
+                      f"was costed under the rules of every other run, and {_CROSS_START_WHY}")
+
+
+def warm_note(summaries: Sequence[CaseSummary]) -> str:
+    """The note naming each run whose own solve started from another run's plan (a sweep's runs
+    after the first: `CaseSummary.warm_from`), grouped by that run, and so may report another plan
+    than `siting solve`, which starts from nothing, gives for its settings (within its gap; a
+    start that breaks a run's rules is dropped). "" when no run did."""
+    starts: dict[str, list[str]] = {}
+    for summary in summaries:
+        if summary.warm_from:
+            starts.setdefault(summary.warm_from, []).append(summary.label)
+    if not starts:
+        return ""
+    parts = [f"{_listed(labels)} started from the plan of {source}" for source, labels in starts.items()]
+    return ("Runs whose search started from the plan of another run, and so may report another plan than `siting "
+            "solve` gives for the same settings (it starts from nothing; both are within the gap): "
+            f"{'; '.join(parts)}, which was solved first, alone, as a sweep does.")
+
+
+def bound_note(summaries: Sequence[CaseSummary]) -> str:
+    """The note naming each run whose gap is measured against another run's proven bound
+    (`CaseSummary.bound_from`, siting/runs/pool.py `carry_bounds`), the runs that carry the bound
+    of one run for the same reason named together: whose bound, in bn yuan to four decimals, why
+    it holds (that run's rules admit every plan of theirs, and in what they differ: `_relaxing`),
+    the gaps against it and the gaps of the runs' own solves, which their reports and manifests
+    give. "" when no run carries another's bound."""
+    by_label = {s.label: s for s in summaries}
+    groups: dict[tuple[str, str], list[CaseSummary]] = {}
+    for summary in summaries:
+        source = by_label.get(summary.bound_from)
+        if summary.bound_from and source is not None and summary.best_bound_yuan is not None:
+            groups.setdefault((source.label, source.admits.get(summary.label, "")), []).append(summary)
+    parts = []
+    for (label, words), carrying in groups.items():
+        bound = carrying[0].best_bound_yuan or 0.0
+        gaps = _listed([f"{s.gap:.2%}" if s.gap is not None else "none" for s in carrying])
+        own = _listed([f"{s.own_gap:.2%}" if s.own_gap is not None else "no bound" for s in carrying])
+        one = len(carrying) == 1
+        parts.append(f"{_listed([s.label for s in carrying])} against the bound of {label}, {bound / BN:,.4f} "
+                     f"{MONEY_UNIT}, whose rules admit every plan of {'its own' if one else 'theirs'} "
+                     f"({_relaxing(words, label)}): {'a gap' if one else 'gaps'} of {gaps}, where "
+                     f"{'its own solve' if one else 'their own solves'} proved {own}")
+    if not parts:
+        return ""
+    return ("Gaps measured against another run's bound (a run whose rules admit every plan of another has an "
+            "optimum no higher than the other's, so its proven bound holds for the other too; the run's report "
+            f"and manifest give the gap of its own solve): {'; '.join(parts)}.")
 
 
 def moved_note(summaries: Sequence[CaseSummary]) -> str:
@@ -696,9 +851,10 @@ def moved_note(summaries: Sequence[CaseSummary]) -> str:
     cross-start rounds (siting/runs/pool.py), and so may report another plan than `siting solve`
     gives for its settings: whose plan, and whether it took the plan as it is, certified by its
     own bound (its summary's `searches` then name the plan's run, "plan_from"; its report's
-    notice says so too), or was solved again starting from it; with the plan's cost under its
-    rules and that of the plan its own solve had found (`own_objective_yuan`), in bn yuan to four
-    decimals as the notice gives them. "" when no run moved."""
+    notice says so too), or was solved again starting from it (saying why when taking the plan as
+    it is failed: `CaseSummary.not_taken`); with the plan's cost under its rules and that of the
+    plan its own solve had found (`own_objective_yuan`), in bn yuan to four decimals as the
+    notice gives them. "" when no run moved."""
     parts = []
     for summary in summaries:
         if not (summary.ok and summary.started_from) or summary.objective_yuan is None:
@@ -707,12 +863,14 @@ def moved_note(summaries: Sequence[CaseSummary]) -> str:
         own = (f"against {summary.own_objective_yuan / BN:,.4f} {MONEY_UNIT} for the plan its own solve had found"
                if summary.own_objective_yuan is not None else "its own solve having found no plan")
         if "plan_from" in summary.searches:
-            proven = f"within {summary.gap:.2%}" if summary.gap is not None else "within its gap"
+            gap = summary.own_gap if summary.bound_from else summary.gap  # its own bound's, not one carried
+            proven = f"within {gap:.2%}" if gap is not None else "within its gap"
             parts.append(f"{summary.label} took the plan of {summary.started_from} as it is ({cost} under its rules, "
                          f"{own}; the bound its own solve proved shows it {proven}, and no new search ran)")
         else:
-            parts.append(f"{summary.label} was solved again starting from the plan of {summary.started_from} and "
-                         f"ended at {cost}, {own}")
+            failed = f" (taking that plan as it is failed with {summary.not_taken})" if summary.not_taken else ""
+            parts.append(f"{summary.label} was solved again starting from the plan of {summary.started_from}{failed} "
+                         f"and ended at {cost}, {own}")
     if not parts:
         return ""
     return ("Runs that moved to another run's plan, and so may report another plan than `siting solve` gives for "

@@ -1,0 +1,121 @@
+"""`siting compare` costs each run's plan in the others, as `sweep` does (the cross-start rounds of
+siting/runs/pool.py), and uses what nested rules prove (`relaxed_rules`, `carry_bounds`): a run
+whose rules admit every plan of another never ends dearer than it, the proven range of their
+difference keeps the only sign possible, and the stricter run carries the looser run's bound.
+
+The small scenario (tests/data/small) with a pond added to its red line, 2 km east of site e_far
+(a lake polygon from 103.47 to 103.48 E, 24.945 to 24.955 N). The scenario's 1 km buffer leaves
+e_far whole, so the scenario is unchanged: its optimum, -22.7157 bn yuan, derived by hand in
+tests/test_api.py, builds e_far's cells module (`assert_base`). Variants:
+- `loose`: the scenario solved to a 20 % gap. Solved cold, HiGHS stops at a plan of -21.94903 bn
+  yuan (tests/test_cross_start.py, LOOSE_FIRST_YUAN: the same inputs);
+- `strict`: cells kept 3 km from lakes (`setbacks_m: {cells: {lake: 3000}}`), which excludes
+  e_far's cells and changes nothing else, solved to a gap of 0: its optimum is dearer than the
+  scenario's (its rules admit fewer plans) and cheaper than the loose run's first plan;
+- `strict20`: the strict rules solved to a 20 % gap.
+Every plan of `strict` is a plan of `loose` at the same cost (the red line enters no cost), so
+with the rounds the loose run takes the strict plan: "same plan". Without them it kept its first
+plan, dearer than the strict run's, with a proven range of the difference reaching below 0.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_comparison import assert_base
+from test_cross_start import LOOSE_FIRST_YUAN
+
+from siting.cli import main
+from siting.runs.batch import compare
+from siting.runs.pool import CROSS_TOLERANCE
+from siting.runs.tables import COMPARE_CROSS_NOTE, moved_note, nesting_sentences
+
+#: What the variants of the module docstring change, as scenario files beside scenario.yaml.
+VARIANTS = {
+    "loose": "solver: {rel_gap: 0.2}\n",
+    "strict": "constraints:\n  redline:\n    setbacks_m: {cells: {lake: 3000}}\n",
+    "strict20": "solver: {rel_gap: 0.2}\nconstraints:\n  redline:\n    setbacks_m: {cells: {lake: 3000}}\n",
+}
+
+
+@pytest.fixture
+def pond(folder: Path) -> Path:
+    """The small scenario's folder with the pond in its red line and the variants' files."""
+    path = folder / "redline.geojson"
+    layer = json.loads(path.read_text())
+    ring = [[103.47, 24.945], [103.48, 24.945], [103.48, 24.955], [103.47, 24.955], [103.47, 24.945]]
+    layer["features"].append({"type": "Feature", "properties": {"zone_id": "pond", "name": "Test pond",
+                                                                "category": "lake"},
+                              "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    path.write_text(json.dumps(layer))
+    for name, text in VARIANTS.items():
+        (folder / f"{name}.yaml").write_text(f"extends: scenario.yaml\nname: {name}\n{text}")
+    return folder
+
+
+def rows(out: Path) -> pd.DataFrame:
+    """comparison.csv by metric, every cell as text ("" where empty)."""
+    return pd.read_csv(out / "comparison.csv", dtype=str, keep_default_na=False).set_index("metric")
+
+
+def test_a_looser_baseline_takes_the_stricter_runs_cheaper_plan(pond: Path, tmp_path: Path):
+    """The loose baseline moves to the strict run's plan (the strict run keeps its own): the two
+    report the same plan, the range of the difference starts at 0, the row `started from` names
+    the strict run, and comparison.md explains the move and the nesting."""
+    out = tmp_path / "cmp"
+    result = compare([pond / "loose.yaml", pond / "strict.yaml"], out, workers=1)
+    loose, strict = result.summaries
+    assert (loose.started_from, strict.started_from) == ("strict", "")
+    assert loose.own_objective_yuan == pytest.approx(LOOSE_FIRST_YUAN, rel=1e-6)
+    assert strict.objective_yuan > -22.7157e9 and strict.objective_yuan < LOOSE_FIRST_YUAN
+    assert abs(loose.objective_yuan - strict.objective_yuan) <= CROSS_TOLERANCE * abs(strict.objective_yuan)
+    assert (loose.admits, strict.admits) == ({"strict": "the red line"}, {})
+    table = rows(out)
+    assert table.loc["objective difference", "strict vs loose"] == "same plan"
+    assert table.loc["objective difference: proven low", "strict vs loose"] == "0"
+    assert table.loc["started from", ["loose", "strict", "strict vs loose"]].tolist() == ["strict", "", ""]
+    assert "bound from" not in table.index  # the strict run's own bound is the higher
+    markdown = (out / "comparison.md").read_text()
+    for note in (COMPARE_CROSS_NOTE, moved_note(result.summaries), nesting_sentences(result.summaries)[0]):
+        assert note in markdown
+    assert moved_note(result.summaries).startswith(
+        "Runs that moved to another run's plan, and so may report another plan than `siting solve` gives for the "
+        "same settings: loose took the plan of strict as it is ")
+    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "compare.qgs", "comparison.csv", "comparison.md",
+                                                     "diff.geojson", "diff.qml", "loose", "strict"]
+
+
+def test_a_stricter_baseline_carries_the_looser_runs_bound(pond: Path, tmp_path: Path, capsys):
+    """strict20 (20 % gap) against the scenario (gap 0, the hand optimum): the scenario's plan breaks
+    strict20's rules, so nothing moves, but its bound, the optimum itself, holds for strict20,
+    whose gap is then measured against it; the scenario's difference is at most 0. The terminal,
+    comparison.md and comparison.csv say so."""
+    out = tmp_path / "cmp"
+    assert main(["compare", str(pond / "strict20.yaml"), str(pond / "scenario.yaml"), "--out", str(out),
+                 "--workers", "1"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    table = rows(out)
+    assert "started from" not in table.index  # nothing moved
+    assert table.loc["bound from", ["strict20", "small", "small vs strict20"]].tolist() == ["small", "", ""]
+    objective, optimum = (float(table.loc["objective", run]) * 1e9 for run in ("strict20", "small"))
+    assert_base(optimum)
+    # (to the precision of the file's objectives: 9 significant digits of -22 bn yuan, 0.77 bn yuan apart)
+    assert float(table.loc["gap", "strict20"]) == pytest.approx(100 * (objective - optimum) / abs(objective),
+                                                                rel=1e-6)
+    assert table.loc["objective difference: proven high", "small vs strict20"] == "0"
+    markdown = (out / "comparison.md").read_text()
+    note = next(part for part in markdown.split("\n\n") if part.startswith("Gaps measured against another run's"))
+    assert note.startswith(
+        "Gaps measured against another run's bound (a run whose rules admit every plan of another has an optimum no "
+        "higher than the other's, so its proven bound holds for the other too; the run's report and manifest give "
+        "the gap of its own solve): strict20 against the bound of small, -22.7157 bn yuan, whose rules admit every "
+        "plan of its own (they differ only in the red line: that of small leaves as much land or more for every "
+        "product at every site and excludes nothing the stricter one admits): a gap of ")
+    assert " ".join(note.split()) in printed
+    assert ("The rules of small admit every plan of strict20 (they differ only in the red line: that of small leaves "
+            "as much land or more for every product at every site and excludes nothing the stricter one admits), so "
+            "the optimum of small is no higher than the baseline's: its proven range ends at 0 at the highest."
+            ) in printed
