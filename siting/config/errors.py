@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from siting.config.units import joined
+
 if TYPE_CHECKING:
     from siting.config.load import Salvage
 
@@ -13,12 +15,7 @@ if TYPE_CHECKING:
 def listed(items: Iterable[object], limit: int = 5) -> str:
     """`items` for a message: "'a'", "'a', 'b' and 'c'", or the first `limit` and "and N more"
     (text quoted, numbers as they are)."""
-    shown = [repr(i) if isinstance(i, str) else str(i) for i in items]
-    if len(shown) > limit:
-        return ", ".join(shown[:limit]) + f" and {len(shown) - limit} more"
-    if len(shown) <= 1:
-        return shown[0] if shown else "none"
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
+    return joined([repr(i) if isinstance(i, str) else str(i) for i in items], limit) or "none"
 
 
 class Notice(str):

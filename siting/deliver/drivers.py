@@ -27,7 +27,7 @@ from models.costs import capex_annuity_yuan_per_yr, land_annuity_yuan_per_yr
 from models.families.agglomeration import pre_opened_sites
 from models.families.output_value import value_per_unit
 from models.families.proximity import too_far
-from siting.config.units import bn_number, bn_yuan, cost_label, per_year, product_label
+from siting.config.units import bn_number, bn_yuan, cost_label, joined, per_year, product_label
 from siting.deliver.styles import resource_label
 from siting.optimize.results import Plan
 from siting.prepare.inputs import km_figure
@@ -297,8 +297,7 @@ def year_costs(inputs: ModelInputs, plan: Plan) -> dict[int, dict[str, float]]:
 
 def _years_text(years: Sequence[int]) -> str:
     """2024 -> "2024"; (2022, 2023) -> "2022 and 2023"; (2022, 2023, 2024) -> "2022, 2023 and 2024"."""
-    words = [str(t) for t in years]
-    return ", ".join(words) if len(words) < 2 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return joined([str(t) for t in years])
 
 
 def _value_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], year: int, goal: float,

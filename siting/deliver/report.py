@@ -21,6 +21,7 @@ from siting.config.units import (
     amount_text,
     cluster_names,
     cost_label,
+    joined,
     per_year,
     plain_status,
     product_label,
@@ -122,8 +123,7 @@ def _products_text(codes: str) -> str:
 def _products_and(codes: str) -> str:
     """Product codes in words joined as a sentence says them: "fepo4,electrolyte,lfp" -> "FePO4,
     Electrolyte and LFP"."""
-    words = _products_text(codes).split(", ")
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return joined(_products_text(codes).split(", "))
 
 
 def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:

@@ -72,6 +72,7 @@ from siting.config.schema import (
     SourcesLayer,
     too_large_message,
 )
+from siting.config.units import joined
 from siting.config.words import LIKENESS, close_match
 
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -328,14 +329,6 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def joined(parts: Sequence[str], limit: int = 5) -> str:
-    """Phrases joined for a message: "a", "a and b", "a, b and c", or the first `limit` and
-    "and N more"."""
-    if len(parts) > limit:
-        return ", ".join(parts[:limit]) + f" and {len(parts) - limit} more"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def named_features(rows: Iterable[int], ids: Sequence[str | None] | None, id_field: str | None,
                    limit: int = 5, names: Sequence[str | None] | None = None, name_field: str | None = None) -> str:
     """The features a layer problem is about, for a GIS user to find them: by their place in the
@@ -469,7 +462,7 @@ def ballpark_notice(crs: pyproj.CRS, target: pyproj.CRS, path: Path, role: str) 
     datum = crs.datum.name if crs.datum is not None else crs.name
     onto = target.geodetic_crs.name if target.geodetic_crs is not None else target.name
     missing = [op.name for op in exact.unavailable_operations]
-    grids = (f"; PROJ's {joined([repr(m) for m in missing])} would do, but needs grid files not installed "
+    grids = (f"; PROJ's {joined([repr(m) for m in missing], limit=5)} would do, but needs grid files not installed "
              "(projsync, or PROJ_NETWORK=ON, fetches them)" if missing else "")
     return (f"{path}: the {role} layer's CRS, {crs.name!r}, reaches the working CRS ({target.to_string()}) only by a "
             f"ballpark transform ({ballpark.description!r}), which takes its datum, {datum!r}, as {onto} with no "
@@ -644,7 +637,7 @@ def check_layer(
     if duplicated:
         each = [f"{d!r} ({named_features(np.flatnonzero(frame['id'].to_numpy() == d), None, None)})"
                 for d in duplicated]
-        shown = joined(each)
+        shown = joined(each, limit=5)
         problems.append(f"{at}: field '{fields['id']}' | duplicate id{'s' if len(duplicated) > 1 else ''} "
                         f"{shown}; ids must be unique")
     geoms = frame.geometry
@@ -728,7 +721,8 @@ def other_case_notices(path: Path, role: str, columns: Sequence[str], optional: 
     if prefix:
         alike = [c for c in columns if not c.startswith(prefix) and c.casefold().startswith(prefix.casefold())]
         if alike:
-            notices.append(f"{path}: {'field' if len(alike) == 1 else 'fields'} {joined([repr(c) for c in alike])} "
+            shown = joined([repr(c) for c in alike], limit=5)
+            notices.append(f"{path}: {'field' if len(alike) == 1 else 'fields'} {shown} "
                            f"{'is' if len(alike) == 1 else 'are'} not read: the {role} layer reads the columns "
                            f"starting with '{prefix}', and {'this starts' if len(alike) == 1 else 'these start'} "
                            f"with it only in other letter case; rename {'it' if len(alike) == 1 else 'them'} to "
@@ -1076,8 +1070,7 @@ def is_shapefile(path: Path) -> bool:
 
 def either(names: Sequence[str]) -> str:
     """Quoted names joined for a message: "'a'", "'a' or 'b'", "'a', 'b' or 'c'"."""
-    quoted = [f"'{n}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return joined([f"'{n}'" for n in names], last="or")
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from models import ModelInputs
 from models.families.proximity import nearest_sources
 from siting.config.load import CommittedProjects, LoadedScenario, load_committed_projects
 from siting.config.schema import CommittedProject
-from siting.config.units import per_year
+from siting.config.units import joined, per_year
 from siting.deliver.tables import table_files
 from siting.optimize.results import Plan
 from siting.prepare.inputs import committed_land_ha
@@ -143,7 +143,7 @@ def _land_findings(plants: Sequence[RealPlant], usable_land_ha: Mapping[str, flo
         if used > usable + 1e-9:
             verb = "take" if len(here) > 1 else "takes"
             rows.append((" ".join(p.id for p in here), "land",
-                         f"{_join(p.label() for p in here)} {verb} {used:,.1f} ha, more than the usable land of site "
+                         f"{joined(p.label() for p in here)} {verb} {used:,.1f} ha, more than the usable land of site "
                          f"{site} ({usable:,.1f} ha)"))
     return rows
 
@@ -158,7 +158,7 @@ def _hosting_findings(plants: Sequence[RealPlant], inputs: ModelInputs) -> list[
         for plant in making:
             clusters.setdefault(inputs.cluster_of_site[plant.site], []).append(plant)
         if limit is not None and len(clusters) > limit:
-            named = "; ".join(f"{c}: {_join(p.label() for p in ps)}" for c, ps in sorted(clusters.items()))
+            named = "; ".join(f"{c}: {joined(p.label() for p in ps)}" for c, ps in sorted(clusters.items()))
             rows.append((" ".join(p.id for p in making), "hosting",
                          f"{product} plants stand in {len(clusters)} clusters ({named}), more than the hosting "
                          f"limit of {limit} for {product}"))
@@ -177,11 +177,6 @@ def _open_site_findings(plants: Sequence[RealPlant], inputs: ModelInputs) -> lis
                          f"cluster {cluster} has plants at {len(sites)} sites ({', '.join(sites)}), more than its "
                          f"limit of {limit} open site{'s' if limit != 1 else ''}"))
     return rows
-
-
-def _join(labels: object) -> str:
-    items = list(labels)  # type: ignore[call-overload]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def site_points_km(prepared: Prepared) -> dict[str, tuple[float, float]]:

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from siting.config.progress import INFEASIBLE, run_outcome
-from siting.config.units import BN, MONEY_UNIT, cost_label, per_year, product_label, unit_slug
+from siting.config.units import BN, MONEY_UNIT, cost_label, joined, per_year, product_label, unit_slug
 from siting.deliver.geojson import format_number
 from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, change_aliases
 from siting.deliver.tables import (
@@ -401,7 +401,7 @@ def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> st
     within = [label for label, verdict in verdicts.items() if verdict == WITHIN]
     if within:
         one = len(within) == 1
-        parts.append(f"{_listed(within)} {'is' if one else 'are'} {WITHIN} of the baseline: the solver has not "
+        parts.append(f"{joined(within)} {'is' if one else 'are'} {WITHIN} of the baseline: the solver has not "
                      f"shown which of the two costs less, so every difference in {'its' if one else 'their'} column"
                      f"{'' if one else 's'} (headed \"{INDISTINGUISHABLE}\"), the cost rows (capex, site opening, "
                      "sales and the others) as well as the capacity rows, is a difference between two plans of "
@@ -426,7 +426,7 @@ def _relaxing(words: str, looser: str) -> str:
     if not words:
         return "they are the same"
     parts = [part.strip() for part in words.split(",")]
-    shown = _listed([part.replace(" off", " switched off") for part in parts if part != "the red line"]
+    shown = joined([part.replace(" off", " switched off") for part in parts if part != "the red line"]
                     + [part for part in parts if part == "the red line"])
     if "the red line" in parts:
         return (f"they differ only in {shown}: that of {looser} leaves as much land or more for every product at "
@@ -458,11 +458,6 @@ def nesting_sentences(summaries: Sequence[CaseSummary]) -> list[str]:
             sentences.append(f"The rules of {looser.label} admit every plan of {stricter.label} ({why}), so the "
                              f"optimum of {other.label} is {sign}.")
     return sentences
-
-
-def _listed(labels: Sequence[str]) -> str:
-    """Labels in a sentence: "a", "a and b", "a, b and c"."""
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
 def placement_note(summaries: Sequence[CaseSummary]) -> str:
@@ -810,7 +805,7 @@ def warm_note(summaries: Sequence[CaseSummary]) -> str:
             starts.setdefault(summary.warm_from, []).append(summary.label)
     if not starts:
         return ""
-    parts = [f"{_listed(labels)} started from the plan of {source}" for source, labels in starts.items()]
+    parts = [f"{joined(labels)} started from the plan of {source}" for source, labels in starts.items()]
     return ("Runs whose search started from the plan of another run, and so may report another plan than `siting "
             "solve` gives for the same settings (it starts from nothing; both are within the gap): "
             f"{'; '.join(parts)}, which was solved first, alone, as a sweep does.")
@@ -832,10 +827,10 @@ def bound_note(summaries: Sequence[CaseSummary]) -> str:
     parts = []
     for (label, words), carrying in groups.items():
         bound = carrying[0].best_bound_yuan or 0.0
-        gaps = _listed([f"{s.gap:.2%}" if s.gap is not None else "none" for s in carrying])
-        own = _listed([f"{s.own_gap:.2%}" if s.own_gap is not None else "no bound" for s in carrying])
+        gaps = joined([f"{s.gap:.2%}" if s.gap is not None else "none" for s in carrying])
+        own = joined([f"{s.own_gap:.2%}" if s.own_gap is not None else "no bound" for s in carrying])
         one = len(carrying) == 1
-        parts.append(f"{_listed([s.label for s in carrying])} against the bound of {label}, {bound / BN:,.4f} "
+        parts.append(f"{joined([s.label for s in carrying])} against the bound of {label}, {bound / BN:,.4f} "
                      f"{MONEY_UNIT}, whose rules admit every plan of {'its own' if one else 'theirs'} "
                      f"({_relaxing(words, label)}): {'a gap' if one else 'gaps'} of {gaps}, where "
                      f"{'its own solve' if one else 'their own solves'} proved {own}")
