@@ -8,7 +8,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import Polygon
 
 from siting.cli import main
 from tests.conftest import edit, run_bad
@@ -135,6 +134,15 @@ def bow_tie_redline(folder: Path) -> None:
     (folder / "redline.geojson").write_text(json.dumps(data))
 
 
+def looped_redline(folder: Path) -> None:
+    """The lake as the 0.04 degree square whose last edge overshoots its first corner by 0.0005
+    degree: a loop of 1.2e-7 deg2 against its winding, which the repair keeps as a 2nd part."""
+    data = json.loads((folder / "redline.geojson").read_text())
+    data["features"][0]["geometry"]["coordinates"] = [[[102.38, 24.88], [102.42, 24.88], [102.42, 24.92],
+                                                       [102.38, 24.92], [102.3805, 24.8795], [102.38, 24.88]]]
+    (folder / "redline.geojson").write_text(json.dumps(data))
+
+
 def test_invalid_geometry_rejected_when_asked(folder: Path, capsys):
     bow_tie_redline(folder)
     edit(folder / "scenario.yaml", "  detour_factor: 1.0", "  detour_factor: 1.0\n  invalid_geometry: reject")
@@ -146,15 +154,17 @@ def test_invalid_geometry_rejected_when_asked(folder: Path, capsys):
 
 
 def test_invalid_geometry_repaired_and_reported(folder: Path, tmp_path: Path, capsys):
-    """The bow tie is repaired into its two triangles; the repair is printed and kept in the manifest,
-    with the areas: its two lobes run opposite ways, so the ring's shoelace area is 0; the
-    triangles are half the 0.04 degree square they span at 24.9 N, 4.43 x 4.04 km / 2 = 9.0 km2."""
-    bow_tie_redline(folder)
+    """The looped square is repaired into the square and its loop; the repair is printed and kept in
+    the manifest, with the areas: the square is 4.43 x 4.04 km = 17.9 km2 at 24.9 N, less the
+    corner the last edge cuts off (0.6 %): 17.8 km2; the loop's 1.2e-7 deg2 (0.0015 km2) changes
+    it by less than 1 % (a bow tie's repair, which adds both its
+    lobes to a shoelace area of 0, is refused: tests/test_review2_inputs.py)."""
+    looped_redline(folder)
     out = tmp_path / "out"
     assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    repair = ("repaired the invalid geometry of the 1st feature (zone_id 'lake'): Self-intersection[102.4 24.9]; "
-              "0 ha as drawn, 9.0 km2 repaired (in 2 parts)")
+    repair = ("repaired the invalid geometry of the 1st feature (zone_id 'lake'): Self-intersection[102.38049382716 "
+              "24.88]; 17.8 km2 as drawn, 17.8 km2 repaired (in 2 parts)")
     # On the terminal the file is named as the errors name it (here by its whole path: the test's
     # folder is not under the current one); in the manifest, relative to the scenario's folder.
     assert f"note: {folder}/redline.geojson: {repair}" in " ".join(printed.split())  # the note as wrapped, unwrapped
@@ -163,8 +173,8 @@ def test_invalid_geometry_repaired_and_reported(folder: Path, tmp_path: Path, ca
     repaired = gpd.read_file(folder / "redline.geojson").geometry.iloc[0]
     fixed = gpd.GeoSeries([repaired]).make_valid().iloc[0]
     assert fixed.geom_type == "MultiPolygon" and len(fixed.geoms) == 2
-    assert Polygon([(102.38, 24.88), (102.4, 24.9), (102.38, 24.92)]).equals(
-        min(fixed.geoms, key=lambda g: g.centroid.x))
+    crossing = 102.38 + 0.0005 * 0.04 / 0.0405  # where the last edge crosses the first
+    assert min(g.area for g in fixed.geoms) == pytest.approx(0.5 * (crossing - 102.38) * 0.0005, rel=1e-6)
 
 
 def test_unknown_cluster_in_lead_products(folder: Path, capsys):

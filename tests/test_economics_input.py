@@ -259,6 +259,8 @@ def test_committed_projects_map_to_years_existing_capacity_and_land(folder: Path
     assert [n for n in prepared.notices if "committed" in n] == [
         "committed project late (2 GWh/yr Cells at East city) comes online in 2030, after the plan's last year 2024: "
         "left out",
+        "committed_projects.yaml: committed project old (5,000 t/yr LFP at East city) has online_year 2020, before "
+        "the plan's first year 2023: counted as standing from 2023",
         "site East far (e_far): its committed projects take 40.0 ha, more than its usable land 30.0 ha; no land is "
         "left there for new modules"]
 

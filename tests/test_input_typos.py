@@ -167,10 +167,12 @@ def test_a_named_category_like_the_layer_s_says_either_may_be_misspelt(folder: P
 
 
 def test_a_repair_note_gives_each_polygon_s_area_as_drawn_and_repaired(folder: Path):
-    """Two bow ties over 0.04 degree squares at 24.9 N (4.43 x 4.04 km = 17.9 km2): each ring's
-    two lobes run opposite ways, so its shoelace area (as a GIS measures it) is 0, and each
-    repair keeps the two triangles, half the square: 9.0 km2 in 2 parts."""
-    bow_tie = [[102.38, 24.88], [102.42, 24.92], [102.42, 24.88], [102.38, 24.92], [102.38, 24.88]]
+    """Two 0.04 degree squares at 24.9 N (4.43 x 4.04 km = 17.9 km2), each with its last edge
+    overshooting its first corner by 0.0005 degree: a loop of 1.2e-7 deg2 (0.0015 km2) against
+    the winding, which the repair keeps as a 2nd part, changing the area by less than 1 %; the
+    corner the last edge cuts off (0.6 %) leaves 17.8 km2."""
+    bow_tie = [[102.38, 24.88], [102.42, 24.88], [102.42, 24.92], [102.38, 24.92], [102.3805, 24.8795],
+               [102.38, 24.88]]
     data = json.loads((folder / "redline.geojson").read_text())
     data["features"][0]["geometry"]["coordinates"] = [bow_tie]
     (folder / "redline.geojson").write_text(json.dumps(data))
@@ -178,14 +180,14 @@ def test_a_repair_note_gives_each_polygon_s_area_as_drawn_and_repaired(folder: P
     _loaded, layers, _notices = load_checked(folder / "scenario.yaml")
     assert layers.notices == [
         "redline.geojson: repaired the invalid geometries of the 1st feature (zone_id 'lake') and the 2nd (zone_id "
-        "'pond'): Self-intersection[102.4 24.9] in the first; the 1st 0 ha as drawn, 9.0 km2 repaired (in 2 parts); "
-        "the 2nd 0 ha as drawn, 9.0 km2 repaired (in 2 parts)"]
+        "'pond'): Self-intersection[102.38049382716 24.88] in the first; the 1st 17.8 km2 as drawn, 17.8 km2 "
+        "repaired (in 2 parts); the 2nd 17.8 km2 as drawn, 17.8 km2 repaired (in 2 parts)"]
 
 
 def test_a_repair_that_shrinks_a_site_polygon_is_refused(folder: Path, capsys):
     """The sites layer holds points and polygons; a polygon site traced twice round its square
-    (0.01 degree a side at 24.6 N: 1.11 x 1.01 km = 1.12 km2, 2.24 km2 as drawn) would lose half
-    its area to the repair, as a red-line polygon would."""
+    (0.01 degree a side at 24.6 N: 1.11 x 1.01 km = 112 ha, 224 ha as drawn) would lose half
+    its area to the repair, as a red-line polygon would; a site's areas are given in ha."""
     square = [[102.1, 24.6], [102.11, 24.6], [102.11, 24.61], [102.1, 24.61]]
     data = json.loads((folder / "sites.geojson").read_text())
     data["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [square + square + [square[0]]]}
@@ -193,7 +195,7 @@ def test_a_repair_that_shrinks_a_site_polygon_is_refused(folder: Path, capsys):
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - sites.geojson: geometry | repairing the 1st feature (site_id 'w_mine') would remove 50.0% of its area, "
-        "from 2.2 km2 as drawn to 1.1 km2 (Self-intersection[102.11 24.61]); redraw the polygon\n")
+        "from 224 ha as drawn to 112 ha (Self-intersection[102.11 24.61]); redraw the polygon\n")
 
 
 # --- 4. empty layers ---------------------------------------------------------------------------

@@ -127,15 +127,16 @@ def test_nothing_buildable_names_sites_and_products_in_words(folder: Path):
 
 
 def bow_tie_redline(folder: Path) -> None:
-    """The lake drawn as a bow tie, which the run repairs with a note (tests/test_bad_input.py)."""
+    """The lake drawn as a square whose last edge overshoots its first corner, a small loop, which
+    the run repairs with a note (tests/test_bad_input.py)."""
     data = json.loads((folder / "redline.geojson").read_text())
-    data["features"][0]["geometry"]["coordinates"] = [[[102.38, 24.88], [102.42, 24.92], [102.42, 24.88],
-                                                       [102.38, 24.92], [102.38, 24.88]]]
+    data["features"][0]["geometry"]["coordinates"] = [[[102.38, 24.88], [102.42, 24.88], [102.42, 24.92],
+                                                       [102.38, 24.92], [102.3805, 24.8795], [102.38, 24.88]]]
     (folder / "redline.geojson").write_text(json.dumps(data))
 
 
-REPAIR = ("repaired the invalid geometry of the 1st feature (zone_id 'lake'): Self-intersection[102.4 24.9]; 0 ha as "
-          "drawn, 9.0 km2 repaired (in 2 parts)")
+REPAIR = ("repaired the invalid geometry of the 1st feature (zone_id 'lake'): Self-intersection[102.38049382716 "
+          "24.88]; 17.8 km2 as drawn, 17.8 km2 repaired (in 2 parts)")
 
 
 def test_a_note_names_its_file_both_ways(folder: Path, monkeypatch: pytest.MonkeyPatch):

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from siting.config.errors import InputError
 from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, highs_option_value, option_problem
 from siting.config.schema import (
+    EARLIEST_ONLINE_YEAR,
     MAX_QUANTITY,
     MAX_YUAN,
     NAME_PATTERN,
@@ -1395,6 +1396,13 @@ def load_committed_projects(path: Path, catalog: Catalog | None, products: list[
         if not isinstance(item, dict):
             problems.append(f"{origin.where(())}: [{i}] | expected a mapping of keys (got {type(item).__name__})")
             continue
+        year = item.get("online_year")
+        if isinstance(year, int) and not isinstance(year, bool) and year < EARLIEST_ONLINE_YEAR:
+            named = f" of project {item['id']!r}" if isinstance(item.get("id"), str) else ""
+            problems.append(f"{origin.where(('online_year',))}: {origin.key(('online_year',))} | first production year"
+                            f"{named} {year} is before {EARLIEST_ONLINE_YEAR}: very likely a typo; give the year it "
+                            "first produced (a year before the plan's first counts from the plan's first year)")
+            item = {**item, "online_year": EARLIEST_ONLINE_YEAR}  # its other keys still checked
         try:
             project = CommittedProject.model_validate(item)
         except ValidationError as exc:

@@ -537,6 +537,11 @@ class Network(Strict):
         "cluster polygon's representative point")
 
 
+#: The earliest first production year a committed project may give: an earlier one (1900) is
+#: taken for a typo rather than a plant that old.
+EARLIEST_ONLINE_YEAR = 1950
+
+
 class CommittedProject(Strict):
     """A project signed, under construction or producing: capacity the plan starts from and keeps."""
 
@@ -545,7 +550,8 @@ class CommittedProject(Strict):
     site: str = Field(min_length=1, description="Id of its site in the sites layer")
     product: str = Field(min_length=1, description="Catalog product it makes")
     capacity: PositiveQuantity = Field(description="Nameplate capacity (the product's units/yr)")
-    online_year: Annotated[Count, Field(ge=1900, le=2200)] = Field(description="First production year (year)")
+    online_year: Annotated[Count, Field(ge=EARLIEST_ONLINE_YEAR, le=2200)] = Field(
+        description="First production year (year); a year before the plan's first counts from that year")
     status: Literal["signed", "construction", "producing"] = Field(description="signed, construction or producing")
     source: str = Field(min_length=1, description="Where the figures come from")
 

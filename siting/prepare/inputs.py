@@ -18,6 +18,7 @@ from models.costs import capacity_shortfall_penalty_yuan_per_unit_yr, value_shor
 from siting.config.load import LoadedScenario, plan_years
 from siting.config.schema import CommittedProject
 from siting.config.units import Names
+from siting.prepare.layers import file_notice
 from siting.prepare.spatial import SpatialResult
 
 
@@ -177,7 +178,8 @@ def committed_land_ha(loaded: LoadedScenario, product: str, capacity: float) -> 
 def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tuple[int, ...],
                        names: Names | None = None) -> Committed:
     """Map the scenario's committed projects onto sites and years. A project online before the first
-    plan year counts as existing capacity; one online after the last year is left out, with a notice,
+    plan year counts as existing capacity, with a notice naming the file, so that a mistyped year
+    shows (one for them all); one online after the last year is left out, with a notice,
     as is one at a site left out of the plan (outside every cluster). Every project kept takes its
     land (`committed_land_ha`). The notices name each project by its id (its row in the committed
     projects' file), its capacity with its unit, its product in words and its site by `names`
@@ -204,6 +206,20 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     elif late:  # one notice for them all: a dozen lines of the same sentence hide the other notices
         notices.append(f"{len(late)} committed projects come online after the plan's last year {years[-1]}: left "
                        "out: " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in late))
+    early = [project for project in loaded.committed.projects
+             if project.online_year < years[0] and project.site in kept]
+    path = loaded.committed.path
+    if early and path is not None:  # standing capacity, legitimately; said so that a mistyped year shows
+        if len(early) == 1:
+            project = early[0]
+            text = (f"{path}: committed project {project.id} ({plant(project)}) has online_year "
+                    f"{project.online_year}, before the plan's first year {years[0]}: counted as standing from "
+                    f"{years[0]}")
+        else:
+            text = (f"{path}: {len(early)} committed projects have an online_year before the plan's first year "
+                    f"{years[0]}: counted as standing from {years[0]}: "
+                    + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in early))
+        notices.append(file_notice(text, loaded, path))
     for project in loaded.committed.projects:
         if project.online_year > years[-1]:
             continue

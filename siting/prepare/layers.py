@@ -5,7 +5,7 @@ carry a CRS that pyproj can transform, not be empty, have the fields the scenari
 setting left at its default is taken when present; an `existing_prefix` the scenario sets must
 start some column), unique non-empty ids, the right geometry type, coordinates that fit its CRS,
 and valid geometries (repaired and reported with each polygon's area as drawn and repaired, or
-rejected, as the scenario says; a repair that removes much of a polygon is refused). Numbers must
+rejected, as the scenario says; a repair that changes a polygon's area much is refused). Numbers must
 be finite and not negative; an empty one is taken only where it has a meaning (a polygon site's
 usable area, existing capacity, which is then none, said in a notice, a site's tariff, the
 position uncertainty). Red-line categories and source statuses must be given. A source's
@@ -79,9 +79,11 @@ POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)
 #: Statuses a source may have; prospective sources count only when the scenario includes them.
 SOURCE_STATUSES = ("producing", "prospective")
-#: A repair may remove at most this share of a polygon's area (make_valid on a spike or a
-#: self-overlap); more means the polygon is not what its author drew.
-MAX_REPAIR_AREA_LOSS = 0.01
+#: A repair may change a polygon's area by at most this share of its area as drawn, either way
+#: (make_valid on a spike or a self-overlap removes area; on a self-crossing outline, a bow tie,
+#: it adds the loops that the outline's winding cancels); more means the polygon is not what its
+#: author drew.
+MAX_REPAIR_AREA_CHANGE = 0.01
 #: The repaired polygons whose areas a repair's notice gives, in the order of the file.
 REPAIRS_SHOWN = 5
 #: The sites layer's optional column giving how far (km) a site's true place may lie from where it
@@ -517,22 +519,38 @@ def area_m2(geometries: np.ndarray, crs: pyproj.CRS | None) -> np.ndarray | None
                      for g in geometries], dtype=float)
 
 
-def area_text(m2: float) -> str:
-    """An area for a message: km2 with one decimal from 1 km2 up (316.5 km2), ha below (12.3 ha, 0.004 ha)."""
-    if m2 >= 1e6:
-        return f"{m2 / 1e6:,.1f} km2"
-    return f"{m2 / 1e4:,.3g} ha" if m2 > 0 else "0 ha"
+def area_unit(m2: float) -> str:
+    """The unit for a message giving areas up to `m2` (m2): km2 from 1 km2 up, ha below."""
+    return "km2" if m2 >= 1e6 else "ha"
+
+
+def area_text(m2: float, unit: str | None = None) -> str:
+    """An area (m2) for a message in `unit` ("km2" or "ha"; by default `area_unit(m2)`), so that
+    the areas of one message share one unit: km2 with one decimal (316.5 km2; two significant
+    digits below 0.05 km2: 0.0012 km2), ha with three significant digits (12.3 ha, 0.004 ha;
+    whole from 1,000 ha: 1,400 ha);
+    0 as "0 km2" or "0 ha"."""
+    unit = unit or area_unit(m2)
+    value = m2 / (1e6 if unit == "km2" else 1e4)
+    if value <= 0:
+        return f"0 {unit}"
+    if unit == "km2":
+        return f"{value:,.1f} km2" if value >= 0.05 else f"{value:.2g} km2"
+    return f"{value:,.3g} ha" if value < 1000 else f"{value:,.0f} ha"
 
 
 def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, geometry_types: tuple[str, ...],
-            notices: list[str], problems: list[str], id_field: str | None) -> gpd.GeoDataFrame:
+            notices: list[str], problems: list[str], id_field: str | None,
+            unit: str | None = None) -> gpd.GeoDataFrame:
     """Repair invalid geometries (shapely's make_valid; of a polygon, the polygonal part). The
     notice of the repair names the file by `path` as it is, the features, the first reason, and
     each polygon's area as drawn (as GEOS and a GIS measure the invalid polygon: `area_m2`) and
     repaired, with the parts the repair split it into: a polygon whose outline crosses itself has
-    no one true area, and the two areas show how much the repair changed it. A polygon the repair
-    empties, or shrinks by more than MAX_REPAIR_AREA_LOSS of its area as drawn, is a problem,
-    since the repaired shape is not what was drawn."""
+    no one true area, and the two areas show how much the repair changed it. The areas of one
+    message share one unit: `unit` ("ha" for sites) or else `area_unit` of the largest. A polygon
+    the repair empties, or whose area it changes by more than MAX_REPAIR_AREA_CHANGE of its area
+    as drawn, either way (a bow tie, whose two loops' areas cancel as drawn, gains both), is a
+    problem, since the repaired shape is not what was drawn."""
     at = shown_path(path)
     rows = np.flatnonzero(invalid.to_numpy())
     ids = list(frame["id"])
@@ -546,17 +564,24 @@ def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, geometry_ty
     after_m2 = area_m2(repaired[polygonal], frame.crs)
     before = shapely.area(drawn[polygonal]) if before_m2 is None else before_m2  # without a CRS, for the share
     after = shapely.area(repaired[polygonal]) if after_m2 is None else after_m2
+    shared = unit or area_unit(max(np.max(before, initial=0.0), np.max(after, initial=0.0)))
     for k, i in enumerate(np.flatnonzero(polygonal)):
         feature = named_features([rows[i]], ids, id_field)
         old, new = float(before[k]), float(after[k])
-        sizes = f"{area_text(old)} as drawn, {area_text(new)} repaired" if before_m2 is not None else ""
+        one = unit or area_unit(max(old, new))  # an error is a message of its own
+        sizes = f"{area_text(old, shared)} as drawn, {area_text(new, shared)} repaired" if before_m2 is not None else ""
+        change = f", from {area_text(old, one)} as drawn to {area_text(new, one)}" if sizes else ""
         if new <= 0.0:
             problems.append(f"{at}: geometry | repairing {feature} leaves nothing of it ({reasons[i]}); "
                             "redraw the polygon")
-        elif old > 0.0 and (old - new) / old > MAX_REPAIR_AREA_LOSS:
-            change = f", from {area_text(old)} as drawn to {area_text(new)}" if sizes else ""
-            problems.append(f"{at}: geometry | repairing {feature} would remove "
-                            f"{(old - new) / old:.1%} of its area{change} ({reasons[i]}); redraw the polygon")
+        elif old <= 0.0:
+            problems.append(f"{at}: geometry | repairing {feature} would give it an area that its outline as "
+                            f"drawn does not enclose{change} ({reasons[i]}: the loops of an outline that crosses "
+                            "itself cancel); redraw the polygon so that its outline does not cross itself")
+        elif abs(new - old) / old > MAX_REPAIR_AREA_CHANGE:
+            share = f"remove {(old - new) / old:.1%} of" if new < old else f"add {(new - old) / old:.1%} to"
+            problems.append(f"{at}: geometry | repairing {feature} would {share} its area{change} ({reasons[i]}); "
+                            "redraw the polygon")
         if sizes:
             split = len(shapely.get_parts(repaired[i]))
             parts = f" (in {split} parts)" if split > len(shapely.get_parts(drawn[i])) else ""
@@ -658,7 +683,8 @@ def check_layer(
                             f"{features_where(frame, invalid, id_field)}: {reason}{'' if one else ' in the first'}; "
                             f"repair {'it' if one else 'them'} or set spatial.invalid_geometry: repair")
         else:
-            frame = _repair(frame, invalid, path, geometry_types, notices, problems, id_field)
+            frame = _repair(frame, invalid, path, geometry_types, notices, problems, id_field,
+                            "ha" if role == "sites" else None)
     return frame, problems
 
 
