@@ -43,12 +43,14 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from siting import __version__
 from siting.config.errors import InputError
 from siting.config.load import LoadedScenario, Override, overrides_named, parse_override, shown_path
 from siting.config.schema import Scenario
+from siting.config.units import per_year
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files
 from siting.deliver.folders import check_destination, input_files
@@ -109,14 +111,15 @@ class ArgumentNames:
     time_limit: str
     alternatives: str
     slack: str
+    paths: str
 
 
 PYTHON_NAMES = ArgumentNames(overrides="overrides", settings="settings", out="out", scheduler="scheduler",
                              variants="variants", time_limit="time_limit_s", alternatives="alternatives",
-                             slack="slack")
+                             slack="slack", paths="paths")
 COMMAND_LINE_NAMES = ArgumentNames(overrides="--set", settings="--set", out="--out", scheduler="--scheduler",
                                    variants="--variant", time_limit="--time-limit", alternatives="--alternatives",
-                                   slack="--slack")
+                                   slack="--slack", paths="compare")
 
 _ARGUMENT_NAMES: ContextVar[ArgumentNames] = ContextVar("_ARGUMENT_NAMES", default=PYTHON_NAMES)
 
@@ -215,6 +218,14 @@ def checked_slack(value: Any) -> float:
     return number
 
 
+def checked_flag(value: Any, name: str, example: str) -> bool:
+    """A yes-or-no argument `name`: True or False (NumPy's too); InputError for anything else, such
+    as the text 'yes' or the number 1, which would otherwise be taken as True in silence."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError([f"{name} | must be True or False (got {_shown(value)}); give e.g. {example}"])
+    return bool(value)
+
+
 def _is_count(value: Any, least: int) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= least
 
@@ -276,6 +287,33 @@ def _entries(value: Any, name: str, forms: tuple[str, str]) -> list[Any]:
     return list(value)
 
 
+#: What a malformed override text is expected to be, in each front door's form: one value each.
+OVERRIDE_EXPECTED = {"python": "a 'KEY=VALUE' text, e.g. 'constraints.redline.buffer_m=2000', or a mapping "
+                               "{key: value}, e.g. {'constraints.redline.buffer_m': 2000}",
+                     "command line": "KEY=VALUE, e.g. constraints.redline.buffer_m=2000"}
+
+#: What a malformed sweep setting text is expected to be, in each front door's form: values to sweep.
+SETTING_EXPECTED = {"python": "a mapping {key: [values]}, e.g. {'constraints.redline.buffer_m': [0, 500]}, or a "
+                              "'KEY=V1,V2' text such as 'constraints.redline.buffer_m=0,500'",
+                    "command line": "KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"}
+
+
+def _front_door() -> str:
+    """The front door in use: "command line" under `command_line_names`, "python" otherwise."""
+    return "command line" if _ARGUMENT_NAMES.get() is COMMAND_LINE_NAMES else "python"
+
+
+def checked_setting_text(text: str, name: str, expected: Mapping[str, str]) -> str:
+    """`text`, a `KEY=VALUE` text given as `name` (an override, one value, or a sweep's setting,
+    values to sweep), when it has a key and a value; InputError naming `name` and the text, saying
+    what was expected (`expected`, OVERRIDE_EXPECTED or SETTING_EXPECTED) in the form of the front
+    door in use (`command_line_names` or not), otherwise."""
+    key, sep, values = text.partition("=")
+    if not sep or not key.strip() or not values.strip():
+        raise InputError([f"{name} {text} | expected {expected[_front_door()]}"])
+    return text
+
+
 def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | None) -> tuple[Override, ...]:
     """Overrides as (dotted key, value) pairs, from any of the forms they take (the module's
     docstring): a mapping, (key, value) pairs, `KEY=VALUE` texts (one value each, read as YAML),
@@ -287,7 +325,7 @@ def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | Non
     for i, item in enumerate(items):
         if isinstance(item, str):
             with overrides_named("overrides"):
-                key, values = parse_override(item)
+                key, values = parse_override(checked_setting_text(item, "overrides", OVERRIDE_EXPECTED))
             if len(values) != 1:
                 raise InputError([f"overrides {item} | takes one value (got {len(values)}); to run several "
                                   f"values, use siting.sweep(path, [{item!r}])"])
@@ -479,8 +517,24 @@ class Solution:
     @property
     def targets(self) -> pd.DataFrame:
         """Each target against the plan (targets.csv): columns kind (capacity or
-        output_value_yuan), target, year, target_value, achieved, shortfall (in the target's unit)."""
-        return self.result.targets.copy()
+        output_value_yuan), target, year, unit, target_value, achieved, shortfall. `unit` is the
+        unit per year the three figures are in: a capacity target's product unit ("t/yr",
+        "GWh/yr"; for a target group, its products' units joined by "/", as targets.csv gives
+        it), "yuan/yr" for an output-value target (targets.csv gives those in bn yuan/yr)."""
+        targets = self.result.targets.copy()
+        catalog = self.problem.prepared.loaded.catalog
+        groups = self.problem.prepared.inputs.TARGET_GROUPS
+        units = []
+        for kind, target in zip(targets["kind"], targets["target"], strict=True):
+            if kind != "capacity":
+                units.append(per_year("yuan"))
+                continue
+            products = groups.get(target, (target,))
+            units.append(per_year("/".join(sorted({catalog.products[p].unit for p in products
+                                                    if p in catalog.products}))))
+        targets.insert(list(targets.columns).index("year") + 1, "unit",
+                       pd.Series(units, index=targets.index, dtype=object))
+        return targets
 
     @property
     def flows(self) -> pd.DataFrame:
@@ -623,6 +677,8 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
     chosen = checked_variant(variant)
     pairs = override_pairs(overrides)
     limit = _time_limit(time_limit_s)
+    with_rule_costs = checked_flag(rule_costs, "rule_costs", "rule_costs=True to also re-solve with each rule "
+                                   "family relaxed")
     if not _is_count(alternatives, 0):
         raise InputError([f"alternatives | must be a whole number of at least 0 (got {_shown(alternatives)}); "
                           "give e.g. alternatives=5, or 0 for none"])
@@ -632,7 +688,7 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         raise InputError([f"{names.slack} | applies to the alternatives only (got {_shown(slack)} without "
                           f"{names.alternatives}); add {written(names.alternatives, 'N')}, or drop {names.slack}"])
     with overrides_named(names.overrides), _time_limit_named():
-        return run_solve(scenario, folder, limit, variant=chosen, overrides=pairs, with_rule_costs=bool(rule_costs),
+        return run_solve(scenario, folder, limit, variant=chosen, overrides=pairs, with_rule_costs=with_rule_costs,
                          alternatives=int(alternatives), slack=share, out_name=names.out)
 
 
@@ -847,7 +903,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     Raises:
         InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or
             `progress` without `out` among them), a scenario is invalid (every problem, before
-            any solve), or fewer than two runs.
+            any solve), or fewer than two runs (named `paths | ...`).
     """
     files = [checked_path(p, f"paths[{i}]")
              for i, p in enumerate(_listed(paths, "paths", "scenario files, the first the baseline",
@@ -863,20 +919,21 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     pairs = override_pairs(overrides)
     limit = _time_limit(time_limit_s)
     address = checked_scheduler(scheduler, folder, IN_THIS_PROCESS)
+    shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
     if folder is None:
-        for name, given in (("workers", count is not None), ("progress", bool(progress))):
+        for name, given in (("workers", count is not None), ("progress", shown)):
             if given:
                 raise InputError([f"{name} | applies only with out= ({IN_THIS_PROCESS}); give out= a folder "
                                   f"to run in parallel, or drop {name}"])
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.overrides), _time_limit_named():
         if folder is not None:
-            result = compare_to_folder(files, folder, count, address, limit, progress, chosen, pairs, names.out,
-                                       names.variants)
+            result = compare_to_folder(files, folder, count, address, limit, shown, chosen, pairs, names.out,
+                                       names.variants, names.paths)
             return Batch(result.table, tuple(result.summaries), result.out_dir)
         with tempfile.TemporaryDirectory(prefix=".siting-compare.") as temporary:
             result = compare_to_folder(files, Path(temporary) / "compare", 1, None, limit, False, chosen, pairs,
-                                       names.out, names.variants)
+                                       names.out, names.variants, names.paths)
     runs = tuple(dataclasses.replace(run, out_dir="", error=run.error.replace(run.out_dir, NOT_KEPT))
                  if run.out_dir else run for run in result.summaries)
     table = result.table.copy()
@@ -905,7 +962,7 @@ def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]
     texts = []
     for i, item in enumerate(items):
         if isinstance(item, str):
-            texts.append(item)
+            texts.append(checked_setting_text(item, _ARGUMENT_NAMES.get().settings, SETTING_EXPECTED))
             continue
         if not (isinstance(item, (tuple, list)) and len(item) == 2):
             raise InputError([f"settings[{i}] | must be a (key, values) pair or a 'KEY=V1,V2' text (got "
@@ -980,13 +1037,14 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
     limit = _time_limit(time_limit_s)
     address = checked_scheduler(scheduler, folder, "a cluster's workers write the runs' folders, which must be "
                                 "one they can reach")
+    shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.settings), _time_limit_named():
         if folder is not None:
-            result = sweep_to_folder(scenario, texts, folder, count, address, limit, progress, names.out)
+            result = sweep_to_folder(scenario, texts, folder, count, address, limit, shown, names.out)
             return Batch(result.table, tuple(result.summaries), result.out_dir)
         with tempfile.TemporaryDirectory(prefix=".siting-sweep.") as temporary:
-            result = sweep_to_folder(scenario, texts, Path(temporary) / "sweep", count, None, limit, progress)
+            result = sweep_to_folder(scenario, texts, Path(temporary) / "sweep", count, None, limit, shown)
     runs = tuple(dataclasses.replace(run, out_dir="", error=run.error.replace(run.out_dir, NOT_KEPT))
                  if run.out_dir else run for run in result.summaries)
     table = result.table.copy()

@@ -373,12 +373,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def single_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
-    """`--set KEY=VALUE` options as (key, value) pairs; a list of values is an error naming the option."""
+    """`--set KEY=VALUE` options as (key, value) pairs; a list of values, or a text without a key
+    or a value, is an error naming the option, whose example is one value (`solve`, `show` and
+    `compare` take one; `sweep` takes several)."""
+    from siting import api
     from siting.config.load import parse_override
 
     pairs = []
     for text in texts:
-        key, values = parse_override(text)
+        with api.command_line_names():
+            key, values = parse_override(api.checked_setting_text(text, "--set", api.OVERRIDE_EXPECTED))
         if len(values) != 1:
             raise InputError([f"--set {text} | takes one value (got {len(values)}); to run several values, use "
                               f"siting sweep --set {text}"])

@@ -80,7 +80,8 @@ def test_overrides_of_another_form_are_refused_naming_the_forms(folder: Path, ca
     ({5: 1}, "overrides | each key must be a dotted setting such as 'constraints.redline.buffer_m' (got 5)"),
     ([f"{BUFFER}=0,500"], "overrides constraints.redline.buffer_m=0,500 | takes one value (got 2); to run several "
                           "values, use siting.sweep(path, ['constraints.redline.buffer_m=0,500'])"),
-    (["buffer"], "overrides buffer | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"),
+    (["buffer"], "overrides buffer | expected a 'KEY=VALUE' text, e.g. 'constraints.redline.buffer_m=2000', or a "
+                 "mapping {key: value}, e.g. {'constraints.redline.buffer_m': 2000}"),
 ])
 def test_a_bad_override_is_refused_naming_it(folder: Path, overrides, said):
     assert problems(siting.load, folder / "scenario.yaml", overrides=overrides) == [said]
@@ -102,7 +103,8 @@ def test_an_unknown_override_is_named_as_the_argument_in_every_call(folder: Path
     assert problems(siting.sweep, scenario, ["constraints.redline.bufer_m=0,500"], folder / "sw") == [
         f"settings constraints.redline.bufer_m | {UNKNOWN}"]
     assert problems(siting.sweep, scenario, ["bufer"]) == [
-        "settings bufer | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"]
+        "settings bufer | expected a mapping {key: [values]}, e.g. {'constraints.redline.buffer_m': [0, 500]}, or a "
+        "'KEY=V1,V2' text such as 'constraints.redline.buffer_m=0,500'"]
     assert sorted(p.name for p in folder.iterdir()) == ["catalog.yaml", "clusters.geojson", "committed_projects.yaml",
                                                         "redline.geojson", "scenario.yaml", "sites.geojson",
                                                         "sources.geojson"]

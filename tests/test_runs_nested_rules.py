@@ -196,7 +196,9 @@ def test_the_warm_note_names_every_run_that_started_from_another_runs_plan():
     runs = [run("run01", 1.0, 0.9), run("run02", 1.0, 0.9, warm_from="run01"),
             run("run03", 1.0, 0.9, warm_from="run01"), run("run04", 1.0, 0.9, warm_from="run01")]
     assert warm_note(runs) == (
-        "Runs whose search started from the plan of another run, and so may report another plan than `siting solve` "
-        "gives for the same settings (it starts from nothing; both are within the gap): run02, run03 and run04 "
-        "started from the plan of run01, which was solved first, alone, as a sweep does.")
+        "Runs whose search was warm-started from the plan of another run, and so may report another plan than "
+        "`siting solve` gives for the same settings (it starts from nothing; both are within the gap): run02, run03 "
+        "and run04 were warm-started from the plan of run01, which was solved first, alone, as a sweep does. The "
+        "column `started_from` names only the runs that moved to another run's plan once every run was solved, not "
+        "these warm starts.")
     assert warm_note(runs[:1]) == ""

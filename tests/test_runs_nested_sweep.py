@@ -30,10 +30,11 @@ from siting.cli import main
 RUNS = ["run01 lake=0,rel_gap=0", "run02 lake=0,rel_gap=0.2", "run03 lake=3000,rel_gap=0",
         "run04 lake=3000,rel_gap=0.2"]
 
-WARM = ("Runs whose search started from the plan of another run, and so may report another plan than `siting solve` "
-        "gives for the same settings (it starts from nothing; both are within the gap): run02 lake=0,rel_gap=0.2, "
-        "run03 lake=3000,rel_gap=0 and run04 lake=3000,rel_gap=0.2 started from the plan of run01 lake=0,rel_gap=0, "
-        "which was solved first, alone, as a sweep does.")
+WARM = ("Runs whose search was warm-started from the plan of another run, and so may report another plan than "
+        "`siting solve` gives for the same settings (it starts from nothing; both are within the gap): run02 "
+        "lake=0,rel_gap=0.2, run03 lake=3000,rel_gap=0 and run04 lake=3000,rel_gap=0.2 were warm-started from the "
+        "plan of run01 lake=0,rel_gap=0, which was solved first, alone, as a sweep does. The column `started_from` "
+        "names only the runs that moved to another run's plan once every run was solved, not these warm starts.")
 
 
 def test_a_sweep_names_the_runs_started_from_the_first_and_the_bounds_they_carry(pond: Path,  # noqa: F811

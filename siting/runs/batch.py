@@ -89,8 +89,8 @@ def geometry_type_of(feature_collection: str) -> str:
 
 
 def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants: Sequence[str] | None = None,
-                     overrides: tuple[Override, ...] = (), variants_name: str = "--variant"
-                     ) -> tuple[list[Case], list[Path]]:
+                     overrides: tuple[Override, ...] = (), variants_name: str = "--variant",
+                     paths_name: str = "compare") -> tuple[list[Case], list[Path]]:
     """One case per scenario file, and per variant of a file that defines variants (its base
     first), with the input files of them all. `variants` (the `--variant` names) keeps only
     those variants of each file; every name must be defined by at least one file. `overrides`
@@ -98,7 +98,9 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
     (`siting.prepare.problem.load_checked`), so bad input stops the job before any solve. A
     case is labelled with its scenario's name, made unique (`name-2`, ...); its `out_dir` is
     that label, relative to the comparison folder. `variants_name` is what the problems call the
-    `variants` (the command line's `--variant`; `siting.compare` says `variants`)."""
+    `variants` (the command line's `--variant`; `siting.compare` says `variants`), `paths_name`
+    what they call the scenario files when fewer than two runs result (`compare`; `siting.compare`
+    says `paths`)."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
@@ -127,7 +129,7 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # a variant's fault is found by every load of its file
     if len(cases) < 2:
-        raise InputError(["compare | needs at least two scenarios (or one file with variants) to compare"])
+        raise InputError([f"{paths_name} | needs at least two scenarios (or one file with variants) to compare"])
     return cases, inputs
 
 
@@ -172,7 +174,7 @@ def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummar
 def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,
             time_limit_s: float | None = None, progress: bool = False, variants: Sequence[str] | None = None,
             overrides: tuple[Override, ...] = (), out_name: str = "--out",
-            variants_name: str = "--variant") -> BatchResult:
+            variants_name: str = "--variant", paths_name: str = "compare") -> BatchResult:
     """Solve every scenario (and variant, or only the `variants` named) with `overrides` applied
     and write the comparison folder: the tables, diff.geojson, compare.qgs and each run's outputs
     in a subfolder named by its label. Every scenario and the folder are checked before anything is
@@ -180,9 +182,10 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     run's plan when that plan meets its rules and costs less than its own (the cross-start rounds
     of siting/runs/pool.py: the table's row `started from` names that run), and a run whose rules
     admit every plan of another's lends it its bound (`carry_bounds`: the row `bound from`).
-    `out_name` and `variants_name` are what the problems call the folder and the variants (the
-    command line's `--out` and `--variant`)."""
-    cases, inputs = comparison_cases(paths, time_limit_s, variants, overrides, variants_name)
+    `out_name`, `variants_name` and `paths_name` are what the problems call the folder, the
+    variants and the scenario files (the command line's `--out`, `--variant` and its command,
+    `compare`; `siting.compare` says `paths`)."""
+    cases, inputs = comparison_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name)
     destination = check_destination(Path(destination), inputs, out_name)
 
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:

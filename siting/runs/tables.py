@@ -45,7 +45,8 @@ from siting.deliver.tables import (
 from siting.optimize.tolerance import WITHIN, optimum_interval, range_text, within_tolerance
 from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, failure_message
 
-#: Relative difference below which two capacities count as the same.
+#: Relative difference below which two capacities count as the same, and below which the
+#: comparison table's difference of two numbers is 0 (`_delta`).
 SAME = 1e-9
 
 
@@ -149,7 +150,9 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     proven range of the difference of the two optima (yuan, `objective_range`; empty where it
     is unbounded). After the gap, when some run has one, the rows of ORIGIN_ROWS: the run whose
     plan a run moved to in the cross-start rounds ("started from") and the run whose bound its
-    gap is measured against ("bound from"), "" where none; their differences are left empty."""
+    gap is measured against ("bound from"), "" where none; their differences are left empty.
+    A difference of two numbers that agree to SAME is 0 (`_delta`), and the objective difference of
+    two runs with the same plan (`same_plan`, whose objectives agree to the LP's noise) is 0."""
     products, clusters, groups, years = _row_keys(summaries)
     per_run = [_metric_rows(s, products, clusters, groups, years) for s in summaries]
     metrics = list(dict.fromkeys(m for rows in per_run for m in rows))
@@ -170,8 +173,10 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
                                 else "" if m == TOLERANCE_ROW else None for m in metrics]
         if i > 0:
             low, high = objective_range(first, summary) or (None, None)
+            same = same_plan(first, summary)  # one plan: its objective difference is 0, not the LP's noise
             table[delta_column(summary, first)] = [
                 "" if m in ORIGIN_ROWS
+                else 0.0 if same and m == "objective"
                 else _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m not in DIFFERENCE_ROWS
                 else difference_verdict(first, summary) if m == TOLERANCE_ROW
                 else _finite(low if m == RANGE_LOW_ROW else high) for m in metrics]
@@ -656,8 +661,12 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
 
 
 def _delta(value: Any, base: Any) -> Any:
+    """`value` less `base` for two numbers, 0 where they agree to SAME (the last digits of a sum
+    taken in another order are not a difference); "same" or "changed" for two texts, "" where
+    either is missing."""
     if isinstance(value, (int, float)) and isinstance(base, (int, float)) and not isinstance(value, bool):
-        return value - base
+        difference = value - base
+        return 0.0 if abs(difference) <= SAME * max(1.0, abs(base), abs(value)) else difference
     if value == base:
         return "same"
     return "" if value is None or base is None else "changed"
@@ -795,20 +804,24 @@ COMPARE_CROSS_NOTE = (f"A run whose row `started from` names another run moved t
 
 
 def warm_note(summaries: Sequence[CaseSummary]) -> str:
-    """The note naming each run whose own solve started from another run's plan (a sweep's runs
-    after the first: `CaseSummary.warm_from`), grouped by that run, and so may report another plan
-    than `siting solve`, which starts from nothing, gives for its settings (within its gap; a
-    start that breaks a run's rules is dropped). "" when no run did."""
+    """The note naming each run whose own solve was warm-started from another run's plan (a
+    sweep's runs after the first: `CaseSummary.warm_from`), grouped by that run, and so may report
+    another plan than `siting solve`, which starts from nothing, gives for its settings (within its
+    gap; a start that breaks a run's rules is dropped); and that the column `started_from` names
+    only the runs that moved to another run's plan once all were solved (`moved_note`), not these
+    warm starts. "" when no run was warm-started."""
     starts: dict[str, list[str]] = {}
     for summary in summaries:
         if summary.warm_from:
             starts.setdefault(summary.warm_from, []).append(summary.label)
     if not starts:
         return ""
-    parts = [f"{joined(labels)} started from the plan of {source}" for source, labels in starts.items()]
-    return ("Runs whose search started from the plan of another run, and so may report another plan than `siting "
-            "solve` gives for the same settings (it starts from nothing; both are within the gap): "
-            f"{'; '.join(parts)}, which was solved first, alone, as a sweep does.")
+    parts = [f"{joined(labels)} {'was' if len(labels) == 1 else 'were'} warm-started from the plan of {source}"
+             for source, labels in starts.items()]
+    return ("Runs whose search was warm-started from the plan of another run, and so may report another plan than "
+            "`siting solve` gives for the same settings (it starts from nothing; both are within the gap): "
+            f"{'; '.join(parts)}, which was solved first, alone, as a sweep does. The column `started_from` names "
+            "only the runs that moved to another run's plan once every run was solved, not these warm starts.")
 
 
 def bound_note(summaries: Sequence[CaseSummary]) -> str:
