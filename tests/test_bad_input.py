@@ -158,7 +158,7 @@ def test_invalid_geometry_repaired_and_reported(folder: Path, tmp_path: Path, ca
     the manifest, with the areas: the square is 4.43 x 4.04 km = 17.9 km2 at 24.9 N, less the
     corner the last edge cuts off (0.6 %): 17.8 km2; the loop's 1.2e-7 deg2 (0.0015 km2) changes
     it by less than 1 % (a bow tie's repair, which adds both its
-    lobes to a shoelace area of 0, is refused: tests/test_review2_inputs.py)."""
+    lobes to a shoelace area of 0, is refused: tests/test_repairs_and_early_projects.py)."""
     looped_redline(folder)
     out = tmp_path / "out"
     assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out)]) == 0

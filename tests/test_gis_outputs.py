@@ -350,7 +350,7 @@ def test_a_site_partly_in_the_setback_of_a_product_it_builds_reports_the_overlap
 
 
 def test_delivered_fields_are_rounded_by_what_they_measure():
-    """The reviewer's figures: road km 19.4967946 -> 19.5, units 2583.2636 -> 2583, land
+    """Figures as a GIS analyst reads them: road km 19.4967946 -> 19.5, units 2583.2636 -> 2583, land
     53.7833057 and 141.304618 ha -> 53.8 and 141.3, 888221.073 t -> 888221; a 1,450.7 m2
     overlap keeps 3 figures (0.145 ha), 2.51634 GWh 4 (2.516); money and text as they are."""
     assert [MEASURE.round(v) for v in (19.4967946, 53.7833057, 141.304618, 0.1450708, 0.0, -0.04)] == [

@@ -462,7 +462,7 @@ def test_legend_nodes_follow_the_renderer_then_the_diagrams(runs: Path):
         ("Cells (widest 8 GWh/yr)", True)]
 
 
-# --- the styles the reviewer asked about ------------------------------------------------------
+# --- the styles a GIS analyst asks about --------------------------------------------------------
 
 def test_product_flows_show_the_final_year_and_scale_each_product_to_its_own_widest(runs: Path):
     """One rule per year, only the last ticked; under it one rule per product with a width of

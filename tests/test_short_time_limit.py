@@ -94,7 +94,7 @@ def test_the_relaxation_leaves_the_plan_phase_a_second_or_half_the_limit(limit: 
 
 
 def test_a_relaxed_plan_stopped_by_its_share_still_gives_a_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The reviewer's case, on `dear_second_site` with a 4 s limit: the relaxation is given 2.8 s
+    """A short limit, on `dear_second_site` with a 4 s limit: the relaxation is given 2.8 s
     and runs to 3.7 s (HiGHS past its limit), stopped with its plan (650, bound 650). 0.3 s are
     left: the fixed-count search still gets its 1 s, and finds 700 in 0.4 s. The limit is then
     passed (-0.1 s left): no MIP search. The plan (700) stands against the relaxation's proven

@@ -1,4 +1,4 @@
-"""The QGIS projects and the comparison's style, from a GIS reviewer's findings:
+"""The QGIS projects and the comparison's style, as a GIS analyst checks them:
 - diff.qml names diff.geojson's capacity fields with unit and years, and draws the changes of a
   run within solver tolerance of the baseline apart (hollow or hatched), saying that they are
   between plans of indistinguishable cost, not effects of the change;

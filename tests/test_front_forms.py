@@ -1,4 +1,4 @@
-"""The second review's findings on the front doors and the batch tables:
+"""What the front doors and the batch tables give a demanding user:
 
 1. comparison.csv gives the objective difference of two runs with the same plan as exactly 0, not
    the last digits of two sums taken in another order (1.14e-14 bn yuan), and any difference of
