@@ -203,6 +203,7 @@ def test_the_warm_note_says_warm_started_and_what_started_from_names():
         "column `started_from` names only the runs that moved to another run's plan once every run was solved, not "
         "these warm starts.")
     assert "run02 was warm-started from the plan of run01," in warm_note(runs[:2])
+    assert warm_note(runs[:1]) == ""  # the first run alone started from nothing
     # sweep.csv keeps its columns, `started_from` among them, empty for a warm start alone
     table = sweep_table(runs, [{"k": i} for i in range(4)])
     assert list(table["started_from"]) == ["", "", "", ""]

@@ -80,7 +80,7 @@ def test_rule_costs_csv_gives_the_range_in_bn_yuan() -> None:
         "differentiation,optimal,9.6,0.4,0.2168,0.712,3.25,no,,,\n"
         "agglomeration,optimal,9.9,0.1,0,0.298,2,yes,,,\n"
         "market,feasible (not proven optimal),9,1,0.8168,,,no,,,the relaxed solve stopped before its gap with no "
-        "proven bound: its cost is not proven\n"
+        "proven bound: its optimum may lie anywhere below its objective\n"
         "budget,no solution,,,,,,,,,\n")
 
 
@@ -95,7 +95,7 @@ def test_rule_costs_md_gives_the_range_in_one_column_rounded_outward_and_says_wh
         "| agglomeration | optimal within the gap | 9.90 | 0.10 | 0.00 to 0.30 | 2.00 | yes: not proven, may be 0 |  "
         "|  |  |",
         "| market | feasible (not proven optimal) | 9.00 | 1.00 | at least 0.81 |  | no: proven above 0 |  |  | the "
-        "relaxed solve stopped before its gap with no proven bound: its cost is not proven |",
+        "relaxed solve stopped before its gap with no proven bound: its optimum may lie anywhere below its objective |",
         "| budget | no solution |  |  |  |  |  |  |  |  |"]
     assert md[7] == RULE_COST_NOTE
     assert RULE_COST_NOTE.startswith("rule_cost_bn_yuan is the base objective less the objective with the rule "

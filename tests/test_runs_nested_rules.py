@@ -1,6 +1,6 @@
 """Nested rules (siting/runs/pool.py `relaxed_rules`, `carry_bounds`) and what the comparison and
 sweep tables say of them (siting/runs/tables.py `objective_range`, `nesting_sentences`,
-`bound_note`, `warm_note`).
+`bound_note`; `warm_note` is tested in tests/test_front_forms.py).
 
 Hand instance (tests/test_families.py, default): one year 2030, sites s1 and s2 with 100 ha each
 for p and q, modules p10 (10 units/yr of p, 100 yuan, 1 ha) and q10 (q, 200 yuan, 1 ha), a target
@@ -39,7 +39,6 @@ from siting.runs.tables import (
     nesting_sentences,
     objective_range,
     sweep_table,
-    warm_note,
 )
 
 #: A billion yuan.
@@ -190,15 +189,3 @@ def test_the_notes_say_what_the_nesting_proves_and_whence_each_bound_comes():
     table = sweep_table([loose, strict], [{"k": 0}, {"k": 1}])
     assert list(table["bound_from"]) == ["", "loose"]
     assert "bound_from" not in sweep_table([run("a", 1.0, 0.9), run("b", 1.0, 0.9)], [{"k": 0}, {"k": 1}]).columns
-
-
-def test_the_warm_note_names_every_run_that_started_from_another_runs_plan():
-    runs = [run("run01", 1.0, 0.9), run("run02", 1.0, 0.9, warm_from="run01"),
-            run("run03", 1.0, 0.9, warm_from="run01"), run("run04", 1.0, 0.9, warm_from="run01")]
-    assert warm_note(runs) == (
-        "Runs whose search was warm-started from the plan of another run, and so may report another plan than "
-        "`siting solve` gives for the same settings (it starts from nothing; both are within the gap): run02, run03 "
-        "and run04 were warm-started from the plan of run01, which was solved first, alone, as a sweep does. The "
-        "column `started_from` names only the runs that moved to another run's plan once every run was solved, not "
-        "these warm starts.")
-    assert warm_note(runs[:1]) == ""

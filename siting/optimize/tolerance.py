@@ -68,7 +68,7 @@ def gap_not_reached_text(status: str, gap: float | None, objective: float | None
     if status == "optimal" or objective is None:
         return ""
     if gap is None:
-        return "the solve stopped before its gap with no proven bound: its cost is not proven"
+        return "the solve stopped before its gap with no proven bound: its optimum may lie anywhere below its objective"
     return (f"the solve stopped before its gap at {gap:.2%}: its optimum may be up to "
             f"{tolerance_yuan(objective, gap) / 1e9:,.2f} bn yuan lower")
 
