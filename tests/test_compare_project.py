@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -30,9 +31,7 @@ DATA = Path(__file__).parent / "data" / "small"
 def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("compared")
     data = base / "small"
-    data.mkdir()
-    for path in DATA.iterdir():
-        (data / path.name).write_bytes(path.read_bytes())
+    shutil.copytree(DATA, data)
     (data / "loose.yaml").write_text("extends: scenario.yaml\nname: loose\n"
                                      "targets:\n  capacity:\n    cells: {2024: 20}\n"
                                      "solver:\n  rel_gap: 0.5\n", encoding="utf-8")

@@ -13,6 +13,7 @@ capacity, so the layer gains `existing_lfp`, `committed_lfp_2023` and `committed
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -37,9 +38,7 @@ def standing_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small scenario with East city's usable land at 5 ha, solved: its output folder."""
     base = tmp_path_factory.mktemp("standing")
     data = base / "small"
-    data.mkdir()
-    for path in SMALL.iterdir():
-        (data / path.name).write_bytes(path.read_bytes())
+    shutil.copytree(SMALL, data)
     sites = json.loads((data / "sites.geojson").read_text(encoding="utf-8"))
     (city,) = [f for f in sites["features"] if f["properties"]["site_id"] == "e_city"]
     city["properties"]["usable_area_ha"] = 5.0
