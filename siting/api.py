@@ -21,7 +21,10 @@ Overrides (`load`, `run`, `compare`) are a mapping of dotted key -> value
 (`{"constraints.redline.buffer_m": 2000}`), or a list of (dotted key, value) pairs or of the
 command line's `KEY=VALUE` texts (`["constraints.redline.buffer_m=2000"]`, each value read as
 YAML reads it). A text alone, where a list is expected (overrides, `compare`'s paths and
-variants, `sweep`'s settings), is refused rather than read one character at a time.
+variants, `sweep`'s settings), is refused rather than read one character at a time. A relative
+path among the overrides, or among `sweep`'s values (a layer, the catalog, `output.folder`),
+starts at the current folder, as the scenario's own path and `out` do; one written in a
+scenario file starts at that file's folder.
 """
 
 from __future__ import annotations
@@ -400,11 +403,13 @@ def load(path: Path | str, variant: str | None = None,
     """Read a scenario file, check it against its layers and preprocess it, once.
 
     Args:
-        path: the scenario YAML file; its relative paths resolve from its folder.
+        path: the scenario YAML file; the relative paths written in it resolve from its folder.
         variant: the name of one of the file's `variants:`, or None for the base scenario.
         overrides: settings applied last (the command line's `--set`), in any of the forms of
             the module's docstring: `{"constraints.redline.buffer_m": 2000}`,
-            `[("constraints.redline.buffer_m", 2000)]` or `["constraints.redline.buffer_m=2000"]`.
+            `[("constraints.redline.buffer_m", 2000)]` or `["constraints.redline.buffer_m=2000"]`;
+            a relative path among them (`{"layers.sites.path": "geodata/other_sites.geojson"}`)
+            starts at the current folder.
 
     Returns:
         A `Problem` to pass to `solve`, `rule_costs` (any number of times).
@@ -499,10 +504,15 @@ class Solution:
     @property
     def plan(self) -> pd.DataFrame:
         """Modules built, one row per site, product, year and module size (plan.csv): columns
-        site, cluster, product, year, module, modules (count), capacity_added (units/yr),
-        capex_yuan."""
-        return self.result.builds.sort_values(["site", "product", "year", "module"], kind="stable"
+        site, cluster, product, unit, year, module, modules (count), capacity_added, capex_yuan.
+        `unit` is the product's unit per year that capacity_added is in ("t/yr", "GWh/yr"), as
+        plan.csv gives it, right after `product`."""
+        plan = self.result.builds.sort_values(["site", "product", "year", "module"], kind="stable"
                                               ).reset_index(drop=True)
+        catalog = self.problem.prepared.loaded.catalog
+        units = [per_year(catalog.products[p].unit) for p in plan["product"]]
+        plan.insert(list(plan.columns).index("product") + 1, "unit", pd.Series(units, index=plan.index, dtype=object))
+        return plan
 
     @property
     def capacity(self) -> pd.DataFrame:

@@ -306,7 +306,7 @@ def add_parallel(parser: argparse.ArgumentParser) -> None:
 def add_set(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help=f"override a setting by its dotted key, e.g. constraints.redline.buffer_m=2000, {what}; "
-                        "repeat for more (default: none)")
+                        "a relative path given so starts at the current folder; repeat for more (default: none)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -358,8 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw = command("sweep", "solve a scenario over value lists of settings (cartesian product)")
     sw.add_argument("scenario", type=Path, help="scenario YAML file")
     sw.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2,...", required=True,
-                    help="a setting and its values, e.g. constraints.redline.buffer_m=0,500,1000; repeat to sweep "
-                    "several settings together")
+                    help="a setting and its values, e.g. constraints.redline.buffer_m=0,500,1000 (a relative path "
+                    "given so starts at the current folder); repeat to sweep several settings together")
     sw.add_argument("--out", type=out_folder, default=Path("outputs/sweep"), metavar="DIR", help="sweep folder")
     add_parallel(sw)
     add_common(sw)

@@ -65,11 +65,11 @@ HAND_COSTS = {  # yuan, derived in the module docstring
     "sales": -(15.06e9 + 14.96e9 / 1.1),
 }
 PLAN_ROWS = [
-    ["e_city", "east", "lfp", 2023, "lfp_50kt", 2, 100000.0, 2.0e9],
-    ["e_far", "east", "cells", 2023, "cells_10gwh", 1, 10.0, 2.5e9],
-    ["e_far", "east", "lfp", 2023, "lfp_50kt", 1, 50000.0, 1.0e9],
-    ["w_mine", "west", "fepo4", 2023, "fepo4_100kt", 4, 400000.0, 2.0e9],
-    ["w_mine", "west", "lfp", 2023, "lfp_50kt", 2, 100000.0, 2.0e9],
+    ["e_city", "east", "lfp", "t/yr", 2023, "lfp_50kt", 2, 100000.0, 2.0e9],
+    ["e_far", "east", "cells", "GWh/yr", 2023, "cells_10gwh", 1, 10.0, 2.5e9],
+    ["e_far", "east", "lfp", "t/yr", 2023, "lfp_50kt", 1, 50000.0, 1.0e9],
+    ["w_mine", "west", "fepo4", "t/yr", 2023, "fepo4_100kt", 4, 400000.0, 2.0e9],
+    ["w_mine", "west", "lfp", "t/yr", 2023, "lfp_50kt", 2, 100000.0, 2.0e9],
 ]
 SITE_STATUS = {"w_mine": "built", "w_lake": "excluded_redline", "e_city": "built", "e_far": "built"}
 OUTPUT_FILES = [
@@ -118,7 +118,7 @@ def assert_hand_plan(solution: siting.Solution) -> None:
     assert sum(solution.costs.values()) == pytest.approx(solution.objective_yuan, rel=1e-8)
     assert_hand_objective(solution.objective_yuan)
     assert solution.best_bound_yuan == pytest.approx(solution.objective_yuan, rel=1e-9)
-    assert list(solution.plan.columns) == ["site", "cluster", "product", "year", "module", "modules",
+    assert list(solution.plan.columns) == ["site", "cluster", "product", "unit", "year", "module", "modules",
                                            "capacity_added", "capex_yuan"]
     assert solution.plan.values.tolist() == PLAN_ROWS
     targets = solution.targets.set_index(["target", "year"])

@@ -114,15 +114,16 @@ def test_a_missing_layer_named_in_a_base_scenario_names_the_base_and_its_line(fo
         "at the folder of the file that names it)\n")
 
 
-def test_a_missing_layer_given_on_the_command_line_says_where_its_path_starts(folder: Path, capsys):
+def test_a_missing_layer_given_on_the_command_line_says_where_its_path_starts(folder: Path, capsys, monkeypatch):
+    monkeypatch.chdir(folder)  # where `gone.geojson` is looked for
     code = main(["solve", str(folder / "scenario.yaml"), "--out", str(folder / "out"),
                  "--set", "layers.sites.path=gone.geojson"])
     err = capsys.readouterr().err.replace(str(folder) + "/", "")
     assert code == 2
     assert err == (
         "error: 1 problem in the input:\n"
-        "  - gone.geojson: sites layer not found; check --set layers.sites.path on the command line (a relative path "
-        f"there starts at the folder of the scenario file, {folder})\n")
+        "  - gone.geojson: sites layer not found; check --set layers.sites.path (a relative path in --set starts at "
+        "the current folder)\n")
 
 
 # --- HiGHS option names -----------------------------------------------------------------------

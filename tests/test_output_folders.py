@@ -256,7 +256,7 @@ def test_batch_layer_swapped_by_a_sweep_counts_as_an_input(work: Path, capsys):
     (work / "other").mkdir()
     shutil.copy(work / "small" / "sites.geojson", work / "other" / "sites.geojson")
     err = refused(work, ["sweep", str(work / "small" / "scenario.yaml"), "--set",
-                         f"layers.sites.path=sites.geojson,{work / 'other' / 'sites.geojson'}",
+                         f"layers.sites.path={work / 'small' / 'sites.geojson'},{work / 'other' / 'sites.geojson'}",
                          "--out", str(work / "other")], capsys)
     assert err == (f"{PROBLEM}--out | the output folder holds an input of this run "
                    f"({work / 'other' / 'sites.geojson'}) (got {work / 'other'}); {HOLDS}\n")

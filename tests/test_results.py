@@ -279,7 +279,7 @@ def test_presolve_far_past_the_limit_suggests_presolve_off():
     message = no_plan_message(report_of("maxTimeLimit", 529.0), SolverSettings(time_limit_s=60.0))
     assert message == ("the solver stopped without a plan after 529.0 s, far past the time limit of 60 s: HiGHS's "
                        'presolve does not check the limit on large instances. Set solver.options: {presolve: "off"} '
-                       "to keep the limit, or raise solver.time_limit_s")
+                       "to keep the limit, or raise solver.time_limit_s (or --time-limit)")
 
 
 def test_flows_beyond_what_production_uses_are_not_shown():

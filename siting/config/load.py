@@ -4,19 +4,23 @@ Both files are YAML validated with pydantic (unknown keys rejected, numbers fini
 problem is reported at once as `<file>:<line>: <key path> | <what is wrong> (got <value>); <how to fix>`,
 where the file and line are those of the file that wrote the key: the scenario, a base it
 extends, one of its variants, or the command line's `--set` (named as the Python call that gave
-the overrides names them, while `overrides_named` is in force). Paths in a scenario resolve
-relative to the scenario file; messages name every file as `shown_path` does.
+the overrides names them, while `overrides_named` is in force). Paths written in a scenario
+file resolve relative to that file; a path given as an override (`--set`, or Python's
+`overrides`) resolves from the current folder, as the scenario's own path and `--out` do, and is
+rebased onto the scenario's folder as it is applied (`from_current_folder`). Messages name every
+file as `shown_path` does.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import os
 import re
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -414,6 +418,30 @@ class Locator:
     def add(self, origin: Origin, data: Any) -> None:
         self.layers.append((origin, data))
 
+    def typed(self, loc: tuple[Any, ...]) -> Any:
+        """The value at `loc` as an override gave it (a path as typed, before `from_current_folder`
+        rebased it), when an override wrote it; None when a file wrote it, or an override wrote a
+        value replacing it."""
+        for origin, data in reversed(self.layers):
+            if not _writes(data, loc):
+                continue
+            node = data if origin.command_line else None
+            for key in loc:
+                match = [k for k in node if str(k) == str(key)] if isinstance(node, dict) else []
+                node = node[match[0]] if match else None
+            return node
+        return None
+
+
+def paths_start(override: bool) -> str:
+    """Where a relative path starts, in a message's words: for an `override` (an `Origin` of
+    `command_line`: typed on the command line, or given to a Python call, named as
+    `OVERRIDES_NAME` says) at the current folder, for a path written in a file at the folder of
+    that file."""
+    if override:
+        return f"a relative path in {OVERRIDES_NAME.get()} starts at the current folder"
+    return "relative paths start at the folder of the file that names it"
+
 
 def _unwrap(annotation: Any) -> Any:
     """Strip Optional/Annotated wrappers from a type annotation."""
@@ -539,7 +567,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | required key is missing; "
                             f"{MISSING_HINTS.get(str(loc[-1]), 'add it')}")
         elif err["type"] in EMPTY_ERRORS and not (got.strip() if isinstance(got, str) else got):
-            problems.append(f"{where}: {key} | {empty_problem(err['type'], got, str(loc[-1]))}")
+            empty = empty_problem(err["type"], got, str(loc[-1]), origin.command_line)
+            problems.append(f"{where}: {key} | {empty}")
         elif err["type"] == "finite_number":
             problems.append(f"{where}: {key} | must be a finite number (got {shown}); give a finite value")
         elif err["type"] == "bool_not_number":
@@ -563,10 +592,14 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
     return in_file_order(problems)
 
 
-def empty_problem(kind: str, got: Any, name: str) -> str:
+def empty_problem(kind: str, got: Any, name: str, command_line: bool = False) -> str:
     """What is wrong with the setting `name` given empty (`got`: "", [] or {}; `kind`, pydantic's
     error type) and how to fill it (`EMPTY_HINTS`): "must not be empty (got []); list ..."; an
-    empty path is said to stand for the folder of the file that names it."""
+    empty path is said to stand for the folder of the file that names it, or for the current
+    folder when it is an override (`command_line`), whose relative paths start there."""
+    if kind == "path_empty" and command_line:
+        return (f"must not be empty (got {got!r}): an empty path stands for the current folder; give the path "
+                f"({paths_start(True)})")
     if kind == "path_empty":
         return (f"must not be empty (got {got!r}): an empty path stands for the folder of the file that names it; "
                 + EMPTY_HINTS.get(name, "give the path, relative to the file that names it"))
@@ -618,13 +651,17 @@ def plain_message(message: str) -> str:
 
 
 #: Scenario keys holding paths: a base scenario's relative paths are rebased onto the folder
-#: of the file that extends it, so every path still means what it meant in its own file.
+#: of the file that extends it, so every path still means what it meant in its own file; an
+#: override's, given from the current folder, onto the scenario's folder (`from_current_folder`).
 PATH_KEYS: tuple[tuple[str, ...], ...] = (("catalog",), ("committed_projects",), ("output", "folder"),
                                           ("layers", "*", "path"), ("calibration", "plants"),
                                           ("calibration", "reference"), ("candidates", "allowed_zone", "path"))
 
 
-def rebase_paths(data: dict[str, Any], source_dir: Path, target_dir: Path) -> None:
+def _map_paths(data: dict[Any, Any], change: Callable[[str], str]) -> None:
+    """Replace, in place, each relative path of `data` (scenario keys, nested) at one of
+    PATH_KEYS by `change(path)`; an absolute path, an empty text (the schema's problem) and a
+    value that is not a text are left as they are."""
     def walk(node: Any, keys: tuple[str, ...]) -> None:
         if not isinstance(node, dict) or not keys:
             return
@@ -634,11 +671,52 @@ def rebase_paths(data: dict[str, Any], source_dir: Path, target_dir: Path) -> No
                 continue
             if rest:
                 walk(node[key], rest)
-            elif isinstance(node[key], str) and not Path(node[key]).is_absolute():
-                node[key] = Path(os.path.relpath((source_dir / node[key]).resolve(), target_dir)).as_posix()
+            elif isinstance(node[key], str) and node[key].strip() and not Path(node[key]).is_absolute():
+                node[key] = change(node[key])
 
     for keys in PATH_KEYS:
         walk(data, keys)
+
+
+def _relative_path(target: str, folder: Path) -> str:
+    """The absolute path `target` relative to `folder` (POSIX), or `target` itself where no
+    relative path joins them (another drive)."""
+    try:
+        return Path(os.path.relpath(target, folder)).as_posix()
+    except ValueError:
+        return Path(target).as_posix()
+
+
+def rebase_paths(data: dict[str, Any], source_dir: Path, target_dir: Path) -> None:
+    """Rebase the relative paths of a base scenario's `data` (PATH_KEYS), written relative to
+    `source_dir`, onto `target_dir`, in place."""
+    _map_paths(data, lambda path: _relative_path(str((source_dir / path).resolve()), target_dir))
+
+
+def _paths_changed(key: str, value: Any, change: Callable[[str], str]) -> Any:
+    """An override's `value` for the dotted `key` (a copy) with `change(path)` for each relative
+    path in it (PATH_KEYS: `layers.sites.path=...`, or a path inside a mapping given for
+    `layers.sites`); other values as they are."""
+    layer = override_layer(key, copy.deepcopy(value))
+    _map_paths(layer, change)
+    for part in key.split("."):
+        layer = layer[int(part) if part.isdigit() else part]
+    return layer
+
+
+def from_current_folder(key: str, value: Any, folder: Path) -> Any:
+    """An override's `value` for the dotted `key` with each relative path in it rebased from the
+    current folder, where one typed it, onto the scenario's `folder` (its real path), so that it
+    names the file it named where it was typed: `geodata/x.geojson` given in the project's folder
+    for a scenario in `scenarios/` becomes `../geodata/x.geojson`."""
+    return _paths_changed(key, value, lambda path: _relative_path(os.path.abspath(path), folder))
+
+
+def absolute_paths(overrides: tuple[Override, ...]) -> tuple[Override, ...]:
+    """`overrides` with each relative path in them made absolute from the current folder: what a
+    worker process loads a run with, so that they name the same files whatever the worker's
+    current folder."""
+    return tuple((key, _paths_changed(key, value, os.path.abspath)) for key, value in overrides)
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseModel], origin: Origin,
@@ -663,21 +741,24 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
     return merged
 
 
-def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, folder: Path, what: str) -> Path:
+def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, folder: Path, what: str,
+                    given: Any = None) -> Path:
     """The existing file that the path `reference` at scenario key `key` (a top-level key, or the
     path of a nested one) names; InputError, naming the key where `origin` wrote it, when it is not
-    a path, is missing or is a folder."""
+    a path, is missing or is a folder. The message gives the path as `given` (an override's as
+    typed, `Locator.typed`; by default `reference`) and says where relative paths start there
+    (`paths_start`)."""
     loc = (key,) if isinstance(key, str) else key
     where = f"{origin.where(loc)}: {origin.key(loc)}"
+    shown = reference if given is None else str(given)
     if not isinstance(reference, str) or not reference.strip():
         raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
     target = (folder / reference).resolve()
     if not target.exists():
-        raise InputError([f"{where} | no such file (got {reference!r}, which is {shown_path(target)}); give the path "
-                          f"of {what} "
-                          "(relative paths start at the folder of the file that names it)"])
+        raise InputError([f"{where} | no such file (got {shown!r}, which is {shown_path(target)}); give the path "
+                          f"of {what} ({paths_start(origin.command_line)})"])
     if target.is_dir():
-        raise InputError([f"{where} | is a folder, not a file (got {reference!r}); give the path of {what}"])
+        raise InputError([f"{where} | is a folder, not a file (got {shown!r}); give the path of {what}"])
     return target
 
 
@@ -913,17 +994,19 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
 
 
 def apply_overrides(path: Path, data: dict[str, Any], locator: Locator, overrides: tuple[Override, ...]) -> list[str]:
-    """Apply each `--set` override to `data`, recorded in `locator` as the command line's; the
-    problems of those that cannot be applied (an unknown key), whose values are left out, so that
-    they are reported with the rest."""
+    """Apply each `--set` override to `data` (its relative paths, given from the current folder,
+    rebased onto the folder of the scenario `path`: `from_current_folder`), recorded in `locator`
+    as the command line's, as given; the problems of those that cannot be applied (an unknown
+    key), whose values are left out, so that they are reported with the rest."""
     problems: list[str] = []
+    folder = path.resolve().parent
     for key, value in overrides:
         try:
-            apply_override(data, key, value)
+            apply_override(data, key, from_current_folder(key, value, folder))
         except InputError as exc:
             problems += exc.problems
             continue
-        locator.add(Origin(path, command_line=True), override_layer(key, value))
+        locator.add(Origin(path, command_line=True), override_layer(key, value))  # as given, for the messages
     return problems
 
 
@@ -1028,7 +1111,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     if faults.ok("catalog"):
         try:
             catalog_path = referenced_file(locator.origin(("catalog",)), "catalog", str(scenario.catalog),
-                                           path.parent, "the catalog file")
+                                           path.parent, "the catalog file", locator.typed(("catalog",)))
         except InputError as exc:
             problems += exc.problems
     if catalog_path is not None:
@@ -1048,7 +1131,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         try:
             committed_path = referenced_file(locator.origin(("committed_projects",)), "committed_projects",
                                              str(scenario.committed_projects), path.parent,
-                                             "the committed-projects file")
+                                             "the committed-projects file", locator.typed(("committed_projects",)))
             committed = load_committed_projects(committed_path, catalog, keys.products)
         except InputError as exc:
             problems += exc.problems
@@ -1104,18 +1187,20 @@ def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogK
 
 def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) -> list[str]:
     """The allowed-zone layer of `candidates:` must be a file that exists (relative paths start at
-    the scenario file's folder); a problem naming the key where it was written otherwise."""
+    the scenario file's folder, `folder`, as the scenario holds them); a problem naming the key
+    where it was written, and the path as given there, otherwise."""
     zone = scenario.candidates.allowed_zone if scenario.candidates is not None else None
     if zone is None:
         return []
     loc = ("candidates", "allowed_zone", "path")
-    where = f"{locator.where(loc)}: {locator.key(loc)}"
+    origin = locator.origin(loc)
+    where = f"{origin.where(loc)}: {origin.key(loc)}"
     target = zone.path if zone.path.is_absolute() else (folder / zone.path).resolve()
-    shown = zone.path.as_posix()
+    given = locator.typed(loc)
+    shown = str(given) if given is not None else zone.path.as_posix()
     if not target.exists():
         return [f"{where} | no such file (got {shown!r}, which is {shown_path(target)}); give the path of the "
-                "allowed-zone "
-                "layer (relative paths start at the folder of the file that names it)"]
+                f"allowed-zone layer ({paths_start(origin.command_line)})"]
     if target.is_dir():
         return [f"{where} | is a folder, not a file (got {shown!r}); give the path of the allowed-zone layer"]
     return []
@@ -1135,7 +1220,8 @@ def calibration_problems(locator: Locator, scenario: Scenario, folder: Path, fau
         if reference is None or not faults.ok(*loc):
             continue
         try:
-            referenced_file(locator.origin(loc), loc, str(reference), folder, "a committed-projects file")
+            referenced_file(locator.origin(loc), loc, str(reference), folder, "a committed-projects file",
+                            locator.typed(loc))
         except InputError as exc:
             problems += exc.problems
     return problems

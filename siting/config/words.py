@@ -12,7 +12,15 @@ wherever it is made:
   the ratio puts at 0.75;
 - never a name that differs from the value only in its numbers (`numbered_alike`): `zone_1`
   and `zone_2`, or years such as `2023` and `2024`, are names of their own, not slips of each
-  other.
+  other;
+- nor one that differs from it only in its last part, a letter or a number standing alone
+  (`marked_alike`): `zone_a` and `zone_b` are zones of their own too;
+- nor one that is the value with two or more letters joined before it, or the value without
+  them (`prefixed`): `fepo4` (iron phosphate) is a part of `LiFePO4` (lithium iron phosphate),
+  another product, however alike the ratio finds them (0.83). Parts joined after a name
+  (`cell_size_m` for `cell_size`), or before it as a word of their own (`mip_rel_gap` for
+  `rel_gap`), are left to the likeness: there the name is most often the same setting with
+  its unit or its family said.
 """
 
 from __future__ import annotations
@@ -31,6 +39,13 @@ LIKENESS = 0.6
 TYPO_MIN_CHARS = 3
 
 _NUMBER = re.compile(r"\d+")
+
+#: A name's last part when it is a letter or a number standing alone, after a separator: the `a`
+#: of `zone_a`, the `12` of `lot-12`, the `b` of `block b`.
+_MARK = re.compile(r"^(.*[_\-. ])([^\W_]|\d+)$")
+
+#: What separates the words of a name.
+_SEPARATORS = "_-. "
 
 
 def one_edit_apart(a: str, b: str) -> bool:
@@ -58,16 +73,36 @@ def numbered_alike(a: str, b: str) -> bool:
     return a != b and bool(_NUMBER.search(a)) and _NUMBER.sub("#", a) == _NUMBER.sub("#", b)
 
 
+def marked_alike(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ only in their last part, a letter or a number standing alone
+    after a separator in each: `zone_a` and `zone_b`, `zone_a` and `zone_2`, `block a` and
+    `block c`; not `zone_a` and `zone_ab`, nor `zonea` and `zoneb`, whose last parts are not
+    marks standing alone."""
+    first, second = _MARK.match(a), _MARK.match(b)
+    return a != b and first is not None and second is not None and first.group(1) == second.group(1)
+
+
+def prefixed(a: str, b: str) -> bool:
+    """Whether one of `a` and `b` is the other with two or more letters joined before it, not as
+    a word of their own: `lifepo4` and `fepo4`; not `ithium` and `lithium` (one letter, a slip),
+    nor `mip_rel_gap` and `rel_gap` (a word of its own before it)."""
+    short, long_ = sorted((a, b), key=len)
+    extra = long_[:len(long_) - len(short)]
+    return (len(extra) >= 2 and long_.endswith(short) and extra[-1] not in _SEPARATORS
+            and short[:1] not in _SEPARATORS)
+
+
 def close_match(value: str, known: Iterable[str], likeness: float = LIKENESS) -> str | None:
     """The one of `known` that `value` is most like, letter case aside: the likest when at least
     `likeness` alike (difflib's ratio), else the first one edit from it (`one_edit_apart`, both
     of `TYPO_MIN_CHARS` or more); never one that differs from it only in its numbers
-    (`numbered_alike`). None when none is found."""
+    (`numbered_alike`) or its last mark (`marked_alike`), nor one that is a part of it, or it a
+    part of the name, by letters joined before (`prefixed`). None when none is found."""
     wanted = str(value).casefold()
     folded: dict[str, str] = {}
     for name in known:
         key = str(name).casefold()
-        if not numbered_alike(wanted, key):
+        if not (numbered_alike(wanted, key) or marked_alike(wanted, key) or prefixed(wanted, key)):
             folded.setdefault(key, str(name))
     found = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=likeness)
     if found:

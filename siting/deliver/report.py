@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import ModelInputs
+from models import ModelInputs, derive_index
 from siting.config.load import LoadedScenario
 from siting.config.units import (
     MONEY_UNIT,
@@ -442,9 +442,19 @@ def site_proximity(loaded: LoadedScenario, inputs: ModelInputs, layers: Sequence
     return proximity_reasons(inputs, excluded, left_out, km)
 
 
+def closed_sites(inputs: ModelInputs) -> frozenset[str]:
+    """The sites of the model where no product may be added: the red line, the proximity rule or
+    too little land excludes every product there (no build pair, models/index.py), as the sites
+    layer's `excluded_*` statuses say of a site without plants; a `standing` site among them
+    keeps its existing or committed plants, and its status says only that."""
+    buildable = {site for site, _product in derive_index(inputs).build_pairs}
+    return frozenset(site for site in inputs.SITES if site not in buildable)
+
+
 def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
                 clusters: Mapping[str, str] | None = None,
-                proximity: Mapping[str, Sequence[ProximityReason]] | None = None) -> list[Block]:
+                proximity: Mapping[str, Sequence[ProximityReason]] | None = None,
+                closed: Collection[str] = frozenset()) -> list[Block]:
     """Status counts, then every site of the layer, in its order: by the name the report gives it
     (`names`: its name in the sites layer, shortened to the part before the first comma where that
     stays distinct, as map.png labels it; its id where it has none), with its whole name where that
@@ -452,7 +462,10 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
     cluster (by its name, `clusters`), its status in words (the QGIS legend's, `STATUS_LABELS`)
     and the products excluded there, with why (for proximity, as `proximity` says it, site id ->
     its reasons from `site_proximity`: a prospective source left out within reach is named; else
-    "no source within reach for"); then the land and the on-site sources of the built sites."""
+    "no source within reach for"); then the land and the on-site sources of the built sites. The
+    sites excluded for every product are counted by their status (`excluded_*`, or outside the
+    clusters) and, for a `standing` site, whose status does not say it, by `closed`
+    (`closed_sites`)."""
     names = names or {}
     clusters = clusters or {}
     proximity = proximity or {}
@@ -473,7 +486,7 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
                 f"no source within reach for {_products_text(row.excluded_proximity)}"]
         shown = names.get(site_id, site_id)
         whole = str(row.name).strip() if isinstance(row.name, str) and row.name.strip() else ""
-        everything = row.status.startswith("excluded") or row.status == "outside_clusters"
+        everything = row.status.startswith("excluded") or row.status == "outside_clusters" or site_id in closed
         excluded += everything
         rows.append([shown, whole if whole and whole != shown and whole.startswith(shown) else "", site_id,
                      clusters.get(str(row.cluster), str(row.cluster)), status,
@@ -657,7 +670,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += cost_blocks(plan)
     blocks += trade_blocks(loaded, plan, names, clusters)
     blocks += explanation_blocks(loaded, inputs, plan, names, clusters)
-    blocks += site_blocks(by_name["sites"], names, clusters, proximity)
+    blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs))
     blocks += position_blocks(positions, plan, names)
     blocks += cell_blocks(by_name.get("candidate_cells"), clusters)
     blocks += zone_blocks(by_name["redline_zones"])

@@ -45,7 +45,7 @@ from siting.config.units import SHOWN_AS, Names, plain_status
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
-from siting.optimize.tolerance import gap_not_reached_text, optimum_interval
+from siting.optimize.tolerance import gap_not_reached_text, proven_low
 from siting.optimize.workers import default_workers, run_handed_over
 
 
@@ -157,17 +157,11 @@ def rounded_difference(base: float | None, relaxed: float) -> float:
     return 0.0 if abs(difference) <= 1e-9 * max(abs(base), 1.0) else clean(difference)
 
 
-def proven_low(report: SolveReport) -> float:
-    """The lowest a solve's optimum can be (yuan), from the figures the outputs give (`clean`, 9
-    significant digits): its best bound, taken no higher than its objective, the cost of a plan
-    of its rules; without a bound, the objective less its gap (siting/optimize/tolerance.py
-    `optimum_interval`); -inf without either. Only for a solve with an objective."""
-    objective = clean(report.objective_yuan)
+def _shown_low(report: SolveReport) -> float:
+    """`proven_low` of a solve from the figures the outputs give (`clean`, 9 significant digits)."""
     bound = report.best_bound_yuan
-    if bound is not None and math.isfinite(bound):
-        return min(clean(bound), objective)
-    low = optimum_interval(objective, report.gap)
-    return -math.inf if low is None or not math.isfinite(low[0]) else clean(low[0])
+    return clean(proven_low(clean(report.objective_yuan), clean(bound) if bound is not None and math.isfinite(bound)
+                            else None, report.gap))
 
 
 def outward(yuan: float, up: bool) -> float:
@@ -207,8 +201,8 @@ def rule_cost_range(base: SolveReport, relaxed: SolveReport) -> tuple[float, flo
     if base.objective_yuan is None or relaxed.objective_yuan is None:
         return None
     noise = 1e-9 * max(abs(clean(base.objective_yuan)), 1.0)
-    low = proven_low(base) - clean(relaxed.objective_yuan)
-    high = clean(base.objective_yuan) - proven_low(relaxed)
+    low = _shown_low(base) - clean(relaxed.objective_yuan)
+    high = clean(base.objective_yuan) - _shown_low(relaxed)
     low = 0.0 if low <= noise else outward(low, up=False)
     high_end = None if not math.isfinite(high) else 0.0 if high <= noise else outward(high, up=True)
     return low, high_end

@@ -611,7 +611,7 @@ def no_plan_message(report: SolveReport, settings: SolverSettings, highs_status:
         if took > 2 * limit + 5:
             return (f"the solver stopped without a plan after {took:.1f} s, far past the time limit of {limit:g} s: "
                     "HiGHS's presolve does not check the limit on large instances. Set "
-                    'solver.options: {presolve: "off"} to keep the limit, or raise solver.time_limit_s')
+                    f'solver.options: {{presolve: "off"}} to keep the limit, or {raise_time_limit()}')
         return f"the solver found no plan within the time limit of {limit:g} s ({said}); {raise_time_limit()}"
     if report.termination == "iterationLimit":
         return (f"the solver stopped at an iteration, node or solution limit after {took:.1f} s, without a plan "

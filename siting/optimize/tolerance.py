@@ -38,6 +38,18 @@ def optimum_interval(objective: float | None, gap: float | None) -> tuple[float,
     return objective - gap * abs(objective), objective
 
 
+def proven_low(objective_yuan: float, best_bound_yuan: float | None, gap: float | None) -> float:
+    """The lowest a solve's optimum can be (yuan), from its objective, best bound and gap: the
+    bound, taken no higher than the objective, the cost of a plan of its rules; without a finite
+    bound, the objective less its gap (`optimum_interval`); -inf without either. For a solve with
+    an objective: a rule cost's solves (siting/optimize/relax.py `rule_cost_range`) and a
+    comparison's runs (siting/runs/tables.py `objective_range`)."""
+    if best_bound_yuan is not None and math.isfinite(best_bound_yuan):
+        return min(best_bound_yuan, objective_yuan)
+    low = optimum_interval(objective_yuan, gap)
+    return -math.inf if low is None else low[0]
+
+
 def within_tolerance(base_objective: float | None, base_gap: float | None, other_objective: float | None,
                      other_gap: float | None) -> bool | None:
     """True when the difference between two runs' objectives is smaller than their proven gaps

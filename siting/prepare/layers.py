@@ -61,7 +61,7 @@ import shapely
 from pyproj.transformer import TransformerGroup
 
 from siting.config.errors import InputError, Notice
-from siting.config.load import LoadedScenario, not_utf8_problem, shown_path
+from siting.config.load import LoadedScenario, not_utf8_problem, paths_start, shown_path
 from siting.config.schema import (
     MAX_QUANTITY,
     AllowedZone,
@@ -1019,15 +1019,16 @@ def working_crs_or_none(name: str) -> pyproj.CRS | None:
 def path_named_in(loaded: LoadedScenario, role: str) -> str:
     """Where the path of the layer of `role` was written, for the message of a missing file: the
     key in the scenario file, a base scenario it extends (a relative path there starts at that
-    base's folder) or a variant, with file and line, or on the command line."""
+    base's folder) or a variant, with file and line, or an override (`--set` on the command line,
+    `overrides` in Python: a relative path there starts at the current folder), with where its
+    relative paths start (siting/config/load.py `paths_start`)."""
     loc = ("layers", role, "path")
     if loaded.locator is None:
         return f"layers.{role}.path in the scenario (relative paths start at the scenario file)"
     origin = loaded.locator.origin(loc)
     if origin.command_line:
-        return (f"{origin.key(loc)} on the command line (a relative path there starts at the folder of the scenario "
-                f"file, {shown_path(loaded.scenario_path.parent)})")
-    return f"{origin.key(loc)} at {origin.where(loc)} (relative paths start at the folder of the file that names it)"
+        return f"{origin.key(loc)} ({paths_start(origin.command_line)})"
+    return f"{origin.key(loc)} at {origin.where(loc)} ({paths_start(origin.command_line)})"
 
 
 def empty_layer_fix(role: str, loaded: LoadedScenario) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from siting.config.errors import InputError
-from siting.config.load import Override, load_scenario, parse_override, scenario_variants
+from siting.config.load import Override, absolute_paths, load_scenario, parse_override, scenario_variants
 from siting.deliver.folders import (
     MARKER,
     check_destination,
@@ -100,7 +100,9 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
     that label, relative to the comparison folder. `variants_name` is what the problems call the
     `variants` (the command line's `--variant`; `siting.compare` says `variants`), `paths_name`
     what they call the scenario files when fewer than two runs result (`compare`; `siting.compare`
-    says `paths`)."""
+    says `paths`). A case names its scenario, and the paths among its overrides (which start at
+    the current folder), by absolute paths (`absolute_paths`), so that a worker whose current
+    folder is another loads the same files."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
@@ -121,7 +123,8 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
                 continue
             inputs.extend(input_files(loaded))
             label = unique_name(folder_name(loaded.scenario.name), taken)
-            cases.append(Case(label, Path(path), Path(label), variant, tuple(overrides), time_limit_s))
+            cases.append(Case(label, Path(path).absolute(), Path(label), variant, absolute_paths(tuple(overrides)),
+                              time_limit_s))
     for name in dict.fromkeys(variants or ()):
         if name not in defined and not problems:
             problems.append(f"{variants_name} {name} | no scenario file of the comparison defines a variant named "
@@ -221,8 +224,10 @@ def short_key(key: str) -> str:
 def sweep_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
                 ) -> tuple[list[Case], list[dict[str, Any]], list[str], list[Path]]:
     """The cartesian product of every --set KEY=V1,V2,... as cases, each validated with its
-    layers (`load_checked`), with the swept values per case, the keys, and the input files of
-    every case. A case's `out_dir` is `runNN`, relative to the sweep folder."""
+    layers (`load_checked`), with the swept values per case (as given), the keys, and the input
+    files of every case. A case's `out_dir` is `runNN`, relative to the sweep folder; it names its
+    scenario and its swept paths (which start at the current folder) by absolute paths, as
+    `comparison_cases` does."""
     parsed = [parse_override(text) for text in settings]
     if not parsed:
         raise InputError(["sweep | give at least one --set KEY=VALUE[,VALUE...]"])
@@ -237,7 +242,8 @@ def sweep_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
             problems.extend(exc.problems)
             continue
         inputs.extend(input_files(loaded))
-        cases.append(Case(label, Path(path), Path(f"run{i:02d}"), None, overrides, time_limit_s))
+        cases.append(Case(label, Path(path).absolute(), Path(f"run{i:02d}"), None, absolute_paths(overrides),
+                          time_limit_s))
         values_per_case.append(dict(overrides))
     if problems:
         raise InputError(sorted(set(problems), key=problems.index))

@@ -463,12 +463,38 @@ def _run_some(cases: Sequence[Case], workers: int | None, dask: Any,
     return _run_tasks(tasks, workers, dask, _case_hooks(cases, progress), "siting-run")
 
 
+def front_names() -> tuple[str, str]:
+    """What the front door in use calls the time limit (in the advice of a run without a plan:
+    siting/optimize/results.py `TIME_LIMIT_NAME`) and the overrides (in the problems:
+    siting/config/load.py `OVERRIDES_NAME`), in this thread: ("--time-limit", "--set") on the
+    command line, ("time_limit_s=", "overrides") from Python (siting/api.py)."""
+    from siting.config.load import OVERRIDES_NAME
+    from siting.optimize.results import TIME_LIMIT_NAME
+
+    return TIME_LIMIT_NAME.get(), OVERRIDES_NAME.get()
+
+
+def _named(names: tuple[str, str], call: Callable[..., Any], *args: Any) -> Any:
+    """`call(*args)` with the front door's `names` (`front_names`) in force where it runs: a
+    worker process forked from the caller inherits them, but a Dask worker (or a process started
+    otherwise) does not, and would name the command line's options to a Python caller."""
+    from siting.config.load import overrides_named
+    from siting.optimize.results import time_limit_named
+
+    time_limit, overrides = names
+    with time_limit_named(time_limit), overrides_named(overrides):
+        return call(*args)
+
+
 def _run_tasks(tasks: Sequence[_Task], workers: int | None, dask: Any, hooks: _Hooks, key: str) -> list[Any]:
     """Every task's result, in task order: in this process (one worker, or one task), in a pool
     of `workers` processes, or on Dask (`dask`, a client from `dask_client`; `key` begins the
-    tasks' Dask keys)."""
+    tasks' Dask keys). Each task carries the front door's names (`front_names`) to where it
+    runs (`_named`)."""
     if not tasks:
         return []
+    names = front_names()
+    tasks = [_Task(task.label, _named, (names, task.call, *task.args)) for task in tasks]
     if dask is not None:
         return _run_on_dask(tasks, dask, hooks, key)
     workers = workers or default_workers()

@@ -42,7 +42,7 @@ from siting.deliver.tables import (
     numeric_columns,
     table_cells,
 )
-from siting.optimize.tolerance import WITHIN, optimum_interval, range_text, within_tolerance
+from siting.optimize.tolerance import WITHIN, proven_low, range_text, within_tolerance
 from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, failure_message
 
 #: Relative difference below which two capacities count as the same, and below which the
@@ -223,21 +223,11 @@ PROVEN = "proven"
 SAME_PLAN = "same plan"
 
 
-def proven_low(summary: CaseSummary) -> float:
-    """The lowest a run's optimum can be (yuan): its best bound (`CaseSummary.best_bound_yuan`),
-    taken no higher than its objective, the cost of a plan of its rules; without a bound, the
-    objective less its gap (siting/optimize/tolerance.py `optimum_interval`, as `within_tolerance`
-    measures it), or -inf without a gap. Only for a run with a plan."""
-    if summary.best_bound_yuan is not None and summary.objective_yuan is not None:
-        return min(summary.best_bound_yuan, summary.objective_yuan)
-    interval = optimum_interval(summary.objective_yuan, summary.gap)
-    return -math.inf if interval is None else interval[0]
-
-
 def objective_range(base: CaseSummary, other: CaseSummary) -> tuple[float, float] | None:
     """Where the difference of the two runs' optima, `other`'s less `base`'s, lies (yuan): each
-    optimum lies between its run's proven low (`proven_low`, LB) and its objective (UB), so the
-    difference lies in [LB_other - UB_base, UB_other - LB_base]; an end is infinite where a run
+    optimum lies between its run's proven low (siting/optimize/tolerance.py `proven_low`, LB: its
+    best bound, or its objective less its gap) and its objective (UB), so the difference lies in
+    [LB_other - UB_base, UB_other - LB_base]; an end is infinite where a run
     has no proven bound. Where one run's rules admit every plan of the other's (`CaseSummary.admits`,
     siting/runs/pool.py `relaxed_rules`), its optimum is no higher, so the range keeps only that
     sign: from 0 when `base`'s rules admit `other`'s plans, up to 0 when `other`'s admit `base`'s.
@@ -245,7 +235,8 @@ def objective_range(base: CaseSummary, other: CaseSummary) -> tuple[float, float
     overlap, as `within_tolerance` finds them (up to its 1e-9 of slack)."""
     if not (base.ok and other.ok) or base.objective_yuan is None or other.objective_yuan is None:
         return None
-    low, high = proven_low(other) - base.objective_yuan, other.objective_yuan - proven_low(base)
+    low = proven_low(other.objective_yuan, other.best_bound_yuan, other.gap) - base.objective_yuan
+    high = other.objective_yuan - proven_low(base.objective_yuan, base.best_bound_yuan, base.gap)
     if other.label in base.admits:
         low = max(low, 0.0)
     if base.label in other.admits:
