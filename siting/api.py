@@ -509,20 +509,26 @@ class Solution:
         plan.csv gives it, right after `product`."""
         plan = self.result.builds.sort_values(["site", "product", "year", "module"], kind="stable"
                                               ).reset_index(drop=True)
+        return self._with_units(plan)
+
+    def _with_units(self, table: pd.DataFrame) -> pd.DataFrame:
+        """`table` (a column `product`) with a column `unit` right after `product`: each row's
+        product's unit per year ("t/yr", "GWh/yr"), as the CSV files give it."""
         catalog = self.problem.prepared.loaded.catalog
-        units = [per_year(catalog.products[p].unit) for p in plan["product"]]
-        plan.insert(list(plan.columns).index("product") + 1, "unit", pd.Series(units, index=plan.index, dtype=object))
-        return plan
+        units = [per_year(catalog.products[p].unit) for p in table["product"]]
+        table.insert(list(table.columns).index("product") + 1, "unit", pd.Series(units, index=table.index,
+                                                                                 dtype=object))
+        return table
 
     @property
     def capacity(self) -> pd.DataFrame:
         """Capacity per site, product and year (capacity.csv), in the product's unit per year:
-        columns site, cluster, product, year, existing (before the plan), committed (committed
-        projects online by the year), added_cumulative (plan modules decided up to the year,
-        producing yet or not), capacity (the sum of those three), online (nameplate producing in
-        the year: what the targets count), available (online less the ramp-up of capacity in its
-        first year) and production."""
-        return self.result.capacity.copy()
+        columns site, cluster, product, unit (the product's unit per year, as capacity.csv gives
+        it), year, existing (before the plan), committed (committed projects online by the year),
+        added_cumulative (plan modules decided up to the year, producing yet or not), capacity
+        (the sum of those three), online (nameplate producing in the year: what the targets
+        count), available (online less the ramp-up of capacity in its first year) and production."""
+        return self._with_units(self.result.capacity.copy())
 
     @property
     def targets(self) -> pd.DataFrame:

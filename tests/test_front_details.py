@@ -287,6 +287,17 @@ def test_the_plan_has_plan_csv_s_unit_column(standing: tuple[siting.Solution, Pa
     assert written["unit"].tolist() == plan["unit"].tolist()
 
 
+def test_the_capacity_table_has_capacity_csv_s_unit_column(standing: tuple[siting.Solution, Path]):
+    solution, out = standing
+    capacity = solution.capacity
+    written = pd.read_csv(out / "capacity.csv")
+    assert list(capacity.columns) == list(written.columns)
+    assert list(capacity.columns)[:5] == ["site", "cluster", "product", "unit", "year"]
+    assert set(zip(capacity["product"], capacity["unit"], strict=True)) == {
+        ("fepo4", "t/yr"), ("lfp", "t/yr"), ("cells", "GWh/yr")}
+    assert capacity["unit"].tolist() == written["unit"].tolist()
+
+
 def test_the_report_counts_the_standing_site_excluded_for_every_product(standing: tuple[siting.Solution, Path]):
     """West lake (red line) and East city (standing): 2. Before: 1, the standing site left out."""
     solution, out = standing
