@@ -493,6 +493,31 @@ def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None
             f"longitude/latitude ({got}); {looks}")
 
 
+#: Metres from a projected CRS's origin within which every coordinate of a layer must lie for its
+#: coordinates to be taken for longitude/latitude in degrees labelled with that CRS: no real
+#: layer of the clusters lies so (UTM's false easting alone is 500,000 m).
+DEGREES_REACH = 180.0
+
+
+def degrees_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
+    """A problem when a layer declared in a projected CRS has every coordinate within
+    DEGREES_REACH of that CRS's origin, |x| <= 180 and |y| <= 90, as longitude/latitude in
+    degrees would have: a lon/lat layer labelled with a projected CRS, which would otherwise be
+    read as lying metres from the CRS's origin (for UTM 48N: on the equator), silently (a red
+    line that excludes nothing, sources out of every reach)."""
+    if frame.crs is None or not frame.crs.is_projected or not len(frame):
+        return None
+    xmin, ymin, xmax, ymax = (float(v) for v in frame.total_bounds)
+    if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)):
+        return None  # `lonlat_problem`'s check of finite coordinates is for geographic layers; GEOS reports these
+    if max(abs(xmin), abs(xmax)) > DEGREES_REACH or max(abs(ymin), abs(ymax)) > DEGREES_REACH / 2:
+        return None
+    return (f"{shown_path(path)}: geometry | the {role} layer is in {frame.crs.to_string()} ({frame.crs.name}), a "
+            f"projected CRS in metres, but its coordinates (x {xmin:.6g} to {xmax:.6g}, y {ymin:.6g} to {ymax:.6g}) "
+            "look like longitude/latitude in degrees: give the layer its true CRS (EPSG:4326 for longitude/latitude "
+            "on WGS84)")
+
+
 def area_m2(geometries: np.ndarray, crs: pyproj.CRS | None) -> np.ndarray | None:
     """Each polygonal geometry's area in m2 as GEOS measures it, valid or not (each ring's
     shoelace area, its holes' subtracted, summed over the parts): on the CRS's ellipsoid for a
@@ -670,7 +695,7 @@ def check_layer(
     if shape_problems:
         return frame, problems + shape_problems
     if not crs_problem:
-        lonlat = lonlat_problem(frame, path, role)
+        lonlat = lonlat_problem(frame, path, role) or degrees_problem(frame, path, role)
         if lonlat:
             problems.append(lonlat)
             return frame, problems
