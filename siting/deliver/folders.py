@@ -480,6 +480,10 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
     if target.exists() and not target.is_dir():
         return ("is an existing file, not a folder",
                 "give the path of a new folder, an empty one, or an earlier output folder")
+    if target.is_dir() and os.path.ismount(target):
+        return ("is a mount point (a mounted volume or share), which a run cannot replace as a whole: it writes "
+                "its outputs beside the folder and renames them into place",
+                f"give a folder inside it, e.g. {shown_path(destination / 'plan')}")
     for source in sorted(set(inputs)):
         if _within(source.parent, target):
             return (f"holds an input of this run ({shown_path(source)})",
