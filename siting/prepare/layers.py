@@ -121,6 +121,21 @@ def _gdal_reason(exc: Exception) -> str:
     return _DRIVER_ADVICE.sub("", str(exc)).strip().rstrip(".;") or type(exc).__name__
 
 
+def _unreadable(path: Path, role: str, exc: Exception, named_in: str | None) -> str:
+    """The problem of a layer file GDAL cannot read: GDAL's reason with the file named as the
+    messages name it (`shown_path`, not GDAL's absolute path), where its path was written
+    (`named_in`, `path_named_in`) and, for a folder, that it is one."""
+    at = shown_path(path)
+    reason = _gdal_reason(exc)
+    for form in {str(path.resolve()), str(path.absolute()), str(path)}:
+        reason = reason.replace(form, at)
+    where = f" Its path is set by {named_in}." if named_in else ""
+    if path.is_dir():
+        return (f"{at}: the {role} layer's path is a folder that GDAL reads no layer from ({reason}); give the path of "
+                f"the layer's file (a GeoJSON, GeoPackage or shapefile).{where}")
+    return f"{at}: cannot read the {role} layer ({reason}); is it a GeoJSON, GeoPackage or shapefile?{where}"
+
+
 def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | None = None,
                named_in: str | None = None) -> gpd.GeoDataFrame:
     """Read one spatial layer of a file: the only one, or the one named by `layer`.
@@ -141,8 +156,7 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     except UnicodeDecodeError as exc:
         raise InputError([_not_utf8(path, role, exc)]) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError([f"{at}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
-                          "GeoPackage or shapefile?"]) from None
+        raise InputError([_unreadable(path, role, exc, named_in)]) from None
     names = [str(row[0]) for row in listed]
     kinds = {str(row[0]): row[1] for row in listed}
     if layer is None and len(names) > 1:
@@ -165,8 +179,7 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     except UnicodeDecodeError as exc:
         raise InputError([_not_utf8(path, role, exc)]) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError([f"{at}: cannot read the {role} layer ({_gdal_reason(exc)}); is it a GeoJSON, "
-                          "GeoPackage or shapefile?"]) from None
+        raise InputError([_unreadable(path, role, exc, named_in)]) from None
     except shapely.errors.GEOSException:
         raise InputError(_unbuildable_features(path, role, chosen, id_field)) from None
     if not isinstance(frame, gpd.GeoDataFrame):
