@@ -68,8 +68,11 @@ def _group_unit(products: Sequence[str], units: Mapping[str, str]) -> str:
 
 
 def _capacity_in(plan: Plan, products: Sequence[str], year: int, column: str) -> float:
+    """The sum of capacity.csv's `column` over `products` in `year` (numpy's sum of the rows'
+    values in order, as pandas sums a selection)."""
     cap = plan.capacity
-    return float(cap.loc[cap["product"].isin(products) & (cap["year"] == year), column].sum())
+    chosen = cap["product"].isin(products).to_numpy(dtype=bool) & (cap["year"].to_numpy() == year)
+    return float(cap[column].to_numpy(dtype=float)[chosen].sum())
 
 
 def overshoot_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> list[Overshoot]:

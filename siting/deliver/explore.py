@@ -205,15 +205,20 @@ def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) 
 
 
 def _map_furniture(figure: Any, ax: Any, crs: Any, marks: Sequence[tuple[float, float, float]] = (),
-                   artists: Sequence[Any] = (), drawn: Sequence[Any] = ()) -> Any:
+                   artists: Sequence[Any] = (), drawn: Sequence[Any] = (),
+                   legend: Mapping[str, Any] | None = None) -> Any:
     """What a map needs besides its layers, as map.png has it: no axis titles (GeoPandas names the
-    CRS's axes, with no ticks to read them by), a scale bar, a north arrow and the projection.
+    CRS's axes, with no ticks to read them by), a scale bar in the lower left corner, a north
+    arrow and the projection; with `legend` (keyword arguments of `Axes.legend`), the legend of
+    the map's labelled artists in that corner above the scale bar: its box starts higher than
+    the corner the bar keeps (siting/deliver/mapplot.py `scale_bar_box`) and than the bar's boxes
+    and labels as drawn, so that the two never overlap, whatever the map's shape.
     The north arrow stands where it covers nothing (siting/deliver/mapplot.py
     `place_north_arrow`): none of the `marks` (x, y in data coordinates, radius in points), the
-    `artists` already drawn on the map (labels, a legend), the scale bar, nor the geometries of
-    `drawn` (arrays of shapely geometries in data coordinates, most important first). Returns
-    the label placer (siting/deliver/mapplot.py `LabelPlacer`) that keeps labels off all of them,
-    the arrow included."""
+    `artists` already drawn on the map (labels), the legend, the scale bar (its corner, and its
+    boxes and labels as drawn), nor the geometries of `drawn` (arrays of shapely geometries in
+    data coordinates, most important first). Returns the label placer (siting/deliver/mapplot.py
+    `LabelPlacer`) that keeps labels off all of them, the arrow included."""
     from siting.deliver.mapplot import LabelPlacer, draw_scale_bar, place_north_arrow, scale_bar_box
 
     ax.set_xlabel("")
@@ -221,10 +226,18 @@ def _map_furniture(figure: Any, ax: Any, crs: Any, marks: Sequence[tuple[float, 
     ax.autoscale_view()
     ax.apply_aspect()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    draw_scale_bar(ax, (x0, y0, x1, y1))
+    bar = draw_scale_bar(ax, (x0, y0, x1, y1))
     renderer = figure.canvas.get_renderer()
     placer = LabelPlacer(ax, renderer)
-    placer.block(scale_bar_box(placer.frame))
+    corner = scale_bar_box(placer.frame)
+    placer.block(corner)
+    bar_boxes = [artist.get_window_extent(renderer) for artist in bar]
+    for box in bar_boxes:  # on a flat map the bar's numbers reach above its corner
+        placer.block(box.padded(1.5))
+    if legend is not None:
+        top = max(corner.y1, *(box.y1 for box in bar_boxes))
+        anchor = (0.0, (top - placer.frame.y0) / placer.frame.height)  # axes fraction; the legend pads above it
+        artists = [*artists, ax.legend(loc="lower left", bbox_to_anchor=anchor, **legend)]
     for x, y, radius in marks:
         placer.block_circle(x, y, radius)
     for artist in artists:
@@ -297,9 +310,9 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
             artists += [ax.annotate(f"{names[(x, y)]} ({', '.join(dict.fromkeys(rules))})", (x, y), xytext=(4, 4),
                                     textcoords="offset points", fontsize=9, color=_rgb(INK), zorder=6)
                         for (x, y), rules in labels.items()]
-        artists.append(ax.legend(loc="lower left", fontsize=10, frameon=False))
     shapes = [f.geometry.to_numpy() for f in (spatial.clusters, frame) if f is not None and len(f)]
-    _map_furniture(figure, ax, crs, marks, artists, [np.concatenate(shapes)] if shapes else [])
+    _map_furniture(figure, ax, crs, marks, artists, [np.concatenate(shapes)] if shapes else [],
+                   legend={"fontsize": 10, "frameon": False} if placed is not None else None)
     figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15)
     rules = [f"{n}. {c.sentence}" for n, c in enumerate(diagnosis.conflicts, start=1)]
     text = "\n".join(textwrap.fill(r, 62, subsequent_indent="   ") for r in rules)

@@ -80,10 +80,14 @@ def typed_frame(layer: OutputLayer) -> gpd.GeoDataFrame:
             columns[name] = values.astype(object) if kind == "string" else values.astype("float64")
         else:
             columns[name] = values.astype(_DTYPES[kind])
-    return gpd.GeoDataFrame(columns, geometry=list(layer.frame.geometry), crs=layer.frame.crs)
+    return gpd.GeoDataFrame(columns, geometry=layer.frame.geometry.array, crs=layer.frame.crs)
 
 
 def write_layers(path: Path, layers: Sequence[OutputLayer]) -> None:
+    """Write each layer as a table of the GeoPackage at `path` (created with the first), with
+    its declared geometry type (`OutputLayer.geometry_type`, in `gpkg_geometry_columns`): so an
+    empty layer keeps its type too, which its GeoJSON cannot state (GDAL would take an empty
+    frame's type as unknown, `GEOMETRY`)."""
     with gdal_config({"OGR_CURRENT_DATE": FIXED_TIMESTAMP, "OGR_SQLITE_SYNCHRONOUS": "OFF"}):
         for n, layer in enumerate(layers):
             pyogrio.write_dataframe(

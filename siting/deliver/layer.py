@@ -107,6 +107,14 @@ class OutputLayer:
         return [name for name, _kind in self.fields]
 
 
+def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Each row of `frame` as a dict of `columns` (name -> value), in the frame's order: what
+    `frame[columns].to_dict("records")` gives for an output layer's frame (its values as
+    `make_layer` coerced them), read column by column rather than row by row, several times
+    faster on a wide layer."""
+    return [dict(zip(columns, row, strict=True)) for row in zip(*(frame[c].tolist() for c in columns), strict=True)]
+
+
 def infer_kind(values: pd.Series) -> FieldKind:
     """The narrowest kind that holds every non-null value (an empty column is a string)."""
     if pd.api.types.is_bool_dtype(values):
@@ -227,7 +235,9 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
         raise ValueError(f"layer {name}: the first field must be 'id' (got {columns[0]!r})")
     if frame.crs is not None and len(frame) and frame.crs.to_string() != WGS84:
         frame = frame.to_crs(WGS84)
-    frame = frame.loc[~frame.geometry.is_empty & frame.geometry.notna()] if len(frame) else frame
+    present = (~frame.geometry.is_empty & frame.geometry.notna()).to_numpy(dtype=bool)
+    if not present.all():
+        frame = frame.loc[present]
     declared = dict(kinds or {})
     fields = tuple((c, declared.get(c) or infer_kind(frame[c])) for c in columns)
     written = written_geometries(frame.geometry.to_numpy())
@@ -241,23 +251,26 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
     geometries = [g for g in written if g is not None]
     geometry_type = common_geometry_type([g.geom_type for g in geometries], default_geometry)
     precision = {c: field_precision(c) if kind == "real" else None for c, kind in fields}
-    data = {c: pd.Series([coerce(v, kind, precision[c]) for v in frame[c].tolist()], dtype=object)
-            for c, kind in fields}
+    data = pd.DataFrame({c: [coerce(v, kind, precision[c]) for v in frame[c].tolist()] for c, kind in fields},
+                        dtype=object)  # values kept as coerced: no column made numeric or text by pandas
     typed = gpd.GeoDataFrame(data, geometry=_as_types(geometries, geometry_type), crs=WGS84)
     return OutputLayer(name, title, typed, fields, geometry_type, notices)
 
 
 def feature_collection_text(layer: OutputLayer) -> str:
-    """GeoJSON (RFC 7946) text of a layer: no `crs` member, `id` on every feature, compact."""
+    """GeoJSON (RFC 7946) text of a layer: no `crs` member, `id` on every feature, compact.
+
+    A layer without features is a collection without features: RFC 7946 has no member for a
+    collection's geometry type, and GDAL (so QGIS) takes a GeoJSON layer's type from its
+    features alone, so such a file reads as a table without geometry. plan.gpkg declares every
+    layer's `geometry_type` (siting/deliver/geopackage.py `write_layers`), empty or not."""
     names = layer.field_names
     geometries = layer.frame.geometry.to_numpy()
     coordinates = coordinate_lists(geometries)
     if coordinates is None:  # a geometry `coordinate_lists` leaves to shapely's mapping
         coordinates = [_lists(shapely.geometry.mapping(g)["coordinates"]) for g in geometries]
     features = []
-    for row, geometry, coords in zip(layer.frame[names].itertuples(index=False), geometries, coordinates,
-                                     strict=True):
-        props = dict(zip(names, row, strict=True))
+    for props, geometry, coords in zip(records(layer.frame, names), geometries, coordinates, strict=True):
         features.append({"type": "Feature", "id": props["id"], "properties": props,
                          "geometry": {"type": geometry.geom_type, "coordinates": coords}})
     # allow_nan=False: JSON has no NaN or Infinity; a non-finite value is a bug, never written.

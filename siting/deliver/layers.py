@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,9 @@ import shapely
 from models import ModelInputs, derive_index
 from models.families.redline import usable_land_ha
 from siting.config.units import per_year
-from siting.deliver.geojson import WGS84, lines_between
+from siting.deliver.geojson import WGS84, lines_between, normalised_geometries
 from siting.deliver.geopackage import GEOMETRY_COLUMN
-from siting.deliver.layer import FieldKind, OutputLayer, make_layer, normalised_geometry
+from siting.deliver.layer import FieldKind, OutputLayer, infer_kind, make_layer
 from siting.deliver.styles import unused_prospective
 from siting.optimize.results import GATEWAY, Plan, clean
 from siting.prepare.layers import POSITION_UNCERTAINTY, LayerSet
@@ -75,6 +75,16 @@ def carried_names(columns: Sequence[str], own: Sequence[str], prefixes: tuple[st
         taken.add(name.lower())
         names[column] = name
     return names
+
+
+def sums_by(keys: Sequence[Hashable], values: np.ndarray) -> dict[Hashable, float]:
+    """The sum of `values` (one per key, in row order) per distinct key, each as pandas sums the
+    rows of a selection (`frame.loc[frame[key] == k, column].sum()`: numpy's sum of the selected
+    values in row order), so that the figures are the same to the last bit."""
+    rows: dict[Hashable, list[int]] = {}
+    for n, key in enumerate(keys):
+        rows.setdefault(key, []).append(n)
+    return {key: float(values[index].sum()) for key, index in rows.items()}
 
 
 def standing_sites(plan: Plan) -> set[str]:
@@ -145,9 +155,9 @@ def on_site_flows(spatial: SpatialResult, plan: Plan) -> set[tuple[str, str]]:
     site_point = pd.Series(shapely.point_on_surface(spatial.sites.geometry.to_numpy()), index=spatial.sites["id"])
     ends = gpd.GeoSeries([source_geom.loc[k] for k, _s in pairs] + [site_point.loc[s] for _k, s in pairs],
                          crs=spatial.sites.crs).to_crs(WGS84)
-    count = len(pairs)
-    return at_source | {pair for n, pair in enumerate(pairs)
-                        if normalised_geometry(ends.iloc[n]).equals(normalised_geometry(ends.iloc[count + n]))}
+    written = normalised_geometries(ends.to_numpy())
+    same = shapely.equals(written[:len(pairs)], written[len(pairs):])
+    return at_source | {pair for pair, collapsed in zip(pairs, same.tolist(), strict=True) if collapsed}
 
 
 def cell_sites(spatial: SpatialResult) -> gpd.GeoDataFrame:
@@ -498,6 +508,11 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     on_site = on_site_flows(spatial, plan)
     local = plan.flows.loc[[(k, s) in on_site for k, s in zip(plan.flows["source"], plan.flows["site"],
                                                              strict=True)]] if on_site else plan.flows.iloc[0:0]
+    local_sources: dict[Any, set[Any]] = {}
+    for source, site in zip(local["source"].tolist(), local["site"].tolist(), strict=True):
+        local_sources.setdefault(site, set()).add(source)
+    local_tonnes = sums_by(list(zip(local["site"].tolist(), local["year"].tolist(), strict=True)),
+                           local["tonnes"].to_numpy(dtype=float))
     kept = spatial.sites.set_index("id")
     added = plan.builds.groupby(["site", "product", "year"])["capacity_added"].sum().to_dict()
     capex = plan.builds.groupby("site")["capex_yuan"].sum().to_dict()
@@ -536,10 +551,9 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
                 best, best_value = p, total * value[p]
         row.update(standing.get(site_id, no_standing))
         row["main_product"] = best
-        mine = local.loc[local["site"] == site_id] if len(local) else local
-        row["on_site_sources"] = ",".join(sorted(set(mine["source"]))) if len(mine) else ""
+        row["on_site_sources"] = ",".join(sorted(local_sources.get(site_id, ())))
         for t in inputs.YEARS:
-            row[f"on_site_t_{t}"] = clean(float(mine.loc[mine["year"] == t, "tonnes"].sum())) if len(mine) else 0.0
+            row[f"on_site_t_{t}"] = clean(local_tonnes.get((site_id, t), 0.0)) if site_id in local_sources else 0.0
         rows.append(row)
     if carried is not None and len(carried.columns):
         names = carried_names([str(c) for c in carried.columns], list(rows[0]), SITE_FIELD_PREFIXES)
@@ -591,21 +605,35 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
 
 def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan: Plan
                    ) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """A row per cluster: the sites opened there, their capex, the products added, and per
+    product the capacity added over the plan and the capacity in the final year. Each figure is
+    the sum over the cluster's rows of `plan.builds` or `plan.capacity`, in their order (as
+    pandas sums a column: numpy's sum of the rows' values)."""
     final = inputs.YEARS[-1]
+    builds, capacity = plan.builds, plan.capacity
+    built_in = builds["cluster"].to_numpy(dtype=object)
+    built_site = builds["site"].to_numpy(dtype=object)
+    built_product = builds["product"].to_numpy(dtype=object)
+    added = builds["capacity_added"].to_numpy(dtype=float)
+    capex = builds["capex_yuan"].to_numpy(dtype=float)
+    final_rows = capacity["year"].to_numpy() == final
+    held_in = capacity["cluster"].to_numpy(dtype=object)[final_rows]
+    held_product = capacity["product"].to_numpy(dtype=object)[final_rows]
+    held = capacity["capacity"].to_numpy(dtype=float)[final_rows]
     rows = []
     for cluster_id, name in zip(loaded_clusters["id"], _names(loaded_clusters), strict=True):
-        builds = plan.builds.loc[plan.builds["cluster"] == cluster_id]
-        cap = plan.capacity.loc[(plan.capacity["cluster"] == cluster_id) & (plan.capacity["year"] == final)]
+        mine, kept = built_in == cluster_id, held_in == cluster_id
+        products = set(built_product[mine].tolist())
         row: dict[str, Any] = {
             "id": cluster_id,
             "name": name,
-            "sites_opened": int(builds["site"].nunique()),
-            "capex_yuan": clean(float(builds["capex_yuan"].sum())),
-            "products_added": ",".join(p for p in inputs.PRODUCTS if p in set(builds["product"])),
+            "sites_opened": len(set(built_site[mine].tolist())),
+            "capex_yuan": clean(float(capex[mine].sum())),
+            "products_added": ",".join(p for p in inputs.PRODUCTS if p in products),
         }
         for p in inputs.PRODUCTS:
-            row[f"added_{p}"] = clean(float(builds.loc[builds["product"] == p, "capacity_added"].sum()))
-            row[f"capacity_{p}_{final}"] = clean(float(cap.loc[cap["product"] == p, "capacity"].sum()))
+            row[f"added_{p}"] = clean(float(added[mine & (built_product == p)].sum()))
+            row[f"capacity_{p}_{final}"] = clean(float(held[kept & (held_product == p)].sum()))
         rows.append(row)
     frame = gpd.GeoDataFrame(rows, geometry=list(loaded_clusters.geometry), crs=loaded_clusters.crs)
     return frame, list(rows[0])
@@ -689,13 +717,15 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
     flows = plan.product_flows
     rows, lines = [], []
     if len(flows):
-        starts = gpd.GeoSeries([at[(ends[k][0], str(a))] for k, a in zip(flows["kind"], flows["from"], strict=True)],
-                               crs=spatial.sites.crs).to_crs(WGS84)
-        stops = gpd.GeoSeries([at[(ends[k][1], str(b))] for k, b in zip(flows["kind"], flows["to"], strict=True)],
-                              crs=spatial.sites.crs).to_crs(WGS84)
-        for n, row in enumerate(flows.itertuples(index=False)):
-            start, stop = normalised_geometry(starts.iloc[n]), normalised_geometry(stops.iloc[n])
-            if float(row.km) == 0.0 or start.equals(stop):
+        starts = normalised_geometries(gpd.GeoSeries(
+            [at[(ends[k][0], str(a))] for k, a in zip(flows["kind"], flows["from"], strict=True)],
+            crs=spatial.sites.crs).to_crs(WGS84).to_numpy())
+        stops = normalised_geometries(gpd.GeoSeries(
+            [at[(ends[k][1], str(b))] for k, b in zip(flows["kind"], flows["to"], strict=True)],
+            crs=spatial.sites.crs).to_crs(WGS84).to_numpy())
+        for row, start, stop, same in zip(flows.itertuples(index=False), starts, stops,
+                                          shapely.equals(starts, stops).tolist(), strict=True):
+            if float(row.km) == 0.0 or same:
                 continue
             kind, origin, end = row[0], row[1], row[2]
             rows.append({"id": f"{kind}:{origin}->{end}:{row.product}:{row.year}", "kind": kind, "from": str(origin),
@@ -797,10 +827,18 @@ def considered_categories(spatial: SpatialResult, rule: RedlineSettings) -> list
     return [c for c in categories if rule.categories is None or c in rule.categories]
 
 
-def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: RedlineSettings) -> OutputLayer:
+#: The red-line layer's own fields, in order; the red-line input's other columns follow them.
+REDLINE_FIELDS = ("id", "name", "category", "used", "buffer_m", "max_distance_m", "area_km2")
+
+
+def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: RedlineSettings,
+                  carried: pd.DataFrame | None = None) -> OutputLayer:
     """The red-line polygons as the model used them (repaired, every one of them), with whether
     the rule counts their category, the largest exclusion distance around them, and their area on
-    the ellipsoid (`ellipsoidal_area_m2`), as a GIS measures it."""
+    the ellipsoid (`ellipsoidal_area_m2`), as a GIS measures it. `carried`: the red-line input's
+    other columns by zone id (`LayerSet.text_columns["redline"]`), added after these fields under
+    the names `carried_names` gives them (`input_area_km2` for an `area_km2` of the input), each
+    of the kind its values have (text where they are text, or where every value is null)."""
     used = set(considered_categories(spatial, rule))
     frame = spatial.redline
     areas = ellipsoidal_area_m2(frame.geometry.to_numpy(), spatial.working_crs)
@@ -813,10 +851,18 @@ def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: Redli
             "max_distance_m": max((rule.distance_m(p, category) for p in products), default=0.0) if counted else 0.0,
             "area_km2": clean(round(float(area) / M2_PER_KM2, 3)),
         })
-    columns = ["id", "name", "category", "used", "buffer_m", "max_distance_m", "area_km2"]
-    layer = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
+    columns = list(REDLINE_FIELDS)
     kinds: dict[str, FieldKind] = {"id": "string", "name": "string", "category": "string", "used": "boolean",
                                    "buffer_m": "real", "max_distance_m": "real", "area_km2": "real"}
+    if carried is not None and len(carried.columns):
+        names = carried_names([str(c) for c in carried.columns], columns)
+        for column, name in names.items():
+            by_id = dict(zip(carried.index, carried[column], strict=True))
+            for row, zone_id in zip(rows, frame["id"], strict=True):
+                row[name] = by_id.get(zone_id)
+            kinds[name] = infer_kind(pd.Series([row[name] for row in rows], dtype=object))
+        columns += list(names.values())
+    layer = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
     return make_layer("redline", LAYER_TITLES["redline"], layer, columns, kinds, "Polygon")
 
 
@@ -937,7 +983,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
         "clusters": make_layer("clusters", LAYER_TITLES["clusters"], clusters, cluster_columns,
                                {"sites_opened": "integer"}, "MultiPolygon"),
         "redline_zones": redline_zones_layer(spatial, inputs.PRODUCTS, rule, zones),
-        "redline": redline_layer(spatial, inputs.PRODUCTS, rule),
+        "redline": redline_layer(spatial, inputs.PRODUCTS, rule, layers.text_columns.get("redline")),
     }
     points = network_points(layers, spatial, gateway_name)
     if points is not None:

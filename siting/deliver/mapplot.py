@@ -143,20 +143,24 @@ def _extent(frames: Sequence[gpd.GeoDataFrame | None]) -> tuple[float, float, fl
     return x0 - pad, y0 - pad, x1 + pad, y1 + pad
 
 
-def draw_scale_bar(ax: Axes, extent: tuple[float, float, float, float]) -> None:
-    """Alternating black and white bar of a round length (about a fifth of the width), in km."""
+def draw_scale_bar(ax: Axes, extent: tuple[float, float, float, float]) -> list[Artist]:
+    """Alternating black and white bar of a round length (about a fifth of the width), in km, in
+    the lower left corner of `extent` (data coordinates); returns its boxes and labels."""
     x0, y0, x1, y1 = extent
     length = _nice((x1 - x0) / 5)
     height = (y1 - y0) / 120
     left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
+    drawn: list[Artist] = []
     for i in range(4):
-        ax.add_patch(Rectangle((left + i * length / 4, bottom), length / 4, height, facecolor="black" if i % 2 == 0
-                               else "white", edgecolor="black", linewidth=0.8, zorder=20))
+        drawn.append(ax.add_patch(Rectangle((left + i * length / 4, bottom), length / 4, height,
+                                            facecolor="black" if i % 2 == 0 else "white", edgecolor="black",
+                                            linewidth=0.8, zorder=20)))
     for fraction in (0.0, 0.5, 1.0):
-        ax.text(left + fraction * length, bottom + height * 1.6, f"{fraction * length / 1000:g}", ha="center",
-                va="bottom", fontsize=8, zorder=20, path_effects=HALO)
-    ax.text(left + length + (x1 - x0) * 0.01, bottom, "km", ha="left", va="bottom", fontsize=8, zorder=20,
-            path_effects=HALO)
+        drawn.append(ax.text(left + fraction * length, bottom + height * 1.6, f"{fraction * length / 1000:g}",
+                             ha="center", va="bottom", fontsize=8, zorder=20, path_effects=HALO))
+    drawn.append(ax.text(left + length + (x1 - x0) * 0.01, bottom, "km", ha="left", va="bottom", fontsize=8,
+                         zorder=20, path_effects=HALO))
+    return drawn
 
 
 def scale_bar_box(frame: Bbox) -> Bbox:
@@ -294,6 +298,53 @@ _DIRECTIONS = ((1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right"
 _STEPS = (3.0, 18.0, 36.0, 60.0, 90.0, 125.0)
 
 
+class LabelBoxes:
+    """Where a label's box lies (display coordinates) at each offset and alignment
+    `LabelPlacer.place` tries, from one measure of its text.
+
+    matplotlib lays out the lines of an unrotated text the same way whatever its alignment and
+    offset (`Text._get_layout`): the box is the text's width w and height h, set against the
+    anchor by the alignment (x from 0, -w/2 or -w for left, center, right; y from 0, -h/2 or -h
+    for bottom, center, top), then moved to the anchor: the annotated point plus the offset in
+    points. Each box here is made with the same arithmetic, exact in floating point, so it
+    equals what `text.get_window_extent` gives at that offset and alignment to the last bit,
+    without laying the text out again for each. A text this does not hold for (rotated, with an
+    arrow, not offset in points, clipped to the axes, hidden or empty) is measured at each
+    position instead. The text's alignment (and position) is left as measured last: the caller
+    sets the one it chooses."""
+
+    def __init__(self, text: Text, renderer: RendererBase) -> None:
+        self.text = text
+        self.renderer = renderer
+        text.set_horizontalalignment("left")
+        text.set_verticalalignment("bottom")
+        self.exact = (isinstance(text, Annotation) and text.anncoords == "offset points" and text.arrow_patch is None
+                      and text.get_rotation() == 0 and text.get_annotation_clip() is False and text.get_visible()
+                      and text.get_text() != "")
+        if self.exact:
+            text.update_positions(renderer)  # the offset's transform: points to pixels from the annotated point
+            self._offset = text.get_transform()
+            try:  # a private method of matplotlib (3.8-3.11): another form of it falls back to measuring
+                box = text._get_layout(renderer)[0]  # left and bottom: (0, 0, w, h) about the anchor
+                self._width, self._height = float(box.x1), float(box.y1)
+            except (AttributeError, TypeError, IndexError, ValueError):
+                self.exact = False
+
+    def at(self, offset: tuple[float, float], ha: str, va: str) -> Bbox:
+        """The text's box (display coordinates) at `offset` (points) aligned `ha` (left, center,
+        right) and `va` (bottom, center, top)."""
+        if not self.exact:
+            self.text.set_position(offset)
+            self.text.set_horizontalalignment(ha)
+            self.text.set_verticalalignment(va)
+            return self.text.get_window_extent(self.renderer)
+        w, h = self._width, self._height
+        x0 = 0.0 if ha == "left" else -w if ha == "right" else -w / 2
+        y0 = 0.0 if va == "bottom" else -h if va == "top" else -h / 2
+        x, y = self._offset.transform(offset)
+        return Bbox.from_extents(x0, y0, x0 + w, y0 + h).translated(x, y)
+
+
 class LabelPlacer:
     """Greedy label placement in display space: each label takes the first position around its
     anchor (directions, then growing distances) that stays inside the map and overlaps no symbol
@@ -382,11 +433,9 @@ class LabelPlacer:
                 candidates.extend((dx * reach / math.sqrt(2), dy * reach / math.sqrt(2), ha, va, False, True)
                                   for dx, dy, ha, va in _DIRECTIONS[:4])
         best: tuple[float, int] | None = None
+        boxes = LabelBoxes(text, self.renderer)
         for i, (ox, oy, ha, va, _leader, snug) in enumerate(candidates):
-            text.set_position((ox, oy))
-            text.set_horizontalalignment(ha)
-            text.set_verticalalignment(va)
-            box = text.get_window_extent(self.renderer).padded(1.5)
+            box = boxes.at((ox, oy), ha, va).padded(1.5)
             if not self._inside(box):
                 continue
             overlap = self._overlap(box, own if snug else None)
@@ -584,7 +633,9 @@ def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[
               centres: Sequence[tuple[float, float]] | None = None) -> list[float]:
     """A pie per built site (largest first, so that small ones stay on top), centred on the site
     or on its entry in `centres` (data coordinates, one per site: where `displaced_centres` put
-    it); returns each site's radius in points."""
+    it); returns each site's radius in points. The patches go in as artists, not with
+    `add_patch`, which also widens the data limits by each wedge's outline: the map's limits
+    are set before the pies, so that measure changed nothing drawn."""
     radii = pie_radii(built)
     at = [(b.x, b.y) for b in built] if centres is None else list(centres)
     # matplotlib draws by zorder, so the order of drawing is the zorder's: the rank by size.
@@ -592,12 +643,12 @@ def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[
         site, centre, radius = built[n], at[n], radii[n] * data_per_point
         angle = 90.0
         for product, share in site.slices(values):
-            ax.add_patch(Wedge(centre, radius, angle - 360 * share, angle,
-                               facecolor=_rgb(colours.get(product, GREY)), edgecolor="white", linewidth=0.4,
-                               zorder=9 + 0.001 * rank))
+            ax.add_artist(Wedge(centre, radius, angle - 360 * share, angle,
+                                facecolor=_rgb(colours.get(product, GREY)), edgecolor="white", linewidth=0.4,
+                                zorder=9 + 0.001 * rank))
             angle -= 360 * share
-        ax.add_patch(Circle(centre, radius, facecolor="none", edgecolor=_rgb(INK), linewidth=0.8,
-                            zorder=9 + 0.001 * rank))
+        ax.add_artist(Circle(centre, radius, facecolor="none", edgecolor=_rgb(INK), linewidth=0.8,
+                             zorder=9 + 0.001 * rank))
     return radii
 
 
@@ -1102,8 +1153,14 @@ def _shortfall(figure: Figure, legend: Legend, notes: Annotation) -> tuple[float
     renderer = figure.canvas.get_renderer()
     edge = PAGE_EDGE * figure.dpi / 72
     page = figure.bbox
-    boxes = [legend.get_window_extent(renderer), notes.get_window_extent(renderer)]
-    return edge - boxes[1].y0, max(b.x1 for b in boxes) - (page.x1 - edge)
+    legend_box = legend.get_window_extent(renderer)
+    # The notes hang from the legend's box: measured once, not laid out again through the notes.
+    anchor, notes.xycoords = notes.xycoords, legend_box
+    try:
+        notes_box = notes.get_window_extent(renderer)
+    finally:
+        notes.xycoords = anchor
+    return edge - notes_box.y0, max(legend_box.x1, notes_box.x1) - (page.x1 - edge)
 
 
 def grow_page(figure: Figure, inches: float, anchored: Sequence[Text] = ()) -> None:

@@ -366,21 +366,24 @@ LEGEND_FILL = 0.93
 
 @functools.lru_cache(maxsize=2)
 def _face(bold: bool) -> tuple[Any, Any]:
-    """DejaVu Sans, regular or bold, as matplotlib ships it, in matplotlib's FreeType wrapper, and
-    FreeType's flag for outlines as designed (matplotlib 3.10 moved it into LoadFlags). Imported
-    here, so that a run loads matplotlib only once it writes its outputs."""
+    """DejaVu Sans, regular or bold, as matplotlib ships it, in matplotlib's FreeType wrapper, set
+    to 100 px to the em (measured unhinted, that gives the shape's own proportions; only
+    `_advance_em` uses the face, so it keeps that size), and FreeType's flag for outlines as
+    designed (matplotlib 3.10 moved it into LoadFlags). Imported here, so that a run loads
+    matplotlib only once it writes its outputs."""
     import matplotlib
     from matplotlib import ft2font
 
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     flag = ft2font.LoadFlags.NO_HINTING if hasattr(ft2font, "LoadFlags") else ft2font.LOAD_NO_HINTING
-    return ft2font.FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name)), flag
+    face = ft2font.FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name))
+    face.set_size(100, 72)
+    return face, flag
 
 
 @functools.lru_cache(maxsize=4096)
 def _advance_em(text: str, bold: bool) -> float:
     face, no_hinting = _face(bold)
-    face.set_size(100, 72)  # 100 px to the em, unhinted: the shape's own proportions
     face.set_text(text, 0.0, flags=no_hinting)
     return face.get_width_height()[0] / 64 / 100
 
@@ -422,9 +425,12 @@ class LegendNode:
 _EQUALS = re.compile(r"""^\s*"((?:[^"]|"")+)"\s*=\s*('(?:[^']|'')*'|-?[0-9.]+)\s*$""")
 
 
-def _matches(expression: str, frame: pd.DataFrame) -> pd.Series:
+def _matches(expression: str, frame: pd.DataFrame, read: dict[tuple[str, bool], pd.Series] | None = None
+             ) -> pd.Series:
     """Which rows a rule's filter selects, for filters of `"field" = value` terms joined by AND;
-    any other filter selects every row."""
+    any other filter selects every row. `read`: the columns as compared (as text, or as numbers),
+    kept by (field, as text) between the calls for one frame, so that each is converted once."""
+    read = {} if read is None else read
     selected = pd.Series(True, index=frame.index)
     for term in re.split(r"\s+AND\s+", expression.strip(), flags=re.IGNORECASE) if expression.strip() else []:
         found = _EQUALS.match(term)
@@ -432,11 +438,13 @@ def _matches(expression: str, frame: pd.DataFrame) -> pd.Series:
         if found is None or name not in frame.columns:
             return pd.Series(True, index=frame.index)
         value = found.group(2)
-        column = frame[name]
-        if value.startswith("'"):
-            selected &= column.astype(str) == value[1:-1].replace("''", "'")
+        text = value.startswith("'")
+        if (name, text) not in read:
+            read[name, text] = frame[name].astype(str) if text else pd.to_numeric(frame[name], errors="coerce")
+        if text:
+            selected &= read[name, text] == value[1:-1].replace("''", "'")
         else:
-            selected &= pd.to_numeric(column, errors="coerce") == float(value)
+            selected &= read[name, text] == float(value)
     return selected
 
 
@@ -460,9 +468,11 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
     elif renderer is not None and renderer.get("type") == "singleSymbol":
         nodes.append(LegendNode(0, "", frame is None or len(frame) > 0))
     elif renderer is not None and renderer.get("type") == "RuleRenderer":
+        read: dict[tuple[str, bool], pd.Series] = {}
+
         def walk(rule: ET.Element, selected: pd.Series | None, on: bool) -> None:
             for child in rule.findall("rule"):
-                mine = None if selected is None else selected & _matches(child.get("filter", ""), rows)
+                mine = None if selected is None else selected & _matches(child.get("filter", ""), rows, read)
                 drawn = on and child.get("checkstate", "1") != "0" and (mine is None or bool(mine.any()))
                 nodes.append(LegendNode(len(nodes), child.get("label", ""), drawn and child.get("symbol") is not None))
                 walk(child, mine, drawn)

@@ -32,7 +32,7 @@ import shapely
 
 from siting.config.units import bn_yuan, per_year, product_label
 from siting.deliver.geojson import WGS84, coordinate_lists
-from siting.deliver.layer import OutputLayer
+from siting.deliver.layer import OutputLayer, records
 from siting.deliver.styles import (
     BUILT,
     ELIGIBLE,
@@ -164,6 +164,11 @@ def _geometries(geometries: Sequence[shapely.Geometry]) -> list[dict[str, Any]]:
     return [{"type": g.geom_type, "coordinates": c} for g, c in zip(array, coordinates, strict=True)]
 
 
+def _records(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Each feature's fields as a dict (the frame's columns but the geometry), in order."""
+    return records(frame, [c for c in frame.columns if c != "geometry"])
+
+
 def _feature(geometry: dict[str, Any], popup: str, style: Mapping[str, Any], tooltip: str = "") -> dict[str, Any]:
     """A feature of the page: `geometry` from `_geometries`, its popup, style and tooltip."""
     properties: dict[str, Any] = {"popup": popup, "style": dict(style)}
@@ -253,7 +258,7 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
     largest = float(frame["capex_yuan"].max()) if len(frame) else 0.0
     grouped: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUS_LABELS}
     points = _geometries([g if g.geom_type == "Point" else shapely.point_on_surface(g) for g in frame.geometry])
-    for row, point in zip(frame.drop(columns="geometry").to_dict("records"), points, strict=True):
+    for row, point in zip(_records(frame), points, strict=True):
         status = str(row["status"])
         colour = STATUS_COLOURS.get(status, GREY)
         built = status == "built"
@@ -271,8 +276,7 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
 
 def cluster_features(clusters: OutputLayer, products: Sequence[str]) -> list[dict[str, Any]]:
     features = []
-    for row, geometry in zip(clusters.frame.drop(columns="geometry").to_dict("records"),
-                             _geometries(clusters.frame.geometry), strict=True):
+    for row, geometry in zip(_records(clusters.frame), _geometries(clusters.frame.geometry), strict=True):
         name = str(row.get("name") or row["id"])
         rows = [("cluster", str(row["id"])), ("sites opened", str(row["sites_opened"])),
                 ("capex", bn_yuan(float(row["capex_yuan"])))]
@@ -293,8 +297,7 @@ def context_features(context: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 
 def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
     features = []
-    for row, geometry in zip(redline.frame.drop(columns="geometry").to_dict("records"),
-                             _geometries(redline.frame.geometry), strict=True):
+    for row, geometry in zip(_records(redline.frame), _geometries(redline.frame.geometry), strict=True):
         category = str(row["category"])
         used = bool(row["used"])
         colour = (WATER if "lake" in category or "water" in category else RESERVE) if used else GREY
@@ -310,8 +313,7 @@ def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
 
 def zone_features(zones: OutputLayer) -> list[dict[str, Any]]:
     features = []
-    for row, geometry in zip(zones.frame.drop(columns="geometry").to_dict("records"),
-                             _geometries(zones.frame.geometry), strict=True):
+    for row, geometry in zip(_records(zones.frame), _geometries(zones.frame.geometry), strict=True):
         buffer = row["kind"] == "buffer"
         title = (f"Red-line buffer: {quantity(float(row['max_distance_m']))} m" if buffer
                  else f"Setback up to {quantity(float(row['max_distance_m']))} m")
@@ -332,8 +334,7 @@ def cell_features(cells: OutputLayer, products: Sequence[str]) -> list[dict[str,
     layer and map.png show them)."""
     features = []
     built = cells.frame.loc[[bool(b) for b in cells.frame["built"]]]
-    for row, geometry in zip(built.drop(columns="geometry").to_dict("records"), _geometries(built.geometry),
-                             strict=True):
+    for row, geometry in zip(_records(built), _geometries(built.geometry), strict=True):
         rows = [("cluster", str(row["cluster"])), ("land, gross", f"{measure(float(row['gross_ha']))} ha"),
                 ("usable after the red line", f"{measure(float(row['usable_ha']))} ha (the most over the products)"),
                 ("capex, undiscounted", bn_yuan(float(row["capex_yuan"] or 0.0)))]
@@ -355,8 +356,7 @@ def source_features(sources: OutputLayer, years: Sequence[int], colours: Mapping
     and in the QGIS style; each with its status, supply, whether the plan may use it and what it
     ships per year."""
     features = []
-    for row, geometry in zip(sources.frame.drop(columns="geometry").to_dict("records"),
-                             _geometries(sources.frame.geometry), strict=True):
+    for row, geometry in zip(_records(sources.frame), _geometries(sources.frame.geometry), strict=True):
         hollow = unused_prospective(row["status"], row["in_model"])
         rows = [("resource", str(row["resource"])), ("status", str(row["status"])),
                 ("supply", f"{quantity(float(row['supply_t_per_yr']))} t/yr"),
@@ -379,8 +379,7 @@ def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str
              zip(*(frame[c] for c in tonnes), strict=True)] if tonnes and len(frame) else [0.0] * len(frame)
     top = max(peaks, default=0.0)
     features = []
-    for n, (row, geometry) in enumerate(zip(frame.drop(columns="geometry").to_dict("records"),
-                                            _geometries(frame.geometry), strict=True)):
+    for n, (row, geometry) in enumerate(zip(_records(frame), _geometries(frame.geometry), strict=True)):
         rows = [("resource", str(row["resource"])),
                 ("road distance", f"{measure(float(row['km']))} km (straight line x detour factor)")]
         rows += [(str(t), f"{quantity(float(row.get(f'tonnes_{t}', 0.0)))} t") for t in years]

@@ -316,12 +316,14 @@ def text_values(values: pd.Series) -> list[str | None]:
 
 
 def other_text_columns(raw: gpd.GeoDataFrame, checked: gpd.GeoDataFrame, problems: list[str],
-                       read: Mapping[str, str], prefix: str | None = None) -> pd.DataFrame:
+                       read: Mapping[str, str], prefix: str | None = None, typed: bool = False) -> pd.DataFrame:
     """The text columns of a layer as read (`raw`) that the tool does not read (the fields of
     `read`, canonical name -> field, and the columns starting with `prefix`), indexed by the
     checked layer's ids (`checked`: the same features in the same order): each column whose
-    every value is text or null and that has some text, null values as None. An empty frame
-    when there are none, or when `check_layer` found `problems` (the ids may not be known)."""
+    every value is text or null and that has some text, null values as None. With `typed`, also
+    each column whose every value is a number or null, or yes/no or null, and that has some
+    value (as Python floats, ints and bools). An empty frame when there are none, or when
+    `check_layer` found `problems` (the ids may not be known)."""
     if problems or "id" not in checked.columns:
         return pd.DataFrame()
     ids = pd.Index(list(checked["id"]), dtype=object, name="id")
@@ -335,6 +337,11 @@ def other_text_columns(raw: gpd.GeoDataFrame, checked: gpd.GeoDataFrame, problem
                   for v in _column(raw, column)]
         if any(isinstance(v, str) for v in values) and all(v is None or isinstance(v, str) for v in values):
             kept[name] = values
+        elif typed and any(v is not None for v in values) and (
+                all(v is None or isinstance(v, (bool, np.bool_)) for v in values)
+                or all(v is None or (isinstance(v, (int, float, np.integer, np.floating))
+                                     and not isinstance(v, (bool, np.bool_))) for v in values)):
+            kept[name] = [v.item() if isinstance(v, np.generic) else v for v in values]
     return pd.DataFrame(kept, index=ids, dtype=object)
 
 
@@ -983,7 +990,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
                                    {**optional_name, **(optional or {})}, prefix, empty_layer_fix(role, loaded),
                                    working)
         text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
-                                                                    **(optional or {})}, prefix)
+                                                                    **(optional or {})}, prefix,
+                                                typed=role == "redline")  # its sourced areas, proxy flags
         notices.extend(file_notice(n, loaded, path) for n in layer_notices)
         count = len(problems)
         problems.extend(found)
