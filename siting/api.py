@@ -51,7 +51,7 @@ import pandas as pd
 
 from siting import __version__
 from siting.config.errors import InputError
-from siting.config.load import LoadedScenario, Override, overrides_named, parse_override, shown_path
+from siting.config.load import LoadedScenario, Override, overrides_named, parse_override
 from siting.config.schema import Scenario
 from siting.config.units import per_year
 from siting.deliver.drivers import units_of
@@ -306,13 +306,15 @@ def _front_door() -> str:
     return "command line" if _ARGUMENT_NAMES.get() is COMMAND_LINE_NAMES else "python"
 
 
-def checked_setting_text(text: str, name: str, expected: Mapping[str, str]) -> str:
+def checked_setting_text(text: str, name: str, expected: Mapping[str, str], empty_ok: bool = False) -> str:
     """`text`, a `KEY=VALUE` text given as `name` (an override, one value, or a sweep's setting,
-    values to sweep), when it has a key and a value; InputError naming `name` and the text, saying
-    what was expected (`expected`, OVERRIDE_EXPECTED or SETTING_EXPECTED) in the form of the front
-    door in use (`command_line_names` or not), otherwise."""
+    values to sweep), when it has a key, `=` and a value (with `empty_ok`, an override's, the
+    value may be empty: `KEY=` sets the key to "", which the scenario's checks then name);
+    InputError naming `name` and the text, saying what was expected (`expected`,
+    OVERRIDE_EXPECTED or SETTING_EXPECTED) in the form of the front door in use
+    (`command_line_names` or not), otherwise."""
     key, sep, values = text.partition("=")
-    if not sep or not key.strip() or not values.strip():
+    if not sep or not key.strip() or not (values.strip() or empty_ok):
         raise InputError([f"{name} {text} | expected {expected[_front_door()]}"])
     return text
 
@@ -328,7 +330,7 @@ def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | Non
     for i, item in enumerate(items):
         if isinstance(item, str):
             with overrides_named("overrides"):
-                key, values = parse_override(checked_setting_text(item, "overrides", OVERRIDE_EXPECTED))
+                key, values = parse_override(checked_setting_text(item, "overrides", OVERRIDE_EXPECTED, empty_ok=True))
             if len(values) != 1:
                 raise InputError([f"overrides {item} | takes one value (got {len(values)}); to run several "
                                   f"values, use siting.sweep(path, [{item!r}])"])
@@ -629,7 +631,7 @@ def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str 
     if folder is not None:
         return check_destination(Path(folder), input_files(loaded), where)
     return check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
-                             f"{shown_path(loaded.scenario_path)}: output.folder")
+                             ": ".join(loaded.at("output", "folder")))
 
 
 def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = None) -> Solution:

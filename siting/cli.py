@@ -382,7 +382,7 @@ def single_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
     pairs = []
     for text in texts:
         with api.command_line_names():
-            key, values = parse_override(api.checked_setting_text(text, "--set", api.OVERRIDE_EXPECTED))
+            key, values = parse_override(api.checked_setting_text(text, "--set", api.OVERRIDE_EXPECTED, empty_ok=True))
         if len(values) != 1:
             raise InputError([f"--set {text} | takes one value (got {len(values)}); to run several values, use "
                               f"siting sweep --set {text}"])

@@ -148,7 +148,8 @@ def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.Captu
      "a value in that range"),
     ("{cell_size_m: 1000, min_usable_ha: yes}", "scenario.yaml:39: candidates.min_usable_ha | must be a number, not "
      "true/false (got True); give a number"),
-    ("{cell_size: 1000}", "scenario.yaml:39: candidates.cell_size | unknown key; did you mean 'cell_size_m'?"),
+    ("{cell_size: 1000}", "scenario.yaml:39: candidates.cell_size | unknown key; did you mean 'cell_size_m'? "
+     "(in metres)"),
     ("{shape: hexagon, cell_size_m: 1000}", "scenario.yaml:39: candidates | hexagonal cells need "
      "`h3_resolution` (0-15) and no `cell_size_m` (got dict)"),
     ("{cell_size_m: 1000, id_prefix: 'new cell'}", "scenario.yaml:39: candidates.id_prefix | may hold only "

@@ -81,7 +81,8 @@ def test_a_price_path_missing_or_unknown(folder: Path):
     assert problems(folder) == [
         "catalog.yaml:31: products.cells.price_yuan_per_unit | no values for price path 'flat'; give them for every "
         "path in price_paths",
-        "catalog.yaml:31: products.cells.price_yuan_per_unit | unknown price path (got 'flot'); did you mean 'flat'?"]
+        "catalog.yaml:31: products.cells.price_yuan_per_unit | unknown price path (got 'flot'); choose one of: base, "
+        "flat"]
 
 
 def test_module_lifetime_is_required_and_lead_time_is_no_boolean(folder: Path):

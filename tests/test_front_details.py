@@ -334,3 +334,17 @@ def test_one_proven_low_serves_rule_costs_and_comparisons():
     base = CaseSummary(label="a", ok=True, objective_yuan=100.0, gap=0.1, best_bound_yuan=95.0)
     other = CaseSummary(label="b", ok=True, objective_yuan=110.0, gap=0.1)
     assert tables.objective_range(base, other) == (110.0 - 11.0 - 100.0, 110.0 - 95.0)
+
+
+def test_an_output_folder_set_with_set_is_named_by_its_option(folder: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch, capsys):
+    """A refused output folder given with --set names `--set output.folder`, not the scenario's key
+    (it read "scenario.yaml: output.folder", as if the file had set it), and the folder as typed."""
+    (tmp_path / "userdir").mkdir()
+    (tmp_path / "userdir" / "notes.txt").write_text("mine\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["solve", str(folder / "scenario.yaml"), "--set", "output.folder=userdir"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (": --set output.folder | the output folder is a folder with files that siting did not write (it has no "
+            ".siting-run marker) (got userdir)") in err
+    assert (tmp_path / "userdir" / "notes.txt").read_text() == "mine\n"

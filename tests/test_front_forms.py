@@ -131,11 +131,18 @@ def test_a_sweep_setting_without_a_value_is_shown_the_python_form(folder: Path):
             "constraints.redline.buffer_m=0,500"]
 
 
-@pytest.mark.parametrize("text", [BUFFER, f"{BUFFER}=", "=2000"])
+@pytest.mark.parametrize("text", [BUFFER, "=2000"])
 def test_an_override_text_without_a_key_or_value_is_shown_one_value_in_the_python_form(folder: Path, text):
     assert problems(siting.load, folder / "scenario.yaml", overrides=[text]) == [
         f"overrides {text} | expected a 'KEY=VALUE' text, e.g. 'constraints.redline.buffer_m=2000', or a mapping "
         "{key: value}, e.g. {'constraints.redline.buffer_m': 2000}"]
+
+
+def test_an_override_with_an_empty_value_is_checked_as_that_setting(folder: Path):
+    """`KEY=` sets the key to "": the setting's own check names what is wrong with an empty value."""
+    (problem,) = problems(siting.load, folder / "scenario.yaml", overrides=[f"{BUFFER}="])
+    assert problem.endswith("overrides constraints.redline.buffer_m | must be a number (got ''); write it without "
+                            "quotes or units, e.g. 0.05 or 1.5e9")
 
 
 def test_compare_with_fewer_than_two_runs_names_the_paths_argument(folder: Path, capsys):

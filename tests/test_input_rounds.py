@@ -64,7 +64,7 @@ def test_a_catalog_schema_problem_and_a_catalog_reference_problem_come_together(
         "error: 2 problems in the input:\n"
         "  - catalog.yaml:20: products.lfp.modules[0].capacity | must be greater than 0 (got -5); give a value in "
         "that range\n"
-        "  - catalog.yaml:34: products.cells.inputs | unknown product (got 'lfx'); did you mean 'lfp'?\n"
+        "  - catalog.yaml:34: products.cells.inputs | unknown product (got 'lfx'); choose one of: fepo4, lfp, cells\n"
     )
 
 

@@ -122,7 +122,7 @@ def test_scenario_output_folder_of_its_own_folder_is_refused(work: Path, capsys)
     scenario = work / "small" / "scenario.yaml"
     scenario.write_text(scenario.read_text().replace("  folder: out\n", "  folder: .\n"))
     err = refused(work, ["solve", str(scenario)], capsys)
-    assert err == (f"{PROBLEM}{scenario}: output.folder | the output folder holds an input of this run "
+    assert err == (f"{PROBLEM}{scenario}:36: output.folder | the output folder holds an input of this run "
                    f"({work / 'small' / 'catalog.yaml'}) (got {work / 'small'}); {HOLDS}\n")
 
 
@@ -618,5 +618,5 @@ def test_files_under_the_current_folder_are_named_relative_to_it(work: Path, mon
     with pytest.raises(InputError) as raised:
         output_folder(load_scenario("small/scenario.yaml"), None)
     assert raised.value.problems == [
-        f"small/scenario.yaml: output.folder | the output folder holds an input of this run (small/catalog.yaml) "
+        f"small/scenario.yaml:36: output.folder | the output folder holds an input of this run (small/catalog.yaml) "
         f"(got small); {HOLDS}"]

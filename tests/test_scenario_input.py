@@ -223,8 +223,8 @@ def test_errors_inside_a_variant_name_the_variant_and_its_line(folder: Path):
 """)
     typo = ("scenario.yaml:48: variants.typo.constraints.redline.bufer_m | overrides a key the base scenario does "
             "not have; did you mean 'buffer_m'?")
-    anode = ("scenario.yaml:45: variants.wide.targets.capacity | unknown target group or product (got 'anode'); did "
-             "you mean 'cathode'?")
+    anode = ("scenario.yaml:45: variants.wide.targets.capacity | unknown target group or product (got 'anode'); "
+             "choose one of: cathode, fepo4, lfp, cells")
     # every variant is checked at every load: the selected one's problems first (a schema problem
     # does not hide a reference problem), then the others'
     assert problems(folder, variant="wide") == [

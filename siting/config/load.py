@@ -42,7 +42,7 @@ from siting.config.schema import (
     Scenario,
     too_large_message,
 )
-from siting.config.words import close_match
+from siting.config.words import close_match, unit_change
 
 
 def shown_path(path: Path | str) -> str:
@@ -561,7 +561,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] == "extra_forbidden":
             options = allowed_keys(model, loc[:-1])
             close = close_match(str(loc[-1]), options)
-            hint = f"did you mean '{close}'?" if close else f"allowed keys: {', '.join(options)}"
+            hint = (f"did you mean '{close}'?{unit_change(str(loc[-1]), close)}" if close else
+                    f"allowed keys: {', '.join(options)}")
             problems.append(f"{where}: {key} | unknown key; {hint}")
         elif err["type"] == "missing":
             problems.append(f"{where}: {key} | required key is missing; "
@@ -582,6 +583,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             example = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(got)).strip("_") or "yunnan_2024"
             problems.append(f"{where}: {key} | may hold only letters, digits and _ . - (got {shown}); write it "
                             f"as e.g. {example!r}")
+        elif err["type"] == "path_type":
+            problems.append(f"{where}: {key} | {path_type_problem(got)}")
         elif err["type"] in TYPE_HINTS:
             what, fix = TYPE_HINTS[err["type"]]
             problems.append(f"{where}: {key} | {what} (got {shown}); {fix}")
@@ -590,6 +593,21 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         else:
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown})")
     return in_file_order(problems)
+
+
+def path_type_problem(got: Any) -> str:
+    """What is wrong with a path given as a value YAML reads as something else (`got`): a number
+    or true/false is to be quoted to be read as the path it spells ("must be a path (got 2024,
+    read as a number); quote it: '2024'"); null, a list or a mapping is no path at all."""
+    if isinstance(got, bool):
+        text = "true" if got else "false"
+        return f"must be a path (got {text}, read as true/false); quote it: '{text}'"
+    if isinstance(got, (int, float)):
+        return f"must be a path (got {got!r}, read as a number); quote it: '{got!r}'"
+    if got is None:
+        return "must be a path (got null, read as no value); give the path, in quotes if it reads as null"
+    what = "a list" if isinstance(got, (list, tuple)) else "a mapping" if isinstance(got, dict) else repr(got)
+    return f"must be a path (got {what}); give one path, in quotes if it holds [ ] {{ }} or ': '"
 
 
 def empty_problem(kind: str, got: Any, name: str, command_line: bool = False) -> str:
@@ -730,7 +748,8 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
         if key not in base and not free and str(key) not in allowed_keys(model, loc):
             options = allowed_keys(model, loc) or [str(k) for k in base]
             close = close_match(str(key), options)
-            hint = f"did you mean '{close}'?" if close else f"the base has: {', '.join(map(str, base)) or '(none)'}"
+            hint = (f"did you mean '{close}'?{unit_change(str(key), close)}" if close else
+                    f"the base has: {', '.join(map(str, base)) or '(none)'}")
             here = (*loc, str(key))
             problems.append(f"{origin.where(here)}: {origin.key(here)} | overrides a key the base scenario does not "
                             f"have; {hint}")
@@ -928,12 +947,15 @@ def overrides_named(name: str) -> Iterator[None]:
 def parse_override(text: str) -> tuple[str, list[Any]]:
     """`key.path=v1,v2` -> ("key.path", [v1, v2]); values are read as YAML (a list or mapping in
     flow style, `[lake, forest_park]`, is one value: only commas outside brackets and quotes
-    separate values). InputError, named as `OVERRIDES_NAME` says, for a text without a key or a
-    value."""
+    separate values); `key.path=`, with nothing after `=`, is the key with an empty text ("",),
+    which the schema then reports as empty where a value must not be. InputError, named as
+    `OVERRIDES_NAME` says, for a text without a key or `=`."""
     name = OVERRIDES_NAME.get()
     key, sep, values = text.partition("=")
-    if not sep or not key.strip() or not values.strip():
+    if not sep or not key.strip():
         raise InputError([f"{name} {text} | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"])
+    if not values.strip():
+        return key.strip(), [""]
     return key.strip(), [parse_yaml_text(v.strip(), f"{name} {key.strip()}")[0] for v in top_level_parts(values)]
 
 
@@ -979,7 +1001,8 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
             options = allowed_keys(Scenario, loc)
             if not free and part not in options:
                 close = close_match(part, options)
-                hint = f"did you mean '{close}'?" if close else f"allowed keys: {', '.join(options) or '(none)'}"
+                hint = (f"did you mean '{close}'?{unit_change(part, close)}" if close else
+                        f"allowed keys: {', '.join(options) or '(none)'}")
                 raise InputError([f"{OVERRIDES_NAME.get()} {key} | unknown setting '{dotted((*loc, part))}'; {hint}"])
             if not last:
                 node[name] = {}
@@ -1574,9 +1597,18 @@ class ReferenceCheck:
         return self.locator.origin(loc).key(loc if shown is None else loc[:shown])
 
     def product(self, value: str, *loc: Any) -> None:
-        if self.products is not None and value not in self.products:
-            self.problems.append(unknown_value(self.at(*loc), self.key(*loc), value, self.products, "product",
-                                               product_words(self.catalog)))
+        """A problem when `value`, where a product is asked, is none of the catalog's: a target
+        group's name is said to be one, with its products (a group stands for no one product)."""
+        if self.products is None or value in self.products:
+            return
+        groups = self.s.targets.groups if self.ok("targets", "groups") else {}
+        if value in groups and loc[:2] != ("targets", "groups"):
+            self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | unknown product (got {value!r}); "
+                                 f"'{value}' is a target group ({', '.join(groups[value]) or 'no products'}); "
+                                 "name its products")
+            return
+        self.problems.append(unknown_value(self.at(*loc), self.key(*loc), value, self.products, "product",
+                                           product_words(self.catalog)))
 
     def years(self, years: Iterable[int], *loc: Any) -> None:
         if not self.ok("years"):

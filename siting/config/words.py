@@ -20,7 +20,15 @@ wherever it is made:
   another product, however alike the ratio finds them (0.83). Parts joined after a name
   (`cell_size_m` for `cell_size`), or before it as a word of their own (`mip_rel_gap` for
   `rel_gap`), are left to the likeness: there the name is most often the same setting with
-  its unit or its family said.
+  its unit or its family said;
+- and for a short value, of `SHORT_CHARS` or fewer (a chemical code such as `lfp`, `ncm`,
+  `li2co3`), only a name it is a slip of with every letter kept (`short_slip`): the same but for
+  its letter case or separators, two neighbours swapped (`lpf` for `lfp`), a digit for the
+  letter it looks like (`fep04`), a letter of the name dropped (`cels`, `fepo` for `fepo4`) or
+  one more at its end (`lakes` for `lake`). A letter changed, or added inside a code, names
+  another material (`nca` and `ncm`, `lmfp` and `lfp`), and a code
+  is as alike by the ratio to many a longer one (`lco` and `li2co3`); so is a short name of a
+  zone (`zonea` and `zoneb`).
 """
 
 from __future__ import annotations
@@ -38,11 +46,18 @@ LIKENESS = 0.6
 #: each other.
 TYPO_MIN_CHARS = 3
 
+#: A value of at most this many characters is a short code (`short_slip`), every letter of which
+#: tells what it names.
+SHORT_CHARS = 5
+
 _NUMBER = re.compile(r"\d+")
 
 #: A name's last part when it is a letter or a number standing alone, after a separator: the `a`
 #: of `zone_a`, the `12` of `lot-12`, the `b` of `block b`.
 _MARK = re.compile(r"^(.*[_\-. ])([^\W_]|\d+)$")
+
+#: Digits and the letters they look like, taken for one another in a short code.
+_LOOK_ALIKE = str.maketrans("01", "ol")
 
 #: What separates the words of a name.
 _SEPARATORS = "_-. "
@@ -92,20 +107,94 @@ def prefixed(a: str, b: str) -> bool:
             and short[:1] not in _SEPARATORS)
 
 
+def _unseparated(name: str) -> str:
+    """`name` without the characters that separate its words."""
+    return "".join(c for c in name if c not in _SEPARATORS)
+
+
+def short_slip(a: str, b: str) -> bool:
+    """Whether `b` is a slip of the short value `a` (letter case aside) that keeps every letter of
+    it: the same but for separators (`n_cm`, `ncm`), two neighbouring characters swapped
+    (`lpf`, `lfp`), a digit for the letter it looks like (`fep04`, `fepo4`), one letter of the
+    name dropped (`cels`, `cells`; `fepo`, `fepo4`) or one more at its end (`lakes`, `lake`); not
+    one changed (`nca`, `ncm`) or added inside (`lmfp`, `lfp`), nor equal strings."""
+    a, b = a.casefold(), b.casefold()
+    if a == b:
+        return False
+    if _unseparated(a) == _unseparated(b):
+        return True
+    if min(len(a), len(b)) < TYPO_MIN_CHARS:
+        return False
+    if len(a) == len(b):  # two neighbours swapped, or one character for its look-alike
+        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and one_edit_apart(a, b)
+        return swapped or (len(differ) == 1 and a.translate(_LOOK_ALIKE) == b.translate(_LOOK_ALIKE))
+    # one letter dropped from the name anywhere (`cels`, `cells`), or one more at its end
+    return one_edit_apart(a, b) and (len(a) < len(b) or a.startswith(b))
+
+
 def close_match(value: str, known: Iterable[str], likeness: float = LIKENESS) -> str | None:
     """The one of `known` that `value` is most like, letter case aside: the likest when at least
     `likeness` alike (difflib's ratio), else the first one edit from it (`one_edit_apart`, both
     of `TYPO_MIN_CHARS` or more); never one that differs from it only in its numbers
     (`numbered_alike`) or its last mark (`marked_alike`), nor one that is a part of it, or it a
-    part of the name, by letters joined before (`prefixed`). None when none is found."""
+    part of the name, by letters joined before (`prefixed`). A short value (`SHORT_CHARS` or
+    fewer) is matched only to a name it is a slip of with every letter kept (`short_slip`),
+    unless the caller asks for no likeness at all (`likeness` 0: the likest, whatever it is).
+    None when none is found."""
     wanted = str(value).casefold()
     folded: dict[str, str] = {}
     for name in known:
         key = str(name).casefold()
         if not (numbered_alike(wanted, key) or marked_alike(wanted, key) or prefixed(wanted, key)):
             folded.setdefault(key, str(name))
+    if len(wanted) <= SHORT_CHARS and likeness > 0:
+        if wanted in folded:  # letter case aside, the name itself
+            return folded[wanted]
+        slips = [name for name in folded if short_slip(wanted, name)]
+        found = difflib.get_close_matches(wanted, slips, n=1, cutoff=0.0)
+        return folded[found[0]] if found else None
     found = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=likeness)
     if found:
         return folded[found[0]]
     slips = [name for name in folded if min(len(name), len(wanted)) >= TYPO_MIN_CHARS and one_edit_apart(wanted, name)]
     return folded[slips[0]] if slips else None
+
+
+#: A key's unit, said by its last part: suffix -> (what it measures, the unit's symbol, its words,
+#: its size in the measure's base unit). Longest suffixes are tried first (`_km2` before `_km`).
+_UNITS: dict[str, tuple[str, str, str, float]] = {
+    "_m": ("length", "m", "metres", 1.0),
+    "_km": ("length", "km", "kilometres", 1000.0),
+    "_m2": ("area", "m2", "square metres", 1.0),
+    "_ha": ("area", "ha", "hectares", 1.0e4),
+    "_km2": ("area", "km2", "square kilometres", 1.0e6),
+    "_t": ("mass", "t", "tonnes", 1.0),
+    "_kt": ("mass", "kt", "thousand tonnes", 1.0e3),
+    "_pct": ("share", "%", "per cent", 0.01),
+}
+
+
+def unit_of(key: str) -> tuple[str, str, str, float] | None:
+    """The unit a key's last part says (`_UNITS`): `buffer_m` in metres, `rel_gap_pct` in per
+    cent; None for a key without one, and for a rate (`price_yuan_per_t`: per tonne, whose
+    conversion goes the other way)."""
+    for suffix in sorted(_UNITS, key=len, reverse=True):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return None if key[:-len(suffix)].endswith("_per") else _UNITS[suffix]
+    return None
+
+
+def unit_change(typed: str, suggested: str) -> str:
+    """What a suggested key's unit is when it differs from the one the typed key says, to follow
+    "did you mean '<suggested>'?", with a space before it; "" when they say the same unit.
+    `buffer_km` for `buffer_m`: " (in metres: 1 km is 1000 m)"; `rel_gap_pct` for `rel_gap`:
+    " (a share: 1 % is 0.01)"; `buffer` for `buffer_m`: " (in metres)"."""
+    was, now = unit_of(str(typed)), unit_of(str(suggested))
+    if was == now:
+        return ""
+    if now is None:
+        return " (a share: 1 % is 0.01)" if was is not None and was[0] == "share" else ""
+    if was is None or was[0] != now[0]:
+        return f" (in {now[2]})"
+    return f" (in {now[2]}: 1 {was[1]} is {was[3] / now[3]:g} {now[1]})"

@@ -15,7 +15,7 @@ import pandas as pd
 from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, OutputFolderError, PlanInfeasible
-from siting.config.load import Override, load_scenario, shown_path
+from siting.config.load import Override, load_scenario
 from siting.deliver.explore import FileContent, diagnosis_files, subfolder_writer
 from siting.deliver.explore import alternatives_files as explore_files
 from siting.deliver.files import export_files, prefetch_drawing
@@ -110,7 +110,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         destination = check_destination(Path(out_dir), input_files(loaded), out_name)
     else:
         destination = check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
-                                         f"{shown_path(loaded.scenario_path)}: output.folder")
+                                         ": ".join(loaded.at("output", "folder")))
     timings: dict[str, float] = {}
     prepared = prepare(scenario_path, timings, variant, overrides)
     prepared.notices.extend(notice for notice in notices if notice not in prepared.notices)
