@@ -2,17 +2,37 @@
 for it, so that tests matching a whole error message see that message alone
 (tests/test_progress.py checks the progress itself). `folder` gives a test its own copy of the
 small scenario; `edit` changes one exact passage of a copied file; `run_bad` solves a scenario
-that must be refused as bad input."""
+that must be refused as bad input.
+
+Runs that several test files read but never change are made once per test session, whichever
+pytest-xdist worker asks first (`made_once`): `small_run` (the small scenario solved as
+`siting solve` does) and `small_rerun` (the same, solved again apart), `small_alternatives_run`
+(the same with `--alternatives 2`), `small_compare_run` (it compared with a variant asking 20
+GWh/yr of cells), `small_twice_compare_run` (it compared with itself), `provenance_run`
+(tests/test_gis_outputs.py's `small_with_provenance`) and `shipped_first_node_run` (the shipped
+scenario stopped after its first branch-and-bound node). Their folders are read-only for the
+tests: a test that changes an output folder copies it first (`copied`)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 import signal
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: each worker then makes its own copy
+    fcntl = None  # type: ignore[assignment]
+
 SMALL = Path(__file__).parent / "data" / "small"
+SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 
 
 @pytest.fixture
@@ -55,3 +75,158 @@ def interruptible() -> None:
     of a background job inherits SIGINT ignored (the shell sets it so), and the tool rightly keeps
     an ignored SIGINT ignored, so without this the test would wait for a run that never stops."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, filled by `make(folder)` once in the test session: under pytest-xdist
+    the first worker to ask makes it while holding a lock, and the others wait for it and find it
+    made (without fcntl, or without xdist, in this process's own temporary folder). A `make`
+    that fails leaves no folder, so the next to ask tries again and fails the same way."""
+    base = factory.getbasetemp()
+    if fcntl is not None and os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session's folder, shared by its workers
+    root = base / "made_once"
+    root.mkdir(exist_ok=True)
+    folder, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            done.touch()
+    return folder
+
+
+def copied(folder: Path, target: Path) -> Path:
+    """A copy of `folder` at `target` (symbolic links kept as links), for a test to change."""
+    shutil.copytree(folder, target, symlinks=True)
+    return target
+
+
+@dataclass(frozen=True)
+class MadeRun:
+    """A command line run made once for the session (`made_once`): `out` its output folder,
+    `scenarios` the scenario files it ran (in a copy of their inputs), `stdout` what it printed.
+    Read-only: copy `out` (`copied`) before changing anything in it."""
+
+    out: Path
+    scenarios: tuple[Path, ...]
+    stdout: str
+
+    @property
+    def scenario(self) -> Path:
+        """The first scenario file (a solve's only one)."""
+        return self.scenarios[0]
+
+
+def small_inputs(folder: Path) -> list[Path]:
+    """A copy of tests/data/small in `folder`/small: [its scenario.yaml]."""
+    shutil.copytree(SMALL, folder / "small")
+    return [folder / "small" / "scenario.yaml"]
+
+
+def compared_inputs(folder: Path) -> list[Path]:
+    """A copy of tests/data/small in `folder`/small with b.yaml, which asks 20 GWh/yr of cells in
+    2024 instead of 10: [scenario.yaml, b.yaml]."""
+    (scenario,) = small_inputs(folder)
+    b = scenario.parent / "b.yaml"
+    b.write_text("extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n    cells: {2024: 20}\n")
+    return [scenario, b]
+
+
+def first_node_inputs(folder: Path) -> list[Path]:
+    """[`folder`/first_node.yaml]: the shipped scenario stopped after one branch-and-bound node
+    (HiGHS's `mip_max_nodes: 1`, deterministic), a real plan in seconds."""
+    variant = folder / "first_node.yaml"
+    variant.write_text(f"extends: {SHIPPED}\nname: first_node\nsolver:\n  options: {{mip_max_nodes: 1}}\n")
+    return [variant]
+
+
+def provenance_inputs(folder: Path) -> list[Path]:
+    """A copy of tests/data/small in `folder`/small, made `small_with_provenance`
+    (tests/test_gis_outputs.py): text columns on its sites, counties as its context layer and
+    the candidate cells of zone a; [its scenario.yaml]."""
+    from tests.test_gis_outputs import small_with_provenance
+
+    shutil.copytree(SMALL, folder / "small")
+    return [small_with_provenance(folder / "small")]
+
+
+def run_once(factory: pytest.TempPathFactory, name: str, inputs: Callable[[Path], list[Path]],
+             command: str = "solve", extra: tuple[str, ...] = (), out_name: str = "out") -> MadeRun:
+    """`siting <command> <scenarios> --out <out_name> <extra>` on the scenario files
+    `inputs(folder)` writes, made once for the session (`made_once`) with the progress off, as
+    `quiet_command_line` leaves it for a test."""
+    def make(folder: Path) -> None:
+        from siting.cli import main
+
+        scenarios = inputs(folder)
+        (folder / "scenarios.txt").write_text("".join(f"{path}\n" for path in scenarios), encoding="utf-8")
+        printed = io.StringIO()
+        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
+            patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+            code = main([command, *map(str, scenarios), "--out", str(folder / out_name), *extra])
+        assert code == 0, printed.getvalue()
+        (folder / "stdout.txt").write_text(printed.getvalue(), encoding="utf-8")
+
+    folder = made_once(factory, name, make)
+    scenarios = tuple(Path(line) for line in (folder / "scenarios.txt").read_text(encoding="utf-8").splitlines())
+    return MadeRun(folder / out_name, scenarios, (folder / "stdout.txt").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """The small scenario (tests/data/small) solved as `siting solve scenario.yaml --out out`
+    does: read-only, shared by the tests of the session."""
+    return run_once(tmp_path_factory, "small", small_inputs)
+
+
+@pytest.fixture(scope="session")
+def small_rerun(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """A second `small_run`, solved apart from it (another copy of the same inputs, another
+    solve), for the tests that two runs of the same inputs give the same bytes: read-only."""
+    return run_once(tmp_path_factory, "small_again", small_inputs)
+
+
+@pytest.fixture(scope="session")
+def small_alternatives_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """The small scenario solved with `--alternatives 2`: read-only, shared by the session."""
+    return run_once(tmp_path_factory, "small_alternatives", small_inputs, extra=("--alternatives", "2"))
+
+
+@pytest.fixture(scope="session")
+def small_compare_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`siting compare scenario.yaml b.yaml --workers 1` on `compared_inputs`: read-only, shared
+    by the tests of the session."""
+    return run_once(tmp_path_factory, "small_compare", compared_inputs, "compare", ("--workers", "1"))
+
+
+def twice_inputs(folder: Path) -> list[Path]:
+    """A copy of tests/data/small in `folder`/small: [its scenario.yaml, twice]."""
+    return small_inputs(folder) * 2
+
+
+@pytest.fixture(scope="session")
+def small_twice_compare_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`siting compare scenario.yaml scenario.yaml --out cmp --workers 1` on a copy of the small
+    scenario (runs small/ and small-2/): read-only, shared by the tests of the session."""
+    return run_once(tmp_path_factory, "small_twice_compare", twice_inputs, "compare", ("--workers", "1"), "cmp")
+
+
+@pytest.fixture(scope="session")
+def shipped_first_node_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """The shipped scenario stopped after its first node (`first_node_inputs`): read-only,
+    shared by the tests of the session."""
+    return run_once(tmp_path_factory, "shipped_first_node", first_node_inputs)
+
+
+@pytest.fixture(scope="session")
+def provenance_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`provenance_inputs` solved: read-only, shared by the tests of the session."""
+    return run_once(tmp_path_factory, "small_with_provenance", provenance_inputs)

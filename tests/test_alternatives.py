@@ -30,6 +30,7 @@ from siting.optimize.alternatives import (
     robustness,
 )
 from siting.optimize.solve import SolverSettings
+from tests.conftest import MadeRun
 
 
 def one_product() -> ModelInputs:
@@ -168,15 +169,12 @@ def _pattern(plan_csv: Path) -> set[tuple[str, str]]:
         return {(row["site"], row["product"]) for row in csv.DictReader(handle)}
 
 
-def test_solve_with_alternatives_writes_each_plan_and_the_robustness_map(tmp_path: Path) -> None:
+def test_solve_with_alternatives_writes_each_plan_and_the_robustness_map(small_alternatives_run: MadeRun) -> None:
     """Two alternatives on the small scenario: each in its own folder, each with a pattern of
     (site, product) decisions no plan before it has, each within 5 % of the optimum's cost;
     the robustness shares count the plans that build each pair; w_lake, inside the red line,
-    is built by none."""
-    shutil.copytree(DATA, tmp_path / "small")
-    out = tmp_path / "out"
-    assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(out), "--alternatives", "2",
-                 "--quiet"]) == 0
+    is built by none. The run is conftest's `small_alternatives_run` (`--alternatives 2`)."""
+    out = small_alternatives_run.out
     names = {p.name for p in out.iterdir()}
     assert {"alt01", "alt02", "alternatives.csv", "alternatives.md", "robustness.csv", "robustness.geojson",
             "robustness.qml", "robustness.png", "plan.csv", "sites.geojson"} <= names
@@ -208,15 +206,16 @@ def test_solve_with_alternatives_writes_each_plan_and_the_robustness_map(tmp_pat
     assert '<renderer-v2 attr="role"' in style and 'value="needed"' in style
 
 
-def test_alternative_folders_are_byte_identical_across_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_alternative_folders_are_byte_identical_across_runs(small_alternatives_run: MadeRun, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    """Same inputs, two runs, the second with its progress shown: every file of every alternative
-    folder has the same bytes (the manifests differ only in their `run` section, the wall-clock
-    timings). The progress counts the making of the alternatives' files after their searches
-    and before the export: a step per folder, then the comparison (plain lines: not a terminal)."""
+    """Same inputs, two runs (the first conftest's `small_alternatives_run`, without progress),
+    the second with its progress shown: every file of every alternative folder has the same
+    bytes (the manifests differ only in their `run` section, the wall-clock timings). The
+    progress counts the making of the alternatives' files after their searches and before the
+    export: a step per folder, then the comparison (plain lines: not a terminal)."""
+    first_out = small_alternatives_run.out
     shutil.copytree(DATA, tmp_path / "small")
-    assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(tmp_path / "a"),
-                 "--alternatives", "2", "--quiet"]) == 0
     monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
     capsys.readouterr()
     assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(tmp_path / "b"),
@@ -230,11 +229,11 @@ def test_alternative_folders_are_byte_identical_across_runs(tmp_path: Path, monk
         "alternatives' files: 3/3 done (comparison: made), "]
     assert err.index(files[0]) == 1 + max(i for i, line in enumerate(err) if line.startswith("alternatives: 2/2 done"))
     assert err[err.index(files[-1]) + 1] == "export: making the layers, tables and report ..."
-    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files = sorted(p.relative_to(first_out) for p in first_out.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
     assert Path("alt02/plan.csv") in files
     for path in files:
-        first, second = (tmp_path / "a" / path).read_bytes(), (tmp_path / "b" / path).read_bytes()
+        first, second = (first_out / path).read_bytes(), (tmp_path / "b" / path).read_bytes()
         if path.name == "manifest.json":
             first_json, second_json = json.loads(first), json.loads(second)
             first_json.pop("run")

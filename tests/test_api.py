@@ -40,8 +40,8 @@ import pandas as pd
 import pytest
 
 import siting
-from siting.cli import main
 from siting.config.errors import InputError
+from tests.conftest import MadeRun
 
 DATA = Path(__file__).parent / "data" / "small"
 README = Path(__file__).parent.parent / "README.md"
@@ -194,13 +194,13 @@ def test_load_solve_and_tables_write_nothing(scenario: Path, tmp_path: Path, mon
     assert tree(tmp_path) == before
 
 
-def test_write_gives_the_files_of_the_command_line_byte_for_byte(scenario: Path, tmp_path: Path):
+def test_write_gives_the_files_of_the_command_line_byte_for_byte(small_run: MadeRun, scenario: Path, tmp_path: Path):
     """Byte-identical but for the wall-clock timings under `run` in manifest.json; the layers are
-    the GeoDataFrames the GeoJSON files hold, in WGS84."""
-    assert main(["solve", str(scenario), "--out", str(tmp_path / "cli")]) == 0
+    the GeoDataFrames the GeoJSON files hold, in WGS84. The command line's folder is conftest's
+    `small_run` (`siting solve scenario.yaml --out out`, another copy of the same inputs)."""
     solution = siting.solve(scenario)
     assert solution.write(tmp_path / "api") == (tmp_path / "api").resolve()
-    cli, api = tree(tmp_path / "cli"), tree(tmp_path / "api")
+    cli, api = tree(small_run.out), tree(tmp_path / "api")
     assert sorted(api) == OUTPUT_FILES
     assert sorted(cli) == sorted(api)
     for name in api:
@@ -332,10 +332,12 @@ def test_sweep_settings_read_back_as_the_values_given():
         "settings name | each value must be a finite number, true/false, None or a text without commas (got 'a,b')"]
 
 
-def test_alternatives_in_memory_then_written_as_the_command_line_writes(scenario: Path, tmp_path: Path):
+def test_alternatives_in_memory_then_written_as_the_command_line_writes(small_alternatives_run: MadeRun,
+                                                                       scenario: Path, tmp_path: Path):
     """`siting.alternatives` on a Solution: the optimum then two alternatives, none repeating a
     pattern of (site, product) decisions, each within 5 % of |optimum|; `write` gives the files
-    `solve --alternatives 2` writes, byte for byte but for the manifests' `run` timings."""
+    `solve --alternatives 2` writes (conftest's `small_alternatives_run`, another copy of the same
+    inputs), byte for byte but for the manifests' `run` timings."""
     solution = siting.solve(scenario)
     found = siting.alternatives(solution, n=2, slack=0.05)
     assert repr(found) == "Alternatives('small': 2 of 2 within 5% of the optimum)"
@@ -350,8 +352,7 @@ def test_alternatives_in_memory_then_written_as_the_command_line_writes(scenario
     assert found.robustness["plans_building"].max() <= 3
     assert not (tmp_path / "api").exists()
     assert found.write(tmp_path / "api") == (tmp_path / "api").resolve()
-    assert main(["solve", str(scenario), "--out", str(tmp_path / "cli"), "--alternatives", "2", "--quiet"]) == 0
-    cli, api = tree(tmp_path / "cli"), tree(tmp_path / "api")
+    cli, api = tree(small_alternatives_run.out), tree(tmp_path / "api")
     assert sorted(cli) == sorted(api)
     for name in api:
         if name.endswith("manifest.json"):

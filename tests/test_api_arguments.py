@@ -341,7 +341,9 @@ def test_the_objective_is_the_sum_of_the_costs_to_their_rounding(solution: sitin
 
 
 def test_sweep_docstring_names_its_columns(folder: Path):
-    table = siting.sweep(folder / "scenario.yaml", {"targets.capacity.cells.2024": [10, 20]}, workers=1).table
+    """A sweep of one value: its table has the columns of any sweep over that setting (what is
+    checked here does not depend on how many runs it holds)."""
+    table = siting.sweep(folder / "scenario.yaml", {"targets.capacity.cells.2024": [10]}, workers=1).table
     assert list(table.columns) == ["run", "targets.capacity.cells.2024", "status", "objective_yuan", "gap", "vs_first",
                                    "started_from", "sites_opened", "capacity_cathode_t_per_yr",
                                    "capacity_cells_GWh_per_yr"]

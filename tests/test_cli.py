@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from siting.cli import main
+from tests.conftest import MadeRun, copied
 
 DATA = Path(__file__).parent / "data" / "small"
 
@@ -63,10 +64,10 @@ def solve(scenario: Path, out: Path, *extra: str) -> int:
     return main(["solve", str(scenario), "--out", str(out), *extra])
 
 
-def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_path: Path, capsys):
-    out = tmp_path / "out"
-    assert solve(scenario, out) == 0
-    printed = capsys.readouterr().out
+def test_solve_writes_every_output_with_hand_checked_plan(small_run: MadeRun):
+    """`siting solve scenario.yaml --out out` on the small scenario (conftest's `small_run`)."""
+    out = small_run.out
+    printed = small_run.stdout
     assert "status    optimal" in printed
     assert "objective -22.72 bn yuan" in printed
     assert sorted(p.name for p in out.iterdir()) == [
@@ -131,11 +132,10 @@ def test_solve_writes_every_output_with_hand_checked_plan(scenario: Path, tmp_pa
     assert signed > 0  # counter-clockwise exterior ring (RFC 7946)
 
 
-def test_outputs_are_byte_identical_across_runs(scenario: Path, tmp_path: Path):
-    assert solve(scenario, tmp_path / "a") == 0
-    assert solve(scenario, tmp_path / "b") == 0
-    for path in sorted((tmp_path / "a").iterdir()):
-        other = tmp_path / "b" / path.name
+def test_outputs_are_byte_identical_across_runs(small_run: MadeRun, small_rerun: MadeRun):
+    """Conftest's `small_run` and `small_rerun`: two solves, each of its own copy of the inputs."""
+    for path in sorted(small_run.out.iterdir()):
+        other = small_rerun.out / path.name
         if path.name == "manifest.json":
             first, second = json.loads(path.read_text()), json.loads(other.read_text())
             first.pop("run")
@@ -145,12 +145,12 @@ def test_outputs_are_byte_identical_across_runs(scenario: Path, tmp_path: Path):
             assert path.read_bytes() == other.read_bytes(), path.name
 
 
-def test_rerun_replaces_the_output_folder_whole(scenario: Path, tmp_path: Path):
+def test_rerun_replaces_the_output_folder_whole(small_run: MadeRun, scenario: Path, tmp_path: Path):
     """A folder an earlier run wrote, holding only the files its marker lists, is replaced as a
     whole: a file of it the user removed comes back (a file added since is kept and the run
-    refused: tests/test_trust_fixes.py; one edited since, too: tests/test_output_folders.py)."""
-    out = tmp_path / "out"
-    assert solve(scenario, out) == 0
+    refused: tests/test_trust_fixes.py; one edited since, too: tests/test_output_folders.py). The
+    earlier run's folder is a copy of conftest's `small_run`."""
+    out = copied(small_run.out, tmp_path / "out")
     (out / "plan.csv").unlink()
     assert solve(scenario, out) == 0
     assert (out / "plan.csv").is_file()
@@ -230,12 +230,12 @@ def test_strict_target_beyond_all_eligible_land_is_explained_before_solving(scen
     )
 
 
-def test_the_terminal_capacity_table_tells_decided_from_online_capacity(scenario: Path, capsys) -> None:
+def test_the_terminal_capacity_table_tells_decided_from_online_capacity(small_run: MadeRun) -> None:
     """Cells: 10 GWh decided in 2023 at e_far with a one-year lead time stand in the decided
     column from 2023 but are online only in 2024; LFP's committed 10,000 t at e_city show in
-    their own column from 2024, so online = existing + committed + decided modules producing."""
-    assert main(["solve", str(scenario), "--out", str(scenario.parent / "out"), "--quiet"]) == 0
-    out = capsys.readouterr().out
+    their own column from 2024, so online = existing + committed + decided modules producing.
+    The terminal of conftest's `small_run`."""
+    out = small_run.stdout
     assert ("capacity decided by cluster (cumulative, by decision year); existing, committed and online "
             "(producing) capacity") in out
     rows = [line.split() for line in out.splitlines() if line.startswith(("Cells ", "LFP "))]

@@ -14,13 +14,9 @@ West and East; tests/test_comparison.py's docstring has its plan: LFP 100 kt in 
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from siting.cli import main
 from siting.config.units import cluster_names
 from siting.deliver.tables import TERMINAL_WIDTH
 from siting.runs.pool import CaseSummary
@@ -37,8 +33,7 @@ from siting.runs.tables import (
     sweep_text,
     targets_in_words,
 )
-
-DATA = Path(__file__).parent / "data" / "small"
+from tests.conftest import MadeRun
 
 BASE, STRICT, FLAT = "yunnan_2024", "yunnan_2024_strict_redline", "yunnan_2024_no_differentiation"
 
@@ -265,23 +260,13 @@ def test_the_sweep_shows_every_capacity_column_by_name() -> None:
         "objective (bn yuan, discounted)", *list(sweep_display(table).columns)[-5:]]
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "small"
-    shutil.copytree(DATA, target)
-    return target
-
-
-def test_compare_names_clusters_and_products_on_the_terminal_and_in_markdown(folder: Path, tmp_path: Path,
-                                                                              capsys) -> None:
-    """The small scenario against a copy asking 20 GWh of cells: the terminal and comparison.md
-    give the base's LFP in the west as "capacity West: LFP" (100,000 t/yr), comparison.csv as
-    "capacity west lfp"; the CSV's columns are the metric, the unit, each run and the difference."""
-    (folder / "b.yaml").write_text("extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n    cells: {2024: 20}\n")
-    out = tmp_path / "cmp"
-    assert main(["compare", str(folder / "scenario.yaml"), str(folder / "b.yaml"), "--out", str(out),
-                 "--workers", "1", "--quiet"]) == 0
-    printed = capsys.readouterr().out
+def test_compare_names_clusters_and_products_on_the_terminal_and_in_markdown(small_compare_run: MadeRun) -> None:
+    """The small scenario against a copy asking 20 GWh of cells (conftest's `small_compare_run`):
+    the terminal and comparison.md give the base's LFP in the west as "capacity West: LFP"
+    (100,000 t/yr), comparison.csv as "capacity west lfp"; the CSV's columns are the metric, the
+    unit, each run and the difference."""
+    out = small_compare_run.out
+    printed = small_compare_run.stdout
     rows = {line[:30].rstrip(): line[30:].split() for line in printed.splitlines()}
     assert rows["capacity West: LFP"][:2] == ["t/yr", "100,000"]
     assert rows["capacity 2024: Cathode"][0] == "t/yr"

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from siting.cli import main
-from siting.runs.batch import compare, sweep
+from siting.runs.batch import BatchResult, compare, sweep
 from siting.runs.pool import Case, run_cases
 
 DATA = Path(__file__).parent / "data" / "small"
@@ -145,12 +145,21 @@ def test_rule_costs_budget_and_agglomeration_by_hand(folder: Path, tmp_path: Pat
             objective / 1e9 - costs.loc[rule, "objective_relaxed_bn_yuan"], abs=1e-6), rule
 
 
-def test_sweep_over_three_values(folder: Path, tmp_path: Path):
+@pytest.fixture(scope="module")
+def three_values(tmp_path_factory: pytest.TempPathFactory) -> tuple[BatchResult, Path]:
+    """The sweep over 10, 20 and 30 GWh of cells in two worker processes, and its folder; read
+    by the tests, never changed."""
+    base = tmp_path_factory.mktemp("three_values")
+    shutil.copytree(DATA, base / "small")
+    out = base / "sweep"
+    return sweep(base / "small" / "scenario.yaml", ["targets.capacity.cells.2024=10,20,30"], out, workers=2), out
+
+
+def test_sweep_over_three_values(three_values: tuple[BatchResult, Path]):
     """10, 20, 30 GWh of cells (strict): each step only removes plans, so the objective never
     falls; the first run is the base; each run meets its cells target. sweep.csv names the
     capacity columns by group id, sweep.md in words."""
-    out = tmp_path / "sweep"
-    result = sweep(folder / "scenario.yaml", ["targets.capacity.cells.2024=10,20,30"], out, workers=2)
+    result, out = three_values
     table = result.table
     assert list(table["targets.capacity.cells.2024"]) == [10, 20, 30]
     objectives = list(table["objective_yuan"])
@@ -223,20 +232,22 @@ def test_sweep_and_compare_reject_a_broken_layer_before_solving(folder: Path, tm
     assert not (tmp_path / "s").exists() and not (tmp_path / "c").exists()
 
 
-def test_sweep_on_a_local_dask_cluster_gives_the_process_pool_table(folder: Path, tmp_path: Path, capsys):
-    """The same table and sweep.csv as the process pool. The progress says once that the local
-    cluster starts (one cluster for the first run, the others and the cross-starts) and when it is
-    ready, and the count of runs names runs under way."""
+def test_sweep_on_a_local_dask_cluster_gives_the_process_pool_table(three_values: tuple[BatchResult, Path],
+                                                                    folder: Path, tmp_path: Path, capsys):
+    """The same table and sweep.csv as the process pool (`three_values`, the same sweep in two
+    worker processes). The progress says once that the local cluster starts (one cluster for the
+    first run, the others and the cross-starts) and when it is ready, and the count of runs names
+    runs under way."""
     pytest.importorskip("dask.distributed")
     settings = ["targets.capacity.cells.2024=10,20,30"]
-    pool = sweep(folder / "scenario.yaml", settings, tmp_path / "pool", workers=2)
+    pool, pool_out = three_values
     capsys.readouterr()
     on_dask = sweep(folder / "scenario.yaml", settings, tmp_path / "dask", workers=2, scheduler="local",
                     progress=True)
     columns = ["run", "targets.capacity.cells.2024", "status", "objective_yuan", "capacity_cathode_t_per_yr",
                "capacity_cells_GWh_per_yr"]
     pd.testing.assert_frame_equal(pool.table[columns], on_dask.table[columns])
-    assert (tmp_path / "pool" / "sweep.csv").read_text() == (tmp_path / "dask" / "sweep.csv").read_text()
+    assert (pool_out / "sweep.csv").read_text() == (tmp_path / "dask" / "sweep.csv").read_text()
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == "starting a local Dask cluster (2 workers) ..."
     assert re.fullmatch(r"local Dask cluster ready \(2 workers\) in \d+\.\d s", lines[1])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ from siting.optimize.solve import PlanValues, new_solver, plan_cost, plan_values
 from siting.runs.batch import sweep
 from siting.runs.pool import CROSS_TOLERANCE, Case, CaseSummary, cheaper, cheapest, proven_by, run_cases
 from siting.runs.tables import CROSS_START_NOTE, moved_note
+
+DATA = Path(__file__).parent / "data" / "small"
 
 #: The loose run's cold plan at a 20 % gap (see the module docstring), in yuan, to 1e-6 of it.
 LOOSE_FIRST_YUAN = -21.94903e9
@@ -131,13 +134,15 @@ def outcome(summary: CaseSummary) -> tuple:
             summary.sites_opened, summary.site_added, summary.capacity)
 
 
-def test_a_looser_run_ends_no_dearer_than_a_stricter_one(folder: Path, tmp_path: Path):
+def test_a_looser_run_ends_no_dearer_than_a_stricter_one(crossed: tuple[list[CaseSummary], Watch, Path], folder: Path,
+                                                         tmp_path: Path):
     """Without cross-starts the loose run (first, cold) keeps its 20 % plan, dearer than the
     optimum the stricter runs find from its start. With them, the strict runs' plans meet the
     loose run's rules and cost less there: the loose run is solved again from the first of the two
     (mid and strict have the same plan, a tie won by the earlier run), and ends no dearer than
     either; the stricter runs keep their plans (the loose plan costs more in them). The loose run's
-    folder holds the new solve, and nothing is left aside. One worker or two: the same outcome."""
+    folder holds the new solve, and nothing is left aside. One worker (the module's `crossed`) or
+    two: the same outcome."""
     plain = run_cases(small_cases(folder, tmp_path / "plain"), workers=1, warm=True)
     loose, mid, strict = (s.objective_yuan for s in plain)
     assert loose == pytest.approx(LOOSE_FIRST_YUAN, rel=1e-6)
@@ -147,8 +152,11 @@ def test_a_looser_run_ends_no_dearer_than_a_stricter_one(folder: Path, tmp_path:
 
     outcomes = []
     for workers in (1, 2):
-        out = tmp_path / f"cross{workers}"
-        summaries = run_cases(small_cases(folder, out), workers=workers, warm=True, cross=True)
+        if workers == 1:  # the module's run in one worker
+            summaries, _watch, out = crossed
+        else:
+            out = tmp_path / f"cross{workers}"
+            summaries = run_cases(small_cases(folder, out), workers=workers, warm=True, cross=True)
         assert [s.started_from for s in summaries] == ["mid", "", ""]
         loose, mid, strict = (s.objective_yuan for s in summaries)
         assert (mid, strict) == (plain[1].objective_yuan, plain[2].objective_yuan)
@@ -301,11 +309,10 @@ class Watch:
     given: Callable[[list[CaseSummary]], list[CaseSummary]] = list
 
 
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> Watch:
+def watching(monkeypatch: pytest.MonkeyPatch) -> Watch:
     """Count the MIP solves (siting/optimize/run.py `solve_by_counts`: every search of a run goes
     through it) and the plans taken without one (`solve_fixed_start`), and keep the first solves'
-    summaries as the cross-start rounds receive them."""
+    summaries as the cross-start rounds receive them, while `monkeypatch` holds."""
     watch = Watch()
     solve, take, rounds = run_module.solve_by_counts, run_module.solve_fixed_start, pool.cross_starts
 
@@ -329,8 +336,29 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Watch:
     return watch
 
 
-def test_a_cheaper_plan_proven_by_the_run_s_own_bound_is_taken_without_a_search(folder: Path, tmp_path: Path,
-                                                                                  counted: Watch):
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> Watch:
+    """`watching` for the test."""
+    return watching(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def crossed(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[CaseSummary], Watch, Path]:
+    """`small_cases` run with cross-starts in one worker (in this process), watched
+    (`watching`): the summaries, what the watch saw and the cases' folder. Read by the tests,
+    never changed."""
+    base = tmp_path_factory.mktemp("crossed")
+    folder = base / "small"
+    shutil.copytree(DATA, folder)
+    out = base / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        watch = watching(patch)
+        summaries = run_cases(small_cases(folder, out), workers=1, warm=True, cross=True)
+    return summaries, watch, out
+
+
+def test_a_cheaper_plan_proven_by_the_run_s_own_bound_is_taken_without_a_search(
+        crossed: tuple[list[CaseSummary], Watch, Path]):
     """The loose run (20 %, first, cold) ends at LOOSE_FIRST_YUAN with a bound LB proven by that
     solve; mid's plan (the optimum, c) costs less in it, and since c < the loose plan's cost, (c -
     LB) / |c| is within its 20 %: the loose run takes mid's plan with LB, and no fourth MIP solve
@@ -338,9 +366,8 @@ def test_a_cheaper_plan_proven_by_the_run_s_own_bound_is_taken_without_a_search(
     LB and the gap (c - LB) / |c| exactly, "optimal", and the notice names mid. The loose run's
     rules are mid's (the buffers leave the same land: see the module docstring), so its summary
     then measures its gap against mid's bound, the optimum c itself (siting/runs/pool.py
-    `carry_bounds`), keeping (c - LB) / |c| as the gap of its own solve."""
-    out = tmp_path / "taken"
-    summaries = run_cases(small_cases(folder, out), workers=1, warm=True, cross=True)
+    `carry_bounds`), keeping (c - LB) / |c| as the gap of its own solve. The run is `crossed`."""
+    summaries, counted, out = crossed
     assert counted.solves == [False, True, True]
     assert counted.taken == ["mid"]
     first = counted.first[0]

@@ -13,27 +13,26 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pyogrio
 import pyproj
 import shapely
 
-from siting.cli import main
 from siting.config.progress import FAILED, INFEASIBLE, run_outcome
 from siting.deliver.manifest import WORKING_CRS_USE, library_versions, working_crs_record
 from siting.deliver.report import site_display_names
 from siting.runs.pool import CaseSummary, Progress
+from tests.conftest import MadeRun
 
 
-def test_the_summary_names_the_opened_sites_as_the_report_does(folder: Path, tmp_path: Path, capsys) -> None:
+def test_the_summary_names_the_opened_sites_as_the_report_does(small_run: MadeRun) -> None:
     """The terminal's line names the three sites the plan opens by their names, "; " between them
     (names may hold commas), as the report's first paragraph does; no site id is printed there.
-    The manifest gives the working CRS and the GDAL, PROJ and GEOS versions of this environment."""
-    out = tmp_path / "out"
-    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--quiet"]) == 0
-    printed = capsys.readouterr().out.splitlines()
+    The manifest gives the working CRS and the GDAL, PROJ and GEOS versions of this environment.
+    The run is conftest's `small_run`."""
+    out = small_run.out
+    printed = small_run.stdout.splitlines()
     assert [line for line in printed if line.startswith("sites opened")] == [
         "sites opened: West mine park; East city; East far"]
     report = (out / "report.md").read_text(encoding="utf-8")

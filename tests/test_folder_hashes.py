@@ -33,6 +33,7 @@ from siting.deliver.folders import (
     write_folder_atomically,
 )
 from siting.deliver.geojson import json_text
+from tests.conftest import MadeRun
 
 DATA = Path(__file__).parent / "data" / "small"
 PROBLEM = "error: 1 problem with the output folder:\n  - "
@@ -107,11 +108,10 @@ def infeasible_args(inputs: Path, out: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def compared(inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The comparison folder as `compare` wrote it (tests copy it, never change it)."""
-    out = tmp_path_factory.mktemp("compared") / "cmp"
-    assert main(compare_args(inputs, out)) == 0
-    return out
+def compared(small_twice_compare_run: MadeRun) -> Path:
+    """The comparison folder as `compare` wrote it (`compare_args` on another copy of the same
+    inputs: conftest's `small_twice_compare_run`; tests copy it, never change it)."""
+    return small_twice_compare_run.out
 
 
 @pytest.fixture(scope="module")

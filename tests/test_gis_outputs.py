@@ -16,7 +16,6 @@ import io
 import itertools
 import json
 import re
-import shutil
 import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -30,7 +29,6 @@ import pytest
 import shapely
 
 from models import ModelInputs, ModuleSpec
-from siting.cli import main
 from siting.config.units import amount_text, cluster_names, product_label
 from siting.deliver.geopackage import FIXED_TIMESTAMP, GEOMETRY_COLUMN
 from siting.deliver.layer import AMOUNT, MEASURE, Precision, feature_collection_text, field_precision, make_layer
@@ -50,9 +48,9 @@ from siting.deliver.report import land_blocks, markdown
 from siting.deliver.styles import RENDERERS, diff_style, source_classes
 from siting.optimize.results import BUILD_COLUMNS, Plan
 from siting.prepare.spatial import RedlineSettings, SpatialResult, land_after_redline
+from tests.conftest import MadeRun
 from tests.test_candidate_scenario import CELLS_A, ZONE_A, with_cells
 
-DATA = Path(__file__).parent / "data" / "small"
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 
 #: layer -> (geometry type, features) in the small scenario.
@@ -69,13 +67,10 @@ OGR_KIND = {"string": {"object", "str"}, "real": {"float64"}, "integer": {"int64
 
 
 @pytest.fixture(scope="module")
-def small_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two solves of the small scenario, into a/ and b/."""
-    base = tmp_path_factory.mktemp("gis")
-    shutil.copytree(DATA, base / "small")
-    for name in ("a", "b"):
-        assert main(["solve", str(base / "small" / "scenario.yaml"), "--out", str(base / name)]) == 0
-    return base / "a", base / "b"
+def small_runs(small_run: MadeRun, small_rerun: MadeRun) -> tuple[Path, Path]:
+    """Two solves of the small scenario, each of its own copy of the inputs (conftest's
+    `small_run` and `small_rerun`, solved once for the session; read-only)."""
+    return small_run.out, small_rerun.out
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +79,10 @@ def small(small_runs: tuple[Path, Path]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped scenario stopped after one branch-and-bound node: a real plan in seconds."""
-    base = tmp_path_factory.mktemp("shipped")
-    variant = base / "first_node.yaml"
-    variant.write_text(f"extends: {SHIPPED}\nname: first_node\nsolver:\n  options: {{mip_max_nodes: 1}}\n")
-    assert main(["solve", str(variant), "--out", str(base / "out")]) == 0
-    return base / "out"
+def shipped(shipped_first_node_run: MadeRun) -> Path:
+    """The shipped scenario stopped after one branch-and-bound node: a real plan in seconds
+    (conftest's `first_node_inputs`, solved once for the session; read-only)."""
+    return shipped_first_node_run.out
 
 
 def layer_names(folder: Path) -> list[str]:
@@ -678,13 +670,10 @@ def small_with_provenance(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def described(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`small_with_provenance`, solved: its output folder."""
-    base = tmp_path_factory.mktemp("described")
-    shutil.copytree(DATA, base / "small")
-    scenario = small_with_provenance(base / "small")
-    assert main(["solve", str(scenario), "--out", str(base / "out")]) == 0
-    return base / "out"
+def described(provenance_run: MadeRun) -> Path:
+    """`small_with_provenance`, solved: its output folder (conftest's `provenance_run`, solved
+    once for the session; read-only)."""
+    return provenance_run.out
 
 
 def test_sites_carry_the_input_layers_text_columns_and_cells_leave_them_null(described: Path):

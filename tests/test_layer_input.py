@@ -26,7 +26,7 @@ from siting.config.load import load_scenario
 from siting.deliver.layer import make_layer
 from siting.prepare.layers import LayerSet, load_layers, text_values
 from siting.prepare.spatial import RedlineSettings, preprocess
-from tests.conftest import run_bad
+from tests.conftest import MadeRun, run_bad
 
 DATA = Path(__file__).parent / "data" / "small"
 WGS84 = "EPSG:4326"
@@ -402,12 +402,12 @@ def test_geopackage_layer_named_is_read(folder: Path):
 # --- 4. ids and columns named like the tool's own ---------------------------------------------
 
 
-def test_feature_id_members_and_columns_named_like_internal_ones_load(folder: Path, capsys):
+def test_feature_id_members_and_columns_named_like_internal_ones_load(small_run: MadeRun, folder: Path, capsys):
     """String feature ids (geopandas' to_json writes them) and columns called category,
     resource, usable_area_ha or cluster in layers whose own fields for these have other names:
-    the scenario's fields are used, the others ignored, and the plan is the same."""
-    baseline = features(solve_ok(folder, capsys) / "sites.geojson")
-    shutil.rmtree(folder / "out")
+    the scenario's fields are used, the others ignored, and the plan is the same as the small
+    scenario's own (conftest's `small_run`)."""
+    baseline = features(small_run.out / "sites.geojson")
     edit_features(folder / "redline.geojson", lambda f: f["properties"].update(kind=f["properties"].pop("category")))
     edit_features(folder / "sources.geojson",
                   lambda f: f["properties"].update(mineral=f["properties"].pop("resource")))

@@ -26,7 +26,6 @@ import pandas as pd
 import pytest
 import shapely
 
-from siting.cli import main
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.mapplot import STATUS_MARKS, legend_handles
 from siting.deliver.qgisproject import compare_project_text, legend_nodes
@@ -51,8 +50,8 @@ from siting.deliver.styles import (
     source_classes,
     sources_style,
 )
+from tests.conftest import MadeRun
 
-DATA = Path(__file__).parent / "data" / "small"
 RESOURCES = ["phosphate_rock", "lithium_clay", "copper", "aluminium"]
 
 
@@ -198,13 +197,11 @@ def test_map_png_names_the_same_site_statuses():
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small(small_run: MadeRun) -> Path:
     """The small scenario solved: w_mine, e_city and e_far built, w_lake excluded by the red line;
-    only phosphate rock flows (the lithium clay source, prospective and left out, ships nothing)."""
-    base = tmp_path_factory.mktemp("legend")
-    shutil.copytree(DATA, base / "small")
-    assert main(["solve", str(base / "small" / "scenario.yaml"), "--out", str(base / "out")]) == 0
-    return base / "out"
+    only phosphate rock flows (the lithium clay source, prospective and left out, ships nothing).
+    Conftest's `small_run`, solved once for the session; read-only."""
+    return small_run.out
 
 
 #: The small plan's categorised layers -> (field, the categories of its style).

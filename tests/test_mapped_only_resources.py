@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import yaml
-from conftest import edit, run_bad
+from conftest import MadeRun, edit, run_bad
 
 from siting.prepare.problem import load_checked
 
@@ -62,18 +62,18 @@ def test_a_resource_the_catalog_does_not_name_is_still_noticed(folder: Path):
         "price_yuan_per_t: null in the resources of catalog.yaml)"]
 
 
-def test_a_producing_source_on_the_map_only_leaves_the_plan_as_it_was(folder: Path, capsys):
+def test_a_producing_source_on_the_map_only_leaves_the_plan_as_it_was(small_run: MadeRun, folder: Path, capsys):
     """A producing aluminium source, on the map only: the run goes through the model and every
-    output, and builds what it builds without the source."""
+    output, and builds what it builds without the source (conftest's `small_run`)."""
     from siting.cli import main
 
-    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(folder / "without")]) == 0
+    without = small_run.out
     add_resource(folder)
     set_source_resource(folder, "li_clay", "aluminium", status="producing")
     assert main(["solve", str(folder / "scenario.yaml"), "--out", str(folder / "with")]) == 0
     assert "names no resource" not in capsys.readouterr().err
     for name in ("capacity.csv", "plan.csv", "costs.csv"):
-        assert (folder / "with" / name).read_bytes() == (folder / "without" / name).read_bytes(), name
+        assert (folder / "with" / name).read_bytes() == (without / name).read_bytes(), name
     sources = json.loads((folder / "with" / "sources.geojson").read_text())
     assert [f["properties"]["resource"] for f in sources["features"]] == ["phosphate_rock", "aluminium"]
 

@@ -31,7 +31,7 @@ from siting.deliver.folders import (
     write_files,
 )
 from siting.deliver.geojson import json_text
-from tests.conftest import interruptible
+from tests.conftest import MadeRun, copied, interruptible
 
 DATA = Path(__file__).parent / "data" / "small"
 ROOT = Path(__file__).parent.parent
@@ -323,11 +323,11 @@ def test_rerun_replaces_its_own_folder_and_an_empty_one(work: Path):
 CHANGED_FIX = "a run never overwrites a file changed since siting wrote it"
 
 
-def test_manifest_records_the_sha256_of_every_file_it_lists(work: Path):
+def test_manifest_records_the_sha256_of_every_file_it_lists(small_run: MadeRun):
     """`file_sha256`: every name of `files` but manifest.json, sorted, with the SHA-256 of the
-    bytes on disk (so manifest.json was written after them), right after `files`."""
-    out = work / "out"
-    assert main(["solve", str(work / "small" / "scenario.yaml"), "--out", str(out)]) == 0
+    bytes on disk (so manifest.json was written after them), right after `files`. The run is
+    conftest's `small_run`."""
+    out = small_run.out
     manifest = json.loads((out / "manifest.json").read_text())
     hashes = manifest["file_sha256"]
     assert list(hashes) == [name for name in manifest["files"] if name != "manifest.json"]
@@ -338,14 +338,12 @@ def test_manifest_records_the_sha256_of_every_file_it_lists(work: Path):
     assert members[members.index("files") + 1:] == ["file_sha256", "run"]
 
 
-def test_rerun_refuses_while_a_file_siting_wrote_was_changed(work: Path, capsys):
+def test_rerun_refuses_while_a_file_siting_wrote_was_changed(small_run: MadeRun, work: Path, capsys):
     """report.md annotated, then sites.qml restyled: refused with exit 2, naming them, and the
     folder left exactly as it was; once they are moved elsewhere, the run replaces the folder
-    and the moved files are kept."""
+    and the moved files are kept. The first run's folder is a copy of conftest's `small_run`."""
     scenario = str(work / "small" / "scenario.yaml")
-    out = work / "out"
-    assert main(["solve", scenario, "--out", str(out)]) == 0
-    capsys.readouterr()
+    out = copied(small_run.out, work / "out")
     with (out / "report.md").open("a") as report:
         report.write("\nMy notes on the plan.\n")
     err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
@@ -365,14 +363,13 @@ def test_rerun_refuses_while_a_file_siting_wrote_was_changed(work: Path, capsys)
     assert (out / "report.md").read_text() != (work / "kept" / "report.md").read_text()
 
 
-def test_marker_without_file_hashes_falls_back_on_the_manifests_hashes(work: Path, capsys):
+def test_marker_without_file_hashes_falls_back_on_the_manifests_hashes(small_run: MadeRun, work: Path, capsys):
     """A marker of the earlier version (its header, the files by name alone) with a manifest that
     records `file_sha256` (as that version wrote them): the manifest's hashes guard the folder,
-    so a changed file stops the run and stays as the user left it."""
+    so a changed file stops the run and stays as the user left it. The run's folder is a copy of
+    conftest's `small_run`."""
     scenario = str(work / "small" / "scenario.yaml")
-    out = work / "out"
-    assert main(["solve", scenario, "--out", str(out)]) == 0
-    capsys.readouterr()
+    out = copied(small_run.out, work / "out")
     (out / MARKER).write_text(EARLIER_MARKER_TEXT + "".join(f"{name}\n" for name in marker_lines(out)))
     (out / "plan.csv").write_text("an output file changed since")
     err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
@@ -381,12 +378,12 @@ def test_marker_without_file_hashes_falls_back_on_the_manifests_hashes(work: Pat
     assert (out / "plan.csv").read_text() == "an output file changed since"
 
 
-def test_marker_and_manifest_without_file_hashes_keep_the_earliest_rule(work: Path):
+def test_marker_and_manifest_without_file_hashes_keep_the_earliest_rule(small_run: MadeRun, work: Path):
     """A marker without SHA-256 and a manifest without `file_sha256` (the earliest versions)
-    check nothing: the folder is replaced, a changed file with it, as before."""
+    check nothing: the folder is replaced, a changed file with it, as before. The first run's
+    folder is a copy of conftest's `small_run`."""
     scenario = str(work / "small" / "scenario.yaml")
-    out = work / "out"
-    assert main(["solve", scenario, "--out", str(out)]) == 0
+    out = copied(small_run.out, work / "out")
     manifest = json.loads((out / "manifest.json").read_text())
     written = manifest.pop("file_sha256")
     (out / "manifest.json").write_text(json_text(manifest))
@@ -396,13 +393,12 @@ def test_marker_and_manifest_without_file_hashes_keep_the_earliest_rule(work: Pa
     assert hashlib.sha256((out / "plan.csv").read_bytes()).hexdigest() == written["plan.csv"]
 
 
-def test_a_file_put_in_and_a_file_changed_are_named_in_one_refusal(work: Path, capsys):
+def test_a_file_put_in_and_a_file_changed_are_named_in_one_refusal(small_run: MadeRun, work: Path, capsys):
     """A folder holding both a file of the user's and an edited output names both at once, so that
-    one move clears the way (not the second only after the first is dealt with)."""
+    one move clears the way (not the second only after the first is dealt with). The run's folder
+    is a copy of conftest's `small_run`."""
     scenario = str(work / "small" / "scenario.yaml")
-    out = work / "out"
-    assert main(["solve", scenario, "--out", str(out)]) == 0
-    capsys.readouterr()
+    out = copied(small_run.out, work / "out")
     (out / "notes.txt").write_text("the user's notes")
     (out / "report.md").write_text("an annotated report")
     err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
@@ -412,23 +408,22 @@ def test_a_file_put_in_and_a_file_changed_are_named_in_one_refusal(work: Path, c
                    f"write, nor overwrites a file changed since siting wrote it\n")
 
 
-def test_a_manifest_that_is_no_longer_json_counts_as_changed(work: Path, capsys):
+def test_a_manifest_that_is_no_longer_json_counts_as_changed(small_run: MadeRun, work: Path, capsys):
+    """The run's folder is a copy of conftest's `small_run`."""
     scenario = str(work / "small" / "scenario.yaml")
-    out = work / "out"
-    assert main(["solve", scenario, "--out", str(out)]) == 0
-    capsys.readouterr()
+    out = copied(small_run.out, work / "out")
     (out / "manifest.json").write_text("{ my edits")
     err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
     assert err == (f"{PROBLEM}--out | the output folder holds manifest.json, which was changed after siting wrote "
                    f"it (got {out}); move manifest.json elsewhere, or choose another folder: {CHANGED_FIX}\n")
 
 
-def test_a_file_changed_while_the_run_solves_is_not_overwritten(work: Path):
+def test_a_file_changed_while_the_run_solves_is_not_overwritten(small_run: MadeRun, work: Path):
     """The check is made again just before the swap: a file changed after the run began stops it
     there, the folder stays as it was, and the staging folder becomes out.new, marked (more in
-    tests/test_swap_refused_keeps_outputs.py)."""
-    out = work / "out"
-    assert main(["solve", str(work / "small" / "scenario.yaml"), "--out", str(out)]) == 0
+    tests/test_swap_refused_keeps_outputs.py). The first run's folder is a copy of conftest's
+    `small_run`."""
+    out = copied(small_run.out, work / "out")
     (out / "plan.csv").write_text("changed while the next run solved")
     before = snapshot(out)
     staging = staging_folder(out)
@@ -444,12 +439,15 @@ def test_a_file_changed_while_the_run_solves_is_not_overwritten(work: Path):
     assert marker_lines(work / "out.new") == {"plan.csv": hashlib.sha256(b"new\n").hexdigest()}
 
 
-def test_alternatives_and_comparison_runs_answer_for_their_files(work: Path, capsys):
+def test_alternatives_and_comparison_runs_answer_for_their_files(small_alternatives_run: MadeRun,
+                                                                 small_twice_compare_run: MadeRun, work: Path, capsys):
     """An alternative's altNN/ holds a manifest with its own `file_sha256`; a comparison checks each
-    run's folder through its manifests: a changed file is named by its path in the folder."""
+    run's folder through its manifests: a changed file is named by its path in the folder. The
+    alternatives' folder is a copy of conftest's `small_alternatives_run` (`--alternatives 2`: what
+    is checked of alt01/ does not depend on how many alternatives follow it), the comparison's
+    first folder a copy of `small_twice_compare_run` (the same command on the same inputs)."""
     scenario = work / "small" / "scenario.yaml"
-    out = work / "out"
-    assert main(["solve", str(scenario), "--out", str(out), "--alternatives", "1"]) == 0
+    out = copied(small_alternatives_run.out, work / "out")
     manifest = json.loads((out / "manifest.json").read_text())
     assert "alt01" in manifest["files"] and "alt01" not in manifest["file_sha256"]
     own = json.loads((out / "alt01" / "manifest.json").read_text())
@@ -460,9 +458,8 @@ def test_alternatives_and_comparison_runs_answer_for_their_files(work: Path, cap
     err = refused(work, ["solve", str(scenario), "--out", str(out)], capsys)
     assert err == (f"{PROBLEM}--out | the output folder holds alt01/sites.qml, which was changed after siting wrote "
                    f"it (got {out}); move alt01/sites.qml elsewhere, or choose another folder: {CHANGED_FIX}\n")
-    cmp = work / "cmp"
+    cmp = copied(small_twice_compare_run.out, work / "cmp")  # as `args` writes it
     args = ["compare", str(scenario), str(scenario), "--out", str(cmp), "--workers", "1"]
-    assert main(args) == 0
     assert main(args) == 0  # unchanged: replaced
     with (cmp / "small-2" / "report.md").open("a") as report:
         report.write("mine")
@@ -505,8 +502,6 @@ STOPPED_RUN = textwrap.dedent("""
     from siting.cli import main
 
     command, out, scenario = sys.argv[1:4]
-    if command == "solve":
-        assert main(["solve", scenario, "--out", out]) == 0  # a first, complete run
     real = siting.deliver.folders.write_files
 
     def slow(folder, files):
@@ -524,12 +519,15 @@ STOPPED_RUN = textwrap.dedent("""
 
 @pytest.mark.parametrize(("command", "signum"), [("solve", signal.SIGTERM), ("solve", signal.SIGINT),
                                                  ("compare", signal.SIGTERM)])
-def test_a_stopped_run_leaves_no_staging_folder(work: Path, command: str, signum: int):
+def test_a_stopped_run_leaves_no_staging_folder(small_run: MadeRun, work: Path, command: str, signum: int):
     """The run is held once its staging folder is complete (the write is slowed down, in the
     worker processes of `compare` too), then stopped: the staging folder goes, the workers are
-    stopped with it, and the first run's folder stays as it was."""
+    stopped with it, and the first run's folder (for `solve`, a copy of conftest's complete
+    `small_run` of the same inputs) stays as it was."""
     out = work / "out"
     scenario = str(work / "small" / "scenario.yaml")
+    if command == "solve":
+        copied(small_run.out, out)
     process = subprocess.Popen([sys.executable, "-c", STOPPED_RUN, command, str(out), scenario], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
     assert process.stdout is not None

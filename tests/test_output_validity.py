@@ -6,7 +6,8 @@ Checked on the outputs of:
 - variants of it modelled on reported faults: a site exactly at its raw-material source with
   flows forced through it (a zero-length line is invalid), a red-line box drawn in lon/lat,
   feature `id` members as geopandas and web tools write them, a polygon site;
-- the shipped Yunnan scenario (solved once for this module, about 20 s).
+- the shipped Yunnan scenario: those tests are in tests/test_shipped_scenario.py, which solves
+  it once for its checks of the plan and of the files both (about 20 s).
 
 JSON is parsed with `json.loads(..., parse_constant=...)` that refuses NaN and Infinity, as
 RFC 8259 parsers and browsers do. A geometry is valid when shapely says so, it is not empty,
@@ -33,7 +34,6 @@ from shapely.geometry import shape
 from siting.cli import main
 
 DATA = Path(__file__).parent / "data" / "small"
-SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 NON_FINITE_WORDS = {"nan", "-nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}
 
 
@@ -227,41 +227,6 @@ def test_site_at_its_source_ships_what_it_uses(tmp_path: Path, capsys):
     sources = {f["id"]: f["properties"] for f in strict_json((out / "sources.geojson").read_text())["features"]}
     assert (sources["rock_w"]["shipped_t_2023"], sources["rock_w"]["shipped_t_2024"]) == (
         2 * fepo4["2023"], 2 * fepo4["2024"])
-
-
-@pytest.fixture(scope="module")
-def shipped_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("shipped") / "out"
-    assert main(["solve", str(SHIPPED), "--out", str(out)]) == 0
-    return out
-
-
-def test_outputs_of_the_shipped_scenario_are_strict_json_with_valid_geometry(shipped_outputs: Path):
-    assert output_problems(shipped_outputs) == []
-
-
-#: The working CRS of the shipped scenario (UTM 48N), where the overlaps are measured.
-SHIPPED_CRS = "EPSG:32648"
-
-
-def test_the_shipped_plan_builds_no_product_inside_its_zone(shipped_outputs: Path):
-    """Each of the five parks the shipped plan builds on lies wholly outside the buffered zone
-    (redline_zones.geojson) of every product it builds, measured on the written polygons in UTM
-    48N (under 1 m2, the rounding of coordinates to 6 decimals); the sites say so: no product,
-    no overlap (0 ha, and 0 ha given outside)."""
-    sites = gpd.read_file(shipped_outputs / "sites.geojson").to_crs(SHIPPED_CRS)
-    zones = gpd.read_file(shipped_outputs / "redline_zones.geojson").to_crs(SHIPPED_CRS)
-    built = sites.loc[sites["status"] == "built"]
-    assert list(built["id"]) == ["anning_caopu", "anning_qilin", "yuxi_longquan", "qujing_etdz_xicheng_nanhaizi",
-                                 "qujing_cuifeng_gaojiatun"]
-    for site in built.itertuples(index=False):
-        products = {c.split("_", 1)[1].rsplit("_", 1)[0] for c in sites.columns
-                    if c.startswith("added_") and getattr(site, c) > 0}
-        for zone in zones.itertuples(index=False):
-            if products & set(zone.products.split(",")):
-                assert shapely.area(shapely.intersection(site.geometry, zone.geometry)) < 1.0, (site.id, zone.id)
-    assert {(s.setback_products, s.setback_reach, s.setback_overlap_ha, s.land_outside_setback_ha)
-            for s in built.itertuples(index=False)} == {("", "", 0.0, 0.0)}
 
 
 def test_the_checks_catch_what_they_look_for():

@@ -23,6 +23,7 @@ from test_positions import set_uncertainty  # site id -> value; None: null
 from siting.cli import main
 from siting.deliver.layers import CELL_POSITION, NOT_GIVEN_POSITION, position_fields
 from siting.prepare.positions import RED_LINE, PositionCheck, PositionDecision
+from tests.conftest import MadeRun
 
 
 def solved(folder: Path) -> Path:
@@ -71,10 +72,10 @@ def test_the_decisions_within_a_given_uncertainty_are_named_and_none_where_not_g
                         "42.0 road km, 8.0 road km within the 50 km limit (8.0 km straight), ±9 km)")}
 
 
-def test_a_layer_without_the_column_writes_null_and_keeps_the_field_a_real_in_plan_gpkg(folder: Path):
+def test_a_layer_without_the_column_writes_null_and_keeps_the_field_a_real_in_plan_gpkg(small_run: MadeRun):
     """The small scenario's own sites give no uncertainty: null at all 4 sites, in the GeoJSON
-    and in plan.gpkg, whose field stays REAL."""
-    out = solved(folder)
+    and in plan.gpkg, whose field stays REAL. The run is conftest's `small_run`."""
+    out = small_run.out
     assert geojson_fields(out) == dict.fromkeys(("w_mine", "w_lake", "e_city", "e_far"), (None, None))
     with sqlite3.connect(out / "plan.gpkg") as db:
         types = {row[1]: row[2] for row in db.execute("PRAGMA table_info(sites)")}

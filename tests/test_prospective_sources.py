@@ -31,6 +31,7 @@ from siting.deliver.layers import prospective_left_out, prospective_left_out_km
 from siting.deliver.mapinfo import MapTitle
 from siting.deliver.mapplot import HOLLOW_EDGE, draw_sources, map_figure
 from siting.deliver.styles import INK, SOURCE_CLASS, hex_colour, resource_colours, rgba, sources_style
+from tests.conftest import MadeRun
 
 DATA = Path(__file__).parent / "data" / "small"
 
@@ -51,15 +52,14 @@ def with_east_phosphate(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[api.Solution, Path, Path]:
-    """The small scenario solved with East phosphate (its files in out/) and as shipped (in plain/)."""
+def runs(small_run: MadeRun, tmp_path_factory: pytest.TempPathFactory) -> tuple[api.Solution, Path, Path]:
+    """The small scenario solved with East phosphate (its files in out/) and as shipped (conftest's
+    `small_run`, read-only: the files `write` gives, tests/test_api.py)."""
     base = tmp_path_factory.mktemp("prospective")
     shutil.copytree(DATA, base / "east")
-    shutil.copytree(DATA, base / "plain")
     solution = api.solve(with_east_phosphate(base / "east"))
     solution.write(base / "out")
-    api.solve(base / "plain" / "scenario.yaml").write(base / "plain_out")
-    return solution, base / "out", base / "plain_out"
+    return solution, base / "out", small_run.out
 
 
 def test_the_report_names_the_prospective_source_left_out_within_reach(runs: tuple[api.Solution, Path, Path]):

@@ -19,14 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from siting.cli import main
 from siting.config.units import product_label
 from siting.deliver.layers import STATUSES
 from siting.deliver.styles import RENDERERS, resource_label
+from tests.conftest import MadeRun, copied
 
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
-DATA = Path(__file__).parent / "data" / "small"
-SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 LAYER_ORDER = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
 
 #: Each case's layers in plan.qgs's order: the shipped scenario adds its counties (`layers.context`) last.
@@ -187,14 +185,13 @@ def probe(folder: Path, layers: list[str]) -> dict:
 
 
 @pytest.fixture(scope="module")
-def seen(qgis: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
-    """What QGIS sees of the small scenario's and the shipped scenario's (first node) outputs."""
+def seen(qgis: None, small_run: MadeRun, shipped_first_node_run: MadeRun, tmp_path_factory: pytest.TempPathFactory
+         ) -> dict[str, tuple[Path, dict]]:
+    """What QGIS sees of the small scenario's and the shipped scenario's (first node) outputs
+    (copies of conftest's `small_run` and `shipped_first_node_run`, solved once for the session)."""
     base = tmp_path_factory.mktemp("qgis")
-    shutil.copytree(DATA, base / "small")
-    assert main(["solve", str(base / "small" / "scenario.yaml"), "--out", str(base / "small_out")]) == 0
-    variant = base / "first_node.yaml"
-    variant.write_text(f"extends: {SHIPPED}\nname: first_node\nsolver:\n  options: {{mip_max_nodes: 1}}\n")
-    assert main(["solve", str(variant), "--out", str(base / "shipped_out")]) == 0
+    copied(small_run.out, base / "small_out")
+    copied(shipped_first_node_run.out, base / "shipped_out")
     return {name: (base / f"{name}_out", probe(base / f"{name}_out", CASE_LAYERS[name]))
             for name in ("small", "shipped")}
 
@@ -414,16 +411,11 @@ def test_qgis_labels_the_gateway_apart_from_its_hub(seen: dict[str, tuple[Path, 
         assert result[source]["hubs"]["order_by"] == [["\"kind\" = 'hub'", True]]
 
 
-def test_qgis_opens_the_comparison_project(qgis: None, tmp_path: Path):
-    """compare.qgs of the small scenario against a variant: the changes (one feature per site for
-    the one compared run), both runs' sites, the baseline's clusters and red line, all valid; its
-    layout exports to PDF."""
-    shutil.copytree(DATA, tmp_path / "small")
-    variant = tmp_path / "small" / "b.yaml"
-    variant.write_text("extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n    cells: {2024: 20}\n")
-    out = tmp_path / "cmp"
-    assert main(["compare", str(tmp_path / "small" / "scenario.yaml"), str(variant), "--out", str(out),
-                 "--workers", "1"]) == 0
+def test_qgis_opens_the_comparison_project(qgis: None, small_compare_run: MadeRun, tmp_path: Path):
+    """compare.qgs of the small scenario against a variant asking 20 GWh of cells (a copy of
+    conftest's `small_compare_run`): the changes (one feature per site for the one compared run),
+    both runs' sites, the baseline's clusters and red line, all valid; its layout exports to PDF."""
+    out = copied(small_compare_run.out, tmp_path / "cmp")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
     (tmp_path / "xdg").mkdir(mode=0o700)
     pdf = tmp_path / "compare.pdf"

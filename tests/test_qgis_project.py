@@ -16,7 +16,6 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from siting.cli import main
 from siting.deliver.layer import make_layer
 from siting.deliver.layers import LAYER_TITLES
 from siting.deliver.mapplot import MapTitle
@@ -55,9 +54,8 @@ from siting.deliver.styles import (
     sites_style,
     with_capex_scale,
 )
-from tests.test_gis_outputs import small_with_provenance
+from tests.conftest import MadeRun, copied
 
-DATA = Path(__file__).parent / "data" / "small"
 PRINTED = "Printed [% format_date(now(), 'yyyy-MM-dd') %]."
 
 
@@ -71,17 +69,15 @@ def parse_text(text: str) -> ET.Element:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small scenario solved twice (same inputs) and compared with a variant asking 20 GWh
-    of cells instead of 10."""
+def runs(small_run: MadeRun, small_rerun: MadeRun, small_compare_run: MadeRun,
+         tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small scenario solved twice (same inputs: one/ and two/, conftest's `small_run` and
+    `small_rerun`) and compared with a variant asking 20 GWh of cells instead of 10 (cmp/,
+    conftest's `small_compare_run`): copies of the session's folders."""
     base = tmp_path_factory.mktemp("projects")
-    shutil.copytree(DATA, base / "small")
-    (base / "small" / "b.yaml").write_text("extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n"
-                                          "    cells: {2024: 20}\n")
-    for out in ("one", "two"):
-        assert main(["solve", str(base / "small" / "scenario.yaml"), "--out", str(base / out)]) == 0
-    assert main(["compare", str(base / "small" / "scenario.yaml"), str(base / "small" / "b.yaml"),
-                 "--out", str(base / "cmp"), "--workers", "1"]) == 0
+    copied(small_run.out, base / "one")
+    copied(small_rerun.out, base / "two")
+    copied(small_compare_run.out, base / "cmp")
     return base
 
 
@@ -320,13 +316,11 @@ def test_compare_project_leaves_out_runs_without_a_plan(runs: Path, tmp_path: Pa
 
 
 @pytest.fixture(scope="module")
-def with_context(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def with_context(provenance_run: MadeRun) -> Path:
     """The small scenario with two counties as its context layer (and text columns on its sites,
-    and candidate cells: `tests.test_gis_outputs.small_with_provenance`), solved: its output folder."""
-    base = tmp_path_factory.mktemp("context")
-    shutil.copytree(DATA, base / "small")
-    assert main(["solve", str(small_with_provenance(base / "small")), "--out", str(base / "out")]) == 0
-    return base / "out"
+    and candidate cells: `tests.test_gis_outputs.small_with_provenance`), solved: its output folder
+    (conftest's `provenance_run`, solved once for the session; read-only)."""
+    return provenance_run.out
 
 
 def test_plan_project_opens_the_context_layer_last_in_its_style(with_context: Path):

@@ -39,6 +39,7 @@ from siting.deliver.styles import (
     diff_style,
     rgba,
 )
+from tests.conftest import MadeRun, copied
 
 DATA = Path(__file__).parent / "data" / "small"
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
@@ -49,14 +50,15 @@ def parse_text(text: str) -> ET.Element:
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with the outputs of runs `a` and `b` (see the module docstring) in a/ and b/."""
+def two_runs(small_run: MadeRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the outputs of runs `a` and `b` (see the module docstring) in a/ and b/; a/ is
+    a copy of conftest's `small_run`."""
     base = tmp_path_factory.mktemp("two_runs")
     shutil.copytree(DATA, base / "data")
     (base / "data" / "b.yaml").write_text(
         "extends: scenario.yaml\nname: b\nconstraints:\n  redline: {buffer_m: 3000}\n"
         "targets:\n  capacity:\n    cells: {2024: 20}\n", encoding="utf-8")
-    assert main(["solve", str(base / "data" / "scenario.yaml"), "--out", str(base / "runs" / "a")]) == 0
+    copied(small_run.out, base / "runs" / "a")
     assert main(["solve", str(base / "data" / "b.yaml"), "--out", str(base / "runs" / "b")]) == 0
     return base / "runs"
 

@@ -45,6 +45,19 @@ def solved_small(scenario: Path):
     return prepared, solve_prepared(prepared, solver_settings(prepared.loaded), timings), timings
 
 
+@pytest.fixture(scope="module")
+def small_solved(tmp_path_factory: pytest.TempPathFactory):
+    """`solved_small` of a copy of the small scenario, and the files of its plan as solved
+    (`export_files`), once for the module. Read-only: a test that changes the solved values
+    works on its own copy of the model (`model.clone()`)."""
+    folder = tmp_path_factory.mktemp("results") / "small"
+    shutil.copytree(DATA, folder)
+    prepared, solved, timings = solved_small(folder / "scenario.yaml")
+    whole = export_files(prepared, solved.report, extract_plan(solved.model, prepared.inputs), solved.size,
+                         dict(timings))
+    return prepared, solved, timings, whole
+
+
 def csv(files: dict, name: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(files[name]))
 
@@ -58,13 +71,14 @@ def text_outputs(files: dict) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("offset", [-1e-7, 1e-7, -9e-7])
-def test_near_integer_counts_give_the_same_whole_plan_in_every_output(scenario: Path, offset: float):
+def test_near_integer_counts_give_the_same_whole_plan_in_every_output(small_solved, offset: float):
     """The solver's module counts returned off by `offset` (within HiGHS's 1e-6 integrality
     tolerance): every text output (tables, layers, styles, report, manifest) is the same as with
-    the whole counts, and plan.csv lists exactly the whole counts."""
-    prepared, solved, timings = solved_small(scenario)
-    model = solved.model
-    whole = export_files(prepared, solved.report, extract_plan(model, prepared.inputs), solved.size, dict(timings))
+    the whole counts, and plan.csv lists exactly the whole counts. The solve and its files with
+    the whole counts are the module's (`small_solved`); the counts are changed on a copy of the
+    model."""
+    prepared, solved, timings, whole = small_solved
+    model = solved.model.clone()
     built = [key for key in model.BUILD if round(model.build[key].value or 0.0) >= 1]
     assert built
     for key in built:
@@ -79,11 +93,11 @@ def test_near_integer_counts_give_the_same_whole_plan_in_every_output(scenario: 
     assert sum(plan.costs.values()) == pytest.approx(solved.report.objective_yuan, rel=1e-8)
 
 
-def test_count_far_from_a_whole_number_is_an_error(scenario: Path):
+def test_count_far_from_a_whole_number_is_an_error(small_solved):
     """A count 0.4 off (1.6 LFP modules) cannot be rounded honestly: no plan, and the message
-    names the count and the option that allows it."""
-    prepared, solved, _ = solved_small(scenario)
-    model = solved.model
+    names the count and the option that allows it (on a copy of `small_solved`'s model)."""
+    prepared, solved, _timings, _whole = small_solved
+    model = solved.model.clone()
     model.build["w_mine", "lfp", "lfp_50kt", 2024].set_value(1.6, skip_validation=True)
     with pytest.raises(NoSolution) as caught:
         extract_plan(model, prepared.inputs)
@@ -94,13 +108,13 @@ def test_count_far_from_a_whole_number_is_an_error(scenario: Path):
         "Lower solver.options.mip_feasibility_tolerance (HiGHS's default is 1e-6) or remove it, and solve again")
 
 
-def test_whole_counts_accepts_exactly_the_tolerance(scenario: Path):
+def test_whole_counts_accepts_exactly_the_tolerance(small_solved):
     """A count just within 1e-6 of a whole number is accepted (rounded); an opened-site decision
     1e-5 off is not. The sites
     that may open are w_mine and e_far (e_city has existing capacity: open already; w_lake lies
-    in the red line)."""
-    _prepared, solved, _ = solved_small(scenario)
-    model = solved.model
+    in the red line). On a copy of `small_solved`'s model."""
+    _prepared, solved, _timings, _whole = small_solved
+    model = solved.model.clone()
     key = next(k for k in model.BUILD if round(model.build[k].value or 0.0) >= 1)
     n = round(model.build[key].value)
     model.build[key].set_value(n - 0.999e-6, skip_validation=True)

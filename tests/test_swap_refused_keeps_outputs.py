@@ -33,6 +33,7 @@ from siting.deliver.folders import (
     remove_stale_temporaries,
     write_folder_atomically,
 )
+from tests.conftest import MadeRun, copied
 
 NOT_REPLACED = "the output folder was not replaced:\n  - "
 CHANGED_RULE = "a run never overwrites a file changed since siting wrote it"
@@ -282,16 +283,16 @@ def plan_part(summary: str) -> str:
     return summary[start:end] if start >= 0 and end > start else ""
 
 
-def test_solve_keeps_its_outputs_when_the_folder_changed_during_the_run(folder: Path, capsys,
+def test_solve_keeps_its_outputs_when_the_folder_changed_during_the_run(small_run: MadeRun, folder: Path, capsys,
                                                                         monkeypatch: pytest.MonkeyPatch):
     """report.md annotated while the second solve writes: exit 2 with the whole message, out/
     exactly as the user left it, the complete outputs in out.new with the marker a run into out/
     would have written (same inputs, same bytes); the notes taken out again, a third solve
     annotated alike goes to out.new-2; then a solve into out.new replaces it like any output
-    folder, and no staging folder is left."""
+    folder, and no staging folder is left. The first solve's folder is a copy of conftest's
+    `small_run`, and its summary that run's."""
     scenario = str(folder / "scenario.yaml")
-    out = folder.parent / "out"
-    assert main(["solve", scenario, "--out", str(out)]) == 0
+    out = copied(small_run.out, folder.parent / "out")
     first = snapshot(out)
     marker = (out / MARKER).read_bytes()
     report = (out / "report.md").read_bytes()
@@ -303,7 +304,7 @@ def test_solve_keeps_its_outputs_when_the_folder_changed_during_the_run(folder: 
         real(staging, files)
 
     monkeypatch.setattr(siting.deliver.folders, "write_files", annotate_then_write)
-    printed = capsys.readouterr().out  # the first run's summary
+    printed = small_run.stdout  # the first run's summary
     for kept in (folder.parent / "out.new", folder.parent / "out.new-2"):
         (out / "report.md").write_bytes(report)
         assert main(["solve", scenario, "--out", str(out)]) == 2

@@ -21,6 +21,7 @@ from siting.cli import main
 from siting.config.errors import InputError
 from siting.config.load import load_scenario
 from siting.deliver.folders import MARKER, MARKER_TEXT, marked_sha256
+from tests.conftest import MadeRun, copied
 
 DATA = Path(__file__).parent / "data" / "small"
 PROBLEM = "error: 1 problem in the input:\n  - "
@@ -256,9 +257,9 @@ def solve(folder: Path, out: Path, capsys) -> None:
     capsys.readouterr()
 
 
-def test_marker_lists_the_files_written_and_stays_byte_identical(folder: Path, capsys):
-    out = folder.parent / "out"
-    solve(folder, out, capsys)
+def test_marker_lists_the_files_written_and_stays_byte_identical(small_run: MadeRun, folder: Path, capsys):
+    """The first run's folder is a copy of conftest's `small_run`; the second run is this test's."""
+    out = copied(small_run.out, folder.parent / "out")
     marker = (out / MARKER).read_text()
     assert marker == MARKER_TEXT + "".join(f"{marked_sha256(out / name)}  {name}\n" for name in SOLVE_FILES)
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, *SOLVE_FILES])
@@ -266,9 +267,9 @@ def test_marker_lists_the_files_written_and_stays_byte_identical(folder: Path, c
     assert (out / MARKER).read_text() == marker
 
 
-def test_file_put_into_an_output_folder_is_kept_and_the_run_refused(folder: Path, capsys):
-    out = folder.parent / "out"
-    solve(folder, out, capsys)
+def test_file_put_into_an_output_folder_is_kept_and_the_run_refused(small_run: MadeRun, folder: Path, capsys):
+    """The run's folder is a copy of conftest's `small_run`."""
+    out = copied(small_run.out, folder.parent / "out")
     (out / "my_analysis.txt").write_text("the user's notes")
     err = refused(folder, capsys, "--out", str(out))
     assert err == FOLDER_PROBLEM + (
@@ -277,9 +278,9 @@ def test_file_put_into_an_output_folder_is_kept_and_the_run_refused(folder: Path
     assert (out / "my_analysis.txt").read_text() == "the user's notes"
 
 
-def test_refusal_names_five_foreign_files_and_counts_the_rest(folder: Path, capsys):
-    out = folder.parent / "out"
-    solve(folder, out, capsys)
+def test_refusal_names_five_foreign_files_and_counts_the_rest(small_run: MadeRun, folder: Path, capsys):
+    """The run's folder is a copy of conftest's `small_run`."""
+    out = copied(small_run.out, folder.parent / "out")
     (out / "mine").mkdir()
     for i in range(7):
         (out / "mine" / f"note{i}.txt").write_text(str(i))
@@ -333,11 +334,10 @@ def test_output_folder_gets_the_usual_permissions(folder: Path, capsys):
     assert out.stat().st_mode & 0o777 == 0o750
 
 
-def test_marker_that_lists_nothing_is_refused_and_the_folder_kept(folder: Path, capsys):
+def test_marker_that_lists_nothing_is_refused_and_the_folder_kept(small_run: MadeRun, folder: Path, capsys):
     """A marker of an earlier version (or edited) does not say which files siting wrote: the
-    folder is kept and the run refused."""
-    out = folder.parent / "out"
-    solve(folder, out, capsys)
+    folder is kept and the run refused. The run's folder is a copy of conftest's `small_run`."""
+    out = copied(small_run.out, folder.parent / "out")
     (out / MARKER).write_text("This folder was written by siting.\n")
     err = refused(folder, capsys, "--out", str(out))
     assert err == FOLDER_PROBLEM + (

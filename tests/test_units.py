@@ -28,6 +28,7 @@ from siting.deliver.report import explanation_blocks, markdown
 from siting.deliver.tables import AS_GIVEN, in_bn_yuan, markdown_table, plan_tables, table_files, text_table
 from siting.optimize.run import solve_prepared, solver_settings
 from siting.prepare.problem import prepare
+from tests.conftest import MadeRun
 
 DATA = Path(__file__).parent / "data" / "small"
 TEXT_SUFFIXES = {".csv", ".md", ".html", ".json", ".geojson", ".qml", ".qgs"}
@@ -181,13 +182,14 @@ def test_every_money_figure_of_a_solve_is_in_bn_yuan_and_every_column_has_its_un
     assert "| objective (discounted) | -22.72 bn yuan |" in report
 
 
-def test_compare_and_sweep_tables_in_bn_yuan_with_units_and_narrow_on_the_terminal(folder: Path, tmp_path: Path,
+def test_compare_and_sweep_tables_in_bn_yuan_with_units_and_narrow_on_the_terminal(small_compare_run: MadeRun,
+                                                                                   folder: Path, tmp_path: Path,
                                                                                    capsys) -> None:
-    b = write(folder / "b.yaml", "extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n    cells: {2024: 20}\n")
-    out = tmp_path / "cmp"
-    assert main(["compare", str(folder / "scenario.yaml"), str(b), "--out", str(out), "--workers", "1"]) == 0
-    printed = capsys.readouterr().out
-    assert widest(printed, tmp_path) <= 120
+    """The comparison is conftest's `small_compare_run` (the small scenario against b.yaml, which
+    asks 20 GWh of cells, `--workers 1`); the sweep is this test's."""
+    out = small_compare_run.out
+    printed = small_compare_run.stdout
+    assert widest(printed, out.parent) <= 120
     assert "亿" not in printed
     table = pd.read_csv(out / "comparison.csv").set_index("metric")
     assert table.loc["objective", "unit"] == "bn yuan"
@@ -329,10 +331,12 @@ def test_sweep_plot_titles_carry_bn_yuan_and_each_groups_unit(tmp_path: Path, mo
                       "Separator capacity (million m2/yr)"]
 
 
-def test_alternatives_outputs_state_money_in_bn_yuan(folder: Path, tmp_path: Path, capsys) -> None:
-    out = tmp_path / "alt"
-    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--alternatives", "1"]) == 0
-    assert "亿" not in capsys.readouterr().out
+def test_alternatives_outputs_state_money_in_bn_yuan(small_alternatives_run: MadeRun) -> None:
+    """The run is conftest's `small_alternatives_run` (`--alternatives 2`: what is checked of the
+    optimum and alt01 does not depend on how many alternatives follow; alt02's files are checked
+    too)."""
+    out = small_alternatives_run.out
+    assert "亿" not in small_alternatives_run.stdout
     problems = [p for f in sorted(out.rglob("*")) if f.suffix in TEXT_SUFFIXES and f.name != "manifest.json"
                 for p in money_problems(f, f.read_text(encoding="utf-8"))]
     assert problems == []

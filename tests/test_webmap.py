@@ -26,12 +26,11 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from siting.cli import main
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.styles import STATUS_LABELS
 from siting.deliver.webmap import LEAFLET_VERSION, head_html, leaflet_assets, map_html, reach_text, site_features
+from tests.conftest import MadeRun
 
-DATA = Path(__file__).parent / "data" / "small"
 STATIC = Path(__file__).parents[1] / "siting" / "deliver" / "static"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -39,12 +38,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(scope="module")
-def small_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The output folder of one solve of the small scenario."""
-    base = tmp_path_factory.mktemp("webmap")
-    shutil.copytree(DATA, base / "small")
-    assert main(["solve", str(base / "small" / "scenario.yaml"), "--out", str(base / "out")]) == 0
-    return base / "out"
+def small_report(small_run: MadeRun) -> Path:
+    """The output folder of one solve of the small scenario (conftest's `small_run`, solved once
+    for the session; read-only)."""
+    return small_run.out
 
 
 # --- without a browser -------------------------------------------------------------------------
