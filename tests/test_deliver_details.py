@@ -9,24 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from siting.optimize.explain import Conflict, Diagnosis, RuleInstance
 from siting.prepare.problem import Prepared, prepare, redline_settings
+from tests.test_outputs_names import two_rules  # the red line at w_lake, rock_w's supply: marks with a legend
 
 
 @pytest.fixture
 def prepared(folder: Path) -> Prepared:
     return prepare(folder / "scenario.yaml", {})
-
-
-def two_rules() -> Diagnosis:
-    """Rule 1: the red line keeps LFP out of West at w_lake; rule 2: rock_w's supply, drawn on by
-    w_mine. Both put marks (sites, a source) on the map, so that it has a legend."""
-    return Diagnosis((
-        Conflict(RuleInstance("redline", ("west", "lfp")), "the red line keeps LFP out of West lakeside",
-                 "constraints.redline", sites=("w_lake",), clusters=("west",), redline_products=("lfp",)),
-        Conflict(RuleInstance("source_limit", ("phosphate_rock",)), "West phosphate supplies at most 1,000,000 t/yr",
-                 "layers.sources (supply)", sites=("w_mine",), sources=("rock_w",)),
-    ), irreducible=True)
 
 
 # --- conflicts.png: the legend and the scale bar ---------------------------------------------------
