@@ -108,7 +108,8 @@ class LayerSet:
     #: and `values` select, or None without an allowed zone.
     allowed_zone: gpd.GeoDataFrame | None = None
     #: Per layer role ("sites", "context", ...): the layer's text columns that the tool does not
-    #: read, under their names in the file, indexed by feature id (`other_text_columns`).
+    #: read, under their names in the file, indexed by feature id (`other_text_columns`); for the
+    #: red line also its number and yes/no columns (sourced areas, proxy flags).
     text_columns: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
