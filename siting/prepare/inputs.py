@@ -8,6 +8,7 @@ proximity is the model's (`models.families.redline`, `models.families.proximity`
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -142,18 +143,18 @@ def site_tariffs(spatial: SpatialResult) -> dict[str, float]:
         by_cluster = {str(c): float(v) for c, v in zip(spatial.clusters["id"],
                                                        spatial.clusters["power_tariff_yuan_per_kwh"], strict=True)}
     sites = spatial.sites
-    own = (sites["site_tariff_yuan_per_kwh"].to_numpy(dtype=float) if "site_tariff_yuan_per_kwh" in sites.columns
-           else [float("nan")] * len(sites))
+    own = (sites["site_tariff_yuan_per_kwh"].to_numpy(dtype=float).tolist() if "site_tariff_yuan_per_kwh" in
+           sites.columns else [float("nan")] * len(sites))
     return {str(s): float(v) if v == v else by_cluster.get(str(c), 0.0)
-            for s, c, v in zip(sites["id"], sites["cluster"], own, strict=True)}
+            for s, c, v in zip(sites["id"].tolist(), sites["cluster"].tolist(), own, strict=True)}
 
 
 def land_prices(spatial: SpatialResult) -> dict[str, float]:
     """Price of land-use rights per site (yuan/ha); empty where the sites layer has no price field."""
     if "land_price_yuan_per_ha" not in spatial.sites.columns:
         return {}
-    return {str(s): float(v) for s, v in zip(spatial.sites["id"], spatial.sites["land_price_yuan_per_ha"],
-                                             strict=True)}
+    return {str(s): float(v) for s, v in zip(spatial.sites["id"].tolist(),
+                                             spatial.sites["land_price_yuan_per_ha"].tolist(), strict=True)}
 
 
 @dataclass(frozen=True)
@@ -282,21 +283,26 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
     c = s.constraints
     catalog = loaded.catalog
     years = tuple(plan_years(s.years))
-    sites = tuple(spatial.sites["id"])
+    # Columns are read as lists (`tolist`): one row at a time, a pandas column of text costs a
+    # pandas call per value, which a scenario of 200,000 cells feels.
+    site_ids = spatial.sites["id"].tolist()
+    sites = tuple(site_ids)
     products = tuple(catalog.products)
     modules = module_specs(loaded)
     land = spatial.land
-    land_after = {(a, b): float(v) for a, b, v in land[["site", "product", "land_after_redline_ha"]].itertuples(
-        index=False)}
+    land_sites, land_products = land["site"].tolist(), land["product"].tolist()
+    land_after = {(a, b): float(v) for a, b, v in zip(land_sites, land_products,
+                                                      land["land_after_redline_ha"].tolist(), strict=True)}
     committed = committed_projects(loaded, sites, years, names)
-    gross = {site: float(v) for site, v in zip(spatial.sites["id"], spatial.sites["gross_land_ha"], strict=True)}
+    gross = {site: float(v) for site, v in zip(site_ids, spatial.sites["gross_land_ha"].tolist(), strict=True)}
     site_land, land_after, land_notices = land_after_committed(gross, land_after, committed, names)
     redline_excluded = frozenset(
-        (a, b) for a, b, inside in land[["site", "product", "inside_redline"]].itertuples(index=False) if inside
+        (a, b) for a, b, inside in zip(land_sites, land_products, land["inside_redline"].tolist(), strict=True)
+        if inside
     )
     existing: dict[tuple[str, str], float] = {}
     for product, column in spatial.existing_columns.items():
-        for site, units in zip(spatial.sites["id"], spatial.sites[column], strict=True):
+        for site, units in zip(site_ids, spatial.sites[column].tolist(), strict=True):
             if units > 0:
                 existing[(site, product)] = float(units)
     for key, units in committed.standing_units_per_yr.items():
@@ -314,19 +320,20 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
     # Every site may need r (every product is a candidate everywhere): arcs from all its sources,
     # with their road km. Which of them the proximity rule keeps is the model's arithmetic
     # (models.families.proximity), from these km and constraints.proximity.max_distance_km.
-    arcs: list[tuple[str, str]] = []
+    # ARCS site by site and, at each site, by source id; arc_km in the order of the resources,
+    # then the sites, then the sources.
+    arc_sources: list[str] = []
     arc_km: dict[tuple[str, str], float] = {}
     for r in resources:
         ids = sources.ids_of(r)
         if not ids:
             continue
-        km_by_site = distance[ids].to_numpy(dtype=float)
-        for i, site in enumerate(sites):
-            for j, k in enumerate(ids):
-                arcs.append((k, site))
-                arc_km[(k, site)] = float(km_by_site[i, j])
-    position = {site: i for i, site in enumerate(sites)}
-    arcs.sort(key=lambda a: (position[a[1]], a[0]))
+        arc_sources += ids
+        for site, km_row in zip(sites, distance[ids].to_numpy(dtype=float).tolist(), strict=True):
+            for k, km in zip(ids, km_row, strict=True):
+                arc_km[(k, site)] = km
+    by_id = sorted(arc_sources)
+    arcs = [(k, site) for site in sites for k in by_id]
     groups = target_groups(loaded)
     lead = {cl: tuple(ps) for cl, ps in c.differentiation.lead_products.items()}
     enabled = frozenset(f.name for f in FAMILIES if getattr(c, f.section).enabled)
@@ -342,8 +349,8 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
         CLUSTERS=tuple(spatial.clusters["id"]),
         PRODUCTS=products,
         MODULES=modules,
-        CANDIDATES=tuple((site, pid) for site in sites for pid in products),
-        cluster_of_site=dict(zip(spatial.sites["id"], spatial.sites["cluster"], strict=True)),
+        CANDIDATES=tuple(itertools.product(sites, products)),
+        cluster_of_site=dict(zip(site_ids, spatial.sites["cluster"].tolist(), strict=True)),
         site_land_ha=site_land,
         land_after_redline_ha=land_after,
         REDLINE_EXCLUDED=redline_excluded,
@@ -430,10 +437,13 @@ def loose_limit_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[str
     if "proximity" not in inputs.enabled_families:
         return []
     farthest: dict[str, float] = {}
-    for (source, _site), km in inputs.arc_km.items():
-        resource = inputs.resource_of_source[source]
-        if not math.isnan(km):  # NaN: no distance known
-            farthest[resource] = max(farthest.get(resource, 0.0), float(km))
+    if inputs.arc_km:  # the farthest arc of each source (NaN: no distance known), then of each resource
+        km = pd.Series(list(inputs.arc_km.values()), dtype=float)
+        by_source = km.groupby([source for source, _site in inputs.arc_km], sort=False).max()
+        for source, reach in by_source.items():
+            if not math.isnan(reach):
+                resource = inputs.resource_of_source[source]
+                farthest[resource] = max(farthest.get(resource, 0.0), float(reach))
     notices = []
     for resource, limit in inputs.max_distance_km.items():
         reach = farthest.get(resource, 0.0)

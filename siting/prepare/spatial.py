@@ -106,14 +106,14 @@ def ellipsoidal_area_m2(geometries: np.ndarray, crs: pyproj.CRS | str) -> np.nda
     CRS), as a GIS measures it: the geometries are taken back to `crs`'s own geographic CRS (the
     inverse projection, no datum shift) and measured with `siting.prepare.layers.area_m2`
     (geodesic edges between the vertices, which the densified lon/lat edges keep short). NaN for
-    a point or an empty geometry."""
+    a point, a line, None or an empty geometry."""
     crs = pyproj.CRS.from_user_input(crs)
     geographic = crs.geodetic_crs if crs.is_projected and crs.geodetic_crs is not None else crs
-    polygonal = np.array([g is not None and not g.is_empty and g.geom_type in POLYGONAL for g in geometries],
-                         dtype=bool)
+    geometries = np.asarray(geometries, dtype=object)
+    polygonal = np.isin(shapely.get_type_id(geometries), [3, 6]) & ~shapely.is_empty(geometries)  # (Multi)Polygon
     areas = np.full(len(geometries), np.nan)
     if polygonal.any():
-        lonlat = gpd.GeoSeries(list(np.asarray(geometries, dtype=object)[polygonal]), crs=crs).to_crs(geographic)
+        lonlat = gpd.GeoSeries(geometries[polygonal], crs=crs).to_crs(geographic)
         measured = area_m2(lonlat.to_numpy(), geographic)
         areas[polygonal] = measured if measured is not None else np.nan
     return areas
@@ -344,8 +344,10 @@ def hub_distances(sites: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, gateway: shap
     detour factor, a site measured from its representative point (as for source arcs)."""
     hub_of = dict(zip(hubs["id"], hubs.geometry, strict=True))
     site_pts = shapely.point_on_surface(sites.geometry.to_numpy())
-    site_km = {str(s): road_km(pt, hub_of[c], detour_factor)
-               for s, c, pt in zip(sites["id"], sites["cluster"], site_pts, strict=True)}
+    site_hubs = np.array([hub_of[c] for c in sites["cluster"].tolist()], dtype=object)
+    straight_m = shapely.distance(site_pts, site_hubs)  # as `road_km`, for every site at once
+    hub_km = np.where(straight_m < SAME_PLACE_M, 0.0, straight_m / 1000.0 * detour_factor)
+    site_km = {str(s): km for s, km in zip(sites["id"].tolist(), hub_km.tolist(), strict=True)}
     pair_km = {(str(c), str(c2)): road_km(hub_of[c], hub_of[c2], detour_factor)
                for c in hub_of for c2 in hub_of if c != c2}
     gate_km = {str(c): road_km(pt, gateway, detour_factor) for c, pt in hub_of.items()} if gateway else {}
