@@ -535,10 +535,11 @@ class Solution:
     @property
     def targets(self) -> pd.DataFrame:
         """Each target against the plan (targets.csv): columns kind (capacity or
-        output_value_yuan), target, year, unit, target_value, achieved, shortfall. `unit` is the
-        unit per year the three figures are in: a capacity target's product unit ("t/yr",
-        "GWh/yr"; for a target group, its products' units joined by "/", as targets.csv gives
-        it), "yuan/yr" for an output-value target (targets.csv gives those in bn yuan/yr)."""
+        output_value_yuan), target, unit, year, target_value, achieved, shortfall. `unit`, right
+        after `target` as in targets.csv, is the unit per year the three figures are in: a
+        capacity target's product unit ("t/yr", "GWh/yr"; for a target group, its products'
+        units joined by "/", as targets.csv gives it), "yuan/yr" for an output-value target
+        (targets.csv gives those in bn yuan/yr)."""
         targets = self.result.targets.copy()
         catalog = self.problem.prepared.loaded.catalog
         groups = self.problem.prepared.inputs.TARGET_GROUPS
@@ -550,7 +551,7 @@ class Solution:
             products = groups.get(target, (target,))
             units.append(per_year("/".join(sorted({catalog.products[p].unit for p in products
                                                     if p in catalog.products}))))
-        targets.insert(list(targets.columns).index("year") + 1, "unit",
+        targets.insert(list(targets.columns).index("target") + 1, "unit",
                        pd.Series(units, index=targets.index, dtype=object))
         return targets
 

@@ -181,7 +181,7 @@ def test_output_value_target_met_by_producing_on_built_capacity(scenario: Path, 
     assert solve(scenario, out) == 0
     rows = [line.split(",") for line in (out / "targets.csv").read_text().splitlines()]
     value_row = next(r for r in rows if r[0] == "output_value")
-    assert value_row[1:5] == ["output_value", "2024", "bn yuan/yr", "8"]
+    assert value_row[1:5] == ["output_value", "bn yuan/yr", "2024", "8"]
     assert float(value_row[5]) == pytest.approx(18.4, rel=1e-9) and float(value_row[6]) == 0.0
     assert_hand_costs(json.loads((out / "manifest.json").read_text()))
 

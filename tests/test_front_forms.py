@@ -162,7 +162,7 @@ def test_solution_targets_give_the_unit_of_each_row_as_targets_csv_does(folder: 
     (in GWh) 10 in 2024: "t/yr" and "GWh/yr", the unit column of targets.csv."""
     solution = siting.solve(folder / "scenario.yaml")
     targets = solution.targets
-    assert list(targets.columns) == ["kind", "target", "year", "unit", "target_value", "achieved", "shortfall"]
+    assert list(targets.columns) == ["kind", "target", "unit", "year", "target_value", "achieved", "shortfall"]
     assert dict(zip(targets["target"], targets["unit"], strict=True)) == {"cathode": "t/yr", "cells": "GWh/yr"}
     written = pd.read_csv(io.StringIO(solution.files()["targets.csv"]), keep_default_na=False)
     assert list(written["unit"]) == list(targets["unit"])

@@ -570,7 +570,7 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     assert "| gap | 0.00% (tolerance 0.00%) |" in text
     targets = pd.read_csv(small / "targets.csv")
     cathode = targets.loc[targets["target"] == "cathode"].iloc[0]
-    assert f"| Cathode | 2024 | t/yr | 120,000 | {cathode['achieved']:,.0f} | 0 | met |" in text
+    assert f"| Cathode | t/yr | 2024 | 120,000 | {cathode['achieved']:,.0f} | 0 | met |" in text
     # The cost table is costs.csv in words, each cost with its share of the gross cost (the components above
     # zero), then the gross cost, the sales revenue and the total, net of it (the objective), without a share.
     costs = pd.read_csv(small / "costs.csv")
@@ -591,15 +591,15 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     trade = pd.read_csv(small / "trade.csv")
     assert len(trade) > 0
     for row in trade.itertuples(index=False):
-        assert (f"| {clusters[row.hub]} | {product_label(row.product)} | {row.year} | {row.unit} | "
+        assert (f"| {clusters[row.hub]} | {product_label(row.product)} | {row.unit} | {row.year} | "
                 f"{amount_text(row.imports)} | {row.import_cost_bn_yuan:,.2f} | {amount_text(row.sales)} | "
                 f"{row.revenue_bn_yuan:,.2f} |") in text
     stranded = pd.read_csv(small / "stranded.csv")
     sites = gpd.read_file(small / "sites.geojson")
     name = dict(zip(sites["id"], site_names(list(sites["name"]), list(sites["id"])), strict=True))
     for row in stranded.itertuples(index=False):
-        assert (f"| {name[row.site]} | {clusters[row.cluster]} | {product_label(row.product)} | {row.year} | "
-                f"{row.unit} | {amount_text(row.usable)} | {amount_text(row.production)} | {amount_text(row.idle)} | "
+        assert (f"| {name[row.site]} | {clusters[row.cluster]} | {product_label(row.product)} | {row.unit} | "
+                f"{row.year} | {amount_text(row.usable)} | {amount_text(row.production)} | {amount_text(row.idle)} | "
                 f"{row.idle_share:.0%} | {row.reason} |") in text
     if stranded.empty:
         assert "No capacity stands idle: every site makes all its capacity allows" in text

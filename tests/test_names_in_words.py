@@ -143,8 +143,8 @@ def test_the_trade_table_keeps_the_figures_of_small_quantities() -> None:
     blocks = trade_blocks(loaded_with({"cells": "GWh"}, {}), hand_plan(trade=trade), {},
                           {"yuxi": "Yuxi", "qujing": "Qujing"})
     assert markdown(blocks).splitlines()[-2:] == [
-        "| Yuxi | Cells | 2024 | GWh/yr | 0 | 0.00 | 3.5 | 1.23 |",
-        "| Qujing | Cells | 2024 | GWh/yr | 0 | 0.00 | 36.05 | 12.62 |"]
+        "| Yuxi | Cells | GWh/yr | 2024 | 0 | 0.00 | 3.5 | 1.23 |",
+        "| Qujing | Cells | GWh/yr | 2024 | 0 | 0.00 | 36.05 | 12.62 |"]
 
 
 def test_modules_are_shown_by_their_size_with_its_unit() -> None:

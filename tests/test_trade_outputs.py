@@ -151,9 +151,9 @@ def test_the_csv_tables_carry_units_and_bn_yuan(chain):
     catalog = SimpleNamespace(products={p: SimpleNamespace(unit="GWh" if p == "d" else "t") for p in "udxf"})
     files = plan_tables(plan, catalog)
     assert files["trade.csv"].splitlines()[:2] == [
-        "hub,product,year,unit,imports,import_cost_bn_yuan,sales,revenue_bn_yuan", "c2,u,2030,t/yr,2,6e-08,0,0"]
-    assert files["product_flows.csv"].splitlines()[:2] == ["kind,from,to,product,year,unit,units,km",
-                                                           "site_to_hub,s1,c1,u,2030,t/yr,10,2"]
+        "hub,product,unit,year,imports,import_cost_bn_yuan,sales,revenue_bn_yuan", "c2,u,t/yr,2030,2,6e-08,0,0"]
+    assert files["product_flows.csv"].splitlines()[:2] == ["kind,from,to,product,unit,year,units,km",
+                                                           "site_to_hub,s1,c1,u,t/yr,2030,10,2"]
     assert files["stranded.csv"].splitlines() == [
         "site,cluster,product,unit,year,usable,production,idle,idle_share,reason",
         "s1,c1,x,t/yr,2030,5,0,5,1,cost", "s2,c2,d,GWh/yr,2030,15,12,3,0.2,market",

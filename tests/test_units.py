@@ -167,8 +167,8 @@ def test_every_money_figure_of_a_solve_is_in_bn_yuan_and_every_column_has_its_un
         "w_mine,west,fepo4,t/yr,2023,fepo4_100kt,4,400000,2",
         "w_mine,west,lfp,t/yr,2023,lfp_50kt,2,100000,2"]
     assert (out / "targets.csv").read_text().splitlines() == [  # cathode: 20 kt + 10 kt committed + 250 kt
-        "kind,target,year,unit,target_value,achieved,shortfall",
-        "capacity,cathode,2024,t/yr,120000,280000,0", "capacity,cells,2024,GWh/yr,10,10,0"]
+        "kind,target,unit,year,target_value,achieved,shortfall",
+        "capacity,cathode,t/yr,2024,120000,280000,0", "capacity,cells,GWh/yr,2024,10,10,0"]
     # relaxing agglomeration keeps the plan and drops the 2 x 1亿 of opening w_mine and e_far
     assert pd.read_csv(out / "rule_costs.csv").set_index("rule").loc["agglomeration", "rule_cost_bn_yuan"] == 0.2
     manifest = json.loads((out / "manifest.json").read_text())  # raw yuan for machines, and named so
@@ -252,8 +252,8 @@ def test_report_explains_an_overshoot_by_module_size(folder: Path) -> None:
     assert ("Cathode 2024: goal 110,000, planned 130,000, 20,000 more (t/yr). Why:\n\n"
             "- whole modules: modules come in 50,000 t/yr, so the capacity cannot land exactly on the goal; the "
             "cheapest whole-module mix that reaches 110,000 t/yr gives 130,000 t/yr\n") in text
-    assert "| w_mine | west | LFP | 2024 | t/yr | 100,000 | 0 | 100,000 | 100% |" in text
-    assert "| e_city | east | Cells | 2024 | GWh/yr | 8 | 0 | 8 | 100% |" in text
+    assert "| w_mine | west | LFP | t/yr | 2024 | 100,000 | 0 | 100,000 | 100% |" in text
+    assert "| e_city | east | Cells | GWh/yr | 2024 | 8 | 0 | 8 | 100% |" in text
     assert "The plan produces nothing:" in text
     assert ("- capex (annuities): 0.58 bn yuan, 85.6% of the gross cost\n"
             "- site opening: 0.09 bn yuan, 13.3% of the gross cost\n"
@@ -307,7 +307,7 @@ def test_plan_tables_give_output_value_targets_in_bn_yuan(folder: Path) -> None:
     prepared = prepare(scenario, {})
     solved = solve_prepared(prepared, solver_settings(prepared.loaded), {})
     files = plan_tables(solved.plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS)
-    assert files["targets.csv"].splitlines()[-1] == "output_value,output_value,2024,bn yuan/yr,10,18.4,0"
+    assert files["targets.csv"].splitlines()[-1] == "output_value,output_value,bn yuan/yr,2024,10,18.4,0"
 
 
 def test_sweep_plot_titles_carry_bn_yuan_and_each_groups_unit(tmp_path: Path, monkeypatch) -> None:

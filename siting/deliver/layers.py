@@ -56,6 +56,10 @@ CARRIED_PREFIX = "input_"
 #: Prefixes of the sites layer's own fields made per product and year (`added_<product>_<year>`,
 #: `on_site_t_<year>`): a carried field must not look like one of them.
 SITE_FIELD_PREFIXES = ("added_", "on_site_t_", "existing_", "committed_")
+#: Prefixes of the clusters layer's own fields made per product (`added_<product>`,
+#: `capacity_<product>_<year>`), and of the sources layer's made per year (`shipped_t_<year>`).
+CLUSTER_FIELD_PREFIXES = ("added_", "capacity_")
+SOURCE_FIELD_PREFIXES = ("shipped_t_",)
 
 
 def carried_names(columns: Sequence[str], own: Sequence[str], prefixes: tuple[str, ...] = ()) -> dict[str, str]:
@@ -75,6 +79,44 @@ def carried_names(columns: Sequence[str], own: Sequence[str], prefixes: tuple[st
         taken.add(name.lower())
         names[column] = name
     return names
+
+
+def carried_fields(carried: pd.DataFrame | None, ids: Sequence[Any], own: Sequence[str],
+                   prefixes: tuple[str, ...] = ()) -> dict[str, tuple[FieldKind, list[Any]]]:
+    """An input layer's other columns as fields of the output layer made from it, to follow the
+    layer's own fields `own`: field name -> (kind, one value per feature of `ids`).
+
+    `carried`: the columns by feature id, as read (`LayerSet.text_columns[<role>]`: text, and
+    for some layers numbers and yes/no); None or no columns for none. `ids`: each feature's id in
+    the input, None for a feature the input does not hold (a candidate cell). Each column comes
+    under the name `carried_names` gives it (`input_<name>` where it clashes with a name of
+    `own`, the GeoPackage's, or starts with one of `prefixes`), in the input's order, null for a
+    feature `carried` does not hold, of the kind its values have (`infer_kind`: text where
+    they are text or every one is null, integer, real, boolean). Empty without columns."""
+    if carried is None or not len(carried.columns):
+        return {}
+    names = carried_names([str(c) for c in carried.columns], own, prefixes)
+    fields: dict[str, tuple[FieldKind, list[Any]]] = {}
+    for column in carried.columns:
+        by_id = dict(zip(carried.index, carried[column], strict=True))
+        values = [by_id.get(i) if i is not None else None for i in ids]
+        fields[names[str(column)]] = (infer_kind(pd.Series(values, dtype=object)), values)
+    return fields
+
+
+def with_carried(frame: gpd.GeoDataFrame, columns: Sequence[str], kinds: Mapping[str, FieldKind],
+                 carried: pd.DataFrame | None, ids: Sequence[Any], prefixes: tuple[str, ...] = ()
+                 ) -> tuple[gpd.GeoDataFrame, list[str], dict[str, FieldKind]]:
+    """`frame`, an output layer's features with its own fields `columns` of `kinds`, with an input
+    layer's other columns added after them (`carried_fields` of `carried`, `ids` and
+    `prefixes`): the frame, every field in order, and every field's kind."""
+    fields = carried_fields(carried, ids, columns, prefixes)
+    if not fields:
+        return frame, list(columns), dict(kinds)
+    out = frame.copy()
+    for name, (_kind, values) in fields.items():
+        out[name] = pd.Series(values, index=out.index, dtype=object)
+    return out, [*columns, *fields], {**kinds, **{name: kind for name, (kind, _values) in fields.items()}}
 
 
 def sums_by(keys: Sequence[Hashable], values: np.ndarray) -> dict[Hashable, float]:
@@ -497,8 +539,9 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     A site at a source it draws on gets that supply in `on_site_sources` and `on_site_t_<year>`,
     since flows.geojson cannot draw a line of no length.
     `status`: `site_status` of the plan, when already known. `carried`: the sites layer's other
-    text columns by site id (`LayerSet.text_columns["sites"]`), added last under the names
-    `carried_names` gives them (null for the cells, which have none of them)."""
+    columns by site id (`LayerSet.text_columns["sites"]`), added last (`with_carried`: under the
+    names `carried_names` gives them, null for the cells, which have none of them; their kinds
+    are those `make_layer` infers from their values)."""
     status = status if status is not None else site_status(inputs, plan, spatial.dropped_sites)
     cells = cell_sites(spatial)
     built_cells = cells.loc[[status[str(c)] == "built" for c in cells["id"]]] if len(cells) else cells
@@ -555,13 +598,12 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
         for t in inputs.YEARS:
             row[f"on_site_t_{t}"] = clean(local_tonnes.get((site_id, t), 0.0)) if site_id in local_sources else 0.0
         rows.append(row)
-    if carried is not None and len(carried.columns):
-        names = carried_names([str(c) for c in carried.columns], list(rows[0]), SITE_FIELD_PREFIXES)
-        for row, (site_id, _name, kind) in zip(rows, entries, strict=True):
-            park = kind == PARK and site_id in carried.index
-            row.update({name: carried.at[site_id, column] if park else None for column, name in names.items()})
     frame = gpd.GeoDataFrame(rows, geometry=list(loaded_sites.geometry) + cell_geometry, crs=loaded_sites.crs)
-    return frame, [c for c in rows[0] if c != "geometry"]
+    own = [c for c in rows[0] if c != "geometry"]
+    frame, columns, _kinds = with_carried(frame, own, {}, carried,
+                                          [site_id if kind == PARK else None for site_id, _name, kind in entries],
+                                          SITE_FIELD_PREFIXES)
+    return frame, columns
 
 
 CELL_FIELDS = ["id", "cluster", "status", "built", "gross_ha", "usable_ha", "capex_yuan", "main_product"]
@@ -603,12 +645,15 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
     return make_layer("candidate_cells", LAYER_TITLES["candidate_cells"], frame, CELL_FIELDS, kinds, "MultiPolygon")
 
 
-def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan: Plan
-                   ) -> tuple[gpd.GeoDataFrame, list[str]]:
+def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan: Plan,
+                   carried: pd.DataFrame | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
     """A row per cluster: the sites opened there, their capex, the products added, and per
     product the capacity added over the plan and the capacity in the final year. Each figure is
     the sum over the cluster's rows of `plan.builds` or `plan.capacity`, in their order (as
-    pandas sums a column: numpy's sum of the rows' values)."""
+    pandas sums a column: numpy's sum of the rows' values). `carried`: the clusters layer's
+    other columns by cluster id (`LayerSet.text_columns["clusters"]`), added last (`with_carried`,
+    a name like the layer's per-product fields as `input_<name>`; their kinds are those
+    `make_layer` infers from their values)."""
     final = inputs.YEARS[-1]
     builds, capacity = plan.builds, plan.capacity
     built_in = builds["cluster"].to_numpy(dtype=object)
@@ -636,7 +681,9 @@ def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan:
             row[f"capacity_{p}_{final}"] = clean(float(held[kept & (held_product == p)].sum()))
         rows.append(row)
     frame = gpd.GeoDataFrame(rows, geometry=list(loaded_clusters.geometry), crs=loaded_clusters.crs)
-    return frame, list(rows[0])
+    frame, columns, _kinds = with_carried(frame, list(rows[0]), {}, carried, list(loaded_clusters["id"]),
+                                          CLUSTER_FIELD_PREFIXES)
+    return frame, columns
 
 
 def flows_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> tuple[gpd.GeoDataFrame, list[str]]:
@@ -693,7 +740,9 @@ def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> OutputLayer
     return make_layer("hubs", LAYER_TITLES["hubs"], frame, columns, kinds, "Point")
 
 
-PRODUCT_FLOW_FIELDS = ["id", "kind", "from", "to", "product", "year", "unit", "units", "km"]
+#: The product_flows layer's fields, in order: those of product_flows.csv after `id` (`unit` right
+#: after `product`, as in every table).
+PRODUCT_FLOW_FIELDS = ["id", "kind", "from", "to", "product", "unit", "year", "units", "km"]
 
 
 def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame],
@@ -729,13 +778,13 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
                 continue
             kind, origin, end = row[0], row[1], row[2]
             rows.append({"id": f"{kind}:{origin}->{end}:{row.product}:{row.year}", "kind": kind, "from": str(origin),
-                         "to": str(end), "product": str(row.product), "year": int(row.year),
+                         "to": str(end), "product": str(row.product),
                          "unit": per_year(units[row.product]) if units and row.product in units else "",
-                         "units": float(row.units), "km": float(row.km)})
+                         "year": int(row.year), "units": float(row.units), "km": float(row.km)})
             lines.append(shapely.LineString([start, stop]))
     frame = gpd.GeoDataFrame(rows or {c: [] for c in PRODUCT_FLOW_FIELDS}, geometry=lines, crs=WGS84)
     kinds: dict[str, FieldKind] = {"id": "string", "kind": "string", "from": "string", "to": "string",
-                                   "product": "string", "year": "integer", "unit": "string", "units": "real",
+                                   "product": "string", "unit": "string", "year": "integer", "units": "real",
                                    "km": "real"}
     return make_layer("product_flows", LAYER_TITLES["product_flows"], frame, PRODUCT_FLOW_FIELDS, kinds,
                       "LineString")
@@ -779,22 +828,15 @@ def context_title(path: Path | None) -> str:
 
 def context_layer(layers: LayerSet) -> OutputLayer | None:
     """The context polygons (`layers.context`, e.g. counties) as the map draws them: `id`, `name`
-    (the id where the layer has no names), then the layer's other text columns (`carried_names`);
+    (the id where the layer has no names), then the layer's other columns (`with_carried`);
     None when the scenario has no context layer."""
     frame = layers.context
     if frame is None or not len(frame):
         return None
-    columns = ["id", "name"]
-    data: dict[str, list[Any]] = {"id": [str(v) for v in frame["id"]], "name": _names(frame)}
-    carried = layers.text_columns.get("context")
-    kinds: dict[str, FieldKind] = {"id": "string", "name": "string"}
-    if carried is not None and len(carried.columns):
-        names = carried_names([str(c) for c in carried.columns], columns)
-        for column, name in names.items():
-            data[name] = [carried.at[i, column] if i in carried.index else None for i in data["id"]]
-            kinds[name] = "string"
-        columns += list(names.values())
-    layer = gpd.GeoDataFrame(data, geometry=list(frame.geometry), crs=frame.crs)
+    ids = [str(v) for v in frame["id"]]
+    layer = gpd.GeoDataFrame({"id": ids, "name": _names(frame)}, geometry=list(frame.geometry), crs=frame.crs)
+    layer, columns, kinds = with_carried(layer, ["id", "name"], {"id": "string", "name": "string"},
+                                         layers.text_columns.get("context"), ids)
     return make_layer("context", context_title(layers.paths.get("context")), layer, columns, kinds, "MultiPolygon")
 
 
@@ -836,9 +878,10 @@ def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: Redli
     """The red-line polygons as the model used them (repaired, every one of them), with whether
     the rule counts their category, the largest exclusion distance around them, and their area on
     the ellipsoid (`ellipsoidal_area_m2`), as a GIS measures it. `carried`: the red-line input's
-    other columns by zone id (`LayerSet.text_columns["redline"]`), added after these fields under
-    the names `carried_names` gives them (`input_area_km2` for an `area_km2` of the input), each
-    of the kind its values have (text where they are text, or where every value is null)."""
+    other columns by zone id (`LayerSet.text_columns["redline"]`), added after these fields
+    (`with_carried`: under the names `carried_names` gives them, `input_area_km2` for an
+    `area_km2` of the input, each of the kind its values have, text where they are text or
+    where every value is null)."""
     used = set(considered_categories(spatial, rule))
     frame = spatial.redline
     areas = ellipsoidal_area_m2(frame.geometry.to_numpy(), spatial.working_crs)
@@ -851,18 +894,11 @@ def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: Redli
             "max_distance_m": max((rule.distance_m(p, category) for p in products), default=0.0) if counted else 0.0,
             "area_km2": clean(round(float(area) / M2_PER_KM2, 3)),
         })
-    columns = list(REDLINE_FIELDS)
-    kinds: dict[str, FieldKind] = {"id": "string", "name": "string", "category": "string", "used": "boolean",
-                                   "buffer_m": "real", "max_distance_m": "real", "area_km2": "real"}
-    if carried is not None and len(carried.columns):
-        names = carried_names([str(c) for c in carried.columns], columns)
-        for column, name in names.items():
-            by_id = dict(zip(carried.index, carried[column], strict=True))
-            for row, zone_id in zip(rows, frame["id"], strict=True):
-                row[name] = by_id.get(zone_id)
-            kinds[name] = infer_kind(pd.Series([row[name] for row in rows], dtype=object))
-        columns += list(names.values())
-    layer = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
+    own = list(REDLINE_FIELDS)
+    own_kinds: dict[str, FieldKind] = {"id": "string", "name": "string", "category": "string", "used": "boolean",
+                                       "buffer_m": "real", "max_distance_m": "real", "area_km2": "real"}
+    layer = gpd.GeoDataFrame(rows or {c: [] for c in own}, geometry=list(frame.geometry), crs=frame.crs)
+    layer, columns, kinds = with_carried(layer, own, own_kinds, carried, list(frame["id"]))
     return make_layer("redline", LAYER_TITLES["redline"], layer, columns, kinds, "Polygon")
 
 
@@ -890,9 +926,13 @@ def redline_zones_layer(spatial: SpatialResult, products: tuple[str, ...], rule:
     return make_layer("redline_zones", LAYER_TITLES["redline_zones"], frame, columns, kinds, "MultiPolygon")
 
 
-def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> OutputLayer:
+def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
+                  carried: pd.DataFrame | None = None) -> OutputLayer:
     """Raw-material sources: supply, whether the model could draw on them (producing, or
-    prospective ones when the scenario includes them), and what the plan ships per year."""
+    prospective ones when the scenario includes them), and what the plan ships per year.
+    `carried`: the sources layer's other columns by source id (`LayerSet.text_columns["sources"]`),
+    added last (`with_carried`, a name like `shipped_t_<year>` as `input_<name>`), each of the kind
+    its values have."""
     frame = spatial.sources
     shipped = plan.flows.groupby(["source", "year"])["tonnes"].sum() if not plan.flows.empty else pd.Series(
         dtype=float)
@@ -917,6 +957,7 @@ def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> Ou
     kinds.update({"id": "string", "name": "string", "resource": "string", "status": "string",
                   "supply_t_per_yr": "real", "in_model": "boolean"})
     layer = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
+    layer, columns, kinds = with_carried(layer, columns, kinds, carried, list(frame["id"]), SOURCE_FIELD_PREFIXES)
     return make_layer("sources", LAYER_TITLES["sources"], layer, columns, kinds, "Point")
 
 
@@ -959,15 +1000,16 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     """Every output layer of a solved plan, typed and in WGS84, in `LAYER_ORDER` (`gateway_name`
     names the gateway in the hubs layer; `units`, product -> catalog unit, gives the product
     flows their unit). The sites carry the decisions their positional uncertainty leaves open
-    (`positions`, the prepared problem's `PositionCheck`) and the sites layer's other text columns
-    (`sites_layer`); the context layer is there when the scenario has one."""
+    (`positions`, the prepared problem's `PositionCheck`); the sites, clusters, sources, red-line
+    and context layers carry their input layer's other columns after their own (`with_carried`);
+    the context layer is there when the scenario has one."""
     status = site_status(inputs, plan, spatial.dropped_sites)
     carried = layers.text_columns.get("sites")
     zones = redline_zones(spatial, inputs.PRODUCTS, rule)
     overlaps = zone_overlaps(spatial, inputs, plan, zones)
     sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status, carried, overlaps, positions)
     sites, areas = split_mixed_sites(sites, spatial.working_crs)
-    clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan)
+    clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan, layers.text_columns.get("clusters"))
     flows, flow_columns = flows_layer(spatial, inputs, plan)
     flow_kinds: dict[str, FieldKind] = {c: "real" for c in flow_columns if c.startswith("tonnes_") or c == "km"}
     flow_kinds.update({"id": "string", "source": "string", "site": "string", "resource": "string"})
@@ -979,7 +1021,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     built = {
         "sites": make_layer("sites", LAYER_TITLES["sites"], sites, site_columns, site_kinds, "Point"),
         "flows": make_layer("flows", LAYER_TITLES["flows"], flows, flow_columns, flow_kinds, "LineString"),
-        "sources": sources_layer(spatial, inputs, plan),
+        "sources": sources_layer(spatial, inputs, plan, layers.text_columns.get("sources")),
         "clusters": make_layer("clusters", LAYER_TITLES["clusters"], clusters, cluster_columns,
                                {"sites_opened": "integer"}, "MultiPolygon"),
         "redline_zones": redline_zones_layer(spatial, inputs.PRODUCTS, rule, zones),

@@ -212,12 +212,12 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> li
     for row in plan.targets.itertuples(index=False):
         money = row.kind != "capacity"
         figures = [bn_yuan(v) if money else amount(v) for v in (row.target_value, row.achieved, row.shortfall)]
-        rows.append([product_label(str(row.target)) if not money else "Output value", str(row.year),
-                     _unit(loaded, inputs, row.target, row.kind), *figures,
+        rows.append([product_label(str(row.target)) if not money else "Output value",
+                     _unit(loaded, inputs, row.target, row.kind), str(row.year), *figures,
                      "met" if row.shortfall <= 0 else "SHORT"])
     blocks = [Block("h2", "Targets against the plan")]
     if rows:
-        blocks.append(Block("table", Table(["target", "year", "unit", "goal", "planned", "shortfall", ""], rows,
+        blocks.append(Block("table", Table(["target", "unit", "year", "goal", "planned", "shortfall", ""], rows,
                                            frozenset({3, 4, 5}))))
     else:
         blocks.append(Block("p", "The scenario sets no targets."))
@@ -328,14 +328,14 @@ def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | 
     if plan.trade.empty:
         blocks.append(Block("p", "No product is imported or sold out of the province."))
     else:
-        rows = [[clusters.get(str(r.hub), str(r.hub)), product_label(str(r.product)), str(r.year), unit[r.product],
+        rows = [[clusters.get(str(r.hub), str(r.hub)), product_label(str(r.product)), unit[r.product], str(r.year),
                  amount(r.imports), bn_yuan(r.import_cost_yuan), amount(r.sales), bn_yuan(r.revenue_yuan)]
                 for r in plan.trade.itertuples(index=False)]
         rows, more = _clipped(rows, "trade.csv")
         blocks += [Block("p", "Products bought outside the province (delivered to the gateway and carried to the "
                               "hub) and sold out of it (carried from the hub to the gateway), by hub; money in "
                               "the year's bn yuan, not discounted:"),
-                   Block("table", Table(["hub", "product", "year", "unit", "imports", "import cost, bn yuan",
+                   Block("table", Table(["hub", "product", "unit", "year", "imports", "import cost, bn yuan",
                                          "sales", "revenue, bn yuan"], rows, frozenset({4, 5, 6, 7}))), *more]
     if not plan.raw_imports.empty:
         rows = [[names.get(str(r.site), str(r.site)), clusters.get(str(r.cluster), str(r.cluster)),
@@ -369,7 +369,7 @@ def stranded_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str]
         return [*blocks, Block("p", "No capacity stands idle: every site makes all its capacity allows "
                                     "(available capacity x utilisation) in every year.")]
     rows = [[names.get(str(r.site), str(r.site)), clusters.get(str(r.cluster), str(r.cluster)),
-             product_label(str(r.product)), str(r.year), per_year(loaded.catalog.products[r.product].unit),
+             product_label(str(r.product)), per_year(loaded.catalog.products[r.product].unit), str(r.year),
              amount(r.usable), amount(r.production), amount(r.idle), f"{r.idle_share:.0%}", str(r.reason)]
             for r in plan.stranded.itertuples(index=False)]
     rows, more = _clipped(rows, "stranded.csv")
@@ -378,7 +378,7 @@ def stranded_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str]
             Block("p", "Capacity built, committed or existing whose production is below what it can make (usable: "
                        "available capacity x the product's utilisation), by site, product and year, with the "
                        "reason:"),
-            Block("table", Table(["site", "cluster", "product", "year", "unit", "usable", "production", "idle",
+            Block("table", Table(["site", "cluster", "product", "unit", "year", "usable", "production", "idle",
                                   "idle share", "reason"], rows, frozenset({5, 6, 7, 8}))),
             *more, Block("list", reasons)]
 

@@ -5,9 +5,10 @@ terminal table.
 Money is written in billion yuan (siting/config/units.py): a column holding yuan, named
 `<name>_yuan`, is written as `<name>_bn_yuan`, unless the frame names it in `attrs[AS_GIVEN]`
 (a swept setting, written as it was typed); quantities carry their product's unit in a `unit`
-column ("t/yr", "GWh/yr", "million m2/yr"). A solver gap, a share in Python (0.0243), is written
-in percent as the terminal prints it: the column `gap` as `gap_percent` (2.43), a row whose unit is
-"share" in "%".
+column ("t/yr", "GWh/yr", "million m2/yr"), right after the column that decides it (`product`,
+or targets.csv's `target`) and before `year`: the keys (where, what, in which unit, when), then
+the figures. A solver gap, a share in Python (0.0243), is written in percent as the terminal
+prints it: the column `gap` as `gap_percent` (2.43), a row whose unit is "share" in "%".
 
 The tables for people (Markdown and terminal) give a proven range, which a frame holds as two
 columns `<name>_low_yuan` and `<name>_high_yuan` (and the CSV files write as `<name>_low_bn_yuan`
@@ -54,8 +55,8 @@ def _with_unit(frame: pd.DataFrame, catalog: Any, after: str) -> pd.DataFrame:
 def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
     """plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv, product_flows.csv,
     raw_imports.csv and stranded.csv, as text: capacities and flows in their product's unit per
-    year (the `unit` column; in the tables per site, plan.csv, capacity.csv and stranded.csv,
-    right after `product`), raw material in t/yr, money in bn yuan (`..._bn_yuan`, output-value
+    year (the `unit` column, right after `product`, and in targets.csv after `target`, before
+    `year` in every table), raw material in t/yr, money in bn yuan (`..._bn_yuan`, output-value
     targets in bn yuan/yr). A table with no rows is written with its header."""
     groups = groups or {}
     builds = plan.builds.sort_values(["site", "product", "year", "module"], kind="stable")
@@ -71,15 +72,15 @@ def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | 
             unit = per_year(MONEY_UNIT)
             values = tuple(to_bn(v) for v in (row.target_value, row.achieved, row.shortfall))
             kind = "output_value"
-        rows.append((kind, row.target, row.year, unit, *values))
-    targets = pd.DataFrame(rows, columns=["kind", "target", "year", "unit", "target_value", "achieved", "shortfall"])
+        rows.append((kind, row.target, unit, row.year, *values))
+    targets = pd.DataFrame(rows, columns=["kind", "target", "unit", "year", "target_value", "achieved", "shortfall"])
     return {
         "plan.csv": csv_text(builds),
         "capacity.csv": csv_text(capacity),
         "targets.csv": csv_text(targets),
         "costs.csv": csv_text(cost_table(plan.costs)),
-        "trade.csv": csv_text(_with_unit(plan.trade, catalog, "year")),
-        "product_flows.csv": csv_text(_with_unit(plan.product_flows, catalog, "year")),
+        "trade.csv": csv_text(_with_unit(plan.trade, catalog, "product")),
+        "product_flows.csv": csv_text(_with_unit(plan.product_flows, catalog, "product")),
         "raw_imports.csv": csv_text(plan.raw_imports),
         "stranded.csv": csv_text(_with_unit(plan.stranded, catalog, "product")),
     }

@@ -109,7 +109,7 @@ class LayerSet:
     allowed_zone: gpd.GeoDataFrame | None = None
     #: Per layer role ("sites", "context", ...): the layer's text columns that the tool does not
     #: read, under their names in the file, indexed by feature id (`other_text_columns`); for the
-    #: red line also its number and yes/no columns (sourced areas, proxy flags).
+    #: roles of `TYPED_COLUMNS` also their number and yes/no columns.
     text_columns: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
@@ -314,6 +314,12 @@ def text_values(values: pd.Series) -> list[str | None]:
         else:
             out.append(str(value))
     return out
+
+
+#: The layer roles whose number and yes/no columns are kept too (`other_text_columns` `typed`), for
+#: the outputs to carry as they are: the red line's sourced areas and proxy flags, the clusters'
+#: administrative codes, the sources' figures. The sites' other numbers are left out.
+TYPED_COLUMNS = ("redline", "clusters", "sources")
 
 
 def other_text_columns(raw: gpd.GeoDataFrame, checked: gpd.GeoDataFrame, problems: list[str],
@@ -1019,7 +1025,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
                                    working)
         text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
                                                                     **(optional or {})}, prefix,
-                                                typed=role == "redline")  # its sourced areas, proxy flags
+                                                typed=role in TYPED_COLUMNS)
         notices.extend(file_notice(n, loaded, path) for n in layer_notices)
         count = len(problems)
         problems.extend(found)
