@@ -51,7 +51,7 @@ import pandas as pd
 
 from siting import __version__
 from siting.config.errors import InputError
-from siting.config.load import LoadedScenario, Override, overrides_named, parse_override
+from siting.config.load import LoadedScenario, Override, home_expanded, overrides_named, parse_override
 from siting.config.schema import Scenario
 from siting.config.units import per_year
 from siting.deliver.drivers import units_of
@@ -168,22 +168,23 @@ def _is_path(value: Any) -> bool:
 
 
 def checked_path(value: Any, name: str = "path") -> Path:
-    """`value` (a str or path-like) as a Path; InputError naming `name` otherwise, or when empty."""
+    """`value` (a str or path-like) as a Path, a leading `~` or `~user` expanded as a shell would
+    (`home_expanded`); InputError naming `name` otherwise, or when empty."""
     if not _is_path(value) or str(value) == "":
         raise InputError([f"{name} | must be the path of a scenario file (got {_shown(value)}); give e.g. "
                           "'scenarios/yunnan_2024.yaml'"])
-    return Path(value)
+    return Path(home_expanded(str(value)) or value)
 
 
 def checked_out(value: Any) -> Path | None:
-    """An output folder argument as a Path, or None; InputError for anything else or an empty text
-    (which would name the current folder)."""
+    """An output folder argument as a Path (a leading `~` or `~user` expanded as a shell would), or
+    None; InputError for anything else or an empty text (which would name the current folder)."""
     if value is None:
         return None
     if not _is_path(value) or str(value).strip() == "":
         raise InputError([f"out | must name a folder, or be None (got {_shown(value)}); give e.g. "
                           "out='outputs/run1'"])
-    return Path(value)
+    return Path(home_expanded(str(value)) or value)
 
 
 def checked_variant(value: Any) -> str | None:

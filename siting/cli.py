@@ -280,6 +280,18 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
+#: What `siting show --help` says the command does, and what it checks and leaves unchecked
+#: (siting/config/load.py `load_scenario` is what it runs).
+SHOW_DESCRIPTION = (
+    "Print the fully resolved scenario (extends, variant and --set applied). It checks the scenario file and "
+    "every variant against the schema (keys, types, ranges, references between settings, solver options), "
+    "reads and checks the catalog and committed-projects files it names, and checks that the calibration files "
+    "and the allowed-zone layer exist. It opens no layer: whether the layers (clusters, sites, red line, "
+    "sources, context, allowed zone) exist, are readable, have a known CRS and hold the columns and ids the "
+    "scenario names is checked by `siting solve` (and by `compare` and `sweep`) before it solves, as is the "
+    "output folder.")
+
+
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=time_limit, default=None, metavar="SECONDS",
                         help="solver time limit per solve, replacing the scenario's solver.time_limit_s "
@@ -306,7 +318,8 @@ def add_parallel(parser: argparse.ArgumentParser) -> None:
 def add_set(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help=f"override a setting by its dotted key, e.g. constraints.redline.buffer_m=2000, {what}; "
-                        "a relative path given so starts at the current folder; repeat for more (default: none)")
+                        "a relative path given so starts at the current folder, one starting with ~ at the home "
+                        "folder; repeat for more (default: none)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -318,8 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=text, description=text, formatter_class=HelpFormatter)
+    def command(name: str, text: str, description: str | None = None) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=description or text, formatter_class=HelpFormatter)
 
     solve = command("solve", "solve one scenario and write its outputs")
     solve.add_argument("scenario", type=Path, help="scenario YAML file")
@@ -337,7 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --alternatives: how much more than the optimum the alternatives may cost, as a "
                        "share from 0 to 1 (default: 0.05 = 5 %%)")
     add_common(solve)
-    show = command("show", "print the fully resolved scenario (extends, variant and --set applied)")
+    show = command("show", "print the fully resolved scenario (extends, variant and --set applied); checks its "
+                   "settings, not its layers", SHOW_DESCRIPTION)
     show.add_argument("scenario", type=Path, help="scenario YAML file")
     show.add_argument("--variant", default=None, metavar="NAME",
                       help="a named variant defined in the scenario file (default: the base scenario)")
@@ -359,7 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("scenario", type=Path, help="scenario YAML file")
     sw.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2,...", required=True,
                     help="a setting and its values, e.g. constraints.redline.buffer_m=0,500,1000 (a relative path "
-                    "given so starts at the current folder); repeat to sweep several settings together")
+                    "given so starts at the current folder, one starting with ~ at the home folder); repeat to sweep "
+                    "several settings together")
     sw.add_argument("--out", type=out_folder, default=Path("outputs/sweep"), metavar="DIR", help="sweep folder")
     add_parallel(sw)
     add_common(sw)

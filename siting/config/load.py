@@ -7,8 +7,10 @@ extends, one of its variants, or the command line's `--set` (named as the Python
 the overrides names them, while `overrides_named` is in force). Paths written in a scenario
 file resolve relative to that file; a path given as an override (`--set`, or Python's
 `overrides`) resolves from the current folder, as the scenario's own path and `--out` do, and is
-rebased onto the scenario's folder as it is applied (`from_current_folder`). Messages name every
-file as `shown_path` does.
+rebased onto the scenario's folder as it is applied (`from_current_folder`). A path starting with
+`~` or `~user`, wherever it is given, names a file in that home folder, expanded as a shell would
+(`home_expanded`, `located`), and is kept as given. Messages name every file as `shown_path`
+does: such a path, and one an override gives absolute, as given.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from siting.config.schema import (
     MAX_QUANTITY,
     MAX_YUAN,
     NAME_PATTERN,
+    ByPathAndYear,
     Catalog,
     CommittedProject,
     Resource,
@@ -44,16 +47,74 @@ from siting.config.schema import (
 )
 from siting.config.words import close_match, unit_change
 
+#: The paths given absolute in an override, and those given from a home folder (`~/x.gpkg`,
+#: `~user/x.gpkg`) anywhere, by the absolute path each names (as given, and through any symbolic
+#: links) -> the path as given, which messages name them by (`shown_path`). Each
+#: `load_scenario` starts it afresh, in its thread; `given_path` adds to it.
+_GIVEN_PATHS: ContextVar[dict[str, str] | None] = ContextVar("_GIVEN_PATHS", default=None)
+
+
+def home_expanded(text: str) -> str | None:
+    """The path `text` with its leading `~` or `~user` expanded as a shell would
+    (`os.path.expanduser`): "~/x.gpkg" -> "/home/me/x.gpkg"; None when it does not start with
+    one, or names a user the system does not know (a shell then leaves it as it is: a relative
+    path whose first folder is named "~user")."""
+    if not text.startswith("~"):
+        return None
+    expanded = os.path.expanduser(text)
+    return expanded if expanded != text else None
+
+
+def is_relative_path(text: str) -> bool:
+    """Whether the path `text` starts at a folder, not at the root nor at a home folder (`~`)."""
+    return not Path(text).is_absolute() and home_expanded(text) is None
+
+
+def given_path(text: str, absolute: str | None = None) -> None:
+    """Name the file (or folder) the path `text` names as `text` in the messages from now on
+    (`shown_path`), when it is given from a home folder or absolute, or when `absolute` (the path
+    it was made into, for a worker process) is given; a relative `text` otherwise is named as
+    every file is."""
+    target = absolute or home_expanded(text) or (text if Path(text).is_absolute() else None)
+    if target is None:
+        return
+    known = _GIVEN_PATHS.get()
+    if known is None:
+        known = {}
+        _GIVEN_PATHS.set(known)
+    target = os.path.abspath(target)
+    for form in (target, os.path.realpath(target)):
+        known.setdefault(form, text)
+
+
+def _as_given(absolute: str) -> str | None:
+    """The absolute path `absolute` as it was given (`given_path`), or as a path under one given
+    (`~/runs/plan` under `~/runs`); None when neither."""
+    known = _GIVEN_PATHS.get() or {}
+    for target in sorted(known, key=len, reverse=True):
+        if absolute == target:
+            return known[target]
+        if absolute.startswith(target.rstrip(os.sep) + os.sep):
+            rest = Path(os.path.relpath(absolute, target)).as_posix()
+            return f"{known[target].rstrip('/')}/{rest}"
+    return None
+
 
 def shown_path(path: Path | str) -> str:
-    """A file as messages name it: relative to the current folder when it lies under it, as one
-    would type it there (`scenarios/yunnan_2024.yaml`, `layers/sites.geojson`), otherwise by its
-    absolute path. Every message that names a file names it so, whichever way the file was
-    reached (typed on the command line, or named in a scenario relative to the scenario)."""
+    """A file as messages name it: as it was given when given from a home folder (`~/x.gpkg`) or,
+    in an override, absolute (`given_path`); else relative to the current folder when it lies
+    under it, as one would type it there (`scenarios/yunnan_2024.yaml`, `layers/sites.geojson`),
+    otherwise by its absolute path. Every message that names a file names it so, whichever way
+    the file was reached (typed on the command line, or named in a scenario relative to the
+    scenario)."""
     try:
         here, absolute = os.getcwd(), os.path.abspath(path)
     except OSError:  # the current folder is gone
         return str(path)
+    for candidate in (absolute, os.path.realpath(absolute)):
+        given = _as_given(candidate)
+        if given is not None:
+            return given
     for candidate in (absolute, os.path.realpath(absolute)):  # as typed, then through any symbolic links
         try:
             return Path(candidate).relative_to(here).as_posix()
@@ -87,7 +148,10 @@ class LoadedScenario(typing.NamedTuple):
     locator: Locator | None = None
 
     def resolve(self, path: Path) -> Path:
-        return (self.scenario_path.parent / path).resolve() if not path.is_absolute() else path
+        """The file a path of the scenario names: one from a home folder (`~/x.gpkg`) expanded as a
+        shell would (and named so in the messages: `given_path`), a relative one from the scenario
+        file's folder (`located`), an absolute one as it is."""
+        return path if path.is_absolute() else located(self.scenario_path.parent, path)
 
     def at(self, *loc: str) -> tuple[str, str]:
         """(where, key) of a scenario key for a message: "file:line" of the file that wrote it (a
@@ -429,7 +493,7 @@ class Locator:
             for key in loc:
                 match = [k for k in node if str(k) == str(key)] if isinstance(node, dict) else []
                 node = node[match[0]] if match else None
-            return node
+            return node.given if isinstance(node, MadeAbsolute) and node.given is not None else node
         return None
 
 
@@ -506,12 +570,18 @@ def mapping_keys_as_text(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[
 REPLACED_KEYS = {
     "price_level": "price_path; name one of the catalog's price_paths, e.g. price_path: observed",
     "price_levels": "price_paths; give each price path with what it means",
-    "output_value_yuan_per_unit": "price_yuan_per_unit; give the price by price path and year",
+    "output_value_yuan_per_unit": "price_yuan_per_unit; give the price by price path and year, e.g. "
+                                  "price_yuan_per_unit: {observed: {2022: 22000, 2023: 15000}}",
 }
 
 
-#: How to add a required key that is missing, where "add it" is not enough.
+#: How to add a required key that is missing, where "add it" is not enough: a figure of the
+#: catalog with the value it typically takes, its unit and the source the shipped catalog gives.
 MISSING_HINTS: dict[str, str] = {
+    "lifetime_yr": "add the years over which the module's capex is recovered: typically 15 yr for a chemical or "
+                   "materials plant, 10 yr for a cell line, e.g. lifetime_yr: 15, with its source under the module's "
+                   "sources, e.g. lifetime_yr: 'assumption: 15 years for chemical and materials plants (typical "
+                   "depreciation 10-20 years)'",
     "network": "add it: network: {gateway: {name: ..., lon: ..., lat: ..., source: ...}}, the point where imports "
                "arrive and sales leave the region",
 }
@@ -539,10 +609,89 @@ EMPTY_ERRORS = frozenset({"too_short", "string_too_short", "path_empty"})
 BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
 
 
-def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError) -> list[str]:
-    """One problem per pydantic error, at the file and line that wrote the key."""
+#: What a figure given by price path and year (`siting.config.schema.ByPathAndYear`) holds, by
+#: its key, and in what unit, for the message of one given in another shape (`shape_problems`).
+BY_PATH_AND_YEAR: dict[str, tuple[str, str]] = {
+    "price_yuan_per_unit": ("prices", "yuan per unit of the product"),
+    "import_price_yuan_per_t": ("import prices", "yuan/t"),
+}
+
+
+def _by_path_and_year_field(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The part of `loc` (a pydantic error's location) that leads to a figure given by price path
+    and year, when it lies in one; None otherwise."""
+    bare = _bare(loc)
+    for end in range(len(bare), 0, -1):
+        if schema_at(model, bare[:end]) == ByPathAndYear:
+            return tuple(loc[:end])
+    return None
+
+
+def _is_shape_error(err: Any, depth: int) -> bool:
+    """Whether the pydantic error `err`, `depth` keys below a figure by price path and year, is
+    about its shape (not a mapping, a price path that is no text: a year, a path whose value is
+    not a mapping of years) rather than about one year or price in it."""
+    loc = tuple(err["loc"])
+    if depth == 0:
+        return err["type"] != "missing"
+    if depth == 2 and loc[-1] == "[key]":  # a price path given as a number: a year
+        return True
+    return depth == 1 and err["type"] in ("dict_type", "model_type")
+
+
+def shape_problems(locator: Locator, model: type[BaseModel], errors: list[Any],
+                   price_paths: list[str] | None = None) -> tuple[list[str], list[Any]]:
+    """One problem per figure given by price path and year (price_yuan_per_unit,
+    import_price_yuan_per_t) whose shape is wrong, however many errors pydantic found in it, with
+    a one-line example of the right shape under the catalog's own `price_paths` (when known); and
+    the other `errors`, left to `format_validation_errors`:
+
+        products.lfp.price_yuan_per_unit | must give prices by price path, then year (got years 2022 and
+        2024 with no price path above them); write it as e.g. price_yuan_per_unit: {observed: {2022: ...}}, ...
+    """
+    fields: dict[tuple[Any, ...], list[Any]] = {}
+    rest = []
+    for err in errors:
+        field = _by_path_and_year_field(model, tuple(err["loc"]))
+        if field is not None and _is_shape_error(err, len(err["loc"]) - len(field)):
+            fields.setdefault(field, []).append(err)
+        else:
+            rest.append(err)
     problems = []
-    errors = error.errors()
+    for field, found in fields.items():
+        name = str(field[-1])
+        what, unit = BY_PATH_AND_YEAR.get(name, ("figures", "the figure's unit"))
+        keys = [e["input"] for e in found if e["loc"][-1] == "[key]"]
+        years = [k for k in keys if isinstance(k, int) and not isinstance(k, bool)]
+        got = [_shown(e["input"]) for e in found if len(e["loc"]) == len(field)]
+        if years:
+            got.append(f"year{'s' if len(years) > 1 else ''} {years_text(years)} with no price path above "
+                       f"{'them' if len(years) > 1 else 'it'}")
+        got += [f"{k!r} as a price path" for k in keys if k not in years]
+        got += [f"{e['loc'][-1]!r}: {_shown(e['input'])}" for e in found
+                if len(e["loc"]) == len(field) + 1 and not isinstance(e["loc"][-1], int)]
+        paths = (price_paths or ["observed", "flat_2024"])[:2]
+        example = ", ".join(f"{p}: {{2022: {22000 - 5000 * i}, 2023: {15000 - 5000 * i}}}" for i, p in enumerate(paths))
+        bare = _bare(tuple(found[0]["loc"]))
+        origin = locator.origin(bare)
+        problems.append(f"{origin.where(bare)}: {origin.key(mapping_keys_as_text(model, field))} | must give {what} "
+                        f"by price path, then year (got {'; '.join(got)}); write it as e.g. {name}: {{{example}}}, "
+                        f"in {unit}, under each price path of price_paths")
+    return problems, rest
+
+
+def _shown(value: Any) -> str:
+    """A value as a message shows what was given: a text or number as written, a list or a
+    mapping by its kind."""
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
+
+
+def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError,
+                             price_paths: list[str] | None = None) -> list[str]:
+    """One problem per pydantic error, at the file and line that wrote the key; one per figure by
+    price path and year given in another shape, with an example under `price_paths`
+    (`shape_problems`)."""
+    problems, errors = shape_problems(locator, model, error.errors(), price_paths)
     # A key given under its old name is reported once, as replaced, not also as missing.
     replaced = {(tuple(e["loc"][:-1]), REPLACED_KEYS[str(e["loc"][-1])].split(";")[0].strip())
                 for e in errors if e["type"] == "extra_forbidden" and str(e["loc"][-1]) in REPLACED_KEYS}
@@ -676,10 +825,12 @@ PATH_KEYS: tuple[tuple[str, ...], ...] = (("catalog",), ("committed_projects",),
                                           ("calibration", "reference"), ("candidates", "allowed_zone", "path"))
 
 
-def _map_paths(data: dict[Any, Any], change: Callable[[str], str]) -> None:
-    """Replace, in place, each relative path of `data` (scenario keys, nested) at one of
-    PATH_KEYS by `change(path)`; an absolute path, an empty text (the schema's problem) and a
-    value that is not a text are left as they are."""
+def _map_paths(data: dict[Any, Any], change: Callable[[str], str],
+               which: Callable[[str], bool] = is_relative_path) -> None:
+    """Replace, in place, each path of `data` (scenario keys, nested) at one of PATH_KEYS for
+    which `which(path)` holds (by default a relative one: not absolute, nor from a home folder,
+    `~/x.gpkg`, which names the same file from every folder) by `change(path)`; an empty text
+    (the schema's problem) and a value that is not a text are left as they are."""
     def walk(node: Any, keys: tuple[str, ...]) -> None:
         if not isinstance(node, dict) or not keys:
             return
@@ -689,7 +840,7 @@ def _map_paths(data: dict[Any, Any], change: Callable[[str], str]) -> None:
                 continue
             if rest:
                 walk(node[key], rest)
-            elif isinstance(node[key], str) and node[key].strip() and not Path(node[key]).is_absolute():
+            elif isinstance(node[key], str) and node[key].strip() and which(node[key]):
                 node[key] = change(node[key])
 
     for keys in PATH_KEYS:
@@ -711,12 +862,13 @@ def rebase_paths(data: dict[str, Any], source_dir: Path, target_dir: Path) -> No
     _map_paths(data, lambda path: _relative_path(str((source_dir / path).resolve()), target_dir))
 
 
-def _paths_changed(key: str, value: Any, change: Callable[[str], str]) -> Any:
-    """An override's `value` for the dotted `key` (a copy) with `change(path)` for each relative
-    path in it (PATH_KEYS: `layers.sites.path=...`, or a path inside a mapping given for
-    `layers.sites`); other values as they are."""
+def _paths_changed(key: str, value: Any, change: Callable[[str], str],
+                   which: Callable[[str], bool] = is_relative_path) -> Any:
+    """An override's `value` for the dotted `key` (a copy) with `change(path)` for each path in it
+    for which `which(path)` holds, by default each relative one (PATH_KEYS: `layers.sites.path=...`,
+    or a path inside a mapping given for `layers.sites`: `_map_paths`); other values as they are."""
     layer = override_layer(key, copy.deepcopy(value))
-    _map_paths(layer, change)
+    _map_paths(layer, change, which)
     for part in key.split("."):
         layer = layer[int(part) if part.isdigit() else part]
     return layer
@@ -730,11 +882,51 @@ def from_current_folder(key: str, value: Any, folder: Path) -> Any:
     return _paths_changed(key, value, lambda path: _relative_path(os.path.abspath(path), folder))
 
 
+class MadeAbsolute(str):
+    """A path of an override made absolute for a worker process (`absolute_paths`), with the path
+    as it was `given` when that was from a home folder (`~/x.gpkg`), which the messages name it
+    by (`given_path`); None for a relative one, named as every file is (`shown_path`)."""
+
+    given: str | None
+
+    def __new__(cls, path: str, given: str | None = None) -> MadeAbsolute:
+        made = super().__new__(cls, path)
+        made.given = given
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Both parts, so that the path arrives whole in a worker process.
+        return MadeAbsolute, (str(self), self.given)
+
+
+def _made_absolute(path: str) -> MadeAbsolute:
+    """The path `path` of an override made absolute: from a home folder (`~/x.gpkg`) expanded as a
+    shell would, a relative one from the current folder."""
+    home = home_expanded(path)
+    return MadeAbsolute(home, path) if home is not None else MadeAbsolute(os.path.abspath(path))
+
+
 def absolute_paths(overrides: tuple[Override, ...]) -> tuple[Override, ...]:
-    """`overrides` with each relative path in them made absolute from the current folder: what a
-    worker process loads a run with, so that they name the same files whatever the worker's
-    current folder."""
-    return tuple((key, _paths_changed(key, value, os.path.abspath)) for key, value in overrides)
+    """`overrides` with each relative path in them made absolute from the current folder, and each
+    one from a home folder (`~/x.gpkg`) expanded (`MadeAbsolute`): what a worker process loads a
+    run with, so that they name the same files whatever the worker's current folder and home."""
+    return tuple((key, _paths_changed(key, value, _made_absolute, lambda path: not Path(path).is_absolute()))
+                 for key, value in overrides)
+
+
+def _given_paths(key: str, value: Any) -> None:
+    """Name each path an override (`key`, `value`) gives as it was given in the messages from now
+    on (`given_path`: one from a home folder, or absolute; a `MadeAbsolute` one as it was given
+    before, when from a home folder)."""
+    def remember(path: str) -> str:
+        if isinstance(path, MadeAbsolute):
+            if path.given is not None:
+                given_path(path.given, str(path))
+        else:
+            given_path(path)
+        return path
+
+    _paths_changed(key, value, remember, lambda _path: True)
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseModel], origin: Origin,
@@ -760,6 +952,17 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
     return merged
 
 
+def located(folder: Path, path: Path | str) -> Path:
+    """The path `path` as written in a file of the folder `folder`: from a home folder (`~/x.gpkg`,
+    `~user/x.gpkg`) expanded as a shell would, and named so in the messages (`given_path`); a
+    relative one from `folder`; any symbolic links resolved."""
+    text = str(path)
+    home = home_expanded(text)
+    if home is not None:
+        given_path(text)
+    return (folder / (home or text)).resolve()
+
+
 def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, folder: Path, what: str,
                     given: Any = None) -> Path:
     """The existing file that the path `reference` at scenario key `key` (a top-level key, or the
@@ -772,7 +975,7 @@ def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, 
     shown = reference if given is None else str(given)
     if not isinstance(reference, str) or not reference.strip():
         raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
-    target = (folder / reference).resolve()
+    target = located(folder, reference)
     if not target.exists():
         raise InputError([f"{where} | no such file (got {shown!r}, which is {shown_path(target)}); give the path "
                           f"of {what} ({paths_start(origin.command_line)})"])
@@ -1024,6 +1227,7 @@ def apply_overrides(path: Path, data: dict[str, Any], locator: Locator, override
     problems: list[str] = []
     folder = path.resolve().parent
     for key, value in overrides:
+        _given_paths(key, value)
         try:
             apply_override(data, key, from_current_folder(key, value, folder))
         except InputError as exc:
@@ -1082,6 +1286,7 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     The error carries what could still be made of the scenario (`InputError.salvage`), for the
     checks of its layers."""
     path = Path(path)
+    _GIVEN_PATHS.set(None)  # the paths as given of this load alone
     problems: list[str] = []
     loaded: LoadedScenario | None = None
     salvage: Salvage | None = None
@@ -1200,10 +1405,15 @@ def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogK
     try:
         catalog = Catalog.model_validate(data)
     except ValidationError as exc:
-        problems = format_validation_errors(Locator.single(path, node, data), Catalog, exc)
-        part, faults = salvaged(Catalog, data, Faults.of(exc))
+        paths = data.get("price_paths")
+        problems = format_validation_errors(Locator.single(path, node, data), Catalog, exc,
+                                            [str(p) for p in paths] if isinstance(paths, dict) else None)
+        found = Faults.of(exc)
+        part, faults = salvaged(Catalog, data, found)
         keys = CatalogKeys(faults.keys(data, "products"), faults.keys(data, "price_paths"),
                            faults.keys(data, "resources"))
+        problems += unchecked_drawn_resource_problems(path, node, data, part.products if part is not None else (),
+                                                      keys, found)
         return part, node, keys, faults, problems
     return catalog, node, CatalogKeys.of(catalog), Faults(), []
 
@@ -1218,7 +1428,7 @@ def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) ->
     loc = ("candidates", "allowed_zone", "path")
     origin = locator.origin(loc)
     where = f"{origin.where(loc)}: {origin.key(loc)}"
-    target = zone.path if zone.path.is_absolute() else (folder / zone.path).resolve()
+    target = located(folder, zone.path)
     given = locator.typed(loc)
     shown = str(given) if given is not None else zone.path.as_posix()
     if not target.exists():
@@ -1336,7 +1546,8 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
             loc = ("products", pid, "market")
             problems.append(f"{Origin(path, node).where(loc)}: products.{pid}.market | given with sales_cap_units; "
                             "give one of them")
-        problems += drawn_resource_problems(path, node, catalog, pid, keys)
+        problems += drawn_resource_problems(path, node, pid, list(product.resources_t_per_unit), keys,
+                                            {rid: r.price_yuan_per_t for rid, r in catalog.resources.items()})
         for upstream in product.inputs:
             if products is None:
                 continue
@@ -1362,14 +1573,15 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
     return problems
 
 
-def drawn_resource_problems(path: Path, node: yaml.Node | None, catalog: Catalog, pid: str,
-                            keys: CatalogKeys) -> list[str]:
-    """Every resource product `pid` draws on (`resources_t_per_unit`) has an entry in the
-    catalog's resources (`keys.resources`; None: not checked) with a price: a resource on the map
-    only (`price_yuan_per_t: null`) has none, so no product may draw on it."""
+def drawn_resource_problems(path: Path, node: yaml.Node | None, pid: str, drawn: Iterable[str], keys: CatalogKeys,
+                            prices: dict[str, float | None]) -> list[str]:
+    """Every resource product `pid` draws on (`drawn`, the keys of its `resources_t_per_unit`) has
+    an entry in the catalog's resources (`keys.resources`; None: not checked) with a price
+    (`prices`: resource -> `price_yuan_per_t`, for those whose price passed the schema): a resource
+    on the map only (`price_yuan_per_t: null`) has none, so no product may draw on it."""
     problems = []
-    priced = [r for r, e in catalog.resources.items() if e.price_yuan_per_t is not None]
-    for resource in catalog.products[pid].resources_t_per_unit:
+    priced = [r for r, price in prices.items() if price is not None]
+    for resource in drawn:
         loc = ("products", pid, "resources_t_per_unit", resource)
         where = f"{Origin(path, node).where(loc)}: products.{pid}.resources_t_per_unit.{resource}"
         if keys.resources is not None and resource not in keys.resources:
@@ -1377,10 +1589,33 @@ def drawn_resource_problems(path: Path, node: yaml.Node | None, catalog: Catalog
             fix = (f"did you mean '{close}'? (a resource of its own needs an entry there, with its price and "
                    "import terms)" if close else "add its price and import terms there")
             problems.append(f"{where} | no entry for resource {resource!r} in resources; {fix}")
-        elif resource in catalog.resources and resource not in priced:
+        elif resource in prices and resource not in priced:
             problems.append(f"{where} | resource {resource!r} is on the map only (resources.{resource}."
                             "price_yuan_per_t is null): no product may draw on it; give it a price there, or draw "
                             f"on a priced resource: {', '.join(priced) or '(none defined)'}")
+    return problems
+
+
+def unchecked_drawn_resource_problems(path: Path, node: yaml.Node | None, data: dict[str, Any],
+                                     checked: Iterable[str], keys: CatalogKeys, faults: Faults) -> list[str]:
+    """`drawn_resource_problems` of the products of a catalog's raw `data` left out of the part
+    that passed the schema (all but `checked`) for schema problems elsewhere in them (`faults`,
+    as the schema found them): each resource their `resources_t_per_unit` names, when that passed
+    the schema, has an entry with a price, so that these problems come with the schema's rather
+    than once those are mended. A resource's price counts when it passed the schema."""
+    products, resources = data.get("products"), data.get("resources")
+    if keys.resources is None or not isinstance(products, dict):
+        return []
+    prices = {str(rid): entry["price_yuan_per_t"] for rid, entry in (resources or {}).items()
+              if isinstance(entry, dict) and "price_yuan_per_t" in entry
+              and faults.ok("resources", rid, "price_yuan_per_t")} if isinstance(resources, dict) else {}
+    problems = []
+    done = set(checked)
+    for pid, product in products.items():
+        if str(pid) in done or not isinstance(product, dict) or not faults.ok("products", pid, "resources_t_per_unit"):
+            continue
+        drawn = product.get("resources_t_per_unit") or {}
+        problems += drawn_resource_problems(path, node, str(pid), map(str, drawn), keys, prices)
     return problems
 
 

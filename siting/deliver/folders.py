@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from siting.config.errors import OutputFolderError
-from siting.config.load import LoadedScenario, file_sha256, read_yaml, shown_path
+from siting.config.load import LoadedScenario, file_sha256, located, read_yaml, shown_path
 from siting.deliver.geojson import json_text
 
 #: The file every output folder holds; its presence makes the folder ours to replace.
@@ -419,7 +419,7 @@ def extends_chain(scenario_path: Path) -> list[Path]:
         reference = data.get("extends") if isinstance(data, dict) else None
         if not isinstance(reference, str):
             return chain
-        path = (path.parent / reference).resolve()
+        path = located(path.parent, reference)
         if path in seen or not path.is_file():
             return chain
         seen.add(path)
