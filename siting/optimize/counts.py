@@ -3,8 +3,9 @@
 HiGHS alone proves a gap on the siting MIP slowly: its plan is good within seconds, but its
 bound rises only as it branches on the module counts of every site. Three searches instead:
 
-1. the count relaxation (site counts continuous, counts by cluster whole): its proven bound is a
-   lower bound LB of the MIP's optimum; its plan gives whole counts by cluster;
+1. the count relaxation (site counts continuous, counts by cluster whole), with the sales
+   rounding rows (models/sales_rounding.py, valid for every plan): its proven bound is a lower
+   bound LB of the MIP's optimum; its plan gives whole counts by cluster;
 2. the fixed-count restriction: the MIP with the counts by cluster fixed to that plan's. It only
    shares whole modules out among the sites of each cluster and usually solves in a fraction of
    a second; its plan is a plan of the MIP, of cost UB;
@@ -51,6 +52,7 @@ from models.counts import (
     free_module_counts,
     relax_site_counts,
 )
+from models.sales_rounding import add_sales_rounding
 from siting.config import progress
 from siting.optimize.solve import (
     PlanValues,
@@ -239,6 +241,7 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
         relaxed = build()
         add_module_counts(relaxed, inputs, relaxed.index_data)
         relax_site_counts(relaxed)
+        add_sales_rounding(relaxed, inputs, relaxed.index_data)
         relaxed_start = counted_start(relaxed, inputs, start)
         own = relaxation_settings or dataclasses.replace(settings, rel_gap=settings.rel_gap * RELAXATION_GAP_SHARE)
         relaxed_settings = dataclasses.replace(  # its share counts from the solve's start
