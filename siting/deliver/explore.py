@@ -259,29 +259,44 @@ def _png(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _draw_clusters(ax: Any, spatial: SpatialResult) -> list[Any]:
-    """The clusters, filled pale and outlined, named at their middle; returns the names' texts."""
+def _draw_clusters(ax: Any, spatial: SpatialResult, lettering: Any) -> list[Any]:
+    """The clusters, filled pale and outlined, named at their middle (by id where no installed
+    font draws the name: `lettering`, siting/deliver/mapplot.py `Lettering`); returns the names'
+    texts."""
     clusters = spatial.clusters
     clusters.plot(ax=ax, facecolor=_rgb((250, 250, 245)), edgecolor=_rgb(INK), linewidth=1.0, zorder=0)
-    return [ax.text(point.x, point.y, str(name), fontsize=13, fontweight="bold", color=_rgb(INK, 0.6), ha="center",
-                    va="center", zorder=1)
-            for name, point in zip(clusters["name"].fillna(clusters["id"]), clusters.geometry.representative_point(),
-                                   strict=True)]
+    return [lettering.fit(ax.text(point.x, point.y, str(name), fontsize=13, fontweight="bold", color=_rgb(INK, 0.6),
+                                  ha="center", va="center", zorder=1), str(ident))
+            for name, ident, point in zip(clusters["name"].fillna(clusters["id"]), clusters["id"],
+                                          clusters.geometry.representative_point(), strict=True)]
 
 
 def conflicts_png(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
-                  title: str) -> bytes:
-    """conflicts.png: `conflicts_figure` as PNG bytes."""
-    return _png(conflicts_figure(diagnosis, spatial, areas, points, title))
+                  title: str, notices: list[str] | None = None) -> bytes:
+    """conflicts.png: `conflicts_figure` as PNG bytes; its notice (labels no installed font
+    draws) added to `notices`."""
+    from siting.deliver.mapplot import Lettering
+
+    lettering = Lettering("conflicts.png")
+    png = _png(conflicts_figure(diagnosis, spatial, areas, points, title, lettering))
+    notice = lettering.notice()
+    if notice is not None and notices is not None:
+        notices.append(notice)
+    return png
 
 
 def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
-                     title: str) -> Any:
+                     title: str, lettering: Any = None) -> Any:
     """A map of the conflicting rules (a matplotlib Figure): every cluster, those named in red,
     red-line zones hatched, and the sites and sources of each rule, each labelled with its name
-    (the layers' `name`) and the numbers of its rules as in the report: "Yuxi high-tech zone (1, 2)"."""
+    (the layers' `name`) and the numbers of its rules as in the report: "Yuxi high-tech zone (1, 2)";
+    texts fitted to the installed fonts by `lettering` (siting/deliver/mapplot.py `Lettering`: a
+    place no font draws by its id)."""
+    from siting.deliver.mapplot import Lettering
+
+    lettering = lettering or Lettering("conflicts.png")
     figure, ax = _figure((0.02, 0.04, 0.56, 0.86))
-    artists = _draw_clusters(ax, spatial)
+    artists = _draw_clusters(ax, spatial, lettering)
     marks: list[tuple[float, float, float]] = []  # x, y, marker radius (points)
     crs = spatial.clusters.crs
     frame = areas.frame.to_crs(crs) if len(areas.frame) else None
@@ -303,20 +318,23 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
             marks += [(float(x), float(y), math.sqrt(60) / 2) for x, y in zip(part.geometry.x, part.geometry.y,
                                                                               strict=True)]
             labels: dict[tuple[float, float], list[str]] = {}
-            names: dict[tuple[float, float], str] = {}
-            for x, y, rule, name in zip(part.geometry.x, part.geometry.y, part["rule"], part["name"], strict=True):
+            names: dict[tuple[float, float], tuple[str, str]] = {}
+            for x, y, rule, name, place in zip(part.geometry.x, part.geometry.y, part["rule"], part["name"],
+                                               part["place"], strict=True):
                 labels.setdefault((round(x, 3), round(y, 3)), []).append(str(rule))
-                names[(round(x, 3), round(y, 3))] = str(name)
-            artists += [ax.annotate(f"{names[(x, y)]} ({', '.join(dict.fromkeys(rules))})", (x, y), xytext=(4, 4),
-                                    textcoords="offset points", fontsize=9, color=_rgb(INK), zorder=6)
+                names[(round(x, 3), round(y, 3))] = (str(name), str(place))
+            artists += [lettering.fit(ax.annotate(f"{names[(x, y)][0]} ({', '.join(dict.fromkeys(rules))})", (x, y),
+                                                  xytext=(4, 4), textcoords="offset points", fontsize=9,
+                                                  color=_rgb(INK), zorder=6),
+                                      f"{names[(x, y)][1]} ({', '.join(dict.fromkeys(rules))})")
                         for (x, y), rules in labels.items()]
     shapes = [f.geometry.to_numpy() for f in (spatial.clusters, frame) if f is not None and len(f)]
     _map_furniture(figure, ax, crs, marks, artists, [np.concatenate(shapes)] if shapes else [],
                    legend={"fontsize": 10, "frameon": False} if placed is not None else None)
-    figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15)
+    lettering.fit(figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15))
     rules = [f"{n}. {c.sentence}" for n, c in enumerate(diagnosis.conflicts, start=1)]
     text = "\n".join(textwrap.fill(r, 62, subsequent_indent="   ") for r in rules)
-    figure.text(0.60, 0.90, text, fontsize=9, va="top", color=_rgb(INK), linespacing=1.3)
+    lettering.fit(figure.text(0.60, 0.90, text, fontsize=9, va="top", color=_rgb(INK), linespacing=1.3))
     return figure
 
 
@@ -357,8 +375,9 @@ def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
     """Every file of the diagnosis folder (see the module docstring); places named in words by
     `names` (the run's; from the preprocessed layers without them)."""
     areas, points = conflict_layers(diagnosis, spatial, rule, names)
-    png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: rules that cannot be met together")
-    note = "No plan was written: this folder holds only the diagnosis."
+    drawn: list[str] = []
+    png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: rules that cannot be met together", drawn)
+    note = "\n\n".join(["No plan was written: this folder holds only the diagnosis.", *drawn])
     return {
         "conflicts.md": conflicts_markdown(diagnosis, scenario, presolve, note),
         "conflicts.geojson": feature_collection_text(areas),
@@ -426,19 +445,23 @@ def robustness_style(layer: OutputLayer) -> str:
                         labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products_in_words\")", 8, 1))
 
 
-def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names: Names | None = None) -> bytes:
+def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names: Names | None = None,
+                   notices: list[str] | None = None) -> bytes:
     """A map of the robustness layer: marker size and colour by the share of plans building at
     each site; sites built in at least half of the plans labelled with their name (`names`, as
     map.png labels them; the preprocessed sites' names without them) and the products built there
-    in every plan, in words (the full shares are in the layer and the table)."""
+    in every plan, in words (the full shares are in the layer and the table); a site whose name
+    no installed font draws by its id (siting/deliver/mapplot.py `Lettering`, whose notice is
+    added to `notices`)."""
     names = names or spatial_names(spatial)
-    from siting.deliver.mapplot import HALO
+    from siting.deliver.mapplot import HALO, Lettering
 
+    lettering = Lettering("robustness.png")
     figure, ax = _figure((0.02, 0.04, 0.62, 0.86))
-    names_drawn = _draw_clusters(ax, spatial)
+    names_drawn = _draw_clusters(ax, spatial, lettering)
     frame = layer.frame.to_crs(spatial.clusters.crs)
     marks: list[tuple[float, float, float]] = []  # x, y, marker radius (points)
-    labels: list[tuple[float, float, float, str]] = []  # x, y, share, text
+    labels: list[tuple[float, float, float, str, str]] = []  # x, y, share, text, the text by the site's id
     for role, colour, base in (("none", GREY, 15), ("some", SOME_COLOUR, 40), ("needed", NEEDED_COLOUR, 40)):
         part = frame.loc[frame["role"] == role]
         if not len(part):
@@ -456,23 +479,27 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names
                 continue
             always = [names.product(text.rsplit(" ", 1)[0]) for text in str(products).split(", ")
                       if text.endswith(" 100%")]
-            labels.append((x, y, float(share), f"{names.site(site)} ({float(share):.0%})"
-                           + (f"\nalways: {', '.join(always)}" if always else "")))
+            rest = f" ({float(share):.0%})" + (f"\nalways: {', '.join(always)}" if always else "")
+            labels.append((x, y, float(share), f"{names.site(site)}{rest}", f"{site}{rest}"))
     # Labels keep off every marker, the north arrow and each other (the plan map's placement), the
     # most shared first; the furniture fixes the limits the labels are placed in.
     placer = _map_furniture(figure, ax, spatial.clusters.crs, marks, names_drawn,
                             [spatial.clusters.geometry.to_numpy()])
     radius_of = {(x, y): radius for x, y, radius in marks}
-    for x, y, _share, text in sorted(labels, key=lambda item: (-item[2], item[3])):
+    for x, y, _share, text, by_id in sorted(labels, key=lambda item: (-item[2], item[3])):
         label = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=8, color=_rgb(INK),
                             zorder=6, path_effects=HALO, annotation_clip=False)
-        placer.place(label, (x, y), radius_of[(x, y)])
+        placer.place(lettering.fit(label, by_id), (x, y), radius_of[(x, y)])
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, frameon=False, markerscale=0.6)
     figure.text(0.655, 0.55, textwrap.fill("Marker area grows with the share of the near-optimal plans that build "
                                            "at the site; labels give the share and the products every plan builds "
                                            "there.", 40), fontsize=10, color=_rgb(INK), va="top")
-    figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15)
-    return _png(figure)
+    lettering.fit(figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15))
+    png = _png(figure)
+    notice = lettering.notice()
+    if notice is not None and notices is not None:
+        notices.append(notice)
+    return png
 
 
 def spatial_names(spatial: SpatialResult) -> Names:
@@ -574,15 +601,17 @@ def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatia
     names = names or spatial_names(spatial)
     layer = robustness_layer(plans, inputs, spatial)
     table = comparison(plans, inputs)
+    drawn: list[str] = []
     png = robustness_png(layer, spatial, f"{scenario}: share of {len(distinct(plans))} near-optimal plans (within "
-                                         f"{slack:.0%}) that build at each site", names)
+                                         f"{slack:.0%}) that build at each site", names, drawn)
     return {
         "robustness.geojson": feature_collection_text(layer),
         "robustness.qml": robustness_style(layer),
         "robustness.csv": csv_text(robustness(plans, inputs)),
         "robustness.png": _bytes_writer(png),
         "alternatives.csv": csv_text(table),
-        "alternatives.md": alternatives_markdown(plans, inputs, slack, table, gap, names),
+        "alternatives.md": "\n".join([alternatives_markdown(plans, inputs, slack, table, gap, names),
+                                       *(f"{notice}\n" for notice in drawn)]),
     }
 
 

@@ -83,7 +83,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
     context = map_context(prepared, layers)
     files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
-                           list(spatial.sources["resource"]), context)
+                           list(spatial.sources["resource"]), context, prepared.notices)
     files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
     files.update(extra or {})
     timings["export"] = time.perf_counter() - started
@@ -213,13 +213,17 @@ def prefetch_drawing() -> threading.Thread:
 
 
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
-            working_crs: str, context: MapContext | None = None) -> bytes:
-    """map.png's bytes. (matplotlib is loaded here, not with this module: a run needs it only now,
-    and `prefetch_drawing` may load it while the solver works.)"""
+            working_crs: str, context: MapContext | None = None, notices: list[str] | None = None) -> bytes:
+    """map.png's bytes; the drawing's notices (a label no installed font draws) are added to
+    `notices`, once each. (matplotlib is loaded here, not with this module: a run needs it only
+    now, and `prefetch_drawing` may load it while the solver works.)"""
     from siting.deliver.mapplot import render_map
 
     buffer = io.BytesIO()
-    render_map(buffer, layers, map_title(loaded, inputs, report), list(inputs.PRODUCTS), working_crs, context)
+    drawn = render_map(buffer, layers, map_title(loaded, inputs, report), list(inputs.PRODUCTS), working_crs,
+                       context)
+    if notices is not None:
+        notices.extend(n for n in drawn if n not in notices)
     return buffer.getvalue()
 
 
@@ -238,17 +242,17 @@ def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str])
 
 
 def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
-              working_crs: str, resources: Sequence[str], context: MapContext | None = None
-              ) -> tuple[dict[str, FileContent], bytes]:
+              working_crs: str, resources: Sequence[str], context: MapContext | None = None,
+              notices: list[str] | None = None) -> tuple[dict[str, FileContent], bytes]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and the PNG bytes
-    (which the HTML report embeds)."""
+    (which the HTML report embeds). map.png's notices are added to `notices`."""
     styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
                           units_of(loaded.catalog, inputs))
     files = layer_files(layers, styles)
     files["plan.gpkg"] = _geopackage_writer(layers, styles)
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
                                      view_extent(layers, working_crs), map_title=map_title(loaded, inputs, report))
-    png = map_png(layers, loaded, inputs, report, working_crs, context)
+    png = map_png(layers, loaded, inputs, report, working_crs, context, notices)
     files["map.png"] = _bytes_writer(png)
     return files, png
 

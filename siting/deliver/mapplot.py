@@ -35,8 +35,12 @@ the PNG metadata.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import importlib.util
 import math
 import textwrap
+import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +52,7 @@ import matplotlib.patheffects as path_effects
 import matplotlib.style
 import numpy as np
 import shapely
+from matplotlib import font_manager
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
@@ -92,6 +97,8 @@ def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float
     return colour[0] / 255, colour[1] / 255, colour[2] / 255, alpha
 
 
+#: The map's file name, as its notices name it.
+MAP_FILE = "map.png"
 #: 1600 x 1200 pixels: readable on a screen and in a printed A4 report (taller only where the
 #: legend and the notes need it: `lay_out_margin`).
 FIGURE_SIZE_IN = (16.0, 12.0)
@@ -459,9 +466,172 @@ class LabelPlacer:
         return True
 
 
-def _label(ax: Axes, text: str, xy: tuple[float, float], **style: object) -> Text:
-    return ax.annotate(text, xy, xytext=(0, 0), textcoords="offset points", zorder=12, path_effects=HALO,
-                       annotation_clip=False, **style)
+# --- lettering: labels in any script ------------------------------------------------------------
+
+#: Installed families that draw Chinese, tried in this order: the first matplotlib knows
+#: (`font_manager.fontManager.ttflist`, which holds only the first face of a `.ttc` collection).
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei",
+                "PingFang SC")
+#: Other installed families that draw Chinese, tried only after the optional `mplfonts` package's
+#: font (their characters take Japanese or traditional forms in places).
+OTHER_CJK_FAMILIES = ("Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans", "WenQuanYi Micro Hei")
+#: The optional package `mplfonts` (the `cjk` extra) and its Noto Sans CJK SC font file, in its folder.
+MPLFONTS = "mplfonts"
+MPLFONTS_FONT = ("fonts", "NotoSansCJKsc-Regular.otf")
+#: What installs a font that draws Chinese, for a notice.
+CJK_INSTALL = 'pip install -e ".[cjk]"'
+
+
+def mplfonts_font() -> Path | None:
+    """The Noto Sans CJK SC font file of the optional `mplfonts` package, where it is installed;
+    found without importing the package (nor calling its functions, which copy fonts into
+    matplotlib's own folders)."""
+    try:
+        spec = importlib.util.find_spec(MPLFONTS)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder).joinpath(*MPLFONTS_FONT)
+        if path.is_file():
+            return path
+    return None
+
+
+def find_cjk_family() -> str | None:
+    """The family that draws Chinese labels: the first of CJK_FAMILIES that matplotlib knows;
+    else the `mplfonts` package's font (`mplfonts_font`), registered with matplotlib's font
+    manager for this process (`addfont`: no cache written); else the first of
+    OTHER_CJK_FAMILIES matplotlib knows; None where there is none. A family with no bold face
+    gets one (`_bold_as_regular`)."""
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    chosen = next((family for family in CJK_FAMILIES if family in known), None)
+    path = mplfonts_font() if chosen is None else None
+    if path is not None:
+        font_manager.fontManager.addfont(path)
+        chosen = font_manager.ttfFontProperty(font_manager.get_font(path)).name
+    chosen = chosen or next((family for family in OTHER_CJK_FAMILIES if family in known), None)
+    if chosen is not None:
+        _bold_as_regular(chosen)
+    return chosen
+
+
+def _weight(weight: str | int) -> int:
+    return weight if isinstance(weight, int) else int(font_manager.weight_dict.get(weight, 400))
+
+
+def _bold_as_regular(family: str) -> None:
+    """Where `family` has no bold face, let bold text take its regular one, as matplotlib's
+    per-character fallback does anyway, but without its log line "findfont: Failed to find font
+    weight bold" on the terminal: an entry of weight 700 for the regular face's file, in this
+    process's font manager only."""
+    faces = [font for font in font_manager.fontManager.ttflist if font.name == family]
+    if faces and not any(_weight(font.weight) >= 600 for font in faces):
+        regular = min(faces, key=lambda font: (abs(_weight(font.weight) - 400), font.style != "normal", font.fname))
+        font_manager.fontManager.ttflist.append(dataclasses.replace(regular, weight=700))
+
+
+@functools.cache
+def cjk_family() -> str | None:
+    """`find_cjk_family`, looked up once per process (on the first label that needs it)."""
+    return find_cjk_family()
+
+
+@functools.cache
+def _characters(path: str) -> frozenset[int]:
+    """The code points the font file at `path` has glyphs for."""
+    return frozenset(font_manager.get_font(path).get_charmap())
+
+
+def _font_file(properties: font_manager.FontProperties, family: str | None = None) -> str:
+    """The file matplotlib draws `properties` with (in `family` instead of its own, where given)."""
+    if family is not None:
+        properties = properties.copy()
+        properties.set_family(family)
+    return str(font_manager.findfont(properties))
+
+
+def _undrawable(text: str, fonts: Sequence[str]) -> list[str]:
+    """The characters of `text` (in order, each once) that none of the font files `fonts` draws;
+    spaces and control characters (line breaks) need no glyph."""
+    drawn = [_characters(path) for path in fonts]
+    return [c for c in dict.fromkeys(text) if not c.isspace() and unicodedata.category(c)[0] != "C"
+            and not any(ord(c) in d for d in drawn)]
+
+
+class Lettering:
+    """The fonts of one figure's texts. A text its own font draws whole is left as it is (the same
+    bytes as ever); one with characters that font cannot draw gets a family list: its own family
+    first, then the family that draws Chinese (`cjk_family`), matplotlib taking each character
+    from the first font that has it. A text that no font draws whole is replaced: a feature's
+    label by the same label with the feature's id for its name (ids are unique and read the same
+    as in the tables and layers, where a name with some of its characters as "?" could be
+    anyone's), other text (titles, legend rows, notes) with "?" for each character no font draws.
+    Either way matplotlib warns of no missing glyph. `notice` says how many were replaced."""
+
+    def __init__(self, figure: str) -> None:
+        self.figure = figure
+        #: The characters no font drew, in the order met.
+        self.missing: dict[str, None] = {}
+        #: The texts replaced, as (text, fallback) -> whether by the fallback (the feature's id): a
+        #: text made again (a legend laid out once more) counts once.
+        self.replaced: dict[tuple[str, str | None], bool] = {}
+
+    def fit(self, text: Text, fallback: str | None = None) -> Text:
+        """Let `text` be drawn whole: left as it is, given a family list, or replaced by
+        `fallback` (where the fonts draw that whole; else by `text` with "?" for each character
+        they cannot draw). Call before the text is measured. Returns `text`."""
+        content = text.get_text()
+        properties = text.get_fontproperties()
+        own = _font_file(properties)
+        if not _undrawable(content, [own]):
+            return text
+        family = cjk_family()
+        fonts = [own] if family is None else [own, _font_file(properties, family)]
+        missing = _undrawable(content, fonts)
+        if missing:
+            self.missing.update(dict.fromkeys(missing))
+            by_id = fallback is not None and not _undrawable(fallback, fonts)
+            self.replaced[content, fallback] = by_id
+            drawn = fallback if by_id and fallback is not None else "".join("?" if c in missing else c for c in content)
+            text.set_text(drawn)
+            if not _undrawable(drawn, [own]):
+                return text
+        if family is not None:
+            text.set_fontfamily([*properties.get_family(), family])
+        return text
+
+    def fit_all(self, texts: Sequence[Text]) -> None:
+        """`fit` each of `texts` (no feature of their own: titles, legend rows, notes)."""
+        for text in texts:
+            self.fit(text)
+
+    def notice(self) -> str | None:
+        """What the figure drew otherwise than asked, and the fix; None where it drew every text:
+        "map.png: no installed font draws some characters of 3 labels (such as '安', U+5B89): 2
+        show their feature's id instead, 1 shows ? in their place; to draw Chinese, install a font
+        that does: pip install -e ".[cjk]"" (the fix only where no such font is installed)."""
+        if not self.replaced:
+            return None
+        by_id = sum(self.replaced.values())
+        marked = len(self.replaced) - by_id
+        shown = ([f"{by_id} show{'s' if by_id == 1 else ''} their feature's id instead"] if by_id else []) + (
+            [f"{marked} show{'s' if marked == 1 else ''} ? in their place"] if marked else [])
+        first = next(iter(self.missing))
+        fix = f"; to draw Chinese, install a font that does: {CJK_INSTALL}" if cjk_family() is None else ""
+        return (f"{self.figure}: no installed font draws some characters of {len(self.replaced)} "
+                f"label{'s' if len(self.replaced) != 1 else ''} (such as '{first}', U+{ord(first):04X}): "
+                f"{', '.join(shown)}{fix}")
+
+
+def _label(ax: Axes, text: str, xy: tuple[float, float], lettering: Lettering | None = None,
+           fallback: str | None = None, **style: object) -> Text:
+    """A label at `xy` (data coordinates, offset 0 points: `LabelPlacer.place` moves it), fitted
+    to the fonts by `lettering` (`fallback`: the same label by the feature's id) where given."""
+    label = ax.annotate(text, xy, xytext=(0, 0), textcoords="offset points", zorder=12, path_effects=HALO,
+                        annotation_clip=False, **style)
+    return lettering.fit(label, fallback) if lettering is not None else label
 
 
 # --- layers ------------------------------------------------------------------------------------
@@ -539,6 +709,8 @@ class BuiltSite:
     y: float
     capex_yuan: float
     added: dict[str, float]
+    #: The site's id (the label's name where no font draws the name: `Lettering`).
+    id: str | None = None
 
     def slices(self, values: Mapping[str, float]) -> list[tuple[str, float]]:
         """(product, share) of the pie: the output value of the capacity added (equal shares
@@ -568,7 +740,8 @@ def built_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: 
             amount = sum(float(row.get(f"added_{p}_{t}", 0.0) or 0.0) for t in years)
             if amount > 0:
                 added[p] = amount
-        found.append(BuiltSite(label, float(xy[i, 0]), float(xy[i, 1]), float(row["capex_yuan"] or 0.0), added))
+        found.append(BuiltSite(label, float(xy[i, 0]), float(xy[i, 1]), float(row["capex_yuan"] or 0.0), added,
+                               str(row["id"])))
     return found
 
 
@@ -581,6 +754,8 @@ class StandingSite:
     x: float
     y: float
     standing: dict[str, float]
+    #: The site's id (the label's name where no font draws the name: `Lettering`).
+    id: str | None = None
 
 
 def standing_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: Sequence[int]
@@ -603,7 +778,7 @@ def standing_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], year
                       + float(row.get(f"committed_{p}_{years[-1]}", 0.0) or 0.0))
             if amount > 0:
                 standing[p] = amount
-        found.append(StandingSite(label, float(xy[i, 0]), float(xy[i, 1]), standing))
+        found.append(StandingSite(label, float(xy[i, 0]), float(xy[i, 1]), standing, str(row["id"])))
     return found
 
 
@@ -780,6 +955,12 @@ def draw_leaders(ax: Axes, built: Sequence[BuiltSite], centres: Sequence[tuple[f
                             edgecolor="white", linewidth=0.6, zorder=9.96))
         count += 1
     return count
+
+
+def _by_id(site: BuiltSite | StandingSite, label: Callable[[BuiltSite | StandingSite], str]) -> str | None:
+    """`label` of the site with its id for its name (None without an id): what a label shows
+    where no font draws the name."""
+    return label(dataclasses.replace(site, name=site.id)) if site.id is not None else None
 
 
 def site_label(site: BuiltSite, units: Mapping[str, str], values: Mapping[str, float]) -> str:
@@ -1003,6 +1184,10 @@ def draw_sources(ax: Axes, sources: gpd.GeoDataFrame | None, colours: Mapping[st
             {r for r, h in zip(resources, hollow, strict=True) if h})
 
 
+def _ids(frame: gpd.GeoDataFrame) -> list[str]:
+    return [str(i) for i in frame["id"]]
+
+
 def _names(frame: gpd.GeoDataFrame) -> list[str]:
     if "name" in frame.columns:
         return [str(n) if n is not None else str(i) for n, i in zip(frame["name"], frame["id"], strict=True)]
@@ -1020,9 +1205,11 @@ def quiet_canvas(figure: Figure) -> FigureCanvasAgg:
 
 
 def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str], working_crs: str,
-               context: MapContext | None = None) -> Figure:
-    """The map as a matplotlib figure on an Agg canvas (render_map saves it as PNG)."""
+               context: MapContext | None = None, lettering: Lettering | None = None) -> Figure:
+    """The map as a matplotlib figure on an Agg canvas (render_map saves it as PNG); its texts
+    fitted to the installed fonts by `lettering` (a new one where not given)."""
     extra = context or MapContext()
+    letters = lettering or Lettering(MAP_FILE)
     by_name = {layer.name: layer for layer in layers}
     crs = working_crs
     sites = _projected(by_name.get("sites"), crs)
@@ -1081,28 +1268,32 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         # Each label beside its own pie, where the pie is drawn (moved aside or not).
         for site, centre, radius in sorted(zip(built, centres, radii, strict=True),
                                            key=lambda scr: (-scr[0].capex_yuan, scr[0].name)):
-            text = _label(ax, site_label(site, extra.units, extra.values), centre, fontsize=7.5,
+            text = _label(ax, site_label(site, extra.units, extra.values), centre, letters,
+                          _by_id(site, lambda s: site_label(s, extra.units, extra.values)), fontsize=7.5,
                           linespacing=1.15, multialignment="left")
             placer.place(text, centre, radius)
         # Then each site where only existing or committed plants stand, beside its diamond.
         for standing in standing_sites(sites, products, title.years):
-            text = _label(ax, standing_label(standing, extra.units), (standing.x, standing.y), fontsize=7.5,
+            text = _label(ax, standing_label(standing, extra.units), (standing.x, standing.y), letters,
+                          _by_id(standing, lambda s: standing_label(s, extra.units)), fontsize=7.5,
                           linespacing=1.15, multialignment="left")
             placer.place(text, (standing.x, standing.y), SITE_MARK_RADIUS)
         if clusters is not None:
-            for (x, y), name in zip(_anchor_points(clusters), _names(clusters), strict=True):
-                placer.place(_label(ax, name, (x, y), fontsize=14, fontweight="bold", color=_rgb(INK, 0.75)),
-                             (x, y), centred_first=True)
+            for (x, y), name, ident in zip(_anchor_points(clusters), _names(clusters), _ids(clusters), strict=True):
+                placer.place(_label(ax, name, (x, y), letters, ident, fontsize=14, fontweight="bold",
+                                    color=_rgb(INK, 0.75)), (x, y), centred_first=True)
         if redline is not None:
             water = [redline_colour(c) == WATER for c in redline["category"]]
             lakes = redline.loc[water]
-            for (x, y), name in zip(_anchor_points(lakes), _names(lakes), strict=True) if len(lakes) else ():
-                placer.place(_label(ax, name, (x, y), fontsize=8.5, fontstyle="italic", color=(0.1, 0.33, 0.55, 1.0)),
+            for (x, y), name, ident in (zip(_anchor_points(lakes), _names(lakes), _ids(lakes), strict=True)
+                                        if len(lakes) else ()):
+                placer.place(_label(ax, name, (x, y), letters, ident, fontsize=8.5, fontstyle="italic",
+                                    color=(0.1, 0.33, 0.55, 1.0)),
                              (x, y), required=False, steps=(2.0, 12.0), centred_first=True, leader=False)
         if counties is not None:
-            for (x, y), name in zip(_anchor_points(counties), _names(counties), strict=True):
-                placer.place(_label(ax, name, (x, y), fontsize=7, color=_rgb(CONTEXT)), (x, y), required=False,
-                             steps=(2.0,), centred_first=True)
+            for (x, y), name, ident in zip(_anchor_points(counties), _names(counties), _ids(counties), strict=True):
+                placer.place(_label(ax, name, (x, y), letters, ident, fontsize=7, color=_rgb(CONTEXT)), (x, y),
+                             required=False, steps=(2.0,), centred_first=True)
         statuses = set(sites["status"]) if sites is not None else set()
         shown = [p for p in products if any(p in b.added for b in built)]
         context_label = extra.context_label if counties is not None else None
@@ -1114,7 +1305,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
                                   flowing, context_label, cell_counts, leaders > 0, font, spacing,
                                   hollow=hollow, filled=filled)
 
-        heading = figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18)
+        heading = letters.fit(figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18))
         extent_text = extra.redline_extent if extra.redline_extent is not None else redline_extent_text(
             layers, title.official_redline_pct, title.official_redline_source, title.redline_given)
         standing_note = (f"; at a diamond, the existing and committed capacity in {title.years[-1]}"
@@ -1124,12 +1315,12 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         if extra.sources:
             notes.append("Sources:\n" + "\n".join(textwrap.fill(s, 58, subsequent_indent="  ")
                                                   for s in extra.sources))
-        lay_out_margin(figure, entries, "\n\n".join(notes), [heading])
+        lay_out_margin(figure, entries, "\n\n".join(notes), [heading], letters)
     return figure
 
 
 def _margin(figure: Figure, entries: Callable[[float, float], tuple[list[object], list[str]]], notes: str,
-            style: tuple[float, float, float]) -> tuple[Legend, Annotation]:
+            style: tuple[float, float, float], lettering: Lettering | None = None) -> tuple[Legend, Annotation]:
     """The legend hanging from the margin's top, set in `style` (see MARGIN_STYLES), and the notes
     anchored NOTES_GAP points under the legend's rendered box, aligned with its rows' left edge.
     The keys are as wide as the largest pie size's circle, so that it stays clear of its label."""
@@ -1144,6 +1335,8 @@ def _margin(figure: Figure, entries: Callable[[float, float], tuple[list[object]
     text = Annotation(notes, (0.0, 0.0), xycoords=legend, xytext=(0.3 * font, -NOTES_GAP), textcoords="offset points",
                       ha="left", va="top", fontsize=notes_font, color=_rgb(INK, 0.9), linespacing=1.3)
     figure.add_artist(text)
+    if lettering is not None:
+        lettering.fit_all([legend.get_title(), *legend.get_texts(), text])
     return legend, text
 
 
@@ -1186,15 +1379,16 @@ def grow_page(figure: Figure, inches: float, anchored: Sequence[Text] = ()) -> N
 
 
 def lay_out_margin(figure: Figure, entries: Callable[[float, float], tuple[list[object], list[str]]], notes: str,
-                   anchored: Sequence[Text] = ()) -> tuple[Legend, Annotation]:
+                   anchored: Sequence[Text] = (), lettering: Lettering | None = None) -> tuple[Legend, Annotation]:
     """The right margin, from measured extents: the legend from its top, the notes under the
     legend's rendered box. Each of MARGIN_STYLES is tried in turn until both fit on the page
     (PAGE_EDGE points clear of its bottom and right edges); when even the last does not, the
     page grows at the bottom by whole PAGE_STEP_IN steps until the notes fit (`grow_page`, which
     keeps the `anchored` texts in place too). `entries(font, spacing)` gives the legend's handles
-    and labels for that font (points) and row spacing. Returns the legend and the notes."""
+    and labels for that font (points) and row spacing; `lettering` fits their texts to the fonts.
+    Returns the legend and the notes."""
     for n, style in enumerate(MARGIN_STYLES):
-        legend, text = _margin(figure, entries, notes, style)
+        legend, text = _margin(figure, entries, notes, style, lettering)
         below, past = _shortfall(figure, legend, text)
         if (below <= 0 and past <= 0) or n == len(MARGIN_STYLES) - 1:
             break
@@ -1211,9 +1405,13 @@ def _span(years: Sequence[int]) -> str:
 
 
 def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str],
-               working_crs: str, context: MapContext | None = None) -> None:
+               working_crs: str, context: MapContext | None = None) -> list[str]:
     """Draw the plan's layers into a PNG (PIXELS in size, taller where the margin needs it: see
-    `lay_out_margin`) at a path or into a binary file."""
+    `lay_out_margin`) at a path or into a binary file. Returns the notices of the drawing: the
+    `Lettering` notice where a label had characters no installed font draws."""
+    lettering = Lettering(MAP_FILE)
     with matplotlib.style.context("default"), matplotlib.rc_context({"hatch.linewidth": 0.6}):
-        figure = map_figure(layers, title, products, working_crs, context)
+        figure = map_figure(layers, title, products, working_crs, context, lettering)
         figure.savefig(target, dpi=DPI, format="png", metadata={"Software": None})
+    notice = lettering.notice()
+    return [notice] if notice is not None else []
