@@ -146,12 +146,14 @@ def test_raw_imports_rows_and_the_feedstock_reason_at_the_import_cap():
 
 def test_the_csv_tables_carry_units_and_bn_yuan(chain):
     """trade.csv, product_flows.csv and stranded.csv with each product's unit; money in bn yuan;
-    costs.csv has every component and the total (the objective)."""
+    costs.csv has every component and the total (the objective). trade.csv's rows are sorted by
+    its keys in their column order, hub, product, year, as plan.csv's are: d, f, u at c2."""
     plan = chain[3]
     catalog = SimpleNamespace(products={p: SimpleNamespace(unit="GWh" if p == "d" else "t") for p in "udxf"})
     files = plan_tables(plan, catalog)
-    assert files["trade.csv"].splitlines()[:2] == [
-        "hub,product,unit,year,imports,import_cost_bn_yuan,sales,revenue_bn_yuan", "c2,u,t/yr,2030,2,6e-08,0,0"]
+    assert files["trade.csv"].splitlines() == [
+        "hub,product,unit,year,imports,import_cost_bn_yuan,sales,revenue_bn_yuan", "c2,d,GWh/yr,2030,0,0,12,1.2e-06",
+        "c2,f,t/yr,2030,0,0,4,2e-07", "c2,u,t/yr,2030,2,6e-08,0,0"]
     assert files["product_flows.csv"].splitlines()[:2] == ["kind,from,to,product,unit,year,units,km",
                                                            "site_to_hub,s1,c1,u,t/yr,2030,10,2"]
     assert files["stranded.csv"].splitlines() == [

@@ -57,6 +57,9 @@ COUNT_TRIGGERS_SQL = (
 )
 
 _DTYPES = {"integer": "int64", "real": "float64", "boolean": "bool"}
+#: pandas' nullable dtypes, for an integer or yes/no field with a null: GDAL declares them
+#: Integer64 and Integer(Boolean) and writes the nulls as NULL (a float64 column, a REAL field).
+_NULLABLE_DTYPES = {"integer": "Int64", "boolean": "boolean"}
 
 
 @contextmanager
@@ -72,12 +75,16 @@ def gdal_config(options: Mapping[str, str]) -> Iterator[None]:
 
 def typed_frame(layer: OutputLayer) -> gpd.GeoDataFrame:
     """The layer with column dtypes that GDAL maps to the declared field kinds, also when the
-    layer is empty (an empty object column would otherwise become a string field)."""
+    layer is empty (an empty object column would otherwise become a string field): an integer or
+    yes/no field with a null as pandas' nullable dtype (`_NULLABLE_DTYPES`), so that the field
+    keeps its kind and the null stays NULL."""
     columns: dict[str, pd.Series] = {}
     for name, kind in layer.fields:
         values = layer.frame[name]
-        if kind == "string" or (kind != "real" and values.isna().any()):
-            columns[name] = values.astype(object) if kind == "string" else values.astype("float64")
+        if kind == "string":
+            columns[name] = values.astype(object)
+        elif kind != "real" and values.isna().any():
+            columns[name] = pd.Series(pd.array(values.tolist(), dtype=_NULLABLE_DTYPES[kind]), index=values.index)
         else:
             columns[name] = values.astype(_DTYPES[kind])
     return gpd.GeoDataFrame(columns, geometry=layer.frame.geometry.array, crs=layer.frame.crs)

@@ -86,13 +86,16 @@ def carried_fields(carried: pd.DataFrame | None, ids: Sequence[Any], own: Sequen
     """An input layer's other columns as fields of the output layer made from it, to follow the
     layer's own fields `own`: field name -> (kind, one value per feature of `ids`).
 
-    `carried`: the columns by feature id, as read (`LayerSet.text_columns[<role>]`: text, and
-    for some layers numbers and yes/no); None or no columns for none. `ids`: each feature's id in
-    the input, None for a feature the input does not hold (a candidate cell). Each column comes
-    under the name `carried_names` gives it (`input_<name>` where it clashes with a name of
-    `own`, the GeoPackage's, or starts with one of `prefixes`), in the input's order, null for a
-    feature `carried` does not hold, of the kind its values have (`infer_kind`: text where
-    they are text or every one is null, integer, real, boolean). Empty without columns."""
+    `carried`: the columns by feature id, as read (`LayerSet.text_columns[<role>]`,
+    siting/prepare/layers.py `other_text_columns`: text, dates as ISO 8601 text, and for some
+    layers numbers and yes/no, each of the type its file declares, an integer or yes/no field
+    with nulls as ints or bools and None); None or no columns for none. `ids`: each feature's id
+    in the input, None for a feature the input does not hold (a candidate cell). Each column
+    comes under the name `carried_names` gives it (`input_<name>` where it clashes with a name
+    of `own`, the GeoPackage's, or starts with one of `prefixes`), in the input's order, null for
+    a feature `carried` does not hold, of the kind its values have (`infer_kind`: text where
+    they are text or every one is null, integer, real, boolean: nulls leave an integer or
+    yes/no column so). Empty without columns."""
     if carried is None or not len(carried.columns):
         return {}
     names = carried_names([str(c) for c in carried.columns], own, prefixes)

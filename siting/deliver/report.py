@@ -38,6 +38,7 @@ from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import prospective_left_out, prospective_left_out_km
 from siting.deliver.mapinfo import MapContext, redline_extent_text, site_names
 from siting.deliver.styles import STATUS_LABELS
+from siting.deliver.tables import trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan
@@ -261,15 +262,15 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         unit = per_year(loaded.catalog.products[b.product].unit)
         size = sizes.get(str(b.module))
         build_rows.append([str(b.year), clusters_named.get(str(b.cluster), str(b.cluster)),
-                           names.get(str(b.site), str(b.site)), product_label(str(b.product)),
+                           names.get(str(b.site), str(b.site)), product_label(str(b.product)), unit,
                            str(b.module) if size is None else f"{amount(size)} {unit}", str(b.modules),
-                           amount(b.capacity_added), unit, bn_yuan(b.capex_yuan)])
+                           amount(b.capacity_added), bn_yuan(b.capex_yuan)])
     if build_rows:
         blocks += [Block("p", "Modules built, by year (each module's size is its capacity; plan.csv gives the "
                               "catalog's module ids):"),
-                   Block("table", Table(["year", "cluster", "site", "product", "module size", "modules",
-                                         "capacity added", "unit", "capex, bn yuan"], build_rows,
-                                        frozenset({4, 5, 6, 8})))]
+                   Block("table", Table(["year", "cluster", "site", "product", "unit", "module size", "modules",
+                                         "capacity added", "capex, bn yuan"], build_rows,
+                                        frozenset({5, 6, 7, 8})))]
     return blocks
 
 
@@ -316,7 +317,8 @@ def _clipped(rows: list[list[str]], csv_name: str) -> tuple[list[list[str]], lis
 def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | None = None,
                  clusters: Mapping[str, str] | None = None) -> list[Block]:
     """Products bought outside and sold out of the province, per hub (named by its cluster,
-    `clusters`), product and year, and raw material bought outside, per site, by its name
+    `clusters`), product and year, in trade.csv's order (`trade_rows`), and raw material bought
+    outside, per site, by its name
     (`names`); money in the year's yuan, not discounted; amounts as the layers deliver them
     (`amount`)."""
     names = names or {}
@@ -330,7 +332,7 @@ def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | 
     else:
         rows = [[clusters.get(str(r.hub), str(r.hub)), product_label(str(r.product)), unit[r.product], str(r.year),
                  amount(r.imports), bn_yuan(r.import_cost_yuan), amount(r.sales), bn_yuan(r.revenue_yuan)]
-                for r in plan.trade.itertuples(index=False)]
+                for r in trade_rows(plan.trade).itertuples(index=False)]
         rows, more = _clipped(rows, "trade.csv")
         blocks += [Block("p", "Products bought outside the province (delivered to the gateway and carried to the "
                               "hub) and sold out of it (carried from the hub to the gateway), by hub; money in "
@@ -585,9 +587,22 @@ def cell_blocks(cells: OutputLayer | None, clusters: Mapping[str, str] | None = 
     return blocks
 
 
-def zone_blocks(zones: OutputLayer) -> list[Block]:
+def zone_blocks(zones: OutputLayer, rule_on: bool = True, layer_given: bool = True) -> list[Block]:
+    """The red-line zones as buffered (`zones`, the redline_zones layer), or, where there are none,
+    why no zone excludes any site: the rule is off (`rule_on`, constraints.redline.enabled); it is
+    on but the scenario gives no red-line layer (`layer_given`, layers.redline), as the notice the
+    terminal prints then says (siting/prepare/checks.py `redline_layer_notices`); or it counts no
+    polygon of the layer (none of its categories is counted, constraints.redline.categories)."""
     if zones.frame.empty:
-        return [Block("h2", "Red-line zones"), Block("p", "The red-line rule is off: no zone excludes any site.")]
+        if not rule_on:
+            why = "The red-line rule is off (constraints.redline.enabled: false): no zone excludes any site."
+        elif not layer_given:
+            why = ("The red-line rule is on, but the scenario gives no red-line layer (layers.redline): no zone "
+                   "excludes any site, and the plan may lie in protected land.")
+        else:
+            why = ("The red-line rule is on, but it counts no polygon of the red-line layer (the layer has none "
+                   "of the categories it counts, constraints.redline.categories): no zone excludes any site.")
+        return [Block("h2", "Red-line zones"), Block("p", why)]
     rows = [[str(r.id), _products_text(r.products), str(r.distances_m).replace("_", " "), number(r.area_km2, 1)]
             for r in zones.frame.itertuples(index=False)]
     return [Block("h2", "Red-line zones as buffered"),
@@ -673,7 +688,8 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs))
     blocks += position_blocks(positions, plan, names)
     blocks += cell_blocks(by_name.get("candidate_cells"), clusters)
-    blocks += zone_blocks(by_name["redline_zones"])
+    blocks += zone_blocks(by_name["redline_zones"], loaded.scenario.constraints.redline.enabled,
+                          loaded.scenario.layers.redline is not None)
     blocks += redline_extent_blocks(loaded, layers, map_context.redline_extent if map_context is not None else None)
     blocks += provenance_blocks(manifest)
     blocks += [Block("h2", "Files in this folder"),

@@ -52,12 +52,23 @@ def _with_unit(frame: pd.DataFrame, catalog: Any, after: str) -> pd.DataFrame:
     return out
 
 
+#: trade.csv's keys in its column order (where, what, when): its rows are sorted by them, as plan.csv's
+#: are by its own (`site`, `product`, `year`, `module`), and the report's trade table follows it.
+TRADE_KEYS = ["hub", "product", "year"]
+
+
+def trade_rows(trade: pd.DataFrame) -> pd.DataFrame:
+    """`Plan.trade` in trade.csv's order: sorted by TRADE_KEYS, each as text or number sorts."""
+    return trade.sort_values(TRADE_KEYS, kind="stable")
+
+
 def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
     """plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv, product_flows.csv,
     raw_imports.csv and stranded.csv, as text: capacities and flows in their product's unit per
     year (the `unit` column, right after `product`, and in targets.csv after `target`, before
     `year` in every table), raw material in t/yr, money in bn yuan (`..._bn_yuan`, output-value
-    targets in bn yuan/yr). A table with no rows is written with its header."""
+    targets in bn yuan/yr). plan.csv's and trade.csv's rows are sorted by their keys in their
+    column order (`trade_rows`). A table with no rows is written with its header."""
     groups = groups or {}
     builds = plan.builds.sort_values(["site", "product", "year", "module"], kind="stable")
     builds = _with_unit(builds, catalog, "product")
@@ -79,7 +90,7 @@ def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | 
         "capacity.csv": csv_text(capacity),
         "targets.csv": csv_text(targets),
         "costs.csv": csv_text(cost_table(plan.costs)),
-        "trade.csv": csv_text(_with_unit(plan.trade, catalog, "product")),
+        "trade.csv": csv_text(_with_unit(trade_rows(plan.trade), catalog, "product")),
         "product_flows.csv": csv_text(_with_unit(plan.product_flows, catalog, "product")),
         "raw_imports.csv": csv_text(plan.raw_imports),
         "stranded.csv": csv_text(_with_unit(plan.stranded, catalog, "product")),

@@ -42,6 +42,7 @@ relative to the scenario's folder in the run's files (`file_notice`, `siting.con
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import re
@@ -318,38 +319,99 @@ def text_values(values: pd.Series) -> list[str | None]:
 
 #: The layer roles whose number and yes/no columns are kept too (`other_text_columns` `typed`), for
 #: the outputs to carry as they are: the red line's sourced areas and proxy flags, the clusters'
-#: administrative codes, the sources' figures. The sites' other numbers are left out.
+#: administrative codes, the sources' figures. The sites' other numbers are left out, by design:
+#: a site's numbers are the model's inputs (existing capacity, usable area, land price, positional
+#: uncertainty) and, in the sites layer delivered, the plan's figures (capacity added, land,
+#: shipments per product and year), so a number of the input that the tool does not read would
+#: stand among them as if the plan had used it; the sites carry their text (names, sources, notes).
 TYPED_COLUMNS = ("redline", "clusters", "sources")
 
 
+def declared_dtypes(path: Path, layer: str | None, renamed: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Field -> the dtype its file declares for it (pyogrio's `read_info`: "int32", "int64",
+    "bool", "float64", "datetime64[D]" for a date, "datetime64[ms]" for a date and time,
+    "object" for text and times), under the layer's column names (`renamed`: a field of the file
+    -> its column, `CutNames.renamed`). The declared type is what survives a null: GDAL reads an
+    integer or yes/no field with a null as float64. Empty when the file cannot be listed."""
+    try:
+        info = pyogrio.read_info(path, layer=layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError):
+        return {}
+    renamed = renamed or {}
+    return {renamed.get(str(f), str(f)): str(d) for f, d in zip(info["fields"], info["dtypes"], strict=True)}
+
+
+def _is_missing(value: object) -> bool:
+    """Whether a value read from a layer is null: `_is_null`, or a null date (NaT)."""
+    return value is pd.NaT or _is_null(value)
+
+
+def carried_values(values: Iterable[object], dtype: str = "") -> list[object]:
+    """A column's values as an output carries them, None where null: as declared (`dtype`, see
+    `declared_dtypes`) where GDAL read them otherwise, an integer field's whole floats as ints and
+    a yes/no field's as bools (GDAL reads either with a null as float64); a date as ISO 8601 text
+    ("2024-01-05"), a date and time too ("2024-01-05T10:00:00", with its offset where the file
+    gives one: GDAL reads offsets that differ between features in UTC), a time of day as well
+    ("10:30:00"), since no output format keeps them all; numpy scalars as Python ones."""
+    out: list[object] = []
+    for value in values:
+        if _is_missing(value):
+            out.append(None)
+        elif isinstance(value, datetime.datetime):  # pandas' Timestamp is one
+            out.append(value.date().isoformat() if dtype == "datetime64[D]" else value.isoformat())
+        elif isinstance(value, (datetime.date, datetime.time)):
+            out.append(value.isoformat())
+        elif dtype == "bool" and isinstance(value, (float, np.floating, np.bool_, int, np.integer)):
+            out.append(bool(value))
+        elif dtype.startswith("int") and isinstance(value, (float, np.floating)) and float(value).is_integer():
+            out.append(int(value))
+        else:
+            out.append(value.item() if isinstance(value, np.generic) else value)
+    return out
+
+
 def other_text_columns(raw: gpd.GeoDataFrame, checked: gpd.GeoDataFrame, problems: list[str],
-                       read: Mapping[str, str], prefix: str | None = None, typed: bool = False) -> pd.DataFrame:
+                       read: Mapping[str, str], prefix: str | None = None, typed: bool = False,
+                       declared: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The text columns of a layer as read (`raw`) that the tool does not read (the fields of
     `read`, canonical name -> field, and the columns starting with `prefix`), indexed by the
-    checked layer's ids (`checked`: the same features in the same order): each column whose
-    every value is text or null and that has some text, null values as None. With `typed`, also
-    each column whose every value is a number or null, or yes/no or null, and that has some
-    value (as Python floats, ints and bools). An empty frame when there are none, or when
-    `check_layer` found `problems` (the ids may not be known)."""
+    checked layer's ids (`checked`: the same features in the same order), each value as
+    `carried_values` gives it by the field's declared dtype (`declared`, `declared_dtypes`; a
+    column it does not name as read): each column whose every value is text or null, dates and
+    times as ISO 8601 text among them, including one null everywhere that the file declares as
+    text (GDAL does so for a GeoJSON property null in every feature), null values as None. With
+    `typed`, also each column whose every value is a number or null, or yes/no or null, of the
+    type the file declares (an integer or yes/no field with nulls stays so), and every column
+    null everywhere, whatever its type: an output carries it as text, null. An empty frame when
+    there are none, or when `check_layer` found `problems` (the ids may not be known)."""
     if problems or "id" not in checked.columns:
         return pd.DataFrame()
+    declared = declared or {}
     ids = pd.Index(list(checked["id"]), dtype=object, name="id")
-    kept: dict[str, list[str | None]] = {}
+    kept: dict[str, list[object]] = {}
     for column in raw.columns:
         name = str(column)
         if (column == raw.geometry.name or name in read.values() or name in kept
                 or (prefix and name.startswith(prefix))):
             continue
-        values = [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
-                  for v in _column(raw, column)]
-        if any(isinstance(v, str) for v in values) and all(v is None or isinstance(v, str) for v in values):
+        dtype = declared.get(name, "")
+        values = carried_values(_column(raw, column), dtype)
+        if _carried(values, dtype, typed):
             kept[name] = values
-        elif typed and any(v is not None for v in values) and (
-                all(v is None or isinstance(v, (bool, np.bool_)) for v in values)
-                or all(v is None or (isinstance(v, (int, float, np.integer, np.floating))
-                                     and not isinstance(v, (bool, np.bool_))) for v in values)):
-            kept[name] = [v.item() if isinstance(v, np.generic) else v for v in values]
     return pd.DataFrame(kept, index=ids, dtype=object)
+
+
+def _carried(values: Sequence[object], dtype: str, typed: bool) -> bool:
+    """Whether `other_text_columns` keeps a column of `values` (`carried_values`, declared as
+    `dtype`): text or null, with some text or declared as text ("object", or "" when not known);
+    with `typed` also numbers or null, yes/no or null, or null everywhere."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return typed or dtype in ("", "object")
+    if all(isinstance(v, str) for v in present):
+        return True
+    return typed and (all(isinstance(v, bool) for v in present)
+                      or all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present))
 
 
 def ordinal(n: int) -> str:
@@ -1025,7 +1087,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
                                    working)
         text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
                                                                     **(optional or {})}, prefix,
-                                                typed=role in TYPED_COLUMNS)
+                                                typed=role in TYPED_COLUMNS,
+                                                declared=declared_dtypes(path, ref.layer, cut.renamed))
         notices.extend(file_notice(n, loaded, path) for n in layer_notices)
         count = len(problems)
         problems.extend(found)

@@ -50,6 +50,7 @@ from siting.runs.tables import (
     sweep_display,
     sweep_plot,
     sweep_table,
+    tolerance_note,
     warm_note,
 )
 
@@ -269,7 +270,7 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (TOLERANCE_NOTE, warm_note(summaries), bound_note(summaries),
+        note = "\n\n".join(n for n in (tolerance_note(table), warm_note(summaries), bound_note(summaries),
                                        CROSS_START_NOTE if moved else "", moved_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words
         shown = table_files(sweep_display(table), "sweep", note)

@@ -42,7 +42,7 @@ from siting.deliver.tables import (
     numeric_columns,
     table_cells,
 )
-from siting.optimize.tolerance import WITHIN, proven_low, range_text, within_tolerance
+from siting.optimize.tolerance import TOLERANCE_NOTE, WITHIN, proven_low, range_text, within_tolerance
 from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, failure_message
 
 #: Relative difference below which two capacities count as the same, and below which the
@@ -281,6 +281,21 @@ def difference_verdict(base: CaseSummary, other: CaseSummary) -> str:
         return SAME_PLAN
     verdict = within_tolerance(base.objective_yuan, base.gap, other.objective_yuan, other.gap)
     return "" if verdict is None else WITHIN if verdict else PROVEN
+
+
+def tolerance_note(table: pd.DataFrame) -> str:
+    """The note on the mark WITHIN (siting/optimize/tolerance.py TOLERANCE_NOTE: what it means and how
+    to tell such runs apart) under a table that marks some difference so: a sweep table
+    (`sweep_table`) whose `vs_first` holds it, a comparison (`comparison_table`) whose
+    TOLERANCE_ROW does. "" for a table that marks none: a sweep of one run, which is compared
+    with nothing, or one whose differences are all proven or between the same plan."""
+    if "vs_first" in table.columns:
+        marks = list(table["vs_first"])
+    elif "metric" in table.columns:
+        marks = [v for row in table.loc[table["metric"] == TOLERANCE_ROW].itertuples(index=False) for v in row]
+    else:
+        marks = []
+    return TOLERANCE_NOTE if WITHIN in marks else ""
 
 
 def delta_column(summary: CaseSummary, base: CaseSummary) -> str:
