@@ -51,7 +51,14 @@ import pandas as pd
 
 from siting import __version__
 from siting.config.errors import InputError
-from siting.config.load import LoadedScenario, Override, home_expanded, overrides_named, parse_override
+from siting.config.load import (
+    LoadedScenario,
+    Override,
+    home_expanded,
+    overrides_named,
+    parse_override,
+    paths_typed,
+)
 from siting.config.schema import Scenario
 from siting.config.units import per_year
 from siting.deliver.drivers import units_of
@@ -425,7 +432,7 @@ def load(path: Path | str, variant: str | None = None,
     scenario = checked_path(path)
     pairs = override_pairs(overrides)
     timings: dict[str, float] = {}
-    with overrides_named(_ARGUMENT_NAMES.get().overrides):
+    with overrides_named(_ARGUMENT_NAMES.get().overrides), paths_typed([path]):
         prepared = prepare(scenario, timings, checked_variant(variant), pairs)
     return Problem(prepared, redline_settings(prepared.loaded), dict(timings))
 
@@ -610,7 +617,8 @@ class Solution:
         once; with `rule_costs` (a table from `siting.rule_costs`), also rule_costs.csv and .md.
 
         Args:
-            folder: the output folder; None for the scenario's `output.folder`. It must be new,
+            folder: the output folder (one from a home folder, `~/runs/one`, expanded as a shell
+                would); None for the scenario's `output.folder`. It must be new,
                 empty, or a folder siting wrote (it holds the `.siting-run` marker), and lie
                 outside the folders of the run's input files. A marked folder is replaced only while
                 it holds nothing beyond the files its marker lists; otherwise InputError names them.
@@ -627,11 +635,16 @@ class Solution:
 
 
 def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str = "folder") -> Path:
-    """The absolute output folder of a run (`folder`, or the scenario's `output.folder` when
-    None), checked by the rule of `siting.deliver.folders`; InputError naming `where` (or the
-    scenario's `output.folder` key) when the run may not write there."""
+    """The absolute output folder of a run (`folder`, from a home folder, `~/runs/one`, expanded as
+    a shell would and named as typed; or the scenario's `output.folder` when None), checked by
+    the rule of `siting.deliver.folders`; InputError naming `where` (or the scenario's
+    `output.folder` key) when the run may not write there."""
     if folder is not None:
-        return check_destination(Path(folder), input_files(loaded), where)
+        if not _is_path(folder) or str(folder).strip() == "":
+            raise InputError([f"{where} | must name a folder, or be None for the scenario's output.folder (got "
+                              f"{_shown(folder)}); give e.g. {where}='outputs/run1'"])
+        with paths_typed([folder]):
+            return check_destination(Path(home_expanded(str(folder)) or folder), input_files(loaded), where)
     return check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
                              ": ".join(loaded.at("output", "folder")))
 
@@ -707,7 +720,7 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
     if slack is not None and not alternatives:
         raise InputError([f"{names.slack} | applies to the alternatives only (got {_shown(slack)} without "
                           f"{names.alternatives}); add {written(names.alternatives, 'N')}, or drop {names.slack}"])
-    with overrides_named(names.overrides), _time_limit_named():
+    with overrides_named(names.overrides), _time_limit_named(), paths_typed([path, out]):
         return run_solve(scenario, folder, limit, variant=chosen, overrides=pairs, with_rule_costs=with_rule_costs,
                          alternatives=int(alternatives), slack=share, out_name=names.out)
 
@@ -925,9 +938,9 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             `progress` without `out` among them), a scenario is invalid (every problem, before
             any solve), or fewer than two runs (named `paths | ...`).
     """
-    files = [checked_path(p, f"paths[{i}]")
-             for i, p in enumerate(_listed(paths, "paths", "scenario files, the first the baseline",
-                                           "['a.yaml', 'b.yaml'], or ['a.yaml'] for the variants of that one file"))]
+    typed = _listed(paths, "paths", "scenario files, the first the baseline",
+                    "['a.yaml', 'b.yaml'], or ['a.yaml'] for the variants of that one file")
+    files = [checked_path(p, f"paths[{i}]") for i, p in enumerate(typed)]
     folder = checked_out(out)
     count = checked_workers(workers)
     chosen = None
@@ -946,7 +959,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
                 raise InputError([f"{name} | applies only with out= ({IN_THIS_PROCESS}); give out= a folder "
                                   f"to run in parallel, or drop {name}"])
     names = _ARGUMENT_NAMES.get()
-    with overrides_named(names.overrides), _time_limit_named():
+    with overrides_named(names.overrides), _time_limit_named(), paths_typed([*typed, out]):
         if folder is not None:
             result = compare_to_folder(files, folder, count, address, limit, shown, chosen, pairs, names.out,
                                        names.variants, names.paths)
@@ -1059,7 +1072,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
                                 "one they can reach")
     shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
     names = _ARGUMENT_NAMES.get()
-    with overrides_named(names.settings), _time_limit_named():
+    with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]):
         if folder is not None:
             result = sweep_to_folder(scenario, texts, folder, count, address, limit, shown, names.out)
             return Batch(result.table, tuple(result.summaries), result.out_dir)
@@ -1115,15 +1128,19 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     """Write the scenario's JSON schema to `path`, whole or not at all (a temporary file beside it,
     then renamed). An existing file is replaced only when `siting schema` wrote it.
 
+    A path from a home folder (`~/schema.json`) is expanded as a shell would, and named as typed in
+    the messages.
+
     Raises:
         InputError: `path` is a folder, a file siting did not write, or cannot be written.
     """
-    target = Path(path)
-    if str(path) == "" or target.is_dir():
-        raise InputError([f"{where} | must be the path of a file (got {str(path) or repr('')}); give e.g. "
+    typed = os.fspath(path)
+    target = Path(home_expanded(typed) or typed)
+    if typed == "" or target.is_dir():
+        raise InputError([f"{where} | must be the path of a file (got {typed or repr('')}); give e.g. "
                           "--out scenario.schema.json"])
     if target.exists() and not is_schema_file(target):
-        raise InputError([f"{where} | the file exists and was not written by `siting schema` (got {target}); "
+        raise InputError([f"{where} | the file exists and was not written by `siting schema` (got {typed}); "
                           "choose another file name, or move that file away first"])
     text = scenario_schema_text(partial)
     try:
@@ -1140,7 +1157,7 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise InputError([f"{where} | cannot write the file: {exc.strerror} (got {target}); choose a folder you "
+        raise InputError([f"{where} | cannot write the file: {exc.strerror} (got {typed}); choose a folder you "
                           "can write to"]) from None
     return target.resolve()
 

@@ -132,8 +132,16 @@ def format_summary(result: RunResult) -> str:
         lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", TERMINAL_WIDTH)
     # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
     lines += wrap_items("time: ", [f"{k} {v:.2f} s" for k, v in result.timings.items()], TERMINAL_WIDTH)
-    lines.append(f"outputs written to {result.out_dir}")
+    lines.append(f"outputs written to {folder_named(result.out_dir)}")
     return "\n".join(lines)
+
+
+def folder_named(path: Path | str) -> str:
+    """A folder the command wrote, as the summary names it: as typed when given from a home folder
+    (`--out ~/outA`: "~/outA"), otherwise by its absolute path."""
+    from siting.config.load import home_named
+
+    return home_named(path)
 
 
 #: A figure and the space after it, where it meets its unit ("400,000 t/yr"), which a line never
@@ -437,7 +445,7 @@ def batch_report(result: Any, what: str) -> str:
     for summary in result.runs:
         if not summary.ok:
             lines.append(f"run {short_status(summary)}: {summary.label}: {failure_message(summary)}")
-    lines.append(f"{what} written to {result.folder}")
+    lines.append(f"{what} written to {folder_named(result.folder)}")
     return "\n".join(lines)
 
 
@@ -462,7 +470,7 @@ def run_command(args: argparse.Namespace) -> int:
             slack = api.DEFAULT_SLACK if args.slack is None else args.slack
             print(f"\n{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
                   f"{slack:.0%} of the optimum: "
-                  f"alternatives.md, robustness.geojson and alt01 ... in {result.out_dir}")
+                  f"alternatives.md, robustness.geojson and alt01 ... in {folder_named(result.out_dir)}")
         if result.rule_costs is not None:
             print("\n" + rule_costs_text(result.rule_costs, run_names(result)))
         return 0
@@ -471,11 +479,13 @@ def run_command(args: argparse.Namespace) -> int:
         return 0
     if args.command == "schema":
         from siting.api import scenario_schema_text, write_scenario_schema
+        from siting.config.load import home_expanded
 
         if args.out is None:
             print(scenario_schema_text(args.partial), end="")
         else:
-            print(f"scenario schema written to {write_scenario_schema(args.out, args.partial)}")
+            written = write_scenario_schema(args.out, args.partial)  # named as typed when from a home folder
+            print(f"scenario schema written to {args.out if home_expanded(args.out) is not None else written}")
         return 0
     from siting import api
 

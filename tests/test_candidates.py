@@ -154,13 +154,16 @@ def test_same_inputs_give_the_same_cells():
 
 
 @pytest.mark.parametrize(("given", "message"), [
-    ({}, "Value error, square cells need `cell_size_m` (m) and no `h3_resolution`"),
+    ({}, "Value error, square cells need `cell_size_m` (m) and no `h3_resolution` (got no cell_size_m and no "
+     "h3_resolution)"),
     ({"cell_size_m": 1_000, "h3_resolution": 7}, "Value error, square cells need `cell_size_m` (m) and no "
-     "`h3_resolution`"),
-    ({"shape": "hexagon"}, "Value error, hexagonal cells need `h3_resolution` (0-15) and no `cell_size_m`"),
+     "`h3_resolution` (got cell_size_m 1000 and h3_resolution 7)"),
+    ({"shape": "hexagon"}, "Value error, hexagonal cells need `h3_resolution` (0-15) and no `cell_size_m` (got no "
+     "h3_resolution and no cell_size_m)"),
     ({"cell_size_m": 0}, "Input should be greater than 0"),
     ({"cell_size_m": 1_000, "allowed_zone": {"path": "z.gpkg", "field": "adcode"}},
-     "Value error, give `field` and `values` together, or neither (every polygon allowed)"),
+     "Value error, give `field` and `values` together, or neither (every polygon allowed) (got field 'adcode' "
+     "without values); list the values of 'adcode' that are allowed, or leave field out"),
     ({"cell_size_m": 1_000, "size": 3}, "Extra inputs are not permitted"),
 ])
 def test_spec_refuses_inconsistent_settings(given, message):

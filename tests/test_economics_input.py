@@ -46,7 +46,8 @@ def test_price_level_is_refused_as_replaced_by_price_path(folder: Path):
 def test_old_catalog_keys_are_refused_as_replaced(folder: Path):
     edit(folder / "catalog.yaml", "price_paths:", "price_levels:")
     assert problems(folder) == [
-        "catalog.yaml:3: price_levels | replaced by price_paths; give each price path with what it means"]
+        "catalog.yaml:3: price_levels | replaced by price_paths; give each price path with what it means, e.g. "
+        "price_paths: {observed: yearly average prices of 2022-2024, flat_2024: 2024 prices in every year}"]
 
 
 def test_a_price_missing_for_a_plan_year_names_product_path_and_year(folder: Path):
@@ -164,8 +165,8 @@ def test_committed_project_errors_name_file_line_and_key(folder: Path):
 def test_committed_projects_file_must_be_a_list(folder: Path):
     (folder / "committed_projects.yaml").write_text("east_lfp: {site: e_city}\n")
     assert problems(folder) == [
-        "committed_projects.yaml: (top level) | expected a list of projects, got dict; write one '- id: ...' entry "
-        "per project"]
+        "committed_projects.yaml: (top level) | expected a list of projects, got a mapping; write one '- id: ...' "
+        "entry per project"]
 
 
 def test_committed_project_at_an_unknown_site(folder: Path):

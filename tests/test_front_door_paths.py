@@ -88,8 +88,8 @@ def test_a_message_names_a_home_path_as_typed(base: Path, capsys):
         "  - ~/empty.geojson: the file is empty; give the sites layer as a GeoJSON, GeoPackage or shapefile\n")
     assert not (base / "out").exists()
     assert problems(load_scenario, "small/scenario.yaml", overrides=(("catalog", "~/nocat.yaml"),)) == [
-        "small/scenario.yaml: --set catalog | no such file (got '~/nocat.yaml', which is ~/nocat.yaml); give the "
-        "path of the catalog file (a relative path in --set starts at the current folder)"]
+        "small/scenario.yaml: --set catalog | no such file (got '~/nocat.yaml'); give the path of the catalog file "
+        "(a relative path in --set starts at the current folder)"]
 
 
 def test_home_paths_are_not_rebased_and_an_unknown_user_s_is_a_relative_path(base: Path):
@@ -167,8 +167,8 @@ def test_an_absolute_path_given_with_set_is_named_absolute(base: Path, capsys):
     assert capsys.readouterr().err == f"error: 1 problem in the input:\n  - {layer}{NOT_FOUND}\n"
     catalog = base / "small" / "nocat.yaml"
     assert problems(load_scenario, "small/scenario.yaml", overrides=(("catalog", str(catalog)),)) == [
-        f"small/scenario.yaml: --set catalog | no such file (got '{catalog}', which is {catalog}); give the path of "
-        "the catalog file (a relative path in --set starts at the current folder)"]
+        f"small/scenario.yaml: --set catalog | no such file (got '{catalog}'); give the path of the catalog file (a "
+        "relative path in --set starts at the current folder)"]
     (base / "out").mkdir()
     (base / "out" / "mine.txt").write_text("not siting's")
     code = main(["solve", "small/scenario.yaml", "--set", f"output.folder={base / 'out'}"])
@@ -236,8 +236,9 @@ def test_a_missing_lifetime_is_told_its_typical_value_unit_and_source(base: Path
 #: How the small catalog writes fepo4's prices.
 FEPO4_PRICES = "price_yuan_per_unit: {base: {2023: 12000, 2024: 10000}, flat: {2023: 10000, 2024: 10000}}"
 #: The end of the message of a price given in another shape, under the small catalog's price paths.
-PRICE_FIX = ("write it as e.g. price_yuan_per_unit: {base: {2022: 22000, 2023: 15000}, flat: {2022: 17000, 2023: "
-             "10000}}, in yuan per unit of the product, under each price path of price_paths")
+PRICE_FIX = ("write it as e.g. price_yuan_per_unit: {base: {2022: 22000, 2023: 15000, 2024: 10000}, flat: {2022: "
+             "10000, 2023: 10000, 2024: 10000}}, in yuan per unit of the product, under each price path of "
+             "price_paths")
 
 
 @pytest.mark.parametrize(("written", "got"), [
@@ -260,8 +261,8 @@ def test_an_import_price_in_another_shape_is_told_its_shape(base: Path):
     assert problems(load_scenario, "small/scenario.yaml") == [
         "small/catalog.yaml:4: resources.phosphate_rock.import_price_yuan_per_t | must give import prices by price "
         "path, then year (got years 2023, 2024 with no price path above them); write it as e.g. "
-        "import_price_yuan_per_t: {base: {2022: 22000, 2023: 15000}, flat: {2022: 17000, 2023: 10000}}, in yuan/t, "
-        "under each price path of price_paths"]
+        "import_price_yuan_per_t: {base: {2022: 1200, 2023: 1200, 2024: 1150}, flat: {2022: 1150, 2023: 1150, 2024: "
+        "1150}}, in yuan/t, under each price path of price_paths"]
 
 
 def test_a_product_s_resources_are_checked_with_its_schema_problems(base: Path):
@@ -272,7 +273,8 @@ def test_a_product_s_resources_are_checked_with_its_schema_problems(base: Path):
          "resources_t_per_unit: {phosphate_rock: 2.0, manganese: 0.1}")
     assert problems(load_scenario, "small/scenario.yaml") == [
         "small/catalog.yaml:10: products.fepo4.output_value_yuan_per_unit | replaced by price_yuan_per_unit; give the "
-        "price by price path and year, e.g. price_yuan_per_unit: {observed: {2022: 22000, 2023: 15000}}",
+        "price by price path and year, e.g. price_yuan_per_unit: {observed: {2022: 22000, 2023: 15000, 2024: "
+        "10000}}",
         "small/catalog.yaml:13: products.fepo4.resources_t_per_unit.manganese | no entry for resource 'manganese' in "
         "resources; add its price and import terms there"]
     edit(base / "small" / "catalog.yaml", "lithium_clay: {unit: t, price_yuan_per_t: 50,",
@@ -293,3 +295,135 @@ def test_python_s_scenario_path_and_output_folder_start_at_the_home_folder(base:
     siting.run("~/small/scenario.yaml", out="~/runs/one")
     assert (base / "home" / "runs" / "one" / "plan.csv").is_file()
     assert not (base / "~").exists()
+
+
+# --- 7. every path the user gives starts at the home folder when it starts with ~ --------------------
+
+
+def test_solution_write_and_the_schema_s_out_expand_a_home_path(base: Path, capsys):
+    """`Solution.write("~/runs/one")`, `Alternatives.write` (the same `output_folder`) and `siting schema
+    --out '~/schema.json'` write in the home folder, and say so as typed; before, each made a folder
+    literally named `~` in the current folder."""
+    from siting.api import output_folder
+
+    solution = siting.solve("small/scenario.yaml")
+    assert solution.write("~/runs/one") == (base / "home" / "runs" / "one").resolve()
+    assert (base / "home" / "runs" / "one" / "plan.csv").is_file()
+    assert output_folder(solution.problem.loaded, "~/runs/two") == (base / "home" / "runs" / "two").resolve()
+    assert main(["schema", "--out", "~/schema.json"]) == 0
+    assert capsys.readouterr().out == "scenario schema written to ~/schema.json\n"
+    assert (base / "home" / "schema.json").is_file()
+    assert not (base / "~").exists()
+
+
+def test_a_scenario_path_from_the_home_folder_is_expanded_by_every_entry(base: Path, capsys):
+    """`siting show '~/small/scenario.yaml'` (quoted: the shell leaves it) reads the file in the home
+    folder, as solve, compare and sweep do; a missing one is named as typed, without the hint on
+    relative paths. Before: show sought `./~/small/scenario.yaml`, and Python's calls named the
+    missing file by its absolute path."""
+    shutil.copytree(SMALL, base / "home" / "small")
+    assert main(["show", "~/small/scenario.yaml"]) == 0
+    assert capsys.readouterr().out.startswith("name: small\n")
+    assert load_scenario("~/small/scenario.yaml").scenario_path == (base / "home" / "small" / "scenario.yaml").resolve()
+    missing = ["~/proj/nope.yaml: no such scenario file; check its path"]
+    assert problems(siting.run, "~/proj/nope.yaml") == missing
+    assert problems(siting.load, "~/proj/nope.yaml") == missing
+    assert problems(siting.solve, "~/proj/nope.yaml") == missing
+    assert problems(siting.sweep, "~/proj/nope.yaml", {"constraints.redline.buffer_m": [0]}) == missing
+    assert problems(siting.compare, ["~/proj/nope.yaml", "small/scenario.yaml"]) == missing
+    assert problems(load_scenario, "~/proj/nope.yaml") == missing
+    assert main(["show", "~/proj/nope.yaml"]) == 2
+    assert capsys.readouterr().err == f"error: 1 problem in the input:\n  - {missing[0]}\n"
+
+
+def test_an_output_folder_from_the_home_folder_is_named_as_typed(base: Path, capsys, monkeypatch):
+    """`--out '~/afile/x'` under a file `~/afile`: named as typed, as `--set output.folder=~/afile/x`
+    is, and so is the file in the way, from a current folder outside the home folder (before:
+    `(got <home>/afile/x)`, and `<home>/afile is a file` for both); the end-of-run line names
+    `--out=~/outA` as typed (before: its absolute path)."""
+    monkeypatch.chdir(base / "other")
+    (base / "home" / "afile").write_text("")
+    end = "the output folder cannot be created: ~/afile is a file (got ~/afile/x); choose another folder\n"
+    assert main(["solve", "../small/scenario.yaml", "--out", "~/afile/x", "--quiet"]) == 2
+    assert capsys.readouterr().err == f"error: 1 problem with the output folder:\n  - --out | {end}"
+    assert main(["solve", "../small/scenario.yaml", "--set", "output.folder=~/afile/x", "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: 1 problem with the output folder:\n  - {base / 'small' / 'scenario.yaml'}: --set output.folder | "
+        f"{end}")
+    assert main(["solve", "../small/scenario.yaml", "--out=~/outA", "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "outputs written to ~/outA"
+    assert (base / "home" / "outA" / "plan.csv").is_file()
+
+
+# --- 8. what an override may not set, and messages in the user's words ------------------------------
+
+
+@pytest.mark.parametrize(("setting", "problem"), [
+    ("extends=../other/base.yaml", "--set extends | extends is part of a scenario file's structure, not a setting; "
+     "write extends: <base scenario file> at the top of a scenario file, and give that file"),
+    ("variants.x.name=y", "--set variants.x.name | variants are part of a scenario file's structure, not settings; "
+     "write the variant under variants: in a scenario file, and choose it with --variant NAME"),
+])
+def test_extends_and_variants_are_refused_as_overrides(base: Path, capsys, setting: str, problem: str):
+    """Before: accepted and ignored (exit 0): both are applied before any override."""
+    assert main(["show", "small/scenario.yaml", "--set", setting]) == 2
+    assert capsys.readouterr().err == f"error: 1 problem in the input:\n  - {problem}\n"
+    key, _, value = setting.partition("=")
+    assert problems(siting.load, "small/scenario.yaml", overrides={key: value}) == [
+        problem.replace("--set", "overrides").replace("--variant NAME", "variant='NAME'")]
+
+
+def test_a_missing_file_is_named_once_when_given_so(base: Path):
+    """Before: `(got 'nope.yaml', which is nope.yaml)`; a file found elsewhere is still named both ways."""
+    overrides = {"calibration.mode": "choose", "calibration.reference": "nope.yaml"}
+    assert problems(load_scenario, "small/scenario.yaml", overrides=tuple(overrides.items())) == [
+        "small/scenario.yaml: --set calibration.reference | no such file (got 'nope.yaml'); give the path of a "
+        "committed-projects file (a relative path in --set starts at the current folder)"]
+    edit(base / "small" / "scenario.yaml", "catalog: catalog.yaml", "catalog: nope.yaml")
+    assert problems(load_scenario, "small/scenario.yaml") == [
+        "small/scenario.yaml:4: catalog | no such file (got 'nope.yaml', which is small/nope.yaml); give the path of "
+        "the catalog file (relative paths start at the folder of the file that names it)"]
+
+
+def test_a_rule_across_settings_says_what_was_given_without_python_s_words(base: Path):
+    """Before: `(got dict)`, and `(got list)` for a list where a number belongs."""
+    zone = (("candidates.cell_size_m", 5000), ("candidates.allowed_zone.path", "small/redline.geojson"),
+            ("candidates.allowed_zone.field", "nofield"))
+    assert problems(load_scenario, "small/scenario.yaml", overrides=zone) == [
+        "small/scenario.yaml: --set candidates.allowed_zone | give `field` and `values` together, or neither (every "
+        "polygon allowed) (got field 'nofield' without values); list the values of 'nofield' that are allowed, or "
+        "leave field out"]
+    assert problems(load_scenario, "small/scenario.yaml", overrides=(("objective.discount_rate", [1]),)) == [
+        "small/scenario.yaml: --set objective.discount_rate | must be a number (got a list); write it without quotes "
+        "or units, e.g. 0.05 or 1.5e9"]
+
+
+def test_a_geojson_layer_given_as_the_scenario_is_told_so(base: Path, capsys):
+    """Before: nine problems, among them `features | unknown key; did you mean 'years'?`."""
+    assert main(["show", "small/clusters.geojson"]) == 2
+    assert capsys.readouterr().err == (
+        "error: 1 problem in the input:\n  - small/clusters.geojson: is a GeoJSON layer, not a scenario file; give "
+        "the scenario YAML that names it, e.g. scenarios/yunnan_2024.yaml\n")
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no folder can be made")
+def test_an_output_folder_in_a_folder_that_allows_none_reads_naturally(base: Path, capsys):
+    """Before: `cannot be written: No such file or directory in /proc`."""
+    assert main(["solve", "small/scenario.yaml", "--out", "/proc/zz", "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        "error: 1 problem with the output folder:\n  - --out | the output folder cannot be created: /proc does not "
+        "allow new folders (the system says: No such file or directory) (got /proc/zz); choose a folder you can "
+        "write to\n")
+
+
+def test_a_hint_missing_in_many_modules_is_given_once(base: Path):
+    """A catalog without `lifetime_yr` in any module: the full hint once, the others point to it
+    (before: the ~330-character hint three times)."""
+    for written in ("lifetime_yr: 20, land_ha: 20}", "lifetime_yr: 20, land_ha: 10}", "lifetime_yr: 10, land_ha: 20}"):
+        edit(base / "small" / "catalog.yaml", written, written.split(", ")[1])
+    found = problems(load_scenario, "small/scenario.yaml")
+    assert found[0].startswith("small/catalog.yaml:12: products.fepo4.modules[0].lifetime_yr | required key is "
+                               "missing; add the years over which the module's capex is recovered: typically 15 yr")
+    assert found[1:] == [
+        f"small/catalog.yaml:{line}: products.{p}.modules[0].lifetime_yr | required key is missing; add it: see "
+        "products.fepo4.modules[0].lifetime_yr above for its typical value" for line, p in ((20, "lfp"), (33, "cells"))]

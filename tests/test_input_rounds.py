@@ -100,7 +100,7 @@ BROKEN_SECTIONS = {
     # the groups, the committed project and cells' inputs name lfp, a product that exists though broken
     "a catalog product broken": (
         CATALOG, "  lfp:\n    name: LFP cathode", "  lfp:\n    name: [LFP cathode]",
-        "catalog.yaml:15: products.lfp.name | must be text (got list); write it as text, in quotes if it looks "
+        "catalog.yaml:15: products.lfp.name | must be text (got a list); write it as text, in quotes if it looks "
         "like a number"),
     # no price of lfp is missing for 2024 on path base: the one given is broken
     "a catalog price broken": (
@@ -111,7 +111,7 @@ BROKEN_SECTIONS = {
     "catalog price paths broken": (
         CATALOG, 'price_paths: {base: "invented prices, falling", flat: "invented prices, constant"}',
         "price_paths: [base, flat]",
-        "catalog.yaml:3: price_paths | must be a mapping of keys to values (got list); write one 'key: value' line "
+        "catalog.yaml:3: price_paths | must be a mapping of keys to values (got a list); write one 'key: value' line "
         "per entry under it"),
     # a product id that is not text: the catalog's products are not known, so none is unknown
     "a catalog product id not text": (

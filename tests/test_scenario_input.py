@@ -193,7 +193,7 @@ def test_catalog_of_a_base_that_is_missing_is_reported_at_the_base(folder: Path)
 
 def test_variants_as_a_list(folder: Path):
     append(folder / "scenario.yaml", "variants: [strict, loose]\n")
-    expected = ["scenario.yaml:39: variants | must be a mapping of variant names to overrides (got list); write "
+    expected = ["scenario.yaml:39: variants | must be a mapping of variant names to overrides (got a list); write "
                 "each variant as '<name>: {<key>: <value>, ...}'"]
     assert problems(folder) == expected
     assert problems(folder, variant="strict") == expected
@@ -205,7 +205,7 @@ def test_variants_as_a_list(folder: Path):
 def test_a_variant_that_is_not_a_mapping(folder: Path):
     append(folder / "scenario.yaml", "variants:\n  ok: {objective: {discount_rate: 0.2}}\n  bad: [1, 2]\n")
     assert problems(folder, variant="ok") == [
-        "scenario.yaml:41: variants.bad | a variant is a name with a mapping of overrides (got list); write it as "
+        "scenario.yaml:41: variants.bad | a variant is a name with a mapping of overrides (got a list); write it as "
         "'<name>: {<key>: <value>, ...}'"]
 
 
@@ -308,7 +308,7 @@ def test_values_of_the_wrong_type_are_refused_in_plain_words_with_a_fix(folder: 
     assert problems(folder) == [
         "scenario.yaml:21: constraints.redline.buffer_m | must be a number (got '1 km'); write it without quotes or "
         "units, e.g. 0.05 or 1.5e9",
-        "scenario.yaml:32: objective.discount_rate | must be a number (got list); write it without quotes or units, "
+        "scenario.yaml:32: objective.discount_rate | must be a number (got a list); write it without quotes or units, "
         "e.g. 0.05 or 1.5e9"]
 
 

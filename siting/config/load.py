@@ -53,6 +53,11 @@ from siting.config.words import close_match, unit_change
 #: `load_scenario` starts it afresh, in its thread; `given_path` adds to it.
 _GIVEN_PATHS: ContextVar[dict[str, str] | None] = ContextVar("_GIVEN_PATHS", default=None)
 
+#: Paths a caller typed from a home folder outside the scenario (its own path, an output folder),
+#: named as typed by every load while `paths_typed` is in force: `load_scenario` gives each to
+#: `given_path` again after it starts `_GIVEN_PATHS` afresh.
+_TYPED_PATHS: ContextVar[tuple[str, ...]] = ContextVar("_TYPED_PATHS", default=())
+
 
 def home_expanded(text: str) -> str | None:
     """The path `text` with its leading `~` or `~user` expanded as a shell would
@@ -87,6 +92,60 @@ def given_path(text: str, absolute: str | None = None) -> None:
         known.setdefault(form, text)
 
 
+@contextlib.contextmanager
+def paths_typed(values: Iterable[Any]) -> Iterator[None]:
+    """Name each of `values` that is a path typed from a home folder (`~/runs/one`, `~user/s.yaml`;
+    others are left alone) as typed in the messages while the block runs, in this thread, across
+    every load it makes (`given_path`): the front door's scenario paths and output folders."""
+    texts = tuple(text for text in (os.fspath(v) for v in values if isinstance(v, (str, os.PathLike)))
+                  if isinstance(text, str) and home_expanded(text) is not None)
+    for text in texts:
+        given_path(text)
+    token = _TYPED_PATHS.set((*_TYPED_PATHS.get(), *texts))
+    try:
+        yield
+    finally:
+        _TYPED_PATHS.reset(token)
+
+
+def scenario_file(path: Path | str) -> Path:
+    """The file the scenario path `path` names: one from a home folder (`~/proj/s.yaml`) expanded
+    as a shell would and named as typed in the messages (`given_path`), any other as it is."""
+    text = os.fspath(path)
+    home = home_expanded(text)
+    if home is None:
+        return Path(text)
+    given_path(text)
+    return Path(home)
+
+
+def _home_form(absolute: str) -> str | None:
+    """The absolute path `absolute` from the home folder of a path given from one (`~/afile` for
+    the folder above a given `~/afile/x`), when it lies there; None otherwise."""
+    for text in dict.fromkeys((_GIVEN_PATHS.get() or {}).values()):
+        prefix = text.split("/", 1)[0]
+        home = home_expanded(prefix) if prefix.startswith("~") else None
+        if home is None or os.path.dirname(home) == home:  # no home, or the root folder
+            continue
+        home = os.path.abspath(home)
+        if absolute == home:
+            return prefix
+        if absolute.startswith(home.rstrip(os.sep) + os.sep):
+            return f"{prefix}/{Path(os.path.relpath(absolute, home)).as_posix()}"
+    return None
+
+
+def home_named(path: Path | str) -> str:
+    """`path` as typed when it is, or lies under, a path given from a home folder (`~/outA`);
+    otherwise as it is: how the command line names the folders it wrote."""
+    absolute = os.path.abspath(path)
+    for candidate in (absolute, os.path.realpath(absolute)):
+        given = _as_given(candidate)
+        if given is not None and home_expanded(given) is not None:
+            return given
+    return str(path)
+
+
 def _as_given(absolute: str) -> str | None:
     """The absolute path `absolute` as it was given (`given_path`), or as a path under one given
     (`~/runs/plan` under `~/runs`); None when neither."""
@@ -104,7 +163,8 @@ def shown_path(path: Path | str) -> str:
     """A file as messages name it: as it was given when given from a home folder (`~/x.gpkg`) or,
     in an override, absolute (`given_path`); else relative to the current folder when it lies
     under it, as one would type it there (`scenarios/yunnan_2024.yaml`, `layers/sites.geojson`),
-    otherwise by its absolute path. Every message that names a file names it so, whichever way
+    otherwise from the home folder when a path given in this load was (`~/afile` above a given
+    `~/afile/x`), or by its absolute path. Every message that names a file names it so, whichever way
     the file was reached (typed on the command line, or named in a scenario relative to the
     scenario)."""
     try:
@@ -120,7 +180,7 @@ def shown_path(path: Path | str) -> str:
             return Path(candidate).relative_to(here).as_posix()
         except ValueError:  # not under the current folder
             continue
-    return absolute
+    return _home_form(absolute) or absolute
 
 
 @dataclass(frozen=True)
@@ -382,7 +442,10 @@ def read_yaml(path: Path, what: str = "file") -> tuple[Any, yaml.Node | None]:
     naming the file (and line)."""
     name = shown_path(path)
     if not path.exists():
-        raise InputError([f"{name}: {MISSING_FILE[what]}"])
+        missing = MISSING_FILE[what]
+        if home_expanded(name) is not None:  # named from a home folder: no relative path to explain
+            missing = missing.split(" (a relative path")[0]
+        raise InputError([f"{name}: {missing}"])
     if path.is_dir():
         raise InputError([f"{name}: is a folder, not a file; give the path of a YAML file"])
     try:
@@ -569,9 +632,10 @@ def mapping_keys_as_text(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[
 #: Keys of earlier versions -> what replaced them (the message of an unknown key says so).
 REPLACED_KEYS = {
     "price_level": "price_path; name one of the catalog's price_paths, e.g. price_path: observed",
-    "price_levels": "price_paths; give each price path with what it means",
+    "price_levels": "price_paths; give each price path with what it means, e.g. price_paths: {observed: yearly "
+                    "average prices of 2022-2024, flat_2024: 2024 prices in every year}",
     "output_value_yuan_per_unit": "price_yuan_per_unit; give the price by price path and year, e.g. "
-                                  "price_yuan_per_unit: {observed: {2022: 22000, 2023: 15000}}",
+                                  "price_yuan_per_unit: {observed: {2022: 22000, 2023: 15000, 2024: 10000}}",
 }
 
 
@@ -610,11 +674,16 @@ BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "le
 
 
 #: What a figure given by price path and year (`siting.config.schema.ByPathAndYear`) holds, by
-#: its key, and in what unit, for the message of one given in another shape (`shape_problems`).
-BY_PATH_AND_YEAR: dict[str, tuple[str, str]] = {
-    "price_yuan_per_unit": ("prices", "yuan per unit of the product"),
-    "import_price_yuan_per_t": ("import prices", "yuan/t"),
+#: its key, in what unit, and its values in the example of the message of one given in another
+#: shape (`shape_problems`): the first price path's, by year, then a flat one's (the shipped
+#: catalog's FePO4 price and phosphate rock's import price, yuan per unit).
+BY_PATH_AND_YEAR: dict[str, tuple[str, str, tuple[int, ...], int]] = {
+    "price_yuan_per_unit": ("prices", "yuan per unit of the product", (22000, 15000, 10000), 10000),
+    "import_price_yuan_per_t": ("import prices", "yuan/t", (1200, 1200, 1150), 1150),
 }
+
+#: The years of those examples: the shipped plan's.
+EXAMPLE_YEARS = (2022, 2023, 2024)
 
 
 def _by_path_and_year_field(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -660,7 +729,7 @@ def shape_problems(locator: Locator, model: type[BaseModel], errors: list[Any],
     problems = []
     for field, found in fields.items():
         name = str(field[-1])
-        what, unit = BY_PATH_AND_YEAR.get(name, ("figures", "the figure's unit"))
+        what, unit, first, flat = BY_PATH_AND_YEAR.get(name, ("figures", "the figure's unit", (3, 2, 1), 1))
         keys = [e["input"] for e in found if e["loc"][-1] == "[key]"]
         years = [k for k in keys if isinstance(k, int) and not isinstance(k, bool)]
         got = [_shown(e["input"]) for e in found if len(e["loc"]) == len(field)]
@@ -671,7 +740,9 @@ def shape_problems(locator: Locator, model: type[BaseModel], errors: list[Any],
         got += [f"{e['loc'][-1]!r}: {_shown(e['input'])}" for e in found
                 if len(e["loc"]) == len(field) + 1 and not isinstance(e["loc"][-1], int)]
         paths = (price_paths or ["observed", "flat_2024"])[:2]
-        example = ", ".join(f"{p}: {{2022: {22000 - 5000 * i}, 2023: {15000 - 5000 * i}}}" for i, p in enumerate(paths))
+        values = [first, (flat,) * len(EXAMPLE_YEARS)]
+        example = ", ".join(f"{p}: {{{', '.join(f'{y}: {v}' for y, v in zip(EXAMPLE_YEARS, values[i], strict=True))}}}"
+                            for i, p in enumerate(paths))
         bare = _bare(tuple(found[0]["loc"]))
         origin = locator.origin(bare)
         problems.append(f"{origin.where(bare)}: {origin.key(mapping_keys_as_text(model, field))} | must give {what} "
@@ -704,7 +775,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         where = origin.where(bare)
         key = origin.key(mapping_keys_as_text(model, loc))
         got = err.get("input")
-        shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
+        shown = _shown(got)
         if err["type"] == "extra_forbidden" and str(loc[-1]) in REPLACED_KEYS:
             problems.append(f"{where}: {key} | replaced by {REPLACED_KEYS[str(loc[-1])]}")
         elif err["type"] == "extra_forbidden":
@@ -739,9 +810,32 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | {what} (got {shown}); {fix}")
         elif err["type"] in ("literal_error", "enum"):
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
-        else:
-            problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown})")
-    return in_file_order(problems)
+        else:  # a rule's message may say itself what was given
+            message = plain_message(err["msg"])
+            problems.append(f"{where}: {key} | {message}" + ("" if "(got " in message else f" (got {shown})"))
+    return hinted_once(in_file_order(problems))
+
+
+def hinted_once(problems: list[str]) -> list[str]:
+    """`problems` with each hint of MISSING_HINTS given in full by the first problem that has it,
+    and the others pointing to that one by its key ("add it: see products.lfp.modules[0].lifetime_yr
+    above for its typical value"), so that a catalog missing `lifetime_yr` in every module reads it
+    once."""
+    first: dict[str, str] = {}
+    kept = []
+    for problem in problems:
+        for hint in MISSING_HINTS.values():
+            end = f"| required key is missing; {hint}"
+            if not problem.endswith(end):
+                continue
+            head = problem[:-len(end)].rstrip()
+            key = head.split(": ", 1)[1] if ": " in head else head
+            if hint in first:
+                problem = f"{head} | required key is missing; add it: see {first[hint]} above for its typical value"
+            else:
+                first[hint] = key
+        kept.append(problem)
+    return kept
 
 
 def path_type_problem(got: Any) -> str:
@@ -963,6 +1057,14 @@ def located(folder: Path, path: Path | str) -> Path:
     return (folder / (home or text)).resolve()
 
 
+def which_is(shown: str, target: Path) -> str:
+    """A missing file's path as given (`shown`, quoted), and the file it names (`shown_path`) when
+    that reads otherwise: "'other.yaml', which is small/other.yaml", or "'nope.yaml'" alone."""
+    named = shown_path(target)
+    same = shown == named or Path(shown).as_posix() == named
+    return repr(shown) if same else f"{shown!r}, which is {named}"
+
+
 def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, folder: Path, what: str,
                     given: Any = None) -> Path:
     """The existing file that the path `reference` at scenario key `key` (a top-level key, or the
@@ -977,22 +1079,41 @@ def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, 
         raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
     target = located(folder, reference)
     if not target.exists():
-        raise InputError([f"{where} | no such file (got {shown!r}, which is {shown_path(target)}); give the path "
+        raise InputError([f"{where} | no such file (got {which_is(shown, target)}); give the path "
                           f"of {what} ({paths_start(origin.command_line)})"])
     if target.is_dir():
         raise InputError([f"{where} | is a folder, not a file (got {shown!r}); give the path of {what}"])
     return target
 
 
+#: What a YAML file of settings read as `what` (`read_yaml`) is called, and an example of one, for
+#: the message of a map layer given in its place.
+SETTINGS_FILES = {"scenario": ("a scenario file", "the scenario YAML that names it, e.g. scenarios/yunnan_2024.yaml"),
+                  "file": ("a YAML file of settings", "the YAML file meant here, e.g. scenarios/catalog.yaml for the "
+                           "catalog")}
+
+
+def is_geojson(data: Any) -> bool:
+    """Whether `data`, a file as YAML read it, is a GeoJSON layer: a mapping whose `type` is a
+    GeoJSON object's (FeatureCollection, Feature, a geometry) or that holds `features`."""
+    kinds = {"FeatureCollection", "Feature", "GeometryCollection", "Point", "MultiPoint", "LineString",
+             "MultiLineString", "Polygon", "MultiPolygon"}
+    return isinstance(data, dict) and ("features" in data or data.get("type") in kinds)
+
+
 def read_mapping(path: Path, what: str = "file") -> tuple[dict[str, Any], yaml.Node | None]:
-    """A YAML file that must hold a mapping of keys at its top level (`what`: as `read_yaml`)."""
+    """A YAML file that must hold a mapping of keys at its top level (`what`: as `read_yaml`); a
+    GeoJSON layer given in its place is told so."""
     data, node = read_yaml(path, what)
     if data is None:
         raise InputError([f"{shown_path(path)}: (top level) | the file is empty; write its keys, one 'key: value' "
                           "line each (see scenarios/yunnan_2024.yaml and scenarios/catalog.yaml)"])
+    if is_geojson(data):
+        kind, fix = SETTINGS_FILES.get(what, SETTINGS_FILES["file"])
+        raise InputError([f"{shown_path(path)}: is a GeoJSON layer, not {kind}; give {fix}"])
     if not isinstance(data, dict):
         raise InputError([f"{shown_path(path)}: (top level) | must be a mapping of keys to values (got "
-                          f"{type(data).__name__}); write one 'key: value' line per key"])
+                          f"{_shown(data)}); write one 'key: value' line per key"])
     return data, node
 
 
@@ -1191,8 +1312,28 @@ def override_layer(key: str, value: Any) -> dict[Any, Any]:
     return layer
 
 
+def structure_problem(key: str) -> str | None:
+    """What is wrong with an override of the dotted `key` when it sets `extends` or `variants`,
+    which shape the scenario file rather than set the run (they are applied before any override,
+    which would otherwise be ignored); None for any other key."""
+    name = OVERRIDES_NAME.get()
+    head = key.split(".")[0]
+    if head == "extends":
+        return (f"{name} {key} | extends is part of a scenario file's structure, not a setting; write extends: "
+                "<base scenario file> at the top of a scenario file, and give that file")
+    if head == "variants":
+        choose = "--variant NAME" if name.startswith("--") else "variant='NAME'"
+        return (f"{name} {key} | variants are part of a scenario file's structure, not settings; write the variant "
+                f"under variants: in a scenario file, and choose it with {choose}")
+    return None
+
+
 def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
-    """Set a dotted key in scenario data; a key the schema does not know is an error naming it."""
+    """Set a dotted key in scenario data; a key the schema does not know is an error naming it,
+    as is `extends` or `variants` (`structure_problem`)."""
+    structure = structure_problem(key)
+    if structure is not None:
+        raise InputError([structure])
     parts = key.split(".")
     node = data
     loc: tuple[str, ...] = ()
@@ -1247,13 +1388,13 @@ def defined_variants(path: Path, node: yaml.Node | None, data: dict[str, Any],
         return {}
     if not isinstance(variants, dict):
         raise InputError([f"{locator.where(('variants',))}: {locator.key(('variants',))} | must be a mapping of "
-                          f"variant names to overrides (got {type(variants).__name__}); write each variant as "
+                          f"variant names to overrides (got {_shown(variants)}); write each variant as "
                           "'<name>: {<key>: <value>, ...}'"])
     problems = []
     for name, overrides in variants.items():
         if not isinstance(name, str) or (overrides is not None and not isinstance(overrides, dict)):
             loc = ("variants", str(name))
-            got = repr(name) if not isinstance(name, str) else type(overrides).__name__
+            got = repr(name) if not isinstance(name, str) else _shown(overrides)
             problems.append(f"{locator.where(loc)}: {locator.key(loc)} | a variant is a name with a mapping of "
                             f"overrides (got {got}); write it as '<name>: {{<key>: <value>, ...}}'")
     if problems:
@@ -1262,8 +1403,9 @@ def defined_variants(path: Path, node: yaml.Node | None, data: dict[str, Any],
 
 
 def scenario_variants(path: Path | str) -> list[str]:
-    """Names of the variants a scenario file defines (after its extends chain)."""
-    path = Path(path)
+    """Names of the variants a scenario file defines (after its extends chain); a path from a home
+    folder is expanded as a shell would (`scenario_file`)."""
+    path = scenario_file(path)
     data, node = read_mapping(path, "scenario")
     merged, layers = resolve_extends(path, data, node)
     return list(defined_variants(path, node, merged, Locator(layers, Origin(path, node))))
@@ -1284,9 +1426,13 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     with passed too, and then the problems come by file and line (`in_file_order`). Each problem
     names the file and line that wrote the key: the scenario, a base, a variant, or `--set`.
     The error carries what could still be made of the scenario (`InputError.salvage`), for the
-    checks of its layers."""
-    path = Path(path)
+    checks of its layers. A `path` from a home folder (`~/proj/s.yaml`) is expanded as a shell
+    would and named as typed (`scenario_file`), as are the paths typed while `paths_typed` is in
+    force (an output folder)."""
     _GIVEN_PATHS.set(None)  # the paths as given of this load alone
+    for text in _TYPED_PATHS.get():
+        given_path(text)
+    path = scenario_file(path)
     problems: list[str] = []
     loaded: LoadedScenario | None = None
     salvage: Salvage | None = None
@@ -1432,7 +1578,7 @@ def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) ->
     given = locator.typed(loc)
     shown = str(given) if given is not None else zone.path.as_posix()
     if not target.exists():
-        return [f"{where} | no such file (got {shown!r}, which is {shown_path(target)}); give the path of the "
+        return [f"{where} | no such file (got {which_is(shown, target)}); give the path of the "
                 f"allowed-zone layer ({paths_start(origin.command_line)})"]
     if target.is_dir():
         return [f"{where} | is a folder, not a file (got {shown!r}); give the path of the allowed-zone layer"]
@@ -1730,7 +1876,7 @@ def load_committed_projects(path: Path, catalog: Catalog | None, products: list[
         data = []
     if not isinstance(data, list):
         raise InputError([f"{shown_path(path)}: (top level) | expected a list of projects, got "
-                          f"{type(data).__name__}; write one '- id: ...' entry per project"])
+                          f"{_shown(data)}; write one '- id: ...' entry per project"])
     problems: list[str] = []
     projects: list[CommittedProject] = []
     lines: list[int | None] = []
@@ -1738,7 +1884,7 @@ def load_committed_projects(path: Path, catalog: Catalog | None, products: list[
     for i, item in enumerate(data):
         origin = Origin(path, node, (i,))
         if not isinstance(item, dict):
-            problems.append(f"{origin.where(())}: [{i}] | expected a mapping of keys (got {type(item).__name__})")
+            problems.append(f"{origin.where(())}: [{i}] | expected a mapping of keys (got {_shown(item)})")
             continue
         year = item.get("online_year")
         if isinstance(year, int) and not isinstance(year, bool) and year < EARLIEST_ONLINE_YEAR:

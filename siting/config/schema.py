@@ -284,8 +284,13 @@ class AllowedZone(Strict):
 
     @model_validator(mode="after")
     def _field_and_values(self) -> AllowedZone:
-        if (self.field is None) != (self.values is None):
-            raise ValueError("give `field` and `values` together, or neither (every polygon allowed)")
+        if self.field is not None and self.values is None:
+            raise ValueError(f"give `field` and `values` together, or neither (every polygon allowed) (got field "
+                             f"{self.field!r} without values); list the values of {self.field!r} that are allowed, "
+                             "or leave field out")
+        if self.field is None and self.values is not None:
+            raise ValueError("give `field` and `values` together, or neither (every polygon allowed) (got values "
+                             "without field); name the field they are values of, or leave values out")
         return self
 
 
@@ -315,10 +320,14 @@ class CandidatesSpec(Strict):
 
     @model_validator(mode="after")
     def _size_matches_shape(self) -> CandidatesSpec:
+        size = f"cell_size_m {self.cell_size_m:g}" if self.cell_size_m is not None else "no cell_size_m"
+        resolution = f"h3_resolution {self.h3_resolution}" if self.h3_resolution is not None else "no h3_resolution"
         if self.shape == "square" and (self.cell_size_m is None or self.h3_resolution is not None):
-            raise ValueError("square cells need `cell_size_m` (m) and no `h3_resolution`")
+            raise ValueError(f"square cells need `cell_size_m` (m) and no `h3_resolution` (got {size} and "
+                             f"{resolution})")
         if self.shape == "hexagon" and (self.h3_resolution is None or self.cell_size_m is not None):
-            raise ValueError("hexagonal cells need `h3_resolution` (0-15) and no `cell_size_m`")
+            raise ValueError(f"hexagonal cells need `h3_resolution` (0-15) and no `cell_size_m` (got {resolution} "
+                             f"and {size})")
         return self
 
 

@@ -518,8 +518,12 @@ def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
         try:  # the staging folder goes beside the destination: make sure one can be created there
             os.rmdir(tempfile.mkdtemp(prefix=temporary_prefix(target, STAGING), dir=existing))
         except OSError as exc:
-            return (f"cannot be written: {exc.strerror} in {shown_path(existing)}",
-                    "choose a folder you can write to")
+            verb = "replaced" if target.exists() else "created"
+            if exc.errno == errno.ENOSPC:
+                return (f"cannot be {verb}: no space is left in {shown_path(existing)}",
+                        "free some space, or choose a folder on another disk")
+            return (f"cannot be {verb}: {shown_path(existing)} does not allow new folders (the system says: "
+                    f"{exc.strerror or exc})", "choose a folder you can write to")
     return None
 
 
