@@ -32,6 +32,26 @@ except ImportError:  # not on Windows: each worker then makes its own copy
     fcntl = None  # type: ignore[assignment]
 
 SMALL = Path(__file__).parent / "data" / "small"
+
+
+@contextlib.contextmanager
+def without_sales_rounding():
+    """The count relaxation without its sales rounding rows (models/sales_rounding.py), in this
+    process, while the block runs. For the tests of what happens after a loose run stops at a
+    plan dearer than the optimum (cross-starts, nesting, runs within solver tolerance): with the
+    rows, the small scenario's first plan at any gap up to 80 % is its optimum, so no run stops
+    dearer. The rows are valid for every plan and change no optimum; what those tests check
+    does not depend on them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("siting.optimize.counts.add_sales_rounding", lambda *_args, **_kwargs: None)
+        yield
+
+
+@pytest.fixture(scope="module")
+def plain_relaxation():
+    """`without_sales_rounding` for a whole test module (use it autouse in the module)."""
+    with without_sales_rounding():
+        yield
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 
 

@@ -24,6 +24,13 @@ import pytest
 
 from siting.cli import main
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _plain_relaxation(plain_relaxation):
+    """Every run of this module solves the count relaxation without its sales rounding rows
+    (conftest `without_sales_rounding` says why)."""
+
+
 DATA = Path(__file__).parent / "data" / "small"
 
 

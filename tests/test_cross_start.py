@@ -44,6 +44,13 @@ from siting.runs.batch import sweep
 from siting.runs.pool import CROSS_TOLERANCE, Case, CaseSummary, cheaper, cheapest, proven_by, run_cases
 from siting.runs.tables import CROSS_START_NOTE, moved_note
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _plain_relaxation(plain_relaxation):
+    """Every run of this module solves the count relaxation without its sales rounding rows
+    (conftest `without_sales_rounding` says why)."""
+
+
 DATA = Path(__file__).parent / "data" / "small"
 
 #: The loose run's cold plan at a 20 % gap (see the module docstring), in yuan, to 1e-6 of it.

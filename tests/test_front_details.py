@@ -89,7 +89,7 @@ def test_a_catalog_set_from_the_current_folder(base: Path):
     loaded = load_scenario("small/scenario.yaml", overrides=(("catalog", "small/catalog.yaml"),))
     assert loaded.catalog_path == (base / "small" / "catalog.yaml").resolve()
     assert problems(load_scenario, "small/scenario.yaml", overrides=(("catalog", "catalog.yaml"),)) == [
-        "small/scenario.yaml: --set catalog | no such file (got 'catalog.yaml', which is catalog.yaml); give the "
+        "small/scenario.yaml: --set catalog | no such file (got 'catalog.yaml'); give the "
         "path of the catalog file (a relative path in --set starts at the current folder)"]
 
 
@@ -98,8 +98,8 @@ def test_a_missing_path_is_named_as_typed_on_the_command_line(base: Path, capsys
     assert code == 2
     assert capsys.readouterr().err == (
         "error: 1 problem in the input:\n"
-        "  - small/scenario.yaml: --set committed_projects | no such file (got 'other/projects.yaml', which is "
-        "other/projects.yaml); give the path of the committed-projects file (a relative path in --set starts at "
+        "  - small/scenario.yaml: --set committed_projects | no such file (got 'other/projects.yaml'); give"
+        " the path of the committed-projects file (a relative path in --set starts at "
         "the current folder)\n")
     assert not (base / "out").exists()
 

@@ -25,12 +25,12 @@ import pytest
 
 import siting
 from siting.cli import main
-from siting.config.errors import InputError
 from siting.config.load import absolute_paths, from_current_folder, load_scenario, shown_path
 from siting.deliver.folders import extends_chain, input_files
 from siting.prepare.problem import load_checked
 from siting.runs.batch import sweep_cases
 from tests.conftest import SMALL, edit
+from tests.test_front_details import problems
 
 #: The message of a sites layer that `--set` names and that is missing, after its path.
 NOT_FOUND = (": sites layer not found; check --set layers.sites.path (a relative path in --set starts at the current "
@@ -48,12 +48,6 @@ def base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def problems(call, *args, **kwargs) -> list[str]:
-    with pytest.raises(InputError) as raised:
-        call(*args, **kwargs)
-    return raised.value.problems
 
 
 # --- 1. `~` expanded as a shell would --------------------------------------------------------------

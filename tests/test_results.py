@@ -491,7 +491,7 @@ def test_report_names_products_and_sites_in_words(scenario: Path, tmp_path: Path
                  "of the 18.40 bn yuan/yr, more than the goal by themselves",
                  "- existing and committed capacity: the plants already there and the committed projects online by "
                  "2024 make 1.20 bn yuan/yr of the 18.40 bn yuan/yr",
-                 "| 2023 | West | West mine park | FePO4 | 100,000 t/yr | 4 | 400,000 | t/yr | 2.00 |",
+                 "| 2023 | West | West mine park | FePO4 | t/yr | 100,000 t/yr | 4 | 400,000 | 2.00 |",
                  "Cathode 2024: goal 120,000, planned 280,000, 160,000 more (t/yr). Why:",
                  "- the capacity target Cells 2024 is met exactly (10 GWh/yr)",
                  "- site West mine park uses all its land (100 ha)",

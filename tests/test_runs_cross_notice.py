@@ -23,6 +23,13 @@ import siting.optimize.run as run_module
 from siting.runs.pool import Progress, failure_words, run_cases
 from siting.runs.tables import moved_note
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _plain_relaxation(plain_relaxation):
+    """Every run of this module solves the count relaxation without its sales rounding rows
+    (conftest `without_sales_rounding` says why)."""
+
+
 WHY = "an unexpected error (TypeError: injected failure)"
 NOTICE = (f"loose: the plan of mid was to be taken as it is, with the bound of this run's own earlier solve, but "
           f"that failed with {WHY}; the run was solved again starting from that plan instead")

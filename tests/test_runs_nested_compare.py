@@ -33,6 +33,13 @@ from siting.runs.batch import compare
 from siting.runs.pool import CROSS_TOLERANCE
 from siting.runs.tables import COMPARE_CROSS_NOTE, moved_note, nesting_sentences
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _plain_relaxation(plain_relaxation):
+    """Every run of this module solves the count relaxation without its sales rounding rows
+    (conftest `without_sales_rounding` says why)."""
+
+
 #: What the variants of the module docstring change, as scenario files beside scenario.yaml.
 VARIANTS = {
     "loose": "solver: {rel_gap: 0.2}\n",
