@@ -286,3 +286,14 @@ def test_compare_names_clusters_and_products_on_the_terminal_and_in_markdown(sma
     assert rows["objective difference"] == "proven" and low <= difference <= high and low > 0
     assert (f"\n| objective difference: proven range | bn yuan |  |  | {range_text(low * 1e9, high * 1e9)} |\n"
             in markdown)
+
+
+def test_comparison_md_explains_the_tolerance_mark_only_where_a_run_has_it(small_compare_run: MadeRun) -> None:
+    """The small scenario against 20 GWh of cells: a difference proven by both runs' gaps (the
+    objective difference row says "proven"), so comparison.md has no note on runs "within
+    solver tolerance" (before, the note came under every comparison)."""
+    from siting.optimize.tolerance import TOLERANCE_NOTE
+
+    table = pd.read_csv(small_compare_run.out / "comparison.csv", keep_default_na=False).set_index("metric")
+    assert list(table.loc["objective difference"]) == ["", "", "", "proven"]  # unit, small, b, b vs small
+    assert TOLERANCE_NOTE not in (small_compare_run.out / "comparison.md").read_text(encoding="utf-8")

@@ -214,13 +214,13 @@ def test_a_variant_may_not_set_extends(folder: Path, capsys):
 def test_boolean_buffer_in_the_scenario_is_refused(folder: Path, capsys):
     edit(folder / "scenario.yaml", "buffer_m: 1000", "buffer_m: true")
     assert refused(folder, capsys) == PROBLEM + (
-        "scenario.yaml:21: constraints.redline.buffer_m | must be a number, not true/false (got True); give a "
+        "scenario.yaml:21: constraints.redline.buffer_m | must be a number, not true/false (got true); give a "
         "number\n")
 
 
 def test_boolean_buffer_on_the_command_line_is_refused(folder: Path, capsys):
     assert refused(folder, capsys, "--set", "constraints.redline.buffer_m=true") == PROBLEM + (
-        "scenario.yaml: --set constraints.redline.buffer_m | must be a number, not true/false (got True); give a "
+        "scenario.yaml: --set constraints.redline.buffer_m | must be a number, not true/false (got true); give a "
         "number\n")
 
 
@@ -231,7 +231,7 @@ def test_boolean_sweep_value_is_refused_before_any_folder(folder: Path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert hashes(folder.parent) == before
-    assert "--set constraints.redline.buffer_m | must be a number, not true/false (got True); give a number" in err
+    assert "--set constraints.redline.buffer_m | must be a number, not true/false (got true); give a number" in err
 
 
 @pytest.mark.parametrize(("where", "old", "new", "key"), [
@@ -243,7 +243,7 @@ def test_boolean_refused_for_other_numbers(folder: Path, where: str, old: str, n
     edit(folder / where, old, new)
     with pytest.raises(InputError) as err:
         load_scenario(folder / "scenario.yaml")
-    shown = "True" if new.count("true") or new.count("yes") else "False"
+    shown = "true" if new.count("true") or new.count("yes") else "false"
     assert [p.replace(f"{folder}/", "") for p in err.value.problems] == [
         f"{key} | must be a number, not true/false (got {shown}); give a number"]
 

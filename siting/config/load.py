@@ -793,7 +793,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] == "finite_number":
             problems.append(f"{where}: {key} | must be a finite number (got {shown}); give a finite value")
         elif err["type"] == "bool_not_number":
-            problems.append(f"{where}: {key} | must be a number, not true/false (got {shown}); give a number")
+            said = "true" if got is True else "false" if got is False else shown  # as YAML writes it
+            problems.append(f"{where}: {key} | must be a number, not true/false (got {said}); give a number")
         elif err["type"] == "less_than_equal" and err.get("ctx", {}).get("le") in (MAX_YUAN, MAX_QUANTITY):
             problems.append(f"{where}: {key} | {too_large_message(err['ctx']['le'])} (got {float(got):g}); give a "
                             "smaller value, or the figure in larger units")

@@ -32,7 +32,6 @@ from siting.deliver.folders import (
 from siting.deliver.qgisproject import compare_project_text
 from siting.deliver.styles import diff_changes, diff_runs, diff_style
 from siting.deliver.tables import csv_text, table_files
-from siting.optimize.tolerance import TOLERANCE_NOTE
 from siting.prepare.problem import load_checked
 from siting.runs.pool import Case, CaseSummary, Progress, run_cases
 from siting.runs.tables import (
@@ -199,7 +198,7 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run},
                               diff_aliases(summaries))
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (TOLERANCE_NOTE, difference_note(table, summaries), bound_note(summaries),
+        note = "\n\n".join(n for n in (tolerance_note(table), difference_note(table, summaries), bound_note(summaries),
                                        COMPARE_CROSS_NOTE if moved else "", moved_note(summaries),
                                        placement_note(summaries)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
