@@ -147,7 +147,7 @@ def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.Captu
     ("{cell_size_m: -5}", "scenario.yaml:39: candidates.cell_size_m | must be greater than 0 (got -5); give "
      "a value in that range"),
     ("{cell_size_m: 1000, min_usable_ha: yes}", "scenario.yaml:39: candidates.min_usable_ha | must be a number, not "
-     "true/false (got True); give a number"),
+     "true/false (got true); give a number"),
     ("{cell_size: 1000}", "scenario.yaml:39: candidates.cell_size | unknown key; did you mean 'cell_size_m'? "
      "(in metres)"),
     ("{shape: hexagon, cell_size_m: 1000}", "scenario.yaml:39: candidates | hexagonal cells need "
