@@ -25,7 +25,15 @@ from siting.cli import main
 from siting.config.load import load_scenario
 from siting.config.units import bn_yuan, per_year, plain_status, product_label, to_bn, unit_of, unit_slug
 from siting.deliver.report import explanation_blocks, markdown
-from siting.deliver.tables import AS_GIVEN, in_bn_yuan, markdown_table, plan_tables, table_files, text_table
+from siting.deliver.tables import (
+    AS_GIVEN,
+    display_width,
+    in_bn_yuan,
+    markdown_table,
+    plan_tables,
+    table_files,
+    text_table,
+)
 from siting.optimize.run import solve_prepared, solver_settings
 from siting.prepare.problem import prepare
 from tests.conftest import MadeRun
@@ -90,6 +98,19 @@ def test_yuan_columns_and_rows_are_written_in_bn_yuan_and_gaps_in_percent() -> N
         "| gap | % | 0.00 | 0.00 |"]
     shares = rows.assign(a=[4.19e9, 8.8e9, 0.0243], **{"b vs a": [2.5e9, 0.0, -0.0007]})
     assert text_table(shares).splitlines()[-1].split() == ["gap", "%", "2.43", "-0.07"]
+
+
+def test_terminal_tables_align_chinese_names_by_the_columns_they_take() -> None:
+    """A cluster named 昆明市 takes six terminal columns (three wide characters), not three: the
+    figures of every row end in the same column (before, its row's ended three columns short)."""
+    frame = pd.DataFrame({"product": ["LFP", "LFP"], "unit": ["t/yr", "t/yr"], "昆明市": [400000, 5],
+                          "Yuxi": [1, 20000]})
+    lines = text_table(frame).splitlines()
+    assert lines == ["product  unit   昆明市    Yuxi",
+                     "LFP      t/yr  400,000       1",
+                     "LFP      t/yr        5  20,000"]
+    assert {display_width(line) for line in lines} == {30}
+    assert display_width("昆明市") == 6 and display_width("Yuxi") == 4 and display_width("e\u0301") == 1
 
 
 def test_terminal_tables_fit_120_columns_and_name_what_is_left_out() -> None:

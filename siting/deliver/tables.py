@@ -18,6 +18,7 @@ and `<name>_high_bn_yuan`), in one column `<name>_range_bn_yuan`, rounded outwar
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -294,6 +295,21 @@ def cut_cell(text: str, width: int) -> str:
     return room.rstrip(" ,;:") + "..."
 
 
+def display_width(text: str) -> int:
+    """The columns `text` takes on a terminal: 2 for each wide or full-width character (Chinese,
+    Japanese and Korean script: Unicode East Asian Width W or F), 0 for a combining mark, 1 for
+    any other (unicodedata; as wcwidth counts them for these)."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 0 if unicodedata.combining(c) else 1
+               for c in text)
+
+
+def _padded(text: str, width: int, left: bool) -> str:
+    """`text` padded with spaces to `width` terminal columns (`display_width`), on the right when
+    `left` (left-aligned), else on the left."""
+    fill = " " * max(width - display_width(text), 0)
+    return text + fill if left else fill + text
+
+
 def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "", labels: int = 2) -> str:
     """An aligned terminal table no wider than `width`: the first `labels` columns (the row labels)
     left-aligned, the others right-aligned; long cells are cut, and columns that do not
@@ -304,11 +320,11 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "",
     frame = in_file_units(shown_values(frame))
     header = [str(c) for c in frame.columns]
     cells = [header] + [[cut_cell(c, TERMINAL_CELL) for c in row] for row in table_cells(frame, as_given)]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]  # terminal columns
     shown = len(header)
     while shown > 1 and sum(widths[:shown]) + 2 * (shown - 1) > width:
         shown -= 1
-    lines = ["  ".join(c.ljust(w) if i < labels else c.rjust(w)
+    lines = ["  ".join(_padded(c, w, i < labels)
                        for i, (c, w) in enumerate(zip(row[:shown], widths[:shown], strict=True))).rstrip()
              for row in cells]
     lines = [cut_cell(line, width) for line in lines]
