@@ -54,7 +54,7 @@ from siting.config.errors import InputError
 from siting.config.load import (
     LoadedScenario,
     Override,
-    home_expanded,
+    home_path,
     overrides_named,
     parse_override,
     paths_typed,
@@ -180,7 +180,7 @@ def checked_path(value: Any, name: str = "path") -> Path:
     if not _is_path(value) or str(value) == "":
         raise InputError([f"{name} | must be the path of a scenario file (got {_shown(value)}); give e.g. "
                           "'scenarios/yunnan_2024.yaml'"])
-    return Path(home_expanded(str(value)) or value)
+    return home_path(value)
 
 
 def checked_out(value: Any) -> Path | None:
@@ -191,7 +191,7 @@ def checked_out(value: Any) -> Path | None:
     if not _is_path(value) or str(value).strip() == "":
         raise InputError([f"out | must name a folder, or be None (got {_shown(value)}); give e.g. "
                           "out='outputs/run1'"])
-    return Path(home_expanded(str(value)) or value)
+    return home_path(value)
 
 
 def checked_variant(value: Any) -> str | None:
@@ -644,7 +644,7 @@ def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str 
             raise InputError([f"{where} | must name a folder, or be None for the scenario's output.folder (got "
                               f"{_shown(folder)}); give e.g. {where}='outputs/run1'"])
         with paths_typed([folder]):
-            return check_destination(Path(home_expanded(str(folder)) or folder), input_files(loaded), where)
+            return check_destination(home_path(folder), input_files(loaded), where)
     return check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
                              ": ".join(loaded.at("output", "folder")))
 
@@ -1135,7 +1135,7 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
         InputError: `path` is a folder, a file siting did not write, or cannot be written.
     """
     typed = os.fspath(path)
-    target = Path(home_expanded(typed) or typed)
+    target = home_path(typed)
     if typed == "" or target.is_dir():
         raise InputError([f"{where} | must be the path of a file (got {typed or repr('')}); give e.g. "
                           "--out scenario.schema.json"])

@@ -70,6 +70,12 @@ def home_expanded(text: str) -> str | None:
     return expanded if expanded != text else None
 
 
+def home_path(path: Path | str) -> Path:
+    """`path` as a Path, a leading `~` or `~user` expanded as a shell would (`home_expanded`)."""
+    text = os.fspath(path)
+    return Path(home_expanded(text) or text)
+
+
 def is_relative_path(text: str) -> bool:
     """Whether the path `text` starts at a folder, not at the root nor at a home folder (`~`)."""
     return not Path(text).is_absolute() and home_expanded(text) is None
