@@ -131,13 +131,13 @@ class ScreeningClock:
 
 def test_the_screenings_time_shares_count_from_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
     """tests/test_screening.py's cells, 60 s: aggregating takes 5 s, so the merged model's count
-    relaxation, which stops 0.6 x 60 = 36 s into the screening, is given 31 s; it runs 33 s (2 s
-    past its limit). The merged model's fixed-count search then gets the 60 - 38 = 22 s left
-    (not 60 - 33 = 27 s, counted from the start of the merged model's own solve), takes 1 s, and
-    the first screened round's first search the 21 s left."""
+    relaxation, which stops 0.85 x 60 = 51 s into the screening, is given 46 s; here its time
+    limit stops it after 33 s. The merged model's fixed-count search then gets the 60 - 38 = 22 s
+    left (not 60 - 33 = 27 s, counted from the start of the merged model's own solve), takes 1 s,
+    and the first screened round's first search the 21 s left."""
     clock = ScreeningClock(monkeypatch, 5.0, [(33.0, timed_out), (1.0, None), (1.0, None)])
     result = solve_screened(cells(), CELL_IDS, dataclasses.replace(SETTINGS, time_limit_s=60.0), MERGE_ALL)
-    assert clock.limits[:3] == [pytest.approx(31.0, rel=1e-9), pytest.approx(22.0, rel=1e-9),
+    assert clock.limits[:3] == [pytest.approx(46.0, rel=1e-9), pytest.approx(22.0, rel=1e-9),
                                 pytest.approx(21.0, rel=1e-9)]
     assert result.summary.rounds >= 1
     assert result.summary.time_stopped[0] == "merged model"

@@ -144,32 +144,37 @@ def test_a_start_highs_keeps_at_a_cost_it_does_not_have_is_dropped():
     (make_inputs(), "proximity", 300.0, 300.0),  # rebuilt (index sets); the base plan is the optimum
 ])
 def test_rule_cost_re_solves_start_from_the_base_plan(inputs, name, base_yuan, relaxed_yuan, monkeypatch):
-    """Each re-solve of `relaxed_solves` runs through the module counts, and its count relaxation
-    is handed the base plan (every variable of it, none new here), with each count by cluster
-    the sum of the base plan's site counts; it ends at the relaxed optimum of the hand-solved
-    instances."""
+    """Each re-solve of `relaxed_solves` runs through the module counts: the base plan is searched
+    first with its counts fixed (a start of every variable of it, none new here), and the count
+    relaxation then gets that plan's cost less the asked gap as its cutoff and its bound target,
+    and no start (a plan at the base cost lies above the cutoff); it ends at the relaxed optimum
+    of the hand-solved instances."""
     model = build_model(inputs)
     opt = new_solver()
     assert solve_model(model, SETTINGS, opt).objective_yuan == pytest.approx(base_yuan, rel=1e-9)
-    starts = []
+    starts, relaxations = [], []
 
     def recording(model, settings, solver=None, start=None, **kwargs):
-        # the count relaxation's start (its site counts are continuous), read while its model is alive
-        if not next(iter(model.build.values())).is_integer():
-            starts.append(None if start is None or isinstance(start, str) else
-                          {(var.parent_component().name, var.index()): value for var, value in start.items()})
+        # read while its model is alive: the relaxation's site counts are continuous
+        given = None if start is None or isinstance(start, str) else {
+            (var.parent_component().name, var.index()): value for var, value in start.items()}
+        (relaxations if not next(iter(model.build.values())).is_integer() else starts).append((given, kwargs))
         return solve_model(model, settings, solver, start, **kwargs)
 
     base = plan_values(model)
     monkeypatch.setattr("siting.optimize.counts.solve_model", recording)
     (cost,) = relaxed_solves(inputs, SETTINGS, [name], model, opt)
     assert cost.report.objective_yuan == pytest.approx(relaxed_yuan, rel=1e-9)
-    given = starts[0]  # the count relaxation's
-    assert given is not None
+    given, _ = starts[0]  # the start search's: the base plan with its counts summed
     counts = {key: value for key, value in given.items() if key[0] == "module_count"}
     assert {key: value for key, value in given.items() if key[0] != "module_count"} == {
         (component, index): value for component, values in base.items() for index, value in values.items()}
     assert counts and sum(counts.values()) == sum(round(v) for v in base["build"].values())
+    (relaxed_start, limits), = relaxations
+    certifying = base_yuan - SETTINGS.rel_gap * abs(base_yuan)
+    assert relaxed_start is None
+    assert limits == {"stop_at_bound_yuan": pytest.approx(certifying, rel=1e-12),
+                      "cutoff_yuan": pytest.approx(certifying, rel=1e-12)}
 
 
 def test_an_unknown_start_word_is_refused():

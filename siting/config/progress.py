@@ -92,16 +92,21 @@ class SolverState:
     def text(self) -> str:
         """One line in plain words, e.g. `solve 3.2 s: best plan 72.84 bn yuan, bound 70.12 bn yuan, gap 3.73%`
         (during a relaxation's search, `searching`: `bound 3.2 s: relaxed plan ...`)."""
-        kind, proven, own, shift = _searching
-        bound_yuan, gap_value = self.bound_yuan, self.gap
+        kind, proven, own, shift, known = _searching
+        best_yuan, bound_yuan, gap_value = self.best_yuan, self.bound_yuan, self.gap
+        plan = "relaxed plan" if kind == "bound" else "best plan"
+        if known is not None and (best_yuan is None or best_yuan >= known):
+            best_yuan, plan = known, "best plan"
         if proven is not None:  # the search's own bound is not (or not the only) proven bound
             bound_yuan = proven if not own or bound_yuan is None else max(proven, bound_yuan)
-            gap_value = (abs(self.best_yuan - bound_yuan) / max(abs(self.best_yuan), 1e-9)
-                         if self.best_yuan is not None else None)
-        best = bn(self.best_yuan) if self.best_yuan is not None else "none yet"
+        if proven is not None or known is not None:
+            if best_yuan is not None and bound_yuan is not None:
+                bound_yuan = min(bound_yuan, best_yuan)
+            gap_value = (abs(best_yuan - bound_yuan) / max(abs(best_yuan), 1e-9)
+                         if best_yuan is not None and bound_yuan is not None else None)
+        best = bn(best_yuan) if best_yuan is not None else "none yet"
         bound = bn(bound_yuan) if bound_yuan is not None else "none yet"
         gap = f"{gap_value:.2%}" if gap_value is not None else "n/a"
-        plan = "relaxed plan" if kind == "bound" else "best plan"
         return f"{kind} {self.elapsed_s + shift:.1f} s: {plan} {best}, bound {bound}, gap {gap}"
 
 
@@ -273,22 +278,25 @@ def phase_alone(name: str) -> Iterator[None]:
 
 #: The search being reported: its kind, "solve" (plans of the model) or "bound" (a relaxation
 #: whose plans are not plans of the model: its line says "relaxed plan"); a bound proven before it
-#: (yuan, or None); whether the search's own bound is a bound of the model too; and the seconds
-#: its phase had run when it began (added to the search's own clock).
-_searching: tuple[str, float | None, bool, float] = ("solve", None, True, 0.0)
+#: (yuan, or None); whether the search's own bound is a bound of the model too; the seconds its
+#: phase had run when it began (added to the search's own clock); and the cost of a plan of the
+#: model found before it (yuan, or None).
+_searching: tuple[str, float | None, bool, float, float | None] = ("solve", None, True, 0.0, None)
 
 
 @contextlib.contextmanager
 def searching(kind: str, proven_bound_yuan: float | None = None, own_bound: bool = True,
-              since: float | None = None) -> Iterator[None]:
+              since: float | None = None, plan_yuan: float | None = None) -> Iterator[None]:
     """While the block runs, the solver's line speaks of a search of `kind` ("bound" or "solve")
     and shows as its bound `proven_bound_yuan` when given: alone when the search's own bound is
     not one of the model (`own_bound` false: a restriction, such as fixed module counts), else
     the higher of the two. `since`: the `time.perf_counter()` at which the phase began, so that
-    the searches of one phase show one clock (default: the search's own)."""
+    the searches of one phase show one clock (default: the search's own). `plan_yuan`: the cost
+    of a plan of the model found before (a relaxation searched for a bound that certifies it),
+    shown as the best plan while the search has no cheaper one, the gap measured from it."""
     global _searching
     shift = max(time.perf_counter() - since, 0.0) if since is not None else 0.0
-    previous, _searching = _searching, (kind, proven_bound_yuan, own_bound, shift)
+    previous, _searching = _searching, (kind, proven_bound_yuan, own_bound, shift, plan_yuan)
     try:
         yield
     finally:

@@ -149,11 +149,13 @@ def _finite(value: float, unit: float) -> float | None:
     return value * unit if math.isfinite(value) and abs(value) < 1e50 else None
 
 
-def progress_callback(unit_yuan: float) -> Callable[[Any], None]:
+def progress_callback(unit_yuan: float, cutoff: float | None = None) -> Callable[[Any], None]:
     """A highspy callback that passes where the MIP search stands to `progress.solver_line`:
     the best plan and the bound in yuan (`unit_yuan` per objective unit), the gap and the
     seconds HiGHS has run. A better plan is always passed on; HiGHS's frequent interrupt checks at
-    most every `progress.REDRAW_S` seconds."""
+    most every `progress.REDRAW_S` seconds. With a `cutoff` (objective units), a plan at or above
+    it is none (HiGHS gives the cutoff as its plan's cost until it has one below) and the bound
+    shown is at most the cutoff, as `solve_model` reports them."""
     improving = int(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
     last = [-1e9]
 
@@ -168,6 +170,11 @@ def progress_callback(unit_yuan: float) -> Callable[[Any], None]:
         bound = _finite(out.mip_dual_bound, unit_yuan)
         if improved and best is None:
             best = _finite(out.objective_function_value, unit_yuan)
+        if cutoff is not None:
+            if best is not None and best >= cutoff * unit_yuan:
+                best = None
+            if bound is not None:
+                bound = min(bound, cutoff * unit_yuan)
         gap = relative_gap(best, bound) if best is not None and bound is not None else None
         progress.solver_line(progress.SolverState(best, bound, gap, out.running_time, improved))
 
@@ -203,14 +210,15 @@ def _around_run(opt: Any, before: Callable[[Any], None], after: Callable[[Any], 
 
 
 @contextlib.contextmanager
-def live_progress(opt: Any, unit_yuan: float) -> Iterator[None]:
+def live_progress(opt: Any, unit_yuan: float, cutoff: float | None = None) -> Iterator[None]:
     """While the block solves with `opt`, report the search through highspy's callbacks (each
     better plan, and HiGHS's regular interrupt checks) when progress is on; otherwise nothing.
-    The callbacks are subscribed just before HiGHS runs and removed after it."""
+    The callbacks are subscribed just before HiGHS runs and removed after it. `cutoff`: the
+    search's cutoff (objective units; `progress_callback`)."""
     if progress.active() is None or not hasattr(opt, "_solve"):
         yield
         return
-    callback = progress_callback(unit_yuan)
+    callback = progress_callback(unit_yuan, cutoff)
 
     def subscribe(highs: Any) -> None:
         highs.cbMipImprovingSolution.subscribe(callback)
@@ -486,7 +494,8 @@ def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], 
     interface's results, values not loaded. A SIGINT or SIGTERM stops HiGHS and is raised again
     once it has returned (`stop_on_signals`); `stop` ends the search at a proven bound."""
     named = set(NAMED_SETTINGS.values())
-    with (stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan),
+    cutoff = stop.cutoff if stop is not None else None
+    with (stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan, cutoff),
           stop_at_bound(opt, stop)):
         return opt.solve(
             model,
@@ -562,11 +571,12 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
     HiGHS keeps a start at a cost its plan does not have (see the comment below), the solve is
     repeated without it and the report says so (`start_dropped`). With `stop_at_bound_yuan`, the
     search ends as soon as its proven bound reaches that cost (a caller holding a plan of that
-    cost plus its gap needs no more), with termination "objectiveLimit". With `cutoff_yuan` (the
-    cost of a plan known elsewhere, e.g. of a model this one relaxes), HiGHS prunes every node
-    whose bound reaches it: the bound reported is then min(HiGHS's bound, cutoff), and a search
-    that finds no plan below the cutoff ends with termination "objectiveLimit" and bound = cutoff
-    (not "infeasible")."""
+    cost plus its gap needs no more), with termination "objectiveLimit". With `cutoff_yuan` (a
+    cost only plans below which are wanted, e.g. that of a plan known elsewhere less the gap
+    asked), HiGHS prunes every node whose bound reaches it: the bound reported is then
+    min(HiGHS's bound, cutoff), a plan HiGHS holds at or above the cutoff is not reported, and a
+    search that finds no plan below the cutoff ends with termination "objectiveLimit" and bound =
+    cutoff (not "infeasible")."""
     opt = solver if solver is not None else new_solver()
     wanted = checked_options(settings)
     unit = getattr(model, "objective_unit_yuan", 1.0)
@@ -578,6 +588,10 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
     results = _run(opt, model, wanted, start, unit, stop)
     held = read_back(opt, wanted)
     has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
+    if has_solution and stop is not None and stop.cutoff is not None and results.incumbent_objective is not None \
+            and results.incumbent_objective >= stop.cutoff:
+        # HiGHS may hold a plan its heuristics found above the cutoff, which no node search kept
+        has_solution = False
     if has_solution:
         results.solution_loader.load_vars()
     incumbent = results.incumbent_objective if has_solution else None
