@@ -208,7 +208,8 @@ def test_nothing_buildable_names_every_exclusion(scenario: Path, tmp_path: Path,
 
 def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, tmp_path: Path, capsys):
     """A 200 km buffer around the lake (at 102.4 E, 24.9 N) covers all four sites (the farthest,
-    e_far at 103.45 E, is about 106 km away): nothing can be built, so the strict targets fail."""
+    e_far at 103.45 E, is about 106 km away): nothing can be built, so the strict targets fail.
+    Cathode: 120,000 less 20,000 standing and the 10,000 committed online in 2024, 90,000 short."""
     scenario.write_text(scenario.read_text().replace("buffer_m: 1000", "buffer_m: 200000"))
     out = tmp_path / "out"
     assert main(["solve", str(scenario), "--out", str(out)]) == 1
@@ -221,10 +222,11 @@ def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, 
         "    East city (e_city): red line (FePO4, LFP, Cells)\n"
         "    East far (e_far): red line (FePO4, LFP, Cells)\n"
         "    Relax constraints.redline or constraints.proximity, or add sites or usable land\n"
-        "  - capacity target Cathode 2024: needs 120,000 t/yr, existing capacity gives 20,000 t/yr, and the eligible "
-        "land can add at most 0 t/yr, short by 100,000 t/yr. Room per cluster: West 0 t/yr (2 sites); East 0 t/yr "
-        "(2 sites). The red line takes room for 1,000,000 t/yr in West, 250,000 t/yr in East. Relax the rules "
-        "named, add sites or land, or set targets.strict: false\n"
+        "  - capacity target Cathode 2024: needs 120,000 t/yr, existing capacity gives 20,000 t/yr and committed "
+        "projects online by 2024 give 10,000 t/yr, and the eligible land can add at most 0 t/yr, short by 90,000 "
+        "t/yr. Room per cluster: West 0 t/yr (2 sites); East 0 t/yr (2 sites). The red line takes room for "
+        "1,000,000 t/yr in West, 250,000 t/yr in East. Relax the rules named, add sites or land, or set "
+        "targets.strict: false\n"
         "  - capacity target Cells 2024: needs 10 GWh/yr, existing capacity gives 0 GWh/yr, and the eligible land "
         "can add at most 0 GWh/yr, short by 10 GWh/yr. Room per cluster: West 0 GWh/yr (2 sites); East 0 GWh/yr "
         "(2 sites). The red line takes room for 100 GWh/yr in West, 20 GWh/yr in East. Relax the rules named, add "

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
+from models.families import constant_row, holds_variable
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
 from models.units import MONEY_UNIT_YUAN
@@ -30,6 +31,10 @@ def add_agglomeration(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
     (A[s,p,t]: capacity decided at s up to year t)
     sum_{p,m,t} capex[m] * x[s,p,m,t] >= I_min * opened[s]    over OPEN (yuan; row in million yuan)
     |pre-opened sites of c| + sum_{s in c, s in OPEN} opened[s] <= n_open[c]    over OPEN_LIMIT
+    An open-link row whose A[s,p,t] is empty (no decision year up to t) holds for every plan
+    and is left out, as is a limit row that cannot bind (the cluster's pre-opened and openable
+    sites are at most n_open[c]); a cluster whose pre-opened sites alone exceed n_open[c] gets
+    a row that no plan meets (`constant_row`).
     The objective charges df[t] * F * opens[s,t] (`cost_site_fixed`): opening is paid in its
     year. Active when "agglomeration" is on; with its rows off nothing forces a site open, so
     the opening cost drops out with them. Infeasible when the pre-opened sites of a cluster
@@ -49,8 +54,8 @@ def add_agglomeration(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
 
     def link(_m: pyo.ConcreteModel, s: str, p: str, t: int) -> pyo.Expression:
         decided_by = added_by(m, index, inputs, s, p, t)
-        if isinstance(decided_by, (int, float)):
-            return pyo.Constraint.Feasible
+        if not holds_variable(decided_by):  # 0 <= Amax * sum opens: true of every plan
+            return pyo.Constraint.Skip
         return decided_by <= index.max_added_units[(s, p)] * sum(m.opens[s, t2] for t2 in inputs.YEARS if t2 <= t)
 
     m.open_link = pyo.Constraint(m.OPEN_LINK, rule=link)
@@ -75,10 +80,9 @@ def add_agglomeration(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
         already = sum(1 for s in pre if inputs.cluster_of_site[s] == c)
         sites = [m.opened[s] for s in m.OPEN if inputs.cluster_of_site[s] == c]
         if already + len(sites) <= inputs.max_open_sites_per_cluster[c]:
-            return pyo.Constraint.Feasible
-        if not sites:  # the pre-opened sites alone exceed the limit: an infeasible constant row
-            m.add_component(f"open_sites_excess_{c}", pyo.Var(bounds=(0, 0)))
-            return getattr(m, f"open_sites_excess_{c}") + already <= inputs.max_open_sites_per_cluster[c]
+            return pyo.Constraint.Skip
+        if not sites:  # the pre-opened sites alone exceed the limit: a row no plan meets
+            return constant_row(m, f"open_sites_excess_{c}", already, upper=inputs.max_open_sites_per_cluster[c])
         return already + sum(sites) <= inputs.max_open_sites_per_cluster[c]
 
     m.open_sites_limit = pyo.Constraint(m.OPEN_LIMIT, rule=limit_rule)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from models.families import constant_row, holds_variable
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
 from models.variables import total_production
@@ -18,7 +19,8 @@ def add_chain_balance(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
         Y[u,t] >= sigma[u] * sum_d a[d,u] * Y[d,t]        (units of u per yr)
     where a[d,u] (`input_units_per_unit`) is the units of u consumed per unit of downstream d,
     and Y[p,t] is 0 for a product no site produces. Active when "chain_balance" is on; a row with
-    no downstream production is left out.
+    no downstream production (Y[u,t] >= 0, true of every plan, or 0 >= 0 without variables) is
+    left out.
     Infeasible with strict targets when u cannot be built anywhere (no eligible site) but d
     must be produced.
     """
@@ -30,8 +32,9 @@ def add_chain_balance(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
     def rule(_m: pyo.ConcreteModel, u: str, t: int) -> pyo.Expression:
         local = total_production(m, u, t)
         consumed = sum(a * total_production(m, d, t) for (d, up), a in inputs.input_units_per_unit.items() if up == u)
-        if isinstance(consumed, (int, float)):
-            return pyo.Constraint.Feasible
+        if not holds_variable(consumed):  # nothing downstream: Y[u,t] >= 0 holds by its domain
+            return pyo.Constraint.Skip if holds_variable(local) else constant_row(
+                m, f"chain_balance_excess_{u}_{t}", local - inputs.chain_share_min[u] * consumed, lower=0.0)
         return local >= inputs.chain_share_min[u] * consumed
 
     m.chain_balance = pyo.Constraint(m.CHAIN, rule=rule)

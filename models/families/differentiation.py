@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
+from models.families import constant_row, holds_variable
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
 from models.units import MONEY_UNIT_YUAN
@@ -49,8 +50,10 @@ def add_product_hosting_limit(m: pyo.ConcreteModel, inputs: ModelInputs, index: 
     """Hosting limit: product p is added in at most n_host[p] clusters.
 
     sum_c h[c,p] <= n_host[p]          over HOST_LIMIT = the products with a limit
-    (`max_clusters_per_product`), when "differentiation" is on; a row that cannot bind is left
-    out. Infeasible with strict targets when n_host[p] clusters lack the land for p's target.
+    (`max_clusters_per_product`), when "differentiation" is on, the sum over the (c,p) in HOST; a
+    row that cannot bind (no more than n_host[p] clusters may host p, none at all when p can be
+    built nowhere and is committed nowhere) is left out. Infeasible with strict targets when
+    n_host[p] clusters lack the land for p's target.
     """
     keys = []
     if is_on(inputs, "differentiation"):
@@ -60,7 +63,7 @@ def add_product_hosting_limit(m: pyo.ConcreteModel, inputs: ModelInputs, index: 
     def rule(_m: pyo.ConcreteModel, p: str) -> pyo.Expression:
         hosts = [m.hosts[c, p] for c in inputs.CLUSTERS if (c, p) in m.HOST]
         if len(hosts) <= inputs.max_clusters_per_product[p]:
-            return pyo.Constraint.Feasible
+            return pyo.Constraint.Skip
         return sum(hosts) <= inputs.max_clusters_per_product[p]
 
     m.product_hosting_limit = pyo.Constraint(m.HOST_LIMIT, rule=rule)
@@ -72,8 +75,10 @@ def add_lead_share(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex)
     sum_{s in c, p in lead[c]} v[p] * A[s,p] >= share_lead * sum_{s in c, p} v[p] * A[s,p]
     (yuan/yr valued at nameplate capacity; the row in million yuan) over LEAD_CLUSTER = the
     clusters with lead products, when share_lead (`lead_share_min`) > 0 and "differentiation"
-    is on. Satisfied by a cluster that adds nothing; infeasible only together with targets that
-    force a cluster to add non-lead products it cannot balance.
+    is on. A cluster where nothing can be added (no buildable pair, or none with a decision
+    year) has a row 0 >= 0 without variables, which is left out (`constant_row`). Satisfied by
+    a cluster that adds nothing; infeasible only together with targets that force a cluster to
+    add non-lead products it cannot balance.
     """
     keys = []
     if is_on(inputs, "differentiation") and inputs.lead_share_min > 0:
@@ -89,9 +94,10 @@ def add_lead_share(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex)
 
     def rule(_m: pyo.ConcreteModel, c: str) -> pyo.Expression:
         total = value_added(c, None)
-        if isinstance(total, (int, float)):
-            return pyo.Constraint.Feasible
-        return value_added(c, set(inputs.lead_products[c])) >= inputs.lead_share_min * total
+        lead = value_added(c, set(inputs.lead_products[c]))
+        if not holds_variable(total):  # the lead part sums a subset of the same terms
+            return constant_row(m, f"lead_share_excess_{c}", lead - inputs.lead_share_min * total, lower=0.0)
+        return lead >= inputs.lead_share_min * total
 
     m.lead_share = pyo.Constraint(m.LEAD_CLUSTER, rule=rule)
 
@@ -131,8 +137,10 @@ def add_cluster_value_share(m: pyo.ConcreteModel, inputs: ModelInputs, index: Mo
 
     sum_{s in c, p} v[p] * A[s,p] >= share_cluster * sum_{s, p} v[p] * A[s,p]
     (yuan/yr at nameplate; the row in million yuan) over SHARE_CLUSTER = every cluster, when
-    share_cluster (`min_cluster_value_share`) > 0 and "differentiation" is on. Infeasible when a
-    cluster has no eligible land while the targets force additions elsewhere.
+    share_cluster (`min_cluster_value_share`) > 0 and "differentiation" is on. When nothing can
+    be added anywhere (no buildable pair, or none with a decision year), every row reads
+    0 >= share_cluster * 0 without variables and is left out (`constant_row`). Infeasible when
+    a cluster has no eligible land while the targets force additions elsewhere.
     """
     share = inputs.min_cluster_value_share if is_on(inputs, "differentiation") else 0.0
     m.SHARE_CLUSTER = pyo.Set(initialize=list(inputs.CLUSTERS) if share > 0 else [], ordered=True)
@@ -144,7 +152,11 @@ def add_cluster_value_share(m: pyo.ConcreteModel, inputs: ModelInputs, index: Mo
         for s, p in index.build_pairs
     }
     total = sum(value.values())
-    m.cluster_value_share = pyo.Constraint(
-        m.SHARE_CLUSTER,
-        rule=lambda _m, c: sum(v for (s, _p), v in value.items() if inputs.cluster_of_site[s] == c) >= share * total,
-    )
+
+    def rule(_m: pyo.ConcreteModel, c: str) -> pyo.Expression:
+        own = sum(v for (s, _p), v in value.items() if inputs.cluster_of_site[s] == c)
+        if not holds_variable(total):  # the cluster's part sums a subset of the same terms
+            return constant_row(m, f"cluster_value_share_excess_{c}", own - share * total, lower=0.0)
+        return own >= share * total
+
+    m.cluster_value_share = pyo.Constraint(m.SHARE_CLUSTER, rule=rule)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from models.families import constant_row, holds_variable
 from models.index import ModelIndex, group_ceilings, is_on
 from models.inputs import ModelInputs
 from models.variables import group_capacity
@@ -39,16 +40,18 @@ def add_capacity_ceiling(m: pyo.ConcreteModel, inputs: ModelInputs, index: Model
     (`capacity_ceiling_factor`) > 0 and "targets" is on (see `models.index.group_ceilings`; the
     ceiling also caps the module bounds). Without it, the cheapest way to raise output value is
     to overbuild whichever product has the lowest capex per yuan of output, far beyond any
-    market. Infeasible only when existing capacity alone exceeds the ceiling. A group no site
-    may make has no row (its capacity is 0, within any ceiling).
+    market. A group no site may add to has a row without variables (its capacity is what
+    stands: existing and committed, or 0): left out when within U[g], else a row no plan meets
+    (`constant_row`). Infeasible only when existing and committed capacity alone exceed the
+    ceiling.
     """
     ceilings = group_ceilings(inputs)
     m.CEILING = pyo.Set(initialize=list(ceilings), ordered=True)
     last = inputs.YEARS[-1]
     def ceiling(_m: pyo.ConcreteModel, g: str) -> object:
         capacity = group_capacity(m, index, inputs.TARGET_GROUPS[g], last)
-        if isinstance(capacity, (int, float)):  # no site may make the group: nothing to cap (U >= 0)
-            return pyo.Constraint.Skip
+        if not holds_variable(capacity):  # no site may add to the group: only what stands
+            return constant_row(m, f"capacity_ceiling_excess_{g}", capacity, upper=ceilings[g])
         return capacity <= ceilings[g]
 
     m.capacity_ceiling = pyo.Constraint(m.CEILING, rule=ceiling)

@@ -343,10 +343,13 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
     pre-solve findings and the map."""
     lines = [f"# Why {scenario} has no plan", ""]
     count = len(diagnosis.conflicts)
-    lines.append(conflict_headline(count) + ("." if count == 1 else "; dropping any one of them makes a plan possible.")
-                 + ("" if diagnosis.irreducible else
-                                     " A solve of the diagnosis ran out of time, so the set may hold more rules "
-                                     "than needed."))
+    if diagnosis.feasible or not count:  # never "0 rules cannot be met together"
+        lines.append(diagnosis.headline() + ".")
+    else:
+        lines.append(conflict_headline(count)
+                     + ("." if count == 1 else "; dropping any one of them makes a plan possible.")
+                     + ("" if diagnosis.irreducible else
+                        " A solve of the diagnosis ran out of time, so the set may hold more rules than needed."))
     lines += ["", "| rule | what it asks | scenario setting |", "|---|---|---|"]
     for number, conflict in enumerate(diagnosis.conflicts, start=1):
         lines.append(f"| {number} | {conflict.sentence.replace('|', '/')} | `{conflict.setting}` |")

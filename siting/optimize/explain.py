@@ -26,8 +26,11 @@ resources in words ("FePO4 may be added in at most 1 cluster ...: Kunming ...");
 settings they cite keep their ids, which is how the scenario file gives them.
 
 Pre-solve checks in the same words (`presolve_findings`) run before the MIP: strict targets
-that the usable land, the red line, proximity or the hosting limit leave too little room for,
-and strict output-value targets the source supply cannot feed.
+that the capacity standing or committed by their year and the room the usable land, the red
+line, proximity or the hosting limit leave cannot reach, and strict output-value targets that
+capacity at full use, the ceilings or the raw-material supply cannot feed. Each compares the
+target with an upper bound of what the model can reach, so a finding proves the MIP
+infeasible; finding nothing proves nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.visitor import identify_variables
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
+from models.families.output_value import value_per_unit
 from models.families.proximity import nearest_sources, too_far
 from models.index import compute_index, group_ceilings
 from siting.config import progress
@@ -437,18 +441,24 @@ class Diagnosis:
     solves: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    def headline(self) -> str:
+        """The first sentence of the explanation, without its closing mark: how many rules
+        conflict (`conflict_headline`), that every rule can be met when the elastic model needs
+        no slack, or that no rule the diagnosis relaxes is to blame when the conflict is empty.
+        It never counts "0 rules"."""
+        if self.feasible:
+            return "every rule can be met: the elastic model needs no slack"
+        if not self.conflicts:
+            return NO_RULE_TO_BLAME + ("" if self.irreducible else ", or a solve of the diagnosis ran out of time")
+        return (conflict_headline(len(self.conflicts))
+                + ("" if self.irreducible else " (a solve ran out of time: the set may hold more rules than needed)")
+                + ("" if len(self.conflicts) == 1 else "; dropping any one of them makes a plan possible"))
+
     def lines(self) -> list[str]:
         """The explanation as lines of text: the rules, then the least change."""
-        if self.feasible:
-            return ["every rule can be met: the elastic model needs no slack"]
-        if not self.conflicts:
-            return ["no rule that the diagnosis relaxes (targets, land, red line, proximity, supply, chain balance, "
-                    "differentiation, agglomeration, budget, demonstrations) is to blame: the model's linking rows "
-                    "(production needs raw material and capacity) cannot be met"
-                    + ("" if self.irreducible else ", or a solve of the diagnosis ran out of time")]
-        out = [conflict_headline(len(self.conflicts))
-               + ("" if self.irreducible else " (a solve ran out of time: the set may hold more rules than needed)")
-               + (":" if len(self.conflicts) == 1 else "; dropping any one of them makes a plan possible:")]
+        if self.feasible or not self.conflicts:
+            return [self.headline()]
+        out = [self.headline() + ":"]
         out += [f"  - {c.sentence} [{c.setting}]" for c in self.conflicts]
         changes = [c for c in self.conflicts if c.relax_by > 0]
         if changes:
@@ -458,10 +468,18 @@ class Diagnosis:
         return out
 
 
+#: What the diagnosis says when its conflict holds no rule.
+NO_RULE_TO_BLAME = ("no rule that the diagnosis relaxes (targets, land, red line, proximity, supply, chain balance, "
+                    "differentiation, agglomeration, budget, demonstrations) is to blame: the model's linking rows "
+                    "(production needs raw material and capacity) cannot be met")
+
+
 def conflict_headline(count: int) -> str:
     """How many rules conflict, in words. A single rule conflicts with what the diagnosis never
     relaxes: the capacity standing or committed and the rows linking production, capacity and
-    raw material."""
+    raw material. No rule (`count` 0) is said as NO_RULE_TO_BLAME, never as "0 rules"."""
+    if count == 0:
+        return NO_RULE_TO_BLAME
     if count == 1:
         return ("1 rule cannot be met even alone, given the capacity standing or committed and the rows linking "
                 "production, capacity and raw material; dropping it makes a plan possible")
@@ -678,10 +696,6 @@ class Describer:
         """The candidate sites of a cluster, in input order."""
         return [s for s in self.inputs.SITES if self.inputs.cluster_of_site[s] == cluster]
 
-    def _existing(self, products: Sequence[str]) -> float:
-        members = set(products)
-        return sum(v for (_s, p), v in self.inputs.existing_capacity_units_per_yr.items() if p in members)
-
     def conflict(self, instance: RuleInstance, slack: float) -> Conflict:
         """The `Conflict` of one rule, with `slack` (the row units of the elastic model)."""
         handler: Callable[[RuleInstance], dict[str, Any]] = getattr(self, f"_{instance.kind}")
@@ -707,14 +721,15 @@ class Describer:
         members = self.inputs.TARGET_GROUPS.get(group, (group,))
         unit = self.group_unit(group)
         target = self.inputs.capacity_target_units[(group, year)]
-        existing = self._existing(members)
+        standing, standing_words = _standing_text(self, members, year, unit)
         room = self.room()
         addable = sum(v for (_c, p), v in room.items() if p in members)
         ceiling = group_ceilings(self.inputs).get(group)
-        if ceiling is not None:  # the ceiling caps the whole group, not one site at a time
-            addable = min(addable, max(ceiling - existing, 0.0))
-        text = (f"the {self.words.product(group)} target needs {self.fmt(target, unit)} by {year}; existing "
-                f"capacity gives {self.fmt(existing, unit)}, so {self.fmt(max(target - existing, 0.0), unit)} must "
+        if ceiling is not None:  # the ceiling caps the whole group in the last year, not one site at a time
+            addable = min(addable, max(ceiling - sum(standing_capacity(self.inputs, members, self.inputs.YEARS[-1])),
+                                       0.0))
+        text = (f"the {self.words.product(group)} target needs {self.fmt(target, unit)} by {year}; {standing_words}, "
+                f"so {self.fmt(max(target - standing, 0.0), unit)} must "
                 f"be added (the eligible land of all clusters could take {self.fmt(addable, unit)})")
         return {"sentence": text, "unit": unit, "setting": f"targets.capacity.{group}"}
 
@@ -884,18 +899,65 @@ class Describer:
 # -- pre-solve checks ----------------------------------------------------------------------------
 
 
+def standing_capacity(inputs: ModelInputs, products: Sequence[str], year: int) -> tuple[float, float]:
+    """(E, C) in units/yr: the existing capacity of `products` and their committed capacity
+    online by `year`, over the model's producing pairs (models/index.py `producing_pairs`):
+        E = sum_{s, p} E[s,p],        C = sum_{s, p} sum_{t' <= year} C[s,p,t']
+    E + C is the part of sum_{s,p} K[s,p,year] (models/variables.py) that no decision changes:
+    a committed project counts from its online year on, at its full nameplate."""
+    wanted = set(products)
+    producing = set(inputs.index.producing_pairs)
+    existing = sum(units for pair, units in inputs.existing_capacity_units_per_yr.items()
+                   if pair[1] in wanted and pair in producing)
+    committed = sum(units for (s, p, t), units in inputs.committed_units_per_yr.items()
+                    if p in wanted and t <= year and (s, p) in producing)
+    return float(existing), float(committed)
+
+
+def standing_available(inputs: ModelInputs, product: str, year: int) -> float:
+    """The part of sum_s Kav[s,p,year] (units/yr, p = `product`) that no decision changes:
+        sum_s E[s,p] + sum_{t' <= year} C[s,p,t'] - (1 - ramp[p]) C[s,p,year]
+    as models/variables.py `add_capacity_accumulation` states it: a committed project produces
+    at ramp[p] of its nameplate in its online year, in full afterwards."""
+    existing, committed = standing_capacity(inputs, (product,), year)
+    ramp = inputs.ramp_up_share.get(product, 1.0)
+    if ramp >= 1.0:
+        return existing + committed
+    producing = set(inputs.index.producing_pairs)
+    first = sum(units for (s, p, t), units in inputs.committed_units_per_yr.items()
+                if p == product and t == year and (s, p) in producing)
+    return existing + committed - (1.0 - ramp) * first
+
+
+def _has_committed(inputs: ModelInputs, products: Sequence[str]) -> bool:
+    wanted = set(products)
+    return any(p in wanted and units != 0 for (_s, p, _t), units in inputs.committed_units_per_yr.items())
+
+
+def _within(bound: float, goal: float) -> bool:
+    """bound >= goal, up to a relative 1e-6: the pre-check gives way to the MIP at the margin."""
+    return bound >= goal - 1e-6 * max(1.0, abs(goal))
+
+
 def presolve_findings(inputs: ModelInputs, units: Mapping[str, str] | None = None, names: Names | None = None
                       ) -> list[str]:
     """Strict targets that cannot be met, found before the MIP, each naming the target, the
     clusters and the figures (empty when none is found; the MIP may still be infeasible);
     clusters, products and resources by `names` (their ids without them).
 
-    - capacity: existing capacity plus the most each cluster's eligible land can add (after
+    Each finding compares the target with an upper bound of what the model can reach, so that
+    a finding proves the MIP infeasible (it never calls a feasible scenario infeasible):
+    - capacity (group g, year t): E + C + the most each cluster's eligible land can add (after
       the red line, proximity and land; with the hosting limit, only the clusters with the
-      most room count) falls short of the target; the room the red line and proximity take
-      is named per cluster;
-    - output value: production at full use of all that capacity, with products that need a
-      raw resource held to what its sources supply, stays below the value target.
+      most room count) falls short of T[g,t], with E the existing capacity and C the committed
+      capacity online by t (`standing_capacity`); the room the red line and proximity take is
+      named per cluster;
+    - output value (year t): full use of the existing capacity, of the committed capacity as
+      it produces in t (`standing_available`) and of all that room, each unit at
+      max(v[p,t], 0) * util[p], stays below V[t] even under the looser of two limits: each
+      capacity ceiling U[g] holding its group to max_p v[p,t] util[p] * U[g], or each raw
+      resource holding the products that need it to its in-province supply in t plus its
+      import cap (no limit when it may be imported without a cap).
     """
     if not inputs.targets_strict:
         return []
@@ -920,12 +982,21 @@ def _hosting_limit(inputs: ModelInputs, product: str) -> int | None:
     return inputs.max_clusters_per_product.get(product)
 
 
+def _standing_text(describe: Describer, members: Sequence[str], year: int, unit: str) -> tuple[float, str]:
+    """E + C of `members` by `year` (`standing_capacity`) and the words for it."""
+    existing, committed = standing_capacity(describe.inputs, members, year)
+    text = f"existing capacity gives {describe.fmt(existing, unit)}"
+    if committed or _has_committed(describe.inputs, members):
+        text += f" and committed projects online by {year} give {describe.fmt(committed, unit)}"
+    return existing + committed, text
+
+
 def _capacity_finding(describe: Describer, group: str, year: int, target: float) -> str | None:
     inputs = describe.inputs
     members = inputs.TARGET_GROUPS.get(group, (group,))
     unit = describe.group_unit(group)
-    existing = describe._existing(members)
-    need = target - existing
+    standing, standing_words = _standing_text(describe, members, year, unit)
+    need = target - standing
     room = describe.room()
     per_cluster = {c: sum(room.get((c, p), 0.0) for p in members) for c in inputs.CLUSTERS}
     addable = 0.0
@@ -937,7 +1008,7 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
             limited.append(f"{describe.words.product(p)} may be added in at most {_count(limit, 'cluster')}")
             by_cluster = by_cluster[:limit]
         addable += sum(by_cluster)
-    if addable >= need - 1e-6:
+    if _within(standing + addable, target):
         return None
     causes = []
     for family, words in (("redline", "the red line"), ("proximity", "proximity")):
@@ -952,7 +1023,7 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
     clusters = "; ".join(f"{describe.words.cluster(c)} {describe.fmt(v, unit)} "
                          f"({_count(len(describe.sites_in(c)), 'site')})" for c, v in per_cluster.items())
     text = (f"capacity target {describe.words.product(group)} {year}: needs {describe.fmt(target, unit)}, "
-            f"existing capacity gives {describe.fmt(existing, unit)}, and the eligible land can add at most "
+            f"{standing_words}, and the eligible land can add at most "
             f"{describe.fmt(addable, unit)}"
             + (f" ({'; '.join(limited)})" if limited else "")
             + f", short by {describe.fmt(need - addable, unit)}. Room per cluster: {clusters}"
@@ -964,53 +1035,60 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
 def _value_finding(describe: Describer, year: int, goal: float) -> str | None:
     inputs = describe.inputs
     room = describe.room()
-    capacity: dict[str, float] = defaultdict(float)
-    for (_s, p), units in inputs.existing_capacity_units_per_yr.items():
-        capacity[p] += units
+    capacity: dict[str, float] = {p: standing_available(inputs, p, year) for p in inputs.PRODUCTS}
     for (_c, p), units in room.items():
         capacity[p] += units
-    per_unit = {p: inputs.output_value_yuan_per_unit.get(p, 0.0) * inputs.utilisation.get(p, 1.0)
-                for p in inputs.PRODUCTS}
-    value = {p: per_unit[p] * capacity[p] for p in inputs.PRODUCTS}
+    price = {p: max(value_per_unit(inputs, p, year), 0.0) for p in inputs.PRODUCTS}
+    per_unit = {p: price[p] * inputs.utilisation.get(p, 1.0) for p in inputs.PRODUCTS}
+    value = {p: per_unit[p] * max(capacity[p], 0.0) for p in inputs.PRODUCTS}
+    unlimited = sum(value.values())
+    # the capacity ceilings: each product under the first group with a ceiling that holds it
     ceiling_notes = []
+    ceiling_bound = unlimited
+    placed: set[str] = set()
     for group, ceiling in group_ceilings(inputs).items():
-        members = [p for p in inputs.TARGET_GROUPS[group] if p in value]
+        members = [p for p in inputs.TARGET_GROUPS[group] if p in value and p not in placed]
+        placed.update(members)
         held = sum(value[p] for p in members)
         most = max((per_unit[p] for p in members), default=0.0) * ceiling
         if most < held - 1e-6:
             ceiling_notes.append(f"the {describe.words.product(group)} ceiling of "
                                  f"{describe.fmt(ceiling, describe.group_unit(group))} holds its value to "
                                  f"{_amount(most, 'yuan')}")
-            for p in members:  # spread the cap over the members, in proportion, for the bound below
-                value[p] *= most / held
-    bound = sum(value.values())
+            ceiling_bound -= held - most
+    # the raw resources: each product under the first resource it needs
     supply_notes = []
+    supply_bound = unlimited
     if "supply" in inputs.enabled_families:
         by_resource: dict[str, list[str]] = defaultdict(list)
-        free = 0.0
         for p in inputs.PRODUCTS:
             needs = [r for r in inputs.RESOURCES if inputs.resource_t_per_unit.get((p, r), 0.0) > 0]
             if needs:
                 by_resource[needs[0]].append(p)
-            else:
-                free += value[p]
-        bound = free
         for r, products in by_resource.items():
+            importable = (r, year) in inputs.resource_import_price_yuan_per_t
+            cap = inputs.resource_import_cap_t_per_yr.get((r, year))
+            if importable and cap is None:
+                continue
             supply = sum(inputs.supply_t_per_yr.get((k, year), 0.0) for k in inputs.SOURCES
                          if inputs.resource_of_source[k] == r)
-            best = max(inputs.output_value_yuan_per_unit.get(p, 0.0) / inputs.resource_t_per_unit[(p, r)]
-                       for p in products)
-            fed = supply * best
+            imports = max(cap or 0.0, 0.0) if importable else 0.0
+            best = max(price[p] / inputs.resource_t_per_unit[(p, r)] for p in products)
+            fed = max(supply + imports, 0.0) * best
             held = sum(value[p] for p in products)
             if fed < held - 1e-6:
-                supply_notes.append(f"the {describe.words.resource(r)} sources supply {supply:,.0f} t/yr, enough for "
-                                    f"{describe.words.products(products)} "
+                brought = f" and imports at most {imports:,.0f} t/yr" if importable else ""
+                supply_notes.append(f"the {describe.words.resource(r)} sources supply {supply:,.0f} t/yr{brought}, "
+                                    f"enough for {describe.words.products(products)} "
                                     f"worth at most {_amount(fed, 'yuan')}, though their capacity could give "
                                     f"{_amount(held, 'yuan')}")
-            bound += min(fed, held)
-    if bound >= goal - 1e-6:
+                supply_bound -= held - fed
+    bound = min(ceiling_bound, supply_bound)
+    if _within(bound, goal):
         return None
-    return (f"output value target {year}: needs {_amount(goal, 'yuan')}, but full use of existing capacity and of "
-            f"all the eligible land can give at most {_amount(bound, 'yuan')}"
+    committed = f", of the committed projects as they produce in {year}" if _has_committed(inputs, inputs.PRODUCTS) \
+        else ""
+    return (f"output value target {year}: needs {_amount(goal, 'yuan')}, but full use of existing capacity{committed} "
+            f"and of all the eligible land can give at most {_amount(bound, 'yuan')}"
             + (" (" + "; ".join(ceiling_notes + supply_notes) + ")" if ceiling_notes or supply_notes else "")
             + ". Relax the rules that limit the land or the sources, add sources, or set targets.strict: false")

@@ -104,8 +104,11 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     if unreachable:
         with progress.phase_alone("diagnose"):
             explained = explain_infeasibility(inputs, settings, units, names=names)
-        raise InfeasiblePlan("the plan is infeasible before solving:\n"
-                             + "\n".join(f"  - {m}" for m in lead + unreachable), explained, unreachable)
+        # The checks are a shortcut and the MIP the truth: when the elastic model needs no slack,
+        # a plan exists, and the solve below finds it.
+        if not explained.feasible:
+            raise InfeasiblePlan("the plan is infeasible before solving:\n"
+                                 + "\n".join(f"  - {m}" for m in lead + unreachable), explained, unreachable)
     cells = tuple(getattr(prepared, "candidate_cells", ()))
     if cells and isinstance(start, FixedStart):
         raise ValueError("a fixed start needs the full model, which a scenario with candidate cells never builds")
