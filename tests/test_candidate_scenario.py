@@ -364,8 +364,8 @@ def test_a_committed_project_cannot_stand_on_a_cell(folder: Path, capsys: pytest
 def test_the_manifest_and_report_of_a_cell_run_say_how_it_was_screened(solved: Path):
     """The manifest's solver settings are what the run was given (the default time limit of 60 s,
     the small scenario's gap 0), not one search's; its `screening` member holds the counts, LB,
-    UB and each search's limits (the merged model's count relaxation: 8,000 nodes after a scout of
-    3,000, 0.85 of the time limit as its safety net, 0.6 of the gap; the rounds: 1,000 nodes); the
+    UB and each search's limits (the merged model's count relaxation: 8,000 nodes, no scout,
+    0.85 of the time limit as its safety net, 0.6 of the gap; the rounds: 1,000 nodes); the
     model size is the screened model's. report.md labels the bound, the gap and the model size as such."""
     manifest = json.loads((solved / "manifest.json").read_text())
     settings = manifest["solver"]["settings"]
@@ -374,7 +374,7 @@ def test_the_manifest_and_report_of_a_cell_run_say_how_it_was_screened(solved: P
     assert screening["candidate_cells"] == 2
     assert screening["merged_model"] | {"termination": None} == {"termination": None, "mip_max_nodes": 8000,
                                                                  "time_limit_s": 51.0, "rel_gap": 0.0,
-                                                                 "scout_nodes": 3000}
+                                                                 "scout_nodes": 0}
     assert screening["screened_rounds"] == {"mip_max_nodes": 1000, "time_limit_s": 60.0, "rel_gap": 0.0}
     assert screening["upper_bound_yuan"] == manifest["solver"]["objective_yuan"]
     assert screening["stopped_by_time_limit"] == []

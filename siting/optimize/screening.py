@@ -14,10 +14,10 @@ Three steps (docs/FORMULATION.md, "Screening and the aggregated bound"):
    candidate left unused, is a plan of the full instance: its cost is an upper bound UB. It is
    searched first with the cluster-hosts-product binaries fixed to the aggregate plan's.
 3. Certify (`solve_screened`): the proven gap of the full instance is (UB - LB) / max(|UB|, 1e-9).
-   The aggregate's count relaxation begins with a scout; when the scout does not prove its gap,
-   its plan is screened at once (step 2, fixed searches only), and the relaxation is searched for
-   the bound UB1 - gap |UB1| that certifies that screened plan, with it as HiGHS's cutoff
-   (siting/optimize/counts.py, `upper_of`).
+   With `ScreeningSettings.scout_nodes` (off by default), the aggregate's count relaxation
+   begins with a scout whose plan is screened at once (step 2, fixed searches only), and the
+   relaxation is then searched for the bound UB1 - gap |UB1| that certifies that screened plan,
+   with it as HiGHS's cutoff (siting/optimize/counts.py, `upper_of`).
 
 Everything here is plain data in and plain data out, deterministic for the same inputs.
 """
@@ -85,12 +85,14 @@ class ScreeningSettings:
         free; `_solve_round`);
     scout_nodes: nodes of the aggregated model's first search for a plan (its count relaxation's
         scout, siting/optimize/counts.py), before its plan is screened and the bound certifying the
-        screened plan is searched for. Measured on scenarios/yunnan_2024_cells.yaml at 1 %: with
-        1,000 the screened plan was certified at 1.00 % in 99.7 s on a machine at load 2-3, where
-        the relaxation searched to its own gap first stopped at the limit with 1.46 %; but that
-        plan was the parks-only one (10.06 bn yuan): the merged relaxation's plan stays there until
-        some 2,000 nodes, then 9.96-9.98 (screened 9.99-10.00, building on cells). A longer scout
-        gives a better plan and a bound harder to prove;
+        screened plan is searched for with that bound as HiGHS's cutoff; 0 (the default): no scout,
+        the relaxation is searched to `aggregate_gap_share` of the gap at once. Measured on
+        scenarios/yunnan_2024_cells.yaml at 1 %, one thread, machine at load 2-3: with no scout
+        0.83 % in 55.8 s, with 3,000 nodes 1.00 % in 72.6 s, the same plan (9.99 bn yuan); with
+        1,000, 1.00 % in 99.7 s on the parks-only plan (10.06), the merged relaxation finding the
+        plans that build on cells only after some 2,000 nodes. On grids of 4,998 and 9,658 cells
+        (3,000 nodes, load 3) the second search did not finish in the time left, and the bound it
+        restarted lost what the scout had proven: 3.09 % and 2.50 % at the limit;
     aggregate_share: share of the time limit the aggregated model may take at most: a safety net
         (a slower machine), not the budget; when it stops the search the report says so, and the
         bound may then differ between runs. The screened rounds have the time left as their net;
@@ -109,7 +111,7 @@ class ScreeningSettings:
     round_nodes: int = 1000
     aggregate_share: float = 0.85
     aggregate_gap_share: float = 0.6
-    scout_nodes: int = 3000
+    scout_nodes: int = 0
 
 
 @dataclass(frozen=True)
