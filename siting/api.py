@@ -55,6 +55,7 @@ from siting.config.load import (
     LoadedScenario,
     Override,
     home_path,
+    no_variant_chosen,
     overrides_named,
     parse_override,
     paths_typed,
@@ -368,11 +369,15 @@ class Problem:
             which carry the model's sparse index sets, derived once).
         redline: the red-line rule's settings (buffer and setbacks in m), as the layers use them.
         timings: seconds spent reading and checking (`load`) and preprocessing (`preprocess`).
+        variant, overrides: the variant and the settings it was loaded with (`load`'s), which the
+            files written record (manifest.json's `variant` and `overrides`, and the report).
     """
 
     prepared: Prepared
     redline: RedlineSettings
     timings: Mapping[str, float]
+    variant: str | None = None
+    overrides: tuple[Override, ...] = ()
 
     def __repr__(self) -> str:
         """Name, sites, clusters, products and years, on one line."""
@@ -432,19 +437,26 @@ def load(path: Path | str, variant: str | None = None,
     scenario = checked_path(path)
     pairs = override_pairs(overrides)
     timings: dict[str, float] = {}
+    chosen = checked_variant(variant)
     with overrides_named(_ARGUMENT_NAMES.get().overrides), paths_typed([path]):
-        prepared = prepare(scenario, timings, checked_variant(variant), pairs)
-    return Problem(prepared, redline_settings(prepared.loaded), dict(timings))
+        prepared = prepare(scenario, timings, chosen, pairs)
+    return Problem(prepared, redline_settings(prepared.loaded), dict(timings), chosen, pairs)
 
 
-def as_problem(problem_or_path: Problem | Path | str) -> Problem:
-    """A `Problem` as given, or loaded from a scenario path."""
+def as_problem(problem_or_path: Problem | Path | str, name: str = "problem_or_path") -> Problem:
+    """A `Problem` as given, or loaded from a scenario path; InputError naming the argument `name`,
+    with what was given (`_shown`), for anything else."""
     if isinstance(problem_or_path, Problem):
         return problem_or_path
-    if isinstance(problem_or_path, (str, Path)):
+    if _is_path(problem_or_path):
         return load(problem_or_path)
-    raise InputError([f"problem | must be a siting.Problem or a scenario file path (got "
-                      f"{type(problem_or_path).__name__}); call siting.load(path) first"])
+    if name == "problem_or_path" and isinstance(problem_or_path, Solution):
+        fix = "give its problem, solution.problem, to solve it again"
+    else:
+        fix = "give the path of a scenario file, or a problem from siting.load(path)"
+    kinds = "a solution from siting.solve, " if name == "problem_or_solution" else ""
+    raise InputError([f"{name} | must be {kinds}a problem from siting.load or the path of a scenario file (got "
+                      f"{_shown(problem_or_path)}); {fix}"])
 
 
 @dataclass(frozen=True, eq=False)
@@ -608,7 +620,8 @@ class Solution:
             extra.update(table_files(rule_costs, "rule_costs", RULE_COST_NOTE))
         if rule_costs is not None and "rule_costs" in self.timings:
             timings["rule_costs"] = self.timings["rule_costs"]
-        files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra)
+        files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra,
+                             variant=self.problem.variant, overrides=self.problem.overrides)
         self.timings["export"] = timings["export"]
         return files
 
@@ -758,7 +771,7 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
         else:
             settings = solution.settings
     else:
-        solution = solve(problem_or_solution, time_limit_s)
+        solution = solve(as_problem(problem_or_solution, "problem_or_solution"), time_limit_s)
         settings = solution.settings
     solved = solution._solved
     started = time.perf_counter()
@@ -814,8 +827,10 @@ class Alternatives:
         solution = self.solution
         destination = output_folder(solution.problem.loaded, folder)
         timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
-        files = solution.files(extra=plans_files(solution.problem.prepared, list(self.plans), solution.model_size,
-                                                 timings, self.slack, solution.report.gap))
+        problem = solution.problem
+        files = solution.files(extra=plans_files(problem.prepared, list(self.plans), solution.model_size,
+                                                 timings, self.slack, solution.report.gap, problem.variant,
+                                                 problem.overrides))
         write_outputs(destination, files, solution.timings)
         return destination
 
@@ -852,7 +867,7 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
         if time_limit_s is not None:
             settings = dataclasses.replace(settings, time_limit_s=checked_time_limit(time_limit_s))
     else:
-        solution = solve(problem_or_solution, time_limit_s)
+        solution = solve(as_problem(problem_or_solution, "problem_or_solution"), time_limit_s)
         settings = solution.settings
     optimum = Alternative("optimum", solution.report, solution.result)
     started = time.perf_counter()
@@ -1061,7 +1076,9 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
 
     Raises:
         InputError: an argument of the wrong kind or out of range, a malformed setting (named
-            `settings <key> | ...`) or a combination that makes the scenario invalid.
+            `settings <key> | ...`; a setting of `variants` among them: a sweep runs the file's
+            base scenario, and the message says how to sweep a variant) or a combination that
+            makes the scenario invalid.
     """
     scenario = checked_path(path)
     texts = sweep_settings(settings)
@@ -1072,7 +1089,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
                                 "one they can reach")
     shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
     names = _ARGUMENT_NAMES.get()
-    with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]):
+    with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]), no_variant_chosen():
         if folder is not None:
             result = sweep_to_folder(scenario, texts, folder, count, address, limit, shown, names.out)
             return Batch(result.table, tuple(result.summaries), result.out_dir)

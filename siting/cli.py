@@ -15,8 +15,9 @@ only by the command that needs them, so `--help` and `--version` answer at once.
 
 Exit codes: 0 done (every run gave a plan); 1 no plan (infeasible, no solution within the time
 limit, or a failed run in a batch); 2 bad input (the message names the file, the key and the fix;
-also an output folder the run may not write); 130 or 143 stopped by Ctrl-C or SIGTERM, with no
-output folder left half written."""
+also an output folder the run may not write, or whose disk refused the writes: full, over quota,
+read-only, with nothing written there); 130 or 143 stopped by Ctrl-C or SIGTERM, with no output
+folder left half written."""
 
 from __future__ import annotations
 
@@ -414,15 +415,18 @@ def single_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
 
 
 def show_scenario(args: argparse.Namespace) -> str:
-    """The `show` command's text: the resolved scenario as YAML, and the file's variants."""
+    """The `show` command's text: the resolved scenario as YAML, and the file's variants. Its
+    messages name the scenario as typed when typed absolute, from a home folder or out of the
+    current folder (`paths_typed`), as `solve`'s do."""
     import yaml
 
-    from siting.config.load import load_scenario, scenario_variants
+    from siting.config.load import load_scenario, paths_typed, scenario_variants
 
-    loaded = load_scenario(args.scenario, args.variant, single_overrides(args.set))
+    with paths_typed([args.scenario]):
+        loaded = load_scenario(args.scenario, args.variant, single_overrides(args.set))
+        variants = scenario_variants(args.scenario)
     data = loaded.scenario.model_dump(mode="json", exclude={"variants", "extends"})
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    variants = scenario_variants(args.scenario)
     if variants:
         text += f"# variants defined in this file: {', '.join(variants)}\n"
     return text

@@ -269,7 +269,8 @@ def test_solve_refuses_what_is_neither_a_problem_nor_a_path():
     with pytest.raises(InputError) as caught:
         siting.solve(42)  # type: ignore[arg-type]
     assert caught.value.problems == [
-        "problem | must be a siting.Problem or a scenario file path (got int); call siting.load(path) first"]
+        "problem_or_path | must be a problem from siting.load or the path of a scenario file (got 42); give the path "
+        "of a scenario file, or a problem from siting.load(path)"]
 
 
 def test_compare_in_memory_against_the_first_run(scenario: Path, tmp_path: Path):

@@ -160,14 +160,14 @@ HEADERS = {
     "trade.csv": "hub,product,unit,year,imports,import_cost_bn_yuan,sales,revenue_bn_yuan",
     "product_flows.csv": "kind,from,to,product,unit,year,units,km",
     "targets.csv": "kind,target,unit,year,target_value,achieved,shortfall",
-    "raw_imports.csv": "site,cluster,resource,year,tonnes,import_cost_bn_yuan",
+    "raw_imports.csv": "site,cluster,resource,unit,year,imports,import_cost_bn_yuan",
     "costs.csv": "component,description,cost_bn_yuan",
 }
 
 
 def test_every_table_puts_unit_right_after_product_and_before_year(small_run):
     """The eight CSV tables have exactly the headers of HEADERS; in each that has a `unit` column,
-    it stands right after `product` or `target` and right before `year`."""
+    it stands right after `product`, `target` or `resource` and right before `year`."""
     out = small_run.out
     assert sorted(p.name for p in out.glob("*.csv")) == sorted(HEADERS)
     for name, header in HEADERS.items():
@@ -175,22 +175,23 @@ def test_every_table_puts_unit_right_after_product_and_before_year(small_run):
         columns = header.split(",")
         if "unit" in columns:
             at = columns.index("unit")
-            assert columns[at - 1] in ("product", "target") and columns[at + 1] == "year", name
+            assert columns[at - 1] in ("product", "target", "resource") and columns[at + 1] == "year", name
 
 
 def test_product_flows_layer_orders_its_fields_as_product_flows_csv(small_run):
     """product_flows.geojson and plan.gpkg's product_flows give `id`, then product_flows.csv's
     columns in its order; the first feature's values are the first row's (km and units at the
-    layer's precision: 22.5 km, as the CSV's 22.5206406)."""
+    layer's precision: 50.6 km, as the CSV's 50.5821257), the rows sorted by kind, from, to,
+    product, year."""
     out = small_run.out
     columns = HEADERS["product_flows.csv"].split(",")
     features = json.loads((out / "product_flows.geojson").read_text())["features"]
     assert features and {tuple(f["properties"]) for f in features} == {("id", *columns)}
     first = (out / "product_flows.csv").read_text().splitlines()[1].split(",")
-    assert first == ["site_to_hub", "w_mine", "west", "fepo4", "t/yr", "2023", "300000", "22.5206406"]
-    assert features[0]["properties"] == {"id": "site_to_hub:w_mine->west:fepo4:2023", "kind": "site_to_hub",
-                                         "from": "w_mine", "to": "west", "product": "fepo4", "unit": "t/yr",
-                                         "year": 2023, "units": 300000.0, "km": 22.5}
+    assert first == ["hub_to_gateway", "east", "gateway", "cells", "GWh/yr", "2024", "8", "50.5821257"]
+    assert features[0]["properties"] == {"id": "hub_to_gateway:east->gateway:cells:2024", "kind": "hub_to_gateway",
+                                         "from": "east", "to": "gateway", "product": "cells", "unit": "GWh/yr",
+                                         "year": 2024, "units": 8.0, "km": 50.6}
     assert list(pyogrio.read_info(out / "plan.gpkg", layer="product_flows")["fields"]) == ["id", *columns]
 
 

@@ -333,7 +333,8 @@ def test_a_scenario_path_from_the_home_folder_is_expanded_by_every_entry(base: P
 def test_an_output_folder_from_the_home_folder_is_named_as_typed(base: Path, capsys, monkeypatch):
     """`--out '~/afile/x'` under a file `~/afile`: named as typed, as `--set output.folder=~/afile/x`
     is, and so is the file in the way, from a current folder outside the home folder (before:
-    `(got <home>/afile/x)`, and `<home>/afile is a file` for both); the end-of-run line names
+    `(got <home>/afile/x)`, and `<home>/afile is a file` for both), and the scenario, typed
+    `../small/scenario.yaml` (before: its absolute path); the end-of-run line names
     `--out=~/outA` as typed (before: its absolute path)."""
     monkeypatch.chdir(base / "other")
     (base / "home" / "afile").write_text("")
@@ -342,8 +343,7 @@ def test_an_output_folder_from_the_home_folder_is_named_as_typed(base: Path, cap
     assert capsys.readouterr().err == f"error: 1 problem with the output folder:\n  - --out | {end}"
     assert main(["solve", "../small/scenario.yaml", "--set", "output.folder=~/afile/x", "--quiet"]) == 2
     assert capsys.readouterr().err == (
-        f"error: 1 problem with the output folder:\n  - {base / 'small' / 'scenario.yaml'}: --set output.folder | "
-        f"{end}")
+        f"error: 1 problem with the output folder:\n  - ../small/scenario.yaml: --set output.folder | {end}")
     assert main(["solve", "../small/scenario.yaml", "--out=~/outA", "--quiet"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "outputs written to ~/outA"
     assert (base / "home" / "outA" / "plan.csv").is_file()

@@ -372,27 +372,29 @@ def test_files_under_the_current_folder_are_named_relative_to_it(folder: Path, m
         "'lots'); use a number\n")
 
 
-def test_a_scenario_typed_by_its_absolute_path_under_the_current_folder_is_named_relative_to_it(
+def test_a_scenario_typed_by_its_absolute_path_under_the_current_folder_is_named_as_typed(
         folder: Path, monkeypatch, capsys):
+    """The scenario as typed, absolute (siting/config/load.py `paths_typed`); the files it names,
+    not typed, relative to the current folder, which holds them."""
     three_files_with_problems(folder)
     err = solve_from(folder, str(folder / SCENARIO), monkeypatch, capsys)
     assert err.splitlines()[1:] == [
-        "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?",
+        f"  - {folder}/scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?",
         "  - committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?",
         "  - sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') (got 'lots'); "
         "use a number"]
 
 
-def test_files_outside_the_current_folder_are_named_by_their_absolute_path(folder: Path, monkeypatch, capsys):
-    """The scenario typed as ../small/scenario.yaml from a neighbouring folder: every file, the
-    scenario too, by its absolute path (a path with '..' says little about where the file is)."""
+def test_files_outside_the_current_folder_are_named_as_the_scenario_was_typed(folder: Path, monkeypatch, capsys):
+    """The scenario typed as ../small/scenario.yaml from a neighbouring folder: it as typed, and
+    every file beside it from the folder it starts at, `..` (siting/config/load.py `shown_path`)."""
     three_files_with_problems(folder)
     (folder.parent / "other").mkdir()
     assert solve_from(folder.parent / "other", "../small/scenario.yaml", monkeypatch, capsys) == (
         "error: 3 problems in the input:\n"
-        f"  - {folder}/scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
-        f"  - {folder}/committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n"
-        f"  - {folder}/sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') "
+        "  - ../small/scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
+        "  - ../small/committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n"
+        "  - ../small/sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') "
         "(got 'lots'); use a number\n")
 
 

@@ -141,5 +141,5 @@ def test_web_map_groups_and_colours_the_standing_site(standing_run: Path):
     assert list(grouped) == ["built", "standing", "excluded_redline"]
     (city,) = grouped["standing"]
     assert city["properties"]["style"]["fillColor"] == "#313695"
-    assert ("<th>existing and committed 2024</th><th>unit</th></tr><tr><td>LFP</td><td class=\"n\">30,000</td>"
-            "<td>t/yr</td></tr>") in city["properties"]["popup"]
+    assert ("<th>unit</th><th>existing and committed 2024</th></tr><tr><td>LFP</td><td>t/yr</td>"
+            "<td class=\"n\">30,000</td></tr>") in city["properties"]["popup"]

@@ -22,7 +22,7 @@ from siting.deliver.drivers import YEAR_COST_PARTS, overshoot_reasons, year_cost
 from siting.deliver.layer import AMOUNT, MEASURE, feature_collection_text
 from siting.deliver.layers import hubs_layer, network_points, product_flows_layer
 from siting.deliver.styles import style_for
-from siting.deliver.tables import plan_tables
+from siting.deliver.tables import plan_tables, product_flow_rows
 from siting.optimize.results import extract_plan, without_cycles
 from siting.optimize.run import solve_prepared, solver_settings
 from siting.optimize.solve import SolverSettings, solve_model
@@ -147,7 +147,8 @@ def test_raw_imports_rows_and_the_feedstock_reason_at_the_import_cap():
 def test_the_csv_tables_carry_units_and_bn_yuan(chain):
     """trade.csv, product_flows.csv and stranded.csv with each product's unit; money in bn yuan;
     costs.csv has every component and the total (the objective). trade.csv's rows are sorted by
-    its keys in their column order, hub, product, year, as plan.csv's are: d, f, u at c2."""
+    its keys in their column order, hub, product, year, as plan.csv's are: d, f, u at c2;
+    product_flows.csv's by kind, from, to, product, year: the gateway's import first."""
     plan = chain[3]
     catalog = SimpleNamespace(products={p: SimpleNamespace(unit="GWh" if p == "d" else "t") for p in "udxf"})
     files = plan_tables(plan, catalog)
@@ -155,7 +156,7 @@ def test_the_csv_tables_carry_units_and_bn_yuan(chain):
         "hub,product,unit,year,imports,import_cost_bn_yuan,sales,revenue_bn_yuan", "c2,d,GWh/yr,2030,0,0,12,1.2e-06",
         "c2,f,t/yr,2030,0,0,4,2e-07", "c2,u,t/yr,2030,2,6e-08,0,0"]
     assert files["product_flows.csv"].splitlines()[:2] == ["kind,from,to,product,unit,year,units,km",
-                                                           "site_to_hub,s1,c1,u,t/yr,2030,10,2"]
+                                                           "gateway_to_hub,gateway,c2,u,t/yr,2030,2,4"]
     assert files["stranded.csv"].splitlines() == [
         "site,cluster,product,unit,year,usable,production,idle,idle_share,reason",
         "s1,c1,x,t/yr,2030,5,0,5,1,cost", "s2,c2,d,GWh/yr,2030,15,12,3,0.2,market",
@@ -165,7 +166,7 @@ def test_the_csv_tables_carry_units_and_bn_yuan(chain):
                                            "imports", "transport", "shortfall", "sales", "total"]
     assert costs["cost_bn_yuan"].iloc[-1] == pytest.approx(-1002e-9)
     assert costs["description"].iloc[-2] == "sales (revenue, negative)"
-    assert files["raw_imports.csv"] == "site,cluster,resource,year,tonnes,import_cost_bn_yuan\n"
+    assert files["raw_imports.csv"] == "site,cluster,resource,unit,year,imports,import_cost_bn_yuan\n"
 
 
 P10 = ModuleSpec("p10", "p", capacity_units_per_yr=10.0, capex_yuan=100.0, fixed_opex_yuan_per_yr=1.0, land_ha=1.0,
@@ -256,7 +257,8 @@ def lonlat(x: float, y: float) -> list[float]:
 
 def test_product_flow_lines_join_the_site_hub_and_gateway_points_exactly(chain):
     """Every line of product_flows.geojson starts and ends at the points of hubs.geojson (hubs and
-    the gateway) or at the site's point, coordinate for coordinate; one feature per flow row."""
+    the gateway) or at the site's point, coordinate for coordinate; one feature per flow row, in
+    product_flows.csv's order (`product_flow_rows`)."""
     plan = chain[3]
     places, points = chain_places()
     hubs = json.loads(feature_collection_text(hubs_layer(points)))
@@ -269,14 +271,15 @@ def test_product_flow_lines_join_the_site_hub_and_gateway_points_exactly(chain):
     units = {"u": "t", "d": "GWh", "x": "t", "f": "million m2"}
     flows = json.loads(feature_collection_text(product_flows_layer(places, plan, points, units)))
     assert len(flows["features"]) == len(plan.product_flows) == 8
-    for feature, row in zip(flows["features"], plan.product_flows.itertuples(index=False), strict=True):
+    for feature, row in zip(flows["features"], product_flow_rows(plan.product_flows).itertuples(index=False),
+                            strict=True):
         props = feature["properties"]
         # The layer delivers amounts and km at their precision (deliver/layer.py `field_precision`).
         assert (props["kind"], props["from"], props["to"], props["product"], props["year"], props["units"],
                 props["km"]) == (*tuple(row)[:5], AMOUNT.round(row.units), MEASURE.round(row.km))
         assert props["unit"] == {"u": "t/yr", "d": "GWh/yr", "x": "t/yr", "f": "million m2/yr"}[row.product]
         assert feature["geometry"] == {"type": "LineString", "coordinates": [at[props["from"]], at[props["to"]]]}
-    assert flows["features"][2]["id"] == "hub_to_hub:c1->c2:u:2030"
+    assert flows["features"][3]["id"] == "hub_to_hub:c1->c2:u:2030"
 
 
 def test_a_flow_between_points_that_coincide_has_no_line(chain):
@@ -285,9 +288,9 @@ def test_a_flow_between_points_that_coincide_has_no_line(chain):
     plan = chain[3]
     places, points = chain_places(s2_at_its_hub=True)
     layer = product_flows_layer(places, plan, points)
-    assert list(layer.frame["id"]) == ["site_to_hub:s1->c1:u:2030", "hub_to_hub:c1->c2:u:2030",
-                                       "gateway_to_hub:gateway->c2:u:2030", "hub_to_gateway:c2->gateway:d:2030",
-                                       "hub_to_gateway:c2->gateway:f:2030"]
+    assert list(layer.frame["id"]) == ["gateway_to_hub:gateway->c2:u:2030", "hub_to_gateway:c2->gateway:d:2030",
+                                       "hub_to_gateway:c2->gateway:f:2030", "hub_to_hub:c1->c2:u:2030",
+                                       "site_to_hub:s1->c1:u:2030"]
     assert layer.notices == ()
 
 

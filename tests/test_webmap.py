@@ -93,8 +93,8 @@ def test_map_data_has_one_site_marker_per_site_with_its_capacities(small_report:
     assert [f["properties"]["tooltip"] for f in built] == ["West mine park", "East city", "East far"]
     popup = built[0]["properties"]["popup"]
     assert "<tr><th>capex, undiscounted</th><td>4.00 bn yuan</td></tr>" in popup
-    assert '<tr><td>FePO4</td><td class="n">400,000</td><td>t/yr</td></tr>' in popup
-    assert '<tr><td>LFP</td><td class="n">100,000</td><td>t/yr</td></tr>' in popup
+    assert '<tr><td>FePO4</td><td>t/yr</td><td class="n">400,000</td></tr>' in popup
+    assert '<tr><td>LFP</td><td>t/yr</td><td class="n">100,000</td></tr>' in popup
     assert "Cells" not in popup
     # East city: 30 ha, 2 of them taken by its committed LFP project (10,000 t/yr at 10 ha per 50,000 t).
     city = built[1]["properties"]["popup"]
@@ -104,8 +104,8 @@ def test_map_data_has_one_site_marker_per_site_with_its_capacities(small_report:
     assert "after the red line" not in city
     far = built[2]["properties"]["popup"]
     assert "<tr><th>capex, undiscounted</th><td>3.50 bn yuan</td></tr>" in far
-    assert '<tr><td>LFP</td><td class="n">50,000</td><td>t/yr</td></tr>' in far
-    assert '<tr><td>Cells</td><td class="n">10</td><td>GWh/yr</td></tr>' in far
+    assert '<tr><td>LFP</td><td>t/yr</td><td class="n">50,000</td></tr>' in far
+    assert '<tr><td>Cells</td><td>GWh/yr</td><td class="n">10</td></tr>' in far
     # One raw-material flow: rock_w -> w_mine.
     assert len(overlays["flows"]["data"]["features"]) == 1
     # The map opens on the clusters: west 102.0-102.5 E, east 103.0-103.5 E, both 24.5-25.0 N.
@@ -150,8 +150,8 @@ def test_site_popup_and_tooltip_escape_names_and_state_units():
         f"<tr><th>status</th><td>{STATUS_LABELS['built']}</td></tr>"
         "<tr><th>capex, undiscounted</th><td>1.20 bn yuan</td></tr>"
         "<tr><th>red line excludes</th><td>NCM precursor</td></tr></table>"
-        '<table class="capacity"><tr><th>product</th><th>capacity added 2023-2024</th><th>unit</th></tr>'
-        '<tr><td>Cells</td><td class="n">2.50</td><td>GWh/yr</td></tr></table></div>')
+        '<table class="capacity"><tr><th>product</th><th>unit</th><th>capacity added 2023-2024</th></tr>'
+        '<tr><td>Cells</td><td>GWh/yr</td><td class="n">2.50</td></tr></table></div>')
     # The only built site has the largest capex: the largest marker, 16 px.
     assert feature["properties"]["style"]["radius"] == 16.0
     assert feature["geometry"] == {"type": "Point", "coordinates": [102.1, 24.6]}
@@ -255,6 +255,6 @@ def test_a_click_on_a_built_site_opens_its_popup_with_capacities(page: Page):
     rows = popup.locator("tr").evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.textContent))")
     assert rows == [["site", "w_mine"], ["cluster", "west"], ["status", STATUS_LABELS["built"]],
                     ["capex, undiscounted", "4.00 bn yuan"], ["usable land", "100 ha"], ["new modules take", "100 ha"],
-                    ["product", "capacity added 2023-2024", "unit"], ["FePO4", "400,000", "t/yr"],
-                    ["LFP", "100,000", "t/yr"]]
+                    ["product", "unit", "capacity added 2023-2024"], ["FePO4", "t/yr", "400,000"],
+                    ["LFP", "t/yr", "100,000"]]
     assert page.errors == []

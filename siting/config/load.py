@@ -9,8 +9,12 @@ file resolve relative to that file; a path given as an override (`--set`, or Pyt
 `overrides`) resolves from the current folder, as the scenario's own path and `--out` do, and is
 rebased onto the scenario's folder as it is applied (`from_current_folder`). A path starting with
 `~` or `~user`, wherever it is given, names a file in that home folder, expanded as a shell would
-(`home_expanded`, `located`), and is kept as given. Messages name every file as `shown_path`
-does: such a path, and one an override gives absolute, as given.
+(`home_expanded`, `located`), and is kept as given; so is a bare `~` given for a path with
+`--set` (`parse_override`), which YAML alone would read as null. Messages name every file as
+`shown_path` does: such a path, and one the user gives absolute or leading out of the current
+folder (`../other/s.yaml`) on the front door or as an override, as given (`typed_as_is`), also
+in the workers of a sweep or a comparison (`MessagePaths`); a symbolic link whose target is
+missing by its own path, said to be broken (`broken_link`).
 """
 
 from __future__ import annotations
@@ -47,16 +51,23 @@ from siting.config.schema import (
 )
 from siting.config.words import close_match, unit_change
 
-#: The paths given absolute in an override, and those given from a home folder (`~/x.gpkg`,
-#: `~user/x.gpkg`) anywhere, by the absolute path each names (as given, and through any symbolic
+#: The paths named as they were given (`typed_as_is`: from a home folder, absolute, or leading out
+#: of the current folder with `..`) in an override or on the front door, and those given from a
+#: home folder anywhere, by the absolute path each names (as given, and through any symbolic
 #: links) -> the path as given, which messages name them by (`shown_path`). Each
 #: `load_scenario` starts it afresh, in its thread; `given_path` adds to it.
 _GIVEN_PATHS: ContextVar[dict[str, str] | None] = ContextVar("_GIVEN_PATHS", default=None)
 
-#: Paths a caller typed from a home folder outside the scenario (its own path, an output folder),
-#: named as typed by every load while `paths_typed` is in force: `load_scenario` gives each to
-#: `given_path` again after it starts `_GIVEN_PATHS` afresh.
-_TYPED_PATHS: ContextVar[tuple[str, ...]] = ContextVar("_TYPED_PATHS", default=())
+#: Paths a caller typed outside the scenario (its own path, an output folder) that messages name
+#: as typed (`typed_as_is`), each with the absolute path it names, so named by every load while
+#: `paths_typed` is in force: `load_scenario` gives each to `given_path` again after it starts
+#: `_GIVEN_PATHS` afresh. A worker process (or a Dask worker) is handed them (`MessagePaths`).
+_TYPED_PATHS: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("_TYPED_PATHS", default=())
+
+#: The folder the messages name files from (`shown_path`) when it is not the current folder: the
+#: caller's current folder, in a worker that runs a run of a sweep or a comparison (`MessagePaths`),
+#: whose own current folder may be another. None: the current folder.
+_HERE: ContextVar[str | None] = ContextVar("_HERE", default=None)
 
 
 def home_expanded(text: str) -> str | None:
@@ -81,63 +92,142 @@ def is_relative_path(text: str) -> bool:
     return not Path(text).is_absolute() and home_expanded(text) is None
 
 
+def _ups(text: str) -> int:
+    """How many folders up the relative path `text` leads before it goes down again: 2 for
+    `../../x/y.yaml`, 0 for `a/../b.yaml`, which stays in the folder it starts at."""
+    parts = Path(os.path.normpath(text)).parts
+    return next((i for i, part in enumerate(parts) if part != ".."), len(parts))
+
+
+def typed_as_is(text: str) -> bool:
+    """Whether messages name the path `text`, as a user gave it, as given rather than relative to
+    the current folder: one from a home folder (`~/x.gpkg`), an absolute one, or one that leads out
+    of the current folder (`../other/s.yaml`), each the way its user chose to reach the file."""
+    return (home_expanded(text) is not None or Path(text).is_absolute()
+            or (text.strip() != "" and _ups(text) > 0))
+
+
+def here() -> str:
+    """The folder the messages name files from: the caller's current folder (`_HERE`, in a
+    worker), or the current folder."""
+    return _HERE.get() or os.getcwd()
+
+
+def _absolute(text: str) -> str:
+    """The absolute path the path `text`, typed in the folder `here()`, names (a leading `~`
+    expanded as a shell would), without resolving symbolic links."""
+    return os.path.normpath(os.path.join(here(), home_expanded(text) or text))
+
+
 def given_path(text: str, absolute: str | None = None) -> None:
     """Name the file (or folder) the path `text` names as `text` in the messages from now on
-    (`shown_path`), when it is given from a home folder or absolute, or when `absolute` (the path
-    it was made into, for a worker process) is given; a relative `text` otherwise is named as
-    every file is."""
-    target = absolute or home_expanded(text) or (text if Path(text).is_absolute() else None)
-    if target is None:
+    (`shown_path`), when messages name it as given (`typed_as_is`); `absolute` is the path it was
+    made into (for a worker process, whose current folder and home may be others), by default
+    the one it names from here. Any other `text` is named as every file is."""
+    if not typed_as_is(text):
+        return
+    try:
+        target = os.path.abspath(absolute) if absolute is not None else _absolute(text)
+    except OSError:  # the current folder is gone
         return
     known = _GIVEN_PATHS.get()
     if known is None:
         known = {}
         _GIVEN_PATHS.set(known)
-    target = os.path.abspath(target)
     for form in (target, os.path.realpath(target)):
         known.setdefault(form, text)
 
 
 @contextlib.contextmanager
 def paths_typed(values: Iterable[Any]) -> Iterator[None]:
-    """Name each of `values` that is a path typed from a home folder (`~/runs/one`, `~user/s.yaml`;
-    others are left alone) as typed in the messages while the block runs, in this thread, across
-    every load it makes (`given_path`): the front door's scenario paths and output folders."""
-    texts = tuple(text for text in (os.fspath(v) for v in values if isinstance(v, (str, os.PathLike)))
-                  if isinstance(text, str) and home_expanded(text) is not None)
+    """Name each of `values` that is a path messages name as typed (`typed_as_is`: `~/runs/one`,
+    `/data/s.yaml`, `../other/s.yaml`; others, and what is no path, are left alone) as typed in the
+    messages while the block runs, in this thread, across every load it makes (`given_path`), and
+    in the workers the block hands runs to (`MessagePaths`): the front door's scenario paths and
+    output folders."""
+    texts = [os.fspath(v) for v in values if isinstance(v, (str, os.PathLike))]
+    pairs: list[tuple[str, str]] = []
     for text in texts:
-        given_path(text)
-    token = _TYPED_PATHS.set((*_TYPED_PATHS.get(), *texts))
+        if isinstance(text, str) and typed_as_is(text):
+            with contextlib.suppress(OSError):  # the current folder is gone: named as every file is
+                pairs.append((text, _absolute(text)))
+    for text, absolute in pairs:
+        given_path(text, absolute)
+    token = _TYPED_PATHS.set((*_TYPED_PATHS.get(), *pairs))
     try:
         yield
     finally:
         _TYPED_PATHS.reset(token)
 
 
+@dataclass(frozen=True)
+class MessagePaths:
+    """How the messages of this thread name files, as plain data for a worker process or a Dask
+    worker that runs a run of a sweep or a comparison: the folder they are named from (the
+    caller's current folder) and the paths the caller typed (`paths_typed`), so that a run's error
+    names its files as the caller's own messages do, wherever it ran (`named_from`)."""
+
+    folder: str | None
+    typed: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def current(cls) -> MessagePaths:
+        """This thread's: its folder (None when the current folder is gone) and typed paths."""
+        try:
+            folder: str | None = here()
+        except OSError:
+            folder = None
+        return cls(folder, _TYPED_PATHS.get())
+
+    @contextlib.contextmanager
+    def named_from(self) -> Iterator[None]:
+        """Name files as this says while the block runs, in this thread (a worker's run)."""
+        tokens = (_HERE.set(self.folder), _TYPED_PATHS.set(self.typed))
+        try:
+            yield
+        finally:
+            _TYPED_PATHS.reset(tokens[1])
+            _HERE.reset(tokens[0])
+
+
 def scenario_file(path: Path | str) -> Path:
     """The file the scenario path `path` names: one from a home folder (`~/proj/s.yaml`) expanded
-    as a shell would and named as typed in the messages (`given_path`), any other as it is."""
+    as a shell would, any other as it is; one from a home folder, or leading out of the current
+    folder (`../proj/s.yaml`), is named as typed in the messages (`given_path`), and the files beside
+    it from the folder it starts at (`shown_path`: `../proj/catalog.yaml`)."""
     text = os.fspath(path)
-    home = home_expanded(text)
-    if home is None:
-        return Path(text)
-    given_path(text)
-    return Path(home)
+    if not Path(text).is_absolute():  # an absolute one is named so when the front door was given it
+        given_path(text)
+    return home_path(text)
 
 
-def _home_form(absolute: str) -> str | None:
-    """The absolute path `absolute` from the home folder of a path given from one (`~/afile` for
-    the folder above a given `~/afile/x`), when it lies there; None otherwise."""
+def _typed_folders() -> Iterator[tuple[str, str]]:
+    """(the start of a path given in this load, the folder it names) for each such path that starts
+    at a home folder (`~`, `~user`) or above the current folder (`..`, `../..`), in the order given;
+    the root folder is left out (every file lies under it)."""
     for text in dict.fromkeys((_GIVEN_PATHS.get() or {}).values()):
-        prefix = text.split("/", 1)[0]
-        home = home_expanded(prefix) if prefix.startswith("~") else None
-        if home is None or os.path.dirname(home) == home:  # no home, or the root folder
+        if text.startswith("~"):
+            prefix = text.split("/", 1)[0]
+            folder = home_expanded(prefix)
+        elif not Path(text).is_absolute() and _ups(text) > 0:
+            prefix = "/".join([".."] * _ups(text))
+            folder = os.path.normpath(os.path.join(here(), prefix))
+        else:
             continue
-        home = os.path.abspath(home)
-        if absolute == home:
+        if folder is not None and os.path.dirname(folder) != folder:
+            yield prefix, os.path.abspath(folder)
+
+
+def _typed_form(absolute: str) -> str | None:
+    """The absolute path `absolute` from the home folder, or the folder above the current one, that
+    a path given in this load starts at (`~/afile` for the folder above a given `~/afile/x`,
+    `../other/catalog.yaml` beside a given `../other/s.yaml`), when it lies there, from the nearest
+    such folder; None otherwise."""
+    for prefix, folder in sorted(_typed_folders(), key=lambda start: len(start[1]), reverse=True):
+        if absolute == folder:
             return prefix
-        if absolute.startswith(home.rstrip(os.sep) + os.sep):
-            return f"{prefix}/{Path(os.path.relpath(absolute, home)).as_posix()}"
+        if absolute.startswith(folder.rstrip(os.sep) + os.sep):
+            return f"{prefix}/{Path(os.path.relpath(absolute, folder)).as_posix()}"
     return None
 
 
@@ -152,29 +242,44 @@ def home_named(path: Path | str) -> str:
     return str(path)
 
 
+def _under(path: str, folder: str) -> bool:
+    """Whether the absolute path `path` lies inside the absolute path `folder`."""
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _as_given(absolute: str) -> str | None:
     """The absolute path `absolute` as it was given (`given_path`), or as a path under one given
-    (`~/runs/plan` under `~/runs`); None when neither."""
+    (`~/runs/plan` under `~/runs`), unless that one holds the current folder and the file lies
+    under it too (it is named from the current folder: `catalog.yaml`, not `../small/catalog.yaml`
+    under a given `--out ..`); None when neither."""
     known = _GIVEN_PATHS.get() or {}
+    try:
+        folder: str | None = here()
+    except OSError:  # the current folder is gone
+        folder = None
     for target in sorted(known, key=len, reverse=True):
         if absolute == target:
             return known[target]
-        if absolute.startswith(target.rstrip(os.sep) + os.sep):
+        holds_here = folder is not None and (folder == target or _under(folder, target))
+        if _under(absolute, target) and not (holds_here and _under(absolute, folder or "")):
             rest = Path(os.path.relpath(absolute, target)).as_posix()
             return f"{known[target].rstrip('/')}/{rest}"
     return None
 
 
 def shown_path(path: Path | str) -> str:
-    """A file as messages name it: as it was given when given from a home folder (`~/x.gpkg`) or,
-    in an override, absolute (`given_path`); else relative to the current folder when it lies
-    under it, as one would type it there (`scenarios/yunnan_2024.yaml`, `layers/sites.geojson`),
-    otherwise from the home folder when a path given in this load was (`~/afile` above a given
-    `~/afile/x`), or by its absolute path. Every message that names a file names it so, whichever way
-    the file was reached (typed on the command line, or named in a scenario relative to the
-    scenario)."""
+    """A file as messages name it: as it was given when given so (`given_path`: from a home folder,
+    `~/x.gpkg`; absolute, in an override or on the front door; or leading out of the current folder,
+    `../other/s.yaml`); else relative to the current folder when it lies under it, as one would type
+    it there (`scenarios/yunnan_2024.yaml`, `layers/sites.geojson`), otherwise from the home folder
+    or the folder above the current one when a path given in this load starts there (`~/afile`
+    above a given `~/afile/x`, `../other/catalog.yaml` beside a given `../other/s.yaml`), or by its
+    absolute path. Every message that names a file names it so, whichever way the file was reached
+    (typed on the command line, or named in a scenario relative to the scenario), and wherever the
+    message is made (in a worker of a sweep, "the current folder" is the caller's: `MessagePaths`)."""
     try:
-        here, absolute = os.getcwd(), os.path.abspath(path)
+        folder = here()
+        absolute = os.path.normpath(os.path.join(folder, os.fspath(path)))
     except OSError:  # the current folder is gone
         return str(path)
     for candidate in (absolute, os.path.realpath(absolute)):
@@ -183,10 +288,10 @@ def shown_path(path: Path | str) -> str:
             return given
     for candidate in (absolute, os.path.realpath(absolute)):  # as typed, then through any symbolic links
         try:
-            return Path(candidate).relative_to(here).as_posix()
+            return Path(candidate).relative_to(folder).as_posix()
         except ValueError:  # not under the current folder
             continue
-    return _home_form(absolute) or absolute
+    return _typed_form(absolute) or absolute
 
 
 @dataclass(frozen=True)
@@ -440,13 +545,23 @@ MISSING_FILE = {
 }
 
 
+#: How to mend a broken symbolic link given where a file is asked for, by what the file is (as
+#: MISSING_FILE): give the file itself, or make the link point to it.
+BROKEN_LINK_FIX = {
+    "scenario": "give the path of the scenario file itself, or point the link to it",
+    "file": "give the path of the file itself, or point the link to it",
+}
+
+
 def read_yaml(path: Path, what: str = "file") -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file, returning the data and its node tree (for line numbers in messages).
 
-    The file must exist (a missing one is told as `MISSING_FILE[what]` says), be a file, and be
-    UTF-8 text; a key given twice in one mapping is an error. Each problem is an InputError
-    naming the file (and line)."""
+    The file must exist (a missing one is told as `MISSING_FILE[what]` says, a broken symbolic
+    link, named itself, as one: `broken_link_words`), be a file, and be UTF-8 text; a key given
+    twice in one mapping is an error. Each problem is an InputError naming the file (and line)."""
     name = shown_path(path)
+    if broken_link(path) is not None:
+        raise InputError([f"{name}: {broken_link_words(path)}; {BROKEN_LINK_FIX[what]}"])
     if not path.exists():
         missing = MISSING_FILE[what]
         if home_expanded(name) is not None:  # named from a home folder: no relative path to explain
@@ -758,8 +873,11 @@ def shape_problems(locator: Locator, model: type[BaseModel], errors: list[Any],
 
 
 def _shown(value: Any) -> str:
-    """A value as a message shows what was given: a text or number as written, a list or a
-    mapping by its kind."""
+    """A value as a message shows what was given: a text or number as written, null and
+    true/false as YAML writes them (not Python's None, True, False), a list or a mapping by its
+    kind."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else str(value).lower()
     return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
 
 
@@ -960,7 +1078,7 @@ def _relative_path(target: str, folder: Path) -> str:
 def rebase_paths(data: dict[str, Any], source_dir: Path, target_dir: Path) -> None:
     """Rebase the relative paths of a base scenario's `data` (PATH_KEYS), written relative to
     `source_dir`, onto `target_dir`, in place."""
-    _map_paths(data, lambda path: _relative_path(str((source_dir / path).resolve()), target_dir))
+    _map_paths(data, lambda path: _relative_path(str(followed(source_dir / path)), target_dir))
 
 
 def _paths_changed(key: str, value: Any, change: Callable[[str], str],
@@ -985,8 +1103,9 @@ def from_current_folder(key: str, value: Any, folder: Path) -> Any:
 
 class MadeAbsolute(str):
     """A path of an override made absolute for a worker process (`absolute_paths`), with the path
-    as it was `given` when that was from a home folder (`~/x.gpkg`), which the messages name it
-    by (`given_path`); None for a relative one, named as every file is (`shown_path`)."""
+    as it was `given` (relative, or from a home folder, `~/x.gpkg`): a path the messages name as
+    typed (`typed_as_is`) is named by it (`given_path`), and a message that quotes the value given
+    quotes it (`Locator.typed`); None when it was not given relative."""
 
     given: str | None
 
@@ -1001,10 +1120,9 @@ class MadeAbsolute(str):
 
 
 def _made_absolute(path: str) -> MadeAbsolute:
-    """The path `path` of an override made absolute: from a home folder (`~/x.gpkg`) expanded as a
-    shell would, a relative one from the current folder."""
-    home = home_expanded(path)
-    return MadeAbsolute(home, path) if home is not None else MadeAbsolute(os.path.abspath(path))
+    """The path `path` of an override made absolute, with `path` as given: from a home folder
+    (`~/x.gpkg`) expanded as a shell would, a relative one from the current folder."""
+    return MadeAbsolute(_absolute(path), path)
 
 
 def absolute_paths(overrides: tuple[Override, ...]) -> tuple[Override, ...]:
@@ -1017,8 +1135,9 @@ def absolute_paths(overrides: tuple[Override, ...]) -> tuple[Override, ...]:
 
 def _given_paths(key: str, value: Any) -> None:
     """Name each path an override (`key`, `value`) gives as it was given in the messages from now
-    on (`given_path`: one from a home folder, or absolute; a `MadeAbsolute` one as it was given
-    before, when from a home folder)."""
+    on, when messages name it so (`given_path`: one from a home folder, an absolute one, or one
+    leading out of the current folder; a `MadeAbsolute` one as it was given before it was made
+    absolute)."""
     def remember(path: str) -> str:
         if isinstance(path, MadeAbsolute):
             if path.given is not None:
@@ -1056,12 +1175,39 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
 def located(folder: Path, path: Path | str) -> Path:
     """The path `path` as written in a file of the folder `folder`: from a home folder (`~/x.gpkg`,
     `~user/x.gpkg`) expanded as a shell would, and named so in the messages (`given_path`); a
-    relative one from `folder`; any symbolic links resolved."""
+    relative one from `folder`; any symbolic links resolved (`followed`)."""
     text = str(path)
     home = home_expanded(text)
     if home is not None:
         given_path(text)
-    return (folder / (home or text)).resolve()
+    return followed(folder / (home or text))
+
+
+def followed(path: Path) -> Path:
+    """`path` absolute with its symbolic links resolved, except a broken one that it ends at (a
+    link whose target is missing: `broken_link`), which stays itself, so that the messages name the
+    link as it was written, not the file it would lead to."""
+    if broken_link(path) is not None:
+        return Path(os.path.abspath(path))
+    return path.resolve()
+
+
+def broken_link(path: Path) -> str | None:
+    """What the symbolic link `path` points to (its target as the link holds it), when `path` is
+    a link that leads to no file or folder (its target, or a link after it, is missing); None for
+    anything else (a file, a folder, a working link, nothing at all)."""
+    try:
+        return os.readlink(path) if os.path.islink(path) and not os.path.exists(path) else None
+    except OSError:
+        return None
+
+
+def broken_link_words(path: Path, got: str = "") -> str:
+    """The problem of a broken symbolic link at `path` (`broken_link`), in words, with what was
+    given (`got`, when given) where a message says it: "is a broken symbolic link (got
+    'cat.yaml'): it points to 'gone.yaml', which does not exist"."""
+    given = f" (got {got})" if got else ""
+    return f"is a broken symbolic link{given}: it points to {broken_link(path)!r}, which does not exist"
 
 
 def which_is(shown: str, target: Path) -> str:
@@ -1076,15 +1222,18 @@ def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, 
                     given: Any = None) -> Path:
     """The existing file that the path `reference` at scenario key `key` (a top-level key, or the
     path of a nested one) names; InputError, naming the key where `origin` wrote it, when it is not
-    a path, is missing or is a folder. The message gives the path as `given` (an override's as
-    typed, `Locator.typed`; by default `reference`) and says where relative paths start there
-    (`paths_start`)."""
+    a path, is missing (or a broken symbolic link, named itself: `broken_link_words`) or is a
+    folder. The message gives the path as `given` (an override's as typed, `Locator.typed`; by
+    default `reference`) and says where relative paths start there (`paths_start`)."""
     loc = (key,) if isinstance(key, str) else key
     where = f"{origin.where(loc)}: {origin.key(loc)}"
     shown = reference if given is None else str(given)
     if not isinstance(reference, str) or not reference.strip():
         raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
     target = located(folder, reference)
+    if broken_link(target) is not None:
+        raise InputError([f"{where} | {broken_link_words(target, which_is(shown, target))}; give the path of "
+                          f"{what} itself, or point the link to it"])
     if not target.exists():
         raise InputError([f"{where} | no such file (got {which_is(shown, target)}); give the path "
                           f"of {what} ({paths_start(origin.command_line)})"])
@@ -1278,7 +1427,9 @@ def overrides_named(name: str) -> Iterator[None]:
 def parse_override(text: str) -> tuple[str, list[Any]]:
     """`key.path=v1,v2` -> ("key.path", [v1, v2]); values are read as YAML (a list or mapping in
     flow style, `[lake, forest_park]`, is one value: only commas outside brackets and quotes
-    separate values); `key.path=`, with nothing after `=`, is the key with an empty text ("",),
+    separate values), except that a bare `~` given for a path (PATH_KEYS: `output.folder=~`, or
+    `output={folder: ~}`) is the home folder, as a shell would read it, not YAML's null
+    (`_home_tildes`); `key.path=`, with nothing after `=`, is the key with an empty text ("",),
     which the schema then reports as empty where a value must not be. InputError, named as
     `OVERRIDES_NAME` says, for a text without a key or `=`."""
     name = OVERRIDES_NAME.get()
@@ -1287,7 +1438,26 @@ def parse_override(text: str) -> tuple[str, list[Any]]:
         raise InputError([f"{name} {text} | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"])
     if not values.strip():
         return key.strip(), [""]
-    return key.strip(), [parse_yaml_text(v.strip(), f"{name} {key.strip()}")[0] for v in top_level_parts(values)]
+    parsed = [parse_yaml_text(v.strip(), f"{name} {key.strip()}") for v in top_level_parts(values)]
+    return key.strip(), [_home_tildes(tuple(key.strip().split(".")), data, node) for data, node in parsed]
+
+
+def is_path_key(loc: tuple[str, ...]) -> bool:
+    """Whether the scenario key at `loc` (its parts, as text) holds a path (PATH_KEYS)."""
+    return any(len(keys) == len(loc) and all(k in ("*", part) for k, part in zip(keys, loc, strict=True))
+               for keys in PATH_KEYS)
+
+
+def _home_tildes(loc: tuple[str, ...], value: Any, node: yaml.Node | None) -> Any:
+    """An override's `value` for the key at `loc`, as YAML read it into `node`, with each path
+    (`is_path_key`) written as a bare `~`, which YAML reads as null, made the text "~": the home
+    folder, as a shell reads it (`home_expanded`). Every other null stays null."""
+    if value is None and isinstance(node, yaml.ScalarNode) and node.value == "~" and is_path_key(loc):
+        return "~"
+    if isinstance(value, dict) and isinstance(node, yaml.MappingNode):
+        nodes = {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        return {k: _home_tildes((*loc, str(k)), v, nodes.get(str(k))) for k, v in value.items()}
+    return value
 
 
 def top_level_parts(text: str) -> list[str]:
@@ -1322,17 +1492,40 @@ def override_layer(key: str, value: Any) -> dict[Any, Any]:
 def structure_problem(key: str) -> str | None:
     """What is wrong with an override of the dotted `key` when it sets `extends` or `variants`,
     which shape the scenario file rather than set the run (they are applied before any override,
-    which would otherwise be ignored); None for any other key."""
+    which would otherwise be ignored), with how to choose a variant where the call takes one
+    (`VARIANT_CHOSEN`) or how to sweep one where it does not; None for any other key."""
     name = OVERRIDES_NAME.get()
     head = key.split(".")[0]
     if head == "extends":
         return (f"{name} {key} | extends is part of a scenario file's structure, not a setting; write extends: "
                 "<base scenario file> at the top of a scenario file, and give that file")
+    if head == "variants" and not VARIANT_CHOSEN.get():
+        return (f"{name} {key} | variants are part of a scenario file's structure, not settings, and a sweep runs "
+                "the scenario file's base scenario, not a variant; to sweep a variant, write it as a scenario file "
+                "of its own (extends: <the scenario file>, then the variant's settings) and sweep that file")
     if head == "variants":
         choose = "--variant NAME" if name.startswith("--") else "variant='NAME'"
         return (f"{name} {key} | variants are part of a scenario file's structure, not settings; write the variant "
                 f"under variants: in a scenario file, and choose it with {choose}")
     return None
+
+
+#: Whether the call under way may run a variant of the scenario file (`--variant NAME`,
+#: `variant='NAME'`), which the problem of an override of `variants` advises (`structure_problem`);
+#: a sweep may not (`no_variant_chosen`).
+VARIANT_CHOSEN: ContextVar[bool] = ContextVar("VARIANT_CHOSEN", default=True)
+
+
+@contextlib.contextmanager
+def no_variant_chosen() -> Iterator[None]:
+    """While the block runs, in this thread, the call under way runs a scenario file's base
+    scenario and may choose no variant (a sweep): the problem of an override of `variants` says
+    how to sweep one instead of advising an argument the call does not take."""
+    token = VARIANT_CHOSEN.set(False)
+    try:
+        yield
+    finally:
+        VARIANT_CHOSEN.reset(token)
 
 
 def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
@@ -1434,11 +1627,12 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     names the file and line that wrote the key: the scenario, a base, a variant, or `--set`.
     The error carries what could still be made of the scenario (`InputError.salvage`), for the
     checks of its layers. A `path` from a home folder (`~/proj/s.yaml`) is expanded as a shell
-    would and named as typed (`scenario_file`), as are the paths typed while `paths_typed` is in
-    force (an output folder)."""
+    would; it is named as typed (`scenario_file`) when from a home folder or leading out of the
+    current folder (`../proj/s.yaml`), as are the paths typed while `paths_typed` is in force (the
+    front door's scenario paths, absolute too, and output folders)."""
     _GIVEN_PATHS.set(None)  # the paths as given of this load alone
-    for text in _TYPED_PATHS.get():
-        given_path(text)
+    for text, absolute in _TYPED_PATHS.get():
+        given_path(text, absolute)
     path = scenario_file(path)
     problems: list[str] = []
     loaded: LoadedScenario | None = None
@@ -1584,6 +1778,9 @@ def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) ->
     target = located(folder, zone.path)
     given = locator.typed(loc)
     shown = str(given) if given is not None else zone.path.as_posix()
+    if broken_link(target) is not None:
+        return [f"{where} | {broken_link_words(target, which_is(shown, target))}; give the path of the "
+                "allowed-zone layer itself, or point the link to it"]
     if not target.exists():
         return [f"{where} | no such file (got {which_is(shown, target)}); give the path of the "
                 f"allowed-zone layer ({paths_start(origin.command_line)})"]

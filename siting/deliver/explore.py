@@ -15,7 +15,11 @@ Alternatives, beside the optimum's outputs:
   share, and its role: needed by every plan, built in some, or in none; the shares as text with
   the products' ids (`products`) and in words (`products_in_words`, which the style labels with);
 - `robustness.csv`, `alternatives.csv` / `.md` (the comparison of the plans, with the
-  robustness table and the map `robustness.png`).
+  robustness table and the map `robustness.png`). The CSV files give every figure's unit as the
+  plan's tables do: robustness.csv a `unit` column right after `product`, alternatives.csv, one
+  row per plan, its capacity columns by cluster, product and unit, as sweep.csv names its own
+  (`added_<cluster>_<product>_<unit>_per_yr`), and the excess over the optimum as a share
+  (`over_optimum_share`).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import pandas as pd
 import shapely
 
 from models import ModelInputs
-from siting.config.units import Names, layer_names, per_year, product_label
+from siting.config.units import Names, layer_names, per_year, product_label, unit_slug
 from siting.deliver.folders import write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
 from siting.deliver.styles import (
@@ -546,6 +550,31 @@ def shown_robustness(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
     return shown
 
 
+def comparison_csv(table: pd.DataFrame, inputs: ModelInputs, names: Names) -> pd.DataFrame:
+    """The comparison of the plans (siting/optimize/alternatives.py `comparison`) as
+    alternatives.csv gives it, by ids: each `added <cluster> <product>` column named with its
+    unit, the product's catalog unit per year, as sweep.csv names its capacity columns
+    (`added_yuxi_separator_million_m2_per_yr`; "units" for a product `names` gives no unit), and
+    `over_optimum`, a share of the optimum's cost, as `over_optimum_share` (0.03 = 3 %); money
+    as the files give it (`csv_text`: `cost_bn_yuan`)."""
+    headers = {"over_optimum": "over_optimum_share"}
+    for c in inputs.CLUSTERS:
+        for p in inputs.PRODUCTS:
+            headers[f"added {c} {p}"] = f"added_{c}_{p}_{unit_slug(names.units.get(p) or 'units')}_per_yr"
+    return table.rename(columns=headers)
+
+
+def robustness_csv(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
+    """The robustness table (siting/optimize/alternatives.py `robustness`) as robustness.csv gives
+    it, by ids: with the `unit` of each row, the product's catalog unit per year ("units/yr" for a
+    product `names` gives no unit), right after `product`, the column that decides it, as the
+    plan's tables have it; `mean_capacity_added` is in that unit."""
+    table = frame.copy()
+    units = [per_year(names.units.get(p) or "units") for p in table["product"]]
+    table.insert(list(table.columns).index("product") + 1, "unit", pd.Series(units, index=table.index, dtype=object))
+    return table
+
+
 def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, slack: float, table: pd.DataFrame,
                           gap: float | None, names: Names | None = None) -> str:
     """The comparison of the near-optimal plans, the robustness table and the map; sites,
@@ -585,7 +614,9 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
               "counts the site-product pairs no plan above it builds; `stopped_by` is what ended its search; "
               "`scope` what it could change; `same_as` names an earlier plan it repeats (empty: alternatives never "
               f"repeat); `added in <cluster>: <product>` is the capacity added by the last year, {unit}; "
-              "alternatives.csv and robustness.csv give the same with ids and shares (0.03 = 3 %).",
+              "alternatives.csv and robustness.csv give the same with ids, units in the column names "
+              "(`added_<cluster>_<product>_<unit>_per_yr`) or in a `unit` column, and shares "
+              "(`over_optimum_share`, `share`: 0.03 = 3 %).",
               "## Robustness", "",
               f"Shares count the {len(distinct(plans))} distinct plans. "
               f"{len(needed)} site-product decision{'s appear' if len(needed) != 1 else ' appears'} in every plan: "
@@ -610,9 +641,9 @@ def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatia
     return {
         "robustness.geojson": feature_collection_text(layer),
         "robustness.qml": robustness_style(layer),
-        "robustness.csv": csv_text(robustness(plans, inputs)),
+        "robustness.csv": csv_text(robustness_csv(robustness(plans, inputs), names)),
         "robustness.png": _bytes_writer(png),
-        "alternatives.csv": csv_text(table),
+        "alternatives.csv": csv_text(comparison_csv(table, inputs, names)),
         "alternatives.md": "\n".join([alternatives_markdown(plans, inputs, slack, table, gap, names),
                                        *(f"{notice}\n" for notice in drawn)]),
     }

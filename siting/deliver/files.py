@@ -10,24 +10,32 @@ folder is still written all at once.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gc
 import importlib
 import io
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import pandas as pd
+import shapely.geometry
+
 from models import ModelInputs
-from siting.config.load import LoadedScenario, file_sha256
+from siting.config.load import LoadedScenario, Override, file_sha256
 from siting.config.units import plain_status
 from siting.deliver.drivers import units_of
-from siting.deliver.geojson import json_text
+from siting.deliver.folders import MANIFEST, changed_files, record_file_hashes, write_marker, written_entries
+from siting.deliver.geojson import WGS84, json_text
 from siting.deliver.geopackage import write_geopackage
-from siting.deliver.layer import OutputLayer, feature_collection_text
+from siting.deliver.layer import OutputLayer, feature_collection_text, infer_kind
 from siting.deliver.layers import context_title, plan_layers
 from siting.deliver.manifest import manifest
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text
@@ -42,14 +50,17 @@ from siting.prepare.problem import Prepared, redline_settings
 
 
 def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
-                 timings: dict[str, float], extra: Mapping[str, FileContent] | None = None
+                 timings: dict[str, float], extra: Mapping[str, FileContent] | None = None, *,
+                 variant: str | None = None, overrides: tuple[Override, ...] = ()
                  ) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
     as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
     and report.md / report.html (which quote the manifest, less its timings). `extra`: files made
-    before the export (rule costs, alternatives), written with these and listed in the manifest."""
+    before the export (rule costs, alternatives), written with these and listed in the manifest.
+    `variant` and `overrides` are those the scenario was loaded with (the command line's
+    `--variant` and `--set`, in their order), which the manifest and the report record."""
     with collector_paused():
-        return _export_files(prepared, report, plan, size, timings, extra)
+        return _export_files(prepared, report, plan, size, timings, extra, variant, overrides)
 
 
 @contextmanager
@@ -73,7 +84,8 @@ def collector_paused() -> Iterator[None]:
 
 
 def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
-                  timings: dict[str, float], extra: Mapping[str, FileContent] | None = None
+                  timings: dict[str, float], extra: Mapping[str, FileContent] | None = None,
+                  variant: str | None = None, overrides: tuple[Override, ...] = ()
                   ) -> dict[str, str | Callable[[Path], None]]:
     started = time.perf_counter()
     spatial = prepared.spatial
@@ -89,7 +101,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
     timings["export"] = time.perf_counter() - started
     names = [*files, "manifest.json", *REPORT_FILES]
     run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
-                            spatial.dropped_sites, names)
+                            spatial.dropped_sites, names, variant, overrides)
     files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png, context,
                               prepared.positions))
     timings["export"] = time.perf_counter() - started  # the report included (it does not quote the timings)
@@ -118,7 +130,8 @@ FILE_NOTES = {
                          "gateway, with km",
     "raw_imports.csv": "raw material bought outside the province by site, resource and year",
     "stranded.csv": "capacity left idle by site, product and year, with the reason (market, feedstock, cost)",
-    "manifest.json": "inputs with SHA-256, versions, solver outcome, timings",
+    "manifest.json": "inputs with SHA-256, the variant and the settings given for this run, versions, solver "
+                     "outcome, timings",
 }
 
 #: What the files of a run's options hold (listed in the report when the run made them).
@@ -183,7 +196,7 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
                       context_label=label, sources=sources, redline_extent=extent)
 
 
-def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport) -> MapTitle:
+def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport | SolveOutcome) -> MapTitle:
     """The title of map.png and of plan.qgs's print layout: scenario and years; the solver's
     outcome in the terminal's words, with the proven gap and, for a plan proven within it, the
     gap asked for (`solve_outcome`: "optimal within the gap, gap 2.01% (tolerance 2.50%)"); and
@@ -269,3 +282,101 @@ def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers
     blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions)
     return {"report.md": markdown(blocks),
             "report.html": html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": png})}
+
+
+# --- a run's map drawn again on a batch's pie scale --------------------------------------------
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    """What map.png's title says of a solve (`map_title`): the `SolveReport` fields of those
+    names. termination: HiGHS's; has_solution: whether there is a plan; proven_optimal: whether
+    it is proven within the gap asked for; objective_yuan: the discounted objective (yuan, None
+    without a plan); gap: the proven gap (a share, None without one)."""
+
+    termination: str
+    has_solution: bool
+    proven_optimal: bool
+    objective_yuan: float | None
+    gap: float | None
+
+
+def read_layer(path: Path) -> OutputLayer:
+    """The output layer in a GeoJSON file that `feature_collection_text` wrote, as it was
+    written: its features in order, each property's value as written (JSON keeps every digit of
+    a real, so each value is the layer's own), the coordinates (WGS84, rounded as written) and
+    its features' geometry type (Point for a layer without features). The fields' kinds are
+    inferred from the values (`infer_kind`); the title is the layer's name. Raises OSError where
+    the file cannot be read, ValueError where it is not JSON and KeyError where it holds no
+    features."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    features = data["features"]
+    names = list(features[0]["properties"]) if features else ["id"]
+    values = pd.DataFrame({n: [f["properties"].get(n) for f in features] for n in names}, dtype=object)
+    frame = gpd.GeoDataFrame(values, geometry=[shapely.geometry.shape(f["geometry"]) for f in features], crs=WGS84)
+    fields = tuple((n, infer_kind(frame[n])) for n in names)
+    kind = features[0]["geometry"]["type"] if features else "Point"
+    return OutputLayer(str(data.get("name", path.stem)), str(data.get("name", path.stem)), frame, fields, kind)
+
+
+def folder_map_layers(folder: Path) -> list[OutputLayer]:
+    """The layers map.png draws (siting/deliver/mapplot.py `MAP_LAYERS`) that the run folder
+    `folder` holds, read back from their GeoJSON files (`read_layer`), in that order."""
+    from siting.deliver.mapplot import MAP_LAYERS
+
+    return [read_layer(folder / f"{name}.geojson") for name in MAP_LAYERS if (folder / f"{name}.geojson").is_file()]
+
+
+def largest_built_capex(folder: Path) -> float:
+    """The largest capex (yuan) of the sites the plan of the run folder `folder` builds on (its
+    sites.geojson's features of status `built`): the top of its map.png's own pie scale; 0 when
+    it builds nothing or has no sites layer."""
+    path = folder / "sites.geojson"
+    if not path.is_file():
+        return 0.0
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    return max((float(f["properties"].get("capex_yuan") or 0.0) for f in features
+                if f["properties"].get("status") == "built"), default=0.0)
+
+
+#: How report.html embeds map.png (siting/deliver/report.py `html_page`): a data URI before its base64.
+PNG_DATA_URI = "data:image/png;base64,"
+
+
+def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_yuan: float) -> bool:
+    """Draw the map.png of the run folder `folder` (complete, as `export_files` and
+    `write_files` left it) again with its pies on the scale of `pie_top_yuan` (yuan of capex at
+    the largest pie's area, siting/deliver/mapplot.py `pie_scale`; the legend's reference sizes
+    follow), from what the run wrote: the layers it draws (`folder_map_layers`), its scenario as
+    `prepared` gives it (prepared again: the products, the context outlines, the data sources)
+    and `outcome` for its title. Nothing is drawn otherwise than by the run: only the pies'
+    sizes, and so where they, their labels and the north arrow stand, can change. Where the
+    map changes, what quotes its bytes follows: report.html (which embeds it), then map.png,
+    then manifest.json's `file_sha256` and the folder's marker (siting/deliver/folders.py). Done
+    again on a folder left part way (a process that died), it completes it. Returns whether it
+    wrote anything. Raises ValueError when report.html embeds neither the map.png found there nor
+    the new one, once (not a folder as a run writes it), before anything is written."""
+    from siting.deliver.mapplot import render_map
+
+    layers = folder_map_layers(folder)
+    buffer = io.BytesIO()
+    render_map(buffer, layers, map_title(prepared.loaded, prepared.inputs, outcome), list(prepared.inputs.PRODUCTS),
+               prepared.spatial.working_crs, map_context(prepared, layers), pie_top_yuan)
+    png, old = buffer.getvalue(), (folder / "map.png").read_bytes()
+    report = (folder / "report.html").read_bytes()
+    embedded, drawn = (PNG_DATA_URI.encode("ascii") + base64.b64encode(data) for data in (old, png))
+    wrote = False
+    if report.count(drawn) != 1:
+        if report.count(embedded) != 1:
+            raise ValueError(f"{folder / 'report.html'} must embed the folder's map.png once, got "
+                             f"{report.count(embedded)} times")
+        (folder / "report.html").write_bytes(report.replace(embedded, drawn))
+        wrote = True
+    if png != old:
+        (folder / "map.png").write_bytes(png)
+        wrote = True
+    if wrote or changed_files(folder):
+        if (folder / MANIFEST).is_file():
+            record_file_hashes(folder / MANIFEST)
+        write_marker(folder, written_entries(folder))
+    return wrote

@@ -38,7 +38,8 @@ destination, `<name>.new`, or `<name>.new-2`, `<name>.new-3`, ... when that name
 anything at all (it never replaces a file, folder or link). It is an output folder like any
 other: a later run may replace it, and it is not a temporary (nothing removes it). The run
 still fails (`OutputFolderError`, exit 2), naming the files that stopped it and the folder that
-holds the outputs. An interrupted or failed run keeps nothing.
+holds the outputs. An interrupted or failed run keeps nothing; one whose disk refuses a write
+(full, over quota, read-only) fails so too, with OutputFolderError saying why (`write_failure`).
 """
 
 from __future__ import annotations
@@ -56,7 +57,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from siting.config.errors import OutputFolderError
-from siting.config.load import LoadedScenario, file_sha256, located, read_yaml, shown_path
+from siting.config.load import (
+    LoadedScenario,
+    broken_link,
+    broken_link_words,
+    file_sha256,
+    located,
+    read_yaml,
+    shown_path,
+)
 from siting.deliver.geojson import json_text
 
 #: The file every output folder holds; its presence makes the folder ours to replace.
@@ -474,8 +483,8 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
     if too_long is not None:
         size, limit = too_long
         return f"has a name of {size} bytes, longer than the {limit} the file system allows", "choose a shorter name"
-    if destination.is_symlink() and not destination.exists():
-        return "is a broken link", "give the path of a folder"
+    if broken_link(destination) is not None:
+        return broken_link_words(destination), "give the path of a folder, or point the link to one"
     target = destination.resolve()
     if target.exists() and not target.is_dir():
         return ("is an existing file, not a folder",
@@ -642,7 +651,8 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     ... when taken), an output folder like any other. Then OutputFolderError (`during_run`)
     says why and where they are (`kept`); if they could not be kept, it says so, `kept` is None
     and the staging folder is still there, the caller's to remove. `where` names the setting the
-    folder came from, e.g. `--out`."""
+    folder came from, e.g. `--out`. Raises OSError when the marker cannot be written or the
+    renames fail (a full disk); `destination` is then as it was."""
     destination = destination.resolve()
     refusal = changed_during_run(destination)
     write_marker(staging, written_entries(staging))
@@ -661,6 +671,7 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
         raise OutputFolderError([f"{problem}, so the complete outputs of this run were kept in {shown_path(kept)} "
                                  f"instead: use them there, or {move}, then run again"], during_run=True, kept=kept)
     old = None
+    emptied = False
     with _signals_held():
         if destination.exists():
             if is_ours(destination):
@@ -668,20 +679,35 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
                 destination.rename(old)  # replaces the empty folder just made
             else:
                 destination.rmdir()
-        staging.rename(destination)
+                emptied = True
+        try:
+            staging.rename(destination)
+        except OSError:  # what was there is put back
+            with contextlib.suppress(OSError):
+                if old is not None:
+                    old.rename(destination)
+                elif emptied:
+                    destination.mkdir()
+            raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
 def write_contents(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
     """Write each named file into the existing `folder`: text as UTF-8 with "\\n" line ends, or
-    by calling the function with its path (which may make a subfolder)."""
+    by calling the function with its path (which may make a subfolder). An OSError that names no
+    file (a write the disk refused once the file was open) is raised naming the file written."""
     for name, content in files.items():
         target = folder / name
-        if callable(content):
-            content(target)
-        else:
-            target.write_text(content, encoding="utf-8", newline="\n")
+        try:
+            if callable(content):
+                content(target)
+            else:
+                target.write_text(content, encoding="utf-8", newline="\n")
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = str(target)
+            raise
 
 
 def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
@@ -695,20 +721,92 @@ def write_files(folder: Path, files: Mapping[str, str | Callable[[Path], None]])
 
 
 def write_folder_atomically(destination: Path, files: Mapping[str, str | Callable[[Path], None]],
-                            create_parent: bool = True) -> None:
+                            create_parent: bool = True, where: str = "--out") -> None:
     """Write every file into a staging folder, then swap it in for `destination`.
 
     A value is text, or a function that writes the file at the path it is given. If anything
     fails, or the run is interrupted, the staging folder is removed and `destination` is left
     as it was. When `destination` changed during the run so that it may not be replaced, it is
     left as it is too, and the complete outputs are kept in a new folder beside it
-    (`swap_into_place`; OutputFolderError names it). Staging folders of killed runs into the same
-    place are removed first."""
+    (`swap_into_place`; OutputFolderError names it). When the disk refuses a write (full, over
+    quota, read-only: `write_failure`), OutputFolderError says so, naming `destination` as
+    `where` gives it (the setting it came from, e.g. `--out`). Staging folders of killed runs
+    into the same place are removed first."""
     remove_stale_temporaries(destination.resolve())
-    staging = staging_folder(destination, create_parent)
+    with write_errors_named(destination, where):
+        staging = staging_folder(destination, create_parent)
     try:
-        write_files(staging, files)
-        swap_into_place(staging, destination)
+        with write_errors_named(destination, where, staging):
+            write_files(staging, files)
+            swap_into_place(staging, destination, where)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+# --- a disk that refuses a write ------------------------------------------------------------
+
+#: The errors of the system that say the disk holding the output folder takes no more, whichever
+#: file met them: errno -> (what is wrong, how to fix), for `write_failure`.
+DISK_ERRORS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("no space is left on the disk that holds the output folder",
+                   "free some space, or choose a folder on another disk"),
+    errno.EDQUOT: ("your disk quota is used up on the disk that holds the output folder",
+                   "free some space within your quota, or choose a folder on another disk"),
+    errno.EROFS: ("the disk that holds the output folder is read-only",
+                  "choose a folder on a disk you can write to"),
+    errno.EFBIG: ("a file is larger than the file system of the output folder allows",
+                  "choose a folder on another disk"),
+    errno.EIO: ("the disk that holds the output folder reported an input/output error",
+                "check the disk, or choose a folder on another disk"),
+}
+#: Permission refused on a file in the output folder (someone changed its permissions during the run).
+REFUSED_ERRORS = (errno.EACCES, errno.EPERM)
+
+
+def write_failure(exc: OSError, folders: Iterable[Path]) -> tuple[str, str, str | None] | None:
+    """Why writing a run's outputs into `folders` (the destination and its staging folder)
+    failed, for an error of the system that says so: as (what is wrong, how to fix, the file
+    it was writing relative to the folder that holds it, POSIX, or None when it names none in
+    them). One of DISK_ERRORS, whichever file met it; any other naming a file in `folders`,
+    in the system's words. None for any other error (not the output folder's: a lost worker's
+    connection, an input that cannot be read), which the caller raises as it is."""
+    names: list[str] = []
+    for raw in (exc.filename, exc.filename2):
+        if raw is None:
+            continue
+        path = Path(os.path.abspath(os.fsdecode(raw)))
+        for folder in folders:
+            base = Path(os.path.abspath(folder))
+            if path != base and base in path.parents:
+                names.append(path.relative_to(base).as_posix())
+                break
+    name = names[0] if names else None
+    if exc.errno in DISK_ERRORS:
+        return (*DISK_ERRORS[exc.errno], name)
+    if name is None:
+        return None
+    if exc.errno in REFUSED_ERRORS:
+        return "permission was refused in the output folder", "choose a folder you can write to", name
+    words = exc.strerror or type(exc).__name__
+    return (f"the system refused a write in the output folder ({words})",
+            "remove the cause, or choose another folder, and run again", name)
+
+
+@contextlib.contextmanager
+def write_errors_named(destination: Path, where: str, *folders: Path) -> Iterator[None]:
+    """While the block writes a run's outputs for `destination` (into `folders`: its staging
+    folder), raise OutputFolderError in place of an error of the system that `write_failure`
+    explains: `<where> | <what is wrong>, so <file> could not be written (got <destination>);
+    nothing was written there: <how to fix>`, with the error as its cause. The caller removes
+    what it staged; any other error is raised as it is."""
+    try:
+        yield
+    except OSError as exc:
+        failure = write_failure(exc, (*folders, destination))
+        if failure is None:
+            raise
+        what, fix, name = failure
+        said = f"{what}, so {name} could not be written" if name else what
+        raise OutputFolderError([f"{where} | {said} (got {shown_path(destination)}); nothing was written there: "
+                                 f"{fix}"]) from exc

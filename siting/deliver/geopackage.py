@@ -14,11 +14,20 @@ SQLite's synchronous writes are off while the file is made (GDAL's `OGR_SQLITE_S
 and the same pragma for the styles): the file is written into the output folder's staging
 folder and swapped in with the rest, so waiting for the disk after every transaction (a
 dozen of them, most of the GeoPackage's writing time) protects nothing; the bytes are the same.
+
+A write the disk refuses reaches GDAL and SQLite, which say only that a transaction failed
+("Failed to commit transaction", "database or disk is full"): the folder is then tried with a
+file of its own (`write_probe`), and what the system says of it (no space left, quota exceeded,
+read-only) is raised as an OSError naming the GeoPackage, as any other file's write would.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -130,6 +139,68 @@ def add_styles(path: Path, layers: Sequence[OutputLayer], styles: Mapping[str, s
 
 
 def write_geopackage(path: Path, layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> None:
-    """Write `layers` (in their order) and their styles into a new GeoPackage at `path`."""
-    write_layers(path, layers)
-    add_styles(path, layers, styles)
+    """Write `layers` (in their order) and their styles into a new GeoPackage at `path`.
+
+    Raises:
+        OSError: the disk refused the write (`disk_error`: no space left, quota exceeded,
+            read-only), naming `path`, with GDAL's or SQLite's error as its cause.
+    """
+    try:
+        write_layers(path, layers)
+        add_styles(path, layers, styles)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error) as exc:
+        refused = disk_error(exc, path)
+        if refused is None:
+            raise
+        raise refused from exc
+
+
+#: SQLite's primary result codes of a write the file system refused: SQLITE_READONLY, SQLITE_IOERR,
+#: SQLITE_FULL and SQLITE_CANTOPEN (an extended code holds one in its low byte).
+SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 8, 10, 13, 14
+SQLITE_WRITE_CODES = frozenset({SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN})
+
+#: Bytes `write_probe` writes: more than one transaction of plan.gpkg (a layer, or the vacuum's
+#: copy of the file: about 1 MB for the Yunnan scenario), so that a disk that refused one refuses it.
+PROBE_BYTES = 8 * 2**20
+PROBE_BLOCK = 2**20
+
+
+def disk_error(exc: Exception, path: Path) -> OSError | None:
+    """The OSError behind a GeoPackage write at `path` that failed with `exc` (a pyogrio error,
+    or a SQLite error of SQLITE_WRITE_CODES), naming `path`: what the system says of a file
+    written beside it (`write_probe`), or for SQLite's "database or disk is full" with a probe
+    that passed (space freed since), no space left. None when the folder takes the probe and
+    nothing says the disk is full: then `exc` is not the disk's, and is raised as it is."""
+    code = getattr(exc, "sqlite_errorcode", None) if isinstance(exc, sqlite3.Error) else None
+    if isinstance(exc, sqlite3.Error) and (code is None or code & 0xFF not in SQLITE_WRITE_CODES):
+        return None
+    probed = write_probe(path.parent)
+    if probed is not None:
+        return OSError(probed.errno, probed.strerror, str(path))
+    if code is not None and code & 0xFF == SQLITE_FULL:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    return None
+
+
+def write_probe(folder: Path) -> OSError | None:
+    """The error the system gives for a file of PROBE_BYTES written into `folder` and flushed to
+    the disk (a full disk, a quota used up, a read-only file system); None when it takes it. The
+    file is removed either way."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=".siting-probe.", dir=folder)
+    except OSError as exc:
+        return exc
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            block = bytes(PROBE_BLOCK)
+            for _ in range(PROBE_BYTES // PROBE_BLOCK):
+                stream.write(block)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except OSError as exc:
+        return exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+    return None

@@ -20,6 +20,7 @@ from siting.deliver.geojson import WGS84, lines_between, normalised_geometries
 from siting.deliver.geopackage import GEOMETRY_COLUMN
 from siting.deliver.layer import FieldKind, OutputLayer, infer_kind, make_layer
 from siting.deliver.styles import unused_prospective
+from siting.deliver.tables import product_flow_rows
 from siting.optimize.results import GATEWAY, Plan, clean
 from siting.prepare.layers import POSITION_UNCERTAINTY, LayerSet
 from siting.prepare.positions import PositionCheck
@@ -753,7 +754,8 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
     """A line per row of the plan's product flows (per product and year), from the site's point
     (its point on surface, as the flows layer uses) or the hub or the gateway to the other end,
     with `units` moved per year in the product's `unit` per year (from `units`, product -> its
-    catalog unit; empty without).
+    catalog unit; empty without), in product_flows.csv's order (siting/deliver/tables.py
+    `product_flow_rows`).
     A flow of 0 km (a site standing on its hub, as the preprocessing measures it), or between two
     points that are the same point as written, has no line; product_flows.csv holds it."""
     hubs, gateway = points
@@ -766,7 +768,7 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
     at[("gateway", GATEWAY)] = gateway.geometry.iloc[0]
     ends = {"site_to_hub": ("site", "hub"), "hub_to_site": ("hub", "site"), "hub_to_hub": ("hub", "hub"),
             "gateway_to_hub": ("gateway", "hub"), "hub_to_gateway": ("hub", "gateway")}
-    flows = plan.product_flows
+    flows = product_flow_rows(plan.product_flows)
     rows, lines = [], []
     if len(flows):
         starts = normalised_geometries(gpd.GeoSeries(

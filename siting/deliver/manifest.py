@@ -1,8 +1,9 @@
-"""The run manifest (manifest.json): inputs with their hashes, versions (of the Python packages
+"""The run manifest (manifest.json): inputs with their hashes, the variant and the settings given
+for the run on top of its scenario file (`variant`, `overrides`), versions (of the Python packages
 and of the GDAL, PROJ and GEOS libraries under them), the working CRS in which distances and areas
 were measured, solver settings as HiGHS held them, the result, and the files written with their
-hashes; everything but its `run` member is a function of the inputs and the installed software
-alone.
+hashes; everything but its `run` member is a function of the inputs, the settings given and the
+installed software alone.
 
 The `file_sha256` member (name -> SHA-256 of each file `files` lists, manifest.json and
 subfolders aside) is added once every file is written (siting/deliver/folders.py
@@ -11,6 +12,8 @@ the files against the folder's marker `.siting-run`, which lists them with their
 
 from __future__ import annotations
 
+import datetime
+import math
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -23,7 +26,7 @@ import shapely
 
 import siting
 from siting.config.highs import NAMED_SETTINGS
-from siting.config.load import LoadedScenario, file_sha256
+from siting.config.load import LoadedScenario, MadeAbsolute, Override, file_sha256
 from siting.deliver.folders import extends_chain
 from siting.optimize.results import Plan, clean
 from siting.optimize.solve import SolveReport
@@ -56,12 +59,46 @@ def working_crs_record(name: str) -> dict[str, Any]:
     return {"as_given": name, "epsg": crs.to_epsg(), "name": crs.name, "used_for": WORKING_CRS_USE}
 
 
+def override_value(value: Any) -> Any:
+    """An override's value as given, as JSON holds it: a path made absolute for a worker process
+    (`MadeAbsolute`) as it was given (relative, or from a home folder), so that the record names
+    no machine's folders the user did not type; mappings (keys as text) and lists item by item; a
+    date as ISO 8601 text, a number that is not finite and any other value as text; text,
+    numbers, yes/no and null as they are."""
+    if isinstance(value, MadeAbsolute):
+        return value.given if value.given is not None else str(value)
+    if isinstance(value, dict):
+        return {str(k): override_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [override_value(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
+    return str(value)
+
+
+def override_records(overrides: Sequence[Override]) -> list[dict[str, Any]]:
+    """The manifest's `overrides`: each setting given on top of the scenario file (the command
+    line's `--set`, a Python call's `overrides`, a sweep's values), in the order given, as
+    {"setting": dotted key, "value": `override_value`}."""
+    return [{"setting": str(key), "value": override_value(value)} for key, value in overrides]
+
+
 def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
              model_size: dict[str, Any], timings: dict[str, float], notices: list[str],
-             dropped: tuple[str, ...], files: Sequence[str] = ()) -> dict[str, Any]:
-    """Run manifest. Everything but the `run` member is a function of the inputs alone. Its
-    `inputs` and `input_sha256` name every input file by role: the scenario, the bases it extends
-    ("base", "base_2", ...), the catalog, the committed projects and each layer. `files`
+             dropped: tuple[str, ...], files: Sequence[str] = (), variant: str | None = None,
+             overrides: Sequence[Override] = ()) -> dict[str, Any]:
+    """Run manifest. Everything but the `run` member is a function of the inputs and the settings
+    given alone. Its `inputs` and `input_sha256` name every input file by role: the scenario, the
+    bases it extends ("base", "base_2", ...), the catalog, the committed projects and each layer;
+    after them, `variant` names the scenario file's variant run (null for its base scenario) and
+    `overrides` lists the settings given on top of the file (`override_records`; empty for none),
+    so that the folder says what was run beyond its input files. `files`
     names the plan's output files (listed sorted under `files`; their SHA-256 are added as
     `file_sha256` once they are written, see the module's note). With candidate cells,
     `model_size` is the screened model's and its "screening" entry (siting/optimize/screening.py
@@ -95,6 +132,8 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "inputs_relative_to": INPUTS_RELATIVE_TO,
         "inputs": inputs,
         "input_sha256": hashes,
+        "variant": variant,
+        "overrides": override_records(overrides),
         "versions": {"python": sys.version.split()[0], **{p: _version(p) for p in PACKAGES},
                      "highs": report.solver_version, **library_versions()},
         "working_crs": working_crs_record(loaded.scenario.spatial.working_crs),

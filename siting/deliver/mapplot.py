@@ -11,11 +11,12 @@ candidate cells (with a `candidates:` block) as a faint grid, the cells the plan
 flows and sources by resource (a prospective source the plan may not use as a hollow triangle);
 candidate sites by status (a site where only existing or committed plants stand, status
 `standing`, as a dark blue diamond labelled with its name and that capacity in the final year);
-and every built site as a pie whose area
-is proportional to its capex and whose slices are the products it builds (by the output value of
-the capacity added), labelled with the site's name and each product's capacity added in words and
-units. Pies that would cover each other on the page are moved apart about their shared centre,
-and a pie moved off its site is tied to it by a thin line ending on a dot (`spread_pies`); a
+and every built site as a pie whose area is proportional to its capex (the plan's largest at
+LARGEST_MARKER points^2, or, for the runs of a comparison or sweep, the largest of all its runs:
+`pie_scale`) and whose slices are the products it builds (by the output value of the capacity
+added), labelled with the site's name and each product's capacity added in words and units. Pies
+that would cover each other on the page are moved apart about their shared centre, and a pie
+moved off its site is tied to it by a thin line ending on a dot (`spread_pies`); a
 moved pie stays inside the map's frame. Labels are placed greedily, beside their own pie, so that
 none overlaps another label or a pie. The scale bar stands in the lower left corner; the north
 arrow in the upper right one, or where a pie, a mark or a layer's drawing would be under it, at
@@ -99,6 +100,9 @@ def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float
 
 #: The map's file name, as its notices name it.
 MAP_FILE = "map.png"
+#: The plan layers the map draws, by name (siting/deliver/layers.py `plan_layers`); the others are
+#: not read.
+MAP_LAYERS = ("sites", "clusters", "redline_zones", "redline", "sources", "flows", "candidate_cells")
 #: 1600 x 1200 pixels: readable on a screen and in a printed A4 report (taller only where the
 #: legend and the notes need it: `lay_out_margin`).
 FIGURE_SIZE_IN = (16.0, 12.0)
@@ -793,25 +797,47 @@ def standing_label(site: StandingSite, units: Mapping[str, str]) -> str:
 
 
 def pie_area(capex: float, top: float) -> float:
-    """Pie area in points^2: proportional to capex, the largest LARGEST_MARKER."""
+    """Pie area in points^2 of a site of `capex` yuan on the scale where `top` yuan of capex has
+    a pie of LARGEST_MARKER points^2: proportional to capex, at least SMALLEST_MARKER."""
     return max(LARGEST_MARKER * capex / top, SMALLEST_MARKER) if top > 0 else SMALLEST_MARKER
 
 
-def pie_radii(built: Sequence[BuiltSite]) -> list[float]:
-    """Each built site's pie radius in points (area ∝ capex, see `pie_area`)."""
-    top = max((b.capex_yuan for b in built), default=0.0)
-    return [math.sqrt(pie_area(b.capex_yuan, top)) / 2 for b in built]
+def largest_capex(built: Sequence[BuiltSite]) -> float:
+    """The largest capex (yuan) of the built sites, 0 without any: the top of a map's own pie scale."""
+    return max((b.capex_yuan for b in built), default=0.0)
+
+
+def pie_scale(built: Sequence[BuiltSite], top: float | None = None) -> float:
+    """The capex (yuan) whose pie is LARGEST_MARKER points^2 on the map of `built`: `top` where
+    given (e.g. the largest built site over every run of a comparison or sweep, so that their
+    maps share one scale), else the map's own largest (`largest_capex`). Raises ValueError when
+    `top` is not a finite number at least the map's own largest: a pie would outgrow the legend's
+    largest reference size."""
+    own = largest_capex(built)
+    if top is None:
+        return own
+    if not (math.isfinite(top) and top >= own):
+        raise ValueError(f"the pie scale must be at least the largest built site's capex ({own:g} yuan), got {top!r}")
+    return float(top)
+
+
+def pie_radii(built: Sequence[BuiltSite], top: float | None = None) -> list[float]:
+    """Each built site's pie radius in points (area ∝ capex, see `pie_area`), on the scale
+    `pie_scale(built, top)` gives: `top` yuan of capex at LARGEST_MARKER points^2."""
+    scale = pie_scale(built, top)
+    return [math.sqrt(pie_area(b.capex_yuan, scale)) / 2 for b in built]
 
 
 def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[int, int, int]],
               values: Mapping[str, float], data_per_point: float,
-              centres: Sequence[tuple[float, float]] | None = None) -> list[float]:
+              centres: Sequence[tuple[float, float]] | None = None, top: float | None = None) -> list[float]:
     """A pie per built site (largest first, so that small ones stay on top), centred on the site
     or on its entry in `centres` (data coordinates, one per site: where `displaced_centres` put
-    it); returns each site's radius in points. The patches go in as artists, not with
-    `add_patch`, which also widens the data limits by each wedge's outline: the map's limits
-    are set before the pies, so that measure changed nothing drawn."""
-    radii = pie_radii(built)
+    it), sized on the scale of `top` (yuan of capex at LARGEST_MARKER points^2; the sites' own
+    largest where None, see `pie_scale`); returns each site's radius in points. The patches go
+    in as artists, not with `add_patch`, which also widens the data limits by each wedge's
+    outline: the map's limits are set before the pies, so that measure changed nothing drawn."""
+    radii = pie_radii(built, top)
     at = [(b.x, b.y) for b in built] if centres is None else list(centres)
     # matplotlib draws by zorder, so the order of drawing is the zorder's: the rank by size.
     for rank, n in enumerate(sorted(range(len(built)), key=lambda k: (-built[k].capex_yuan, k))):
@@ -1205,12 +1231,17 @@ def quiet_canvas(figure: Figure) -> FigureCanvasAgg:
 
 
 def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str], working_crs: str,
-               context: MapContext | None = None, lettering: Lettering | None = None) -> Figure:
+               context: MapContext | None = None, lettering: Lettering | None = None,
+               pie_top_yuan: float | None = None) -> Figure:
     """The map as a matplotlib figure on an Agg canvas (render_map saves it as PNG); its texts
-    fitted to the installed fonts by `lettering` (a new one where not given)."""
+    fitted to the installed fonts by `lettering` (a new one where not given). `pie_top_yuan`: the
+    capex (yuan) whose pie is LARGEST_MARKER points^2, which the legend's reference sizes are
+    taken from too (`pie_scale`): a comparison or sweep gives every run's map the largest built
+    site of all its runs, so that the same capex has the same pie on each; None: this plan's own
+    largest. Raises ValueError when it is below this plan's largest."""
     extra = context or MapContext()
     letters = lettering or Lettering(MAP_FILE)
-    by_name = {layer.name: layer for layer in layers}
+    by_name = {layer.name: layer for layer in layers if layer.name in MAP_LAYERS}
     crs = working_crs
     sites = _projected(by_name.get("sites"), crs)
     clusters = _projected(by_name.get("clusters"), crs)
@@ -1250,9 +1281,10 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         box = ax.get_window_extent(renderer)
         data_per_point = (extent[2] - extent[0]) / box.width * renderer.points_to_pixels(1.0)
         built = built_sites(sites, products, title.years)
-        radii = pie_radii(built)
+        top_capex = pie_scale(built, pie_top_yuan)
+        radii = pie_radii(built, top_capex)
         centres = displaced_centres(built, radii, data_per_point, extent)
-        draw_pies(ax, built, colours, extra.values, data_per_point, centres)
+        draw_pies(ax, built, colours, extra.values, data_per_point, centres, top_capex)
         leaders = draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
         for (x, y), radius in zip(centres, radii, strict=True):
@@ -1297,7 +1329,6 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         statuses = set(sites["status"]) if sites is not None else set()
         shown = [p for p in products if any(p in b.added for b in built)]
         context_label = extra.context_label if counties is not None else None
-        top_capex = max((b.capex_yuan for b in built), default=0.0)
         flowing = set(map(str, flows["resource"])) if flows is not None else set()
 
         def entries(font: float, spacing: float) -> tuple[list[object], list[str]]:
@@ -1405,13 +1436,15 @@ def _span(years: Sequence[int]) -> str:
 
 
 def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str],
-               working_crs: str, context: MapContext | None = None) -> list[str]:
+               working_crs: str, context: MapContext | None = None, pie_top_yuan: float | None = None) -> list[str]:
     """Draw the plan's layers into a PNG (PIXELS in size, taller where the margin needs it: see
-    `lay_out_margin`) at a path or into a binary file. Returns the notices of the drawing: the
-    `Lettering` notice where a label had characters no installed font draws."""
+    `lay_out_margin`) at a path or into a binary file, the pies on the scale of `pie_top_yuan`
+    (yuan of capex at LARGEST_MARKER points^2; None: the plan's own largest, see `map_figure`).
+    Returns the notices of the drawing: the `Lettering` notice where a label had characters no
+    installed font draws."""
     lettering = Lettering(MAP_FILE)
     with matplotlib.style.context("default"), matplotlib.rc_context({"hatch.linewidth": 0.6}):
-        figure = map_figure(layers, title, products, working_crs, context, lettering)
+        figure = map_figure(layers, title, products, working_crs, context, lettering, pie_top_yuan)
         figure.savefig(target, dpi=DPI, format="png", metadata={"Software": None})
     notice = lettering.notice()
     return [notice] if notice is not None else []

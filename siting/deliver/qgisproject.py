@@ -21,7 +21,8 @@ the same plan gives the same bytes; the print date is a QGIS expression, evaluat
 is exported.
 
 `compare.qgs` shows the runs of a comparison side by side: each run's sites (from its own
-`plan.gpkg`, in its own style, on one capex scale, each site named once), the red-line zones of the
+`plan.gpkg`, in its own style, on one capex scale, each site named once and each symbol keyed once
+in the print legend), the red-line zones of the
 baseline and of every run whose zones differ, the baseline's clusters, red line and context
 outlines for context, and per compared run the changes against the baseline (`diff.geojson` in
 the style of `diff.qml`), those of a run within solver tolerance of the baseline named and noted
@@ -30,6 +31,7 @@ as plans of indistinguishable cost, not effects of the change (`compare_project_
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -90,7 +92,9 @@ class ProjectLayer:
     known, its features' attributes (the print legend then keys only what they draw); `legend`,
     its title in the print legend ("" for its name); `abstract`, what the layer shows in full
     (its metadata's abstract, which QGIS shows as the layer's tooltip and under Layer Properties >
-    Metadata; "" for none)."""
+    Metadata; "" for none); `legend_group`, where not "", the layers whose print legend keys
+    each line once: a line of the same text and symbol as one an earlier layer of the group
+    keys is left out (`legend_entries`), e.g. each run's sites in compare.qgs."""
 
     layer_id: str
     title: str
@@ -100,6 +104,7 @@ class ProjectLayer:
     frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     legend: str = ""
     abstract: str = ""
+    legend_group: str = ""
 
     @property
     def legend_title(self) -> str:
@@ -415,11 +420,28 @@ class LegendNode:
     """One line QGIS's legend makes for a layer: its index among the layer's legend nodes (the
     renderer's, then the diagrams'), its text ("" where QGIS shows the layer's name beside the
     symbol, a single symbol's) and whether the print legend keys it (it has a symbol, and a
-    feature draws with it, as far as the data is known)."""
+    feature draws with it, as far as the data is known); `symbol`, what it draws, as text (its
+    symbol's XML without the symbol's name; a pie slice's colour), so that two nodes of the same
+    label and symbol are known to key the same thing."""
 
     index: int
     label: str
     keyed: bool
+    symbol: str = ""
+
+
+def _symbol_text(symbols: Mapping[str, ET.Element], name: str | None) -> str:
+    """The XML of the symbol named `name` among a renderer's `symbols`, without its name and the
+    white space between its elements ("" for none), as `LegendNode.symbol` compares it."""
+    found = symbols.get(name or "")
+    if found is None:
+        return ""
+    unnamed = copy.deepcopy(found)
+    unnamed.attrib.pop("name", None)
+    for node in unnamed.iter():
+        node.text = node.text if node.text and node.text.strip() else None
+        node.tail = node.tail if node.tail and node.tail.strip() else None
+    return ET.tostring(unnamed, encoding="unicode")
 
 
 _EQUALS = re.compile(r"""^\s*"((?:[^"]|"")+)"\s*=\s*('(?:[^']|'')*'|-?[0-9.]+)\s*$""")
@@ -458,15 +480,17 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
     renderer = root.find("renderer-v2")
     nodes: list[LegendNode] = []
     rows = frame if frame is not None else pd.DataFrame()
+    symbols = {str(s.get("name")): s for s in renderer.findall("symbols/symbol")} if renderer is not None else {}
     if renderer is not None and renderer.get("type") == "categorizedSymbol":
         attribute = renderer.get("attr", "")
         values = {str(v) for v in rows[attribute]} if frame is not None and attribute in rows.columns else None
         for category in renderer.findall("categories/category"):
             drawn = category.get("render", "true") == "true"
             nodes.append(LegendNode(len(nodes), category.get("label", ""),
-                                    drawn and (values is None or category.get("value") in values)))
+                                    drawn and (values is None or category.get("value") in values),
+                                    _symbol_text(symbols, category.get("symbol"))))
     elif renderer is not None and renderer.get("type") == "singleSymbol":
-        nodes.append(LegendNode(0, "", frame is None or len(frame) > 0))
+        nodes.append(LegendNode(0, "", frame is None or len(frame) > 0, _symbol_text(symbols, "0")))
     elif renderer is not None and renderer.get("type") == "RuleRenderer":
         read: dict[tuple[str, bool], pd.Series] = {}
 
@@ -474,7 +498,8 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
             for child in rule.findall("rule"):
                 mine = None if selected is None else selected & _matches(child.get("filter", ""), rows, read)
                 drawn = on and child.get("checkstate", "1") != "0" and (mine is None or bool(mine.any()))
-                nodes.append(LegendNode(len(nodes), child.get("label", ""), drawn and child.get("symbol") is not None))
+                nodes.append(LegendNode(len(nodes), child.get("label", ""), drawn and child.get("symbol") is not None,
+                                        _symbol_text(symbols, child.get("symbol"))))
                 walk(child, mine, drawn)
         rules = renderer.find("rules")
         if rules is not None:
@@ -486,7 +511,7 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
             fields = [f.replace('""', '"') for f in re.findall(r'"((?:[^"]|"")+)"', attribute.get("field", ""))]
             known = [f for f in fields if f in rows.columns]
             drawn = frame is None or not known or bool((rows[known].fillna(0).to_numpy(dtype=float) > 0).any())
-            nodes.append(LegendNode(len(nodes), attribute.get("label", ""), drawn))
+            nodes.append(LegendNode(len(nodes), attribute.get("label", ""), drawn, f"slice {attribute.get('color')}"))
     return nodes
 
 
@@ -504,11 +529,19 @@ class LegendEntry:
 
 
 def legend_entries(layers: Sequence[ProjectLayer]) -> list[LegendEntry]:
-    """The print legend's layers, top to bottom, with the nodes it keys."""
+    """The print legend's layers, top to bottom, with the nodes it keys: those their features
+    draw (`legend_nodes`), less, in a layer of a `legend_group`, those of the same label and
+    symbol that an earlier layer of its group keys."""
     entries = []
+    shown: dict[str, set[tuple[str, str]]] = {}
     for layer in layers:
         nodes = legend_nodes(layer.qml, layer.frame)
-        keyed = tuple((n.index, n.label) for n in nodes if n.keyed)
+        keyed_nodes = [n for n in nodes if n.keyed]
+        if layer.legend_group:
+            seen = shown.setdefault(layer.legend_group, set())
+            keyed_nodes = [n for n in keyed_nodes if (n.label, n.symbol) not in seen]
+            seen.update((n.label, n.symbol) for n in keyed_nodes)
+        keyed = tuple((n.index, n.label) for n in keyed_nodes)
         entries.append(LegendEntry(layer.layer_id, layer.legend_title, keyed, len(nodes) == 1 and nodes[0].label == "",
                                    "Point" in layer.geometry_type))
     return entries
@@ -829,6 +862,11 @@ def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, 
             f"{INDISTINGUISHABLE}.")
 
 
+#: The print legend's title of compare.qgs's first sites layer where there are several: its lines
+#: key every run's sites (the others' layers add only the lines it lacks, `legend_entries`).
+SHARED_SITES_LEGEND = "sites of every run"
+
+
 def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
                          diff_changes: Mapping[str, Collection[str]] | None = None,
                          differences: Mapping[str, RunDifference] | None = None) -> str | None:
@@ -845,7 +883,10 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     - each run's sites, in its own style (which lists its own statuses) but with the pies and
       circles of every run on one capex scale, the largest capex of any run
       (`with_capex_scale`), and each site named once: a run's layer leaves out the labels of
-      the sites an earlier run's layer labels (`with_labels_left_out`);
+      the sites an earlier run's layer labels (`with_labels_left_out`); the print legend keys
+      each status, pie size and slice once, under the first run's layer (titled
+      SHARED_SITES_LEGEND where there are several runs), a later run's layer only with the
+      lines that one lacks (none: it is left out of the legend; `legend_group`);
     - the baseline's red-line zones (redline_zones), and each other run's where they differ
       from the baseline's, named with the run and their distances (`zones_summary`);
     - the baseline's clusters, red line and context outlines (where it has them).
@@ -883,6 +924,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     sites = {sub: _properties(_json(folder / sub / "sites.geojson")) for _label, sub in written}
     top = max((float(f.get("capex_yuan") or 0.0) for features in sites.values() for f in features), default=0.0)
     labelled: set[str] = set()
+    shared = SHARED_SITES_LEGEND if len(written) > 1 else ""
     for label, sub in written:
         qgs = base if sub == base_sub else ET.fromstring(
             (folder / sub / "plan.qgs").read_text(encoding="utf-8").split("\n", 1)[1])
@@ -893,7 +935,9 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
             scale = f"; built sites as pies of area ∝ capex on one scale for every run (largest {amount(top, 'yuan')})"
         layers.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
                                    _geometry_type(qgs, "sites"), with_labels_left_out(qml, labelled),
-                                   abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}."))
+                                   legend=shared if sub == base_sub else "",
+                                   abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}.",
+                                   legend_group="sites"))
         labelled |= {str(f["id"]) for f in sites[sub] if f.get("status") in ("built", "standing")}
     base_zones = (folder / base_sub / "redline_zones.geojson")
     base_text = base_zones.read_text(encoding="utf-8") if base_zones.is_file() else None

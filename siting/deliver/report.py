@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,12 +38,13 @@ from siting.deliver.drivers import (
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import prospective_left_out, prospective_left_out_km
 from siting.deliver.mapinfo import MapContext, redline_extent_text, site_names
-from siting.deliver.styles import STATUS_LABELS
-from siting.deliver.tables import trade_rows
+from siting.deliver.styles import STATUS_LABELS, resource_label
+from siting.deliver.tables import raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan
-from siting.prepare.positions import PositionCheck, position_section
+from siting.prepare.inputs import km_figure
+from siting.prepare.positions import PositionCheck, km_text, position_section
 
 
 @dataclass(frozen=True)
@@ -318,9 +320,9 @@ def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | 
                  clusters: Mapping[str, str] | None = None) -> list[Block]:
     """Products bought outside and sold out of the province, per hub (named by its cluster,
     `clusters`), product and year, in trade.csv's order (`trade_rows`), and raw material bought
-    outside, per site, by its name
-    (`names`); money in the year's yuan, not discounted; amounts as the layers deliver them
-    (`amount`)."""
+    outside, per site, by its name (`names`), resource and year, in raw_imports.csv's order
+    (`raw_import_rows`); money in the year's yuan, not discounted; amounts as the layers deliver
+    them (`amount`)."""
     names = names or {}
     clusters = clusters or {}
     unit = {p: per_year(spec.unit) for p, spec in loaded.catalog.products.items()}
@@ -342,7 +344,7 @@ def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | 
     if not plan.raw_imports.empty:
         rows = [[names.get(str(r.site), str(r.site)), clusters.get(str(r.cluster), str(r.cluster)),
                  str(r.resource).replace("_", " "), str(r.year), amount(r.tonnes), bn_yuan(r.import_cost_yuan)]
-                for r in plan.raw_imports.itertuples(index=False)]
+                for r in raw_import_rows(plan.raw_imports).itertuples(index=False)]
         rows, more = _clipped(rows, "raw_imports.csv")
         blocks += [Block("p", "Raw material bought outside the province, by site:"),
                    Block("table", Table(["site", "cluster", "resource", "year", "t/yr", "import cost, bn yuan"],
@@ -463,11 +465,12 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
     was shortened (given here once), its id (which ties it to sites.geojson and the CSV files), its
     cluster (by its name, `clusters`), its status in words (the QGIS legend's, `STATUS_LABELS`)
     and the products excluded there, with why (for proximity, as `proximity` says it, site id ->
-    its reasons from `site_proximity`: a prospective source left out within reach is named; else
-    "no source within reach for"); then the land and the on-site sources of the built sites. The
-    sites excluded for every product are counted by their status (`excluded_*`, or outside the
-    clusters) and, for a `standing` site, whose status does not say it, by `closed`
-    (`closed_sites`)."""
+    its reasons from `site_proximity`: a prospective source left out within reach is named, once,
+    in a note under the table that the sites' cells refer to with its road km from each site
+    (`_left_out_cell`, `left_out_notes`); else "no source within reach for"); then the land and
+    the on-site sources of the built sites. The sites excluded for every product are counted by
+    their status (`excluded_*`, or outside the clusters) and, for a `standing` site, whose status
+    does not say it, by `closed` (`closed_sites`)."""
     names = names or {}
     clusters = clusters or {}
     proximity = proximity or {}
@@ -477,6 +480,8 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
     blocks = [Block("h2", "Sites"), Block("table", Table(["status", "sites"], counts, frozenset({1})))]
     rows = []
     excluded = 0
+    notes: dict[tuple[str, float, tuple[str, ...]], int] = {}  # a left-out reason's `_note_key` -> its number
+    noted = [0]  # noted[k]: how many notes the first k rows refer to
     for row in frame.itertuples(index=False):
         reasons = []
         if row.excluded_redline:
@@ -484,7 +489,7 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
         site_id, status = str(row.id), STATUS_LABELS.get(str(row.status), str(row.status))
         if row.excluded_proximity:
             given = proximity.get(site_id)
-            reasons += [reason.text() for reason in given] if given else [
+            reasons += [_left_out_cell(reason, notes) for reason in given] if given else [
                 f"no source within reach for {_products_text(row.excluded_proximity)}"]
         shown = names.get(site_id, site_id)
         whole = str(row.name).strip() if isinstance(row.name, str) and row.name.strip() else ""
@@ -493,19 +498,63 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
         rows.append([shown, whole if whole and whole != shown and whole.startswith(shown) else "", site_id,
                      clusters.get(str(row.cluster), str(row.cluster)), status,
                      "; ".join(reasons) or ("every product" if everything else "")])
+        noted.append(len(notes))
     header = ["site", "whole name, where shortened", "id", "cluster", "status", "excluded products"]
     shortened = any(row[1] for row in rows)
     if not shortened:
         header, rows = [header[0], *header[2:]], [[row[0], *row[2:]] for row in rows]
     rows, more = _clipped(rows, "sites.geojson")
+    referred = sorted((n, key) for key, n in notes.items() if n <= noted[len(rows)])  # by the rows shown
     blocks += [Block("p", "No site is excluded for every product." if not excluded else
                      f"{excluded} site{' is' if excluded == 1 else 's are'} excluded for every product."),
                Block("p", "Every site, by the name this report gives it (its name in the sites layer"
                           + (", shortened to the part before the first comma where that stays distinct, as map.png "
                              "labels it), with its whole name where shortened" if shortened else ")")
                           + " and its id (as in sites.geojson and the CSV files):"),
-               Block("table", Table(header, rows)), *more]
+               Block("table", Table(header, rows)), *left_out_notes(referred), *more]
     return blocks + land_blocks(frame, names) + on_site_blocks(frame, names)
+
+
+def _note_key(reason: ProximityReason) -> tuple[str, float, tuple[str, ...]]:
+    """What a note under the site table says once for every site whose reason shares it: the
+    resource, its limit (km) and the names of the prospective sources left out within it."""
+    return str(reason.resource), float(reason.limit_km), tuple(sorted(name for name, _km in reason.left_out))
+
+
+def _left_out_cell(reason: ProximityReason, notes: dict[tuple[str, float, tuple[str, ...]], int]) -> str:
+    """A proximity reason as the site table's cell gives it. A plain one ("no source within reach
+    for FePO4, Li2CO3") in full; one naming prospective sources left out within the limit by its
+    label and products, then the number of the note that names the sources and why they are left
+    out (`left_out_notes`) and their road km from this site: "no producing lithium clay source
+    within 100 km for Li2CO3 (note 1: 82.5 road km)", or with several sources, nearest first, each
+    by its name: "(note 2: B at 12.0 and A at 12.0 road km)". `notes` (`_note_key` -> number, from
+    1 in the order first met) gains the reason's note if it is new."""
+    if reason.resource is None or not reason.left_out:
+        return reason.text()
+    number = notes.setdefault(_note_key(reason), len(notes) + 1)
+    if len(reason.left_out) == 1:
+        km = km_text(reason.left_out[0][1])
+    else:
+        km = joined(f"{name} at {km_text(km)}" for name, km in reason.left_out)
+    return f"{reason.label()} {', '.join(product_label(p) for p in reason.products)} (note {number}: {km} road km)"
+
+
+def left_out_notes(notes: Sequence[tuple[int, tuple[str, float, tuple[str, ...]]]]) -> list[Block]:
+    """The notes under the site table, each said once for every site that refers to it
+    (`_left_out_cell`): which prospective sources of a resource lie within its limit and that the
+    scenario leaves them out (spatial.include_prospective_sources is false), the road km from each
+    site being in the table. None without notes."""
+    lines = []
+    for number, (resource, limit_km, sources) in notes:
+        what = f"{resource_label(resource)} source{'s' if len(sources) > 1 else ''} within {km_figure(limit_km)} km"
+        if len(sources) == 1:
+            lines.append(f"Note {number}: the {what}, {sources[0]}, is prospective and left out "
+                         f"(spatial.include_prospective_sources is false); the table gives its road km from each site.")
+        else:
+            lines.append(f"Note {number}: the {what}, {joined(sources)}, are prospective and left out "
+                         "(spatial.include_prospective_sources is false); the table gives the road km of each "
+                         "from each site.")
+    return [Block("p", line) for line in lines]
 
 
 def land_blocks(frame: Any, names: Mapping[str, str] | None = None) -> list[Block]:
@@ -622,15 +671,16 @@ def redline_extent_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer],
 
 
 def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
-    """The input files with their SHA-256, the working CRS distances and areas were measured in,
-    the software versions (Python packages and the GDAL, PROJ and GEOS libraries) and the notices,
-    as the manifest gives them."""
+    """The input files with their SHA-256, the settings given on top of the scenario file
+    (`given_blocks`), the working CRS distances and areas were measured in, the software versions
+    (Python packages and the GDAL, PROJ and GEOS libraries) and the notices, as the manifest gives
+    them."""
     files = [[role, f"`{manifest['inputs'][role]}`", f"`{digest}`"]
              for role, digest in manifest["input_sha256"].items()]
     versions = [[name, str(version)] for name, version in manifest["versions"].items()]
     blocks = [Block("h2", "Input provenance"),
               Block("p", "Input files (relative to the scenario file) and their SHA-256:"),
-              Block("table", Table(["input", "file", "SHA-256"], files))]
+              Block("table", Table(["input", "file", "SHA-256"], files)), *given_blocks(manifest)]
     crs = manifest.get("working_crs")
     if crs:
         code = f"EPSG:{crs['epsg']}" if crs.get("epsg") is not None else f"`{crs['as_given']}`"
@@ -639,6 +689,35 @@ def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
     if manifest.get("notices"):
         blocks += [Block("p", "Notices:"), Block("list", list(manifest["notices"]))]
     return blocks
+
+
+def given_blocks(manifest: Mapping[str, Any]) -> list[Block]:
+    """The settings given for the run on top of its scenario file, as the manifest records them
+    (`variant`, `overrides`: siting/deliver/manifest.py `override_records`): each setting by its
+    dotted key with its value (text as it is, any other value as JSON), in the order given; or,
+    when there are none, that the plan is that of the input files as they are. Nothing for a
+    manifest that records neither."""
+    if "overrides" not in manifest:
+        return []
+    variant = manifest.get("variant")
+    base = f"the scenario file's variant {_code(str(variant))}" if variant else "the scenario file"
+    given = manifest["overrides"]
+    if not given:
+        return [Block("p", f"No setting was given on top of {base}: the plan is that of the input files above, as "
+                           "they are.")]
+    rows = [[_code(str(item["setting"])), _code(_given_value(item["value"]))] for item in given]
+    return [Block("p", f"Settings given for this run on top of {base}, applied in this order:"),
+            Block("table", Table(["setting", "value"], rows))]
+
+
+def _given_value(value: Any) -> str:
+    """A given setting's value as the report shows it: text as it is, any other value as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _code(text: str) -> str:
+    """`text` as inline code, unless it holds a backtick (then as it is)."""
+    return text if "`" in text else f"`{text}`"
 
 
 def position_blocks(positions: PositionCheck | None, plan: Plan, names: Mapping[str, str]) -> list[Block]:

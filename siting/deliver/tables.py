@@ -6,8 +6,8 @@ Money is written in billion yuan (siting/config/units.py): a column holding yuan
 `<name>_yuan`, is written as `<name>_bn_yuan`, unless the frame names it in `attrs[AS_GIVEN]`
 (a swept setting, written as it was typed); quantities carry their product's unit in a `unit`
 column ("t/yr", "GWh/yr", "million m2/yr"), right after the column that decides it (`product`,
-or targets.csv's `target`) and before `year`: the keys (where, what, in which unit, when), then
-the figures. A solver gap, a share in Python (0.0243), is written in percent as the terminal
+targets.csv's `target`, raw_imports.csv's `resource`) and before `year`: the keys (where, what,
+in which unit, when), then the figures. A solver gap, a share in Python (0.0243), is written in percent as the terminal
 prints it: the column `gap` as `gap_percent` (2.43), a row whose unit is "share" in "%".
 
 The tables for people (Markdown and terminal) give a proven range, which a frame holds as two
@@ -29,10 +29,10 @@ from siting.deliver.geojson import format_number
 from siting.optimize.results import Plan
 from siting.optimize.tolerance import range_text
 
-#: Widest terminal table, in characters.
+#: Widest terminal table, in terminal columns (`display_width`: a Chinese character takes two).
 TERMINAL_WIDTH = 120
 
-#: Longest cell shown in a terminal table; longer text is cut with "...".
+#: Longest cell shown in a terminal table, in terminal columns; longer text is cut with "...".
 TERMINAL_CELL = 40
 
 #: The key of a frame's `attrs` naming the columns written as they are, whatever their name says
@@ -55,7 +55,15 @@ def _with_unit(frame: pd.DataFrame, catalog: Any, after: str) -> pd.DataFrame:
 
 #: trade.csv's keys in its column order (where, what, when): its rows are sorted by them, as plan.csv's
 #: are by its own (`site`, `product`, `year`, `module`), and the report's trade table follows it.
+#: A column that another decides (`cluster` by `site`, `unit` by `product`) is no key of its own.
 TRADE_KEYS = ["hub", "product", "year"]
+
+#: product_flows.csv's keys in its column order (which leg, from where, to where, what, when); the
+#: product_flows layer's features follow them.
+PRODUCT_FLOW_KEYS = ["kind", "from", "to", "product", "year"]
+
+#: raw_imports.csv's keys in its column order (where, what, when); the report's table follows them.
+RAW_IMPORT_KEYS = ["site", "resource", "year"]
 
 
 def trade_rows(trade: pd.DataFrame) -> pd.DataFrame:
@@ -63,13 +71,39 @@ def trade_rows(trade: pd.DataFrame) -> pd.DataFrame:
     return trade.sort_values(TRADE_KEYS, kind="stable")
 
 
+def product_flow_rows(flows: pd.DataFrame) -> pd.DataFrame:
+    """`Plan.product_flows` in product_flows.csv's order: sorted by PRODUCT_FLOW_KEYS, each as text
+    or number sorts (`kind` alphabetically: gateway_to_hub, hub_to_gateway, hub_to_hub,
+    hub_to_site, site_to_hub)."""
+    return flows.sort_values(PRODUCT_FLOW_KEYS, kind="stable")
+
+
+def raw_import_rows(imports: pd.DataFrame) -> pd.DataFrame:
+    """`Plan.raw_imports` in raw_imports.csv's order: sorted by RAW_IMPORT_KEYS, each as text or
+    number sorts."""
+    return imports.sort_values(RAW_IMPORT_KEYS, kind="stable")
+
+
+def raw_import_table(imports: pd.DataFrame, catalog: Any) -> pd.DataFrame:
+    """raw_imports.csv: `Plan.raw_imports` in its order (`raw_import_rows`), with the `unit` of
+    each row, the resource's catalog unit per year (t/yr), right after `resource`, the column that
+    decides it, and the amount bought as `imports`, as trade.csv names it."""
+    table = raw_import_rows(imports).rename(columns={"tonnes": "imports"})
+    resources = getattr(catalog, "resources", {})
+    units = [per_year(resources[r].unit if r in resources else "t") for r in table["resource"]]
+    table.insert(list(table.columns).index("resource") + 1, "unit", pd.Series(units, index=table.index, dtype=object))
+    return table
+
+
 def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
     """plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv, product_flows.csv,
     raw_imports.csv and stranded.csv, as text: capacities and flows in their product's unit per
     year (the `unit` column, right after `product`, and in targets.csv after `target`, before
-    `year` in every table), raw material in t/yr, money in bn yuan (`..._bn_yuan`, output-value
-    targets in bn yuan/yr). plan.csv's and trade.csv's rows are sorted by their keys in their
-    column order (`trade_rows`). A table with no rows is written with its header."""
+    `year` in every table), raw material in t/yr (its `unit` after `resource`:
+    `raw_import_table`), money in bn yuan (`..._bn_yuan`, output-value targets in bn yuan/yr).
+    The rows of plan.csv, trade.csv, product_flows.csv and raw_imports.csv are sorted by their
+    keys in their column order (`trade_rows`, `product_flow_rows`, `raw_import_rows`). A table
+    with no rows is written with its header."""
     groups = groups or {}
     builds = plan.builds.sort_values(["site", "product", "year", "module"], kind="stable")
     builds = _with_unit(builds, catalog, "product")
@@ -92,8 +126,8 @@ def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | 
         "targets.csv": csv_text(targets),
         "costs.csv": csv_text(cost_table(plan.costs)),
         "trade.csv": csv_text(_with_unit(trade_rows(plan.trade), catalog, "product")),
-        "product_flows.csv": csv_text(_with_unit(plan.product_flows, catalog, "product")),
-        "raw_imports.csv": csv_text(plan.raw_imports),
+        "product_flows.csv": csv_text(_with_unit(product_flow_rows(plan.product_flows), catalog, "product")),
+        "raw_imports.csv": csv_text(raw_import_table(plan.raw_imports, catalog)),
         "stranded.csv": csv_text(_with_unit(plan.stranded, catalog, "product")),
     }
 
@@ -284,26 +318,48 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 
 def cut_cell(text: str, width: int) -> str:
-    """`text`, or when longer than `width` its start and "...", cut after a whole word where one
-    ends in the second half of the room (not in the middle of a name)."""
-    if len(text) <= width:
+    """`text`, or when it takes more than `width` terminal columns (`display_width`: two for a
+    Chinese character) its start and "...", at most `width` columns in all: cut after a whole word
+    where one ends in the second half of the room (not in the middle of a name), never in the
+    middle of a wide character (one that would cross the room's end is left out, so the text may
+    end a column short) nor between a letter and its combining marks."""
+    if display_width(text) <= width:
         return text
-    room = text[:width - 3]
+    room = _columns_start(text, width - 3)
     space = room.rfind(" ")
-    if text[width - 3] not in " ,;:" and space >= (width - 3) // 2:  # the room ends inside a word: drop it
+    if (text[len(room)] not in " ,;:" and space >= 0
+            and display_width(room[:space]) >= (width - 3) // 2):  # the room ends inside a word: drop it
         room = room[:space]
     return room.rstrip(" ,;:") + "..."
+
+
+def _char_width(char: str) -> int:
+    """The columns one character takes on a terminal (see `display_width`)."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 2
+    return 0 if unicodedata.combining(char) else 1
 
 
 def display_width(text: str) -> int:
     """The columns `text` takes on a terminal: 2 for each wide or full-width character (Chinese,
     Japanese and Korean script: Unicode East Asian Width W or F), 0 for a combining mark, 1 for
     any other (unicodedata; as wcwidth counts them for these)."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 0 if unicodedata.combining(c) else 1
-               for c in text)
+    return sum(_char_width(c) for c in text)
 
 
-def _padded(text: str, width: int, left: bool) -> str:
+def _columns_start(text: str, columns: int) -> str:
+    """The longest start of `text` that takes at most `columns` terminal columns (`display_width`),
+    with the combining marks of its last letter: a wide character that would cross the end is left
+    out whole."""
+    used = 0
+    for i, char in enumerate(text):
+        used += _char_width(char)
+        if used > columns:
+            return text[:i]
+    return text
+
+
+def padded(text: str, width: int, left: bool) -> str:
     """`text` padded with spaces to `width` terminal columns (`display_width`), on the right when
     `left` (left-aligned), else on the left."""
     fill = " " * max(width - display_width(text), 0)
@@ -311,9 +367,11 @@ def _padded(text: str, width: int, left: bool) -> str:
 
 
 def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "", labels: int = 2) -> str:
-    """An aligned terminal table no wider than `width`: the first `labels` columns (the row labels)
-    left-aligned, the others right-aligned; long cells are cut, and columns that do not
-    fit are left out with a closing line naming them (and `more`, where the whole table is); money
+    """An aligned terminal table no wider than `width` terminal columns (`display_width`: a Chinese
+    character takes two): the first `labels` columns (the row labels) left-aligned, the others
+    right-aligned; cells longer than TERMINAL_CELL columns are cut (`cut_cell`), columns that do
+    not fit are left out with a closing line naming them (and `more`, where the whole table is),
+    and a line still wider (a long header alone, or that closing line) is cut at `width`; money
     in bn yuan and gaps in percent (`in_file_units`); ids in words where the frame gives them
     (`shown_values`)."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
@@ -324,7 +382,7 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "",
     shown = len(header)
     while shown > 1 and sum(widths[:shown]) + 2 * (shown - 1) > width:
         shown -= 1
-    lines = ["  ".join(_padded(c, w, i < labels)
+    lines = ["  ".join(padded(c, w, i < labels)
                        for i, (c, w) in enumerate(zip(row[:shown], widths[:shown], strict=True))).rstrip()
              for row in cells]
     lines = [cut_cell(line, width) for line in lines]

@@ -207,7 +207,8 @@ def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[
                proximity: Sequence[ProximityReason] | None = None) -> str:
     """A site's popup: name, cluster, status, capex, land (`land_rows`), exclusions, capacity
     added per product with its unit, and the existing and committed capacity standing there in
-    the final year (`standing_capacities`). The proximity exclusions are said as `proximity` gives them
+    the final year (`standing_capacities`), each a table of product, unit and amount
+    (`_capacity_table`). The proximity exclusions are said as `proximity` gives them
     (siting/deliver/drivers.py `proximity_reasons`: a prospective source left out within the
     limit is named), or as "no source within reach for" the products without it."""
     name = row.get("name") or row["id"]
@@ -229,17 +230,22 @@ def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[
     extra = ""
     if added:
         span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
-        lines = "".join(f'<tr><td>{_text(product_label(p))}</td><td class="n">{quantity(v)}</td>'
-                        f"<td>{_text(per_year(units.get(p, '')))}</td></tr>" for p, v in added)
-        extra = (f'<table class="capacity"><tr><th>product</th><th>capacity added {span}</th><th>unit</th></tr>'
-                 f"{lines}</table>")
+        extra = _capacity_table(f"capacity added {span}", added, units)
     standing = standing_capacities(row, products, years)
     if standing:
-        lines = "".join(f'<tr><td>{_text(product_label(p))}</td><td class="n">{quantity(v)}</td>'
-                        f"<td>{_text(per_year(units.get(p, '')))}</td></tr>" for p, v in standing)
-        extra += (f'<table class="capacity"><tr><th>product</th><th>existing and committed {years[-1]}</th>'
-                  f"<th>unit</th></tr>{lines}</table>")
+        extra += _capacity_table(f"existing and committed {years[-1]}", standing, units)
     return _popup(str(name), rows, extra)
+
+
+def _capacity_table(heading: str, amounts: Sequence[tuple[str, float]], units: Mapping[str, str]) -> str:
+    """A popup's table of capacity per product (`amounts`: (product code, amount) pairs, in its unit per
+    year): columns product (in words), unit (the product's catalog unit per year, from `units`) and
+    the amount under `heading`: the unit right after the product that decides it and before the
+    figure, as in every table of the plan."""
+    lines = "".join(f"<tr><td>{_text(product_label(p))}</td><td>{_text(per_year(units.get(p, '')))}</td>"
+                    f'<td class="n">{quantity(v)}</td></tr>' for p, v in amounts)
+    return (f'<table class="capacity"><tr><th>product</th><th>unit</th><th>{_text(heading)}</th></tr>'
+            f"{lines}</table>")
 
 
 def _radius(capex: float, largest: float) -> float:

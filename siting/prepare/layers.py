@@ -62,7 +62,14 @@ import shapely
 from pyproj.transformer import TransformerGroup
 
 from siting.config.errors import InputError, Notice
-from siting.config.load import LoadedScenario, not_utf8_problem, paths_start, shown_path
+from siting.config.load import (
+    LoadedScenario,
+    broken_link,
+    broken_link_words,
+    not_utf8_problem,
+    paths_start,
+    shown_path,
+)
 from siting.config.schema import (
     MAX_QUANTITY,
     AllowedZone,
@@ -145,11 +152,15 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     Raises InputError for a missing or unreadable file, a file of several layers without
     `layer` (listing them), an unknown `layer`, a table without geometry (a CSV), and features
     whose geometry cannot be built (an unclosed ring, a non-finite coordinate), each named by
-    its `id_field` value. `named_in` says where the path was written, for the message of a
-    missing file (`path_named_in`; by default, the scenario)."""
+    its `id_field` value (a broken symbolic link, named itself, as one). `named_in` says where
+    the path was written, for the message of a missing file (`path_named_in`; by default, the
+    scenario)."""
     at = shown_path(path)
     if not path.exists():
         where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
+        if broken_link(path) is not None:  # named by the link, as written (`located` keeps it)
+            raise InputError([f"{at}: the {role} layer's path {broken_link_words(path)}; point the link to the "
+                              f"layer's file, or check {where}"])
         raise InputError([f"{at}: {role} layer not found; check {where}"])
     if path.is_file() and path.stat().st_size == 0:
         raise InputError([f"{at}: the file is empty; give the {role} layer as a GeoJSON, GeoPackage or shapefile"])

@@ -3,7 +3,9 @@
 Every scenario and the destination folder are checked first (siting/deliver/folders.py), so a
 rejected job creates no folder. The folder is then assembled in a staging folder beside the
 destination (each run's own outputs in a subfolder, then the tables) and swapped into place
-when complete, as `solve` does."""
+when complete, as `solve` does. Once every run is solved (the cross-start rounds included), the
+runs' map.png share one pie scale, the largest built site of all the runs (`one_pie_scale`), so
+that maps set side by side give the same capex the same pie."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import itertools
 import json
 import re
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,20 +22,32 @@ from typing import Any
 import pandas as pd
 
 from siting.config.errors import InputError
-from siting.config.load import Override, absolute_paths, load_scenario, parse_override, scenario_variants
+from siting.config.load import (
+    Override,
+    absolute_paths,
+    load_scenario,
+    parse_override,
+    scenario_variants,
+    shown_path,
+)
+from siting.config.progress import BEAT_S
+from siting.deliver.files import SolveOutcome, largest_built_capex, redraw_map
 from siting.deliver.folders import (
+    MANIFEST,
     MARKER,
     check_destination,
     input_files,
     remove_stale_temporaries,
     staging_folder,
     swap_into_place,
+    write_errors_named,
     write_files,
 )
 from siting.deliver.qgisproject import compare_project_text
 from siting.deliver.styles import diff_changes, diff_runs, diff_style
 from siting.deliver.tables import csv_text, table_files
-from siting.prepare.problem import load_checked
+from siting.optimize.workers import default_workers, run_handed_over
+from siting.prepare.problem import load_checked, prepare
 from siting.runs.pool import Case, CaseSummary, Progress, run_cases
 from siting.runs.tables import (
     COMPARE_CROSS_NOTE,
@@ -143,35 +158,112 @@ def in_staging(cases: list[Case], staging: Path) -> list[Case]:
 
 def run_batch(cases: list[Case], destination: Path, workers: int | None, scheduler: str | None,
               progress: bool, tables: Callable[[list[CaseSummary], Path], tuple[pd.DataFrame, dict[str, Any]]],
-              warm: bool = False, cross: bool = False) -> BatchResult:
+              warm: bool = False, cross: bool = False, where: str = "--out") -> BatchResult:
     """Run the cases (their `out_dir` relative to the batch folder) in a staging folder beside
     `destination`, write the tables (`tables(summaries, staging folder)` gives the table and the
     files), and swap the folder into place; on any failure or interrupt the staging folder is
-    removed. With `warm` the cases start from the first one's plan, with `cross` the cross-start
+    removed. A write the disk refuses (full, over quota, read-only: the batch's own files, or a
+    run's map drawn again) raises OutputFolderError naming `destination` as `where` gives it (the
+    setting it came from), with nothing written there (siting/deliver/folders.py
+    `write_errors_named`); a run whose own write was refused is a failed run, its message saying
+    why. With `warm` the cases start from the first one's plan, with `cross` the cross-start
     rounds follow (siting/runs/pool.py). The summaries returned name the runs' folders in
     `destination`."""
     remove_stale_temporaries(destination)
-    staging = staging_folder(destination)
+    with write_errors_named(destination, where):
+        staging = staging_folder(destination)
     try:
-        cases = in_staging(cases, staging)
-        summaries = run_cases(cases, workers, scheduler, Progress(len(cases)) if progress else None, warm, cross)
-        table, files = tables(summaries, staging)
-        write_files(staging, files)
-        swap_into_place(staging, destination)
+        with write_errors_named(destination, where, staging):
+            cases = in_staging(cases, staging)
+            counter = Progress(len(cases)) if progress else None
+            summaries = run_cases(cases, workers, scheduler, counter, warm, cross)
+            one_pie_scale(cases, summaries, workers, counter)
+            table, files = tables(summaries, staging)
+            write_files(staging, files)
+            swap_into_place(staging, destination, where)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BatchResult([_moved(s, staging, destination) for s in summaries], table, destination)
 
 
+def one_pie_scale(cases: Sequence[Case], summaries: Sequence[CaseSummary], workers: int | None = 1,
+                  counter: Progress | None = None) -> tuple[float, list[str]]:
+    """Give every run's map.png the batch's one pie scale: the largest capex (yuan) of a site
+    built by any run with a plan (its sites.geojson), at the largest pie's area (LARGEST_MARKER
+    points^2, siting/deliver/mapplot.py `pie_scale`), so that the same capex has the same pie on
+    every map and the legends give the same reference sizes. A run drew its map on its own
+    largest site as it was solved, before the others ended; each run whose own largest differs
+    (a run that builds nothing included: its legend then gives the reference sizes too) is
+    drawn again from its folder (`redraw_run`), which takes about as long as the map took in its
+    run (2 to 3 s for the Yunnan scenario), no solve. The runs are `cases` (their folders
+    complete, in the staging folder) and their `summaries`, in case order; runs without a plan
+    keep what they wrote. The maps are drawn in up to `workers` processes (None: one per core,
+    `default_workers`), each run's map the same bytes whichever draws it; `counter` shows them as
+    "maps on one pie scale". Returns the scale (0 where no run builds anything) and the labels
+    of the runs whose map changed."""
+    folders = {i: Path(s.out_dir) for i, s in enumerate(summaries) if s.ok and s.out_dir}
+    own = {i: largest_built_capex(folder) for i, folder in folders.items()}
+    top = max(own.values(), default=0.0)
+    todo = [i for i in folders if top > 0 and own[i] != top]
+    tasks = {i: (cases[i], str(folders[i]), outcome_of(folders[i], summaries[i]), top) for i in todo}
+    steps = counter.then(len(todo), "maps on one pie scale") if counter is not None and todo else None
+    changed: dict[int, bool] = {}
+
+    def begin(i: int) -> None:
+        if steps is not None:
+            steps.begin(cases[i].label)
+
+    def done(i: int, result: tuple[bool, float]) -> None:
+        changed[i] = result[0]
+        if steps is not None:
+            steps.advance(cases[i].label, f"drawn again in {result[1]:.1f} s")
+
+    try:
+        processes = min(workers or default_workers(), len(todo))
+        left = todo if processes <= 1 else run_handed_over(
+            todo, processes, lambda pool, i: pool.submit(redraw_run, *tasks[i]), begin, done,
+            steps.beat if steps is not None else lambda: None, BEAT_S)
+        for i in left:  # here: one map or one worker, or a map whose worker died
+            begin(i)
+            done(i, redraw_run(*tasks[i]))
+    finally:
+        if steps is not None:
+            steps.counter.close()
+    return top, [cases[i].label for i in todo if changed[i]]
+
+
+def outcome_of(folder: Path, summary: CaseSummary) -> SolveOutcome:
+    """What the title of the map of the run `summary` in `folder` says of its solve: the
+    termination and whether the plan is proven within its gap as its manifest records them, the
+    objective and gap as its report had them (the summary's, not the manifest's rounded figures;
+    the gap of its own solve where a bound was carried from another run: `CaseSummary.own_gap`)."""
+    solver = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["solver"]
+    return SolveOutcome(str(solver["termination"]), summary.objective_yuan is not None,
+                        bool(solver["proven_within_gap"]), summary.objective_yuan,
+                        summary.own_gap if summary.bound_from else summary.gap)
+
+
+def redraw_run(case: Case, folder: str, outcome: SolveOutcome, top: float) -> tuple[bool, float]:
+    """Draw the map of `case`'s run in `folder` again with its pies on the scale `top` (yuan of
+    capex at the largest pie's area): its scenario prepared again (no solve), `outcome` for the
+    title (siting/deliver/files.py `redraw_map`). Returns whether the folder was written (its
+    map changed) and the seconds it took."""
+    started = time.perf_counter()
+    changed = redraw_map(Path(folder), prepare(case.scenario, {}, case.variant, case.overrides), outcome, top)
+    return changed, time.perf_counter() - started
+
+
 def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummary:
     """The summary of a run of the batch swapped from `staging` into `destination`: its folder,
-    and any naming of it in its error (where an infeasible run's diagnosis is), in the batch folder."""
+    and any naming of it in its error (where an infeasible run's diagnosis is; the folder a write
+    was refused in, as the messages name folders: `shown_path`), in the batch folder."""
+    error = summary.error.replace(str(staging), str(destination))
+    error = error.replace(shown_path(staging), shown_path(destination))
     if not summary.out_dir:
-        return summary
+        return replace(summary, error=error)
     relative = Path(summary.out_dir).resolve().relative_to(staging.resolve())
-    return replace(summary, out_dir=str(destination / relative),
-                   error=summary.error.replace(str(staging), str(destination)))
+    return replace(summary, out_dir=str(destination / relative), error=error)
 
 
 def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,
@@ -212,7 +304,7 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
             files["compare.qgs"] = project
         return table, files
 
-    return run_batch(cases, destination, workers, scheduler, progress, tables, cross=True)
+    return run_batch(cases, destination, workers, scheduler, progress, tables, cross=True, where=out_name)
 
 
 def short_key(key: str) -> str:
@@ -276,4 +368,5 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         return table, {"sweep.csv": csv_text(table), "sweep.md": shown["sweep.md"],
                        "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
 
-    return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True, cross=True)
+    return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True, cross=True,
+                     where=out_name)

@@ -95,7 +95,11 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     carries this run's own (`RunResult.plan_values`). `out_name` is what the problems of
     `out_dir` call it (the command line's `--out`; `siting.run` says `out`). `notices` are added
     to the run's own (`Prepared.notices`: the report and the manifest give them), e.g. why a
-    batch's run was solved again (siting/runs/pool.py `not_taken_notice`)."""
+    batch's run was solved again (siting/runs/pool.py `not_taken_notice`). The manifest and the
+    report record the `variant` and the `overrides` as given, in their order (siting/deliver/
+    manifest.py `override_records`), as do each alternative's. A write the disk refuses (full,
+    over quota, read-only) raises OutputFolderError naming the folder, with nothing written
+    there (siting/deliver/folders.py `write_errors_named`)."""
     if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
         raise InputError([f"--time-limit | must be a finite number of seconds greater than 0 (got {time_limit_s}); "
                           "give e.g. --time-limit 60"])
@@ -107,10 +111,10 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     except InputError as error:  # with the problems of its layers, where they can be read
         raise with_layer_problems(error) from None
     if out_dir is not None:
-        destination = check_destination(Path(out_dir), input_files(loaded), out_name)
+        target, where = Path(out_dir), out_name
     else:
-        destination = check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
-                                         ": ".join(loaded.at("output", "folder")))
+        target, where = loaded.resolve(loaded.scenario.output.folder), ": ".join(loaded.at("output", "folder"))
+    destination = check_destination(target, input_files(loaded), where)
     timings: dict[str, float] = {}
     prepared = prepare(scenario_path, timings, variant, overrides)
     prepared.notices.extend(notice for notice in notices if notice not in prepared.notices)
@@ -128,7 +132,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
                                     loaded.scenario.name, infeasible.presolve, prepared.names)
         diagnosis.update(calibration_files(prepared, findings) if findings is not None else {})
-        write_folder_atomically(destination, diagnosis, create_parent)
+        write_folder_atomically(destination, diagnosis, create_parent, where)
         raise PlanInfeasible(f"{infeasible}\nthe diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, "
                              f"conflicts.png) is in {destination}") from None
     costs = None
@@ -143,7 +147,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         extra.update(table_files(costs, "rule_costs", RULE_COST_NOTE))
     if alternatives:
         started = time.perf_counter()
-        extra.update(alternative_files(prepared, settings, solved, alternatives, slack, timings))
+        extra.update(alternative_files(prepared, settings, solved, alternatives, slack, timings, variant,
+                                       overrides))
         timings["alternatives"] = time.perf_counter() - started
     calibration = findings if findings is not None else choice_score(prepared, solved.plan)
     if calibration is not None:
@@ -151,10 +156,11 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
             print(f"calibration: the plan's choice against the real plants\n{text_table(calibration)}", flush=True)
         extra.update(calibration_files(prepared, calibration))
     with progress.phase("export"):
-        files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra)
+        files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
+                             overrides=overrides)
     with progress.phase("write"):
         try:
-            write_outputs(destination, files, timings, create_parent)
+            write_outputs(destination, files, timings, create_parent, where)
         except OutputFolderError as refused:
             if refused.kept is not None:  # complete in the kept folder: the caller may still show the plan
                 refused.result = RunResult(prepared, solved.report, solved.plan, refused.kept, timings, solved.size,
@@ -164,15 +170,17 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
 
 
 def write_outputs(destination: Path, files: Mapping[str, FileContent], timings: dict[str, float],
-                  create_parent: bool = True) -> None:
+                  create_parent: bool = True, where: str = "--out") -> None:
     """Write a run's `files` into `destination` all at once (siting/deliver/folders.py
     `write_folder_atomically`), timing it: `timings["write"]` is the seconds from the start until
     every file but manifest.json is written, and manifest.json, written last, gives the same figure
     under `run.timings_s.write`, so that the terminal's time line and the manifest agree (the
-    manifest itself and the final rename, a few milliseconds, are not counted)."""
+    manifest itself and the final rename, a few milliseconds, are not counted). A write the disk
+    refuses raises OutputFolderError naming the folder as `where` gives it (the setting it came
+    from), with nothing written there."""
     manifest_text = files.get("manifest.json")
     if not isinstance(manifest_text, str):
-        write_folder_atomically(destination, files, create_parent)
+        write_folder_atomically(destination, files, create_parent, where)
         return
     started = time.perf_counter()
 
@@ -184,7 +192,7 @@ def write_outputs(destination: Path, files: Mapping[str, FileContent], timings: 
 
     ordered: dict[str, FileContent] = {name: content for name, content in files.items() if name != "manifest.json"}
     ordered["manifest.json"] = write_manifest
-    write_folder_atomically(destination, ordered, create_parent)
+    write_folder_atomically(destination, ordered, create_parent, where)
 
 
 def model_inputs(prepared: Prepared, solved: Solved) -> ModelInputs:
@@ -195,22 +203,27 @@ def model_inputs(prepared: Prepared, solved: Solved) -> ModelInputs:
 
 
 def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solved, count: int, slack: float,
-                      timings: dict[str, float]) -> dict[str, str | Callable[[Path], None]]:
+                      timings: dict[str, float], variant: str | None = None, overrides: tuple[Override, ...] = ()
+                      ) -> dict[str, str | Callable[[Path], None]]:
     """The near-optimal alternatives of a solved plan (siting/optimize/alternatives.py): each
-    plan's own outputs in `altNN/` (its manifest gives its cost, not proven optimal), the
-    comparison `alternatives.csv` / `.md` and `robustness.geojson` with its style, table and map."""
+    plan's own outputs in `altNN/` (its manifest gives its cost, not proven optimal, and the
+    run's `variant` and `overrides`), the comparison `alternatives.csv` / `.md` and
+    `robustness.geojson` with its style, table and map."""
     optimum = Alternative("optimum", solved.report, solved.plan)
     plans = near_optimal_plans(model_inputs(prepared, solved), settings, count, slack, optimum=optimum,
                                solved=solved.model)
-    return plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap)
+    return plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap, variant, overrides)
 
 
 def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, timings: dict[str, float],
-                slack: float, gap: float | None) -> dict[str, str | Callable[[Path], None]]:
+                slack: float, gap: float | None, variant: str | None = None, overrides: tuple[Override, ...] = ()
+                ) -> dict[str, str | Callable[[Path], None]]:
     """The files of near-optimal `plans` (the optimum first): `altNN/` per alternative, the
-    comparison and the robustness layer (see `alternative_files`). Making them (each folder's
-    layers, map and report, then the comparison's) takes seconds each, so it is counted on the
-    progress (`alternatives' files`: one step per folder and one for the comparison)."""
+    comparison and the robustness layer (see `alternative_files`); each folder's manifest and
+    report record the run's `variant` and `overrides` (siting/deliver/manifest.py). Making them
+    (each folder's layers, map and report, then the comparison's) takes seconds each, so it is
+    counted on the progress (`alternatives' files`: one step per folder and one for the
+    comparison)."""
     files: dict[str, str | Callable[[Path], None]] = {}
     counter = progress.steps(len(plans), "alternatives' files")
     try:
@@ -223,7 +236,8 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
             report = dataclasses.replace(alternative.report, objective_yuan=alternative.cost_yuan,
                                          best_bound_yuan=None, gap=None, proven_optimal=False,
                                          termination=ALTERNATIVE_TERMINATION)
-            own = export_files(prepared, report, alternative.plan, size, dict(timings))
+            own = export_files(prepared, report, alternative.plan, size, dict(timings), variant=variant,
+                               overrides=overrides)
             files[alternative.label] = subfolder_writer(own)
             counter.advance(label, "made")
         counter.begin("comparison")

@@ -76,6 +76,7 @@ from siting.config.progress import BEAT_S
 from siting.optimize.workers import default_workers, run_handed_over
 
 if TYPE_CHECKING:
+    from siting.config.load import MessagePaths
     from siting.optimize.run import FixedStart
     from siting.optimize.solve import PlanValues
 
@@ -463,26 +464,38 @@ def _run_some(cases: Sequence[Case], workers: int | None, dask: Any,
     return _run_tasks(tasks, workers, dask, _case_hooks(cases, progress), "siting-run")
 
 
-def front_names() -> tuple[str, str]:
-    """What the front door in use calls the time limit (in the advice of a run without a plan:
-    siting/optimize/results.py `TIME_LIMIT_NAME`) and the overrides (in the problems:
-    siting/config/load.py `OVERRIDES_NAME`), in this thread: ("--time-limit", "--set") on the
-    command line, ("time_limit_s=", "overrides") from Python (siting/api.py)."""
-    from siting.config.load import OVERRIDES_NAME
+@dataclass(frozen=True)
+class FrontNames:
+    """What the front door in use calls things in its messages, in this thread, as plain data for
+    the workers its runs go to (`front_names`, `_named`): the time limit (in the advice of a run
+    without a plan: siting/optimize/results.py `TIME_LIMIT_NAME`), the overrides (in the problems:
+    siting/config/load.py `OVERRIDES_NAME`) and its files (siting/config/load.py `MessagePaths`:
+    the caller's current folder and the paths it typed, named as typed)."""
+
+    time_limit: str
+    overrides: str
+    paths: MessagePaths
+
+
+def front_names() -> FrontNames:
+    """The front door's names in this thread (`FrontNames`): ("--time-limit", "--set") on the
+    command line, ("time_limit_s=", "overrides") from Python (siting/api.py), with the files as
+    its messages name them."""
+    from siting.config.load import OVERRIDES_NAME, MessagePaths
     from siting.optimize.results import TIME_LIMIT_NAME
 
-    return TIME_LIMIT_NAME.get(), OVERRIDES_NAME.get()
+    return FrontNames(TIME_LIMIT_NAME.get(), OVERRIDES_NAME.get(), MessagePaths.current())
 
 
-def _named(names: tuple[str, str], call: Callable[..., Any], *args: Any) -> Any:
+def _named(names: FrontNames, call: Callable[..., Any], *args: Any) -> Any:
     """`call(*args)` with the front door's `names` (`front_names`) in force where it runs: a
-    worker process forked from the caller inherits them, but a Dask worker (or a process started
-    otherwise) does not, and would name the command line's options to a Python caller."""
+    worker process forked from the caller inherits some of them, but a Dask worker (or a process
+    started otherwise, or in another current folder) does not, and would name the command line's
+    options to a Python caller, and the scenario by its absolute path rather than as typed."""
     from siting.config.load import overrides_named
     from siting.optimize.results import time_limit_named
 
-    time_limit, overrides = names
-    with time_limit_named(time_limit), overrides_named(overrides):
+    with time_limit_named(names.time_limit), overrides_named(names.overrides), names.paths.named_from():
         return call(*args)
 
 

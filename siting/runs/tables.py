@@ -38,8 +38,10 @@ from siting.deliver.tables import (
     TERMINAL_CELL,
     TERMINAL_WIDTH,
     cut_cell,
+    display_width,
     in_file_units,
     numeric_columns,
+    padded,
     table_cells,
 )
 from siting.optimize.tolerance import TOLERANCE_NOTE, WITHIN, proven_low, range_text, within_tolerance
@@ -525,7 +527,7 @@ def _column_layout(header: str, cells: Sequence[str]) -> tuple[int, list[str]]:
     narrowest width, no narrower than the widest cell nor HEADER_WIDTH, over which it takes at most
     HEADER_LINES lines, then again to the column's width, its widest cell or header line
     ("objective_bn_yuan" over cells of 5 characters: "objective_" and "bn_yuan")."""
-    widest = max((len(c) for c in cells), default=0)
+    widest = max((display_width(c) for c in cells), default=0)
     lines = [header]
     for width in range(max(widest, HEADER_WIDTH), len(header) + 1):
         lines = header_lines(header, width)
@@ -536,23 +538,25 @@ def _column_layout(header: str, cells: Sequence[str]) -> tuple[int, list[str]]:
 
 
 def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH) -> tuple[list[str], list[str]]:
-    """`frame` as aligned terminal tables, each at most `width` characters wide, with no column left
-    out: cells as the files give them (money in bn yuan, gaps in percent, swept settings as typed:
-    siting/deliver/tables.py `text_table`). Unless the whole table fits with each header on one
-    line, each header is wrapped over at most HEADER_LINES lines (`_column_layout`), and the
-    columns that do not fit beside the others go on in a further table; every table begins with
-    the first `keys` columns, which label the rows. Columns mostly of numbers are right-aligned,
-    others left-aligned. A cell longer than TERMINAL_CELL characters is cut with "..."; the second
-    list returned names the rows (their first cell, whole) holding such a cell. A table is wider
+    """`frame` as aligned terminal tables, each at most `width` terminal columns wide (a Chinese
+    character takes two: `display_width`), with no column left out: cells as the files give them
+    (money in bn yuan, gaps in percent, swept settings as typed: siting/deliver/tables.py
+    `text_table`). Unless the whole table fits with each header on one line, each header is
+    wrapped over at most HEADER_LINES lines (`_column_layout`), and the columns that do not fit
+    beside the others go on in a further table; every table begins with the first `keys` columns,
+    which label the rows. Columns mostly of numbers are right-aligned, others left-aligned. A cell
+    wider than TERMINAL_CELL terminal columns is cut with "..."; the second list returned names the
+    rows (their first cell, whole) holding such a cell. A table is wider
     than `width` only when its `keys` columns and one more are."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     shown = in_file_units(frame)
     texts = table_cells(shown, as_given)
-    cut = [row[0] for row in texts if any(len(cell) > TERMINAL_CELL for cell in row)]
+    cut = [row[0] for row in texts if any(display_width(cell) > TERMINAL_CELL for cell in row)]
     texts = [[cut_cell(cell, TERMINAL_CELL) for cell in row] for row in texts]
     right = [numeric and i >= keys for i, numeric in enumerate(numeric_columns(shown))]
     cells = [(str(name), [row[i] for row in texts]) for i, name in enumerate(shown.columns)]
-    layouts = [(max([len(name), *(len(cell) for cell in column)]), [name]) for name, column in cells]
+    layouts = [(max([display_width(name), *(display_width(cell) for cell in column)]), [name])
+               for name, column in cells]
     if sum(w + 2 for w, _lines in layouts) - 2 > width:
         layouts = [_column_layout(name, column) for name, column in cells]
     blocks: list[list[int]] = []
@@ -566,7 +570,7 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
         height = max(len(layouts[j][1]) for j in order)
         rows = [[layouts[j][1][n] if n < len(layouts[j][1]) else "" for j in order] for n in range(height)]
         rows += [[row[j] for j in order] for row in texts]
-        tables.append("\n".join("  ".join(cell.rjust(layouts[j][0]) if right[j] else cell.ljust(layouts[j][0])
+        tables.append("\n".join("  ".join(padded(cell, layouts[j][0], left=not right[j])
                                            for cell, j in zip(row, order, strict=True)).rstrip()
                                  for row in rows))
     return tables, cut
