@@ -10,9 +10,11 @@ gateway. A site uses its own production without transport (an integrated plant).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import pyomo.environ as pyo
 
+from models.families import constant_row, holds_variable
 from models.index import ModelIndex
 from models.inputs import ModelInputs
 
@@ -43,7 +45,9 @@ def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) ->
     site_balance[s,p,t]:  y[s,p,t] + down[s,p,t] = up[s,p,t] + sum_d a[d,p] y[s,d,t]
     hub_balance[c,p,t]:   sum_{s in c} up[s,p,t] + sum_{c'} link[c',c,p,t] + imports[c,p,t]
                         = sum_{s in c} down[s,p,t] + sum_{c'} link[c,c',p,t] + sales[c,p,t]
-    (a term is left out where its variable does not exist). Expressions (yuan, discounted):
+    (a term is left out where its variable does not exist; HUB_BALANCE holds only the hubs with
+    an up, down or incoming link variable in every year, so no hub row is a constant, and
+    `balance_row` would leave one out). Expressions (yuan, discounted):
       imports_products   = sum df[t] pimp[p,t] imports[c,p,t]
       sales_revenue      = sum df[t] price[p,t] sales[c,p,t]
       transport_products = sum df[t] c_tr w[p] ( km_sh[s] (up + down) + km_hh[c,c'] link
@@ -111,9 +115,7 @@ def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) ->
         outflow = (sum(m.down[s, p, t] for s in down_at[(c, p)])
                    + sum(m.link[c, b, p, t] for b in inputs.CLUSTERS if (c, b, p) in links)
                    + (m.sales[c, p, t] if (c, p, t) in m.SALE else 0.0))
-        if isinstance(inflow, (int, float)) and isinstance(outflow, (int, float)):
-            return pyo.Constraint.Feasible
-        return inflow == outflow
+        return balance_row(m, f"hub_balance_excess_{c}_{p}_{t}", inflow, outflow)
 
     m.hub_balance = pyo.Constraint(m.HUB_BALANCE, rule=hub_rule)
 
@@ -138,6 +140,17 @@ def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) ->
     coefficient_terms += [(df[t] * per_unit_km(p) * inputs.hub_gateway_km.get(c, 0.0), m.sales[c, p, t])
                           for c, p, t in m.SALE]
     m.transport_products = pyo.Expression(expr=sum(k * v for k, v in coefficient_terms if k != 0))
+
+
+def balance_row(m: pyo.ConcreteModel, name: str, inflow: Any, outflow: Any) -> Any:
+    """The rule's result for the balance inflow == outflow (units/yr; each side a number or a
+    Pyomo expression): the row itself while either side holds a variable; else a constant row,
+    as the families state one (models/families `constant_row`): left out (Constraint.Skip) when
+    the two sides are equal, as a hub with no flows has 0 == 0; stated over a variable `name`
+    bounded to [0, 0] when they differ, so that the solve ends infeasible."""
+    if holds_variable(inflow) or holds_variable(outflow):
+        return inflow == outflow
+    return constant_row(m, name, inflow - outflow, lower=0.0, upper=0.0)
 
 
 def _importable(inputs: ModelInputs, product: str) -> bool:

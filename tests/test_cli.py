@@ -203,8 +203,8 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
         "no plan: the plan is infeasible: the rules cannot be met together.\n"
         "  2 rules cannot be met together; dropping any one of them makes a plan possible:\n"
         "    - the Cells target needs 10 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 10 GWh/yr must be "
-        "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells]\n"
-        "    - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023]\n"
+        "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells.2024=10]\n"
+        "    - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0]\n"
         "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr\n"
         f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
     assert sorted(p.name for p in out.iterdir()) == [

@@ -32,7 +32,7 @@ from siting.optimize.solve import SolveReport
 UNITS = {"p": "t", "q": "t"}
 HEAD3 = "3 rules cannot be met together; dropping any one of them makes a plan possible:"
 TARGET = ("  - the P target needs 30 t/yr by 2030; existing capacity gives 0 t/yr, so 30 t/yr must be added "
-          "(the eligible land of all clusters could take {room} t/yr) [targets.capacity.P]")
+          "(the eligible land of all clusters could take {room} t/yr) [targets.capacity.P.2030]")
 
 
 def strict(**overrides: Any) -> ModelInputs:
@@ -52,8 +52,10 @@ def test_too_little_land_in_both_clusters() -> None:
     assert explained(strict(**land({"s1": 1.0, "s2": 1.0}))) == [
         HEAD3,
         TARGET.format(room=20),
-        "  - c1's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p [layers.sites (usable land)]",
-        "  - c2's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p [layers.sites (usable land)]",
+        "  - c1's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p "
+        "[layers.sites.usable_area_field]",
+        "  - c2's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p "
+        "[layers.sites.usable_area_field]",
         "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
     ]
 
@@ -68,7 +70,7 @@ def test_open_site_limit_with_small_sites() -> None:
         HEAD3,
         TARGET.format(room=40),
         "  - c1's 2 candidate sites have 4 ha of usable land, room for at most 40 t/yr of p "
-        "[layers.sites (usable land)]",
+        "[layers.sites.usable_area_field]",
         "  - c1 may open at most 1 of its 2 candidate sites (all of them together have room for 40 t/yr of p) "
         "[constraints.agglomeration.max_open_sites_per_cluster.c1]",
         "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
@@ -85,9 +87,11 @@ def test_red_line_excludes_one_site_and_cuts_the_other() -> None:
         HEAD3,
         TARGET.format(room=10),
         "  - the red line keeps p out of 1 of c1's 1 site: no c1 site lies outside it, with room for 0 t/yr of p "
-        "(without the red line 1,000 t/yr) [constraints.redline (setbacks_m.p, buffer_m)]",
+        "(without the red line 1,000 t/yr) "
+        "[constraints.redline.buffer_m; constraints.redline.setbacks_m]",
         "  - the red line cuts the land for p at 1 of c2's 1 site: only 1 c2 site lies outside it, with room for "
-        "10 t/yr of p (without the red line 1,000 t/yr) [constraints.redline (setbacks_m.p, buffer_m)]",
+        "10 t/yr of p (without the red line 1,000 t/yr) "
+        "[constraints.redline.buffer_m; constraints.redline.setbacks_m]",
         "the least change that makes a plan possible: lower the P target for 2030 by 20 t/yr",
     ]
 
@@ -99,8 +103,10 @@ def test_hosting_limit_with_two_small_clusters() -> None:
     assert explained(inputs) == [
         "4 rules cannot be met together; dropping any one of them makes a plan possible:",
         TARGET.format(room=40),
-        "  - c1's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of p [layers.sites (usable land)]",
-        "  - c2's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of p [layers.sites (usable land)]",
+        "  - c1's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of p "
+        "[layers.sites.usable_area_field]",
+        "  - c2's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of p "
+        "[layers.sites.usable_area_field]",
         "  - p may be added in at most 1 cluster; the most each cluster can take: c1 20 t/yr, c2 20 t/yr "
         "[constraints.differentiation.max_clusters_per_product.p]",
         "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
@@ -153,7 +159,7 @@ def test_source_supply_below_the_output_value_target() -> None:
     assert diagnosis.lines() == [
         "2 rules cannot be met together; dropping any one of them makes a plan possible:",
         "  - output value must reach 100 yuan in 2030 [targets.output_value_yuan.2030]",
-        "  - the only source of ore supplies at most 10 t/yr in 2030 [layers.sources (supply)]",
+        "  - the only source of ore supplies at most 10 t/yr in 2030 [layers.sources.supply_field]",
         "the least change that makes a plan possible: lower the output value target for 2030 by 50 yuan",
     ]
 
@@ -247,7 +253,7 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
     limit (w_mine alone could take five modules). Least change: 10 GWh less (weight 10/30)
     rather than 20 ha more land at an east site (20/30) or one site in west (1/1). The sentences
     name the clusters (West, East) and the product (Cells) as the clusters layer and the report
-    do; the settings keep their ids."""
+    do; the settings keep their ids and carry the scenario's values."""
     folder = tmp_path / "small"
     shutil.copytree(DATA, folder)
     scenario = folder / "scenario.yaml"
@@ -260,11 +266,11 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
         "no plan: the plan is infeasible: the rules cannot be met together.\n"
         "  3 rules cannot be met together; dropping any one of them makes a plan possible:\n"
         "    - the Cells target needs 30 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 30 GWh/yr must be "
-        "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells]\n"
+        "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells.2024=30]\n"
         "    - East's 2 candidate sites have 58 ha of usable land, room for at most 20 GWh/yr of Cells "
-        "[layers.sites (usable land)]\n"
+        "[layers.sites.usable_area_field=usable_area_ha]\n"
         "    - West may open at most 0 of its 2 candidate sites (all of them together have room for 50 GWh/yr of "
-        "Cells) [constraints.agglomeration.max_open_sites_per_cluster.west]\n"
+        "Cells) [constraints.agglomeration.max_open_sites_per_cluster.west=0]\n"
         "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr\n"
         f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
     assert sorted(p.name for p in out.iterdir()) == [

@@ -262,11 +262,11 @@ def test_the_diagnosis_names_clusters_and_products_and_keeps_the_settings_ids() 
     assert diagnosis.lines() == [
         "4 rules cannot be met together; dropping any one of them makes a plan possible:",
         "  - the P target needs 30 t/yr by 2030; existing capacity gives 0 t/yr, so 30 t/yr must be added (the "
-        "eligible land of all clusters could take 40 t/yr) [targets.capacity.P]",
+        "eligible land of all clusters could take 40 t/yr) [targets.capacity.P.2030]",
         "  - Kunming's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of P "
-        "[layers.sites (usable land)]",
+        "[layers.sites.usable_area_field]",
         "  - Yuxi's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of P "
-        "[layers.sites (usable land)]",
+        "[layers.sites.usable_area_field]",
         "  - P may be added in at most 1 cluster; the most each cluster can take: Kunming 20 t/yr, Yuxi 20 t/yr "
         "[constraints.differentiation.max_clusters_per_product.p]",
         "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr"]

@@ -518,7 +518,7 @@ def test_an_infeasible_merged_model_is_explained_on_the_merged_sites(monkeypatch
     assert head == ("the plan is infeasible: the rules cannot be met together, even with the candidate cells merged "
                     '(a merged site stands for a group of cells, e.g. "a1~3" (3 cells merged), with their land '
                     "together at their least costs, so no plan of the cells themselves exists either).")
-    assert any("[targets.capacity.Q]" in line for line in diagnosis)
+    assert any("[targets.capacity.Q.2031]" in line for line in diagnosis)
     assert raised.value.diagnosis.conflicts
     assert built == [4]
 

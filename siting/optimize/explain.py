@@ -20,10 +20,13 @@ zone as a land row, no shipment along an arc beyond the limit) on a model built 
    gives way at the least weighted cost, and by how much.
 
 Each rule of the conflict is described with its figures (`Conflict.sentence`), with the
-sites, clusters, red-line products and sources it involves, for the map. Given the run's
-`Names` (siting/config/units.py), the sentences name clusters, products, target groups and
-resources in words ("FePO4 may be added in at most 1 cluster ...: Kunming ..."); the scenario
-settings they cite keep their ids, which is how the scenario file gives them.
+sites, clusters, red-line products and sources it involves, for the map, and the scenario
+settings that state it (`Conflict.setting`): dotted keys of the scenario schema
+(siting/config/schema.py), such as `constraints.redline.buffer_m`, each with the value the
+scenario gives it when the diagnosis has the scenario (`key=value`, the value as `--set` reads
+it). Given the run's `Names` (siting/config/units.py), the sentences name clusters, products,
+target groups and resources in words ("FePO4 may be added in at most 1 cluster ...: Kunming
+..."); the settings keep their ids, which is how the scenario file gives them.
 
 Pre-solve checks in the same words (`presolve_findings`) run before the MIP: strict targets
 that the capacity standing or committed by their year and the room the usable land, the red
@@ -40,9 +43,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import pyomo.environ as pyo
+from pydantic import BaseModel
 from pyomo.core.expr.visitor import identify_variables
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
@@ -51,6 +56,7 @@ from models.families.proximity import nearest_sources, too_far
 from models.index import compute_index, group_ceilings
 from siting.config import progress
 from siting.config.errors import PlanInfeasible
+from siting.config.schema import Scenario
 from siting.config.units import Names
 from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
 
@@ -84,15 +90,16 @@ ELASTIC_COMPONENTS: dict[str, str] = {
     "demo_count": "recycling_demo",
 }
 
-#: The rule family and the scenario setting of each rule kind.
+#: The rule family and the scenario setting of each rule kind (a dotted key of the scenario
+#: schema; `Describer` names the rule's own settings, within this one where it can).
 KIND_FAMILY: dict[str, tuple[str, str]] = {
     "capacity_target": ("targets", "targets.capacity"),
     "capacity_ceiling": ("targets", "targets.capacity_ceiling_factor"),
     "output_value_target": ("output_value", "targets.output_value_yuan"),
-    "land": ("land", "constraints.land"),
-    "redline": ("redline", "constraints.redline"),
+    "land": ("land", "layers.sites.usable_area_field"),
+    "redline": ("redline", "constraints.redline.buffer_m"),
     "proximity": ("proximity", "constraints.proximity.max_distance_km"),
-    "source_limit": ("supply", "layers.sources (supply)"),
+    "source_limit": ("supply", "layers.sources.supply_field"),
     "chain_balance": ("chain_balance", "constraints.chain_balance.min_local_share"),
     "product_hosting_limit": ("differentiation", "constraints.differentiation.max_clusters_per_product"),
     "lead_share": ("differentiation", "constraints.differentiation.lead_share_min"),
@@ -404,11 +411,13 @@ def _site_of(row: Any) -> str:
 class Conflict:
     """One rule of an irreducible conflict, in words and with what it touches on the map.
 
-    sentence: the rule with its figures; setting: the scenario key that states it;
-    sites, clusters: the candidate sites and clusters involved; redline_products: products
-    whose red-line zone is involved; sources: raw-material sources involved; relax_by: the
-    change of this rule in the least change that makes a plan possible (0 if it need not
-    change), in the rule's unit; unit: that unit; change: that change in words.
+    sentence: the rule with its figures; setting: the scenario settings that state it, dotted keys
+    of the scenario schema joined by "; ", each as `key=value` with the value the scenario gives
+    it where the diagnosis had the scenario (`setting_text`); sites, clusters: the candidate
+    sites and clusters involved; redline_products: products whose red-line zone is involved;
+    sources: raw-material sources involved; relax_by: the change of this rule in the least
+    change that makes a plan possible (0 if it need not change), in the rule's unit; unit: that
+    unit; change: that change in words.
     """
 
     instance: RuleInstance
@@ -566,24 +575,81 @@ def _amount(value: float, unit: str) -> str:
     return f"{value:,.3g} {unit}".strip()
 
 
+def setting_text(keys: Sequence[Sequence[Any]], scenario: Scenario | None = None) -> str:
+    """The scenario settings `keys` (each a key path of the scenario schema, e.g. ("constraints",
+    "redline", "buffer_m")) as a conflict cites them: dotted keys joined by "; ", each as
+    `key=value` with the value `scenario` gives it (in YAML flow style, as `--set` reads it), or
+    the key alone without the scenario or where the scenario has no such entry."""
+    texts = []
+    for key in keys:
+        dotted = ".".join(str(part) for part in key)
+        found, value = _setting_value(scenario, key) if scenario is not None else (False, None)
+        texts.append(f"{dotted}={_flow_text(value)}" if found else dotted)
+    return "; ".join(texts)
+
+
+def _setting_value(scenario: BaseModel, key: Sequence[Any]) -> tuple[bool, Any]:
+    """(True, value) of the setting at `key` in `scenario`: a field of each settings block, a
+    key of each mapping (compared as text: a year is 2024 in both); (False, None) where absent."""
+    here: Any = scenario
+    for part in key:
+        if isinstance(here, BaseModel) and str(part) in type(here).model_fields:
+            here = getattr(here, str(part))
+        elif isinstance(here, Mapping):
+            found = [value for name, value in here.items() if str(name) == str(part)]
+            if not found:
+                return False, None
+            here = found[0]
+        else:
+            return False, None
+    return True, here
+
+
+def _flow_text(value: Any) -> str:
+    """A setting's value in YAML flow style: 1000 (a whole number without ".0"), 0.8, [lake],
+    {lake: 5000}, true, null."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_flow_text(k)}: {_flow_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_flow_text(v) for v in value) + "]"
+    if isinstance(value, PurePath):
+        return value.as_posix()
+    return str(value)
+
+
 def explain_infeasibility(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, str] | None = None,
                           solve_limit_s: float = DIAGNOSIS_SOLVE_LIMIT_S,
-                          total_limit_s: float = DIAGNOSIS_TOTAL_LIMIT_S, names: Names | None = None) -> Diagnosis:
+                          total_limit_s: float = DIAGNOSIS_TOTAL_LIMIT_S, names: Names | None = None,
+                          scenario: Scenario | None = None) -> Diagnosis:
     """The smallest set of conflicting rules of infeasible `inputs`, in a planner's words.
 
     `units` maps a product to its unit (t, GWh, ...) for the sentences; `names`, the run's names
-    of clusters and products (their ids without them). Each solve is limited
-    to `solve_limit_s` seconds (or the scenario's limit if lower); a solve that ends undecided
-    keeps its rule in the set and marks the diagnosis not irreducible, as does running past
-    `total_limit_s` seconds, after which the rules not yet tried stay in the set.
+    of clusters and products (their ids without them); `scenario`, the validated scenario
+    `inputs` come from: each rule cites its settings with the values it gives them (and a
+    red-line rule its product's setbacks where it sets them); without it, the keys alone
+    (`setting_text`). Each solve is limited to `solve_limit_s` seconds (or the scenario's limit
+    if lower); a solve that ends undecided keeps its rule in the set and marks the diagnosis not
+    irreducible, as does running past `total_limit_s` seconds, after which the rules not yet
+    tried stay in the set.
     """
     # The solves' own progress lines would show slack as money: the phase is announced instead.
     with progress.phase("diagnosis"), progress.reporting(None):
-        return _explain(inputs, settings, units, solve_limit_s, total_limit_s, names)
+        return _explain(inputs, settings, units, solve_limit_s, total_limit_s, names, scenario)
 
 
 def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, str] | None,
-             solve_limit_s: float, total_limit_s: float, names: Names | None = None) -> Diagnosis:
+             solve_limit_s: float, total_limit_s: float, names: Names | None = None,
+             scenario: Scenario | None = None) -> Diagnosis:
     started = time.perf_counter()
     quick = dataclasses.replace(settings, time_limit_s=min(settings.time_limit_s, solve_limit_s))
     elastic = ElasticModel(inputs, quick)
@@ -627,7 +693,7 @@ def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, 
     elastic.set_states(dict.fromkeys(kept, ELASTIC))
     report, slack = elastic.solve()
     solves += 1
-    describe = Describer(inputs, units or {}, kept, names)
+    describe = Describer(inputs, units or {}, kept, names, scenario)
     conflicts = tuple(describe.conflict(i, slack.get(i, 0.0)) for i in kept)
     return Diagnosis(conflicts, decided, solves=solves)
 
@@ -643,12 +709,14 @@ def _registry_order(instance: RuleInstance) -> tuple[int, int, str]:
 
 
 class Describer:
-    """Sentences with figures for the rules of a conflict (see `Conflict`)."""
+    """Sentences with figures for the rules of a conflict (see `Conflict`), and the settings of
+    `scenario` that state them (the keys alone without it)."""
 
     def __init__(self, inputs: ModelInputs, units: Mapping[str, str], conflict: Sequence[RuleInstance] = (),
-                 names: Names | None = None):
+                 names: Names | None = None, scenario: Scenario | None = None):
         self.inputs = inputs
         self.units = units
+        self.scenario = scenario
         self.words = Words(names)
         self.focus = self._focus_products(conflict)
         self._rooms: dict[frozenset[str], dict[tuple[str, str], float]] = {}
@@ -704,8 +772,9 @@ class Describer:
         relax = slack * MONEY_UNIT_YUAN if instance.kind in MONEY_KINDS else slack
         if instance.kind in MONEY_KINDS:
             unit = "yuan"
-        made = Conflict(instance=instance, setting=parts.pop("setting", KIND_FAMILY[instance.kind][1]),
-                        relax_by=relax, unit=unit, **parts)
+        keys = parts.pop("settings", (tuple(KIND_FAMILY[instance.kind][1].split(".")),))
+        made = Conflict(instance=instance, setting=setting_text(keys, self.scenario), relax_by=relax, unit=unit,
+                        **parts)
         return dataclasses.replace(made, change=relax_text(made, self.words))
 
     def _room_text(self, cluster: str, off: frozenset[str] = frozenset()) -> str:
@@ -731,7 +800,7 @@ class Describer:
         text = (f"the {self.words.product(group)} target needs {self.fmt(target, unit)} by {year}; {standing_words}, "
                 f"so {self.fmt(max(target - standing, 0.0), unit)} must "
                 f"be added (the eligible land of all clusters could take {self.fmt(addable, unit)})")
-        return {"sentence": text, "unit": unit, "setting": f"targets.capacity.{group}"}
+        return {"sentence": text, "unit": unit, "settings": (("targets", "capacity", group, year),)}
 
     def _capacity_ceiling(self, i: RuleInstance) -> dict[str, Any]:
         group = i.key[0]
@@ -746,7 +815,7 @@ class Describer:
         year = i.key[0]
         goal = self.inputs.output_value_target_yuan[year]
         return {"sentence": f"output value must reach {_amount(goal, 'yuan')} in {year}",
-                "setting": f"targets.output_value_yuan.{year}"}
+                "settings": (("targets", "output_value_yuan", year),)}
 
     def _land(self, i: RuleInstance) -> dict[str, Any]:
         cluster = i.key[0]
@@ -757,7 +826,7 @@ class Describer:
                 f"{'has' if len(sites) == 1 else 'have'} "
                 f"{hectares:,.0f} ha of usable land" + (f", room for at most {room}" if room else ""))
         return {"sentence": text, "unit": "ha", "sites": tuple(sites), "clusters": (cluster,),
-                "setting": "layers.sites (usable land)"}
+                "settings": (("layers", "sites", "usable_area_field"),)}
 
     def _redline(self, i: RuleInstance) -> dict[str, Any]:
         cluster, product = i.key
@@ -781,7 +850,22 @@ class Describer:
         text = (f"the red line {' and '.join(parts)}: {lying} outside it, with room for {self.fmt(after, unit)} of "
                 f"{named} (without the red line {self.fmt(before, unit)})")
         return {"sentence": text, "unit": "modules", "sites": tuple(excluded + cut), "clusters": (cluster,),
-                "redline_products": (product,), "setting": f"constraints.redline (setbacks_m.{product}, buffer_m)"}
+                "redline_products": (product,), "settings": self._redline_settings(product)}
+
+    def _redline_settings(self, product: str) -> tuple[tuple[Any, ...], ...]:
+        """The settings that draw `product`'s red-line zone: the buffer, and with the scenario
+        the product's own setbacks and the categories counted where it sets them (without it,
+        all the setbacks)."""
+        rule = ("constraints", "redline")
+        if self.scenario is None:
+            return (*rule, "buffer_m"), (*rule, "setbacks_m")
+        redline = self.scenario.constraints.redline
+        keys: list[tuple[Any, ...]] = [(*rule, "buffer_m")]
+        if product in redline.setbacks_m:
+            keys.append((*rule, "setbacks_m", product))
+        if redline.categories is not None:
+            keys.append((*rule, "categories"))
+        return tuple(keys)
 
     def _proximity(self, i: RuleInstance) -> dict[str, Any]:
         cluster, resource = i.key
@@ -801,7 +885,7 @@ class Describer:
                 f"{limit:g} km of a source: {which}"
                 + (f" (the nearest of the others is {closest:,.0f} km away)" if closest is not None else ""))
         return {"sentence": text, "unit": "modules", "sites": tuple(far), "clusters": (cluster,), "sources": sources,
-                "setting": f"constraints.proximity.max_distance_km.{resource}"}
+                "settings": (("constraints", "proximity", "max_distance_km", resource),)}
 
     def _source_limit(self, i: RuleInstance) -> dict[str, Any]:
         resource = i.key[0]
@@ -822,7 +906,7 @@ class Describer:
                 f"{self.words.products(downstream) or 'downstream production'} "
                 f"use{'s' if len(downstream) == 1 else ''}")
         return {"sentence": text, "unit": self.unit(product),
-                "setting": f"constraints.chain_balance.min_local_share.{product}"}
+                "settings": (("constraints", "chain_balance", "min_local_share", product),)}
 
     def _product_hosting_limit(self, i: RuleInstance) -> dict[str, Any]:
         product = i.key[0]
@@ -839,7 +923,7 @@ class Describer:
             text += (f"; committed projects of {self.words.product(product)} already stand in "
                      f"{self.words.clusters(committed)}")
         return {"sentence": text, "unit": "clusters", "clusters": tuple(c for c, v in per_cluster if v > 0),
-                "setting": f"constraints.differentiation.max_clusters_per_product.{product}"}
+                "settings": (("constraints", "differentiation", "max_clusters_per_product", product),)}
 
     def _lead_share(self, i: RuleInstance) -> dict[str, Any]:
         cluster = i.key[0]
@@ -847,7 +931,9 @@ class Describer:
         text = (f"in {self.words.cluster(cluster)}, the lead products ({self.words.products(leads)}) must make up "
                 "at least "
                 f"{self.inputs.lead_share_min:.0%} of the value added")
-        return {"sentence": text, "clusters": (cluster,)}
+        return {"sentence": text, "clusters": (cluster,),
+                "settings": (("constraints", "differentiation", "lead_share_min"),
+                             ("constraints", "differentiation", "lead_products", cluster))}
 
     def _portfolio_difference(self, i: RuleInstance) -> dict[str, Any]:
         a, b = i.key
@@ -876,24 +962,28 @@ class Describer:
         text = (f"{self.words.cluster(cluster)} may open at most {limit} of its {_count(len(sites), 'candidate site')}"
                 + (f" (all of them together have room for {room})" if room else ""))
         return {"sentence": text, "unit": "sites", "clusters": (cluster,), "sites": tuple(sites),
-                "setting": f"constraints.agglomeration.max_open_sites_per_cluster.{cluster}"}
+                "settings": (("constraints", "agglomeration", "max_open_sites_per_cluster", cluster),)}
 
     def _budget(self, i: RuleInstance) -> dict[str, Any]:
         year = i.key[0]
         budget = _amount(self.inputs.budget_yuan_per_yr[year], "yuan")
         return {"sentence": f"investment in {year} may not exceed {budget}",
-                "setting": f"constraints.budget.capex_yuan_per_yr.{year}"}
+                "settings": (("constraints", "budget", "capex_yuan_per_yr", year),)}
 
     def _recycling_demo(self, i: RuleInstance) -> dict[str, Any]:
         demo = self.inputs.recycling_demo
+        rule = ("constraints", "recycling_demo")
         if demo is None:
-            return {"sentence": "recycling goes only to demonstration sites"}
+            return {"sentence": "recycling goes only to demonstration sites", "settings": ((*rule, "enabled"),)}
         unit = self.unit(demo.product)
         sites = tuple(s for s, p in self.inputs.CANDIDATES if p == demo.product)
         text = (f"{self.words.product(demo.product)} goes only to {demo.min_sites} to {demo.max_sites} "
                 "demonstration sites of at least "
                 f"{self.fmt(demo.min_size_units_per_yr, unit)} each")
-        return {"sentence": text, "unit": unit, "sites": sites}
+        keys = [(*rule, "min_sites"), (*rule, "max_sites"), (*rule, "min_size")]
+        if demo.max_size_units_per_yr is not None:
+            keys.append((*rule, "max_size"))
+        return {"sentence": text, "unit": unit, "sites": sites, "settings": tuple(keys)}
 
 
 # -- pre-solve checks ----------------------------------------------------------------------------

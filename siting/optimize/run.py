@@ -14,6 +14,7 @@ from models import ModelInputs, build_model
 from siting.config import progress
 from siting.config.errors import NoSolution
 from siting.config.load import LoadedScenario
+from siting.config.schema import Scenario
 from siting.config.units import Names
 from siting.optimize.counts import CERTIFY_TOLERANCE, solve_by_counts
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
@@ -95,6 +96,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     (siting/optimize/counts.py `CountSolve.no_plan_reason`)."""
     inputs = prepared.inputs
     names = getattr(prepared, "names", None)  # how messages name sites, clusters and products
+    scenario = getattr(prepared.loaded, "scenario", None)  # the settings a diagnosis cites, with their values
     nothing = nothing_buildable(inputs, names)
     lead = [nothing] if nothing else []
     if nothing and nothing not in prepared.notices:
@@ -103,7 +105,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     unreachable = presolve_findings(inputs, units, names)
     if unreachable:
         with progress.phase_alone("diagnose"):
-            explained = explain_infeasibility(inputs, settings, units, names=names)
+            explained = explain_infeasibility(inputs, settings, units, names=names, scenario=scenario)
         # The checks are a shortcut and the MIP the truth: when the elastic model needs no slack,
         # a plan exists, and the solve below finds it.
         if not explained.feasible:
@@ -113,7 +115,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     if cells and isinstance(start, FixedStart):
         raise ValueError("a fixed start needs the full model, which a scenario with candidate cells never builds")
     if cells:
-        return screened_solve(inputs, cells, settings, timings, units, lead, prepared.notices, names)
+        return screened_solve(inputs, cells, settings, timings, units, lead, prepared.notices, names, scenario)
     if isinstance(start, FixedStart):
         return solve_fixed_start(inputs, settings, timings, start, prepared.notices, names)
     started = time.perf_counter()
@@ -129,7 +131,7 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     if not report.has_solution:
         if report.infeasible:
             with progress.phase_alone("diagnose"):
-                diagnosis = explain_infeasibility(inputs, settings, units, names=names)
+                diagnosis = explain_infeasibility(inputs, settings, units, names=names, scenario=scenario)
             raise InfeasiblePlan("the plan is infeasible: the rules cannot be met together.\n"
                                  + "".join(f"  - {f}\n" for f in lead)
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
@@ -270,8 +272,8 @@ ROUNDED_ABOVE_GAP = "roundedAboveGap"
 
 def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: SolverSettings,
                    timings: dict[str, float], units: dict[str, str] | None = None,
-                   lead: list[str] | None = None, notices: list[str] | None = None, names: Names | None = None
-                   ) -> Solved:
+                   lead: list[str] | None = None, notices: list[str] | None = None, names: Names | None = None,
+                   scenario: Scenario | None = None) -> Solved:
     """Solve with the candidate cells screened (siting/optimize/screening.py): the plan of the
     screened model, certified against the aggregated bound. The full model, with every cell, is
     never built. Without a plan: InfeasiblePlan, explained on the aggregated inputs, when the
@@ -281,7 +283,8 @@ def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: Solver
     figures under "screening" (`ScreeningSummary.record`). `lead`: lines said first in an
     infeasibility message; `notices`: the run's notices, to which a rounding of near-whole
     decisions is added (`whole_decisions`); `names`: how the messages name sites, clusters and
-    products (siting/config/units.py `Names`; by id without them)."""
+    products (siting/config/units.py `Names`; by id without them); `scenario`: the scenario whose
+    settings the explanation cites, with their values (the keys alone without it)."""
     screened = solve_screened(inputs, cells, settings)
     summary = screened.summary
     timings["build"] = summary.build_time_s
@@ -292,7 +295,7 @@ def screened_solve(inputs: ModelInputs, cells: tuple[str, ...], settings: Solver
         agg = screened.aggregation
         if screened.aggregate_infeasible and agg is not None:
             with progress.phase_alone("diagnose"):
-                diagnosis = explain_infeasibility(agg.inputs, settings, units, names=names)
+                diagnosis = explain_infeasibility(agg.inputs, settings, units, names=names, scenario=scenario)
             raise InfeasiblePlan(merged_infeasible_message(agg, lead or [])
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
         raise NoSolution(screening_no_plan_message(screened, settings))

@@ -656,6 +656,8 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
         left = max(settings.time_limit_s - (time.perf_counter() - started), 1.0)
         report = _solve_round(model, solver, dataclasses.replace(round_settings, time_limit_s=left), None,
                               disaggregated_start(sub, agg, first, model), first, sub, free=False)
+        if report.termination == "maxTimeLimit":
+            stopped.append(f"screened round {len(early) + 1} (of the merged model's first plan)")
         if not report.has_solution:
             return None
         early.append((report, model, sub, solver))
