@@ -55,6 +55,7 @@ from siting.config.load import (
     LoadedScenario,
     Override,
     home_path,
+    home_problem,
     no_variant_chosen,
     overrides_named,
     parse_override,
@@ -1153,6 +1154,10 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     """
     typed = os.fspath(path)
     target = home_path(typed)
+    home = home_problem(typed)
+    if home is not None:  # a folder named "~user", or someone's home folder, would be made
+        what, fix = home
+        raise InputError([f"{where} | the file's path {what} (got {typed}); {fix}"])
     if typed == "" or target.is_dir():
         raise InputError([f"{where} | must be the path of a file (got {typed or repr('')}); give e.g. "
                           "--out scenario.schema.json"])

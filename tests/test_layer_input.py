@@ -672,8 +672,9 @@ def test_a_polygon_site_with_an_empty_usable_area_is_named_in_a_notice(folder: P
     far["properties"]["usable_area_ha"] = None
     path.write_text(json.dumps(data))
     prepared = prepare(folder / "scenario.yaml", {})
-    assert ("sites.geojson: field 'usable_area_ha' is empty for the 4th feature (site_id 'e_far'): the drawn "
-            "polygon's area is used as usable land") in prepared.notices
+    assert ("sites.geojson: field 'usable_area_ha' is empty for 1 polygon site, so its drawn polygon's area (in "
+            "EPSG:32648) is used as usable land: the 4th feature (site_id 'e_far'), 112 ha; give the usable area in "
+            "ha there where a site can use less than the polygon it is drawn as") in prepared.notices
 
 
 # --- 5. features named by their place in the file and their id -----------------------------------

@@ -81,6 +81,36 @@ def home_expanded(text: str) -> str | None:
     return expanded if expanded != text else None
 
 
+def home_start(text: str) -> str | None:
+    """The `~` or `~user` the path `text` starts with ("~nobody" for "~nobody/x"), or None."""
+    first = text.replace(os.sep, "/").split("/", 1)[0]
+    return first if first.startswith("~") else None
+
+
+def home_problem(text: str) -> tuple[str, str] | None:
+    """What is wrong with the home folder the path `text` starts at (`home_start`), for a folder
+    a run is to make there, and how to fix it; None when nothing is (also for a path that starts
+    at none). Wrong are a `~user` the system does not know, which `os.path.expanduser` leaves as
+    it is (a shell too, so that a folder named "~user" would be made in the current folder), and
+    a home folder that does not exist (a system account's, such as `/nonexistent`), which the run
+    would otherwise make."""
+    start = home_start(text)
+    if start is None:
+        return None
+    home = home_expanded(start)
+    if home is None and start == "~":
+        return ("starts at your home folder (~), but none is known (HOME is not set, nor a home in the user list)",
+                "set HOME, or give a path that does not start with ~")
+    if home is None:
+        return (f"starts at the home folder of the user {start[1:]!r} ({start}), but the system has no such user",
+                "check the user's name, or give a path that does not start with ~")
+    if not os.path.isdir(home):
+        whose = "your home folder" if start == "~" else f"the home folder of the user {start[1:]!r}"
+        return (f"starts at {whose} ({start}), {home}, which does not exist",
+                "give a folder in a home folder that exists, or a path that does not start with ~")
+    return None
+
+
 def home_path(path: Path | str) -> Path:
     """`path` as a Path, a leading `~` or `~user` expanded as a shell would (`home_expanded`)."""
     text = os.fspath(path)

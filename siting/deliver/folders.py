@@ -21,8 +21,10 @@ files it lists, under `file_sha256`, as provenance; the check reads the marker, 
 for a marker without SHA-256.)
 Anything else is refused too: an existing file, an unmarked folder with files in it, and any
 folder that is, contains or lies inside an input of the run (the scenario, the bases it
-extends, the catalog, the layers). A folder is made with the usual permissions (0777 less the
-umask).
+extends, the catalog, the layers), one from the home folder of a user the system does not know
+(`~nosuchuser/x`) or whose home folder does not exist, and one whose missing folders above it
+cannot be made (those that can are made by the run). A folder is made with the usual
+permissions (0777 less the umask).
 
 Outputs are assembled in a staging folder beside the destination, named
 `.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
@@ -62,6 +64,8 @@ from siting.config.load import (
     broken_link,
     broken_link_words,
     file_sha256,
+    home_named,
+    home_problem,
     located,
     read_yaml,
     shown_path,
@@ -478,7 +482,15 @@ def _name_too_long(path: Path) -> tuple[int, int] | None:
 
 def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str, str] | None:
     """What is wrong with writing a run's outputs to `destination`, as (what is wrong, how to
-    fix), or None when the folder may be written."""
+    fix), or None when the folder may be written. A folder from a home folder (`~user/x`, as
+    typed: `home_named`) whose user the system does not know, or whose home folder does not
+    exist, is refused (`home_problem`): the run would make a folder named "~user" in the current
+    folder, or someone's home folder. Missing folders above `destination` are made by the run
+    (`staging_folder`); where they cannot be (the nearest existing folder above allows no new
+    folder), the destination is refused."""
+    home = home_problem(home_named(destination))
+    if home is not None:
+        return home
     too_long = _name_too_long(destination)
     if too_long is not None:
         size, limit = too_long
@@ -518,21 +530,22 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
 
 
 def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
-    """Whether folders can be made in `existing`, the nearest existing folder above `target`;
-    where that is the parent, by making (and removing) a staging folder there."""
+    """Whether folders can be made in `existing`, the nearest existing folder above `target`, by
+    making (and removing) a staging folder there: beside the destination, where the staging
+    folder goes, or, where folders above it are missing, in the folder the run makes the first
+    of them in."""
     if not os.access(existing, os.W_OK | os.X_OK):
         return (f"cannot be written: no write permission in {shown_path(existing)}",
                 "choose a folder you can write to")
-    if existing == target.parent:
-        try:  # the staging folder goes beside the destination: make sure one can be created there
-            os.rmdir(tempfile.mkdtemp(prefix=temporary_prefix(target, STAGING), dir=existing))
-        except OSError as exc:
-            verb = "replaced" if target.exists() else "created"
-            if exc.errno == errno.ENOSPC:
-                return (f"cannot be {verb}: no space is left in {shown_path(existing)}",
-                        "free some space, or choose a folder on another disk")
-            return (f"cannot be {verb}: {shown_path(existing)} does not allow new folders (the system says: "
-                    f"{exc.strerror or exc})", "choose a folder you can write to")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=temporary_prefix(target, STAGING), dir=existing))
+    except OSError as exc:
+        verb = "replaced" if target.exists() else "created"
+        if exc.errno == errno.ENOSPC:
+            return (f"cannot be {verb}: no space is left in {shown_path(existing)}",
+                    "free some space, or choose a folder on another disk")
+        return (f"cannot be {verb}: {shown_path(existing)} does not allow new folders (the system says: "
+                f"{exc.strerror or exc})", "choose a folder you can write to")
     return None
 
 
@@ -733,8 +746,15 @@ def write_folder_atomically(destination: Path, files: Mapping[str, str | Callabl
     `where` gives it (the setting it came from, e.g. `--out`). Staging folders of killed runs
     into the same place are removed first."""
     remove_stale_temporaries(destination.resolve())
-    with write_errors_named(destination, where):
-        staging = staging_folder(destination, create_parent)
+    try:
+        with write_errors_named(destination, where):
+            staging = staging_folder(destination, create_parent)
+    except OSError as exc:  # a folder above it could not be made: changed since the check before the run
+        said = f"the system says: {exc.strerror or exc}"
+        made = f"{shown_path(Path(os.fsdecode(exc.filename)))} could not be made ({said})" if exc.filename else said
+        raise OutputFolderError([f"{where} | the output folder cannot be created: {made} (got "
+                                 f"{shown_path(destination)}); nothing was written there: choose a folder you can "
+                                 "write to"]) from exc
     try:
         with write_errors_named(destination, where, staging):
             write_files(staging, files)

@@ -572,8 +572,23 @@ def ballpark_notice(crs: pyproj.CRS, target: pyproj.CRS, path: Path, role: str) 
             f"{grids}; give the layer in WGS84 (EPSG:4326), or in a CRS PROJ has a transformation for")
 
 
-def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
-    """A problem when a layer in a geographic CRS has coordinates that cannot be lon/lat."""
+#: Degrees' reach: a coordinate of a layer in a geographic CRS beyond these is out of its range.
+LONGITUDE_REACH, LATITUDE_REACH = 180.0, 90.0
+#: A coordinate (in the layer's unit) beyond which a layer in a geographic CRS whose every feature
+#: is out of range is taken for one in projected metres: no degree comes near, while a layer in a
+#: projected CRS lies thousands of metres from its origin (UTM's false easting alone is 500,000 m).
+PROJECTED_REACH = 1000.0
+#: How many features a problem of coordinates out of range names, with their coordinates.
+OUT_OF_RANGE_SHOWN = 5
+
+
+def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str, id_field: str | None = None) -> str | None:
+    """A problem when a layer in a geographic CRS has coordinates that cannot be lon/lat: for the
+    whole layer when every feature is out of range and the coordinates are latitude first or look
+    like projected metres (`PROJECTED_REACH`); otherwise naming the features out of range (by
+    `named_features`, their ids from the `id` column and `id_field`, the first
+    `OUT_OF_RANGE_SHOWN` with a count), each with its first coordinate out of range and what is
+    wrong with it: a latitude beyond 90 among features in degrees is no projected coordinate."""
     at = shown_path(path)
     if frame.crs is None or not frame.crs.is_geographic or not len(frame):
         return None
@@ -581,16 +596,43 @@ def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None
     if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)):
         return (f"{at}: geometry | the {role} layer has coordinates that are not finite numbers; fix the "
                 "geometries")
-    if max(abs(xmin), abs(xmax)) <= 180 and max(abs(ymin), abs(ymax)) <= 90:
+    if max(abs(xmin), abs(xmax)) <= LONGITUDE_REACH and max(abs(ymin), abs(ymax)) <= LATITUDE_REACH:
         return None
+    xy, owner = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+    outside = np.flatnonzero((np.abs(xy[:, 0]) > LONGITUDE_REACH) | (np.abs(xy[:, 1]) > LATITUDE_REACH))
+    rows, first = np.unique(owner[outside], return_index=True)  # each feature out of range, its first such point
+    crs = frame.crs.to_string()
     got = f"got x {xmin:.6g} to {xmax:.6g}, y {ymin:.6g} to {ymax:.6g}"
-    if max(abs(xmin), abs(xmax)) <= 90 and max(abs(ymin), abs(ymax)) <= 180:
-        looks = "the latitude stands first: put longitude first (x = longitude, y = latitude)"
-    else:
-        looks = ("they look like projected metres: give the layer its true CRS, or reproject it to WGS84 "
-                 "longitude/latitude")
-    return (f"{at}: geometry | the {role} layer is in {frame.crs.to_string()} but its coordinates cannot be "
-            f"longitude/latitude ({got}); {looks}")
+    whole = len(rows) == len(frame)
+    if whole and max(abs(xmin), abs(xmax)) <= LATITUDE_REACH and max(abs(ymin), abs(ymax)) <= LONGITUDE_REACH:
+        return (f"{at}: geometry | the {role} layer is in {crs} but its coordinates cannot be longitude/latitude "
+                f"({got}); the latitude stands first: put longitude first (x = longitude, y = latitude)")
+    if whole and max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) > PROJECTED_REACH:
+        return (f"{at}: geometry | the {role} layer is in {crs} but its coordinates cannot be longitude/latitude "
+                f"({got}); they look like projected metres: give the layer its true CRS, or reproject it to WGS84 "
+                "longitude/latitude")
+    ids = list(frame["id"]) if "id" in frame.columns else None
+    points = xy[outside[first]]
+    each = [f"{named_features([row], ids, id_field)}, {_out_of_range(float(x), float(y))}"
+            for row, (x, y) in zip(rows.tolist(), points.tolist(), strict=True)]
+    shown = "; ".join(each[:OUT_OF_RANGE_SHOWN]) + (f"; and {len(each) - OUT_OF_RANGE_SHOWN} more"
+                                                    if len(each) > OUT_OF_RANGE_SHOWN else "")
+    one = len(rows) == 1
+    count = "1 feature lies" if one else f"{len(rows)} features lie"
+    others = len(frame) - len(rows)
+    rest = (f"; the layer's other {'feature lies' if others == 1 else f'{others} features lie'} in range, so "
+            "the layer is not in projected metres" if others else "")
+    return (f"{at}: geometry | {count} out of range for longitude/latitude in {crs}: {shown}{rest}; correct "
+            f"{'its' if one else 'their'} coordinates (x = longitude from -180 to 180, y = latitude from -90 to 90)"
+            f"{'' if others else ', or give the layer its true CRS'}")
+
+
+def _out_of_range(x: float, y: float) -> str:
+    """What is wrong with the point (`x`, `y`) of a layer in a geographic CRS, out of range: its
+    longitude outside -180 to 180, its latitude outside -90 to 90, or both, with the point."""
+    wrong = ([f"longitude {x:.6g} outside -180 to 180"] if abs(x) > LONGITUDE_REACH else []) + (
+        [f"latitude {y:.6g} outside -90 to 90"] if abs(y) > LATITUDE_REACH else [])
+    return f"{' and '.join(wrong)} (at x {x:.6g}, y {y:.6g})"
 
 
 #: Metres from a projected CRS's origin within which every coordinate of a layer must lie for its
@@ -822,7 +864,7 @@ def check_layer(
     if shape_problems:
         return frame, problems + shape_problems
     if not crs_problem:
-        lonlat = lonlat_problem(frame, path, role) or degrees_problem(frame, path, role)
+        lonlat = lonlat_problem(frame, path, role, id_field) or degrees_problem(frame, path, role)
         if lonlat:
             problems.append(lonlat)
             return frame, problems
@@ -1520,19 +1562,44 @@ def _site_notices(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, workin
     """The notices of the sites' geometry: polygon sites without a usable area
     (`_drawn_area_notices`) and sites of parts far apart (`far_parts_notices`, when the working
     CRS is known). Names the file by `path` as it is."""
-    notices = _drawn_area_notices(sites, str(path), layer) if "usable_area_ha" in sites.columns else []
+    notices = _drawn_area_notices(sites, str(path), layer, working) if "usable_area_ha" in sites.columns else []
     return notices + (far_parts_notices(sites, path, working, layer.id_field, layer.name_field)
                       if working is not None else [])
 
 
-def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer) -> list[str]:
-    """A notice naming the polygon sites without a usable area, whose drawn area is used, when
-    some sites give one and some do not; the file named `shown`."""
+#: How many polygon sites the notice of empty usable areas names, each with its drawn area.
+DRAWN_AREAS_SHOWN = 5
+
+
+def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer,
+                        working: pyproj.CRS | None = None) -> list[str]:
+    """A notice naming the polygon sites whose usable area is empty, and whose drawn area is used
+    in its place, when some sites give one and some do not (every site without one is said in
+    `_site_attributes`'s notice): their count, and the first `DRAWN_AREAS_SHOWN` by their place
+    and id with that area in ha, measured as the plan measures it (in the `working` CRS, after
+    `to_working_crs`; without it, or where the sites cannot be projected, the areas are left
+    out). The file is named `shown`."""
     empty = sites["usable_area_ha"].isna().to_numpy() & sites.geom_type.isin(POLYGONAL).to_numpy()
     if not empty.any() or empty.all():
         return []
-    return [f"{shown}: field '{layer.usable_area_field}' is empty for {features_where(sites, empty, layer.id_field)}: "
-            "the drawn polygon's area is used as usable land"]
+    rows = np.flatnonzero(empty)
+    areas: list[str] = []
+    if working is not None and sites.crs is not None:
+        try:
+            drawn = to_working_crs(sites.iloc[rows], working).geometry.area.to_numpy()
+            areas = [f", {area_text(float(m2), 'ha')}" for m2 in drawn]
+        except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError):
+            areas = []
+    ids = list(sites["id"])
+    each = [named_features([row], ids, layer.id_field) + (areas[i] if areas else "") for i, row in enumerate(rows)]
+    named = "; ".join(each[:DRAWN_AREAS_SHOWN]) + (f"; and {len(each) - DRAWN_AREAS_SHOWN} more"
+                                                   if len(each) > DRAWN_AREAS_SHOWN else "")
+    one = len(rows) == 1
+    measured = f" (in {working.to_string()})" if areas and working is not None else ""
+    drawn_area = "its drawn polygon's area" if one else "their drawn polygons' areas"
+    return [f"{shown}: field '{layer.usable_area_field}' is empty for {len(rows)} polygon site{'' if one else 's'}, "
+            f"so {drawn_area}{measured} {'is' if one else 'are'} used as usable land: {named}; give the usable area "
+            "in ha there where a site can use less than the polygon it is drawn as"]
 
 
 def _source_fields(ref: SourcesLayer) -> dict[str, str]:
