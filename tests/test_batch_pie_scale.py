@@ -174,7 +174,7 @@ def test_a_map_drawn_again_on_its_own_scale_is_the_same_bytes(provenance_run: Ma
     assert redraw_map(folder, prepared, outcome_of(folder), 2 * top) is True
     after = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
     assert sorted(name for name in before if before[name] != after[name]) == [
-        ".siting-run", "manifest.json", "map.png", "report.html"]
+        ".siting-run", "manifest.json", "map.png", "plan.qgs", "report.html"]
     assert base64.b64encode(after["map.png"]) in after["report.html"]
     assert changed_files(folder) == []
     part = shutil.copytree(provenance_run.out, tmp_path / "part", symlinks=True)
@@ -231,9 +231,9 @@ def test_compare_qgs_keys_each_site_symbol_once(small_compare_run: MadeRun):
     size and slices once, under the baseline's layer titled SHARED_SITES_LEGEND: b's adds none."""
     text = (small_compare_run.out / "compare.qgs").read_text(encoding="utf-8")
     root = ET.fromstring(text.split("\n", 1)[1])
-    assert [n.get("id") for n in root.findall("layer-tree-group/layer-tree-layer")] == [
-        "diff_b_layer", "sites_small_layer", "sites_b_layer", "redline_zones_small_layer", "clusters_small_layer",
-        "redline_small_layer"]
+    assert [n.get("id") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
+        "sites_small_layer", "redline_zones_small_layer", "diff_b_layer", "sites_b_layer", "redline_zones_b_layer",
+        "clusters_small_layer", "redline_small_layer"]
     legend = next(item for item in root.iter("LayoutItem") if item.get("id") == "legend")
     keyed = {n.get("id"): {o.get("name"): o.get("value") for o in n.iter("Option") if o.get("name")}
              for n in legend.iter("layer-tree-layer")}

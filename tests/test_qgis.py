@@ -425,9 +425,10 @@ def test_qgis_opens_the_comparison_project(qgis: None, small_compare_run: MadeRu
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["project_read"] is True
     sites = len(json.loads((out / "small" / "sites.geojson").read_text())["features"])
-    assert result["layers"] == [["b: changes against small", True, sites], ["small: sites", True, sites],
-                                ["b: sites", True, sites], ["small: red-line zones (buffer 1 km)", True, 1],
-                                ["small: clusters", True, 2], ["small: red line", True, 1]]
+    assert result["layers"] == [["small: sites", True, sites], ["small: red-line zones (buffer 1 km)", True, 1],
+                                ["b: changes against small", True, sites], ["b: sites", True, sites],
+                                ["b: red-line zones (buffer 1 km)", True, 1], ["small: clusters", True, 2],
+                                ["small: red line", True, 1]]
     assert_layout_exported(result["layout"], pdf)
 
 

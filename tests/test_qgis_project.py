@@ -252,12 +252,13 @@ def test_legend_text_does_not_repeat(runs: Path):
 
 def test_compare_project_shows_both_runs_and_the_changes(runs: Path):
     root = parse(runs / "cmp" / "compare.qgs")
-    layers = [(n.get("name"), n.get("source")) for n in root.findall("layer-tree-group/layer-tree-layer")]
+    layers = [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")]
     assert layers == [
-        ("b: changes against small", "./diff.geojson|subset=\"scenario\" = 'b'"),
         ("small: sites", "./small/plan.gpkg|layername=sites"),
-        ("b: sites", "./b/plan.gpkg|layername=sites"),
         ("small: red-line zones (buffer 1 km)", "./small/plan.gpkg|layername=redline_zones"),
+        ("b: changes against small", "./diff.geojson|subset=\"scenario\" = 'b'"),
+        ("b: sites", "./b/plan.gpkg|layername=sites"),
+        ("b: red-line zones (buffer 1 km)", "./b/plan.gpkg|layername=redline_zones"),
         ("small: clusters", "./small/plan.gpkg|layername=clusters"),
         ("small: red line", "./small/plan.gpkg|layername=redline"),
     ]
@@ -309,7 +310,7 @@ def test_compare_project_leaves_out_runs_without_a_plan(runs: Path, tmp_path: Pa
     text = compare_project_text(tmp_path, [("a", "a"), ("b", "b")], "Point", diff_style("Point"))
     assert text is not None
     root = parse_text(text)
-    assert [n.get("name") for n in root.findall("layer-tree-group/layer-tree-layer")] == [
+    assert [n.get("name") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         "b: sites", "b: red-line zones (buffer 1 km)", "b: clusters", "b: red line"]
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     assert compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point")) is None
@@ -351,7 +352,7 @@ def test_compare_project_shows_the_baselines_context_outlines_last(with_context:
     text = compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point"))
     assert text is not None
     root = parse_text(text)
-    assert [(n.get("name"), n.get("source")) for n in root.findall("layer-tree-group/layer-tree-layer")] == [
+    assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         ("a: sites", "./a/plan.gpkg|layername=sites"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
         ("a: clusters", "./a/plan.gpkg|layername=clusters"), ("a: red line", "./a/plan.gpkg|layername=redline"),

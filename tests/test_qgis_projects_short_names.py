@@ -158,28 +158,35 @@ def test_compare_project_says_a_run_within_tolerance_shows_no_effect(two_runs: P
 
 
 def test_compare_project_loads_each_run_s_red_line_zones_where_they_differ(two_runs: Path, tmp_path: Path):
+    """Each run's group holds its own zones; the print legend keys a run's zones only where
+    they differ from an earlier run's."""
     root = compare_root(two_runs, "proven", -0.67, -0.27)
-    assert [(n.get("name"), n.get("source")) for n in root.findall("layer-tree-group/layer-tree-layer")] == [
-        ("b: changes against a", "./diff.geojson|subset=\"scenario\" = 'b'"),
+    assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         ("a: sites", "./a/plan.gpkg|layername=sites"),
-        ("b: sites", "./b/plan.gpkg|layername=sites"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
+        ("b: changes against a", "./diff.geojson|subset=\"scenario\" = 'b'"),
+        ("b: sites", "./b/plan.gpkg|layername=sites"),
         ("b: red-line zones (buffer 3 km)", "./b/plan.gpkg|layername=redline_zones"),
         ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red line", "./a/plan.gpkg|layername=redline")]
     zones = next(n for n in root.findall("projectlayers/maplayer") if n.findtext("id") == "redline_zones_b_layer")
     assert zones.findtext("abstract") == ("b's red-line exclusion zones as buffered (its redline_zones.geojson): "
                                           "buffer: lake 3000 m around every red-line polygon.")
-    # Runs with the same zones as the baseline add none of their own.
+    # A run with the same zones as the baseline shows its own with its sites, but keys none in the print legend.
     for sub in ("a", "c"):
         shutil.copytree(two_runs / "a", tmp_path / sub)
     text = compare_project_text(tmp_path, [("a", "a"), ("c", "c")], "Point", diff_style("Point"))
     assert text is not None
-    assert [n.get("name") for n in parse_text(text).findall("layer-tree-group/layer-tree-layer")
-            if "zones" in (n.get("name") or "")] == ["a: red-line zones (buffer 1 km)"]
+    same = parse_text(text)
+    assert [n.get("name") for n in same.find("layer-tree-group").iter("layer-tree-layer")
+            if "zones" in (n.get("name") or "")] == ["a: red-line zones (buffer 1 km)",
+                                                     "c: red-line zones (buffer 1 km)"]
+    legend = next(i for i in same.iter("LayoutItem") if i.get("id") == "legend")
+    assert [n.get("name") for n in legend.iter("layer-tree-layer") if "zones" in (n.get("name") or "")] == [
+        "a: red-line zones (buffer 1 km)"]
 
 
-def test_compare_project_sizes_every_run_s_pies_on_one_scale_and_names_each_site_once(two_runs: Path):
+def test_compare_project_sizes_every_run_s_pies_on_one_scale_and_labels_its_own_sites(two_runs: Path):
     capex = {run: {f["id"]: f["properties"]["capex_yuan"] for f in json.loads(
         (two_runs / run / "sites.geojson").read_text())["features"]} for run in ("a", "b")}
     top = max(max(run.values()) for run in capex.values())
@@ -196,10 +203,10 @@ def test_compare_project_sizes_every_run_s_pies_on_one_scale_and_names_each_site
         assert built.get("label").endswith(f"; largest {top / 1e9:.2f} bn yuan, the largest of every run)")
     built_in_a = sorted(site for site, value in capex["a"].items() if value > 0)
     assert built_in_a == ["e_city", "e_far", "w_mine"]
-    assert layers["sites_a_layer"].find("labeling/settings/text-style").get("fieldName") == (
-        "if(\"status\" = 'built', \"name\", '')")
-    assert layers["sites_b_layer"].find("labeling/settings/text-style").get("fieldName") == (
-        "if(\"id\" IN ('e_city', 'e_far', 'w_mine'), '', if(\"status\" = 'built', \"name\", ''))")
+    # One run is shown at a time: each labels its own sites.
+    for run in ("a", "b"):
+        assert layers[f"sites_{run}_layer"].find("labeling/settings/text-style").get("fieldName") == (
+            "if(\"status\" = 'built', \"name\", '')")
 
 
 # --- plan.qgs and the layers ---------------------------------------------------------------------

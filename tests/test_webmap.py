@@ -33,6 +33,8 @@ from tests.conftest import MadeRun
 
 STATIC = Path(__file__).parents[1] / "siting" / "deliver" / "static"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: The built sites' layer: three, their markers on the scale of the largest, w_mine's 4 bn yuan.
+BUILT_LABEL = f"Sites: {STATUS_LABELS['built']} (3; size by capex, full size 4.00 bn yuan)"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -84,8 +86,8 @@ def _map_data(page: str) -> dict[str, Any]:
 def test_map_data_has_one_site_marker_per_site_with_its_capacities(small_report: Path):
     data = _map_data((small_report / "report.html").read_text(encoding="utf-8"))
     overlays = {o["key"]: o for o in data["overlays"]}
-    assert list(overlays) == ["sites-built", "sites-excluded_redline", "flows", "sources", "zones", "redline",
-                              "clusters"]
+    assert list(overlays) == ["sites-built", "sites-excluded_redline", "product-flows-2023", "product-flows-2024",
+                              "hubs", "flows", "sources", "zones", "redline", "clusters"]
     sites = json.loads((small_report / "sites.geojson").read_text(encoding="utf-8"))["features"]
     drawn = [f for key, o in overlays.items() if key.startswith("sites-") for f in o["data"]["features"]]
     assert len(drawn) == len(sites) == 4
@@ -232,17 +234,18 @@ def test_map_draws_every_site_and_the_other_layers(page: Page):
     assert page.page.locator("#plan-map path.source-marker").count() == 2
     labels = page.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert [label.strip() for label in labels] == [
-        f"Sites: {STATUS_LABELS['built']} (3)", f"Sites: {STATUS_LABELS['excluded_redline']} (1)",
+        BUILT_LABEL, f"Sites: {STATUS_LABELS['excluded_redline']} (1)", "Product flows 2023",
+        "Product flows 2024 (final year)", "Hubs and the gateway",
         "Raw-material flows (width by tonnage)", "Raw-material sources", "Red-line buffer and setbacks",
         "Red line (reserves, water)", "Clusters"]
     assert page.page.locator(".leaflet-control-scale-line").inner_text() != ""
 
 
 def test_switching_a_layer_off_removes_its_markers(page: Page):
-    page.page.get_by_label(f"Sites: {STATUS_LABELS['built']} (3)").uncheck()
+    page.page.get_by_label(BUILT_LABEL).uncheck()
     assert page.page.locator("#plan-map path.site-built").count() == 0
     assert page.page.locator("#plan-map path.site-marker").count() == 1
-    page.page.get_by_label(f"Sites: {STATUS_LABELS['built']} (3)").check()
+    page.page.get_by_label(BUILT_LABEL).check()
     assert page.page.locator("#plan-map path.site-marker").count() == 4
 
 

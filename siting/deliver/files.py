@@ -36,13 +36,14 @@ from siting.deliver.folders import MANIFEST, changed_files, record_file_hashes, 
 from siting.deliver.geojson import WGS84, json_text
 from siting.deliver.geopackage import write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text, infer_kind
-from siting.deliver.layers import context_title, plan_layers
+from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
 from siting.deliver.manifest import manifest
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text
-from siting.deliver.qgisproject import project_text
+from siting.deliver.qgisproject import BATCH_SCALE_WORDS, project_text, with_sites_capex_scale
 from siting.deliver.report import html_page, markdown, report_blocks
 from siting.deliver.styles import style_for
 from siting.deliver.tables import plan_tables
+from siting.deliver.webmap import with_marker_scale
 from siting.optimize.results import Plan
 from siting.optimize.solve import SolveReport
 from siting.prepare.positions import PositionCheck
@@ -343,6 +344,15 @@ def largest_built_capex(folder: Path) -> float:
 PNG_DATA_URI = "data:image/png;base64,"
 
 
+def folder_project_layers(folder: Path) -> tuple[dict[str, OutputLayer], dict[str, str]]:
+    """The layers the run folder `folder` holds (`LAYER_ORDER`'s, read back from their GeoJSON
+    files as written: `read_layer`) and their styles (their `.qml` files), by layer name."""
+    names = [name for name in LAYER_ORDER if (folder / f"{name}.geojson").is_file()]
+    return ({name: read_layer(folder / f"{name}.geojson") for name in names},
+            {name: (folder / f"{name}.qml").read_text(encoding="utf-8") for name in names
+             if (folder / f"{name}.qml").is_file()})
+
+
 def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_yuan: float) -> bool:
     """Draw the map.png of the run folder `folder` (complete, as `export_files` and
     `write_files` left it) again with its pies on the scale of `pie_top_yuan` (yuan of capex at
@@ -350,12 +360,18 @@ def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_
     follow), from what the run wrote: the layers it draws (`folder_map_layers`), its scenario as
     `prepared` gives it (prepared again: the products, the context outlines, the data sources)
     and `outcome` for its title. Nothing is drawn otherwise than by the run: only the pies'
-    sizes, and so where they, their labels and the north arrow stand, can change. Where the
-    map changes, what quotes its bytes follows: report.html (which embeds it), then map.png,
-    then manifest.json's `file_sha256` and the folder's marker (siting/deliver/folders.py). Done
-    again on a folder left part way (a process that died), it completes it. Returns whether it
-    wrote anything. Raises ValueError when report.html embeds neither the map.png found there nor
-    the new one, once (not a folder as a run writes it), before anything is written."""
+    sizes, and so where they, their labels and the north arrow stand, can change. The same
+    scale goes to report.html's interactive map (its built sites' markers and their label:
+    siting/deliver/webmap.py `with_marker_scale`) and to plan.qgs (its sites' pies and circles
+    and its print legend, which then says the scale is the largest of every run where that is
+    not the run's own: `with_sites_capex_scale`); the layers' own styles (`sites.qml`, plan.gpkg's)
+    keep the run's scale. Where the map changes, what quotes its bytes follows: report.html
+    (which embeds it), plan.qgs, then map.png, then manifest.json's `file_sha256` and the
+    folder's marker (siting/deliver/folders.py). Done again on a folder left part way (a process
+    that died), it completes it. Returns whether it wrote anything. Raises ValueError when
+    report.html embeds neither the map.png found there nor the new one, once (not a folder as a
+    run writes it), or `pie_top_yuan` is below the run's largest built site's capex, before
+    anything is written."""
     from siting.deliver.mapplot import render_map
 
     layers = folder_map_layers(folder)
@@ -365,18 +381,35 @@ def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_
     png, old = buffer.getvalue(), (folder / "map.png").read_bytes()
     report = (folder / "report.html").read_bytes()
     embedded, drawn = (PNG_DATA_URI.encode("ascii") + base64.b64encode(data) for data in (old, png))
+    if report.count(drawn) != 1 and report.count(embedded) != 1:
+        raise ValueError(f"{folder / 'report.html'} must embed the folder's map.png once, got "
+                         f"{report.count(embedded)} times")
+    page = report if report.count(drawn) == 1 else report.replace(embedded, drawn)
+    page = with_marker_scale(page.decode("utf-8"), pie_top_yuan).encode("utf-8")
+    project = _project_on_scale(folder, pie_top_yuan)
+    current = {"report.html": report, "plan.qgs": (folder / "plan.qgs").read_bytes() if project else None,
+               "map.png": old}
     wrote = False
-    if report.count(drawn) != 1:
-        if report.count(embedded) != 1:
-            raise ValueError(f"{folder / 'report.html'} must embed the folder's map.png once, got "
-                             f"{report.count(embedded)} times")
-        (folder / "report.html").write_bytes(report.replace(embedded, drawn))
-        wrote = True
-    if png != old:
-        (folder / "map.png").write_bytes(png)
-        wrote = True
+    for name, data in (("report.html", page), ("plan.qgs", project), ("map.png", png)):
+        if data is not None and data != current[name]:
+            (folder / name).write_bytes(data)
+            wrote = True
     if wrote or changed_files(folder):
         if (folder / MANIFEST).is_file():
             record_file_hashes(folder / MANIFEST)
         write_marker(folder, written_entries(folder))
     return wrote
+
+
+def _project_on_scale(folder: Path, pie_top_yuan: float) -> bytes | None:
+    """The bytes of the plan.qgs of the run folder `folder` with its sites on the pie scale
+    `pie_top_yuan` (`with_sites_capex_scale`, its legend saying BATCH_SCALE_WORDS where that is
+    above the run's own largest built site); None without a plan.qgs."""
+    path = folder / "plan.qgs"
+    if not path.is_file():
+        return None
+    own = largest_built_capex(folder)
+    layers, styles = folder_project_layers(folder)
+    text = with_sites_capex_scale(path.read_text(encoding="utf-8"), layers, styles, pie_top_yuan,
+                                  BATCH_SCALE_WORDS if pie_top_yuan > own else "")
+    return text.encode("utf-8")

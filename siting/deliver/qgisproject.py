@@ -20,13 +20,16 @@ chosen so that it fits there (`fit_legend`). Item ids are fixed (derived from th
 the same plan gives the same bytes; the print date is a QGIS expression, evaluated when the sheet
 is exported.
 
-`compare.qgs` shows the runs of a comparison side by side: each run's sites (from its own
-`plan.gpkg`, in its own style, on one capex scale, each site named once and each symbol keyed once
-in the print legend), the red-line zones of the
-baseline and of every run whose zones differ, the baseline's clusters, red line and context
-outlines for context, and per compared run the changes against the baseline (`diff.geojson` in
-the style of `diff.qml`), those of a run within solver tolerance of the baseline named and noted
-as plans of indistinguishable cost, not effects of the change (`compare_project_text`).
+`compare.qgs` shows the runs of a comparison one at a time: a group per run in the layer panel,
+the baseline's ticked and the others unticked in a mutually exclusive group, so that ticking a
+run shows it in place of the one shown (their pies stand at the same sites). A run's group holds
+its sites (from its own `plan.gpkg`, in its own style, on one capex scale, each symbol keyed once
+in the print legend), its red-line zones and, for a compared run, its changes against the
+baseline (`diff.geojson` in the style of `diff.qml`), those of a run within solver tolerance of the
+baseline named and noted as plans of indistinguishable cost, not effects of the change; the
+baseline's clusters, red line and context outlines are shown under every run
+(`compare_project_text`). A plan.qgs of a run of a comparison or sweep draws its pies on the
+batch's scale (`with_sites_capex_scale`).
 """
 
 from __future__ import annotations
@@ -61,7 +64,6 @@ from siting.deliver.styles import (
     only_categories,
     size_note,
     with_capex_scale,
-    with_labels_left_out,
 )
 
 GEOMETRY_NAMES = {0: "Point", 1: "Line", 2: "Polygon"}
@@ -244,14 +246,16 @@ ELLIPSOID = "EPSG:7030"
 
 
 def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: str, extent: Sequence[float],
-                     layout_title: str, credits: str, layout_name: str = "Plan", note: str = "") -> str:
+                     layout_title: str, credits: str, layout_name: str = "Plan", note: str = "",
+                     tree: Sequence[str | LayerGroup] | None = None) -> str:
     """A .qgs text opening `layers` (top to bottom) in the working CRS on `extent`, with a print
-    layout (`print_layout`, with its `note`), measuring on the WGS 84 ellipsoid (ELLIPSOID)."""
+    layout (`print_layout`, with its `note`), measuring on the WGS 84 ellipsoid (ELLIPSOID). The
+    layer panel lists `tree` (layer ids and groups, top to bottom, which is the drawing order:
+    `layer_tree`; every layer of `layers` once), or every layer ticked, ungrouped, in their order
+    where it is None; the print legend keys `layers` in their order."""
+    by_id = {layer.layer_id: layer for layer in layers}
     tree = element("layer-tree-group", None, element("customproperties"), *(
-        element("layer-tree-layer", {"checked": "Qt::Checked", "expanded": "1", "id": layer.layer_id,
-                                     "name": layer.title, "providerKey": "ogr", "source": layer.source},
-                element("customproperties"))
-        for layer in layers))
+        layer_tree(node, by_id) for node in (tree if tree is not None else list(by_id))))
     canvas = element("mapcanvas", {"annotationsVisible": "1", "name": "theMapCanvas"}, _text("units", "meters"),
                      _extent("extent", extent), _text("rotation", "0"),
                      element("destinationsrs", None, spatial_ref(working_crs)), _text("rendermaptile", "0"))
@@ -270,6 +274,39 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
                    properties)
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+@dataclass(frozen=True)
+class LayerGroup:
+    """A group of a project's layer panel: its name, its children (layer ids and groups, top to
+    bottom), whether it is ticked (an unticked group draws none of its layers) and open;
+    `exclusive`: at most one of its children is ticked, and ticking one unticks the others
+    (QGIS's "Mutually Exclusive Group")."""
+
+    name: str
+    children: tuple[str | LayerGroup, ...]
+    checked: bool = True
+    expanded: bool = True
+    exclusive: bool = False
+
+
+def layer_tree(node: str | LayerGroup, layers: Mapping[str, ProjectLayer]) -> ET.Element:
+    """The layer panel's element of `node`: a `<layer-tree-layer>` for a layer id (of `layers`:
+    id -> layer), ticked, or a `<layer-tree-group>` with its children; a group of mutually
+    exclusive children names the ticked one by its index (-1 for none), as QGIS writes it.
+    Raises KeyError for an id not in `layers`."""
+    if isinstance(node, str):
+        layer = layers[node]
+        return element("layer-tree-layer", {"checked": "Qt::Checked", "expanded": "1", "id": layer.layer_id,
+                                            "name": layer.title, "providerKey": "ogr", "source": layer.source},
+                       element("customproperties"))
+    attributes = {"checked": "Qt::Checked" if node.checked else "Qt::Unchecked", "expanded": int(node.expanded),
+                  "name": node.name}
+    if node.exclusive:
+        ticked = [i for i, child in enumerate(node.children) if isinstance(child, LayerGroup) and child.checked]
+        attributes.update({"mutually-exclusive": "1", "mutually-exclusive-child": ticked[0] if ticked else -1})
+    return element("layer-tree-group", attributes, element("customproperties"),
+                   *(layer_tree(child, layers) for child in node.children))
 
 
 # --- the print layout ------------------------------------------------------------------------
@@ -716,6 +753,25 @@ def note_height(note: str, width_mm: float) -> float:
     return (ASCENT_EM + DESCENT_EM) * NOTE_PT * PT_MM * MARGIN * lines + 1.0
 
 
+def legend_item(layout: str, layers: Sequence[ProjectLayer], position_mm: tuple[float, float],
+                region_mm: tuple[float, float]) -> ET.Element:
+    """The print legend of the layout named `layout`, linked to its map: at `position_mm` (x, y),
+    keying `layers` top to bottom with only what their features draw (`legend_entries`), in the
+    largest type and fewest columns with which it fits `region_mm` (width, height; `fit_legend`)."""
+    entries = legend_entries(layers)
+    fit = fit_legend(entries, region_mm)
+    x, y = position_mm
+    return layout_item("legend", layout, "legend", (x, y, fit.width_mm, fit.height_mm), 2, {
+        "map_uuid": item_uuid(layout, "map"), "title": "Legend", "titleAlignment": "1", "resizeToContents": "1",
+        "columnCount": fit.columns, "columnSpace": f"{COLUMN_GAP_MM:g}", "equalColumnWidth": "0", "splitLayer": "1",
+        "symbolWidth": f"{SYMBOL_MM[0]:g}", "symbolHeight": f"{SYMBOL_MM[1]:g}", "symbolAlignment": "1",
+        "boxSpace": f"{BOX_MM:g}", "lineSpacing": f"{WRAP_GAP_MM:g}", "wrapChar": LEGEND_BREAK,
+        "fontColor": "#282828", "legendFilterByMap": "0", "legendFilterByAtlas": "0", "rasterBorder": "1",
+        "rasterBorderColor": "0,0,0,255", "rasterBorderWidth": "0", "wmsLegendHeight": "25", "wmsLegendWidth": "50",
+        "minSymbolSize": "0", "maxSymbolSize": f"{LEGEND_MARKER_MM:g}"},
+        _legend_styles(fit.size_pt, fit.title_pt), legend_tree(layers, entries, fit), background=True)
+
+
 def print_layout(title: str, extent: Sequence[float], credits: str, name: str = "Plan",
                  layers: Sequence[ProjectLayer] = (), note: str = "") -> ET.Element:
     """The `<Layout>`: A3 landscape with title, map, legend, scale bar, north arrow and source line.
@@ -741,19 +797,9 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
         element("Extent", dict(zip(("xmin", "ymin", "xmax", "ymax"), (f"{v:.3f}" for v in shown), strict=True))),
         element("LayerSet"), element("labelBlockingItems"), frame=True, background=True)
     legend_x = mx + mw + LEGEND_GAP_MM
-    entries = legend_entries(layers)
     column_w = page_w - mx - legend_x
     noted = note_height(note, column_w) if note else 0.0
-    fit = fit_legend(entries, (column_w, mh - noted - (LEGEND_GAP_MM if note else 0.0)))
-    legend = layout_item("legend", name, "legend", (legend_x, my, fit.width_mm, fit.height_mm), 2, {
-        "map_uuid": map_id, "title": "Legend", "titleAlignment": "1", "resizeToContents": "1",
-        "columnCount": fit.columns, "columnSpace": f"{COLUMN_GAP_MM:g}", "equalColumnWidth": "0", "splitLayer": "1",
-        "symbolWidth": f"{SYMBOL_MM[0]:g}", "symbolHeight": f"{SYMBOL_MM[1]:g}", "symbolAlignment": "1",
-        "boxSpace": f"{BOX_MM:g}", "lineSpacing": f"{WRAP_GAP_MM:g}", "wrapChar": LEGEND_BREAK,
-        "fontColor": "#282828", "legendFilterByMap": "0", "legendFilterByAtlas": "0", "rasterBorder": "1",
-        "rasterBorderColor": "0,0,0,255", "rasterBorderWidth": "0", "wmsLegendHeight": "25", "wmsLegendWidth": "50",
-        "minSymbolSize": "0", "maxSymbolSize": f"{LEGEND_MARKER_MM:g}"},
-        _legend_styles(fit.size_pt, fit.title_pt), legend_tree(layers, entries, fit), background=True)
+    legend = legend_item(name, layers, (legend_x, my), (column_w, mh - noted - (LEGEND_GAP_MM if note else 0.0)))
     scalebar = layout_item("scalebar", name, "scale bar", (mx + 4, my + mh - 18, 80, 14), 4, {
         "mapUuid": map_id, "style": "Single Box", "unitType": "kilometers", "unitLabel": "km",
         "numMapUnitsPerScaleBarUnit": "1000", "segmentSizeMode": "1", "minBarWidth": "20", "maxBarWidth": "60",
@@ -778,6 +824,49 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
                    element("Grid", {"offsetUnits": "mm", "offsetX": "0", "offsetY": "0", "resUnits": "mm",
                                     "resolution": "10"}),
                    pages, map_item, legend, scalebar, north, title_item, source, *notes)
+
+
+def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: Mapping[str, str], top: float,
+                           words: str = "") -> str:
+    """A plan's project (`project_text`, as written) with its sites' pies and circles on the capex
+    scale `top` (yuan of capex at full size) in place of the plan's own largest site: its sites
+    layer in `with_capex_scale(styles["sites"], top, words)`, and its print legend keyed again
+    (`legend_item`, where it stands, in the room the map leaves), which then gives `top` followed
+    by `words` (", the largest of every run"). Everything else stays as written; on the plan's
+    own scale and without `words`, the project is the one written. `layers`: the plan's layers by
+    name as written (their features decide what the legend keys, `legend_entries`, and the size
+    notes of their legend titles); `styles`: their styles as written (the run's `<layer>.qml`).
+    A project without a sites layer drawn with pies is returned as it is. Raises KeyError where a
+    layer of the project is missing from `layers` or `styles`."""
+    root = ET.fromstring(qgs.split("\n", 1)[1])
+    sites = next((n for n in root.findall("projectlayers/maplayer") if n.findtext("id") == plan_layer_id("sites")),
+                 None)
+    provider = sites.find("provider") if sites is not None else None
+    if sites is None or provider is None or capex_scale(styles.get("sites", "")) is None:
+        return qgs
+    qml = with_capex_scale(styles["sites"], top, words)
+    for child in list(sites)[list(sites).index(provider) + 1:]:
+        sites.remove(child)
+    sites.extend(_style_children(qml))
+    shown = []
+    for node in root.findall("projectlayers/maplayer"):
+        source, title = node.findtext("datasource", ""), node.findtext("layername", "")
+        layer = layers[source.rsplit("layername=", 1)[-1]]
+        shown.append(ProjectLayer(node.findtext("id", ""), title, source, node.get("wkbType", "Point"),
+                                  qml if layer.name == "sites" else styles[layer.name],
+                                  pd.DataFrame(layer.frame.drop(columns="geometry")),
+                                  legend=_with_size_note(title, layer)))
+    layout = root.find("Layouts/Layout")
+    items = list(layout) if layout is not None else []
+    legend = next((i for i in items if i.get("id") == "legend"), None)
+    frame = next((i for i in items if i.get("id") == "map"), None)
+    if layout is not None and legend is not None and frame is not None:
+        mx, my, _mw, mh = MAP_FRAME_MM
+        legend_x = mx + float(frame.get("size", "0,0").split(",")[0]) + LEGEND_GAP_MM
+        layout[items.index(legend)] = legend_item(layout.get("name", "Plan"), shown, (legend_x, my),
+                                                  (PAGE_MM[0] - mx - legend_x, mh))
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
 
 # --- the comparison's project ----------------------------------------------------------------
@@ -866,13 +955,23 @@ def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, 
 #: key every run's sites (the others' layers add only the lines it lacks, `legend_entries`).
 SHARED_SITES_LEGEND = "sites of every run"
 
+#: What compare.qgs and a run's plan.qgs on a batch's scale add to the capex scale in their pies'
+#: legend where it is not the run's own (`with_capex_scale`).
+BATCH_SCALE_WORDS = ", the largest of every run"
+
+#: The group of compare.qgs's layer panel that holds one group per run, one ticked at a time.
+RUNS_GROUP = "Runs (one shown at a time: tick a run to show it)"
+
 
 def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
                          diff_changes: Mapping[str, Collection[str]] | None = None,
                          differences: Mapping[str, RunDifference] | None = None) -> str | None:
     """`compare.qgs` for a comparison folder whose runs' outputs are in subfolders: `runs` is
-    (label, subfolder) per run, the baseline first. Layers top to bottom:
-    - the changes against the baseline, one layer per compared run (`diff.geojson` filtered by its
+    (label, subfolder) per run, the baseline first. The runs draw their sites at the same places,
+    so the layer panel shows one run at a time: a group per run, "<label> (baseline)" first,
+    ticked, the others unticked, in the group RUNS_GROUP, whose children are mutually exclusive
+    (ticking a run unticks the one shown; `LayerGroup`). A run's group holds, top to bottom:
+    - for a compared run, its changes against the baseline (`diff.geojson` filtered by its
       `scenario`, styled as `diff.qml`, with only the classes that run has where `diff_changes`
       gives them: label -> its classes, `siting.deliver.styles.diff_changes`), named as
       `changes_layer_name` says (a run within solver tolerance of the baseline as "plans of
@@ -880,19 +979,19 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
       difference proves in its abstract (`differences`: label -> its `RunDifference`, from
       `siting.deliver.styles.diff_runs`; without it a run whose classes are
       INDISTINGUISHABLE_CLASS's is taken as within tolerance, with no range);
-    - each run's sites, in its own style (which lists its own statuses) but with the pies and
-      circles of every run on one capex scale, the largest capex of any run
-      (`with_capex_scale`), and each site named once: a run's layer leaves out the labels of
-      the sites an earlier run's layer labels (`with_labels_left_out`); the print legend keys
-      each status, pie size and slice once, under the first run's layer (titled
-      SHARED_SITES_LEGEND where there are several runs), a later run's layer only with the
-      lines that one lacks (none: it is left out of the legend; `legend_group`);
-    - the baseline's red-line zones (redline_zones), and each other run's where they differ
-      from the baseline's, named with the run and their distances (`zones_summary`);
-    - the baseline's clusters, red line and context outlines (where it has them).
-    The print layout notes the runs within solver tolerance (`tolerance_note`). CRS and view are
-    the baseline's plan.qgs's. Runs that wrote no plan are left out (and with a failed
-    baseline, the changes); None when no run wrote a plan."""
+    - its sites, in its own style (which lists its own statuses, and labels its own sites) but
+      with the pies and circles of every run on one capex scale, the largest capex of any run
+      (`with_capex_scale`); the print legend keys each status, pie size and slice once, under
+      the first run's layer (titled SHARED_SITES_LEGEND where there are several runs), a later
+      run's layer only with the lines that one lacks (none: it is left out of the legend;
+      `legend_group`);
+    - its red-line zones (redline_zones), named with the run and their distances
+      (`zones_summary`), keyed in the print legend only where they differ from an earlier run's.
+    Under the groups, always shown: the baseline's clusters, red line and context outlines
+    (where it has them). The print layout notes the runs within solver tolerance
+    (`tolerance_note`). CRS and view are the baseline's plan.qgs's. Runs that wrote no plan are
+    left out (and with a failed baseline, the changes: the first run with a plan is then the
+    one shown); None when no run wrote a plan."""
     written = [(label, sub) for label, sub in runs if (folder / sub / "plan.qgs").is_file()]
     if not written:
         return None
@@ -912,55 +1011,62 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
 
     noted: list[tuple[str, RunDifference]] = []
     # diff.geojson compares against the first run; without its plan there are no changes to show.
-    for label, sub in written[1:] if written[0] == tuple(runs[0]) else []:
-        quoted = label.replace("'", "''")
-        qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
-        difference = difference_of(label)
-        if difference.indistinguishable:
-            noted.append((label, difference))
-        layers.append(ProjectLayer(f"diff_{sub}_layer", changes_layer_name(label, base_label, difference),
-                                   f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml,
-                                   abstract=changes_abstract(label, base_label, difference)))
+    compared = written[0] == tuple(runs[0])
     sites = {sub: _properties(_json(folder / sub / "sites.geojson")) for _label, sub in written}
     top = max((float(f.get("capex_yuan") or 0.0) for features in sites.values() for f in features), default=0.0)
-    labelled: set[str] = set()
     shared = SHARED_SITES_LEGEND if len(written) > 1 else ""
+    groups: list[LayerGroup] = []
+    changes: list[ProjectLayer] = []
+    runs_sites: list[ProjectLayer] = []
+    zones_layers: list[ProjectLayer] = []
     for label, sub in written:
         qgs = base if sub == base_sub else ET.fromstring(
             (folder / sub / "plan.qgs").read_text(encoding="utf-8").split("\n", 1)[1])
+        own: list[ProjectLayer] = []
+        if compared and sub != base_sub:
+            quoted = label.replace("'", "''")
+            qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
+            difference = difference_of(label)
+            if difference.indistinguishable:
+                noted.append((label, difference))
+            changes.append(ProjectLayer(f"diff_{sub}_layer", changes_layer_name(label, base_label, difference),
+                                        f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml,
+                                        abstract=changes_abstract(label, base_label, difference)))
+            own.append(changes[-1])
         qml = (folder / sub / "sites.qml").read_text(encoding="utf-8")
         scale = ""
         if top > 0 and capex_scale(qml) is not None:
-            qml = with_capex_scale(qml, top, ", the largest of every run")
+            qml = with_capex_scale(qml, top, BATCH_SCALE_WORDS)
             scale = f"; built sites as pies of area ∝ capex on one scale for every run (largest {amount(top, 'yuan')})"
-        layers.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
-                                   _geometry_type(qgs, "sites"), with_labels_left_out(qml, labelled),
-                                   legend=shared if sub == base_sub else "",
-                                   abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}.",
-                                   legend_group="sites"))
-        labelled |= {str(f["id"]) for f in sites[sub] if f.get("status") in ("built", "standing")}
-    base_zones = (folder / base_sub / "redline_zones.geojson")
-    base_text = base_zones.read_text(encoding="utf-8") if base_zones.is_file() else None
-    for label, sub in written:
-        path = folder / sub / "redline_zones.geojson"
-        zones = _properties(_json(path))
-        if not zones or not (folder / sub / "redline_zones.qml").is_file() or (
-                sub != base_sub and path.read_text(encoding="utf-8") == base_text):
-            continue
-        qgs = base if sub == base_sub else ET.fromstring(
-            (folder / sub / "plan.qgs").read_text(encoding="utf-8").split("\n", 1)[1])
-        layers.append(ProjectLayer(f"redline_zones_{sub}_layer", f"{label}: red-line zones ({zones_summary(zones)})",
-                                   f"./{sub}/plan.gpkg|layername=redline_zones", _geometry_type(qgs, "redline_zones"),
-                                   (folder / sub / "redline_zones.qml").read_text(encoding="utf-8"),
-                                   abstract=zones_abstract(label, zones)))
+        runs_sites.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
+                                       _geometry_type(qgs, "sites"), qml, legend=shared if sub == base_sub else "",
+                                       abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}.",
+                                       legend_group="sites"))
+        own.append(runs_sites[-1])
+        zones = _properties(_json(folder / sub / "redline_zones.geojson"))
+        if zones and (folder / sub / "redline_zones.qml").is_file():
+            zones_layers.append(ProjectLayer(
+                f"redline_zones_{sub}_layer", f"{label}: red-line zones ({zones_summary(zones)})",
+                f"./{sub}/plan.gpkg|layername=redline_zones", _geometry_type(qgs, "redline_zones"),
+                (folder / sub / "redline_zones.qml").read_text(encoding="utf-8"),
+                abstract=zones_abstract(label, zones), legend_group="zones"))
+            own.append(zones_layers[-1])
+        first = sub == base_sub
+        groups.append(LayerGroup(f"{label} (baseline)" if first and compared else label,
+                                 tuple(layer.layer_id for layer in own), checked=first, expanded=first))
+    # The print legend keys the changes, then the sites, then the zones (each symbol once: `legend_group`).
+    layers += changes + runs_sites + zones_layers
     for name, title in (("clusters", "clusters"), ("redline", "red line"), ("context", "context outlines")):
         if (folder / base_sub / f"{name}.qml").is_file():
             layers.append(ProjectLayer(f"{name}_{base_sub}_layer", f"{base_label}: {title}",
                                        f"./{base_sub}/plan.gpkg|layername={name}", _geometry_type(base, name),
                                        (folder / base_sub / f"{name}.qml").read_text(encoding="utf-8")))
+    grouped = {layer_id for group in groups for layer_id in group.children}
+    tree = [LayerGroup(RUNS_GROUP, tuple(groups), exclusive=True),
+            *(layer.layer_id for layer in layers if layer.layer_id not in grouped)]
     names = ", ".join(label for label, _sub in written)
     title = f"Comparison: {names}"
     credits = (f"Source: siting comparison of {names} against the baseline {base_label} (diff.geojson; each run's "
                f"plan.gpkg in its folder). Printed [% format_date(now(), 'yyyy-MM-dd') %].")
     note = tolerance_note(noted, base_label, "Polygon" in diff_geometry)
-    return project_document(layers, title, crs, extent, title, credits, "Comparison", note)
+    return project_document(layers, title, crs, extent, title, credits, "Comparison", note, tree)

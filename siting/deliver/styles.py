@@ -41,7 +41,7 @@ Layer styles:
 `compare`'s diff.geojson has its own style (`diff_style`): sites by their change against the
 baseline, the changes of a run within solver tolerance of the baseline hatched or hollow and
 said to be between plans of indistinguishable cost; compare.qgs draws each run's sites on one
-capex scale (`with_capex_scale`) and names each site once (`with_labels_left_out`).
+capex scale (`with_capex_scale`), one run shown at a time.
 
 The colours live here once; map.png and the web map take them from this module.
 """
@@ -1149,24 +1149,6 @@ def capex_scale(qml: str) -> float | None:
     root = ET.fromstring(qml.split("\n", 1)[1])
     diagrams = root.find("LinearlyInterpolatedDiagramRenderer")
     return None if diagrams is None else float(diagrams.get("upperValue", "0"))
-
-
-def with_labels_left_out(qml: str, ids: Collection[str]) -> str:
-    """A style whose labels name no feature of the `ids` (its `id`): its label expression E
-    becomes `if("id" IN (...), '', E)`, so that a project drawing several layers of the same
-    sites labels each site once. A style without labels, or `ids` empty, unchanged."""
-    if not ids:
-        return qml
-    root = ET.fromstring(qml.split("\n", 1)[1])
-    text = root.find("labeling/settings/text-style")
-    if text is None:
-        return qml
-    listed = ", ".join(_text_literal(i) for i in sorted(ids))
-    expression = text.get("fieldName", "") if text.get("isExpression") == "1" else _quoted(text.get("fieldName", ""))
-    text.set("fieldName", f"if({_quoted('id')} IN ({listed}), '', {expression})")
-    text.set("isExpression", "1")
-    ET.indent(root, space="  ")
-    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def qml_aliases(qml: str) -> dict[str, str]:

@@ -7,12 +7,15 @@ counties, where the scenario names them in `layers.context`) on a plain backgrou
 
 Every layer is an overlay the reader can switch: clusters, the red line, its buffer and setback
 zones, raw-material sources (a prospective source the plan may not use hollow, as on map.png)
-and flows, the candidate cells the plan builds on (with a `candidates:` block), and the
-candidate sites, one overlay per status (built sites first). A click on a feature opens its
-popup: for a site, its capacity added per product (in words, with the catalog's unit), its
-capex in bn yuan and why products are excluded there. Popups and styles are computed here, in Python,
-so the page's script only draws; the same layers give the same bytes (coordinates rounded, keys
-sorted, no date).
+and flows, the product flows between sites, hubs and the gateway (one overlay per year, off until
+ticked) with the hubs and the gateway, the candidate cells the plan builds on (with a
+`candidates:` block), and the candidate sites, one overlay per status (built sites first). A
+click on a feature opens its popup: for a site, its capacity added per product (in words, with
+the catalog's unit), its capex in bn yuan and why products are excluded there; for a product
+flow, its product, unit, year and amount. Built sites are sized by capex on a scale the page
+states (`sites_label`): the map's own largest site, or a comparison's or sweep's (`with_marker_scale`
+puts a written page on another). Popups and styles are computed here, in Python, so the page's
+script only draws; the same layers give the same bytes (coordinates rounded, keys sorted, no date).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import shapely
 
-from siting.config.units import bn_yuan, per_year, product_label
+from siting.config.units import bn_yuan, per_year, product_label, site_names
 from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer, records
 from siting.deliver.styles import (
@@ -42,6 +45,7 @@ from siting.deliver.styles import (
     SETBACK,
     STANDING,
     STATUS_LABELS,
+    product_colours,
     resource_colours,
     unused_prospective,
 )
@@ -65,7 +69,7 @@ STATUS_COLOURS = {
 
 #: Panes in drawing order, bottom first, with their z-index (Leaflet's overlay pane is 400).
 PANES = (("outlines", 402), ("clusters", 405), ("redline", 410), ("zones", 415), ("cells", 417), ("flows", 420),
-         ("sources", 425), ("sites", 430))
+         ("productflows", 422), ("sources", 425), ("hubs", 427), ("sites", 430))
 
 WATER = (67, 147, 195)
 RESERVE = (90, 174, 97)
@@ -242,26 +246,44 @@ def _capacity_table(heading: str, amounts: Sequence[tuple[str, float]], units: M
     year): columns product (in words), unit (the product's catalog unit per year, from `units`) and
     the amount under `heading`: the unit right after the product that decides it and before the
     figure, as in every table of the plan."""
-    lines = "".join(f"<tr><td>{_text(product_label(p))}</td><td>{_text(per_year(units.get(p, '')))}</td>"
-                    f'<td class="n">{quantity(v)}</td></tr>' for p, v in amounts)
+    return _amount_table(heading, [(p, per_year(units.get(p, "")), v) for p, v in amounts])
+
+
+def _amount_table(heading: str, amounts: Sequence[tuple[str, str, float]]) -> str:
+    """A popup's table of (product code, unit as shown, amount) rows: columns product (in words),
+    unit and the amount under `heading`."""
+    lines = "".join(f"<tr><td>{_text(product_label(p))}</td><td>{_text(unit)}</td>"
+                    f'<td class="n">{quantity(v)}</td></tr>' for p, unit, v in amounts)
     return (f'<table class="capacity"><tr><th>product</th><th>unit</th><th>{_text(heading)}</th></tr>'
             f"{lines}</table>")
 
 
 def _radius(capex: float, largest: float) -> float:
-    """Built sites: marker area proportional to capex, 6 to 16 px radius."""
+    """A built site's marker radius (px): 6 px, plus up to 10 px by the square root of its capex
+    over `largest` (yuan of capex at the full 16 px)."""
     if largest <= 0:
         return 6.0
     return round(6.0 + 10.0 * math.sqrt(max(capex, 0.0) / largest), 2)
 
 
-def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[int],
-                  units: Mapping[str, str], proximity: Mapping[str, Sequence[ProximityReason]] | None = None
-                  ) -> dict[str, list[dict[str, Any]]]:
-    """Site features grouped by status, in STATUS_LABELS order; each a circle marker, its popup
-    saying why products are excluded by proximity as `proximity` (site id -> its reasons) does."""
+def largest_built(sites: OutputLayer) -> float:
+    """The largest capex (yuan) of the built sites of `sites`, 0 without any: the web map's own
+    marker scale (as map.png's own pie scale, siting/deliver/files.py `largest_built_capex`)."""
     frame = sites.frame
-    largest = float(frame["capex_yuan"].max()) if len(frame) else 0.0
+    return max((float(c or 0.0) for c, s in zip(frame["capex_yuan"], frame["status"], strict=True)
+                if str(s) == "built"), default=0.0)
+
+
+def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[int],
+                  units: Mapping[str, str], proximity: Mapping[str, Sequence[ProximityReason]] | None = None,
+                  marker_top_yuan: float | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Site features grouped by status, in STATUS_LABELS order; each a circle marker, its popup
+    saying why products are excluded by proximity as `proximity` (site id -> its reasons) does.
+    A built site's marker is sized by its capex (`_radius`) on the scale `marker_top_yuan` (yuan
+    of capex at full size; the layer's own largest built site where None), and carries its
+    `capex_yuan` so that a page can be put on another scale (`with_marker_scale`)."""
+    frame = sites.frame
+    largest = largest_built(sites) if marker_top_yuan is None else float(marker_top_yuan)
     grouped: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUS_LABELS}
     points = _geometries([g if g.geom_type == "Point" else shapely.point_on_surface(g) for g in frame.geometry])
     for row, point in zip(_records(frame), points, strict=True):
@@ -274,10 +296,22 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
                  "weight": 2 if standing else 1, "fillColor": _hex(colour),
                  "fillOpacity": 0.85 if built or standing else 0.6 if status == "eligible_unused" else 0.25,
                  "className": f"site-marker site-{status.replace('_', '-')}", "pane": "sites"}
-        grouped.setdefault(status, []).append(
-            _feature(point, site_popup(row, products, years, units, (proximity or {}).get(str(row["id"]))), style,
-                     _text(row.get("name") or row["id"])))
+        feature = _feature(point, site_popup(row, products, years, units, (proximity or {}).get(str(row["id"]))),
+                           style, _text(row.get("name") or row["id"]))
+        if built:
+            feature["properties"]["capex_yuan"] = float(row["capex_yuan"] or 0.0)
+        grouped.setdefault(status, []).append(feature)
     return {s: features for s, features in grouped.items() if features}
+
+
+def sites_label(status: str, count: int, marker_top_yuan: float = 0.0) -> str:
+    """The layer control's label of the sites of `status` (`count` of them); the built sites'
+    says the scale of their markers: "Sites: Built: new capacity (3; size by capex, full size 4.00 bn
+    yuan)" (with its swatch)."""
+    scale = f"; size by capex, full size {bn_yuan(marker_top_yuan)}" if status == "built" and marker_top_yuan > 0 \
+        else ""
+    return (f"{_swatch(STATUS_COLOURS.get(status, GREY))}Sites: {_text(STATUS_LABELS.get(status, status))}"
+            f" ({count}{_text(scale)})")
 
 
 def cluster_features(clusters: OutputLayer, products: Sequence[str]) -> list[dict[str, Any]]:
@@ -396,6 +430,144 @@ def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str
     return features
 
 
+#: A product flow's leg in words, by its `kind` (siting/optimize/results.py `FLOW_KINDS`).
+FLOW_LEGS = {"site_to_hub": "site to its hub", "hub_to_site": "hub to a site of its cluster",
+             "hub_to_hub": "hub to hub", "gateway_to_hub": "import: gateway to hub",
+             "hub_to_gateway": "sale out of the region: hub to gateway"}
+#: The ends of a product flow's leg, by its `kind`: what its `from` and `to` name.
+FLOW_ENDS = {"site_to_hub": ("site", "hub"), "hub_to_site": ("hub", "site"), "hub_to_hub": ("hub", "hub"),
+             "gateway_to_hub": ("gateway", "hub"), "hub_to_gateway": ("hub", "gateway")}
+
+
+def place_names(sites: OutputLayer | None, hubs: OutputLayer | None) -> dict[tuple[str, str], str]:
+    """(end, id) -> a product flow's end in words: a site by its map name (`site_names`, as the
+    report's tables name it), a hub as "<cluster name> hub", the gateway as "<name> (gateway)"."""
+    names: dict[tuple[str, str], str] = {}
+    if sites is not None and len(sites.frame):
+        frame = sites.frame
+        ids = [str(i) for i in frame["id"]]
+        given = list(frame["name"]) if "name" in frame.columns else ids
+        names.update({("site", i): n for i, n in zip(ids, site_names(given, ids), strict=True)})
+    for row in _records(hubs.frame) if hubs is not None else []:
+        name = str(row.get("name") or row["node"])
+        if row["kind"] == "gateway":
+            names[("gateway", str(row["node"]))] = f"{name} (gateway)"
+        else:
+            names[("hub", str(row["node"]))] = f"{name} hub"
+    return names
+
+
+def flow_unit(row: Mapping[str, Any], units: Mapping[str, str]) -> str:
+    """A product flow's unit per year: its product's catalog unit (`units`) per year, else the
+    layer's `unit` field."""
+    product = str(row["product"])
+    return per_year(units[product]) if product in units else str(row.get("unit") or "")
+
+
+def product_flow_features(flows: OutputLayer, products: Sequence[str], units: Mapping[str, str],
+                          places: Mapping[tuple[str, str], str] | None = None) -> dict[int, list[dict[str, Any]]]:
+    """The product flows layer's lines (siting/deliver/layers.py `product_flows_layer`: one per
+    leg, product and year, `units` moved per year in `unit`) by year, ascending. A line is in its
+    product's colour (as in every output), dashed for imports and sales through the gateway, and
+    its width goes from 1 px to 6 px at its product's widest flow over every year: products are
+    in different units (t, GWh, million m2), so each has its own scale and no width compares two
+    products. In a year the lines are drawn widest (for their product) first, so that a thin line
+    on a leg shared with others stays on top. A line's popup gives its product, unit, year and
+    amount, its leg (`FLOW_LEGS`), its road distance, its product's widest flow, and every
+    product the leg moves that year (lines on one leg lie on each other). `places`: (end, id) ->
+    the ends in words (`place_names`; the ids without)."""
+    frame = flows.frame
+    rows = _records(frame)
+    geometries = _geometries(frame.geometry)
+    colours = product_colours([*products, *sorted({str(r["product"]) for r in rows} - set(products))])
+    tops: dict[str, float] = {}
+    on_leg: dict[tuple[str, str, str, int], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        tops[str(row["product"])] = max(tops.get(str(row["product"]), 0.0), float(row["units"]))
+        on_leg.setdefault((str(row["kind"]), str(row["from"]), str(row["to"]), int(row["year"])), []).append(row)
+    named = places or {}
+
+    def end(kind: str, which: int, node: str) -> str:
+        return named.get((FLOW_ENDS.get(kind, ("", ""))[which], node), node)
+
+    by_year: dict[int, list[tuple[float, int, dict[str, Any]]]] = {}
+    for n, (row, geometry) in enumerate(zip(rows, geometries, strict=True)):
+        kind, product, year, moved = str(row["kind"]), str(row["product"]), int(row["year"]), float(row["units"])
+        unit, label, top = flow_unit(row, units), product_label(product), tops[product]
+        share = moved / top if top > 0 else 0.0
+        origin, target = end(kind, 0, str(row["from"])), end(kind, 1, str(row["to"]))
+        details = [("product", label), ("unit", unit), ("year", str(year)), ("moved", f"{quantity(moved)} {unit}"),
+                   ("leg", FLOW_LEGS.get(kind, kind)),
+                   ("road distance", f"{measure(float(row['km']))} km (straight line x detour factor)"),
+                   (f"widest {label} flow, any year", f"{quantity(top)} {unit} (the full line width)")]
+        leg = on_leg[(kind, str(row["from"]), str(row["to"]), year)]
+        extra = _amount_table(f"moved on this leg in {year}", [(str(r["product"]), flow_unit(r, units),
+                                                                 float(r["units"])) for r in leg]) if len(leg) > 1 \
+            else ""
+        style = {"color": _hex(colours.get(product, GREY)), "weight": round(1.0 + 5.0 * share, 2), "opacity": 0.85,
+                 "dashArray": "6 4" if kind in ("gateway_to_hub", "hub_to_gateway") else "",
+                 "className": "product-flow", "pane": "productflows"}
+        feature = _feature(geometry, _popup(f"{label}: {origin} to {target}", details, extra), style,
+                           _text(f"{label} {year}: {quantity(moved)} {unit}, {origin} to {target}"))
+        by_year.setdefault(year, []).append((share, n, feature))
+    return {year: [f for _share, _n, f in sorted(found, key=lambda item: (-item[0], item[1]))]
+            for year, found in sorted(by_year.items())}
+
+
+def hub_features(hubs: OutputLayer) -> list[dict[str, Any]]:
+    """The hubs (white dots) and the gateway (a larger dot under them, where it lies at a hub),
+    the ends of the product flows, each with its popup."""
+    features = []
+    rows = list(zip(_records(hubs.frame), _geometries(hubs.frame.geometry), strict=True))
+    for row, geometry in sorted(rows, key=lambda item: item[0]["kind"] != "gateway"):
+        name = str(row.get("name") or row["node"])
+        if row["kind"] == "gateway":
+            title = f"{name} (gateway)"
+            rows_shown = [("kind", "gateway: imports arrive and sales out of the region leave here")]
+            style = {"radius": 8, "color": _hex(INK), "weight": 2, "fillColor": _hex(INK), "fillOpacity": 0.25,
+                     "className": "hub-marker", "pane": "hubs"}
+        else:
+            title = f"{name} hub"
+            rows_shown = [("kind", "hub: the cluster's sites send and receive products through it"),
+                          ("cluster", str(row.get("cluster") or row["node"]))]
+            style = {"radius": 4.5, "color": _hex(INK), "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1.0,
+                     "className": "hub-marker", "pane": "hubs"}
+        features.append(_feature(geometry, _popup(title, rows_shown), style, _text(title)))
+    return features
+
+
+def product_flows_note(flows: OutputLayer | None, products: Sequence[str], units: Mapping[str, str]) -> str:
+    """The sentence over the map on the product flows ("" without any): one layer per year, the
+    width of a line relative to its product's widest flow, the units that differ (in the order of
+    `products`, the catalog's), the dashes."""
+    if flows is None or not len(flows.frame):
+        return ""
+    order = {p: i for i, p in enumerate(products)}
+    rows = sorted(_records(flows.frame), key=lambda row: order.get(str(row["product"]), len(order)))
+    shown = list(dict.fromkeys(flow_unit(row, units) for row in rows))
+    mixed = f" (products are in different units: {', '.join(shown)})" if len(shown) > 1 else ""
+    return (" Product flows: one layer per year, off until ticked; a line's width is its amount against its "
+            f"product's widest flow, so widths compare only within a product{mixed}; dashed lines are imports "
+            "and sales through the gateway.")
+
+
+def product_flow_overlays(by_name: Mapping[str, OutputLayer], products: Sequence[str], years: Sequence[int],
+                          units: Mapping[str, str]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(key, label, features) of the product flows' overlays, one per year with flows
+    (`product_flow_features`), then the hubs and the gateway (`hub_features`); none without a
+    product_flows layer (of `by_name`: the plan's layers by name)."""
+    if "product_flows" not in by_name:
+        return []
+    places = place_names(by_name.get("sites"), by_name.get("hubs"))
+    found = []
+    for year, features in product_flow_features(by_name["product_flows"], products, units, places).items():
+        final = " (final year)" if years and year == years[-1] else ""
+        found.append((f"product-flows-{year}", f"{_swatch(INK, 'line')}Product flows {year}{final}", features))
+    if found and "hubs" in by_name:
+        found.append(("hubs", f"{_swatch((255, 255, 255))}Hubs and the gateway", hub_features(by_name["hubs"])))
+    return found
+
+
 # --- the page ---------------------------------------------------------------------------------
 
 def _swatch(rgb: Sequence[int], shape: str = "dot") -> str:
@@ -405,10 +577,14 @@ def _swatch(rgb: Sequence[int], shape: str = "dot") -> str:
 def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequence[int],
              units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
              context_label: str = "Context outlines",
-             proximity: Mapping[str, Sequence[ProximityReason]] | None = None) -> dict[str, Any]:
+             proximity: Mapping[str, Sequence[ProximityReason]] | None = None,
+             marker_top_yuan: float | None = None) -> dict[str, Any]:
     """What the page draws: overlays in the layer control's order, each with its features, and the
     bounds to show (the clusters', or every layer's when there are no clusters); `proximity`: why
-    products are excluded by proximity at each site (`site_features`)."""
+    products are excluded by proximity at each site (`site_features`); `marker_top_yuan`: the
+    built sites' marker scale (`site_features`). The product flows (one overlay per year) and the
+    hubs are off until ticked: a planner opens on where the plan builds; the flows of every year
+    lie on the same legs."""
     by_name = {layer.name: layer for layer in layers}
     resources = list(by_name["sources"].frame["resource"]) if "sources" in by_name else []
     colours = resource_colours(resources)
@@ -420,14 +596,16 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
                              "data": {"type": "FeatureCollection", "features": features}})
 
     if "sites" in by_name:
-        for status, features in site_features(by_name["sites"], products, years, units, proximity).items():
-            add(f"sites-{status}", f"{_swatch(STATUS_COLOURS.get(status, GREY))}Sites: {_text(STATUS_LABELS[status])}"
-                f" ({len(features)})", features)
+        top = largest_built(by_name["sites"]) if marker_top_yuan is None else float(marker_top_yuan)
+        for status, features in site_features(by_name["sites"], products, years, units, proximity, top).items():
+            add(f"sites-{status}", sites_label(status, len(features), top), features)
     if "candidate_cells" in by_name:
         cells = by_name["candidate_cells"]
         built = sum(bool(b) for b in cells.frame["built"])
         add("cells-built", f"{_swatch(BUILT, 'box')}Candidate cells built ({built} of {len(cells.frame):,})",
             cell_features(cells, products))
+    for key, label, features in product_flow_overlays(by_name, products, years, units):
+        add(key, label, features, False)
     if "flows" in by_name:
         add("flows", f"{_swatch(INK, 'line')}Raw-material flows (width by tonnage)",
             flow_features(by_name["flows"], years, colours))
@@ -518,18 +696,57 @@ def _script_json(data: Mapping[str, Any]) -> str:
 def map_html(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequence[int],
              units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
              context_label: str = "Context outlines",
-             proximity: Mapping[str, Sequence[ProximityReason]] | None = None) -> str:
+             proximity: Mapping[str, Sequence[ProximityReason]] | None = None,
+             marker_top_yuan: float | None = None) -> str:
     """The map's part of the page body: its element, its data and the script that draws it.
 
     products: product codes in catalog order; years: the plan's years; units: product -> its
     catalog unit (t, GWh, million m2); context: the scenario's context polygons, if any, drawn as
     outlines, named `context_label` in the layer list; proximity: site id -> why products are
     excluded there by proximity (siting/deliver/drivers.py `proximity_reasons`), for the sites'
-    popups. Needs `head_html()` in the page's head.
+    popups; marker_top_yuan: the capex (yuan) of a full-size built-site marker (the plan's own
+    largest built site where None; `with_marker_scale` changes it on a written page). Needs
+    `head_html()` in the page's head.
     """
-    data = map_data(layers, products, years, units, context, context_label, proximity)
+    data = map_data(layers, products, years, units, context, context_label, proximity, marker_top_yuan)
+    by_name = {layer.name: layer for layer in layers}
     return ('<p class="map-note">Interactive map: tick the layers on the right; click a site for its capacities '
-            "and capex, or a flow, source, zone or cluster for its figures.</p>\n"
+            "and capex, or a flow, source, zone or cluster for its figures."
+            f"{_text(product_flows_note(by_name.get('product_flows'), products, units))}</p>\n"
             f'<div id="{MAP_ID}" role="region" aria-label="Interactive map of the plan"></div>\n'
             f'<script type="application/json" id="{MAP_ID}-data">{_script_json(data)}</script>\n'
             f"<script>{SCRIPT}</script>")
+
+
+#: The map's data in a page (`map_html`): the element's opening tag, its JSON, its closing tag.
+_DATA_ELEMENT = re.compile(r'(<script type="application/json" id="' + MAP_ID + r'-data">)(.*?)(</script>)', re.S)
+
+
+def with_marker_scale(page: str, marker_top_yuan: float) -> str:
+    """A page holding the map (`map_html`, such as report.html) with its built sites' markers
+    and their label on the scale `marker_top_yuan` (yuan of capex at full size), as
+    `map_html(..., marker_top_yuan=marker_top_yuan)` writes them: e.g. a run of a comparison or
+    sweep on the largest built site of every run (siting/runs/batch.py `one_pie_scale`). Nothing
+    else on the page changes; a page without the map is returned as it is. Raises ValueError
+    where the page holds the map's data more than once, or the scale is not a finite number at
+    least the page's largest built site's capex."""
+    found = list(_DATA_ELEMENT.finditer(page))
+    if not found:
+        return page
+    if len(found) > 1:
+        raise ValueError(f"the page must hold the map's data once, got {len(found)} times")
+    (match,) = found
+    data = json.loads(match.group(2))
+    for overlay in data["overlays"]:
+        if overlay["key"] != "sites-built":
+            continue
+        features = overlay["data"]["features"]
+        own = max((float(f["properties"]["capex_yuan"]) for f in features), default=0.0)
+        if not (math.isfinite(marker_top_yuan) and marker_top_yuan >= own):
+            raise ValueError(f"the marker scale must be at least the largest built site's capex ({own:g} yuan), "
+                             f"got {marker_top_yuan!r}")
+        for feature in features:
+            feature["properties"]["style"]["radius"] = _radius(float(feature["properties"]["capex_yuan"]),
+                                                               float(marker_top_yuan))
+        overlay["label"] = sites_label("built", len(features), float(marker_top_yuan))
+    return page[:match.start(2)] + _script_json(data) + page[match.end(2):]

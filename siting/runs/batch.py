@@ -4,8 +4,10 @@ Every scenario and the destination folder are checked first (siting/deliver/fold
 rejected job creates no folder. The folder is then assembled in a staging folder beside the
 destination (each run's own outputs in a subfolder, then the tables) and swapped into place
 when complete, as `solve` does. Once every run is solved (the cross-start rounds included), the
-runs' map.png share one pie scale, the largest built site of all the runs (`one_pie_scale`), so
-that maps set side by side give the same capex the same pie."""
+runs' maps share one capex scale, the largest built site of all the runs (`one_pie_scale`): the
+pies of map.png and plan.qgs and the built sites' markers of report.html's interactive map, so
+that maps set side by side give the same capex the same size. compare.qgs shows the runs one at a
+time (siting/deliver/qgisproject.py `compare_project_text`)."""
 
 from __future__ import annotations
 
@@ -192,7 +194,9 @@ def one_pie_scale(cases: Sequence[Case], summaries: Sequence[CaseSummary], worke
     """Give every run's map.png the batch's one pie scale: the largest capex (yuan) of a site
     built by any run with a plan (its sites.geojson), at the largest pie's area (LARGEST_MARKER
     points^2, siting/deliver/mapplot.py `pie_scale`), so that the same capex has the same pie on
-    every map and the legends give the same reference sizes. A run drew its map on its own
+    every map and the legends give the same reference sizes; the run's report.html (its
+    interactive map's markers) and plan.qgs (its pies and print legend) follow
+    (siting/deliver/files.py `redraw_map`). A run drew its map on its own
     largest site as it was solved, before the others ended; each run whose own largest differs
     (a run that builds nothing included: its legend then gives the reference sizes too) is
     drawn again from its folder (`redraw_run`), which takes about as long as the map took in its
@@ -246,9 +250,10 @@ def outcome_of(folder: Path, summary: CaseSummary) -> SolveOutcome:
 
 def redraw_run(case: Case, folder: str, outcome: SolveOutcome, top: float) -> tuple[bool, float]:
     """Draw the map of `case`'s run in `folder` again with its pies on the scale `top` (yuan of
-    capex at the largest pie's area): its scenario prepared again (no solve), `outcome` for the
-    title (siting/deliver/files.py `redraw_map`). Returns whether the folder was written (its
-    map changed) and the seconds it took."""
+    capex at the largest pie's area), with its report.html's interactive map and its plan.qgs:
+    its scenario prepared again (no solve), `outcome` for the title (siting/deliver/files.py
+    `redraw_map`). Returns whether the folder was written (its maps changed) and the seconds it
+    took."""
     started = time.perf_counter()
     changed = redraw_map(Path(folder), prepare(case.scenario, {}, case.variant, case.overrides), outcome, top)
     return changed, time.perf_counter() - started
