@@ -944,10 +944,11 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
 
     Returns:
         A `Batch` whose `table` has one row per metric (status, objective and cost breakdown in
-        yuan, gap, sites opened, targets short, output value per year, capacity per
-        target group and per cluster x product in units/yr; after the gap, when some run has
-        one, "started from", the run whose plan it moved to, and "bound from", the run whose
-        bound its gap is measured against) and one column per run.
+        yuan, gap (a share), "absolute gap" (the same gap in yuan: objective less bound), sites
+        opened, targets short, output value per year, capacity per target group and per cluster x
+        product in units/yr; after the absolute gap, when some run has one, "started from", the
+        run whose plan it moved to, and "bound from", the run whose bound its gap is measured
+        against) and one column per run.
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or
@@ -1065,8 +1066,10 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
 
     Returns:
         A `Batch` whose `table` has one row per run: run (its label), the swept values (one
-        column per key, as given), status, objective_yuan (discounted yuan), gap (a share,
-        against the bound of the run bound_from names, if any), vs_first ("proven" or "within
+        column per key, as given), status, objective_yuan (discounted yuan), gap (a share of
+        |objective|, against the bound of the run bound_from names, if any), gap_yuan (the same
+        gap in yuan, objective less bound: the figure to read when the net objective is near
+        zero), vs_first ("proven" or "within
         solver tolerance": whether the objective differs from the first run's by more than their
         proven gaps), started_from (the run whose plan it was solved again from, "" for none),
         when some run's gap is measured against another run's bound bound_from (the run whose

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from siting import __version__
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible, shown_notice
+from siting.config.units import MONEY_UNIT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,12 +68,14 @@ def money(yuan: float | None) -> str:
 
 def format_summary(result: RunResult) -> str:
     """The terminal summary of a solved run: outcome in plain words, money in bn yuan, capacity in
-    each product's unit, every table at most 120 characters wide (the whole tables are in the CSVs)."""
+    each product's unit, every table at most 120 characters wide (the whole tables are in the CSVs).
+    The gap is given in percent on the status line and in bn yuan (objective less best bound) on the
+    objective line, with a note under the costs when the net objective is near zero (`near_zero_note`)."""
     import pandas as pd
 
     from siting.config.units import cost_label, per_year, product_label
     from siting.deliver.mapinfo import solve_outcome
-    from siting.deliver.tables import TERMINAL_WIDTH
+    from siting.deliver.tables import TERMINAL_WIDTH, absolute_gap_yuan, near_zero_note
 
     report, plan = result.report, result.plan
     inputs = result.prepared.inputs
@@ -81,7 +84,11 @@ def format_summary(result: RunResult) -> str:
     lines = [f"scenario  {result.prepared.loaded.scenario.name}"]
     status = solve_outcome(report, result.prepared.loaded.scenario.solver.rel_gap)  # map.png's title says the same
     lines.append(f"status    {status}; solved in {report.solve_time_s:.1f} s")
-    lines.append(f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}")
+    # The gap in bn yuan beside the bound it is measured to; the status line's percentage is a share
+    # of the net objective, which a note says is misleading when that is near zero.
+    absolute = absolute_gap_yuan(report.objective_yuan, report.gap)
+    lines.append(f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}"
+                 + (f", absolute gap {money(absolute)}" if absolute is not None else ""))
     screening = result.model_size.get("screening")
     if isinstance(screening, dict):
         from siting.deliver.report import screened_lines
@@ -89,6 +96,9 @@ def format_summary(result: RunResult) -> str:
         lines += screened_lines(screening, money)
     for name, value in plan.costs.items():
         lines.append(f"  {cost_label(name):<26}{money(value):>16}")
+    near_zero = near_zero_note(report.objective_yuan, report.gap, plan.costs)
+    if near_zero:  # under the costs it measures the net objective against
+        lines += wrap_text(f"note: {near_zero[0].lower()}{near_zero[1:]}", TERMINAL_WIDTH)
     lines.append("")
     clusters = list(inputs.CLUSTERS)
     rows = []
@@ -153,8 +163,10 @@ _FIGURE = re.compile(r"(?<![\w.,])(\d[\d,.]*) ")
 def wrap_text(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` characters, the lines after the first indented by two
     spaces, broken at spaces but never between a figure and the word after it ("400,000 t/yr",
-    "0.24 s"), nor inside a hyphenated word; a word longer than a line has a line of its own."""
+    "0.24 s"), inside the money unit ("0.49 bn yuan"), nor inside a hyphenated word; a word longer
+    than a line has a line of its own."""
     glued = _FIGURE.sub("\\1\u00a0", text)  # textwrap breaks at ASCII whitespace only
+    glued = glued.replace(MONEY_UNIT, MONEY_UNIT.replace(" ", "\u00a0"))
     return [line.replace("\u00a0", " ") for line in textwrap.wrap(
         glued, width, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False)]
 

@@ -57,10 +57,10 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
                  "--workers", "1", "--quiet"]) == 0
     printed = capsys.readouterr().out
     csv = (out / "sweep.csv").read_text().splitlines()
-    assert csv[0] == (f"run,{key},status,objective_bn_yuan,gap_percent,vs_first,started_from,sites_opened,"
-                      "capacity_cathode_t_per_yr,capacity_cells_GWh_per_yr")
+    assert csv[0] == (f"run,{key},status,objective_bn_yuan,gap_percent,gap_bn_yuan,vs_first,started_from,"
+                      "sites_opened,capacity_cathode_t_per_yr,capacity_cells_GWh_per_yr")
     assert [line.split(",")[1:3] for line in csv[1:]] == [["1e8", "optimal"], ["5e9", "optimal"]]
-    assert [line.split(",")[7] for line in csv[1:]] == ["3", "2"]
+    assert [line.split(",")[8] for line in csv[1:]] == ["3", "2"]
     markdown = (out / "sweep.md").read_text().splitlines()
     assert markdown[0].startswith(f"| run | {key} | status | objective_bn_yuan |")
     assert markdown[2].startswith("| run01 site_fixed_cost_yuan=1e8 | 1e8 | optimal | -22.72 |")
@@ -68,13 +68,13 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
     # differs from the first beyond the gaps; the columns that do not fit follow in a second table.
     lines = printed.splitlines()
     assert [line.split() for line in lines[:5]] == [
-        ["run", "constraints.", "status", "objective_", "vs_first", "gap_percent", "started_from"],
+        ["run", "constraints.", "status", "objective_", "vs_first", "gap_percent", "gap_bn_yuan"],
         ["agglomeration.", "bn_yuan"],
         ["site_fixed_cost_yuan"],
-        ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "-22.72", "0.00"],
-        ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "-13.54", "proven", "0.00"]]
+        ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "-22.72", "0.00", "0.00"],
+        ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "-13.54", "proven", "0.00", "0.00"]]
     assert [line.split() for line in lines[6:12]] == [
-        ["run", "sites_opened", "Cathode", "Cells"], ["capacity", "capacity"], ["(t/yr)", "(GWh/yr)"],
+        ["run", "started_from", "sites_opened", "Cathode", "Cells"], ["capacity", "capacity"], ["(t/yr)", "(GWh/yr)"],
         ["run01", "site_fixed_cost_yuan=1e8", "3", "280,000", "10"],
         ["run02", "site_fixed_cost_yuan=5e9", "2", "230,000", "10"], []]
 

@@ -95,6 +95,7 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
         ["status", "optimal", "optimal", "optimal"],
         ["objective", "bn yuan", "10.06", "10.01", "9.58"],
         ["gap", "%", "2.01", "1.42", "2.00"],
+        ["absolute gap", "bn yuan", "0.20", "0.14", "0.19"],
         ["sites opened", "count", "0", "0", "0"],
         ["targets short", "Output value 2022", "Output value 2022", "Output value 2022"],
         ["capacity 2024: Cathode", "t/yr", "300,000", "100,000", "800,000"],
@@ -115,6 +116,7 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
         ["objective difference", "within solver tolerance", "proven"],
         ["objective difference: proven range", "bn yuan", "-0.20 to 0.16", "-0.68 to -0.27"],
         ["gap", "pp", "-0.59", "-0.01"],
+        ["absolute gap", "bn yuan", "-0.06", "-0.01"],
         ["sites opened", "count", "0", "0"],
         ["targets short", "same", "same"],
         ["capacity 2024: Cathode", "t/yr", "-200,000", "500,000"],
@@ -154,7 +156,7 @@ def test_runs_too_many_for_one_table_go_on_in_a_second_each_beginning_with_the_r
     assert [cells(table.splitlines()[1]) for table in tables] == [["variant_"] * n for n in (5, 2, 5, 1)]
     assert [cells(table.splitlines()[2]) for table in tables] == [
         [f"number_{n:03d}" for n in numbers] for numbers in ((0, 1, 2, 3, 4), (5, 6), (1, 2, 3, 4, 5), (6,))]
-    assert cells(tables[1].splitlines()[9]) == ["capacity Kunming: LFP", "t/yr", "500,000", "600,000"]
+    assert cells(tables[1].splitlines()[10]) == ["capacity Kunming: LFP", "t/yr", "500,000", "600,000"]
     assert cells(tables[3].splitlines()[4]) == ["objective", "bn yuan", "0.60"]
 
 
@@ -165,7 +167,7 @@ def test_a_cell_cut_short_is_named_with_the_file_that_has_it_whole() -> None:
     short = {f"{g} 2024": 1.0 for g in ("cathode", "anode", "separator", "electrolyte", "copper_foil")}
     runs = [run("a", 10.0, 0.0, 1.0, (0.0, 0.0), short=short), run("b", 10.0, 0.0, 1.0, (0.0, 0.0), short={})]
     text = comparison_text(comparison_table(runs), runs, "comparison.csv")
-    assert cells(text.splitlines()[5]) == ["targets short", "Anode 2024, Cathode 2024, Copper foil...", "none"]
+    assert cells(text.splitlines()[6]) == ["targets short", "Anode 2024, Cathode 2024, Copper foil...", "none"]
     assert ('\n\nCells ending in "..." are cut at 40 characters (row: targets short); comparison.md has them '
             "whole.\n\nThe row `objective difference: proven range`") in text
 
@@ -227,30 +229,27 @@ def sweep_runs() -> tuple[pd.DataFrame, list[CaseSummary]]:
 
 
 def test_the_sweep_shows_every_capacity_column_by_name() -> None:
-    """The sweep's eleven columns do not fit on one line of 120: headers wrap, and the columns
-    that do not fit go on in a second table beginning with the runs' labels. Each group's column
-    is named in words, as on sweep.png; sweep.csv keeps its name."""
+    """The sweep's twelve columns (the gap in percent and in bn yuan) do not fit on one line of
+    120: headers wrap, and the columns that do not fit go on in a second table beginning with the
+    runs' labels. Each group's column is named in words, as on sweep.png; sweep.csv keeps its name."""
     table, summaries = sweep_runs()
     text = sweep_text(table, "sweep.csv", summaries)
     assert max(len(line) for line in text.splitlines()) <= TERMINAL_WIDTH
     assert text.splitlines() == [
-        "run                  constraints.  status   objective_  vs_first                 gap_percent  started_from  "
-        "sites_opened",
+        "run                  constraints.  status   objective_  vs_first                 gap_percent  gap_bn_yuan  "
+        "started_from",
         "                         redline.              bn_yuan",
         "                         buffer_m",
-        "run01 buffer_m=0                0  optimal       10.12                                  2.00          "
-        "                 1",
-        "run02 buffer_m=500            500  optimal       10.06  within solver tolerance         2.00          "
-        "                 2",
-        "run03 buffer_m=1000          1000  optimal       10.01  within solver tolerance         2.00          "
-        "                 3",
+        "run01 buffer_m=0                0  optimal       10.12                                  2.00         0.20",
+        "run02 buffer_m=500            500  optimal       10.06  within solver tolerance         2.00         0.20",
+        "run03 buffer_m=1000          1000  optimal       10.01  within solver tolerance         2.00         0.20",
         "",
-        "run                    Cathode     Anode        Separator  Copper foil     Cells",
-        "                      capacity  capacity         capacity     capacity  capacity",
-        "                        (t/yr)    (t/yr)  (million m2/yr)       (t/yr)  (GWh/yr)",
-        "run01 buffer_m=0     1,493,000   740,000            2,030      100,000        73",
-        "run02 buffer_m=500   1,493,000   740,000            2,030      100,000        73",
-        "run03 buffer_m=1000  1,493,000   740,000            2,030      100,000        73"]
+        "run                  sites_opened    Cathode     Anode        Separator  Copper foil     Cells",
+        "                                    capacity  capacity         capacity     capacity  capacity",
+        "                                      (t/yr)    (t/yr)  (million m2/yr)       (t/yr)  (GWh/yr)",
+        "run01 buffer_m=0                1  1,493,000   740,000            2,030      100,000        73",
+        "run02 buffer_m=500              2  1,493,000   740,000            2,030      100,000        73",
+        "run03 buffer_m=1000             3  1,493,000   740,000            2,030      100,000        73"]
     assert list(sweep_display(table).columns)[-5:] == [
         "Cathode capacity (t/yr)", "Anode capacity (t/yr)", "Separator capacity (million m2/yr)",
         "Copper foil capacity (t/yr)", "Cells capacity (GWh/yr)"]

@@ -188,8 +188,8 @@ def test_a_sweep_names_the_run_each_run_was_started_from(folder: Path, tmp_path:
     result = sweep(folder / "scenario.yaml", ["constraints.redline.buffer_m=0,1000", "solver.rel_gap=0.2,0"], out,
                    workers=2)
     table = pd.read_csv(out / "sweep.csv", keep_default_na=False)
-    assert list(table.columns[:7]) == ["run", "constraints.redline.buffer_m", "solver.rel_gap", "status",
-                                       "objective_bn_yuan", "gap_percent", "vs_first"]
+    assert list(table.columns[:8]) == ["run", "constraints.redline.buffer_m", "solver.rel_gap", "status",
+                                       "objective_bn_yuan", "gap_percent", "gap_bn_yuan", "vs_first"]
     assert list(table["started_from"]) == ["run02 buffer_m=0,rel_gap=0", "", "run02 buffer_m=0,rel_gap=0", ""]
     assert [s.started_from for s in result.summaries] == list(table["started_from"])
     for summary in result.summaries:

@@ -28,6 +28,7 @@ import siting
 from siting.config.highs import NAMED_SETTINGS
 from siting.config.load import LoadedScenario, MadeAbsolute, Override, file_sha256
 from siting.deliver.folders import extends_chain
+from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.results import Plan, clean
 from siting.optimize.solve import SolveReport
 
@@ -107,7 +108,9 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     then the run's (the time limit and gap asked for), not those of one of its searches.
     `versions` gives Python's, each package's of PACKAGES, HiGHS's and the geospatial libraries'
     (`library_versions`); `working_crs`, the CRS distances and areas were measured in
-    (`working_crs_record`)."""
+    (`working_crs_record`). `solver.gap` is the relative gap (a share of |objective|) and
+    `solver.gap_yuan` the same gap in yuan, objective less best bound (`absolute_gap_yuan`), beside
+    it: a net objective near zero makes the share large while the yuan stay small."""
     size = {k: v for k, v in model_size.items() if k != "screening"}
     screening = model_size.get("screening")
     base = loaded.scenario_path.parent
@@ -144,6 +147,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
             "objective_yuan": _maybe(report.objective_yuan),
             "best_bound_yuan": _maybe(report.best_bound_yuan),
             "gap": _maybe(report.gap),
+            "gap_yuan": _maybe(absolute_gap_yuan(report.objective_yuan, report.gap)),
             "settings": _held_settings(report),
         },
         "model_size": size,

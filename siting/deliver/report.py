@@ -39,7 +39,7 @@ from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import prospective_left_out, prospective_left_out_km
 from siting.deliver.mapinfo import MapContext, redline_extent_text, site_names
 from siting.deliver.styles import STATUS_LABELS, resource_label
-from siting.deliver.tables import raw_import_rows, trade_rows
+from siting.deliver.tables import absolute_gap_yuan, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan
@@ -130,10 +130,14 @@ def _products_and(codes: str) -> str:
 
 
 def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
-    """The solve's outcome: status, objective, bound, gap, model size; with candidate cells, how
-    the plan was screened (`screening_rows`)."""
+    """The solve's outcome: status, objective, bound, gap (relative, then in bn yuan: objective less
+    bound), model size; with candidate cells, how the plan was screened (`screening_rows`). When the
+    net objective is near zero, a paragraph under the table says that the relative gap is measured
+    against it and that the absolute gap is the figure to read (siting/deliver/tables.py
+    `near_zero_note`)."""
     solver = manifest["solver"]
     gap = solver.get("gap")
+    absolute = absolute_gap_yuan(solver.get("objective_yuan"), gap)
     tolerance = solver["settings"].get("rel_gap")
     size = manifest.get("model_size", {})
     screening = manifest.get("screening")
@@ -145,13 +149,15 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
          else f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
         ["gap" + (" of the full instance" if screening else ""), "n/a" if gap is None
          else f"{gap:.2%}" + ("" if tolerance is None else f" (tolerance {tolerance:.2%})")],
+        ["absolute gap (objective less best bound)", "n/a" if absolute is None else f"{bn_yuan(absolute)} bn yuan"],
         ["model" + (" (screened)" if screening else ""),
          f"{size.get('variables', 0):,} variables ({size.get('integer_variables', 0):,} integer), "
          f"{size.get('constraints', 0):,} constraints"],
     ]
     if screening:
         rows += screening_rows(screening)
-    return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows))]
+    note = near_zero_note(solver.get("objective_yuan"), gap, manifest.get("objective_breakdown_yuan") or {})
+    return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows)), *([Block("p", note)] if note else [])]
 
 
 def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:

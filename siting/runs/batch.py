@@ -62,6 +62,7 @@ from siting.runs.tables import (
     diff_geojson,
     difference_note,
     moved_note,
+    near_zero_runs_note,
     placement_note,
     sweep_display,
     sweep_plot,
@@ -297,7 +298,7 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         moved = any(s.started_from for s in summaries)
         note = "\n\n".join(n for n in (tolerance_note(table), difference_note(table, summaries), bound_note(summaries),
                                        COMPARE_CROSS_NOTE if moved else "", moved_note(summaries),
-                                       placement_note(summaries)) if n)
+                                       near_zero_runs_note(summaries), placement_note(summaries)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
         shown = table_files(comparison_display(table, summaries), "comparison", note)
         files = {"comparison.csv": comparison_csv(table), "comparison.md": shown["comparison.md"], "diff.geojson": diff,
@@ -367,7 +368,8 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         title = f"{name}: sweep over {', '.join(keys)}"
         moved = any(s.started_from for s in summaries)
         note = "\n\n".join(n for n in (tolerance_note(table), warm_note(summaries), bound_note(summaries),
-                                       CROSS_START_NOTE if moved else "", moved_note(summaries)) if n)
+                                       CROSS_START_NOTE if moved else "", moved_note(summaries),
+                                       near_zero_runs_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words
         shown = table_files(sweep_display(table), "sweep", note)
         return table, {"sweep.csv": csv_text(table), "sweep.md": shown["sweep.md"],

@@ -12,7 +12,9 @@ apart (siting/optimize/tolerance.py), the proven range of the difference of two 
 runs they cannot tell apart, that the differences of their plans are not effects of what a run
 changes (`comparison_display`, `difference_note`). Where one run's rules admit every plan of
 another's (siting/runs/pool.py `relaxed_rules`), the range keeps the only sign possible and a run
-may carry the other's bound (`bound_note`). Every run whose search started from another run's plan
+may carry the other's bound (`bound_note`). Each run's gap is given as a share of its objective and in
+yuan (`ABSOLUTE_GAP_ROW`, `gap_yuan`); a run whose net objective is near zero is named with its absolute
+gap, the figure to read (`near_zero_runs_note`). Every run whose search started from another run's plan
 is named with that run (`warm_note`, `moved_note`), since its plan may differ from what `siting
 solve` gives for its settings."""
 
@@ -35,11 +37,14 @@ from siting.deliver.geojson import format_number
 from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, change_aliases
 from siting.deliver.tables import (
     AS_GIVEN,
+    NEAR_ZERO_SHARE,
     TERMINAL_CELL,
     TERMINAL_WIDTH,
+    absolute_gap_yuan,
     cut_cell,
     display_width,
     in_file_units,
+    near_zero_note,
     numeric_columns,
     padded,
     table_cells,
@@ -62,6 +67,7 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
     for name, value in summary.costs.items():
         rows[f"cost: {cost_label(name)}"] = ("yuan", value)
     rows["gap"] = ("share", summary.gap)
+    rows[ABSOLUTE_GAP_ROW] = ("yuan", absolute_gap_yuan(summary.objective_yuan, summary.gap))
     rows["sites opened"] = ("count", len(summary.sites_opened))
     rows[TARGETS_SHORT_ROW] = ("", ", ".join(sorted(summary.targets_short)) or "none")
     for year in years:
@@ -150,17 +156,19 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     After the objective, three rows hold only differences: TOLERANCE_ROW, whether the gaps tell
     the two objectives apart (`difference_verdict`), and RANGE_LOW_ROW and RANGE_HIGH_ROW, the
     proven range of the difference of the two optima (yuan, `objective_range`; empty where it
-    is unbounded). After the gap, when some run has one, the rows of ORIGIN_ROWS: the run whose
-    plan a run moved to in the cross-start rounds ("started from") and the run whose bound its
-    gap is measured against ("bound from"), "" where none; their differences are left empty.
+    is unbounded). After the gap (a share of the run's |objective|), ABSOLUTE_GAP_ROW, the same gap
+    in yuan (objective less bound). After that, when some run has one, the rows of ORIGIN_ROWS: the
+    run whose plan a run moved to in the cross-start rounds ("started from") and the run whose bound
+    its gap is measured against ("bound from"), "" where none; their differences are left empty.
     A difference of two numbers that agree to SAME is 0 (`_delta`), and the objective difference of
     two runs with the same plan (`same_plan`, whose objectives agree to the LP's noise) is 0."""
     products, clusters, groups, years = _row_keys(summaries)
     per_run = [_metric_rows(s, products, clusters, groups, years) for s in summaries]
     metrics = list(dict.fromkeys(m for rows in per_run for m in rows))
     origins = [row for row, attribute in ORIGIN_ROWS.items() if any(getattr(s, attribute) for s in summaries)]
-    if origins and "gap" in metrics:  # whose plan a run moved to, whose bound it carries
-        metrics[metrics.index("gap") + 1:metrics.index("gap") + 1] = origins
+    if origins and ABSOLUTE_GAP_ROW in metrics:  # whose plan a run moved to, whose bound it carries
+        after = metrics.index(ABSOLUTE_GAP_ROW) + 1
+        metrics[after:after] = origins
         for summary, rows in zip(summaries, per_run, strict=True):
             rows.update({row: ("", getattr(summary, ORIGIN_ROWS[row])) for row in origins if summary.ok})
     if "objective" in metrics:  # what the gaps prove of the objective difference (siting/optimize/tolerance.py)
@@ -197,6 +205,10 @@ def comparison_csv(table: pd.DataFrame) -> str:
         shown[column] = [format_number(v) if _is_number(v) else v for v in shown[column]]
     return shown.to_csv(index=False, lineterminator="\n")
 
+
+#: The comparison row of each run's proven gap in yuan (bn yuan in the files), objective less bound,
+#: under its relative gap (`gap`, a share of the run's |objective|).
+ABSOLUTE_GAP_ROW = "absolute gap"
 
 #: The comparison row that says whether the proven gaps tell the objectives apart.
 TOLERANCE_ROW = "objective difference"
@@ -601,8 +613,9 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
     further one (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and
     the Markdown twin of the CSV file `more` (comparison.md), which has them whole; the note on the
     differences (`difference_note`), the runs whose gap is measured against another run's bound
-    (`bound_note`) and those that moved to another run's plan (`moved_note`), if any, and the
-    note on capacity rows (`placement_note`)."""
+    (`bound_note`), those that moved to another run's plan (`moved_note`) and those whose net
+    objective is near zero (`near_zero_runs_note`), if any, and the note on capacity rows
+    (`placement_note`)."""
     base = summaries[0]
     shown = _terminal_status(comparison_display(table, summaries), summaries, by_row=False)
     headers = delta_headers(table, summaries)
@@ -633,7 +646,7 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
         cut = [*run_cut, *delta_cut]
     lines += _cut_note(cut, more.removesuffix(".csv") + ".md")
     for note in (difference_note(table, summaries), bound_note(summaries), moved_note(summaries),
-                 placement_note(summaries)):
+                 near_zero_runs_note(summaries), placement_note(summaries)):
         if note:
             lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
     return "\n".join(lines)
@@ -656,15 +669,15 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
     the runs' labels (`terminal_tables`); then a line naming the rows with cells cut short, if
     any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole; the runs
     whose search started from another run's plan (`warm_note`), those whose gap is measured
-    against another run's bound (`bound_note`) and those that moved to another run's plan
-    (`moved_note`), if any."""
+    against another run's bound (`bound_note`), those that moved to another run's plan
+    (`moved_note`) and those whose net objective is near zero (`near_zero_runs_note`), if any."""
     columns = list(table.columns)
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
     tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1)
     lines = ["\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")]
-    for note in (warm_note(summaries), bound_note(summaries), moved_note(summaries)):
+    for note in (warm_note(summaries), bound_note(summaries), moved_note(summaries), near_zero_runs_note(summaries)):
         if note:
             lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
     return "\n".join(lines)
@@ -754,10 +767,11 @@ def diff_aliases(summaries: Sequence[CaseSummary]) -> dict[str, str]:
 def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """One row per run: the swept values (as given, also when written: `attrs[AS_GIVEN]` keeps a key
     ending in `_yuan` and its values from the bn yuan of the files), status (`status_text`),
-    objective (yuan here, bn yuan when written) and
-    gap, whether the objective differs from the first run's by more than their proven gaps
-    (`vs_first`: "proven", "within solver tolerance", or "same plan" when the two report the same
-    plan: `difference_verdict`), the run whose plan it took or was solved again from
+    objective (yuan here, bn yuan when written), gap (a share of |objective|, percent when written)
+    and `gap_yuan`, the same gap in yuan (objective less bound; `gap_bn_yuan` when written),
+    whether the objective differs from the first run's by more than their proven gaps (`vs_first`:
+    "proven", "within solver tolerance", or "same plan" when the two report the same plan:
+    `difference_verdict`), the run whose plan it took or was solved again from
     (`started_from`, see CROSS_START_NOTE and `moved_note`; "" for none), when some run carries
     another run's bound the run whose bound its gap is measured against (`bound_from`, see
     `bound_note`; "" for none), the sites opened and final-year capacity per group, in its unit
@@ -770,6 +784,7 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
         row: dict[str, Any] = {"run": summary.label, **values,
                                "status": status_text(summary),
                                "objective_yuan": summary.objective_yuan, "gap": summary.gap,
+                               "gap_yuan": absolute_gap_yuan(summary.objective_yuan, summary.gap),
                                "vs_first": difference_verdict(summaries[0], summary) if summary is not summaries[0]
                                else "",
                                "started_from": summary.started_from,
@@ -893,6 +908,29 @@ def moved_note(summaries: Sequence[CaseSummary]) -> str:
         return ""
     return ("Runs that moved to another run's plan, and so may report another plan than `siting solve` gives for "
             f"the same settings: {'; '.join(parts)}.")
+
+
+def near_zero_runs_note(summaries: Sequence[CaseSummary]) -> str:
+    """The note naming each run whose net objective is near zero (siting/deliver/tables.py
+    `near_zero_note`: under NEAR_ZERO_SHARE of its gross cost, with a gap above 0.00%), whose
+    relative gap is then measured against a near-zero figure and reads far larger than the plan's
+    distance from the optimum: per run its net objective, its relative gap and its absolute gap
+    (bn yuan), which is the figure to read. "" when no run's is."""
+    parts = []
+    for summary in summaries:
+        absolute = absolute_gap_yuan(summary.objective_yuan, summary.gap)
+        if not summary.ok or absolute is None or summary.gap is None \
+                or not near_zero_note(summary.objective_yuan, summary.gap, summary.costs):
+            continue
+        parts.append(f"{summary.label} (net objective {(summary.objective_yuan or 0.0) / BN:,.2f} {MONEY_UNIT}, "
+                     f"gap {summary.gap:.2%}, absolute gap {absolute / BN:,.2f} {MONEY_UNIT})")
+    if not parts:
+        return ""
+    one = len(parts) == 1
+    return (f"{'A run' if one else 'Runs'} whose net objective (the gross cost less sales revenue) is near zero, "
+            f"under {NEAR_ZERO_SHARE:.0%} of {'its' if one else 'their'} gross cost: {'its' if one else 'their'} "
+            f"relative gap is measured against that near-zero figure and reads far larger than the plan's distance "
+            f"from the optimum; read the absolute gap instead: {'; '.join(parts)}.")
 
 
 def capacity_column(group: str, unit: str) -> str:
