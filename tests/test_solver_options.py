@@ -133,7 +133,7 @@ def test_out_of_range_wrong_type_and_non_finite_in_highs_words(folder: Path):
     presolve: sometimes
     presolve_rule_off: 1.5
     mip_detect_symmetry: "yes"
-    mip_abs_gap: .nan
+    mip_feasibility_tolerance: .nan
     mip_max_nodes: [1]
 """)
     assert problems(scenario) == [
@@ -147,7 +147,8 @@ def test_out_of_range_wrong_type_and_non_finite_in_highs_words(folder: Path):
         "(got 1.5); give a whole number",
         "scenario.yaml:39: solver.options.mip_detect_symmetry | HiGHS option 'mip_detect_symmetry' takes true or "
         "false (got 'yes'); give true or false",
-        "scenario.yaml:40: solver.options.mip_abs_gap | must be a finite number (got nan); give a finite number",
+        "scenario.yaml:40: solver.options.mip_feasibility_tolerance | must be a finite number (got nan); give a "
+        "finite number",
         "scenario.yaml:41: solver.options.mip_max_nodes | HiGHS option 'mip_max_nodes' takes a whole number (got "
         "[1]); give a whole number"]
 
@@ -189,3 +190,13 @@ def test_manifest_records_the_options_highs_held_and_the_time_limit_used(folder:
         "time_limit_s": 30.0, "rel_gap": 0.0, "threads": 1, "random_seed": 0,
         "options": {"mip_heuristic_effort": 0.3, "mip_max_nodes": 1000000, "presolve": "off"}}
     assert solver["proven_within_gap"] is True
+
+
+def test_an_absolute_gap_is_refused_with_the_setting_to_use(folder: Path):
+    """HiGHS's mip_abs_gap would end the searches early without the project's proof counting it
+    (the run then reported 'stopped at the time limit' after under a second): refused, naming
+    solver.rel_gap."""
+    assert problems(with_solver(folder, "  options: {mip_abs_gap: 5000}\n")) == [
+        "scenario.yaml:35: solver.options.mip_abs_gap | an absolute gap is not a setting: the gap a run proves and "
+        "reports is relative to the net objective (solver.rel_gap), and the outputs give it in bn yuan beside the "
+        "percentage (got 'mip_abs_gap'); set solver.rel_gap instead"]

@@ -13,13 +13,23 @@ from pyomo.common.tee import capture_output
 from siting.config.words import close_match
 
 # HiGHS options a scenario may set beyond the named settings: search behaviour and tolerances.
-# Anything else (file output, logging, the settings below) is refused, so that a typo never
-# passes silently. Their types, ranges and allowed values come from HiGHS.
+# Anything else (file output, logging, the settings below, REFUSED_HIGHS_OPTIONS) is refused, so
+# that a typo never passes silently. Their types, ranges and allowed values come from HiGHS.
 ALLOWED_HIGHS_OPTIONS = frozenset(
-    {"mip_rel_gap", "mip_abs_gap", "mip_max_nodes", "mip_max_leaves", "mip_max_stall_nodes",
+    {"mip_rel_gap", "mip_max_nodes", "mip_max_leaves", "mip_max_stall_nodes",
      "mip_max_improving_sols", "mip_heuristic_effort", "mip_detect_symmetry", "presolve", "presolve_rule_off",
      "random_seed", "mip_feasibility_tolerance", "primal_feasibility_tolerance", "dual_feasibility_tolerance"}
 )
+
+#: HiGHS options refused with a reason of their own: (what is wrong, how to fix it).
+#: `mip_abs_gap` would stop HiGHS's searches at an absolute gap (in the model's million yuan)
+#: that the project's proof of the gap (siting/optimize/counts.py, screening.py) does not count:
+#: a run would end early and be reported as stopped at its time limit.
+REFUSED_HIGHS_OPTIONS: dict[str, tuple[str, str]] = {
+    "mip_abs_gap": ("an absolute gap is not a setting: the gap a run proves and reports is relative to the net "
+                    "objective (solver.rel_gap), and the outputs give it in bn yuan beside the percentage",
+                    "set solver.rel_gap instead"),
+}
 
 #: The HiGHS option behind each named setting of `solver:`.
 NAMED_SETTINGS: dict[str, str] = {
@@ -174,12 +184,16 @@ def highs_option_value(name: str, value: Any) -> OptionValue:
 def option_problem(name: str, value: Any) -> tuple[OptionValue | None, OptionRejected | None]:
     """Check one entry of `solver.options`: (the value HiGHS holds, None) or (None, the problem).
 
-    Only options in ALLOWED_HIGHS_OPTIONS may be set; a named setting's option points to it. An
+    Only options in ALLOWED_HIGHS_OPTIONS may be set; a named setting's option points to it, and
+    one of REFUSED_HIGHS_OPTIONS says why it is refused and what to set instead. An
     unknown name gets the "did you mean" of every other name (`close_match`: letter case aside,
     difflib's 0.6 likeness, or one edit apart: no two of the options a scenario may set are one
     edit apart, so a name one edit from one is a slip of it). A name HiGHS knows is no slip: it gets
     the list of the options a scenario may set, not the one it looks like (`solver` is no typo
     of `presolve`)."""
+    if name in REFUSED_HIGHS_OPTIONS:
+        what, fix = REFUSED_HIGHS_OPTIONS[name]
+        return None, OptionRejected(f"{what} (got {name!r})", fix)
     if name not in ALLOWED_HIGHS_OPTIONS:
         named = {option: setting for setting, option in NAMED_SETTINGS.items()}
         if name in named:
