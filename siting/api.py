@@ -659,8 +659,8 @@ def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str 
                               f"{_shown(folder)}); give e.g. {where}='outputs/run1'"])
         with paths_typed([folder]):
             return check_destination(home_path(folder), input_files(loaded), where)
-    return check_destination(loaded.resolve(loaded.scenario.output.folder), input_files(loaded),
-                             ": ".join(loaded.at("output", "folder")))
+    target, where = loaded.output_folder()  # refused when it starts at a home folder that cannot be
+    return check_destination(target, input_files(loaded), where)
 
 
 def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = None) -> Solution:

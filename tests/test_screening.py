@@ -34,7 +34,7 @@ from siting.optimize.screening import (
 )
 from siting.optimize.solve import SolverSettings, relative_gap, solve_model
 
-SETTINGS = SolverSettings(rel_gap=0.0, time_limit_s=60, options=(("mip_abs_gap", 0.0),))
+SETTINGS = SolverSettings(rel_gap=0.0, time_limit_s=60)
 #: Bins wide enough that every cell of a cluster with the same products and land order merges.
 MERGE_ALL = ScreeningSettings(hub_km_bin=1e9, source_km_bin=1e9, price_ratio_bin=1e12)
 Y1, Y2 = 2030, 2031

@@ -95,3 +95,63 @@ def test_a_scouted_screening_certifies_a_proven_gap(variant: str, rel_gap: float
     gap = result.report.gap
     assert gap is not None
     assert result.report.proven_optimal == (gap <= rel_gap + CERTIFY_TOLERANCE)
+
+
+@pytest.mark.parametrize("first_round_plan", [True, False])
+def test_the_rounds_screened_inside_the_merged_search_are_counted(monkeypatch: pytest.MonkeyPatch,
+                                                                  first_round_plan: bool) -> None:
+    """The scouted screening of the first test, on a simulated clock that stands still but for
+    each model the screening builds (1 s each: the merged model and each round's) and each
+    screened round's search (10 s each, after the real one). The round run inside the merged
+    model's search (`upper_of`) is a round of the summary, with its seconds and its build's,
+    also when it finds no plan (`first_round_plan` false: its report is replaced by one without
+    a plan; then the rounds after it run). So with R rounds: rounds R, build 1 + R s, screened
+    11 R s, the merged model 1 s (its build: its searches take no time here), the merged model's
+    bound phase 0 s; and the run's timings (siting/optimize/run.py `screened_solve`) are build
+    1 + R s, bound 0 s, solve 10 R s, the 1 + 11 R s that passed, each counted once. Before, the
+    inner round's 11 s were the merged model's (12 s) and its bound phase's, its build was not
+    counted (build R s, screened 11 (R - 1) s), nor was the round itself when it found no plan
+    (rounds R - 1)."""
+    import types
+
+    import siting.optimize.counts as counts
+    import siting.optimize.screening as screening
+    from siting.optimize.run import screened_solve
+    from siting.optimize.solve import SolveReport
+
+    now = [0.0]
+    clock = types.SimpleNamespace(perf_counter=lambda: now[0])
+    searched: list[bool] = []  # per round: whether it is the one inside the merged model's (free=False)
+    real_build, real_round = screening.build_model, screening._solve_round
+
+    def build(inputs: ModelInputs) -> pyo.ConcreteModel:
+        model = real_build(inputs)
+        now[0] += 1.0
+        return model
+
+    def round_(*args: object, free: bool = True) -> SolveReport:
+        report = real_round(*args, free=free)  # type: ignore[arg-type]
+        now[0] += 10.0
+        searched.append(not free)
+        if not free and not first_round_plan:
+            return SolveReport("iterationLimit", False, False, False, None, None, None, 1.0, "1.0")
+        return report
+
+    monkeypatch.setattr(screening, "time", clock)
+    monkeypatch.setattr(counts, "time", clock)
+    monkeypatch.setattr(screening, "build_model", build)
+    monkeypatch.setattr(screening, "_solve_round", round_)
+    inputs = cells()
+    timings: dict[str, float] = {}
+    settings = dataclasses.replace(SETTINGS, rel_gap=0.001)
+    monkeypatch.setattr("siting.optimize.run.solve_screened",
+                        lambda *args: solve_screened(*args[:3], SCOUT))
+    solved = screened_solve(inputs, CELL_IDS, settings, timings)
+    summary = solved.screening
+    count = len(searched)
+    assert searched[0] and not any(searched[1:])
+    assert count == 1 if first_round_plan else count >= 2
+    assert (summary.rounds, summary.build_time_s, summary.screened_time_s, summary.aggregate_time_s) == (
+        count, 1.0 + count, 11.0 * count, 1.0)
+    assert timings == {"build": 1.0 + count, "bound": 0.0, "solve": 10.0 * count}
+    assert sum(timings.values()) == now[0]

@@ -159,17 +159,20 @@ def test_a_batch_whose_own_files_are_refused_exits_2(command: str, small: Path, 
 def test_a_run_of_a_batch_whose_write_is_refused_fails_saying_so(small: Path, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    """Every run's plan.gpkg refused, the batch's own small tables written: each run failed (exit
-    1), its message naming its folder in the batch folder and the disk; the table says so."""
-    monkeypatch.setattr("siting.deliver.files.write_geopackage", disk_refuses(errno.ENOSPC))
+    """Every run's plan.gpkg refused as larger than the file system allows (a refusal of that
+    file, not of the disk as a whole: a full disk stops the batch, tests/test_batch_disk_full.py),
+    the batch's own small tables written: each run failed (exit 1), its message naming its folder
+    in the batch folder and the disk; the table says so."""
+    monkeypatch.setattr("siting.deliver.files.write_geopackage", disk_refuses(errno.EFBIG))
     out = tmp_path / "sweep"
     assert main(["sweep", str(small), "--set", "targets.capacity.cells.2024=10,20", "--workers", "1",
                  "--out", str(out)]) == 1
     printed = capsys.readouterr().out
     for run in ("run01", "run02"):
         assert (f"run failed: {run} cells.2024={run[-1]}0: 1 problem with the output folder:\n"
-                f"  - --out | {FULL}, so plan.gpkg could not be written (got {out / run}); nothing was written "
-                f"there: {FULL_FIX}\n") in printed
+                f"  - --out | a file is larger than the file system of the output folder allows, so plan.gpkg could "
+                f"not be written (got {out / run}); nothing was written there: choose a folder on another disk\n"
+                ) in printed
         assert not (out / run).exists()
     assert f"sweep written to {out}" in printed
 

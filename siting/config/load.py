@@ -35,7 +35,7 @@ from typing import Annotated, Any, Union
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from siting.config.errors import InputError
+from siting.config.errors import InputError, OutputFolderError
 from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, highs_option_value, option_problem
 from siting.config.schema import (
     EARLIEST_ONLINE_YEAR,
@@ -360,6 +360,25 @@ class LoadedScenario(typing.NamedTuple):
         if self.locator is None:
             return shown_path(self.scenario_path), ".".join(loc)
         return self.locator.where(loc), self.locator.key(loc)
+
+    def output_folder(self) -> tuple[Path, str]:
+        """The folder `output.folder` names (`resolve`), and where it was set, as the messages
+        about it name it: "<file>:<line>: output.folder", or "<file>: --set output.folder".
+
+        Raises OutputFolderError, before anything is made, when the path as written (in its
+        file, or as typed in an override: `Locator.written`) starts at a home folder that cannot
+        be (`home_problem`): a `~user` the system does not know, which a shell leaves as it is
+        and which would otherwise make a folder named "~user" beside the scenario or in the
+        current folder; a home folder that does not exist; no known home folder for `~`. So
+        is `--out` refused (siting/deliver/folders.py `destination_problem`)."""
+        where = ": ".join(self.at("output", "folder"))
+        written = self.locator.written(("output", "folder")) if self.locator is not None else None
+        text = os.fspath(written) if isinstance(written, (str, os.PathLike)) else str(self.scenario.output.folder)
+        problem = home_problem(text)
+        if problem is not None:
+            what, fix = problem
+            raise OutputFolderError([f"{where} | the output folder {what} (got {text}); {fix}"])
+        return self.resolve(self.scenario.output.folder), where
 
 
 @dataclass(frozen=True)
@@ -709,6 +728,23 @@ class Locator:
                 node = node[match[0]] if match else None
             return node.given if isinstance(node, MadeAbsolute) and node.given is not None else node
         return None
+
+    def written(self, loc: tuple[Any, ...]) -> Any:
+        """The value at `loc` as the layer that wrote it gives it: as an override typed it
+        (`typed`), or, for a file, the text of its YAML scalar as written there (a path before
+        any rebasing onto another folder); None when neither is known (a value replacing it, a
+        layer without its node tree)."""
+        origin = self.origin(loc)
+        if origin.command_line:
+            return self.typed(loc)
+        node = origin.node
+        for key in (*origin.prefix, *loc):
+            match = ([v for k, v in node.value if str(k.value) == str(key)]
+                     if isinstance(node, yaml.MappingNode) else [])
+            if not match:
+                return None
+            node = match[0]
+        return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 def paths_start(override: bool) -> str:

@@ -140,6 +140,11 @@ class ScreeningSummary:
         safety net, rel_gap; the merged model's scout_nodes), the rounds' time limit being the run's;
     time_stopped: the searches the time limit stopped ("merged model", "screened round 1", ...):
         with any, the bound or the plan depends on the machine's speed.
+    rounds, screened_time_s: the screened rounds run and their wall seconds (building included),
+        those run inside the merged model's search with a scout (`ScreeningSettings.scout_nodes`)
+        included, whether or not a round found a plan; aggregate_time_s: the wall seconds of the
+        rest, from the start (aggregating, the merged model's build and searches); build_time_s:
+        the seconds of every model build among them (the merged model's and each round's).
     """
 
     candidates: int
@@ -194,7 +199,8 @@ class ScreenedSolve:
     aggregate_infeasible: bool = False
     solver: object | None = None
     aggregation: Aggregation | None = None
-    #: The merged model's solve through module counts (its bound phase and searches).
+    #: The merged model's solve through module counts (its bound phase and searches); its
+    #: `bound_time_s` leaves out the screened rounds run inside it, which the summary counts.
     merged: CountSolve | None = None
 
 
@@ -608,6 +614,53 @@ def _summary(candidates: int, agg: Aggregation, screened: int, bounds: tuple[flo
                             *ended, unmerged=len(agg.unmerged))
 
 
+@dataclass
+class _InnerRounds:
+    """The screened rounds run inside the merged model's search, with a scout
+    (`ScreeningSettings.scout_nodes`): called with the merged model's first plan, as its count
+    relaxation's `upper_of` (siting/optimize/counts.py), each call is a screened round of its
+    fixed searches (`_solve_round(free=False)`) on the sites that plan uses, whose plan's cost it
+    returns (None without one): the full `inputs` restricted as the aggregation `agg` says. The
+    rounds' settings are `round_settings`, their time net what is left of the run's time limit
+    `time_limit_s` counted from `started` (perf_counter s); a round stopped by it is named in
+    `stopped`. Every round is counted, with or without a plan: `rounds`, `seconds` (wall,
+    building included) and `build_s` (the builds'), for the summary; `found` holds the rounds
+    with a plan (report, model, inputs, solver)."""
+
+    inputs: ModelInputs
+    agg: Aggregation
+    screening: ScreeningSettings
+    round_settings: SolverSettings
+    time_limit_s: float
+    started: float
+    stopped: list[str]
+    rounds: int = 0
+    seconds: float = 0.0
+    build_s: float = 0.0
+    found: list[tuple[SolveReport, pyo.ConcreteModel, ModelInputs, object]] = dataclasses.field(default_factory=list)
+
+    def __call__(self, first: pyo.ConcreteModel) -> float | None:
+        """The cost (yuan) of the screened plan from the merged model's plan held by `first`."""
+        inputs, agg = self.inputs, self.agg
+        began = time.perf_counter()
+        self.rounds += 1
+        sub = restrict(inputs, screen_sites(inputs, agg, first, self.screening, 1))
+        built = time.perf_counter()
+        model = build_model(sub)
+        self.build_s += time.perf_counter() - built
+        solver = new_solver()
+        left = max(self.time_limit_s - (time.perf_counter() - self.started), 1.0)
+        report = _solve_round(model, solver, dataclasses.replace(self.round_settings, time_limit_s=left), None,
+                              disaggregated_start(sub, agg, first, model), first, sub, free=False)
+        self.seconds += time.perf_counter() - began
+        if report.termination == "maxTimeLimit":
+            self.stopped.append(f"screened round {self.rounds} (of the merged model's first plan)")
+        if not report.has_solution:
+            return None
+        self.found.append((report, model, sub, solver))
+        return report.objective_yuan
+
+
 #: The termination of a screened solve whose rounds ended, on their node budgets or their own gap,
 #: with the full instance's gap above the asked one (rendered "the screening rounds ended above
 #: the asked gap").
@@ -644,35 +697,21 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
     agg_settings = bounded(settings, screening.aggregate_nodes, settings.time_limit_s * screening.aggregate_share,
                            settings.rel_gap * screening.aggregate_gap_share)
     round_settings = bounded(settings, screening.round_nodes, settings.time_limit_s)
-    early: list[tuple[SolveReport, pyo.ConcreteModel, ModelInputs, object]] = []
-
-    def upper_of(first: pyo.ConcreteModel) -> float | None:
-        """The cost of the screened plan from the merged model's first plan (held by `first`):
-        the cutoff of its count relaxation's second search (siting/optimize/counts.py)."""
-        keep = screen_sites(inputs, agg, first, screening, 1)
-        sub = restrict(inputs, keep)
-        model = build_model(sub)
-        solver = new_solver()
-        left = max(settings.time_limit_s - (time.perf_counter() - started), 1.0)
-        report = _solve_round(model, solver, dataclasses.replace(round_settings, time_limit_s=left), None,
-                              disaggregated_start(sub, agg, first, model), first, sub, free=False)
-        if report.termination == "maxTimeLimit":
-            stopped.append(f"screened round {len(early) + 1} (of the merged model's first plan)")
-        if not report.has_solution:
-            return None
-        early.append((report, model, sub, solver))
-        return report.objective_yuan
-
     with progress.phase("aggregate"):
         agg = aggregate(inputs, mergeable, screening)
+        inner = _InnerRounds(inputs, agg, screening, round_settings, settings.time_limit_s, started, stopped)
         built = time.perf_counter()
         agg_model = build_model(agg.inputs)
         build_time = time.perf_counter() - built
         counted = solve_by_counts(agg.inputs, bounded(settings, screening.round_nodes, settings.time_limit_s),
                                   model=agg_model, relaxation_settings=agg_settings, certify=False, started=started,
-                                  scout_nodes=screening.scout_nodes, upper_of=upper_of)
+                                  scout_nodes=screening.scout_nodes, upper_of=inner)
+    # The screened rounds run inside the merged model's bound phase are the screening's: their
+    # seconds leave the merged model's time and its bound phase's, their builds join the builds'.
+    counted = dataclasses.replace(counted, bound_time_s=max(counted.bound_time_s - inner.seconds, 0.0))
     agg_report, agg_model = counted.report, counted.model
-    agg_time = time.perf_counter() - started
+    agg_time = time.perf_counter() - started - inner.seconds
+    build_time += inner.build_s
     searches = (counted.relaxation, counted.fixed, counted.full)
     if (any(r is not None and r.termination == "maxTimeLimit" for r in searches)
             or (not agg_report.has_solution and agg_report.termination == "maxTimeLimit")):
@@ -685,11 +724,12 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
     lower = counted.lower_bound_yuan
     if not agg_report.has_solution or agg_model is None:
         return ScreenedSolve(agg_report, None, inputs, _summary(candidates, agg, 0, (lower, None, None),
-                                                                (agg_time, 0.0, build_time), 0, ended()),
+                                                                (agg_time, inner.seconds, build_time),
+                                                                inner.rounds, ended()),
                              aggregate_infeasible=agg_report.infeasible, aggregation=agg, merged=counted)
-    best = min(early, key=lambda found: found[0].objective_yuan, default=None)
-    rounds = len(early)
-    screened_started = time.perf_counter()
+    best = min(inner.found, key=lambda found: found[0].objective_yuan, default=None)
+    rounds = inner.rounds
+    screened_started = time.perf_counter() - inner.seconds
     keep: tuple[str, ...] = ()
     report = agg_report
     interrupted = False

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from siting.config.errors import InputError
+from siting.config.errors import InputError, OutputFolderError, listed
 from siting.config.load import (
     Override,
     absolute_paths,
@@ -35,6 +35,7 @@ from siting.config.load import (
 from siting.config.progress import BEAT_S
 from siting.deliver.files import SolveOutcome, largest_built_capex, redraw_map
 from siting.deliver.folders import (
+    DISK_ERRORS,
     MANIFEST,
     MARKER,
     check_destination,
@@ -50,7 +51,7 @@ from siting.deliver.styles import diff_changes, diff_runs, diff_style
 from siting.deliver.tables import csv_text, table_files
 from siting.optimize.workers import default_workers, run_handed_over
 from siting.prepare.problem import load_checked, prepare
-from siting.runs.pool import Case, CaseSummary, Progress, run_cases
+from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, run_cases
 from siting.runs.tables import (
     COMPARE_CROSS_NOTE,
     CROSS_START_NOTE,
@@ -168,18 +169,24 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
     removed. A write the disk refuses (full, over quota, read-only: the batch's own files, or a
     run's map drawn again) raises OutputFolderError naming `destination` as `where` gives it (the
     setting it came from), with nothing written there (siting/deliver/folders.py
-    `write_errors_named`); a run whose own write was refused is a failed run, its message saying
-    why. With `warm` the cases start from the first one's plan, with `cross` the cross-start
-    rounds follow (siting/runs/pool.py). The summaries returned name the runs' folders in
-    `destination`."""
+    `write_errors_named`). So does a run's own write refused for good (full, over quota,
+    read-only: siting/runs/pool.py DISK_STOPS), as soon as the runs under way end: no run is
+    started after it (`stopped_problem` names the file and the runs not run); a run whose own
+    write was refused otherwise is a failed run, its message saying why. With `warm` the cases
+    start from the first one's plan, with `cross` the cross-start rounds follow
+    (siting/runs/pool.py). The summaries returned name the runs' folders in `destination`."""
     remove_stale_temporaries(destination)
     with write_errors_named(destination, where):
         staging = staging_folder(destination)
+    folders = {case.label: case.out_dir for case in cases}
     try:
         with write_errors_named(destination, where, staging):
             cases = in_staging(cases, staging)
             counter = Progress(len(cases)) if progress else None
-            summaries = run_cases(cases, workers, scheduler, counter, warm, cross)
+            try:
+                summaries = run_cases(cases, workers, scheduler, counter, warm, cross)
+            except BatchStopped as stopped:
+                raise OutputFolderError([stopped_problem(stopped, folders, destination, where)]) from None
             one_pie_scale(cases, summaries, workers, counter)
             table, files = tables(summaries, staging)
             write_files(staging, files)
@@ -188,6 +195,24 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BatchResult([_moved(s, staging, destination) for s in summaries], table, destination)
+
+
+def stopped_problem(stopped: BatchStopped, folders: dict[str, Path], destination: Path, where: str) -> str:
+    """The problem of a batch the disk stopped (siting/runs/pool.py `BatchStopped`), as a write
+    the disk refused names the folder (siting/deliver/folders.py `write_errors_named`): `<where> |
+    <what the disk said>, so <run folder>/<file> could not be written (got <destination>); the
+    batch stopped: <runs> were not run, and nothing was written there: <how to fix>`. `folders`
+    gives each run's folder by its label, relative to the batch folder."""
+    refusal = stopped.refused.disk_refused
+    assert refusal is not None, "a batch stops only on a run whose write the disk refused"
+    code, name = refusal
+    what, fix = DISK_ERRORS[code]
+    folder = folders[stopped.refused.label].as_posix()
+    file = f"{folder}/{name}" if name else folder
+    count = len(stopped.not_run)
+    not_run = f": {listed(stopped.not_run)} {'was' if count == 1 else 'were'} not run," if count else ","
+    return (f"{where} | {what}, so {file} could not be written (got {shown_path(destination)}); the batch stopped"
+            f"{not_run} and nothing was written there: {fix}")
 
 
 def one_pie_scale(cases: Sequence[Case], summaries: Sequence[CaseSummary], workers: int | None = 1,

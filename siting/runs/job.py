@@ -86,8 +86,10 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     optimum's cost, each in its own subfolder (alt01, ...), with their comparison and the
     robustness layer (see `alternative_files`). When the rules cannot be met together, the
     folder receives the diagnosis instead (siting/deliver/explore.py) and PlanInfeasible is
-    raised naming it. The output folder is checked against the rule of siting/deliver/folders.py before any
-    layer is loaded; with `create_parent` false its parent folder must exist. `start` is a plan
+    raised naming it. The output folder (`out_dir`, or the scenario's `output.folder`:
+    siting/config/load.py `LoadedScenario.output_folder`) is checked against the rule of
+    siting/deliver/folders.py before any layer is loaded; with `create_parent` false its parent
+    folder must exist. `start` is a plan
     of a related run (its `plan_values`) that HiGHS starts from where it fits, or a `FixedStart`:
     a plan taken as this run's own with a bound already proven for this run, its decisions
     fixed and the rest solved as an LP, no search (siting/optimize/run.py `solve_fixed_start`;
@@ -113,7 +115,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if out_dir is not None:
         target, where = Path(out_dir), out_name
     else:
-        target, where = loaded.resolve(loaded.scenario.output.folder), ": ".join(loaded.at("output", "folder"))
+        target, where = loaded.output_folder()
     destination = check_destination(target, input_files(loaded), where)
     timings: dict[str, float] = {}
     prepared = prepare(scenario_path, timings, variant, overrides)

@@ -4,6 +4,9 @@ A run is a `Case` (scenario file, variant, overrides, output folder). `run_case`
 writes its outputs as `solve` does, and returns a plain `CaseSummary`; a failure (bad input,
 infeasible, no solution, anything else) is reported in the summary instead of raised, so one
 run never stops the others. Summaries come back in case order whatever order runs finish in.
+The one exception is a disk that refuses a run's write for good (full, over quota, read-only:
+DISK_STOPS), as every run after it would be refused too: then no further run is started, those
+under way end (on Dask they are cancelled) and `run_cases` raises BatchStopped.
 
 Warm starts (`warm`, as sweeps run): the first case is solved first, alone, and every other
 case starts from its plan (a MIP start by variable name and index: siting/optimize/solve.py
@@ -60,18 +63,21 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
+import os
 import queue
 import shutil
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting.config import progress
-from siting.config.errors import InputError, NoSolution, PlanInfeasible
+from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 from siting.config.progress import BEAT_S
 from siting.optimize.workers import default_workers, run_handed_over
 
@@ -87,6 +93,11 @@ RETRIES = 1
 #: (taken as at least 1 yuan) for the run to be solved again from it: smaller differences are the
 #: LP's noise.
 CROSS_TOLERANCE = 1e-6
+
+#: The errors of the system that say the disk of a batch's folder takes no more (full, over
+#: quota, read-only): a run's write refused so stops the batch (`BatchStopped`), since every
+#: run after it would be refused too.
+DISK_STOPS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,22 @@ class CaseSummary:
     rules: Any = field(default=None, repr=False, compare=False)
     """The run's model inputs (`models.ModelInputs`), only while runs are compared with each other
     (`carry_bounds`); None otherwise, and for a run with candidate cells."""
+    disk_refused: tuple[int, str] | None = None
+    """For a run whose write the disk refused for good (DISK_STOPS: full, over quota, read-only):
+    the system's error number and the file it was writing, relative to the run's folder (POSIX;
+    "" when the error names none in it); None otherwise. The batch stops (`BatchStopped`)."""
+
+
+class BatchStopped(Exception):
+    """The disk of the batch's folder refused a run's write (DISK_STOPS), so the batch stopped:
+    no run was started after it, the runs under way were let end, and nothing more was done
+    (`run_cases`). `refused` is the summary of the run whose write was refused (its
+    `disk_refused`), `not_run` the labels of the runs not run, in case order."""
+
+    def __init__(self, refused: CaseSummary, not_run: Sequence[str] = ()):
+        super().__init__(f"{refused.label}: {refused.error}")
+        self.refused = refused
+        self.not_run = tuple(not_run)
 
 
 #: The file of a run's folder that explains why its rules cannot be met together
@@ -282,11 +309,31 @@ def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan
         return CaseSummary(label=case.label, ok=False, error=error_text(exc),
                            out_dir=str(folder) if (folder / DIAGNOSIS).is_file() else "")
     except Exception as exc:  # bad input, no plan, or a bug, which must not sink the other runs
-        return CaseSummary(label=case.label, ok=False, error=error_text(exc))
+        return CaseSummary(label=case.label, ok=False, error=error_text(exc), disk_refused=_disk_refused(exc, case))
     summary = summarise(case.label, result)
     if result.prepared.loaded.scenario.candidates is None:  # a screened model's bound is not carried
         summary = dataclasses.replace(summary, rules=result.prepared.inputs)
     return dataclasses.replace(summary, plan_values=result.plan_values) if keep_plan and result.plan_values else summary
+
+
+def _disk_refused(exc: Exception, case: Case) -> tuple[int, str] | None:
+    """`CaseSummary.disk_refused` of the run of `case` that `exc` ended: for an OutputFolderError
+    raised for a write the disk refused for good (its cause an OSError of DISK_STOPS,
+    siting/deliver/folders.py `write_errors_named`), the error number and the file, relative to
+    the run's folder (the run writes into a staging folder beside it, named otherwise); None for
+    any other error."""
+    cause = exc.__cause__
+    if not isinstance(exc, OutputFolderError) or not isinstance(cause, OSError) or cause.errno not in DISK_STOPS:
+        return None
+    name = ""
+    if cause.filename is not None:
+        beside = Path(os.path.abspath(case.out_dir)).parent
+        try:
+            parts = Path(os.path.abspath(os.fsdecode(cause.filename))).relative_to(beside).parts
+        except ValueError:  # not in the batch's folder
+            parts = ()
+        name = "/".join(parts[1:])
+    return cause.errno, name
 
 
 class Progress:
@@ -366,13 +413,20 @@ def run_cases(cases: Sequence[Case], workers: int | None = None, scheduler: str 
     With `warm`, the first case runs first and the others start from its plan (each such run
     marked `warm_from`); with `cross`, once every case is solved, the cross-start rounds follow
     (see the module docstring; a `Progress` counts their tasks as "cross-starts"). Then each run
-    takes the bounds of the runs whose rules admit every plan of its own (`carry_bounds`)."""
+    takes the bounds of the runs whose rules admit every plan of its own (`carry_bounds`).
+
+    When the disk refuses a run's write for good (full, over quota, read-only: DISK_STOPS), the
+    batch stops: no further run (nor cross-start) is started, those under way end (on Dask they
+    are cancelled), and BatchStopped is raised naming the run and the runs not run."""
     keep = cross and len(cases) > 1
     with dask_client(scheduler, workers or default_workers(), _say(progress)) as dask:
         if not warm or len(cases) < 2:
             summaries = _run_some(cases, workers, dask, progress, None, keep)
         else:
-            head = _run_some(cases[:1], workers, dask, progress, None, True)[0]
+            try:
+                head = _run_some(cases[:1], workers, dask, progress, None, True)[0]
+            except BatchStopped as stopped:  # the runs that were to start from its plan are not run either
+                raise BatchStopped(stopped.refused, [case.label for case in cases[1:]]) from None
             rest = _run_some(cases[1:], workers, dask, progress, head.plan_values or None, keep)
             if head.plan_values:  # a run with candidate cells takes no start
                 rest = [dataclasses.replace(s, warm_from=head.label) if _takes_start(case) else s
@@ -437,12 +491,15 @@ class _Task:
 class _Hooks:
     """What the caller hears of its tasks: `begin(label)` as one is handed over, `done(i, result)`
     as task i ends, `beat()` while waiting, and `lost(i, why)`, the result of task i when it was
-    lost with its worker more than RETRIES times."""
+    lost with its worker more than RETRIES times. `refused(result)` is the summary of the run
+    whose write the disk refused for good (`CaseSummary.disk_refused`) when `result` holds one,
+    else None: such a result stops the tasks (`_run_tasks`)."""
 
     begin: Callable[[str], None]
     done: Callable[[int, Any], None]
     beat: Callable[[], None]
     lost: Callable[[int, str], Any]
+    refused: Callable[[Any], CaseSummary | None] = lambda _result: None
 
 
 def _case_hooks(cases: Sequence[Case], progress: Callable[[CaseSummary], None] | None) -> _Hooks:
@@ -453,7 +510,8 @@ def _case_hooks(cases: Sequence[Case], progress: Callable[[CaseSummary], None] |
             progress(summary)
 
     return _Hooks(lambda label: _begin(progress, label), done, lambda: _beat(progress),
-                  lambda i, why: CaseSummary(label=cases[i].label, ok=False, error=why))
+                  lambda i, why: CaseSummary(label=cases[i].label, ok=False, error=why),
+                  lambda summary: summary if summary.disk_refused else None)
 
 
 def _run_some(cases: Sequence[Case], workers: int | None, dask: Any,
@@ -503,31 +561,53 @@ def _run_tasks(tasks: Sequence[_Task], workers: int | None, dask: Any, hooks: _H
     """Every task's result, in task order: in this process (one worker, or one task), in a pool
     of `workers` processes, or on Dask (`dask`, a client from `dask_client`; `key` begins the
     tasks' Dask keys). Each task carries the front door's names (`front_names`) to where it
-    runs (`_named`)."""
+    runs (`_named`). Once a result holds a run whose write the disk refused for good
+    (`hooks.refused`), no further task is started (the tasks under way end; on Dask they are
+    cancelled) and BatchStopped is raised: that run (the first in task order, if several) and
+    the labels of the tasks not run."""
     if not tasks:
         return []
     names = front_names()
     tasks = [_Task(task.label, _named, (names, task.call, *task.args)) for task in tasks]
     if dask is not None:
-        return _run_on_dask(tasks, dask, hooks, key)
-    workers = workers or default_workers()
-    if workers == 1 or len(tasks) == 1:
+        results = _run_on_dask(tasks, dask, hooks, key)
+    elif (workers or default_workers()) == 1 or len(tasks) == 1:
         results = []
         for i, task in enumerate(tasks):
             hooks.begin(task.label)
             results.append(task.call(*task.args))
             hooks.done(i, results[-1])
-        return results
-    return _run_in_pool(tasks, workers, hooks)
+            if hooks.refused(results[-1]) is not None:
+                break
+        results += [NOT_RUN] * (len(tasks) - len(results))
+    else:
+        results = _run_in_pool(tasks, workers or default_workers(), hooks)
+    refused = [summary for summary in (hooks.refused(r) for r in results if r is not NOT_RUN) if summary is not None]
+    if refused:
+        raise BatchStopped(refused[0], [task.label for task, r in zip(tasks, results, strict=True) if r is NOT_RUN])
+    return results
+
+
+class _NotRun:
+    """The result of a task not run: the tasks stopped before it (`_run_tasks`)."""
+
+    def __repr__(self) -> str:
+        return "NOT_RUN"
+
+
+NOT_RUN = _NotRun()
 
 
 def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[Any]:
     """The tasks in a pool of `workers` processes (`_pool_round`); a task whose worker died is run
-    again in a new pool, up to RETRIES times, then given `hooks.lost`."""
+    again in a new pool, up to RETRIES times, then given `hooks.lost`. Once a result stops the
+    tasks (`hooks.refused`), the tasks not started are NOT_RUN, and so are those lost."""
     results: dict[int, Any] = {}
     pending = list(range(len(tasks)))
     for attempt in range(RETRIES + 1):
         pending = _pool_round(tasks, pending, workers, hooks, results)
+        if any(hooks.refused(r) is not None for r in results.values() if r is not NOT_RUN):
+            return [results.get(i, NOT_RUN) for i in range(len(tasks))]
         if not pending:
             break
         if attempt == RETRIES:
@@ -542,15 +622,36 @@ def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks:
     """Run the tasks numbered `pending` in one pool (`run_handed_over`: in order, no more than
     the workers at once, so that those handed over are those under way, as a `Progress` shows
     them, beating about every `BEAT_S`), their results into `results`; return those lost with a
-    worker that died."""
+    worker that died. Once a task that ended stops the tasks (`hooks.refused`), no other is
+    started: each is handed over as ended at once, NOT_RUN, and not shown."""
+    submitted: list[Future[Any]] = []
+    skipped: set[int] = set()
+
+    def stopped() -> bool:
+        # The task that ended is done before the next is handed over (`run_handed_over`).
+        return any(f.done() and not f.cancelled() and f.exception() is None and hooks.refused(f.result()) is not None
+                   for f in submitted)
+
+    def submit(pool: Any, i: int) -> Future[Any]:
+        if stopped():
+            skipped.add(i)
+            ended: Future[Any] = Future()
+            ended.set_result(NOT_RUN)
+            return ended
+        future = pool.submit(tasks[i].call, *tasks[i].args)
+        submitted.append(future)
+        return future
+
+    def begin(i: int) -> None:
+        if i not in skipped:
+            hooks.begin(tasks[i].label)
 
     def done(i: int, result: Any) -> None:
         results[i] = result
-        hooks.done(i, result)
+        if result is not NOT_RUN:
+            hooks.done(i, result)
 
-    return run_handed_over(pending, min(workers, len(pending)),
-                           lambda pool, i: pool.submit(tasks[i].call, *tasks[i].args),
-                           lambda i: hooks.begin(tasks[i].label), done, hooks.beat, BEAT_S)
+    return run_handed_over(pending, min(workers, len(pending)), submit, begin, done, hooks.beat, BEAT_S)
 
 
 def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, beat_s: float = BEAT_S) -> list[Any]:
@@ -561,7 +662,8 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     runs under way as the process pool's do; `hooks.done` hears each task as it ends, and
     `hooks.beat` is called about every `beat_s` seconds. The tasks' keys begin with `key` and a
     token of this call's own, so that two batches on one scheduler never share a task. An
-    interrupt or any other exception cancels the tasks and is raised."""
+    interrupt or any other exception cancels the tasks and is raised. Once a result stops the
+    tasks (`hooks.refused`), those not ended are cancelled, NOT_RUN."""
     token = uuid.uuid4().hex[:12]
     topic = f"{key}-{token}-began"
     events: queue.SimpleQueue[tuple[bool, int]] = queue.SimpleQueue()  # (ended, task number), from Dask's threads
@@ -589,6 +691,9 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                     except Exception as exc:  # a worker lost beyond the retries: report, never drop
                         results[i] = hooks.lost(i, f"Dask worker failed: {exc}")
                     hooks.done(i, results[i])
+                    if hooks.refused(results[i]) is not None:  # stop: nothing more is started
+                        client.cancel([futures[j] for j in range(len(tasks)) if j not in results])
+                        return [results.get(j, NOT_RUN) for j in range(len(tasks))]
             if time.perf_counter() >= next_beat:
                 hooks.beat()
                 next_beat = time.perf_counter() + beat_s
@@ -715,6 +820,8 @@ def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues]
         fixed = FixedStart(completed[chosen], bound_yuan, plan_from, own_yuan, dict(searches or {}))
         try:
             taken = run_case(case_aside, fixed, keep_plan=True)
+            if taken.disk_refused:  # the batch stops (`_run_tasks`): no search again
+                return CrossCheck(costs, chosen, taken, False, True, costing)
             if taken.ok and taken.status == "optimal":
                 same = decisions(model, taken.plan_values) == decisions(model, completed[chosen])
                 return CrossCheck(costs, chosen, taken, same, True, costing)
@@ -779,7 +886,8 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
     from it marked `started_from` (with `own_objective_yuan`, the cost of the plan its own solve
     found), its folder replaced by the new one. Tasks run as `run_cases` runs them (`dask`: its
     Dask client, or None); each round's decisions are made here, in case order, once all of its
-    tasks are done."""
+    tasks are done. A write the disk refuses for good stops the rounds (BatchStopped, naming no
+    run as not run: every run was solved)."""
     current = list(summaries)
     movable = [_takes_start(case) and _may_improve(summary) for case, summary in zip(cases, current, strict=True)]
     fresh = [i for i, summary in enumerate(current) if summary.plan_values]
@@ -798,7 +906,10 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
                        (cases[i], current[i].objective_yuan, plans, _aside(cases[i].out_dir),
                         current[i].best_bound_yuan, current[i].searches, {j: names[j] for j in plans}))
                  for i, plans in work]
-        checks = _run_tasks(tasks, workers, dask, _cross_hooks(cases, work, counter), f"siting-cross{number}")
+        try:
+            checks = _run_tasks(tasks, workers, dask, _cross_hooks(cases, work, counter), f"siting-cross{number}")
+        except BatchStopped as stopped:  # every run was solved: its cross-starts alone are left undone
+            raise BatchStopped(stopped.refused) from None
         fresh = []
         for (i, _plans), check in zip(work, checks, strict=True):
             kept = _kept(cases[i], current[i], check)
@@ -829,7 +940,8 @@ def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Pr
         counter.advance(cases[work[k][0]].label, state)
 
     return _Hooks(lambda label: counter.begin(label) if counter else None, done,
-                  lambda: counter.beat() if counter else None, lambda _k, why: CrossCheck({}, error=why))
+                  lambda: counter.beat() if counter else None, lambda _k, why: CrossCheck({}, error=why),
+                  lambda check: check.resolved if check.resolved is not None and check.resolved.disk_refused else None)
 
 
 def _kept(case: Case, own: CaseSummary, check: CrossCheck) -> CaseSummary | None:
