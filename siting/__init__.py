@@ -8,7 +8,10 @@ The front door (see `siting.api` and the README's "Python" section):
 
 Also `siting.alternatives` (near-optimal plans and how robust each site is),
 `siting.rule_costs`, `siting.compare`, `siting.sweep` (tables) and `siting.scenario_json_schema`.
-The names are imported on first use, so `import siting` stays fast.
+The errors a caller may catch (`siting.config.errors`): `InputError` (bad input or arguments; its
+`problems` list each one), `OutputFolderError` (an InputError: the output folder may not be
+written), `PlanInfeasible` (the rules cannot be met together) and `NoSolution` (the solver
+stopped without a plan). The names are imported on first use, so `import siting` stays fast.
 """
 
 from __future__ import annotations
@@ -17,8 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Alternatives", "Batch", "Problem", "Solution", "__version__", "alternatives", "compare", "load",
-           "rule_costs", "run", "scenario_json_schema", "solve", "sweep"]
+#: The errors a caller may catch, from `siting.config.errors`.
+_ERRORS = ("InputError", "NoSolution", "OutputFolderError", "PlanInfeasible")
+
+__all__ = ["Alternatives", "Batch", "InputError", "NoSolution", "OutputFolderError", "PlanInfeasible", "Problem",
+           "Solution", "__version__", "alternatives", "compare", "load", "rule_costs", "run", "scenario_json_schema",
+           "solve", "sweep"]
 
 if TYPE_CHECKING:
     from siting.api import (
@@ -35,10 +42,15 @@ if TYPE_CHECKING:
         solve,
         sweep,
     )
+    from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 
 
 def __getattr__(name: str) -> Any:
-    """Import the front door on first use (module attribute hook, PEP 562)."""
+    """Import the front door, or an error of `_ERRORS`, on first use (module attribute hook, PEP 562)."""
+    if name in _ERRORS:
+        from siting.config import errors
+
+        return getattr(errors, name)
     if name in __all__:
         from siting import api
 

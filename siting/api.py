@@ -9,13 +9,15 @@
 Money is in yuan (objective and costs discounted to the first year), capacity in the product's
 unit per year (t/yr, GWh/yr, m2/yr as the catalog says), distances in km, times in seconds.
 
-Errors (from `siting.config.errors`): `InputError` for bad input (exit code 2 on the command line;
-`problems` lists every problem, each naming the file, the key or field and the fix);
-`PlanInfeasible` when the rules cannot be met together and `NoSolution` when the solver stops
-without a plan (exit code 1). An argument of the wrong kind or out of range is an InputError
-too, named as the Python argument (`time_limit_s | ...`, `overrides constraints.redline.bufer_m
-| unknown setting ...`); the command line makes the same calls under `command_line_names`, so
-that its messages name its options (`--time-limit`, `--set`) instead.
+Errors (`siting.InputError` and the others at the top level, from `siting.config.errors`):
+`InputError` for bad input (exit code 2 on the command line; `problems` lists every problem, each
+naming the file, the key or field and the fix), `OutputFolderError` (an InputError) for an output
+folder that may not be written; `PlanInfeasible` when the rules cannot be met together and
+`NoSolution` when the solver stops without a plan (exit code 1). An argument of the wrong kind
+or out of range is an InputError too, named as the Python argument (`time_limit_s | ...`,
+`overrides constraints.redline.bufer_m | unknown setting ...`); the command line makes the same
+calls under `command_line_names`, so that its messages name its options (`--time-limit`,
+`--set`) instead.
 
 Overrides (`load`, `run`, `compare`) are a mapping of dotted key -> value
 (`{"constraints.redline.buffer_m": 2000}`), or a list of (dotted key, value) pairs or of the
@@ -50,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from siting import __version__
-from siting.config.errors import InputError
+from siting.config.errors import InputError, listed
 from siting.config.load import (
     LoadedScenario,
     Override,
@@ -614,7 +616,13 @@ class Solution:
         The manifest's timings are those of the solve (load to solve), of the rule costs when
         given (and timed by `siting.rule_costs`), and of making the files (`export`, also recorded
         in `timings`); its file list includes the rule costs' files and `extra` (name -> content,
-        e.g. alternatives' files)."""
+        e.g. alternatives' files).
+
+        Raises:
+            InputError: `rule_costs` is neither None nor a table of `siting.rule_costs`
+                (`checked_rule_costs`).
+        """
+        rule_costs = self.checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
         if rule_costs is not None:
@@ -637,15 +645,46 @@ class Solution:
                 outside the folders of the run's input files. A marked folder is replaced only while
                 it holds nothing beyond the files its marker lists; otherwise InputError names them.
 
+            rule_costs: None, or the table `siting.rule_costs` returns (of this solution; its
+                rows may be a subset), written as rule_costs.csv and .md.
+
         Returns:
             The folder written, absolute.
 
         Raises:
-            InputError: the folder may not be written; the message says why and what to do.
+            InputError: `rule_costs` is not such a table (`checked_rule_costs`), or the folder
+                may not be written; the message says why and what to do.
         """
+        costs = self.checked_rule_costs(rule_costs)
         destination = output_folder(self.problem.loaded, folder)
-        write_outputs(destination, self.files(rule_costs), self.timings)
+        write_outputs(destination, self.files(costs), self.timings)
         return destination
+
+    def checked_rule_costs(self, value: Any) -> pd.DataFrame | None:
+        """`value`, the argument `rule_costs` of `write` and `files`: None, or a table with the
+        columns of the table `siting.rule_costs` returns (`siting.optimize.relax.rule_cost_table`:
+        rule, status, objective_relaxed_yuan, ..., note, in any order). InputError naming
+        `rule_costs`, with what was given, for anything else: a mapping or a text, or another
+        table (`solution.plan`, rule_costs.csv read back in bn yuan), which would be written as
+        rule_costs.csv and .md."""
+        if value is None:
+            return None
+        expected = "must be the table siting.rule_costs returns, or None"
+        fix = "give e.g. rule_costs=siting.rule_costs(solution), or None for none"
+        if not isinstance(value, pd.DataFrame):
+            raise InputError([f"rule_costs | {expected} (got {_shown(value)}); {fix}"])
+        columns = [str(c) for c in rule_cost_table(self.report, self.result, []).columns]  # its columns, no rows
+        given = [str(c) for c in value.columns]
+        extra = [c for c in given if c not in columns]
+        missing = [c for c in columns if c not in given]
+        if missing:
+            instead = f", with the columns {listed(extra)} instead" if extra else ""
+            raise InputError([f"rule_costs | {expected} (got a table lacking the columns {listed(missing)}"
+                              f"{instead}); {fix}"])
+        if extra:
+            raise InputError([f"rule_costs | {expected} (got a table with the columns {listed(extra)} besides "
+                              f"those of the rule costs); {fix}"])
+        return value
 
 
 def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str = "folder") -> Path:

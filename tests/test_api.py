@@ -387,8 +387,9 @@ def test_import_siting_is_light_and_names_the_front_door():
             "print(solve is siting.api.solve, compare is siting.api.compare, siting.load is siting.api.load)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\nTrue True True\n"
-    assert siting.__all__ == ["Alternatives", "Batch", "Problem", "Solution", "__version__", "alternatives",
-                              "compare", "load", "rule_costs", "run", "scenario_json_schema", "solve", "sweep"]
+    assert siting.__all__ == ["Alternatives", "Batch", "InputError", "NoSolution", "OutputFolderError",
+                              "PlanInfeasible", "Problem", "Solution", "__version__", "alternatives", "compare",
+                              "load", "rule_costs", "run", "scenario_json_schema", "solve", "sweep"]
     for name in siting.__all__:
         assert getattr(siting, name) is not None
 

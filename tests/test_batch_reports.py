@@ -63,20 +63,21 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
     assert [line.split(",")[8] for line in csv[1:]] == ["3", "2"]
     markdown = (out / "sweep.md").read_text().splitlines()
     assert markdown[0].startswith(f"| run | {key} | status | objective_bn_yuan |")
-    assert markdown[2].startswith("| run01 site_fixed_cost_yuan=1e8 | 1e8 | optimal | -22.72 |")
+    assert markdown[2].startswith("| run01 site_fixed_cost_yuan=1e8 | 1e8 | optimal within the gap | -22.72 |")
     # The terminal: the key as typed (its header wrapped after each "."), and whether each objective
     # differs from the first beyond the gaps; the columns that do not fit follow in a second table.
     lines = printed.splitlines()
     assert [line.split() for line in lines[:5]] == [
-        ["run", "constraints.", "status", "objective_", "vs_first", "gap_percent", "gap_bn_yuan"],
+        ["run", "constraints.", "status", "objective_", "vs_first", "gap_percent"],
         ["agglomeration.", "bn_yuan"],
         ["site_fixed_cost_yuan"],
-        ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "-22.72", "0.00", "0.00"],
-        ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "-13.54", "proven", "0.00", "0.00"]]
+        ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "within", "the", "gap", "-22.72", "0.00"],
+        ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "within", "the", "gap", "-13.54", "proven", "0.00"]]
     assert [line.split() for line in lines[6:12]] == [
-        ["run", "started_from", "sites_opened", "Cathode", "Cells"], ["capacity", "capacity"], ["(t/yr)", "(GWh/yr)"],
-        ["run01", "site_fixed_cost_yuan=1e8", "3", "280,000", "10"],
-        ["run02", "site_fixed_cost_yuan=5e9", "2", "230,000", "10"], []]
+        ["run", "gap_bn_yuan", "started_from", "sites_opened", "Cathode", "Cells"], ["capacity", "capacity"],
+        ["(t/yr)", "(GWh/yr)"],
+        ["run01", "site_fixed_cost_yuan=1e8", "0.00", "3", "280,000", "10"],
+        ["run02", "site_fixed_cost_yuan=5e9", "0.00", "2", "230,000", "10"], []]
 
 
 def test_the_sweep_plot_names_the_key_and_scales_large_values():
@@ -168,8 +169,9 @@ def test_the_terminal_comparison_keeps_every_verdict_and_the_placement_note():
     lines = comparison_text(table, runs, "comparison.csv").splitlines()
     assert all(len(line) <= 120 for line in lines)
     assert [line.split() for line in lines[:3]] == [
-        ["metric", "unit", "yunnan_2024", "yunnan_2024_strict_", "yunnan_2024_no_"],
-        ["redline_and_no_", "budget_with_a_"], ["differentiation", "long_name"]]
+        ["metric", "unit", "yunnan_2024", "yunnan_2024_strict_", "yunnan_2024_no_budget_"],
+        ["redline_and_no_", "with_a_long_name"], ["differentiation"]]
+    assert lines[3].split() == ["status", *["optimal", "within", "the", "gap"] * 3]
     at = lines.index("Differences against the baseline, yunnan_2024 (each run's value less the baseline's; "
                      '"same" or "changed" for text):')
     assert [line.split() for line in lines[at + 1:at + 4]] == [
@@ -183,11 +185,12 @@ def test_the_terminal_comparison_keeps_every_verdict_and_the_placement_note():
     assert lines[capacity].split() == ["capacity", "qujing:", "LFP", "t/yr", "0", "300,000"]
     assert lines[capacity + 1] == ""
     assert lines[capacity + 2].startswith("The row `objective difference: proven range` gives where the difference")
-    # With short names every column fits, each run's differences beside it.
-    runs = [summary("a", 10.0e9, 0.005), summary("b", 10.5e9, 0.005), summary("c", 10.01e9, 0.005)]
+    # With short names two runs fit, the run's differences beside it (three do not, each run's
+    # status being "optimal within the gap").
+    runs = [summary("a", 10.0e9, 0.005), summary("c", 10.01e9, 0.005)]
     lines = comparison_text(comparison_table(runs), runs, "comparison.csv").splitlines()
-    assert lines[0].split() == ["metric", "unit", "a", "b", "b", "vs", "a", "c", "c", "vs", "a:", "plans", "of"]
-    assert lines[5].split() == ["objective", "difference", "proven", WITHIN.split()[0], *WITHIN.split()[1:]]
+    assert lines[0].split() == ["metric", "unit", "a", "c", "c", "vs", "a:", "plans", "of"]
+    assert lines[5].split() == ["objective", "difference", *WITHIN.split()]
 
 
 def test_compare_names_the_final_place_of_an_infeasible_runs_diagnosis(folder: Path, tmp_path: Path, capsys):
@@ -201,13 +204,14 @@ def test_compare_names_the_final_place_of_an_infeasible_runs_diagnosis(folder: P
                  "--workers", "1", "--quiet"]) == 1
     printed = capsys.readouterr().out
     # The terminal's table says "infeasible", never a status cut short; the whole message follows it.
-    assert printed.splitlines()[1].split() == ["status", "optimal", "infeasible", "changed"]
+    assert printed.splitlines()[1].split() == ["status", "optimal", "within", "the", "gap", "infeasible", "changed"]
     assert "..." not in printed.split("\n\n")[0]
     assert (out / "small_infeasible" / "conflicts.md").is_file()
     csv = pd.read_csv(out / "comparison.csv").set_index("metric")
     assert csv.loc["status", "small_infeasible"] == "infeasible: see small_infeasible/conflicts.md"
     markdown = (out / "comparison.md").read_text()
-    assert "| status |  | optimal | infeasible: see small_infeasible/conflicts.md | changed |\n" in markdown
+    assert ("| status |  | optimal within the gap | infeasible: see small_infeasible/conflicts.md | changed |\n"
+            in markdown)
     assert markdown.endswith(f"\n\n{PLACEMENT_NOTE_2024}\n")
     assert (f"conflicts.png) is in {(out / 'small_infeasible').resolve()}\ncomparison written to "
             f"{out.resolve()}\n") in printed

@@ -357,8 +357,8 @@ def test_a_committed_project_cannot_stand_on_a_cell(folder: Path, capsys: pytest
     with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}", {"a": ZONE_A})
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - committed_projects.yaml:4: [0].site | unknown site (got 'cell-west-21-273'); choose one of: w_mine, "
-        "w_lake, e_city, e_far\n")
+        "  - committed_projects.yaml:4: [0] (east_lfp).site | unknown site (got 'cell-west-21-273'); choose one of: "
+        "w_mine, w_lake, e_city, e_far\n")
 
 
 def test_the_manifest_and_report_of_a_cell_run_say_how_it_was_screened(solved: Path):

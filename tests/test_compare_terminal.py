@@ -73,9 +73,10 @@ def cells(line: str) -> list[str]:
 
 
 def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters() -> None:
-    """The three runs and their two columns of differences are 145 characters wide side by side,
-    headers wrapped, so the runs come first (117 characters: 29 for the longest row label, 7 for
-    the unit, 17 for "Output value 2022", the runs' names, 2 between columns), then the differences
+    """The three runs and their two columns of differences are too wide side by side, headers
+    wrapped, so the runs come first (110 characters: 29 for the longest row label, 7 for the unit,
+    22 for each run's status, "optimal within the gap", its name wrapped after a "_" to fit, 2
+    between columns), then the differences
     against the baseline under a line saying so (93: 34 for "objective difference: proven range",
     7, 31 for the strict red line's header, wrapped over three lines since its objective is within
     solver tolerance of the baseline's, 15 for "differentiation"); each table's lines end where its
@@ -88,11 +89,14 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
     assert TERMINAL_WIDTH == 120
     assert max(len(line) for line in text.splitlines()) <= TERMINAL_WIDTH
     values, title, differences = tables_of(text).split("\n\n")[0], *tables_of(text).split("\n\n")[1].split("\n", 1)
-    assert values.splitlines()[0] == ("metric                         unit           yunnan_2024  "
-                                      "yunnan_2024_strict_redline  yunnan_2024_no_differentiation")
-    assert {len(line) for line in values.splitlines()} == {117}
-    assert [cells(line) for line in values.splitlines()[1:]] == [
-        ["status", "optimal", "optimal", "optimal"],
+    assert values.splitlines()[:2] == [
+        "metric                         unit                yunnan_2024     yunnan_2024_strict_         "
+        "yunnan_2024_no_",
+        "                                                                               redline         "
+        "differentiation"]
+    assert {len(line) for line in values.splitlines()} == {110}
+    assert [cells(line) for line in values.splitlines()[2:]] == [
+        ["status", "optimal within the gap", "optimal within the gap", "optimal within the gap"],
         ["objective", "bn yuan", "10.06", "10.01", "9.58"],
         ["gap", "%", "2.01", "1.42", "2.00"],
         ["absolute gap", "bn yuan", "0.20", "0.14", "0.19"],
@@ -127,37 +131,44 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
 
 
 def test_runs_and_differences_that_fit_side_by_side_stay_in_one_table() -> None:
-    """Runs named a, b and c: each run's differences follow its column, b's header wrapped over
-    three lines since b is within solver tolerance of a; the gaps' differences in pp in the cells
-    (the unit column gives the runs' gaps in %)."""
+    """Runs named a and b (two runs of 22 characters each, "optimal within the gap", and their
+    differences fit in 120; a third does not): b's differences follow its column, its header
+    wrapped over three lines since b is within solver tolerance of a; the gaps' differences in pp
+    in the cells (the unit column gives the runs' gaps in %)."""
     runs = [run(name, objective, gap, 300_000.0, (0.0, 0.0), short={})
-            for name, objective, gap in (("a", 10.06, 0.0201), ("b", 10.01, 0.0142), ("c", 9.58, 0.02))]
+            for name, objective, gap in (("a", 10.06, 0.0201), ("b", 10.01, 0.0142))]
     lines = tables_of(comparison_text(comparison_table(runs), runs, "comparison.csv")).splitlines()
     assert [line.split() for line in lines[:3]] == [
-        ["metric", "unit", "a", "b", "b", "vs", "a:", "plans", "of", "c", "c", "vs", "a"],
+        ["metric", "unit", "a", "b", "b", "vs", "a:", "plans", "of"],
         ["indistinguishable", "cost,"], ["not", "effects", "of", "the", "change"]]
-    assert lines[5].split() == ["objective", "difference", "within", "solver", "tolerance", "proven"]
-    assert cells(lines[6]) == ["objective difference: proven range", "bn yuan", "-0.20 to 0.16", "-0.68 to -0.27"]
-    assert cells(lines[7]) == ["gap", "%", "2.01", "1.42", "-0.59 pp", "2.00", "-0.01 pp"]
+    assert cells(lines[3]) == ["status", "optimal within the gap", "optimal within the gap", "same"]
+    assert lines[5].split() == ["objective", "difference", "within", "solver", "tolerance"]
+    assert cells(lines[6]) == ["objective difference: proven range", "bn yuan", "-0.20 to 0.16"]
+    assert cells(lines[7]) == ["gap", "%", "2.01", "1.42", "-0.59 pp"]
     assert "Differences against the baseline" not in "\n".join(lines)
 
 
 def test_runs_too_many_for_one_table_go_on_in_a_second_each_beginning_with_the_row_labels() -> None:
-    """Seven runs of 30-character names: their values take two tables, of five runs and of two,
-    each beginning with the metric and the unit, the names wrapped over three lines after "_";
-    so do the six runs' differences; every line fits."""
+    """Seven runs of 30-character names: their values take three tables, of three, three and one
+    runs (each run's column as wide as its status, "optimal within the gap"), each beginning with
+    the metric and the unit, the names wrapped over two lines after "_"; the six runs'
+    differences take two, of five and one, the names wrapped over three lines; every line fits."""
     labels = [f"yunnan_2024_variant_number_{n:03d}" for n in range(7)]
     runs = [run(label, 10.0 + n / 10, 0.0, 100_000.0 * n, (0.0, 0.0), short={}) for n, label in enumerate(labels)]
     text = tables_of(comparison_text(comparison_table(runs), runs, "comparison.csv"))
     assert max(len(line) for line in text.splitlines()) <= TERMINAL_WIDTH
     values, differences = text.split("\n\nDifferences against the baseline, yunnan_2024_variant_number_000 ")
     tables = [*values.split("\n\n"), *differences.split(":\n", 1)[1].split("\n\n")]
-    assert [cells(table.splitlines()[0])[:2] for table in tables] == [["metric", "unit"]] * 4
-    assert [cells(table.splitlines()[1]) for table in tables] == [["variant_"] * n for n in (5, 2, 5, 1)]
-    assert [cells(table.splitlines()[2]) for table in tables] == [
-        [f"number_{n:03d}" for n in numbers] for numbers in ((0, 1, 2, 3, 4), (5, 6), (1, 2, 3, 4, 5), (6,))]
-    assert cells(tables[1].splitlines()[10]) == ["capacity Kunming: LFP", "t/yr", "500,000", "600,000"]
-    assert cells(tables[3].splitlines()[4]) == ["objective", "bn yuan", "0.60"]
+    assert [cells(table.splitlines()[0])[:2] for table in tables] == [["metric", "unit"]] * 5
+    assert [cells(table.splitlines()[0])[2:] for table in tables[:3]] == [["yunnan_2024_variant_"] * n
+                                                                           for n in (3, 3, 1)]
+    assert [cells(table.splitlines()[1]) for table in tables[:3]] == [
+        [f"number_{n:03d}" for n in numbers] for numbers in ((0, 1, 2), (3, 4, 5), (6,))]
+    assert [cells(table.splitlines()[1]) for table in tables[3:]] == [["variant_"] * n for n in (5, 1)]
+    assert [cells(table.splitlines()[2]) for table in tables[3:]] == [
+        [f"number_{n:03d}" for n in numbers] for numbers in ((1, 2, 3, 4, 5), (6,))]
+    assert cells(tables[1].splitlines()[9]) == ["capacity Kunming: LFP", "t/yr", "300,000", "400,000", "500,000"]
+    assert cells(tables[4].splitlines()[4]) == ["objective", "bn yuan", "0.60"]
 
 
 def test_a_cell_cut_short_is_named_with_the_file_that_has_it_whole() -> None:
@@ -236,20 +247,23 @@ def test_the_sweep_shows_every_capacity_column_by_name() -> None:
     text = sweep_text(table, "sweep.csv", summaries)
     assert max(len(line) for line in text.splitlines()) <= TERMINAL_WIDTH
     assert text.splitlines() == [
-        "run                  constraints.  status   objective_  vs_first                 gap_percent  gap_bn_yuan  "
-        "started_from",
-        "                         redline.              bn_yuan",
+        "run                  constraints.  status                  objective_  vs_first                 gap_percent  "
+        "gap_bn_yuan",
+        "                         redline.                             bn_yuan",
         "                         buffer_m",
-        "run01 buffer_m=0                0  optimal       10.12                                  2.00         0.20",
-        "run02 buffer_m=500            500  optimal       10.06  within solver tolerance         2.00         0.20",
-        "run03 buffer_m=1000          1000  optimal       10.01  within solver tolerance         2.00         0.20",
+        "run01 buffer_m=0                0  optimal within the gap       10.12                                  2.00  "
+        "       0.20",
+        "run02 buffer_m=500            500  optimal within the gap       10.06  within solver tolerance         2.00  "
+        "       0.20",
+        "run03 buffer_m=1000          1000  optimal within the gap       10.01  within solver tolerance         2.00  "
+        "       0.20",
         "",
-        "run                  sites_opened    Cathode     Anode        Separator  Copper foil     Cells",
-        "                                    capacity  capacity         capacity     capacity  capacity",
-        "                                      (t/yr)    (t/yr)  (million m2/yr)       (t/yr)  (GWh/yr)",
-        "run01 buffer_m=0                1  1,493,000   740,000            2,030      100,000        73",
-        "run02 buffer_m=500              2  1,493,000   740,000            2,030      100,000        73",
-        "run03 buffer_m=1000             3  1,493,000   740,000            2,030      100,000        73"]
+        "run                  started_from  sites_opened    Cathode     Anode        Separator  Copper foil     Cells",
+        "                                                  capacity  capacity         capacity     capacity  capacity",
+        "                                                    (t/yr)    (t/yr)  (million m2/yr)       (t/yr)  (GWh/yr)",
+        "run01 buffer_m=0                              1  1,493,000   740,000            2,030      100,000        73",
+        "run02 buffer_m=500                            2  1,493,000   740,000            2,030      100,000        73",
+        "run03 buffer_m=1000                           3  1,493,000   740,000            2,030      100,000        73"]
     assert list(sweep_display(table).columns)[-5:] == [
         "Cathode capacity (t/yr)", "Anode capacity (t/yr)", "Separator capacity (million m2/yr)",
         "Copper foil capacity (t/yr)", "Cells capacity (GWh/yr)"]

@@ -152,14 +152,14 @@ def test_committed_project_errors_name_file_line_and_key(folder: Path):
         "- id: b\n  name: D\n  site: e_city\n  product: lfp\n  capacity: 5\n  online_year: 2024\n"
         "  status: signed\n  source: ''\n")
     assert problems(folder) == [
-        "committed_projects.yaml:4: [0].product | unknown product (got 'lpf'); did you mean 'lfp'?",
-        "committed_projects.yaml:13: [1].capacity | must be greater than 0 (got -5); give a value in that "
+        "committed_projects.yaml:4: [0] (a).product | unknown product (got 'lpf'); did you mean 'lfp'?",
+        "committed_projects.yaml:13: [1] (a).capacity | must be greater than 0 (got -5); give a value in that "
         "range",
-        "committed_projects.yaml:15: [1].status | must be 'signed', 'construction' or 'producing' (got "
+        "committed_projects.yaml:15: [1] (a).status | must be 'signed', 'construction' or 'producing' (got "
         "'planned'); give one of those",
-        "committed_projects.yaml:17: [1].colour | unknown key; allowed keys: id, name, site, product, capacity, "
-        "online_year, status, source",
-        "committed_projects.yaml:33: [3].source | must not be empty (got ''); say where it comes from"]
+        "committed_projects.yaml:17: [1] (a).colour | unknown key; allowed keys: id, name, site, product, "
+        "capacity, online_year, status, source",
+        "committed_projects.yaml:33: [3] (b).source | must not be empty (got ''); say where it comes from"]
 
 
 def test_committed_projects_file_must_be_a_list(folder: Path):
@@ -174,7 +174,7 @@ def test_committed_project_at_an_unknown_site(folder: Path):
     loaded = load_scenario(folder / "scenario.yaml")
     found, _notices = check_against_layers(loaded, load_layers(loaded))
     assert [p.replace(f"{folder}/", "") for p in found] == [
-        "committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?"]
+        "committed_projects.yaml:4: [0] (east_lfp).site | unknown site (got 'e_cty'); did you mean 'e_city'?"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -243,7 +243,8 @@ def test_prefixed(a: str, b: str, joined: bool):
 def test_a_committed_project_of_lifepo4_is_told_lfp(base: Path):
     edit(base / "small" / "committed_projects.yaml", "  product: lfp", "  product: LiFePO4")
     assert [p.replace(f"{base}/", "") for p in problems(load_checked, base / "small" / "scenario.yaml")] == [
-        "small/committed_projects.yaml:5: [0].product | unknown product (got 'LiFePO4'); did you mean 'lfp'?"]
+        "small/committed_projects.yaml:5: [0] (east_lfp).product | unknown product (got 'LiFePO4'); did you mean "
+        "'lfp'?"]
 
 
 def test_a_red_line_category_lettered_like_the_layer_s_is_not_offered(base: Path):

@@ -199,7 +199,7 @@ def test_a_scenario_reference_problem_and_a_committed_site_unknown_to_the_layer_
     assert load_bad(folder) == (
         "2 problems in the input:\n"
         "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
-        "  - committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?")
+        "  - committed_projects.yaml:4: [0] (east_lfp).site | unknown site (got 'e_cty'); did you mean 'e_city'?")
 
 
 def test_scenario_layer_and_reference_problems_come_by_file_and_line(folder: Path):
@@ -292,7 +292,7 @@ def test_a_scenario_reference_problem_and_an_unknown_committed_site_come_togethe
     assert run_bad(folder, capsys) == (
         "error: 2 problems in the input:\n"
         "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
-        "  - committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n")
+        "  - committed_projects.yaml:4: [0] (east_lfp).site | unknown site (got 'e_cty'); did you mean 'e_city'?\n")
 
 
 def test_a_sites_layer_problem_in_another_field_leaves_its_ids_known(folder: Path):
@@ -304,7 +304,8 @@ def test_a_sites_layer_problem_in_another_field_leaves_its_ids_known(folder: Pat
     edit(folder / COMMITTED, "  site: e_city", "  site: e_cty")
     message = load_bad(folder)
     assert message.startswith("2 problems in the input:\n")
-    assert "committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?" in message
+    assert ("committed_projects.yaml:4: [0] (east_lfp).site | unknown site (got 'e_cty'); did you mean 'e_city'?"
+            in message)
     assert ("sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') (got "
             "'lots'); use a number") in message
 
@@ -367,7 +368,8 @@ def test_files_under_the_current_folder_are_named_relative_to_it(folder: Path, m
     assert solve_from(folder.parent, "small/scenario.yaml", monkeypatch, capsys) == (
         "error: 3 problems in the input:\n"
         "  - small/scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
-        "  - small/committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n"
+        "  - small/committed_projects.yaml:4: [0] (east_lfp).site | unknown site (got 'e_cty'); did you mean "
+        "'e_city'?\n"
         "  - small/sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') (got "
         "'lots'); use a number\n")
 
@@ -380,7 +382,7 @@ def test_a_scenario_typed_by_its_absolute_path_under_the_current_folder_is_named
     err = solve_from(folder, str(folder / SCENARIO), monkeypatch, capsys)
     assert err.splitlines()[1:] == [
         f"  - {folder}/scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?",
-        "  - committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?",
+        "  - committed_projects.yaml:4: [0] (east_lfp).site | unknown site (got 'e_cty'); did you mean 'e_city'?",
         "  - sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') (got 'lots'); "
         "use a number"]
 
@@ -393,7 +395,8 @@ def test_files_outside_the_current_folder_are_named_as_the_scenario_was_typed(fo
     assert solve_from(folder.parent / "other", "../small/scenario.yaml", monkeypatch, capsys) == (
         "error: 3 problems in the input:\n"
         "  - ../small/scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
-        "  - ../small/committed_projects.yaml:4: [0].site | unknown site (got 'e_cty'); did you mean 'e_city'?\n"
+        "  - ../small/committed_projects.yaml:4: [0] (east_lfp).site | unknown site (got 'e_cty'); did you mean "
+        "'e_city'?\n"
         "  - ../small/sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') "
         "(got 'lots'); use a number\n")
 

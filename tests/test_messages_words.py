@@ -92,5 +92,5 @@ def test_a_committed_project_s_product_in_words_gets_its_id(folder: Path, produc
     """A committed project written as scenarios/committed_projects.yaml writes them, with its
     product as people name it: the report's words, or the catalog's name of the product."""
     edit(folder / "committed_projects.yaml", "  product: lfp", f"  product: {product}")
-    assert problems_of(folder) == [f"committed_projects.yaml:5: [0].product | unknown product (got {product!r}); "
-                                   f"{hint}"]
+    assert problems_of(folder) == [f"committed_projects.yaml:5: [0] (east_lfp).product | unknown product (got "
+                                   f"{product!r}); {hint}"]

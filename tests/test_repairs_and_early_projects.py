@@ -84,6 +84,6 @@ def test_an_online_year_of_1900_is_refused_as_a_typo(folder: Path, capsys: pytes
     edit(folder / "committed_projects.yaml", "online_year: 2024", "online_year: 1900")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - committed_projects.yaml:7: [0].online_year | first production year of project 'east_lfp' 1900 is "
-        "before 1950: very likely a typo; give the year it first produced (a year before the plan's first counts "
-        "from the plan's first year)\n")
+        "  - committed_projects.yaml:7: [0] (east_lfp).online_year | first production year 1900 is before 1950: "
+        "very likely a typo; give the year it first produced (a year before the plan's first counts from the "
+        "plan's first year)\n")

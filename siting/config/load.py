@@ -338,6 +338,27 @@ class CommittedProjects:
         name = shown_path(self.path) if self.path is not None else "(no file)"
         return f"{name}:{self.lines[i]}" if self.lines[i] else name
 
+    def key(self, i: int, field: str) -> str:
+        """The key path of the i-th project's `field` as its file's problems name it: its position
+        and its id, `[0] (shanshan_anode).site` (`project_key`)."""
+        return project_key(i, self.projects[i].id, field)
+
+
+def project_key(i: int, project_id: Any, field: str = "") -> str:
+    """The key path of `field` of the i-th entry of a committed-projects file, naming the project
+    by its position and its id, `[0] (shanshan_anode).capacity` (`[0].capacity` when the id is
+    not a text); the entry itself without `field`."""
+    return Origin(Path(), None, (i,), entry=project_name(project_id)).key((field,) if field else ())
+
+
+def project_name(project_id: Any) -> str:
+    """A committed project's id as the key paths name it (`project_key`): the id, quoted when it
+    holds a space, a dot or a bracket, which would read as part of the path; "" when it is not a
+    text or is empty, so that the entry is named by its position alone."""
+    if not isinstance(project_id, str) or not project_id.strip():
+        return ""
+    return repr(project_id) if any(c in project_id for c in " .()[]") else project_id
+
 
 class LoadedScenario(typing.NamedTuple):
     scenario: Scenario
@@ -659,6 +680,9 @@ class Origin:
     node: yaml.Node | None = None
     prefix: tuple[str, ...] = ()
     command_line: bool = False
+    #: The id of the list entry `prefix` reaches, named after its position in the key path
+    #: (`[0] (shanshan_anode).capacity`: a committed project); "" for none.
+    entry: str = ""
 
     def where(self, loc: tuple[Any, ...]) -> str:
         """`<file>:<line>` of the key at `loc` (the line of its deepest written part)."""
@@ -668,8 +692,13 @@ class Origin:
 
     def key(self, loc: tuple[Any, ...]) -> str:
         """The key path as written there: `variants.<name>.` before a variant's keys, `--set `
-        (or the name `overrides_named` gives) before a command-line override."""
-        return (f"{OVERRIDES_NAME.get()} " if self.command_line else "") + dotted((*self.prefix, *loc))
+        (or the name `overrides_named` gives) before a command-line override; the `entry` the
+        prefix reaches, in brackets, after it (`[0] (shanshan_anode).capacity`)."""
+        path = dotted((*self.prefix, *loc))
+        if self.entry and self.prefix:
+            head = dotted(self.prefix)
+            path = f"{head} ({self.entry}){path.removeprefix(head)}"
+        return (f"{OVERRIDES_NAME.get()} " if self.command_line else "") + path
 
 
 def _writes(data: Any, loc: tuple[Any, ...]) -> bool | None:
@@ -2152,15 +2181,15 @@ def load_committed_projects(path: Path, catalog: Catalog | None, products: list[
     lines: list[int | None] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(data):
-        origin = Origin(path, node, (i,))
         if not isinstance(item, dict):
-            problems.append(f"{origin.where(())}: [{i}] | expected a mapping of keys (got {_shown(item)})")
+            problems.append(f"{Origin(path, node, (i,)).where(())}: [{i}] | expected a mapping of keys (got "
+                            f"{_shown(item)})")
             continue
+        origin = Origin(path, node, (i,), entry=project_name(item.get("id")))  # named by its id too
         year = item.get("online_year")
         if isinstance(year, int) and not isinstance(year, bool) and year < EARLIEST_ONLINE_YEAR:
-            named = f" of project {item['id']!r}" if isinstance(item.get("id"), str) else ""
             problems.append(f"{origin.where(('online_year',))}: {origin.key(('online_year',))} | first production year"
-                            f"{named} {year} is before {EARLIEST_ONLINE_YEAR}: very likely a typo; give the year it "
+                            f" {year} is before {EARLIEST_ONLINE_YEAR}: very likely a typo; give the year it "
                             "first produced (a year before the plan's first counts from the plan's first year)")
             item = {**item, "online_year": EARLIEST_ONLINE_YEAR}  # its other keys still checked
         try:

@@ -27,6 +27,7 @@ import shapely
 import siting
 from siting.config.highs import NAMED_SETTINGS
 from siting.config.load import LoadedScenario, MadeAbsolute, Override, file_sha256
+from siting.config.units import plain_status
 from siting.deliver.folders import extends_chain
 from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.results import Plan, clean
@@ -108,7 +109,10 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     then the run's (the time limit and gap asked for), not those of one of its searches.
     `versions` gives Python's, each package's of PACKAGES, HiGHS's and the geospatial libraries'
     (`library_versions`); `working_crs`, the CRS distances and areas were measured in
-    (`working_crs_record`). `solver.gap` is the relative gap (a share of |objective|) and
+    (`working_crs_record`). `solver.status` is the solve report's word for scripts ("optimal": proven
+    within the gap asked for, as `proven_within_gap` says), `solver.status_text` the outcome in the
+    words of the terminal's status line and the report ("optimal within the gap",
+    `plain_status`). `solver.gap` is the relative gap (a share of |objective|) and
     `solver.gap_yuan` the same gap in yuan, objective less best bound (`absolute_gap_yuan`), beside
     it: a net objective near zero makes the share large while the yuan stay small."""
     size = {k: v for k, v in model_size.items() if k != "screening"}
@@ -142,6 +146,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "working_crs": working_crs_record(loaded.scenario.spatial.working_crs),
         "solver": {
             "status": report.status,
+            "status_text": plain_status(report.termination, report.has_solution),
             "termination": report.termination,
             "proven_within_gap": report.proven_optimal,
             "objective_yuan": _maybe(report.objective_yuan),

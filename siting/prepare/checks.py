@@ -178,10 +178,11 @@ def no_layer_category_problems(loaded: LoadedScenario) -> list[str]:
 
 
 def committed_site_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
-    """A committed project at a site the sites layer does not define, named at its file and line."""
+    """A committed project at a site the sites layer does not define, named at its file and line,
+    by its position and its id (`[0] (east_lfp).site`)."""
     site_ids = list(dict.fromkeys(layers.sites["id"])) if "id" in layers.sites.columns else []
     committed = loaded.committed
-    return [unknown_value(committed.where(i), f"[{i}].site", project.site, site_ids, "site")
+    return [unknown_value(committed.where(i), committed.key(i, "site"), project.site, site_ids, "site")
             for i, project in enumerate(committed.projects) if project.site not in site_ids]
 
 

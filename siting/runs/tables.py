@@ -32,7 +32,16 @@ from typing import Any
 import pandas as pd
 
 from siting.config.progress import INFEASIBLE, run_outcome
-from siting.config.units import BN, MONEY_UNIT, cost_label, joined, per_year, product_label, unit_slug
+from siting.config.units import (
+    BN,
+    MONEY_UNIT,
+    cost_label,
+    joined,
+    per_year,
+    plain_status,
+    product_label,
+    unit_slug,
+)
 from siting.deliver.geojson import format_number
 from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, change_aliases
 from siting.deliver.tables import (
@@ -83,7 +92,8 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
 
 
 def status_text(summary: CaseSummary) -> str:
-    """A run's status in one line, as the files' tables give it: the solver's ("optimal"); for a
+    """A run's status in one line, as comparison.csv and sweep.csv give it: the solver's
+    ("optimal", which the tables for people say in words: `status_in_words`); for a
     run whose rules cannot be met together, where its diagnosis is, relative to the batch folder
     that holds every run's folder ("infeasible: see run02/conflicts.md"), or the message's first
     line (`first_line`) when no diagnosis was kept; for any other failure "failed: " and the
@@ -97,9 +107,24 @@ def status_text(summary: CaseSummary) -> str:
     return f"{outcome}: {first_line(failure_message(summary))}"
 
 
+#: A run's status as the tables for people give it (comparison.md, sweep.md, the terminal's), in
+#: the words of the solve's status line and report: "optimal", proven within the gap asked for,
+#: as "optimal within the gap" (siting/config/units.py `plain_status`). comparison.csv and
+#: sweep.csv keep the solver's word, as manifest.json's `solver.status` does.
+STATUS_WORDS = {"optimal": plain_status("convergenceCriteriaSatisfied")}
+
+
+def status_in_words(status: Any) -> Any:
+    """A status cell of a comparison or sweep table as the tables for people give it
+    (STATUS_WORDS); any other cell (a run without a plan, "feasible (not proven optimal)") as it
+    is."""
+    return STATUS_WORDS.get(status, status) if isinstance(status, str) else status
+
+
 def short_status(summary: CaseSummary) -> str:
     """A run's status as the terminal's tables give it, short enough never to be cut: the solver's
-    ("optimal"), "infeasible" or "failed" (siting/config/progress.py `run_outcome`); the
+    ("optimal", which the tables then say in words: `status_in_words`), "infeasible" or "failed"
+    (siting/config/progress.py `run_outcome`); the
     command line prints the whole message of each run without a plan under the table, and the
     files' tables give `status_text`."""
     return run_outcome(summary.ok, summary.status, summary.error)
@@ -354,19 +379,20 @@ def targets_in_words(cell: Any) -> Any:
 
 def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     """The comparison table as a reader sees it (the terminal, comparison.md): capacity rows
-    labelled in words (`metric_labels`) and the runs' `targets short` cells in words
-    (`targets_in_words`); the proven range of each objective difference in one row, RANGE_ROW
-    ("-0.67 to -0.27", `range_text`); a difference of gaps in percentage points ("-0.59 pp", the
-    runs' gaps being in %); and the column of differences of a run within solver tolerance of the
-    baseline headed as such (`delta_headers`). comparison.csv keeps `table`'s ids, its two rows
-    of the range in numbers, and plain headers."""
+    labelled in words (`metric_labels`), the runs' `status` and `targets short` cells in words
+    (`status_in_words`, `targets_in_words`); the proven range of each objective difference in one
+    row, RANGE_ROW ("-0.67 to -0.27", `range_text`); a difference of gaps in percentage points
+    ("-0.59 pp", the runs' gaps being in %); and the column of differences of a run within solver
+    tolerance of the baseline headed as such (`delta_headers`). comparison.csv keeps `table`'s
+    ids, its solver's status, its two rows of the range in numbers, and plain headers."""
     labels = metric_labels(summaries)
     shown = table.copy()
-    rows = shown["metric"] == TARGETS_SHORT_ROW
-    for summary in summaries:
-        if summary.label in shown.columns and rows.any():
-            shown[summary.label] = shown[summary.label].astype(object)
-            shown.loc[rows, summary.label] = [targets_in_words(v) for v in shown.loc[rows, summary.label]]
+    for metric, words in (("status", status_in_words), (TARGETS_SHORT_ROW, targets_in_words)):
+        rows = shown["metric"] == metric
+        for summary in summaries:
+            if summary.label in shown.columns and rows.any():
+                shown[summary.label] = shown[summary.label].astype(object)
+                shown.loc[rows, summary.label] = [words(v) for v in shown.loc[rows, summary.label]]
     headers = delta_headers(table, summaries)
     metrics = list(shown["metric"])
     shares = shown["unit"] == "share"
@@ -653,11 +679,15 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
 
 
 def sweep_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The sweep table as a reader sees it (the terminal, sweep.md): each capacity column named
-    in words with its unit, as sweep.png titles its panel ("Cathode capacity (t/yr)" for
-    `capacity_cathode_t_per_yr`, `_capacity_title`); sweep.csv keeps `table`'s names."""
+    """The sweep table as a reader sees it (the terminal, sweep.md): the runs' `status` in words
+    (`status_in_words`: "optimal within the gap"), each capacity column named in words with its
+    unit, as sweep.png titles its panel ("Cathode capacity (t/yr)" for
+    `capacity_cathode_t_per_yr`, `_capacity_title`); sweep.csv keeps `table`'s words and names."""
     titles = {c: _capacity_title(c, table) for c in table.columns if str(c) in table.attrs.get("capacity_columns", {})}
-    return table.rename(columns=titles)
+    shown = table.copy()
+    if "status" in shown.columns:
+        shown["status"] = pd.Series([status_in_words(v) for v in shown["status"]], index=shown.index, dtype=object)
+    return shown.rename(columns=titles)
 
 
 def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] = ()) -> str:
