@@ -1,7 +1,7 @@
 """The runs of one comparison or sweep draw their map.png on one pie scale, the largest built site
 of all the runs (siting/runs/batch.py `one_pie_scale`), so that maps set side by side give the same
 capex the same pie and every map's legend gives the same reference sizes; compare.qgs keys each
-site symbol once.
+run's sites on that run's sheet.
 
 The small scenario compared with b, which asks 20 GWh/yr of cells in 2024 instead of 10
 (conftest's `small_compare_run`). Capex from tests/data/small/catalog.yaml: FePO4 0.5 bn yuan per
@@ -47,8 +47,7 @@ from siting.deliver.files import (
 )
 from siting.deliver.folders import changed_files
 from siting.deliver.mapplot import BuiltSite, map_figure, pie_scale, render_map
-from siting.deliver.qgisproject import SHARED_SITES_LEGEND, ProjectLayer, legend_entries
-from siting.deliver.styles import only_categories, with_capex_scale
+from siting.deliver.qgisproject import BATCH_SCALE_WORDS
 from siting.prepare.problem import prepare
 
 #: The largest capex (yuan) of a built site in each run of `small_compare_run`, by its folder.
@@ -226,42 +225,26 @@ def test_a_pie_scale_below_the_map_s_largest_site_is_refused():
                                   "got 3000000000.0")
 
 
-def test_compare_qgs_keys_each_site_symbol_once(small_compare_run: MadeRun):
-    """Both runs' sites layers draw in compare.qgs, but its print legend keys their statuses, pie
-    size and slices once, under the baseline's layer titled SHARED_SITES_LEGEND: b's adds none."""
+def test_compare_qgs_keys_each_run_s_sites_on_its_own_sheet(small_compare_run: MadeRun):
+    """Both runs' sites layers draw in compare.qgs, each run on its own print layout: its legend
+    keys that run's sites whole (statuses, pie size on the scale of every run, slices), titled
+    with the run, and no other run's."""
     text = (small_compare_run.out / "compare.qgs").read_text(encoding="utf-8")
     root = ET.fromstring(text.split("\n", 1)[1])
     assert [n.get("id") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         "sites_small_layer", "redline_zones_small_layer", "diff_b_layer", "sites_b_layer", "redline_zones_b_layer",
         "clusters_small_layer", "redline_small_layer"]
-    legend = next(item for item in root.iter("LayoutItem") if item.get("id") == "legend")
-    keyed = {n.get("id"): {o.get("name"): o.get("value") for o in n.iter("Option") if o.get("name")}
-             for n in legend.iter("layer-tree-layer")}
-    assert list(keyed) == ["diff_b_layer", "sites_small_layer", "redline_zones_small_layer", "clusters_small_layer",
-                           "redline_small_layer"]
-    assert keyed["sites_small_layer"]["legend/title-label"] == SHARED_SITES_LEGEND
-    assert keyed["sites_small_layer"]["legend/node-order"] == "0,1,2,3,4"
-
-
-def test_a_later_layer_of_a_legend_group_keys_only_what_the_earlier_ones_lack(small_compare_run: MadeRun):
-    """The baseline's sites style narrowed to its built sites, then b's whole (built, excluded by
-    the red line, and the slices FePO4, LFP and cells), both on the scale of 5.5 bn yuan as
-    compare.qgs draws them: in one group, b's layer keys only the excluded sites (its node 1);
-    apart, all five. On their own scales the built sites' lines differ (largest 4 and 5.5 bn
-    yuan): b keys its own too."""
-    out = small_compare_run.out
-    styles = {run: (out / run / "sites.qml").read_text(encoding="utf-8") for run in TOPS}
-    full = with_capex_scale(styles["b"], SCALE, ", the largest of every run")
-    first = with_capex_scale(only_categories(styles["small"], ["built"]), SCALE, ", the largest of every run")
-    excluded = "Excluded: inside a buffered red-line zone for every product"
-    grouped = legend_entries([ProjectLayer("a", "a: sites", "a", "Point", first, legend_group="sites"),
-                              ProjectLayer("b", "b: sites", "b", "Point", full, legend_group="sites")])
-    assert [index for index, _label in grouped[0].nodes] == [0, 1, 2, 3]
-    assert grouped[1].nodes == ((1, excluded),)
-    apart = legend_entries([ProjectLayer("a", "a: sites", "a", "Point", first),
-                            ProjectLayer("b", "b: sites", "b", "Point", full)])
-    assert [index for index, _label in apart[1].nodes] == [0, 1, 2, 3, 4]
-    own = legend_entries([ProjectLayer("a", "a: sites", "a", "Point", only_categories(styles["small"], ["built"]),
-                                       legend_group="sites"),
-                          ProjectLayer("b", "b: sites", "b", "Point", styles["b"], legend_group="sites")])
-    assert [index for index, _label in own[1].nodes] == [0, 1]
+    keyed = {}
+    for layout in root.findall("Layouts/Layout"):
+        legend = next(item for item in layout.iter("LayoutItem") if item.get("id") == "legend")
+        keyed[layout.get("name")] = {n.get("id"): {o.get("name"): o.get("value") for o in n.iter("Option")
+                                                   if o.get("name")} for n in legend.iter("layer-tree-layer")}
+    assert {name: list(layers) for name, layers in keyed.items()} == {
+        "small (baseline)": ["sites_small_layer", "redline_zones_small_layer", "clusters_small_layer",
+                             "redline_small_layer"],
+        "b": ["diff_b_layer", "sites_b_layer", "redline_zones_b_layer", "clusters_small_layer", "redline_small_layer"]}
+    for name, run in (("small (baseline)", "small"), ("b", "b")):
+        sites = keyed[name][f"sites_{run}_layer"]
+        assert sites["legend/title-label"] == f"{run}: sites"
+        assert sites["legend/node-order"] == "0,1,2,3,4"
+        assert f"largest 5.50 bn yuan{BATCH_SCALE_WORDS})" in sites["legend/label-0"].replace("\n", " ")

@@ -105,7 +105,7 @@ def test_without_a_cjk_font_sites_show_their_ids_the_title_question_marks_and_on
     lettering = Lettering("map.png")
     figure = map_figure([chinese_sites()], TITLE, ["lfp"], "EPSG:32648", CONTEXT, lettering)
     labels = site_labels(figure)
-    assert sorted(labels) == ["Far park\nLFP 3.0 t/yr", "big\nLFP 1.0 t/yr", "small\nLFP 2.0 t/yr"]
+    assert sorted(labels) == ["Far park\nLFP 3 t/yr", "big\nLFP 1 t/yr", "small\nLFP 2 t/yr"]
     assert all(t.get_fontfamily() == ["sans-serif"] for t in labels.values())
     assert figure.texts[0].get_text().startswith("?? t: capacity plan")
     assert lettering.notice() == (

@@ -20,11 +20,14 @@ from siting.runs.job import run_solve
 
 
 def test_the_title_line_reads_as_the_terminal_s_status():
-    """Proven within the asked gap: the outcome in words, the proven gap and the asked one; a
-    stop at the time limit: no tolerance (nothing was proven within it); no gap: the words alone."""
+    """Proven within the asked gap: the outcome in words, the proven gap and the asked one (and,
+    on the third line, the gap in bn yuan); a stop at the time limit: no tolerance (nothing was
+    proven within it); no gap: the words alone."""
     title = MapTitle("demo", "optimal within the gap", 0.0201, 10.06e9, [2022, 2023, 2024], tolerance=0.025)
-    assert title.text() == ("demo: capacity plan 2022-2024\n"
-                            "optimal within the gap, gap 2.01% (tolerance 2.50%), objective 10.06 bn yuan (discounted)")
+    assert title.text() == (
+        "demo: capacity plan 2022-2024\n"
+        "optimal within the gap, gap 2.01% (tolerance 2.50%), objective 10.06 bn yuan (discounted)\n"
+        "absolute gap 0.20 bn yuan (objective less best bound)")
     assert outcome_text("stopped at the time limit with a plan", 0.041) == (
         "stopped at the time limit with a plan, gap 4.10%")
     assert outcome_text("stopped at the time limit without a plan", None) == "stopped at the time limit without a plan"

@@ -142,7 +142,7 @@ print(json.dumps(result))
 app.exitQgis()
 '''
 
-#: Opens compare.qgs: each layer's name, validity and feature count, and its layout's export.
+#: Opens compare.qgs: each layer's name, validity and feature count, and the export of b's layout.
 COMPARE_PROBE = PROBE.split("app = QgsApplication")[0] + r'''
 app = QgsApplication([], False)
 app.initQgis()
@@ -150,7 +150,7 @@ project = QgsProject.instance()
 result = {"project_read": project.read(sys.argv[1])}
 result["layers"] = [[node.layer().name(), node.layer().isValid(), node.layer().featureCount()]
                     for node in project.layerTreeRoot().findLayers()]
-result["layout"] = layout_facts(project, "Comparison", sys.argv[2])
+result["layout"] = layout_facts(project, "b", sys.argv[2])
 print(json.dumps(result))
 app.exitQgis()
 '''
@@ -414,7 +414,8 @@ def test_qgis_labels_the_gateway_apart_from_its_hub(seen: dict[str, tuple[Path, 
 def test_qgis_opens_the_comparison_project(qgis: None, small_compare_run: MadeRun, tmp_path: Path):
     """compare.qgs of the small scenario against a variant asking 20 GWh of cells (a copy of
     conftest's `small_compare_run`): the changes (one feature per site for the one compared run),
-    both runs' sites, the baseline's clusters and red line, all valid; its layout exports to PDF."""
+    both runs' sites, the baseline's clusters and red line, all valid; b's layout exports to PDF
+    (each run's layout: tests/test_compare_layouts.py)."""
     out = copied(small_compare_run.out, tmp_path / "cmp")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
     (tmp_path / "xdg").mkdir(mode=0o700)

@@ -119,13 +119,14 @@ def test_plan_project_has_an_a3_landscape_layout_with_every_element(runs: Path):
     assert found["north arrow"].get("mapUuid") == map_id
     assert found["north arrow"].get("file") == NORTH_ARROW
     # The title is map.png's (MapTitle.text): scenario and years; solver outcome and gap as the
-    # terminal says them, and objective.
+    # terminal says them, and objective; the gap in bn yuan.
     assert found["title"].get("labelText") == (
         "small: capacity plan 2023-2024\n"
-        "optimal within the gap, gap 0.00% (tolerance 0.00%), objective -22.72 bn yuan (discounted)")
-    assert (found["title"].get("position"), found["title"].get("size")) == ("10,4,mm", "400,19,mm")
+        "optimal within the gap, gap 0.00% (tolerance 0.00%), objective -22.72 bn yuan (discounted)\n"
+        "absolute gap 0.00 bn yuan (objective less best bound)")
+    assert (found["title"].get("position"), found["title"].get("size")) == ("10,3,mm", "400,21.5,mm")
     font = found["title"].find("LabelFont")
-    assert font is not None and font.get("description", "").split(",")[:2] == ["Sans Serif", "16"]
+    assert font is not None and font.get("description", "").split(",")[:2] == ["Sans Serif", "14"]
     assert found["source"].get("labelText") == (
         "Source: siting plan for scenario 'small' (plan.gpkg; inputs and their SHA-256 in manifest.json). "
         f"Projection: WGS 84 / UTM zone 48N. {PRINTED}")
@@ -143,8 +144,8 @@ def test_plan_project_has_an_a3_landscape_layout_with_every_element(runs: Path):
 
 
 def test_the_layout_title_is_the_map_title_or_one_line_without_one():
-    """project_text with a MapTitle puts its two lines (as map.png's title) in a 19 mm frame at 16
-    pt above the map (which starts at 26 mm); without one, "Plan: <scenario>" on one line, 20 pt."""
+    """project_text with a MapTitle puts its three lines (as map.png's title) in a 21.5 mm frame at
+    14 pt above the map (which starts at 26 mm); without one, "Plan: <scenario>" on one line, 20 pt."""
     layer = make_layer("sites", "Sites", gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(102.7, 25.0)],
                                                          crs="EPSG:4326"), ["id"])
     styles = {"sites": "<!DOCTYPE qgis>\n<qgis/>"}
@@ -158,9 +159,10 @@ def test_the_layout_title_is_the_map_title_or_one_line_without_one():
 
     with_title = title_item(project_text([layer], styles, "demo", "EPSG:32648", extent, map_title=title))
     assert with_title.get("labelText") == title.text() == (
-        "demo: capacity plan 2022-2024\noptimal, gap 2.01%, objective 10.06 bn yuan (discounted)")
-    assert (with_title.get("position"), with_title.get("size")) == ("10,4,mm", "400,19,mm")
-    assert MAP_FRAME_MM[1] > 4 + 19  # the title ends above the map
+        "demo: capacity plan 2022-2024\noptimal, gap 2.01%, objective 10.06 bn yuan (discounted)\n"
+        "absolute gap 0.20 bn yuan (objective less best bound)")
+    assert (with_title.get("position"), with_title.get("size")) == ("10,3,mm", "400,21.5,mm")
+    assert MAP_FRAME_MM[1] > 3 + 21.5  # the title ends above the map
     plain = title_item(project_text([layer], styles, "demo", "EPSG:32648", extent))
     assert (plain.get("labelText"), plain.get("position"), plain.get("size")) == ("Plan: demo", "10,9,mm",
                                                                                  "400,13,mm")
@@ -275,11 +277,12 @@ def test_compare_project_shows_both_runs_and_the_changes(runs: Path):
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     base = parse(runs / "cmp" / "small" / "plan.qgs")
     assert canonical(root.find("ProjectViewSettings")) == canonical(base.find("ProjectViewSettings"))
-    layout = root.find("Layouts/Layout")
-    assert layout is not None and layout.get("name") == "Comparison"
-    found = items(layout)
+    # A print layout per run, following the run's map theme (tests/test_compare_layouts.py).
+    layouts = root.findall("Layouts/Layout")
+    assert [layout.get("name") for layout in layouts] == ["small (baseline)", "b"]
+    found = items(layouts[1])
     assert set(found) == {"map", "legend", "scale bar", "north arrow", "title", "source"}
-    assert found["title"].get("labelText") == "Comparison: small, b"
+    assert found["title"].get("labelText", "").split("\n")[0] == "b against the baseline small: capacity plan 2023-2024"
 
 
 def test_polygon_site_labels_stand_clear_of_their_pie():
@@ -573,4 +576,4 @@ def test_product_flows_style_keeps_the_products_apart_without_units():
                              geometry=[shapely.LineString([(0, 0), (1, 1)])] * 2, crs="EPSG:4326")
     layer = make_layer("product_flows", "Product flows", frame, ["id", "kind", "product", "year", "unit", "units"])
     labels = [r.get("label") for r in parse_text(product_flows_style(layer, ["cells", "separator"])).iter("rule")]
-    assert labels == ["2024 (final year)", "Cells (widest 36 GWh/yr)", "Separator (widest 780 million m2/yr)"]
+    assert labels == ["2024 (final year)", "Cells (widest 36.05 GWh/yr)", "Separator (widest 780.5 million m2/yr)"]

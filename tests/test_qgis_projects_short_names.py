@@ -2,7 +2,7 @@
 - diff.qml names diff.geojson's capacity fields with unit and years, and draws the changes of a
   run within solver tolerance of the baseline apart (hollow or hatched), saying that they are
   between plans of indistinguishable cost, not effects of the change;
-- compare.qgs names such a run's layer so and notes it on the print layout, loads the red-line
+- compare.qgs names such a run's layer so and notes it on that run's print layout, loads the red-line
   zones of the baseline and of every run whose zones differ, draws every run's pies on one capex
   scale, and names each site once;
 - plan.qgs names its layers shortly (the full title in the layer's abstract), gives the gateway
@@ -146,7 +146,8 @@ def test_compare_project_says_a_run_within_tolerance_shows_no_effect(two_runs: P
     assert [n.get("labelText") for n in notes] == [
         "b against a: objective difference within solver tolerance (proven range -0.21 to 0.16 bn yuan). Its "
         "changes on this map (hollow) are between plans of indistinguishable cost, not effects of the change."]
-    legend = next(i for i in root.iter("LayoutItem") if i.get("id") == "legend")
+    (layout,) = [layout for layout in root.findall("Layouts/Layout") if layout.get("name") == "b"]
+    legend = next(i for i in layout.iter("LayoutItem") if i.get("id") == "legend")
     (note,) = notes
     assert float(legend.get("size", "0,0").split(",")[1]) < float(note.get("position", "0,0").split(",")[1]) - float(
         legend.get("position", "0,0").split(",")[1])
@@ -158,8 +159,7 @@ def test_compare_project_says_a_run_within_tolerance_shows_no_effect(two_runs: P
 
 
 def test_compare_project_loads_each_run_s_red_line_zones_where_they_differ(two_runs: Path, tmp_path: Path):
-    """Each run's group holds its own zones; the print legend keys a run's zones only where
-    they differ from an earlier run's."""
+    """Each run's group holds its own zones; each run's print layout keys its own zones."""
     root = compare_root(two_runs, "proven", -0.67, -0.27)
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         ("a: sites", "./a/plan.gpkg|layername=sites"),
@@ -172,7 +172,7 @@ def test_compare_project_loads_each_run_s_red_line_zones_where_they_differ(two_r
     zones = next(n for n in root.findall("projectlayers/maplayer") if n.findtext("id") == "redline_zones_b_layer")
     assert zones.findtext("abstract") == ("b's red-line exclusion zones as buffered (its redline_zones.geojson): "
                                           "buffer: lake 3000 m around every red-line polygon.")
-    # A run with the same zones as the baseline shows its own with its sites, but keys none in the print legend.
+    # A run with the same zones as the baseline shows its own with its sites, and keys them on its own sheet.
     for sub in ("a", "c"):
         shutil.copytree(two_runs / "a", tmp_path / sub)
     text = compare_project_text(tmp_path, [("a", "a"), ("c", "c")], "Point", diff_style("Point"))
@@ -181,9 +181,9 @@ def test_compare_project_loads_each_run_s_red_line_zones_where_they_differ(two_r
     assert [n.get("name") for n in same.find("layer-tree-group").iter("layer-tree-layer")
             if "zones" in (n.get("name") or "")] == ["a: red-line zones (buffer 1 km)",
                                                      "c: red-line zones (buffer 1 km)"]
-    legend = next(i for i in same.iter("LayoutItem") if i.get("id") == "legend")
-    assert [n.get("name") for n in legend.iter("layer-tree-layer") if "zones" in (n.get("name") or "")] == [
-        "a: red-line zones (buffer 1 km)"]
+    keyed = {layout.get("name"): [n.get("name") for n in layout.iter("layer-tree-layer")
+                                  if "zones" in (n.get("name") or "")] for layout in same.findall("Layouts/Layout")}
+    assert keyed == {"a (baseline)": ["a: red-line zones (buffer 1 km)"], "c": ["c: red-line zones (buffer 1 km)"]}
 
 
 def test_compare_project_sizes_every_run_s_pies_on_one_scale_and_labels_its_own_sites(two_runs: Path):

@@ -15,6 +15,7 @@ import shapely
 
 from siting.config.units import bn_yuan, plain_status, site_names  # noqa: F401 (site_names: read from here too)
 from siting.deliver.layer import OutputLayer
+from siting.deliver.tables import absolute_gap_yuan
 
 if TYPE_CHECKING:
     from siting.optimize.solve import SolveReport
@@ -45,7 +46,8 @@ class MapTitle:
     status: the solver's outcome in words, as the terminal gives it ("optimal within the gap";
     `plain_status`). gap: the proven gap (a share), None without one. tolerance: the gap asked
     for (solver.rel_gap, a share), given where the plan is proven within it; None leaves it out.
-    The second title line is then the terminal's status line (`outcome_text`)."""
+    The second title line is then the terminal's status line (`outcome_text`) and the objective;
+    a third gives the gap in bn yuan, as the terminal's objective line does (`gap_text`)."""
 
     scenario: str
     status: str
@@ -59,13 +61,22 @@ class MapTitle:
     tolerance: float | None = None
 
     def text(self) -> str:
-        """Two title lines: scenario and years; solver outcome with its gap (`outcome_text`), and
-        objective."""
+        """The title's lines: scenario and years; solver outcome with its gap in percent
+        (`outcome_text`), and objective; where there is a gap and an objective, the gap in bn
+        yuan (`gap_text`), as the terminal's objective line gives it."""
         objective = (f"objective {bn_yuan(self.objective_yuan)} (discounted)"
                      if self.objective_yuan is not None else "no objective")
         span = f"{self.years[0]}-{self.years[-1]}" if self.years else ""
+        gap = self.gap_text()
         return (f"{self.scenario}: capacity plan {span}\n"
-                f"{outcome_text(self.status, self.gap, self.tolerance)}, {objective}")
+                f"{outcome_text(self.status, self.gap, self.tolerance)}, {objective}" + (f"\n{gap}" if gap else ""))
+
+    def gap_text(self) -> str:
+        """The proven gap in bn yuan, objective less best bound (`absolute_gap_yuan`), in the
+        terminal's words: "absolute gap 0.20 bn yuan (objective less best bound)"; "" without a
+        gap or an objective."""
+        absolute = absolute_gap_yuan(self.objective_yuan, self.gap)
+        return "" if absolute is None else f"absolute gap {bn_yuan(absolute)} (objective less best bound)"
 
 
 @dataclass(frozen=True)

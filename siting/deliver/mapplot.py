@@ -27,7 +27,8 @@ extent, the projection and the data sources (file names and SHA-256 prefixes: th
 version, never the time of drawing). When the two do not fit, the legend's rows close up and the
 type shrinks to a floor, and past that the page grows taller (`lay_out_margin`). Title: scenario
 name, the solver's outcome and gap as the terminal gives them (`siting.deliver.mapinfo.outcome_text`),
-objective in bn yuan.
+objective in bn yuan, and the gap in bn yuan (`MapTitle.gap_text`). Amounts in labels are given as
+every table gives them (`amount_text`).
 
 The same plan gives the same bytes: fixed size (taller only where the margin needs it) and DPI,
 matplotlib's default style whatever the user's matplotlibrc says, and no `Software` or date in
@@ -68,7 +69,7 @@ from matplotlib.path import Path as DrawnPath
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox, Transform
 
-from siting.config.units import bn_yuan, per_year, product_label
+from siting.config.units import amount_text, bn_yuan, per_year, product_label
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text, site_names
 from siting.deliver.styles import (
@@ -699,8 +700,10 @@ def draw_flows(ax: Axes, flows: gpd.GeoDataFrame | None, colours: dict[str, tupl
 
 
 def _quantity(value: float, unit: str | None) -> str:
-    """A capacity for a label: thousands separated, with its unit per year."""
-    number = f"{value:,.0f}" if value >= 100 else f"{value:,.1f}" if value >= 1 else f"{value:.2g}"
+    """A capacity for a label as every table gives it (`amount_text`: whole units, 4 significant
+    digits below 1,000, no trailing zeros: 40 GWh reads "40", 3.5 reads "3.5"), with its unit per
+    year."""
+    number = amount_text(value)
     return f"{number} {per_year(unit)}" if unit else number
 
 

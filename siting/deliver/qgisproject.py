@@ -10,8 +10,8 @@ scenario's working CRS (metres) and its ellipsoid WGS 84's, so that QGIS measure
 areas on the ellipsoid; the view opens on the clusters. Data sources are relative
 (`./plan.gpkg|layername=sites`), so the output folder can be moved or shared as a whole.
 
-Each project holds one print layout (Project > Layouts): an A3 landscape page with a title
-(plan.qgs takes map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective), the
+plan.qgs holds one print layout (Project > Layouts): an A3 landscape page with a title
+(map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective; gap in bn yuan), the
 map, a legend, a scale bar in kilometres, a north arrow and a source line, so that
 Layout > Export as PDF gives a finished sheet in one click. The map frame takes the shape of the
 area shown (up to the full width), and the legend the width beside it: it keys only what the
@@ -23,18 +23,20 @@ is exported.
 `compare.qgs` shows the runs of a comparison one at a time: a group per run in the layer panel,
 the baseline's ticked and the others unticked in a mutually exclusive group, so that ticking a
 run shows it in place of the one shown (their pies stand at the same sites). A run's group holds
-its sites (from its own `plan.gpkg`, in its own style, on one capex scale, each symbol keyed once
-in the print legend), its red-line zones and, for a compared run, its changes against the
-baseline (`diff.geojson` in the style of `diff.qml`), those of a run within solver tolerance of the
-baseline named and noted as plans of indistinguishable cost, not effects of the change; the
-baseline's clusters, red line and context outlines are shown under every run
+its sites (from its own `plan.gpkg`, in its own style, on one capex scale), its red-line zones
+and, for a compared run, its changes against the baseline (`diff.geojson` in the style of
+`diff.qml`), those of a run within solver tolerance of the baseline named and noted as plans of
+indistinguishable cost, not effects of the change; the baseline's clusters, red line and context
+outlines are shown under every run. Each run is a map theme (Project > Map Themes, `map_theme`)
+and a print layout of its own, both named as its group: the layout's map follows the theme, its
+title names the run and its part in the comparison with its plan's outcome (`run_heading`), and
+its legend keys only that run's layers, so that a sheet of one run cannot be taken for another
 (`compare_project_text`). A plan.qgs of a run of a comparison or sweep draws its pies on the
 batch's scale (`with_sites_capex_scale`).
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import re
@@ -73,11 +75,13 @@ PAGE_MM = (420.0, 297.0)
 #: The map frame on the page: x, y, width, height in millimetres; the legend fills the rest of
 #: the width.
 MAP_FRAME_MM = (10.0, 26.0, 270.0, 248.0)
-#: The title's frame (x, y, width, height, mm) and type size (points) for a title of one line and
-#: of two (map.png's: scenario and years; solver outcome, gap and objective), above the map frame.
+#: The title's frame (x, y, width, height, mm) and type size (points) for a title of one line, of
+#: two and of three (map.png's: scenario and years; solver outcome, gap and objective; the gap in bn
+#: yuan), above the map frame.
 TITLE_FRAME_MM = ((MAP_FRAME_MM[0], 9.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 13.0),
-                  (MAP_FRAME_MM[0], 4.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 19.0))
-TITLE_PT = (20.0, 16.0)
+                  (MAP_FRAME_MM[0], 4.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 19.0),
+                  (MAP_FRAME_MM[0], 3.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 21.5))
+TITLE_PT = (20.0, 16.0, 14.0)
 #: Where a legend line breaks (the separator of a layer name and its size note).
 LEGEND_BREAK = "; "
 #: QGIS layout item type ids (QgsLayoutItemRegistry: QGraphicsItem::UserType + 102 ...).
@@ -94,9 +98,7 @@ class ProjectLayer:
     known, its features' attributes (the print legend then keys only what they draw); `legend`,
     its title in the print legend ("" for its name); `abstract`, what the layer shows in full
     (its metadata's abstract, which QGIS shows as the layer's tooltip and under Layer Properties >
-    Metadata; "" for none); `legend_group`, where not "", the layers whose print legend keys
-    each line once: a line of the same text and symbol as one an earlier layer of the group
-    keys is left out (`legend_entries`), e.g. each run's sites in compare.qgs."""
+    Metadata; "" for none)."""
 
     layer_id: str
     title: str
@@ -106,7 +108,6 @@ class ProjectLayer:
     frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     legend: str = ""
     abstract: str = ""
-    legend_group: str = ""
 
     @property
     def legend_title(self) -> str:
@@ -247,12 +248,15 @@ ELLIPSOID = "EPSG:7030"
 
 def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: str, extent: Sequence[float],
                      layout_title: str, credits: str, layout_name: str = "Plan", note: str = "",
-                     tree: Sequence[str | LayerGroup] | None = None) -> str:
+                     tree: Sequence[str | LayerGroup] | None = None,
+                     layouts: Sequence[ET.Element] | None = None, themes: Sequence[ET.Element] = ()) -> str:
     """A .qgs text opening `layers` (top to bottom) in the working CRS on `extent`, with a print
     layout (`print_layout`, with its `note`), measuring on the WGS 84 ellipsoid (ELLIPSOID). The
     layer panel lists `tree` (layer ids and groups, top to bottom, which is the drawing order:
     `layer_tree`; every layer of `layers` once), or every layer ticked, ungrouped, in their order
-    where it is None; the print legend keys `layers` in their order."""
+    where it is None; the print legend keys `layers` in their order. `layouts`, where given, are
+    the print layouts in place of that one (`print_layout`'s, each of its own name), and `themes`
+    the project's map themes (`map_theme`'s)."""
     by_id = {layer.layer_id: layer for layer in layers}
     tree = element("layer-tree-group", None, element("customproperties"), *(
         layer_tree(node, by_id) for node in (tree if tree is not None else list(by_id))))
@@ -270,8 +274,9 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
     root = element("qgis", {"projectname": title, "version": QGIS_VERSION}, element("homePath", {"path": ""}),
                    _text("title", title), element("projectCrs", None, spatial_ref(working_crs)), tree, canvas, view,
                    element("projectlayers", None, *(map_layer(layer) for layer in layers)),
-                   element("Layouts", None, print_layout(layout_title, extent, credits, layout_name, layers, note)),
-                   properties)
+                   element("Layouts", None, *(layouts if layouts is not None else [
+                       print_layout(layout_title, extent, credits, layout_name, layers, note)])),
+                   properties, *([element("visibility-presets", None, *themes)] if themes else []))
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -457,28 +462,11 @@ class LegendNode:
     """One line QGIS's legend makes for a layer: its index among the layer's legend nodes (the
     renderer's, then the diagrams'), its text ("" where QGIS shows the layer's name beside the
     symbol, a single symbol's) and whether the print legend keys it (it has a symbol, and a
-    feature draws with it, as far as the data is known); `symbol`, what it draws, as text (its
-    symbol's XML without the symbol's name; a pie slice's colour), so that two nodes of the same
-    label and symbol are known to key the same thing."""
+    feature draws with it, as far as the data is known)."""
 
     index: int
     label: str
     keyed: bool
-    symbol: str = ""
-
-
-def _symbol_text(symbols: Mapping[str, ET.Element], name: str | None) -> str:
-    """The XML of the symbol named `name` among a renderer's `symbols`, without its name and the
-    white space between its elements ("" for none), as `LegendNode.symbol` compares it."""
-    found = symbols.get(name or "")
-    if found is None:
-        return ""
-    unnamed = copy.deepcopy(found)
-    unnamed.attrib.pop("name", None)
-    for node in unnamed.iter():
-        node.text = node.text if node.text and node.text.strip() else None
-        node.tail = node.tail if node.tail and node.tail.strip() else None
-    return ET.tostring(unnamed, encoding="unicode")
 
 
 _EQUALS = re.compile(r"""^\s*"((?:[^"]|"")+)"\s*=\s*('(?:[^']|'')*'|-?[0-9.]+)\s*$""")
@@ -517,17 +505,15 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
     renderer = root.find("renderer-v2")
     nodes: list[LegendNode] = []
     rows = frame if frame is not None else pd.DataFrame()
-    symbols = {str(s.get("name")): s for s in renderer.findall("symbols/symbol")} if renderer is not None else {}
     if renderer is not None and renderer.get("type") == "categorizedSymbol":
         attribute = renderer.get("attr", "")
         values = {str(v) for v in rows[attribute]} if frame is not None and attribute in rows.columns else None
         for category in renderer.findall("categories/category"):
             drawn = category.get("render", "true") == "true"
             nodes.append(LegendNode(len(nodes), category.get("label", ""),
-                                    drawn and (values is None or category.get("value") in values),
-                                    _symbol_text(symbols, category.get("symbol"))))
+                                    drawn and (values is None or category.get("value") in values)))
     elif renderer is not None and renderer.get("type") == "singleSymbol":
-        nodes.append(LegendNode(0, "", frame is None or len(frame) > 0, _symbol_text(symbols, "0")))
+        nodes.append(LegendNode(0, "", frame is None or len(frame) > 0))
     elif renderer is not None and renderer.get("type") == "RuleRenderer":
         read: dict[tuple[str, bool], pd.Series] = {}
 
@@ -535,8 +521,7 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
             for child in rule.findall("rule"):
                 mine = None if selected is None else selected & _matches(child.get("filter", ""), rows, read)
                 drawn = on and child.get("checkstate", "1") != "0" and (mine is None or bool(mine.any()))
-                nodes.append(LegendNode(len(nodes), child.get("label", ""), drawn and child.get("symbol") is not None,
-                                        _symbol_text(symbols, child.get("symbol"))))
+                nodes.append(LegendNode(len(nodes), child.get("label", ""), drawn and child.get("symbol") is not None))
                 walk(child, mine, drawn)
         rules = renderer.find("rules")
         if rules is not None:
@@ -548,7 +533,7 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
             fields = [f.replace('""', '"') for f in re.findall(r'"((?:[^"]|"")+)"', attribute.get("field", ""))]
             known = [f for f in fields if f in rows.columns]
             drawn = frame is None or not known or bool((rows[known].fillna(0).to_numpy(dtype=float) > 0).any())
-            nodes.append(LegendNode(len(nodes), attribute.get("label", ""), drawn, f"slice {attribute.get('color')}"))
+            nodes.append(LegendNode(len(nodes), attribute.get("label", ""), drawn))
     return nodes
 
 
@@ -567,18 +552,11 @@ class LegendEntry:
 
 def legend_entries(layers: Sequence[ProjectLayer]) -> list[LegendEntry]:
     """The print legend's layers, top to bottom, with the nodes it keys: those their features
-    draw (`legend_nodes`), less, in a layer of a `legend_group`, those of the same label and
-    symbol that an earlier layer of its group keys."""
+    draw (`legend_nodes`)."""
     entries = []
-    shown: dict[str, set[tuple[str, str]]] = {}
     for layer in layers:
         nodes = legend_nodes(layer.qml, layer.frame)
-        keyed_nodes = [n for n in nodes if n.keyed]
-        if layer.legend_group:
-            seen = shown.setdefault(layer.legend_group, set())
-            keyed_nodes = [n for n in keyed_nodes if (n.label, n.symbol) not in seen]
-            seen.update((n.label, n.symbol) for n in keyed_nodes)
-        keyed = tuple((n.index, n.label) for n in keyed_nodes)
+        keyed = tuple((n.index, n.label) for n in nodes if n.keyed)
         entries.append(LegendEntry(layer.layer_id, layer.legend_title, keyed, len(nodes) == 1 and nodes[0].label == "",
                                    "Point" in layer.geometry_type))
     return entries
@@ -773,7 +751,7 @@ def legend_item(layout: str, layers: Sequence[ProjectLayer], position_mm: tuple[
 
 
 def print_layout(title: str, extent: Sequence[float], credits: str, name: str = "Plan",
-                 layers: Sequence[ProjectLayer] = (), note: str = "") -> ET.Element:
+                 layers: Sequence[ProjectLayer] = (), note: str = "", theme: str = "") -> ET.Element:
     """The `<Layout>`: A3 landscape with title, map, legend, scale bar, north arrow and source line.
 
     The map frame takes the shape of `extent` (`map_frame`), the legend the rest of the width:
@@ -781,7 +759,9 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
     in the largest type and fewest columns that fit beside the map (`fit_legend`), resized by
     QGIS to what it draws. A `note` stands at the foot of the legend's column, level with the
     map's bottom edge (the legend fits in the height above it). The scale bar is in
-    kilometres and linked to the map, as is the north arrow (grid north of the working CRS)."""
+    kilometres and linked to the map, as is the north arrow (grid north of the working CRS). With
+    a `theme` (a map theme of the project, `map_theme`), the map draws that theme's layers whatever
+    the layer panel shows (QGIS's "Follow map theme"); without, the layers the panel shows."""
     page_w, page_h = PAGE_MM
     frame_mm = map_frame(extent)
     mx, my, mw, mh = frame_mm
@@ -792,8 +772,9 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
     page.set("templateUuid", page.get("uuid", ""))
     pages = element("PageCollection", None, page, element("GuideCollection", {"visible": "1"}))
     map_item = layout_item("map", name, "map", frame_mm, 1, {
-        "mapRotation": "0", "keepLayerSet": "false", "drawCanvasItems": "true", "followPreset": "false",
-        "followPresetName": "", "isTemporal": "0", "mapFlags": "0", "labelMargin": "0,mm"},
+        "mapRotation": "0", "keepLayerSet": "false", "drawCanvasItems": "true",
+        "followPreset": "true" if theme else "false", "followPresetName": theme, "isTemporal": "0", "mapFlags": "0",
+        "labelMargin": "0,mm"},
         element("Extent", dict(zip(("xmin", "ymin", "xmax", "ymax"), (f"{v:.3f}" for v in shown), strict=True))),
         element("LayerSet"), element("labelBlockingItems"), frame=True, background=True)
     legend_x = mx + mw + LEGEND_GAP_MM
@@ -814,8 +795,8 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
         "file": NORTH_ARROW, "mapUuid": map_id, "northMode": "0", "northOffset": "0", "mode": "2",
         "resizeMode": "0", "anchorPoint": "4", "pictureRotation": "0", "pictureWidth": "10", "pictureHeight": "16",
         "svgFillColor": "255,255,255,255", "svgBorderColor": "0,0,0,255", "svgBorderWidth": "0.2"})
-    two_lines = int("\n" in title)
-    title_item = _label(name, "title", TITLE_FRAME_MM[two_lines], title, TITLE_PT[two_lines], bold=True)
+    lines = min(title.count("\n"), len(TITLE_PT) - 1)
+    title_item = _label(name, "title", TITLE_FRAME_MM[lines], title, TITLE_PT[lines], bold=True)
     source = _label(name, "source", (mx, my + mh + 4, page_w - 2 * mx, 10), credits, 8)
     notes = [_label(name, "note", (legend_x, my + mh - noted, column_w, noted), note, NOTE_PT, halign=1)] if note \
         else []
@@ -951,16 +932,64 @@ def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, 
             f"{INDISTINGUISHABLE}.")
 
 
-#: The print legend's title of compare.qgs's first sites layer where there are several: its lines
-#: key every run's sites (the others' layers add only the lines it lacks, `legend_entries`).
-SHARED_SITES_LEGEND = "sites of every run"
-
 #: What compare.qgs and a run's plan.qgs on a batch's scale add to the capex scale in their pies'
 #: legend where it is not the run's own (`with_capex_scale`).
 BATCH_SCALE_WORDS = ", the largest of every run"
 
 #: The group of compare.qgs's layer panel that holds one group per run, one ticked at a time.
 RUNS_GROUP = "Runs (one shown at a time: tick a run to show it)"
+
+#: The words of a plan's layout title (`MapTitle.text`) after the scenario's name on its first line.
+_PLAN_SPAN = re.compile(r": (capacity plan [^\n]*)$")
+
+
+def map_theme(name: str, layers: Sequence[ProjectLayer], shown: Collection[str], groups: Sequence[str]
+              ) -> ET.Element:
+    """A map theme of a project (Project > Map Themes; QGIS 3.22's `<visibility-preset>`) named
+    `name`: of `layers`, it draws those whose ids are in `shown` and hides the others; of the
+    layer panel's groups, it ticks those of `groups` (each by its path: the names of the groups
+    from the top, joined by "/") and unticks the others. Choosing it in the layer panel ticks
+    and unticks so; a layout's map following it (`print_layout`'s `theme`) draws its layers
+    whatever the panel shows. Layers keep their one style ("default")."""
+    return element("visibility-preset", {"name": name, "has-checked-group-info": "1", "has-expanded-info": "0"},
+                   *(element("layer", {"id": layer.layer_id, "style": "default",
+                                       "visible": int(layer.layer_id in shown)}) for layer in layers),
+                   element("checked-group-nodes", None,
+                           *(element("checked-group-node", {"id": group}) for group in groups)))
+
+
+def run_heading(label: str, base_label: str, role: str, plan_title: str) -> str:
+    """The title of a run's layout in compare.qgs: the run, what it is in the comparison and its
+    years; then the rest of its plan's title (`MapTitle.text`: its solver outcome, objective and
+    gap), so that a sheet of one run can be taken for no other. `role` is "baseline" (the
+    baseline's), "compared" (a run compared with the baseline) or "" (a run shown without a
+    baseline to compare with: the baseline wrote no plan). `plan_title`: the run's plan.qgs
+    layout title ("" where it has none). E.g. "b against the baseline a: capacity plan
+    2022-2024" with the lines of b's outcome under it."""
+    lines = plan_title.split("\n") if plan_title else [""]
+    span = _PLAN_SPAN.search(lines[0])
+    who = {"baseline": f"{label} (baseline)", "compared": f"{label} against the baseline {base_label}"}.get(role, label)
+    return "\n".join([who + (f": {span.group(1)}" if span else ""), *lines[1:]])
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A run of compare.qgs: its label, folder, group name in the layer panel (also its map
+    theme's and its print layout's name), role (`run_heading`), its own layers (top to bottom),
+    its layout's title and its note (`tolerance_note`, "" for none)."""
+
+    label: str
+    sub: str
+    name: str
+    role: str
+    own: tuple[ProjectLayer, ...]
+    heading: str
+    note: str
+
+
+def _plan_title(plan: ET.Element) -> str:
+    """The title of a plan.qgs's print layout (its `title` item), "" without one."""
+    return next((item.get("labelText", "") for item in plan.iter("LayoutItem") if item.get("id") == "title"), "")
 
 
 def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
@@ -981,17 +1010,23 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
       INDISTINGUISHABLE_CLASS's is taken as within tolerance, with no range);
     - its sites, in its own style (which lists its own statuses, and labels its own sites) but
       with the pies and circles of every run on one capex scale, the largest capex of any run
-      (`with_capex_scale`); the print legend keys each status, pie size and slice once, under
-      the first run's layer (titled SHARED_SITES_LEGEND where there are several runs), a later
-      run's layer only with the lines that one lacks (none: it is left out of the legend;
-      `legend_group`);
+      (`with_capex_scale`);
     - its red-line zones (redline_zones), named with the run and their distances
-      (`zones_summary`), keyed in the print legend only where they differ from an earlier run's.
+      (`zones_summary`).
     Under the groups, always shown: the baseline's clusters, red line and context outlines
-    (where it has them). The print layout notes the runs within solver tolerance
-    (`tolerance_note`). CRS and view are the baseline's plan.qgs's. Runs that wrote no plan are
-    left out (and with a failed baseline, the changes: the first run with a plan is then the
-    one shown); None when no run wrote a plan."""
+    (where it has them).
+
+    Each run is a map theme of the group's name (`map_theme`: its group ticked, its layers and
+    those under the groups shown, every other run's hidden) and a print layout of that name
+    whose map follows the theme, so that each sheet shows its run whatever the layer panel
+    shows: titled with the run, "(baseline)" or "against the baseline <label>", its years and its
+    plan's solver outcome, objective and gap (`run_heading`); its legend keys only that run's
+    layers and those under the groups, each with what its features draw (`legend_item`); a run
+    within solver tolerance of the baseline says so in a note (`tolerance_note`). There is no
+    layout of every run at once: its legend would key the runs not shown. CRS and view are the
+    baseline's plan.qgs's. Runs that wrote no plan are left out (and with a failed baseline, the
+    changes: the first run with a plan is then the one shown, named as itself); None when no run
+    wrote a plan."""
     written = [(label, sub) for label, sub in runs if (folder / sub / "plan.qgs").is_file()]
     if not written:
         return None
@@ -1000,7 +1035,6 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     crs = base.findtext("projectCrs/spatialrefsys/authid") or "EPSG:4326"
     view = base.find("ProjectViewSettings/DefaultViewExtent")
     extent = [float(view.get(k, "0")) for k in ("xmin", "ymin", "xmax", "ymax")] if view is not None else [0, 0, 1, 1]
-    layers: list[ProjectLayer] = []
     given = dict(differences or {})
 
     def difference_of(label: str) -> RunDifference:
@@ -1009,64 +1043,67 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         classes = (diff_changes or {}).get(label, ())
         return RunDifference(WITHIN) if any(c.endswith(INDISTINGUISHABLE_CLASS) for c in classes) else RunDifference()
 
-    noted: list[tuple[str, RunDifference]] = []
     # diff.geojson compares against the first run; without its plan there are no changes to show.
     compared = written[0] == tuple(runs[0])
     sites = {sub: _properties(_json(folder / sub / "sites.geojson")) for _label, sub in written}
     top = max((float(f.get("capex_yuan") or 0.0) for features in sites.values() for f in features), default=0.0)
-    shared = SHARED_SITES_LEGEND if len(written) > 1 else ""
-    groups: list[LayerGroup] = []
-    changes: list[ProjectLayer] = []
-    runs_sites: list[ProjectLayer] = []
-    zones_layers: list[ProjectLayer] = []
+    shown: list[_Run] = []
     for label, sub in written:
         qgs = base if sub == base_sub else ET.fromstring(
             (folder / sub / "plan.qgs").read_text(encoding="utf-8").split("\n", 1)[1])
         own: list[ProjectLayer] = []
+        note = ""
         if compared and sub != base_sub:
             quoted = label.replace("'", "''")
             qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
             difference = difference_of(label)
             if difference.indistinguishable:
-                noted.append((label, difference))
-            changes.append(ProjectLayer(f"diff_{sub}_layer", changes_layer_name(label, base_label, difference),
-                                        f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml,
-                                        abstract=changes_abstract(label, base_label, difference)))
-            own.append(changes[-1])
+                note = tolerance_note([(label, difference)], base_label, "Polygon" in diff_geometry)
+            own.append(ProjectLayer(f"diff_{sub}_layer", changes_layer_name(label, base_label, difference),
+                                    f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml,
+                                    abstract=changes_abstract(label, base_label, difference)))
         qml = (folder / sub / "sites.qml").read_text(encoding="utf-8")
         scale = ""
         if top > 0 and capex_scale(qml) is not None:
             qml = with_capex_scale(qml, top, BATCH_SCALE_WORDS)
             scale = f"; built sites as pies of area ∝ capex on one scale for every run (largest {amount(top, 'yuan')})"
-        runs_sites.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
-                                       _geometry_type(qgs, "sites"), qml, legend=shared if sub == base_sub else "",
-                                       abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}.",
-                                       legend_group="sites"))
-        own.append(runs_sites[-1])
+        own.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
+                                _geometry_type(qgs, "sites"), qml,
+                                abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}."))
         zones = _properties(_json(folder / sub / "redline_zones.geojson"))
         if zones and (folder / sub / "redline_zones.qml").is_file():
-            zones_layers.append(ProjectLayer(
+            own.append(ProjectLayer(
                 f"redline_zones_{sub}_layer", f"{label}: red-line zones ({zones_summary(zones)})",
                 f"./{sub}/plan.gpkg|layername=redline_zones", _geometry_type(qgs, "redline_zones"),
                 (folder / sub / "redline_zones.qml").read_text(encoding="utf-8"),
-                abstract=zones_abstract(label, zones), legend_group="zones"))
-            own.append(zones_layers[-1])
-        first = sub == base_sub
-        groups.append(LayerGroup(f"{label} (baseline)" if first and compared else label,
-                                 tuple(layer.layer_id for layer in own), checked=first, expanded=first))
-    # The print legend keys the changes, then the sites, then the zones (each symbol once: `legend_group`).
-    layers += changes + runs_sites + zones_layers
+                abstract=zones_abstract(label, zones)))
+        role = ("baseline" if sub == base_sub else "compared") if compared else ""
+        name = f"{label} (baseline)" if role == "baseline" else label
+        shown.append(_Run(label, sub, name, role, tuple(own), run_heading(label, base_label, role, _plan_title(qgs)),
+                          note))
+    under: list[ProjectLayer] = []
     for name, title in (("clusters", "clusters"), ("redline", "red line"), ("context", "context outlines")):
         if (folder / base_sub / f"{name}.qml").is_file():
-            layers.append(ProjectLayer(f"{name}_{base_sub}_layer", f"{base_label}: {title}",
-                                       f"./{base_sub}/plan.gpkg|layername={name}", _geometry_type(base, name),
-                                       (folder / base_sub / f"{name}.qml").read_text(encoding="utf-8")))
-    grouped = {layer_id for group in groups for layer_id in group.children}
-    tree = [LayerGroup(RUNS_GROUP, tuple(groups), exclusive=True),
-            *(layer.layer_id for layer in layers if layer.layer_id not in grouped)]
-    names = ", ".join(label for label, _sub in written)
+            under.append(ProjectLayer(f"{name}_{base_sub}_layer", f"{base_label}: {title}",
+                                      f"./{base_sub}/plan.gpkg|layername={name}", _geometry_type(base, name),
+                                      (folder / base_sub / f"{name}.qml").read_text(encoding="utf-8")))
+    # The project's layers: every run's changes, then every run's sites, then every run's zones.
+    layers = [layer for prefix in ("diff_", "sites_", "redline_zones_") for run in shown for layer in run.own
+              if layer.layer_id.startswith(prefix)] + under
+    groups = [LayerGroup(run.name, tuple(layer.layer_id for layer in run.own), checked=n == 0, expanded=n == 0)
+              for n, run in enumerate(shown)]
+    tree = [LayerGroup(RUNS_GROUP, tuple(groups), exclusive=True), *(layer.layer_id for layer in under)]
+    names = ", ".join(run.label for run in shown)
+    themes, layouts = [], []
+    for run in shown:
+        drawn = [*run.own, *under]
+        themes.append(map_theme(run.name, layers, {layer.layer_id for layer in drawn},
+                                [RUNS_GROUP, f"{RUNS_GROUP}/{run.name}"]))
+        what = {"baseline": f"the baseline {run.label}",
+                "compared": f"{run.label} against the baseline {base_label}"}.get(run.role, run.label)
+        changes = "; its changes: diff.geojson" if run.role == "compared" else ""
+        credits = (f"Source: siting comparison of {names}. This sheet: {what} (its plan.gpkg in the folder "
+                   f"{run.sub}{changes}). Printed [% format_date(now(), 'yyyy-MM-dd') %].")
+        layouts.append(print_layout(run.heading, extent, credits, run.name, drawn, run.note, theme=run.name))
     title = f"Comparison: {names}"
-    credits = (f"Source: siting comparison of {names} against the baseline {base_label} (diff.geojson; each run's "
-               f"plan.gpkg in its folder). Printed [% format_date(now(), 'yyyy-MM-dd') %].")
-    note = tolerance_note(noted, base_label, "Polygon" in diff_geometry)
-    return project_document(layers, title, crs, extent, title, credits, "Comparison", note, tree)
+    return project_document(layers, title, crs, extent, title, "", tree=tree, layouts=layouts, themes=themes)

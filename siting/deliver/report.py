@@ -762,7 +762,8 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
     proximity = site_proximity(loaded, inputs, layers)
-    blocks.append(Block("webmap", map_html(layers, list(inputs.PRODUCTS), years, units, context, label, proximity)))
+    blocks.append(Block("webmap", map_html(layers, list(inputs.PRODUCTS), years, units, context, label, proximity,
+                                           product_flows=plan.product_flows)))
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest)
     blocks += target_blocks(loaded, inputs, plan)

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from siting.config.units import BN, MONEY_UNIT, bn_yuan, per_year, product_label
+from siting.config.units import BN, MONEY_UNIT, amount_text, bn_yuan, per_year, product_label
 from siting.deliver.layer import OutputLayer
 from siting.optimize.tolerance import WITHIN, range_text
 
@@ -154,10 +154,12 @@ def category_label(category: str) -> str:
 
 
 def amount(value: float, unit: str) -> str:
-    """A legend number: thousands separated, unit after it."""
+    """A legend number with its unit after it: yuan in bn yuan (`bn_yuan`), any other as the
+    tables give it (`amount_text`: thousands separated, 4 significant digits below 1,000, no
+    trailing zeros: 3.5 GWh/yr reads "3.5 GWh/yr", not "4 GWh/yr")."""
     if unit == "yuan":
         return bn_yuan(value)
-    return f"{value:,.0f} {unit}"
+    return f"{amount_text(value)} {unit}"
 
 
 # --- XML building blocks ---------------------------------------------------------------------

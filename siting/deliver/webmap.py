@@ -12,10 +12,13 @@ ticked) with the hubs and the gateway, the candidate cells the plan builds on (w
 `candidates:` block), and the candidate sites, one overlay per status (built sites first). A
 click on a feature opens its popup: for a site, its capacity added per product (in words, with
 the catalog's unit), its capex in bn yuan and why products are excluded there; for a product
-flow, its product, unit, year and amount. Built sites are sized by capex on a scale the page
-states (`sites_label`): the map's own largest site, or a comparison's or sweep's (`with_marker_scale`
-puts a written page on another). Popups and styles are computed here, in Python, so the page's
-script only draws; the same layers give the same bytes (coordinates rounded, keys sorted, no date).
+flow, its product, unit, year and amount. A product flow on a leg of zero length (the gateway
+at a hub standing at it, a site at its hub) has no line: a dashed ring at the hub stands for the
+year's such flows, and the note over the map says what they carry (`unlined_flows`). Built sites
+are sized by capex on a scale the page states (`sites_label`): the map's own largest site, or a
+comparison's or sweep's (`with_marker_scale` puts a written page on another). Popups and styles are
+computed here, in Python, so the page's script only draws; the same layers give the same bytes
+(coordinates rounded, keys sorted, no date).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import shapely
 
-from siting.config.units import bn_yuan, per_year, product_label, site_names
+from siting.config.units import amount_text, bn_yuan, joined, per_year, product_label, site_names
 from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer, records
 from siting.deliver.styles import (
@@ -49,8 +52,11 @@ from siting.deliver.styles import (
     resource_colours,
     unused_prospective,
 )
+from siting.deliver.tables import product_flow_rows
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from siting.deliver.drivers import ProximityReason
 
 #: Coordinates on the page: 5 decimals of a degree, about 1 m, finer than any screen shows.
@@ -437,6 +443,75 @@ FLOW_LEGS = {"site_to_hub": "site to its hub", "hub_to_site": "hub to a site of 
 #: The ends of a product flow's leg, by its `kind`: what its `from` and `to` name.
 FLOW_ENDS = {"site_to_hub": ("site", "hub"), "hub_to_site": ("hub", "site"), "hub_to_hub": ("hub", "hub"),
              "gateway_to_hub": ("gateway", "hub"), "hub_to_gateway": ("hub", "gateway")}
+#: The hub of a product flow's leg, by its `kind`: its `from` (0) or its `to` (1).
+FLOW_HUB = {"site_to_hub": 1, "hub_to_site": 0, "hub_to_hub": 0, "gateway_to_hub": 1, "hub_to_gateway": 0}
+
+
+def _leg_key(row: Mapping[str, Any]) -> tuple[str, str, str, str, int]:
+    return str(row["kind"]), str(row["from"]), str(row["to"]), str(row["product"]), int(row["year"])
+
+
+def unlined_flows(flows: OutputLayer | None, plan_flows: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """The plan's product flows that have no line on the map: the rows of `plan_flows` (the
+    plan's product flows, `Plan.product_flows`: kind, from, to, product, year, units, km) that
+    move something and that the product flows layer `flows` has no
+    feature for (siting/deliver/layers.py `product_flows_layer` draws no leg of 0 km, such as a
+    site or the gateway standing at its hub), in product_flows.csv's order (`product_flow_rows`).
+    Without `plan_flows`, none."""
+    if plan_flows is None or not len(plan_flows):
+        return []
+    drawn = {_leg_key(row) for row in _records(flows.frame)} if flows is not None else set()
+    ordered = product_flow_rows(plan_flows)
+    rows = [dict(zip(ordered.columns, values, strict=True)) for values in ordered.itertuples(index=False)]
+    return [row for row in rows if float(row["units"]) > 0 and _leg_key(row) not in drawn]
+
+
+def hub_points(hubs: OutputLayer | None) -> dict[str, dict[str, Any]]:
+    """Hub node -> its point on the page (`_geometries`), from the hubs layer."""
+    if hubs is None:
+        return {}
+    rows = _records(hubs.frame)
+    return {str(row["node"]): geometry for row, geometry in zip(rows, _geometries(hubs.frame.geometry), strict=True)
+            if row["kind"] == "hub"}
+
+
+#: The style of the ring that marks, at a hub, the product flows of a year that have no line.
+UNLINED_RING = {"radius": 11, "color": _hex(INK), "weight": 2, "dashArray": "3 3", "fill": False, "opacity": 0.9,
+                "className": "product-flow-unlined", "pane": "productflows"}
+
+
+def unlined_features(unlined: Sequence[Mapping[str, Any]], hubs: OutputLayer | None, units: Mapping[str, str],
+                     places: Mapping[tuple[str, str], str] | None = None) -> dict[int, list[dict[str, Any]]]:
+    """By year, a dashed ring (UNLINED_RING) at each hub where product flows of that year have no
+    line (`unlined`, from `unlined_flows`: legs of zero length, such as the gateway's at a hub
+    standing at it), its popup listing each of them: product, ends, amount with its unit and
+    leg (`FLOW_LEGS`). A hub the hubs layer does not place gets no ring. `places` as for
+    `product_flow_features`."""
+    points, named = hub_points(hubs), places or {}
+    grouped: dict[tuple[int, str], list[Mapping[str, Any]]] = {}
+    for row in unlined:
+        kind = str(row["kind"])
+        hub = str(row[("from", "to")[FLOW_HUB.get(kind, 0)]])
+        grouped.setdefault((int(row["year"]), hub), []).append(row)
+    found: dict[int, list[dict[str, Any]]] = {}
+    for (year, hub), rows in sorted(grouped.items()):
+        if hub not in points:
+            continue
+        title = f"{named.get(('hub', hub), hub)}: flows of {year} without a line"
+        details = [("why", "legs of zero length (the two ends stand at one place): drawn as this ring")]
+        for row in rows:
+            kind = str(row["kind"])
+            ends = FLOW_ENDS.get(kind, ("", ""))
+            origin = named.get((ends[0], str(row["from"])), str(row["from"]))
+            target = named.get((ends[1], str(row["to"])), str(row["to"]))
+            details.append((f"{product_label(str(row['product']))}: {origin} to {target}",
+                            f"{amount_text(float(row['units']))} {flow_unit(row, units)} "
+                            f"({FLOW_LEGS.get(kind, kind)})"))
+        count = f"{len(rows)} flow{'s' if len(rows) > 1 else ''}"
+        tooltip = f"{named.get(('hub', hub), hub)} {year}: {count} without a line (legs of zero length)"
+        found.setdefault(year, []).append(_feature(points[hub], _popup(title, details), UNLINED_RING,
+                                                   _text(tooltip)))
+    return found
 
 
 def place_names(sites: OutputLayer | None, hubs: OutputLayer | None) -> dict[tuple[str, str], str]:
@@ -465,7 +540,8 @@ def flow_unit(row: Mapping[str, Any], units: Mapping[str, str]) -> str:
 
 
 def product_flow_features(flows: OutputLayer, products: Sequence[str], units: Mapping[str, str],
-                          places: Mapping[tuple[str, str], str] | None = None) -> dict[int, list[dict[str, Any]]]:
+                          places: Mapping[tuple[str, str], str] | None = None,
+                          unlined: Sequence[Mapping[str, Any]] = ()) -> dict[int, list[dict[str, Any]]]:
     """The product flows layer's lines (siting/deliver/layers.py `product_flows_layer`: one per
     leg, product and year, `units` moved per year in `unit`) by year, ascending. A line is in its
     product's colour (as in every output), dashed for imports and sales through the gateway, and
@@ -475,7 +551,10 @@ def product_flow_features(flows: OutputLayer, products: Sequence[str], units: Ma
     on a leg shared with others stays on top. A line's popup gives its product, unit, year and
     amount, its leg (`FLOW_LEGS`), its road distance, its product's widest flow, and every
     product the leg moves that year (lines on one leg lie on each other). `places`: (end, id) ->
-    the ends in words (`place_names`; the ids without)."""
+    the ends in words (`place_names`; the ids without). `unlined`: the plan's flows without a
+    line (`unlined_flows`): where one of a product carries more than its widest line, that
+    product's popups call the widest the widest drawn and give the most a leg without a line
+    carries."""
     frame = flows.frame
     rows = _records(frame)
     geometries = _geometries(frame.geometry)
@@ -485,6 +564,9 @@ def product_flow_features(flows: OutputLayer, products: Sequence[str], units: Ma
     for row in rows:
         tops[str(row["product"])] = max(tops.get(str(row["product"]), 0.0), float(row["units"]))
         on_leg.setdefault((str(row["kind"]), str(row["from"]), str(row["to"]), int(row["year"])), []).append(row)
+    hidden: dict[str, float] = {}
+    for row in unlined:
+        hidden[str(row["product"])] = max(hidden.get(str(row["product"]), 0.0), float(row["units"]))
     named = places or {}
 
     def end(kind: str, which: int, node: str) -> str:
@@ -498,8 +580,14 @@ def product_flow_features(flows: OutputLayer, products: Sequence[str], units: Ma
         origin, target = end(kind, 0, str(row["from"])), end(kind, 1, str(row["to"]))
         details = [("product", label), ("unit", unit), ("year", str(year)), ("moved", f"{quantity(moved)} {unit}"),
                    ("leg", FLOW_LEGS.get(kind, kind)),
-                   ("road distance", f"{measure(float(row['km']))} km (straight line x detour factor)"),
-                   (f"widest {label} flow, any year", f"{quantity(top)} {unit} (the full line width)")]
+                   ("road distance", f"{measure(float(row['km']))} km (straight line x detour factor)")]
+        if hidden.get(product, 0.0) > top:
+            details += [(f"widest {label} flow drawn, any year", f"{quantity(top)} {unit} (the full line width)"),
+                        (f"{label} on a leg without a line, any year",
+                         f"up to {amount_text(hidden[product])} {unit} (a leg of zero length: a dashed ring at its "
+                         "hub)")]
+        else:
+            details.append((f"widest {label} flow, any year", f"{quantity(top)} {unit} (the full line width)"))
         leg = on_leg[(kind, str(row["from"]), str(row["to"]), year)]
         extra = _amount_table(f"moved on this leg in {year}", [(str(r["product"]), flow_unit(r, units),
                                                                  float(r["units"])) for r in leg]) if len(leg) > 1 \
@@ -536,31 +624,79 @@ def hub_features(hubs: OutputLayer) -> list[dict[str, Any]]:
     return features
 
 
-def product_flows_note(flows: OutputLayer | None, products: Sequence[str], units: Mapping[str, str]) -> str:
-    """The sentence over the map on the product flows ("" without any): one layer per year, the
-    width of a line relative to its product's widest flow, the units that differ (in the order of
-    `products`, the catalog's), the dashes."""
-    if flows is None or not len(flows.frame):
+def product_flows_note(flows: OutputLayer | None, products: Sequence[str], units: Mapping[str, str],
+                       unlined: Sequence[Mapping[str, Any]] = (),
+                       places: Mapping[tuple[str, str], str] | None = None, hubs: OutputLayer | None = None) -> str:
+    """The sentences over the map on the product flows ("" without any): one layer per year, the
+    width of a line relative to its product's widest line, the units that differ (in the order of
+    `products`, the catalog's), the dashes; then the flows without a line (`unlined`,
+    from `unlined_flows`): that they are legs of zero length, marked by a ring, and what those of
+    their last year carry (`unlined_text`). Without `unlined`, where the gateway stands at a hub
+    (`hubs`: the hubs layer), that the flows between them have no line."""
+    lined = flows is not None and len(flows.frame) > 0
+    if not lined and not unlined:
         return ""
     order = {p: i for i, p in enumerate(products)}
-    rows = sorted(_records(flows.frame), key=lambda row: order.get(str(row["product"]), len(order)))
+    rows = sorted([*(_records(flows.frame) if lined and flows is not None else []), *unlined],
+                  key=lambda row: order.get(str(row["product"]), len(order)))
     shown = list(dict.fromkeys(flow_unit(row, units) for row in rows))
     mixed = f" (products are in different units: {', '.join(shown)})" if len(shown) > 1 else ""
-    return (" Product flows: one layer per year, off until ticked; a line's width is its amount against its "
+    text = (" Product flows: one layer per year, off until ticked; a line's width is its amount against its "
             f"product's widest flow, so widths compare only within a product{mixed}; dashed lines are imports "
             "and sales through the gateway.")
+    if unlined:
+        return text + " " + unlined_text(unlined, units, places)
+    at = gateway_hub(hubs)
+    return text + (f" The gateway stands at {at} hub: the imports and sales between them have no line "
+                   "(product_flows.csv lists them)." if at else "")
+
+
+def unlined_text(unlined: Sequence[Mapping[str, Any]], units: Mapping[str, str],
+                 places: Mapping[tuple[str, str], str] | None = None) -> str:
+    """What the flows without a line (`unlined_flows`) are, and what those of their last year
+    carry, by leg, in product_flows.csv's order, amounts as the tables give them
+    (`amount_text`): "Flows on legs of zero length (a site or the gateway at its hub) have no line:
+    a dashed ring at the hub marks them in their year's layer, and its popup lists them. In 2024:
+    Kunming (gateway) to Kunming hub, Li2CO3 261,933 t/yr and FePO4 8,750 t/yr"."""
+    named = places or {}
+    last = max(int(row["year"]) for row in unlined)
+    legs: dict[tuple[str, str], list[str]] = {}
+    for row in (r for r in unlined if int(r["year"]) == last):
+        ends = FLOW_ENDS.get(str(row["kind"]), ("", ""))
+        leg = (named.get((ends[0], str(row["from"])), str(row["from"])),
+               named.get((ends[1], str(row["to"])), str(row["to"])))
+        legs.setdefault(leg, []).append(f"{product_label(str(row['product']))} {amount_text(float(row['units']))} "
+                                        f"{flow_unit(row, units)}")
+    carried = "; ".join(f"{a} to {b}, {joined(amounts)}" for (a, b), amounts in legs.items())
+    return ("Flows on legs of zero length (a site or the gateway at its hub) have no line: a dashed ring at the hub "
+            f"marks them in their year's layer, and its popup lists them. In {last}: {carried}.")
+
+
+def gateway_hub(hubs: OutputLayer | None) -> str:
+    """The name of the hub the gateway stands at (the same point in the hubs layer), "" for none."""
+    if hubs is None or not len(hubs.frame):
+        return ""
+    rows = list(zip(_records(hubs.frame), hubs.frame.geometry, strict=True))
+    gates = [geometry for row, geometry in rows if row["kind"] == "gateway"]
+    return next((str(row.get("name") or row["node"]) for row, geometry in rows
+                 if row["kind"] == "hub" and any(geometry.equals(g) for g in gates)), "")
 
 
 def product_flow_overlays(by_name: Mapping[str, OutputLayer], products: Sequence[str], years: Sequence[int],
-                          units: Mapping[str, str]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+                          units: Mapping[str, str], unlined: Sequence[Mapping[str, Any]] = ()
+                          ) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """(key, label, features) of the product flows' overlays, one per year with flows
-    (`product_flow_features`), then the hubs and the gateway (`hub_features`); none without a
-    product_flows layer (of `by_name`: the plan's layers by name)."""
+    (`product_flow_features`; over them, the year's rings at the hubs where flows have no line:
+    `unlined_features` of `unlined`), then the hubs and the gateway (`hub_features`); none
+    without a product_flows layer (of `by_name`: the plan's layers by name)."""
     if "product_flows" not in by_name:
         return []
     places = place_names(by_name.get("sites"), by_name.get("hubs"))
+    lines = product_flow_features(by_name["product_flows"], products, units, places, unlined)
+    rings = unlined_features(unlined, by_name.get("hubs"), units, places)
     found = []
-    for year, features in product_flow_features(by_name["product_flows"], products, units, places).items():
+    for year in sorted({*lines, *rings}):
+        features = [*lines.get(year, []), *rings.get(year, [])]
         final = " (final year)" if years and year == years[-1] else ""
         found.append((f"product-flows-{year}", f"{_swatch(INK, 'line')}Product flows {year}{final}", features))
     if found and "hubs" in by_name:
@@ -578,11 +714,12 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
              units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
              context_label: str = "Context outlines",
              proximity: Mapping[str, Sequence[ProximityReason]] | None = None,
-             marker_top_yuan: float | None = None) -> dict[str, Any]:
+             marker_top_yuan: float | None = None, unlined: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """What the page draws: overlays in the layer control's order, each with its features, and the
     bounds to show (the clusters', or every layer's when there are no clusters); `proximity`: why
     products are excluded by proximity at each site (`site_features`); `marker_top_yuan`: the
-    built sites' marker scale (`site_features`). The product flows (one overlay per year) and the
+    built sites' marker scale (`site_features`); `unlined`: the plan's product flows without a
+    line (`unlined_flows`), marked at their hubs. The product flows (one overlay per year) and the
     hubs are off until ticked: a planner opens on where the plan builds; the flows of every year
     lie on the same legs."""
     by_name = {layer.name: layer for layer in layers}
@@ -604,7 +741,7 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
         built = sum(bool(b) for b in cells.frame["built"])
         add("cells-built", f"{_swatch(BUILT, 'box')}Candidate cells built ({built} of {len(cells.frame):,})",
             cell_features(cells, products))
-    for key, label, features in product_flow_overlays(by_name, products, years, units):
+    for key, label, features in product_flow_overlays(by_name, products, years, units, unlined):
         add(key, label, features, False)
     if "flows" in by_name:
         add("flows", f"{_swatch(INK, 'line')}Raw-material flows (width by tonnage)",
@@ -697,7 +834,7 @@ def map_html(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
              units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
              context_label: str = "Context outlines",
              proximity: Mapping[str, Sequence[ProximityReason]] | None = None,
-             marker_top_yuan: float | None = None) -> str:
+             marker_top_yuan: float | None = None, product_flows: pd.DataFrame | None = None) -> str:
     """The map's part of the page body: its element, its data and the script that draws it.
 
     products: product codes in catalog order; years: the plan's years; units: product -> its
@@ -705,14 +842,22 @@ def map_html(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
     outlines, named `context_label` in the layer list; proximity: site id -> why products are
     excluded there by proximity (siting/deliver/drivers.py `proximity_reasons`), for the sites'
     popups; marker_top_yuan: the capex (yuan) of a full-size built-site marker (the plan's own
-    largest built site where None; `with_marker_scale` changes it on a written page). Needs
-    `head_html()` in the page's head.
+    largest built site where None; `with_marker_scale` changes it on a written page);
+    product_flows: the plan's product flows (`Plan.product_flows`, a table of kind, from, to,
+    product, year, units, km), of which those the product_flows layer has no line for (legs of
+    zero length, such as the gateway's at a hub standing at it: `unlined_flows`) are marked by a
+    ring at their hub and named over the map with what they carry; None: the flows without a
+    line are unknown (the note then says only that the gateway's legs at its hub have none).
+    Needs `head_html()` in the page's head.
     """
-    data = map_data(layers, products, years, units, context, context_label, proximity, marker_top_yuan)
     by_name = {layer.name: layer for layer in layers}
+    unlined = unlined_flows(by_name.get("product_flows"), product_flows)
+    data = map_data(layers, products, years, units, context, context_label, proximity, marker_top_yuan, unlined)
+    note = product_flows_note(by_name.get("product_flows"), products, units, unlined,
+                              place_names(by_name.get("sites"), by_name.get("hubs")), by_name.get("hubs"))
     return ('<p class="map-note">Interactive map: tick the layers on the right; click a site for its capacities '
             "and capex, or a flow, source, zone or cluster for its figures."
-            f"{_text(product_flows_note(by_name.get('product_flows'), products, units))}</p>\n"
+            f"{_text(note)}</p>\n"
             f'<div id="{MAP_ID}" role="region" aria-label="Interactive map of the plan"></div>\n'
             f'<script type="application/json" id="{MAP_ID}-data">{_script_json(data)}</script>\n'
             f"<script>{SCRIPT}</script>")

@@ -1,0 +1,199 @@
+"""compare.qgs prints each run on a sheet of its own (siting/deliver/qgisproject.py
+`compare_project_text`): a map theme per run (its group ticked, its layers and the baseline's
+clusters and red line shown, every other run's hidden) and a print layout per run, named as its
+group, whose map follows that theme whatever the layer panel shows, whose title names the run
+("(baseline)", or "against the baseline <label>") with its plan's solver outcome and gap, and
+whose legend keys only that run's layers and those under the groups.
+
+The small scenario against b (conftest's `small_compare_run`: b asks 20 GWh of cells where the
+small scenario asks 10): groups "small (baseline)" and "b"; b has a layer of changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from siting.deliver.qgisproject import RUNS_GROUP, compare_project_text, run_heading
+from siting.deliver.styles import WITHIN, RunDifference, diff_style
+from tests.conftest import MadeRun, copied
+from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+
+#: Each run's own layers (top to bottom), then those under the groups, shown by every theme.
+OWN = {"small (baseline)": ["sites_small_layer", "redline_zones_small_layer"],
+       "b": ["diff_b_layer", "sites_b_layer", "redline_zones_b_layer"]}
+UNDER = ["clusters_small_layer", "redline_small_layer"]
+
+
+def parse(text: str) -> ET.Element:
+    return ET.fromstring(text.split("\n", 1)[1])
+
+
+def layouts(root: ET.Element) -> dict[str, ET.Element]:
+    return {layout.get("name", ""): layout for layout in root.findall("Layouts/Layout")}
+
+
+def item(layout: ET.Element, name: str) -> ET.Element:
+    (found,) = [i for i in layout.findall("LayoutItem") if i.get("id") == name]
+    return found
+
+
+def plan_title(folder: Path) -> str:
+    return item(parse((folder / "plan.qgs").read_text(encoding="utf-8")).find("Layouts/Layout"), "title").get(
+        "labelText", "")
+
+
+def test_run_heading_names_the_run_and_its_part_in_the_comparison():
+    plan = "b: capacity plan 2023-2024\noptimal, gap 0.00%, objective 1.00 bn yuan (discounted)"
+    assert run_heading("b", "a", "compared", plan) == (
+        "b against the baseline a: capacity plan 2023-2024\noptimal, gap 0.00%, objective 1.00 bn yuan (discounted)")
+    assert run_heading("a", "a", "baseline", plan.replace("b:", "a:", 1)).split("\n")[0] == (
+        "a (baseline): capacity plan 2023-2024")
+    assert run_heading("b", "a", "", plan).split("\n")[0] == "b: capacity plan 2023-2024"
+    assert run_heading("b", "a", "compared", "") == "b against the baseline a"
+
+
+def test_each_run_is_a_map_theme_of_its_layers(small_compare_run: MadeRun):
+    root = parse((small_compare_run.out / "compare.qgs").read_text(encoding="utf-8"))
+    every = [n.findtext("id") for n in root.findall("projectlayers/maplayer")]
+    assert every == ["diff_b_layer", "sites_small_layer", "sites_b_layer", "redline_zones_small_layer",
+                     "redline_zones_b_layer", *UNDER]
+    themes = {p.get("name"): p for p in root.findall("visibility-presets/visibility-preset")}
+    assert list(themes) == ["small (baseline)", "b"]
+    for name, theme in themes.items():
+        assert (theme.get("has-checked-group-info"), theme.get("has-expanded-info")) == ("1", "0")
+        assert [(n.get("id"), n.get("visible"), n.get("style")) for n in theme.findall("layer")] == [
+            (i, "1" if i in [*OWN[name], *UNDER] else "0", "default") for i in every]
+        assert [n.get("id") for n in theme.findall("checked-group-nodes/checked-group-node")] == [
+            RUNS_GROUP, f"{RUNS_GROUP}/{name}"]
+
+
+def test_each_run_has_a_layout_following_its_theme_titled_with_it_keying_only_its_layers(
+        small_compare_run: MadeRun):
+    """No layout of every run at once (its legend would key the runs not shown): one per run, in
+    the runs' order. Its title's first line names the run and its part, the rest is the run's
+    plan.qgs title under its first line (solver outcome, objective, the gap in bn yuan)."""
+    out = small_compare_run.out
+    root = parse((out / "compare.qgs").read_text(encoding="utf-8"))
+    found = layouts(root)
+    assert list(found) == ["small (baseline)", "b"]
+    firsts = {"small (baseline)": "small (baseline): capacity plan 2023-2024",
+              "b": "b against the baseline small: capacity plan 2023-2024"}
+    for name, layout in found.items():
+        frame = item(layout, "map")
+        assert (frame.get("followPreset"), frame.get("followPresetName"), frame.get("keepLayerSet")) == (
+            "true", name, "false")
+        own = plan_title(out / ("small" if name.startswith("small") else "b")).split("\n")
+        assert len(own) == 3 and own[2].startswith("absolute gap ")
+        assert item(layout, "title").get("labelText") == "\n".join([firsts[name], *own[1:]])
+        legend = item(layout, "legend")
+        assert [n.get("id") for n in legend.iter("layer-tree-layer")] == [*OWN[name], *UNDER]
+        assert legend.get("map_uuid") == frame.get("uuid")
+    assert "This sheet: b against the baseline small (its plan.gpkg in the folder b; its changes: diff.geojson)" in (
+        item(found["b"], "source").get("labelText", ""))
+
+
+def test_a_run_within_tolerance_is_noted_on_its_own_sheet_only(small_compare_run: MadeRun, tmp_path: Path):
+    for sub in ("small", "b"):
+        shutil.copytree(small_compare_run.out / sub, tmp_path / sub)
+    text = compare_project_text(tmp_path, [("small", "small"), ("b", "b")], "Point", diff_style("Point"),
+                                differences={"b": RunDifference(WITHIN, -0.201, 0.159)})
+    assert text is not None
+    notes = {name: [i.get("labelText") for i in layout.findall("LayoutItem") if i.get("id") == "note"]
+             for name, layout in layouts(parse(text)).items()}
+    assert notes == {"small (baseline)": [], "b": [
+        "b against small: objective difference within solver tolerance (proven range -0.21 to 0.16 bn yuan). Its "
+        "changes on this map (hollow) are between plans of indistinguishable cost, not effects of the change."]}
+
+
+def test_a_failed_baseline_gives_the_other_run_its_own_sheet(small_compare_run: MadeRun, tmp_path: Path):
+    (tmp_path / "small").mkdir()
+    shutil.copytree(small_compare_run.out / "b", tmp_path / "b")
+    text = compare_project_text(tmp_path, [("small", "small"), ("b", "b")], "Point", diff_style("Point"))
+    assert text is not None
+    root = parse(text)
+    (layout,) = layouts(root).values()
+    assert layout.get("name") == "b"
+    assert item(layout, "title").get("labelText", "").split("\n")[0] == "b: capacity plan 2023-2024"
+    assert [p.get("name") for p in root.findall("visibility-presets/visibility-preset")] == ["b"]
+
+
+PROBE = r'''
+import json, os, sys
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from qgis.core import (QgsApplication, QgsLayerTreeModel, QgsLayoutExporter, QgsLayoutItemLabel,
+                       QgsLayoutItemLegend, QgsLayoutItemMap, QgsProject)
+app = QgsApplication([], False)
+app.initQgis()
+project = QgsProject.instance()
+result = {"read": project.read(sys.argv[1]), "layouts": {}}
+themes = project.mapThemeCollection()
+result["themes"] = {name: [themes.mapThemeVisibleLayerIds(name), sorted(themes.mapThemeState(name).checkedGroupNodes())]
+                    for name in themes.mapThemes()}
+for layout in project.layoutManager().printLayouts():
+    legend = next(i for i in layout.items() if isinstance(i, QgsLayoutItemLegend))
+    frame = next(i for i in layout.items() if isinstance(i, QgsLayoutItemMap))
+    title = next(i for i in layout.items() if isinstance(i, QgsLayoutItemLabel) and i.id() == "title")
+    model = legend.model()
+    lines = []
+    def walk(index, depth):
+        for row in range(model.rowCount(index)):
+            child = model.index(row, 0, index)
+            lines.append([depth, model.data(child, 0)])
+            walk(child, depth + 1)
+    walk(model.index(-1, -1), 0)
+    settings = QgsLayoutExporter.ImageExportSettings()
+    settings.dpi = 40
+    png = os.path.join(sys.argv[2], layout.name() + ".png")
+    exported = QgsLayoutExporter(layout).exportToImage(png, settings) == QgsLayoutExporter.Success
+    result["layouts"][layout.name()] = {
+        "follows": [frame.followVisibilityPreset(), frame.followVisibilityPresetName()],
+        "drawn": [layer.id() for layer in frame.layersToRender()], "title": title.currentText(),
+        "legend": lines, "exported": exported}
+# Choosing b's theme in the layer panel ticks b's group in place of the baseline's.
+root = project.layerTreeRoot()
+themes.applyTheme("b", root, QgsLayerTreeModel(root))
+result["after"] = [[g.name(), g.itemVisibilityChecked()] for g in root.children()[0].children()]
+result["shown"] = [layer.id() for layer in root.checkedLayers()]
+print(json.dumps(result))
+app.exitQgis()
+'''
+
+
+def test_qgis_reads_each_run_s_theme_and_prints_each_run_s_layout_with_only_its_layers(
+        qgis: None, small_compare_run: MadeRun, tmp_path: Path):  # noqa: F811
+    """In QGIS 3.22: the themes hold each run's layers and groups; each layout's map draws its
+    run's theme while the layer panel shows the baseline; its legend lists only the run's layers
+    and those under the groups, each once; every layout exports to an image, b's differing from
+    the baseline's (its changes drawn); choosing b's theme in the panel shows b alone."""
+    out = copied(small_compare_run.out, tmp_path / "cmp")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
+    (tmp_path / "xdg").mkdir(mode=0o700)
+    (tmp_path / "png").mkdir()
+    done = subprocess.run([QGIS_PYTHON, "-c", PROBE, str(out / "compare.qgs"), str(tmp_path / "png")],
+                          capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["read"] is True
+    assert result["themes"] == {name: [[*own, *UNDER], sorted([RUNS_GROUP, f"{RUNS_GROUP}/{name}"])]
+                                for name, own in OWN.items()}
+    root = parse((out / "compare.qgs").read_text(encoding="utf-8"))
+    names = {n.findtext("id"): n.findtext("layername") for n in root.findall("projectlayers/maplayer")}
+    assert list(result["layouts"]) == ["small (baseline)", "b"]
+    for name, own in OWN.items():
+        seen = result["layouts"][name]
+        assert seen["follows"] == [True, name]
+        assert seen["drawn"] == [*own, *UNDER]
+        assert seen["title"] == item(layouts(root)[name], "title").get("labelText")
+        tops = [text for depth, text in seen["legend"] if depth == 0]
+        assert tops == [names[i] for i in [*own, *UNDER]]
+        assert seen["exported"] is True
+    images = {name: (tmp_path / "png" / f"{name}.png").read_bytes() for name in OWN}
+    assert all(data.startswith(b"\x89PNG") for data in images.values())
+    assert images["b"] != images["small (baseline)"]
+    assert result["after"] == [["small (baseline)", False], ["b", True]]
+    assert result["shown"] == [*OWN["b"], *UNDER]
