@@ -89,6 +89,11 @@ class ModelInputs:
     arc_km: Mapping[tuple[str, str], float] = field(default_factory=dict)
     max_distance_km: Mapping[str, float] = field(default_factory=dict)
     transport_yuan_per_t_km: float = 0.0
+    #: Sources that offer a supply but are not in SOURCES (prospective ones the scenario leaves
+    #: out): source -> its resource, and (source, site) -> road km, measured as `arc_km` is. Only
+    #: the texts that explain a plan read them; the formulation does not.
+    left_out_source_resource: Mapping[str, str] = field(default_factory=dict)
+    left_out_arc_km: Mapping[tuple[str, str], float] = field(default_factory=dict)
 
     # Chain: units of upstream product per unit of downstream product, and local-cover shares.
     input_units_per_unit: Mapping[tuple[str, str], float] = field(default_factory=dict)

@@ -214,8 +214,8 @@ def test_presolve_proximity_leaves_too_little_room() -> None:
     conflicts = explain_infeasibility(inputs, SETTINGS, UNITS).conflicts
     assert [c.instance for c in conflicts] == [RuleInstance("capacity_target", ("P", 2030)),
                                               RuleInstance("land", ("c2",)), RuleInstance("proximity", ("c1", "ore"))]
-    assert conflicts[2].sentence == ("p needs ore within 10 km of a source: no c1 site is (the nearest of the "
-                                     "others is 50 km away)")
+    assert conflicts[2].sentence == ("p needs ore within 10 km of a source: no c1 site is within 10 km of one (the "
+                                     "nearest lies 50 km away)")
 
 
 def test_presolve_hosting_limit() -> None:

@@ -2,12 +2,13 @@
 HiGHS searches (best plan, bound, gap, elapsed time) and a count of the runs of a batch (tqdm bar)
 with the runs under way and how long each has run, and the time left where runs are alike.
 
-Library code announces what it does through the module functions `phase`, `solver_line` and
-`steps`; they do nothing unless a `Reporter` is active (`with reporting(Reporter()):`, as the
-command line does), so the Python front door and the tests stay silent. On a terminal a phase
-and the solver's line are redrawn in place and batches get a tqdm bar; otherwise every event is
-one plain line. A reporter speaks only in the process that made it: worker processes of a
-batch are silent, and their runs are counted by the bar. While a count waits on its runs it
+Library code announces what it does through the module functions `phase`, `solver_line`,
+`status` (where a phase of many solves stands) and `steps`; they do nothing unless a `Reporter`
+is active (`with reporting(Reporter()):`, as the command line does), so the Python front door
+and the tests stay silent. On a terminal a phase, the solver's line and a status line are redrawn
+in place and batches get a tqdm bar; otherwise every event is one plain line (a status line at
+most every PLAIN_EVERY_S). A reporter speaks only in the process that made it: worker processes
+of a batch are silent, and their runs are counted by the bar. While a count waits on its runs it
 beats (`Steps.beat`: about every BEAT_S from the loop that waits on worker processes, and from the
 solver's callbacks when the runs solve in this process): the bar's clock and the runs under way
 are redrawn, and without a terminal a plain line is written every PLAIN_EVERY_S.
@@ -274,6 +275,45 @@ def phase_alone(name: str) -> Iterator[None]:
         finally:
             if reporter is not None:
                 reporter.counting -= 1
+
+
+class Status:
+    """Where a phase made of many solves stands (e.g. the diagnosis: its step, the rules tested and
+    kept), as one line `<name> <seconds> s: <text>`, the seconds counted from when the line was
+    made (`status`): redrawn in place on a terminal at most every REDRAW_S; otherwise a plain line
+    at most every PLAIN_EVERY_S, the first one PLAIN_EVERY_S after it was made, so that a short
+    phase stays one phase line. It speaks inside `phase_alone`, whose phase it details; while a
+    count of runs is open (`steps`), the count beats instead."""
+
+    def __init__(self, reporter: Reporter, name: str):
+        self.reporter, self.name = reporter, name
+        self.started = time.perf_counter()
+        self._last = self.started
+
+    def show(self, text: str) -> None:
+        """Say where the phase stands now, in `text` (e.g. "step 2 of 3, ...: 23 of 76 tested"),
+        unless the line was drawn too recently (see the class docstring)."""
+        reporter = self.reporter
+        if reporter.counts:
+            reporter.counts[-1].beat()
+            return
+        now = time.perf_counter()
+        if now - self._last < (REDRAW_S if reporter.live else PLAIN_EVERY_S):
+            return
+        self._last = now
+        reporter.redraw(f"{self.name} {now - self.started:.1f} s: {text}")
+
+
+class _NoStatus:
+    def show(self, text: str) -> None:
+        pass
+
+
+def status(name: str) -> Status | _NoStatus:
+    """A `Status` line of phase `name` (e.g. "diagnose") on the active reporter, its clock started
+    now; it does nothing when progress is off (no reporter, `--quiet`)."""
+    reporter = active()
+    return Status(reporter, name) if reporter is not None else _NoStatus()
 
 
 #: The search being reported: its kind, "solve" (plans of the model) or "bound" (a relaxation

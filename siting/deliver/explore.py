@@ -57,7 +57,7 @@ from siting.deliver.styles import (
 )
 from siting.deliver.tables import csv_text, markdown_table
 from siting.optimize.alternatives import Alternative, comparison, distinct, robustness
-from siting.optimize.explain import Diagnosis, conflict_headline, relax_text
+from siting.optimize.explain import Diagnosis, relax_text
 from siting.prepare.spatial import RedlineSettings, SpatialResult, buffered_zone
 
 FileContent = str | Callable[[Path], None]
@@ -346,20 +346,17 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
     """The explanation as a report: the rules with their settings, the least change, the
     pre-solve findings and the map."""
     lines = [f"# Why {scenario} has no plan", ""]
-    count = len(diagnosis.conflicts)
-    if diagnosis.feasible or not count:  # never "0 rules cannot be met together"
-        lines.append(diagnosis.headline() + ".")
-    else:
-        lines.append(conflict_headline(count)
-                     + ("." if count == 1 else "; dropping any one of them makes a plan possible.")
-                     + ("" if diagnosis.irreducible else
-                        " A solve of the diagnosis ran out of time, so the set may hold more rules than needed."))
+    lines.append(diagnosis.headline() + ".")  # never "0 rules cannot be met together"
+    if diagnosis.stopped:
+        lines += ["", diagnosis.stopped[:1].upper() + diagnosis.stopped[1:] + "."]
     lines += ["", "| rule | what it asks | scenario setting |", "|---|---|---|"]
     for number, conflict in enumerate(diagnosis.conflicts, start=1):
         lines.append(f"| {number} | {conflict.sentence.replace('|', '/')} | `{conflict.setting}` |")
     changes = [c for c in diagnosis.conflicts if c.relax_by > 0]
     if changes:
-        lines += ["", "The least change that makes a plan possible (each rule's slack weighed against its size): "
+        lines += ["", ("The least change that makes a plan possible (each rule's slack weighed against its size): "
+                       if diagnosis.least_proven else
+                       "A change that makes a plan possible (its search stopped before proving it the least): ")
                   + "; ".join(relax_text(c) for c in changes) + "."]
     if presolve:
         lines += ["", "## Found before solving", ""] + [f"- {finding}" for finding in presolve]

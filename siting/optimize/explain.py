@@ -7,17 +7,25 @@ slack (`ElasticModel`); the red line and proximity, which act through the model'
 are restated as rows (`sum x[s,p,m,t] <= 0` for an excluded pair, the land left outside the
 zone as a land row, no shipment along an arc beyond the limit) on a model built without them.
 
-`explain_infeasibility` then finds an irreducible conflict, Chinneck's way:
-1. elastic filter: minimise the weighted slack (each row's slack over max(1, |rhs|)); the
-   instances that need slack are made hard; repeat until the hard instances alone are
-   infeasible. They hold a conflict.
-2. deletion filter: drop each hard instance in turn (its rows off); if the rest is still
-   infeasible it stays dropped, else it is part of the conflict. What is left is irreducible:
-   dropping any one of its rules makes a plan possible. Each trial first solves the LP
-   relaxation (integer variables continuous within their bounds, set through the variables'
-   public `domain`): when that is infeasible, so is the MIP, and no MIP is solved.
-3. the least change: one more elastic solve over the conflict alone says which of its rules
-   gives way at the least weighted cost, and by how much.
+`explain_infeasibility` then finds an irreducible conflict by Chinneck's deletion filter:
+1. the rules together: all instances hard (no slack), one solve. A plan means there is no
+   conflict to explain (`Diagnosis.feasible`); otherwise they hold one.
+2. deletion filter: drop each instance in turn, in registry order (its rows off); if the rest
+   is still infeasible it stays dropped, else it is part of the conflict. What is left is
+   irreducible: dropping any one of its rules makes a plan possible. Each trial is one MIP
+   feasibility solve of the hard rows (no objective to optimise), which HiGHS decides fast:
+   0.06-0.4 s each on scenarios/yunnan_2024.yaml with a 30 km red-line buffer, strict targets
+   and no chain balance (76 rules, 15 in the conflict: 15 s in all). Chinneck's elastic filter
+   before it (minimise the weighted slack, make the rules that need some hard, repeat) is not
+   used: on that instance its 12 weighted-slack MIPs took 216 s, 10 of them stopped at their
+   20 s limit, for the same conflict. Nor is an LP screen of each trial: its relaxation decided
+   none of the 76 trials there and took a third of their time (a MIP whose relaxation is
+   infeasible is proven so at its root anyway).
+3. the least change: one elastic solve over the conflict alone says which of its rules gives
+   way at the least weighted cost (each row's slack over max(1, |rhs|)), and by how much.
+
+The diagnosis stops at the lower of DIAGNOSIS_TOTAL_LIMIT_S and the run's time limit: the rules
+not yet tried then stay in the set, which is not irreducible and says so (`Diagnosis.stopped`).
 
 Each rule of the conflict is described with its figures (`Conflict.sentence`), with the
 sites, clusters, red-line products and sources it involves, for the map, and the scenario
@@ -63,8 +71,17 @@ from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve
 #: Longest a single solve of the diagnosis may take (seconds); the scenario's limit if lower.
 DIAGNOSIS_SOLVE_LIMIT_S = 20.0
 
-#: Time after which the deletion filter stops and keeps the rules not yet tried (seconds).
+#: Longest the whole diagnosis may take (seconds), or the run's time limit (`time_limit_s` of
+#: the solver settings: solver.time_limit_s or --time-limit) if lower: then the deletion filter
+#: stops and keeps the rules not yet tried.
 DIAGNOSIS_TOTAL_LIMIT_S = 300.0
+
+#: Seconds the least change is sought for at least, also once the diagnosis's time is up: a
+#: diagnosis may so end up to this much past its limit (plus HiGHS's own overrun of a limit).
+LEAST_CHANGE_MIN_S = 1.0
+
+#: The shortest time limit a solve of the diagnosis is given (seconds; HiGHS needs one above 0).
+MIN_SOLVE_S = 0.01
 
 #: Slack below this (in the row's own unit, relative to max(1, |rhs|)) is solver noise.
 SLACK_TOLERANCE = 1e-6
@@ -220,16 +237,6 @@ class ElasticModel:
                      for i in model.ELASTIC_ROW),
             sense=pyo.minimize)
         self.solver = new_solver()
-        # The LP relaxation (integer variables made continuous within their bounds) screens the
-        # deletion filter: a relaxation proven infeasible proves the MIP infeasible, with no MIP.
-        self.integer_vars = [(var, var.domain) for var in model.component_data_objects(pyo.Var, descend_into=True)
-                             if var.is_integer() and not var.fixed]
-        for var, _domain in self.integer_vars:
-            var.setlb(var.lb)  # the domain's own bounds made explicit, kept when the domain is relaxed
-            var.setub(var.ub)
-        self.lp_solver = new_solver()
-        self.lp_solves = 0
-        self.lp_seconds = 0.0
         self.mip_solves = 0
         self.mip_seconds = 0.0
 
@@ -359,25 +366,19 @@ class ElasticModel:
             if self.state.get(instance) != wanted:
                 self.set_state(instance, wanted)
 
-    def relaxation_infeasible(self) -> bool:
-        """True when the LP relaxation of the current states is proven infeasible, which proves
-        the MIP infeasible too; False when it is feasible or undecided."""
-        started = time.perf_counter()
-        for var, _domain in self.integer_vars:
-            var.domain = pyo.Reals
-        try:
-            report = solve_model(self.model, self.settings, self.lp_solver)
-        finally:
-            for var, domain in self.integer_vars:
-                var.domain = domain
-        self.lp_solves += 1
-        self.lp_seconds += time.perf_counter() - started
-        return report.infeasible and not report.has_solution
+    def _settings(self, limit_s: float | None) -> SolverSettings:
+        """The solver settings with the time limit lowered to `limit_s` (s) when given, but to
+        no less than MIN_SOLVE_S."""
+        if limit_s is None or limit_s >= self.settings.time_limit_s:
+            return self.settings
+        return dataclasses.replace(self.settings, time_limit_s=max(limit_s, MIN_SOLVE_S))
 
-    def solve(self) -> tuple[SolveReport, dict[RuleInstance, float]]:
-        """Minimise the weighted slack; the slack of each instance that needs some (row units)."""
+    def solve(self, limit_s: float | None = None) -> tuple[SolveReport, dict[RuleInstance, float]]:
+        """Minimise the weighted slack (within `limit_s` seconds, or the settings' limit); the
+        slack of each instance that needs some (row units). With no instance elastic, this is
+        whether the hard ones can hold together: a plan, or infeasible."""
         started = time.perf_counter()
-        report = solve_model(self.model, self.settings, self.solver)
+        report = solve_model(self.model, self._settings(limit_s), self.solver)
         self.mip_solves += 1
         self.mip_seconds += time.perf_counter() - started
         slack: dict[RuleInstance, float] = {}
@@ -439,9 +440,13 @@ class Diagnosis:
     """The explanation of an infeasible plan.
 
     conflicts: the rules of the irreducible conflict, in registry order; irreducible: False
-    when a solve of the diagnosis ran out of time, so that the set may hold more than needed;
-    feasible: True when the elastic model needs no slack (the plan is feasible after all);
-    solves: the number of solves it took.
+    when a solve of the diagnosis ran out of time or the diagnosis reached its time limit, so
+    that the set may hold more than needed; feasible: True when the elastic model needs no slack
+    (the plan is feasible after all); solves: the number of solves it took; stopped: when the
+    diagnosis reached its time limit before trying every rule, that said in words, with how to
+    get a finer one ("" otherwise); least_proven: False when the search for the least change
+    stopped before proving it the least (within the gap asked), so that `relax_by` is a change
+    that makes a plan possible, not proven the least.
     """
 
     conflicts: tuple[Conflict, ...]
@@ -449,6 +454,8 @@ class Diagnosis:
     feasible: bool = False
     solves: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    stopped: str = ""
+    least_proven: bool = True
 
     def headline(self) -> str:
         """The first sentence of the explanation, without its closing mark: how many rules
@@ -459,20 +466,26 @@ class Diagnosis:
             return "every rule can be met: the elastic model needs no slack"
         if not self.conflicts:
             return NO_RULE_TO_BLAME + ("" if self.irreducible else ", or a solve of the diagnosis ran out of time")
-        return (conflict_headline(len(self.conflicts))
-                + ("" if self.irreducible else " (a solve ran out of time: the set may hold more rules than needed)")
-                + ("" if len(self.conflicts) == 1 else "; dropping any one of them makes a plan possible"))
+        if self.irreducible:
+            return conflict_headline(len(self.conflicts)) + (
+                "" if len(self.conflicts) == 1 else "; dropping any one of them makes a plan possible")
+        why = "the diagnosis stopped at its time limit" if self.stopped else "a solve ran out of time"
+        return conflict_headline(len(self.conflicts)) + f" ({why}: the set may hold more rules than needed)"
 
     def lines(self) -> list[str]:
-        """The explanation as lines of text: the rules, then the least change."""
+        """The explanation as lines of text: the rules, the least change, then why the diagnosis
+        stopped at its time limit (`stopped`) when it did."""
         if self.feasible or not self.conflicts:
-            return [self.headline()]
+            return [self.headline()] + ([self.stopped] if self.stopped else [])
         out = [self.headline() + ":"]
         out += [f"  - {c.sentence} [{c.setting}]" for c in self.conflicts]
         changes = [c for c in self.conflicts if c.relax_by > 0]
         if changes:
-            out.append("the least change that makes a plan possible: "
+            out.append(("the least change that makes a plan possible: " if self.least_proven else
+                        "a change that makes a plan possible (its search stopped before proving it the least): ")
                        + "; ".join(relax_text(c) for c in changes))
+        if self.stopped:
+            out.append(self.stopped)
         out += list(self.notes)
         return out
 
@@ -506,6 +519,10 @@ class Words:
     def cluster(self, cluster: object) -> str:
         """A cluster: "kunming" -> "Kunming"."""
         return self.names.cluster(cluster) if self.names is not None else str(cluster)
+
+    def site(self, site: object) -> str:
+        """A site by its map name: "yuxi_longquan" -> "Yuxi high-tech zone"."""
+        return self.names.site(site) if self.names is not None else str(site)
 
     def product(self, product: object) -> str:
         """A product or a target group: "fepo4" -> "FePO4", "cathode" -> "Cathode"."""
@@ -639,63 +656,83 @@ def explain_infeasibility(inputs: ModelInputs, settings: SolverSettings, units: 
     red-line rule its product's setbacks where it sets them); without it, the keys alone
     (`setting_text`). Each solve is limited to `solve_limit_s` seconds (or the scenario's limit
     if lower); a solve that ends undecided keeps its rule in the set and marks the diagnosis not
-    irreducible, as does running past `total_limit_s` seconds, after which the rules not yet
-    tried stay in the set.
+    irreducible. The whole diagnosis is limited to the lower of `total_limit_s` and the run's
+    limit (`settings.time_limit_s`), with LEAST_CHANGE_MIN_S more for the least change: when the
+    limit stops the deletion filter, the rules not yet tried stay in the set, and the diagnosis
+    is not irreducible and says why (`Diagnosis.stopped`).
+
+    While it works, a status line (siting/config/progress.py `status`) says which step it is on,
+    how many rules it has tried out of how many, how many it has kept and the seconds elapsed.
     """
-    # The solves' own progress lines would show slack as money: the phase is announced instead.
+    status = progress.status("diagnose")  # made before the solves' own lines are silenced
+    # The solves' own progress lines would show slack as money: the status line speaks instead.
     with progress.phase("diagnosis"), progress.reporting(None):
-        return _explain(inputs, settings, units, solve_limit_s, total_limit_s, names, scenario)
+        return _explain(inputs, settings, units, solve_limit_s, total_limit_s, names, scenario, status.show)
 
 
 def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, str] | None,
              solve_limit_s: float, total_limit_s: float, names: Names | None = None,
-             scenario: Scenario | None = None) -> Diagnosis:
+             scenario: Scenario | None = None, say: Callable[[str], None] = lambda _text: None) -> Diagnosis:
     started = time.perf_counter()
-    quick = dataclasses.replace(settings, time_limit_s=min(settings.time_limit_s, solve_limit_s))
-    elastic = ElasticModel(inputs, quick)
+    limit = min(settings.time_limit_s, total_limit_s)
+
+    def left() -> float:
+        return limit - (time.perf_counter() - started)
+
+    # Each solve gets at most solve_limit_s, and the time left (`left`) before the least change.
+    elastic = ElasticModel(inputs, dataclasses.replace(settings, time_limit_s=solve_limit_s))
+    order = sorted(elastic.instances, key=_registry_order)
+    total = len(order)
     solves = 0
-    decided = True
-    hard: list[RuleInstance] = []
-    # 1. elastic filter
-    while True:
-        elastic.set_states({i: (HARD if i in hard else ELASTIC) for i in elastic.instances})
-        report, slack = elastic.solve()
-        solves += 1
-        if not report.has_solution:
-            if not report.infeasible:
-                decided = False
-            break
-        if not slack:
-            if not hard:
-                return Diagnosis((), True, feasible=True, solves=solves)
-            decided = False  # the elastic solve found no slack needed without proving the hard set infeasible
-            break
-        hard.extend(sorted((i for i in slack if i not in hard), key=elastic.instances.index))
+    # 1. the rules together, all hard: a plan means there is no conflict to explain
+    say(f"step 1 of 3, all {_count(total, 'rule')} at once")
+    elastic.set_states(dict.fromkeys(order, HARD))
+    report, _slack = elastic.solve(left())
+    solves += 1
+    if report.has_solution:
+        return Diagnosis((), True, feasible=True, solves=solves)
+    proven = report.infeasible  # the rules kept are proven to conflict
     # 2. deletion filter, in the order of the rules
-    order = sorted(hard, key=_registry_order)
     kept = list(order)
+    decided = True
+    tried = 0
     for instance in order:
-        if time.perf_counter() - started > total_limit_s:
-            decided = False
+        say(f"step 2 of 3, dropping each rule in turn: {tried} of {total} tried, {len(kept) - (total - tried)} kept")
+        if left() <= 0:
             break
         trial = [i for i in kept if i != instance]
         elastic.set_states(dict.fromkeys(trial, HARD))
+        report, _slack = elastic.solve(left())
         solves += 1
-        if elastic.relaxation_infeasible():
-            kept = trial
-            continue
-        report, _slack = elastic.solve()
+        tried += 1
         if report.infeasible and not report.has_solution:
-            kept = trial
+            kept, proven = trial, True
         elif not report.has_solution:
             decided = False
+    stopped = _stopped_text(settings.time_limit_s, total_limit_s, tried, total) if tried < total else ""
+    if stopped:
+        progress.phase_ended("stopped at the time limit", f"{tried} of {total} rules tried, "
+                             f"{total - tried} left in the set untried")
     # 3. the least change over the conflict alone
+    say(f"step 3 of 3, the least change over the {_count(len(kept), 'rule')} kept")
     elastic.set_states(dict.fromkeys(kept, ELASTIC))
-    report, slack = elastic.solve()
+    report, slack = elastic.solve(max(left(), LEAST_CHANGE_MIN_S))
     solves += 1
     describe = Describer(inputs, units or {}, kept, names, scenario)
     conflicts = tuple(describe.conflict(i, slack.get(i, 0.0)) for i in kept)
-    return Diagnosis(conflicts, decided, solves=solves)
+    return Diagnosis(conflicts, decided and proven and not stopped, solves=solves, stopped=stopped,
+                     least_proven=report.proven_optimal)
+
+
+def _stopped_text(run_limit_s: float, total_limit_s: float, tried: int, total: int) -> str:
+    """Why the deletion filter stopped with rules untried, and how to get a finer diagnosis."""
+    if run_limit_s <= total_limit_s:
+        which = (f"the run's time limit of {run_limit_s:g} s (solver.time_limit_s or --time-limit); a larger "
+                 "--time-limit gives a finer diagnosis")
+    else:
+        which = f"its own limit of {total_limit_s:g} s, whatever the run's time limit"
+    return (f"the diagnosis stopped at {which}. It had tried dropping {tried} of the {total} rules; the "
+            f"{total - tried} not tried stay in the set, so it may hold more rules than needed")
 
 
 def _registry_order(instance: RuleInstance) -> tuple[int, int, str]:
@@ -868,24 +905,56 @@ class Describer:
         return tuple(keys)
 
     def _proximity(self, i: RuleInstance) -> dict[str, Any]:
+        """The sites of the cluster beyond the limit from every source the plan may use, the
+        nearest such source, and the sources left out of the plan (prospective ones) that lie
+        within the limit of one of those sites, which cite spatial.include_prospective_sources."""
         cluster, resource = i.key
-        limit = self.inputs.max_distance_km[resource]
-        nearest = nearest_sources(self.inputs)
+        inputs = self.inputs
+        limit = inputs.max_distance_km[resource]
+        nearest = nearest_sources(inputs)
         sites = self.sites_in(cluster)
         far = [s for s in sites if (s, resource) not in nearest or nearest[(s, resource)][1] > limit]
-        needing = [p for p in self.inputs.PRODUCTS if self.inputs.resource_t_per_unit.get((p, resource), 0.0) > 0]
+        needing = [p for p in inputs.PRODUCTS if inputs.resource_t_per_unit.get((p, resource), 0.0) > 0]
         closest = min((nearest[(s, resource)][1] for s in far if (s, resource) in nearest), default=None)
-        sources = tuple(k for k in self.inputs.SOURCES if self.inputs.resource_of_source[k] == resource)
+        sources = tuple(k for k in inputs.SOURCES if inputs.resource_of_source[k] == resource)
         within = len(sites) - len(far)
         place = self.words.cluster(cluster)
-        which = (f"no {place} site is" if within == 0 else
-                 f"{within} of {place}'s {_count(len(sites), 'site')} {'is' if within == 1 else 'are'}")
-        text = (f"{self.words.products(needing) or 'products'} need{'s' if len(needing) == 1 else ''} "
-                f"{self.words.resource(resource)} within "
-                f"{limit:g} km of a source: {which}"
-                + (f" (the nearest of the others is {closest:,.0f} km away)" if closest is not None else ""))
-        return {"sentence": text, "unit": "modules", "sites": tuple(far), "clusters": (cluster,), "sources": sources,
-                "settings": (("constraints", "proximity", "max_distance_km", resource),)}
+        named = self.words.resource(resource)
+        prospective = [k for k, r in inputs.left_out_source_resource.items() if r == resource]
+        source = "a producing source" if prospective else "a source"
+        which = (f"no {place} site is within {limit:g} km of one" if within == 0 else
+                 f"only {within} of {place}'s {_count(len(sites), 'site')} {'is' if within == 1 else 'are'} within "
+                 f"{limit:g} km of one")
+        if closest is not None:
+            which += f" ({'from the others, ' if within else ''}the nearest lies {closest:,.0f} km away)"
+        elif not sources:
+            which += f", as no {'producing ' if prospective else ''}source of {named} is open to the plan"
+        text = (f"{self.words.products(needing) or 'products'} need{'s' if len(needing) == 1 else ''} {named} within "
+                f"{limit:g} km of {source}: {which}")
+        left_out = self._left_out_within(prospective, far, limit, place)
+        if left_out:
+            text += "; " + "; ".join(left_out.values())
+        settings: tuple[tuple[Any, ...], ...] = (("constraints", "proximity", "max_distance_km", resource),)
+        if left_out:
+            settings += (("spatial", "include_prospective_sources"),)
+        return {"sentence": text, "unit": "modules", "sites": tuple(far), "clusters": (cluster,),
+                "sources": sources + tuple(left_out), "settings": settings}
+
+    def _left_out_within(self, left_out: Sequence[str], sites: Sequence[str], limit: float, place: str
+                         ) -> dict[str, str]:
+        """Each source of `left_out` (sources the plan may not use) within `limit` km of one of
+        `sites` (of cluster `place`), in words: "lithium_xiaoshiqiao, prospective and left out,
+        lies 15.9 km from Yuxi high-tech zone (within 100 km of 5 Yuxi sites)"."""
+        said = {}
+        arc_km = self.inputs.left_out_arc_km
+        for k in left_out:
+            km = {s: arc_km[(k, s)] for s in sites if (k, s) in arc_km and arc_km[(k, s)] <= limit}
+            if not km:
+                continue
+            site = min(km, key=lambda s: (km[s], sites.index(s)))
+            said[k] = (f"{k}, prospective and left out, lies {km[site]:,.1f} km from {self.words.site(site)}"
+                       + (f" (within {limit:g} km of {len(km)} {place} sites)" if len(km) > 1 else ""))
+        return said
 
     def _source_limit(self, i: RuleInstance) -> dict[str, Any]:
         resource = i.key[0]

@@ -44,6 +44,18 @@ def active_sources(spatial: SpatialResult, include_prospective: bool) -> SourceT
     return SourceTable(frame.loc[keep, ["id", "resource", "supply_t_per_yr"]].reset_index(drop=True))
 
 
+def prospective_left_out(spatial: SpatialResult, include_prospective: bool, resources: tuple[str, ...]
+                         ) -> dict[str, str]:
+    """Source id -> resource of each prospective source with a positive supply of one of
+    `resources` that `active_sources` leaves out (none when the scenario includes them), in the
+    sources layer's order."""
+    frame = spatial.sources
+    if include_prospective or not len(frame):
+        return {}
+    keep = (frame["status"] == "prospective") & (frame["supply_t_per_yr"] > 0) & frame["resource"].isin(resources)
+    return dict(zip(frame.loc[keep, "id"], frame.loc[keep, "resource"], strict=True))
+
+
 def discount_factors(years: list[int], rate: float) -> dict[int, float]:
     """df[t] = (1 + rate) ** -(t - t0), t0 the first year."""
     return {t: (1.0 + rate) ** -(t - years[0]) for t in years}
@@ -334,6 +346,10 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
                 arc_km[(k, site)] = km
     by_id = sorted(arc_sources)
     arcs = [(k, site) for site in sites for k in by_id]
+    left_out = prospective_left_out(spatial, s.spatial.include_prospective_sources, resources)
+    left_out_rows = distance[list(left_out)].to_numpy(dtype=float).tolist()
+    left_out_km = {(k, site): km for site, km_row in zip(sites, left_out_rows, strict=True)
+                   for k, km in zip(left_out, km_row, strict=True)}
     groups = target_groups(loaded)
     lead = {cl: tuple(ps) for cl, ps in c.differentiation.lead_products.items()}
     enabled = frozenset(f.name for f in FAMILIES if getattr(c, f.section).enabled)
@@ -367,6 +383,8 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
         arc_km=arc_km,
         max_distance_km=dict(c.proximity.max_distance_km),
         transport_yuan_per_t_km=c.supply.transport_yuan_per_t_km,
+        left_out_source_resource=left_out,
+        left_out_arc_km=left_out_km,
         input_units_per_unit={(d, u): float(a) for d, p in catalog.products.items() for u, a in p.inputs.items()},
         chain_share_min=dict(c.chain_balance.min_local_share),
         TARGET_GROUPS=groups,
