@@ -94,4 +94,4 @@ def test_the_count_of_a_batch_says_infeasible_or_failed() -> None:
     counter.update(CaseSummary("b", False, error="PlanInfeasible: the plan is infeasible before solving:"))
     counter.update(CaseSummary("c", False, error="InputError: 1 problem in the input:"))
     assert [re.search(r"done \((.*)\),", line).group(1) for line in stream.getvalue().splitlines()] == [
-        "a: optimal", "b: infeasible", "c: failed"]
+        "a: optimal within the gap", "b: infeasible", "c: failed"]

@@ -90,7 +90,8 @@ def test_module_lifetime_is_required_and_lead_time_is_no_boolean(folder: Path):
     edit(folder / "catalog.yaml", "lifetime_yr: 10, ", "")
     edit(folder / "catalog.yaml", "    lead_time_yr: 1\n", "    lead_time_yr: true\n")
     assert problems(folder) == [
-        "catalog.yaml:33: products.cells.modules[0].lifetime_yr | required key is missing; add the years over which "
+        "catalog.yaml:33: products.cells.modules[0] (cells_10gwh).lifetime_yr "
+        "| required key is missing; add the years over which "
         "the module's capex is recovered: typically 15 yr for a chemical or materials plant, 10 yr for a cell line, "
         "e.g. lifetime_yr: 15, with its source under the module's sources, e.g. lifetime_yr: 'assumption: 15 years "
         "for chemical and materials plants (typical depreciation 10-20 years)'",

@@ -221,7 +221,8 @@ def test_show_does_what_its_help_says(base: Path, capsys):
 def test_a_missing_lifetime_is_told_its_typical_value_unit_and_source(base: Path):
     edit(base / "small" / "catalog.yaml", "lifetime_yr: 20, land_ha: 20}", "land_ha: 20}")
     assert problems(load_scenario, "small/scenario.yaml") == [
-        "small/catalog.yaml:12: products.fepo4.modules[0].lifetime_yr | required key is missing; add the years over "
+        "small/catalog.yaml:12: products.fepo4.modules[0] (fepo4_100kt).lifetime_yr "
+        "| required key is missing; add the years over "
         "which the module's capex is recovered: typically 15 yr for a chemical or materials plant, 10 yr for a cell "
         "line, e.g. lifetime_yr: 15, with its source under the module's sources, e.g. lifetime_yr: 'assumption: 15 "
         "years for chemical and materials plants (typical depreciation 10-20 years)'"]
@@ -416,8 +417,10 @@ def test_a_hint_missing_in_many_modules_is_given_once(base: Path):
     for written in ("lifetime_yr: 20, land_ha: 20}", "lifetime_yr: 20, land_ha: 10}", "lifetime_yr: 10, land_ha: 20}"):
         edit(base / "small" / "catalog.yaml", written, written.split(", ")[1])
     found = problems(load_scenario, "small/scenario.yaml")
-    assert found[0].startswith("small/catalog.yaml:12: products.fepo4.modules[0].lifetime_yr | required key is "
-                               "missing; add the years over which the module's capex is recovered: typically 15 yr")
+    assert found[0].startswith("small/catalog.yaml:12: products.fepo4.modules[0] (fepo4_100kt).lifetime_yr | "
+                               "required key is missing; add the years over which the module's capex is recovered: "
+                               "typically 15 yr")
     assert found[1:] == [
-        f"small/catalog.yaml:{line}: products.{p}.modules[0].lifetime_yr | required key is missing; add it: see "
-        "products.fepo4.modules[0].lifetime_yr above for its typical value" for line, p in ((20, "lfp"), (33, "cells"))]
+        f"small/catalog.yaml:{line}: products.{p}.modules[0] ({m}).lifetime_yr | required key is missing; add it: see "
+        "products.fepo4.modules[0] (fepo4_100kt).lifetime_yr above for its typical value"
+        for line, p, m in ((20, "lfp", "lfp_50kt"), (33, "cells", "cells_10gwh"))]

@@ -36,7 +36,8 @@ from tests.conftest import SMALL, edit
 from tests.test_front_details import problems
 
 #: The problem of `catalog.yaml` of `bad/`, after the file's name.
-NO_LIFETIME = (":12: products.fepo4.modules[0].lifetime_yr | required key is missing; add the years over which the "
+NO_LIFETIME = (":12: products.fepo4.modules[0] (fepo4_100kt).lifetime_yr "
+               "| required key is missing; add the years over which the "
                "module's capex is recovered: typically 15 yr for a chemical or materials plant, 10 yr for a cell line, "
                "e.g. lifetime_yr: 15, with its source under the module's sources, e.g. lifetime_yr: 'assumption: 15 "
                "years for chemical and materials plants (typical depreciation 10-20 years)'")

@@ -51,7 +51,8 @@ def test_a_catalog_schema_problem_and_a_scenario_reference_problem_come_together
     edit(folder / SCENARIO, "price_path: base", "price_path: bas")
     assert run_bad(folder, capsys) == (
         "error: 2 problems in the input:\n"
-        "  - catalog.yaml:20: products.lfp.modules[0].capacity | must be greater than 0 (got -5); give a value in "
+        "  - catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity "
+        "| must be greater than 0 (got -5); give a value in "
         "that range\n"
         "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
     )
@@ -62,7 +63,8 @@ def test_a_catalog_schema_problem_and_a_catalog_reference_problem_come_together(
     edit(folder / CATALOG, "inputs: {lfp: 2000}", "inputs: {lfx: 2000}")
     assert run_bad(folder, capsys) == (
         "error: 2 problems in the input:\n"
-        "  - catalog.yaml:20: products.lfp.modules[0].capacity | must be greater than 0 (got -5); give a value in "
+        "  - catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity "
+        "| must be greater than 0 (got -5); give a value in "
         "that range\n"
         "  - catalog.yaml:34: products.cells.inputs | unknown product (got 'lfx'); choose one of: fepo4, lfp, cells\n"
     )
@@ -262,7 +264,8 @@ LAYERS_UNREAD = {
         "scenario.yaml:13: spatial.invalid_geometry | must be 'repair' or 'reject' (got 'mend'); give one of those"),
     "catalog at fault": (
         CATALOG, "capacity: 50000,", "capacity: -5,",
-        "catalog.yaml:20: products.lfp.modules[0].capacity | must be greater than 0 (got -5); give a value in that "
+        "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity "
+        "| must be greater than 0 (got -5); give a value in that "
         "range"),
 }
 

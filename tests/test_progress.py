@@ -171,8 +171,8 @@ def test_steps_count_runs_with_time_left_in_plain_lines(monkeypatch: pytest.Monk
     counter.advance("proximity", "optimal")
     counter.advance("budget", "failed")
     assert stream.getvalue() == (
-        "rule costs: 1/3 done (redline: optimal), 2 s elapsed, about 4 s left\n"
-        "rule costs: 2/3 done (proximity: optimal), 4 s elapsed, about 2 s left\n"
+        "rule costs: 1/3 done (redline: optimal within the gap), 2 s elapsed, about 4 s left\n"
+        "rule costs: 2/3 done (proximity: optimal within the gap), 4 s elapsed, about 2 s left\n"
         "rule costs: 3/3 done (budget: failed), 6 s elapsed, about 0 s left\n")
     assert reporter.counting == 0
 
@@ -213,8 +213,8 @@ def test_rule_costs_report_a_bar_over_the_families(scenario: Path, tmp_path: Pat
     assert lines[0] == "rule costs: 0/4 done, 0 s elapsed; running: redline 0 s, proximity 0 s"
     family = "(redline|proximity|agglomeration|market)"
     under_way = rf"; running: {family} \d+ s(, {family} \d+ s)?"
-    counted = [line for line in lines if re.fullmatch(rf"rule costs: \d/4 done \({family}: optimal\), \d+ s elapsed"
-                                                      rf"({under_way})?", line)]
+    counted = [line for line in lines if re.fullmatch(rf"rule costs: \d/4 done \({family}: optimal within the gap\), "
+                                                      rf"\d+ s elapsed({under_way})?", line)]
     beats = [line for line in lines if re.fullmatch(rf"rule costs: \d/4 done, \d+ s elapsed{under_way}", line)]
     assert len(counted) == 4 and len(beats) >= 2
     assert len(counted) + len(beats) == len(lines)
@@ -249,10 +249,10 @@ def test_a_count_without_estimate_shows_the_runs_under_way(monkeypatch: pytest.M
     assert stream.getvalue() == (
         "rule costs: 0/3 done, 0 s elapsed; running: redline 0 s, proximity 0 s\n"
         "rule costs: 0/3 done, 10 s elapsed; running: redline 10 s, proximity 10 s\n"
-        "rule costs: 1/3 done (proximity: optimal), 12 s elapsed; running: redline 12 s, market 0 s\n"
-        "rule costs: 2/3 done (redline: optimal), 20 s elapsed; running: market 8 s\n"
+        "rule costs: 1/3 done (proximity: optimal within the gap), 12 s elapsed; running: redline 12 s, market 0 s\n"
+        "rule costs: 2/3 done (redline: optimal within the gap), 20 s elapsed; running: market 8 s\n"
         "rule costs: 2/3 done, 30 s elapsed; running: market 18 s\n"
-        "rule costs: 3/3 done (market: optimal), 51 s elapsed\n")
+        "rule costs: 3/3 done (market: optimal within the gap), 51 s elapsed\n")
     assert (reporter.counting, reporter.counts) == (0, [])
     counter.beat()  # closed: nothing more
     assert stream.getvalue().count("\n") == 6
@@ -314,7 +314,7 @@ def test_a_count_on_a_terminal_without_estimate_redraws_its_clock_and_runs_under
     assert frames[2].startswith("rule costs:   0%|")
     assert frames[2].endswith("| 0/2 [00:00, running: redline 0 s, market 0 s]")
     assert frames[-1].startswith("rule costs: 100%|")
-    assert frames[-1].rstrip().endswith("| 2/2 [00:00, market: optimal]")
+    assert frames[-1].rstrip().endswith("| 2/2 [00:00, market: optimal within the gap]")
     assert "<" not in stream.getvalue() and "run/s" not in stream.getvalue()
 
 
@@ -343,7 +343,8 @@ def test_compare_counts_its_runs(scenario: Path, tmp_path: Path, monkeypatch, ca
     err = capsys.readouterr().err
     counted = [line for line in err.splitlines() if line.startswith("runs: ") and " done (" in line]
     assert [re.sub(r", \d+ s elapsed, about \d+ s left$", "", line) for line in counted] == [
-        "runs: 1/2 done (small: optimal)", "runs: 2/2 done (small-bigger: optimal)"]
+        "runs: 1/2 done (small: optimal within the gap)",
+        "runs: 2/2 done (small-bigger: optimal within the gap)"]
     assert "solve: done" not in err  # the runs' own phases stay out of the way of the count
 
 

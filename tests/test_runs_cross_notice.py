@@ -50,7 +50,7 @@ def test_a_failure_taking_a_plan_is_said_and_the_run_is_solved_again(folder: Pat
     assert [s.not_taken for s in summaries[1:]] == ["", ""]
     assert_base(loose.objective_yuan)
     assert "(loose: from mid: taking its plan failed with an unexpected error (TypeError: injected failure), " \
-           "solved again from it: optimal)" in stream.getvalue()
+           "solved again from it: optimal within the gap)" in stream.getvalue()
     manifest = json.loads((out / "loose" / "manifest.json").read_text())
     assert NOTICE in manifest["notices"]
     assert "plan_from" not in manifest["model_size"]["searches"]  # solved again, not taken

@@ -59,9 +59,10 @@ def test_the_runs_under_way_are_shown_as_a_worker_begins_them(client: Any):
     assert heard.index("begin quick") < heard.index("done quick")
     lines = stream.getvalue().splitlines()
     assert re.fullmatch(r"runs: 0/2 done, \d+ s elapsed; running: slow \d+ s", lines[0]), lines
-    assert re.fullmatch(r"runs: 1/2 done \(slow: optimal\), \d+ s elapsed, about \d+ s left(; running: quick \d+ s)?",
-                        lines[1]), lines
-    assert re.fullmatch(r"runs: 2/2 done \(quick: optimal\), \d+ s elapsed, about 0 s left", lines[2]), lines
+    assert re.fullmatch(r"runs: 1/2 done \(slow: optimal within the gap\), \d+ s elapsed, about \d+ s left"
+                        r"(; running: quick \d+ s)?", lines[1]), lines
+    assert re.fullmatch(r"runs: 2/2 done \(quick: optimal within the gap\), \d+ s elapsed, about 0 s left",
+                        lines[2]), lines
     assert len(lines) == 3
 
 
@@ -108,4 +109,4 @@ def test_a_local_cluster_starts_once_per_batch_and_says_so(monkeypatch: pytest.M
     assert lines[0] == "starting a local Dask cluster (2 workers) ..."
     assert re.fullmatch(r"local Dask cluster ready \(2 workers\) in \d+\.\d s", lines[1]), lines
     assert sum("Dask" in line for line in lines) == 2
-    assert re.fullmatch(r"runs: 1/3 done \(a: optimal\), .*", lines[2]), lines
+    assert re.fullmatch(r"runs: 1/3 done \(a: optimal within the gap\), .*", lines[2]), lines

@@ -103,7 +103,8 @@ def test_infinite_module_capacity_in_the_catalog(folder: Path):
     """Today `.inf` gives an "optimal" plan with nothing built and every strict target "met"."""
     edit(folder / "catalog.yaml", "capacity: 50000,", "capacity: .inf,")
     assert problems(folder) == [
-        f"{(folder / 'catalog.yaml').resolve()}:20: products.lfp.modules[0].capacity | must be a finite number "
+        f"{(folder / 'catalog.yaml').resolve()}:20: products.lfp.modules[0] (lfp_50kt).capacity "
+        "| must be a finite number "
         "(got inf); give a finite value".replace(f"{folder}/", "")]
 
 

@@ -125,7 +125,8 @@ def test_unclosed_ring_names_the_file_and_the_feature(folder: Path, capsys):
 def test_capex_beyond_1e15_yuan_is_refused(folder: Path, capsys):
     edit(folder / "catalog.yaml", "capex_yuan: 1000000000,", "capex_yuan: 1.0e300,")
     assert refused(folder, capsys) == PROBLEM + (
-        f"catalog.yaml:20: products.lfp.modules[0].capex_yuan | must be at most 1e15 (1e15 yuan is the largest "
+        f"catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capex_yuan "
+        "| must be at most 1e15 (1e15 yuan is the largest "
         f"money figure the model takes): {TOO_LARGE} (got 1e+300); give a smaller value, or the figure in larger "
         "units\n")
 
@@ -154,10 +155,12 @@ def test_target_beyond_1e12_is_refused(folder: Path, capsys):
      "scenario.yaml:21: constraints.redline.buffer_m | must be at most 1e12 (1e12 is the largest quantity the "
      f"model takes): {TOO_LARGE} (got 1e+13)"),
     ("catalog.yaml", "capacity: 50000,", "capacity: 1.0e13,",
-     "catalog.yaml:20: products.lfp.modules[0].capacity | must be at most 1e12 (1e12 is the largest quantity the "
+     "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity "
+     "| must be at most 1e12 (1e12 is the largest quantity the "
      f"model takes): {TOO_LARGE} (got 1e+13)"),
     ("catalog.yaml", "land_ha: 10}", "land_ha: 1.0e13}",
-     "catalog.yaml:20: products.lfp.modules[0].land_ha | must be at most 1e12 (1e12 is the largest quantity the "
+     "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).land_ha "
+     "| must be at most 1e12 (1e12 is the largest quantity the "
      f"model takes): {TOO_LARGE} (got 1e+13)"),
 ], ids=["site_fixed_cost", "transport_cost", "buffer", "module_capacity", "module_land"])
 def test_other_figures_beyond_their_bound(folder: Path, where: str, old: str, new: str, message: str):
@@ -235,7 +238,7 @@ def test_boolean_sweep_value_is_refused_before_any_folder(folder: Path, capsys):
 
 
 @pytest.mark.parametrize(("where", "old", "new", "key"), [
-    ("catalog.yaml", "land_ha: 10}", "land_ha: yes}", "catalog.yaml:20: products.lfp.modules[0].land_ha"),
+    ("catalog.yaml", "land_ha: 10}", "land_ha: yes}", "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).land_ha"),
     ("scenario.yaml", "years: [2023, 2024]", "years: [2023, true]", "scenario.yaml:3: years[1]"),
     ("scenario.yaml", "rel_gap: 0", "rel_gap: false", "scenario.yaml:34: solver.rel_gap"),
 ], ids=["catalog_land", "year", "rel_gap"])

@@ -352,9 +352,10 @@ def project_key(i: int, project_id: Any, field: str = "") -> str:
 
 
 def project_name(project_id: Any) -> str:
-    """A committed project's id as the key paths name it (`project_key`): the id, quoted when it
-    holds a space, a dot or a bracket, which would read as part of the path; "" when it is not a
-    text or is empty, so that the entry is named by its position alone."""
+    """A committed project's or a catalog module's id as the key paths name it (`project_key`,
+    `module_entries`): the id, quoted when it holds a space, a dot or a bracket, which would read
+    as part of the path; "" when it is not a text or is empty, so that the entry is named by its
+    position alone."""
     if not isinstance(project_id, str) or not project_id.strip():
         return ""
     return repr(project_id) if any(c in project_id for c in " .()[]") else project_id
@@ -683,6 +684,10 @@ class Origin:
     #: The id of the list entry `prefix` reaches, named after its position in the key path
     #: (`[0] (shanshan_anode).capacity`: a committed project); "" for none.
     entry: str = ""
+    #: The ids of list entries inside, each with the key path that reaches it from the file's top,
+    #: named after its position likewise (`products.lfp.modules[0] (lfp_50kt).capacity`: a catalog
+    #: module, `module_entries`).
+    entries: tuple[tuple[tuple[Any, ...], str], ...] = ()
 
     def where(self, loc: tuple[Any, ...]) -> str:
         """`<file>:<line>` of the key at `loc` (the line of its deepest written part)."""
@@ -693,11 +698,15 @@ class Origin:
     def key(self, loc: tuple[Any, ...]) -> str:
         """The key path as written there: `variants.<name>.` before a variant's keys, `--set `
         (or the name `overrides_named` gives) before a command-line override; the `entry` the
-        prefix reaches, in brackets, after it (`[0] (shanshan_anode).capacity`)."""
-        path = dotted((*self.prefix, *loc))
-        if self.entry and self.prefix:
-            head = dotted(self.prefix)
-            path = f"{head} ({self.entry}){path.removeprefix(head)}"
+        prefix reaches, and each of `entries` the path passes through, in brackets after its
+        position (`[0] (shanshan_anode).capacity`, `products.lfp.modules[0] (lfp_50kt).capacity`)."""
+        full = (*self.prefix, *loc)
+        path = dotted(full)
+        named = [(self.prefix, self.entry)] if self.entry and self.prefix else []
+        named += [(at, name) for at, name in self.entries if full[:len(at)] == at]
+        for at, name in sorted(named, key=lambda pair: -len(pair[0])):  # the deepest first: heads stay whole
+            head = dotted(at)
+            path = f"{head} ({name}){path.removeprefix(head)}"
         return (f"{OVERRIDES_NAME.get()} " if self.command_line else "") + path
 
 
@@ -1038,9 +1047,9 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
 
 def hinted_once(problems: list[str]) -> list[str]:
     """`problems` with each hint of MISSING_HINTS given in full by the first problem that has it,
-    and the others pointing to that one by its key ("add it: see products.lfp.modules[0].lifetime_yr
-    above for its typical value"), so that a catalog missing `lifetime_yr` in every module reads it
-    once."""
+    and the others pointing to that one by its key ("add it: see products.lfp.modules[0]
+    (lfp_50kt).lifetime_yr above for its typical value"), so that a catalog missing `lifetime_yr`
+    in every module reads it once."""
     first: dict[str, str] = {}
     kept = []
     for problem in problems:
@@ -1836,6 +1845,28 @@ class CatalogKeys:
         return cls(list(catalog.products), list(catalog.price_paths), list(catalog.resources))
 
 
+def module_entries(products: Any) -> tuple[tuple[tuple[Any, ...], str], ...]:
+    """The modules of a catalog's `products` (as read from the file, a mapping of product ids to
+    mappings with a `modules` list; anything else is passed over) that have an id, each with its
+    key path, for the problems to name them by it (`Origin.entries`):
+    `products.lfp.modules[0] (lfp_50kt).capacity`."""
+    if not isinstance(products, dict):
+        return ()
+    entries = []
+    for pid, product in products.items():
+        modules = product.get("modules") if isinstance(product, dict) else None
+        for i, module in enumerate(modules if isinstance(modules, list) else ()):
+            name = project_name(module.get("id")) if isinstance(module, dict) else ""
+            if name:
+                entries.append((("products", str(pid), "modules", i), name))
+    return tuple(entries)
+
+
+def catalog_origin(path: Path, node: yaml.Node | None, products: Any) -> Origin:
+    """Where a catalog's keys were written, naming its modules by their ids (`module_entries`)."""
+    return Origin(path, node, entries=module_entries(products))
+
+
 def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogKeys, Faults, list[str]]:
     """The catalog file as far as it passes the schema: the catalog (its valid part when some of it
     fails, None when that cannot make one), its node tree, the ids it defines (as far as they are
@@ -1848,7 +1879,8 @@ def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogK
         catalog = Catalog.model_validate(data)
     except ValidationError as exc:
         paths = data.get("price_paths")
-        problems = format_validation_errors(Locator.single(path, node, data), Catalog, exc,
+        origin = catalog_origin(path, node, data.get("products"))
+        problems = format_validation_errors(Locator([(origin, data)], origin), Catalog, exc,
                                             [str(p) for p in paths] if isinstance(paths, dict) else None)
         found = Faults.of(exc)
         part, faults = salvaged(Catalog, data, found)
@@ -1975,12 +2007,14 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
     products = keys.products
     paths = list(catalog.price_paths)
     module_ids: dict[str, str] = {}
+    origin = catalog_origin(path, node, {pid: {"modules": [{"id": m.id} for m in product.modules]}
+                                         for pid, product in catalog.products.items()})
     for pid, product in catalog.products.items():
         for i, module in enumerate(product.modules):
             loc = ("products", pid, "modules", i, "id")
             if module.id in module_ids:
                 problems.append(
-                    f"{Origin(path, node).where(loc)}: products.{pid}.modules[{i}].id | module id {module.id!r} "
+                    f"{origin.where(loc)}: {origin.key(loc)} | module id {module.id!r} "
                     f"is already used by product {module_ids[module.id]!r}; module ids must be unique"
                 )
             module_ids[module.id] = pid

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from siting.config.errors import PlanInfeasible
+from siting.config.units import plain_status
 
 #: What each phase of a solve is doing, as the line that announces it says.
 PHASES = {
@@ -66,13 +67,25 @@ FAILED = "failed"
 
 
 def run_outcome(ok: bool, status: str, error: str) -> str:
-    """How a run of a batch ended, in a word or two, as the count of runs and the terminal tables
-    say it: the solver's `status` ("optimal") when it gave a plan (`ok`); INFEASIBLE when its
-    `error` (the run summary's: the exception's name, ": " and its message) is a PlanInfeasible;
-    FAILED for any other error."""
+    """How a run of a batch ended, in a word or two, as comparison.csv and sweep.csv and, in words
+    (`in_words`), the count of runs and the terminal tables say it: the solver's `status`
+    ("optimal") when it gave a plan (`ok`); INFEASIBLE when its `error` (the run summary's: the
+    exception's name, ": " and its message) is a PlanInfeasible; FAILED for any other error."""
     if ok:
         return status
     return INFEASIBLE if error.startswith(f"{PlanInfeasible.__name__}: ") else FAILED
+
+
+#: A run's outcome as the count of runs says it, in the words of the tables for people and the
+#: solve's status line: "optimal", proven within the gap asked for, as "optimal within the gap"
+#: (siting/config/units.py `plain_status`).
+OUTCOME_WORDS = {"optimal": plain_status("convergenceCriteriaSatisfied")}
+
+
+def in_words(outcome: str) -> str:
+    """A run's outcome (`run_outcome`, or a count's own word such as "found") as the count of runs
+    says it: "optimal" -> "optimal within the gap" (OUTCOME_WORDS); any other as it is."""
+    return OUTCOME_WORDS.get(outcome, outcome)
 
 
 def bn(yuan: float) -> str:
@@ -462,7 +475,10 @@ class Steps:
 
     def advance(self, label: str, state: str) -> None:
         """One more run done: `label` and its outcome (e.g. `optimal`, `infeasible`, `failed`:
-        `run_outcome`)."""
+        `run_outcome`), said in words (`in_words`: "optimal within the gap"). On a terminal the
+        outcome stands before the runs under way, so that a line too wide for the terminal, which
+        tqdm cuts at its right edge, loses the runs under way first."""
+        state = in_words(state)
         self.done += 1
         self.running.pop(label, None)
         self.last = f"{label}: {state}"

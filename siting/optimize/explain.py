@@ -461,16 +461,19 @@ class Diagnosis:
         """The first sentence of the explanation, without its closing mark: how many rules
         conflict (`conflict_headline`), that every rule can be met when the elastic model needs
         no slack, or that no rule the diagnosis relaxes is to blame when the conflict is empty.
-        It never counts "0 rules"."""
+        That dropping a rule makes a plan possible is said only when the set is irreducible
+        (proven); otherwise it says why it is not. It never counts "0 rules"."""
         if self.feasible:
             return "every rule can be met: the elastic model needs no slack"
         if not self.conflicts:
             return NO_RULE_TO_BLAME + ("" if self.irreducible else ", or a solve of the diagnosis ran out of time")
+        one = len(self.conflicts) == 1
         if self.irreducible:
             return conflict_headline(len(self.conflicts)) + (
-                "" if len(self.conflicts) == 1 else "; dropping any one of them makes a plan possible")
+                "; dropping it makes a plan possible" if one else "; dropping any one of them makes a plan possible")
         why = "the diagnosis stopped at its time limit" if self.stopped else "a solve ran out of time"
-        return conflict_headline(len(self.conflicts)) + f" ({why}: the set may hold more rules than needed)"
+        unproven = "a plan is not proven possible without it" if one else "the set may hold more rules than needed"
+        return conflict_headline(len(self.conflicts)) + f" ({why}: {unproven})"
 
     def lines(self) -> list[str]:
         """The explanation as lines of text: the rules, the least change, then why the diagnosis
@@ -504,7 +507,7 @@ def conflict_headline(count: int) -> str:
         return NO_RULE_TO_BLAME
     if count == 1:
         return ("1 rule cannot be met even alone, given the capacity standing or committed and the rows linking "
-                "production, capacity and raw material; dropping it makes a plan possible")
+                "production, capacity and raw material")
     return f"{count} rules cannot be met together"
 
 

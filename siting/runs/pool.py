@@ -936,7 +936,8 @@ def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Pr
             state = (f"from {cases[check.chosen].label}: " + ("took its plan, " if check.taken else "")
                      + (f"taking its plan failed with {check.not_taken}, solved again from it: "
                         if check.not_taken else "")
-                     + progress.run_outcome(check.resolved.ok, check.resolved.status, check.resolved.error))
+                     + progress.in_words(progress.run_outcome(check.resolved.ok, check.resolved.status,
+                                                              check.resolved.error)))
         counter.advance(cases[work[k][0]].label, state)
 
     return _Hooks(lambda label: counter.begin(label) if counter else None, done,
