@@ -433,7 +433,7 @@ def test_legend_keys_only_what_the_features_draw_and_fits_beside_the_map(runs: P
     assert LAYER_TITLES["product_flows"].startswith("Product flows between sites")
     assert flows["legend/title-label"].replace("\n", " ") == (
         "Product flows (per year) final year 2024 shown (2023: tick in the layer panel) "
-        "width ∝ amount per year up to each product's widest")
+        "width ∝ amount per year up to each product's widest line")
     assert properties["redline_layer"]["legend/label-0"] == "lake (excluded within 1,000 m)"
     map_x, map_y = mm(found["map"].get("position", ""))
     map_w, map_h = mm(found["map"].get("size", ""))

@@ -221,14 +221,14 @@ def test_plan_project_names_its_layers_shortly_and_measures_on_the_ellipsoid(two
     flows = root.findall("projectlayers/maplayer")[2]
     assert flows.findtext("abstract") == (
         "Product flows between sites, hubs and the gateway (per year, in each product's unit); final year 2024 shown "
-        "(2023: tick in the layer panel); width ∝ amount per year up to each product's widest")
+        "(2023: tick in the layer panel); width ∝ amount per year up to each product's widest line")
     assert flows.findtext("resourceMetadata/title") == "Product flows (per year)"
     assert root.findall("projectlayers/maplayer")[0].find("abstract") is None  # the name says it all
     legend = {n.get("id"): {o.get("name"): o.get("value") for o in n.findall("customproperties/Option/Option")}
               for n in root.iter("layer-tree-layer") if n.find("customproperties/Option") is not None}
     assert legend["product_flows_layer"]["legend/title-label"].replace("\n", " ") == (
         "Product flows (per year) final year 2024 shown (2023: tick in the layer panel) width ∝ amount per year up "
-        "to each product's widest")
+        "to each product's widest line")
     assert root.find("properties/Measure/Ellipsoid").text == ELLIPSOID == "EPSG:7030"
 
 

@@ -154,7 +154,7 @@ def test_the_popup_tables_give_the_unit_right_after_the_product() -> None:
                                {"lfp": "t", "cells": "GWh"})["built"]
     assert feature["properties"]["popup"].endswith(
         '<table class="capacity"><tr><th>product</th><th>unit</th><th>capacity added 2023-2024</th></tr>'
-        '<tr><td>Cells</td><td>GWh/yr</td><td class="n">2.50</td></tr></table>'
+        '<tr><td>Cells</td><td>GWh/yr</td><td class="n">2.5</td></tr></table>'
         '<table class="capacity"><tr><th>product</th><th>unit</th><th>existing and committed 2024</th></tr>'
         '<tr><td>LFP</td><td>t/yr</td><td class="n">30,000</td></tr></table></div>')
 

@@ -153,7 +153,7 @@ def test_site_popup_and_tooltip_escape_names_and_state_units():
         "<tr><th>capex, undiscounted</th><td>1.20 bn yuan</td></tr>"
         "<tr><th>red line excludes</th><td>NCM precursor</td></tr></table>"
         '<table class="capacity"><tr><th>product</th><th>unit</th><th>capacity added 2023-2024</th></tr>'
-        '<tr><td>Cells</td><td>GWh/yr</td><td class="n">2.50</td></tr></table></div>')
+        '<tr><td>Cells</td><td>GWh/yr</td><td class="n">2.5</td></tr></table></div>')
     # The only built site has the largest capex: the largest marker, 16 px.
     assert feature["properties"]["style"]["radius"] == 16.0
     assert feature["geometry"] == {"type": "Point", "coordinates": [102.1, 24.6]}

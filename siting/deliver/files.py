@@ -43,7 +43,7 @@ from siting.deliver.qgisproject import BATCH_SCALE_WORDS, project_text, with_sit
 from siting.deliver.report import html_page, markdown, report_blocks
 from siting.deliver.styles import style_for
 from siting.deliver.tables import plan_tables
-from siting.deliver.webmap import with_marker_scale
+from siting.deliver.webmap import place_names, unlined_flows, unlined_widest, with_marker_scale
 from siting.optimize.results import Plan
 from siting.optimize.solve import SolveReport
 from siting.prepare.positions import PositionCheck
@@ -96,7 +96,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
     context = map_context(prepared, layers)
     files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
-                           list(spatial.sources["resource"]), context, prepared.notices)
+                           list(spatial.sources["resource"]), context, prepared.notices, plan.product_flows)
     files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
     files.update(extra or {})
     timings["export"] = time.perf_counter() - started
@@ -149,11 +149,18 @@ OPTIONAL_NOTES = {
 
 def layer_styles(layers: Sequence[OutputLayer], resources: Sequence[str],
                  values: Mapping[str, float] | None = None, products: Sequence[str] = (),
-                 units: Mapping[str, str] | None = None) -> dict[str, str]:
+                 units: Mapping[str, str] | None = None, product_flows: pd.DataFrame | None = None
+                 ) -> dict[str, str]:
     """QML text per layer name; `values` (output value per unit) weigh the sites' pie slices;
     `products` (catalog order) colour the product flows; `units` (product -> catalog unit) give
-    the fields' names in QGIS their units."""
-    return {layer.name: style_for(layer, resources, values, products, units) for layer in layers}
+    the fields' names in QGIS their units; `product_flows` (the plan's, `Plan.product_flows`:
+    kind, from, to, product, year, units, km) tell the product flows' legend what moves on legs
+    without a line (siting/deliver/webmap.py `unlined_flows`, `unlined_widest`); None: nothing
+    is said of them."""
+    by_name = {layer.name: layer for layer in layers}
+    unlined = unlined_widest(unlined_flows(by_name.get("product_flows"), product_flows),
+                             place_names(by_name.get("sites"), by_name.get("hubs")))
+    return {layer.name: style_for(layer, resources, values, products, units, unlined) for layer in layers}
 
 
 def layer_files(layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> dict[str, FileContent]:
@@ -257,11 +264,13 @@ def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str])
 
 def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
               working_crs: str, resources: Sequence[str], context: MapContext | None = None,
-              notices: list[str] | None = None) -> tuple[dict[str, FileContent], bytes]:
+              notices: list[str] | None = None, product_flows: pd.DataFrame | None = None
+              ) -> tuple[dict[str, FileContent], bytes]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and the PNG bytes
-    (which the HTML report embeds). map.png's notices are added to `notices`."""
+    (which the HTML report embeds). map.png's notices are added to `notices`. `product_flows`:
+    the plan's (`Plan.product_flows`), for the product flows' legend (`layer_styles`)."""
     styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
-                          units_of(loaded.catalog, inputs))
+                          units_of(loaded.catalog, inputs), product_flows)
     files = layer_files(layers, styles)
     files["plan.gpkg"] = _geopackage_writer(layers, styles)
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,

@@ -574,7 +574,7 @@ def size_note(layer: OutputLayer) -> str | None:
         if not years:
             return None
         others = f" ({', '.join(map(str, years[:-1]))}: tick in the layer panel)" if len(years) > 1 else ""
-        return f"final year {years[-1]} shown{others}; width ∝ amount per year up to each product's widest"
+        return f"final year {years[-1]} shown{others}; width ∝ amount per year up to each product's widest line"
     if layer.name == "sources":
         return f"triangle area ∝ supply; largest {amount(_largest(layer, ['supply_t_per_yr']), 't/yr')}"
     return None
@@ -615,7 +615,20 @@ def rule(key: str, label: str, filter_expression: str, symbol_name: str | None =
     return element("rule", attributes, *children)
 
 
-def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapping[str, str] | None = None) -> str:
+def product_flow_label(product: str, top: float, unit: str, unlined: tuple[float, str] | None = None) -> str:
+    """A product's legend label in the product flows' style: its widest line (`top`, in `unit`:
+    "LFP (widest 170,000 t/yr)"), or, where a leg without a line (of zero length, `unlined`: the
+    most it carries and where, siting/deliver/webmap.py `unlined_widest`) carries more, both:
+    "Li2CO3 (widest drawn 106,400 t/yr, up to 261,933 t/yr on a leg without a line: the gateway
+    at Kunming hub)" (no "; ": the print legend breaks lines there, qgisproject.py `LEGEND_BREAK`)."""
+    if unlined is None or unlined[0] <= top:
+        return f"{product_label(product)} (widest {amount(top, unit)})"
+    return (f"{product_label(product)} (widest drawn {amount(top, unit)}, up to {amount(unlined[0], unit)} on a leg "
+            f"without a line: {unlined[1]})")
+
+
+def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapping[str, str] | None = None,
+                        unlined: Mapping[str, tuple[float, str]] | None = None) -> str:
     """Product flows in a rule-based renderer: one group of rules per year, only the last year's
     ticked (every leg has one feature per year on the same line, which would hide each other),
     and in each year one rule per product that flows in it, in the products' colours of every
@@ -624,7 +637,9 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
     and its legend label says that widest amount with its unit; hub-to-gateway and
     gateway-to-hub legs (sales and imports) are dashed; the lines are drawn widest (relative to
     their product's widest) first. `units`: product -> catalog unit (the layer's `unit` field
-    where not given)."""
+    where not given). `unlined`: product -> the most it moves on a leg without a line and where
+    (siting/deliver/webmap.py `unlined_widest`); a product's label then says so where that is
+    more than its widest line (`product_flow_label`)."""
     frame = layer.frame
     colours = product_colours(products)
     dashed = "if(\"kind\" IN ('gateway_to_hub', 'hub_to_gateway'), 'dash', 'solid')"
@@ -644,8 +659,9 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
                 "capstyle": "round", "joinstyle": "round", "line_color": rgba(colours[p], 220),
                 "line_style": "solid", "line_width": "1", "line_width_unit": "MM", "offset": "0", "offset_unit": "MM"},
                 {"outlineWidth": f"scale_linear({_quoted('units')}, 0, {top:.6g}, 0.3, 3)", "outlineStyle": dashed})))
-            children.append(rule(f"{{product_flows:{year}:{p}}}", f"{product_label(p)} (widest {amount(top, unit)})",
-                                 f"{_quoted('product')} = {_text_literal(p)}", name))
+            label = product_flow_label(p, top, unit, (unlined or {}).get(p))
+            children.append(rule(f"{{product_flows:{year}:{p}}}", label, f"{_quoted('product')} = {_text_literal(p)}",
+                                 name))
         year_rules.append(rule(f"{{product_flows:{year}}}", f"{year}" + (" (final year)" if year == years[-1] else ""),
                                f"{_quoted('year')} = {year}", None, year == years[-1], *children))
     # The widest lines first, so that a thin line on the same leg stays visible on top.
@@ -911,17 +927,20 @@ def with_aliases(qml: str, aliases: Mapping[str, str]) -> str:
 
 
 def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str, float] | None = None,
-              products: Sequence[str] = (), units: Mapping[str, str] | None = None) -> str:
+              products: Sequence[str] = (), units: Mapping[str, str] | None = None,
+              unlined: Mapping[str, tuple[float, str]] | None = None) -> str:
     """The QML of any of our layers, by layer name; `values` (product -> output value per unit)
     weigh the slices of the built sites' pies; `products` (in the catalog's order) give the
     product flows their colours (the products in the layer when not given); `units` (product ->
-    catalog unit) name the fields with their units (`field_aliases`)."""
+    catalog unit) name the fields with their units (`field_aliases`); `unlined` (product -> the
+    most it moves on a leg without a line, and where: siting/deliver/webmap.py
+    `unlined_widest`) goes to the product flows' legend (`product_flows_style`)."""
     by_name: dict[str, Callable[[OutputLayer], str]] = {
         "sites": lambda lyr: sites_style(lyr, values),
         "site_areas": site_areas_style,
         "hubs": hubs_style,
         "product_flows": lambda lyr: product_flows_style(
-            lyr, list(products) or sorted(set(lyr.frame["product"]) if len(lyr.frame) else set()), units),
+            lyr, list(products) or sorted(set(lyr.frame["product"]) if len(lyr.frame) else set()), units, unlined),
         "flows": lambda lyr: flows_style(lyr, resources),
         "sources": lambda lyr: sources_style(lyr, resources),
         "candidate_cells": candidate_cells_style,

@@ -90,10 +90,10 @@ def _text(value: Any) -> str:
 
 
 def quantity(value: float) -> str:
-    """A capacity or tonnage for a popup: thousands separated, decimals only where they count."""
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:,.3g}"
+    """A capacity, tonnage, area or distance for a popup, as the tables give it (`amount_text`:
+    thousands separated, 4 significant digits below 1,000, no trailing zeros): 2.5 -> "2.5",
+    261_933.2 -> "261,933"."""
+    return amount_text(float(value))
 
 
 def measure(value: float) -> str:
@@ -464,6 +464,31 @@ def unlined_flows(flows: OutputLayer | None, plan_flows: pd.DataFrame | None) ->
     ordered = product_flow_rows(plan_flows)
     rows = [dict(zip(ordered.columns, values, strict=True)) for values in ordered.itertuples(index=False)]
     return [row for row in rows if float(row["units"]) > 0 and _leg_key(row) not in drawn]
+
+
+#: Where a product flow without a line stands, in words, by its leg's `kind` ("{hub}": the hub's name).
+UNLINED_WHERE = {"site_to_hub": "a site at {hub}", "hub_to_site": "a site at {hub}",
+                 "gateway_to_hub": "the gateway at {hub}", "hub_to_gateway": "the gateway at {hub}",
+                 "hub_to_hub": "two hubs at one point, {hub}"}
+
+
+def unlined_widest(unlined: Sequence[Mapping[str, Any]], places: Mapping[tuple[str, str], str] | None = None
+                   ) -> dict[str, tuple[float, str]]:
+    """Product -> (the most it moves on a leg without a line in any year, units per year of its
+    catalog unit; where that leg stands in words, `UNLINED_WHERE` with its hub named by `places`,
+    `place_names`: "the gateway at Kunming hub"), from `unlined` (`unlined_flows`); the first
+    such leg in product_flows.csv's order where two carry the same most. Products moving
+    nothing on such a leg are absent."""
+    named = places or {}
+    widest: dict[str, tuple[float, str]] = {}
+    for row in unlined:
+        product, kind, moved = str(row["product"]), str(row["kind"]), float(row["units"])
+        if product in widest and widest[product][0] >= moved:
+            continue
+        node = str(row["from"] if FLOW_HUB.get(kind, 1) == 0 else row["to"])
+        hub = named.get(("hub", node), node)
+        widest[product] = (moved, UNLINED_WHERE.get(kind, "at {hub}").format(hub=hub))
+    return widest
 
 
 def hub_points(hubs: OutputLayer | None) -> dict[str, dict[str, Any]]:
