@@ -41,7 +41,7 @@ import pyomo.environ as pyo
 
 from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress
-from siting.config.units import SHOWN_AS, Names, plain_status
+from siting.config.units import SHOWN_AS, Names
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
@@ -282,8 +282,9 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
     return in_words(table, names)
 
 
-#: A re-solve's status ("optimal": proven within the asked gap) in the words of the solve summary.
-STATUS_WORDS = {"optimal": plain_status("convergenceCriteriaSatisfied")}
+#: A re-solve's status ("optimal": proven within the asked gap) in the words of the solve summary
+#: (siting/config/progress.py OUTCOME_WORDS).
+STATUS_WORDS = progress.OUTCOME_WORDS
 
 
 def in_words(table: pd.DataFrame, names: Names | None = None) -> pd.DataFrame:

@@ -31,14 +31,13 @@ from typing import Any
 
 import pandas as pd
 
-from siting.config.progress import INFEASIBLE, run_outcome
+from siting.config.progress import INFEASIBLE, in_words, run_outcome
 from siting.config.units import (
     BN,
     MONEY_UNIT,
     cost_label,
     joined,
     per_year,
-    plain_status,
     product_label,
     unit_slug,
 )
@@ -107,18 +106,13 @@ def status_text(summary: CaseSummary) -> str:
     return f"{outcome}: {first_line(failure_message(summary))}"
 
 
-#: A run's status as the tables for people give it (comparison.md, sweep.md, the terminal's), in
-#: the words of the solve's status line and report: "optimal", proven within the gap asked for,
-#: as "optimal within the gap" (siting/config/units.py `plain_status`). comparison.csv and
-#: sweep.csv keep the solver's word, as manifest.json's `solver.status` does.
-STATUS_WORDS = {"optimal": plain_status("convergenceCriteriaSatisfied")}
-
-
 def status_in_words(status: Any) -> Any:
-    """A status cell of a comparison or sweep table as the tables for people give it
-    (STATUS_WORDS); any other cell (a run without a plan, "feasible (not proven optimal)") as it
-    is."""
-    return STATUS_WORDS.get(status, status) if isinstance(status, str) else status
+    """A status cell of a comparison or sweep table as the tables for people give it, in the words
+    of the solve's status line and report (siting/config/progress.py `in_words`: "optimal", proven
+    within the gap asked for, as "optimal within the gap"); any other cell (a run without a plan,
+    "feasible (not proven optimal)") as it is. comparison.csv and sweep.csv keep the solver's
+    word, as manifest.json's `solver.status` does."""
+    return in_words(status) if isinstance(status, str) else status
 
 
 def short_status(summary: CaseSummary) -> str:
