@@ -2425,7 +2425,3 @@ class ReferenceCheck:
                                  f"{t.capacity_ceiling_factor}); a ceiling below the target contradicts it")
 
 
-def check_references(locator: Locator, s: Scenario, catalog: Catalog) -> list[str]:
-    """Cross-references inside the scenario and against the catalog (before any geodata), and
-    the solver settings as HiGHS checks them."""
-    return ReferenceCheck(locator, s, catalog).run()

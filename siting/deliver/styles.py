@@ -1172,12 +1172,6 @@ def capex_scale(qml: str) -> float | None:
     return None if diagrams is None else float(diagrams.get("upperValue", "0"))
 
 
-def qml_aliases(qml: str) -> dict[str, str]:
-    """The field aliases of a style (its `<aliases>`): field -> the name QGIS shows."""
-    root = ET.fromstring(qml.split("\n", 1)[1])
-    return {str(a.get("field")): str(a.get("name")) for a in root.findall("aliases/alias")}
-
-
 def only_categories(qml: str, values: Collection[str]) -> str:
     """`qml` (a style of `qml_document` or `diff_style`) with only the categories of its
     categorised renderer whose value is among `values`, their symbols renumbered in order; any

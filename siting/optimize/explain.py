@@ -583,10 +583,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _key_text(instance: RuleInstance) -> str:
-    return " ".join(str(k) for k in instance.key)
-
-
 def _amount(value: float, unit: str) -> str:
     if unit == "yuan":
         return f"{value / 1e9:,.2f} bn yuan" if abs(value) >= 1e7 else f"{value:,.0f} yuan"
