@@ -2423,5 +2423,3 @@ class ReferenceCheck:
             loc = ("targets", "capacity_ceiling_factor")
             self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | must be 0 (no ceiling) or at least 1 (got "
                                  f"{t.capacity_ceiling_factor}); a ceiling below the target contradicts it")
-
-
