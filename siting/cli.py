@@ -284,11 +284,21 @@ def slack_share(text: str) -> float:
     return value
 
 
+def typed_path(text: str) -> Path:
+    """The path `text` as a shell hands it over: "./~name/x" names a folder "~name" in the current
+    folder, which `Path` alone would write as "~name/x", a home folder's path; such a path is
+    made absolute (current folder), every other one is `Path(text)`."""
+    path = Path(text)
+    if os.fspath(path).startswith("~") and not text.startswith("~"):
+        return Path.cwd() / path
+    return path
+
+
 def out_folder(text: str) -> Path:
-    """`--out`: a folder path, not empty."""
+    """`--out`: a folder path, not empty (`typed_path`)."""
     if not text.strip():
         raise argparse.ArgumentTypeError(f"must name a folder (got {text!r}); give e.g. --out outputs/run1")
-    return Path(text)
+    return typed_path(text)
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -356,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=text, description=description or text, formatter_class=HelpFormatter)
 
     solve = command("solve", "solve one scenario and write its outputs")
-    solve.add_argument("scenario", type=Path, help="scenario YAML file")
+    solve.add_argument("scenario", type=typed_path, help="scenario YAML file")
     solve.add_argument("--variant", default=None, metavar="NAME",
                        help="a named variant defined in the scenario file (default: the base scenario)")
     add_set(solve, "applied after the variant")
@@ -373,13 +383,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(solve)
     show = command("show", "print the fully resolved scenario (extends, variant and --set applied); checks its "
                    "settings, not its layers", SHOW_DESCRIPTION)
-    show.add_argument("scenario", type=Path, help="scenario YAML file")
+    show.add_argument("scenario", type=typed_path, help="scenario YAML file")
     show.add_argument("--variant", default=None, metavar="NAME",
                       help="a named variant defined in the scenario file (default: the base scenario)")
     add_set(show, "applied after the variant")
     add_quiet_debug(show, quiet=False)
     comp = command("compare", "solve several scenarios (or a file's variants) and compare them")
-    comp.add_argument("scenarios", type=Path, nargs="+", metavar="scenario",
+    comp.add_argument("scenarios", type=typed_path, nargs="+", metavar="scenario",
                       help="scenario YAML files; the first is the baseline, and a file with variants gives its "
                       "base and each variant")
     comp.add_argument("--variant", action="append", default=None, metavar="NAME",
@@ -391,7 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_parallel(comp)
     add_common(comp)
     sw = command("sweep", "solve a scenario over value lists of settings (cartesian product)")
-    sw.add_argument("scenario", type=Path, help="scenario YAML file")
+    sw.add_argument("scenario", type=typed_path, help="scenario YAML file")
     sw.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2,...", required=True,
                     help="a setting and its values, e.g. constraints.redline.buffer_m=0,500,1000 (a relative path "
                     "given so starts at the current folder, one starting with ~ at the home folder); repeat to sweep "
