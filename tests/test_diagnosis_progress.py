@@ -216,7 +216,8 @@ def test_the_small_scenario_names_east_phosphate_left_out(tmp_path: Path) -> Non
     """tests/test_prospective_sources.py's East phosphate (prospective, 11.08 km from East city and
     30.24 km from East far; West phosphate, producing, 109.7 and 139.4 km): East's proximity rule
     for phosphate rock says the nearest producing source (110 km) and East phosphate, left out,
-    within 50 km of both East sites, citing the scenario's include_prospective_sources=false."""
+    within 50 km of both East sites, by its name in the sources layer, citing the scenario's
+    include_prospective_sources=false."""
     shutil.copytree(DATA, tmp_path / "east")
     prepared = prepare(with_east_phosphate(tmp_path / "east"), {}, None, ())
     assert dict(prepared.inputs.left_out_source_resource) == {"rock_e": "phosphate_rock"}
@@ -224,7 +225,7 @@ def test_the_small_scenario_names_east_phosphate_left_out(tmp_path: Path) -> Non
     conflict = describe.conflict(RuleInstance("proximity", ("east", "phosphate_rock")), 0.0)
     assert conflict.sentence == (
         "FePO4 needs phosphate rock within 50 km of a producing source: no East site is within 50 km of one (the "
-        "nearest lies 110 km away); rock_e, prospective and left out, lies 11.1 km from East city (within 50 km of "
-        "2 East sites)")
+        "nearest lies 110 km away); East phosphate, prospective and left out, lies 11.1 km from East city (within "
+        "50 km of 2 East sites)")
     assert conflict.setting == ("constraints.proximity.max_distance_km.phosphate_rock=50; "
                                 "spatial.include_prospective_sources=false")

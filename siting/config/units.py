@@ -125,14 +125,17 @@ class Names:
     distinct), clusters by the clusters layer's names, products in words (`product_label`) and
     quantities with their product's catalog unit per year. The CSV and GeoJSON files keep the ids.
 
-    sites, clusters: id -> name; an id without an entry is named by itself (a candidate cell, a
-    layer without names). site_names_in_layer: id -> the sites layer's whole name, for the sites
-    whose name was shortened. units: product -> its catalog unit ("t", "million m2")."""
+    sites, clusters, sources: id -> name (sources: raw-material sources by the sources layer's
+    names, as the report's tables give them); an id without an entry is named by itself (a
+    candidate cell, a layer without names). site_names_in_layer: id -> the sites layer's whole
+    name, for the sites whose name was shortened. units: product -> its catalog unit ("t",
+    "million m2")."""
 
     sites: Mapping[str, str] = field(default_factory=dict)
     clusters: Mapping[str, str] = field(default_factory=dict)
     units: Mapping[str, str] = field(default_factory=dict)
     site_names_in_layer: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     def site(self, site_id: object) -> str:
         """A site by its name: "yuxi_longquan" -> "Yuxi high-tech zone"."""
@@ -148,6 +151,10 @@ class Names:
     def cluster(self, cluster_id: object) -> str:
         """A cluster by its name in the clusters layer: "kunming" -> "Kunming"."""
         return self.clusters.get(str(cluster_id), str(cluster_id))
+
+    def source(self, source_id: object) -> str:
+        """A raw-material source by its name in the sources layer: "rock_e" -> "East phosphate"."""
+        return self.sources.get(str(source_id), str(source_id))
 
     def product(self, product: object) -> str:
         """A product in words (`product_label`): "ncm_precursor" -> "NCM precursor"."""
@@ -205,18 +212,22 @@ def site_names(names: Sequence[object], ids: Sequence[object]) -> list[str]:
     return found
 
 
-def layer_names(sites: Any, clusters: Any, units: Mapping[str, str], cells: Sequence[str] = ()) -> Names:
+def layer_names(sites: Any, clusters: Any, units: Mapping[str, str], cells: Sequence[str] = (),
+                sources: Any = None) -> Names:
     """The `Names` of a run: sites from the whole sites layer (`sites`, a table with an `id`
     column and, where the layer has names, a `name` column; `site_names`), so that a site has the
     same name in every plan, and the candidate `cells` by their ids; clusters by
-    `cluster_names`; `units`, product -> catalog unit."""
+    `cluster_names`; `units`, product -> catalog unit; the raw-material sources from the whole
+    sources layer (`sources`, a table like `clusters`, prospective sources left out of the plan
+    included) as `cluster_names` names clusters (none without it)."""
     ids = [*(str(i) for i in sites["id"]), *cells]
     given = [*(sites["name"] if "name" in sites.columns else sites["id"]), *cells]
     shown = dict(zip(ids, site_names(given, ids), strict=True))
     whole = {i: _given(n) for i, n in zip(ids, given, strict=True)}
     shortened = {i: str(name) for i, name in whole.items()
                  if name is not None and name != shown[i] and name.startswith(shown[i])}
-    return Names(shown, cluster_names(clusters), dict(units), shortened)
+    return Names(shown, cluster_names(clusters), dict(units), shortened,
+                 cluster_names(sources) if sources is not None else {})
 
 
 _COST_LABELS = {

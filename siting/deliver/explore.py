@@ -354,10 +354,13 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
         lines.append(f"| {number} | {conflict.sentence.replace('|', '/')} | `{conflict.setting}` |")
     changes = [c for c in diagnosis.conflicts if c.relax_by > 0]
     if changes:
-        lines += ["", ("The least change that makes a plan possible (each rule's slack weighed against its size): "
-                       if diagnosis.least_proven else
-                       "A change that makes a plan possible (its search stopped before proving it the least): ")
-                  + "; ".join(relax_text(c) for c in changes) + "."]
+        heading = diagnosis.change_heading()
+        lines += ["", ("The least change that makes a plan possible (each rule's slack weighed against its size)"
+                       if diagnosis.least_proven and diagnosis.conflict_proven else heading[:1].upper() + heading[1:])
+                  + ": " + "; ".join(relax_text(c) for c in changes) + "."]
+    prospective = diagnosis.prospective_change()
+    if prospective:
+        lines += ["", prospective[:1].upper() + prospective[1:] + "."]
     if presolve:
         lines += ["", "## Found before solving", ""] + [f"- {finding}" for finding in presolve]
     lines += ["", "## Map", "", "![Rules in conflict](conflicts.png)", "",
@@ -380,7 +383,8 @@ def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
     `names` (the run's; from the preprocessed layers without them)."""
     areas, points = conflict_layers(diagnosis, spatial, rule, names)
     drawn: list[str] = []
-    png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: rules that cannot be met together", drawn)
+    title = "rules that cannot be met together" if diagnosis.conflict_proven else "rules not proven to conflict"
+    png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: {title}", drawn)
     note = "\n\n".join(["No plan was written: this folder holds only the diagnosis.", *drawn])
     return {
         "conflicts.md": conflicts_markdown(diagnosis, scenario, presolve, note),

@@ -9,7 +9,12 @@ zone as a land row, no shipment along an arc beyond the limit) on a model built 
 
 `explain_infeasibility` then finds an irreducible conflict by Chinneck's deletion filter:
 1. the rules together: all instances hard (no slack), one solve. A plan means there is no
-   conflict to explain (`Diagnosis.feasible`); otherwise they hold one.
+   conflict to explain (`Diagnosis.feasible`); proven infeasible, they hold one. Stopped by its
+   time limit undecided, it proves nothing: the rules conflict only once a later solve proves
+   it (a trial of step 2 proven infeasible, or the least change of step 3 with its bound above
+   0; that one finds a plan when no rule needs slack), and until then the diagnosis says that
+   it was not decided within the time limit, never that they cannot be met
+   (`Diagnosis.conflict_proven`).
 2. deletion filter: drop each instance in turn, in registry order (its rows off); if the rest
    is still infeasible it stays dropped, else it is part of the conflict. What is left is
    irreducible: dropping any one of its rules makes a plan possible. Each trial is one MIP
@@ -46,6 +51,7 @@ infeasible; finding nothing proves nothing.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections import defaultdict
@@ -65,8 +71,8 @@ from models.index import compute_index, group_ceilings
 from siting.config import progress
 from siting.config.errors import PlanInfeasible
 from siting.config.schema import Scenario
-from siting.config.units import Names
-from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
+from siting.config.units import Names, joined
+from siting.optimize.solve import SolveReport, SolverSettings, _around_run, new_solver, solve_model
 
 #: Longest a single solve of the diagnosis may take (seconds); the scenario's limit if lower.
 DIAGNOSIS_SOLVE_LIMIT_S = 20.0
@@ -82,6 +88,11 @@ LEAST_CHANGE_MIN_S = 1.0
 
 #: The shortest time limit a solve of the diagnosis is given (seconds; HiGHS needs one above 0).
 MIN_SOLVE_S = 0.01
+
+#: Seconds a step of the diagnosis runs before HiGHS's interrupt checks redraw its status line
+#: during a solve (at most as often as the line itself allows), so that the line's clock moves
+#: through a trial of up to DIAGNOSIS_SOLVE_LIMIT_S; a shorter step shows its line once.
+STATUS_REFRESH_S = 1.0
 
 #: Slack below this (in the row's own unit, relative to max(1, |rhs|)) is solver noise.
 SLACK_TOLERANCE = 1e-6
@@ -172,6 +183,8 @@ class ElasticModel:
     `set_state(instance, state)` makes an instance hard (slack 0), elastic (slack penalised in
     the objective) or off (rows deactivated); `solve()` minimises the weighted slack of the
     elastic instances, returning the report and the slack per instance (in the row's unit).
+    `on_check`, when set, is called at each of HiGHS's interrupt checks (MIP and simplex) while
+    it solves: it must return quickly and never raise.
     """
 
     def __init__(self, inputs: ModelInputs, settings: SolverSettings):
@@ -239,6 +252,7 @@ class ElasticModel:
         self.solver = new_solver()
         self.mip_solves = 0
         self.mip_seconds = 0.0
+        self.on_check: Callable[[], None] | None = None
 
     # -- the rows --------------------------------------------------------------------------
 
@@ -378,7 +392,8 @@ class ElasticModel:
         slack of each instance that needs some (row units). With no instance elastic, this is
         whether the hard ones can hold together: a plan, or infeasible."""
         started = time.perf_counter()
-        report = solve_model(self.model, self._settings(limit_s), self.solver)
+        with self._checks():
+            report = solve_model(self.model, self._settings(limit_s), self.solver)
         self.mip_solves += 1
         self.mip_seconds += time.perf_counter() - started
         slack: dict[RuleInstance, float] = {}
@@ -391,6 +406,30 @@ class ElasticModel:
                 if amount * spec.weight > SLACK_TOLERANCE:
                     slack[spec.instance] = slack.get(spec.instance, 0.0) + amount
         return report, slack
+
+    def _checks(self) -> contextlib.AbstractContextManager[None]:
+        """While the block solves, `on_check` at HiGHS's interrupt checks (nothing without it),
+        subscribed as the live progress of siting/optimize/solve.py subscribes its callback."""
+        hook, opt = self.on_check, self.solver
+        if hook is None or not hasattr(opt, "_solve"):
+            return contextlib.nullcontext()
+
+        def call(_event: Any) -> None:
+            hook()
+
+        def checks(highs: Any) -> list[Any]:
+            return [c for c in (getattr(highs, name, None) for name in ("cbMipInterrupt", "cbSimplexInterrupt"))
+                    if c is not None]
+
+        def subscribe(highs: Any) -> None:
+            for check in checks(highs):
+                check.subscribe(call)
+
+        def unsubscribe(highs: Any) -> None:
+            for check in checks(highs):
+                check.unsubscribe(call)
+
+        return _around_run(opt, subscribe, unsubscribe)
 
 
 def _value(bound: Any) -> float | None:
@@ -418,7 +457,10 @@ class Conflict:
     sites and clusters involved; redline_products: products whose red-line zone is involved;
     sources: raw-material sources involved; relax_by: the change of this rule in the least
     change that makes a plan possible (0 if it need not change), in the rule's unit; unit: that
-    unit; change: that change in words.
+    unit; change: that change in words; prospective: for a proximity rule, the sources left out
+    of the plan (prospective, spatial.include_prospective_sources false) that lie within the
+    limit of the rule's sites, which including them would bring within reach, in words ("East
+    phosphate lies within 50 km of 2 East sites"; "" when there is none).
     """
 
     instance: RuleInstance
@@ -433,6 +475,7 @@ class Conflict:
     change: str = ""
     """How much this rule must give in the least change, in words (`relax_text`); "" to make it
     from the rule's ids."""
+    prospective: str = ""
 
 
 @dataclass(frozen=True)
@@ -446,7 +489,11 @@ class Diagnosis:
     diagnosis reached its time limit before trying every rule, that said in words, with how to
     get a finer one ("" otherwise); least_proven: False when the search for the least change
     stopped before proving it the least (within the gap asked), so that `relax_by` is a change
-    that makes a plan possible, not proven the least.
+    that makes a plan possible, not proven the least; conflict_proven: False when no solve of the
+    diagnosis proved the rules infeasible (the solve of all of them at once stopped at its time
+    limit without a plan or a proof that none exists, and no later solve decided it): the
+    conflicts are then every rule, in play but not proven to conflict, and no text claims they
+    cannot be met.
     """
 
     conflicts: tuple[Conflict, ...]
@@ -456,15 +503,20 @@ class Diagnosis:
     notes: tuple[str, ...] = field(default_factory=tuple)
     stopped: str = ""
     least_proven: bool = True
+    conflict_proven: bool = True
 
     def headline(self) -> str:
         """The first sentence of the explanation, without its closing mark: how many rules
         conflict (`conflict_headline`), that every rule can be met when the elastic model needs
         no slack, or that no rule the diagnosis relaxes is to blame when the conflict is empty.
         That dropping a rule makes a plan possible is said only when the set is irreducible
-        (proven); otherwise it says why it is not. It never counts "0 rules"."""
+        (proven); otherwise it says why it is not. When no solve proved the rules infeasible
+        (`conflict_proven` false), that whether they can be met was not decided within the time
+        limit (`undecided_headline`). It never counts "0 rules"."""
         if self.feasible:
             return "every rule can be met: the elastic model needs no slack"
+        if not self.conflict_proven:
+            return undecided_headline(len(self.conflicts))
         if not self.conflicts:
             return NO_RULE_TO_BLAME + ("" if self.irreducible else ", or a solve of the diagnosis ran out of time")
         one = len(self.conflicts) == 1
@@ -476,27 +528,70 @@ class Diagnosis:
         return conflict_headline(len(self.conflicts)) + f" ({why}: {unproven})"
 
     def lines(self) -> list[str]:
-        """The explanation as lines of text: the rules, the least change, then why the diagnosis
-        stopped at its time limit (`stopped`) when it did."""
+        """The explanation as lines of text: the rules, the least change (`change_heading`),
+        including the prospective sources as another way out where that would bring a source
+        within reach (`prospective_change`), then why the diagnosis stopped at its time limit
+        (`stopped`) when it did."""
         if self.feasible or not self.conflicts:
             return [self.headline()] + ([self.stopped] if self.stopped else [])
         out = [self.headline() + ":"]
         out += [f"  - {c.sentence} [{c.setting}]" for c in self.conflicts]
         changes = [c for c in self.conflicts if c.relax_by > 0]
         if changes:
-            out.append(("the least change that makes a plan possible: " if self.least_proven else
-                        "a change that makes a plan possible (its search stopped before proving it the least): ")
-                       + "; ".join(relax_text(c) for c in changes))
+            out.append(self.change_heading() + ": " + "; ".join(relax_text(c) for c in changes))
+        prospective = self.prospective_change()
+        if prospective:
+            out.append(prospective)
         if self.stopped:
             out.append(self.stopped)
         out += list(self.notes)
         return out
+
+    def change_heading(self) -> str:
+        """What the change of the rules with `relax_by` above 0 is, in words: the least change
+        that makes a plan possible; one not proven the least when its search stopped early; one
+        under which a plan exists, not proven needed, when the conflict is not proven."""
+        if not self.conflict_proven:
+            return "a change under which a plan exists (the diagnosis proved no conflict, so it may not be needed)"
+        if self.least_proven:
+            return "the least change that makes a plan possible"
+        return "a change that makes a plan possible (its search stopped before proving it the least)"
+
+    def prospective_change(self) -> str:
+        """Another way out where a proximity rule of the conflict keeps products from sites that
+        a prospective source left out of the plan lies within reach of: including those sources,
+        with the setting to change and each source named (`Conflict.prospective`): "another
+        change that may make a plan possible: include the prospective sources
+        (spatial.include_prospective_sources=true): East phosphate lies within 50 km of 2 East
+        sites". It may: the source relaxes the rule at those sites, but no solve has tried it.
+        "" when no rule has such a source."""
+        reached = [c.prospective for c in self.conflicts if c.prospective]
+        if not reached:
+            return ""
+        return ("another change that may make a plan possible: include the prospective sources "
+                f"({PROSPECTIVE_SETTING}=true): " + joined(reached))
 
 
 #: What the diagnosis says when its conflict holds no rule.
 NO_RULE_TO_BLAME = ("no rule that the diagnosis relaxes (targets, land, red line, proximity, supply, chain balance, "
                     "differentiation, agglomeration, budget, demonstrations) is to blame: the model's linking rows "
                     "(production needs raw material and capacity) cannot be met")
+
+
+#: The setting that includes prospective sources in the plan (siting/config/schema.py).
+PROSPECTIVE_SETTING = "spatial.include_prospective_sources"
+
+
+def undecided_headline(count: int) -> str:
+    """The headline of a diagnosis whose solves proved no conflict (`Diagnosis.conflict_proven`
+    false): the `count` rules in play, and that whether they can be met together was not decided
+    within the time limit. It never says they cannot be met."""
+    if count == 0:
+        return ("whether the model's linking rows (production needs raw material and capacity) can be met was not "
+                "decided within the time limit: no solve of the diagnosis found a plan or proved that none exists")
+    which = "the rule below can be met" if count == 1 else f"the {count} rules below can be met together"
+    return (f"whether {which} was not decided within the time limit: no solve of the diagnosis found a plan with "
+            f"{'it' if count == 1 else 'all of them'} or proved that none exists")
 
 
 def conflict_headline(count: int) -> str:
@@ -513,9 +608,9 @@ def conflict_headline(count: int) -> str:
 
 @dataclass(frozen=True)
 class Words:
-    """How the diagnosis names what the model gives by id: by the run's `names` (clusters by the
-    clusters layer's names, products and target groups in words, resources with spaces for
-    underscores), or by the ids where there are none (plain-data callers)."""
+    """How the diagnosis names what the model gives by id: by the run's `names` (clusters and
+    sources by their layers' names, products and target groups in words, resources with spaces
+    for underscores), or by the ids where there are none (plain-data callers)."""
 
     names: Names | None = None
 
@@ -542,6 +637,10 @@ class Words:
     def resource(self, resource: object) -> str:
         """A raw-material resource: "petroleum_coke" -> "petroleum coke"."""
         return str(resource).replace("_", " ") if self.names is not None else str(resource)
+
+    def source(self, source: object) -> str:
+        """A raw-material source by its name in the sources layer: "rock_e" -> "East phosphate"."""
+        return self.names.source(source) if self.names is not None else str(source)
 
 
 def relax_text(conflict: Conflict, words: Words | None = None) -> str:
@@ -650,28 +749,35 @@ def explain_infeasibility(inputs: ModelInputs, settings: SolverSettings, units: 
     """The smallest set of conflicting rules of infeasible `inputs`, in a planner's words.
 
     `units` maps a product to its unit (t, GWh, ...) for the sentences; `names`, the run's names
-    of clusters and products (their ids without them); `scenario`, the validated scenario
-    `inputs` come from: each rule cites its settings with the values it gives them (and a
-    red-line rule its product's setbacks where it sets them); without it, the keys alone
-    (`setting_text`). Each solve is limited to `solve_limit_s` seconds (or the scenario's limit
-    if lower); a solve that ends undecided keeps its rule in the set and marks the diagnosis not
-    irreducible. The whole diagnosis is limited to the lower of `total_limit_s` and the run's
-    limit (`settings.time_limit_s`), with LEAST_CHANGE_MIN_S more for the least change: when the
-    limit stops the deletion filter, the rules not yet tried stay in the set, and the diagnosis
-    is not irreducible and says why (`Diagnosis.stopped`).
+    of clusters, sites, products and sources (their ids without them); `scenario`, the
+    validated scenario `inputs` come from: each rule cites its settings with the values it gives
+    them (and a red-line rule its product's setbacks where it sets them); without it, the keys
+    alone (`setting_text`). Each solve is limited to `solve_limit_s` seconds (or the scenario's
+    limit if lower); a solve that ends undecided keeps its rule in the set and marks the
+    diagnosis not irreducible, and an undecided first solve proves no conflict
+    (`Diagnosis.conflict_proven`; the module docstring, step 1). The whole diagnosis is limited
+    to the lower of `total_limit_s` and the run's limit (`settings.time_limit_s`), with
+    LEAST_CHANGE_MIN_S more for the least change: when the limit stops the deletion filter, the
+    rules not yet tried stay in the set, and the diagnosis is not irreducible and says why
+    (`Diagnosis.stopped`).
 
     While it works, a status line (siting/config/progress.py `status`) says which step it is on,
-    how many rules it has tried out of how many, how many it has kept and the seconds elapsed.
+    how many rules it has tried out of how many, how many it has kept and the seconds elapsed;
+    HiGHS's interrupt checks redraw it during a solve once its step has run STATUS_REFRESH_S.
     """
     status = progress.status("diagnose")  # made before the solves' own lines are silenced
+    say = status.show if progress.active() is not None else None
     # The solves' own progress lines would show slack as money: the status line speaks instead.
     with progress.phase("diagnosis"), progress.reporting(None):
-        return _explain(inputs, settings, units, solve_limit_s, total_limit_s, names, scenario, status.show)
+        return _explain(inputs, settings, units, solve_limit_s, total_limit_s, names, scenario, say)
 
 
 def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, str] | None,
              solve_limit_s: float, total_limit_s: float, names: Names | None = None,
-             scenario: Scenario | None = None, say: Callable[[str], None] = lambda _text: None) -> Diagnosis:
+             scenario: Scenario | None = None, show: Callable[[str], None] | None = None) -> Diagnosis:
+    """The diagnosis (see `explain_infeasibility`); `show` says where it stands (a status line:
+    given each step's text, and again from HiGHS's interrupt checks once a step has run for
+    STATUS_REFRESH_S, so that its clock moves during a long solve)."""
     started = time.perf_counter()
     limit = min(settings.time_limit_s, total_limit_s)
 
@@ -680,6 +786,19 @@ def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, 
 
     # Each solve gets at most solve_limit_s, and the time left (`left`) before the least change.
     elastic = ElasticModel(inputs, dataclasses.replace(settings, time_limit_s=solve_limit_s))
+    said, said_at = "", time.perf_counter()  # the step's text and when it was said
+
+    def say(text: str) -> None:
+        nonlocal said, said_at
+        said, said_at = text, time.perf_counter()
+        if show is not None:
+            show(text)
+
+    def again() -> None:
+        if show is not None and time.perf_counter() - said_at >= STATUS_REFRESH_S:
+            show(said)
+
+    elastic.on_check = again if show is not None else None
     order = sorted(elastic.instances, key=_registry_order)
     total = len(order)
     solves = 0
@@ -690,7 +809,9 @@ def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, 
     solves += 1
     if report.has_solution:
         return Diagnosis((), True, feasible=True, solves=solves)
-    proven = report.infeasible  # the rules kept are proven to conflict
+    # Whether the rules kept are proven to conflict: not when this solve stopped at its time
+    # limit undecided, until a later solve proves it (a trial, or the least change below).
+    proven = report.infeasible
     # 2. deletion filter, in the order of the rules
     kept = list(order)
     decided = True
@@ -717,10 +838,17 @@ def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, 
     elastic.set_states(dict.fromkeys(kept, ELASTIC))
     report, slack = elastic.solve(max(left(), LEAST_CHANGE_MIN_S))
     solves += 1
+    if not proven:  # step 1 undecided and no trial proven infeasible: `kept` is still every rule
+        if report.has_solution and not slack:
+            return Diagnosis((), True, feasible=True, solves=solves)
+        # the least weighted slack proven above 0 (HiGHS's bound, whatever gap it stopped at):
+        # no plan meets every rule
+        bound = report.best_bound_yuan
+        proven = bound is not None and bound / getattr(elastic.model, "objective_unit_yuan", 1.0) > SLACK_TOLERANCE
     describe = Describer(inputs, units or {}, kept, names, scenario)
     conflicts = tuple(describe.conflict(i, slack.get(i, 0.0)) for i in kept)
     return Diagnosis(conflicts, decided and proven and not stopped, solves=solves, stopped=stopped,
-                     least_proven=report.proven_optimal)
+                     least_proven=report.proven_optimal, conflict_proven=proven)
 
 
 def _stopped_text(run_limit_s: float, total_limit_s: float, tried: int, total: int) -> str:
@@ -930,30 +1058,30 @@ class Describer:
             which += f", as no {'producing ' if prospective else ''}source of {named} is open to the plan"
         text = (f"{self.words.products(needing) or 'products'} need{'s' if len(needing) == 1 else ''} {named} within "
                 f"{limit:g} km of {source}: {which}")
-        left_out = self._left_out_within(prospective, far, limit, place)
-        if left_out:
-            text += "; " + "; ".join(left_out.values())
+        left_out = self._left_out_within(prospective, far, limit)
+        for k, km in left_out.items():
+            site = min(km, key=lambda s: (km[s], far.index(s)))
+            text += (f"; {self.words.source(k)}, prospective and left out, lies {km[site]:,.1f} km from "
+                     f"{self.words.site(site)}" + (f" (within {limit:g} km of {len(km)} {place} sites)"
+                                                   if len(km) > 1 else ""))
         settings: tuple[tuple[Any, ...], ...] = (("constraints", "proximity", "max_distance_km", resource),)
         if left_out:
             settings += (("spatial", "include_prospective_sources"),)
+        reached = joined(f"{self.words.source(k)} lies within {limit:g} km of "
+                         + (self.words.site(next(iter(km))) if len(km) == 1 else f"{len(km)} {place} sites")
+                         for k, km in left_out.items())
         return {"sentence": text, "unit": "modules", "sites": tuple(far), "clusters": (cluster,),
-                "sources": sources + tuple(left_out), "settings": settings}
+                "sources": sources + tuple(left_out), "settings": settings, "prospective": reached}
 
-    def _left_out_within(self, left_out: Sequence[str], sites: Sequence[str], limit: float, place: str
-                         ) -> dict[str, str]:
+    def _left_out_within(self, left_out: Sequence[str], sites: Sequence[str], limit: float
+                         ) -> dict[str, dict[str, float]]:
         """Each source of `left_out` (sources the plan may not use) within `limit` km of one of
-        `sites` (of cluster `place`), in words: "lithium_xiaoshiqiao, prospective and left out,
-        lies 15.9 km from Yuxi high-tech zone (within 100 km of 5 Yuxi sites)"."""
-        said = {}
+        `sites`, in the order of `left_out`, with the km to each of those sites (in the order of
+        `sites`): {"rock_e": {"e_city": 11.08, "e_far": 30.24}}; sources beyond it left out."""
         arc_km = self.inputs.left_out_arc_km
-        for k in left_out:
-            km = {s: arc_km[(k, s)] for s in sites if (k, s) in arc_km and arc_km[(k, s)] <= limit}
-            if not km:
-                continue
-            site = min(km, key=lambda s: (km[s], sites.index(s)))
-            said[k] = (f"{k}, prospective and left out, lies {km[site]:,.1f} km from {self.words.site(site)}"
-                       + (f" (within {limit:g} km of {len(km)} {place} sites)" if len(km) > 1 else ""))
-        return said
+        within = {k: {s: arc_km[(k, s)] for s in sites if (k, s) in arc_km and arc_km[(k, s)] <= limit}
+                  for k in left_out}
+        return {k: km for k, km in within.items() if km}
 
     def _source_limit(self, i: RuleInstance) -> dict[str, Any]:
         resource = i.key[0]

@@ -155,7 +155,7 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
         timings["candidates"] = time.perf_counter() - started
     names = layer_names(layers.sites, layers.clusters,
                         {pid: product.unit for pid, product in loaded.catalog.products.items()},
-                        tuple(str(i) for i in cells["id"]) if cells is not None else ())
+                        tuple(str(i) for i in cells["id"]) if cells is not None else (), layers.sources)
     started = time.perf_counter()
     with progress.phase("preprocess"):
         gateway = (s.network.gateway.lon, s.network.gateway.lat)
