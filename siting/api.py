@@ -472,7 +472,8 @@ class Solution:
 
     Attributes:
         problem: the `Problem` solved.
-        settings: the solver settings used (time limit in s, relative gap, threads, seed, options).
+        settings: the solver settings used (time limit in s, relative gap, absolute gap in yuan,
+            threads, seed, options).
         report: what the solver said (`siting.optimize.solve.SolveReport`).
         result: the plan as read back (`siting.optimize.results.Plan`); the properties below give copies.
         model_size: variables, integer variables and constraints of the model (counts); with
@@ -498,7 +499,8 @@ class Solution:
 
     @property
     def status(self) -> str:
-        """'optimal' (proven within the relative gap asked for), 'feasible (not proven optimal)'."""
+        """'optimal' (proven within the gap asked for: the relative gap, or the absolute gap when
+        `solver.abs_gap_bn_yuan` is set), 'feasible (not proven optimal)'."""
         return self.report.status
 
     @property

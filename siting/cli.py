@@ -82,7 +82,8 @@ def format_summary(result: RunResult) -> str:
     catalog = result.prepared.loaded.catalog
     names = run_names(result)
     lines = [f"scenario  {result.prepared.loaded.scenario.name}"]
-    status = solve_outcome(report, result.prepared.loaded.scenario.solver.rel_gap)  # map.png's title says the same
+    asked = result.prepared.loaded.scenario.solver
+    status = solve_outcome(report, asked.rel_gap, asked.abs_gap_bn_yuan)  # map.png's title says the same
     lines.append(f"status    {status}; solved in {report.solve_time_s:.1f} s")
     # The gap in bn yuan beside the bound it is measured to; the status line's percentage is a share
     # of the net objective, which a note says is misleading when that is near zero.

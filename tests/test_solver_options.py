@@ -187,16 +187,30 @@ def test_manifest_records_the_options_highs_held_and_the_time_limit_used(folder:
     capsys.readouterr()
     solver = json.loads((out / "manifest.json").read_text())["solver"]
     assert solver["settings"] == {
-        "time_limit_s": 30.0, "rel_gap": 0.0, "threads": 1, "random_seed": 0,
+        "time_limit_s": 30.0, "rel_gap": 0.0, "threads": 1, "random_seed": 0, "abs_gap_bn_yuan": None,
         "options": {"mip_heuristic_effort": 0.3, "mip_max_nodes": 1000000, "presolve": "off"}}
     assert solver["proven_within_gap"] is True
 
 
 def test_an_absolute_gap_is_refused_with_the_setting_to_use(folder: Path):
-    """HiGHS's mip_abs_gap would end the searches early without the project's proof counting it
-    (the run then reported 'stopped at the time limit' after under a second): refused, naming
-    solver.rel_gap."""
+    """HiGHS's mip_abs_gap counts in the model's million yuan, and given alone would end the searches
+    early without the project's proof counting it: refused, naming solver.abs_gap_bn_yuan, which
+    sets both."""
     assert problems(with_solver(folder, "  options: {mip_abs_gap: 5000}\n")) == [
-        "scenario.yaml:35: solver.options.mip_abs_gap | an absolute gap is not a setting: the gap a run proves and "
-        "reports is relative to the net objective (solver.rel_gap), and the outputs give it in bn yuan beside the "
-        "percentage (got 'mip_abs_gap'); set solver.rel_gap instead"]
+        "scenario.yaml:35: solver.options.mip_abs_gap | an absolute gap is set by solver.abs_gap_bn_yuan, in bn yuan "
+        "(HiGHS's option counts in the model's million yuan) (got 'mip_abs_gap'); set solver.abs_gap_bn_yuan "
+        "instead, e.g. 0.5 for 0.5 bn yuan"]
+
+
+def test_the_manifest_records_the_absolute_gap_in_bn_yuan(folder: Path, capsys):
+    """solver.abs_gap_bn_yuan: 0.5 reaches HiGHS as mip_abs_gap 500 (million yuan, the objective's
+    unit) and the manifest records it as asked, 0.5 bn yuan, not among the options; the status
+    line gives it beside the relative tolerance."""
+    out = folder / "out"
+    assert main(["solve", str(with_solver(folder, "  abs_gap_bn_yuan: 0.5\n")), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    solver = json.loads((out / "manifest.json").read_text())["solver"]
+    assert solver["settings"]["abs_gap_bn_yuan"] == 0.5
+    assert "mip_abs_gap" not in solver["settings"]["options"]
+    assert solver["proven_within_gap"] is True
+    assert "(tolerance 0.00% or 0.50 bn yuan)" in printed

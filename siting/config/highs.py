@@ -3,6 +3,7 @@ of highspy, never kept here), so that a bad option is refused when the scenario 
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from typing import Any
@@ -21,14 +22,19 @@ ALLOWED_HIGHS_OPTIONS = frozenset(
      "random_seed", "mip_feasibility_tolerance", "primal_feasibility_tolerance", "dual_feasibility_tolerance"}
 )
 
+#: The HiGHS option of the absolute gap, in the objective's own units (the project's models count
+#: in million yuan): a solve sets it from `solver.abs_gap_bn_yuan` (siting/optimize/solve.py
+#: `SolverSettings.abs_gap_yuan`), converted for the model solved, never from `solver.options`.
+ABS_GAP_OPTION = "mip_abs_gap"
+
 #: HiGHS options refused with a reason of their own: (what is wrong, how to fix it).
-#: `mip_abs_gap` would stop HiGHS's searches at an absolute gap (in the model's million yuan)
-#: that the project's proof of the gap (siting/optimize/counts.py, screening.py) does not count:
-#: a run would end early and be reported as stopped at its time limit.
+#: `mip_abs_gap` is in the model's objective units (million yuan), which a scenario does not
+#: see; given there, HiGHS would stop at an absolute gap the project's proof of the gap
+#: (siting/optimize/tolerance.py `within_gap`) would not know of. `solver.abs_gap_bn_yuan` sets it
+#: for both.
 REFUSED_HIGHS_OPTIONS: dict[str, tuple[str, str]] = {
-    "mip_abs_gap": ("an absolute gap is not a setting: the gap a run proves and reports is relative to the net "
-                    "objective (solver.rel_gap), and the outputs give it in bn yuan beside the percentage",
-                    "set solver.rel_gap instead"),
+    ABS_GAP_OPTION: ("an absolute gap is set by solver.abs_gap_bn_yuan, in bn yuan (HiGHS's option counts in the "
+                     "model's million yuan)", "set solver.abs_gap_bn_yuan instead, e.g. 0.5 for 0.5 bn yuan"),
 }
 
 #: The HiGHS option behind each named setting of `solver:`.
@@ -142,7 +148,7 @@ def highs_option_value(name: str, value: Any) -> OptionValue:
     string options (`presolve: off` is YAML false, meaning "off"); text holding a number is
     accepted for a numeric option. Raises OptionRejected saying what is wrong and how to fix it
     (unknown option, wrong type, non-finite number, out of HiGHS's range or allowed values)."""
-    if name not in ALLOWED_HIGHS_OPTIONS | set(NAMED_SETTINGS.values()):
+    if name not in ALLOWED_HIGHS_OPTIONS | set(NAMED_SETTINGS.values()) | {ABS_GAP_OPTION}:
         raise ValueError(f"HiGHS option {name!r} is not one a scenario may set")  # probing could write files
     probe = _Probe()
     kind = probe.option_type(name)
@@ -179,6 +185,13 @@ def highs_option_value(name: str, value: Any) -> OptionValue:
         raise OptionRejected(f"HiGHS holds {held!r} after being given {candidate!r} (got {value!r})",
                              "choose a value HiGHS keeps as given")
     return held
+
+
+@functools.cache
+def highs_default(name: str) -> OptionValue:
+    """The value HiGHS holds for option `name` on a fresh instance (its own default), e.g. 1e-06
+    for mip_abs_gap. OptionRejected when HiGHS cannot read it."""
+    return _Probe().value(name)
 
 
 def option_problem(name: str, value: Any) -> tuple[OptionValue | None, OptionRejected | None]:

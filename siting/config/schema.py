@@ -521,6 +521,10 @@ class SolverSettingsModel(Strict):
     time_limit_s: PositiveFloat = Field(default=60.0, description="Solver time limit (s)")
     rel_gap: Annotated[Number, Field(ge=0, lt=1)] = Field(
         default=1e-4, description="Relative gap within which HiGHS proves the plan optimal; 0.01 is 1 % (share)")
+    abs_gap_bn_yuan: NonNegativeFloat | None = Field(
+        default=None, description="Absolute gap (the objective less the proven bound) within which the plan is "
+        "proven optimal too, whatever its relative gap: for a net objective near zero, where a relative gap "
+        "means little; null: none (bn yuan)")
     threads: Annotated[Count, Field(ge=1)] = Field(default=1, description="Solver threads (count)")
     random_seed: Annotated[Count, Field(ge=0)] = Field(default=0, description="HiGHS random seed (no unit)")
     options: dict[str, Any] = Field(

@@ -211,9 +211,11 @@ def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport |
     the objective."""
     rule = loaded.scenario.constraints.redline
     tolerance = loaded.scenario.solver.rel_gap if report.proven_optimal else None
+    absolute = loaded.scenario.solver.abs_gap_bn_yuan
     return MapTitle(loaded.scenario.name, plain_status(report.termination, report.has_solution), report.gap,
                     report.objective_yuan, list(inputs.YEARS), rule.official_share_pct, rule.official_share_source,
-                    loaded.scenario.layers.redline is not None, tolerance)
+                    loaded.scenario.layers.redline is not None, tolerance,
+                    absolute * 1e9 if absolute and report.proven_optimal else None)
 
 
 def prefetch_drawing() -> threading.Thread:

@@ -25,13 +25,13 @@ import pyproj
 import shapely
 
 import siting
-from siting.config.highs import NAMED_SETTINGS
+from siting.config.highs import ABS_GAP_OPTION, NAMED_SETTINGS
 from siting.config.load import LoadedScenario, MadeAbsolute, Override, file_sha256
 from siting.config.units import plain_status
 from siting.deliver.folders import extends_chain
 from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.results import Plan, clean
-from siting.optimize.solve import SolveReport
+from siting.optimize.solve import SolveReport, held_abs_gap_bn_yuan
 
 #: What the paths under `inputs` are relative to (written into the manifest, so that it says so).
 INPUTS_RELATIVE_TO = "the scenario file's folder"
@@ -169,11 +169,14 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
 
 def _held_settings(report: SolveReport) -> dict[str, Any]:
     """The solver settings as HiGHS held them after they were set (read back from the solver):
-    the time limit actually used (a command-line override included), gap, threads, seed, and
-    every further option."""
+    the time limit actually used (a command-line override included), gap, threads, seed, the
+    absolute gap (`abs_gap_bn_yuan`, bn yuan; None when none was asked), and every further
+    option."""
     held = dict(report.highs_options)
     settings: dict[str, Any] = {setting: held.get(option) for setting, option in NAMED_SETTINGS.items()}
-    settings["options"] = {k: v for k, v in held.items() if k not in NAMED_SETTINGS.values()}
+    absolute = held_abs_gap_bn_yuan(held)
+    settings["abs_gap_bn_yuan"] = None if absolute is None else clean(absolute)
+    settings["options"] = {k: v for k, v in held.items() if k not in NAMED_SETTINGS.values() and k != ABS_GAP_OPTION}
     return settings
 
 

@@ -21,22 +21,30 @@ if TYPE_CHECKING:
     from siting.optimize.solve import SolveReport
 
 
-def outcome_text(words: str, gap: float | None, tolerance: float | None = None) -> str:
+def outcome_text(words: str, gap: float | None, tolerance: float | None = None,
+                 abs_tolerance_yuan: float | None = None) -> str:
     """The solver's outcome as the terminal's `status` line gives it (before "; solved in"): the
     status in words, the proven gap in percent where there is one, and the asked gap
-    (`tolerance`, a share) where the plan is proven within it: "optimal within the gap, gap 2.01%
-    (tolerance 2.50%)"; "stopped at the time limit with a plan, gap 4.10%"."""
+    (`tolerance`, a share, with `abs_tolerance_yuan`, yuan, when an absolute gap was asked too)
+    where the plan is proven within it: "optimal within the gap, gap 2.01% (tolerance 2.50%)";
+    "optimal within the gap, gap 612.50% (tolerance 2.50% or 0.50 bn yuan)"; "stopped at the
+    time limit with a plan, gap 4.10%"."""
     if gap is None:
         return words
-    return f"{words}, gap {gap:.2%}" + (f" (tolerance {tolerance:.2%})" if tolerance is not None else "")
+    if tolerance is None:
+        return f"{words}, gap {gap:.2%}"
+    absolute = f" or {bn_yuan(abs_tolerance_yuan)}" if abs_tolerance_yuan else ""
+    return f"{words}, gap {gap:.2%} (tolerance {tolerance:.2%}{absolute})"
 
 
-def solve_outcome(report: SolveReport, rel_gap: float | None) -> str:
+def solve_outcome(report: SolveReport, rel_gap: float | None, abs_gap_bn_yuan: float | None = None) -> str:
     """`outcome_text` of a solve: its termination in words (`plain_status`, saying whether a stop
     at a limit has a plan), its proven gap, and `rel_gap` (solver.rel_gap, the gap asked for)
-    where the solve proved the plan within it."""
+    with `abs_gap_bn_yuan` (solver.abs_gap_bn_yuan, bn yuan; None: none) where the solve proved
+    the plan within it."""
     words = plain_status(report.termination, report.has_solution)
-    return outcome_text(words, report.gap, rel_gap if report.proven_optimal else None)
+    absolute = abs_gap_bn_yuan * 1e9 if abs_gap_bn_yuan else None
+    return outcome_text(words, report.gap, rel_gap if report.proven_optimal else None, absolute)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,8 @@ class MapTitle:
     #: Whether the scenario gives a red-line layer (layers.redline); without one the map says so.
     redline_given: bool = True
     tolerance: float | None = None
+    #: The absolute gap asked for (solver.abs_gap_bn_yuan, in yuan), given beside `tolerance`; None: none.
+    abs_tolerance_yuan: float | None = None
 
     def text(self) -> str:
         """The title's lines: scenario and years; solver outcome with its gap in percent
@@ -69,7 +79,8 @@ class MapTitle:
         span = f"{self.years[0]}-{self.years[-1]}" if self.years else ""
         gap = self.gap_text()
         return (f"{self.scenario}: capacity plan {span}\n"
-                f"{outcome_text(self.status, self.gap, self.tolerance)}, {objective}" + (f"\n{gap}" if gap else ""))
+                f"{outcome_text(self.status, self.gap, self.tolerance, self.abs_tolerance_yuan)}, {objective}"
+                + (f"\n{gap}" if gap else ""))
 
     def gap_text(self) -> str:
         """The proven gap in bn yuan, objective less best bound (`absolute_gap_yuan`), in the

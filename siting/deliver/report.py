@@ -139,6 +139,7 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
     gap = solver.get("gap")
     absolute = absolute_gap_yuan(solver.get("objective_yuan"), gap)
     tolerance = solver["settings"].get("rel_gap")
+    absolute_tolerance = solver["settings"].get("abs_gap_bn_yuan")
     size = manifest.get("model_size", {})
     screening = manifest.get("screening")
     rows = [
@@ -148,7 +149,8 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
         ["best bound" + (" (merged model's)" if screening else ""), "n/a" if solver["best_bound_yuan"] is None
          else f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
         ["gap" + (" of the full instance" if screening else ""), "n/a" if gap is None
-         else f"{gap:.2%}" + ("" if tolerance is None else f" (tolerance {tolerance:.2%})")],
+         else f"{gap:.2%}" + ("" if tolerance is None else f" (tolerance {tolerance:.2%}"
+                              + (f" or {absolute_tolerance:,.2f} bn yuan" if absolute_tolerance else "") + ")")],
         ["absolute gap (objective less best bound)", "n/a" if absolute is None else f"{bn_yuan(absolute)} bn yuan"],
         ["model" + (" (screened)" if screening else ""),
          f"{size.get('variables', 0):,} variables ({size.get('integer_variables', 0):,} integer), "

@@ -9,13 +9,16 @@ bound rises only as it branches on the module counts of every site. Three search
 2. the fixed-count restriction: the MIP with the counts by cluster fixed to that plan's. It only
    shares whole modules out among the sites of each cluster and usually solves in a fraction of
    a second; its plan is a plan of the MIP, of cost UB;
-3. only when (UB - LB) / |UB| is above the asked gap, or the counts cannot be shared out (site
-   land, module bounds), the MIP itself, started from the best plan so far, in the time left;
-   its proven bound raises LB when higher.
+3. only when UB is not proven within the asked gap by LB (siting/optimize/tolerance.py
+   `within_gap`: (UB - LB) / |UB| at most `solver.rel_gap`, or UB - LB at most
+   `solver.abs_gap_bn_yuan`), or the counts cannot be shared out (site land, module bounds),
+   the MIP itself, started from the best plan so far, in the time left; its proven bound raises
+   LB when higher.
 
 Step 1 begins with a scout: at most SCOUT_NODES nodes of the relaxation. When they do not
 prove its gap, its plan goes through step 2 at once, and the relaxation is searched again with
-that plan's cost less the gap, UB1 - gap |UB1|, as HiGHS's cutoff: nodes whose bound reaches it
+that plan's cost less the gap, UB1 - max(gap |UB1|, absolute gap) (`certifying_bound`), as
+HiGHS's cutoff: nodes whose bound reaches it
 are pruned, and the search ends as soon as its bound does, which certifies the plan; a search
 that finds nothing below the cutoff has proven that bound. A cutoff so close prunes far more
 than the plan's own cost would (measured on the shipped scenario: a bound 2.5 % below the plan
@@ -36,7 +39,9 @@ search then gets the time left but at least FIXED_MIN_S, so that a relaxed plan 
 chance to become a plan of the MIP (a solve may so end up to FIXED_MIN_S past T, plus handing the
 model to HiGHS and HiGHS's own overrun of its limit); the MIP runs only with MIP_MIN_S left.
 
-The reported gap is (UB - max(LB, the MIP's bound)) / |UB|: a proven gap of the MIP. Measured on
+The reported gap is (UB - max(LB, the MIP's bound)) / |UB|: a proven gap of the MIP; the plan is
+"optimal" when `within_gap` holds for it. Every search asks a share of both gaps, relative and
+absolute (`SolverSettings.gap_share`). Measured on
 scenarios/yunnan_2024.yaml (benchmarks/bench_scale.py, one thread): HiGHS on the MIP reaches
 2.8 % in 60 s; the count relaxation bounds it within 2 % in about 4 s and 0.9 % in about 18 s,
 and the fixed counts solve in 0.2-0.5 s.
@@ -75,9 +80,11 @@ from siting.optimize.solve import (
     solve_model,
     start_on,
 )
+from siting.optimize.tolerance import certifying_bound, within_gap
 
-#: The count relaxation is solved to this share of the asked relative gap, so that the fixed-count
-#: plan (which costs about what the relaxation's plan costs) is certified within the asked gap.
+#: The count relaxation is solved to this share of the asked gaps (relative and absolute), so that
+#: the fixed-count plan (which costs about what the relaxation's plan costs) is certified within
+#: the asked gap.
 RELAXATION_GAP_SHARE = 0.8
 #: The count relaxation may take at most this share of the time limit; the rest is kept for the
 #: fixed-count search and, when needed, the MIP.
@@ -93,7 +100,7 @@ FIXED_MIN_S = 1.0
 #: The MIP search starts only with at least this many seconds of the time limit left: a shorter
 #: one moves neither plan nor bound.
 MIP_MIN_S = 0.5
-#: The fixed-count restriction is solved to this share of the asked gap.
+#: The fixed-count restriction is solved to this share of the asked gaps.
 FIXED_GAP_SHARE = 0.1
 #: Branch-and-bound nodes of the count relaxation's first search, its scout (`solve_by_counts`),
 #: for a plan before the bound is proven: then the fixed counts make it a plan of the MIP, and
@@ -106,9 +113,6 @@ SCOUT_NODES = 100
 HIGHS_NODES = 2147483647
 #: Most searches of the relaxation after its scout, each for a bound certifying a better plan.
 MAX_PROOFS = 4
-#: A certified gap within the asked gap by at most this much counts as within it (the plan and the
-#: bound come from different models; the screening uses it too).
-CERTIFY_TOLERANCE = 1e-9
 
 
 @dataclass
@@ -202,9 +206,9 @@ def _no_mip_words(left: float, limit: float) -> str:
 
 def _mip_wanted(best: SolveReport | None, lower: float | None, settings: SolverSettings, certify: bool) -> bool:
     """Whether the MIP itself is to be searched: no plan yet (`best` None), or, with `certify`, a
-    plan not certified within the asked gap by the bound `lower`."""
-    return best is None or (certify and certified_gap(best.objective_yuan, lower)
-                            > settings.rel_gap + CERTIFY_TOLERANCE)
+    plan not certified within the asked gap by the bound `lower` (`within_gap`)."""
+    return best is None or (certify and not within_gap(best.objective_yuan, lower, settings.rel_gap,
+                                                       settings.abs_gap_yuan))
 
 
 def certified_gap(upper: float | None, lower: float | None) -> float:
@@ -261,12 +265,12 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
             mip = _with_counts(model if model is not None else build(), inputs)
             prior = _start_search(mip, inputs, start, settings, started)
     tried = time.perf_counter()
-    own = relaxation_settings or dataclasses.replace(settings, rel_gap=settings.rel_gap * RELAXATION_GAP_SHARE)
-    proof_gap = relaxation_settings.rel_gap if relaxation_settings is not None else settings.rel_gap
+    own = relaxation_settings or settings.gap_share(RELAXATION_GAP_SHARE)
+    proof = relaxation_settings if relaxation_settings is not None else settings
     stop = None
     if prior is not None and prior.report.has_solution:
         # a bound this high certifies the start's plan; no relaxed plan above it is of interest
-        stop = _certifying_bound(prior.report.objective_yuan, settings.rel_gap)
+        stop = certifying_bound(prior.report.objective_yuan, settings.rel_gap, settings.abs_gap_yuan)
     scout: SolveReport | None = None
     with progress.phase("bound"):
         relaxed = build()
@@ -284,7 +288,7 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
             elif scout.has_solution:  # a plan first, then its bound (module docstring)
                 mip = _with_counts(model if model is not None else build(), inputs)
                 first = _scouted(mip, count_values(relaxed), settings, scout.best_bound_yuan, bounding)
-                prior, relaxation = _prove(bounding, mip, first, upper_of, settings, proof_gap, scout)
+                prior, relaxation = _prove(bounding, mip, first, upper_of, settings, proof, scout)
         if relaxation is None:
             known = prior.report.objective_yuan if prior is not None and prior.report.has_solution else None
             relaxation = bounding.search(HIGHS_NODES, relaxed_start if stop is None else None,  # it would cost more
@@ -321,23 +325,19 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
                                plan_time_s=(tried - started) + (time.perf_counter() - bounded))
 
 
-def _certifying_bound(upper_yuan: float, gap: float) -> float:
-    """The bound (yuan) that certifies a plan of cost `upper_yuan` within the relative `gap`."""
-    return upper_yuan - gap * abs(upper_yuan)
-
-
 def _proof_cutoff(prior: _Prior, mip: pyo.ConcreteModel, upper_of: Callable[[pyo.ConcreteModel], float | None] | None,
-                  asked_gap: float, own_gap: float) -> float | None:
-    """The cutoff and bound target (yuan) of the relaxation's search after its scout: the cost of
-    the scout's plan of the MIP (`prior`, held by `mip`) less `own_gap`; with `upper_of`, the cost
-    it gives for that plan (the plan of an instance this MIP bounds, e.g. the screened instance
-    of a merged model) less `asked_gap`. None without such a plan."""
+                  asked: SolverSettings, own: SolverSettings) -> float | None:
+    """The cutoff and bound target (yuan) of the relaxation's search after its scout: the bound
+    that certifies (`certifying_bound`) the cost of the scout's plan of the MIP (`prior`, held by
+    `mip`) within the gaps of `own` (the relaxation's proof); with `upper_of`, the cost it gives
+    for that plan (the plan of an instance this MIP bounds, e.g. the screened instance of a merged
+    model) within those of `asked`. None without such a plan."""
     if not prior.report.has_solution:
         return None
     if upper_of is None:
-        return _certifying_bound(prior.report.objective_yuan, own_gap)
+        return certifying_bound(prior.report.objective_yuan, own.rel_gap, own.abs_gap_yuan)
     upper = upper_of(mip)
-    return _certifying_bound(upper, asked_gap) if upper is not None else None
+    return certifying_bound(upper, asked.rel_gap, asked.abs_gap_yuan) if upper is not None else None
 
 
 @dataclass(frozen=True)
@@ -379,16 +379,15 @@ def _scouted(model: pyo.ConcreteModel, counts: dict[CountKey, int], settings: So
     """A relaxed plan made a plan of the MIP: `model` (with counts) with n = `counts`, the relaxed
     plan's counts, searched as step 2 is, in the time left but at least FIXED_MIN_S."""
     solver = new_solver()
-    fixed_settings = dataclasses.replace(
-        settings, time_limit_s=max(_time_left(settings, bounding.started), FIXED_MIN_S),
-        rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
+    fixed_settings = dataclasses.replace(settings.gap_share(FIXED_GAP_SHARE),
+                                         time_limit_s=max(_time_left(settings, bounding.started), FIXED_MIN_S))
     report = _fixed_search(model, counts, fixed_settings, solver, lower, None, bounding.tried)
     return _Prior(report, solver, counts, None, _snapshot(model) if report.has_solution else None)
 
 
 def _prove(bounding: _Bounding, mip: pyo.ConcreteModel, prior: _Prior,
            upper_of: Callable[[pyo.ConcreteModel], float | None] | None, settings: SolverSettings,
-           own_gap: float, scout: SolveReport) -> tuple[_Prior, SolveReport | None]:
+           own: SolverSettings, scout: SolveReport) -> tuple[_Prior, SolveReport | None]:
     """After the `scout`: search the relaxation for a bound that certifies the best plan so far
     (`prior`, held by `mip`), with the certifying bound as HiGHS's cutoff (`_proof_cutoff`), up to
     MAX_PROOFS times; none when the bound proven already certifies it (the scout's report is
@@ -400,7 +399,7 @@ def _prove(bounding: _Bounding, mip: pyo.ConcreteModel, prior: _Prior,
     report: SolveReport | None = None
     lower = scout.best_bound_yuan
     for _ in range(MAX_PROOFS):
-        cutoff = _proof_cutoff(prior, mip, upper_of, settings.rel_gap, own_gap)
+        cutoff = _proof_cutoff(prior, mip, upper_of, settings, own)
         if cutoff is None:
             return prior, report
         if lower is not None and lower >= cutoff:  # certified by the bound proven before
@@ -443,8 +442,8 @@ def _start_search(model: pyo.ConcreteModel, inputs: ModelInputs, start: PlanValu
     start_map = counted_start(model, inputs, start) or ComponentMap()  # a plan always gives a start
     counts = {key: round(start_map.get(model.module_count[key], 0.0)) for key in model.COUNT}
     solver = new_solver()
-    fixed_settings = dataclasses.replace(settings, time_limit_s=max(_time_left(settings, started), FIXED_MIN_S),
-                                         rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
+    fixed_settings = dataclasses.replace(settings.gap_share(FIXED_GAP_SHARE),
+                                         time_limit_s=max(_time_left(settings, started), FIXED_MIN_S))
     report = _fixed_search(model, counts, fixed_settings, solver, None, start_map, phase_started)
     return _Prior(report, solver, counts, start_map, _snapshot(model) if report.has_solution else None)
 
@@ -500,8 +499,7 @@ def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel | None, count
     if counts is not None and (prior is None or counts != prior.counts):
         assert model is not None
         fixed_limit = max(_time_left(settings, started), FIXED_MIN_S)  # a relaxed plan always gets its chance
-        fixed_settings = dataclasses.replace(settings, time_limit_s=fixed_limit,
-                                             rel_gap=settings.rel_gap * FIXED_GAP_SHARE)
+        fixed_settings = dataclasses.replace(settings.gap_share(FIXED_GAP_SHARE), time_limit_s=fixed_limit)
         fixed_run = _fixed_search(model, counts, fixed_settings, solver, lower, None, phase_started)
         searches.append(fixed_run)
         if fixed_run.has_solution and (best is None or fixed_run.objective_yuan < best.objective_yuan):
@@ -549,7 +547,7 @@ def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel | None, count
     upper = best.objective_yuan
     bound = min(lower, upper) if lower is not None and upper is not None else None
     gap = relative_gap(upper, bound)
-    proven = gap is not None and gap <= settings.rel_gap + CERTIFY_TOLERANCE
+    proven = within_gap(upper, bound, settings.rel_gap, settings.abs_gap_yuan)
     if proven:
         termination = "convergenceCriteriaSatisfied"
     elif not certify and full_report is None:  # the MIP was not asked for: the plan's own search's ending

@@ -15,8 +15,8 @@ from siting.config import progress
 from siting.config.errors import NoSolution
 from siting.config.load import LoadedScenario
 from siting.config.schema import Scenario
-from siting.config.units import Names
-from siting.optimize.counts import CERTIFY_TOLERANCE, solve_by_counts
+from siting.config.units import BN, Names
+from siting.optimize.counts import solve_by_counts
 from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
 from siting.optimize.results import (
     INTEGRALITY_TOLERANCE,
@@ -36,6 +36,7 @@ from siting.optimize.solve import (
     relative_gap,
     solve_fixed,
 )
+from siting.optimize.tolerance import within_gap
 from siting.prepare.checks import nothing_buildable
 from siting.prepare.problem import Prepared
 
@@ -43,12 +44,13 @@ from siting.prepare.problem import Prepared
 def solver_settings(loaded: LoadedScenario) -> SolverSettings:
     """The solver settings of a loaded scenario. A named setting given as a HiGHS option
     (`solver.options.mip_rel_gap`, `random_seed`) takes the named setting's place, so that each
-    HiGHS option is set once."""
+    HiGHS option is set once. `solver.abs_gap_bn_yuan` (bn yuan; None: none) becomes
+    `abs_gap_yuan` (yuan; 0: none)."""
     s = loaded.scenario.solver
     options = dict(s.options)
     return SolverSettings(time_limit_s=s.time_limit_s, rel_gap=options.pop("mip_rel_gap", s.rel_gap),
                           threads=s.threads, random_seed=options.pop("random_seed", s.random_seed),
-                          options=tuple(sorted(options.items())))
+                          options=tuple(sorted(options.items())), abs_gap_yuan=(s.abs_gap_bn_yuan or 0.0) * BN)
 
 
 #: Counts of the solved model (variables, integer variables, constraints; with candidate cells
@@ -185,7 +187,8 @@ def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: di
     The report is that of a solve: objective c = the LP's cost, best bound LB = min(bound, c),
     gap (c - LB) / |c|, a proven gap of the model since LB is a proven bound of its optimum and
     the plan is one of its plans; "optimal" (termination "convergenceCriteriaSatisfied") when the
-    gap is within `settings.rel_gap` (to CERTIFY_TOLERANCE), else KNOWN_BOUND_ABOVE_GAP, not
+    plan is within the asked gap of LB (siting/optimize/tolerance.py `within_gap`: `settings.rel_gap`,
+    or `settings.abs_gap_yuan`), else KNOWN_BOUND_ABOVE_GAP, not
     proven. A notice says whence the plan and the bound come. The model size holds
     `fixed.searches` with, under "plan_from", the run the plan comes from and its cost here.
     Timings: "build", "bound" (0: the bound was proven before) and "solve" (the LP).
@@ -210,7 +213,7 @@ def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: di
     cost = costed.objective_yuan
     bound = min(fixed.bound_yuan, cost)
     gap = relative_gap(cost, bound)
-    proven = gap is not None and gap <= settings.rel_gap + CERTIFY_TOLERANCE
+    proven = within_gap(cost, bound, settings.rel_gap, settings.abs_gap_yuan)
     termination = "convergenceCriteriaSatisfied" if proven else KNOWN_BOUND_ABOVE_GAP
     report = dataclasses.replace(costed, termination=termination, proven_optimal=proven, best_bound_yuan=bound,
                                  gap=gap)
@@ -256,7 +259,7 @@ def whole_decisions(model: pyo.ConcreteModel, report: SolveReport, settings: Sol
                    "(solver.options.mip_feasibility_tolerance lets it): they were rounded and the rest of the plan "
                    f"solved again, which moved its cost from {report.objective_yuan / 1e9:.4f} to {cost / 1e9:.4f} bn "
                    "yuan; the gap is that plan's against the same proven bound")
-    proven = gap is not None and gap <= settings.rel_gap + CERTIFY_TOLERANCE
+    proven = within_gap(cost, bound, settings.rel_gap, settings.abs_gap_yuan)
     if proven:
         termination = "convergenceCriteriaSatisfied"
     else:  # the search's own ending, or: proven before the rounding, not after it

@@ -13,11 +13,13 @@ Three steps (docs/FORMULATION.md, "Screening and the aggregated bound"):
    few members of each group the aggregate plan uses (`restrict`). Its plan, with every other
    candidate left unused, is a plan of the full instance: its cost is an upper bound UB. It is
    searched first with the cluster-hosts-product binaries fixed to the aggregate plan's.
-3. Certify (`solve_screened`): the proven gap of the full instance is (UB - LB) / max(|UB|, 1e-9).
+3. Certify (`solve_screened`): the proven gap of the full instance is (UB - LB) / max(|UB|, 1e-9);
+   the plan is proven within the asked gap when siting/optimize/tolerance.py `within_gap` holds
+   for UB and LB (the relative gap, or the absolute gap UB - LB when one is asked).
    With `ScreeningSettings.scout_nodes` (off by default), the aggregate's count relaxation
    begins with a scout whose plan is screened at once (step 2, fixed searches only), and the
-   relaxation is then searched for the bound UB1 - gap |UB1| that certifies that screened plan,
-   with it as HiGHS's cutoff (siting/optimize/counts.py, `upper_of`).
+   relaxation is then searched for the bound UB1 - max(gap |UB1|, absolute gap) that certifies
+   that screened plan, with it as HiGHS's cutoff (siting/optimize/counts.py, `upper_of`).
 
 Everything here is plain data in and plain data out, deterministic for the same inputs.
 """
@@ -41,7 +43,7 @@ from models.families.proximity import nearest_sources
 from models.index import MAX_MODULES_WITHOUT_LAND, is_on
 from models.inputs import ModelInputs
 from siting.config import progress
-from siting.optimize.counts import CERTIFY_TOLERANCE, CountSolve, certified_gap, solve_by_counts
+from siting.optimize.counts import CountSolve, solve_by_counts
 from siting.optimize.solve import (
     SolveReport,
     SolverSettings,
@@ -50,6 +52,8 @@ from siting.optimize.solve import (
     relative_gap,
     solve_model,
 )
+from siting.optimize.tolerance import CERTIFY_TOLERANCE as CERTIFY_TOLERANCE  # read here by callers
+from siting.optimize.tolerance import within_gap
 
 #: Separator of merged site ids: "<first member>~<n>" stands for the n members of a group.
 MERGED_MARK = "~"
@@ -96,8 +100,9 @@ class ScreeningSettings:
     aggregate_share: share of the time limit the aggregated model may take at most: a safety net
         (a slower machine), not the budget; when it stops the search the report says so, and the
         bound may then differ between runs. The screened rounds have the time left as their net;
-    aggregate_gap_share: the aggregate is solved to this share of the asked relative gap, so that
-        its bound, not its plan, is close to its optimum (the certified gap adds both gaps).
+    aggregate_gap_share: the aggregate is solved to this share of the asked gaps (relative and
+        absolute), so that its bound, not its plan, is close to its optimum (the certified gap
+        adds both gaps).
 
     A scenario's own `solver.options.mip_max_nodes` takes the place of both node budgets.
     """
@@ -591,14 +596,16 @@ def _with_time(settings: SolverSettings, seconds: float) -> SolverSettings:
     return dataclasses.replace(settings, time_limit_s=max(seconds, 1.0))
 
 
-def bounded(settings: SolverSettings, nodes: int, seconds: float, rel_gap: float | None = None) -> SolverSettings:
+def bounded(settings: SolverSettings, nodes: int, seconds: float, rel_gap: float | None = None,
+            abs_gap_yuan: float | None = None) -> SolverSettings:
     """`settings` for a search bounded by work: one thread, at most `nodes` branch-and-bound
     nodes (unless the scenario's options set `mip_max_nodes` themselves), the scenario's seed,
-    `seconds` as the safety net and `rel_gap` when given."""
+    `seconds` as the safety net, and `rel_gap` (a share) and `abs_gap_yuan` (yuan) when given."""
     options = dict(settings.options)
     options.setdefault("mip_max_nodes", nodes)
     return dataclasses.replace(_with_time(settings, seconds), threads=1, options=tuple(options.items()),
-                               rel_gap=settings.rel_gap if rel_gap is None else rel_gap)
+                               rel_gap=settings.rel_gap if rel_gap is None else rel_gap,
+                               abs_gap_yuan=settings.abs_gap_yuan if abs_gap_yuan is None else abs_gap_yuan)
 
 
 def _limits(settings: SolverSettings) -> tuple[tuple[str, float], ...]:
@@ -683,7 +690,8 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
 
     LB is the aggregate's proven bound, UB the screened plan's cost; the report carries
     objective = UB, best bound = min(LB, UB) and the gap between them, "optimal"
-    (convergenceCriteriaSatisfied) when that gap is within `settings.rel_gap`, else
+    (convergenceCriteriaSatisfied) when `within_gap` holds for them (`settings.rel_gap`, or
+    `settings.abs_gap_yuan` when above 0), else
     SCREENING_ENDED (or "maxTimeLimit"). Its `highs_options` are the run's settings (the time
     limit and gap asked for); the summary holds each search's own limits. When the screened
     instance has no plan, or its plan is not certified, a second round keeps three times as many
@@ -694,8 +702,9 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
     mergeable = tuple(mergeable)
     candidates = len(set(mergeable) - standing_sites(inputs))
     stopped: list[str] = []
+    agg_gaps = settings.gap_share(screening.aggregate_gap_share)
     agg_settings = bounded(settings, screening.aggregate_nodes, settings.time_limit_s * screening.aggregate_share,
-                           settings.rel_gap * screening.aggregate_gap_share)
+                           agg_gaps.rel_gap, agg_gaps.abs_gap_yuan)
     round_settings = bounded(settings, screening.round_nodes, settings.time_limit_s)
     with progress.phase("aggregate"):
         agg = aggregate(inputs, mergeable, screening)
@@ -735,8 +744,8 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
     interrupted = False
     for widen in (1, 3):
         left = settings.time_limit_s - (time.perf_counter() - started)
-        if interrupted or (best is not None and certified_gap(best[0].objective_yuan, lower)
-                           <= settings.rel_gap + CERTIFY_TOLERANCE):
+        if interrupted or (best is not None and within_gap(best[0].objective_yuan, lower, settings.rel_gap,
+                                                           settings.abs_gap_yuan)):
             break
         if left < 1.0:
             stopped.append(f"screened round {rounds + 1} (not started: no time left)")
@@ -756,7 +765,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
         interrupted = report.termination == "interrupted"
         if report.has_solution and (best is None or report.objective_yuan < best[0].objective_yuan):
             best = (report, model, sub, solver)
-        if best is not None and certified_gap(best[0].objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE:
+        if best is not None and within_gap(best[0].objective_yuan, lower, settings.rel_gap, settings.abs_gap_yuan):
             break
     times = (agg_time, time.perf_counter() - screened_started, build_time)
     if best is None:
@@ -766,7 +775,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
     upper = report.objective_yuan
     bound = min(lower, upper) if lower is not None and upper is not None else None
     gap = relative_gap(upper, bound)
-    proven = gap is not None and gap <= settings.rel_gap + CERTIFY_TOLERANCE
+    proven = within_gap(upper, bound, settings.rel_gap, settings.abs_gap_yuan)
     elapsed = time.perf_counter() - started
     if proven:
         termination = "convergenceCriteriaSatisfied"
@@ -814,7 +823,7 @@ def _solve_round(model: pyo.ConcreteModel, solver: object, settings: SolverSetti
             for var in fixed:
                 var.unfix()
         if not free or (first.has_solution
-                        and certified_gap(first.objective_yuan, lower) <= settings.rel_gap + CERTIFY_TOLERANCE):
+                        and within_gap(first.objective_yuan, lower, settings.rel_gap, settings.abs_gap_yuan)):
             return first
         left = settings.time_limit_s - (time.perf_counter() - began)
         if first.termination in ("maxTimeLimit", "interrupted"):

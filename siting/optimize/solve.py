@@ -28,6 +28,7 @@ one of HiGHS's callbacks: HiGHS would catch the exception, drop it and report a 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import math
 import signal
@@ -44,8 +45,18 @@ from pyomo.common.collections import ComponentMap
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
+from models.units import MONEY_UNIT_YUAN
 from siting.config import progress
-from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, _unwrap_status, highs_option_value
+from siting.config.highs import (
+    ABS_GAP_OPTION,
+    NAMED_SETTINGS,
+    OptionRejected,
+    OptionValue,
+    _unwrap_status,
+    highs_default,
+    highs_option_value,
+)
+from siting.config.units import BN
 
 #: A MIP start: values of (some of) the model's variables, or "current" for the values the
 #: model's variables hold (those without a value are left for HiGHS to complete).
@@ -57,18 +68,42 @@ PlanValues = dict[str, dict[Any, float]]
 
 @dataclass(frozen=True)
 class SolverSettings:
-    """What a solve asks of HiGHS: the named settings and further options (HiGHS names)."""
+    """What a solve asks of HiGHS: the named settings and further options (HiGHS names).
+
+    A plan is proven within the gap when its relative gap is at most `rel_gap` (a share) or its
+    absolute gap at most `abs_gap_yuan` (yuan; 0: no absolute gap): siting/optimize/tolerance.py
+    `within_gap`, which every search and every proof of the project use alike."""
 
     time_limit_s: float = 60.0
     rel_gap: float = 1e-4
     threads: int = 1
     random_seed: int = 0
     options: tuple[tuple[str, OptionValue], ...] = ()
+    abs_gap_yuan: float = 0.0
 
-    def highs_options(self) -> dict[str, OptionValue]:
-        """Every HiGHS option a solve sets, by HiGHS name: the named settings, then `options`."""
+    def highs_options(self, unit_yuan: float | None = MONEY_UNIT_YUAN) -> dict[str, OptionValue]:
+        """Every HiGHS option a solve sets, by HiGHS name: the named settings, the absolute gap
+        as HiGHS's `mip_abs_gap` in objective units of `unit_yuan` yuan each (only when
+        `abs_gap_yuan` is above 0 and `unit_yuan` is given: None for a model whose objective is
+        not its cost), then `options`."""
         named: dict[str, OptionValue] = {NAMED_SETTINGS[k]: getattr(self, k) for k in NAMED_SETTINGS}
+        if self.abs_gap_yuan > 0 and unit_yuan is not None:
+            named[ABS_GAP_OPTION] = self.abs_gap_yuan / unit_yuan
         return {**named, **dict(self.options)}
+
+    def gap_share(self, share: float) -> SolverSettings:
+        """These settings asking `share` of both gaps, relative and absolute (e.g. 0.8 for the
+        count relaxation, whose plan the fixed counts then make a plan of the MIP within the
+        whole gap)."""
+        return dataclasses.replace(self, rel_gap=self.rel_gap * share, abs_gap_yuan=self.abs_gap_yuan * share)
+
+
+def held_abs_gap_bn_yuan(held: Mapping[str, OptionValue]) -> float | None:
+    """`solver.abs_gap_bn_yuan` as a solve's options give it (`SolveReport.highs_options`, where
+    HiGHS's `mip_abs_gap` is in million yuan, the objective unit of the project's models), in bn
+    yuan; None when the solve asked for no absolute gap."""
+    value = held.get(ABS_GAP_OPTION)
+    return None if value is None else float(value) * MONEY_UNIT_YUAN / BN
 
 
 @dataclass(frozen=True)
@@ -92,7 +127,8 @@ class SolveReport:
 
     @property
     def status(self) -> str:
-        """"optimal" means proven within the relative gap asked for (HiGHS's own criterion)."""
+        """"optimal" means proven within the gap asked for: the relative gap, or the absolute gap
+        when one is asked (`SolverSettings`)."""
         if self.proven_optimal:
             return "optimal"
         if self.has_solution:
@@ -118,11 +154,12 @@ def new_solver() -> Any:
     return SolverFactory("highs")
 
 
-def checked_options(settings: SolverSettings) -> dict[str, OptionValue]:
-    """Every HiGHS option of a solve as HiGHS will hold it; ValueError when HiGHS refuses one
-    (a scenario's options are checked when it is loaded, so this means a programming error)."""
+def checked_options(settings: SolverSettings, unit_yuan: float | None = MONEY_UNIT_YUAN) -> dict[str, OptionValue]:
+    """Every HiGHS option of a solve as HiGHS will hold it (`SolverSettings.highs_options`, the
+    absolute gap in objective units of `unit_yuan` yuan); ValueError when HiGHS refuses one (a
+    scenario's options are checked when it is loaded, so this means a programming error)."""
     held = {}
-    for name, value in settings.highs_options().items():
+    for name, value in settings.highs_options(unit_yuan).items():
         try:
             held[name] = highs_option_value(name, value)
         except OptionRejected as rejected:
@@ -492,8 +529,10 @@ def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], 
          unit_yuan: float, stop: BoundStop | None = None) -> Any:
     """One HiGHS run of `model` with the options `wanted`, from `start`, with live progress; the
     interface's results, values not loaded. A SIGINT or SIGTERM stops HiGHS and is raised again
-    once it has returned (`stop_on_signals`); `stop` ends the search at a proven bound."""
-    named = set(NAMED_SETTINGS.values())
+    once it has returned (`stop_on_signals`); `stop` ends the search at a proven bound. The
+    absolute gap is set on every run, to HiGHS's own default when `wanted` has none, since HiGHS
+    keeps what an earlier run of the same solver object set."""
+    named = set(NAMED_SETTINGS.values()) | {ABS_GAP_OPTION}
     cutoff = stop.cutoff if stop is not None else None
     with (stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan, cutoff),
           stop_at_bound(opt, stop)):
@@ -501,6 +540,7 @@ def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], 
             model,
             time_limit=wanted["time_limit"],
             rel_gap=wanted["mip_rel_gap"],
+            abs_gap=wanted.get(ABS_GAP_OPTION, highs_default(ABS_GAP_OPTION)),
             threads=wanted["threads"],
             solver_options={k: v for k, v in wanted.items() if k not in named or k == "random_seed"},
             raise_exception_on_nonoptimal_result=False,
@@ -558,6 +598,17 @@ def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
         yield
 
 
+def cost_unit_yuan(model: pyo.ConcreteModel) -> float | None:
+    """Yuan per unit of `model`'s objective when the objective minimised is the model's cost
+    (`total_cost` of models/objective.py, active; `objective_unit_yuan` yuan per unit, 1 when the
+    model does not say); None when another objective takes its place (the diagnosis's weighted
+    slack, the alternatives' difference count), whose units are not money."""
+    objective = getattr(model, "total_cost", None)
+    if not isinstance(objective, pyo.Objective) or not objective.active:
+        return None
+    return float(getattr(model, "objective_unit_yuan", 1.0))
+
+
 def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None,
                 start: Start | None = None, stop_at_bound_yuan: float | None = None,
                 cutoff_yuan: float | None = None) -> SolveReport:
@@ -576,10 +627,11 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
     asked), HiGHS prunes every node whose bound reaches it: the bound reported is then
     min(HiGHS's bound, cutoff), a plan HiGHS holds at or above the cutoff is not reported, and a
     search that finds no plan below the cutoff ends with termination "objectiveLimit" and bound =
-    cutoff (not "infeasible")."""
+    cutoff (not "infeasible"). The absolute gap of `settings` reaches HiGHS (as `mip_abs_gap`,
+    in objective units) only when the model minimises its cost (`cost_unit_yuan`)."""
     opt = solver if solver is not None else new_solver()
-    wanted = checked_options(settings)
     unit = getattr(model, "objective_unit_yuan", 1.0)
+    wanted = checked_options(settings, cost_unit_yuan(model))
     stop = None
     if stop_at_bound_yuan is not None or cutoff_yuan is not None:
         stop = BoundStop(stop_at_bound_yuan / unit if stop_at_bound_yuan is not None else None,

@@ -9,6 +9,12 @@ objectives, whatever its sign, is "within solver tolerance". A run without a pro
 The range a difference of two optima is proven to lie in is given in bn yuan rounded outward
 (`range_text`), as siting compare gives the difference of two runs and the rule costs the cost of
 a rule.
+
+Whether a plan is proven within the gap a run asks for is one test, `within_gap`: a plan of cost
+U (yuan) with a proven lower bound L of the optimum is within the gap when its relative gap
+(U - min(L, U)) / max(|U|, 1e-9) is at most `solver.rel_gap`, or its absolute gap U - min(L, U)
+at most `solver.abs_gap_bn_yuan` (as yuan). `certifying_bound` is the lowest bound that passes
+it, U - max(rel_gap |U|, abs_gap): the target of a search for a bound.
 """
 
 from __future__ import annotations
@@ -18,14 +24,43 @@ from typing import Any
 
 from siting.config.units import BN
 
+#: A gap within the asked gap by at most this much counts as within it: the plan and the bound
+#: may come from different models (the count relaxation, the merged model of the screening), whose
+#: figures differ in their last digits. A share of |U| (with U the plan's cost, taken as at least
+#: 1e-9 yuan), for the absolute gap as for the relative one.
+CERTIFY_TOLERANCE = 1e-9
+
 #: The words tables and plots use for a difference the gaps cannot tell apart.
 WITHIN = "within solver tolerance"
 
 #: The note under a table that marks differences within solver tolerance.
 TOLERANCE_NOTE = ("Differences marked \"within solver tolerance\" are smaller than the proven gaps of the runs "
                   "involved: each run's optimum lies between its best bound and its objective, and those ranges "
-                  "overlap, so the solver has not shown which is lower. Set a smaller solver.rel_gap to tell "
-                  "them apart.")
+                  "overlap, so the solver has not shown which is lower. Set a smaller solver.rel_gap (and "
+                  "solver.abs_gap_bn_yuan, where set) to tell them apart.")
+
+
+def within_gap(upper: float | None, lower: float | None, rel_gap: float, abs_gap_yuan: float = 0.0) -> bool:
+    """Whether a plan of cost `upper` (yuan) is proven within the asked gap by `lower`, a proven
+    lower bound of the optimum (yuan): with G = upper - min(lower, upper), true when
+    G / max(|upper|, 1e-9) <= `rel_gap` + CERTIFY_TOLERANCE (a share), or, with `abs_gap_yuan`
+    above 0, when G <= `abs_gap_yuan` + CERTIFY_TOLERANCE max(|upper|, 1e-9) (yuan). False without
+    both figures, or with either not finite. E.g. within_gap(100, 98, 0.02) and
+    within_gap(-0.08e9, -0.57e9, 0.025, 0.5e9) (a gap of 612.5 %, but 0.49 bn yuan) are true."""
+    if upper is None or lower is None or not (math.isfinite(upper) and math.isfinite(lower)):
+        return False
+    gap_yuan = upper - min(lower, upper)
+    scale = max(abs(upper), 1e-9)
+    if gap_yuan / scale <= rel_gap + CERTIFY_TOLERANCE:
+        return True
+    return abs_gap_yuan > 0 and gap_yuan <= abs_gap_yuan + CERTIFY_TOLERANCE * scale
+
+
+def certifying_bound(upper: float, rel_gap: float, abs_gap_yuan: float = 0.0) -> float:
+    """The lowest bound (yuan) that proves a plan of cost `upper` (yuan) within the asked gap
+    (`within_gap`, leaving its tolerance aside): upper - max(`rel_gap` |upper|, `abs_gap_yuan`).
+    E.g. 98 for (100, 0.02), 95 for (100, 0.02, 5), and -102 for (-100, 0.02)."""
+    return upper - max(rel_gap * abs(upper), abs_gap_yuan)
 
 
 def optimum_interval(objective: float | None, gap: float | None) -> tuple[float, float] | None:

@@ -759,13 +759,14 @@ def cheaper(cost: float, own: float | None) -> bool:
     return own is None or cost < own - CROSS_TOLERANCE * max(abs(own), 1.0)
 
 
-def proven_by(cost: float, bound: float | None, rel_gap: float) -> bool:
-    """Whether a plan of `cost` yuan of a model lies within `rel_gap` of `bound`, a proven lower
-    bound of the model's optimum (yuan; None: none): (cost - min(bound, cost)) / max(|cost|, 1e-9)
-    at most `rel_gap` (to CERTIFY_TOLERANCE, siting/optimize/counts.py `certified_gap`)."""
-    from siting.optimize.counts import CERTIFY_TOLERANCE, certified_gap
+def proven_by(cost: float, bound: float | None, rel_gap: float, abs_gap_yuan: float = 0.0) -> bool:
+    """Whether a plan of `cost` yuan of a model lies within the asked gap of `bound`, a proven
+    lower bound of the model's optimum (yuan; None: none): (cost - min(bound, cost)) /
+    max(|cost|, 1e-9) at most `rel_gap`, or cost - min(bound, cost) at most `abs_gap_yuan` (yuan;
+    0: none), as siting/optimize/tolerance.py `within_gap` says."""
+    from siting.optimize.tolerance import within_gap
 
-    return bound is not None and certified_gap(cost, bound) <= rel_gap + CERTIFY_TOLERANCE
+    return within_gap(cost, bound, rel_gap, abs_gap_yuan)
 
 
 def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues], aside: Path,
@@ -816,7 +817,8 @@ def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues]
     case_aside = dataclasses.replace(case, out_dir=aside)
     plan_from = (names or {}).get(chosen, f"case {chosen + 1}")
     not_taken = ""
-    if cost is not None and bound_yuan is not None and proven_by(cost, bound_yuan, settings.rel_gap):
+    if cost is not None and bound_yuan is not None and proven_by(cost, bound_yuan, settings.rel_gap,
+                                                                 settings.abs_gap_yuan):
         fixed = FixedStart(completed[chosen], bound_yuan, plan_from, own_yuan, dict(searches or {}))
         try:
             taken = run_case(case_aside, fixed, keep_plan=True)
