@@ -160,9 +160,10 @@ def test_a_map_drawn_again_is_the_one_its_report_manifest_and_marker_quote(small
 def test_a_map_drawn_again_on_its_own_scale_is_the_same_bytes(provenance_run: MadeRun, tmp_path: Path):
     """The small scenario with counties as its context, text columns on its sites and candidate
     cells (conftest's `provenance_run`): read back from its folder and prepared again, its map is
-    the one its run drew, byte for byte; on twice the scale, map.png, report.html, the manifest
-    and the marker change together, and a folder left with only its report.html written (a
-    process that died) is completed to the same bytes."""
+    the one its run drew, byte for byte; on twice the scale, map.png, report.html, plan.qgs, the
+    sites' styles (sites.qml and plan.gpkg's), the manifest and the marker change together, and a
+    folder left with only its report.html written (a process that died) is completed to the same
+    bytes."""
     folder = shutil.copytree(provenance_run.out, tmp_path / "run", symlinks=True)
     before = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
     prepared = prepare(provenance_run.scenario, {})
@@ -173,7 +174,7 @@ def test_a_map_drawn_again_on_its_own_scale_is_the_same_bytes(provenance_run: Ma
     assert redraw_map(folder, prepared, outcome_of(folder), 2 * top) is True
     after = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
     assert sorted(name for name in before if before[name] != after[name]) == [
-        ".siting-run", "manifest.json", "map.png", "plan.qgs", "report.html"]
+        ".siting-run", "manifest.json", "map.png", "plan.gpkg", "plan.qgs", "report.html", "sites.qml"]
     assert base64.b64encode(after["map.png"]) in after["report.html"]
     assert changed_files(folder) == []
     part = shutil.copytree(provenance_run.out, tmp_path / "part", symlinks=True)

@@ -16,10 +16,11 @@ import gc
 import importlib
 import io
 import json
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,16 +35,16 @@ from siting.config.units import plain_status
 from siting.deliver.drivers import units_of
 from siting.deliver.folders import MANIFEST, changed_files, record_file_hashes, write_marker, written_entries
 from siting.deliver.geojson import WGS84, json_text
-from siting.deliver.geopackage import write_geopackage
+from siting.deliver.geopackage import STYLE_TABLE, write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text, infer_kind
 from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
 from siting.deliver.manifest import manifest
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text
 from siting.deliver.qgisproject import BATCH_SCALE_WORDS, project_text, with_sites_capex_scale
 from siting.deliver.report import html_page, markdown, report_blocks
-from siting.deliver.styles import style_for
+from siting.deliver.styles import capex_scale, style_for, with_capex_scale
 from siting.deliver.tables import plan_tables
-from siting.deliver.webmap import place_names, unlined_flows, unlined_widest, with_marker_scale
+from siting.deliver.webmap import place_names, unlined_by_year, unlined_flows, unlined_widest, with_marker_scale
 from siting.optimize.results import Plan
 from siting.optimize.solve import SolveReport
 from siting.prepare.positions import PositionCheck
@@ -155,12 +156,13 @@ def layer_styles(layers: Sequence[OutputLayer], resources: Sequence[str],
     `products` (catalog order) colour the product flows; `units` (product -> catalog unit) give
     the fields' names in QGIS their units; `product_flows` (the plan's, `Plan.product_flows`:
     kind, from, to, product, year, units, km) tell the product flows' legend what moves on legs
-    without a line (siting/deliver/webmap.py `unlined_flows`, `unlined_widest`); None: nothing
-    is said of them."""
+    without a line (siting/deliver/webmap.py `unlined_flows`, `unlined_widest`, `unlined_by_year`),
+    a product moving in a year only on such legs included; None: nothing is said of them."""
     by_name = {layer.name: layer for layer in layers}
-    unlined = unlined_widest(unlined_flows(by_name.get("product_flows"), product_flows),
-                             place_names(by_name.get("sites"), by_name.get("hubs")))
-    return {layer.name: style_for(layer, resources, values, products, units, unlined) for layer in layers}
+    places = place_names(by_name.get("sites"), by_name.get("hubs"))
+    flows = unlined_flows(by_name.get("product_flows"), product_flows)
+    widest, by_year = unlined_widest(flows, places), unlined_by_year(flows, places)
+    return {layer.name: style_for(layer, resources, values, products, units, widest, by_year) for layer in layers}
 
 
 def layer_files(layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> dict[str, FileContent]:
@@ -236,15 +238,17 @@ def prefetch_drawing() -> threading.Thread:
 
 
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
-            working_crs: str, context: MapContext | None = None, notices: list[str] | None = None) -> bytes:
-    """map.png's bytes; the drawing's notices (a label no installed font draws) are added to
-    `notices`, once each. (matplotlib is loaded here, not with this module: a run needs it only
-    now, and `prefetch_drawing` may load it while the solver works.)"""
+            working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
+            unlined: Sequence[Mapping[str, Any]] = ()) -> bytes:
+    """map.png's bytes, the product flows without a line (`unlined`, siting/deliver/webmap.py
+    `unlined_flows`) ringed at their hubs; the drawing's notices (a label no installed font
+    draws) are added to `notices`, once each. (matplotlib is loaded here, not with this module: a
+    run needs it only now, and `prefetch_drawing` may load it while the solver works.)"""
     from siting.deliver.mapplot import render_map
 
     buffer = io.BytesIO()
     drawn = render_map(buffer, layers, map_title(loaded, inputs, report), list(inputs.PRODUCTS), working_crs,
-                       context)
+                       context, unlined=unlined)
     if notices is not None:
         notices.extend(n for n in drawn if n not in notices)
     return buffer.getvalue()
@@ -270,14 +274,16 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
               ) -> tuple[dict[str, FileContent], bytes]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and the PNG bytes
     (which the HTML report embeds). map.png's notices are added to `notices`. `product_flows`:
-    the plan's (`Plan.product_flows`), for the product flows' legend (`layer_styles`)."""
+    the plan's (`Plan.product_flows`), for the product flows' legend (`layer_styles`) and the
+    rings of map.png (`map_png`)."""
     styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
                           units_of(loaded.catalog, inputs), product_flows)
     files = layer_files(layers, styles)
     files["plan.gpkg"] = _geopackage_writer(layers, styles)
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
                                      view_extent(layers, working_crs), map_title=map_title(loaded, inputs, report))
-    png = map_png(layers, loaded, inputs, report, working_crs, context, notices)
+    unlined = unlined_flows(next((layer for layer in layers if layer.name == "product_flows"), None), product_flows)
+    png = map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined)
     files["map.png"] = _bytes_writer(png)
     return files, png
 
@@ -339,6 +345,22 @@ def folder_map_layers(folder: Path) -> list[OutputLayer]:
     return [read_layer(folder / f"{name}.geojson") for name in MAP_LAYERS if (folder / f"{name}.geojson").is_file()]
 
 
+#: The columns of product_flows.csv read as text: a node's id may look like a number.
+_FLOW_TEXT = ("kind", "from", "to", "product", "unit")
+
+
+def folder_unlined_flows(folder: Path) -> list[dict[str, Any]]:
+    """The product flows without a line (siting/deliver/webmap.py `unlined_flows`) of the run
+    folder `folder`: those of its product_flows.csv that its product_flows.geojson has no line
+    for; none without product_flows.csv."""
+    table = folder / "product_flows.csv"
+    if not table.is_file():
+        return []
+    plan_flows = pd.read_csv(table, dtype=dict.fromkeys(_FLOW_TEXT, str), keep_default_na=False)
+    layer = folder / "product_flows.geojson"
+    return unlined_flows(read_layer(layer) if layer.is_file() else None, plan_flows)
+
+
 def largest_built_capex(folder: Path) -> float:
     """The largest capex (yuan) of the sites the plan of the run folder `folder` builds on (its
     sites.geojson's features of status `built`): the top of its map.png's own pie scale; 0 when
@@ -375,9 +397,10 @@ def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_
     scale goes to report.html's interactive map (its built sites' markers and their label:
     siting/deliver/webmap.py `with_marker_scale`) and to plan.qgs (its sites' pies and circles
     and its print legend, which then says the scale is the largest of every run where that is
-    not the run's own: `with_sites_capex_scale`); the layers' own styles (`sites.qml`, plan.gpkg's)
-    keep the run's scale. Where the map changes, what quotes its bytes follows: report.html
-    (which embeds it), plan.qgs, then map.png, then manifest.json's `file_sha256` and the
+    not the run's own: `with_sites_capex_scale`), and so do the sites layer's own styles,
+    `sites.qml` and plan.gpkg's default (`sites_styles_on_scale`), which are then plan.qgs's.
+    Where the map changes, what quotes its bytes follows: report.html (which embeds it),
+    plan.qgs, the sites' styles, then map.png, then manifest.json's `file_sha256` and the
     folder's marker (siting/deliver/folders.py). Done again on a folder left part way (a process
     that died), it completes it. Returns whether it wrote anything. Raises ValueError when
     report.html embeds neither the map.png found there nor the new one, once (not a folder as a
@@ -388,7 +411,7 @@ def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_
     layers = folder_map_layers(folder)
     buffer = io.BytesIO()
     render_map(buffer, layers, map_title(prepared.loaded, prepared.inputs, outcome), list(prepared.inputs.PRODUCTS),
-               prepared.spatial.working_crs, map_context(prepared, layers), pie_top_yuan)
+               prepared.spatial.working_crs, map_context(prepared, layers), pie_top_yuan, folder_unlined_flows(folder))
     png, old = buffer.getvalue(), (folder / "map.png").read_bytes()
     report = (folder / "report.html").read_bytes()
     embedded, drawn = (PNG_DATA_URI.encode("ascii") + base64.b64encode(data) for data in (old, png))
@@ -398,18 +421,74 @@ def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_
     page = report if report.count(drawn) == 1 else report.replace(embedded, drawn)
     page = with_marker_scale(page.decode("utf-8"), pie_top_yuan).encode("utf-8")
     project = _project_on_scale(folder, pie_top_yuan)
+    qml, packaged = sites_styles_on_scale(folder, pie_top_yuan)
     current = {"report.html": report, "plan.qgs": (folder / "plan.qgs").read_bytes() if project else None,
-               "map.png": old}
+               "sites.qml": (folder / "sites.qml").read_bytes() if qml else None, "map.png": old}
     wrote = False
-    for name, data in (("report.html", page), ("plan.qgs", project), ("map.png", png)):
+    for name, data in (("report.html", page), ("plan.qgs", project), ("sites.qml", qml), ("map.png", png)):
         if data is not None and data != current[name]:
             (folder / name).write_bytes(data)
             wrote = True
+        if name == "sites.qml" and packaged is not None:
+            wrote = set_geopackage_style(folder / "plan.gpkg", "sites", packaged) or wrote
     if wrote or changed_files(folder):
         if (folder / MANIFEST).is_file():
             record_file_hashes(folder / MANIFEST)
         write_marker(folder, written_entries(folder))
     return wrote
+
+
+def _scale_words(folder: Path, pie_top_yuan: float) -> str:
+    """What a legend on the pie scale `pie_top_yuan` adds to it in the run folder `folder`:
+    BATCH_SCALE_WORDS where that is above the run's own largest built site, else nothing."""
+    return BATCH_SCALE_WORDS if pie_top_yuan > largest_built_capex(folder) else ""
+
+
+def sites_styles_on_scale(folder: Path, pie_top_yuan: float) -> tuple[bytes | None, str | None]:
+    """The sites layer's styles of the run folder `folder` on the pie scale `pie_top_yuan`, as
+    plan.qgs gets it (`with_capex_scale`, its legend saying BATCH_SCALE_WORDS where that is not the
+    run's own scale): the bytes of its `sites.qml` and the text of plan.gpkg's default style of
+    its sites (`geopackage_style`); None for either where the folder has no such style or it draws
+    no pies. On the run's own scale, each is the one written."""
+    words = _scale_words(folder, pie_top_yuan)
+    path = folder / "sites.qml"
+    written = path.read_text(encoding="utf-8") if path.is_file() else ""
+    qml = (with_capex_scale(written, pie_top_yuan, words).encode("utf-8")
+           if written and capex_scale(written) is not None else None)
+    packaged = geopackage_style(folder / "plan.gpkg", "sites")
+    styled = (with_capex_scale(packaged, pie_top_yuan, words)
+              if packaged is not None and capex_scale(packaged) is not None else None)
+    return qml, styled
+
+
+def geopackage_style(path: Path, layer: str) -> str | None:
+    """The QML of the default style of `layer` in the `layer_styles` table of the GeoPackage at
+    `path` (siting/deliver/geopackage.py `add_styles`); None without the file, the table or
+    such a style."""
+    if not path.is_file():
+        return None
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        try:
+            row = db.execute(f'SELECT "styleQML" FROM "{STYLE_TABLE}" WHERE "f_table_name" = ? AND "useAsDefault" '
+                             'ORDER BY "id" LIMIT 1', (layer,)).fetchone()
+        except sqlite3.OperationalError:  # no style table
+            return None
+    return None if row is None else str(row[0])
+
+
+def set_geopackage_style(path: Path, layer: str, qml: str) -> bool:
+    """Make `qml` the default style of `layer` in the GeoPackage at `path` (its `layer_styles`
+    row, as `geopackage_style` reads it), then vacuum the file, as it was written; nothing where
+    it is that style already. Returns whether the file was written."""
+    if geopackage_style(path, layer) in (None, qml):
+        return False
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA synchronous = OFF")
+        with db:
+            db.execute(f'UPDATE "{STYLE_TABLE}" SET "styleQML" = ? WHERE "f_table_name" = ? AND "useAsDefault"',
+                       (qml, layer))
+        db.execute("VACUUM")
+    return True
 
 
 def _project_on_scale(folder: Path, pie_top_yuan: float) -> bytes | None:
@@ -419,8 +498,7 @@ def _project_on_scale(folder: Path, pie_top_yuan: float) -> bytes | None:
     path = folder / "plan.qgs"
     if not path.is_file():
         return None
-    own = largest_built_capex(folder)
     layers, styles = folder_project_layers(folder)
     text = with_sites_capex_scale(path.read_text(encoding="utf-8"), layers, styles, pie_top_yuan,
-                                  BATCH_SCALE_WORDS if pie_top_yuan > own else "")
+                                  _scale_words(folder, pie_top_yuan))
     return text.encode("utf-8")

@@ -17,8 +17,12 @@ LARGEST_MARKER points^2, or, for the runs of a comparison or sweep, the largest 
 added), labelled with the site's name and each product's capacity added in words and units. Pies
 that would cover each other on the page are moved apart about their shared centre, and a pie
 moved off its site is tied to it by a thin line ending on a dot (`spread_pies`); a
-moved pie stays inside the map's frame. Labels are placed greedily, beside their own pie, so that
-none overlaps another label or a pie. The scale bar stands in the lower left corner; the north
+moved pie stays inside the map's frame. Flows of no length, which have no line (a site drawing
+on a source standing on it; products moved between a hub and the gateway or a site standing at
+it), are marked by a dashed ring, as report.html's map marks them, with a legend row; the
+site's label says what it draws on site, and a ringed hub is labelled with its name and how
+many product flows stand there (`unlined_marks`). Labels are placed greedily, beside their own
+pie, so that none overlaps another label or a pie. The scale bar stands in the lower left corner; the north
 arrow in the upper right one, or where a pie, a mark or a layer's drawing would be under it, at
 the nearest place along the map's edges (then further in) where nothing is (`place_north_arrow`).
 The colours come from `siting.deliver.styles`, the same as
@@ -46,7 +50,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import geopandas as gpd
 import matplotlib
@@ -69,7 +73,7 @@ from matplotlib.path import Path as DrawnPath
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox, Transform
 
-from siting.config.units import amount_text, bn_yuan, per_year, product_label
+from siting.config.units import amount_text, bn_yuan, joined, per_year, product_label
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text, site_names
 from siting.deliver.styles import (
@@ -92,6 +96,7 @@ from siting.deliver.styles import (
     resource_colours,
     unused_prospective,
 )
+from siting.deliver.webmap import FLOW_HUB, place_names
 
 
 def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float, float]:
@@ -102,8 +107,9 @@ def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float
 #: The map's file name, as its notices name it.
 MAP_FILE = "map.png"
 #: The plan layers the map draws, by name (siting/deliver/layers.py `plan_layers`); the others are
-#: not read.
-MAP_LAYERS = ("sites", "clusters", "redline_zones", "redline", "sources", "flows", "candidate_cells")
+#: not read. Of the hubs, only those where products move on legs of no length are marked
+#: (`unlined_marks`).
+MAP_LAYERS = ("sites", "clusters", "redline_zones", "redline", "sources", "flows", "candidate_cells", "hubs")
 #: 1600 x 1200 pixels: readable on a screen and in a printed A4 report (taller only where the
 #: legend and the notes need it: `lay_out_margin`).
 FIGURE_SIZE_IN = (16.0, 12.0)
@@ -147,7 +153,7 @@ def _significant(value: float, digits: int) -> float:
     return round(value, digits - 1 - math.floor(math.log10(value)))
 
 
-def _extent(frames: Sequence[gpd.GeoDataFrame | None]) -> tuple[float, float, float, float]:
+def _extent(frames: Sequence[gpd.GeoDataFrame | gpd.GeoSeries | None]) -> tuple[float, float, float, float]:
     bounds = np.array([f.total_bounds for f in frames if f is not None and not f.empty])
     x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
     x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
@@ -986,6 +992,128 @@ def draw_leaders(ax: Axes, built: Sequence[BuiltSite], centres: Sequence[tuple[f
     return count
 
 
+# --- flows of no length: a dashed ring where they stand ---------------------------------------
+
+#: The dashed ink ring that marks flows of no length, which have no line (a site drawing on a
+#: source on site, products moved between a hub and the gateway or a site standing at it): its
+#: radius and width (points) and its dashes, as report.html's map rings such legs
+#: (siting/deliver/webmap.py `UNLINED_RING`) and plan.qgs's legend keys them
+#: (siting/deliver/styles.py `unlined_symbol`).
+UNLINED_RADIUS = 8.0
+UNLINED_WIDTH = 1.2
+UNLINED_DASHES = (0.0, (2.5, 2.0))
+#: The legend's row for the ring.
+UNLINED_LABEL = "flows of no length, without a line (labelled)"
+
+
+@dataclass(frozen=True)
+class UnlinedMarks:
+    """Where map.png rings flows of no length (`points`, data coordinates, each place once), the
+    label of each ringed hub (`hubs`: text, x, y; the map draws no other hub) and the line each
+    site drawing on a source on site adds to its label (`sites`: site id -> line)."""
+
+    points: list[tuple[float, float]]
+    hubs: list[tuple[str, float, float]] = dataclasses.field(default_factory=list)
+    sites: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def frame(self, crs: str) -> gpd.GeoSeries | None:
+        """The rings' centres as points in `crs` (the map's), for its extent; None without any."""
+        return gpd.GeoSeries(gpd.points_from_xy(*zip(*self.points, strict=True)), crs=crs) if self.points else None
+
+    def labelled(self, text: str, site: str | None) -> str:
+        """A site's label `text` with the line of its draw on a source on site, where it has one."""
+        line = self.sites.get(site or "")
+        return f"{text}\n{line}" if line else text
+
+
+def on_site_draws(sites: gpd.GeoDataFrame | None, sources: gpd.GeoDataFrame | None, years: Sequence[int]
+                  ) -> list[tuple[str, list[str], float, int]]:
+    """The sites that draw raw material from a source standing on them (the sites layer's
+    `on_site_sources` and `on_site_t_<year>`, t/yr: flows.geojson has no line of no length), in
+    the layer's order: (site id, the ids of those sources, the tonnes it draws from them in the
+    last of `years` in which it draws any, that year). A site that never draws on them is left
+    out."""
+    if sites is None or sources is None or "on_site_sources" not in sites.columns:
+        return []
+    found = []
+    columns = [t for t in years if f"on_site_t_{t}" in sites.columns]
+    for _i, row in sites.iterrows():
+        ids = [k for k in str(row["on_site_sources"] or "").split(",") if k]
+        drawn = [(t, float(row[f"on_site_t_{t}"] or 0.0)) for t in columns]
+        drawn = [(t, v) for t, v in drawn if v > 0]
+        if ids and drawn:
+            found.append((str(row["id"]), ids, drawn[-1][1], drawn[-1][0]))
+    return found
+
+
+def unlined_marks(layers: Mapping[str, OutputLayer], sites: gpd.GeoDataFrame | None,
+                  sources: gpd.GeoDataFrame | None, hubs: gpd.GeoDataFrame | None,
+                  unlined: Sequence[Mapping[str, Any]], years: Sequence[int]) -> UnlinedMarks:
+    """Where map.png rings flows of no length, and what its labels say of them. A site drawing on
+    a source standing on it (`on_site_draws`) is ringed at that source, and its label gets a line
+    with the resource and the tonnes of the last year it draws any ("Petroleum coke on site:
+    300,000 t in 2024"). A hub where the plan's product flows have legs of no length (`unlined`,
+    siting/deliver/webmap.py `unlined_flows`: the gateway, or a site, standing at the hub) is
+    ringed and labelled with its name and how many such flows the last year has there, and with
+    what ("Kunming hub: 9 product flows", "in 2024 with the gateway at it"): the map draws no
+    product flows (report.html's map and plan.qgs do, and product_flows.csv lists them).
+    `layers`: the plan's layers by name (the hubs' names); `sites`, `sources`, `hubs`: those
+    layers in the map's CRS; `years`: the plan's years."""
+    points: dict[tuple[float, float], None] = {}
+    lines: dict[str, str] = {}
+    draws = on_site_draws(sites, sources, years)
+    if draws and sources is not None:
+        at = dict(zip(_ids(sources), map(tuple, _anchor_points(sources).tolist()), strict=True))
+        kinds = dict(zip(_ids(sources), (str(r) for r in sources["resource"]), strict=True))
+        for site, ids, tonnes, year in draws:
+            points.update(dict.fromkeys(at[k] for k in ids if k in at))
+            resources = joined(list(dict.fromkeys(product_label(kinds[k]) for k in ids if k in kinds)))
+            lines[site] = f"{resources} on site: {amount_text(tonnes)} t in {year}"
+    labels: list[tuple[str, float, float]] = []
+    if unlined and hubs is not None and "node" in hubs.columns:
+        places = place_names(layers.get("sites"), layers.get("hubs"))
+        at = {str(n): tuple(xy) for n, k, xy in zip(hubs["node"], hubs["kind"], _anchor_points(hubs).tolist(),
+                                                    strict=True) if k == "hub"}
+        last = max(int(row["year"]) for row in unlined)
+        ends: dict[str, dict[str, int]] = {}
+        for row in unlined:
+            kind = str(row["kind"])
+            hub = str(row[("from", "to")[FLOW_HUB.get(kind, 0)]])
+            if hub in at:
+                points[at[hub]] = None
+                counts = ends.setdefault(hub, {})
+                other = "the gateway" if "gateway" in kind else "another hub" if kind == "hub_to_hub" else "a site"
+                counts[other] = counts.get(other, 0) + (int(row["year"]) == last)
+        for hub, counts in ends.items():
+            count = sum(counts.values())
+            what = (f": {count} product flow{'s' if count != 1 else ''}\nin {last} with "
+                    f"{joined([c for c, n in counts.items() if n])} at it") if count else ""
+            labels.append((places.get(("hub", hub), hub) + what, *at[hub]))
+    return UnlinedMarks([(float(x), float(y)) for x, y in points], [(t, float(x), float(y)) for t, x, y in labels],
+                        lines)
+
+
+def draw_unlined(ax: Axes, points: Sequence[tuple[float, float]], data_per_point: float,
+                 placer: LabelPlacer | None = None) -> None:
+    """A dashed ink ring of UNLINED_RADIUS points round each of `points` (data coordinates), over
+    the pies and the sources' marks (zorder 10.5), white-edged so that it reads on a pie; the
+    `placer`, where given, keeps labels off each ring."""
+    halo = [path_effects.withStroke(linewidth=UNLINED_WIDTH + 1.6, foreground="white")]
+    for x, y in points:
+        if placer is not None:
+            placer.block_circle(x, y, UNLINED_RADIUS)
+        ax.add_artist(Circle((x, y), UNLINED_RADIUS * data_per_point, facecolor="none", edgecolor=_rgb(INK),
+                             linewidth=UNLINED_WIDTH, linestyle=UNLINED_DASHES, path_effects=halo, zorder=10.5))
+
+
+def place_ring_names(ax: Axes, placer: LabelPlacer, marks: UnlinedMarks, lettering: Lettering | None = None) -> None:
+    """Label each ringed hub of `marks` beside its ring (`UnlinedMarks.hubs`): the map draws no
+    other hub, so the ring alone would not say where it stands, nor what moves there."""
+    for text, x, y in marks.hubs:
+        placer.place(_label(ax, text, (x, y), lettering, fontsize=7.5, linespacing=1.15, multialignment="left"),
+                     (x, y), UNLINED_RADIUS)
+
+
 def _by_id(site: BuiltSite | StandingSite, label: Callable[[BuiltSite | StandingSite], str]) -> str | None:
     """`label` of the site with its id for its name (None without an id): what a label shows
     where no font draws the name."""
@@ -1081,6 +1209,22 @@ class LeaderHandler(HandlerBase):
         return [line, dot, outline]
 
 
+class UnlinedMark:
+    """Legend handle standing for the ring round flows of no length: drawn by `UnlinedHandler`."""
+
+
+class UnlinedHandler(HandlerBase):
+    """Draws the legend key of `UnlinedMark` as the map draws the ring (`draw_unlined`), as large
+    as the key's height allows."""
+
+    def create_artists(self, legend: Legend, orig_handle: object, xdescent: float, ydescent: float,
+                       width: float, height: float, fontsize: float, trans: Transform) -> list[Artist]:
+        """The dashed ring in the middle of the handle box (points, `trans` to display)."""
+        radius = min(UNLINED_RADIUS, height * 0.75, width / 2)
+        return [Circle((width / 2 - xdescent, height / 2 - ydescent), radius, facecolor="none", edgecolor=_rgb(INK),
+                       linewidth=UNLINED_WIDTH, linestyle=UNLINED_DASHES, transform=trans)]
+
+
 def _pie_sizes(top_capex: float, font: float, spacing: float) -> list[tuple[object, str]]:
     """Legend rows for two reference pie sizes (the largest capex and a quarter of it, rounded),
     each between as many blank rows as keep its circle (diameter d points, centred on its row)
@@ -1106,7 +1250,7 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
                    resources: dict[str, tuple[int, int, int]], flowing: Collection[str], context_label: str | None,
                    cell_counts: tuple[int, int] | None = None, leaders: bool = False,
                    font: float = LEGEND_FONT, spacing: float = LEGEND_SPACING, *,
-                   hollow: Collection[str] = (), filled: Collection[str] | None = None
+                   hollow: Collection[str] = (), filled: Collection[str] | None = None, unlined: bool = False
                    ) -> tuple[list[object], list[str]]:
     """Legend entries: the products built (in words), pie sizes in bn yuan of capex, the marks
     of pies moved off their sites (with `leaders`: the map draws some), the other site statuses
@@ -1114,9 +1258,10 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
     red-line categories and zones, sources by resource, "and flow" for those with flows in the plan
     (`flowing`), and for the resources in `hollow` a hollow triangle "<resource> source
     (prospective, not used)": the map draws a prospective source the plan may not use so. A
-    resource has a filled entry where it is in `filled` (None: every resource has one). `font`
-    (points) and `spacing` (a share of the font between rows) are the legend's: blank rows keep a
-    large pie size clear of its neighbours."""
+    resource has a filled entry where it is in `filled` (None: every resource has one); with
+    `unlined` (the map rings flows of no length: `draw_unlined`), the dashed ring last
+    (UNLINED_LABEL). `font` (points) and `spacing` (a share of the font between rows) are the
+    legend's: blank rows keep a large pie size clear of its neighbours."""
     handles: list[object] = []
     labels: list[str] = []
     for product in products:
@@ -1162,6 +1307,9 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
     for handle, label in source_rows(resources, flowing, hollow, filled):
         handles.append(handle)
         labels.append(label)
+    if unlined:
+        handles.append(UnlinedMark())
+        labels.append(UNLINED_LABEL)
     return handles, labels
 
 
@@ -1235,13 +1383,16 @@ def quiet_canvas(figure: Figure) -> FigureCanvasAgg:
 
 def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str], working_crs: str,
                context: MapContext | None = None, lettering: Lettering | None = None,
-               pie_top_yuan: float | None = None) -> Figure:
+               pie_top_yuan: float | None = None, unlined: Sequence[Mapping[str, Any]] = ()) -> Figure:
     """The map as a matplotlib figure on an Agg canvas (render_map saves it as PNG); its texts
     fitted to the installed fonts by `lettering` (a new one where not given). `pie_top_yuan`: the
     capex (yuan) whose pie is LARGEST_MARKER points^2, which the legend's reference sizes are
     taken from too (`pie_scale`): a comparison or sweep gives every run's map the largest built
     site of all its runs, so that the same capex has the same pie on each; None: this plan's own
-    largest. Raises ValueError when it is below this plan's largest."""
+    largest. `unlined`: the plan's product flows without a line (siting/deliver/webmap.py
+    `unlined_flows`), ringed at their hubs as a site drawing on a source on site is at the
+    source (`unlined_marks`), with a legend row and labels. Raises ValueError when
+    `pie_top_yuan` is below this plan's largest."""
     extra = context or MapContext()
     letters = lettering or Lettering(MAP_FILE)
     by_name = {layer.name: layer for layer in layers if layer.name in MAP_LAYERS}
@@ -1253,6 +1404,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
     sources = _projected(by_name.get("sources"), crs)
     flows = _projected(by_name.get("flows"), crs)
     cells = _projected(by_name.get("candidate_cells"), crs)
+    hubs = _projected(by_name.get("hubs"), crs)
     counties = extra.context.to_crs(crs) if extra.context is not None and not extra.context.empty else None
     resources = resource_colours(list(sources["resource"]) if sources is not None else [])
     colours = product_colours(products)
@@ -1260,7 +1412,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI)
         quiet_canvas(figure)
         ax = figure.add_axes((0.02, 0.03, 0.68, 0.86))
-        extent = _extent([clusters, sites, sources if flows is not None else None])
+        marks = unlined_marks(by_name, sites, sources, hubs, unlined, title.years)
+        extent = _extent([clusters, sites, sources if flows is not None else None, marks.frame(crs)])
         _polygons(ax, clusters, facecolor=_rgb((250, 250, 245)), edgecolor="none", zorder=0)
         draw_context(ax, counties)
         redline_rows = draw_redline(ax, redline)
@@ -1290,6 +1443,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         draw_pies(ax, built, colours, extra.values, data_per_point, centres, top_capex)
         leaders = draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
+        draw_unlined(ax, marks.points, data_per_point, placer)
         for (x, y), radius in zip(centres, radii, strict=True):
             placer.block_circle(x, y, radius)
         # Labels leave every other site and source mark visible.
@@ -1303,16 +1457,18 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         # Each label beside its own pie, where the pie is drawn (moved aside or not).
         for site, centre, radius in sorted(zip(built, centres, radii, strict=True),
                                            key=lambda scr: (-scr[0].capex_yuan, scr[0].name)):
-            text = _label(ax, site_label(site, extra.units, extra.values), centre, letters,
-                          _by_id(site, lambda s: site_label(s, extra.units, extra.values)), fontsize=7.5,
-                          linespacing=1.15, multialignment="left")
+            text = _label(ax, marks.labelled(site_label(site, extra.units, extra.values), site.id), centre, letters,
+                          _by_id(site, lambda s: marks.labelled(site_label(s, extra.units, extra.values), s.id)),
+                          fontsize=7.5, linespacing=1.15, multialignment="left")
             placer.place(text, centre, radius)
         # Then each site where only existing or committed plants stand, beside its diamond.
         for standing in standing_sites(sites, products, title.years):
-            text = _label(ax, standing_label(standing, extra.units), (standing.x, standing.y), letters,
-                          _by_id(standing, lambda s: standing_label(s, extra.units)), fontsize=7.5,
-                          linespacing=1.15, multialignment="left")
+            text = _label(ax, marks.labelled(standing_label(standing, extra.units), standing.id),
+                          (standing.x, standing.y), letters,
+                          _by_id(standing, lambda s: marks.labelled(standing_label(s, extra.units), s.id)),
+                          fontsize=7.5, linespacing=1.15, multialignment="left")
             placer.place(text, (standing.x, standing.y), SITE_MARK_RADIUS)
+        place_ring_names(ax, placer, marks, letters)
         if clusters is not None:
             for (x, y), name, ident in zip(_anchor_points(clusters), _names(clusters), _ids(clusters), strict=True):
                 placer.place(_label(ax, name, (x, y), letters, ident, fontsize=14, fontweight="bold",
@@ -1337,7 +1493,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         def entries(font: float, spacing: float) -> tuple[list[object], list[str]]:
             return legend_handles(shown, colours, top_capex, statuses, zones, redline_rows, resources,
                                   flowing, context_label, cell_counts, leaders > 0, font, spacing,
-                                  hollow=hollow, filled=filled)
+                                  hollow=hollow, filled=filled, unlined=bool(marks.points))
 
         heading = letters.fit(figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18))
         extent_text = extra.redline_extent if extra.redline_extent is not None else redline_extent_text(
@@ -1365,7 +1521,7 @@ def _margin(figure: Figure, entries: Callable[[float, float], tuple[list[object]
                            fontsize=font, frameon=False, labelspacing=spacing, borderpad=0.3, handletextpad=1.0,
                            handlelength=max(2.2, widest / font), title=LEGEND_TITLE, title_fontsize=font,
                            alignment="left",
-                           handler_map={LeaderMark: LeaderHandler()})
+                           handler_map={LeaderMark: LeaderHandler(), UnlinedMark: UnlinedHandler()})
     text = Annotation(notes, (0.0, 0.0), xycoords=legend, xytext=(0.3 * font, -NOTES_GAP), textcoords="offset points",
                       ha="left", va="top", fontsize=notes_font, color=_rgb(INK, 0.9), linespacing=1.3)
     figure.add_artist(text)
@@ -1439,15 +1595,17 @@ def _span(years: Sequence[int]) -> str:
 
 
 def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str],
-               working_crs: str, context: MapContext | None = None, pie_top_yuan: float | None = None) -> list[str]:
+               working_crs: str, context: MapContext | None = None, pie_top_yuan: float | None = None,
+               unlined: Sequence[Mapping[str, Any]] = ()) -> list[str]:
     """Draw the plan's layers into a PNG (PIXELS in size, taller where the margin needs it: see
     `lay_out_margin`) at a path or into a binary file, the pies on the scale of `pie_top_yuan`
-    (yuan of capex at LARGEST_MARKER points^2; None: the plan's own largest, see `map_figure`).
+    (yuan of capex at LARGEST_MARKER points^2; None: the plan's own largest, see `map_figure`),
+    the product flows without a line (`unlined`) ringed at their hubs (`unlined_marks`).
     Returns the notices of the drawing: the `Lettering` notice where a label had characters no
     installed font draws."""
     lettering = Lettering(MAP_FILE)
     with matplotlib.style.context("default"), matplotlib.rc_context({"hatch.linewidth": 0.6}):
-        figure = map_figure(layers, title, products, working_crs, context, lettering, pie_top_yuan)
+        figure = map_figure(layers, title, products, working_crs, context, lettering, pie_top_yuan, unlined)
         figure.savefig(target, dpi=DPI, format="png", metadata={"Software": None})
     notice = lettering.notice()
     return [notice] if notice is not None else []

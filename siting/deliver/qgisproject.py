@@ -25,14 +25,16 @@ the baseline's ticked and the others unticked in a mutually exclusive group, so 
 run shows it in place of the one shown (their pies stand at the same sites). A run's group holds
 its sites (from its own `plan.gpkg`, in its own style, on one capex scale), its red-line zones
 and, for a compared run, its changes against the baseline (`diff.geojson` in the style of
-`diff.qml`), those of a run within solver tolerance of the baseline named and noted as plans of
-indistinguishable cost, not effects of the change; the baseline's clusters, red line and context
-outlines are shown under every run. Each run is a map theme (Project > Map Themes, `map_theme`)
-and a print layout of its own, both named as its group: the layout's map follows the theme, its
-title names the run and its part in the comparison with its plan's outcome (`run_heading`), and
-its legend keys only that run's layers, so that a sheet of one run cannot be taken for another
-(`compare_project_text`). A plan.qgs of a run of a comparison or sweep draws its pies on the
-batch's scale (`with_sites_capex_scale`).
+`diff.qml`, an added or resized site's change drawn over its pie as a label: QGIS draws the
+pies, diagrams, over every layer's symbols), those of a run within solver tolerance of the
+baseline named and noted as plans of indistinguishable cost, not effects of the change; the
+baseline's clusters, red line and context outlines are shown under every run. Each run is a map
+theme (Project > Map Themes, `map_theme`) and a print layout of its own, both named as its
+group: the layout's map follows the theme, its title names the run and its part in the
+comparison with its plan's outcome (`run_heading`), and its legend keys only that run's layers,
+so that a sheet of one run cannot be taken for another (`compare_project_text`). A plan.qgs of a
+run of a comparison or sweep draws its pies on the batch's scale (`with_sites_capex_scale`), as
+its sites.qml and plan.gpkg's style of its sites then do (siting/deliver/files.py `redraw_map`).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from siting.deliver.styles import (
     DOCTYPE,
     INDISTINGUISHABLE,
     INDISTINGUISHABLE_CLASS,
+    KEY_ONLY,
     QGIS_VERSION,
     WITHIN,
     RunDifference,
@@ -500,7 +503,10 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
     categorised renderer, one for a single symbol, one per rule of a rule-based renderer (depth
     first), then one per slice of a diagram with a legend. With `frame` (the features'
     attributes), a node is keyed only where a feature draws with it: a category's value occurs,
-    a rule (ticked, under ticked rules) selects a feature, a slice's fields are above 0 somewhere."""
+    a rule (ticked, under ticked rules) selects a feature, a slice's fields are above 0 somewhere;
+    a rule of the filter KEY_ONLY (which draws nothing: it keys what the layer has no feature
+    for, such as a product moving only on legs without a line) is keyed where it is ticked, under
+    ticked rules, and has a symbol."""
     root = ET.fromstring(qml.split("\n", 1)[1])
     renderer = root.find("renderer-v2")
     nodes: list[LegendNode] = []
@@ -519,10 +525,16 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
 
         def walk(rule: ET.Element, selected: pd.Series | None, on: bool) -> None:
             for child in rule.findall("rule"):
+                ticked = on and child.get("checkstate", "1") != "0"
+                if child.get("filter", "").strip() == KEY_ONLY:  # a legend entry only, for what has no feature
+                    nodes.append(LegendNode(len(nodes), child.get("label", ""),
+                                            ticked and child.get("symbol") is not None))
+                    continue
                 mine = None if selected is None else selected & _matches(child.get("filter", ""), rows, read)
-                drawn = on and child.get("checkstate", "1") != "0" and (mine is None or bool(mine.any()))
+                drawn = ticked and (mine is None or bool(mine.any()))
                 nodes.append(LegendNode(len(nodes), child.get("label", ""), drawn and child.get("symbol") is not None))
-                walk(child, mine, drawn)
+                # A rule's own rules select among its features; one keying only (KEY_ONLY) needs none.
+                walk(child, mine, ticked)
         rules = renderer.find("rules")
         if rules is not None:
             walk(rules, None if frame is None else pd.Series(True, index=rows.index), True)

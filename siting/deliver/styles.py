@@ -23,6 +23,8 @@ Layer styles:
 - product_flows: rules per year (the last one ticked, the others to tick on) and in each per
   product, line width proportional to the amount moved per year up to the product's own widest
   flow (named with its unit in the legend), imports and sales (legs to and from the gateway) dashed;
+  a product that moves in a year only on legs of no length, which have no line, keys a dashed
+  ring with what it moves (a rule that draws nothing: `KEY_ONLY`);
 - flows: categorised by `resource`, line width proportional to the peak yearly tonnage;
 - sources: categorised by resource and whether the plan may use them (`SOURCE_CLASS`): a
   triangle in the resource's colour whose area is proportional to supply, hollow for a
@@ -40,8 +42,9 @@ Layer styles:
 
 `compare`'s diff.geojson has its own style (`diff_style`): sites by their change against the
 baseline, the changes of a run within solver tolerance of the baseline hatched or hollow and
-said to be between plans of indistinguishable cost; compare.qgs draws each run's sites on one
-capex scale (`with_capex_scale`), one run shown at a time.
+said to be between plans of indistinguishable cost, an added or resized site marked again above
+its pie (`change_marks`); compare.qgs draws each run's sites on one capex scale
+(`with_capex_scale`), one run shown at a time.
 
 The colours live here once; map.png and the web map take them from this module.
 """
@@ -627,8 +630,40 @@ def product_flow_label(product: str, top: float, unit: str, unlined: tuple[float
             f"without a line: {unlined[1]})")
 
 
+def unlined_only_label(product: str, unlined: tuple[float, str], unit: str) -> str:
+    """The legend label of a product that moves in a year only on legs without a line (of zero
+    length; `unlined`: the most it moves on one that year and where, siting/deliver/webmap.py
+    `unlined_by_year`): "Li2CO3 (no line: up to 261,933 t/yr on a leg without a line: the
+    gateway at Kunming hub)" (no "; ", as `product_flow_label`)."""
+    return f"{product_label(product)} (no line: up to {amount(unlined[0], unit)} on a leg without a line: {unlined[1]})"
+
+
+#: The filter of a rule that keys a legend entry only: QGIS draws nothing with it
+#: (siting/deliver/qgisproject.py `legend_nodes` keys it in the print legend where it is ticked).
+KEY_ONLY = "FALSE"
+#: The ring (diameter and outline width, mm) that keys a product moving on legs without a line:
+#: dashed and ink, as report.html's map rings such legs at their hub (webmap.py `UNLINED_RING`) and
+#: map.png (mapplot.py `draw_unlined`).
+UNLINED_RING_MM = (3.2, 0.4)
+
+
+def unlined_symbol(name: str) -> ET.Element:
+    """The line symbol of a product's key-only rule (KEY_ONLY): no line, a dashed ink ring at the
+    middle of its legend sample (UNLINED_RING_MM)."""
+    size, width = UNLINED_RING_MM
+    ring = symbol("marker", "@ring", symbol_layer("SimpleMarker", {
+        "angle": "0", "color": rgba(INK, 0), "horizontal_anchor_point": "1", "joinstyle": "bevel", "name": "circle",
+        "offset": "0,0", "offset_unit": "MM", "outline_color": rgba(INK), "outline_style": "dash",
+        "outline_width": f"{width:g}", "outline_width_unit": "MM", "scale_method": "diameter", "size": f"{size:g}",
+        "size_unit": "MM", "vertical_anchor_point": "1"}))
+    return symbol("line", name, symbol_layer("MarkerLine", {
+        "offset": "0", "offset_along_line": "0", "offset_along_line_unit": "MM", "offset_unit": "MM",
+        "placement": "centralpoint", "rotate": "0"}, sub_symbol=ring))
+
+
 def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapping[str, str] | None = None,
-                        unlined: Mapping[str, tuple[float, str]] | None = None) -> str:
+                        unlined: Mapping[str, tuple[float, str]] | None = None,
+                        unlined_years: Mapping[int, Mapping[str, tuple[float, str]]] | None = None) -> str:
     """Product flows in a rule-based renderer: one group of rules per year, only the last year's
     ticked (every leg has one feature per year on the same line, which would hide each other),
     and in each year one rule per product that flows in it, in the products' colours of every
@@ -639,11 +674,16 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
     their product's widest) first. `units`: product -> catalog unit (the layer's `unit` field
     where not given). `unlined`: product -> the most it moves on a leg without a line and where
     (siting/deliver/webmap.py `unlined_widest`); a product's label then says so where that is
-    more than its widest line (`product_flow_label`)."""
+    more than its widest line (`product_flow_label`). `unlined_years`: year -> product -> the
+    most it moves that year on a leg without a line and where (webmap.py `unlined_by_year`): a
+    product that moves in a year only on such legs has a rule there too, after those with lines,
+    that draws nothing (KEY_ONLY) and keys a dashed ring (`unlined_symbol`) with what it moves
+    (`unlined_only_label`); a year with such flows only has its group of rules."""
     frame = layer.frame
     colours = product_colours(products)
     dashed = "if(\"kind\" IN ('gateway_to_hub', 'hub_to_gateway'), 'dash', 'solid')"
-    years = _flow_years(layer)
+    by_year = unlined_years or {}
+    years = sorted({*_flow_years(layer), *by_year})
     tops = {p: max(float(frame.loc[frame["product"] == p, "units"].max()), 0.0) or 1.0
             for p in products if (frame["product"] == p).any()}
     year_rules, symbols = [], []
@@ -662,6 +702,14 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
             label = product_flow_label(p, top, unit, (unlined or {}).get(p))
             children.append(rule(f"{{product_flows:{year}:{p}}}", label, f"{_quoted('product')} = {_text_literal(p)}",
                                  name))
+        lined = set(in_year["product"])
+        for p in (p for p in [*products, *sorted(set(by_year.get(year, {})) - set(products))]
+                  if p in by_year.get(year, {}) and p not in lined):
+            name = str(len(symbols))
+            symbols.append(unlined_symbol(name))
+            unit = per_year(units[p]) if units and p in units else "units/yr"
+            children.append(rule(f"{{product_flows:{year}:{p}:no-line}}", unlined_only_label(p, by_year[year][p], unit),
+                                 KEY_ONLY, name))
         year_rules.append(rule(f"{{product_flows:{year}}}", f"{year}" + (" (final year)" if year == years[-1] else ""),
                                f"{_quoted('year')} = {year}", None, year == years[-1], *children))
     # The widest lines first, so that a thin line on the same leg stays visible on top.
@@ -928,19 +976,22 @@ def with_aliases(qml: str, aliases: Mapping[str, str]) -> str:
 
 def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str, float] | None = None,
               products: Sequence[str] = (), units: Mapping[str, str] | None = None,
-              unlined: Mapping[str, tuple[float, str]] | None = None) -> str:
+              unlined: Mapping[str, tuple[float, str]] | None = None,
+              unlined_years: Mapping[int, Mapping[str, tuple[float, str]]] | None = None) -> str:
     """The QML of any of our layers, by layer name; `values` (product -> output value per unit)
     weigh the slices of the built sites' pies; `products` (in the catalog's order) give the
     product flows their colours (the products in the layer when not given); `units` (product ->
     catalog unit) name the fields with their units (`field_aliases`); `unlined` (product -> the
     most it moves on a leg without a line, and where: siting/deliver/webmap.py
-    `unlined_widest`) goes to the product flows' legend (`product_flows_style`)."""
+    `unlined_widest`) and `unlined_years` (the same by year: `unlined_by_year`) go to the product
+    flows' legend (`product_flows_style`)."""
     by_name: dict[str, Callable[[OutputLayer], str]] = {
         "sites": lambda lyr: sites_style(lyr, values),
         "site_areas": site_areas_style,
         "hubs": hubs_style,
         "product_flows": lambda lyr: product_flows_style(
-            lyr, list(products) or sorted(set(lyr.frame["product"]) if len(lyr.frame) else set()), units, unlined),
+            lyr, list(products) or sorted(set(lyr.frame["product"]) if len(lyr.frame) else set()), units, unlined,
+            unlined_years),
         "flows": lambda lyr: flows_style(lyr, resources),
         "sources": lambda lyr: sources_style(lyr, resources),
         "candidate_cells": candidate_cells_style,
@@ -1093,6 +1144,63 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
     return aliases
 
 
+#: The changes whose sites have a pie in the run (it adds capacity there): `change_marks` marks
+#: them above the pies.
+MARKED_CHANGES = ("added", "resized")
+#: The diameter (mm) of a change's mark on a pie: a badge on the pie's middle, so that the pie
+#: shows round it (a pie is up to PIE_MM across).
+CHANGE_MARK_MM = 2.6
+#: The marks' z-index among the labels and diagrams QGIS draws over every layer's symbols: above
+#: the sites' pies (z-index 1, `pie_diagrams`) and their names (2, `sites_style`).
+CHANGE_MARK_Z = 3
+
+
+def change_marks() -> ET.Element:
+    """The labelling of diff.qml that draws each added or resized site's change (MARKED_CHANGES)
+    above its pie. QGIS draws diagrams, such as the sites' pies, after every layer's symbols, so
+    the renderer's marker (or fill) of such a site lies under its pie; a label is drawn with the
+    diagrams, by z-index (CHANGE_MARK_Z, above the pies). The label is a blank text on a circle
+    (its background shape) of CHANGE_MARK_MM centred on the site (its point on surface), filled
+    with the change's colour (CHANGE_COLOURS) and outlined in ink as the renderer's marker is,
+    or, for a run within solver tolerance of the baseline (`objective_difference` WITHIN), white
+    with an outline of the change's colour, as its hollow marker is. Every mark is drawn (it may
+    overlap others) and pushes no other label away. A removed or unchanged site gets none: the
+    run has no pie there, or nothing changed."""
+    quoted = _quoted("change")
+    within = f"{_quoted(DIFFERENCE_FIELDS[0])} = {_text_literal(WITHIN)}"
+
+    colour = "CASE " + " ".join(f"WHEN {quoted} = {_text_literal(c)} THEN {_text_literal(rgba(CHANGE_COLOURS[c]))}"
+                                for c in MARKED_CHANGES) + " END"
+    marked = ", ".join(_text_literal(c) for c in MARKED_CHANGES)
+    background = element("background", {
+        "shapeBlendMode": "0", "shapeBorderColor": rgba(INK), "shapeBorderWidth": "0.2", "shapeBorderWidthUnit": "MM",
+        "shapeDraw": "1", "shapeFillColor": rgba(INK), "shapeJoinStyle": "64", "shapeOffsetUnit": "MM",
+        "shapeOffsetX": "0", "shapeOffsetY": "0", "shapeOpacity": "1", "shapeRotation": "0", "shapeRotationType": "0",
+        "shapeSVGFile": "", "shapeSizeType": "1", "shapeSizeUnit": "MM", "shapeSizeX": f"{CHANGE_MARK_MM:g}",
+        "shapeSizeY": f"{CHANGE_MARK_MM:g}", "shapeType": "3"})
+    text_style = element("text-style", {
+        "fieldName": f"if({quoted} IN ({marked}), ' ', '')", "fontFamily": "Sans Serif", "fontSize": "6",
+        "fontSizeUnit": "Point", "fontWeight": "50", "isExpression": "1", "multilineHeight": "1",
+        "namedStyle": "Regular", "textColor": rgba(INK), "textOpacity": "1"}, background)
+    placement = element("placement", {
+        "centroidInside": "1", "centroidWhole": "0", "dist": "0", "distUnits": "MM", "offsetType": "0",
+        "offsetUnits": "MM", "placement": str(OVER_POINT), "priority": "10", "quadOffset": "4", "xOffset": "0",
+        "yOffset": "0"})
+    rendering = element("rendering", {
+        "displayAll": "1", "drawLabels": "1", "fontLimitPixelSize": "0", "labelPerPart": "0", "limitNumLabels": "0",
+        "mergeLines": "0", "minFeatureSize": "0", "obstacle": "0", "scaleVisibility": "0", "unplacedVisibility": "0",
+        "upsidedownLabels": "0", "zIndex": str(CHANGE_MARK_Z)})
+    properties = data_defined({
+        "ShapeFillColor": f"if({within}, {_text_literal(rgba((255, 255, 255)))}, {colour})",
+        "ShapeStrokeColor": f"if({within}, {colour}, {_text_literal(rgba(INK))})",
+        "ShapeStrokeWidth": f"if({within}, {HOLLOW_OUTLINE_MM:g}, 0.2)"})
+    properties.tag = "dd_properties"
+    settings = element("settings", {"calloutType": "simple"}, text_style,
+                       element("text-format", {"autoWrapLength": "0", "multilineAlign": "3", "wrapChar": ""}),
+                       placement, rendering, properties)
+    return element("labeling", {"type": "simple"}, settings)
+
+
 def diff_style(geometry_type: str, changes: Collection[str] | None = None,
                aliases: Mapping[str, str] | None = None) -> str:
     """QML for `compare`'s diff.geojson: sites by `change` against the baseline (CHANGE_LABELS);
@@ -1101,8 +1209,9 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
     solver tolerance of the baseline (INDISTINGUISHABLE_CLASS), the classification is
     CHANGE_CLASS and those features are drawn hatched (polygon sites) or hollow (point sites), their
     legend saying that they are no effect of the change. The layer has the sites' geometry, so the
-    symbol is a fill for polygon sites and a marker for point sites. `aliases`: the names QGIS
-    shows for the fields (`change_aliases`)."""
+    symbol is a fill for polygon sites and a marker for point sites; an added or resized site,
+    whose symbol the run's pie covers, is marked again above the pie (`change_marks`). `aliases`:
+    the names QGIS shows for the fields (`change_aliases`)."""
     polygonal = GEOMETRY_CODE.get(geometry_type, 0) == 2
 
     def change_symbol(change: str, hollow: bool) -> ET.Element:
@@ -1121,9 +1230,9 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
     categories = [Category(c, CHANGE_LABELS[c], change_symbol(c, False)) for c in CHANGE_COLOURS]
     categories += [Category(c + INDISTINGUISHABLE_CLASS, f"{CHANGE_LABELS[c]} ({WITHIN}: {INDISTINGUISHABLE})",
                             change_symbol(c, True)) for c in CHANGE_COLOURS]
-    root = element("qgis", {"labelsEnabled": "0", "styleCategories": "AllStyleCategories",
+    root = element("qgis", {"labelsEnabled": "1", "styleCategories": "AllStyleCategories",
                             "version": QGIS_VERSION},
-                   categorized(CHANGE_CLASS if mixed else "change", categories, shown))
+                   categorized(CHANGE_CLASS if mixed else "change", categories, shown), change_marks())
     if aliases:
         root.append(element("aliases", None, *(element("alias", {"field": f, "name": a}) for f, a in aliases.items())))
     code = element("layerGeometryType")

@@ -7,7 +7,8 @@ counties, where the scenario names them in `layers.context`) on a plain backgrou
 
 Every layer is an overlay the reader can switch: clusters, the red line, its buffer and setback
 zones, raw-material sources (a prospective source the plan may not use hollow, as on map.png)
-and flows, the product flows between sites, hubs and the gateway (one overlay per year, off until
+and flows (a site drawing on a source standing on it, a flow of no length, as a dashed ring at
+the source: `on_site_features`), the product flows between sites, hubs and the gateway (one overlay per year, off until
 ticked) with the hubs and the gateway, the candidate cells the plan builds on (with a
 `candidates:` block), and the candidate sites, one overlay per status (built sites first). A
 click on a feature opens its popup: for a site, its capacity added per product (in words, with
@@ -436,6 +437,38 @@ def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str
     return features
 
 
+def on_site_features(sites: OutputLayer | None, sources: OutputLayer | None, years: Sequence[int]
+                     ) -> list[dict[str, Any]]:
+    """A dashed ring (UNLINED_RING, drawn in the sites' pane: over the site's marker, as map.png
+    draws it over the pie) at each source a site draws on where it stands (the sites layer's
+    `on_site_sources` and `on_site_t_<year>`, t/yr: a flow of no length, which flows.geojson has
+    no line for), its popup giving the site, the source, its resource and the tonnes the site
+    draws from its sources on site each year; none for a site that never draws on them, or
+    without the layers. The raw-material flows' overlay holds them."""
+    if sites is None or sources is None or "on_site_sources" not in sites.frame.columns:
+        return []
+    at = {str(row["id"]): (row, point) for row, point in zip(_records(sources.frame), _geometries(
+        [g if g.geom_type == "Point" else shapely.point_on_surface(g) for g in sources.frame.geometry]), strict=True)}
+    frame = sites.frame
+    names = site_names(list(frame["name"]) if "name" in frame.columns else [str(i) for i in frame["id"]],
+                       [str(i) for i in frame["id"]])
+    features = []
+    for row, name in zip(_records(frame), names, strict=True):
+        drawn = [(t, float(row.get(f"on_site_t_{t}") or 0.0)) for t in years]
+        for source in (k for k in str(row.get("on_site_sources") or "").split(",") if k in at):
+            if not any(v > 0 for _t, v in drawn):
+                continue
+            found, point = at[source]
+            resource = product_label(str(found["resource"]))
+            rows = [("why", "a flow of no length (the site stands at the source): drawn as this ring"),
+                    ("source", str(found.get("name") or source)), ("resource", resource)]
+            rows += [(f"drawn from sources on site {t}", f"{quantity(v)} t") for t, v in drawn]
+            style = {**UNLINED_RING, "className": "flow-on-site", "pane": "sites"}
+            features.append(_feature(point, _popup(f"{name}: {resource} from a source on site", rows), style,
+                                     _text(f"{name}: {resource} from a source on site (no line)")))
+    return features
+
+
 #: A product flow's leg in words, by its `kind` (siting/optimize/results.py `FLOW_KINDS`).
 FLOW_LEGS = {"site_to_hub": "site to its hub", "hub_to_site": "hub to a site of its cluster",
              "hub_to_hub": "hub to hub", "gateway_to_hub": "import: gateway to hub",
@@ -489,6 +522,23 @@ def unlined_widest(unlined: Sequence[Mapping[str, Any]], places: Mapping[tuple[s
         hub = named.get(("hub", node), node)
         widest[product] = (moved, UNLINED_WHERE.get(kind, "at {hub}").format(hub=hub))
     return widest
+
+
+def unlined_by_year(unlined: Sequence[Mapping[str, Any]], places: Mapping[tuple[str, str], str] | None = None
+                    ) -> dict[int, dict[str, tuple[float, str]]]:
+    """Year -> `unlined_widest` of the flows of that year in `unlined` (`unlined_flows`): product
+    -> the most it moves that year on a leg without a line, and where; years ascending."""
+    years = sorted({int(row["year"]) for row in unlined})
+    return {year: unlined_widest([row for row in unlined if int(row["year"]) == year], places) for year in years}
+
+
+def unlined_only(flows: OutputLayer | None, unlined: Sequence[Mapping[str, Any]],
+                 places: Mapping[tuple[str, str], str] | None = None) -> dict[str, tuple[float, str]]:
+    """The products of `unlined` (`unlined_flows`) that the product flows layer `flows` has no
+    line for in any year, each with `unlined_widest`'s most and where: every flow of theirs is on
+    a leg without a line."""
+    lined = {str(p) for p in flows.frame["product"]} if flows is not None and len(flows.frame) else set()
+    return {p: widest for p, widest in unlined_widest(unlined, places).items() if p not in lined}
 
 
 def hub_points(hubs: OutputLayer | None) -> dict[str, dict[str, Any]]:
@@ -656,7 +706,8 @@ def product_flows_note(flows: OutputLayer | None, products: Sequence[str], units
     width of a line relative to its product's widest line, the units that differ (in the order of
     `products`, the catalog's), the dashes; then the flows without a line (`unlined`,
     from `unlined_flows`): that they are legs of zero length, marked by a ring, and what those of
-    their last year carry (`unlined_text`). Without `unlined`, where the gateway stands at a hub
+    their last year carry (`unlined_text`), and the products with no line in any year, which
+    move only on such legs (`unlined_only_text`). Without `unlined`, where the gateway stands at a hub
     (`hubs`: the hubs layer), that the flows between them have no line."""
     lined = flows is not None and len(flows.frame) > 0
     if not lined and not unlined:
@@ -670,10 +721,27 @@ def product_flows_note(flows: OutputLayer | None, products: Sequence[str], units
             f"product's widest flow, so widths compare only within a product{mixed}; dashed lines are imports "
             "and sales through the gateway.")
     if unlined:
-        return text + " " + unlined_text(unlined, units, places)
+        return text + " " + unlined_text(unlined, units, places) + unlined_only_text(
+            unlined_only(flows, unlined, places), products, units)
     at = gateway_hub(hubs)
     return text + (f" The gateway stands at {at} hub: the imports and sales between them have no line "
                    "(product_flows.csv lists them)." if at else "")
+
+
+def unlined_only_text(only: Mapping[str, tuple[float, str]], products: Sequence[str], units: Mapping[str, str]
+                      ) -> str:
+    """The note's sentence on the products with no line in any year (`only`, from
+    `unlined_only`), in the order of `products` (the catalog's), each with the most it moves on
+    a leg without a line and where: " No line for LFP (up to 120,000 t/yr: the gateway at North
+    hub): every flow of it is on a leg without a line."; "" for none."""
+    if not only:
+        return ""
+    order = {p: i for i, p in enumerate(products)}
+    named = sorted(only, key=lambda p: (order.get(p, len(order)), p))
+    parts = [f"{product_label(p)} (up to {amount_text(only[p][0])}{f' {per_year(units[p])}' if p in units else ''}: "
+             f"{only[p][1]})" for p in named]
+    whose = "it" if len(named) == 1 else "them"
+    return f" No line for {joined(parts)}: every flow of {whose} is on a leg without a line."
 
 
 def unlined_text(unlined: Sequence[Mapping[str, Any]], units: Mapping[str, str],
@@ -683,6 +751,17 @@ def unlined_text(unlined: Sequence[Mapping[str, Any]], units: Mapping[str, str],
     (`amount_text`): "Flows on legs of zero length (a site or the gateway at its hub) have no line:
     a dashed ring at the hub marks them in their year's layer, and its popup lists them. In 2024:
     Kunming (gateway) to Kunming hub, Li2CO3 261,933 t/yr and FePO4 8,750 t/yr"."""
+    last, carried = unlined_carried(unlined, units, places)
+    return ("Flows on legs of zero length (a site or the gateway at its hub) have no line: a dashed ring at the hub "
+            f"marks them in their year's layer, and its popup lists them. In {last}: {carried}.")
+
+
+def unlined_carried(unlined: Sequence[Mapping[str, Any]], units: Mapping[str, str],
+                    places: Mapping[tuple[str, str], str] | None = None) -> tuple[int, str]:
+    """The last year of the flows without a line (`unlined`, from `unlined_flows`; at least one)
+    and what they carry in it, by leg, in product_flows.csv's order, amounts as the tables give
+    them: (2024, "Kunming (gateway) to Kunming hub, Li2CO3 261,933 t/yr and FePO4 8,750 t/yr").
+    `places` as for `product_flow_features`."""
     named = places or {}
     last = max(int(row["year"]) for row in unlined)
     legs: dict[tuple[str, str], list[str]] = {}
@@ -692,9 +771,7 @@ def unlined_text(unlined: Sequence[Mapping[str, Any]], units: Mapping[str, str],
                named.get((ends[1], str(row["to"])), str(row["to"])))
         legs.setdefault(leg, []).append(f"{product_label(str(row['product']))} {amount_text(float(row['units']))} "
                                         f"{flow_unit(row, units)}")
-    carried = "; ".join(f"{a} to {b}, {joined(amounts)}" for (a, b), amounts in legs.items())
-    return ("Flows on legs of zero length (a site or the gateway at its hub) have no line: a dashed ring at the hub "
-            f"marks them in their year's layer, and its popup lists them. In {last}: {carried}.")
+    return last, "; ".join(f"{a} to {b}, {joined(amounts)}" for (a, b), amounts in legs.items())
 
 
 def gateway_hub(hubs: OutputLayer | None) -> str:
@@ -768,9 +845,11 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
             cell_features(cells, products))
     for key, label, features in product_flow_overlays(by_name, products, years, units, unlined):
         add(key, label, features, False)
-    if "flows" in by_name:
-        add("flows", f"{_swatch(INK, 'line')}Raw-material flows (width by tonnage)",
-            flow_features(by_name["flows"], years, colours))
+    on_site = on_site_features(by_name.get("sites"), by_name.get("sources"), years)
+    if "flows" in by_name or on_site:
+        ringed = "; a dashed ring: a site drawing on a source on site" if on_site else ""
+        add("flows", f"{_swatch(INK, 'line')}Raw-material flows (width by tonnage{ringed})",
+            [*(flow_features(by_name["flows"], years, colours) if "flows" in by_name else []), *on_site])
     if "sources" in by_name:
         add("sources", f"{_swatch(GREY)}Raw-material sources", source_features(by_name["sources"], years, colours))
     if "redline_zones" in by_name:
