@@ -220,7 +220,7 @@ RULE_COST_NOTE = ("rule_cost_bn_yuan is the base objective less the objective wi
                   "relaxed solve's best bound, never below 0 (relaxing a rule never raises the optimum), rounded "
                   "outward. Where the range reaches 0, within_solver_tolerance says \"yes\": the solves have not "
                   "shown that the rule costs anything, and the point cost is not a proven cost. Set a smaller "
-                  "solver.rel_gap to narrow the ranges.")
+                  "solver.rel_gap (and solver.abs_gap_bn_yuan, where set) to narrow the ranges.")
 
 
 def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleCost], names: Names | None = None
