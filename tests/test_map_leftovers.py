@@ -76,7 +76,7 @@ UNLINED = [{"kind": "gateway_to_hub", "from": "gateway", "to": "n", "product": "
             "units": 120000.0, "km": 0.0}]
 
 #: s1's label: its name, the capacity it adds and what it draws on site.
-SITE_LABEL = "North park\nLFP 20,000 t/yr\nPhosphate rock on site: 50,000 t in 2024"
+SITE_LABEL = "North park\nLFP 20,000 t/yr\nPhosphate rock on site: 50,000 t/yr in 2024"
 #: Hub n's label: its name, and the flows of 2024 of no length there.
 HUB_LABEL = "North hub: 1 product flow\nin 2024 with the gateway at it"
 

@@ -21,7 +21,7 @@ import pytest
 
 from siting.config.units import product_label
 from siting.deliver.layers import STATUSES
-from siting.deliver.styles import RENDERERS, resource_label
+from siting.deliver.styles import KEY_ONLY_CATEGORY, RENDERERS, resource_label
 from tests.conftest import MadeRun, copied
 
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
@@ -349,8 +349,10 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
     assert len(shown_sites) == len(statuses) + len(slices) and shown_sites[len(statuses):] == slices
     raw = json.loads((folder / "flows.geojson").read_text())["features"]
     if raw:
+        keyed = [c.get("label") for c in ET.fromstring((folder / "flows.qml").read_text(encoding="utf-8")).iter(
+            "category") if str(c.get("value")).startswith(KEY_ONLY_CATEGORY)]  # draws on site: no line
         assert lines_of("Raw-material flows") == [resource_label(r) for r in sorted(
-            {f["properties"]["resource"] for f in raw})]
+            {f["properties"]["resource"] for f in raw})] + keyed
     redline = json.loads((folder / "redline.geojson").read_text())["features"]
     labels = {c.get("value"): c.get("label") for c in ET.fromstring(
         (folder / "redline.qml").read_text(encoding="utf-8")).iter("category")}

@@ -42,7 +42,7 @@ from siting.deliver.manifest import manifest
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text
 from siting.deliver.qgisproject import BATCH_SCALE_WORDS, project_text, with_sites_capex_scale
 from siting.deliver.report import html_page, markdown, report_blocks
-from siting.deliver.styles import capex_scale, style_for, with_capex_scale
+from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
 from siting.deliver.tables import plan_tables
 from siting.deliver.webmap import place_names, unlined_by_year, unlined_flows, unlined_widest, with_marker_scale
 from siting.optimize.results import Plan
@@ -157,12 +157,16 @@ def layer_styles(layers: Sequence[OutputLayer], resources: Sequence[str],
     the fields' names in QGIS their units; `product_flows` (the plan's, `Plan.product_flows`:
     kind, from, to, product, year, units, km) tell the product flows' legend what moves on legs
     without a line (siting/deliver/webmap.py `unlined_flows`, `unlined_widest`, `unlined_by_year`),
-    a product moving in a year only on such legs included; None: nothing is said of them."""
+    a product moving in a year only on such legs included; None: nothing is said of them. The
+    raw-material flows' legend says what sites draw from sources standing on them, which has no
+    line either (siting/deliver/styles.py `on_site_widest`)."""
     by_name = {layer.name: layer for layer in layers}
     places = place_names(by_name.get("sites"), by_name.get("hubs"))
     flows = unlined_flows(by_name.get("product_flows"), product_flows)
     widest, by_year = unlined_widest(flows, places), unlined_by_year(flows, places)
-    return {layer.name: style_for(layer, resources, values, products, units, widest, by_year) for layer in layers}
+    on_site = on_site_widest(by_name.get("sites"), by_name.get("sources"))
+    return {layer.name: style_for(layer, resources, values, products, units, widest, by_year, on_site)
+            for layer in layers}
 
 
 def layer_files(layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> dict[str, FileContent]:

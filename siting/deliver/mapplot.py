@@ -36,18 +36,21 @@ every table gives them (`amount_text`).
 
 The same plan gives the same bytes: fixed size (taller only where the margin needs it) and DPI,
 matplotlib's default style whatever the user's matplotlibrc says, and no `Software` or date in
-the PNG metadata.
+the PNG metadata. Text is measured as it is drawn: the labels' white halo makes matplotlib draw
+them as the unhinted outlines of their letters, so the map measures and draws every text
+unhinted (`UnhintedRenderer`), and a label's box is where its letters are.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import importlib.util
 import math
 import textwrap
 import unicodedata
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -62,7 +65,7 @@ from matplotlib import font_manager
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
@@ -1051,12 +1054,13 @@ def unlined_marks(layers: Mapping[str, OutputLayer], sites: gpd.GeoDataFrame | N
                   unlined: Sequence[Mapping[str, Any]], years: Sequence[int]) -> UnlinedMarks:
     """Where map.png rings flows of no length, and what its labels say of them. A site drawing on
     a source standing on it (`on_site_draws`) is ringed at that source, and its label gets a line
-    with the resource and the tonnes of the last year it draws any ("Petroleum coke on site:
-    300,000 t in 2024"). A hub where the plan's product flows have legs of no length (`unlined`,
-    siting/deliver/webmap.py `unlined_flows`: the gateway, or a site, standing at the hub) is
-    ringed and labelled with its name and how many such flows the last year has there, and with
-    what ("Kunming hub: 9 product flows", "in 2024 with the gateway at it"): the map draws no
-    product flows (report.html's map and plan.qgs do, and product_flows.csv lists them).
+    with the resource and what it draws in the last year it draws any, a yearly rate as
+    report.md's table of such draws gives it ("Petroleum coke on site: 300,000 t/yr in 2024"). A
+    hub where the plan's product flows have legs of no length (`unlined`, siting/deliver/webmap.py
+    `unlined_flows`: the gateway, or a site, standing at the hub) is ringed and labelled with its
+    name and how many such flows the last year has there, and with what ("Kunming hub: 9 product
+    flows", "in 2024 with the gateway at it"): the map draws no product flows (report.html's map
+    and plan.qgs do, and product_flows.csv lists them).
     `layers`: the plan's layers by name (the hubs' names); `sites`, `sources`, `hubs`: those
     layers in the map's CRS; `years`: the plan's years."""
     points: dict[tuple[float, float], None] = {}
@@ -1068,7 +1072,7 @@ def unlined_marks(layers: Mapping[str, OutputLayer], sites: gpd.GeoDataFrame | N
         for site, ids, tonnes, year in draws:
             points.update(dict.fromkeys(at[k] for k in ids if k in at))
             resources = joined(list(dict.fromkeys(product_label(kinds[k]) for k in ids if k in kinds)))
-            lines[site] = f"{resources} on site: {amount_text(tonnes)} t in {year}"
+            lines[site] = f"{resources} on site: {amount_text(tonnes)} t/yr in {year}"
     labels: list[tuple[str, float, float]] = []
     if unlined and hubs is not None and "node" in hubs.columns:
         places = place_names(layers.get("sites"), layers.get("hubs"))
@@ -1371,14 +1375,60 @@ def _names(frame: gpd.GeoDataFrame) -> list[str]:
     return [str(i) for i in frame["id"]]
 
 
+@contextlib.contextmanager
+def _unhinted() -> Iterator[None]:
+    """matplotlib's `text.hinting` off for the time of the block (that setting only)."""
+    before = matplotlib.rcParams["text.hinting"]
+    matplotlib.rcParams["text.hinting"] = "no_hinting"
+    try:
+        yield
+    finally:
+        matplotlib.rcParams["text.hinting"] = before
+
+
+class UnhintedRenderer(RendererAgg):
+    """An Agg renderer that measures and draws text without hinting, whatever matplotlib's
+    `text.hinting` says. A text with a path effect (the labels' HALO) is drawn as the outlines of
+    its letters, which matplotlib lays out without hinting, while Agg measures text with hinting:
+    at the labels' 7.5 points a line measured some 7 % narrower than it was drawn, and a label
+    ran past the box its place was chosen by (`LabelPlacer`), into its neighbour's. Measured and
+    drawn without hinting, a text's box is where its letters are, to a fraction of a pixel."""
+
+    def get_text_width_height_descent(self, s: str, prop: font_manager.FontProperties, ismath: Any
+                                      ) -> tuple[float, float, float]:
+        """The text's width, height and descent (pixels), measured without hinting."""
+        with _unhinted():
+            return super().get_text_width_height_descent(s, prop, ismath)
+
+    def draw_text(self, gc: Any, x: float, y: float, s: str, prop: font_manager.FontProperties, angle: float,
+                  ismath: Any = False, mtext: Text | None = None) -> None:
+        """Draw the text (one without a path effect) without hinting."""
+        with _unhinted():
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+
+
+class MapCanvas(FigureCanvasAgg):
+    """An Agg canvas that renders with `UnhintedRenderer` and whose `draw_idle` does nothing
+    (`quiet_canvas`)."""
+
+    def get_renderer(self) -> UnhintedRenderer:
+        """The canvas's renderer (a new one where the figure's size or DPI changed), unhinted."""
+        renderer = super().get_renderer()
+        if not isinstance(renderer, UnhintedRenderer):
+            self.renderer = UnhintedRenderer(renderer.width, renderer.height, renderer.dpi)
+        return self.renderer
+
+    def draw_idle(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing: the figure is drawn when it is saved (`quiet_canvas`)."""
+
+
 def quiet_canvas(figure: Figure) -> FigureCanvasAgg:
-    """Give `figure` an Agg canvas whose `draw_idle` does nothing. GeoPandas's `plot` ends with
-    `draw_idle`, which on a non-interactive canvas renders the whole figure: a dozen layers meant
-    a dozen full renders before `savefig` drew it once more (about 1 s of the map's 2). The figure
-    is drawn only when it is saved."""
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
-    return canvas
+    """Give `figure` an Agg canvas (`MapCanvas`) whose `draw_idle` does nothing and whose renderer
+    measures text as it draws it (`UnhintedRenderer`). GeoPandas's `plot` ends with `draw_idle`,
+    which on a non-interactive canvas renders the whole figure: a dozen layers meant a dozen full
+    renders before `savefig` drew it once more (about 1 s of the map's 2). The figure is drawn
+    only when it is saved."""
+    return MapCanvas(figure)
 
 
 def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str], working_crs: str,

@@ -60,6 +60,7 @@ from siting.deliver.styles import (
     INDISTINGUISHABLE,
     INDISTINGUISHABLE_CLASS,
     KEY_ONLY,
+    KEY_ONLY_CATEGORY,
     QGIS_VERSION,
     WITHIN,
     RunDifference,
@@ -187,15 +188,15 @@ def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_n
                 ) -> list[ProjectLayer]:
     """The project layers of a plan: every output layer from the GeoPackage, with its style,
     named shortly (`layer_name`), in the print legend with what its symbol sizes mean
-    (`legend_title`), and with its title in full and that meaning as its abstract
+    (`legend_title`, by its style), and with its title in full and that meaning as its abstract
     (`layer_abstract`) where that says more than the name."""
     found = []
     for layer in layers:
-        name, abstract = layer_name(layer), layer_abstract(layer)
+        style = styles[layer.name]
+        name, abstract = layer_name(layer), layer_abstract(layer, style)
         found.append(ProjectLayer(plan_layer_id(layer.name), name, f"./{gpkg_name}|layername={layer.name}",
-                                  layer.geometry_type, styles[layer.name],
-                                  pd.DataFrame(layer.frame.drop(columns="geometry")), legend=legend_title(layer),
-                                  abstract=abstract if abstract != name else ""))
+                                  layer.geometry_type, style, pd.DataFrame(layer.frame.drop(columns="geometry")),
+                                  legend=legend_title(layer, style), abstract=abstract if abstract != name else ""))
     return found
 
 
@@ -209,22 +210,22 @@ def layer_name(layer: OutputLayer) -> str:
     return _capitalised(LAYER_NAMES.get(layer.name, layer.title))
 
 
-def _with_size_note(text: str, layer: OutputLayer) -> str:
-    note = size_note(layer)
+def _with_size_note(text: str, layer: OutputLayer, style: str | None = None) -> str:
+    note = size_note(layer, style)
     return text if note is None else f"{text}{LEGEND_BREAK}{note}"
 
 
-def legend_title(layer: OutputLayer) -> str:
+def legend_title(layer: OutputLayer, style: str | None = None) -> str:
     """The layer's title in the print legend: its name (`layer_name`), and what its symbol size
     means where that is the same for every category (said once here rather than on every legend
-    line)."""
-    return _with_size_note(layer_name(layer), layer)
+    line; `size_note`, which reads the year the product flows' `style`, QML text, shows)."""
+    return _with_size_note(layer_name(layer), layer, style)
 
 
-def layer_abstract(layer: OutputLayer) -> str:
+def layer_abstract(layer: OutputLayer, style: str | None = None) -> str:
     """What the layer shows, for its abstract: its title in full, capitalised, and what its
-    symbol size means (`size_note`)."""
-    return _with_size_note(_capitalised(layer.title), layer)
+    symbol size means (`size_note`, with the layer's `style` as `legend_title`)."""
+    return _with_size_note(_capitalised(layer.title), layer, style)
 
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
@@ -506,7 +507,8 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
     a rule (ticked, under ticked rules) selects a feature, a slice's fields are above 0 somewhere;
     a rule of the filter KEY_ONLY (which draws nothing: it keys what the layer has no feature
     for, such as a product moving only on legs without a line) is keyed where it is ticked, under
-    ticked rules, and has a symbol."""
+    ticked rules, and has a symbol, and so is a category whose value starts KEY_ONLY_CATEGORY
+    (such as a site drawing on a source standing on it) where it is rendered."""
     root = ET.fromstring(qml.split("\n", 1)[1])
     renderer = root.find("renderer-v2")
     nodes: list[LegendNode] = []
@@ -516,8 +518,9 @@ def legend_nodes(qml: str, frame: pd.DataFrame | None) -> list[LegendNode]:
         values = {str(v) for v in rows[attribute]} if frame is not None and attribute in rows.columns else None
         for category in renderer.findall("categories/category"):
             drawn = category.get("render", "true") == "true"
-            nodes.append(LegendNode(len(nodes), category.get("label", ""),
-                                    drawn and (values is None or category.get("value") in values)))
+            value = category.get("value", "")
+            keyed = values is None or value in values or value.startswith(KEY_ONLY_CATEGORY)
+            nodes.append(LegendNode(len(nodes), category.get("label", ""), drawn and keyed))
     elif renderer is not None and renderer.get("type") == "singleSymbol":
         nodes.append(LegendNode(0, "", frame is None or len(frame) > 0))
     elif renderer is not None and renderer.get("type") == "RuleRenderer":
@@ -845,10 +848,10 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
     for node in root.findall("projectlayers/maplayer"):
         source, title = node.findtext("datasource", ""), node.findtext("layername", "")
         layer = layers[source.rsplit("layername=", 1)[-1]]
-        shown.append(ProjectLayer(node.findtext("id", ""), title, source, node.get("wkbType", "Point"),
-                                  qml if layer.name == "sites" else styles[layer.name],
+        style = qml if layer.name == "sites" else styles[layer.name]
+        shown.append(ProjectLayer(node.findtext("id", ""), title, source, node.get("wkbType", "Point"), style,
                                   pd.DataFrame(layer.frame.drop(columns="geometry")),
-                                  legend=_with_size_note(title, layer)))
+                                  legend=_with_size_note(title, layer, style)))
     layout = root.find("Layouts/Layout")
     items = list(layout) if layout is not None else []
     legend = next((i for i in items if i.get("id") == "legend"), None)

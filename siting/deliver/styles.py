@@ -25,7 +25,9 @@ Layer styles:
   flow (named with its unit in the legend), imports and sales (legs to and from the gateway) dashed;
   a product that moves in a year only on legs of no length, which have no line, keys a dashed
   ring with what it moves (a rule that draws nothing: `KEY_ONLY`);
-- flows: categorised by `resource`, line width proportional to the peak yearly tonnage;
+- flows: categorised by `resource`, line width proportional to the peak yearly tonnage; a site
+  drawing on a source standing on it, which has no line, keys a dashed ring with what it draws
+  (a category no feature has: `KEY_ONLY_CATEGORY`);
 - sources: categorised by resource and whether the plan may use them (`SOURCE_CLASS`): a
   triangle in the resource's colour whose area is proportional to supply, hollow for a
   prospective source the plan may not use (`unused_prospective`);
@@ -60,7 +62,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from siting.config.units import BN, MONEY_UNIT, amount_text, bn_yuan, per_year, product_label
+from siting.config.units import BN, MONEY_UNIT, amount_text, bn_yuan, joined, per_year, product_label, site_names
 from siting.deliver.layer import OutputLayer
 from siting.optimize.tolerance import WITHIN, range_text
 
@@ -566,25 +568,88 @@ def resource_label(resource: str) -> str:
     return resource.replace("_", " ")
 
 
-def size_note(layer: OutputLayer) -> str | None:
+def year_groups(style: str) -> list[tuple[int, bool]]:
+    """The product flows' groups of rules by year in `style` (QML text of `product_flows_style`),
+    in its order: (year, whether the group is ticked)."""
+    root = ET.fromstring(style.split("\n", 1)[1])
+    found = []
+    for rule in root.findall("renderer-v2/rules/rule"):
+        year = re.fullmatch(r"\{product_flows:(\d+)\}", rule.get("key", ""))
+        if year is not None:
+            found.append((int(year.group(1)), rule.get("checkstate", "1") != "0"))
+    return found
+
+
+def size_note(layer: OutputLayer, style: str | None = None) -> str | None:
     """What a layer's symbol size means, with its largest value (said once per layer, in the
-    legend's layer name, not on every category): flows and sources; None for the others."""
+    legend's layer name, not on every category): flows and sources; None for the others. The
+    product flows' note names the year shown and those to tick: with the layer's `style` (QML
+    text), its groups of rules (`year_groups`: a year whose flows are all on legs without a line
+    has one too, and may be the one ticked) and the one ticked (the last where none is), else
+    the years of the layer's lines, the last shown."""
     if layer.name == "flows":
         tonnes = [f for f in layer.field_names if f.startswith("tonnes_")]
         return f"width ∝ peak tonnage; widest {amount(_largest(layer, tonnes), 't/yr')}" if tonnes else None
     if layer.name == "product_flows":
-        years = _flow_years(layer)
+        groups = year_groups(style) if style is not None else [(y, False) for y in _flow_years(layer)]
+        years = [y for y, _on in groups]
         if not years:
             return None
-        others = f" ({', '.join(map(str, years[:-1]))}: tick in the layer panel)" if len(years) > 1 else ""
-        return f"final year {years[-1]} shown{others}; width ∝ amount per year up to each product's widest line"
+        shown = next((y for y, on in groups if on), years[-1])
+        rest = [y for y in years if y != shown]
+        others = f" ({', '.join(map(str, rest))}: tick in the layer panel)" if rest else ""
+        which = "final year" if shown == years[-1] else "year"
+        return f"{which} {shown} shown{others}; width ∝ amount per year up to each product's widest line"
     if layer.name == "sources":
         return f"triangle area ∝ supply; largest {amount(_largest(layer, ['supply_t_per_yr']), 't/yr')}"
     return None
 
 
-def flows_style(layer: OutputLayer, resources: Sequence[str]) -> str:
-    """Flows by resource, width proportional to the peak yearly tonnage."""
+def on_site_widest(sites: OutputLayer | None, sources: OutputLayer | None) -> dict[tuple[str, ...], tuple[float, str]]:
+    """What sites draw from a source standing on them, a flow of no length that flows.geojson has
+    no line for (the sites layer's `on_site_sources` and `on_site_t_<year>`, t/yr): the resources
+    of a site's sources on site (codes, sorted; several where its sources on site are of several,
+    whose tonnes are then theirs together) -> (the most a site draws so in a year, t/yr; that
+    site's map name, `site_names`), the first such site in the layer's order where two draw the
+    same most. Empty without the two layers or such draws."""
+    if sites is None or sources is None or "on_site_sources" not in sites.frame.columns:
+        return {}
+    frame = sites.frame
+    kinds = {str(k): str(r) for k, r in zip(sources.frame["id"], sources.frame["resource"], strict=True)}
+    names = site_names(list(frame["name"]) if "name" in frame.columns else list(frame["id"]), list(frame["id"]))
+    years = [c for c in frame.columns if c.startswith("on_site_t_")]
+    widest: dict[tuple[str, ...], tuple[float, str]] = {}
+    for n, (ids, name) in enumerate(zip(frame["on_site_sources"], names, strict=True)):
+        drawn = max((float(v) for v in frame[years].iloc[n] if v is not None and not pd.isna(v)), default=0.0)
+        resources = tuple(sorted({kinds[k] for k in str(ids or "").split(",") if k in kinds}))
+        if resources and drawn > 0 and (resources not in widest or widest[resources][0] < drawn):
+            widest[resources] = (drawn, name)
+    return widest
+
+
+def on_site_label(resources: Sequence[str], drawn: tuple[float, str]) -> str:
+    """The raw-material flows' legend label of what a site draws from a source on site
+    (`on_site_widest`: the most and where): "petroleum coke (no line: up to 300,000 t/yr drawn
+    from a source on site: Anning industrial park, Caopu area)", as `unlined_only_label` keys a
+    product moving only on legs without a line."""
+    return (f"{joined([resource_label(r) for r in resources])} (no line: up to {amount(drawn[0], 't/yr')} drawn from "
+            f"a source on site: {drawn[1]})")
+
+
+#: The value of a category that keys a legend entry only, before what it keys: no feature has
+#: such a value, so QGIS draws nothing with it (siting/deliver/qgisproject.py `legend_nodes` keys
+#: it in the print legend), as a rule of the filter KEY_ONLY.
+KEY_ONLY_CATEGORY = "(key only) "
+
+
+def flows_style(layer: OutputLayer, resources: Sequence[str],
+                on_site: Mapping[tuple[str, ...], tuple[float, str]] | None = None) -> str:
+    """Flows by resource, width proportional to the peak yearly tonnage. `on_site`: what sites
+    draw from sources standing on them (`on_site_widest`), which has no line: after the
+    resources' lines, a category per resource (or resources together) drawn so, which no feature
+    has (KEY_ONLY_CATEGORY) and keys a dashed ring (`unlined_symbol`) with the most a site draws
+    and where (`on_site_label`), as the product flows' legend keys a product moving only on legs
+    without a line, and as map.png rings such a draw."""
     tonnes = [f for f in layer.field_names if f.startswith("tonnes_")]
     top = _largest(layer, tonnes)
     peak = f"max({', '.join(_quoted(f) for f in tonnes)})" if len(tonnes) > 1 else _quoted(tonnes[0])
@@ -592,12 +657,14 @@ def flows_style(layer: OutputLayer, resources: Sequence[str]) -> str:
     colours = resource_colours(resources)
     # The width note is the same for every resource: it goes once, in the legend's layer name
     # (size_note), so that the legend does not repeat it on every line.
-    categories = [Category(r, resource_label(r),
-                           symbol("line", r, simple_line(rgba(colours[r], 220), 1, width)))
-                  for r in sorted(colours)]
     # Only the resources that flow; their colours are those of every resource (as the sources'),
     # so that a resource has one colour in every layer and in map.png.
-    return qml_document(layer, categorized("resource", categories, values_in(layer, "resource")))
+    present = values_in(layer, "resource")
+    categories = [Category(r, resource_label(r), symbol("line", r, simple_line(rgba(colours[r], 220), 1, width)))
+                  for r in sorted(colours) if r in present]
+    categories += [Category(KEY_ONLY_CATEGORY + ",".join(kept), on_site_label(kept, drawn), unlined_symbol(""))
+                   for kept, drawn in sorted((on_site or {}).items())]
+    return qml_document(layer, categorized("resource", categories))
 
 
 def _flow_years(layer: OutputLayer) -> list[int]:
@@ -977,14 +1044,16 @@ def with_aliases(qml: str, aliases: Mapping[str, str]) -> str:
 def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str, float] | None = None,
               products: Sequence[str] = (), units: Mapping[str, str] | None = None,
               unlined: Mapping[str, tuple[float, str]] | None = None,
-              unlined_years: Mapping[int, Mapping[str, tuple[float, str]]] | None = None) -> str:
+              unlined_years: Mapping[int, Mapping[str, tuple[float, str]]] | None = None,
+              on_site: Mapping[tuple[str, ...], tuple[float, str]] | None = None) -> str:
     """The QML of any of our layers, by layer name; `values` (product -> output value per unit)
     weigh the slices of the built sites' pies; `products` (in the catalog's order) give the
     product flows their colours (the products in the layer when not given); `units` (product ->
     catalog unit) name the fields with their units (`field_aliases`); `unlined` (product -> the
     most it moves on a leg without a line, and where: siting/deliver/webmap.py
     `unlined_widest`) and `unlined_years` (the same by year: `unlined_by_year`) go to the product
-    flows' legend (`product_flows_style`)."""
+    flows' legend (`product_flows_style`); `on_site` (what sites draw from sources standing on
+    them: `on_site_widest`) to the raw-material flows' (`flows_style`)."""
     by_name: dict[str, Callable[[OutputLayer], str]] = {
         "sites": lambda lyr: sites_style(lyr, values),
         "site_areas": site_areas_style,
@@ -992,7 +1061,7 @@ def style_for(layer: OutputLayer, resources: Sequence[str], values: Mapping[str,
         "product_flows": lambda lyr: product_flows_style(
             lyr, list(products) or sorted(set(lyr.frame["product"]) if len(lyr.frame) else set()), units, unlined,
             unlined_years),
-        "flows": lambda lyr: flows_style(lyr, resources),
+        "flows": lambda lyr: flows_style(lyr, resources, on_site),
         "sources": lambda lyr: sources_style(lyr, resources),
         "candidate_cells": candidate_cells_style,
         "clusters": clusters_style,
