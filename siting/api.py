@@ -1043,7 +1043,8 @@ SETTINGS_FORMS = ("must map each dotted key to its values, or list (key, values)
 def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]) -> list[str]:
     """`{"constraints.redline.buffer_m": [0, 500]}`, `[("constraints.redline.buffer_m", [0, 500])]`
     or `["constraints.redline.buffer_m=0,500"]` as the command line's `KEY=V1,V2` texts (each value
-    written as YAML reads it back; a single value may stand for a list of one). InputError naming
+    written as YAML reads it back; a single value stands for a list of one, as `KEY=V` does on the
+    command line: a sweep of that one value). InputError naming
     `settings` for another form, no setting at all, or a value a text cannot carry."""
     example = SETTINGS_FORMS[1]
     items = _entries(settings, "settings", SETTINGS_FORMS)
@@ -1094,7 +1095,9 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         path: the scenario file.
         settings: dotted key -> values, e.g. `{"constraints.redline.buffer_m": [0, 500, 1000]}`
             (scalar values: numbers, true/false, None, texts without commas), or (key, values)
-            pairs, or the command line's texts `["constraints.redline.buffer_m=0,500"]`.
+            pairs, or the command line's texts `["constraints.redline.buffer_m=0,500"]`. As on
+            the command line (`--set KEY=V`), a single value is a sweep of that one value: `{key:
+            5}` is `{key: [5]}`, the setting every run has, e.g. beside another key's values.
         out: None to keep nothing on disk; or a sweep folder to write sweep.csv/.md, sweep.png
             and each run in runNN/ (as `siting sweep --out`). Either way the runs are those of
             `siting sweep`: the first run's plan starts the others, and a run moves to another's

@@ -389,8 +389,8 @@ def test_a_rule_across_settings_says_what_was_given_without_python_s_words(base:
         "polygon allowed) (got field 'nofield' without values); list the values of 'nofield' that are allowed, or "
         "leave field out"]
     assert problems(load_scenario, "small/scenario.yaml", overrides=(("objective.discount_rate", [1]),)) == [
-        "small/scenario.yaml: --set objective.discount_rate | must be a number (got a list); write it without quotes "
-        "or units, e.g. 0.05 or 1.5e9"]
+        "small/scenario.yaml: --set objective.discount_rate | must be a number (got a list); write the number alone, "
+        "as a share, e.g. 0.05 for 5 %"]
 
 
 def test_a_geojson_layer_given_as_the_scenario_is_told_so(base: Path, capsys):

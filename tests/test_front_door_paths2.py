@@ -222,7 +222,7 @@ def test_null_and_true_given_where_they_do_not_belong_are_told_in_yaml_s_words(b
         "small/scenario.yaml: --set name | must be text (got true); write it as text, in quotes if it looks like a "
         "number",
         "small/scenario.yaml: --set solver.random_seed | must be a whole number (got null); write it as digits, "
-        "without quotes, units or decimals"]
+        "without units or decimals"]
 
 
 # --- 5. a broken symbolic link is named itself and said broken ---------------------------------------

@@ -141,8 +141,8 @@ def test_an_override_text_without_a_key_or_value_is_shown_one_value_in_the_pytho
 def test_an_override_with_an_empty_value_is_checked_as_that_setting(folder: Path):
     """`KEY=` sets the key to "": the setting's own check names what is wrong with an empty value."""
     (problem,) = problems(siting.load, folder / "scenario.yaml", overrides=[f"{BUFFER}="])
-    assert problem.endswith("overrides constraints.redline.buffer_m | must be a number (got ''); write it without "
-                            "quotes or units, e.g. 0.05 or 1.5e9")
+    assert problem.endswith("overrides constraints.redline.buffer_m | must be a number (got ''); write the number "
+                            "alone, in m, e.g. 500")
 
 
 def test_compare_with_fewer_than_two_runs_names_the_paths_argument(folder: Path, capsys):

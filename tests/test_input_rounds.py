@@ -97,7 +97,7 @@ BROKEN_SECTIONS = {
     # a target year (2024) is not outside years that are broken
     "years broken": (
         SCENARIO, "years: [2023, 2024]", "years: [2023, x]",
-        "scenario.yaml:3: years[1] | must be a whole number (got 'x'); write it as digits, without quotes, units or "
+        "scenario.yaml:3: years[1] | must be a whole number (got 'x'); write it as digits, without units or "
         "decimals"),
     # the groups, the committed project and cells' inputs name lfp, a product that exists though broken
     "a catalog product broken": (
@@ -107,8 +107,8 @@ BROKEN_SECTIONS = {
     # no price of lfp is missing for 2024 on path base: the one given is broken
     "a catalog price broken": (
         CATALOG, "{base: {2023: 50000, 2024: 40000}", "{base: {2023: 50000, 2024: x}",
-        "catalog.yaml:18: products.lfp.price_yuan_per_unit.base.2024 | must be a number (got 'x'); write it "
-        "without quotes or units, e.g. 0.05 or 1.5e9"),
+        "catalog.yaml:18: products.lfp.price_yuan_per_unit.base.2024 | must be a number (got 'x'); write the "
+        "number alone, in yuan/unit, e.g. 10000"),
     # the scenario's price_path and every product's prices name paths of a broken mapping
     "catalog price paths broken": (
         CATALOG, 'price_paths: {base: "invented prices, falling", flat: "invented prices, constant"}',
@@ -338,8 +338,8 @@ def test_an_unknown_set_key_does_not_hide_a_bad_set_value(folder: Path, capsys):
         "error: 2 problems in the input:\n"
         "  - --set constraints.redline.bufer_m | unknown setting 'constraints.redline.bufer_m'; did you mean "
         "'buffer_m'?\n"
-        "  - scenario.yaml: --set objective.discount_rate | must be a number (got 'abc'); write it without quotes or "
-        "units, e.g. 0.05 or 1.5e9\n")
+        "  - scenario.yaml: --set objective.discount_rate | must be a number (got 'abc'); write the number alone, as "
+        "a share, e.g. 0.05 for 5 %\n")
 
 
 # Every file a message names is named the same way, whichever way it was reached (typed on the

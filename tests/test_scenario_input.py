@@ -307,10 +307,10 @@ def test_values_of_the_wrong_type_are_refused_in_plain_words_with_a_fix(folder: 
     edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}", "redline: {buffer_m: '1 km'}")
     edit(folder / "scenario.yaml", "discount_rate: 0.1", "discount_rate: [0.1]")
     assert problems(folder) == [
-        "scenario.yaml:21: constraints.redline.buffer_m | must be a number (got '1 km'); write it without quotes or "
-        "units, e.g. 0.05 or 1.5e9",
-        "scenario.yaml:32: objective.discount_rate | must be a number (got a list); write it without quotes or units, "
-        "e.g. 0.05 or 1.5e9"]
+        "scenario.yaml:21: constraints.redline.buffer_m | must be a number (got '1 km'); write the number alone, in "
+        "m, e.g. 500",
+        "scenario.yaml:32: objective.discount_rate | must be a number (got a list); write the number alone, as a "
+        "share, e.g. 0.05 for 5 %"]
 
 
 def test_a_name_with_spaces_gets_a_name_it_could_have(folder: Path):

@@ -1035,8 +1035,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] == "path_type":
             problems.append(f"{where}: {key} | {path_type_problem(got)}")
         elif err["type"] in TYPE_HINTS:
-            what, fix = TYPE_HINTS[err["type"]]
-            problems.append(f"{where}: {key} | {what} (got {shown}); {fix}")
+            problems.append(f"{where}: {key} | {type_problem(err['type'], shown, model, bare)}")
         elif err["type"] in ("literal_error", "enum"):
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
         else:  # a rule's message may say itself what was given
@@ -1112,11 +1111,11 @@ def in_file_order(problems: list[str]) -> list[str]:
 
 #: Plain words and a fix for pydantic's type errors (error type -> (what is wrong, how to fix it)).
 TYPE_HINTS: dict[str, tuple[str, str]] = {
-    "int_parsing": ("must be a whole number", "write it as digits, without quotes, units or decimals"),
-    "int_type": ("must be a whole number", "write it as digits, without quotes, units or decimals"),
+    "int_parsing": ("must be a whole number", "write it as digits, without units or decimals"),
+    "int_type": ("must be a whole number", "write it as digits, without units or decimals"),
     "int_from_float": ("must be a whole number", "drop the decimals"),
-    "float_parsing": ("must be a number", "write it without quotes or units, e.g. 0.05 or 1.5e9"),
-    "float_type": ("must be a number", "write it without quotes or units, e.g. 0.05 or 1.5e9"),
+    "float_parsing": ("must be a number", "write the number alone"),  # with its unit: `type_problem`
+    "float_type": ("must be a number", "write the number alone"),
     "bool_parsing": ("must be true or false", "write true or false"),
     "bool_type": ("must be true or false", "write true or false"),
     "string_type": ("must be text", "write it as text, in quotes if it looks like a number"),
@@ -1128,6 +1127,66 @@ TYPE_HINTS: dict[str, tuple[str, str]] = {
     "model_attributes_type": ("must be a mapping of keys to values", "write one 'key: value' line per entry "
                               "under it"),
 }
+
+
+#: How a figure in each unit a schema description ends with (`(bn yuan)`) is written, and an
+#: example of one: the fix of a value that is no number (`number_fix`). A number in quotes is
+#: read as the number ('1000' is 1000, as in a layer's column of numbers written as text), so
+#: the fix is to leave out the units and words, not the quotes.
+NUMBER_EXAMPLES: dict[str, tuple[str, str]] = {
+    "bn yuan": ("in bn yuan", "0.5"), "yuan": ("in yuan", "1.5e9"), "yuan/yr": ("in yuan/yr", "1.5e9"),
+    "yuan/t": ("in yuan/t", "1200"), "yuan/unit": ("in yuan/unit", "10000"),
+    "yuan per t and km": ("in yuan per t and km", "0.5"), "m": ("in m", "500"), "km": ("in km", "50"),
+    "ha": ("in ha", "20"), "units/yr": ("in units/yr", "50000"), "t/yr": ("in t/yr", "100000"),
+    "t/unit": ("in t/unit", "1.5"), "units per unit": ("in units per unit", "1.0"), "kWh/unit": ("in kWh/unit", "2000"),
+    "yr": ("in yr", "15"), "s": ("in s", "60"), "%": ("in %", "30"), "km per km": ("in km per km", "1.3"),
+    "degrees": ("in degrees", "102.71"), "share": ("as a share", "0.05 for 5 %"), "factor": ("as a factor", "3"),
+}
+
+#: Examples of figures whose unit's example does not fit them (`NUMBER_EXAMPLES`), by key.
+FIELD_EXAMPLES: dict[str, str] = {"lat": "25.04", "land_price_yuan_per_ha": "1500000"}
+
+
+def field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str]:
+    """The name and description of the field of `model` that holds the value at `loc` (a
+    pydantic error's location): the last field on the way, so that a year's figure of a mapping
+    (`targets.capacity.cells.2024`) has the mapping's; ("", "") when `loc` names none."""
+    current: Any = model
+    found = ("", "")
+    for key in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(key))
+            if field is None:
+                break
+            found = (str(key), field.description or "")
+            current = field.annotation
+        elif typing.get_origin(current) in (dict, list):
+            current = typing.get_args(current)[-1]
+        else:
+            break
+    return found
+
+
+def number_fix(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """How to write the figure at `loc` of `model` that was given as no number: the number alone,
+    in the unit its description ends with, with an example in that unit ("write the number alone,
+    in bn yuan, e.g. 0.5"); without a unit known, the number alone."""
+    name, description = field_description(model, loc)
+    unit = re.search(r"\(([^()]*)\)$", description)
+    how, example = NUMBER_EXAMPLES.get(unit.group(1), ("", "")) if unit else ("", "")
+    example = FIELD_EXAMPLES.get(name, example)
+    return "write the number alone" + (f", {how}" if how else "") + (f", e.g. {example}" if example else "")
+
+
+def type_problem(kind: str, shown: str, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """What is wrong with the value `shown` (as `_shown` shows it) given at `loc` of `model`, of
+    the pydantic error type `kind` (one of TYPE_HINTS), and how to fix it: "must be a number (got
+    '0.5 bn'); write the number alone, in bn yuan, e.g. 0.5" (`number_fix`)."""
+    what, fix = TYPE_HINTS[kind]
+    if kind in ("float_parsing", "float_type"):
+        fix = number_fix(model, loc)
+    return f"{what} (got {shown}); {fix}"
 
 
 def plain_message(message: str) -> str:
@@ -1800,7 +1859,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
             inside = check_catalog(catalog_path, catalog_node, catalog, keys, catalog_faults)
             problems += inside
             runs_path = faults.ok("price_path") and scenario.price_path in catalog.price_paths
-            if not inside and faults.ok("years") and runs_path:
+            if not inside and faults.ok("years") and years_in_order(scenario.years) and runs_path:
                 problems += check_catalog_years(catalog_path, catalog_node, catalog, scenario.years,
                                                 scenario.price_path, catalog_faults)
     checks = ReferenceCheck(locator, scenario, catalog, faults, data, keys)
@@ -2136,6 +2195,13 @@ def plan_years(years: Iterable[int]) -> list[int]:
     return list(range(listed[0], listed[-1] + 1)) if listed else []
 
 
+def years_in_order(years: list[int]) -> bool:
+    """Whether the plan's `years` are strictly increasing, without repeats, as the schema asks;
+    years that are not are reported (`ReferenceCheck.run`) and nothing else is checked against
+    them, since what they were meant to be is not known."""
+    return sorted(set(years)) == years
+
+
 def years_text(years: Iterable[int]) -> str:
     """Years for a message, in order, a run of three or more written as a span: [2025] -> "2025",
     [2022, 2025] -> "2022 and 2025", [2025, 2026, 2027, 2030] -> "2025-2027 and 2030"."""
@@ -2325,7 +2391,10 @@ class ReferenceCheck:
                                            product_words(self.catalog)))
 
     def years(self, years: Iterable[int], *loc: Any) -> None:
-        if not self.ok("years"):
+        """A problem for each year of `years` (the keys of the mapping at `loc`) that is not one of
+        the plan's; none when the plan's years failed the schema or are out of order, which is
+        the one problem then (a year "outside" them would restate it)."""
+        if not self.ok("years") or not years_in_order(self.s.years):
             return
         for year in years:
             if year not in self.s.years:
@@ -2335,7 +2404,7 @@ class ReferenceCheck:
 
     def run(self) -> list[str]:
         s, c = self.s, self.s.constraints
-        if self.ok("years") and sorted(set(s.years)) != s.years:
+        if self.ok("years") and not years_in_order(s.years):
             self.problems.append(f"{self.at('years')}: {self.key('years')} | must be strictly increasing without "
                                  f"repeats (got {s.years})")
         paths = self.keys.price_paths

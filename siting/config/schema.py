@@ -93,10 +93,11 @@ class Module(Strict):
     """One module size: a plant of fixed capacity, cost and footprint."""
 
     id: str
-    capacity: PositiveQuantity = Field(description="units of the product per year, at most 1e12")
+    capacity: PositiveQuantity = Field(description="Capacity of one module, in units of the product, at most 1e12 "
+                                       "(units/yr)")
     capex_yuan: Yuan = Field(description="capex of one module, at most 1e15 (yuan)")
-    fixed_opex_yuan_per_yr: Yuan = 0.0
-    land_ha: PositiveQuantity
+    fixed_opex_yuan_per_yr: Yuan = Field(default=0.0, description="Fixed opex of one module (yuan/yr)")
+    land_ha: PositiveQuantity = Field(description="Land one module takes (ha)")
     lifetime_yr: Annotated[PositiveFloat, Field(le=1000)] = Field(
         description="Economic lifetime over which capex is recovered by the capital recovery factor (yr)")
     sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
@@ -119,7 +120,7 @@ class Product(Strict):
 
     name: str
     unit: str
-    utilisation: Share = 1.0
+    utilisation: Share = Field(default=1.0, description="Most production per unit of capacity (share)")
     lead_time_yr: Annotated[Count, Field(ge=0, le=50)] = Field(
         default=0, description="Years from the build decision to the first production year; 0: the same year (yr)")
     ramp_up_share: Share = Field(
@@ -138,8 +139,10 @@ class Product(Strict):
     market: MarketShare | None = Field(
         default=None, description="Sales cap as a share of national demand (instead of sales_cap_units)")
     modules: list[Module] = Field(min_length=1)
-    inputs: dict[str, Quantity] = Field(default_factory=dict, description="units of product per unit")
-    resources_t_per_unit: dict[str, Quantity] = Field(default_factory=dict)
+    inputs: dict[str, Quantity] = Field(
+        default_factory=dict, description="Input product -> units of it per unit of this product (units per unit)")
+    resources_t_per_unit: dict[str, Quantity] = Field(
+        default_factory=dict, description="Raw resource -> t of it per unit of this product (t/unit)")
     sources: dict[str, str] = Field(default_factory=dict)
 
 

@@ -31,7 +31,7 @@ from siting.config.units import plain_status
 from siting.deliver.folders import extends_chain
 from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.results import Plan, clean
-from siting.optimize.solve import SolveReport, held_abs_gap_bn_yuan
+from siting.optimize.solve import SolveReport
 
 #: What the paths under `inputs` are relative to (written into the manifest, so that it says so).
 INPUTS_RELATIVE_TO = "the scenario file's folder"
@@ -153,7 +153,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
             "best_bound_yuan": _maybe(report.best_bound_yuan),
             "gap": _maybe(report.gap),
             "gap_yuan": _maybe(absolute_gap_yuan(report.objective_yuan, report.gap)),
-            "settings": _held_settings(report),
+            "settings": _held_settings(report, loaded.scenario.solver.abs_gap_bn_yuan),
         },
         "model_size": size,
         **({"screening": _clean_record(screening)} if isinstance(screening, dict) else {}),
@@ -167,15 +167,15 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     }
 
 
-def _held_settings(report: SolveReport) -> dict[str, Any]:
+def _held_settings(report: SolveReport, abs_gap_bn_yuan: float | None) -> dict[str, Any]:
     """The solver settings as HiGHS held them after they were set (read back from the solver):
-    the time limit actually used (a command-line override included), gap, threads, seed, the
-    absolute gap (`abs_gap_bn_yuan`, bn yuan; None when none was asked), and every further
-    option."""
+    the time limit actually used (a command-line override included), gap, threads, seed, and
+    every further option; with them the absolute gap as the run was given it (`abs_gap_bn_yuan`,
+    solver.abs_gap_bn_yuan with the overrides, bn yuan: 0.0 when 0 was given, which HiGHS is not
+    given at all; None only when it was not set)."""
     held = dict(report.highs_options)
     settings: dict[str, Any] = {setting: held.get(option) for setting, option in NAMED_SETTINGS.items()}
-    absolute = held_abs_gap_bn_yuan(held)
-    settings["abs_gap_bn_yuan"] = None if absolute is None else clean(absolute)
+    settings["abs_gap_bn_yuan"] = None if abs_gap_bn_yuan is None else clean(abs_gap_bn_yuan)
     settings["options"] = {k: v for k, v in held.items() if k not in NAMED_SETTINGS.values() and k != ABS_GAP_OPTION}
     return settings
 

@@ -195,6 +195,13 @@ def relaxation_time_s(time_limit_s: float) -> float:
     return min(RELAXATION_TIME_SHARE * time_limit_s, time_limit_s - min(PLAN_RESERVE_S, time_limit_s / 2))
 
 
+def _share_text(seconds: float) -> str:
+    """The relaxation's time share (s) as its progress line and no-plan reason say it: one decimal
+    from a second up ("2.8", "84.0"), two significant digits below it, so that a short limit's
+    share does not read 0 ("0.5", "0.005" of a 0.01 s limit)."""
+    return f"{seconds:.1f}" if seconds >= 1 else f"{seconds:.2g}"
+
+
 def _no_mip_words(left: float, limit: float) -> str:
     """Why the MIP search did not start with `left` seconds of the time limit `limit` (s) left:
     "0.4 s of the 4 s limit left, too few for a MIP search (it needs 0.5 s)", or under 0.05 s
@@ -294,7 +301,7 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
             relaxation = bounding.search(HIGHS_NODES, relaxed_start if stop is None else None,  # it would cost more
                                          scout.best_bound_yuan if scout is not None else None, known, stop)
         if relaxation.termination == "maxTimeLimit":
-            progress.phase_ended(f"stopped at its time share ({share:.1f} s of the {limit:g} s limit)")
+            progress.phase_ended(f"stopped at its time share ({_share_text(share)} s of the {limit:g} s limit)")
     bounded = time.perf_counter()
     if not relaxation.has_solution and relaxation.infeasible:
         return CountSolve(dataclasses.replace(relaxation, solve_time_s=bounded - started, highs_options=asked),
@@ -571,8 +578,8 @@ def _no_plan_reason(relaxation: SolveReport, share: float, fixed: SolveReport | 
     its share of the time limit (0.5 s of 1 s); 0.2 s of the 1 s limit left, too few for a MIP
     search (it needs 0.5 s)." """
     if not relaxation.has_solution:
-        first = (f"the count relaxation found no relaxed plan in its share of the time limit ({share:.1f} s of "
-                 f"{limit:g} s)" if relaxation.termination == "maxTimeLimit"
+        first = (f"the count relaxation found no relaxed plan in its share of the time limit "
+                 f"({_share_text(share)} s of {limit:g} s)" if relaxation.termination == "maxTimeLimit"
                  else f"the count relaxation ended without a relaxed plan ({relaxation.termination})")
     elif fixed is None:
         first = "the relaxed plan's counts of modules by cluster are the start plan's, which gave no plan"
