@@ -755,7 +755,8 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
     Raises:
         InputError: an argument of the wrong kind or out of range (`slack` without
             `alternatives` among them), bad input, or an output folder that may not be written
-            (exit 2 on the command line), found before any layer is loaded.
+            (exit 2 on the command line), found before anything is solved; an OutputFolderError
+            for a refused folder lists the problems of the scenario and its layers with it.
         PlanInfeasible: the rules cannot be met together; the folder then holds the diagnosis
             (conflicts.md, conflicts.geojson, ...).
         NoSolution: the solver stopped without a plan (its advice names `time_limit_s=`).

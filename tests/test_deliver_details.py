@@ -1,6 +1,7 @@
 """Details of the delivered files: an empty layer keeps its geometry type where the format can
-hold one, conflicts.png keeps its legend off its scale bar, the red-line layer carries the red-line
-input's own fields, and the label placer measures a label's boxes exactly as matplotlib does.
+hold one, the red-line layer carries the red-line input's own fields, and the label placer
+measures a label's boxes exactly as matplotlib does (conflicts.png's legend, now beside its map:
+tests/test_diagnosis_folder.py).
 The small scenario (tests/data/small): clusters West and East, lake w_lake_zone, LFP and FePO4."""
 
 from __future__ import annotations
@@ -10,47 +11,11 @@ from pathlib import Path
 import pytest
 
 from siting.prepare.problem import Prepared, prepare, redline_settings
-from tests.test_outputs_names import two_rules  # the red line at w_lake, rock_w's supply: marks with a legend
 
 
 @pytest.fixture
 def prepared(folder: Path) -> Prepared:
     return prepare(folder / "scenario.yaml", {})
-
-
-# --- conflicts.png: the legend and the scale bar ---------------------------------------------------
-
-def test_conflicts_png_legend_stands_clear_above_the_scale_bar(prepared: Prepared):
-    """The scale bar holds the map's lower left corner (its four black and white boxes, its
-    numbers and "km", all at zorder 20); the legend (sites, sources) stands in that corner above
-    it. The small scenario's map is wide and flat (about 230 pixels high), so that the bar's
-    numbers reach above the corner `scale_bar_box` reserves: the legend starts above them too."""
-    from matplotlib.patches import Rectangle
-    from matplotlib.text import Text
-
-    from siting.deliver.explore import conflict_layers, conflicts_figure
-    from siting.deliver.mapplot import scale_bar_box
-
-    diagnosis = two_rules()
-    areas, points = conflict_layers(diagnosis, prepared.spatial, redline_settings(prepared.loaded), prepared.names)
-    figure = conflicts_figure(diagnosis, prepared.spatial, areas, points, "small: rules that cannot be met together")
-    ax = figure.axes[0]
-    renderer = figure.canvas.get_renderer()
-    legend = ax.get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["Candidate site of a conflicting rule",
-                                                          "Raw-material source of a conflicting rule"]
-    legend_box = legend.get_window_extent(renderer)
-    bar = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_zorder() == 20]
-    numbers = [t for t in ax.texts if type(t) is Text and t.get_zorder() == 20]  # the north arrow: an Annotation
-    assert len(bar) == 4 and [t.get_text() for t in numbers] == ["0", "10", "20", "km"]
-    corner = scale_bar_box(ax.get_window_extent(renderer))
-    assert max(t.get_window_extent(renderer).y1 for t in numbers) > corner.y1  # the flat map's case
-    for artist in [*bar, *numbers]:
-        box = artist.get_window_extent(renderer)
-        assert not legend_box.overlaps(box), (artist, box, legend_box)
-        assert legend_box.y0 > box.y1
-    assert legend_box.y0 > corner.y1
-    assert legend_box.x0 < corner.x1  # in the lower left corner, not moved aside
 
 
 # --- empty layers keep their geometry type --------------------------------------------------------

@@ -82,12 +82,13 @@ class InputError(Exception):
 
 
 class OutputFolderError(InputError):
-    """The output folder may not be written. Either refused before anything is loaded or solved
-    (heading "1 problem with the output folder:"), or, checked again once every output was
-    written, not replaced because it changed during the run (`during_run`, heading "the output
-    folder was not replaced:"); then the complete outputs were kept in a new folder beside it,
-    `kept`, unless that failed too (None). An InputError, with its exit code (2 on the command
-    line): the command did not do what was asked."""
+    """The output folder may not be written. Either refused before anything is solved (heading
+    "1 problem with the output folder:", or "N problems in the input and with the output folder:"
+    where the input's problems are listed with it: siting/runs/job.py `refused_together`), or,
+    checked again once every output was written, not replaced because it changed during the run
+    (`during_run`, heading "the output folder was not replaced:"); then the complete outputs were
+    kept in a new folder beside it, `kept`, unless that failed too (None). An InputError, with its
+    exit code (2 on the command line): the command did not do what was asked."""
 
     concerning = "with the output folder"
 

@@ -5,7 +5,10 @@ Diagnosis folder of an infeasible run:
   of the conflicting rules, one polygon feature per rule and area, numbered by rule;
 - `conflict_sites.geojson` (+ `.qml`): the candidate sites and raw-material sources of the
   conflicting rules, as points, one feature per rule and place;
-- `conflicts.png`: a map of both; `conflicts.md`: the explanation with the map.
+- `conflicts.png`: a map of both, labelled and keyed (`conflicts_figure`); `conflicts.md`: the
+  explanation with the map, and how the diagnosis was made (`diagnosis_record`: the scenario file,
+  its variant, the settings given, the input files with their SHA-256 and the versions, as a plan's
+  manifest.json records them).
 Each feature gives its place by id (`place`) and in words (`name`), which the styles and the map
 label it with.
 
@@ -24,10 +27,12 @@ Alternatives, beside the optimum's outputs:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+import sys
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +42,19 @@ import pandas as pd
 import shapely
 
 from models import ModelInputs
+from siting.config.load import LoadedScenario, Override, file_sha256
 from siting.config.units import Names, layer_names, per_year, product_label, unit_slug
-from siting.deliver.folders import write_contents
+from siting.deliver.folders import extends_chain, write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
+from siting.deliver.manifest import (  # what the plan's manifest records, computed alike
+    PACKAGES,
+    _relative,
+    _version,
+    library_versions,
+    override_records,
+    working_crs_record,
+)
+from siting.deliver.report import Block, Table, given_blocks, markdown
 from siting.deliver.styles import (
     GREY,
     INK,
@@ -58,6 +73,7 @@ from siting.deliver.styles import (
 from siting.deliver.tables import csv_text, markdown_table
 from siting.optimize.alternatives import Alternative, comparison, distinct, robustness
 from siting.optimize.explain import Diagnosis, relax_text
+from siting.optimize.solve import solver_version
 from siting.prepare.spatial import RedlineSettings, SpatialResult, buffered_zone
 
 FileContent = str | Callable[[Path], None]
@@ -76,6 +92,16 @@ ROBUSTNESS_ROLES = {
     "some": "Built in some near-optimal plans (interchangeable)",
     "none": "Built in no near-optimal plan",
 }
+#: The legend's label of the clusters no conflicting rule names (drawn pale, as every cluster
+#: is under the red of those named).
+UNNAMED_CLUSTER = "Cluster named by no conflicting rule"
+CLUSTER_FILL = (250, 250, 245)
+#: The marks of the conflicts' sites and sources: area (points^2) and radius (points), which labels
+#: keep off.
+MARK_AREA = 60.0
+MARK_RADIUS = math.sqrt(MARK_AREA) / 2
+#: Clear space (points) between the legend beside conflicts.png's map and the rules under it.
+RULES_GAP = 10.0
 NEEDED_COLOUR = (165, 0, 38)
 SOME_COLOUR = (244, 165, 130)
 SOURCE_COLOUR = (140, 81, 10)
@@ -209,20 +235,16 @@ def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) 
 
 
 def _map_furniture(figure: Any, ax: Any, crs: Any, marks: Sequence[tuple[float, float, float]] = (),
-                   artists: Sequence[Any] = (), drawn: Sequence[Any] = (),
-                   legend: Mapping[str, Any] | None = None) -> Any:
+                   artists: Sequence[Any] = (), drawn: Sequence[Any] = ()) -> Any:
     """What a map needs besides its layers, as map.png has it: no axis titles (GeoPandas names the
     CRS's axes, with no ticks to read them by), a scale bar in the lower left corner, a north
-    arrow and the projection; with `legend` (keyword arguments of `Axes.legend`), the legend of
-    the map's labelled artists in that corner above the scale bar: its box starts higher than
-    the corner the bar keeps (siting/deliver/mapplot.py `scale_bar_box`) and than the bar's boxes
-    and labels as drawn, so that the two never overlap, whatever the map's shape.
-    The north arrow stands where it covers nothing (siting/deliver/mapplot.py
-    `place_north_arrow`): none of the `marks` (x, y in data coordinates, radius in points), the
-    `artists` already drawn on the map (labels), the legend, the scale bar (its corner, and its
-    boxes and labels as drawn), nor the geometries of `drawn` (arrays of shapely geometries in
-    data coordinates, most important first). Returns the label placer (siting/deliver/mapplot.py
-    `LabelPlacer`) that keeps labels off all of them, the arrow included."""
+    arrow and the projection. The north arrow stands where it covers nothing
+    (siting/deliver/mapplot.py `place_north_arrow`): none of the `marks` (x, y in data
+    coordinates, radius in points), the `artists` already drawn on the map (labels), the scale
+    bar (its corner, and its boxes and labels as drawn), nor the geometries of `drawn` (arrays of
+    shapely geometries in data coordinates, most important first). Returns the label placer
+    (siting/deliver/mapplot.py `LabelPlacer`) that keeps labels off all of them, the arrow
+    included."""
     from siting.deliver.mapplot import LabelPlacer, draw_scale_bar, place_north_arrow, scale_bar_box
 
     ax.set_xlabel("")
@@ -233,15 +255,9 @@ def _map_furniture(figure: Any, ax: Any, crs: Any, marks: Sequence[tuple[float, 
     bar = draw_scale_bar(ax, (x0, y0, x1, y1))
     renderer = figure.canvas.get_renderer()
     placer = LabelPlacer(ax, renderer)
-    corner = scale_bar_box(placer.frame)
-    placer.block(corner)
-    bar_boxes = [artist.get_window_extent(renderer) for artist in bar]
-    for box in bar_boxes:  # on a flat map the bar's numbers reach above its corner
-        placer.block(box.padded(1.5))
-    if legend is not None:
-        top = max(corner.y1, *(box.y1 for box in bar_boxes))
-        anchor = (0.0, (top - placer.frame.y0) / placer.frame.height)  # axes fraction; the legend pads above it
-        artists = [*artists, ax.legend(loc="lower left", bbox_to_anchor=anchor, **legend)]
+    placer.block(scale_bar_box(placer.frame))
+    for artist in bar:  # on a flat map the bar's numbers reach above its corner
+        placer.block(artist.get_window_extent(renderer).padded(1.5))
     for x, y, radius in marks:
         placer.block_circle(x, y, radius)
     for artist in artists:
@@ -263,88 +279,189 @@ def _png(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
+def _cluster_ground(ax: Any, spatial: SpatialResult) -> None:
+    """Every cluster, filled pale and outlined (CLUSTER_FILL)."""
+    spatial.clusters.plot(ax=ax, facecolor=_rgb(CLUSTER_FILL), edgecolor=_rgb(INK), linewidth=1.0, zorder=0)
+
+
 def _draw_clusters(ax: Any, spatial: SpatialResult, lettering: Any) -> list[Any]:
     """The clusters, filled pale and outlined, named at their middle (by id where no installed
     font draws the name: `lettering`, siting/deliver/mapplot.py `Lettering`); returns the names'
     texts."""
     clusters = spatial.clusters
-    clusters.plot(ax=ax, facecolor=_rgb((250, 250, 245)), edgecolor=_rgb(INK), linewidth=1.0, zorder=0)
+    _cluster_ground(ax, spatial)
     return [lettering.fit(ax.text(point.x, point.y, str(name), fontsize=13, fontweight="bold", color=_rgb(INK, 0.6),
                                   ha="center", va="center", zorder=1), str(ident))
             for name, ident, point in zip(clusters["name"].fillna(clusters["id"]), clusters["id"],
                                           clusters.geometry.representative_point(), strict=True)]
 
 
+@contextlib.contextmanager
+def drawing_style() -> Iterator[None]:
+    """What conflicts.png is made, measured and drawn in: matplotlib's default style, whatever the
+    user's matplotlibrc says, with its text measured without hinting. Its labels have a white
+    halo, which makes matplotlib draw them as the unhinted outlines of their letters; measured
+    with hinting (the Agg renderer's default), a label is narrower than drawn, and could run past
+    the box its place was chosen by into its neighbour."""
+    import matplotlib
+
+    with matplotlib.style.context("default"), matplotlib.rc_context({"text.hinting": "no_hinting"}):
+        yield
+
+
 def conflicts_png(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
                   title: str, notices: list[str] | None = None) -> bytes:
-    """conflicts.png: `conflicts_figure` as PNG bytes; its notice (labels no installed font
-    draws) added to `notices`."""
+    """conflicts.png: `conflicts_figure` as PNG bytes, made and drawn in `drawing_style`; its
+    notice (labels no installed font draws) added to `notices`."""
     from siting.deliver.mapplot import Lettering
 
     lettering = Lettering("conflicts.png")
-    png = _png(conflicts_figure(diagnosis, spatial, areas, points, title, lettering))
+    with drawing_style():
+        png = _png(conflicts_figure(diagnosis, spatial, areas, points, title, lettering))
     notice = lettering.notice()
     if notice is not None and notices is not None:
         notices.append(notice)
     return png
 
 
+def rule_numbers(numbers: Sequence[int]) -> str:
+    """The numbers of a place's rules as its label gives them: in order, each once, a run of three
+    or more in a row as its first and last ("2-12"): [2, 3, 4, 12] -> "2-4, 12", [1, 2] -> "1, 2"."""
+    ordered = sorted(set(numbers))
+    parts: list[str] = []
+    start = 0
+    for i in range(1, len(ordered) + 1):
+        if i == len(ordered) or ordered[i] != ordered[i - 1] + 1:
+            run = ordered[start:i]
+            parts += [f"{run[0]}-{run[-1]}"] if len(run) >= 3 else [str(n) for n in run]
+            start = i
+    return ", ".join(parts)
+
+
+def _point_labels(frame: Any) -> list[tuple[float, float, str, str, int]]:
+    """One label per place of `frame` (conflict_sites' features of one role, in the map's CRS):
+    (x, y, "name (rules)", "place (rules)" for a name no font draws, count of rules), the places
+    in the layer's order."""
+    rules: dict[tuple[float, float], list[int]] = {}
+    named: dict[tuple[float, float], tuple[str, str]] = {}
+    for x, y, rule, name, place in zip(frame.geometry.x, frame.geometry.y, frame["rule"], frame["name"],
+                                       frame["place"], strict=True):
+        rules.setdefault((float(x), float(y)), []).append(int(rule))
+        named[(float(x), float(y))] = (str(name), str(place))
+    return [(x, y, f"{named[(x, y)][0]} ({rule_numbers(numbers)})", f"{named[(x, y)][1]} ({rule_numbers(numbers)})",
+             len(set(numbers))) for (x, y), numbers in rules.items()]
+
+
 def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
                      title: str, lettering: Any = None) -> Any:
-    """A map of the conflicting rules (a matplotlib Figure): every cluster, those named in red,
-    red-line zones hatched, and the sites and sources of each rule, each labelled with its name
-    (the layers' `name`) and the numbers of its rules as in the report: "Yuxi high-tech zone (1, 2)";
+    """A map of the conflicting rules (a matplotlib Figure, made in `drawing_style`): every
+    cluster, those named by a rule in red, red-line zones hatched, and the sites and sources of
+    each rule, each labelled with its name (the layers' `name`) and the numbers of its rules as in
+    the report ("Yuxi high-tech zone (1, 2)", a run of three or more as "2-12": `rule_numbers`);
     texts fitted to the installed fonts by `lettering` (siting/deliver/mapplot.py `Lettering`: a
-    place no font draws by its id)."""
-    from siting.deliver.mapplot import Lettering
+    place no font draws by its id).
+
+    Labels are placed as map.png's (siting/deliver/mapplot.py `LabelPlacer`): the places' labels
+    first, those of more rules first, then the clusters' names, each where it overlaps no mark,
+    label, north arrow or scale bar (a leader line to its place where it stands apart). Beside the
+    map, to the right of its frame, the legend keys every kind of symbol drawn (CONFLICT_ROLES,
+    and the pale clusters no rule names), and the rules, numbered, follow under it; the page grows
+    at the bottom (in whole steps of siting/deliver/mapplot.py PAGE_STEP_IN) where they would not
+    fit on it."""
+    from matplotlib.text import Annotation
+
+    from siting.deliver.mapplot import HALO, Lettering
 
     lettering = lettering or Lettering("conflicts.png")
-    figure, ax = _figure((0.02, 0.04, 0.56, 0.86))
-    artists = _draw_clusters(ax, spatial, lettering)
-    marks: list[tuple[float, float, float]] = []  # x, y, marker radius (points)
-    crs = spatial.clusters.crs
-    frame = areas.frame.to_crs(crs) if len(areas.frame) else None
-    if frame is not None:
-        named = frame.loc[frame["role"] == "cluster"]
-        if len(named):
-            named.plot(ax=ax, facecolor=_rgb(RED, 0.12), edgecolor=_rgb(RED), linewidth=2.0, zorder=2)
-        zones = frame.loc[frame["role"] == "redline_zone"]
-        if len(zones):
-            zones.plot(ax=ax, facecolor="none", edgecolor=_rgb(RED, 0.8), hatch="////", linewidth=0.5, zorder=3)
-    placed = points.frame.to_crs(crs) if len(points.frame) else None
-    if placed is not None:
-        for role, marker, colour in (("site", "^", RED), ("source", "s", SOURCE_COLOUR)):
-            part = placed.loc[placed["role"] == role]
-            if not len(part):
-                continue
-            ax.scatter(part.geometry.x, part.geometry.y, marker=marker, s=60, color=_rgb(colour),
-                       edgecolors=_rgb(INK), linewidths=0.6, zorder=5, label=CONFLICT_ROLES[role])
-            marks += [(float(x), float(y), math.sqrt(60) / 2) for x, y in zip(part.geometry.x, part.geometry.y,
+    with drawing_style():
+        figure, ax = _figure((0.02, 0.04, 0.56, 0.86))
+        crs = spatial.clusters.crs
+        keys = _draw_conflicts(ax, spatial, areas, points)
+        placed = points.frame.to_crs(crs) if len(points.frame) else None
+        marks: list[tuple[float, float, float]] = []  # x, y, marker radius (points)
+        labels: list[tuple[float, float, str, str, int]] = []
+        for role in ("site", "source"):
+            part = placed.loc[placed["role"] == role] if placed is not None else []
+            if len(part):
+                marks += [(float(x), float(y), MARK_RADIUS) for x, y in zip(part.geometry.x, part.geometry.y,
                                                                               strict=True)]
-            labels: dict[tuple[float, float], list[str]] = {}
-            names: dict[tuple[float, float], tuple[str, str]] = {}
-            for x, y, rule, name, place in zip(part.geometry.x, part.geometry.y, part["rule"], part["name"],
-                                               part["place"], strict=True):
-                labels.setdefault((round(x, 3), round(y, 3)), []).append(str(rule))
-                names[(round(x, 3), round(y, 3))] = (str(name), str(place))
-            artists += [lettering.fit(ax.annotate(f"{names[(x, y)][0]} ({', '.join(dict.fromkeys(rules))})", (x, y),
-                                                  xytext=(4, 4), textcoords="offset points", fontsize=9,
-                                                  color=_rgb(INK), zorder=6),
-                                      f"{names[(x, y)][1]} ({', '.join(dict.fromkeys(rules))})")
-                        for (x, y), rules in labels.items()]
-    shapes = [f.geometry.to_numpy() for f in (spatial.clusters, frame) if f is not None and len(f)]
-    _map_furniture(figure, ax, crs, marks, artists, [np.concatenate(shapes)] if shapes else [],
-                   legend={"fontsize": 10, "frameon": False} if placed is not None else None)
-    lettering.fit(figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15))
-    rules = [f"{n}. {c.sentence}" for n, c in enumerate(diagnosis.conflicts, start=1)]
-    text = "\n".join(textwrap.fill(r, 62, subsequent_indent="   ") for r in rules)
-    lettering.fit(figure.text(0.60, 0.90, text, fontsize=9, va="top", color=_rgb(INK), linespacing=1.3))
+                labels += _point_labels(part)
+        frame = areas.frame.to_crs(crs) if len(areas.frame) else None
+        shapes = [f.geometry.to_numpy() for f in (spatial.clusters, frame) if f is not None and len(f)]
+        placer = _map_furniture(figure, ax, crs, marks, (), [np.concatenate(shapes)] if shapes else [])
+        for x, y, text, by_id, _count in sorted(labels, key=lambda item: (-item[4], item[2])):
+            label = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=9,
+                                color=_rgb(INK), zorder=6, path_effects=HALO, annotation_clip=False)
+            placer.place(lettering.fit(label, by_id), (x, y), MARK_RADIUS)
+        clusters = spatial.clusters
+        for name, ident, point in zip(clusters["name"].fillna(clusters["id"]), clusters["id"],
+                                      clusters.geometry.representative_point(), strict=True):
+            label = ax.annotate(str(name), (point.x, point.y), xytext=(0, 0), textcoords="offset points",
+                                fontsize=13, fontweight="bold", color=_rgb(INK, 0.6), zorder=6, path_effects=HALO,
+                                annotation_clip=False)
+            placer.place(lettering.fit(label, str(ident)), (point.x, point.y), centred_first=True)
+        heading = lettering.fit(figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15))
+        legend = ax.legend([key for key, _label in keys], [label for _key, label in keys], loc="upper left",
+                           bbox_to_anchor=(1.0, 1.0), borderaxespad=1.0, fontsize=10, frameon=False)
+        lettering.fit_all(legend.get_texts())
+        rules = [f"{n}. {c.sentence}" for n, c in enumerate(diagnosis.conflicts, start=1)]
+        text = "\n".join(textwrap.fill(r, 62, subsequent_indent="   ") for r in rules)
+        listed = Annotation(text, (0.0, 0.0), xycoords=legend, xytext=(3.0, -RULES_GAP), textcoords="offset points",
+                            ha="left", va="top", fontsize=9, color=_rgb(INK), linespacing=1.3)
+        lettering.fit(figure.add_artist(listed))
+        _fit_page(figure, listed, [heading])
     return figure
 
 
-def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[str], folder_note: str) -> str:
+def _draw_conflicts(ax: Any, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer
+                    ) -> list[tuple[Any, str]]:
+    """Draw the clusters (pale), those of the rules (red), their red-line zones (hatched) and the
+    rules' sites and sources (marks); returns a legend key (a matplotlib artist) and its label for
+    every kind of symbol drawn, in the order drawn."""
+    from matplotlib.patches import Patch
+
+    crs = spatial.clusters.crs
+    frame = areas.frame.to_crs(crs) if len(areas.frame) else None
+    named = frame.loc[frame["role"] == "cluster"] if frame is not None else None
+    zones = frame.loc[frame["role"] == "redline_zone"] if frame is not None else None
+    keys: list[tuple[Any, str]] = []
+    _cluster_ground(ax, spatial)
+    if not set(map(str, spatial.clusters["id"])) <= set(map(str, named["place"] if named is not None else [])):
+        keys.append((Patch(facecolor=_rgb(CLUSTER_FILL), edgecolor=_rgb(INK), linewidth=1.0), UNNAMED_CLUSTER))
+    if named is not None and len(named):
+        style = {"facecolor": _rgb(RED, 0.12), "edgecolor": _rgb(RED), "linewidth": 2.0}
+        named.plot(ax=ax, zorder=2, **style)
+        keys.append((Patch(**style), CONFLICT_ROLES["cluster"]))
+    if zones is not None and len(zones):
+        style = {"facecolor": "none", "edgecolor": _rgb(RED, 0.8), "hatch": "////", "linewidth": 0.5}
+        zones.plot(ax=ax, zorder=3, **style)
+        keys.append((Patch(**style), CONFLICT_ROLES["redline_zone"]))
+    placed = points.frame.to_crs(crs) if len(points.frame) else None
+    for role, marker, colour in (("site", "^", RED), ("source", "s", SOURCE_COLOUR)):
+        part = placed.loc[placed["role"] == role] if placed is not None else []
+        if len(part):
+            keys.append((ax.scatter(part.geometry.x, part.geometry.y, marker=marker, s=MARK_AREA, color=_rgb(colour),
+                                    edgecolors=_rgb(INK), linewidths=0.6, zorder=5), CONFLICT_ROLES[role]))
+    return keys
+
+
+def _fit_page(figure: Any, listed: Any, anchored: Sequence[Any]) -> None:
+    """Make the page taller at the bottom, in whole steps of siting/deliver/mapplot.py
+    PAGE_STEP_IN, until `listed` (the rules under the legend) ends PAGE_EDGE points above its
+    bottom edge (`grow_page`, which keeps the map, the legend it hangs from and the `anchored`
+    texts in place from the top); nothing where it fits."""
+    from siting.deliver.mapplot import PAGE_EDGE, PAGE_STEP_IN, grow_page
+
+    below = PAGE_EDGE * figure.dpi / 72 - listed.get_window_extent(figure.canvas.get_renderer()).y0
+    if below > 0:
+        grow_page(figure, PAGE_STEP_IN * math.ceil(below / (PAGE_STEP_IN * figure.dpi)), anchored)
+
+
+def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[str], folder_note: str,
+                       made: Mapping[str, Any] | None = None) -> str:
     """The explanation as a report: the rules with their settings, the least change, the
-    pre-solve findings and the map."""
+    pre-solve findings and the map; with `made` (`diagnosis_record`), how the diagnosis was made
+    (`made_markdown`)."""
     lines = [f"# Why {scenario} has no plan", ""]
     lines.append(diagnosis.headline() + ".")  # never "0 rules cannot be met together"
     if diagnosis.stopped:
@@ -367,7 +484,66 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
               "`conflicts.geojson` holds the clusters and red-line zones of these rules, `conflict_sites.geojson` "
               "their sites and sources, numbered as above; drag either onto QGIS to see them styled.",
               "", folder_note, ""]
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return text if made is None else text + "\n" + made_markdown(made)
+
+
+def diagnosis_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path], variant: str | None = None,
+                     overrides: Sequence[Override] = ()) -> dict[str, Any]:
+    """What a run was made of, as the manifest.json of a plan records it (siting/deliver/
+    manifest.py `manifest`), for a diagnosis, which has no manifest: `scenario` (its name),
+    `inputs` (each input file by role, relative to the scenario file's folder: the scenario, the
+    catalog, the bases it extends, the committed projects, each layer of `layer_paths`) and
+    `input_sha256` (their SHA-256), `variant` (None for the base scenario) and `overrides` (the
+    settings given on top of the file, in their order: `override_records`), `versions` (Python,
+    the packages of PACKAGES, HiGHS and the GDAL, PROJ and GEOS libraries) and `working_crs`
+    (`working_crs_record`); keys, order and values as the manifest gives them. A function of
+    the inputs, the settings given and the installed software alone."""
+    base = loaded.scenario_path.parent
+    inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
+    hashes = {"scenario": file_sha256(loaded.scenario_path), "catalog": file_sha256(loaded.catalog_path)}
+    for k, extended in enumerate(extends_chain(loaded.scenario_path), 1):
+        role = "base" if k == 1 else f"base_{k}"
+        inputs[role], hashes[role] = _relative(extended, base), file_sha256(extended)
+    if loaded.committed.path is not None:
+        inputs["committed_projects"] = _relative(loaded.committed.path, base)
+        hashes["committed_projects"] = file_sha256(loaded.committed.path)
+    for role, path in sorted(layer_paths.items()):
+        inputs[role], hashes[role] = _relative(path, base), file_sha256(path)
+    return {"scenario": loaded.scenario.name, "inputs": inputs, "input_sha256": hashes, "variant": variant,
+            "overrides": override_records(overrides),
+            "versions": {"python": sys.version.split()[0], **{p: _version(p) for p in PACKAGES},
+                         "highs": solver_version(), **library_versions()},
+            "working_crs": working_crs_record(loaded.scenario.spatial.working_crs)}
+
+
+def made_markdown(made: Mapping[str, Any]) -> str:
+    """conflicts.md's section "How this diagnosis was made", from `diagnosis_record`: the scenario
+    file and its variant, the settings given on top of it as given (siting/deliver/report.py
+    `given_blocks`, as report.md gives them), the input files with their SHA-256, the working CRS
+    and the software versions, as a plan's report.md and manifest.json give them. No timings:
+    the same inputs give the same text."""
+    variant = made.get("variant")
+    which = f"its variant `{variant}`" if variant else "its base scenario (no variant)"
+    blocks = [Block("h2", "How this diagnosis was made"),
+              Block("p", f"Scenario file `{made['inputs']['scenario']}`, {which}.")]
+    if made["overrides"]:
+        blocks += given_blocks(made)
+    else:
+        base = f"the scenario file's variant `{variant}`" if variant else "the scenario file"
+        blocks.append(Block("p", f"No setting was given on top of {base}: the diagnosis is that of the input files "
+                                 "below, as they are."))
+    files = [[role, f"`{made['inputs'][role]}`", f"`{digest}`"] for role, digest in made["input_sha256"].items()]
+    blocks += [Block("p", "Input files (relative to the scenario file) and their SHA-256, as a plan's manifest.json "
+                          "gives them (`inputs`, `input_sha256`):"),
+               Block("table", Table(["input", "file", "SHA-256"], files))]
+    crs = made.get("working_crs")
+    if crs:
+        code = f"EPSG:{crs['epsg']}" if crs.get("epsg") is not None else f"`{crs['as_given']}`"
+        blocks.append(Block("p", f"Distances and areas measured in the working CRS {code} ({crs['name']})."))
+    versions = [[name, str(version)] for name, version in made["versions"].items()]
+    blocks += [Block("p", "Software versions:"), Block("table", Table(["software", "version"], versions))]
+    return markdown(blocks)
 
 
 def _bytes_writer(data: bytes) -> Callable[[Path], None]:
@@ -378,16 +554,18 @@ def _bytes_writer(data: bytes) -> Callable[[Path], None]:
 
 
 def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineSettings, scenario: str,
-                    presolve: Sequence[str], names: Names | None = None) -> dict[str, FileContent]:
+                    presolve: Sequence[str], names: Names | None = None, made: Mapping[str, Any] | None = None
+                    ) -> dict[str, FileContent]:
     """Every file of the diagnosis folder (see the module docstring); places named in words by
-    `names` (the run's; from the preprocessed layers without them)."""
+    `names` (the run's; from the preprocessed layers without them); with `made`
+    (`diagnosis_record`), conflicts.md says how the diagnosis was made."""
     areas, points = conflict_layers(diagnosis, spatial, rule, names)
     drawn: list[str] = []
     title = "rules that cannot be met together" if diagnosis.conflict_proven else "rules not proven to conflict"
     png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: {title}", drawn)
     note = "\n\n".join(["No plan was written: this folder holds only the diagnosis.", *drawn])
     return {
-        "conflicts.md": conflicts_markdown(diagnosis, scenario, presolve, note),
+        "conflicts.md": conflicts_markdown(diagnosis, scenario, presolve, note, made),
         "conflicts.geojson": feature_collection_text(areas),
         "conflicts.qml": conflicts_style(areas),
         "conflict_sites.geojson": feature_collection_text(points),

@@ -1,5 +1,5 @@
-"""The output folder: which folder a run may write into, checked before anything is loaded or
-solved, and writing every file into it all or nothing.
+"""The output folder: which folder a run may write into, checked before anything is
+preprocessed or solved, and writing every file into it all or nothing.
 
 The rule: a run writes into a new folder, an empty folder, or a folder that an earlier run
 wrote. Every output folder holds the marker file `.siting-run`: a header line, then the files
@@ -549,14 +549,25 @@ def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
     return None
 
 
+def destination_problems(destination: Path, inputs: Iterable[Path], where: str) -> list[str]:
+    """The problem of writing a run's outputs to `destination` (`destination_problem`) as a
+    message's line, `<where> | the output folder <what> (got <path>); <fix>`, in a list; an empty
+    list when the folder may be written. `where` names the setting the folder came from, e.g.
+    `--out`. Changes nothing on disk."""
+    problem = destination_problem(destination, inputs)
+    if problem is None:
+        return []
+    what, fix = problem
+    return [f"{where} | the output folder {what} (got {shown_path(destination)}); {fix}"]
+
+
 def check_destination(destination: Path, inputs: Iterable[Path], where: str) -> Path:
     """Raise OutputFolderError when a run may not write to `destination` (see the module's rule);
     otherwise remove temporaries left there by killed runs and return the resolved path.
     `where` names the setting the folder came from, e.g. `--out`."""
-    problem = destination_problem(destination, inputs)
-    if problem is not None:
-        what, fix = problem
-        raise OutputFolderError([f"{where} | the output folder {what} (got {shown_path(destination)}); {fix}"])
+    problems = destination_problems(destination, inputs, where)
+    if problems:
+        raise OutputFolderError(problems)
     target = destination.resolve()
     remove_stale_temporaries(target)
     return target

@@ -15,11 +15,17 @@ import pandas as pd
 from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, OutputFolderError, PlanInfeasible
-from siting.config.load import Override, load_scenario
-from siting.deliver.explore import FileContent, diagnosis_files, subfolder_writer
+from siting.config.load import Override, Salvage, load_scenario
+from siting.deliver.explore import FileContent, diagnosis_files, diagnosis_record, subfolder_writer
 from siting.deliver.explore import alternatives_files as explore_files
 from siting.deliver.files import export_files, prefetch_drawing
-from siting.deliver.folders import check_destination, input_files, write_folder_atomically
+from siting.deliver.folders import (
+    check_destination,
+    destination_problems,
+    extends_chain,
+    input_files,
+    write_folder_atomically,
+)
 from siting.deliver.geojson import json_text
 from siting.deliver.tables import table_files, text_table
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, Alternative, near_optimal_plans
@@ -28,7 +34,7 @@ from siting.optimize.relax import RULE_COST_NOTE, rule_cost_table, rule_costs
 from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
-from siting.prepare.problem import Prepared, prepare, redline_settings, with_layer_problems
+from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
 from siting.runs.calibrate import calibration_files, choice_score, findings_text, fixed_findings
 
 
@@ -88,8 +94,10 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     folder receives the diagnosis instead (siting/deliver/explore.py) and PlanInfeasible is
     raised naming it. The output folder (`out_dir`, or the scenario's `output.folder`:
     siting/config/load.py `LoadedScenario.output_folder`) is checked against the rule of
-    siting/deliver/folders.py before any layer is loaded; with `create_parent` false its parent
-    folder must exist. `start` is a plan
+    siting/deliver/folders.py before anything is preprocessed or solved; when it is refused, the
+    problems of the scenario and its layers are listed with the folder's in one
+    OutputFolderError (`with_input_problems`, `with_folder_problems`), so that neither hides the
+    other. With `create_parent` false its parent folder must exist. `start` is a plan
     of a related run (its `plan_values`) that HiGHS starts from where it fits, or a `FixedStart`:
     a plan taken as this run's own with a bound already proven for this run, its decisions
     fixed and the rest solved as an LP, no search (siting/optimize/run.py `solve_fixed_start`;
@@ -110,13 +118,17 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                           f"(got {alternatives}, {slack}); give e.g. --alternatives 5 --slack 0.05"])
     try:
         loaded = load_scenario(scenario_path, variant, overrides)
-    except InputError as error:  # with the problems of its layers, where they can be read
-        raise with_layer_problems(error) from None
-    if out_dir is not None:
-        target, where = Path(out_dir), out_name
-    else:
-        target, where = loaded.output_folder()
-    destination = check_destination(target, input_files(loaded), where)
+    except InputError as error:  # with the problems of its layers, where they can be read, and of the folder
+        raise with_folder_problems(with_layer_problems(error), error.salvage, scenario_path, out_dir,
+                                   out_name) from None
+    try:
+        if out_dir is not None:
+            target, where = Path(out_dir), out_name
+        else:
+            target, where = loaded.output_folder()
+        destination = check_destination(target, input_files(loaded), where)
+    except OutputFolderError as refused:  # with the problems of the layers, before anything is solved
+        raise with_input_problems(refused, scenario_path, variant, overrides) from None
     timings: dict[str, float] = {}
     prepared = prepare(scenario_path, timings, variant, overrides)
     prepared.notices.extend(notice for notice in notices if notice not in prepared.notices)
@@ -132,7 +144,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         solved = solve_prepared(prepared, settings, timings, start=start)
     except InfeasiblePlan as infeasible:
         diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
-                                    loaded.scenario.name, infeasible.presolve, prepared.names)
+                                    loaded.scenario.name, infeasible.presolve, prepared.names,
+                                    diagnosis_record(loaded, prepared.layers.paths, variant, overrides))
         diagnosis.update(calibration_files(prepared, findings) if findings is not None else {})
         write_folder_atomically(destination, diagnosis, create_parent, where)
         raise PlanInfeasible(f"{infeasible}\nthe diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, "
@@ -169,6 +182,63 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                            costs, kept)
             raise
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept)
+
+
+#: What the heading of a message with problems of both the input and the output folder says they
+#: concern: "2 problems in the input and with the output folder:".
+BOTH_CONCERNED = "in the input and with the output folder"
+
+
+def refused_together(input_problems: Sequence[str], folder_problems: Sequence[str]) -> OutputFolderError:
+    """One OutputFolderError listing the problems of the input (first, in the order given) and
+    those of the output folder, under the heading "N problems in the input and with the output
+    folder:" (exit 2 on the command line, as either alone)."""
+    error = OutputFolderError([*input_problems, *folder_problems])
+    error.concerning = BOTH_CONCERNED
+    return error
+
+
+def with_input_problems(refused: OutputFolderError, scenario_path: Path | str, variant: str | None,
+                        overrides: tuple[Override, ...]) -> OutputFolderError:
+    """`refused` (the output folder's problems, found once the scenario file loaded) with every
+    problem of the scenario's layers and of the references to them (siting/prepare/problem.py
+    `load_checked`: the checks a run makes before preprocessing), so that a refused folder does
+    not hide them: `refused_together`, or `refused` itself where the layers have none. Reads the
+    layers again; builds and solves nothing."""
+    try:
+        load_checked(scenario_path, variant, overrides)
+    except InputError as error:
+        return refused_together(error.problems, refused.problems)
+    return refused
+
+
+def with_folder_problems(error: InputError, salvage: Salvage | None, scenario_path: Path | str,
+                         out_dir: Path | None, out_name: str) -> InputError:
+    """`error` (the problems of a scenario that did not load, its layers' among them) with those of
+    the output folder (siting/deliver/folders.py `destination_problems`), so that one message
+    lists both: `out_dir` as `out_name` names it, or, without it, the scenario's `output.folder`
+    where it passed the schema (`salvage`: what could be made of the scenario). The folder must
+    not hold an input: those known for sure are the scenario, its bases, and with `salvage` whose
+    `layers` passed the schema, the catalog, the committed projects and the layers. `error`
+    itself when the folder is fine or not known. Changes nothing on disk."""
+    loaded = salvage.loaded if salvage is not None else None
+    if out_dir is not None:
+        target, where = Path(out_dir), out_name
+    elif loaded is not None and salvage is not None and salvage.faults.ok("output"):
+        try:
+            target, where = loaded.output_folder()
+        except OutputFolderError as refused:
+            return refused_together(error.problems, refused.problems)
+    else:
+        return error
+    if loaded is not None and salvage is not None and salvage.faults.ok("layers"):
+        inputs = input_files(loaded)
+    elif loaded is not None:
+        inputs = [loaded.scenario_path.resolve(), *extends_chain(loaded.scenario_path)]
+    else:
+        inputs = [Path(scenario_path).resolve()]
+    problems = destination_problems(target, inputs, where)
+    return refused_together(error.problems, problems) if problems else error
 
 
 def write_outputs(destination: Path, files: Mapping[str, FileContent], timings: dict[str, float],
