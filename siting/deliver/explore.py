@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-import sys
 import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -42,16 +41,14 @@ import pandas as pd
 import shapely
 
 from models import ModelInputs
-from siting.config.load import LoadedScenario, Override, file_sha256
+from siting.config.load import LoadedScenario, Override
 from siting.config.units import Names, layer_names, per_year, product_label, unit_slug
-from siting.deliver.folders import extends_chain, write_contents
+from siting.deliver.folders import write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
 from siting.deliver.manifest import (  # what the plan's manifest records, computed alike
-    PACKAGES,
-    _relative,
-    _version,
-    library_versions,
+    input_record,
     override_records,
+    software_versions,
     working_crs_record,
 )
 from siting.deliver.report import Block, Table, given_blocks, markdown
@@ -499,21 +496,9 @@ def diagnosis_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path], va
     the packages of PACKAGES, HiGHS and the GDAL, PROJ and GEOS libraries) and `working_crs`
     (`working_crs_record`); keys, order and values as the manifest gives them. A function of
     the inputs, the settings given and the installed software alone."""
-    base = loaded.scenario_path.parent
-    inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
-    hashes = {"scenario": file_sha256(loaded.scenario_path), "catalog": file_sha256(loaded.catalog_path)}
-    for k, extended in enumerate(extends_chain(loaded.scenario_path), 1):
-        role = "base" if k == 1 else f"base_{k}"
-        inputs[role], hashes[role] = _relative(extended, base), file_sha256(extended)
-    if loaded.committed.path is not None:
-        inputs["committed_projects"] = _relative(loaded.committed.path, base)
-        hashes["committed_projects"] = file_sha256(loaded.committed.path)
-    for role, path in sorted(layer_paths.items()):
-        inputs[role], hashes[role] = _relative(path, base), file_sha256(path)
+    inputs, hashes = input_record(loaded, layer_paths)
     return {"scenario": loaded.scenario.name, "inputs": inputs, "input_sha256": hashes, "variant": variant,
-            "overrides": override_records(overrides),
-            "versions": {"python": sys.version.split()[0], **{p: _version(p) for p in PACKAGES},
-                         "highs": solver_version(), **library_versions()},
+            "overrides": override_records(overrides), "versions": software_versions(solver_version()),
             "working_crs": working_crs_record(loaded.scenario.spatial.working_crs)}
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,33 @@ def override_records(overrides: Sequence[Override]) -> list[dict[str, Any]]:
     return [{"setting": str(key), "value": override_value(value)} for key, value in overrides]
 
 
+def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path]) -> tuple[dict[str, str], dict[str, str]]:
+    """The manifest's `inputs` and `input_sha256`: every input file by role (the scenario, the
+    catalog, the bases it extends: "base", "base_2", ...; the committed projects; each layer of
+    `layer_paths`, role -> path), as a POSIX path relative to the scenario file's folder, and its
+    SHA-256 (hex)."""
+    base = loaded.scenario_path.parent
+    inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
+    hashes = {"scenario": file_sha256(loaded.scenario_path), "catalog": file_sha256(loaded.catalog_path)}
+    for k, extended in enumerate(extends_chain(loaded.scenario_path), 1):  # the bases the scenario extends
+        role = "base" if k == 1 else f"base_{k}"
+        inputs[role], hashes[role] = _relative(extended, base), file_sha256(extended)
+    if loaded.committed.path is not None:
+        inputs["committed_projects"] = _relative(loaded.committed.path, base)
+        hashes["committed_projects"] = file_sha256(loaded.committed.path)
+    for role, path in sorted(layer_paths.items()):
+        inputs[role], hashes[role] = _relative(path, base), file_sha256(path)
+    return inputs, hashes
+
+
+def software_versions(highs: str) -> dict[str, str]:
+    """The manifest's `versions`: Python's, each package's of PACKAGES ("not installed" for one
+    that is not), HiGHS's (`highs`, as the solver reports it) and the geospatial libraries'
+    (`library_versions`)."""
+    return {"python": sys.version.split()[0], **{p: _version(p) for p in PACKAGES}, "highs": highs,
+            **library_versions()}
+
+
 def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
              model_size: dict[str, Any], timings: dict[str, float], notices: list[str],
              dropped: tuple[str, ...], files: Sequence[str] = (), variant: str | None = None,
@@ -117,22 +144,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     it: a net objective near zero makes the share large while the yuan stay small."""
     size = {k: v for k, v in model_size.items() if k != "screening"}
     screening = model_size.get("screening")
-    base = loaded.scenario_path.parent
-    inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
-    hashes = {
-        "scenario": file_sha256(loaded.scenario_path),
-        "catalog": file_sha256(loaded.catalog_path),
-    }
-    for k, extended in enumerate(extends_chain(loaded.scenario_path), 1):  # the bases the scenario extends
-        role = "base" if k == 1 else f"base_{k}"
-        inputs[role] = _relative(extended, base)
-        hashes[role] = file_sha256(extended)
-    if loaded.committed.path is not None:
-        inputs["committed_projects"] = _relative(loaded.committed.path, base)
-        hashes["committed_projects"] = file_sha256(loaded.committed.path)
-    for role, path in sorted(layer_paths.items()):
-        inputs[role] = _relative(path, base)
-        hashes[role] = file_sha256(path)
+    inputs, hashes = input_record(loaded, layer_paths)
     return {
         "scenario": loaded.scenario.name,
         "description": loaded.scenario.description,
@@ -141,8 +153,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "input_sha256": hashes,
         "variant": variant,
         "overrides": override_records(overrides),
-        "versions": {"python": sys.version.split()[0], **{p: _version(p) for p in PACKAGES},
-                     "highs": report.solver_version, **library_versions()},
+        "versions": software_versions(report.solver_version),
         "working_crs": working_crs_record(loaded.scenario.spatial.working_crs),
         "solver": {
             "status": report.status,
