@@ -72,7 +72,7 @@ from siting.config import progress
 from siting.config.errors import PlanInfeasible
 from siting.config.schema import Scenario
 from siting.config.units import Names, joined
-from siting.optimize.solve import SolveReport, SolverSettings, _around_run, new_solver, solve_model
+from siting.optimize.solve import SolveReport, SolverSettings, around_run, new_solver, solve_model
 
 #: Longest a single solve of the diagnosis may take (seconds); the scenario's limit if lower.
 DIAGNOSIS_SOLVE_LIMIT_S = 20.0
@@ -429,7 +429,7 @@ class ElasticModel:
             for check in checks(highs):
                 check.unsubscribe(call)
 
-        return _around_run(opt, subscribe, unsubscribe)
+        return around_run(opt, subscribe, unsubscribe)
 
 
 def _value(bound: Any) -> float | None:

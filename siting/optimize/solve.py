@@ -219,7 +219,7 @@ def progress_callback(unit_yuan: float, cutoff: float | None = None) -> Callable
 
 
 @contextlib.contextmanager
-def _around_run(opt: Any, before: Callable[[Any], None], after: Callable[[Any], None] | None = None
+def around_run(opt: Any, before: Callable[[Any], None], after: Callable[[Any], None] | None = None
                 ) -> Iterator[None]:
     """While the block solves with `opt`, call `before(highs)` just before HiGHS runs (the
     highspy object exists only once the interface has handed the model over) and `after(highs)`
@@ -265,7 +265,7 @@ def live_progress(opt: Any, unit_yuan: float, cutoff: float | None = None) -> It
         highs.cbMipImprovingSolution.unsubscribe(callback)
         highs.cbMipInterrupt.unsubscribe(callback)
 
-    with _around_run(opt, subscribe, unsubscribe):
+    with around_run(opt, subscribe, unsubscribe):
         yield
 
 
@@ -283,7 +283,7 @@ def watch_incumbents(opt: Any) -> Iterator[list[tuple[float, float]]]:
             objective = out.mip_primal_bound if math.isfinite(out.mip_primal_bound) else out.objective_function_value
             found.append((float(out.running_time), float(objective)))
 
-    with _around_run(opt, lambda highs: highs.cbMipImprovingSolution.subscribe(on_event),
+    with around_run(opt, lambda highs: highs.cbMipImprovingSolution.subscribe(on_event),
                      lambda highs: highs.cbMipImprovingSolution.unsubscribe(on_event)):
         yield found
 
@@ -336,7 +336,7 @@ def stop_on_signals(opt: Any) -> Iterator[None]:
     try:
         for signum in previous:
             signal.signal(signum, note)
-        with _interrupt_unreported(opt, lambda: bool(noted)), _around_run(opt, subscribe, unsubscribe):
+        with _interrupt_unreported(opt, lambda: bool(noted)), around_run(opt, subscribe, unsubscribe):
             yield
     finally:
         for signum, handler in previous.items():
@@ -416,7 +416,7 @@ def mip_start(opt: Any, model: pyo.ConcreteModel, start: Start | None) -> Iterat
         yield
         return
     values = start_values(model, start)  # read now: the hand-off does not change the values
-    with _around_run(opt, lambda highs: hand_start(highs, opt, values)):
+    with around_run(opt, lambda highs: hand_start(highs, opt, values)):
         yield
 
 
@@ -594,7 +594,7 @@ def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
         if stop.cutoff is not None:
             highs.setOptionValue("objective_bound", math.inf)  # the solver object may solve again
 
-    with _interrupt_unreported(opt, lambda: stop.reached), _around_run(opt, before, after):
+    with _interrupt_unreported(opt, lambda: stop.reached), around_run(opt, before, after):
         yield
 
 
