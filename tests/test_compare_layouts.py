@@ -1,6 +1,6 @@
 """compare.qgs prints each run on a sheet of its own (siting/deliver/qgisproject.py
 `compare_project_text`): a map theme per run (its group ticked, its layers and the baseline's
-clusters and red line shown, every other run's hidden) and a print layout per run, named as its
+clusters shown, every other run's hidden) and a print layout per run, named as its
 group, whose map follows that theme whatever the layer panel shows, whose title names the run
 ("(baseline)", or "against the baseline <label>") with its plan's solver outcome and gap, and
 whose legend keys only that run's layers and those under the groups.
@@ -24,9 +24,13 @@ from tests.conftest import MadeRun, copied
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 #: Each run's own layers (top to bottom), then those under the groups, shown by every theme.
-OWN = {"small (baseline)": ["sites_small_layer", "redline_zones_small_layer"],
-       "b": ["diff_b_layer", "sites_b_layer", "redline_zones_b_layer"]}
-UNDER = ["clusters_small_layer", "redline_small_layer"]
+OWN = {"small (baseline)": ["sites_small_layer", "redline_zones_small_layer", "redline_small_layer"],
+       "b": ["diff_b_layer", "sites_b_layer", "redline_zones_b_layer", "redline_b_layer"]}
+UNDER = ["clusters_small_layer"]
+#: Each run's layers as its map draws them, top to bottom: plan.qgs's order, the clusters over the red line.
+DRAWN = {"small (baseline)": ["sites_small_layer", "clusters_small_layer", "redline_zones_small_layer",
+                              "redline_small_layer"],
+         "b": ["diff_b_layer", "sites_b_layer", "clusters_small_layer", "redline_zones_b_layer", "redline_b_layer"]}
 
 
 def parse(text: str) -> ET.Element:
@@ -60,8 +64,8 @@ def test_run_heading_names_the_run_and_its_part_in_the_comparison():
 def test_each_run_is_a_map_theme_of_its_layers(small_compare_run: MadeRun):
     root = parse((small_compare_run.out / "compare.qgs").read_text(encoding="utf-8"))
     every = [n.findtext("id") for n in root.findall("projectlayers/maplayer")]
-    assert every == ["diff_b_layer", "sites_small_layer", "sites_b_layer", "redline_zones_small_layer",
-                     "redline_zones_b_layer", *UNDER]
+    assert every == ["diff_b_layer", "sites_small_layer", "sites_b_layer", "clusters_small_layer",
+                     "redline_zones_small_layer", "redline_zones_b_layer", "redline_small_layer", "redline_b_layer"]
     themes = {p.get("name"): p for p in root.findall("visibility-presets/visibility-preset")}
     assert list(themes) == ["small (baseline)", "b"]
     for name, theme in themes.items():
@@ -179,15 +183,15 @@ def test_qgis_reads_each_run_s_theme_and_prints_each_run_s_layout_with_only_its_
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["read"] is True
-    assert result["themes"] == {name: [[*own, *UNDER], sorted([RUNS_GROUP, f"{RUNS_GROUP}/{name}"])]
-                                for name, own in OWN.items()}
+    assert result["themes"] == {name: [DRAWN[name], sorted([RUNS_GROUP, f"{RUNS_GROUP}/{name}"])]
+                                for name in OWN}
     root = parse((out / "compare.qgs").read_text(encoding="utf-8"))
     names = {n.findtext("id"): n.findtext("layername") for n in root.findall("projectlayers/maplayer")}
     assert list(result["layouts"]) == ["small (baseline)", "b"]
     for name, own in OWN.items():
         seen = result["layouts"][name]
         assert seen["follows"] == [True, name]
-        assert seen["drawn"] == [*own, *UNDER]
+        assert seen["drawn"] == DRAWN[name]
         assert seen["title"] == item(layouts(root)[name], "title").get("labelText")
         tops = [text for depth, text in seen["legend"] if depth == 0]
         assert tops == [names[i] for i in [*own, *UNDER]]

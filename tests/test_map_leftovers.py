@@ -165,8 +165,8 @@ def test_the_web_map_rings_a_site_s_source_on_site_in_the_raw_material_flows():
         '<div class="popup"><b>North park: Phosphate rock from a source on site</b><table>'
         "<tr><th>why</th><td>a flow of no length (the site stands at the source): drawn as this ring</td></tr>"
         "<tr><th>source</th><td>Rock pit</td></tr><tr><th>resource</th><td>Phosphate rock</td></tr>"
-        "<tr><th>drawn from sources on site 2023</th><td>0 t</td></tr>"
-        "<tr><th>drawn from sources on site 2024</th><td>50,000 t</td></tr></table></div>")
+        "<tr><th>drawn from sources on site 2023</th><td>0 t/yr</td></tr>"
+        "<tr><th>drawn from sources on site 2024</th><td>50,000 t/yr</td></tr></table></div>")
     assert overlays["flows"]["label"].endswith(
         "Raw-material flows (width by tonnage; a dashed ring: a site drawing on a source on site)")
 

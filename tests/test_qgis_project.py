@@ -258,11 +258,12 @@ def test_compare_project_shows_both_runs_and_the_changes(runs: Path):
     assert layers == [
         ("small: sites", "./small/plan.gpkg|layername=sites"),
         ("small: red-line zones (buffer 1 km)", "./small/plan.gpkg|layername=redline_zones"),
+        ("small: red line", "./small/plan.gpkg|layername=redline"),
         ("b: changes against small", "./diff.geojson|subset=\"scenario\" = 'b'"),
         ("b: sites", "./b/plan.gpkg|layername=sites"),
         ("b: red-line zones (buffer 1 km)", "./b/plan.gpkg|layername=redline_zones"),
+        ("b: red line", "./b/plan.gpkg|layername=redline"),
         ("small: clusters", "./small/plan.gpkg|layername=clusters"),
-        ("small: red line", "./small/plan.gpkg|layername=redline"),
     ]
     maplayers = {n.findtext("layername"): n for n in root.findall("projectlayers/maplayer")}
     diff_renderer = canonical(parse(runs / "cmp" / "diff.qml").find("renderer-v2"))
@@ -314,7 +315,7 @@ def test_compare_project_leaves_out_runs_without_a_plan(runs: Path, tmp_path: Pa
     assert text is not None
     root = parse_text(text)
     assert [n.get("name") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
-        "b: sites", "b: red-line zones (buffer 1 km)", "b: clusters", "b: red line"]
+        "b: sites", "b: red-line zones (buffer 1 km)", "b: red line", "b: clusters"]
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     assert compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point")) is None
 
@@ -350,7 +351,7 @@ def test_a_plan_without_a_context_layer_has_none_in_its_project(runs: Path):
 
 def test_compare_project_shows_the_baselines_context_outlines_last(with_context: Path, tmp_path: Path):
     """A baseline with a context layer: compare.qgs draws its counties under everything, from its
-    plan.gpkg, in context.qml's style."""
+    plan.gpkg, in context.qml's style (last in the panel and in the drawing order)."""
     shutil.copytree(with_context, tmp_path / "a")
     text = compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point"))
     assert text is not None
@@ -358,8 +359,9 @@ def test_compare_project_shows_the_baselines_context_outlines_last(with_context:
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         ("a: sites", "./a/plan.gpkg|layername=sites"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
-        ("a: clusters", "./a/plan.gpkg|layername=clusters"), ("a: red line", "./a/plan.gpkg|layername=redline"),
+        ("a: red line", "./a/plan.gpkg|layername=redline"), ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: context outlines", "./a/plan.gpkg|layername=context")]
+    assert [n.text for n in root.findall("layer-tree-group/custom-order/item")][-1] == "context_a_layer"
     layer = root.findall("projectlayers/maplayer")[-1]
     assert canonical(layer.find("renderer-v2")) == canonical(parse(with_context / "context.qml").find("renderer-v2"))
 

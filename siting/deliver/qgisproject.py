@@ -24,13 +24,15 @@ is exported.
 the baseline's ticked and the others unticked in a mutually exclusive group, so that ticking a
 run shows it in place of the one shown (their pies stand at the same sites). A run's group holds
 its sites (from its own `plan.gpkg`, in its own style, on one capex scale), its red-line zones
-and, for a compared run, its changes against the baseline (`diff.geojson` in the style of
+and red line (each with the run's own distances: runs differ in them, and may in the red line
+itself) and, for a compared run, its changes against the baseline (`diff.geojson` in the style of
 `diff.qml`, an added or resized site's change drawn over its pie as a label: QGIS draws the
 pies, diagrams, over every layer's symbols), those of a run within solver tolerance of the
 baseline named and noted as plans of indistinguishable cost, not effects of the change; the
-baseline's clusters, red line and context outlines are shown under every run. Each run is a map
-theme (Project > Map Themes, `map_theme`) and a print layout of its own, both named as its
-group: the layout's map follows the theme, its title names the run and its part in the
+baseline's clusters and context outlines are shown under every run. The layers are drawn in
+plan.qgs's order (`COMPARE_ORDER`: the clusters over the red line), whatever the groups. Each
+run is a map theme (Project > Map Themes, `map_theme`) and a print layout of its own, both
+named as its group: the layout's map follows the theme, its title names the run and its part in the
 comparison with its plan's outcome (`run_heading`), and its legend keys only that run's layers,
 so that a sheet of one run cannot be taken for another (`compare_project_text`). A plan.qgs of a
 run of a comparison or sweep draws its pies on the batch's scale (`with_sites_capex_scale`), as
@@ -253,17 +255,22 @@ ELLIPSOID = "EPSG:7030"
 def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: str, extent: Sequence[float],
                      layout_title: str, credits: str, layout_name: str = "Plan", note: str = "",
                      tree: Sequence[str | LayerGroup] | None = None,
-                     layouts: Sequence[ET.Element] | None = None, themes: Sequence[ET.Element] = ()) -> str:
+                     layouts: Sequence[ET.Element] | None = None, themes: Sequence[ET.Element] = (),
+                     order: Sequence[str] | None = None) -> str:
     """A .qgs text opening `layers` (top to bottom) in the working CRS on `extent`, with a print
     layout (`print_layout`, with its `note`), measuring on the WGS 84 ellipsoid (ELLIPSOID). The
     layer panel lists `tree` (layer ids and groups, top to bottom, which is the drawing order:
     `layer_tree`; every layer of `layers` once), or every layer ticked, ungrouped, in their order
-    where it is None; the print legend keys `layers` in their order. `layouts`, where given, are
-    the print layouts in place of that one (`print_layout`'s, each of its own name), and `themes`
-    the project's map themes (`map_theme`'s)."""
+    where it is None; the print legend keys `layers` in their order. `order`, where given, is the
+    drawing order in place of the panel's (layer ids, top to bottom; QGIS's Layer Order panel,
+    "Control rendering order" ticked). `layouts`, where given, are the print layouts in place of
+    that one (`print_layout`'s, each of its own name), and `themes` the project's map themes
+    (`map_theme`'s)."""
     by_id = {layer.layer_id: layer for layer in layers}
+    custom = [element("custom-order", {"enabled": "1"}, *(_text("item", by_id[i].layer_id) for i in order))
+              ] if order is not None else []
     tree = element("layer-tree-group", None, element("customproperties"), *(
-        layer_tree(node, by_id) for node in (tree if tree is not None else list(by_id))))
+        layer_tree(node, by_id) for node in (tree if tree is not None else list(by_id))), *custom)
     canvas = element("mapcanvas", {"annotationsVisible": "1", "name": "theMapCanvas"}, _text("units", "meters"),
                      _extent("extent", extent), _text("rotation", "0"),
                      element("destinationsrs", None, spatial_ref(working_crs)), _text("rendermaptile", "0"))
@@ -951,6 +958,10 @@ def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, 
 #: legend where it is not the run's own (`with_capex_scale`).
 BATCH_SCALE_WORDS = ", the largest of every run"
 
+#: compare.qgs's layers by kind (their ids' first part), top to bottom: its drawing order, plan.qgs's
+#: (siting/deliver/layers.py LAYER_ORDER) with a run's changes over its sites' symbols.
+COMPARE_ORDER = ("diff", "sites", "clusters", "redline_zones", "redline", "context")
+
 #: The group of compare.qgs's layer panel that holds one group per run, one ticked at a time.
 RUNS_GROUP = "Runs (one shown at a time: tick a run to show it)"
 
@@ -1027,9 +1038,13 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
       with the pies and circles of every run on one capex scale, the largest capex of any run
       (`with_capex_scale`);
     - its red-line zones (redline_zones), named with the run and their distances
-      (`zones_summary`).
-    Under the groups, always shown: the baseline's clusters, red line and context outlines
-    (where it has them).
+      (`zones_summary`);
+    - its red line (redline), in its own style: each category with the distances of the run's
+      own red-line rule, which the runs of a comparison differ in.
+    Under the groups, always shown: the baseline's clusters and context outlines (where it has
+    them). The layers are drawn in plan.qgs's order (`COMPARE_ORDER`, a custom rendering order:
+    the changes and sites over the clusters over the red-line zones and red line over the
+    context), which the groups alone cannot give.
 
     Each run is a map theme of the group's name (`map_theme`: its group ticked, its layers and
     those under the groups shown, every other run's hidden) and a print layout of that name
@@ -1092,19 +1107,27 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                 f"./{sub}/plan.gpkg|layername=redline_zones", _geometry_type(qgs, "redline_zones"),
                 (folder / sub / "redline_zones.qml").read_text(encoding="utf-8"),
                 abstract=zones_abstract(label, zones)))
+        if (folder / sub / "redline.qml").is_file():
+            own.append(ProjectLayer(
+                f"redline_{sub}_layer", f"{label}: red line", f"./{sub}/plan.gpkg|layername=redline",
+                _geometry_type(qgs, "redline"), (folder / sub / "redline.qml").read_text(encoding="utf-8"),
+                abstract=f"{label}'s red-line polygons by category (its plan.gpkg), each with how far {label}'s "
+                         "red-line rule excludes sites around it."))
         role = ("baseline" if sub == base_sub else "compared") if compared else ""
         name = f"{label} (baseline)" if role == "baseline" else label
         shown.append(_Run(label, sub, name, role, tuple(own), run_heading(label, base_label, role, _plan_title(qgs)),
                           note))
     under: list[ProjectLayer] = []
-    for name, title in (("clusters", "clusters"), ("redline", "red line"), ("context", "context outlines")):
+    for name, title in (("clusters", "clusters"), ("context", "context outlines")):
         if (folder / base_sub / f"{name}.qml").is_file():
             under.append(ProjectLayer(f"{name}_{base_sub}_layer", f"{base_label}: {title}",
                                       f"./{base_sub}/plan.gpkg|layername={name}", _geometry_type(base, name),
                                       (folder / base_sub / f"{name}.qml").read_text(encoding="utf-8")))
-    # The project's layers: every run's changes, then every run's sites, then every run's zones.
-    layers = [layer for prefix in ("diff_", "sites_", "redline_zones_") for run in shown for layer in run.own
-              if layer.layer_id.startswith(prefix)] + under
+    # The project's layers in plan.qgs's drawing order (LAYER_ORDER), each kind for every run: the
+    # changes and sites over the clusters, over the red-line zones and red line, over the context.
+    found = [*(layer for run in shown for layer in run.own), *under]
+    layers = [layer for kind in COMPARE_ORDER for run in shown for layer in found
+              if layer.layer_id == f"{kind}_{run.sub}_layer"]
     groups = [LayerGroup(run.name, tuple(layer.layer_id for layer in run.own), checked=n == 0, expanded=n == 0)
               for n, run in enumerate(shown)]
     tree = [LayerGroup(RUNS_GROUP, tuple(groups), exclusive=True), *(layer.layer_id for layer in under)]
@@ -1121,4 +1144,5 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                    f"{run.sub}{changes}). Printed [% format_date(now(), 'yyyy-MM-dd') %].")
         layouts.append(print_layout(run.heading, extent, credits, run.name, drawn, run.note, theme=run.name))
     title = f"Comparison: {names}"
-    return project_document(layers, title, crs, extent, title, "", tree=tree, layouts=layouts, themes=themes)
+    return project_document(layers, title, crs, extent, title, "", tree=tree, layouts=layouts, themes=themes,
+                            order=[layer.layer_id for layer in layers])

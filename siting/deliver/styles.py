@@ -167,6 +167,19 @@ def amount(value: float, unit: str) -> str:
     return f"{amount_text(value)} {unit}"
 
 
+def exclusion_reach(buffer_m: float, max_distance_m: float) -> str:
+    """How far a red-line category excludes sites, true for every product: the buffer every
+    product keeps (m) and, where some product's setback reaches farther, the farthest
+    (`max_distance_m`, m; the redline layer's `buffer_m` and `max_distance_m`): "within 1,000 m,
+    up to 5,000 m for some products", "within 1,000 m" where no setback reaches past the buffer,
+    "inside" (the polygon itself) for no buffer, "inside, within 5,000 m for some products". No
+    "; ", which a print legend breaks the line at (qgisproject.py LEGEND_BREAK)."""
+    every = f"within {amount(buffer_m, 'm')}" if buffer_m > 0 else "inside"
+    if max_distance_m <= buffer_m:
+        return every
+    return f"{every}, {'up to' if buffer_m > 0 else 'within'} {amount(max_distance_m, 'm')} for some products"
+
+
 # --- XML building blocks ---------------------------------------------------------------------
 
 def element(tag: str, attributes: Mapping[str, object] | None = None, *children: ET.Element) -> ET.Element:
@@ -933,7 +946,9 @@ def redline_zones_style(layer: OutputLayer) -> str:
 
 
 def redline_style(layer: OutputLayer) -> str:
-    """Red-line polygons by category; categories the rule leaves out are grey."""
+    """Red-line polygons by category, each labelled with how far it excludes sites for every
+    product and for some (`exclusion_reach`: "lake (excluded within 1,000 m, up to 5,000 m for
+    some products)"); categories the rule leaves out are grey."""
     categories = []
     frame = layer.frame
     for i, category in enumerate(sorted(set(frame["category"]))):
@@ -941,8 +956,9 @@ def redline_style(layer: OutputLayer) -> str:
         used = bool(rows["used"].any())
         if used:
             colour = redline_colour(category)
-            distance = float(rows["max_distance_m"].max())
-            label = f"{category_label(category)} (excluded within {amount(distance, 'm')})"
+            counted = rows.loc[rows["used"].astype(bool)]
+            reach = exclusion_reach(float(counted["buffer_m"].min()), float(counted["max_distance_m"].max()))
+            label = f"{category_label(category)} (excluded {reach})"
             sym = symbol("fill", str(i), simple_fill(rgba(colour, REDLINE_FILL_ALPHA), rgba(colour)))
         else:
             label = f"{category_label(category)} (not used by the red-line rule)"

@@ -49,6 +49,7 @@ from siting.deliver.styles import (
     SETBACK,
     STANDING,
     STATUS_LABELS,
+    exclusion_reach,
     product_colours,
     resource_colours,
     unused_prospective,
@@ -343,6 +344,9 @@ def context_features(context: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 
 
 def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
+    """Red-line polygons filled by category (water blue, reserves green, categories the rule
+    leaves out grey and dashed), each with its category, area (km2) and, where counted, how far
+    it excludes sites for every product and for some (`exclusion_reach`)."""
     features = []
     for row, geometry in zip(_records(redline.frame), _geometries(redline.frame.geometry), strict=True):
         category = str(row["category"])
@@ -351,7 +355,7 @@ def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
         rows = [("category", category), ("used by the red-line rule", "yes" if used else "no"),
                 ("area", f"{quantity(float(row['area_km2']))} km2")]
         if used:
-            rows.append(("sites excluded within", f"{quantity(float(row['max_distance_m']))} m"))
+            rows.append(("sites excluded", exclusion_reach(float(row["buffer_m"]), float(row["max_distance_m"]))))
         style = {"color": _hex(colour), "weight": 1, "fillColor": _hex(colour), "fillOpacity": 0.6 if used else 0.15,
                  "dashArray": "" if used else "4 3", "pane": "redline"}
         features.append(_feature(geometry, _popup(str(row.get("name") or row["id"]), rows), style))
@@ -408,7 +412,7 @@ def source_features(sources: OutputLayer, years: Sequence[int], colours: Mapping
         rows = [("resource", str(row["resource"])), ("status", str(row["status"])),
                 ("supply", f"{quantity(float(row['supply_t_per_yr']))} t/yr"),
                 ("open to the plan", LEFT_OUT_PROSPECTIVE if hollow else "yes" if row["in_model"] else "no")]
-        rows += [(f"shipped {t}", f"{quantity(float(row.get(f'shipped_t_{t}', 0.0)))} t") for t in years]
+        rows += [(f"shipped {t}", f"{quantity(float(row.get(f'shipped_t_{t}', 0.0)))} t/yr") for t in years]
         colour = colours.get(str(row["resource"]), GREY)
         style = {"radius": 4, "color": _hex(INK), "weight": 1, "fillColor": _hex(colour),
                  "fillOpacity": 0.9 if row["in_model"] else 0.3, "className": "source-marker", "pane": "sources"}
@@ -429,7 +433,7 @@ def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str
     for n, (row, geometry) in enumerate(zip(_records(frame), _geometries(frame.geometry), strict=True)):
         rows = [("resource", str(row["resource"])),
                 ("road distance", f"{measure(float(row['km']))} km (straight line x detour factor)")]
-        rows += [(str(t), f"{quantity(float(row.get(f'tonnes_{t}', 0.0)))} t") for t in years]
+        rows += [(str(t), f"{quantity(float(row.get(f'tonnes_{t}', 0.0)))} t/yr") for t in years]
         width = round(1.0 + 5.0 * peaks[n] / top, 2) if top > 0 else 1.0
         style = {"color": _hex(colours.get(str(row["resource"]), GREY)), "weight": width, "opacity": 0.85,
                  "pane": "flows"}
@@ -462,7 +466,7 @@ def on_site_features(sites: OutputLayer | None, sources: OutputLayer | None, yea
             resource = product_label(str(found["resource"]))
             rows = [("why", "a flow of no length (the site stands at the source): drawn as this ring"),
                     ("source", str(found.get("name") or source)), ("resource", resource)]
-            rows += [(f"drawn from sources on site {t}", f"{quantity(v)} t") for t, v in drawn]
+            rows += [(f"drawn from sources on site {t}", f"{quantity(v)} t/yr") for t, v in drawn]
             style = {**UNLINED_RING, "className": "flow-on-site", "pane": "sites"}
             features.append(_feature(point, _popup(f"{name}: {resource} from a source on site", rows), style,
                                      _text(f"{name}: {resource} from a source on site (no line)")))
