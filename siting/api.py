@@ -995,7 +995,9 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     Raises:
         InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or
             `progress` without `out` among them), a scenario is invalid (every problem, before
-            any solve), or fewer than two runs (named `paths | ...`).
+            any solve), or fewer than two runs (named `paths | ...`); an OutputFolderError when
+            `out` may not be written, listing the problems of the scenarios and their layers
+            with it (no run started, nothing written).
     """
     typed = _listed(paths, "paths", "scenario files, the first the baseline",
                     "['a.yaml', 'b.yaml'], or ['a.yaml'] for the variants of that one file")
@@ -1127,7 +1129,8 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         InputError: an argument of the wrong kind or out of range, a malformed setting (named
             `settings <key> | ...`; a setting of `variants` among them: a sweep runs the file's
             base scenario, and the message says how to sweep a variant) or a combination that
-            makes the scenario invalid.
+            makes the scenario invalid; an OutputFolderError when `out` may not be written,
+            listing the problems of the combinations with it (no run started, nothing written).
     """
     scenario = checked_path(path)
     texts = sweep_settings(settings)

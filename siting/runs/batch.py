@@ -1,9 +1,10 @@
 """The compare and sweep jobs: build the cases, run them, write the comparison folder.
 
-Every scenario and the destination folder are checked first (siting/deliver/folders.py), so a
-rejected job creates no folder. The folder is then assembled in a staging folder beside the
-destination (each run's own outputs in a subfolder, then the tables) and swapped into place
-when complete, as `solve` does. Once every run is solved (the cross-start rounds included), the
+Every scenario and the destination folder are checked first (siting/deliver/folders.py), their
+problems listed together in one message (`checked_folder`), so that a rejected job creates no
+folder and neither problem hides the other. The folder is then assembled in a staging folder
+beside the destination (each run's own outputs in a subfolder, then the tables) and swapped
+into place when complete, as `solve` does. Once every run is solved (the cross-start rounds included), the
 runs' maps share one capex scale, the largest built site of all the runs (`one_pie_scale`): the
 pies of map.png and plan.qgs and the built sites' markers of report.html's interactive map, so
 that maps set side by side give the same capex the same size. compare.qgs shows the runs one at a
@@ -39,6 +40,7 @@ from siting.deliver.folders import (
     MANIFEST,
     MARKER,
     check_destination,
+    destination_problems,
     input_files,
     remove_stale_temporaries,
     staging_folder,
@@ -51,6 +53,7 @@ from siting.deliver.styles import diff_changes, diff_runs, diff_style
 from siting.deliver.tables import csv_text, table_files
 from siting.optimize.workers import default_workers, run_handed_over
 from siting.prepare.problem import load_checked, prepare
+from siting.runs.job import refused_together, salvaged_inputs
 from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, run_cases
 from siting.runs.tables import (
     COMPARE_CROSS_NOTE,
@@ -121,7 +124,22 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
     what they call the scenario files when fewer than two runs result (`compare`; `siting.compare`
     says `paths`). A case names its scenario, and the paths among its overrides (which start at
     the current folder), by absolute paths (`absolute_paths`), so that a worker whose current
-    folder is another loads the same files."""
+    folder is another loads the same files. InputError with every problem found
+    (`compared_cases`)."""
+    cases, inputs, problems = compared_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name)
+    if problems:
+        raise InputError(problems)
+    return cases, inputs
+
+
+def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: Sequence[str] | None = None,
+                   overrides: tuple[Override, ...] = (), variants_name: str = "--variant",
+                   paths_name: str = "compare") -> tuple[list[Case], list[Path], list[str]]:
+    """The cases of `comparison_cases` (same arguments), the input files and every problem found,
+    returned rather than raised: a file's problems once however many of its variants find them,
+    in the order found. With problems the input files are those known for sure of every case,
+    its cases with problems among them (`known_inputs`), for the output folder's check beside
+    the problems (`checked_folder`)."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
@@ -132,6 +150,7 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
             own = scenario_variants(path)
         except InputError as exc:
             problems.extend(exc.problems)
+            inputs.extend(salvaged_inputs(None, path))
             continue
         defined.extend(v for v in own if v not in defined)
         for variant in [None, *(v for v in own if variants is None or v in variants)]:
@@ -139,6 +158,7 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
                 loaded = load_checked(path, variant, overrides)[0]
             except InputError as exc:
                 problems.extend(exc.problems)
+                inputs.extend(known_inputs(path, variant, overrides))
                 continue
             inputs.extend(input_files(loaded))
             label = unique_name(folder_name(loaded.scenario.name), taken)
@@ -148,11 +168,35 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
         if name not in defined and not problems:
             problems.append(f"{variants_name} {name} | no scenario file of the comparison defines a variant named "
                             f"'{name}' (defined: {', '.join(defined) or 'none'}); name one of those")
-    if problems:
-        raise InputError(list(dict.fromkeys(problems)))  # a variant's fault is found by every load of its file
-    if len(cases) < 2:
-        raise InputError([f"{paths_name} | needs at least two scenarios (or one file with variants) to compare"])
-    return cases, inputs
+    if not problems and len(cases) < 2:
+        problems.append(f"{paths_name} | needs at least two scenarios (or one file with variants) to compare")
+    return cases, inputs, list(dict.fromkeys(problems))  # a variant's fault is found by every load of its file
+
+
+def known_inputs(path: Path, variant: str | None, overrides: tuple[Override, ...]) -> list[Path]:
+    """The input files known for sure of a case whose scenario or layers have problems
+    (`load_checked` refused it): every input file (siting/deliver/folders.py `input_files`) where
+    the scenario itself loads and only its layers have problems, otherwise what can be made of it
+    (`salvaged_inputs`). Loads the scenario again; reads no layer."""
+    try:
+        loaded = load_scenario(path, variant, overrides)
+    except InputError as error:
+        return salvaged_inputs(error.salvage, path)
+    return input_files(loaded)
+
+
+def checked_folder(destination: Path, inputs: Sequence[Path], where: str, problems: Sequence[str]) -> Path:
+    """The output folder `destination` checked as siting/deliver/folders.py `check_destination`
+    does (`inputs` the run's input files, `where` the setting that named it), beside `problems`,
+    those of the input: without any, the resolved folder, or OutputFolderError with the folder's
+    problem ("1 problem with the output folder:"); with some, InputError with them alone where the
+    folder may be written, else one OutputFolderError listing them and then the folder's problem
+    under the heading "N problems in the input and with the output folder:" (siting/runs/job.py
+    `refused_together`, as `siting solve` reports them). Creates nothing."""
+    if not problems:
+        return check_destination(destination, inputs, where)
+    refused = destination_problems(destination, inputs, where)
+    raise refused_together(problems, refused) if refused else InputError(problems)
 
 
 def in_staging(cases: list[Case], staging: Path) -> list[Case]:
@@ -304,15 +348,16 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     """Solve every scenario (and variant, or only the `variants` named) with `overrides` applied
     and write the comparison folder: the tables, diff.geojson, compare.qgs and each run's outputs
     in a subfolder named by its label. Every scenario and the folder are checked before anything is
-    solved or created. Each run starts from nothing; once all are solved, a run moves to another
-    run's plan when that plan meets its rules and costs less than its own (the cross-start rounds
-    of siting/runs/pool.py: the table's row `started from` names that run), and a run whose rules
-    admit every plan of another's lends it its bound (`carry_bounds`: the row `bound from`).
+    solved or created, their problems reported together (`checked_folder`). Each run starts from
+    nothing; once all are solved, a run moves to another run's plan when that plan meets its rules
+    and costs less than its own (the cross-start rounds of siting/runs/pool.py: the table's row
+    `started from` names that run), and a run whose rules admit every plan of another's lends it
+    its bound (`carry_bounds`: the row `bound from`).
     `out_name`, `variants_name` and `paths_name` are what the problems call the folder, the
     variants and the scenario files (the command line's `--out`, `--variant` and its command,
     `compare`; `siting.compare` says `paths`)."""
-    cases, inputs = comparison_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name)
-    destination = check_destination(Path(destination), inputs, out_name)
+    cases, inputs, problems = compared_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name)
+    destination = checked_folder(Path(destination), inputs, out_name, problems)
 
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
@@ -350,10 +395,26 @@ def sweep_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
     layers (`load_checked`), with the swept values per case (as given), the keys, and the input
     files of every case. A case's `out_dir` is `runNN`, relative to the sweep folder; it names its
     scenario and its swept paths (which start at the current folder) by absolute paths, as
-    `comparison_cases` does."""
-    parsed = [parse_override(text) for text in settings]
+    `comparison_cases` does. InputError with every problem found (`swept_cases`)."""
+    cases, values_per_case, keys, inputs, problems = swept_cases(path, settings, time_limit_s)
+    if problems:
+        raise InputError(problems)
+    return cases, values_per_case, keys, inputs
+
+
+def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
+                ) -> tuple[list[Case], list[dict[str, Any]], list[str], list[Path], list[str]]:
+    """What `sweep_cases` returns (same arguments), and every problem found, returned rather than
+    raised (each once, in the order found): a malformed setting, or those of the cases. With
+    problems the input files are those known for sure of every case, its cases with problems
+    among them (`known_inputs`; the scenario file alone for a malformed setting), for the output
+    folder's check beside the problems (`checked_folder`)."""
+    try:
+        parsed = [parse_override(text) for text in settings]
+    except InputError as exc:
+        return [], [], [], salvaged_inputs(None, path), exc.problems
     if not parsed:
-        raise InputError(["sweep | give at least one --set KEY=VALUE[,VALUE...]"])
+        return [], [], [], salvaged_inputs(None, path), ["sweep | give at least one --set KEY=VALUE[,VALUE...]"]
     keys = [key for key, _values in parsed]
     cases, values_per_case, problems, inputs = [], [], [], []
     for i, combo in enumerate(itertools.product(*(values for _key, values in parsed)), start=1):
@@ -363,14 +424,13 @@ def sweep_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
             loaded = load_checked(path, None, overrides)[0]
         except InputError as exc:
             problems.extend(exc.problems)
+            inputs.extend(known_inputs(path, None, overrides))
             continue
         inputs.extend(input_files(loaded))
         cases.append(Case(label, Path(path).absolute(), Path(f"run{i:02d}"), None, absolute_paths(overrides),
                           time_limit_s))
         values_per_case.append(dict(overrides))
-    if problems:
-        raise InputError(sorted(set(problems), key=problems.index))
-    return cases, values_per_case, keys, inputs
+    return cases, values_per_case, keys, inputs, list(dict.fromkeys(problems))
 
 
 def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int | None = None,
@@ -378,14 +438,15 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
           progress: bool = False, out_name: str = "--out") -> BatchResult:
     """Solve the scenario over the cartesian product of the --set values and write the sweep
     folder: the tables, sweep.png and each run's outputs in `runNN/`. Every case and the
-    folder are checked before anything is solved or created. The first run's plan is the MIP
-    start of the others; once all are solved, a run moves to another run's plan when that plan
-    meets its rules and costs less than its own: taken with the run's own bound when that proves
-    it within the run's gap, else solved again from it (the cross-start rounds of
-    siting/runs/pool.py; the table's `started_from` names that run). `out_name` is what the
+    folder are checked before anything is solved or created, their problems reported together
+    (`checked_folder`). The first run's plan is the MIP start of the others; once all are solved,
+    a run moves to another run's plan when that plan meets its rules and costs less than its own:
+    taken with the run's own bound when that proves it within the run's gap, else solved again
+    from it (the cross-start rounds of siting/runs/pool.py; the table's `started_from` names that
+    run). `out_name` is what the
     problems call the folder (the command line's `--out`)."""
-    cases, values, keys, inputs = sweep_cases(path, settings, time_limit_s)
-    destination = check_destination(Path(destination), inputs, out_name)
+    cases, values, keys, inputs, problems = swept_cases(path, settings, time_limit_s)
+    destination = checked_folder(Path(destination), inputs, out_name, problems)
 
     def tables(summaries: list[CaseSummary], _folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = sweep_table(summaries, values)

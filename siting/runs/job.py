@@ -212,6 +212,18 @@ def with_input_problems(refused: OutputFolderError, scenario_path: Path | str, v
     return refused
 
 
+def salvaged_inputs(salvage: Salvage | None, path: Path | str) -> list[Path]:
+    """The input files known for sure of a scenario that did not load, which an output folder
+    must not hold (`with_folder_problems`; siting/runs/batch.py for compare and sweep): with
+    `salvage` (what could be made of it) whose `layers` passed the schema, every input file; with
+    another `salvage`, the scenario and its bases; without one, the scenario file `path`."""
+    if salvage is not None and salvage.faults.ok("layers"):
+        return input_files(salvage.loaded)
+    if salvage is not None:
+        return [salvage.loaded.scenario_path.resolve(), *extends_chain(salvage.loaded.scenario_path)]
+    return [Path(path).resolve()]
+
+
 def with_folder_problems(error: InputError, salvage: Salvage | None, scenario_path: Path | str,
                          out_dir: Path | None, out_name: str) -> InputError:
     """`error` (the problems of a scenario that did not load, its layers' among them) with those of
@@ -231,13 +243,7 @@ def with_folder_problems(error: InputError, salvage: Salvage | None, scenario_pa
             return refused_together(error.problems, refused.problems)
     else:
         return error
-    if loaded is not None and salvage is not None and salvage.faults.ok("layers"):
-        inputs = input_files(loaded)
-    elif loaded is not None:
-        inputs = [loaded.scenario_path.resolve(), *extends_chain(loaded.scenario_path)]
-    else:
-        inputs = [Path(scenario_path).resolve()]
-    problems = destination_problems(target, inputs, where)
+    problems = destination_problems(target, salvaged_inputs(salvage, scenario_path), where)
     return refused_together(error.problems, problems) if problems else error
 
 
