@@ -484,8 +484,8 @@ def test_schema_file_is_written_whole_and_replaces_only_its_own_kind(tmp_path: P
 
 
 #: Units a number in the scenario may carry; a description ends with one in parentheses.
-UNITS = ("m", "km", "ha", "yuan", "bn yuan", "yuan/yr", "yuan per t and km", "units/yr", "share", "count", "s",
-         "factor", "year", "km per km", "no unit", "%", "degrees")
+UNITS = ("m", "km", "ha", "yuan", "bn yuan", "yuan/ha", "yuan/yr", "yuan per t and km", "units/yr", "share", "count",
+         "s", "factor", "year", "km per km", "no unit", "%", "degrees")
 
 
 def described_fields(schema: dict) -> list[tuple[str, dict]]:

@@ -319,7 +319,7 @@ class CandidatesSpec(Strict):
         "digits, _ . and -); hexagons: `<prefix>-<cluster>-<H3 index>`")
     land_price_yuan_per_ha: Yuan = Field(
         default=0.0, description="Price of a cell's land-use rights per ha its modules take, greenfield land "
-        "outside today's parks; 0: land costs nothing (yuan)")
+        "outside today's parks; 0: land costs nothing (yuan/ha)")
 
     @model_validator(mode="after")
     def _size_matches_shape(self) -> CandidatesSpec:
