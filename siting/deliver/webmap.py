@@ -897,7 +897,11 @@ SCRIPT = """(function () {
     control.addOverlay(layer, overlay.label);
   });
   L.control.scale({imperial: false}).addTo(map);
-  map.fitBounds(data.bounds, {padding: [8, 8]});
+  // The clusters framed beside the layer panel (top right) where the map is wide enough for
+  // both, so that the panel covers none of them; otherwise over the whole map.
+  var width = map.getSize().x, panel = control.getContainer().offsetWidth + 16;
+  map.fitBounds(data.bounds, width - panel >= 0.4 * width
+    ? {paddingTopLeft: [8, 8], paddingBottomRight: [panel, 8]} : {padding: [8, 8]});
 })();"""
 
 CSS = ("#plan-map{height:640px;background:#f4f2ec;border:1px solid #ccc;margin:.5em 0 1.2em}"
