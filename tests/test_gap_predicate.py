@@ -27,7 +27,7 @@ from siting.config.units import plain_status
 from siting.optimize.counts import certified_gap, solve_by_counts
 from siting.optimize.run import KNOWN_BOUND_ABOVE_GAP, FixedStart, solve_fixed_start, solver_settings
 from siting.optimize.screening import solve_screened
-from siting.optimize.solve import held_abs_gap_bn_yuan, new_solver, plan_values, solve_model
+from siting.optimize.solve import new_solver, plan_values, solve_model
 from siting.optimize.tolerance import CERTIFY_TOLERANCE, certifying_bound, within_gap
 from siting.runs.pool import proven_by
 from tests.test_counts import dear_second_site
@@ -187,9 +187,9 @@ def test_the_screening_certifies_within_the_absolute_gap() -> None:
 
 
 def test_highs_gets_the_absolute_gap_in_objective_units_only_for_a_cost() -> None:
-    """The model's objective is in million yuan: 60 yuan is mip_abs_gap 6e-5, recorded as 6e-8 bn
-    yuan. A model minimising something else (the diagnosis's slack: `total_cost` switched off) gets
-    none, and HiGHS's own default is set back on a solver that had one."""
+    """The model's objective is in million yuan: 60 yuan is mip_abs_gap 6e-5. A model minimising
+    something else (the diagnosis's slack: `total_cost` switched off) gets none, and HiGHS's own
+    default is set back on a solver that had one."""
     settings = dataclasses.replace(SETTINGS, abs_gap_yuan=60.0)
     model = build_model(make_inputs())
     opt = new_solver()
@@ -197,13 +197,11 @@ def test_highs_gets_the_absolute_gap_in_objective_units_only_for_a_cost() -> Non
     assert report.objective_yuan == pytest.approx(300.0, rel=1e-9)  # 3 p modules (tests/test_families.py)
     held = dict(report.highs_options)
     assert held["mip_abs_gap"] == pytest.approx(6e-5, rel=1e-12)
-    assert held_abs_gap_bn_yuan(held) == pytest.approx(6e-8, rel=1e-12)
     assert opt._solver_model.getOptionValue("mip_abs_gap")[1] == pytest.approx(6e-5, rel=1e-12)
     model.total_cost.deactivate()
     model.modules = pyo.Objective(expr=sum(model.build.values()))
     other = solve_model(model, settings, opt)
     assert "mip_abs_gap" not in dict(other.highs_options)
-    assert held_abs_gap_bn_yuan(dict(other.highs_options)) is None
     assert opt._solver_model.getOptionValue("mip_abs_gap")[1] == highs_default("mip_abs_gap") == 1e-6
 
 

@@ -56,7 +56,6 @@ from siting.config.highs import (
     highs_default,
     highs_option_value,
 )
-from siting.config.units import BN
 
 #: A MIP start: values of (some of) the model's variables, or "current" for the values the
 #: model's variables hold (those without a value are left for HiGHS to complete).
@@ -96,14 +95,6 @@ class SolverSettings:
         count relaxation, whose plan the fixed counts then make a plan of the MIP within the
         whole gap)."""
         return dataclasses.replace(self, rel_gap=self.rel_gap * share, abs_gap_yuan=self.abs_gap_yuan * share)
-
-
-def held_abs_gap_bn_yuan(held: Mapping[str, OptionValue]) -> float | None:
-    """`solver.abs_gap_bn_yuan` as a solve's options give it (`SolveReport.highs_options`, where
-    HiGHS's `mip_abs_gap` is in million yuan, the objective unit of the project's models), in bn
-    yuan; None when the solve asked for no absolute gap."""
-    value = held.get(ABS_GAP_OPTION)
-    return None if value is None else float(value) * MONEY_UNIT_YUAN / BN
 
 
 @dataclass(frozen=True)
