@@ -1048,30 +1048,52 @@ def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]
     or `["constraints.redline.buffer_m=0,500"]` as the command line's `KEY=V1,V2` texts (each value
     written as YAML reads it back; a single value stands for a list of one, as `KEY=V` does on the
     command line: a sweep of that one value). InputError naming
-    `settings` for another form, no setting at all, or a value a text cannot carry."""
+    `settings` for another form, no setting at all, or a value a text cannot carry: the problems
+    of every malformed setting together, each once, in their order, with those of the values YAML
+    cannot read (which, without a malformed setting, the sweep lists with the output folder's
+    problems: siting/runs/batch.py `swept_cases`)."""
     example = SETTINGS_FORMS[1]
     items = _entries(settings, "settings", SETTINGS_FORMS)
     if not items:
         raise InputError([f"settings | give at least one dotted key and its values (got {_shown(settings)}); give "
                           f"e.g. {example}"])
-    texts = []
-    for i, item in enumerate(items):
-        if isinstance(item, str):
-            texts.append(checked_setting_text(item, _ARGUMENT_NAMES.get().settings, SETTING_EXPECTED))
+    texts: list[str] = []
+    problems: list[str] = []
+    shapeless = False
+    for i, item in enumerate(items):  # every malformed setting is named, not the first alone
+        try:
+            texts.append(_setting_text(i, item))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            shapeless = True
             continue
-        if not (isinstance(item, (tuple, list)) and len(item) == 2):
-            raise InputError([f"settings[{i}] | must be a (key, values) pair or a 'KEY=V1,V2' text (got "
-                              f"{_shown(item)}); give e.g. ('constraints.redline.buffer_m', [0, 500])"])
-        key, values = item
-        if not isinstance(key, str) or not key.strip() or "=" in key:
-            raise InputError([f"settings | each key must be a dotted setting such as 'constraints.redline.buffer_m' "
-                              f"(got {_shown(key)})"])
-        one = isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable)
-        listed = [values] if one else list(values)
-        if not listed:
-            raise InputError([f"settings {key} | give at least one value (got {_shown(values)}); give e.g. [0, 500]"])
-        texts.append(f"{key}=" + ",".join(json.dumps(_setting_value(key, v)) for v in listed))
+        try:  # a value YAML cannot read is named beside the malformed settings
+            with overrides_named(_ARGUMENT_NAMES.get().settings):
+                parse_override(texts[-1])
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if shapeless:  # otherwise the batch lists the unreadable values with the output folder's problems
+        raise InputError(list(dict.fromkeys(problems)))
     return texts
+
+
+def _setting_text(i: int, item: tuple[str, Any] | str) -> str:
+    """The sweep setting `item`, the `i`-th given, as a `KEY=V1,V2` text (`sweep_settings`);
+    InputError naming what is wrong with it."""
+    if isinstance(item, str):
+        return checked_setting_text(item, _ARGUMENT_NAMES.get().settings, SETTING_EXPECTED)
+    if not (isinstance(item, (tuple, list)) and len(item) == 2):
+        raise InputError([f"settings[{i}] | must be a (key, values) pair or a 'KEY=V1,V2' text (got "
+                          f"{_shown(item)}); give e.g. ('constraints.redline.buffer_m', [0, 500])"])
+    key, values = item
+    if not isinstance(key, str) or not key.strip() or "=" in key:
+        raise InputError([f"settings | each key must be a dotted setting such as 'constraints.redline.buffer_m' "
+                          f"(got {_shown(key)})"])
+    one = isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable)
+    listed = [values] if one else list(values)
+    if not listed:
+        raise InputError([f"settings {key} | give at least one value (got {_shown(values)}); give e.g. [0, 500]"])
+    return f"{key}=" + ",".join(json.dumps(_setting_value(key, v)) for v in listed)
 
 
 def _setting_value(key: str, value: Any) -> Any:

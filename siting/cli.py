@@ -420,20 +420,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def single_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
-    """`--set KEY=VALUE` options as (key, value) pairs; a list of values, or a text without a key
-    or a value, is an error naming the option, whose example is one value (`solve`, `show` and
-    `compare` take one; `sweep` takes several)."""
+    """`--set KEY=VALUE` options as (key, value) pairs; a list of values, a text without a key or
+    a value, or a value YAML cannot read, is an error naming the option, whose example is one
+    value (`solve`, `show` and `compare` take one; `sweep` takes several). InputError listing
+    every such option's problem, each once, in their order."""
     from siting import api
     from siting.config.load import parse_override
 
     pairs = []
+    problems: list[str] = []
     for text in texts:
-        with api.command_line_names():
-            key, values = parse_override(api.checked_setting_text(text, "--set", api.OVERRIDE_EXPECTED, empty_ok=True))
+        try:
+            with api.command_line_names():
+                key, values = parse_override(api.checked_setting_text(text, "--set", api.OVERRIDE_EXPECTED,
+                                                                      empty_ok=True))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
         if len(values) != 1:
-            raise InputError([f"--set {text} | takes one value (got {len(values)}); to run several values, use "
-                              f"siting sweep --set {text}"])
+            problems.append(f"--set {text} | takes one value (got {len(values)}); to run several values, use "
+                            f"siting sweep --set {text}")
+            continue
         pairs.append((key, values[0]))
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))
     return tuple(pairs)
 
 
@@ -523,8 +533,8 @@ def run_command(args: argparse.Namespace) -> int:
                                 time_limit_s=args.time_limit, progress=shown, variants=args.variant,
                                 overrides=single_overrides(args.set))
         else:
-            batch = api.sweep(args.scenario, args.set, args.out, workers=args.workers, scheduler=args.scheduler,
-                              time_limit_s=args.time_limit, progress=shown)
+            batch = api.sweep(args.scenario, args.set, args.out, workers=args.workers,
+                              scheduler=args.scheduler, time_limit_s=args.time_limit, progress=shown)
     print(batch_report(batch, "comparison" if args.command == "compare" else "sweep"))
     return 0 if batch.ok else 1
 

@@ -440,8 +440,8 @@ def extends_chain(scenario_path: Path) -> list[Path]:
 
 
 def input_files(loaded: LoadedScenario) -> list[Path]:
-    """Every input file of a loaded scenario: the scenario, its bases, the catalog, the committed
-    projects and the layers."""
+    """Every input file of a loaded scenario that is there (`present_inputs`): the scenario, its
+    bases, the catalog, the committed projects and the layers (absolute, resolved)."""
     paths = [loaded.scenario_path, *extends_chain(loaded.scenario_path), loaded.catalog_path]
     if loaded.committed.path is not None:
         paths.append(loaded.committed.path)
@@ -450,7 +450,14 @@ def input_files(loaded: LoadedScenario) -> list[Path]:
         ref = getattr(layers, role)
         if ref is not None:
             paths.append(loaded.resolve(ref.path))
-    return [p.resolve() for p in paths]
+    return present_inputs(paths)
+
+
+def present_inputs(paths: Iterable[Path]) -> list[Path]:
+    """`paths` resolved, without those that name nothing on disk (nor can be looked at: a name too
+    long, say): an input that is not there is reported as missing by the checks of the input, and
+    an output folder is not refused for holding it (`destination_problem`)."""
+    return [resolved for resolved in (Path(p).resolve() for p in paths) if os.path.exists(resolved)]
 
 
 def _within(path: Path, folder: Path) -> bool:

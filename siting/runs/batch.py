@@ -405,14 +405,13 @@ def sweep_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
 def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
                 ) -> tuple[list[Case], list[dict[str, Any]], list[str], list[Path], list[str]]:
     """What `sweep_cases` returns (same arguments), and every problem found, returned rather than
-    raised (each once, in the order found): a malformed setting, or those of the cases. With
-    problems the input files are those known for sure of every case, its cases with problems
-    among them (`known_inputs`; the scenario file alone for a malformed setting), for the output
-    folder's check beside the problems (`checked_folder`)."""
-    try:
-        parsed = [parse_override(text) for text in settings]
-    except InputError as exc:
-        return [], [], [], salvaged_inputs(None, path), exc.problems
+    raised (each once, in the order found): those of every malformed setting (`parsed_settings`),
+    or those of the cases. With problems the input files are those known for sure of every case,
+    its cases with problems among them (`known_inputs`; the scenario file alone for a malformed
+    setting), for the output folder's check beside the problems (`checked_folder`)."""
+    parsed, malformed = parsed_settings(settings)
+    if malformed:
+        return [], [], [], salvaged_inputs(None, path), malformed
     if not parsed:
         return [], [], [], salvaged_inputs(None, path), ["sweep | give at least one --set KEY=VALUE[,VALUE...]"]
     keys = [key for key, _values in parsed]
@@ -431,6 +430,20 @@ def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
                           time_limit_s))
         values_per_case.append(dict(overrides))
     return cases, values_per_case, keys, inputs, list(dict.fromkeys(problems))
+
+
+def parsed_settings(settings: Sequence[str]) -> tuple[list[tuple[str, list[Any]]], list[str]]:
+    """Each `KEY=V1,V2,...` text of `settings` as (key, [values]) (siting/config/load.py
+    `parse_override`), and the problems of every text that is malformed (no key or `=`, a value
+    YAML cannot read), each once, in the order of the texts, so that one message names them all."""
+    parsed: list[tuple[str, list[Any]]] = []
+    problems: list[str] = []
+    for text in settings:
+        try:
+            parsed.append(parse_override(text))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return parsed, list(dict.fromkeys(problems))
 
 
 def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int | None = None,

@@ -15,7 +15,7 @@ import pandas as pd
 from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, OutputFolderError, PlanInfeasible
-from siting.config.load import Override, Salvage, load_scenario
+from siting.config.load import Override, Salvage, home_path, load_scenario
 from siting.deliver.explore import FileContent, diagnosis_files, diagnosis_record, subfolder_writer
 from siting.deliver.explore import alternatives_files as explore_files
 from siting.deliver.files import export_files, prefetch_drawing
@@ -24,6 +24,7 @@ from siting.deliver.folders import (
     destination_problems,
     extends_chain,
     input_files,
+    present_inputs,
     write_folder_atomically,
 )
 from siting.deliver.geojson import json_text
@@ -216,12 +217,14 @@ def salvaged_inputs(salvage: Salvage | None, path: Path | str) -> list[Path]:
     """The input files known for sure of a scenario that did not load, which an output folder
     must not hold (`with_folder_problems`; siting/runs/batch.py for compare and sweep): with
     `salvage` (what could be made of it) whose `layers` passed the schema, every input file; with
-    another `salvage`, the scenario and its bases; without one, the scenario file `path`."""
+    another `salvage`, the scenario and its bases; without one, the scenario file `path`. Only
+    those that are there (siting/deliver/folders.py `present_inputs`): a file that is not, the
+    scenario file itself among them, is reported missing, and no folder is refused for it."""
     if salvage is not None and salvage.faults.ok("layers"):
         return input_files(salvage.loaded)
     if salvage is not None:
-        return [salvage.loaded.scenario_path.resolve(), *extends_chain(salvage.loaded.scenario_path)]
-    return [Path(path).resolve()]
+        return present_inputs([salvage.loaded.scenario_path, *extends_chain(salvage.loaded.scenario_path)])
+    return present_inputs([home_path(path)])
 
 
 def with_folder_problems(error: InputError, salvage: Salvage | None, scenario_path: Path | str,
