@@ -185,16 +185,36 @@ def unit_of(key: str) -> tuple[str, str, str, float] | None:
     return None
 
 
+#: How a key without a unit says that it is a share (a fraction: 0.01 is 1 %), as the scenario's
+#: share keys end: `rel_gap`, `discount_rate`, `max_share`, `lead_share_min`, `utilisation`.
+_SHARE_ENDINGS = ("share", "rate", "utilisation", "rel_gap", "share_min", "share_max")
+
+
+def is_share(key: str) -> bool:
+    """Whether `key` is a share (a fraction, 0.01 for 1 %) by its name: a key without a unit
+    (`unit_of`) that ends as the scenario's shares do (`_SHARE_ENDINGS`: `rel_gap`, `max_share`,
+    `discount_rate`); not `official_share_pct` (per cent), `official_share_source` (a text) nor
+    `abs_gap_bn_yuan` (bn yuan)."""
+    key = str(key)
+    return unit_of(key) is None and any(key == end or key.endswith(f"_{end}") for end in _SHARE_ENDINGS)
+
+
 def unit_change(typed: str, suggested: str) -> str:
     """What a suggested key's unit is when it differs from the one the typed key says, to follow
-    "did you mean '<suggested>'?", with a space before it; "" when they say the same unit.
-    `buffer_km` for `buffer_m`: " (in metres: 1 km is 1000 m)"; `rel_gap_pct` for `rel_gap`:
-    " (a share: 1 % is 0.01)"; `buffer` for `buffer_m`: " (in metres)"."""
-    was, now = unit_of(str(typed)), unit_of(str(suggested))
+    "did you mean '<suggested>'?", with a space before it; "" when they say the same unit, or when
+    the suggested key says none that is known. `buffer_km` for `buffer_m`: " (in metres: 1 km is
+    1000 m)"; `buffer` for `buffer_m`: " (in metres)". A key in per cent (`_pct`: 1 is 1 %) and a
+    share (`is_share`: 0.01 is 1 %) say each other's conversion: `rel_gap_pct` for `rel_gap`:
+    " (a share: 1 % is 0.01)"; `official_share` for `official_share_pct`: " (in per cent: 0.01
+    is 1 %)"; `abs_gap_pct` for `abs_gap_bn_yuan`, a key that is no share: ""."""
+    typed, suggested = str(typed), str(suggested)
+    was, now = unit_of(typed), unit_of(suggested)
     if was == now:
         return ""
     if now is None:
-        return " (a share: 1 % is 0.01)" if was is not None and was[0] == "share" else ""
-    if was is None or was[0] != now[0]:
+        return " (a share: 1 % is 0.01)" if was is not None and was[0] == "share" and is_share(suggested) else ""
+    if was is None:
+        return " (in per cent: 0.01 is 1 %)" if now[0] == "share" and is_share(typed) else f" (in {now[2]})"
+    if was[0] != now[0]:
         return f" (in {now[2]})"
     return f" (in {now[2]}: 1 {was[1]} is {was[3] / now[3]:g} {now[1]})"

@@ -123,14 +123,6 @@ def _zone_for(spatial: SpatialResult, rule: RedlineSettings, product: str) -> sh
     return buffered_zone(spatial.redline, dict(key))
 
 
-def source_names(spatial: SpatialResult) -> dict[str, str]:
-    """Source id -> its name in the sources layer (stripped), the id where it has none."""
-    sources = spatial.sources
-    given = sources["name"] if "name" in sources.columns else sources["id"]
-    return {str(k): n.strip() if isinstance(n, str) and n.strip() else str(k)
-            for k, n in zip(sources["id"], given, strict=True)}
-
-
 def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineSettings, names: Names | None = None
                     ) -> tuple[OutputLayer, OutputLayer]:
     """(conflicts, conflict_sites): the areas and the points of the conflicting rules (see the
@@ -138,11 +130,10 @@ def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
 
     `place` names each feature's place by id: the cluster ("kunming"), the cluster and the
     product of a red-line zone ("kunming (lfp)"), the site or the source; `name` the same in
-    words, sites and clusters by `names` (the run's; from the preprocessed layers without them),
-    products in words and sources by the sources layer's names: "Kunming", "Kunming (LFP)",
-    "Yuxi high-tech zone", "Anning refinery petroleum coke"."""
+    words, sites, clusters and sources by `names` (the run's; from the preprocessed layers
+    without them), products in words: "Kunming", "Kunming (LFP)", "Yuxi high-tech zone",
+    "Anning refinery petroleum coke"."""
     names = names or spatial_names(spatial)
-    sourced = source_names(spatial)
     clusters = spatial.clusters.set_index("id")
     sites = spatial.sites.set_index("id")
     sources = spatial.sources.set_index("id") if len(spatial.sources) else None
@@ -176,7 +167,7 @@ def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
         for source in conflict.sources:
             if sources is not None and source in sources.index:
                 points.append({"id": f"{number}:{source}", **base, "role": "source", "place": str(source),
-                               "name": sourced.get(str(source), str(source))})
+                               "name": names.source(source)})
                 point_geometry.append(sources.at[source, "geometry"])
     columns = ["id", "rule", "kind", "role", "place", "name", "text", "setting"]
     kinds: dict[str, FieldKind] = {"id": "string", "rule": "integer", "kind": "string", "role": "string",
@@ -674,10 +665,11 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names
 
 
 def spatial_names(spatial: SpatialResult) -> Names:
-    """`Names` from the preprocessed layers (the sites kept in the clusters, and the clusters),
-    for a caller that gives none: a run's own (siting/prepare/problem.py `Prepared.names`) are
-    made from the whole sites layer and carry the products' units."""
-    return layer_names(spatial.sites, spatial.clusters, {})
+    """`Names` from the preprocessed layers (the sites kept in the clusters, the clusters and the
+    raw-material sources), for a caller that gives none: a run's own (siting/prepare/problem.py
+    `Prepared.names`) are made from the whole sites and sources layers and carry the products'
+    units."""
+    return layer_names(spatial.sites, spatial.clusters, {}, sources=spatial.sources)
 
 
 def shown_comparison(table: pd.DataFrame, inputs: ModelInputs, names: Names) -> pd.DataFrame:

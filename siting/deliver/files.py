@@ -44,7 +44,14 @@ from siting.deliver.qgisproject import BATCH_SCALE_WORDS, project_text, with_sit
 from siting.deliver.report import html_page, markdown, report_blocks
 from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
 from siting.deliver.tables import plan_tables
-from siting.deliver.webmap import place_names, unlined_by_year, unlined_flows, unlined_widest, with_marker_scale
+from siting.deliver.webmap import (
+    largest_built,
+    place_names,
+    unlined_by_year,
+    unlined_flows,
+    unlined_widest,
+    with_marker_scale,
+)
 from siting.optimize.results import Plan
 from siting.optimize.solve import SolveReport
 from siting.prepare.positions import PositionCheck
@@ -367,14 +374,11 @@ def folder_unlined_flows(folder: Path) -> list[dict[str, Any]]:
 
 def largest_built_capex(folder: Path) -> float:
     """The largest capex (yuan) of the sites the plan of the run folder `folder` builds on (its
-    sites.geojson's features of status `built`): the top of its map.png's own pie scale; 0 when
-    it builds nothing or has no sites layer."""
+    sites.geojson's features of status `built`, read back as written: `read_layer`, measured as
+    the web map measures it, siting/deliver/webmap.py `largest_built`): the top of its map.png's
+    own pie scale; 0 when it builds nothing or has no sites layer."""
     path = folder / "sites.geojson"
-    if not path.is_file():
-        return 0.0
-    features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    return max((float(f["properties"].get("capex_yuan") or 0.0) for f in features
-                if f["properties"].get("status") == "built"), default=0.0)
+    return largest_built(read_layer(path)) if path.is_file() else 0.0
 
 
 #: How report.html embeds map.png (siting/deliver/report.py `html_page`): a data URI before its base64.

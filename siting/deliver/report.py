@@ -93,17 +93,13 @@ def _unit(loaded: LoadedScenario, inputs: ModelInputs, target: str, kind: str) -
 
 def display_names(layers: Sequence[OutputLayer]) -> dict[str, str]:
     """Id -> the name a reader sees, for the sites (as map.png labels them: `site_names`) and the
-    raw-material sources (their name); the report's tables and sentences use these, the CSV and
-    GeoJSON files the ids."""
-    names: dict[str, str] = {}
-    for layer in layers:
-        frame = layer.frame
-        if layer.name == "sources" and "name" in frame.columns:
-            names.update({str(i): str(n).strip() if isinstance(n, str) and n.strip() else str(i)
-                          for i, n in zip(frame["id"], frame["name"], strict=True)})
-    for layer in layers:  # a site's name wins over a source's of the same id
-        if layer.name == "sites":
-            names.update(site_display_names(layer.frame))
+    raw-material sources (as the terminal and the explanations name them, siting/config/units.py
+    `Names.source`: `cluster_names` of the sources layer); the report's tables and sentences use
+    these, the CSV and GeoJSON files the ids. A site's name wins over a source's of the same id."""
+    frames = {layer.name: layer.frame for layer in layers}
+    names = cluster_names(frames["sources"]) if "sources" in frames else {}
+    if "sites" in frames:
+        names.update(site_display_names(frames["sites"]))
     return names
 
 

@@ -275,9 +275,12 @@ def _radius(capex: float, largest: float) -> float:
 
 
 def largest_built(sites: OutputLayer) -> float:
-    """The largest capex (yuan) of the built sites of `sites`, 0 without any: the web map's own
-    marker scale (as map.png's own pie scale, siting/deliver/files.py `largest_built_capex`)."""
+    """The largest capex (yuan) of the built sites of `sites` (status `built`; a null capex counts
+    0), 0 without any (a layer without features or without those fields included): the web map's
+    own marker scale, and map.png's own pie scale (siting/deliver/files.py `largest_built_capex`)."""
     frame = sites.frame
+    if "capex_yuan" not in frame.columns or "status" not in frame.columns:
+        return 0.0
     return max((float(c or 0.0) for c, s in zip(frame["capex_yuan"], frame["status"], strict=True)
                 if str(s) == "built"), default=0.0)
 

@@ -142,7 +142,8 @@ class ScreeningSummary:
 
     aggregate_termination: how the aggregated model's search ended (Pyomo's termination name);
     aggregate_limits, round_limits: what each search was given (mip_max_nodes, time_limit_s as the
-        safety net, rel_gap; the merged model's scout_nodes), the rounds' time limit being the run's;
+        safety net, rel_gap (a share), abs_gap_yuan (yuan, None without an absolute gap); the
+        merged model's scout_nodes), the rounds' time limit being the run's;
     time_stopped: the searches the time limit stopped ("merged model", "screened round 1", ...):
         with any, the bound or the plan depends on the machine's speed.
     rounds, screened_time_s: the screened rounds run and their wall seconds (building included),
@@ -165,8 +166,8 @@ class ScreeningSummary:
     build_time_s: float
     rounds: int
     aggregate_termination: str = ""
-    aggregate_limits: tuple[tuple[str, float], ...] = ()
-    round_limits: tuple[tuple[str, float], ...] = ()
+    aggregate_limits: tuple[tuple[str, float | None], ...] = ()
+    round_limits: tuple[tuple[str, float | None], ...] = ()
     time_stopped: tuple[str, ...] = ()
     #: Candidate cells kept as sites of their own in the merged model (`Aggregation.unmerged`).
     unmerged: int = 0
@@ -608,10 +609,13 @@ def bounded(settings: SolverSettings, nodes: int, seconds: float, rel_gap: float
                                abs_gap_yuan=settings.abs_gap_yuan if abs_gap_yuan is None else abs_gap_yuan)
 
 
-def _limits(settings: SolverSettings) -> tuple[tuple[str, float], ...]:
+def _limits(settings: SolverSettings) -> tuple[tuple[str, float | None], ...]:
+    """What a search of the screening was given (`ScreeningSummary.aggregate_limits`): its node
+    budget, its time limit (s), its relative gap (a share) and its absolute gap (`abs_gap_yuan`,
+    yuan; None when it has none: `SolverSettings.abs_gap_yuan` 0)."""
     options = dict(settings.options)
     return (("mip_max_nodes", options["mip_max_nodes"]), ("time_limit_s", settings.time_limit_s),
-            ("rel_gap", settings.rel_gap))
+            ("rel_gap", settings.rel_gap), ("abs_gap_yuan", settings.abs_gap_yuan or None))
 
 
 def _summary(candidates: int, agg: Aggregation, screened: int, bounds: tuple[float | None, float | None, float | None],
