@@ -203,9 +203,11 @@ def test_compare_project_groups_each_run_and_shows_the_baseline_alone(small_comp
             runs.get("mutually-exclusive-child")) == (RUNS_GROUP, "Qt::Checked", "1", "0")
     assert [(g.get("name"), g.get("checked"), [n.get("id") for n in g.findall("layer-tree-layer")])
             for g in runs.findall("layer-tree-group")] == [
-        ("small (baseline)", "Qt::Checked", ["sites_small_layer", "redline_zones_small_layer", "redline_small_layer"]),
-        ("b", "Qt::Unchecked", ["diff_b_layer", "sites_b_layer", "redline_zones_b_layer", "redline_b_layer"])]
-    assert [n.get("id") for n in root.findall("layer-tree-group/layer-tree-layer")] == ["clusters_small_layer"]
+        ("small (baseline)", "Qt::Checked", ["sites_small_layer", "clusters_small_layer", "redline_zones_small_layer",
+                                             "redline_small_layer"]),
+        ("b", "Qt::Unchecked", ["diff_b_layer", "sites_b_layer", "clusters_b_layer", "redline_zones_b_layer",
+                                "redline_b_layer"])]
+    assert root.findall("layer-tree-group/layer-tree-layer") == []  # no context outlines in the small scenario
 
 
 COMPARE_PROBE = r'''
@@ -249,8 +251,8 @@ app.exitQgis()
 def test_qgis_shows_the_baseline_and_ticking_a_run_shows_it_in_its_place(
         qgis: None, small_compare_run: MadeRun, tmp_path: Path):  # noqa: F811
     """In QGIS: the baseline's group ticked and drawn, b's present but unticked; ticking b unticks
-    the baseline (one run at a time) and draws b's changes, sites, zones and red line with the
-    baseline's clusters; each run's layer labels its own built sites."""
+    the baseline (one run at a time) and draws b's changes, sites, clusters, zones and red line;
+    each run's layer labels its own built sites."""
     out = copied(small_compare_run.out, tmp_path / "cmp")
     env = {"QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg"), "PATH": "/usr/bin:/bin"}
     (tmp_path / "xdg").mkdir(mode=0o700)
@@ -261,16 +263,16 @@ def test_qgis_shows_the_baseline_and_ticking_a_run_shows_it_in_its_place(
     assert result["read"] is True
     assert result["tree"] == [
         [RUNS_GROUP, True, True, True, [
-            ["small (baseline)", True, True, False, [["small: sites", True, True],
+            ["small (baseline)", True, True, False, [["small: sites", True, True], ["small: clusters", True, True],
                                                      ["small: red-line zones (buffer 1 km)", True, True],
                                                      ["small: red line", True, True]]],
             ["b", False, False, False, [["b: changes against small", False, True], ["b: sites", False, True],
+                                        ["b: clusters", False, True],
                                         ["b: red-line zones (buffer 1 km)", False, True],
-                                        ["b: red line", False, True]]]]],
-        ["small: clusters", True, True]]
+                                        ["b: red line", False, True]]]]]]
     assert result["ticked"] == [["small (baseline)", False], ["b", True]]
-    assert result["shown"] == ["b: changes against small", "b: sites", "b: red-line zones (buffer 1 km)",
-                               "b: red line", "small: clusters"]
+    assert result["shown"] == ["b: changes against small", "b: sites", "b: clusters",
+                               "b: red-line zones (buffer 1 km)", "b: red line"]
     names = {"w_mine": "West mine park", "e_city": "East city", "e_far": "East far"}
     assert result["labels"] == {"small: sites": names, "b: sites": names}
 
@@ -285,4 +287,4 @@ def test_a_failed_baseline_shows_the_first_run_with_a_plan(small_compare_run: Ma
     (runs,) = parse(text).findall("layer-tree-group/layer-tree-group")
     assert [(g.get("name"), g.get("checked"), [n.get("id") for n in g.findall("layer-tree-layer")])
             for g in runs.findall("layer-tree-group")] == [
-        ("b", "Qt::Checked", ["sites_b_layer", "redline_zones_b_layer", "redline_b_layer"])]
+        ("b", "Qt::Checked", ["sites_b_layer", "clusters_b_layer", "redline_zones_b_layer", "redline_b_layer"])]

@@ -1,6 +1,6 @@
 """compare.qgs prints each run on a sheet of its own (siting/deliver/qgisproject.py
-`compare_project_text`): a map theme per run (its group ticked, its layers and the baseline's
-clusters shown, every other run's hidden) and a print layout per run, named as its
+`compare_project_text`): a map theme per run (its group ticked, its layers shown, its own
+clusters among them, every other run's hidden) and a print layout per run, named as its
 group, whose map follows that theme whatever the layer panel shows, whose title names the run
 ("(baseline)", or "against the baseline <label>") with its plan's solver outcome and gap, and
 whose legend keys only that run's layers and those under the groups.
@@ -23,14 +23,15 @@ from siting.deliver.styles import WITHIN, RunDifference, diff_style
 from tests.conftest import MadeRun, copied
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
-#: Each run's own layers (top to bottom), then those under the groups, shown by every theme.
-OWN = {"small (baseline)": ["sites_small_layer", "redline_zones_small_layer", "redline_small_layer"],
-       "b": ["diff_b_layer", "sites_b_layer", "redline_zones_b_layer", "redline_b_layer"]}
-UNDER = ["clusters_small_layer"]
-#: Each run's layers as its map draws them, top to bottom: plan.qgs's order, the clusters over the red line.
-DRAWN = {"small (baseline)": ["sites_small_layer", "clusters_small_layer", "redline_zones_small_layer",
-                              "redline_small_layer"],
-         "b": ["diff_b_layer", "sites_b_layer", "clusters_small_layer", "redline_zones_b_layer", "redline_b_layer"]}
+#: Each run's own layers (top to bottom), then those under the groups (none: the small scenario
+#: has no context outlines), shown by every theme.
+OWN = {"small (baseline)": ["sites_small_layer", "clusters_small_layer", "redline_zones_small_layer",
+                            "redline_small_layer"],
+       "b": ["diff_b_layer", "sites_b_layer", "clusters_b_layer", "redline_zones_b_layer", "redline_b_layer"]}
+UNDER: list[str] = []
+#: Each run's layers as its map draws them, top to bottom: its group's order, plan.qgs's, the
+#: clusters over the red line.
+DRAWN = OWN
 
 
 def parse(text: str) -> ET.Element:
@@ -64,7 +65,7 @@ def test_run_heading_names_the_run_and_its_part_in_the_comparison():
 def test_each_run_is_a_map_theme_of_its_layers(small_compare_run: MadeRun):
     root = parse((small_compare_run.out / "compare.qgs").read_text(encoding="utf-8"))
     every = [n.findtext("id") for n in root.findall("projectlayers/maplayer")]
-    assert every == ["diff_b_layer", "sites_small_layer", "sites_b_layer", "clusters_small_layer",
+    assert every == ["diff_b_layer", "sites_small_layer", "sites_b_layer", "clusters_small_layer", "clusters_b_layer",
                      "redline_zones_small_layer", "redline_zones_b_layer", "redline_small_layer", "redline_b_layer"]
     themes = {p.get("name"): p for p in root.findall("visibility-presets/visibility-preset")}
     assert list(themes) == ["small (baseline)", "b"]

@@ -5,7 +5,8 @@
    (siting/deliver/styles.py `exclusion_reach`);
 2. compare.qgs shows each run's own red line in its group, so that a run's sheet keys that run's
    distances and no other's, and draws every layer in plan.qgs's order, the clusters over the red
-   line (siting/deliver/qgisproject.py `compare_project_text`);
+   line (siting/deliver/qgisproject.py `compare_project_text`; each run's own clusters:
+   tests/test_compare_own_clusters.py);
 3. the web map's popups give yearly tonnages in t/yr, as map.png and report.md do.
 
 Two runs of the small scenario (tests/data/small: one red-line polygon, the lake "Test lake", a
@@ -119,11 +120,10 @@ def setback_runs(small_run: MadeRun, tmp_path_factory: pytest.TempPathFactory) -
     return base / "runs"
 
 
-#: Each run's layers on its sheet (its own, then the baseline's clusters), and the drawing order.
-SHEETS = {"a (baseline)": ["sites_a_layer", "redline_zones_a_layer", "redline_a_layer", "clusters_a_layer"],
-          "b": ["diff_b_layer", "sites_b_layer", "redline_zones_b_layer", "redline_b_layer", "clusters_a_layer"]}
-DRAWN = {"a (baseline)": ["sites_a_layer", "clusters_a_layer", "redline_zones_a_layer", "redline_a_layer"],
-         "b": ["diff_b_layer", "sites_b_layer", "clusters_a_layer", "redline_zones_b_layer", "redline_b_layer"]}
+#: Each run's layers on its sheet (its own, its clusters among them), in the drawing order.
+SHEETS = {"a (baseline)": ["sites_a_layer", "clusters_a_layer", "redline_zones_a_layer", "redline_a_layer"],
+          "b": ["diff_b_layer", "sites_b_layer", "clusters_b_layer", "redline_zones_b_layer", "redline_b_layer"]}
+DRAWN = SHEETS
 
 
 def test_a_single_run_s_red_line_legend_holds_for_every_product(setback_runs: Path):
@@ -138,13 +138,14 @@ def test_each_run_s_group_holds_its_own_red_line_with_its_own_distances(setback_
     root = parse((setback_runs / "compare.qgs").read_text(encoding="utf-8"))
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         ("a: sites", "./a/plan.gpkg|layername=sites"),
+        ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
         ("a: red line", "./a/plan.gpkg|layername=redline"),
         ("b: changes against a", "./diff.geojson|subset=\"scenario\" = 'b'"),
         ("b: sites", "./b/plan.gpkg|layername=sites"),
+        ("b: clusters", "./b/plan.gpkg|layername=clusters"),
         ("b: red-line zones (buffer 1 km, setbacks up to 3 km)", "./b/plan.gpkg|layername=redline_zones"),
-        ("b: red line", "./b/plan.gpkg|layername=redline"),
-        ("a: clusters", "./a/plan.gpkg|layername=clusters")]
+        ("b: red line", "./b/plan.gpkg|layername=redline")]
     layers = {n.findtext("id"): n for n in root.findall("projectlayers/maplayer")}
     assert (categories(layers["redline_a_layer"]), categories(layers["redline_b_layer"])) == (
         [("lake", A_LAKE)], [("lake", B_LAKE)])
@@ -158,11 +159,9 @@ def test_each_run_s_group_holds_its_own_red_line_with_its_own_distances(setback_
         (legend,) = [i for i in layouts[name].findall("LayoutItem") if i.get("id") == "legend"]
         assert [n.get("id") for n in legend.iter("layer-tree-layer")] == own
         assert sorted(themes[name]) == sorted(own)
-    # Drawn as plan.qgs draws: the changes and sites over the clusters, over the zones and red line.
-    assert root.find("layer-tree-group/custom-order").get("enabled") == "1"
-    assert [n.text for n in root.findall("layer-tree-group/custom-order/item")] == [
-        "diff_b_layer", "sites_a_layer", "sites_b_layer", "clusters_a_layer", "redline_zones_a_layer",
-        "redline_zones_b_layer", "redline_a_layer", "redline_b_layer"]
+    # Drawn as the panel lists them, which is plan.qgs's order: the changes and sites over the
+    # clusters, over the zones and red line; no custom rendering order.
+    assert root.find("layer-tree-group/custom-order") is None
 
 
 PROBE = r'''
@@ -205,7 +204,8 @@ def test_qgis_prints_each_run_s_red_line_on_its_own_sheet_under_the_clusters(
         assert result["layouts"][name]["drawn"] == drawn
     lines = result["layouts"]["b"]["legend"]
     red = lines.index([0, "b: red line"])
-    assert lines[red + 1:red + 3] == [[1, B_LAKE], [0, "a: clusters"]]
+    assert lines[red + 1:] == [[1, B_LAKE]]
+    assert [0, "b: clusters"] in lines[:red] and [0, "a: clusters"] not in lines
     assert [text for _depth, text in lines if "red line" in text] == ["b: red line"]
     assert A_LAKE not in [text for _depth, text in lines]
     baseline = result["layouts"]["a (baseline)"]["legend"]

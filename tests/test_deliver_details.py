@@ -80,7 +80,7 @@ def test_the_red_line_layer_carries_the_input_s_columns_after_its_own(folder: Pa
     assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--quiet"]) == 0
     written = json.loads((out / "redline.geojson").read_text())
     (feature,) = written["features"]
-    own = ["id", "name", "category", "used", "buffer_m", "max_distance_m", "area_km2"]
+    own = ["id", "name", "category", "used", "buffer_m", "min_distance_m", "max_distance_m", "area_km2"]
     assert list(feature["properties"]) == [*own, "name_zh", "source", "input_area_km2"]
     assert {k: feature["properties"][k] for k in ("id", "name_zh", "source", "input_area_km2")} == {
         "id": "lake", "name_zh": "测试湖", "source": "survey 2023", "input_area_km2": "about 3"}
@@ -103,7 +103,7 @@ def test_carried_red_line_columns_keep_the_kind_of_their_values(prepared: Prepar
     carried = pd.DataFrame({"area_km2_sourced": [2.9], "is_proxy": [False], "empty": [None], "fid": ["x"]},
                            index=pd.Index(["lake"], name="id"), dtype=object)
     layer = redline_layer(prepared.spatial, prepared.inputs.PRODUCTS, redline_settings(prepared.loaded), carried)
-    assert layer.fields[7:] == (("area_km2_sourced", "real"), ("is_proxy", "boolean"), ("empty", "string"),
+    assert layer.fields[8:] == (("area_km2_sourced", "real"), ("is_proxy", "boolean"), ("empty", "string"),
                                 ("input_fid", "string"))
     assert layer.frame[["area_km2_sourced", "is_proxy", "empty", "input_fid"]].to_dict("records") == [
         {"area_km2_sourced": 2.9, "is_proxy": False, "empty": None, "input_fid": "x"}]
@@ -170,9 +170,37 @@ def test_the_red_line_layer_carries_the_input_s_numbers_and_yes_no_columns(folde
     assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--quiet"]) == 0
     (feature,) = json.loads((out / "redline.geojson").read_text())["features"]
     props = feature["properties"]
-    assert list(props)[7:] == ["area_km2_sourced", "is_proxy", "input_area_km2"]
+    assert list(props)[8:] == ["area_km2_sourced", "is_proxy", "input_area_km2"]
     assert (props["area_km2_sourced"], props["is_proxy"], props["input_area_km2"]) == (2.9, True, 3.0)
     assert props["area_km2"] != 3.0  # the tool's own, measured on the ellipsoid
     frame = pyogrio.read_dataframe(out / "plan.gpkg", layer="redline")
     assert (str(frame["area_km2_sourced"].dtype), str(frame["is_proxy"].dtype)) == ("float64", "bool")
     assert frame[["area_km2_sourced", "is_proxy", "input_area_km2"]].values.tolist() == [[2.9, True, 3.0]]
+
+
+def test_the_red_line_layer_gives_the_distance_every_product_keeps(folder: Path):
+    """A 1,000 m buffer, and lake setbacks of 2,000 m for FePO4 and LFP and 3,000 m for cells:
+    every product keeps 2,000 m from the lake, cells 3,000 m. The red-line layer says so
+    (`min_distance_m` 2,000, `max_distance_m` 3,000), and so do its legend and the web map's
+    popup, rather than the buffer every setback reaches past (siting/deliver/styles.py
+    `exclusion_reach`)."""
+    import xml.etree.ElementTree as ET
+
+    from siting.deliver.layers import redline_layer
+    from siting.deliver.styles import redline_style
+    from siting.deliver.webmap import redline_features
+    from tests.conftest import edit
+
+    edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}",
+         "redline: {buffer_m: 1000, setbacks_m: {fepo4: {lake: 2000}, lfp: {lake: 2000}, cells: {lake: 3000}}}")
+    prepared = prepare(folder / "scenario.yaml", {})
+    assert prepared.inputs.PRODUCTS == ("fepo4", "lfp", "cells")
+    layer = redline_layer(prepared.spatial, prepared.inputs.PRODUCTS, redline_settings(prepared.loaded))
+    assert layer.frame[["category", "buffer_m", "min_distance_m", "max_distance_m"]].values.tolist() == [
+        ["lake", 1000.0, 2000.0, 3000.0]]
+    root = ET.fromstring(redline_style(layer).split("\n", 1)[1])
+    assert [c.get("label") for c in root.findall("renderer-v2/categories/category")] == [
+        "lake (excluded within 2,000 m, up to 3,000 m for some products)"]
+    (feature,) = redline_features(layer)
+    assert "<tr><th>sites excluded</th><td>within 2,000 m, up to 3,000 m for some products</td></tr>" in (
+        feature["properties"]["popup"])

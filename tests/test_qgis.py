@@ -416,7 +416,7 @@ def test_qgis_labels_the_gateway_apart_from_its_hub(seen: dict[str, tuple[Path, 
 def test_qgis_opens_the_comparison_project(qgis: None, small_compare_run: MadeRun, tmp_path: Path):
     """compare.qgs of the small scenario against a variant asking 20 GWh of cells (a copy of
     conftest's `small_compare_run`): the changes (one feature per site for the one compared run),
-    both runs' sites, zones and red line, the baseline's clusters, all valid; b's layout exports to PDF
+    both runs' sites, clusters, zones and red line, all valid; b's layout exports to PDF
     (each run's layout: tests/test_compare_layouts.py)."""
     out = copied(small_compare_run.out, tmp_path / "cmp")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
@@ -428,10 +428,11 @@ def test_qgis_opens_the_comparison_project(qgis: None, small_compare_run: MadeRu
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["project_read"] is True
     sites = len(json.loads((out / "small" / "sites.geojson").read_text())["features"])
-    assert result["layers"] == [["small: sites", True, sites], ["small: red-line zones (buffer 1 km)", True, 1],
+    assert result["layers"] == [["small: sites", True, sites], ["small: clusters", True, 2],
+                                ["small: red-line zones (buffer 1 km)", True, 1],
                                 ["small: red line", True, 1], ["b: changes against small", True, sites],
-                                ["b: sites", True, sites], ["b: red-line zones (buffer 1 km)", True, 1],
-                                ["b: red line", True, 1], ["small: clusters", True, 2]]
+                                ["b: sites", True, sites], ["b: clusters", True, 2],
+                                ["b: red-line zones (buffer 1 km)", True, 1], ["b: red line", True, 1]]
     assert_layout_exported(result["layout"], pdf)
 
 

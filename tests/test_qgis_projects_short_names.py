@@ -159,17 +159,18 @@ def test_compare_project_says_a_run_within_tolerance_shows_no_effect(two_runs: P
 
 
 def test_compare_project_loads_each_run_s_red_line_zones_where_they_differ(two_runs: Path, tmp_path: Path):
-    """Each run's group holds its own zones and red line; each run's print layout keys its own."""
+    """Each run's group holds its own clusters, zones and red line; each run's print layout keys its own."""
     root = compare_root(two_runs, "proven", -0.67, -0.27)
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         ("a: sites", "./a/plan.gpkg|layername=sites"),
+        ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
         ("a: red line", "./a/plan.gpkg|layername=redline"),
         ("b: changes against a", "./diff.geojson|subset=\"scenario\" = 'b'"),
         ("b: sites", "./b/plan.gpkg|layername=sites"),
+        ("b: clusters", "./b/plan.gpkg|layername=clusters"),
         ("b: red-line zones (buffer 3 km)", "./b/plan.gpkg|layername=redline_zones"),
-        ("b: red line", "./b/plan.gpkg|layername=redline"),
-        ("a: clusters", "./a/plan.gpkg|layername=clusters")]
+        ("b: red line", "./b/plan.gpkg|layername=redline")]
     zones = next(n for n in root.findall("projectlayers/maplayer") if n.findtext("id") == "redline_zones_b_layer")
     assert zones.findtext("abstract") == ("b's red-line exclusion zones as buffered (its redline_zones.geojson): "
                                           "buffer: lake 3000 m around every red-line polygon.")

@@ -875,14 +875,16 @@ def considered_categories(spatial: SpatialResult, rule: RedlineSettings) -> list
 
 
 #: The red-line layer's own fields, in order; the red-line input's other columns follow them.
-REDLINE_FIELDS = ("id", "name", "category", "used", "buffer_m", "max_distance_m", "area_km2")
+REDLINE_FIELDS = ("id", "name", "category", "used", "buffer_m", "min_distance_m", "max_distance_m", "area_km2")
 
 
 def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: RedlineSettings,
                   carried: pd.DataFrame | None = None) -> OutputLayer:
     """The red-line polygons as the model used them (repaired, every one of them), with whether
-    the rule counts their category, the largest exclusion distance around them, and their area on
-    the ellipsoid (`ellipsoidal_area_m2`), as a GIS measures it. `carried`: the red-line input's
+    the rule counts their category, its buffer, the nearest exclusion distance around them (the
+    one every product keeps: each product's setback raised to the buffer, the smallest) and the
+    farthest (some product's), 0 where the rule does not count them, and their area on the
+    ellipsoid (`ellipsoidal_area_m2`), as a GIS measures it. `carried`: the red-line input's
     other columns by zone id (`LayerSet.text_columns["redline"]`), added after these fields
     (`with_carried`: under the names `carried_names` gives them, `input_area_km2` for an
     `area_km2` of the input, each of the kind its values have, text where they are text or
@@ -896,12 +898,14 @@ def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: Redli
         rows.append({
             "id": str(zone_id), "name": name, "category": str(category), "used": counted,
             "buffer_m": float(rule.buffer_m) if counted else 0.0,
+            "min_distance_m": min((rule.distance_m(p, category) for p in products), default=0.0) if counted else 0.0,
             "max_distance_m": max((rule.distance_m(p, category) for p in products), default=0.0) if counted else 0.0,
             "area_km2": clean(round(float(area) / M2_PER_KM2, 3)),
         })
     own = list(REDLINE_FIELDS)
     own_kinds: dict[str, FieldKind] = {"id": "string", "name": "string", "category": "string", "used": "boolean",
-                                       "buffer_m": "real", "max_distance_m": "real", "area_km2": "real"}
+                                       "buffer_m": "real", "min_distance_m": "real", "max_distance_m": "real",
+                                       "area_km2": "real"}
     layer = gpd.GeoDataFrame(rows or {c: [] for c in own}, geometry=list(frame.geometry), crs=frame.crs)
     layer, columns, kinds = with_carried(layer, own, own_kinds, carried, list(frame["id"]))
     return make_layer("redline", LAYER_TITLES["redline"], layer, columns, kinds, "Polygon")

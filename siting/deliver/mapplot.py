@@ -164,9 +164,16 @@ def _extent(frames: Sequence[gpd.GeoDataFrame | gpd.GeoSeries | None]) -> tuple[
     return x0 - pad, y0 - pad, x1 + pad, y1 + pad
 
 
+#: The gap (points) between the scale bar's last number and its unit, "km": the white halos of
+#: the two (HALO, 1.5 points round the letters) just meet.
+SCALE_UNIT_GAP_PT = 3.0
+
+
 def draw_scale_bar(ax: Axes, extent: tuple[float, float, float, float]) -> list[Artist]:
     """Alternating black and white bar of a round length (about a fifth of the width), in km, in
-    the lower left corner of `extent` (data coordinates); returns its boxes and labels."""
+    the lower left corner of `extent` (data coordinates); returns its boxes and labels. The
+    numbers stand centred above the bar's start, middle and end; the unit, "km", level with the
+    bar, SCALE_UNIT_GAP_PT right of the last number's box as drawn, whatever its width."""
     x0, y0, x1, y1 = extent
     length = _nice((x1 - x0) / 5)
     height = (y1 - y0) / 120
@@ -179,8 +186,10 @@ def draw_scale_bar(ax: Axes, extent: tuple[float, float, float, float]) -> list[
     for fraction in (0.0, 0.5, 1.0):
         drawn.append(ax.text(left + fraction * length, bottom + height * 1.6, f"{fraction * length / 1000:g}",
                              ha="center", va="bottom", fontsize=8, zorder=20, path_effects=HALO))
-    drawn.append(ax.text(left + length + (x1 - x0) * 0.01, bottom, "km", ha="left", va="bottom", fontsize=8,
-                         zorder=20, path_effects=HALO))
+    # x: the last number's right edge (a share of its box), y: the bar's foot (data).
+    drawn.append(ax.annotate("km", (1.0, bottom), xycoords=(drawn[-1], "data"), xytext=(SCALE_UNIT_GAP_PT, 0.0),
+                             textcoords="offset points", ha="left", va="bottom", fontsize=8, zorder=20,
+                             path_effects=HALO, annotation_clip=False))
     return drawn
 
 

@@ -23,20 +23,22 @@ is exported.
 `compare.qgs` shows the runs of a comparison one at a time: a group per run in the layer panel,
 the baseline's ticked and the others unticked in a mutually exclusive group, so that ticking a
 run shows it in place of the one shown (their pies stand at the same sites). A run's group holds
-its sites (from its own `plan.gpkg`, in its own style, on one capex scale), its red-line zones
-and red line (each with the run's own distances: runs differ in them, and may in the red line
-itself) and, for a compared run, its changes against the baseline (`diff.geojson` in the style of
-`diff.qml`, an added or resized site's change drawn over its pie as a label: QGIS draws the
-pies, diagrams, over every layer's symbols), those of a run within solver tolerance of the
-baseline named and noted as plans of indistinguishable cost, not effects of the change; the
-baseline's clusters and context outlines are shown under every run. The layers are drawn in
-plan.qgs's order (`COMPARE_ORDER`: the clusters over the red line), whatever the groups. Each
-run is a map theme (Project > Map Themes, `map_theme`) and a print layout of its own, both
-named as its group: the layout's map follows the theme, its title names the run and its part in the
-comparison with its plan's outcome (`run_heading`), and its legend keys only that run's layers,
-so that a sheet of one run cannot be taken for another (`compare_project_text`). A plan.qgs of a
-run of a comparison or sweep draws its pies on the batch's scale (`with_sites_capex_scale`), as
-its sites.qml and plan.gpkg's style of its sites then do (siting/deliver/files.py `redraw_map`).
+its sites (from its own `plan.gpkg`, in its own style, on one capex scale), its clusters (with
+its own sites opened and capacity), its red-line zones and red line (each with the run's own
+distances: runs differ in them, and may in the red line itself) and, for a compared run, its
+changes against the baseline (`diff.geojson` in the style of `diff.qml`, an added or resized
+site's change drawn over its pie as a label: QGIS draws the pies, diagrams, over every layer's
+symbols), those of a run within solver tolerance of the baseline named and noted as plans of
+indistinguishable cost, not effects of the change; the baseline's context outlines are shown
+under every run. A group lists its layers in plan.qgs's order (`COMPARE_ORDER`: the clusters
+over the red line), so that the layer panel's own order draws the run shown as plan.qgs does,
+and dragging a layer in the panel moves it on the map. Each run is a map theme (Project > Map
+Themes, `map_theme`) and a print layout of its own, both named as its group: the layout's map
+follows the theme, its title names the run and its part in the comparison with its plan's
+outcome (`run_heading`), and its legend keys only that run's layers, so that a sheet of one run
+cannot be taken for another (`compare_project_text`). A plan.qgs of a run of a comparison or
+sweep draws its pies on the batch's scale (`with_sites_capex_scale`), as its sites.qml and
+plan.gpkg's style of its sites then do (siting/deliver/files.py `redraw_map`).
 """
 
 from __future__ import annotations
@@ -255,22 +257,17 @@ ELLIPSOID = "EPSG:7030"
 def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: str, extent: Sequence[float],
                      layout_title: str, credits: str, layout_name: str = "Plan", note: str = "",
                      tree: Sequence[str | LayerGroup] | None = None,
-                     layouts: Sequence[ET.Element] | None = None, themes: Sequence[ET.Element] = (),
-                     order: Sequence[str] | None = None) -> str:
+                     layouts: Sequence[ET.Element] | None = None, themes: Sequence[ET.Element] = ()) -> str:
     """A .qgs text opening `layers` (top to bottom) in the working CRS on `extent`, with a print
     layout (`print_layout`, with its `note`), measuring on the WGS 84 ellipsoid (ELLIPSOID). The
     layer panel lists `tree` (layer ids and groups, top to bottom, which is the drawing order:
-    `layer_tree`; every layer of `layers` once), or every layer ticked, ungrouped, in their order
-    where it is None; the print legend keys `layers` in their order. `order`, where given, is the
-    drawing order in place of the panel's (layer ids, top to bottom; QGIS's Layer Order panel,
-    "Control rendering order" ticked). `layouts`, where given, are the print layouts in place of
-    that one (`print_layout`'s, each of its own name), and `themes` the project's map themes
-    (`map_theme`'s)."""
+    `layer_tree`, with no custom rendering order; every layer of `layers` once), or every layer
+    ticked, ungrouped, in their order where it is None; the print legend keys `layers` in their
+    order. `layouts`, where given, are the print layouts in place of that one (`print_layout`'s,
+    each of its own name), and `themes` the project's map themes (`map_theme`'s)."""
     by_id = {layer.layer_id: layer for layer in layers}
-    custom = [element("custom-order", {"enabled": "1"}, *(_text("item", by_id[i].layer_id) for i in order))
-              ] if order is not None else []
     tree = element("layer-tree-group", None, element("customproperties"), *(
-        layer_tree(node, by_id) for node in (tree if tree is not None else list(by_id))), *custom)
+        layer_tree(node, by_id) for node in (tree if tree is not None else list(by_id))))
     canvas = element("mapcanvas", {"annotationsVisible": "1", "name": "theMapCanvas"}, _text("units", "meters"),
                      _extent("extent", extent), _text("rotation", "0"),
                      element("destinationsrs", None, spatial_ref(working_crs)), _text("rendermaptile", "0"))
@@ -959,7 +956,9 @@ def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, 
 BATCH_SCALE_WORDS = ", the largest of every run"
 
 #: compare.qgs's layers by kind (their ids' first part), top to bottom: its drawing order, plan.qgs's
-#: (siting/deliver/layers.py LAYER_ORDER) with a run's changes over its sites' symbols.
+#: (siting/deliver/layers.py LAYER_ORDER) with a run's changes over its sites' symbols. A run's
+#: group lists its layers so and the context outlines stand under the groups, so that the layer
+#: panel's order is this order for the run shown (one at a time).
 COMPARE_ORDER = ("diff", "sites", "clusters", "redline_zones", "redline", "context")
 
 #: The group of compare.qgs's layer panel that holds one group per run, one ticked at a time.
@@ -1037,14 +1036,17 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     - its sites, in its own style (which lists its own statuses, and labels its own sites) but
       with the pies and circles of every run on one capex scale, the largest capex of any run
       (`with_capex_scale`);
+    - its clusters (clusters), from its own plan.gpkg in its own style: the sites its plan opens
+      there, their capex and its capacity (and, where its scenario reads another clusters
+      layer, its own polygons and names);
     - its red-line zones (redline_zones), named with the run and their distances
       (`zones_summary`);
     - its red line (redline), in its own style: each category with the distances of the run's
       own red-line rule, which the runs of a comparison differ in.
-    Under the groups, always shown: the baseline's clusters and context outlines (where it has
-    them). The layers are drawn in plan.qgs's order (`COMPARE_ORDER`, a custom rendering order:
-    the changes and sites over the clusters over the red-line zones and red line over the
-    context), which the groups alone cannot give.
+    Under the groups, always shown: the baseline's context outlines (where it has them). The
+    layer panel's order is the drawing order (no custom rendering order): for the run shown,
+    plan.qgs's (`COMPARE_ORDER`: the changes and sites over the clusters over the red-line zones
+    and red line over the context), since only one run's group is ticked at a time.
 
     Each run is a map theme of the group's name (`map_theme`: its group ticked, its layers and
     those under the groups shown, every other run's hidden) and a print layout of that name
@@ -1100,6 +1102,12 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         own.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
                                 _geometry_type(qgs, "sites"), qml,
                                 abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}."))
+        if (folder / sub / "clusters.qml").is_file():
+            own.append(ProjectLayer(
+                f"clusters_{sub}_layer", f"{label}: clusters", f"./{sub}/plan.gpkg|layername=clusters",
+                _geometry_type(qgs, "clusters"), (folder / sub / "clusters.qml").read_text(encoding="utf-8"),
+                abstract=f"{label}'s clusters (its plan.gpkg), each with the sites {label}'s plan opens there, their "
+                         "capex and the capacity it adds and holds."))
         zones = _properties(_json(folder / sub / "redline_zones.geojson"))
         if zones and (folder / sub / "redline_zones.qml").is_file():
             own.append(ProjectLayer(
@@ -1115,16 +1123,16 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                          "red-line rule excludes sites around it."))
         role = ("baseline" if sub == base_sub else "compared") if compared else ""
         name = f"{label} (baseline)" if role == "baseline" else label
+        own.sort(key=lambda layer: COMPARE_ORDER.index(layer.layer_id.removesuffix(f"_{sub}_layer")))
         shown.append(_Run(label, sub, name, role, tuple(own), run_heading(label, base_label, role, _plan_title(qgs)),
                           note))
     under: list[ProjectLayer] = []
-    for name, title in (("clusters", "clusters"), ("context", "context outlines")):
-        if (folder / base_sub / f"{name}.qml").is_file():
-            under.append(ProjectLayer(f"{name}_{base_sub}_layer", f"{base_label}: {title}",
-                                      f"./{base_sub}/plan.gpkg|layername={name}", _geometry_type(base, name),
-                                      (folder / base_sub / f"{name}.qml").read_text(encoding="utf-8")))
-    # The project's layers in plan.qgs's drawing order (LAYER_ORDER), each kind for every run: the
-    # changes and sites over the clusters, over the red-line zones and red line, over the context.
+    if (folder / base_sub / "context.qml").is_file():
+        under.append(ProjectLayer(f"context_{base_sub}_layer", f"{base_label}: context outlines",
+                                  f"./{base_sub}/plan.gpkg|layername=context", _geometry_type(base, "context"),
+                                  (folder / base_sub / "context.qml").read_text(encoding="utf-8")))
+    # The project's layers by kind (COMPARE_ORDER), each for every run: the order of its layer
+    # list and of the themes', which draw nothing; the layer panel's (`tree`) is the drawing order.
     found = [*(layer for run in shown for layer in run.own), *under]
     layers = [layer for kind in COMPARE_ORDER for run in shown for layer in found
               if layer.layer_id == f"{kind}_{run.sub}_layer"]
@@ -1144,5 +1152,4 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                    f"{run.sub}{changes}). Printed [% format_date(now(), 'yyyy-MM-dd') %].")
         layouts.append(print_layout(run.heading, extent, credits, run.name, drawn, run.note, theme=run.name))
     title = f"Comparison: {names}"
-    return project_document(layers, title, crs, extent, title, "", tree=tree, layouts=layouts, themes=themes,
-                            order=[layer.layer_id for layer in layers])
+    return project_document(layers, title, crs, extent, title, "", tree=tree, layouts=layouts, themes=themes)

@@ -167,17 +167,22 @@ def amount(value: float, unit: str) -> str:
     return f"{amount_text(value)} {unit}"
 
 
-def exclusion_reach(buffer_m: float, max_distance_m: float) -> str:
-    """How far a red-line category excludes sites, true for every product: the buffer every
+def exclusion_reach(buffer_m: float, max_distance_m: float, min_distance_m: float | None = None) -> str:
+    """How far a red-line category excludes sites, true for every product: the distance every
     product keeps (m) and, where some product's setback reaches farther, the farthest
-    (`max_distance_m`, m; the redline layer's `buffer_m` and `max_distance_m`): "within 1,000 m,
-    up to 5,000 m for some products", "within 1,000 m" where no setback reaches past the buffer,
-    "inside" (the polygon itself) for no buffer, "inside, within 5,000 m for some products". No
-    "; ", which a print legend breaks the line at (qgisproject.py LEGEND_BREAK)."""
-    every = f"within {amount(buffer_m, 'm')}" if buffer_m > 0 else "inside"
-    if max_distance_m <= buffer_m:
+    (`max_distance_m`, m). The distance every product keeps is the nearest of the products'
+    (`min_distance_m`, m: each product's setback raised to the buffer, the smallest of them),
+    the buffer (`buffer_m`, m) where that is not given or nearer; the redline layer's `buffer_m`,
+    `min_distance_m` and `max_distance_m`. "within 1,000 m, up to 5,000 m for some products",
+    "within 2,000 m, up to 5,000 m for some products" for a 1,000 m buffer that every product's
+    setback (2,000 m and more) reaches past, "within 1,000 m" where no setback reaches past the
+    buffer, "inside" (the polygon itself) for no distance, "inside, within 5,000 m for some
+    products". No "; ", which a print legend breaks the line at (qgisproject.py LEGEND_BREAK)."""
+    nearest = max(buffer_m, min_distance_m if min_distance_m is not None else buffer_m)
+    every = f"within {amount(nearest, 'm')}" if nearest > 0 else "inside"
+    if max_distance_m <= nearest:
         return every
-    return f"{every}, {'up to' if buffer_m > 0 else 'within'} {amount(max_distance_m, 'm')} for some products"
+    return f"{every}, {'up to' if nearest > 0 else 'within'} {amount(max_distance_m, 'm')} for some products"
 
 
 # --- XML building blocks ---------------------------------------------------------------------
@@ -947,8 +952,9 @@ def redline_zones_style(layer: OutputLayer) -> str:
 
 def redline_style(layer: OutputLayer) -> str:
     """Red-line polygons by category, each labelled with how far it excludes sites for every
-    product and for some (`exclusion_reach`: "lake (excluded within 1,000 m, up to 5,000 m for
-    some products)"); categories the rule leaves out are grey."""
+    product and for some (`exclusion_reach`, from the layer's `buffer_m`, `max_distance_m` and,
+    where it has them, `min_distance_m`: "lake (excluded within 1,000 m, up to 5,000 m for some
+    products)"); categories the rule leaves out are grey."""
     categories = []
     frame = layer.frame
     for i, category in enumerate(sorted(set(frame["category"]))):
@@ -957,7 +963,8 @@ def redline_style(layer: OutputLayer) -> str:
         if used:
             colour = redline_colour(category)
             counted = rows.loc[rows["used"].astype(bool)]
-            reach = exclusion_reach(float(counted["buffer_m"].min()), float(counted["max_distance_m"].max()))
+            nearest = float(counted["min_distance_m"].min()) if "min_distance_m" in counted else None
+            reach = exclusion_reach(float(counted["buffer_m"].min()), float(counted["max_distance_m"].max()), nearest)
             label = f"{category_label(category)} (excluded {reach})"
             sym = symbol("fill", str(i), simple_fill(rgba(colour, REDLINE_FILL_ALPHA), rgba(colour)))
         else:

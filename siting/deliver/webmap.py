@@ -358,7 +358,9 @@ def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
         rows = [("category", category), ("used by the red-line rule", "yes" if used else "no"),
                 ("area", f"{quantity(float(row['area_km2']))} km2")]
         if used:
-            rows.append(("sites excluded", exclusion_reach(float(row["buffer_m"]), float(row["max_distance_m"]))))
+            nearest = row.get("min_distance_m")
+            rows.append(("sites excluded", exclusion_reach(float(row["buffer_m"]), float(row["max_distance_m"]),
+                                                           None if nearest is None else float(nearest))))
         style = {"color": _hex(colour), "weight": 1, "fillColor": _hex(colour), "fillOpacity": 0.6 if used else 0.15,
                  "dashArray": "" if used else "4 3", "pane": "redline"}
         features.append(_feature(geometry, _popup(str(row.get("name") or row["id"]), rows), style))
