@@ -58,10 +58,12 @@ from siting.config.load import (
     Override,
     home_path,
     home_problem,
+    name_too_long,
     no_variant_chosen,
     overrides_named,
     parse_override,
     paths_typed,
+    too_long_words,
 )
 from siting.config.schema import Scenario
 from siting.config.units import per_year
@@ -1231,6 +1233,10 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     if home is not None:  # a folder named "~user", or someone's home folder, would be made
         what, fix = home
         raise InputError([f"{where} | the file's path {what} (got {typed}); {fix}"])
+    too_long = too_long_words(target) if typed else None  # before any other look at the path, which it would fail
+    if too_long is not None:
+        shorter = "name" if name_too_long(target) is not None else "path"
+        raise InputError([f"{where} | the file {too_long} (got {typed}); choose a shorter {shorter}"])
     if typed == "" or target.is_dir():
         raise InputError([f"{where} | must be the path of a file (got {typed or repr('')}); give e.g. "
                           "--out scenario.schema.json"])

@@ -628,9 +628,14 @@ def read_yaml(path: Path, what: str = "file") -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file, returning the data and its node tree (for line numbers in messages).
 
     The file must exist (a missing one is told as `MISSING_FILE[what]` says, a broken symbolic
-    link, named itself, as one: `broken_link_words`), be a file, and be UTF-8 text; a key given
-    twice in one mapping is an error. Each problem is an InputError naming the file (and line)."""
+    link, named itself, as one: `broken_link_words`; a path the system cannot look at, with a name
+    too long, as one: `too_long_words`), be a file, and be UTF-8 text; a key given twice in one
+    mapping is an error. Each problem is an InputError naming the file (and line)."""
     name = shown_path(path)
+    too_long = too_long_words(path)
+    if too_long is not None:
+        kind = "scenario file" if what == "scenario" else "file"
+        raise InputError([f"{name}: the {kind} {too_long}, so there can be no such file; check its path"])
     if broken_link(path) is not None:
         raise InputError([f"{name}: {broken_link_words(path)}; {BROKEN_LINK_FIX[what]}"])
     if not path.exists():
@@ -1365,6 +1370,68 @@ def broken_link(path: Path) -> str | None:
         return None
 
 
+#: The longest name, in bytes, of a file or folder where the file system does not say (`name_max`).
+NAME_MAX = 255
+#: The longest path, in bytes with its closing NUL, that the system takes where it does not say.
+PATH_MAX = 4096
+
+
+def name_max(folder: Path | str) -> int:
+    """The longest name, in bytes, that the file system of `folder` (an existing folder) allows
+    for a file or folder in it (`PC_NAME_MAX`), or NAME_MAX where the system does not say."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or the folder cannot be asked
+        return NAME_MAX
+
+
+def name_too_long(path: Path | str) -> tuple[int, int] | None:
+    """(bytes, limit) of the first part of `path` (a folder on the way, or its own name) longer
+    than the file system that would hold it allows (`name_max`, asked of the nearest existing
+    folder above the part), or None when no part is. Looks at no file by the part itself, so it
+    can be asked before any other look at the path, which such a name makes fail."""
+    try:
+        absolute = Path(os.path.abspath(path))
+    except OSError:  # a relative path, and the current folder is gone: no part is looked at here
+        return None
+    known = Path(absolute.anchor)
+    limit = name_max(known)
+    for part in absolute.parts[1:]:
+        size = len(os.fsencode(part))
+        if size > limit:
+            return size, limit
+        if os.path.isdir(known / part):  # a mount point below may hold another file system
+            known = known / part
+            limit = name_max(known)
+    return None
+
+
+def too_long_words(path: Path | str) -> str | None:
+    """Why the system cannot look at the file or folder `path` names, in words, or None when it
+    can: a part of it longer than its file system allows (`name_too_long`), "has a name of 300
+    bytes, longer than the 255 the file system allows", or the whole path, absolute, longer than
+    the system takes (`PC_PATH_MAX`, with its closing NUL), "has a path of 5000 bytes, longer than
+    the 4095 the system allows". Either makes every look at the path fail (an OSError,
+    ENAMETOOLONG), so this is asked first: for an input file, before the checks that it exists
+    (`read_yaml`, `referenced_file`, `allowed_zone_problems`, the layers' `read_layer`); for an
+    output folder, before the checks of the folder."""
+    try:
+        absolute = os.path.abspath(path)
+    except OSError:  # a relative path, and the current folder is gone: the look at it says so
+        return None
+    try:
+        longest = os.pathconf(Path(absolute).anchor or os.sep, "PC_PATH_MAX") - 1
+    except (OSError, ValueError, AttributeError):
+        longest = PATH_MAX - 1
+    size = len(os.fsencode(absolute))
+    if size > longest:
+        return f"has a path of {size} bytes, longer than the {longest} the system allows"
+    too_long = name_too_long(absolute)
+    if too_long is not None:
+        return f"has a name of {too_long[0]} bytes, longer than the {too_long[1]} the file system allows"
+    return None
+
+
 def broken_link_words(path: Path, got: str = "") -> str:
     """The problem of a broken symbolic link at `path` (`broken_link`), in words, with what was
     given (`got`, when given) where a message says it: "is a broken symbolic link (got
@@ -1385,15 +1452,20 @@ def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, 
                     given: Any = None) -> Path:
     """The existing file that the path `reference` at scenario key `key` (a top-level key, or the
     path of a nested one) names; InputError, naming the key where `origin` wrote it, when it is not
-    a path, is missing (or a broken symbolic link, named itself: `broken_link_words`) or is a
-    folder. The message gives the path as `given` (an override's as typed, `Locator.typed`; by
-    default `reference`) and says where relative paths start there (`paths_start`)."""
+    a path, cannot be looked at (a name too long: `too_long_words`), is missing (or a broken
+    symbolic link, named itself: `broken_link_words`) or is a folder. The message gives the path
+    as `given` (an override's as typed, `Locator.typed`; by default `reference`) and says where
+    relative paths start there (`paths_start`)."""
     loc = (key,) if isinstance(key, str) else key
     where = f"{origin.where(loc)}: {origin.key(loc)}"
     shown = reference if given is None else str(given)
     if not isinstance(reference, str) or not reference.strip():
         raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
     target = located(folder, reference)
+    too_long = too_long_words(target)
+    if too_long is not None:
+        raise InputError([f"{where} | the file it names {too_long}, so there can be no such file (got "
+                          f"{which_is(shown, target)}); give the path of {what} ({paths_start(origin.command_line)})"])
     if broken_link(target) is not None:
         raise InputError([f"{where} | {broken_link_words(target, which_is(shown, target))}; give the path of "
                           f"{what} itself, or point the link to it"])
@@ -1952,9 +2024,10 @@ def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogK
 
 
 def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) -> list[str]:
-    """The allowed-zone layer of `candidates:` must be a file that exists (relative paths start at
-    the scenario file's folder, `folder`, as the scenario holds them); a problem naming the key
-    where it was written, and the path as given there, otherwise."""
+    """The allowed-zone layer of `candidates:` must be a file that exists, at a path the system can
+    look at (`too_long_words`; relative paths start at the scenario file's folder, `folder`, as
+    the scenario holds them); a problem naming the key where it was written, and the path as
+    given there, otherwise."""
     zone = scenario.candidates.allowed_zone if scenario.candidates is not None else None
     if zone is None:
         return []
@@ -1964,6 +2037,11 @@ def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) ->
     target = located(folder, zone.path)
     given = locator.typed(loc)
     shown = str(given) if given is not None else zone.path.as_posix()
+    too_long = too_long_words(target)
+    if too_long is not None:
+        return [f"{where} | the file it names {too_long}, so there can be no such file (got "
+                f"{which_is(shown, target)}); give the path of the allowed-zone layer "
+                f"({paths_start(origin.command_line)})"]
     if broken_link(target) is not None:
         return [f"{where} | {broken_link_words(target, which_is(shown, target))}; give the path of the "
                 "allowed-zone layer itself, or point the link to it"]

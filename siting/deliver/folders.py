@@ -67,8 +67,11 @@ from siting.config.load import (
     home_named,
     home_problem,
     located,
+    name_max,
+    name_too_long,
     read_yaml,
     shown_path,
+    too_long_words,
 )
 from siting.deliver.geojson import json_text
 
@@ -464,29 +467,6 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _name_max(folder: Path) -> int:
-    try:
-        return os.pathconf(folder, "PC_NAME_MAX")
-    except (OSError, ValueError):
-        return 255
-
-
-def _name_too_long(path: Path) -> tuple[int, int] | None:
-    """(bytes, limit) of the first part of `path` longer than its file system allows (checked
-    before any other look at the path, which such a name would make fail)."""
-    absolute = Path(os.path.abspath(path))
-    known = Path(absolute.anchor)
-    limit = _name_max(known)
-    for part in absolute.parts[1:]:
-        size = len(os.fsencode(part))
-        if size > limit:
-            return size, limit
-        if (known / part).is_dir():
-            known = known / part
-            limit = _name_max(known)
-    return None
-
-
 def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str, str] | None:
     """What is wrong with writing a run's outputs to `destination`, as (what is wrong, how to
     fix), or None when the folder may be written. A folder from a home folder (`~user/x`, as
@@ -498,10 +478,9 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
     home = home_problem(home_named(destination))
     if home is not None:
         return home
-    too_long = _name_too_long(destination)
+    too_long = too_long_words(destination)  # before any other look at the path, which it would make fail
     if too_long is not None:
-        size, limit = too_long
-        return f"has a name of {size} bytes, longer than the {limit} the file system allows", "choose a shorter name"
+        return too_long, "choose a shorter name" if name_too_long(destination) is not None else "choose a shorter path"
     if broken_link(destination) is not None:
         return broken_link_words(destination), "give the path of a folder, or point the link to one"
     target = destination.resolve()
@@ -630,7 +609,7 @@ def keep_beside(staging: Path, destination: Path) -> Path:
     the name is claimed by making an empty folder, which the rename then takes the place of.
     Returns the folder. Raises OSError when none could be made (FileExistsError after KEPT_TRIES
     names taken)."""
-    limit = _name_max(destination.parent)
+    limit = name_max(destination.parent)
     for number in range(1, KEPT_TRIES + 1):
         kept = destination.parent / kept_name(destination.name, number, limit)
         if ANY_TEMPORARY.fullmatch(kept.name):

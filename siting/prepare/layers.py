@@ -69,6 +69,7 @@ from siting.config.load import (
     not_utf8_problem,
     paths_start,
     shown_path,
+    too_long_words,
 )
 from siting.config.schema import (
     MAX_QUANTITY,
@@ -149,15 +150,18 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
                named_in: str | None = None) -> gpd.GeoDataFrame:
     """Read one spatial layer of a file: the only one, or the one named by `layer`.
 
-    Raises InputError for a missing or unreadable file, a file of several layers without
-    `layer` (listing them), an unknown `layer`, a table without geometry (a CSV), and features
-    whose geometry cannot be built (an unclosed ring, a non-finite coordinate), each named by
-    its `id_field` value (a broken symbolic link, named itself, as one). `named_in` says where
-    the path was written, for the message of a missing file (`path_named_in`; by default, the
-    scenario)."""
+    Raises InputError for a missing or unreadable file (a path the system cannot look at, with a
+    name too long, as one: `too_long_words`; a broken symbolic link, named itself, as one), a
+    file of several layers without `layer` (listing them), an unknown `layer`, a table without
+    geometry (a CSV), and features whose geometry cannot be built (an unclosed ring, a
+    non-finite coordinate), each named by its `id_field` value. `named_in` says where the path
+    was written, for the message of a missing file (`path_named_in`; by default, the scenario)."""
     at = shown_path(path)
+    where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
+    too_long = too_long_words(path)
+    if too_long is not None:
+        raise InputError([f"{at}: the {role} layer's file {too_long}, so there can be no such file; check {where}"])
     if not path.exists():
-        where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
         if broken_link(path) is not None:  # named by the link, as written (`located` keeps it)
             raise InputError([f"{at}: the {role} layer's path {broken_link_words(path)}; point the link to the "
                               f"layer's file, or check {where}"])
