@@ -182,21 +182,26 @@ def _is_path(value: Any) -> bool:
 
 def checked_path(value: Any, name: str = "path") -> Path:
     """`value` (a str or path-like) as a Path, a leading `~` or `~user` expanded as a shell would
-    (`home_expanded`); InputError naming `name` otherwise, or when empty."""
+    (`home_expanded`); InputError naming `name` otherwise, when empty, or holding a NUL character."""
     if not _is_path(value) or str(value) == "":
         raise InputError([f"{name} | must be the path of a scenario file (got {_shown(value)}); give e.g. "
                           "'scenarios/yunnan_2024.yaml'"])
+    if "\0" in str(value):
+        raise InputError([f"{name} | must not hold a NUL character (\\0): no file name can (got {_shown(value)})"])
     return home_path(value)
 
 
 def checked_out(value: Any) -> Path | None:
     """An output folder argument as a Path (a leading `~` or `~user` expanded as a shell would), or
-    None; InputError for anything else or an empty text (which would name the current folder)."""
+    None; InputError for anything else, an empty text (which would name the current folder) or a
+    text holding a NUL character."""
     if value is None:
         return None
     if not _is_path(value) or str(value).strip() == "":
         raise InputError([f"out | must name a folder, or be None (got {_shown(value)}); give e.g. "
                           "out='outputs/run1'"])
+    if "\0" in str(value):
+        raise InputError([f"out | must not hold a NUL character (\\0): no folder name can (got {_shown(value)})"])
     return home_path(value)
 
 

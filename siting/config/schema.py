@@ -59,9 +59,12 @@ def projected_crs_in_metres(value: str) -> pyproj.CRS:
 
 def not_blank_path(value: Any) -> Any:
     """Refuse an empty path ("" or spaces only): read as a path it is `.`, the folder of the file
-    that names it, which nobody means (an output folder there would be the scenario's own)."""
+    that names it, which nobody means (an output folder there would be the scenario's own); and a
+    path holding a NUL character, which no file name can hold."""
     if isinstance(value, str) and not value.strip():
         raise PydanticCustomError("path_empty", "must not be empty")
+    if isinstance(value, str) and "\0" in value:  # no file name holds one; every look at the path would fail
+        raise PydanticCustomError("path_nul", "must not hold a NUL character (\\0): no file name can")
     return value
 
 
