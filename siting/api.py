@@ -64,6 +64,7 @@ from siting.config.load import (
     parse_override,
     paths_typed,
     too_long_words,
+    unsearchable_words,
 )
 from siting.config.schema import Scenario
 from siting.config.units import per_year
@@ -1242,6 +1243,10 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     if too_long is not None:
         shorter = "name" if name_too_long(target) is not None else "path"
         raise InputError([f"{where} | the file {too_long} (got {typed}); choose a shorter {shorter}"])
+    unsearchable = unsearchable_words(target) if typed else None
+    if unsearchable is not None:
+        raise InputError([f"{where} | the file {unsearchable} (got {typed}); check that folder's permissions, or "
+                          "choose a folder you can write to"])
     if typed == "" or target.is_dir():
         raise InputError([f"{where} | must be the path of a file (got {typed or repr('')}); give e.g. "
                           "--out scenario.schema.json"])

@@ -629,13 +629,17 @@ def read_yaml(path: Path, what: str = "file") -> tuple[Any, yaml.Node | None]:
 
     The file must exist (a missing one is told as `MISSING_FILE[what]` says, a broken symbolic
     link, named itself, as one: `broken_link_words`; a path the system cannot look at, with a name
-    too long, as one: `too_long_words`), be a file, and be UTF-8 text; a key given twice in one
-    mapping is an error. Each problem is an InputError naming the file (and line)."""
+    too long, as one: `too_long_words`, or behind a folder that does not let the user in:
+    `unsearchable_words`), be a file, and be UTF-8 text; a key given twice in one mapping is an
+    error. Each problem is an InputError naming the file (and line)."""
     name = shown_path(path)
+    kind = "scenario file" if what == "scenario" else "file"
     too_long = too_long_words(path)
     if too_long is not None:
-        kind = "scenario file" if what == "scenario" else "file"
         raise InputError([f"{name}: the {kind} {too_long}, so there can be no such file; check its path"])
+    unsearchable = unsearchable_words(path)
+    if unsearchable is not None:
+        raise InputError([f"{name}: the {kind} {unsearchable}; {UNSEARCHABLE_FIX}"])
     if broken_link(path) is not None:
         raise InputError([f"{name}: {broken_link_words(path)}; {BROKEN_LINK_FIX[what]}"])
     if not path.exists():
@@ -1432,6 +1436,46 @@ def too_long_words(path: Path | str) -> str | None:
     return None
 
 
+#: How to reach an input behind a folder that does not let the user in (`unsearchable_words`).
+UNSEARCHABLE_FIX = "check that folder's permissions, or copy the file to a folder you can read"
+
+
+def unsearchable_words(path: Path | str) -> str | None:
+    """Why the system does not let the user look at the file or folder `path` names, in words, or
+    None when it does (or fails for another reason, which the checks after it tell): a folder on
+    its way that does not let the user in (no search permission, x, for them), "cannot be looked
+    at (Permission denied): the folder /home/ann/data on its path does not let you in". The
+    folder is the one above the first part of the path (absolute, as given) that cannot be looked
+    at; where each part can and a symbolic link leads beyond, "a folder on the path it leads to".
+    Such a folder makes every look at the path fail (a PermissionError, EACCES), which the checks
+    that a file exists (`Path.exists`, `is_file`, `is_dir`) raise rather than answer, so this is
+    asked before them, after `too_long_words`: `read_yaml`, `referenced_file`,
+    `allowed_zone_problems`, the layers' `read_layer`."""
+    try:
+        os.stat(path)
+    except PermissionError as exc:
+        reason = exc.strerror or "Permission denied"
+    except (OSError, ValueError):  # missing, say: told by the checks after this one
+        return None
+    else:
+        return None
+    try:
+        absolute = Path(os.path.abspath(path))
+    except OSError:  # a relative path, and the current folder is gone
+        absolute = None
+    if absolute is not None:
+        above = Path(absolute.anchor)
+        for part in absolute.parts[1:]:
+            try:
+                os.lstat(above / part)
+            except PermissionError:
+                return f"cannot be looked at ({reason}): the folder {shown_path(above)} on its path does not let you in"
+            except OSError:
+                break
+            above = above / part
+    return f"cannot be looked at ({reason}): a folder on the path it leads to does not let you in"
+
+
 def broken_link_words(path: Path, got: str = "") -> str:
     """The problem of a broken symbolic link at `path` (`broken_link`), in words, with what was
     given (`got`, when given) where a message says it: "is a broken symbolic link (got
@@ -1452,10 +1496,11 @@ def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, 
                     given: Any = None) -> Path:
     """The existing file that the path `reference` at scenario key `key` (a top-level key, or the
     path of a nested one) names; InputError, naming the key where `origin` wrote it, when it is not
-    a path, cannot be looked at (a name too long: `too_long_words`), is missing (or a broken
-    symbolic link, named itself: `broken_link_words`) or is a folder. The message gives the path
-    as `given` (an override's as typed, `Locator.typed`; by default `reference`) and says where
-    relative paths start there (`paths_start`)."""
+    a path, cannot be looked at (a name too long: `too_long_words`; a folder on its way that does
+    not let the user in: `unsearchable_words`), is missing (or a broken symbolic link, named
+    itself: `broken_link_words`) or is a folder. The message gives the path as `given` (an
+    override's as typed, `Locator.typed`; by default `reference`) and says where relative paths
+    start there (`paths_start`)."""
     loc = (key,) if isinstance(key, str) else key
     where = f"{origin.where(loc)}: {origin.key(loc)}"
     shown = reference if given is None else str(given)
@@ -1466,6 +1511,10 @@ def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, 
     if too_long is not None:
         raise InputError([f"{where} | the file it names {too_long}, so there can be no such file (got "
                           f"{which_is(shown, target)}); give the path of {what} ({paths_start(origin.command_line)})"])
+    unsearchable = unsearchable_words(target)
+    if unsearchable is not None:
+        raise InputError([f"{where} | the file it names {unsearchable} (got {which_is(shown, target)}); "
+                          f"{UNSEARCHABLE_FIX}"])
     if broken_link(target) is not None:
         raise InputError([f"{where} | {broken_link_words(target, which_is(shown, target))}; give the path of "
                           f"{what} itself, or point the link to it"])
@@ -2025,9 +2074,9 @@ def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogK
 
 def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) -> list[str]:
     """The allowed-zone layer of `candidates:` must be a file that exists, at a path the system can
-    look at (`too_long_words`; relative paths start at the scenario file's folder, `folder`, as
-    the scenario holds them); a problem naming the key where it was written, and the path as
-    given there, otherwise."""
+    look at (`too_long_words`, `unsearchable_words`; relative paths start at the scenario file's
+    folder, `folder`, as the scenario holds them); a problem naming the key where it was written,
+    and the path as given there, otherwise."""
     zone = scenario.candidates.allowed_zone if scenario.candidates is not None else None
     if zone is None:
         return []
@@ -2042,6 +2091,9 @@ def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) ->
         return [f"{where} | the file it names {too_long}, so there can be no such file (got "
                 f"{which_is(shown, target)}); give the path of the allowed-zone layer "
                 f"({paths_start(origin.command_line)})"]
+    unsearchable = unsearchable_words(target)
+    if unsearchable is not None:
+        return [f"{where} | the file it names {unsearchable} (got {which_is(shown, target)}); {UNSEARCHABLE_FIX}"]
     if broken_link(target) is not None:
         return [f"{where} | {broken_link_words(target, which_is(shown, target))}; give the path of the "
                 "allowed-zone layer itself, or point the link to it"]

@@ -72,6 +72,7 @@ from siting.config.load import (
     read_yaml,
     shown_path,
     too_long_words,
+    unsearchable_words,
 )
 from siting.deliver.geojson import json_text
 
@@ -467,6 +468,19 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def _unreachable(destination: Path) -> tuple[str, str] | None:
+    """Why the system cannot look at `destination`, as (what is wrong, how to fix), or None when
+    it can: a name too long (`too_long_words`), or a folder on its way that does not let the user
+    in (`unsearchable_words`)."""
+    too_long = too_long_words(destination)
+    if too_long is not None:
+        return too_long, "choose a shorter name" if name_too_long(destination) is not None else "choose a shorter path"
+    unsearchable = unsearchable_words(destination)
+    if unsearchable is not None:
+        return unsearchable, "check that folder's permissions, or choose a folder you can write to"
+    return None
+
+
 def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str, str] | None:
     """What is wrong with writing a run's outputs to `destination`, as (what is wrong, how to
     fix), or None when the folder may be written. A folder from a home folder (`~user/x`, as
@@ -478,9 +492,9 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
     home = home_problem(home_named(destination))
     if home is not None:
         return home
-    too_long = too_long_words(destination)  # before any other look at the path, which it would make fail
-    if too_long is not None:
-        return too_long, "choose a shorter name" if name_too_long(destination) is not None else "choose a shorter path"
+    unreachable = _unreachable(destination)  # before any other look at the path, which it would make fail
+    if unreachable is not None:
+        return unreachable
     if broken_link(destination) is not None:
         return broken_link_words(destination), "give the path of a folder, or point the link to one"
     target = destination.resolve()

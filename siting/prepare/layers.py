@@ -63,6 +63,7 @@ from pyproj.transformer import TransformerGroup
 
 from siting.config.errors import InputError, Notice
 from siting.config.load import (
+    UNSEARCHABLE_FIX,
     LoadedScenario,
     broken_link,
     broken_link_words,
@@ -70,6 +71,7 @@ from siting.config.load import (
     paths_start,
     shown_path,
     too_long_words,
+    unsearchable_words,
 )
 from siting.config.schema import (
     MAX_QUANTITY,
@@ -146,28 +148,52 @@ def _unreadable(path: Path, role: str, exc: Exception, named_in: str | None) -> 
     return f"{at}: cannot read the {role} layer ({reason}); is it a GeoJSON, GeoPackage or shapefile?{where}"
 
 
+def _file_problem(path: Path, role: str, where: str) -> str | None:
+    """What keeps the layer file `path` of `role` from being read, before GDAL is asked to (its
+    path written where `where` says, `read_layer`): a path the system cannot look at (a name too
+    long: `too_long_words`; a folder on its way that does not let the user in:
+    `unsearchable_words`), a missing file (a broken symbolic link, named itself, as one), a file
+    the user may not read, or an empty file; None when there is none of these."""
+    at = shown_path(path)
+    too_long = too_long_words(path)
+    if too_long is not None:
+        return f"{at}: the {role} layer's file {too_long}, so there can be no such file; check {where}"
+    unsearchable = unsearchable_words(path)
+    if unsearchable is not None:
+        return f"{at}: the {role} layer's file {unsearchable}; {UNSEARCHABLE_FIX} and give that path in {where}"
+    if not path.exists():
+        if broken_link(path) is not None:  # named by the link, as written (`located` keeps it)
+            return (f"{at}: the {role} layer's path {broken_link_words(path)}; point the link to the layer's file, or "
+                    f"check {where}")
+        return f"{at}: {role} layer not found; check {where}"
+    if not path.is_file():  # a folder: GDAL may read a layer from it
+        return None
+    try:  # GDAL would say only that it cannot open it, and ask whether it is a layer at all
+        os.close(os.open(path, os.O_RDONLY))
+    except PermissionError as exc:
+        return (f"{at}: the {role} layer's file cannot be read ({exc.strerror}); check that the file is readable; "
+                f"its path is set by {where}")
+    if path.stat().st_size == 0:
+        return f"{at}: the file is empty; give the {role} layer as a GeoJSON, GeoPackage or shapefile"
+    return None
+
+
 def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | None = None,
                named_in: str | None = None) -> gpd.GeoDataFrame:
     """Read one spatial layer of a file: the only one, or the one named by `layer`.
 
     Raises InputError for a missing or unreadable file (a path the system cannot look at, with a
-    name too long, as one: `too_long_words`; a broken symbolic link, named itself, as one), a
-    file of several layers without `layer` (listing them), an unknown `layer`, a table without
-    geometry (a CSV), and features whose geometry cannot be built (an unclosed ring, a
+    name too long, as one: `too_long_words`, or behind a folder that does not let the user in:
+    `unsearchable_words`; a file the user may not read; a broken symbolic link, named itself, as
+    one), a file of several layers without `layer` (listing them), an unknown `layer`, a table
+    without geometry (a CSV), and features whose geometry cannot be built (an unclosed ring, a
     non-finite coordinate), each named by its `id_field` value. `named_in` says where the path
     was written, for the message of a missing file (`path_named_in`; by default, the scenario)."""
     at = shown_path(path)
     where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
-    too_long = too_long_words(path)
-    if too_long is not None:
-        raise InputError([f"{at}: the {role} layer's file {too_long}, so there can be no such file; check {where}"])
-    if not path.exists():
-        if broken_link(path) is not None:  # named by the link, as written (`located` keeps it)
-            raise InputError([f"{at}: the {role} layer's path {broken_link_words(path)}; point the link to the "
-                              f"layer's file, or check {where}"])
-        raise InputError([f"{at}: {role} layer not found; check {where}"])
-    if path.is_file() and path.stat().st_size == 0:
-        raise InputError([f"{at}: the file is empty; give the {role} layer as a GeoJSON, GeoPackage or shapefile"])
+    problem = _file_problem(path, role, where)
+    if problem is not None:
+        raise InputError([problem])
     try:
         listed = pyogrio.list_layers(path)
     except UnicodeDecodeError as exc:
