@@ -18,11 +18,15 @@ is not UTF-8, is named so.
 A CRS that names GCJ-02 or BD-09, the offset coordinates of Chinese web maps, is refused
 (`web_map_problem`: PROJ would use them unshifted, hundreds of metres off); one that PROJ can
 only "ballpark" into the working CRS is said in a notice (`ballpark_notice`), but for CGCS2000,
-which matches WGS84 to about a metre. A field missing from a layer is named with the setting that
-names it (`layers.sites.id_field`), and as a column of the layer in other letter case when it is
-one; an optional field or an existing-capacity column in other letter case, which is not read,
-is said in a notice. A site of parts more than `FAR_PARTS_KM` apart is said in a notice
-(`far_parts_notices`).
+which matches WGS84 to about a metre. A GeoJSON `crs` member that GDAL cannot resolve, and reads
+as WGS84 in its place without a word, is refused (`geojson_crs_problem`). A field missing from a
+layer is named with the setting that names it (`layers.sites.id_field`), and as a column of the
+layer in other letter case when it is one; an optional field or an existing-capacity column in
+other letter case, which is not read, is said in a notice. A site of parts more than
+`FAR_PARTS_KM` apart is said in a notice (`far_parts_notices`), and so is a sites layer of both
+points and polygons, which the outputs draw as points (`mixed_sites_notices`). A cluster's hub
+needs both coordinates or neither (`_hub_pairs`): one empty where the other is given is refused;
+both empty is said in a notice.
 
 A shapefile keeps 10 characters of a field name: there, a field the scenario names by a longer
 name, an `existing_<product>` column or `position_uncertainty_km`, is found by its cut name when
@@ -43,6 +47,7 @@ relative to the scenario's folder in the run's files (`file_notice`, `siting.con
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import os
 import re
@@ -509,11 +514,17 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _crs_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
+    """A problem with the CRS a layer was read in (`frame.crs`): none; one GDAL put in place of a
+    GeoJSON `crs` member it could not resolve (`geojson_crs_problem`); one that is neither
+    geographic nor projected, or that pyproj cannot transform to WGS84. None when it is fine."""
     at = shown_path(path)
     if frame.crs is None:
         return (f"{at}: {role} layer | has no CRS; assign one (for GeoJSON, coordinates are WGS84 lon/lat by "
                 "RFC 7946; for a shapefile add the .prj)")
     crs = pyproj.CRS.from_user_input(frame.crs)
+    named = geojson_crs_problem(path, crs, role)
+    if named is not None:
+        return named
     known = crs.is_geographic or crs.is_projected
     if known:
         try:
@@ -524,6 +535,83 @@ def _crs_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
         return (f"{at}: {role} layer | its CRS is not a geographic or projected CRS that can be transformed "
                 f"(got {crs.name!r}); give the layer a known CRS, such as EPSG:4326 or a UTM zone")
     return None
+
+
+#: How many bytes of a layer file are looked at for a GeoJSON's start ("{", after a byte order
+#: mark and white space) before its `crs` member is read (`geojson_crs_text`).
+JSON_START_BYTES = 4096
+#: The forms of a GeoJSON `crs` member's text that GDAL reads and pyproj does not, as pyproj
+#: reads them: "CRS84" for "OGC:CRS84"; "EPSG::32648" (which GDAL does not resolve either) to say
+#: which code was meant.
+_CRS_FORMS = ((re.compile(r"^(CRS84|CRS83|CRS27)$", re.IGNORECASE), r"OGC:\1"),
+              (re.compile(r"^EPSG::(\d+)$", re.IGNORECASE), r"EPSG:\1"))
+
+
+def geojson_crs_text(path: Path) -> str | None:
+    """The CRS a GeoJSON file's top-level `crs` member (GeoJSON 2008, not RFC 7946) names, as
+    GDAL reads it: the `name` of a "name" member, "EPSG:<code>" of an "EPSG" one, the `href` of a
+    "link" or "URL" one, the `urn` of an "OGC" one, else the member as JSON; None when the file
+    is not a GeoJSON object (a GeoPackage, a shapefile), cannot be read, or has no `crs` member
+    or a null one."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(JSON_START_BYTES)
+        if not start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            return None
+        raw = path.read_bytes()
+        if b'"crs"' not in raw:
+            return None
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None  # GDAL's reading of the file says what is wrong with it
+    member = data.get("crs") if isinstance(data, dict) else None
+    if member is None:
+        return None
+    properties = member.get("properties") if isinstance(member, dict) else None
+    properties = properties if isinstance(properties, dict) else {}
+    kind = str(member.get("type", "")).lower() if isinstance(member, dict) else ""
+    key = {"name": "name", "epsg": "code", "link": "href", "url": "href", "ogc": "urn"}.get(kind)
+    value = properties.get(key) if key else None
+    if value is None or isinstance(value, (dict, list)):
+        return json.dumps(member, ensure_ascii=False)
+    return f"EPSG:{value}" if kind == "epsg" else str(value)
+
+
+def _crs_named(text: str) -> pyproj.CRS | None:
+    """The CRS pyproj reads `text` as (in one of the forms of `_CRS_FORMS` where it is one), or None."""
+    candidates = [text.strip()] + [pattern.sub(form, text.strip()) for pattern, form in _CRS_FORMS
+                                   if pattern.match(text.strip())]
+    for candidate in candidates:
+        try:
+            return pyproj.CRS.from_user_input(candidate)
+        except pyproj.exceptions.CRSError:
+            continue
+    return None
+
+
+def geojson_crs_problem(path: Path, crs: pyproj.CRS, role: str) -> str | None:
+    """A problem when a GeoJSON file's `crs` member names a CRS that GDAL did not resolve: GDAL
+    then reads the layer in WGS84 longitude/latitude (`crs`, as read), without a word, so that a
+    layer in metres would be taken for degrees or one in another datum moved. Taken as resolved
+    when GDAL read another CRS than WGS84, or pyproj reads the member's text (`geojson_crs_text`)
+    as WGS84 too (axis order aside). None for a file that is no GeoJSON or has no `crs` member."""
+    text = geojson_crs_text(path)
+    if text is None:
+        return None
+    wgs84 = pyproj.CRS("EPSG:4326")
+    if not crs.equals(wgs84, ignore_axis_order=True):
+        return None
+    named = _crs_named(text)
+    if named is not None and named.equals(wgs84, ignore_axis_order=True):
+        return None
+    meant = ""
+    if named is not None:
+        code = named.to_string()
+        meant = f" (pyproj reads it as {code}, {named.name}: write \"{code}\" there if that is meant)"
+    return (f"{shown_path(path)}: crs | the {role} layer's crs member names a CRS that GDAL cannot resolve (got "
+            f"{text!r}){meant}, so its coordinates would be read as WGS84 longitude/latitude in its place; give a "
+            "known EPSG code (such as \"EPSG:32648\" for UTM 48N), or remove the crs member if the coordinates are "
+            "WGS84 longitude/latitude (GeoJSON's own CRS, RFC 7946)")
 
 
 #: The offset coordinates of Chinese web maps, as a CRS may name them (its name, datum or
@@ -1204,7 +1292,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     existing: dict[str, str] = {}
     if "id" in clusters.columns and len(clusters):
         count = len(problems)
-        _cluster_attributes(clusters, paths["clusters"], clusters_ref, problems)
+        notices += [file_notice(n, loaded, paths["clusters"])
+                    for n in _cluster_attributes(clusters, paths["clusters"], clusters_ref, problems)]
         checked("clusters", count, clusters)
     if "id" in sites.columns and len(sites):
         count = len(problems)
@@ -1509,11 +1598,15 @@ def check_degrees(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     frame[column] = values
 
 
-def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLayer, problems: list[str]) -> None:
-    """Check the clusters' tariffs and hub coordinates, when the scenario names their fields."""
+def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLayer,
+                        problems: list[str]) -> list[str]:
+    """Check the clusters' tariffs and hub coordinates, when the scenario names their fields; a
+    hub needs both coordinates or neither (`_hub_pairs`). Return the notices (naming the file by
+    `path` as it is)."""
     id_field = ref.id_field
     if "power_tariff_yuan_per_kwh" in clusters.columns:
         check_numeric(clusters, "power_tariff_yuan_per_kwh", path, str(ref.tariff_field), problems, id_field=id_field)
+    empty = {name: clusters[name].isna().to_numpy() for name in ("hub_lon", "hub_lat") if name in clusters.columns}
     if "hub_lon" in clusters.columns:
         check_degrees(clusters, "hub_lon", path, str(ref.hub_lon_field), 180.0, problems, id_field=id_field)
     if "hub_lat" in clusters.columns:
@@ -1526,6 +1619,34 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
         problems.append(f"{shown_path(path)}: field '{lack}' | missing from the clusters layer, which has '{have}': "
                         f"a hub needs both coordinates; add it or set layers.clusters.{setting} to the right field "
                         "name, or remove both to place each hub at a point inside its cluster")
+    if len(given) == 2:
+        return _hub_pairs(clusters, empty["hub_lon"], empty["hub_lat"], path, ref, problems)
+    return []
+
+
+def _hub_pairs(clusters: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, path: Path, ref: ClustersLayer,
+               problems: list[str]) -> list[str]:
+    """Check each cluster's hub coordinates as a pair, `lon` and `lat` saying where the layer
+    leaves each empty (null, or NaN, which reads as null): one empty where the other is given is
+    a problem naming the clusters, since the hub would quietly move to a point inside its
+    cluster. Both empty places the cluster's hub at its polygon's representative point, said in
+    a notice naming the clusters (returned; "every cluster" when the columns are empty
+    everywhere)."""
+    at = shown_path(path)
+    for alone, field_name, other, word in ((lat & ~lon, ref.hub_lat_field, ref.hub_lon_field, "latitude"),
+                                           (lon & ~lat, ref.hub_lon_field, ref.hub_lat_field, "longitude")):
+        if alone.any():
+            features = features_where(clusters, alone, ref.id_field)
+            problems.append(f"{at}: field '{field_name}' | empty (null or NaN) for {features}, whose '{other}' is "
+                            f"given: a hub needs both coordinates; give the hub's {word} (WGS84 degrees), or leave "
+                            "both empty to place the hub at a point inside its cluster")
+    neither = lon & lat
+    if not neither.any():
+        return []
+    where = "every cluster" if neither.all() else features_where(clusters, neither, ref.id_field)
+    return [f"{path}: fields '{ref.hub_lon_field}' and '{ref.hub_lat_field}' are empty (null or NaN) for {where}: "
+            "the hub is placed at the representative point of the cluster's polygon (a point inside it); give "
+            "both coordinates (WGS84 degrees) to place it"]
 
 
 #: Longest edge (degrees) of lon/lat geometry before projecting. A 0.4 degree edge along a
@@ -1593,8 +1714,28 @@ def _site_notices(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, workin
     (`_drawn_area_notices`) and sites of parts far apart (`far_parts_notices`, when the working
     CRS is known). Names the file by `path` as it is."""
     notices = _drawn_area_notices(sites, str(path), layer, working) if "usable_area_ha" in sites.columns else []
+    notices += mixed_sites_notices(sites, path)
     return notices + (far_parts_notices(sites, path, working, layer.id_field, layer.name_field)
                       if working is not None else [])
+
+
+def mixed_sites_notices(sites: gpd.GeoDataFrame, path: Path) -> list[str]:
+    """A notice when the sites layer holds both polygons and points: an output layer has one
+    geometry type (RFC 7946, QGIS), so the plan's sites layers draw every site as a point
+    (`siting.deliver.layers.split_mixed_sites`) and the outlines go to a layer of their own,
+    `site_areas`; the plan itself takes each site as drawn. The notice gives how many sites are
+    of each kind and names the file by `path` as it is; none for a layer of one kind."""
+    polygonal = int(sites.geom_type.isin(POLYGONAL).sum())
+    points = int(sites.geom_type.isin(PUNCTUAL).sum())
+    if not polygonal or not points:
+        return []
+    many = polygonal > 1
+    return [f"{path}: the sites layer mixes {polygonal} polygon site{'s' if many else ''} and {points} point "
+            f"site{'s' if points > 1 else ''}: sites.geojson and the sites layer of plan.gpkg draw every site as a "
+            "point (a polygon site at the point inside it from which the plan measures its distances), and the "
+            f"polygon{'s' if many else ''} {'are' if many else 'is'} drawn in site_areas.geojson and the site_areas "
+            f"layer of plan.gpkg; the plan takes each polygon site as drawn (its usable land and footprint_ha are "
+            "kept); give every site as a polygon to see every outline in the sites layer"]
 
 
 #: How many polygon sites the notice of empty usable areas names, each with its drawn area.
