@@ -22,9 +22,12 @@ for a marker without SHA-256.)
 Anything else is refused too: an existing file, an unmarked folder with files in it, and any
 folder that is, contains or lies inside an input of the run (the scenario, the bases it
 extends, the catalog, the layers), one from the home folder of a user the system does not know
-(`~nosuchuser/x`) or whose home folder does not exist, and one whose missing folders above it
-cannot be made (those that can are made by the run). A folder is made with the usual
-permissions (0777 less the umask).
+(`~nosuchuser/x`) or whose home folder does not exist, one whose path holds a tab, a line break
+or a carriage return (GDAL's GeoPackage driver cannot open plan.gpkg there), the folder of a run
+of a comparison or a sweep (listed `<name>/` in its batch folder's marker: replacing it alone
+would leave the batch's tables describing another plan; the batch folder as a whole may be
+replaced), and one whose missing folders above it cannot be made (those that can are made by the
+run). A folder is made with the usual permissions (0777 less the umask).
 
 Outputs are assembled in a staging folder beside the destination, named
 `.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
@@ -469,9 +472,14 @@ def _within(path: Path, folder: Path) -> bool:
 
 
 def _unreachable(destination: Path) -> tuple[str, str] | None:
-    """Why the system cannot look at `destination`, as (what is wrong, how to fix), or None when
-    it can: a name too long (`too_long_words`), or a folder on its way that does not let the user
-    in (`unsearchable_words`)."""
+    """Why the system cannot look at `destination`, or the writers open the files in it, as (what
+    is wrong, how to fix), or None when they can: a tab or line break in its path
+    (`unopenable_character`), a name too long (`too_long_words`), or a folder on its way that does
+    not let the user in (`unsearchable_words`)."""
+    character = unopenable_character(destination)
+    if character is not None:
+        return (f"has {character} in its path, which GDAL's GeoPackage driver (plan.gpkg) and many tools cannot open",
+                "choose a name without tabs or line breaks")
     too_long = too_long_words(destination)
     if too_long is not None:
         return too_long, "choose a shorter name" if name_too_long(destination) is not None else "choose a shorter path"
@@ -479,6 +487,59 @@ def _unreachable(destination: Path) -> tuple[str, str] | None:
     if unsearchable is not None:
         return unsearchable, "check that folder's permissions, or choose a folder you can write to"
     return None
+
+
+#: The characters a folder's path may not hold, in words: GDAL's GeoPackage driver cannot open a
+#: file whose path holds one (plan.gpkg: "sqlite3_open(...) failed"), nor can many tools that
+#: read a path from a line of text. The other control characters (U+0001-U+001F, U+007F) pass
+#: through every writer of a run; a NUL names no file and is refused where the path is given.
+UNOPENABLE_CHARACTERS = {"\t": ("a tab", "\\t"), "\n": ("a line break", "\\n"), "\r": ("a carriage return", "\\r")}
+
+
+def escaped(text: str) -> str:
+    """`text` with each of UNOPENABLE_CHARACTERS written as its escape (a line break as `\\n`), so
+    that a message naming a path that holds one stays on one line and shows where it is."""
+    return text.translate({ord(c): escape for c, (_words, escape) in UNOPENABLE_CHARACTERS.items()})
+
+
+def unopenable_character(destination: Path) -> str | None:
+    """The first of UNOPENABLE_CHARACTERS in the absolute path of `destination` (the folder's own
+    name or a folder above it, the current folder's included for a relative path), in words
+    ("a line break (\\n)"), or None when it holds none. Looks at nothing on disk."""
+    try:
+        absolute = os.path.abspath(destination)
+    except OSError:  # a relative path, and the current folder is gone: the path as given
+        absolute = os.fspath(destination)
+    found = next((c for c in absolute if c in UNOPENABLE_CHARACTERS), None)
+    if found is None:
+        return None
+    words, escape = UNOPENABLE_CHARACTERS[found]
+    return f"{words} ({escape})"
+
+
+#: The tables a batch folder (`compare`, `sweep`: siting/runs/batch.py) writes beside its runs'
+#: folders, which describe the runs' plans, by the kind of batch, with its name in words.
+BATCH_TABLES = {"comparison.csv": ("comparison", "comparison.csv, comparison.md, diff.geojson and compare.qgs"),
+                "sweep.csv": ("sweep", "sweep.csv, sweep.md and sweep.png")}
+
+
+def batch_run_problem(destination: Path) -> tuple[str, str] | None:
+    """Why `destination` (resolved) may not be written because it is the folder of a run of a
+    batch (`compare`, `sweep`), as (what is wrong, how to fix), or None when it is not one: its
+    parent is a folder siting wrote (`is_ours`) whose marker lists it as a subfolder with a marker
+    of its own (`<name>/`). Replacing it alone would leave the batch's tables (BATCH_TABLES) and
+    maps describing a plan no longer there; the batch folder as a whole may be replaced."""
+    parent = destination.parent
+    if parent == destination or not is_ours(parent):
+        return None
+    listed = marker_entries(parent)
+    if destination.name + "/" not in listed:
+        return None
+    kind, tables = next(((kind, tables) for name, (kind, tables) in BATCH_TABLES.items() if name in listed),
+                        ("batch", "the batch's tables"))
+    return (f"is run {destination.name} of the {kind} in {shown_path(parent)}; replacing it would leave {tables} "
+            "describing another plan",
+            f"choose another folder, or run the {kind} again")
 
 
 def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str, str] | None:
@@ -498,13 +559,9 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
     if broken_link(destination) is not None:
         return broken_link_words(destination), "give the path of a folder, or point the link to one"
     target = destination.resolve()
-    if target.exists() and not target.is_dir():
-        return ("is an existing file, not a folder",
-                "give the path of a new folder, an empty one, or an earlier output folder")
-    if target.is_dir() and os.path.ismount(target):
-        return ("is a mount point (a mounted volume or share), which a run cannot replace as a whole: it writes "
-                "its outputs beside the folder and renames them into place",
-                f"give a folder inside it, e.g. {shown_path(destination / 'plan')}")
+    kind = _kind_problem(destination, target)
+    if kind is not None:
+        return kind
     for source in sorted(set(inputs)):
         if _within(source.parent, target):
             return (f"holds an input of this run ({shown_path(source)})",
@@ -527,6 +584,23 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
     if not existing.is_dir():
         return f"cannot be created: {shown_path(existing)} is a file", "choose another folder"
     return _write_problem(target, existing)
+
+
+def _kind_problem(destination: Path, target: Path) -> tuple[str, str] | None:
+    """What makes `destination` (`target` resolved) no place for a run's outputs whatever it
+    holds, as (what is wrong, how to fix), or None: the folder of a run of a batch
+    (`batch_run_problem`), an existing file, or a mount point."""
+    batch_run = batch_run_problem(target)
+    if batch_run is not None:
+        return batch_run
+    if target.exists() and not target.is_dir():
+        return ("is an existing file, not a folder",
+                "give the path of a new folder, an empty one, or an earlier output folder")
+    if target.is_dir() and os.path.ismount(target):
+        return ("is a mount point (a mounted volume or share), which a run cannot replace as a whole: it writes "
+                "its outputs beside the folder and renames them into place",
+                f"give a folder inside it, e.g. {shown_path(destination / 'plan')}")
+    return None
 
 
 def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
@@ -558,7 +632,7 @@ def destination_problems(destination: Path, inputs: Iterable[Path], where: str) 
     if problem is None:
         return []
     what, fix = problem
-    return [f"{where} | the output folder {what} (got {shown_path(destination)}); {fix}"]
+    return [f"{where} | the output folder {what} (got {escaped(shown_path(destination))}); {fix}"]
 
 
 def check_destination(destination: Path, inputs: Iterable[Path], where: str) -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import shutil
 import time
@@ -26,9 +27,11 @@ import pandas as pd
 
 from siting.config.errors import InputError, OutputFolderError, listed
 from siting.config.load import (
+    LoadedScenario,
     Override,
     absolute_paths,
     load_scenario,
+    name_max,
     parse_override,
     scenario_variants,
     shown_path,
@@ -54,7 +57,7 @@ from siting.deliver.tables import csv_text, table_files
 from siting.optimize.workers import default_workers, run_handed_over
 from siting.prepare.problem import load_checked, prepare
 from siting.runs.job import refused_together, salvaged_inputs
-from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, run_cases
+from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, aside_name, run_cases
 from siting.runs.tables import (
     COMPARE_CROSS_NOTE,
     CROSS_START_NOTE,
@@ -104,6 +107,42 @@ def unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def run_name_limit(destination: Path) -> tuple[int, Path]:
+    """The longest name (bytes) the file system allows for a run's folder of a batch folder at
+    `destination`, with the folder it was asked of: the nearest existing folder above the
+    destination (the batch is assembled beside it, its runs' folders inside; `name_max`)."""
+    try:
+        existing = Path(os.path.abspath(destination)).parent
+    except OSError:  # a relative path, and the current folder is gone: the folder's check says so
+        existing = Path(destination).parent
+    while not os.path.isdir(existing) and existing != existing.parent:  # a name too long is no folder
+        existing = existing.parent
+    return name_max(existing), existing
+
+
+def run_name_problem(loaded: LoadedScenario, label: str, limit: tuple[int, Path]) -> str | None:
+    """The problem of a run whose folder name `label` (made from `loaded`'s scenario name:
+    `folder_name`, `unique_name`) is too long for the file system of the batch folder, `limit`
+    (`run_name_limit`): counting the folder aside where its cross-start solve is written
+    (siting/runs/pool.py `aside_name`, `.<label>.cross`), the longest name derived from it; None
+    when it fits. Named at the scenario's `name` (where it was written: its file, a base, a
+    variant or `--set`), so that it is found before any run is solved."""
+    most, folder = limit
+    longest = len(os.fsencode(aside_name(label)))
+    if longest <= most:
+        return None
+    name = loaded.scenario.name
+    where, key = loaded.at("name")
+    shown = name if len(name) <= 40 else f"{name[:20]}...{name[-10:]}"
+    room = len(os.fsencode(name)) - (longest - most)
+    there = "the current folder" if shown_path(folder) == "." else shown_path(folder)
+    return (f"{where}: {key} | is too long for the name of a run's folder: compare names each run's folder after "
+            f"its scenario ({len(os.fsencode(label))} bytes here, and {longest} for .<name>.cross, the folder of its "
+            f"cross-start solve), and the file system of the comparison folder ({there}) allows at most {most} "
+            f"bytes (got {shown}, {len(name)} characters); give the scenario a name of at most {max(room, 1)} "
+            "characters")
+
+
 def geometry_type_of(feature_collection: str) -> str:
     """The geometry type of a GeoJSON text's first feature (Point where there is none)."""
     features = json.loads(feature_collection)["features"]
@@ -134,17 +173,21 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
 
 def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: Sequence[str] | None = None,
                    overrides: tuple[Override, ...] = (), variants_name: str = "--variant",
-                   paths_name: str = "compare") -> tuple[list[Case], list[Path], list[str]]:
+                   paths_name: str = "compare", destination: Path | None = None
+                   ) -> tuple[list[Case], list[Path], list[str]]:
     """The cases of `comparison_cases` (same arguments), the input files and every problem found,
     returned rather than raised: a file's problems once however many of its variants find them,
     in the order found. With problems the input files are those known for sure of every case,
     its cases with problems among them (`known_inputs`), for the output folder's check beside
-    the problems (`checked_folder`)."""
+    the problems (`checked_folder`). With `destination`, the comparison folder, a run whose folder
+    name, made from its scenario's name, is too long for its file system is a problem too
+    (`run_name_problem`)."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
     defined: list[str] = []
     taken = {name.casefold() for name in BATCH_FILES}
+    limit = run_name_limit(destination) if destination is not None else None
     for path in paths:
         try:
             own = scenario_variants(path)
@@ -162,6 +205,9 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
                 continue
             inputs.extend(input_files(loaded))
             label = unique_name(folder_name(loaded.scenario.name), taken)
+            too_long = run_name_problem(loaded, label, limit) if limit is not None else None
+            if too_long is not None:
+                problems.append(too_long)
             cases.append(Case(label, Path(path).absolute(), Path(label), variant, absolute_paths(tuple(overrides)),
                               time_limit_s))
     for name in dict.fromkeys(variants or ()):
@@ -356,7 +402,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     `out_name`, `variants_name` and `paths_name` are what the problems call the folder, the
     variants and the scenario files (the command line's `--out`, `--variant` and its command,
     `compare`; `siting.compare` says `paths`)."""
-    cases, inputs, problems = compared_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name)
+    cases, inputs, problems = compared_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name,
+                                             Path(destination))
     destination = checked_folder(Path(destination), inputs, out_name, problems)
 
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:

@@ -859,10 +859,16 @@ def cheapest(costs: dict[int, float | None]) -> int | None:
     return min(j for j, cost in priced.items() if not cheaper(least, cost))
 
 
+def aside_name(name: str) -> str:
+    """The name of the folder beside a run's folder `name` where its cross-start solve is written:
+    `.<name>.cross`, the longest name a batch derives from a run's folder name."""
+    return f".{name}.cross"
+
+
 def _aside(out_dir: Path) -> Path:
-    """The folder beside a run's folder where its cross-start solve is written: `.<name>.cross`."""
+    """The folder beside a run's folder where its cross-start solve is written (`aside_name`)."""
     folder = Path(out_dir).resolve()
-    return folder.with_name(f".{folder.name}.cross")
+    return folder.with_name(aside_name(folder.name))
 
 
 def _takes_start(case: Case) -> bool:
