@@ -78,8 +78,8 @@ def test_every_schema_problem_reported_at_once_with_did_you_mean(folder: Path, c
         "price_path, committed_projects, layers, network, calibration, candidates, spatial, targets, constraints, "
         "objective, solver, output, variants\n"
         "  - scenario.yaml:22: constraints.redline.bufer_m | unknown key; did you mean 'buffer_m'?\n"
-        "  - scenario.yaml:33: objective.discount_rate | must be less than 1 (got 1.5)"
-        "; give a value in that range\n"
+        "  - scenario.yaml:33: objective.discount_rate | must be less than 1: a share, not a percent (got 1.5)"
+        "; give 0.015 for 1.5 %\n"
     )
 
 

@@ -25,7 +25,8 @@ def test_a_schema_problem_and_a_reference_problem_come_in_one_message(folder: Pa
     assert run_bad(folder, capsys) == (
         "error: 2 problems in the input:\n"
         "  - scenario.yaml:16: targets.groups.cathode[0] | unknown product (got 'lpf'); did you mean 'lfp'?\n"
-        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1: a share, not a percent (got 1.5); "
+        "give 0.015 for 1.5 %\n"
     )
 
 
@@ -78,7 +79,8 @@ def test_a_missing_catalog_file_does_not_hide_a_schema_problem(folder: Path, cap
         "error: 2 problems in the input:\n"
         "  - scenario.yaml:4: catalog | no such file (got 'other.yaml', which is other.yaml); give "
         "the path of the catalog file (relative paths start at the folder of the file that names it)\n"
-        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1: a share, not a percent (got 1.5); "
+        "give 0.015 for 1.5 %\n"
     )
 
 
@@ -191,7 +193,8 @@ def test_a_scenario_schema_problem_and_a_sites_layer_problem_come_in_one_message
     rename_field(folder / SITES, "usable_area_ha", "area_ha")
     assert load_bad(folder) == (
         "2 problems in the input:\n"
-        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1: a share, not a percent (got 1.5); "
+        "give 0.015 for 1.5 %\n"
         f"  - {NO_USABLE_AREA}")
 
 
@@ -218,7 +221,8 @@ def test_scenario_layer_and_reference_problems_come_by_file_and_line(folder: Pat
         "  - scenario.yaml:2: descripton | unknown key; did you mean 'description'?\n"
         "  - scenario.yaml:29: constraints.differentiation.lead_products.wset | unknown cluster (got 'wset'); did "
         "you mean 'west'?\n"
-        "  - scenario.yaml:33: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        "  - scenario.yaml:33: objective.discount_rate | must be less than 1: a share, not a percent (got 1.5); "
+        "give 0.015 for 1.5 %\n"
         f"  - {NO_SITE_ID}")
 
 
@@ -284,7 +288,8 @@ def test_a_scenario_schema_problem_and_a_sites_layer_problem_come_in_one_message
     rename_field(folder / SITES, "usable_area_ha", "area_ha")
     assert run_bad(folder, capsys) == (
         "error: 2 problems in the input:\n"
-        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1: a share, not a percent (got 1.5); "
+        "give 0.015 for 1.5 %\n"
         f"  - {NO_USABLE_AREA}\n")
 
 
@@ -320,7 +325,8 @@ def test_a_scenario_schema_problem_and_a_misspelt_resource_come_in_one_message(f
     edit(folder / "sources.geojson", '"phosphate_rock"', '"phosphate_rok"')
     assert load_bad(folder) == (
         "2 problems in the input:\n"
-        "  - scenario.yaml:32: objective.discount_rate | must be less than 1 (got 1.5); give a value in that range\n"
+        "  - scenario.yaml:32: objective.discount_rate | must be less than 1: a share, not a percent (got 1.5); "
+        "give 0.015 for 1.5 %\n"
         "  - sources.geojson: field 'resource' | unknown resource in the 1st feature (source_id 'rock_w') (got "
         "'phosphate_rok'); did you mean 'phosphate_rock'? (a resource of its own needs an entry in the resources of "
         "catalog.yaml)")

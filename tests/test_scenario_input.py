@@ -269,7 +269,8 @@ def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
 def test_errors_in_the_extending_file_stay_at_its_own_lines(folder: Path):
     (folder / "child.yaml").write_text("extends: scenario.yaml\nname: child\nobjective: {discount_rate: 2}\n")
     assert problems(folder, "child.yaml") == [
-        "child.yaml:3: objective.discount_rate | must be less than 1 (got 2); give a value in that range"]
+        "child.yaml:3: objective.discount_rate | must be less than 1: a share, not a percent (got 2); give 0.02 "
+        "for 2 %"]
 
 
 # ---------------------------------------------------------------------------------------------

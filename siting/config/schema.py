@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pyproj
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 #: Largest money figure (yuan) and largest other figure (capacity, land, supply, distance,
@@ -36,6 +36,34 @@ def too_large_message(limit: float) -> str:
     what = "yuan is the largest money figure" if limit == MAX_YUAN else "is the largest quantity"
     return (f"must be at most {limit:g} ({limit:.0e} {what} the model takes): beyond it the solver's tolerances "
             "cannot tell the plan's figures apart").replace("e+", "e")
+
+
+def share_example(value: float) -> str:
+    """How a share is written for `value` given as a percent: "0.025 for 2.5 %"; for a value above
+    100, which no percent share is, the example "e.g. 0.05 for 5 %"."""
+    return f"{value / 100:g} for {value:g} %" if value <= 100 else "e.g. 0.05 for 5 %"
+
+
+def _not_a_percent(kind: str, bound: str, value: float) -> PydanticCustomError:
+    return PydanticCustomError(kind, "must be {bound} 1: a share, not a percent (got {got}); give {example}",
+                               {"bound": bound, "got": f"{value:g}", "example": share_example(value)})
+
+
+def at_most_one(value: float) -> float:
+    """`value`, a share (from 0 to 1); PydanticCustomError "share_above_one" when it is above 1,
+    saying that a share is not a percent and how the share of that percent is written."""
+    if value > 1:
+        raise _not_a_percent("share_above_one", "at most", value)
+    return value
+
+
+def below_one(value: float) -> float:
+    """`value`, a share below 1 (a rate or a gap); PydanticCustomError "share_not_below_one" when
+    it is 1 or more, saying that a share is not a percent and how the share of that percent is
+    written."""
+    if value >= 1:
+        raise _not_a_percent("share_not_below_one", "less than", value)
+    return value
 
 
 def projected_crs_in_metres(value: str) -> pyproj.CRS:
@@ -74,7 +102,12 @@ Number = Annotated[float, BeforeValidator(not_yes_no)]
 Count = Annotated[int, BeforeValidator(not_yes_no)]
 PositiveFloat = Annotated[Number, Field(gt=0)]
 NonNegativeFloat = Annotated[Number, Field(ge=0)]
-Share = Annotated[Number, Field(ge=0, le=1)]
+#: A share from 0 to 1 (0.8 is 80 %): one above 1 is refused as a percent given for a share
+#: (`at_most_one`); the JSON schema keeps its maximum.
+Share = Annotated[Number, Field(ge=0, json_schema_extra={"maximum": 1}), AfterValidator(at_most_one)]
+#: A share below 1 (a discount rate, a relative gap): 1 or more is refused as a percent given for
+#: a share (`below_one`).
+ShareBelowOne = Annotated[Number, Field(ge=0, json_schema_extra={"exclusiveMaximum": 1}), AfterValidator(below_one)]
 #: A quantity that enters the model: capacity, land, supply, distance, ratio (at most MAX_QUANTITY).
 Quantity = Annotated[NonNegativeFloat, Field(le=MAX_QUANTITY)]
 PositiveQuantity = Annotated[PositiveFloat, Field(le=MAX_QUANTITY)]
@@ -512,7 +545,7 @@ class Constraints(Strict):
 class ObjectiveSettings(Strict):
     """Discounting and the penalty for falling short of a target."""
 
-    discount_rate: Annotated[Number, Field(ge=0, lt=1)] = Field(
+    discount_rate: ShareBelowOne = Field(
         default=0.06, description="Yearly discount rate of costs; 0.06 is 6 % (share)")
     shortfall_penalty_factor: Annotated[Number, Field(gt=1, le=1e6)] = Field(
         default=3.0, description="Penalty per unit of capacity short and per target year, as a multiple of the "
@@ -525,7 +558,7 @@ class SolverSettingsModel(Strict):
     """HiGHS settings."""
 
     time_limit_s: PositiveFloat = Field(default=60.0, description="Solver time limit (s)")
-    rel_gap: Annotated[Number, Field(ge=0, lt=1)] = Field(
+    rel_gap: ShareBelowOne = Field(
         default=1e-4, description="Relative gap within which HiGHS proves the plan optimal; 0.01 is 1 % (share)")
     abs_gap_bn_yuan: NonNegativeFloat | None = Field(
         default=None, description="Absolute gap (the objective less the proven bound) within which the plan is "

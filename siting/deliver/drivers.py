@@ -111,7 +111,7 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
                        f"{bn_yuan(values.get(year, 0.0))}) needs more production, hence more capacity, than the "
                        f"capacity target asks for: {_qty(_capacity_in(plan, products, year, 'production'), unit)} "
                        f"are produced")
-    for chain in _binding_chains(inputs, plan, products, year):
+    for chain in binding_chains(inputs, plan, products, year):
         reasons.append(f"the chain-balance rule binds: {chain.share:.0%} of the {product_label(chain.product)} "
                        f"that {', '.join(chain.users)} production uses "
                        f"({_qty(chain.share * chain.consumed, units[chain.product])}) must be made in the province")
@@ -178,7 +178,7 @@ class BindingChain:
     users: tuple[str, ...]
 
 
-def _binding_chains(inputs: ModelInputs, plan: Plan, products: Sequence[str], year: int) -> list[BindingChain]:
+def binding_chains(inputs: ModelInputs, plan: Plan, products: Sequence[str], year: int) -> list[BindingChain]:
     """The `products` whose chain-balance row binds in `year`: the province makes no more of it
     than the least share of its use by the planned downstream production."""
     if "chain_balance" not in inputs.enabled_families:
@@ -332,7 +332,7 @@ def _value_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], ye
                 f"{year}" if committed else "existing capacity: the plants already there")
         beyond = ", more than the goal by themselves" if split.given > goal else ""
         reasons.append(f"{head} make {bn_yuan(split.given)}/yr{of}{beyond}{shared if not split.added else ''}")
-    for chain in _binding_chains(inputs, plan, inputs.PRODUCTS, year):
+    for chain in binding_chains(inputs, plan, inputs.PRODUCTS, year):
         made = _capacity_in(plan, (chain.product,), year, "production")
         reasons.append(f"the chain-balance rule binds: {chain.share:.0%} of the {product_label(chain.product)} "
                        f"that {', '.join(chain.users)} production uses "

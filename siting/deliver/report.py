@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import ModelInputs, derive_index
+from models.families.output_value import value_per_unit
 from siting.config.load import LoadedScenario
 from siting.config.units import (
     MONEY_UNIT,
@@ -29,11 +30,13 @@ from siting.config.units import (
 )
 from siting.deliver.drivers import (
     ProximityReason,
+    binding_chains,
     binding_rules,
     cost_drivers,
     overshoot_reasons,
     proximity_reasons,
     units_of,
+    value_split,
 )
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import prospective_left_out, prospective_left_out_km
@@ -391,12 +394,182 @@ def stranded_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str]
             *more, Block("list", reasons)]
 
 
+#: A reason for idle capacity (stranded.csv's `reason`) as a phrase after the idle amount.
+IDLE_PHRASES = {
+    "feedstock": "for want of feedstock",
+    "market": "held back by its sales cap",
+    "cost": "as running it would cost more than its output brings",
+}
+
+
+def _years(count: int) -> str:
+    return f"{count} year" if count == 1 else f"{count} years"
+
+
+def _lead_time_text(inputs: ModelInputs, products: Sequence[str], year: int) -> str | None:
+    """Why nothing the plan adds among `products` produces in `year`: modules are decided from the
+    first plan year t0 on and first produce a lead time L[p] later, so before min_p (t0 + L[p]);
+    None when some can produce in `year` (or none of `products` has modules, so nothing can be
+    added)."""
+    buildable = [p for p in products if any(spec.product == p for spec in inputs.MODULES)]
+    if not buildable:
+        return None
+    first = inputs.YEARS[0]
+    leads = {p: inputs.lead_time_yr.get(p, 0) for p in buildable}
+    shortest = min(leads.values())
+    if year >= first + shortest:
+        return None
+    if len(buildable) == 1:
+        lead = f"the lead time of {product_label(buildable[0])} is {_years(shortest)}"
+    elif len(set(leads.values())) == 1:
+        every = "every product's" if len(buildable) == len(inputs.PRODUCTS) else "every product's with modules"
+        lead = f"{every} lead time is {_years(shortest)}"
+    else:
+        quickest = joined([product_label(p) for p in buildable if leads[p] == shortest])
+        lead = f"the shortest lead time is {_years(shortest)} ({quickest})"
+    return f"nothing the plan adds produces before {first + shortest}: modules are decided from {first} on and {lead}"
+
+
+def _given_phrase(plan: Plan, products: Sequence[str], year: int) -> str:
+    """"existing and committed" or "existing": the plants running in `year` before the plan adds any."""
+    cap = plan.capacity
+    rows = cap.loc[(cap["year"] == year) & cap["product"].isin(list(products))]
+    return "existing and committed" if float(rows["committed"].sum()) > 0 else "existing"
+
+
+def _capacity_short_reasons(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, target: str, year: int
+                            ) -> list[str]:
+    """Why a capacity target falls short in `year`: no capacity the plan adds is online yet, and
+    what the plants running that year hold of the target's products (existing, committed
+    projects online, modules online)."""
+    products = tuple(inputs.TARGET_GROUPS.get(target, (target,)))
+    unit = _unit(loaded, inputs, target, "capacity")
+    reasons = []
+    lead = _lead_time_text(inputs, products, year)
+    if lead is not None:
+        reasons.append(lead)
+    cap = plan.capacity
+    rows = cap.loc[(cap["year"] == year) & cap["product"].isin(list(products))]
+    existing, committed = float(rows["existing"].sum()), float(rows["committed"].sum())
+    added = float(rows["online"].sum()) - existing - committed
+    parts = [f"existing {amount(existing)}", f"committed projects online {amount(committed)}"]
+    if lead is None:
+        parts.append(f"modules the plan adds online {amount(added)}")
+    reasons.append(f"the plants running in {year} hold {amount(existing + committed + added)} {unit} of "
+                   f"{joined([product_label(p) for p in products])} capacity: {', '.join(parts)}")
+    return reasons
+
+
+#: Most products named in a sentence on what the plants make, and most sites named for capacity
+#: idle; the others are counted.
+NAMED_PRODUCTS = 3
+NAMED_SITES = 3
+
+
+def _value_short_reasons(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, year: int,
+                         names: Mapping[str, str]) -> list[str]:
+    """Why the output-value target falls short in `year`: no capacity the plan adds produces yet;
+    what the plants running that year make of output value (the capacity the plan adds and the
+    existing and committed plants, `value_split`), by product; the capacity idle that year, by
+    product and reason (stranded.csv), with the output value it would make at full use; and the
+    chain-balance rows that bind that year."""
+    units = units_of(loaded.catalog, inputs)
+    reasons = []
+    lead = _lead_time_text(inputs, inputs.PRODUCTS, year)
+    if lead is not None:
+        reasons.append(lead)
+    split = value_split(inputs, plan, year)
+    cap = plan.capacity.loc[plan.capacity["year"] == year]
+    made = cap.groupby("product", sort=False)["production"].sum()
+    values = sorted(((float(v) * value_per_unit(inputs, str(p), year), str(p)) for p, v in made.items() if v > 0),
+                    key=lambda item: (-item[0], inputs.PRODUCTS.index(item[1])))
+    named = ", ".join(f"{product_label(p)} {bn_yuan(v)}" for v, p in values[:NAMED_PRODUCTS])
+    more = len(values) - NAMED_PRODUCTS
+    detail = (f": {named}" + (f" and {more} more product{'s' if more > 1 else ''}" if more > 0 else "")
+              + " bn yuan/yr") if values else ""
+    given = _given_phrase(plan, inputs.PRODUCTS, year)
+    if lead is None:
+        reasons.append(f"the plants running in {year} make {bn_yuan(split.added + split.given)} bn yuan/yr of output "
+                       f"value{detail}; the modules the plan adds make {bn_yuan(split.added)}, the {given} plants "
+                       f"{bn_yuan(split.given)}")
+    else:
+        reasons.append(f"the {given} plants running in {year} make {bn_yuan(split.given)} bn yuan/yr of output "
+                       f"value{detail}")
+    idle = plan.stranded.loc[plan.stranded["year"] == year]
+    for (product, reason), rows in idle.groupby(["product", "reason"], sort=False):
+        sites = [names.get(str(site), str(site)) for site in rows["site"]]
+        where = joined(sites) if len(sites) <= NAMED_SITES else f"{len(sites)} sites"
+        tonnes = float(rows["idle"].sum())
+        worth = tonnes * value_per_unit(inputs, str(product), year)
+        reasons.append(f"idle in {year} (stranded.csv): {product_label(str(product))} {amount(tonnes)} "
+                       f"{per_year(units[str(product)])} at {where}, {IDLE_PHRASES.get(str(reason), str(reason))}; "
+                       f"at full use it would make {bn_yuan(worth)} bn yuan/yr of output value")
+    for chain in binding_chains(inputs, plan, inputs.PRODUCTS, year):
+        local = float(cap.loc[cap["product"] == chain.product, "production"].sum())
+        unit = per_year(units[chain.product])
+        full = ", all its plants can make that year" if local > 0 and not (idle["product"] == chain.product).any() \
+            else ""
+        reasons.append(f"the chain-balance rule binds in {year}: {chain.share:.0%} of the "
+                       f"{product_label(chain.product)} that {joined(list(chain.users))} production uses "
+                       f"({amount(chain.share * chain.consumed)} {unit}) must be made in the province, which "
+                       f"makes {amount(local)} {unit}{full}")
+    return reasons
+
+
+def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
+                     names: Mapping[str, str] | None = None) -> list[Block]:
+    """Why targets fall short: for each target and year short (targets.csv), the shortfall in its
+    unit, the objective's penalty per unit short and what it charges (discounted: df[t] x penalty
+    x shortfall, summing to the `shortfall` cost component), then the reasons the plan's own
+    figures show: whether any capacity the plan adds can produce that year (decisions from the
+    first plan year on, each online a lead time later), what the plants running that year hold
+    (capacity targets) or make (output value), the capacity idle that year with its reason
+    (stranded.csv; sites by their `names`) and the chain-balance rows that bind; and where the
+    rules that bind are priced (`solve --rule-costs`)."""
+    names = names or {}
+    blocks = [Block("h2", "Why targets fall short")]
+    short = [row for row in plan.targets.itertuples(index=False) if float(row.shortfall) > 0]
+    if not short:
+        return [*blocks, Block("p", "No target falls short.")]
+    factor = loaded.scenario.objective.shortfall_penalty_factor
+    for row in short:
+        year, gap = int(row.year), float(row.shortfall)
+        money = row.kind != "capacity"
+        unit = _unit(loaded, inputs, row.target, row.kind)
+        if money:
+            penalty = inputs.value_shortfall_penalty_yuan_per_yuan
+            figures = (bn_yuan(row.target_value), bn_yuan(row.achieved), bn_yuan(gap))
+            per_unit = f"{penalty:g} yuan per yuan short (objective.shortfall_penalty_factor)"
+            reasons = _value_short_reasons(loaded, inputs, plan, year, names)
+        else:
+            penalty = inputs.capacity_shortfall_penalty_yuan_per_unit.get(str(row.target), 0.0)
+            figures = (amount(row.target_value), amount(row.achieved), amount(gap))
+            group = joined([product_label(p) for p in inputs.TARGET_GROUPS.get(str(row.target), (row.target,))])
+            per_unit = (f"{number(penalty)} yuan per {unit} short each year (objective.shortfall_penalty_factor "
+                        f"{factor:g} x the dearest yearly cost of a {unit} of {group} capacity)")
+            reasons = _capacity_short_reasons(loaded, inputs, plan, str(row.target), year)
+        charged = inputs.discount_factor.get(year, 1.0) * penalty * gap
+        name = "Output value" if money else product_label(str(row.target))
+        blocks.append(Block("p", f"{name} {year}: goal {figures[0]}, planned {figures[1]}, {figures[2]} short "
+                                 f"({unit}); the penalty, {per_unit}, charges {bn_yuan(charged)} bn yuan "
+                                 "(discounted). Why:"))
+        blocks.append(Block("list", reasons))
+    total = float(plan.costs.get("shortfall", 0.0))
+    gross = sum(v for v in plan.costs.values() if v > 0)
+    share = f", {total / gross:.1%} of the gross cost" if gross > 0 else ""
+    blocks.append(Block("p", f"The penalties come to {bn_yuan(total)} bn yuan{share} (the cost breakdown's "
+                             f"\"{cost_label('shortfall')}\"). The rules the plan meets with no slack are under "
+                             "\"What drives this plan\"; `solve --rule-costs` prices each rule by solving again "
+                             "without it (rule_costs.csv)."))
+    return blocks
+
+
 def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                        names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None
                        ) -> list[Block]:
-    """Why targets are overshot, the capacity left idle (with the reason), and what drives the plan (its largest
-    costs and the rules it meets with no slack); sites and sources by their `names`, clusters by
-    theirs (`clusters`; id -> name)."""
+    """Why targets are overshot and why they fall short (`shortfall_blocks`), the capacity left idle
+    (with the reason), and what drives the plan (its largest costs and the rules it meets with no
+    slack); sites and sources by their `names`, clusters by theirs (`clusters`; id -> name)."""
     units = units_of(loaded.catalog, inputs)
     blocks = [Block("h2", "Why targets are overshot")]
     overshoots = overshoot_reasons(inputs, plan, units)
@@ -410,6 +583,7 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         blocks.append(Block("p", f"{name} {over.year}: goal {figures[0]}, planned {figures[1]}, "
                                  f"{figures[2]} more ({per_year(over.unit)}). Why:"))
         blocks.append(Block("list", list(over.reasons)))
+    blocks += shortfall_blocks(loaded, inputs, plan, names)
     final = inputs.YEARS[-1]
     blocks += stranded_blocks(loaded, plan, names, clusters)
     if float(plan.capacity.loc[plan.capacity["year"] == final, "production"].sum()) == 0 and not plan.capacity.empty:

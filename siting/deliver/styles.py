@@ -89,9 +89,13 @@ STATUS_LABELS = {
     "outside_clusters": "Outside every cluster (dropped)",
 }
 
-#: Darker, earthy colours for raw-material resources, so that they never read as a product colour.
-RESOURCE_PALETTE = ((140, 81, 10), (1, 102, 94), (118, 42, 131), (84, 84, 84), (191, 129, 45), (53, 151, 143),
-                    (153, 112, 171), (27, 120, 55), (178, 24, 43), (33, 102, 172))
+#: Colours for raw-material resources, mostly darker and earthier than the products', in the order
+#: `resource_colours` gives them out (by sorted resource name). Any two stay apart for readers with
+#: protanopia, deuteranopia or tritanopia too: a CIEDE2000 difference of at least 10 as those
+#: readers see them (simulated after Machado et al. 2009, full severity), at least 15 among the
+#: first seven, of which only one is very dark (two would look alike as small markers).
+RESOURCE_PALETTE = ((140, 81, 10), (33, 102, 172), (221, 170, 51), (84, 84, 84), (64, 0, 75), (140, 150, 198),
+                    (136, 120, 96), (53, 151, 143), (191, 129, 45), (103, 0, 31))
 
 BUILT = (213, 62, 79)
 #: A site where only existing or committed plants stand (status `standing`): a dark blue, apart
