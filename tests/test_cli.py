@@ -191,7 +191,10 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
     """A budget of 0 in 2023 and 1.3 bn yuan in 2024. Cells take a year to build (lead_time_yr 1),
     so the 10 GWh cells module the strict 2024 target needs must be decided in 2023, whose budget
     is 0: the cells target and the 2023 budget conflict on their own (the 2024 budget plays no
-    part), and dropping the cells target (10 GWh/yr less) makes a plan possible."""
+    part). Dropping the cells target alone leaves no plan: the strict Cathode target (90,000 t/yr
+    to add) needs 2023 or 2024 investment beyond the budgets too, a second conflict sharing the
+    2023 budget. Least change over both, every other rule hard: 10 GWh/yr less cells and 40,000
+    t/yr less cathode."""
     text = scenario.read_text().replace(
         "  differentiation:\n", "  budget:\n    enabled: true\n    capex_yuan_per_yr: {2023: 0, 2024: 1.3e9}\n"
         "  differentiation:\n")
@@ -201,11 +204,21 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
     err = capsys.readouterr().err
     assert err == (
         "no plan: the plan is infeasible: the rules cannot be met together.\n"
-        "  2 rules cannot be met together; dropping any one of them makes a plan possible:\n"
-        "    - the Cells target needs 10 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 10 GWh/yr must be "
+        "  2 conflicts, 4 rules in all; dropping any one rule of a conflict resolves that conflict; a plan needs "
+        "every conflict resolved:\n"
+        "    conflict 1: 2 rules cannot be met together:\n"
+        "      - the Cells target needs 10 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 10 GWh/yr must be "
         "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells.2024=10]\n"
-        "    - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0]\n"
-        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr\n"
+        "      - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0]\n"
+        "    conflict 2: 3 rules cannot be met together:\n"
+        "      - the Cathode target needs 120,000 t/yr by 2024; existing capacity gives 20,000 t/yr and committed "
+        "projects online by 2024 give 10,000 t/yr, so 90,000 t/yr must be added (the eligible land of all clusters "
+        "could take 750,000 t/yr) [targets.capacity.cathode.2024=120000]\n"
+        "      - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0]\n"
+        "      - investment in 2024 may not exceed 1.30 bn yuan "
+        "[constraints.budget.capex_yuan_per_yr.2024=1300000000]\n"
+        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr; lower the "
+        "Cathode target for 2024 by 40,000 t/yr\n"
         f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
     assert sorted(p.name for p in out.iterdir()) == [
         ".siting-run", "conflict_sites.geojson", "conflict_sites.qml", "conflicts.geojson", "conflicts.md",
@@ -288,3 +301,27 @@ def test_the_manifest_names_and_hashes_the_base_and_the_committed_projects(tmp_p
         assert manifest["input_sha256"][role] == digest
     report = (tmp_path / "out" / "report.md").read_text()
     assert "| committed_projects | `committed_projects.yaml` |" in report
+
+
+def test_an_overlapping_conflict_not_found_in_its_time_leaves_the_first_proven(scenario: Path, tmp_path: Path,
+                                                                                capsys, monkeypatch):
+    """The budget case above, with no time for the search of the conflict that shares the 2023
+    budget (siting/optimize/explain.py `_overlapping`, given 0 s): the first conflict stays
+    proven (no 'ran out of time'), the message says that another remains, and the least change,
+    sought over the first conflict's rules with every other rule kept, makes a plan possible: 10
+    GWh/yr less cells and 1 bn yuan more in 2023, which its solve proved enough."""
+    from siting.optimize import explain
+
+    monkeypatch.setattr(explain, "OVERLAP_MIN_S", 0.0)
+    monkeypatch.setattr(explain, "OVERLAP_SHARE", 0.0)
+    text = scenario.read_text().replace(
+        "  differentiation:\n", "  budget:\n    enabled: true\n    capex_yuan_per_yr: {2023: 0, 2024: 1.3e9}\n"
+        "  differentiation:\n")
+    scenario.write_text(text)
+    assert solve(scenario, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert ("  2 rules cannot be met together; dropping any one of them resolves this conflict; another conflict "
+            "remains:\n") in err
+    assert "ran out of time" not in err
+    assert ("  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr; raise the "
+            "2023 budget by 1.00 bn yuan\n") in err

@@ -107,7 +107,8 @@ def test_hosting_limit_with_two_small_clusters() -> None:
         "[layers.sites.usable_area_field]",
         "  - c2's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of p "
         "[layers.sites.usable_area_field]",
-        "  - p may be added in at most 1 cluster; the most each cluster can take: c1 20 t/yr, c2 20 t/yr "
+        "  - p may be hosted in at most 1 cluster, adding capacity or with committed plants; "
+        "the most each cluster can take: c1 20 t/yr, c2 20 t/yr "
         "[constraints.differentiation.max_clusters_per_product.p]",
         "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
     ]
@@ -122,7 +123,8 @@ def test_one_rule_against_the_committed_plants() -> None:
     assert explained(inputs) == [
         "1 rule cannot be met even alone, given the capacity standing or committed and the rows linking production, "
         "capacity and raw material; dropping it makes a plan possible:",
-        "  - p may be added in at most 1 cluster; the most each cluster can take: c1 1,000 t/yr, c2 1,000 t/yr; "
+        "  - p may be hosted in at most 1 cluster, adding capacity or with committed plants; "
+        "the most each cluster can take: c1 1,000 t/yr, c2 1,000 t/yr; "
         "committed projects of p already stand in c1, c2 [constraints.differentiation.max_clusters_per_product.p]",
         "the least change that makes a plan possible: let p into 1 more cluster",
     ]
@@ -223,7 +225,8 @@ def test_presolve_hosting_limit() -> None:
     inputs = strict(max_clusters_per_product={"p": 1}, **land({"s1": 2.0, "s2": 2.0}))
     assert presolve_findings(inputs, UNITS) == [
         "capacity target P 2030: needs 30 t/yr, existing capacity gives 0 t/yr, and the eligible land can add at "
-        "most 20 t/yr (p may be added in at most 1 cluster), short by 10 t/yr. Room per cluster: c1 20 t/yr "
+        "most 20 t/yr (p may be hosted in at most 1 cluster, adding capacity or with committed plants), "
+        "short by 10 t/yr. Room per cluster: c1 20 t/yr "
         "(1 site); c2 20 t/yr (1 site). Relax the rules named, add sites or land, or set targets.strict: false"]
 
 
@@ -250,8 +253,10 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
     """West may open no site; cells need 30 GWh (three 20 ha modules); the east sites have 30 ha
     each (58 ha together: a committed plant at e_city takes 2 ha), one module each: 20 GWh.
     Conflict: the cells target, east's land, west's open-site
-    limit (w_mine alone could take five modules). Least change: 10 GWh less (weight 10/30)
-    rather than 20 ha more land at an east site (20/30) or one site in west (1/1). The sentences
+    limit (w_mine alone could take five modules). Least change, with every other rule hard: the
+    strict Cathode target (90,000 t/yr to add, West closed) needs East's land too, so 10 GWh less
+    (weight 10/30) leaves East 2 ha short: 10 GWh less and 2 ha more in East (20 GWh of Cells
+    take 40 of East's 58 ha). The sentences
     name the clusters (West, East) and the product (Cells) as the clusters layer and the report
     do; the settings keep their ids and carry the scenario's values."""
     folder = tmp_path / "small"
@@ -271,7 +276,8 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
         "[layers.sites.usable_area_field=usable_area_ha]\n"
         "    - West may open at most 0 of its 2 candidate sites (all of them together have room for 50 GWh/yr of "
         "Cells) [constraints.agglomeration.max_open_sites_per_cluster.west=0]\n"
-        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr\n"
+        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr; find 2 ha "
+        "more usable land in East\n"
         f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
     assert sorted(p.name for p in out.iterdir()) == [
         ".siting-run", "conflict_sites.geojson", "conflict_sites.qml", "conflicts.geojson", "conflicts.md",

@@ -267,12 +267,14 @@ def test_the_diagnosis_names_clusters_and_products_and_keeps_the_settings_ids() 
         "[layers.sites.usable_area_field]",
         "  - Yuxi's 1 candidate site has 2 ha of usable land, room for at most 20 t/yr of P "
         "[layers.sites.usable_area_field]",
-        "  - P may be added in at most 1 cluster; the most each cluster can take: Kunming 20 t/yr, Yuxi 20 t/yr "
+        "  - P may be hosted in at most 1 cluster, adding capacity or with committed plants; "
+        "the most each cluster can take: Kunming 20 t/yr, Yuxi 20 t/yr "
         "[constraints.differentiation.max_clusters_per_product.p]",
         "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr"]
     assert presolve_findings(inputs, NAMES.units, NAMES) == [
         "capacity target P 2030: needs 30 t/yr, existing capacity gives 0 t/yr, and the eligible land can add at "
-        "most 20 t/yr (P may be added in at most 1 cluster), short by 10 t/yr. Room per cluster: Kunming 20 t/yr "
+        "most 20 t/yr (P may be hosted in at most 1 cluster, adding capacity or with committed plants), "
+        "short by 10 t/yr. Room per cluster: Kunming 20 t/yr "
         "(1 site); Yuxi 20 t/yr (1 site). Relax the rules named, add sites or land, or set targets.strict: false"]
 
 

@@ -81,7 +81,8 @@ def test_separator_target_above_what_stands_is_found_with_the_committed_figure()
     assert [f for f in findings if f.startswith("capacity target Separator")] == [
         "capacity target Separator 2024: needs 1,700 million m2/yr, existing capacity gives 30 million m2/yr and "
         "committed projects online by 2024 give 1,600 million m2/yr, and the eligible land can add at most 0 million "
-        "m2/yr (Separator may be added in at most 1 cluster), short by 70 million m2/yr. Room per cluster: Kunming 0 "
+        "m2/yr (Separator may be hosted in at most 1 cluster, adding capacity or with committed plants), "
+        "short by 70 million m2/yr. Room per cluster: Kunming 0 "
         "million m2/yr (6 sites); Yuxi 0 million m2/yr (5 sites); Qujing 0 million m2/yr (7 sites). The red line "
         "takes room for 15,300 million m2/yr in Kunming, 12,750 million m2/yr in Yuxi, 15,700 million m2/yr in "
         "Qujing. Relax the rules named, add sites or land, or set targets.strict: false"]

@@ -447,17 +447,23 @@ def _fit_page(figure: Any, listed: Any, anchored: Sequence[Any]) -> None:
 
 def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[str], folder_note: str,
                        made: Mapping[str, Any] | None = None) -> str:
-    """The explanation as a report: the rules with their settings, the least change, the
-    pre-solve findings and the map; with `made` (`diagnosis_record`), how the diagnosis was made
-    (`made_markdown`)."""
+    """The explanation as a report: the rules with their settings (and, with several conflicts,
+    the number of each rule's conflict), the least change, the pre-solve findings and the map;
+    with `made` (`diagnosis_record`), how the diagnosis was made (`made_markdown`)."""
     lines = [f"# Why {scenario} has no plan", ""]
     lines.append(diagnosis.headline() + ".")  # never "0 rules cannot be met together"
     if diagnosis.stopped:
         lines += ["", diagnosis.stopped[:1].upper() + diagnosis.stopped[1:] + "."]
-    lines += ["", "| rule | what it asks | scenario setting |", "|---|---|---|"]
-    for number, conflict in enumerate(diagnosis.conflicts, start=1):
-        lines.append(f"| {number} | {conflict.sentence.replace('|', '/')} | `{conflict.setting}` |")
-    changes = [c for c in diagnosis.conflicts if c.relax_by > 0]
+    if diagnosis.conflict_groups > 1:  # each rule with the number of its conflict
+        lines += ["", "| rule | conflict | what it asks | scenario setting |", "|---|---|---|---|"]
+        for number, conflict in enumerate(diagnosis.conflicts, start=1):
+            lines.append(f"| {number} | {conflict.group} | {conflict.sentence.replace('|', '/')} | "
+                         f"`{conflict.setting}` |")
+    else:
+        lines += ["", "| rule | what it asks | scenario setting |", "|---|---|---|"]
+        for number, conflict in enumerate(diagnosis.conflicts, start=1):
+            lines.append(f"| {number} | {conflict.sentence.replace('|', '/')} | `{conflict.setting}` |")
+    changes = diagnosis.changes()
     if changes:
         heading = diagnosis.change_heading()
         lines += ["", ("The least change that makes a plan possible (each rule's slack weighed against its size)"

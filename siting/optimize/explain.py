@@ -26,8 +26,23 @@ zone as a land row, no shipment along an arc beyond the limit) on a model built 
    20 s limit, for the same conflict. Nor is an LP screen of each trial: its relaxation decided
    none of the 76 trials there and took a third of their time (a MIP whose relaxation is
    infeasible is proven so at its root anyway).
-3. the least change: one elastic solve over the conflict alone says which of its rules gives
-   way at the least weighted cost (each row's slack over max(1, |rhs|)), and by how much.
+   The conflict is irreducible among its own rules; whether the model has a plan without it is
+   another question, solved next: the rules outside every conflict found, all hard. A plan means
+   every conflict has been found; proven infeasible, another conflict remains among those rules,
+   and the deletion filter finds it (up to MAX_CONFLICTS; past them the diagnosis says that
+   another conflict remains). With a single conflict, that dropping any one of its rules makes a
+   plan possible is claimed only when a solve proved it for each rule (all other rules hard; a
+   trial of the filter with every other rule in it proves it already); otherwise the diagnosis
+   says that dropping one resolves this conflict, and that another conflict remains when a solve
+   proved it (`Diagnosis.plan_proven`, `each_drop_proven`, `more_conflicts`).
+3. the least change: one elastic solve, the rules of every conflict found elastic and all other
+   rules hard, says which of them give way at the least weighted cost (each row's slack over
+   max(1, |rhs|)), and by how much. The plan it returns meets every rule once the changes it
+   states are applied together, which proves them enough; without a plan no change is given.
+   A rule's change sums its rows' slack within one model component (a cluster's sites) and
+   takes the largest over components restating the same rule (the output-value target and its
+   cover: each needs the whole shortfall); a target is never lowered by more than all of it;
+   figures are rounded up to the precision shown.
 
 The diagnosis stops at the lower of DIAGNOSIS_TOTAL_LIMIT_S and the run's time limit: the rules
 not yet tried then stay in the set, which is not irreducible and says so (`Diagnosis.stopped`).
@@ -38,7 +53,7 @@ settings that state it (`Conflict.setting`): dotted keys of the scenario schema
 (siting/config/schema.py), such as `constraints.redline.buffer_m`, each with the value the
 scenario gives it when the diagnosis has the scenario (`key=value`, the value as `--set` reads
 it). Given the run's `Names` (siting/config/units.py), the sentences name clusters, products,
-target groups and resources in words ("FePO4 may be added in at most 1 cluster ...: Kunming
+target groups and resources in words ("FePO4 may be hosted in at most 1 cluster ...: Kunming
 ..."); the settings keep their ids, which is how the scenario file gives them.
 
 Pre-solve checks in the same words (`presolve_findings`) run before the MIP: strict targets
@@ -53,6 +68,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -93,6 +109,14 @@ MIN_SOLVE_S = 0.01
 #: during a solve (at most as often as the line itself allows), so that the line's clock moves
 #: through a trial of up to DIAGNOSIS_SOLVE_LIMIT_S; a shorter step shows its line once.
 STATUS_REFRESH_S = 1.0
+
+#: Most conflicts the diagnosis looks for: past them, it says that another conflict remains.
+MAX_CONFLICTS = 3
+#: Seconds the search for a conflict overlapping the first may take at least, and its share of the
+#: time the diagnosis had taken before it, which it may take at most beyond that (`_overlapping`):
+#: as long again, so that it never more than doubles a diagnosis longer than 10 s.
+OVERLAP_MIN_S = 10.0
+OVERLAP_SHARE = 1.0
 
 #: Slack below this (in the row's own unit, relative to max(1, |rhs|)) is solver noise.
 SLACK_TOLERANCE = 1e-6
@@ -175,6 +199,9 @@ class _Row:
     lower: float | None
     upper: float | None
     weight: float
+    source: str = ""
+    """The model component the row restates (rows of two components that state one rule, such
+    as the output-value target and its cover, each need the whole slack: it is not summed)."""
 
 
 class ElasticModel:
@@ -199,6 +226,7 @@ class ElasticModel:
             self.build_keys[(s, p)].append((mid, t))
         model.total_cost.deactivate()
         rows: list[tuple[RuleInstance, Any, float | None, float | None]] = []
+        sources: list[str] = []
         for name, kind in ELASTIC_COMPONENTS.items():
             component = getattr(model, name, None)
             if not isinstance(component, pyo.Constraint):
@@ -208,6 +236,7 @@ class ElasticModel:
                     continue
                 instance = RuleInstance(kind, self._key(kind, index, row))
                 rows.append((instance, row.body, _value(row.lower), _value(row.upper)))
+                sources.append(name)
                 row.deactivate()
         rows.extend(self._ceiling_rows())
         rows.extend(self._land_rows())
@@ -215,9 +244,10 @@ class ElasticModel:
         rows.extend(self._proximity_rows())
         self.rows: list[_Row] = []
         bodies = []
-        for instance, body, lower, upper in rows:
+        for number, (instance, body, lower, upper) in enumerate(rows):
             rhs = lower if lower is not None else upper
-            self.rows.append(_Row(instance, lower, upper, 1.0 / max(1.0, abs(rhs or 0.0))))
+            source = sources[number] if number < len(sources) else instance.kind
+            self.rows.append(_Row(instance, lower, upper, 1.0 / max(1.0, abs(rhs or 0.0)), source))
             bodies.append(body)
         count = len(self.rows)
         model.ELASTIC_ROW = pyo.RangeSet(0, count - 1) if count else pyo.Set(initialize=[])
@@ -399,12 +429,17 @@ class ElasticModel:
         slack: dict[RuleInstance, float] = {}
         if report.has_solution:
             m = self.model
+            summed: dict[tuple[RuleInstance, str], float] = defaultdict(float)
             for i, spec in enumerate(self.rows):
                 if self.state[spec.instance] != ELASTIC:
                     continue
                 amount = (m.slack_below[i].value or 0.0) + (m.slack_above[i].value or 0.0)
                 if amount * spec.weight > SLACK_TOLERANCE:
-                    slack[spec.instance] = slack.get(spec.instance, 0.0) + amount
+                    summed[(spec.instance, spec.source)] += amount
+            # summed over the rows of one component (a cluster's sites), the largest over the
+            # components that restate the rule (the output-value target and its cover)
+            for (instance, _source), amount in summed.items():
+                slack[instance] = max(slack.get(instance, 0.0), amount)
         return report, slack
 
     def _checks(self) -> contextlib.AbstractContextManager[None]:
@@ -476,6 +511,8 @@ class Conflict:
     """How much this rule must give in the least change, in words (`relax_text`); "" to make it
     from the rule's ids."""
     prospective: str = ""
+    group: int = 1
+    """The number of the conflict the rule belongs to (1, 2, ...: `Diagnosis.conflict_groups`)."""
 
 
 @dataclass(frozen=True)
@@ -504,6 +541,33 @@ class Diagnosis:
     stopped: str = ""
     least_proven: bool = True
     conflict_proven: bool = True
+    plan_proven: bool = True
+    """A solve found a plan with the rules of every conflict found dropped (the other rules hard)."""
+    each_drop_proven: bool = True
+    """Of a single conflict: a solve found a plan with each of its rules dropped alone."""
+    more_conflicts: bool = False
+    """A solve proved that no plan exists with every conflict found dropped: another remains."""
+
+    @property
+    def conflict_groups(self) -> int:
+        """How many separate conflicts the rules form (`Conflict.group`)."""
+        return len({c.group for c in self.conflicts})
+
+    def _drop_claim(self) -> str:
+        """What dropping a rule does, as far as the solves proved it (`headline`)."""
+        one = len(self.conflicts) == 1
+        if self.conflict_groups > 1:
+            claim = "dropping any one rule of a conflict resolves that conflict"
+            if self.more_conflicts:
+                return claim + "; another conflict remains"
+            return claim + ("; a plan needs every conflict resolved" if self.plan_proven else
+                            "; a plan is not proven possible then")
+        if self.plan_proven and self.each_drop_proven and not self.more_conflicts:
+            return "dropping it makes a plan possible" if one else "dropping any one of them makes a plan possible"
+        claim = "dropping it resolves this conflict" if one else "dropping any one of them resolves this conflict"
+        if self.more_conflicts:
+            return claim + "; another conflict remains"
+        return claim + " (a plan is not proven possible then)"
 
     def headline(self) -> str:
         """The first sentence of the explanation, without its closing mark: how many rules
@@ -521,8 +585,12 @@ class Diagnosis:
             return NO_RULE_TO_BLAME + ("" if self.irreducible else ", or a solve of the diagnosis ran out of time")
         one = len(self.conflicts) == 1
         if self.irreducible:
-            return conflict_headline(len(self.conflicts)) + (
-                "; dropping it makes a plan possible" if one else "; dropping any one of them makes a plan possible")
+            groups = self.conflict_groups
+            if groups > 1:
+                distinct = len({c.instance for c in self.conflicts})
+                separate = "separate " if distinct == len(self.conflicts) else ""
+                return f"{groups} {separate}conflicts, {_count(distinct, 'rule')} in all; " + self._drop_claim()
+            return conflict_headline(len(self.conflicts)) + "; " + self._drop_claim()
         why = "the diagnosis stopped at its time limit" if self.stopped else "a solve ran out of time"
         unproven = "a plan is not proven possible without it" if one else "the set may hold more rules than needed"
         return conflict_headline(len(self.conflicts)) + f" ({why}: {unproven})"
@@ -535,8 +603,14 @@ class Diagnosis:
         if self.feasible or not self.conflicts:
             return [self.headline()] + ([self.stopped] if self.stopped else [])
         out = [self.headline() + ":"]
-        out += [f"  - {c.sentence} [{c.setting}]" for c in self.conflicts]
-        changes = [c for c in self.conflicts if c.relax_by > 0]
+        if self.conflict_groups > 1:
+            for number in sorted({c.group for c in self.conflicts}):
+                rules = [c for c in self.conflicts if c.group == number]
+                out.append(f"  conflict {number}: {conflict_headline(len(rules))}:")
+                out += [f"    - {c.sentence} [{c.setting}]" for c in rules]
+        else:
+            out += [f"  - {c.sentence} [{c.setting}]" for c in self.conflicts]
+        changes = self.changes()
         if changes:
             out.append(self.change_heading() + ": " + "; ".join(relax_text(c) for c in changes))
         prospective = self.prospective_change()
@@ -545,6 +619,16 @@ class Diagnosis:
         if self.stopped:
             out.append(self.stopped)
         out += list(self.notes)
+        return out
+
+    def changes(self) -> list[Conflict]:
+        """The rules with `relax_by` above 0, each once (a rule may belong to two conflicts)."""
+        seen: set[RuleInstance] = set()
+        out = []
+        for c in self.conflicts:
+            if c.relax_by > 0 and c.instance not in seen:
+                seen.add(c.instance)
+                out.append(c)
         return out
 
     def change_heading(self) -> str:
@@ -570,6 +654,10 @@ class Diagnosis:
             return ""
         return ("another change that may make a plan possible: include the prospective sources "
                 f"({PROSPECTIVE_SETTING}=true): " + joined(reached))
+
+
+#: What hosting a product means for the hosting limit (models/families/differentiation.py).
+HOSTED = "adding capacity or with committed plants"
 
 
 #: What the diagnosis says when its conflict holds no rule.
@@ -651,7 +739,7 @@ def relax_text(conflict: Conflict, words: Words | None = None) -> str:
         return conflict.change
     w = words or Words()
     i = conflict.instance
-    amount = _amount(conflict.relax_by, conflict.unit)
+    amount = _amount(_shown_up(conflict.relax_by, conflict.unit), conflict.unit)
     key = i.key
     texts: dict[str, Callable[[], str]] = {
         "capacity_target": lambda: f"lower the {w.product(key[0])} target for {key[1]} by {amount}",
@@ -676,6 +764,21 @@ def relax_text(conflict: Conflict, words: Words | None = None) -> str:
         "recycling_demo": lambda: "relax the recycling demonstration rule",
     }
     return texts[i.kind]()
+
+
+def _shown_up(value: float, unit: str) -> float:
+    """`value` rounded up to the precision `_amount` shows it at (0.01 bn yuan, a whole unit, or
+    3 significant figures), so that a change stated is never less than the one a solve found."""
+    if value <= 0:
+        return value
+    if unit == "yuan":
+        step = 1e7 if value >= 1e7 else 1.0
+    elif value >= 100:
+        step = 1.0
+    else:
+        step = 10.0 ** (math.floor(math.log10(value)) - 2)
+    steps = value / step
+    return math.ceil(steps - 1e-6) * step  # solver noise below a millionth of a step does not round up
 
 
 def _count(n: int, noun: str) -> str:
@@ -772,6 +875,68 @@ def explain_infeasibility(inputs: ModelInputs, settings: SolverSettings, units: 
         return _explain(inputs, settings, units, solve_limit_s, total_limit_s, names, scenario, say)
 
 
+class _Search:
+    """The solves of one diagnosis: `elastic` with its rules in `order`, the time `left`, the
+    status line `say`; counts the solves and remembers whether every trial was decided."""
+
+    def __init__(self, elastic: ElasticModel, order: Sequence[RuleInstance], left: Callable[[], float],
+                 say: Callable[[str], None]):
+        self.elastic, self.order, self.left, self.say = elastic, list(order), left, say
+        self.solves = 0
+        self.decided = True
+        self.proven = False
+        self.plan_without: set[RuleInstance] = set()  # rules all others, hard, were proven to meet without
+
+    def hard(self, rules: Sequence[RuleInstance] | Any) -> SolveReport:
+        """Whether `rules` hold together, all hard (the others off): one solve."""
+        self.elastic.set_states(dict.fromkeys(rules, HARD))
+        report, _slack = self.elastic.solve(self.left())
+        self.solves += 1
+        return report
+
+    def filter(self, pool: Sequence[RuleInstance], number: int) -> tuple[list[RuleInstance], int]:
+        """Chinneck's deletion filter over `pool` (proven infeasible, or undecided): the rules
+        kept and how many were tried (fewer than `pool` when the time ran out)."""
+        kept = list(pool)
+        which = f"conflict {number}, " if number > 1 else ""
+        tried = 0
+        for instance in pool:
+            self.say(f"step 2 of 3, {which}dropping each rule in turn: {tried} of {len(pool)} tried, "
+                     f"{len(kept) - (len(pool) - tried)} kept")
+            if self.left() <= 0:
+                break
+            trial = [i for i in kept if i != instance]
+            report = self.hard(trial)
+            tried += 1
+            if report.infeasible and not report.has_solution:
+                kept, self.proven = trial, True
+            elif not report.has_solution:
+                self.decided = False
+            elif len(trial) == len(self.order) - 1:
+                self.plan_without.add(instance)
+        return kept, tried
+
+    def failing_drop(self, conflict: Sequence[RuleInstance]) -> RuleInstance | None:
+        """None when a plan exists with each rule of `conflict` dropped alone (all others hard);
+        else the first rule whose drop is proven to leave no plan, or _UNDECIDED when a solve
+        stopped undecided or the time ran out."""
+        for instance in conflict:
+            if instance in self.plan_without:
+                continue
+            if self.left() <= 0:
+                return _UNDECIDED
+            self.say("step 2 of 3, whether dropping each rule of the conflict alone leaves a plan")
+            report = self.hard([i for i in self.order if i != instance])
+            if report.has_solution:
+                continue
+            return instance if report.infeasible else _UNDECIDED
+        return None
+
+
+#: `_Search.failing_drop` when a drop was not decided.
+_UNDECIDED = RuleInstance("undecided", ())
+
+
 def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, str] | None,
              solve_limit_s: float, total_limit_s: float, names: Names | None = None,
              scenario: Scenario | None = None, show: Callable[[str], None] | None = None) -> Diagnosis:
@@ -801,54 +966,118 @@ def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, 
     elastic.on_check = again if show is not None else None
     order = sorted(elastic.instances, key=_registry_order)
     total = len(order)
-    solves = 0
+    search = _Search(elastic, order, left, say)
     # 1. the rules together, all hard: a plan means there is no conflict to explain
     say(f"step 1 of 3, all {_count(total, 'rule')} at once")
-    elastic.set_states(dict.fromkeys(order, HARD))
-    report, _slack = elastic.solve(left())
-    solves += 1
-    if report.has_solution:
-        return Diagnosis((), True, feasible=True, solves=solves)
+    first = search.hard(order)
+    if first.has_solution:
+        return Diagnosis((), True, feasible=True, solves=search.solves)
     # Whether the rules kept are proven to conflict: not when this solve stopped at its time
     # limit undecided, until a later solve proves it (a trial, or the least change below).
-    proven = report.infeasible
-    # 2. deletion filter, in the order of the rules
-    kept = list(order)
-    decided = True
-    tried = 0
-    for instance in order:
-        say(f"step 2 of 3, dropping each rule in turn: {tried} of {total} tried, {len(kept) - (total - tried)} kept")
-        if left() <= 0:
-            break
-        trial = [i for i in kept if i != instance]
-        elastic.set_states(dict.fromkeys(trial, HARD))
-        report, _slack = elastic.solve(left())
-        solves += 1
-        tried += 1
-        if report.infeasible and not report.has_solution:
-            kept, proven = trial, True
-        elif not report.has_solution:
-            decided = False
-    stopped = _stopped_text(settings.time_limit_s, total_limit_s, tried, total) if tried < total else ""
-    if stopped:
-        progress.phase_ended("stopped at the time limit", f"{tried} of {total} rules tried, "
-                             f"{total - tried} left in the set untried")
-    # 3. the least change over the conflict alone
-    say(f"step 3 of 3, the least change over the {_count(len(kept), 'rule')} kept")
-    elastic.set_states(dict.fromkeys(kept, ELASTIC))
-    report, slack = elastic.solve(max(left(), LEAST_CHANGE_MIN_S))
-    solves += 1
+    search.proven = first.infeasible
+    conflicts, resolved, stopped = _conflicts(search, settings.time_limit_s, total_limit_s)
+    everything = list(dict.fromkeys(i for group in conflicts for i in group))
+    report, slack = _least_change(search, everything)
+    proven = search.proven
     if not proven:  # step 1 undecided and no trial proven infeasible: `kept` is still every rule
         if report.has_solution and not slack:
-            return Diagnosis((), True, feasible=True, solves=solves)
+            return Diagnosis((), True, feasible=True, solves=search.solves)
         # the least weighted slack proven above 0 (HiGHS's bound, whatever gap it stopped at):
         # no plan meets every rule
         bound = report.best_bound_yuan
         proven = bound is not None and bound / getattr(elastic.model, "objective_unit_yuan", 1.0) > SLACK_TOLERANCE
-    describe = Describer(inputs, units or {}, kept, names, scenario)
-    conflicts = tuple(describe.conflict(i, slack.get(i, 0.0)) for i in kept)
-    return Diagnosis(conflicts, decided and proven and not stopped, solves=solves, stopped=stopped,
-                     least_proven=report.proven_optimal, conflict_proven=proven)
+    whole = search.decided and proven and not stopped
+    if resolved is None and len(everything) == total and whole:
+        resolved = report.has_solution or None  # every rule is in the conflicts: this solve says it
+    # a single conflict whose rules, dropped together, leave a plan: whether dropping each alone
+    # does (all other rules hard), proven by a trial of step 2 or a solve here; only then is that
+    # claimed. A rule whose drop alone is proven to leave no plan shares it with another
+    # conflict: the deletion filter finds that one among the other rules, and the least change
+    # is sought again over both.
+    each_drop, remains = False, False
+    if bool(resolved) and len(conflicts) == 1 and whole:
+        failing = search.failing_drop(everything)
+        each_drop = failing is None
+        if failing is not None and failing is not _UNDECIDED:
+            remains = True
+            pool = [i for i in order if i != failing]
+            if MAX_CONFLICTS > 1 and left() > 0:
+                kept, complete = _overlapping(search, pool, time.perf_counter() - started)
+                if complete:
+                    conflicts.append(kept)
+                    remains = False
+                    everything = list(dict.fromkeys(i for group in conflicts for i in group))
+                    report, slack = _least_change(search, everything)
+    if not report.has_solution:
+        slack = {}  # no change is proven to make a plan possible: none is given
+    describe = Describer(inputs, units or {}, everything, names, scenario)
+    found = tuple(dataclasses.replace(describe.conflict(i, slack.get(i, 0.0)), group=n)
+                  for n, group in enumerate(conflicts, start=1) for i in group)
+    return Diagnosis(found, search.decided and proven and not stopped, solves=search.solves, stopped=stopped,
+                     least_proven=report.proven_optimal, conflict_proven=proven,
+                     plan_proven=bool(resolved and report.has_solution), each_drop_proven=each_drop,
+                     more_conflicts=resolved is False or remains)
+
+
+def _overlapping(search: _Search, pool: Sequence[RuleInstance], spent_s: float) -> tuple[list[RuleInstance], bool]:
+    """The conflict that shares a rule with the one found, among `pool` (every rule but one
+    whose drop alone is proven to leave no plan): the deletion filter over it, in at most
+    OVERLAP_SHARE of the time the diagnosis has taken so far (`spent_s`), at least OVERLAP_MIN_S,
+    within the time left. Returns the rules kept and whether the search completed; when it did not, the first
+    conflict stays as proven as it was (an undecided solve here says nothing of it), and the
+    caller says that another conflict remains."""
+    outer, decided = search.left, search.decided
+    deadline = time.perf_counter() + max(OVERLAP_SHARE * spent_s, OVERLAP_MIN_S)
+    search.left = lambda: min(outer(), deadline - time.perf_counter())
+    try:
+        kept, tried = search.filter(pool, 2)
+    finally:
+        search.left = outer
+    complete = tried == len(pool) and bool(kept) and search.decided
+    if not complete:
+        search.decided = decided
+    return kept, complete
+
+
+def _least_change(search: _Search, rules: Sequence[RuleInstance]) -> tuple[SolveReport, dict[RuleInstance, float]]:
+    """Step 3: `rules` elastic, every other rule hard; the least weighted slack (`ElasticModel.solve`)."""
+    search.say(f"step 3 of 3, the least change over the {_count(len(rules), 'rule')} kept")
+    search.elastic.set_states({**dict.fromkeys(search.order, HARD), **dict.fromkeys(rules, ELASTIC)})
+    found = search.elastic.solve(max(search.left(), LEAST_CHANGE_MIN_S))
+    search.solves += 1
+    return found
+
+
+def _conflicts(search: _Search, run_limit_s: float, total_limit_s: float
+               ) -> tuple[list[list[RuleInstance]], bool | None, str]:
+    """Step 2: the deletion filter finds a conflict; then the rules outside every conflict found,
+    all hard (2b): a plan means every conflict has been found, proven infeasible that another
+    remains among them, which the filter then finds, up to MAX_CONFLICTS. Returns the conflicts,
+    whether a plan exists with all of them dropped (None: not decided, or no rule is left
+    outside them) and why the filter stopped at its time limit ("" if it did not)."""
+    order = search.order
+    conflicts: list[list[RuleInstance]] = []
+    dropped: set[RuleInstance] = set()
+    while True:
+        pool = [i for i in order if i not in dropped]
+        kept, tried = search.filter(pool, len(conflicts) + 1)
+        conflicts.append(kept)
+        dropped.update(kept)
+        if tried < len(pool):
+            progress.phase_ended("stopped at the time limit", f"{tried} of {len(pool)} rules tried, "
+                                 f"{len(pool) - tried} left in the set untried")
+            return conflicts, None, _stopped_text(run_limit_s, total_limit_s, tried, len(pool))
+        rest = [i for i in order if i not in dropped]
+        if not search.decided or not search.proven or not kept or not rest:
+            return conflicts, None, ""
+        search.say(f"step 2 of 3, whether a plan exists without the {_count(len(conflicts), 'conflict')} found")
+        report = search.hard(rest)
+        if report.has_solution:
+            return conflicts, True, ""
+        if not report.infeasible:
+            return conflicts, None, ""
+        if len(conflicts) >= MAX_CONFLICTS or search.left() <= 0:
+            return conflicts, False, ""
 
 
 def _stopped_text(run_limit_s: float, total_limit_s: float, tried: int, total: int) -> str:
@@ -937,9 +1166,20 @@ class Describer:
         if instance.kind in MONEY_KINDS:
             unit = "yuan"
         keys = parts.pop("settings", (tuple(KIND_FAMILY[instance.kind][1].split(".")),))
+        whole = self._target(instance)
+        if whole is not None:  # never lowered by more than all of it (rounded up to the figure shown)
+            relax = min(relax, whole)
         made = Conflict(instance=instance, setting=setting_text(keys, self.scenario), relax_by=relax, unit=unit,
                         **parts)
         return dataclasses.replace(made, change=relax_text(made, self.words))
+
+    def _target(self, instance: RuleInstance) -> float | None:
+        """The amount a target rule asks for (its unit: units/yr, or yuan/yr), None for other rules."""
+        if instance.kind == "capacity_target":
+            return float(self.inputs.capacity_target_units[tuple(instance.key)])
+        if instance.kind == "output_value_target":
+            return float(self.inputs.output_value_target_yuan[instance.key[0]])
+        return None
 
     def _room_text(self, cluster: str, off: frozenset[str] = frozenset()) -> str:
         room = self.room(off)
@@ -1110,7 +1350,7 @@ class Describer:
         room = self.room()
         per_cluster = [(c, room.get((c, product), 0.0)) for c in self.inputs.CLUSTERS]
         listed = ", ".join(f"{self.words.cluster(c)} {self.fmt(v, self.unit(product))}" for c, v in per_cluster)
-        text = (f"{self.words.product(product)} may be added in at most {limit} cluster{'s' if limit != 1 else ''}; "
+        text = (f"{self.words.product(product)} may be hosted in at most {_count(limit, 'cluster')}, {HOSTED}; "
                 f"the most each cluster can take: {listed}")
         committed = sorted({self.inputs.cluster_of_site[s] for (s, p, _t), units
                             in self.inputs.committed_units_per_yr.items() if p == product and units > 0},
@@ -1291,7 +1531,8 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
         by_cluster = sorted((room.get((c, p), 0.0) for c in inputs.CLUSTERS), reverse=True)
         limit = _hosting_limit(inputs, p)
         if limit is not None and limit < len(by_cluster):
-            limited.append(f"{describe.words.product(p)} may be added in at most {_count(limit, 'cluster')}")
+            limited.append(f"{describe.words.product(p)} may be hosted in at most {_count(limit, 'cluster')}, "
+                           f"{HOSTED}")
             by_cluster = by_cluster[:limit]
         addable += sum(by_cluster)
     if _within(standing + addable, target):
