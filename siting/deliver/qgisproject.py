@@ -1017,6 +1017,16 @@ def _plan_title(plan: ET.Element) -> str:
     return next((item.get("labelText", "") for item in plan.iter("LayoutItem") if item.get("id") == "title"), "")
 
 
+def _run_layer(folder: Path, sub: str, qgs: ET.Element, kind: str, name: str, abstract: str) -> ProjectLayer | None:
+    """The `kind` layer of the run in `folder / sub` (its plan.gpkg, in its own `<kind>.qml`) as
+    compare.qgs lists it, named `name` with `abstract`; None when the run has no such style."""
+    style = folder / sub / f"{kind}.qml"
+    if not style.is_file():
+        return None
+    return ProjectLayer(f"{kind}_{sub}_layer", name, f"./{sub}/plan.gpkg|layername={kind}", _geometry_type(qgs, kind),
+                        style.read_text(encoding="utf-8"), abstract=abstract)
+
+
 def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
                          diff_changes: Mapping[str, Collection[str]] | None = None,
                          differences: Mapping[str, RunDifference] | None = None) -> str | None:
@@ -1102,25 +1112,16 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         own.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
                                 _geometry_type(qgs, "sites"), qml,
                                 abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}."))
-        if (folder / sub / "clusters.qml").is_file():
-            own.append(ProjectLayer(
-                f"clusters_{sub}_layer", f"{label}: clusters", f"./{sub}/plan.gpkg|layername=clusters",
-                _geometry_type(qgs, "clusters"), (folder / sub / "clusters.qml").read_text(encoding="utf-8"),
-                abstract=f"{label}'s clusters (its plan.gpkg), each with the sites {label}'s plan opens there, their "
-                         "capex and the capacity it adds and holds."))
         zones = _properties(_json(folder / sub / "redline_zones.geojson"))
-        if zones and (folder / sub / "redline_zones.qml").is_file():
-            own.append(ProjectLayer(
-                f"redline_zones_{sub}_layer", f"{label}: red-line zones ({zones_summary(zones)})",
-                f"./{sub}/plan.gpkg|layername=redline_zones", _geometry_type(qgs, "redline_zones"),
-                (folder / sub / "redline_zones.qml").read_text(encoding="utf-8"),
-                abstract=zones_abstract(label, zones)))
-        if (folder / sub / "redline.qml").is_file():
-            own.append(ProjectLayer(
-                f"redline_{sub}_layer", f"{label}: red line", f"./{sub}/plan.gpkg|layername=redline",
-                _geometry_type(qgs, "redline"), (folder / sub / "redline.qml").read_text(encoding="utf-8"),
-                abstract=f"{label}'s red-line polygons by category (its plan.gpkg), each with how far {label}'s "
-                         "red-line rule excludes sites around it."))
+        own.extend(layer for layer in (
+            _run_layer(folder, sub, qgs, "clusters", f"{label}: clusters",
+                       f"{label}'s clusters (its plan.gpkg), each with the sites {label}'s plan opens there, their "
+                       "capex and the capacity it adds and holds."),
+            _run_layer(folder, sub, qgs, "redline_zones", f"{label}: red-line zones ({zones_summary(zones)})",
+                       zones_abstract(label, zones)) if zones else None,
+            _run_layer(folder, sub, qgs, "redline", f"{label}: red line",
+                       f"{label}'s red-line polygons by category (its plan.gpkg), each with how far {label}'s "
+                       "red-line rule excludes sites around it.")) if layer is not None)
         role = ("baseline" if sub == base_sub else "compared") if compared else ""
         name = f"{label} (baseline)" if role == "baseline" else label
         own.sort(key=lambda layer: COMPARE_ORDER.index(layer.layer_id.removesuffix(f"_{sub}_layer")))
