@@ -57,9 +57,11 @@ def test_a_repair_within_1_percent_is_noted_in_one_unit(folder: Path):
     repaired (0.25 % more), of the square's 1e-4 deg2 = 112.1 ha: 109 and 110 ha, with a note."""
     site_ring(folder, corner_loop(0.0005))
     _loaded, layers, _notices = load_checked(folder / "scenario.yaml")
-    assert layers.notices == [
+    repaired, mixed = layers.notices  # the layer now holds a polygon among points: said too
+    assert repaired == (
         "sites.geojson: repaired the invalid geometry of the 1st feature (site_id 'w_mine'): "
-        "Self-intersection[102.100476190476 24.6]; 109 ha as drawn, 110 ha repaired (in 2 parts)"]
+        "Self-intersection[102.100476190476 24.6]; 109 ha as drawn, 110 ha repaired (in 2 parts)")
+    assert mixed.startswith("sites.geojson: the sites layer mixes 1 polygon site and 3 point sites")
 
 
 def test_areas_of_one_message_share_its_unit():
