@@ -138,7 +138,7 @@ def format_summary(result: RunResult) -> str:
         lines.append(text_table(pd.DataFrame(trows, columns=["target", "unit", "year", "goal", "planned", "short",
                                                              ""]), TERMINAL_WIDTH, "targets.csv"))
     lines.append("")
-    lines += wrap_text(f"sites opened: {opened_sites_text(result)}", TERMINAL_WIDTH)
+    lines += wrap_text(f"sites built on: {opened_sites_text(result)}", TERMINAL_WIDTH)
     for notice in map(shown_notice, result.prepared.notices):  # files named as the errors name them
         # A one-line notice wrapped; one of several lines has its own layout.
         lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", TERMINAL_WIDTH)
@@ -199,12 +199,14 @@ def run_names(result: RunResult) -> Names:
 
 
 def opened_sites_text(result: RunResult) -> str:
-    """The sites the plan opens by the names the report and map.png give them (the sites layer's
-    `name`, shortened where that stays distinct: siting/config/units.py `Names`; a candidate
-    cell by its id), in the plan's order, separated by "; " since names hold commas; "none" when
-    it opens none."""
-    names = run_names(result)
-    return "; ".join(names.site(site) for site in result.plan.opened_sites) or "none"
+    """The sites the plan builds on by the names the report and map.png give them (the sites
+    layer's `name`, shortened where that stays distinct: siting/config/units.py `Names`; a
+    candidate cell by its id), in the plan's order, separated by "; " since names hold commas,
+    and which of them it newly opens (siting/optimize/results.py `sites_built_text`); "none" when
+    it builds on none."""
+    from siting.optimize.results import sites_built_text
+
+    return sites_built_text(result.plan, result.prepared.inputs, run_names(result).site)
 
 
 def rule_costs_text(table: pd.DataFrame, names: Names) -> str:

@@ -27,16 +27,17 @@ from tests.conftest import MadeRun
 
 
 def test_the_summary_names_the_opened_sites_as_the_report_does(small_run: MadeRun) -> None:
-    """The terminal's line names the three sites the plan opens by their names, "; " between them
+    """The terminal's line names the three sites the plan builds on by their names, "; " between them
     (names may hold commas), as the report's first paragraph does; no site id is printed there.
     The manifest gives the working CRS and the GDAL, PROJ and GEOS versions of this environment.
     The run is conftest's `small_run`."""
     out = small_run.out
     printed = small_run.stdout.splitlines()
-    assert [line for line in printed if line.startswith("sites opened")] == [
-        "sites opened: West mine park; East city; East far"]
+    assert [line for line in printed if line.startswith("sites built on")] == [
+        "sites built on: West mine park; East city; East far (2 newly opened: West mine park; East far)"]
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "; sites opened: West mine park; East city; East far.\n" in report
+    assert ("; sites built on: West mine park; East city; East far (2 newly opened: West mine park; East far).\n"
+            in report)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["sites_opened"] == ["w_mine", "e_city", "e_far"]  # the files keep the ids
     assert manifest["working_crs"] == {"as_given": "EPSG:32648", "epsg": 32648, "name": "WGS 84 / UTM zone 48N",

@@ -234,15 +234,16 @@ def test_the_fix_for_an_empty_red_line_layer_loads(folder: Path):
 
 
 def test_a_repeated_cluster_id_is_offered_once(folder: Path):
-    """Both clusters are `west`: the scenario's `north`, like neither, is offered `west` once."""
+    """Both clusters are `west`: the scenario's `north`, like neither, is offered `west` once; the
+    duplicate id comes first (a reference may be unknown because of it)."""
     edit(folder / "scenario.yaml", "  differentiation:\n    enabled: false",
          "  differentiation:\n    enabled: false\n    lead_products: {north: [lfp]}")
     set_property(folder / "clusters.geojson", 1, "cluster_id", "west")
     line = (folder / "scenario.yaml").read_text().splitlines().index("    lead_products: {north: [lfp]}") + 1
     assert problems_of(folder) == [
+        "clusters.geojson: field 'cluster_id' | duplicate id 'west' (the 1st and 2nd features); ids must be unique",
         f"scenario.yaml:{line}: constraints.differentiation.lead_products.north | unknown cluster (got 'north'); "
-        "choose one of: west",
-        "clusters.geojson: field 'cluster_id' | duplicate id 'west' (the 1st and 2nd features); ids must be unique"]
+        "choose one of: west"]
 
 
 def test_a_multipoint_source_is_refused_with_how_to_split_it(folder: Path, capsys):

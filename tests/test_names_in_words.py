@@ -112,7 +112,8 @@ def test_the_summary_and_the_report_name_clusters_targets_and_late_projects_in_w
                          "plan's last year 2024: left")
     assert printed[note + 1] == "  out"  # wrapped at 120 characters
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "\nYears 2023-2024; clusters West, East; sites opened: West mine park; East city; East far.\n" in report
+    assert ("\nYears 2023-2024; clusters West, East; sites built on: West mine park; East city; East far "
+            "(2 newly opened: West mine park; East far).\n" in report)
     assert ("\n| product | unit | added in West | added in East | existing | committed | total 2024 |\n"
             in report)
     assert ("\n- committed project late (2 GWh/yr Cells at East city) comes online in 2030, after the plan's last "
@@ -298,7 +299,7 @@ def test_the_refusal_of_near_whole_decisions_names_the_module_size_and_the_site(
 
 
 def test_a_module_count_by_cluster_is_named_by_its_size_and_its_clusters_name() -> None:
-    """The module count by cluster (models/counts.py) returned as 2.5: "modules of 10 t/yr (p10)
+    """The module count by cluster (models/counts.py) returned as 2.5: "modules of 10 t/yr P (p10)
     in cluster Kunming", not of p10 in c1."""
     from models.counts import add_module_counts
 
@@ -309,4 +310,4 @@ def test_a_module_count_by_cluster_is_named_by_its_size_and_its_clusters_name() 
     model.module_count["c1", "p10", 2030].set_value(2.5, skip_validation=True)
     with pytest.raises(NoSolution) as caught:
         extract_plan(model, inputs, NAMES)
-    assert "  - modules of 10 t/yr (p10) in cluster Kunming in 2030: 2.5" in str(caught.value).splitlines()
+    assert "  - modules of 10 t/yr P (p10) in cluster Kunming in 2030: 2.5" in str(caught.value).splitlines()

@@ -277,9 +277,9 @@ def test_a_name_a_temporary_would_take_is_skipped(tmp_path: Path):
 
 
 def plan_part(summary: str) -> str:
-    """A solve summary from its targets table to its sites opened (no wall-clock figures)."""
+    """A solve summary from its targets table to its sites built on (no wall-clock figures)."""
     start = summary.find("\ntargets")
-    end = summary.find("\n", summary.find("sites opened:"))
+    end = summary.find("\n", summary.find("sites built on:"))
     return summary[start:end] if start >= 0 and end > start else ""
 
 

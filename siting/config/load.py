@@ -1105,15 +1105,22 @@ def empty_problem(kind: str, got: Any, name: str, command_line: bool = False) ->
     return f"must not be empty (got {got!r}); {fix}"
 
 
+#: What a layer's problem says of ids that repeat ("<file>: field 'site_id' | duplicate id 'w_mine'
+#: ..."): `in_file_order` lists such problems first.
+DUPLICATE_ID = "| duplicate id"
+
+
 def in_file_order(problems: list[str]) -> list[str]:
     """`problems` ("<file>[:line]: ...") grouped by file in the order the files first appear,
-    each file's in line order (those without a line first); otherwise as given."""
+    each file's in line order (those without a line first); otherwise as given. A layer's ids
+    that repeat (`DUPLICATE_ID`) come before all: a feature that repeats another's id has lost
+    its own, so a reference to that one is reported unknown because of it."""
     files: dict[str, int] = {}
 
-    def key(problem: str) -> tuple[int, int]:
+    def key(problem: str) -> tuple[bool, int, int]:
         found = re.match(r"^(.*?)(?::(\d+))?: ", problem)
         name, line = (found.group(1), found.group(2)) if found else ("", None)
-        return files.setdefault(name, len(files)), int(line) if line else 0
+        return DUPLICATE_ID not in problem, files.setdefault(name, len(files)), int(line) if line else 0
 
     return sorted(problems, key=key)
 

@@ -45,7 +45,7 @@ from siting.deliver.styles import STATUS_LABELS, resource_label
 from siting.deliver.tables import absolute_gap_yuan, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
-from siting.optimize.results import Plan
+from siting.optimize.results import Plan, sites_built_text
 from siting.prepare.inputs import km_figure
 from siting.prepare.positions import PositionCheck, km_text, position_section
 
@@ -927,9 +927,9 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     years = list(inputs.YEARS)
     names = display_names(layers)
     clusters = cluster_names(by_name["clusters"].frame) if "clusters" in by_name else {}
-    opened = "; ".join(names.get(site, site) for site in plan.opened_sites) or "none"
+    opened = sites_built_text(plan, inputs, lambda site: names.get(site, site))
     blocks.append(Block("p", f"Years {years[0]}-{years[-1]}; clusters "
-                             f"{', '.join(clusters.get(c, c) for c in inputs.CLUSTERS)}; sites opened: {opened}."))
+                             f"{', '.join(clusters.get(c, c) for c in inputs.CLUSTERS)}; sites built on: {opened}."))
     units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"

@@ -23,6 +23,7 @@ import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 
 from models import COST_COMPONENTS, ModelInputs
+from models.families.agglomeration import pre_opened_sites
 from models.families.output_value import value_per_unit
 from siting.config.errors import NoSolution
 from siting.config.units import Names
@@ -101,6 +102,23 @@ class Plan:
     stranded: pd.DataFrame = field(default_factory=_empty(STRANDED_COLUMNS))
 
 
+def sites_built_text(plan: Plan, inputs: ModelInputs, name: Callable[[str], str]) -> str:
+    """The sites the plan builds on (`Plan.opened_sites`: the sites where it adds modules), each by
+    its `name`, in the plan's order, "; " between them (names hold commas), and which of them it
+    newly opens: a site with existing or committed capacity is open already (models/families/
+    agglomeration.py `pre_opened_sites`) and costs nothing to open. "A; B (none newly opened: each
+    has existing or committed plants)", "A; B; C (2 newly opened: A; C)", "none" when it builds on
+    no site."""
+    if not plan.opened_sites:
+        return "none"
+    pre = set(pre_opened_sites(inputs))
+    new = [s for s in plan.opened_sites if s not in pre]
+    built = "; ".join(name(s) for s in plan.opened_sites)
+    if not new:
+        return f"{built} (none newly opened: each has existing or committed plants)"
+    return f"{built} ({len(new)} newly opened: {'; '.join(name(s) for s in new)})"
+
+
 def _whole(values: list[tuple[Any, float]], describe: Callable[[Any], str]) -> list[int]:
     """Round every value to the nearest whole number; raise NoSolution naming the values
     farther than INTEGRALITY_TOLERANCE from it."""
@@ -142,8 +160,8 @@ _NAMED_WORDS: dict[str, Callable[..., str]] = {
     "opens": lambda n, size, s, t: f"site {n.site_and_id(s)} opens in {t} (0 or 1)",
     "hosts": lambda n, size, c, p: f"cluster {n.cluster(c)} hosts {n.product(p)} (0 or 1)",
     "demo": lambda n, size, s: f"site {n.site_and_id(s)} is a recycling demonstration (0 or 1)",
-    "module_count": lambda n, size, c, mid, t: (f"modules of {size(mid, None)}({mid}) in cluster {n.cluster(c)} "
-                                                f"in {t}"),
+    "module_count": lambda n, size, c, mid, t: (f"modules of {size(mid, None, named=True)}({mid}) in cluster "
+                                                f"{n.cluster(c)} in {t}"),
     "differs": lambda n, size, a, b, p: f"clusters {n.cluster(a)} and {n.cluster(b)} differ in {n.product(p)} (0 or 1)",
 }
 
@@ -151,16 +169,22 @@ _NAMED_WORDS: dict[str, Callable[..., str]] = {
 def _describe(var: Any, names: Names | None = None, inputs: ModelInputs | None = None) -> str:
     """A whole-number decision in words: by ids ("modules of lfp_50kt (lfp) at site w_mine in
     2024"), or with the run's `names` and the module sizes of `inputs` ("modules of 50,000 t/yr
-    LFP (lfp_50kt) at site West mine park (w_mine) in 2024")."""
+    LFP (lfp_50kt) at site West mine park (w_mine) in 2024"; by cluster, "modules of 50,000 t/yr
+    LFP (lfp_50kt) in cluster West in 2024")."""
     index = var.index()
     args = index if isinstance(index, tuple) else (index,)
     named = _NAMED_WORDS.get(var.parent_component().name)
     if names is not None and named is not None:
         modules = inputs.module_by_id if inputs is not None else {}
 
-        def size(module_id: str, product: str | None) -> str:  # "50,000 t/yr ", or "" for an unknown module
+        def size(module_id: str, product: str | None, named: bool = False) -> str:
+            """ "50,000 t/yr ", with `named` "50,000 t/yr LFP " (the module's product in words), or ""
+            for an unknown module."""
             spec = modules.get(module_id)
-            return "" if spec is None else f"{names.quantity(spec.capacity_units_per_yr, product or spec.product)} "
+            if spec is None:
+                return ""
+            made = product or spec.product
+            return f"{names.quantity(spec.capacity_units_per_yr, made)} " + (f"{names.product(made)} " if named else "")
 
         return named(names, size, *args)
     words = _DECISION_WORDS.get(var.parent_component().name)

@@ -68,6 +68,7 @@ from pyproj.transformer import TransformerGroup
 
 from siting.config.errors import InputError, Notice
 from siting.config.load import (
+    DUPLICATE_ID,
     UNSEARCHABLE_FIX,
     LoadedScenario,
     broken_link,
@@ -975,7 +976,7 @@ def check_layer(
         each = [f"{d!r} ({named_features(np.flatnonzero(frame['id'].to_numpy() == d), None, None)})"
                 for d in duplicated]
         shown = joined(each, limit=5)
-        problems.append(f"{at}: field '{fields['id']}' | duplicate id{'s' if len(duplicated) > 1 else ''} "
+        problems.append(f"{at}: field '{fields['id']}' {DUPLICATE_ID}{'s' if len(duplicated) > 1 else ''} "
                         f"{shown}; ids must be unique")
     geoms = frame.geometry
     shape_problems = _shape_problems(frame, path, role, geometry_types, id_field)

@@ -126,7 +126,8 @@ def load_checked(scenario_path: Path | str, variant: str | None = None, override
                  ) -> tuple[LoadedScenario, LayerSet, list[str]]:
     """The scenario and its layers, checked against each other, and the notices of the checks;
     InputError with every problem found in the scenario, its catalog and committed projects, the
-    layers and between them, in one message (see `with_layer_problems`), the scenario's files first."""
+    layers and between them, in one message (see `with_layer_problems`): a repeated id first (the
+    problems it causes follow it), then the scenario's files."""
     try:
         loaded = load_scenario(scenario_path, variant, overrides)
     except InputError as error:
