@@ -596,11 +596,11 @@ def geojson_crs_problem(path: Path, crs: pyproj.CRS, role: str) -> str | None:
     layer in metres would be taken for degrees or one in another datum moved. Taken as resolved
     when GDAL read another CRS than WGS84, or pyproj reads the member's text (`geojson_crs_text`)
     as WGS84 too (axis order aside). None for a file that is no GeoJSON or has no `crs` member."""
-    text = geojson_crs_text(path)
-    if text is None:
-        return None
     wgs84 = pyproj.CRS("EPSG:4326")
     if not crs.equals(wgs84, ignore_axis_order=True):
+        return None  # GDAL resolved the member (the file is not read again)
+    text = geojson_crs_text(path)
+    if text is None:
         return None
     named = _crs_named(text)
     if named is not None and named.equals(wgs84, ignore_axis_order=True):
