@@ -500,10 +500,10 @@ class Solution:
     _solved: Solved = field(repr=False)
 
     def __repr__(self) -> str:
-        """Name, status, objective, gap and sites opened, on one line."""
+        """Name, status, objective, gap and how many sites the plan builds on, on one line."""
         gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
         return (f"Solution({self.problem.name!r}: {self.status}, "
-                f"objective {self.objective_yuan / 1e9:,.2f} bn yuan{gap}, sites opened: {len(self.opened_sites)})")
+                f"objective {self.objective_yuan / 1e9:,.2f} bn yuan{gap}, sites built on: {len(self.opened_sites)})")
 
     @property
     def status(self) -> str:

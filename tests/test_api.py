@@ -187,7 +187,7 @@ def test_load_solve_and_tables_write_nothing(scenario: Path, tmp_path: Path, mon
     assert_hand_plan(solution)
     assert list(solution.timings) == ["load", "preprocess", "build", "bound", "solve"]
     assert repr(problem) == "Problem('small': 4 sites in 2 clusters, 3 products, years [2023, 2024])"
-    assert repr(solution) == "Solution('small': optimal, objective -22.72 bn yuan, gap 0.00%, sites opened: 3)"
+    assert repr(solution) == "Solution('small': optimal, objective -22.72 bn yuan, gap 0.00%, sites built on: 3)"
     assert len(solution.layers["sites"]) == 4
     siting.rule_costs(solution)
     siting.sweep(scenario, {"targets.capacity.cells.2024": [10, 20]})
