@@ -129,6 +129,9 @@ class CaseSummary:
     final_year: int = 0
     capacity: dict[str, dict[str, float]] = field(default_factory=dict)  # cluster -> product -> units/yr
     group_capacity: dict[str, float] = field(default_factory=dict)  # target group -> units/yr, final year
+    group_targets: dict[str, float] = field(default_factory=dict)
+    """Target group -> its capacity target in the final year (units/yr), as the run's targets
+    table gives it; a group without one (or every group, with the family `targets` off) is absent."""
     targets_short: dict[str, float] = field(default_factory=dict)  # "group year" -> shortfall
     output_value: dict[int, float] = field(default_factory=dict)
     sites_opened: tuple[str, ...] = ()
@@ -269,6 +272,8 @@ def summarise(label: str, result: Any) -> CaseSummary:
     groups = {g: float(cap.loc[cap["product"].isin(members), "capacity"].sum())
               for g, members in inputs.TARGET_GROUPS.items()}
     short = {f"{r.target} {r.year}": float(r.shortfall) for r in plan.targets.itertuples() if r.shortfall > 0}
+    goals = {str(r.target): float(r.target_value) for r in plan.targets.itertuples()
+             if r.kind == "capacity" and r.year == final}
     added: dict[str, dict[str, float]] = {}
     for row in plan.builds.groupby(["site", "product"], sort=False)["capacity_added"].sum().reset_index().itertuples():
         added.setdefault(row.site, {})[row.product] = float(row.capacity_added)
@@ -276,7 +281,8 @@ def summarise(label: str, result: Any) -> CaseSummary:
         label=label, ok=True, scenario_name=result.prepared.loaded.scenario.name, status=result.report.status,
         objective_yuan=result.report.objective_yuan, gap=result.report.gap, solve_time_s=result.report.solve_time_s,
         best_bound_yuan=result.report.best_bound_yuan, searches=dict(result.model_size.get("searches") or {}),
-        costs=dict(plan.costs), final_year=final, capacity=capacity, group_capacity=groups, targets_short=short,
+        costs=dict(plan.costs), final_year=final, capacity=capacity, group_capacity=groups, group_targets=goals,
+        targets_short=short,
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
         sites_opened=tuple(plan.opened_sites), site_added=added, out_dir=str(result.out_dir),
         units=_units(result.prepared.loaded.catalog, inputs),

@@ -35,6 +35,7 @@ from siting.config.progress import INFEASIBLE, in_words, run_outcome
 from siting.config.units import (
     BN,
     MONEY_UNIT,
+    amount_text,
     cost_label,
     joined,
     per_year,
@@ -799,7 +800,9 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     (`started_from`, see CROSS_START_NOTE and `moved_note`; "" for none), when some run carries
     another run's bound the run whose bound its gap is measured against (`bound_from`, see
     `bound_note`; "" for none), the sites opened and final-year capacity per group, in its unit
-    per year (`capacity_<group>_<unit>_per_yr`)."""
+    per year (`capacity_<group>_<unit>_per_yr`). `attrs[CAPACITY_TARGETS]` gives, for each
+    capacity column of a group some run has a final-year target for, every run's target in row
+    order (units/yr; None for a run without one, or that failed), which sweep.png draws."""
     groups = list(dict.fromkeys(g for s in summaries if s.ok for g in s.group_capacity))
     units = {g: next((s.units[g] for s in summaries if s.ok and s.units.get(g)), "units") for g in groups}
     carried = any(s.bound_from for s in summaries)
@@ -819,11 +822,20 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
         rows.append(row)
     table = pd.DataFrame(rows)
     table.attrs["capacity_columns"] = {capacity_column(g, units[g]): (g, units[g]) for g in groups}
+    targets = {capacity_column(g, units[g]): [s.group_targets.get(g) if s.ok else None for s in summaries]
+               for g in groups}
+    table.attrs[CAPACITY_TARGETS] = {column: runs for column, runs in targets.items()
+                                     if any(t is not None for t in runs)}
     # A swept setting reads as it was typed, in its own unit, even one named `..._yuan`.
     keys = tuple(dict.fromkeys(key for values in settings for key in values))
     table.attrs[AS_GIVEN] = keys
     table.attrs["swept_units"] = target_units(keys, summaries)
     return table
+
+
+#: The sweep table's attrs key of each run's final-year capacity target per capacity column
+#: (`sweep_table`), drawn on sweep.png's capacity panels (`target_marks`).
+CAPACITY_TARGETS = "capacity_targets"
 
 
 def target_units(keys: Sequence[str], summaries: Sequence[CaseSummary]) -> dict[str, str]:
@@ -1043,7 +1055,8 @@ def swept_axis(table: pd.DataFrame, key: str) -> tuple[pd.Series, str, list[floa
 def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
     """The sweep plot as a matplotlib Figure on an Agg canvas: objective (bn yuan) and each
     group's final-year capacity (its unit per year) against the first swept key; with a second
-    key, one line per value of it. Axes show plain numbers (`plain_number_formatter`), the swept
+    key, one line per value of it. A capacity panel shows the group's final-year target
+    (`target_marks`). Axes show plain numbers (`plain_number_formatter`), the swept
     one divided by a power of a thousand named in its label when its values reach a million, or its
     values as names when they are not numbers (`swept_axis`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -1078,9 +1091,10 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
             ax.set_xlim(-0.5, len(names) - 0.5)
         if column == "objective_yuan":  # once the panel's limits stand
             gap_bars(ax, xs, table)
+        targeted = column != "objective_yuan" and target_marks(ax, xs, table, column)
         ax.yaxis.set_major_formatter(plain_number_formatter())
         ax.tick_params(labelsize=7)
-        if series_key is not None:
+        if series_key is not None or targeted:
             ax.legend(fontsize=7)
     for ax in list(axes.flat)[panels:]:
         ax.axis("off")
@@ -1131,6 +1145,38 @@ def gap_bars(ax: Any, xs: pd.Series, table: pd.DataFrame) -> None:
                         textcoords="offset points", ha="right" if before else "left", va="center", fontsize=6,
                         color=BAR_COLOUR, zorder=4, bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
                                                            "alpha": 0.8})
+
+
+#: The colour of the target marks on sweep.png's capacity panels (`target_marks`): mid grey, apart
+#: from the runs' coloured lines.
+TARGET_COLOUR = "0.45"
+
+
+def target_marks(ax: Any, xs: pd.Series, table: pd.DataFrame, column: str) -> bool:
+    """The final-year target of the group of capacity `column` on its panel `ax`, as
+    `attrs[CAPACITY_TARGETS]` gives it per run (units/yr): a dashed horizontal line labelled
+    "target 1,000,000 t/yr" when every run drawn on the panel has the same target; otherwise
+    (the swept key is a target, or some runs have none) a bar-shaped marker at each run's own
+    target, at the run's x (`xs`, by row), over the run's point (so that a run on its target
+    shows the bar either side), labelled "each run's own target (t/yr)". Returns
+    whether anything was drawn: nothing for a group no run has a target for."""
+    runs = table.attrs.get(CAPACITY_TARGETS, {}).get(column)
+    if runs is None:
+        return False
+    targets = pd.Series(runs, index=table.index, dtype=float)
+    drawn = table[column].notna()
+    known = targets.notna()
+    if not known.any():
+        return False
+    unit = per_year(table.attrs.get("capacity_columns", {}).get(column, (column, "units"))[1])
+    if drawn.any() and known[drawn].all() and targets[drawn].nunique() == 1:
+        value = float(targets[drawn].iloc[0])
+        ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, zorder=1.5,
+                   label=f"target {amount_text(value)} {unit}")
+    else:
+        ax.plot(xs[known], targets[known], linestyle="none", marker="_", markersize=14, markeredgewidth=1.5,
+                color=TARGET_COLOUR, zorder=2.5, label=f"each run's own target ({unit})")
+    return True
 
 
 def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str) -> None:
