@@ -45,7 +45,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import threading
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Mapping, Sequence
@@ -419,13 +421,21 @@ LEGEND_GAP_MM = 5.0
 LEGEND_FILL = 0.93
 
 
-@functools.lru_cache(maxsize=2)
 def _face(bold: bool) -> tuple[Any, Any]:
+    """`_face_of` for this process and thread: a FreeType face is not to be shared. Its font file
+    is read as glyphs are needed, and worker processes forked with a face share the file's
+    offset, so that two of them measuring at once read each other's bytes ("failed to load
+    glyph"); matplotlib keeps its own faces per thread for the same reason."""
+    return _face_of(bold, os.getpid(), threading.get_ident())
+
+
+@functools.lru_cache(maxsize=8)
+def _face_of(bold: bool, _process: int, _thread: int) -> tuple[Any, Any]:
     """DejaVu Sans, regular or bold, as matplotlib ships it, in matplotlib's FreeType wrapper, set
     to 100 px to the em (measured unhinted, that gives the shape's own proportions; only
     `_advance_em` uses the face, so it keeps that size), and FreeType's flag for outlines as
     designed (matplotlib 3.10 moved it into LoadFlags). Imported here, so that a run loads
-    matplotlib only once it writes its outputs."""
+    matplotlib only once it writes its outputs. One per process and thread (`_face`)."""
     import matplotlib
     from matplotlib import ft2font
 
