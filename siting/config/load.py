@@ -1514,23 +1514,32 @@ def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, 
     if not isinstance(reference, str) or not reference.strip():
         raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
     target = located(folder, reference)
+    problem = _reference_problem(where, shown, target, what, origin)
+    if problem is not None:
+        raise InputError([problem])
+    return target
+
+
+def _reference_problem(where: str, shown: str, target: Path, what: str, origin: Origin) -> str | None:
+    """Why the file `target` (given as `shown` at `where`) cannot serve as `what`, or None when it
+    is a file that exists: a path the system cannot look at (`too_long_words`,
+    `unsearchable_words`), a broken symbolic link, nothing there, or a folder
+    (`referenced_file`, `allowed_zone_problems`)."""
+    got = which_is(shown, target)
     too_long = too_long_words(target)
     if too_long is not None:
-        raise InputError([f"{where} | the file it names {too_long}, so there can be no such file (got "
-                          f"{which_is(shown, target)}); give the path of {what} ({paths_start(origin.command_line)})"])
+        return (f"{where} | the file it names {too_long}, so there can be no such file (got {got}); give the path "
+                f"of {what} ({paths_start(origin.command_line)})")
     unsearchable = unsearchable_words(target)
     if unsearchable is not None:
-        raise InputError([f"{where} | the file it names {unsearchable} (got {which_is(shown, target)}); "
-                          f"{UNSEARCHABLE_FIX}"])
+        return f"{where} | the file it names {unsearchable} (got {got}); {UNSEARCHABLE_FIX}"
     if broken_link(target) is not None:
-        raise InputError([f"{where} | {broken_link_words(target, which_is(shown, target))}; give the path of "
-                          f"{what} itself, or point the link to it"])
+        return f"{where} | {broken_link_words(target, got)}; give the path of {what} itself, or point the link to it"
     if not target.exists():
-        raise InputError([f"{where} | no such file (got {which_is(shown, target)}); give the path "
-                          f"of {what} ({paths_start(origin.command_line)})"])
+        return f"{where} | no such file (got {got}); give the path of {what} ({paths_start(origin.command_line)})"
     if target.is_dir():
-        raise InputError([f"{where} | is a folder, not a file (got {shown!r}); give the path of {what}"])
-    return target
+        return f"{where} | is a folder, not a file (got {shown!r}); give the path of {what}"
+    return None
 
 
 #: What a YAML file of settings read as `what` (`read_yaml`) is called, and an example of one, for
@@ -2093,23 +2102,8 @@ def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) ->
     target = located(folder, zone.path)
     given = locator.typed(loc)
     shown = str(given) if given is not None else zone.path.as_posix()
-    too_long = too_long_words(target)
-    if too_long is not None:
-        return [f"{where} | the file it names {too_long}, so there can be no such file (got "
-                f"{which_is(shown, target)}); give the path of the allowed-zone layer "
-                f"({paths_start(origin.command_line)})"]
-    unsearchable = unsearchable_words(target)
-    if unsearchable is not None:
-        return [f"{where} | the file it names {unsearchable} (got {which_is(shown, target)}); {UNSEARCHABLE_FIX}"]
-    if broken_link(target) is not None:
-        return [f"{where} | {broken_link_words(target, which_is(shown, target))}; give the path of the "
-                "allowed-zone layer itself, or point the link to it"]
-    if not target.exists():
-        return [f"{where} | no such file (got {which_is(shown, target)}); give the path of the "
-                f"allowed-zone layer ({paths_start(origin.command_line)})"]
-    if target.is_dir():
-        return [f"{where} | is a folder, not a file (got {shown!r}); give the path of the allowed-zone layer"]
-    return []
+    problem = _reference_problem(where, shown, target, "the allowed-zone layer", origin)
+    return [problem] if problem is not None else []
 
 
 def calibration_problems(locator: Locator, scenario: Scenario, folder: Path, faults: Faults) -> list[str]:
