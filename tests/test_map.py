@@ -424,9 +424,12 @@ def test_the_map_moves_covering_pies_apart_and_labels_each_beside_its_own_pie():
     their sites, the two pies (radii 18.7 and 3.9 points) would cover each other. On the map
     their outlines stand apart in display units, the third pie stays on its site, the small pie
     has a leader from its site, and each site's label is anchored on its own pie (told by size:
-    capex 40 > 10 > 1 bn yuan) at the first distance (radius + 3 points), with no label leader."""
+    capex 40 > 10 > 1 bn yuan) at the first distance (3 points past the pie's outline, which
+    reaches PIE_EDGE / 2 past its radius), with no label leader."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Circle
+
+    from siting.deliver.mapplot import PIE_EDGE
 
     layer = crowded_sites()
     figure = map_figure([layer], CROWDED_TITLE, ["lfp"], "EPSG:32648", CROWDED_CONTEXT)
@@ -451,7 +454,7 @@ def test_the_map_moves_covering_pies_apart_and_labels_each_beside_its_own_pie():
         label = next(t for t in ax.texts if t.get_text().startswith(name + "\n"))
         assert tuple(label.xy) == outline.center
         radius_points = outline.get_radius() * pixels_per_metre / pixels_per_point
-        assert math.hypot(*label.get_position()) <= radius_points + 3.0 + 1e-6
+        assert math.hypot(*label.get_position()) <= radius_points + PIE_EDGE / 2 + 3.0 + 1e-6
     assert not [t for t in ax.texts if t.get_text() == "" and t.get_zorder() == 11]
 
 

@@ -8,7 +8,8 @@ What it shows, bottom to top: context polygons (`layers.context`, e.g. counties)
 in grey; the clusters; red-line polygons by category (water blue, reserves green, with the lake
 names); the red-line buffer as a dashed red outline and setbacks with one light orange hatch;
 candidate cells (with a `candidates:` block) as a faint grid, the cells the plan builds on filled;
-flows and sources by resource (a prospective source the plan may not use as a hollow triangle);
+flows and sources by resource (a prospective source the plan may not use as a hollow triangle;
+each triangle white-rimmed and drawn above the pies, so that a source at a site shows on its pie);
 candidate sites by status (a site where only existing or committed plants stand, status
 `standing`, as a dark blue diamond labelled with its name and that capacity in the final year);
 and every built site as a pie whose area is proportional to its capex (the plan's largest at
@@ -22,9 +23,11 @@ on a source standing on it; products moved between a hub and the gateway or a si
 it), are marked by a dashed ring, as report.html's map marks them, with a legend row; the
 site's label says what it draws on site, and a ringed hub is labelled with its name and how
 many product flows stand there (`unlined_marks`). Labels are placed greedily, beside their own
-pie, so that none overlaps another label or a pie. The scale bar stands in the lower left corner; the north
-arrow in the upper right one, or where a pie, a mark or a layer's drawing would be under it, at
-the nearest place along the map's edges (then further in) where nothing is (`place_north_arrow`).
+pie, so that none overlaps another label, and none comes with its white halo onto a pie's or a
+ring's outline or a site's or source's mark (`LabelPlacer`). The scale bar stands in the lower
+left corner; the north arrow in the upper right one, or where a pie, a mark or a layer's drawing
+would be under it, at the nearest place along the map's edges (then further in) where nothing is
+(`place_north_arrow`).
 The colours come from `siting.deliver.styles`, the same as
 in the QGIS styles. Margin: the legend, and under its measured box the notes: the red line's
 extent, the projection and the data sources (file names and SHA-256 prefixes: the data's
@@ -122,7 +125,12 @@ PIXELS = (round(FIGURE_SIZE_IN[0] * DPI), round(FIGURE_SIZE_IN[1] * DPI))
 LARGEST_MARKER = 1400.0
 #: Smallest pie area (points^2), so that a small site stays visible.
 SMALLEST_MARKER = 60.0
-HALO = [path_effects.withStroke(linewidth=3, foreground="white")]
+#: The width (points) of a pie's ink outline, drawn on its radius: half of it lies outside.
+PIE_EDGE = 0.8
+#: The width (points) of the white halo round a label's letters (`HALO`): it reaches half of it
+#: past them.
+HALO_WIDTH = 3.0
+HALO = [path_effects.withStroke(linewidth=HALO_WIDTH, foreground="white")]
 #: Sites not built: status -> (marker, colour, area in points^2, legend label); the QGIS style's
 #: symbols and colours.
 STATUS_MARKS = {
@@ -319,6 +327,13 @@ def _anchor_points(frame: gpd.GeoDataFrame) -> np.ndarray:
 
 # --- labels placed without collisions ----------------------------------------------------------
 
+#: Clear space (pixels) kept round every label's box: two labels' boxes stand twice this apart.
+LABEL_PAD = 1.5
+#: Clear space (points) between a label's box and the outer edge of a round symbol it keeps off
+#: (a pie's or a dashed ring's outline, a site's or a source's mark): the reach of the label's
+#: halo past its letters (HALO_WIDTH / 2) and half a point more, so that no label's halo
+#: touches a pie's edge.
+SYMBOL_CLEARANCE = HALO_WIDTH / 2 + 0.5
 #: Directions tried around an anchor, in order: (dx, dy, horizontal, vertical alignment).
 _DIRECTIONS = ((1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
                (-1, -1, "right", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
@@ -378,7 +393,9 @@ class LabelBoxes:
 class LabelPlacer:
     """Greedy label placement in display space: each label takes the first position around its
     anchor (directions, then growing distances) that stays inside the map and overlaps no symbol
-    or label placed before it. Deterministic: the order of calls decides."""
+    or label placed before it: its box LABEL_PAD pixels clear of every box kept off, and
+    SYMBOL_CLEARANCE points clear of every round symbol's outer edge, so that its halo never
+    reaches the symbol. Deterministic: the order of calls decides."""
 
     def __init__(self, ax: Axes, renderer: RendererBase) -> None:
         self.ax = ax
@@ -391,6 +408,8 @@ class LabelPlacer:
         self._circles = np.empty((64, 3))
         self._round = 0
         self.points = renderer.points_to_pixels(1.0)
+        #: How far (pixels) a round symbol's square grows for a label's box padded by LABEL_PAD.
+        self._clear = SYMBOL_CLEARANCE * self.points - LABEL_PAD
 
     def block(self, box: Bbox) -> None:
         """Keep labels off a box (display coordinates)."""
@@ -400,34 +419,36 @@ class LabelPlacer:
         self._count += 1
 
     def block_circle(self, x: float, y: float, radius_points: float) -> None:
-        """Keep labels off a round symbol of `radius_points` centred on the data point (x, y): off
-        the square around it, but for the symbol's own label, which may come into the square's
-        corners (see `place`)."""
+        """Keep labels off a round symbol of `radius_points` (to the outer edge of its outline)
+        centred on the data point (x, y): SYMBOL_CLEARANCE off the square around it, but for the
+        symbol's own label, which may come into the square's corners (see `place`)."""
         cx, cy = self.ax.transData.transform((x, y))
         if self._round == len(self._circles):
             self._circles = np.concatenate([self._circles, np.empty_like(self._circles)])
         self._circles[self._round] = (cx, cy, radius_points * self.points)
         self._round += 1
 
-    def _overlap(self, box: Bbox, own: tuple[float, float, float] | None = None) -> float:
+    def _overlap(self, box: Bbox, own: tuple[float, float, float] | None = None, grow: float = 0.0) -> float:
         """The area (display units squared) `box` shares with the boxes kept off and with the
-        squares around the round symbols kept off, summed. The round symbol `own` (x, y, radius
-        in display units: the label's own pie) counts only when `box` reaches into its round
-        outline, not when it only comes into a corner of its square."""
+        squares around the round symbols kept off, each symbol's radius grown by `grow` (display
+        units), summed. The round symbol `own` (x, y, radius in display units: the label's own
+        pie) counts only when `box` reaches into its round outline (grown the same), not when it
+        only comes into a corner of its square."""
         taken = self._taken[: self._count]
         w = np.minimum(box.x1, taken[:, 2]) - np.maximum(box.x0, taken[:, 0])
         h = np.minimum(box.y1, taken[:, 3]) - np.maximum(box.y0, taken[:, 1])
         both = (w > 0) & (h > 0)
         circles = self._circles[: self._round]
         cx, cy, r = circles[:, 0], circles[:, 1], circles[:, 2]
-        cw = np.minimum(box.x1, cx + r) - np.maximum(box.x0, cx - r)
-        ch = np.minimum(box.y1, cy + r) - np.maximum(box.y0, cy - r)
+        reach = r + grow
+        cw = np.minimum(box.x1, cx + reach) - np.maximum(box.x0, cx - reach)
+        ch = np.minimum(box.y1, cy + reach) - np.maximum(box.y0, cy - reach)
         hit = (cw > 0) & (ch > 0)
         if own is not None:
             mine = (cx == own[0]) & (cy == own[1]) & (r == own[2])
             gx = np.clip(cx, box.x0, box.x1) - cx
             gy = np.clip(cy, box.y0, box.y1) - cy
-            hit &= ~mine | (gx * gx + gy * gy < r * r)
+            hit &= ~mine | (gx * gx + gy * gy < reach * reach)
         return float(np.sum(w[both] * h[both]) + np.sum(cw[hit] * ch[hit]))
 
     def overlap(self, box: Bbox) -> float:
@@ -465,10 +486,10 @@ class LabelPlacer:
         best: tuple[float, int] | None = None
         boxes = LabelBoxes(text, self.renderer)
         for i, (ox, oy, ha, va, _leader, snug) in enumerate(candidates):
-            box = boxes.at((ox, oy), ha, va).padded(1.5)
+            box = boxes.at((ox, oy), ha, va).padded(LABEL_PAD)
             if not self._inside(box):
                 continue
-            overlap = self._overlap(box, own if snug else None)
+            overlap = self._overlap(box, own if snug else None, self._clear)
             if overlap == 0:
                 best = (0.0, i)
                 break
@@ -481,7 +502,7 @@ class LabelPlacer:
         text.set_position((ox, oy))
         text.set_horizontalalignment(ha)
         text.set_verticalalignment(va)
-        self.block(text.get_window_extent(self.renderer).padded(1.5))
+        self.block(text.get_window_extent(self.renderer).padded(LABEL_PAD))
         if leader and candidates[best[1]][4]:
             self.ax.annotate("", xy=xy, xytext=(ox, oy), textcoords="offset points", zorder=11,
                              arrowprops={"arrowstyle": "-", "color": _rgb(INK, 0.7), "linewidth": 0.6,
@@ -869,7 +890,7 @@ def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[
                                 facecolor=_rgb(colours.get(product, GREY)), edgecolor="white", linewidth=0.4,
                                 zorder=9 + 0.001 * rank))
             angle -= 360 * share
-        ax.add_artist(Circle(centre, radius, facecolor="none", edgecolor=_rgb(INK), linewidth=0.8,
+        ax.add_artist(Circle(centre, radius, facecolor="none", edgecolor=_rgb(INK), linewidth=PIE_EDGE,
                              zorder=9 + 0.001 * rank))
     return radii
 
@@ -1114,7 +1135,7 @@ def draw_unlined(ax: Axes, points: Sequence[tuple[float, float]], data_per_point
     halo = [path_effects.withStroke(linewidth=UNLINED_WIDTH + 1.6, foreground="white")]
     for x, y in points:
         if placer is not None:
-            placer.block_circle(x, y, UNLINED_RADIUS)
+            placer.block_circle(x, y, UNLINED_RADIUS + UNLINED_WIDTH / 2)
         ax.add_artist(Circle((x, y), UNLINED_RADIUS * data_per_point, facecolor="none", edgecolor=_rgb(INK),
                              linewidth=UNLINED_WIDTH, linestyle=UNLINED_DASHES, path_effects=halo, zorder=10.5))
 
@@ -1124,7 +1145,7 @@ def place_ring_names(ax: Axes, placer: LabelPlacer, marks: UnlinedMarks, letteri
     other hub, so the ring alone would not say where it stands, nor what moves there."""
     for text, x, y in marks.hubs:
         placer.place(_label(ax, text, (x, y), lettering, fontsize=7.5, linespacing=1.15, multialignment="left"),
-                     (x, y), UNLINED_RADIUS)
+                     (x, y), UNLINED_RADIUS + UNLINED_WIDTH / 2)
 
 
 def _by_id(site: BuiltSite | StandingSite, label: Callable[[BuiltSite | StandingSite], str]) -> str | None:
@@ -1348,13 +1369,30 @@ def source_rows(resources: Mapping[str, tuple[int, int, int]], flowing: Collecti
 
 #: The edge width (points) of a hollow source triangle: a prospective source the plan may not use.
 HOLLOW_EDGE = 1.3
+#: The edge width (points) of a filled source triangle, in ink.
+SOURCE_EDGE = 0.6
+#: The white rim (points) round every source triangle, past its edge: a source standing on a pie
+#: (a site at its own source) or on a flow reads whatever colour is under it.
+SOURCE_RIM = 1.0
+#: Where the sources' triangles are drawn: above the pies (zorder 9 and a little more), the
+#: built cells' outlines drawn again over the pies (9.9) and the leaders of moved pies (9.95,
+#: 9.96); under the dashed rings (10.5), which leave the triangle inside them clear.
+SOURCE_ZORDER = 10.0
+
+
+def source_rim(edge: float) -> list[path_effects.AbstractPathEffect]:
+    """The path effects of a source triangle with an edge `edge` points wide: a white stroke
+    SOURCE_RIM points past the edge on either side, then the triangle itself."""
+    return [path_effects.withStroke(linewidth=edge + 2 * SOURCE_RIM, foreground="white")]
 
 
 def draw_sources(ax: Axes, sources: gpd.GeoDataFrame | None, colours: Mapping[str, tuple[int, int, int]]
                  ) -> tuple[set[str], set[str]]:
-    """Sources as triangles in their resource's colour (working CRS), above the pies (zorder 10):
-    filled, or hollow with an edge of that colour for a prospective source the plan may not use
-    (`unused_prospective`). Returns the resources drawn filled and those drawn hollow."""
+    """Sources as triangles in their resource's colour (working CRS), above the pies
+    (SOURCE_ZORDER), each with a white rim (`source_rim`) so that it shows on a pie of any
+    colour: filled with an ink edge, or hollow with an edge of that colour for a prospective
+    source the plan may not use (`unused_prospective`). Returns the resources drawn filled and
+    those drawn hollow."""
     if sources is None:
         return set(), set()
     statuses = sources["status"] if "status" in sources.columns else ["producing"] * len(sources)
@@ -1365,11 +1403,12 @@ def draw_sources(ax: Axes, sources: gpd.GeoDataFrame | None, colours: Mapping[st
     if (~hollow).any():
         ax.scatter(xy[~hollow, 0], xy[~hollow, 1], marker="^", s=45,
                    c=[_rgb(colours[r]) for r, h in zip(resources, hollow, strict=True) if not h],
-                   edgecolors=[_rgb(INK)], linewidths=0.6, zorder=10)
+                   edgecolors=[_rgb(INK)], linewidths=SOURCE_EDGE, zorder=SOURCE_ZORDER,
+                   path_effects=source_rim(SOURCE_EDGE))
     if hollow.any():
         ax.scatter(xy[hollow, 0], xy[hollow, 1], marker="^", s=45, facecolors="none",
                    edgecolors=[_rgb(colours[r]) for r, h in zip(resources, hollow, strict=True) if h],
-                   linewidths=HOLLOW_EDGE, zorder=10)
+                   linewidths=HOLLOW_EDGE, zorder=SOURCE_ZORDER, path_effects=source_rim(HOLLOW_EDGE))
     return ({r for r, h in zip(resources, hollow, strict=True) if not h},
             {r for r, h in zip(resources, hollow, strict=True) if h})
 
@@ -1503,8 +1542,9 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         leaders = draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
         draw_unlined(ax, marks.points, data_per_point, placer)
+        # Labels keep off each pie's outline (half of it outside the radius).
         for (x, y), radius in zip(centres, radii, strict=True):
-            placer.block_circle(x, y, radius)
+            placer.block_circle(x, y, radius + PIE_EDGE / 2)
         # Labels leave every other site and source mark visible.
         for frame in (sites, sources):
             if frame is not None:
@@ -1519,7 +1559,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
             text = _label(ax, marks.labelled(site_label(site, extra.units, extra.values), site.id), centre, letters,
                           _by_id(site, lambda s: marks.labelled(site_label(s, extra.units, extra.values), s.id)),
                           fontsize=7.5, linespacing=1.15, multialignment="left")
-            placer.place(text, centre, radius)
+            placer.place(text, centre, radius + PIE_EDGE / 2)
         # Then each site where only existing or committed plants stand, beside its diamond.
         for standing in standing_sites(sites, products, title.years):
             text = _label(ax, marks.labelled(standing_label(standing, extra.units), standing.id),

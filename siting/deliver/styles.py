@@ -93,9 +93,12 @@ STATUS_LABELS = {
 #: `resource_colours` gives them out (by sorted resource name). Any two stay apart for readers with
 #: protanopia, deuteranopia or tritanopia too: a CIEDE2000 difference of at least 10 as those
 #: readers see them (simulated after Machado et al. 2009, full severity), at least 15 among the
-#: first seven, of which only one is very dark (two would look alike as small markers).
-RESOURCE_PALETTE = ((140, 81, 10), (33, 102, 172), (221, 170, 51), (84, 84, 84), (64, 0, 75), (140, 150, 198),
-                    (136, 120, 96), (53, 151, 143), (191, 129, 45), (103, 0, 31))
+#: first seven, of which only one is very dark (two would look alike as small markers). None reads
+#: as a product's colour (`PALETTE`'s first eleven, the shipped catalog's products) where a source
+#: or a flow stands on a pie: at least 15 apart in CIELAB for normal vision and 10 for each of
+#: those readers.
+RESOURCE_PALETTE = ((140, 81, 10), (90, 50, 180), (210, 170, 85), (80, 105, 115), (64, 0, 75), (140, 150, 198),
+                    (105, 105, 85), (105, 175, 150), (180, 125, 70), (103, 0, 31))
 
 BUILT = (213, 62, 79)
 #: A site where only existing or committed plants stand (status `standing`): a dark blue, apart
