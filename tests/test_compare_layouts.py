@@ -2,8 +2,10 @@
 `compare_project_text`): a map theme per run (its group ticked, its layers shown, its own
 clusters among them, every other run's hidden) and a print layout per run, named as its
 group, whose map follows that theme whatever the layer panel shows, whose title names the run
-("(baseline)", or "against the baseline <label>") with its plan's solver outcome and gap, and
-whose legend keys only that run's layers and those under the groups.
+("(baseline)", or "against the baseline <label>") with its plan's solver outcome, objective and
+gap and, for a compared run, its objective difference against the baseline as the proven gaps
+show it (a difference within solver tolerance given as such, with its proven range in bn yuan),
+and whose legend keys only that run's layers and those under the groups.
 
 The small scenario against b (conftest's `small_compare_run`: b asks 20 GWh of cells where the
 small scenario asks 10): groups "small (baseline)" and "b"; b has a layer of changes.
@@ -12,13 +14,16 @@ small scenario asks 10): groups "small (baseline)" and "b"; b has a layer of cha
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from siting.deliver.qgisproject import RUNS_GROUP, compare_project_text, run_heading
+import pandas as pd
+
+from siting.deliver.qgisproject import RUNS_GROUP, TITLE_FRAME_MM, TITLE_PT, compare_project_text, run_heading
 from siting.deliver.styles import WITHIN, RunDifference, diff_style
 from tests.conftest import MadeRun, copied
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
@@ -62,6 +67,25 @@ def test_run_heading_names_the_run_and_its_part_in_the_comparison():
     assert run_heading("b", "a", "compared", "") == "b against the baseline a"
 
 
+def test_a_compared_run_s_title_ends_with_what_the_gaps_prove_of_its_objective_difference():
+    """Under the run's outcome, objective and gap: its objective difference against the baseline
+    as comparison.md gives it (verdict, then the proven range of the difference of the two
+    optima, rounded outward, in bn yuan). A difference within the runs' gaps is given as such,
+    with no figure of its own: only the range, which holds 0. The baseline's title and a run
+    of unknown verdict get no such line."""
+    plan = "b: capacity plan 2023-2024\noptimal, gap 0.00%, objective 1.00 bn yuan (discounted)"
+    head = "b against the baseline a: capacity plan 2023-2024\noptimal, gap 0.00%, objective 1.00 bn yuan (discounted)"
+    assert run_heading("b", "a", "compared", plan, RunDifference("proven", 0.472501207, 0.472501207)) == (
+        f"{head}\nb against a: objective difference proven (proven range 0.47 to 0.48 bn yuan)")
+    assert run_heading("b", "a", "compared", plan, RunDifference(WITHIN, -0.201, 0.159)) == (
+        f"{head}\nb against a: objective difference within solver tolerance (proven range -0.21 to 0.16 bn yuan)")
+    assert run_heading("b", "a", "compared", plan, RunDifference(WITHIN)) == (
+        f"{head}\nb against a: objective difference within solver tolerance")
+    assert run_heading("b", "a", "compared", plan, RunDifference("same plan", 0.0, 0.0)) == f"{head}\nb: same plan as a"
+    assert run_heading("b", "a", "compared", plan, RunDifference()) == head
+    assert run_heading("a", "a", "baseline", plan, RunDifference("proven", 0.4, 0.5)).count("\n") == 1
+
+
 def test_each_run_is_a_map_theme_of_its_layers(small_compare_run: MadeRun):
     root = parse((small_compare_run.out / "compare.qgs").read_text(encoding="utf-8"))
     every = [n.findtext("id") for n in root.findall("projectlayers/maplayer")]
@@ -81,20 +105,32 @@ def test_each_run_has_a_layout_following_its_theme_titled_with_it_keying_only_it
         small_compare_run: MadeRun):
     """No layout of every run at once (its legend would key the runs not shown): one per run, in
     the runs' order. Its title's first line names the run and its part, the rest is the run's
-    plan.qgs title under its first line (solver outcome, objective, the gap in bn yuan)."""
+    plan.qgs title under its first line (solver outcome, objective, the gap in bn yuan); b's then
+    gives its objective difference against the baseline, proven here (b builds twice the cells),
+    with the proven range of comparison.csv rounded outward, in bn yuan, on a fourth line: four
+    lines in the four-line frame and type."""
     out = small_compare_run.out
     root = parse((out / "compare.qgs").read_text(encoding="utf-8"))
     found = layouts(root)
     assert list(found) == ["small (baseline)", "b"]
+    table = pd.read_csv(out / "comparison.csv").set_index("metric")["b vs small"]
+    assert table["objective difference"] == "proven"
+    low, high = float(table["objective difference: proven low"]), float(table["objective difference: proven high"])
+    shown = f"{math.floor(round(low * 100, 6)) / 100:z,.2f} to {math.ceil(round(high * 100, 6)) / 100:z,.2f} bn yuan"
     firsts = {"small (baseline)": "small (baseline): capacity plan 2023-2024",
               "b": "b against the baseline small: capacity plan 2023-2024"}
+    lasts = {"small (baseline)": [], "b": [f"b against small: objective difference proven (proven range {shown})"]}
     for name, layout in found.items():
         frame = item(layout, "map")
         assert (frame.get("followPreset"), frame.get("followPresetName"), frame.get("keepLayerSet")) == (
             "true", name, "false")
         own = plan_title(out / ("small" if name.startswith("small") else "b")).split("\n")
-        assert len(own) == 3 and own[2].startswith("absolute gap ")
-        assert item(layout, "title").get("labelText") == "\n".join([firsts[name], *own[1:]])
+        assert len(own) == 3 and own[1].endswith(" bn yuan (discounted)") and own[2].startswith("absolute gap ")
+        title = item(layout, "title")
+        assert title.get("labelText") == "\n".join([firsts[name], *own[1:], *lasts[name]])
+        x, y, width, height = TITLE_FRAME_MM[2 + len(lasts[name])]
+        assert (title.get("position"), title.get("size")) == (f"{x:g},{y:g},mm", f"{width:g},{height:g},mm")
+        assert title.find("LabelFont").get("description").split(",")[1] == f"{TITLE_PT[2 + len(lasts[name])]:g}"
         legend = item(layout, "legend")
         assert [n.get("id") for n in legend.iter("layer-tree-layer")] == [*OWN[name], *UNDER]
         assert legend.get("map_uuid") == frame.get("uuid")
@@ -113,6 +149,12 @@ def test_a_run_within_tolerance_is_noted_on_its_own_sheet_only(small_compare_run
     assert notes == {"small (baseline)": [], "b": [
         "b against small: objective difference within solver tolerance (proven range -0.21 to 0.16 bn yuan). Its "
         "changes on this map (hollow) are between plans of indistinguishable cost, not effects of the change."]}
+    # b's title says the same of its objective difference: no figure of its own, only the range holding 0.
+    titles = {name: item(layout, "title").get("labelText", "").split("\n")
+              for name, layout in layouts(parse(text)).items()}
+    assert [len(lines) for lines in titles.values()] == [3, 4]
+    assert titles["b"][3] == (
+        "b against small: objective difference within solver tolerance (proven range -0.21 to 0.16 bn yuan)")
 
 
 def test_a_failed_baseline_gives_the_other_run_its_own_sheet(small_compare_run: MadeRun, tmp_path: Path):

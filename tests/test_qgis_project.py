@@ -215,11 +215,12 @@ def test_labels_are_placed_without_collisions_and_ranked_by_capex(runs: Path):
     # The top capex is w_mine's: 4 FePO4 modules at 5亿 and 2 LFP modules at 10亿 = 40亿 (4e+09).
     assert expression is not None and expression.get("value") == 'scale_linear("capex_yuan", 0, 4e+09, 5, 10)'
     assert priority.find("Option[@name='active']").get("value") == "true"
-    # Clear of the pie, which QGIS's label engine treats as an obstacle: 7 mm radius at the top capex.
+    # Clear of the pie, which QGIS's label engine treats as an obstacle: 7 mm radius at the top capex,
+    # and 3 mm (LABEL_GAP_MM) for the leader to it (tests/test_qgis_layout_callouts.py).
     distance = settings.find("dd_properties/Option/Option[@name='properties']/Option[@name='LabelDistance']")
     assert distance is not None
     assert distance.find("Option[@name='expression']").get("value") == (
-        "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 4e+09) + 1, 1)")
+        "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 4e+09) + 3, 1)")
     # Site labels outrank cluster names, which outrank source names; none is drawn when it collides.
     ranks = {}
     for name in ("sites", "clusters", "sources"):
@@ -289,9 +290,10 @@ def test_compare_project_shows_both_runs_and_the_changes(runs: Path):
 
 def test_polygon_site_labels_stand_clear_of_their_pie():
     """Polygon sites are labelled around their centroid, where the pie is drawn (an obstacle to
-    labels): the label distance is the pie's radius plus 1 mm. Pie area ∝ capex, PIE_MM = 14 mm across at the
-    largest capex (8e9 yuan): a site of 2e9 has a pie 14 * √(2/8) = 7 mm across, its label
-    3.5 + 1 = 4.5 mm from the centroid."""
+    labels): the label distance is the pie's radius plus 3 mm (LABEL_GAP_MM, the room of the
+    label's leader to its pie). Pie area ∝ capex, PIE_MM = 14 mm across at the largest capex
+    (8e9 yuan): a site of 2e9 has a pie 14 * √(2/8) = 7 mm across, its label 3.5 + 3 = 6.5 mm
+    from the centroid."""
     frame = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["A", "B"], "status": ["built", "built"],
                               "capex_yuan": [8e9, 2e9]},
                              geometry=[shapely.box(100.0, 25.0, 100.1, 25.1), shapely.box(101.0, 25.0, 101.1, 25.1)],
@@ -303,8 +305,8 @@ def test_polygon_site_labels_stand_clear_of_their_pie():
     distance = settings.find("dd_properties/Option/Option[@name='properties']/Option[@name='LabelDistance']")
     assert distance is not None
     expression = distance.find("Option[@name='expression']").get("value")
-    assert expression == "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 8e+09) + 1, 1)"
-    assert 7 * math.sqrt(2e9 / 8e9) + 1 == 4.5
+    assert expression == "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 8e+09) + 3, 1)"
+    assert 7 * math.sqrt(2e9 / 8e9) + 3 == 6.5
 
 
 def test_compare_project_leaves_out_runs_without_a_plan(runs: Path, tmp_path: Path):

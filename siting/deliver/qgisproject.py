@@ -35,8 +35,9 @@ over the red line), so that the layer panel's own order draws the run shown as p
 and dragging a layer in the panel moves it on the map. Each run is a map theme (Project > Map
 Themes, `map_theme`) and a print layout of its own, both named as its group: the layout's map
 follows the theme, its title names the run and its part in the comparison with its plan's
-outcome (`run_heading`), and its legend keys only that run's layers, so that a sheet of one run
-cannot be taken for another (`compare_project_text`). A plan.qgs of a run of a comparison or
+outcome, objective and gap and, for a compared run, what the gaps prove of its objective
+difference against the baseline (`run_heading`), and its legend keys only that run's layers,
+so that a sheet of one run cannot be taken for another (`compare_project_text`). A plan.qgs of a run of a comparison or
 sweep draws its pies on the batch's scale (`with_sites_capex_scale`), as its sites.qml and
 plan.gpkg's style of its sites then do (siting/deliver/files.py `redraw_map`).
 """
@@ -86,12 +87,14 @@ PAGE_MM = (420.0, 297.0)
 #: the width.
 MAP_FRAME_MM = (10.0, 26.0, 270.0, 248.0)
 #: The title's frame (x, y, width, height, mm) and type size (points) for a title of one line, of
-#: two and of three (map.png's: scenario and years; solver outcome, gap and objective; the gap in bn
-#: yuan), above the map frame.
+#: two, of three (map.png's: scenario and years; solver outcome, gap and objective; the gap in bn
+#: yuan) and of four (a compared run's in compare.qgs: its objective difference against the
+#: baseline under those, `run_heading`), above the map frame.
 TITLE_FRAME_MM = ((MAP_FRAME_MM[0], 9.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 13.0),
                   (MAP_FRAME_MM[0], 4.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 19.0),
-                  (MAP_FRAME_MM[0], 3.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 21.5))
-TITLE_PT = (20.0, 16.0, 14.0)
+                  (MAP_FRAME_MM[0], 3.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 21.5),
+                  (MAP_FRAME_MM[0], 3.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 22.0))
+TITLE_PT = (20.0, 16.0, 14.0, 12.0)
 #: Where a legend line breaks (the separator of a layer name and its size note).
 LEGEND_BREAK = "; "
 #: QGIS layout item type ids (QgsLayoutItemRegistry: QGraphicsItem::UserType + 102 ...).
@@ -935,7 +938,7 @@ def changes_abstract(label: str, base_label: str, difference: RunDifference) -> 
     """What a compared run's layer of changes shows, and what its objective difference proves."""
     text = (f"Sites where {label}'s plan adds other new capacity than the baseline {base_label}'s (diff.geojson, "
             f"its features of {label}).")
-    proven = f" (proven range {difference.range_text()})" if difference.range_text() else ""
+    proven = proven_range(difference)
     if difference.indistinguishable:
         return (f"{text} The objective difference is {WITHIN}{proven}: the solver has not shown which of the two "
                 f"plans costs less, so these changes are between {INDISTINGUISHABLE}.")
@@ -947,15 +950,37 @@ def changes_abstract(label: str, base_label: str, difference: RunDifference) -> 
     return text
 
 
+def proven_range(difference: RunDifference) -> str:
+    """The proven range of a compared run's objective difference as the layer abstracts and notes
+    give it after the verdict: " (proven range -0.21 to 0.16 bn yuan)" (`RunDifference.range_text`);
+    "" when neither end is known."""
+    text = difference.range_text()
+    return f" (proven range {text})" if text else ""
+
+
+def difference_line(label: str, base_label: str, difference: RunDifference) -> str:
+    """What the proven gaps show of run `label`'s objective against the baseline `base_label`'s
+    (`difference`), in one line: the verdict, as comparison.md's row `objective difference` gives
+    it, and the proven range of the difference of the two optima (the run's less the baseline's,
+    in bn yuan, `proven_range`): "b against a: objective difference within solver tolerance (proven
+    range -0.21 to 0.16 bn yuan)", a difference the solver has not shown to be real given as no
+    more than that range; "b against a: objective difference proven (proven range 0.47 to 0.48 bn
+    yuan)"; "b: same plan as a" (as `changes_layer_name` names its changes); "" for an unknown
+    verdict."""
+    if difference.verdict == "same plan":
+        return f"{label}: same plan as {base_label}"
+    if difference.verdict not in (WITHIN, "proven"):
+        return ""
+    return f"{label} against {base_label}: objective difference {difference.verdict}{proven_range(difference)}"
+
+
 def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, polygonal: bool) -> str:
     """The comparison layout's note on the runs within solver tolerance of the baseline (label,
-    difference), "" for none."""
+    difference): each one's `difference_line`, then what that makes of its changes; "" for none."""
     if not noted:
         return ""
     drawn = "hatched" if polygonal else "hollow"
-    parts = [f"{label} against {base_label}: objective difference {WITHIN}"
-             + (f" (proven range {difference.range_text()})" if difference.range_text() else "") + "."
-             for label, difference in noted]
+    parts = [f"{difference_line(label, base_label, difference)}." for label, difference in noted]
     one = len(noted) == 1
     return (" ".join(parts) + f" {'Its' if one else 'Their'} changes on this map ({drawn}) are between "
             f"{INDISTINGUISHABLE}.")
@@ -993,18 +1018,23 @@ def map_theme(name: str, layers: Sequence[ProjectLayer], shown: Collection[str],
                            *(element("checked-group-node", {"id": group}) for group in groups)))
 
 
-def run_heading(label: str, base_label: str, role: str, plan_title: str) -> str:
+def run_heading(label: str, base_label: str, role: str, plan_title: str,
+                difference: RunDifference | None = None) -> str:
     """The title of a run's layout in compare.qgs: the run, what it is in the comparison and its
-    years; then the rest of its plan's title (`MapTitle.text`: its solver outcome, objective and
-    gap), so that a sheet of one run can be taken for no other. `role` is "baseline" (the
-    baseline's), "compared" (a run compared with the baseline) or "" (a run shown without a
-    baseline to compare with: the baseline wrote no plan). `plan_title`: the run's plan.qgs
-    layout title ("" where it has none). E.g. "b against the baseline a: capacity plan
-    2022-2024" with the lines of b's outcome under it."""
+    years; then the rest of its plan's title (`MapTitle.text`: its solver outcome, objective in
+    bn yuan and proven gap, in percent and in bn yuan), so that a sheet of one run can be taken
+    for no other; last, for a compared run, what the proven gaps show of its objective against
+    the baseline's (`difference`: `difference_line`, none where its verdict is unknown). `role`
+    is "baseline" (the baseline's), "compared" (a run compared with the baseline) or "" (a run
+    shown without a baseline to compare with: the baseline wrote no plan). `plan_title`: the
+    run's plan.qgs layout title ("" where it has none). E.g. "b against the baseline a: capacity
+    plan 2022-2024" with the lines of b's outcome under it, then "b against a: objective
+    difference proven (proven range 0.47 to 0.48 bn yuan)"."""
     lines = plan_title.split("\n") if plan_title else [""]
     span = _PLAN_SPAN.search(lines[0])
     who = {"baseline": f"{label} (baseline)", "compared": f"{label} against the baseline {base_label}"}.get(role, label)
-    return "\n".join([who + (f": {span.group(1)}" if span else ""), *lines[1:]])
+    against = difference_line(label, base_label, difference) if role == "compared" and difference else ""
+    return "\n".join([who + (f": {span.group(1)}" if span else ""), *lines[1:], *([against] if against else [])])
 
 
 @dataclass(frozen=True)
@@ -1071,11 +1101,14 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     Each run is a map theme of the group's name (`map_theme`: its group ticked, its layers and
     those under the groups shown, every other run's hidden) and a print layout of that name
     whose map follows the theme, so that each sheet shows its run whatever the layer panel
-    shows: titled with the run, "(baseline)" or "against the baseline <label>", its years and its
-    plan's solver outcome, objective and gap (`run_heading`); its legend keys only that run's
-    layers and those under the groups, each with what its features draw (`legend_item`); a run
-    within solver tolerance of the baseline says so in a note (`tolerance_note`). There is no
-    layout of every run at once: its legend would key the runs not shown. CRS and view are the
+    shows: titled with the run, "(baseline)" or "against the baseline <label>", its years, its
+    plan's solver outcome, objective and gap and, for a compared run, its objective difference
+    against the baseline as the proven gaps show it (`run_heading`, `difference_line`: a
+    difference within solver tolerance given as such, with the range it is proven to lie in); its
+    legend keys only that run's layers and those under the groups, each with what its features
+    draw (`legend_item`); a run within solver tolerance of the baseline says so in a note
+    (`tolerance_note`). There is no layout of every run at once: its legend would key the runs
+    not shown. CRS and view are the
     baseline's plan.qgs's. Runs that wrote no plan are left out (and with a failed baseline, the
     changes: the first run with a plan is then the one shown, named as itself); None when no run
     wrote a plan."""
@@ -1105,6 +1138,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
             (folder / sub / "plan.qgs").read_text(encoding="utf-8").split("\n", 1)[1])
         own: list[ProjectLayer] = []
         note = ""
+        difference = None
         if compared and sub != base_sub:
             quoted = label.replace("'", "''")
             qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
@@ -1135,8 +1169,8 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         role = ("baseline" if sub == base_sub else "compared") if compared else ""
         name = f"{label} (baseline)" if role == "baseline" else label
         own.sort(key=lambda layer: COMPARE_ORDER.index(layer.layer_id.removesuffix(f"_{sub}_layer")))
-        shown.append(_Run(label, sub, name, role, tuple(own), run_heading(label, base_label, role, _plan_title(qgs)),
-                          note))
+        shown.append(_Run(label, sub, name, role, tuple(own),
+                          run_heading(label, base_label, role, _plan_title(qgs), difference), note))
     under: list[ProjectLayer] = []
     if (folder / base_sub / "context.qml").is_file():
         under.append(ProjectLayer(f"context_{base_sub}_layer", f"{base_label}: context outlines",

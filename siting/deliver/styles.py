@@ -16,7 +16,8 @@ Layer styles:
 - sites: categorised by `status`; built sites carry a circle whose area is proportional to
   capex (a square for a built candidate cell, by `kind`), a site where only existing or
   committed plants stand a dark blue diamond, excluded sites are grey with the reason in the
-  legend; built and standing sites are labelled;
+  legend; built and standing sites are labelled, a built site's name tied to its pie by a leader;
+  the smaller of two overlapping built sites is drawn over the larger, its pie outlined in ink;
 - site_areas (only when the input mixes point and polygon sites): outlines by `status`;
 - hubs: the hubs (one per cluster) and the gateway, by `kind`, labelled with their names (the
   gateway's marked as such), the hubs' squares drawn over the gateway's star;
@@ -320,7 +321,7 @@ OBSTACLE_INTERIOR, OBSTACLE_BOUNDARY, OBSTACLE_WHOLE = 0, 1, 2
 def labeling(expression: str, size: float, placement: int, bold: bool = False, priority: int = 5,
              priority_expression: str | None = None, z_index: float = 0, obstacle_type: int = OBSTACLE_INTERIOR,
              buffer_mm: float = 1.0, distance_expression: str | None = None, colour: Sequence[int] = INK,
-             obstacle: bool = True, italic: bool = False) -> ET.Element:
+             obstacle: bool = True, italic: bool = False, callout: ET.Element | None = None) -> ET.Element:
     """Simple labelling from an expression, placed by QGIS's label engine (PAL) without
     collisions: a white halo for legibility over fills, the layer's features are obstacles to
     other labels, and a label that would collide is left out (never drawn over another,
@@ -329,7 +330,8 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
     `distance_expression` sets each label's distance from its point in mm (`LabelDistance`).
     Point labels try eight positions around the point, best first. `colour`: the text's RGB;
     `obstacle` False: the layer's features do not push other labels away (a layer under
-    everything, such as the context); `italic`: an italic face (water names, as on map.png)."""
+    everything, such as the context); `italic`: an italic face (water names, as on map.png);
+    `callout`: a leader from each label to its feature (`leader_callout`), none without."""
     face = " ".join(word for word, on in (("Bold", bold), ("Italic", italic)) if on) or "Regular"
     text_style = element("text-style", {
         "fieldName": expression, "fontFamily": "Sans Serif", "fontSize": f"{size:g}", "fontSizeUnit": "Point",
@@ -349,7 +351,8 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
         "displayAll": "0", "upsidedownLabels": "0", "zIndex": f"{z_index:g}", "labelPerPart": "0",
         "mergeLines": "0", "limitNumLabels": "0", "maxNumLabels": "2000", "minFeatureSize": "0",
         "unplacedVisibility": "0", "scaleVisibility": "0", "fontLimitPixelSize": "0"})
-    settings = element("settings", {"calloutType": "simple"}, text_style, text_format, placement_node, rendering)
+    settings = element("settings", {"calloutType": "simple"}, text_style, text_format, placement_node, rendering,
+                       *([callout] if callout is not None else []))
     expressions = {key: value for key, value in (("Priority", priority_expression),
                                                  ("LabelDistance", distance_expression)) if value is not None}
     if expressions:
@@ -357,6 +360,36 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
         properties.tag = "dd_properties"
         settings.append(properties)
     return element("labeling", {"type": "simple"}, settings)
+
+
+#: The leader from a label to its feature (QGIS callout): ink, as wide as map.png's leaders
+#: (0.8 pt), with flat ends.
+LEADER_MM = 0.28
+
+
+def leader_callout(offset_expression: str | None = None, length_expression: str | None = None) -> ET.Element:
+    """QGIS's simple line callout (QgsSimpleLineCallout, the labelling's `<callout type="simple">`):
+    an ink line LEADER_MM wide from the nearest point of a label's box to its feature's centroid,
+    so that a name set beside a symbol, or pushed away by others, is tied to it. QGIS draws it
+    with the labels' backgrounds: over every layer's symbols, under the diagrams and the label
+    texts. `offset_expression` (mm) stops it that far short of the centroid (at the edge of a
+    symbol drawn there); `length_expression` (mm) is the shortest leader drawn (a shorter one
+    is left out). QGIS draws no leader where the label touches the feature's polygon."""
+    line = symbol("line", "symbol", symbol_layer("SimpleLine", {
+        "capstyle": "flat", "joinstyle": "round", "line_color": rgba(INK), "line_style": "solid",
+        "line_width": f"{LEADER_MM:g}", "line_width_unit": "MM", "offset": "0", "offset_unit": "MM"}))
+    values = {"anchorPoint": "centroid", "blendMode": "0", "drawToAllParts": "false", "enabled": "1",
+              "labelAnchorPoint": "point_on_exterior", "lineSymbol": ET.tostring(line, encoding="unicode"),
+              "minLength": "0", "minLengthUnit": "MM", "offsetFromAnchor": "0", "offsetFromAnchorUnit": "MM",
+              "offsetFromLabel": "0", "offsetFromLabelUnit": "MM"}
+    expressions = {key: value for key, value in (("OffsetFromAnchor", offset_expression),
+                                                 ("MinimumCalloutLength", length_expression)) if value is not None}
+    properties = data_defined(expressions)[0]
+    properties.set("name", "ddProperties")
+    options = option_map(values)
+    options.append(properties)
+    options[:] = sorted(options, key=lambda node: node.get("name", ""))
+    return element("callout", {"type": "simple"}, options)
 
 
 def qml_document(layer: OutputLayer, renderer: ET.Element, labels: ET.Element | None = None,
@@ -419,6 +452,22 @@ def _added_somewhere(layer: OutputLayer, names: Sequence[str]) -> bool:
     return bool(len(layer.frame)) and bool((layer.frame[list(names)].fillna(0).to_numpy(dtype=float) > 0).any())
 
 
+#: The ink outline around each pie (mm): map.png's 0.8 pt.
+PIE_OUTLINE_MM = 0.28
+
+
+def pie_outline() -> ET.Element:
+    """The pies' paint effect: each pie drawn with an ink outline PIE_OUTLINE_MM wide around it
+    (QGIS's outer glow, unblurred, under the pie), as map.png outlines its pies, so that a small
+    pie drawn over a larger one reads as a pie of its own; the slices keep their thin white edges."""
+    glow = element("effect", {"type": "outerGlow"}, option_map({
+        "blend_mode": "0", "blur_level": "0", "blur_unit": "MM", "color_type": "0", "draw_mode": "2", "enabled": "1",
+        "opacity": "1", "single_color": rgba(INK), "spread": f"{PIE_OUTLINE_MM:g}", "spread_unit": "MM"}))
+    source = element("effect", {"type": "drawSource"}, option_map({
+        "blend_mode": "0", "draw_mode": "2", "enabled": "1", "opacity": "1"}))
+    return element("effect", {"enabled": "1", "type": "effectStack"}, glow, source)
+
+
 def pie_diagrams(layer: OutputLayer, values: Mapping[str, float] | None, top: float | None = None
                  ) -> list[ET.Element]:
     """QGIS pie diagrams on the built sites, as on map.png: area proportional to capex, a slice
@@ -437,7 +486,8 @@ def pie_diagrams(layer: OutputLayer, values: Mapping[str, float] | None, top: fl
         "opacity": "1", "penAlpha": "255", "penColor": "#ffffff", "penWidth": "0.1", "rotationOffset": "270",
         "scaleBasedVisibility": "0", "scaleDependency": "Area", "sizeScale": "3x:0,0,0,0,0,0", "sizeType": "MM",
         "width": f"{PIE_MM}"},
-        element("fontProperties", {"description": "Sans Serif,8,-1,5,50,0,0,0,0,0", "style": ""}))
+        element("fontProperties", {"description": "Sans Serif,8,-1,5,50,0,0,0,0,0", "style": ""}),
+        pie_outline())
     for product, names in fields.items():
         total = " + ".join(f"coalesce({_quoted(n)}, 0)" for n in names)
         weight = (values or {}).get(product, 0.0)
@@ -450,12 +500,12 @@ def pie_diagrams(layer: OutputLayer, values: Mapping[str, float] | None, top: fl
         "attributeLegend": "1", "classificationAttributeExpression": _quoted("capex_yuan"), "diagramType": "Pie",
         "lowerHeight": "0", "lowerValue": "0", "lowerWidth": "0", "upperHeight": f"{PIE_MM}",
         "upperValue": f"{top:.6g}", "upperWidth": f"{PIE_MM}"}, category)
-    collection = element("Option", {"type": "Map"}, element("Option", {"name": "name", "type": "QString", "value": ""}),
-                         element("Option", {"name": "properties"}),
-                         element("Option", {"name": "type", "type": "QString", "value": "collection"}))
+    # QGIS draws diagrams with the labels, by z-index: the smaller pie over the larger where they
+    # overlap (from 1 at the top of the scale to 1.5 at no capex; the site names, at 2, over all).
+    z_index = data_defined({"zIndex": f"1.5 - 0.5 * sqrt({_quoted('capex_yuan')} / {top:.6g})"})[0]
     settings = element("DiagramLayerSettings", {"dist": "0", "linePlacementFlags": "18", "obstacle": "1",
                                                 "placement": "1", "priority": "5", "showAll": "1", "zIndex": "1"},
-                       element("properties", None, collection))
+                       element("properties", None, z_index))
     return [renderer, settings]
 
 
@@ -486,14 +536,40 @@ def site_label_expression(statuses: Sequence[str]) -> str:
     return f"if(\"status\" IN ({', '.join(_text_literal(s) for s in statuses)}), \"name\", '')"
 
 
+#: The clear space (mm) between a built site's pie and its name, which the name's leader spans
+#: (wider than the name's halo, which covers the leader's first 1.2 mm).
+LABEL_GAP_MM = 3.0
+#: The shortest leader drawn (mm) for a site without a pie: longer than any, so none is drawn
+#: (its name stands 1 mm from its marker).
+NO_LEADER_MM = 1000
+#: The sites' drawing order (the renderer's feature order), as (QGIS expression, ascending):
+#: sites without capacity built first, then the built ones from the largest capex down, so that
+#: of two overlapping built sites the smaller's marker lies on the larger's (their pies, drawn
+#: with the labels, by `pie_diagrams`' z-index, likewise).
+SITES_ORDER = ((f"{_quoted('status')} = 'built'", True), (_quoted("capex_yuan"), False))
+
+
+def order_by(clauses: Sequence[tuple[str, bool]]) -> ET.Element:
+    """A renderer's `<orderby>` (QGIS's feature rendering order) of (expression, ascending)
+    clauses, nulls last."""
+    found = []
+    for expression, ascending in clauses:
+        clause = element("orderByClause", {"asc": "1" if ascending else "0", "nullsFirst": "0"})
+        clause.text = expression
+        found.append(clause)
+    return element("orderby", None, *found)
+
+
 def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, top: float | None = None) -> str:
     """Sites by status; built ones with a circle of area proportional to capex, filled with a pie
     of the products built (`pie_diagrams`, the pies of map.png); a site where only existing or
     committed plants stand (`standing`) a dark blue diamond, labelled with its name as the built
-    ones are. When the plan builds on candidate cells (`kind` "cell"), their marker is a square
-    of the same size (`BUILT_SHAPE`), and the built category's legend says so. `top`: the capex
-    (yuan) of the largest circle and pie, the layer's largest without it (see
-    `with_capex_scale`)."""
+    ones are. A built site's name stands LABEL_GAP_MM clear of its pie, tied to it by a leader
+    (`leader_callout`); of two overlapping built sites, the smaller is drawn over the larger
+    (SITES_ORDER, and the pies' z-index). When the plan builds on candidate cells (`kind`
+    "cell"), their marker is a square of the same size (`BUILT_SHAPE`), and the built category's
+    legend says so. `top`: the capex (yuan) of the largest circle and pie, the layer's largest
+    without it (see `with_capex_scale`)."""
     top = _largest(layer, ["capex_yuan"]) if top is None else top
     size = f"scale_exp({_quoted('capex_yuan')}, 0, {top:.6g}, 2, 14, 0.5)"
     cells = _has_cells(layer)
@@ -533,16 +609,21 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
     categories = [Category(s, built_label if s == "built" else STATUS_LABELS[s], status_symbol(s))
                   for s in STATUS_LABELS]
     # Built sites' names, ranked by capex: where two collide, the larger investment keeps its label
-    # (a standing site's, of no capex, ranks with the smallest).
+    # (a standing site's, of no capex, ranks with the smallest). Each stands LABEL_GAP_MM clear of
+    # its site's pie (radius ∝ √capex, PIE_MM / 2 at the top), which blocks labels, tied to it by a
+    # leader across that gap, which ends at the pie's edge.
+    radius = f"{PIE_MM / 2:g} * sqrt({_quoted('capex_yuan')} / {top:.6g})"
     labels = labeling(site_label_expression(labelled_statuses(layer)), 9,
                       AROUND_POINT if polygonal else ORDERED_AROUND_POINT,
                       priority_expression=f"scale_linear({_quoted('capex_yuan')}, 0, {top:.6g}, 5, 10)", z_index=2,
                       obstacle_type=OBSTACLE_WHOLE, buffer_mm=1.2,
-                      # Clear of the site's pie (diameter ∝ √capex, PIE_MM at the top), which blocks labels.
-                      distance_expression=f"if(\"status\" = 'built', {PIE_MM / 2:g} * sqrt({_quoted('capex_yuan')} / "
-                                          f"{top:.6g}) + 1, 1)")
-    return qml_document(layer, categorized("status", categories, values_in(layer, "status")), labels,
-                        pie_diagrams(layer, values, top))
+                      distance_expression=f"if(\"status\" = 'built', {radius} + {LABEL_GAP_MM:g}, 1)",
+                      callout=leader_callout(offset_expression=f"if(\"status\" = 'built', {radius}, 0)",
+                                             length_expression=f"if(\"status\" = 'built', 0, {NO_LEADER_MM:g})"))
+    renderer = categorized("status", categories, values_in(layer, "status"))
+    renderer.set("enableorderby", "1")
+    renderer.append(order_by(SITES_ORDER))
+    return qml_document(layer, renderer, labels, pie_diagrams(layer, values, top))
 
 
 def standing_marker() -> ET.Element:
@@ -1353,8 +1434,9 @@ def with_capex_scale(qml: str, top: float, words: str = "") -> str:
     """A sites style (`sites_style`, as written) with its circles and pies scaled to `top` (yuan
     of capex at full size) in place of the layer's own largest capex, as `sites_style(layer,
     values, top)` would make them: the diagrams' upper value, the circles' size, the labels'
-    priority and distance; the built category's legend gives `top`, followed by `words`
-    (", the largest of every run"). Any other style unchanged."""
+    priority and distance, the leaders' length and the pies' z-index; the built category's
+    legend gives `top`, followed by `words` (", the largest of every run"). Any other style
+    unchanged."""
     root = ET.fromstring(qml.split("\n", 1)[1])
     diagrams = root.find("LinearlyInterpolatedDiagramRenderer")
     if diagrams is None:
