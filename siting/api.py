@@ -995,7 +995,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     Returns:
         A `Batch` whose `table` has one row per metric (status, objective and cost breakdown in
         yuan, gap (a share), "absolute gap" (the same gap in yuan: objective less bound), sites
-        opened, targets short, output value per year, capacity per target group and per cluster x
+        built on, targets short, output value per year, capacity per target group and per cluster x
         product in units/yr; after the absolute gap, when some run has one, "started from", the
         run whose plan it moved to, and "bound from", the run whose bound its gap is measured
         against) and one column per run.
@@ -1035,7 +1035,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             return Batch(result.table, tuple(result.summaries), result.out_dir)
         with tempfile.TemporaryDirectory(prefix=".siting-compare.") as temporary:
             result = compare_to_folder(files, Path(temporary) / "compare", 1, None, limit, False, chosen, pairs,
-                                       names.out, names.variants, names.paths)
+                                       names.out, names.variants, names.paths, temporary=True)
     runs = tuple(dataclasses.replace(run, out_dir="", error=run.error.replace(run.out_dir, NOT_KEPT))
                  if run.out_dir else run for run in result.summaries)
     table = result.table.copy()
@@ -1151,9 +1151,10 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         proven gaps), started_from (the run whose plan it was solved again from, "" for none),
         when some run's gap is measured against another run's bound bound_from (the run whose
         rules admit every plan of its own and whose proven bound it carries, "" for none),
-        sites_opened (count) and one column per target group of final-year capacity in its unit
-        per year, named `capacity_<group>_<unit>_per_yr` (e.g. `capacity_cells_GWh_per_yr`,
-        `capacity_cathode_t_per_yr`).
+        sites_built_on (count: the sites where the plan adds capacity, some possibly open already)
+        and one column per target group of final-year capacity in its unit per year (online then,
+        as the capacity targets count it), named `capacity_<group>_<unit>_per_yr` (e.g.
+        `capacity_cells_GWh_per_yr`, `capacity_cathode_t_per_yr`).
 
     Raises:
         InputError: an argument of the wrong kind or out of range, a malformed setting (named

@@ -58,7 +58,7 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
     printed = capsys.readouterr().out
     csv = (out / "sweep.csv").read_text().splitlines()
     assert csv[0] == (f"run,{key},status,objective_bn_yuan,gap_percent,gap_bn_yuan,vs_first,started_from,"
-                      "sites_opened,capacity_cathode_t_per_yr,capacity_cells_GWh_per_yr")
+                      "sites_built_on,capacity_cathode_t_per_yr,capacity_cells_GWh_per_yr")
     assert [line.split(",")[1:3] for line in csv[1:]] == [["1e8", "optimal"], ["5e9", "optimal"]]
     assert [line.split(",")[8] for line in csv[1:]] == ["3", "2"]
     markdown = (out / "sweep.md").read_text().splitlines()
@@ -74,7 +74,7 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
         ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "within", "the", "gap", "-22.72", "0.00"],
         ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "within", "the", "gap", "-13.54", "proven", "0.00"]]
     assert [line.split() for line in lines[6:12]] == [
-        ["run", "gap_bn_yuan", "started_from", "sites_opened", "Cathode", "Cells"], ["capacity", "capacity"],
+        ["run", "gap_bn_yuan", "started_from", "sites_built_", "Cathode", "Cells"], ["on", "capacity", "capacity"],
         ["(t/yr)", "(GWh/yr)"],
         ["run01", "site_fixed_cost_yuan=1e8", "0.00", "3", "280,000", "10"],
         ["run02", "site_fixed_cost_yuan=5e9", "0.00", "2", "230,000", "10"], []]

@@ -87,7 +87,7 @@ def test_compare_two_scenarios_table_and_diff(folder: Path, tmp_path: Path):
     assert table.loc["capacity east cells", "small"] + table.loc["capacity west cells", "small"] == 10.0
     assert table.loc["capacity east cells", "b"] + table.loc["capacity west cells", "b"] >= 20.0
     assert table.loc["capacity west lfp", "small"] == 100000.0
-    assert table.loc["sites opened", "small"] == 3
+    assert table.loc["sites built on", "small"] == 3
     assert [s.cluster_names for s in result.summaries] == [{"west": "West", "east": "East"}] * 2  # the layer's
     assert sorted(p.name for p in out.iterdir()) == [".siting-run", "b", "compare.qgs", "comparison.csv",
                                                        "comparison.md", "diff.geojson", "diff.qml", "small"]

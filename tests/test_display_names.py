@@ -39,7 +39,7 @@ def test_the_summary_names_the_opened_sites_as_the_report_does(small_run: MadeRu
     assert ("; sites built on: West mine park; East city; East far (2 newly opened: West mine park; East far).\n"
             in report)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["sites_opened"] == ["w_mine", "e_city", "e_far"]  # the files keep the ids
+    assert manifest["sites_built_on"] == ["w_mine", "e_city", "e_far"]  # the files keep the ids
     assert manifest["working_crs"] == {"as_given": "EPSG:32648", "epsg": 32648, "name": "WGS 84 / UTM zone 48N",
                                        "used_for": "distances (km) and areas (ha)"}
     assert list(manifest["versions"])[-4:] == ["highs", "gdal", "proj", "geos"]

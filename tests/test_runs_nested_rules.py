@@ -154,7 +154,7 @@ def test_the_proven_range_keeps_the_sign_that_nesting_proves():
     assert objective_range(strict, loose) == (-0.9 * BN, 0.0)
     table = comparison_table([loose, strict]).set_index("metric")
     assert table.loc[[RANGE_LOW_ROW, RANGE_HIGH_ROW], "strict vs loose"].tolist() == [0.0, 0.9 * BN]
-    assert list(table.index[table.index.get_loc("gap"):][:4]) == ["gap", "absolute gap", "bound from", "sites opened"]
+    assert list(table.index[table.index.get_loc("gap"):][:4]) == ["gap", "absolute gap", "bound from", "sites built on"]
     assert table.loc["bound from", ["loose", "strict", "strict vs loose"]].tolist() == ["", "loose", ""]
 
 

@@ -45,7 +45,7 @@ def test_comparison_csv_writes_numbers_to_9_significant_digits():
         "\"cost: sales (revenue, negative)\",bn yuan,-3.56141429,-3.6,-0.0385857149\n"
         "gap,%,2.01234568,0,-2.01234568\n"
         "absolute gap,bn yuan,0.202424704,0,-0.202424704\n"
-        "sites opened,count,1,2,1\n"
+        "sites built on,count,1,2,1\n"
         "targets short,,none,cathode 2024,changed\n"
         "output value 2024,bn yuan/yr,116.262346,100,-16.2623457\n"
         "capacity cathode 2024,t/yr,1493000,333333.333,-1159666.67\n"

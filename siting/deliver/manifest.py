@@ -141,7 +141,9 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     words of the terminal's status line and the report ("optimal within the gap",
     `plain_status`). `solver.gap` is the relative gap (a share of |objective|) and
     `solver.gap_yuan` the same gap in yuan, objective less best bound (`absolute_gap_yuan`), beside
-    it: a net objective near zero makes the share large while the yuan stay small."""
+    it: a net objective near zero makes the share large while the yuan stay small.
+    `sites_built_on` lists the ids of the sites where the plan adds capacity, in the plan's order,
+    those with existing or committed plants (open already) among them."""
     size = {k: v for k, v in model_size.items() if k != "screening"}
     screening = model_size.get("screening")
     inputs, hashes = input_record(loaded, layer_paths)
@@ -169,7 +171,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "model_size": size,
         **({"screening": _clean_record(screening)} if isinstance(screening, dict) else {}),
         "objective_breakdown_yuan": plan.costs,
-        "sites_opened": list(plan.opened_sites),
+        "sites_built_on": list(plan.opened_sites),
         "sites_dropped_outside_clusters": list(dropped),
         "notices": notices,
         "files": sorted(files),

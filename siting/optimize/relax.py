@@ -220,7 +220,10 @@ RULE_COST_NOTE = ("rule_cost_bn_yuan is the base objective less the objective wi
                   "relaxed solve's best bound, never below 0 (relaxing a rule never raises the optimum), rounded "
                   "outward. Where the range reaches 0, within_solver_tolerance says \"yes\": the solves have not "
                   "shown that the rule costs anything, and the point cost is not a proven cost. Set a smaller "
-                  "solver.rel_gap (and solver.abs_gap_bn_yuan, where set) to narrow the ranges.")
+                  "solver.rel_gap (and solver.abs_gap_bn_yuan, where set) to narrow the ranges. sites_added names "
+                  "the sites the plan with the rule relaxed builds on and the base plan does not, sites_dropped "
+                  "those the base plan builds on and it does not; a site built on may be open already (existing "
+                  "or committed plants).")
 
 
 def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleCost], names: Names | None = None
@@ -228,8 +231,8 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
     """Per family: objective with the rule relaxed, the rule's cost (base minus relaxed) and the
     range in which the two solves prove it to lie (`rule_cost_range`), whether that cost is within
     solver tolerance (the range reaches 0: the gaps of the two solves do not tell it from 0), the
-    sites the plan adds or drops without it, and a note when a solve stopped before reaching its
-    gap.
+    sites the plan without it builds on and the base plan does not (`sites_added`) and the reverse
+    (`sites_dropped`), and a note when a solve stopped before reaching its gap.
 
     Money is in yuan (`objective_relaxed_yuan`, `rule_cost_yuan`, `rule_cost_low_yuan`,
     `rule_cost_high_yuan`); the files made of this table (rule_costs.csv and .md,

@@ -120,13 +120,17 @@ def run_name_limit(destination: Path) -> tuple[int, Path]:
     return name_max(existing), existing
 
 
-def run_name_problem(loaded: LoadedScenario, label: str, limit: tuple[int, Path]) -> str | None:
+def run_name_problem(loaded: LoadedScenario, label: str, limit: tuple[int, Path], out_name: str = "--out",
+                     temporary: bool = False) -> str | None:
     """The problem of a run whose folder name `label` (made from `loaded`'s scenario name:
     `folder_name`, `unique_name`) is too long for the file system of the batch folder, `limit`
     (`run_name_limit`): counting the folder aside where its cross-start solve is written
     (siting/runs/pool.py `aside_name`, `.<label>.cross`), the longest name derived from it; None
     when it fits. Named at the scenario's `name` (where it was written: its file, a base, a
-    variant or `--set`), so that it is found before any run is solved."""
+    variant or `--set`), so that it is found before any run is solved. It names the folder the
+    limit was asked of, or with `temporary` (the batch folder is a temporary one, which the user
+    never chose: `siting.compare` without `out`) says that the runs are written in a temporary
+    folder as `out_name` was not given, naming no path."""
     most, folder = limit
     longest = len(os.fsencode(aside_name(label)))
     if longest <= most:
@@ -135,10 +139,13 @@ def run_name_problem(loaded: LoadedScenario, label: str, limit: tuple[int, Path]
     where, key = loaded.at("name")
     shown = name if len(name) <= 40 else f"{name[:20]}...{name[-10:]}"
     room = len(os.fsencode(name)) - (longest - most)
-    there = "the current folder" if shown_path(folder) == "." else shown_path(folder)
+    if temporary:
+        there = f"the temporary folder the runs are written in ({out_name} was not given)"
+    else:
+        there = f"the comparison folder ({'the current folder' if shown_path(folder) == '.' else shown_path(folder)})"
     return (f"{where}: {key} | is too long for the name of a run's folder: compare names each run's folder after "
             f"its scenario ({len(os.fsencode(label))} bytes here, and {longest} for .<name>.cross, the folder of its "
-            f"cross-start solve), and the file system of the comparison folder ({there}) allows at most {most} "
+            f"cross-start solve), and the file system of {there} allows at most {most} "
             f"bytes (got {shown}, {len(name)} characters); give the scenario a name of at most {max(room, 1)} "
             "characters")
 
@@ -173,15 +180,16 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
 
 def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: Sequence[str] | None = None,
                    overrides: tuple[Override, ...] = (), variants_name: str = "--variant",
-                   paths_name: str = "compare", destination: Path | None = None
-                   ) -> tuple[list[Case], list[Path], list[str]]:
+                   paths_name: str = "compare", destination: Path | None = None, out_name: str = "--out",
+                   temporary: bool = False) -> tuple[list[Case], list[Path], list[str]]:
     """The cases of `comparison_cases` (same arguments), the input files and every problem found,
     returned rather than raised: a file's problems once however many of its variants find them,
     in the order found. With problems the input files are those known for sure of every case,
     its cases with problems among them (`known_inputs`), for the output folder's check beside
     the problems (`checked_folder`). With `destination`, the comparison folder, a run whose folder
     name, made from its scenario's name, is too long for its file system is a problem too
-    (`run_name_problem`)."""
+    (`run_name_problem`, with `out_name`, what the problems call the folder, and `temporary`,
+    whether it is a temporary folder the user never chose)."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
@@ -205,7 +213,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
                 continue
             inputs.extend(input_files(loaded))
             label = unique_name(folder_name(loaded.scenario.name), taken)
-            too_long = run_name_problem(loaded, label, limit) if limit is not None else None
+            too_long = run_name_problem(loaded, label, limit, out_name, temporary) if limit is not None else None
             if too_long is not None:
                 problems.append(too_long)
             cases.append(Case(label, Path(path).absolute(), Path(label), variant, absolute_paths(tuple(overrides)),
@@ -390,7 +398,7 @@ def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummar
 def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,
             time_limit_s: float | None = None, progress: bool = False, variants: Sequence[str] | None = None,
             overrides: tuple[Override, ...] = (), out_name: str = "--out",
-            variants_name: str = "--variant", paths_name: str = "compare") -> BatchResult:
+            variants_name: str = "--variant", paths_name: str = "compare", temporary: bool = False) -> BatchResult:
     """Solve every scenario (and variant, or only the `variants` named) with `overrides` applied
     and write the comparison folder: the tables, diff.geojson, compare.qgs and each run's outputs
     in a subfolder named by its label. Every scenario and the folder are checked before anything is
@@ -401,9 +409,12 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     its bound (`carry_bounds`: the row `bound from`).
     `out_name`, `variants_name` and `paths_name` are what the problems call the folder, the
     variants and the scenario files (the command line's `--out`, `--variant` and its command,
-    `compare`; `siting.compare` says `paths`)."""
+    `compare`; `siting.compare` says `paths`). With `temporary`, `destination` is a temporary
+    folder of the caller's, not one the user chose (`siting.compare` without `out`): a run's
+    folder name too long for its file system is refused naming the scenario, not that folder
+    (`run_name_problem`)."""
     cases, inputs, problems = compared_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name,
-                                             Path(destination))
+                                             Path(destination), out_name, temporary)
     destination = checked_folder(Path(destination), inputs, out_name, problems)
 
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:

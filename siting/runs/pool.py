@@ -135,6 +135,9 @@ class CaseSummary:
     targets_short: dict[str, float] = field(default_factory=dict)  # "group year" -> shortfall
     output_value: dict[int, float] = field(default_factory=dict)
     sites_opened: tuple[str, ...] = ()
+    """The sites the plan builds on (adds capacity at), in the plan's order (siting/optimize/results.py
+    `Plan.opened_sites`); a site with existing or committed plants among them is open already. The
+    tables count them as "sites built on" (comparison) and `sites_built_on` (sweep)."""
     site_added: dict[str, dict[str, float]] = field(default_factory=dict)  # site -> product -> added units/yr
     out_dir: str = ""
     """The run's folder (absolute): its outputs, or for a run whose rules cannot be met together

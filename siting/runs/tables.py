@@ -77,7 +77,7 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
         rows[f"cost: {cost_label(name)}"] = ("yuan", value)
     rows["gap"] = ("share", summary.gap)
     rows[ABSOLUTE_GAP_ROW] = ("yuan", absolute_gap_yuan(summary.objective_yuan, summary.gap))
-    rows["sites opened"] = ("count", len(summary.sites_opened))
+    rows["sites built on"] = ("count", len(summary.sites_opened))
     rows[TARGETS_SHORT_ROW] = ("", ", ".join(sorted(summary.targets_short)) or "none")
     for year in years:
         rows[f"output value {year}"] = ("yuan/yr", summary.output_value.get(year))
@@ -284,7 +284,7 @@ def _finite(value: float | None) -> float | None:
 
 
 def same_plan(base: CaseSummary, other: CaseSummary) -> bool:
-    """Whether two runs with a plan report the same plan: the same sites opened, the same capacity
+    """Whether two runs with a plan report the same plan: the same sites built on, the same capacity
     added at each site and standing in each cluster (to SAME of it), the same targets missed, and
     objectives equal to siting/runs/pool.py's CROSS_TOLERANCE (the LP's noise), as when one run
     took the other's plan under the same costs."""
@@ -527,7 +527,7 @@ def placement_note(summaries: Sequence[CaseSummary]) -> str:
 #: Most lines over which a terminal table's column header is wrapped.
 HEADER_LINES = 3
 
-#: Narrowest width to which a terminal table's column header is wrapped: "sites_opened" stays whole.
+#: Narrowest width to which a terminal table's column header is wrapped: "started_from" stays whole.
 HEADER_WIDTH = 12
 
 
@@ -799,10 +799,14 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     `difference_verdict`), the run whose plan it took or was solved again from
     (`started_from`, see CROSS_START_NOTE and `moved_note`; "" for none), when some run carries
     another run's bound the run whose bound its gap is measured against (`bound_from`, see
-    `bound_note`; "" for none), the sites opened and final-year capacity per group, in its unit
-    per year (`capacity_<group>_<unit>_per_yr`). `attrs[CAPACITY_TARGETS]` gives, for each
-    capacity column of a group some run has a final-year target for, every run's target in row
-    order (units/yr; None for a run without one, or that failed), which sweep.png draws."""
+    `bound_note`; "" for none), the number of sites built on (`sites_built_on`: the sites where the
+    plan adds capacity, some of them possibly open already) and the final-year capacity per group,
+    in its unit per year (`capacity_<group>_<unit>_per_yr`: existing, committed and added, all of it
+    online in the final year as the capacity targets count it, since a module is decided no later
+    than its lead time lets it produce by then: models/index.py `build_years`).
+    `attrs[CAPACITY_TARGETS]` gives, for each capacity column of a group some run has a final-year
+    target for, every run's target in row order (units/yr; None for a run without one, or that
+    failed), which sweep.png draws."""
     groups = list(dict.fromkeys(g for s in summaries if s.ok for g in s.group_capacity))
     units = {g: next((s.units[g] for s in summaries if s.ok and s.units.get(g)), "units") for g in groups}
     carried = any(s.bound_from for s in summaries)
@@ -816,7 +820,7 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
                                else "",
                                "started_from": summary.started_from,
                                **({"bound_from": summary.bound_from} if carried else {}),
-                               "sites_opened": len(summary.sites_opened) if summary.ok else None}
+                               "sites_built_on": len(summary.sites_opened) if summary.ok else None}
         for group in groups:
             row[capacity_column(group, units[group])] = summary.group_capacity.get(group) if summary.ok else None
         rows.append(row)
