@@ -60,11 +60,14 @@ from siting.config.load import (
     home_problem,
     name_too_long,
     no_variant_chosen,
+    override_parts,
     overrides_named,
     parse_override,
     paths_typed,
+    repeated_keys,
     too_long_words,
     unsearchable_words,
+    written_value,
 )
 from siting.config.schema import Scenario
 from siting.config.units import per_year
@@ -1059,13 +1062,15 @@ def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]
     `settings` for another form, no setting at all, or a value a text cannot carry: the problems
     of every malformed setting together, each once, in their order, with those of the values YAML
     cannot read (which, without a malformed setting, the sweep lists with the output folder's
-    problems: siting/runs/batch.py `swept_cases`)."""
+    problems: siting/runs/batch.py `swept_cases`); also for a key given twice, or a value given
+    twice for one key (`repeated_setting_problems`): runs that repeat or replace each other."""
     example = SETTINGS_FORMS[1]
     items = _entries(settings, "settings", SETTINGS_FORMS)
     if not items:
         raise InputError([f"settings | give at least one dotted key and its values (got {_shown(settings)}); give "
                           f"e.g. {example}"])
     texts: list[str] = []
+    parsed: list[tuple[str, str, list[Any]]] = []
     problems: list[str] = []
     shapeless = False
     for i, item in enumerate(items):  # every malformed setting is named, not the first alone
@@ -1077,12 +1082,43 @@ def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]
             continue
         try:  # a value YAML cannot read is named beside the malformed settings
             with overrides_named(_ARGUMENT_NAMES.get().settings):
-                parse_override(texts[-1])
+                parsed.append((texts[-1], *parse_override(texts[-1])))
         except InputError as exc:
             problems.extend(exc.problems)
-    if shapeless:  # otherwise the batch lists the unreadable values with the output folder's problems
-        raise InputError(list(dict.fromkeys(problems)))
+    repeats = repeated_setting_problems(parsed)
+    if shapeless or repeats:  # otherwise the batch lists the unreadable values with the output folder's problems
+        raise InputError(list(dict.fromkeys(problems + repeats)))
     return texts
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Whether two swept values make the same run: equal, and both or neither true/false (YAML's
+    true is not the number 1)."""
+    return isinstance(a, bool) == isinstance(b, bool) and a == b
+
+
+def repeated_setting_problems(parsed: Sequence[tuple[str, str, list[Any]]]) -> list[str]:
+    """The problems of a sweep's settings, each (its `KEY=V1,V2` text, its key, its values as
+    YAML read them), that would run the same run twice or let one setting silently replace
+    another: a key given twice, or one holding another given (`repeated_keys`), naming both texts;
+    a value given twice in one setting (`0,0`), naming it. Named as the front door in use names
+    the settings (`--set` or `settings`)."""
+    name = _ARGUMENT_NAMES.get().settings
+    problems = []
+    for i, j in repeated_keys([key for _text, key, _values in parsed]):
+        (first, key, _was), (second, later, _now) = parsed[i], parsed[j]
+        given = f"got {name} {first}, then {name} {second}"
+        if override_parts(key) == override_parts(later):
+            problems.append(f"{name} {later} | given twice ({given}); give it once, with every value to sweep")
+        else:
+            problems.append(f"{name} {later} | overlaps {name} {key}, one holding the other ({given}); give each "
+                            "setting once")
+    for text, key, values in parsed:
+        repeated = [v for k, v in enumerate(values) if any(_same_value(v, w) for w in values[:k])]
+        if repeated:
+            problems.append(f"{name} {text} | repeats the value {written_value(repeated[0])} of {key}, which would "
+                            "run the same run twice; give each value once")
+    return problems
 
 
 def _setting_text(i: int, item: tuple[str, Any] | str) -> str:

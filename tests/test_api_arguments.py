@@ -46,9 +46,11 @@ def solution() -> siting.Solution:
 
 
 @pytest.mark.parametrize("overrides", [
-    {BUFFER: 2000}, [(BUFFER, 2000)], [[BUFFER, 2000]], [f"{BUFFER}=2000"], ((BUFFER, 0), f"{BUFFER}=2000")])
+    {BUFFER: 2000}, [(BUFFER, 2000)], [[BUFFER, 2000]], [f"{BUFFER}=2000"],
+    (("constraints.redline.enabled", True), f"{BUFFER}=2000")])
 def test_load_takes_every_form_of_overrides(folder: Path, overrides):
-    """The last override of a key wins, as with repeated --set."""
+    """Every form sets the key, a pair and a text together too (a key given twice is refused:
+    tests/test_inputs_review18.py)."""
     problem = siting.load(folder / "scenario.yaml", overrides=overrides)
     assert problem.scenario.constraints.redline.buffer_m == 2000.0
     assert problem.redline.buffer_m == 2000.0

@@ -79,12 +79,12 @@ def test_a_sweep_s_run_that_fails_in_a_worker_names_the_scenario_as_typed(base: 
     the pool. Before: the scenario by its absolute path (`..`), or from the current folder
     (`small/scenario.yaml`, typed absolute)."""
     typed = typed.format(base=base)
-    code = main(["sweep", typed, "--set", "candidates.cell_size_m=1,1", "--out", "sw", "--workers", "2", "--quiet"])
+    code = main(["sweep", typed, "--set", "candidates.cell_size_m=1,2", "--out", "sw", "--workers", "2", "--quiet"])
     assert code == 1
-    problem = f"  - {typed}{TOO_MANY_CELLS}"
+    second = TOO_MANY_CELLS.replace("5,605,390,017", "1,401,347,504").replace("(got 1)", "(got 2)")
     assert failed_runs(capsys.readouterr().out) == [
-        "run failed: run01 cell_size_m=1: 1 problem in the input:", problem,
-        "run failed: run02 cell_size_m=1: 1 problem in the input:", problem]
+        "run failed: run01 cell_size_m=1: 1 problem in the input:", f"  - {typed}{TOO_MANY_CELLS}",
+        "run failed: run02 cell_size_m=2: 1 problem in the input:", f"  - {typed}{second}"]
 
 
 def test_a_comparison_s_runs_name_each_scenario_as_typed(base: Path, capsys):

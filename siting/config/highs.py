@@ -129,16 +129,24 @@ def _as_number(name: str, value: Any, kind: Any) -> int | float:
         except ValueError:
             number = None
     if isinstance(number, bool) or not isinstance(number, (int, float)):
-        raise OptionRejected(f"HiGHS option {name!r} takes {noun} (got {value!r})", f"give {example}")
+        raise OptionRejected(f"HiGHS option {name!r} takes {noun} (got {_got(value)})", f"give {example}")
     if not math.isfinite(number):
-        raise OptionRejected(f"must be a finite number (got {value!r})", "give a finite number")
+        raise OptionRejected(f"must be a finite number (got {_got(value)})", "give a finite number")
     if kind == highspy.HighsOptionType.kDouble:
         return float(number)
     if isinstance(number, float):
         if not number.is_integer():
-            raise OptionRejected(f"HiGHS option {name!r} takes {noun} (got {value!r})", f"give {example}")
+            raise OptionRejected(f"HiGHS option {name!r} takes {noun} (got {_got(value)})", f"give {example}")
         number = int(number)
     return int(number)
+
+
+def _got(value: Any) -> str:
+    """A value given for an option as a message shows it: true/false and null as YAML writes them
+    (not Python's True, False, None), anything else as its repr."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else str(value).lower()
+    return repr(value)
 
 
 def highs_option_value(name: str, value: Any) -> OptionValue:
@@ -158,7 +166,7 @@ def highs_option_value(name: str, value: Any) -> OptionValue:
     candidate: Any
     if kind == highspy.HighsOptionType.kBool:
         if not isinstance(value, bool):
-            raise OptionRejected(f"HiGHS option {name!r} takes true or false (got {value!r})", "give true or false")
+            raise OptionRejected(f"HiGHS option {name!r} takes true or false (got {_got(value)})", "give true or false")
         candidate = value
     elif kind == highspy.HighsOptionType.kString:
         if isinstance(value, bool) and _on_off(name):
@@ -166,7 +174,7 @@ def highs_option_value(name: str, value: Any) -> OptionValue:
         elif isinstance(value, str):
             candidate = value
         else:
-            raise OptionRejected(f"HiGHS option {name!r} takes text (got {value!r})",
+            raise OptionRejected(f"HiGHS option {name!r} takes text (got {_got(value)})",
                                  f"give one of the values HiGHS names for it (default {default!r})")
     else:
         candidate = _as_number(name, value, kind)
@@ -178,11 +186,11 @@ def highs_option_value(name: str, value: Any) -> OptionValue:
         side = "above upper" if candidate > trial else "below lower"
         refused = f"Value {candidate} for option \"{name}\" is {side} bound of {trial}"
     if refused is not None:
-        raise OptionRejected(f"HiGHS refuses the value: {refused} (got {value!r})",
+        raise OptionRejected(f"HiGHS refuses the value: {refused} (got {_got(value)})",
                              f"choose a value HiGHS accepts (its default is {default!r})")
     held = probe.value(name)
     if held != candidate:
-        raise OptionRejected(f"HiGHS holds {held!r} after being given {candidate!r} (got {value!r})",
+        raise OptionRejected(f"HiGHS holds {held!r} after being given {candidate!r} (got {_got(value)})",
                              "choose a value HiGHS keeps as given")
     return held
 

@@ -26,7 +26,7 @@ import os
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -1207,11 +1207,13 @@ def type_problem(kind: str, shown: str, model: type[BaseModel], loc: tuple[Any, 
 
 def plain_message(message: str) -> str:
     """A pydantic message in the project's words: "Input should be ..." reads "must be ..."
-    ("String should have ..." reads "must have ..."), and
-    a validator's "Value error, " prefix is dropped; no final full stop."""
+    ("String should have ..." reads "must have ..."), Python's None reads null, as YAML writes
+    it ("must be None" reads "must be null"), and a validator's "Value error, " prefix is
+    dropped; no final full stop."""
     message = message.rstrip(".")
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
+    message = re.sub(r"\bNone\b", "null", message)
     return re.sub(r"^(Input|String|List|Tuple|Set|Dictionary|Value) should ", "must ", message)
 
 
@@ -1860,12 +1862,56 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
         loc = (*loc, part)
 
 
+def override_parts(key: Any) -> tuple[str, ...]:
+    """The parts of a dotted override key, each without the spaces around it: the key
+    `targets.capacity.cells.2024` as ("targets", "capacity", "cells", "2024")."""
+    return tuple(part.strip() for part in str(key).split("."))
+
+
+def written_value(value: Any) -> str:
+    """An override's value as a message shows it: a scalar as `_shown` does (null, true, 0.5,
+    'text'), a list or a mapping in YAML's flow style ([lake, forest], {buffer_m: 5})."""
+    if isinstance(value, (list, dict)):
+        return yaml.safe_dump(value, default_flow_style=True, width=1_000_000).strip()
+    return _shown(value)
+
+
+def repeated_keys(keys: Sequence[Any]) -> list[tuple[int, int]]:
+    """The pairs (i, j), i < j, of `keys` (dotted override keys) that set the same setting: the
+    same key (spaces around its parts aside), or one a group of settings holding the other
+    (`constraints.redline` and `constraints.redline.buffer_m`), where the later would replace or
+    change what the earlier set."""
+    parts = [override_parts(key) for key in keys]
+    return [(i, j) for i in range(len(parts)) for j in range(i + 1, len(parts))
+            if parts[i][:len(parts[j])] == parts[j] or parts[j][:len(parts[i])] == parts[i]]
+
+
+def repeated_override_problems(overrides: Sequence[Override]) -> list[str]:
+    """One problem for each key of `overrides` given twice (`repeated_keys`), named as
+    `OVERRIDES_NAME` says, with both values: the later would silently win, or change part of
+    the earlier, which the user cannot have meant."""
+    name = OVERRIDES_NAME.get()
+    problems = []
+    for i, j in repeated_keys([key for key, _value in overrides]):
+        (first, was), (second, now) = overrides[i], overrides[j]
+        if override_parts(first) == override_parts(second):
+            problems.append(f"{name} {str(second).strip()} | given twice (got {written_value(was)}, then "
+                            f"{written_value(now)}); give it once, with the value meant")
+        else:
+            outer, inner = sorted((dotted(override_parts(first)), dotted(override_parts(second))), key=len)
+            problems.append(f"{name} {str(second).strip()} | {outer} holds {inner}, given too (got "
+                            f"{written_value(was)} for {str(first).strip()}, then {written_value(now)}); give "
+                            "each setting once")
+    return problems
+
+
 def apply_overrides(path: Path, data: dict[str, Any], locator: Locator, overrides: tuple[Override, ...]) -> list[str]:
     """Apply each `--set` override to `data` (its relative paths, given from the current folder,
     rebased onto the folder of the scenario `path`: `from_current_folder`), recorded in `locator`
     as the command line's, as given; the problems of those that cannot be applied (an unknown
-    key), whose values are left out, so that they are reported with the rest."""
-    problems: list[str] = []
+    key), whose values are left out, so that they are reported with the rest, and of a key given
+    twice, or within another key given (`repeated_override_problems`)."""
+    problems: list[str] = repeated_override_problems(overrides)
     folder = path.resolve().parent
     for key, value in overrides:
         _given_paths(key, value)
@@ -2603,6 +2649,11 @@ class ReferenceCheck:
     def targets(self) -> None:
         t = self.s.targets
         for group, members in t.groups.items():
+            if not members:  # a group of no products has no capacity to count, nor a penalty to price
+                loc = ("targets", "groups", group)
+                self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | a group lists at least one product "
+                                     f"(got []); list the products whose capacity it sums, e.g. [lfp], or leave "
+                                     "the group out")
             for i, product in enumerate(members):
                 self.product(product, "targets", "groups", group, i)
             valid = self.catalog.products if self.catalog is not None else {}

@@ -1,6 +1,7 @@
 """The scenario and technology-catalog schema: pydantic models, unknown keys rejected, numbers finite.
 
-A number is never a boolean (YAML's true/yes is not 1). Every figure that enters the model has an
+A number is never a boolean (YAML's true/yes is not 1), and a yes/no setting is never a text or
+a number (`Flag`: 'yes' or 1 is not true). Every figure that enters the model has an
 upper bound, shown as `maximum` in the JSON schema: MAX_YUAN (1e15) for money, MAX_QUANTITY (1e12)
 for capacities, land, distances, ratios and targets; beyond them HiGHS's tolerances cannot tell
 the plan's figures apart."""
@@ -11,7 +12,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pyproj
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 #: Largest money figure (yuan) and largest other figure (capacity, land, supply, distance,
@@ -100,6 +110,9 @@ def not_blank_path(value: Any) -> Any:
 GivenPath = Annotated[Path, BeforeValidator(not_blank_path)]
 Number = Annotated[float, BeforeValidator(not_yes_no)]
 Count = Annotated[int, BeforeValidator(not_yes_no)]
+#: A yes/no setting: true or false only, as YAML writes them; a text ('yes', "true") or a number
+#: (1) is refused, as a boolean is where a number is wanted.
+Flag = StrictBool
 PositiveFloat = Annotated[Number, Field(gt=0)]
 NonNegativeFloat = Annotated[Number, Field(ge=0)]
 #: A share from 0 to 1 (0.8 is 80 %): one above 1 is refused as a percent given for a share
@@ -383,7 +396,7 @@ class Spatial(Strict):
         default="repair", description="`repair` invalid geometries (reported as notices) or `reject` them")
     detour_factor: Annotated[Number, Field(ge=1, le=100)] = Field(
         default=1.3, description="Road distance per straight-line distance, at least 1 (km per km)")
-    include_prospective_sources: bool = Field(
+    include_prospective_sources: Flag = Field(
         default=False, description="Whether prospective sources may supply raw material, as producing ones do")
 
     @field_validator("working_crs")
@@ -397,7 +410,7 @@ class Spatial(Strict):
 class Targets(Strict):
     """Capacity and output-value targets."""
 
-    strict: bool = Field(
+    strict: Flag = Field(
         default=False, description="true: every target must be met; false: a shortfall is allowed, at a penalty")
     capacity_ceiling_factor: Annotated[Number, Field(ge=0, le=MAX_QUANTITY)] = Field(
         default=0.0, description="Caps each targeted group's capacity at this multiple of its target; 0: no "
@@ -413,7 +426,7 @@ class Targets(Strict):
 class Family(Strict):
     """A rule family: `enabled` switches it on or off."""
 
-    enabled: bool = Field(default=True, description="Whether the rule applies")
+    enabled: Flag = Field(default=True, description="Whether the rule applies")
 
 
 class RedlineRule(Family):
@@ -482,7 +495,7 @@ class AgglomerationRule(Family):
 class BudgetRule(Family):
     """A yearly capex budget (off unless switched on)."""
 
-    enabled: bool = Field(default=False, description="Whether the rule applies (off unless switched on)")
+    enabled: Flag = Field(default=False, description="Whether the rule applies (off unless switched on)")
     capex_yuan_per_yr: dict[int, Yuan] = Field(
         default_factory=dict, description="Year -> most capex spent in that year, undiscounted (yuan)")
 
@@ -508,7 +521,7 @@ class MarketRule(Family):
 class UtilisationRule(Family):
     """Capacity runs at least at a least share of what is available (off unless switched on)."""
 
-    enabled: bool = Field(default=False, description="Whether the rule applies (off unless switched on)")
+    enabled: Flag = Field(default=False, description="Whether the rule applies (off unless switched on)")
     min_share: dict[str, Share] = Field(
         default_factory=dict, description="Product -> least production per unit of available capacity (share)")
 

@@ -234,6 +234,36 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputError([f"{at}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
                           "map layer); give a GeoJSON, GeoPackage or shapefile"])
+    return _yes_no_kept(path, frame)
+
+
+def _yes_no_kept(path: Path, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """`frame`, read from the GeoJSON `path`, with each true/false that GDAL read as 1 or 0 in a
+    column of numbers (one whose other features hold numbers) put back as true/false, for the
+    checks to refuse where a number is wanted (`_numbers`); `frame` as it is for any other file,
+    or a GeoJSON whose features do not line up with it."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return frame
+    try:
+        raw = path.read_bytes()
+        if b"true" not in raw and b"false" not in raw:
+            return frame
+        features = json.loads(raw).get("features")
+    except (OSError, ValueError, AttributeError):
+        return frame
+    if not isinstance(features, list) or len(features) != len(frame):
+        return frame
+    properties = [f.get("properties") if isinstance(f, dict) else None for f in features]
+    for column in frame.columns:
+        if column == frame.geometry.name or frame[column].dtype.kind not in "iuf":
+            continue
+        rows = [i for i, props in enumerate(properties)
+                if isinstance(props, dict) and isinstance(props.get(column), bool)]
+        if rows:
+            values = frame[column].astype(object)
+            for i in rows:
+                values.iloc[i] = properties[i][column]
+            frame[column] = values
     return frame
 
 
@@ -968,6 +998,12 @@ def check_layer(
     if blank.any():
         problems.append(f"{at}: field '{fields['id']}' | empty id in "
                         f"{named_features(np.flatnonzero(blank), None, None)}; every feature needs an id")
+    odd = np.array([not bad and v != _clean_id(v) for v, bad in zip(ids, blank, strict=True)], dtype=bool)
+    if odd.any():  # never matched by the ids the scenario and the other layers write, and unseen in a table
+        example = _clean_id(ids[int(np.argmax(odd))])
+        problems.append(f"{at}: field '{fields['id']}' | id with spaces around it, or a line break, tab or other "
+                        f"character that does not print, in {named_features(np.flatnonzero(odd), ids, fields['id'])}"
+                        f"; write the id without them, e.g. {example!r}")
     frame["id"] = [v if v is not None else "" for v in ids]
     if "name" in frame.columns:
         frame["name"] = text_values(frame["name"])
@@ -999,6 +1035,15 @@ def check_layer(
             frame = _repair(frame, invalid, path, geometry_types, notices, problems, id_field,
                             "ha" if role == "sites" else None)
     return frame, problems
+
+
+def _clean_id(value: str) -> str:
+    """`value`, an id, without the spaces around it, each run of characters that do not print
+    (a line break, a tab) inside it made one space."""
+    if not value:
+        return value
+    kept = "".join(c if c == " " or (c.isprintable() and not c.isspace()) else "\0" for c in value)
+    return re.sub("\0+", " ", kept).strip()
 
 
 #: Canonical column -> the setting of a layer that names its field (`layers.<role>.<setting>`).
@@ -1122,7 +1167,7 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     problem naming the features (by `named_features`, their ids from `id_field`). `allow_missing`
     (for all features, or per feature) lets a null through as NaN."""
     raw = frame[column]
-    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    values = _numbers(raw)
     null = raw.isna().to_numpy()
     missing_ok = np.broadcast_to(np.asarray(allow_missing, dtype=bool), null.shape)
     not_number = values.isna().to_numpy() & ~(null & missing_ok)
@@ -1134,7 +1179,7 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
         return features_where(frame, where, id_field)
 
     if not_number.any():
-        shown = "null" if null[not_number][0] else repr(raw[not_number].iloc[0])
+        shown = "null" if null[not_number][0] else _written(raw[not_number].iloc[0])
         problems.append(f"{at}: field '{field_name}' | not a number for {named(not_number)} "
                         f"(got {shown}); use a number")
     if infinite.any():
@@ -1151,6 +1196,22 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
                         f"{float(values[too_large].iloc[0]):g}): it {too_large_message(MAX_QUANTITY)}; give a "
                         "smaller value")
     frame[column] = values
+
+
+def _numbers(raw: pd.Series) -> pd.Series:
+    """`raw`, a layer's column, as floats: NaN where a value is no number, a true/false among
+    them (a yes/no is not 1 or 0, as a scenario's figure is not: siting.config.schema)."""
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    yes_no = np.array([isinstance(v, (bool, np.bool_)) for v in raw], dtype=bool)
+    values[yes_no] = np.nan
+    return values
+
+
+def _written(value: object) -> str:
+    """A layer's value as a message shows it: true/false as GeoJSON writes them, else its repr."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _check_text(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, what: str,
@@ -1589,12 +1650,13 @@ def check_degrees(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     (degrees) is a problem naming the features (by `named_features`, their ids from `id_field`)."""
     at = shown_path(path)
     null = frame[column].isna().to_numpy()
-    values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    values = _numbers(frame[column])
     bad = (~np.isfinite(values.to_numpy()) & ~null) | (values.abs() > limit).to_numpy()
     if bad.any():
         first = frame[column][bad].iloc[0]
         problems.append(f"{at}: field '{field_name}' | not a coordinate in degrees for "
-                        f"{features_where(frame, bad, id_field)} (got {first!r}); use a number from {-limit:g} to "
+                        f"{features_where(frame, bad, id_field)} (got {_written(first)}); use a number from "
+                        f"{-limit:g} to "
                         f"{limit:g}")
     frame[column] = values
 
