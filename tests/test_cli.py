@@ -124,7 +124,7 @@ def test_solve_writes_every_output_with_hand_checked_plan(small_run: MadeRun):
     assert manifest["inputs"]["scenario"] == "scenario.yaml"
     clusters = json.loads((out / "clusters.geojson").read_text())
     west = next(f for f in clusters["features"] if f["id"] == "west")
-    assert west["properties"]["sites_opened"] == 1
+    assert west["properties"]["sites_built_on"] == 1
     assert (west["properties"]["capex_yuan"], west["properties"]["capacity_fepo4_2024"]) == (4.0e9, 400000.0)
     assert west["properties"]["capacity_lfp_2024"] == 100000.0
     ring = west["geometry"]["coordinates"][0]
@@ -209,20 +209,26 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
         "    conflict 1: 2 rules cannot be met together:\n"
         "      - the Cells target needs 10 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 10 GWh/yr must be "
         "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells.2024=10]\n"
-        "      - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0]\n"
+        "      - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0] (shared with "
+        "conflict 2)\n"
         "    conflict 2: 3 rules cannot be met together:\n"
         "      - the Cathode target needs 120,000 t/yr by 2024; existing capacity gives 20,000 t/yr and committed "
         "projects online by 2024 give 10,000 t/yr, so 90,000 t/yr must be added (the eligible land of all clusters "
         "could take 750,000 t/yr) [targets.capacity.cathode.2024=120000]\n"
-        "      - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0]\n"
+        "      - investment in 2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0] (shared with "
+        "conflict 1)\n"
         "      - investment in 2024 may not exceed 1.30 bn yuan "
         "[constraints.budget.capex_yuan_per_yr.2024=1300000000]\n"
         "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr; lower the "
         "Cathode target for 2024 by 40,000 t/yr\n"
-        f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
-    assert sorted(p.name for p in out.iterdir()) == [
-        ".siting-run", "conflict_sites.geojson", "conflict_sites.qml", "conflicts.geojson", "conflicts.md",
-        "conflicts.png", "conflicts.qml"]
+        f"the diagnosis (conflicts.md, conflicts.png) is in {out}\n")
+    # targets and budgets name no place: no layer without features (and so without a geometry type) is written
+    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "conflicts.md", "conflicts.png"]
+    report = (out / "conflicts.md").read_text()
+    assert ("| 2 | 1 (shared with conflict 2) | investment in 2023 may not exceed 0 yuan | "
+            "`constraints.budget.capex_yuan_per_yr.2023=0` |") in report
+    assert ("| 4 | 2 (shared with conflict 1) | investment in 2023 may not exceed 0 yuan | "
+            "`constraints.budget.capex_yuan_per_yr.2023=0` |") in report
 
 
 def test_strict_target_beyond_all_eligible_land_is_explained_before_solving(scenario: Path, tmp_path: Path,

@@ -5,6 +5,8 @@ Diagnosis folder of an infeasible run:
   of the conflicting rules, one polygon feature per rule and area, numbered by rule;
 - `conflict_sites.geojson` (+ `.qml`): the candidate sites and raw-material sources of the
   conflicting rules, as points, one feature per rule and place;
+  a layer the rules name no place of is not written (a GeoJSON without features has no geometry
+  type, so QGIS would open it as a table), and conflicts.md says so;
 - `conflicts.png`: a map of both, labelled and keyed (`conflicts_figure`); `conflicts.md`: the
   explanation with the map, and how the diagnosis was made (`diagnosis_record`: the scenario file,
   its variant, the settings given, the input files with their SHA-256 and the versions, as a plan's
@@ -445,11 +447,38 @@ def _fit_page(figure: Any, listed: Any, anchored: Sequence[Any]) -> None:
         grow_page(figure, PAGE_STEP_IN * math.ceil(below / (PAGE_STEP_IN * figure.dpi)), anchored)
 
 
+#: The diagnosis's layers: conflicts.geojson (areas) and conflict_sites.geojson (points).
+DIAGNOSIS_LAYERS = ("conflicts", "conflict_sites")
+_TABLE_ONLY = "(a layer without features would open in QGIS as a table without geometry)"
+
+
+def map_layers_text(layers: Sequence[str]) -> str:
+    """What the diagnosis's layers written (`layers`, names of DIAGNOSIS_LAYERS) hold, and which
+    are not written because the rules name no place of theirs: a GeoJSON without features has no
+    geometry type (RFC 7946 has no member for it), so QGIS would open it as a table without
+    geometry and without its style."""
+    areas, points = (name in layers for name in DIAGNOSIS_LAYERS)
+    if areas and points:
+        return ("`conflicts.geojson` holds the clusters and red-line zones of these rules, `conflict_sites.geojson` "
+                "their sites and sources, numbered as above; drag either onto QGIS to see them styled.")
+    if areas:
+        return ("`conflicts.geojson` holds the clusters and red-line zones of these rules, numbered as above; drag it "
+                "onto QGIS to see it styled. These rules name no site or source, so `conflict_sites.geojson` is not "
+                f"written {_TABLE_ONLY}.")
+    if points:
+        return ("`conflict_sites.geojson` holds the sites and sources of these rules, numbered as above; drag it onto "
+                "QGIS to see it styled. These rules name no cluster or red-line zone, so `conflicts.geojson` is not "
+                f"written {_TABLE_ONLY}.")
+    return ("These rules name no place, so neither `conflicts.geojson` nor `conflict_sites.geojson` is written "
+            f"{_TABLE_ONLY}.")
+
+
 def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[str], folder_note: str,
-                       made: Mapping[str, Any] | None = None) -> str:
+                       made: Mapping[str, Any] | None = None, layers: Sequence[str] = DIAGNOSIS_LAYERS) -> str:
     """The explanation as a report: the rules with their settings (and, with several conflicts,
-    the number of each rule's conflict), the least change, the pre-solve findings and the map;
-    with `made` (`diagnosis_record`), how the diagnosis was made (`made_markdown`)."""
+    the number of each rule's conflict), the least change, the pre-solve findings and the map
+    with the layers written (`layers`, of DIAGNOSIS_LAYERS: `map_layers_text`); with `made`
+    (`diagnosis_record`), how the diagnosis was made (`made_markdown`)."""
     lines = [f"# Why {scenario} has no plan", ""]
     lines.append(diagnosis.headline() + ".")  # never "0 rules cannot be met together"
     if diagnosis.stopped:
@@ -457,7 +486,8 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
     if diagnosis.conflict_groups > 1:  # each rule with the number of its conflict
         lines += ["", "| rule | conflict | what it asks | scenario setting |", "|---|---|---|---|"]
         for number, conflict in enumerate(diagnosis.conflicts, start=1):
-            lines.append(f"| {number} | {conflict.group} | {conflict.sentence.replace('|', '/')} | "
+            lines.append(f"| {number} | {conflict.group}{diagnosis.shared_text(conflict)} | "
+                         f"{conflict.sentence.replace('|', '/')} | "
                          f"`{conflict.setting}` |")
     else:
         lines += ["", "| rule | what it asks | scenario setting |", "|---|---|---|"]
@@ -474,9 +504,7 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
         lines += ["", prospective[:1].upper() + prospective[1:] + "."]
     if presolve:
         lines += ["", "## Found before solving", ""] + [f"- {finding}" for finding in presolve]
-    lines += ["", "## Map", "", "![Rules in conflict](conflicts.png)", "",
-              "`conflicts.geojson` holds the clusters and red-line zones of these rules, `conflict_sites.geojson` "
-              "their sites and sources, numbered as above; drag either onto QGIS to see them styled.",
+    lines += ["", "## Map", "", "![Rules in conflict](conflicts.png)", "", map_layers_text(layers),
               "", folder_note, ""]
     text = "\n".join(lines)
     return text if made is None else text + "\n" + made_markdown(made)
@@ -546,14 +574,15 @@ def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
     title = "rules that cannot be met together" if diagnosis.conflict_proven else "rules not proven to conflict"
     png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: {title}", drawn)
     note = "\n\n".join(["No plan was written: this folder holds only the diagnosis.", *drawn])
-    return {
-        "conflicts.md": conflicts_markdown(diagnosis, scenario, presolve, note, made),
-        "conflicts.geojson": feature_collection_text(areas),
-        "conflicts.qml": conflicts_style(areas),
-        "conflict_sites.geojson": feature_collection_text(points),
-        "conflict_sites.qml": conflict_sites_style(points),
-        "conflicts.png": _bytes_writer(png),
-    }
+    layers = [layer for layer in (areas, points) if len(layer.frame)]  # an empty GeoJSON has no geometry type
+    files: dict[str, FileContent] = {
+        "conflicts.md": conflicts_markdown(diagnosis, scenario, presolve, note, made, [la.name for la in layers])}
+    styles = {"conflicts": conflicts_style, "conflict_sites": conflict_sites_style}
+    for layer in layers:
+        files[f"{layer.name}.geojson"] = feature_collection_text(layer)
+        files[f"{layer.name}.qml"] = styles[layer.name](layer)
+    files["conflicts.png"] = _bytes_writer(png)
+    return files
 
 
 # -- robustness ----------------------------------------------------------------------------------

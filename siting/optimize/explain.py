@@ -513,6 +513,9 @@ class Conflict:
     prospective: str = ""
     group: int = 1
     """The number of the conflict the rule belongs to (1, 2, ...: `Diagnosis.conflict_groups`)."""
+    alternative: str = ""
+    """Another change that makes the rule attainable, in words, which the least change names
+    after its own ("start the plan in 2023 or earlier ..."); "" when there is none."""
 
 
 @dataclass(frozen=True)
@@ -552,6 +555,20 @@ class Diagnosis:
     def conflict_groups(self) -> int:
         """How many separate conflicts the rules form (`Conflict.group`)."""
         return len({c.group for c in self.conflicts})
+
+    def shared_with(self, conflict: Conflict) -> list[int]:
+        """The other conflicts (their `Conflict.group` numbers, ascending) that hold the same rule
+        as `conflict`: overlapping conflicts may share a rule, which is then listed in each."""
+        return sorted({c.group for c in self.conflicts if c.instance == conflict.instance} - {conflict.group})
+
+    def shared_text(self, conflict: Conflict) -> str:
+        """The words ' (shared with conflict 1)' for a rule that other conflicts hold too
+        (`shared_with`: 'conflicts 1 and 3' for two), '' for a rule of one conflict."""
+        others = self.shared_with(conflict)
+        if not others:
+            return ""
+        numbers = ", ".join(map(str, others[:-1])) + " and " + str(others[-1]) if len(others) > 1 else str(others[0])
+        return f" (shared with conflict{'s' if len(others) > 1 else ''} {numbers})"
 
     def _drop_claim(self) -> str:
         """What dropping a rule does, as far as the solves proved it (`headline`)."""
@@ -596,7 +613,8 @@ class Diagnosis:
         return conflict_headline(len(self.conflicts)) + f" ({why}: {unproven})"
 
     def lines(self) -> list[str]:
-        """The explanation as lines of text: the rules, the least change (`change_heading`),
+        """The explanation as lines of text: the rules (by conflict, a rule that several hold
+        marked in each as shared: `shared_text`), the least change (`change_heading`),
         including the prospective sources as another way out where that would bring a source
         within reach (`prospective_change`), then why the diagnosis stopped at its time limit
         (`stopped`) when it did."""
@@ -607,7 +625,7 @@ class Diagnosis:
             for number in sorted({c.group for c in self.conflicts}):
                 rules = [c for c in self.conflicts if c.group == number]
                 out.append(f"  conflict {number}: {conflict_headline(len(rules))}:")
-                out += [f"    - {c.sentence} [{c.setting}]" for c in rules]
+                out += [f"    - {c.sentence} [{c.setting}]{self.shared_text(c)}" for c in rules]
         else:
             out += [f"  - {c.sentence} [{c.setting}]" for c in self.conflicts]
         changes = self.changes()
@@ -763,7 +781,7 @@ def relax_text(conflict: Conflict, words: Words | None = None) -> str:
         "budget": lambda: f"raise the {key[0]} budget by {amount}",
         "recycling_demo": lambda: "relax the recycling demonstration rule",
     }
-    return texts[i.kind]()
+    return texts[i.kind]() + (f", or {conflict.alternative}" if conflict.alternative else "")
 
 
 def _shown_up(value: float, unit: str) -> float:
@@ -1197,13 +1215,21 @@ class Describer:
         standing, standing_words = _standing_text(self, members, year, unit)
         room = self.room()
         addable = sum(v for (_c, p), v in room.items() if p in members)
+        blocked = lead_time_blocked(self.inputs, members, year)
+        addable = sum(v for (_c, p), v in room.items() if p in members and p not in blocked)
         ceiling = group_ceilings(self.inputs).get(group)
         if ceiling is not None:  # the ceiling caps the whole group in the last year, not one site at a time
             addable = min(addable, max(ceiling - sum(standing_capacity(self.inputs, members, self.inputs.YEARS[-1])),
                                        0.0))
         text = (f"the {self.words.product(group)} target needs {self.fmt(target, unit)} by {year}; {standing_words}, "
-                f"so {self.fmt(max(target - standing, 0.0), unit)} must "
-                f"be added (the eligible land of all clusters could take {self.fmt(addable, unit)})")
+                f"so {self.fmt(max(target - standing, 0.0), unit)} must be added")
+        if len(blocked) == len(members):
+            text += f", but {lead_time_text(self, blocked, year)}"
+            return {"sentence": text, "unit": unit, "alternative": lead_time_change(self, blocked, year),
+                    "settings": (("targets", "capacity", group, year), ("years",))}
+        text += f" (the eligible land of all clusters could take {self.fmt(addable, unit)})"
+        if blocked:
+            text += f"; {lead_time_text(self, blocked, year)}"
         return {"sentence": text, "unit": unit, "settings": (("targets", "capacity", group, year),)}
 
     def _capacity_ceiling(self, i: RuleInstance) -> dict[str, Any]:
@@ -1455,6 +1481,38 @@ def standing_available(inputs: ModelInputs, product: str, year: int) -> float:
     return existing + committed - (1.0 - ramp) * first
 
 
+def lead_time_blocked(inputs: ModelInputs, products: Sequence[str], year: int) -> list[str]:
+    """The products of `products` none of whose modules added within the plan produces by
+    `year`: a module of p is decided at the earliest in the plan's first year t0 and first
+    produces in t0 + L[p] (L: lead time in years, models/index.py `build_years`), after `year`."""
+    first = inputs.YEARS[0]
+    return [p for p in products if first + inputs.lead_time_yr.get(p, 0) > year]
+
+
+def lead_time_text(describe: Describer, blocked: Sequence[str], year: int) -> str:
+    """Why no module of the products `blocked` (`lead_time_blocked`) counts toward a target of
+    `year`, in words: "no module of Cells added within the plan can count toward the 2024 target
+    (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025
+    at the earliest)"."""
+    first = describe.inputs.YEARS[0]
+    each = "; ".join(f"{describe.words.product(p)}: lead time {describe.inputs.lead_time_yr.get(p, 0)} yr"
+                     for p in blocked)
+    earliest = first + min(describe.inputs.lead_time_yr.get(p, 0) for p in blocked)
+    return (f"no module of {describe.words.products(blocked)} added within the plan can count toward the {year} "
+            f"target ({each}; a module decided in {first}, the "
+            f"plan's first year, first produces in {earliest} at the earliest)")
+
+
+def lead_time_change(describe: Describer, blocked: Sequence[str], year: int) -> str:
+    """The changes of the plan's years or of the lead times that would let a module of one of
+    `blocked` count toward a target of `year`, in words."""
+    first = describe.inputs.YEARS[0]
+    shortest = min(describe.inputs.lead_time_yr.get(p, 0) for p in blocked)
+    names = describe.words.products(blocked)
+    return (f"start the plan in {year - shortest} or earlier (years), or shorten the lead time of {names} "
+            f"(the catalog's lead_time_yr) to {year - first} yr")
+
+
 def _has_committed(inputs: ModelInputs, products: Sequence[str]) -> bool:
     wanted = set(products)
     return any(p in wanted and units != 0 for (_s, p, _t), units in inputs.committed_units_per_yr.items())
@@ -1524,10 +1582,12 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
     standing, standing_words = _standing_text(describe, members, year, unit)
     need = target - standing
     room = describe.room()
-    per_cluster = {c: sum(room.get((c, p), 0.0) for p in members) for c in inputs.CLUSTERS}
+    blocked = lead_time_blocked(inputs, members, year)
+    counted = [p for p in members if p not in blocked]  # a module of a blocked product produces too late
+    per_cluster = {c: sum(room.get((c, p), 0.0) for p in counted) for c in inputs.CLUSTERS}
     addable = 0.0
     limited: list[str] = []
-    for p in members:
+    for p in counted:
         by_cluster = sorted((room.get((c, p), 0.0) for c in inputs.CLUSTERS), reverse=True)
         limit = _hosting_limit(inputs, p)
         if limit is not None and limit < len(by_cluster):
@@ -1542,11 +1602,14 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
         if family not in inputs.enabled_families:
             continue
         without = describe.room(frozenset({family}))
-        taken = {c: sum(without.get((c, p), 0.0) for p in members) - per_cluster[c] for c in inputs.CLUSTERS}
+        taken = {c: sum(without.get((c, p), 0.0) for p in counted) - per_cluster[c] for c in inputs.CLUSTERS}
         taken = {c: v for c, v in taken.items() if v > 1e-6}
         if taken:
             causes.append(f"{words} takes room for " + ", ".join(
                 f"{describe.fmt(v, unit)} in {describe.words.cluster(c)}" for c, v in taken.items()))
+    if blocked:
+        causes.append(f"{lead_time_text(describe, blocked, year)}: to let one count, "
+                      f"{lead_time_change(describe, blocked, year)}")
     clusters = "; ".join(f"{describe.words.cluster(c)} {describe.fmt(v, unit)} "
                          f"({_count(len(describe.sites_in(c)), 'site')})" for c, v in per_cluster.items())
     text = (f"capacity target {describe.words.product(group)} {year}: needs {describe.fmt(target, unit)}, "

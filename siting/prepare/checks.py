@@ -50,6 +50,7 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
             key = loaded.at("constraints", "proximity", "max_distance_km", resource)[1]
             notices.append(f"{key}: no product draws on '{resource}': the limit keeps nothing near its sources")
     notices += redline_layer_notices(loaded, layers)
+    notices += lead_time_notices(loaded)
     if "sources" in faulty:  # which resources the sources offer is not known
         return problems, notices
     offered = set(layers.sources["resource"]) if len(layers.sources) else set()
@@ -61,6 +62,40 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
             notices.append(f"no source in the sources layer offers '{resource}' and the catalog gives no import "
                            "price for it: products that need it cannot produce while the supply rule is on")
     return problems, notices
+
+
+def lead_time_notices(loaded: LoadedScenario) -> list[str]:
+    """A notice for each positive capacity target (targets.capacity.<group>.<year>) toward which
+    no module added within the plan can count, because of lead times: a module of product p is
+    decided at the earliest in the plan's first year t0 and first produces in t0 + lead_time_yr
+    (models/index.py `build_years`), after the target's year for every product of the group. A
+    notice, not a refusal: existing and committed capacity may still meet the target, and a
+    target that is not strict is charged its shortfall; a strict one that cannot be met is
+    explained before solving (siting/optimize/explain.py `presolve_findings`)."""
+    years = sorted(loaded.scenario.years)
+    if not years:
+        return []
+    first = years[0]
+    products = loaded.catalog.products
+    groups = loaded.scenario.targets.groups
+    notices = []
+    for group, by_year in loaded.scenario.targets.capacity.items():
+        members = [m for m in groups.get(group, [group]) if m in products]
+        if not members:  # an unknown product or group is reported elsewhere
+            continue
+        shortest = min(products[m].lead_time_yr for m in members)
+        for year, target in by_year.items():
+            if target <= 0 or first + shortest <= year:
+                continue
+            key = loaded.at("targets", "capacity", group, str(year))[1]
+            each = "; ".join(f"{product_label(m)}: lead time {products[m].lead_time_yr} yr" for m in members)
+            notices.append(f"{key}: no module of {in_words([product_label(m) for m in members])} added within "
+                           f"the plan can count toward the {year} target ({each}; a "
+                           f"module decided in {first}, the plan's first year, first produces in {first + shortest} "
+                           "at the earliest): only existing and committed capacity can meet it; start the plan in "
+                           f"{year - shortest} or earlier (years), or shorten lead_time_yr in the catalog to "
+                           f"{year - first} yr")
+    return notices
 
 
 def redline_layer_notices(loaded: LoadedScenario, layers: LayerSet) -> list[str]:

@@ -149,8 +149,9 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                     diagnosis_record(loaded, prepared.layers.paths, variant, overrides))
         diagnosis.update(calibration_files(prepared, findings) if findings is not None else {})
         write_folder_atomically(destination, diagnosis, create_parent, where)
-        raise PlanInfeasible(f"{infeasible}\nthe diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, "
-                             f"conflicts.png) is in {destination}") from None
+        shown = [name for name in ("conflicts.md", "conflicts.geojson", "conflict_sites.geojson", "conflicts.png")
+                 if name in diagnosis]  # a layer without features is not written
+        raise PlanInfeasible(f"{infeasible}\nthe diagnosis ({', '.join(shown)}) is in {destination}") from None
     costs = None
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
