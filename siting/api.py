@@ -90,7 +90,7 @@ from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.job import RunResult, plans_files, run_solve, write_outputs
-from siting.runs.pool import CaseSummary
+from siting.runs.pool import CaseSummary, checked_address, scheduler_named
 from siting.runs.tables import status_text
 
 __all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "compare", "load", "rule_costs", "run",
@@ -273,14 +273,15 @@ def dask_installed() -> bool:
 
 
 def checked_scheduler(value: Any, out: Path | None, without_out: str) -> str | None:
-    """A Dask scheduler ('local' or an address), only with an output folder (`without_out` says
-    why not without one); Dask must be installed."""
+    """A Dask scheduler ('local' or a well-formed address, siting/runs/pool.py `checked_address`),
+    only with an output folder (`without_out` says why not without one); Dask must be installed."""
     if value is None:
         return None
     name = _ARGUMENT_NAMES.get().scheduler
     if not isinstance(value, str) or not value.strip():
         raise InputError([f"{name} | must be 'local' or the address of a Dask scheduler such as "
                           f"'tcp://host:8786', or None (got {_shown(value)})"])
+    checked_address(value, name)  # a malformed address is refused here, before any run, Dask or not
     if out is None:
         raise InputError([f"{name} | applies only with out= ({without_out}); give out= a folder, or drop "
                           f"{name}"])
@@ -864,7 +865,7 @@ class Alternatives:
     @property
     def table(self) -> pd.DataFrame:
         """One row per plan (alternatives.csv): plan, cost_yuan, over_optimum (share),
-        sites_opened, site_products, new_site_products (counts), stopped_by, same_as, and
+        sites_built_on, site_products, new_site_products (counts), stopped_by, same_as, and
         `added <cluster> <product>` (capacity added, units/yr)."""
         return comparison(self.plans, self.solution.problem.prepared.inputs)
 
@@ -1031,7 +1032,8 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
                 raise InputError([f"{name} | applies only with out= ({IN_THIS_PROCESS}); give out= a folder "
                                   f"to run in parallel, or drop {name}"])
     names = _ARGUMENT_NAMES.get()
-    with overrides_named(names.overrides), _time_limit_named(), paths_typed([*typed, out]):
+    with overrides_named(names.overrides), _time_limit_named(), paths_typed([*typed, out]), \
+            scheduler_named(names.scheduler):
         if folder is not None:
             result = compare_to_folder(files, folder, count, address, limit, shown, chosen, pairs, names.out,
                                        names.variants, names.paths)
@@ -1208,7 +1210,8 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
                                 "one they can reach")
     shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
     names = _ARGUMENT_NAMES.get()
-    with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]), no_variant_chosen():
+    with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]), no_variant_chosen(), \
+            scheduler_named(names.scheduler):
         if folder is not None:
             result = sweep_to_folder(scenario, texts, folder, count, address, limit, shown, names.out)
             return Batch(result.table, tuple(result.summaries), result.out_dir)

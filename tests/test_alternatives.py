@@ -92,7 +92,7 @@ def test_a_site_every_good_plan_needs() -> None:
     assert robustness(plans, inputs).values.tolist() == [
         ["s1", "c1", "p", 1, 0.5, 30.0], ["s1", "c1", "q", 2, 1.0, 10.0], ["s2", "c2", "p", 1, 0.5, 30.0]]
     table = comparison(plans, inputs)
-    assert table.columns.tolist() == ["plan", "cost_yuan", "over_optimum", "sites_opened", "site_products",
+    assert table.columns.tolist() == ["plan", "cost_yuan", "over_optimum", "sites_built_on", "site_products",
                                       "new_site_products", "stopped_by", "scope", "same_as", "added c1 p",
                                       "added c1 q", "added c2 p"]
     assert table.values.tolist() == [

@@ -36,7 +36,7 @@ from siting.deliver.layers import SITE_FIELD_PREFIXES, carried_fields, plan_laye
 
 #: The clusters layer's own fields in the small scenario: per product (in the catalog's order)
 #: the capacity added over the plan and the capacity in the final year, 2024.
-CLUSTER_FIELDS = ["id", "name", "sites_opened", "capex_yuan", "products_added",
+CLUSTER_FIELDS = ["id", "name", "sites_built_on", "capex_yuan", "products_added",
                   "added_fepo4", "capacity_fepo4_2024", "added_lfp", "capacity_lfp_2024",
                   "added_cells", "capacity_cells_2024"]
 #: The sources layer's own fields in the small scenario (shipped per year, 2023 and 2024).

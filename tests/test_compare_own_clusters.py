@@ -1,6 +1,6 @@
 """compare.qgs gives each run its own clusters, and draws in the order of its layer panel:
 1. a run's group holds its clusters layer from its own plan.gpkg, in its own style (a run's
-   clusters carry its own sites opened, capex and capacity, and may be other polygons or names),
+   clusters carry its own sites built on, capex and capacity, and may be other polygons or names),
    as it holds its own red line (siting/deliver/qgisproject.py `compare_project_text`);
 2. with every run's clusters in its group, the panel's own order is plan.qgs's drawing order
    for the run shown (changes, sites, clusters, red-line zones, red line; `COMPARE_ORDER`), so

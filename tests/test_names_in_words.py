@@ -234,8 +234,9 @@ def test_alternatives_md_names_sites_clusters_and_products_and_gives_percentages
     table = comparison(plans, inputs)
     lines = alternatives_markdown(plans, inputs, 0.10, table, None, NAMES).splitlines()
     assert lines[4:8] == [
-        "| plan | cost_bn_yuan | over_optimum_percent | sites_opened | site_products | new_site_products | stopped_by "
-        "| scope | same_as | added in Kunming: P, t/yr | added in Kunming: Q, t/yr | added in Yuxi: P, t/yr |",
+        "| plan | cost_bn_yuan | over_optimum_percent | sites_built_on | site_products | new_site_products "
+        "| stopped_by | scope | same_as | added in Kunming: P, t/yr | added in Kunming: Q, t/yr "
+        "| added in Yuxi: P, t/yr |",
         "|---|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|",
         "| optimum | 0.00 | 0.00 | 1 | 2 | 2 | gap reached |  |  | 30 | 10 | 0 |",
         "| alt01 | 0.00 | 9.09 | 2 | 2 | 1 | gap reached | clusters |  | 0 | 10 | 30 |"]

@@ -41,7 +41,7 @@ from tests.conftest import MadeRun
 DATA = Path(__file__).parent / "data" / "small"
 TEXT_SUFFIXES = {".csv", ".md", ".html", ".json", ".geojson", ".qml", ".qgs"}
 # Column names of the written tables that are counts, years or shares, not quantities with a unit.
-UNITLESS = {"year", "modules", "sites_opened", "idle_share"}
+UNITLESS = {"year", "modules", "sites_built_on", "idle_share"}
 
 
 @pytest.fixture

@@ -775,7 +775,7 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
     needed = frame.loc[frame["share"] >= 1.0]
     lines = [f"# Near-optimal plans within {slack:.0%} of the optimum", "",
              f"{len(plans) - 1} alternative{'s' if len(plans) != 2 else ''} to the optimum, each within "
-             f"{slack:.0%} of its cost and as different as possible from the plans before it (sites opened, "
+             f"{slack:.0%} of its cost and as different as possible from the plans before it (sites built on, "
              "site-product decisions, clusters hosting each product, capacity by cluster and product), "
              "and never with the same pattern of sites and products as any of them. "
              "The first alternatives keep the optimum's modules by cluster, size and year and move them among "

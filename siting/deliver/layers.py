@@ -651,8 +651,9 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
 
 def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan: Plan,
                    carried: pd.DataFrame | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """A row per cluster: the sites opened there, their capex, the products added, and per
-    product the capacity added over the plan and the capacity in the final year. Each figure is
+    """A row per cluster: the sites built on there (`sites_built_on`: where the plan adds capacity,
+    some possibly open already), their capex, the products added, and per product the capacity
+    added over the plan and the capacity in the final year. Each figure is
     the sum over the cluster's rows of `plan.builds` or `plan.capacity`, in their order (as
     pandas sums a column: numpy's sum of the rows' values). `carried`: the clusters layer's
     other columns by cluster id (`LayerSet.text_columns["clusters"]`), added last (`with_carried`,
@@ -676,7 +677,7 @@ def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan:
         row: dict[str, Any] = {
             "id": cluster_id,
             "name": name,
-            "sites_opened": len(set(built_site[mine].tolist())),
+            "sites_built_on": len(set(built_site[mine].tolist())),
             "capex_yuan": clean(float(capex[mine].sum())),
             "products_added": ",".join(p for p in inputs.PRODUCTS if p in products),
         }
@@ -1032,7 +1033,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
         "flows": make_layer("flows", LAYER_TITLES["flows"], flows, flow_columns, flow_kinds, "LineString"),
         "sources": sources_layer(spatial, inputs, plan, layers.text_columns.get("sources")),
         "clusters": make_layer("clusters", LAYER_TITLES["clusters"], clusters, cluster_columns,
-                               {"sites_opened": "integer"}, "MultiPolygon"),
+                               {"sites_built_on": "integer"}, "MultiPolygon"),
         "redline_zones": redline_zones_layer(spatial, inputs.PRODUCTS, rule, zones),
         "redline": redline_layer(spatial, inputs.PRODUCTS, rule, layers.text_columns.get("redline")),
     }

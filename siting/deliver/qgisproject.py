@@ -24,7 +24,7 @@ is exported.
 the baseline's ticked and the others unticked in a mutually exclusive group, so that ticking a
 run shows it in place of the one shown (their pies stand at the same sites). A run's group holds
 its sites (from its own `plan.gpkg`, in its own style, on one capex scale), its clusters (with
-its own sites opened and capacity), its red-line zones and red line (each with the run's own
+its own sites built on and capacity), its red-line zones and red line (each with the run's own
 distances: runs differ in them, and may in the red line itself) and, for a compared run, its
 changes against the baseline (`diff.geojson` in the style of `diff.qml`, an added or resized
 site's change drawn over its pie as a label: QGIS draws the pies, diagrams, over every layer's
@@ -374,6 +374,28 @@ def fit_extent(extent: Sequence[float], width_mm: float, height_mm: float) -> tu
         return x0 - grow, y0, x1 + grow, y1
     grow = (width / aspect - height) / 2
     return x0, y0 - grow, x1, y1 + grow
+
+
+#: The scale bar on a layout's map (mm): x from the map frame's left edge, its top's height above
+#: the frame's foot, width, height; so its foot stands 4 mm above the frame's, on an opaque white
+#: box. QGIS sets its width to the bar it draws; its height stays.
+SCALE_BAR_MM = (4.0, 18.0, 80.0, 14.0)
+#: The strip at the foot of a layout's map (mm) that the area shown keeps clear of: the scale
+#: bar's top and 2 mm more, so that its box covers no cluster.
+SCALE_BAR_ROOM_MM = SCALE_BAR_MM[1] + 2.0
+
+
+def layout_extent(extent: Sequence[float], width_mm: float, height_mm: float) -> tuple[float, float, float, float]:
+    """What a layout's map frame of `width_mm` x `height_mm` shows of `extent` (working CRS, m):
+    `extent` fitted to the frame's shape (`fit_extent`), centred, when that leaves at least
+    SCALE_BAR_ROOM_MM below it; else `extent` fitted to the frame less that strip and the strip
+    added below, so that the scale bar (SCALE_BAR_MM) stands on empty map. Undistorted: the
+    result has the frame's shape."""
+    fitted = fit_extent(extent, width_mm, height_mm)
+    if (extent[1] - fitted[1]) / (fitted[3] - fitted[1]) * height_mm >= SCALE_BAR_ROOM_MM:
+        return fitted
+    x0, y0, x1, y1 = fit_extent(extent, width_mm, height_mm - SCALE_BAR_ROOM_MM)
+    return x0, y0 - (y1 - y0) / (height_mm - SCALE_BAR_ROOM_MM) * SCALE_BAR_ROOM_MM, x1, y1
 
 
 def _label(layout: str, name: str, frame_mm: Sequence[float], text: str, size: float, bold: bool = False,
@@ -791,14 +813,16 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
     in the largest type and fewest columns that fit beside the map (`fit_legend`), resized by
     QGIS to what it draws. A `note` stands at the foot of the legend's column, level with the
     map's bottom edge (the legend fits in the height above it). The scale bar is in
-    kilometres and linked to the map, as is the north arrow (grid north of the working CRS). With
+    kilometres and linked to the map, as is the north arrow (grid north of the working CRS); the
+    scale bar stands in the map's bottom-left corner (SCALE_BAR_MM), below the area shown
+    (`layout_extent`: its box covers no cluster). With
     a `theme` (a map theme of the project, `map_theme`), the map draws that theme's layers whatever
     the layer panel shows (QGIS's "Follow map theme"); without, the layers the panel shows."""
     page_w, page_h = PAGE_MM
     frame_mm = map_frame(extent)
     mx, my, mw, mh = frame_mm
     map_id = item_uuid(name, "map")
-    shown = fit_extent(extent, mw, mh)
+    shown = layout_extent(extent, mw, mh)
     page = layout_item("page", name, "", (0, 0, page_w, page_h), 0, {}, background=True)
     page.set("uuid", item_uuid(name, "page"))
     page.set("templateUuid", page.get("uuid", ""))
@@ -813,7 +837,8 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
     column_w = page_w - mx - legend_x
     noted = note_height(note, column_w) if note else 0.0
     legend = legend_item(name, layers, (legend_x, my), (column_w, mh - noted - (LEGEND_GAP_MM if note else 0.0)))
-    scalebar = layout_item("scalebar", name, "scale bar", (mx + 4, my + mh - 18, 80, 14), 4, {
+    bar_x, bar_up, bar_w, bar_h = SCALE_BAR_MM
+    scalebar = layout_item("scalebar", name, "scale bar", (mx + bar_x, my + mh - bar_up, bar_w, bar_h), 4, {
         "mapUuid": map_id, "style": "Single Box", "unitType": "kilometers", "unitLabel": "km",
         "numMapUnitsPerScaleBarUnit": "1000", "segmentSizeMode": "1", "minBarWidth": "20", "maxBarWidth": "60",
         "numSegments": "2", "numSegmentsLeft": "0", "numSubdivisions": "1", "subdivisionsHeight": "1.5",

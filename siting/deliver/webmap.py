@@ -329,7 +329,7 @@ def cluster_features(clusters: OutputLayer, products: Sequence[str]) -> list[dic
     features = []
     for row, geometry in zip(_records(clusters.frame), _geometries(clusters.frame.geometry), strict=True):
         name = str(row.get("name") or row["id"])
-        rows = [("cluster", str(row["id"])), ("sites opened", str(row["sites_opened"])),
+        rows = [("cluster", str(row["id"])), ("sites built on", str(row["sites_built_on"])),
                 ("capex", bn_yuan(float(row["capex_yuan"])))]
         if row.get("products_added"):
             rows.append(("products added", _products(str(row["products_added"]))))

@@ -392,8 +392,9 @@ def robustness(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFram
 
 
 def comparison(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFrame:
-    """One row per plan: cost, its excess over the optimum, sites opened, site-product pairs
-    built, how many of those no earlier plan built, what ended its search (`stopped_by`: gap
+    """One row per plan: cost, its excess over the optimum, sites built on (`sites_built_on`: where
+    it adds capacity, some possibly open already), site-product pairs built, how many of those no
+    earlier plan built, what ended its search (`stopped_by`: gap
     reached, node limit, or time limit), what it could change (`scope`: "sites" within the
     optimum's modules by cluster, or "clusters" too; empty for the optimum), the earlier plan
     it repeats (empty unless a plan was given twice: alternatives never repeat), and capacity
@@ -411,7 +412,7 @@ def comparison(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFram
             "plan": alternative.label,
             "cost_yuan": alternative.cost_yuan,
             "over_optimum": clean((alternative.cost_yuan - base) / abs(base)) if base else 0.0,
-            "sites_opened": len(alternative.plan.opened_sites),
+            "sites_built_on": len(alternative.plan.opened_sites),
             "site_products": len(pairs),
             "new_site_products": len(pairs - seen),
             "stopped_by": alternative.stopped_by,

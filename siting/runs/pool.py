@@ -61,17 +61,21 @@ bound is that of a screened model (siting/optimize/screening.py).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import errno
+import ipaddress
 import os
 import queue
+import re
 import shutil
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -446,20 +450,141 @@ def run_cases(cases: Sequence[Case], workers: int | None = None, scheduler: str 
     return [dataclasses.replace(s, plan_values={}, rules=None) for s in carry_bounds(summaries)]
 
 
+#: How the problems of a scheduler name its argument, as the front door in use writes it: the
+#: command line's option by default, the Python argument ("scheduler") while `siting.api`'s calls
+#: run (`scheduler_named`).
+SCHEDULER_NAME: ContextVar[str] = ContextVar("SCHEDULER_NAME", default="--scheduler")
+
+#: The schemes of a Dask scheduler's address that take a host and a port ("tcp" when none is given).
+ADDRESS_SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+@contextlib.contextmanager
+def scheduler_named(name: str) -> Iterator[None]:
+    """Name the scheduler argument `name` (e.g. "scheduler") in the problems raised while the block
+    runs, in this thread, where the command line says "--scheduler"."""
+    token = SCHEDULER_NAME.set(name)
+    try:
+        yield
+    finally:
+        SCHEDULER_NAME.reset(token)
+
+
+def address_problem(address: str) -> str | None:
+    """What is wrong with the form of a Dask scheduler's `address` ("[scheme://]host:port", the
+    scheme one of ADDRESS_SCHEMES, "tcp" when none is given; an IPv6 host in brackets, the port a
+    whole number from 1 to 65535), in a few words; None when it is well formed. Read without
+    Dask; when Dask is installed, its own parser must accept the address too (it knows the schemes
+    its installation serves). Nothing is looked up nor connected to."""
+    scheme, sep, place = address.partition("://")
+    if not sep:
+        scheme, place = "tcp", address
+    if not scheme or scheme != scheme.strip() or scheme.lower() not in ADDRESS_SCHEMES:
+        return f"unknown scheme {scheme!r}, not one of {', '.join(ADDRESS_SCHEMES)}"
+    if not place:
+        return "no host and port after the scheme"
+    bracketed = re.fullmatch(r"\[([^\]]*)\](?::(.*))?", place)
+    host, colon, port = (bracketed.group(1), bracketed.group(2) is not None, bracketed.group(2) or "") \
+        if bracketed else (place.rpartition(":")[0], ":" in place, place.rpartition(":")[2])
+    if not colon:
+        return "no port number (host:port, e.g. port 8786)"
+    if bracketed:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"{host!r} in brackets is not an IPv6 address"
+    elif not re.fullmatch(r"[A-Za-z0-9._-]+", host or "-") or not host:
+        return "no host before the port" if not host else f"the host {host!r} is not a host name nor an address"
+    if not re.fullmatch(r"[0-9]{1,5}", port) or not 1 <= int(port) <= 65535:
+        return f"the port {port!r} is not a whole number from 1 to 65535"
+    try:
+        from distributed.comm.addressing import get_address_host_port
+        from distributed.comm.registry import get_backend
+    except ImportError:
+        return None
+    try:
+        get_backend(scheme.lower())
+        get_address_host_port(address)
+    except ValueError as error:
+        return f"Dask refuses it: {error}"
+    return None
+
+
+def checked_address(scheduler: str, name: str | None = None) -> str:
+    """`scheduler` when it is "local" or a well-formed address (`address_problem`); else an
+    InputError naming the argument (`name`, or the front door's, `SCHEDULER_NAME`), the address as
+    given and what is wrong with it. Nothing is connected to: a malformed address is refused at
+    once, before any run."""
+    if scheduler == "local" or (problem := address_problem(scheduler)) is None:
+        return scheduler
+    name = name or SCHEDULER_NAME.get()
+    raise InputError([f"{name} | must be 'local' or the address of a Dask scheduler, [scheme://]host:port "
+                      f"(got {scheduler!r}: {problem}); give e.g. {_written(name, 'tcp://10.0.0.5:8786')}"])
+
+
+def connect_timeout_s() -> float:
+    """The seconds a Dask client waits to connect to a scheduler (Dask's setting
+    `distributed.comm.timeouts.connect`, 30 s unless configured; e.g. the environment's
+    DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s). Needs Dask."""
+    import dask
+    from dask.utils import parse_timedelta
+
+    return float(parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), default="seconds"))
+
+
+def _written(name: str, value: str) -> str:
+    """An argument as its user writes it with `value`: `--scheduler X`, or `scheduler='X'`."""
+    return f"{name} {value}" if name.startswith("--") else f"{name}={value!r}"
+
+
+def _connect_reason(error: BaseException) -> str:
+    """Why a connection failed, in the words of the innermost cause of `error` that is not the
+    wait's own end (a cancellation or a timeout), e.g. "connection refused", "name or service not
+    known"; "no answer" when there is none. Without the objects' memory addresses."""
+    causes = []
+    inner = error.__cause__ or error.__context__
+    while inner is not None and len(causes) < 20:
+        causes.append(inner)
+        inner = inner.__cause__ or inner.__context__
+    told = [c for c in causes if not isinstance(c, (asyncio.CancelledError, TimeoutError)) and str(c)]
+    if not told:
+        return "no answer"
+    text = re.split(r"\] |: ", str(told[-1]))[-1].strip() or type(told[-1]).__name__
+    return text[:1].lower() + text[1:]
+
+
+def _connected(client_type: Callable[..., Any], scheduler: str) -> Any:
+    """A Dask client connected to the scheduler at `scheduler`, waiting `connect_timeout_s`; an
+    InputError naming the argument (`SCHEDULER_NAME`), the address and why, when it cannot connect
+    in that time."""
+    seconds = connect_timeout_s()
+    try:
+        return client_type(scheduler, timeout=seconds)
+    except (OSError, TimeoutError) as error:
+        name = SCHEDULER_NAME.get()
+        raise InputError([f"{name} | could not connect to the Dask scheduler at {scheduler!r} in {seconds:g} s "
+                          f"({_connect_reason(error)}); start the scheduler (dask scheduler) or give the address "
+                          f"of one this machine can reach, or drop {name}"]) from None
+
+
 @contextlib.contextmanager
 def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None]) -> Iterator[Any]:
     """A Dask client (`dask.distributed.Client`) while the block runs, closed after; None
     without a `scheduler`. "local" starts a LocalCluster on loopback with `workers`
     single-threaded worker processes (closed after too), which takes seconds: `say` hears a line
     as it starts and one when it is ready, with the seconds it took; an address connects to that
-    scheduler, said the same way. Raises InputError when Dask is not installed."""
+    scheduler, said the same way. Raises InputError (naming the argument, `SCHEDULER_NAME`) when
+    Dask is not installed, when the address is malformed (`checked_address`, before anything is
+    connected to) and when no scheduler answers there within `connect_timeout_s`."""
     if scheduler is None:
         yield None
         return
+    checked_address(scheduler)
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise InputError(["--scheduler | Dask is not installed; install the extra: pip install -e '.[dask]'"]) from None
+        raise InputError([f"{SCHEDULER_NAME.get()} | Dask is not installed; install the extra: "
+                          "pip install -e '.[dask]'"]) from None
     started = time.perf_counter()
     cluster = None
     if scheduler == "local":
@@ -475,7 +600,7 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
         say(f"local Dask cluster ready ({count}) in {time.perf_counter() - started:.1f} s")
     else:
         say(f"connecting to the Dask scheduler at {scheduler} ...")
-        client = Client(scheduler)
+        client = _connected(Client, scheduler)
         found = len(client.nthreads())
         say(f"connected to the Dask scheduler at {scheduler} ({found} worker{'s' if found != 1 else ''}) "
             f"in {time.perf_counter() - started:.1f} s")
