@@ -76,8 +76,9 @@ def test_a_built_site_s_name_is_tied_to_its_pie_by_a_leader():
         "1", "centroid", "point_on_exterior")
     assert expressions == {"OffsetFromAnchor": "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 8e+09), 0)",
                            "MinimumCalloutLength": "if(\"status\" = 'built', 0, 1000)"}
-    assert dd_expressions(settings.find("dd_properties/Option"))["LabelDistance"] == (
-        "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 8e+09) + 3, 1)")
+    labelling = dd_expressions(settings.find("dd_properties/Option"))
+    assert labelling["LabelDistance"] == "if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / 8e+09) + 3, 1)"
+    assert labelling["AlwaysShow"] == "\"status\" = 'built'"  # named even where no position is free
     assert (PIE_MM / 2 * math.sqrt(2e9 / 8e9), LABEL_GAP_MM) == (3.5, 3.0)
     line = ET.fromstring(values["lineSymbol"])
     assert (line.get("type"), [layer.get("class") for layer in line.findall("layer")]) == ("line", ["SimpleLine"])
@@ -151,7 +152,7 @@ import json, math, os, sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from qgis.core import (QgsApplication, QgsCallout, QgsCoordinateTransform, QgsDiagramLayerSettings,
                        QgsExpressionContext, QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemMap,
-                       QgsProject)
+                       QgsPalLayerSettings, QgsProject)
 app = QgsApplication([], False)
 app.initQgis()
 project = QgsProject.instance()
@@ -160,6 +161,8 @@ sites = project.mapLayer(sys.argv[2])
 settings = sites.labeling().settings()
 callout = settings.callout()
 properties = callout.dataDefinedProperties()
+always = settings.dataDefinedProperties().property(QgsPalLayerSettings.AlwaysShow)
+result["always_show"] = [always.isActive(), always.expressionString()]
 result["callout"] = [callout.type(), callout.enabled(), callout.anchorPoint() == QgsCallout.Centroid,
                      properties.property(QgsCallout.OffsetFromAnchor).expressionString()]
 renderer = sites.renderer()
@@ -205,7 +208,9 @@ def test_qgis_reads_the_leaders_and_places_each_name_clear_of_its_pie(
     """The shipped scenario's plan (stopped after its first node) in QGIS 3.22: the sites'
     labelling has an enabled simple line callout from the centroid, stopping at the pie's edge;
     the features are drawn sites without capacity first, then by capex, largest first; each pie's
-    z-index is higher the smaller its capex, and it is outlined (outer glow under the pie). On the
+    z-index is higher the smaller its capex, and it is outlined (outer glow under the pie). A
+    built site's name is always shown (drawn at its best position where none is free: Qilin's pie
+    lies inside Caopu's, and the label engine may otherwise leave Qilin unnamed). On the
     print layout, every built site's name is placed, its box LABEL_GAP_MM clear of its pie's edge
     (its pie's radius + 3 mm from the site's centroid, to 0.05 mm): the room its leader spans."""
     out = copied(shipped_first_node_run.out, tmp_path / "plan")
@@ -222,6 +227,7 @@ def test_qgis_reads_the_leaders_and_places_each_name_clear_of_its_pie(
     assert offset.startswith("if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / ")
     assert result["order"] == [True, [["\"status\" = 'built'", True], ["\"capex_yuan\"", False]]]
     assert result["outline"] == ["outerGlow", "drawSource"]
+    assert result["always_show"] == [True, "\"status\" = 'built'"]
     built = result["built"]
     assert len(built) >= 2
     by_capex = sorted(built.values(), key=lambda site: -site[0])

@@ -321,7 +321,8 @@ OBSTACLE_INTERIOR, OBSTACLE_BOUNDARY, OBSTACLE_WHOLE = 0, 1, 2
 def labeling(expression: str, size: float, placement: int, bold: bool = False, priority: int = 5,
              priority_expression: str | None = None, z_index: float = 0, obstacle_type: int = OBSTACLE_INTERIOR,
              buffer_mm: float = 1.0, distance_expression: str | None = None, colour: Sequence[int] = INK,
-             obstacle: bool = True, italic: bool = False, callout: ET.Element | None = None) -> ET.Element:
+             obstacle: bool = True, italic: bool = False, callout: ET.Element | None = None,
+             always_show_expression: str | None = None) -> ET.Element:
     """Simple labelling from an expression, placed by QGIS's label engine (PAL) without
     collisions: a white halo for legibility over fills, the layer's features are obstacles to
     other labels, and a label that would collide is left out (never drawn over another,
@@ -331,7 +332,10 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
     Point labels try eight positions around the point, best first. `colour`: the text's RGB;
     `obstacle` False: the layer's features do not push other labels away (a layer under
     everything, such as the context); `italic`: an italic face (water names, as on map.png);
-    `callout`: a leader from each label to its feature (`leader_callout`), none without."""
+    `callout`: a leader from each label to its feature (`leader_callout`), none without;
+    `always_show_expression`: the features whose label is drawn even where it collides (the
+    data-defined `AlwaysShow`: PAL still tries every position first, and draws the label at its
+    best one when none is free), so that no such feature is left unnamed."""
     face = " ".join(word for word, on in (("Bold", bold), ("Italic", italic)) if on) or "Regular"
     text_style = element("text-style", {
         "fieldName": expression, "fontFamily": "Sans Serif", "fontSize": f"{size:g}", "fontSizeUnit": "Point",
@@ -354,7 +358,8 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
     settings = element("settings", {"calloutType": "simple"}, text_style, text_format, placement_node, rendering,
                        *([callout] if callout is not None else []))
     expressions = {key: value for key, value in (("Priority", priority_expression),
-                                                 ("LabelDistance", distance_expression)) if value is not None}
+                                                 ("LabelDistance", distance_expression),
+                                                 ("AlwaysShow", always_show_expression)) if value is not None}
     if expressions:
         properties = data_defined(expressions)
         properties.tag = "dd_properties"
@@ -611,7 +616,8 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
     # Built sites' names, ranked by capex: where two collide, the larger investment keeps its label
     # (a standing site's, of no capex, ranks with the smallest). Each stands LABEL_GAP_MM clear of
     # its site's pie (radius ∝ √capex, PIE_MM / 2 at the top), which blocks labels, tied to it by a
-    # leader across that gap, which ends at the pie's edge.
+    # leader across that gap, which ends at the pie's edge. A built site's name is drawn even
+    # where no position is free (a pie inside another's): every site the plan builds on is named.
     radius = f"{PIE_MM / 2:g} * sqrt({_quoted('capex_yuan')} / {top:.6g})"
     labels = labeling(site_label_expression(labelled_statuses(layer)), 9,
                       AROUND_POINT if polygonal else ORDERED_AROUND_POINT,
@@ -619,7 +625,8 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
                       obstacle_type=OBSTACLE_WHOLE, buffer_mm=1.2,
                       distance_expression=f"if(\"status\" = 'built', {radius} + {LABEL_GAP_MM:g}, 1)",
                       callout=leader_callout(offset_expression=f"if(\"status\" = 'built', {radius}, 0)",
-                                             length_expression=f"if(\"status\" = 'built', 0, {NO_LEADER_MM:g})"))
+                                             length_expression=f"if(\"status\" = 'built', 0, {NO_LEADER_MM:g})"),
+                      always_show_expression="\"status\" = 'built'")
     renderer = categorized("status", categories, values_in(layer, "status"))
     renderer.set("enableorderby", "1")
     renderer.append(order_by(SITES_ORDER))
