@@ -6,8 +6,8 @@ QGIS where it is installed).
 
 Hand-made layers, in WGS84 around (102.5, 25.0):
 - flows of phosphate rock (twice) and copper, among the resources aluminium, copper, lithium clay
-  and phosphate rock: sorted, copper is the 2nd resource (RESOURCE_PALETTE[1]) and phosphate
-  rock the 4th (RESOURCE_PALETTE[3]), whichever of them flow;
+  and phosphate rock: copper has the 2nd colour (RESOURCE_PALETTE[1]) and phosphate rock the 7th
+  (RESOURCE_PALETTE[6]), their own (RESOURCE_COLOUR_ORDER), whichever of them flow;
 - sites excluded_land, built, eligible_unused, built (in that row order), adding LFP (5 t) and
   cells (3 GWh) but no FePO4: the statuses in STATUS_LABELS' order, the pie slices of LFP and
   cells, in the colours of the 1st and 3rd product (PALETTE[0], PALETTE[2]).
@@ -118,18 +118,18 @@ def test_flows_list_only_the_resources_that_flow_in_the_colours_of_every_resourc
     root = parse_text(flows_style(flows_layer(["phosphate_rock", "copper", "phosphate_rock"]), RESOURCES))
     assert categories(root) == ["copper", "phosphate_rock"]
     assert category_colours(root) == {"copper": rgba(RESOURCE_PALETTE[1], 220),
-                                      "phosphate_rock": rgba(RESOURCE_PALETTE[3], 220)}
+                                      "phosphate_rock": rgba(RESOURCE_PALETTE[6], 220)}
     assert [c.get("label") for c in root.iter("category")] == ["copper", "phosphate rock"]
-    # Only phosphate rock flows: its colour stays the 4th.
+    # Only phosphate rock flows: its colour stays the 7th.
     alone = parse_text(flows_style(flows_layer(["phosphate_rock"]), RESOURCES))
-    assert category_colours(alone) == {"phosphate_rock": rgba(RESOURCE_PALETTE[3], 220)}
+    assert category_colours(alone) == {"phosphate_rock": rgba(RESOURCE_PALETTE[6], 220)}
     sources = flows_layer(["aluminium", "phosphate_rock"])  # any layer with a `resource` field
     sources.frame["supply_t_per_yr"] = [1.0, 2.0]
     sources.frame["name"] = ["a", "b"]
     source_root = parse_text(sources_style(OutputLayer("sources", "sources", sources.frame, sources.fields,
                                                        "LineString"), RESOURCES))
     assert categories(source_root) == ["aluminium", "phosphate_rock"]
-    assert category_colours(source_root)["phosphate_rock"] == rgba(RESOURCE_PALETTE[3])
+    assert category_colours(source_root)["phosphate_rock"] == rgba(RESOURCE_PALETTE[6])
 
 
 def test_no_flows_no_categories():

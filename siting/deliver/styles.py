@@ -10,7 +10,8 @@ A categorised style lists only the categories the layer's features have (`values
 fixed order (statuses in `STATUS_LABELS`' order, resources by name, ...), and the sites' pies
 only the products some site adds, so that the legend (QGIS's layer panel and the project's print
 legend) names nothing the map does not draw, as map.png's legend does not. The colour of a
-resource or product does not depend on which others are present.
+resource or product does not depend on which others are present (a resource the project does not
+know aside: `resource_colours`).
 
 Layer styles:
 - sites: categorised by `status`; built sites carry a circle whose area is proportional to
@@ -91,15 +92,26 @@ STATUS_LABELS = {
 }
 
 #: Colours for raw-material resources, mostly darker and earthier than the products', in the order
-#: `resource_colours` gives them out (by sorted resource name). Any two stay apart for readers with
+#: `resource_colours` gives them out (RESOURCE_COLOUR_ORDER). Any two stay apart for readers with
 #: protanopia, deuteranopia or tritanopia too: a CIEDE2000 difference of at least 10 as those
 #: readers see them (simulated after Machado et al. 2009, full severity), at least 15 among the
-#: first seven, of which only one is very dark (two would look alike as small markers). None reads
-#: as a product's colour (`PALETTE`'s first eleven, the shipped catalog's products) where a source
-#: or a flow stands on a pie: at least 15 apart in CIELAB for normal vision and 10 for each of
-#: those readers.
+#: first seven (the shipped map's), of which only one is very dark (two would look alike as small
+#: markers). None reads as a product's colour (`PALETTE`'s first eleven, the shipped catalog's
+#: products) where a source or a flow stands on a pie: at least 15 apart in CIELAB for normal
+#: vision and 10 for each of those readers.
 RESOURCE_PALETTE = ((140, 81, 10), (90, 50, 180), (210, 170, 85), (80, 105, 115), (64, 0, 75), (140, 150, 198),
                     (105, 105, 85), (105, 175, 150), (180, 125, 70), (103, 0, 31))
+
+#: Every resource the project knows, in the order of the colours it gets (the n-th name has
+#: RESOURCE_PALETTE's n-th colour), so that a resource has one colour in every run, whatever other
+#: resources its sources layer has. First, by name, the seven of the shipped sources layer
+#: (geodata/yunnan/sources.geojson), which the shipped map draws together: they take the palette's
+#: first seven colours, the most distinct (see RESOURCE_PALETTE). Then, by name, the shipped
+#: catalog's other three (scenarios/catalog.yaml `resources`: imported, no shipped source), which
+#: take the last three: every one of the catalog's ten has a colour of its own. A resource named
+#: nowhere here takes a colour the others present leave unused (`resource_colours`).
+RESOURCE_COLOUR_ORDER = ("aluminium", "copper", "copper_concentrate", "lithium_clay", "manganese", "petroleum_coke",
+                         "phosphate_rock", "cobalt", "nickel", "retired_batteries")
 
 BUILT = (213, 62, 79)
 #: A site where only existing or committed plants stand (status `standing`): a dark blue, apart
@@ -671,9 +683,26 @@ def candidate_cells_style(layer: OutputLayer) -> str:
 
 
 def resource_colours(resources: Sequence[str]) -> dict[str, tuple[int, int, int]]:
-    """One palette colour per resource, by sorted name (the same in flows, sources and map)."""
-    ordered = sorted(set(resources))
-    return {r: RESOURCE_PALETTE[i % len(RESOURCE_PALETTE)] for i, r in enumerate(ordered)}
+    """Each of `resources` (resource codes, repeats allowed) -> its RGB colour (0-255), in sorted
+    name order; the flows and sources styles, map.png and the web map take their colours from it,
+    given the sources layer's resources, so that a resource has one colour in every output.
+
+    A resource of RESOURCE_COLOUR_ORDER has its own colour, RESOURCE_PALETTE's at its place
+    there, whatever else is present: copper is the palette's 2nd colour in every run. Only a
+    resource named nowhere there (a user's own) depends on what else is present: such resources
+    take, by sorted name, the colours the known resources present leave unused, in the palette's
+    order (the most distinct first), then, when none is left, the palette again from its first
+    colour. A colour of its own for every name a user might give would need an endless palette,
+    and one fixed by the name alone (a hash) could fall on the colour of a resource present beside
+    it; taking a free colour keeps the resources of one map apart where the palette allows.
+    Within a run every output is given the same resources, so the same colours."""
+    names = sorted(set(resources))
+    place = {r: i % len(RESOURCE_PALETTE) for i, r in enumerate(RESOURCE_COLOUR_ORDER)}
+    taken = {place[r] for r in names if r in place}
+    free = [i for i in range(len(RESOURCE_PALETTE)) if i not in taken]
+    for n, r in enumerate(r for r in names if r not in place):
+        place[r] = free[n] if n < len(free) else (n - len(free)) % len(RESOURCE_PALETTE)
+    return {r: RESOURCE_PALETTE[place[r]] for r in names}
 
 
 def resource_label(resource: str) -> str:
