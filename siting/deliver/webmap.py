@@ -6,20 +6,22 @@ network, has no tile server, and draws the cluster outlines (and a context layer
 counties, where the scenario names them in `layers.context`) on a plain background.
 
 Every layer is an overlay the reader can switch: clusters, the red line, its buffer and setback
-zones, raw-material sources (a prospective source the plan may not use hollow, as on map.png)
-and flows (a site drawing on a source standing on it, a flow of no length, as a dashed ring at
-the source: `on_site_features`), the product flows between sites, hubs and the gateway (one overlay per year, off until
-ticked) with the hubs and the gateway, the candidate cells the plan builds on (with a
-`candidates:` block), and the candidate sites, one overlay per status (built sites first). A
-click on a feature opens its popup: for a site, its capacity added per product (in words, with
-the catalog's unit), its capex in bn yuan and why products are excluded there; for a product
-flow, its product, unit, year and amount. A product flow on a leg of zero length (the gateway
-at a hub standing at it, a site at its hub) has no line: a dashed ring at the hub stands for the
-year's such flows, and the note over the map says what they carry (`unlined_flows`). Built sites
-are sized by capex on a scale the page states (`sites_label`): the map's own largest site, or a
-comparison's or sweep's (`with_marker_scale` puts a written page on another). Popups and styles are
-computed here, in Python, so the page's script only draws; the same layers give the same bytes
-(coordinates rounded, keys sorted, no date).
+zones, raw-material sources (a prospective source the plan may not use hollow, as on map.png;
+drawn over the sites, so that a source at a site shows on its marker, while a click or hover
+there reaches the site: `raised_sources`) and flows (a site drawing on a source standing on it,
+a flow of no length, as a dashed ring at the source: `on_site_features`), the product flows
+between sites, hubs and the gateway (one overlay per year, off until ticked) with the hubs and
+the gateway, the candidate cells the plan builds on (with a `candidates:` block), and the
+candidate sites, one overlay per status (built sites first). A click on a feature opens its
+popup: for a site, its capacity added per product (in words, with the catalog's unit), its capex
+in bn yuan and why products are excluded there; for a product flow, its product, unit, year and
+amount. A product flow on a leg of zero length (the gateway at a hub standing at it, a site at
+its hub) has no line: a dashed ring at the hub stands for the year's such flows, and the note
+over the map says what they carry (`unlined_flows`). Built sites are sized by capex on a scale
+the page states (`sites_label`): the map's own largest site, or a comparison's or sweep's
+(`with_marker_scale` puts a written page on another). Popups and styles are computed here, in
+Python, so the page's script only draws; the same layers give the same bytes (coordinates
+rounded, keys sorted, no date).
 """
 
 from __future__ import annotations
@@ -75,9 +77,11 @@ STATUS_COLOURS = {
     "excluded_land": GREY, "outside_clusters": GREY,
 }
 
-#: Panes in drawing order, bottom first, with their z-index (Leaflet's overlay pane is 400).
+#: Panes in drawing order, bottom first, with their z-index (Leaflet's overlay pane is 400). A
+#: source is drawn twice (`raised_sources`): its hit target in "sources", under the sites, and its
+#: marker, which takes no click, in "sourcetops", over them.
 PANES = (("outlines", 402), ("clusters", 405), ("redline", 410), ("zones", 415), ("cells", 417), ("flows", 420),
-         ("productflows", 422), ("sources", 425), ("hubs", 427), ("sites", 430))
+         ("productflows", 422), ("sources", 425), ("hubs", 427), ("sites", 430), ("sourcetops", 432))
 
 WATER = (67, 147, 195)
 RESERVE = (90, 174, 97)
@@ -425,6 +429,26 @@ def source_features(sources: OutputLayer, years: Sequence[int], colours: Mapping
             style.update({"color": _hex(colour), "weight": 2, "fillOpacity": 0.0})
         features.append(_feature(geometry, _popup(str(row.get("name") or row["id"]), rows), style))
     return features
+
+
+def raised_sources(features: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The sources' markers (`source_features`) drawn over the sites, whose popups still open
+    where a site lies under a source: each source twice, first every hit target, then every
+    marker, in the order of `features`. A hit target is the marker's shape in the sources' pane,
+    under the sites, with its popup, but nothing painted (stroke and fill opacity 0: it still
+    takes a click on its disc); the marker is drawn in the pane above the sites ("sourcetops")
+    and takes no click (`interactive: false`, no popup), so a click on it reaches the site's
+    marker under it, or, where no site lies there, the source's hit target. A source at a site
+    (a site drawing on it, or an eligible site at a mine) thus shows on the site's marker, and
+    the site's popup and tooltip open there as before."""
+    hits, marks = [], []
+    for feature in features:
+        style = dict(feature["properties"]["style"])
+        hits.append({**feature, "properties": {**feature["properties"], "style": {
+            **style, "opacity": 0.0, "fillOpacity": 0.0, "interactive": True}}})
+        marks.append(_feature(feature["geometry"], "", {**style, "className": "source-top", "pane": "sourcetops",
+                                                        "interactive": False}))
+    return [*hits, *marks]
 
 
 def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str, Sequence[int]]
@@ -860,7 +884,8 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
         add("flows", f"{_swatch(INK, 'line')}Raw-material flows (width by tonnage{ringed})",
             [*(flow_features(by_name["flows"], years, colours) if "flows" in by_name else []), *on_site])
     if "sources" in by_name:
-        add("sources", f"{_swatch(GREY)}Raw-material sources", source_features(by_name["sources"], years, colours))
+        add("sources", f"{_swatch(GREY)}Raw-material sources",
+            raised_sources(source_features(by_name["sources"], years, colours)))
     if "redline_zones" in by_name:
         add("zones", f"{_swatch(RED, 'box')}Red-line buffer and setbacks", zone_features(by_name["redline_zones"]))
     if "redline" in by_name:
