@@ -810,10 +810,12 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
         (the relaxed solve's relative gap |objective - bound| / |objective|, a share: 0.01 is 1 %;
         None without a bound), within_solver_tolerance ("yes" where the range reaches 0, so that
         the cost is not proven; "no" where it lies above 0), sites_added and sites_dropped
-        (comma-separated site ids) and note. Money is in yuan, to 9 significant digits as the
-        manifest's objective (the cost is the difference of the two objectives so rounded: see
-        `siting.optimize.relax.rule_cost_table`); rule_costs.csv, written by `Solution.write`,
-        gives it in bn yuan (objective_relaxed_bn_yuan, rule_cost_bn_yuan, rule_cost_low_bn_yuan,
+        (comma-separated site ids: where only the relaxed plan adds capacity, and where only the
+        base plan does; existing and committed plants stand in both plans) and note. Money is in
+        yuan, to 9 significant digits as the manifest's objective (the cost is the difference of
+        the two objectives so rounded: see `siting.optimize.relax.rule_cost_table`);
+        rule_costs.csv, written by `Solution.write`, gives it in bn yuan
+        (objective_relaxed_bn_yuan, rule_cost_bn_yuan, rule_cost_low_bn_yuan,
         rule_cost_high_bn_yuan).
 
     Raises:

@@ -14,10 +14,11 @@ results to standard output. Heavy libraries (Pyomo, GeoPandas, HiGHS, matplotlib
 only by the command that needs them, so `--help` and `--version` answer at once.
 
 Exit codes: 0 done (every run gave a plan); 1 no plan (infeasible, no solution within the time
-limit, or a failed run in a batch); 2 bad input (the message names the file, the key and the fix;
-also an output folder the run may not write, or whose disk refused the writes: full, over quota,
-read-only, with nothing written there); 130 or 143 stopped by Ctrl-C or SIGTERM, with no output
-folder left half written."""
+limit, or a failed run in a batch; `solve` prints the run's notices, "note: ...", before the
+message, as a plan's summary gives them); 2 bad input (the message names the file, the key and
+the fix; also an output folder the run may not write, or whose disk refused the writes: full,
+over quota, read-only, with nothing written there); 130 or 143 stopped by Ctrl-C or SIGTERM,
+with no output folder left half written."""
 
 from __future__ import annotations
 
@@ -139,13 +140,26 @@ def format_summary(result: RunResult) -> str:
                                                              ""]), TERMINAL_WIDTH, "targets.csv"))
     lines.append("")
     lines += wrap_text(f"sites built on: {opened_sites_text(result)}", TERMINAL_WIDTH)
-    for notice in map(shown_notice, result.prepared.notices):  # files named as the errors name them
-        # A one-line notice wrapped; one of several lines has its own layout.
-        lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", TERMINAL_WIDTH)
+    lines += notice_lines(result.prepared.notices)
     # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
     lines += wrap_items("time: ", [f"{k} {v:.2f} s" for k, v in result.timings.items()], TERMINAL_WIDTH)
     lines.append(f"outputs written to {folder_named(result.out_dir)}")
     return "\n".join(lines)
+
+
+def notice_lines(notices: Sequence[str], said: str = "") -> list[str]:
+    """The run's `notices` as the terminal shows them, each "note: ..." with its files named as
+    the errors name them (`shown_notice`): a one-line notice wrapped at the table width, one of
+    several lines in its own layout. A notice the text `said` already holds (the message of a
+    run without a plan, which may lead with one) is not shown again."""
+    from siting.deliver.tables import TERMINAL_WIDTH
+
+    lines: list[str] = []
+    for notice in map(shown_notice, notices):
+        if notice in said:
+            continue
+        lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", TERMINAL_WIDTH)
+    return lines
 
 
 def folder_named(path: Path | str) -> str:
@@ -617,6 +631,10 @@ def main(argv: list[str] | None = None) -> int:
     except (PlanInfeasible, NoSolution) as exc:
         if args.debug:
             traceback.print_exc()
+        # The run's notices (a target no module can reach in time, ...), which a plan's summary
+        # gives, come before the message, whose last line names the diagnosis folder.
+        for line in notice_lines(getattr(exc, "notices", ()), str(exc)):
+            print(line, file=sys.stderr)
         print(f"no plan: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -116,12 +116,18 @@ def _rebuilt(cls: type[InputError], state: dict) -> InputError:
 
 
 class PlanInfeasible(Exception):
-    """The rules cannot be met together; the message says which."""
+    """The rules cannot be met together; the message says which. `notices`: the notices of the
+    run (`siting.prepare.problem.Prepared.notices`: what loading and preprocessing noticed, e.g.
+    a target no module can reach in time), which a plan's summary and report give; set by the
+    solve job (siting/runs/job.py `run_solve`), empty where the error was raised elsewhere."""
 
     exit_code = 1
+    notices: tuple[str, ...] = ()
 
 
 class NoSolution(Exception):
-    """The solver stopped without a plan (time limit before any incumbent, or an error)."""
+    """The solver stopped without a plan (time limit before any incumbent, or an error).
+    `notices`: as for `PlanInfeasible`."""
 
     exit_code = 1
+    notices: tuple[str, ...] = ()

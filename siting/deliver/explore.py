@@ -478,7 +478,8 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
     """The explanation as a report: the rules with their settings (and, with several conflicts,
     the number of each rule's conflict), the least change, the pre-solve findings and the map
     with the layers written (`layers`, of DIAGNOSIS_LAYERS: `map_layers_text`); with `made`
-    (`diagnosis_record`), how the diagnosis was made (`made_markdown`)."""
+    (`diagnosis_record`), the run's notices before the map (as a plan's report.md gives them)
+    and how the diagnosis was made (`made_markdown`)."""
     lines = [f"# Why {scenario} has no plan", ""]
     lines.append(diagnosis.headline() + ".")  # never "0 rules cannot be met together"
     if diagnosis.stopped:
@@ -504,6 +505,9 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
         lines += ["", prospective[:1].upper() + prospective[1:] + "."]
     if presolve:
         lines += ["", "## Found before solving", ""] + [f"- {finding}" for finding in presolve]
+    notices = made.get("notices", []) if made is not None else []
+    if notices:
+        lines += ["", "## Notices", ""] + [f"- {notice}" for notice in notices]
     lines += ["", "## Map", "", "![Rules in conflict](conflicts.png)", "", map_layers_text(layers),
               "", folder_note, ""]
     text = "\n".join(lines)
@@ -511,20 +515,23 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
 
 
 def diagnosis_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path], variant: str | None = None,
-                     overrides: Sequence[Override] = ()) -> dict[str, Any]:
+                     overrides: Sequence[Override] = (), notices: Sequence[str] = ()) -> dict[str, Any]:
     """What a run was made of, as the manifest.json of a plan records it (siting/deliver/
     manifest.py `manifest`), for a diagnosis, which has no manifest: `scenario` (its name),
     `inputs` (each input file by role, relative to the scenario file's folder: the scenario, the
     catalog, the bases it extends, the committed projects, each layer of `layer_paths`) and
     `input_sha256` (their SHA-256), `variant` (None for the base scenario) and `overrides` (the
     settings given on top of the file, in their order: `override_records`), `versions` (Python,
-    the packages of PACKAGES, HiGHS and the GDAL, PROJ and GEOS libraries) and `working_crs`
-    (`working_crs_record`); keys, order and values as the manifest gives them. A function of
-    the inputs, the settings given and the installed software alone."""
+    the packages of PACKAGES, HiGHS and the GDAL, PROJ and GEOS libraries), `working_crs`
+    (`working_crs_record`) and `notices` (the run's, files named relative to the scenario file's
+    folder, as siting/config/errors.py `Notice` gives them); keys, order and values as the
+    manifest gives them. A function of the inputs, the settings given and the installed software
+    alone."""
     inputs, hashes = input_record(loaded, layer_paths)
     return {"scenario": loaded.scenario.name, "inputs": inputs, "input_sha256": hashes, "variant": variant,
             "overrides": override_records(overrides), "versions": software_versions(solver_version()),
-            "working_crs": working_crs_record(loaded.scenario.spatial.working_crs)}
+            "working_crs": working_crs_record(loaded.scenario.spatial.working_crs),
+            "notices": [str(notice) for notice in notices]}
 
 
 def made_markdown(made: Mapping[str, Any]) -> str:

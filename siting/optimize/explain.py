@@ -89,6 +89,7 @@ from siting.config.errors import PlanInfeasible
 from siting.config.schema import Scenario
 from siting.config.units import Names, joined
 from siting.optimize.solve import SolveReport, SolverSettings, around_run, new_solver, solve_model
+from siting.prepare.checks import module_can_count
 
 #: Longest a single solve of the diagnosis may take (seconds); the scenario's limit if lower.
 DIAGNOSIS_SOLVE_LIMIT_S = 20.0
@@ -1484,9 +1485,10 @@ def standing_available(inputs: ModelInputs, product: str, year: int) -> float:
 def lead_time_blocked(inputs: ModelInputs, products: Sequence[str], year: int) -> list[str]:
     """The products of `products` none of whose modules added within the plan produces by
     `year`: a module of p is decided at the earliest in the plan's first year t0 and first
-    produces in t0 + L[p] (L: lead time in years, models/index.py `build_years`), after `year`."""
+    produces in t0 + L[p] (L: lead time in years, 0 when not given), after `year`
+    (siting/prepare/checks.py `module_can_count`, the rule the preprocess notices state too)."""
     first = inputs.YEARS[0]
-    return [p for p in products if first + inputs.lead_time_yr.get(p, 0) > year]
+    return [p for p in products if not module_can_count(first, inputs.lead_time_yr.get(p, 0), year)]
 
 
 def lead_time_text(describe: Describer, blocked: Sequence[str], year: int) -> str:

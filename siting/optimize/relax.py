@@ -221,9 +221,11 @@ RULE_COST_NOTE = ("rule_cost_bn_yuan is the base objective less the objective wi
                   "outward. Where the range reaches 0, within_solver_tolerance says \"yes\": the solves have not "
                   "shown that the rule costs anything, and the point cost is not a proven cost. Set a smaller "
                   "solver.rel_gap (and solver.abs_gap_bn_yuan, where set) to narrow the ranges. sites_added names "
-                  "the sites the plan with the rule relaxed builds on and the base plan does not, sites_dropped "
-                  "those the base plan builds on and it does not; a site built on may be open already (existing "
-                  "or committed plants).")
+                  "the sites where the plan with the rule relaxed adds capacity and the base plan adds none, "
+                  "sites_dropped those where the base plan adds capacity and the plan with the rule relaxed adds "
+                  "none. Existing and committed plants stand in both plans: a site in either column may hold some "
+                  "(it is open already), and a dropped site keeps them; only the capacity the base plan adds there "
+                  "is not added.")
 
 
 def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleCost], names: Names | None = None
@@ -231,8 +233,10 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
     """Per family: objective with the rule relaxed, the rule's cost (base minus relaxed) and the
     range in which the two solves prove it to lie (`rule_cost_range`), whether that cost is within
     solver tolerance (the range reaches 0: the gaps of the two solves do not tell it from 0), the
-    sites the plan without it builds on and the base plan does not (`sites_added`) and the reverse
-    (`sites_dropped`), and a note when a solve stopped before reaching its gap.
+    sites where the plan without it adds capacity and the base plan adds none (`sites_added`) and
+    the reverse (`sites_dropped`: the base plan adds capacity there, the relaxed plan none; the
+    existing and committed plants, which stand in both plans, stay), and a note when a solve
+    stopped before reaching its gap.
 
     Money is in yuan (`objective_relaxed_yuan`, `rule_cost_yuan`, `rule_cost_low_yuan`,
     `rule_cost_high_yuan`); the files made of this table (rule_costs.csv and .md,

@@ -64,11 +64,21 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     return problems, notices
 
 
+def module_can_count(first_year: int, lead_time_yr: int, year: int) -> bool:
+    """Whether a module added within the plan can count toward a target of `year`: one is decided
+    at the earliest in the plan's first year `first_year` and first produces `lead_time_yr` years
+    later (models/index.py `build_years`), so it counts when first_year + lead_time_yr <= year.
+    The one statement of the rule, on the catalog (`lead_time_notices`) and on the model's
+    inputs (siting/optimize/explain.py `lead_time_blocked`). Years are calendar years, the lead
+    time in whole years."""
+    return first_year + lead_time_yr <= year
+
+
 def lead_time_notices(loaded: LoadedScenario) -> list[str]:
     """A notice for each positive capacity target (targets.capacity.<group>.<year>) toward which
     no module added within the plan can count, because of lead times: a module of product p is
     decided at the earliest in the plan's first year t0 and first produces in t0 + lead_time_yr
-    (models/index.py `build_years`), after the target's year for every product of the group. A
+    (`module_can_count`), after the target's year for every product of the group. A
     notice, not a refusal: existing and committed capacity may still meet the target, and a
     target that is not strict is charged its shortfall; a strict one that cannot be met is
     explained before solving (siting/optimize/explain.py `presolve_findings`)."""
@@ -85,7 +95,7 @@ def lead_time_notices(loaded: LoadedScenario) -> list[str]:
             continue
         shortest = min(products[m].lead_time_yr for m in members)
         for year, target in by_year.items():
-            if target <= 0 or first + shortest <= year:
+            if target <= 0 or any(module_can_count(first, products[m].lead_time_yr, year) for m in members):
                 continue
             key = loaded.at("targets", "capacity", group, str(year))[1]
             each = "; ".join(f"{product_label(m)}: lead time {products[m].lead_time_yr} yr" for m in members)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pandas as pd
 
 from models import ModelInputs
 from siting.config import progress
-from siting.config.errors import InputError, OutputFolderError, PlanInfeasible
+from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 from siting.config.load import Override, Salvage, home_path, load_scenario
 from siting.deliver.explore import FileContent, diagnosis_files, diagnosis_record, subfolder_writer
 from siting.deliver.explore import alternatives_files as explore_files
@@ -92,8 +93,9 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     and .md); with `alternatives` N > 0, also N near-optimal plans within `slack` of the
     optimum's cost, each in its own subfolder (alt01, ...), with their comparison and the
     robustness layer (see `alternative_files`). When the rules cannot be met together, the
-    folder receives the diagnosis instead (siting/deliver/explore.py) and PlanInfeasible is
-    raised naming it. The output folder (`out_dir`, or the scenario's `output.folder`:
+    folder receives the diagnosis instead (siting/deliver/explore.py; its conflicts.md lists the
+    run's notices) and PlanInfeasible is raised naming it; it and a NoSolution carry the run's
+    notices (`notices_carried`). The output folder (`out_dir`, or the scenario's `output.folder`:
     siting/config/load.py `LoadedScenario.output_folder`) is checked against the rule of
     siting/deliver/folders.py before anything is preprocessed or solved; when it is refused, the
     problems of the scenario and its layers are listed with the folder's in one
@@ -141,17 +143,19 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if findings is not None:
         print(findings_text(findings), flush=True)
     prefetch_drawing()  # map.png's imports load while HiGHS searches
-    try:
-        solved = solve_prepared(prepared, settings, timings, start=start)
-    except InfeasiblePlan as infeasible:
-        diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
-                                    loaded.scenario.name, infeasible.presolve, prepared.names,
-                                    diagnosis_record(loaded, prepared.layers.paths, variant, overrides))
-        diagnosis.update(calibration_files(prepared, findings) if findings is not None else {})
-        write_folder_atomically(destination, diagnosis, create_parent, where)
-        shown = [name for name in ("conflicts.md", "conflicts.geojson", "conflict_sites.geojson", "conflicts.png")
-                 if name in diagnosis]  # a layer without features is not written
-        raise PlanInfeasible(f"{infeasible}\nthe diagnosis ({', '.join(shown)}) is in {destination}") from None
+    with notices_carried(prepared.notices):
+        try:
+            solved = solve_prepared(prepared, settings, timings, start=start)
+        except InfeasiblePlan as infeasible:
+            diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
+                                        loaded.scenario.name, infeasible.presolve, prepared.names,
+                                        diagnosis_record(loaded, prepared.layers.paths, variant, overrides,
+                                                         prepared.notices))
+            diagnosis.update(calibration_files(prepared, findings) if findings is not None else {})
+            write_folder_atomically(destination, diagnosis, create_parent, where)
+            shown = [name for name in ("conflicts.md", "conflicts.geojson", "conflict_sites.geojson", "conflicts.png")
+                     if name in diagnosis]  # a layer without features is not written
+            raise PlanInfeasible(f"{infeasible}\nthe diagnosis ({', '.join(shown)}) is in {destination}") from None
     costs = None
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
@@ -184,6 +188,18 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                            costs, kept)
             raise
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept)
+
+
+@contextlib.contextmanager
+def notices_carried(notices: list[str]) -> Iterator[None]:
+    """Give a PlanInfeasible or NoSolution raised in the block the run's `notices` (as they stand
+    when it is raised: the solve adds some), so that a run without a plan still says them: the
+    command line prints them with the message (siting/cli.py), as a plan's summary would."""
+    try:
+        yield
+    except (PlanInfeasible, NoSolution) as error:
+        error.notices = tuple(notices)
+        raise
 
 
 #: What the heading of a message with problems of both the input and the output folder says they
