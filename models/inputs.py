@@ -123,6 +123,12 @@ class ModelInputs:
     budget_yuan_per_yr: Mapping[int, float] = field(default_factory=dict)
     recycling_demo: RecyclingDemo | None = None
 
+    # Build rate (family `build_rate`): what one site may decide in one year, of any product.
+    #: Rn, the most modules (of any product and size) decided at one site in one year; None: no limit.
+    max_modules_per_site_per_yr: int | None = None
+    #: Rc, the most capex decided at one site in one year (yuan/yr, undiscounted); None: no limit.
+    max_capex_yuan_per_site_per_yr: float | None = None
+
     discount_factor: Mapping[int, float] = field(default_factory=dict)
     enabled_families: frozenset[str] = frozenset()
 
@@ -183,7 +189,8 @@ class ModelInputs:
 
     #: n[s], the number of candidate sites a site stands for (1 where not given): a merged site of
     #: the aggregated model (siting.optimize.screening) sums n[s] members. It scales the module
-    #: bounds without land and the count of recycling demonstrations the site may hold.
+    #: bounds without land, the count of recycling demonstrations the site may hold and its
+    #: build-rate limits.
     site_multiplicity: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 from models.families import (
     agglomeration,
     budget,
+    build_rate,
     chain_balance,
     differentiation,
     land,
@@ -110,6 +111,11 @@ FAMILIES: tuple[RuleFamily, ...] = (
                relax_needs_rebuild=False, rule_cost_rank=6),
     RuleFamily("utilisation", "utilisation", utilisation.__name__, (utilisation.add_min_utilisation,),
                ("min_utilisation",), relax_needs_rebuild=False),
+    RuleFamily(
+        "build_rate", "build_rate", build_rate.__name__,
+        (build_rate.add_build_rate_modules, build_rate.add_build_rate_capex),
+        ("build_rate_modules", "build_rate_capex"), relax_needs_rebuild=False, rule_cost_rank=7,
+    ),
 )
 
 #: Every rule family's name, in build order.

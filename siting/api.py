@@ -797,8 +797,8 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
                ) -> pd.DataFrame:
     """What each enabled rule family costs: the plan re-solved with one family relaxed at a time.
 
-    Families: redline, proximity, differentiation, agglomeration, budget, chain_balance, market
-    (those enabled). A Solution's model and solver are reused for families that are constraint
+    Families: redline, proximity, differentiation, agglomeration, budget, chain_balance, market,
+    build_rate (those enabled). A Solution's model and solver are reused for families that are constraint
     rows; a Problem or a path is solved first.
 
     Returns:

@@ -156,6 +156,8 @@ EVERY_KIND: dict[str, tuple[Any, ...]] = {
     "open_sites_limit": ("west",),
     "budget": (2024,),
     "recycling_demo": (),
+    "build_rate_modules": ("west", 2023),
+    "build_rate_capex": ("east", 2024),
 }
 
 EVERY_RULE_SET = (
@@ -168,6 +170,8 @@ EVERY_RULE_SET = (
     ("constraints.agglomeration.max_open_sites_per_cluster", {"west": 1}),
     ("constraints.budget", {"enabled": True, "capex_yuan_per_yr": {2023: 1.0e10, 2024: 2.5e10}}),
     ("constraints.recycling_demo", {"enabled": True, "product": "cells", "min_size": 10, "max_size": 30}),
+    ("constraints.build_rate", {"enabled": True, "max_modules_per_site_per_yr": 3,
+                                "max_capex_yuan_per_site_per_yr": 5.0e9}),
 )
 
 

@@ -14,7 +14,7 @@ Default instance (`make_inputs()`), used unless a test says otherwise:
     unit of p, 0 per unit of q; capacity target of group P = {p}: 30 units in 2030, shortfall
     penalty 1000 yuan/unit (elastic); no output-value target (penalty 100 yuan per yuan short);
     no resources, no chain, no differentiation, agglomeration or budget data, no demonstration;
-    all eleven families enabled.
+    every family enabled.
 Its optimum: 3 modules of p (30 units) for 3 x 100 = 300 yuan.
 """
 
@@ -1178,8 +1178,10 @@ def rich_inputs() -> ModelInputs:
     differentiation (hosting limit, lead share, portfolio difference), agglomeration, a budget,
     a one-site recycling demonstration, p bought outside at no cost (so the chain rule, not the
     site balance, asks for local p), a sales cap of 5 units of r (which has no use in the
-    province) and a least utilisation of q (which costs 1 yuan/unit to make).
-    Switching any single family off lowers this instance's optimum by at least 200 yuan."""
+    province), a least utilisation of q (which costs 1 yuan/unit to make) and a build rate of at
+    most 3 modules and 450 yuan of capex decided at one site in one year.
+    Switching any single family off lowers this instance's optimum (by at least 1 yuan:
+    `test_switching_one_family_off_never_raises_the_optimum`)."""
     sites = ("s1", "s2", "s3")
     products = ("p", "q", "r")
     gross = {"s1": 4.0, "s2": 5.0, "s3": 6.0}
@@ -1231,6 +1233,8 @@ def rich_inputs() -> ModelInputs:
         sales_cap_units={("r", t): 5.0 for t in years},
         min_utilisation={"q": 1.0},
         other_variable_cost_yuan_per_unit={"q": 1.0},
+        max_modules_per_site_per_yr=3,
+        max_capex_yuan_per_site_per_yr=450.0,
         recycling_demo=RecyclingDemo("r", min_size_units_per_yr=10.0, min_sites=1, max_sites=1),
         discount_factor={Y1: 1.0, Y2: 1.0},
         enabled_families=frozenset(RULE_FAMILIES),
@@ -1329,6 +1333,40 @@ def test_min_utilisation_slack() -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# family 14: build rate
+
+
+def build_rate_case(**overrides: Any) -> ModelInputs:
+    """One year; P targets 30 units (3 modules of p); s2's land costs 500 yuan/ha, recovered
+    over 50 years at a discount rate of 0: 500 / 50 = 10 yuan a year per module of 1 ha, so s1
+    is the cheaper site (a module there costs 100, at s2 110)."""
+    return make_inputs(land_price_yuan_per_ha={"s2": 500.0}, **overrides)
+
+
+def test_build_rate_binds() -> None:
+    """`build_rate_case` with at most 2 modules decided at one site in one year: s1 takes 2,
+    the third goes to s2: 3 * 100 + 10 = 310. Off: all three at s1: 300.
+    Optimum: 310 on (s1 2 modules, s2 1); 300 off (s1 3)."""
+    inputs = build_rate_case(max_modules_per_site_per_yr=2)
+    model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(310.0, rel=1e-9)
+    assert built(model) == {("s1", "p"): 2, ("s2", "p"): 1}
+    model, objective = solve_optimal(without(inputs, "build_rate"))
+    assert objective == pytest.approx(300.0, rel=1e-9)
+    assert built(model) == {("s1", "p"): 3}
+
+
+def test_build_rate_slack() -> None:
+    """`build_rate_case` with at most 3 modules and 300 yuan of capex at one site in one year:
+    all three modules at s1 (3 modules, 300 yuan) meet both limits exactly.
+    Optimum: 300 (s1 3 modules)."""
+    model, objective = solve_optimal(build_rate_case(max_modules_per_site_per_yr=3,
+                                                     max_capex_yuan_per_site_per_yr=300.0))
+    assert objective == pytest.approx(300.0, rel=1e-9)
+    assert built(model) == {("s1", "p"): 3}
+
+
+# --------------------------------------------------------------------------------------------
 # coverage guard
 
 CAPACITY_TESTS: tuple[Callable[[], None], ...] = (
@@ -1420,6 +1458,7 @@ FAMILY_TESTS: dict[str, dict[str, Tests]] = {
     "market": {"binds": (test_market_cap_binds,), "slack": (test_market_cap_slack,), "other": (
         test_sales_earn_their_price,)},
     "utilisation": {"binds": (test_min_utilisation_binds,), "slack": (test_min_utilisation_slack,)},
+    "build_rate": {"binds": (test_build_rate_binds,), "slack": (test_build_rate_slack,)},
     "recycling_demo": {
         "binds": (
             test_recycling_demo_max_size_spreads_recycling,

@@ -171,11 +171,11 @@ def test_unknown_family_is_an_error() -> None:
         family("redlines")
     assert str(caught.value) == (
         "unknown rule family 'redlines'; known: targets, output_value, land, redline, proximity, supply, "
-        "chain_balance, differentiation, agglomeration, budget, recycling_demo, market, utilisation"
+        "chain_balance, differentiation, agglomeration, budget, recycling_demo, market, utilisation, build_rate"
     )
 
 
 def test_rule_cost_families_come_from_the_registry() -> None:
     """The rule-cost report covers the families with a rank, in rank order."""
     assert RULE_COST_FAMILIES == ("redline", "proximity", "differentiation", "agglomeration", "budget",
-                                  "chain_balance", "market")
+                                  "chain_balance", "market", "build_rate")

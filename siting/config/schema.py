@@ -526,6 +526,28 @@ class UtilisationRule(Family):
         default_factory=dict, description="Product -> least production per unit of available capacity (share)")
 
 
+class BuildRateRule(Family):
+    """A maximum build rate: the most one site may decide in one year, of any product (off unless
+    switched on). Existing and committed plants do not count; a limit left out does not apply,
+    and at least one is given when the rule is on."""
+
+    enabled: Flag = Field(default=False, description="Whether the rule applies (off unless switched on)")
+    max_modules_per_site_per_yr: Annotated[Count, Field(ge=1, le=MAX_QUANTITY)] | None = Field(
+        default=None, description="Most modules, of any product and size, decided at one site in one year; null: "
+        "no limit on modules (count)")
+    max_capex_yuan_per_site_per_yr: Annotated[PositiveFloat, Field(le=MAX_YUAN)] | None = Field(
+        default=None, description="Most capex decided at one site in one year, undiscounted, counted in the year "
+        "the modules are decided; null: no limit on capex (yuan/yr)")
+
+    @model_validator(mode="after")
+    def _a_limit_when_enabled(self) -> BuildRateRule:
+        if self.enabled and self.max_modules_per_site_per_yr is None and self.max_capex_yuan_per_site_per_yr is None:
+            raise ValueError("the rule is on but gives no limit (got neither max_modules_per_site_per_yr nor "
+                             "max_capex_yuan_per_site_per_yr); give one or both, e.g. max_modules_per_site_per_yr: "
+                             "10, or set enabled: false")
+        return self
+
+
 class Constraints(Strict):
     """The rule families, each with `enabled` and its settings (docs/FORMULATION.md)."""
 
@@ -553,6 +575,9 @@ class Constraints(Strict):
     market: MarketRule = Field(default=MarketRule(), description="Sales out of the region capped per product and year")
     utilisation: UtilisationRule = Field(
         default=UtilisationRule(), description="Least utilisation of available capacity (off unless switched on)")
+    build_rate: BuildRateRule = Field(
+        default=BuildRateRule(), description="Most modules or capex one site may decide in one year (off unless "
+        "switched on)")
 
 
 class ObjectiveSettings(Strict):

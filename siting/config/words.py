@@ -186,8 +186,9 @@ def unit_of(key: str) -> tuple[str, str, str, float] | None:
 
 
 #: How a key without a unit says that it is a share (a fraction: 0.01 is 1 %), as the scenario's
-#: share keys end: `rel_gap`, `discount_rate`, `max_share`, `lead_share_min`, `utilisation`.
-_SHARE_ENDINGS = ("share", "rate", "utilisation", "rel_gap", "share_min", "share_max")
+#: share keys end: `rel_gap`, `discount_rate`, `max_share`, `lead_share_min`, `utilisation` (not a
+#: section such as `build_rate`, a limit).
+_SHARE_ENDINGS = ("share", "discount_rate", "utilisation", "rel_gap", "share_min", "share_max")
 
 
 def is_share(key: str) -> bool:

@@ -141,6 +141,8 @@ ELASTIC_COMPONENTS: dict[str, str] = {
     "budget": "budget",
     "demo_size": "recycling_demo",
     "demo_count": "recycling_demo",
+    "build_rate_modules": "build_rate_modules",
+    "build_rate_capex": "build_rate_capex",
 }
 
 #: The rule family and the scenario setting of each rule kind (a dotted key of the scenario
@@ -162,10 +164,13 @@ KIND_FAMILY: dict[str, tuple[str, str]] = {
     "open_sites_limit": ("agglomeration", "constraints.agglomeration.max_open_sites_per_cluster"),
     "budget": ("budget", "constraints.budget.capex_yuan_per_yr"),
     "recycling_demo": ("recycling_demo", "constraints.recycling_demo"),
+    "build_rate_modules": ("build_rate", "constraints.build_rate.max_modules_per_site_per_yr"),
+    "build_rate_capex": ("build_rate", "constraints.build_rate.max_capex_yuan_per_site_per_yr"),
 }
 
 #: Rule kinds whose rows are stated in million yuan (MONEY_UNIT_YUAN).
-MONEY_KINDS = frozenset({"output_value_target", "lead_share", "cluster_value_share", "min_investment", "budget"})
+MONEY_KINDS = frozenset({"output_value_target", "lead_share", "cluster_value_share", "min_investment", "budget",
+                         "build_rate_capex"})
 
 HARD, ELASTIC, OFF = "hard", "elastic", "off"
 
@@ -304,6 +309,8 @@ class ElasticModel:
             return (index[0],)
         if kind == "min_investment":
             return (cluster[index],)
+        if kind in ("build_rate_modules", "build_rate_capex"):
+            return (cluster[index[0]], index[1])
         return ()
 
     def _build_sum(self, site: str, product: str, land_weighted: bool = False) -> Any:
@@ -681,8 +688,8 @@ HOSTED = "adding capacity or with committed plants"
 
 #: What the diagnosis says when its conflict holds no rule.
 NO_RULE_TO_BLAME = ("no rule that the diagnosis relaxes (targets, land, red line, proximity, supply, chain balance, "
-                    "differentiation, agglomeration, budget, demonstrations) is to blame: the model's linking rows "
-                    "(production needs raw material and capacity) cannot be met")
+                    "differentiation, agglomeration, budget, demonstrations, build rate) is to blame: the model's "
+                    "linking rows (production needs raw material and capacity) cannot be met")
 
 
 #: The setting that includes prospective sources in the plan (siting/config/schema.py).
@@ -781,6 +788,9 @@ def relax_text(conflict: Conflict, words: Words | None = None) -> str:
         "open_sites_limit": lambda: f"let {w.cluster(key[0])} open {_count(round(conflict.relax_by), 'more site')}",
         "budget": lambda: f"raise the {key[0]} budget by {amount}",
         "recycling_demo": lambda: "relax the recycling demonstration rule",
+        "build_rate_modules": lambda: (f"let the sites of {w.cluster(key[0])} decide "
+                                       f"{_count(math.ceil(conflict.relax_by - 1e-6), 'more module')} in {key[1]}"),
+        "build_rate_capex": lambda: f"let the sites of {w.cluster(key[0])} decide {amount} more capex in {key[1]}",
     }
     return texts[i.kind]() + (f", or {conflict.alternative}" if conflict.alternative else "")
 
@@ -1432,6 +1442,35 @@ class Describer:
         budget = _amount(self.inputs.budget_yuan_per_yr[year], "yuan")
         return {"sentence": f"investment in {year} may not exceed {budget}",
                 "settings": (("constraints", "budget", "capex_yuan_per_yr", year),)}
+
+    def _build_rate_sites(self, cluster: str, year: int) -> tuple[list[str], int]:
+        """The sites of `cluster` that can decide modules in `year` (keys of BUILD, with the rules as
+        the scenario has them; the cluster's candidate sites where none can), and how many
+        candidate sites they stand for (a merged site for its members: `site_multiplicity`)."""
+        inputs = self.inputs
+        can = {s for s, _p, _m, t in inputs.index.build_keys if t == year and inputs.cluster_of_site[s] == cluster}
+        sites = [s for s in self.sites_in(cluster) if s in can] or self.sites_in(cluster)
+        return sites, sum(inputs.site_multiplicity.get(s, 1) for s in sites)
+
+    def _build_rate_modules(self, i: RuleInstance) -> dict[str, Any]:
+        cluster, year = i.key
+        limit = self.inputs.max_modules_per_site_per_yr or 0
+        sites, count = self._build_rate_sites(cluster, year)
+        text = (f"at most {_count(limit, 'module')} may be decided at one site in one year, so at most "
+                f"{_count(limit * count, 'module')} at {self.words.cluster(cluster)}'s {_count(count, 'site')} "
+                f"in {year}")
+        return {"sentence": text, "unit": "modules", "sites": tuple(sites), "clusters": (cluster,),
+                "settings": (("constraints", "build_rate", "max_modules_per_site_per_yr"),)}
+
+    def _build_rate_capex(self, i: RuleInstance) -> dict[str, Any]:
+        cluster, year = i.key
+        limit = self.inputs.max_capex_yuan_per_site_per_yr or 0.0
+        sites, count = self._build_rate_sites(cluster, year)
+        text = (f"at most {_amount(limit, 'yuan')} of capex may be decided at one site in one year, so at most "
+                f"{_amount(limit * count, 'yuan')} at {self.words.cluster(cluster)}'s {_count(count, 'site')} in "
+                f"{year}")
+        return {"sentence": text, "sites": tuple(sites), "clusters": (cluster,),
+                "settings": (("constraints", "build_rate", "max_capex_yuan_per_site_per_yr"),)}
 
     def _recycling_demo(self, i: RuleInstance) -> dict[str, Any]:
         demo = self.inputs.recycling_demo

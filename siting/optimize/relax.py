@@ -2,11 +2,11 @@
 for each rule. (Why a plan is infeasible is found rule by rule in siting/optimize/explain.py.)
 
 For the rule costs, the families and their order come from the model's registry (`models.RULE_COST_FAMILIES`:
-red line, proximity, differentiation, agglomeration, budget, chain balance). The preprocessing
-(layers, red-line zones, distances) is reused; each re-solve is solved like the base plan,
+red line, proximity, differentiation, agglomeration, budget, chain balance, market, build rate). The
+preprocessing (layers, red-line zones, distances) is reused; each re-solve is solved like the base plan,
 through the module counts (siting/optimize/counts.py), on models built from the same
 preprocessed inputs: for families that live in constraint rows (differentiation,
-agglomeration, budget, chain balance) with those rows switched off; the red line and proximity
+agglomeration, budget, chain balance, market, build rate) with those rows switched off; the red line and proximity
 act through the sparse index sets (`RuleFamily.relax_needs_rebuild`), so relaxing them builds
 the model without the family.
 

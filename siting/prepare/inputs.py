@@ -18,7 +18,7 @@ from models import FAMILIES, ModelInputs, ModuleSpec, RecyclingDemo
 from models.costs import capacity_shortfall_penalty_yuan_per_unit_yr, value_shortfall_penalty_yuan_per_yuan
 from siting.config.load import LoadedScenario, plan_years
 from siting.config.schema import CommittedProject
-from siting.config.units import Names
+from siting.config.units import Names, bn_yuan
 from siting.prepare.layers import file_notice
 from siting.prepare.spatial import SpatialResult
 
@@ -406,6 +406,8 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
         max_open_sites_per_cluster=dict(c.agglomeration.max_open_sites_per_cluster),
         budget_yuan_per_yr=dict(c.budget.capex_yuan_per_yr),
         recycling_demo=demo,
+        max_modules_per_site_per_yr=c.build_rate.max_modules_per_site_per_yr,
+        max_capex_yuan_per_site_per_yr=c.build_rate.max_capex_yuan_per_site_per_yr,
         discount_factor=discount_factors(list(years), s.objective.discount_rate),
         enabled_families=enabled,
         lead_time_yr={pid: p.lead_time_yr for pid, p in catalog.products.items()},
@@ -429,7 +431,8 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
         resource_import_cap_t_per_yr=terms.import_cap_t_per_yr,
         min_utilisation=dict(c.utilisation.min_share) if c.utilisation.enabled else {},
     )
-    return inputs, committed.notices + land_notices + loose_limit_notices(loaded, inputs)
+    return inputs, (committed.notices + land_notices + loose_limit_notices(loaded, inputs)
+                    + build_rate_notices(loaded, inputs, names))
 
 
 #: A proximity limit more than this many times the farthest site-to-source road distance of its
@@ -472,3 +475,28 @@ def loose_limit_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[str
                            "meant in metres?")
     return notices
 
+
+def _yuan_text(yuan: float) -> str:
+    """Yuan for a notice: in bn yuan from 10 million yuan up (2.50 bn yuan), else whole yuan."""
+    return bn_yuan(yuan) if yuan >= 1e7 else f"{yuan:,.0f} yuan"
+
+
+def build_rate_notices(loaded: LoadedScenario, inputs: ModelInputs, names: Names | None = None) -> list[str]:
+    """A notice, while the build rate is on, naming the products every module of which costs more
+    than constraints.build_rate.max_capex_yuan_per_site_per_yr: no site may decide a module of
+    them in any year, whatever the targets ask (a limit that may have been meant in other units).
+    Products in words (`names`, or `Names()`), each with the capex of its cheapest module."""
+    limit = inputs.max_capex_yuan_per_site_per_yr
+    if "build_rate" not in inputs.enabled_families or limit is None:
+        return []
+    names = names or Names()
+    cheapest: dict[str, float] = {}
+    for spec in inputs.MODULES:
+        cheapest[spec.product] = min(cheapest.get(spec.product, math.inf), spec.capex_yuan)
+    over = [p for p in inputs.PRODUCTS if p in cheapest and cheapest[p] > limit]
+    if not over:
+        return []
+    key = loaded.at("constraints", "build_rate", "max_capex_yuan_per_site_per_yr")[1]
+    listed = "; ".join(f"{names.product(p)} (its cheapest module costs {_yuan_text(cheapest[p])})" for p in over)
+    return [f"{key}: {_yuan_text(limit)} a year is less than the capex of any module of {listed}: no site may "
+            "decide one in any year"]
