@@ -649,61 +649,145 @@ def robustness_style(layer: OutputLayer) -> str:
                         labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products_in_words\")", 8, 1))
 
 
+#: robustness.png's markers: area (points^2) by role at a share of 0, growing by
+#: ROBUSTNESS_AREA_PER_SHARE up to a share of 1 (every plan), and the width of their outline
+#: (points).
+ROBUSTNESS_AREAS = {"none": 15.0, "some": 40.0, "needed": 40.0}
+ROBUSTNESS_AREA_PER_SHARE = 180.0
+ROBUSTNESS_EDGE = 0.6
+#: robustness.png's label sizes (points): a site every plan builds, and one some plans build.
+NEEDED_FONT = 8.0
+SOME_FONT = 7.0
+#: How much farther (points) labels keep off a marker that lies on a larger one (an interchangeable
+#: site's on a needed site's, as Qujing Cuifeng's on Qujing ETDZ's) than off the others, its own
+#: label excepted: beside the larger marker and level with the smaller, a label read as the smaller
+#: one's.
+OVERLAID_GAP = 3.0
+#: robustness.png's notes, under its legend: what the markers and the labels give.
+ROBUSTNESS_NOTES = ("Marker area grows with the share of the near-optimal plans that build at the site. "
+                    "Label: the site's name and the share of the plans that build there; under a site every "
+                    "plan builds, \"always:\" and the products every plan builds there. Each product's share at "
+                    "each site is in robustness.csv.")
+
+
 def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names: Names | None = None,
                    notices: list[str] | None = None) -> bytes:
-    """A map of the robustness layer: marker size and colour by the share of plans building at
-    each site; sites built in at least half of the plans labelled with their name (`names`, as
-    map.png labels them; the preprocessed sites' names without them) and the products built there
-    in every plan, in words (the full shares are in the layer and the table); a site whose name
-    no installed font draws by its id (siting/deliver/mapplot.py `Lettering`, whose notice is
-    added to `notices`)."""
-    names = names or spatial_names(spatial)
-    from siting.deliver.mapplot import HALO, Lettering
+    """robustness.png: `robustness_figure` as PNG bytes, made and drawn in `drawing_style`; its
+    notice (labels no installed font draws) added to `notices`."""
+    from siting.deliver.mapplot import Lettering
 
     lettering = Lettering("robustness.png")
-    figure, ax = _figure((0.02, 0.04, 0.62, 0.86))
-    names_drawn = _draw_clusters(ax, spatial, lettering)
-    frame = layer.frame.to_crs(spatial.clusters.crs)
-    marks: list[tuple[float, float, float]] = []  # x, y, marker radius (points)
-    labels: list[tuple[float, float, float, str, str]] = []  # x, y, share, text, the text by the site's id
-    for role, colour, base in (("none", GREY, 15), ("some", SOME_COLOUR, 40), ("needed", NEEDED_COLOUR, 40)):
-        part = frame.loc[frame["role"] == role]
-        if not len(part):
-            continue
-        sizes = [base + 180 * float(v) for v in part["site_share"]]
-        ax.scatter(part.geometry.x, part.geometry.y, s=sizes, color=_rgb(colour, 0.9), edgecolors=_rgb(INK),
-                   linewidths=0.6, zorder=4, label=ROBUSTNESS_ROLES[role])
-        marks += [(x, y, math.sqrt(size) / 2) for x, y, size in zip(part.geometry.x, part.geometry.y, sizes,
-                                                                      strict=True)]
-        if role == "none":
-            continue
-        for x, y, site, share, products in zip(part.geometry.x, part.geometry.y, part["id"], part["site_share"],
-                                               part["products"], strict=True):
-            if float(share) < 0.5:
-                continue
-            always = [names.product(text.rsplit(" ", 1)[0]) for text in str(products).split(", ")
-                      if text.endswith(" 100%")]
-            rest = f" ({float(share):.0%})" + (f"\nalways: {', '.join(always)}" if always else "")
-            labels.append((x, y, float(share), f"{names.site(site)}{rest}", f"{site}{rest}"))
-    # Labels keep off every marker, the north arrow and each other (the plan map's placement), the
-    # most shared first; the furniture fixes the limits the labels are placed in.
-    placer = _map_furniture(figure, ax, spatial.clusters.crs, marks, names_drawn,
-                            [spatial.clusters.geometry.to_numpy()])
-    radius_of = {(x, y): radius for x, y, radius in marks}
-    for x, y, _share, text, by_id in sorted(labels, key=lambda item: (-item[2], item[3])):
-        label = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=8, color=_rgb(INK),
-                            zorder=6, path_effects=HALO, annotation_clip=False)
-        placer.place(lettering.fit(label, by_id), (x, y), radius_of[(x, y)])
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, frameon=False, markerscale=0.6)
-    figure.text(0.655, 0.55, textwrap.fill("Marker area grows with the share of the near-optimal plans that build "
-                                           "at the site; labels give the share and the products every plan builds "
-                                           "there.", 40), fontsize=10, color=_rgb(INK), va="top")
-    lettering.fit(figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15))
-    png = _png(figure)
+    with drawing_style():
+        png = _png(robustness_figure(layer, spatial, title, names, lettering))
     notice = lettering.notice()
     if notice is not None and notices is not None:
         notices.append(notice)
     return png
+
+
+def robustness_labels(frame: Any, names: Names) -> list[tuple[str, float, float, float, str, str]]:
+    """One label per site some plan builds (`frame`: the robustness layer's features, in the
+    map's CRS), in the order they are placed, those of the largest share first, then by text:
+    (site id, x, y, share of the plans building there, text, the text by the site's id for a name
+    no font draws). The text is the site's name (`names`) and that share, "Zhanyi industrial park
+    (17%)"; a site every plan builds adds the products every plan builds there, in words, on a
+    line of its own ("Qujing ETDZ (100%)\nalways: Electrolyte, Cells")."""
+    labels = []
+    for x, y, site, role, share, products in zip(frame.geometry.x, frame.geometry.y, frame["id"], frame["role"],
+                                                 frame["site_share"], frame["products"], strict=True):
+        if role == "none":
+            continue
+        always = [names.product(text.rsplit(" ", 1)[0]) for text in str(products).split(", ")
+                  if text.endswith(" 100%")]
+        rest = f" ({float(share):.0%})" + (f"\nalways: {', '.join(always)}" if always else "")
+        labels.append((str(site), float(x), float(y), float(share), f"{names.site(site)}{rest}", f"{site}{rest}"))
+    return sorted(labels, key=lambda label: (-label[3], label[4]))
+
+
+def _draw_robustness_marks(ax: Any, frame: Any) -> tuple[dict[tuple[float, float], float], list[tuple[Any, str]]]:
+    """The sites' markers by role (ROBUSTNESS_ROLES: built in every plan, in some, in none), area
+    by the share of the plans building there (ROBUSTNESS_AREAS), the larger under the smaller, so
+    that a site beside another stays in view; returns each marker's radius to the outer edge of
+    its outline (points) by its place (x, y, the map's CRS), which labels keep off, and a legend
+    key (a matplotlib artist) and its label for each role drawn, in ROBUSTNESS_ROLES' order."""
+    radii: dict[tuple[float, float], float] = {}
+    keys: dict[str, Any] = {}
+    for role, colour in (("needed", NEEDED_COLOUR), ("some", SOME_COLOUR), ("none", GREY)):
+        part = frame.loc[frame["role"] == role].sort_values("site_share", ascending=False, kind="stable")
+        if not len(part):
+            continue
+        sizes = [ROBUSTNESS_AREAS[role] + ROBUSTNESS_AREA_PER_SHARE * float(v) for v in part["site_share"]]
+        keys[role] = ax.scatter(part.geometry.x, part.geometry.y, s=sizes, color=_rgb(colour, 0.9),
+                                edgecolors=_rgb(INK), linewidths=ROBUSTNESS_EDGE, zorder=4)
+        for x, y, size in zip(part.geometry.x, part.geometry.y, sizes, strict=True):
+            radii[float(x), float(y)] = max(radii.get((float(x), float(y)), 0.0),
+                                            math.sqrt(size) / 2 + ROBUSTNESS_EDGE / 2)
+    return radii, [(keys[role], label) for role, label in ROBUSTNESS_ROLES.items() if role in keys]
+
+
+def _overlaid(ax: Any, radii: Mapping[tuple[float, float], float], pixels_per_point: float
+              ) -> list[tuple[float, float, float]]:
+    """The markers that overlap a larger marker as drawn on `ax` (its limits fixed): (x, y in the
+    map's CRS, radius in points), in the order of `radii` (each marker's radius to the outer edge
+    of its outline, points, by its place)."""
+    places = list(radii)
+    shown = ax.transData.transform(np.array(places, dtype=float).reshape(-1, 2))
+    overlaid = []
+    for (x, y), (cx, cy) in zip(places, shown, strict=True):
+        radius = radii[x, y]
+        if any(radii[other] > radius and math.hypot(cx - ox, cy - oy) < (radius + radii[other]) * pixels_per_point
+               for other, (ox, oy) in zip(places, shown, strict=True)):
+            overlaid.append((x, y, radius))
+    return overlaid
+
+
+def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, names: Names | None = None,
+                      lettering: Any = None) -> Any:
+    """A map of the robustness layer (a matplotlib Figure, made in `drawing_style`): marker size
+    and colour by the share of the plans building at each site (`_draw_robustness_marks`); every
+    site some plan builds labelled (`robustness_labels`: its name, by `names` as map.png names it,
+    the preprocessed sites' names without them, and that share; a site every plan builds in
+    NEEDED_FONT, with the products every plan builds there, the others smaller, in SOME_FONT);
+    texts fitted to the installed fonts by `lettering` (siting/deliver/mapplot.py `Lettering`: a
+    site no font draws by its id). Each label is an annotation whose gid is its site's id.
+
+    Labels are placed as map.png's (siting/deliver/mapplot.py `LabelPlacer`), in the order of
+    `robustness_labels`, each where it overlaps no marker, label, cluster name, north arrow or
+    scale bar (a leader line to its site where it stands apart), and OVERLAID_GAP farther off a
+    marker lying on a larger one (`_overlaid`) unless it is that marker's. Beside the map, to the
+    right of its frame, the legend keys the three roles, and the notes (ROBUSTNESS_NOTES: what
+    the markers and labels give) hang under it."""
+    from matplotlib.text import Annotation
+
+    from siting.deliver.mapplot import HALO, Lettering
+
+    names = names or spatial_names(spatial)
+    lettering = lettering or Lettering("robustness.png")
+    with drawing_style():
+        figure, ax = _figure((0.02, 0.04, 0.62, 0.86))
+        names_drawn = _draw_clusters(ax, spatial, lettering)
+        frame = layer.frame.to_crs(spatial.clusters.crs)
+        radii, keys = _draw_robustness_marks(ax, frame)
+        marks = [(x, y, radius) for (x, y), radius in radii.items()]
+        # The furniture fixes the limits the labels are placed in.
+        placer = _map_furniture(figure, ax, spatial.clusters.crs, marks, names_drawn,
+                                [spatial.clusters.geometry.to_numpy()])
+        for x, y, radius in _overlaid(ax, radii, placer.points):
+            placer.block_circle(x, y, radius, gap_points=OVERLAID_GAP)
+        for site, x, y, share, text, by_id in robustness_labels(frame, names):
+            label = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points",
+                                fontsize=NEEDED_FONT if share >= 1.0 else SOME_FONT, color=_rgb(INK), zorder=6,
+                                path_effects=HALO, annotation_clip=False, gid=site)
+            placer.place(lettering.fit(label, by_id), (x, y), radii[x, y])
+        lettering.fit(figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15))
+        legend = ax.legend([key for key, _label in keys], [label for _key, label in keys], loc="upper left",
+                           bbox_to_anchor=(1.0, 1.0), borderaxespad=1.0, fontsize=10, frameon=False, markerscale=0.6)
+        lettering.fit_all(legend.get_texts())
+        notes = Annotation(textwrap.fill(ROBUSTNESS_NOTES, 58), (0.0, 0.0), xycoords=legend,
+                           xytext=(3.0, -RULES_GAP), textcoords="offset points", ha="left", va="top", fontsize=9,
+                           color=_rgb(INK), linespacing=1.3)
+        lettering.fit(figure.add_artist(notes))
+    return figure
 
 
 def spatial_names(spatial: SpatialResult) -> Names:

@@ -395,7 +395,8 @@ class LabelPlacer:
     anchor (directions, then growing distances) that stays inside the map and overlaps no symbol
     or label placed before it: its box LABEL_PAD pixels clear of every box kept off, and
     SYMBOL_CLEARANCE points clear of every round symbol's outer edge, so that its halo never
-    reaches the symbol. Deterministic: the order of calls decides."""
+    reaches the symbol, and the labels of other symbols as much farther as its `gap`
+    (`block_circle`). Deterministic: the order of calls decides."""
 
     def __init__(self, ax: Axes, renderer: RendererBase) -> None:
         self.ax = ax
@@ -404,8 +405,9 @@ class LabelPlacer:
         #: Boxes labels keep off, as rows (x0, y0, x1, y1) in display coordinates; `_count` rows used.
         self._taken = np.empty((64, 4))
         self._count = 0
-        #: Round symbols labels keep off, as rows (x, y, radius) in display coordinates; `_round` rows used.
-        self._circles = np.empty((64, 3))
+        #: Round symbols labels keep off, as rows (x, y, radius, gap) in display coordinates; `_round`
+        #: rows used.
+        self._circles = np.empty((64, 4))
         self._round = 0
         self.points = renderer.points_to_pixels(1.0)
         #: How far (pixels) a round symbol's square grows for a label's box padded by LABEL_PAD.
@@ -418,34 +420,37 @@ class LabelPlacer:
         self._taken[self._count] = (box.x0, box.y0, box.x1, box.y1)
         self._count += 1
 
-    def block_circle(self, x: float, y: float, radius_points: float) -> None:
+    def block_circle(self, x: float, y: float, radius_points: float, gap_points: float = 0.0) -> None:
         """Keep labels off a round symbol of `radius_points` (to the outer edge of its outline)
         centred on the data point (x, y): SYMBOL_CLEARANCE off the square around it, but for the
-        symbol's own label, which may come into the square's corners (see `place`)."""
+        symbol's own label, which may come into the square's corners (see `place`); the labels of
+        other symbols `gap_points` farther still, so that a label beside its own symbol does not
+        read as a neighbour's (its own label: the one `place`d at the same point and radius)."""
         cx, cy = self.ax.transData.transform((x, y))
         if self._round == len(self._circles):
             self._circles = np.concatenate([self._circles, np.empty_like(self._circles)])
-        self._circles[self._round] = (cx, cy, radius_points * self.points)
+        self._circles[self._round] = (cx, cy, radius_points * self.points, gap_points * self.points)
         self._round += 1
 
-    def _overlap(self, box: Bbox, own: tuple[float, float, float] | None = None, grow: float = 0.0) -> float:
+    def _overlap(self, box: Bbox, own: tuple[float, float, float] | None = None, grow: float = 0.0,
+                 corner: bool = False) -> float:
         """The area (display units squared) `box` shares with the boxes kept off and with the
         squares around the round symbols kept off, each symbol's radius grown by `grow` (display
-        units), summed. The round symbol `own` (x, y, radius in display units: the label's own
-        pie) counts only when `box` reaches into its round outline (grown the same), not when it
-        only comes into a corner of its square."""
+        units) and, but for the round symbol `own` (x, y, radius in display units: the label's own
+        pie), by its gap, summed. With `corner`, `own` counts only when `box` reaches into its
+        round outline (grown the same), not when it only comes into a corner of its square."""
         taken = self._taken[: self._count]
         w = np.minimum(box.x1, taken[:, 2]) - np.maximum(box.x0, taken[:, 0])
         h = np.minimum(box.y1, taken[:, 3]) - np.maximum(box.y0, taken[:, 1])
         both = (w > 0) & (h > 0)
         circles = self._circles[: self._round]
-        cx, cy, r = circles[:, 0], circles[:, 1], circles[:, 2]
-        reach = r + grow
+        cx, cy, r, gap = circles[:, 0], circles[:, 1], circles[:, 2], circles[:, 3]
+        mine = (cx == own[0]) & (cy == own[1]) & (r == own[2]) if own is not None else np.zeros(len(cx), dtype=bool)
+        reach = r + grow + np.where(mine, 0.0, gap)
         cw = np.minimum(box.x1, cx + reach) - np.maximum(box.x0, cx - reach)
         ch = np.minimum(box.y1, cy + reach) - np.maximum(box.y0, cy - reach)
         hit = (cw > 0) & (ch > 0)
-        if own is not None:
-            mine = (cx == own[0]) & (cy == own[1]) & (r == own[2])
+        if own is not None and corner:
             gx = np.clip(cx, box.x0, box.x1) - cx
             gy = np.clip(cy, box.y0, box.y1) - cy
             hit &= ~mine | (gx * gx + gy * gy < reach * reach)
@@ -489,7 +494,7 @@ class LabelPlacer:
             box = boxes.at((ox, oy), ha, va).padded(LABEL_PAD)
             if not self._inside(box):
                 continue
-            overlap = self._overlap(box, own if snug else None, self._clear)
+            overlap = self._overlap(box, own, self._clear, corner=snug)
             if overlap == 0:
                 best = (0.0, i)
                 break
