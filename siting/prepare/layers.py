@@ -1361,7 +1361,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         count = len(problems)
         found: list[str] = []
         existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"], found,
-                                    str(paths["sites"]), columns_read.get("sites", []))
+                                    str(paths["sites"]), columns_read.get("sites", []), working)
         notices += [file_notice(n, loaded, paths["sites"]) for n in found]
         checked("sites", count, sites)
         notices += [file_notice(n, loaded, paths["sites"]) for n in _site_notices(sites, paths["sites"], sites_ref,
@@ -1995,21 +1995,23 @@ def _prefix_problems(columns: Sequence[str] | None, path: Path, layer: SitesLaye
 
 def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, products: Sequence[str],
                      problems: list[str], cut: CutNames, notices: list[str], shown: str,
-                     columns: Sequence[str] = ()) -> dict[str, str]:
+                     columns: Sequence[str] = (), working: pyproj.CRS | None = None) -> dict[str, str]:
     """Check the usable area, the land price and tariff, the position uncertainty (km, a number
     >= 0 or null: `POSITION_UNCERTAINTY`) and the existing capacity columns; return product ->
     column. In a shapefile, the position uncertainty and the existing capacity columns may be read
     under the whole names of their cut ones (`cut`), and are named in problems as the file names
     them. Polygon sites without the usable-area field the scenario leaves at its default use their
     drawn areas, said in a notice (appended to `notices`, naming the file `shown`; a field the
-    scenario names is required: `economic_fields`). `columns`: the layer's fields as read, for the
-    fix of a missing usable-area field (`_area_field_fix`)."""
+    scenario names is required: `economic_fields`); a polygon site's usable area may not exceed
+    its footprint (`_usable_above_footprint`, measured after the `working` CRS). `columns`: the
+    layer's fields as read, for the fix of a missing usable-area field (`_area_field_fix`)."""
     at = shown_path(path)
     area_field = layer.usable_area_field
     polygonal = sites.geom_type.isin(POLYGONAL).to_numpy()
     if "usable_area_ha" in sites.columns:
         check_numeric(sites, "usable_area_ha", path, area_field, problems, allow_missing=polygonal,
                       id_field=layer.id_field)
+        problems.extend(_usable_above_footprint(sites, path, layer, working))
         if polygonal.all() and sites["usable_area_ha"].isna().all():  # some empty: `_drawn_area_notices`
             notices.append(f"{shown}: field '{area_field}' is empty for every site: the drawn polygons' areas are "
                            "used as usable land for every site")
@@ -2049,6 +2051,65 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
             notices.append(_empty_existing_notice(sites, empty, shown, in_file.get(column, column), product,
                                                   layer.id_field))
     return existing
+
+
+#: Square metres in a hectare (the unit of the sites layer's usable area).
+M2_PER_HA = 10_000.0
+
+#: How far (a share of the footprint) a polygon site's usable area may exceed its footprint: the
+#: footprint is measured on the ellipsoid, while a GIS measuring the polygon in a conformal
+#: projected CRS such as UTM 48N finds up to 0.25 % more (its scale factor squared at 101.4 E),
+#: so a usable area copied from such a measure of the whole polygon still passes.
+USABLE_AREA_TOLERANCE = 0.005
+
+
+def footprint_m2(sites: gpd.GeoDataFrame, working: pyproj.CRS | None) -> np.ndarray:
+    """Each site's footprint (m2), as the plan's `footprint_ha` measures it
+    (`siting.prepare.spatial.ellipsoidal_area_m2`): the geometry in the `working` CRS (lon/lat
+    edges densified: `to_working_crs`) taken back to that CRS's own geographic CRS and measured
+    on its ellipsoid; without a known working CRS, on the ellipsoid of the layer's own CRS. NaN
+    for a point, an empty geometry, or a layer whose CRS is missing or cannot be transformed
+    (reported as its own problem)."""
+    areas = np.full(len(sites), np.nan)
+    polygonal = sites.geom_type.isin(POLYGONAL).to_numpy() & ~sites.geometry.is_empty.to_numpy()
+    if not polygonal.any() or sites.crs is None:
+        return areas
+    crs = working if working is not None else sites.crs
+    geographic = crs.geodetic_crs if crs.geodetic_crs is not None else crs
+    try:
+        drawn = sites.iloc[np.flatnonzero(polygonal)]
+        drawn = to_working_crs(drawn, working) if working is not None else drawn
+        measured = area_m2(drawn.to_crs(geographic).geometry.to_numpy(), geographic)
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError):
+        return areas
+    if measured is not None:
+        areas[polygonal] = measured
+    return areas
+
+
+def _usable_above_footprint(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer,
+                            working: pyproj.CRS | None) -> list[str]:
+    """A problem naming the polygon sites whose usable area (`usable_area_ha`, ha, as read by
+    `check_numeric`: NaN where empty or no number) exceeds their footprint (`footprint_m2`) by
+    more than `USABLE_AREA_TOLERANCE` of it, each with both areas in ha: usable land is part of
+    the footprint, so more of it is a wrong figure or a polygon drawn too small. Point sites have
+    no footprint and are not checked."""
+    usable = sites["usable_area_ha"].to_numpy(dtype=float) * M2_PER_HA
+    footprint = footprint_m2(sites, working)
+    with np.errstate(invalid="ignore"):
+        above = np.isfinite(usable) & (footprint >= 0) & (usable > footprint * (1 + USABLE_AREA_TOLERANCE))
+    if not above.any():
+        return []
+    ids = list(sites["id"])
+    rows = np.flatnonzero(above)
+    each = [f"{named_features([row], ids, layer.id_field)}: {area_text(usable[row], 'ha')} usable in a footprint "
+            f"of {area_text(footprint[row], 'ha')}" for row in rows]
+    named = "; ".join(each[:DRAWN_AREAS_SHOWN]) + (f"; and {len(each) - DRAWN_AREAS_SHOWN} more"
+                                                   if len(each) > DRAWN_AREAS_SHOWN else "")
+    return [f"{shown_path(path)}: field '{layer.usable_area_field}' | more usable land than the polygon's own area "
+            f"for {named}; usable land is part of the footprint, so give at most the polygon's area (a tolerance of "
+            f"{USABLE_AREA_TOLERANCE * 100:g} % is allowed), leave the field empty to use the drawn area, or draw the "
+            "site's whole outline"]
 
 
 def _area_field_fix(area_field: str, columns: Sequence[str]) -> str:
