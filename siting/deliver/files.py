@@ -60,16 +60,18 @@ from siting.prepare.problem import Prepared, redline_settings
 
 def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                  timings: dict[str, float], extra: Mapping[str, FileContent] | None = None, *,
-                 variant: str | None = None, overrides: tuple[Override, ...] = ()
+                 variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = ""
                  ) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
     as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
     and report.md / report.html (which quote the manifest, less its timings). `extra`: files made
     before the export (rule costs, alternatives), written with these and listed in the manifest.
     `variant` and `overrides` are those the scenario was loaded with (the command line's
-    `--variant` and `--set`, in their order), which the manifest and the report record."""
+    `--variant` and `--set`, in their order), which the manifest and the report record. `which`:
+    which plan of a set this is, for the titles of map.png and plan.qgs (`MapTitle.plan`:
+    "alternative alt01 of 2"); "" for a run's own plan."""
     with collector_paused():
-        return _export_files(prepared, report, plan, size, timings, extra, variant, overrides)
+        return _export_files(prepared, report, plan, size, timings, extra, variant, overrides, which)
 
 
 @contextmanager
@@ -94,7 +96,7 @@ def collector_paused() -> Iterator[None]:
 
 def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                   timings: dict[str, float], extra: Mapping[str, FileContent] | None = None,
-                  variant: str | None = None, overrides: tuple[Override, ...] = ()
+                  variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = ""
                   ) -> dict[str, str | Callable[[Path], None]]:
     started = time.perf_counter()
     spatial = prepared.spatial
@@ -104,7 +106,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
     context = map_context(prepared, layers)
     files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
-                           list(spatial.sources["resource"]), context, prepared.notices, plan.product_flows)
+                           list(spatial.sources["resource"]), context, prepared.notices, plan.product_flows, which)
     files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
     files.update(extra or {})
     timings["export"] = time.perf_counter() - started
@@ -217,8 +219,10 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
                       context_label=label, sources=sources, redline_extent=extent)
 
 
-def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport | SolveOutcome) -> MapTitle:
-    """The title of map.png and of plan.qgs's print layout: scenario and years; the solver's
+def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport | SolveOutcome,
+              which: str = "") -> MapTitle:
+    """The title of map.png and of plan.qgs's print layout: scenario and years, and `which`
+    plan of a set it is ("alternative alt01 of 2"; "" for a run's own plan); the solver's
     outcome in the terminal's words, with the proven gap and, for a plan proven within it, the
     gap asked for (`solve_outcome`: "optimal within the gap, gap 2.01% (tolerance 2.50%)"); and
     the objective."""
@@ -228,7 +232,7 @@ def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport |
     return MapTitle(loaded.scenario.name, plain_status(report.termination, report.has_solution), report.gap,
                     report.objective_yuan, list(inputs.YEARS), rule.official_share_pct, rule.official_share_source,
                     loaded.scenario.layers.redline is not None, tolerance,
-                    absolute * 1e9 if absolute and report.proven_optimal else None)
+                    absolute * 1e9 if absolute and report.proven_optimal else None, which)
 
 
 def prefetch_drawing() -> threading.Thread:
@@ -250,15 +254,16 @@ def prefetch_drawing() -> threading.Thread:
 
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
             working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
-            unlined: Sequence[Mapping[str, Any]] = ()) -> bytes:
+            unlined: Sequence[Mapping[str, Any]] = (), which: str = "") -> bytes:
     """map.png's bytes, the product flows without a line (`unlined`, siting/deliver/webmap.py
     `unlined_flows`) ringed at their hubs; the drawing's notices (a label no installed font
-    draws) are added to `notices`, once each. (matplotlib is loaded here, not with this module: a
-    run needs it only now, and `prefetch_drawing` may load it while the solver works.)"""
+    draws) are added to `notices`, once each; `which`: as `map_title`'s. (matplotlib is loaded
+    here, not with this module: a run needs it only now, and `prefetch_drawing` may load it while
+    the solver works.)"""
     from siting.deliver.mapplot import render_map
 
     buffer = io.BytesIO()
-    drawn = render_map(buffer, layers, map_title(loaded, inputs, report), list(inputs.PRODUCTS), working_crs,
+    drawn = render_map(buffer, layers, map_title(loaded, inputs, report, which), list(inputs.PRODUCTS), working_crs,
                        context, unlined=unlined)
     if notices is not None:
         notices.extend(n for n in drawn if n not in notices)
@@ -281,20 +286,22 @@ def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str])
 
 def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
               working_crs: str, resources: Sequence[str], context: MapContext | None = None,
-              notices: list[str] | None = None, product_flows: pd.DataFrame | None = None
+              notices: list[str] | None = None, product_flows: pd.DataFrame | None = None, which: str = ""
               ) -> tuple[dict[str, FileContent], bytes]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and the PNG bytes
     (which the HTML report embeds). map.png's notices are added to `notices`. `product_flows`:
     the plan's (`Plan.product_flows`), for the product flows' legend (`layer_styles`) and the
-    rings of map.png (`map_png`)."""
+    rings of map.png (`map_png`). `which`: which plan of a set this is, for map.png's and
+    plan.qgs's titles (`map_title`)."""
     styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
                           units_of(loaded.catalog, inputs), product_flows)
     files = layer_files(layers, styles)
     files["plan.gpkg"] = _geopackage_writer(layers, styles)
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
-                                     view_extent(layers, working_crs), map_title=map_title(loaded, inputs, report))
+                                     view_extent(layers, working_crs),
+                                     map_title=map_title(loaded, inputs, report, which))
     unlined = unlined_flows(next((layer for layer in layers if layer.name == "product_flows"), None), product_flows)
-    png = map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined)
+    png = map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined, which)
     files["map.png"] = _bytes_writer(png)
     return files, png
 

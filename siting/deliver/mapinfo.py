@@ -55,7 +55,9 @@ class MapTitle:
     `plain_status`). gap: the proven gap (a share), None without one. tolerance: the gap asked
     for (solver.rel_gap, a share), given where the plan is proven within it; None leaves it out.
     The second title line is then the terminal's status line (`outcome_text`) and the objective;
-    a third gives the gap in bn yuan, as the terminal's objective line does (`gap_text`)."""
+    a third gives the gap in bn yuan, as the terminal's objective line does (`gap_text`). plan:
+    which plan of a set the title's is, named after the years on the first line ("alternative
+    alt01 of 2", as alternatives.md names it); "" for a run's own plan."""
 
     scenario: str
     status: str
@@ -69,16 +71,19 @@ class MapTitle:
     tolerance: float | None = None
     #: The absolute gap asked for (solver.abs_gap_bn_yuan, in yuan), given beside `tolerance`; None: none.
     abs_tolerance_yuan: float | None = None
+    plan: str = ""
 
     def text(self) -> str:
-        """The title's lines: scenario and years; solver outcome with its gap in percent
+        """The title's lines: scenario and years, then `plan` where given ("yunnan_2024: capacity
+        plan 2022-2024, alternative alt01 of 2"); solver outcome with its gap in percent
         (`outcome_text`), and objective; where there is a gap and an objective, the gap in bn
         yuan (`gap_text`), as the terminal's objective line gives it."""
         objective = (f"objective {bn_yuan(self.objective_yuan)} (discounted)"
                      if self.objective_yuan is not None else "no objective")
         span = f"{self.years[0]}-{self.years[-1]}" if self.years else ""
         gap = self.gap_text()
-        return (f"{self.scenario}: capacity plan {span}\n"
+        which = f", {self.plan}" if self.plan else ""
+        return (f"{self.scenario}: capacity plan {span}{which}\n"
                 f"{outcome_text(self.status, self.gap, self.tolerance, self.abs_tolerance_yuan)}, {objective}"
                 + (f"\n{gap}" if gap else ""))
 

@@ -34,7 +34,10 @@ extent, the projection and the data sources (file names and SHA-256 prefixes: th
 version, never the time of drawing). When the two do not fit, the legend's rows close up and the
 type shrinks to a floor, and past that the page grows taller (`lay_out_margin`). Title: scenario
 name, the solver's outcome and gap as the terminal gives them (`siting.deliver.mapinfo.outcome_text`),
-objective in bn yuan, and the gap in bn yuan (`MapTitle.gap_text`). Amounts in labels are given as
+objective in bn yuan, and the gap in bn yuan (`MapTitle.gap_text`); an alternative's names it
+("alternative alt01 of 2"). A title line wider than the page breaks between words (`wrap_title`),
+and where the lines would reach the map's frame or the legend, the page grows taller at the top
+(`clear_title`). Amounts in labels are given as
 every table gives them (`amount_text`).
 
 The same plan gives the same bytes: fixed size (taller only where the margin needs it) and DPI,
@@ -433,12 +436,12 @@ class LabelPlacer:
         self._round += 1
 
     def _overlap(self, box: Bbox, own: tuple[float, float, float] | None = None, grow: float = 0.0,
-                 corner: bool = False) -> float:
+                 corner: bool = True) -> float:
         """The area (display units squared) `box` shares with the boxes kept off and with the
         squares around the round symbols kept off, each symbol's radius grown by `grow` (display
         units) and, but for the round symbol `own` (x, y, radius in display units: the label's own
-        pie), by its gap, summed. With `corner`, `own` counts only when `box` reaches into its
-        round outline (grown the same), not when it only comes into a corner of its square."""
+        pie), by its gap, summed. With `corner` (the default), `own` counts only when `box` reaches
+        into its round outline (grown the same), not when it only comes into a corner of its square."""
         taken = self._taken[: self._count]
         w = np.minimum(box.x1, taken[:, 2]) - np.maximum(box.x0, taken[:, 0])
         h = np.minimum(box.y1, taken[:, 3]) - np.maximum(box.y0, taken[:, 1])
@@ -1599,7 +1602,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
                                   flowing, context_label, cell_counts, leaders > 0, font, spacing,
                                   hollow=hollow, filled=filled, unlined=bool(marks.points))
 
-        heading = letters.fit(figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top", fontsize=18))
+        heading = wrap_title(figure, letters.fit(figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top",
+                                                                 fontsize=18)))
         extent_text = extra.redline_extent if extra.redline_extent is not None else redline_extent_text(
             layers, title.official_redline_pct, title.official_redline_source, title.redline_given)
         standing_note = (f"; at a diamond, the existing and committed capacity in {title.years[-1]}"
@@ -1610,6 +1614,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
             notes.append("Sources:\n" + "\n".join(textwrap.fill(s, 58, subsequent_indent="  ")
                                                   for s in extra.sources))
         lay_out_margin(figure, entries, "\n\n".join(notes), [heading], letters)
+        clear_title(figure, heading)
     return figure
 
 
@@ -1692,6 +1697,76 @@ def lay_out_margin(figure: Figure, entries: Callable[[float, float], tuple[list[
         step = PAGE_STEP_IN * figure.dpi
         grow_page(figure, PAGE_STEP_IN * math.ceil(below / step), anchored)
     return legend, text
+
+
+#: Clear space (points) kept between the title's last line and the map's frame and legend under it.
+TITLE_GAP = 6.0
+
+
+def wrap_title(figure: Figure, heading: Text) -> Text:
+    """Break each line of the title `heading` (left-aligned, in `figure`'s coordinates) between
+    words where, as drawn (measured by the figure's renderer, `UnhintedRenderer`), it would run
+    past the page's right edge, PAGE_EDGE points kept free; a single word wider than that stays
+    whole. Lines that fit are left as they are. Returns `heading`."""
+    renderer = figure.canvas.get_renderer()
+    right = figure.bbox.x1 - PAGE_EDGE * figure.dpi / 72
+
+    def fits(line: str) -> bool:
+        heading.set_text(line)
+        return heading.get_window_extent(renderer).x1 <= right
+
+    lines: list[str] = []
+    for part in heading.get_text().split("\n"):
+        if fits(part):
+            lines.append(part)
+            continue
+        line = ""
+        for word in part.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and not fits(candidate):
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    heading.set_text("\n".join(lines))
+    return heading
+
+
+def grow_page_top(figure: Figure, inches: float, anchored: Sequence[Text] = ()) -> None:
+    """Make the page `inches` taller at the top: the `anchored` texts (placed in figure
+    fractions: the title) keep their place from the top; the axes, the legends and what hangs
+    from them keep theirs from the bottom."""
+    old = figure.get_figheight()
+    new = old + inches
+    width = figure.bbox.width
+    anchors = [(legend, legend.get_bbox_to_anchor().frozen()) for legend in figure.legends]  # in pixels, as now
+    figure.set_figheight(new, forward=False)
+    height = figure.bbox.height
+    for ax in figure.axes:  # as `grow_page`: the box as laid out, the map fitted into it again
+        box = ax.get_position(original=True)
+        ax.set_position(Bbox.from_extents(box.x0, box.y0 * old / new, box.x1, box.y1 * old / new), which="both")
+        ax.apply_aspect()
+    for legend, anchor in anchors:
+        legend.set_bbox_to_anchor((anchor.x0 / width, anchor.y0 / height), transform=figure.transFigure)
+    for text in anchored:
+        x, y = text.get_position()
+        text.set_position((x, 1 - (1 - y) * old / new))
+
+
+def clear_title(figure: Figure, heading: Text) -> None:
+    """Make the page taller at the top, in whole PAGE_STEP_IN steps, until the title `heading`
+    ends TITLE_GAP points above the map's frame and the legends (`grow_page_top`, which keeps
+    the title in place from the top and all else from the bottom); nothing where it does."""
+    renderer = figure.canvas.get_renderer()
+    tops = [ax.get_window_extent(renderer).y1 for ax in figure.axes]
+    tops += [legend.get_window_extent(renderer).y1 for legend in figure.legends]
+    if not tops:
+        return
+    short = max(tops) + TITLE_GAP * figure.dpi / 72 - heading.get_window_extent(renderer).y0
+    if short > 0:
+        step = PAGE_STEP_IN * figure.dpi
+        grow_page_top(figure, PAGE_STEP_IN * math.ceil(short / step), [heading])
 
 
 def _span(years: Sequence[int]) -> str:

@@ -318,7 +318,8 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
                 ) -> dict[str, str | Callable[[Path], None]]:
     """The files of near-optimal `plans` (the optimum first): `altNN/` per alternative, the
     comparison and the robustness layer (see `alternative_files`); each folder's manifest and
-    report record the run's `variant` and `overrides` (siting/deliver/manifest.py). Making them
+    report record the run's `variant` and `overrides` (siting/deliver/manifest.py), and its
+    map.png's and plan.qgs's titles name it ("alternative alt01 of 2"). Making them
     (each folder's layers, map and report, then the comparison's) takes seconds each, so it is
     counted on the progress (`alternatives' files`: one step per folder and one for the
     comparison)."""
@@ -335,7 +336,7 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
                                          best_bound_yuan=None, gap=None, proven_optimal=False,
                                          termination=ALTERNATIVE_TERMINATION)
             own = export_files(prepared, report, alternative.plan, size, dict(timings), variant=variant,
-                               overrides=overrides)
+                               overrides=overrides, which=f"alternative {alternative.label} of {len(plans) - 1}")
             files[alternative.label] = subfolder_writer(own)
             counter.advance(label, "made")
         counter.begin("comparison")
