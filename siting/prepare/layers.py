@@ -2011,7 +2011,8 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
     if "usable_area_ha" in sites.columns:
         check_numeric(sites, "usable_area_ha", path, area_field, problems, allow_missing=polygonal,
                       id_field=layer.id_field)
-        problems.extend(_usable_above_footprint(sites, path, layer, working))
+        if not any(p.startswith(f"{at}: geometry |") for p in problems):  # else the footprint is not known
+            problems.extend(_usable_above_footprint(sites, path, layer, working))
         if polygonal.all() and sites["usable_area_ha"].isna().all():  # some empty: `_drawn_area_notices`
             notices.append(f"{shown}: field '{area_field}' is empty for every site: the drawn polygons' areas are "
                            "used as usable land for every site")
@@ -2093,11 +2094,14 @@ def _usable_above_footprint(sites: gpd.GeoDataFrame, path: Path, layer: SitesLay
     `check_numeric`: NaN where empty or no number) exceeds their footprint (`footprint_m2`) by
     more than `USABLE_AREA_TOLERANCE` of it, each with both areas in ha: usable land is part of
     the footprint, so more of it is a wrong figure or a polygon drawn too small. Point sites have
-    no footprint and are not checked."""
+    no footprint and are not checked, nor invalid polygons (their area as drawn is not their
+    footprint: the geometry checks report them with both areas)."""
     usable = sites["usable_area_ha"].to_numpy(dtype=float) * M2_PER_HA
     footprint = footprint_m2(sites, working)
+    valid = sites.geometry.is_valid.to_numpy()
     with np.errstate(invalid="ignore"):
-        above = np.isfinite(usable) & (footprint >= 0) & (usable > footprint * (1 + USABLE_AREA_TOLERANCE))
+        above = (np.isfinite(usable) & valid & (footprint >= 0)
+                 & (usable > footprint * (1 + USABLE_AREA_TOLERANCE)))
     if not above.any():
         return []
     ids = list(sites["id"])
