@@ -830,6 +830,24 @@ def area_m2(geometries: np.ndarray, crs: pyproj.CRS | None) -> np.ndarray | None
     return geodesic_area_m2(np.asarray(geometries, dtype=object), geod)
 
 
+def ellipsoidal_area_m2(geometries: np.ndarray, crs: pyproj.CRS | str) -> np.ndarray:
+    """Each polygonal geometry's area (m2) on the ellipsoid of `crs` (a projected CRS, the working
+    CRS), as a GIS measures it: the geometries are taken back to `crs`'s own geographic CRS (the
+    inverse projection, no datum shift) and measured with `area_m2`
+    (geodesic edges between the vertices, which the densified lon/lat edges keep short). NaN for
+    a point, a line, None or an empty geometry."""
+    crs = pyproj.CRS.from_user_input(crs)
+    geographic = crs.geodetic_crs if crs.is_projected and crs.geodetic_crs is not None else crs
+    geometries = np.asarray(geometries, dtype=object)
+    polygonal = np.isin(shapely.get_type_id(geometries), [3, 6]) & ~shapely.is_empty(geometries)  # (Multi)Polygon
+    areas = np.full(len(geometries), np.nan)
+    if polygonal.any():
+        lonlat = gpd.GeoSeries(geometries[polygonal], crs=crs).to_crs(geographic)
+        measured = area_m2(lonlat.to_numpy(), geographic)
+        areas[polygonal] = measured if measured is not None else np.nan
+    return areas
+
+
 def geodesic_area_m2(geometries: np.ndarray, geod: pyproj.Geod) -> np.ndarray:
     """The area (m2) on `geod`'s ellipsoid of each geometry of `geometries` (lon/lat in degrees):
     for each polygon (a polygon of a multipolygon or collection), A(exterior) - sum of A(hole)
@@ -2065,27 +2083,18 @@ USABLE_AREA_TOLERANCE = 0.005
 
 
 def footprint_m2(sites: gpd.GeoDataFrame, working: pyproj.CRS | None) -> np.ndarray:
-    """Each site's footprint (m2), as the plan's `footprint_ha` measures it
-    (`siting.prepare.spatial.ellipsoidal_area_m2`): the geometry in the `working` CRS (lon/lat
-    edges densified: `to_working_crs`) taken back to that CRS's own geographic CRS and measured
-    on its ellipsoid; without a known working CRS, on the ellipsoid of the layer's own CRS. NaN
-    for a point, an empty geometry, or a layer whose CRS is missing or cannot be transformed
-    (reported as its own problem)."""
-    areas = np.full(len(sites), np.nan)
-    polygonal = sites.geom_type.isin(POLYGONAL).to_numpy() & ~sites.geometry.is_empty.to_numpy()
-    if not polygonal.any() or sites.crs is None:
-        return areas
-    crs = working if working is not None else sites.crs
-    geographic = crs.geodetic_crs if crs.geodetic_crs is not None else crs
+    """Each site's footprint (m2), as the plan's `footprint_ha` measures it: the geometry in the
+    `working` CRS (lon/lat edges densified: `to_working_crs`) measured on that CRS's ellipsoid
+    (`ellipsoidal_area_m2`); without a known working CRS, on the ellipsoid of the layer's own
+    CRS. NaN for a point, an empty geometry, or a layer whose CRS is missing or cannot be
+    transformed (reported as its own problem)."""
+    if sites.crs is None:
+        return np.full(len(sites), np.nan)
     try:
-        drawn = sites.iloc[np.flatnonzero(polygonal)]
-        drawn = to_working_crs(drawn, working) if working is not None else drawn
-        measured = area_m2(drawn.to_crs(geographic).geometry.to_numpy(), geographic)
+        drawn = to_working_crs(sites, working) if working is not None else sites
+        return ellipsoidal_area_m2(drawn.geometry.to_numpy(), drawn.crs)
     except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError):
-        return areas
-    if measured is not None:
-        areas[polygonal] = measured
-    return areas
+        return np.full(len(sites), np.nan)
 
 
 def _usable_above_footprint(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer,

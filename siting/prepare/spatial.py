@@ -31,7 +31,7 @@ from siting.config.schema import projected_crs_in_metres
 from siting.prepare.layers import (
     POLYGONAL,
     LayerSet,
-    area_m2,
+    ellipsoidal_area_m2,
     to_working_crs,
 )
 
@@ -99,24 +99,6 @@ class SpatialResult:
     hub_hub_km: Mapping[tuple[str, str], float] = field(default_factory=dict)
     #: Road km from each cluster's hub to the gateway.
     hub_gateway_km: Mapping[str, float] = field(default_factory=dict)
-
-
-def ellipsoidal_area_m2(geometries: np.ndarray, crs: pyproj.CRS | str) -> np.ndarray:
-    """Each polygonal geometry's area (m2) on the ellipsoid of `crs` (a projected CRS, the working
-    CRS), as a GIS measures it: the geometries are taken back to `crs`'s own geographic CRS (the
-    inverse projection, no datum shift) and measured with `siting.prepare.layers.area_m2`
-    (geodesic edges between the vertices, which the densified lon/lat edges keep short). NaN for
-    a point, a line, None or an empty geometry."""
-    crs = pyproj.CRS.from_user_input(crs)
-    geographic = crs.geodetic_crs if crs.is_projected and crs.geodetic_crs is not None else crs
-    geometries = np.asarray(geometries, dtype=object)
-    polygonal = np.isin(shapely.get_type_id(geometries), [3, 6]) & ~shapely.is_empty(geometries)  # (Multi)Polygon
-    areas = np.full(len(geometries), np.nan)
-    if polygonal.any():
-        lonlat = gpd.GeoSeries(geometries[polygonal], crs=crs).to_crs(geographic)
-        measured = area_m2(lonlat.to_numpy(), geographic)
-        areas[polygonal] = measured if measured is not None else np.nan
-    return areas
 
 
 def working_crs_of(name: str, where: str | None = None, key: str = "spatial.working_crs") -> pyproj.CRS:
