@@ -82,6 +82,16 @@ def test_shipped_scenarios_validate(name: str):
     assert loaded.scenario.years == [2022, 2023, 2024]
 
 
+def test_calibration_variants_target_the_same_three_cluster_capacity():
+    """The September 2024 figures are province-wide; every calibration variant targets them made
+    consistent for the three clusters (docs/DATA.md, section 15: anode 553,000 t less Shuifu's
+    100,000 t in Zhaotong)."""
+    targets = {name: load_scenario(SCENARIOS / f"yunnan_2024_calibration_{name}.yaml").scenario.targets.capacity
+               for name in ("sep2024", "choose", "fixed")}
+    for product, tonnes in (("cathode", 610_000), ("anode", 453_000), ("cells", 9)):
+        assert {name: by_group[product][2024] for name, by_group in targets.items()} == dict.fromkeys(targets, tonnes)
+
+
 def test_strict_redline_variant_only_tightens_the_red_line():
     base = load_scenario(SCENARIOS / "yunnan_2024.yaml").scenario
     strict = load_scenario(SCENARIOS / "yunnan_2024_strict_redline.yaml").scenario
