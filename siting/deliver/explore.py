@@ -390,7 +390,7 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
                                 fontsize=13, fontweight="bold", color=_rgb(INK, 0.6), zorder=6, path_effects=HALO,
                                 annotation_clip=False)
             placer.place(lettering.fit(label, str(ident)), (point.x, point.y), centred_first=True)
-        heading = lettering.fit(figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15))
+        heading = _title(figure, title, lettering)
         legend = ax.legend([key for key, _label in keys], [label for _key, label in keys], loc="upper left",
                            bbox_to_anchor=(1.0, 1.0), borderaxespad=1.0, fontsize=10, frameon=False)
         lettering.fit_all(legend.get_texts())
@@ -433,6 +433,19 @@ def _draw_conflicts(ax: Any, spatial: SpatialResult, areas: OutputLayer, points:
             keys.append((ax.scatter(part.geometry.x, part.geometry.y, marker=marker, s=MARK_AREA, color=_rgb(colour),
                                     edgecolors=_rgb(INK), linewidths=0.6, zorder=5), CONFLICT_ROLES[role]))
     return keys
+
+
+def _title(figure: Any, title: str, lettering: Any) -> Any:
+    """The page's title, `title` at 15 points from its top left corner, broken between words
+    where it would run past the page's right edge, and the page made taller at the top where the
+    lines then reach down to the map (siting/deliver/mapplot.py `wrap_title`, `clear_title`, as
+    map.png's title). Returns the title's Text."""
+    from siting.deliver.mapplot import clear_title, wrap_title
+
+    heading = wrap_title(figure, lettering.fit(figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top",
+                                                               fontsize=15)))
+    clear_title(figure, heading)
+    return heading
 
 
 def _fit_page(figure: Any, listed: Any, anchored: Sequence[Any]) -> None:
@@ -779,7 +792,7 @@ def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, na
                                 fontsize=NEEDED_FONT if share >= 1.0 else SOME_FONT, color=_rgb(INK), zorder=6,
                                 path_effects=HALO, annotation_clip=False, gid=site)
             placer.place(lettering.fit(label, by_id), (x, y), radii[x, y])
-        lettering.fit(figure.suptitle(title, x=0.03, y=0.97, ha="left", va="top", fontsize=15))
+        _title(figure, title, lettering)
         legend = ax.legend([key for key, _label in keys], [label for _key, label in keys], loc="upper left",
                            bbox_to_anchor=(1.0, 1.0), borderaxespad=1.0, fontsize=10, frameon=False, markerscale=0.6)
         lettering.fit_all(legend.get_texts())

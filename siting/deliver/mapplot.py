@@ -54,6 +54,7 @@ import dataclasses
 import functools
 import importlib.util
 import math
+import re
 import textwrap
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -1706,8 +1707,10 @@ TITLE_GAP = 6.0
 def wrap_title(figure: Figure, heading: Text) -> Text:
     """Break each line of the title `heading` (left-aligned, in `figure`'s coordinates) between
     words where, as drawn (measured by the figure's renderer, `UnhintedRenderer`), it would run
-    past the page's right edge, PAGE_EDGE points kept free; a single word wider than that stays
-    whole. Lines that fit are left as they are. Returns `heading`."""
+    past the page's right edge, PAGE_EDGE points kept free; a single word wider than that (a
+    scenario's name such as `yunnan_2024_strict_redline`) is broken after its underscores, where
+    it has any, and a piece still wider stays whole. Lines that fit are left as they are.
+    Returns `heading`."""
     renderer = figure.canvas.get_renderer()
     right = figure.bbox.x1 - PAGE_EDGE * figure.dpi / 72
 
@@ -1720,12 +1723,16 @@ def wrap_title(figure: Figure, heading: Text) -> Text:
         if fits(part):
             lines.append(part)
             continue
-        line = ""
+        pieces: list[tuple[str, str]] = []  # (text, what joins it to the piece before on a line)
         for word in part.split(" "):
-            candidate = f"{line} {word}" if line else word
+            split = [word] if fits(word) else re.findall(r"[^_]*_+|[^_]+$", word) or [word]
+            pieces += [(piece, " " if n == 0 else "") for n, piece in enumerate(split)]
+        line = ""
+        for piece, joiner in pieces:
+            candidate = f"{line}{joiner}{piece}" if line else piece
             if line and not fits(candidate):
                 lines.append(line)
-                line = word
+                line = piece
             else:
                 line = candidate
         lines.append(line)
