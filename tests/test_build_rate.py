@@ -38,9 +38,11 @@ from models.inputs import ModelInputs, ModuleSpec
 from siting.cli import main
 from siting.config.errors import InputError
 from siting.config.load import load_scenario
+from siting.deliver.drivers import binding_rules
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.explain import explain_infeasibility
 from siting.optimize.relax import relaxed_solve
+from siting.optimize.results import extract_plan
 from siting.prepare.problem import prepare
 from tests.conftest import SHIPPED, SMALL, edit
 
@@ -87,6 +89,29 @@ def test_the_limit_holds_in_each_year_apart() -> None:
     model, objective = solve_optimal(without(inputs, "build_rate"))
     assert objective == pytest.approx(300.0, rel=1e-9)
     assert built_per_year(model) == {Y2: 3}
+
+
+def test_the_report_names_the_sites_and_years_at_the_limit() -> None:
+    """The plan of `test_the_limit_holds_in_each_year_apart` decides 2 modules at s1 in 2031, as
+    many as it may, and 1 in 2030: the report's binding rules name s1 in 2031 only. With a capex
+    limit of 200 yuan (p10 + p20 of `test_capex_limit_binds_where_the_module_count_would_not`),
+    s1 decides 180 yuan and s2 100: neither is at the limit; with 180 s1 is."""
+    inputs = build_rate_case(YEARS=(Y1, Y2), discount_factor={Y1: 1.0, Y2: 1.0},
+                             capacity_target_units={("P", Y2): 30.0}, CANDIDATES=(("s1", "p"), ("s1", "q")),
+                             max_modules_per_site_per_yr=2)
+    model, _objective = solve_optimal(inputs)
+    rules = binding_rules(inputs, extract_plan(model, inputs), UNITS, {"s1": "Site one"})
+    assert [r for r in rules if "build rate" in r] == [
+        f"site Site one decides in {Y2} as many modules as it may (2, the build rate)"]
+    for limit, expected in ((200.0, []), (180.0, [f"site s1 decides in {Y1} as much capex as it may "
+                                                  "(0.00 bn yuan, the build rate)"])):
+        inputs = build_rate_case(MODULES=(P10, P20, Q10), max_capex_yuan_per_site_per_yr=limit)
+        model, _objective = solve_optimal(inputs)
+        plan = extract_plan(model, inputs)
+        assert [r for r in binding_rules(inputs, plan, UNITS) if "build rate" in r] == expected, limit
+    model, _objective = solve_optimal(without(inputs, "build_rate"))
+    assert not [r for r in binding_rules(without(inputs, "build_rate"), extract_plan(model, inputs), UNITS)
+                if "build rate" in r]
 
 
 def test_existing_and_committed_plants_do_not_count() -> None:

@@ -25,6 +25,7 @@ import pandas as pd
 from models import ModelInputs
 from models.costs import capex_annuity_yuan_per_yr, land_annuity_yuan_per_yr
 from models.families.agglomeration import pre_opened_sites
+from models.families.build_rate import site_year_limit
 from models.families.output_value import value_per_unit
 from models.families.proximity import too_far
 from siting.config.units import bn_number, bn_yuan, cost_label, joined, per_year, product_label
@@ -428,14 +429,16 @@ def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
 
 
 def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -> list[str]:
-    """Budget years spent to the cap, sites out of land, clusters at their open-site limit and
-    sources shipping their whole supply (sites and sources by their `names`)."""
+    """Budget years spent to the cap, sites and years at the build-rate limit, sites out of land,
+    clusters at their open-site limit and sources shipping their whole supply (sites and sources
+    by their `names`)."""
     found = []
     if "budget" in inputs.enabled_families:
         spent = plan.builds.groupby("year")["capex_yuan"].sum().to_dict() if not plan.builds.empty else {}
         for year, cap in sorted(inputs.budget_yuan_per_yr.items()):
             if year in inputs.YEARS and _tight(float(spent.get(year, 0.0)), cap):
                 found.append(f"the budget {year} is spent to its cap ({bn_yuan(cap)} of capex)")
+    found += _build_rates_used_up(inputs, plan, names)
     land: dict[str, float] = defaultdict(float)
     for row in plan.builds.itertuples(index=False):
         land[row.site] += row.modules * inputs.module(row.module).land_ha
@@ -457,6 +460,31 @@ def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -
             if supply is not None and supply > 0 and _tight(float(tonnes), supply):
                 found.append(f"source {names.get(source, source)} ships its whole supply in {year} "
                              f"({supply:,.0f} t/yr)")
+    return found
+
+
+def _build_rates_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -> list[str]:
+    """The sites and decision years at the build-rate limit (family `build_rate`): the modules,
+    or the capex (undiscounted yuan), the plan decides at a site in a year up to the site's limit
+    (`site_year_limit`: n[s] times the per-site limit), as sentences, sites in the plan's order."""
+    if "build_rate" not in inputs.enabled_families or plan.builds.empty:
+        return []
+    found = []
+    decided = plan.builds.groupby(["site", "year"])[["modules", "capex_yuan"]].sum()
+    position = {s: i for i, s in enumerate(inputs.SITES)}
+    for (site, year), row in sorted(decided.iterrows(), key=lambda item: (position.get(item[0][0], len(position)),
+                                                                          item[0][1])):
+        shown = names.get(str(site), str(site))
+        if inputs.max_modules_per_site_per_yr is not None:
+            most = site_year_limit(inputs, str(site), inputs.max_modules_per_site_per_yr)
+            if _tight(float(row["modules"]), most):
+                found.append(f"site {shown} decides in {year} as many modules as it may ({most:,.0f}, the "
+                             "build rate)")
+        if inputs.max_capex_yuan_per_site_per_yr is not None:
+            most = site_year_limit(inputs, str(site), inputs.max_capex_yuan_per_site_per_yr)
+            if _tight(float(row["capex_yuan"]), most):
+                found.append(f"site {shown} decides in {year} as much capex as it may ({bn_yuan(most)}, the "
+                             "build rate)")
     return found
 
 
