@@ -13,7 +13,10 @@ Errors (`siting.InputError` and the others at the top level, from `siting.config
 `InputError` for bad input (exit code 2 on the command line; `problems` lists every problem, each
 naming the file, the key or field and the fix), `OutputFolderError` (an InputError) for an output
 folder that may not be written; `PlanInfeasible` when the rules cannot be met together and
-`NoSolution` when the solver stops without a plan (exit code 1). An argument of the wrong kind
+`NoSolution` when the solver stops without a plan (exit code 1), each carrying the run's notices
+(`notices`: a target no module can reach in time, sites dropped outside clusters, ...), which
+often say why; a run of `compare` or `sweep` without a plan keeps them in its summary
+(`CaseSummary.notices`). An argument of the wrong kind
 or out of range is an InputError too, named as the Python argument (`time_limit_s | ...`,
 `overrides constraints.redline.bufer_m | unknown setting ...`); the command line makes the same
 calls under `command_line_names`, so that its messages name its options (`--time-limit`,
@@ -89,7 +92,7 @@ from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import sweep as sweep_to_folder
-from siting.runs.job import RunResult, plans_files, run_solve, write_outputs
+from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
 from siting.runs.pool import CaseSummary, checked_address, scheduler_named
 from siting.runs.tables import status_text
 
@@ -729,14 +732,16 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
     Raises:
         InputError: bad input (when given a path), or a time limit that is not a positive number.
         PlanInfeasible: the rules cannot be met together; the message names the rule families
-            whose relaxation gives a plan.
+            whose relaxation gives a plan. Its `notices` are the problem's (`Problem.notices`,
+            with any the solve added), as a plan's report would give them.
         NoSolution: the solver stopped without a plan (time limit, or a solver failure); its
             advice names the argument `time_limit_s=` beside the scenario's solver.time_limit_s.
+            Its `notices`: as PlanInfeasible's.
     """
     problem = as_problem(problem_or_path)
     settings = problem.solver_settings(time_limit_s)
     timings = dict(problem.timings)
-    with _time_limit_named():
+    with _time_limit_named(), notices_carried(problem.prepared.notices):
         solved = solve_prepared(problem.prepared, settings, timings)
     return Solution(problem, settings, solved.report, solved.plan, solved.size, timings, solved)
 
@@ -770,8 +775,10 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
             (exit 2 on the command line), found before anything is solved; an OutputFolderError
             for a refused folder lists the problems of the scenario and its layers with it.
         PlanInfeasible: the rules cannot be met together; the folder then holds the diagnosis
-            (conflicts.md, conflicts.geojson, ...).
-        NoSolution: the solver stopped without a plan (its advice names `time_limit_s=`).
+            (conflicts.md, conflicts.geojson, ...). Its `notices` are the run's, as conflicts.md
+            lists them (a target no module can reach in time, ...).
+        NoSolution: the solver stopped without a plan (its advice names `time_limit_s=`); its
+            `notices` are the run's.
     """
     scenario = checked_path(path)
     folder = checked_out(out)
@@ -819,7 +826,8 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
         rule_cost_high_bn_yuan).
 
     Raises:
-        InputError, PlanInfeasible, NoSolution: as `solve`, when the base plan is solved here.
+        InputError, PlanInfeasible, NoSolution: as `solve` (the errors without a plan carrying
+            the run's `notices`), when the base plan is solved here.
     """
     if isinstance(problem_or_solution, Solution):
         solution = problem_or_solution
@@ -913,7 +921,8 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
 
     Raises:
         InputError: `n` or `slack` out of range, a bad time limit, or bad input (given a path).
-        PlanInfeasible, NoSolution: as `solve`, when the optimum is solved here.
+        PlanInfeasible, NoSolution: as `solve` (carrying the run's `notices`), when the optimum
+            is solved here.
     """
     if not _is_count(n, 1):
         raise InputError([f"n | must be a whole number of at least 1 (got {_shown(n)}); give e.g. n=5"])
@@ -945,8 +954,9 @@ class Batch:
     Attributes:
         table: the comparison (metrics as rows, one column per run and one of differences against
             the first run) or the sweep table (one row per run), as in comparison.csv / sweep.csv.
-        runs: one `siting.runs.pool.CaseSummary` per run in order; a failed run has ok False and its
-            error message, and does not stop the others.
+        runs: one `siting.runs.pool.CaseSummary` per run in order; a failed run has ok False, its
+            error message and its run's `notices` (often why it has no plan), and does not stop
+            the others.
         folder: the folder written, or None when the runs were kept in memory.
     """
 
@@ -1004,7 +1014,9 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         built on, targets short, output value per year, capacity per target group and per cluster x
         product in units/yr; after the absolute gap, when some run has one, "started from", the
         run whose plan it moved to, and "bound from", the run whose bound its gap is measured
-        against) and one column per run.
+        against) and one column per run. A run without a plan does not stop the others: its
+        summary in `runs` has its error and its run's notices (`CaseSummary.notices`), which
+        comparison.md lists under the table.
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or
@@ -1194,7 +1206,8 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         sites_built_on (count: the sites where the plan adds capacity, some possibly open already)
         and one column per target group of final-year capacity in its unit per year (online then,
         as the capacity targets count it), named `capacity_<group>_<unit>_per_yr` (e.g.
-        `capacity_cells_GWh_per_yr`, `capacity_cathode_t_per_yr`).
+        `capacity_cells_GWh_per_yr`, `capacity_cathode_t_per_yr`). A run without a plan, as
+        for `compare`, keeps its error and notices in its summary (sweep.md lists the notices).
 
     Raises:
         InputError: an argument of the wrong kind or out of range, a malformed setting (named

@@ -487,7 +487,8 @@ def batch_report(result: Any, what: str) -> str:
     capacity rows: siting/runs/tables.py `comparison_text`) or of a `sweep` (`sweep_text`), from a
     `siting.api.Batch`, where the status of a run without a plan is a word ("infeasible", "failed");
     under it the whole message of each such run, after that word ("run infeasible: run02 ...: the
-    plan is infeasible before solving: ..."); and the folder."""
+    plan is infeasible before solving: ..."), followed by its run's notices, "note: ..." as `solve`
+    prints them (`notice_lines`: often they say why the run has no plan); and the folder."""
     from siting.runs.pool import failure_message
     from siting.runs.tables import comparison_text, short_status, sweep_text
 
@@ -497,7 +498,9 @@ def batch_report(result: Any, what: str) -> str:
         lines = [sweep_text(result.table, f"{what}.csv", result.runs), ""]
     for summary in result.runs:
         if not summary.ok:
-            lines.append(f"run {short_status(summary)}: {summary.label}: {failure_message(summary)}")
+            message = failure_message(summary)
+            lines.append(f"run {short_status(summary)}: {summary.label}: {message}")
+            lines += notice_lines(summary.notices, message)
     lines.append(f"{what} written to {folder_named(result.folder)}")
     return "\n".join(lines)
 

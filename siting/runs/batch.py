@@ -68,6 +68,7 @@ from siting.runs.tables import (
     diff_aliases,
     diff_geojson,
     difference_note,
+    failed_notices_note,
     moved_note,
     near_zero_runs_note,
     placement_note,
@@ -424,7 +425,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run},
                               diff_aliases(summaries))
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (tolerance_note(table), difference_note(table, summaries), bound_note(summaries),
+        note = "\n\n".join(n for n in (failed_notices_note(summaries), tolerance_note(table),
+                                       difference_note(table, summaries), bound_note(summaries),
                                        COMPARE_CROSS_NOTE if moved else "", moved_note(summaries),
                                        near_zero_runs_note(summaries), placement_note(summaries)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
@@ -524,7 +526,8 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (tolerance_note(table), warm_note(summaries), bound_note(summaries),
+        note = "\n\n".join(n for n in (failed_notices_note(summaries), tolerance_note(table), warm_note(summaries),
+                                       bound_note(summaries),
                                        CROSS_START_NOTE if moved else "", moved_note(summaries),
                                        near_zero_runs_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words

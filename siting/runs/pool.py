@@ -124,6 +124,14 @@ class CaseSummary:
     """Why a failed run gave no plan, in full; a failure the run reports as such (bad input, no
     plan, rules that cannot be met together) begins with the name of its kind of failure:
     "PlanInfeasible: ..." (`error_text`, and see `failure_message`)."""
+    notices: tuple[str, ...] = ()
+    """The run's notices in their order (siting/prepare/problem.py `Prepared.notices`: what
+    loading, preprocessing and the solve noticed, e.g. a target no module can reach in time, sites
+    dropped outside clusters), as its report and manifest give them: a run with a plan, and one
+    without, whose PlanInfeasible or NoSolution carries them (siting/runs/job.py
+    `notices_carried`), where they often say why; each a str (a `siting.config.errors.Notice`,
+    which pickles whole, where it names files). Empty for a run that failed otherwise (bad input,
+    an unexpected error)."""
     scenario_name: str = ""
     status: str = ""
     objective_yuan: float | None = None
@@ -293,7 +301,7 @@ def summarise(label: str, result: Any) -> CaseSummary:
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
         sites_opened=tuple(plan.opened_sites), site_added=added, out_dir=str(result.out_dir),
         units=_units(result.prepared.loaded.catalog, inputs),
-        cluster_names=dict(result.prepared.names.clusters),
+        cluster_names=dict(result.prepared.names.clusters), notices=tuple(result.prepared.notices),
     )
 
 
@@ -310,7 +318,8 @@ def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan
     """Solve one case and write its outputs; never raises for a failed run. `start`: the plan
     values of another run to start from, or a plan to take with a bound already proven for the
     case (siting/runs/job.py `run_solve`); with `keep_plan` the summary carries this run's own
-    (`CaseSummary.plan_values`); `notices` are added to the run's own (its report and manifest)."""
+    (`CaseSummary.plan_values`); `notices` are added to the run's own (its report and manifest).
+    A failed run's summary keeps the notices its error carries (`CaseSummary.notices`)."""
     from siting.runs.job import run_solve
 
     try:
@@ -319,10 +328,11 @@ def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan
                            notices=notices)
     except PlanInfeasible as exc:  # the folder holds the diagnosis
         folder = Path(case.out_dir).resolve()
-        return CaseSummary(label=case.label, ok=False, error=error_text(exc),
+        return CaseSummary(label=case.label, ok=False, error=error_text(exc), notices=tuple(exc.notices),
                            out_dir=str(folder) if (folder / DIAGNOSIS).is_file() else "")
     except Exception as exc:  # bad input, no plan, or a bug, which must not sink the other runs
-        return CaseSummary(label=case.label, ok=False, error=error_text(exc), disk_refused=_disk_refused(exc, case))
+        return CaseSummary(label=case.label, ok=False, error=error_text(exc),
+                           notices=tuple(getattr(exc, "notices", ())), disk_refused=_disk_refused(exc, case))
     summary = summarise(case.label, result)
     if result.prepared.loaded.scenario.candidates is None:  # a screened model's bound is not carried
         summary = dataclasses.replace(summary, rules=result.prepared.inputs)

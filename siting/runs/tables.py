@@ -973,6 +973,21 @@ def near_zero_runs_note(summaries: Sequence[CaseSummary]) -> str:
             f"from the optimum; read the absolute gap instead: {'; '.join(parts)}.")
 
 
+#: How the note listing the notices of the runs without a plan begins (`failed_notices_note`).
+FAILED_NOTICES_HEAD = "The notices of the runs without a plan, which often say why they have none:"
+
+
+def failed_notices_note(summaries: Sequence[CaseSummary]) -> str:
+    """The notices of each run without a plan (`CaseSummary.notices`: a target no module can
+    reach in time, sites dropped outside clusters, ...), which its status alone does not give,
+    for comparison.md and sweep.md: FAILED_NOTICES_HEAD, then a Markdown list of them, each
+    "- <run>: <notice>", in run order and each run's order, as the run's own files give them (files
+    named relative to its scenario's folder); "" when no such run has any. The terminal gives
+    them under each such run's message instead (siting/cli.py `batch_report`)."""
+    items = [f"- {summary.label}: {notice}" for summary in summaries if not summary.ok for notice in summary.notices]
+    return f"{FAILED_NOTICES_HEAD}\n\n" + "\n".join(items) if items else ""
+
+
 def capacity_column(group: str, unit: str) -> str:
     """The sweep table's column of a group's final-year capacity: "capacity_cells_GWh_per_yr"."""
     return f"capacity_{group}_{unit_slug(unit)}_per_yr"
