@@ -15,10 +15,13 @@ only by the command that needs them, so `--help` and `--version` answer at once.
 
 Exit codes: 0 done (every run gave a plan); 1 no plan (infeasible, no solution within the time
 limit, or a failed run in a batch; `solve` prints the run's notices, "note: ...", before the
-message, as a plan's summary gives them); 2 bad input (the message names the file, the key and
+message, as a plan's summary gives them; `compare` and `sweep` print a failed run's after its
+message); 2 bad input (the message names the file, the key and
 the fix; also an output folder the run may not write, or whose disk refused the writes: full,
-over quota, read-only, with nothing written there); 130 or 143 stopped by Ctrl-C or SIGTERM,
-with no output folder left half written."""
+over quota, read-only, with nothing written there; and, from the root cli.py, a Python without
+a package the tool needs); 130 or 143 stopped by Ctrl-C or SIGTERM, with no output folder left
+half written: "outputs not yet complete were discarded", or, stopped once its folders were in
+place (while it printed its summary), "after the outputs were written to <folder> (complete)"."""
 
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from siting import __version__
@@ -623,6 +627,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
     args = build_parser().parse_args(argv)
     quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
+    folders = written_folders()
+    if folders is not None:
+        folders.forget_completed()  # the stop line names the folders this command completed
     try:
         with stop_on_sigterm(), progress.reporting(None if quiet else progress.Reporter()):
             return run_command(args)
@@ -650,8 +657,29 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
         _received.clear()
-        print(f"stopped by {signal.Signals(signum).name}: outputs not yet complete were discarded", file=sys.stderr)
+        print(stopped_line(signum), file=sys.stderr)
         return 128 + signum
+
+
+def written_folders() -> ModuleType | None:
+    """siting/deliver/folders.py, which notes the output folders written, once a command has
+    imported it; None before (no folder was written then). Not imported here: it brings the
+    scenario schema and HiGHS, which `show` and `schema` do without."""
+    return sys.modules.get("siting.deliver.folders")
+
+
+def stopped_line(signum: int) -> str:
+    """What a command stopped by signal `signum` says: that the outputs not yet complete were
+    discarded (nothing is left half written), or, when it was stopped after putting its output
+    folders in place (while printing its summary, say), which folders it completed, kept as they
+    are (siting/deliver/folders.py `completed_folders`; for a batch, its folder, which holds its runs)."""
+    name = signal.Signals(signum).name
+    folders = written_folders()
+    done = [folder_named(folder) for folder in (folders.completed_folders() if folders is not None else ())]
+    if not done:
+        return f"stopped by {name}: outputs not yet complete were discarded"
+    listed = done[0] if len(done) == 1 else ", ".join(done[:-1]) + " and " + done[-1]
+    return f"stopped by {name} after the outputs were written to {listed} (complete)"
 
 
 if __name__ == "__main__":

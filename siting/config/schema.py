@@ -592,6 +592,23 @@ class ObjectiveSettings(Strict):
         "stay within the solver's tolerances (factor)")
 
 
+#: The most HiGHS threads a scenario may ask for. HiGHS starts a thread for each (on any machine:
+#: 50 on two cores start 50), so an absurd count would exhaust the machine's threads or memory
+#: before the solve; the limit is fixed, not the machine's cores, so that a scenario is refused
+#: or accepted alike everywhere.
+MAX_THREADS = 1024
+
+
+def threads_within_limit(value: int) -> int:
+    """`value`, a count of HiGHS threads; PydanticCustomError "threads_too_many" above MAX_THREADS."""
+    if value > MAX_THREADS:
+        raise PydanticCustomError(
+            "threads_too_many", "must be at most {limit} (got {got}): HiGHS starts a thread for each, and more "
+            "threads than the machine has cores only slow the solve; give the number of cores to use, from 1 to "
+            "{limit}, e.g. 2", {"limit": MAX_THREADS, "got": value})
+    return value
+
+
 class SolverSettingsModel(Strict):
     """HiGHS settings."""
 
@@ -602,7 +619,9 @@ class SolverSettingsModel(Strict):
         default=None, description="Absolute gap (the objective less the proven bound) within which the plan is "
         "proven optimal too, whatever its relative gap: for a net objective near zero, where a relative gap "
         "means little; null: none (bn yuan)")
-    threads: Annotated[Count, Field(ge=1)] = Field(default=1, description="Solver threads (count)")
+    threads: Annotated[Count, Field(ge=1, json_schema_extra={"minimum": 1, "maximum": MAX_THREADS}),
+                       AfterValidator(threads_within_limit)] = Field(
+        default=1, description=f"Solver threads, from 1 to {MAX_THREADS}; HiGHS starts a thread for each (count)")
     random_seed: Annotated[Count, Field(ge=0)] = Field(default=0, description="HiGHS random seed (no unit)")
     options: dict[str, Any] = Field(
         default_factory=dict, description="Further HiGHS options by name, checked against HiGHS's own types and "

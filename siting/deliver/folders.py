@@ -45,6 +45,8 @@ other: a later run may replace it, and it is not a temporary (nothing removes it
 still fails (`OutputFolderError`, exit 2), naming the files that stopped it and the folder that
 holds the outputs. An interrupted or failed run keeps nothing; one whose disk refuses a write
 (full, over quota, read-only) fails so too, with OutputFolderError saying why (`write_failure`).
+A folder put in place (or kept beside) is complete; the folders this process completed are noted
+(`completed_folders`), so that a command stopped after its write can say which it kept.
 """
 
 from __future__ import annotations
@@ -58,8 +60,10 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from siting.config.errors import OutputFolderError
 from siting.config.load import (
@@ -116,6 +120,30 @@ UNMARKED_RULE = "a run replaces only an empty folder or one it wrote"
 #: Why a run does not replace a folder whose marker does not list what siting wrote, and the fix.
 MARKER_RULE = "a run replaces a marked folder only while its marker lists the files siting wrote"
 MARKER_FIX = "move out any file of yours and delete the folder"
+
+
+#: The output folders put in place (or kept beside their destination) by this process since
+#: `forget_completed`, in order: complete, and left as they are whatever happens next.
+_completed: list[Path] = []
+
+
+def forget_completed() -> None:
+    """Start the record of `completed_folders` again (a command does so when it starts)."""
+    _completed.clear()
+
+
+def completed_folders() -> list[Path]:
+    """The output folders this process completed since `forget_completed`: put in place by
+    `swap_into_place` or kept beside their destination by `keep_beside`, each once, in order.
+    A folder written inside a staging folder (a run of a batch) is not one: it is complete only
+    once its batch's folder is, and is removed with the staging folder when the batch is not."""
+    return list(_completed)
+
+
+def _note_completed(folder: Path) -> None:
+    """Note `folder` (resolved) as complete, unless it lies in a staging folder of a run."""
+    if folder not in _completed and not any(ANY_TEMPORARY.fullmatch(part.name) for part in folder.parents):
+        _completed.append(folder)
 
 
 def temporary_prefix(destination: Path, kind: str) -> str:
@@ -669,14 +697,33 @@ def _blocked_signals() -> set[signal.Signals]:
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """Interrupt signals (Ctrl-C, SIGTERM) wait until the block is done, so that renames that
-    belong together are done together."""
+    belong together are done together. They are blocked in this thread, and in the main thread
+    their handlers are replaced for the block by one that notes them, each sent again once the
+    block is done and the handlers are back: the system hands a signal to any thread that does
+    not block it (a solver's or a library's thread), and Python then runs the handler in the main
+    thread wherever it is, so blocking alone holds nothing in a process with other threads. A
+    handler set outside Python is left in place."""
     mask = getattr(signal, "pthread_sigmask", None)
     previous = mask(signal.SIG_BLOCK, _blocked_signals()) if mask else None
+    noted: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        noted.append(signum)
+
+    handlers: dict[signal.Signals, Any] = {}
     try:
+        if threading.current_thread() is threading.main_thread():
+            for signum in _blocked_signals():
+                if signal.getsignal(signum) is not None:
+                    handlers[signum] = signal.signal(signum, note)
         yield
     finally:
         if mask is not None and previous is not None:
             mask(signal.SIG_SETMASK, previous)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(noted):
+            signal.raise_signal(signum)
 
 
 def kept_name(name: str, number: int, limit: int = 255) -> str:
@@ -715,6 +762,7 @@ def keep_beside(staging: Path, destination: Path) -> Path:
                 if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
                     raise
                 continue
+            _note_completed(kept)  # before a signal held meanwhile is raised
         return kept
     raise FileExistsError(errno.EEXIST, f"{KEPT_TRIES} names beside it are taken",
                           str(destination.parent / kept_name(destination.name, KEPT_TRIES, limit)))
@@ -750,7 +798,10 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     says why and where they are (`kept`); if they could not be kept, it says so, `kept` is None
     and the staging folder is still there, the caller's to remove. `where` names the setting the
     folder came from, e.g. `--out`. Raises OSError when the marker cannot be written or the
-    renames fail (a full disk); `destination` is then as it was."""
+    renames fail (a full disk); `destination` is then as it was.
+
+    A folder put in place is noted in `completed_folders` before the signals held are raised;
+    the folder it replaced is removed even when one is."""
     destination = destination.resolve()
     refusal = changed_during_run(destination)
     write_marker(staging, written_entries(staging))
@@ -769,26 +820,30 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
         raise OutputFolderError([f"{problem}, so the complete outputs of this run were kept in {shown_path(kept)} "
                                  f"instead: use them there, or {move}, then run again"], during_run=True, kept=kept)
     old = None
-    emptied = False
-    with _signals_held():
-        if destination.exists():
-            if is_ours(destination):
-                old = Path(tempfile.mkdtemp(prefix=temporary_prefix(destination, OLD), dir=destination.parent))
-                destination.rename(old)  # replaces the empty folder just made
-            else:
-                destination.rmdir()
-                emptied = True
-        try:
-            staging.rename(destination)
-        except OSError:  # what was there is put back
-            with contextlib.suppress(OSError):
-                if old is not None:
-                    old.rename(destination)
-                elif emptied:
-                    destination.mkdir()
-            raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    emptied = swapped = False
+    try:
+        with _signals_held():
+            if destination.exists():
+                if is_ours(destination):
+                    old = Path(tempfile.mkdtemp(prefix=temporary_prefix(destination, OLD), dir=destination.parent))
+                    destination.rename(old)  # replaces the empty folder just made
+                else:
+                    destination.rmdir()
+                    emptied = True
+            try:
+                staging.rename(destination)
+            except OSError:  # what was there is put back
+                with contextlib.suppress(OSError):
+                    if old is not None:
+                        old.rename(destination)
+                    elif emptied:
+                        destination.mkdir()
+                raise
+            swapped = True
+            _note_completed(destination)
+    finally:  # a signal held during the renames is raised as they end: the old folder still goes
+        if swapped and old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def write_contents(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
