@@ -5,15 +5,19 @@ Layers are listed top to bottom as `siting.deliver.layers.LAYER_ORDER` (sites ov
 clusters over the red line over the context outlines, such as counties), each with the same style as
 in the GeoPackage's `layer_styles` (which lists only the categories its features have), under a
 short name (`layer_name`); what the layer shows in full, with what its symbol sizes mean, is its
-abstract (the layer panel's tooltip, Layer Properties > Metadata). The project CRS is the
+abstract (the layer panel's tooltip, Layer Properties > Metadata), which for a layer without
+features (a plan without raw-material lines or red line) says there are none: plan.gpkg declares
+every layer's geometry type, so QGIS opens such a layer valid, of its type and in its style,
+where its GeoJSON, an empty FeatureCollection, has no type. The project CRS is the
 scenario's working CRS (metres) and its ellipsoid WGS 84's, so that QGIS measures distances and
 areas on the ellipsoid; the view opens on the clusters. Data sources are relative
 (`./plan.gpkg|layername=sites`), so the output folder can be moved or shared as a whole.
 
 plan.qgs holds one print layout (Project > Layouts): an A3 landscape page with a title
-(map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective; gap in bn yuan), the
-map, a legend, a scale bar in kilometres, a north arrow and a source line, so that
-Layout > Export as PDF gives a finished sheet in one click. The map frame takes the shape of the
+(map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective; gap in bn yuan;
+broken into lines and set in a size that fit its frame above the map, `fit_title`), the map, a
+legend, a scale bar in kilometres, a north arrow and a source line, so that Layout > Export as
+PDF gives a finished sheet in one click. The map frame takes the shape of the
 area shown (up to the full width), and the legend the width beside it: it keys only what the
 layers' features draw (the product flows' final year), its texts wrapped and its type and columns
 chosen so that it fits there (`fit_legend`). Item ids are fixed (derived from the item names), so
@@ -46,6 +50,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 import threading
@@ -95,6 +100,13 @@ TITLE_FRAME_MM = ((MAP_FRAME_MM[0], 9.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 13.0)
                   (MAP_FRAME_MM[0], 3.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 21.5),
                   (MAP_FRAME_MM[0], 3.0, PAGE_MM[0] - 2 * MAP_FRAME_MM[0], 22.0))
 TITLE_PT = (20.0, 16.0, 14.0, 12.0)
+#: The smallest type (points) a title shrinks to where its lines are too wide for its frame
+#: (`fit_title`), in steps of TITLE_STEP_PT.
+TITLE_FLOOR_PT = 9.0
+TITLE_STEP_PT = 0.5
+#: The custom property of a title item holding the title unbroken, where `fit_title` broke its
+#: lines (compare.qgs's headings are made of a run's plan title, `_plan_title`).
+TITLE_PROPERTY = "siting/title"
 #: Where a legend line breaks (the separator of a layer name and its size note).
 LEGEND_BREAK = "; "
 #: QGIS layout item type ids (QgsLayoutItemRegistry: QGraphicsItem::UserType + 102 ...).
@@ -231,10 +243,19 @@ def legend_title(layer: OutputLayer, style: str | None = None) -> str:
     return _with_size_note(layer_name(layer), layer, style)
 
 
+#: What the abstract of a layer without features adds where its size note says nothing of it.
+NONE_IN_PLAN = "none in this plan"
+
+
 def layer_abstract(layer: OutputLayer, style: str | None = None) -> str:
     """What the layer shows, for its abstract: its title in full, capitalised, and what its
-    symbol size means (`size_note`, with the layer's `style` as `legend_title`)."""
-    return _with_size_note(_capitalised(layer.title), layer, style)
+    symbol size means (`size_note`, with the layer's `style` as `legend_title`); for a layer
+    without features, that there are none (the size note's words, else NONE_IN_PLAN), so that
+    its tooltip tells an empty layer (a plan without a red line) from one that failed to load."""
+    text = _with_size_note(_capitalised(layer.title), layer, style)
+    if len(layer.frame) or size_note(layer, style) is not None:
+        return text
+    return f"{text}{LEGEND_BREAK}{NONE_IN_PLAN}"
 
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
@@ -399,11 +420,100 @@ def layout_extent(extent: Sequence[float], width_mm: float, height_mm: float) ->
 
 
 def _label(layout: str, name: str, frame_mm: Sequence[float], text: str, size: float, bold: bool = False,
-           halign: int = 1) -> ET.Element:
+           halign: int = 1, *children: ET.Element) -> ET.Element:
     return layout_item("label", layout, name, frame_mm, 3, {
         "labelText": text, "htmlState": "0", "halign": halign, "valign": "32", "marginX": "0", "marginY": "0"},
         element("LabelFont", {"description": _font(size, bold), "style": "Bold" if bold else ""}),
-        _colour("FontColor", (40, 40, 40)))
+        _colour("FontColor", (40, 40, 40)), *children)
+
+
+@dataclass(frozen=True)
+class TitleFit:
+    """A layout title as set: its text (broken into lines that fit), type size (points) and frame
+    (x, y, width, height; mm)."""
+
+    text: str
+    size_pt: float
+    frame_mm: tuple[float, float, float, float]
+
+
+def title_height(lines: int, size_pt: float) -> float:
+    """The height (mm) of a title of `lines` lines at `size_pt` in bold DejaVu Sans, a line
+    height (ascent and descent, as QGIS sets a label's lines) each, with MARGIN."""
+    return lines * (ASCENT_EM + DESCENT_EM) * size_pt * PT_MM * MARGIN
+
+
+def _title_pieces(word: str, width_mm: float, size_pt: float) -> list[str]:
+    """`word` whole where it fits `width_mm` (bold, at `size_pt`); else in pieces that do: broken
+    after its underscores, hyphens and dots (a scenario name such as `yunnan_2024_strict_redline`),
+    and a piece still too wide between characters."""
+    if text_mm(word, size_pt, bold=True) <= width_mm:
+        return [word]
+    pieces: list[str] = []
+    for part in re.findall(r"[^_.-]*[_.-]+|[^_.-]+$", word) or [word]:
+        if text_mm(part, size_pt, bold=True) <= width_mm:
+            pieces.append(part)
+            continue
+        chunk = ""
+        for letter in part:
+            if chunk and text_mm(chunk + letter, size_pt, bold=True) > width_mm:
+                pieces.append(chunk)
+                chunk = letter
+            else:
+                chunk += letter
+        pieces.append(chunk)
+    return pieces
+
+
+def wrap_title(text: str, width_mm: float, size_pt: float) -> list[str]:
+    """`text` in lines no wider than `width_mm` in bold at `size_pt`: each of its lines as it is
+    where it fits, else broken between words, and a word wider than that in pieces
+    (`_title_pieces`)."""
+    lines: list[str] = []
+    for part in text.split("\n"):
+        line = ""
+        for word in part.split(" "):
+            for n, piece in enumerate(_title_pieces(word, width_mm, size_pt)):
+                candidate = f"{line}{' ' if n == 0 else ''}{piece}" if line else piece
+                if line and text_mm(candidate, size_pt, bold=True) > width_mm:
+                    lines.append(line)
+                    line = piece
+                else:
+                    line = candidate
+        lines.append(line)
+    return lines
+
+
+def fit_title(title: str) -> TitleFit:
+    """The layout title `title` set to fit its frame above the map: in the size and frame of its
+    number of lines (TITLE_PT, TITLE_FRAME_MM) where every line fits the frame's width; else in
+    the largest size, from that one down by TITLE_STEP_PT to TITLE_FLOOR_PT, at which its lines,
+    broken to the width (`wrap_title`), fit the frame of their new number and take no more than
+    that frame's size (an alternative's status line, some 190 characters, breaks in two, and its
+    three lines take a plan's 14 pt). A title that fits no frame at the floor keeps that size and
+    its frame grows downwards to hold its lines."""
+    count = min(title.count("\n") + 1, len(TITLE_PT))
+    size = TITLE_PT[count - 1]
+    x, _y, width, _h = TITLE_FRAME_MM[count - 1]
+    while True:
+        lines = wrap_title(title, width, size)
+        shown = min(len(lines), len(TITLE_PT))
+        frame = TITLE_FRAME_MM[shown - 1]
+        if size <= TITLE_PT[shown - 1] and title_height(len(lines), size) <= frame[3]:
+            return TitleFit("\n".join(lines), size, frame)
+        if size - TITLE_STEP_PT < TITLE_FLOOR_PT:
+            grown = math.ceil(title_height(len(lines), size) * 10) / 10
+            return TitleFit("\n".join(lines), size, (x, frame[1], width, max(frame[3], grown)))
+        size -= TITLE_STEP_PT
+
+
+def title_label(layout: str, title: str) -> ET.Element:
+    """The title item of the layout named `layout`: `title` as `fit_title` sets it, in bold; where
+    its lines were broken, the title unbroken in the item's custom property TITLE_PROPERTY (which
+    QGIS keeps, under `<LayoutObject>`, when it saves the project)."""
+    fit = fit_title(title)
+    kept = [element("LayoutObject", None, _custom_properties({TITLE_PROPERTY: title}))] if fit.text != title else []
+    return _label(layout, "title", fit.frame_mm, fit.text, fit.size_pt, True, 1, *kept)
 
 
 # --- the print legend ------------------------------------------------------------------------
@@ -852,8 +962,7 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
         "file": NORTH_ARROW, "mapUuid": map_id, "northMode": "0", "northOffset": "0", "mode": "2",
         "resizeMode": "0", "anchorPoint": "4", "pictureRotation": "0", "pictureWidth": "10", "pictureHeight": "16",
         "svgFillColor": "255,255,255,255", "svgBorderColor": "0,0,0,255", "svgBorderWidth": "0.2"})
-    lines = min(title.count("\n"), len(TITLE_PT) - 1)
-    title_item = _label(name, "title", TITLE_FRAME_MM[lines], title, TITLE_PT[lines], bold=True)
+    title_item = title_label(name, title)
     source = _label(name, "source", (mx, my + mh + 4, page_w - 2 * mx, 10), credits, 8)
     notes = [_label(name, "note", (legend_x, my + mh - noted, column_w, noted), note, NOTE_PT, halign=1)] if note \
         else []
@@ -1078,8 +1187,14 @@ class _Run:
 
 
 def _plan_title(plan: ET.Element) -> str:
-    """The title of a plan.qgs's print layout (its `title` item), "" without one."""
-    return next((item.get("labelText", "") for item in plan.iter("LayoutItem") if item.get("id") == "title"), "")
+    """The title of a plan.qgs's print layout (its `title` item), unbroken (TITLE_PROPERTY where
+    `fit_title` broke its lines), "" without one."""
+    item = next((item for item in plan.iter("LayoutItem") if item.get("id") == "title"), None)
+    if item is None:
+        return ""
+    kept = [option.get("value", "") for option in item.findall("LayoutObject/customproperties/Option/Option")
+            if option.get("name") == TITLE_PROPERTY]
+    return kept[0] if kept else item.get("labelText", "")
 
 
 def _run_layer(folder: Path, sub: str, qgs: ET.Element, kind: str, name: str, abstract: str) -> ProjectLayer | None:

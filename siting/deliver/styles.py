@@ -436,6 +436,12 @@ def _largest(layer: OutputLayer, expression_fields: Sequence[str]) -> float:
     return max([*values, 0.0]) or 1.0
 
 
+def _peak(layer: OutputLayer, fields: Sequence[str]) -> float:
+    """The largest value over the given fields and features, 0 where there is none (what a
+    legend states; `_largest` keeps scale expressions from dividing by zero)."""
+    return max((float(v) for f in fields for v in layer.frame[f] if v is not None), default=0.0)
+
+
 def _quoted(field: str) -> str:
     return '"' + field.replace('"', '""') + '"'
 
@@ -722,16 +728,25 @@ def year_groups(style: str) -> list[tuple[int, bool]]:
     return found
 
 
+#: The raw-material flows' size note where the plan moves no raw material on a line (none, or
+#: only to sites standing on their source).
+NO_LINES = "no lines in this plan"
+
+
 def size_note(layer: OutputLayer, style: str | None = None) -> str | None:
     """What a layer's symbol size means, with its largest value (said once per layer, in the
     legend's layer name, not on every category): flows and sources; None for the others. The
     product flows' note names the year shown and those to tick: with the layer's `style` (QML
     text), its groups of rules (`year_groups`: a year whose flows are all on legs without a line
     has one too, and may be the one ticked) and the one ticked (the last where none is), else
-    the years of the layer's lines, the last shown."""
+    the years of the layer's lines, the last shown. The largest value is the features' own
+    (`_peak`, not the scale's floor `_largest`): flows without a line say so instead (NO_LINES),
+    and sources without a source give no note."""
     if layer.name == "flows":
         tonnes = [f for f in layer.field_names if f.startswith("tonnes_")]
-        return f"width ∝ peak tonnage; widest {amount(_largest(layer, tonnes), 't/yr')}" if tonnes else None
+        if not len(layer.frame):
+            return NO_LINES
+        return f"width ∝ peak tonnage; widest {amount(_peak(layer, tonnes), 't/yr')}" if tonnes else None
     if layer.name == "product_flows":
         groups = year_groups(style) if style is not None else [(y, False) for y in _flow_years(layer)]
         years = [y for y, _on in groups]
@@ -742,8 +757,8 @@ def size_note(layer: OutputLayer, style: str | None = None) -> str | None:
         others = f" ({', '.join(map(str, rest))}: tick in the layer panel)" if rest else ""
         which = "final year" if shown == years[-1] else "year"
         return f"{which} {shown} shown{others}; width ∝ amount per year up to each product's widest line"
-    if layer.name == "sources":
-        return f"triangle area ∝ supply; largest {amount(_largest(layer, ['supply_t_per_yr']), 't/yr')}"
+    if layer.name == "sources" and len(layer.frame):
+        return f"triangle area ∝ supply; largest {amount(_peak(layer, ['supply_t_per_yr']), 't/yr')}"
     return None
 
 
