@@ -24,6 +24,7 @@ import copy
 import hashlib
 import os
 import re
+import stat
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -624,14 +625,51 @@ BROKEN_LINK_FIX = {
 }
 
 
+#: The most bytes a YAML file of settings (a scenario, a base it extends, a catalog, committed
+#: projects) may hold: it is read whole into memory, and such a file holds some KB (the shipped
+#: catalog, the largest, about 36 KB); one a thousand times larger is not the file meant.
+MAX_YAML_BYTES = 16_000_000
+
+
+def not_a_file_words(path: Path | str) -> str | None:
+    """What `path` names when it is neither a regular file nor a folder, in words ("a character
+    device", "a named pipe (FIFO)"), or None (a file, a folder, nothing, or a path that cannot be
+    looked at, which the checks around this one tell). Asked before any input is opened: reading
+    a device such as /dev/zero never ends (until memory runs out), and opening a named pipe
+    waits for a writer that may never come."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kinds = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"))
+    return next((words for test, words in kinds if test(mode)), "not a regular file")
+
+
+def megabytes(size: int) -> str:
+    """A file's size in MB (10^6 bytes) for a message: "17.0 MB"."""
+    return f"{size / 1e6:,.1f} MB"
+
+
+def read_limited(path: Path, limit: int) -> bytes | None:
+    """The bytes of the file `path`, or None when it holds more than `limit` (read no further:
+    a file that grows while it is read, or whose size the system does not give, as /proc's)."""
+    with path.open("rb") as stream:
+        raw = stream.read(limit + 1)
+    return raw if len(raw) <= limit else None
+
+
 def read_yaml(path: Path, what: str = "file") -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file, returning the data and its node tree (for line numbers in messages).
 
     The file must exist (a missing one is told as `MISSING_FILE[what]` says, a broken symbolic
     link, named itself, as one: `broken_link_words`; a path the system cannot look at, with a name
     too long, as one: `too_long_words`, or behind a folder that does not let the user in:
-    `unsearchable_words`), be a file, and be UTF-8 text; a key given twice in one mapping is an
-    error. Each problem is an InputError naming the file (and line)."""
+    `unsearchable_words`), be a regular file (not a folder, nor a device or a named pipe:
+    `not_a_file_words`) of at most MAX_YAML_BYTES, and be UTF-8 text; a key given twice in one
+    mapping is an error. Each problem is an InputError naming the file (and line)."""
     name = shown_path(path)
     kind = "scenario file" if what == "scenario" else "file"
     too_long = too_long_words(path)
@@ -649,10 +687,18 @@ def read_yaml(path: Path, what: str = "file") -> tuple[Any, yaml.Node | None]:
         raise InputError([f"{name}: {missing}"])
     if path.is_dir():
         raise InputError([f"{name}: is a folder, not a file; give the path of a YAML file"])
+    kind = not_a_file_words(path)
+    if kind is not None:
+        raise InputError([f"{name}: is {kind}, not a file; give the path of a YAML file"])
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        raw = read_limited(path, MAX_YAML_BYTES) if size <= MAX_YAML_BYTES else None
     except OSError as exc:
         raise InputError([f"{name}: cannot be read ({exc.strerror}); check that the file is readable"]) from None
+    if raw is None:  # its size, or, where the system gives none that holds, what was read
+        raise InputError([f"{name}: the file is {megabytes(size) + ', ' if size > MAX_YAML_BYTES else ''}more than "
+                          f"the {MAX_YAML_BYTES / 1e6:g} MB a YAML file of settings may be; check that it is the file "
+                          "meant"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -1036,7 +1082,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | {too_large_message(err['ctx']['le'])} (got {float(got):g}); give a "
                             "smaller value, or the figure in larger units")
         elif err["type"] in BOUND_ERRORS:
-            problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give a value in that range")
+            fix = swapped_gateway_fix(locator, bare, got) or "give a value in that range"
+            problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); {fix}")
         elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NAME_PATTERN:
             example = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(got)).strip("_") or "yunnan_2024"
             problems.append(f"{where}: {key} | may hold only letters, digits and _ . - (got {shown}); write it "
@@ -1051,6 +1098,21 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             message = plain_message(err["msg"])
             problems.append(f"{where}: {key} | {message}" + ("" if "(got " in message else f" (got {shown})"))
     return hinted_once(in_file_order(problems))
+
+
+def swapped_gateway_fix(locator: Locator, loc: tuple[Any, ...], got: Any) -> str | None:
+    """How to mend a gateway given latitude first, when `got`, out of range at `loc`, is its
+    latitude (`network.gateway.lat`) beyond 90 but within 180, a longitude, and its `lon` (as
+    written) lies within 90, a latitude; None otherwise."""
+    if tuple(str(k) for k in loc)[-3:] != ("network", "gateway", "lat") or isinstance(got, bool):
+        return None
+    try:
+        lat, lon = float(got), float(locator.written((*loc[:-1], "lon")))
+    except (TypeError, ValueError):
+        return None
+    if not (90.0 < abs(lat) <= 180.0 and abs(lon) <= 90.0):
+        return None
+    return f"it is a longitude, and lon ({lon:g}) a latitude: put the longitude in lon and the latitude in lat"
 
 
 def hinted_once(problems: list[str]) -> list[str]:
@@ -1525,8 +1587,9 @@ def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, 
 def _reference_problem(where: str, shown: str, target: Path, what: str, origin: Origin) -> str | None:
     """Why the file `target` (given as `shown` at `where`) cannot serve as `what`, or None when it
     is a file that exists: a path the system cannot look at (`too_long_words`,
-    `unsearchable_words`), a broken symbolic link, nothing there, or a folder
-    (`referenced_file`, `allowed_zone_problems`)."""
+    `unsearchable_words`), a broken symbolic link, nothing there, a folder, or what is not a
+    regular file (a device, a named pipe: `not_a_file_words`) (`referenced_file`,
+    `allowed_zone_problems`)."""
     got = which_is(shown, target)
     too_long = too_long_words(target)
     if too_long is not None:
@@ -1541,6 +1604,9 @@ def _reference_problem(where: str, shown: str, target: Path, what: str, origin: 
         return f"{where} | no such file (got {got}); give the path of {what} ({paths_start(origin.command_line)})"
     if target.is_dir():
         return f"{where} | is a folder, not a file (got {shown!r}); give the path of {what}"
+    kind = not_a_file_words(target)
+    if kind is not None:
+        return f"{where} | is {kind}, not a file (got {shown!r}); give the path of {what}"
     return None
 
 

@@ -1,14 +1,17 @@
-"""Checks after the geodata is loaded: references between scenario, catalog and layers, and
-targets that cannot be reached even in principle (explained in domain terms before solving)."""
+"""Checks after the geodata is loaded: references between scenario, catalog and layers, the
+gateway's place against the clusters, and targets that cannot be reached even in principle
+(explained in domain terms before solving)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from models import ModelInputs, derive_index
 from siting.config.errors import listed
-from siting.config.load import LoadedScenario, shown_path, unknown_value
+from siting.config.load import STAND_INS, LoadedScenario, shown_path, unknown_value
 from siting.config.units import Names, product_label
 from siting.config.words import close_match
-from siting.prepare.layers import LayerSet
+from siting.prepare.layers import LayerSet, km_to
 
 #: How like a category of the red-line layer a category the scenario names must be for "did you
 #: mean" (difflib's ratio, as `unknown_value` asks; or one edit apart: `close_match`).
@@ -17,7 +20,8 @@ SUGGESTION_LIKENESS = 0.6
 
 def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: frozenset[str] = frozenset()
                          ) -> tuple[list[str], list[str]]:
-    """Return (problems, notices) for ids the scenario names that the layers do not define.
+    """Return (problems, notices) for ids the scenario names that the layers do not define, and
+    for a gateway far from every cluster (`gateway_problems`).
 
     A proximity limit may name any resource of the catalog's `resources`; one on a resource no
     product draws is said in a notice, while the rule is on, since it limits nothing, and so is
@@ -32,6 +36,7 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     problems: list[str] = []
     if "clusters" not in faulty:
         problems += cluster_problems(loaded, layers)
+        problems += gateway_problems(loaded, layers)
     if "redline" not in faulty:
         problems += category_problems(loaded, layers)
     needed = sorted({r for p in loaded.catalog.products.values() for r, a in p.resources_t_per_unit.items() if a > 0})
@@ -170,6 +175,38 @@ def cluster_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
             problems.append(unknown_value(*loaded.at("constraints", "agglomeration", "max_open_sites_per_cluster",
                                                      cluster), cluster, clusters, "cluster"))
     return problems
+
+
+#: How far (km) the gateway may lie from the nearest cluster: it is where imports arrive and sales
+#: leave the region, in it or at a port or border crossing that serves it (from Kunming,
+#: Fangchenggang lies some 690 km, Shanghai 1,960 km, Heihe on the Amur, China's farthest
+#: crossing, 3,520 km: WGS84 geodesics); one farther off is a slip of its coordinates (a sign
+#: lost puts it in Mexico), and every shipment in and out would pay for the km to it.
+GATEWAY_MAX_KM = 5000.0
+
+
+def gateway_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
+    """A problem when the gateway (`network.gateway`, WGS84 degrees) lies more than
+    GATEWAY_MAX_KM from the nearest cluster polygon (geodesic km, `km_to`), naming the key where
+    it was written, with its distance; when, swapped, it would lie near enough, the problem says
+    so. None for a gateway that is a stand-in for one at fault (`siting.config.load.STAND_INS`:
+    its own problem is told), or clusters that cannot be measured."""
+    gateway = loaded.scenario.network.gateway
+    if gateway.model_dump() == STAND_INS["network"]["gateway"] or "id" not in layers.clusters.columns:
+        return []
+    lon, lat = float(gateway.lon), float(gateway.lat)
+    km = km_to(lon, lat, layers.clusters)
+    if not len(km) or not np.isfinite(km).any() or float(np.nanmin(km)) <= GATEWAY_MAX_KM:
+        return []
+    fix = "give the longitude and latitude (WGS84 degrees) of the point where imports arrive and sales leave the region"
+    if abs(lon) <= 90.0:
+        swapped = km_to(lat, lon, layers.clusters)
+        if np.isfinite(swapped).any() and float(np.nanmin(swapped)) <= GATEWAY_MAX_KM:
+            fix = (f"swapped, it lies {float(np.nanmin(swapped)):,.0f} km from the nearest cluster: put the longitude "
+                   "in lon and the latitude in lat")
+    where, key = loaded.at("network", "gateway")
+    return [f"{where}: {key} | lies {float(np.nanmin(km)):,.0f} km from the nearest cluster, more than the "
+            f"{GATEWAY_MAX_KM:,.0f} km a gateway may (got lon {lon:g}, lat {lat:g}); {fix}"]
 
 
 def category_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:

@@ -288,8 +288,10 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
     committed plants', existing and committed capacity, sources and arcs with their km, prices on
     the scenario's price path, imports and sales caps, tariffs, land prices, the hub network's km,
     targets and penalties, the settings of every rule family, and the enabled families (from the
-    registry: `constraints.<section>.enabled`); with the notices of the mapping (committed projects
-    left out, sites short of land), which name sites, products and quantities by `names`
+    registry: `constraints.<section>.enabled`); with the notices of the preprocessing (sites on
+    the border of a cluster they do not join: `SpatialResult.notices`) and of the mapping
+    (committed projects left out, sites short of land), which name sites, products and quantities
+    by `names`
     (siting/config/units.py `Names`; products in words and sites by id without them)."""
     s = loaded.scenario
     c = s.constraints
@@ -431,7 +433,8 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
         resource_import_cap_t_per_yr=terms.import_cap_t_per_yr,
         min_utilisation=dict(c.utilisation.min_share) if c.utilisation.enabled else {},
     )
-    return inputs, (committed.notices + land_notices + loose_limit_notices(loaded, inputs)
+    placed = [file_notice(text, loaded, *spatial.notice_paths) for text in spatial.notices]
+    return inputs, (placed + committed.notices + land_notices + loose_limit_notices(loaded, inputs)
                     + build_rate_notices(loaded, inputs, names))
 
 

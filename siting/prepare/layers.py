@@ -13,7 +13,12 @@ resource like a catalog resource but not it, and a red-line category like one th
 names but not it (`siting.config.words.close_match`: alike, or one edit apart), are refused ("did
 you mean"); one like none is said in a notice, naming the polygons the rule leaves out. A layer
 without features is refused with how to do without it; a layer file that is empty, or text that
-is not UTF-8, is named so.
+is not UTF-8, is named so. A layer's path that names no regular file (a device such as /dev/zero,
+a named pipe), or a GeoJSON over `MAX_TEXT_LAYER_BYTES`, is refused before it is opened
+(`_file_problem`). A shapefile whose table's encoding no file names (no .cpg, and a language
+driver byte that names no code page: `UNNAMED_CODE_PAGES`), which GDAL would read as Latin-1, is
+read as UTF-8 where its text is UTF-8 (`layer_encoding`), and refused, naming the field and the
+feature, where it is not (`_unnamed_encoding_problem`: GBK, say, which garbles so).
 
 A CRS that names GCJ-02 or BD-09, the offset coordinates of Chinese web maps, is refused
 (`web_map_problem`: PROJ would use them unshifted, hundreds of metres off); one that PROJ can
@@ -26,7 +31,8 @@ other letter case, which is not read, is said in a notice. A site of parts more 
 `FAR_PARTS_KM` apart is said in a notice (`far_parts_notices`), and so is a sites layer of both
 points and polygons, which the outputs draw as points (`mixed_sites_notices`). A cluster's hub
 needs both coordinates or neither (`_hub_pairs`): one empty where the other is given is refused;
-both empty is said in a notice.
+both empty is said in a notice. A hub given latitude first (`_swapped_hubs`), or lying more than
+`HUB_MAX_KM` outside its cluster (`_far_hubs`, geodesic km: `km_to`), is refused.
 
 A shapefile keeps 10 characters of a field name: there, a field the scenario names by a longer
 name, an `existing_<product>` column or `position_uncertainty_km`, is found by its cut name when
@@ -73,6 +79,8 @@ from siting.config.load import (
     LoadedScenario,
     broken_link,
     broken_link_words,
+    megabytes,
+    not_a_file_words,
     not_utf8_problem,
     paths_start,
     shown_path,
@@ -154,12 +162,20 @@ def _unreadable(path: Path, role: str, exc: Exception, named_in: str | None) -> 
     return f"{at}: cannot read the {role} layer ({reason}); is it a GeoJSON, GeoPackage or shapefile?{where}"
 
 
+#: The most bytes a GeoJSON layer (a text layer, `TEXT_SUFFIXES`, or a file that starts as a JSON
+#: object) may hold: GDAL and the checks (`_yes_no_kept`, `geojson_crs_text`) read it whole,
+#: into several times its size of memory. A GeoPackage is read by features instead.
+MAX_TEXT_LAYER_BYTES = 256_000_000
+
+
 def _file_problem(path: Path, role: str, where: str) -> str | None:
     """What keeps the layer file `path` of `role` from being read, before GDAL is asked to (its
     path written where `where` says, `read_layer`): a path the system cannot look at (a name too
     long: `too_long_words`; a folder on its way that does not let the user in:
-    `unsearchable_words`), a missing file (a broken symbolic link, named itself, as one), a file
-    the user may not read, or an empty file; None when there is none of these."""
+    `unsearchable_words`), a missing file (a broken symbolic link, named itself, as one), what is
+    neither a file nor a folder (a device, a named pipe: `not_a_file_words`), a file the user may
+    not read, an empty file, or a GeoJSON larger than MAX_TEXT_LAYER_BYTES; None when there is
+    none of these."""
     at = shown_path(path)
     too_long = too_long_words(path)
     if too_long is not None:
@@ -172,15 +188,27 @@ def _file_problem(path: Path, role: str, where: str) -> str | None:
             return (f"{at}: the {role} layer's path {broken_link_words(path)}; point the link to the layer's file, or "
                     f"check {where}")
         return f"{at}: {role} layer not found; check {where}"
+    kind = not_a_file_words(path)
+    if kind is not None:  # GDAL would read a device without end, or wait at a named pipe for a writer
+        return (f"{at}: the {role} layer's path is {kind}, not a file; give the path of the layer's file (a GeoJSON, "
+                f"GeoPackage or shapefile); its path is set by {where}")
     if not path.is_file():  # a folder: GDAL may read a layer from it
         return None
     try:  # GDAL would say only that it cannot open it, and ask whether it is a layer at all
-        os.close(os.open(path, os.O_RDONLY))
+        with os.fdopen(os.open(path, os.O_RDONLY), "rb") as stream:
+            start = stream.read(JSON_START_BYTES)
     except PermissionError as exc:
         return (f"{at}: the {role} layer's file cannot be read ({exc.strerror}); check that the file is readable; "
                 f"its path is set by {where}")
-    if path.stat().st_size == 0:
+    except OSError:  # told by GDAL's reading of it
+        return None
+    size = path.stat().st_size
+    if size == 0:
         return f"{at}: the file is empty; give the {role} layer as a GeoJSON, GeoPackage or shapefile"
+    text = path.suffix.lower() in TEXT_SUFFIXES or start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    if text and size > MAX_TEXT_LAYER_BYTES:
+        return (f"{at}: the file is {megabytes(size)}, more than the {MAX_TEXT_LAYER_BYTES / 1e6:g} MB a GeoJSON "
+                f"layer may be (it is read whole); save the {role} layer as a GeoPackage (.gpkg)")
     return None
 
 
@@ -197,9 +225,10 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     was written, for the message of a missing file (`path_named_in`; by default, the scenario)."""
     at = shown_path(path)
     where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
-    problem = _file_problem(path, role, where)
+    problem = _file_problem(path, role, where) or _unnamed_encoding_problem(path, role, id_field)
     if problem is not None:
         raise InputError([problem])
+    encoding = layer_encoding(path)
     try:
         listed = pyogrio.list_layers(path)
     except UnicodeDecodeError as exc:
@@ -224,7 +253,7 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
             warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
             warnings.filterwarnings("ignore", message="Non closed ring detected", category=RuntimeWarning)
             warnings.filterwarnings("ignore", message="invalid value encountered", category=RuntimeWarning)
-            frame = gpd.read_file(path, engine="pyogrio", layer=chosen)
+            frame = gpd.read_file(path, engine="pyogrio", layer=chosen, encoding=encoding)
     except UnicodeDecodeError as exc:
         raise InputError([_not_utf8(path, role, exc)]) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
@@ -271,6 +300,171 @@ def _yes_no_kept(path: Path, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 TEXT_SUFFIXES = (".geojson", ".json", ".geojsonl", ".geojsons")
 #: The files a shapefile may be named by in a scenario: its geometry (.shp) or its table (.dbf).
 SHAPEFILE_SUFFIXES = (".shp", ".dbf")
+
+
+#: Language driver ids (byte 29 of a shapefile's dBASE table) that name no one code page: 0x00,
+#: none given, and 0x57, "ANSI", the code page of the Windows system that wrote the table (GBK on
+#: a Chinese one). GDAL reads a table with either, and no .cpg file, as Latin-1.
+UNNAMED_CODE_PAGES = (0x00, 0x57)
+#: Bytes of a dBASE table's records looked at in one read (`_table_text`).
+TABLE_CHUNK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class TableText:
+    """What a shapefile's dBASE table holds of text, where no file names its encoding
+    (`_table_text`): `utf8` when some text is not ASCII and all of it is UTF-8; else, for the
+    first text that is not UTF-8, the field (`column`: its name, or its 1-based place when its
+    name is the text), the byte, and the feature (`row`: its 0-based place among the records
+    that are not deleted; `values`: its text fields, by name, those that are ASCII); and the
+    table's language driver id (`language`, one of `UNNAMED_CODE_PAGES`)."""
+
+    utf8: bool = False
+    column: str | int | None = None
+    byte: int = 0
+    row: int = 0
+    values: Mapping[str, str] = field(default_factory=dict)
+    language: int = 0
+
+
+def _sidecar(path: Path, suffix: str) -> Path | None:
+    """The file of a shapefile's set with `suffix` (".dbf", ".cpg"), in either letter case, as
+    GDAL looks for it; None when there is none."""
+    for candidate in (path.with_suffix(suffix.lower()), path.with_suffix(suffix.upper())):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _not_utf8_at(text: bytes) -> int | None:
+    """The index of the first byte of `text` (a field's value or name) that is not UTF-8, or None
+    when it is UTF-8 (a character cut at its end, by the field's width, is taken as UTF-8)."""
+    try:
+        text.rstrip(b" \x00").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None if exc.reason == "unexpected end of data" else exc.start
+    return None
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether the bytes `raw` are UTF-8 text."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _table_text(dbf: Path) -> TableText | None:
+    """How to read the text of the dBASE table `dbf` whose encoding no file names: None when
+    GDAL reads it right as it is (its language driver names a code page: GDAL reads it so; or
+    every field name and text value is ASCII), else a `TableText`. The records are read in
+    chunks of TABLE_CHUNK_BYTES; a table cut short is read as far as it goes, and left to GDAL."""
+    with dbf.open("rb") as stream:
+        header = stream.read(32)
+        if len(header) < 32 or header[29] not in UNNAMED_CODE_PAGES:
+            return None
+        count, header_bytes, record_bytes = struct.unpack("<IHH", header[4:12])
+        descriptors = stream.read(max(header_bytes - 32, 0))
+        fields: list[tuple[str, int, int, bool]] = []  # (name, start in the record, width, text)
+        start = 1  # after the deletion flag
+        utf8 = False
+        for place, at in enumerate(range(0, len(descriptors) - 31, 32), start=1):
+            descriptor = descriptors[at:at + 32]
+            if descriptor[0] == 0x0D:
+                break
+            raw_name = descriptor[:11].split(b"\x00")[0]
+            kind = chr(descriptor[11])
+            width = descriptor[16] + (descriptor[17] << 8 if kind == "C" else 0)
+            wrong = _not_utf8_at(raw_name)
+            if wrong is not None:
+                return TableText(column=place, byte=raw_name[wrong], language=header[29])
+            name = raw_name.decode("utf-8")
+            utf8 = utf8 or not raw_name.isascii()
+            fields.append((name, start, width, kind == "C"))
+            start += width
+        text = [(name, begin, width) for name, begin, width, is_text in fields if is_text]
+        if record_bytes <= 0 or not text:
+            return TableText(utf8=True) if utf8 else None
+        per_chunk = max(TABLE_CHUNK_BYTES // record_bytes, 1)
+        stream.seek(header_bytes)
+        row = 0
+        for first in range(0, count, per_chunk):
+            chunk = stream.read(record_bytes * min(per_chunk, count - first))
+            if not chunk:
+                break
+            if chunk.isascii() or _is_utf8(chunk):  # the records at once; one by one only where needed
+                utf8 = utf8 or not chunk.isascii()
+                row += sum(1 for at in range(0, len(chunk), record_bytes) if chunk[at:at + 1] != b"*")
+                continue
+            for at in range(0, len(chunk) - record_bytes + 1, record_bytes):
+                record = chunk[at:at + record_bytes]
+                if record[:1] == b"*":  # deleted: GDAL skips it
+                    continue
+                for name, begin, width in text:
+                    value = record[begin:begin + width]
+                    if value.isascii():
+                        continue
+                    wrong = _not_utf8_at(value)
+                    if wrong is not None:
+                        values = {n: record[b:b + w].strip(b" \x00").decode("ascii")
+                                  for n, b, w in text if record[b:b + w].isascii()}
+                        return TableText(column=name, byte=value[wrong], row=row, values=values,
+                                         language=header[29])
+                    utf8 = True
+                row += 1
+    return TableText(utf8=True) if utf8 else None
+
+
+def _unnamed_text(path: Path) -> TableText | None:
+    """`_table_text` of the shapefile `path`'s table, when no file names the table's encoding (no
+    .cpg, no SHAPE_ENCODING set for GDAL); None for any other file, a shapefile whose encoding
+    is named, or a table that cannot be read (GDAL says why)."""
+    if not is_shapefile(path) or _sidecar(path, ".cpg") is not None:
+        return None
+    if pyogrio.get_gdal_config_option("SHAPE_ENCODING") is not None or os.environ.get("SHAPE_ENCODING") is not None:
+        return None
+    dbf = _sidecar(path, ".dbf")
+    if dbf is None:
+        return None
+    try:
+        return _table_text(dbf)
+    except (OSError, struct.error, ValueError):
+        return None
+
+
+def layer_encoding(path: Path) -> str | None:
+    """The encoding to read the layer file `path` with (pyogrio's `encoding`): "UTF-8" for a
+    shapefile whose table's encoding no file names and whose text is UTF-8, not all ASCII
+    (`_unnamed_text`), which GDAL would read as Latin-1; None, GDAL's own reading, otherwise."""
+    found = _unnamed_text(path)
+    return "UTF-8" if found is not None and found.utf8 else None
+
+
+def _unnamed_encoding_problem(path: Path, role: str, id_field: str | None) -> str | None:
+    """The problem of a shapefile whose table holds text that is not UTF-8 (a field's value, or a
+    field's name) and whose encoding no file names (`_unnamed_text`): GDAL would read it as
+    Latin-1 without a word, Chinese names garbled. Names the field and the feature (by
+    `named_features`, with its `id_field` value); None when there is no such text."""
+    found = _unnamed_text(path)
+    if found is None or found.column is None:
+        return None
+    at = shown_path(path)
+    dbf = _sidecar(path, ".dbf") or path.with_suffix(".dbf")
+    cpg = path.with_suffix(".cpg").name
+    language = ("says only 'ANSI' (the code page of the system that wrote it)" if found.language == 0x57 else
+                "names no code page")
+    if isinstance(found.column, int):
+        key, what = f"field {found.column}", f"a field name that is not UTF-8 (byte 0x{found.byte:02x})"
+    else:
+        known = id_field is not None and id_field in found.values  # an id in the text at fault: by place alone
+        ids = [None] * found.row + [found.values.get(str(id_field))] if known else None
+        feature = named_features([found.row], ids, id_field if known else None)
+        key, what = f"field '{found.column}'", f"text that is not UTF-8 (byte 0x{found.byte:02x} in {feature})"
+    return (f"{at}: {key} | the {role} layer's table ({dbf.name}) holds {what}, and no file says which encoding it "
+            f"is in: there is no {cpg} and the table's language driver byte {language}, so it would be read as "
+            f"Latin-1, garbled; write the table's encoding into {cpg} (such as GBK), or save the layer "
+            "with the UTF-8 encoding")
 
 
 def _not_utf8(path: Path, role: str, exc: UnicodeDecodeError) -> str:
@@ -354,7 +548,7 @@ def _unbuildable_features(path: Path, role: str, layer: str | None, id_field: st
     at = shown_path(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        meta, _fids, wkbs, columns = pyogrio.raw.read(path, layer=layer)
+        meta, _fids, wkbs, columns = pyogrio.raw.read(path, layer=layer, encoding=layer_encoding(path))
     names = [str(n) for n in meta["fields"]]
     ids = text_values(pd.Series(columns[names.index(id_field)], dtype=object)) if id_field in names else None
     problems: list[str] = []
@@ -411,7 +605,7 @@ def declared_dtypes(path: Path, layer: str | None, renamed: Mapping[str, str] | 
     -> its column, `CutNames.renamed`). The declared type is what survives a null: GDAL reads an
     integer or yes/no field with a null as float64. Empty when the file cannot be listed."""
     try:
-        info = pyogrio.read_info(path, layer=layer)
+        info = pyogrio.read_info(path, layer=layer, encoding=layer_encoding(path))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError):
         return {}
     renamed = renamed or {}
@@ -1575,7 +1769,7 @@ def read_as(path: Path, ref: Ref, products: Sequence[str]) -> tuple[Ref, CutName
     if not is_shapefile(path):
         return ref, CutNames()
     try:
-        columns = [str(f) for f in pyogrio.read_info(path, layer=ref.layer)["fields"]]
+        columns = [str(f) for f in pyogrio.read_info(path, layer=ref.layer, encoding=layer_encoding(path))["fields"]]
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError):
         return ref, CutNames(shapefile=True)
     declared = {s: str(getattr(ref, s)) for s in type(ref).model_fields if s.endswith("_field") and getattr(ref, s)}
@@ -1663,13 +1857,16 @@ def economic_fields(ref: LayerRef, settings: Mapping[str, str]) -> tuple[dict[st
 
 
 def check_degrees(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, limit: float,
-                  problems: list[str], *, id_field: str | None) -> None:
+                  problems: list[str], *, id_field: str | None, skip: np.ndarray | None = None) -> None:
     """Make `frame[column]` float, null as NaN; a value that is not a number from -limit to limit
-    (degrees) is a problem naming the features (by `named_features`, their ids from `id_field`)."""
+    (degrees) is a problem naming the features (by `named_features`, their ids from `id_field`),
+    but for those `skip` marks (a problem of their own names them)."""
     at = shown_path(path)
     null = frame[column].isna().to_numpy()
     values = _numbers(frame[column])
     bad = (~np.isfinite(values.to_numpy()) & ~null) | (values.abs() > limit).to_numpy()
+    if skip is not None:
+        bad &= ~skip
     if bad.any():
         first = frame[column][bad].iloc[0]
         problems.append(f"{at}: field '{field_name}' | not a coordinate in degrees for "
@@ -1688,11 +1885,16 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
     if "power_tariff_yuan_per_kwh" in clusters.columns:
         check_numeric(clusters, "power_tariff_yuan_per_kwh", path, str(ref.tariff_field), problems, id_field=id_field)
     empty = {name: clusters[name].isna().to_numpy() for name in ("hub_lon", "hub_lat") if name in clusters.columns}
-    if "hub_lon" in clusters.columns:
-        check_degrees(clusters, "hub_lon", path, str(ref.hub_lon_field), 180.0, problems, id_field=id_field)
-    if "hub_lat" in clusters.columns:
-        check_degrees(clusters, "hub_lat", path, str(ref.hub_lat_field), 90.0, problems, id_field=id_field)
     given = [name for name in ("hub_lon", "hub_lat") if name in clusters.columns]
+    swapped = _swapped_hubs(clusters, path, ref, problems) if len(given) == 2 else None
+    if "hub_lon" in clusters.columns:
+        check_degrees(clusters, "hub_lon", path, str(ref.hub_lon_field), 180.0, problems, id_field=id_field,
+                      skip=swapped)
+    if "hub_lat" in clusters.columns:
+        check_degrees(clusters, "hub_lat", path, str(ref.hub_lat_field), 90.0, problems, id_field=id_field,
+                      skip=swapped)
+    if len(given) == 2:
+        problems.extend(_far_hubs(clusters, path, ref))
     if len(given) == 1:  # a hub needs both: with one, every hub would silently fall back on the cluster's own point
         have, lack = (ref.hub_lon_field, ref.hub_lat_field) if given == ["hub_lon"] else (ref.hub_lat_field,
                                                                                           ref.hub_lon_field)
@@ -1703,6 +1905,78 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
     if len(given) == 2:
         return _hub_pairs(clusters, empty["hub_lon"], empty["hub_lat"], path, ref, problems)
     return []
+
+
+#: How far (km) a cluster's hub may lie outside its cluster's polygon: its sites ship through it,
+#: each paying for the km to it, so a hub is in its cluster or by it (a city or rail yard at its
+#: edge); one farther off is a slip of its coordinates (a digit, a sign, the two swapped).
+HUB_MAX_KM = 50.0
+
+
+def km_to(lon: float, lat: float, frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Geodesic km (WGS84) from the point (`lon`, `lat`) to each feature of `frame` (0 for one that
+    holds it; NaN for one without geometry or where it cannot be measured): measured in the
+    azimuthal equidistant projection centred on the point, which keeps every distance from its
+    centre true, the features' lon/lat edges densified first (`to_working_crs`)."""
+    centred = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={float(lat)!r} +lon_0={float(lon)!r} +datum=WGS84 +units=m "
+                                    "+no_defs")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            projected = to_working_crs(frame[[frame.geometry.name]], centred).geometry.to_numpy()
+            metres = shapely.distance(shapely.Point(0.0, 0.0), projected)
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError, shapely.errors.GEOSException):
+        return np.full(len(frame), np.nan)
+    return np.where(np.isfinite(metres), metres / 1000.0, np.nan)
+
+
+def hub_coordinates(clusters: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The clusters' hub longitudes and latitudes as numbers (NaN where a value is none)."""
+    return _numbers(clusters["hub_lon"]).to_numpy(), _numbers(clusters["hub_lat"]).to_numpy()
+
+
+def _swapped_hubs(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLayer, problems: list[str]) -> np.ndarray:
+    """Where a cluster's hub is given latitude first: its latitude beyond 90 but a longitude, its
+    longitude within 90, a latitude. A problem naming each such cluster (one per cluster, with
+    the values); returns where they are, for the range checks to leave them to it."""
+    lon, lat = hub_coordinates(clusters)
+    with np.errstate(invalid="ignore"):
+        swapped = (np.abs(lat) > 90.0) & (np.abs(lat) <= 180.0) & (np.abs(lon) <= 90.0)
+    lon_field, lat_field = ref.hub_lon_field, ref.hub_lat_field
+    for row in np.flatnonzero(swapped):
+        feature = named_features([row], list(clusters["id"]), ref.id_field)
+        problems.append(f"{shown_path(path)}: fields '{lon_field}' and '{lat_field}' | latitude first for {feature} "
+                        f"(got {lon_field} {lon[row]:g}, {lat_field} {lat[row]:g}): no latitude is above 90; put the "
+                        f"longitude in '{lon_field}' and the latitude in '{lat_field}'")
+    return swapped
+
+
+def _far_hubs(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLayer) -> list[str]:
+    """A problem for each hub given in range (both coordinates, WGS84 degrees) that lies more than
+    HUB_MAX_KM outside its cluster's polygon (`km_to`), with its distance; when, swapped, the
+    hub would lie in or by its cluster, the problem says so."""
+    lon, lat = hub_coordinates(clusters)
+    with np.errstate(invalid="ignore"):
+        placed = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)
+    lon_field, lat_field = ref.hub_lon_field, ref.hub_lat_field
+    problems = []
+    for row in np.flatnonzero(placed):
+        cluster = clusters.iloc[[row]]
+        km = float(km_to(float(lon[row]), float(lat[row]), cluster)[0])
+        if not km > HUB_MAX_KM:  # NaN: a cluster without a shape to measure, whose problem is told
+            continue
+        feature = named_features([row], list(clusters["id"]), ref.id_field)
+        fix = ("give the hub's longitude and latitude (WGS84 degrees) in or near its cluster, or leave both empty "
+               "to place it inside the cluster")
+        if abs(lon[row]) <= 90.0:
+            swapped_km = float(km_to(float(lat[row]), float(lon[row]), cluster)[0])
+            if swapped_km <= HUB_MAX_KM:
+                where = "inside the cluster" if swapped_km == 0 else f"{swapped_km:,.0f} km outside it"
+                fix = f"swapped, it lies {where}: put the longitude in '{lon_field}' and the latitude in '{lat_field}'"
+        problems.append(f"{shown_path(path)}: fields '{lon_field}' and '{lat_field}' | the hub of {feature} lies "
+                        f"{km:,.0f} km outside its cluster, more than the {HUB_MAX_KM:g} km a hub may (got "
+                        f"{lon_field} {lon[row]:g}, {lat_field} {lat[row]:g}); {fix}")
+    return problems
 
 
 def _hub_pairs(clusters: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, path: Path, ref: ClustersLayer,

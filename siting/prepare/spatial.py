@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -99,6 +100,11 @@ class SpatialResult:
     hub_hub_km: Mapping[tuple[str, str], float] = field(default_factory=dict)
     #: Road km from each cluster's hub to the gateway.
     hub_gateway_km: Mapping[str, float] = field(default_factory=dict)
+    #: The notices of the preprocessing (a site on the border of a cluster it does not join:
+    #: `assign_clusters`), naming the files of `notice_paths` by their whole paths (as
+    #: `siting.prepare.layers.file_notice` takes them).
+    notices: tuple[str, ...] = ()
+    notice_paths: tuple[Path, ...] = ()
 
 
 def working_crs_of(name: str, where: str | None = None, key: str = "spatial.working_crs") -> pyproj.CRS:
@@ -180,16 +186,29 @@ def check_study_area(layers: LayerSet, crs: pyproj.CRS, name: str, where: str | 
                           f"{_utm_suggestion((west + east) / 2, (south + north) / 2)}"])
 
 
-def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy: str,
-                    sites_path: str) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy: str, sites_path: str,
+                    notices: list[str] | None = None, notice_path: str | None = None
+                    ) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
     """Each site joins the cluster that holds its representative point (working CRS).
 
-    A polygon site is placed by its point on surface (always inside the polygon). A point on a
-    cluster's boundary, or within CLUSTER_TOLERANCE_M of it, belongs to the cluster. A point
-    more than the tolerance inside two clusters is an error naming both (clusters must not
-    overlap); a point near the shared edge of adjacent clusters joins the one it lies well
-    inside, else the first in layer order. A site in no cluster is an error naming it, or,
-    with policy "drop", is dropped and listed."""
+    A polygon site is placed by its point on surface (always inside the polygon). A cluster
+    holds a point on its edge, or within CLUSTER_TOLERANCE_M of it, inside or out (shapely's
+    `dwithin` with that tolerance: a `covers` that takes the rounding of coordinates, where
+    `contains` and `within` would leave a point on the edge out); the point lies *inside* a
+    cluster when it is farther in than that. Then:
+
+    - a point inside one cluster joins it, whatever other cluster's edge it lies on;
+    - a point inside two clusters (more than the tolerance into each) is an error naming both:
+      clusters must not overlap;
+    - a point on the edges of two or more clusters and inside none (their shared edge) joins the
+      first of them in the clusters layer;
+    - a site in no cluster is an error naming it, or, with policy "drop", is dropped and listed.
+
+    A site that lies on the edge of a cluster other than the one it joins (either of the two
+    cases above that join one of several) is said in a notice (added to `notices`), naming the
+    site (with its name, when the sites have one), the clusters, the one it joins and by which
+    rule; `notice_path` names the sites file there (by default `sites_path`). A point on the
+    edge of one cluster alone joins it without a word: no other can hold it."""
     points = shapely.point_on_surface(sites.geometry.to_numpy())
     cluster_geoms = clusters.geometry.to_numpy()
     tree = shapely.STRtree(cluster_geoms)
@@ -199,8 +218,10 @@ def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy:
         near.setdefault(s, []).append(c)
     cluster_ids = clusters["id"].to_numpy()
     site_ids = sites["id"].to_numpy()
+    site_names = sites["name"].to_numpy() if "name" in sites.columns else None
     assigned: list[object] = [None] * len(sites)
     problems = []
+    said: list[str] = []
     for s, candidates in sorted(near.items()):
         deep = [c for c in candidates if shapely.contains(cluster_geoms[c], points[s])
                 and shapely.distance(shapely.boundary(cluster_geoms[c]), points[s]) > CLUSTER_TOLERANCE_M]
@@ -209,8 +230,16 @@ def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy:
             problems.append(f"{sites_path}: site {site_ids[s]} | lies inside two overlapping clusters, {names}; "
                             "clusters must not overlap: correct the cluster polygons so that each site lies in one")
         assigned[s] = cluster_ids[deep[0]] if deep else cluster_ids[candidates[0]]
+        if len(candidates) > 1 and len(deep) <= 1:
+            name = site_names[s] if site_names is not None else None
+            site = repr(str(site_ids[s])) + (f" ({name})" if isinstance(name, str) and name.strip()
+                                                   and name != site_ids[s] else "")
+            said.append(_border_notice(notice_path or sites_path, site, [str(cluster_ids[c]) for c in candidates],
+                                       str(cluster_ids[deep[0]]) if deep else None))
     if problems:
         raise InputError(problems)
+    if notices is not None:
+        notices.extend(said)
     out = sites.copy()
     out["cluster"] = assigned
     orphans = tuple(out.loc[out["cluster"].isna(), "id"])
@@ -218,6 +247,25 @@ def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy:
         raise InputError([f"{sites_path}: sites {', '.join(orphans)} | lie in no cluster polygon; move them, "
                           "remove them, or set spatial.sites_outside_clusters: drop"])
     return out.loc[out["cluster"].notna()].copy(), orphans
+
+
+def _border_notice(path: str, site: str, clusters: Sequence[str], inside: str | None) -> str:
+    """The notice of a site (`site`: its id quoted, with its name) on the edge of a cluster it
+    does not join (`assign_clusters`): it lies `inside` one cluster and on the edges of the
+    others of `clusters` (in layer order), or, with `inside` None, on the edges of all of them,
+    and joins the first."""
+    tolerance = f"{CLUSTER_TOLERANCE_M:g} m"
+    if inside is not None:
+        others = [c for c in clusters if c != inside]
+        edges = " and ".join(repr(c) for c in others)
+        return (f"{path}: site {site} lies inside cluster {inside!r} and on the border of "
+                f"cluster{'s' if len(others) > 1 else ''} {edges} (within {tolerance} of "
+                f"{'their edges' if len(others) > 1 else 'its edge'}): it joins {inside!r}, the cluster it lies "
+                f"inside; if it belongs to {' or '.join(repr(c) for c in others)}, move it inside that cluster")
+    names = ", ".join(repr(c) for c in clusters[:-1]) + f" and {clusters[-1]!r}"
+    return (f"{path}: site {site} lies on the border of clusters {names} (within {tolerance} of "
+            f"each): it joins {clusters[0]!r}, the first of them in the clusters layer; if it belongs to another, "
+            "move it inside that cluster")
 
 
 def buffered_zone(redline: gpd.GeoDataFrame, distance_by_category: Mapping[str, float]) -> shapely.Geometry:
@@ -401,8 +449,11 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     sites = to_working_crs(layers.sites, crs)
     redline = to_working_crs(layers.redline, crs)
     sources = to_working_crs(layers.sources, crs)
+    notices: list[str] = []
+    sites_path = layers.paths.get("sites")
     sites, dropped = assign_clusters(sites, clusters, sites_outside_clusters,
-                                     shown_path(layers.paths["sites"]) if "sites" in layers.paths else "sites")
+                                     shown_path(sites_path) if sites_path is not None else "sites", notices,
+                                     str(sites_path) if sites_path is not None else None)
     drawn_ha = np.where(sites.geom_type.isin(POLYGONAL), sites.geometry.area / M2_PER_HA, np.nan)
     declared = sites["usable_area_ha"].to_numpy(dtype=float)
     sites["drawn_area_ha"] = drawn_ha
@@ -435,4 +486,6 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
         site_hub_km=site_km,
         hub_hub_km=pair_km,
         hub_gateway_km=gate_km,
+        notices=tuple(notices),
+        notice_paths=(sites_path,) if sites_path is not None else (),
     )
