@@ -956,7 +956,9 @@ class Batch:
             the first run) or the sweep table (one row per run), as in comparison.csv / sweep.csv.
         runs: one `siting.runs.pool.CaseSummary` per run in order; a failed run has ok False, its
             error message and its run's `notices` (often why it has no plan), and does not stop
-            the others.
+            the others; a run whose cross-start failed (the other runs' plans not costed in it, or
+            its new solve from a cheaper one failed) keeps its own plan and says why in its
+            `cross_failures`.
         folder: the folder written, or None when the runs were kept in memory.
     """
 
@@ -993,13 +995,14 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             base and each variant (`[path]` compares the variants of one file). A path alone is
             refused.
         out: None to solve one run after another in this process and keep nothing on disk; or a
-            comparison folder to run in parallel and write comparison.csv/.md, diff.geojson,
-            compare.qgs and each run's outputs in a subfolder (as `siting compare --out`). Either
-            way the runs are those of `siting compare`: once every run is solved, a run moves to
-            another run's plan that costs less in it, and a run whose rules admit every plan of
-            another's lends it its bound (README, "Comparing constraint sets"), so the table is the
-            command line's; without `out` the runs' folders are written in a temporary folder,
-            removed before this returns, and each run's `out_dir` is "".
+            comparison folder to run in parallel and write comparison.csv/.md, diff.geojson
+            (where the baseline and another run have a plan), compare.qgs and each run's outputs
+            in a subfolder (as `siting compare --out`). Either way the runs are those of `siting
+            compare`: once every run is solved, a run moves to another run's plan that costs less
+            in it, and a run whose rules admit every plan of another's lends it its bound
+            (README, "Comparing constraint sets"), so the table is the command line's; without
+            `out` the runs' folders are written in a temporary folder, removed before this
+            returns, and each run's `out_dir` is "".
         workers, scheduler: parallel processes (a whole number of at least 1; None: one per core),
             or a Dask scheduler ('local', or an address such as 'tcp://host:8786'); only with `out`.
         time_limit_s: solver time limit per run (s), replacing each scenario's.

@@ -65,12 +65,15 @@ from siting.runs.tables import (
     comparison_csv,
     comparison_display,
     comparison_table,
+    cross_failed_note,
     diff_aliases,
     diff_geojson,
+    diff_written,
     difference_note,
     failed_notices_note,
     moved_note,
     near_zero_runs_note,
+    no_differences_note,
     placement_note,
     sweep_display,
     sweep_plot,
@@ -386,14 +389,19 @@ def redraw_run(case: Case, folder: str, outcome: SolveOutcome, top: float) -> tu
 
 def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummary:
     """The summary of a run of the batch swapped from `staging` into `destination`: its folder,
-    and any naming of it in its error (where an infeasible run's diagnosis is; the folder a write
-    was refused in, as the messages name folders: `shown_path`), in the batch folder."""
-    error = summary.error.replace(str(staging), str(destination))
-    error = error.replace(shown_path(staging), shown_path(destination))
+    and any naming of it in its error and in what failed in its cross-starts (where an infeasible
+    run's diagnosis is; the folder a write was refused in, as the messages name folders:
+    `shown_path`), in the batch folder."""
+
+    def moved(text: str) -> str:
+        return text.replace(str(staging), str(destination)).replace(shown_path(staging), shown_path(destination))
+
+    summary = replace(summary, error=moved(summary.error),
+                      cross_failures=tuple(moved(text) for text in summary.cross_failures))
     if not summary.out_dir:
-        return replace(summary, error=error)
+        return summary
     relative = Path(summary.out_dir).resolve().relative_to(staging.resolve())
-    return replace(summary, out_dir=str(destination / relative), error=error)
+    return replace(summary, out_dir=str(destination / relative))
 
 
 def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,
@@ -401,13 +409,14 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
             overrides: tuple[Override, ...] = (), out_name: str = "--out",
             variants_name: str = "--variant", paths_name: str = "compare", temporary: bool = False) -> BatchResult:
     """Solve every scenario (and variant, or only the `variants` named) with `overrides` applied
-    and write the comparison folder: the tables, diff.geojson, compare.qgs and each run's outputs
-    in a subfolder named by its label. Every scenario and the folder are checked before anything is
-    solved or created, their problems reported together (`checked_folder`). Each run starts from
-    nothing; once all are solved, a run moves to another run's plan when that plan meets its rules
-    and costs less than its own (the cross-start rounds of siting/runs/pool.py: the table's row
-    `started from` names that run), and a run whose rules admit every plan of another's lends it
-    its bound (`carry_bounds`: the row `bound from`).
+    and write the comparison folder: the tables, diff.geojson and diff.qml (only where the
+    baseline and some other run have a plan: siting/runs/tables.py `diff_written`), compare.qgs
+    and each run's outputs in a subfolder named by its label. Every scenario and the folder are
+    checked before anything is solved or created, their problems reported together
+    (`checked_folder`). Each run starts from nothing; once all are solved, a run moves to another
+    run's plan when that plan meets its rules and costs less than its own (the cross-start rounds
+    of siting/runs/pool.py: the table's row `started from` names that run), and a run whose rules
+    admit every plan of another's lends it its bound (`carry_bounds`: the row `bound from`).
     `out_name`, `variants_name` and `paths_name` are what the problems call the folder, the
     variants and the scenario files (the command line's `--out`, `--variant` and its command,
     `compare`; `siting.compare` says `paths`). With `temporary`, `destination` is a temporary
@@ -425,14 +434,16 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run},
                               diff_aliases(summaries))
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (failed_notices_note(summaries), tolerance_note(table),
-                                       difference_note(table, summaries), bound_note(summaries),
-                                       COMPARE_CROSS_NOTE if moved else "", moved_note(summaries),
+        note = "\n\n".join(n for n in (no_differences_note(summaries), failed_notices_note(summaries),
+                                       tolerance_note(table), difference_note(table, summaries),
+                                       bound_note(summaries), COMPARE_CROSS_NOTE if moved else "",
+                                       moved_note(summaries), cross_failed_note(summaries),
                                        near_zero_runs_note(summaries), placement_note(summaries)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
         shown = table_files(comparison_display(table, summaries), "comparison", note)
-        files = {"comparison.csv": comparison_csv(table), "comparison.md": shown["comparison.md"], "diff.geojson": diff,
-                 "diff.qml": diff_qml}
+        files = {"comparison.csv": comparison_csv(table), "comparison.md": shown["comparison.md"]}
+        if diff_written(summaries):  # without two plans to compare, an empty layer would say "nothing changed"
+            files.update({"diff.geojson": diff, "diff.qml": diff_qml})
         # compare.qgs: every run's sites and the changes against the baseline, in one QGIS project.
         project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
                                        geometry_type_of(diff), diff_qml, changes, diff_runs(diff))
@@ -526,10 +537,10 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (failed_notices_note(summaries), tolerance_note(table), warm_note(summaries),
-                                       bound_note(summaries),
+        note = "\n\n".join(n for n in (no_differences_note(summaries, sweep=True), failed_notices_note(summaries),
+                                       tolerance_note(table), warm_note(summaries), bound_note(summaries),
                                        CROSS_START_NOTE if moved else "", moved_note(summaries),
-                                       near_zero_runs_note(summaries)) if n)
+                                       cross_failed_note(summaries), near_zero_runs_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words
         shown = table_files(sweep_display(table), "sweep", note)
         return table, {"sweep.csv": csv_text(table), "sweep.md": shown["sweep.md"],

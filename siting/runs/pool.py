@@ -31,10 +31,15 @@ CROSS_TOLERANCE of it, moves to the cheapest such plan (the earliest run on a ti
   whose taking of the plan failed (any error), and then the failure is said: on the progress
   line of its cross-start, in a notice of the new solve's report and manifest, and in the
   batch's note on the runs that moved (`CaseSummary.not_taken`).
+A run whose costing failed (an error, its worker lost), or whose new solve from a cheaper plan
+failed or ended dearer than its own plan, keeps its own plan; the failure is said on the progress
+line and kept in its summary (`CaseSummary.cross_failures`, `cross_failure`), which the batch's
+tables name in a note (siting/runs/tables.py `cross_failed_note`), as the claim below is then not
+checked for it.
 A new plan other than its start (such a solve found better) is costed in the other runs in a
 further round, and so on until no plan is cheaper elsewhere than where it stands (at most one
 round per run). When the rounds end so, a run whose rules admit every plan of another's ends no
-dearer than that other (to CROSS_TOLERANCE). Every decision uses only
+dearer than that other (to CROSS_TOLERANCE), unless a cross-start of it failed. Every decision uses only
 the plans and costs at the start of a round, taken in case order, so the outcome does not depend
 on the number of workers nor on the order in which they finish. A run with candidate cells takes
 no start (its screened solve, siting/optimize/screening.py, has none), so it is not solved
@@ -70,19 +75,23 @@ import os
 import queue
 import re
 import shutil
+import signal
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 from siting.config.progress import BEAT_S
+from siting.config.units import BN, MONEY_UNIT
 from siting.optimize.workers import default_workers, run_handed_over
 
 if TYPE_CHECKING:
@@ -169,6 +178,14 @@ class CaseSummary:
     """For a run that moved to another run's plan (`started_from`) by a new solve from it after
     taking that plan as it is failed: the failure in words (`failure_words`: "an unexpected error
     (TypeError: ...)"); "" otherwise."""
+    cross_failures: tuple[str, ...] = ()
+    """What failed in this run's cross-starts (see the module docstring), in words, one per
+    failure in the order of the rounds (`cross_failure`): the other runs' plans not costed under
+    its rules ("the other runs' plans were not costed under its rules (ValueError: ...)"), or a
+    plan found cheaper under its rules that the run could not move to (its new solve from it
+    failed, or ended dearer than the run's own plan, which it keeps). What the rounds claim, that
+    a run ends no dearer than another run's plan under its rules, is not checked then; empty when
+    nothing failed."""
     best_bound_yuan: float | None = None
     """The proven lower bound of the run's optimum that its gap is measured against (the
     solver's best bound; None without one)."""
@@ -748,26 +765,67 @@ def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[An
     tasks (`hooks.refused`), the tasks not started are NOT_RUN, and so are those lost."""
     results: dict[int, Any] = {}
     pending = list(range(len(tasks)))
+    ended: list[str] = []  # how the processes that broke a pool ended, in words, in the order seen
     for attempt in range(RETRIES + 1):
-        pending = _pool_round(tasks, pending, workers, hooks, results)
+        pending = _pool_round(tasks, pending, workers, hooks, results, ended)
         if any(hooks.refused(r) is not None for r in results.values() if r is not NOT_RUN):
             return [results.get(i, NOT_RUN) for i in range(len(tasks))]
         if not pending:
             break
         if attempt == RETRIES:
+            how = f" ({'; '.join(dict.fromkeys(ended))})" if ended else ""
             for i in pending:
-                results[i] = hooks.lost(i, f"worker process died {RETRIES + 1} times running this case")
+                results[i] = hooks.lost(i, f"worker process died {RETRIES + 1} times running this case{how}")
                 hooks.done(i, results[i])
     return [results[i] for i in range(len(tasks))]
 
 
+def exit_words(code: int) -> str:
+    """How a process ended, from its exit code as `multiprocessing` gives it (-N: killed by signal
+    N), in words: "killed by SIGKILL, which an out-of-memory kill gives", "killed by SIGSEGV",
+    "exit code 3"."""
+    if code >= 0:
+        return f"exit code {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    return f"killed by {name}" + (", which an out-of-memory kill gives" if -code == signal.SIGKILL else "")
+
+
+def _watch_deaths(future: Future[Any], pool: Any, ended: list[str]) -> None:
+    """Once `future` of the process pool `pool` fails for the pool's breaking (BrokenProcessPool),
+    add to `ended` how each of its worker processes that had ended by then ended (`exit_words`):
+    the pool fails its tasks before it stops its other workers, so those are the processes that
+    broke it. The pool's processes are read from its `_processes` (no public way tells them);
+    without it nothing is added."""
+    processes = getattr(pool, "_processes", None)
+    if not isinstance(processes, dict):
+        return
+
+    def seen(done: Future[Any]) -> None:
+        if done.cancelled() or not isinstance(done.exception(), BrokenProcessPool):
+            return
+        with contextlib.suppress(Exception):  # how it ended is a detail: never let it hide the loss
+            workers = list(processes.values())
+            gone = set(mp_wait([p.sentinel for p in workers], timeout=0))
+            for process in workers:
+                if process.sentinel in gone:
+                    process.join(1.0)  # its end is seen (its sentinel); this reads its exit code
+                    if process.exitcode is not None:
+                        ended.append(exit_words(process.exitcode))
+
+    future.add_done_callback(seen)
+
+
 def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks: _Hooks,
-                results: dict[int, Any]) -> list[int]:
+                results: dict[int, Any], ended: list[str]) -> list[int]:
     """Run the tasks numbered `pending` in one pool (`run_handed_over`: in order, no more than
     the workers at once, so that those handed over are those under way, as a `Progress` shows
     them, beating about every `BEAT_S`), their results into `results`; return those lost with a
-    worker that died. Once a task that ended stops the tasks (`hooks.refused`), no other is
-    started: each is handed over as ended at once, NOT_RUN, and not shown."""
+    worker that died, how it ended added to `ended` where the pool shows it (`_watch_deaths`).
+    Once a task that ended stops the tasks (`hooks.refused`), no other is started: each is handed
+    over as ended at once, NOT_RUN, and not shown."""
     submitted: list[Future[Any]] = []
     skipped: set[int] = set()
 
@@ -779,10 +837,11 @@ def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks:
     def submit(pool: Any, i: int) -> Future[Any]:
         if stopped():
             skipped.add(i)
-            ended: Future[Any] = Future()
-            ended.set_result(NOT_RUN)
-            return ended
+            not_run: Future[Any] = Future()
+            not_run.set_result(NOT_RUN)
+            return not_run
         future = pool.submit(tasks[i].call, *tasks[i].args)
+        _watch_deaths(future, pool, ended)
         submitted.append(future)
         return future
 
@@ -1068,10 +1127,36 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
             if kept is not None:
                 own = current[i].own_objective_yuan if current[i].started_from else current[i].objective_yuan
                 current[i] = dataclasses.replace(kept, started_from=cases[check.chosen].label, own_objective_yuan=own,
-                                                 not_taken=check.not_taken, warm_from=current[i].warm_from)
+                                                 not_taken=check.not_taken, warm_from=current[i].warm_from,
+                                                 cross_failures=current[i].cross_failures)
                 if not check.same_plan:
                     fresh.append(i)
+            elif failure := cross_failure(check, current[i].objective_yuan, names):
+                current[i] = dataclasses.replace(current[i], cross_failures=(*current[i].cross_failures, failure))
     return current
+
+
+def cross_failure(check: CrossCheck, own_yuan: float | None, names: dict[int, str]) -> str:
+    """What failed in a run's cross-start `check` that left the run on its own plan (of
+    `own_yuan`, yuan; None: it has none), in words for its `CaseSummary.cross_failures`: its
+    costing of the other runs' plans (an error, or its worker lost: `CrossCheck.error`); or its
+    move to the plan of run `names[chosen]`, found cheaper under its rules, whose new solve failed
+    (`failure_words`) or ended dearer than its own plan (after taking the plan as it is failed, if
+    it did: `CrossCheck.not_taken`). "" when nothing failed (no plan was cheaper)."""
+    if check.error:
+        return f"the other runs' plans were not costed under its rules ({check.error})"
+    resolved = check.resolved
+    if check.chosen is None or resolved is None:
+        return ""
+    cost = check.costs.get(check.chosen) or 0.0  # a chosen plan has a cost (`cross_check`)
+    own = (f"less than the {own_yuan / BN:,.4f} {MONEY_UNIT} of its own" if own_yuan is not None
+           else "where its own solve found no plan")
+    tried = f"taking it as it is failed with {check.not_taken}, and " if check.not_taken else ""
+    ended = (f"failed with {failure_words(resolved.error)}" if not resolved.ok
+             else f"ended at {(resolved.objective_yuan or 0.0) / BN:,.4f} {MONEY_UNIT}, dearer than its own plan")
+    return (f"the plan of {names.get(check.chosen, f'case {check.chosen + 1}')} costs {cost / BN:,.4f} {MONEY_UNIT} "
+            f"under its rules, {own}, but {tried}solving it again from that plan {ended}; "
+            f"{'it keeps its own plan' if own_yuan is not None else 'it has no plan'}")
 
 
 def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Progress | None) -> _Hooks:

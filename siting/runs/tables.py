@@ -181,7 +181,10 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     run whose plan a run moved to in the cross-start rounds ("started from") and the run whose bound
     its gap is measured against ("bound from"), "" where none; their differences are left empty.
     A difference of two numbers that agree to SAME is 0 (`_delta`), and the objective difference of
-    two runs with the same plan (`same_plan`, whose objectives agree to the LP's noise) is 0."""
+    two runs with the same plan (`same_plan`, whose objectives agree to the LP's noise) is 0. Two
+    runs without a plan have no difference: their status difference is NO_PLANS (not "same" for
+    two runs that failed alike, nor "changed" for an infeasible run against a failed one), every
+    other difference empty, as is every difference of a row that either run lacks."""
     products, clusters, groups, years = _row_keys(summaries)
     per_run = [_metric_rows(s, products, clusters, groups, years) for s in summaries]
     metrics = list(dict.fromkeys(m for rows in per_run for m in rows))
@@ -206,6 +209,7 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
             same = same_plan(first, summary)  # one plan: its objective difference is 0, not the LP's noise
             table[delta_column(summary, first)] = [
                 "" if m in ORIGIN_ROWS
+                else NO_PLANS if m == "status" and not (first.ok or summary.ok)
                 else 0.0 if same and m == "objective"
                 else _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m not in DIFFERENCE_ROWS
                 else difference_verdict(first, summary) if m == TOLERANCE_ROW
@@ -250,6 +254,10 @@ DIFFERENCE_ROWS = (TOLERANCE_ROW, RANGE_LOW_ROW, RANGE_HIGH_ROW)
 #: The row of comparison.md and the terminal that gives the proven range in one cell ("-0.67 to
 #: -0.27"), in place of RANGE_LOW_ROW and RANGE_HIGH_ROW.
 RANGE_ROW = "objective difference: proven range"
+
+#: The status difference of two runs neither of which has a plan (`comparison_table`): their
+#: statuses compare no results.
+NO_PLANS = "neither has a plan"
 
 #: The verdicts of TOLERANCE_ROW and of a sweep's `vs_first` besides WITHIN: the gaps prove the
 #: objectives apart; the two runs have the same plan (`same_plan`).
@@ -632,9 +640,11 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
     objectives apart, and the proven range) and the gap's difference in percentage points (its
     unit "pp"). Long headers are wrapped, and a table too wide for its columns goes on in a
     further one (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and
-    the Markdown twin of the CSV file `more` (comparison.md), which has them whole; the note on the
-    differences (`difference_note`), the runs whose gap is measured against another run's bound
-    (`bound_note`), those that moved to another run's plan (`moved_note`) and those whose net
+    the Markdown twin of the CSV file `more` (comparison.md), which has them whole; why no
+    difference is given, where the baseline or every run compared with it has no plan
+    (`no_differences_note`), the note on the differences (`difference_note`), the runs whose gap
+    is measured against another run's bound (`bound_note`), those that moved to another run's plan
+    (`moved_note`), those whose cross-start failed (`cross_failed_note`) and those whose net
     objective is near zero (`near_zero_runs_note`), if any, and the note on capacity rows
     (`placement_note`)."""
     base = summaries[0]
@@ -666,8 +676,9 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
     lines += _cut_note(cut, more.removesuffix(".csv") + ".md")
-    for note in (difference_note(table, summaries), bound_note(summaries), moved_note(summaries),
-                 near_zero_runs_note(summaries), placement_note(summaries)):
+    for note in (no_differences_note(summaries), difference_note(table, summaries), bound_note(summaries),
+                 moved_note(summaries), cross_failed_note(summaries), near_zero_runs_note(summaries),
+                 placement_note(summaries)):
         if note:
             lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
     return "\n".join(lines)
@@ -692,17 +703,20 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
     differs from the first run's by more than their gaps) right after the objective. Long
     headers are wrapped, and columns that do not fit go on in a further table that begins with
     the runs' labels (`terminal_tables`); then a line naming the rows with cells cut short, if
-    any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole; the runs
-    whose search started from another run's plan (`warm_note`), those whose gap is measured
-    against another run's bound (`bound_note`), those that moved to another run's plan
-    (`moved_note`) and those whose net objective is near zero (`near_zero_runs_note`), if any."""
+    any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole; why
+    `vs_first` is empty, where the first run has no plan (`no_differences_note`), the runs whose
+    search started from another run's plan (`warm_note`), those whose gap is measured against
+    another run's bound (`bound_note`), those that moved to another run's plan (`moved_note`),
+    those whose cross-start failed (`cross_failed_note`) and those whose net objective is near
+    zero (`near_zero_runs_note`), if any."""
     columns = list(table.columns)
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
     tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1)
     lines = ["\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")]
-    for note in (warm_note(summaries), bound_note(summaries), moved_note(summaries), near_zero_runs_note(summaries)):
+    for note in (no_differences_note(summaries, sweep=True), warm_note(summaries), bound_note(summaries),
+                 moved_note(summaries), cross_failed_note(summaries), near_zero_runs_note(summaries)):
         if note:
             lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
     return "\n".join(lines)
@@ -711,13 +725,13 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
 def _delta(value: Any, base: Any) -> Any:
     """`value` less `base` for two numbers, 0 where they agree to SAME (the last digits of a sum
     taken in another order are not a difference); "same" or "changed" for two texts, "" where
-    either is missing."""
+    either is missing (also both: nothing against nothing is no "same")."""
+    if value is None or base is None:
+        return ""
     if isinstance(value, (int, float)) and isinstance(base, (int, float)) and not isinstance(value, bool):
         difference = value - base
         return 0.0 if abs(difference) <= SAME * max(1.0, abs(base), abs(value)) else difference
-    if value == base:
-        return "same"
-    return "" if value is None or base is None else "changed"
+    return "same" if value == base else "changed"
 
 
 def change_of(base: dict[str, float], other: dict[str, float]) -> str:
@@ -752,7 +766,8 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
     capacity added per product (units/yr) in both, on the baseline's site geometry; and what the
     proven gaps show of the run's objective against the baseline's, as comparison.csv gives it
     (siting/deliver/styles.py DIFFERENCE_FIELDS): `difference_verdict` and the ends of
-    `objective_range` in bn yuan (null where unbounded)."""
+    `objective_range` in bn yuan (null where unbounded). No feature where the baseline, or every
+    run compared with it, has no plan: the comparison then writes no diff.geojson (`diff_written`)."""
     base = summaries[0]
     if not base.ok:
         return json.dumps({"type": "FeatureCollection", "name": "diff", "features": []}) + "\n"
@@ -971,6 +986,53 @@ def near_zero_runs_note(summaries: Sequence[CaseSummary]) -> str:
             f"under {NEAR_ZERO_SHARE:.0%} of {'its' if one else 'their'} gross cost: {'its' if one else 'their'} "
             f"relative gap is measured against that near-zero figure and reads far larger than the plan's distance "
             f"from the optimum; read the absolute gap instead: {'; '.join(parts)}.")
+
+
+def diff_written(summaries: Sequence[CaseSummary]) -> bool:
+    """Whether a comparison writes diff.geojson and diff.qml, each site's change against the
+    baseline (`diff_geojson`): only when the baseline (the first run) and some run compared with
+    it have a plan. Otherwise the layer would have no feature, which reads as "nothing changed";
+    `no_differences_note` says why there is none."""
+    return bool(summaries) and summaries[0].ok and any(s.ok for s in summaries[1:])
+
+
+def no_differences_note(summaries: Sequence[CaseSummary], sweep: bool = False) -> str:
+    """The note under a comparison's table when it gives no difference but the status: the
+    baseline (the first run) has no plan, named with its status (`status_text`), or no run
+    compared with it has one; and that diff.geojson and diff.qml are not written then
+    (`diff_written`). With `sweep`, under a sweep's table whose first run has no plan: its column
+    `vs_first` is empty for that reason. "" when there is a difference to give, or one run."""
+    if len(summaries) < 2:
+        return ""
+    base = summaries[0]
+    files = ("diff.geojson and diff.qml, which would map each site's change against the baseline, are not "
+             "written.")
+    if sweep:
+        return "" if base.ok else (f"The column `vs_first` compares each run with the first, {base.label}, which "
+                                   f"has no plan ({status_text(base)}), so it is empty.")
+    if not base.ok:
+        return (f"The differences are against the baseline, {base.label}, which has no plan ({status_text(base)}), "
+                f"so none are given but the status; {files}")
+    if not any(s.ok for s in summaries[1:]):
+        return (f"No run compared with the baseline, {base.label}, has a plan, so no difference is given but the "
+                f"status; {files}")
+    return ""
+
+
+#: How the note naming the runs whose cross-start failed begins (`cross_failed_note`).
+CROSS_FAILED_HEAD = ("Runs whose cross-start failed, which may therefore end dearer than another run's plan costs "
+                     "under their rules (a run whose rules admit every plan of another is not shown to end no dearer "
+                     "than it)")
+
+
+def cross_failed_note(summaries: Sequence[CaseSummary]) -> str:
+    """The note naming each run whose cross-start failed (`CaseSummary.cross_failures`,
+    siting/runs/pool.py `cross_failure`: the other runs' plans not costed under its rules, or a
+    cheaper plan whose new solve failed), with why, so that what the cross-start rounds claim (a
+    run ends no dearer than another run's plan under its rules) is visibly not checked for it:
+    CROSS_FAILED_HEAD, then per run "<run>: <why>; <why>." "" when no cross-start failed."""
+    parts = [f"{s.label}: {'; '.join(s.cross_failures)}." for s in summaries if s.cross_failures]
+    return f"{CROSS_FAILED_HEAD}: {' '.join(parts)}" if parts else ""
 
 
 #: How the note listing the notices of the runs without a plan begins (`failed_notices_note`).
