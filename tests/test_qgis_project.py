@@ -127,9 +127,13 @@ def test_plan_project_has_an_a3_landscape_layout_with_every_element(runs: Path):
     assert (found["title"].get("position"), found["title"].get("size")) == ("10,3,mm", "400,21.5,mm")
     font = found["title"].find("LabelFont")
     assert font is not None and font.get("description", "").split(",")[:2] == ["Sans Serif", "14"]
+    # The source line, and under it map.png's statement of the red line's share of the clusters
+    # (siting/deliver/mapinfo.py `redline_extent_text`; tests/test_qgis_label_distance.py).
     assert found["source"].get("labelText") == (
         "Source: siting plan for scenario 'small' (plan.gpkg; inputs and their SHA-256 in manifest.json). "
-        f"Projection: WGS 84 / UTM zone 48N. {PRINTED}")
+        f"Projection: WGS 84 / UTM zone 48N. {PRINTED}\n"
+        "The red-line layer covers 0.3 % of the clusters' area (18 of 5,602 km2). No official share is given "
+        "(constraints.redline.official_share_pct), so the layer cannot be checked against the official red line.")
     # Every item lies on the page; only the north arrow and the scale bar are drawn on the map.
     x0, y0 = mm(found["map"].get("position", ""))
     w0, h0 = mm(found["map"].get("size", ""))

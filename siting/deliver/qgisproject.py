@@ -16,9 +16,12 @@ areas on the ellipsoid; the view opens on the clusters. Data sources are relativ
 plan.qgs holds one print layout (Project > Layouts): an A3 landscape page with a title
 (map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective; gap in bn yuan;
 broken into lines and set in a size that fit its frame above the map, `fit_title`), the map, a
-legend, a scale bar in kilometres, a north arrow and a source line, so that Layout > Export as
-PDF gives a finished sheet in one click. The map frame takes the shape of the
-area shown (up to the full width), and the legend the width beside it: it keys only what the
+legend, a scale bar in kilometres, a north arrow and a source line (with, as map.png's margin has
+it, how much of the clusters the red line covers, or that the scenario gives none), so that
+Layout > Export as PDF gives a finished sheet in one click. The sites' names stand where the
+layout places them on its map (`site_label_spots`): beside their sites, off each other. The map
+frame takes the shape of the area shown (up to the full width), and the legend the width beside
+it: it keys only what the
 layers' features draw (the product flows' final year), its texts wrapped and its type and columns
 chosen so that it fits there (`fit_legend`). Item ids are fixed (derived from the item names), so
 the same plan gives the same bytes; the print date is a QGIS expression, evaluated when the sheet
@@ -66,22 +69,34 @@ import pyproj
 
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import LAYER_NAMES
-from siting.deliver.mapinfo import MapTitle
+from siting.deliver.mapinfo import MapTitle, redline_extent_text
 from siting.deliver.styles import (
+    BUILT_MARKER_MM,
     DOCTYPE,
+    GATEWAY_MM,
+    HUB_MM,
     INDISTINGUISHABLE,
     INDISTINGUISHABLE_CLASS,
     KEY_ONLY,
     KEY_ONLY_CATEGORY,
+    LABEL_GAP_MM,
+    PIE_MM,
     QGIS_VERSION,
+    SITE_LABEL_WRAP,
+    SOURCE_MARKER_MM,
+    STANDING_MM,
     WITHIN,
+    LabelSpot,
     RunDifference,
     amount,
     capex_scale,
     element,
+    labelled_statuses,
     only_categories,
     size_note,
     with_capex_scale,
+    with_label_spots,
+    word_wrap,
 )
 
 GEOMETRY_NAMES = {0: "Point", 1: "Line", 2: "Polygon"}
@@ -260,13 +275,25 @@ def layer_abstract(layer: OutputLayer, style: str | None = None) -> str:
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
                  extent: Sequence[float], gpkg_name: str = "plan.gpkg", credits: str | None = None,
-                 map_title: MapTitle | None = None) -> str:
+                 map_title: MapTitle | None = None, redline_text: str | None = None) -> str:
     """The plan.qgs text; `extent` is (xmin, ymin, xmax, ymax) in the working CRS. The layout's
     title is map.png's (`map_title`: scenario and years; solver outcome, gap and objective), or
-    "Plan: <title>" without one."""
+    "Plan: <title>" without one. Its source line (`credits`, `default_credits` without) is
+    followed, as map.png's margin notes it, by how much of the clusters the red-line layer covers
+    or that the scenario gives none (`redline_text`, where the caller has it; else
+    `redline_extent_text` of `layers` by `map_title`'s official share; nothing without a
+    `map_title`), so that a printed sheet without a red line says why. The sites' names stand
+    where `site_label_spots` puts them on the layout's map (`with_label_spots`)."""
     heading = map_title.text() if map_title is not None else f"Plan: {title}"
-    return project_document(plan_layers(layers, styles, gpkg_name), title, working_crs, extent,
-                            heading, credits or default_credits(title, working_crs))
+    if "sites" in styles:
+        styles = {**styles, "sites": with_plan_label_spots(styles["sites"], layers, working_crs, extent)}
+    source = credits or default_credits(title, working_crs)
+    if redline_text is None and map_title is not None:
+        redline_text = redline_extent_text(layers, map_title.official_redline_pct,
+                                           map_title.official_redline_source, map_title.redline_given)
+    if redline_text:
+        source = f"{source}\n{redline_text}"
+    return project_document(plan_layers(layers, styles, gpkg_name), title, working_crs, extent, heading, source)
 
 
 def default_credits(title: str, working_crs: str) -> str:
@@ -401,6 +428,9 @@ def fit_extent(extent: Sequence[float], width_mm: float, height_mm: float) -> tu
 #: the frame's foot, width, height; so its foot stands 4 mm above the frame's, on an opaque white
 #: box. QGIS sets its width to the bar it draws; its height stays.
 SCALE_BAR_MM = (4.0, 18.0, 80.0, 14.0)
+#: The north arrow on a layout's map (mm): x of its left edge from the frame's right edge, y
+#: from the frame's top, width, height.
+NORTH_ARROW_MM = (14.0, 4.0, 10.0, 16.0)
 #: The strip at the foot of a layout's map (mm) that the area shown keeps clear of: the scale
 #: bar's top and 2 mm more, so that its box covers no cluster.
 SCALE_BAR_ROOM_MM = SCALE_BAR_MM[1] + 2.0
@@ -884,6 +914,9 @@ def map_frame(extent: Sequence[float]) -> tuple[float, float, float, float]:
     return x, y, min(width, max(MAP_MIN_WIDTH_MM, round(height * aspect, 1))), height
 
 
+#: The type size (points) of a layout's source line under the map, and its frame's least height
+#: (mm); a source line of more lines (the red line's share after the sources) is as high as they.
+SOURCE_PT, SOURCE_MIN_MM = 8.0, 10.0
 #: The type size (points) of a layout's note under the legend.
 NOTE_PT = 8.0
 
@@ -958,12 +991,18 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
         element("text-style", {"fontFamily": FONT, "fontSize": "8", "fontSizeUnit": "Point", "fontWeight": "50",
                                "namedStyle": "Regular", "textColor": "40,40,40,255", "textOpacity": "1"}),
         background=True)  # on the map, on white
-    north = layout_item("picture", name, "north arrow", (mx + mw - 14, my + 4, 10, 16), 5, {
+    arrow_x, arrow_y, arrow_w, arrow_h = NORTH_ARROW_MM
+    north = layout_item("picture", name, "north arrow", (mx + mw - arrow_x, my + arrow_y, arrow_w, arrow_h), 5, {
         "file": NORTH_ARROW, "mapUuid": map_id, "northMode": "0", "northOffset": "0", "mode": "2",
-        "resizeMode": "0", "anchorPoint": "4", "pictureRotation": "0", "pictureWidth": "10", "pictureHeight": "16",
+        "resizeMode": "0", "anchorPoint": "4", "pictureRotation": "0", "pictureWidth": f"{arrow_w:g}",
+        "pictureHeight": f"{arrow_h:g}",
         "svgFillColor": "255,255,255,255", "svgBorderColor": "0,0,0,255", "svgBorderWidth": "0.2"})
     title_item = title_label(name, title)
-    source = _label(name, "source", (mx, my + mh + 4, page_w - 2 * mx, 10), credits, 8)
+    source_w = page_w - 2 * mx
+    source_lines = len(wrap_text(credits, source_w, SOURCE_PT))
+    source_h = max(SOURCE_MIN_MM, math.ceil(((ASCENT_EM + DESCENT_EM) * SOURCE_PT * PT_MM * MARGIN * source_lines + 1.0)
+                                            * 10) / 10)
+    source = _label(name, "source", (mx, my + mh + 4, source_w, source_h), credits, SOURCE_PT)
     notes = [_label(name, "note", (legend_x, my + mh - noted, column_w, noted), note, NOTE_PT, halign=1)] if note \
         else []
     return element("Layout", {"name": name, "units": "mm", "printResolution": "300", "worldFileMap": map_id},
@@ -973,11 +1012,276 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
                    pages, map_item, legend, scalebar, north, title_item, source, *notes)
 
 
+# --- site names on the layout's map -------------------------------------------------------------
+#
+# QGIS's label engine (PAL) tries a point's label at one distance around it; a built site's name,
+# which must be drawn (AlwaysShow), goes where PAL finds the least cost when no position there is
+# free. Where sites crowd (Qujing's two parks and hub within a few millimetres of the sheet) that
+# put a long name in one line reaching 80 mm from its site, its far end in another cluster, or,
+# once names are wrapped, over another site's name. So plan.qgs places its sites' names itself,
+# on the sheet of its print layout (`site_label_spots`), as map.png does: each name, wrapped as
+# QGIS wraps it (`word_wrap`), takes the first free position around its site, nearest first,
+# farther out only where none is, and keeps its leader to the pie; QGIS draws each name at its
+# position (`with_label_spots`: "offset from point" by millimetres on the sheet, so that at any
+# other scale of the map window too a name stands that far from its site).
+
+#: Distances (mm on the sheet) beyond a built site's pie tried for its name, nearest first; the
+#: first is the gap its leader spans (LABEL_GAP_MM).
+SITE_LABEL_STEPS_MM = (LABEL_GAP_MM, 6.0, 10.0, 15.0, 21.0, 28.0)
+#: The first distance (mm) of a standing site's name from its diamond (no leader there), as its
+#: labelling's; farther ones as a built site's, with a leader.
+STANDING_GAP_MM = 1.0
+#: The directions tried at each distance, in order, as (x, y) on the sheet (y down): right, above
+#: right, below right, left, above left, below left, above, below. A name beside its site reads
+#: from its leader's end (right) first.
+SITE_LABEL_DIRECTIONS = ((1, 0), (1, -1), (1, 1), (-1, 0), (-1, -1), (-1, 1), (0, -1), (0, 1))
+#: The type size (points) of the site names (the sites style's).
+SITE_LABEL_PT = 9.0
+#: The white halo round a site name's letters (mm; the sites style's buffer): two names' boxes
+#: stand twice this apart, and a name's box this far inside the map frame.
+SITE_HALO_MM = 1.2
+#: The clear space (mm) between a name's box and a mark it is not the name of (a hub's, a
+#: source's) and, LABEL_GAP_MM, another site's pie or diamond: a name does not come close enough
+#: to another site's mark to read as its.
+MARK_CLEARANCE_MM = SITE_HALO_MM + 0.3
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A round mark on the sheet that names keep off: centre (mm, y down), radius (mm), the
+    clear space a name keeps from it, and the id of the site it marks ("" for another mark),
+    whose own name it does not keep off."""
+
+    x: float
+    y: float
+    radius: float
+    clearance: float
+    site_id: str = ""
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A site to name: id, point on the sheet (mm, y down), the radius (mm) of its pie (a
+    standing site's diamond), its name's box (mm) and whether it is built (its name has a leader
+    whatever its distance; a standing site's name only beyond its first, STANDING_GAP_MM)."""
+
+    site_id: str
+    x: float
+    y: float
+    radius: float
+    width: float
+    height: float
+    built: bool
+
+
+#: A box on the sheet (x0, y0, x1, y1; mm, y down); a segment (x0, y0, x1, y1).
+_Box = tuple[float, float, float, float]
+
+
+def _box_distance(box: _Box, x: float, y: float) -> float:
+    """The distance (mm) from a point to a box (x0, y0, x1, y1), 0 inside it."""
+    dx = max(box[0] - x, 0.0, x - box[2])
+    dy = max(box[1] - y, 0.0, y - box[3])
+    return math.hypot(dx, dy)
+
+
+def _overlap(a: _Box, b: _Box) -> float:
+    """The area (mm2) two boxes share."""
+    return max(min(a[2], b[2]) - max(a[0], b[0]), 0.0) * max(min(a[3], b[3]) - max(a[1], b[1]), 0.0)
+
+
+def _crosses(segment: _Box, box: _Box) -> bool:
+    """Whether a segment (x0, y0, x1, y1) meets a box (Liang-Barsky clipping)."""
+    x0, y0, x1, y1 = segment
+    low, high = 0.0, 1.0
+    for p, q in ((x0 - x1, x0 - box[0]), (x1 - x0, box[2] - x0), (y0 - y1, y0 - box[1]), (y1 - y0, box[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _grown(box: _Box, by: float) -> _Box:
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
+
+
+class _SheetPlacer:
+    """Greedy placement of site names on a layout's map (mm on the sheet, y down): each name takes
+    the first position (`SITE_LABEL_STEPS_MM` by `SITE_LABEL_DIRECTIONS`) where its box, with its
+    halo, lies inside `inside` and off `blocked` boxes, the names placed before it and their
+    leaders, and keeps clear of every mark but its own site's; its leader (from the box's point
+    nearest the site to the site's pie) crosses no name placed before it. Where no position is
+    free, the least crowded. Deterministic: the order of `place` calls decides."""
+
+    def __init__(self, inside: _Box, blocked: Sequence[_Box], marks: Sequence[_Mark]) -> None:
+        self.inside = inside
+        self.boxes: list[_Box] = list(blocked)
+        self.leaders: list[_Box] = []
+        self.marks = list(marks)
+
+    def _cost(self, site: _Named, box: _Box, leader: _Box) -> float:
+        halo = _grown(box, SITE_HALO_MM)
+        f = self.inside
+        cost = 0.0
+        if halo[0] < f[0] or halo[1] < f[1] or halo[2] > f[2] or halo[3] > f[3]:
+            cost += 1e6
+        cost += sum(_overlap(halo, _grown(other, SITE_HALO_MM)) for other in self.boxes)
+        cost += sum(10.0 for other in self.leaders if _crosses(other, halo))
+        cost += sum(10.0 for other in self.boxes if _crosses(leader, other))
+        for mark in self.marks:
+            if mark.site_id == site.site_id:
+                continue
+            short = mark.radius + mark.clearance - _box_distance(box, mark.x, mark.y)
+            if short > 0:
+                cost += short * short
+        return cost
+
+    def place(self, site: _Named, steps: Sequence[float]) -> LabelSpot:
+        best: tuple[float, int, int] | None = None
+        for n, step in enumerate(steps):
+            reach = site.radius + step
+            for d, (dx, dy) in enumerate(SITE_LABEL_DIRECTIONS):
+                box, leader, _spot = self._candidate(site, reach, dx, dy)
+                cost = self._cost(site, box, leader)
+                if best is None or cost < best[0]:
+                    best = (cost, n, d)
+                if cost == 0:
+                    break
+            if best is not None and best[0] == 0:
+                break
+        assert best is not None
+        _cost, n, d = best
+        dx, dy = SITE_LABEL_DIRECTIONS[d]
+        box, leader, spot = self._candidate(site, site.radius + steps[n], dx, dy)
+        self.boxes.append(box)
+        self.leaders.append(leader)
+        return LabelSpot(spot, 3 * (dy + 1) + dx + 1, n > 0 and not site.built)
+
+    @staticmethod
+    def _candidate(site: _Named, reach: float, dx: int, dy: int) -> tuple[_Box, _Box, tuple[float, float]]:
+        """The name's box, its leader (from the box's point nearest the site to the site's pie)
+        and its offset from the site (mm), at `reach` from the site in the direction (dx, dy):
+        the box's corner (a diagonal) or side's middle there, the box beyond it."""
+        norm = math.hypot(dx, dy)
+        ox, oy = dx * reach / norm, dy * reach / norm
+        px, py = site.x + ox, site.y + oy
+        x0 = px if dx > 0 else px - site.width if dx < 0 else px - site.width / 2
+        y0 = py if dy > 0 else py - site.height if dy < 0 else py - site.height / 2
+        end = site.radius / reach
+        leader = (px, py, site.x + ox * end, site.y + oy * end)
+        return (x0, y0, x0 + site.width, y0 + site.height), leader, (round(ox, 2), round(oy, 2))
+
+
+def site_label_box(name: str) -> tuple[float, float]:
+    """The width and height (mm) of a site's name as the sites style sets it (SITE_LABEL_PT,
+    wrapped at SITE_LABEL_WRAP characters as QGIS wraps it), measured as the legend's lines are
+    (`text_mm`, with MARGIN): no smaller than QGIS draws it."""
+    lines = word_wrap(name, SITE_LABEL_WRAP)
+    line_mm = (ASCENT_EM + DESCENT_EM) * SITE_LABEL_PT * PT_MM * MARGIN
+    return max(text_mm(line, SITE_LABEL_PT) for line in lines), line_mm * len(lines)
+
+
+def site_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_crs: str,
+                     frame_mm: Sequence[float], shown: Sequence[float]) -> dict[str, LabelSpot]:
+    """Where a plan's print layout names each built and standing site (`labelled_statuses`): site
+    id -> its `LabelSpot`, placed by `_SheetPlacer` on the layout's map frame (`frame_mm`: x, y,
+    width, height on the page) showing `shown` (xmin, ymin, xmax, ymax in `working_crs`, of the
+    frame's shape), the built sites by capex (the largest first, as QGIS ranks them) and then the
+    standing ones. The names keep off each other, off every site's pie, diamond and marker, the
+    hubs' and the sources' marks, the scale bar and the north arrow, and inside the map frame.
+    Pie radii from `sites_qml`'s capex scale (`capex_scale`). Empty without named sites."""
+    by_name = {layer.name: layer for layer in layers}
+    sites = by_name.get("sites")
+    if sites is None or sites.frame.empty or "status" not in sites.frame.columns:
+        return {}
+    top = capex_scale(sites_qml) or 1.0
+    mx, my, mw, mh = frame_mm
+    x0, _y0, x1, y1 = shown
+    scale = mw / (x1 - x0)
+
+    def on_sheet(frame: Any) -> list[tuple[float, float]]:
+        points = []
+        for geometry in frame.to_crs(working_crs).geometry:
+            point = geometry.centroid if geometry is not None and not geometry.is_empty else None
+            if point is not None and geometry.geom_type.endswith("Polygon") and not geometry.contains(point):
+                point = geometry.representative_point()
+            points.append((math.nan, math.nan) if point is None else
+                          (mx + (point.x - x0) * scale, my + (y1 - point.y) * scale))
+        return points
+
+    statuses = labelled_statuses(sites)
+    frame = sites.frame
+    named: list[tuple[float, _Named]] = []
+    marks: list[_Mark] = []
+    for (x, y), status, name, site_id, capex in zip(
+            on_sheet(frame), frame["status"], frame.get("name", frame["id"]), frame["id"],
+            frame["capex_yuan"] if "capex_yuan" in frame.columns else [0.0] * len(frame), strict=True):
+        if math.isnan(x) or str(status) not in statuses:
+            continue
+        capex = 0.0 if capex is None or pd.isna(capex) else max(float(capex), 0.0)
+        share = math.sqrt(capex / top) if status == "built" else 0.0
+        pie = PIE_MM / 2 * share
+        if status == "built":
+            low, high = BUILT_MARKER_MM
+            marks.append(_Mark(x, y, max(pie, (low + (high - low) * share) / 2), LABEL_GAP_MM, str(site_id)))
+        else:
+            marks.append(_Mark(x, y, STANDING_MM / 2, LABEL_GAP_MM, str(site_id)))
+        if name is None or pd.isna(name) or not str(name).strip():
+            continue
+        width, height = site_label_box(str(name))
+        built = status == "built"
+        named.append((-capex if built else math.inf,
+                      _Named(str(site_id), x, y, pie if built else STANDING_MM / 2, width, height, built)))
+    hubs = by_name.get("hubs")
+    if hubs is not None and not hubs.frame.empty:
+        for (x, y), kind in zip(on_sheet(hubs.frame), hubs.frame["kind"], strict=True):
+            marks.append(_Mark(x, y, (GATEWAY_MM if kind == "gateway" else HUB_MM) / 2, MARK_CLEARANCE_MM))
+    sources = by_name.get("sources")
+    if sources is not None and not sources.frame.empty and "supply_t_per_yr" in sources.frame.columns:
+        supplies = [float(v) if v is not None and not pd.isna(v) else 0.0 for v in sources.frame["supply_t_per_yr"]]
+        largest = max([*supplies, 0.0]) or 1.0
+        low, high = SOURCE_MARKER_MM
+        for (x, y), supply in zip(on_sheet(sources.frame), supplies, strict=True):
+            if not math.isnan(x):
+                size = low + (high - low) * math.sqrt(max(supply, 0.0) / largest)
+                marks.append(_Mark(x, y, size / 2, MARK_CLEARANCE_MM))
+    bar_x, bar_up, bar_w, bar_h = SCALE_BAR_MM
+    blocked = [(mx + bar_x, my + mh - bar_up, mx + bar_x + bar_w, my + mh - bar_up + bar_h),
+               (mx + mw - NORTH_ARROW_MM[0], my + NORTH_ARROW_MM[1],
+                mx + mw - NORTH_ARROW_MM[0] + NORTH_ARROW_MM[2], my + NORTH_ARROW_MM[1] + NORTH_ARROW_MM[3])]
+    placer = _SheetPlacer((mx, my, mx + mw, my + mh), blocked, marks)
+    spots = {}
+    for _rank, site in sorted(named, key=lambda pair: (pair[0], pair[1].site_id)):
+        steps = SITE_LABEL_STEPS_MM if site.built else (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:])
+        spots[site.site_id] = placer.place(site, steps)
+    return spots
+
+
+def with_plan_label_spots(qml: str, layers: Sequence[OutputLayer], working_crs: str, extent: Sequence[float]) -> str:
+    """A plan's sites style (`qml`) with its names where plan.qgs's print layout of `extent`
+    (`print_layout`: its map frame, `map_frame`, showing `layout_extent` as the project writes it,
+    to the millimetre, so that `with_sites_capex_scale` places them alike from the project) puts
+    them (`site_label_spots`, `with_label_spots`); `qml` as it is where no site is named."""
+    frame_mm = map_frame(extent)
+    shown = [round(v, 3) for v in layout_extent(extent, frame_mm[2], frame_mm[3])]
+    spots = site_label_spots(layers, qml, working_crs, frame_mm, shown)
+    return with_label_spots(qml, spots) if spots else qml
+
+
 def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: Mapping[str, str], top: float,
                            words: str = "") -> str:
     """A plan's project (`project_text`, as written) with its sites' pies and circles on the capex
     scale `top` (yuan of capex at full size) in place of the plan's own largest site: its sites
-    layer in `with_capex_scale(styles["sites"], top, words)`, and its print legend keyed again
+    layer in `with_capex_scale(styles["sites"], top, words)`, its names placed again about the
+    pies of that size on the layout's map (`site_label_spots`), and its print legend keyed again
     (`legend_item`, where it stands, in the room the map leaves), which then gives `top` followed
     by `words` (", the largest of every run"). Everything else stays as written; on the plan's
     own scale and without `words`, the project is the one written. `layers`: the plan's layers by
@@ -991,7 +1295,16 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
     provider = sites.find("provider") if sites is not None else None
     if sites is None or provider is None or capex_scale(styles.get("sites", "")) is None:
         return qgs
+    layout = root.find("Layouts/Layout")
+    items = list(layout) if layout is not None else []
+    frame = next((i for i in items if i.get("id") == "map"), None)
     qml = with_capex_scale(styles["sites"], top, words)
+    shown = frame.find("Extent") if frame is not None else None
+    if frame is not None and shown is not None:  # the names placed again about the pies on this scale
+        frame_mm = [float(v) for key in ("position", "size") for v in frame.get(key, "").split(",")[:2]]
+        bounds = [float(shown.get(key, "0")) for key in ("xmin", "ymin", "xmax", "ymax")]
+        crs = root.findtext("projectCrs/spatialrefsys/wkt", "")
+        qml = with_label_spots(qml, site_label_spots(list(layers.values()), qml, crs, frame_mm, bounds))
     for child in list(sites)[list(sites).index(provider) + 1:]:
         sites.remove(child)
     sites.extend(_style_children(qml))
@@ -1003,10 +1316,7 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
         shown.append(ProjectLayer(node.findtext("id", ""), title, source, node.get("wkbType", "Point"), style,
                                   pd.DataFrame(layer.frame.drop(columns="geometry")),
                                   legend=_with_size_note(title, layer, style)))
-    layout = root.find("Layouts/Layout")
-    items = list(layout) if layout is not None else []
     legend = next((i for i in items if i.get("id") == "legend"), None)
-    frame = next((i for i in items if i.get("id") == "map"), None)
     if layout is not None and legend is not None and frame is not None:
         mx, my, _mw, mh = MAP_FRAME_MM
         legend_x = mx + float(frame.get("size", "0,0").split(",")[0]) + LEGEND_GAP_MM

@@ -334,7 +334,7 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
              priority_expression: str | None = None, z_index: float = 0, obstacle_type: int = OBSTACLE_INTERIOR,
              buffer_mm: float = 1.0, distance_expression: str | None = None, colour: Sequence[int] = INK,
              obstacle: bool = True, italic: bool = False, callout: ET.Element | None = None,
-             always_show_expression: str | None = None) -> ET.Element:
+             always_show_expression: str | None = None, wrap_chars: int = 0) -> ET.Element:
     """Simple labelling from an expression, placed by QGIS's label engine (PAL) without
     collisions: a white halo for legibility over fills, the layer's features are obstacles to
     other labels, and a label that would collide is left out (never drawn over another,
@@ -347,7 +347,9 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
     `callout`: a leader from each label to its feature (`leader_callout`), none without;
     `always_show_expression`: the features whose label is drawn even where it collides (the
     data-defined `AlwaysShow`: PAL still tries every position first, and draws the label at its
-    best one when none is free), so that no such feature is left unnamed."""
+    best one when none is free), so that no such feature is left unnamed; `wrap_chars`: the
+    most characters on a line (QGIS's automatic wrapping, `autoWrapLength`, at the last space
+    before it: `word_wrap`), none without."""
     face = " ".join(word for word, on in (("Bold", bold), ("Italic", italic)) if on) or "Regular"
     text_style = element("text-style", {
         "fieldName": expression, "fontFamily": "Sans Serif", "fontSize": f"{size:g}", "fontSizeUnit": "Point",
@@ -356,7 +358,8 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
         **({"fontItalic": "1"} if italic else {})},
         element("text-buffer", {"bufferColor": "255,255,255,255", "bufferDraw": "1", "bufferOpacity": "0.85",
                                 "bufferSize": f"{buffer_mm:g}", "bufferSizeUnits": "MM"}))
-    text_format = element("text-format", {"multilineAlign": "3", "wrapChar": "", "autoWrapLength": "0"})
+    text_format = element("text-format", {"multilineAlign": "3", "wrapChar": "", "autoWrapLength": f"{wrap_chars}",
+                                          **({"useMaxLineLengthForAutoWrap": "1"} if wrap_chars else {})})
     placement_node = element("placement", {
         "dist": "1", "distUnits": "MM", "placement": str(placement), "priority": str(priority),
         "predefinedPositionOrder": "TR,TL,BR,BL,R,L,TSR,BSR", "centroidInside": "1", "centroidWhole": "0",
@@ -377,6 +380,41 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
         properties.tag = "dd_properties"
         settings.append(properties)
     return element("labeling", {"type": "simple"}, settings)
+
+
+#: What QGIS breaks a label's line at when it wraps it (QgsStringUtils::wordWrap): white space
+#: and the zero-width space.
+WRAP_BREAK = re.compile(r"[\u200b\s]")
+
+
+def word_wrap(text: str, length: int) -> list[str]:
+    """The lines of a label of `text` as QGIS wraps it at `length` characters with that length a
+    line's most (`autoWrapLength`, `useMaxLineLengthForAutoWrap`; QgsStringUtils::wordWrap): each
+    of its lines longer than that broken at the last break (WRAP_BREAK) at or before `length`
+    characters on, or, where the line has none there, at the first after; a word longer than
+    `length` stays whole. "Qujing Cuifeng subdistrict, Gaojiatun (Defang LMFP)" at 22:
+    "Qujing Cuifeng", "subdistrict, Gaojiatun", "(Defang LMFP)"."""
+    found: list[str] = []
+    for line in text.split("\n"):
+        if length <= 0 or len(line) <= length:
+            found.append(line)
+            continue
+        current, last = 0, 0
+        while current < len(line):
+            hit = -1
+            if current + length < len(line):
+                hit = next((i for i in range(current + length, -1, -1) if WRAP_BREAK.match(line[i])), -1)
+                if hit in (last, -1):
+                    ahead = WRAP_BREAK.search(line, current + length)
+                    hit = ahead.start() if ahead else -1
+            last = hit
+            if hit > -1:
+                found.append(line[current:hit])
+                current = hit + 1
+            else:
+                found.append(line[current:])
+                current = len(line)
+    return found
 
 
 #: The leader from a label to its feature (QGIS callout): ink, as wide as map.png's leaders
@@ -562,9 +600,16 @@ def site_label_expression(statuses: Sequence[str]) -> str:
 #: The clear space (mm) between a built site's pie and its name, which the name's leader spans
 #: (wider than the name's halo, which covers the leader's first 1.2 mm).
 LABEL_GAP_MM = 3.0
+#: A built site's marker under its pie (mm across): from the smallest (no capex) to the largest
+#: (the top capex), its width growing with the square root of its capex (`scale_exp`, 0.5).
+BUILT_MARKER_MM = (2.0, 14.0)
 #: The shortest leader drawn (mm) for a site without a pie: longer than any, so none is drawn
 #: (its name stands 1 mm from its marker).
 NO_LEADER_MM = 1000
+#: The most characters on a line of a site's name (`word_wrap`): a long name stands in a block of
+#: a few short lines beside its site ("Qujing Cuifeng", "subdistrict, Gaojiatun", "(Defang
+#: LMFP)"), not in one line reaching 80 mm from it over other sites and clusters.
+SITE_LABEL_WRAP = 22
 #: The sites' drawing order (the renderer's feature order), as (QGIS expression, ascending):
 #: sites without capacity built first, then the built ones from the largest capex down, so that
 #: of two overlapping built sites the smaller's marker lies on the larger's (their pies, drawn
@@ -587,14 +632,14 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
     """Sites by status; built ones with a circle of area proportional to capex, filled with a pie
     of the products built (`pie_diagrams`, the pies of map.png); a site where only existing or
     committed plants stand (`standing`) a dark blue diamond, labelled with its name as the built
-    ones are. A built site's name stands LABEL_GAP_MM clear of its pie, tied to it by a leader
-    (`leader_callout`); of two overlapping built sites, the smaller is drawn over the larger
-    (SITES_ORDER, and the pies' z-index). When the plan builds on candidate cells (`kind`
-    "cell"), their marker is a square of the same size (`BUILT_SHAPE`), and the built category's
-    legend says so. `top`: the capex (yuan) of the largest circle and pie, the layer's largest
-    without it (see `with_capex_scale`)."""
+    ones are, wrapped at SITE_LABEL_WRAP characters. A built site's name stands LABEL_GAP_MM
+    clear of its pie, tied to it by a leader (`leader_callout`); of two overlapping built sites,
+    the smaller is drawn over the larger (SITES_ORDER, and the pies' z-index). When the plan
+    builds on candidate cells (`kind` "cell"), their marker is a square of the same size
+    (`BUILT_SHAPE`), and the built category's legend says so. `top`: the capex (yuan) of the
+    largest circle and pie, the layer's largest without it (see `with_capex_scale`)."""
     top = _largest(layer, ["capex_yuan"]) if top is None else top
-    size = f"scale_exp({_quoted('capex_yuan')}, 0, {top:.6g}, 2, 14, 0.5)"
+    size = f"scale_exp({_quoted('capex_yuan')}, 0, {top:.6g}, {BUILT_MARKER_MM[0]:g}, {BUILT_MARKER_MM[1]:g}, 0.5)"
     cells = _has_cells(layer)
     shapes = "a square behind the pie: a candidate cell, a circle: a park; " if cells else ""
     built_label = (f"{STATUS_LABELS['built']} ({shapes}pie slices: output value of the capacity added by product; "
@@ -636,6 +681,9 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
     # its site's pie (radius ∝ √capex, PIE_MM / 2 at the top), which blocks labels, tied to it by a
     # leader across that gap, which ends at the pie's edge. A built site's name is drawn even
     # where no position is free (a pie inside another's): every site the plan builds on is named.
+    # A long name is wrapped into a block of short lines (SITE_LABEL_WRAP). plan.qgs's print
+    # layout sets each name where it places it on the sheet (siting/deliver/qgisproject.py
+    # `site_label_spots`, `with_label_spots`).
     radius = f"{PIE_MM / 2:g} * sqrt({_quoted('capex_yuan')} / {top:.6g})"
     labels = labeling(site_label_expression(labelled_statuses(layer)), 9,
                       AROUND_POINT if polygonal else ORDERED_AROUND_POINT,
@@ -644,7 +692,7 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
                       distance_expression=f"if(\"status\" = 'built', {radius} + {LABEL_GAP_MM:g}, 1)",
                       callout=leader_callout(offset_expression=f"if(\"status\" = 'built', {radius}, 0)",
                                              length_expression=f"if(\"status\" = 'built', 0, {NO_LEADER_MM:g})"),
-                      always_show_expression="\"status\" = 'built'")
+                      always_show_expression="\"status\" = 'built'", wrap_chars=SITE_LABEL_WRAP)
     renderer = categorized("status", categories, values_in(layer, "status"))
     renderer.set("enableorderby", "1")
     renderer.append(order_by(SITES_ORDER))
@@ -1007,6 +1055,9 @@ SOURCE_CLASS = (f"{_quoted('resource')} || if({_quoted('status')} = {_text_liter
                 f"{_quoted('in_model')}, {_text_literal(UNUSED_PROSPECTIVE)}, '')")
 #: The legend's words for a prospective source the plan may not use (QGIS, map.png).
 UNUSED_PROSPECTIVE_WORDS = "prospective, not used"
+#: A source's triangle (mm across): from the smallest (no supply) to the largest (the layer's
+#: largest supply), its width growing with the square root of its supply (`scale_exp`, 0.5).
+SOURCE_MARKER_MM = (1.5, 7.0)
 #: The outline width (mm) of a hollow source triangle, thick enough to show its colour.
 HOLLOW_OUTLINE_MM = 0.5
 
@@ -1033,7 +1084,8 @@ def sources_style(layer: OutputLayer, resources: Sequence[str]) -> str:
     prospective source the plan may not use ("<resource> (prospective, not used)" in the legend).
     Only the classes the layer's sources have are listed, each resource's used sources first."""
     top = _largest(layer, ["supply_t_per_yr"])
-    size = f"scale_exp({_quoted('supply_t_per_yr')}, 0, {top:.6g}, 1.5, 7, 0.5)"
+    low, high = SOURCE_MARKER_MM
+    size = f"scale_exp({_quoted('supply_t_per_yr')}, 0, {top:.6g}, {low:g}, {high:g}, 0.5)"
     colours = resource_colours(resources)
     categories = []
     for r in sorted(colours):
@@ -1511,6 +1563,84 @@ def capex_scale(qml: str) -> float | None:
     root = ET.fromstring(qml.split("\n", 1)[1])
     diagrams = root.find("LinearlyInterpolatedDiagramRenderer")
     return None if diagrams is None else float(diagrams.get("upperValue", "0"))
+
+
+@dataclass(frozen=True)
+class LabelSpot:
+    """Where a site's name stands on a print layout's map (`with_label_spots`): `offset_mm` (x
+    right, y down; mm on the sheet) from the site's point to the corner or side of the name's box
+    that `quadrant` names, the box lying on that side of it (QGIS's "offset from point"
+    placement, Qgis::LabelQuadrantPosition: 0 above left, 1 above, 2 above right, 3 left, 4 over,
+    5 right, 6 below left, 7 below, 8 below right); `leader`: whether the name gets a leader its
+    style does not give it (a standing site's name moved beyond its first ring; a built site's
+    has one always)."""
+
+    offset_mm: tuple[float, float]
+    quadrant: int
+    leader: bool = False
+
+
+def _by_id(values: Mapping[str, str], otherwise: str) -> str:
+    """A QGIS expression giving each feature of `values` (id -> expression) its value, any other
+    `otherwise`."""
+    if not values:
+        return otherwise
+    cases = " ".join(f"WHEN {_quoted('id')} = {_text_literal(i)} THEN {values[i]}" for i in sorted(values))
+    return f"CASE {cases} ELSE {otherwise} END"
+
+
+def with_label_spots(qml: str, spots: Mapping[str, LabelSpot]) -> str:
+    """A sites style (`sites_style`, as written) whose labels stand where `spots` (site id ->
+    `LabelSpot`) puts them: QGIS's "offset from point" placement, each site's offset (mm) and
+    quadrant data-defined by its id (`OffsetXY`, `OffsetQuad`; a site without a spot over its
+    point, where no name is drawn); a site whose spot has a `leader` (a standing site's) gets
+    one, ending at its diamond's edge. Everything else as written: the names, their priority and AlwaysShow,
+    the built sites' leaders to their pies' edges. A style without labels, or without `spots`,
+    unchanged."""
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    settings = root.find("labeling/settings")
+    placement = settings.find("placement") if settings is not None else None
+    if settings is None or placement is None or not spots:
+        return qml
+    placement.attrib.update({"placement": str(OVER_POINT), "offsetType": "0", "offsetUnits": "MM", "xOffset": "0",
+                             "yOffset": "0", "quadOffset": "4"})
+    expressions = _expressions(settings.find("dd_properties"))
+    expressions["OffsetXY"] = _by_id({i: _text_literal(f"{spot.offset_mm[0]:.2f},{spot.offset_mm[1]:.2f}")
+                                      for i, spot in spots.items()}, "'0,0'")
+    expressions["OffsetQuad"] = _by_id({i: str(spot.quadrant) for i, spot in spots.items()}, "4")
+    properties = data_defined(expressions)
+    properties.tag = "dd_properties"
+    old = settings.find("dd_properties")
+    if old is not None:
+        settings.remove(old)
+    settings.append(properties)
+    led = sorted(i for i, spot in spots.items() if spot.leader)
+    callout = settings.find("callout/Option")
+    dd = callout.find("Option[@name='ddProperties']") if callout is not None else None
+    if led and dd is not None and callout is not None:
+        listed = ", ".join(_text_literal(i) for i in led)
+        leaders = _expressions(element("wrap", None, dd))
+        for key, value in (("OffsetFromAnchor", f"{STANDING_MM / 2:g}"), ("MinimumCalloutLength", "0")):
+            if key in leaders:
+                leaders[key] = f"if({_quoted('id')} IN ({listed}), {value}, {leaders[key]})"
+        replaced = data_defined(leaders)[0]
+        replaced.set("name", "ddProperties")
+        callout[list(callout).index(dd)] = replaced
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _expressions(node: ET.Element | None) -> dict[str, str]:
+    """The active data-defined expressions (property key -> expression) of a
+    `<data_defined_properties>`-like node (`data_defined`'s form, under any tag)."""
+    found: dict[str, str] = {}
+    if node is None:
+        return found
+    for prop in node.findall("Option/Option[@name='properties']/Option"):
+        options = {o.get("name"): o.get("value") for o in prop.findall("Option")}
+        if options.get("active") == "true" and options.get("expression") is not None:
+            found[prop.get("name", "")] = str(options["expression"])
+    return found
 
 
 def only_categories(qml: str, values: Collection[str]) -> str:
