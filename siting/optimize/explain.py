@@ -59,9 +59,11 @@ target groups and resources in words ("FePO4 may be hosted in at most 1 cluster 
 Pre-solve checks in the same words (`presolve_findings`) run before the MIP: strict targets
 that the capacity standing or committed by their year and the room the usable land, the red
 line, proximity or the hosting limit leave cannot reach, and strict output-value targets that
-capacity at full use, the ceilings or the raw-material supply cannot feed. Each compares the
-target with an upper bound of what the model can reach, so a finding proves the MIP
-infeasible; finding nothing proves nothing.
+the capacity producing in their year (lead times and the first year's ramp-up counted), the
+ceilings or the raw-material supply cannot feed; with the build rate on, capacity targets above
+what the sites may decide in the years whose modules count. Each compares the target with an
+upper bound of what the model can reach, so a finding proves the MIP infeasible; finding
+nothing proves nothing.
 """
 
 from __future__ import annotations
@@ -89,7 +91,15 @@ from siting.config.errors import PlanInfeasible
 from siting.config.schema import Scenario
 from siting.config.units import Names, joined
 from siting.optimize.solve import SolveReport, SolverSettings, around_run, new_solver, solve_model
-from siting.prepare.checks import module_can_count
+from siting.prepare.checks import (
+    build_rate_limited,
+    countable_units,
+    counting_years,
+    lead_times_in_words,
+    module_can_count,
+    only_first_year,
+    producing_units,
+)
 
 #: Longest a single solve of the diagnosis may take (seconds); the scenario's limit if lower.
 DIAGNOSIS_SOLVE_LIMIT_S = 20.0
@@ -1536,8 +1546,7 @@ def lead_time_text(describe: Describer, blocked: Sequence[str], year: int) -> st
     (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025
     at the earliest)"."""
     first = describe.inputs.YEARS[0]
-    each = "; ".join(f"{describe.words.product(p)}: lead time {describe.inputs.lead_time_yr.get(p, 0)} yr"
-                     for p in blocked)
+    each = lead_times_in_words([(describe.words.product(p), describe.inputs.lead_time_yr.get(p, 0)) for p in blocked])
     earliest = first + min(describe.inputs.lead_time_yr.get(p, 0) for p in blocked)
     return (f"no module of {describe.words.products(blocked)} added within the plan can count toward the {year} "
             f"target ({each}; a module decided in {first}, the "
@@ -1576,11 +1585,16 @@ def presolve_findings(inputs: ModelInputs, units: Mapping[str, str] | None = Non
       the red line, proximity and land; with the hosting limit, only the clusters with the
       most room count) falls short of T[g,t], with E the existing capacity and C the committed
       capacity online by t (`standing_capacity`); the room the red line and proximity take is
-      named per cluster;
+      named per cluster; with the build rate on and the land's room enough, E + C + what the
+      sites may decide in the decision years whose modules are online by t (sum_s
+      siting/prepare/checks.py `countable_units`) falls short of T[g,t];
     - output value (year t): full use of the existing capacity, of the committed capacity as
-      it produces in t (`standing_available`) and of all that room, each unit at
-      max(v[p,t], 0) * util[p], stays below V[t] even under the looser of two limits: each
-      capacity ceiling U[g] holding its group to max_p v[p,t] util[p] * U[g], or each raw
+      it produces in t (`standing_available`) and of the modules that can produce in t (sum_s
+      `producing_units`: none of a product whose lead time keeps every module from producing by
+      t, those that can only be in their first year at ramp[p], within the land's room and the
+      build rate), each unit at max(v[p,t], 0) * util[p], stays below V[t] even under the
+      looser of two limits: each capacity ceiling U[g] holding its group to
+      max_p v[p,t] util[p] * U[g], or each raw
       resource holding the products that need it to its in-province supply in t plus its
       import cap (no limit when it may be imported without a cap).
     """
@@ -1637,7 +1651,7 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
             by_cluster = by_cluster[:limit]
         addable += sum(by_cluster)
     if _within(standing + addable, target):
-        return None
+        return _build_rate_finding(describe, group, year, target, counted, addable)
     causes = []
     for family, words in (("redline", "the red line"), ("proximity", "proximity")):
         if family not in inputs.enabled_families:
@@ -1665,10 +1679,11 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
 
 def _value_finding(describe: Describer, year: int, goal: float) -> str | None:
     inputs = describe.inputs
-    room = describe.room()
-    capacity: dict[str, float] = {p: standing_available(inputs, p, year) for p in inputs.PRODUCTS}
-    for (_c, p), units in room.items():
-        capacity[p] += units
+    standing = {p: standing_available(inputs, p, year) for p in inputs.PRODUCTS}
+    added: dict[str, float] = defaultdict(float)
+    for s, p in inputs.index.build_pairs:  # only what produces by the year (lead time, ramp-up, build rate)
+        added[p] += producing_units(inputs, s, p, year)
+    capacity: dict[str, float] = {p: standing[p] + added[p] for p in inputs.PRODUCTS}
     price = {p: max(value_per_unit(inputs, p, year), 0.0) for p in inputs.PRODUCTS}
     per_unit = {p: price[p] * inputs.utilisation.get(p, 1.0) for p in inputs.PRODUCTS}
     value = {p: per_unit[p] * max(capacity[p], 0.0) for p in inputs.PRODUCTS}
@@ -1719,7 +1734,146 @@ def _value_finding(describe: Describer, year: int, goal: float) -> str | None:
         return None
     committed = f", of the committed projects as they produce in {year}" if _has_committed(inputs, inputs.PRODUCTS) \
         else ""
+    notes = " (" + "; ".join(ceiling_notes + supply_notes) + ")" if ceiling_notes or supply_notes else ""
+    relax = "Relax the rules that limit the land or the sources, add sources, or set targets.strict: false"
+    timing = _value_timing(describe, year, per_unit, standing, added)
+    if timing is None:
+        return (f"output value target {year}: needs {_amount(goal, 'yuan')}, but full use of existing capacity"
+                f"{committed} and of all the eligible land can give at most {_amount(bound, 'yuan')}{notes}. {relax}")
     return (f"output value target {year}: needs {_amount(goal, 'yuan')}, but full use of existing capacity{committed} "
-            f"and of all the eligible land can give at most {_amount(bound, 'yuan')}"
-            + (" (" + "; ".join(ceiling_notes + supply_notes) + ")" if ceiling_notes or supply_notes else "")
-            + ". Relax the rules that limit the land or the sources, add sources, or set targets.strict: false")
+            f"and of the modules the eligible land can take that produce in {year} can give at most "
+            f"{_amount(bound, 'yuan')}{notes}. {timing}. {relax}")
+
+
+def _value_timing(describe: Describer, year: int, per_unit: Mapping[str, float], standing: Mapping[str, float],
+                  added: Mapping[str, float]) -> str | None:
+    """What the output value of `year` can count, by product, and why modules added within the
+    plan count less than the land could take (`per_unit`: yuan per unit of capacity at full use;
+    `standing` and `added`: the capacity of each product producing in `year`, units/yr, that no
+    decision changes and that modules can add): a lead time that keeps every module of a product
+    from producing by then (`lead_time_blocked`), modules that can only produce in their first
+    year, at their ramp-up share (`only_first_year`), and the build rate. None when none of these
+    lowers the bound of `_value_finding` (its words are then those of the land and the sources)."""
+    inputs = describe.inputs
+    worth = [p for p in inputs.PRODUCTS if per_unit[p] > 0]
+    room: dict[str, float] = defaultdict(float)  # what the land could take over the whole plan
+    for pair, units in inputs.index.max_added_units.items():
+        room[pair[1]] += units
+    blocked = [p for p in lead_time_blocked(inputs, worth, year) if room[p] > 0]
+    ramped = [p for p in worth if added[p] > 0 and inputs.ramp_up_share.get(p, 1.0) < 1.0
+              and only_first_year(inputs, p, year)]
+    rated = False
+    if build_rate_limited(inputs):
+        free = sum(producing_units(inputs, s, p, year, rate=False) for s, p in inputs.index.build_pairs if p in worth)
+        rated = free > sum(added[p] for p in worth) + 1e-9 * max(1.0, free)
+    if not (blocked or ramped or rated):
+        return None
+    each = [_producing_text(describe, p, year, per_unit[p], standing[p], added[p])
+            for p in worth if standing[p] > 0 or added[p] > 0]
+    causes = [_blocked_text(describe, blocked, year, per_unit, room)] if blocked else []
+    causes += _ramp_texts(describe, ramped, year)
+    if rated:
+        causes.append(f"the build rate ({_rate_settings(inputs)}) holds what each site may decide in a year")
+    cause = "; ".join(causes)
+    can = f"by product: {'; '.join(each)}" if each else "none"
+    return f"Capacity that can produce in {year}, {can}. {cause[:1].upper()}{cause[1:]}"
+
+
+def _producing_text(describe: Describer, product: str, year: int, per_unit: float, standing: float,
+                    added: float) -> str:
+    """A product's capacity producing in `year` and its worth at full use, in words: "LFP 150,000
+    t/yr (50,000 t/yr existing and 100,000 t/yr from modules added), worth 6.00 bn yuan"."""
+    unit = describe.unit(product)
+    committed = standing_capacity(describe.inputs, (product,), year)[1] > 0
+    parts = [text for text, units in ((f"{describe.fmt(standing, unit)} existing" + " and committed" * committed,
+                                       standing),
+                                      (f"{describe.fmt(added, unit)} from modules added", added)) if units > 0]
+    amount = f"{describe.fmt(standing + added, unit)} ({' and '.join(parts)})" if len(parts) == 2 else parts[0]
+    return f"{describe.words.product(product)} {amount}, worth {_amount(per_unit * (standing + added), 'yuan')}"
+
+
+#: The most products whose room a lead time keeps out of an output-value target are named one by
+#: one with their room (above it, the product with the most valuable room alone).
+BLOCKED_NAMED = 3
+
+
+def _blocked_text(describe: Describer, blocked: Sequence[str], year: int, per_unit: Mapping[str, float],
+                  room: Mapping[str, float]) -> str:
+    """Why no module of the products `blocked` counts toward the output value of `year`
+    (`lead_time_text`), what the land could take of them (`room`, units/yr: each alone, since
+    they share it) and what would let one count (`lead_time_change`)."""
+
+    def could_take(p: str) -> str:
+        return (f"{describe.fmt(room[p], describe.unit(p))} of {describe.words.product(p)} (worth "
+                f"{_amount(per_unit[p] * room[p], 'yuan')} in {year})")
+
+    if len(blocked) == 1:
+        could = could_take(blocked[0])
+    elif len(blocked) <= BLOCKED_NAMED:
+        could = "each alone " + ", ".join(could_take(p) for p in blocked)
+    else:
+        richest = max(blocked, key=lambda p: per_unit[p] * room[p])
+        could = f"modules of each, {could_take(richest)} alone"
+    return (f"{lead_time_text(describe, blocked, year)}, though the eligible land could take {could}: to let one "
+            f"count, {lead_time_change(describe, blocked, year)}")
+
+
+def _ramp_texts(describe: Describer, ramped: Sequence[str], year: int) -> list[str]:
+    """For the products `ramped` (`only_first_year`), those of one decision year and ramp-up
+    share together: "modules of p and q decided in 2021 first produce in 2022, at 50% of their
+    nameplate (their ramp-up share)"."""
+    inputs = describe.inputs
+    ramps: dict[tuple[int, float], list[str]] = defaultdict(list)  # (decision year, ramp) -> products
+    for p in ramped:
+        ramps[(year - inputs.lead_time_yr.get(p, 0), inputs.ramp_up_share.get(p, 1.0))].append(p)
+    texts = []
+    for (decided, ramp), products in ramps.items():
+        one = len(products) == 1
+        its = "its" if one else "their"
+        texts.append(f"{'a module' if one else 'modules'} of {describe.words.products(products)} decided in "
+                     f"{decided} first produce{'s' * one} in {year}, at {ramp:.0%} of {its} nameplate ({its} "
+                     "ramp-up share)")
+    return texts
+
+
+def _rate_settings(inputs: ModelInputs) -> str:
+    """The build rate's limits that are given, by their scenario keys:
+    "constraints.build_rate.max_modules_per_site_per_yr: 1; constraints.build_rate.max_capex_yuan_per_site_per_yr:
+    2.50 bn yuan"."""
+    modules, capex = inputs.max_modules_per_site_per_yr, inputs.max_capex_yuan_per_site_per_yr
+    given = [("max_modules_per_site_per_yr", None if modules is None else f"{modules:,}"),
+             ("max_capex_yuan_per_site_per_yr", None if capex is None else _amount(capex, "yuan"))]
+    return "; ".join(f"constraints.build_rate.{key}: {value}" for key, value in given if value is not None)
+
+
+def _build_rate_finding(describe: Describer, group: str, year: int, target: float, counted: Sequence[str],
+                        addable: float) -> str | None:
+    """A capacity target the land could reach (`addable`: what `_capacity_finding` found the
+    eligible land can add toward it) but the build rate keeps out of reach: the sites can decide
+    at most sum_s `countable_units` of the group's products that count by `year` (`counted`:
+    those a lead time leaves), and with E + C (`standing_capacity`) that falls short of the
+    target. None when the build rate is off or without a limit, or the target is within reach,
+    or the rows of the model without the build rate already keep it out (the rate is then not
+    the cause, and nothing is said: the MIP decides)."""
+    inputs = describe.inputs
+    if not build_rate_limited(inputs) or not counted:
+        return None
+    members = inputs.TARGET_GROUPS.get(group, (group,))
+    unit = describe.group_unit(group)
+    standing, standing_words = _standing_text(describe, members, year, unit)
+    free_at = {s: countable_units(inputs, s, counted, year, rate=False) for s in inputs.SITES}
+    sites = [s for s, units in free_at.items() if units > 0]
+    free = sum(free_at.values())
+    most = sum(countable_units(inputs, s, counted, year) for s in sites)
+    if _within(standing + min(addable, most), target) or not _within(standing + min(addable, free), target):
+        return None
+    decided = sorted({t for p in counted for t in counting_years(inputs, p, year)})
+    years = (f"in {decided[0]}" if len(decided) == 1 else f"in {decided[0]} and {decided[1]}" if len(decided) == 2
+             else f"from {decided[0]} to {decided[-1]}")  # the plan's years are consecutive
+    keys = " or ".join(key.split(":")[0] for key in _rate_settings(inputs).split("; "))
+    return (f"capacity target {describe.words.product(group)} {year}: needs {describe.fmt(target, unit)}, "
+            f"{standing_words}, and the eligible land could add {describe.fmt(addable, unit)}, but the build rate "
+            f"({_rate_settings(inputs)}, per site and year) lets the {_count(len(sites), 'site')} with room decide at "
+            f"most {describe.fmt(most, unit)} of it that counts by {year} (modules decided {years}), short by "
+            f"{describe.fmt(target - standing - most, unit)}. Raise {keys}, start the plan earlier (years), or set "
+            "targets.strict: false")

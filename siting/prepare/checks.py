@@ -1,12 +1,22 @@
 """Checks after the geodata is loaded: references between scenario, catalog and layers, the
 gateway's place against the clusters, and targets that cannot be reached even in principle
-(explained in domain terms before solving)."""
+(explained in domain terms before solving).
+
+The rule of lead times (`module_can_count`) and the upper bounds of what modules added within
+the plan can count toward a target of a year, from the model's own rows (module bounds, land,
+build rate, ramp-up: `countable_units`, `producing_units`), are stated here once, for the
+notices on the catalog and for the checks before the MIP (siting/optimize/explain.py
+`presolve_findings`)."""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Sequence
 
 import numpy as np
 
 from models import ModelInputs, derive_index
+from models.index import build_years, is_on
 from siting.config.errors import listed
 from siting.config.load import STAND_INS, LoadedScenario, shown_path, unknown_value
 from siting.config.units import Names, product_label
@@ -79,6 +89,122 @@ def module_can_count(first_year: int, lead_time_yr: int, year: int) -> bool:
     return first_year + lead_time_yr <= year
 
 
+def counting_years(inputs: ModelInputs, product: str, year: int) -> tuple[int, ...]:
+    """The decision years of `product` (models/index.py `build_years`) whose modules produce by
+    `year`: a module decided in t first produces in t + L[p] (`module_can_count`, with t for the
+    first year), so those t with t + L[p] <= year, in YEARS order. Empty when no module of the
+    product added within the plan produces by `year`."""
+    lead = inputs.lead_time_yr.get(product, 0)
+    return tuple(t for t in build_years(inputs, product) if module_can_count(t, lead, year))
+
+
+def build_rate_limited(inputs: ModelInputs) -> bool:
+    """Whether the build rate (family `build_rate`) is on with a limit: Rn
+    (`max_modules_per_site_per_yr`) or Rc (`max_capex_yuan_per_site_per_yr`) given."""
+    return is_on(inputs, "build_rate") and (inputs.max_modules_per_site_per_yr is not None
+                                            or inputs.max_capex_yuan_per_site_per_yr is not None)
+
+
+def decidable_units(inputs: ModelInputs, site: str, products: Sequence[str], decided: int, year: int,
+                    rate: bool = True) -> float:
+    """The most capacity (units/yr) of `products` the plan can decide at `site` in the one year
+    `decided` that produces by `year` (only the products with `decided` among their
+    `counting_years`), an upper bound from the model's own rows:
+        sum_{p,m} size[m] * bound[s,p,m]                 (x[s,p,m,t] <= bound[s,p,m])
+    and, with `rate` and the build rate on (models/families/build_rate.py, n[s] the site's
+    multiplicity), at most the n[s] * Rn largest modules (sum_{p,m} x[s,p,m,t] <= n[s] Rn) and
+    at most what n[s] * Rc of capex buys (sum_{p,m} capex[m] x[s,p,m,t] <= n[s] Rc), each module
+    taken at most floor(n[s] Rc / capex[m]) times and the modules with the most capacity per
+    yuan first: the LP relaxation of each limit alone, so never below what a plan decides."""
+    index = inputs.index
+    modules = [(spec.capacity_units_per_yr, spec.capex_yuan, float(index.module_bound[(site, p, spec.module_id)]))
+               for p in dict.fromkeys(products) if decided in counting_years(inputs, p, year)
+               for spec in index.modules_of_product.get(p, ()) if (site, p, spec.module_id) in index.module_bound]
+    most = sum(size * bound for size, _capex, bound in modules)
+    if not rate or not build_rate_limited(inputs) or not modules:
+        return most
+    multiplicity = inputs.site_multiplicity.get(site, 1)
+    count = inputs.max_modules_per_site_per_yr
+    capex = inputs.max_capex_yuan_per_site_per_yr
+    count_left = max(multiplicity * count, 0) if count is not None else math.inf
+    money_left = max(multiplicity * capex, 0.0) if capex is not None else math.inf
+
+    def bought(cost: float) -> float:
+        """The most modules of one capex `cost` the capex limit buys whole."""
+        return math.floor(money_left / cost + 1e-9) if cost > 0 and money_left < math.inf else math.inf
+
+    # each module alone: no more of it than the count limit, nor than the capex limit buys whole
+    capped = [(size, cost, min(bound, count_left, bought(cost))) for size, cost, bound in modules]
+    if count is not None:
+        left, by_count = count_left, 0.0
+        for size, _cost, bound in sorted(capped, key=lambda m: -m[0]):
+            take = min(bound, left)
+            by_count += take * size
+            left -= take
+        most = min(most, by_count)
+    if capex is not None:
+        left, by_capex = money_left, 0.0
+        for size, cost, bound in sorted(capped, key=lambda m: -m[0] / m[1] if m[1] > 0 else -math.inf):
+            take = bound if cost <= 0 else min(bound, max(left, 0.0) / cost)
+            by_capex += take * size
+            left -= take * max(cost, 0.0)
+        most = min(most, by_capex)
+    return most
+
+
+def countable_units(inputs: ModelInputs, site: str, products: Sequence[str], year: int, rate: bool = True) -> float:
+    """The most capacity (units/yr) of `products` the plan can add at `site` that is online in
+    `year` (toward a capacity target of `year`), the least of
+        sum_p Amax[s,p]                                  (the land, the ceiling: models/index.py)
+        sum_t decidable_units(s, products, t, year)      (t over the decision years that count)
+    with Amax over the products with a decision year that counts (`counting_years`; 0 without).
+    With `rate` (the default), the build rate's limits hold each decision year."""
+    index = inputs.index
+    counted = [p for p in dict.fromkeys(products) if counting_years(inputs, p, year)]
+    land = sum(index.max_added_units.get((site, p), 0.0) for p in counted)
+    if not land:
+        return 0.0
+    decided = sorted({t for p in counted for t in counting_years(inputs, p, year)})
+    return min(land, sum(decidable_units(inputs, site, counted, t, year, rate) for t in decided))
+
+
+def producing_units(inputs: ModelInputs, site: str, product: str, year: int, rate: bool = True) -> float:
+    """The most of Kav[s,p,year] (units/yr; models/variables.py) from modules the plan adds at
+    `site`: a module decided in t produces from t + L[p] on, at ramp[p] of its nameplate in that
+    first year (t + L[p] = year) and in full after it, so
+        F = min(Amax[s,p], sum_{t + L[p] < year} D[t]),
+        Kav_added <= F + ramp[p] * min(Amax[s,p] - F, D[year - L[p]])
+    with D[t] = `decidable_units` of the product decided in t and Amax[s,p] the land's room
+    (models/index.py `max_added_units`): full use of what can produce in full first, then of
+    what produces at its ramp. 0 when no module decided within the plan produces by `year`."""
+    room = inputs.index.max_added_units.get((site, product), 0.0)
+    lead = inputs.lead_time_yr.get(product, 0)
+    years = counting_years(inputs, product, year)
+    if not room or not years:
+        return 0.0
+    full = min(room, sum(decidable_units(inputs, site, (product,), t, year, rate) for t in years if t + lead < year))
+    first = sum(decidable_units(inputs, site, (product,), t, year, rate) for t in years if t + lead == year)
+    return full + inputs.ramp_up_share.get(product, 1.0) * min(max(room - full, 0.0), first)
+
+
+def only_first_year(inputs: ModelInputs, product: str, year: int) -> bool:
+    """Whether the only modules of `product` that produce by `year` first produce in `year`
+    itself (each decision year that counts is year - L[p]), so at ramp[p] of their nameplate."""
+    lead = inputs.lead_time_yr.get(product, 0)
+    years = counting_years(inputs, product, year)
+    return bool(years) and all(t + lead == year for t in years)
+
+
+def lead_times_in_words(lead_times: Sequence[tuple[str, int]]) -> str:
+    """Products' lead times in words, (name, years) each, the products of one lead time together
+    in the order first named: "Cells: lead time 1 yr", "FePO4 and LFP: lead time 1 yr; Cells:
+    lead time 2 yr"."""
+    by_lead: dict[int, list[str]] = {}
+    for name, lead in lead_times:
+        by_lead.setdefault(lead, []).append(name)
+    return "; ".join(f"{in_words(names)}: lead time {lead} yr" for lead, names in by_lead.items())
+
+
 def lead_time_notices(loaded: LoadedScenario) -> list[str]:
     """A notice for each positive capacity target (targets.capacity.<group>.<year>) toward which
     no module added within the plan can count, because of lead times: a module of product p is
@@ -103,7 +229,7 @@ def lead_time_notices(loaded: LoadedScenario) -> list[str]:
             if target <= 0 or any(module_can_count(first, products[m].lead_time_yr, year) for m in members):
                 continue
             key = loaded.at("targets", "capacity", group, str(year))[1]
-            each = "; ".join(f"{product_label(m)}: lead time {products[m].lead_time_yr} yr" for m in members)
+            each = lead_times_in_words([(product_label(m), products[m].lead_time_yr) for m in members])
             notices.append(f"{key}: no module of {in_words([product_label(m) for m in members])} added within "
                            f"the plan can count toward the {year} target ({each}; a "
                            f"module decided in {first}, the plan's first year, first produces in {first + shortest} "
