@@ -291,7 +291,8 @@ def test_a_batch_run_s_sites_styles_are_on_the_batch_scale_as_its_plan_qgs(small
     project = ET.parse(out / "small" / "plan.qgs").getroot()
     (sites,) = [n for n in project.iter("maplayer") if n.findtext("id") == "sites_layer"]
     style = ET.fromstring(small.split("\n", 1)[1])
-    for tag in ("renderer-v2", "LinearlyInterpolatedDiagramRenderer", "labeling"):
+    # The labeling differs by design: plan.qgs places each name at a fixed offset on its sheet.
+    for tag in ("renderer-v2", "LinearlyInterpolatedDiagramRenderer"):
         assert canonical(sites.find(tag)) == canonical(style.find(tag))
     b = (out / "b" / "sites.qml").read_text(encoding="utf-8")
     assert capex_scale(b) == 5.5e9 and BATCH_SCALE_WORDS not in b
