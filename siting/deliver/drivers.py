@@ -1,16 +1,18 @@
 """What explains a solved plan, from the plan and the model inputs alone (no re-solve).
 
 A mixed-integer program has no duals, so the binding rules are found by slack checks on the
-plan's own figures: a target met exactly, a budget year spent to its cap, a site whose land is
-used up, a cluster at its open-site limit, a source shipping its whole supply. For each target
-the plan overshoots, `overshoot_reasons` names what forces the extra (for a capacity target: the
-output-value target, the chain-balance rule, a later target, the existing capacity, or whole
-module sizes; for an output-value target: the capacity added ahead of later targets and the
-existing and committed plants, each with the output value its production makes, a binding
-chain-balance rule, and sales revenue against the year's costs, `year_costs`); for capacity that
-is built but not used, `stranded_capacity` gives the idle share per site and product. For the
-products the proximity rule excludes at a site, `proximity_reasons` says why: no source within
-reach, or only prospective sources, which the scenario leaves out.
+plan's own figures: a target met exactly, a target group at its capacity ceiling, a chain-balance
+row met exactly, a product sold up to its sales cap, a budget year spent to its cap, a site at its
+build rate, a site whose land is used up, a cluster at its open-site limit, a source shipping its
+whole supply. For each target the plan overshoots, `overshoot_reasons` names what forces the
+extra (for a capacity target: the output-value target, the chain-balance rule, a later target,
+the existing capacity, or whole module sizes; for an output-value target: the capacity added
+ahead of later targets and the existing and committed plants, each with the output value its
+production makes, a binding chain-balance rule, and sales revenue against the year's costs,
+`year_costs`); for capacity that is built but not used, `stranded_capacity` gives the idle share
+per site and product. For the products the proximity rule excludes at a site,
+`proximity_reasons` says why: no source within reach, or only prospective sources, which the
+scenario leaves out.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from models.families.agglomeration import pre_opened_sites
 from models.families.build_rate import site_year_limit
 from models.families.output_value import value_per_unit
 from models.families.proximity import too_far
+from models.index import group_ceilings
 from siting.config.units import bn_number, bn_yuan, cost_label, joined, per_year, product_label
 from siting.deliver.styles import resource_label
 from siting.optimize.results import Plan
@@ -411,8 +414,10 @@ def _makes_more_than_goal(inputs: ModelInputs, plan: Plan, products: Sequence[st
 
 def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
                   names: Mapping[str, str] | None = None) -> list[str]:
-    """The rules the plan meets with no slack, found from its figures, as sentences; sites and
-    sources by their `names` (id -> display name; the id where it has none)."""
+    """The rules the plan meets with no slack, found from its figures, as sentences: targets met
+    exactly, capacity ceilings reached, chain-balance rows met exactly, sales caps reached, then
+    the limits used up (`_limits_used_up`); sites and sources by their `names` (id -> display
+    name; the id where it has none)."""
     found = []
     for row in plan.targets.itertuples(index=False):
         goal, planned = float(row.target_value), float(row.achieved)
@@ -425,7 +430,51 @@ def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
                              f"({_qty(goal, unit)})")
             else:
                 found.append(f"the output-value target {row.year} is met exactly ({bn_yuan(goal)})")
-    return found + _limits_used_up(inputs, plan, names or {})
+    return found + _ceilings_reached(inputs, plan, units) + _chains_met(inputs, plan, units) \
+        + _sales_caps_reached(inputs, plan, units) + _limits_used_up(inputs, plan, names or {})
+
+
+def _ceilings_reached(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> list[str]:
+    """The target groups at their capacity ceiling (part of family `targets`): the group's online
+    capacity in the last year, what the ceiling row counts, up to the ceiling (`group_ceilings`)."""
+    last = inputs.YEARS[-1]
+    found = []
+    for group, ceiling in group_ceilings(inputs).items():
+        products = tuple(inputs.TARGET_GROUPS.get(group, (group,)))
+        if ceiling > 0 and _tight(_capacity_in(plan, products, last, "online"), ceiling):
+            found.append(f"the capacity ceiling {product_label(group)} {last} is reached "
+                         f"({_qty(ceiling, _group_unit(products, units))})")
+    return found
+
+
+def _chains_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> list[str]:
+    """The chain-balance rows met exactly (`binding_chains`; the rows are the province's, per
+    product and year), products in catalog order, then years."""
+    found = []
+    for product in inputs.PRODUCTS:
+        for year in inputs.YEARS:
+            for chain in binding_chains(inputs, plan, (product,), year):
+                found.append(f"the chain balance {product_label(product)} {year} is met exactly: "
+                             f"{chain.share:.0%} of the {product_label(product)} that {', '.join(chain.users)} "
+                             f"production uses ({_qty(chain.share * chain.consumed, units[product])}) is made in "
+                             "the province")
+    return found
+
+
+def _sales_caps_reached(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> list[str]:
+    """The products and years sold out of the province up to their sales cap (family `market`:
+    the hubs' sales together), products in catalog order, then years."""
+    if "market" not in inputs.enabled_families or plan.trade.empty:
+        return []
+    sold = plan.trade.groupby(["product", "year"])["sales"].sum().to_dict()
+    position = {p: i for i, p in enumerate(inputs.PRODUCTS)}
+    found = []
+    for (product, year), cap in sorted(inputs.sales_cap_units.items(),
+                                       key=lambda item: (position.get(item[0][0], len(position)), item[0][1])):
+        if year in inputs.YEARS and cap > 0 and _tight(float(sold.get((product, year), 0.0)), cap):
+            found.append(f"the sales cap {product_label(product)} {year} is reached ({_qty(cap, units[product])} "
+                         "sold outside the province)")
+    return found
 
 
 def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -> list[str]:
