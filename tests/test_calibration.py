@@ -7,6 +7,7 @@ lfp takes 10 ha per 50,000 t (0.0002 ha/t). Variant scenarios are written next t
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -89,21 +90,106 @@ def test_land_and_open_sites(tmp_path: Path) -> None:
 
 
 def test_fixed_run_prints_and_writes_the_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The run goes on after the findings and writes them as calibration.csv."""
+    """The run goes on after the findings and writes them as calibration.csv, in the row of the
+    plant they name: lake_lfp (10,000 t/yr at w_lake, inside the red line) is not among the
+    scenario's committed projects (committed_projects.yaml holds east_lfp only), so the model
+    holds none of it."""
     path = variant(tmp_path, plant_entry("lake_lfp", "Lake LFP", "w_lake", "lfp", 10000),
                    "calibration: {mode: fixed, plants: plants.yaml}\n")
     result = run_solve(path, tmp_path / "out")
     assert capsys.readouterr().out == ("calibration: 1 rule broken by the real plants\n  redline: plant lake_lfp "
                                        "(Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered red line for lfp\n")
     assert (result.out_dir / "calibration.csv").read_text() == (
-        "plant,rule,finding\nlake_lfp,redline,\"plant lake_lfp (Lake LFP, 10,000 t/yr at w_lake) lies inside the "
-        "buffered red line for lfp\"\n")
+        "plant,name,site,product,unit,observed,model,verdict,finding\n"
+        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,0,not admitted: redline; not in the model: not among the "
+        "scenario's committed projects,\"plant lake_lfp (Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered "
+        "red line for lfp\"\n")
+
+
+EAST_LFP = ("- {id: east_lfp, name: East LFP expansion, site: e_city, product: lfp, capacity: 10000, online_year: "
+            "2024, status: construction, source: 'assumption: invented for tests'}\n")
+
+
+@pytest.fixture(scope="module")
+def fixed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Mode fixed with two real plants: east_lfp, the scenario's committed project (10,000 t/yr
+    at e_city, East city, online 2024), which the rules admit and the model holds; and lake_lfp
+    (10,000 t/yr at w_lake, inside the red line), in no committed-projects file of the scenario.
+    Returns the output folder."""
+    tmp_path = tmp_path_factory.mktemp("fixed")
+    path = variant(tmp_path, EAST_LFP + plant_entry("lake_lfp", "Lake LFP", "w_lake", "lfp", 10000),
+                   "calibration: {mode: fixed, plants: plants.yaml}\n")
+    return run_solve(path, tmp_path / "out").out_dir
+
+
+def test_fixed_csv_has_a_row_per_plant_with_observed_model_and_verdict(fixed_run: Path) -> None:
+    assert (fixed_run / "calibration.csv").read_text() == (
+        "plant,name,site,product,unit,observed,model,verdict,finding\n"
+        "east_lfp,East LFP expansion,e_city,lfp,t/yr,10000,10000,admitted,\n"
+        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,0,not admitted: redline; not in the model: not among the "
+        "scenario's committed projects,\"plant lake_lfp (Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered "
+        "red line for lfp\"\n")
+
+
+def test_fixed_markdown_starts_with_the_verdict(fixed_run: Path) -> None:
+    lines = (fixed_run / "calibration.md").read_text().splitlines()
+    assert lines[0] == ("Verdict: 1 rule broken by the real plants. The model holds 1 of the 2 real plants of "
+                        "`plants.yaml` producing by 2024 at their sites.")
+    assert lines[4] == "| east_lfp | East LFP expansion | e_city | lfp | t/yr | 10,000 | 10,000 | admitted |  |"
+    assert lines[-1] == ("observed: the plant's capacity in plants.yaml (units/yr, producing by 2024); model: the "
+                         "capacity of it the plan holds fixed at its site (units/yr); verdict: admitted, or the rules "
+                         "it breaks (finding: how)")
+
+
+def test_fixed_report_states_the_verdict_and_the_fixed_sites(fixed_run: Path) -> None:
+    """The first line names East city, where the model holds east_lfp; the calibration section
+    gives the verdict, what each site holds, each plant's row and the finding."""
+    report = (fixed_run / "report.md").read_text()
+    assert ("Years 2023-2024; clusters West, East; sites with fixed capacity (the real plants): East city; "
+            "sites built on: ") in report
+    section = report.split("## Calibration: the real plants fixed at their sites\n\n")[1].split("\n## ")[0]
+    assert section == (
+        "Verdict: 1 rule broken by the real plants. In calibration mode fixed, the model holds 1 of the 2 real "
+        "plants of `plants.yaml` producing by 2024 at their sites.\n\n"
+        "Sites with fixed capacity (the real plants, in 2024):\n\n"
+        "- East city: LFP 10,000 t/yr\n\n"
+        "| plant | site | product | unit | observed | model | verdict |\n"
+        "|---|---|---|---|---:|---:|---|\n"
+        "| east_lfp | East city | LFP | t/yr | 10,000 | 10,000 | admitted |\n"
+        "| lake_lfp | West lakeside | LFP | t/yr | 10,000 | 0 | not admitted: redline; not in the model: not among "
+        "the scenario's committed projects |\n\n"
+        "The rules the real plants break:\n\n"
+        "- plant lake_lfp (Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered red line for lfp\n")
+
+
+def test_fixed_file_list_says_what_the_fixed_files_hold(fixed_run: Path) -> None:
+    report = (fixed_run / "report.md").read_text()
+    assert ("- `calibration.csv`: the real plants fixed at their sites: each plant's observed capacity against the "
+            "capacity the model holds, with its verdict (admitted, or the rules it breaks) and the findings "
+            "(calibration.md: the same as a table, after the verdict of the rules)\n") in report
+    assert "the plan's choice" not in report
+
+
+def test_fixed_run_the_rules_admit(tmp_path: Path) -> None:
+    """The plants are the scenario's committed projects (east_lfp alone), which the rules admit:
+    calibration.csv holds its row, not a header alone, and the report says the verdict."""
+    path = variant(tmp_path, "", "calibration: {mode: fixed, plants: committed_projects.yaml}\n")
+    out = run_solve(path, tmp_path / "out").out_dir
+    assert (out / "calibration.csv").read_text() == ("plant,name,site,product,unit,observed,model,verdict,finding\n"
+                                                     "east_lfp,East LFP expansion,e_city,lfp,t/yr,10000,10000,"
+                                                     "admitted,\n")
+    assert (out / "calibration.md").read_text().splitlines()[0] == (
+        "Verdict: the rules admit every real plant. The model holds the 1 real plant of `committed_projects.yaml` "
+        "producing by 2024 at its site.")
+    assert ("Verdict: the rules admit every real plant. In calibration mode fixed, the model holds the 1 real plant "
+            "of `committed_projects.yaml` producing by 2024 at its site.\n") in (out / "report.md").read_text()
 
 
 def test_score_by_hand() -> None:
     """lfp: 100,000 t at a (a real plant there), 50,000 t at b, 30 km away: 100/150 within 10 km;
     cells: nothing planned, one real plant: share empty; ncm: 5,000 t planned at a, no real plant:
-    within 0, share empty (nothing to score against); fepo4: nothing planned, none real: no row."""
+    within 0, share 0 (none of it lies where a real plant of it is); fepo4: nothing planned, none
+    real: no row."""
     builds = pd.DataFrame({"site": ["a", "b", "a"], "product": ["lfp", "lfp", "ncm"],
                            "capacity_added": [100000.0, 50000.0, 5000.0]})
     plants = [RealPlant("p1", "P1", "a", "lfp", 1.0, "t/yr", 0.0), RealPlant("p2", "P2", "b", "cells", 1.0, "GWh/yr",
@@ -114,7 +200,8 @@ def test_score_by_hand() -> None:
     assert score["product"].tolist() == ["lfp", "ncm", "cells"]
     assert score[["planned_added", "within_km"]].values.tolist() == [[150000.0, 100000.0], [5000.0, 0.0], [0.0, 0.0]]
     assert score["share"].iloc[0] == pytest.approx(2 / 3, abs=1e-12)
-    assert score["share"].iloc[1:].isna().all()
+    assert score["share"].iloc[1] == 0.0
+    assert math.isnan(score["share"].iloc[2])
     assert score["reference_plants"].tolist() == ["p1", "", "p2"]
 
 
@@ -138,3 +225,5 @@ def test_choose_run_scores_all_and_none(tmp_path: Path, capsys: pytest.CaptureFi
     assert by_product.loc["lfp", "reference_plants"] == "l1 l2 l3"
     assert out.startswith("calibration: the plan's choice against the real plants\n")
     assert "within 1 km of a real plant" in (result.out_dir / "calibration.md").read_text()
+    assert ("- `calibration.csv`: the plan's choice against the real plants (calibration.md: the same as a table)\n"
+            in (result.out_dir / "report.md").read_text())

@@ -41,7 +41,7 @@ from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
 from siting.deliver.manifest import manifest
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text
 from siting.deliver.qgisproject import BATCH_SCALE_WORDS, project_text, with_sites_capex_scale
-from siting.deliver.report import html_page, markdown, report_blocks
+from siting.deliver.report import FixedCalibration, html_page, markdown, report_blocks
 from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
 from siting.deliver.tables import plan_tables
 from siting.deliver.webmap import (
@@ -60,8 +60,8 @@ from siting.prepare.problem import Prepared, redline_settings
 
 def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                  timings: dict[str, float], extra: Mapping[str, FileContent] | None = None, *,
-                 variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = ""
-                 ) -> dict[str, str | Callable[[Path], None]]:
+                 variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
+                 calibration: FixedCalibration | None = None) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
     as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
     and report.md / report.html (which quote the manifest, less its timings). `extra`: files made
@@ -69,9 +69,11 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     `variant` and `overrides` are those the scenario was loaded with (the command line's
     `--variant` and `--set`, in their order), which the manifest and the report record. `which`:
     which plan of a set this is, for the titles of map.png and plan.qgs (`MapTitle.plan`:
-    "alternative alt01 of 2"); "" for a run's own plan."""
+    "alternative alt01 of 2"); "" for a run's own plan. `calibration`: a calibration in mode
+    fixed (siting/runs/calibrate.py `fixed_calibration`), whose verdict and real plants the report
+    states; None otherwise."""
     with collector_paused():
-        return _export_files(prepared, report, plan, size, timings, extra, variant, overrides, which)
+        return _export_files(prepared, report, plan, size, timings, extra, variant, overrides, which, calibration)
 
 
 @contextmanager
@@ -96,8 +98,8 @@ def collector_paused() -> Iterator[None]:
 
 def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                   timings: dict[str, float], extra: Mapping[str, FileContent] | None = None,
-                  variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = ""
-                  ) -> dict[str, str | Callable[[Path], None]]:
+                  variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
+                  calibration: FixedCalibration | None = None) -> dict[str, str | Callable[[Path], None]]:
     started = time.perf_counter()
     spatial = prepared.spatial
     layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded),
@@ -114,7 +116,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
     run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
                             spatial.dropped_sites, names, variant, overrides)
     files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png, context,
-                              prepared.positions))
+                              prepared.positions, calibration))
     timings["export"] = time.perf_counter() - started  # the report included (it does not quote the timings)
     run_manifest["run"]["timings_s"]["export"] = round(timings["export"], 3)
     files["manifest.json"] = json_text(run_manifest)
@@ -154,6 +156,14 @@ OPTIONAL_NOTES = {
     "robustness.geojson": "how often each site is used across the optimum and its alternatives (style: "
                           "robustness.qml)",
     "calibration.csv": "the plan's choice against the real plants (calibration.md: the same as a table)",
+}
+
+#: What calibration.csv holds in each calibration mode (the report's file list).
+CALIBRATION_NOTES = {
+    "fixed": "the real plants fixed at their sites: each plant's observed capacity against the capacity the model "
+             "holds, with its verdict (admitted, or the rules it breaks) and the findings (calibration.md: the "
+             "same as a table, after the verdict of the rules)",
+    "choose": OPTIONAL_NOTES["calibration.csv"],
 }
 
 
@@ -308,14 +318,20 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
 
 def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                  manifest: Mapping[str, Any], png: bytes, context: MapContext | None = None,
-                 positions: PositionCheck | None = None) -> dict[str, FileContent]:
+                 positions: PositionCheck | None = None, calibration: FixedCalibration | None = None
+                 ) -> dict[str, FileContent]:
     """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png;
-    `positions`: the decisions within the sites' positional uncertainty)."""
+    `positions`: the decisions within the sites' positional uncertainty; `calibration`: a
+    calibration in mode fixed, whose verdict and sites with fixed capacity the report states).
+    The file list says what calibration.csv holds in the scenario's calibration mode."""
     notes = {f"{layer.name}.geojson": f"{layer.title} (style: {layer.name}.qml)" for layer in layers}
     notes.update(FILE_NOTES)
     made = set(manifest.get("files", ()))
     notes.update({name: note for name, note in OPTIONAL_NOTES.items() if name in made})
-    blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions)
+    mode = loaded.scenario.calibration.mode if loaded.scenario.calibration is not None else None
+    if "calibration.csv" in made and mode in CALIBRATION_NOTES:
+        notes["calibration.csv"] = CALIBRATION_NOTES[mode]
+    blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions, calibration)
     return {"report.md": markdown(blocks),
             "report.html": html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": png})}
 

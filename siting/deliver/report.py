@@ -68,6 +68,22 @@ class Block:
     content: Any
 
 
+@dataclass(frozen=True)
+class FixedCalibration:
+    """A calibration in mode fixed (siting/runs/calibrate.py `fixed_calibration`): the verdict of
+    the rules as the terminal prints it ("the rules admit every real plant"), the name of the file
+    the real plants come from, the plan's last year (the plants producing by then are checked),
+    and calibration.csv's rows, one per real plant (`plant`, `name`, `site`, `product`, `unit`,
+    `observed`, `model`: the capacity the plan holds fixed, `verdict`, `finding`), and each finding
+    (a rule a real plant breaks) once, in order."""
+
+    verdict: str
+    plants_file: str
+    year: int
+    plants: Any
+    findings: tuple[str, ...] = ()
+
+
 def number(value: float | None, decimals: int = 0) -> str:
     """A figure with thousands separated and `decimals` decimals; None -> "n/a"."""
     if value is None:
@@ -913,11 +929,69 @@ def position_blocks(positions: PositionCheck | None, plan: Plan, names: Mapping[
     return blocks
 
 
+def held_text(calibration: FixedCalibration) -> str:
+    """How many of the real plants the model holds at their sites: "the model holds all 13 real
+    plants of `committed_projects.yaml` producing by 2024 at their sites", "the model holds the 1
+    real plant of ... at its site", "the model holds 1 of the 2 real plants of ... at their sites"."""
+    count = len(calibration.plants)
+    held = int((calibration.plants["model"] > 0).sum())
+    plants = (f"real plant{'s' if count != 1 else ''} of `{calibration.plants_file}` producing by "
+              f"{calibration.year} at {'their sites' if count != 1 else 'its site'}")
+    if count and held == count:
+        return f"the model holds {'all' if count > 1 else 'the'} {count} {plants}"
+    return f"the model holds {held} of the {count} {plants}"
+
+
+def fixed_sites(calibration: FixedCalibration) -> dict[str, list[tuple[str, float, str]]]:
+    """Site id -> (product, capacity, unit) the plan holds fixed there of the real plants, summed by
+    product; sites and products in the order of the plants."""
+    sites: dict[str, dict[str, tuple[float, str]]] = {}
+    for row in calibration.plants.itertuples(index=False):
+        if row.model > 0:
+            here = sites.setdefault(str(row.site), {})
+            held, _ = here.get(str(row.product), (0.0, str(row.unit)))
+            here[str(row.product)] = (held + float(row.model), str(row.unit))
+    return {site: [(p, v, u) for p, (v, u) in here.items()] for site, here in sites.items()}
+
+
+def fixed_sites_text(calibration: FixedCalibration, names: Mapping[str, str]) -> str:
+    """The sites with fixed capacity by their names, "; " between them, "none" without any."""
+    return "; ".join(names.get(site, site) for site in fixed_sites(calibration)) or "none"
+
+
+def calibration_blocks(calibration: FixedCalibration | None, names: Mapping[str, str]) -> list[Block]:
+    """Mode fixed: the verdict of the rules, the sites with fixed capacity and what each holds, and
+    each real plant's observed capacity against the model's with its verdict (calibration.csv);
+    the findings under the table. Nothing without `calibration`."""
+    if calibration is None:
+        return []
+    frame = calibration.plants
+    blocks = [Block("h2", "Calibration: the real plants fixed at their sites"),
+              Block("p", f"Verdict: {calibration.verdict}. In calibration mode fixed, {held_text(calibration)}.")]
+    sites = fixed_sites(calibration)
+    if sites:
+        blocks.append(Block("p", f"Sites with fixed capacity (the real plants, in {calibration.year}):"))
+        blocks.append(Block("list", [f"{names.get(site, site)}: " + ", ".join(
+            f"{product_label(p)} {amount(v)} {u}" for p, v, u in held_here) for site, held_here in sites.items()]))
+    else:
+        blocks.append(Block("p", "Sites with fixed capacity: none."))
+    rows = [[str(r.plant), names.get(str(r.site), str(r.site)), product_label(str(r.product)), str(r.unit),
+             amount(float(r.observed)), amount(float(r.model)), str(r.verdict)] for r in frame.itertuples(index=False)]
+    if rows:
+        blocks.append(Block("table", Table(["plant", "site", "product", "unit", "observed", "model", "verdict"],
+                                           rows, frozenset({4, 5}))))
+    if calibration.findings:
+        blocks += [Block("p", "The rules the real plants break:"), Block("list", list(calibration.findings))]
+    return blocks
+
+
 def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                   manifest: Mapping[str, Any], file_notes: Mapping[str, str],
-                  map_context: MapContext | None = None, positions: PositionCheck | None = None) -> list[Block]:
+                  map_context: MapContext | None = None, positions: PositionCheck | None = None,
+                  calibration: FixedCalibration | None = None) -> list[Block]:
     """The whole report, in reading order (`map_context` gives the interactive map its context layer;
-    `positions`, the prepared problem's: the decisions within the sites' positional uncertainty)."""
+    `positions`, the prepared problem's: the decisions within the sites' positional uncertainty;
+    `calibration`, a calibration in mode fixed: its verdict and the sites with fixed capacity)."""
     by_name = {layer.name: layer for layer in layers}
     alternative = manifest["solver"]["termination"] == ALTERNATIVE_TERMINATION
     blocks = [Block("h1", f"Plan report: {manifest['scenario']}" + (", a near-optimal alternative" if alternative
@@ -928,8 +1002,11 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     names = display_names(layers)
     clusters = cluster_names(by_name["clusters"].frame) if "clusters" in by_name else {}
     opened = sites_built_text(plan, inputs, lambda site: names.get(site, site))
+    fixed = (f"sites with fixed capacity (the real plants): {fixed_sites_text(calibration, names)}; "
+             if calibration is not None else "")
     blocks.append(Block("p", f"Years {years[0]}-{years[-1]}; clusters "
-                             f"{', '.join(clusters.get(c, c) for c in inputs.CLUSTERS)}; sites built on: {opened}."))
+                             f"{', '.join(clusters.get(c, c) for c in inputs.CLUSTERS)}; {fixed}sites built on: "
+                             f"{opened}."))
     units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
@@ -939,6 +1016,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest)
     blocks += target_blocks(loaded, inputs, plan)
+    blocks += calibration_blocks(calibration, names)
     blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
     blocks += cost_blocks(plan)
     blocks += trade_blocks(loaded, plan, names, clusters)

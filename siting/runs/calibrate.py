@@ -15,22 +15,32 @@ rules in domain terms, on the model's plain inputs:
                agglomeration is on
 
 Each finding names the rule, the plant(s) and the figures; the run goes on (the model reports any
-infeasibility with its own diagnosis).
+infeasibility with its own diagnosis). The verdict is "the rules admit every real plant", or "N
+rule(s) broken by the real plants". calibration.csv holds one row per real plant:
+
+    observed   the plant's capacity in the plants file (units/yr)
+    model      the capacity of it the plan holds fixed at its site: the capacity of the scenario's
+               committed project of the same id, site and product, online by the plan's last year
+               at a site of the plan; 0 when there is none
+    verdict    `admitted`, or `not admitted: <rules>` (the rules of the findings that name the
+               plant), and where model differs from observed, what the model holds
+    finding    the findings that name the plant, "; " between them
 
 mode `choose`: after the solve, for each product p with planned additions or real plants,
 
     planned_added[p] = sum of capacity_added of plan.builds for p
     within_km[p]     = the part of it at sites whose point lies within distance_km of the site
                        point of a real plant of p (straight line in the working CRS, km)
-    share[p]         = within_km[p] / planned_added[p] (empty when nothing is planned or p has no
-                       real plant to be scored against)
+    share[p]         = within_km[p] / planned_added[p] (empty when nothing is planned; 0 when p has
+                       no real plant: none of its capacity lies where a real plant of it is)
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -39,13 +49,20 @@ from models.families.proximity import nearest_sources
 from siting.config.load import CommittedProjects, LoadedScenario, load_committed_projects
 from siting.config.schema import CommittedProject
 from siting.config.units import joined, per_year
-from siting.deliver.tables import table_files
+from siting.deliver.report import FixedCalibration, held_text
+from siting.deliver.tables import csv_text, markdown_table, table_files
 from siting.optimize.results import Plan
 from siting.prepare.inputs import committed_land_ha
 from siting.prepare.problem import Prepared
 
-#: Columns of calibration.csv in mode fixed.
+#: Columns of the findings of mode fixed (`check_plants`), which the terminal prints.
 FINDING_COLUMNS = ("plant", "rule", "finding")
+
+#: Columns of calibration.csv in mode fixed: one row per real plant.
+PLANT_COLUMNS = ("plant", "name", "site", "product", "unit", "observed", "model", "verdict", "finding")
+
+#: The verdict of a plant the rules admit.
+ADMITTED = "admitted"
 
 #: Columns of calibration.csv in mode choose.
 SCORE_COLUMNS = ("product", "unit", "planned_added", "within_km", "share", "reference_plants")
@@ -207,7 +224,7 @@ def score_choice(builds: pd.DataFrame, plants: Sequence[RealPlant], points: Mapp
             if any(math.hypot(x - points[r.site][0], y - points[r.site][1]) <= distance_km + 1e-9 for r in refs):
                 within += float(capacity)
         planned = float(added.sum())
-        share = within / planned if planned > 0 and refs else math.nan
+        share = within / planned if planned > 0 else math.nan
         rows.append((product, units[product], planned, within, share,
                      " ".join(r.id for r in refs)))
     return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
@@ -235,13 +252,88 @@ def choice_score(prepared: Prepared, plan: Plan) -> pd.DataFrame | None:
                         prepared.inputs.PRODUCTS, units)
 
 
+def verdict_text(findings: pd.DataFrame) -> str:
+    """The verdict of mode fixed: "the rules admit every real plant", "1 rule broken by the real
+    plants"."""
+    if len(findings) == 0:
+        return "the rules admit every real plant"
+    return f"{len(findings)} rule{'s' if len(findings) != 1 else ''} broken by the real plants"
+
+
 def findings_text(findings: pd.DataFrame) -> str:
     """The findings of mode fixed for the terminal."""
-    if len(findings) == 0:
-        return "calibration: the rules admit every real plant"
-    lines = [f"calibration: {len(findings)} rule{'s' if len(findings) != 1 else ''} broken by the real plants"]
+    lines = [f"calibration: {verdict_text(findings)}"]
     lines += [f"  {row.rule}: {row.finding}" for row in findings.itertuples(index=False)]
     return "\n".join(lines)
+
+
+def held_capacity(plants: Sequence[RealPlant], projects: Sequence[CommittedProject], last_year: int,
+                  plan_sites: Collection[str]) -> dict[str, float]:
+    """Plant id -> the capacity of it the plan holds fixed (units/yr): that of the committed
+    projects of the same id, site and product online by `last_year` at a site of `plan_sites`."""
+    held: dict[str, float] = {}
+    for plant in plants:
+        held[plant.id] = sum(float(p.capacity) for p in projects
+                             if (p.id, p.site, p.product) == (plant.id, plant.site, plant.product)
+                             and p.online_year <= last_year and p.site in plan_sites)
+    return held
+
+
+def plant_rows(plants: Sequence[RealPlant], findings: pd.DataFrame, held: Mapping[str, float]) -> pd.DataFrame:
+    """calibration.csv of mode fixed (see the module docstring): one row per real plant, in plant
+    order, with its observed capacity, the capacity the model holds of it, its verdict and the
+    findings that name it."""
+    rows = []
+    for plant in plants:
+        mine = [row for row in findings.itertuples(index=False) if plant.id in str(row.plant).split()]
+        rules = list(dict.fromkeys(str(row.rule) for row in mine))
+        verdict = f"not admitted: {', '.join(rules)}" if rules else ADMITTED
+        model = float(held.get(plant.id, 0.0))
+        if "site" not in rules and model <= 0:
+            verdict += "; not in the model: not among the scenario's committed projects"
+        elif "site" not in rules and abs(model - plant.capacity) > 1e-9:
+            verdict += f"; the model holds {_figure(model)} {plant.unit} of it"
+        rows.append((plant.id, plant.name, plant.site, plant.product, plant.unit, plant.capacity, model, verdict,
+                     "; ".join(str(row.finding) for row in mine)))
+    return pd.DataFrame(rows, columns=list(PLANT_COLUMNS))
+
+
+def plants_file_name(loaded: LoadedScenario) -> str:
+    """The name of the file the real plants of mode fixed come from: `calibration.plants`, else the
+    scenario's committed projects."""
+    calibration = loaded.scenario.calibration
+    path = calibration.plants if calibration is not None else None
+    if path is not None:
+        return Path(str(path)).name
+    return loaded.committed.path.name if loaded.committed.path is not None else "the committed projects"
+
+
+def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None) -> FixedCalibration | None:
+    """What mode fixed writes and reports: the verdict of the rules and one row per real plant
+    (`plant_rows`); `findings`: those of `fixed_findings`, computed when not given. None when the
+    scenario is not in mode fixed."""
+    if findings is None:
+        findings = fixed_findings(prepared)
+    if findings is None:
+        return None
+    loaded = prepared.loaded
+    last = max(loaded.scenario.years)
+    plants = real_plants(loaded, "plants")
+    held = held_capacity(plants, loaded.committed.projects, last, prepared.inputs.cluster_of_site)
+    return FixedCalibration(verdict_text(findings), plants_file_name(loaded), last,
+                            plant_rows(plants, findings, held), tuple(str(f) for f in findings["finding"]))
+
+
+def fixed_files(calibration: FixedCalibration) -> dict[str, str]:
+    """calibration.csv and calibration.md of mode fixed: the verdict, then the table, then what
+    its columns mean."""
+    note = (f"observed: the plant's capacity in {calibration.plants_file} (units/yr, producing by "
+            f"{calibration.year}); model: the capacity of it the plan holds fixed at its site (units/yr); "
+            "verdict: admitted, or the rules it breaks (finding: how)")
+    held = held_text(calibration)
+    intro = f"Verdict: {calibration.verdict}. {held[0].upper()}{held[1:]}."
+    return {"calibration.csv": csv_text(calibration.plants),
+            "calibration.md": f"{intro}\n\n{markdown_table(calibration.plants)}\n{note}\n"}
 
 
 def score_note(distance_km: float) -> str:
@@ -251,8 +343,14 @@ def score_note(distance_km: float) -> str:
 
 
 def calibration_files(prepared: Prepared, frame: pd.DataFrame) -> dict[str, str]:
-    """calibration.csv and calibration.md."""
+    """calibration.csv and calibration.md: in mode fixed, `frame` is the findings (`fixed_findings`)
+    and the files hold one row per real plant with the verdict (`fixed_files`); in mode choose,
+    `frame` is the score (`choice_score`)."""
     calibration = prepared.loaded.scenario.calibration
+    if calibration is not None and calibration.mode == "fixed":
+        fixed = fixed_calibration(prepared, frame)
+        if fixed is not None:
+            return fixed_files(fixed)
     note = ""
     if calibration is not None and calibration.mode == "choose":
         note = score_note(float(calibration.distance_km or 0.0))

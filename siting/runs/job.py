@@ -37,7 +37,7 @@ from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
-from siting.runs.calibrate import calibration_files, choice_score, findings_text, fixed_findings
+from siting.runs.calibrate import calibration_files, choice_score, findings_text, fixed_calibration, fixed_findings
 
 
 @dataclass(repr=False, eq=False)
@@ -178,7 +178,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         extra.update(calibration_files(prepared, calibration))
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
-                             overrides=overrides)
+                             overrides=overrides,
+                             calibration=fixed_calibration(prepared, findings) if findings is not None else None)
     with progress.phase("write"):
         try:
             write_outputs(destination, files, timings, create_parent, where)
