@@ -21,7 +21,9 @@ the fix; also an output folder the run may not write, or whose disk refused the 
 over quota, read-only, with nothing written there; and, from the root cli.py, a Python without
 a package the tool needs); 130 or 143 stopped by Ctrl-C or SIGTERM, with no output folder left
 half written: "outputs not yet complete were discarded", or, stopped once its folders were in
-place (while it printed its summary), "after the outputs were written to <folder> (complete)"."""
+place (while it printed its summary), "after the outputs were written to <folder> (complete)".
+A folder of the tool's that the command could not remove (the user may not remove its files) is
+named last on standard error, "note: ... remove that folder by hand ...", whatever the exit code."""
 
 from __future__ import annotations
 
@@ -659,6 +661,17 @@ def main(argv: list[str] | None = None) -> int:
         _received.clear()
         print(stopped_line(signum), file=sys.stderr)
         return 128 + signum
+    finally:
+        for line in left_lines():
+            print(line, file=sys.stderr)
+
+
+def left_lines() -> list[str]:
+    """The folders of the tool's that the command could not remove (the folder an output folder
+    held before it was replaced, or one an earlier run left beside it), each as a "note: ..." line
+    naming it, why, and to remove it by hand (siting/deliver/folders.py `left_behind`)."""
+    folders = written_folders()
+    return notice_lines(folders.left_behind()) if folders is not None else []
 
 
 def written_folders() -> ModuleType | None:

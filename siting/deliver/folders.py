@@ -33,7 +33,17 @@ Outputs are assembled in a staging folder beside the destination, named
 `.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
 being replaced is first renamed `.<name>.siting-old.<pid>.<random>`. A process that is killed
 can leave either behind; the next run into the same place removes those whose process is no
-longer alive. Nothing else is ever removed.
+longer alive. Nothing else is ever removed. Such a folder is removed file by file, its marker last:
+one the user may not remove whole (owned by another user, or read-only inside) keeps its marker,
+so it is still known as the tool's and never taken for a folder of the user's. It is left, and
+the run says so in a notice (`left_behind`: which folder, why, and to remove it by hand); so does
+each later run into the same place, which tries again. The run itself is not failed by it: its
+outputs are in place.
+
+A run assembles its outputs beside the destination, where plan.gpkg (an alternative's too,
+`altNN/plan.gpkg`) is written with SQLite, which opens a file only at a path of at most
+SQLITE_PATH_MAX bytes: a destination whose folder is too long for that is refused before the run
+(`database_path_words`), as is one whose path or name the system cannot take.
 
 The destination is checked before the run and again once every output is written, just before
 the swap: it may have changed while the run was solving. If it now may not be replaced, it is
@@ -59,6 +69,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -127,9 +138,86 @@ MARKER_FIX = "move out any file of yours and delete the folder"
 _completed: list[Path] = []
 
 
+#: The notices of the folders of the tool's that this process could not remove (`left_behind`).
+_left: dict[Path, str] = {}
+
+
 def forget_completed() -> None:
-    """Start the record of `completed_folders` again (a command does so when it starts)."""
+    """Start the record of `completed_folders` and of `left_behind` again (a command does so when
+    it starts)."""
     _completed.clear()
+    _left.clear()
+
+
+def left_behind() -> list[str]:
+    """The notices, in order, of the folders of the tool's that this process could not remove
+    since `forget_completed`: the folder a run replaced (`swap_into_place`), or one left beside an
+    output folder by an earlier run (`remove_stale_temporaries`). Each names the folder, why it
+    could not be removed and to remove it by hand; a folder is named once. The folder keeps its
+    marker, so a later run into the same place tries again."""
+    return list(_left.values())
+
+
+def _removal_reason(exc: OSError) -> str:
+    """Why a folder could not be removed, from the first error met: `<what the system said>:
+    <the file or folder it said it of>`."""
+    said = exc.strerror or type(exc).__name__
+    return f"{said}: {shown_path(os.fsdecode(exc.filename))}" if exc.filename is not None else said
+
+
+def _remove_tree(path: Path, errors: list[OSError]) -> None:
+    """Remove the file, link or folder at `path` (a folder with all it holds, never following a
+    link), noting in `errors` each error met, in the order met, and going on past it."""
+    try:
+        kind = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        errors.append(exc)
+        return
+    if stat.S_ISDIR(kind):
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError as exc:
+            errors.append(exc)
+            return
+        for entry in entries:
+            _remove_tree(Path(entry.path), errors)
+        remove: Callable[[Path], None] = os.rmdir
+    else:
+        remove = os.unlink
+    try:
+        remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        errors.append(exc)
+
+
+def remove_written(folder: Path) -> OSError | None:
+    """Remove `folder`, a folder of the tool's (one a run replaced, or a staging folder), its
+    marker last: where anything in it cannot be removed, the marker stays, so that the folder is
+    still known as the tool's (a later run tries again) and is never taken for the user's. Returns
+    the first error met, naming the file or folder it was met at, or None once the folder is gone."""
+    errors: list[OSError] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc
+    for entry in entries:
+        if entry.name != MARKER:
+            _remove_tree(Path(entry.path), errors)
+    if not errors:
+        _remove_tree(folder / MARKER, errors)
+        _remove_tree(folder, errors)
+    return errors[0] if errors else None
+
+
+def _note_left(folder: Path, notice: str) -> None:
+    """Note that the tool's `folder` could not be removed, with the notice that says so."""
+    _left.setdefault(folder, notice)
 
 
 def completed_folders() -> list[Path]:
@@ -440,7 +528,8 @@ def _process_alive(pid: int) -> bool:
 def remove_stale_temporaries(destination: Path) -> list[Path]:
     """Remove staging and replaced folders beside `destination` left by processes no longer
     alive: only folders whose name follows our pattern and that hold the marker (or are
-    empty). Returns what was removed."""
+    empty), each by `remove_written`. One that cannot be removed is left, keeping its marker, and
+    noted (`left_behind`). Returns what was removed."""
     parent = destination.parent
     if not parent.is_dir():
         return []
@@ -451,8 +540,13 @@ def remove_stale_temporaries(destination: Path) -> list[Path]:
         if (match is None or entry.is_symlink() or not entry.is_dir() or _process_alive(int(match.group(1)))
                 or not (is_ours(entry) or is_empty_folder(entry))):
             continue
-        shutil.rmtree(entry, ignore_errors=True)
-        removed.append(entry)
+        failed = remove_written(entry)
+        if failed is None:
+            removed.append(entry)
+            continue
+        _note_left(entry, f"{shown_path(entry)}, left beside {shown_path(destination)} by an earlier run, could not "
+                          f"be removed ({_removal_reason(failed)}): it holds that run's outputs, or outputs it "
+                          "replaced; remove that folder by hand (as its owner or an administrator if need be)")
     return removed
 
 
@@ -514,7 +608,42 @@ def _unreachable(destination: Path) -> tuple[str, str] | None:
     unsearchable = unsearchable_words(destination)
     if unsearchable is not None:
         return unsearchable, "check that folder's permissions, or choose a folder you can write to"
-    return None
+    return database_path_words(destination)
+
+
+#: The longest path, in bytes, at which SQLite opens a database file: its unix file layer takes 512
+#: bytes (MAX_PATHNAME), less the 8 it keeps for the suffix of the journal (`-journal`). SQLite
+#: writes plan.gpkg's styles (siting/deliver/geopackage.py `add_styles`) and reads them again.
+SQLITE_PATH_MAX = 504
+#: The deepest GeoPackage a run writes below the folder it assembles its outputs in: an alternative's.
+DEEPEST_DATABASE = "alt01/plan.gpkg"
+#: The most digits of a process id (Linux allows at most 2**22, 4194304), and the characters of
+#: the random end of a staging folder's name (`tempfile.mkdtemp`).
+PID_DIGITS = 7
+RANDOM_CHARACTERS = 8
+
+
+def database_path_words(destination: Path, below: str = DEEPEST_DATABASE) -> tuple[str, str] | None:
+    """Why a run cannot write its GeoPackage for the output folder `destination`, as (what is
+    wrong, how to fix), or None when it can: the path of `below` (relative, POSIX) in the staging
+    folder the run assembles its outputs in would be longer than SQLITE_PATH_MAX bytes. That folder
+    lies beside `destination`, in its parent with links resolved (`staging_folder`); its name is
+    counted with the longest process id. Looks at nothing on disk but the links on the way."""
+    try:
+        target = Path(os.path.realpath(destination))
+    except OSError:  # a relative path, and the current folder is gone: the look at it says so
+        return None
+    staging = f".{target.name[:NAME_PART]}.siting-{STAGING}.{'0' * PID_DIGITS}.{'x' * RANDOM_CHARACTERS}"
+    longest = len(os.fsencode(target.parent / staging / below))
+    if longest <= SQLITE_PATH_MAX:
+        return None
+    parent = len(os.fsencode(target.parent))
+    return (f"lies in a folder whose path is too long for the GeoPackage a run writes: the run assembles its "
+            f"outputs beside the output folder, in .<name>.siting-{STAGING}.<process>.<random>, where {below} takes "
+            f"up to {longest} bytes, and SQLite, which writes it, opens a file only at a path of at most "
+            f"{SQLITE_PATH_MAX} bytes",
+            f"choose an output folder in a folder whose absolute path has at most "
+            f"{parent - (longest - SQLITE_PATH_MAX)} bytes (that of {shown_path(target.parent)} has {parent})")
 
 
 #: The characters a folder's path may not hold, in words: GDAL's GeoPackage driver cannot open a
@@ -801,7 +930,9 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     renames fail (a full disk); `destination` is then as it was.
 
     A folder put in place is noted in `completed_folders` before the signals held are raised;
-    the folder it replaced is removed even when one is."""
+    the folder it replaced is removed even when one is. Where it cannot be (the user may not
+    remove its files), it is left, keeping its marker, and noted (`left_behind`): the run's
+    outputs are in place all the same."""
     destination = destination.resolve()
     refusal = changed_during_run(destination)
     write_marker(staging, written_entries(staging))
@@ -843,7 +974,18 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
             _note_completed(destination)
     finally:  # a signal held during the renames is raised as they end: the old folder still goes
         if swapped and old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_replaced(old, destination)
+
+
+def _remove_replaced(old: Path, destination: Path) -> None:
+    """Remove `old`, the folder `destination` held before a run put its outputs in place
+    (`remove_written`); where it cannot be removed, note it (`left_behind`)."""
+    failed = remove_written(old)
+    if failed is not None:
+        _note_left(old, f"{shown_path(destination)} now holds this run's outputs, but the folder they replaced could "
+                        f"not be removed: it is left as {shown_path(old)} ({_removal_reason(failed)}); remove that "
+                        "folder by hand (as its owner or an administrator if need be): until then each run into "
+                        f"{shown_path(destination)} tries again and says so")
 
 
 def write_contents(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
