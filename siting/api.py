@@ -92,6 +92,7 @@ from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import sweep as sweep_to_folder
+from siting.runs.calibrate import calibration_output, with_fixed_plants
 from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
 from siting.runs.pool import CaseSummary, checked_address, scheduler_named
 from siting.runs.tables import status_text
@@ -445,7 +446,9 @@ def load(path: Path | str, variant: str | None = None,
             starts at the current folder.
 
     Returns:
-        A `Problem` to pass to `solve`, `rule_costs` (any number of times).
+        A `Problem` to pass to `solve`, `rule_costs` (any number of times). In calibration mode
+        fixed, its model holds the real plants of `calibration.plants` at their sites as the
+        command line's does (siting/runs/calibrate.py `with_fixed_plants`).
 
     Raises:
         InputError: an argument of the wrong kind, or every problem found in the scenario,
@@ -457,7 +460,7 @@ def load(path: Path | str, variant: str | None = None,
     timings: dict[str, float] = {}
     chosen = checked_variant(variant)
     with overrides_named(_ARGUMENT_NAMES.get().overrides), paths_typed([path]):
-        prepared = prepare(scenario, timings, chosen, pairs)
+        prepared = with_fixed_plants(prepare(scenario, timings, chosen, pairs), timings)
     return Problem(prepared, redline_settings(prepared.loaded), dict(timings), chosen, pairs)
 
 
@@ -633,7 +636,9 @@ class Solution:
         The manifest's timings are those of the solve (load to solve), of the rule costs when
         given (and timed by `siting.rule_costs`), and of making the files (`export`, also recorded
         in `timings`); its file list includes the rule costs' files and `extra` (name -> content,
-        e.g. alternatives' files).
+        e.g. alternatives' files). With a `calibration:` block, calibration.csv and calibration.md
+        are among them and the report states the calibration, as `siting solve` writes them
+        (siting/runs/calibrate.py `calibration_output`).
 
         Raises:
             InputError: `rule_costs` is neither None nor a table of `siting.rule_costs`
@@ -646,8 +651,12 @@ class Solution:
             extra.update(table_files(rule_costs, "rule_costs", RULE_COST_NOTE))
         if rule_costs is not None and "rule_costs" in self.timings:
             timings["rule_costs"] = self.timings["rule_costs"]
+        calibration = calibration_output(self.problem.prepared, self.result)
+        if calibration is not None:
+            extra.update(calibration.files)
         files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra,
-                             variant=self.problem.variant, overrides=self.problem.overrides)
+                             variant=self.problem.variant, overrides=self.problem.overrides,
+                             calibration=calibration.fixed if calibration is not None else None)
         self.timings["export"] = timings["export"]
         return files
 

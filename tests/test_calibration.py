@@ -7,6 +7,7 @@ lfp takes 10 ha per 50,000 t (0.0002 ha/t). Variant scenarios are written next t
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import siting
 from siting.prepare.problem import prepare
 from siting.runs.calibrate import RealPlant, fixed_findings, score_choice
 from siting.runs.job import run_solve
@@ -89,11 +91,20 @@ def test_land_and_open_sites(tmp_path: Path) -> None:
                                           "of 1 open site"]]
 
 
+def committed_rows(out: Path) -> list[list[object]]:
+    """capacity.csv's rows with committed capacity: site, product, year, committed (units/yr)."""
+    capacity = pd.read_csv(out / "capacity.csv")
+    held = capacity.loc[capacity["committed"] > 0, ["site", "product", "year", "committed"]]
+    return held.values.tolist()
+
+
 def test_fixed_run_prints_and_writes_the_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The run goes on after the findings and writes them as calibration.csv, in the row of the
-    plant they name: lake_lfp (10,000 t/yr at w_lake, inside the red line) is not among the
-    scenario's committed projects (committed_projects.yaml holds east_lfp only), so the model
-    holds none of it."""
+    plant they name. The plants of `calibration.plants` are the plan: the model holds lake_lfp
+    (10,000 t/yr at w_lake, inside the red line, online 2024) at its site as committed capacity,
+    in place of the scenario's committed project east_lfp (10,000 t/yr at e_city), which is
+    not a real plant of plants.yaml: capacity.csv's committed capacity is 10,000 t/yr of lfp at
+    w_lake in 2024 and nothing else, and a notice says so."""
     path = variant(tmp_path, plant_entry("lake_lfp", "Lake LFP", "w_lake", "lfp", 10000),
                    "calibration: {mode: fixed, plants: plants.yaml}\n")
     result = run_solve(path, tmp_path / "out")
@@ -101,9 +112,16 @@ def test_fixed_run_prints_and_writes_the_findings(tmp_path: Path, capsys: pytest
                                        "(Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered red line for lfp\n")
     assert (result.out_dir / "calibration.csv").read_text() == (
         "plant,name,site,product,unit,observed,model,verdict,finding\n"
-        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,0,not admitted: redline; not in the model: not among the "
-        "scenario's committed projects,\"plant lake_lfp (Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered "
-        "red line for lfp\"\n")
+        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,10000,not admitted: redline,\"plant lake_lfp (Lake LFP, 10,000 "
+        "t/yr at w_lake) lies inside the buffered red line for lfp\"\n")
+    assert committed_rows(result.out_dir) == [["w_lake", "lfp", 2024, 10000.0]]
+    assert HELD_NOTICE in json.loads((result.out_dir / "manifest.json").read_text())["notices"]
+
+
+#: The notice of a run in mode fixed whose `calibration.plants` is not the scenario's committed projects.
+HELD_NOTICE = ("calibration mode fixed: the model holds the real plants of plants.yaml (calibration.plants) at "
+               "their sites as committed capacity, in place of the scenario's committed projects "
+               "(committed_projects.yaml)")
 
 
 EAST_LFP = ("- {id: east_lfp, name: East LFP expansion, site: e_city, product: lfp, capacity: 10000, online_year: "
@@ -111,29 +129,34 @@ EAST_LFP = ("- {id: east_lfp, name: East LFP expansion, site: e_city, product: l
 
 
 @pytest.fixture(scope="module")
-def fixed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Mode fixed with two real plants: east_lfp, the scenario's committed project (10,000 t/yr
-    at e_city, East city, online 2024), which the rules admit and the model holds; and lake_lfp
-    (10,000 t/yr at w_lake, inside the red line), in no committed-projects file of the scenario.
-    Returns the output folder."""
+def fixed_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Mode fixed with two real plants in plants.yaml: east_lfp, also the scenario's committed
+    project (10,000 t/yr at e_city, East city, online 2024), which the rules admit; and lake_lfp
+    (10,000 t/yr at w_lake, West lakeside, inside the red line), in no committed-projects file of
+    the scenario. The model holds both at their sites. Returns the scenario file."""
     tmp_path = tmp_path_factory.mktemp("fixed")
-    path = variant(tmp_path, EAST_LFP + plant_entry("lake_lfp", "Lake LFP", "w_lake", "lfp", 10000),
+    return variant(tmp_path, EAST_LFP + plant_entry("lake_lfp", "Lake LFP", "w_lake", "lfp", 10000),
                    "calibration: {mode: fixed, plants: plants.yaml}\n")
-    return run_solve(path, tmp_path / "out").out_dir
+
+
+@pytest.fixture(scope="module")
+def fixed_run(fixed_scenario: Path) -> Path:
+    """The output folder of `fixed_scenario`'s run on the command line's path (`run_solve`)."""
+    return run_solve(fixed_scenario, fixed_scenario.parent.parent / "out").out_dir
 
 
 def test_fixed_csv_has_a_row_per_plant_with_observed_model_and_verdict(fixed_run: Path) -> None:
     assert (fixed_run / "calibration.csv").read_text() == (
         "plant,name,site,product,unit,observed,model,verdict,finding\n"
         "east_lfp,East LFP expansion,e_city,lfp,t/yr,10000,10000,admitted,\n"
-        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,0,not admitted: redline; not in the model: not among the "
-        "scenario's committed projects,\"plant lake_lfp (Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered "
-        "red line for lfp\"\n")
+        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,10000,not admitted: redline,\"plant lake_lfp (Lake LFP, 10,000 "
+        "t/yr at w_lake) lies inside the buffered red line for lfp\"\n")
+    assert committed_rows(fixed_run) == [["e_city", "lfp", 2024, 10000.0], ["w_lake", "lfp", 2024, 10000.0]]
 
 
 def test_fixed_markdown_starts_with_the_verdict(fixed_run: Path) -> None:
     lines = (fixed_run / "calibration.md").read_text().splitlines()
-    assert lines[0] == ("Verdict: 1 rule broken by the real plants. The model holds 1 of the 2 real plants of "
+    assert lines[0] == ("Verdict: 1 rule broken by the real plants. The model holds all 2 real plants of "
                         "`plants.yaml` producing by 2024 at their sites.")
     assert lines[4] == "| east_lfp | East LFP expansion | e_city | lfp | t/yr | 10,000 | 10,000 | admitted |  |"
     assert lines[-1] == ("observed: the plant's capacity in plants.yaml (units/yr, producing by 2024); model: the "
@@ -142,22 +165,23 @@ def test_fixed_markdown_starts_with_the_verdict(fixed_run: Path) -> None:
 
 
 def test_fixed_report_states_the_verdict_and_the_fixed_sites(fixed_run: Path) -> None:
-    """The first line names East city, where the model holds east_lfp; the calibration section
-    gives the verdict, what each site holds, each plant's row and the finding."""
+    """The first line names East city and West lakeside, where the model holds east_lfp and
+    lake_lfp; the calibration section gives the verdict, what each site holds, each plant's row
+    and the finding."""
     report = (fixed_run / "report.md").read_text()
     assert ("Years 2023-2024; clusters West, East; sites with fixed capacity (the real plants): East city; "
-            "sites built on: ") in report
+            "West lakeside; sites built on: ") in report
     section = report.split("## Calibration: the real plants fixed at their sites\n\n")[1].split("\n## ")[0]
     assert section == (
-        "Verdict: 1 rule broken by the real plants. In calibration mode fixed, the model holds 1 of the 2 real "
+        "Verdict: 1 rule broken by the real plants. In calibration mode fixed, the model holds all 2 real "
         "plants of `plants.yaml` producing by 2024 at their sites.\n\n"
         "Sites with fixed capacity (the real plants, in 2024):\n\n"
-        "- East city: LFP 10,000 t/yr\n\n"
+        "- East city: LFP 10,000 t/yr\n"
+        "- West lakeside: LFP 10,000 t/yr\n\n"
         "| plant | site | product | unit | observed | model | verdict |\n"
         "|---|---|---|---|---:|---:|---|\n"
         "| east_lfp | East city | LFP | t/yr | 10,000 | 10,000 | admitted |\n"
-        "| lake_lfp | West lakeside | LFP | t/yr | 10,000 | 0 | not admitted: redline; not in the model: not among "
-        "the scenario's committed projects |\n\n"
+        "| lake_lfp | West lakeside | LFP | t/yr | 10,000 | 10,000 | not admitted: redline |\n\n"
         "The rules the real plants break:\n\n"
         "- plant lake_lfp (Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered red line for lfp\n")
 
@@ -172,9 +196,12 @@ def test_fixed_file_list_says_what_the_fixed_files_hold(fixed_run: Path) -> None
 
 def test_fixed_run_the_rules_admit(tmp_path: Path) -> None:
     """The plants are the scenario's committed projects (east_lfp alone), which the rules admit:
-    calibration.csv holds its row, not a header alone, and the report says the verdict."""
+    calibration.csv holds its row, not a header alone, and the report says the verdict. The
+    model holds the committed projects as ever, with no notice of plants in their place."""
     path = variant(tmp_path, "", "calibration: {mode: fixed, plants: committed_projects.yaml}\n")
     out = run_solve(path, tmp_path / "out").out_dir
+    assert committed_rows(out) == [["e_city", "lfp", 2024, 10000.0]]
+    assert not [n for n in json.loads((out / "manifest.json").read_text())["notices"] if "calibration" in n]
     assert (out / "calibration.csv").read_text() == ("plant,name,site,product,unit,observed,model,verdict,finding\n"
                                                      "east_lfp,East LFP expansion,e_city,lfp,t/yr,10000,10000,"
                                                      "admitted,\n")
@@ -227,3 +254,42 @@ def test_choose_run_scores_all_and_none(tmp_path: Path, capsys: pytest.CaptureFi
     assert "within 1 km of a real plant" in (result.out_dir / "calibration.md").read_text()
     assert ("- `calibration.csv`: the plan's choice against the real plants (calibration.md: the same as a table)\n"
             in (result.out_dir / "report.md").read_text())
+
+
+def calibration_section(report: str) -> str:
+    """report.md's calibration section (from its heading to the next), with the report's first
+    lines, which name the sites with fixed capacity."""
+    head = report.split("\n## ")[0]
+    section = next(part for part in report.split("\n## ") if part.startswith("Calibration"))
+    return f"{head}\n## {section}"
+
+
+def test_python_front_door_writes_the_fixed_calibration_of_the_command_line(fixed_scenario: Path, fixed_run: Path,
+                                                                            tmp_path: Path) -> None:
+    """`siting.solve(siting.load(path)).write(folder)` writes calibration.csv and calibration.md
+    as `siting solve` does (run_solve), holds the real plants of plants.yaml as it does (the
+    same committed capacity and notice), and its report states the same verdict and sites with
+    fixed capacity."""
+    problem = siting.load(fixed_scenario)
+    assert HELD_NOTICE in problem.notices
+    out = siting.solve(problem).write(tmp_path / "api")
+    for name in ("calibration.csv", "calibration.md"):
+        assert (out / name).read_text() == (fixed_run / name).read_text()
+    assert committed_rows(out) == committed_rows(fixed_run)
+    assert calibration_section((out / "report.md").read_text()) == calibration_section(
+        (fixed_run / "report.md").read_text())
+    files = [json.loads((folder / "manifest.json").read_text())["files"] for folder in (out, fixed_run)]
+    assert "calibration.csv" in files[0] and files[0] == files[1]
+
+
+def test_python_front_door_writes_the_choice_score_of_the_command_line(tmp_path: Path) -> None:
+    """Mode choose: the API's folder holds calibration.csv and calibration.md as `siting solve`'s
+    does (lfp within 1 km of l1 at e_city on both), and its report's file list says what they hold."""
+    path = variant(tmp_path, plant_entry("l1", "L1", "e_city", "lfp", 1000),
+                   "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n")
+    cli = run_solve(path, tmp_path / "cli").out_dir
+    out = siting.solve(siting.load(path)).write(tmp_path / "api")
+    for name in ("calibration.csv", "calibration.md"):
+        assert (out / name).read_text() == (cli / name).read_text()
+    assert ("- `calibration.csv`: the plan's choice against the real plants (calibration.md: the same as a table)\n"
+            in (out / "report.md").read_text())

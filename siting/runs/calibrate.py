@@ -1,8 +1,10 @@
 """Calibration against the real plants (issue 10, part 9), as the scenario's `calibration` asks.
 
-mode `fixed`: before the solve, every real plant (a committed project online by the plan's last
-year, from `calibration.plants`, else the scenario's committed projects) is checked against the
-rules in domain terms, on the model's plain inputs:
+mode `fixed`: the real plants are the plan. The model holds the plants of `calibration.plants`
+at their sites as committed capacity, in place of the scenario's committed projects
+(`with_fixed_plants`, with a notice saying so; without `calibration.plants`, the committed
+projects are the real plants). Before the solve, every real plant (a project of that file online
+by the plan's last year) is checked against the rules in domain terms, on the model's plain inputs:
 
     site       the plant's site lies in no cluster of the plan (it is left out of the plan)
     redline    (site, product) in REDLINE_EXCLUDED, when the red-line family is on
@@ -19,11 +21,13 @@ infeasibility with its own diagnosis). The verdict is "the rules admit every rea
 rule(s) broken by the real plants". calibration.csv holds one row per real plant:
 
     observed   the plant's capacity in the plants file (units/yr)
-    model      the capacity of it the plan holds fixed at its site: the capacity of the scenario's
-               committed project of the same id, site and product, online by the plan's last year
-               at a site of the plan; 0 when there is none
+    model      the capacity of it the plan holds fixed at its site: the capacity of the project of
+               the same id, site and product among those the model holds (`fixed_projects`),
+               online by the plan's last year at a site of the plan; 0 for a plant at a site left
+               out of the plan
     verdict    `admitted`, or `not admitted: <rules>` (the rules of the findings that name the
-               plant), and where model differs from observed, what the model holds
+               plant), and where model differs from observed for a site of the plan, what the
+               model holds
     finding    the findings that name the plant, "; " between them
 
 mode `choose`: after the solve, for each product p with planned additions or real plants,
@@ -37,8 +41,10 @@ mode `choose`: after the solve, for each product p with planned additions or rea
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Collection, Mapping, Sequence
+import time
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +58,7 @@ from siting.config.units import joined, per_year
 from siting.deliver.report import FixedCalibration, held_text
 from siting.deliver.tables import csv_text, markdown_table, table_files
 from siting.optimize.results import Plan
-from siting.prepare.inputs import committed_land_ha
+from siting.prepare.inputs import build_inputs_with_notices, committed_land_ha
 from siting.prepare.problem import Prepared
 
 #: Columns of the findings of mode fixed (`check_plants`), which the terminal prints.
@@ -106,6 +112,48 @@ def _plant(loaded: LoadedScenario, project: CommittedProject) -> RealPlant:
     unit = per_year(loaded.catalog.products[project.product].unit)
     return RealPlant(project.id, project.name, project.site, project.product, float(project.capacity), unit,
                      committed_land_ha(loaded, project.product, float(project.capacity)))
+
+
+def fixed_projects(loaded: LoadedScenario) -> CommittedProjects:
+    """The projects the model holds as committed capacity: in mode fixed, those of
+    `calibration.plants` (the real plants are the plan); the scenario's committed projects
+    otherwise, or when `calibration.plants` is not given or names the same file."""
+    calibration = loaded.scenario.calibration
+    if calibration is None or calibration.mode != "fixed" or calibration.plants is None:
+        return loaded.committed
+    path = loaded.resolve(calibration.plants)
+    if loaded.committed.path is not None and path.resolve() == loaded.committed.path.resolve():
+        return loaded.committed
+    return load_committed_projects(path, loaded.catalog)
+
+
+def with_fixed_plants(prepared: Prepared, timings: MutableMapping[str, float] | None = None) -> Prepared:
+    """`prepared` whose model holds the projects of `fixed_projects`: in mode fixed with a
+    `calibration.plants` file other than the scenario's committed projects, the model's inputs
+    are built again with that file's plants as the committed capacity (each at its site from its
+    online year, taking its land), and the notices of the mapping are those of the plants, with
+    one saying that they stand in place of the committed projects; `prepared` itself otherwise,
+    and for a `prepared` this gave already. The seconds it takes are added to
+    `timings["preprocess"]`. The scenario as loaded (`prepared.loaded`) is kept: the manifest
+    records the files the scenario names."""
+    loaded = prepared.loaded
+    plants = fixed_projects(loaded)
+    scenario = (f", in place of the scenario's committed projects ({loaded.committed.path.name})"
+                if loaded.committed.path is not None else " (the scenario names no committed projects)")
+    held = (f"calibration mode fixed: the model holds the real plants of {plants_file_name(loaded)} "
+            f"(calibration.plants) at their sites as committed capacity{scenario}")
+    if plants is loaded.committed or held in prepared.notices:
+        return prepared
+    started = time.perf_counter()
+    _inputs, before = build_inputs_with_notices(loaded, prepared.spatial, prepared.names)
+    inputs, after = build_inputs_with_notices(loaded._replace(committed=plants), prepared.spatial, prepared.names)
+    dropped = set(before)
+    at = next((i for i, notice in enumerate(prepared.notices) if notice in dropped), len(prepared.notices))
+    kept = [notice for notice in prepared.notices if notice not in dropped]  # none is dropped before `at`
+    notices = [*kept[:at], held, *after, *kept[at:]]
+    if timings is not None:
+        timings["preprocess"] = timings.get("preprocess", 0.0) + time.perf_counter() - started
+    return dataclasses.replace(prepared, inputs=inputs, notices=notices)
 
 
 def check_plants(plants: Sequence[RealPlant], inputs: ModelInputs, usable_land_ha: Mapping[str, float]
@@ -289,9 +337,7 @@ def plant_rows(plants: Sequence[RealPlant], findings: pd.DataFrame, held: Mappin
         rules = list(dict.fromkeys(str(row.rule) for row in mine))
         verdict = f"not admitted: {', '.join(rules)}" if rules else ADMITTED
         model = float(held.get(plant.id, 0.0))
-        if "site" not in rules and model <= 0:
-            verdict += "; not in the model: not among the scenario's committed projects"
-        elif "site" not in rules and abs(model - plant.capacity) > 1e-9:
+        if "site" not in rules and abs(model - plant.capacity) > 1e-9:
             verdict += f"; the model holds {_figure(model)} {plant.unit} of it"
         rows.append((plant.id, plant.name, plant.site, plant.product, plant.unit, plant.capacity, model, verdict,
                      "; ".join(str(row.finding) for row in mine)))
@@ -310,8 +356,9 @@ def plants_file_name(loaded: LoadedScenario) -> str:
 
 def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None) -> FixedCalibration | None:
     """What mode fixed writes and reports: the verdict of the rules and one row per real plant
-    (`plant_rows`); `findings`: those of `fixed_findings`, computed when not given. None when the
-    scenario is not in mode fixed."""
+    (`plant_rows`), the capacity the model holds of each from `fixed_projects` (`prepared` as
+    `with_fixed_plants` gives it); `findings`: those of `fixed_findings`, computed when not
+    given. None when the scenario is not in mode fixed."""
     if findings is None:
         findings = fixed_findings(prepared)
     if findings is None:
@@ -319,7 +366,7 @@ def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None) 
     loaded = prepared.loaded
     last = max(loaded.scenario.years)
     plants = real_plants(loaded, "plants")
-    held = held_capacity(plants, loaded.committed.projects, last, prepared.inputs.cluster_of_site)
+    held = held_capacity(plants, fixed_projects(loaded).projects, last, prepared.inputs.cluster_of_site)
     return FixedCalibration(verdict_text(findings), plants_file_name(loaded), last,
                             plant_rows(plants, findings, held), tuple(str(f) for f in findings["finding"]))
 
@@ -355,3 +402,33 @@ def calibration_files(prepared: Prepared, frame: pd.DataFrame) -> dict[str, str]
     if calibration is not None and calibration.mode == "choose":
         note = score_note(float(calibration.distance_km or 0.0))
     return table_files(frame, "calibration", note)
+
+
+@dataclass(frozen=True)
+class CalibrationOutput:
+    """What a solved plan's calibration gives: calibration.csv and calibration.md (`files`), the
+    table they hold (`table`: the findings of mode fixed, the score of mode choose) and, in mode
+    fixed, the calibration the report states (`fixed`; None in mode choose)."""
+
+    files: dict[str, str]
+    table: pd.DataFrame
+    fixed: FixedCalibration | None = None
+
+
+def calibration_output(prepared: Prepared, plan: Plan, findings: pd.DataFrame | None = None
+                       ) -> CalibrationOutput | None:
+    """The calibration of a solved plan, as every front door writes it (the command line's
+    solve job, siting/runs/job.py, and `siting.Solution.write`): in mode fixed the findings
+    (`findings`, those of `fixed_findings`, computed when not given) with one row per real plant
+    and the verdict (`fixed_calibration`); in mode choose the plan's score (`choice_score`).
+    None without a calibration."""
+    if findings is None:
+        findings = fixed_findings(prepared)
+    if findings is not None:
+        fixed = fixed_calibration(prepared, findings)
+        if fixed is not None:
+            return CalibrationOutput(fixed_files(fixed), findings, fixed)
+    score = choice_score(prepared, plan)
+    if score is None:
+        return None
+    return CalibrationOutput(calibration_files(prepared, score), score)

@@ -37,7 +37,13 @@ from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
-from siting.runs.calibrate import calibration_files, choice_score, findings_text, fixed_calibration, fixed_findings
+from siting.runs.calibrate import (
+    calibration_files,
+    calibration_output,
+    findings_text,
+    fixed_findings,
+    with_fixed_plants,
+)
 
 
 @dataclass(repr=False, eq=False)
@@ -133,7 +139,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     except OutputFolderError as refused:  # with the problems of the layers, before anything is solved
         raise with_input_problems(refused, scenario_path, variant, overrides) from None
     timings: dict[str, float] = {}
-    prepared = prepare(scenario_path, timings, variant, overrides)
+    prepared = with_fixed_plants(prepare(scenario_path, timings, variant, overrides), timings)  # calibration
     prepared.notices.extend(notice for notice in notices if notice not in prepared.notices)
     loaded = prepared.loaded
     settings = solver_settings(loaded)
@@ -171,15 +177,15 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         extra.update(alternative_files(prepared, settings, solved, alternatives, slack, timings, variant,
                                        overrides))
         timings["alternatives"] = time.perf_counter() - started
-    calibration = findings if findings is not None else choice_score(prepared, solved.plan)
+    calibration = calibration_output(prepared, solved.plan, findings)
     if calibration is not None:
-        if findings is None:
-            print(f"calibration: the plan's choice against the real plants\n{text_table(calibration)}", flush=True)
-        extra.update(calibration_files(prepared, calibration))
+        if calibration.fixed is None:
+            print(f"calibration: the plan's choice against the real plants\n{text_table(calibration.table)}",
+                  flush=True)
+        extra.update(calibration.files)
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
-                             overrides=overrides,
-                             calibration=fixed_calibration(prepared, findings) if findings is not None else None)
+                             overrides=overrides, calibration=calibration.fixed if calibration is not None else None)
     with progress.phase("write"):
         try:
             write_outputs(destination, files, timings, create_parent, where)
