@@ -17,7 +17,7 @@ from siting.config.load import LoadedScenario
 from siting.config.schema import Scenario
 from siting.config.units import BN, Names
 from siting.optimize.counts import solve_by_counts
-from siting.optimize.explain import InfeasiblePlan, explain_infeasibility, presolve_findings
+from siting.optimize.explain import InfeasiblePlan, explain_findings, explain_infeasibility, presolve_checks
 from siting.optimize.results import (
     INTEGRALITY_TOLERANCE,
     Plan,
@@ -87,7 +87,8 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
                    start: PlanValues | FixedStart | None = None) -> Solved:
     """Build and solve the model of a prepared scenario; raise NoSolution, or InfeasiblePlan
     (a PlanInfeasible carrying the explanation of siting/optimize/explain.py) when there is no
-    plan to write. The checks before the MIP are `presolve_findings`.
+    plan to write. The checks before the MIP are `presolve_findings`; a target they find out of
+    reach is explained from it (`explain_findings`), without the search among every rule.
 
     When no site can build anything, that is said first in any infeasibility message and kept
     as a notice of the run otherwise. `start`: a plan to start HiGHS from (`plan_values` of a
@@ -104,10 +105,18 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     if nothing and nothing not in prepared.notices:
         prepared.notices.append(nothing)
     units = {pid: product.unit for pid, product in prepared.loaded.catalog.products.items()}
-    unreachable = presolve_findings(inputs, units, names)
-    if unreachable:
+    checked = presolve_checks(inputs, units, names)
+    unreachable = [finding for _target, finding in checked]
+    if checked:
         with progress.phase_alone("diagnose"):
-            explained = explain_infeasibility(inputs, settings, units, names=names, scenario=scenario)
+            # A target the checks find out of reach is the cause: the diagnosis seeks the conflict
+            # among it and the rules the checks bound it with, in a few solves, rather than among
+            # every rule of the model (one solve each); only when those alone are not proven
+            # infeasible does it seek among every rule.
+            explained = explain_findings(inputs, settings, [target for target, _finding in checked], units,
+                                         names=names, scenario=scenario)
+            if explained is None:
+                explained = explain_infeasibility(inputs, settings, units, names=names, scenario=scenario)
         # The checks are a shortcut and the MIP the truth: when the elastic model needs no slack,
         # a plan exists, and the solve below finds it.
         if not explained.feasible:

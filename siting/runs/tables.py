@@ -636,7 +636,8 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
     without a plan in a word (`short_status`). When the runs and their differences fit side by
     side, one table with each run's column followed by its differences against the baseline;
     otherwise the runs' values first, then a table of each run's differences against the baseline
-    under a line saying so, with the `objective difference` rows (whether the gaps prove the
+    under a line saying so and what the words among them mean ("same" or "changed" for text, and
+    NO_PLANS where a status difference says it), with the `objective difference` rows (whether the gaps prove the
     objectives apart, and the proven range) and the gap's difference in percentage points (its
     unit "pp"). Long headers are wrapped, and a table too wide for its columns goes on in a
     further one (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and
@@ -669,9 +670,12 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
             differences.loc[shares, column] = [v.removesuffix(f" {POINTS}") if isinstance(v, str) else v
                                                for v in differences.loc[shares, column]]
         delta_tables, delta_cut = terminal_tables(differences, 2)
+        status = table.loc[table["metric"] == "status"]
+        neither = (f'; "{NO_PLANS}" for the status where neither run has one'
+                   if any(NO_PLANS in list(status[delta_column(s, base)]) for s in summaries[1:]) else "")
         lines = ["\n\n".join(run_tables), "",
                  *textwrap.wrap(f"Differences against the baseline, {base.label} (each run's value less the "
-                                'baseline\'s; "same" or "changed" for text):', TERMINAL_WIDTH,
+                                f'baseline\'s; "same" or "changed" for text{neither}):', TERMINAL_WIDTH,
                                 break_on_hyphens=False),
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
