@@ -95,15 +95,15 @@ def test_a_bad_override_is_refused_naming_it(folder: Path, overrides, said):
 def test_an_unknown_override_is_named_as_the_argument_in_every_call(folder: Path):
     scenario = folder / "scenario.yaml"
     typo = {"constraints.redline.bufer_m": 2000}
-    expected = [f"overrides constraints.redline.bufer_m | {UNKNOWN}"]
+    expected = [f"{scenario}: overrides constraints.redline.bufer_m | {UNKNOWN}"]
     assert problems(siting.load, scenario, overrides=typo) == expected
     assert problems(siting.run, scenario, folder / "out", overrides=typo) == expected
     assert problems(siting.compare, [scenario, scenario], overrides=typo) == expected
     assert problems(siting.compare, [scenario, scenario], folder / "cmp", overrides=typo) == expected
     assert problems(siting.sweep, scenario, {"constraints.redline.bufer_m": [0, 500]}) == [
-        f"settings constraints.redline.bufer_m | {UNKNOWN}"]
+        f"{scenario}: settings constraints.redline.bufer_m | {UNKNOWN}"]
     assert problems(siting.sweep, scenario, ["constraints.redline.bufer_m=0,500"], folder / "sw") == [
-        f"settings constraints.redline.bufer_m | {UNKNOWN}"]
+        f"{scenario}: settings constraints.redline.bufer_m | {UNKNOWN}"]
     assert problems(siting.sweep, scenario, ["bufer"]) == [
         "settings bufer | expected a mapping {key: [values]}, e.g. {'constraints.redline.buffer_m': [0, 500]}, or a "
         "'KEY=V1,V2' text such as 'constraints.redline.buffer_m=0,500'"]
@@ -140,20 +140,20 @@ def test_under_command_line_names_the_same_calls_name_the_options(folder: Path):
     scenario = folder / "scenario.yaml"
     with api.command_line_names():
         assert problems(siting.run, scenario, folder / "out", overrides=[("constraints.redline.bufer_m", 1)]) == [
-            f"--set constraints.redline.bufer_m | {UNKNOWN}"]
+            f"{scenario}: --set constraints.redline.bufer_m | {UNKNOWN}"]
         assert problems(siting.sweep, scenario, ["constraints.redline.bufer_m=0,500"], folder / "sw") == [
-            f"--set constraints.redline.bufer_m | {UNKNOWN}"]
+            f"{scenario}: --set constraints.redline.bufer_m | {UNKNOWN}"]
     assert problems(siting.load, scenario, overrides=[("constraints.redline.bufer_m", 1)]) == [
-        f"overrides constraints.redline.bufer_m | {UNKNOWN}"]
+        f"{scenario}: overrides constraints.redline.bufer_m | {UNKNOWN}"]
 
 
 @pytest.mark.parametrize(("argv", "said"), [
     (["solve", "{s}", "--out", "{f}/out", "--set", "constraints.redline.bufer_m=1"],
-     f"error: 1 problem in the input:\n  - --set constraints.redline.bufer_m | {UNKNOWN}\n"),
+     "error: 1 problem in the input:\n  - {s}: --set constraints.redline.bufer_m | " + UNKNOWN + "\n"),
     (["compare", "{s}", "{s}", "--out", "{f}/cmp", "--set", "constraints.redline.bufer_m=1"],
-     f"error: 1 problem in the input:\n  - --set constraints.redline.bufer_m | {UNKNOWN}\n"),
+     "error: 1 problem in the input:\n  - {s}: --set constraints.redline.bufer_m | " + UNKNOWN + "\n"),
     (["sweep", "{s}", "--out", "{f}/sw", "--set", "constraints.redline.bufer_m=1,2"],
-     f"error: 1 problem in the input:\n  - --set constraints.redline.bufer_m | {UNKNOWN}\n"),
+     "error: 1 problem in the input:\n  - {s}: --set constraints.redline.bufer_m | " + UNKNOWN + "\n"),
     (["solve", "{s}", "--out", "{f}", "--quiet"],
      "error: 1 problem with the output folder:\n  - --out | the output folder holds an input of this run "
      "({f}/catalog.yaml) (got {f}); choose a folder outside the folders that hold the scenario, its bases, the "
@@ -162,7 +162,7 @@ def test_under_command_line_names_the_same_calls_name_the_options(folder: Path):
 def test_the_command_line_still_names_its_options(folder: Path, capsys, argv, said):
     values = {"s": str(folder / "scenario.yaml"), "f": str(folder)}
     assert main([a.format(**values) for a in argv]) == 2
-    assert capsys.readouterr().err == said.replace("{f}", values["f"])
+    assert capsys.readouterr().err == said.replace("{f}", values["f"]).replace("{s}", values["s"])
 
 
 # --- 2. run checks its arguments as solve does ------------------------------------------------

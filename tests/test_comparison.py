@@ -208,8 +208,8 @@ def test_sweep_rejects_an_unknown_setting_before_solving(folder: Path, tmp_path:
                  "--out", str(tmp_path / "sweep")])
     assert code == 2
     assert capsys.readouterr().err == (
-        "error: 1 problem in the input:\n  - --set constraints.redline.bufer_m | unknown setting "
-        "'constraints.redline.bufer_m'; did you mean 'buffer_m'?\n")
+        f"error: 1 problem in the input:\n  - {folder / 'scenario.yaml'}: --set constraints.redline.bufer_m | "
+        "unknown setting 'constraints.redline.bufer_m'; did you mean 'buffer_m'?\n")
     assert not (tmp_path / "sweep").exists()
 
 

@@ -32,7 +32,7 @@ import pytest
 import siting
 from siting.cli import main
 from siting.config.errors import InputError
-from siting.config.load import absolute_paths, from_current_folder, load_scenario, overrides_named
+from siting.config.load import absolute_paths, from_current_folder, load_scenario, overrides_named, shown_path
 from siting.config.words import close_match, marked_alike, prefixed
 from siting.deliver.report import markdown, site_blocks
 from siting.optimize.results import no_plan_message, time_limit_named
@@ -200,8 +200,9 @@ def test_runs_on_dask_workers_name_the_arguments_as_their_python_caller_does(tmp
     assert slow.error.startswith("NoSolution: the solver found no plan within the time limit of 1e-06 s (status "
                                  "maxTimeLimit); raise solver.time_limit_s (or time_limit_s=).")
     assert "--time-limit" not in slow.error
-    assert typo.error == ("InputError: 1 problem in the input:\n  - overrides constraints.redline.bufer_m | unknown "
-                          "setting 'constraints.redline.bufer_m'; did you mean 'buffer_m'?")
+    assert typo.error == (f"InputError: 1 problem in the input:\n  - {shown_path(SMALL / 'scenario.yaml')}: overrides "
+                          "constraints.redline.bufer_m | unknown setting 'constraints.redline.bufer_m'; did you mean "
+                          "'buffer_m'?")
 
 
 # --- 4. did you mean ---------------------------------------------------------------------------------

@@ -362,10 +362,10 @@ def test_an_output_folder_from_the_home_folder_is_named_as_typed(base: Path, cap
 def test_extends_and_variants_are_refused_as_overrides(base: Path, capsys, setting: str, problem: str):
     """Before: accepted and ignored (exit 0): both are applied before any override."""
     assert main(["show", "small/scenario.yaml", "--set", setting]) == 2
-    assert capsys.readouterr().err == f"error: 1 problem in the input:\n  - {problem}\n"
+    assert capsys.readouterr().err == f"error: 1 problem in the input:\n  - small/scenario.yaml: {problem}\n"
     key, _, value = setting.partition("=")
     assert problems(siting.load, "small/scenario.yaml", overrides={key: value}) == [
-        problem.replace("--set", "overrides").replace("--variant NAME", "variant='NAME'")]
+        "small/scenario.yaml: " + problem.replace("--set", "overrides").replace("--variant NAME", "variant='NAME'")]
 
 
 def test_a_missing_file_is_named_once_when_given_so(base: Path):

@@ -314,8 +314,10 @@ SWEEP_VARIANTS = (" variants.x.name | variants are part of a scenario file's str
 def test_a_sweep_refusing_variants_says_how_to_sweep_one(base: Path, capsys):
     """Before: "choose it with variant='NAME'" (and `--variant NAME`), which sweep does not take;
     the calls that take a variant still advise it."""
-    assert problems(siting.sweep, "small/scenario.yaml", {"variants.x.name": ["y"]}) == [f"settings{SWEEP_VARIANTS}"]
+    assert problems(siting.sweep, "small/scenario.yaml", {"variants.x.name": ["y"]}) == [
+        f"small/scenario.yaml: settings{SWEEP_VARIANTS}"]
     assert main(["sweep", "small/scenario.yaml", "--set", "variants.x.name=y", "--out", "sw"]) == 2
-    assert capsys.readouterr().err == f"error: 1 problem in the input:\n  - --set{SWEEP_VARIANTS}\n"
+    assert capsys.readouterr().err == (f"error: 1 problem in the input:\n  - small/scenario.yaml: "
+                                       f"--set{SWEEP_VARIANTS}\n")
     assert problems(siting.load, "small/scenario.yaml", overrides={"variants.x.name": "y"})[0].endswith(
         "choose it with variant='NAME'")

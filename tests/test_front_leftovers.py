@@ -103,8 +103,9 @@ def shape(text: str, expected: str = "KEY=VALUE[,VALUE...], e.g. constraints.red
     return f"--set {text} | expected {expected}"
 
 
-UNCLOSED = "--set constraints.redline.categories:1:1: YAML syntax error: the '[' opened here is never closed; close it "
-BRACE = "--set b:1:1: YAML syntax error: the '{' opened here is never closed; close it with '}'"
+UNCLOSED = ("--set constraints.redline.categories | YAML syntax error: the '[' opened at column 1 is never closed "
+            "(got '[lake'); close it ")
+BRACE = "--set b | YAML syntax error: the '{' opened at column 1 is never closed (got '{y'); close it with '}'"
 
 
 def test_sweep_reports_every_malformed_setting_together(folder: Path, capsys: pytest.CaptureFixture[str]):

@@ -333,7 +333,8 @@ def test_a_scenario_schema_problem_and_a_misspelt_resource_come_in_one_message(f
 
 
 def test_an_unknown_set_key_does_not_hide_a_bad_set_value(folder: Path, capsys):
-    """Two --set problems, an unknown key and a value of the wrong kind, in one message."""
+    """Two --set problems, an unknown key and a value of the wrong kind, in one message, each
+    naming the scenario file first."""
     from siting.cli import main
 
     code = main(["solve", str(folder / SCENARIO), "--out", str(folder / "out"),
@@ -342,8 +343,8 @@ def test_an_unknown_set_key_does_not_hide_a_bad_set_value(folder: Path, capsys):
     assert code == 2 and not (folder / "out").exists()
     assert err == (
         "error: 2 problems in the input:\n"
-        "  - --set constraints.redline.bufer_m | unknown setting 'constraints.redline.bufer_m'; did you mean "
-        "'buffer_m'?\n"
+        "  - scenario.yaml: --set constraints.redline.bufer_m | unknown setting 'constraints.redline.bufer_m'; did "
+        "you mean 'buffer_m'?\n"
         "  - scenario.yaml: --set objective.discount_rate | must be a number (got 'abc'); write the number alone, as "
         "a share, e.g. 0.05 for 5 %\n")
 

@@ -16,7 +16,7 @@ import pytest
 import siting
 from siting.cli import main
 from siting.config.errors import InputError
-from siting.config.load import load_scenario
+from siting.config.load import load_scenario, shown_path
 from siting.prepare.problem import load_checked
 from tests.conftest import edit, run_bad
 
@@ -58,23 +58,26 @@ def test_an_empty_target_group_given_as_an_override_is_refused_as_input():
 def test_a_key_given_twice_is_refused_naming_both_values():
     overrides = (("constraints.redline.buffer_m", 0), ("constraints.redline.buffer_m", 2))
     assert problems(lambda: load_scenario(SMALL / "scenario.yaml", overrides=overrides)) == [
-        "--set constraints.redline.buffer_m | given twice (got 0, then 2); give it once, with the value meant"]
+        f"{shown_path(SMALL / 'scenario.yaml')}: --set constraints.redline.buffer_m | given twice (got 0, then 2); "
+        "give it once, with the value meant"]
 
 
 def test_a_group_of_settings_and_a_setting_in_it_are_refused_together():
     """The later `constraints.redline={...}` would replace the buffer given before it."""
     overrides = (("constraints.redline.buffer_m", 0), ("constraints.redline", {"enabled": False}))
     assert problems(lambda: siting.load(SMALL / "scenario.yaml", overrides=overrides)) == [
-        "overrides constraints.redline | constraints.redline holds constraints.redline.buffer_m, given too (got 0 "
-        "for constraints.redline.buffer_m, then {enabled: false}); give each setting once"]
+        f"{shown_path(SMALL / 'scenario.yaml')}: overrides constraints.redline | constraints.redline holds "
+        "constraints.redline.buffer_m, given too (got 0 for constraints.redline.buffer_m, then {enabled: false}); "
+        "give each setting once"]
 
 
 def test_solve_refuses_a_set_given_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     code = main(["solve", str(SMALL / "scenario.yaml"), "--out", str(tmp_path / "out"),
                  "--set", "constraints.redline.buffer_m=0", "--set", "constraints.redline.buffer_m=2"])
     assert code == 2
-    assert capsys.readouterr().err == ("error: 1 problem in the input:\n  - --set constraints.redline.buffer_m | given "
-                                       "twice (got 0, then 2); give it once, with the value meant\n")
+    assert capsys.readouterr().err == (f"error: 1 problem in the input:\n  - {shown_path(SMALL / 'scenario.yaml')}: "
+                                       "--set constraints.redline.buffer_m | given twice (got 0, then 2); give it "
+                                       "once, with the value meant\n")
     assert not (tmp_path / "out").exists()
 
 

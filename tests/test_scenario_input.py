@@ -92,7 +92,8 @@ def test_set_override_value_that_is_not_yaml():
     with pytest.raises(InputError) as err:
         parse_override("targets.capacity={lfp: 1")
     assert err.value.problems == [
-        "--set targets.capacity:1:1: YAML syntax error: the '{' opened here is never closed; close it with '}'"]
+        "--set targets.capacity | YAML syntax error: the '{' opened at column 1 is never closed (got '{lfp: 1'); "
+        "close it with '}'"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from shapely.geometry import Point
 from siting.cli import main
 from siting.config import schema
 from siting.config.errors import InputError
-from siting.config.load import load_scenario
+from siting.config.load import load_scenario, shown_path
 from siting.config.units import layer_names
 from siting.config.words import is_share, unit_change
 from siting.deliver.explore import conflict_layers, spatial_names
@@ -141,7 +141,7 @@ def test_per_cent_and_shares_say_their_conversion(typed: str, suggested: str, no
 def test_the_message_says_the_conversion_only_between_per_cent_and_a_share(key: str, message: str) -> None:
     with pytest.raises(InputError) as raised:
         load_scenario(SHIPPED, None, ((key, 1),))
-    assert raised.value.problems == [message]
+    assert raised.value.problems == [f"{shown_path(SHIPPED)}: {message}"]
 
 
 def described_units() -> dict[str, set[str]]:

@@ -37,6 +37,20 @@ REFUSED_HIGHS_OPTIONS: dict[str, tuple[str, str]] = {
                      "model's million yuan)", "set solver.abs_gap_bn_yuan instead, e.g. 0.5 for 0.5 bn yuan"),
 }
 
+#: The loosest feasibility tolerance a scenario may give HiGHS: the plan is read back to it
+#: (siting/optimize/results.py: a whole-number decision farther than INTEGRALITY_TOLERANCE, 1e-6,
+#: from a whole number is refused, an amount under ZERO, 1e-6, is taken for 0), so that a looser
+#: one only lets HiGHS spend its time on a plan the run then cannot write.
+LOOSEST_TOLERANCE = 1e-6
+
+#: The tolerance options bounded by LOOSEST_TOLERANCE, each with what a looser value lets HiGHS do.
+TOLERANCE_OPTIONS: dict[str, str] = {
+    "mip_feasibility_tolerance": "return module counts and site openings that far from a whole number, which the "
+                                 "plan cannot use",
+    "primal_feasibility_tolerance": "return a plan that breaks the rules by that much",
+    "dual_feasibility_tolerance": "stop its LPs short of their optimum, so that its bound proves no gap",
+}
+
 #: The HiGHS option behind each named setting of `solver:`.
 NAMED_SETTINGS: dict[str, str] = {
     "time_limit_s": "time_limit", "rel_gap": "mip_rel_gap", "threads": "threads", "random_seed": "random_seed",
@@ -211,7 +225,8 @@ def option_problem(name: str, value: Any) -> tuple[OptionValue | None, OptionRej
     difflib's 0.6 likeness, or one edit apart: no two of the options a scenario may set are one
     edit apart, so a name one edit from one is a slip of it). A name HiGHS knows is no slip: it gets
     the list of the options a scenario may set, not the one it looks like (`solver` is no typo
-    of `presolve`)."""
+    of `presolve`). A tolerance of TOLERANCE_OPTIONS looser than LOOSEST_TOLERANCE is refused,
+    HiGHS's range aside: the plan it lets HiGHS return is one the run cannot write."""
     if name in REFUSED_HIGHS_OPTIONS:
         what, fix = REFUSED_HIGHS_OPTIONS[name]
         return None, OptionRejected(f"{what} (got {name!r})", fix)
@@ -227,6 +242,12 @@ def option_problem(name: str, value: Any) -> tuple[OptionValue | None, OptionRej
             f"options a scenario may set: {', '.join(sorted(ALLOWED_HIGHS_OPTIONS))}"
         return None, OptionRejected(f"{what} (got {name!r})", hint)
     try:
-        return highs_option_value(name, value), None
+        held = highs_option_value(name, value)
     except OptionRejected as rejected:
         return None, rejected
+    if name in TOLERANCE_OPTIONS and isinstance(held, float) and held > LOOSEST_TOLERANCE:
+        return None, OptionRejected(
+            f"must be at most {LOOSEST_TOLERANCE:g}, the tolerance the plan is read back to: a looser one lets HiGHS "
+            f"{TOLERANCE_OPTIONS[name]} (got {_got(value)})",
+            f"give at most {LOOSEST_TOLERANCE:g}, or leave it out (HiGHS's default is {highs_default(name):g})")
+    return held, None

@@ -36,7 +36,7 @@ from typing import Annotated, Any, Union
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from siting.config.errors import InputError, OutputFolderError
+from siting.config.errors import InputError, OutputFolderError, listed
 from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, highs_option_value, option_problem
 from siting.config.schema import (
     EARLIEST_ONLINE_YEAR,
@@ -50,6 +50,7 @@ from siting.config.schema import (
     Scenario,
     too_large_message,
 )
+from siting.config.units import joined
 from siting.config.words import close_match, unit_change
 
 #: The paths named as they were given (`typed_as_is`: from a home folder, absolute, or leading out
@@ -441,10 +442,11 @@ class _PythonLoader(yaml.SafeLoader):
 
 
 def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, name: str, loc: tuple[str, ...] = (),
-                    visited: set[int] | None = None) -> list[str]:
+                    visited: set[int] | None = None, value: str | None = None) -> list[str]:
     """A problem for every key given twice in one mapping (YAML itself would keep the last one
     silently), naming the key and both lines of the file `name` (as `shown_path` names it). Merge
-    keys (`<<`) are not duplicates."""
+    keys (`<<`) are not duplicates. With `value`, the text is that value of the setting `name`
+    (`--set solver.options`), whose key given twice is named after it, with the value."""
     visited = set() if visited is None else visited
     if id(node) in visited:  # an alias seen before
         return []
@@ -461,17 +463,21 @@ def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, name: str, loc: tu
             except (yaml.YAMLError, TypeError):  # not a usable key: the schema reports it
                 key = (key_node.start_mark.line, key_node.start_mark.column)
             key_name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else str(key)
-            if key in first:
+            if key in first and value is not None:
+                problems.append(
+                    f"{name}.{dotted((*loc, key_name))} | duplicate key (YAML would silently keep only the last) "
+                    f"(got {value!r}); remove one of them or merge the two")
+            elif key in first:
                 problems.append(
                     f"{name}:{key_node.start_mark.line + 1}: {dotted((*loc, key_name))} | duplicate key, first "
                     f"given at line {first[key].start_mark.line + 1} (YAML would silently keep only this one); "
                     "remove one of them or merge the two")
             else:
                 first[key] = key_node
-            problems += _duplicate_keys(loader, value_node, name, (*loc, key_name), visited)
+            problems += _duplicate_keys(loader, value_node, name, (*loc, key_name), visited, value)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            problems += _duplicate_keys(loader, item, name, (*loc, i), visited)  # type: ignore[arg-type]
+            problems += _duplicate_keys(loader, item, name, (*loc, i), visited, value)  # type: ignore[arg-type]
     return problems
 
 
@@ -479,16 +485,19 @@ def parse_yaml_text(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]
     """Parse YAML text read from the file `path` (or given on the command line: a `str` such as
     "--set key", named as it is): the data and its node tree (for line numbers), with duplicate
     keys and syntax errors reported as InputError naming the file and line (`syntax_problem`)."""
+    command_line = not isinstance(path, Path)
     name = shown_path(path) if isinstance(path, Path) else path
     try:
-        return _parse(text, name, _Loader)
+        return _parse(text, name, _Loader, command_line)
     except yaml.YAMLError:  # read again for PyYAML's own words
         pass
     try:
-        return _parse(text, name, _PythonLoader)
+        return _parse(text, name, _PythonLoader, command_line)
     except yaml.MarkedYAMLError as exc:
-        raise InputError([syntax_problem(text, name, exc)]) from None
+        raise InputError([syntax_problem(text, name, exc, command_line)]) from None
     except yaml.YAMLError as exc:
+        if command_line:
+            raise InputError([f"{name} | YAML error: {exc} (got {text!r}); fix the value"]) from None
         raise InputError([f"{name}: YAML error: {exc}; fix the YAML"]) from None
 
 
@@ -500,41 +509,64 @@ _TOKEN_WORDS = {"'<scalar>'": "a value", "'<stream end>'": "the end of the text"
 _CLOSERS = {"[": "]", "{": "}"}
 
 
-def syntax_problem(text: str, name: str, exc: yaml.MarkedYAMLError) -> str:
+def syntax_problem(text: str, name: str, exc: yaml.MarkedYAMLError, command_line: bool = False) -> str:
     """The problem of a YAML syntax error in `text` (the file `name`), at the line where its cause
     most likely lies: where PyYAML marks the fault, unless the fault comes from a bracket or a
     quote opened earlier and not closed in time (`_opened_before`), which is then named at its own
     line and column, with the place where PyYAML stopped:
 
         scenario.yaml:10:8: YAML syntax error: the '[' opened here is not closed before ':' at 11:5; ...
+
+    With `command_line`, `text` is a value given for the setting `name` (`--set solver.rel_gap`),
+    and the problem reads as every other problem of a setting does, the place in the value said
+    by its column (its line and column when it has several lines):
+
+        --set solver.rel_gap | YAML syntax error: the '[' opened at column 1 is never closed (got '[0.1'); ...
     """
+    one_line = "\n" not in text.rstrip("\n")
+
+    def place(mark: yaml.Mark) -> str:
+        if not command_line:
+            return f"{mark.line + 1}:{mark.column + 1}"
+        return f"column {mark.column + 1}" if one_line else f"line {mark.line + 1}, column {mark.column + 1}"
+
+    def said(at: yaml.Mark | None, what: str, fix: str, here: str = "here") -> str:
+        """The problem: `what` is wrong (with `here` for the place `at`), and the `fix`."""
+        if command_line:
+            what = what.replace("{here}", f"at {place(at)}" if at is not None else "in it")
+            return f"{name} | YAML syntax error: {what} (got {text!r}); {fix}"
+        where = f"{name}:{place(at)}" if at is not None else name
+        return f"{where}: YAML syntax error: {what.replace('{here}', here)}; {fix}"
+
     mark = exc.problem_mark
-    stopped = f"{mark.line + 1}:{mark.column + 1}" if mark else "the end"
+    stopped = place(mark) if mark else "the end"
     opened = _opened_before(text, exc)
     problem = str(exc.problem)
     found = re.search(r"but (?:got|found) ('.*')$", problem)
     got = _TOKEN_WORDS.get(found.group(1), found.group(1)) if found else None
     if opened is None:
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         if exc.context == "while scanning a simple key" and exc.context_mark is not None:
-            key = exc.context_mark
-            return (f"{name}:{key.line + 1}:{key.column + 1}: YAML syntax error: the key that starts here has no ':' "
-                    f"after it (none found before {stopped}); write it as 'key: value'")
-        return f"{where}: YAML syntax error: {problem}; fix the YAML at that line"
+            return said(exc.context_mark, f"the key that starts {{here}} has no ':' after it (none found before "
+                        f"{stopped})", "write it as 'key: value'")
+        if command_line:
+            return said(mark, f"{problem}, {{here}}" if mark else problem, "fix the value")
+        return said(mark, problem, "fix the YAML at that line")
     start, char, end = opened
-    at = f"{name}:{start.line + 1}:{start.column + 1}: YAML syntax error:"
     if char in _CLOSERS:
         items = "items" if char == "[" else "entries"
         if got is None or got == "the end of the text":
-            return f"{at} the {char!r} opened here is never closed; close it with {_CLOSERS[char]!r}"
-        return (f"{at} the {char!r} opened here is not closed before {got} at {stopped}; close it with "
-                f"{_CLOSERS[char]!r}, or put ',' between its {items}")
+            return said(start, f"the {char!r} opened {{here}} is never closed", f"close it with {_CLOSERS[char]!r}")
+        return said(start, f"the {char!r} opened {{here}} is not closed before {got} at {stopped}",
+                    f"close it with {_CLOSERS[char]!r}, or put ',' between its {items}")
     if end is not None:  # closed only by the opening quote of a later value
-        return (f"{at} the quote {char!r} opened here runs on to the quote at {end.line + 1}:{end.column} (YAML "
-                f"stops just after it, at {stopped}); close it where its text ends")
+        closing = (f"{end.line + 1}:{end.column}" if not command_line else f"column {end.column}" if one_line
+                   else f"line {end.line + 1}, column {end.column}")
+        return said(start, f"the quote {char!r} opened {{here}} runs on to the quote at {closing} (YAML stops just "
+                    f"after it, at {stopped})", "close it where its text ends")
     if "document separator" in problem:
-        return f"{at} the quote {char!r} opened here is not closed before the '---' at {stopped}; close it"
-    return f"{at} the quote {char!r} opened here is never closed; close it where its text ends"
+        return said(start, f"the quote {char!r} opened {{here}} is not closed before the '---' at {stopped}",
+                    "close it")
+    return said(start, f"the quote {char!r} opened {{here}} is never closed", "close it where its text ends")
 
 
 def _opened_before(text: str, exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark, str, yaml.Mark | None] | None:
@@ -593,14 +625,17 @@ def _tokens_before(text: str, index: int) -> list[yaml.Token]:
     return tokens
 
 
-def _parse(text: str, name: str, loader_class: type[Any]) -> tuple[Any, yaml.Node | None]:
-    """`parse_yaml_text` with one loader; YAML errors are raised as they come."""
+def _parse(text: str, name: str, loader_class: type[Any], command_line: bool = False
+           ) -> tuple[Any, yaml.Node | None]:
+    """`parse_yaml_text` with one loader; YAML errors are raised as they come. With
+    `command_line`, `text` is the value of the setting `name` (`--set solver.options`), and a key
+    given twice in it is named as a setting is (`--set solver.options.presolve | ...`)."""
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, None
-        problems = _duplicate_keys(loader, node, name)
+        problems = _duplicate_keys(loader, node, name, value=text if command_line else None)
         if problems:
             raise InputError(problems)
         return loader.construct_document(node), node
@@ -1976,15 +2011,18 @@ def apply_overrides(path: Path, data: dict[str, Any], locator: Locator, override
     rebased onto the folder of the scenario `path`: `from_current_folder`), recorded in `locator`
     as the command line's, as given; the problems of those that cannot be applied (an unknown
     key), whose values are left out, so that they are reported with the rest, and of a key given
-    twice, or within another key given (`repeated_override_problems`)."""
-    problems: list[str] = repeated_override_problems(overrides)
+    twice, or within another key given (`repeated_override_problems`). Each problem names the
+    scenario file first, as the problems of the overrides' values do (`Origin.where`):
+    `scenario.yaml: --set constraints.redline.bufer_m | unknown setting ...`."""
+    where = shown_path(path)
+    problems: list[str] = [f"{where}: {problem}" for problem in repeated_override_problems(overrides)]
     folder = path.resolve().parent
     for key, value in overrides:
         _given_paths(key, value)
         try:
             apply_override(data, key, from_current_folder(key, value, folder))
         except InputError as exc:
-            problems += exc.problems
+            problems += [f"{where}: {problem}" for problem in exc.problems]
             continue
         locator.add(Origin(path, command_line=True), override_layer(key, value))  # as given, for the messages
     return problems
@@ -2276,8 +2314,60 @@ def unknown_value(where: str, key: str, value: str, known: list[str], kind: str,
     elif said is not None:
         hint = f"did you mean '{words[said]}' ({said})?"
     else:
-        hint = f"choose one of: {', '.join(known) or '(none defined)'}"
+        more = f" and {len(known) - KNOWN_SHOWN} more" if len(known) > KNOWN_SHOWN else ""
+        hint = f"choose one of: {', '.join(known[:KNOWN_SHOWN]) or '(none defined)'}{more}"
     return f"{where}: {key} | unknown {kind} (got {value!r}); {hint}"
+
+
+#: How many known names a message about an unknown one lists before "and N more".
+KNOWN_SHOWN = 12
+
+
+def unknown_site_problems(committed: CommittedProjects, site_ids: Sequence[str], id_field: str,
+                          id_key: str) -> list[str]:
+    """The committed projects at a site the sites layer does not define (`site_ids`, the layer's
+    ids, from its field `id_field`, which the scenario's key `id_key` names, e.g.
+    `layers.sites.id_field` or `--set layers.sites.id_field`), each unknown id named once, at the
+    line of the first project that names it. A slip of a known id is a problem of its own, with
+    "did you mean" and the other projects that name it; so is a lone project at an unknown site
+    (`unknown_value`). The other unknown ids of several projects are one problem: the layer names
+    its sites otherwise than the projects do (most often, its id field is another than the one
+    the projects' ids come from); it names each id with how many projects name it and the first
+    of them, and the layer's ids once."""
+    by_site: dict[str, list[int]] = {}
+    for i, project in enumerate(committed.projects):
+        if project.site not in site_ids:
+            by_site.setdefault(project.site, []).append(i)
+    problems: list[tuple[int, str]] = []
+    unmatched: dict[str, list[int]] = {}
+    for site, rows in by_site.items():
+        close = close_match(site, site_ids)
+        if close is None:
+            unmatched[site] = rows
+            continue
+        also = f", also the site of {joined([project_key(i, committed.projects[i].id) for i in rows[1:]], 5)}" \
+            if len(rows) > 1 else ""
+        problems.append((rows[0], f"{committed.where(rows[0])}: {committed.key(rows[0], 'site')} | unknown site "
+                                  f"(got {site!r}{also}); did you mean {close!r}?"))
+    first = min((rows[0] for rows in unmatched.values()), default=None)
+    if first is not None and sum(len(rows) for rows in unmatched.values()) == 1:
+        problems.append((first, unknown_value(committed.where(first), committed.key(first, "site"),
+                                              committed.projects[first].site, list(site_ids), "site")))
+    elif first is not None:
+        def named(site: str, rows: list[int]) -> str:
+            project = project_key(rows[0], committed.projects[rows[0]].id)
+            return f"{site!r} in {project}" if len(rows) == 1 else f"{site!r} in {len(rows)}, from {project}"
+
+        got = [named(site, rows) for site, rows in unmatched.items()]
+        more = f"; and {len(got) - KNOWN_SHOWN} more" if len(got) > KNOWN_SHOWN else ""
+        shown = "; ".join(got[:KNOWN_SHOWN]) + more
+        count = sum(len(rows) for rows in unmatched.values())
+        problems.append((first, f"{committed.where(first)}: {committed.key(first, 'site')} | unknown sites in "
+                                f"{count} committed projects (got {shown}); the sites layer's ids come from its "
+                                f"field {id_field!r} ({id_key}): {listed(site_ids, 5)}; give each project the id of "
+                                f"its site there, or set {id_key.split(' ')[-1]} to the field that holds the "
+                                "projects' ids"))
+    return [problem for _i, problem in sorted(problems, key=lambda pair: pair[0])]
 
 
 def product_words(catalog: Catalog | None) -> dict[str, str]:

@@ -180,9 +180,9 @@ class Product(Strict):
     transport_t_per_unit: Quantity = Field(default=0.0, description="Mass shipped per unit of product (t/unit)")
     price_yuan_per_unit: ByPathAndYear = Field(
         description="Price path -> year -> price at the plant gate, which is also the output value (yuan/unit)")
-    import_premium_share: Annotated[NonNegativeFloat, Field(le=100)] | None = Field(
-        default=None, description="Import price = price x (1 + this), delivered to the gateway; null: not "
-        "importable (share)")
+    import_premium_share: Share | None = Field(
+        default=None, description="Import price = price x (1 + this), delivered to the gateway, from 0 to 1 (0.1: "
+        "10 % above the price); null: not importable (share)")
     sales_cap_units: dict[int, Quantity] | None = Field(
         default=None, description="Year -> most sold out of the region; a year left out has no cap (units/yr)")
     market: MarketShare | None = Field(

@@ -18,7 +18,7 @@ import numpy as np
 from models import ModelInputs, derive_index
 from models.index import build_years, is_on
 from siting.config.errors import listed
-from siting.config.load import STAND_INS, LoadedScenario, shown_path, unknown_value
+from siting.config.load import STAND_INS, LoadedScenario, shown_path, unknown_site_problems, unknown_value
 from siting.config.units import Names, product_label
 from siting.config.words import close_match
 from siting.prepare.layers import LayerSet, km_to
@@ -387,11 +387,11 @@ def no_layer_category_problems(loaded: LoadedScenario) -> list[str]:
 
 def committed_site_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
     """A committed project at a site the sites layer does not define, named at its file and line,
-    by its position and its id (`[0] (east_lfp).site`)."""
+    by its position and its id (`[0] (east_lfp).site`); the unknown sites of several projects
+    that are no slip of a known id, in one problem (`unknown_site_problems`)."""
     site_ids = list(dict.fromkeys(layers.sites["id"])) if "id" in layers.sites.columns else []
-    committed = loaded.committed
-    return [unknown_value(committed.where(i), committed.key(i, "site"), project.site, site_ids, "site")
-            for i, project in enumerate(committed.projects) if project.site not in site_ids]
+    return unknown_site_problems(loaded.committed, site_ids, loaded.scenario.layers.sites.id_field,
+                                 loaded.at("layers", "sites", "id_field")[1])
 
 
 def nothing_buildable(inputs: ModelInputs, names: Names | None = None) -> str | None:
