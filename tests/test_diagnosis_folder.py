@@ -170,14 +170,15 @@ def fill(colours: Any) -> tuple[float, ...] | str:
 
 def test_conflicts_png_legend_keys_every_kind_of_symbol_drawn(small: Prepared):
     """two_rules: West named by rule 1 (red), East by none (pale), the lake's zone in West
-    (hatched), the sites w_lake and w_mine (triangles), the source rock_w (a square): five kinds,
-    each keyed, in the order drawn, by a key drawn as the map draws it."""
+    (hatched), the sites w_lake and w_mine (triangles), the source rock_w (a square, keyed by its
+    resource, phosphate rock): five kinds, each keyed, in the order drawn, by a key drawn as the
+    map draws it."""
     with drawing_style():
         _figure, ax, _renderer = drawn(small, two_rules())
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == [
         UNNAMED_CLUSTER, CONFLICT_ROLES["cluster"], CONFLICT_ROLES["redline_zone"], CONFLICT_ROLES["site"],
-        CONFLICT_ROLES["source"]]
+        "Source of a conflicting rule: phosphate rock"]
     drawn_kinds = sorted((c for c in ax.collections if c.get_zorder() in (0, 2, 3, 5)), key=lambda c: c.get_zorder())
     keys = legend.legend_handles
     assert len(drawn_kinds) == len(keys) == 5

@@ -63,6 +63,8 @@ from siting.deliver.styles import (
     categorized,
     labeling,
     qml_document,
+    resource_colours,
+    resource_label,
     rgba,
     simple_fill,
     simple_marker,
@@ -84,6 +86,10 @@ CONFLICT_ROLES = {
     "site": "Candidate site of a conflicting rule",
     "source": "Raw-material source of a conflicting rule",
 }
+
+#: conflicts.png's legend label of a source, by its resource in words (`resource_label`): short
+#: enough that the longest known ("copper concentrate") keeps inside the page beside the map.
+SOURCE_BY_RESOURCE = "Source of a conflicting rule: {resource}"
 
 #: Roles of the robustness layer.
 ROBUSTNESS_ROLES = {
@@ -346,8 +352,9 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
                      title: str, lettering: Any = None) -> Any:
     """A map of the conflicting rules (a matplotlib Figure, made in `drawing_style`): every
     cluster, those named by a rule in red, red-line zones hatched, and the sites and sources of
-    each rule, each labelled with its name (the layers' `name`) and the numbers of its rules as in
-    the report ("Yuxi high-tech zone (1, 2)", a run of three or more as "2-12": `rule_numbers`);
+    each rule (a source in its resource's colour, as on map.png), each labelled with its name
+    (the layers' `name`) and the numbers of its rules as in the report ("Yuxi high-tech zone
+    (1, 2)", a run of three or more as "2-12": `rule_numbers`);
     texts fitted to the installed fonts by `lettering` (siting/deliver/mapplot.py `Lettering`: a
     place no font draws by its id).
 
@@ -406,8 +413,10 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
 def _draw_conflicts(ax: Any, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer
                     ) -> list[tuple[Any, str]]:
     """Draw the clusters (pale), those of the rules (red), their red-line zones (hatched) and the
-    rules' sites and sources (marks); returns a legend key (a matplotlib artist) and its label for
-    every kind of symbol drawn, in the order drawn."""
+    rules' sites (red triangles) and sources (squares in their resource's colour, as map.png
+    colours them: `source_groups`); returns a legend key (a matplotlib artist) and its label for
+    every kind of symbol drawn, in the order drawn, a source's by resource ("Source of a conflicting
+    rule: lithium clay", SOURCE_BY_RESOURCE)."""
     from matplotlib.patches import Patch
 
     crs = spatial.clusters.crs
@@ -427,12 +436,29 @@ def _draw_conflicts(ax: Any, spatial: SpatialResult, areas: OutputLayer, points:
         zones.plot(ax=ax, zorder=3, **style)
         keys.append((Patch(**style), CONFLICT_ROLES["redline_zone"]))
     placed = points.frame.to_crs(crs) if len(points.frame) else None
-    for role, marker, colour in (("site", "^", RED), ("source", "s", SOURCE_COLOUR)):
-        part = placed.loc[placed["role"] == role] if placed is not None else []
-        if len(part):
-            keys.append((ax.scatter(part.geometry.x, part.geometry.y, marker=marker, s=MARK_AREA, color=_rgb(colour),
-                                    edgecolors=_rgb(INK), linewidths=0.6, zorder=5), CONFLICT_ROLES[role]))
+    sites = placed.loc[placed["role"] == "site"] if placed is not None else []
+    if len(sites):
+        keys.append((ax.scatter(sites.geometry.x, sites.geometry.y, marker="^", s=MARK_AREA, color=_rgb(RED),
+                                edgecolors=_rgb(INK), linewidths=0.6, zorder=5), CONFLICT_ROLES["site"]))
+    sources = placed.loc[placed["role"] == "source"] if placed is not None else []
+    if len(sources):
+        for resource, colour, part in source_groups(sources, spatial):
+            keys.append((ax.scatter(part.geometry.x, part.geometry.y, marker="s", s=MARK_AREA, color=_rgb(colour),
+                                    edgecolors=_rgb(INK), linewidths=0.6, zorder=5),
+                         SOURCE_BY_RESOURCE.format(resource=resource_label(resource))))
     return keys
+
+
+def source_groups(sources: Any, spatial: SpatialResult) -> list[tuple[str, tuple[int, int, int], Any]]:
+    """The conflicts' sources (`sources`: conflict_sites' features of the role "source") by
+    resource, in sorted resource order: (resource, its colour, its features). The resource is
+    the preprocessed sources layer's for the feature's `place` (its source id), the colour the one
+    map.png and the QGIS styles give it (`resource_colours` of the whole sources layer, so that
+    a resource has one colour in every output of the run)."""
+    resource_of = {str(i): str(r) for i, r in zip(spatial.sources["id"], spatial.sources["resource"], strict=True)}
+    colours = resource_colours(list(resource_of.values()))
+    resources = [resource_of[str(place)] for place in sources["place"]]
+    return [(r, colours[r], sources.loc[[x == r for x in resources]]) for r in sorted(set(resources))]
 
 
 def _title(figure: Any, title: str, lettering: Any) -> Any:

@@ -35,10 +35,10 @@ version, never the time of drawing). When the two do not fit, the legend's rows 
 type shrinks to a floor, and past that the page grows taller (`lay_out_margin`). Title: scenario
 name, the solver's outcome and gap as the terminal gives them (`siting.deliver.mapinfo.outcome_text`),
 objective in bn yuan, and the gap in bn yuan (`MapTitle.gap_text`); an alternative's names it
-("alternative alt01 of 2"). A title line wider than the page breaks between words (`wrap_title`),
-and where the lines would reach the map's frame or the legend, the page grows taller at the top
-(`clear_title`). Amounts in labels are given as
-every table gives them (`amount_text`).
+("alternative alt01 of 2"). A title line wider than the page breaks between words, and a word
+wider than the page in pieces, as plan.qgs's title does (`wrap_title`); where the lines would
+reach the map's frame or the legend, the page grows taller at the top (`clear_title`). Amounts
+in labels are given as every table gives them (`amount_text`).
 
 The same plan gives the same bytes: fixed size (taller only where the margin needs it) and DPI,
 matplotlib's default style whatever the user's matplotlibrc says, and no `Software` or date in
@@ -54,7 +54,6 @@ import dataclasses
 import functools
 import importlib.util
 import math
-import re
 import textwrap
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -86,6 +85,7 @@ from matplotlib.transforms import Bbox, Transform
 from siting.config.units import amount_text, bn_yuan, joined, per_year, product_label
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text, site_names
+from siting.deliver.qgisproject import title_lines
 from siting.deliver.styles import (
     BUILT,
     CELL_OUTLINE_ALPHA,
@@ -1705,12 +1705,12 @@ TITLE_GAP = 6.0
 
 
 def wrap_title(figure: Figure, heading: Text) -> Text:
-    """Break each line of the title `heading` (left-aligned, in `figure`'s coordinates) between
-    words where, as drawn (measured by the figure's renderer, `UnhintedRenderer`), it would run
-    past the page's right edge, PAGE_EDGE points kept free; a single word wider than that (a
-    scenario's name such as `yunnan_2024_strict_redline`) is broken after its underscores, where
-    it has any, and a piece still wider stays whole. Lines that fit are left as they are.
-    Returns `heading`."""
+    """Break each line of the title `heading` (left-aligned, in `figure`'s coordinates) where, as
+    drawn (measured by the figure's renderer, `UnhintedRenderer`), it would run past the page's
+    right edge, PAGE_EDGE points kept free: between words, and a single word wider than that (a
+    scenario's name such as `yunnan_2024_strict_redline`) in pieces, as plan.qgs's layout title
+    breaks (siting/deliver/qgisproject.py `title_lines`, `title_pieces`). Lines that fit are left
+    as they are. Returns `heading`."""
     renderer = figure.canvas.get_renderer()
     right = figure.bbox.x1 - PAGE_EDGE * figure.dpi / 72
 
@@ -1718,25 +1718,7 @@ def wrap_title(figure: Figure, heading: Text) -> Text:
         heading.set_text(line)
         return heading.get_window_extent(renderer).x1 <= right
 
-    lines: list[str] = []
-    for part in heading.get_text().split("\n"):
-        if fits(part):
-            lines.append(part)
-            continue
-        pieces: list[tuple[str, str]] = []  # (text, what joins it to the piece before on a line)
-        for word in part.split(" "):
-            split = [word] if fits(word) else re.findall(r"[^_]*_+|[^_]+$", word) or [word]
-            pieces += [(piece, " " if n == 0 else "") for n, piece in enumerate(split)]
-        line = ""
-        for piece, joiner in pieces:
-            candidate = f"{line}{joiner}{piece}" if line else piece
-            if line and not fits(candidate):
-                lines.append(line)
-                line = piece
-            else:
-                line = candidate
-        lines.append(line)
-    heading.set_text("\n".join(lines))
+    heading.set_text("\n".join(title_lines(heading.get_text(), fits)))
     return heading
 
 

@@ -61,7 +61,7 @@ import threading
 import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -475,20 +475,23 @@ def title_height(lines: int, size_pt: float) -> float:
     return lines * (ASCENT_EM + DESCENT_EM) * size_pt * PT_MM * MARGIN
 
 
-def _title_pieces(word: str, width_mm: float, size_pt: float) -> list[str]:
-    """`word` whole where it fits `width_mm` (bold, at `size_pt`); else in pieces that do: broken
-    after its underscores, hyphens and dots (a scenario name such as `yunnan_2024_strict_redline`),
-    and a piece still too wide between characters."""
-    if text_mm(word, size_pt, bold=True) <= width_mm:
+def title_pieces(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """`word` whole where it `fits` (the measure of the title it is set in: whether a text is no
+    wider than the title's room); else in pieces that do: broken after its underscores, hyphens
+    and dots (a scenario name such as `yunnan_2024_strict_redline`), and a piece still too wide
+    between characters, as many to a piece as fit (at least one). plan.qgs's layout title
+    (`wrap_title`) and map.png's (siting/deliver/mapplot.py `wrap_title`) break alike, each by its
+    own measure."""
+    if fits(word):
         return [word]
     pieces: list[str] = []
     for part in re.findall(r"[^_.-]*[_.-]+|[^_.-]+$", word) or [word]:
-        if text_mm(part, size_pt, bold=True) <= width_mm:
+        if fits(part):
             pieces.append(part)
             continue
         chunk = ""
         for letter in part:
-            if chunk and text_mm(chunk + letter, size_pt, bold=True) > width_mm:
+            if chunk and not fits(chunk + letter):
                 pieces.append(chunk)
                 chunk = letter
             else:
@@ -497,23 +500,32 @@ def _title_pieces(word: str, width_mm: float, size_pt: float) -> list[str]:
     return pieces
 
 
-def wrap_title(text: str, width_mm: float, size_pt: float) -> list[str]:
-    """`text` in lines no wider than `width_mm` in bold at `size_pt`: each of its lines as it is
-    where it fits, else broken between words, and a word wider than that in pieces
-    (`_title_pieces`)."""
+def title_lines(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """`text` in lines that `fit` (as `title_pieces`): each of its lines as it is where it fits,
+    else broken between words, as many words to a line as fit, and a word too wide in pieces
+    (`title_pieces`), run on from the line before where they fit there."""
     lines: list[str] = []
     for part in text.split("\n"):
+        if fits(part):
+            lines.append(part)
+            continue
         line = ""
         for word in part.split(" "):
-            for n, piece in enumerate(_title_pieces(word, width_mm, size_pt)):
+            for n, piece in enumerate(title_pieces(word, fits)):
                 candidate = f"{line}{' ' if n == 0 else ''}{piece}" if line else piece
-                if line and text_mm(candidate, size_pt, bold=True) > width_mm:
+                if line and not fits(candidate):
                     lines.append(line)
                     line = piece
                 else:
                     line = candidate
         lines.append(line)
     return lines
+
+
+def wrap_title(text: str, width_mm: float, size_pt: float) -> list[str]:
+    """`text` in lines no wider than `width_mm` in bold at `size_pt` (`text_mm`), broken as
+    `title_lines` breaks a title."""
+    return title_lines(text, lambda line: text_mm(line, size_pt, bold=True) <= width_mm)
 
 
 def fit_title(title: str) -> TitleFit:

@@ -11,17 +11,17 @@ drawn over the sites, so that a source at a site shows on its marker, while a cl
 there reaches the site: `raised_sources`) and flows (a site drawing on a source standing on it,
 a flow of no length, as a dashed ring at the source: `on_site_features`), the product flows
 between sites, hubs and the gateway (one overlay per year, off until ticked) with the hubs and
-the gateway, the candidate cells the plan builds on (with a `candidates:` block), and the
-candidate sites, one overlay per status (built sites first). A click on a feature opens its
-popup: for a site, its capacity added per product (in words, with the catalog's unit), its capex
-in bn yuan and why products are excluded there; for a product flow, its product, unit, year and
-amount. A product flow on a leg of zero length (the gateway at a hub standing at it, a site at
-its hub) has no line: a dashed ring at the hub stands for the year's such flows, and the note
-over the map says what they carry (`unlined_flows`). Built sites are sized by capex on a scale
-the page states (`sites_label`): the map's own largest site, or a comparison's or sweep's
-(`with_marker_scale` puts a written page on another). Popups and styles are computed here, in
-Python, so the page's script only draws; the same layers give the same bytes (coordinates
-rounded, keys sorted, no date).
+the gateway (drawn over the sites' markers, as map.png's hub marks over its pies), the candidate
+cells the plan builds on (with a `candidates:` block), and the candidate sites, one overlay per
+status (built sites first). A click on a feature opens its popup: for a site, its capacity added
+per product (in words, with the catalog's unit), its capex in bn yuan and why products are
+excluded there; for a product flow, its product, unit, year and amount. A product flow on a leg
+of zero length (the gateway at a hub standing at it, a site at its hub) has no line: a dashed
+ring at the hub stands for the year's such flows, and the note over the map says what they carry
+(`unlined_flows`). Built sites are sized by capex on a scale the page states (`sites_label`):
+the map's own largest site, or a comparison's or sweep's (`with_marker_scale` puts a written
+page on another). Popups and styles are computed here, in Python, so the page's script only
+draws; the same layers give the same bytes (coordinates rounded, keys sorted, no date).
 """
 
 from __future__ import annotations
@@ -79,9 +79,12 @@ STATUS_COLOURS = {
 
 #: Panes in drawing order, bottom first, with their z-index (Leaflet's overlay pane is 400). A
 #: source is drawn twice (`raised_sources`): its hit target in "sources", under the sites, and its
-#: marker, which takes no click, in "sourcetops", over them.
+#: marker, which takes no click, in "sourcetops", over them. The hubs and the gateway are drawn
+#: over the sites, as map.png draws its hub marks over the pies: a hub within a site's marker
+#: (a built site's reaches 16 px) shows, and takes its click, on it; under the sources' marks,
+#: which take no click.
 PANES = (("outlines", 402), ("clusters", 405), ("redline", 410), ("zones", 415), ("cells", 417), ("flows", 420),
-         ("productflows", 422), ("sources", 425), ("hubs", 427), ("sites", 430), ("sourcetops", 432))
+         ("productflows", 422), ("sources", 425), ("sites", 430), ("hubs", 431), ("sourcetops", 432))
 
 WATER = (67, 147, 195)
 RESERVE = (90, 174, 97)
@@ -583,9 +586,10 @@ def hub_points(hubs: OutputLayer | None) -> dict[str, dict[str, Any]]:
             if row["kind"] == "hub"}
 
 
-#: The style of the ring that marks, at a hub, the product flows of a year that have no line.
+#: The style of the ring that marks, at a hub, the product flows of a year that have no line: in
+#: the hubs' pane, over the sites' markers, as map.png draws it over the pies.
 UNLINED_RING = {"radius": 11, "color": _hex(INK), "weight": 2, "dashArray": "3 3", "fill": False, "opacity": 0.9,
-                "className": "product-flow-unlined", "pane": "productflows"}
+                "className": "product-flow-unlined", "pane": "hubs"}
 
 
 def unlined_features(unlined: Sequence[Mapping[str, Any]], hubs: OutputLayer | None, units: Mapping[str, str],
