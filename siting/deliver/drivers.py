@@ -1,18 +1,22 @@
 """What explains a solved plan, from the plan and the model inputs alone (no re-solve).
 
 A mixed-integer program has no duals, so the binding rules are found by slack checks on the
-plan's own figures: a target met exactly, a target group at its capacity ceiling, a chain-balance
-row met exactly, a product sold up to its sales cap, a budget year spent to its cap, a site at its
-build rate, a site whose land is used up, a cluster at its open-site limit, a source shipping its
-whole supply. For each target the plan overshoots, `overshoot_reasons` names what forces the
-extra (for a capacity target: the output-value target, the chain-balance rule, a later target,
-the existing capacity, or whole module sizes; for an output-value target: the capacity added
-ahead of later targets and the existing and committed plants, each with the output value its
-production makes, a binding chain-balance rule, and sales revenue against the year's costs,
-`year_costs`); for capacity that is built but not used, `stranded_capacity` gives the idle share
-per site and product. For the products the proximity rule excludes at a site,
-`proximity_reasons` says why: no source within reach, or only prospective sources, which the
-scenario leaves out.
+plan's own figures: a target met exactly, a target group at its capacity ceiling, a
+chain-balance row met exactly, a product hosted in as many clusters as it may, a cluster at its
+least lead share or value share, two clusters differing in no more products than they must, a
+product sold up to its sales cap, a site at its least utilisation, a budget year spent to its
+cap, a site at its build rate, a site whose land is used up, a newly opened site at the least
+investment, a cluster at its open-site limit, a source shipping its whole supply, a raw material
+imported up to its cap. (The recycling demonstration rows are not checked: which sites are
+demonstrations is a decision the plan's figures do not carry.) For each target the plan
+overshoots, `overshoot_reasons` names what forces the extra (for a capacity target: the
+output-value target, the chain-balance rule, a later target, the existing capacity, or whole
+module sizes; for an output-value target: the capacity added ahead of later targets and the
+existing and committed plants, each with the output value its production makes, a binding
+chain-balance rule, and sales revenue against the year's costs, `year_costs`); for capacity that
+is built but not used, `stranded_capacity` gives the idle share per site and product. For the
+products the proximity rule excludes at a site, `proximity_reasons` says why: no source within
+reach, or only prospective sources, which the scenario leaves out.
 """
 
 from __future__ import annotations
@@ -126,11 +130,7 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
             and inputs.budget_yuan_per_yr else ""
         reasons.append(f"a later target: capacity for the {t2} goal of "
                        f"{_qty(g2, unit)} is built by {year}{budget}")
-    ceiling = _ceiling(inputs, group)
-    added = planned - existing
-    if ceiling is not None and _tight(added, ceiling):
-        reasons.append(f"the capacity ceiling is reached: at most {_qty(ceiling, unit)} may be added for this "
-                       f"target; what forces the excess up to it is one of the reasons above")
+    reasons += _ceiling_reason(inputs, group, year, planned, unit)
     sizes = sorted({spec.capacity_units_per_yr for spec in inputs.MODULES if spec.product in products})
     if sizes and planned - goal < max(sizes) and existing + committed <= goal:
         reasons.append(f"whole modules: modules come in {', '.join(_qty(s, unit) for s in sizes)}, so the "
@@ -161,14 +161,18 @@ def _given_capacity_reasons(existing: float, committed: float, goal: float, year
     return []
 
 
-def _ceiling(inputs: ModelInputs, group: str) -> float | None:
-    phi = inputs.capacity_ceiling_factor if "targets" in inputs.enabled_families else 0.0
-    goals = [g for (name, _t), g in inputs.capacity_target_units.items() if name == group]
-    if phi <= 0 or not goals or max(goals) <= 0:
-        return None
-    members = set(inputs.TARGET_GROUPS.get(group, (group,)))
-    largest = max((s.capacity_units_per_yr for s in inputs.MODULES if s.product in members), default=0.0)
-    return max(phi * max(goals), max(goals) + largest)
+def _ceiling_reason(inputs: ModelInputs, group: str, year: int, planned: float, unit: str) -> list[str]:
+    """The capacity ceiling, when the group's online capacity in `year` (`planned`: existing,
+    committed and added, as the target counts it) is at it. The ceiling row caps that capacity in
+    the last year (`group_ceilings`; capacity is never retired, so a year before it at the
+    ceiling means the row has no slack)."""
+    ceiling = group_ceilings(inputs).get(group)
+    if ceiling is None or not _tight(planned, ceiling):
+        return []
+    last = inputs.YEARS[-1]
+    already = f", and {year} has that much already" if year != last else ""
+    return [f"the capacity ceiling is reached: at most {_qty(ceiling, unit)} may be online in {last}, the existing and "
+            f"committed plants included{already}; the other reasons say what forces the excess up to it"]
 
 
 @dataclass(frozen=True)
@@ -413,11 +417,15 @@ def _makes_more_than_goal(inputs: ModelInputs, plan: Plan, products: Sequence[st
 
 
 def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
-                  names: Mapping[str, str] | None = None) -> list[str]:
+                  names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None) -> list[str]:
     """The rules the plan meets with no slack, found from its figures, as sentences: targets met
-    exactly, capacity ceilings reached, chain-balance rows met exactly, sales caps reached, then
-    the limits used up (`_limits_used_up`); sites and sources by their `names` (id -> display
-    name; the id where it has none)."""
+    exactly, capacity ceilings reached, chain-balance rows met exactly, the differentiation rows
+    met exactly (`_differentiation_met`), sales caps reached, sites at their least utilisation,
+    then the limits used up (`_limits_used_up`); sites and sources by their `names` (id ->
+    display name; the id where it has none), clusters by theirs (`clusters`, likewise).
+
+    Left out, as their slack is not in the plan's figures: the recycling demonstration rows (they
+    hang on which sites the plan counts as demonstrations, a decision the plan does not carry)."""
     found = []
     for row in plan.targets.itertuples(index=False):
         goal, planned = float(row.target_value), float(row.achieved)
@@ -430,8 +438,10 @@ def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
                              f"({_qty(goal, unit)})")
             else:
                 found.append(f"the output-value target {row.year} is met exactly ({bn_yuan(goal)})")
+    names, clusters = names or {}, clusters or {}
     return found + _ceilings_reached(inputs, plan, units) + _chains_met(inputs, plan, units) \
-        + _sales_caps_reached(inputs, plan, units) + _limits_used_up(inputs, plan, names or {})
+        + _differentiation_met(inputs, plan, clusters) + _sales_caps_reached(inputs, plan, units) \
+        + _least_utilisation_met(inputs, plan, units, names) + _limits_used_up(inputs, plan, names, clusters)
 
 
 def _ceilings_reached(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> list[str]:
@@ -461,6 +471,117 @@ def _chains_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> li
     return found
 
 
+def _hosting(inputs: ModelInputs, plan: Plan) -> dict[str, set[str]]:
+    """Product -> the clusters hosting it in the plan (h[c,p] = 1, models/families/
+    differentiation.py): those where it adds capacity of the product and those with committed
+    capacity of it."""
+    hosting: dict[str, set[str]] = defaultdict(set)
+    for row in plan.builds.itertuples(index=False):
+        if row.modules > 0:
+            hosting[row.product].add(inputs.cluster_of_site[row.site])
+    for (site, product, _t), committed in inputs.committed_units_per_yr.items():
+        if committed > 0:
+            hosting[product].add(inputs.cluster_of_site[site])
+    return hosting
+
+
+def _value_added(inputs: ModelInputs, plan: Plan) -> dict[str, dict[str, float]]:
+    """Cluster -> product -> the output value of the capacity the plan adds there, valued at
+    nameplate (v[p] x A[s,p] summed over the cluster's sites; yuan/yr), as the lead-share and
+    cluster-value-share rows count it."""
+    value: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in plan.builds.itertuples(index=False):
+        value[inputs.cluster_of_site[row.site]][row.product] += \
+            inputs.output_value_yuan_per_unit.get(row.product, 0.0) * float(row.capacity_added)
+    return value
+
+
+def _differentiation_met(inputs: ModelInputs, plan: Plan, clusters: Mapping[str, str]) -> list[str]:
+    """The rows of family `differentiation` the plan meets with no slack: products hosted in as
+    many clusters as they may (products in catalog order), clusters at their least lead share,
+    cluster pairs differing in no more products than they must, and clusters at their least
+    share of the value added (clusters in input order), clusters by their `clusters` names."""
+    if "differentiation" not in inputs.enabled_families:
+        return []
+    hosting = _hosting(inputs, plan)
+    value = _value_added(inputs, plan)
+    return _hosting_limits_reached(inputs, hosting, clusters) + _lead_shares_met(inputs, value, clusters) \
+        + _portfolio_differences_met(inputs, hosting, clusters) + _cluster_shares_met(inputs, value, clusters)
+
+
+def _hosting_limits_reached(inputs: ModelInputs, hosting: Mapping[str, set[str]],
+                            clusters: Mapping[str, str]) -> list[str]:
+    """The products hosted in as many clusters as they may (`max_clusters_per_product`), where
+    the row exists: more clusters could host the product (a buildable site or committed
+    capacity there) than the limit allows."""
+    may: dict[str, set[str]] = defaultdict(set)
+    for site, product in inputs.index.build_pairs:
+        may[product].add(inputs.cluster_of_site[site])
+    for (site, product, _t), committed in inputs.committed_units_per_yr.items():
+        if committed > 0:
+            may[product].add(inputs.cluster_of_site[site])
+    found = []
+    for product in inputs.PRODUCTS:
+        limit = inputs.max_clusters_per_product.get(product)
+        if limit is None or len(may[product]) <= limit or len(hosting.get(product, ())) < limit:
+            continue
+        hosts = [clusters.get(c, c) for c in inputs.CLUSTERS if c in hosting.get(product, ())]
+        listed = f": {joined(hosts)}" if hosts else ""
+        found.append(f"the hosting limit {product_label(product)} is reached ({limit} cluster"
+                     f"{'s' if limit != 1 else ''}{listed})")
+    return found
+
+
+def _lead_shares_met(inputs: ModelInputs, value: Mapping[str, Mapping[str, float]],
+                     clusters: Mapping[str, str]) -> list[str]:
+    """The clusters whose lead products make no more than the least lead share
+    (`lead_share_min`) of the value the cluster adds, where it adds some."""
+    share = inputs.lead_share_min
+    found = []
+    for cluster in inputs.CLUSTERS if share > 0 else ():
+        leads = set(inputs.lead_products.get(cluster, ()))
+        total = sum(value.get(cluster, {}).values())
+        lead = sum(v for p, v in value.get(cluster, {}).items() if p in leads)
+        if leads and total > 0 and _tight(share * total, lead):
+            found.append(f"the lead share {clusters.get(cluster, cluster)} is met exactly: its lead products make "
+                         f"{share:.0%} of the output value of the capacity it adds ({bn_number(lead)} of "
+                         f"{bn_number(total)} bn yuan/yr, at nameplate)")
+    return found
+
+
+def _portfolio_differences_met(inputs: ModelInputs, hosting: Mapping[str, set[str]],
+                               clusters: Mapping[str, str]) -> list[str]:
+    """The cluster pairs whose portfolios (the products each hosts) differ in exactly the least
+    number of products (`min_portfolio_difference`), pairs in input order."""
+    least = inputs.min_portfolio_difference
+    found = []
+    for i, a in enumerate(inputs.CLUSTERS if least > 0 else ()):
+        for b in inputs.CLUSTERS[i + 1:]:
+            differ = [p for p in inputs.PRODUCTS if (a in hosting.get(p, ())) != (b in hosting.get(p, ()))]
+            if len(differ) == least:
+                found.append(f"the portfolio difference {clusters.get(a, a)}/{clusters.get(b, b)} is met exactly: "
+                             f"the two clusters' portfolios (the products each adds or has committed plants of) "
+                             f"differ in {least} product{'s' if least != 1 else ''} "
+                             f"({joined(product_label(p) for p in differ)})")
+    return found
+
+
+def _cluster_shares_met(inputs: ModelInputs, value: Mapping[str, Mapping[str, float]],
+                        clusters: Mapping[str, str]) -> list[str]:
+    """The clusters adding no more than the least share (`min_cluster_value_share`) of the value
+    the plan adds, where it adds some."""
+    share = inputs.min_cluster_value_share
+    total = sum(v for by_product in value.values() for v in by_product.values())
+    found = []
+    for cluster in inputs.CLUSTERS if share > 0 and total > 0 else ():
+        own = sum(value.get(cluster, {}).values())
+        if _tight(share * total, own):
+            found.append(f"the cluster value share {clusters.get(cluster, cluster)} is met exactly: the cluster adds "
+                         f"{share:.0%} of the output value of the capacity the plan adds ({bn_number(own)} of "
+                         f"{bn_number(total)} bn yuan/yr, at nameplate)")
+    return found
+
+
 def _sales_caps_reached(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> list[str]:
     """The products and years sold out of the province up to their sales cap (family `market`:
     the hubs' sales together), products in catalog order, then years."""
@@ -477,10 +598,36 @@ def _sales_caps_reached(inputs: ModelInputs, plan: Plan, units: Mapping[str, str
     return found
 
 
-def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -> list[str]:
+def _least_utilisation_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
+                           names: Mapping[str, str]) -> list[str]:
+    """The sites, products and years producing no more than the least utilisation asks (family
+    `utilisation`: y >= umin[p] x util[p] x available capacity), where capacity is available;
+    sites in the plan's order, then products in catalog order, then years."""
+    if "utilisation" not in inputs.enabled_families or plan.capacity.empty:
+        return []
+    site_at = {s: i for i, s in enumerate(inputs.SITES)}
+    product_at = {p: i for i, p in enumerate(inputs.PRODUCTS)}
+    rows = sorted(plan.capacity.itertuples(index=False), key=lambda r: (
+        site_at.get(r.site, len(site_at)), product_at.get(r.product, len(product_at)), int(r.year)))
+    found = []
+    for row in rows:
+        least = inputs.min_utilisation.get(row.product, 0.0)
+        usable = inputs.utilisation.get(row.product, 1.0) * float(row.available)
+        produced = float(row.production)
+        if least > 0 and usable > 0 and _tight(least * usable, produced):
+            unit = units[row.product]
+            found.append(f"site {names.get(row.site, row.site)} makes {product_label(row.product)} at its least "
+                         f"utilisation in {row.year} ({_qty(produced, unit)}: {least:.0%} of its usable "
+                         f"{_qty(usable, unit)})")
+    return found
+
+
+def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str],
+                    clusters: Mapping[str, str]) -> list[str]:
     """Budget years spent to the cap, sites and years at the build-rate limit, sites out of land,
-    clusters at their open-site limit and sources shipping their whole supply (sites and sources
-    by their `names`)."""
+    newly opened sites at the least investment, clusters at their open-site limit, sources
+    shipping their whole supply and raw materials imported up to their cap (sites and sources by
+    their `names`, clusters by theirs, `clusters`)."""
     found = []
     if "budget" in inputs.enabled_families:
         spent = plan.builds.groupby("year")["capex_yuan"].sum().to_dict() if not plan.builds.empty else {}
@@ -495,13 +642,7 @@ def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -
         available = inputs.site_land_ha.get(site)
         if available is not None and available > 0 and _tight(used, available):
             found.append(f"site {names.get(site, site)} uses all its land ({available:,.4g} ha)")
-    opened: dict[str, int] = defaultdict(int)
-    for site in plan.opened_sites:
-        opened[inputs.cluster_of_site.get(site, "")] += 1
-    if "agglomeration" in inputs.enabled_families:
-        for cluster, limit in sorted(inputs.max_open_sites_per_cluster.items()):
-            if opened.get(cluster, 0) >= limit > 0:
-                found.append(f"cluster {cluster} opens as many sites as it may ({limit})")
+    found += _least_investments_met(inputs, plan, names) + _open_site_limits_reached(inputs, plan, clusters)
     if not plan.flows.empty:
         shipped = plan.flows.groupby(["source", "year"])["tonnes"].sum().to_dict()
         for (source, year), tonnes in sorted(shipped.items()):
@@ -509,6 +650,54 @@ def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -
             if supply is not None and supply > 0 and _tight(float(tonnes), supply):
                 found.append(f"source {names.get(source, source)} ships its whole supply in {year} "
                              f"({supply:,.0f} t/yr)")
+    return found + _import_caps_reached(inputs, plan)
+
+
+def _least_investments_met(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -> list[str]:
+    """The sites the plan newly opens whose capex (undiscounted, all years) is no more than the
+    least investment per open site (family `agglomeration`; a site with existing or committed
+    plants is open already and has no such row), sites in the plan's order."""
+    least = inputs.min_investment_per_open_site_yuan
+    if "agglomeration" not in inputs.enabled_families or least <= 0 or plan.builds.empty:
+        return []
+    spent = plan.builds.groupby("site")["capex_yuan"].sum()
+    pre = set(pre_opened_sites(inputs))
+    return [f"site {names.get(site, site)} invests as little as a newly opened site may ({bn_yuan(least)} of capex, "
+            "the least investment per open site)"
+            for site in plan.opened_sites if site not in pre and _tight(least, float(spent[site]))]
+
+
+def _open_site_limits_reached(inputs: ModelInputs, plan: Plan, clusters: Mapping[str, str]) -> list[str]:
+    """The clusters with as many open sites as they may (family `agglomeration`): the sites open
+    before the plan (existing or committed plants, `pre_opened_sites`) and those it newly opens,
+    where the row exists (more sites could be open than the limit allows), clusters sorted by id."""
+    if "agglomeration" not in inputs.enabled_families:
+        return []
+    pre = set(pre_opened_sites(inputs))
+    could: dict[str, set[str]] = defaultdict(set)
+    for site in pre | {s for s, _p in inputs.index.build_pairs}:
+        could[inputs.cluster_of_site.get(site, "")].add(site)
+    opened: dict[str, set[str]] = defaultdict(set)
+    for site in pre | set(plan.opened_sites):
+        opened[inputs.cluster_of_site.get(site, "")].add(site)
+    return [f"cluster {clusters.get(cluster, cluster)} opens as many sites as it may ({limit})"
+            for cluster, limit in sorted(inputs.max_open_sites_per_cluster.items())
+            if limit > 0 and len(could[cluster]) > limit and len(opened[cluster]) >= limit]
+
+
+def _import_caps_reached(inputs: ModelInputs, plan: Plan) -> list[str]:
+    """The raw materials and years imported up to their cap (family `supply`: the sites' imports
+    together), resources in input order, then years."""
+    if "supply" not in inputs.enabled_families or plan.raw_imports.empty:
+        return []
+    bought = plan.raw_imports.groupby(["resource", "year"])["tonnes"].sum().to_dict()
+    position = {r: i for i, r in enumerate(inputs.RESOURCES)}
+    found = []
+    for (resource, year), cap in sorted(inputs.resource_import_cap_t_per_yr.items(),
+                                        key=lambda item: (position.get(item[0][0], len(position)), item[0][1])):
+        if year in inputs.YEARS and cap > 0 and _tight(float(bought.get((resource, year), 0.0)), cap):
+            found.append(f"the import cap {resource_label(resource)} {year} is reached ({_qty(cap, 't')} bought "
+                         "outside the province)")
     return found
 
 

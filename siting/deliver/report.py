@@ -610,7 +610,7 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                cost_drivers(plan)[:3]]
     blocks.append(Block("p", "Largest cost components (discounted):"))
     blocks.append(Block("list", drivers or ["no cost"]))
-    binding = binding_rules(inputs, plan, units, names)
+    binding = binding_rules(inputs, plan, units, names, clusters)
     blocks.append(Block("p", "Rules the plan meets with no slack:" if binding
                         else "No rule is met with zero slack: the plan is shaped by costs alone."))
     if binding:
