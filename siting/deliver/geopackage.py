@@ -18,7 +18,11 @@ dozen of them, most of the GeoPackage's writing time) protects nothing; the byte
 A write the disk refuses reaches GDAL and SQLite, which say only that a transaction failed
 ("Failed to commit transaction", "database or disk is full"): the folder is then tried with a
 file of its own (`write_probe`), and what the system says of it (no space left, quota exceeded,
-read-only) is raised as an OSError naming the GeoPackage, as any other file's write would.
+read-only) is raised as an OSError naming the GeoPackage, as any other file's write would. So is
+SQLite's own word where the folder takes the probe but SQLite still could not open or write the
+file ("unable to open database file": a path longer than SQLite takes, a folder removed and made
+again during the run), so that the run names plan.gpkg and its folder rather than ending in a
+traceback.
 """
 
 from __future__ import annotations
@@ -169,9 +173,12 @@ PROBE_BLOCK = 2**20
 def disk_error(exc: Exception, path: Path) -> OSError | None:
     """The OSError behind a GeoPackage write at `path` that failed with `exc` (a pyogrio error,
     or a SQLite error of SQLITE_WRITE_CODES), naming `path`: what the system says of a file
-    written beside it (`write_probe`), or for SQLite's "database or disk is full" with a probe
-    that passed (space freed since), no space left. None when the folder takes the probe and
-    nothing says the disk is full: then `exc` is not the disk's, and is raised as it is."""
+    written beside it (`write_probe`), or, with a probe that passed, for SQLite's "database or
+    disk is full" (space freed since) no space left, and for its other write codes (SQLite could
+    not open, read or write the file: a path longer than it takes, a folder removed and made again)
+    SQLite's own words, `SQLite: <its message>`, with no errno. None for a pyogrio error the probe
+    does not explain, or a SQLite error of another code: then `exc` is not the disk's, and is raised
+    as it is."""
     code = getattr(exc, "sqlite_errorcode", None) if isinstance(exc, sqlite3.Error) else None
     if isinstance(exc, sqlite3.Error) and (code is None or code & 0xFF not in SQLITE_WRITE_CODES):
         return None
@@ -180,6 +187,8 @@ def disk_error(exc: Exception, path: Path) -> OSError | None:
         return OSError(probed.errno, probed.strerror, str(path))
     if code is not None and code & 0xFF == SQLITE_FULL:
         return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    if code is not None:
+        return OSError(None, f"SQLite: {exc}", str(path))
     return None
 
 

@@ -39,9 +39,15 @@ from siting.config.load import (
 from siting.config.progress import BEAT_S
 from siting.deliver.files import SolveOutcome, largest_built_capex, redraw_map
 from siting.deliver.folders import (
+    DEEPEST_DATABASE,
     DISK_ERRORS,
     MANIFEST,
     MARKER,
+    NAME_PART,
+    PID_DIGITS,
+    RANDOM_CHARACTERS,
+    SQLITE_PATH_MAX,
+    STAGING,
     check_destination,
     destination_problems,
     input_files,
@@ -155,6 +161,93 @@ def run_name_problem(loaded: LoadedScenario, label: str, limit: tuple[int, Path]
             "characters")
 
 
+def counted_staging(destination: Path) -> Path | None:
+    """The staging folder a batch folder at `destination` is assembled in, as the checks of paths
+    count it (siting/deliver/folders.py `database_path_words`): beside `destination`, in its parent
+    with links resolved, named `longest_staging_name`. None where the path cannot be resolved (a
+    relative path, and the current folder is gone: the folder's own check says so)."""
+    try:
+        target = Path(os.path.realpath(destination))
+    except OSError:
+        return None
+    return target.parent / longest_staging_name(target.name)
+
+
+def longest_staging_name(name: str) -> str:
+    """The name of the staging folder of a folder named `name` (siting/deliver/folders.py
+    `staging_folder`: `.<name>.siting-staging.<process>.<random>`, the name cut at NAME_PART
+    characters), with the longest process id, as `database_path_words` counts it."""
+    return f".{name[:NAME_PART]}.siting-{STAGING}.{'0' * PID_DIGITS}.{'x' * RANDOM_CHARACTERS}"
+
+
+def run_database_bytes(staging: Path, run: str) -> int:
+    """The longest path, in bytes, at which SQLite opens a plan.gpkg of the run whose folder is
+    `run` in the batch assembled in `staging` (`counted_staging`): the run's folder there, where
+    its map is drawn again on the batch's pie scale and plan.gpkg's style rewritten
+    (`one_pie_scale`), and the staging folders the run's own write makes beside it, for its folder
+    and for the folder of its cross-start solve (siting/runs/pool.py `aside_name`), each counted as
+    the run's own check of its folder counts them (siting/deliver/folders.py `database_path_words`,
+    an alternative's plan.gpkg, DEEPEST_DATABASE, the deepest)."""
+    paths = [staging / run / "plan.gpkg",
+             *(staging / longest_staging_name(name) / DEEPEST_DATABASE for name in (run, aside_name(run)))]
+    return max(len(os.fsencode(path)) for path in paths)
+
+
+def run_database_problem(loaded: LoadedScenario, label: str, destination: Path, out_name: str = "--out",
+                         temporary: bool = False) -> str | None:
+    """The problem of a run whose folder name `label` (made from `loaded`'s scenario name) makes
+    the path of one of its plan.gpkg longer than SQLite takes, SQLITE_PATH_MAX bytes, in the batch
+    folder `destination` (`run_database_bytes`), where a name of NAME_PART characters would fit;
+    None when it fits, or when such a name would not (the folder's path is then at fault, not a
+    name of common length: `batch_database_problem`). Named at
+    the scenario's `name`, as `run_name_problem` names it, so that it is found before any run is
+    solved; with `temporary` it names no path (`run_name_problem`)."""
+    staging = counted_staging(destination)
+    if staging is None:
+        return None
+    longest = run_database_bytes(staging, label)
+    if longest <= SQLITE_PATH_MAX:
+        return None
+    if run_database_bytes(staging, "x" * NAME_PART) > SQLITE_PATH_MAX:
+        return None
+    room = next(n for n in range(len(label) - 1, NAME_PART - 1, -1)
+                if run_database_bytes(staging, "x" * n) <= SQLITE_PATH_MAX)
+    name = loaded.scenario.name
+    where, key = loaded.at("name")
+    shown = name if len(name) <= 40 else f"{name[:20]}...{name[-10:]}"
+    there = (f"the temporary folder the runs are written in ({out_name} was not given)" if temporary
+             else shown_path(destination))
+    return (f"{where}: {key} | is too long for the path of its run's plan.gpkg: compare names each run's folder "
+            f"after its scenario ({len(os.fsencode(label))} bytes here), and the comparison is assembled beside "
+            f"{there}, where that run's plan.gpkg takes up to {longest} bytes, and SQLite, which writes it, opens "
+            f"a file only at a path of at most {SQLITE_PATH_MAX} bytes (got {shown}, {len(name)} characters); give "
+            f"the scenario a name of at most {room} characters")
+
+
+def batch_database_problem(destination: Path, runs: Sequence[str], where: str, kind: str,
+                           named: bool = False) -> str | None:
+    """The problem of a batch folder `destination` whose runs' folders `runs` (their names) make
+    the path of a plan.gpkg longer than SQLite takes, SQLITE_PATH_MAX bytes (`run_database_bytes`),
+    as a message's line naming the folder as `where` gives it, `kind` the batch in words
+    (`comparison`, `sweep`); None when every run's fits. With `named` (the runs' folders are named
+    after their scenarios), only where a run named with NAME_PART characters would not fit either: a
+    longer name at fault is named at the scenario (`run_database_problem`). The fix it gives lets
+    every run fit."""
+    staging = counted_staging(destination)
+    if staging is None or not runs:
+        return None
+    longest = max(run_database_bytes(staging, run) for run in runs)
+    if longest <= SQLITE_PATH_MAX or (named and run_database_bytes(staging, "x" * NAME_PART) <= SQLITE_PATH_MAX):
+        return None
+    parent = len(os.fsencode(staging.parent))
+    return (f"{where} | the output folder lies in a folder whose path is too long for the GeoPackages of the {kind}'s "
+            f"runs: the {kind} is assembled beside the output folder, in .<name>.siting-{STAGING}.<process>.<random>, "
+            f"each run's plan.gpkg in a folder of its own there, at up to {longest} bytes, and SQLite, which writes "
+            f"it, opens a file only at a path of at most {SQLITE_PATH_MAX} bytes (got {shown_path(destination)}); "
+            f"choose an output folder in a folder whose absolute path has at most "
+            f"{parent - (longest - SQLITE_PATH_MAX)} bytes (that of {shown_path(staging.parent)} has {parent})")
+
+
 def geometry_type_of(feature_collection: str) -> str:
     """The geometry type of a GeoJSON text's first feature (Point where there is none)."""
     features = json.loads(feature_collection)["features"]
@@ -194,7 +287,8 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     the problems (`checked_folder`). With `destination`, the comparison folder, a run whose folder
     name, made from its scenario's name, is too long for its file system is a problem too
     (`run_name_problem`, with `out_name`, what the problems call the folder, and `temporary`,
-    whether it is a temporary folder the user never chose)."""
+    whether it is a temporary folder the user never chose), and so is one whose name makes the path
+    of its plan.gpkg too long for SQLite where a shorter name would fit (`run_database_problem`)."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
@@ -219,6 +313,8 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
             inputs.extend(input_files(loaded))
             label = unique_name(folder_name(loaded.scenario.name), taken)
             too_long = run_name_problem(loaded, label, limit, out_name, temporary) if limit is not None else None
+            if too_long is None and destination is not None:
+                too_long = run_database_problem(loaded, label, destination, out_name, temporary)
             if too_long is not None:
                 problems.append(too_long)
             cases.append(Case(label, Path(path).absolute(), Path(label), variant, absolute_paths(tuple(overrides)),
@@ -244,17 +340,26 @@ def known_inputs(path: Path, variant: str | None, overrides: tuple[Override, ...
     return input_files(loaded)
 
 
-def checked_folder(destination: Path, inputs: Sequence[Path], where: str, problems: Sequence[str]) -> Path:
+def checked_folder(destination: Path, inputs: Sequence[Path], where: str, problems: Sequence[str],
+                   runs: Sequence[str] = (), kind: str = "batch", named: bool = False) -> Path:
     """The output folder `destination` checked as siting/deliver/folders.py `check_destination`
-    does (`inputs` the run's input files, `where` the setting that named it), beside `problems`,
+    does (`inputs` the run's input files, `where` the setting that named it), and for the
+    GeoPackages of its runs, whose folders are `runs` (`batch_database_problem`, with `kind` and
+    `named`), beside `problems`,
     those of the input: without any, the resolved folder, or OutputFolderError with the folder's
     problem ("1 problem with the output folder:"); with some, InputError with them alone where the
     folder may be written, else one OutputFolderError listing them and then the folder's problem
     under the heading "N problems in the input and with the output folder:" (siting/runs/job.py
     `refused_together`, as `siting solve` reports them). Creates nothing."""
     if not problems:
-        return check_destination(destination, inputs, where)
+        target = check_destination(destination, inputs, where)
+        database = batch_database_problem(destination, runs, where, kind, named)
+        if database is not None:
+            raise OutputFolderError([database])
+        return target
     refused = destination_problems(destination, inputs, where)
+    database = None if refused else batch_database_problem(destination, runs, where, kind, named)
+    refused = refused or ([database] if database is not None else [])
     raise refused_together(problems, refused) if refused else InputError(problems)
 
 
@@ -427,7 +532,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     (`run_name_problem`)."""
     cases, inputs, problems = compared_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name,
                                              Path(destination), out_name, temporary)
-    destination = checked_folder(Path(destination), inputs, out_name, problems)
+    destination = checked_folder(Path(destination), inputs, out_name, problems,
+                                 [case.out_dir.as_posix() for case in cases], "comparison", named=True)
 
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
@@ -532,7 +638,8 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
     run). `out_name` is what the
     problems call the folder (the command line's `--out`)."""
     cases, values, keys, inputs, problems = swept_cases(path, settings, time_limit_s)
-    destination = checked_folder(Path(destination), inputs, out_name, problems)
+    destination = checked_folder(Path(destination), inputs, out_name, problems,
+                                 [case.out_dir.as_posix() for case in cases], "sweep")
 
     def tables(summaries: list[CaseSummary], _folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = sweep_table(summaries, values)
