@@ -72,7 +72,7 @@ from siting.config.load import (
     unsearchable_words,
     written_value,
 )
-from siting.config.schema import Scenario
+from siting.config.schema import MOST_ALTERNATIVES, Scenario
 from siting.config.units import per_year
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files
@@ -796,9 +796,9 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
     limit = _time_limit(time_limit_s)
     with_rule_costs = checked_flag(rule_costs, "rule_costs", "rule_costs=True to also re-solve with each rule "
                                    "family relaxed")
-    if not _is_count(alternatives, 0):
-        raise InputError([f"alternatives | must be a whole number of at least 0 (got {_shown(alternatives)}); "
-                          "give e.g. alternatives=5, or 0 for none"])
+    if not _is_count(alternatives, 0) or alternatives > MOST_ALTERNATIVES:
+        raise InputError([f"alternatives | must be a whole number from 0 to {MOST_ALTERNATIVES} (got "
+                          f"{_shown(alternatives)}); give e.g. alternatives=5, or 0 for none"])
     names = _ARGUMENT_NAMES.get()
     share = checked_slack(slack) if slack is not None else DEFAULT_SLACK
     if slack is not None and not alternatives:
@@ -933,8 +933,9 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
         PlanInfeasible, NoSolution: as `solve` (carrying the run's `notices`), when the optimum
             is solved here.
     """
-    if not _is_count(n, 1):
-        raise InputError([f"n | must be a whole number of at least 1 (got {_shown(n)}); give e.g. n=5"])
+    if not _is_count(n, 1) or n > MOST_ALTERNATIVES:
+        raise InputError([f"n | must be a whole number from 1 to {MOST_ALTERNATIVES} (got {_shown(n)}); give e.g. "
+                          "n=5"])
     slack = checked_slack(slack)
     if isinstance(problem_or_solution, Solution):
         solution = problem_or_solution

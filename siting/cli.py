@@ -303,13 +303,15 @@ def workers(text: str) -> int:
 
 
 def alternatives_count(text: str) -> int:
-    """`--alternatives`: a whole number of at least 1."""
+    """`--alternatives`: a whole number from 1 to MOST_ALTERNATIVES (siting/config/schema.py)."""
+    from siting.config.schema import MOST_ALTERNATIVES
+
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1 (got {text!r}); "
+    if not 1 <= value <= MOST_ALTERNATIVES:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MOST_ALTERNATIVES} (got {text!r}); "
                                          "give e.g. --alternatives 5")
     return value
 

@@ -243,12 +243,15 @@ def test_alternative_folders_are_byte_identical_across_runs(small_alternatives_r
             assert first == second, path
 
 
-def test_alternatives_flag_refuses_a_bad_count(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("count", ["0", "100"])
+def test_alternatives_flag_refuses_a_bad_count(tmp_path: Path, capsys: pytest.CaptureFixture[str], count: str) -> None:
+    """From 1 to 99: each alternative's folder is altNN/, two digits, as the folder check counts."""
     with pytest.raises(SystemExit) as stop:
-        main(["solve", str(DATA / "scenario.yaml"), "--out", str(tmp_path / "out"), "--alternatives", "0"])
+        main(["solve", str(DATA / "scenario.yaml"), "--out", str(tmp_path / "out"), "--alternatives", count])
     assert stop.value.code == 2
     assert capsys.readouterr().err.endswith(
-        "argument --alternatives: must be a whole number of at least 1 (got '0'); give e.g. --alternatives 5\n")
+        f"argument --alternatives: must be a whole number from 1 to 99 (got '{count}'); give e.g. --alternatives 5\n")
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_robustness_and_conflict_maps_get_a_scale_bar_north_arrow_and_projection():

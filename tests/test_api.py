@@ -366,8 +366,8 @@ def test_alternatives_in_memory_then_written_as_the_command_line_writes(small_al
 
 
 @pytest.mark.parametrize(("n", "slack", "said"), [
-    (0, 0.05, "n | must be a whole number of at least 1 (got 0); give e.g. n=5"),
-    (2.5, 0.05, "n | must be a whole number of at least 1 (got 2.5); give e.g. n=5"),
+    (0, 0.05, "n | must be a whole number from 1 to 99 (got 0); give e.g. n=5"),
+    (2.5, 0.05, "n | must be a whole number from 1 to 99 (got 2.5); give e.g. n=5"),
     (2, -0.1, "slack | must be a share of the optimum's cost from 0 to 1 (got -0.1); give e.g. slack=0.05 for 5 %"),
     (2, float("nan"), "slack | must be a share of the optimum's cost from 0 to 1 (got nan); give e.g. slack=0.05 "
                       "for 5 %"),

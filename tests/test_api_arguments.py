@@ -178,9 +178,11 @@ def test_run_refuses_a_time_limit_as_solve_does(folder: Path, limit):
 
 
 @pytest.mark.parametrize(("kwargs", "said"), [
-    ({"alternatives": -1}, "alternatives | must be a whole number of at least 0 (got -1); give e.g. alternatives=5, "
+    ({"alternatives": -1}, "alternatives | must be a whole number from 0 to 99 (got -1); give e.g. alternatives=5, "
                            "or 0 for none"),
-    ({"alternatives": 1.5}, "alternatives | must be a whole number of at least 0 (got 1.5); give e.g. "
+    ({"alternatives": 1.5}, "alternatives | must be a whole number from 0 to 99 (got 1.5); give e.g. "
+                            "alternatives=5, or 0 for none"),
+    ({"alternatives": 100}, "alternatives | must be a whole number from 0 to 99 (got 100); give e.g. "
                             "alternatives=5, or 0 for none"),
     ({"alternatives": 2, "slack": -0.1}, "slack | must be a share of the optimum's cost from 0 to 1 (got -0.1); "
                                          "give e.g. slack=0.05 for 5 %"),
@@ -197,8 +199,9 @@ def test_run_refuses_bad_arguments_naming_them(folder: Path, kwargs, said):
 
 
 @pytest.mark.parametrize(("n", "slack", "said"), [
-    (0, 0.05, "n | must be a whole number of at least 1 (got 0); give e.g. n=5"),
-    (True, 0.05, "n | must be a whole number of at least 1 (got True); give e.g. n=5"),
+    (0, 0.05, "n | must be a whole number from 1 to 99 (got 0); give e.g. n=5"),
+    (True, 0.05, "n | must be a whole number from 1 to 99 (got True); give e.g. n=5"),
+    (100, 0.05, "n | must be a whole number from 1 to 99 (got 100); give e.g. n=5"),
     (2, 1.5, "slack | must be a share of the optimum's cost from 0 to 1, not a percent (got 1.5, which is 150%); "
              "give slack=0.015 for 1.5 %"),
     (2, 500, "slack | must be a share of the optimum's cost from 0 to 1, not a percent (got 500, which is 50000%); "

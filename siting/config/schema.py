@@ -598,6 +598,11 @@ class ObjectiveSettings(Strict):
 #: or accepted alike everywhere.
 MAX_THREADS = 1024
 
+#: The most near-optimal alternatives a run makes (`--alternatives`, Python's `alternatives=` and
+#: `n=`): each is written in `altNN/`, two digits, which the output folder's path check counts
+#: (siting/deliver/folders.py DEEPEST_DATABASE, `alt01/plan.gpkg`); each is a MIP solve of its own.
+MOST_ALTERNATIVES = 99
+
 
 def threads_within_limit(value: int) -> int:
     """`value`, a count of HiGHS threads; PydanticCustomError "threads_too_many" above MAX_THREADS."""
