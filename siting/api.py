@@ -92,7 +92,7 @@ from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import sweep as sweep_to_folder
-from siting.runs.calibrate import calibration_output, with_fixed_plants
+from siting.runs.calibrate import calibration_output
 from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
 from siting.runs.pool import CaseSummary, checked_address, scheduler_named
 from siting.runs.tables import status_text
@@ -448,7 +448,7 @@ def load(path: Path | str, variant: str | None = None,
     Returns:
         A `Problem` to pass to `solve`, `rule_costs` (any number of times). In calibration mode
         fixed, its model holds the real plants of `calibration.plants` at their sites as the
-        command line's does (siting/runs/calibrate.py `with_fixed_plants`).
+        command line's does (siting/prepare/problem.py `prepare`).
 
     Raises:
         InputError: an argument of the wrong kind, or every problem found in the scenario,
@@ -460,7 +460,7 @@ def load(path: Path | str, variant: str | None = None,
     timings: dict[str, float] = {}
     chosen = checked_variant(variant)
     with overrides_named(_ARGUMENT_NAMES.get().overrides), paths_typed([path]):
-        prepared = with_fixed_plants(prepare(scenario, timings, chosen, pairs), timings)
+        prepared = prepare(scenario, timings, chosen, pairs)
     return Problem(prepared, redline_settings(prepared.loaded), dict(timings), chosen, pairs)
 
 

@@ -7,15 +7,24 @@ lfp takes 10 ha per 50,000 t (0.0002 ha/t). Variant scenarios are written next t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 import siting
+from siting.config.errors import InputError, OutputFolderError
+from siting.config.load import load_scenario, shown_path
+from siting.deliver.files import map_context
+from siting.deliver.folders import input_files
+from siting.deliver.manifest import input_record
+from siting.prepare import inputs as inputs_module
+from siting.prepare.inputs import Committed
 from siting.prepare.problem import prepare
 from siting.runs.calibrate import RealPlant, fixed_findings, score_choice
 from siting.runs.job import run_solve
@@ -293,3 +302,126 @@ def test_python_front_door_writes_the_choice_score_of_the_command_line(tmp_path:
         assert (out / name).read_text() == (cli / name).read_text()
     assert ("- `calibration.csv`: the plan's choice against the real plants (calibration.md: the same as a table)\n"
             in (out / "report.md").read_text())
+
+
+def test_prepare_holds_the_real_plants_for_every_caller(fixed_scenario: Path) -> None:
+    """Every caller of `prepare` (the command line's run, the Python front door, a batch's
+    cross-costing and redraws) gets the model of mode fixed from it: its inputs hold east_lfp
+    (10,000 t/yr at e_city) and lake_lfp (10,000 t/yr at w_lake) of plants.yaml as committed
+    capacity in 2024, with the notice once; the scenario as loaded still names its committed
+    projects (committed_projects.yaml), which the manifest records."""
+    prepared = prepare(fixed_scenario, {})
+    assert prepared.inputs.committed_units_per_yr == {("e_city", "lfp", 2024): 10000.0,
+                                                      ("w_lake", "lfp", 2024): 10000.0}
+    assert prepared.notices.count(HELD_NOTICE) == 1
+    assert prepared.loaded.committed.path == fixed_scenario.parent / "committed_projects.yaml"
+
+
+def test_a_run_maps_the_plants_onto_the_model_once(fixed_scenario: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's inputs are built once for a run in mode fixed: the plants of plants.yaml are
+    mapped onto the sites and years once, not the committed projects first and the plants after."""
+    mapped: list[list[tuple[str, str, int]]] = []
+    original = inputs_module.committed_projects
+
+    def counted(*args: Any, **kwargs: Any) -> Committed:
+        committed = original(*args, **kwargs)
+        mapped.append(sorted(committed.units_per_yr))
+        return committed
+
+    monkeypatch.setattr(inputs_module, "committed_projects", counted)
+    run_solve(fixed_scenario, tmp_path / "out")
+    assert mapped == [[("e_city", "lfp", 2024), ("w_lake", "lfp", 2024)]]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_fixed_manifest_records_the_plants_file_with_its_hash(fixed_scenario: Path, fixed_run: Path) -> None:
+    """manifest.json's inputs name plants.yaml (calibration.plants) beside the committed projects
+    the scenario names, each with its SHA-256, and the report's provenance table lists it."""
+    manifest = json.loads((fixed_run / "manifest.json").read_text())
+    assert manifest["inputs"] == {"scenario": "calibration.yaml", "catalog": "catalog.yaml", "base": "scenario.yaml",
+                                  "committed_projects": "committed_projects.yaml",
+                                  "calibration_plants": "plants.yaml", "clusters": "clusters.geojson",
+                                  "redline": "redline.geojson", "sites": "sites.geojson",
+                                  "sources": "sources.geojson"}
+    case = fixed_scenario.parent
+    assert manifest["input_sha256"]["calibration_plants"] == sha256_of(case / "plants.yaml")
+    assert manifest["input_sha256"]["committed_projects"] == sha256_of(case / "committed_projects.yaml")
+    assert (f"| calibration_plants | `plants.yaml` | `{sha256_of(case / 'plants.yaml')}` |\n"
+            in (fixed_run / "report.md").read_text())
+
+
+def test_choose_manifest_records_the_reference_file_with_its_hash(tmp_path: Path) -> None:
+    """Mode choose: the manifest's inputs name the reference file (calibration.reference),
+    here in a folder of its own, relative to the scenario file, with its SHA-256."""
+    path = variant(tmp_path, "", "calibration: {mode: choose, reference: real/plants.yaml, distance_km: 1}\n")
+    (path.parent / "real").mkdir()
+    (path.parent / "real" / "plants.yaml").write_text(plant_entry("l1", "L1", "e_city", "lfp", 1000))
+    inputs, hashes = input_record(load_scenario(path), {})
+    assert inputs == {"scenario": "calibration.yaml", "catalog": "catalog.yaml", "base": "scenario.yaml",
+                      "committed_projects": "committed_projects.yaml", "calibration_reference": "real/plants.yaml"}
+    assert hashes["calibration_reference"] == sha256_of(path.parent / "real" / "plants.yaml")
+
+
+@pytest.mark.parametrize("setting", ["{mode: fixed, plants: real/plants.yaml}",
+                                     "{mode: choose, reference: real/plants.yaml, distance_km: 1}"])
+def test_output_folder_holding_the_real_plants_is_refused(tmp_path: Path, setting: str) -> None:
+    """An output folder that holds the plants file of `calibration` is refused as holding an
+    input of the run, as one holding the committed projects is, before anything is solved."""
+    path = variant(tmp_path, "", f"calibration: {setting}\n")
+    real = path.parent / "real"
+    real.mkdir()
+    (real / "plants.yaml").write_text(plant_entry("l1", "L1", "e_city", "lfp", 1000))
+    with pytest.raises(OutputFolderError) as refused:
+        run_solve(path, real)
+    assert refused.value.problems == [
+        f"--out | the output folder holds an input of this run ({shown_path(real.resolve() / 'plants.yaml')}) "
+        f"(got {shown_path(real)}); choose a folder outside the folders that hold the scenario, its bases, the "
+        "catalog and the layers"]
+    assert sorted(p.name for p in real.iterdir()) == ["plants.yaml"]
+    assert real.resolve() / "plants.yaml" in input_files(load_scenario(path))
+
+
+def test_map_sources_name_the_plants_the_model_holds(fixed_scenario: Path) -> None:
+    """map.png's sources name the file of the plants the model holds in mode fixed (plants.yaml,
+    calibration.plants), not the committed projects it holds in their place."""
+    case = fixed_scenario.parent
+    sources = map_context(prepare(fixed_scenario, {})).sources
+    assert [s for s in sources if "projects" in s or "plants" in s] == [
+        f"real plants (calibration.plants): plants.yaml (SHA-256 {sha256_of(case / 'plants.yaml')[:12]})"]
+
+
+def test_notices_name_the_real_plants_left_out(tmp_path: Path) -> None:
+    """Mode fixed: the notices of the plants of plants.yaml left out of the model (online after
+    the plan's last year 2024; at a site in no cluster) or counted as standing (online before
+    2023) name each as a real plant of calibration.plants, not as a committed project."""
+    plants = (plant_entry("far_lfp", "Far LFP", "nowhere", "lfp", 5000)
+              + "- {id: late_lfp, name: Late LFP, site: e_far, product: lfp, capacity: 5000, online_year: 2030, "
+                "status: construction, source: 'assumption: invented for tests'}\n"
+              + "- {id: old_lfp, name: Old LFP, site: e_far, product: lfp, capacity: 5000, online_year: 2020, "
+                "status: producing, source: 'assumption: invented for tests'}\n")
+    path = variant(tmp_path, plants, "calibration: {mode: fixed, plants: plants.yaml}\n")
+    notices = prepare(path, {}).notices
+    assert [n for n in notices if "_lfp" in n] == [
+        "real plant late_lfp (calibration.plants) (5,000 t/yr LFP at East far) comes online in 2030, after the "
+        "plan's last year 2024: left out",
+        "plants.yaml: real plant old_lfp (calibration.plants) (5,000 t/yr LFP at East far) has online_year 2020, "
+        "before the plan's first year 2023: counted as standing from 2023",
+        "real plant far_lfp (calibration.plants) (5,000 t/yr LFP) is at site nowhere, which lies in no cluster: "
+        "left out"]
+
+
+def test_plants_file_problems_are_listed_with_the_scenario_s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plants of mode fixed are read with the scenario, so a problem in plants.yaml (a product
+    the catalog does not have) is listed with the scenario's own, not found after the others."""
+    path = variant(tmp_path, plant_entry("l1", "L1", "e_city", "lfq", 1000),
+                   "price_path: nope\ncalibration: {mode: fixed, plants: plants.yaml}\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as refused:
+        load_scenario(path)
+    assert refused.value.problems == [
+        "case/calibration.yaml:3: price_path | unknown price path (got 'nope'); choose one of: base, flat",
+        "case/plants.yaml:1: [0] (l1).product | unknown product (got 'lfq'); choose one of: fepo4, lfp, cells"]

@@ -371,6 +371,27 @@ class LoadedScenario(typing.NamedTuple):
     committed: CommittedProjects = CommittedProjects()
     #: Which file and line wrote each key (None: the file itself, lines unknown).
     locator: Locator | None = None
+    #: In calibration mode fixed, the real plants of `calibration.plants`, which the model holds
+    #: as committed capacity in place of `committed` (`model_projects`); None in mode choose,
+    #: without `calibration.plants`, and when it names the committed-projects file.
+    plants: CommittedProjects | None = None
+
+    def model_projects(self) -> CommittedProjects:
+        """The projects the model holds as committed capacity, each at its site from its online
+        year: the real plants of `calibration.plants` in calibration mode fixed (`plants`: the
+        real plants are the plan), the scenario's committed projects otherwise. `committed`
+        stays what the scenario names, which the manifest records and the sites layer checks."""
+        return self.plants if self.plants is not None else self.committed
+
+    def calibration_paths(self) -> dict[str, Path]:
+        """The files of the real plants `calibration` names, by key ("plants", "reference"; those
+        it gives), as `resolve` finds them: inputs of the run, which the manifest records and an
+        output folder may not hold, beside the committed projects."""
+        calibration = self.scenario.calibration
+        if calibration is None:
+            return {}
+        given = {"plants": calibration.plants, "reference": calibration.reference}
+        return {key: self.resolve(Path(path)) for key, path in given.items() if path is not None}
 
     def resolve(self, path: Path) -> Path:
         """The file a path of the scenario names: one from a home folder (`~/x.gpkg`) expanded as a
@@ -2161,20 +2182,21 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         except InputError as exc:
             problems += exc.problems
     problems += allowed_zone_problems(locator, scenario, path.parent)
-    problems += calibration_problems(locator, scenario, path.parent, faults)
+    found, plants = calibration_checked(locator, scenario, path.parent, faults, catalog, keys.products)
+    problems += found
     if faults.locs or catalog_faults.locs:  # problems of what were two rounds, merged by file and line
         problems = in_file_order(problems)
     if problems or catalog is None or catalog_path is None:
         salvage = None
         if catalog is not None and catalog_path is not None and not catalog_faults.locs:  # its ids are known
-            salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator),
-                              faults)
+            salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator,
+                                             plants), faults)
         raise InputError(problems, salvage)
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})
     scenario = scenario.model_copy(update={"solver": solver})
-    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator)
+    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator, plants)
 
 
 @dataclass(frozen=True)
@@ -2275,6 +2297,41 @@ def calibration_problems(locator: Locator, scenario: Scenario, folder: Path, fau
         except InputError as exc:
             problems += exc.problems
     return problems
+
+
+def calibration_checked(locator: Locator, scenario: Scenario, folder: Path, faults: Faults, catalog: Catalog | None,
+                        products: list[str] | None) -> tuple[list[str], CommittedProjects | None]:
+    """The problems of the files `calibration` names (`calibration_problems`) and, in mode fixed
+    when they are there, the real plants the model holds (`fixed_plants`; None for none, or when
+    the file has problems, which are listed then)."""
+    problems = calibration_problems(locator, scenario, folder, faults)
+    if problems or not faults.ok("calibration") or not faults.ok("committed_projects"):
+        return problems, None
+    try:
+        return [], fixed_plants(locator, scenario, folder, catalog, products)
+    except InputError as exc:
+        return exc.problems, None
+
+
+def fixed_plants(locator: Locator, scenario: Scenario, folder: Path, catalog: Catalog | None,
+                 products: list[str] | None) -> CommittedProjects | None:
+    """In calibration mode fixed, the real plants of `calibration.plants` (a committed-projects
+    file, relative to the scenario file's folder, `folder`), which the model holds in place of the
+    scenario's committed projects (`LoadedScenario.plants`), checked as they are
+    (`load_committed_projects`, against the catalog's `products`): loaded with the rest of the
+    scenario, so that their problems are listed with its own. None in mode choose, without
+    `calibration.plants`, and when it names the scenario's committed-projects file (the model
+    holds them as ever). Called once `calibration_problems` found the files there."""
+    calibration = scenario.calibration
+    if calibration is None or calibration.mode != "fixed" or calibration.plants is None:
+        return None
+    loc = ("calibration", "plants")
+    path = referenced_file(locator.origin(loc), loc, str(calibration.plants), folder, "a committed-projects file",
+                           locator.typed(loc))
+    if scenario.committed_projects is not None and located(folder, scenario.committed_projects).resolve() == \
+            path.resolve():
+        return None
+    return load_committed_projects(path, catalog, products)
 
 
 def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],

@@ -206,7 +206,9 @@ def view_extent(layers: Sequence[OutputLayer], working_crs: str) -> tuple[float,
 
 def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None) -> MapContext:
     """What map.png shows beside the plan's layers: product units and output values, the context
-    layer (layers.context), and the input files with their SHA-256 prefixes as the data's version;
+    layer (layers.context), and the input files the model was built from with their SHA-256
+    prefixes as the data's version (in calibration mode fixed, the real plants of
+    `calibration.plants` in place of the committed projects);
     with the plan's `layers`, also how much of the clusters their red line covers (which the
     report quotes too: measured once)."""
     loaded, inputs = prepared.loaded, prepared.inputs
@@ -214,9 +216,10 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
                for role, path in sorted(prepared.layers.paths.items())]
     sources.append(f"catalog: {loaded.catalog_path.name} (SHA-256 {file_sha256(loaded.catalog_path)[:12]}), "
                    f"price path {loaded.scenario.price_path}")
-    if loaded.committed.path is not None:
-        sources.append(f"committed projects: {loaded.committed.path.name} "
-                       f"(SHA-256 {file_sha256(loaded.committed.path)[:12]})")
+    held = loaded.model_projects()  # in calibration mode fixed, the real plants in place of the committed projects
+    if held.path is not None:
+        what = "real plants (calibration.plants)" if loaded.plants is not None else "committed projects"
+        sources.append(f"{what}: {held.path.name} (SHA-256 {file_sha256(held.path)[:12]})")
     context_ref = loaded.scenario.layers.context
     label = context_title(Path(context_ref.path)) if context_ref is not None else "context"
     extent = None

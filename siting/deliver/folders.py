@@ -570,10 +570,12 @@ def extends_chain(scenario_path: Path) -> list[Path]:
 
 def input_files(loaded: LoadedScenario) -> list[Path]:
     """Every input file of a loaded scenario that is there (`present_inputs`): the scenario, its
-    bases, the catalog, the committed projects and the layers (absolute, resolved)."""
+    bases, the catalog, the committed projects, the plants files of its calibration
+    (`LoadedScenario.calibration_paths`) and the layers (absolute, resolved)."""
     paths = [loaded.scenario_path, *extends_chain(loaded.scenario_path), loaded.catalog_path]
     if loaded.committed.path is not None:
         paths.append(loaded.committed.path)
+    paths += loaded.calibration_paths().values()
     layers = loaded.scenario.layers
     for role in type(layers).model_fields:
         ref = getattr(layers, role)

@@ -93,9 +93,10 @@ def override_records(overrides: Sequence[Override]) -> list[dict[str, Any]]:
 
 def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path]) -> tuple[dict[str, str], dict[str, str]]:
     """The manifest's `inputs` and `input_sha256`: every input file by role (the scenario, the
-    catalog, the bases it extends: "base", "base_2", ...; the committed projects; each layer of
-    `layer_paths`, role -> path), as a POSIX path relative to the scenario file's folder, and its
-    SHA-256 (hex)."""
+    catalog, the bases it extends: "base", "base_2", ...; the committed projects; the real plants
+    of the calibration, "calibration_plants" and "calibration_reference", as the scenario names
+    them; each layer of `layer_paths`, role -> path), as a POSIX path relative to the scenario
+    file's folder, and its SHA-256 (hex)."""
     base = loaded.scenario_path.parent
     inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
     hashes = {"scenario": file_sha256(loaded.scenario_path), "catalog": file_sha256(loaded.catalog_path)}
@@ -105,6 +106,8 @@ def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path]) -> tup
     if loaded.committed.path is not None:
         inputs["committed_projects"] = _relative(loaded.committed.path, base)
         hashes["committed_projects"] = file_sha256(loaded.committed.path)
+    for key, path in loaded.calibration_paths().items():
+        inputs[f"calibration_{key}"], hashes[f"calibration_{key}"] = _relative(path, base), file_sha256(path)
     for role, path in sorted(layer_paths.items()):
         inputs[role], hashes[role] = _relative(path, base), file_sha256(path)
     return inputs, hashes
@@ -124,7 +127,8 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
              overrides: Sequence[Override] = ()) -> dict[str, Any]:
     """Run manifest. Everything but the `run` member is a function of the inputs and the settings
     given alone. Its `inputs` and `input_sha256` name every input file by role: the scenario, the
-    bases it extends ("base", "base_2", ...), the catalog, the committed projects and each layer;
+    bases it extends ("base", "base_2", ...), the catalog, the committed projects, the plants
+    files of the calibration and each layer (`input_record`);
     after them, `variant` names the scenario file's variant run (null for its base scenario) and
     `overrides` lists the settings given on top of the file (`override_records`; empty for none),
     so that the folder says what was run beyond its input files. `files`

@@ -190,15 +190,25 @@ def committed_land_ha(loaded: LoadedScenario, product: str, capacity: float) -> 
 
 def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tuple[int, ...],
                        names: Names | None = None) -> Committed:
-    """Map the scenario's committed projects onto sites and years. A project online before the first
+    """Map the projects the model holds onto sites and years: the scenario's committed projects,
+    or in calibration mode fixed the real plants of `calibration.plants` in their place
+    (`LoadedScenario.model_projects`). A project online before the first
     plan year counts as existing capacity, with a notice naming the file, so that a mistyped year
     shows (one for them all); one online after the last year is left out, with a notice,
     as is one at a site left out of the plan (outside every cluster). Every project kept takes its
     land (`committed_land_ha`). The notices name each project by its id (its row in the committed
     projects' file), its capacity with its unit, its product in words and its site by `names`
-    (siting/config/units.py; by id without them): "yuneng_lfp_rest (400,000 t/yr LFP at Anning
-    industrial park, Caopu area, 2025)"."""
+    (siting/config/units.py; by id without them): "committed project yuneng_lfp_rest (400,000
+    t/yr LFP at Anning industrial park, Caopu area, 2025)"; a real plant of mode fixed as "real
+    plant yuneng_lfp_rest (calibration.plants) (...)"."""
     names = names or Names(units={pid: product.unit for pid, product in loaded.catalog.products.items()})
+    held = loaded.model_projects()
+    plural = "real plants (calibration.plants)" if loaded.plants is not None else "committed projects"
+
+    def called(project: CommittedProject) -> str:
+        if loaded.plants is not None:
+            return f"real plant {project.id} (calibration.plants)"
+        return f"committed project {project.id}"
 
     def made(project: CommittedProject) -> str:
         return f"{names.quantity(float(project.capacity), project.product)} {names.product(project.product)}"
@@ -211,33 +221,33 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     land: dict[str, float] = {}
     notices: list[str] = []
     kept = set(sites)
-    late = [project for project in loaded.committed.projects if project.online_year > years[-1]]
+    late = [project for project in held.projects if project.online_year > years[-1]]
     if len(late) == 1:
         project = late[0]
-        notices.append(f"committed project {project.id} ({plant(project)}) comes online in {project.online_year}, "
+        notices.append(f"{called(project)} ({plant(project)}) comes online in {project.online_year}, "
                        f"after the plan's last year {years[-1]}: left out")
     elif late:  # one notice for them all: a dozen lines of the same sentence hide the other notices
-        notices.append(f"{len(late)} committed projects come online after the plan's last year {years[-1]}: left "
+        notices.append(f"{len(late)} {plural} come online after the plan's last year {years[-1]}: left "
                        "out: " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in late))
-    early = [project for project in loaded.committed.projects
+    early = [project for project in held.projects
              if project.online_year < years[0] and project.site in kept]
-    path = loaded.committed.path
+    path = held.path
     if early and path is not None:  # standing capacity, legitimately; said so that a mistyped year shows
         if len(early) == 1:
             project = early[0]
-            text = (f"{path}: committed project {project.id} ({plant(project)}) has online_year "
+            text = (f"{path}: {called(project)} ({plant(project)}) has online_year "
                     f"{project.online_year}, before the plan's first year {years[0]}: counted as standing from "
                     f"{years[0]}")
         else:
-            text = (f"{path}: {len(early)} committed projects have an online_year before the plan's first year "
+            text = (f"{path}: {len(early)} {plural} have an online_year before the plan's first year "
                     f"{years[0]}: counted as standing from {years[0]}: "
                     + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in early))
         notices.append(file_notice(text, loaded, path))
-    for project in loaded.committed.projects:
+    for project in held.projects:
         if project.online_year > years[-1]:
             continue
         if project.site not in kept:
-            notices.append(f"committed project {project.id} ({made(project)}) is at site "
+            notices.append(f"{called(project)} ({made(project)}) is at site "
                            f"{names.site_and_id(project.site)}, which lies in no cluster: left out")
             continue
         if project.online_year < years[0]:

@@ -140,9 +140,26 @@ def load_checked(scenario_path: Path | str, variant: str | None = None, override
     return loaded, layers, notices
 
 
+def fixed_plants_notices(loaded: LoadedScenario) -> list[str]:
+    """The notice that the model holds the real plants of `calibration.plants` in place of the
+    scenario's committed projects (calibration mode fixed: `LoadedScenario.plants`); none when it
+    holds the committed projects."""
+    calibration = loaded.scenario.calibration
+    if loaded.plants is None or calibration is None or calibration.plants is None:
+        return []
+    committed = loaded.committed.path
+    scenario = (f", in place of the scenario's committed projects ({committed.name})" if committed is not None
+                else " (the scenario names no committed projects)")
+    return [f"calibration mode fixed: the model holds the real plants of {Path(str(calibration.plants)).name} "
+            f"(calibration.plants) at their sites as committed capacity{scenario}"]
+
+
 def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str | None = None,
             overrides: tuple[Override, ...] = ()) -> Prepared:
-    """Load, check and preprocess; raise InputError with every problem found."""
+    """Load, check and preprocess; raise InputError with every problem found. In calibration mode
+    fixed, the model's inputs hold the real plants of `calibration.plants` in place of the
+    committed projects (`LoadedScenario.model_projects`), with a notice saying so
+    (`fixed_plants_notices`) before those of mapping them onto the sites and years."""
     started = time.perf_counter()
     with progress.phase("load"):
         loaded, layers, notices = load_checked(scenario_path, variant, overrides)
@@ -167,7 +184,7 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
         inputs, input_notices = build_inputs_with_notices(loaded, spatial, names)
         positions = position_check(spatial, inputs, redline_settings(loaded), s.spatial.detour_factor)
     timings["preprocess"] = time.perf_counter() - started
-    notices = list(layers.notices) + notices + input_notices
+    notices = list(layers.notices) + notices + fixed_plants_notices(loaded) + input_notices
     if spatial.dropped_sites:
         notices.append("sites outside every cluster, dropped: "
                        + "; ".join(names.site_and_id(site) for site in spatial.dropped_sites))

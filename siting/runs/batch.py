@@ -62,7 +62,6 @@ from siting.deliver.styles import diff_changes, diff_runs, diff_style
 from siting.deliver.tables import csv_text, table_files
 from siting.optimize.workers import default_workers, run_handed_over
 from siting.prepare.problem import load_checked, prepare
-from siting.runs.calibrate import with_fixed_plants
 from siting.runs.job import refused_together, salvaged_inputs
 from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, aside_name, run_cases
 from siting.runs.tables import (
@@ -489,8 +488,7 @@ def redraw_run(case: Case, folder: str, outcome: SolveOutcome, top: float) -> tu
     `redraw_map`). Returns whether the folder was written (its maps changed) and the seconds it
     took."""
     started = time.perf_counter()
-    changed = redraw_map(Path(folder), with_fixed_plants(prepare(case.scenario, {}, case.variant, case.overrides)),
-                         outcome, top)
+    changed = redraw_map(Path(folder), prepare(case.scenario, {}, case.variant, case.overrides), outcome, top)
     return changed, time.perf_counter() - started
 
 

@@ -1,9 +1,10 @@
 """Calibration against the real plants (issue 10, part 9), as the scenario's `calibration` asks.
 
 mode `fixed`: the real plants are the plan. The model holds the plants of `calibration.plants`
-at their sites as committed capacity, in place of the scenario's committed projects
-(`with_fixed_plants`, with a notice saying so; without `calibration.plants`, the committed
-projects are the real plants). Before the solve, every real plant (a project of that file online
+at their sites as committed capacity, in place of the scenario's committed projects (as the
+scenario is loaded and prepared: siting/config/load.py `LoadedScenario.model_projects`, with a
+notice saying so, siting/prepare/problem.py `prepare`; without `calibration.plants`, the
+committed projects are the real plants). Before the solve, every real plant (a project of that file online
 by the plan's last year) is checked against the rules in domain terms, on the model's plain inputs:
 
     site       the plant's site lies in no cluster of the plan (it is left out of the plan)
@@ -22,7 +23,7 @@ rule(s) broken by the real plants". calibration.csv holds one row per real plant
 
     observed   the plant's capacity in the plants file (units/yr)
     model      the capacity of it the plan holds fixed at its site: the capacity of the project of
-               the same id, site and product among those the model holds (`fixed_projects`),
+               the same id, site and product among those the model holds (`model_projects`),
                online by the plan's last year at a site of the plan; 0 for a plant at a site left
                out of the plan
     verdict    `admitted`, or `not admitted: <rules>` (the rules of the findings that name the
@@ -41,10 +42,8 @@ mode `choose`: after the solve, for each product p with planned additions or rea
 
 from __future__ import annotations
 
-import dataclasses
 import math
-import time
-from collections.abc import Collection, Mapping, MutableMapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +57,7 @@ from siting.config.units import joined, per_year
 from siting.deliver.report import FixedCalibration, held_text
 from siting.deliver.tables import csv_text, markdown_table, table_files
 from siting.optimize.results import Plan
-from siting.prepare.inputs import build_inputs_with_notices, committed_land_ha
+from siting.prepare.inputs import committed_land_ha
 from siting.prepare.problem import Prepared
 
 #: Columns of the findings of mode fixed (`check_plants`), which the terminal prints.
@@ -102,8 +101,11 @@ def real_plants(loaded: LoadedScenario, key: str) -> list[RealPlant]:
     projects when the key is not given) that produce by the plan's last year."""
     calibration = loaded.scenario.calibration
     path = getattr(calibration, key) if calibration is not None else None
-    projects: CommittedProjects = (load_committed_projects(loaded.resolve(path), loaded.catalog) if path is not None
-                                   else loaded.committed)
+    projects: CommittedProjects = loaded.committed
+    if key == "plants" and loaded.plants is not None:  # loaded with the scenario
+        projects = loaded.plants
+    elif path is not None:
+        projects = load_committed_projects(loaded.resolve(path), loaded.catalog)
     last = max(loaded.scenario.years)
     return [_plant(loaded, project) for project in projects.projects if project.online_year <= last]
 
@@ -112,48 +114,6 @@ def _plant(loaded: LoadedScenario, project: CommittedProject) -> RealPlant:
     unit = per_year(loaded.catalog.products[project.product].unit)
     return RealPlant(project.id, project.name, project.site, project.product, float(project.capacity), unit,
                      committed_land_ha(loaded, project.product, float(project.capacity)))
-
-
-def fixed_projects(loaded: LoadedScenario) -> CommittedProjects:
-    """The projects the model holds as committed capacity: in mode fixed, those of
-    `calibration.plants` (the real plants are the plan); the scenario's committed projects
-    otherwise, or when `calibration.plants` is not given or names the same file."""
-    calibration = loaded.scenario.calibration
-    if calibration is None or calibration.mode != "fixed" or calibration.plants is None:
-        return loaded.committed
-    path = loaded.resolve(calibration.plants)
-    if loaded.committed.path is not None and path.resolve() == loaded.committed.path.resolve():
-        return loaded.committed
-    return load_committed_projects(path, loaded.catalog)
-
-
-def with_fixed_plants(prepared: Prepared, timings: MutableMapping[str, float] | None = None) -> Prepared:
-    """`prepared` whose model holds the projects of `fixed_projects`: in mode fixed with a
-    `calibration.plants` file other than the scenario's committed projects, the model's inputs
-    are built again with that file's plants as the committed capacity (each at its site from its
-    online year, taking its land), and the notices of the mapping are those of the plants, with
-    one saying that they stand in place of the committed projects; `prepared` itself otherwise,
-    and for a `prepared` this gave already. The seconds it takes are added to
-    `timings["preprocess"]`. The scenario as loaded (`prepared.loaded`) is kept: the manifest
-    records the files the scenario names."""
-    loaded = prepared.loaded
-    plants = fixed_projects(loaded)
-    scenario = (f", in place of the scenario's committed projects ({loaded.committed.path.name})"
-                if loaded.committed.path is not None else " (the scenario names no committed projects)")
-    held = (f"calibration mode fixed: the model holds the real plants of {plants_file_name(loaded)} "
-            f"(calibration.plants) at their sites as committed capacity{scenario}")
-    if plants is loaded.committed or held in prepared.notices:
-        return prepared
-    started = time.perf_counter()
-    _inputs, before = build_inputs_with_notices(loaded, prepared.spatial, prepared.names)
-    inputs, after = build_inputs_with_notices(loaded._replace(committed=plants), prepared.spatial, prepared.names)
-    dropped = set(before)
-    at = next((i for i, notice in enumerate(prepared.notices) if notice in dropped), len(prepared.notices))
-    kept = [notice for notice in prepared.notices if notice not in dropped]  # none is dropped before `at`
-    notices = [*kept[:at], held, *after, *kept[at:]]
-    if timings is not None:
-        timings["preprocess"] = timings.get("preprocess", 0.0) + time.perf_counter() - started
-    return dataclasses.replace(prepared, inputs=inputs, notices=notices)
 
 
 def check_plants(plants: Sequence[RealPlant], inputs: ModelInputs, usable_land_ha: Mapping[str, float]
@@ -356,8 +316,8 @@ def plants_file_name(loaded: LoadedScenario) -> str:
 
 def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None) -> FixedCalibration | None:
     """What mode fixed writes and reports: the verdict of the rules and one row per real plant
-    (`plant_rows`), the capacity the model holds of each from `fixed_projects` (`prepared` as
-    `with_fixed_plants` gives it); `findings`: those of `fixed_findings`, computed when not
+    (`plant_rows`), the capacity the model holds of each from the projects it holds
+    (`LoadedScenario.model_projects`); `findings`: those of `fixed_findings`, computed when not
     given. None when the scenario is not in mode fixed."""
     if findings is None:
         findings = fixed_findings(prepared)
@@ -366,7 +326,7 @@ def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None) 
     loaded = prepared.loaded
     last = max(loaded.scenario.years)
     plants = real_plants(loaded, "plants")
-    held = held_capacity(plants, fixed_projects(loaded).projects, last, prepared.inputs.cluster_of_site)
+    held = held_capacity(plants, loaded.model_projects().projects, last, prepared.inputs.cluster_of_site)
     return FixedCalibration(verdict_text(findings), plants_file_name(loaded), last,
                             plant_rows(plants, findings, held), tuple(str(f) for f in findings["finding"]))
 

@@ -37,13 +37,7 @@ from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
-from siting.runs.calibrate import (
-    calibration_files,
-    calibration_output,
-    findings_text,
-    fixed_findings,
-    with_fixed_plants,
-)
+from siting.runs.calibrate import calibration_files, calibration_output, findings_text, fixed_findings
 
 
 @dataclass(repr=False, eq=False)
@@ -139,7 +133,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     except OutputFolderError as refused:  # with the problems of the layers, before anything is solved
         raise with_input_problems(refused, scenario_path, variant, overrides) from None
     timings: dict[str, float] = {}
-    prepared = with_fixed_plants(prepare(scenario_path, timings, variant, overrides), timings)  # calibration
+    prepared = prepare(scenario_path, timings, variant, overrides)
     prepared.notices.extend(notice for notice in notices if notice not in prepared.notices)
     loaded = prepared.loaded
     settings = solver_settings(loaded)

@@ -992,13 +992,12 @@ def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues]
     from siting.optimize.run import FixedStart, solver_settings
     from siting.optimize.solve import new_solver, plan_cost, plan_values
     from siting.prepare.problem import prepare
-    from siting.runs.calibrate import with_fixed_plants
 
     started = time.perf_counter()
     costs: dict[int, float | None] = {}
     completed: dict[int, PlanValues] = {}  # the plans cheaper than the run's own, as costed here
     try:
-        prepared = with_fixed_plants(prepare(case.scenario, {}, case.variant, case.overrides))
+        prepared = prepare(case.scenario, {}, case.variant, case.overrides)
         settings = solver_settings(prepared.loaded)
         if case.time_limit_s is not None:
             settings = dataclasses.replace(settings, time_limit_s=case.time_limit_s)
