@@ -10,8 +10,9 @@ investment, a cluster at its open-site limit, a source shipping its whole supply
 imported up to its cap. (The recycling demonstration rows are not checked: which sites are
 demonstrations is a decision the plan's figures do not carry.) For each target the plan
 overshoots, `overshoot_reasons` names what forces the extra (for a capacity target: the
-output-value target, the chain-balance rule, a later target, the existing capacity, or whole
-module sizes; for an output-value target: the capacity added ahead of later targets and the
+output-value target, the chain-balance rule, a later target, the existing capacity, whole module
+sizes, or sales earning more than what is sold costs to make, `unit_costs`; for an output-value
+target: the capacity added ahead of later targets and the
 existing and committed plants, each with the output value its production makes, a binding
 chain-balance rule, and sales revenue against the year's costs, `year_costs`); for capacity that
 is built but not used, `stranded_capacity` gives the idle share per site and product. For the
@@ -136,16 +137,115 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
         reasons.append(f"whole modules: modules come in {', '.join(_qty(s, unit) for s in sizes)}, so the "
                        f"capacity cannot land exactly on the goal; the cheapest whole-module mix that reaches "
                        f"{_qty(goal, unit)} gives {_qty(planned, unit)}")
-    trade = plan.trade
-    sold = trade[(trade["year"] == year) & trade["product"].isin(products)] if len(trade) else trade
-    if len(sold) and float(sold["sales"].sum()) > 0:
-        reasons.append(f"sales pay for it: {_qty(float(sold['sales'].sum()), unit)} are sold outside the province "
-                       f"in {year} for {bn_yuan(float(sold['revenue_yuan'].sum()))}, more than the capacity "
-                       "and production cost")
+    reasons += _sales_pay_reason(inputs, plan, products, year, unit)
     if not reasons:
         reasons.append("no rule forces it: building more costs less here (a larger module is cheaper per unit, "
                        "or capacity built for one product serves the others' needs)")
     return reasons
+
+
+def _sales_pay_reason(inputs: ModelInputs, plan: Plan, products: Sequence[str], year: int, unit: str) -> list[str]:
+    """"sales pay for it" when the products' sales outside the province in `year` earn more than
+    the cost of making what is sold: each product's units sold at its cost per unit that year
+    (`unit_costs`: capacity, running costs and inputs); nothing when nothing is sold or the
+    revenue does not cover that cost (output sold at no price, or below its cost, goes out because
+    something else forces its making, and the other reasons say what)."""
+    trade = plan.trade
+    sold = trade[(trade["year"] == year) & trade["product"].isin(products) & (trade["sales"] > 0)] \
+        if len(trade) else trade
+    if not len(sold):
+        return []
+    revenue = float(sold["revenue_yuan"].sum())
+    per_unit = unit_costs(inputs, plan, year)
+    cost = sum(float(r.sales) * per_unit.get(r.product, 0.0) for r in sold.itertuples(index=False))
+    if revenue <= cost * (1 + TIGHT):
+        return []
+    return [f"sales pay for it: {_qty(float(sold['sales'].sum()), unit)} are sold outside the province in {year} "
+            f"for {bn_yuan(revenue)}, more than the capacity and production cost"]
+
+
+def output_costs(inputs: ModelInputs, plan: Plan, year: int) -> dict[str, float]:
+    """Product -> the cost of its production in `year` (yuan, not discounted), as `year_costs`
+    counts the year's costs but by product: the annuities (capex, land) and fixed opex of its
+    modules standing that year; the variable cost of its production; the raw material its
+    production uses at each site (bought at sources, imported, and carried), that site's cost
+    of the resource shared by use (rho[p,r] x production); the transport of the product between
+    sites, hubs and the gateway; and the input products it uses (a[p,u] x production), each at its
+    cost per unit (`unit_costs`). Site opening, a cost of the site, not of one product, is left
+    out, as are the existing and committed plants' capacity (the model charges none)."""
+    costs, _per_unit = _product_costs(inputs, plan, year)
+    return costs
+
+
+def unit_costs(inputs: ModelInputs, plan: Plan, year: int) -> dict[str, float]:
+    """Product -> what a unit of it costs the province in `year` (yuan): its imports (at their
+    price) and its production (at `output_costs`) over the units imported and made; 0 where there
+    are neither."""
+    _costs, per_unit = _product_costs(inputs, plan, year)
+    return per_unit
+
+
+def _in_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of a plan table in `year` (the table itself when empty: it may lack the columns)."""
+    return table if table.empty else table.loc[table["year"] == year]
+
+
+def _product_costs(inputs: ModelInputs, plan: Plan, year: int) -> tuple[dict[str, float], dict[str, float]]:
+    """`output_costs` and `unit_costs` of `year`. The input products are valued downstream from
+    the raw materials (the product chain has no cycle; one would value the input that closes it at
+    nothing)."""
+    own: dict[str, float] = defaultdict(float)
+    for b in plan.builds.itertuples(index=False):
+        if year >= int(b.year) + inputs.lead_time_yr.get(b.product, 0):
+            spec = inputs.module(b.module)
+            own[b.product] += b.modules * (capex_annuity_yuan_per_yr(inputs, spec)
+                                           + land_annuity_yuan_per_yr(inputs, b.site, spec)
+                                           + spec.fixed_opex_yuan_per_yr)
+    made: dict[str, float] = defaultdict(float)
+    use: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in plan.capacity.loc[plan.capacity["year"] == year].itertuples(index=False):
+        produced = float(row.production)
+        made[row.product] += produced
+        energy = inputs.energy_kwh_per_unit.get(row.product, 0.0) * inputs.power_tariff_yuan_per_kwh.get(row.site, 0.0)
+        own[row.product] += (energy + inputs.other_variable_cost_yuan_per_unit.get(row.product, 0.0)) * produced
+        for resource in inputs.RESOURCES:
+            rho = inputs.resource_t_per_unit.get((row.product, resource), 0.0)
+            if rho > 0 and produced > 0:
+                use[(row.site, resource)][row.product] += rho * produced
+    rate = inputs.transport_yuan_per_t_km
+    raw: dict[tuple[str, str], float] = defaultdict(float)
+    for row in _in_year(plan.flows, year).itertuples(index=False):
+        raw[(row.site, row.resource)] += (inputs.resource_price_yuan_per_t.get(row.resource, 0.0)
+                                          + rate * row.km) * row.tonnes
+    for row in _in_year(plan.raw_imports, year).itertuples(index=False):
+        km = inputs.site_hub_km.get(row.site, 0.0) + inputs.hub_gateway_km.get(inputs.cluster_of_site[row.site], 0.0)
+        raw[(row.site, row.resource)] += float(row.import_cost_yuan) + rate * km * row.tonnes
+    for key, cost in raw.items():
+        total = sum(use[key].values())
+        for product, used in use[key].items():
+            own[product] += cost * used / total
+    for row in _in_year(plan.product_flows, year).itertuples(index=False):
+        own[row.product] += rate * inputs.transport_t_per_unit.get(row.product, 0.0) * row.km * row.units
+    bought: dict[str, tuple[float, float]] = {}
+    for product, rows in _in_year(plan.trade, year).groupby("product", sort=False):
+        bought[str(product)] = (float(rows["imports"].sum()), float(rows["import_cost_yuan"].sum()))
+    costs: dict[str, float] = {}
+    per_unit: dict[str, float] = {}
+
+    def value(product: str, open_: frozenset[str]) -> float:
+        if product not in per_unit:
+            inputs_cost = sum(a * made[product] * value(u, open_ | {product})
+                              for (d, u), a in inputs.input_units_per_unit.items()
+                              if d == product and a > 0 and made[product] > 0 and u not in open_ | {product})
+            costs[product] = own[product] + inputs_cost
+            units, paid = bought.get(product, (0.0, 0.0))
+            per_unit[product] = (costs[product] + paid) / (made[product] + units) if made[product] + units > 0 \
+                else 0.0
+        return per_unit[product]
+
+    for product in inputs.PRODUCTS:
+        value(product, frozenset())
+    return costs, per_unit
 
 
 def _given_capacity_reasons(existing: float, committed: float, goal: float, year: int, unit: str) -> list[str]:
@@ -505,15 +605,24 @@ def _differentiation_met(inputs: ModelInputs, plan: Plan, clusters: Mapping[str,
         return []
     hosting = _hosting(inputs, plan)
     value = _value_added(inputs, plan)
-    return _hosting_limits_reached(inputs, hosting, clusters) + _lead_shares_met(inputs, value, clusters) \
+    return _hosting_limits_reached(inputs, plan, hosting, clusters) + _lead_shares_met(inputs, value, clusters) \
         + _portfolio_differences_met(inputs, hosting, clusters) + _cluster_shares_met(inputs, value, clusters)
 
 
-def _hosting_limits_reached(inputs: ModelInputs, hosting: Mapping[str, set[str]],
+def _hosting_limits_reached(inputs: ModelInputs, plan: Plan, hosting: Mapping[str, set[str]],
                             clusters: Mapping[str, str]) -> list[str]:
     """The products hosted in as many clusters as they may (`max_clusters_per_product`), where
     the row exists: more clusters could host the product (a buildable site or committed
-    capacity there) than the limit allows."""
+    capacity there) than the limit allows. A cluster with committed plants of the product hosts
+    it whatever the plan does (h = 1 is fixed): the plan did not choose it, and the entry says so,
+    "by committed plants alone" where the plan adds none of the product there, "by committed
+    plants the plan adds to" where it adds some; after the list where every host is so ("(1
+    cluster: Yuxi, by committed plants alone)"), by name otherwise ("(2 clusters: Yuxi and
+    Qujing; Yuxi by committed plants alone)": the plan chose Qujing)."""
+    adds = {(inputs.cluster_of_site[b.site], b.product) for b in plan.builds.itertuples(index=False)
+            if b.modules > 0}
+    has_committed = {(inputs.cluster_of_site[s], p) for (s, p, _t), units in inputs.committed_units_per_yr.items()
+                     if units > 0}
     may: dict[str, set[str]] = defaultdict(set)
     for site, product in inputs.index.build_pairs:
         may[product].add(inputs.cluster_of_site[site])
@@ -525,8 +634,14 @@ def _hosting_limits_reached(inputs: ModelInputs, hosting: Mapping[str, set[str]]
         limit = inputs.max_clusters_per_product.get(product)
         if limit is None or len(may[product]) <= limit or len(hosting.get(product, ())) < limit:
             continue
-        hosts = [clusters.get(c, c) for c in inputs.CLUSTERS if c in hosting.get(product, ())]
-        listed = f": {joined(hosts)}" if hosts else ""
+        hosting_it = [c for c in inputs.CLUSTERS if c in hosting.get(product, ())]
+        listed = f": {joined(clusters.get(c, c) for c in hosting_it)}" if hosting_it else ""
+        given = {c: "by committed plants the plan adds to" if (c, product) in adds else "by committed plants alone"
+                 for c in hosting_it if (c, product) in has_committed}
+        if given and len(given) == len(hosting_it) and len(set(given.values())) == 1:
+            listed += f", {next(iter(given.values()))}"
+        elif given:
+            listed += f"; {joined(f'{clusters.get(c, c)} {why}' for c, why in given.items())}"
         found.append(f"the hosting limit {product_label(product)} is reached ({limit} cluster"
                      f"{'s' if limit != 1 else ''}{listed})")
     return found
