@@ -101,6 +101,8 @@ ROBUSTNESS_ROLES = {
 #: is under the red of those named).
 UNNAMED_CLUSTER = "Cluster named by no conflicting rule"
 CLUSTER_FILL = (250, 250, 245)
+#: The width (points) of the clusters' outlines on conflicts.png and robustness.png.
+CLUSTER_OUTLINE = 1.0
 #: The marks of the conflicts' sites and sources: area (points^2) and radius (points), which labels
 #: keep off.
 MARK_AREA = 60.0
@@ -277,7 +279,7 @@ def _png(figure: Any) -> bytes:
 
 def _cluster_ground(ax: Any, spatial: SpatialResult) -> None:
     """Every cluster, filled pale and outlined (CLUSTER_FILL)."""
-    spatial.clusters.plot(ax=ax, facecolor=_rgb(CLUSTER_FILL), edgecolor=_rgb(INK), linewidth=1.0, zorder=0)
+    spatial.clusters.plot(ax=ax, facecolor=_rgb(CLUSTER_FILL), edgecolor=_rgb(INK), linewidth=CLUSTER_OUTLINE, zorder=0)
 
 
 def _draw_clusters(ax: Any, spatial: SpatialResult, lettering: Any) -> list[Any]:
@@ -793,9 +795,10 @@ def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, na
     Labels are placed as map.png's (siting/deliver/mapplot.py `LabelPlacer`), in the order of
     `robustness_labels`, each where it overlaps no marker, label, cluster name, north arrow or
     scale bar (a leader line to its site where it stands apart), and OVERLAID_GAP farther off a
-    marker lying on a larger one (`_overlaid`) unless it is that marker's. Beside the map, to the
-    right of its frame, the legend keys the three roles, and the notes (ROBUSTNESS_NOTES: what
-    the markers and labels give) hang under it."""
+    marker lying on a larger one (`_overlaid`) unless it is that marker's; and, where a position
+    near enough allows, across no cluster's outline (`LabelPlacer.block_lines`), so that it reads
+    as in its site's cluster. Beside the map, to the right of its frame, the legend keys the three
+    roles, and the notes (ROBUSTNESS_NOTES: what the markers and labels give) hang under it."""
     from matplotlib.text import Annotation
 
     from siting.deliver.mapplot import HALO, Lettering
@@ -813,6 +816,7 @@ def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, na
                                 [spatial.clusters.geometry.to_numpy()])
         for x, y, radius in _overlaid(ax, radii, placer.points):
             placer.block_circle(x, y, radius, gap_points=OVERLAID_GAP)
+        placer.block_lines(spatial.clusters.geometry.to_numpy(), CLUSTER_OUTLINE)
         for site, x, y, share, text, by_id in robustness_labels(frame, names):
             label = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points",
                                 fontsize=NEEDED_FONT if share >= 1.0 else SOME_FONT, color=_rgb(INK), zorder=6,

@@ -24,10 +24,11 @@ it), are marked by a dashed ring, as report.html's map marks them, with a legend
 site's label says what it draws on site, and a ringed hub is labelled with its name and how
 many product flows stand there (`unlined_marks`). Labels are placed greedily, beside their own
 pie, so that none overlaps another label, and none comes with its white halo onto a pie's or a
-ring's outline or a site's or source's mark (`LabelPlacer`). The scale bar stands in the lower
-left corner; the north arrow in the upper right one, or where a pie, a mark or a layer's drawing
-would be under it, at the nearest place along the map's edges (then further in) where nothing is
-(`place_north_arrow`).
+ring's outline or a site's or source's mark (`LabelPlacer`); of such places, one across no
+cluster's outline where there is one near enough, so that a label reads as in its own cluster.
+The scale bar stands in the lower left corner; the north arrow in the upper right one, or where
+a pie, a mark or a layer's drawing would be under it, at the nearest place along the map's edges
+(then further in) where nothing is (`place_north_arrow`).
 The colours come from `siting.deliver.styles`, the same as
 in the QGIS styles. Margin: the legend, and under its measured box the notes: the red line's
 extent, the projection and the data sources (file names and SHA-256 prefixes: the data's
@@ -213,6 +214,8 @@ def scale_bar_box(frame: Bbox) -> Bbox:
 
 #: The radius (points) labels keep off round a site's or a source's mark.
 SITE_MARK_RADIUS = 3.5
+#: The width (points) of the clusters' outlines.
+CLUSTER_OUTLINE_WIDTH = 1.4
 #: The north arrow: the "N" at its foot, its head this far above (a share of the map's height).
 NORTH_ARROW_LENGTH = 0.08
 #: Where the north arrow's "N" stands by default, in axes fractions: the upper right corner.
@@ -345,6 +348,10 @@ _DIRECTIONS = ((1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right"
 #: Distances (points beyond the symbol's radius) tried for a label; a label not at the first
 #: distance gets a leader line to its symbol.
 _STEPS = (3.0, 18.0, 36.0, 60.0, 90.0, 125.0)
+#: How many distances (`_STEPS`) farther out than the nearest position free of symbols and labels
+#: a label goes to keep off the lines kept off (`LabelPlacer.block_lines`): 1, one step out.
+#: Farther, it stays across the line, as little as it can.
+LINE_STEPS = 1
 
 
 class LabelBoxes:
@@ -400,7 +407,11 @@ class LabelPlacer:
     or label placed before it: its box LABEL_PAD pixels clear of every box kept off, and
     SYMBOL_CLEARANCE points clear of every round symbol's outer edge, so that its halo never
     reaches the symbol, and the labels of other symbols as much farther as its `gap`
-    (`block_circle`). Deterministic: the order of calls decides."""
+    (`block_circle`). Lines (`block_lines`: the clusters' outlines) are kept off softly, after
+    the symbols and labels: of the positions free of those, the first that crosses no line, up to
+    LINE_STEPS distances farther out than the nearest free one; failing that, of the free ones at
+    that nearest distance, the one that crosses the least length of line. A label never comes
+    onto a symbol or another label to keep off a line. Deterministic: the order of calls decides."""
 
     def __init__(self, ax: Axes, renderer: RendererBase) -> None:
         self.ax = ax
@@ -416,6 +427,9 @@ class LabelPlacer:
         self.points = renderer.points_to_pixels(1.0)
         #: How far (pixels) a round symbol's square grows for a label's box padded by LABEL_PAD.
         self._clear = SYMBOL_CLEARANCE * self.points - LABEL_PAD
+        #: Lines labels keep off softly (`block_lines`): each call's segments (display coordinates),
+        #: their index and how far (pixels) a label's letters keep off them.
+        self._lines: list[tuple[np.ndarray, shapely.STRtree, float]] = []
 
     def block(self, box: Bbox) -> None:
         """Keep labels off a box (display coordinates)."""
@@ -435,6 +449,38 @@ class LabelPlacer:
             self._circles = np.concatenate([self._circles, np.empty_like(self._circles)])
         self._circles[self._round] = (cx, cy, radius_points * self.points, gap_points * self.points)
         self._round += 1
+
+    def block_lines(self, geometries: np.ndarray, width_points: float = 0.0) -> None:
+        """Keep labels off the lines of `geometries` (shapely geometries in data coordinates: a
+        polygon's outline, its holes' too, or a line itself; points are ignored) drawn
+        `width_points` wide, softly: a label's letters, with SYMBOL_CLEARANCE more for their halo,
+        cross none of them where `place` finds such a position near enough, and cross as little of
+        them as it can where not (see `LabelPlacer`). The lines are kept as their straight
+        segments in display coordinates, in a spatial index."""
+        parts = shapely.get_parts(np.asarray(geometries, dtype=object))
+        kind = shapely.get_type_id(parts)
+        lines = np.concatenate([shapely.get_rings(parts[np.isin(kind, [3])]), parts[np.isin(kind, [1, 2])]])
+        if not len(lines):
+            return
+        xy, which = shapely.get_coordinates(lines, return_index=True)
+        xy = self.ax.transData.transform(xy)
+        joined_ = which[1:] == which[:-1]
+        segments = shapely.linestrings(np.stack([xy[:-1][joined_], xy[1:][joined_]], axis=1))
+        reach = (width_points / 2 + SYMBOL_CLEARANCE) * self.points
+        self._lines.append((segments, shapely.STRtree(segments), reach))
+
+    def _crossing(self, boxes: Sequence[Bbox]) -> np.ndarray:
+        """The length (display units) of the lines kept off (`block_lines`) that each of the
+        letters' `boxes` crosses, each grown by the lines' reach: 0 where it crosses none."""
+        total = np.zeros(len(boxes))
+        extents = np.array([(b.x0, b.y0, b.x1, b.y1) for b in boxes], dtype=float).reshape(-1, 4)
+        for segments, tree, reach in self._lines:
+            grown = shapely.box(extents[:, 0] - reach, extents[:, 1] - reach, extents[:, 2] + reach,
+                                extents[:, 3] + reach)
+            box_at, segment_at = tree.query(grown, predicate="intersects")
+            inside = shapely.length(shapely.intersection(segments[segment_at], grown[box_at]))
+            total += np.bincount(box_at, weights=inside, minlength=len(boxes))
+        return total
 
     def _overlap(self, box: Bbox, own: tuple[float, float, float] | None = None, grow: float = 0.0,
                  corner: bool = True) -> float:
@@ -469,6 +515,37 @@ class LabelPlacer:
         f = self.frame
         return box.x0 >= f.x0 + 2 and box.x1 <= f.x1 - 2 and box.y0 >= f.y0 + 2 and box.y1 <= f.y1 - 2
 
+    def _choose(self, letters: Sequence[Bbox], candidates: Sequence[tuple[float, float, str, str, bool, bool, int]],
+                own: tuple[float, float, float] | None, required: bool) -> int | None:
+        """Which of `candidates` (as `place` makes them, with the letters' boxes `letters`) the
+        label takes (see `LabelPlacer`): the first free of symbols and labels and crossing no line,
+        up to LINE_STEPS distances beyond the first free one; else the free one at that distance
+        crossing the least line; else, where `required`, the one overlapping the least, then
+        crossing the least line; the earliest on ties. None: none (inside the map, or free where
+        not `required`)."""
+        crossing = self._crossing(letters) if self._lines else np.zeros(len(letters))
+        free: int | None = None  # the distance of the first position free of symbols and labels
+        near: tuple[float, int] | None = None  # the free one at that distance crossing the least line
+        crowded: tuple[tuple[float, float], int] | None = None  # none free: the least overlap, then line
+        for i, (box, (*_at, snug, n)) in enumerate(zip(letters, candidates, strict=True)):
+            if free is not None and n > free + LINE_STEPS:
+                break
+            padded = box.padded(LABEL_PAD)
+            if not self._inside(padded):
+                continue
+            overlap = self._overlap(padded, own, self._clear, corner=snug)
+            if overlap == 0 and crossing[i] == 0:
+                return i
+            if overlap == 0:
+                free = n if free is None else free
+                if n == free and (near is None or crossing[i] < near[0]):
+                    near = (float(crossing[i]), i)
+            elif free is None and (crowded is None or (overlap, crossing[i]) < crowded[0]):
+                crowded = ((overlap, float(crossing[i])), i)
+        if near is not None:
+            return near[1]
+        return crowded[1] if crowded is not None and required else None
+
     def place(self, text: Text, xy: tuple[float, float], radius_points: float = 0.0, required: bool = True,
               steps: Sequence[float] = _STEPS, centred_first: bool = False, leader: bool = True) -> bool:
         """Move `text` (an annotation at `xy` in offset points) to the first free position; a
@@ -481,38 +558,30 @@ class LabelPlacer:
         symbol, with no leader, where it would otherwise go a step farther out."""
         cx, cy = self.ax.transData.transform(xy)
         own = (float(cx), float(cy), radius_points * self.points) if radius_points > 0 else None
-        candidates: list[tuple[float, float, str, str, bool, bool]] = []
+        # (x, y offset in points, alignments, a leader?, into its own symbol's corners?, distance)
+        candidates: list[tuple[float, float, str, str, bool, bool, int]] = []
         if centred_first:
-            candidates.append((0.0, 0.0, "center", "center", False, False))
+            candidates.append((0.0, 0.0, "center", "center", False, False, 0))
         for n, step in enumerate(steps):
             reach = radius_points + step
             for dx, dy, ha, va in _DIRECTIONS:
                 scale = 1 / math.sqrt(2) if dx and dy else 1.0
-                candidates.append((dx * reach * scale, dy * reach * scale, ha, va, n > 0, False))
+                candidates.append((dx * reach * scale, dy * reach * scale, ha, va, n > 0, False, n))
             if n == 0 and own is not None:
-                candidates.extend((dx * reach / math.sqrt(2), dy * reach / math.sqrt(2), ha, va, False, True)
+                candidates.extend((dx * reach / math.sqrt(2), dy * reach / math.sqrt(2), ha, va, False, True, 0)
                                   for dx, dy, ha, va in _DIRECTIONS[:4])
-        best: tuple[float, int] | None = None
         boxes = LabelBoxes(text, self.renderer)
-        for i, (ox, oy, ha, va, _leader, snug) in enumerate(candidates):
-            box = boxes.at((ox, oy), ha, va).padded(LABEL_PAD)
-            if not self._inside(box):
-                continue
-            overlap = self._overlap(box, own, self._clear, corner=snug)
-            if overlap == 0:
-                best = (0.0, i)
-                break
-            if best is None or overlap < best[0]:
-                best = (overlap, i)
-        if best is None or (best[0] > 0 and not required):
+        chosen = self._choose([boxes.at((ox, oy), ha, va) for ox, oy, ha, va, *_rest in candidates],
+                              candidates, own, required)
+        if chosen is None:
             text.remove()
             return False
-        ox, oy, ha, va, _far, _snug = candidates[best[1]]
+        ox, oy, ha, va, _far, _snug, _n = candidates[chosen]
         text.set_position((ox, oy))
         text.set_horizontalalignment(ha)
         text.set_verticalalignment(va)
         self.block(text.get_window_extent(self.renderer).padded(LABEL_PAD))
-        if leader and candidates[best[1]][4]:
+        if leader and candidates[chosen][4]:
             self.ax.annotate("", xy=xy, xytext=(ox, oy), textcoords="offset points", zorder=11,
                              arrowprops={"arrowstyle": "-", "color": _rgb(INK, 0.7), "linewidth": 0.6,
                                          "shrinkA": 0.0, "shrinkB": radius_points})
@@ -1526,7 +1595,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         redline_rows = draw_redline(ax, redline)
         draw_zones(ax, zones, crs)
         cell_counts = draw_cells(ax, cells)
-        _polygons(ax, clusters, facecolor="none", edgecolor=_rgb(INK), linewidth=1.4, zorder=4)
+        _polygons(ax, clusters, facecolor="none", edgecolor=_rgb(INK), linewidth=CLUSTER_OUTLINE_WIDTH, zorder=4)
         draw_flows(ax, flows, resources)
         # Above the pies (zorder 9): a site standing on its source keeps it in view.
         filled, hollow = draw_sources(ax, sources, resources)
@@ -1550,6 +1619,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         draw_pies(ax, built, colours, extra.values, data_per_point, centres, top_capex)
         leaders = draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
+        # Labels keep off the clusters' outlines where they can: one across it leaves its cluster unsaid.
+        placer.block_lines(drawn_geometry([clusters], None)[0], CLUSTER_OUTLINE_WIDTH)
         draw_unlined(ax, marks.points, data_per_point, placer)
         # Labels keep off each pie's outline (half of it outside the radius).
         for (x, y), radius in zip(centres, radii, strict=True):
