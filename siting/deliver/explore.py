@@ -103,6 +103,9 @@ UNNAMED_CLUSTER = "Cluster named by no conflicting rule"
 CLUSTER_FILL = (250, 250, 245)
 #: The width (points) of the clusters' outlines on conflicts.png and robustness.png.
 CLUSTER_OUTLINE = 1.0
+
+#: conflicts.png's outline (points) of a cluster a conflicting rule names (the others': 1.0).
+NAMED_CLUSTER_OUTLINE = 2.0
 #: The marks of the conflicts' sites and sources: area (points^2) and radius (points), which labels
 #: keep off.
 MARK_AREA = 60.0
@@ -362,7 +365,8 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
 
     Labels are placed as map.png's (siting/deliver/mapplot.py `LabelPlacer`): the places' labels
     first, those of more rules first, then the clusters' names, each where it overlaps no mark,
-    label, north arrow or scale bar (a leader line to its place where it stands apart). Beside the
+    label, north arrow or scale bar (a leader line to its place where it stands apart), and off
+    the clusters' outlines where a spot a step further out allows (`LabelPlacer.block_lines`). Beside the
     map, to the right of its frame, the legend keys every kind of symbol drawn (CONFLICT_ROLES,
     and the pale clusters no rule names), and the rules, numbered, follow under it; the page grows
     at the bottom (in whole steps of siting/deliver/mapplot.py PAGE_STEP_IN) where they would not
@@ -388,6 +392,7 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
         frame = areas.frame.to_crs(crs) if len(areas.frame) else None
         shapes = [f.geometry.to_numpy() for f in (spatial.clusters, frame) if f is not None and len(f)]
         placer = _map_furniture(figure, ax, crs, marks, (), [np.concatenate(shapes)] if shapes else [])
+        placer.block_lines(spatial.clusters.geometry.to_numpy(), NAMED_CLUSTER_OUTLINE)
         for x, y, text, by_id, _count in sorted(labels, key=lambda item: (-item[4], item[2])):
             label = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=9,
                                 color=_rgb(INK), zorder=6, path_effects=HALO, annotation_clip=False)
@@ -430,7 +435,7 @@ def _draw_conflicts(ax: Any, spatial: SpatialResult, areas: OutputLayer, points:
     if not set(map(str, spatial.clusters["id"])) <= set(map(str, named["place"] if named is not None else [])):
         keys.append((Patch(facecolor=_rgb(CLUSTER_FILL), edgecolor=_rgb(INK), linewidth=1.0), UNNAMED_CLUSTER))
     if named is not None and len(named):
-        style = {"facecolor": _rgb(RED, 0.12), "edgecolor": _rgb(RED), "linewidth": 2.0}
+        style = {"facecolor": _rgb(RED, 0.12), "edgecolor": _rgb(RED), "linewidth": NAMED_CLUSTER_OUTLINE}
         named.plot(ax=ax, zorder=2, **style)
         keys.append((Patch(**style), CONFLICT_ROLES["cluster"]))
     if zones is not None and len(zones):
