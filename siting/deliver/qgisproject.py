@@ -18,8 +18,9 @@ plan.qgs holds one print layout (Project > Layouts): an A3 landscape page with a
 broken into lines and set in a size that fit its frame above the map, `fit_title`), the map, a
 legend, a scale bar in kilometres, a north arrow and a source line (with, as map.png's margin has
 it, how much of the clusters the red line covers, or that the scenario gives none), so that
-Layout > Export as PDF gives a finished sheet in one click. The sites' names stand where the
-layout places them on its map (`site_label_spots`): beside their sites, off each other. The map
+Layout > Export as PDF gives a finished sheet in one click. The sites' and the hubs' names stand
+where the layout places them on its map (`layout_label_spots`): beside their sites, off each
+other. The map
 frame takes the shape of the area shown (up to the full width), and the legend the width beside
 it: it keys only what the
 layers' features draw (the product flows' final year), its texts wrapped and its type and columns
@@ -43,7 +44,8 @@ and dragging a layer in the panel moves it on the map. Each run is a map theme (
 Themes, `map_theme`) and a print layout of its own, both named as its group: the layout's map
 follows the theme, its title names the run and its part in the comparison with its plan's
 outcome, objective and gap and, for a compared run, what the gaps prove of its objective
-difference against the baseline (`run_heading`), and its legend keys only that run's layers,
+difference against the baseline (`run_heading`), its sites' names stand where the layout places
+them, as plan.qgs's (`with_run_label_spots`), and its legend keys only that run's layers,
 so that a sheet of one run cannot be taken for another (`compare_project_text`). A plan.qgs of a run of a comparison or
 sweep draws its pies on the batch's scale (`with_sites_capex_scale`), as its sites.qml and
 plan.gpkg's style of its sites then do (siting/deliver/files.py `redraw_map`).
@@ -51,6 +53,7 @@ plan.gpkg's style of its sites then do (siting/deliver/files.py `redraw_map`).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import json
@@ -74,8 +77,10 @@ from siting.deliver.layers import LAYER_NAMES
 from siting.deliver.mapinfo import MapTitle, redline_extent_text
 from siting.deliver.styles import (
     BUILT_MARKER_MM,
+    CHANGE_MARKER_MM,
     DOCTYPE,
     GATEWAY_MM,
+    HUB_LABEL_PT,
     HUB_MM,
     INDISTINGUISHABLE,
     INDISTINGUISHABLE_CLASS,
@@ -93,6 +98,7 @@ from siting.deliver.styles import (
     amount,
     capex_scale,
     element,
+    hub_label_texts,
     labelled_statuses,
     only_categories,
     size_note,
@@ -285,10 +291,10 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
     or that the scenario gives none (`redline_text`, where the caller has it; else
     `redline_extent_text` of `layers` by `map_title`'s official share; nothing without a
     `map_title`), so that a printed sheet without a red line says why. The sites' names stand
-    where `site_label_spots` puts them on the layout's map (`with_label_spots`)."""
+    and the hubs' names stand where `layout_label_spots` puts them on the layout's map
+    (`with_layout_label_spots`)."""
     heading = map_title.text() if map_title is not None else f"Plan: {title}"
-    if "sites" in styles:
-        styles = {**styles, "sites": with_plan_label_spots(styles["sites"], layers, working_crs, extent)}
+    styles = with_layout_label_spots(styles, layers, working_crs, *plan_layout_extent(extent))
     source = credits or default_credits(title, working_crs)
     if redline_text is None and map_title is not None:
         redline_text = redline_extent_text(layers, map_title.official_redline_pct,
@@ -1062,7 +1068,10 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
 # QGIS wraps it (`word_wrap`), takes the first free position around its site, nearest first,
 # farther out only where none is, and keeps its leader to the pie; QGIS draws each name at its
 # position (`with_label_spots`: "offset from point" by millimetres on the sheet, so that at any
-# other scale of the map window too a name stands that far from its site).
+# other scale of the map window too a name stands that far from its site). The hubs' and the
+# sources' names are placed with them (`layout_label_spots`): QGIS counts the pies as labels, so
+# a hub under a pie found no position free and went unnamed, and which sources it named changed
+# with the resolution of the export.
 
 #: Distances (mm on the sheet) beyond a built site's pie tried for its name, nearest first; the
 #: first is the gap its leader spans (LABEL_GAP_MM).
@@ -1183,7 +1192,9 @@ class _SheetPlacer:
                 cost += short * short
         return cost
 
-    def place(self, site: _Named, steps: Sequence[float]) -> LabelSpot:
+    def place(self, site: _Named, steps: Sequence[float], free_only: bool = False) -> LabelSpot | None:
+        """`site`'s name's spot (its box and leader then kept off by the names placed after it);
+        with `free_only`, None where no position is free (nothing kept)."""
         best: tuple[float, int, int] | None = None
         for n, step in enumerate(steps):
             reach = site.radius + step
@@ -1197,7 +1208,9 @@ class _SheetPlacer:
             if best is not None and best[0] == 0:
                 break
         assert best is not None
-        _cost, n, d = best
+        cost, n, d = best
+        if free_only and cost > 0:
+            return None
         dx, dy = SITE_LABEL_DIRECTIONS[d]
         box, leader, spot = self._candidate(site, site.radius + steps[n], dx, dy)
         self.boxes.append(box)
@@ -1219,36 +1232,71 @@ class _SheetPlacer:
         return (x0, y0, x0 + site.width, y0 + site.height), leader, (round(ox, 2), round(oy, 2))
 
 
+def label_box(lines: Sequence[str], size_pt: float, bold: bool = False) -> tuple[float, float]:
+    """The width and height (mm) of a label of `lines` at `size_pt`, measured as the legend's
+    lines are (`text_mm`, with MARGIN), a line height (ascent and descent) a line."""
+    line_mm = (ASCENT_EM + DESCENT_EM) * size_pt * PT_MM * MARGIN
+    return max(text_mm(line, size_pt, bold) for line in lines), line_mm * len(lines)
+
+
 def site_label_box(name: str) -> tuple[float, float]:
     """The width and height (mm) of a site's name as the sites style sets it (SITE_LABEL_PT,
     wrapped at SITE_LABEL_WRAP characters as QGIS wraps it), measured as the legend's lines are
-    (`text_mm`, with MARGIN): no smaller than QGIS draws it."""
-    lines = word_wrap(name, SITE_LABEL_WRAP)
-    line_mm = (ASCENT_EM + DESCENT_EM) * SITE_LABEL_PT * PT_MM * MARGIN
-    return max(text_mm(line, SITE_LABEL_PT) for line in lines), line_mm * len(lines)
+    (`label_box`): no smaller than QGIS draws it."""
+    return label_box(word_wrap(name, SITE_LABEL_WRAP), SITE_LABEL_PT)
 
 
-def site_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_crs: str,
-                     frame_mm: Sequence[float], shown: Sequence[float]) -> dict[str, LabelSpot]:
-    """Where a plan's print layout names each built and standing site (`labelled_statuses`): site
-    id -> its `LabelSpot`, placed by `_SheetPlacer` on the layout's map frame (`frame_mm`: x, y,
-    width, height on the page) showing `shown` (xmin, ymin, xmax, ymax in `working_crs`, of the
-    frame's shape), the built sites by capex (the largest first, as QGIS ranks them) and then the
-    standing ones. The names keep off each other, off every site's pie, diamond and marker, the
-    hubs' and the sources' marks, the scale bar and the north arrow, and inside the map frame.
-    Pie radii from `sites_qml`'s capex scale (`capex_scale`). Empty without named sites."""
-    by_name = {layer.name: layer for layer in layers}
-    sites = by_name.get("sites")
-    if sites is None or sites.frame.empty or "status" not in sites.frame.columns:
-        return {}
-    top = capex_scale(sites_qml) or 1.0
-    mx, my, mw, mh = frame_mm
-    x0, _y0, x1, y1 = shown
-    scale = mw / (x1 - x0)
+def source_label_box(name: str) -> tuple[float, float]:
+    """The width and height (mm) of a source's name on a print layout's map (SOURCE_LABEL_PT,
+    wrapped at SITE_LABEL_WRAP characters as a site's name), measured as `label_box` measures."""
+    return label_box(word_wrap(name, SITE_LABEL_WRAP), SOURCE_LABEL_PT)
 
-    def on_sheet(frame: Any) -> list[tuple[float, float]]:
+
+def hub_label_box(text: str) -> tuple[float, float]:
+    """The width and height (mm) of a hub's label (`hub_label_texts`: its lines) as the hubs
+    style sets it (HUB_LABEL_PT, bold), measured as `label_box` measures."""
+    return label_box(text.split("\n"), HUB_LABEL_PT, bold=True)
+
+
+#: The prefixes of a hub's and a source's id among the names `_SheetPlacer` places (a hub, a
+#: source and a site may share an id).
+_HUB, _SOURCE = "hub:", "source:"
+#: The type size (points) of the sources' names (the sources style's).
+SOURCE_LABEL_PT = 7.0
+#: Distances (mm) beyond a source's triangle tried for its name: the sources style's own first
+#: (no leader there), then a site name's up to 15 mm, with a leader. A source's name stands only
+#: where one of them is free; where none is, it is left out (as QGIS leaves out a name it finds
+#: no room for), rather than tied by a long leader across a crowded cluster.
+SOURCE_LABEL_STEPS_MM = (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:4])
+
+
+@dataclass(frozen=True)
+class LayoutSpots:
+    """Where a print layout's map names its sites, its hubs and its sources: feature id ->
+    `LabelSpot`, by layer (a source without a spot is not named there)."""
+
+    sites: dict[str, LabelSpot] = field(default_factory=dict)
+    hubs: dict[str, LabelSpot] = field(default_factory=dict)
+    sources: dict[str, LabelSpot] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _SheetView:
+    """A print layout's map frame (`frame_mm`: x, y, width, height on the page) showing `shown`
+    (xmin, ymin, xmax, ymax in `working_crs`, of the frame's shape)."""
+
+    frame_mm: tuple[float, float, float, float]
+    shown: tuple[float, float, float, float]
+    working_crs: str
+
+    def points(self, frame: Any) -> list[tuple[float, float]]:
+        """Each feature's point on the sheet (mm, y down): its centroid, a polygon's point on its
+        surface where the centroid is outside it; NaN for an empty geometry."""
+        mx, my, mw, _mh = self.frame_mm
+        x0, _y0, x1, y1 = self.shown
+        scale = mw / (x1 - x0)
         points = []
-        for geometry in frame.to_crs(working_crs).geometry:
+        for geometry in frame.to_crs(self.working_crs).geometry:
             point = geometry.centroid if geometry is not None and not geometry.is_empty else None
             if point is not None and geometry.geom_type.endswith("Polygon") and not geometry.contains(point):
                 point = geometry.representative_point()
@@ -1256,12 +1304,19 @@ def site_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_crs:
                           (mx + (point.x - x0) * scale, my + (y1 - point.y) * scale))
         return points
 
+
+def _site_names(sites: OutputLayer, top: float, view: _SheetView
+                ) -> tuple[list[tuple[tuple[int, float], _Named]], list[_Mark]]:
+    """The named sites (ranked: the built by capex, the largest first, then the standing ones)
+    and the marks of the labelled ones (a built site's pie or marker, a standing site's diamond)."""
+    named: list[tuple[tuple[int, float], _Named]] = []
+    marks: list[_Mark] = []
+    if sites.frame.empty or "status" not in sites.frame.columns:
+        return named, marks
     statuses = labelled_statuses(sites)
     frame = sites.frame
-    named: list[tuple[float, _Named]] = []
-    marks: list[_Mark] = []
     for (x, y), status, name, site_id, capex in zip(
-            on_sheet(frame), frame["status"], frame.get("name", frame["id"]), frame["id"],
+            view.points(frame), frame["status"], frame.get("name", frame["id"]), frame["id"],
             frame["capex_yuan"] if "capex_yuan" in frame.columns else [0.0] * len(frame), strict=True):
         if math.isnan(x) or str(status) not in statuses:
             continue
@@ -1277,31 +1332,161 @@ def site_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_crs:
             continue
         width, height = site_label_box(str(name))
         built = status == "built"
-        named.append((-capex if built else math.inf,
+        named.append(((0, -capex) if built else (2, 0.0),
                       _Named(str(site_id), x, y, pie if built else STANDING_MM / 2, width, height, built)))
-    hubs = by_name.get("hubs")
-    if hubs is not None and not hubs.frame.empty:
-        for (x, y), kind in zip(on_sheet(hubs.frame), hubs.frame["kind"], strict=True):
-            marks.append(_Mark(x, y, (GATEWAY_MM if kind == "gateway" else HUB_MM) / 2, MARK_CLEARANCE_MM))
-    sources = by_name.get("sources")
-    if sources is not None and not sources.frame.empty and "supply_t_per_yr" in sources.frame.columns:
-        supplies = [float(v) if v is not None and not pd.isna(v) else 0.0 for v in sources.frame["supply_t_per_yr"]]
-        largest = max([*supplies, 0.0]) or 1.0
-        low, high = SOURCE_MARKER_MM
-        for (x, y), supply in zip(on_sheet(sources.frame), supplies, strict=True):
+    return named, marks
+
+
+def _hub_names(hubs: OutputLayer, view: _SheetView) -> tuple[list[tuple[tuple[int, float], _Named]], list[_Mark]]:
+    """The named hubs (ranked after the built sites, in the layer's order; each id prefixed
+    _HUB) and the marks of the hubs and the gateway; a gateway named with the hub it lies at (no
+    label of its own, `hub_label_texts`) marks that hub's place, whose name keeps clear of its star."""
+    texts = hub_label_texts(hubs)
+    points = view.points(hubs.frame)
+    ids, kinds = [str(i) for i in hubs.frame["id"]], list(hubs.frame["kind"])
+    radii = [(GATEWAY_MM if kind == "gateway" else HUB_MM) / 2 for kind in kinds]
+    owners = [ids[i] if texts.get(ids[i]) else next(
+        (ids[j] for j, kind in enumerate(kinds) if kind == "hub" and math.dist(points[j], points[i]) < 1e-6), ids[i])
+        for i in range(len(ids))]
+    named: list[tuple[tuple[int, float], _Named]] = []
+    marks: list[_Mark] = []
+    for i, (x, y) in enumerate(points):
+        if math.isnan(x):
+            continue
+        marks.append(_Mark(x, y, radii[i], MARK_CLEARANCE_MM, _HUB + owners[i]))
+        if texts.get(ids[i], "").strip():
+            reach = max(radii[j] for j, owner in enumerate(owners) if owner == ids[i])
+            width, height = hub_label_box(texts[ids[i]])
+            named.append(((1, float(i)), _Named(_HUB + ids[i], x, y, reach, width, height, False)))
+    return named, marks
+
+
+def _source_names(sources: OutputLayer, view: _SheetView
+                  ) -> tuple[list[tuple[tuple[int, float], _Named]], list[_Mark]]:
+    """The named sources (ranked after the standing sites, the largest supply first; each id
+    prefixed _SOURCE), their names wrapped as the sites' are (`source_label_box`), and the
+    sources' triangles (by supply, as the sources style draws them)."""
+    named: list[tuple[tuple[int, float], _Named]] = []
+    marks: list[_Mark] = []
+    if "supply_t_per_yr" not in sources.frame.columns:
+        return named, marks
+    frame = sources.frame
+    supplies = [float(v) if v is not None and not pd.isna(v) else 0.0 for v in frame["supply_t_per_yr"]]
+    largest = max([*supplies, 0.0]) or 1.0
+    low, high = SOURCE_MARKER_MM
+    for (x, y), supply, source_id, name in zip(view.points(frame), supplies, frame["id"],
+                                               frame.get("name", frame["id"]), strict=True):
+        if math.isnan(x):
+            continue
+        radius = (low + (high - low) * math.sqrt(max(supply, 0.0) / largest)) / 2
+        marks.append(_Mark(x, y, radius, MARK_CLEARANCE_MM, _SOURCE + str(source_id)))
+        if name is not None and not pd.isna(name) and str(name).strip():
+            width, height = source_label_box(str(name))
+            named.append(((3, -supply), _Named(_SOURCE + str(source_id), x, y, radius, width, height, False)))
+    return named, marks
+
+
+def _other_marks(changes: OutputLayer | None, view: _SheetView) -> list[_Mark]:
+    """The marks names keep off that are none's: the markers of a run's changes at point sites
+    (`diff`: each of its site's own)."""
+    marks = []
+    if changes is not None and not changes.frame.empty and changes.geometry_type.endswith("Point"):
+        for (x, y), site_id in zip(view.points(changes.frame), changes.frame.get("site", changes.frame["id"]),
+                                   strict=True):
             if not math.isnan(x):
-                size = low + (high - low) * math.sqrt(max(supply, 0.0) / largest)
-                marks.append(_Mark(x, y, size / 2, MARK_CLEARANCE_MM))
+                marks.append(_Mark(x, y, CHANGE_MARKER_MM / 2, LABEL_GAP_MM, str(site_id)))
+    return marks
+
+
+def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_crs: str,
+                       frame_mm: Sequence[float], shown: Sequence[float]) -> LayoutSpots:
+    """Where a plan's print layout names each built and standing site (`labelled_statuses`) and
+    each hub (its label, `hub_label_texts`: a gateway at a hub is named with it), placed by
+    `_SheetPlacer` on the layout's map frame (`frame_mm`: x, y, width, height on the page)
+    showing `shown` (xmin, ymin, xmax, ymax in `working_crs`, of the frame's shape): the built
+    sites by capex (the largest first, as QGIS ranks them), then the hubs (in the layer's order),
+    then the standing sites, then the sources (the largest supply first) where there is room
+    (SOURCE_LABEL_STEPS_MM: a source's name only at a free position, else none). The names keep
+    off each other, off every site's pie, diamond and marker, the hubs' and the sources' marks
+    and, where `layers` has a run's changes (`diff`, of point sites), their markers, the scale bar
+    and the north arrow, and inside the map frame. Pie radii from `sites_qml`'s capex scale
+    (`capex_scale`). Empty where nothing is named."""
+    by_name = {layer.name: layer for layer in layers}
+    mx, my, mw, mh = frame_mm
+    view = _SheetView((mx, my, mw, mh), (shown[0], shown[1], shown[2], shown[3]), working_crs)
+    named: list[tuple[tuple[int, float], _Named]] = []
+    marks: list[_Mark] = []
+    for layer, names in ((by_name.get("sites"), lambda layer: _site_names(layer, capex_scale(sites_qml) or 1.0, view)),
+                         (by_name.get("hubs"), lambda layer: _hub_names(layer, view)),
+                         (by_name.get("sources"), lambda layer: _source_names(layer, view))):
+        if layer is not None and not layer.frame.empty:
+            found, marked = names(layer)
+            named += found
+            marks += marked
+    if not named:
+        return LayoutSpots()
+    marks += _other_marks(by_name.get("diff"), view)
     bar_x, bar_up, bar_w, bar_h = SCALE_BAR_MM
     blocked = [(mx + bar_x, my + mh - bar_up, mx + bar_x + bar_w, my + mh - bar_up + bar_h),
                (mx + mw - NORTH_ARROW_MM[0], my + NORTH_ARROW_MM[1],
                 mx + mw - NORTH_ARROW_MM[0] + NORTH_ARROW_MM[2], my + NORTH_ARROW_MM[1] + NORTH_ARROW_MM[3])]
     placer = _SheetPlacer((mx, my, mx + mw, my + mh), blocked, marks)
-    spots = {}
-    for _rank, site in sorted(named, key=lambda pair: (pair[0], pair[1].site_id)):
-        steps = SITE_LABEL_STEPS_MM if site.built else (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:])
-        spots[site.site_id] = placer.place(site, steps)
-    return spots
+    found = LayoutSpots()
+    for _rank, item in sorted(named, key=lambda pair: (pair[0], pair[1].site_id)):
+        if item.site_id.startswith(_SOURCE):
+            spot = placer.place(item, SOURCE_LABEL_STEPS_MM, free_only=True)
+            if spot is not None:
+                found.sources[item.site_id.removeprefix(_SOURCE)] = dataclasses.replace(
+                    spot, anchor_mm=round(item.radius, 2) if spot.leader else None)
+            continue
+        spot = placer.place(item, SITE_LABEL_STEPS_MM if item.built else (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:]))
+        assert spot is not None
+        if item.site_id.startswith(_HUB):
+            found.hubs[item.site_id.removeprefix(_HUB)] = spot
+        else:
+            found.sites[item.site_id] = spot
+    return found
+
+
+def site_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_crs: str,
+                     frame_mm: Sequence[float], shown: Sequence[float]) -> dict[str, LabelSpot]:
+    """Where a plan's print layout names each built and standing site: site id -> its
+    `LabelSpot`, as `layout_label_spots` places them (with the hubs' names, where `layers` has
+    hubs). Empty without named sites."""
+    return layout_label_spots(layers, sites_qml, working_crs, frame_mm, shown).sites
+
+
+def plan_layout_extent(extent: Sequence[float]) -> tuple[tuple[float, float, float, float], list[float]]:
+    """The map frame (`map_frame`) of a print layout of `extent` and what it shows
+    (`layout_extent`), as `print_layout` writes it, to the millimetre."""
+    frame_mm = map_frame(extent)
+    return frame_mm, [round(v, 3) for v in layout_extent(extent, frame_mm[2], frame_mm[3])]
+
+
+def with_layout_label_spots(styles: Mapping[str, str], layers: Sequence[OutputLayer], working_crs: str,
+                            frame_mm: Sequence[float], shown: Sequence[float]) -> dict[str, str]:
+    """`styles` (layer name -> QML) with the sites', the hubs' and the sources' names where a
+    print layout's map (`frame_mm`, showing `shown`) puts them (`layout_label_spots`,
+    `with_label_spots`). QGIS's label engine counts the pies as labels and ranks labels only
+    loosely by priority: left to it, a hub's name found every position around its square taken
+    by a pie or a site's name and was left out, and which sources it named changed with the
+    resolution of the export. So a hub's name is drawn where the placement puts it, off the pies
+    and the sites' names, with a leader to its square where it stands beyond its first ring; a
+    source's, wrapped as a site's, only where the placement found it room (no other), so that
+    every export names the same ones. The other styles as they are (the red line's lakes are
+    named by QGIS where room is left), and those where nothing is named."""
+    spots = layout_label_spots(layers, styles.get("sites", ""), working_crs, frame_mm, shown) \
+        if "sites" in styles else LayoutSpots()
+    placed = dict(styles)
+    if spots.sites:
+        placed["sites"] = with_label_spots(styles["sites"], spots.sites)
+    if spots.hubs and "hubs" in styles:
+        placed["hubs"] = with_label_spots(styles["hubs"], spots.hubs, HUB_MM / 2, always_show=True)
+    named = {layer.name: layer for layer in layers}.get("sources")
+    if "sources" in styles and "sites" in styles and named is not None and not named.frame.empty:
+        placed["sources"] = with_label_spots(styles["sources"], spots.sources, always_show=True, only_spots=True,
+                                             wrap_chars=SITE_LABEL_WRAP)
+    return placed
 
 
 def with_plan_label_spots(qml: str, layers: Sequence[OutputLayer], working_crs: str, extent: Sequence[float]) -> str:
@@ -1309,18 +1494,27 @@ def with_plan_label_spots(qml: str, layers: Sequence[OutputLayer], working_crs: 
     (`print_layout`: its map frame, `map_frame`, showing `layout_extent` as the project writes it,
     to the millimetre, so that `with_sites_capex_scale` places them alike from the project) puts
     them (`site_label_spots`, `with_label_spots`); `qml` as it is where no site is named."""
-    frame_mm = map_frame(extent)
-    shown = [round(v, 3) for v in layout_extent(extent, frame_mm[2], frame_mm[3])]
+    frame_mm, shown = plan_layout_extent(extent)
     spots = site_label_spots(layers, qml, working_crs, frame_mm, shown)
     return with_label_spots(qml, spots) if spots else qml
+
+
+def _restyle(node: ET.Element, qml: str) -> None:
+    """A project's `<maplayer>` in the style `qml` in place of its own (what follows its provider)."""
+    provider = node.find("provider")
+    children = list(node)
+    for child in children[children.index(provider) + 1 if provider is not None else len(children):]:
+        node.remove(child)
+    node.extend(_style_children(qml))
 
 
 def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: Mapping[str, str], top: float,
                            words: str = "") -> str:
     """A plan's project (`project_text`, as written) with its sites' pies and circles on the capex
     scale `top` (yuan of capex at full size) in place of the plan's own largest site: its sites
-    layer in `with_capex_scale(styles["sites"], top, words)`, its names placed again about the
-    pies of that size on the layout's map (`site_label_spots`), and its print legend keyed again
+    layer in `with_capex_scale(styles["sites"], top, words)`, its names, the hubs' and the
+    sources' placed again about the pies of that size on the layout's map
+    (`with_layout_label_spots`), and its print legend keyed again
     (`legend_item`, where it stands, in the room the map leaves), which then gives `top` followed
     by `words` (", the largest of every run"). Everything else stays as written; on the plan's
     own scale and without `words`, the project is the one written. `layers`: the plan's layers by
@@ -1339,14 +1533,18 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
     frame = next((i for i in items if i.get("id") == "map"), None)
     qml = with_capex_scale(styles["sites"], top, words)
     shown = frame.find("Extent") if frame is not None else None
+    named = {name: node for node in root.findall("projectlayers/maplayer") for name in ("hubs", "sources")
+             if node.findtext("id") == plan_layer_id(name)}
     if frame is not None and shown is not None:  # the names placed again about the pies on this scale
         frame_mm = [float(v) for key in ("position", "size") for v in frame.get(key, "").split(",")[:2]]
         bounds = [float(shown.get(key, "0")) for key in ("xmin", "ymin", "xmax", "ymax")]
         crs = root.findtext("projectCrs/spatialrefsys/wkt", "")
-        qml = with_label_spots(qml, site_label_spots(list(layers.values()), qml, crs, frame_mm, bounds))
-    for child in list(sites)[list(sites).index(provider) + 1:]:
-        sites.remove(child)
-    sites.extend(_style_children(qml))
+        placed = with_layout_label_spots({"sites": qml, **{name: styles[name] for name in named}},
+                                         list(layers.values()), crs, frame_mm, bounds)
+        qml = placed["sites"]
+        for name, node in named.items():
+            _restyle(node, placed[name])
+    _restyle(sites, qml)
     shown = []
     for node in root.findall("projectlayers/maplayer"):
         source, title = node.findtext("datasource", ""), node.findtext("layername", "")
@@ -1556,6 +1754,28 @@ def _run_layer(folder: Path, sub: str, qgs: ET.Element, kind: str, name: str, ab
                         style.read_text(encoding="utf-8"), abstract=abstract)
 
 
+def with_run_label_spots(folder: Path, sub: str, changed: str | None, qml: str, working_crs: str,
+                         extent: Sequence[float]) -> str:
+    """The sites style `qml` of the run in `folder / sub` with its names where its print layout
+    in compare.qgs (`print_layout` of `extent`, as plan.qgs's) puts them (`layout_label_spots`,
+    `with_label_spots`): about its pies on the style's capex scale, off the markers of its
+    changes against the baseline (diff.geojson's features of scenario `changed`, None for no
+    changes). The layout shows no hubs or sources, so the names keep off neither. `qml` as it
+    is without the run's sites.geojson or named sites."""
+    from siting.deliver.files import read_layer  # files.py writes this module's projects
+
+    path = folder / sub / "sites.geojson"
+    if not path.is_file():
+        return qml
+    layers = [read_layer(path)]
+    if changed is not None and (folder / "diff.geojson").is_file():
+        diff = read_layer(folder / "diff.geojson")
+        if "scenario" in diff.frame.columns:
+            kept = diff.frame.loc[diff.frame["scenario"] == changed]
+            layers.append(dataclasses.replace(diff, name="diff", frame=kept))
+    return with_layout_label_spots({"sites": qml}, layers, working_crs, *plan_layout_extent(extent))["sites"]
+
+
 def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
                          diff_changes: Mapping[str, Collection[str]] | None = None,
                          differences: Mapping[str, RunDifference] | None = None) -> str | None:
@@ -1574,7 +1794,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
       INDISTINGUISHABLE_CLASS's is taken as within tolerance, with no range);
     - its sites, in its own style (which lists its own statuses, and labels its own sites) but
       with the pies and circles of every run on one capex scale, the largest capex of any run
-      (`with_capex_scale`);
+      (`with_capex_scale`), and their names where its layout places them (`with_run_label_spots`);
     - its clusters (clusters), from its own plan.gpkg in its own style: the sites its plan opens
       there, their capex and its capacity (and, where its scenario reads another clusters
       layer, its own polygons and names);
@@ -1642,6 +1862,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         if top > 0 and capex_scale(qml) is not None:
             qml = with_capex_scale(qml, top, BATCH_SCALE_WORDS)
             scale = f"; built sites as pies of area ∝ capex on one scale for every run (largest {amount(top, 'yuan')})"
+        qml = with_run_label_spots(folder, sub, label if difference is not None else None, qml, crs, extent)
         own.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
                                 _geometry_type(qgs, "sites"), qml,
                                 abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}."))

@@ -999,8 +999,10 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
 #: The marker sizes (mm) of a hub and of the gateway: the star is wide enough for its points to
 #: show around a hub's square drawn over it where the gateway lies at a hub.
 HUB_MM, GATEWAY_MM = 3.0, 6.5
-#: The hubs' label priority (0-10; site names rank 5 to 10 by capex, cluster names 4).
+#: The hubs' label priority (0-10; site names rank 5 to 10 by capex, cluster names 4) and type
+#: size (points, bold).
 HUB_LABEL_PRIORITY = 9
+HUB_LABEL_PT = 8.0
 #: Two points closer than this (degrees, about 1 cm) are one place.
 SAME_PLACE_DEG = 1e-7
 
@@ -1027,6 +1029,25 @@ def hub_label_expression(layer: OutputLayer) -> str:
             f"THEN {_quoted('name')} || ' (gateway)' ELSE {_quoted('name')} END")
 
 
+def hub_label_texts(layer: OutputLayer) -> dict[str, str]:
+    """Each hub's and gateway's label text by id, as `hub_label_expression` gives it ("" where it
+    has none: a gateway at a hub, named in the hub's two lines)."""
+    frame = layer.frame
+    texts = {str(i): (f"{n} (gateway)" if k == "gateway" else str(n))
+             for i, n, k in zip(frame["id"], frame["name"], frame["kind"], strict=True)}
+    gateways = frame.loc[frame["kind"] == "gateway"]
+    hubs = frame.loc[frame["kind"] == "hub"]
+    for gateway_name, gateway_point in zip(gateways["name"], gateways.geometry, strict=True):
+        for hub_id, hub_name, hub_point in zip(hubs["id"], hubs["name"], hubs.geometry, strict=True):
+            if hub_point.distance(gateway_point) > SAME_PLACE_DEG:
+                continue
+            texts[str(hub_id)] = (f"{hub_name}\n(hub and gateway)" if hub_name == gateway_name
+                                  else f"{hub_name} (hub)\n{gateway_name} (gateway)")
+            texts.update({str(i): "" for i in gateways["id"]})
+            break
+    return texts
+
+
 def hubs_style(layer: OutputLayer) -> str:
     """Hubs as dark squares, the gateway as a larger red star drawn under them (so that a hub at
     the gateway shows as a square on the star), labelled as `hub_label_expression` says."""
@@ -1040,9 +1061,10 @@ def hubs_style(layer: OutputLayer) -> str:
     clause.text = f"{_quoted('kind')} = 'hub'"  # false (the gateway) first, the hubs over it
     renderer.append(element("orderby", None, clause))
     # Above the pies (which are drawn with the labels) and ahead of most site names: the network's
-    # few nodes are named wherever there is room.
-    return qml_document(layer, renderer, labeling(hub_label_expression(layer), 8, ORDERED_AROUND_POINT, bold=True,
-                                                  priority=HUB_LABEL_PRIORITY, z_index=2))
+    # few nodes are named wherever there is room (on plan.qgs's print layout, where the layout
+    # places them: siting/deliver/qgisproject.py `layout_label_spots`).
+    return qml_document(layer, renderer, labeling(hub_label_expression(layer), HUB_LABEL_PT, ORDERED_AROUND_POINT,
+                                                  bold=True, priority=HUB_LABEL_PRIORITY, z_index=2))
 
 
 #: The status of a source that is not producing yet (the sources layer's `status`).
@@ -1433,6 +1455,8 @@ MARKED_CHANGES = ("added", "resized")
 #: The diameter (mm) of a change's mark on a pie: a badge on the pie's middle, so that the pie
 #: shows round it (a pie is up to PIE_MM across).
 CHANGE_MARK_MM = 2.6
+#: The diameter (mm) of a change's marker at a point site (under the run's pie where it has one).
+CHANGE_MARKER_MM = 3.5
 #: The marks' z-index among the labels and diagrams QGIS draws over every layer's symbols: above
 #: the sites' pies (z-index 1, `pie_diagrams`) and their names (2, `sites_style`).
 CHANGE_MARK_Z = 3
@@ -1504,9 +1528,9 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
                                                       style="b_diagonal" if hollow else "solid",
                                                       outline_style="dash" if hollow else "solid"))
         if hollow:
-            return symbol("marker", change, simple_marker("circle", rgba(colour, 0), rgba(colour), 3.5,
+            return symbol("marker", change, simple_marker("circle", rgba(colour, 0), rgba(colour), CHANGE_MARKER_MM,
                                                           outline_width=HOLLOW_OUTLINE_MM))
-        return symbol("marker", change, simple_marker("circle", rgba(colour, 230), rgba(INK), 3.5))
+        return symbol("marker", change, simple_marker("circle", rgba(colour, 230), rgba(INK), CHANGE_MARKER_MM))
 
     shown = set(changes) if changes is not None else set(change_classes())
     mixed = bool(shown - set(change_classes()))
@@ -1573,11 +1597,13 @@ class LabelSpot:
     placement, Qgis::LabelQuadrantPosition: 0 above left, 1 above, 2 above right, 3 left, 4 over,
     5 right, 6 below left, 7 below, 8 below right); `leader`: whether the name gets a leader its
     style does not give it (a standing site's name moved beyond its first ring; a built site's
-    has one always)."""
+    has one always); `anchor_mm`, where given, how far from the point that leader ends (the edge
+    of a source's triangle, of its own size), else where `with_label_spots` is told."""
 
     offset_mm: tuple[float, float]
     quadrant: int
     leader: bool = False
+    anchor_mm: float | None = None
 
 
 def _by_id(values: Mapping[str, str], otherwise: str) -> str:
@@ -1589,18 +1615,25 @@ def _by_id(values: Mapping[str, str], otherwise: str) -> str:
     return f"CASE {cases} ELSE {otherwise} END"
 
 
-def with_label_spots(qml: str, spots: Mapping[str, LabelSpot]) -> str:
-    """A sites style (`sites_style`, as written) whose labels stand where `spots` (site id ->
-    `LabelSpot`) puts them: QGIS's "offset from point" placement, each site's offset (mm) and
-    quadrant data-defined by its id (`OffsetXY`, `OffsetQuad`; a site without a spot over its
-    point, where no name is drawn); a site whose spot has a `leader` (a standing site's) gets
-    one, ending at its diamond's edge. Everything else as written: the names, their priority and AlwaysShow,
-    the built sites' leaders to their pies' edges. A style without labels, or without `spots`,
-    unchanged."""
+def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm: float = STANDING_MM / 2,
+                     always_show: bool = False, only_spots: bool = False, wrap_chars: int = 0) -> str:
+    """A sites style (`sites_style`, as written), or the hubs' or the sources' (`hubs_style`,
+    `sources_style`), whose labels stand where `spots` (feature id -> `LabelSpot`) puts them:
+    QGIS's "offset from point" placement, each feature's offset (mm) and quadrant data-defined by
+    its id (`OffsetXY`, `OffsetQuad`; a feature without a spot over its point, where no name is
+    drawn); a feature whose spot has a `leader` (a standing site's, a hub's or a source's moved
+    out) gets one, ending `leader_offset_mm` (or its spot's `anchor_mm`) from its point (a
+    diamond's edge; a style without a leader gets one, `leader_callout`, drawn for those only).
+    `always_show`: every feature with a spot is named even where QGIS finds its position taken
+    (AlwaysShow; the placement keeps the spots off each other); `only_spots`: a feature without a
+    spot is not named (Show), even where `spots` is empty; `wrap_chars`: the names wrapped at so
+    many characters (`word_wrap`). Everything else as written: the names, their priority and
+    AlwaysShow, the built sites' leaders to their pies' edges. A style without labels, or
+    without `spots` (and not `only_spots`), unchanged."""
     root = ET.fromstring(qml.split("\n", 1)[1])
     settings = root.find("labeling/settings")
     placement = settings.find("placement") if settings is not None else None
-    if settings is None or placement is None or not spots:
+    if settings is None or placement is None or not (spots or only_spots):
         return qml
     placement.attrib.update({"placement": str(OVER_POINT), "offsetType": "0", "offsetUnits": "MM", "xOffset": "0",
                              "yOffset": "0", "quadOffset": "4"})
@@ -1608,6 +1641,16 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot]) -> str:
     expressions["OffsetXY"] = _by_id({i: _text_literal(f"{spot.offset_mm[0]:.2f},{spot.offset_mm[1]:.2f}")
                                       for i, spot in spots.items()}, "'0,0'")
     expressions["OffsetQuad"] = _by_id({i: str(spot.quadrant) for i, spot in spots.items()}, "4")
+    if always_show and spots:
+        listed = f"{_quoted('id')} IN ({', '.join(_text_literal(i) for i in sorted(spots))})"
+        shown = expressions.get("AlwaysShow")
+        expressions["AlwaysShow"] = f"({shown}) OR {listed}" if shown else listed
+    if only_spots:
+        expressions["Show"] = f"{_quoted('id')} IN ({', '.join(_text_literal(i) for i in sorted(spots))})" \
+            if spots else "FALSE"
+    text_format = settings.find("text-format")
+    if wrap_chars and text_format is not None:
+        text_format.attrib.update({"autoWrapLength": str(wrap_chars), "useMaxLineLengthForAutoWrap": "1"})
     properties = data_defined(expressions)
     properties.tag = "dd_properties"
     old = settings.find("dd_properties")
@@ -1615,12 +1658,16 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot]) -> str:
         settings.remove(old)
     settings.append(properties)
     led = sorted(i for i, spot in spots.items() if spot.leader)
+    if led and settings.find("callout") is None:
+        settings.append(leader_callout(offset_expression="0", length_expression=f"{NO_LEADER_MM:g}"))
     callout = settings.find("callout/Option")
     dd = callout.find("Option[@name='ddProperties']") if callout is not None else None
     if led and dd is not None and callout is not None:
         listed = ", ".join(_text_literal(i) for i in led)
         leaders = _expressions(element("wrap", None, dd))
-        for key, value in (("OffsetFromAnchor", f"{STANDING_MM / 2:g}"), ("MinimumCalloutLength", "0")):
+        anchor = (_by_id({i: f"{spots[i].anchor_mm:g}" for i in led if spots[i].anchor_mm is not None},
+                         f"{leader_offset_mm:g}"))
+        for key, value in (("OffsetFromAnchor", anchor), ("MinimumCalloutLength", "0")):
             if key in leaders:
                 leaders[key] = f"if({_quoted('id')} IN ({listed}), {value}, {leaders[key]})"
         replaced = data_defined(leaders)[0]
