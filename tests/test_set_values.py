@@ -31,4 +31,5 @@ def test_a_list_is_one_value_and_several_lists_are_several_values():
 def test_an_unclosed_list_is_a_yaml_problem_named_by_its_key():
     with pytest.raises(InputError) as error:
         parse_override("years=[2022, 2023")
-    assert error.value.problems[0].startswith("--set years:1:")
+    assert error.value.problems == ["--set years | YAML syntax error: the '[' opened at column 1 is never closed "
+                                    "(got '[2022, 2023'); close it with ']'"]
