@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import math
 import os
 import re
@@ -540,10 +541,28 @@ def batch_report(result: Any, what: str) -> str:
     return "\n".join(lines)
 
 
+def front_door() -> ModuleType:
+    """siting.api, the front door, imported with Python's cyclic garbage collector off; the
+    objects alive then (the modules of Pyomo, pandas, GeoPandas and the tool: about 250,000)
+    are set aside for the rest of the process (`gc.freeze`), so that no collection scans them
+    again (the modules live as long as the process). Measured on the shipped scenario: the
+    collections of a run took 0.09-0.14 s of CPU instead of 0.28-0.31 s (0.56-0.61 s before the
+    solve set aside what it found, siting/optimize/solve.py `collector_frozen`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from siting import api
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    return api
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed command, print its results on standard output; return the exit code."""
     if args.command == "solve":
-        from siting import api
+        api = front_door()
 
         try:
             # its problems name the options (--set, --out, --slack without --alternatives), and so
@@ -578,7 +597,7 @@ def run_command(args: argparse.Namespace) -> int:
             written = write_scenario_schema(args.out, args.partial)  # named as typed when from a home folder
             print(f"scenario schema written to {args.out if home_expanded(args.out) is not None else written}")
         return 0
-    from siting import api
+    api = front_door()
 
     shown = progress.active() is not None
     with api.command_line_names():  # its problems name the options: --set, --out, --scheduler

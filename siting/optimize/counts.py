@@ -75,6 +75,7 @@ from siting.optimize.solve import (
     SolveReport,
     SolverSettings,
     checked_options,
+    collector_frozen,
     new_solver,
     relative_gap,
     solve_model,
@@ -259,8 +260,18 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
     time stopped the relaxation; the solve phase on "stopped at the time limit" (with why, when
     the MIP search had too little time to start), or, when no search had time to run, "solve:
     skipped: ..." in its place. A run without a plan for want of time says why in
-    `no_plan_reason`."""
+    `no_plan_reason`. The collector looks only at the objects the solve makes
+    (siting/optimize/solve.py `collector_frozen`)."""
     started = time.perf_counter() if started is None else started
+    with collector_frozen():
+        return _solve_by_counts(inputs, settings, start, make, model, relaxation_settings, certify, started,
+                                scout_nodes, upper_of)
+
+
+def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanValues | None,
+                     make: Callable[[], pyo.ConcreteModel] | None, model: pyo.ConcreteModel | None,
+                     relaxation_settings: SolverSettings | None, certify: bool, started: float, scout_nodes: int,
+                     upper_of: Callable[[pyo.ConcreteModel], float | None] | None) -> CountSolve:
     asked = tuple(sorted(checked_options(settings).items()))
     limit = settings.time_limit_s
     share = relaxation_settings.time_limit_s if relaxation_settings is not None else relaxation_time_s(limit)

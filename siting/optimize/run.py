@@ -31,6 +31,7 @@ from siting.optimize.solve import (
     PlanValues,
     SolveReport,
     SolverSettings,
+    collector_frozen,
     new_solver,
     plan_cost,
     relative_gap,
@@ -96,7 +97,14 @@ def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[s
     and certified by a bound already proven, without a search (`solve_fixed_start`; ValueError
     with candidate cells, whose full model is never built). When time ended the searches without
     a plan, the NoSolution message says which search found none and in how much time
-    (siting/optimize/counts.py `CountSolve.no_plan_reason`)."""
+    (siting/optimize/counts.py `CountSolve.no_plan_reason`). The collector looks only at the
+    objects the solve makes (siting/optimize/solve.py `collector_frozen`)."""
+    with collector_frozen():
+        return _solve_prepared(prepared, settings, timings, start)
+
+
+def _solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[str, float],
+                    start: PlanValues | FixedStart | None) -> Solved:
     inputs = prepared.inputs
     names = getattr(prepared, "names", None)  # how messages name sites, clusters and products
     scenario = getattr(prepared.loaded, "scenario", None)  # the settings a diagnosis cites, with their values

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import logging
 import math
 import signal
@@ -143,6 +144,29 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 def new_solver() -> Any:
     """A HiGHS solver object; reuse it to re-solve the same model incrementally."""
     return SolverFactory("highs")
+
+
+@contextlib.contextmanager
+def collector_frozen() -> Iterator[None]:
+    """While the block runs, Python's cyclic garbage collector looks only at objects made in it:
+    those alive when it begins (the modules, the scenario, its layers) are set aside
+    (`gc.freeze`) and given back to the collector when it ends (`gc.unfreeze`).
+
+    Building a model and handing it to HiGHS makes hundreds of thousands of objects, which start
+    collections of the oldest generation; each of those scanned again every object of the
+    process (about 250,000 once Pyomo, pandas and GeoPandas are loaded). Measured on the
+    shipped scenario: the collections during the solve took 0.13-0.19 s of CPU instead of
+    0.35-0.44 s. Garbage made in the block is still collected as usual. Nothing is done when
+    objects are set aside already (by the command line after its imports, or by a caller of its
+    own), so that their freeze is left as it is."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def checked_options(settings: SolverSettings, unit_yuan: float | None = MONEY_UNIT_YUAN) -> dict[str, OptionValue]:
