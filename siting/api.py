@@ -1027,9 +1027,10 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         built on, targets short, output value per year, capacity per target group and per cluster x
         product in units/yr; after the absolute gap, when some run has one, "started from", the
         run whose plan it moved to, and "bound from", the run whose bound its gap is measured
-        against) and one column per run. A run without a plan does not stop the others: its
-        summary in `runs` has its error and its run's notices (`CaseSummary.notices`), which
-        comparison.md lists under the table.
+        against; after those, when some run's cross-start failed, "cross-start failed", what
+        failed, as its `cross_failures` give it) and one column per run. A run without a plan
+        does not stop the others: its summary in `runs` has its error and its run's notices
+        (`CaseSummary.notices`), which comparison.md lists under the table.
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or
@@ -1216,9 +1217,11 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         proven gaps), started_from (the run whose plan it was solved again from, "" for none),
         when some run's gap is measured against another run's bound bound_from (the run whose
         rules admit every plan of its own and whose proven bound it carries, "" for none),
-        sites_built_on (count: the sites where the plan adds capacity, some possibly open already)
-        and one column per target group of final-year capacity in its unit per year (online then,
-        as the capacity targets count it), named `capacity_<group>_<unit>_per_yr` (e.g.
+        when some run's cross-start failed cross_start_failed (what failed, as its
+        `cross_failures` give it, "" for none), sites_built_on (count: the sites where the plan
+        adds capacity, some possibly open already) and one column per target group of
+        final-year capacity in its unit per year (online then, as the capacity targets count
+        it), named `capacity_<group>_<unit>_per_yr` (e.g.
         `capacity_cells_GWh_per_yr`, `capacity_cathode_t_per_yr`). A run without a plan, as
         for `compare`, keeps its error and notices in its summary (sweep.md lists the notices).
 

@@ -51,19 +51,24 @@ from siting.deliver.folders import (
     check_destination,
     destination_problems,
     input_files,
+    record_file_hashes,
     remove_stale_temporaries,
     staging_folder,
     swap_into_place,
     write_errors_named,
     write_files,
+    write_marker,
+    written_entries,
 )
+from siting.deliver.geojson import json_text
 from siting.deliver.qgisproject import compare_project_text
+from siting.deliver.report import Block, html_page, markdown
 from siting.deliver.styles import diff_changes, diff_runs, diff_style
 from siting.deliver.tables import csv_text, table_files
 from siting.optimize.workers import default_workers, run_handed_over
 from siting.prepare.problem import load_checked, prepare
 from siting.runs.job import refused_together, salvaged_inputs
-from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, aside_name, run_cases
+from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, aside_name, cross_failed_notice, run_cases
 from siting.runs.tables import (
     COMPARE_CROSS_NOTE,
     CROSS_START_NOTE,
@@ -381,7 +386,8 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
     started after it (`stopped_problem` names the file and the runs not run); a run whose own
     write was refused otherwise is a failed run, its message saying why. With `warm` the cases
     start from the first one's plan, with `cross` the cross-start rounds follow
-    (siting/runs/pool.py). The summaries returned name the runs' folders in `destination`."""
+    (siting/runs/pool.py); a run whose cross-start failed says so in its own folder
+    (`record_cross_failures`). The summaries returned name the runs' folders in `destination`."""
     remove_stale_temporaries(destination)
     with write_errors_named(destination, where):
         staging = staging_folder(destination)
@@ -394,6 +400,7 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
                 summaries = run_cases(cases, workers, scheduler, counter, warm, cross)
             except BatchStopped as stopped:
                 raise OutputFolderError([stopped_problem(stopped, folders, destination, where)]) from None
+            summaries = record_cross_failures(summaries, staging, destination)
             one_pie_scale(cases, summaries, workers, counter)
             table, files = tables(summaries, staging)
             write_files(staging, files)
@@ -499,7 +506,7 @@ def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummar
     `shown_path`), in the batch folder."""
 
     def moved(text: str) -> str:
-        return text.replace(str(staging), str(destination)).replace(shown_path(staging), shown_path(destination))
+        return in_destination(text, staging, destination)
 
     summary = replace(summary, error=moved(summary.error),
                       cross_failures=tuple(moved(text) for text in summary.cross_failures))
@@ -507,6 +514,87 @@ def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummar
         return summary
     relative = Path(summary.out_dir).resolve().relative_to(staging.resolve())
     return replace(summary, out_dir=str(destination / relative))
+
+
+def in_destination(text: str, staging: Path, destination: Path) -> str:
+    """`text` (a message of a run of the batch assembled in `staging`) naming the batch folder
+    `destination` where it names the staging folder, as the messages name folders (in full, and
+    as `shown_path` gives it)."""
+    return text.replace(str(staging), str(destination)).replace(shown_path(staging), shown_path(destination))
+
+
+#: What begins the notices of a run's report, and the heading of the report's section after them
+#: (siting/deliver/report.py `provenance_blocks`, `report_blocks`).
+NOTICES_HEAD = "Notices:"
+FILES_HEADING = "Files in this folder"
+
+
+def record_cross_failures(summaries: Sequence[CaseSummary], staging: Path, destination: Path) -> list[CaseSummary]:
+    """The summaries of the runs of the batch assembled in `staging`, once the cross-start rounds
+    are over, with what failed in each run's cross-starts (`CaseSummary.cross_failures`) naming
+    the batch folder `destination` rather than `staging` (`in_destination`), as the tables then
+    give it; and for each such run with a plan, its own folder saying so, so that a reader of that
+    folder alone knows that what the rounds claim of it (it ends no dearer than another run's plan
+    under its rules) was not checked: a notice (siting/runs/pool.py `cross_failed_notice`) added
+    to its manifest's `notices` and to its report's notices, as a notice given to its solve would
+    be (`add_notice`), and to its summary's `notices`, which are those of its report. A run
+    without a plan has no report: the tables alone name it."""
+    recorded = []
+    for summary in summaries:
+        if summary.cross_failures:
+            failures = tuple(in_destination(text, staging, destination) for text in summary.cross_failures)
+            summary = replace(summary, cross_failures=failures)
+            if summary.ok and summary.out_dir and (Path(summary.out_dir) / MANIFEST).is_file():
+                notice = cross_failed_notice(summary.label, failures)
+                add_notice(Path(summary.out_dir), notice)
+                summary = replace(summary, notices=(*summary.notices, notice))
+        recorded.append(summary)
+    return recorded
+
+
+def _html_body(blocks: Sequence[Block]) -> str:
+    """The HTML of `blocks` as report.html's body gives them (siting/deliver/report.py `html_page`)."""
+    return html_page(blocks, "", {}).split("<body>\n", 1)[1].rsplit("\n</body>", 1)[0]
+
+
+#: For each report of a run's folder: how it renders its notices (a list of texts, siting/deliver/
+#: report.py `provenance_blocks`), what stands between them and the block before, and the heading
+#: that follows them, with what stands before it.
+REPORT_NOTICES: dict[str, tuple[Callable[[list[str]], str], str, str]] = {
+    "report.md": (lambda notices: markdown([Block("p", NOTICES_HEAD), Block("list", notices)]).rstrip("\n"), "\n\n",
+                  "\n\n" + markdown([Block("h2", FILES_HEADING)])),
+    "report.html": (lambda notices: _html_body([Block("p", NOTICES_HEAD), Block("list", notices)]), "\n",
+                    "\n" + _html_body([Block("h2", FILES_HEADING)]) + "\n"),
+}
+
+
+def add_notice(folder: Path, notice: str) -> None:
+    """Add `notice` to the notices of the run folder `folder` (complete, as a run writes it): the
+    last of its manifest.json's `notices`, and of the notices of its report.md and report.html,
+    each as the report gives a notice given to its solve (REPORT_NOTICES: the list "Notices:"
+    before the section "Files in this folder", begun where the run had none); then manifest.json's
+    `file_sha256` and the folder's marker (siting/deliver/folders.py), which quote those files'
+    bytes. Raises ValueError when a report does not give the manifest's notices so, once (not a
+    folder as a run writes it), before anything is written."""
+    path = folder / MANIFEST
+    data = json.loads(path.read_text(encoding="utf-8"))
+    before = [str(text) for text in data.get("notices") or []]
+    after = [*before, notice]
+    pages: dict[str, str] = {}
+    for name, (render, gap, heading) in REPORT_NOTICES.items():
+        if not (folder / name).is_file():
+            continue
+        page = (folder / name).read_text(encoding="utf-8")
+        old = gap + render(before) + heading if before else heading
+        if page.count(old) != 1:
+            raise ValueError(f"{folder / name} must give the notices of its manifest before '{FILES_HEADING}' once, "
+                             f"got {page.count(old)} times")
+        pages[name] = page.replace(old, gap + render(after) + heading)
+    for name, page in pages.items():
+        (folder / name).write_text(page, encoding="utf-8", newline="\n")
+    path.write_text(json_text({**data, "notices": after}), encoding="utf-8", newline="\n")
+    record_file_hashes(path)
+    write_marker(folder, written_entries(folder))
 
 
 def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,

@@ -34,8 +34,10 @@ CROSS_TOLERANCE of it, moves to the cheapest such plan (the earliest run on a ti
 A run whose costing failed (an error, its worker lost), or whose new solve from a cheaper plan
 failed or ended dearer than its own plan, keeps its own plan; the failure is said on the progress
 line and kept in its summary (`CaseSummary.cross_failures`, `cross_failure`), which the batch's
-tables name in a note (siting/runs/tables.py `cross_failed_note`), as the claim below is then not
-checked for it.
+tables name in a note (siting/runs/tables.py `cross_failed_note`) and comparison.csv and
+sweep.csv in a row or column of their own (`CROSS_FAILED_ROW`, `CROSS_FAILED_COLUMN`), and which
+a notice of the run's own report and manifest gives (`cross_failed_notice`, siting/runs/batch.py
+`record_cross_failures`), as the claim below is then not checked for it.
 A new plan other than its start (such a solve found better) is costed in the other runs in a
 further round, and so on until no plan is cheaper elsewhere than where it stands (at most one
 round per run). When the rounds end so, a run whose rules admit every plan of another's ends no
@@ -291,6 +293,18 @@ def not_taken_notice(label: str, plan_from: str, why: str) -> str:
     return (f"{label}: the plan of {plan_from} was to be taken as it is, with the bound of this run's own "
             f"earlier solve, but that failed with {why}; the run was solved again starting from that plan "
             "instead")
+
+
+def cross_failed_notice(label: str, failures: Sequence[str]) -> str:
+    """The notice of run `label` whose cross-starts failed (`CaseSummary.cross_failures`, each in
+    the words of `cross_failure`), which its own report and manifest give once the rounds are over
+    (siting/runs/batch.py `record_cross_failures`), so that its folder says that what the rounds
+    claim of it was not checked: what the cross-start is, what is then not shown, and what failed
+    ("; " between the failures)."""
+    return (f"{label}: its cross-start failed, so it may end dearer than another run's plan costs under its rules "
+            "(once every run of the batch was solved, the other runs' plans were to be costed under its rules, for "
+            "it to move to one cheaper than its own; where its rules admit every plan of another run, it is not "
+            f"shown to end no dearer than that run): {'; '.join(failures)}")
 
 
 def summarise(label: str, result: Any) -> CaseSummary:
@@ -857,12 +871,37 @@ def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks:
     return run_handed_over(pending, min(workers, len(pending)), submit, begin, done, hooks.beat, BEAT_S)
 
 
+def dask_loss_words(error: BaseException) -> str:
+    """Why a task on Dask gave no result, from the exception its future raised, in words for
+    `hooks.lost`, as the process pool says it (`_run_in_pool`): for Dask's KilledWorker (the
+    workers running the task died more often than the scheduler's setting
+    distributed.scheduler.allowed-failures lets a task's workers die) how many died, the address
+    of the last and that setting's value, and that Dask does not say how they ended: "Dask worker
+    died 4 times running this case (KilledWorker: the last was tcp://10.0.0.5:40000, and Dask's
+    distributed.scheduler.allowed-failures is 3; Dask does not say how a worker ended: its log does,
+    e.g. a restart for using more than its memory limit)". Any other exception as the traceback
+    module gives it, after "Dask worker failed: "."""
+    from distributed import KilledWorker
+
+    allowed = getattr(error, "allowed_failures", None)
+    worker = getattr(getattr(error, "last_worker", None), "address", None)
+    if isinstance(error, KilledWorker) and isinstance(allowed, int) and worker:
+        died = allowed + 1
+        return (f"Dask worker died {died} time{'s' if died != 1 else ''} running this case (KilledWorker: the last "
+                f"was {worker}, and Dask's distributed.scheduler.allowed-failures is {allowed}; Dask does not say "
+                "how a worker ended: its log does, e.g. a restart for using more than its memory limit)")
+    return f"Dask worker failed: {traceback.format_exception_only(type(error), error)[-1].strip()}"
+
+
 def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, beat_s: float = BEAT_S) -> list[Any]:
     """The tasks on the Dask cluster of `client`, submitted at once: its scheduler hands them to
-    its workers, and runs a task lost with its worker again up to RETRIES times (then the task's
-    result is `hooks.lost`). As a worker begins a task, the task says so (`_announced`: an event
-    on a topic of this call's own) and `hooks.begin` hears it, so that a `Progress` shows the
-    runs under way as the process pool's do; `hooks.done` hears each task as it ends, and
+    its workers, runs a task whose worker died again on another until the task's workers died
+    more often than its setting distributed.scheduler.allowed-failures allows (3 unless
+    configured), and a task that raised again up to RETRIES times; then the task's result is
+    `hooks.lost`, with why in the words of `dask_loss_words`. As a worker begins a task, the task
+    says so (`_announced`: an event on a topic of this call's own) and `hooks.begin` hears it, so
+    that a `Progress` shows the runs under way as the process pool's do; `hooks.done` hears each
+    task as it ends, and
     `hooks.beat` is called about every `beat_s` seconds. The tasks' keys begin with `key` and a
     token of this call's own, so that two batches on one scheduler never share a task. An
     interrupt or any other exception cancels the tasks and is raised. Once a result stops the
@@ -892,7 +931,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                     try:
                         results[i] = futures[i].result()
                     except Exception as exc:  # a worker lost beyond the retries: report, never drop
-                        results[i] = hooks.lost(i, f"Dask worker failed: {exc}")
+                        results[i] = hooks.lost(i, dask_loss_words(exc))
                     hooks.done(i, results[i])
                     if hooks.refused(results[i]) is not None:  # stop: nothing more is started
                         client.cancel([futures[j] for j in range(len(tasks)) if j not in results])

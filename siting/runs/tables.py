@@ -180,6 +180,11 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     in yuan (objective less bound). After that, when some run has one, the rows of ORIGIN_ROWS: the
     run whose plan a run moved to in the cross-start rounds ("started from") and the run whose bound
     its gap is measured against ("bound from"), "" where none; their differences are left empty.
+    After those (after the status, for runs none of which has a plan), when some run's cross-start
+    failed (`CaseSummary.cross_failures`), CROSS_FAILED_ROW: what failed, in the words of
+    `cross_failed_note` ("; " between a run's failures), "" for the other runs; its differences
+    are left empty too. comparison.md and the terminal leave that row out (`comparison_display`):
+    the note under their table says it whole.
     A difference of two numbers that agree to SAME is 0 (`_delta`), and the objective difference of
     two runs with the same plan (`same_plan`, whose objectives agree to the LP's noise) is 0. Two
     runs without a plan have no difference: their status difference is NO_PLANS (not "same" for
@@ -194,6 +199,11 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
         metrics[after:after] = origins
         for summary, rows in zip(summaries, per_run, strict=True):
             rows.update({row: ("", getattr(summary, ORIGIN_ROWS[row])) for row in origins if summary.ok})
+    if any(s.cross_failures for s in summaries):  # whose "ends no dearer" was not checked, and why
+        after = metrics.index(ABSOLUTE_GAP_ROW) + 1 + len(origins) if ABSOLUTE_GAP_ROW in metrics else 1
+        metrics.insert(after, CROSS_FAILED_ROW)
+        for summary, rows in zip(summaries, per_run, strict=True):
+            rows[CROSS_FAILED_ROW] = ("", "; ".join(summary.cross_failures))
     if "objective" in metrics:  # what the gaps prove of the objective difference (siting/optimize/tolerance.py)
         metrics[metrics.index("objective") + 1:metrics.index("objective") + 1] = list(DIFFERENCE_ROWS)
     units = {m: next((r[m][0] for r in per_run if m in r), "") for m in metrics}
@@ -208,7 +218,7 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
             low, high = objective_range(first, summary) or (None, None)
             same = same_plan(first, summary)  # one plan: its objective difference is 0, not the LP's noise
             table[delta_column(summary, first)] = [
-                "" if m in ORIGIN_ROWS
+                "" if m in ORIGIN_ROWS or m == CROSS_FAILED_ROW
                 else NO_PLANS if m == "status" and not (first.ok or summary.ok)
                 else 0.0 if same and m == "objective"
                 else _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m not in DIFFERENCE_ROWS
@@ -241,6 +251,14 @@ TOLERANCE_ROW = "objective difference"
 #: when some run has one, and the `CaseSummary` attribute each gives: the run whose plan it moved
 #: to in the cross-start rounds, the run whose proven bound its gap is measured against.
 ORIGIN_ROWS = {"started from": "started_from", "bound from": "bound_from"}
+
+#: The comparison row (comparison.csv) and the sweep column (sweep.csv) that give what failed in
+#: each run's cross-starts (`CaseSummary.cross_failures`), present when some run's failed: the
+#: files a script reads then say which runs are not shown to end no dearer than another run's
+#: plan under their rules, as the note under comparison.md's and sweep.md's tables does
+#: (`cross_failed_note`), which is why those tables leave it out.
+CROSS_FAILED_ROW = "cross-start failed"
+CROSS_FAILED_COLUMN = "cross_start_failed"
 
 #: The comparison.csv rows of the proven range of the difference of two runs' optima (yuan in
 #: the table, bn yuan when written): the lowest and the highest it can be (`objective_range`).
@@ -386,10 +404,11 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     (`status_in_words`, `targets_in_words`); the proven range of each objective difference in one
     row, RANGE_ROW ("-0.67 to -0.27", `range_text`); a difference of gaps in percentage points
     ("-0.59 pp", the runs' gaps being in %); and the column of differences of a run within solver
-    tolerance of the baseline headed as such (`delta_headers`). comparison.csv keeps `table`'s
-    ids, its solver's status, its two rows of the range in numbers, and plain headers."""
+    tolerance of the baseline headed as such (`delta_headers`); without CROSS_FAILED_ROW, which the
+    note under the table gives whole (`cross_failed_note`). comparison.csv keeps `table`'s
+    ids, its solver's status, its two rows of the range in numbers, that row, and plain headers."""
     labels = metric_labels(summaries)
-    shown = table.copy()
+    shown = table.loc[table["metric"] != CROSS_FAILED_ROW].reset_index(drop=True)
     for metric, words in (("status", status_in_words), (TARGETS_SHORT_ROW, targets_in_words)):
         rows = shown["metric"] == metric
         for summary in summaries:
@@ -692,9 +711,10 @@ def sweep_display(table: pd.DataFrame) -> pd.DataFrame:
     """The sweep table as a reader sees it (the terminal, sweep.md): the runs' `status` in words
     (`status_in_words`: "optimal within the gap"), each capacity column named in words with its
     unit, as sweep.png titles its panel ("Cathode capacity (t/yr)" for
-    `capacity_cathode_t_per_yr`, `_capacity_title`); sweep.csv keeps `table`'s words and names."""
+    `capacity_cathode_t_per_yr`, `_capacity_title`); without CROSS_FAILED_COLUMN, which the note
+    under the table gives whole (`cross_failed_note`). sweep.csv keeps `table`'s words and names."""
     titles = {c: _capacity_title(c, table) for c in table.columns if str(c) in table.attrs.get("capacity_columns", {})}
-    shown = table.copy()
+    shown = table.drop(columns=[CROSS_FAILED_COLUMN], errors="ignore")
     if "status" in shown.columns:
         shown["status"] = pd.Series([status_in_words(v) for v in shown["status"]], index=shown.index, dtype=object)
     return shown.rename(columns=titles)
@@ -818,7 +838,9 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     `difference_verdict`), the run whose plan it took or was solved again from
     (`started_from`, see CROSS_START_NOTE and `moved_note`; "" for none), when some run carries
     another run's bound the run whose bound its gap is measured against (`bound_from`, see
-    `bound_note`; "" for none), the number of sites built on (`sites_built_on`: the sites where the
+    `bound_note`; "" for none), when some run's cross-start failed what failed in each run's
+    (CROSS_FAILED_COLUMN, `cross_start_failed`: as CROSS_FAILED_ROW gives it; "" for none), the
+    number of sites built on (`sites_built_on`: the sites where the
     plan adds capacity, some of them possibly open already) and the final-year capacity per group,
     in its unit per year (`capacity_<group>_<unit>_per_yr`: existing, committed and added, all of it
     online in the final year as the capacity targets count it, since a module is decided no later
@@ -829,6 +851,7 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     groups = list(dict.fromkeys(g for s in summaries if s.ok for g in s.group_capacity))
     units = {g: next((s.units[g] for s in summaries if s.ok and s.units.get(g)), "units") for g in groups}
     carried = any(s.bound_from for s in summaries)
+    crossed = any(s.cross_failures for s in summaries)
     rows = []
     for summary, values in zip(summaries, settings, strict=True):
         row: dict[str, Any] = {"run": summary.label, **values,
@@ -839,6 +862,7 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
                                else "",
                                "started_from": summary.started_from,
                                **({"bound_from": summary.bound_from} if carried else {}),
+                               **({CROSS_FAILED_COLUMN: "; ".join(summary.cross_failures)} if crossed else {}),
                                "sites_built_on": len(summary.sites_opened) if summary.ok else None}
         for group in groups:
             row[capacity_column(group, units[group])] = summary.group_capacity.get(group) if summary.ok else None
