@@ -3,9 +3,12 @@ of highspy, never kept here), so that a bad option is refused when the scenario 
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import math
+import re
+import sys
 from typing import Any
 
 import highspy
@@ -251,3 +254,53 @@ def option_problem(name: str, value: Any) -> tuple[OptionValue | None, OptionRej
             f"{TOLERANCE_OPTIONS[name]} (got {_got(value)})",
             f"give at most {LOOSEST_TOLERANCE:g}, or leave it out (HiGHS's default is {highs_default(name):g})")
     return held, None
+
+
+#: How HiGHS names the bound a value passes ("Value -1e+308 for option "time_limit" is below lower
+#: bound of 0"): the side and the bound.
+_BOUND_SAID = re.compile(r"is (below lower|above upper) bound of (-?[0-9.]+(?:e[-+]?[0-9]+)?)")
+
+_JSON_TYPES = {highspy.HighsOptionType.kBool: "boolean", highspy.HighsOptionType.kInt: "integer",
+               highspy.HighsOptionType.kDouble: "number", highspy.HighsOptionType.kString: "string"}
+
+
+@functools.cache
+def _option_json_schema(name: str) -> dict[str, Any]:
+    probe = _Probe()
+    kind = probe.option_type(name)
+    if kind is None:
+        raise ValueError(f"unknown HiGHS option {name!r}")
+    node: dict[str, Any] = {"type": _JSON_TYPES[kind], "default": probe.value(name)}
+    if kind == highspy.HighsOptionType.kString and _on_off(name):
+        node["type"] = ["string", "boolean"]
+    if kind not in (highspy.HighsOptionType.kInt, highspy.HighsOptionType.kDouble):
+        return node
+    farthest = _INT32 if kind == highspy.HighsOptionType.kInt else (-sys.float_info.max, sys.float_info.max)
+    number = int if kind == highspy.HighsOptionType.kInt else float
+    for keyword, value in zip(("minimum", "maximum"), farthest, strict=True):
+        said = probe.set(name, value)
+        found = _BOUND_SAID.search(said) if said is not None else None
+        if found is not None:
+            node[keyword] = number(found.group(2))
+        elif said is None and kind == highspy.HighsOptionType.kInt:
+            node[keyword] = value  # a whole number beyond it is refused (highs_option_value)
+    if name in TOLERANCE_OPTIONS:
+        node["maximum"] = min(node.get("maximum", LOOSEST_TOLERANCE), LOOSEST_TOLERANCE)  # option_problem
+    return node
+
+
+def option_json_schema(name: str) -> dict[str, Any]:
+    """The JSON schema of a value of HiGHS option `name` as a scenario may give it: HiGHS's type
+    (`type`), its default (`default`) and, for a number, the range HiGHS holds it to (`minimum`,
+    `maximum`), asked of HiGHS as `highs_option_value` asks it (the farthest value the type holds
+    is given, and HiGHS's refusal names the bound; a whole number is at most a 32-bit one), so
+    that the range is HiGHS's own and never kept here; a tolerance of TOLERANCE_OPTIONS at most
+    LOOSEST_TOLERANCE (`option_problem`). An on/off text option also takes true or false."""
+    return copy.deepcopy(_option_json_schema(name))
+
+
+def options_json_schema() -> dict[str, Any]:
+    """The JSON schema of `solver.options`: the options of ALLOWED_HIGHS_OPTIONS, each as
+    `option_json_schema` gives it, and no other (`option_problem` refuses the rest)."""
+    return {"properties": {name: option_json_schema(name) for name in sorted(ALLOWED_HIGHS_OPTIONS)},
+            "additionalProperties": False}

@@ -8,21 +8,25 @@ the plan's figures apart."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pyproj
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StrictBool,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 #: Largest money figure (yuan) and largest other figure (capacity, land, supply, distance,
 #: ratio) that may enter the model: beyond them HiGHS's tolerances (about 1e-6 relative, 1e-9
@@ -54,26 +58,113 @@ def share_example(value: float) -> str:
     return f"{value / 100:g} for {value:g} %" if value <= 100 else "e.g. 0.05 for 5 %"
 
 
-def _not_a_percent(kind: str, bound: str, value: float) -> PydanticCustomError:
-    return PydanticCustomError(kind, "must be {bound} 1: a share, not a percent (got {got}); give {example}",
-                               {"bound": bound, "got": f"{value:g}", "example": share_example(value)})
+#: JSON Schema's words for pydantic's bounds (`Field(ge=...)` and the like). Pydantic writes its
+#: own words (`ge`, ...) into the JSON schema for a bound it checks after a validator of ours
+#: (`Number`, `Count`), which no editor reads: `BoundsJsonSchema` puts JSON Schema's in their place.
+JSON_BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
+#: The JSON Schema keywords of a lower bound and of an upper bound, each with whether it is exclusive.
+LOWER_BOUNDS = {"minimum": False, "exclusiveMinimum": True}
+UPPER_BOUNDS = {"maximum": False, "exclusiveMaximum": True}
+
+
+def _tighter(lower: bool, candidate: tuple[float, bool], current: tuple[float, bool]) -> bool:
+    """Whether the bound `candidate` (value, exclusive) refuses more than `current` does."""
+    (value, exclusive), (held, held_exclusive) = candidate, current
+    if value != held:
+        return value > held if lower else value < held
+    return exclusive and not held_exclusive
+
+
+def bounded(node: dict[str, Any], keyword: str, value: float) -> dict[str, Any]:
+    """`node`, a JSON schema, with the bound `keyword` (a JSON Schema word, or pydantic's: `ge`
+    ...) at `value` added in place, keeping only the tightest lower and upper bound."""
+    keyword = JSON_BOUNDS.get(keyword, keyword)
+    lower = keyword in LOWER_BOUNDS
+    kinds = LOWER_BOUNDS if lower else UPPER_BOUNDS
+    candidate = (value, kinds[keyword])
+    held = [(k, (node[k], kinds[k])) for k in kinds if k in node]
+    if all(_tighter(lower, candidate, bound) for _, bound in held):
+        for k, _ in held:
+            del node[k]
+        node[keyword] = value
+    return node
+
+
+def json_bounds(node: dict[str, Any]) -> dict[str, Any]:
+    """`node`, a JSON schema, with pydantic's words for its bounds (`ge` ...) replaced, in place,
+    by JSON Schema's (JSON_BOUNDS), the tightest of each side kept."""
+    if node.get("type") in ("number", "integer"):
+        for word in [word for word in JSON_BOUNDS if word in node]:
+            bounded(node, word, node.pop(word))
+    return node
+
+
+class BoundsJsonSchema(GenerateJsonSchema):
+    """Pydantic's JSON schema with every bound the models check in JSON Schema's words (`json_bounds`)."""
+
+    def generate_inner(self, schema: Any) -> JsonSchemaValue:
+        made = super().generate_inner(schema)
+        return json_bounds(made) if isinstance(made, dict) else made
+
+
+@dataclass(frozen=True)
+class Limit:
+    """An upper limit on a number, checked after its type, refused with a message of its own
+    (`refuse(value, limit)`), and shown in the JSON schema from the same figure: `maximum`, or
+    `exclusiveMaximum` when the limit itself is refused (`inclusive` false)."""
+
+    limit: float
+    inclusive: bool
+    refuse: Callable[[float, float], PydanticCustomError]
+
+    def check(self, value: float) -> float:
+        """`value` when within the limit; the error of `refuse` otherwise."""
+        if value > self.limit or (value == self.limit and not self.inclusive):
+            raise self.refuse(value, self.limit)
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        made = handler(schema)
+        return bounded(made, "maximum" if self.inclusive else "exclusiveMaximum", self.limit)
+
+
+def _not_a_percent(kind: str, bound: str, value: float, limit: float) -> PydanticCustomError:
+    return PydanticCustomError(kind, "must be {bound} {limit}: a share, not a percent (got {got}); give {example}",
+                               {"bound": bound, "limit": f"{limit:g}", "got": f"{value:g}",
+                                "example": share_example(value)})
+
+
+def _share_above_one(value: float, limit: float) -> PydanticCustomError:
+    """PydanticCustomError "share_above_one" for a share above 1, saying that a share is not a
+    percent and how the share of that percent is written."""
+    return _not_a_percent("share_above_one", "at most", value, limit)
+
+
+def _share_not_below_one(value: float, limit: float) -> PydanticCustomError:
+    """PydanticCustomError "share_not_below_one" for a share below 1 (a rate or a gap) given as 1
+    or more, saying that a share is not a percent and how the share of that percent is written."""
+    return _not_a_percent("share_not_below_one", "less than", value, limit)
+
+
+#: A share is at most 1 (`Share`); a rate or a gap is less than 1 (`ShareBelowOne`).
+AT_MOST_ONE = Limit(1, True, _share_above_one)
+BELOW_ONE = Limit(1, False, _share_not_below_one)
 
 
 def at_most_one(value: float) -> float:
     """`value`, a share (from 0 to 1); PydanticCustomError "share_above_one" when it is above 1,
     saying that a share is not a percent and how the share of that percent is written."""
-    if value > 1:
-        raise _not_a_percent("share_above_one", "at most", value)
-    return value
+    return AT_MOST_ONE.check(value)
 
 
 def below_one(value: float) -> float:
     """`value`, a share below 1 (a rate or a gap); PydanticCustomError "share_not_below_one" when
     it is 1 or more, saying that a share is not a percent and how the share of that percent is
     written."""
-    if value >= 1:
-        raise _not_a_percent("share_not_below_one", "less than", value)
-    return value
+    return BELOW_ONE.check(value)
 
 
 def projected_crs_in_metres(value: str) -> pyproj.CRS:
@@ -116,11 +207,11 @@ Flag = StrictBool
 PositiveFloat = Annotated[Number, Field(gt=0)]
 NonNegativeFloat = Annotated[Number, Field(ge=0)]
 #: A share from 0 to 1 (0.8 is 80 %): one above 1 is refused as a percent given for a share
-#: (`at_most_one`); the JSON schema keeps its maximum.
-Share = Annotated[Number, Field(ge=0, json_schema_extra={"maximum": 1}), AfterValidator(at_most_one)]
+#: (`at_most_one`); the JSON schema says `maximum` 1.
+Share = Annotated[Number, Field(ge=0), AT_MOST_ONE]
 #: A share below 1 (a discount rate, a relative gap): 1 or more is refused as a percent given for
-#: a share (`below_one`).
-ShareBelowOne = Annotated[Number, Field(ge=0, json_schema_extra={"exclusiveMaximum": 1}), AfterValidator(below_one)]
+#: a share (`below_one`); the JSON schema says `exclusiveMaximum` 1.
+ShareBelowOne = Annotated[Number, Field(ge=0), BELOW_ONE]
 #: A quantity that enters the model: capacity, land, supply, distance, ratio (at most MAX_QUANTITY).
 Quantity = Annotated[NonNegativeFloat, Field(le=MAX_QUANTITY)]
 PositiveQuantity = Annotated[PositiveFloat, Field(le=MAX_QUANTITY)]
@@ -129,9 +220,19 @@ Yuan = Annotated[NonNegativeFloat, Field(le=MAX_YUAN)]
 
 
 class Strict(BaseModel):
-    """A settings block: unknown keys are errors, numbers must be finite (no .inf, .nan, "inf")."""
+    """A settings block: unknown keys are errors, numbers must be finite (no .inf, .nan, "inf").
+
+    Its JSON schema (`siting schema`) gives every bound checked here in JSON Schema's words
+    (`BoundsJsonSchema`), so that an editor refuses what the loader refuses."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @classmethod
+    def model_json_schema(cls, by_alias: bool | None = None, ref_template: str = DEFAULT_REF_TEMPLATE,
+                          schema_generator: type[GenerateJsonSchema] = BoundsJsonSchema,
+                          mode: JsonSchemaMode = "validation", **kwargs: Any) -> dict[str, Any]:
+        """Pydantic's JSON schema, made by BoundsJsonSchema unless told otherwise."""
+        return super().model_json_schema(by_alias, ref_template, schema_generator, mode, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -604,18 +705,46 @@ MAX_THREADS = 1024
 MOST_ALTERNATIVES = 99
 
 
+def _threads_too_many(value: float, limit: float) -> PydanticCustomError:
+    """PydanticCustomError "threads_too_many" for a count of HiGHS threads above `limit`."""
+    return PydanticCustomError(
+        "threads_too_many", "must be at most {limit} (got {got}): HiGHS starts a thread for each, and more "
+        "threads than the machine has cores only slow the solve; give the number of cores to use, from 1 to "
+        "{limit}, e.g. 2", {"limit": int(limit), "got": value})
+
+
+#: At most MAX_THREADS HiGHS threads.
+THREADS_LIMIT = Limit(MAX_THREADS, True, _threads_too_many)
+
+
 def threads_within_limit(value: int) -> int:
     """`value`, a count of HiGHS threads; PydanticCustomError "threads_too_many" above MAX_THREADS."""
-    if value > MAX_THREADS:
-        raise PydanticCustomError(
-            "threads_too_many", "must be at most {limit} (got {got}): HiGHS starts a thread for each, and more "
-            "threads than the machine has cores only slow the solve; give the number of cores to use, from 1 to "
-            "{limit}, e.g. 2", {"limit": MAX_THREADS, "got": value})
-    return value
+    return int(THREADS_LIMIT.check(value))
+
+
+def highs_bounds(schema: dict[str, Any]) -> None:
+    """The JSON schema of `solver:` (`schema`, changed in place) with HiGHS's own ranges: each
+    named setting's (`NAMED_SETTINGS`), where tighter than the model's, and the type and range
+    of each option `solver.options` may set (`options_json_schema`). Both are what the loader
+    asks of HiGHS (`siting.config.load.ReferenceCheck.solver`)."""
+    from siting.config.highs import NAMED_SETTINGS, option_json_schema, options_json_schema
+
+    properties = schema.get("properties", {})
+    for setting, option in NAMED_SETTINGS.items():
+        node = properties.get(setting)
+        if node is None:
+            continue
+        for keyword, value in option_json_schema(option).items():
+            if keyword in LOWER_BOUNDS or keyword in UPPER_BOUNDS:
+                bounded(node, keyword, value)
+    if "options" in properties:
+        properties["options"].update(options_json_schema())
 
 
 class SolverSettingsModel(Strict):
     """HiGHS settings."""
+
+    model_config = ConfigDict(json_schema_extra=highs_bounds)
 
     time_limit_s: PositiveFloat = Field(default=60.0, description="Solver time limit (s)")
     rel_gap: ShareBelowOne = Field(
@@ -624,8 +753,7 @@ class SolverSettingsModel(Strict):
         default=None, description="Absolute gap (the objective less the proven bound) within which the plan is "
         "proven optimal too, whatever its relative gap: for a net objective near zero, where a relative gap "
         "means little; null: none (bn yuan)")
-    threads: Annotated[Count, Field(ge=1, json_schema_extra={"minimum": 1, "maximum": MAX_THREADS}),
-                       AfterValidator(threads_within_limit)] = Field(
+    threads: Annotated[Count, Field(ge=1), THREADS_LIMIT] = Field(
         default=1, description=f"Solver threads, from 1 to {MAX_THREADS}; HiGHS starts a thread for each (count)")
     random_seed: Annotated[Count, Field(ge=0)] = Field(default=0, description="HiGHS random seed (no unit)")
     options: dict[str, Any] = Field(
