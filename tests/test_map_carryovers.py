@@ -6,7 +6,7 @@
 - conflicts.png draws a source in its resource's colour, the one map.png gives it (its legend
   keys each resource): every source was one brown (siting/deliver/explore.py `source_groups`);
 - plan.qgs's layout title and map.png's break a title alike, each by its own measure
-  (siting/deliver/qgisproject.py `title_lines`, `title_pieces`): map.png's left a word without
+  (siting/deliver/mapinfo.py `title_lines`, `title_pieces`): map.png's left a word without
   underscores whole however wide, and it ran off the page.
 
 The web map's plan is hand-made: one product (LFP), one year (2024); the site s1 "North park",
@@ -28,9 +28,9 @@ from matplotlib.colors import to_rgba
 
 from siting.deliver.explore import CONFLICT_ROLES, conflict_layers, conflicts_figure, drawing_style
 from siting.deliver.layer import OutputLayer, make_layer
-from siting.deliver.mapinfo import MapTitle
+from siting.deliver.mapinfo import MapTitle, title_lines, title_pieces
 from siting.deliver.mapplot import map_figure
-from siting.deliver.qgisproject import title_lines, title_pieces, wrap_title
+from siting.deliver.qgisproject import wrap_title
 from siting.deliver.styles import BUILT, resource_colours
 from siting.deliver.webmap import head_html, map_html, unlined_features
 from siting.optimize.explain import Conflict, Diagnosis, RuleInstance

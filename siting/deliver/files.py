@@ -15,7 +15,6 @@ import contextlib
 import gc
 import importlib
 import io
-import json
 import sqlite3
 import threading
 import time
@@ -25,18 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
-import shapely.geometry
 
 from models import ModelInputs
 from siting.config.load import LoadedScenario, Override, file_sha256
 from siting.config.units import plain_status
 from siting.deliver.drivers import units_of
 from siting.deliver.folders import MANIFEST, changed_files, record_file_hashes, write_marker, written_entries
-from siting.deliver.geojson import WGS84, json_text
+from siting.deliver.geojson import json_text
 from siting.deliver.geopackage import STYLE_TABLE, write_geopackage
-from siting.deliver.layer import OutputLayer, feature_collection_text, infer_kind
+from siting.deliver.layer import OutputLayer, feature_collection_text, read_layer
 from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
 from siting.deliver.manifest import manifest
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text
@@ -354,24 +351,6 @@ class SolveOutcome:
     proven_optimal: bool
     objective_yuan: float | None
     gap: float | None
-
-
-def read_layer(path: Path) -> OutputLayer:
-    """The output layer in a GeoJSON file that `feature_collection_text` wrote, as it was
-    written: its features in order, each property's value as written (JSON keeps every digit of
-    a real, so each value is the layer's own), the coordinates (WGS84, rounded as written) and
-    its features' geometry type (Point for a layer without features). The fields' kinds are
-    inferred from the values (`infer_kind`); the title is the layer's name. Raises OSError where
-    the file cannot be read, ValueError where it is not JSON and KeyError where it holds no
-    features."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    features = data["features"]
-    names = list(features[0]["properties"]) if features else ["id"]
-    values = pd.DataFrame({n: [f["properties"].get(n) for f in features] for n in names}, dtype=object)
-    frame = gpd.GeoDataFrame(values, geometry=[shapely.geometry.shape(f["geometry"]) for f in features], crs=WGS84)
-    fields = tuple((n, infer_kind(frame[n])) for n in names)
-    kind = features[0]["geometry"]["type"] if features else "Point"
-    return OutputLayer(str(data.get("name", path.stem)), str(data.get("name", path.stem)), frame, fields, kind)
 
 
 def folder_map_layers(folder: Path) -> list[OutputLayer]:

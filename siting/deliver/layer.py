@@ -26,6 +26,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -283,3 +284,21 @@ def _lists(coords: Any) -> Any:
     if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
         return [float(c) for c in coords]
     return [_lists(c) for c in coords]
+
+
+def read_layer(path: Path) -> OutputLayer:
+    """The output layer in a GeoJSON file that `feature_collection_text` wrote, as it was
+    written: its features in order, each property's value as written (JSON keeps every digit of
+    a real, so each value is the layer's own), the coordinates (WGS84, rounded as written) and
+    its features' geometry type (Point for a layer without features). The fields' kinds are
+    inferred from the values (`infer_kind`); the title is the layer's name. Raises OSError where
+    the file cannot be read, ValueError where it is not JSON and KeyError where it holds no
+    features."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    features = data["features"]
+    names = list(features[0]["properties"]) if features else ["id"]
+    values = pd.DataFrame({n: [f["properties"].get(n) for f in features] for n in names}, dtype=object)
+    frame = gpd.GeoDataFrame(values, geometry=[shapely.geometry.shape(f["geometry"]) for f in features], crs=WGS84)
+    fields = tuple((n, infer_kind(frame[n])) for n in names)
+    kind = features[0]["geometry"]["type"] if features else "Point"
+    return OutputLayer(str(data.get("name", path.stem)), str(data.get("name", path.stem)), frame, fields, kind)

@@ -6,7 +6,8 @@ matplotlib only to draw."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -155,3 +156,51 @@ def redline_extent_text(layers: Sequence[OutputLayer], official_pct: float | Non
     where = f" of {official_source}" if official_source else ""
     return text + (f" The official red line covers {official_pct:.2f} %{where}. If that share held here, the "
                    f"layer would hold about {share * 10000 / official_pct:.0f} % of the official red line.")
+
+
+def title_pieces(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """`word` whole where it `fits` (the measure of the title it is set in: whether a text is no
+    wider than the title's room); else in pieces that do: broken after its underscores, hyphens
+    and dots (a scenario name such as `yunnan_2024_strict_redline`), and a piece still too wide
+    between characters, as many to a piece as fit (at least one). plan.qgs's layout title
+    (siting/deliver/qgisproject.py `wrap_title`) and map.png's (siting/deliver/mapplot.py
+    `wrap_title`) break alike, each by its
+    own measure."""
+    if fits(word):
+        return [word]
+    pieces: list[str] = []
+    for part in re.findall(r"[^_.-]*[_.-]+|[^_.-]+$", word) or [word]:
+        if fits(part):
+            pieces.append(part)
+            continue
+        chunk = ""
+        for letter in part:
+            if chunk and not fits(chunk + letter):
+                pieces.append(chunk)
+                chunk = letter
+            else:
+                chunk += letter
+        pieces.append(chunk)
+    return pieces
+
+
+def title_lines(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """`text` in lines that `fit` (as `title_pieces`): each of its lines as it is where it fits,
+    else broken between words, as many words to a line as fit, and a word too wide in pieces
+    (`title_pieces`), run on from the line before where they fit there."""
+    lines: list[str] = []
+    for part in text.split("\n"):
+        if fits(part):
+            lines.append(part)
+            continue
+        line = ""
+        for word in part.split(" "):
+            for n, piece in enumerate(title_pieces(word, fits)):
+                candidate = f"{line}{' ' if n == 0 else ''}{piece}" if line else piece
+                if line and not fits(candidate):
+                    lines.append(line)
+                    line = piece
+                else:
+                    line = candidate
+        lines.append(line)
+    return lines

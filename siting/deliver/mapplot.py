@@ -85,8 +85,7 @@ from matplotlib.transforms import Bbox, Transform
 
 from siting.config.units import amount_text, bn_yuan, joined, per_year, product_label
 from siting.deliver.layer import OutputLayer
-from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text, site_names
-from siting.deliver.qgisproject import title_lines
+from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text, site_names, title_lines
 from siting.deliver.styles import (
     BUILT,
     CELL_OUTLINE_ALPHA,
@@ -1780,7 +1779,7 @@ def wrap_title(figure: Figure, heading: Text) -> Text:
     drawn (measured by the figure's renderer, `UnhintedRenderer`), it would run past the page's
     right edge, PAGE_EDGE points kept free: between words, and a single word wider than that (a
     scenario's name such as `yunnan_2024_strict_redline`) in pieces, as plan.qgs's layout title
-    breaks (siting/deliver/qgisproject.py `title_lines`, `title_pieces`). Lines that fit are left
+    breaks (siting/deliver/mapinfo.py `title_lines`, `title_pieces`). Lines that fit are left
     as they are. Returns `heading`."""
     renderer = figure.canvas.get_renderer()
     right = figure.bbox.x1 - PAGE_EDGE * figure.dpi / 72

@@ -64,7 +64,7 @@ import threading
 import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,9 +72,9 @@ from typing import Any
 import pandas as pd
 import pyproj
 
-from siting.deliver.layer import OutputLayer
+from siting.deliver.layer import OutputLayer, read_layer
 from siting.deliver.layers import LAYER_NAMES
-from siting.deliver.mapinfo import MapTitle, redline_extent_text
+from siting.deliver.mapinfo import MapTitle, redline_extent_text, title_lines
 from siting.deliver.styles import (
     BUILT_MARKER_MM,
     CHANGE_MARKER_MM,
@@ -479,53 +479,6 @@ def title_height(lines: int, size_pt: float) -> float:
     """The height (mm) of a title of `lines` lines at `size_pt` in bold DejaVu Sans, a line
     height (ascent and descent, as QGIS sets a label's lines) each, with MARGIN."""
     return lines * (ASCENT_EM + DESCENT_EM) * size_pt * PT_MM * MARGIN
-
-
-def title_pieces(word: str, fits: Callable[[str], bool]) -> list[str]:
-    """`word` whole where it `fits` (the measure of the title it is set in: whether a text is no
-    wider than the title's room); else in pieces that do: broken after its underscores, hyphens
-    and dots (a scenario name such as `yunnan_2024_strict_redline`), and a piece still too wide
-    between characters, as many to a piece as fit (at least one). plan.qgs's layout title
-    (`wrap_title`) and map.png's (siting/deliver/mapplot.py `wrap_title`) break alike, each by its
-    own measure."""
-    if fits(word):
-        return [word]
-    pieces: list[str] = []
-    for part in re.findall(r"[^_.-]*[_.-]+|[^_.-]+$", word) or [word]:
-        if fits(part):
-            pieces.append(part)
-            continue
-        chunk = ""
-        for letter in part:
-            if chunk and not fits(chunk + letter):
-                pieces.append(chunk)
-                chunk = letter
-            else:
-                chunk += letter
-        pieces.append(chunk)
-    return pieces
-
-
-def title_lines(text: str, fits: Callable[[str], bool]) -> list[str]:
-    """`text` in lines that `fit` (as `title_pieces`): each of its lines as it is where it fits,
-    else broken between words, as many words to a line as fit, and a word too wide in pieces
-    (`title_pieces`), run on from the line before where they fit there."""
-    lines: list[str] = []
-    for part in text.split("\n"):
-        if fits(part):
-            lines.append(part)
-            continue
-        line = ""
-        for word in part.split(" "):
-            for n, piece in enumerate(title_pieces(word, fits)):
-                candidate = f"{line}{' ' if n == 0 else ''}{piece}" if line else piece
-                if line and not fits(candidate):
-                    lines.append(line)
-                    line = piece
-                else:
-                    line = candidate
-        lines.append(line)
-    return lines
 
 
 def wrap_title(text: str, width_mm: float, size_pt: float) -> list[str]:
@@ -1762,8 +1715,6 @@ def with_run_label_spots(folder: Path, sub: str, changed: str | None, qml: str, 
     changes against the baseline (diff.geojson's features of scenario `changed`, None for no
     changes). The layout shows no hubs or sources, so the names keep off neither. `qml` as it
     is without the run's sites.geojson or named sites."""
-    from siting.deliver.files import read_layer  # files.py writes this module's projects
-
     path = folder / sub / "sites.geojson"
     if not path.is_file():
         return qml
