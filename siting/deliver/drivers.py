@@ -7,9 +7,9 @@ least lead share or value share, two clusters differing in no more products than
 product sold up to its sales cap, a site at its least utilisation, a budget year spent to its
 cap, a site at its build rate, a site whose land is used up, a newly opened site at the least
 investment, a cluster at its open-site limit, a source shipping its whole supply, a raw material
-imported up to its cap. (The recycling demonstration rows are not checked: which sites are
-demonstrations is a decision the plan's figures do not carry.) For each target the plan
-overshoots, `overshoot_reasons` names what forces the extra (for a capacity target: the
+imported up to its cap, the recycling demonstrations at their least or most number and a
+demonstration at its least or most size (which sites are demonstrations: `Plan.demo_sites`).
+For each target the plan overshoots, `overshoot_reasons` names what forces the extra (for a capacity target: the
 output-value target, the chain-balance rule, a later target, the existing capacity, whole module
 sizes, or sales earning more than what is sold costs to make, `unit_costs`; for an output-value
 target: the capacity added ahead of later targets and the
@@ -521,11 +521,9 @@ def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
     """The rules the plan meets with no slack, found from its figures, as sentences: targets met
     exactly, capacity ceilings reached, chain-balance rows met exactly, the differentiation rows
     met exactly (`_differentiation_met`), sales caps reached, sites at their least utilisation,
-    then the limits used up (`_limits_used_up`); sites and sources by their `names` (id ->
-    display name; the id where it has none), clusters by theirs (`clusters`, likewise).
-
-    Left out, as their slack is not in the plan's figures: the recycling demonstration rows (they
-    hang on which sites the plan counts as demonstrations, a decision the plan does not carry)."""
+    the limits used up (`_limits_used_up`), then the recycling demonstration rows met exactly
+    (`_demonstrations_met`); sites and sources by their `names` (id -> display name; the id where
+    it has none), clusters by theirs (`clusters`, likewise)."""
     found = []
     for row in plan.targets.itertuples(index=False):
         goal, planned = float(row.target_value), float(row.achieved)
@@ -541,7 +539,8 @@ def binding_rules(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
     names, clusters = names or {}, clusters or {}
     return found + _ceilings_reached(inputs, plan, units) + _chains_met(inputs, plan, units) \
         + _differentiation_met(inputs, plan, clusters) + _sales_caps_reached(inputs, plan, units) \
-        + _least_utilisation_met(inputs, plan, units, names) + _limits_used_up(inputs, plan, names, clusters)
+        + _least_utilisation_met(inputs, plan, units, names) + _limits_used_up(inputs, plan, names, clusters) \
+        + _demonstrations_met(inputs, plan, units, names)
 
 
 def _ceilings_reached(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> list[str]:
@@ -766,6 +765,53 @@ def _limits_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str],
                 found.append(f"source {names.get(source, source)} ships its whole supply in {year} "
                              f"({supply:,.0f} t/yr)")
     return found + _import_caps_reached(inputs, plan)
+
+
+def _demonstrations_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
+                        names: Mapping[str, str]) -> list[str]:
+    """The rows of family `recycling_demo` the plan meets with no slack, from the demonstrations
+    it decides (`Plan.demo_sites`): the number of demonstrations at its most (`max_sites`, where
+    the row can bind: more demonstrations could be placed than it allows) or at its least
+    (`min_sites`, above 0), one entry when the two are the same; then each demonstration site, in
+    the plan's order, adding no more of the product than the least demonstration size (n x D at a
+    site of n demonstrations) or as much as the most (Dmax, a site of one candidate), one entry
+    when both. Sites by their `names`, "; " between them (names hold commas)."""
+    rule = inputs.recycling_demo
+    if "recycling_demo" not in inputs.enabled_families or rule is None:
+        return []
+    product, unit = rule.product, units.get(rule.product, "")
+    label = product_label(product)
+    eligible = [s for s, p in inputs.index.build_pairs if p == product]
+    room = sum(inputs.site_multiplicity.get(s, 1) for s in eligible)
+    count = sum(plan.demo_sites.values())
+    found = []
+    most = bool(eligible) and room > rule.max_sites and count == rule.max_sites
+    least = bool(eligible) and rule.min_sites > 0 and count == rule.min_sites
+    listed = f"{count} site{'s' if count != 1 else ''}" + (
+        f": {'; '.join(names.get(s, s) for s in plan.demo_sites)}" if plan.demo_sites else "")
+    if most and least:
+        found.append(f"the demonstration count {label} is met exactly ({listed}, the least and the most allowed)")
+    elif most:
+        found.append(f"the demonstration limit {label} is reached ({listed})")
+    elif least:
+        found.append(f"the least demonstration count {label} is met exactly ({listed})")
+    builds = plan.builds
+    added = builds.loc[builds["product"] == product].groupby("site")["capacity_added"].sum().to_dict() \
+        if not builds.empty else {}
+    for site, n in plan.demo_sites.items():
+        amount = float(added.get(site, 0.0))
+        at_least = _tight(rule.min_size_units_per_yr * n, amount)
+        at_most = (rule.max_size_units_per_yr is not None and inputs.site_multiplicity.get(site, 1) <= 1
+                   and _tight(amount, rule.max_size_units_per_yr))
+        shown = f"site {names.get(site, site)} adds {label}"
+        of = f"{_qty(amount, unit)}" + (f": {n} demonstrations" if n > 1 else "")
+        if at_least and at_most:
+            found.append(f"{shown} at the demonstration size ({of}, the least and the most a demonstration adds)")
+        elif at_least:
+            found.append(f"{shown} at the least demonstration size ({of})")
+        elif at_most:
+            found.append(f"{shown} at the most demonstration size ({of})")
+    return found
 
 
 def _least_investments_met(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -> list[str]:

@@ -539,9 +539,10 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     of a product it builds (`overlaps`, from `zone_overlaps`; `NO_OVERLAP` elsewhere),
     exclusions, the decisions its positional uncertainty leaves open (`position_fields`, from
     `positions`, the prepared problem's `PositionCheck`; a cell is exactly placed), capex,
-    capacity added, and the existing and committed capacity standing there (`standing_fields`).
-    A site at a source it draws on gets that supply in `on_site_sources` and `on_site_t_<year>`,
-    since flows.geojson cannot draw a line of no length.
+    capacity added, the existing and committed capacity standing there (`standing_fields`), the
+    main product and whether the site hosts a recycling demonstration (`demonstration`, from
+    `Plan.demo_sites`). A site at a source it draws on gets that supply in `on_site_sources` and
+    `on_site_t_<year>`, since flows.geojson cannot draw a line of no length.
     `status`: `site_status` of the plan, when already known. `carried`: the sites layer's other
     columns by site id (`LayerSet.text_columns["sites"]`), added last (`with_carried`: under the
     names `carried_names` gives them, null for the cells, which have none of them; their kinds
@@ -598,6 +599,7 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
                 best, best_value = p, total * value[p]
         row.update(standing.get(site_id, no_standing))
         row["main_product"] = best
+        row["demonstration"] = plan.demo_sites.get(site_id, 0) > 0
         row["on_site_sources"] = ",".join(sorted(local_sources.get(site_id, ())))
         for t in inputs.YEARS:
             row[f"on_site_t_{t}"] = clean(local_tonnes.get((site_id, t), 0.0)) if site_id in local_sources else 0.0
@@ -1027,7 +1029,8 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     site_kinds.update({"name": "string", "kind": "string", "on_site_sources": "string", "setback_products": "string",
                        "setback_reach": "string", "footprint_ha": "real", **dict.fromkeys(LAND_FIELDS, "real"),
                        "setback_overlap_ha": "real", "land_outside_setback_ha": "real",
-                       "position_uncertainty_km": "real", "position_sensitive": "string"})
+                       "position_uncertainty_km": "real", "position_sensitive": "string",
+                       "demonstration": "boolean"})
     built = {
         "sites": make_layer("sites", LAYER_TITLES["sites"], sites, site_columns, site_kinds, "Point"),
         "flows": make_layer("flows", LAYER_TITLES["flows"], flows, flow_columns, flow_kinds, "LineString"),

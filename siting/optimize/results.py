@@ -26,14 +26,16 @@ from models import COST_COMPONENTS, ModelInputs
 from models.families.agglomeration import pre_opened_sites
 from models.families.output_value import value_per_unit
 from siting.config.errors import NoSolution
+from siting.config.highs import LOOSEST_TOLERANCE
 from siting.config.units import Names
 from siting.optimize.solve import SolveReport, SolverSettings
 
 #: Values below this are solver noise, reported as zero.
 ZERO = 1e-6
 
-#: Largest distance from a whole number that a module count or a yes/no decision may have.
-INTEGRALITY_TOLERANCE = 1e-6
+#: Largest distance from a whole number that a module count or a yes/no decision may have: the
+#: loosest feasibility tolerance a scenario may give HiGHS (siting/config/highs.py), one figure.
+INTEGRALITY_TOLERANCE = LOOSEST_TOLERANCE
 
 #: Relative slack below which a limit counts as reached (a source's supply, an import or sales cap,
 #: a product's usable capacity) when the reason for idle capacity is found.
@@ -87,6 +89,9 @@ class Plan:
     their yuan in that year (not discounted). product_flows: units moved per year between sites,
     hubs and the gateway, with the km of each leg. raw_imports: raw material bought outside the
     province per site. stranded: usable capacity (utilisation x available) left idle, with why.
+    demo_sites: the sites hosting a recycling demonstration (models/families/recycling_demo.py,
+    demo[s] = 1), in the sites' order, each with its number of demonstrations (1; up to n[s] at a
+    merged site of the aggregated model); empty when the rule is off or names no site.
     """
 
     builds: pd.DataFrame  # site, cluster, product, year, module, modules, capacity_added, capex_yuan
@@ -100,6 +105,7 @@ class Plan:
     product_flows: pd.DataFrame = field(default_factory=_empty(PRODUCT_FLOW_COLUMNS))
     raw_imports: pd.DataFrame = field(default_factory=_empty(RAW_IMPORT_COLUMNS))
     stranded: pd.DataFrame = field(default_factory=_empty(STRANDED_COLUMNS))
+    demo_sites: dict[str, int] = field(default_factory=dict)  # site -> demonstrations there
 
 
 def sites_built_text(plan: Plan, inputs: ModelInputs, name: Callable[[str], str]) -> str:
@@ -581,9 +587,12 @@ def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs, names: Names | N
     output_value = pd.DataFrame(sorted(values.items()), columns=["year", "output_value_yuan"])
     position = {site: i for i, site in enumerate(inputs.SITES)}
     opened_sites = tuple(sorted(set(builds["site"]), key=position.__getitem__))
+    demo = getattr(model, "demo", None)
+    demo_sites = {s: whole[demo[s]] for s in sorted(demo, key=position.__getitem__)
+                  if whole[demo[s]] > 0} if demo is not None else {}
     return Plan(builds, capacity, flows, costs, targets, output_value, opened_sites,
                 trade=_trade_table(model, inputs), product_flows=_product_flow_table(model, inputs),
-                raw_imports=raw_imports, stranded=_stranded_table(model, inputs, capacity))
+                raw_imports=raw_imports, stranded=_stranded_table(model, inputs, capacity), demo_sites=demo_sites)
 
 
 def highs_model_status(solver: Any) -> str | None:
