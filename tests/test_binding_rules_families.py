@@ -101,8 +101,8 @@ def test_a_chain_balance_row_met_exactly_is_named() -> None:
     producing exactly 10, the other 10 imported. Optimum 300."""
     assert rules_of(chain_case(), 300.0) == [
         "the output-value target 2030 is met exactly (0.00 bn yuan)",
-        "the chain balance P 2030 is met exactly: 50% of the P that Q production uses (10 t/yr) is made in the "
-        "province"]
+        "the chain balance P 2030 is met exactly: 10 t/yr of P is made in the province, 50% of the 20 t/yr that Q "
+        "production uses"]
 
 
 def test_a_chain_balance_row_with_slack_or_off_is_not_named() -> None:

@@ -121,9 +121,10 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
                        f"capacity target asks for: {_qty(_capacity_in(plan, products, year, 'production'), unit)} "
                        f"are produced")
     for chain in binding_chains(inputs, plan, products, year):
-        reasons.append(f"the chain-balance rule binds: {chain.share:.0%} of the {product_label(chain.product)} "
-                       f"that {', '.join(chain.users)} production uses "
-                       f"({_qty(chain.share * chain.consumed, units[chain.product])}) must be made in the province")
+        used = units[chain.product]
+        reasons.append(f"the chain-balance rule binds: {chain.share:.0%} of the {_qty(chain.consumed, used)} of "
+                       f"{product_label(chain.product)} that {', '.join(chain.users)} production uses, "
+                       f"{_qty(chain.share * chain.consumed, used)}, must be made in the province")
     later = [(t, g) for (name, t), g in inputs.capacity_target_units.items() if name == group and t > year and g > goal]
     if later and planned <= max(g for _t, g in later) * (1 + TIGHT):
         t2, g2 = min(later)
@@ -564,9 +565,9 @@ def _chains_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> li
         for year in inputs.YEARS:
             for chain in binding_chains(inputs, plan, (product,), year):
                 found.append(f"the chain balance {product_label(product)} {year} is met exactly: "
-                             f"{chain.share:.0%} of the {product_label(product)} that {', '.join(chain.users)} "
-                             f"production uses ({_qty(chain.share * chain.consumed, units[product])}) is made in "
-                             "the province")
+                             f"{_qty(chain.share * chain.consumed, units[product])} of {product_label(product)} "
+                             f"is made in the province, {chain.share:.0%} of the "
+                             f"{_qty(chain.consumed, units[product])} that {', '.join(chain.users)} production uses")
     return found
 
 
