@@ -517,14 +517,15 @@ def show_scenario(args: argparse.Namespace) -> str:
     return text
 
 
-def batch_report(result: Any, what: str) -> str:
+def batch_report(result: Any, what: str, notices: Sequence[str] = ()) -> str:
     """The table of a `compare` (the runs' values, then their differences against the baseline
     with the objective difference in words when they do not fit beside them, and the note on
     capacity rows: siting/runs/tables.py `comparison_text`) or of a `sweep` (`sweep_text`), from a
     `siting.api.Batch`, where the status of a run without a plan is a word ("infeasible", "failed");
     under it the whole message of each such run, after that word ("run infeasible: run02 ...: the
     plan is infeasible before solving: ..."), followed by its run's notices, "note: ..." as `solve`
-    prints them (`notice_lines`: often they say why the run has no plan); and the folder."""
+    prints them (`notice_lines`: often they say why the run has no plan); then the `notices` of
+    the batch as a whole (a scenario file given twice to `compare`), "note: ..."; and the folder."""
     from siting.runs.pool import failure_message
     from siting.runs.tables import comparison_text, short_status, sweep_text
 
@@ -537,6 +538,7 @@ def batch_report(result: Any, what: str) -> str:
             message = failure_message(summary)
             lines.append(f"run {short_status(summary)}: {summary.label}: {message}")
             lines += notice_lines(summary.notices, message)
+    lines += notice_lines(notices)
     lines.append(f"{what} written to {folder_named(result.folder)}")
     return "\n".join(lines)
 
@@ -608,7 +610,12 @@ def run_command(args: argparse.Namespace) -> int:
         else:
             batch = api.sweep(args.scenario, args.set, args.out, workers=args.workers,
                               scheduler=args.scheduler, time_limit_s=args.time_limit, progress=shown)
-    print(batch_report(batch, "comparison" if args.command == "compare" else "sweep"))
+    if args.command == "compare":
+        from siting.runs.batch import repeated_file_notices
+
+        print(batch_report(batch, "comparison", repeated_file_notices(args.scenarios)))
+    else:
+        print(batch_report(batch, "sweep"))
     return 0 if batch.ok else 1
 
 

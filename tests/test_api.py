@@ -239,9 +239,9 @@ def test_write_refuses_a_folder_of_the_user(scenario: Path, tmp_path: Path):
     with pytest.raises(InputError) as caught:
         solution.write(notes)
     assert caught.value.problems == [
-        f"folder | the output folder is a folder with files that siting did not write (it has no .siting-run marker) "
-        f"(got {notes}); choose another folder, or empty this one: a run replaces only an empty folder or one it "
-        "wrote"]
+        f"folder | the output folder is a folder without a .siting-run marker, holding files siting did not write: "
+        f"mine.txt (got {notes}); choose another folder, or empty this one: a run replaces only an empty folder or "
+        "one it wrote"]
     assert tree(notes) == {"mine.txt": b"keep me"}
 
 

@@ -122,9 +122,9 @@ def test_run_compare_and_sweep_name_their_output_folder_out(folder: Path):
     notes = folder / "notes"
     notes.mkdir()
     (notes / "mine.txt").write_text("keep me")
-    said = [f"out | the output folder is a folder with files that siting did not write (it has no .siting-run "
-            f"marker) (got {notes}); choose another folder, or empty this one: a run replaces only an empty folder "
-            "or one it wrote"]
+    said = [f"out | the output folder is a folder without a .siting-run marker, holding files siting did not "
+            f"write: mine.txt (got {notes}); choose another folder, or empty this one: a run replaces only an empty "
+            "folder or one it wrote"]
     scenario = folder / "scenario.yaml"
     assert problems(siting.run, scenario, notes) == said
     assert problems(siting.compare, [scenario, scenario], notes) == said

@@ -25,9 +25,9 @@ CATEGORY = ("{file}: --set constraints.redline.categories | unknown red-line cat
             "lake")
 NEGATIVE = ("scenario.yaml: --set constraints.redline.buffer_m | must be greater than or equal to 0 (got -3); give a "
             "value in that range")
-UNMARKED = ("--out | the output folder is a folder with files that siting did not write (it has no .siting-run "
-            "marker) (got {out}); choose another folder, or empty this one: a run replaces only an empty folder or "
-            "one it wrote")
+UNMARKED = ("--out | the output folder is a folder without a .siting-run marker, holding files siting did not "
+            "write: mine.txt (got {out}); choose another folder, or empty this one: a run replaces only an empty "
+            "folder or one it wrote")
 HOLDS = ("--out | the output folder holds an input of this run (catalog.yaml) (got .); choose a folder outside the "
          "folders that hold the scenario, its bases, the catalog and the layers")
 

@@ -194,11 +194,11 @@ def test_the_terminal_comparison_keeps_every_verdict_and_the_placement_note():
 
 
 def test_compare_names_the_final_place_of_an_infeasible_runs_diagnosis(folder: Path, tmp_path: Path, capsys):
-    """The second scenario asks for 1e9 GWh of cells (at most 70 GWh fit): it fails; its diagnosis
+    """The second scenario asks for 1,000 GWh of cells (at most 70 GWh fit): it fails; its diagnosis
     is in its subfolder of the comparison, which the tables name relative to the comparison folder
     and the terminal by its path, never the staging folder the runs were solved in."""
     (folder / "infeasible.yaml").write_text("extends: scenario.yaml\nname: small_infeasible\n"
-                                            "targets:\n  capacity:\n    cells: {2024: 1.0e9}\n")
+                                            "targets:\n  capacity:\n    cells: {2024: 1000}\n")
     out = tmp_path / "cmp"
     assert main(["compare", str(folder / "scenario.yaml"), str(folder / "infeasible.yaml"), "--out", str(out),
                  "--workers", "1", "--quiet"]) == 1

@@ -163,9 +163,9 @@ def test_a_folder_of_other_files_is_refused_before_loading(scenario: Path, tmp_p
     (out / "notes.txt").write_text("the user's")
     assert solve(scenario, out) == 2
     assert capsys.readouterr().err == (
-        f"error: 1 problem with the output folder:\n  - --out | the output folder is a folder with files that siting "
-        f"did not write (it has no .siting-run marker) (got {out}); choose another folder, or empty this one: a run "
-        "replaces only an empty folder or one it wrote\n")
+        f"error: 1 problem with the output folder:\n  - --out | the output folder is a folder without a .siting-run "
+        f"marker, holding files siting did not write: notes.txt (got {out}); choose another folder, or empty this "
+        "one: a run replaces only an empty folder or one it wrote\n")
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
 

@@ -347,6 +347,6 @@ def test_an_output_folder_set_with_set_is_named_by_its_option(folder: Path, tmp_
     monkeypatch.chdir(tmp_path)
     assert main(["solve", str(folder / "scenario.yaml"), "--set", "output.folder=userdir"]) == 2
     err = " ".join(capsys.readouterr().err.split())
-    assert (": --set output.folder | the output folder is a folder with files that siting did not write (it has no "
-            ".siting-run marker) (got userdir)") in err
+    assert (": --set output.folder | the output folder is a folder without a .siting-run marker, holding files "
+            "siting did not write: notes.txt (got userdir)") in err
     assert (tmp_path / "userdir" / "notes.txt").read_text() == "mine\n"

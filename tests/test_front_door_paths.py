@@ -169,9 +169,9 @@ def test_an_absolute_path_given_with_set_is_named_absolute(base: Path, capsys):
     assert code == 2
     assert capsys.readouterr().err == (
         "error: 1 problem with the output folder:\n"
-        f"  - small/scenario.yaml: --set output.folder | the output folder is a folder with files that siting did not "
-        f"write (it has no .siting-run marker) (got {base / 'out'}); choose another folder, or empty this one: a run "
-        "replaces only an empty folder or one it wrote\n")
+        f"  - small/scenario.yaml: --set output.folder | the output folder is a folder without a .siting-run marker, "
+        f"holding files siting did not write: mine.txt (got {base / 'out'}); choose another folder, or empty this "
+        "one: a run replaces only an empty folder or one it wrote\n")
     assert (base / "out" / "mine.txt").read_text() == "not siting's"
 
 

@@ -194,13 +194,13 @@ def test_a_bare_tilde_given_for_a_path_is_the_home_folder(base: Path, capsys):
     assert main(["solve", "small/scenario.yaml", "--set", "output.folder=~", "--quiet"]) == 2
     assert capsys.readouterr().err == (
         "error: 1 problem with the output folder:\n  - small/scenario.yaml: --set output.folder | the output folder "
-        "is a folder with files that siting did not write (it has no .siting-run marker) (got ~); choose another "
-        "folder, or empty this one: a run replaces only an empty folder or one it wrote\n")
+        "is a folder without a .siting-run marker, holding files siting did not write: notes.txt (got ~); choose "
+        "another folder, or empty this one: a run replaces only an empty folder or one it wrote\n")
     assert (base / "home" / "notes.txt").read_text() == "the user's own"
     assert problems(siting.run, "small/scenario.yaml", overrides=["output.folder=~"]) == [
-        "small/scenario.yaml: overrides output.folder | the output folder is a folder with files that siting did not "
-        "write (it has no .siting-run marker) (got ~); choose another folder, or empty this one: a run replaces only "
-        "an empty folder or one it wrote"]
+        "small/scenario.yaml: overrides output.folder | the output folder is a folder without a .siting-run marker, "
+        "holding files siting did not write: notes.txt (got ~); choose another folder, or empty this one: a run "
+        "replaces only an empty folder or one it wrote"]
 
 
 def test_only_paths_read_a_bare_tilde_as_the_home_folder():

@@ -174,9 +174,9 @@ def test_out_a_folder_of_the_users_own_files_is_refused(work: Path, capsys):
     docs.mkdir()
     (docs / "notes.md").write_text("my notes")
     err = refused(work, ["solve", str(work / "small" / "scenario.yaml"), "--out", str(docs)], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder is a folder with files that siting did not write (it has no "
-                   f".siting-run marker) (got {docs}); choose another folder, or empty this one: a run replaces only "
-                   "an empty folder or one it wrote\n")
+    assert err == (f"{PROBLEM}--out | the output folder is a folder without a .siting-run marker, holding files siting "
+                   f"did not write: notes.md (got {docs}); choose another folder, or empty this one: a run replaces "
+                   "only an empty folder or one it wrote\n")
 
 
 def test_out_the_scenario_file_is_refused(work: Path, capsys):
@@ -236,8 +236,8 @@ def test_batch_out_a_users_folder_is_refused(work: Path, capsys, command: str):
     argv = (["compare", str(scenario), str(scenario)] if command == "compare"
             else ["sweep", str(scenario), "--set", "targets.capacity.cells.2024=10,20"])
     err = refused(work, [*argv, "--out", str(work / "sibling")], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder is a folder with files that siting did not write (it has no "
-                   f".siting-run marker) (got {work / 'sibling'}); choose another folder, or empty this one: a run "
+    assert err == (f"{PROBLEM}--out | the output folder is a folder without a .siting-run marker, holding files siting "
+                   f"did not write: keep.txt (got {work / 'sibling'}); choose another folder, or empty this one: a run "
                    "replaces only an empty folder or one it wrote\n")
 
 

@@ -175,10 +175,10 @@ def test_a_folder_or_file_made_during_the_run_is_left(tmp_path: Path):
 
     error = refused_at_swap(out, changing("1", make_folder))
     assert str(error) == (
-        f"{NOT_REPLACED}--out | the output folder changed during the run: it holds files that siting did not write "
-        f"(mine/, notes.txt) and no {MARKER} marker (got {out}); a run replaces only an empty folder or one it "
-        f"wrote, so the complete outputs of this run were kept in {tmp_path / 'out.new'} instead: use them there, "
-        "or empty the folder, then run again")
+        f"{NOT_REPLACED}--out | the output folder changed during the run: it has no {MARKER} marker and holds files "
+        f"and folders siting did not write: mine/ (an empty folder), notes.txt (got {out}); a run replaces only an "
+        f"empty folder or one it wrote, so the complete outputs of this run were kept in {tmp_path / 'out.new'} "
+        "instead: use them there, or empty the folder, then run again")
     assert snapshot(out) == {"mine": "dir", "notes.txt": sha256(out / "notes.txt")}
     assert_kept(tmp_path / "out.new", "1")
 

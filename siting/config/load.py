@@ -36,7 +36,7 @@ from typing import Annotated, Any, Union
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from siting.config.errors import InputError, OutputFolderError, listed
+from siting.config.errors import InputError, Notice, OutputFolderError, listed
 from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, highs_option_value, option_problem
 from siting.config.schema import (
     EARLIEST_ONLINE_YEAR,
@@ -1323,6 +1323,38 @@ def type_problem(kind: str, shown: str, model: type[BaseModel], loc: tuple[Any, 
     return f"{what} (got {shown}); {fix}"
 
 
+def percent_values(model: BaseModel, loc: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], float]]:
+    """(key path, value) of every figure in per cent (a key ending `_pct`) that `model` and the
+    settings groups within it give (not null)."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from percent_values(value, (*loc, name))
+        elif name.endswith("_pct") and isinstance(value, (int, float)) and not isinstance(value, bool):
+            yield (*loc, name), float(value)
+
+
+def percent_notices(loaded: LoadedScenario) -> list[Notice]:
+    """A notice for each figure in per cent (`percent_values`: 1 is 1 %) given between 0 and 1,
+    which looks like a share (0.309 for 30.9 %), the mirror of the refusal of a share given as a
+    percent (siting/config/schema.py `at_most_one`). A notice, not a refusal: a figure below 1 %
+    can be real (`constraints.redline.official_share_pct` of a city district with little
+    protected land), so the value is kept as given. Each names the file and line that wrote the
+    key, as the errors do (`Notice.shown`), and for the run's files, relative to the scenario's
+    folder (as `Notice` does)."""
+    notices = []
+    for loc, value in percent_values(loaded.scenario):
+        if not 0 < value < 1:
+            continue
+        where, key = loaded.at(*loc)
+        text = (f"{key} | looks like a share, not a percent (got {value:g}, read as {value:g} %); give "
+                f"{value * 100:g} for {value * 100:g} %, or leave it if {value:g} % is meant")
+        origin = loaded.locator.origin(loc) if loaded.locator is not None else Origin(loaded.scenario_path)
+        relative = Path(os.path.relpath(origin.path, loaded.scenario_path.parent)).as_posix()
+        notices.append(Notice(f"{where.replace(shown_path(origin.path), relative, 1)}: {text}", f"{where}: {text}"))
+    return notices
+
+
 def plain_message(message: str) -> str:
     """A pydantic message in the project's words: "Input should be ..." reads "must be ..."
     ("String should have ..." reads "must have ..."), Python's None reads null, as YAML writes
@@ -1855,15 +1887,49 @@ def parse_override(text: str) -> tuple[str, list[Any]]:
     `output={folder: ~}`) is the home folder, as a shell would read it, not YAML's null
     (`_home_tildes`); `key.path=`, with nothing after `=`, is the key with an empty text ("",),
     which the schema then reports as empty where a value must not be. InputError, named as
-    `OVERRIDES_NAME` says, for a text without a key or `=`."""
+    `OVERRIDES_NAME` says, for a text without a key or `=`, and for a list of values one of which
+    is empty (`empty_value_problem`: `buffer_m=500,`), which YAML would read as null."""
     name = OVERRIDES_NAME.get()
     key, sep, values = text.partition("=")
     if not sep or not key.strip():
         raise InputError([f"{name} {text} | expected KEY=VALUE[,VALUE...], e.g. constraints.redline.buffer_m=0,500"])
     if not values.strip():
         return key.strip(), [""]
-    parsed = [parse_yaml_text(v.strip(), f"{name} {key.strip()}") for v in top_level_parts(values)]
+    parts = top_level_parts(values)
+    empty = empty_value_problem(parts)
+    if empty is not None:
+        raise InputError([f"{name} {text} | {empty}"])
+    parsed = [parse_yaml_text(v.strip(), f"{name} {key.strip()}") for v in parts]
     return key.strip(), [_home_tildes(tuple(key.strip().split(".")), data, node) for data, node in parsed]
+
+
+#: How an override says "no value", told where a value left empty would have been read as null.
+NULL_SAID = " (write null for no value)"
+
+
+def ordinal(n: int) -> str:
+    """`n` as an ordinal number: 1st, 2nd, 3rd, 4th, 11th, 12th, 21st, 112th."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def empty_value_problem(parts: Sequence[str]) -> str | None:
+    """What is wrong with the values `parts` of an override split at its commas
+    (`top_level_parts`) when there are several and some are empty or spaces only (a comma too
+    many: `500,`, `,500`, `0,,500`), which YAML would read as null and the schema then refuse as
+    "(got null)", far from the comma: which values are empty (by position), and how to fix it.
+    None when none is, or there is one value alone (`KEY=`, an empty text)."""
+    empty = [i for i, part in enumerate(parts, start=1) if not part.strip()]
+    if len(parts) < 2 or not empty:
+        return None
+    places = joined([ordinal(i) for i in empty])
+    if len(empty) == 1:
+        i = empty[0]
+        where = ("after the last comma" if i == len(parts) else "before the first comma" if i == 1
+                 else "between two commas")
+        return f"the {places} value is empty (nothing {where}); give a value there or drop the comma{NULL_SAID}"
+    return f"the {places} values are empty; give a value in each or drop the commas too many{NULL_SAID}"
+
 
 
 def is_path_key(loc: tuple[str, ...]) -> bool:

@@ -19,15 +19,16 @@ SHA-256 of its bytes without the text of that member, so that the marker, like e
 file, is byte-identical for the same inputs. (Each manifest also records the SHA-256 of the
 files it lists, under `file_sha256`, as provenance; the check reads the marker, and these only
 for a marker without SHA-256.)
-Anything else is refused too: an existing file, an unmarked folder with files in it, and any
-folder that is, contains or lies inside an input of the run (the scenario, the bases it
-extends, the catalog, the layers), one from the home folder of a user the system does not know
-(`~nosuchuser/x`) or whose home folder does not exist, one whose path holds a tab, a line break
-or a carriage return (GDAL's GeoPackage driver cannot open plan.gpkg there), the folder of a run
-of a comparison or a sweep (listed `<name>/` in its batch folder's marker: replacing it alone
-would leave the batch's tables describing another plan; the batch folder as a whole may be
-replaced), and one whose missing folders above it cannot be made (those that can are made by the
-run). A folder is made with the usual permissions (0777 less the umask).
+Anything else is refused too: an existing file, an unmarked folder holding anything (files, or
+folders, empty ones too), and any folder that is, contains or lies inside an input of the run
+(the scenario, the bases it extends, the catalog, the layers), one from the home folder of a
+user the system does not know (`~nosuchuser/x`) or whose home folder does not exist, one whose
+path holds a tab, a line break or a carriage return (GDAL's GeoPackage driver cannot open
+plan.gpkg there), the folder of a run of a comparison or a sweep (listed `<name>/` in its batch
+folder's marker: replacing it alone would leave the batch's tables describing another plan; the
+batch folder as a whole may be replaced), and one whose missing folders above it cannot be made
+(those that can are made by the run). A folder is made with the usual permissions (0777 less the
+umask).
 
 Outputs are assembled in a staging folder beside the destination, named
 `.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
@@ -359,6 +360,27 @@ def _shown_names(names: list[str]) -> str:
     """Up to SHOWN_FOREIGN of `names`, comma-separated, with a count of the rest."""
     return ", ".join(names[:SHOWN_FOREIGN]) + (f" and {len(names) - SHOWN_FOREIGN} more"
                                                if len(names) > SHOWN_FOREIGN else "")
+
+
+def held_by(folder: Path) -> str:
+    """What an unmarked `folder` holds, which siting did not write, in words naming it truly:
+    "files siting did not write: a.txt, b.txt", "folders ...: old/ (an empty folder)", "files and
+    folders ...: a.txt, old/", up to SHOWN_FOREIGN names (a folder's with `/`, an empty one's
+    said empty) and a count of the rest."""
+    entries = sorted(folder.iterdir(), key=lambda e: e.name)
+    folders = [e.is_dir() and not e.is_symlink() for e in entries]
+    kinds = "files and folders" if any(folders) and not all(folders) else "folders" if all(folders) else "files"
+    names = [e.name + ("/" + (" (an empty folder)" if _surely_empty(e) else "") if is_folder else "")
+             for e, is_folder in zip(entries, folders, strict=True)]
+    return f"{kinds} siting did not write: {_shown_names(names)}"
+
+
+def _surely_empty(folder: Path) -> bool:
+    """Whether `folder` is a folder known to be empty (one that cannot be read is not said so)."""
+    try:
+        return is_empty_folder(folder)
+    except OSError:
+        return False
 
 
 def record_file_hashes(manifest_path: Path) -> None:
@@ -730,7 +752,7 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
                     "choose a folder outside the inputs of the run")
     if target.is_dir():
         if not (is_empty_folder(target) or is_ours(target)):
-            return (f"is a folder with files that siting did not write (it has no {MARKER} marker)",
+            return (f"is a folder without a {MARKER} marker, holding {held_by(target)}",
                     f"choose another folder, or empty this one: {UNMARKED_RULE}")
         if is_ours(target):
             refused = _replace_problem(target)
@@ -908,9 +930,7 @@ def changed_during_run(destination: Path) -> tuple[str, str, str] | None:
     if not destination.is_dir():
         return "is a file, not a folder", "move the file elsewhere", UNMARKED_RULE
     if not is_ours(destination):
-        names = [e.name + ("/" if e.is_dir() and not e.is_symlink() else "")
-                 for e in sorted(destination.iterdir(), key=lambda e: e.name)]
-        return (f"holds files that siting did not write ({_shown_names(names)}) and no {MARKER} marker",
+        return (f"has no {MARKER} marker and holds {held_by(destination)}",
                 "empty the folder", UNMARKED_RULE)
     return _replace_refusal(destination)
 

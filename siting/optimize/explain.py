@@ -1324,13 +1324,30 @@ class Describer:
         return {"sentence": text, "unit": unit, "settings": (("targets", "capacity", group, year),)}
 
     def _capacity_ceiling(self, i: RuleInstance) -> dict[str, Any]:
+        """The ceiling U[g] = max(phi Tmax[g], Tmax[g] + the group's largest module) (models/index.py
+        `group_ceilings`) with the term that sets it (the factor's when both are equal); the
+        module's term cites the target with the factor, as either moves it."""
         group = i.key[0]
         unit = self.group_unit(group)
-        ceiling = group_ceilings(self.inputs).get(group, 0.0)
+        inputs = self.inputs
+        ceiling = group_ceilings(inputs).get(group, 0.0)
+        phi = inputs.capacity_ceiling_factor
+        goals = {t: v for (g, t), v in inputs.capacity_target_units.items() if g == group and v > 0}
+        year, goal = max(goals.items(), key=lambda item: (item[1], -item[0]), default=(inputs.YEARS[-1], 0.0))
+        named = "the target" if len(goals) <= 1 else f"the {year} target"
+        members = set(inputs.TARGET_GROUPS.get(group, (group,)))
+        largest = max((m.capacity_units_per_yr for m in inputs.MODULES if m.product in members), default=0.0)
+        factor = f"capacity_ceiling_factor {phi:g} times {named}"
+        settings: tuple[tuple[Any, ...], ...] = (("targets", "capacity_ceiling_factor"),)
+        if phi * goal >= goal + largest:
+            term = f"{factor}, {self.fmt(goal, unit)}"
+        else:
+            module = f" plus the largest module, {self.fmt(largest, unit)}," if largest > 0 else ""
+            term = f"{named}, {self.fmt(goal, unit)},{module} which is more than {factor}"
+            settings = (("targets", "capacity", group, year), *settings)
         text = (f"{self.words.product(group)} capacity may not exceed {self.fmt(ceiling, unit)} in "
-                f"{self.inputs.YEARS[-1]} (capacity_ceiling_factor {self.inputs.capacity_ceiling_factor:g} times the "
-                "target)")
-        return {"sentence": text, "unit": unit}
+                f"{inputs.YEARS[-1]} ({term})")
+        return {"sentence": text, "unit": unit, "settings": settings}
 
     def _output_value_target(self, i: RuleInstance) -> dict[str, Any]:
         year = i.key[0]

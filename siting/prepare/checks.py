@@ -18,7 +18,14 @@ import numpy as np
 from models import ModelInputs, derive_index
 from models.index import build_years, is_on
 from siting.config.errors import listed
-from siting.config.load import STAND_INS, LoadedScenario, shown_path, unknown_site_problems, unknown_value
+from siting.config.load import (
+    STAND_INS,
+    LoadedScenario,
+    percent_notices,
+    shown_path,
+    unknown_site_problems,
+    unknown_value,
+)
 from siting.config.units import Names, product_label
 from siting.config.words import close_match
 from siting.prepare.layers import LayerSet, km_to
@@ -35,8 +42,9 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
 
     A proximity limit may name any resource of the catalog's `resources`; one on a resource no
     product draws is said in a notice, while the rule is on, since it limits nothing, and so is
-    one on a resource no source offers (`sourceless_limit_notices`), and the red-line rule on
-    without a red-line layer (`redline_layer_notices`).
+    one on a resource no source offers (`sourceless_limit_notices`), the red-line rule on
+    without a red-line layer (`redline_layer_notices`), and a figure in per cent given below 1,
+    which looks like a share (siting/config/load.py `percent_notices`).
 
     `loaded` may be what passed of a scenario with problems (`siting.config.load.Salvage`): its
     mappings hold only the entries that passed the schema, so each is checked as it is. Nothing
@@ -65,6 +73,7 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
             key = loaded.at("constraints", "proximity", "max_distance_km", resource)[1]
             notices.append(f"{key}: no product draws on '{resource}': the limit keeps nothing near its sources")
     notices += redline_layer_notices(loaded, layers)
+    notices += percent_notices(loaded)
     notices += lead_time_notices(loaded)
     if "sources" in faulty:  # which resources the sources offer is not known
         return problems, notices
@@ -237,6 +246,89 @@ def lead_time_notices(loaded: LoadedScenario) -> list[str]:
                            f"{year - shortest} or earlier (years), or shorten lead_time_yr in the catalog to "
                            f"{year - first} yr")
     return notices
+
+
+#: How far a capacity target may lie below the smallest module of its group, or above all that
+#: the sites could hold of it, before it is taken for a slip of unit (`target_scale_notices`).
+TARGET_SCALE_FACTOR = 1000.0
+
+#: The slips of unit a notice suggests: the scale a figure was given in, and its words.
+UNIT_SCALES = ((1e3, "thousand"), (1e6, "million"), (1e9, "billion"))
+
+
+def holdable_units(inputs: ModelInputs, members: Sequence[str]) -> float:
+    """All that the sites could hold of the products `members`, in their unit per year: the
+    existing capacity, the committed capacity of the plan's years, and each site's usable land
+    (`site_land_ha`, before the red line) filled with the densest module (capacity per ha) of
+    the members it is a candidate for; infinite when such a module takes no land. A generous
+    measure: it ignores the red line, proximity, the build rate and the other products on the
+    land."""
+    chosen = set(members)
+    total = sum(v for (_s, p), v in inputs.existing_capacity_units_per_yr.items() if p in chosen)
+    total += sum(v for (_s, p, _t), v in inputs.committed_units_per_yr.items() if p in chosen)
+    density: dict[str, float] = {}
+    for spec in inputs.MODULES:
+        if spec.product in chosen and spec.capacity_units_per_yr > 0:
+            per_ha = spec.capacity_units_per_yr / spec.land_ha if spec.land_ha > 0 else math.inf
+            density[spec.product] = max(density.get(spec.product, 0.0), per_ha)
+    best: dict[str, float] = {}
+    for site, product in inputs.CANDIDATES:
+        if product in density:
+            best[site] = max(best.get(site, 0.0), density[product])
+    return total + sum(inputs.site_land_ha.get(site, 0.0) * per_ha for site, per_ha in best.items()
+                       if inputs.site_land_ha.get(site, 0.0) > 0)
+
+
+def _figure(value: float) -> str:
+    """A target's figure as the notices give it: whole numbers with thousands separated, others
+    to 3 significant digits (0.5, 1.5e-05)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3g}"
+
+
+def target_scale_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[str]:
+    """A notice for each positive capacity target (targets.capacity.<group>.<year>) that is
+    less than 1/TARGET_SCALE_FACTOR of the smallest module of its group, or more than
+    TARGET_SCALE_FACTOR times all that the sites could hold of it (`holdable_units`), naming the
+    target, its unit (the catalog's, per year) and the likely slip: a figure given in millions
+    of tonnes where the unit is t, or in m2 where it is million m2. A notice, not a refusal: the
+    figure may be meant, and the plan is solved as given."""
+    products = loaded.catalog.products
+    notices = []
+    for (group, year), target in inputs.capacity_target_units.items():
+        members = [p for p in inputs.TARGET_GROUPS.get(group, (group,)) if p in products]
+        if target <= 0 or not members:
+            continue
+        unit = products[members[0]].unit
+        named = in_words([product_label(p) for p in members])
+        key = loaded.at("targets", "capacity", group, str(year))[1]
+        sizes = [m.capacity_units_per_yr for m in inputs.MODULES if m.product in members]
+        smallest = min(sizes, default=0.0)
+        if target * TARGET_SCALE_FACTOR < smallest:
+            scale = next(((k, word) for k, word in UNIT_SCALES if target * k >= smallest), UNIT_SCALES[-1])
+            notices.append(f"{key}: the target, {_figure(target)} {unit}/yr, is less than 1/{TARGET_SCALE_FACTOR:,.0f} "
+                           f"of the smallest module of {named}, {_figure(smallest)} {unit}/yr: given in {scale[1]}s "
+                           f"of {unit}? Targets are in the catalog's unit, {unit}/yr (1 {scale[1]} {unit}/yr is "
+                           f"written {scale[0]:.0f})")
+            continue
+        hold = holdable_units(inputs, members)
+        if 0 < hold < math.inf and target > TARGET_SCALE_FACTOR * hold:
+            notices.append(f"{key}: the target, {_figure(target)} {unit}/yr, is more than {TARGET_SCALE_FACTOR:,.0f} "
+                           f"times all that the sites could hold of {named}, {_figure(round(hold))} {unit}/yr "
+                           f"(existing, committed, and their usable land filled with modules): "
+                           f"{_scale_slip(target, hold, unit)} Targets are in the catalog's unit, {unit}/yr")
+    return notices
+
+
+def _scale_slip(target: float, hold: float, unit: str) -> str:
+    """The likely slip of a target too large for the sites, in words: given in the base unit of
+    a unit with a scale ("given in m2 rather than million m2?"), else in a unit a thousand,
+    million or billion times smaller (the least that brings it within what the sites hold)."""
+    first, _, rest = unit.partition(" ")
+    for _k, word in UNIT_SCALES:
+        if first == word and rest:
+            return f"given in {rest} rather than {unit}?"
+    word = next((w for k, w in UNIT_SCALES if target / k <= hold), UNIT_SCALES[-1][1])
+    return f"given in a unit a {word} times smaller than {unit}?"
 
 
 def redline_layer_notices(loaded: LoadedScenario, layers: LayerSet) -> list[str]:

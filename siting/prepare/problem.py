@@ -22,7 +22,7 @@ from siting.config.load import (
 )
 from siting.config.units import Names, layer_names
 from siting.prepare.candidates import allowed_zone_geometry, generate_candidates, no_cell_left
-from siting.prepare.checks import check_against_layers
+from siting.prepare.checks import check_against_layers, target_scale_notices
 from siting.prepare.inputs import build_inputs_with_notices
 from siting.prepare.layers import LayerSet, read_layers
 from siting.prepare.positions import PositionCheck, position_check
@@ -184,7 +184,8 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
         inputs, input_notices = build_inputs_with_notices(loaded, spatial, names)
         positions = position_check(spatial, inputs, redline_settings(loaded), s.spatial.detour_factor)
     timings["preprocess"] = time.perf_counter() - started
-    notices = list(layers.notices) + notices + fixed_plants_notices(loaded) + input_notices
+    notices = (list(layers.notices) + notices + fixed_plants_notices(loaded) + input_notices
+               + target_scale_notices(loaded, inputs))
     if spatial.dropped_sites:
         notices.append("sites outside every cluster, dropped: "
                        + "; ".join(names.site_and_id(site) for site in spatial.dropped_sites))

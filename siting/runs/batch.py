@@ -32,6 +32,7 @@ from siting.config.load import (
     absolute_paths,
     load_scenario,
     name_max,
+    ordinal,
     parse_override,
     scenario_variants,
     shown_path,
@@ -330,6 +331,52 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     if not problems and len(cases) < 2:
         problems.append(f"{paths_name} | needs at least two scenarios (or one file with variants) to compare")
     return cases, inputs, list(dict.fromkeys(problems))  # a variant's fault is found by every load of its file
+
+
+def repeated_files(paths: Sequence[Path]) -> list[tuple[int, int]]:
+    """The pairs (first, again) of positions in `paths` naming the same scenario file (the same
+    path, or another way to it), `again` after `first`, the first position it has."""
+    seen: dict[Path, int] = {}
+    pairs = []
+    for i, path in enumerate(paths):
+        first = seen.setdefault(Path(path).resolve(), i)
+        if first != i:
+            pairs.append((first, i))
+    return pairs
+
+
+def repeated_file_notices(paths: Sequence[Path], paths_name: str = "compare") -> list[str]:
+    """A notice for each scenario file of a comparison given again (`repeated_files`): it runs
+    each of its runs again (its base and the same variants, with the same overrides), as a sweep
+    given a value twice would, which `siting sweep` refuses. A notice, not a refusal: a second run
+    of the same is sometimes meant (whether the solve gives the same plan). Named as `paths_name`
+    says, by the files' positions, and by both paths when they are written differently."""
+    notices = []
+    for first, again in repeated_files(paths):
+        shown, other = shown_path(paths[first]), shown_path(paths[again])
+        given = (f"given {ordinal(first + 1)} and {ordinal(again + 1)}" if shown == other else
+                 f"given {ordinal(first + 1)}, and {ordinal(again + 1)} as {other}")
+        try:
+            runs = "runs" if scenario_variants(paths[first]) else "run"
+        except InputError:  # the file itself is at fault, which its load reports
+            runs = "run"
+        notices.append(f"{paths_name} | repeats the scenario file {shown} ({given}), which runs the same {runs} "
+                       "twice; give each scenario file once, unless a second run of the same is meant")
+    return notices
+
+
+def repeated_runs_note(cases: Sequence[Case]) -> str:
+    """The note under a comparison's table naming each run that repeats another, the same
+    scenario file (given twice: `repeated_file_notices`) and variant with the same overrides:
+    "small-2 repeats small (the scenario file scenario.yaml, given twice)."; "" for none."""
+    first: dict[tuple[Path, str | None], Case] = {}
+    said = []
+    for case in cases:
+        earlier = first.setdefault((Path(case.scenario).resolve(), case.variant), case)
+        if earlier is not case:
+            said.append(f"{case.label} repeats {earlier.label} (the scenario file {Path(case.scenario).name}, given "
+                        "more than once)")
+    return f"{'; '.join(said)}." if said else ""
 
 
 def known_inputs(path: Path, variant: str | None, overrides: tuple[Override, ...]) -> list[Path]:
@@ -632,7 +679,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
                                        tolerance_note(table), difference_note(table, summaries),
                                        bound_note(summaries), COMPARE_CROSS_NOTE if moved else "",
                                        moved_note(summaries), cross_failed_note(summaries),
-                                       near_zero_runs_note(summaries), placement_note(summaries)) if n)
+                                       near_zero_runs_note(summaries), placement_note(summaries),
+                                       repeated_runs_note(cases)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
         shown = table_files(comparison_display(table, summaries), "comparison", note)
         files = {"comparison.csv": comparison_csv(table), "comparison.md": shown["comparison.md"]}
