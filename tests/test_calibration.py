@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import siting
+from siting.cli import main
 from siting.config.errors import InputError, OutputFolderError
 from siting.config.load import load_scenario, shown_path
 from siting.deliver.files import map_context
@@ -120,9 +121,9 @@ def test_fixed_run_prints_and_writes_the_findings(tmp_path: Path, capsys: pytest
     assert capsys.readouterr().out == ("calibration: 1 rule broken by the real plants\n  redline: plant lake_lfp "
                                        "(Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered red line for lfp\n")
     assert (result.out_dir / "calibration.csv").read_text() == (
-        "plant,name,site,product,unit,observed,model,verdict,finding\n"
-        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,10000,not admitted: redline,\"plant lake_lfp (Lake LFP, 10,000 "
-        "t/yr at w_lake) lies inside the buffered red line for lfp\"\n")
+        "plant,name,site,product,unit,observed,model,production,used_share,verdict,finding\n"
+        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,10000,10000,1,not admitted: redline,\"plant lake_lfp (Lake LFP, "
+        "10,000 t/yr at w_lake) lies inside the buffered red line for lfp\"\n")
     assert committed_rows(result.out_dir) == [["w_lake", "lfp", 2024, 10000.0]]
     assert HELD_NOTICE in json.loads((result.out_dir / "manifest.json").read_text())["notices"]
 
@@ -156,10 +157,10 @@ def fixed_run(fixed_scenario: Path) -> Path:
 
 def test_fixed_csv_has_a_row_per_plant_with_observed_model_and_verdict(fixed_run: Path) -> None:
     assert (fixed_run / "calibration.csv").read_text() == (
-        "plant,name,site,product,unit,observed,model,verdict,finding\n"
-        "east_lfp,East LFP expansion,e_city,lfp,t/yr,10000,10000,admitted,\n"
-        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,10000,not admitted: redline,\"plant lake_lfp (Lake LFP, 10,000 "
-        "t/yr at w_lake) lies inside the buffered red line for lfp\"\n")
+        "plant,name,site,product,unit,observed,model,production,used_share,verdict,finding\n"
+        "east_lfp,East LFP expansion,e_city,lfp,t/yr,10000,10000,10000,1,admitted,\n"
+        "lake_lfp,Lake LFP,w_lake,lfp,t/yr,10000,10000,10000,1,not admitted: redline,\"plant lake_lfp (Lake LFP, "
+        "10,000 t/yr at w_lake) lies inside the buffered red line for lfp\"\n")
     assert committed_rows(fixed_run) == [["e_city", "lfp", 2024, 10000.0], ["w_lake", "lfp", 2024, 10000.0]]
 
 
@@ -167,10 +168,9 @@ def test_fixed_markdown_starts_with_the_verdict(fixed_run: Path) -> None:
     lines = (fixed_run / "calibration.md").read_text().splitlines()
     assert lines[0] == ("Verdict: 1 rule broken by the real plants. The model holds all 2 real plants of "
                         "`plants.yaml` producing by 2024 at their sites.")
-    assert lines[4] == "| east_lfp | East LFP expansion | e_city | lfp | t/yr | 10,000 | 10,000 | admitted |  |"
-    assert lines[-1] == ("observed: the plant's capacity in plants.yaml (units/yr, producing by 2024); model: the "
-                         "capacity of it the plan holds fixed at its site (units/yr); verdict: admitted, or the rules "
-                         "it breaks (finding: how)")
+    assert lines[4] == ("| east_lfp | East LFP expansion | e_city | lfp | t/yr | 10,000 | 10,000 | 10,000 | 1 | "
+                        "admitted |  |")
+    assert lines[-1] == csv_note("plants.yaml")
 
 
 def test_fixed_report_states_the_verdict_and_the_fixed_sites(fixed_run: Path) -> None:
@@ -187,19 +187,21 @@ def test_fixed_report_states_the_verdict_and_the_fixed_sites(fixed_run: Path) ->
         "Sites with fixed capacity (the real plants, in 2024):\n\n"
         "- East city: LFP 10,000 t/yr\n"
         "- West lakeside: LFP 10,000 t/yr\n\n"
-        "| plant | site | product | unit | observed | model | verdict |\n"
-        "|---|---|---|---|---:|---:|---|\n"
-        "| east_lfp | East city | LFP | t/yr | 10,000 | 10,000 | admitted |\n"
-        "| lake_lfp | West lakeside | LFP | t/yr | 10,000 | 10,000 | not admitted: redline |\n\n"
+        "| plant | site | product | unit | observed | model | production 2024 | used | verdict |\n"
+        "|---|---|---|---|---:|---:|---:|---:|---|\n"
+        "| east_lfp | East city | LFP | t/yr | 10,000 | 10,000 | 10,000 | 100% | admitted |\n"
+        "| lake_lfp | West lakeside | LFP | t/yr | 10,000 | 10,000 | 10,000 | 100% | not admitted: redline |\n\n"
+        f"{REPORT_NOTE}\n\n"
         "The rules the real plants break:\n\n"
         "- plant lake_lfp (Lake LFP, 10,000 t/yr at w_lake) lies inside the buffered red line for lfp\n")
 
 
 def test_fixed_file_list_says_what_the_fixed_files_hold(fixed_run: Path) -> None:
     report = (fixed_run / "report.md").read_text()
-    assert ("- `calibration.csv`: the real plants fixed at their sites: each plant's observed capacity against the "
-            "capacity the model holds, with its verdict (admitted, or the rules it breaks) and the findings "
-            "(calibration.md: the same as a table, after the verdict of the rules)\n") in report
+    assert ("- `calibration.csv`: the real plants fixed at their sites: each plant's capacity, which the model holds "
+            "as given, what the model makes of it in the last year and the share of what it can make, with its "
+            "verdict (admitted, or the rules it breaks) and the findings (calibration.md: the same as a table, after "
+            "the verdict of the rules and of the plants the model holds mostly idle)\n") in report
     assert "the plan's choice" not in report
 
 
@@ -211,9 +213,9 @@ def test_fixed_run_the_rules_admit(tmp_path: Path) -> None:
     out = run_solve(path, tmp_path / "out").out_dir
     assert committed_rows(out) == [["e_city", "lfp", 2024, 10000.0]]
     assert not [n for n in json.loads((out / "manifest.json").read_text())["notices"] if "calibration" in n]
-    assert (out / "calibration.csv").read_text() == ("plant,name,site,product,unit,observed,model,verdict,finding\n"
-                                                     "east_lfp,East LFP expansion,e_city,lfp,t/yr,10000,10000,"
-                                                     "admitted,\n")
+    assert (out / "calibration.csv").read_text() == (
+        "plant,name,site,product,unit,observed,model,production,used_share,verdict,finding\n"
+        "east_lfp,East LFP expansion,e_city,lfp,t/yr,10000,10000,10000,1,admitted,\n")
     assert (out / "calibration.md").read_text().splitlines()[0] == (
         "Verdict: the rules admit every real plant. The model holds the 1 real plant of `committed_projects.yaml` "
         "producing by 2024 at its site.")
@@ -396,10 +398,10 @@ def test_map_sources_name_the_plants_the_model_holds(fixed_scenario: Path) -> No
 
 def test_notices_name_the_real_plants_left_out(tmp_path: Path) -> None:
     """Mode fixed: the notices of the plants of plants.yaml left out of the model (online after
-    the plan's last year 2024; at a site in no cluster) or counted as standing (online before
-    2023) name each as a real plant of calibration.plants, not as a committed project."""
-    plants = (plant_entry("far_lfp", "Far LFP", "nowhere", "lfp", 5000)
-              + "- {id: late_lfp, name: Late LFP, site: e_far, product: lfp, capacity: 5000, online_year: 2030, "
+    the plan's last year 2024) or counted as standing (online before 2023) name each as a real
+    plant of calibration.plants, not as a committed project. (A plant at a site the sites layer
+    does not define is refused: test_a_misspelt_site_of_a_real_plant_is_refused_...)"""
+    plants = ("- {id: late_lfp, name: Late LFP, site: e_far, product: lfp, capacity: 5000, online_year: 2030, "
                 "status: construction, source: 'assumption: invented for tests'}\n"
               + "- {id: old_lfp, name: Old LFP, site: e_far, product: lfp, capacity: 5000, online_year: 2020, "
                 "status: producing, source: 'assumption: invented for tests'}\n")
@@ -409,9 +411,7 @@ def test_notices_name_the_real_plants_left_out(tmp_path: Path) -> None:
         "real plant late_lfp (calibration.plants) (5,000 t/yr LFP at East far) comes online in 2030, after the "
         "plan's last year 2024: left out",
         "plants.yaml: real plant old_lfp (calibration.plants) (5,000 t/yr LFP at East far) has online_year 2020, "
-        "before the plan's first year 2023: counted as standing from 2023",
-        "real plant far_lfp (calibration.plants) (5,000 t/yr LFP) is at site nowhere, which lies in no cluster: "
-        "left out"]
+        "before the plan's first year 2023: counted as standing from 2023"]
 
 
 def test_plants_file_problems_are_listed_with_the_scenario_s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -425,3 +425,109 @@ def test_plants_file_problems_are_listed_with_the_scenario_s(tmp_path: Path, mon
     assert refused.value.problems == [
         "case/calibration.yaml:3: price_path | unknown price path (got 'nope'); choose one of: base, flat",
         "case/plants.yaml:1: [0] (l1).product | unknown product (got 'lfq'); choose one of: fepo4, lfp, cells"]
+
+
+def test_a_misspelt_site_of_a_real_plant_is_refused_as_a_committed_project_s_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A real plant at a site the sites layer does not define (e_cty, a slip of e_city) is refused
+    before anything is solved, in the words a committed project at that site gets: it would
+    otherwise read as a real plant in no cluster, a rule it breaks. The same file given by `--set`
+    as calibration.plants and as committed_projects: the same message, exit 2."""
+    path = variant(tmp_path, "", "calibration: {mode: fixed}\n")
+    (path.parent / "real.yaml").write_text(plant_entry("city_lfp", "City LFP", "e_cty", "lfp", 1000))
+    monkeypatch.chdir(tmp_path)
+    errors = []
+    for key in ("calibration.plants", "committed_projects"):
+        code = main(["solve", "case/calibration.yaml", "--set", f"{key}=case/real.yaml", "--out", "out"])
+        errors.append(capsys.readouterr().err)
+        assert code == 2
+    assert errors == ["error: 1 problem in the input:\n  - case/real.yaml:1: [0] (city_lfp).site | unknown site "
+                      "(got 'e_cty'); did you mean 'e_city'?\n"] * 2
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("setting", "named"), [
+    ("calibration: {mode: fixed, plants: plants.yaml}", "'plants.yaml', which is case/plants.yaml"),
+    ("calibration: {mode: fixed, plants: committed_projects.yaml}\ncommitted_projects: committed_projects.yaml",
+     "'committed_projects.yaml', which is case/committed_projects.yaml")])
+def test_a_plants_file_listing_no_plant_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str,
+                                                  named: str) -> None:
+    """An empty plants file (`[]`) gives nothing to calibrate against: refused when the scenario
+    is loaded, at the key that names it, also when it is the committed-projects file."""
+    path = variant(tmp_path, "[]\n", f"{setting}\n")
+    if "plants: committed" in setting:
+        (path.parent / "committed_projects.yaml").write_text("[]\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as refused:
+        load_scenario(path)
+    assert refused.value.exit_code == 2
+    assert refused.value.problems == [
+        f"case/calibration.yaml:3: calibration.plants | the file it names lists no plants (got {named}); "
+        "calibration mode fixed checks the real plants of that file against the rules: list them there, one "
+        "'- id: ...' entry per plant"]
+
+
+#: Mode fixed with nothing added (a budget of 0) and no target: a FePO4 plant of 6,000 t/yr at
+#: w_mine feeds two LFP plants of 10,000 t/yr at e_city, which also has 20,000 t/yr of existing
+#: LFP (the sites layer). LFP takes 1 t of FePO4 a tonne, which cannot be imported, and sells
+#: with a margin: the province makes 6,000 t of FePO4 (all its plant can make) and 6,000 t of LFP,
+#: all at e_city: 6,000 / 40,000 = 15 % of what e_city can make (utilisation 1), shared in
+#: proportion to available capacity: 1,500 t/yr for each real LFP plant.
+IDLE_PLANTS = (plant_entry("mine_fepo4", "Mine FePO4", "w_mine", "fepo4", 6000)
+               + plant_entry("city_lfp", "City LFP", "e_city", "lfp", 10000)
+               + plant_entry("city_lfp2", "City LFP 2", "e_city", "lfp", 10000)).replace("2024", "2023")
+IDLE_SETTING = ("calibration: {mode: fixed, plants: plants.yaml}\n"
+                "targets: {capacity: {cathode: {2024: 0}, cells: {2024: 0}}}\n"
+                "constraints:\n  budget: {enabled: true, capex_yuan_per_yr: {2023: 0, 2024: 0}}\n")
+
+def csv_note(plants_file: str) -> str:
+    """calibration.md's last line in mode fixed: what its columns mean, for a plan ending in 2024."""
+    return (f"observed: the plant's capacity in {plants_file} (units/yr, producing by 2024); model: the capacity of "
+            "it the model holds at its site (units/yr): the observed capacity, as the real plants are the plan, 0 "
+            "for a plant at a site left out of the plan, no estimate of the model's own; production: what the model "
+            "makes of it in 2024 (units/yr; its site's production, shared in proportion to available capacity); "
+            "used_share: production / what it can make in 2024 (available capacity x the product's utilisation, as "
+            "stranded.csv counts it), below 50% named in the verdict; verdict: admitted, or the rules it breaks "
+            "(finding: how)")
+
+
+#: The verdict when the rules admit the plants of IDLE_PLANTS and the model holds the LFP ones idle.
+IDLE_VERDICT = ("the rules admit every real plant, but the model holds 2 of them below 50% of what they can make "
+                "in 2024, for want of feedstock: city_lfp 15%, city_lfp2 15%")
+
+
+def test_the_verdict_says_which_real_plants_the_model_holds_mostly_idle(tmp_path: Path) -> None:
+    """calibration.csv gives each plant's production in the plan's last year and the share of
+    what it can make, and the verdict says which plants the model holds below half of it, and
+    why (stranded.csv's reason); the report's section the same, with what model means."""
+    out = run_solve(variant(tmp_path, IDLE_PLANTS, IDLE_SETTING), tmp_path / "out").out_dir
+    assert (out / "calibration.csv").read_text() == (
+        "plant,name,site,product,unit,observed,model,production,used_share,verdict,finding\n"
+        "mine_fepo4,Mine FePO4,w_mine,fepo4,t/yr,6000,6000,6000,1,admitted,\n"
+        "city_lfp,City LFP,e_city,lfp,t/yr,10000,10000,1500,0.15,admitted,\n"
+        "city_lfp2,City LFP 2,e_city,lfp,t/yr,10000,10000,1500,0.15,admitted,\n")
+    lines = (out / "calibration.md").read_text().splitlines()
+    assert lines[0] == (f"Verdict: {IDLE_VERDICT}. The model holds all 3 real plants of `plants.yaml` producing by "
+                        "2024 at their sites.")
+    assert lines[-1] == csv_note("plants.yaml")
+    section = (out / "report.md").read_text().split("## Calibration: the real plants fixed at their sites\n\n")[1]
+    assert section.split("\n## ")[0] == (
+        f"Verdict: {IDLE_VERDICT}. In calibration mode fixed, the model holds all 3 real plants of `plants.yaml` "
+        "producing by 2024 at their sites.\n\n"
+        "Sites with fixed capacity (the real plants, in 2024):\n\n"
+        "- West mine park: FePO4 6,000 t/yr\n"
+        "- East city: LFP 20,000 t/yr\n\n"
+        "| plant | site | product | unit | observed | model | production 2024 | used | verdict |\n"
+        "|---|---|---|---|---:|---:|---:|---:|---|\n"
+        "| mine_fepo4 | West mine park | FePO4 | t/yr | 6,000 | 6,000 | 6,000 | 100% | admitted |\n"
+        "| city_lfp | East city | LFP | t/yr | 10,000 | 10,000 | 1,500 | 15% | admitted |\n"
+        "| city_lfp2 | East city | LFP | t/yr | 10,000 | 10,000 | 1,500 | 15% | admitted |\n\n"
+        f"{REPORT_NOTE}\n")
+
+
+#: What the columns of the report's calibration table mean, for the plants of `plants.yaml` in 2024.
+REPORT_NOTE = ("observed: the plant's capacity in `plants.yaml`; model: the capacity of it the model holds at its "
+               "site, the observed capacity as given (the real plants are the plan; 0 for a plant at a site left "
+               "out of it), no estimate of the model's own; production: what the model makes of it in 2024 (units/yr); "
+               "used: production as a share of what it can make (available capacity x the product's utilisation); "
+               "the verdict names the plants the model holds mostly idle.")

@@ -2248,7 +2248,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         except InputError as exc:
             problems += exc.problems
     problems += allowed_zone_problems(locator, scenario, path.parent)
-    found, plants = calibration_checked(locator, scenario, path.parent, faults, catalog, keys.products)
+    found, plants = calibration_checked(locator, scenario, path.parent, faults, catalog, keys.products, committed)
     problems += found
     if faults.locs or catalog_faults.locs:  # problems of what were two rounds, merged by file and line
         problems = in_file_order(problems)
@@ -2366,17 +2366,38 @@ def calibration_problems(locator: Locator, scenario: Scenario, folder: Path, fau
 
 
 def calibration_checked(locator: Locator, scenario: Scenario, folder: Path, faults: Faults, catalog: Catalog | None,
-                        products: list[str] | None) -> tuple[list[str], CommittedProjects | None]:
+                        products: list[str] | None, committed: CommittedProjects = CommittedProjects()
+                        ) -> tuple[list[str], CommittedProjects | None]:
     """The problems of the files `calibration` names (`calibration_problems`) and, in mode fixed
     when they are there, the real plants the model holds (`fixed_plants`; None for none, or when
-    the file has problems, which are listed then)."""
+    the file has problems, which are listed then). In mode fixed a plants file that lists no
+    plant is refused (`no_plants_problem`), also when it is the committed-projects file
+    (`committed`, the scenario's committed projects as loaded)."""
     problems = calibration_problems(locator, scenario, folder, faults)
     if problems or not faults.ok("calibration") or not faults.ok("committed_projects"):
         return problems, None
     try:
-        return [], fixed_plants(locator, scenario, folder, catalog, products)
+        plants = fixed_plants(locator, scenario, folder, catalog, products)
     except InputError as exc:
         return exc.problems, None
+    held = plants if plants is not None else committed
+    calibration = scenario.calibration
+    if calibration is None or calibration.mode != "fixed" or calibration.plants is None or held.path is None \
+            or held.projects:
+        return [], plants
+    return [no_plants_problem(locator, str(calibration.plants), held.path)], plants
+
+
+def no_plants_problem(locator: Locator, reference: str, path: Path) -> str:
+    """`calibration.plants` (`reference`) names a file (`path`) that lists no plant: there is
+    nothing to calibrate against, and a run would not say so (it would solve with no real plant
+    held and diagnose what that leaves)."""
+    loc = ("calibration", "plants")
+    origin = locator.origin(loc)
+    shown = str(locator.written(loc) or reference)
+    return (f"{origin.where(loc)}: {origin.key(loc)} | the file it names lists no plants (got "
+            f"{which_is(shown, path)}); calibration mode fixed checks the real plants of that file against the "
+            "rules: list them there, one '- id: ...' entry per plant")
 
 
 def fixed_plants(locator: Locator, scenario: Scenario, folder: Path, catalog: Catalog | None,

@@ -157,9 +157,10 @@ OPTIONAL_NOTES = {
 
 #: What calibration.csv holds in each calibration mode (the report's file list).
 CALIBRATION_NOTES = {
-    "fixed": "the real plants fixed at their sites: each plant's observed capacity against the capacity the model "
-             "holds, with its verdict (admitted, or the rules it breaks) and the findings (calibration.md: the "
-             "same as a table, after the verdict of the rules)",
+    "fixed": "the real plants fixed at their sites: each plant's capacity, which the model holds as given, what the "
+             "model makes of it in the last year and the share of what it can make, with its verdict (admitted, or "
+             "the rules it breaks) and the findings (calibration.md: the same as a table, after the verdict of the "
+             "rules and of the plants the model holds mostly idle)",
     "choose": OPTIONAL_NOTES["calibration.csv"],
 }
 

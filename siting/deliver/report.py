@@ -71,11 +71,13 @@ class Block:
 @dataclass(frozen=True)
 class FixedCalibration:
     """A calibration in mode fixed (siting/runs/calibrate.py `fixed_calibration`): the verdict of
-    the rules as the terminal prints it ("the rules admit every real plant"), the name of the file
-    the real plants come from, the plan's last year (the plants producing by then are checked),
-    and calibration.csv's rows, one per real plant (`plant`, `name`, `site`, `product`, `unit`,
-    `observed`, `model`: the capacity the plan holds fixed, `verdict`, `finding`), and each finding
-    (a rule a real plant breaks) once, in order."""
+    the rules as the terminal prints it ("the rules admit every real plant"), once solved with the
+    real plants the model holds mostly idle ("..., but the model holds 5 of them below 50% of what
+    they can make in 2024, for want of feedstock ..."), the name of the file the real plants come
+    from, the plan's last year (the plants producing by then are checked), and calibration.csv's
+    rows, one per real plant (`plant`, `name`, `site`, `product`, `unit`, `observed`, `model`: the
+    capacity the plan holds fixed, `production` and `used_share` in the last year, `verdict`,
+    `finding`), and each finding (a rule a real plant breaks) once, in order."""
 
     verdict: str
     plants_file: str
@@ -960,9 +962,12 @@ def fixed_sites_text(calibration: FixedCalibration, names: Mapping[str, str]) ->
 
 
 def calibration_blocks(calibration: FixedCalibration | None, names: Mapping[str, str]) -> list[Block]:
-    """Mode fixed: the verdict of the rules, the sites with fixed capacity and what each holds, and
-    each real plant's observed capacity against the model's with its verdict (calibration.csv);
-    the findings under the table. Nothing without `calibration`."""
+    """Mode fixed: the verdict of the rules (and of the real plants the model holds mostly idle),
+    the sites with fixed capacity and what each holds, and each real plant's row of
+    calibration.csv: its capacity, which the model holds as given (`model`, no estimate of its
+    own), what the model makes of it in the last year and the share of what it can make, and its
+    verdict, with what the columns mean; the findings under the table. Nothing without
+    `calibration`."""
     if calibration is None:
         return []
     frame = calibration.plants
@@ -975,11 +980,25 @@ def calibration_blocks(calibration: FixedCalibration | None, names: Mapping[str,
             f"{product_label(p)} {amount(v)} {u}" for p, v, u in held_here) for site, held_here in sites.items()]))
     else:
         blocks.append(Block("p", "Sites with fixed capacity: none."))
+    year = calibration.year
+
+    def shown(value: float, text: Callable[[float], str]) -> str:
+        value = float(value)
+        return "" if value != value else text(value)  # NaN, empty: a plant the model does not hold
+
     rows = [[str(r.plant), names.get(str(r.site), str(r.site)), product_label(str(r.product)), str(r.unit),
-             amount(float(r.observed)), amount(float(r.model)), str(r.verdict)] for r in frame.itertuples(index=False)]
+             amount(float(r.observed)), amount(float(r.model)), shown(r.production, amount),
+             shown(r.used_share, lambda share: f"{share:.0%}"), str(r.verdict)] for r in frame.itertuples(index=False)]
     if rows:
-        blocks.append(Block("table", Table(["plant", "site", "product", "unit", "observed", "model", "verdict"],
-                                           rows, frozenset({4, 5}))))
+        blocks.append(Block("table", Table(["plant", "site", "product", "unit", "observed", "model",
+                                            f"production {year}", "used", "verdict"], rows,
+                                           frozenset({4, 5, 6, 7}))))
+        blocks.append(Block("p", f"observed: the plant's capacity in `{calibration.plants_file}`; model: the capacity "
+                                 "of it the model holds at its site, the observed capacity as given (the real plants "
+                                 "are the plan; 0 for a plant at a site left out of it), no estimate of the model's "
+                                 f"own; production: what the model makes of it in {year} (units/yr); used: production "
+                                 "as a share of what it can make (available capacity x the product's utilisation); "
+                                 "the verdict names the plants the model holds mostly idle."))
     if calibration.findings:
         blocks += [Block("p", "The rules the real plants break:"), Block("list", list(calibration.findings))]
     return blocks

@@ -480,10 +480,14 @@ def no_layer_category_problems(loaded: LoadedScenario) -> list[str]:
 def committed_site_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
     """A committed project at a site the sites layer does not define, named at its file and line,
     by its position and its id (`[0] (east_lfp).site`); the unknown sites of several projects
-    that are no slip of a known id, in one problem (`unknown_site_problems`)."""
+    that are no slip of a known id, in one problem (`unknown_site_problems`). The real plants of
+    calibration mode fixed (`LoadedScenario.plants`: those of `calibration.plants` when it names
+    another file than the committed projects) are checked the same way, in their file, after
+    them: a misspelt site would otherwise read as a real plant in no cluster."""
     site_ids = list(dict.fromkeys(layers.sites["id"])) if "id" in layers.sites.columns else []
-    return unknown_site_problems(loaded.committed, site_ids, loaded.scenario.layers.sites.id_field,
-                                 loaded.at("layers", "sites", "id_field")[1])
+    id_field, id_key = loaded.scenario.layers.sites.id_field, loaded.at("layers", "sites", "id_field")[1]
+    held = [loaded.committed] + ([loaded.plants] if loaded.plants is not None else [])
+    return [problem for projects in held for problem in unknown_site_problems(projects, site_ids, id_field, id_key)]
 
 
 def nothing_buildable(inputs: ModelInputs, names: Names | None = None) -> str | None:

@@ -25,11 +25,26 @@ rule(s) broken by the real plants". calibration.csv holds one row per real plant
     model      the capacity of it the plan holds fixed at its site: the capacity of the project of
                the same id, site and product among those the model holds (`model_projects`),
                online by the plan's last year at a site of the plan; 0 for a plant at a site left
-               out of the plan
+               out of the plan. The model is given the real plants, so this is the observed
+               capacity by construction: a check of what it holds, no estimate of its own
+    production what the model makes of the plant in the plan's last year T (units/yr; `plant_use`):
+               its site's production of the product y[s,p,T], shared in proportion to available
+               capacity (as siting/deliver/drivers.py `value_split` shares it), so
+               production = used_share x util[p] x the plant's available capacity (its capacity,
+               x ramp[p] if it comes online in T)
+    used_share production / what the plant can make in T, the same for every plant of a site and
+               product: 1 - the idle share of its site and product in T (stranded.csv,
+               `Plan.stranded`), 1 where none stands idle; empty for a plant the model does not
+               hold, and before a plan (an infeasible run)
     verdict    `admitted`, or `not admitted: <rules>` (the rules of the findings that name the
                plant), and where model differs from observed for a site of the plan, what the
                model holds
     finding    the findings that name the plant, "; " between them
+
+Once solved, the verdict also says which real plants the model holds mostly idle: those with
+used_share < MOSTLY_IDLE_BELOW in T, grouped by stranded.csv's reason ("for want of feedstock",
+with the chain-balance rows of their inputs that bind in T), each with its used share
+(`idle_text`).
 
 mode `choose`: after the solve, for each product p with planned additions or real plants,
 
@@ -53,8 +68,9 @@ from models import ModelInputs
 from models.families.proximity import nearest_sources
 from siting.config.load import CommittedProjects, LoadedScenario, load_committed_projects
 from siting.config.schema import CommittedProject
-from siting.config.units import joined, per_year
-from siting.deliver.report import FixedCalibration, held_text
+from siting.config.units import joined, per_year, product_label
+from siting.deliver.drivers import binding_chains
+from siting.deliver.report import IDLE_PHRASES, FixedCalibration, held_text
 from siting.deliver.tables import csv_text, markdown_table, table_files
 from siting.optimize.results import Plan
 from siting.prepare.inputs import committed_land_ha
@@ -64,7 +80,12 @@ from siting.prepare.problem import Prepared
 FINDING_COLUMNS = ("plant", "rule", "finding")
 
 #: Columns of calibration.csv in mode fixed: one row per real plant.
-PLANT_COLUMNS = ("plant", "name", "site", "product", "unit", "observed", "model", "verdict", "finding")
+PLANT_COLUMNS = ("plant", "name", "site", "product", "unit", "observed", "model", "production", "used_share", "verdict",
+                 "finding")
+
+#: A real plant making less than this share of what it can make in the plan's last year (its
+#: used_share) is held mostly idle, which the verdict says: half.
+MOSTLY_IDLE_BELOW = 0.5
 
 #: The verdict of a plant the rules admit.
 ADMITTED = "admitted"
@@ -76,7 +97,7 @@ SCORE_COLUMNS = ("product", "unit", "planned_added", "within_km", "share", "refe
 @dataclass(frozen=True)
 class RealPlant:
     """A real plant as the checks need it: id, name, site, product, capacity (units/yr), the unit
-    per year of its product and the land it takes (ha)."""
+    per year of its product, the land it takes (ha) and its first production year."""
 
     id: str
     name: str
@@ -85,6 +106,7 @@ class RealPlant:
     capacity: float
     unit: str
     land_ha: float
+    online_year: int = 0
 
     def label(self) -> str:
         """`plant <id> (<name>, <capacity> <unit> at <site>)`."""
@@ -113,7 +135,7 @@ def real_plants(loaded: LoadedScenario, key: str) -> list[RealPlant]:
 def _plant(loaded: LoadedScenario, project: CommittedProject) -> RealPlant:
     unit = per_year(loaded.catalog.products[project.product].unit)
     return RealPlant(project.id, project.name, project.site, project.product, float(project.capacity), unit,
-                     committed_land_ha(loaded, project.product, float(project.capacity)))
+                     committed_land_ha(loaded, project.product, float(project.capacity)), project.online_year)
 
 
 def check_plants(plants: Sequence[RealPlant], inputs: ModelInputs, usable_land_ha: Mapping[str, float]
@@ -287,10 +309,71 @@ def held_capacity(plants: Sequence[RealPlant], projects: Sequence[CommittedProje
     return held
 
 
-def plant_rows(plants: Sequence[RealPlant], findings: pd.DataFrame, held: Mapping[str, float]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class PlantUse:
+    """What the model makes of a real plant in the plan's last year (`plant_use`): `production`
+    (units/yr), `used_share` (of what it can make) and why the rest stands idle (`reason`,
+    stranded.csv's: feedstock, market or cost; "" when none does)."""
+
+    production: float
+    used_share: float
+    reason: str = ""
+
+
+def plant_use(plants: Sequence[RealPlant], held: Mapping[str, float], plan: Plan, inputs: ModelInputs, year: int
+              ) -> dict[str, PlantUse]:
+    """Plant id -> what the model makes of it in `year` (see the module docstring: production,
+    used_share), for the plants it holds (`held` > 0): the used share and the reason from the
+    plan's idle capacity of the plant's site and product (`Plan.stranded`, stranded.csv, which the
+    report's table of stranded capacity shows), 1 where none stands idle."""
+    idle = plan.stranded.loc[plan.stranded["year"] == year]
+    stranded = {(str(r.site), str(r.product)): (float(r.idle_share), str(r.reason))
+                for r in idle.itertuples(index=False)}
+    use = {}
+    for plant in plants:
+        if held.get(plant.id, 0.0) <= 0:
+            continue
+        idle_share, reason = stranded.get((plant.site, plant.product), (0.0, ""))
+        ramp = min(inputs.ramp_up_share.get(plant.product, 1.0), 1.0) if plant.online_year == year else 1.0
+        usable = inputs.utilisation.get(plant.product, 1.0) * ramp * float(held[plant.id])
+        use[plant.id] = PlantUse((1.0 - idle_share) * usable, 1.0 - idle_share, reason)
+    return use
+
+
+def idle_text(plants: Sequence[RealPlant], use: Mapping[str, PlantUse], plan: Plan, inputs: ModelInputs,
+              year: int) -> str | None:
+    """The real plants the model holds below MOSTLY_IDLE_BELOW of what they can make in `year`,
+    grouped by why (`IDLE_PHRASES` of stranded.csv's reason; for want of feedstock, the
+    chain-balance rows of their inputs that bind in `year`, `binding_chains`), each with its used
+    share: "the model holds 2 of them below 50% of what they can make in 2024, for want of
+    feedstock: city_lfp 15%, city_lfp2 15%"; None when there is none."""
+    idle = [p for p in plants if p.id in use and use[p.id].used_share < MOSTLY_IDLE_BELOW]
+    if not idle:
+        return None
+    groups: dict[str, list[RealPlant]] = {}
+    for plant in idle:
+        groups.setdefault(use[plant.id].reason, []).append(plant)
+    parts = []
+    for reason, these in groups.items():
+        why = IDLE_PHRASES.get(reason, reason)
+        if reason == "feedstock":
+            feeds = list(dict.fromkeys(u for p in these for u in inputs.PRODUCTS
+                                       if inputs.input_units_per_unit.get((p.product, u), 0.0) > 0))
+            chains = [f"the chain-balance rule of {product_label(c.product)} binds: {c.share:.0%} of the "
+                      f"{product_label(c.product)} that {joined(list(c.users))} production uses must be made in the "
+                      "province" for c in binding_chains(inputs, plan, feeds, year)]
+            why += f" ({'; '.join(chains)})" if chains else ""
+        parts.append(f"{why}: " + ", ".join(f"{p.id} {use[p.id].used_share:.0%}" for p in these))
+    return (f"the model holds {len(idle)} of them below {MOSTLY_IDLE_BELOW:.0%} of what they can make in {year}, "
+            + "; ".join(parts))
+
+
+def plant_rows(plants: Sequence[RealPlant], findings: pd.DataFrame, held: Mapping[str, float],
+               use: Mapping[str, PlantUse] | None = None) -> pd.DataFrame:
     """calibration.csv of mode fixed (see the module docstring): one row per real plant, in plant
-    order, with its observed capacity, the capacity the model holds of it, its verdict and the
-    findings that name it."""
+    order, with its observed capacity, the capacity the model holds of it, what the model makes
+    of it (`use`, from `plant_use`; empty without), its verdict and the findings that name it."""
+    use = use or {}
     rows = []
     for plant in plants:
         mine = [row for row in findings.itertuples(index=False) if plant.id in str(row.plant).split()]
@@ -299,7 +382,10 @@ def plant_rows(plants: Sequence[RealPlant], findings: pd.DataFrame, held: Mappin
         model = float(held.get(plant.id, 0.0))
         if "site" not in rules and abs(model - plant.capacity) > 1e-9:
             verdict += f"; the model holds {_figure(model)} {plant.unit} of it"
-        rows.append((plant.id, plant.name, plant.site, plant.product, plant.unit, plant.capacity, model, verdict,
+        made = use.get(plant.id)
+        rows.append((plant.id, plant.name, plant.site, plant.product, plant.unit, plant.capacity, model,
+                     made.production if made is not None else math.nan,
+                     made.used_share if made is not None else math.nan, verdict,
                      "; ".join(str(row.finding) for row in mine)))
     return pd.DataFrame(rows, columns=list(PLANT_COLUMNS))
 
@@ -314,11 +400,15 @@ def plants_file_name(loaded: LoadedScenario) -> str:
     return loaded.committed.path.name if loaded.committed.path is not None else "the committed projects"
 
 
-def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None) -> FixedCalibration | None:
+def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None, plan: Plan | None = None
+                      ) -> FixedCalibration | None:
     """What mode fixed writes and reports: the verdict of the rules and one row per real plant
     (`plant_rows`), the capacity the model holds of each from the projects it holds
     (`LoadedScenario.model_projects`); `findings`: those of `fixed_findings`, computed when not
-    given. None when the scenario is not in mode fixed."""
+    given. With the solved `plan`, what the model makes of each plant in the last year
+    (`plant_use`), and the verdict says which it holds mostly idle (`idle_text`): "the rules admit
+    every real plant, but the model holds ...", "1 rule broken by the real plants; the model
+    holds ...". None when the scenario is not in mode fixed."""
     if findings is None:
         findings = fixed_findings(prepared)
     if findings is None:
@@ -327,16 +417,26 @@ def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None) 
     last = max(loaded.scenario.years)
     plants = real_plants(loaded, "plants")
     held = held_capacity(plants, loaded.model_projects().projects, last, prepared.inputs.cluster_of_site)
-    return FixedCalibration(verdict_text(findings), plants_file_name(loaded), last,
-                            plant_rows(plants, findings, held), tuple(str(f) for f in findings["finding"]))
+    use = plant_use(plants, held, plan, prepared.inputs, last) if plan is not None else {}
+    verdict = verdict_text(findings)
+    idle = idle_text(plants, use, plan, prepared.inputs, last) if plan is not None else None
+    if idle is not None:
+        verdict += f", but {idle}" if len(findings) == 0 else f"; {idle}"
+    return FixedCalibration(verdict, plants_file_name(loaded), last, plant_rows(plants, findings, held, use),
+                            tuple(str(f) for f in findings["finding"]))
 
 
 def fixed_files(calibration: FixedCalibration) -> dict[str, str]:
     """calibration.csv and calibration.md of mode fixed: the verdict, then the table, then what
     its columns mean."""
-    note = (f"observed: the plant's capacity in {calibration.plants_file} (units/yr, producing by "
-            f"{calibration.year}); model: the capacity of it the plan holds fixed at its site (units/yr); "
-            "verdict: admitted, or the rules it breaks (finding: how)")
+    year = calibration.year
+    note = (f"observed: the plant's capacity in {calibration.plants_file} (units/yr, producing by {year}); model: "
+            "the capacity of it the model holds at its site (units/yr): the observed capacity, as the real plants "
+            "are the plan, 0 for a plant at a site left out of the plan, no estimate of the model's own; "
+            f"production: what the model makes of it in {year} (units/yr; its site's production, shared in "
+            f"proportion to available capacity); used_share: production / what it can make in {year} (available "
+            "capacity x the product's utilisation, as stranded.csv counts it), below "
+            f"{MOSTLY_IDLE_BELOW:.0%} named in the verdict; verdict: admitted, or the rules it breaks (finding: how)")
     held = held_text(calibration)
     intro = f"Verdict: {calibration.verdict}. {held[0].upper()}{held[1:]}."
     return {"calibration.csv": csv_text(calibration.plants),
@@ -385,7 +485,7 @@ def calibration_output(prepared: Prepared, plan: Plan, findings: pd.DataFrame | 
     if findings is None:
         findings = fixed_findings(prepared)
     if findings is not None:
-        fixed = fixed_calibration(prepared, findings)
+        fixed = fixed_calibration(prepared, findings, plan)
         if fixed is not None:
             return CalibrationOutput(fixed_files(fixed), findings, fixed)
     score = choice_score(prepared, plan)
