@@ -17,15 +17,17 @@ LARGEST_MARKER points^2, or, for the runs of a comparison or sweep, the largest 
 `pie_scale`) and whose slices are the products it builds (by the output value of the capacity
 added), labelled with the site's name and each product's capacity added in words and units. Pies
 that would cover each other on the page are moved apart about their shared centre, and a pie
-moved off its site is tied to it by a thin line ending on a dot (`spread_pies`); a
-moved pie stays inside the map's frame. Flows of no length, which have no line (a site drawing
-on a source standing on it; products moved between a hub and the gateway or a site standing at
-it), are marked by a dashed ring, as report.html's map marks them, with a legend row; the
-site's label says what it draws on site, and a ringed hub is labelled with its name and how
-many product flows stand there (`unlined_marks`). Labels are placed greedily, beside their own
-pie, so that none overlaps another label, and none comes with its white halo onto a pie's or a
-ring's outline or a site's or source's mark (`LabelPlacer`); of such places, one across no
-cluster's outline where there is one near enough, so that a label reads as in its own cluster.
+moved off its site is tied to it by a thin line ending on a dot (`spread_pies`); a moved pie
+stays inside the map's frame, and one moved off its site stands clear of the sources' triangles,
+the dashed rings and the other sites' marks (`clear_of_marks`). Flows of no length, which have
+no line (a site drawing on a source standing on it; products moved between a hub and the gateway
+or a site standing at it), are marked by a dashed ring, as report.html's map marks them, with a
+legend row; the site's label says what it draws on site, and a ringed hub is labelled with its
+name and how many product flows stand there (`unlined_marks`). Labels are placed greedily,
+beside their own pie, so that none overlaps another label, and none comes with its white halo
+onto a pie's or a ring's outline or a site's or source's mark, nor has its leader run across one
+but its own (`LabelPlacer`); of such places, one across no cluster's outline where there is one
+near enough, so that a label reads as in its own cluster.
 The scale bar stands in the lower left corner; the north arrow in the upper right one, or where
 a pie, a mark or a layer's drawing would be under it, at the nearest place along the map's edges
 (then further in) where nothing is (`place_north_arrow`).
@@ -78,6 +80,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Circle, Patch, Rectangle, Wedge
 from matplotlib.path import Path as DrawnPath
 from matplotlib.text import Annotation, Text
@@ -406,7 +409,8 @@ class LabelPlacer:
     or label placed before it: its box LABEL_PAD pixels clear of every box kept off, and
     SYMBOL_CLEARANCE points clear of every round symbol's outer edge, so that its halo never
     reaches the symbol, and the labels of other symbols as much farther as its `gap`
-    (`block_circle`). Lines (`block_lines`: the clusters' outlines) are kept off softly, after
+    (`block_circle`); a label with a leader, its leader across no round symbol but its own.
+    Lines (`block_lines`: the clusters' outlines) are kept off softly, after
     the symbols and labels: of the positions free of those, the first that crosses no line, up to
     LINE_STEPS distances farther out than the nearest free one; failing that, of the free ones at
     that nearest distance, the one that crosses the least length of line. A label never comes
@@ -505,6 +509,25 @@ class LabelPlacer:
             hit &= ~mine | (gx * gx + gy * gy < reach * reach)
         return float(np.sum(w[both] * h[both]) + np.sum(cw[hit] * ch[hit]))
 
+    def _leader_crossing(self, leader: tuple[float, float, float, float] | None,
+                         own: tuple[float, float, float] | None) -> float:
+        """How far (display units) the straight leader `leader` (x0, y0, x1, y1, display
+        coordinates) runs across the round symbols kept off but `own` (x, y, radius: the label's
+        own symbol, which it ends on): for each symbol it comes into, the chord at the leader's
+        nearest distance from the symbol's centre, summed; 0 without a leader or where it comes
+        into none."""
+        if leader is None or not self._round:
+            return 0.0
+        circles = self._circles[: self._round]
+        cx, cy, r = circles[:, 0], circles[:, 1], circles[:, 2]
+        x0, y0, x1, y1 = leader
+        dx, dy = x1 - x0, y1 - y0
+        along = np.clip(((cx - x0) * dx + (cy - y0) * dy) / max(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
+        near = np.hypot(x0 + along * dx - cx, y0 + along * dy - cy)
+        mine = (cx == own[0]) & (cy == own[1]) & (r == own[2]) if own is not None else np.zeros(len(cx), dtype=bool)
+        crossed = (near < r) & ~mine
+        return float(np.sum(2 * np.sqrt(r[crossed] ** 2 - near[crossed] ** 2)))
+
     def overlap(self, box: Bbox) -> float:
         """The area (display units squared) `box` shares with the boxes kept off and with the
         squares around the round symbols kept off, summed: 0 where it meets none of them."""
@@ -515,9 +538,12 @@ class LabelPlacer:
         return box.x0 >= f.x0 + 2 and box.x1 <= f.x1 - 2 and box.y0 >= f.y0 + 2 and box.y1 <= f.y1 - 2
 
     def _choose(self, letters: Sequence[Bbox], candidates: Sequence[tuple[float, float, str, str, bool, bool, int]],
-                own: tuple[float, float, float] | None, required: bool) -> int | None:
-        """Which of `candidates` (as `place` makes them, with the letters' boxes `letters`) the
-        label takes (see `LabelPlacer`): the first free of symbols and labels and crossing no line,
+                own: tuple[float, float, float] | None, required: bool,
+                leaders: Sequence[tuple[float, float, float, float] | None] | None = None) -> int | None:
+        """Which of `candidates` (as `place` makes them, with the letters' boxes `letters` and
+        the leaders drawn to them, `leaders`: a candidate whose leader runs across a round
+        symbol but its own is not free) the label takes (see `LabelPlacer`): the first free of
+        symbols and labels and crossing no line,
         up to LINE_STEPS distances beyond the first free one; else the free one at that distance
         crossing the least line; else, where `required`, the one overlapping the least, then
         crossing the least line; the earliest on ties. None: none (inside the map, or free where
@@ -532,7 +558,8 @@ class LabelPlacer:
             padded = box.padded(LABEL_PAD)
             if not self._inside(padded):
                 continue
-            overlap = self._overlap(padded, own, self._clear, corner=snug)
+            overlap = self._overlap(padded, own, self._clear, corner=snug) \
+                + (self._leader_crossing(leaders[i], own) if leaders is not None else 0.0)
             if overlap == 0 and crossing[i] == 0:
                 return i
             if overlap == 0:
@@ -545,6 +572,16 @@ class LabelPlacer:
             return near[1]
         return crowded[1] if crowded is not None and required else None
 
+    def _leader(self, cx: float, cy: float, ox: float, oy: float, radius_points: float
+                ) -> tuple[float, float, float, float]:
+        """The leader `place` draws to a label at (ox, oy) points from its anchor (cx, cy, display
+        coordinates), as x0, y0, x1, y1 (display coordinates): from the label's point to its
+        symbol's edge, `radius_points` short of the anchor."""
+        x0, y0 = cx + ox * self.points, cy + oy * self.points
+        length = math.hypot(x0 - cx, y0 - cy)
+        short = min(radius_points * self.points / length, 1.0) if length > 0 else 1.0
+        return x0, y0, x0 + (cx - x0) * (1 - short), y0 + (cy - y0) * (1 - short)
+
     def place(self, text: Text, xy: tuple[float, float], radius_points: float = 0.0, required: bool = True,
               steps: Sequence[float] = _STEPS, centred_first: bool = False, leader: bool = True) -> bool:
         """Move `text` (an annotation at `xy` in offset points) to the first free position; a
@@ -554,7 +591,9 @@ class LabelPlacer:
         A label of a round symbol (`radius_points` > 0, kept off with `block_circle`) that finds
         no free position at the first step tries the four diagonals of that step again, this time
         allowed into the empty corners of its own symbol's square: it stays right beside its
-        symbol, with no leader, where it would otherwise go a step farther out."""
+        symbol, with no leader, where it would otherwise go a step farther out. A label farther
+        out gets a leader (where `leader`) to its symbol's edge; a place whose leader would run
+        across another round symbol kept off (a pie, a ring, a mark: `block_circle`) is not free."""
         cx, cy = self.ax.transData.transform(xy)
         own = (float(cx), float(cy), radius_points * self.points) if radius_points > 0 else None
         # (x, y offset in points, alignments, a leader?, into its own symbol's corners?, distance)
@@ -571,7 +610,9 @@ class LabelPlacer:
                                   for dx, dy, ha, va in _DIRECTIONS[:4])
         boxes = LabelBoxes(text, self.renderer)
         chosen = self._choose([boxes.at((ox, oy), ha, va) for ox, oy, ha, va, *_rest in candidates],
-                              candidates, own, required)
+                              candidates, own, required,
+                              [self._leader(cx, cy, ox, oy, radius_points) if leader and far else None
+                               for ox, oy, _ha, _va, far, *_rest in candidates])
         if chosen is None:
             text.remove()
             return False
@@ -983,6 +1024,11 @@ _STACK_RING = 0.01
 #: Radius (points) of the dot that marks a moved pie's true site, and the leader's width.
 SITE_DOT_RADIUS = 2.0
 LEADER_WIDTH = 0.8
+#: Where `clear_of_marks` looks for a spot for a moved pie round its site: rings CLEAR_STEP
+#: points apart out to CLEAR_REACH points, each in CLEAR_DIRECTIONS directions.
+CLEAR_STEP = 0.5
+CLEAR_REACH = 200.0
+CLEAR_DIRECTIONS = 360
 
 
 def spread_pies(centres: np.ndarray, radii: np.ndarray, gap: float = PIE_GAP,
@@ -1025,12 +1071,7 @@ def spread_pies(centres: np.ndarray, radii: np.ndarray, gap: float = PIE_GAP,
             angle = math.pi / 2 + 2 * math.pi * k / len(members)
             moved[i] = (x + _STACK_RING * math.cos(angle), y + _STACK_RING * math.sin(angle))
             ever[i] = True
-    if bounds is not None:
-        x0, y0, x1, y1 = bounds
-        low = np.column_stack([x0 + r + gap, y0 + r + gap])
-        high = np.column_stack([x1 - r - gap, y1 - r - gap])
-        middle = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-        low, high = np.where(low <= high, low, middle), np.where(low <= high, high, middle)
+    inside = _within(bounds, r, gap)
     area = np.maximum(r, 1e-9) ** 2
     first, second = np.triu_indices(len(r), 1)
     need = r[first] + r[second] + gap
@@ -1054,27 +1095,105 @@ def spread_pies(centres: np.ndarray, radii: np.ndarray, gap: float = PIE_GAP,
         touched = count > 0
         moved[touched] += delta[touched] / count[touched, None]
         ever |= touched
-        if bounds is not None:
+        if inside is not None:
             free = moved[ever]
-            moved[ever] = np.clip(free, low[ever], high[ever])
+            moved[ever] = np.clip(free, inside[0][ever], inside[1][ever])
             held[:] = False
             held[ever] = (moved[ever] != free).any(axis=1)
     return moved
 
 
+def _within(bounds: tuple[float, float, float, float] | None, radii: np.ndarray, gap: float
+            ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The lowest and highest centre (n, 2 each) of pies of `radii` kept whole inside `bounds`
+    (x0, y0, x1, y1), `gap` clear of it: the frame's middle where a pie is wider than that."""
+    if bounds is None:
+        return None
+    x0, y0, x1, y1 = bounds
+    low = np.column_stack([x0 + radii + gap, y0 + radii + gap])
+    high = np.column_stack([x1 - radii - gap, y1 - radii - gap])
+    middle = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    return np.where(low <= high, low, middle), np.where(low <= high, high, middle)
+
+
+def clear_of_marks(centres: np.ndarray, radii: np.ndarray, sites: np.ndarray, marks: np.ndarray,
+                   gap: float = PIE_GAP, bounds: tuple[float, float, float, float] | None = None) -> np.ndarray:
+    """Centres for pies moved aside (`spread_pies`) that keep off the marks drawn near them.
+
+    `centres`: (n, 2) pie centres in points as `spread_pies` left them, `radii`: (n,) radii in
+    points, `sites`: (n, 2) the sites they stand for; `marks`: (m, 3) the marks pies keep off, as
+    x, y and the radius (points) of the circle round each as drawn, rim and all. A pie moved off
+    its site (the site no longer under it, so that a leader runs to it) that comes nearer than
+    `gap` to a mark or to another pie is moved again, the largest such pie first: to the spot
+    nearest its site that is `gap` clear of every mark and every other pie where they then
+    stand, and inside `bounds` as `spread_pies` keeps a moved pie. The spots tried lie on rings
+    round the site CLEAR_STEP apart, out to CLEAR_REACH, each in CLEAR_DIRECTIONS directions,
+    from the direction the pie was pushed in, then alternately either side of it: of equally
+    near spots, the one nearest that direction. Where none is clear, the pie stays where it was
+    pushed. A pie on its site or moved only a little (its site still under it: a source standing
+    on the site stays in view above the pie) keeps its centre bit for bit, and so does a moved
+    pie already clear; the same input gives the same output.
+
+    Raises ValueError when the shapes do not match."""
+    placed = np.array(centres, dtype=float)
+    r = np.asarray(radii, dtype=float)
+    at = np.asarray(sites, dtype=float)
+    keep = np.asarray(marks, dtype=float)
+    if placed.ndim != 2 or placed.shape[1] != 2 or r.shape != (len(placed),) or at.shape != placed.shape \
+            or keep.ndim != 2 or keep.shape[1] != 3:
+        raise ValueError(f"centres and sites must be (n, 2), radii (n,) and marks (m, 3), got {placed.shape}, "
+                         f"{at.shape}, {r.shape} and {keep.shape}")
+    inside = _within(bounds, r, gap)
+    off = np.hypot(placed[:, 0] - at[:, 0], placed[:, 1] - at[:, 1]) > r
+    turns = np.concatenate([[0], np.repeat(np.arange(1, CLEAR_DIRECTIONS // 2), 2)
+                            * np.tile([1, -1], CLEAR_DIRECTIONS // 2 - 1), [CLEAR_DIRECTIONS // 2]])
+    rings = CLEAR_STEP * np.arange(1, round(CLEAR_REACH / CLEAR_STEP) + 1)
+    for i in sorted(np.flatnonzero(off).tolist(), key=lambda k: (-r[k], k)):
+        others = np.arange(len(r)) != i
+        circles = np.vstack([np.column_stack([placed[others], r[others]]), keep])
+        need = r[i] + circles[:, 2] + gap - 1e-9
+
+        def clear(xy: np.ndarray, i: int = i, circles: np.ndarray = circles, need: np.ndarray = need) -> np.ndarray:
+            apart = np.hypot(xy[:, None, 0] - circles[None, :, 0], xy[:, None, 1] - circles[None, :, 1])
+            ok = (apart >= need[None, :]).all(axis=1)
+            if inside is not None:
+                ok &= ((xy >= inside[0][i] - 1e-9) & (xy <= inside[1][i] + 1e-9)).all(axis=1)
+            return ok
+
+        if clear(placed[i:i + 1])[0]:
+            continue
+        pushed = math.atan2(placed[i, 1] - at[i, 1], placed[i, 0] - at[i, 0])
+        angles = pushed + 2 * math.pi * turns / CLEAR_DIRECTIONS
+        ways = np.column_stack([np.cos(angles), np.sin(angles)])
+        for reach in rings:
+            spots = at[i] + reach * ways
+            ok = clear(spots)
+            if ok.any():
+                placed[i] = spots[int(np.argmax(ok))]
+                break
+    return placed
+
+
 def displaced_centres(built: Sequence[BuiltSite], radii: Sequence[float], data_per_point: float,
-                      frame: tuple[float, float, float, float] | None = None) -> list[tuple[float, float]]:
+                      frame: tuple[float, float, float, float] | None = None,
+                      marks: Sequence[tuple[float, float, float]] = ()) -> list[tuple[float, float]]:
     """Where each site's pie is drawn (data coordinates): on the site, or moved aside by
     `spread_pies` where pies of `radii` (points) would cover each other at `data_per_point`
     (data units per point) on the page; a moved pie stays inside `frame` (x0, y0, x1, y1, the
-    map's extent in data coordinates). A pie not moved keeps the site's coordinates exactly."""
+    map's extent in data coordinates), and one moved off its site keeps off `marks` (x, y in data
+    coordinates, the radius in points of the circle round the mark as drawn: `pie_marks`) and
+    the other pies (`clear_of_marks`). A pie not moved keeps the site's coordinates exactly."""
     if not built:
         return []
     sites = np.array([(b.x, b.y) for b in built], dtype=float)
     points = sites / data_per_point
     bounds = None if frame is None else (frame[0] / data_per_point, frame[1] / data_per_point,
                                          frame[2] / data_per_point, frame[3] / data_per_point)
-    shift = (spread_pies(points, np.asarray(radii, dtype=float), bounds=bounds) - points) * data_per_point
+    radius = np.asarray(radii, dtype=float)
+    keep = np.array([(x / data_per_point, y / data_per_point, reach) for x, y, reach in marks],
+                    dtype=float).reshape(-1, 3)
+    spread = spread_pies(points, radius, bounds=bounds)
+    shift = (clear_of_marks(spread, radius, points, keep, bounds=bounds) - points) * data_per_point
     return [(b.x + float(sx), b.y + float(sy)) if (sx, sy) != (0.0, 0.0) else (b.x, b.y)
             for b, (sx, sy) in zip(built, shift, strict=True)]
 
@@ -1112,6 +1231,8 @@ def draw_leaders(ax: Axes, built: Sequence[BuiltSite], centres: Sequence[tuple[f
 UNLINED_RADIUS = 8.0
 UNLINED_WIDTH = 1.2
 UNLINED_DASHES = (0.0, (2.5, 2.0))
+#: How much wider (points) than the ring its white edge is drawn.
+UNLINED_HALO = 1.6
 #: The legend's row for the ring.
 UNLINED_LABEL = "flows of no length, without a line (labelled)"
 
@@ -1209,7 +1330,7 @@ def draw_unlined(ax: Axes, points: Sequence[tuple[float, float]], data_per_point
     """A dashed ink ring of UNLINED_RADIUS points round each of `points` (data coordinates), over
     the pies and the sources' marks (zorder 10.5), white-edged so that it reads on a pie; the
     `placer`, where given, keeps labels off each ring."""
-    halo = [path_effects.withStroke(linewidth=UNLINED_WIDTH + 1.6, foreground="white")]
+    halo = [path_effects.withStroke(linewidth=UNLINED_WIDTH + UNLINED_HALO, foreground="white")]
     for x, y in points:
         if placer is not None:
             placer.block_circle(x, y, UNLINED_RADIUS + UNLINED_WIDTH / 2)
@@ -1255,6 +1376,15 @@ def draw_cells(ax: Axes, cells: gpd.GeoDataFrame | None) -> tuple[int, int] | No
     return len(cells), int(built.sum())
 
 
+#: The width (points) of the edge of a site's mark (STATUS_MARKS), and of the lines of its cross ("x").
+SITE_MARK_EDGE = 0.6
+SITE_CROSS_WIDTH = 1.6
+
+
+def _site_stroke(marker: str) -> float:
+    return SITE_CROSS_WIDTH if marker == "x" else SITE_MARK_EDGE
+
+
 def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
     """Sites not built: small marks by status, as in the QGIS style."""
     if sites is None:
@@ -1267,7 +1397,7 @@ def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
         chosen = status == name
         if chosen.any():
             ax.scatter(xy[chosen, 0], xy[chosen, 1], marker=marker, s=size, c=[colour], zorder=7,
-                       edgecolors=[_rgb(INK)] if marker != "x" else None, linewidths=0.6 if marker != "x" else 1.6)
+                       edgecolors=[_rgb(INK)] if marker != "x" else None, linewidths=_site_stroke(marker))
 
 
 # --- legend and margin -------------------------------------------------------------------------
@@ -1455,6 +1585,8 @@ SOURCE_RIM = 1.0
 #: built cells' outlines drawn again over the pies (9.9) and the leaders of moved pies (9.95,
 #: 9.96); under the dashed rings (10.5), which leave the triangle inside them clear.
 SOURCE_ZORDER = 10.0
+#: The area (points^2) of a source's triangle.
+SOURCE_SIZE = 45.0
 
 
 def source_rim(edge: float) -> list[path_effects.AbstractPathEffect]:
@@ -1472,22 +1604,59 @@ def draw_sources(ax: Axes, sources: gpd.GeoDataFrame | None, colours: Mapping[st
     those drawn hollow."""
     if sources is None:
         return set(), set()
-    statuses = sources["status"] if "status" in sources.columns else ["producing"] * len(sources)
-    used = sources["in_model"] if "in_model" in sources.columns else [True] * len(sources)
-    hollow = np.array([unused_prospective(s, u) for s, u in zip(statuses, used, strict=True)], dtype=bool)
+    hollow = _hollow(sources)
     xy = _anchor_points(sources)
     resources = [str(r) for r in sources["resource"]]
     if (~hollow).any():
-        ax.scatter(xy[~hollow, 0], xy[~hollow, 1], marker="^", s=45,
+        ax.scatter(xy[~hollow, 0], xy[~hollow, 1], marker="^", s=SOURCE_SIZE,
                    c=[_rgb(colours[r]) for r, h in zip(resources, hollow, strict=True) if not h],
                    edgecolors=[_rgb(INK)], linewidths=SOURCE_EDGE, zorder=SOURCE_ZORDER,
                    path_effects=source_rim(SOURCE_EDGE))
     if hollow.any():
-        ax.scatter(xy[hollow, 0], xy[hollow, 1], marker="^", s=45, facecolors="none",
+        ax.scatter(xy[hollow, 0], xy[hollow, 1], marker="^", s=SOURCE_SIZE, facecolors="none",
                    edgecolors=[_rgb(colours[r]) for r, h in zip(resources, hollow, strict=True) if h],
                    linewidths=HOLLOW_EDGE, zorder=SOURCE_ZORDER, path_effects=source_rim(HOLLOW_EDGE))
     return ({r for r, h in zip(resources, hollow, strict=True) if not h},
             {r for r, h in zip(resources, hollow, strict=True) if h})
+
+
+def _hollow(sources: gpd.GeoDataFrame) -> np.ndarray:
+    """Which sources `draw_sources` draws hollow (`unused_prospective`), as a boolean array."""
+    statuses = sources["status"] if "status" in sources.columns else ["producing"] * len(sources)
+    used = sources["in_model"] if "in_model" in sources.columns else [True] * len(sources)
+    return np.array([unused_prospective(s, u) for s, u in zip(statuses, used, strict=True)], dtype=bool)
+
+
+def mark_reach(marker: str, size: float, stroke: float) -> float:
+    """The radius (points) of the circle round a scatter mark `marker` of `size` (points^2)
+    drawn with a stroke `stroke` points wide (its edge, or the white rim round it): its
+    outline's farthest point from the mark's centre, and half the stroke."""
+    style = MarkerStyle(marker)
+    outline = style.get_path().transformed(style.get_transform()).vertices
+    return float(np.hypot(outline[:, 0], outline[:, 1]).max()) * math.sqrt(size) + stroke / 2
+
+
+def pie_marks(sites: gpd.GeoDataFrame | None, sources: gpd.GeoDataFrame | None,
+              rings: Sequence[tuple[float, float]]) -> list[tuple[float, float, float]]:
+    """The marks a pie moved off its site keeps off (`displaced_centres`): x, y (data
+    coordinates) and the radius (points) of the circle round each as drawn. The sources'
+    triangles (`draw_sources`) with their white rim, the marks of the sites not built
+    (`draw_other_sites`) and the dashed rings (`draw_unlined`, at `rings`) with their white edge:
+    the triangles and rings are drawn above the pies, and a pie would hide a site's mark."""
+    found: list[tuple[float, float, float]] = []
+    if sources is not None and len(sources):
+        filled = mark_reach("^", SOURCE_SIZE, SOURCE_EDGE + 2 * SOURCE_RIM)
+        hollow = mark_reach("^", SOURCE_SIZE, HOLLOW_EDGE + 2 * SOURCE_RIM)
+        found += [(float(x), float(y), hollow if h else filled)
+                  for (x, y), h in zip(_anchor_points(sources), _hollow(sources), strict=True)]
+    if sites is not None and len(sites):
+        status = sites["status"].to_numpy()
+        for (x, y), kind in zip(_anchor_points(sites), status, strict=True):
+            if kind in STATUS_MARKS:
+                marker, _colour, size, _label = STATUS_MARKS[kind]
+                found.append((float(x), float(y), mark_reach(marker, size, _site_stroke(marker))))
+    found += [(x, y, UNLINED_RADIUS + (UNLINED_WIDTH + UNLINED_HALO) / 2) for x, y in rings]
+    return found
 
 
 def _ids(frame: gpd.GeoDataFrame) -> list[str]:
@@ -1614,7 +1783,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         built = built_sites(sites, products, title.years)
         top_capex = pie_scale(built, pie_top_yuan)
         radii = pie_radii(built, top_capex)
-        centres = displaced_centres(built, radii, data_per_point, extent)
+        centres = displaced_centres(built, radii, data_per_point, extent, pie_marks(sites, sources, marks.points))
         draw_pies(ax, built, colours, extra.values, data_per_point, centres, top_capex)
         leaders = draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
