@@ -703,14 +703,9 @@ def _sales_caps_reached(inputs: ModelInputs, plan: Plan, units: Mapping[str, str
     if "market" not in inputs.enabled_families or plan.trade.empty:
         return []
     sold = plan.trade.groupby(["product", "year"])["sales"].sum().to_dict()
-    position = {p: i for i, p in enumerate(inputs.PRODUCTS)}
-    found = []
-    for (product, year), cap in sorted(inputs.sales_cap_units.items(),
-                                       key=lambda item: (position.get(item[0][0], len(position)), item[0][1])):
-        if year in inputs.YEARS and cap > 0 and _tight(float(sold.get((product, year), 0.0)), cap):
-            found.append(f"the sales cap {product_label(product)} {year} is reached ({_qty(cap, units[product])} "
-                         "sold outside the province)")
-    return found
+    return [f"the sales cap {product_label(product)} {year} is reached ({_qty(cap, units[product])} sold outside "
+            "the province)" for product, year, cap in _caps_at_limit(sold, inputs.sales_cap_units, inputs.PRODUCTS,
+                                                                     inputs.YEARS)]
 
 
 def _least_utilisation_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
@@ -853,14 +848,20 @@ def _import_caps_reached(inputs: ModelInputs, plan: Plan) -> list[str]:
     if "supply" not in inputs.enabled_families or plan.raw_imports.empty:
         return []
     bought = plan.raw_imports.groupby(["resource", "year"])["tonnes"].sum().to_dict()
-    position = {r: i for i, r in enumerate(inputs.RESOURCES)}
-    found = []
-    for (resource, year), cap in sorted(inputs.resource_import_cap_t_per_yr.items(),
-                                        key=lambda item: (position.get(item[0][0], len(position)), item[0][1])):
-        if year in inputs.YEARS and cap > 0 and _tight(float(bought.get((resource, year), 0.0)), cap):
-            found.append(f"the import cap {resource_label(resource)} {year} is reached ({_qty(cap, 't')} bought "
-                         "outside the province)")
-    return found
+    return [f"the import cap {resource_label(resource)} {year} is reached ({_qty(cap, 't')} bought outside the "
+            "province)" for resource, year, cap in _caps_at_limit(bought, inputs.resource_import_cap_t_per_yr,
+                                                                  inputs.RESOURCES, inputs.YEARS)]
+
+
+def _caps_at_limit(totals: Mapping[tuple[str, int], float], caps: Mapping[tuple[str, int], float],
+                   order: Sequence[str], years: Sequence[int]) -> list[tuple[str, int, float]]:
+    """The (name, year, cap) of the positive `caps` (name, year -> cap) of the plan's `years`
+    that `totals` (name, year -> the plan's figure, 0 where absent) reach (`_tight`), names in
+    `order` (others after them), then years."""
+    position = {name: i for i, name in enumerate(order)}
+    return [(name, year, cap) for (name, year), cap in
+            sorted(caps.items(), key=lambda item: (position.get(item[0][0], len(position)), item[0][1]))
+            if year in years and cap > 0 and _tight(float(totals.get((name, year), 0.0)), cap)]
 
 
 def _build_rates_used_up(inputs: ModelInputs, plan: Plan, names: Mapping[str, str]) -> list[str]:
