@@ -561,7 +561,8 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     headings = re.findall(r"^#{1,2} (.+)$", text, flags=re.MULTILINE)
     assert headings == ["Plan report: small", "Solve", "Targets against the plan",
                         "Capacity added by cluster and product (cumulative to 2024)", "Cost breakdown (discounted)",
-                        "Trade: imports and sales", "Why targets are overshot", "Why targets fall short",
+                        "Trade: imports and sales", "Why targets are overshot", "Capacity added without a target",
+                        "Why targets fall short",
                         "Stranded capacity",
                         "What drives this plan", "Sites", "Decisions within positional uncertainty",
                         "Red-line zones as buffered", "How much of the red line the layer holds",

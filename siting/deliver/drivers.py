@@ -15,7 +15,11 @@ sizes, or sales earning more than what is sold costs to make, `unit_costs`; for 
 target: the capacity added ahead of later targets and the
 existing and committed plants, each with the output value its production makes, a binding
 chain-balance rule, and sales revenue against the year's costs, `year_costs`); for capacity that
-is built but not used, `stranded_capacity` gives the idle share per site and product. For the
+is built but not used, `stranded_capacity` gives the idle share per site and product. For each
+product without a capacity target to which the plan adds capacity, `untargeted_builds` says why
+(its capacity used in full, sales earning more than what is sold costs to make, a binding
+chain-balance rule or output-value target, making it for less than its import price, whole
+module sizes). For the
 products the proximity rule excludes at a site, `proximity_reasons` says why: no source within
 reach, or only prospective sources, which the scenario leaves out.
 """
@@ -163,6 +167,122 @@ def _sales_pay_reason(inputs: ModelInputs, plan: Plan, products: Sequence[str], 
         return []
     return [f"sales pay for it: {_qty(float(sold['sales'].sum()), unit)} are sold outside the province in {year} "
             f"for {bn_yuan(revenue)}, more than the capacity and production cost"]
+
+
+@dataclass(frozen=True)
+class UntargetedBuild:
+    """A product without a capacity target to which the plan adds capacity: `added` units/yr
+    (`unit`) decided in `decided_in`, and why (`untargeted_builds`)."""
+
+    product: str
+    unit: str
+    added: float
+    decided_in: tuple[int, ...]
+    reasons: tuple[str, ...]
+
+
+def targeted_products(inputs: ModelInputs) -> frozenset[str]:
+    """The products a capacity target counts (a target group's members, or the product a target
+    names)."""
+    return frozenset(p for group, _t in inputs.capacity_target_units for p in inputs.TARGET_GROUPS.get(group, (group,)))
+
+
+def untargeted_builds(inputs: ModelInputs, plan: Plan, units: Mapping[str, str]) -> list[UntargetedBuild]:
+    """Every product without a capacity target to which the plan adds capacity, in catalog order,
+    with why, for each year the added capacity is online (`_untargeted_reasons`)."""
+    if plan.builds.empty:
+        return []
+    targeted = targeted_products(inputs)
+    found = []
+    for product in inputs.PRODUCTS:
+        rows = plan.builds.loc[plan.builds["product"] == product]
+        added = float(rows["capacity_added"].sum())
+        if product in targeted or added <= 0:
+            continue
+        decided = tuple(sorted({int(t) for t in rows["year"]}))
+        first = decided[0] + inputs.lead_time_yr.get(product, 0)
+        years = [t for t in inputs.YEARS if t >= first]
+        found.append(UntargetedBuild(product, units[product], added, decided,
+                                     tuple(_untargeted_reasons(inputs, plan, units, product, years))))
+    return found
+
+
+def _untargeted_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], product: str,
+                        years: Sequence[int]) -> list[str]:
+    """Why the plan adds capacity of `product` (no capacity target), in the `years` the added
+    capacity is online: the years its capacity is used in full; sales earning more than the cost
+    of what is sold (`_sales_pay_reason`); a chain-balance row that binds (`binding_chains`); the
+    output-value target binding, with the output value the product makes; making it costing
+    less than importing it (`output_costs` against the import price), for what the province uses
+    of it; whole modules, when the least idle capacity of those years is under a module."""
+    unit = units[product]
+    label = product_label(product)
+    reasons = []
+    idle = {t: _idle_usable(inputs, plan, product, t) for t in years}
+    full = [t for t in years if idle[t] <= 0]
+    if full:
+        made = joined(_qty(_capacity_in(plan, (product,), t, "production"), unit) for t in full)
+        ramp = inputs.ramp_up_share.get(product, 1.0)
+        first = f"; {years[0]} is the first year of the added modules, at the {ramp:.0%} ramp-up share" \
+            if full[0] == years[0] and ramp < 1 else ""
+        reasons.append(f"its capacity is used in full in {_years_text(full)} ({made} made): all its usable "
+                       f"capacity allows{first}")
+    for t in years:
+        reasons += _sales_pay_reason(inputs, plan, (product,), t, unit)
+    for t in years:
+        for chain in binding_chains(inputs, plan, (product,), t):
+            reasons.append(f"the chain-balance rule binds in {t}: {chain.share:.0%} of the "
+                           f"{_qty(chain.consumed, unit)} of {label} that {', '.join(chain.users)} production uses, "
+                           f"{_qty(chain.share * chain.consumed, unit)}, must be made in the province")
+    values = {int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples(index=False)}
+    for t in years:
+        goal = inputs.output_value_target_yuan.get(t)
+        made = _capacity_in(plan, (product,), t, "production")
+        if goal is not None and goal > 0 and values.get(t, 0.0) <= goal * (1 + 1e-3) and made > 0:
+            reasons.append(f"the output-value target binds: {bn_yuan(goal)} in {t} (planned "
+                           f"{bn_yuan(values.get(t, 0.0))}) needs its production: {_qty(made, unit)} are made, "
+                           f"{bn_yuan(value_per_unit(inputs, product, t) * made)}/yr of output value")
+    for t in years:
+        reasons += _cheaper_than_imports(inputs, plan, product, t, unit)
+    sizes = sorted({spec.capacity_units_per_yr for spec in inputs.MODULES if spec.product == product})
+    least = min(idle.values(), default=0.0)
+    if sizes and 0 < least < min(sizes) * inputs.utilisation.get(product, 1.0):
+        t = min(years, key=lambda y: idle[y])
+        reasons.append(f"whole modules: modules come in {', '.join(_qty(s, unit) for s in sizes)}, so the capacity "
+                       f"cannot land exactly on what is made; in {t}, its fullest year, "
+                       f"{_qty(least, unit)} of usable capacity stand idle, less than one module")
+    if not reasons:
+        reasons.append("no rule forces it: building it costs less here than the alternatives in the model")
+    return reasons
+
+
+def _idle_usable(inputs: ModelInputs, plan: Plan, product: str, year: int) -> float:
+    """The usable capacity of `product` in `year` (available x utilisation) its production leaves
+    idle, 0 within the tolerance."""
+    usable = _capacity_in(plan, (product,), year, "available") * inputs.utilisation.get(product, 1.0)
+    idle = usable - _capacity_in(plan, (product,), year, "production")
+    return idle if idle > TIGHT * max(1.0, usable) else 0.0
+
+
+def _cheaper_than_imports(inputs: ModelInputs, plan: Plan, product: str, year: int, unit: str) -> list[str]:
+    """"making it costs less than importing it" when the province's production of `product` in
+    `year` goes into other products and a unit made costs less (`output_costs` over the units
+    made) than the import price that year, with the downstream products using it; nothing when it
+    is not importable or not used."""
+    price = inputs.import_price_yuan_per_unit.get((product, year))
+    made = _capacity_in(plan, (product,), year, "production")
+    uses = {d: a * _capacity_in(plan, (d,), year, "production") for (d, u), a in inputs.input_units_per_unit.items()
+            if u == product and a > 0}
+    used = sum(uses.values())
+    if price is None or made <= 0 or used <= 0:
+        return []
+    per_unit = output_costs(inputs, plan, year).get(product, 0.0) / made
+    if per_unit >= price * (1 - TIGHT):
+        return []
+    return [f"making it costs less than importing it in {year}: the {_qty(made, unit)} made cost "
+            f"{per_unit:,.0f} yuan/{unit} (capacity, production and inputs), imports {price:,.0f} yuan/{unit}; "
+            f"{_qty(used, unit)} go into {joined(product_label(d) for d in inputs.PRODUCTS if uses.get(d, 0) > 0)} "
+            "production"]
 
 
 def output_costs(inputs: ModelInputs, plan: Plan, year: int) -> dict[str, float]:

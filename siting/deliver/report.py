@@ -36,6 +36,7 @@ from siting.deliver.drivers import (
     overshoot_reasons,
     proximity_reasons,
     units_of,
+    untargeted_builds,
     value_split,
 )
 from siting.deliver.layer import OutputLayer
@@ -601,6 +602,13 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         blocks.append(Block("p", f"{name} {over.year}: goal {figures[0]}, planned {figures[1]}, "
                                  f"{figures[2]} more ({per_year(over.unit)}). Why:"))
         blocks.append(Block("list", list(over.reasons)))
+    untargeted = untargeted_builds(inputs, plan, units)
+    if untargeted:
+        blocks.append(Block("h2", "Capacity added without a target"))
+    for build in untargeted:
+        blocks.append(Block("p", f"{product_label(build.product)}: {amount(build.added)} {per_year(build.unit)} added "
+                                 f"(decided in {joined(str(t) for t in build.decided_in)}), no capacity target. Why:"))
+        blocks.append(Block("list", list(build.reasons)))
     blocks += shortfall_blocks(loaded, inputs, plan, names)
     final = inputs.YEARS[-1]
     blocks += stranded_blocks(loaded, plan, names, clusters)
