@@ -24,7 +24,9 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
     up to n[s] demonstrations: demo[s] integer in 0..n[s], and `demo_only` is left out there
     (the sum of its members' rows, a relaxation). Active when "recycling_demo" is
     on and a demonstration rule is given; otherwise its rows exist but are empty. Infeasible
-    when fewer than n_demo_min sites can hold D (or D > Dmax).
+    when fewer than n_demo_min sites can hold D (or D > Dmax). demo[s] costs nothing, so which
+    of the sites of demonstration size the solver marks, and how many, is a tie: the plan reads
+    its demonstrations from the builds instead (siting/optimize/results.py `demonstrations`).
     """
     demo = inputs.recycling_demo if is_on(inputs, "recycling_demo") else None
     sites = [s for s, p in index.build_pairs if demo is not None and p == demo.product]

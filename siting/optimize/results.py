@@ -10,6 +10,7 @@ reported components up to the solver's integrality tolerance."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,9 +26,10 @@ from pyomo.common.collections import ComponentMap
 from models import COST_COMPONENTS, ModelInputs
 from models.families.agglomeration import pre_opened_sites
 from models.families.output_value import value_per_unit
+from models.index import is_on
 from siting.config.errors import NoSolution
 from siting.config.highs import LOOSEST_TOLERANCE
-from siting.config.units import Names
+from siting.config.units import Names, per_year, product_label
 from siting.optimize.solve import SolveReport, SolverSettings
 
 #: Values below this are solver noise, reported as zero.
@@ -46,6 +48,9 @@ EARLY_STOP_SHARE = 0.9
 
 #: The node name of the gateway in `product_flows` (imports arrive and sales leave there).
 GATEWAY = "gateway"
+
+#: How the plan picks its demonstrations when more sites qualify than the rule allows.
+DEMO_ORDER = "the least capex per unit of capacity added, then the sites' order"
 
 #: The kinds of product flow, in the order the tables list them.
 FLOW_KINDS = ("site_to_hub", "hub_to_site", "hub_to_hub", "gateway_to_hub", "hub_to_gateway")
@@ -89,9 +94,12 @@ class Plan:
     their yuan in that year (not discounted). product_flows: units moved per year between sites,
     hubs and the gateway, with the km of each leg. raw_imports: raw material bought outside the
     province per site. stranded: usable capacity (utilisation x available) left idle, with why.
-    demo_sites: the sites hosting a recycling demonstration (models/families/recycling_demo.py,
-    demo[s] = 1), in the sites' order, each with its number of demonstrations (1; up to n[s] at a
-    merged site of the aggregated model); empty when the rule is off or names no site.
+    demo_sites: the sites hosting a recycling demonstration (models/families/recycling_demo.py),
+    in the sites' order, each with its number of demonstrations (1; up to n[s] at a merged site of
+    the aggregated model), as the rule gives them from the builds, not as the solver labelled them
+    (`demonstrations`); empty when the rule is off or names no site. demo_qualifying: every site
+    whose addition is of demonstration size, with the demonstrations it could be (`demo_room`),
+    in the sites' order: `demo_sites` and those left out past the rule's most number.
     """
 
     builds: pd.DataFrame  # site, cluster, product, year, module, modules, capacity_added, capex_yuan
@@ -106,6 +114,7 @@ class Plan:
     raw_imports: pd.DataFrame = field(default_factory=_empty(RAW_IMPORT_COLUMNS))
     stranded: pd.DataFrame = field(default_factory=_empty(STRANDED_COLUMNS))
     demo_sites: dict[str, int] = field(default_factory=dict)  # site -> demonstrations there
+    demo_qualifying: dict[str, int] = field(default_factory=dict)  # site -> demonstrations it could be
 
 
 def sites_built_text(plan: Plan, inputs: ModelInputs, name: Callable[[str], str]) -> str:
@@ -588,11 +597,194 @@ def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs, names: Names | N
     position = {site: i for i, site in enumerate(inputs.SITES)}
     opened_sites = tuple(sorted(set(builds["site"]), key=position.__getitem__))
     demo = getattr(model, "demo", None)
-    demo_sites = {s: whole[demo[s]] for s in sorted(demo, key=position.__getitem__)
-                  if whole[demo[s]] > 0} if demo is not None else {}
+    labelled = {s: whole[demo[s]] for s in sorted(demo, key=position.__getitem__)
+                if whole[demo[s]] > 0} if demo is not None else {}
+    demo_sites, qualifying = demonstrations(inputs, builds, labelled)
+    if demo_sites != labelled and not _demo_rows_hold(model, whole, demo_sites):
+        demo_sites = labelled  # not expected: the rule's labelling holds every row the solver's holds
     return Plan(builds, capacity, flows, costs, targets, output_value, opened_sites,
                 trade=_trade_table(model, inputs), product_flows=_product_flow_table(model, inputs),
-                raw_imports=raw_imports, stranded=_stranded_table(model, inputs, capacity), demo_sites=demo_sites)
+                raw_imports=raw_imports, stranded=_stranded_table(model, inputs, capacity), demo_sites=demo_sites,
+                demo_qualifying=qualifying)
+
+
+def demo_room(inputs: ModelInputs, site: str, added: float) -> int:
+    """How many recycling demonstrations `added` units/yr of the rule's product at `site` can be
+    (models/families/recycling_demo.py): at a site of one candidate 1 when D <= added <= Dmax
+    (no upper size without Dmax), else 0; at a merged site of n[s] > 1 candidates (the aggregated
+    model, whose rows there are demo[s] <= n[s] and D demo[s] <= added) min(n[s], floor(added /
+    D)). Each bound within BINDING_SHARE of it; a site adding none of the product is none."""
+    rule = inputs.recycling_demo
+    if rule is None or added <= ZERO:
+        return 0
+    least, most = rule.min_size_units_per_yr, rule.max_size_units_per_yr
+    n = inputs.site_multiplicity.get(site, 1)
+    if n > 1:
+        return n if least <= 0 else min(n, math.floor((added + BINDING_SHARE * max(1.0, least)) / least))
+    if added < least - BINDING_SHARE * max(1.0, least):
+        return 0
+    return int(most is None or added <= most + BINDING_SHARE * max(1.0, most))
+
+
+def demo_additions(plan_builds: pd.DataFrame, product: str) -> dict[str, tuple[float, float, int]]:
+    """Per site adding `product` in `plan_builds` (Plan.builds): (units/yr added, capex in yuan,
+    modules), all years."""
+    rows = plan_builds.loc[plan_builds["product"] == product] if not plan_builds.empty else plan_builds
+    found: dict[str, tuple[float, float, int]] = {}
+    for row in rows.itertuples(index=False):
+        added, capex, modules = found.get(str(row.site), (0.0, 0.0, 0))
+        found[str(row.site)] = (added + float(row.capacity_added), capex + float(row.capex_yuan),
+                                modules + int(row.modules))
+    return found
+
+
+def _same(a: float, b: float) -> bool:
+    """Whether two figures are equal within BINDING_SHARE of the larger."""
+    return abs(a - b) <= BINDING_SHARE * max(1.0, abs(a), abs(b))
+
+
+def _capex_order(additions: Mapping[str, tuple[float, float, int]], position: Mapping[str, int]
+                 ) -> Callable[[str], tuple[float, int]]:
+    """The sort key of DEMO_ORDER: capex per unit added (rounded to BINDING_SHARE of it, so that
+    equal plants tie exactly), then the site's position."""
+    def key(site: str) -> tuple[float, int]:
+        added, capex, _modules = additions.get(site, (0.0, 0.0, 0))
+        per_unit = capex / added if added > 0 else math.inf
+        return (float(f"{per_unit:.6g}") if math.isfinite(per_unit) else per_unit, position[site])
+    return key
+
+
+def demonstrations(inputs: ModelInputs, builds: pd.DataFrame, labelled: Mapping[str, int]
+                   ) -> tuple[dict[str, int], dict[str, int]]:
+    """The plan's recycling demonstrations from its `builds` (Plan.builds), and the sites that
+    qualify, each {site: demonstrations} in the sites' order.
+
+    The label costs nothing, so which sites the solver marked (`labelled`, demo[s]) is a tie it
+    broke: the rule gives it instead. Every site whose addition of the product over the plan's
+    years (its modules; existing and committed plants are no addition) is of demonstration size
+    qualifies (`demo_room`; a site the solver marked always does, its rows holding at the
+    solver's tolerance). When they are no more than the rule's most number (`max_sites`) all are
+    demonstrations; past it they are taken in DEMO_ORDER up to it. So the result holds the
+    family's rows as the solver's labelling does: each site within its room (demo_size,
+    demo_only), and min(qualifying, max_sites) demonstrations, never fewer than the solver's (at
+    least `min_sites`). ({}, {}) when the rule is off."""
+    rule = inputs.recycling_demo
+    if rule is None or not is_on(inputs, "recycling_demo"):
+        return {}, {}
+    additions = demo_additions(builds, rule.product)
+    position = {site: i for i, site in enumerate(inputs.SITES)}
+    room = {s: max(demo_room(inputs, s, additions.get(s, (0.0, 0.0, 0))[0]), labelled.get(s, 0))
+            for s in sorted(set(additions) | set(labelled), key=position.__getitem__)}
+    qualifying = {s: k for s, k in room.items() if k > 0}
+    left = rule.max_sites
+    chosen: dict[str, int] = {}
+    for site in sorted(qualifying, key=_capex_order(additions, position)):
+        take = min(qualifying[site], left)
+        if take > 0:
+            chosen[site] = take
+            left -= take
+    return {s: chosen[s] for s in qualifying if s in chosen}, qualifying
+
+
+def _amount(value: float, unit: str) -> str:
+    """A capacity as the report writes it: "50,000 t/yr", "2.5 GWh/yr"."""
+    return f"{value:,.0f} {per_year(unit)}" if abs(value) >= 100 or float(value).is_integer() \
+        else f"{value:,.4g} {per_year(unit)}"
+
+
+def _listed(items: list[str]) -> str:
+    """Site names as a sentence lists them: "A", "A and B", "A; B; C" (names hold commas)."""
+    return " and ".join(items) if len(items) <= 2 else "; ".join(items)
+
+
+def demonstrations_text(plan: Plan, inputs: ModelInputs, name: Callable[[str], str], units: Mapping[str, str]
+                        ) -> str:
+    """Which sites are the recycling demonstrations and why, in words: the sites whose addition
+    is of demonstration size (`Plan.demo_qualifying`), that all of them are demonstrations or,
+    past the rule's most number, which DEMO_ORDER picks and which others qualify (equally, or at
+    a higher capex per unit), then the sites adding the product outside the demonstration size.
+    Sites by `name`, amounts in the product's unit per year (`units`, product -> unit); "" when
+    the rule is off. E.g. "A and B each add one 50,000 t/yr Recycling plant, of demonstration
+    size (50,000 t/yr): both are demonstrations (1-2 allowed)." """
+    rule = inputs.recycling_demo
+    if rule is None or not is_on(inputs, "recycling_demo"):
+        return ""
+    label, unit = product_label(rule.product), units.get(rule.product, "")
+    additions = demo_additions(plan.builds, rule.product)
+    least, most = rule.min_size_units_per_yr, rule.max_size_units_per_yr
+    size = (f"at least {_amount(least, unit)}" if most is None else _amount(least, unit) if _same(least, most)
+            else f"{_amount(least, unit)} to {_amount(most, unit)}")
+    allowed = (f"{rule.min_sites}-{rule.max_sites} allowed" if rule.min_sites != rule.max_sites
+               else f"exactly {rule.min_sites} required")
+    qualifying, chosen = plan.demo_qualifying, plan.demo_sites
+
+    def adds(site: str) -> str:
+        added, _capex, modules = additions.get(site, (0.0, 0.0, 0))
+        return (f"one {_amount(added, unit)} {label} plant" if modules == 1
+                else f"{_amount(added, unit)} of {label} ({modules} modules)")
+
+    def shown(site: str, count: int) -> str:
+        return name(site) + (f" ({count} demonstrations)" if count > 1 else "")
+
+    sites = list(qualifying)
+    what = [adds(s) for s in sites]
+    if not sites:
+        text = f"No site adds {label} of demonstration size ({size}): no demonstration ({allowed})."
+    else:
+        if len(set(what)) == 1:
+            head = f"{_listed([name(s) for s in sites])} {'adds' if len(sites) == 1 else 'each add'} {what[0]}"
+        else:
+            head = _listed([f"{name(s)} adds {w}" for s, w in zip(sites, what, strict=True)])
+        total, count = sum(qualifying.values()), sum(chosen.values())
+        if count == total:
+            verdict = ("it is the demonstration" if total == 1 else f"it holds {total} demonstrations"
+                       if len(sites) == 1 else "both are demonstrations" if total == 2
+                       else f"all {total} are demonstrations")
+            text = f"{head}, of demonstration size ({size}): {verdict} ({allowed})."
+        else:
+            key = _capex_order(additions, {s: i for i, s in enumerate(inputs.SITES)})
+            last = max((key(s)[0] for s in chosen), default=math.inf)
+            others = [s for s in sites if qualifying[s] > chosen.get(s, 0)]
+            equal = [shown(s, qualifying[s] - chosen.get(s, 0)) for s in others if _same(key(s)[0], last)]
+            dearer = [shown(s, qualifying[s] - chosen.get(s, 0)) for s in others if not _same(key(s)[0], last)]
+            picked = _listed([shown(s, n) for s, n in chosen.items()])
+            rest = ([f"{_listed(equal)} {'qualifies' if len(equal) == 1 else 'qualify'} equally"] if equal else []) \
+                + ([f"{_listed(dearer)} {'qualifies' if len(dearer) == 1 else 'qualify'} too, at a higher capex "
+                    "per unit"] if dearer else [])
+            text = (f"{head}, of demonstration size ({size}), but at most {rule.max_sites} "
+                    f"{'is' if rule.max_sites == 1 else 'are'} allowed: {picked} "
+                    f"{'is the demonstration' if count == 1 else 'are the demonstrations'}, by {DEMO_ORDER}; "
+                    f"{'; '.join(rest)}.")
+    ordinary = [s for s in sorted(additions, key=inputs.SITES.index) if s not in qualifying]
+    if ordinary:
+        def why(site: str) -> str:
+            added = additions[site][0]
+            side = "above the most" if most is not None and added > most else "below the least"
+            return f"{name(site)} ({_amount(added, unit)}, {side} demonstration size)"
+        text += f" Ordinary {label} capacity, not of demonstration size: {_listed([why(s) for s in ordinary])}."
+    return text
+
+
+def _demo_rows_hold(model: pyo.ConcreteModel, whole: ComponentMap, demo_sites: Mapping[str, int]) -> bool:
+    """Whether the rows of family `recycling_demo` (demo_count, demo_size, demo_only) hold, within
+    BINDING_SHARE of their bounds, with the whole values in place and demo[s] = `demo_sites[s]`
+    (0 elsewhere)."""
+    values = ComponentMap(whole.items())
+    for s in model.DEMO_SITE:
+        values[model.demo[s]] = demo_sites.get(s, 0)
+    with _whole_in_place(values):
+        for name in ("demo_count", "demo_size", "demo_only"):
+            rows = getattr(model, name, None)
+            for row in rows.values() if rows is not None else ():
+                if not row.active:
+                    continue
+                body = _value(row.body)
+                lower, upper = pyo.value(row.lower, exception=False), pyo.value(row.upper, exception=False)
+                if lower is not None and body < lower - BINDING_SHARE * max(1.0, abs(lower)):
+                    return False
+                if upper is not None and body > upper + BINDING_SHARE * max(1.0, abs(upper)):
+                    return False
+    return True
 
 
 def highs_model_status(solver: Any) -> str | None:
