@@ -1247,7 +1247,8 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             result = sweep_to_folder(scenario, texts, folder, count, address, limit, shown, names.out)
             return Batch(result.table, tuple(result.summaries), result.out_dir)
         with tempfile.TemporaryDirectory(prefix=".siting-sweep.") as temporary:
-            result = sweep_to_folder(scenario, texts, Path(temporary) / "sweep", count, None, limit, shown)
+            result = sweep_to_folder(scenario, texts, Path(temporary) / "sweep", count, None, limit, shown, names.out,
+                                     temporary=True)
     runs = tuple(dataclasses.replace(run, out_dir="", error=run.error.replace(run.out_dir, NOT_KEPT))
                  if run.out_dir else run for run in result.summaries)
     table = result.table.copy()

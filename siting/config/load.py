@@ -2372,7 +2372,10 @@ def calibration_checked(locator: Locator, scenario: Scenario, folder: Path, faul
     when they are there, the real plants the model holds (`fixed_plants`; None for none, or when
     the file has problems, which are listed then). In mode fixed a plants file that lists no
     plant is refused (`no_plants_problem`), also when it is the committed-projects file
-    (`committed`, the scenario's committed projects as loaded)."""
+    (`committed`, the scenario's committed projects as loaded); so is mode fixed without
+    calibration.plants where the scenario has no committed project (`nothing_held_problem`), and
+    mode fixed whose plants all come online after the plan's last year (`all_late_problem`):
+    there is then no real plant to check."""
     problems = calibration_problems(locator, scenario, folder, faults)
     if problems or not faults.ok("calibration") or not faults.ok("committed_projects"):
         return problems, None
@@ -2382,10 +2385,59 @@ def calibration_checked(locator: Locator, scenario: Scenario, folder: Path, faul
         return exc.problems, None
     held = plants if plants is not None else committed
     calibration = scenario.calibration
-    if calibration is None or calibration.mode != "fixed" or calibration.plants is None or held.path is None \
-            or held.projects:
+    if calibration is None or calibration.mode != "fixed":
         return [], plants
-    return [no_plants_problem(locator, str(calibration.plants), held.path)], plants
+    if calibration.plants is not None and held.path is not None and not held.projects:
+        return [no_plants_problem(locator, str(calibration.plants), held.path)], plants
+    if calibration.plants is None and not held.projects:
+        if scenario.committed_projects is not None and held.path is None:  # its file failed: its problems say so
+            return [], plants
+        return [nothing_held_problem(locator, scenario, held)], plants
+    years = scenario.years if faults.ok("years") and years_in_order(scenario.years) else []
+    if years and held.projects and all(project.online_year > years[-1] for project in held.projects):
+        return [all_late_problem(locator, scenario, held, years[-1])], plants
+    return [], plants
+
+
+#: How mode fixed's problems end where it has no real plant to check.
+NAME_THE_PLANTS = "name the file of the real plants in calibration.plants, one '- id: ...' entry per plant"
+
+
+def nothing_held_problem(locator: Locator, scenario: Scenario, committed: CommittedProjects) -> str:
+    """Calibration mode fixed without `calibration.plants`, and the scenario has no committed
+    project (`committed`: none named, or a file of none), which mode fixed then holds as the real
+    plants: there is nothing to check, and a run would not say so."""
+    loc = ("calibration", "mode")
+    if committed.path is None:
+        which = "the scenario has no committed projects"
+    else:
+        shown = str(locator.written(("committed_projects",)) or scenario.committed_projects)
+        which = f"the scenario's committed_projects ({which_is(shown, committed.path)}) lists no project"
+    return (f"{locator.where(loc)}: {locator.key(loc)} | mode fixed checks the real plants against the rules, and "
+            f"there are none: calibration.plants names no file of them and {which} (got 'fixed'); {NAME_THE_PLANTS}")
+
+
+def all_late_problem(locator: Locator, scenario: Scenario, held: CommittedProjects, last: int) -> str:
+    """Calibration mode fixed whose real plants (`held`: those of `calibration.plants`, or without
+    it the scenario's committed projects) all come online after the plan's `last` year: the plan
+    holds none of them (siting/prepare/inputs.py `committed_projects` leaves them out), so there is
+    nothing to check."""
+    calibration = scenario.calibration
+    assert calibration is not None and held.path is not None, "mode fixed holds the plants of a file"
+    online = years_text({project.online_year for project in held.projects})
+    first = min(project.online_year for project in held.projects)
+    if calibration.plants is not None:
+        loc: tuple[str, ...] = ("calibration", "plants")
+        shown = str(locator.written(loc) or calibration.plants)
+        which, got = "every plant of the file it names", f"{which_is(shown, held.path)}: online_year {online}"
+    else:
+        loc = ("calibration", "mode")
+        shown = str(locator.written(("committed_projects",)) or scenario.committed_projects)
+        which = "every committed project, which mode fixed holds as the real plants without calibration.plants,"
+        got = f"'fixed'; committed_projects {which_is(shown, held.path)}: online_year {online}"
+    return (f"{locator.where(loc)}: {locator.key(loc)} | {which} comes online after the plan's last year {last}, so "
+            f"the plan holds none of them (got {got}); calibration mode fixed checks the plants online by {last} "
+            f"against the rules: list them there, or let years run to {first}")
 
 
 def no_plants_problem(locator: Locator, reference: str, path: Path) -> str:

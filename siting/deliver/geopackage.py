@@ -159,6 +159,22 @@ def write_geopackage(path: Path, layers: Sequence[OutputLayer], styles: Mapping[
         raise refused from exc
 
 
+@contextmanager
+def geopackage_errors_named(path: Path) -> Iterator[None]:
+    """While the block reads and writes the GeoPackage at `path`, a file a run wrote (its
+    plan.gpkg, restyled when a batch draws its maps again: siting/deliver/files.py
+    `set_geopackage_style`), raise an OSError naming `path` in place of a SQLite error, with it
+    as its cause: the disk's refusal where `disk_error` finds one (the file's folder removed or
+    made read-only during the run, the disk full), else SQLite's own words, `SQLite: <its
+    message>` (the file changed by someone else). The caller names the output folder
+    (siting/deliver/folders.py `write_errors_named`) as for any other file of it."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        refused = disk_error(exc, path)
+        raise (refused if refused is not None else OSError(None, f"SQLite: {exc}", str(path))) from exc
+
+
 #: SQLite's primary result codes of a write the file system refused: SQLITE_READONLY, SQLITE_IOERR,
 #: SQLITE_FULL and SQLITE_CANTOPEN (an extended code holds one in its low byte).
 SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 8, 10, 13, 14

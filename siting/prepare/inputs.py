@@ -172,12 +172,15 @@ def land_prices(spatial: SpatialResult) -> dict[str, float]:
 @dataclass(frozen=True)
 class Committed:
     """The committed projects mapped onto the plan: C[s,p,t] for online years within the plan,
-    capacity standing before it (counted as existing), land they take per site, and notices."""
+    capacity standing before it (counted as existing), land they take per site, and notices;
+    `called`, what the notices call them: "committed projects", or in calibration mode fixed
+    "real plants (calibration.plants)" where those are the plants of that file."""
 
     units_per_yr: dict[tuple[str, str, int], float]
     standing_units_per_yr: dict[tuple[str, str], float]
     land_ha: dict[str, float]
     notices: list[str]
+    called: str = "committed projects"
 
 
 def committed_land_ha(loaded: LoadedScenario, product: str, capacity: float) -> float:
@@ -258,7 +261,7 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
             units[key3] = units.get(key3, 0.0) + float(project.capacity)
         land[project.site] = land.get(project.site, 0.0) + committed_land_ha(loaded, project.product,
                                                                              project.capacity)
-    return Committed(units, standing, land, notices)
+    return Committed(units, standing, land, notices, plural)
 
 
 def land_after_committed(site_land: dict[str, float], land_after_redline: dict[tuple[str, str], float],
@@ -266,7 +269,8 @@ def land_after_committed(site_land: dict[str, float], land_after_redline: dict[t
                          ) -> tuple[dict[str, float], dict[tuple[str, str], float], list[str]]:
     """Usable land less the land of committed plants, clipped at 0, for the whole site and for
     every (site, product) after the red line; a notice for each site with less land than its
-    committed plants take, naming the site by `names` and its id (by id without them)."""
+    committed plants take, naming the site by `names` and its id (by id without them), and the
+    plants as `committed` calls them (the real plants of calibration mode fixed)."""
     names = names or Names()
     notices = []
     site_out = dict(site_land)
@@ -278,7 +282,7 @@ def land_after_committed(site_land: dict[str, float], land_after_redline: dict[t
                 keys_of.setdefault(key[0], []).append(key)
     for site, used in sorted(committed.land_ha.items()):
         if used > site_land.get(site, 0.0) + 1e-9:
-            notices.append(f"site {names.site_and_id(site)}: its committed projects take {used:,.1f} ha, more than "
+            notices.append(f"site {names.site_and_id(site)}: its {committed.called} take {used:,.1f} ha, more than "
                            f"its usable land {site_land.get(site, 0.0):,.1f} ha; no land is left there for new modules")
         site_out[site] = max(0.0, site_out.get(site, 0.0) - used)
         for key in keys_of.get(site, []):

@@ -62,6 +62,7 @@ from siting.deliver.folders import (
     written_entries,
 )
 from siting.deliver.geojson import json_text
+from siting.deliver.geopackage import geopackage_errors_named
 from siting.deliver.qgisproject import compare_project_text
 from siting.deliver.report import Block, html_page, markdown
 from siting.deliver.styles import diff_changes, diff_runs, diff_style
@@ -421,7 +422,8 @@ def in_staging(cases: list[Case], staging: Path) -> list[Case]:
 
 def run_batch(cases: list[Case], destination: Path, workers: int | None, scheduler: str | None,
               progress: bool, tables: Callable[[list[CaseSummary], Path], tuple[pd.DataFrame, dict[str, Any]]],
-              warm: bool = False, cross: bool = False, where: str = "--out") -> BatchResult:
+              warm: bool = False, cross: bool = False, where: str = "--out",
+              temporary: str | None = None) -> BatchResult:
     """Run the cases (their `out_dir` relative to the batch folder) in a staging folder beside
     `destination`, write the tables (`tables(summaries, staging folder)` gives the table and the
     files), and swap the folder into place; on any failure or interrupt the staging folder is
@@ -434,7 +436,10 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
     write was refused otherwise is a failed run, its message saying why. With `warm` the cases
     start from the first one's plan, with `cross` the cross-start rounds follow
     (siting/runs/pool.py); a run whose cross-start failed says so in its own folder
-    (`record_cross_failures`). The summaries returned name the runs' folders in `destination`."""
+    (`record_cross_failures`). The summaries returned name the runs' folders in `destination`;
+    with `temporary` (the batch's kind, "comparison" or "sweep", when `destination` is a temporary
+    folder the caller removes: `siting.compare` without `out`), their notices and what failed in
+    their cross-starts name each run rather than a path in it (`not_kept`)."""
     remove_stale_temporaries(destination)
     with write_errors_named(destination, where):
         staging = staging_folder(destination)
@@ -455,7 +460,10 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BatchResult([_moved(s, staging, destination) for s in summaries], table, destination)
+    moved = [_moved(s, staging, destination) for s in summaries]
+    if temporary is not None:
+        moved = [not_kept(s, destination, folders, temporary, where) for s in moved]
+    return BatchResult(moved, table, destination)
 
 
 def stopped_problem(stopped: BatchStopped, folders: dict[str, Path], destination: Path, where: str) -> str:
@@ -540,27 +548,85 @@ def redraw_run(case: Case, folder: str, outcome: SolveOutcome, top: float) -> tu
     capex at the largest pie's area), with its report.html's interactive map and its plan.qgs:
     its scenario prepared again (no solve), `outcome` for the title (siting/deliver/files.py
     `redraw_map`). Returns whether the folder was written (its maps changed) and the seconds it
-    took."""
+    took. A SQLite error of its plan.gpkg (its folder removed or made read-only during the batch)
+    is raised as an OSError naming the file (siting/deliver/geopackage.py
+    `geopackage_errors_named`), which the batch reports as the output folder's error
+    (`run_batch`), as it does for its other files."""
     started = time.perf_counter()
-    changed = redraw_map(Path(folder), prepare(case.scenario, {}, case.variant, case.overrides), outcome, top)
+    with geopackage_errors_named(Path(folder) / "plan.gpkg"):
+        changed = redraw_map(Path(folder), prepare(case.scenario, {}, case.variant, case.overrides), outcome, top)
     return changed, time.perf_counter() - started
 
 
 def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummary:
     """The summary of a run of the batch swapped from `staging` into `destination`: its folder,
-    and any naming of it in its error and in what failed in its cross-starts (where an infeasible
-    run's diagnosis is; the folder a write was refused in, as the messages name folders:
-    `shown_path`), in the batch folder."""
+    and any naming of it in its error, its notices, what failed in its cross-starts and why
+    taking another run's plan failed (where an infeasible run's diagnosis is; the folder a write
+    was refused in, as the messages name folders: `shown_path`), in the batch folder."""
 
     def moved(text: str) -> str:
         return in_destination(text, staging, destination)
 
-    summary = replace(summary, error=moved(summary.error),
-                      cross_failures=tuple(moved(text) for text in summary.cross_failures))
+    summary = replace(summary, error=moved(summary.error), notices=tuple(moved(text) for text in summary.notices),
+                      cross_failures=tuple(moved(text) for text in summary.cross_failures),
+                      not_taken=moved(summary.not_taken))
     if not summary.out_dir:
         return summary
     relative = Path(summary.out_dir).resolve().relative_to(staging.resolve())
     return replace(summary, out_dir=str(destination / relative))
+
+
+def not_kept(summary: CaseSummary, destination: Path, folders: dict[str, Path], kind: str,
+             out_name: str = "out") -> CaseSummary:
+    """The summary of a run of a batch of `kind` ("comparison", "sweep") written in `destination`,
+    a temporary folder removed once the batch returns (`siting.compare` without `out`), with its
+    notices, what failed in its cross-starts and why taking another run's plan failed naming no
+    path in it (`not_kept_text`): a reader is not sent to a folder that is gone. Its error and
+    folder are left to the caller, which says where the diagnosis was. `folders` gives each run's
+    folder by its label, relative to `destination`."""
+
+    def words(text: str) -> str:
+        return not_kept_text(text, destination, folders, kind, out_name)
+
+    return replace(summary, notices=tuple(words(text) for text in summary.notices),
+                   cross_failures=tuple(words(text) for text in summary.cross_failures),
+                   not_taken=words(summary.not_taken))
+
+
+#: The characters that end a path in a message (as a run's messages name files: quoted, in
+#: brackets, before a colon or a comma, or at a space).
+PATH_END = "\\s'\"()\\[\\],;:"
+
+
+def not_kept_text(text: str, destination: Path, folders: dict[str, Path], kind: str, out_name: str = "out") -> str:
+    """`text` with every path in the temporary batch folder `destination` (in full, or as
+    `shown_path` gives it) named by what it is, and said not kept: a file or folder of a run (its
+    folder, or the folder beside it of its cross-start, `aside_name`; `folders` gives each run's
+    folder by its label) as "<file> of run <label> (in a temporary folder, not kept; pass
+    <out_name>= to keep it)", the run's folder itself as "the folder of run <label> (a temporary
+    folder, ...)", and any other as "<file> of the <kind>'s folder (...)" or "the <kind>'s folder
+    (a temporary folder, ...)"."""
+    runs: dict[str, str] = {}
+    for label, folder in folders.items():
+        runs.setdefault(folder.as_posix(), label)
+        runs.setdefault(aside_name(folder.as_posix()), label)
+    forms = sorted({str(destination), shown_path(destination)}, key=len, reverse=True)
+    pattern = re.compile(f"(?<![^{PATH_END}])(?:{'|'.join(map(re.escape, forms))})(?![^/{PATH_END}])"
+                         f"(?:/([^{PATH_END}]+))?")
+    keep = f"pass {out_name}= to keep it" if out_name.isidentifier() else f"give {out_name} to keep it"
+
+    def named(match: re.Match[str]) -> str:
+        rest = (match.group(1) or "").strip("/")
+        top, _, inner = rest.partition("/")
+        label = runs.get(top)
+        if label is None:
+            where, inner = f"the {kind}'s folder", rest
+        else:
+            where = f"run {label}" if inner else f"the folder of run {label}"
+        return f"{inner} of {where} (in a temporary folder, not kept; {keep})" if inner else \
+            f"{where} (a temporary folder, not kept; {keep})"
+
+    return pattern.sub(named, text)
 
 
 def in_destination(text: str, staging: Path, destination: Path) -> str:
@@ -662,7 +728,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     `compare`; `siting.compare` says `paths`). With `temporary`, `destination` is a temporary
     folder of the caller's, not one the user chose (`siting.compare` without `out`): a run's
     folder name too long for its file system is refused naming the scenario, not that folder
-    (`run_name_problem`)."""
+    (`run_name_problem`), and the runs' notices name the run, not a path in that folder, which is
+    removed (`not_kept`)."""
     cases, inputs, problems = compared_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name,
                                              Path(destination), out_name, temporary)
     destination = checked_folder(Path(destination), inputs, out_name, problems,
@@ -693,7 +760,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
             files["compare.qgs"] = project
         return table, files
 
-    return run_batch(cases, destination, workers, scheduler, progress, tables, cross=True, where=out_name)
+    return run_batch(cases, destination, workers, scheduler, progress, tables, cross=True, where=out_name,
+                     temporary="comparison" if temporary else None)
 
 
 def short_key(key: str) -> str:
@@ -761,7 +829,7 @@ def parsed_settings(settings: Sequence[str]) -> tuple[list[tuple[str, list[Any]]
 
 def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int | None = None,
           scheduler: str | None = None, time_limit_s: float | None = None,
-          progress: bool = False, out_name: str = "--out") -> BatchResult:
+          progress: bool = False, out_name: str = "--out", temporary: bool = False) -> BatchResult:
     """Solve the scenario over the cartesian product of the --set values and write the sweep
     folder: the tables, sweep.png and each run's outputs in `runNN/`. Every case and the
     folder are checked before anything is solved or created, their problems reported together
@@ -770,7 +838,9 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
     taken with the run's own bound when that proves it within the run's gap, else solved again
     from it (the cross-start rounds of siting/runs/pool.py; the table's `started_from` names that
     run). `out_name` is what the
-    problems call the folder (the command line's `--out`)."""
+    problems call the folder (the command line's `--out`). With `temporary`, `destination` is a
+    temporary folder of the caller's (`siting.sweep` without `out`): the runs' notices name the
+    run, not a path in that folder, which is removed (`not_kept`)."""
     cases, values, keys, inputs, problems = swept_cases(path, settings, time_limit_s)
     destination = checked_folder(Path(destination), inputs, out_name, problems,
                                  [case.out_dir.as_posix() for case in cases], "sweep")
@@ -790,4 +860,4 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
                        "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
 
     return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True, cross=True,
-                     where=out_name)
+                     where=out_name, temporary="sweep" if temporary else None)

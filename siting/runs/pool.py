@@ -103,6 +103,9 @@ if TYPE_CHECKING:
 
 #: How often a run lost with its worker process is tried again before it is reported failed.
 RETRIES = 1
+#: The Dask settings of the local cluster's scheduler (`dask_client`): a task whose workers died
+#: more than RETRIES times is lost (KilledWorker), as a run in the process pool is.
+LOCAL_SCHEDULER = {"distributed.scheduler.allowed-failures": RETRIES}
 
 #: A plan of another run must cost less than a run's own by more than this share of its cost
 #: (taken as at least 1 yuan) for the run to be solved again from it: smaller differences are the
@@ -613,10 +616,15 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     """A Dask client (`dask.distributed.Client`) while the block runs, closed after; None
     without a `scheduler`. "local" starts a LocalCluster on loopback with `workers`
     single-threaded worker processes (closed after too), which takes seconds: `say` hears a line
-    as it starts and one when it is ready, with the seconds it took; an address connects to that
-    scheduler, said the same way. Raises InputError (naming the argument, `SCHEDULER_NAME`) when
-    Dask is not installed, when the address is malformed (`checked_address`, before anything is
-    connected to) and when no scheduler answers there within `connect_timeout_s`."""
+    as it starts and one when it is ready, with the seconds it took. Its scheduler lets a task's
+    workers die RETRIES times before the task is lost (`LOCAL_SCHEDULER`: Dask's setting
+    distributed.scheduler.allowed-failures, 3 unless configured), so that a run that kills its
+    worker is tried as often as in the process pool (`_run_in_pool`). An address connects to that
+    scheduler, said the same way; its own setting governs there (the scheduler holds it, not the
+    task), and a run lost so says its value (`dask_loss_words`). Raises InputError (naming the
+    argument, `SCHEDULER_NAME`) when Dask is not installed, when the address is malformed
+    (`checked_address`, before anything is connected to) and when no scheduler answers there
+    within `connect_timeout_s`."""
     if scheduler is None:
         yield None
         return
@@ -631,8 +639,11 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     if scheduler == "local":
         count = f"{workers} worker{'s' if workers != 1 else ''}"
         say(f"starting a local Dask cluster ({count}) ...")
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None)
+        import dask
+
+        with dask.config.set(LOCAL_SCHEDULER):  # read as the scheduler starts, in this process
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None)
         try:
             client = Client(cluster)
         except BaseException:
@@ -896,8 +907,9 @@ def dask_loss_words(error: BaseException) -> str:
 def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, beat_s: float = BEAT_S) -> list[Any]:
     """The tasks on the Dask cluster of `client`, submitted at once: its scheduler hands them to
     its workers, runs a task whose worker died again on another until the task's workers died
-    more often than its setting distributed.scheduler.allowed-failures allows (3 unless
-    configured), and a task that raised again up to RETRIES times; then the task's result is
+    more often than its setting distributed.scheduler.allowed-failures allows (RETRIES on the
+    local cluster of `dask_client`, as in the process pool; a scheduler of its own address keeps
+    its own, 3 unless configured), and a task that raised again up to RETRIES times; then the task's result is
     `hooks.lost`, with why in the words of `dask_loss_words`. As a worker begins a task, the task
     says so (`_announced`: an event on a topic of this call's own) and `hooks.begin` hears it, so
     that a `Progress` shows the runs under way as the process pool's do; `hooks.done` hears each
