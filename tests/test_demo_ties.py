@@ -19,6 +19,7 @@ of r for 350 yuan on 0.5 ha. Each optimum is derived in its docstring.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +27,8 @@ from test_families import P10, Q10, R10, SETTINGS, Y1, land, with_recycling, wit
 
 from models import build_model
 from models.inputs import ModelInputs, ModuleSpec, RecyclingDemo
+from siting.cli import main
+from siting.deliver.drivers import binding_rules
 from siting.optimize.results import Plan, _demo_rows_hold, demonstrations_text, extract_plan, whole_values
 from siting.optimize.solve import solve_model
 
@@ -191,3 +194,31 @@ def test_the_check_of_a_labelling_reads_the_family_rows(inputs: ModelInputs, lab
     model = build_model(inputs)
     solve_model(model, SETTINGS)
     assert _demo_rows_hold(model, whole_values(model), labels) is hold
+
+
+def test_the_rules_met_name_the_sites_of_demonstration_size_past_the_most() -> None:
+    """`three_sites` with 1 ha each (900): 2 demonstrations, the most, of the 3 sites that may
+    build r, each at the demonstration size; s3 adds a plant of demonstration size too."""
+    inputs = three_sites({"s1": 1, "s2": 1, "s3": 1})
+    rules = binding_rules(inputs, solved(inputs, 900.0), {"p": "t", "q": "t", "r": "t"})
+    assert [r for r in rules if "demonstration" in r] == [
+        "the demonstration limit R is reached (2 sites: s1; s2; of demonstration size too: s3)",
+        "site s1 adds R at the demonstration size (10 t/yr, the least and the most a demonstration adds)",
+        "site s2 adds R at the demonstration size (10 t/yr, the least and the most a demonstration adds)"]
+
+
+def test_the_report_says_which_sites_are_demonstrations_and_why(tmp_path: Path) -> None:
+    """The small scenario (tests/data/small) with exactly one cells demonstration of 10 GWh/yr:
+    the cells target (10 GWh/yr in 2024) is met by one 10 GWh module at East far, the one site
+    of demonstration size; the report says so under its opening lines."""
+    rule = {"enabled": "true", "product": "cells", "min_size": "10", "max_size": "10", "min_sites": "1",
+            "max_sites": "1"}
+    sets = [arg for key, value in rule.items() for arg in ("--set", f"constraints.recycling_demo.{key}={value}")]
+    out = tmp_path / "out"
+    assert main(["solve", str(Path(__file__).parent / "data" / "small" / "scenario.yaml"), "--out", str(out),
+                 "--quiet", *sets]) == 0
+    lines = (out / "report.md").read_text().splitlines()
+    assert [line for line in lines if line.startswith("Demonstrations")] == [
+        "Demonstrations, as the rule gives them from the builds (each plant of demonstration size is one, up to "
+        "the most allowed): East far adds one 10 GWh/yr Cells plant, of demonstration size (10 GWh/yr): it is the "
+        "demonstration (exactly 1 required)."]

@@ -70,8 +70,8 @@ def test_sales_above_the_cost_of_making_them_pay_for_an_overshoot() -> None:
     land holds are built and their 40 units sold: 4 + 0.4 - 10 = -5.6 bn. The 10 bn of sales cover
     the 4.4 bn the 40 units cost: sales pay for the 15 units more."""
     assert reasons_of(priced_case(0.25 * BN), -5.6 * BN, "P") == (
-        "sales pay for it: 40 t/yr are sold outside the province in 2030 for 10.00 bn yuan, more than the capacity "
-        "and production cost",)
+        "sales pay for it: 40 t/yr are sold outside the province in 2030 for 10.00 bn yuan (250,000,000 yuan/t), "
+        "more than the 4.40 bn yuan they cost to make (110,000,000 yuan/t: capacity, production and inputs)",)
 
 
 def test_output_sent_out_at_no_price_does_not_pay_for_an_overshoot() -> None:

@@ -293,8 +293,9 @@ def test_report_explains_an_overshoot_forced_by_the_output_value_target(folder: 
     assert "Cathode 2024: goal 120,000, planned 280,000, 160,000 more (t/yr). Why:\n\n" in text
     assert "- the output-value target binds" not in text
     # 280,000 t of LFP made in 2024, 8 GWh of cells use 2,000 t/GWh: 264,000 t sold at 40,000 yuan.
-    assert ("- sales pay for it: 264,000 t/yr are sold outside the province in 2024 for 10.56 bn yuan, more "
-            "than the capacity and production cost\n") in text
+    assert ("- sales pay for it: 264,000 t/yr are sold outside the province in 2024 for 10.56 bn yuan (40,000 "
+            "yuan/t), more than the 2.34 bn yuan they cost to make (8,856 yuan/t: capacity, production and "
+            "inputs)\n") in text
     assert "- whole modules:" not in text
     assert "the output-value target 2024 is met exactly" not in text
 

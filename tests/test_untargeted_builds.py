@@ -64,8 +64,8 @@ def test_an_untargeted_product_that_sells_above_its_cost_is_explained() -> None:
         "## Capacity added without a target\n\n"
         "Q: 20 t/yr added (decided in 2030), no capacity target. Why:\n\n"
         "- its capacity is used in full in 2030 (20 t/yr made): all its usable capacity allows\n"
-        "- sales pay for it: 20 t/yr are sold outside the province in 2030 for 10.00 bn yuan, more than the "
-        "capacity and production cost\n")
+        "- sales pay for it: 20 t/yr are sold outside the province in 2030 for 10.00 bn yuan (500,000,000 yuan/t), "
+        "more than the 4.00 bn yuan they cost to make (200,000,000 yuan/t: capacity, production and inputs)\n")
 
 
 def test_no_section_when_only_targeted_products_are_built() -> None:

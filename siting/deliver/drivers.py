@@ -8,24 +8,32 @@ product sold up to its sales cap, a site at its least utilisation, a budget year
 cap, a site at its build rate, a site whose land is used up, a newly opened site at the least
 investment, a cluster at its open-site limit, a source shipping its whole supply, a raw material
 imported up to its cap, the recycling demonstrations at their least or most number and a
-demonstration at its least or most size (which sites are demonstrations: `Plan.demo_sites`).
+demonstration at its least or most size (which sites are demonstrations: `Plan.demo_sites`, which
+the rule gives from the builds, siting/optimize/results.py `demonstrations`).
 For each target the plan overshoots, `overshoot_reasons` names what forces the extra (for a capacity target: the
 output-value target, the chain-balance rule, a later target, the existing capacity, whole module
 sizes, or sales earning more than what is sold costs to make, `unit_costs`; for an output-value
 target: the capacity added ahead of later targets and the
 existing and committed plants, each with the output value its production makes, a binding
-chain-balance rule, and sales revenue against the year's costs, `year_costs`); for capacity that
-is built but not used, `stranded_capacity` gives the idle share per site and product. For each
+chain-balance rule, and sales revenue against the year's costs, `year_costs`). For each
 product without a capacity target to which the plan adds capacity, `untargeted_builds` says why
 (its capacity used in full, sales earning more than what is sold costs to make, a binding
 chain-balance rule or output-value target, making it for less than its import price, whole
-module sizes). For the
+module sizes). For each product the plan imports in a year although the province makes it, or a
+site could make it, for less than its import price, `replaceable_imports` says why no more is
+made: the lead time, the plants' capacity idle (with its reason), or what keeps one more module
+out, the rest of the plan as it is (a rule it would break, with its figure: the capacity ceiling,
+the hosting limit, the portfolio difference, a lead or cluster value share, the open-site limit,
+the least investment, the land, the budget, the build rate, a binding chain-balance row of an
+input or want of raw material or inputs; else what a whole module would cost against the imports
+it would replace, what opening its site costs, or the solve's gap). For the
 products the proximity rule excludes at a site, `proximity_reasons` says why: no source within
 reach, or only prospective sources, which the scenario leaves out.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,13 +41,13 @@ from typing import Any
 
 import pandas as pd
 
-from models import ModelInputs
+from models import ModelInputs, ModuleSpec
 from models.costs import capex_annuity_yuan_per_yr, land_annuity_yuan_per_yr
 from models.families.agglomeration import pre_opened_sites
 from models.families.build_rate import site_year_limit
 from models.families.output_value import value_per_unit
-from models.families.proximity import too_far
-from models.index import group_ceilings
+from models.families.proximity import allowed_arcs, too_far
+from models.index import build_years, group_ceilings
 from siting.config.units import bn_number, bn_yuan, cost_label, joined, per_year, product_label
 from siting.deliver.styles import resource_label
 from siting.optimize.results import Plan
@@ -152,9 +160,10 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
 def _sales_pay_reason(inputs: ModelInputs, plan: Plan, products: Sequence[str], year: int, unit: str) -> list[str]:
     """"sales pay for it" when the products' sales outside the province in `year` earn more than
     the cost of making what is sold: each product's units sold at its cost per unit that year
-    (`unit_costs`: capacity, running costs and inputs); nothing when nothing is sold or the
-    revenue does not cover that cost (output sold at no price, or below its cost, goes out because
-    something else forces its making, and the other reasons say what)."""
+    (`unit_costs`: capacity, running costs and inputs), the revenue and that cost given in all
+    and per unit sold; nothing when nothing is sold or the revenue does not cover that cost
+    (output sold at no price, or below its cost, goes out because something else forces its
+    making, and the other reasons say what)."""
     trade = plan.trade
     sold = trade[(trade["year"] == year) & trade["product"].isin(products) & (trade["sales"] > 0)] \
         if len(trade) else trade
@@ -165,8 +174,10 @@ def _sales_pay_reason(inputs: ModelInputs, plan: Plan, products: Sequence[str], 
     cost = sum(float(r.sales) * per_unit.get(r.product, 0.0) for r in sold.itertuples(index=False))
     if revenue <= cost * (1 + TIGHT):
         return []
-    return [f"sales pay for it: {_qty(float(sold['sales'].sum()), unit)} are sold outside the province in {year} "
-            f"for {bn_yuan(revenue)}, more than the capacity and production cost"]
+    sold_units = float(sold["sales"].sum())
+    return [f"sales pay for it: {_qty(sold_units, unit)} are sold outside the province in {year} for "
+            f"{bn_yuan(revenue)} ({revenue / sold_units:,.0f} yuan/{unit}), more than the {bn_yuan(cost)} they cost "
+            f"to make ({cost / sold_units:,.0f} yuan/{unit}: capacity, production and inputs)"]
 
 
 @dataclass(frozen=True)
@@ -612,23 +623,6 @@ def _sales_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], ye
             f"than {what}, {bn_yuan(sum(costs[k] for k in parts))} not discounted: {detail} bn yuan"]
 
 
-def stranded_capacity(plan: Plan, inputs: ModelInputs, units: Mapping[str, str], year: int) -> pd.DataFrame:
-    """Per site and product in `year`: capacity, usable capacity (capacity x the product's
-    utilisation), planned production, and the idle usable capacity and its share, for every site
-    and product producing less than it could."""
-    cap = plan.capacity.loc[plan.capacity["year"] == year]
-    rows = []
-    for row in cap.itertuples(index=False):
-        capacity, produced = float(row.capacity), float(row.production)
-        usable = capacity * inputs.utilisation.get(row.product, 1.0)
-        if usable <= 0 or produced >= usable * (1 - TIGHT):
-            continue
-        rows.append((row.site, row.product, per_year(units[row.product]), capacity, usable, produced,
-                     usable - produced, (usable - produced) / usable))
-    return pd.DataFrame(rows, columns=["site", "product", "unit", "capacity", "usable", "production", "idle",
-                                       "idle_share"])
-
-
 def _makes_more_than_goal(inputs: ModelInputs, plan: Plan, products: Sequence[str], year: int, goal: float) -> bool:
     """Whether the products' planned production in `year` exceeds what capacity equal to the goal
     could make (goal x the highest utilisation among them): that production needs more capacity."""
@@ -888,10 +882,12 @@ def _demonstrations_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str
     """The rows of family `recycling_demo` the plan meets with no slack, from the demonstrations
     it decides (`Plan.demo_sites`): the number of demonstrations at its most (`max_sites`, where
     the row can bind: more demonstrations could be placed than it allows) or at its least
-    (`min_sites`, above 0), one entry when the two are the same; then each demonstration site, in
-    the plan's order, adding no more of the product than the least demonstration size (n x D at a
-    site of n demonstrations) or as much as the most (Dmax, a site of one candidate), one entry
-    when both. Sites by their `names`, "; " between them (names hold commas)."""
+    (`min_sites`, above 0), one entry when the two are the same, naming the sites whose addition
+    is of demonstration size too but past the most (`Plan.demo_qualifying`); then each
+    demonstration site, in the plan's order, adding no more of the product than the least
+    demonstration size (n x D at a site of n demonstrations) or as much as the most (Dmax, a site
+    of one candidate), one entry when both. Sites by their `names`, "; " between them (names
+    hold commas)."""
     rule = inputs.recycling_demo
     if "recycling_demo" not in inputs.enabled_families or rule is None:
         return []
@@ -903,8 +899,10 @@ def _demonstrations_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str
     found = []
     most = bool(eligible) and room > rule.max_sites and count == rule.max_sites
     least = bool(eligible) and rule.min_sites > 0 and count == rule.min_sites
+    others = [s for s, k in plan.demo_qualifying.items() if k > plan.demo_sites.get(s, 0)]
     listed = f"{count} site{'s' if count != 1 else ''}" + (
-        f": {'; '.join(names.get(s, s) for s in plan.demo_sites)}" if plan.demo_sites else "")
+        f": {'; '.join(names.get(s, s) for s in plan.demo_sites)}" if plan.demo_sites else "") + (
+        f"; of demonstration size too: {'; '.join(names.get(s, s) for s in others)}" if others else "")
     if most and least:
         found.append(f"the demonstration count {label} is met exactly ({listed}, the least and the most allowed)")
     elif most:
@@ -1108,3 +1106,724 @@ def proximity_reasons(inputs: ModelInputs, excluded: Mapping[str, Sequence[str]]
                                                    within[resource]))
         found[site] = tuple(reasons)
     return found
+
+
+# --------------------------------------------------------------------------------------------
+# products imported although the province makes them, or could make them, for less
+
+
+#: Most sites or clusters named in one reason; the others are counted.
+NAMED_PLACES = 3
+
+#: The order in which the rules that keep one more module out are named.
+BLOCK_ORDER = ("ceiling", "hosting", "portfolio", "lead_share", "value_share", "open_sites", "investment", "land",
+               "budget", "build_rate", "chain", "feedstock")
+
+
+@dataclass(frozen=True)
+class ImportedYear:
+    """A year in which the plan imports a product it makes, or could make, for less: `imported`
+    units/yr at `price` yuan/unit (at the gateway); `made` units/yr made in the province at
+    `made_cost` yuan/unit (capacity, production and inputs: `output_costs`; None when nothing is
+    made); `module_cost`, yuan/unit, what the cheapest module a site may take would make it for
+    at full use (capacity, production and inputs), None where no site may take one."""
+
+    year: int
+    imported: float
+    price: float
+    made: float
+    made_cost: float | None
+    module_cost: float | None
+
+
+@dataclass(frozen=True)
+class ReplaceableImport:
+    """A product the plan imports in `years` although the province makes it, or could make it,
+    for less than its import price, and why the plan makes no more of it (`replaceable_imports`)."""
+
+    product: str
+    unit: str
+    years: tuple[ImportedYear, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A rule that keeps one more module out: its `kind` (BLOCK_ORDER), a `key` (one sentence
+    per key: the rule and where it binds), and the sentence."""
+
+    kind: str
+    key: tuple[Any, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class _Year:
+    """One year of one more module: the units it would make for the imports it replaces
+    (`replaced`) and for sale (`sold`), what it would cost that year (capacity, production and
+    carriage, yuan) and what that is worth (the imports replaced at their delivered cost, and the
+    sales)."""
+
+    year: int
+    replaced: float
+    sold: float
+    cost: float
+    worth: float
+
+
+@dataclass(frozen=True)
+class _Option:
+    """One more module `spec` at `site`: the rules that keep it out (`blocks`); where none does,
+    its best decision year `decided`, its years within the horizon, its opening cost (discounted
+    yuan, 0 at an open site) and its net saving against imports (discounted yuan, opening
+    included)."""
+
+    site: str
+    spec: ModuleSpec
+    blocks: tuple[_Block, ...]
+    decided: int | None = None
+    years: tuple[_Year, ...] = ()
+    opening: float = 0.0
+    net: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Words:
+    """How the import reasons name things: sites (`names`) and clusters (`clusters`) by id ->
+    name, the product's `unit` and label."""
+
+    names: Mapping[str, str]
+    clusters: Mapping[str, str]
+    unit: str
+    label: str
+
+    def site(self, site: str) -> str:
+        return self.names.get(site, site)
+
+    def cluster(self, cluster: str) -> str:
+        return self.clusters.get(cluster, cluster)
+
+
+class _PlanFigures:
+    """The plan's totals the import reasons read, computed once."""
+
+    def __init__(self, inputs: ModelInputs, plan: Plan) -> None:
+        self.inputs, self.plan = inputs, plan
+        self.imports: dict[tuple[str, int], float] = defaultdict(float)
+        self.sold: dict[tuple[str, int], float] = defaultdict(float)
+        by_hub: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+        for row in plan.trade.itertuples(index=False):
+            key = (str(row.product), int(row.year))
+            self.imports[key] += float(row.imports)
+            self.sold[key] += float(row.sales)
+            if row.imports > 0:
+                by_hub[key][str(row.hub)] = float(row.imports)
+        #: (product, year) -> the hub importing most of it.
+        self.hub = {key: max(sorted(hubs), key=lambda h: hubs[h]) for key, hubs in by_hub.items()}
+        self.made: dict[tuple[str, int], float] = defaultdict(float)
+        self.usable: dict[tuple[str, int], float] = defaultdict(float)
+        self.online: dict[tuple[str, int], float] = defaultdict(float)
+        for row in plan.capacity.itertuples(index=False):
+            key = (str(row.product), int(row.year))
+            self.made[key] += float(row.production)
+            self.usable[key] += float(row.available) * inputs.utilisation.get(row.product, 1.0)
+            self.online[key] += float(row.online)
+        self.hosting = _hosting(inputs, plan)
+        self.value = _value_added(inputs, plan)
+        self.land: dict[tuple[str, str], float] = defaultdict(float)
+        self.spent: dict[int, float] = defaultdict(float)
+        self.decided: dict[tuple[str, int], tuple[float, float]] = {}
+        for b in plan.builds.itertuples(index=False):
+            self.land[(b.site, b.product)] += b.modules * inputs.module(b.module).land_ha
+            self.spent[int(b.year)] += float(b.capex_yuan)
+            modules, capex = self.decided.get((b.site, int(b.year)), (0.0, 0.0))
+            self.decided[(b.site, int(b.year))] = (modules + b.modules, capex + float(b.capex_yuan))
+        self.open = set(pre_opened_sites(inputs)) | set(plan.opened_sites)
+        self.shipped: dict[tuple[str, int], float] = defaultdict(float)
+        for row in plan.flows.itertuples(index=False):
+            self.shipped[(str(row.source), int(row.year))] += float(row.tonnes)
+        self.bought: dict[tuple[str, int], float] = defaultdict(float)
+        for row in plan.raw_imports.itertuples(index=False):
+            self.bought[(str(row.resource), int(row.year))] += float(row.tonnes)
+        self.arcs = set(allowed_arcs(inputs, "proximity" in inputs.enabled_families))
+        #: resource -> its sources, in SOURCES order.
+        self.sources: dict[str, list[str]] = defaultdict(list)
+        for source in inputs.SOURCES:
+            self.sources[inputs.resource_of_source.get(source, "")].append(source)
+        #: site -> product -> L[s,p], the usable land of each buildable pair.
+        self.levels: dict[str, dict[str, float]] = defaultdict(dict)
+        for (site, product), land in inputs.index.land_ha.items():
+            self.levels[site][product] = land
+        self._unit_costs: dict[int, dict[str, float]] = {}
+        self._output_costs: dict[int, dict[str, float]] = {}
+        self._held: dict[tuple[str, int], bool] = {}
+
+    def held(self, product: str, year: int) -> bool:
+        """Whether the chain-balance row of `product` binds in `year` (`binding_chains`)."""
+        if (product, year) not in self._held:
+            self._held[(product, year)] = bool(binding_chains(self.inputs, self.plan, (product,), year))
+        return self._held[(product, year)]
+
+    def idle(self, product: str, year: int) -> float:
+        """Usable capacity of `product` left idle in `year` (0 within the tolerance)."""
+        usable = self.usable[(product, year)]
+        idle = usable - self.made[(product, year)]
+        return idle if idle > TIGHT * max(1.0, usable) else 0.0
+
+    def unit_cost(self, year: int) -> dict[str, float]:
+        """`unit_costs` of `year`."""
+        if year not in self._unit_costs:
+            self._unit_costs[year] = unit_costs(self.inputs, self.plan, year)
+        return self._unit_costs[year]
+
+    def output_cost(self, year: int) -> dict[str, float]:
+        """`output_costs` of `year`."""
+        if year not in self._output_costs:
+            self._output_costs[year] = output_costs(self.inputs, self.plan, year)
+        return self._output_costs[year]
+
+
+def replaceable_imports(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
+                        names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None,
+                        gap_yuan: float | None = None, near_optimal: bool = False) -> list[ReplaceableImport]:
+    """Every product the plan imports in a year when the province makes it for less than its
+    import price (`output_costs` over the units made), or when a site may take a module that
+    would make it for less at full use (`_full_use_cost`), in catalog order, with why the plan
+    makes no more of it (`_import_reasons`); sites by their `names`, clusters by theirs. Where no
+    rule keeps out a module that would save money, the reason is the solve's gap (`gap_yuan`,
+    yuan, named when given), or, for a `near_optimal` plan (an alternative within a slack of the
+    optimum), that it may cost more than the optimum."""
+    if near_optimal:
+        within = "this plan is a near-optimal alternative, which may cost more than the optimum"
+    else:
+        within = "the plan is optimal only within the solve's gap" + (
+            f" of {bn_yuan(gap_yuan)}" if gap_yuan is not None else "")
+    figures = _PlanFigures(inputs, plan)
+    found = []
+    for product in inputs.PRODUCTS:
+        years = [y for y in (_imported_year(inputs, figures, product, t) for t in inputs.YEARS) if y is not None]
+        if years:
+            words = _Words(names or {}, clusters or {}, units[product], product_label(product))
+            reasons = _import_reasons(inputs, figures, product, years, words, within)
+            found.append(ReplaceableImport(product, units[product], tuple(years), tuple(reasons)))
+    return found
+
+
+def _imported_year(inputs: ModelInputs, figures: _PlanFigures, product: str, year: int) -> ImportedYear | None:
+    """The import of `product` in `year` when the province makes it, or could make it, for less
+    than its import price; None otherwise (nothing imported, or making it costs more)."""
+    imported = figures.imports[(product, year)]
+    price = inputs.import_price_yuan_per_unit.get((product, year))
+    if imported <= 0 or price is None:
+        return None
+    made = figures.made[(product, year)]
+    made_cost = figures.output_cost(year).get(product, 0.0) / made if made > 0 else None
+    costs = [_full_use_cost(inputs, figures, site, spec, product, year) for site, spec in _candidates(inputs, product)]
+    module_cost = min(costs) if costs else None
+    cheaper = [c for c in (made_cost, module_cost) if c is not None and c < price * (1 - TIGHT)]
+    return ImportedYear(year, imported, price, made, made_cost, module_cost) if cheaper else None
+
+
+def _candidates(inputs: ModelInputs, product: str) -> list[tuple[str, ModuleSpec]]:
+    """The (site, module) pairs where a module of `product` may be built (`BUILD_PAIRS` and the
+    module sizes with a bound there), sites in their order, modules by capacity then land."""
+    index = inputs.index
+    specs = sorted(index.modules_of_product.get(product, ()), key=lambda s: (s.capacity_units_per_yr, s.land_ha))
+    return [(site, spec) for site, p in index.build_pairs if p == product for spec in specs
+            if (site, p, spec.module_id) in index.module_bound]
+
+
+def _fixed_yuan_per_yr(inputs: ModelInputs, site: str, spec: ModuleSpec) -> float:
+    """What one module costs each year it stands: its capex and land annuities and fixed opex."""
+    return (capex_annuity_yuan_per_yr(inputs, spec) + land_annuity_yuan_per_yr(inputs, site, spec)
+            + spec.fixed_opex_yuan_per_yr)
+
+
+def _carriage(inputs: ModelInputs, figures: _PlanFigures, site: str, product: str, year: int) -> tuple[float, float]:
+    """Per unit of `product` (yuan): carrying it from `site` (through its hub) to the hub that
+    imports it in `year`, and carrying an import there from the gateway."""
+    rate = inputs.transport_yuan_per_t_km * inputs.transport_t_per_unit.get(product, 0.0)
+    own = inputs.cluster_of_site[site]
+    hub = figures.hub.get((product, year), own)
+    local = inputs.site_hub_km.get(site, 0.0) + (inputs.hub_hub_km.get((own, hub), 0.0) if hub != own else 0.0)
+    return rate * local, rate * inputs.hub_gateway_km.get(hub, 0.0)
+
+
+def _full_use_cost(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec, product: str,
+                   year: int) -> float:
+    """Yuan per unit of `product` one module `spec` at `site` would make it for in `year` at full
+    use (utilisation x size), its raw materials and inputs at their prices whatever their limits:
+    its yearly capacity cost over what it makes, production, and carriage to the importing hub."""
+    made = inputs.utilisation.get(product, 1.0) * spec.capacity_units_per_yr
+    running = _running_cost(inputs, figures, site, product, year, made, limited=False)
+    return _fixed_yuan_per_yr(inputs, site, spec) / made + running + _carriage(inputs, figures, site, product, year)[0]
+
+
+def _raw_offers(inputs: ModelInputs, figures: _PlanFigures, site: str, resource: str, year: int,
+                limited: bool) -> list[tuple[float, float]]:
+    """(yuan/t delivered to `site`, tonnes) of `resource` in `year`, cheapest first: each source
+    the site may ship from (family `proximity`), with what it has to spare, and the import, up to
+    its cap; without `limited`, each with no limit."""
+    rate = inputs.transport_yuan_per_t_km
+    offers = []
+    for source in figures.sources[resource]:
+        if (source, site) not in figures.arcs:
+            continue
+        spare = inputs.supply_t_per_yr.get((source, year), 0.0) - figures.shipped[(source, year)]
+        price = inputs.resource_price_yuan_per_t.get(resource, 0.0) + rate * inputs.arc_km[(source, site)]
+        offers.append((price, max(spare, 0.0) if limited else math.inf))
+    imported = inputs.resource_import_price_yuan_per_t.get((resource, year))
+    if imported is not None:
+        km = inputs.site_hub_km.get(site, 0.0) + inputs.hub_gateway_km.get(inputs.cluster_of_site[site], 0.0)
+        cap = inputs.resource_import_cap_t_per_yr.get((resource, year))
+        spare = math.inf if cap is None or not limited else max(cap - figures.bought[(resource, year)], 0.0)
+        offers.append((imported + rate * km, spare))
+    return sorted(offers, key=lambda offer: offer[0])
+
+
+def _input_price(inputs: ModelInputs, figures: _PlanFigures, product: str, year: int) -> float:
+    """Yuan per unit of an input product in `year`: its import price where importable, else its
+    cost per unit in the plan (`unit_costs`)."""
+    price = inputs.import_price_yuan_per_unit.get((product, year))
+    return price if price is not None else figures.unit_cost(year).get(product, 0.0)
+
+
+def _running_cost(inputs: ModelInputs, figures: _PlanFigures, site: str, product: str, year: int, amount: float,
+                  limited: bool = True) -> float:
+    """Yuan per unit of making `amount` more units of `product` at `site` in `year`: energy and
+    other variable cost, each raw material from the cheapest offers (`_raw_offers`, filled in
+    turn; family `supply`) and each input product at `_input_price`."""
+    energy = inputs.energy_kwh_per_unit.get(product, 0.0) * inputs.power_tariff_yuan_per_kwh.get(site, 0.0)
+    per_unit = energy + inputs.other_variable_cost_yuan_per_unit.get(product, 0.0)
+    for (down, up), a in inputs.input_units_per_unit.items():
+        if down == product and a > 0:
+            per_unit += a * _input_price(inputs, figures, up, year)
+    if "supply" not in inputs.enabled_families:
+        return per_unit
+    for resource in inputs.RESOURCES:
+        rho = inputs.resource_t_per_unit.get((product, resource), 0.0)
+        offers = _raw_offers(inputs, figures, site, resource, year, limited) if rho > 0 else []
+        if not offers:
+            continue
+        need, paid = rho * max(amount, 1.0), 0.0
+        for price, spare in offers:
+            take = min(spare, need)
+            paid, need = paid + price * take, need - take
+        per_unit += paid / max(amount, 1.0)
+    return per_unit
+
+
+def _most_made(inputs: ModelInputs, figures: _PlanFigures, site: str, product: str, year: int,
+               words: _Words) -> tuple[float, list[_Block]]:
+    """The most units of `product` one more module at `site` could make in `year` for want of
+    raw material and inputs (infinite where nothing limits it), and the rules that leave it none:
+    a raw material with no source within reach to spare and no import left (family `supply`); an
+    input product not importable whose plants make all they can; an importable input held by its
+    binding chain-balance row (more of it would have to be made in the province, whose plants
+    make all they can)."""
+    most = math.inf
+    blocks = []
+    if "supply" in inputs.enabled_families:
+        for resource in inputs.RESOURCES:
+            rho = inputs.resource_t_per_unit.get((product, resource), 0.0)
+            if rho <= 0:
+                continue
+            available = sum(spare for _price, spare in _raw_offers(inputs, figures, site, resource, year, True))
+            most = min(most, available / rho)
+            if available <= 0:
+                blocks.append(_Block("feedstock", (resource, site), (
+                    f"feedstock: {words.site(site)} could get no {resource_label(resource)} in {year}: every source "
+                    "within its reach ships its whole supply and no more can be imported")))
+    chain = "chain_balance" in inputs.enabled_families
+    for (down, up), a in inputs.input_units_per_unit.items():
+        if down != product or a <= 0:
+            continue
+        idle = figures.idle(up, year)
+        share = inputs.chain_share_min.get(up, 0.0) if chain else 0.0
+        if inputs.import_price_yuan_per_unit.get((up, year)) is None:
+            most = min(most, idle / a)
+            if idle <= 0:
+                blocks.append(_Block("feedstock", (up, year), (
+                    f"feedstock: {product_label(up)}, which {words.label} production uses, is not imported in "
+                    f"{year} and its plants make all they can")))
+        elif share > 0 and figures.held(up, year):
+            most = min(most, idle / (share * a))
+            if idle <= 0:
+                blocks.append(_Block("chain", (up, year), (
+                    f"the chain-balance rule binds in {year}: {share:.0%} of the {product_label(up)} that "
+                    f"{words.label} production uses must be made in the province, and its plants make all they "
+                    "can")))
+    return max(most, 0.0), blocks
+
+
+def _rule_blocks(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec, product: str,
+                 words: _Words) -> list[_Block]:
+    """The rules one more module `spec` of `product` at `site` would break, the rest of the plan
+    as it is (decision years aside: `_decision_blocks`): the capacity ceiling, the
+    differentiation rows, the open-site limit and least investment of a site not yet open, and
+    the land."""
+    return (_ceiling_blocks(inputs, figures, spec, product, words)
+            + _differentiation_blocks(inputs, figures, site, spec, product, words)
+            + _opening_blocks(inputs, figures, site, spec, words)
+            + _land_blocks(inputs, figures, site, spec, product, words))
+
+
+def _ceiling_blocks(inputs: ModelInputs, figures: _PlanFigures, spec: ModuleSpec, product: str,
+                    words: _Words) -> list[_Block]:
+    """The capacity ceilings of the groups holding `product` that one more module would exceed
+    (the row counts the online capacity of the last year, existing and committed included)."""
+    last = inputs.YEARS[-1]
+    size = spec.capacity_units_per_yr
+    found = []
+    for group, ceiling in group_ceilings(inputs).items():
+        members = inputs.TARGET_GROUPS.get(group, (group,))
+        online = sum(figures.online[(p, last)] for p in members)
+        if product in members and online + size > ceiling * (1 + TIGHT):
+            found.append(_Block("ceiling", (group,), (
+                f"the capacity ceiling {product_label(group)}: at most {_qty(ceiling, words.unit)} may be online in "
+                f"{last} and the plan has {_qty(online, words.unit)}, too much for one more "
+                f"{_qty(size, words.unit)} module")))
+    return found
+
+
+def _differentiation_blocks(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec, product: str,
+                            words: _Words) -> list[_Block]:
+    """The differentiation rows one more module at `site` would break: the hosting limit, where
+    its cluster does not host the product and as many clusters as may host it; the portfolio
+    difference, where its cluster newly hosting the product leaves a pair of clusters differing in
+    fewer products than they must; the cluster's lead share, where the product is not one of its
+    lead products; and the value share of a cluster that would fall under the least share of the
+    value added (all at nameplate: v[p] x the capacity added)."""
+    if "differentiation" not in inputs.enabled_families:
+        return []
+    cluster = inputs.cluster_of_site[site]
+    hosts = figures.hosting.get(product, set())
+    limit = inputs.max_clusters_per_product.get(product)
+    found = []
+    if cluster not in hosts and limit is not None and len(hosts) >= limit:
+        named = joined(words.cluster(c) for c in inputs.CLUSTERS if c in hosts)
+        found.append(_Block("hosting", (), (
+            f"the hosting limit: {words.label} may be added in at most {limit} cluster{'s' if limit != 1 else ''}, "
+            f"and {named} host{'s' if len(hosts) == 1 else ''} it: no site of another cluster may add it")))
+    if cluster not in hosts:
+        found += _portfolio_blocks(inputs, figures, cluster, product, words)
+    added = inputs.output_value_yuan_per_unit.get(product, 0.0) * spec.capacity_units_per_yr
+    if added <= 0:
+        return found
+    size = _qty(spec.capacity_units_per_yr, words.unit)
+    leads = inputs.lead_products.get(cluster, ())
+    share = inputs.lead_share_min
+    own = figures.value.get(cluster, {})
+    if share > 0 and leads and product not in leads:
+        total = sum(own.values()) + added
+        lead = sum(v for p, v in own.items() if p in leads)
+        if lead < share * total * (1 - TIGHT):
+            found.append(_Block("lead_share", (cluster,), (
+                f"the lead share of {words.cluster(cluster)}: {words.label} is not one of its lead products, and one "
+                f"more {size} module there ({bn_yuan(added)}/yr of output value at nameplate) would bring its lead "
+                f"products to {lead / total:.1%} of the output value it adds ({bn_number(lead)} of "
+                f"{bn_number(total)} bn yuan/yr), under the least {share:.0%}")))
+    found += _value_share_blocks(inputs, figures, cluster, added, size, words)
+    return found
+
+
+def _portfolio_blocks(inputs: ModelInputs, figures: _PlanFigures, cluster: str, product: str,
+                      words: _Words) -> list[_Block]:
+    """The cluster pairs whose portfolios would differ in fewer products than they must, were
+    `cluster` to host `product` as well (pairs whose other cluster hosts it)."""
+    least = inputs.min_portfolio_difference
+    found = []
+    for other in inputs.CLUSTERS if least > 0 else ():
+        if other == cluster or other not in figures.hosting.get(product, set()):
+            continue
+        differ = sum(1 for p in inputs.PRODUCTS
+                     if (cluster in figures.hosting.get(p, ())) != (other in figures.hosting.get(p, ())))
+        if differ - 1 < least:
+            found.append(_Block("portfolio", (cluster, other), (
+                f"the portfolio difference: {words.label} added in {words.cluster(cluster)} would leave "
+                f"{words.cluster(cluster)} and {words.cluster(other)} differing in {differ - 1} "
+                f"product{'s' if differ - 1 != 1 else ''}, under the least {least}")))
+    return found
+
+
+def _value_share_blocks(inputs: ModelInputs, figures: _PlanFigures, cluster: str, added: float, size: str,
+                        words: _Words) -> list[_Block]:
+    """The first cluster whose share of the value added would fall under the least share, were
+    `added` yuan/yr of value (at nameplate) added in `cluster`."""
+    share = inputs.min_cluster_value_share
+    if share <= 0:
+        return []
+    total = sum(v for by_product in figures.value.values() for v in by_product.values()) + added
+    for other in inputs.CLUSTERS:
+        own = sum(figures.value.get(other, {}).values()) + (added if other == cluster else 0.0)
+        if own < share * total * (1 - TIGHT):
+            return [_Block("value_share", (cluster, other), (
+                f"the cluster value share: one more {size} module in {words.cluster(cluster)} "
+                f"({bn_yuan(added)}/yr of output value at nameplate) would leave {words.cluster(other)} "
+                f"{own / total:.1%} of the output value the plan adds ({bn_number(own)} of {bn_number(total)} bn "
+                f"yuan/yr), under the least {share:.0%}"))]
+    return []
+
+
+def _opening_blocks(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec,
+                    words: _Words) -> list[_Block]:
+    """For a site not yet open (family `agglomeration`): its cluster at the open-site limit, and a
+    module whose capex is under the least investment of a newly opened site."""
+    if "agglomeration" not in inputs.enabled_families or site in figures.open:
+        return []
+    cluster = inputs.cluster_of_site[site]
+    limit = inputs.max_open_sites_per_cluster.get(cluster)
+    opened = sum(1 for s in figures.open if inputs.cluster_of_site.get(s) == cluster)
+    found = []
+    if limit is not None and opened >= limit:
+        found.append(_Block("open_sites", (cluster,), (
+            f"the open-site limit: {words.cluster(cluster)} has as many open sites as it may ({limit}), so its "
+            f"sites not yet open may not add {words.label}")))
+    least = inputs.min_investment_per_open_site_yuan
+    if least > 0 and spec.capex_yuan < least * (1 - TIGHT):
+        found.append(_Block("investment", (spec.module_id,), (
+            f"the least investment per open site: one {_qty(spec.capacity_units_per_yr, words.unit)} module "
+            f"({bn_yuan(spec.capex_yuan)} of capex) is less than the {bn_yuan(least)} a newly opened site must "
+            "invest")))
+    return found
+
+
+def _land_left(figures: _PlanFigures, site: str, product: str) -> float:
+    """The usable land (ha) left for `product` at `site` by the plan: the least, over the land
+    rows of the levels at or above L[s,p], of the level less the land of the products it holds."""
+    levels = figures.levels[site]
+    own = levels[product]
+    return min(level - sum(figures.land[(site, q)] for q, land in levels.items() if land <= level)
+               for level in set(levels.values()) if level >= own)
+
+
+def _land_blocks(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec, product: str,
+                 words: _Words) -> list[_Block]:
+    """The land, where one more module would not fit on what the plan leaves of it (family
+    `land`)."""
+    if "land" not in inputs.enabled_families:
+        return []
+    left = _land_left(figures, site, product)
+    if spec.land_ha <= left + TIGHT * max(1.0, spec.land_ha):
+        return []
+    return [_Block("land", (site,), (
+        f"land: one more {_qty(spec.capacity_units_per_yr, words.unit)} module needs {spec.land_ha:,.4g} ha, and "
+        f"{words.site(site)} has {max(left, 0.0):,.4g} ha of its usable land left"))]
+
+
+def _decision_blocks(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec,
+                     years: Sequence[int], words: _Words) -> tuple[list[int], list[_Block]]:
+    """The decision `years` in which one more module may be decided at `site`, and, when it may
+    be in none, why: the budget (family `budget`) and the build rate (family `build_rate`) of
+    each year."""
+    allowed, budget, rate = [], [], []
+    budgets = inputs.budget_yuan_per_yr if "budget" in inputs.enabled_families else {}
+    rated = "build_rate" in inputs.enabled_families
+    for year in years:
+        cap = budgets.get(year)
+        over_budget = cap is not None and figures.spent[year] + spec.capex_yuan > cap * (1 + TIGHT)
+        modules, capex = figures.decided.get((site, year), (0.0, 0.0))
+        most_modules = inputs.max_modules_per_site_per_yr if rated else None
+        most_capex = inputs.max_capex_yuan_per_site_per_yr if rated else None
+        over_rate = ((most_modules is not None and modules + 1 > site_year_limit(inputs, site, most_modules))
+                     or (most_capex is not None and capex + spec.capex_yuan
+                         > site_year_limit(inputs, site, most_capex) * (1 + TIGHT)))
+        if over_budget:
+            budget.append(year)
+        if over_rate:
+            rate.append(year)
+        if not over_budget and not over_rate:
+            allowed.append(year)
+    if allowed:
+        return allowed, []
+    size = _qty(spec.capacity_units_per_yr, words.unit)
+    blocks = []
+    if budget:
+        left = joined(f"{bn_yuan(max(budgets[t] - figures.spent[t], 0.0))} of capex in {t}" for t in budget)
+        blocks.append(_Block("budget", (spec.module_id,), (
+            f"the budget: it leaves {left}, less than one more {size} module costs ({bn_yuan(spec.capex_yuan)})")))
+    if rate:
+        blocks.append(_Block("build_rate", (site,), (
+            f"the build rate: {words.site(site)} may decide no more than it does in {_years_text(rate)}, and one "
+            f"more {size} module ({bn_yuan(spec.capex_yuan)}) would exceed it")))
+    return [], blocks
+
+
+def _option(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec, product: str,
+            fill: Sequence[int], words: _Words) -> _Option:
+    """One more module `spec` at `site`, for the imports of the years `fill`: the rules that keep
+    it out, or its best decision year (the greatest net saving, the earliest of equals), among
+    those it may be decided in and produce by the last of `fill`, with its figures
+    (`_module_years`); kept out for want of feedstock when it could make nothing in any of `fill`."""
+    blocks = _rule_blocks(inputs, figures, site, spec, product, words)
+    lead = inputs.lead_time_yr.get(product, 0)
+    decisions = [d for d in build_years(inputs, product) if d + lead <= max(fill)]
+    allowed, more = _decision_blocks(inputs, figures, site, spec, decisions, words)
+    if blocks or more:
+        return _Option(site, spec, tuple(blocks + more))
+    starved: list[_Block] = []
+    for year in fill:
+        most, why = _most_made(inputs, figures, site, product, year, words)
+        if most > 0:
+            break
+        starved += why
+    else:
+        return _Option(site, spec, tuple(starved))
+    best = None
+    for decided in allowed:
+        years, opening = _module_years(inputs, figures, site, spec, product, decided, fill, words)
+        net = sum(inputs.discount_factor.get(y.year, 1.0) * (y.worth - y.cost) for y in years) - opening
+        if best is None or net > best.net + TIGHT * max(1.0, abs(best.net)):
+            best = _Option(site, spec, (), decided, tuple(years), opening, net)
+    assert best is not None
+    return best
+
+
+def _module_years(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec, product: str,
+                  decided: int, fill: Sequence[int], words: _Words) -> tuple[list[_Year], float]:
+    """Each year one more module `spec` at `site` decided in `decided` would stand within the
+    horizon, and its opening cost (discounted yuan; 0 at an open site or with family
+    `agglomeration` off). Each year it makes, within its usable capacity (its first year at the
+    ramp-up share) and what raw material and inputs allow (`_most_made`), the imports of that
+    year where it makes them for less than their delivered cost (only in `fill`: not where the
+    plan's own capacity stands idle), then sales, up to the sales cap, where they earn more than
+    they cost to make; it costs its yearly capacity cost and the production and carriage of what
+    it makes."""
+    lead = inputs.lead_time_yr.get(product, 0)
+    ramp = min(inputs.ramp_up_share.get(product, 1.0), 1.0)
+    fixed = _fixed_yuan_per_yr(inputs, site, spec)
+    rate = inputs.transport_yuan_per_t_km * inputs.transport_t_per_unit.get(product, 0.0)
+    cluster = inputs.cluster_of_site[site]
+    rows = []
+    for year in inputs.YEARS:
+        if year < decided + lead:
+            continue
+        usable = inputs.utilisation.get(product, 1.0) * spec.capacity_units_per_yr * (
+            ramp if year == decided + lead else 1.0)
+        most, _why = _most_made(inputs, figures, site, product, year, words)
+        made = min(usable, most)
+        running = _running_cost(inputs, figures, site, product, year, made)
+        local, imported = _carriage(inputs, figures, site, product, year)
+        price = inputs.import_price_yuan_per_unit.get((product, year))
+        replaced = 0.0
+        if year in fill and price is not None and running + local < price + imported:
+            replaced = min(made, figures.imports[(product, year)])
+        sold = 0.0
+        sale = inputs.price_yuan_per_unit.get((product, year), 0.0)
+        carry = rate * (inputs.site_hub_km.get(site, 0.0) + inputs.hub_gateway_km.get(cluster, 0.0))
+        if sale - carry > running and made > replaced:
+            cap = inputs.sales_cap_units.get((product, year)) if "market" in inputs.enabled_families else None
+            room = math.inf if cap is None else max(cap - figures.sold[(product, year)], 0.0)
+            sold = min(made - replaced, room)
+        cost = fixed + (running + local) * replaced + (running + carry) * sold
+        rows.append(_Year(year, replaced, sold, cost, ((price or 0.0) + imported) * replaced + sale * sold))
+    opening = 0.0
+    if "agglomeration" in inputs.enabled_families and site not in figures.open:
+        opening = inputs.discount_factor.get(decided, 1.0) * inputs.site_fixed_cost_yuan
+    return rows, opening
+
+
+#: Why capacity stands idle (stranded.csv's `reason`), as a phrase after the idle amount.
+IDLE_PHRASES = {
+    "feedstock": "for want of feedstock",
+    "market": "held back by its sales cap",
+    "cost": "as running it would cost more than its output brings",
+}
+
+
+def _import_reasons(inputs: ModelInputs, figures: _PlanFigures, product: str, years: Sequence[ImportedYear],
+                    words: _Words, within: str) -> list[str]:
+    """Why the plan makes no more of `product` in the import `years`: the lead time, for the
+    years before anything the plan adds produces; the plants' use (all they can, or capacity
+    idle, with stranded.csv's reason); then what keeps one more module out, the rest of the plan
+    as it is: no site that may add it, the rules each candidate site would break (`_Option`,
+    named once per rule and place, `_blocking_reasons`), and for the best module no rule keeps
+    out, its economics (`_economic_reason`; `within`, why a plan may miss a saving)."""
+    reasons = []
+    first_year = inputs.YEARS[0]
+    lead = inputs.lead_time_yr.get(product, 0)
+    first = first_year + lead
+    early = [y.year for y in years if y.year < first]
+    if early and inputs.index.modules_of_product.get(product):
+        comes = "comes" if len(early) == 1 else "come"
+        reasons.append(f"the lead time: modules of {words.label} decided from {first_year} on first produce in "
+                       f"{first}, {_years(lead)} later; {_years_text(early)} {comes} before")
+    idle = [y.year for y in years if figures.idle(product, y.year) > 0]
+    full = [y for y in years if y.made > 0 and y.year not in idle]
+    if full:
+        reasons.append(f"its plants make all their usable capacity allows in {_years_text([y.year for y in full])} "
+                       f"({joined(_qty(y.made, words.unit) for y in full)} made)")
+    stranded = figures.plan.stranded
+    for year in idle:
+        rows = stranded.loc[(stranded["product"] == product) & (stranded["year"] == year)] if len(stranded) \
+            else stranded
+        why = joined(IDLE_PHRASES.get(str(r), str(r)) for r in dict.fromkeys(rows["reason"])) if len(rows) else ""
+        reasons.append(f"{_qty(figures.idle(product, year), words.unit)} of its usable capacity stands idle in {year}"
+                       + (f", {why} (stranded.csv)" if why else ""))
+    fill = [y.year for y in years if y.year >= first and y.year not in idle]
+    if not fill:
+        return reasons
+    candidates = _candidates(inputs, product)
+    if not candidates:
+        return [*reasons, f"no site may add {words.label}: the red line, the proximity rule and the land leave it no "
+                          "candidate site"]
+    options = [_option(inputs, figures, site, spec, product, fill, words) for site, spec in candidates]
+    reasons += _blocking_reasons(options)
+    free = [o for o in options if not o.blocks]
+    if free:
+        best = max(free, key=lambda o: o.net)
+        reasons.append(_economic_reason(inputs, best, product, words, within))
+    return reasons
+
+
+def _years(count: int) -> str:
+    return f"{count} year" if count == 1 else f"{count} years"
+
+
+def _blocking_reasons(options: Sequence[_Option]) -> list[str]:
+    """The rules that keep one more module out, each once per rule and place, in BLOCK_ORDER:
+    for each site where every module size is kept out, the rules its smallest module breaks (only
+    the hosting limit, where that binds: a cluster that may not host the product)."""
+    sites: dict[str, list[_Option]] = defaultdict(list)
+    for option in options:
+        sites[option.site].append(option)
+    found: dict[tuple[str, tuple[Any, ...]], str] = {}
+    for site_options in sites.values():
+        if any(not o.blocks for o in site_options):
+            continue
+        blocks = site_options[0].blocks
+        hosting = [b for b in blocks if b.kind == "hosting"]
+        for block in hosting or blocks:
+            found.setdefault((block.kind, block.key), block.text)
+    order = {kind: i for i, kind in enumerate(BLOCK_ORDER)}
+    return [text for (_kind, _key), text in sorted(found.items(), key=lambda item: order[item[0][0]])]
+
+
+def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: _Words, within: str) -> str:
+    """Why the best module no rule keeps out is not built: it would cost more than the imports it
+    replaces (and the sales it makes) are worth, year by year ("a whole module of N would cost X
+    against Y of imports"); or it would save less than opening its site costs; or, saving more,
+    `within`: the plan is optimal only within the solve's gap, or is a near-optimal alternative."""
+    size = _qty(option.spec.capacity_units_per_yr, words.unit)
+    where = f"at {words.site(option.site)}, decided in {option.decided}"
+    saving = option.net + option.opening
+    if option.net > 0:
+        return (f"no rule keeps it out: one more {size} module {where}, would save {bn_yuan(option.net)} (discounted) "
+                f"against imports; {within}")
+    if saving > 0:
+        return (f"opening a site: {words.site(option.site)} is not open, and opening it would cost "
+                f"{bn_yuan(option.opening)} (discounted), more than one more {size} module there, decided in "
+                f"{option.decided}, would save against imports ({bn_yuan(saving)}, discounted)")
+    rows = option.years
+    single = len(rows) == 1
+    costs = joined(f"{bn_yuan(r.cost)}/yr" + ("" if single else f" in {r.year}") for r in rows)
+    worths = joined(f"{bn_number(r.worth)}" for r in rows) + " bn yuan/yr"
+    replaced = joined(_qty(r.replaced, words.unit) for r in rows)
+    sold = f" and sales ({joined(_qty(r.sold, words.unit) for r in rows)})" if any(r.sold > 0 for r in rows) else ""
+    ramp = min(inputs.ramp_up_share.get(product, 1.0), 1.0)
+    first = option.decided + inputs.lead_time_yr.get(product, 0) if option.decided is not None else None
+    ramped = (f"; {first} is its first year, at the {ramp:.0%} ramp-up share" if ramp < 1 and rows
+              and rows[0].year == first else "")
+    more = "" if single else f", {bn_yuan(-saving)} more in all, discounted"
+    return (f"whole modules: a whole module of {size} {where}, would cost {costs} against {worths} of the imports "
+            f"it would replace ({replaced}){sold}{more}{ramped}")

@@ -29,12 +29,15 @@ from siting.config.units import (
     product_label,
 )
 from siting.deliver.drivers import (
+    IDLE_PHRASES,
     ProximityReason,
+    ReplaceableImport,
     binding_chains,
     binding_rules,
     cost_drivers,
     overshoot_reasons,
     proximity_reasons,
+    replaceable_imports,
     units_of,
     untargeted_builds,
     value_split,
@@ -46,7 +49,7 @@ from siting.deliver.styles import STATUS_LABELS, resource_label
 from siting.deliver.tables import absolute_gap_yuan, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
-from siting.optimize.results import Plan, sites_built_text
+from siting.optimize.results import Plan, demonstrations_text, sites_built_text
 from siting.prepare.inputs import km_figure
 from siting.prepare.positions import PositionCheck, km_text, position_section
 
@@ -413,14 +416,6 @@ def stranded_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str]
             *more, Block("list", reasons)]
 
 
-#: A reason for idle capacity (stranded.csv's `reason`) as a phrase after the idle amount.
-IDLE_PHRASES = {
-    "feedstock": "for want of feedstock",
-    "market": "held back by its sales cap",
-    "cost": "as running it would cost more than its output brings",
-}
-
-
 def _years(count: int) -> str:
     return f"{count} year" if count == 1 else f"{count} years"
 
@@ -583,12 +578,58 @@ def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     return blocks
 
 
+#: The heading of the products imported although the province makes them, or could make them,
+#: for less (`import_blocks`).
+IMPORTS_HEADING = "Imports the province could make for less"
+
+
+def _imported_head(item: ReplaceableImport) -> str:
+    """The paragraph before a product's reasons: each year's imports at their price, and what the
+    province makes at its cost per unit, or, where it makes none, what a module would make it for."""
+    unit = item.unit
+    years = []
+    for y in item.years:
+        if y.made > 0 and y.made_cost is not None:
+            made = f"{amount(y.made)} {per_year(unit)} made at {y.made_cost:,.0f} yuan/{unit}"
+        else:
+            made = f"none made (a module would make it for {y.module_cost:,.0f} yuan/{unit} at full use)"
+        join = " and " if y.made > 0 else ", "
+        years.append(f"in {y.year}, {amount(y.imported)} {per_year(unit)} imported at {y.price:,.0f} yuan/{unit}"
+                     f"{join}{made}")
+    cost = " (capacity, production and inputs)" if any(y.made > 0 for y in item.years) else ""
+    return f"{product_label(item.product)}: {'; '.join(years)}{cost}. Why no more is made:"
+
+
+def import_blocks(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], names: Mapping[str, str] | None = None,
+                  clusters: Mapping[str, str] | None = None, gap_yuan: float | None = None,
+                  near_optimal: bool = False) -> list[Block]:
+    """The products the plan imports although the province makes them, or could make them, for
+    less than their import price (`replaceable_imports`), each with its imports and costs by year
+    and why no more is made; nothing when there are none. Sites by their `names`, clusters by
+    theirs; `gap_yuan`, the solve's proven gap (yuan), and `near_optimal` (a near-optimal
+    alternative), where no rule keeps out a module that would save money."""
+    found = replaceable_imports(inputs, plan, units, names, clusters, gap_yuan, near_optimal)
+    if not found:
+        return []
+    blocks = [Block("h2", IMPORTS_HEADING),
+              Block("p", "Products bought outside the province in a year when the province makes them, or a site "
+                         "could make them, for less than their import price (capacity, production and inputs), and "
+                         "why the plan makes no more of them: what keeps one more module out, the rest of the plan "
+                         "as it is.")]
+    for item in found:
+        blocks += [Block("p", _imported_head(item)), Block("list", list(item.reasons))]
+    return blocks
+
+
 def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
-                       names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None
-                       ) -> list[Block]:
-    """Why targets are overshot and why they fall short (`shortfall_blocks`), the capacity left idle
-    (with the reason), and what drives the plan (its largest costs and the rules it meets with no
-    slack); sites and sources by their `names`, clusters by theirs (`clusters`; id -> name)."""
+                       names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None,
+                       gap_yuan: float | None = None, near_optimal: bool = False) -> list[Block]:
+    """Why targets are overshot and why they fall short (`shortfall_blocks`), why products are
+    imported that the province makes or could make for less (`import_blocks`; `gap_yuan`, the
+    solve's proven gap in yuan; `near_optimal`, a near-optimal alternative's plan), the capacity
+    left idle (with the reason), and what drives the plan (its largest costs and the rules it
+    meets with no slack); sites and sources by their `names`, clusters by theirs (`clusters`;
+    id -> name)."""
     units = units_of(loaded.catalog, inputs)
     blocks = [Block("h2", "Why targets are overshot")]
     overshoots = overshoot_reasons(inputs, plan, units)
@@ -609,6 +650,7 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         blocks.append(Block("p", f"{product_label(build.product)}: {amount(build.added)} {per_year(build.unit)} added "
                                  f"(decided in {joined(str(t) for t in build.decided_in)}), no capacity target. Why:"))
         blocks.append(Block("list", list(build.reasons)))
+    blocks += import_blocks(inputs, plan, units, names, clusters, gap_yuan, near_optimal)
     blocks += shortfall_blocks(loaded, inputs, plan, names)
     final = inputs.YEARS[-1]
     blocks += stranded_blocks(loaded, plan, names, clusters)
@@ -1035,6 +1077,10 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
                              f"{', '.join(clusters.get(c, c) for c in inputs.CLUSTERS)}; {fixed}sites built on: "
                              f"{opened}."))
     units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
+    demonstrations = demonstrations_text(plan, inputs, lambda site: names.get(site, site), units)
+    if demonstrations:
+        blocks.append(Block("p", "Demonstrations, as the rule gives them from the builds (each plant of "
+                                 f"demonstration size is one, up to the most allowed): {demonstrations}"))
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
     proximity = site_proximity(loaded, inputs, layers)
@@ -1047,7 +1093,9 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
     blocks += cost_blocks(plan)
     blocks += trade_blocks(loaded, plan, names, clusters)
-    blocks += explanation_blocks(loaded, inputs, plan, names, clusters)
+    solver = manifest["solver"]
+    gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
+    blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative)
     blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs))
     blocks += position_blocks(positions, plan, names)
     blocks += cell_blocks(by_name.get("candidate_cells"), clusters)
