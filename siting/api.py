@@ -54,7 +54,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from siting import __version__
 from siting.config.errors import InputError, listed
 from siting.config.load import (
     LoadedScenario,
@@ -72,7 +71,7 @@ from siting.config.load import (
     unsearchable_words,
     written_value,
 )
-from siting.config.schema import MOST_ALTERNATIVES, Scenario
+from siting.config.schema import MOST_ALTERNATIVES, Scenario, file_json_schema, is_schema_comment
 from siting.config.units import per_year
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files
@@ -103,12 +102,6 @@ __all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "comp
 #: Timings that are not phases of the solve: making and writing the files (timed anew for each
 #: write, as the manifest's last phases) and the rule costs (not in the manifest, as on the command line).
 AFTER_SOLVE = ("export", "write", "rule_costs", "alternatives")
-
-#: How a schema file written by `siting schema` begins its `$comment` (so that it may be replaced).
-SCHEMA_COMMENT = "JSON schema of a siting scenario file, written by `siting schema`"
-
-#: Where the JSON schema says it comes from (draft of the JSON Schema standard pydantic writes).
-JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 #: How much more than the optimum near-optimal alternatives may cost when no slack is given, as a
 #: share of |optimum| (0.05 = 5 %): `alternatives`, and `run` (the command line's `--slack`).
@@ -1272,18 +1265,13 @@ def scenario_json_schema(partial: bool = False) -> dict[str, Any]:
         partial: drop every `required` list, for a file that `extends:` a base and so need not
             repeat the base's required keys.
     """
-    kind = "partial: no key required, for a file that extends a base" if partial else "complete"
-    schema: dict[str, Any] = {"$schema": JSON_SCHEMA_DRAFT,
-                              "$comment": f"{SCHEMA_COMMENT} ({kind}), siting {__version__}",
-                              **Scenario.model_json_schema()}
-    if partial:
-        schema = _without_required(schema)
-    return schema
+    return file_json_schema("scenario", partial)
 
 
-def scenario_schema_text(partial: bool = False) -> str:
-    """`scenario_json_schema` as indented JSON text, ending with a newline (what `siting schema` writes)."""
-    return json.dumps(scenario_json_schema(partial), ensure_ascii=False, indent=2) + "\n"
+def scenario_schema_text(partial: bool = False, of: str = "scenario") -> str:
+    """`scenario_json_schema` as indented JSON text, ending with a newline (what `siting schema` writes);
+    `of` "catalog" or "committed": the schema of that file instead (`siting.config.schema.file_json_schema`)."""
+    return json.dumps(file_json_schema(of, partial), ensure_ascii=False, indent=2) + "\n"
 
 
 def is_schema_file(path: Path) -> bool:
@@ -1292,12 +1280,14 @@ def is_schema_file(path: Path) -> bool:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return False
-    return isinstance(data, dict) and str(data.get("$comment", "")).startswith(SCHEMA_COMMENT)
+    return isinstance(data, dict) and is_schema_comment(str(data.get("$comment", "")))
 
 
-def write_scenario_schema(path: Path | str, partial: bool = False, where: str = "--out") -> Path:
+def write_scenario_schema(path: Path | str, partial: bool = False, where: str = "--out",
+                          of: str = "scenario") -> Path:
     """Write the scenario's JSON schema to `path`, whole or not at all (a temporary file beside it,
-    then renamed). An existing file is replaced only when `siting schema` wrote it.
+    then renamed); `of` "catalog" or "committed": the schema of that file instead. An existing file
+    is replaced only when `siting schema` wrote it.
 
     A path from a home folder (`~/schema.json`) is expanded as a shell would, and named as typed in
     the messages.
@@ -1325,7 +1315,7 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     if target.exists() and not is_schema_file(target):
         raise InputError([f"{where} | the file exists and was not written by `siting schema` (got {typed}); "
                           "choose another file name, or move that file away first"])
-    text = scenario_schema_text(partial)
+    text = scenario_schema_text(partial, of)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -1343,12 +1333,3 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
         raise InputError([f"{where} | cannot write the file: {exc.strerror} (got {typed}); choose a folder you "
                           "can write to"]) from None
     return target.resolve()
-
-
-def _without_required(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _without_required(v) for k, v in node.items() if k != "required"}
-    if isinstance(node, list):
-        return [_without_required(v) for v in node]
-    return node
-

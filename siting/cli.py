@@ -6,7 +6,7 @@
     siting compare A.yaml B.yaml ... [--variant NAME ...] [--set KEY=VALUE ...] [--out DIR] [--workers N]
                                      [--scheduler ADDRESS] [--time-limit S] [--quiet]
     siting sweep scenario.yaml --set KEY=V1,V2 [--set ...] [--out DIR] [--workers N] [--scheduler ...] [--quiet]
-    siting schema [--partial] [--out FILE]
+    siting schema [--of scenario|catalog|committed] [--partial] [--out FILE]
     siting --version
 
 Progress goes to standard error (plain lines when it is not a terminal; none with `--quiet`),
@@ -462,7 +462,11 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--out", type=out_folder, default=Path("outputs/sweep"), metavar="DIR", help="sweep folder")
     add_parallel(sw)
     add_common(sw)
-    schema = command("schema", "write the scenario file's JSON schema, for editors to complete and check scenarios")
+    schema = command("schema", "write the JSON schema of a scenario file (or of the catalog or the committed-projects "
+                     "file), for editors to complete and check it")
+    schema.add_argument("--of", choices=("scenario", "catalog", "committed"), default="scenario",
+                        help="the file the schema is of: a scenario (default), the technology catalog, or the "
+                        "committed-projects file")
     schema.add_argument("--out", default=None, metavar="FILE",
                         help="the file to write (default: print the schema to standard output)")
     schema.add_argument("--partial", action="store_true",
@@ -593,11 +597,15 @@ def run_command(args: argparse.Namespace) -> int:
         from siting.api import scenario_schema_text, write_scenario_schema
         from siting.config.load import home_expanded
 
+        if args.partial and args.of != "scenario":
+            raise InputError([f"--partial | leaves out the keys a file that extends a base need not repeat, and only "
+                              f"a scenario extends one (got --of {args.of}); leave out --partial"])
         if args.out is None:
-            print(scenario_schema_text(args.partial), end="")
-        else:
-            written = write_scenario_schema(args.out, args.partial)  # named as typed when from a home folder
-            print(f"scenario schema written to {args.out if home_expanded(args.out) is not None else written}")
+            print(scenario_schema_text(args.partial, of=args.of), end="")
+        else:  # named as typed when from a home folder
+            written = write_scenario_schema(args.out, args.partial, of=args.of)
+            what = {"committed": "committed-projects"}.get(args.of, args.of)
+            print(f"{what} schema written to {args.out if home_expanded(args.out) is not None else written}")
         return 0
     api = front_door()
 

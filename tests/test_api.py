@@ -399,12 +399,18 @@ def test_import_siting_is_light_and_names_the_front_door():
 SCENARIO_FILES = [*sorted((Path(__file__).parent.parent / "scenarios").glob("yunnan_*.yaml")), DATA / "scenario.yaml"]
 
 
+#: The branches of an `anyOf` beside a value's own: null (an optional value), a number written as
+#: text (`QuotedNumber`, `QuotedWholeNumber`) and the 0 that switches a factor off (`const: 0`).
+BESIDE_VALUE = ({"type": "null"}, {"$ref": "#/$defs/QuotedNumber"}, {"$ref": "#/$defs/QuotedWholeNumber"},
+                {"const": 0})
+
+
 def resolve(schema: dict, node: dict) -> dict:
-    """`node` with a `$ref` followed and an optional (`anyOf` with null) narrowed to its value."""
+    """`node` with a `$ref` followed and an `anyOf` narrowed to its value (BESIDE_VALUE aside)."""
     if "$ref" in node:
         node = {**schema["$defs"][node["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
     if "anyOf" in node:
-        (value,) = [option for option in node["anyOf"] if option.get("type") != "null"]
+        (value,) = [option for option in node["anyOf"] if option not in BESIDE_VALUE]
         node = resolve(schema, value)
     return node
 

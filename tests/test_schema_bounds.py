@@ -97,7 +97,7 @@ SCENARIO_BOUNDS: dict[str, dict[str, Any]] = {
     "constraints.budget.capex_yuan_per_yr.*": {"minimum": 0, "maximum": 1e15},
     "targets.capacity.*.*": {"minimum": 0, "maximum": 1e12},
     "targets.output_value_yuan.*": {"minimum": 0, "maximum": 1e15},
-    "targets.capacity_ceiling_factor": {"minimum": 0, "maximum": 1e12},
+    "targets.capacity_ceiling_factor": {"minimum": 1, "maximum": 1e12},  # or 0: anyOf [{const: 0}, ...]
     "spatial.detour_factor": {"minimum": 1, "maximum": 100},
     "network.gateway.lon": {"minimum": -180, "maximum": 180},
     "network.gateway.lat": {"minimum": -90, "maximum": 90},

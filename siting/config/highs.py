@@ -137,16 +137,13 @@ def _on_off(name: str) -> bool:
 
 
 def _as_number(name: str, value: Any, kind: Any) -> int | float:
-    """A number for a numeric option; text holding a number is read as one."""
+    """A number for a numeric option. Text is refused: a scenario's number written as text is read
+    as the number it spells before (`siting.config.load.option_number`), by the rule of its other
+    numbers, which its JSON schema states."""
     noun, example = _TYPE_WORDS[kind]
-    number: Any = value
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            number = None
-    if isinstance(number, bool) or not isinstance(number, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise OptionRejected(f"HiGHS option {name!r} takes {noun} (got {_got(value)})", f"give {example}")
+    number = value
     if not math.isfinite(number):
         raise OptionRejected(f"must be a finite number (got {_got(value)})", "give a finite number")
     if kind == highspy.HighsOptionType.kDouble:
@@ -170,9 +167,10 @@ def highs_option_value(name: str, value: Any) -> OptionValue:
     """The value HiGHS holds after setting option `name` to `value` on a fresh instance.
 
     The option's type and range are HiGHS's own. YAML booleans are accepted for HiGHS's on/off
-    string options (`presolve: off` is YAML false, meaning "off"); text holding a number is
-    accepted for a numeric option. Raises OptionRejected saying what is wrong and how to fix it
-    (unknown option, wrong type, non-finite number, out of HiGHS's range or allowed values)."""
+    string options (`presolve: off` is YAML false, meaning "off"); a numeric option takes a number,
+    not text (a scenario's text holding a number is read before: `siting.config.load.option_number`).
+    Raises OptionRejected saying what is wrong and how to fix it (unknown option, wrong type,
+    non-finite number, out of HiGHS's range or allowed values)."""
     if name not in ALLOWED_HIGHS_OPTIONS | set(NAMED_SETTINGS.values()) | {ABS_GAP_OPTION}:
         raise ValueError(f"HiGHS option {name!r} is not one a scenario may set")  # probing could write files
     probe = _Probe()

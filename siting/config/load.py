@@ -34,10 +34,19 @@ from pathlib import Path
 from typing import Annotated, Any, Union
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from siting.config.errors import InputError, Notice, OutputFolderError, listed
-from siting.config.highs import NAMED_SETTINGS, OptionRejected, OptionValue, highs_option_value, option_problem
+from siting.config.highs import (
+    ALLOWED_HIGHS_OPTIONS,
+    NAMED_SETTINGS,
+    OptionRejected,
+    OptionValue,
+    highs_option_value,
+    option_json_schema,
+    option_problem,
+)
 from siting.config.schema import (
     EARLIEST_ONLINE_YEAR,
     MAX_QUANTITY,
@@ -48,7 +57,9 @@ from siting.config.schema import (
     CommittedProject,
     Resource,
     Scenario,
+    number_text,
     too_large_message,
+    whole_number_text,
 )
 from siting.config.units import joined
 from siting.config.words import close_match, unit_change
@@ -1789,6 +1800,12 @@ class Faults:
         here = tuple(str(k) for k in loc)
         return not any(e[:len(here)] == here or here[:len(e)] == e for e in self.locs)
 
+    def whole(self, *loc: Any) -> bool:
+        """True when the mapping at `loc` passed the schema with its keys, and what holds it did:
+        the keys written are its keys, whatever schema problems lie inside it (a value at fault)."""
+        here = tuple(str(k) for k in loc)
+        return here not in self.bad_keys and not any(here[:len(e)] == e for e in self.locs)
+
     def keys(self, data: Any, *loc: Any) -> list[str] | None:
         """The keys of the mapping at `loc` in the raw `data` (none when it is left out), or None
         when that mapping, or what holds it, is at fault: then nobody knows which keys it has."""
@@ -2227,14 +2244,13 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         except InputError as exc:
             problems += exc.problems
     if catalog_path is not None:
-        catalog, catalog_node, keys, catalog_faults, found = read_catalog(catalog_path)
+        catalog, catalog_node, keys, catalog_faults, found, catalog_data = read_catalog(catalog_path)
         problems += found
         if catalog is not None:
-            inside = check_catalog(catalog_path, catalog_node, catalog, keys, catalog_faults)
-            problems += inside
+            problems += check_catalog(catalog_path, catalog_node, catalog, keys, catalog_faults)
             runs_path = faults.ok("price_path") and scenario.price_path in catalog.price_paths
-            if not inside and faults.ok("years") and years_in_order(scenario.years) and runs_path:
-                problems += check_catalog_years(catalog_path, catalog_node, catalog, scenario.years,
+            if faults.ok("years") and years_in_order(scenario.years) and runs_path:
+                problems += check_catalog_years(catalog_path, catalog_node, catalog_data, scenario.years,
                                                 scenario.price_path, catalog_faults)
     checks = ReferenceCheck(locator, scenario, catalog, faults, data, keys)
     problems += checks.run()
@@ -2301,14 +2317,14 @@ def catalog_origin(path: Path, node: yaml.Node | None, products: Any) -> Origin:
     return Origin(path, node, entries=module_entries(products))
 
 
-def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogKeys, Faults, list[str]]:
+def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogKeys, Faults, list[str], dict[str, Any]]:
     """The catalog file as far as it passes the schema: the catalog (its valid part when some of it
     fails, None when that cannot make one), its node tree, the ids it defines (as far as they are
-    known), where its schema problems lie, and those problems."""
+    known), where its schema problems lie, those problems, and the file as read ({} when unread)."""
     try:
         data, node = read_mapping(path)
     except InputError as exc:
-        return None, None, CatalogKeys(), Faults(), exc.problems
+        return None, None, CatalogKeys(), Faults(), exc.problems, {}
     try:
         catalog = Catalog.model_validate(data)
     except ValidationError as exc:
@@ -2322,8 +2338,8 @@ def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogK
                            faults.keys(data, "resources"))
         problems += unchecked_drawn_resource_problems(path, node, data, part.products if part is not None else (),
                                                       keys, found)
-        return part, node, keys, faults, problems
-    return catalog, node, CatalogKeys.of(catalog), Faults(), []
+        return part, node, keys, faults, problems, data
+    return catalog, node, CatalogKeys.of(catalog), Faults(), [], data
 
 
 def allowed_zone_problems(locator: Locator, scenario: Scenario, folder: Path) -> list[str]:
@@ -2744,13 +2760,40 @@ def years_text(years: Iterable[int]) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0] if parts else "none"
 
 
-def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, years: Iterable[int], price_path: str,
-                        faults: Faults | None = None) -> list[str]:
+#: A year as a catalog's mapping keys give it (2024, or "2024" in quotes), read as the schema reads it.
+_YEAR = TypeAdapter(int)
+
+
+def years_given(data: dict[str, Any], section: str, field: str, price_path: str,
+                faults: Faults) -> dict[str, list[int]]:
+    """Name -> the years given on `price_path` by the figure `field` (by price path and year) of each
+    entry of `section` (products, resources) of a catalog as read (`data`), for the entries that
+    give one whose years passed the schema (`faults`), the entries that failed the schema for
+    another key too. A year whose value failed the schema counts as given: its value is the
+    problem. A resource on the map only (price_yuan_per_t: null) is left out: it may have no
+    import terms at all (`mapped_only_problems`)."""
+    entries = data.get(section)
+    given: dict[str, list[int]] = {}
+    for name, entry in entries.items() if isinstance(entries, dict) else ():
+        if not isinstance(entry, dict) or (section == "resources" and entry.get("price_yuan_per_t", 0) is None):
+            continue
+        figure = entry.get(field)
+        by_path = {str(k): v for k, v in figure.items()} if isinstance(figure, dict) else {}
+        by_year = by_path.get(price_path)
+        if isinstance(by_year, dict) and faults.whole(section, name, field, price_path):
+            given[str(name)] = [_YEAR.validate_python(year) for year in by_year]
+    return given
+
+
+def check_catalog_years(path: Path, node: yaml.Node | None, data: dict[str, Any], years: Iterable[int],
+                        price_path: str, faults: Faults | None = None) -> list[str]:
     """Every product has a price, and every importable resource an import price, on the price
     path the scenario runs (`price_path`) for every plan year (every calendar year from the first
-    to the last listed year). The other price paths are left alone: the run does not use them
-    (each run of another path, a variant's or a sweep's, is checked on its own). Prices at schema
-    `faults`, and a figure without the path at all (`path_problems`), are left alone too.
+    to the last listed year), in the catalog as read (`data`), whatever else fails the schema
+    (`faults`) or the catalog's own checks, so that these problems come with those (`years_given`).
+    The other price paths are left alone: the run does not use them (each run of another path, a
+    variant's or a sweep's, is checked on its own). A figure without the path at all
+    (`path_problems`), or whose years failed the schema, is left alone too.
 
     The figures of one kind (products, resources) that lack the same years are one problem,
     naming each with its line, so that a plan extended by a year reads as two problems, not one
@@ -2760,21 +2803,16 @@ def check_catalog_years(path: Path, node: yaml.Node | None, catalog: Catalog, ye
     faults = faults or Faults()
     needed = plan_years(years)
     span = f"{needed[0]}-{needed[-1]}" if needed else "(none)"
-    kinds = [("products", "product", "price_yuan_per_unit",
-              {pid: p.price_yuan_per_unit for pid, p in catalog.products.items()}),
-             ("resources", "resource", "import_price_yuan_per_t",
-              {rid: r.import_price_yuan_per_t for rid, r in catalog.resources.items()
-               if r.import_price_yuan_per_t is not None})]
-    for section, kind, field, figures in kinds:
+    kinds = [("products", "product", "price_yuan_per_unit"), ("resources", "resource", "import_price_yuan_per_t")]
+    for section, kind, field in kinds:
+        given = years_given(data, section, field, price_path, faults)
         lacking: dict[tuple[int, ...], list[str]] = {}
-        for name, by_path in figures.items():
-            if not faults.ok(section, name, field) or price_path not in by_path:
-                continue
-            missing = tuple(t for t in needed if t not in by_path[price_path])
+        for name, listed_years in given.items():
+            missing = tuple(t for t in needed if t not in listed_years)
             if missing:
                 lacking.setdefault(missing, []).append(name)
         for missing, names in lacking.items():
-            last = min(max(figures[n][price_path], default=needed[0] - 1) for n in names)
+            last = min(max(given[n], default=needed[0] - 1) for n in names)
             fix = f"give one for every year of the plan ({span})"
             if min(missing) > last >= needed[0]:
                 fix += f", or end the plan in {last}"
@@ -2871,6 +2909,22 @@ def input_cycles(catalog: Catalog) -> list[list[str]]:
         if pid not in state:
             visit(pid)
     return found
+
+
+def option_number(name: str, value: Any) -> Any:
+    """`value`, given in `solver.options` for HiGHS option `name`, with a number written as text
+    read as the number it spells, by the rule of the scenario's other numbers (`number_text`;
+    `whole_number_text` for a whole-number option), which the JSON schema states; any other value
+    as given, for HiGHS to check (`option_problem`: text is no number to it)."""
+    if not isinstance(value, str) or name not in ALLOWED_HIGHS_OPTIONS:
+        return value
+    kind = option_json_schema(name)["type"]
+    read = number_text if kind == "number" else whole_number_text if kind == "integer" else None
+    try:
+        number = read(value) if read is not None else value
+    except PydanticCustomError:  # no number
+        return value
+    return float(number) if read is not None and isinstance(number, str) else number  # inf, nan: not finite
 
 
 class ReferenceCheck:
@@ -2988,7 +3042,7 @@ class ReferenceCheck:
                 self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | {rejected.what}; {rejected.fix}")
         for name, value in solver.options.items():
             loc = ("solver", "options", name)
-            held, rejected = option_problem(name, value)
+            held, rejected = option_problem(name, option_number(name, value))
             if rejected is not None:
                 self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | {rejected.what}; {rejected.fix}")
                 continue
@@ -3022,7 +3076,3 @@ class ReferenceCheck:
                                                    groups + self.products, "target group or product"))
             self.years(by_year, "targets", "capacity", group)
         self.years(t.output_value_yuan, "targets", "output_value_yuan")
-        if 0 < t.capacity_ceiling_factor < 1 and self.ok("targets", "capacity_ceiling_factor"):
-            loc = ("targets", "capacity_ceiling_factor")
-            self.problems.append(f"{self.at(*loc)}: {self.key(*loc)} | must be 0 (no ceiling) or at least 1 (got "
-                                 f"{t.capacity_ceiling_factor}); a ceiling below the target contradicts it")

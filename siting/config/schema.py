@@ -1,15 +1,19 @@
 """The scenario and technology-catalog schema: pydantic models, unknown keys rejected, numbers finite.
 
 A number is never a boolean (YAML's true/yes is not 1), and a yes/no setting is never a text or
-a number (`Flag`: 'yes' or 1 is not true). Every figure that enters the model has an
-upper bound, shown as `maximum` in the JSON schema: MAX_YUAN (1e15) for money, MAX_QUANTITY (1e12)
-for capacities, land, distances, ratios and targets; beyond them HiGHS's tolerances cannot tell
-the plan's figures apart."""
+a number (`Flag`: 'yes' or 1 is not true). A number written as text ('1000', '1e6') is read as the
+number it spells (`number_text`, `whole_number_text`), as the JSON schema says. Every figure that
+enters the model has an upper bound, shown as `maximum` in the JSON schema: MAX_YUAN (1e15) for
+money, MAX_QUANTITY (1e12) for capacities, land, distances, ratios and targets; beyond them HiGHS's
+tolerances cannot tell the plan's figures apart. `file_json_schema` gives the JSON schema of each
+file (scenario, catalog, committed projects) for editors."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +26,7 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     StrictBool,
+    TypeAdapter,
     field_validator,
     model_validator,
 )
@@ -42,6 +47,47 @@ def not_yes_no(value: Any) -> Any:
     """Refuse a YAML boolean (true/false, yes/no) where a number is wanted: Python counts it as 1 or 0."""
     if isinstance(value, bool):
         raise PydanticCustomError("bool_not_number", "must be a number, not true/false")
+    return value
+
+
+#: A number written as text ('1000', '1.5e9', ' 0.5 '; PyYAML also reads an unquoted 1e9, without
+#: a dot, as text): read as the number it spells (`number_text`). Digits may be grouped by `_`
+#: (1_000_000); blanks (space, tab, line break) around it are dropped. The same pattern is the
+#: JSON schema's `QuotedNumber` (`quoted_numbers`), so an editor takes the texts the loader takes.
+_BLANKS = r"[ \t\n\r]*"
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+NUMBER_TEXT = rf"^{_BLANKS}[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?{_BLANKS}$"
+#: Text naming a number that is not finite (inf, -Infinity, nan): refused as such, not as no number.
+NOT_FINITE_TEXT = rf"{_BLANKS}[+-]?(?:inf|infinity|nan){_BLANKS}"
+#: A whole number written as text: digits, with at most a fraction of zeros and an exponent not
+#: below 0 ('2024', '3.0', '1e3'); `whole_number_text`, and the JSON schema's `QuotedWholeNumber`.
+WHOLE_NUMBER_TEXT = rf"^{_BLANKS}[+-]?{_DIGITS}(?:\.0*)?(?:[eE]\+?{_DIGITS})?{_BLANKS}$"
+
+
+def number_text(value: Any) -> Any:
+    """`value`, where a number is wanted: a text of NUMBER_TEXT is the number it spells, one of
+    NOT_FINITE_TEXT is left for the finite check to refuse ("finite_number"), any other text is
+    refused as no number ("float_parsing"), a boolean too (`not_yes_no`)."""
+    value = not_yes_no(value)
+    if isinstance(value, str) and not re.fullmatch(NOT_FINITE_TEXT, value, re.IGNORECASE):
+        if not re.fullmatch(NUMBER_TEXT, value):
+            raise PydanticCustomError("float_parsing", "Input should be a valid number, unable to parse string as a "
+                                      "number")
+        return float(value.replace("_", ""))
+    return value
+
+
+def whole_number_text(value: Any) -> Any:
+    """`value`, where a whole number is wanted: a text of WHOLE_NUMBER_TEXT is the number it spells
+    (exactly, '12345678901234567890' too), any other text is refused as no whole number
+    ("int_parsing"), a boolean too (`not_yes_no`)."""
+    value = not_yes_no(value)
+    if isinstance(value, str):
+        if not re.fullmatch(WHOLE_NUMBER_TEXT, value):
+            raise PydanticCustomError("int_parsing", "Input should be a valid integer, unable to parse string as an "
+                                      "integer")
+        number = Decimal(value.replace("_", "").strip(" \t\n\r"))
+        return int(number) if number.adjusted() < 400 else float(number)  # no int of a million digits
     return value
 
 
@@ -99,12 +145,86 @@ def json_bounds(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+#: The JSON schema of a number, and of a whole number, written as text, which the loader reads as
+#: the number it spells (`number_text`, `whole_number_text`): each number of a file's schema
+#: takes one beside itself (`quoted_numbers`).
+QUOTED_NUMBERS: dict[str, dict[str, Any]] = {
+    "number": {"QuotedNumber": {
+        "type": "string", "pattern": NUMBER_TEXT, "title": "Number in quotes",
+        "description": "A number written as text, e.g. '1000' or '1.5e9', read as the number it spells; its range is "
+                       "checked when the file is loaded"}},
+    "integer": {"QuotedWholeNumber": {
+        "type": "string", "pattern": WHOLE_NUMBER_TEXT, "title": "Whole number in quotes",
+        "description": "A whole number written as text, e.g. '2024' or '1e3', read as the number it spells; its range "
+                       "is checked when the file is loaded"}},
+}
+#: The keywords of a number's own schema (its type and range), which go with it into an `anyOf`
+#: beside its text (`quoted_numbers`); the others (title, description, default) stay outside.
+NUMBER_KEYWORDS = frozenset({"type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
+#: Keywords whose value is data, not a schema.
+DATA_KEYWORDS = frozenset({"default", "const", "enum", "examples"})
+
+
+def _number_type(node: Any) -> str | None:
+    """"number" or "integer" when `node` is the schema of a number of that type, else None."""
+    kind = node.get("type") if isinstance(node, dict) else None
+    return kind if isinstance(kind, str) and kind in QUOTED_NUMBERS else None
+
+
+def quoted_numbers(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema`, a whole JSON schema, with each number beside the text of it the loader also reads
+    (QUOTED_NUMBERS): `{type: number, minimum: 0}` becomes `anyOf: [{type: number, minimum: 0},
+    {$ref: QuotedNumber}]`, a number among the branches of an `anyOf` gets its text as the next
+    branch, and the definitions used are added to `$defs`."""
+    used: set[str] = set()
+
+    def quoted(kind: str) -> dict[str, str]:
+        name = next(iter(QUOTED_NUMBERS[kind]))
+        used.add(kind)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        kind = _number_type(node)
+        if kind is not None:
+            number = {k: v for k, v in node.items() if k in NUMBER_KEYWORDS}
+            return {"anyOf": [number, quoted(kind)], **{k: v for k, v in node.items() if k not in NUMBER_KEYWORDS}}
+        made: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in DATA_KEYWORDS:
+                made[key] = value
+            elif key in ("properties", "$defs"):
+                made[key] = {name: walk(inner) for name, inner in value.items()}
+            elif key == "anyOf":
+                branches: list[Any] = []
+                for branch in value:
+                    kind = _number_type(branch)
+                    branches += [branch, quoted(kind)] if kind is not None else [walk(branch)]
+                made[key] = branches
+            else:
+                made[key] = walk(value)
+        return made
+
+    made = walk(schema)
+    for kind in sorted(used):
+        made.setdefault("$defs", {}).update(QUOTED_NUMBERS[kind])
+    return made
+
+
 class BoundsJsonSchema(GenerateJsonSchema):
-    """Pydantic's JSON schema with every bound the models check in JSON Schema's words (`json_bounds`)."""
+    """Pydantic's JSON schema with every bound the models check in JSON Schema's words
+    (`json_bounds`), and each number beside its text, which the loader reads as the number
+    (`quoted_numbers`)."""
 
     def generate_inner(self, schema: Any) -> JsonSchemaValue:
         made = super().generate_inner(schema)
         return json_bounds(made) if isinstance(made, dict) else made
+
+    def generate(self, schema: CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
+        return quoted_numbers(super().generate(schema, mode))
 
 
 @dataclass(frozen=True)
@@ -129,6 +249,39 @@ class Limit:
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         made = handler(schema)
         return bounded(made, "maximum" if self.inclusive else "exclusiveMaximum", self.limit)
+
+
+@dataclass(frozen=True)
+class OffOrAtLeast:
+    """A factor that is 0 (off) or at least `least`, checked after its type and its other bounds,
+    a value between refused with the message of `refuse(value)`; shown in the JSON schema from the
+    same figure: `anyOf: [{const: 0}, {type: number, minimum: <least>, ...}]`."""
+
+    least: float
+    refuse: Callable[[float], PydanticCustomError]
+
+    def check(self, value: float) -> float:
+        """`value` when 0 or at least `least`; the error of `refuse` otherwise."""
+        if 0 < value < self.least:
+            raise self.refuse(value)
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        number = bounded(json_bounds(dict(handler(schema))), "minimum", self.least)
+        return {"anyOf": [{"const": 0}, number]}
+
+
+def _ceiling_below_one(value: float) -> PydanticCustomError:
+    """PydanticCustomError "ceiling_below_one" for a capacity ceiling factor between 0 and 1."""
+    return PydanticCustomError("ceiling_below_one", "must be 0 (no ceiling) or at least 1 (got {got}); a ceiling "
+                               "below the target contradicts it", {"got": value})
+
+
+#: A capacity ceiling factor: 0 (no ceiling) or at least 1 (a ceiling below the target contradicts it).
+CEILING_FACTOR = OffOrAtLeast(1, _ceiling_below_one)
 
 
 def _not_a_percent(kind: str, bound: str, value: float, limit: float) -> PydanticCustomError:
@@ -199,8 +352,10 @@ def not_blank_path(value: Any) -> Any:
 
 #: A path a scenario gives (a file, a layer, the output folder): never empty.
 GivenPath = Annotated[Path, BeforeValidator(not_blank_path)]
-Number = Annotated[float, BeforeValidator(not_yes_no)]
-Count = Annotated[int, BeforeValidator(not_yes_no)]
+#: A number; text holding one is read as it ('1e6': `number_text`), true/false is refused.
+Number = Annotated[float, BeforeValidator(number_text)]
+#: A whole number; text holding one is read as it ('1e3': `whole_number_text`), true/false is refused.
+Count = Annotated[int, BeforeValidator(whole_number_text)]
 #: A yes/no setting: true or false only, as YAML writes them; a text ('yes', "true") or a number
 #: (1) is refused, as a boolean is where a number is wanted.
 Flag = StrictBool
@@ -222,8 +377,8 @@ Yuan = Annotated[NonNegativeFloat, Field(le=MAX_YUAN)]
 class Strict(BaseModel):
     """A settings block: unknown keys are errors, numbers must be finite (no .inf, .nan, "inf").
 
-    Its JSON schema (`siting schema`) gives every bound checked here in JSON Schema's words
-    (`BoundsJsonSchema`), so that an editor refuses what the loader refuses."""
+    Its JSON schema (`siting schema`) gives every bound checked here in JSON Schema's words, and
+    each number's text (`BoundsJsonSchema`), so that an editor refuses what the loader refuses."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -242,7 +397,7 @@ class Strict(BaseModel):
 class Module(Strict):
     """One module size: a plant of fixed capacity, cost and footprint."""
 
-    id: str
+    id: str = Field(description="Id of the module size, unique in the catalog, e.g. lfp_50kt")
     capacity: PositiveQuantity = Field(description="Capacity of one module, in units of the product, at most 1e12 "
                                        "(units/yr)")
     capex_yuan: Yuan = Field(description="capex of one module, at most 1e15 (yuan)")
@@ -268,8 +423,9 @@ class MarketShare(Strict):
 class Product(Strict):
     """One product of the chain: its modules, inputs, costs, prices and market."""
 
-    name: str
-    unit: str
+    name: str = Field(description="Name of the product, shown in the outputs")
+    unit: str = Field(description="Unit the product is counted in, e.g. t or GWh; its capacity is in this unit per "
+                      "year")
     utilisation: Share = Field(default=1.0, description="Most production per unit of capacity (share)")
     lead_time_yr: Annotated[Count, Field(ge=0, le=50)] = Field(
         default=0, description="Years from the build decision to the first production year; 0: the same year (yr)")
@@ -288,12 +444,12 @@ class Product(Strict):
         default=None, description="Year -> most sold out of the region; a year left out has no cap (units/yr)")
     market: MarketShare | None = Field(
         default=None, description="Sales cap as a share of national demand (instead of sales_cap_units)")
-    modules: list[Module] = Field(min_length=1)
+    modules: list[Module] = Field(min_length=1, description="The module sizes a site may build, at least one")
     inputs: dict[str, Quantity] = Field(
         default_factory=dict, description="Input product -> units of it per unit of this product (units per unit)")
     resources_t_per_unit: dict[str, Quantity] = Field(
         default_factory=dict, description="Raw resource -> t of it per unit of this product (t/unit)")
-    sources: dict[str, str] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
 
 
 class Resource(Strict):
@@ -317,14 +473,18 @@ class Resource(Strict):
 
 
 class Catalog(Strict):
-    description: str = ""
-    capex_price_basis: str = ""
+    """A technology catalog file: its price paths, raw resources and products."""
+
+    description: str = Field(default="", description="What the catalog holds, in words")
+    capex_price_basis: str = Field(default="", description="The price basis of the capex figures, e.g. a year's "
+                                   "prices")
     price_paths: dict[str, str] = Field(min_length=1, description="price path id -> what it means")
     resources: dict[str, Resource] = Field(
         default_factory=dict, description="Raw resource -> its price and import terms; every resource a product "
         "needs has an entry, and a resource of the sources layer that no product draws on may have one with "
         "price_yuan_per_t: null")
-    products: dict[str, Product] = Field(min_length=1)
+    products: dict[str, Product] = Field(min_length=1, description="Product id -> its modules, inputs, costs, "
+                                         "prices and market")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,8 +618,9 @@ class CandidatesSpec(Strict):
     shape: Literal["square", "hexagon"] = Field(default="square", description="Cell shape: square cells of "
                                                 "`cell_size_m`, or H3 hexagons of `h3_resolution`")
     cell_size_m: PositiveQuantity | None = Field(default=None, description="Side of a square cell (m)")
-    h3_resolution: int | None = Field(default=None, ge=0, le=15, description="H3 resolution of hexagonal cells: "
-                                      "7 is about 5.2 km2 a cell, 8 about 0.74 km2; needs the h3 package (no unit)")
+    h3_resolution: Annotated[Count, Field(ge=0, le=15)] | None = Field(
+        default=None, description="H3 resolution of hexagonal cells: 7 is about 5.2 km2 a cell, 8 about 0.74 km2; "
+        "needs the h3 package (no unit)")
     min_usable_ha: Quantity = Field(default=0.0, description="Cells with less usable land than this, for every "
                                     "product, are dropped (ha)")
     allowed_zone: AllowedZone | None = Field(default=None, description="Polygons cells must lie in; null: the "
@@ -513,9 +674,9 @@ class Targets(Strict):
 
     strict: Flag = Field(
         default=False, description="true: every target must be met; false: a shortfall is allowed, at a penalty")
-    capacity_ceiling_factor: Annotated[Number, Field(ge=0, le=MAX_QUANTITY)] = Field(
+    capacity_ceiling_factor: Annotated[Number, Field(ge=0, le=MAX_QUANTITY), CEILING_FACTOR] = Field(
         default=0.0, description="Caps each targeted group's capacity at this multiple of its target; 0: no "
-        "ceiling (factor)")
+        "ceiling, else at least 1 (factor)")
     groups: dict[str, list[str]] = Field(
         default_factory=dict, description="Target group -> the products whose capacity it sums (of one unit)")
     capacity: dict[str, dict[int, Quantity]] = Field(
@@ -855,3 +1016,70 @@ class Scenario(Strict):
     variants: dict[str, dict[str, Any] | None] = Field(
         default_factory=dict, description="Named sets of overrides, each a scenario of its own (`--variant NAME`): "
         "one file describes a family of scenarios")
+
+
+# ---------------------------------------------------------------------------------------------
+# the JSON schema of each file, for editors (`siting schema`)
+
+#: The files `siting schema --of` describes: kind -> what the file is called.
+SCHEMA_FILES = {"scenario": "scenario", "catalog": "technology catalog", "committed": "committed-projects"}
+
+#: Where the JSON schema says it comes from (draft of the JSON Schema standard pydantic writes).
+JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def schema_comment(of: str, partial: bool = False) -> str:
+    """The `$comment` of the JSON schema of a file of kind `of` (SCHEMA_FILES): what it describes,
+    that `siting schema` wrote it, and siting's version."""
+    from siting import __version__
+
+    if of == "scenario":
+        kind = "partial: no key required, for a file that extends a base" if partial else "complete"
+        return f"JSON schema of a siting scenario file, written by `siting schema` ({kind}), siting {__version__}"
+    return (f"JSON schema of a siting {SCHEMA_FILES[of]} file, written by `siting schema --of {of}`, siting "
+            f"{__version__}")
+
+
+def is_schema_comment(text: str) -> bool:
+    """Whether `text`, a JSON schema's `$comment`, says `siting schema` wrote it (`schema_comment`)."""
+    return re.match(r"JSON schema of a siting [a-z -]+ file, written by `siting schema", text) is not None
+
+
+def _without_required(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_required(v) for k, v in node.items() if k != "required"}
+    if isinstance(node, list):
+        return [_without_required(v) for v in node]
+    return node
+
+
+def file_json_schema(of: str = "scenario", partial: bool = False) -> dict[str, Any]:
+    """The JSON schema of a file of kind `of` (SCHEMA_FILES), for editors to complete and check it,
+    made from the models the loader validates it with (BoundsJsonSchema: every bound in JSON
+    Schema's words, every number also as text): a scenario (`Scenario`), the technology catalog
+    (`Catalog`) or the committed-projects file (a list of `CommittedProject`; an empty file is no
+    project). What the loader checks between files (catalog products, sites, ids used once) is
+    not in it.
+
+    Args:
+        of: "scenario", "catalog" or "committed".
+        partial: drop every `required` list, for a scenario that `extends:` a base and so need
+            not repeat the base's required keys; a scenario's only (ValueError otherwise).
+    """
+    if partial and of != "scenario":
+        raise ValueError(f"a partial schema is a scenario's only (got {of!r})")
+    made: dict[str, Any]
+    if of == "scenario":
+        made = Scenario.model_json_schema()
+    elif of == "catalog":
+        made = Catalog.model_json_schema()
+    elif of == "committed":
+        made = {"title": "Committed projects",
+                "description": "The projects signed, under construction or producing, one '- id: ...' entry each; "
+                "their ids are unique, their products in the catalog, their sites in the sites layer",
+                **TypeAdapter(list[CommittedProject]).json_schema(schema_generator=BoundsJsonSchema)}
+        made["type"] = ["array", "null"]
+    else:
+        raise ValueError(f"no schema of {of!r} files; give one of {', '.join(SCHEMA_FILES)}")
+    schema = {"$schema": JSON_SCHEMA_DRAFT, "$comment": schema_comment(of, partial), **made}
+    return _without_required(schema) if partial else schema
