@@ -232,18 +232,17 @@ def test_compare_qgs_keys_each_run_s_sites_on_its_own_sheet(small_compare_run: M
     with the run, and no other run's."""
     text = (small_compare_run.out / "compare.qgs").read_text(encoding="utf-8")
     root = ET.fromstring(text.split("\n", 1)[1])
+    kinds = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+    own = {"small (baseline)": [f"{kind}_small_layer" for kind in kinds],
+           "b": ["diff_b_layer", *(f"{kind}_b_layer" for kind in kinds)]}
     assert [n.get("id") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
-        "sites_small_layer", "clusters_small_layer", "redline_zones_small_layer", "redline_small_layer",
-        "diff_b_layer", "sites_b_layer", "clusters_b_layer", "redline_zones_b_layer", "redline_b_layer"]
+        *own["small (baseline)"], *own["b"]]
     keyed = {}
     for layout in root.findall("Layouts/Layout"):
         legend = next(item for item in layout.iter("LayoutItem") if item.get("id") == "legend")
         keyed[layout.get("name")] = {n.get("id"): {o.get("name"): o.get("value") for o in n.iter("Option")
                                                    if o.get("name")} for n in legend.iter("layer-tree-layer")}
-    assert {name: list(layers) for name, layers in keyed.items()} == {
-        "small (baseline)": ["sites_small_layer", "clusters_small_layer", "redline_zones_small_layer",
-                             "redline_small_layer"],
-        "b": ["diff_b_layer", "sites_b_layer", "clusters_b_layer", "redline_zones_b_layer", "redline_b_layer"]}
+    assert {name: list(layers) for name, layers in keyed.items()} == own
     for name, run in (("small (baseline)", "small"), ("b", "b")):
         sites = keyed[name][f"sites_{run}_layer"]
         assert sites["legend/title-label"] == f"{run}: sites"

@@ -176,9 +176,9 @@ def test_a_plan_project_drawn_again_changes_only_its_sites_scale_and_legend(
     layers = {n.findtext("id"): n for n in before.findall("projectlayers/maplayer")}
     redrawn = {n.findtext("id"): n for n in after.findall("projectlayers/maplayer")}
     assert list(redrawn) == list(layers)
-    # The hubs' and sources' names are placed again about the resized pies.
+    # The hubs', sources' and lakes' names are placed again about the resized pies.
     changed = {i for i in layers if canonical(layers[i]) != canonical(redrawn[i])}
-    assert "sites_layer" in changed and changed <= {"sites_layer", "hubs_plan_layer", "sources_layer"}
+    assert "sites_layer" in changed and changed <= {"sites_layer", "hubs_plan_layer", "sources_layer", "redline_layer"}
     style = parse(with_capex_scale((folder / "sites.qml").read_text(encoding="utf-8"), 2 * top, BATCH_SCALE_WORDS))
     assert canonical(redrawn["sites_layer"].find("renderer-v2")) == canonical(style.find("renderer-v2"))
     items = {i.get("id"): i for i in before.iter("LayoutItem")}
@@ -198,6 +198,13 @@ def test_a_plan_project_drawn_again_changes_only_its_sites_scale_and_legend(
 
 # --- compare.qgs: one run at a time -------------------------------------------------------------
 
+#: The kinds of a run's layers in compare.qgs, top to bottom: those of its plan.qgs.
+KINDS = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+#: Their names after the run's label, as its plan.qgs names them.
+NAMES = ["sites", "hubs and the gateway", "product flows (per year)", "raw-material flows (t/yr)",
+         "raw-material sources (t/yr)", "clusters", "red-line zones (buffer 1 km)", "red line"]
+
+
 def test_compare_project_groups_each_run_and_shows_the_baseline_alone(small_compare_run: MadeRun):
     root = parse((small_compare_run.out / "compare.qgs").read_text(encoding="utf-8"))
     (runs,) = root.findall("layer-tree-group/layer-tree-group")
@@ -205,10 +212,8 @@ def test_compare_project_groups_each_run_and_shows_the_baseline_alone(small_comp
             runs.get("mutually-exclusive-child")) == (RUNS_GROUP, "Qt::Checked", "1", "0")
     assert [(g.get("name"), g.get("checked"), [n.get("id") for n in g.findall("layer-tree-layer")])
             for g in runs.findall("layer-tree-group")] == [
-        ("small (baseline)", "Qt::Checked", ["sites_small_layer", "clusters_small_layer", "redline_zones_small_layer",
-                                             "redline_small_layer"]),
-        ("b", "Qt::Unchecked", ["diff_b_layer", "sites_b_layer", "clusters_b_layer", "redline_zones_b_layer",
-                                "redline_b_layer"])]
+        ("small (baseline)", "Qt::Checked", [f"{kind}_small_layer" for kind in KINDS]),
+        ("b", "Qt::Unchecked", ["diff_b_layer", *(f"{kind}_b_layer" for kind in KINDS)])]
     assert root.findall("layer-tree-group/layer-tree-layer") == []  # no context outlines in the small scenario
 
 
@@ -253,7 +258,7 @@ app.exitQgis()
 def test_qgis_shows_the_baseline_and_ticking_a_run_shows_it_in_its_place(
         qgis: None, small_compare_run: MadeRun, tmp_path: Path):  # noqa: F811
     """In QGIS: the baseline's group ticked and drawn, b's present but unticked; ticking b unticks
-    the baseline (one run at a time) and draws b's changes, sites, clusters, zones and red line;
+    the baseline (one run at a time) and draws b's changes and the layers of its plan.qgs;
     each run's layer labels its own built sites."""
     out = copied(small_compare_run.out, tmp_path / "cmp")
     env = {"QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg"), "PATH": "/usr/bin:/bin"}
@@ -265,16 +270,11 @@ def test_qgis_shows_the_baseline_and_ticking_a_run_shows_it_in_its_place(
     assert result["read"] is True
     assert result["tree"] == [
         [RUNS_GROUP, True, True, True, [
-            ["small (baseline)", True, True, False, [["small: sites", True, True], ["small: clusters", True, True],
-                                                     ["small: red-line zones (buffer 1 km)", True, True],
-                                                     ["small: red line", True, True]]],
-            ["b", False, False, False, [["b: changes against small", False, True], ["b: sites", False, True],
-                                        ["b: clusters", False, True],
-                                        ["b: red-line zones (buffer 1 km)", False, True],
-                                        ["b: red line", False, True]]]]]]
+            ["small (baseline)", True, True, False, [[f"small: {name}", True, True] for name in NAMES]],
+            ["b", False, False, False, [["b: changes against small", False, True],
+                                        *([f"b: {name}", False, True] for name in NAMES)]]]]]
     assert result["ticked"] == [["small (baseline)", False], ["b", True]]
-    assert result["shown"] == ["b: changes against small", "b: sites", "b: clusters",
-                               "b: red-line zones (buffer 1 km)", "b: red line"]
+    assert result["shown"] == ["b: changes against small", *(f"b: {name}" for name in NAMES)]
     names = {"w_mine": "West mine park", "e_city": "East city", "e_far": "East far"}
     assert result["labels"] == {"small: sites": names, "b: sites": names}
 
@@ -289,4 +289,4 @@ def test_a_failed_baseline_shows_the_first_run_with_a_plan(small_compare_run: Ma
     (runs,) = parse(text).findall("layer-tree-group/layer-tree-group")
     assert [(g.get("name"), g.get("checked"), [n.get("id") for n in g.findall("layer-tree-layer")])
             for g in runs.findall("layer-tree-group")] == [
-        ("b", "Qt::Checked", ["sites_b_layer", "clusters_b_layer", "redline_zones_b_layer", "redline_b_layer"])]
+        ("b", "Qt::Checked", [f"{kind}_b_layer" for kind in KINDS])]

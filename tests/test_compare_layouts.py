@@ -28,11 +28,12 @@ from siting.deliver.styles import WITHIN, RunDifference, diff_style
 from tests.conftest import MadeRun, copied
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
-#: Each run's own layers (top to bottom), then those under the groups (none: the small scenario
-#: has no context outlines), shown by every theme.
-OWN = {"small (baseline)": ["sites_small_layer", "clusters_small_layer", "redline_zones_small_layer",
-                            "redline_small_layer"],
-       "b": ["diff_b_layer", "sites_b_layer", "clusters_b_layer", "redline_zones_b_layer", "redline_b_layer"]}
+#: Each run's own layers (top to bottom: those of its plan.qgs, its hubs, flows and sources among
+#: them), then those under the groups (none: the small scenario has no context outlines), shown
+#: by every theme.
+KINDS = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+OWN = {"small (baseline)": [f"{kind}_small_layer" for kind in KINDS],
+       "b": ["diff_b_layer", *(f"{kind}_b_layer" for kind in KINDS)]}
 UNDER: list[str] = []
 #: Each run's layers as its map draws them, top to bottom: its group's order, plan.qgs's, the
 #: clusters over the red line.
@@ -89,8 +90,7 @@ def test_a_compared_run_s_title_ends_with_what_the_gaps_prove_of_its_objective_d
 def test_each_run_is_a_map_theme_of_its_layers(small_compare_run: MadeRun):
     root = parse((small_compare_run.out / "compare.qgs").read_text(encoding="utf-8"))
     every = [n.findtext("id") for n in root.findall("projectlayers/maplayer")]
-    assert every == ["diff_b_layer", "sites_small_layer", "sites_b_layer", "clusters_small_layer", "clusters_b_layer",
-                     "redline_zones_small_layer", "redline_zones_b_layer", "redline_small_layer", "redline_b_layer"]
+    assert every == ["diff_b_layer", *(f"{kind}_{run}_layer" for kind in KINDS for run in ("small", "b"))]
     themes = {p.get("name"): p for p in root.findall("visibility-presets/visibility-preset")}
     assert list(themes) == ["small (baseline)", "b"]
     for name, theme in themes.items():
@@ -215,8 +215,9 @@ def test_qgis_reads_each_run_s_theme_and_prints_each_run_s_layout_with_only_its_
         qgis: None, small_compare_run: MadeRun, tmp_path: Path):  # noqa: F811
     """In QGIS 3.22: the themes hold each run's layers and groups; each layout's map draws its
     run's theme while the layer panel shows the baseline; its legend lists only the run's layers
-    and those under the groups, each once; every layout exports to an image, b's differing from
-    the baseline's (its changes drawn); choosing b's theme in the panel shows b alone."""
+    and those under the groups, each once (by its name, what its symbol sizes mean under it);
+    every layout exports to an image, b's differing from the baseline's (its changes drawn);
+    choosing b's theme in the panel shows b alone."""
     out = copied(small_compare_run.out, tmp_path / "cmp")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
     (tmp_path / "xdg").mkdir(mode=0o700)
@@ -236,7 +237,7 @@ def test_qgis_reads_each_run_s_theme_and_prints_each_run_s_layout_with_only_its_
         assert seen["follows"] == [True, name]
         assert seen["drawn"] == DRAWN[name]
         assert seen["title"] == item(layouts(root)[name], "title").get("labelText")
-        tops = [text for depth, text in seen["legend"] if depth == 0]
+        tops = [text.split("\n")[0] for depth, text in seen["legend"] if depth == 0]  # a size note under a name
         assert tops == [names[i] for i in [*own, *UNDER]]
         assert seen["exported"] is True
     images = {name: (tmp_path / "png" / f"{name}.png").read_bytes() for name in OWN}

@@ -3,9 +3,9 @@
    clusters carry its own sites built on, capex and capacity, and may be other polygons or names),
    as it holds its own red line (siting/deliver/qgisproject.py `compare_project_text`);
 2. with every run's clusters in its group, the panel's own order is plan.qgs's drawing order
-   for the run shown (changes, sites, clusters, red-line zones, red line; `COMPARE_ORDER`), so
-   the project sets no custom rendering order ("Control rendering order" unticked): dragging a
-   layer in the panel moves it on the map, as in plan.qgs.
+   for the run shown (changes, sites, hubs, flows, sources, clusters, red-line zones, red line;
+   `COMPARE_ORDER`), so the project sets no custom rendering order ("Control rendering order"
+   unticked): dragging a layer in the panel moves it on the map, as in plan.qgs.
 
 Two runs of the small scenario (tests/data/small: clusters West and East): `a` as shipped, and
 `b` the same with the cluster West named "West bank" (its own clusters file). The plans are
@@ -33,8 +33,9 @@ DATA = Path(__file__).parent / "data" / "small"
 
 #: Each run's layers, top to bottom: its group's in the layer panel, its sheet's legend and map,
 #: and its drawing order on the canvas when it is the run ticked.
-OWN = {"a (baseline)": ["sites_a_layer", "clusters_a_layer", "redline_zones_a_layer", "redline_a_layer"],
-       "b": ["diff_b_layer", "sites_b_layer", "clusters_b_layer", "redline_zones_b_layer", "redline_b_layer"]}
+KINDS = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+OWN = {"a (baseline)": [f"{kind}_a_layer" for kind in KINDS],
+       "b": ["diff_b_layer", *(f"{kind}_b_layer" for kind in KINDS)]}
 
 
 def parse(text: str) -> ET.Element:
@@ -90,8 +91,8 @@ def test_each_run_s_group_holds_its_own_clusters(renamed_runs: Path):
     groups = {g.get("name"): [(n.get("id"), n.get("name"), n.get("source")) for n in g.findall("layer-tree-layer")]
               for g in runs.findall("layer-tree-group")}
     assert {name: [i for i, _n, _s in own] for name, own in groups.items()} == OWN
-    assert groups["a (baseline)"][1] == ("clusters_a_layer", "a: clusters", "./a/plan.gpkg|layername=clusters")
-    assert groups["b"][2] == ("clusters_b_layer", "b: clusters", "./b/plan.gpkg|layername=clusters")
+    assert groups["a (baseline)"][5] == ("clusters_a_layer", "a: clusters", "./a/plan.gpkg|layername=clusters")
+    assert groups["b"][6] == ("clusters_b_layer", "b: clusters", "./b/plan.gpkg|layername=clusters")
     layers = {n.findtext("id"): n for n in root.findall("projectlayers/maplayer")}
     own_style = parse((renamed_runs / "b" / "clusters.qml").read_text(encoding="utf-8"))
     assert canonical(layers["clusters_b_layer"].find("renderer-v2")) == canonical(own_style.find("renderer-v2"))

@@ -120,9 +120,11 @@ def setback_runs(small_run: MadeRun, tmp_path_factory: pytest.TempPathFactory) -
     return base / "runs"
 
 
-#: Each run's layers on its sheet (its own, its clusters among them), in the drawing order.
-SHEETS = {"a (baseline)": ["sites_a_layer", "clusters_a_layer", "redline_zones_a_layer", "redline_a_layer"],
-          "b": ["diff_b_layer", "sites_b_layer", "clusters_b_layer", "redline_zones_b_layer", "redline_b_layer"]}
+#: Each run's layers on its sheet (its own, as its plan.qgs shows them, its clusters among them),
+#: in the drawing order.
+KINDS = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+SHEETS = {"a (baseline)": [f"{kind}_a_layer" for kind in KINDS],
+          "b": ["diff_b_layer", *(f"{kind}_b_layer" for kind in KINDS)]}
 DRAWN = SHEETS
 
 
@@ -136,13 +138,17 @@ def test_a_single_run_s_red_line_legend_holds_for_every_product(setback_runs: Pa
 
 def test_each_run_s_group_holds_its_own_red_line_with_its_own_distances(setback_runs: Path):
     root = parse((setback_runs / "compare.qgs").read_text(encoding="utf-8"))
+    between = [("hubs and the gateway", "hubs"), ("product flows (per year)", "product_flows"),
+               ("raw-material flows (t/yr)", "flows"), ("raw-material sources (t/yr)", "sources")]
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         ("a: sites", "./a/plan.gpkg|layername=sites"),
+        *((f"a: {name}", f"./a/plan.gpkg|layername={kind}") for name, kind in between),
         ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
         ("a: red line", "./a/plan.gpkg|layername=redline"),
         ("b: changes against a", "./diff.geojson|subset=\"scenario\" = 'b'"),
         ("b: sites", "./b/plan.gpkg|layername=sites"),
+        *((f"b: {name}", f"./b/plan.gpkg|layername={kind}") for name, kind in between),
         ("b: clusters", "./b/plan.gpkg|layername=clusters"),
         ("b: red-line zones (buffer 1 km, setbacks up to 3 km)", "./b/plan.gpkg|layername=redline_zones"),
         ("b: red line", "./b/plan.gpkg|layername=redline")]

@@ -294,12 +294,13 @@ LAYOUT_ITEMS = {"map": "QgsLayoutItemMap", "legend": "QgsLayoutItemLegend", "sca
                 "north arrow": "QgsLayoutItemPicture", "title": "QgsLayoutItemLabel", "source": "QgsLayoutItemLabel"}
 
 
-def assert_layout_exported(layout: dict | None, pdf: Path) -> None:
-    """The layout has its six items on an A3 landscape page, legend, scale bar and north arrow
+def assert_layout_exported(layout: dict | None, pdf: Path, note: bool = False) -> None:
+    """The layout has its six items on an A3 landscape page (and, with `note`, its note of the
+    names left out for want of room), legend, scale bar and north arrow
     follow the map, the legend as QGIS drew it lies on the page beside the map (right of it, within
     its height and the page's margin), says nothing twice within a layer, and the PDF was written."""
     assert layout is not None
-    assert layout["items"] == LAYOUT_ITEMS
+    assert layout["items"] == {**LAYOUT_ITEMS, **({"note": "QgsLayoutItemLabel"} if note else {})}
     assert layout["page_mm"] == [420.0, 297.0]  # A3 landscape
     assert layout["links"] == {"legend": "map", "scale bar": "map", "north arrow": "map"}
     map_x, map_y, map_w, map_h = layout["frames"]["map"]
@@ -326,9 +327,10 @@ def assert_layout_exported(layout: dict | None, pdf: Path) -> None:
 def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], case: str):
     """The legend lists the project's layers, each once, in order, down to the red line (zones and
     polygons, each category of its data) and the shipped plan's counties; the product flows only
-    in the final year's rules, one line per product that flows in it."""
+    in the final year's rules, one line per product that flows in it. The shipped plan's layout
+    notes the one source it finds no room to name (tests/test_qgis_leftovers.py)."""
     folder, result = seen[case]
-    assert_layout_exported(result["layout"], folder.parent / f"{folder.name}.pdf")
+    assert_layout_exported(result["layout"], folder.parent / f"{folder.name}.pdf", note=case == "shipped")
     legend = result["layout"]["legend"]
     tops = [text.split("\n")[0] for depth, text in legend if depth == 0]
     assert tops[0] == "Candidate sites by status"
@@ -416,7 +418,8 @@ def test_qgis_labels_the_gateway_apart_from_its_hub(seen: dict[str, tuple[Path, 
 def test_qgis_opens_the_comparison_project(qgis: None, small_compare_run: MadeRun, tmp_path: Path):
     """compare.qgs of the small scenario against a variant asking 20 GWh of cells (a copy of
     conftest's `small_compare_run`): the changes (one feature per site for the one compared run),
-    both runs' sites, clusters, zones and red line, all valid; b's layout exports to PDF
+    both runs' layers as their plan.qgs shows them (sites, hubs, product flows, raw-material flows
+    and sources, clusters, zones and red line), all valid; b's layout exports to PDF
     (each run's layout: tests/test_compare_layouts.py)."""
     out = copied(small_compare_run.out, tmp_path / "cmp")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
@@ -428,11 +431,18 @@ def test_qgis_opens_the_comparison_project(qgis: None, small_compare_run: MadeRu
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["project_read"] is True
     sites = len(json.loads((out / "small" / "sites.geojson").read_text())["features"])
-    assert result["layers"] == [["small: sites", True, sites], ["small: clusters", True, 2],
-                                ["small: red-line zones (buffer 1 km)", True, 1],
-                                ["small: red line", True, 1], ["b: changes against small", True, sites],
-                                ["b: sites", True, sites], ["b: clusters", True, 2],
-                                ["b: red-line zones (buffer 1 km)", True, 1], ["b: red line", True, 1]]
+    counts = {(run, name): len(json.loads((out / run / f"{name}.geojson").read_text())["features"])
+              for run in ("small", "b") for name in ("hubs", "product_flows", "flows", "sources")}
+
+    def run_layers(run: str) -> list:
+        return [[f"{run}: sites", True, sites],
+                *([f"{run}: {title}", True, counts[run, name]] for title, name in (
+                    ("hubs and the gateway", "hubs"), ("product flows (per year)", "product_flows"),
+                    ("raw-material flows (t/yr)", "flows"), ("raw-material sources (t/yr)", "sources"))),
+                [f"{run}: clusters", True, 2], [f"{run}: red-line zones (buffer 1 km)", True, 1],
+                [f"{run}: red line", True, 1]]
+
+    assert result["layers"] == [*run_layers("small"), ["b: changes against small", True, sites], *run_layers("b")]
     assert_layout_exported(result["layout"], pdf)
 
 

@@ -260,16 +260,14 @@ def test_legend_text_does_not_repeat(runs: Path):
 def test_compare_project_shows_both_runs_and_the_changes(runs: Path):
     root = parse(runs / "cmp" / "compare.qgs")
     layers = [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")]
+    # Each run's layers as its plan.qgs shows them (its hubs, flows and sources among them).
+    shown = [("sites", "sites"), ("hubs and the gateway", "hubs"), ("product flows (per year)", "product_flows"),
+             ("raw-material flows (t/yr)", "flows"), ("raw-material sources (t/yr)", "sources"),
+             ("clusters", "clusters"), ("red-line zones (buffer 1 km)", "redline_zones"), ("red line", "redline")]
     assert layers == [
-        ("small: sites", "./small/plan.gpkg|layername=sites"),
-        ("small: clusters", "./small/plan.gpkg|layername=clusters"),
-        ("small: red-line zones (buffer 1 km)", "./small/plan.gpkg|layername=redline_zones"),
-        ("small: red line", "./small/plan.gpkg|layername=redline"),
+        *((f"small: {name}", f"./small/plan.gpkg|layername={kind}") for name, kind in shown),
         ("b: changes against small", "./diff.geojson|subset=\"scenario\" = 'b'"),
-        ("b: sites", "./b/plan.gpkg|layername=sites"),
-        ("b: clusters", "./b/plan.gpkg|layername=clusters"),
-        ("b: red-line zones (buffer 1 km)", "./b/plan.gpkg|layername=redline_zones"),
-        ("b: red line", "./b/plan.gpkg|layername=redline"),
+        *((f"b: {name}", f"./b/plan.gpkg|layername={kind}") for name, kind in shown),
     ]
     maplayers = {n.findtext("layername"): n for n in root.findall("projectlayers/maplayer")}
     diff_renderer = canonical(parse(runs / "cmp" / "diff.qml").find("renderer-v2"))
@@ -322,7 +320,8 @@ def test_compare_project_leaves_out_runs_without_a_plan(runs: Path, tmp_path: Pa
     assert text is not None
     root = parse_text(text)
     assert [n.get("name") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
-        "b: sites", "b: clusters", "b: red-line zones (buffer 1 km)", "b: red line"]
+        "b: sites", "b: hubs and the gateway", "b: product flows (per year)", "b: raw-material flows (t/yr)",
+        "b: raw-material sources (t/yr)", "b: clusters", "b: red-line zones (buffer 1 km)", "b: red line"]
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     assert compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point")) is None
 
@@ -364,7 +363,14 @@ def test_compare_project_shows_the_baselines_context_outlines_last(with_context:
     assert text is not None
     root = parse_text(text)
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
-        ("a: sites", "./a/plan.gpkg|layername=sites"), ("a: clusters", "./a/plan.gpkg|layername=clusters"),
+        ("a: sites", "./a/plan.gpkg|layername=sites"),
+        ("a: candidate site areas", "./a/plan.gpkg|layername=site_areas"),
+        ("a: hubs and the gateway", "./a/plan.gpkg|layername=hubs"),
+        ("a: product flows (per year)", "./a/plan.gpkg|layername=product_flows"),
+        ("a: raw-material flows (t/yr)", "./a/plan.gpkg|layername=flows"),
+        ("a: raw-material sources (t/yr)", "./a/plan.gpkg|layername=sources"),
+        ("a: candidate cells", "./a/plan.gpkg|layername=candidate_cells"),
+        ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
         ("a: red line", "./a/plan.gpkg|layername=redline"),
         ("a: context outlines", "./a/plan.gpkg|layername=context")]

@@ -161,13 +161,17 @@ def test_compare_project_says_a_run_within_tolerance_shows_no_effect(two_runs: P
 def test_compare_project_loads_each_run_s_red_line_zones_where_they_differ(two_runs: Path, tmp_path: Path):
     """Each run's group holds its own clusters, zones and red line; each run's print layout keys its own."""
     root = compare_root(two_runs, "proven", -0.67, -0.27)
+    between = [("hubs and the gateway", "hubs"), ("product flows (per year)", "product_flows"),
+               ("raw-material flows (t/yr)", "flows"), ("raw-material sources (t/yr)", "sources")]
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
         ("a: sites", "./a/plan.gpkg|layername=sites"),
+        *((f"a: {name}", f"./a/plan.gpkg|layername={kind}") for name, kind in between),
         ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
         ("a: red line", "./a/plan.gpkg|layername=redline"),
         ("b: changes against a", "./diff.geojson|subset=\"scenario\" = 'b'"),
         ("b: sites", "./b/plan.gpkg|layername=sites"),
+        *((f"b: {name}", f"./b/plan.gpkg|layername={kind}") for name, kind in between),
         ("b: clusters", "./b/plan.gpkg|layername=clusters"),
         ("b: red-line zones (buffer 3 km)", "./b/plan.gpkg|layername=redline_zones"),
         ("b: red line", "./b/plan.gpkg|layername=redline")]

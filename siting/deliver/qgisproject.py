@@ -18,9 +18,10 @@ plan.qgs holds one print layout (Project > Layouts): an A3 landscape page with a
 broken into lines and set in a size that fit its frame above the map, `fit_title`), the map, a
 legend, a scale bar in kilometres, a north arrow and a source line (with, as map.png's margin has
 it, how much of the clusters the red line covers, or that the scenario gives none), so that
-Layout > Export as PDF gives a finished sheet in one click. The sites' and the hubs' names stand
-where the layout places them on its map (`layout_label_spots`): beside their sites, off each
-other. The map
+Layout > Export as PDF gives a finished sheet in one click. The names of the sites, the hubs,
+the sources and the lakes stand where the layout places them on its map (`layout_label_spots`):
+beside their marks (a lake's over it), off each other, farther out with a leader where a crowd
+leaves no room nearer; a source or lake left with none is listed in the layout's note. The map
 frame takes the shape of the area shown (up to the full width), and the legend the width beside
 it: it keys only what the
 layers' features draw (the product flows' final year), its texts wrapped and its type and columns
@@ -31,22 +32,23 @@ is exported.
 `compare.qgs` shows the runs of a comparison one at a time: a group per run in the layer panel,
 the baseline's ticked and the others unticked in a mutually exclusive group, so that ticking a
 run shows it in place of the one shown (their pies stand at the same sites). A run's group holds
-its sites (from its own `plan.gpkg`, in its own style, on one capex scale), its clusters (with
-its own sites built on and capacity), its red-line zones and red line (each with the run's own
+the layers its plan.qgs shows, from its own `plan.gpkg` in its own styles: its sites (on one
+capex scale), its hubs, product flows, raw-material flows and sources, its clusters (with its
+own sites built on and capacity), its red-line zones and red line (each with the run's own
 distances: runs differ in them, and may in the red line itself) and, for a compared run, its
 changes against the baseline (`diff.geojson` in the style of `diff.qml`, an added or resized
 site's change drawn over its pie as a label: QGIS draws the pies, diagrams, over every layer's
 symbols), those of a run within solver tolerance of the baseline named and noted as plans of
 indistinguishable cost, not effects of the change; the baseline's context outlines are shown
-under every run. A group lists its layers in plan.qgs's order (`COMPARE_ORDER`: the clusters
-over the red line), so that the layer panel's own order draws the run shown as plan.qgs does,
-and dragging a layer in the panel moves it on the map. Each run is a map theme (Project > Map
-Themes, `map_theme`) and a print layout of its own, both named as its group: the layout's map
-follows the theme, its title names the run and its part in the comparison with its plan's
-outcome, objective and gap and, for a compared run, what the gaps prove of its objective
-difference against the baseline (`run_heading`), its sites' names stand where the layout places
-them, as plan.qgs's (`with_run_label_spots`), and its legend keys only that run's layers,
-so that a sheet of one run cannot be taken for another (`compare_project_text`). A plan.qgs of a run of a comparison or
+under every run. A group lists its layers in plan.qgs's order (`COMPARE_ORDER`), so that the
+layer panel's own order draws the run shown as plan.qgs does, and dragging a layer in the panel
+moves it on the map. Each run is a map theme (Project > Map Themes, `map_theme`) and a print
+layout of its own, both named as its group: the layout's map follows the theme, its title names
+the run and its part in the comparison with its plan's outcome, objective and gap and, for a
+compared run, what the gaps prove of its objective difference against the baseline
+(`run_heading`), its names stand where the layout places them, as plan.qgs's
+(`run_layout_names`), and its legend keys only that run's layers, so that a sheet of one run
+cannot be taken for another (`compare_project_text`). A plan.qgs of a run of a comparison or
 sweep draws its pies on the batch's scale (`with_sites_capex_scale`), as its sites.qml and
 plan.gpkg's style of its sites then do (siting/deliver/files.py `redraw_map`).
 """
@@ -71,9 +73,11 @@ from typing import Any
 
 import pandas as pd
 import pyproj
+import shapely
+import shapely.affinity
 
 from siting.deliver.layer import OutputLayer, read_layer
-from siting.deliver.layers import LAYER_NAMES
+from siting.deliver.layers import LAYER_NAMES, LAYER_ORDER, LAYER_TITLES
 from siting.deliver.mapinfo import MapTitle, redline_extent_text, title_lines
 from siting.deliver.styles import (
     BUILT_MARKER_MM,
@@ -92,15 +96,19 @@ from siting.deliver.styles import (
     SITE_LABEL_WRAP,
     SOURCE_MARKER_MM,
     STANDING_MM,
+    WATER,
+    WATER_LABEL_PT,
     WITHIN,
     LabelSpot,
     RunDifference,
     amount,
     capex_scale,
+    category_label,
     element,
     hub_label_texts,
     labelled_statuses,
     only_categories,
+    redline_colour,
     size_note,
     with_capex_scale,
     with_label_spots,
@@ -290,18 +298,20 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
     followed, as map.png's margin notes it, by how much of the clusters the red-line layer covers
     or that the scenario gives none (`redline_text`, where the caller has it; else
     `redline_extent_text` of `layers` by `map_title`'s official share; nothing without a
-    `map_title`), so that a printed sheet without a red line says why. The sites' names stand
-    and the hubs' names stand where `layout_label_spots` puts them on the layout's map
-    (`with_layout_label_spots`)."""
+    `map_title`), so that a printed sheet without a red line says why. The sites',
+    the hubs', the sources' and the lakes' names stand where `layout_label_spots` puts them on
+    the layout's map (`layout_names`); a source or lake it finds no room for is listed in the
+    layout's note (`unnamed_note`)."""
     heading = map_title.text() if map_title is not None else f"Plan: {title}"
-    styles = with_layout_label_spots(styles, layers, working_crs, *plan_layout_extent(extent))
+    styles, spots = layout_names(styles, layers, working_crs, *plan_layout_extent(extent))
     source = credits or default_credits(title, working_crs)
     if redline_text is None and map_title is not None:
         redline_text = redline_extent_text(layers, map_title.official_redline_pct,
                                            map_title.official_redline_source, map_title.redline_given)
     if redline_text:
         source = f"{source}\n{redline_text}"
-    return project_document(plan_layers(layers, styles, gpkg_name), title, working_crs, extent, heading, source)
+    return project_document(plan_layers(layers, styles, gpkg_name), title, working_crs, extent, heading, source,
+                            note=unnamed_note(spots.unnamed))
 
 
 def default_credits(title: str, working_crs: str) -> str:
@@ -945,6 +955,20 @@ def legend_item(layout: str, layers: Sequence[ProjectLayer], position_mm: tuple[
         _legend_styles(fit.size_pt, fit.title_pt), legend_tree(layers, entries, fit), background=True)
 
 
+def legend_and_note(layout: str, layers: Sequence[ProjectLayer], frame_mm: Sequence[float], note: str = ""
+                    ) -> list[ET.Element]:
+    """The print legend of the layout named `layout` (`legend_item`) beside its map frame
+    (`frame_mm`: x, y, width, height), from the frame's top, and, with a `note`, the note at the
+    foot of the legend's column, level with the map's bottom edge, the legend fitting above it."""
+    mx, my, mw, mh = frame_mm
+    legend_x = mx + mw + LEGEND_GAP_MM
+    column_w = PAGE_MM[0] - mx - legend_x
+    noted = note_height(note, column_w) if note else 0.0
+    legend = legend_item(layout, layers, (legend_x, my), (column_w, mh - noted - (LEGEND_GAP_MM if note else 0.0)))
+    return [legend, *([_label(layout, "note", (legend_x, my + mh - noted, column_w, noted), note, NOTE_PT, halign=1)]
+                      if note else [])]
+
+
 def print_layout(title: str, extent: Sequence[float], credits: str, name: str = "Plan",
                  layers: Sequence[ProjectLayer] = (), note: str = "", theme: str = "") -> ET.Element:
     """The `<Layout>`: A3 landscape with title, map, legend, scale bar, north arrow and source line.
@@ -974,10 +998,7 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
         "labelMargin": "0,mm"},
         element("Extent", dict(zip(("xmin", "ymin", "xmax", "ymax"), (f"{v:.3f}" for v in shown), strict=True))),
         element("LayerSet"), element("labelBlockingItems"), frame=True, background=True)
-    legend_x = mx + mw + LEGEND_GAP_MM
-    column_w = page_w - mx - legend_x
-    noted = note_height(note, column_w) if note else 0.0
-    legend = legend_item(name, layers, (legend_x, my), (column_w, mh - noted - (LEGEND_GAP_MM if note else 0.0)))
+    legend, *notes = legend_and_note(name, layers, frame_mm, note)
     bar_x, bar_up, bar_w, bar_h = SCALE_BAR_MM
     scalebar = layout_item("scalebar", name, "scale bar", (mx + bar_x, my + mh - bar_up, bar_w, bar_h), 4, {
         "mapUuid": map_id, "style": "Single Box", "unitType": "kilometers", "unitLabel": "km",
@@ -1001,8 +1022,6 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
     source_h = max(SOURCE_MIN_MM, math.ceil(((ASCENT_EM + DESCENT_EM) * SOURCE_PT * PT_MM * MARGIN * source_lines + 1.0)
                                             * 10) / 10)
     source = _label(name, "source", (mx, my + mh + 4, source_w, source_h), credits, SOURCE_PT)
-    notes = [_label(name, "note", (legend_x, my + mh - noted, column_w, noted), note, NOTE_PT, halign=1)] if note \
-        else []
     return element("Layout", {"name": name, "units": "mm", "printResolution": "300", "worldFileMap": map_id},
                    element("Snapper", {"snapToGrid": "0", "snapToGuides": "1", "snapToItems": "1", "tolerance": "5"}),
                    element("Grid", {"offsetUnits": "mm", "offsetX": "0", "offsetY": "0", "resUnits": "mm",
@@ -1021,10 +1040,11 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
 # QGIS wraps it (`word_wrap`), takes the first free position around its site, nearest first,
 # farther out only where none is, and keeps its leader to the pie; QGIS draws each name at its
 # position (`with_label_spots`: "offset from point" by millimetres on the sheet, so that at any
-# other scale of the map window too a name stands that far from its site). The hubs' and the
-# sources' names are placed with them (`layout_label_spots`): QGIS counts the pies as labels, so
-# a hub under a pie found no position free and went unnamed, and which sources it named changed
-# with the resolution of the export.
+# other scale of the map window too a name stands that far from its site). The hubs', the
+# sources' and the lakes' names are placed with them (`layout_label_spots`): QGIS counts the pies
+# as labels, so a hub under a pie found no position free and went unnamed, which sources it named
+# changed with the resolution of the export, and it tried a lake's name only inside the lake,
+# where Fuxian's and Xingyun's found the sites' and sources' names and marks.
 
 #: Distances (mm on the sheet) beyond a built site's pie tried for its name, nearest first; the
 #: first is the gap its leader spans (LABEL_GAP_MM).
@@ -1064,7 +1084,9 @@ class _Mark:
 class _Named:
     """A site to name: id, point on the sheet (mm, y down), the radius (mm) of its pie (a
     standing site's diamond), its name's box (mm) and whether it is built (its name has a leader
-    whatever its distance; a standing site's name only beyond its first, STANDING_GAP_MM)."""
+    whatever its distance; a standing site's name only beyond its first, STANDING_GAP_MM);
+    `outline`, a polygon's shape on the sheet (mm, y down; a lake's), to whose nearest edge its
+    leader runs (QGIS's callout anchored "point on exterior"), None for a point's mark."""
 
     site_id: str
     x: float
@@ -1073,6 +1095,7 @@ class _Named:
     width: float
     height: float
     built: bool
+    outline: Any = None
 
 
 #: A box on the sheet (x0, y0, x1, y1; mm, y down); a segment (x0, y0, x1, y1).
@@ -1114,13 +1137,22 @@ def _grown(box: _Box, by: float) -> _Box:
     return box[0] - by, box[1] - by, box[2] + by, box[3] + by
 
 
+def _segment_distance(segment: _Box, x: float, y: float) -> float:
+    """The distance (mm) from a point to a segment (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = segment
+    length = (x1 - x0) ** 2 + (y1 - y0) ** 2
+    t = 0.0 if length == 0 else min(max(((x - x0) * (x1 - x0) + (y - y0) * (y1 - y0)) / length, 0.0), 1.0)
+    return math.hypot(x - x0 - t * (x1 - x0), y - y0 - t * (y1 - y0))
+
+
 class _SheetPlacer:
-    """Greedy placement of site names on a layout's map (mm on the sheet, y down): each name takes
-    the first position (`SITE_LABEL_STEPS_MM` by `SITE_LABEL_DIRECTIONS`) where its box, with its
-    halo, lies inside `inside` and off `blocked` boxes, the names placed before it and their
-    leaders, and keeps clear of every mark but its own site's; its leader (from the box's point
-    nearest the site to the site's pie) crosses no name placed before it. Where no position is
-    free, the least crowded. Deterministic: the order of `place` calls decides."""
+    """Greedy placement of names on a layout's map (mm on the sheet, y down): each name takes
+    the first position (`SITE_LABEL_STEPS_MM` by `SITE_LABEL_DIRECTIONS`, or the steps given)
+    where its box, with its halo, lies inside `inside` and off `blocked` boxes, the names placed
+    before it and their leaders, and keeps clear of every mark but its own; its leader (from the
+    box's point nearest the feature to the feature's mark) crosses no name placed before it and
+    no other mark. Where no position is free, the least crowded. Deterministic: the order of
+    `place` calls decides."""
 
     def __init__(self, inside: _Box, blocked: Sequence[_Box], marks: Sequence[_Mark]) -> None:
         self.inside = inside
@@ -1128,7 +1160,7 @@ class _SheetPlacer:
         self.leaders: list[_Box] = []
         self.marks = list(marks)
 
-    def _cost(self, site: _Named, box: _Box, leader: _Box) -> float:
+    def _cost(self, site: _Named, box: _Box, leader: _Box | None) -> float:
         halo = _grown(box, SITE_HALO_MM)
         f = self.inside
         cost = 0.0
@@ -1136,52 +1168,64 @@ class _SheetPlacer:
             cost += 1e6
         cost += sum(_overlap(halo, _grown(other, SITE_HALO_MM)) for other in self.boxes)
         cost += sum(10.0 for other in self.leaders if _crosses(other, halo))
-        cost += sum(10.0 for other in self.boxes if _crosses(leader, other))
         for mark in self.marks:
             if mark.site_id == site.site_id:
                 continue
             short = mark.radius + mark.clearance - _box_distance(box, mark.x, mark.y)
             if short > 0:
                 cost += short * short
+            if leader is not None and _segment_distance(leader, mark.x, mark.y) < mark.radius < min(
+                    math.hypot(mark.x - site.x, mark.y - site.y), math.hypot(mark.x - leader[2], mark.y - leader[3])):
+                cost += 10.0  # (a mark over the name's own, or where its leader ends, no leader avoids)
+        if leader is not None:
+            cost += sum(10.0 for other in self.boxes if _crosses(leader, other))
         return cost
 
-    def place(self, site: _Named, steps: Sequence[float], free_only: bool = False) -> LabelSpot | None:
+    def place(self, site: _Named, steps: Sequence[float], free_only: bool = False, centred: bool = False,
+              leader_from: int = 1) -> LabelSpot | None:
         """`site`'s name's spot (its box and leader then kept off by the names placed after it);
-        with `free_only`, None where no position is free (nothing kept)."""
-        best: tuple[float, int, int] | None = None
-        for n, step in enumerate(steps):
-            reach = site.radius + step
-            for d, (dx, dy) in enumerate(SITE_LABEL_DIRECTIONS):
-                box, leader, _spot = self._candidate(site, reach, dx, dy)
-                cost = self._cost(site, box, leader)
-                if best is None or cost < best[0]:
-                    best = (cost, n, d)
-                if cost == 0:
-                    break
-            if best is not None and best[0] == 0:
+        with `free_only`, None where no position is free (nothing kept). `centred`: the name is
+        tried over its point first (a lake's, inside it); `leader_from`: the first of `steps` at
+        which the name is tied to its mark by a leader (a built site's always is)."""
+        candidates = [(-1, 0.0, 0, 0)] if centred else []
+        candidates += [(n, site.radius + step, dx, dy) for n, step in enumerate(steps)
+                       for dx, dy in SITE_LABEL_DIRECTIONS]
+        best: tuple[float, int] | None = None
+        for c, (n, reach, dx, dy) in enumerate(candidates):
+            box, segment, _spot = self._candidate(site, reach, dx, dy)
+            cost = self._cost(site, box, segment if site.built or n >= leader_from else None)
+            if best is None or cost < best[0]:
+                best = (cost, c)
+            if cost == 0:
                 break
         assert best is not None
-        cost, n, d = best
+        cost, c = best
         if free_only and cost > 0:
             return None
-        dx, dy = SITE_LABEL_DIRECTIONS[d]
-        box, leader, spot = self._candidate(site, site.radius + steps[n], dx, dy)
+        n, reach, dx, dy = candidates[c]
+        box, segment, spot = self._candidate(site, reach, dx, dy)
         self.boxes.append(box)
-        self.leaders.append(leader)
-        return LabelSpot(spot, 3 * (dy + 1) + dx + 1, n > 0 and not site.built)
+        if site.built or n >= leader_from:
+            self.leaders.append(segment)
+        return LabelSpot(spot, 3 * (dy + 1) + dx + 1, n >= leader_from and not site.built)
 
     @staticmethod
     def _candidate(site: _Named, reach: float, dx: int, dy: int) -> tuple[_Box, _Box, tuple[float, float]]:
         """The name's box, its leader (from the box's point nearest the site to the site's pie)
         and its offset from the site (mm), at `reach` from the site in the direction (dx, dy):
-        the box's corner (a diagonal) or side's middle there, the box beyond it."""
-        norm = math.hypot(dx, dy)
+        the box's corner (a diagonal) or side's middle there, the box beyond it; centred on the
+        site for the direction (0, 0), its leader then of no length."""
+        norm = math.hypot(dx, dy) or 1.0
         ox, oy = dx * reach / norm, dy * reach / norm
         px, py = site.x + ox, site.y + oy
         x0 = px if dx > 0 else px - site.width if dx < 0 else px - site.width / 2
         y0 = py if dy > 0 else py - site.height if dy < 0 else py - site.height / 2
-        end = site.radius / reach
+        end = site.radius / reach if reach > 0 else 1.0
         leader = (px, py, site.x + ox * end, site.y + oy * end)
+        if site.outline is not None:  # to the polygon's nearest edge, none from inside it
+            edge = site.outline.exterior if site.outline.geom_type == "Polygon" else site.outline.boundary
+            shore = edge.interpolate(edge.project(shapely.Point(px, py)))
+            leader = (px, py, px, py) if site.outline.contains(shapely.Point(px, py)) else (px, py, shore.x, shore.y)
         return (x0, y0, x0 + site.width, y0 + site.height), leader, (round(ox, 2), round(oy, 2))
 
 
@@ -1211,26 +1255,44 @@ def hub_label_box(text: str) -> tuple[float, float]:
     return label_box(text.split("\n"), HUB_LABEL_PT, bold=True)
 
 
-#: The prefixes of a hub's and a source's id among the names `_SheetPlacer` places (a hub, a
-#: source and a site may share an id).
-_HUB, _SOURCE = "hub:", "source:"
+#: The prefixes of a hub's, a source's and a water's id among the names `_SheetPlacer` places (a
+#: hub, a source, a red-line polygon and a site may share an id).
+_HUB, _SOURCE, _WATER = "hub:", "source:", "water:"
 #: The type size (points) of the sources' names (the sources style's).
 SOURCE_LABEL_PT = 7.0
 #: Distances (mm) beyond a source's triangle tried for its name: the sources style's own first
-#: (no leader there), then a site name's up to 15 mm, with a leader. A source's name stands only
-#: where one of them is free; where none is, it is left out (as QGIS leaves out a name it finds
-#: no room for), rather than tied by a long leader across a crowded cluster.
-SOURCE_LABEL_STEPS_MM = (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:4])
+#: (no leader there), then a site name's, with a leader, up to its farthest. A source's name
+#: stands only where one of them is free; where none is, it is left out and the layout's note
+#: says so (`unnamed_note`).
+SOURCE_LABEL_STEPS_MM = (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:])
+#: Distances (mm) from a lake's point (its centroid, or a point inside it) tried for its name
+#: where the name finds no room centred there, as map.png's (2 and 12 points), with no leader;
+#: where none of them is free, once every source and lake had those, a site name's farther
+#: ones with a leader to the lake's nearest shore (WATER_LEADER_STEPS_MM). Likewise only where
+#: free, else in the note.
+WATER_LABEL_STEPS_MM = (1.0, 4.0)
+WATER_LEADER_STEPS_MM = SITE_LABEL_STEPS_MM[1:]
 
 
 @dataclass(frozen=True)
 class LayoutSpots:
-    """Where a print layout's map names its sites, its hubs and its sources: feature id ->
-    `LabelSpot`, by layer (a source without a spot is not named there)."""
+    """Where a print layout's map names its sites, its hubs, its sources and the open water of
+    its red line (`lakes`): feature id -> `LabelSpot`, by layer (a source or a lake without a
+    spot is not named there); `unnamed`, the sources and lakes left unnamed for want of room, as
+    the layout's note lists them ("<name> (source)", "<name> (<its category>)": "(lake)"), in
+    the order placed."""
 
     sites: dict[str, LabelSpot] = field(default_factory=dict)
     hubs: dict[str, LabelSpot] = field(default_factory=dict)
     sources: dict[str, LabelSpot] = field(default_factory=dict)
+    lakes: dict[str, LabelSpot] = field(default_factory=dict)
+    unnamed: tuple[str, ...] = ()
+
+
+def unnamed_note(unnamed: Sequence[str]) -> str:
+    """A print layout's note of the names its map leaves out for want of room (`LayoutSpots`'s
+    `unnamed`), one a line after the first; "" for none."""
+    return "\n".join(["Not named on this map for want of room:", *unnamed]) if unnamed else ""
 
 
 @dataclass(frozen=True)
@@ -1256,6 +1318,15 @@ class _SheetView:
             points.append((math.nan, math.nan) if point is None else
                           (mx + (point.x - x0) * scale, my + (y1 - point.y) * scale))
         return points
+
+
+def _sheet_shapes(frame: Any, view: _SheetView) -> list[Any]:
+    """Each feature's geometry on the sheet of `view` (mm, y down)."""
+    mx, my, mw, _mh = view.frame_mm
+    x0, _y0, x1, y1 = view.shown
+    scale = mw / (x1 - x0)
+    return [shapely.affinity.affine_transform(g, [scale, 0.0, 0.0, -scale, mx - x0 * scale, my + y1 * scale])
+            for g in frame.to_crs(view.working_crs).geometry]
 
 
 def _site_names(sites: OutputLayer, top: float, view: _SheetView
@@ -1335,8 +1406,29 @@ def _source_names(sources: OutputLayer, view: _SheetView
         marks.append(_Mark(x, y, radius, MARK_CLEARANCE_MM, _SOURCE + str(source_id)))
         if name is not None and not pd.isna(name) and str(name).strip():
             width, height = source_label_box(str(name))
-            named.append(((3, -supply), _Named(_SOURCE + str(source_id), x, y, radius, width, height, False)))
+            named.append(((4, -supply), _Named(_SOURCE + str(source_id), x, y, radius, width, height, False)))
     return named, marks
+
+
+def _water_names(redline: OutputLayer, view: _SheetView) -> list[tuple[tuple[int, float], _Named]]:
+    """The named open water of the red line (`redline_colour` WATER, as its style names it:
+    `redline_labels`), ranked after the sources, the largest first; each id prefixed _WATER, its
+    name's box as the style sets it (WATER_LABEL_PT, one line) and its point where QGIS puts a
+    polygon's label (its centroid, or a point inside it where that is outside)."""
+    frame = redline.frame
+    if "category" not in frame.columns or "name" not in frame.columns:
+        return []
+    water = [redline_colour(str(c)) == WATER for c in frame["category"]]
+    lakes = frame.loc[water]
+    named: list[tuple[tuple[int, float], _Named]] = []
+    shapes = _sheet_shapes(lakes, view)
+    for (x, y), shape, lake_id, name in zip(view.points(lakes), shapes, lakes["id"], lakes["name"], strict=True):
+        if math.isnan(x) or name is None or pd.isna(name) or not str(name).strip():
+            continue
+        width, height = label_box([str(name)], WATER_LABEL_PT)
+        named.append(((5, -float(shape.area)), _Named(_WATER + str(lake_id), x, y, 0.0, width, height, False,
+                                                       shape)))
+    return named
 
 
 def _other_marks(changes: OutputLayer | None, view: _SheetView) -> list[_Mark]:
@@ -1353,17 +1445,23 @@ def _other_marks(changes: OutputLayer | None, view: _SheetView) -> list[_Mark]:
 
 def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_crs: str,
                        frame_mm: Sequence[float], shown: Sequence[float]) -> LayoutSpots:
-    """Where a plan's print layout names each built and standing site (`labelled_statuses`) and
-    each hub (its label, `hub_label_texts`: a gateway at a hub is named with it), placed by
-    `_SheetPlacer` on the layout's map frame (`frame_mm`: x, y, width, height on the page)
-    showing `shown` (xmin, ymin, xmax, ymax in `working_crs`, of the frame's shape): the built
-    sites by capex (the largest first, as QGIS ranks them), then the hubs (in the layer's order),
-    then the standing sites, then the sources (the largest supply first) where there is room
-    (SOURCE_LABEL_STEPS_MM: a source's name only at a free position, else none). The names keep
-    off each other, off every site's pie, diamond and marker, the hubs' and the sources' marks
-    and, where `layers` has a run's changes (`diff`, of point sites), their markers, the scale bar
-    and the north arrow, and inside the map frame. Pie radii from `sites_qml`'s capex scale
-    (`capex_scale`). Empty where nothing is named."""
+    """Where a plan's print layout names each built and standing site (`labelled_statuses`),
+    each hub (its label, `hub_label_texts`: a gateway at a hub is named with it), each source
+    and each lake of the red line, placed by `_SheetPlacer` on the layout's map frame
+    (`frame_mm`: x, y, width, height on the page) showing `shown` (xmin, ymin, xmax, ymax in
+    `working_crs`, of the frame's shape): the built sites by capex (the largest first, as QGIS
+    ranks them), then the hubs (in the layer's order), then the standing sites, then the sources
+    (the largest supply first) where there is room (SOURCE_LABEL_STEPS_MM: a source's name only
+    at a free position, with a leader beyond the first), then the lakes (the largest first),
+    each over its point where there is room, else beside it (WATER_LABEL_STEPS_MM, no leader),
+    and last, the lakes that found no room there, farther out with a leader to their shore
+    (WATER_LEADER_STEPS_MM); all only at a free position. A source or lake that finds none is
+    left unnamed and listed in `LayoutSpots.unnamed`. The names keep off each other, off every
+    site's pie, diamond and marker,
+    the hubs' and the sources' marks and, where `layers` has a run's changes (`diff`, of point
+    sites), their markers, the scale bar and the north arrow, and inside the map frame; a leader
+    crosses no name and no mark but its own (nor one lying over its own). Pie radii from
+    `sites_qml`'s capex scale (`capex_scale`). Empty where nothing is named."""
     by_name = {layer.name: layer for layer in layers}
     mx, my, mw, mh = frame_mm
     view = _SheetView((mx, my, mw, mh), (shown[0], shown[1], shown[2], shown[3]), working_crs)
@@ -1371,7 +1469,8 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     marks: list[_Mark] = []
     for layer, names in ((by_name.get("sites"), lambda layer: _site_names(layer, capex_scale(sites_qml) or 1.0, view)),
                          (by_name.get("hubs"), lambda layer: _hub_names(layer, view)),
-                         (by_name.get("sources"), lambda layer: _source_names(layer, view))):
+                         (by_name.get("sources"), lambda layer: _source_names(layer, view)),
+                         (by_name.get("redline"), lambda layer: (_water_names(layer, view), []))):
         if layer is not None and not layer.frame.empty:
             found, marked = names(layer)
             named += found
@@ -1385,12 +1484,22 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
                 mx + mw - NORTH_ARROW_MM[0] + NORTH_ARROW_MM[2], my + NORTH_ARROW_MM[1] + NORTH_ARROW_MM[3])]
     placer = _SheetPlacer((mx, my, mx + mw, my + mh), blocked, marks)
     found = LayoutSpots()
+    unnamed: list[str] = []
+    texts = {**({} if by_name.get("sources") is None else _texts(by_name["sources"], _SOURCE, "source")),
+             **({} if by_name.get("redline") is None else _texts(by_name["redline"], _WATER))}
+    farther: list[_Named] = []  # lakes with no room over or beside them, tried farther out after the others
     for _rank, item in sorted(named, key=lambda pair: (pair[0], pair[1].site_id)):
-        if item.site_id.startswith(_SOURCE):
-            spot = placer.place(item, SOURCE_LABEL_STEPS_MM, free_only=True)
+        if item.site_id.startswith((_SOURCE, _WATER)):
+            water = item.site_id.startswith(_WATER)
+            spot = (placer.place(item, WATER_LABEL_STEPS_MM, free_only=True, centred=True,
+                                 leader_from=len(WATER_LABEL_STEPS_MM)) if water
+                    else placer.place(item, SOURCE_LABEL_STEPS_MM, free_only=True))
             if spot is not None:
-                found.sources[item.site_id.removeprefix(_SOURCE)] = dataclasses.replace(
-                    spot, anchor_mm=round(item.radius, 2) if spot.leader else None)
+                _keep(found, item, spot)
+            elif water:
+                farther.append(item)
+            else:
+                unnamed.append(texts[item.site_id])
             continue
         spot = placer.place(item, SITE_LABEL_STEPS_MM if item.built else (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:]))
         assert spot is not None
@@ -1398,7 +1507,32 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
             found.hubs[item.site_id.removeprefix(_HUB)] = spot
         else:
             found.sites[item.site_id] = spot
-    return found
+    for item in farther:
+        spot = placer.place(item, WATER_LEADER_STEPS_MM, free_only=True, leader_from=0)
+        if spot is None:
+            unnamed.append(texts[item.site_id])
+        else:
+            _keep(found, item, spot)
+    return dataclasses.replace(found, unnamed=tuple(unnamed))
+
+
+def _keep(found: LayoutSpots, item: _Named, spot: LabelSpot) -> None:
+    """`spot` kept in `found` as the spot of the source or lake `item` (a source's leader
+    ending at its triangle's edge)."""
+    if item.site_id.startswith(_WATER):
+        found.lakes[item.site_id.removeprefix(_WATER)] = spot
+    else:
+        found.sources[item.site_id.removeprefix(_SOURCE)] = dataclasses.replace(
+            spot, anchor_mm=round(item.radius, 2) if spot.leader else None)
+
+
+def _texts(layer: OutputLayer, prefix: str, kind: str | None = None) -> dict[str, str]:
+    """The layer's features' names as the layout's note lists them: prefixed id -> "<name>
+    (<kind>)", or with kind None "<name> (<its category>)" (a red-line polygon's: "lake")."""
+    frame = layer.frame
+    names = frame["name"] if "name" in frame.columns else frame["id"]
+    kinds = [kind or category_label(str(c)) for c in frame.get("category", [kind] * len(frame))]
+    return {f"{prefix}{i}": f"{name} ({k})" for i, name, k in zip(frame["id"], names, kinds, strict=True)}
 
 
 def site_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_crs: str,
@@ -1416,30 +1550,36 @@ def plan_layout_extent(extent: Sequence[float]) -> tuple[tuple[float, float, flo
     return frame_mm, [round(v, 3) for v in layout_extent(extent, frame_mm[2], frame_mm[3])]
 
 
-def with_layout_label_spots(styles: Mapping[str, str], layers: Sequence[OutputLayer], working_crs: str,
-                            frame_mm: Sequence[float], shown: Sequence[float]) -> dict[str, str]:
-    """`styles` (layer name -> QML) with the sites', the hubs' and the sources' names where a
-    print layout's map (`frame_mm`, showing `shown`) puts them (`layout_label_spots`,
-    `with_label_spots`). QGIS's label engine counts the pies as labels and ranks labels only
-    loosely by priority: left to it, a hub's name found every position around its square taken
-    by a pie or a site's name and was left out, and which sources it named changed with the
-    resolution of the export. So a hub's name is drawn where the placement puts it, off the pies
-    and the sites' names, with a leader to its square where it stands beyond its first ring; a
-    source's, wrapped as a site's, only where the placement found it room (no other), so that
-    every export names the same ones. The other styles as they are (the red line's lakes are
-    named by QGIS where room is left), and those where nothing is named."""
-    spots = layout_label_spots(layers, styles.get("sites", ""), working_crs, frame_mm, shown) \
-        if "sites" in styles else LayoutSpots()
+def layout_names(styles: Mapping[str, str], layers: Sequence[OutputLayer], working_crs: str,
+                 frame_mm: Sequence[float], shown: Sequence[float]) -> tuple[dict[str, str], LayoutSpots]:
+    """`styles` (layer name -> QML) with the sites', the hubs', the sources' and the lakes' names
+    where a print layout's map (`frame_mm`, showing `shown`) puts them (`layout_label_spots`,
+    `with_label_spots`), and those spots (whose `unnamed` the layout's note lists:
+    `unnamed_note`). QGIS's label engine counts the pies as labels and ranks labels only loosely
+    by priority: left to it, a hub's name found every position around its square taken by a pie
+    or a site's name and was left out, two lakes' names found no room inside their lakes, and
+    which sources it named changed with the resolution of the export. So a hub's name is drawn
+    where the placement puts it, off the pies and the sites' names, with a leader to its square
+    where it stands beyond its first ring; a source's, wrapped as a site's, and a lake's (over
+    it, beside it, or farther out with a leader to its shore) only where the placement found
+    it room (no other), so that every export names the same ones. The other styles as they are,
+    and those where nothing is named."""
+    by_name = {layer.name: layer for layer in layers}
+    spots = layout_label_spots(layers, styles.get("sites", ""), working_crs, frame_mm, shown)
     placed = dict(styles)
-    if spots.sites:
+    if spots.sites and "sites" in styles:
         placed["sites"] = with_label_spots(styles["sites"], spots.sites)
     if spots.hubs and "hubs" in styles:
         placed["hubs"] = with_label_spots(styles["hubs"], spots.hubs, HUB_MM / 2, always_show=True)
-    named = {layer.name: layer for layer in layers}.get("sources")
-    if "sources" in styles and "sites" in styles and named is not None and not named.frame.empty:
+    named = by_name.get("sources")
+    if "sources" in styles and named is not None and not named.frame.empty:
         placed["sources"] = with_label_spots(styles["sources"], spots.sources, always_show=True, only_spots=True,
                                              wrap_chars=SITE_LABEL_WRAP)
-    return placed
+    named = by_name.get("redline")
+    if "redline" in styles and named is not None and not named.frame.empty:
+        placed["redline"] = with_label_spots(styles["redline"], spots.lakes, 0.0, always_show=True, only_spots=True,
+                                             anchor_point="point_on_exterior")
+    return placed, spots
 
 
 def with_plan_label_spots(qml: str, layers: Sequence[OutputLayer], working_crs: str, extent: Sequence[float]) -> str:
@@ -1465,10 +1605,11 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
                            words: str = "") -> str:
     """A plan's project (`project_text`, as written) with its sites' pies and circles on the capex
     scale `top` (yuan of capex at full size) in place of the plan's own largest site: its sites
-    layer in `with_capex_scale(styles["sites"], top, words)`, its names, the hubs' and the
-    sources' placed again about the pies of that size on the layout's map
-    (`with_layout_label_spots`), and its print legend keyed again
-    (`legend_item`, where it stands, in the room the map leaves), which then gives `top` followed
+    layer in `with_capex_scale(styles["sites"], top, words)`, its names, the hubs', the
+    sources' and the lakes' placed again about the pies of that size on the layout's map
+    (`layout_names`), its print legend keyed again and its note of the names left out for want
+    of room said again (`legend_and_note`, where they stand, in the room the map leaves; the
+    note as `project_text` writes it, or none), the legend then giving `top` followed
     by `words` (", the largest of every run"). Everything else stays as written; on the plan's
     own scale and without `words`, the project is the one written. `layers`: the plan's layers by
     name as written (their features decide what the legend keys, `legend_entries`, and the size
@@ -1486,14 +1627,16 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
     frame = next((i for i in items if i.get("id") == "map"), None)
     qml = with_capex_scale(styles["sites"], top, words)
     shown = frame.find("Extent") if frame is not None else None
-    named = {name: node for node in root.findall("projectlayers/maplayer") for name in ("hubs", "sources")
+    named = {name: node for node in root.findall("projectlayers/maplayer") for name in ("hubs", "sources", "redline")
              if node.findtext("id") == plan_layer_id(name)}
+    note = next((i.get("labelText", "") for i in items if i.get("id") == "note"), "")
     if frame is not None and shown is not None:  # the names placed again about the pies on this scale
         frame_mm = [float(v) for key in ("position", "size") for v in frame.get(key, "").split(",")[:2]]
         bounds = [float(shown.get(key, "0")) for key in ("xmin", "ymin", "xmax", "ymax")]
         crs = root.findtext("projectCrs/spatialrefsys/wkt", "")
-        placed = with_layout_label_spots({"sites": qml, **{name: styles[name] for name in named}},
-                                         list(layers.values()), crs, frame_mm, bounds)
+        placed, spots = layout_names({"sites": qml, **{name: styles[name] for name in named}},
+                                     list(layers.values()), crs, frame_mm, bounds)
+        note = unnamed_note(spots.unnamed)
         qml = placed["sites"]
         for name, node in named.items():
             _restyle(node, placed[name])
@@ -1509,9 +1652,12 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
     legend = next((i for i in items if i.get("id") == "legend"), None)
     if layout is not None and legend is not None and frame is not None:
         mx, my, _mw, mh = MAP_FRAME_MM
-        legend_x = mx + float(frame.get("size", "0,0").split(",")[0]) + LEGEND_GAP_MM
-        layout[items.index(legend)] = legend_item(layout.get("name", "Plan"), shown, (legend_x, my),
-                                                  (PAGE_MM[0] - mx - legend_x, mh))
+        width = float(frame.get("size", "0,0").split(",")[0])
+        new_legend, *notes = legend_and_note(layout.get("name", "Plan"), shown, (mx, my, width, mh), note)
+        layout[items.index(legend)] = new_legend
+        for old in (i for i in items if i.get("id") == "note"):
+            layout.remove(old)
+        layout.extend(notes)
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -1628,7 +1774,7 @@ BATCH_SCALE_WORDS = ", the largest of every run"
 #: (siting/deliver/layers.py LAYER_ORDER) with a run's changes over its sites' symbols. A run's
 #: group lists its layers so and the context outlines stand under the groups, so that the layer
 #: panel's order is this order for the run shown (one at a time).
-COMPARE_ORDER = ("diff", "sites", "clusters", "redline_zones", "redline", "context")
+COMPARE_ORDER = ("diff", *LAYER_ORDER)
 
 #: The group of compare.qgs's layer panel that holds one group per run, one ticked at a time.
 RUNS_GROUP = "Runs (one shown at a time: tick a run to show it)"
@@ -1697,34 +1843,64 @@ def _plan_title(plan: ET.Element) -> str:
     return kept[0] if kept else item.get("labelText", "")
 
 
-def _run_layer(folder: Path, sub: str, qgs: ET.Element, kind: str, name: str, abstract: str) -> ProjectLayer | None:
-    """The `kind` layer of the run in `folder / sub` (its plan.gpkg, in its own `<kind>.qml`) as
-    compare.qgs lists it, named `name` with `abstract`; None when the run has no such style."""
-    style = folder / sub / f"{kind}.qml"
-    if not style.is_file():
+def _run_layer(folder: Path, sub: str, qgs: ET.Element, kind: str, name: str, abstract: str,
+               style: str | None = None) -> ProjectLayer | None:
+    """The `kind` layer of the run in `folder / sub` (its plan.gpkg, in `style`, else its own
+    `<kind>.qml`) as compare.qgs lists it, named `name` with `abstract`; None when the run has
+    no such style."""
+    path = folder / sub / f"{kind}.qml"
+    if style is None and not path.is_file():
         return None
     return ProjectLayer(f"{kind}_{sub}_layer", name, f"./{sub}/plan.gpkg|layername={kind}", _geometry_type(qgs, kind),
-                        style.read_text(encoding="utf-8"), abstract=abstract)
+                        style if style is not None else path.read_text(encoding="utf-8"), abstract=abstract)
 
 
-def with_run_label_spots(folder: Path, sub: str, changed: str | None, qml: str, working_crs: str,
-                         extent: Sequence[float]) -> str:
-    """The sites style `qml` of the run in `folder / sub` with its names where its print layout
-    in compare.qgs (`print_layout` of `extent`, as plan.qgs's) puts them (`layout_label_spots`,
-    `with_label_spots`): about its pies on the style's capex scale, off the markers of its
-    changes against the baseline (diff.geojson's features of scenario `changed`, None for no
-    changes). The layout shows no hubs or sources, so the names keep off neither. `qml` as it
-    is without the run's sites.geojson or named sites."""
-    path = folder / sub / "sites.geojson"
-    if not path.is_file():
-        return qml
-    layers = [read_layer(path)]
+#: The layers of a run whose names compare.qgs's layouts place (`run_layout_names`).
+NAMED_KINDS = ("sites", "hubs", "sources", "redline")
+
+
+def run_layout_names(folder: Path, sub: str, changed: str | None, styles: Mapping[str, str], working_crs: str,
+                     extent: Sequence[float]) -> tuple[dict[str, str], LayoutSpots]:
+    """The styles (`styles`: layer name -> QML, its sites' on the comparison's capex scale) of
+    the run in `folder / sub` with their names where its print layout in compare.qgs
+    (`print_layout` of `extent`, as plan.qgs's) puts them (`layout_names`): about its pies on
+    the sites style's capex scale, off its hubs', its sources' and its changes' marks against
+    the baseline (diff.geojson's features of scenario `changed`, None for no changes); and the
+    spots (whose `unnamed` the layout's note lists). A layer without its GeoJSON in the run's
+    folder is not named."""
+    layers = [read_layer(folder / sub / f"{kind}.geojson") for kind in NAMED_KINDS
+              if kind in styles and (folder / sub / f"{kind}.geojson").is_file()]
     if changed is not None and (folder / "diff.geojson").is_file():
         diff = read_layer(folder / "diff.geojson")
         if "scenario" in diff.frame.columns:
             kept = diff.frame.loc[diff.frame["scenario"] == changed]
             layers.append(dataclasses.replace(diff, name="diff", frame=kept))
-    return with_layout_label_spots({"sites": qml}, layers, working_crs, *plan_layout_extent(extent))["sites"]
+    return layout_names(styles, layers, working_crs, *plan_layout_extent(extent))
+
+
+def _run_plan_layers(folder: Path, sub: str, label: str, qgs: ET.Element, styles: Mapping[str, str]
+                     ) -> list[ProjectLayer]:
+    """The run's layers that its plan.qgs shows and compare.qgs names by its own words elsewhere
+    (`compare_project_text`): its hubs, product flows, raw-material flows, sources, candidate
+    site areas and cells, in `styles` (its own, with the names placed for its layout), named
+    "<label>: <plan.qgs's name>", in the print legend with what their symbol sizes mean as in
+    plan.qgs (`legend_title`), keying only what their features draw."""
+    found = []
+    for kind in LAYER_ORDER:
+        path = folder / sub / f"{kind}.geojson"
+        if kind in ("sites", "clusters", "redline_zones", "redline", "context") or kind not in styles \
+                or not path.is_file():
+            continue
+        layer = read_layer(path)
+        name = layer_name(dataclasses.replace(layer, name=kind, title=LAYER_TITLES[kind]))
+        words = name[:1].lower() + name[1:]
+        style = styles[kind]
+        title = LAYER_TITLES[kind][:1].lower() + LAYER_TITLES[kind][1:]
+        found.append(ProjectLayer(f"{kind}_{sub}_layer", f"{label}: {words}", f"./{sub}/plan.gpkg|layername={kind}",
+                                  _geometry_type(qgs, kind), style, pd.DataFrame(layer.frame.drop(columns="geometry")),
+                                  legend=f"{label}: {_with_size_note(words, layer, style)}",
+                                  abstract=_with_size_note(f"{label}'s {title} (its plan.gpkg)", layer, style) + "."))
+    return found
 
 
 def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
@@ -1745,7 +1921,10 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
       INDISTINGUISHABLE_CLASS's is taken as within tolerance, with no range);
     - its sites, in its own style (which lists its own statuses, and labels its own sites) but
       with the pies and circles of every run on one capex scale, the largest capex of any run
-      (`with_capex_scale`), and their names where its layout places them (`with_run_label_spots`);
+      (`with_capex_scale`);
+    - the other layers its plan.qgs shows above its clusters (its hubs, product flows,
+      raw-material flows and sources, and candidate site areas and cells where it has them), in
+      its own styles, named "<label>: <plan.qgs's name>" (`_run_plan_layers`);
     - its clusters (clusters), from its own plan.gpkg in its own style: the sites its plan opens
       there, their capex and its capacity (and, where its scenario reads another clusters
       layer, its own polygons and names);
@@ -1755,8 +1934,9 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
       own red-line rule, which the runs of a comparison differ in.
     Under the groups, always shown: the baseline's context outlines (where it has them). The
     layer panel's order is the drawing order (no custom rendering order): for the run shown,
-    plan.qgs's (`COMPARE_ORDER`: the changes and sites over the clusters over the red-line zones
-    and red line over the context), since only one run's group is ticked at a time.
+    plan.qgs's (`COMPARE_ORDER`: the changes over plan.qgs's order), since only one run's group
+    is ticked at a time. The names of its sites, hubs, sources and lakes stand where its layout
+    places them (`run_layout_names`, as plan.qgs's), those it finds no room for in its note.
 
     Each run is a map theme of the group's name (`map_theme`: its group ticked, its layers and
     those under the groups shown, every other run's hidden) and a print layout of that name
@@ -1813,10 +1993,15 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         if top > 0 and capex_scale(qml) is not None:
             qml = with_capex_scale(qml, top, BATCH_SCALE_WORDS)
             scale = f"; built sites as pies of area ∝ capex on one scale for every run (largest {amount(top, 'yuan')})"
-        qml = with_run_label_spots(folder, sub, label if difference is not None else None, qml, crs, extent)
+        styles = {kind: (folder / sub / f"{kind}.qml").read_text(encoding="utf-8") for kind in LAYER_ORDER
+                  if kind != "context" and (folder / sub / f"{kind}.qml").is_file()}
+        styles["sites"] = qml
+        styles, spots = run_layout_names(folder, sub, label if difference is not None else None, styles, crs, extent)
+        note = "\n\n".join(text for text in (note, unnamed_note(spots.unnamed)) if text)
         own.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
-                                _geometry_type(qgs, "sites"), qml,
+                                _geometry_type(qgs, "sites"), styles["sites"],
                                 abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}."))
+        own.extend(_run_plan_layers(folder, sub, label, qgs, styles))
         zones = _properties(_json(folder / sub / "redline_zones.geojson"))
         own.extend(layer for layer in (
             _run_layer(folder, sub, qgs, "clusters", f"{label}: clusters",
@@ -1826,7 +2011,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                        zones_abstract(label, zones)) if zones else None,
             _run_layer(folder, sub, qgs, "redline", f"{label}: red line",
                        f"{label}'s red-line polygons by category (its plan.gpkg), each with how far {label}'s "
-                       "red-line rule excludes sites around it.")) if layer is not None)
+                       "red-line rule excludes sites around it.", styles.get("redline"))) if layer is not None)
         role = ("baseline" if sub == base_sub else "compared") if compared else ""
         name = f"{label} (baseline)" if role == "baseline" else label
         own.sort(key=lambda layer: COMPARE_ORDER.index(layer.layer_id.removesuffix(f"_{sub}_layer")))

@@ -422,18 +422,21 @@ def word_wrap(text: str, length: int) -> list[str]:
 LEADER_MM = 0.28
 
 
-def leader_callout(offset_expression: str | None = None, length_expression: str | None = None) -> ET.Element:
+def leader_callout(offset_expression: str | None = None, length_expression: str | None = None,
+                   anchor_point: str = "centroid") -> ET.Element:
     """QGIS's simple line callout (QgsSimpleLineCallout, the labelling's `<callout type="simple">`):
     an ink line LEADER_MM wide from the nearest point of a label's box to its feature's centroid,
     so that a name set beside a symbol, or pushed away by others, is tied to it. QGIS draws it
     with the labels' backgrounds: over every layer's symbols, under the diagrams and the label
     texts. `offset_expression` (mm) stops it that far short of the centroid (at the edge of a
     symbol drawn there); `length_expression` (mm) is the shortest leader drawn (a shorter one
-    is left out). QGIS draws no leader where the label touches the feature's polygon."""
+    is left out). QGIS draws no leader where the label touches the feature's polygon.
+    `anchor_point`: where on the feature it ends (QgsCallout's anchor: "centroid", or
+    "point_on_exterior", a polygon's edge nearest the label)."""
     line = symbol("line", "symbol", symbol_layer("SimpleLine", {
         "capstyle": "flat", "joinstyle": "round", "line_color": rgba(INK), "line_style": "solid",
         "line_width": f"{LEADER_MM:g}", "line_width_unit": "MM", "offset": "0", "offset_unit": "MM"}))
-    values = {"anchorPoint": "centroid", "blendMode": "0", "drawToAllParts": "false", "enabled": "1",
+    values = {"anchorPoint": anchor_point, "blendMode": "0", "drawToAllParts": "false", "enabled": "1",
               "labelAnchorPoint": "point_on_exterior", "lineSymbol": ET.tostring(line, encoding="unicode"),
               "minLength": "0", "minLengthUnit": "MM", "offsetFromAnchor": "0", "offsetFromAnchorUnit": "MM",
               "offsetFromLabel": "0", "offsetFromLabelUnit": "MM"}
@@ -1007,31 +1010,13 @@ HUB_LABEL_PT = 8.0
 SAME_PLACE_DEG = 1e-7
 
 
-def hub_label_expression(layer: OutputLayer) -> str:
-    """The hubs layer's label: a hub's name, the gateway's name with "(gateway)"; where the
-    gateway lies at a hub, one label of two lines for both on the hub ("Kunming", "(hub and
-    gateway)"; "Kunming (hub)", "Dianchi (gateway)" where the names differ) and none on the gateway."""
-    frame = layer.frame
-    gateways = frame.loc[frame["kind"] == "gateway"]
-    hubs = frame.loc[frame["kind"] == "hub"]
-    cases = []
-    for gateway_name, gateway_point in zip(gateways["name"], gateways.geometry, strict=True):
-        for hub_id, hub_name, hub_point in zip(hubs["id"], hubs["name"], hubs.geometry, strict=True):
-            if hub_point.distance(gateway_point) > SAME_PLACE_DEG:
-                continue
-            lines = ([str(hub_name), "(hub and gateway)"] if hub_name == gateway_name
-                     else [f"{hub_name} (hub)", f"{gateway_name} (gateway)"])
-            both = " || '\\n' || ".join(_text_literal(line) for line in lines)
-            cases.append(f"WHEN {_quoted('id')} = {_text_literal(str(hub_id))} THEN {both}")
-            cases.append(f"WHEN {_quoted('kind')} = 'gateway' THEN ''")
-            break
-    return (f"CASE {' '.join(cases)}{' ' if cases else ''}WHEN {_quoted('kind')} = 'gateway' "
-            f"THEN {_quoted('name')} || ' (gateway)' ELSE {_quoted('name')} END")
-
-
 def hub_label_texts(layer: OutputLayer) -> dict[str, str]:
-    """Each hub's and gateway's label text by id, as `hub_label_expression` gives it ("" where it
-    has none: a gateway at a hub, named in the hub's two lines)."""
+    """Each hub's and gateway's label text by id: a hub's name, the gateway's name with
+    "(gateway)"; where the gateway lies at a hub, one label of two lines for both on the hub
+    ("Kunming", "(hub and gateway)"; "Kunming (hub)", "Dianchi (gateway)" where the names differ)
+    and "" (none) on every gateway. The one source of the hubs' labels: the hubs style's label
+    expression (`hub_label_expression`) and the placement of the names on a print layout
+    (siting/deliver/qgisproject.py `layout_label_spots`) both read it."""
     frame = layer.frame
     texts = {str(i): (f"{n} (gateway)" if k == "gateway" else str(n))
              for i, n, k in zip(frame["id"], frame["name"], frame["kind"], strict=True)}
@@ -1046,6 +1031,30 @@ def hub_label_texts(layer: OutputLayer) -> dict[str, str]:
             texts.update({str(i): "" for i in gateways["id"]})
             break
     return texts
+
+
+def hub_label_expression(layer: OutputLayer) -> str:
+    """The hubs layer's label as a QGIS expression of `hub_label_texts`: a hub whose text is not
+    its plain name (it shares its label with the gateway at it) gets that text, its lines
+    joined by a line break; the gateways that text leaves without a label (all of them: `"kind"
+    = 'gateway'`, else each by id) get ''; any other feature its name, a gateway's with
+    "(gateway)", as `hub_label_texts` names it."""
+    frame = layer.frame
+    texts = hub_label_texts(layer)
+    cases = []
+    for hub_id, name, kind in zip(frame["id"], frame["name"], frame["kind"], strict=True):
+        text = texts.get(str(hub_id), "")
+        if kind == "hub" and text != str(name):
+            lines = " || '\\n' || ".join(_text_literal(line) for line in text.split("\n"))
+            cases.append(f"WHEN {_quoted('id')} = {_text_literal(str(hub_id))} THEN {lines}")
+    blank = [str(i) for i, kind in zip(frame["id"], frame["kind"], strict=True)
+             if kind == "gateway" and not texts.get(str(i), "")]
+    if blank and len(blank) == int((frame["kind"] == "gateway").sum()):
+        cases.append(f"WHEN {_quoted('kind')} = 'gateway' THEN ''")
+    else:
+        cases += [f"WHEN {_quoted('id')} = {_text_literal(i)} THEN ''" for i in blank]
+    return (f"CASE {' '.join(cases)}{' ' if cases else ''}WHEN {_quoted('kind')} = 'gateway' "
+            f"THEN {_quoted('name')} || ' (gateway)' ELSE {_quoted('name')} END")
 
 
 def hubs_style(layer: OutputLayer) -> str:
@@ -1187,21 +1196,23 @@ def redline_style(layer: OutputLayer) -> str:
     return qml_document(layer, categorized("category", categories), redline_labels(layer))
 
 
-#: The colour of water names (map.png's).
+#: The colour of water names (map.png's) and their type size (points).
 WATER_INK = (26, 84, 140)
+WATER_LABEL_PT = 7.5
 
 
 def redline_labels(layer: OutputLayer) -> ET.Element | None:
     """Names of the open water in the red line (lakes, rivers: `redline_colour` WATER), in small
     italic blue as on map.png, of low priority and pushing no other label away; None when the
-    layer has no named water."""
+    layer has no named water. On a print layout of plan.qgs or compare.qgs the names stand where
+    the layout places them (siting/deliver/qgisproject.py `layout_label_spots`)."""
     frame = layer.frame
     water = sorted({str(c) for c in frame["category"] if redline_colour(str(c)) == WATER}) if len(frame) else []
     if not water or not frame.loc[frame["category"].isin(water), "name"].notna().any():
         return None
     listed = ", ".join(_text_literal(c) for c in water)
-    return labeling(f"if({_quoted('category')} IN ({listed}), {_quoted('name')}, '')", 7.5, HORIZONTAL, priority=1,
-                    buffer_mm=0.7, colour=WATER_INK, obstacle=False, italic=True)
+    return labeling(f"if({_quoted('category')} IN ({listed}), {_quoted('name')}, '')", WATER_LABEL_PT, HORIZONTAL,
+                    priority=1, buffer_mm=0.7, colour=WATER_INK, obstacle=False, italic=True)
 
 
 #: Aliases of fields whose name gives no unit or only an abbreviation of it, by layer (every layer:
@@ -1616,10 +1627,12 @@ def _by_id(values: Mapping[str, str], otherwise: str) -> str:
 
 
 def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm: float = STANDING_MM / 2,
-                     always_show: bool = False, only_spots: bool = False, wrap_chars: int = 0) -> str:
-    """A sites style (`sites_style`, as written), or the hubs' or the sources' (`hubs_style`,
-    `sources_style`), whose labels stand where `spots` (feature id -> `LabelSpot`) puts them:
-    QGIS's "offset from point" placement, each feature's offset (mm) and quadrant data-defined by
+                     always_show: bool = False, only_spots: bool = False, wrap_chars: int = 0,
+                     anchor_point: str = "centroid") -> str:
+    """A sites style (`sites_style`, as written), or the hubs', the sources' or the red line's
+    (`hubs_style`, `sources_style`, `redline_style`: its water names, offset from a polygon's
+    centroid), whose labels stand where `spots` (feature id -> `LabelSpot`) puts them: QGIS's
+    "offset from point" placement, each feature's offset (mm) and quadrant data-defined by
     its id (`OffsetXY`, `OffsetQuad`; a feature without a spot over its point, where no name is
     drawn); a feature whose spot has a `leader` (a standing site's, a hub's or a source's moved
     out) gets one, ending `leader_offset_mm` (or its spot's `anchor_mm`) from its point (a
@@ -1627,9 +1640,10 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
     `always_show`: every feature with a spot is named even where QGIS finds its position taken
     (AlwaysShow; the placement keeps the spots off each other); `only_spots`: a feature without a
     spot is not named (Show), even where `spots` is empty; `wrap_chars`: the names wrapped at so
-    many characters (`word_wrap`). Everything else as written: the names, their priority and
-    AlwaysShow, the built sites' leaders to their pies' edges. A style without labels, or
-    without `spots` (and not `only_spots`), unchanged."""
+    many characters (`word_wrap`); `anchor_point`: where a leader the style did not have ends on
+    its feature (`leader_callout`: a lake's at its nearest shore). Everything else as written:
+    the names, their priority and AlwaysShow, the built sites' leaders to their pies' edges. A
+    style without labels, or without `spots` (and not `only_spots`), unchanged."""
     root = ET.fromstring(qml.split("\n", 1)[1])
     settings = root.find("labeling/settings")
     placement = settings.find("placement") if settings is not None else None
@@ -1659,7 +1673,8 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
     settings.append(properties)
     led = sorted(i for i, spot in spots.items() if spot.leader)
     if led and settings.find("callout") is None:
-        settings.append(leader_callout(offset_expression="0", length_expression=f"{NO_LEADER_MM:g}"))
+        settings.append(leader_callout(offset_expression="0", length_expression=f"{NO_LEADER_MM:g}",
+                                       anchor_point=anchor_point))
     callout = settings.find("callout/Option")
     dd = callout.find("Option[@name='ddProperties']") if callout is not None else None
     if led and dd is not None and callout is not None:
