@@ -9,9 +9,10 @@ pytest-xdist worker asks first (`made_once`): `small_run` (the small scenario so
 `siting solve` does) and `small_rerun` (the same, solved again apart), `small_alternatives_run`
 (the same with `--alternatives 2`), `small_compare_run` (it compared with a variant asking 20
 GWh/yr of cells), `small_twice_compare_run` (it compared with itself), `provenance_run`
-(tests/test_gis_outputs.py's `small_with_provenance`) and `shipped_first_node_run` (the shipped
-scenario stopped after its first branch-and-bound node). Their folders are read-only for the
-tests: a test that changes an output folder copies it first (`copied`)."""
+(tests/test_gis_outputs.py's `small_with_provenance`), `shipped_first_node_run` (the shipped
+scenario stopped after its first branch-and-bound node) and `shipped_first_node_alternative_run`
+(the same solve with one near-optimal alternative). Their folders are read-only for the tests: a
+test that changes an output folder copies it first (`copied`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -239,11 +241,65 @@ def small_twice_compare_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun
     return run_once(tmp_path_factory, "small_twice_compare", twice_inputs, "compare", ("--workers", "1"), "cmp")
 
 
+def shipped_first_node_runs(factory: pytest.TempPathFactory) -> tuple[MadeRun, MadeRun]:
+    """Two runs of the shipped scenario stopped after its first node (`first_node_inputs`), made
+    once for the session (`made_once`) from one solve, the slowest part of each: `siting solve
+    first_node.yaml --out out`, as `run_once` runs it, and the same solve with one near-optimal
+    alternative in `alternatives`, as `siting solve first_node.yaml --alternatives 1` writes it.
+    The second is `siting.alternatives(solution, n=1).write(...)` on the first's solve taken as a
+    `siting.Solution`: the command line's bytes but for the manifests' `run` timings
+    (tests/test_api.py checks that on the small scenario). It printed nothing: its `stdout` is
+    empty."""
+    def make(folder: Path) -> None:
+        import siting
+        import siting.runs.job as job
+        from siting.api import Problem, Solution
+        from siting.cli import main
+        from siting.prepare.problem import redline_settings
+
+        (scenario,) = first_node_inputs(folder)
+        (folder / "scenarios.txt").write_text(f"{scenario}\n", encoding="utf-8")
+        seen: list[tuple[Any, ...]] = []
+        solve = job.solve_prepared
+
+        def kept(prepared: Any, settings: Any, timings: dict[str, float], **kwargs: Any) -> Any:
+            solved = solve(prepared, settings, timings, **kwargs)
+            seen.append((prepared, settings, timings, solved))
+            return solved
+
+        printed = io.StringIO()
+        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
+            patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+            patch.setattr(job, "solve_prepared", kept)
+            code = main(["solve", str(scenario), "--out", str(folder / "out")])
+        assert code == 0, printed.getvalue()
+        (folder / "stdout.txt").write_text(printed.getvalue(), encoding="utf-8")
+        ((prepared, settings, timings, solved),) = seen  # the one solve of the run
+        problem = Problem(prepared, redline_settings(prepared.loaded),
+                          {phase: timings[phase] for phase in ("load", "preprocess")})
+        solution = Solution(problem, settings, solved.report, solved.plan, solved.size, dict(timings), solved)
+        siting.alternatives(solution, n=1).write(folder / "alternatives")
+
+    folder = made_once(factory, "shipped_first_node", make)
+    scenarios = tuple(Path(line) for line in (folder / "scenarios.txt").read_text(encoding="utf-8").splitlines())
+    return (MadeRun(folder / "out", scenarios, (folder / "stdout.txt").read_text(encoding="utf-8")),
+            MadeRun(folder / "alternatives", scenarios, ""))
+
+
 @pytest.fixture(scope="session")
 def shipped_first_node_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
-    """The shipped scenario stopped after its first node (`first_node_inputs`): read-only,
-    shared by the tests of the session."""
-    return run_once(tmp_path_factory, "shipped_first_node", first_node_inputs)
+    """The shipped scenario stopped after its first node (`first_node_inputs`), solved as
+    `siting solve` does (`shipped_first_node_runs`): read-only, shared by the tests of the
+    session."""
+    return shipped_first_node_runs(tmp_path_factory)[0]
+
+
+@pytest.fixture(scope="session")
+def shipped_first_node_alternative_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """The same solve with one near-optimal alternative, as `siting solve --alternatives 1`
+    writes it (`shipped_first_node_runs`): its plan and alt01's, read-only, shared by the tests
+    of the session."""
+    return shipped_first_node_runs(tmp_path_factory)[1]
 
 
 @pytest.fixture(scope="session")

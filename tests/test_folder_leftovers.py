@@ -37,6 +37,7 @@ import pytest
 from siting.cli import main
 from siting.deliver import folders
 from siting.deliver.folders import MARKER, MARKER_TEXT, destination_problems, is_ours, write_folder_atomically
+from tests.conftest import MadeRun, copied
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data" / "small"
@@ -190,15 +191,15 @@ sys.exit(main(["solve", sys.argv[3], "--out", "out", "--quiet"]))
 """
 
 
-def test_solve_says_which_folder_it_left_and_the_next_solve_says_it_again(tmp_path: Path):
+def test_solve_says_which_folder_it_left_and_the_next_solve_says_it_again(small_run: MadeRun, tmp_path: Path):
     """`siting solve` into out/, which another user's run wrote (its files may not be removed):
     the solve ends well (exit 0), out/ holds its outputs, and its last lines on standard error
     name the folder left, as does the next solve, which leaves no folder of its own: one folder is
-    left, however many runs follow. Each solve runs in a process of its own, as from a terminal."""
+    left, however many runs follow. Each solve runs in a process of its own, as from a terminal.
+    The other user's run is a copy of conftest's `small_run` (`siting solve` of the same inputs)."""
     shutil.copytree(DATA, tmp_path / "small")
     scenario = str(tmp_path / "small" / "scenario.yaml")
-    out = tmp_path / "out"
-    assert main(["solve", scenario, "--out", str(out), "--quiet"]) == 0
+    out = copied(small_run.out, tmp_path / "out")
     first = (out / "plan.csv").read_bytes()
     locked = os.stat(out)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

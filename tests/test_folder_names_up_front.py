@@ -27,6 +27,7 @@ import siting
 from siting.cli import main
 from siting.config.errors import InputError, OutputFolderError
 from siting.deliver.folders import MARKER, marker_entries, write_folder_atomically, write_marker
+from tests.conftest import MadeRun, copied
 
 DATA = Path(__file__).parent / "data" / "small"
 SWEPT = "constraints.redline.buffer_m=0,500"
@@ -152,13 +153,14 @@ def test_compare_takes_the_longest_name_that_fits(small: Path, capsys: pytest.Ca
     assert {"a" * 248 + "/", "small/"} <= marker_entries(small / "cmp")
 
 
-def test_solve_refuses_the_folder_of_a_run_of_a_comparison(small: Path, capsys: pytest.CaptureFixture[str],
+def test_solve_refuses_the_folder_of_a_run_of_a_comparison(small: Path, small_twice_compare_run: MadeRun,
+                                                           capsys: pytest.CaptureFixture[str],
                                                            monkeypatch: pytest.MonkeyPatch):
-    """A real comparison (runs small and small-2); solve into its run small/ is refused before
+    """A real comparison (runs small and small-2: a copy of conftest's `small_twice_compare_run`,
+    the comparison below of the same inputs); solve into its run small/ is refused before
     solving, with --out and with the scenario's output.folder; the comparison again replaces the
     whole folder."""
-    assert main(["compare", "scenario.yaml", "scenario.yaml", "--out", "cmp", "--workers", "1", "--quiet"]) == 0
-    capsys.readouterr()
+    copied(small_twice_compare_run.out, small / "cmp")
     with monkeypatch.context() as patched:
         patched.setattr("siting.runs.job.prepare", lambda *_a, **_k: pytest.fail("a refused solve was prepared"))
         err = refused(small, ["solve", "scenario.yaml", "--set", "constraints.redline.buffer_m=0", "--out",

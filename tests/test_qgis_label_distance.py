@@ -51,7 +51,7 @@ from siting.deliver.styles import (
     with_label_spots,
     word_wrap,
 )
-from tests.conftest import MadeRun, copied, first_node_inputs, run_once
+from tests.conftest import MadeRun, copied
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 #: The farthest a built site's name stands from its pie (mm on the sheet, its box's nearest point
@@ -63,11 +63,11 @@ REACH_MM = 50.0
 
 
 @pytest.fixture(scope="session")
-def shipped_alternative_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
-    """The shipped scenario stopped after its first node (`first_node_inputs`), solved with
-    `--alternatives 1`: its plan and alt01's, read-only."""
-    return run_once(tmp_path_factory, "shipped_first_node_alternative", first_node_inputs,
-                    extra=("--alternatives", "1"))
+def shipped_alternative_run(shipped_first_node_alternative_run: MadeRun) -> MadeRun:
+    """The shipped scenario stopped after its first node (`first_node_inputs`), with one
+    alternative, as `--alternatives 1` writes it (conftest's `shipped_first_node_alternative_run`,
+    from the solve of `shipped_first_node_run`): its plan and alt01's, read-only."""
+    return shipped_first_node_alternative_run
 
 
 def test_word_wrap_breaks_as_qgis_does():
