@@ -219,6 +219,6 @@ def test_the_report_says_which_sites_are_demonstrations_and_why(tmp_path: Path) 
                  "--quiet", *sets]) == 0
     lines = (out / "report.md").read_text().splitlines()
     assert [line for line in lines if line.startswith("Demonstrations")] == [
-        "Demonstrations, as the rule gives them from the builds (each plant of demonstration size is one, up to "
-        "the most allowed): East far adds one 10 GWh/yr Cells plant, of demonstration size (10 GWh/yr): it is the "
-        "demonstration (exactly 1 required)."]
+        "Demonstrations, as the rule gives them from the builds (each site whose whole addition is of demonstration "
+        "size is one, up to the most allowed): East far adds one 10 GWh/yr Cells plant, of demonstration size "
+        "(10 GWh/yr): it is the demonstration (exactly 1 required)."]

@@ -1079,8 +1079,9 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
     demonstrations = demonstrations_text(plan, inputs, lambda site: names.get(site, site), units)
     if demonstrations:
-        blocks.append(Block("p", "Demonstrations, as the rule gives them from the builds (each plant of "
-                                 f"demonstration size is one, up to the most allowed): {demonstrations}"))
+        blocks.append(Block("p", "Demonstrations, as the rule gives them from the builds (each site whose whole "
+                                 "addition is of demonstration size is one, up to the most allowed): "
+                                 f"{demonstrations}"))
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
     proximity = site_proximity(loaded, inputs, layers)
