@@ -75,7 +75,8 @@ class Block:
 @dataclass(frozen=True)
 class FixedCalibration:
     """A calibration in mode fixed (siting/runs/calibrate.py `fixed_calibration`): the verdict of
-    the rules as the terminal prints it ("the rules admit every real plant"), once solved with the
+    the rules once solved ("the rules admit every real plant", where the terminal said before the
+    solve what it checked: siting/runs/calibrate.py PRESOLVE_CLEAR), with the
     real plants the model holds mostly idle ("..., but the model holds 5 of them below 50% of what
     they can make in 2024, for want of feedstock ..."), the name of the file the real plants come
     from, the plan's last year (the plants producing by then are checked), and calibration.csv's

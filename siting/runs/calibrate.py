@@ -18,8 +18,17 @@ by the plan's last year) is checked against the rules in domain terms, on the mo
                agglomeration is on
 
 Each finding names the rule, the plant(s) and the figures; the run goes on (the model reports any
-infeasibility with its own diagnosis). The verdict is "the rules admit every real plant", or "N
-rule(s) broken by the real plants". calibration.csv holds one row per real plant:
+infeasibility with its own diagnosis). These checks are no proof that the rules admit the plants:
+the rules across clusters (portfolio difference, capacity ceiling, value share, lead share, ...)
+are checked by the solve alone. So the verdict before the solve is what was checked, PRESOLVE_CLEAR
+("no site-level rule or hosting limit is broken by a real plant; rules across clusters are checked
+by the solve"), or "N rule(s) broken by the real plants"; once solved, "the rules admit every real
+plant" (the plan holds them) in place of PRESOLVE_CLEAR; when the solve finds no plan, the
+conflicts of the diagnosis (siting/optimize/explain.py `Diagnosis`), each with the real plants it
+involves (`conflict_plants`: those at its sites or in its clusters, of its products), follow
+(`conflict_verdict`): "the rules do not admit the real plants together: Yuxi and Qujing must
+differ in at least 2 products added [constraints.differentiation.min_portfolio_difference=2]
+(plant: kuntian_anode_phase1); ...". calibration.csv holds one row per real plant:
 
     observed   the plant's capacity in the plants file (units/yr)
     model      the capacity of it the plan holds fixed at its site: the capacity of the project of
@@ -37,9 +46,11 @@ rule(s) broken by the real plants". calibration.csv holds one row per real plant
                `Plan.stranded`), 1 where none stands idle; empty for a plant the model does not
                hold, and before a plan (an infeasible run)
     verdict    `admitted`, or `not admitted: <rules>` (the rules of the findings that name the
-               plant), and where model differs from observed for a site of the plan, what the
-               model holds
-    finding    the findings that name the plant, "; " between them
+               plant), with, when the solve finds no plan, `not admitted together: <rule kinds>`
+               (the conflicts of the diagnosis that involve the plant), and where model differs
+               from observed for a site of the plan, what the model holds
+    finding    the findings that name the plant, then the sentences of those conflicts, "; "
+               between them
 
 Once solved, the verdict also says which real plants the model holds mostly idle: those with
 used_share < MOSTLY_IDLE_BELOW in T, grouped by stranded.csv's reason ("for want of feedstock",
@@ -72,6 +83,7 @@ from siting.config.units import joined, per_year, product_label
 from siting.deliver.drivers import binding_chains
 from siting.deliver.report import IDLE_PHRASES, FixedCalibration, held_text
 from siting.deliver.tables import csv_text, markdown_table, table_files
+from siting.optimize.explain import Conflict, Describer, Diagnosis
 from siting.optimize.results import Plan
 from siting.prepare.inputs import committed_land_ha
 from siting.prepare.problem import Prepared
@@ -89,6 +101,13 @@ MOSTLY_IDLE_BELOW = 0.5
 
 #: The verdict of a plant the rules admit.
 ADMITTED = "admitted"
+
+#: The verdict before the solve when no check finds a broken rule: what was checked, no more.
+PRESOLVE_CLEAR = ("no site-level rule or hosting limit is broken by a real plant; rules across clusters are checked "
+                  "by the solve")
+
+#: The verdict of a solved plan when no check finds a broken rule: the plan holds every real plant.
+SOLVED_CLEAR = "the rules admit every real plant"
 
 #: Columns of calibration.csv in mode choose.
 SCORE_COLUMNS = ("product", "unit", "planned_added", "within_km", "share", "reference_plants")
@@ -282,12 +301,56 @@ def choice_score(prepared: Prepared, plan: Plan) -> pd.DataFrame | None:
                         prepared.inputs.PRODUCTS, units)
 
 
-def verdict_text(findings: pd.DataFrame) -> str:
-    """The verdict of mode fixed: "the rules admit every real plant", "1 rule broken by the real
-    plants"."""
+def verdict_text(findings: pd.DataFrame, solved: bool = False) -> str:
+    """The verdict of mode fixed from the checks before the solve: PRESOLVE_CLEAR (SOLVED_CLEAR,
+    "the rules admit every real plant", once `solved`: the plan holds them), "1 rule broken by the
+    real plants"."""
     if len(findings) == 0:
-        return "the rules admit every real plant"
+        return SOLVED_CLEAR if solved else PRESOLVE_CLEAR
     return f"{len(findings)} rule{'s' if len(findings) != 1 else ''} broken by the real plants"
+
+
+def conflict_plants(plants: Sequence[RealPlant], conflict: Conflict, inputs: ModelInputs) -> list[RealPlant]:
+    """The real plants a conflict of the diagnosis involves, in plant order: those at a site of the
+    plan that lie at its sites or in its clusters (any, when it names none, and for the hosting
+    limit, whose clusters are those that could take more), of its products (`Describer.focus`:
+    those of its target group, its product; any, when it names none). None for a rule that names
+    neither places nor products (budget, output value)."""
+    products = set(Describer(inputs, {}, (conflict.instance,)).focus)
+    placed = conflict.instance.kind != "product_hosting_limit" and bool(conflict.sites or conflict.clusters)
+    if not products and not placed:
+        return []
+    return [p for p in plants if p.site in inputs.cluster_of_site
+            and (not products or p.product in products)
+            and (not placed or p.site in conflict.sites or inputs.cluster_of_site[p.site] in conflict.clusters)]
+
+
+def _unique_conflicts(diagnosis: Diagnosis) -> list[Conflict]:
+    """The rules of the diagnosis, each once (overlapping conflicts may share a rule)."""
+    seen: set[object] = set()
+    out = []
+    for c in diagnosis.conflicts:
+        if c.instance not in seen:
+            seen.add(c.instance)
+            out.append(c)
+    return out
+
+
+def conflict_verdict(diagnosis: Diagnosis, plants: Sequence[RealPlant], inputs: ModelInputs) -> str:
+    """The verdict of a solve that found no plan, from its diagnosis: "the rules do not admit the
+    real plants together: " with each rule of its conflicts in its words and setting, as the
+    diagnosis lists them, and the real plants it involves (`conflict_plants`; "no real plant" for
+    a rule that involves none). Where the diagnosis proved no conflict (or found none to blame),
+    its headline is said instead, with the rules in play."""
+    rules = "; ".join(f"{c.sentence} [{c.setting}] ({_plants_words(conflict_plants(plants, c, inputs))})"
+                      for c in _unique_conflicts(diagnosis))
+    if diagnosis.conflict_proven and not diagnosis.feasible and diagnosis.conflicts:
+        return f"the rules do not admit the real plants together: {rules}"
+    return f"no plan holds the real plants: {diagnosis.headline()}" + (f": {rules}" if rules else "")
+
+
+def _plants_words(plants: Sequence[RealPlant]) -> str:
+    return f"plant{'s' if len(plants) != 1 else ''}: {', '.join(p.id for p in plants)}" if plants else "no real plant"
 
 
 def findings_text(findings: pd.DataFrame) -> str:
@@ -369,16 +432,23 @@ def idle_text(plants: Sequence[RealPlant], use: Mapping[str, PlantUse], plan: Pl
 
 
 def plant_rows(plants: Sequence[RealPlant], findings: pd.DataFrame, held: Mapping[str, float],
-               use: Mapping[str, PlantUse] | None = None) -> pd.DataFrame:
+               use: Mapping[str, PlantUse] | None = None,
+               conflicts: Mapping[str, Sequence[Conflict]] | None = None) -> pd.DataFrame:
     """calibration.csv of mode fixed (see the module docstring): one row per real plant, in plant
     order, with its observed capacity, the capacity the model holds of it, what the model makes
-    of it (`use`, from `plant_use`; empty without), its verdict and the findings that name it."""
+    of it (`use`, from `plant_use`; empty without), its verdict and the findings that name it,
+    then the conflicts of the diagnosis that involve it (`conflicts`: plant id -> those rules)."""
     use = use or {}
+    conflicts = conflicts or {}
     rows = []
     for plant in plants:
         mine = [row for row in findings.itertuples(index=False) if plant.id in str(row.plant).split()]
         rules = list(dict.fromkeys(str(row.rule) for row in mine))
-        verdict = f"not admitted: {', '.join(rules)}" if rules else ADMITTED
+        against = list(conflicts.get(plant.id, ()))
+        verdicts = [f"not admitted: {', '.join(rules)}"] if rules else []
+        if against:
+            verdicts.append(f"not admitted together: {', '.join(dict.fromkeys(c.instance.kind for c in against))}")
+        verdict = "; ".join(verdicts) or ADMITTED
         model = float(held.get(plant.id, 0.0))
         if "site" not in rules and abs(model - plant.capacity) > 1e-9:
             verdict += f"; the model holds {_figure(model)} {plant.unit} of it"
@@ -386,7 +456,7 @@ def plant_rows(plants: Sequence[RealPlant], findings: pd.DataFrame, held: Mappin
         rows.append((plant.id, plant.name, plant.site, plant.product, plant.unit, plant.capacity, model,
                      made.production if made is not None else math.nan,
                      made.used_share if made is not None else math.nan, verdict,
-                     "; ".join(str(row.finding) for row in mine)))
+                     "; ".join([str(row.finding) for row in mine] + [c.sentence for c in against])))
     return pd.DataFrame(rows, columns=list(PLANT_COLUMNS))
 
 
@@ -400,15 +470,19 @@ def plants_file_name(loaded: LoadedScenario) -> str:
     return loaded.committed.path.name if loaded.committed.path is not None else "the committed projects"
 
 
-def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None, plan: Plan | None = None
-                      ) -> FixedCalibration | None:
+def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None, plan: Plan | None = None,
+                      diagnosis: Diagnosis | None = None) -> FixedCalibration | None:
     """What mode fixed writes and reports: the verdict of the rules and one row per real plant
     (`plant_rows`), the capacity the model holds of each from the projects it holds
     (`LoadedScenario.model_projects`); `findings`: those of `fixed_findings`, computed when not
     given. With the solved `plan`, what the model makes of each plant in the last year
     (`plant_use`), and the verdict says which it holds mostly idle (`idle_text`): "the rules admit
     every real plant, but the model holds ...", "1 rule broken by the real plants; the model
-    holds ...". None when the scenario is not in mode fixed."""
+    holds ...". With the `diagnosis` of a solve that found no plan, the verdict names its
+    conflicts with the plants each involves (`conflict_verdict`), after the findings' count when
+    there are findings, and each plant's row the conflicts that involve it. Without either, the
+    verdict is that of the checks before the solve (PRESOLVE_CLEAR). None when the scenario is not
+    in mode fixed."""
     if findings is None:
         findings = fixed_findings(prepared)
     if findings is None:
@@ -418,11 +492,18 @@ def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None, 
     plants = real_plants(loaded, "plants")
     held = held_capacity(plants, loaded.model_projects().projects, last, prepared.inputs.cluster_of_site)
     use = plant_use(plants, held, plan, prepared.inputs, last) if plan is not None else {}
-    verdict = verdict_text(findings)
+    verdict = verdict_text(findings, solved=plan is not None)
     idle = idle_text(plants, use, plan, prepared.inputs, last) if plan is not None else None
     if idle is not None:
         verdict += f", but {idle}" if len(findings) == 0 else f"; {idle}"
-    return FixedCalibration(verdict, plants_file_name(loaded), last, plant_rows(plants, findings, held, use),
+    involved: dict[str, list[Conflict]] = {}
+    if diagnosis is not None and plan is None:
+        unsolved = conflict_verdict(diagnosis, plants, prepared.inputs)
+        verdict = unsolved if len(findings) == 0 else f"{verdict}; {unsolved}"
+        for conflict in _unique_conflicts(diagnosis):
+            for plant in conflict_plants(plants, conflict, prepared.inputs):
+                involved.setdefault(plant.id, []).append(conflict)
+    return FixedCalibration(verdict, plants_file_name(loaded), last, plant_rows(plants, findings, held, use, involved),
                             tuple(str(f) for f in findings["finding"]))
 
 

@@ -37,7 +37,7 @@ from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
-from siting.runs.calibrate import calibration_files, calibration_output, findings_text, fixed_findings
+from siting.runs.calibrate import calibration_output, findings_text, fixed_calibration, fixed_files, fixed_findings
 
 
 @dataclass(repr=False, eq=False)
@@ -151,11 +151,16 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                         loaded.scenario.name, infeasible.presolve, prepared.names,
                                         diagnosis_record(loaded, prepared.layers.paths, variant, overrides,
                                                          prepared.notices))
-            diagnosis.update(calibration_files(prepared, findings) if findings is not None else {})
+            # calibration, mode fixed: the verdict names the conflicts with the real plants each involves
+            fixed = (fixed_calibration(prepared, findings, diagnosis=infeasible.diagnosis) if findings is not None
+                     else None)
+            diagnosis.update(fixed_files(fixed) if fixed is not None else {})
             write_folder_atomically(destination, diagnosis, create_parent, where)
             shown = [name for name in ("conflicts.md", "conflicts.geojson", "conflict_sites.geojson", "conflicts.png")
                      if name in diagnosis]  # a layer without features is not written
-            raise PlanInfeasible(f"{infeasible}\nthe diagnosis ({', '.join(shown)}) is in {destination}") from None
+            said = f"\ncalibration: {fixed.verdict}" if fixed is not None else ""
+            raise PlanInfeasible(f"{infeasible}{said}\nthe diagnosis ({', '.join(shown)}) is in {destination}"
+                                 ) from None
     costs = None
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
