@@ -1366,6 +1366,48 @@ def percent_notices(loaded: LoadedScenario) -> list[Notice]:
     return notices
 
 
+#: Below this many yuan a yearly output-value target or capex budget is taken for a figure in bn
+#: yuan written where yuan are asked (`yuan_scale_notices`): a target of 20 yuan means nothing
+#: in a plan of plants costing hundreds of millions, and reads as a goal of 0.00 bn yuan.
+SMALL_YUAN = 1e6
+
+#: The figures in yuan per year that `yuan_scale_notices` looks at, by key path.
+YEARLY_YUAN_KEYS = (("targets", "output_value_yuan"), ("constraints", "budget", "capex_yuan_per_yr"))
+
+
+def _exponent_form(value: float) -> str:
+    """A figure as 2.0e10: one decimal, the exponent without sign or padding when positive."""
+    mantissa, _, exponent = f"{value:.1e}".partition("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def yuan_scale_notices(loaded: LoadedScenario) -> list[Notice]:
+    """A notice for each yearly output-value target (targets.output_value_yuan) and capex budget
+    (constraints.budget.capex_yuan_per_yr) above 0 and below `SMALL_YUAN` yuan, which looks like
+    a figure in bn yuan written where yuan are asked (20 for 20 bn yuan), the same slip as a
+    capacity target in the wrong unit (siting/prepare/checks.py `target_scale_notices`). A notice,
+    not a refusal, as `percent_notices` gives: the plan is solved as given. Each names the file
+    and line that wrote the figure, and its field."""
+    notices = []
+    for path in YEARLY_YUAN_KEYS:
+        node: Any = loaded.scenario
+        for name in path:
+            node = getattr(node, name)
+        for year, value in sorted(node.items()):
+            if not 0 < value < SMALL_YUAN:
+                continue
+            loc = (*path, str(year))
+            where, key = loaded.at(*loc)
+            text = (f"{key} | {value:g} yuan is less than {SMALL_YUAN:,.0f} yuan (got {value:g}, in yuan): did you "
+                    f"mean {value:g} bn yuan = {_exponent_form(value * 1e9)}? Write the figure in yuan, e.g. "
+                    f"{_exponent_form(value * 1e9)}, or leave it if {value:g} yuan is meant")
+            origin = loaded.locator.origin(loc) if loaded.locator is not None else Origin(loaded.scenario_path)
+            relative = Path(os.path.relpath(origin.path, loaded.scenario_path.parent)).as_posix()
+            notices.append(Notice(f"{where.replace(shown_path(origin.path), relative, 1)}: {text}",
+                                  f"{where}: {text}"))
+    return notices
+
+
 def plain_message(message: str) -> str:
     """A pydantic message in the project's words: "Input should be ..." reads "must be ..."
     ("String should have ..." reads "must have ..."), Python's None reads null, as YAML writes
@@ -2254,13 +2296,15 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
                                                 scenario.price_path, catalog_faults)
     checks = ReferenceCheck(locator, scenario, catalog, faults, data, keys)
     problems += checks.run()
-    committed = CommittedProjects()
+    committed = passed = CommittedProjects()  # passed: its projects that passed the schema, with problems
     if scenario.committed_projects is not None and faults.ok("committed_projects"):
         try:
             committed_path = referenced_file(locator.origin(("committed_projects",)), "committed_projects",
                                              str(scenario.committed_projects), path.parent,
                                              "the committed-projects file", locator.typed(("committed_projects",)))
-            committed = load_committed_projects(committed_path, catalog, keys.products)
+            passed, found = committed_projects_found(committed_path, catalog, keys.products)
+            problems += found
+            committed = CommittedProjects() if found else passed
         except InputError as exc:
             problems += exc.problems
     problems += allowed_zone_problems(locator, scenario, path.parent)
@@ -2271,7 +2315,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     if problems or catalog is None or catalog_path is None:
         salvage = None
         if catalog is not None and catalog_path is not None and not catalog_faults.locs:  # its ids are known
-            salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator,
+            salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, passed, locator,
                                              plants), faults)
         raise InputError(problems, salvage)
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
@@ -2835,6 +2879,19 @@ def load_committed_projects(path: Path, catalog: Catalog | None, products: list[
     with unique ids and catalog products (`products`, else the catalog's; neither: not checked, as
     when the catalog failed the schema). InputError naming the file, line and key of each problem.
     Sites are checked against the sites layer later (`siting.prepare.checks`)."""
+    committed, problems = committed_projects_found(path, catalog, products)
+    if problems:
+        raise InputError(problems)
+    return committed
+
+
+def committed_projects_found(path: Path, catalog: Catalog | None, products: list[str] | None = None
+                             ) -> tuple[CommittedProjects, list[str]]:
+    """The committed-projects file as `load_committed_projects` reads it, and its problems: the
+    projects are those that passed the schema, also with problems of their own (an unknown
+    product, a repeated id), so that their sites can still be checked against the sites layer in
+    the same run as those problems are reported. InputError only for a file that is no list of
+    projects (or no YAML)."""
     if products is None and catalog is not None:
         products = list(catalog.products)
     data, node = read_yaml(path)
@@ -2873,9 +2930,7 @@ def load_committed_projects(path: Path, catalog: Catalog | None, products: list[
         seen.setdefault(project.id, i)
         projects.append(project)
         lines.append(line_of(node, (i, "site")))
-    if problems:
-        raise InputError(problems)
-    return CommittedProjects(path, tuple(projects), tuple(lines))
+    return CommittedProjects(path, tuple(projects), tuple(lines)), problems
 
 
 def input_cycles(catalog: Catalog) -> list[list[str]]:

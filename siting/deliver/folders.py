@@ -788,20 +788,41 @@ def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
     """Whether folders can be made in `existing`, the nearest existing folder above `target`, by
     making (and removing) a staging folder there: beside the destination, where the staging
     folder goes, or, where folders above it are missing, in the folder the run makes the first
-    of them in."""
+    of them in. A folder on a read-only file system is said to be so (`read_only`), as the system
+    says it, rather than wanting permission."""
+    verb = "replaced" if target.exists() else "created"
     if not os.access(existing, os.W_OK | os.X_OK):
+        if read_only(existing):
+            return _read_only_problem(verb, existing)
         return (f"cannot be written: no write permission in {shown_path(existing)}",
                 "choose a folder you can write to")
     try:
         os.rmdir(tempfile.mkdtemp(prefix=temporary_prefix(target, STAGING), dir=existing))
     except OSError as exc:
-        verb = "replaced" if target.exists() else "created"
         if exc.errno == errno.ENOSPC:
             return (f"cannot be {verb}: no space is left in {shown_path(existing)}",
                     "free some space, or choose a folder on another disk")
+        if exc.errno == errno.EROFS:
+            return _read_only_problem(verb, existing)
         return (f"cannot be {verb}: {shown_path(existing)} does not allow new folders (the system says: "
                 f"{exc.strerror or exc})", "choose a folder you can write to")
     return None
+
+
+def read_only(folder: Path) -> bool:
+    """Whether `folder` lies on a file system mounted read-only (statvfs's ST_RDONLY flag); False
+    where the system does not say."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
+def _read_only_problem(verb: str, existing: Path) -> tuple[str, str]:
+    """(what is wrong, how to fix) for a destination whose nearest existing folder `existing` is
+    on a read-only file system, in the system's words (EROFS)."""
+    return (f"cannot be {verb}: {shown_path(existing)} is on a read-only file system (the system says: "
+            f"{os.strerror(errno.EROFS)})", DISK_ERRORS[errno.EROFS][1])
 
 
 def destination_problems(destination: Path, inputs: Iterable[Path], where: str) -> list[str]:

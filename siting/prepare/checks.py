@@ -25,6 +25,7 @@ from siting.config.load import (
     shown_path,
     unknown_site_problems,
     unknown_value,
+    yuan_scale_notices,
 )
 from siting.config.units import Names, product_label
 from siting.config.words import close_match
@@ -44,7 +45,8 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     product draws is said in a notice, while the rule is on, since it limits nothing, and so is
     one on a resource no source offers (`sourceless_limit_notices`), the red-line rule on
     without a red-line layer (`redline_layer_notices`), and a figure in per cent given below 1,
-    which looks like a share (siting/config/load.py `percent_notices`).
+    which looks like a share (siting/config/load.py `percent_notices`), and an output-value target
+    or capex budget below a million yuan, which looks like bn yuan (`yuan_scale_notices`).
 
     `loaded` may be what passed of a scenario with problems (`siting.config.load.Salvage`): its
     mappings hold only the entries that passed the schema, so each is checked as it is. Nothing
@@ -74,6 +76,7 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
             notices.append(f"{key}: no product draws on '{resource}': the limit keeps nothing near its sources")
     notices += redline_layer_notices(loaded, layers)
     notices += percent_notices(loaded)
+    notices += yuan_scale_notices(loaded)
     notices += lead_time_notices(loaded)
     if "sources" in faulty:  # which resources the sources offer is not known
         return problems, notices

@@ -24,7 +24,8 @@ A CRS that names GCJ-02 or BD-09, the offset coordinates of Chinese web maps, is
 (`web_map_problem`: PROJ would use them unshifted, hundreds of metres off); one that PROJ can
 only "ballpark" into the working CRS is said in a notice (`ballpark_notice`), but for CGCS2000,
 which matches WGS84 to about a metre. A GeoJSON `crs` member that GDAL cannot resolve, and reads
-as WGS84 in its place without a word, is refused (`geojson_crs_problem`). A field missing from a
+as WGS84 in its place without a word, is refused (`geojson_crs_problem`); one that names
+GCJ-02 or BD-09 is refused as a CRS of that name is. A field missing from a
 layer is named with the setting that names it (`layers.sites.id_field`), and as a column of the
 layer in other letter case when it is one; an optional field or an existing-capacity column in
 other letter case, which is not read, is said in a notice. A site of parts more than
@@ -819,13 +820,18 @@ def geojson_crs_problem(path: Path, crs: pyproj.CRS, role: str) -> str | None:
     then reads the layer in WGS84 longitude/latitude (`crs`, as read), without a word, so that a
     layer in metres would be taken for degrees or one in another datum moved. Taken as resolved
     when GDAL read another CRS than WGS84, or pyproj reads the member's text (`geojson_crs_text`)
-    as WGS84 too (axis order aside). None for a file that is no GeoJSON or has no `crs` member."""
+    as WGS84 too (axis order aside). A member that names GCJ-02 or BD-09 (`WEB_MAP_OFFSETS`) is
+    refused as a layer in that CRS is (`web_map_refusal`). None for a file that is no GeoJSON or
+    has no `crs` member."""
     wgs84 = pyproj.CRS("EPSG:4326")
     if not crs.equals(wgs84, ignore_axis_order=True):
         return None  # GDAL resolved the member (the file is not read again)
     text = geojson_crs_text(path)
     if text is None:
         return None
+    offset = next((name for name, pattern in WEB_MAP_OFFSETS if pattern.search(text)), None)
+    if offset is not None:  # removing the member, as the message below says, would leave them offset
+        return web_map_refusal(offset, text, path, role)
     named = _crs_named(text)
     if named is not None and named.equals(wgs84, ignore_axis_order=True):
         return None
@@ -875,9 +881,13 @@ def web_map_problem(crs: pyproj.CRS, path: Path, role: str) -> str | None:
     """The problem of a layer whose CRS names GCJ-02 or BD-09 (`web_map_offset`): PROJ would take
     its coordinates as WGS84 with no shift, hundreds of metres off; they must be converted first."""
     offset = web_map_offset(crs)
-    if offset is None:
-        return None
-    return (f"{shown_path(path)}: {role} layer | its CRS is {offset} (got {crs.name!r}), the offset coordinates of "
+    return None if offset is None else web_map_refusal(offset, crs.name, path, role)
+
+
+def web_map_refusal(offset: str, got: str, path: Path, role: str) -> str:
+    """The refusal of a layer whose CRS, named `got`, is the web-map offset `offset` ("GCJ-02" or
+    "BD-09"), with how to convert its coordinates to WGS84 (`WEB_MAP_CONVERSION`)."""
+    return (f"{shown_path(path)}: {role} layer | its CRS is {offset} (got {got!r}), the offset coordinates of "
             f"{'AMap and Tencent' if offset == 'GCJ-02' else 'Baidu'} maps, about 360 m from WGS84 near Kunming and "
             "up to about 700 m in China, which PROJ cannot convert (it would take them as WGS84, unshifted); convert "
             f"the coordinates to WGS84 first, {WEB_MAP_CONVERSION[offset]}, and give the layer EPSG:4326")
@@ -1879,8 +1889,9 @@ def check_degrees(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
 def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLayer,
                         problems: list[str]) -> list[str]:
     """Check the clusters' tariffs and hub coordinates, when the scenario names their fields; a
-    hub needs both coordinates or neither (`_hub_pairs`). Return the notices (naming the file by
-    `path` as it is)."""
+    hub needs both coordinates or neither (`_hub_pairs`); a hub far outside its cluster is
+    refused (`_far_hubs`) where every cluster is a polygon (a layer of other geometry is refused
+    for that alone). Return the notices (naming the file by `path` as it is)."""
     id_field = ref.id_field
     if "power_tariff_yuan_per_kwh" in clusters.columns:
         check_numeric(clusters, "power_tariff_yuan_per_kwh", path, str(ref.tariff_field), problems, id_field=id_field)
@@ -1893,7 +1904,9 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
     if "hub_lat" in clusters.columns:
         check_degrees(clusters, "hub_lat", path, str(ref.hub_lat_field), 90.0, problems, id_field=id_field,
                       skip=swapped)
-    if len(given) == 2:
+    # A layer refused for its geometry type (points, say) has no polygon to measure a hub against:
+    # a distance to a point would be a follow-on problem of that refusal.
+    if len(given) == 2 and clusters.geometry.geom_type.isin(POLYGONAL).all():
         problems.extend(_far_hubs(clusters, path, ref))
     if len(given) == 1:  # a hub needs both: with one, every hub would silently fall back on the cluster's own point
         have, lack = (ref.hub_lon_field, ref.hub_lat_field) if given == ["hub_lon"] else (ref.hub_lat_field,
