@@ -21,7 +21,7 @@ import pytest
 
 from siting.config.units import product_label
 from siting.deliver.layers import STATUSES
-from siting.deliver.styles import KEY_ONLY_CATEGORY, RENDERERS, resource_label
+from siting.deliver.styles import DEMO_KEY, DEMO_LABEL, KEY_ONLY_CATEGORY, RENDERERS, resource_label
 from tests.conftest import MadeRun, copied
 
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
@@ -342,13 +342,20 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
         start = next(i for i, (depth, text) in enumerate(legend) if depth == 0 and text.startswith(title))
         return [text.replace("\n", " ") for depth, text in itertools.takewhile(lambda n: n[0] > 0, legend[start + 1:])]
 
-    # Sites and raw-material flows: only the statuses and resources the features have.
+    # Sites and raw-material flows: only the statuses and resources the features have; the
+    # shipped plan's two recycling demonstrations keyed by their ring after the statuses.
     sites = ET.fromstring((folder / "sites.qml").read_text(encoding="utf-8"))
-    statuses = {f["properties"]["status"] for f in json.loads((folder / "sites.geojson").read_text())["features"]}
-    assert [c.get("value") for c in sites.iter("category")] == [s for s in STATUSES if s in statuses]
+    site_features = json.loads((folder / "sites.geojson").read_text())["features"]
+    statuses = {f["properties"]["status"] for f in site_features}
+    demos = [f["properties"]["id"] for f in site_features if f["properties"].get("demonstration")]
+    assert demos == (["qujing_etdz_xicheng_nanhaizi", "qujing_cuifeng_gaojiatun"] if case == "shipped" else [])
+    ring = [DEMO_LABEL] if demos else []
+    assert [c.get("value") for c in sites.iter("category")] == [s for s in STATUSES if s in statuses] + (
+        [DEMO_KEY] if demos else [])
     shown_sites = lines_of("Candidate sites by status")
     slices = [a.get("label") for a in sites.iter("attribute")]
-    assert len(shown_sites) == len(statuses) + len(slices) and shown_sites[len(statuses):] == slices
+    assert len(shown_sites) == len(statuses) + len(ring) + len(slices)
+    assert shown_sites[len(statuses):] == ring + slices
     raw = json.loads((folder / "flows.geojson").read_text())["features"]
     if raw:
         keyed = [c.get("label") for c in ET.fromstring((folder / "flows.qml").read_text(encoding="utf-8")).iter(

@@ -93,6 +93,8 @@ from siting.deliver.styles import (
     BUILT,
     CELL_OUTLINE_ALPHA,
     CONTEXT,
+    DEMO_LABEL,
+    DEMO_RING,
     ELIGIBLE,
     GREY,
     INK,
@@ -264,16 +266,22 @@ def place_north_arrow(ax: Axes, placer: LabelPlacer, drawn: Sequence[np.ndarray]
     in data coordinates, most important first: e.g. the clusters, red line and flows, then the
     context outlines). Where every spot overlaps something, the spot with the least: the smallest
     area shared with the placer's boxes, then the fewest geometries of each array in turn, the
-    earlier spot on ties. The placer then keeps labels off the arrow. Deterministic."""
+    earlier spot on ties. The placer then keeps labels off the arrow. Deterministic.
+
+    The arrow is measured once, at NORTH_ARROW_AT (the first spot): its "N" and its head both
+    stand in axes fractions, so at another spot its box is that box moved by the spot's offset on
+    the display. Measuring it again at each spot (its arrow clipped at the "N" anew, a few ms
+    each, up to 323 spots) took most of the time of drawing a crowded map."""
     renderer = placer.renderer
     trees = [shapely.STRtree(g) for g in drawn if len(g)]
     to_data = ax.transData.inverted()
     arrow = draw_north_arrow(ax)
+    measured = arrow.get_window_extent(renderer)
+    origin = ax.transAxes.transform(NORTH_ARROW_AT)
     best: tuple[tuple[float, ...], tuple[float, float]] | None = None
     for x, y in north_arrow_spots():
-        arrow.xy = (x, y + NORTH_ARROW_LENGTH)
-        arrow.set_position((x, y))
-        box = arrow.get_window_extent(renderer)
+        dx, dy = ax.transAxes.transform((x, y)) - origin
+        box = measured.translated(dx, dy)
         (x0, y0), (x1, y1) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
         area = shapely.box(x0, y0, x1, y1)
         score = (placer.overlap(box), *(float(len(t.query(area, predicate="intersects"))) for t in trees))
@@ -875,6 +883,9 @@ class BuiltSite:
     added: dict[str, float]
     #: The site's id (the label's name where no font draws the name: `Lettering`).
     id: str | None = None
+    #: Whether the site hosts a recycling demonstration (the sites layer's `demonstration`): its
+    #: pie is ringed (`draw_pies`).
+    demonstration: bool = False
 
     def slices(self, values: Mapping[str, float]) -> list[tuple[str, float]]:
         """(product, share) of the pie: the output value of the capacity added (equal shares
@@ -904,8 +915,9 @@ def built_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: 
             amount = sum(float(row.get(f"added_{p}_{t}", 0.0) or 0.0) for t in years)
             if amount > 0:
                 added[p] = amount
+        demo = row.get("demonstration")
         found.append(BuiltSite(label, float(xy[i, 0]), float(xy[i, 1]), float(row["capex_yuan"] or 0.0), added,
-                               str(row["id"])))
+                               str(row["id"]), demo is not None and demo == demo and bool(demo)))
     return found
 
 
@@ -994,7 +1006,8 @@ def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[
     """A pie per built site (largest first, so that small ones stay on top), centred on the site
     or on its entry in `centres` (data coordinates, one per site: where `displaced_centres` put
     it), sized on the scale of `top` (yuan of capex at LARGEST_MARKER points^2; the sites' own
-    largest where None, see `pie_scale`); returns each site's radius in points. The patches go
+    largest where None, see `pie_scale`); a recycling demonstration's pie ringed DEMO_RING_GAP
+    points outside it (`demo_ring`); returns each site's radius in points. The patches go
     in as artists, not with `add_patch`, which also widens the data limits by each wedge's
     outline: the map's limits are set before the pies, so that measure changed nothing drawn."""
     radii = pie_radii(built, top)
@@ -1010,7 +1023,22 @@ def draw_pies(ax: Axes, built: Sequence[BuiltSite], colours: Mapping[str, tuple[
             angle -= 360 * share
         ax.add_artist(Circle(centre, radius, facecolor="none", edgecolor=_rgb(INK), linewidth=PIE_EDGE,
                              zorder=9 + 0.001 * rank))
+        if site.demonstration:
+            ax.add_artist(demo_ring(centre, radius + DEMO_RING_GAP * data_per_point, 9 + 0.001 * rank))
     return radii
+
+
+#: The ring round a recycling demonstration's pie (points): its clearance outside the pie's
+#: outline and its width, in the colour of the QGIS style's ring (styles.py DEMO_RING, DEMO_LABEL).
+DEMO_RING_GAP = 3.0
+DEMO_RING_WIDTH = 1.8
+
+
+def demo_ring(centre: tuple[float, float], radius: float, zorder: float, **style: object) -> Circle:
+    """The open green ring of a recycling demonstration, of `radius` (data units, or those of
+    `style`'s transform) round `centre`."""
+    return Circle(centre, radius, facecolor="none", edgecolor=_rgb(DEMO_RING), linewidth=DEMO_RING_WIDTH,
+                  zorder=zorder, **style)
 
 
 # --- pies moved apart where they would cover each other ----------------------------------------
@@ -1450,6 +1478,24 @@ class LeaderHandler(HandlerBase):
         return [line, dot, outline]
 
 
+class DemoMark:
+    """Legend handle standing for a demonstration's ring: drawn by `DemoHandler`."""
+
+
+class DemoHandler(HandlerBase):
+    """Draws the legend key of `DemoMark` as the map rings a demonstration's pie (`demo_ring`)
+    round a small pie outline, as large as the key's height allows."""
+
+    def create_artists(self, legend: Legend, orig_handle: object, xdescent: float, ydescent: float,
+                       width: float, height: float, fontsize: float, trans: Transform) -> list[Artist]:
+        """A pie outline and its ring in the middle of the handle box (points, `trans` to display)."""
+        centre = (width / 2 - xdescent, height / 2 - ydescent)
+        ring = min(height * 0.75, width / 2)
+        pie = max(ring - DEMO_RING_GAP, 1.0)
+        return [Circle(centre, pie, facecolor="none", edgecolor=_rgb(INK), linewidth=PIE_EDGE, transform=trans),
+                demo_ring(centre, ring, 0, transform=trans)]
+
+
 class UnlinedMark:
     """Legend handle standing for the ring round flows of no length: drawn by `UnlinedHandler`."""
 
@@ -1491,10 +1537,11 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
                    resources: dict[str, tuple[int, int, int]], flowing: Collection[str], context_label: str | None,
                    cell_counts: tuple[int, int] | None = None, leaders: bool = False,
                    font: float = LEGEND_FONT, spacing: float = LEGEND_SPACING, *,
-                   hollow: Collection[str] = (), filled: Collection[str] | None = None, unlined: bool = False
-                   ) -> tuple[list[object], list[str]]:
+                   hollow: Collection[str] = (), filled: Collection[str] | None = None, unlined: bool = False,
+                   demonstrations: bool = False) -> tuple[list[object], list[str]]:
     """Legend entries: the products built (in words), pie sizes in bn yuan of capex, the marks
-    of pies moved off their sites (with `leaders`: the map draws some), the other site statuses
+    of pies moved off their sites (with `leaders`: the map draws some), the ring of a recycling
+    demonstration (with `demonstrations`: some pie is one, DEMO_LABEL), the other site statuses
     present, the candidate cells (`cell_counts`: cells, built cells), clusters and context,
     red-line categories and zones, sources by resource, "and flow" for those with flows in the plan
     (`flowing`), and for the resources in `hollow` a hollow triangle "<resource> source
@@ -1511,9 +1558,10 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
     for handle, label in _pie_sizes(top_capex, font, spacing):
         handles.append(handle)
         labels.append(label)
-    if leaders:
-        handles.append(LeaderMark())
-        labels.append(LEADER_LABEL)
+    marks = [(mark(), label) for on, mark, label in ((leaders, LeaderMark, LEADER_LABEL),
+                                                     (demonstrations, DemoMark, DEMO_LABEL)) if on]
+    handles.extend(handle for handle, _label in marks)
+    labels.extend(label for _handle, label in marks)
     for status, (marker, colour, size, label) in STATUS_MARKS.items():
         if status in statuses:
             handles.append(Line2D([], [], marker=marker, linestyle="", markersize=math.sqrt(size),
@@ -1783,7 +1831,10 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         built = built_sites(sites, products, title.years)
         top_capex = pie_scale(built, pie_top_yuan)
         radii = pie_radii(built, top_capex)
-        centres = displaced_centres(built, radii, data_per_point, extent, pie_marks(sites, sources, marks.points))
+        # A demonstration's ring is part of its pie for the pies' spacing and the labels.
+        outer = [r + (DEMO_RING_GAP + DEMO_RING_WIDTH / 2 if b.demonstration else 0.0)
+                 for b, r in zip(built, radii, strict=True)]
+        centres = displaced_centres(built, outer, data_per_point, extent, pie_marks(sites, sources, marks.points))
         draw_pies(ax, built, colours, extra.values, data_per_point, centres, top_capex)
         leaders = draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
@@ -1791,7 +1842,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         placer.block_lines(drawn_geometry([clusters], None)[0], CLUSTER_OUTLINE_WIDTH)
         draw_unlined(ax, marks.points, data_per_point, placer)
         # Labels keep off each pie's outline (half of it outside the radius).
-        for (x, y), radius in zip(centres, radii, strict=True):
+        for (x, y), radius in zip(centres, outer, strict=True):
             placer.block_circle(x, y, radius + PIE_EDGE / 2)
         # Labels leave every other site and source mark visible.
         for frame in (sites, sources):
@@ -1802,7 +1853,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         placer.block(scale_bar_box(box))
         place_north_arrow(ax, placer, drawn_geometry([clusters, redline, zones, flows, cells], counties))
         # Each label beside its own pie, where the pie is drawn (moved aside or not).
-        for site, centre, radius in sorted(zip(built, centres, radii, strict=True),
+        for site, centre, radius in sorted(zip(built, centres, outer, strict=True),
                                            key=lambda scr: (-scr[0].capex_yuan, scr[0].name)):
             text = _label(ax, marks.labelled(site_label(site, extra.units, extra.values), site.id), centre, letters,
                           _by_id(site, lambda s: marks.labelled(site_label(s, extra.units, extra.values), s.id)),
@@ -1840,7 +1891,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         def entries(font: float, spacing: float) -> tuple[list[object], list[str]]:
             return legend_handles(shown, colours, top_capex, statuses, zones, redline_rows, resources,
                                   flowing, context_label, cell_counts, leaders > 0, font, spacing,
-                                  hollow=hollow, filled=filled, unlined=bool(marks.points))
+                                  hollow=hollow, filled=filled, unlined=bool(marks.points),
+                                  demonstrations=any(b.demonstration for b in built))
 
         heading = wrap_title(figure, letters.fit(figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top",
                                                                  fontsize=18)))
@@ -1870,7 +1922,8 @@ def _margin(figure: Figure, entries: Callable[[float, float], tuple[list[object]
                            fontsize=font, frameon=False, labelspacing=spacing, borderpad=0.3, handletextpad=1.0,
                            handlelength=max(2.2, widest / font), title=LEGEND_TITLE, title_fontsize=font,
                            alignment="left",
-                           handler_map={LeaderMark: LeaderHandler(), UnlinedMark: UnlinedHandler()})
+                           handler_map={LeaderMark: LeaderHandler(), UnlinedMark: UnlinedHandler(),
+                                        DemoMark: DemoHandler()})
     text = Annotation(notes, (0.0, 0.0), xycoords=legend, xytext=(0.3 * font, -NOTES_GAP), textcoords="offset points",
                       ha="left", va="top", fontsize=notes_font, color=_rgb(INK, 0.9), linespacing=1.3)
     figure.add_artist(text)

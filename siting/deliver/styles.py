@@ -19,6 +19,7 @@ Layer styles:
   committed plants stand a dark blue diamond, excluded sites are grey with the reason in the
   legend; built and standing sites are labelled, a built site's name tied to its pie by a leader;
   the smaller of two overlapping built sites is drawn over the larger, its pie outlined in ink;
+  a recycling demonstration's pie ringed in green (`demo_ring`), the ring keyed in the legend;
 - site_areas (only when the input mixes point and polygon sites): outlines by `status`;
 - hubs: the hubs (one per cluster) and the gateway, by `kind`, labelled with their names (the
   gateway's marked as such), the hubs' squares drawn over the gateway's star;
@@ -259,8 +260,9 @@ def simple_fill(fill: str, outline: str, style: str = "solid", width: float = 0.
 
 
 def simple_marker(shape: str, fill: str, outline: str, size: float, size_expression: str | None = None,
-                  outline_width: float = 0.2, shape_expression: str | None = None) -> ET.Element:
-    expressions = {"size": size_expression, "name": shape_expression}
+                  outline_width: float = 0.2, shape_expression: str | None = None,
+                  enabled_expression: str | None = None) -> ET.Element:
+    expressions = {"size": size_expression, "name": shape_expression, "enabled": enabled_expression}
     return symbol_layer("SimpleMarker", {
         "angle": "0", "color": fill, "horizontal_anchor_point": "1", "joinstyle": "bevel", "name": shape,
         "offset": "0,0", "offset_unit": "MM", "outline_color": outline, "outline_style": "solid",
@@ -631,6 +633,37 @@ def order_by(clauses: Sequence[tuple[str, bool]]) -> ET.Element:
     return element("orderby", None, *found)
 
 
+#: The filter of the sites that host a recycling demonstration (the sites layer's yes/no field
+#: `demonstration`, siting/optimize/results.py `Plan.demo_sites`).
+DEMO_FILTER = "coalesce(\"demonstration\", false)"
+#: The ring around a demonstration's pie: its clearance outside the built marker (mm on each
+#: side; the marker is never narrower than the pie), its outline width (mm) and colour, a dark
+#: green apart from the built red, the pies' ink outline and the standing blue. The same ring on
+#: map.png (mapplot.py) and in report.html's popup words ("recycling demonstration").
+DEMO_RING_GAP_MM = 1.2
+DEMO_RING_WIDTH_MM = 0.7
+DEMO_RING = (0, 120, 60)
+#: The legend words of the ring (QGIS; map.png's legend the same).
+DEMO_LABEL = "Recycling demonstration (green ring around its pie)"
+
+
+def demo_ring(size_expression: str | None = None) -> ET.Element:
+    """The ring around a demonstration's pie: an open circle DEMO_RING_GAP_MM outside the built
+    marker of `size_expression` (mm across), drawn only where DEMO_FILTER holds; without
+    `size_expression` the legend's sample, a ring of fixed size drawn always."""
+    if size_expression is None:
+        return simple_marker("circle", rgba(DEMO_RING, 0), rgba(DEMO_RING), 4, outline_width=DEMO_RING_WIDTH_MM)
+    return simple_marker("circle", rgba(DEMO_RING, 0), rgba(DEMO_RING), 4,
+                         f"({size_expression}) + {2 * DEMO_RING_GAP_MM:g}", outline_width=DEMO_RING_WIDTH_MM,
+                         enabled_expression=DEMO_FILTER)
+
+
+def _has_demonstrations(layer: OutputLayer) -> bool:
+    """Whether some site of the layer hosts a recycling demonstration (`demonstration` true)."""
+    column = layer.frame.get("demonstration")
+    return column is not None and bool(column.fillna(False).astype(bool).any())
+
+
 def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, top: float | None = None) -> str:
     """Sites by status; built ones with a circle of area proportional to capex, filled with a pie
     of the products built (`pie_diagrams`, the pies of map.png); a site where only existing or
@@ -639,16 +672,24 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
     clear of its pie, tied to it by a leader (`leader_callout`); of two overlapping built sites,
     the smaller is drawn over the larger (SITES_ORDER, and the pies' z-index). When the plan
     builds on candidate cells (`kind` "cell"), their marker is a square of the same size
-    (`BUILT_SHAPE`), and the built category's legend says so. `top`: the capex (yuan) of the
-    largest circle and pie, the layer's largest without it (see `with_capex_scale`)."""
+    (`BUILT_SHAPE`), and the built category's legend says so. A site hosting a recycling
+    demonstration (DEMO_FILTER) has its pie ringed (`demo_ring`, a second layer of the built
+    symbol, on only there), keyed after the statuses by a category no feature has (DEMO_KEY,
+    DEMO_LABEL) when some site is one. `top`: the capex (yuan) of the largest circle and pie,
+    the layer's largest without it (see `with_capex_scale`)."""
     top = _largest(layer, ["capex_yuan"]) if top is None else top
     size = f"scale_exp({_quoted('capex_yuan')}, 0, {top:.6g}, {BUILT_MARKER_MM[0]:g}, {BUILT_MARKER_MM[1]:g}, 0.5)"
     cells = _has_cells(layer)
     shapes = "a square behind the pie: a candidate cell, a circle: a park; " if cells else ""
     built_label = (f"{STATUS_LABELS['built']} ({shapes}pie slices: output value of the capacity added by product; "
                    f"pie area ∝ capex; largest {amount(top, 'yuan')})")
+    demos = _has_demonstrations(layer)
+
+    def rings() -> list[ET.Element]:
+        return [demo_ring(size)] if demos else []
+
     built_marker = symbol("marker", "@built", simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size,
-                                                            shape_expression=BUILT_SHAPE if cells else None))
+                                                            shape_expression=BUILT_SHAPE if cells else None), *rings())
     polygonal = _polygonal(layer)
 
     def status_symbol(status: str) -> ET.Element:
@@ -675,10 +716,14 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
             "excluded_land": simple_marker("square", rgba(GREY, 180), rgba(GREY), 2.2),
             "outside_clusters": simple_marker("circle", rgba(GREY, 0), rgba(GREY), 2.6),
         }
-        return symbol("marker", status, markers[status])
+        return symbol("marker", status, markers[status], *(rings() if status == "built" else []))
 
     categories = [Category(s, built_label if s == "built" else STATUS_LABELS[s], status_symbol(s))
                   for s in STATUS_LABELS]
+    # A demonstration's ring (drawn by the built symbol where DEMO_FILTER holds) keyed after the
+    # statuses by a category no feature has, only when some site is a demonstration.
+    if demos:
+        categories.append(Category(DEMO_KEY, DEMO_LABEL, symbol("marker", "demonstration", demo_ring())))
     # Built sites' names, ranked by capex: where two collide, the larger investment keeps its label
     # (a standing site's, of no capex, ranks with the smallest). Each stands LABEL_GAP_MM clear of
     # its site's pie (radius ∝ √capex, PIE_MM / 2 at the top), which blocks labels, tied to it by a
@@ -696,7 +741,7 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
                       callout=leader_callout(offset_expression=f"if(\"status\" = 'built', {radius}, 0)",
                                              length_expression=f"if(\"status\" = 'built', 0, {NO_LEADER_MM:g})"),
                       always_show_expression="\"status\" = 'built'", wrap_chars=SITE_LABEL_WRAP)
-    renderer = categorized("status", categories, values_in(layer, "status"))
+    renderer = categorized("status", categories, values_in(layer, "status") | {DEMO_KEY})
     renderer.set("enableorderby", "1")
     renderer.append(order_by(SITES_ORDER))
     return qml_document(layer, renderer, labels, pie_diagrams(layer, values, top))
@@ -848,6 +893,8 @@ def on_site_label(resources: Sequence[str], drawn: tuple[float, str]) -> str:
 #: such a value, so QGIS draws nothing with it (siting/deliver/qgisproject.py `legend_nodes` keys
 #: it in the print legend), as a rule of the filter KEY_ONLY.
 KEY_ONLY_CATEGORY = "(key only) "
+#: The sites' category that keys a demonstration's ring in the legend (`sites_style`).
+DEMO_KEY = KEY_ONLY_CATEGORY + "demonstration"
 
 
 def flows_style(layer: OutputLayer, resources: Sequence[str],

@@ -222,9 +222,21 @@ def standing_capacities(row: Mapping[str, Any], products: Sequence[str], years: 
     return standing
 
 
+#: What a site's popup says of a site hosting a recycling demonstration (the sites layer's
+#: `demonstration`, siting/optimize/results.py `Plan.demo_sites`), as QGIS's legend keys its ring
+#: (siting/deliver/styles.py DEMO_LABEL).
+DEMO_TEXT = "Recycling demonstration project"
+
+
+def _yes(value: Any) -> bool:
+    """Whether a yes/no field's value is yes (null, NaN and absent are no)."""
+    return value is not None and not (isinstance(value, float) and value != value) and bool(value)
+
+
 def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[int], units: Mapping[str, str],
                proximity: Sequence[ProximityReason] | None = None) -> str:
-    """A site's popup: name, cluster, status, capex, land (`land_rows`), exclusions, capacity
+    """A site's popup: name, cluster, status, that it hosts a recycling demonstration (DEMO_TEXT)
+    where it does, capex, land (`land_rows`), exclusions, capacity
     added per product with its unit, and the existing and committed capacity standing there in
     the final year (`standing_capacities`), each a table of product, unit and amount
     (`_capacity_table`). The proximity exclusions are said as `proximity` gives them
@@ -233,6 +245,8 @@ def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[
     name = row.get("name") or row["id"]
     rows = [("site", str(row["id"])), ("cluster", str(row.get("cluster") or "none")),
             ("status", STATUS_LABELS.get(str(row["status"]), str(row["status"])))]
+    if _yes(row.get("demonstration")):
+        rows.append(("demonstration", DEMO_TEXT))
     capex = float(row.get("capex_yuan", 0.0) or 0.0)
     if capex > 0:
         rows.append(("capex, undiscounted", bn_yuan(capex)))
