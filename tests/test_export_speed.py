@@ -427,6 +427,10 @@ def test_a_child_draws_only_where_a_core_is_idle(monkeypatch, load: float, runni
         pytest.skip("a child draws only on Linux")
     monkeypatch.setattr(files, "system_load", lambda: (load, running))
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    # The process as a plain run has it, whatever threads and handlers earlier tests left behind.
+    import threading
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(files.signal, "getsignal", lambda _signum: files.signal.SIG_DFL)
     assert files.draws_apart() is apart
 
 
