@@ -81,7 +81,7 @@ def format_summary(result: RunResult) -> str:
     import pandas as pd
 
     from siting.config.units import cost_label, per_year, product_label
-    from siting.deliver.mapinfo import solve_outcome
+    from siting.deliver.mapinfo import solve_outcome, time_limit_held, unproven_text
     from siting.deliver.tables import TERMINAL_WIDTH, absolute_gap_yuan, near_zero_note
 
     report, plan = result.report, result.plan
@@ -97,6 +97,10 @@ def format_summary(result: RunResult) -> str:
     absolute = absolute_gap_yuan(report.objective_yuan, report.gap)
     lines.append(f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}"
                  + (f", absolute gap {money(absolute)}" if absolute is not None else ""))
+    unproven = unproven_text(report.has_solution, report.proven_optimal, report.gap, report.objective_yuan,
+                             time_limit_held(report))
+    if unproven:
+        lines += wrap_text(f"warning: {unproven[0].lower()}{unproven[1:]}", TERMINAL_WIDTH)
     screening = result.model_size.get("screening")
     if isinstance(screening, dict):
         from siting.deliver.report import screened_lines

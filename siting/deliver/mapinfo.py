@@ -48,6 +48,37 @@ def solve_outcome(report: SolveReport, rel_gap: float | None, abs_gap_bn_yuan: f
     return outcome_text(words, report.gap, rel_gap if report.proven_optimal else None, absolute)
 
 
+def time_limit_held(report: SolveReport) -> float | None:
+    """The time limit (s) a solve stopped at, as HiGHS held it (a command-line override
+    included); None when it stopped for another reason."""
+    if report.termination != "maxTimeLimit":
+        return None
+    held = dict(report.highs_options).get("time_limit")
+    return float(held) if isinstance(held, int | float) else None
+
+
+def unproven_text(has_plan: bool, proven: bool, gap: float | None, objective_yuan: float | None,
+                  time_limit_s: float | None) -> str:
+    """What a plan not proven within the asked gap is worth, in words; "" for a proven plan or
+    none. `gap`: the proven gap (a share; None: no bound was proven), `objective_yuan`: the plan's
+    cost (yuan), `time_limit_s`: the limit the solve stopped at (None: unknown). The plan is
+    written and the run succeeds (exit 0), so the terminal and report.md say this instead: how
+    much cheaper the best plan may be, that a longer solve may move the map, and that a stop at a
+    time limit depends on the machine's speed, so the same inputs may give another plan."""
+    if not has_plan or proven:
+        return ""
+    limit = f" within the {time_limit_s:g} s time limit" if time_limit_s else ""
+    if gap is None or objective_yuan is None:
+        how_far = (f"no bound was proven{limit}, so how far it lies from the best plan is unknown: "
+                   "it may cost many times the best plan's cost")
+    else:
+        how_far = (f"the best plan may cost up to {bn_yuan(abs(gap * objective_yuan))} less (gap {gap:.2%})"
+                   + (f"; the solve stopped at its {time_limit_s:g} s time limit" if time_limit_s else ""))
+    return (f"This plan is not proven within the asked gap: {how_far}. A longer solve may change the plan and its "
+            "map, and a stop at a time limit depends on the machine's speed, so the same inputs may give another "
+            "plan. Raise solver.time_limit_s (or --time-limit) before relying on it.")
+
+
 @dataclass(frozen=True)
 class MapTitle:
     """What the title says: scenario, solver outcome and objective.

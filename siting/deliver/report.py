@@ -44,7 +44,7 @@ from siting.deliver.drivers import (
 )
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import prospective_left_out, prospective_left_out_km
-from siting.deliver.mapinfo import MapContext, redline_extent_text, site_names
+from siting.deliver.mapinfo import MapContext, redline_extent_text, site_names, unproven_text
 from siting.deliver.styles import STATUS_LABELS, resource_label
 from siting.deliver.tables import absolute_gap_yuan, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
@@ -181,7 +181,11 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
     if screening:
         rows += screening_rows(screening)
     note = near_zero_note(solver.get("objective_yuan"), gap, manifest.get("objective_breakdown_yuan") or {})
-    return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows)), *([Block("p", note)] if note else [])]
+    limit = solver["settings"].get("time_limit_s") if solver["termination"] == "maxTimeLimit" else None
+    unproven = unproven_text(solver.get("objective_yuan") is not None, bool(solver["proven_within_gap"]), gap,
+                             solver.get("objective_yuan"), limit)
+    return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows)),
+            *([Block("p", unproven)] if unproven else []), *([Block("p", note)] if note else [])]
 
 
 def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
