@@ -637,6 +637,13 @@ class Solution:
             InputError: `rule_costs` is neither None nor a table of `siting.rule_costs`
                 (`checked_rule_costs`).
         """
+        return self._files(rule_costs, extra)
+
+    def _files(self, rule_costs: pd.DataFrame | None = None, extra: dict[str, Any] | None = None,
+               alternatives: bool = False) -> dict[str, Any]:
+        """`files`; with `alternatives` (`Alternatives.write`, whose files `extra` holds), the
+        manifest's timings also hold `alternatives` (timed by `siting.alternatives`), after the
+        rule costs and before the export, as `siting solve --alternatives N` records them."""
         rule_costs = self.checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
@@ -644,6 +651,8 @@ class Solution:
             extra.update(table_files(rule_costs, "rule_costs", RULE_COST_NOTE))
         if rule_costs is not None and "rule_costs" in self.timings:
             timings["rule_costs"] = self.timings["rule_costs"]
+        if alternatives and "alternatives" in self.timings:
+            timings["alternatives"] = self.timings["alternatives"]
         calibration = calibration_output(self.problem.prepared, self.result)
         if calibration is not None:
             extra.update(calibration.files)
@@ -889,15 +898,17 @@ class Alternatives:
 
     def write(self, folder: Path | str | None = None) -> Path:
         """Write what `siting solve --alternatives N` writes: the optimum's files, `altNN/` per
-        alternative, alternatives.csv/.md and robustness.geojson/.qml/.csv/.png, all at once.
-        `folder` and the errors are those of `Solution.write`. Returns the folder written."""
+        alternative, alternatives.csv/.md and robustness.geojson/.qml/.csv/.png, all at once; the
+        manifest's timings hold the seconds the alternatives took (`alternatives`), as the command
+        line's do. `folder` and the errors are those of `Solution.write`. Returns the folder
+        written."""
         solution = self.solution
         destination = output_folder(solution.problem.loaded, folder)
         timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
         problem = solution.problem
-        files = solution.files(extra=plans_files(problem.prepared, list(self.plans), solution.model_size,
-                                                 timings, self.slack, solution.report.gap, problem.variant,
-                                                 problem.overrides))
+        files = solution._files(extra=plans_files(problem.prepared, list(self.plans), solution.model_size,
+                                                  timings, self.slack, solution.report.gap, problem.variant,
+                                                  problem.overrides), alternatives=True)
         write_outputs(destination, files, solution.timings)
         return destination
 

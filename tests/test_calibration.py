@@ -74,7 +74,7 @@ def test_hosting_limit_breach_names_both_clusters(tmp_path: Path) -> None:
     path = variant(tmp_path, plants, "calibration: {mode: fixed, plants: plants.yaml}\nconstraints:\n"
                                      "  differentiation: {enabled: true, max_clusters_per_product: {lfp: 1}}\n")
     assert findings_of(path).values.tolist() == [
-        ["west_lfp east_lfp2", "hosting",
+        ["west_lfp east_lfp2", "product_hosting_limit",
          "lfp plants stand in 2 clusters (east: plant east_lfp2 (East LFP, 30,000 t/yr at e_far); west: plant "
          "west_lfp (West LFP, 20,000 t/yr at w_mine)), more than the hosting limit of 1 for lfp"]]
 
@@ -97,8 +97,8 @@ def test_land_and_open_sites(tmp_path: Path) -> None:
     assert findings_of(path).values.tolist() == [
         ["big_lfp", "land", "plant big_lfp (Big LFP, 200,000 t/yr at e_city) takes 40.0 ha, more than the usable "
                             "land of site e_city (30.0 ha)"],
-        ["big_lfp far_lfp", "open_sites", "cluster east has plants at 2 sites (e_city, e_far), more than its limit "
-                                          "of 1 open site"]]
+        ["big_lfp far_lfp", "open_sites_limit", "cluster east has plants at 2 sites (e_city, e_far), more than its "
+                                                "limit of 1 open site"]]
 
 
 def committed_rows(out: Path) -> list[list[object]]:

@@ -11,7 +11,8 @@ the plants meet: 20,000 t of cathode, no cells). Every site-level check passes; 
 clusters must differ in at least 1 product (min_portfolio_difference 1) and both host lfp alone,
 so no plan holds the plants: the diagnosis finds the portfolio difference (involving both
 plants: each cluster's portfolio is that of its plant) with the budgets that keep anything from
-being added (involving no plant). The printed line is read with contextlib.redirect_stdout, as
+being added (involving no plant, but the investment the plan adds: the real plants are committed
+capacity, with no capex). The printed line is read with contextlib.redirect_stdout, as
 the run is shared by the tests of this module.
 """
 
@@ -43,8 +44,11 @@ BEFORE = ("calibration: no site-level rule or hosting limit is broken by a real 
 #: The verdict once the solve finds no plan: the conflicts of the diagnosis with their plants.
 AFTER = ("the rules do not admit the real plants together: West and East must differ in at least 1 product added "
          "[constraints.differentiation.min_portfolio_difference=1] (plants: west_lfp, east_lfp); investment in "
-         "2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0] (no real plant); investment in "
-         "2024 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2024=0] (no real plant)")
+         "2023 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2023=0] (no real plant: it bounds the "
+         "investment the plan adds in 2023; the real plants are held as committed capacity, with no capex); "
+         "investment in 2024 may not exceed 0 yuan [constraints.budget.capex_yuan_per_yr.2024=0] (no real plant: it "
+         "bounds the investment the plan adds in 2024; the real plants are held as committed capacity, with no "
+         "capex)")
 
 
 @pytest.fixture(scope="module")

@@ -520,12 +520,15 @@ def map_layers_text(layers: Sequence[str]) -> str:
 
 
 def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[str], folder_note: str,
-                       made: Mapping[str, Any] | None = None, layers: Sequence[str] = DIAGNOSIS_LAYERS) -> str:
+                       made: Mapping[str, Any] | None = None, layers: Sequence[str] = DIAGNOSIS_LAYERS,
+                       calibration: str = "") -> str:
     """The explanation as a report: the rules with their settings (and, with several conflicts,
-    the number of each rule's conflict), the least change, the pre-solve findings and the map
-    with the layers written (`layers`, of DIAGNOSIS_LAYERS: `map_layers_text`); with `made`
-    (`diagnosis_record`), the run's notices before the map (as a plan's report.md gives them)
-    and how the diagnosis was made (`made_markdown`)."""
+    the number of each rule's conflict), the least change, what `calibration` says of a run in
+    calibration mode fixed (its section "Calibration": siting/runs/calibrate.py
+    `diagnosis_note`; none when ""), the pre-solve findings and the map with the layers written
+    (`layers`, of DIAGNOSIS_LAYERS: `map_layers_text`); with `made` (`diagnosis_record`), the
+    run's notices before the map (as a plan's report.md gives them) and how the diagnosis was
+    made (`made_markdown`)."""
     lines = [f"# Why {scenario} has no plan", ""]
     lines.append(diagnosis.headline() + ".")  # never "0 rules cannot be met together"
     if diagnosis.stopped:
@@ -549,6 +552,8 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
     prospective = diagnosis.prospective_change()
     if prospective:
         lines += ["", prospective[:1].upper() + prospective[1:] + "."]
+    if calibration:
+        lines += ["", "## Calibration", "", calibration]
     if presolve:
         lines += ["", "## Found before solving", ""] + [f"- {finding}" for finding in presolve]
     notices = made.get("notices", []) if made is not None else []
@@ -617,11 +622,12 @@ def _bytes_writer(data: bytes) -> Callable[[Path], None]:
 
 
 def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineSettings, scenario: str,
-                    presolve: Sequence[str], names: Names | None = None, made: Mapping[str, Any] | None = None
-                    ) -> dict[str, FileContent]:
+                    presolve: Sequence[str], names: Names | None = None, made: Mapping[str, Any] | None = None,
+                    calibration: str = "") -> dict[str, FileContent]:
     """Every file of the diagnosis folder (see the module docstring); places named in words by
     `names` (the run's; from the preprocessed layers without them); with `made`
-    (`diagnosis_record`), conflicts.md says how the diagnosis was made."""
+    (`diagnosis_record`), conflicts.md says how the diagnosis was made; with `calibration`, what
+    it says of a run in calibration mode fixed (`conflicts_markdown`)."""
     areas, points = conflict_layers(diagnosis, spatial, rule, names)
     drawn: list[str] = []
     title = "rules that cannot be met together" if diagnosis.conflict_proven else "rules not proven to conflict"
@@ -629,7 +635,8 @@ def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
     note = "\n\n".join(["No plan was written: this folder holds only the diagnosis.", *drawn])
     layers = [layer for layer in (areas, points) if len(layer.frame)]  # an empty GeoJSON has no geometry type
     files: dict[str, FileContent] = {
-        "conflicts.md": conflicts_markdown(diagnosis, scenario, presolve, note, made, [la.name for la in layers])}
+        "conflicts.md": conflicts_markdown(diagnosis, scenario, presolve, note, made, [la.name for la in layers],
+                                           calibration)}
     styles = {"conflicts": conflicts_style, "conflict_sites": conflict_sites_style}
     for layer in layers:
         files[f"{layer.name}.geojson"] = feature_collection_text(layer)

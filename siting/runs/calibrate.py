@@ -13,22 +13,28 @@ by the plan's last year) is checked against the rules in domain terms, on the mo
                finding names the resource, its nearest source's km and the limit
     land       sum over a site's plants of capacity x land per unit (inputs.committed_land_ha)
                > the site's usable land (gross_land_ha of the prepared sites)
-    hosting    clusters with a plant of p > max_clusters_per_product[p], when differentiation is on
-    open_sites sites with a plant in cluster c > max_open_sites_per_cluster[c], when
+    product_hosting_limit
+               clusters with a plant of p > max_clusters_per_product[p], when differentiation is on
+    open_sites_limit
+               sites with a plant in cluster c > max_open_sites_per_cluster[c], when
                agglomeration is on
 
-Each finding names the rule, the plant(s) and the figures; the run goes on (the model reports any
-infeasibility with its own diagnosis). These checks are no proof that the rules admit the plants:
+Each finding names the rule as the diagnosis names its conflicts (siting/optimize/explain.py
+KIND_FAMILY; product_hosting_limit and open_sites_limit are the rows of docs/FORMULATION.md;
+`site` is no rule of the model), the plant(s) and the figures; the run goes on (the model reports
+any infeasibility with its own diagnosis). These checks are no proof that the rules admit the plants:
 the rules across clusters (portfolio difference, capacity ceiling, value share, lead share, ...)
 are checked by the solve alone. So the verdict before the solve is what was checked, PRESOLVE_CLEAR
 ("no site-level rule or hosting limit is broken by a real plant; rules across clusters are checked
 by the solve"), or "N rule(s) broken by the real plants"; once solved, "the rules admit every real
 plant" (the plan holds them) in place of PRESOLVE_CLEAR; when the solve finds no plan, the
 conflicts of the diagnosis (siting/optimize/explain.py `Diagnosis`), each with the real plants it
-involves (`conflict_plants`: those at its sites or in its clusters, of its products), follow
-(`conflict_verdict`): "the rules do not admit the real plants together: Yuxi and Qujing must
-differ in at least 2 products added [constraints.differentiation.min_portfolio_difference=2]
-(plant: kuntian_anode_phase1); ...". calibration.csv holds one row per real plant:
+involves (`conflict_plants`: those at its sites or in its clusters, of its products; a rule of
+the plan's decisions alone, such as the budget, involves none, and says what it bounds instead:
+`involved_text`), follow (`conflict_verdict`): "the rules do not admit the real plants together:
+Yuxi and Qujing must differ in at least 2 products added
+[constraints.differentiation.min_portfolio_difference=2] (plant: kuntian_anode_phase1); ...".
+calibration.csv holds one row per real plant:
 
     observed   the plant's capacity in the plants file (units/yr)
     model      the capacity of it the plan holds fixed at its site: the capacity of the project of
@@ -47,7 +53,8 @@ differ in at least 2 products added [constraints.differentiation.min_portfolio_d
                hold, and before a plan (an infeasible run)
     verdict    `admitted`, or `not admitted: <rules>` (the rules of the findings that name the
                plant), with, when the solve finds no plan, `not admitted together: <rule kinds>`
-               (the conflicts of the diagnosis that involve the plant), and where model differs
+               (the conflicts of the diagnosis that involve the plant, but for a rule already named
+               by its findings, which is listed once), and where model differs
                from observed for a site of the plan, what the model holds
     finding    the findings that name the plant, then the sentences of those conflicts, "; "
                between them
@@ -225,7 +232,7 @@ def _hosting_findings(plants: Sequence[RealPlant], inputs: ModelInputs) -> list[
             clusters.setdefault(inputs.cluster_of_site[plant.site], []).append(plant)
         if limit is not None and len(clusters) > limit:
             named = "; ".join(f"{c}: {joined(p.label() for p in ps)}" for c, ps in sorted(clusters.items()))
-            rows.append((" ".join(p.id for p in making), "hosting",
+            rows.append((" ".join(p.id for p in making), "product_hosting_limit",
                          f"{product} plants stand in {len(clusters)} clusters ({named}), more than the hosting "
                          f"limit of {limit} for {product}"))
     return rows
@@ -239,7 +246,7 @@ def _open_site_findings(plants: Sequence[RealPlant], inputs: ModelInputs) -> lis
         here = [p for p in plants if inputs.cluster_of_site[p.site] == cluster]
         sites = sorted({p.site for p in here})
         if limit is not None and len(sites) > limit:
-            rows.append((" ".join(p.id for p in here), "open_sites",
+            rows.append((" ".join(p.id for p in here), "open_sites_limit",
                          f"cluster {cluster} has plants at {len(sites)} sites ({', '.join(sites)}), more than its "
                          f"limit of {limit} open site{'s' if limit != 1 else ''}"))
     return rows
@@ -315,7 +322,11 @@ def conflict_plants(plants: Sequence[RealPlant], conflict: Conflict, inputs: Mod
     plan that lie at its sites or in its clusters (any, when it names none, and for the hosting
     limit, whose clusters are those that could take more), of its products (`Describer.focus`:
     those of its target group, its product; any, when it names none). None for a rule that names
-    neither places nor products (budget, output value)."""
+    neither places nor products (output value), nor for a rule of the plan's decisions alone
+    (DECIDED_ONLY: the budget, the build rates), which the real plants, committed capacity with no
+    capex, do not count toward."""
+    if conflict.instance.kind in DECIDED_ONLY:
+        return []
     products = set(Describer(inputs, {}, (conflict.instance,)).focus)
     placed = conflict.instance.kind != "product_hosting_limit" and bool(conflict.sites or conflict.clusters)
     if not products and not placed:
@@ -323,6 +334,35 @@ def conflict_plants(plants: Sequence[RealPlant], conflict: Conflict, inputs: Mod
     return [p for p in plants if p.site in inputs.cluster_of_site
             and (not products or p.product in products)
             and (not placed or p.site in conflict.sites or inputs.cluster_of_site[p.site] in conflict.clusters)]
+
+
+#: The rules that count the plan's decisions alone (docs/FORMULATION.md, `budget` and
+#: `build_rate`): the real plants are held as committed capacity, sunk, with no capex and no module
+#: decided, so such a rule involves none of them but what the plan adds, which `involved_text` says.
+DECIDED_ONLY = frozenset({"budget", "build_rate_capex", "build_rate_modules"})
+
+#: Held as the plan, the real plants count toward no rule of DECIDED_ONLY.
+_NOT_COUNTED = "the real plants are held as committed capacity, with no capex"
+
+
+def involved_text(plants: Sequence[RealPlant], conflict: Conflict) -> str:
+    """The real plants a conflict involves in words (those of `conflict_plants`): "plants:
+    west_lfp, east_lfp"; for a rule of the plan's decisions alone (DECIDED_ONLY), what it involves
+    instead: "no real plant: it bounds the investment the plan adds in 2023; the real plants are
+    held as committed capacity, with no capex"; for another rule that involves none, "no real
+    plant"."""
+    if plants:
+        return f"plant{'s' if len(plants) != 1 else ''}: {', '.join(p.id for p in plants)}"
+    kind, key = conflict.instance.kind, conflict.instance.key
+    if kind == "budget":
+        return f"no real plant: it bounds the investment the plan adds in {key[0]}; {_NOT_COUNTED}"
+    if kind == "build_rate_capex":
+        return (f"no real plant: it bounds the capex the plan decides at one site of {key[0]} in {key[1]}; "
+                f"{_NOT_COUNTED}")
+    if kind == "build_rate_modules":
+        return (f"no real plant: it bounds the modules the plan decides at one site of {key[0]} in {key[1]}; "
+                "the real plants are held as committed capacity, not decided by the plan")
+    return "no real plant"
 
 
 def _unique_conflicts(diagnosis: Diagnosis) -> list[Conflict]:
@@ -336,21 +376,37 @@ def _unique_conflicts(diagnosis: Diagnosis) -> list[Conflict]:
     return out
 
 
-def conflict_verdict(diagnosis: Diagnosis, plants: Sequence[RealPlant], inputs: ModelInputs) -> str:
+def conflict_verdict(diagnosis: Diagnosis, plants: Sequence[RealPlant], inputs: ModelInputs,
+                     findings: pd.DataFrame | None = None) -> str:
     """The verdict of a solve that found no plan, from its diagnosis: "the rules do not admit the
     real plants together: " with each rule of its conflicts in its words and setting, as the
-    diagnosis lists them, and the real plants it involves (`conflict_plants`; "no real plant" for
-    a rule that involves none). Where the diagnosis proved no conflict (or found none to blame),
-    its headline is said instead, with the rules in play."""
-    rules = "; ".join(f"{c.sentence} [{c.setting}] ({_plants_words(conflict_plants(plants, c, inputs))})"
+    diagnosis lists them, and the real plants it involves (`conflict_plants`, in words:
+    `involved_text`, which says what a rule of the plan's decisions alone involves instead). Where
+    the diagnosis proved no conflict (or found none to blame), its headline is said instead, with
+    the rules in play. A rule that `findings` (those of the checks before the solve) already name
+    for a plant it involves is the same limit, counted once: "(plants: west_lfp, east_lfp; as found
+    before the solve)"."""
+    found = _found_rules(findings)
+    rules = "; ".join(f"{c.sentence} [{c.setting}] ({_involved(plants, c, inputs, found)})"
                       for c in _unique_conflicts(diagnosis))
     if diagnosis.conflict_proven and not diagnosis.feasible and diagnosis.conflicts:
         return f"the rules do not admit the real plants together: {rules}"
     return f"no plan holds the real plants: {diagnosis.headline()}" + (f": {rules}" if rules else "")
 
 
-def _plants_words(plants: Sequence[RealPlant]) -> str:
-    return f"plant{'s' if len(plants) != 1 else ''}: {', '.join(p.id for p in plants)}" if plants else "no real plant"
+def _found_rules(findings: pd.DataFrame | None) -> set[tuple[str, str]]:
+    """(plant id, rule) of each finding of the checks before the solve."""
+    if findings is None:
+        return set()
+    return {(pid, str(row.rule)) for row in findings.itertuples(index=False) for pid in str(row.plant).split()}
+
+
+def _involved(plants: Sequence[RealPlant], conflict: Conflict, inputs: ModelInputs,
+              found: set[tuple[str, str]]) -> str:
+    """`involved_text`, with "; as found before the solve" for a rule a finding names for a plant it involves."""
+    involved = conflict_plants(plants, conflict, inputs)
+    again = any((p.id, conflict.instance.kind) in found for p in involved)
+    return involved_text(involved, conflict) + ("; as found before the solve" if again else "")
 
 
 def findings_text(findings: pd.DataFrame) -> str:
@@ -437,14 +493,17 @@ def plant_rows(plants: Sequence[RealPlant], findings: pd.DataFrame, held: Mappin
     """calibration.csv of mode fixed (see the module docstring): one row per real plant, in plant
     order, with its observed capacity, the capacity the model holds of it, what the model makes
     of it (`use`, from `plant_use`; empty without), its verdict and the findings that name it,
-    then the conflicts of the diagnosis that involve it (`conflicts`: plant id -> those rules)."""
+    then the conflicts of the diagnosis that involve it (`conflicts`: plant id -> those rules), but
+    for those of a rule the findings already name for it (the checks before the solve and the
+    diagnosis name a rule alike: the hosting limit found by both is listed once, with its finding)."""
     use = use or {}
     conflicts = conflicts or {}
     rows = []
     for plant in plants:
         mine = [row for row in findings.itertuples(index=False) if plant.id in str(row.plant).split()]
         rules = list(dict.fromkeys(str(row.rule) for row in mine))
-        against = list(conflicts.get(plant.id, ()))
+        # a rule found before the solve is named once, under `not admitted` with its finding
+        against = [c for c in conflicts.get(plant.id, ()) if c.instance.kind not in rules]
         verdicts = [f"not admitted: {', '.join(rules)}"] if rules else []
         if against:
             verdicts.append(f"not admitted together: {', '.join(dict.fromkeys(c.instance.kind for c in against))}")
@@ -498,7 +557,7 @@ def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None, 
         verdict += f", but {idle}" if len(findings) == 0 else f"; {idle}"
     involved: dict[str, list[Conflict]] = {}
     if diagnosis is not None and plan is None:
-        unsolved = conflict_verdict(diagnosis, plants, prepared.inputs)
+        unsolved = conflict_verdict(diagnosis, plants, prepared.inputs, findings)
         verdict = unsolved if len(findings) == 0 else f"{verdict}; {unsolved}"
         for conflict in _unique_conflicts(diagnosis):
             for plant in conflict_plants(plants, conflict, prepared.inputs):
@@ -522,6 +581,15 @@ def fixed_files(calibration: FixedCalibration) -> dict[str, str]:
     intro = f"Verdict: {calibration.verdict}. {held[0].upper()}{held[1:]}."
     return {"calibration.csv": csv_text(calibration.plants),
             "calibration.md": f"{intro}\n\n{markdown_table(calibration.plants)}\n{note}\n"}
+
+
+def diagnosis_note(calibration: FixedCalibration) -> str:
+    """What conflicts.md says of a run in mode fixed that finds no plan (its section
+    "Calibration"): the real plants are held as the plan, so its conflicts are those of the rules
+    with them, and calibration.md gives each plant's verdict."""
+    return ("This run is a calibration in mode fixed: the real plants are held as the plan "
+            f"({held_text(calibration)}), so these are conflicts of the rules with the real plants; "
+            "calibration.md gives the verdict for each plant (calibration.csv the same as a table).")
 
 
 def score_note(distance_km: float) -> str:

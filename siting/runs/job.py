@@ -37,7 +37,14 @@ from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
-from siting.runs.calibrate import calibration_output, findings_text, fixed_calibration, fixed_files, fixed_findings
+from siting.runs.calibrate import (
+    calibration_output,
+    diagnosis_note,
+    findings_text,
+    fixed_calibration,
+    fixed_files,
+    fixed_findings,
+)
 
 
 @dataclass(repr=False, eq=False)
@@ -147,13 +154,15 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         try:
             solved = solve_prepared(prepared, settings, timings, start=start)
         except InfeasiblePlan as infeasible:
+            # calibration, mode fixed: the verdict names the conflicts with the real plants each involves,
+            # and conflicts.md says the real plants are held as the plan
+            fixed = (fixed_calibration(prepared, findings, diagnosis=infeasible.diagnosis) if findings is not None
+                     else None)
             diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
                                         loaded.scenario.name, infeasible.presolve, prepared.names,
                                         diagnosis_record(loaded, prepared.layers.paths, variant, overrides,
-                                                         prepared.notices))
-            # calibration, mode fixed: the verdict names the conflicts with the real plants each involves
-            fixed = (fixed_calibration(prepared, findings, diagnosis=infeasible.diagnosis) if findings is not None
-                     else None)
+                                                         prepared.notices),
+                                        diagnosis_note(fixed) if fixed is not None else "")
             diagnosis.update(fixed_files(fixed) if fixed is not None else {})
             write_folder_atomically(destination, diagnosis, create_parent, where)
             shown = [name for name in ("conflicts.md", "conflicts.geojson", "conflict_sites.geojson", "conflicts.png")
