@@ -272,9 +272,9 @@ def test_partial_is_for_a_scenario_schema_only(capsys):
 # 3. numbers in quotes: the schema and the loader agree
 
 #: Texts and whether each is a number ('1000') and a whole number ('3') the loader reads.
-TEXTS = [("1000", True, True), ("1e6", True, True), ("1.5e9", True, False), ("-2.5", True, False),
+TEXTS = [("1000", True, True), ("1e6", True, True), ("1.5e9", True, True), ("-2.5", True, False),
          ("+5", True, True), (".5", True, False), ("5.", True, True), ("1_000", True, True), (" 1000 ", True, True),
-         ("3.0", True, True), ("1e3", True, True), ("1.5", True, False), ("2.50E+2", True, False),
+         ("3.0", True, True), ("1e3", True, True), ("1.5", True, False), ("2.50E+2", True, True),
          ("1 km", False, False), ("1,000", False, False), ("0x10", False, False), ("inf", False, False),
          ("NaN", False, False), ("", False, False), ("1e", False, False), ("_1", False, False),
          ("1__0", False, False), ("\u0663", False, False), ("\u00a01", False, False), ("1\n\n2", False, False)]

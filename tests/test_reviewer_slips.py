@@ -51,7 +51,7 @@ def test_a_capex_budget_in_bn_yuan_gets_the_same_notice_and_real_figures_none(fo
          "  budget: {enabled: true, capex_yuan_per_yr: {2023: 2.0e9, 2024: 5}}\n  differentiation:\n")
     monkeypatch.chdir(folder)
     assert [n.shown for n in yuan_scale_notices(load_scenario("scenario.yaml"))] == [f"scenario.yaml:27: {BUDGET_SAID}"]
-    fine = load_scenario("scenario.yaml", overrides=(("constraints.budget.capex_yuan_per_yr", {2023: 0, 2024: 1e6}),))
+    fine = load_scenario("scenario.yaml", overrides=(("constraints.budget.capex_yuan_per_yr", {2023: 0, 2024: 5e8}),))
     assert yuan_scale_notices(fine) == []
 
 

@@ -52,6 +52,7 @@ from siting.config.schema import (
     MAX_QUANTITY,
     MAX_YUAN,
     NAME_PATTERN,
+    NUMBER,
     ByPathAndYear,
     Catalog,
     CommittedProject,
@@ -465,12 +466,25 @@ def not_utf8_problem(name: str, raw: bytes, exc: UnicodeDecodeError) -> str:
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """PyYAML's safe loader on libyaml where PyYAML has it (seven times faster on the catalog);
-    a class of our own so that nothing here changes PyYAML's."""
+    a class of our own so that nothing here changes PyYAML's. An unquoted number is read as
+    YAML 1.2 reads it (`_yaml_12_floats`)."""
 
 
 class _PythonLoader(yaml.SafeLoader):
     """PyYAML's pure-Python safe loader: a file that does not parse is read again with it, for its
-    messages (libyaml words the same faults differently)."""
+    messages (libyaml words the same faults differently); numbers read as `_Loader` reads them."""
+
+
+def _yaml_12_floats(loader: type[Any]) -> None:
+    """Make `loader` read an unquoted float as YAML 1.2 does (1e3, 1.5e1, 2E+2, .5e1: the pattern
+    NUMBER), as an editor on YAML 1.2 and the scenario's JSON schema do: PyYAML reads YAML 1.1,
+    whose floats need a dot and a signed exponent, and took those for text. Its own readings
+    come first and stay (whole numbers, .inf and .nan, true/false/yes/no)."""
+    loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(f"^{NUMBER}$"), list("+-.0123456789"))
+
+
+for _loader_class in (_Loader, _PythonLoader):
+    _yaml_12_floats(_loader_class)
 
 
 def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, name: str, loc: tuple[str, ...] = (),
@@ -1107,6 +1121,17 @@ def _shown(value: Any) -> str:
     return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
 
 
+def _written_number(locator: Locator, loc: tuple[Any, ...], got: Any) -> str | None:
+    """A float `got` at `loc` as its file writes it (-1e3, not -1000.0), when it is written there
+    as an unquoted number; None otherwise."""
+    if not isinstance(got, float):
+        return None
+    written = locator.written(loc)
+    if not isinstance(written, str) or not re.fullmatch(NUMBER, written) or float(written.replace("_", "")) != got:
+        return None
+    return written
+
+
 def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError,
                              price_paths: list[str] | None = None) -> list[str]:
     """One problem per pydantic error, at the file and line that wrote the key; one per figure by
@@ -1125,7 +1150,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         where = origin.where(bare)
         key = origin.key(mapping_keys_as_text(model, loc))
         got = err.get("input")
-        shown = _shown(got)
+        shown = _written_number(locator, bare, got) or _shown(got)
         if err["type"] == "extra_forbidden" and str(loc[-1]) in REPLACED_KEYS:
             problems.append(f"{where}: {key} | replaced by {REPLACED_KEYS[str(loc[-1])]}")
         elif err["type"] == "extra_forbidden":
@@ -1156,7 +1181,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | may hold only letters, digits and _ . - (got {shown}); write it "
                             f"as e.g. {example!r}")
         elif err["type"] == "path_type":
-            problems.append(f"{where}: {key} | {path_type_problem(got)}")
+            problems.append(f"{where}: {key} | {path_type_problem(got, _written_number(locator, bare, got))}")
         elif err["type"] in TYPE_HINTS:
             problems.append(f"{where}: {key} | {type_problem(err['type'], shown, model, bare)}")
         elif err["type"] in ("literal_error", "enum"):
@@ -1204,15 +1229,17 @@ def hinted_once(problems: list[str]) -> list[str]:
     return kept
 
 
-def path_type_problem(got: Any) -> str:
-    """What is wrong with a path given as a value YAML reads as something else (`got`): a number
-    or true/false is to be quoted to be read as the path it spells ("must be a path (got 2024,
-    read as a number); quote it: '2024'"); null, a list or a mapping is no path at all."""
+def path_type_problem(got: Any, written: str | None = None) -> str:
+    """What is wrong with a path given as a value YAML reads as something else (`got`; `written`:
+    a number as the file writes it, 1e3): a number or true/false is to be quoted to be read as the
+    path it spells ("must be a path (got 2024, read as a number); quote it: '2024'"); null, a list
+    or a mapping is no path at all."""
     if isinstance(got, bool):
         text = "true" if got else "false"
         return f"must be a path (got {text}, read as true/false); quote it: '{text}'"
     if isinstance(got, (int, float)):
-        return f"must be a path (got {got!r}, read as a number); quote it: '{got!r}'"
+        text = written or repr(got)
+        return f"must be a path (got {text}, read as a number); quote it: '{text}'"
     if got is None:
         return "must be a path (got null, read as no value); give the path, in quotes if it reads as null"
     what = "a list" if isinstance(got, (list, tuple)) else "a mapping" if isinstance(got, dict) else repr(got)
@@ -1381,26 +1408,61 @@ def _exponent_form(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
+#: The yearly capex budget's key path, which `yuan_scale_notices` also holds to the cheapest module.
+BUDGET_KEY = ("constraints", "budget", "capex_yuan_per_yr")
+#: Yuan in one 万 yuan, the unit Chinese plans and statistics give money in.
+WAN_YUAN = 1e4
+
+
+def cheapest_module(catalog: Catalog) -> tuple[str, float] | None:
+    """The id and capex (yuan) of the catalog's cheapest module of a positive capex; None for none."""
+    costs = [(module.capex_yuan, module.id) for product in catalog.products.values() for module in product.modules
+             if module.capex_yuan > 0]
+    return (min(costs)[1], min(costs)[0]) if costs else None
+
+
+def wan_budget_text(key: str, year: Any, value: float, module: str, capex: float) -> str:
+    """The notice of a yearly capex budget `value` below the capex of the cheapest module (`module`,
+    `capex` yuan): it buys no module in its year (the budget bounds the capex of the modules
+    decided in it, whole modules); when the figure read in 万 yuan would buy one, it is said to
+    look like one in 万 yuan (2e6 for 2e10 yuan), as a figure below a million yuan looks like bn yuan."""
+    head = (f"{key} | {value:,.0f} yuan buys no module: the cheapest module of the catalog ({module}) costs "
+            f"{capex:,.0f} yuan, so no module can be decided in {year} within the budget (got {value:,.0f}, in yuan)")
+    if value * WAN_YUAN < capex:
+        return (f"{head}; raise it to at least {capex:,.0f} to build in {year}, or leave it if nothing is to be "
+                "built then")
+    meant = _exponent_form(value * WAN_YUAN)
+    return (f"{head}: did you mean {value:,.0f} 万 yuan ({WAN_YUAN:,.0f} yuan each) = {meant}? Write the figure in "
+            f"yuan, e.g. {meant}, or leave it if {value:,.0f} yuan is meant")
+
+
 def yuan_scale_notices(loaded: LoadedScenario) -> list[Notice]:
     """A notice for each yearly output-value target (targets.output_value_yuan) and capex budget
     (constraints.budget.capex_yuan_per_yr) above 0 and below `SMALL_YUAN` yuan, which looks like
     a figure in bn yuan written where yuan are asked (20 for 20 bn yuan), the same slip as a
-    capacity target in the wrong unit (siting/prepare/checks.py `target_scale_notices`). A notice,
-    not a refusal, as `percent_notices` gives: the plan is solved as given. Each names the file
-    and line that wrote the figure, and its field."""
+    capacity target in the wrong unit (siting/prepare/checks.py `target_scale_notices`); and for
+    each capex budget of a million yuan or more but below the capex of the catalog's cheapest
+    module, which buys no module in its year and looks like a figure in 万 yuan (`wan_budget_text`).
+    An output-value target has no such test: a small goal, or one the standing plants already
+    meet, is no slip. A notice, not a refusal, as `percent_notices` gives: the plan is solved as
+    given. Each names the file and line that wrote the figure, and its field."""
     notices = []
+    cheapest = cheapest_module(loaded.catalog)
     for path in YEARLY_YUAN_KEYS:
         node: Any = loaded.scenario
         for name in path:
             node = getattr(node, name)
         for year, value in sorted(node.items()):
-            if not 0 < value < SMALL_YUAN:
-                continue
             loc = (*path, str(year))
             where, key = loaded.at(*loc)
-            text = (f"{key} | {value:g} yuan is less than {SMALL_YUAN:,.0f} yuan (got {value:g}, in yuan): did you "
-                    f"mean {value:g} bn yuan = {_exponent_form(value * 1e9)}? Write the figure in yuan, e.g. "
-                    f"{_exponent_form(value * 1e9)}, or leave it if {value:g} yuan is meant")
+            if 0 < value < SMALL_YUAN:
+                text = (f"{key} | {value:g} yuan is less than {SMALL_YUAN:,.0f} yuan (got {value:g}, in yuan): did "
+                        f"you mean {value:g} bn yuan = {_exponent_form(value * 1e9)}? Write the figure in yuan, e.g. "
+                        f"{_exponent_form(value * 1e9)}, or leave it if {value:g} yuan is meant")
+            elif path == BUDGET_KEY and cheapest is not None and 0 < value < cheapest[1]:
+                text = wan_budget_text(key, year, value, *cheapest)
+            else:
+                continue
             origin = loaded.locator.origin(loc) if loaded.locator is not None else Origin(loaded.scenario_path)
             relative = Path(os.path.relpath(origin.path, loaded.scenario_path.parent)).as_posix()
             notices.append(Notice(f"{where.replace(shown_path(origin.path), relative, 1)}: {text}",
@@ -2428,21 +2490,26 @@ def calibration_problems(locator: Locator, scenario: Scenario, folder: Path, fau
 def calibration_checked(locator: Locator, scenario: Scenario, folder: Path, faults: Faults, catalog: Catalog | None,
                         products: list[str] | None, committed: CommittedProjects = CommittedProjects()
                         ) -> tuple[list[str], CommittedProjects | None]:
-    """The problems of the files `calibration` names (`calibration_problems`) and, in mode fixed
-    when they are there, the real plants the model holds (`fixed_plants`; None for none, or when
-    the file has problems, which are listed then). In mode fixed a plants file that lists no
-    plant is refused (`no_plants_problem`), also when it is the committed-projects file
-    (`committed`, the scenario's committed projects as loaded); so is mode fixed without
-    calibration.plants where the scenario has no committed project (`nothing_held_problem`), and
-    mode fixed whose plants all come online after the plan's last year (`all_late_problem`):
-    there is then no real plant to check."""
+    """The problems of the files `calibration` names (`calibration_problems`; in mode choose, those
+    of the file of `calibration.reference`: `reference_problems`) and, in mode fixed
+    when they are there, the real plants the model holds (`fixed_plants`; None for none; when the
+    file has problems, which are listed then, its plants that passed the schema, as
+    `committed_projects_found` gives them, so that their sites are checked in the same run). In
+    mode fixed a plants file that lists no plant is refused (`no_plants_problem`), also when it is
+    the committed-projects file (`committed`, the scenario's committed projects as loaded); so is
+    mode fixed without calibration.plants where the scenario has no committed project
+    (`nothing_held_problem`), and mode fixed whose plants all come online after the plan's last
+    year (`all_late_problem`): there is then no real plant to check."""
     problems = calibration_problems(locator, scenario, folder, faults)
     if problems or not faults.ok("calibration") or not faults.ok("committed_projects"):
         return problems, None
     try:
-        plants = fixed_plants(locator, scenario, folder, catalog, products)
+        plants, found = fixed_plants(locator, scenario, folder, catalog, products)
+        found += reference_problems(locator, scenario, folder, catalog, products)
     except InputError as exc:
         return exc.problems, None
+    if found:  # with the plants that passed the schema, whose sites are still checked (`Salvage`)
+        return found, plants
     held = plants if plants is not None else committed
     calibration = scenario.calibration
     if calibration is None or calibration.mode != "fixed":
@@ -2513,24 +2580,44 @@ def no_plants_problem(locator: Locator, reference: str, path: Path) -> str:
 
 
 def fixed_plants(locator: Locator, scenario: Scenario, folder: Path, catalog: Catalog | None,
-                 products: list[str] | None) -> CommittedProjects | None:
+                 products: list[str] | None) -> tuple[CommittedProjects | None, list[str]]:
     """In calibration mode fixed, the real plants of `calibration.plants` (a committed-projects
     file, relative to the scenario file's folder, `folder`), which the model holds in place of the
-    scenario's committed projects (`LoadedScenario.plants`), checked as they are
-    (`load_committed_projects`, against the catalog's `products`): loaded with the rest of the
+    scenario's committed projects (`LoadedScenario.plants`), and the file's problems, checked as
+    the committed projects' are (`committed_projects_found`, against the catalog's `products`:
+    the plants those that passed the schema, all its problems listed): loaded with the rest of the
     scenario, so that their problems are listed with its own. None in mode choose, without
     `calibration.plants`, and when it names the scenario's committed-projects file (the model
     holds them as ever). Called once `calibration_problems` found the files there."""
     calibration = scenario.calibration
     if calibration is None or calibration.mode != "fixed" or calibration.plants is None:
-        return None
+        return None, []
     loc = ("calibration", "plants")
     path = referenced_file(locator.origin(loc), loc, str(calibration.plants), folder, "a committed-projects file",
                            locator.typed(loc))
     if scenario.committed_projects is not None and located(folder, scenario.committed_projects).resolve() == \
             path.resolve():
-        return None
-    return load_committed_projects(path, catalog, products)
+        return None, []
+    return committed_projects_found(path, catalog, products)
+
+
+def reference_problems(locator: Locator, scenario: Scenario, folder: Path, catalog: Catalog | None,
+                       products: list[str] | None) -> list[str]:
+    """In calibration mode choose, the problems of the file of the plants the plan is scored
+    against (`calibration.reference`, relative to `folder`), checked as the committed projects'
+    are (`committed_projects_found`) when the scenario is loaded, rather than once the plan is
+    solved (siting/runs/calibrate.py `real_plants`); none when it names the committed-projects
+    file, checked already. InputError for a file that is no list of projects."""
+    calibration = scenario.calibration
+    if calibration is None or calibration.mode != "choose" or calibration.reference is None:
+        return []
+    loc = ("calibration", "reference")
+    path = referenced_file(locator.origin(loc), loc, str(calibration.reference), folder, "a committed-projects file",
+                           locator.typed(loc))
+    if scenario.committed_projects is not None and located(folder, scenario.committed_projects).resolve() == \
+            path.resolve():
+        return []
+    return committed_projects_found(path, catalog, products)[1]
 
 
 def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],
@@ -2911,6 +2998,8 @@ def committed_projects_found(path: Path, catalog: Catalog | None, products: list
             continue
         origin = Origin(path, node, (i,), entry=project_name(item.get("id")))  # named by its id too
         year = item.get("online_year")
+        if isinstance(year, float) and year.is_integer() and abs(year) < 1e6:  # 1.9e3: a year too
+            year = int(year)
         if isinstance(year, int) and not isinstance(year, bool) and year < EARLIEST_ONLINE_YEAR:
             problems.append(f"{origin.where(('online_year',))}: {origin.key(('online_year',))} | first production year"
                             f" {year} is before {EARLIEST_ONLINE_YEAR}: very likely a typo; give the year it "

@@ -50,18 +50,25 @@ def not_yes_no(value: Any) -> Any:
     return value
 
 
-#: A number written as text ('1000', '1.5e9', ' 0.5 '; PyYAML also reads an unquoted 1e9, without
-#: a dot, as text): read as the number it spells (`number_text`). Digits may be grouped by `_`
-#: (1_000_000); blanks (space, tab, line break) around it are dropped. The same pattern is the
-#: JSON schema's `QuotedNumber` (`quoted_numbers`), so an editor takes the texts the loader takes.
+#: A number as YAML 1.2 writes it ('1000', '1.5e9', '-.5', '2E+2'), digits grouped by `_`
+#: (1_000_000) as YAML 1.1 allows: the pattern of a number written as text (`NUMBER_TEXT`), and of
+#: an unquoted float the scenario files are read with (siting/config/load.py `_Loader`: PyYAML
+#: alone, on YAML 1.1, reads 1e3 or 1.5e1 as text, an editor on YAML 1.2 as a number).
 _BLANKS = r"[ \t\n\r]*"
 _DIGITS = r"[0-9]+(?:_[0-9]+)*"
-NUMBER_TEXT = rf"^{_BLANKS}[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?{_BLANKS}$"
+NUMBER = rf"[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?"
+#: A number written as text ('1000', '1.5e9', ' 0.5 '): read as the number it spells
+#: (`number_text`); blanks (space, tab, line break) around it are dropped. The same pattern is the
+#: JSON schema's `QuotedNumber` (`quoted_numbers`), so an editor takes the texts the loader takes.
+NUMBER_TEXT = rf"^{_BLANKS}{NUMBER}{_BLANKS}$"
 #: Text naming a number that is not finite (inf, -Infinity, nan): refused as such, not as no number.
 NOT_FINITE_TEXT = rf"{_BLANKS}[+-]?(?:inf|infinity|nan){_BLANKS}"
-#: A whole number written as text: digits, with at most a fraction of zeros and an exponent not
-#: below 0 ('2024', '3.0', '1e3'); `whole_number_text`, and the JSON schema's `QuotedWholeNumber`.
-WHOLE_NUMBER_TEXT = rf"^{_BLANKS}[+-]?{_DIGITS}(?:\.0*)?(?:[eE]\+?{_DIGITS})?{_BLANKS}$"
+#: A whole number written as text: digits with at most a fraction of zeros ('2024', '3.0'), or a
+#: number with an exponent not below 0 ('1e3', '2.50E+2', '1.5e9'), which `whole_number_text`
+#: takes when the number it spells is whole (250, not '2.5e0'); the JSON schema's
+#: `QuotedWholeNumber`, which cannot tell the whole ones of the second kind apart.
+WHOLE_NUMBER_TEXT = (rf"^{_BLANKS}[+-]?(?:{_DIGITS}(?:\.0*)?|(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})"
+                     rf"[eE]\+?{_DIGITS}){_BLANKS}$")
 
 
 def number_text(value: Any) -> Any:
@@ -79,15 +86,21 @@ def number_text(value: Any) -> Any:
 
 def whole_number_text(value: Any) -> Any:
     """`value`, where a whole number is wanted: a text of WHOLE_NUMBER_TEXT is the number it spells
-    (exactly, '12345678901234567890' too), any other text is refused as no whole number
-    ("int_parsing"), a boolean too (`not_yes_no`)."""
+    (exactly, '12345678901234567890' too) when that is whole ('2.50E+2': 250); one that is not
+    ('2.5e0') is refused as a fraction ("int_from_float", as the unquoted 2.5 is), any other text
+    as no whole number ("int_parsing"), a boolean too (`not_yes_no`)."""
     value = not_yes_no(value)
     if isinstance(value, str):
         if not re.fullmatch(WHOLE_NUMBER_TEXT, value):
             raise PydanticCustomError("int_parsing", "Input should be a valid integer, unable to parse string as an "
                                       "integer")
         number = Decimal(value.replace("_", "").strip(" \t\n\r"))
-        return int(number) if number.adjusted() < 400 else float(number)  # no int of a million digits
+        if number.adjusted() >= 400:  # no int of a million digits
+            return float(number)
+        if number != number.to_integral_value():
+            raise PydanticCustomError("int_from_float", "Input should be a valid integer, got a number with a "
+                                      "fractional part")
+        return int(number)
     return value
 
 
