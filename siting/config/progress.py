@@ -225,6 +225,13 @@ def stop_check(check: Callable[[], None] | None) -> None:
     _stop_check = check
 
 
+def check_stop() -> None:
+    """Raise now where the process was asked to stop (`stop_check`'s function, as each phase
+    does as it begins); nothing where no stop was asked or no function is set."""
+    if _stop_check is not None:
+        _stop_check()
+
+
 #: How the innermost open phase ended, when not simply done (`phase_ended`): what stopped it and
 #: why, or None.
 _ending: list[tuple[str, str] | None] = []

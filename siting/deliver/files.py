@@ -15,18 +15,27 @@ import contextlib
 import gc
 import importlib
 import io
+import os
+import pickle
+import select
+import signal
 import sqlite3
+import sys
 import threading
 import time
+import warnings
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import pandas as pd
 
 from models import ModelInputs
+from siting.config import progress
 from siting.config.load import LoadedScenario, Override, file_sha256
 from siting.config.units import plain_status
 from siting.deliver.drivers import units_of
@@ -104,16 +113,29 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                          units_of(prepared.loaded.catalog, prepared.inputs), prepared.positions)
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
     context = map_context(prepared, layers)
-    files, png = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
-                           list(spatial.sources["resource"]), context, prepared.notices, plan.product_flows, which)
-    files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
-    files.update(extra or {})
-    timings["export"] = time.perf_counter() - started
-    names = [*files, "manifest.json", *REPORT_FILES]
-    run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings, prepared.notices,
-                            spatial.dropped_sites, names, variant, overrides)
-    files.update(report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, png, context,
-                              prepared.positions, calibration))
+    with MapDrawing.start(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs, context,
+                          prepared.notices, plan.product_flows, which) as drawing:
+        files, drawn = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
+                                 list(spatial.sources["resource"]), context, prepared.notices, plan.product_flows,
+                                 which, drawing)
+        files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
+        files.update(extra or {})
+        names = [*files, "manifest.json", *REPORT_FILES]
+
+        def quoted() -> tuple[dict[str, Any], dict[str, FileContent]]:
+            """The manifest and the report (which waits for the map), as the notices stand."""
+            timings["export"] = time.perf_counter() - started
+            run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings,
+                                    prepared.notices, spatial.dropped_sites, names, variant, overrides)
+            return run_manifest, report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, drawn,
+                                              context, prepared.positions, calibration)
+
+        said = list(prepared.notices)
+        run_manifest, reported = quoted()  # made while the map is drawn apart (`MapDrawing`)
+        if prepared.notices != said:  # the map added notices (a label no font draws), which both quote
+            run_manifest, reported = quoted()
+        files["map.png"] = _bytes_writer(drawn.png())  # in before the drawing closes, in its place in the dict
+    files.update(reported)
     timings["export"] = time.perf_counter() - started  # the report included (it does not quote the timings)
     run_manifest["run"]["timings_s"]["export"] = round(timings["export"], 3)
     files["manifest.json"] = json_text(run_manifest)
@@ -258,7 +280,7 @@ def prefetch_drawing() -> threading.Thread:
         with contextlib.suppress(Exception):  # raised again where the map is drawn
             importlib.import_module("siting.deliver.mapplot")
 
-    thread = threading.Thread(target=load, name="siting-prefetch-drawing")
+    thread = threading.Thread(target=load, name=PREFETCH_THREAD)
     thread.start()
     return thread
 
@@ -297,13 +319,18 @@ def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str])
 
 def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
               working_crs: str, resources: Sequence[str], context: MapContext | None = None,
-              notices: list[str] | None = None, product_flows: pd.DataFrame | None = None, which: str = ""
-              ) -> tuple[dict[str, FileContent], bytes]:
-    """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and the PNG bytes
-    (which the HTML report embeds). map.png's notices are added to `notices`. `product_flows`:
-    the plan's (`Plan.product_flows`), for the product flows' legend (`layer_styles`) and the
-    rings of map.png (`map_png`). `which`: which plan of a set this is, for map.png's and
-    plan.qgs's titles (`map_title`)."""
+              notices: list[str] | None = None, product_flows: pd.DataFrame | None = None, which: str = "",
+              drawing: MapDrawing | None = None) -> tuple[dict[str, FileContent], MapDrawing]:
+    """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and map.png's
+    drawing (`MapDrawing`: its `png()` gives the bytes, which the HTML report embeds). map.png's
+    notices are added to `notices` once it is drawn. `product_flows`: the plan's
+    (`Plan.product_flows`), for the product flows' legend (`layer_styles`) and the rings of
+    map.png (`map_png`). `which`: which plan of a set this is, for map.png's and plan.qgs's
+    titles (`map_title`). `drawing`: map.png already started (`MapDrawing.start` with these
+    arguments), which the other files are made beside; None: drawn here, in this process."""
+    if drawing is None:
+        drawing = MapDrawing(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which),
+                             notices)
     styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
                           units_of(loaded.catalog, inputs), product_flows)
     files = layer_files(layers, styles)
@@ -311,17 +338,318 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
                                      view_extent(layers, working_crs),
                                      map_title=map_title(loaded, inputs, report, which))
+    files["map.png"] = drawing.write
+    return files, drawing
+
+
+def _map_drawer(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
+                working_crs: str, context: MapContext | None, product_flows: pd.DataFrame | None, which: str
+                ) -> Callable[[list[str]], bytes]:
+    """`map_png` of these arguments (`gis_files`'), as a function of the notices it adds to."""
     unlined = unlined_flows(next((layer for layer in layers if layer.name == "product_flows"), None), product_flows)
-    png = map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined, which)
-    files["map.png"] = _bytes_writer(png)
-    return files, png
+
+    def draw(notices: list[str]) -> bytes:
+        return map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined, which)
+
+    return draw
+
+
+#: The name of the thread `prefetch_drawing` starts.
+PREFETCH_THREAD = "siting-prefetch-drawing"
+
+
+class MapDrawing:
+    """map.png as `map_png` draws it, drawn beside the export's other files where it can be.
+
+    `MapDrawing.start` forks a child process that draws it where that is safe and a core is
+    idle (`draws_apart`), while this process makes the other files; elsewhere, and for
+    `MapDrawing(...)` itself, it is drawn at once, in this process. `png()` gives the bytes,
+    waiting for the child; the drawing's notices are then added to `notices` as `map_png` adds
+    them. Either way the bytes and notices are the same: the child draws from a copy of this
+    process as it stood.
+
+    The child only draws and sends the result back through a pipe: it writes no file, so the
+    outputs are still written all at once, or not at all. Where it fails (an error, a crash,
+    a signal) the map is drawn again here, so that it fails as it would have here, with the
+    same error. Ctrl-C reaches the child too, which ignores it: this process stops the child
+    (SIGKILL) and waits for it whenever it stops before the map is in: leaving the `with`
+    block or `close`, and, should a stop come before either could run, when the drawing is
+    dropped or the interpreter exits; the child ends itself should this process die first.
+    Ctrl-C and SIGTERM wait while the child is forked (`stops_held`), so that neither process
+    can be stopped half way."""
+
+    def __init__(self, draw: Callable[[list[str]], bytes], notices: list[str] | None = None,
+                 apart: bool = False) -> None:
+        self._draw = draw
+        self._notices = notices
+        self._png: bytes | None = None
+        self._pid: int | None = None  # the child drawing the map, until it is waited for
+        self._reader: int | None = None  # the read end of its pipe, until closed
+        self._stop: weakref.finalize | None = None  # stops the child, once, however this drawing ends
+        if apart and draws_apart():
+            try:
+                with stops_held():  # a stop that comes meanwhile is raised as the block ends
+                    self._pid, self._reader = _fork_drawing(draw)
+                    if self._pid is not None and self._reader is not None:
+                        self._stop = weakref.finalize(self, _stop_child, self._pid, self._reader)
+            except BaseException:
+                self.close()
+                raise
+        if self._pid is None:
+            self._png = draw(notices if notices is not None else [])
+
+    @classmethod
+    def start(cls, layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
+              working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
+              product_flows: pd.DataFrame | None = None, which: str = "") -> MapDrawing:
+        """Start drawing map.png as `gis_files` would (its arguments of those names), in a child
+        process where `draws_apart`. The drawing code is loaded first, here, so that the child
+        does not load it again for each map (`prefetch_drawing`'s thread, which may be loading
+        it, is waited for)."""
+        importlib.import_module("siting.deliver.mapplot")
+        for thread in threading.enumerate():
+            if thread.name == PREFETCH_THREAD and thread is not threading.current_thread():
+                thread.join()
+        return cls(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which),
+                   notices, apart=True)
+
+    def png(self) -> bytes:
+        """map.png's bytes; from the child, once it is done (drawn again here where it failed)."""
+        if self._png is None:
+            self._png = self._collect()
+        return self._png
+
+    def write(self, path: Path) -> None:
+        """Write map.png at `path` (a file of the export's files dict)."""
+        path.write_bytes(self.png())
+
+    def close(self) -> None:
+        """Stop the child, if it is still drawing, and wait for it to end."""
+        if self._stop is not None:
+            self._stop()
+            self._stop = None
+        self._pid = self._reader = None
+
+    def __enter__(self) -> MapDrawing:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def _collect(self) -> bytes:
+        assert self._pid is not None and self._reader is not None and self._stop is not None
+        sent = _read_all(self._reader)
+        status = _reap(self._pid)
+        self._stop.detach()  # ended and waited for: nothing to stop
+        self._stop = None
+        os.close(self._reader)
+        self._pid = self._reader = None
+        drawn: tuple[bytes, list[str]] | None = None
+        if status == 0:
+            with contextlib.suppress(Exception):  # a child cut short: drawn again below
+                drawn = pickle.loads(sent)  # this process's own child's
+        if drawn is None:
+            return self._draw(self._notices if self._notices is not None else [])
+        png, notices = drawn
+        if self._notices is not None:
+            self._notices.extend(n for n in notices if n not in self._notices)
+        return png
+
+
+#: How often (seconds) the process, waiting for the map's child, looks for a stop Python could not
+#: raise where it came (`_read_all`).
+STOP_LOOK_S = 0.2
+
+
+def _read_all(reader: int) -> bytes:
+    """All the map's child sends through its pipe's read end `reader`, once it closes it. A stop
+    the process was asked for meanwhile whose exception Python could not raise where the signal
+    came (in a finalizer: siting/cli.py notes it, `progress.check_stop` raises it) is raised
+    while waiting, so that the child is stopped then (`MapDrawing.close`), not once it is done."""
+    waiting = select.poll()
+    waiting.register(reader, select.POLLIN | select.POLLHUP | select.POLLERR)
+    chunks: list[bytes] = []
+    while True:
+        if not waiting.poll(STOP_LOOK_S * 1000):
+            progress.check_stop()
+            continue
+        chunk = os.read(reader, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+#: The signals that stop a run (Ctrl-C, and SIGTERM: siting/cli.py `stop_on_sigterm`), held while
+#: the map's child is forked (`stops_held`).
+STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def stops_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM (STOPS) while the block runs (main thread only): their handlers
+    only note them meanwhile; then the handlers are put back and what was noted is raised again
+    (`signal.raise_signal`), to be handled as it would have been (a KeyboardInterrupt, a stop, or
+    nothing where the signal is ignored). Python runs a signal's handler in the main thread
+    whichever thread of the process the system gave the signal to, so holding it there
+    (`signal.pthread_sigmask`) would not do. A stop whose handler was installed outside Python
+    (`signal.getsignal` None) is left as it is: it could not be put back."""
+    noted: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        noted.append(signum)
+
+    previous: dict[int, Any] = {}
+    try:
+        for signum in STOPS:
+            if signal.getsignal(signum) is not None:
+                previous[signum] = signal.signal(signum, note)
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(noted):
+            signal.raise_signal(signum)
+
+
+def draws_apart() -> bool:
+    """Whether `MapDrawing.start` draws map.png in a child process: `apart_decision` of this
+    process and machine as they stand now (the platform, the calling thread and the Python
+    threads running, the handlers of STOPS, the cores this process may run on, and the system's
+    load, `system_load`); where the cores or the load cannot be read, no."""
+    try:
+        cores: int | None = len(os.sched_getaffinity(0))
+        load: float | None
+        load, running = system_load()
+    except (OSError, ValueError, IndexError, AttributeError):
+        cores = load = running = None
+    return apart_decision(platform=sys.platform, forks=hasattr(os, "fork"),
+                          main_thread=threading.current_thread() is threading.main_thread(),
+                          threads=threading.active_count(),
+                          handlers_known=all(signal.getsignal(signum) is not None for signum in STOPS),
+                          cores=cores, load=load, running=running)
+
+
+def apart_decision(*, platform: str, forks: bool, main_thread: bool, threads: int, handlers_known: bool,
+                   cores: int | None, load: float | None, running: int | None) -> bool:
+    """Whether map.png is drawn in a child process, of these facts alone (`draws_apart` reads
+    them): on Linux (`platform` "linux", where a forked child is a copy of this process that can
+    draw at once) where the process can fork (`forks`), from its main thread (`main_thread`)
+    with no other Python thread running (`threads` 1: a thread could hold a lock the child then
+    waits for forever: a file's, matplotlib's), where the handlers of STOPS are all ones
+    `stops_held` can put back (`handlers_known`: none installed outside Python), and where a
+    core is idle: of the `cores` this process may run on (two or more), fewer are `running`
+    anything now (threads running or ready to run, this process counted), and the system's
+    `load` over the last minute is below their number less IDLE_SHARE. None: not known (no).
+    The child costs some more work in all (the pages of this process it writes to are copied: a
+    tenth to a quarter more processor time for the shipped scenario's export), which only a
+    core otherwise idle makes up for; on a busy machine the map is drawn here."""
+    if not (platform == "linux" and forks and main_thread and threads == 1 and handlers_known):
+        return False
+    if cores is None or load is None or running is None:
+        return False
+    return cores > 1 and running < cores and load < cores - IDLE_SHARE
+
+
+#: How much of a core the load over the last minute must leave idle for map.png to be drawn in a
+#: child process (`draws_apart`): on two cores, a load below 1.5.
+IDLE_SHARE = 0.5
+
+
+def system_load() -> tuple[float, int]:
+    """The system's load over the last minute and the number of its threads running or ready
+    to run now (this one among them), from /proc/loadavg (Linux)."""
+    fields = Path("/proc/loadavg").read_text(encoding="ascii").split()
+    return float(fields[0]), int(fields[3].split("/")[0])
+
+
+def _fork_drawing(draw: Callable[[list[str]], bytes]) -> tuple[int, int] | tuple[None, None]:
+    """Fork a child that calls `draw` and sends its bytes and notices back through a pipe, then
+    ends; the child's process id and the pipe's read end, or Nones where the system would not
+    fork. Called with STOPS held (`MapDrawing`): the child's first act is to ignore Ctrl-C."""
+    for stream in (sys.stdout, sys.stderr):  # what is buffered is said once, by this process
+        with contextlib.suppress(Exception):
+            stream.flush()
+    try:
+        reader, writer = os.pipe()
+    except OSError:  # no file descriptor to spare: drawn here
+        return None, None
+    parent = os.getpid()
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12 and later warn of a fork where the process has other threads of the system's
+            # (a BLAS library's idle workers); no Python thread runs (`draws_apart`) and the child
+            # calls nothing of theirs.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return None, None
+    if pid == 0:
+        _draw_in_child(draw, reader, writer, parent)
+    os.close(writer)
+    return pid, reader
+
+
+def _draw_in_child(draw: Callable[[list[str]], bytes], reader: int, writer: int, parent: int) -> None:
+    """The forked child's whole life (`_fork_drawing`): draw, send, end, never returning into
+    the caller's code (os._exit: no clean-up of this process's is run twice, no buffered output
+    said twice). Any failure ends it with status 1, silently: the parent draws again."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the child
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.close(reader)
+        _end_with(parent)
+        notices: list[str] = []
+        png = draw(notices)
+        with open(writer, "wb") as pipe:
+            pickle.dump((png, notices), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        status = 0
+    except BaseException:  # ends with status 1: the parent draws again
+        pass
+    finally:
+        os._exit(status)
+
+
+def _end_with(parent: int) -> None:
+    """Have the system end this (child) process should its parent `parent` end first (Linux's
+    PR_SET_PDEATHSIG), where that can be asked for; end now if it has ended already."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _stop_child(pid: int, reader: int) -> None:
+    """Stop the map's child `pid` (SIGKILL), wait for it to end and close its pipe's read end
+    `reader` (`MapDrawing`'s finalizer)."""
+    with contextlib.suppress(OSError):
+        os.close(reader)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    _reap(pid)
+
+
+def _reap(pid: int) -> int:
+    """Wait for the child `pid` to end; its exit code (-N: ended by signal N), -1 where it is no
+    child of this process (waited for already)."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return -1
+    return os.waitstatus_to_exitcode(status)
 
 
 def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
-                 manifest: Mapping[str, Any], png: bytes, context: MapContext | None = None,
+                 manifest: Mapping[str, Any], png: bytes | MapDrawing, context: MapContext | None = None,
                  positions: PositionCheck | None = None, calibration: FixedCalibration | None = None
                  ) -> dict[str, FileContent]:
-    """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png;
+    """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png:
+    its bytes, or its drawing, waited for once the rest of the report is made;
     `positions`: the decisions within the sites' positional uncertainty; `calibration`: a
     calibration in mode fixed, whose verdict and sites with fixed capacity the report states).
     The file list says what calibration.csv holds in the scenario's calibration mode."""
@@ -333,8 +661,9 @@ def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers
     if "calibration.csv" in made and mode in CALIBRATION_NOTES:
         notes["calibration.csv"] = CALIBRATION_NOTES[mode]
     blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions, calibration)
+    image = png if isinstance(png, bytes) else png.png()
     return {"report.md": markdown(blocks),
-            "report.html": html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": png})}
+            "report.html": html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": image})}
 
 
 # --- a run's map drawn again on a batch's pie scale --------------------------------------------

@@ -129,6 +129,11 @@ MAP_LAYERS = ("sites", "clusters", "redline_zones", "redline", "sources", "flows
 #: legend and the notes need it: `lay_out_margin`).
 FIGURE_SIZE_IN = (16.0, 12.0)
 DPI = 100
+#: zlib's level for map.png (Pillow's default, 6, and matplotlib's, is slower): for the shipped
+#: scenario's map, level 3 compresses in about two thirds of the time and to about 11 % fewer bytes
+#: (the levels up to 3 match strings greedily, which suits a map's flat colours); the same pixels
+#: give the same bytes.
+PNG_COMPRESS_LEVEL = 3
 PIXELS = (round(FIGURE_SIZE_IN[0] * DPI), round(FIGURE_SIZE_IN[1] * DPI))
 #: Marker area (points^2) of the largest built site's pie; others scale by capex.
 LARGEST_MARKER = 1400.0
@@ -439,8 +444,9 @@ class LabelPlacer:
         #: How far (pixels) a round symbol's square grows for a label's box padded by LABEL_PAD.
         self._clear = SYMBOL_CLEARANCE * self.points - LABEL_PAD
         #: Lines labels keep off softly (`block_lines`): each call's segments (display coordinates),
-        #: their index and how far (pixels) a label's letters keep off them.
-        self._lines: list[tuple[np.ndarray, shapely.STRtree, float]] = []
+        #: their index, how far (pixels) a label's letters keep off them, their ends (rows x0, y0,
+        #: x1, y1) and their lengths.
+        self._lines: list[tuple[np.ndarray, shapely.STRtree, float, np.ndarray, np.ndarray]] = []
 
     def block(self, box: Bbox) -> None:
         """Keep labels off a box (display coordinates)."""
@@ -476,20 +482,31 @@ class LabelPlacer:
         xy, which = shapely.get_coordinates(lines, return_index=True)
         xy = self.ax.transData.transform(xy)
         joined_ = which[1:] == which[:-1]
-        segments = shapely.linestrings(np.stack([xy[:-1][joined_], xy[1:][joined_]], axis=1))
+        ends = np.concatenate([xy[:-1][joined_], xy[1:][joined_]], axis=1)
+        segments = shapely.linestrings(ends.reshape(-1, 2, 2))
         reach = (width_points / 2 + SYMBOL_CLEARANCE) * self.points
-        self._lines.append((segments, shapely.STRtree(segments), reach))
+        self._lines.append((segments, shapely.STRtree(segments), reach, ends, shapely.length(segments)))
 
     def _crossing(self, boxes: Sequence[Bbox]) -> np.ndarray:
         """The length (display units) of the lines kept off (`block_lines`) that each of the
-        letters' `boxes` crosses, each grown by the lines' reach: 0 where it crosses none."""
+        letters' `boxes` crosses, each grown by the lines' reach: 0 where it crosses none. A
+        segment with both ends inside a box lies in it whole: its own length, which is what its
+        intersection with the box measures, to the last bit; the intersection is measured only
+        for the others (most segments a box meets lie in it whole)."""
         total = np.zeros(len(boxes))
         extents = np.array([(b.x0, b.y0, b.x1, b.y1) for b in boxes], dtype=float).reshape(-1, 4)
-        for segments, tree, reach in self._lines:
-            grown = shapely.box(extents[:, 0] - reach, extents[:, 1] - reach, extents[:, 2] + reach,
-                                extents[:, 3] + reach)
+        for segments, tree, reach, ends, lengths in self._lines:
+            x0, y0 = extents[:, 0] - reach, extents[:, 1] - reach
+            x1, y1 = extents[:, 2] + reach, extents[:, 3] + reach
+            grown = shapely.box(x0, y0, x1, y1)
             box_at, segment_at = tree.query(grown, predicate="intersects")
-            inside = shapely.length(shapely.intersection(segments[segment_at], grown[box_at]))
+            at = ends[segment_at]
+            xs, ys = at[:, 0::2], at[:, 1::2]
+            whole = ((xs > x0[box_at, None]) & (xs < x1[box_at, None])
+                     & (ys > y0[box_at, None]) & (ys < y1[box_at, None])).all(axis=1)
+            inside = lengths[segment_at]
+            cut = ~whole
+            inside[cut] = shapely.length(shapely.intersection(segments[segment_at[cut]], grown[box_at[cut]]))
             total += np.bincount(box_at, weights=inside, minlength=len(boxes))
         return total
 
@@ -556,10 +573,19 @@ class LabelPlacer:
         crossing the least line; else, where `required`, the one overlapping the least, then
         crossing the least line; the earliest on ties. None: none (inside the map, or free where
         not `required`)."""
-        crossing = self._crossing(letters) if self._lines else np.zeros(len(letters))
+        measured: dict[int, float] = {}
+
+        def crossing(i: int) -> float:
+            """`_crossing` of the letters' box `i`, measured only when the choice needs it (the
+            first few positions mostly decide, and measuring is most of the cost): a box's
+            measure does not depend on the others measured with it."""
+            if i not in measured:
+                measured[i] = float(self._crossing(letters[i : i + 1])[0]) if self._lines else 0.0
+            return measured[i]
+
         free: int | None = None  # the distance of the first position free of symbols and labels
         near: tuple[float, int] | None = None  # the free one at that distance crossing the least line
-        crowded: tuple[tuple[float, float], int] | None = None  # none free: the least overlap, then line
+        crowded: tuple[float, int] | None = None  # none free: the least overlap, then line
         for i, (box, (*_at, snug, n)) in enumerate(zip(letters, candidates, strict=True)):
             if free is not None and n > free + LINE_STEPS:
                 break
@@ -568,14 +594,16 @@ class LabelPlacer:
                 continue
             overlap = self._overlap(padded, own, self._clear, corner=snug) \
                 + (self._leader_crossing(leaders[i], own) if leaders is not None else 0.0)
-            if overlap == 0 and crossing[i] == 0:
-                return i
             if overlap == 0:
+                line = crossing(i)
+                if line == 0:
+                    return i
                 free = n if free is None else free
-                if n == free and (near is None or crossing[i] < near[0]):
-                    near = (float(crossing[i]), i)
-            elif free is None and (crowded is None or (overlap, crossing[i]) < crowded[0]):
-                crowded = ((overlap, float(crossing[i])), i)
+                if n == free and (near is None or line < near[0]):
+                    near = (line, i)
+            elif free is None and (crowded is None or overlap < crowded[0]
+                                   or (overlap == crowded[0] and crossing(i) < crossing(crowded[1]))):
+                crowded = (overlap, i)
         if near is not None:
             return near[1]
         return crowded[1] if crowded is not None and required else None
@@ -2066,6 +2094,7 @@ def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: Ma
     lettering = Lettering(MAP_FILE)
     with matplotlib.style.context("default"), matplotlib.rc_context({"hatch.linewidth": 0.6}):
         figure = map_figure(layers, title, products, working_crs, context, lettering, pie_top_yuan, unlined)
-        figure.savefig(target, dpi=DPI, format="png", metadata={"Software": None})
+        figure.savefig(target, dpi=DPI, format="png", metadata={"Software": None},
+                       pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     notice = lettering.notice()
     return [notice] if notice is not None else []
