@@ -30,7 +30,9 @@ from siting.deliver.files import folder_project_layers, read_layer
 from siting.deliver.layer import make_layer
 from siting.deliver.qgisproject import (
     SITE_LABEL_STEPS_MM,
+    SOURCE_FAR_STEPS_MM,
     SOURCE_LABEL_STEPS_MM,
+    SOURCE_NARROW_WRAP,
     STANDING_GAP_MM,
     hub_label_box,
     layout_extent,
@@ -318,10 +320,11 @@ def test_qgis_names_the_plan_s_sources_where_the_layout_finds_room(
     SOURCE_LABEL_STEPS_MM: up to a site name's farthest), and QGIS draws exactly those names,
     there, over no other label. In the Anning cluster, under Caopu's and Qilin's pies and among
     their names, the Kunming hub's and the other sources', the copper smelter's and the Haikou
-    phosphate mines' names stand beyond 15 mm with a leader; no position is free for the
-    smallest source's, Yimen's copper deposit: it is left out, and the layout's note names it
-    (tests/test_qgis_leftovers.py). (QGIS's own placement left out other sources, which ones
-    changing with the export's resolution.)"""
+    phosphate mines' names stand beyond 15 mm with a leader; Yimen's copper deposit's, which
+    finds none of those positions free, stands in a narrower block farther out
+    (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM; tests/test_qgis_leftovers.py): every source is
+    named. (QGIS's own placement left out other sources, which ones changing with the export's
+    resolution.)"""
     out = copied(shipped_first_node_run.out, tmp_path / "plan")
     layers, styles = folder_project_layers(out)
     root = ET.parse(out / "plan.qgs").getroot()
@@ -331,9 +334,11 @@ def test_qgis_names_the_plan_s_sources_where_the_layout_finds_room(
     crs = root.findtext("projectCrs/spatialrefsys/authid", "")
     spots = layout_label_spots(list(layers.values()), styles["sites"], crs, *plan_layout_extent(extent)).sources
     every = sorted(layers["sources"].frame["id"])
-    assert sorted(set(every) - set(spots)) == ["copper_yimen"]
+    assert sorted(set(every) - set(spots)) == []
     assert SOURCE_LABEL_STEPS_MM == (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:]) == (
         STANDING_GAP_MM, 6.0, 10.0, 15.0, 21.0, 28.0)
+    assert (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM) == (16, (35.0,))
+    assert [i for i, spot in spots.items() if spot.wrap_chars] == ["copper_yimen"]
     (found,) = layout_labels(out / "plan.qgs", tmp_path).values()
     labels = drawn_once(found["labels"])
     names = dict(zip(layers["sources"].frame["id"], layers["sources"].frame["name"], strict=True))

@@ -28,6 +28,8 @@ from siting.deliver.files import folder_project_layers
 from siting.deliver.layer import make_layer, read_layer
 from siting.deliver.qgisproject import (
     COMPARE_ORDER,
+    SITE_LABEL_STEPS_MM,
+    SOURCE_NARROW_WRAP,
     layout_label_spots,
     plan_layer_id,
     plan_layout_extent,
@@ -150,9 +152,10 @@ def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, 
     """The shipped plan's layout names the copper smelter and the Haikou phosphate mines, which
     found no free position within 15 mm among the Anning sites' pies and names: farther out (as
     far as a site's name may go, SITE_LABEL_STEPS_MM), each with a leader to its triangle that
-    crosses no other name or mark. The one source for which no position is free, the smallest
-    (Yimen's copper deposit, 20,000 t/yr, whose positions the larger sources' names take), is
-    named in the layout's note; QGIS draws exactly the names placed, over no other name."""
+    crosses no other name or mark. Yimen's copper deposit (20,000 t/yr), whose positions there
+    the larger sources' names take, is named in a narrower block (SOURCE_NARROW_WRAP) farther
+    out (SOURCE_FAR_STEPS_MM), its leader passing between those names: every source is named,
+    and the layout has no note. QGIS draws exactly the names placed, over no other name."""
     out = shipped_first_node_run.out
     layers, project_styles = folder_project_layers(out)
     root = ET.parse(out / "plan.qgs").getroot()
@@ -163,16 +166,19 @@ def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, 
     spots = layout_label_spots(list(layers.values()), project_styles["sites"], crs, *plan_layout_extent(extent))
     frame = layers["sources"].frame
     names = dict(zip(frame["id"], frame["name"], strict=True))
-    assert sorted(set(names) - set(spots.sources)) == ["copper_yimen"]
-    assert spots.unnamed == ("Yimen Tongchang copper deposit (source)",)
+    assert sorted(set(names) - set(spots.sources)) == []
+    assert spots.unnamed == ()
+    yimen = spots.sources["copper_yimen"]
+    assert (yimen.leader, yimen.wrap_chars) == (True, SOURCE_NARROW_WRAP) == (True, 16)
+    assert math.hypot(*yimen.offset_mm) > SITE_LABEL_STEPS_MM[-1]
     for crowded in ("copper_southwest_smelter", "phosphate_haikou"):
         assert spots.sources[crowded].leader is True
         assert math.hypot(*spots.sources[crowded].offset_mm) > 15.0
     found = drawn["plan.qgs:Plan"]
     assert placed(found["labels"], plan_layer_id("sources")) == {i: names[i] for i in spots.sources}
     assert overlaps(found["labels"], plan_layer_id("sources")) == []
-    assert found["note"] == unnamed_note(spots.unnamed)
-    assert found["note"] == "Not named on this map for want of room:\nYimen Tongchang copper deposit (source)"
+    assert unnamed_note(spots.unnamed) == ""
+    assert found["note"] is None
 
 
 def crowded_layers() -> list:

@@ -1262,9 +1262,15 @@ _HUB, _SOURCE, _WATER = "hub:", "source:", "water:"
 SOURCE_LABEL_PT = 7.0
 #: Distances (mm) beyond a source's triangle tried for its name: the sources style's own first
 #: (no leader there), then a site name's, with a leader, up to its farthest. A source's name
-#: stands only where one of them is free; where none is, it is left out and the layout's note
-#: says so (`unnamed_note`).
+#: stands only where one of them is free; where none is (nor one of the narrower block's below),
+#: it is left out and the layout's note says so (`unnamed_note`).
 SOURCE_LABEL_STEPS_MM = (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:])
+#: Where none of those is free, a source's name is tried once more, in a narrower block (wrapped
+#: at SOURCE_NARROW_WRAP characters) and also farther out (SOURCE_FAR_STEPS_MM, with a leader):
+#: on the shipped plan's sheet Yimen's copper deposit, among the Anning sources' names pushed out
+#: towards it and the frame's edge, fits only so.
+SOURCE_NARROW_WRAP = 16
+SOURCE_FAR_STEPS_MM = (35.0,)
 #: Distances (mm) from a lake's point (its centroid, or a point inside it) tried for its name
 #: where the name finds no room centred there, as map.png's (2 and 12 points), with no leader;
 #: where none of them is free, once every source and lake had those, a site name's farther
@@ -1455,7 +1461,9 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     at a free position, with a leader beyond the first), then the lakes (the largest first),
     each over its point where there is room, else beside it (WATER_LABEL_STEPS_MM, no leader),
     and last, the lakes that found no room there, farther out with a leader to their shore
-    (WATER_LEADER_STEPS_MM); all only at a free position. A source or lake that finds none is
+    (WATER_LEADER_STEPS_MM); all only at a free position. A source that finds none is tried
+    again at once in a narrower block, also farther out (SOURCE_NARROW_WRAP,
+    SOURCE_FAR_STEPS_MM; its spot says the wrap). A source or lake that finds none is
     left unnamed and listed in `LayoutSpots.unnamed`. The names keep off each other, off every
     site's pie, diamond and marker,
     the hubs' and the sources' marks and, where `layers` has a run's changes (`diff`, of point
@@ -1488,12 +1496,17 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     texts = {**({} if by_name.get("sources") is None else _texts(by_name["sources"], _SOURCE, "source")),
              **({} if by_name.get("redline") is None else _texts(by_name["redline"], _WATER))}
     farther: list[_Named] = []  # lakes with no room over or beside them, tried farther out after the others
+    narrow = {} if by_name.get("sources") is None else _narrow_sources(by_name["sources"], named)
     for _rank, item in sorted(named, key=lambda pair: (pair[0], pair[1].site_id)):
         if item.site_id.startswith((_SOURCE, _WATER)):
             water = item.site_id.startswith(_WATER)
             spot = (placer.place(item, WATER_LABEL_STEPS_MM, free_only=True, centred=True,
                                  leader_from=len(WATER_LABEL_STEPS_MM)) if water
                     else placer.place(item, SOURCE_LABEL_STEPS_MM, free_only=True))
+            if spot is None and not water and item.site_id in narrow:
+                spot = placer.place(narrow[item.site_id], (*SOURCE_LABEL_STEPS_MM, *SOURCE_FAR_STEPS_MM),
+                                    free_only=True)
+                spot = None if spot is None else dataclasses.replace(spot, wrap_chars=SOURCE_NARROW_WRAP)
             if spot is not None:
                 _keep(found, item, spot)
             elif water:
@@ -1514,6 +1527,22 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
         else:
             _keep(found, item, spot)
     return dataclasses.replace(found, unnamed=tuple(unnamed))
+
+
+def _narrow_sources(sources: OutputLayer, named: Sequence[tuple[tuple[int, float], _Named]]) -> dict[str, _Named]:
+    """Prefixed id -> the source of `named` with its name's box wrapped at SOURCE_NARROW_WRAP
+    characters (`source_label_box`'s measure), for the sources whose name that makes narrower."""
+    frame = sources.frame
+    names = dict(zip((_SOURCE + str(i) for i in frame["id"]), frame.get("name", frame["id"]), strict=True))
+    found = {}
+    for _rank, item in named:
+        name = names.get(item.site_id)
+        if name is None or pd.isna(name):
+            continue
+        width, height = label_box(word_wrap(str(name), SOURCE_NARROW_WRAP), SOURCE_LABEL_PT)
+        if width < item.width:
+            found[item.site_id] = dataclasses.replace(item, width=width, height=height)
+    return found
 
 
 def _keep(found: LayoutSpots, item: _Named, spot: LabelSpot) -> None:

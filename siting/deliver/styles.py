@@ -1250,16 +1250,22 @@ WATER_LABEL_PT = 7.5
 
 def redline_labels(layer: OutputLayer) -> ET.Element | None:
     """Names of the open water in the red line (lakes, rivers: `redline_colour` WATER), in small
-    italic blue as on map.png, of low priority and pushing no other label away; None when the
-    layer has no named water. On a print layout of plan.qgs or compare.qgs the names stand where
-    the layout places them (siting/deliver/qgisproject.py `layout_label_spots`)."""
+    italic blue as on map.png, of low priority and pushing no other label away, each drawn even
+    where every position QGIS tries is taken (AlwaysShow, on the water only: QGIS 3.22 otherwise
+    dropped four of the shipped plan's five lake names under the sites', hubs' and sources'
+    names; it still tries every position first, so a name yields where it has room elsewhere);
+    None when the layer has no named water. The style of redline.qml and of plan.gpkg's red
+    line. On a print layout of plan.qgs or compare.qgs the names stand where the layout places
+    them, and only those (siting/deliver/qgisproject.py `layout_label_spots`)."""
     frame = layer.frame
     water = sorted({str(c) for c in frame["category"] if redline_colour(str(c)) == WATER}) if len(frame) else []
     if not water or not frame.loc[frame["category"].isin(water), "name"].notna().any():
         return None
     listed = ", ".join(_text_literal(c) for c in water)
-    return labeling(f"if({_quoted('category')} IN ({listed}), {_quoted('name')}, '')", WATER_LABEL_PT, HORIZONTAL,
-                    priority=1, buffer_mm=0.7, colour=WATER_INK, obstacle=False, italic=True)
+    named = f"{_quoted('category')} IN ({listed})"
+    return labeling(f"if({named}, {_quoted('name')}, '')", WATER_LABEL_PT, HORIZONTAL,
+                    priority=1, buffer_mm=0.7, colour=WATER_INK, obstacle=False, italic=True,
+                    always_show_expression=f"{named} AND {_quoted('name')} IS NOT NULL")
 
 
 #: Aliases of fields whose name gives no unit or only an abbreviation of it, by layer (every layer:
@@ -1656,12 +1662,15 @@ class LabelSpot:
     5 right, 6 below left, 7 below, 8 below right); `leader`: whether the name gets a leader its
     style does not give it (a standing site's name moved beyond its first ring; a built site's
     has one always); `anchor_mm`, where given, how far from the point that leader ends (the edge
-    of a source's triangle, of its own size), else where `with_label_spots` is told."""
+    of a source's triangle, of its own size), else where `with_label_spots` is told;
+    `wrap_chars`, where not 0, the most characters on a line of this name (a source's name set in
+    a narrower block where only that fits), else the style's."""
 
     offset_mm: tuple[float, float]
     quadrant: int
     leader: bool = False
     anchor_mm: float | None = None
+    wrap_chars: int = 0
 
 
 def _by_id(values: Mapping[str, str], otherwise: str) -> str:
@@ -1687,7 +1696,8 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
     `always_show`: every feature with a spot is named even where QGIS finds its position taken
     (AlwaysShow; the placement keeps the spots off each other); `only_spots`: a feature without a
     spot is not named (Show), even where `spots` is empty; `wrap_chars`: the names wrapped at so
-    many characters (`word_wrap`); `anchor_point`: where a leader the style did not have ends on
+    many characters (`word_wrap`), a spot's own `wrap_chars` where it has one (data-defined
+    `AutoWrapLength`); `anchor_point`: where a leader the style did not have ends on
     its feature (`leader_callout`: a lake's at its nearest shore). Everything else as written:
     the names, their priority and AlwaysShow, the built sites' leaders to their pies' edges. A
     style without labels, or without `spots` (and not `only_spots`), unchanged."""
@@ -1712,6 +1722,9 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
     text_format = settings.find("text-format")
     if wrap_chars and text_format is not None:
         text_format.attrib.update({"autoWrapLength": str(wrap_chars), "useMaxLineLengthForAutoWrap": "1"})
+    narrow = {i: str(spot.wrap_chars) for i, spot in spots.items() if spot.wrap_chars}
+    if narrow and text_format is not None:
+        expressions["AutoWrapLength"] = _by_id(narrow, text_format.get("autoWrapLength") or "0")
     properties = data_defined(expressions)
     properties.tag = "dd_properties"
     old = settings.find("dd_properties")

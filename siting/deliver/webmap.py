@@ -13,15 +13,17 @@ a flow of no length, as a dashed ring at the source: `on_site_features`), the pr
 between sites, hubs and the gateway (one overlay per year, off until ticked) with the hubs and
 the gateway (drawn over the sites' markers, as map.png's hub marks over its pies), the candidate
 cells the plan builds on (with a `candidates:` block), and the candidate sites, one overlay per
-status (built sites first). A click on a feature opens its popup: for a site, its capacity added
-per product (in words, with the catalog's unit), its capex in bn yuan and why products are
-excluded there; for a product flow, its product, unit, year and amount. A product flow on a leg
-of zero length (the gateway at a hub standing at it, a site at its hub) has no line: a dashed
-ring at the hub stands for the year's such flows, and the note over the map says what they carry
-(`unlined_flows`). Built sites are sized by capex on a scale the page states (`sites_label`):
-the map's own largest site, or a comparison's or sweep's (`with_marker_scale` puts a written
-page on another). Popups and styles are computed here, in Python, so the page's script only
-draws; the same layers give the same bytes (coordinates rounded, keys sorted, no date).
+status (built sites first), a recycling demonstration's marker ringed in green as map.png rings
+its pie (`demo_ring_features`, an overlay of its own, on the page only when some site is one). A
+click on a feature opens its popup: for a site, its capacity added per product (in words, with
+the catalog's unit), its capex in bn yuan and why products are excluded there; for a product
+flow, its product, unit, year and amount. A product flow on a leg of zero length (the gateway at
+a hub standing at it, a site at its hub) has no line: a dashed ring at the hub stands for the
+year's such flows, and the note over the map says what they carry (`unlined_flows`). Built sites
+are sized by capex on a scale the page states (`sites_label`): the map's own largest site, or a
+comparison's or sweep's (`with_marker_scale` puts a written page on another). Popups and styles
+are computed here, in Python, so the page's script only draws; the same layers give the same
+bytes (coordinates rounded, keys sorted, no date).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer, records
 from siting.deliver.styles import (
     BUILT,
+    DEMO_RING,
     ELIGIBLE,
     GREY,
     INK,
@@ -228,6 +231,43 @@ def standing_capacities(row: Mapping[str, Any], products: Sequence[str], years: 
 DEMO_TEXT = "Recycling demonstration project"
 
 
+#: The ring round a recycling demonstration's marker (as map.png and the QGIS style ring its pie,
+#: in their green, siting/deliver/styles.py DEMO_RING): DEMO_RING_GAP_PX clear of the marker's
+#: edge (to the ring's inner edge), DEMO_RING_WEIGHT_PX wide; it takes no click, so that the
+#: site's popup and tooltip open through it.
+DEMO_RING_GAP_PX = 2.0
+DEMO_RING_WEIGHT_PX = 2.5
+#: The layer control's entry of the rings (`demo_ring_features`), on the page only when some
+#: site is a demonstration.
+DEMO_OVERLAY_LABEL = "Recycling demonstration (green ring around its marker)"
+
+
+def demo_ring_radius(marker_radius: float) -> float:
+    """The radius (px, to the stroke's middle) of the ring round a marker of `marker_radius`."""
+    return round(marker_radius + DEMO_RING_GAP_PX + DEMO_RING_WEIGHT_PX / 2, 2)
+
+
+def demo_ring_features(grouped: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """A green ring (`demo_ring_radius`) round the marker of each site of `grouped`
+    (`site_features`) that hosts a recycling demonstration, in the sites' pane over the markers;
+    a built site's ring carries its `capex_yuan`, so that `with_marker_scale` resizes it with the
+    marker. None without demonstrations."""
+    rings = []
+    for features in grouped.values():
+        for feature in features:
+            properties = feature["properties"]
+            if not properties.get("demonstration"):
+                continue
+            style = {"radius": demo_ring_radius(float(properties["style"]["radius"])), "color": _hex(DEMO_RING),
+                     "weight": DEMO_RING_WEIGHT_PX, "opacity": 1.0, "fill": False, "interactive": False,
+                     "className": "site-demo-ring", "pane": "sites"}
+            ring = _feature(feature["geometry"], "", style)
+            if "capex_yuan" in properties:
+                ring["properties"]["capex_yuan"] = properties["capex_yuan"]
+            rings.append(ring)
+    return rings
+
+
 def _yes(value: Any) -> bool:
     """Whether a yes/no field's value is yes (null, NaN and absent are no)."""
     return value is not None and not (isinstance(value, float) and value != value) and bool(value)
@@ -313,7 +353,8 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
     saying why products are excluded by proximity as `proximity` (site id -> its reasons) does.
     A built site's marker is sized by its capex (`_radius`) on the scale `marker_top_yuan` (yuan
     of capex at full size; the layer's own largest built site where None), and carries its
-    `capex_yuan` so that a page can be put on another scale (`with_marker_scale`)."""
+    `capex_yuan` so that a page can be put on another scale (`with_marker_scale`); a site hosting
+    a recycling demonstration carries `demonstration` true, which `demo_ring_features` rings."""
     frame = sites.frame
     largest = largest_built(sites) if marker_top_yuan is None else float(marker_top_yuan)
     grouped: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUS_LABELS}
@@ -332,6 +373,8 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
                            style, _text(row.get("name") or row["id"]))
         if built:
             feature["properties"]["capex_yuan"] = float(row["capex_yuan"] or 0.0)
+        if _yes(row.get("demonstration")):
+            feature["properties"]["demonstration"] = True
         grouped.setdefault(status, []).append(feature)
     return {s: features for s, features in grouped.items() if features}
 
@@ -863,6 +906,11 @@ def _swatch(rgb: Sequence[int], shape: str = "dot") -> str:
     return f'<span class="swatch {shape}" style="background:{_hex(rgb)}"></span>'
 
 
+def _ring_swatch(rgb: Sequence[int]) -> str:
+    """A ring's swatch in the layer control: an open circle in `rgb`."""
+    return f'<span class="swatch ring" style="border-color:{_hex(rgb)}"></span>'
+
+
 def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequence[int],
              units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
              context_label: str = "Context outlines",
@@ -887,8 +935,10 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
 
     if "sites" in by_name:
         top = largest_built(by_name["sites"]) if marker_top_yuan is None else float(marker_top_yuan)
-        for status, features in site_features(by_name["sites"], products, years, units, proximity, top).items():
+        grouped = site_features(by_name["sites"], products, years, units, proximity, top)
+        for status, features in grouped.items():
             add(f"sites-{status}", sites_label(status, len(features), top), features)
+        add("demonstrations", f"{_ring_swatch(DEMO_RING)}{_text(DEMO_OVERLAY_LABEL)}", demo_ring_features(grouped))
     if "candidate_cells" in by_name:
         cells = by_name["candidate_cells"]
         built = sum(bool(b) for b in cells.frame["built"])
@@ -959,7 +1009,8 @@ CSS = ("#plan-map{height:640px;background:#f4f2ec;border:1px solid #ccc;margin:.
        "#plan-map .popup th{color:#555}#plan-map .popup td.n{text-align:right}"
        "#plan-map .popup table.capacity th{font-weight:bold;color:#222}"
        ".swatch{display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #333}"
-       ".swatch.dot{border-radius:50%}.swatch.line{height:3px;border:none;vertical-align:middle}")
+       ".swatch.dot{border-radius:50%}.swatch.ring{border-radius:50%;border-width:2px;background:none}"
+       ".swatch.line{height:3px;border:none;vertical-align:middle}")
 
 
 @cache
@@ -1029,7 +1080,8 @@ _DATA_ELEMENT = re.compile(r'(<script type="application/json" id="' + MAP_ID + r
 
 def with_marker_scale(page: str, marker_top_yuan: float) -> str:
     """A page holding the map (`map_html`, such as report.html) with its built sites' markers
-    and their label on the scale `marker_top_yuan` (yuan of capex at full size), as
+    (a demonstration's ring round its marker with it) and their label on the scale
+    `marker_top_yuan` (yuan of capex at full size), as
     `map_html(..., marker_top_yuan=marker_top_yuan)` writes them: e.g. a run of a comparison or
     sweep on the largest built site of every run (siting/runs/batch.py `one_pie_scale`). Nothing
     else on the page changes; a page without the map is returned as it is. Raises ValueError
@@ -1043,6 +1095,12 @@ def with_marker_scale(page: str, marker_top_yuan: float) -> str:
     (match,) = found
     data = json.loads(match.group(2))
     for overlay in data["overlays"]:
+        if overlay["key"] == "demonstrations":
+            for ring in overlay["data"]["features"]:
+                if "capex_yuan" in ring["properties"]:
+                    ring["properties"]["style"]["radius"] = demo_ring_radius(
+                        _radius(float(ring["properties"]["capex_yuan"]), float(marker_top_yuan)))
+            continue
         if overlay["key"] != "sites-built":
             continue
         features = overlay["data"]["features"]
