@@ -387,6 +387,11 @@ class LoadedScenario(typing.NamedTuple):
     #: as committed capacity in place of `committed` (`model_projects`); None in mode choose,
     #: without `calibration.plants`, and when it names the committed-projects file.
     plants: CommittedProjects | None = None
+    #: In calibration mode choose, the real plants of `calibration.reference`, which the plan is
+    #: scored against, read with the scenario (their sites are checked against the sites layer
+    #: as the committed projects' are); None in mode fixed, without `calibration.reference`, and
+    #: when it names the committed-projects file (its plants are `committed`).
+    reference: CommittedProjects | None = None
 
     def model_projects(self) -> CommittedProjects:
         """The projects the model holds as committed capacity, each at its site from its online
@@ -2370,7 +2375,8 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         except InputError as exc:
             problems += exc.problems
     problems += allowed_zone_problems(locator, scenario, path.parent)
-    found, plants = calibration_checked(locator, scenario, path.parent, faults, catalog, keys.products, committed)
+    found, plants, reference = calibration_checked(locator, scenario, path.parent, faults, catalog, keys.products,
+                                                   committed)
     problems += found
     if faults.locs or catalog_faults.locs:  # problems of what were two rounds, merged by file and line
         problems = in_file_order(problems)
@@ -2378,13 +2384,13 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         salvage = None
         if catalog is not None and catalog_path is not None and not catalog_faults.locs:  # its ids are known
             salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, passed, locator,
-                                             plants), faults)
+                                             plants, reference), faults)
         raise InputError(problems, salvage)
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})
     scenario = scenario.model_copy(update={"solver": solver})
-    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator, plants)
+    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator, plants, reference)
 
 
 @dataclass(frozen=True)
@@ -2489,12 +2495,13 @@ def calibration_problems(locator: Locator, scenario: Scenario, folder: Path, fau
 
 def calibration_checked(locator: Locator, scenario: Scenario, folder: Path, faults: Faults, catalog: Catalog | None,
                         products: list[str] | None, committed: CommittedProjects = CommittedProjects()
-                        ) -> tuple[list[str], CommittedProjects | None]:
+                        ) -> tuple[list[str], CommittedProjects | None, CommittedProjects | None]:
     """The problems of the files `calibration` names (`calibration_problems`; in mode choose, those
-    of the file of `calibration.reference`: `reference_problems`) and, in mode fixed
-    when they are there, the real plants the model holds (`fixed_plants`; None for none; when the
-    file has problems, which are listed then, its plants that passed the schema, as
-    `committed_projects_found` gives them, so that their sites are checked in the same run). In
+    of the file of `calibration.reference`: `reference_plants`) and, when they are there, the real
+    plants of mode fixed the model holds (`fixed_plants`) and those of mode choose the plan is
+    scored against (`reference_plants`), each None for none; when a file has problems, which are
+    listed then, its plants that passed the schema, as `committed_projects_found` gives them, so
+    that their sites are checked in the same run. In
     mode fixed a plants file that lists no plant is refused (`no_plants_problem`), also when it is
     the committed-projects file (`committed`, the scenario's committed projects as loaded); so is
     mode fixed without calibration.plants where the scenario has no committed project
@@ -2502,28 +2509,29 @@ def calibration_checked(locator: Locator, scenario: Scenario, folder: Path, faul
     year (`all_late_problem`): there is then no real plant to check."""
     problems = calibration_problems(locator, scenario, folder, faults)
     if problems or not faults.ok("calibration") or not faults.ok("committed_projects"):
-        return problems, None
+        return problems, None, None
     try:
         plants, found = fixed_plants(locator, scenario, folder, catalog, products)
-        found += reference_problems(locator, scenario, folder, catalog, products)
+        reference, also = reference_plants(locator, scenario, folder, catalog, products)
     except InputError as exc:
-        return exc.problems, None
+        return exc.problems, None, None
+    found += also
     if found:  # with the plants that passed the schema, whose sites are still checked (`Salvage`)
-        return found, plants
+        return found, plants, reference
     held = plants if plants is not None else committed
     calibration = scenario.calibration
     if calibration is None or calibration.mode != "fixed":
-        return [], plants
+        return [], plants, reference
     if calibration.plants is not None and held.path is not None and not held.projects:
-        return [no_plants_problem(locator, str(calibration.plants), held.path)], plants
+        return [no_plants_problem(locator, str(calibration.plants), held.path)], plants, reference
     if calibration.plants is None and not held.projects:
         if scenario.committed_projects is not None and held.path is None:  # its file failed: its problems say so
-            return [], plants
-        return [nothing_held_problem(locator, scenario, held)], plants
+            return [], plants, reference
+        return [nothing_held_problem(locator, scenario, held)], plants, reference
     years = scenario.years if faults.ok("years") and years_in_order(scenario.years) else []
     if years and held.projects and all(project.online_year > years[-1] for project in held.projects):
-        return [all_late_problem(locator, scenario, held, years[-1])], plants
-    return [], plants
+        return [all_late_problem(locator, scenario, held, years[-1])], plants, reference
+    return [], plants, reference
 
 
 #: How mode fixed's problems end where it has no real plant to check.
@@ -2601,23 +2609,26 @@ def fixed_plants(locator: Locator, scenario: Scenario, folder: Path, catalog: Ca
     return committed_projects_found(path, catalog, products)
 
 
-def reference_problems(locator: Locator, scenario: Scenario, folder: Path, catalog: Catalog | None,
-                       products: list[str] | None) -> list[str]:
-    """In calibration mode choose, the problems of the file of the plants the plan is scored
-    against (`calibration.reference`, relative to `folder`), checked as the committed projects'
-    are (`committed_projects_found`) when the scenario is loaded, rather than once the plan is
-    solved (siting/runs/calibrate.py `real_plants`); none when it names the committed-projects
+def reference_plants(locator: Locator, scenario: Scenario, folder: Path, catalog: Catalog | None,
+                     products: list[str] | None) -> tuple[CommittedProjects | None, list[str]]:
+    """In calibration mode choose, the plants the plan is scored against (`calibration.reference`,
+    a committed-projects file relative to `folder`; `LoadedScenario.reference`) and the file's
+    problems, checked as the committed projects' are (`committed_projects_found`: the plants those
+    that passed the schema, all its problems listed) when the scenario is loaded, rather than once
+    the plan is solved (siting/runs/calibrate.py `real_plants`), so that their sites are checked
+    against the sites layer in the same run (siting/prepare/checks.py `committed_site_problems`).
+    None in mode fixed, without `calibration.reference`, and when it names the committed-projects
     file, checked already. InputError for a file that is no list of projects."""
     calibration = scenario.calibration
     if calibration is None or calibration.mode != "choose" or calibration.reference is None:
-        return []
+        return None, []
     loc = ("calibration", "reference")
     path = referenced_file(locator.origin(loc), loc, str(calibration.reference), folder, "a committed-projects file",
                            locator.typed(loc))
     if scenario.committed_projects is not None and located(folder, scenario.committed_projects).resolve() == \
             path.resolve():
-        return []
-    return committed_projects_found(path, catalog, products)[1]
+        return None, []
+    return committed_projects_found(path, catalog, products)
 
 
 def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],

@@ -485,11 +485,13 @@ def committed_site_problems(loaded: LoadedScenario, layers: LayerSet) -> list[st
     by its position and its id (`[0] (east_lfp).site`); the unknown sites of several projects
     that are no slip of a known id, in one problem (`unknown_site_problems`). The real plants of
     calibration mode fixed (`LoadedScenario.plants`: those of `calibration.plants` when it names
-    another file than the committed projects) are checked the same way, in their file, after
-    them: a misspelt site would otherwise read as a real plant in no cluster."""
+    another file than the committed projects) and those mode choose scores the plan against
+    (`LoadedScenario.reference`: those of `calibration.reference`, likewise) are checked the same
+    way, in their file, after them: a misspelt site would otherwise read as a real plant in no
+    cluster (mode fixed) or as one near no planned capacity (mode choose)."""
     site_ids = list(dict.fromkeys(layers.sites["id"])) if "id" in layers.sites.columns else []
     id_field, id_key = loaded.scenario.layers.sites.id_field, loaded.at("layers", "sites", "id_field")[1]
-    held = [loaded.committed] + ([loaded.plants] if loaded.plants is not None else [])
+    held = [loaded.committed] + [plants for plants in (loaded.plants, loaded.reference) if plants is not None]
     return [problem for projects in held for problem in unknown_site_problems(projects, site_ids, id_field, id_key)]
 
 

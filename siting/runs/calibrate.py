@@ -146,16 +146,24 @@ def _figure(value: float) -> str:
 
 def real_plants(loaded: LoadedScenario, key: str) -> list[RealPlant]:
     """The real plants of `calibration.<key>` (`plants` or `reference`; the scenario's committed
-    projects when the key is not given) that produce by the plan's last year."""
+    projects when the key is not given, or names their file) that produce by the plan's last
+    year, as read with the scenario (`LoadedScenario.plants`, `LoadedScenario.reference`: their
+    sites checked against the sites layer)."""
     calibration = loaded.scenario.calibration
     path = getattr(calibration, key) if calibration is not None else None
+    held = {"plants": loaded.plants, "reference": loaded.reference}.get(key)
     projects: CommittedProjects = loaded.committed
-    if key == "plants" and loaded.plants is not None:  # loaded with the scenario
-        projects = loaded.plants
-    elif path is not None:
-        projects = load_committed_projects(loaded.resolve(path), loaded.catalog)
+    if held is not None:  # loaded with the scenario
+        projects = held
+    elif path is not None and not _is_committed_file(loaded, loaded.resolve(Path(str(path)))):
+        projects = load_committed_projects(loaded.resolve(Path(str(path))), loaded.catalog)
     last = max(loaded.scenario.years)
     return [_plant(loaded, project) for project in projects.projects if project.online_year <= last]
+
+
+def _is_committed_file(loaded: LoadedScenario, path: Path) -> bool:
+    """Whether `path` is the file of the scenario's committed projects, as loaded (`committed`)."""
+    return loaded.committed.path is not None and loaded.committed.path.resolve() == path.resolve()
 
 
 def _plant(loaded: LoadedScenario, project: CommittedProject) -> RealPlant:
@@ -323,8 +331,8 @@ def conflict_plants(plants: Sequence[RealPlant], conflict: Conflict, inputs: Mod
     limit, whose clusters are those that could take more), of its products (`Describer.focus`:
     those of its target group, its product; any, when it names none). None for a rule that names
     neither places nor products (output value), nor for a rule of the plan's decisions alone
-    (DECIDED_ONLY: the budget, the build rates), which the real plants, committed capacity with no
-    capex, do not count toward."""
+    (DECIDED_ONLY: the budget, the build rates, the least investment per opened site), which the
+    real plants, committed capacity with no capex at sites open already, do not count toward."""
     if conflict.instance.kind in DECIDED_ONLY:
         return []
     products = set(Describer(inputs, {}, (conflict.instance,)).focus)
@@ -336,10 +344,12 @@ def conflict_plants(plants: Sequence[RealPlant], conflict: Conflict, inputs: Mod
             and (not placed or p.site in conflict.sites or inputs.cluster_of_site[p.site] in conflict.clusters)]
 
 
-#: The rules that count the plan's decisions alone (docs/FORMULATION.md, `budget` and
-#: `build_rate`): the real plants are held as committed capacity, sunk, with no capex and no module
-#: decided, so such a rule involves none of them but what the plan adds, which `involved_text` says.
-DECIDED_ONLY = frozenset({"budget", "build_rate_capex", "build_rate_modules"})
+#: The rules that count the plan's decisions alone (docs/FORMULATION.md, `budget`, `build_rate`
+#: and the least investment of `agglomeration`): the real plants are held as committed capacity,
+#: sunk, with no capex and no module decided, so such a rule involves none of them but what the
+#: plan adds, which `involved_text` says. The least investment holds at the sites the plan opens
+#: (OPEN), and a site with a real plant, which holds committed capacity, is open already.
+DECIDED_ONLY = frozenset({"budget", "build_rate_capex", "build_rate_modules", "min_investment"})
 
 #: Held as the plan, the real plants count toward no rule of DECIDED_ONLY.
 _NOT_COUNTED = "the real plants are held as committed capacity, with no capex"
@@ -349,8 +359,10 @@ def involved_text(plants: Sequence[RealPlant], conflict: Conflict) -> str:
     """The real plants a conflict involves in words (those of `conflict_plants`): "plants:
     west_lfp, east_lfp"; for a rule of the plan's decisions alone (DECIDED_ONLY), what it involves
     instead: "no real plant: it bounds the investment the plan adds in 2023; the real plants are
-    held as committed capacity, with no capex"; for another rule that involves none, "no real
-    plant"."""
+    held as committed capacity, with no capex" (the least investment per opened site: "no real
+    plant: it bounds from below the investment the plan decides at each site it opens in east; a
+    site with a real plant holds committed capacity and is open already"); for another rule that
+    involves none, "no real plant"."""
     if plants:
         return f"plant{'s' if len(plants) != 1 else ''}: {', '.join(p.id for p in plants)}"
     kind, key = conflict.instance.kind, conflict.instance.key
@@ -362,6 +374,9 @@ def involved_text(plants: Sequence[RealPlant], conflict: Conflict) -> str:
     if kind == "build_rate_modules":
         return (f"no real plant: it bounds the modules the plan decides at one site of {key[0]} in {key[1]}; "
                 "the real plants are held as committed capacity, not decided by the plan")
+    if kind == "min_investment":
+        return (f"no real plant: it bounds from below the investment the plan decides at each site it opens in "
+                f"{key[0]}; a site with a real plant holds committed capacity and is open already")
     return "no real plant"
 
 
