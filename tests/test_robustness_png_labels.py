@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import textwrap
 from typing import Any
 
 import geopandas as gpd
@@ -25,7 +26,7 @@ import shapely
 from matplotlib.transforms import Bbox
 
 from siting.config.units import Names
-from siting.deliver.explore import OVERLAID_GAP, _figure, drawing_style, robustness_figure
+from siting.deliver.explore import LABEL_WRAP, OVERLAID_GAP, _figure, drawing_style, robustness_figure
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.mapplot import SYMBOL_CLEARANCE, LabelPlacer
 from siting.prepare.problem import Prepared, prepare
@@ -110,14 +111,15 @@ def markers(ax: Any, renderer: Any) -> list[tuple[float, float, float]]:
 
 def expected_texts(layer: OutputLayer, names: Names) -> dict[str, str]:
     """What each built site's label says: its name and the share of the plans building there,
-    and for a site every plan builds, the products every plan builds there in words."""
+    and for a site every plan builds, the products every plan builds there in words; each part
+    wrapped at LABEL_WRAP characters."""
     texts = {}
     for _i, row in layer.frame.iterrows():
         if row["plans_building"] == 0:
             continue
         always = [names.product(p.rsplit(" ", 1)[0]) for p in str(row["products"]).split(", ") if p.endswith(" 100%")]
-        texts[row["id"]] = (f"{names.site(row['id'])} ({row['site_share']:.0%})"
-                            + (f"\nalways: {', '.join(always)}" if always else ""))
+        texts[row["id"]] = (textwrap.fill(f"{names.site(row['id'])} ({row['site_share']:.0%})", LABEL_WRAP)
+                            + (f"\n{textwrap.fill('always: ' + ', '.join(always), LABEL_WRAP)}" if always else ""))
     return texts
 
 
@@ -179,8 +181,9 @@ def test_every_site_some_plan_builds_is_named_with_its_share(shipped: Prepared):
     expected = expected_texts(layer, shipped.names)
     assert len(expected) == 10
     assert {site: t.get_text() for site, t in labels.items()} == expected
-    assert expected["zhanyi"] == f"{shipped.names.site('zhanyi')} (17%)"
-    assert expected["qujing_etdz_xicheng_nanhaizi"] == "Qujing ETDZ (100%)\nalways: Electrolyte, Cells"
+    assert expected["zhanyi"] == "Zhanyi industrial park\n(green hydro-aluminium\npark) (17%)"
+    assert " ".join(expected["zhanyi"].split()) == f"{shipped.names.site('zhanyi')} (17%)"
+    assert expected["qujing_etdz_xicheng_nanhaizi"] == "Qujing ETDZ (100%)\nalways: Electrolyte,\nCells"
 
 
 def test_shipped_labels_keep_off_each_other_and_every_marker(shipped: Prepared):

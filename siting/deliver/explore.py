@@ -236,7 +236,7 @@ def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) 
 
 
 def _map_furniture(figure: Any, ax: Any, crs: Any, marks: Sequence[tuple[float, float, float]] = (),
-                   artists: Sequence[Any] = (), drawn: Sequence[Any] = ()) -> Any:
+                   artists: Sequence[Any] = (), drawn: Sequence[Any] = (), **placing: Any) -> Any:
     """What a map needs besides its layers, as map.png has it: no axis titles (GeoPandas names the
     CRS's axes, with no ticks to read them by), a scale bar in the lower left corner, a north
     arrow and the projection. The north arrow stands where it covers nothing
@@ -245,7 +245,7 @@ def _map_furniture(figure: Any, ax: Any, crs: Any, marks: Sequence[tuple[float, 
     bar (its corner, and its boxes and labels as drawn), nor the geometries of `drawn` (arrays of
     shapely geometries in data coordinates, most important first). Returns the label placer
     (siting/deliver/mapplot.py `LabelPlacer`) that keeps labels off all of them, the arrow
-    included."""
+    included; `placing`: its options (`LabelPlacer`'s keywords)."""
     from siting.deliver.mapplot import LabelPlacer, draw_scale_bar, place_north_arrow, scale_bar_box
 
     ax.set_xlabel("")
@@ -255,7 +255,7 @@ def _map_furniture(figure: Any, ax: Any, crs: Any, marks: Sequence[tuple[float, 
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     bar = draw_scale_bar(ax, (x0, y0, x1, y1))
     renderer = figure.canvas.get_renderer()
-    placer = LabelPlacer(ax, renderer)
+    placer = LabelPlacer(ax, renderer, **placing)
     placer.block(scale_bar_box(placer.frame))
     for artist in bar:  # on a flat map the bar's numbers reach above its corner
         placer.block(artist.get_window_extent(renderer).padded(1.5))
@@ -711,11 +711,25 @@ ROBUSTNESS_EDGE = 0.6
 #: robustness.png's label sizes (points): a site every plan builds, and one some plans build.
 NEEDED_FONT = 8.0
 SOME_FONT = 7.0
+#: The widest line (characters) of a robustness.png label: a longer name or list of products
+#: goes on more lines, so that the label fits in its site's cluster (most of the shipped sites
+#: stand near an outline, and a label as wide as "Zhanyi industrial park (green hydro-aluminium
+#: park) (33%)" crossed it wherever it stood).
+LABEL_WRAP = 24
 #: How much farther (points) labels keep off a marker that lies on a larger one (an interchangeable
 #: site's on a needed site's, as Qujing Cuifeng's on Qujing ETDZ's) than off the others, its own
 #: label excepted: beside the larger marker and level with the smaller, a label read as the smaller
 #: one's.
 OVERLAID_GAP = 3.0
+#: The distances (points beyond the marker) robustness.png's labels try, closer than map.png's
+#: (siting/deliver/mapplot.py `_STEPS`) so that a label can slide just off an outline.
+ROBUSTNESS_STEPS = (3.0, 10.0, 18.0, 27.0, 36.0, 48.0, 60.0, 75.0, 90.0, 107.0, 125.0)
+#: How robustness.png's labels are placed (siting/deliver/mapplot.py `LabelPlacer`): its few labels
+#: have room, so each looks farther out (up to 7 of ROBUSTNESS_STEPS beyond the first free one,
+#: taking the one crossing the least outline there) and in more directions for a place across no
+#: cluster's outline, on its site's side of the outlines (its leader with it), and a leader, once
+#: drawn, keeps later labels off.
+ROBUSTNESS_PLACING = {"line_steps": 7, "along": True, "leader_lines": True, "farther_for_less": True}
 #: robustness.png's notes, under its legend: what the markers and the labels give.
 ROBUSTNESS_NOTES = ("Marker area grows with the share of the near-optimal plans that build at the site. "
                     "Label: the site's name and the share of the plans that build there; under a site every "
@@ -740,11 +754,13 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names
 
 def robustness_labels(frame: Any, names: Names) -> list[tuple[str, float, float, float, str, str]]:
     """One label per site some plan builds (`frame`: the robustness layer's features, in the
-    map's CRS), in the order they are placed, those of the largest share first, then by text:
-    (site id, x, y, share of the plans building there, text, the text by the site's id for a name
-    no font draws). The text is the site's name (`names`) and that share, "Zhanyi industrial park
+    map's CRS), in the order they are placed: the largest first (the most characters on a line
+    times the lines: the hardest to place clear of the outlines), then by text: (site id, x, y,
+    share of the plans building there, text, the text by the site's id for a name no font
+    draws). The text is the site's name (`names`) and that share, "Zhanyi industrial park
     (17%)"; a site every plan builds adds the products every plan builds there, in words, on a
-    line of its own ("Qujing ETDZ (100%)\nalways: Electrolyte, Cells")."""
+    line of its own ("Qujing ETDZ (100%)\nalways: Electrolyte, Cells"); each part wrapped at
+    LABEL_WRAP characters ("Qujing Cuifeng\nsubdistrict (67%)")."""
     labels = []
     for x, y, site, role, share, products in zip(frame.geometry.x, frame.geometry.y, frame["id"], frame["role"],
                                                  frame["site_share"], frame["products"], strict=True):
@@ -752,9 +768,17 @@ def robustness_labels(frame: Any, names: Names) -> list[tuple[str, float, float,
             continue
         always = [names.product(text.rsplit(" ", 1)[0]) for text in str(products).split(", ")
                   if text.endswith(" 100%")]
-        rest = f" ({float(share):.0%})" + (f"\nalways: {', '.join(always)}" if always else "")
-        labels.append((str(site), float(x), float(y), float(share), f"{names.site(site)}{rest}", f"{site}{rest}"))
-    return sorted(labels, key=lambda label: (-label[3], label[4]))
+        tail = f"\n{textwrap.fill('always: ' + ', '.join(always), LABEL_WRAP)}" if always else ""
+        labels.append((str(site), float(x), float(y), float(share),
+                       textwrap.fill(f"{names.site(site)} ({float(share):.0%})", LABEL_WRAP) + tail,
+                       textwrap.fill(f"{site} ({float(share):.0%})", LABEL_WRAP) + tail))
+    return sorted(labels, key=lambda label: (-_block_size(label[4]), label[4]))
+
+
+def _block_size(text: str) -> int:
+    """The most characters on a line of `text` times its lines."""
+    lines = text.split("\n")
+    return max(map(len, lines)) * len(lines)
 
 
 def _draw_robustness_marks(ax: Any, frame: Any) -> tuple[dict[tuple[float, float], float], list[tuple[Any, str]]]:
@@ -806,10 +830,11 @@ def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, na
 
     Labels are placed as map.png's (siting/deliver/mapplot.py `LabelPlacer`), in the order of
     `robustness_labels`, each where it overlaps no marker, label, cluster name, north arrow or
-    scale bar (a leader line to its site where it stands apart), and OVERLAID_GAP farther off a
-    marker lying on a larger one (`_overlaid`) unless it is that marker's; and, where a position
-    near enough allows, across no cluster's outline (`LabelPlacer.block_lines`), so that it reads
-    as in its site's cluster. Beside the map, to the right of its frame, the legend keys the three
+    scale bar (a leader line to its site where it stands apart, running through no label), and
+    OVERLAID_GAP farther off a marker lying on a larger one (`_overlaid`) unless it is that
+    marker's; and, where a position near enough allows (ROBUSTNESS_PLACING, ROBUSTNESS_STEPS),
+    across no cluster's outline (`LabelPlacer.block_lines`) and on its site's side of them, so
+    that it reads as in its site's cluster. Beside the map, to the right of its frame, the legend keys the three
     roles, and the notes (ROBUSTNESS_NOTES: what the markers and labels give) hang under it."""
     from matplotlib.text import Annotation
 
@@ -825,7 +850,7 @@ def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, na
         marks = [(x, y, radius) for (x, y), radius in radii.items()]
         # The furniture fixes the limits the labels are placed in.
         placer = _map_furniture(figure, ax, spatial.clusters.crs, marks, names_drawn,
-                                [spatial.clusters.geometry.to_numpy()])
+                                [spatial.clusters.geometry.to_numpy()], **ROBUSTNESS_PLACING)
         for x, y, radius in _overlaid(ax, radii, placer.points):
             placer.block_circle(x, y, radius, gap_points=OVERLAID_GAP)
         placer.block_lines(spatial.clusters.geometry.to_numpy(), CLUSTER_OUTLINE)
@@ -833,7 +858,7 @@ def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, na
             label = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points",
                                 fontsize=NEEDED_FONT if share >= 1.0 else SOME_FONT, color=_rgb(INK), zorder=6,
                                 path_effects=HALO, annotation_clip=False, gid=site)
-            placer.place(lettering.fit(label, by_id), (x, y), radii[x, y])
+            placer.place(lettering.fit(label, by_id), (x, y), radii[x, y], steps=ROBUSTNESS_STEPS)
         _title(figure, title, lettering)
         legend = ax.legend([key for key, _label in keys], [label for _key, label in keys], loc="upper left",
                            bbox_to_anchor=(1.0, 1.0), borderaxespad=1.0, fontsize=10, frameon=False, markerscale=0.6)

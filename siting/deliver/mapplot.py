@@ -360,6 +360,11 @@ SYMBOL_CLEARANCE = HALO_WIDTH / 2 + 0.5
 _DIRECTIONS = ((1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
                (-1, -1, "right", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
                (0, 1, "center", "bottom"), (0, -1, "center", "top"))
+#: More directions a placer may try (`LabelPlacer(along=True)`), after those, at each distance:
+#: the label above or below its symbol with its left or right edge level with it, or beside it
+#: with its bottom or top edge level with it, so that it can slide off a line near its symbol.
+_ALONG = ((0, 1, "left", "bottom"), (0, 1, "right", "bottom"), (0, -1, "left", "top"), (0, -1, "right", "top"),
+          (1, 0, "left", "bottom"), (1, 0, "left", "top"), (-1, 0, "right", "bottom"), (-1, 0, "right", "top"))
 #: Distances (points beyond the symbol's radius) tried for a label; a label not at the first
 #: distance gets a leader line to its symbol.
 _STEPS = (3.0, 18.0, 36.0, 60.0, 90.0, 125.0)
@@ -367,6 +372,12 @@ _STEPS = (3.0, 18.0, 36.0, 60.0, 90.0, 125.0)
 #: a label goes to keep off the lines kept off (`LabelPlacer.block_lines`): 1, one step out.
 #: Farther, it stays across the line, as little as it can.
 LINE_STEPS = 1
+#: What a line crossed between a label's symbol and its box's centre counts for (display units
+#: of line crossed by the box, `LabelPlacer(leader_lines=True)`): more than any box crosses, so
+#: that a label stays on its symbol's side of the lines wherever it can.
+TIE_CROSSING = 10000.0
+#: The width (points) of a label's leader line.
+LABEL_LEADER_WIDTH = 0.6
 
 
 class LabelBoxes:
@@ -425,12 +436,28 @@ class LabelPlacer:
     (`block_circle`); a label with a leader, its leader across no round symbol but its own.
     Lines (`block_lines`: the clusters' outlines) are kept off softly, after
     the symbols and labels: of the positions free of those, the first that crosses no line, up to
-    LINE_STEPS distances farther out than the nearest free one; failing that, of the free ones at
-    that nearest distance, the one that crosses the least length of line. A label never comes
-    onto a symbol or another label to keep off a line. Deterministic: the order of calls decides."""
+    `line_steps` (LINE_STEPS unless given) distances farther out than the nearest free one; failing
+    that, of the free ones at that nearest distance, the one that crosses the least length of line.
+    A label never comes onto a symbol or another label to keep off a line. Deterministic: the order
+    of calls decides.
 
-    def __init__(self, ax: Axes, renderer: RendererBase) -> None:
+    A sparse map may ask for more: `along`, the `_ALONG` directions too, after the usual ones at
+    each distance; `leader_lines`, the straight line from a label's symbol to its box's centre
+    kept off the lines too, each segment of line it crosses counted as TIE_CROSSING of line
+    crossed (a label across an outline from its symbol, or with its leader across one, reads as
+    on the other side), a place whose leader runs through a box kept off (a label) not free, and
+    a leader, once drawn, a line later labels keep off (`block_lines`, as wide as it is drawn);
+    `farther_for_less`, where every free position within `line_steps` crosses a line, the one
+    crossing the least at any of those distances (the nearest on ties), not only at the nearest
+    free distance."""
+
+    def __init__(self, ax: Axes, renderer: RendererBase, line_steps: int = LINE_STEPS, along: bool = False,
+                 leader_lines: bool = False, farther_for_less: bool = False) -> None:
         self.ax = ax
+        self.line_steps = line_steps
+        self.farther_for_less = farther_for_less
+        self.directions = _DIRECTIONS + (_ALONG if along else ())
+        self.leader_lines = leader_lines
         self.renderer = renderer
         self.frame = ax.get_window_extent(renderer)
         #: Boxes labels keep off, as rows (x0, y0, x1, y1) in display coordinates; `_count` rows used.
@@ -553,6 +580,21 @@ class LabelPlacer:
         crossed = (near < r) & ~mine
         return float(np.sum(2 * np.sqrt(r[crossed] ** 2 - near[crossed] ** 2)))
 
+    def _leader_through(self, leader: tuple[float, float, float, float] | None) -> float:
+        """How far (display units) the straight leader `leader` (x0, y0, x1, y1, display
+        coordinates) runs through the boxes kept off (labels, the north arrow, the scale bar)."""
+        if leader is None or not self._count:
+            return 0.0
+        taken = self._taken[: self._count]
+        boxes = shapely.box(taken[:, 0], taken[:, 1], taken[:, 2], taken[:, 3])
+        return float(shapely.length(shapely.intersection(boxes, shapely.LineString([leader[:2], leader[2:]]))).sum())
+
+    def _ties_across(self, tie: tuple[float, float, float, float]) -> int:
+        """How many of the lines' segments kept off (`block_lines`) the straight line `tie` (x0,
+        y0, x1, y1, display coordinates) crosses."""
+        line = shapely.LineString([tie[:2], tie[2:]])
+        return sum(len(tree.query(line, predicate="intersects")) for _segments, tree, *_rest in self._lines)
+
     def overlap(self, box: Bbox) -> float:
         """The area (display units squared) `box` shares with the boxes kept off and with the
         squares around the round symbols kept off, summed: 0 where it meets none of them."""
@@ -564,15 +606,17 @@ class LabelPlacer:
 
     def _choose(self, letters: Sequence[Bbox], candidates: Sequence[tuple[float, float, str, str, bool, bool, int]],
                 own: tuple[float, float, float] | None, required: bool,
-                leaders: Sequence[tuple[float, float, float, float] | None] | None = None) -> int | None:
+                leaders: Sequence[tuple[float, float, float, float] | None] | None = None,
+                anchor: tuple[float, float] | None = None) -> int | None:
         """Which of `candidates` (as `place` makes them, with the letters' boxes `letters` and
         the leaders drawn to them, `leaders`: a candidate whose leader runs across a round
         symbol but its own is not free) the label takes (see `LabelPlacer`): the first free of
         symbols and labels and crossing no line,
-        up to LINE_STEPS distances beyond the first free one; else the free one at that distance
-        crossing the least line; else, where `required`, the one overlapping the least, then
-        crossing the least line; the earliest on ties. None: none (inside the map, or free where
-        not `required`)."""
+        up to `line_steps` distances beyond the first free one; else the free one at that distance
+        (at any of them, with `farther_for_less`) crossing the least line; else, where `required`,
+        the one overlapping the least, then crossing the least line; the earliest on ties. None:
+        none (inside the map, or free where not `required`). `anchor`: the symbol's centre
+        (display coordinates), where the line to each box's centre starts (`leader_lines`)."""
         measured: dict[int, float] = {}
 
         def crossing(i: int) -> float:
@@ -581,25 +625,30 @@ class LabelPlacer:
             measure does not depend on the others measured with it."""
             if i not in measured:
                 measured[i] = float(self._crossing(letters[i : i + 1])[0]) if self._lines else 0.0
+                if self.leader_lines and anchor is not None and self._lines:
+                    box = letters[i]
+                    measured[i] += TIE_CROSSING * self._ties_across((*anchor, (box.x0 + box.x1) / 2,
+                                                                     (box.y0 + box.y1) / 2))
             return measured[i]
 
         free: int | None = None  # the distance of the first position free of symbols and labels
         near: tuple[float, int] | None = None  # the free one at that distance crossing the least line
         crowded: tuple[float, int] | None = None  # none free: the least overlap, then line
         for i, (box, (*_at, snug, n)) in enumerate(zip(letters, candidates, strict=True)):
-            if free is not None and n > free + LINE_STEPS:
+            if free is not None and n > free + self.line_steps:
                 break
             padded = box.padded(LABEL_PAD)
             if not self._inside(padded):
                 continue
             overlap = self._overlap(padded, own, self._clear, corner=snug) \
-                + (self._leader_crossing(leaders[i], own) if leaders is not None else 0.0)
+                + (self._leader_crossing(leaders[i], own) if leaders is not None else 0.0) \
+                + (self._leader_through(leaders[i]) if self.leader_lines and leaders is not None else 0.0)
             if overlap == 0:
                 line = crossing(i)
                 if line == 0:
                     return i
                 free = n if free is None else free
-                if n == free and (near is None or line < near[0]):
+                if (n == free or self.farther_for_less) and (near is None or line < near[0]):
                     near = (line, i)
             elif free is None and (crowded is None or overlap < crowded[0]
                                    or (overlap == crowded[0] and crossing(i) < crossing(crowded[1]))):
@@ -638,7 +687,7 @@ class LabelPlacer:
             candidates.append((0.0, 0.0, "center", "center", False, False, 0))
         for n, step in enumerate(steps):
             reach = radius_points + step
-            for dx, dy, ha, va in _DIRECTIONS:
+            for dx, dy, ha, va in self.directions:
                 scale = 1 / math.sqrt(2) if dx and dy else 1.0
                 candidates.append((dx * reach * scale, dy * reach * scale, ha, va, n > 0, False, n))
             if n == 0 and own is not None:
@@ -648,7 +697,7 @@ class LabelPlacer:
         chosen = self._choose([boxes.at((ox, oy), ha, va) for ox, oy, ha, va, *_rest in candidates],
                               candidates, own, required,
                               [self._leader(cx, cy, ox, oy, radius_points) if leader and far else None
-                               for ox, oy, _ha, _va, far, *_rest in candidates])
+                               for ox, oy, _ha, _va, far, *_rest in candidates], (float(cx), float(cy)))
         if chosen is None:
             text.remove()
             return False
@@ -659,8 +708,12 @@ class LabelPlacer:
         self.block(text.get_window_extent(self.renderer).padded(LABEL_PAD))
         if leader and candidates[chosen][4]:
             self.ax.annotate("", xy=xy, xytext=(ox, oy), textcoords="offset points", zorder=11,
-                             arrowprops={"arrowstyle": "-", "color": _rgb(INK, 0.7), "linewidth": 0.6,
+                             arrowprops={"arrowstyle": "-", "color": _rgb(INK, 0.7), "linewidth": LABEL_LEADER_WIDTH,
                                          "shrinkA": 0.0, "shrinkB": radius_points})
+            if self.leader_lines:
+                x0, y0, x1, y1 = self._leader(cx, cy, ox, oy, radius_points)
+                drawn = self.ax.transData.inverted().transform([(x0, y0), (x1, y1)])
+                self.block_lines(np.array([shapely.LineString(drawn)], dtype=object), LABEL_LEADER_WIDTH)
         return True
 
 
