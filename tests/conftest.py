@@ -9,7 +9,8 @@ pytest-xdist worker asks first (`made_once`): `small_run` (the small scenario so
 `siting solve` does) and `small_rerun` (the same, solved again apart), `small_alternatives_run`
 (the same with `--alternatives 2`), `small_compare_run` (it compared with a variant asking 20
 GWh/yr of cells), `small_twice_compare_run` (it compared with itself), `provenance_run`
-(tests/test_gis_outputs.py's `small_with_provenance`), `shipped_first_node_run` (the shipped
+(tests/test_gis_outputs.py's `small_with_provenance`), `small_demo_run` (it solved with exactly one
+cells demonstration of 10 GWh/yr), `shipped_first_node_run` (the shipped
 scenario stopped after its first branch-and-bound node) and `shipped_first_node_alternative_run`
 (the same solve with one near-optimal alternative). Their folders are read-only for the tests: a
 test that changes an output folder copies it first (`copied`)."""
@@ -306,3 +307,18 @@ def shipped_first_node_alternative_run(tmp_path_factory: pytest.TempPathFactory)
 def provenance_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
     """`provenance_inputs` solved: read-only, shared by the tests of the session."""
     return run_once(tmp_path_factory, "small_with_provenance", provenance_inputs)
+
+
+#: `siting solve` options asking exactly one cells demonstration of 10 GWh/yr.
+ONE_CELLS_DEMONSTRATION = tuple(
+    arg for key, value in {"enabled": "true", "product": "cells", "min_size": "10", "max_size": "10",
+                           "min_sites": "1", "max_sites": "1"}.items()
+    for arg in ("--set", f"constraints.recycling_demo.{key}={value}"))
+
+
+@pytest.fixture(scope="session")
+def small_demo_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """The small scenario solved as `siting solve scenario.yaml --out out --quiet` with exactly one
+    cells demonstration of 10 GWh/yr (`ONE_CELLS_DEMONSTRATION`): read-only, shared by the tests
+    of the session."""
+    return run_once(tmp_path_factory, "small_demo", small_inputs, extra=("--quiet", *ONE_CELLS_DEMONSTRATION))

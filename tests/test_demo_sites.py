@@ -15,22 +15,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from pathlib import Path
 
 import pytest
 from test_families import SETTINGS, Y1, land, with_recycling, without
 
 from models import build_model
 from models.inputs import ModelInputs, RecyclingDemo
-from siting.cli import main
 from siting.config.highs import LOOSEST_TOLERANCE
 from siting.deliver.drivers import binding_rules
 from siting.optimize import results
 from siting.optimize.results import Plan, extract_plan
 from siting.optimize.solve import solve_model
+from tests.conftest import MadeRun
 
 UNITS = {"p": "t", "q": "t", "r": "t"}
-SMALL = Path(__file__).parent / "data" / "small"
 
 
 def plan_of(inputs: ModelInputs, objective: float, demos: Mapping[str, int] | None = None) -> Plan:
@@ -129,16 +127,12 @@ def test_with_the_rule_off_there_is_no_demonstration() -> None:
                                                   "site s1 uses all its land (3 ha)"]
 
 
-def test_the_sites_layer_says_which_site_is_the_demonstration(tmp_path: Path) -> None:
-    """The small scenario with exactly one cells demonstration of 10 GWh/yr: the cells target
-    (10 GWh/yr in 2024) is met by one 10 GWh module, which is the demonstration. sites.geojson
-    gives `demonstration` true there and false at every other site; plan.gpkg declares the field
-    a yes/no (BOOLEAN) field."""
-    out = tmp_path / "out"
-    rule = {"enabled": "true", "product": "cells", "min_size": "10", "max_size": "10", "min_sites": "1",
-            "max_sites": "1"}
-    sets = [arg for key, value in rule.items() for arg in ("--set", f"constraints.recycling_demo.{key}={value}")]
-    assert main(["solve", str(SMALL / "scenario.yaml"), "--out", str(out), "--quiet", *sets]) == 0
+def test_the_sites_layer_says_which_site_is_the_demonstration(small_demo_run: MadeRun) -> None:
+    """The small scenario with exactly one cells demonstration of 10 GWh/yr (`small_demo_run`,
+    tests/conftest.py `ONE_CELLS_DEMONSTRATION`): the cells target (10 GWh/yr in 2024) is met by
+    one 10 GWh module, which is the demonstration. sites.geojson gives `demonstration` true there
+    and false at every other site; plan.gpkg declares the field a yes/no (BOOLEAN) field."""
+    out = small_demo_run.out
     features = json.loads((out / "sites.geojson").read_text())["features"]
     demos = {f["id"]: f["properties"]["demonstration"] for f in features}
     cells = {line.split(",")[0] for line in (out / "plan.csv").read_text().splitlines() if ",cells," in line}

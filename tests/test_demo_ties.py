@@ -19,7 +19,6 @@ of r for 350 yuan on 0.5 ha. Each optimum is derived in its docstring.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,10 +26,10 @@ from test_families import P10, Q10, R10, SETTINGS, Y1, land, with_recycling, wit
 
 from models import build_model
 from models.inputs import ModelInputs, ModuleSpec, RecyclingDemo
-from siting.cli import main
 from siting.deliver.drivers import binding_rules
 from siting.optimize.results import Plan, _demo_rows_hold, demonstrations_text, extract_plan, whole_values
 from siting.optimize.solve import solve_model
+from tests.conftest import MadeRun
 
 #: 10 units/yr of r for 350 yuan on 0.5 ha: dearer per unit than r10 but fits on half a hectare.
 R10S = ModuleSpec("r10s", "r", capacity_units_per_yr=10.0, capex_yuan=350.0, fixed_opex_yuan_per_yr=0.0,
@@ -207,17 +206,12 @@ def test_the_rules_met_name_the_sites_of_demonstration_size_past_the_most() -> N
         "site s2 adds R at the demonstration size (10 t/yr, the least and the most a demonstration adds)"]
 
 
-def test_the_report_says_which_sites_are_demonstrations_and_why(tmp_path: Path) -> None:
-    """The small scenario (tests/data/small) with exactly one cells demonstration of 10 GWh/yr:
-    the cells target (10 GWh/yr in 2024) is met by one 10 GWh module at East far, the one site
-    of demonstration size; the report says so under its opening lines."""
-    rule = {"enabled": "true", "product": "cells", "min_size": "10", "max_size": "10", "min_sites": "1",
-            "max_sites": "1"}
-    sets = [arg for key, value in rule.items() for arg in ("--set", f"constraints.recycling_demo.{key}={value}")]
-    out = tmp_path / "out"
-    assert main(["solve", str(Path(__file__).parent / "data" / "small" / "scenario.yaml"), "--out", str(out),
-                 "--quiet", *sets]) == 0
-    lines = (out / "report.md").read_text().splitlines()
+def test_the_report_says_which_sites_are_demonstrations_and_why(small_demo_run: MadeRun) -> None:
+    """The small scenario (tests/data/small) with exactly one cells demonstration of 10 GWh/yr
+    (`small_demo_run`, tests/conftest.py `ONE_CELLS_DEMONSTRATION`): the cells target (10 GWh/yr
+    in 2024) is met by one 10 GWh module at East far, the one site of demonstration size; the
+    report says so under its opening lines."""
+    lines = (small_demo_run.out / "report.md").read_text().splitlines()
     assert [line for line in lines if line.startswith("Demonstrations")] == [
         "Demonstrations, as the rule gives them from the builds (each site whose whole addition is of demonstration "
         "size is one, up to the most allowed): East far adds one 10 GWh/yr Cells plant, of demonstration size "
