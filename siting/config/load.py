@@ -2589,42 +2589,40 @@ def no_plants_problem(locator: Locator, reference: str, path: Path) -> str:
 
 def fixed_plants(locator: Locator, scenario: Scenario, folder: Path, catalog: Catalog | None,
                  products: list[str] | None) -> tuple[CommittedProjects | None, list[str]]:
-    """In calibration mode fixed, the real plants of `calibration.plants` (a committed-projects
-    file, relative to the scenario file's folder, `folder`), which the model holds in place of the
-    scenario's committed projects (`LoadedScenario.plants`), and the file's problems, checked as
-    the committed projects' are (`committed_projects_found`, against the catalog's `products`:
-    the plants those that passed the schema, all its problems listed): loaded with the rest of the
-    scenario, so that their problems are listed with its own. None in mode choose, without
-    `calibration.plants`, and when it names the scenario's committed-projects file (the model
-    holds them as ever). Called once `calibration_problems` found the files there."""
-    calibration = scenario.calibration
-    if calibration is None or calibration.mode != "fixed" or calibration.plants is None:
-        return None, []
-    loc = ("calibration", "plants")
-    path = referenced_file(locator.origin(loc), loc, str(calibration.plants), folder, "a committed-projects file",
-                           locator.typed(loc))
-    if scenario.committed_projects is not None and located(folder, scenario.committed_projects).resolve() == \
-            path.resolve():
-        return None, []
-    return committed_projects_found(path, catalog, products)
+    """In calibration mode fixed, the real plants of `calibration.plants`, which the model holds
+    in place of the scenario's committed projects (`LoadedScenario.plants`), and the file's
+    problems (`calibration_plants_file`). None in mode choose and without `calibration.plants`."""
+    return calibration_plants_file(locator, scenario, folder, catalog, products, "fixed", "plants")
 
 
 def reference_plants(locator: Locator, scenario: Scenario, folder: Path, catalog: Catalog | None,
                      products: list[str] | None) -> tuple[CommittedProjects | None, list[str]]:
-    """In calibration mode choose, the plants the plan is scored against (`calibration.reference`,
-    a committed-projects file relative to `folder`; `LoadedScenario.reference`) and the file's
-    problems, checked as the committed projects' are (`committed_projects_found`: the plants those
-    that passed the schema, all its problems listed) when the scenario is loaded, rather than once
-    the plan is solved (siting/runs/calibrate.py `real_plants`), so that their sites are checked
-    against the sites layer in the same run (siting/prepare/checks.py `committed_site_problems`).
-    None in mode fixed, without `calibration.reference`, and when it names the committed-projects
-    file, checked already. InputError for a file that is no list of projects."""
+    """In calibration mode choose, the plants the plan is scored against (`calibration.reference`;
+    `LoadedScenario.reference`) and the file's problems (`calibration_plants_file`), read when the
+    scenario is loaded rather than once the plan is solved (siting/runs/calibrate.py
+    `real_plants`), so that their sites are checked against the sites layer in the same run
+    (siting/prepare/checks.py `committed_site_problems`). None in mode fixed and without
+    `calibration.reference`."""
+    return calibration_plants_file(locator, scenario, folder, catalog, products, "choose", "reference")
+
+
+def calibration_plants_file(locator: Locator, scenario: Scenario, folder: Path, catalog: Catalog | None,
+                            products: list[str] | None, mode: str, key: str
+                            ) -> tuple[CommittedProjects | None, list[str]]:
+    """In calibration mode `mode`, the plants of the file `calibration.<key>` names (a
+    committed-projects file, relative to the scenario file's folder, `folder`) and its problems,
+    checked as the committed projects' are (`committed_projects_found`, against the catalog's
+    `products`: the plants those that passed the schema, all its problems listed), so that they
+    are listed with the scenario's own. (None, []) in another mode, without the key, and when it
+    names the scenario's committed-projects file (loaded and checked already). Called once
+    `calibration_problems` found the files there. InputError for a file that is no list of
+    projects."""
     calibration = scenario.calibration
-    if calibration is None or calibration.mode != "choose" or calibration.reference is None:
+    if calibration is None or calibration.mode != mode or getattr(calibration, key) is None:
         return None, []
-    loc = ("calibration", "reference")
-    path = referenced_file(locator.origin(loc), loc, str(calibration.reference), folder, "a committed-projects file",
-                           locator.typed(loc))
+    loc = ("calibration", key)
+    path = referenced_file(locator.origin(loc), loc, str(getattr(calibration, key)), folder,
+                           "a committed-projects file", locator.typed(loc))
     if scenario.committed_projects is not None and located(folder, scenario.committed_projects).resolve() == \
             path.resolve():
         return None, []
