@@ -160,7 +160,9 @@ def test_committed_project_errors_name_file_line_and_key(folder: Path):
         "'planned'); give one of those",
         "committed_projects.yaml:17: [1] (a).colour | unknown key; allowed keys: id, name, site, product, "
         "capacity, online_year, status, source",
-        "committed_projects.yaml:33: [3] (b).source | must not be empty (got ''); say where it comes from"]
+        "committed_projects.yaml:9: [1] (a).id | id 'a' is already used by entry [0]; ids must be unique",
+        "committed_projects.yaml:33: [3] (b).source | must not be empty (got ''); say where it comes from",
+        "committed_projects.yaml:26: [3] (b).id | id 'b' is already used by entry [2]; ids must be unique"]
 
 
 def test_committed_projects_file_must_be_a_list(folder: Path):

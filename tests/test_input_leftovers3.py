@@ -143,15 +143,15 @@ def test_a_plants_file_reports_all_its_problems_as_a_committed_projects_file_doe
 
 WAN_SAID = ("constraints.budget.capex_yuan_per_yr.2024 | 2,000,000 yuan buys no module: the cheapest module of the "
             "catalog (fepo4_100kt) costs 500,000,000 yuan, so no module can be decided in 2024 within the budget (got "
-            "2,000,000, in yuan): did you mean 2,000,000 万 yuan (10,000 yuan each) = 2.0e10? Write the figure in "
-            "yuan, e.g. 2.0e10, or leave it if 2,000,000 yuan is meant")
+            "2,000,000, in yuan): did you mean 2,000,000 万 yuan = 2.0e10? Write the figure in yuan, e.g. 2.0e10, or "
+            "leave it if 2,000,000 yuan is meant")
 
 
 def test_a_capex_budget_in_wan_yuan_gets_a_notice_with_its_reason(folder: Path, monkeypatch: pytest.MonkeyPatch):
     """A yearly budget of 2e6 yuan (2e6 万 yuan = 2e10 meant) is below the cost of the cheapest
     module (5e8 yuan): it buys nothing in its year, which is why it reads as 万 yuan. A budget of
     at least one module (2023: 6e8) and the figure 0 (nothing built on purpose) get no notice; a
-    figure below a million yuan keeps its bn-yuan notice alone."""
+    figure below a million yuan keeps its own notice."""
     from siting.config.load import yuan_scale_notices
 
     edit(folder / "scenario.yaml", "  differentiation:\n",

@@ -143,6 +143,7 @@ def test_committed_project_problems_name_the_project_by_its_id(folder: Path):
     assert committed_problems(folder, {"id": "a"}, {"id": "b", "capacity": -5, "product": "lpf"}, {"id": "a"},
                               {"id": "old", "year": 1900}) == [
         "committed_projects.yaml:13: [1] (b).capacity | must be greater than 0 (got -5); give a value in that range",
+        "committed_projects.yaml:12: [1] (b).product | unknown product (got 'lpf'); did you mean 'lfp'?",
         "committed_projects.yaml:17: [2] (a).id | id 'a' is already used by entry [0]; ids must be unique",
         "committed_projects.yaml:30: [3] (old).online_year | first production year 1900 is before 1950: very likely "
         "a typo; give the year it first produced (a year before the plan's first counts from the plan's first year)"]

@@ -346,6 +346,12 @@ class CommittedProjects:
     path: Path | None = None
     projects: tuple[CommittedProject, ...] = ()
     lines: tuple[int | None, ...] = ()
+    #: The position in the file of each project (its entry, `[3]`); without them, its place in
+    #: `projects`.
+    positions: tuple[int, ...] = ()
+    #: The entries that failed the schema but give a valid site, whose site is still checked
+    #: against the sites layer (`site_entries`), so that it is reported with their other problems.
+    unread: tuple[SiteEntry, ...] = ()
 
     def where(self, i: int) -> str:
         """`<file>:<line>` of the i-th project's `site` key."""
@@ -355,7 +361,27 @@ class CommittedProjects:
     def key(self, i: int, field: str) -> str:
         """The key path of the i-th project's `field` as its file's problems name it: its position
         and its id, `[0] (shanshan_anode).site` (`project_key`)."""
-        return project_key(i, self.projects[i].id, field)
+        return project_key(self.positions[i] if self.positions else i, self.projects[i].id, field)
+
+    def site_entries(self) -> list[SiteEntry]:
+        """The site of each entry of the file that gives a valid one, in file order: the projects
+        and the entries that failed the schema otherwise (`unread`)."""
+        name = shown_path(self.path) if self.path is not None else "(no file)"
+        passed = [SiteEntry(self.positions[i] if self.positions else i, project.id, project.site,
+                            f"{name}:{self.lines[i]}" if self.lines[i] else name)
+                  for i, project in enumerate(self.projects)]
+        return sorted(passed + list(self.unread), key=lambda entry: entry.position)
+
+
+@dataclass(frozen=True)
+class SiteEntry:
+    """An entry of a committed-projects file with a valid site: its position in the file, its id
+    as given (any value: `project_key` names it), its site and `<file>:<line>` of its site key."""
+
+    position: int
+    id: Any
+    site: str
+    where: str
 
 
 def project_key(i: int, project_id: Any, field: str = "") -> str:
@@ -1398,10 +1424,22 @@ def percent_notices(loaded: LoadedScenario) -> list[Notice]:
     return notices
 
 
-#: Below this many yuan a yearly output-value target or capex budget is taken for a figure in bn
-#: yuan written where yuan are asked (`yuan_scale_notices`): a target of 20 yuan means nothing
-#: in a plan of plants costing hundreds of millions, and reads as a goal of 0.00 bn yuan.
+#: Below this many yuan a yearly output-value target or capex budget is taken for a figure written
+#: in a larger unit where yuan are asked (`yuan_scale_notices`): a target of 20 yuan means nothing
+#: in a plan of plants costing hundreds of millions.
 SMALL_YUAN = 1e6
+
+#: The most yuan a yearly output-value target or capex budget is taken to mean when a figure is
+#: read in a larger unit (`yuan_readings`): 1e12 yuan (1,000 bn yuan), ten times the output value
+#: the provincial action plan sets the whole industry for 2024 (1000 亿 yuan = 100 bn yuan/yr). An
+#: estimate of what is plausible, not a bound of the model: a reading above it is not suggested.
+MOST_YUAN = 1e12
+
+#: The least yearly output value a target is taken to mean when the catalog gives no module's
+#: output value in its year simply (no price on the scenario's price path then): 1 亿 yuan (1e8),
+#: about the yearly output of the smallest plants of the province's battery-materials chain. An
+#: estimate of what is plausible, not a bound of the model.
+LEAST_OUTPUT_VALUE_YUAN = 1e8
 
 #: The figures in yuan per year that `yuan_scale_notices` looks at, by key path.
 YEARLY_YUAN_KEYS = (("targets", "output_value_yuan"), ("constraints", "budget", "capex_yuan_per_yr"))
@@ -1413,10 +1451,20 @@ def _exponent_form(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
+def _figure(value: float) -> str:
+    """A figure as written in a notice: a whole number with thousands separators (2,000,000),
+    another as short as it reads (0.5)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
 #: The yearly capex budget's key path, which `yuan_scale_notices` also holds to the cheapest module.
 BUDGET_KEY = ("constraints", "budget", "capex_yuan_per_yr")
 #: Yuan in one 万 yuan, the unit Chinese plans and statistics give money in.
 WAN_YUAN = 1e4
+#: The larger units a figure in yuan may have been written in, with the yuan in one: 万 yuan and
+#: 亿 yuan, in which Chinese plans give money (the action plan's targets are 200, 500 and 1000 亿
+#: yuan), and bn yuan, in which the scenario's other money figures and the outputs are given.
+YUAN_UNITS = (("万 yuan", WAN_YUAN), ("亿 yuan", 1e8), ("bn yuan", 1e9))
 
 
 def cheapest_module(catalog: Catalog) -> tuple[str, float] | None:
@@ -1426,47 +1474,91 @@ def cheapest_module(catalog: Catalog) -> tuple[str, float] | None:
     return (min(costs)[1], min(costs)[0]) if costs else None
 
 
-def wan_budget_text(key: str, year: Any, value: float, module: str, capex: float) -> str:
-    """The notice of a yearly capex budget `value` below the capex of the cheapest module (`module`,
-    `capex` yuan): it buys no module in its year (the budget bounds the capex of the modules
-    decided in it, whole modules); when the figure read in 万 yuan would buy one, it is said to
-    look like one in 万 yuan (2e6 for 2e10 yuan), as a figure below a million yuan looks like bn yuan."""
-    head = (f"{key} | {value:,.0f} yuan buys no module: the cheapest module of the catalog ({module}) costs "
-            f"{capex:,.0f} yuan, so no module can be decided in {year} within the budget (got {value:,.0f}, in yuan)")
-    if value * WAN_YUAN < capex:
-        return (f"{head}; raise it to at least {capex:,.0f} to build in {year}, or leave it if nothing is to be "
-                "built then")
-    meant = _exponent_form(value * WAN_YUAN)
-    return (f"{head}: did you mean {value:,.0f} 万 yuan ({WAN_YUAN:,.0f} yuan each) = {meant}? Write the figure in "
-            f"yuan, e.g. {meant}, or leave it if {value:,.0f} yuan is meant")
+def smallest_output_value(catalog: Catalog, price_path: str, year: int) -> float | None:
+    """The least yearly output value (yuan/yr) of one module of the catalog in `year`: its capacity
+    times its product's utilisation and price on `price_path` in that year, over the modules of
+    the products priced so; None when no product is (the catalog gives no module's output value
+    simply then)."""
+    values = [module.capacity * product.utilisation * product.price_yuan_per_unit[price_path][year]
+              for product in catalog.products.values()
+              if year in product.price_yuan_per_unit.get(price_path, {}) for module in product.modules]
+    values = [value for value in values if value > 0]
+    return min(values) if values else None
+
+
+def yuan_readings(value: float, least: float) -> list[tuple[str, float]]:
+    """The readings of `value`, a figure in yuan, in each of `YUAN_UNITS` that are plausible: at
+    least `least` yuan and at most `MOST_YUAN`, as (unit, yuan)."""
+    return [(unit, value * size) for unit, size in YUAN_UNITS if least <= value * size <= MOST_YUAN]
+
+
+def yuan_scale_text(key: str, value: float, head: str, readings: list[tuple[str, float]], none: str) -> str:
+    """The notice of a figure in yuan, `value`, at `key` that looks written in a larger unit: what
+    is wrong with it (`head`), then each plausible reading (`yuan_readings`) as "did you mean 200
+    亿 yuan = 2.0e10, or 200 bn yuan = 2.0e11?", or, with none, what to do (`none`)."""
+    shown = _figure(value)
+    if not readings:
+        return f"{key} | {head} (got {shown}, in yuan); {none}"
+    meant = ", or ".join(f"{shown} {unit} = {_exponent_form(yuan)}" for unit, yuan in readings)
+    return (f"{key} | {head} (got {shown}, in yuan): did you mean {meant}? Write the figure in yuan, e.g. "
+            f"{_exponent_form(readings[0][1])}, or leave it if {shown} yuan is meant")
+
+
+def yuan_scale_notice_text(key: str, year: Any, value: float, budget: bool, least: float,
+                           cheapest: tuple[str, float] | None) -> str | None:
+    """The notice of a yearly figure in yuan, `value` of `year` at `key` (a capex budget when
+    `budget`, else an output-value target), that looks written in a larger unit; None for none.
+    A figure above 0 and below `SMALL_YUAN` looks so, and so does a budget below the capex of the
+    catalog's cheapest module (`cheapest`: its id and capex), which buys no module in its year (the
+    budget bounds the capex of the modules decided in it, whole modules). The readings suggested
+    are those of at least `least` yuan (a budget: the cheapest module's capex; a target: the least
+    output value of one module) and at most `MOST_YUAN`."""
+    shown = _figure(value)
+    short = budget and cheapest is not None and 0 < value < cheapest[1]
+    if not (0 < value < SMALL_YUAN or short):
+        return None
+    head = f"{shown} yuan is less than {SMALL_YUAN:,.0f} yuan"
+    none = f"give the figure in yuan, or leave it if {shown} yuan is meant"
+    if short:
+        assert cheapest is not None
+        module, capex = cheapest
+        if value >= SMALL_YUAN:
+            head = (f"{shown} yuan buys no module: the cheapest module of the catalog ({module}) costs {capex:,.0f} "
+                    f"yuan, so no module can be decided in {year} within the budget")
+        none = f"raise it to at least {capex:,.0f} to build in {year}, or leave it if nothing is to be built then"
+    return yuan_scale_text(key, value, head, yuan_readings(value, least), none)
 
 
 def yuan_scale_notices(loaded: LoadedScenario) -> list[Notice]:
     """A notice for each yearly output-value target (targets.output_value_yuan) and capex budget
-    (constraints.budget.capex_yuan_per_yr) above 0 and below `SMALL_YUAN` yuan, which looks like
-    a figure in bn yuan written where yuan are asked (20 for 20 bn yuan), the same slip as a
-    capacity target in the wrong unit (siting/prepare/checks.py `target_scale_notices`); and for
-    each capex budget of a million yuan or more but below the capex of the catalog's cheapest
-    module, which buys no module in its year and looks like a figure in 万 yuan (`wan_budget_text`).
-    An output-value target has no such test: a small goal, or one the standing plants already
-    meet, is no slip. A notice, not a refusal, as `percent_notices` gives: the plan is solved as
-    given. Each names the file and line that wrote the figure, and its field."""
+    (constraints.budget.capex_yuan_per_yr) that looks like a figure written in 万, 亿 or bn yuan
+    where yuan are asked (`yuan_scale_notice_text`): one above 0 and below `SMALL_YUAN` yuan (200
+    for 200 亿 yuan), the same slip as a capacity target in the wrong unit (siting/prepare/checks.py
+    `target_scale_notices`), or a budget below the capex of the catalog's cheapest module. It
+    names each plausible reading of the figure, and none that is not: a budget must buy one
+    module, a target be at least one module's yearly output value (its capacity, utilisation and
+    price on the scenario's price path in its year; `LEAST_OUTPUT_VALUE_YUAN` when the catalog
+    does not give that), and neither exceed `MOST_YUAN`. An output-value target of a million yuan
+    or more gets none: a small goal, or one the standing plants already meet, is no slip. A
+    notice, not a refusal, as `percent_notices` gives: the plan is solved as given. Each names the
+    file and line that wrote the figure, and its field."""
     notices = []
     cheapest = cheapest_module(loaded.catalog)
     for path in YEARLY_YUAN_KEYS:
         node: Any = loaded.scenario
         for name in path:
             node = getattr(node, name)
+        budget = path == BUDGET_KEY
         for year, value in sorted(node.items()):
             loc = (*path, str(year))
             where, key = loaded.at(*loc)
-            if 0 < value < SMALL_YUAN:
-                text = (f"{key} | {value:g} yuan is less than {SMALL_YUAN:,.0f} yuan (got {value:g}, in yuan): did "
-                        f"you mean {value:g} bn yuan = {_exponent_form(value * 1e9)}? Write the figure in yuan, e.g. "
-                        f"{_exponent_form(value * 1e9)}, or leave it if {value:g} yuan is meant")
-            elif path == BUDGET_KEY and cheapest is not None and 0 < value < cheapest[1]:
-                text = wan_budget_text(key, year, value, *cheapest)
+            if budget:
+                least = cheapest[1] if cheapest is not None else SMALL_YUAN
             else:
+                smallest = smallest_output_value(loaded.catalog, loaded.scenario.price_path, year)
+                least = smallest if smallest is not None else LEAST_OUTPUT_VALUE_YUAN
+            text = yuan_scale_notice_text(key, year, value, budget, least, cheapest)
+            if text is None:
                 continue
             origin = loaded.locator.origin(loc) if loaded.locator is not None else Origin(loaded.scenario_path)
             relative = Path(os.path.relpath(origin.path, loaded.scenario_path.parent)).as_posix()
@@ -2679,17 +2771,24 @@ def unknown_site_problems(committed: CommittedProjects, site_ids: Sequence[str],
                           id_key: str) -> list[str]:
     """The committed projects at a site the sites layer does not define (`site_ids`, the layer's
     ids, from its field `id_field`, which the scenario's key `id_key` names, e.g.
-    `layers.sites.id_field` or `--set layers.sites.id_field`), each unknown id named once, at the
+    `layers.sites.id_field` or `--set layers.sites.id_field`), and so the entries that failed the
+    schema but give a valid site (`CommittedProjects.site_entries`), each named by its position in
+    its file and its id; each unknown id named once, at the
     line of the first project that names it. A slip of a known id is a problem of its own, with
     "did you mean" and the other projects that name it; so is a lone project at an unknown site
     (`unknown_value`). The other unknown ids of several projects are one problem: the layer names
     its sites otherwise than the projects do (most often, its id field is another than the one
     the projects' ids come from); it names each id with how many projects name it and the first
     of them, and the layer's ids once."""
+    entries = committed.site_entries()
     by_site: dict[str, list[int]] = {}
-    for i, project in enumerate(committed.projects):
-        if project.site not in site_ids:
-            by_site.setdefault(project.site, []).append(i)
+    for i, entry in enumerate(entries):
+        if entry.site not in site_ids:
+            by_site.setdefault(entry.site, []).append(i)
+
+    def key(i: int, field: str = "") -> str:
+        return project_key(entries[i].position, entries[i].id, field)
+
     problems: list[tuple[int, str]] = []
     unmatched: dict[str, list[int]] = {}
     for site, rows in by_site.items():
@@ -2697,24 +2796,23 @@ def unknown_site_problems(committed: CommittedProjects, site_ids: Sequence[str],
         if close is None:
             unmatched[site] = rows
             continue
-        also = f", also the site of {joined([project_key(i, committed.projects[i].id) for i in rows[1:]], 5)}" \
-            if len(rows) > 1 else ""
-        problems.append((rows[0], f"{committed.where(rows[0])}: {committed.key(rows[0], 'site')} | unknown site "
+        also = f", also the site of {joined([key(i) for i in rows[1:]], 5)}" if len(rows) > 1 else ""
+        problems.append((rows[0], f"{entries[rows[0]].where}: {key(rows[0], 'site')} | unknown site "
                                   f"(got {site!r}{also}); did you mean {close!r}?"))
     first = min((rows[0] for rows in unmatched.values()), default=None)
     if first is not None and sum(len(rows) for rows in unmatched.values()) == 1:
-        problems.append((first, unknown_value(committed.where(first), committed.key(first, "site"),
-                                              committed.projects[first].site, list(site_ids), "site")))
+        problems.append((first, unknown_value(entries[first].where, key(first, "site"), entries[first].site,
+                                              list(site_ids), "site")))
     elif first is not None:
         def named(site: str, rows: list[int]) -> str:
-            project = project_key(rows[0], committed.projects[rows[0]].id)
+            project = key(rows[0])
             return f"{site!r} in {project}" if len(rows) == 1 else f"{site!r} in {len(rows)}, from {project}"
 
         got = [named(site, rows) for site, rows in unmatched.items()]
         more = f"; and {len(got) - KNOWN_SHOWN} more" if len(got) > KNOWN_SHOWN else ""
         shown = "; ".join(got[:KNOWN_SHOWN]) + more
         count = sum(len(rows) for rows in unmatched.values())
-        problems.append((first, f"{committed.where(first)}: {committed.key(first, 'site')} | unknown sites in "
+        problems.append((first, f"{entries[first].where}: {key(first, 'site')} | unknown sites in "
                                 f"{count} committed projects (got {shown}); the sites layer's ids come from its "
                                 f"field {id_field!r} ({id_key}): {listed(site_ids, 5)}; give each project the id of "
                                 f"its site there, or set {id_key.split(' ')[-1]} to the field that holds the "
@@ -2986,8 +3084,11 @@ def committed_projects_found(path: Path, catalog: Catalog | None, products: list
     """The committed-projects file as `load_committed_projects` reads it, and its problems: the
     projects are those that passed the schema, also with problems of their own (an unknown
     product, a repeated id), so that their sites can still be checked against the sites layer in
-    the same run as those problems are reported. InputError only for a file that is no list of
-    projects (or no YAML)."""
+    the same run as those problems are reported. An entry that failed the schema has its id,
+    product and site checked still where each is valid itself (its repeated id and unknown
+    product among its problems, its site kept in `CommittedProjects.unread` for the sites layer),
+    so that all the file's problems come in one run. InputError only for a file that is no list
+    of projects (or no YAML)."""
     if products is None and catalog is not None:
         products = list(catalog.products)
     data, node = read_yaml(path)
@@ -2999,6 +3100,8 @@ def committed_projects_found(path: Path, catalog: Catalog | None, products: list
     problems: list[str] = []
     projects: list[CommittedProject] = []
     lines: list[int | None] = []
+    positions: list[int] = []
+    unread: list[SiteEntry] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(data):
         if not isinstance(item, dict):
@@ -3018,17 +3121,43 @@ def committed_projects_found(path: Path, catalog: Catalog | None, products: list
             project = CommittedProject.model_validate(item)
         except ValidationError as exc:
             problems += format_validation_errors(Locator([(origin, item)], origin), CommittedProject, exc)
+            # its id, product and site are still checked where they are valid themselves, so that
+            # their problems come with the others
+            faulty = {error["loc"][0] for error in exc.errors() if error["loc"]}
+            valid = {name: item[name] for name in ("id", "product", "site")
+                     if name not in faulty and isinstance(item.get(name), str)}
+            if "product" in valid:
+                problems += product_problem(origin, valid["product"], products, catalog)
+            if "id" in valid:
+                problems += repeated_id_problem(origin, valid["id"], seen, i)
+            if "site" in valid:
+                unread.append(SiteEntry(i, item.get("id"), valid["site"], Origin(path, node, (i,)).where(("site",))))
             continue
-        if products is not None and project.product not in products:
-            problems.append(unknown_value(origin.where(("product",)), origin.key(("product",)), project.product,
-                                          products, "product", product_words(catalog)))
-        if project.id in seen:
-            problems.append(f"{origin.where(('id',))}: {origin.key(('id',))} | id {project.id!r} is already used by "
-                            f"entry [{seen[project.id]}]; ids must be unique")
-        seen.setdefault(project.id, i)
+        problems += product_problem(origin, project.product, products, catalog)
+        problems += repeated_id_problem(origin, project.id, seen, i)
         projects.append(project)
         lines.append(line_of(node, (i, "site")))
-    return CommittedProjects(path, tuple(projects), tuple(lines)), problems
+        positions.append(i)
+    return CommittedProjects(path, tuple(projects), tuple(lines), tuple(positions), tuple(unread)), problems
+
+
+def product_problem(origin: Origin, product: str, products: list[str] | None, catalog: Catalog | None) -> list[str]:
+    """The problem of a committed project's product that is none of `products` (the catalog's),
+    at its entry (`origin`); none when it is one, or without `products`."""
+    if products is None or product in products:
+        return []
+    return [unknown_value(origin.where(("product",)), origin.key(("product",)), product, products, "product",
+                          product_words(catalog))]
+
+
+def repeated_id_problem(origin: Origin, project_id: str, seen: dict[str, int], i: int) -> list[str]:
+    """The problem of the i-th entry's id when an entry before it (`seen`: id -> the first entry
+    giving it) gave it; it is noted in `seen` otherwise."""
+    if project_id in seen:
+        return [f"{origin.where(('id',))}: {origin.key(('id',))} | id {project_id!r} is already used by entry "
+                f"[{seen[project_id]}]; ids must be unique"]
+    seen[project_id] = i
+    return []
 
 
 def input_cycles(catalog: Catalog) -> list[list[str]]:
