@@ -106,27 +106,28 @@ def test_a_target_given_in_millions_of_tonnes_is_noticed() -> None:
     (120,000 t written in millions) is below 50,000 / 1,000 = 50; times a million it is one
     module or more (times a thousand, 120, it is not)."""
     assert scale_notices(SMALL, "targets.capacity.cathode={2024: 0.12}") == [
-        "overrides targets.capacity.cathode.2024: the target, 0.12 t/yr, is less than 1/1,000 of the smallest module "
-        "of LFP, 50,000 t/yr: given in millions of t? Targets are in the catalog's unit, t/yr (1 million t/yr is "
-        "written 1000000)"]
+        "scenario.yaml: overrides targets.capacity.cathode.2024 | the target, 0.12 t/yr, is less than 1/1,000 of the "
+        "smallest module of LFP, 50,000 t/yr: given in millions of t? Targets are in the catalog's unit, t/yr (1 "
+        "million t/yr is written 1000000)"]
 
 
 def test_a_separator_target_given_in_m2_is_noticed() -> None:
     """The shipped scenario's separator unit is million m2: 1.5e9 (1.5 bn m2 written in m2) is
     some 10,000 times what its sites could hold, 147,506 million m2/yr."""
     assert scale_notices(SHIPPED, "targets.capacity.separator={2024: 1.5e9}") == [
-        "overrides targets.capacity.separator.2024: the target, 1,500,000,000 million m2/yr, is more than 1,000 times "
-        "all that the sites could hold of Separator, 147,506 million m2/yr (existing, committed, and their usable land "
-        "filled with modules): given in m2 rather than million m2? Targets are in the catalog's unit, million m2/yr"]
+        "yunnan_2024.yaml: overrides targets.capacity.separator.2024 | the target, 1,500,000,000 million m2/yr, is "
+        "more than 1,000 times all that the sites could hold of Separator, 147,506 million m2/yr (existing, committed, "
+        "and their usable land filled with modules): given in m2 rather than million m2? Targets are in the catalog's "
+        "unit, million m2/yr"]
 
 
 def test_a_target_too_large_in_a_unit_without_a_scale_names_the_factor() -> None:
     """The small scenario's sites could hold 129 GWh/yr of cells: 1e9 GWh is more than 1,000
     times that, and only divided by a billion (1 GWh/yr) within it."""
     assert scale_notices(SMALL, "targets.capacity.cells={2024: 1.0e9}") == [
-        "overrides targets.capacity.cells.2024: the target, 1,000,000,000 GWh/yr, is more than 1,000 times all that "
-        "the sites could hold of Cells, 129 GWh/yr (existing, committed, and their usable land filled with modules): "
-        "given in a unit a billion times smaller than GWh? Targets are in the catalog's unit, GWh/yr"]
+        "scenario.yaml: overrides targets.capacity.cells.2024 | the target, 1,000,000,000 GWh/yr, is more than 1,000 "
+        "times all that the sites could hold of Cells, 129 GWh/yr (existing, committed, and their usable land filled "
+        "with modules): given in a unit a billion times smaller than GWh? Targets are in the catalog's unit, GWh/yr"]
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SCENARIOS.glob("yunnan_*.yaml")))

@@ -43,13 +43,22 @@ def problems_of(folder: Path) -> list[str]:
 
 def test_unquoted_yaml_12_floats_are_numbers_and_the_rest_reads_as_before():
     data, _node = parse_yaml_text("a: 1.5e1\nb: 1e3\nc: 2E+2\nd: -.5e1\ne: 7\nf: .inf\ng: yes\nh: '1e3'\n"
-                                  "i: 1.5\nj: 1e\nk: 1.2.3\nl: .nan\nm: false\n", "x.yaml")
+                                  "i: 1.5\nj: 1e\nk: 1.2.3\nl: .nan\nm: false\n", Path("x.yaml"))
     assert {k: data[k] for k in "abcdi"} == {"a": 15.0, "b": 1000.0, "c": 200.0, "d": -5.0, "i": 1.5}
     assert all(type(data[k]) is float for k in "abcdi")
     assert type(data["e"]) is int and data["e"] == 7
     assert data["f"] == math.inf and math.isnan(data["l"])
     assert (data["g"], data["m"]) == (True, False)
     assert (data["h"], data["j"], data["k"]) == ("1e3", "1e", "1.2.3")
+
+
+def test_a_value_given_on_the_command_line_keeps_the_text_typed():
+    """`--set key=1e8`: the text 1e8, which the schema reads as the number it spells, so that a
+    sweep or comparison shows the value as typed (not 100000000.0); YAML 1.1's own numbers are
+    numbers."""
+    assert parse_yaml_text("1e8", "--set key")[0] == "1e8"
+    assert parse_yaml_text("1.5e+3", "--set key")[0] == 1500.0
+    assert parse_yaml_text("[1e3, 7]", "--set key")[0] == ["1e3", 7]
 
 
 def test_the_override_of_a_number_reads_as_the_file_does(folder: Path):

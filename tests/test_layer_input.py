@@ -753,15 +753,17 @@ def test_feature_places_are_counted_in_file_order_whatever_the_feature_ids(folde
 
 
 def test_an_unbuildable_geometry_without_an_id_is_found_by_its_place(folder: Path, capsys):
-    """The lake's ring loses its closing vertex (GEOS cannot build it) and its id."""
+    """The lake's ring loses its closing vertex (GEOS cannot build it) and its id: the layer is
+    read all the same, and its empty id is told beside the ring."""
     data = json.loads((folder / "redline.geojson").read_text())
     data["features"][0]["geometry"]["coordinates"][0].pop()
     data["features"][0]["properties"]["zone_id"] = None
     (folder / "redline.geojson").write_text(json.dumps(data))
     assert run_bad(folder, capsys) == (
-        "error: 1 problem in the input:\n"
+        "error: 2 problems in the input:\n"
         "  - redline.geojson: geometry | the 1st feature (zone_id empty) has an unclosed ring; end every ring at its "
-        "first point\n")
+        "first point\n"
+        "  - redline.geojson: field 'zone_id' | empty id in the 1st feature; every feature needs an id\n")
 
 
 # --- 6. values the scenario and the catalog refer to: resources and red-line categories ------------

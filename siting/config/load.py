@@ -495,15 +495,26 @@ def not_utf8_problem(name: str, raw: bytes, exc: UnicodeDecodeError) -> str:
             f"{exc.reason}); save it with the UTF-8 encoding")
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """PyYAML's safe loader on libyaml where PyYAML has it (seven times faster on the catalog);
-    a class of our own so that nothing here changes PyYAML's. An unquoted number is read as
-    YAML 1.2 reads it (`_yaml_12_floats`)."""
+    a class of our own so that nothing here changes PyYAML's. It reads a value given on the
+    command line (`--set`): a number YAML 1.1 does not read as one (1e8) stays the text typed,
+    which the schema reads as the number it spells (NUMBER_TEXT), so that a sweep or comparison
+    shows each value as it was typed."""
 
 
-class _PythonLoader(yaml.SafeLoader):
-    """PyYAML's pure-Python safe loader: a file that does not parse is read again with it, for its
-    messages (libyaml words the same faults differently); numbers read as `_Loader` reads them."""
+class _TextPythonLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader: a text that does not parse is read again with it, for its
+    messages (libyaml words the same faults differently)."""
+
+
+class _Loader(_TextLoader):
+    """The loader of the files: an unquoted number is read as YAML 1.2 reads it
+    (`_yaml_12_floats`), as an editor and the scenario's JSON schema read it."""
+
+
+class _PythonLoader(_TextPythonLoader):
+    """`_TextPythonLoader` for a file that does not parse; numbers read as `_Loader` reads them."""
 
 
 def _yaml_12_floats(loader: type[Any]) -> None:
@@ -564,12 +575,13 @@ def parse_yaml_text(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]
     keys and syntax errors reported as InputError naming the file and line (`syntax_problem`)."""
     command_line = not isinstance(path, Path)
     name = shown_path(path) if isinstance(path, Path) else path
+    fast, python = (_TextLoader, _TextPythonLoader) if command_line else (_Loader, _PythonLoader)
     try:
-        return _parse(text, name, _Loader, command_line)
+        return _parse(text, name, fast, command_line)
     except yaml.YAMLError:  # read again for PyYAML's own words
         pass
     try:
-        return _parse(text, name, _PythonLoader, command_line)
+        return _parse(text, name, python, command_line)
     except yaml.MarkedYAMLError as exc:
         raise InputError([syntax_problem(text, name, exc, command_line)]) from None
     except yaml.YAMLError as exc:
@@ -1415,13 +1427,21 @@ def percent_notices(loaded: LoadedScenario) -> list[Notice]:
     for loc, value in percent_values(loaded.scenario):
         if not 0 < value < 1:
             continue
-        where, key = loaded.at(*loc)
-        text = (f"{key} | looks like a share, not a percent (got {value:g}, read as {value:g} %); give "
-                f"{value * 100:g} for {value * 100:g} %, or leave it if {value:g} % is meant")
-        origin = loaded.locator.origin(loc) if loaded.locator is not None else Origin(loaded.scenario_path)
-        relative = Path(os.path.relpath(origin.path, loaded.scenario_path.parent)).as_posix()
-        notices.append(Notice(f"{where.replace(shown_path(origin.path), relative, 1)}: {text}", f"{where}: {text}"))
+        key = loaded.at(*loc)[1]
+        notices.append(key_notice(loaded, loc, (
+            f"{key} | looks like a share, not a percent (got {value:g}, read as {value:g} %); give "
+            f"{value * 100:g} for {value * 100:g} %, or leave it if {value:g} % is meant")))
     return notices
+
+
+def key_notice(loaded: LoadedScenario, loc: tuple[str, ...], text: str) -> Notice:
+    """The notice `text` on the scenario key at `loc` (`text` starts with the key: "key | ..."),
+    headed by the file and line that wrote it, as the errors are (`Notice.shown`), and, for the
+    run's files, relative to the scenario's folder (an override: the scenario file, no line)."""
+    where = loaded.at(*loc)[0]
+    origin = loaded.locator.origin(loc) if loaded.locator is not None else Origin(loaded.scenario_path)
+    relative = Path(os.path.relpath(origin.path, loaded.scenario_path.parent)).as_posix()
+    return Notice(f"{where.replace(shown_path(origin.path), relative, 1)}: {text}", f"{where}: {text}")
 
 
 #: Below this many yuan a yearly output-value target or capex budget is taken for a figure written
@@ -1551,7 +1571,7 @@ def yuan_scale_notices(loaded: LoadedScenario) -> list[Notice]:
         budget = path == BUDGET_KEY
         for year, value in sorted(node.items()):
             loc = (*path, str(year))
-            where, key = loaded.at(*loc)
+            key = loaded.at(*loc)[1]
             if budget:
                 least = cheapest[1] if cheapest is not None else SMALL_YUAN
             else:
@@ -1560,10 +1580,7 @@ def yuan_scale_notices(loaded: LoadedScenario) -> list[Notice]:
             text = yuan_scale_notice_text(key, year, value, budget, least, cheapest)
             if text is None:
                 continue
-            origin = loaded.locator.origin(loc) if loaded.locator is not None else Origin(loaded.scenario_path)
-            relative = Path(os.path.relpath(origin.path, loaded.scenario_path.parent)).as_posix()
-            notices.append(Notice(f"{where.replace(shown_path(origin.path), relative, 1)}: {text}",
-                                  f"{where}: {text}"))
+            notices.append(key_notice(loaded, loc, text))
     return notices
 
 

@@ -17,10 +17,11 @@ import numpy as np
 
 from models import ModelInputs, derive_index
 from models.index import build_years, is_on
-from siting.config.errors import listed
+from siting.config.errors import Notice, listed
 from siting.config.load import (
     STAND_INS,
     LoadedScenario,
+    key_notice,
     percent_notices,
     shown_path,
     unknown_site_problems,
@@ -294,32 +295,41 @@ def target_scale_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[st
     TARGET_SCALE_FACTOR times all that the sites could hold of it (`holdable_units`), naming the
     target, its unit (the catalog's, per year) and the likely slip: a figure given in millions
     of tonnes where the unit is t, or in m2 where it is million m2. A notice, not a refusal: the
-    figure may be meant, and the plan is solved as given."""
+    figure may be meant, and the plan is solved as given. Each names the file and line that wrote
+    the target, and its key, as `percent_notices` does (`target_notice`)."""
     products = loaded.catalog.products
-    notices = []
+    notices: list[str] = []
     for (group, year), target in inputs.capacity_target_units.items():
         members = [p for p in inputs.TARGET_GROUPS.get(group, (group,)) if p in products]
         if target <= 0 or not members:
             continue
         unit = products[members[0]].unit
         named = in_words([product_label(p) for p in members])
-        key = loaded.at("targets", "capacity", group, str(year))[1]
+        loc = ("targets", "capacity", group, str(year))
         sizes = [m.capacity_units_per_yr for m in inputs.MODULES if m.product in members]
         smallest = min(sizes, default=0.0)
         if target * TARGET_SCALE_FACTOR < smallest:
             scale = next(((k, word) for k, word in UNIT_SCALES if target * k >= smallest), UNIT_SCALES[-1])
-            notices.append(f"{key}: the target, {_figure(target)} {unit}/yr, is less than 1/{TARGET_SCALE_FACTOR:,.0f} "
-                           f"of the smallest module of {named}, {_figure(smallest)} {unit}/yr: given in {scale[1]}s "
-                           f"of {unit}? Targets are in the catalog's unit, {unit}/yr (1 {scale[1]} {unit}/yr is "
-                           f"written {scale[0]:.0f})")
+            notices.append(target_notice(loaded, loc, (
+                f"the target, {_figure(target)} {unit}/yr, is less than 1/{TARGET_SCALE_FACTOR:,.0f} of the smallest "
+                f"module of {named}, {_figure(smallest)} {unit}/yr: given in {scale[1]}s of {unit}? Targets are in "
+                f"the catalog's unit, {unit}/yr (1 {scale[1]} {unit}/yr is written {scale[0]:.0f})")))
             continue
         hold = holdable_units(inputs, members)
         if 0 < hold < math.inf and target > TARGET_SCALE_FACTOR * hold:
-            notices.append(f"{key}: the target, {_figure(target)} {unit}/yr, is more than {TARGET_SCALE_FACTOR:,.0f} "
-                           f"times all that the sites could hold of {named}, {_figure(round(hold))} {unit}/yr "
-                           f"(existing, committed, and their usable land filled with modules): "
-                           f"{_scale_slip(target, hold, unit)} Targets are in the catalog's unit, {unit}/yr")
+            notices.append(target_notice(loaded, loc, (
+                f"the target, {_figure(target)} {unit}/yr, is more than {TARGET_SCALE_FACTOR:,.0f} times all that "
+                f"the sites could hold of {named}, {_figure(round(hold))} {unit}/yr (existing, committed, and their "
+                f"usable land filled with modules): {_scale_slip(target, hold, unit)} Targets are in the catalog's "
+                f"unit, {unit}/yr")))
     return notices
+
+
+def target_notice(loaded: LoadedScenario, loc: tuple[str, ...], text: str) -> Notice:
+    """The notice `text` on the target at `loc`, headed by the file and line that wrote it and the
+    key ("scenario.yaml:48: targets.capacity.separator.2024 | ..."; an override: the scenario file
+    and "overrides <key>"), as siting/config/load.py `key_notice` gives it."""
+    return key_notice(loaded, loc, f"{loaded.at(*loc)[1]} | {text}")
 
 
 def _scale_slip(target: float, hold: float, unit: str) -> str:
@@ -482,7 +492,8 @@ def no_layer_category_problems(loaded: LoadedScenario) -> list[str]:
 
 def committed_site_problems(loaded: LoadedScenario, layers: LayerSet) -> list[str]:
     """A committed project at a site the sites layer does not define, named at its file and line,
-    by its position and its id (`[0] (east_lfp).site`); the unknown sites of several projects
+    by its position and its id (`[0] (east_lfp).site`), an entry that failed the schema with a
+    valid site as well (`CommittedProjects.site_entries`); the unknown sites of several projects
     that are no slip of a known id, in one problem (`unknown_site_problems`). The real plants of
     calibration mode fixed (`LoadedScenario.plants`: those of `calibration.plants` when it names
     another file than the committed projects) and those mode choose scores the plan against

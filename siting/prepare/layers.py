@@ -222,7 +222,9 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     `unsearchable_words`; a file the user may not read; a broken symbolic link, named itself, as
     one), a file of several layers without `layer` (listing them), an unknown `layer`, a table
     without geometry (a CSV), and features whose geometry cannot be built (an unclosed ring, a
-    non-finite coordinate), each named by its `id_field` value. `named_in` says where the path
+    non-finite coordinate), each named by its `id_field` value. For those, the error is an
+    `UnbuiltGeometries` that holds the layer as read all the same, those features without
+    geometry, for its other problems to be found in the same pass. `named_in` says where the path
     was written, for the message of a missing file (`path_named_in`; by default, the scenario)."""
     at = shown_path(path)
     where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
@@ -260,7 +262,10 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise InputError([_unreadable(path, role, exc, named_in)]) from None
     except shapely.errors.GEOSException:
-        raise InputError(_unbuildable_features(path, role, chosen, id_field)) from None
+        unbuilt = _unbuilt_read(path, chosen, id_field, encoding)
+        if unbuilt is None:
+            raise InputError(_unbuildable_features(path, role, chosen, id_field)) from None
+        raise unbuilt from None
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputError([f"{at}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
                           "map layer); give a GeoJSON, GeoPackage or shapefile"])
@@ -544,12 +549,65 @@ def _wkb_problem(wkb: bytes) -> str | None:
     return found[0] if found else None
 
 
+class UnbuiltGeometries(InputError):
+    """The problems of a layer some of whose features' geometries GEOS cannot build (an unclosed
+    ring), one per feature (`read_layer`), with the layer read all the same (`frame`): those
+    features (`rows`, their 0-based places in the file) without geometry, every other feature and
+    every field as read, so that the layer's other problems are told in the same pass."""
+
+    def __init__(self, problems: Iterable[str], frame: gpd.GeoDataFrame, rows: Sequence[int]):
+        super().__init__(problems)
+        self.frame = frame
+        self.rows = tuple(rows)
+
+
+def _unbuilt_read(path: Path, layer: str, id_field: str | None, encoding: str | None) -> UnbuiltGeometries | None:
+    """The layer `layer` of `path`, some of whose geometries GEOS cannot build, read with those
+    geometries null, as an `UnbuiltGeometries` naming each such feature by its place and its
+    `id_field` value, with what makes its geometry unbuildable (`_wkb_problem`); None when the
+    layer cannot be read so, or no one feature's geometry is found at fault."""
+    at = shown_path(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
+            wkbs = pyogrio.raw.read(path, layer=layer, encoding=encoding, columns=[])[2]
+            frame = gpd.read_file(path, engine="pyogrio", layer=layer, encoding=encoding, on_invalid="ignore")
+            built = shapely.from_wkb(wkbs, on_invalid="ignore")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, TypeError,
+            UnicodeDecodeError, shapely.errors.GEOSException):
+        return None
+    if not isinstance(frame, gpd.GeoDataFrame) or len(frame) != len(wkbs):
+        return None
+    rows = [row for row, (wkb, geometry) in enumerate(zip(wkbs, built, strict=True))
+            if wkb is not None and geometry is None]
+    if not rows:
+        return None
+    ids = text_values(frame[id_field]) if id_field in frame.columns else None
+    problems = [_unbuilt_problem(at, row, _wkb_problem(bytes(wkbs[row])) or "geometry that cannot be built", ids,
+                                 id_field) for row in rows]
+    return UnbuiltGeometries(problems, _yes_no_kept(path, frame), rows)
+
+
+def _unbuilt_problem(at: str, row: int, what: str, ids: Sequence[str | None] | None, id_field: str | None) -> str:
+    """The problem of the feature at `row` of the layer file shown as `at`, whose geometry GEOS
+    cannot build for `what` (`_wkb_problem`), with how to mend it."""
+    fix = ("use finite numbers for every coordinate" if what == "non-finite coordinate" else
+           "end every ring at its first point" if what == "unclosed ring" else "redraw it")
+    article = "an" if what[0] in "aeiou" else "a"
+    return f"{at}: geometry | {named_features([row], ids, id_field)} has {article} {what}; {fix}"
+
+
 def _unbuildable_features(path: Path, role: str, layer: str | None, id_field: str | None) -> list[str]:
     """Problems naming the features of a layer whose geometry GEOS cannot build."""
     at = shown_path(path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        meta, _fids, wkbs, columns = pyogrio.raw.read(path, layer=layer, encoding=layer_encoding(path))
+    unknown = [f"{at}: geometry | the {role} layer has a geometry that cannot be built; redraw it"]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            meta, _fids, wkbs, columns = pyogrio.raw.read(path, layer=layer, encoding=layer_encoding(path))
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, UnicodeDecodeError):
+        return unknown
     names = [str(n) for n in meta["fields"]]
     ids = text_values(pd.Series(columns[names.index(id_field)], dtype=object)) if id_field in names else None
     problems: list[str] = []
@@ -557,14 +615,9 @@ def _unbuildable_features(path: Path, role: str, layer: str | None, id_field: st
         if wkb is None:
             continue
         what = _wkb_problem(bytes(wkb))
-        if what is None:
-            continue
-        fix = ("use finite numbers for every coordinate" if what == "non-finite coordinate" else
-               "end every ring at its first point" if what == "unclosed ring" else "redraw it")
-        article = "an" if what[0] in "aeiou" else "a"
-        problems.append(f"{at}: geometry | {named_features([row], ids, id_field)} has {article} "
-                        f"{what}; {fix}")
-    return problems or [f"{at}: geometry | the {role} layer has a geometry that cannot be built; redraw it"]
+        if what is not None:
+            problems.append(_unbuilt_problem(at, row, what, ids, id_field))
+    return problems or unknown
 
 
 def _non_finite(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -1174,6 +1227,7 @@ def check_layer(
     prefix: str | None = None,
     if_empty: str | None = None,
     working_crs: pyproj.CRS | None = None,
+    unbuilt: Sequence[int] = (),
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Check one layer; return it with canonical column names only, and the problems found.
 
@@ -1184,7 +1238,10 @@ def check_layer(
     is a problem (`web_map_problem`); one PROJ transforms to `working_crs` (by default WGS84)
     only by a ballpark transform is said in a notice (`ballpark_notice`). A field the layer lacks
     is a problem naming the setting that names it (`missing_field_problem`); a field that is an
-    optional one in other letter case is said in a notice (`other_case_notices`)."""
+    optional one in other letter case is said in a notice (`other_case_notices`). `unbuilt`: the
+    features (0-based places) whose geometry could not be built, a problem already told
+    (`UnbuiltGeometries`): they are not said to lack geometry, and the checks of the geometries
+    that need every feature's (coordinates, validity) wait for them to be drawn right."""
     at = shown_path(path)
     problems: list[str] = []
     crs_problem = _crs_problem(frame, path, role)
@@ -1237,8 +1294,8 @@ def check_layer(
         problems.append(f"{at}: field '{fields['id']}' {DUPLICATE_ID}{'s' if len(duplicated) > 1 else ''} "
                         f"{shown}; ids must be unique")
     geoms = frame.geometry
-    shape_problems = _shape_problems(frame, path, role, geometry_types, id_field)
-    if shape_problems:
+    shape_problems = _shape_problems(frame, path, role, geometry_types, id_field, unbuilt)
+    if shape_problems or len(unbuilt):
         return frame, problems + shape_problems
     if not crs_problem:
         lonlat = lonlat_problem(frame, path, role, id_field) or degrees_problem(frame, path, role)
@@ -1338,11 +1395,14 @@ def other_case_notices(path: Path, role: str, columns: Sequence[str], optional: 
 
 
 def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_types: tuple[str, ...],
-                    id_field: str | None) -> list[str]:
-    """Features without geometry, with a non-finite coordinate, or of the wrong geometry type."""
+                    id_field: str | None, unbuilt: Sequence[int] = ()) -> list[str]:
+    """Features without geometry, with a non-finite coordinate, or of the wrong geometry type;
+    those whose geometry could not be built (`unbuilt`, told as such) are none of these."""
     geoms = frame.geometry
     at = shown_path(path)
-    empty = (geoms.isna() | geoms.is_empty).to_numpy()
+    told = np.zeros(len(frame), dtype=bool)
+    told[list(unbuilt)] = True
+    empty = (geoms.isna() | geoms.is_empty).to_numpy() & ~told
     if empty.any():
         them = "it" if int(empty.sum()) == 1 else "them"
         return [f"{at}: geometry | no geometry in {features_where(frame, empty, id_field)}; remove {them} or draw "
@@ -1352,7 +1412,7 @@ def _shape_problems(frame: gpd.GeoDataFrame, path: Path, role: str, geometry_typ
         ids = list(frame["id"])
         return [f"{at}: geometry | {named_features([row], ids, id_field)} has a non-finite coordinate; use finite "
                 "numbers for every coordinate" for row in np.flatnonzero(non_finite)]
-    wrong_type = (~geoms.geom_type.isin(geometry_types)).to_numpy()
+    wrong_type = (~geoms.geom_type.isin(geometry_types)).to_numpy() & ~told
     if wrong_type.any():
         got = str(geoms[wrong_type].geom_type.iloc[0])
         return [f"{at}: geometry | {role} must be {' or '.join(geometry_types)} (got "
@@ -1524,8 +1584,12 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
              optional: dict[str, str] | None = None, prefix: str | None = None) -> gpd.GeoDataFrame:
         path = loaded.resolve(ref.path)
         paths[role] = path
+        unbuilt: tuple[int, ...] = ()
         try:
             frame = read_layer(path, role, ref.layer, fields.get("id"), path_named_in(loaded, role))
+        except UnbuiltGeometries as exc:  # read all the same: its other problems are told beside
+            problems.extend(exc.problems)
+            frame, unbuilt = exc.frame, exc.rows
         except InputError as exc:
             problems.extend(exc.problems)
             faulty.add(role)
@@ -1539,7 +1603,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         columns_read[role] = [str(c) for c in raw.columns if c != "geometry"]
         frame, found = check_layer(frame, path, role, {**fields, **required_name}, types, policy, layer_notices,
                                    {**optional_name, **(optional or {})}, prefix, empty_layer_fix(role, loaded),
-                                   working)
+                                   working, unbuilt)
         text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
                                                                     **(optional or {})}, prefix,
                                                 typed=role in TYPED_COLUMNS,
