@@ -31,11 +31,11 @@ from siting.deliver.folders import destination_problems
 # --- 1. bn yuan written where yuan are asked -----------------------------------------------------
 
 OUTPUT_SAID = ("targets.output_value_yuan.2023 | 20 yuan is less than 1,000,000 yuan (got 20, in yuan): did you mean "
-               "20 亿 yuan = 2.0e9, or 20 bn yuan = 2.0e10? Write the figure in yuan, e.g. 2.0e9, or leave it if 20 yuan "
-               "is meant")
+               "20 亿 yuan = 2.0e9, or 20 bn yuan = 2.0e10? Write the figure in yuan, e.g. 2.0e9, or leave it if "
+               "20 yuan is meant")
 BUDGET_SAID = ("constraints.budget.capex_yuan_per_yr.2024 | 5 yuan is less than 1,000,000 yuan (got 5, in yuan): did "
-               "you mean 5 亿 yuan = 5.0e8, or 5 bn yuan = 5.0e9? Write the figure in yuan, e.g. 5.0e8, or leave it if 5 "
-               "yuan is meant")
+               "you mean 5 亿 yuan = 5.0e8, or 5 bn yuan = 5.0e9? Write the figure in yuan, e.g. 5.0e8, or leave it "
+               "if 5 yuan is meant")
 
 
 def test_an_output_value_target_in_bn_yuan_gets_a_notice_naming_file_line_and_meaning(folder: Path, monkeypatch):
