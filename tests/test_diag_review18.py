@@ -65,10 +65,10 @@ def test_preprocess_gives_a_notice_for_a_target_no_module_can_reach() -> None:
     produce in 2025, after the 2024 target of 10 GWh/yr. A notice, not an error: load passes."""
     problem = load(SMALL / "scenario.yaml", overrides=["years=[2024]"])
     assert [n for n in problem.notices if "lead time" in n] == [
-        "targets.capacity.cells.2024: no module of Cells added within the plan can count toward the 2024 target "
-        "(Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025 at the "
-        "earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier (years), "
-        "or shorten lead_time_yr in the catalog to 0 yr"]
+        "scenario.yaml:19: targets.capacity.cells.2024 | no module of Cells added within the plan can count toward "
+        "the 2024 target (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in "
+        "2025 at the earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier "
+        "(years), or shorten lead_time_yr in the catalog to 0 yr"]
 
 
 def test_preprocess_gives_no_lead_time_notice_when_a_module_can_count() -> None:

@@ -26,19 +26,21 @@ from siting.runs.pool import Case, CaseSummary, run_case
 from siting.runs.tables import FAILED_NOTICES_HEAD, failed_notices_note
 from tests.conftest import SMALL
 
-NOTICE = ("targets.capacity.cells.2024: no module of Cells added within the plan can count toward the 2024 target "
-          "(Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025 at the "
-          "earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier (years), "
-          "or shorten lead_time_yr in the catalog to 0 yr")
+NOTICE = ("scenario.yaml:19: targets.capacity.cells.2024 | no module of Cells added within the plan can count toward "
+          "the 2024 target (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in "
+          "2025 at the earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier "
+          "(years), or shorten lead_time_yr in the catalog to 0 yr")
 
-#: NOTICE as the terminal prints it: wrapped at 120 characters, the lines after the first indented.
+#: NOTICE as the terminal prints it, from the scenario's folder: wrapped at 120 characters, the
+#: lines after the first indented.
 NOTE_LINES = (
-    "note: targets.capacity.cells.2024: no module of Cells added within the plan can count toward the 2024 target "
-    "(Cells:\n"
-    "  lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025 at the earliest): only\n"
-    "  existing and committed capacity can meet it; start the plan in 2023 or earlier (years), or shorten lead_time_yr "
-    "in the\n"
-    "  catalog to 0 yr\n")
+    "note: scenario.yaml:19: targets.capacity.cells.2024 | no module of Cells added within the plan can count toward "
+    "the\n"
+    "  2024 target (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025 at "
+    "the\n"
+    "  earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier (years), or "
+    "shorten\n"
+    "  lead_time_yr in the catalog to 0 yr\n")
 
 EARLY = ["years=[2024]"]
 
@@ -89,12 +91,14 @@ def test_a_failed_batch_run_keeps_its_notices_in_its_summary(tmp_path: Path) -> 
 
 
 def test_compare_shows_the_notices_of_a_run_without_a_plan(folder: Path, early: Path, tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    """The terminal: the note under the run's message (before the folder's line), once; the
-    comparison.md: a list of the runs without a plan and their notices, under the table."""
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal (run from the scenario's folder, so the note names scenario.yaml as typed):
+    the note under the run's message (before the folder's line), once; the comparison.md: a list
+    of the runs without a plan and their notices, under the table."""
     out = tmp_path / "cmp"
-    assert main(["compare", str(folder / "scenario.yaml"), str(early), "--out", str(out), "--workers", "1",
-                 "--quiet"]) == 1
+    monkeypatch.chdir(folder)
+    assert main(["compare", "scenario.yaml", early.name, "--out", str(out), "--workers", "1", "--quiet"]) == 1
     printed = capsys.readouterr().out
     tail = printed[printed.index("run infeasible: early: "):]
     assert tail.startswith("run infeasible: early: the plan is infeasible before solving:\n  - capacity target Cells "

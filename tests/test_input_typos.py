@@ -286,8 +286,10 @@ def test_a_proximity_limit_may_name_any_resource_of_the_catalog(folder: Path):
     edit(folder / "scenario.yaml", "max_distance_km: {phosphate_rock: 50}",
          "max_distance_km: {phosphate_rock: 50, lithium_clay: 20}")
     _loaded, _layers, notices = load_checked(folder / "scenario.yaml")
-    assert notices == ["constraints.proximity.max_distance_km.lithium_clay: no product draws on 'lithium_clay': "
-                       "the limit keeps nothing near its sources"]
+    line = (folder / "scenario.yaml").read_text().splitlines().index(
+        "    max_distance_km: {phosphate_rock: 50, lithium_clay: 20}") + 1
+    assert notices == [f"scenario.yaml:{line}: constraints.proximity.max_distance_km.lithium_clay | no product draws "
+                       "on 'lithium_clay': the limit keeps nothing near its sources"]
 
 
 def test_a_proximity_limit_on_an_unknown_resource_suggests_a_catalog_resource(folder: Path):

@@ -12,6 +12,7 @@ the default two-site instance of tests/test_families.py with its years and lead 
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -26,11 +27,12 @@ TARGET_YEAR = 2024
 
 def loaded(years: list[int], lead_times: dict[str, int], group: list[str]) -> Any:
     """A loaded scenario as `lead_time_notices` reads it: the plan's `years`, products with
-    `lead_time_yr`, a target group G of the products `group` asking 10 units/yr in 2024."""
+    `lead_time_yr`, a target group G of the products `group` asking 10 units/yr in 2024, and a
+    scenario file with no lines known (no locator), as a notice is headed by."""
     scenario = SimpleNamespace(years=years, targets=SimpleNamespace(groups={"G": group},
                                                                     capacity={"G": {TARGET_YEAR: 10.0}}))
     catalog = SimpleNamespace(products={p: SimpleNamespace(lead_time_yr=lead) for p, lead in lead_times.items()})
-    return SimpleNamespace(scenario=scenario, catalog=catalog,
+    return SimpleNamespace(scenario=scenario, catalog=catalog, scenario_path=Path("scenario.yaml"), locator=None,
                            at=lambda *keys: ("scenario.yaml", ".".join(str(k) for k in keys)))
 
 
@@ -72,7 +74,7 @@ def test_a_group_is_noticed_only_when_no_member_can_count() -> None:
     inputs = make_inputs(YEARS=(2023, 2024), lead_time_yr={"a": 2, "b": 3})
     assert lead_time_blocked(inputs, ["a", "b"], TARGET_YEAR) == ["a", "b"]
     assert lead_time_notices(loaded([2023, 2024], {"a": 2, "b": 3}, ["a", "b"])) == [
-        "targets.capacity.G.2024: no module of A and B added within the plan can count toward the 2024 target "
-        "(A: lead time 2 yr; B: lead time 3 yr; a module decided in 2023, the plan's first year, first produces in "
-        "2025 at the earliest): only existing and committed capacity can meet it; start the plan in 2022 or "
-        "earlier (years), or shorten lead_time_yr in the catalog to 1 yr"]
+        "scenario.yaml: targets.capacity.G.2024 | no module of A and B added within the plan can count toward the "
+        "2024 target (A: lead time 2 yr; B: lead time 3 yr; a module decided in 2023, the plan's first year, first "
+        "produces in 2025 at the earliest): only existing and committed capacity can meet it; start the plan in "
+        "2022 or earlier (years), or shorten lead_time_yr in the catalog to 1 yr"]

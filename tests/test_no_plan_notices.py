@@ -19,37 +19,44 @@ from siting.cli import main, notice_lines
 from siting.config.errors import PlanInfeasible
 from tests.conftest import SMALL
 
-NOTICE = ("targets.capacity.cells.2024: no module of Cells added within the plan can count toward the 2024 target "
-          "(Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025 at the "
-          "earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier (years), "
-          "or shorten lead_time_yr in the catalog to 0 yr")
+NOTICE = ("scenario.yaml:19: targets.capacity.cells.2024 | no module of Cells added within the plan can count toward "
+          "the 2024 target (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in "
+          "2025 at the earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier "
+          "(years), or shorten lead_time_yr in the catalog to 0 yr")
 
 #: NOTICE as the terminal prints it: wrapped at 120 characters, the lines after the first indented.
 NOTE_LINES = (
-    "note: targets.capacity.cells.2024: no module of Cells added within the plan can count toward the 2024 target "
-    "(Cells:\n"
-    "  lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025 at the earliest): only\n"
-    "  existing and committed capacity can meet it; start the plan in 2023 or earlier (years), or shorten lead_time_yr "
-    "in the\n"
-    "  catalog to 0 yr\n")
+    "note: scenario.yaml:19: targets.capacity.cells.2024 | no module of Cells added within the plan can count toward "
+    "the\n"
+    "  2024 target (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025 at "
+    "the\n"
+    "  earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier (years), or "
+    "shorten\n"
+    "  lead_time_yr in the catalog to 0 yr\n")
+
+
+@pytest.fixture(autouse=True)
+def in_the_scenarios_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from a copy of tests/data/small, the scenario typed as scenario.yaml, as the notes name it."""
+    monkeypatch.chdir(folder)
 
 
 def test_an_infeasible_run_prints_its_notices_before_the_message(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """Exit 1 as before; the notice once, before "no plan: ...", which still ends with the folder."""
     out = tmp_path / "out"
-    assert main(["solve", str(SMALL / "scenario.yaml"), "--set", "years=[2024]", "--out", str(out)]) == 1
+    assert main(["solve", "scenario.yaml", "--set", "years=[2024]", "--out", str(out)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith(NOTE_LINES + "no plan: the plan is infeasible before solving:\n  - capacity "
                                                 "target Cells 2024: needs 10 GWh/yr")
     assert captured.err.endswith(f"the diagnosis (conflicts.md, conflicts.png) is in {out}\n")
-    assert captured.err.count("note: ") == 1 and captured.err.count("targets.capacity.cells.2024: no module") == 1
+    assert captured.err.count("note: ") == 1 and captured.err.count("targets.capacity.cells.2024 | no module") == 1
 
 
 def test_conflicts_md_lists_the_notices_before_the_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    assert main(["solve", str(SMALL / "scenario.yaml"), "--set", "years=[2024]", "--out", str(out)]) == 1
+    assert main(["solve", "scenario.yaml", "--set", "years=[2024]", "--out", str(out)]) == 1
     capsys.readouterr()
     report = (out / "conflicts.md").read_text()
     assert f"\n\n## Notices\n\n- {NOTICE}\n\n## Map\n\n" in report
@@ -66,7 +73,7 @@ def test_a_run_stopped_without_a_plan_prints_its_notices(tmp_path: Path, capsys:
     """The target not strict (a plan would exist, short of it), but a time limit of 1 microsecond,
     too short for any plan: no plan, no folder, and the notice before the message."""
     out = tmp_path / "out"
-    assert main(["solve", str(SMALL / "scenario.yaml"), "--set", "years=[2024]", "--set", "targets.strict=false",
+    assert main(["solve", "scenario.yaml", "--set", "years=[2024]", "--set", "targets.strict=false",
                  "--time-limit", "0.000001", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(NOTE_LINES + "no plan: the solver found no plan within the time limit of 1e-06 s ")
@@ -78,7 +85,7 @@ def test_a_notice_the_message_gives_is_printed_once(tmp_path: Path, capsys: pyte
     be built, which the message says first (siting/optimize/run.py) and is also a notice of the
     run; it is not printed again as a note, while the lead-time notice is."""
     out = tmp_path / "out"
-    assert main(["solve", str(SMALL / "scenario.yaml"), "--set", "years=[2024]", "--set",
+    assert main(["solve", "scenario.yaml", "--set", "years=[2024]", "--set",
                  "constraints.redline.buffer_m=500000", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(NOTE_LINES + "no plan: the plan is infeasible before solving:\n  - nothing can be built: "

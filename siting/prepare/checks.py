@@ -73,8 +73,8 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     notices: list[str] = []
     for resource in c.proximity.max_distance_km:
         if resource in defined and resource not in needed and c.proximity.enabled:
-            key = loaded.at("constraints", "proximity", "max_distance_km", resource)[1]
-            notices.append(f"{key}: no product draws on '{resource}': the limit keeps nothing near its sources")
+            notices.append(target_notice(loaded, ("constraints", "proximity", "max_distance_km", resource),
+                                         f"no product draws on '{resource}': the limit keeps nothing near its sources"))
     notices += redline_layer_notices(loaded, layers)
     notices += percent_notices(loaded)
     notices += yuan_scale_notices(loaded)
@@ -225,7 +225,8 @@ def lead_time_notices(loaded: LoadedScenario) -> list[str]:
     (`module_can_count`), after the target's year for every product of the group. A
     notice, not a refusal: existing and committed capacity may still meet the target, and a
     target that is not strict is charged its shortfall; a strict one that cannot be met is
-    explained before solving (siting/optimize/explain.py `presolve_findings`)."""
+    explained before solving (siting/optimize/explain.py `presolve_findings`). Each names the file
+    and line that wrote the target, and its key (`target_notice`)."""
     years = sorted(loaded.scenario.years)
     if not years:
         return []
@@ -241,14 +242,13 @@ def lead_time_notices(loaded: LoadedScenario) -> list[str]:
         for year, target in by_year.items():
             if target <= 0 or any(module_can_count(first, products[m].lead_time_yr, year) for m in members):
                 continue
-            key = loaded.at("targets", "capacity", group, str(year))[1]
             each = lead_times_in_words([(product_label(m), products[m].lead_time_yr) for m in members])
-            notices.append(f"{key}: no module of {in_words([product_label(m) for m in members])} added within "
-                           f"the plan can count toward the {year} target ({each}; a "
-                           f"module decided in {first}, the plan's first year, first produces in {first + shortest} "
-                           "at the earliest): only existing and committed capacity can meet it; start the plan in "
-                           f"{year - shortest} or earlier (years), or shorten lead_time_yr in the catalog to "
-                           f"{year - first} yr")
+            notices.append(target_notice(loaded, ("targets", "capacity", group, str(year)), (
+                f"no module of {in_words([product_label(m) for m in members])} added within the plan can count "
+                f"toward the {year} target ({each}; a module decided in {first}, the plan's first year, first "
+                f"produces in {first + shortest} at the earliest): only existing and committed capacity can meet "
+                f"it; start the plan in {year - shortest} or earlier (years), or shorten lead_time_yr in the "
+                f"catalog to {year - first} yr")))
     return notices
 
 
@@ -258,6 +258,11 @@ TARGET_SCALE_FACTOR = 1000.0
 
 #: The slips of unit a notice suggests: the scale a figure was given in, and its words.
 UNIT_SCALES = ((1e3, "thousand"), (1e6, "million"), (1e9, "billion"))
+
+#: 万 (10,000) of the unit t, the scale Chinese plans give capacities in ("100万吨正极材料" is
+#: 1,000,000 t of cathode), and the units it is suggested for (`target_scale_notices`).
+WAN = 1e4
+WAN_UNITS = ("t",)
 
 
 def holdable_units(inputs: ModelInputs, members: Sequence[str]) -> float:
@@ -294,9 +299,12 @@ def target_scale_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[st
     less than 1/TARGET_SCALE_FACTOR of the smallest module of its group, or more than
     TARGET_SCALE_FACTOR times all that the sites could hold of it (`holdable_units`), naming the
     target, its unit (the catalog's, per year) and the likely slip: a figure given in millions
-    of tonnes where the unit is t, or in m2 where it is million m2. A notice, not a refusal: the
-    figure may be meant, and the plan is solved as given. Each names the file and line that wrote
-    the target, and its key, as `percent_notices` does (`target_notice`)."""
+    of tonnes where the unit is t, or in m2 where it is million m2. A target in t (WAN_UNITS)
+    below the smallest module whose reading in 万 t (times WAN) is at least one module and at
+    most what the sites could hold is taken for one given in 万 t, as Chinese plans give
+    capacities, rather than in millions. A notice, not a refusal: the figure may be meant, and
+    the plan is solved as given. Each names the file and line that wrote the target, and its
+    key, as `percent_notices` does (`target_notice`)."""
     products = loaded.catalog.products
     notices: list[str] = []
     for (group, year), target in inputs.capacity_target_units.items():
@@ -308,14 +316,20 @@ def target_scale_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[st
         loc = ("targets", "capacity", group, str(year))
         sizes = [m.capacity_units_per_yr for m in inputs.MODULES if m.product in members]
         smallest = min(sizes, default=0.0)
-        if target * TARGET_SCALE_FACTOR < smallest:
-            scale = next(((k, word) for k, word in UNIT_SCALES if target * k >= smallest), UNIT_SCALES[-1])
-            notices.append(target_notice(loaded, loc, (
-                f"the target, {_figure(target)} {unit}/yr, is less than 1/{TARGET_SCALE_FACTOR:,.0f} of the smallest "
-                f"module of {named}, {_figure(smallest)} {unit}/yr: given in {scale[1]}s of {unit}? Targets are in "
-                f"the catalog's unit, {unit}/yr (1 {scale[1]} {unit}/yr is written {scale[0]:.0f})")))
-            continue
         hold = holdable_units(inputs, members)
+        wan = unit in WAN_UNITS and smallest <= target * WAN <= hold
+        if target * TARGET_SCALE_FACTOR < smallest or (wan and target < smallest):
+            far = f"1/{TARGET_SCALE_FACTOR:,.0f} of " if target * TARGET_SCALE_FACTOR < smallest else ""
+            if wan:
+                given, example = f"万 {unit}", f"{_figure(target)} 万 {unit}/yr is written {_figure(target * WAN)}"
+            else:
+                k, word = next(((k, w) for k, w in UNIT_SCALES if target * k >= smallest), UNIT_SCALES[-1])
+                given, example = f"{word}s of {unit}", f"1 {word} {unit}/yr is written {k:.0f}"
+            notices.append(target_notice(loaded, loc, (
+                f"the target, {_figure(target)} {unit}/yr, is less than {far}the smallest module of {named}, "
+                f"{_figure(smallest)} {unit}/yr: given in {given}? Targets are in the catalog's unit, {unit}/yr "
+                f"({example})")))
+            continue
         if 0 < hold < math.inf and target > TARGET_SCALE_FACTOR * hold:
             notices.append(target_notice(loaded, loc, (
                 f"the target, {_figure(target)} {unit}/yr, is more than {TARGET_SCALE_FACTOR:,.0f} times all that "
@@ -326,9 +340,10 @@ def target_scale_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[st
 
 
 def target_notice(loaded: LoadedScenario, loc: tuple[str, ...], text: str) -> Notice:
-    """The notice `text` on the target at `loc`, headed by the file and line that wrote it and the
-    key ("scenario.yaml:48: targets.capacity.separator.2024 | ..."; an override: the scenario file
-    and "overrides <key>"), as siting/config/load.py `key_notice` gives it."""
+    """The notice `text` on the target (or other scenario key) at `loc`, headed by the file and
+    line that wrote it and the key ("scenario.yaml:48: targets.capacity.separator.2024 | ..."; an
+    override: the scenario file and "overrides <key>"), as siting/config/load.py `key_notice`
+    gives it."""
     return key_notice(loaded, loc, f"{loaded.at(*loc)[1]} | {text}")
 
 
