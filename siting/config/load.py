@@ -1471,10 +1471,10 @@ def _exponent_form(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def _figure(value: float) -> str:
+def notice_figure(value: float, digits: int = 6) -> str:
     """A figure as written in a notice: a whole number with thousands separators (2,000,000),
-    another as short as it reads (0.5)."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+    another to `digits` significant digits, as short as it reads (0.5, 1.5e-05)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{digits}g}"
 
 
 #: The yearly capex budget's key path, which `yuan_scale_notices` also holds to the cheapest module.
@@ -1516,7 +1516,7 @@ def yuan_scale_text(key: str, value: float, head: str, readings: list[tuple[str,
     """The notice of a figure in yuan, `value`, at `key` that looks written in a larger unit: what
     is wrong with it (`head`), then each plausible reading (`yuan_readings`) as "did you mean 200
     亿 yuan = 2.0e10, or 200 bn yuan = 2.0e11?", or, with none, what to do (`none`)."""
-    shown = _figure(value)
+    shown = notice_figure(value)
     if not readings:
         return f"{key} | {head} (got {shown}, in yuan); {none}"
     meant = ", or ".join(f"{shown} {unit} = {_exponent_form(yuan)}" for unit, yuan in readings)
@@ -1533,7 +1533,7 @@ def yuan_scale_notice_text(key: str, year: Any, value: float, budget: bool, leas
     budget bounds the capex of the modules decided in it, whole modules). The readings suggested
     are those of at least `least` yuan (a budget: the cheapest module's capex; a target: the least
     output value of one module) and at most `MOST_YUAN`."""
-    shown = _figure(value)
+    shown = notice_figure(value)
     short = budget and cheapest is not None and 0 < value < cheapest[1]
     if not (0 < value < SMALL_YUAN or short):
         return None

@@ -22,6 +22,7 @@ from siting.config.load import (
     STAND_INS,
     LoadedScenario,
     key_notice,
+    notice_figure,
     percent_notices,
     shown_path,
     unknown_site_problems,
@@ -289,9 +290,8 @@ def holdable_units(inputs: ModelInputs, members: Sequence[str]) -> float:
 
 
 def _figure(value: float) -> str:
-    """A target's figure as the notices give it: whole numbers with thousands separated, others
-    to 3 significant digits (0.5, 1.5e-05)."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3g}"
+    """A target's figure as the notices give it (`notice_figure`, to 3 significant digits)."""
+    return notice_figure(value, 3)
 
 
 def target_scale_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[str]:
