@@ -964,15 +964,20 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
                      + (", and so may the alternatives that start from it" if timed_out[0] == plans[0].label else "")
                      + "; raise solver.time_limit_s.")
     if gap:
-        lines.append(f"The optimum was proven within a gap of {gap:.2%} ({amount(gap * plans[0].cost_yuan, 'yuan')}"
+        gap_yuan = amount(gap * abs(plans[0].cost_yuan), 'yuan')  # the gap is a share of |optimum|
+        lines.append(f"The optimum was proven within a gap of {gap:.2%} ({gap_yuan}"
                      "): plans whose costs differ by less are within solver tolerance of each other.")
+    cheaper = cheaper_text(table, gap, plans[0].cost_yuan if plans else 0.0)
+    if cheaper:
+        lines.append(cheaper)
     unit = ("in the unit its header gives (`mean_capacity_added` below likewise, in its row's unit, averaged over "
             "the plans that build there)" if names.units else
             "in the product's catalog unit per year (`mean_capacity_added` below likewise, averaged over the plans "
             "that build there)")
     lines += ["", markdown_table(shown_comparison(table, inputs, names)), "",
               "Columns: `over_optimum_percent` is how much more than the optimum the plan costs, in percent of the "
-              "optimum's cost (3 = 3 %); `new_site_products` "
+              "optimum's cost (3 = 3 %; negative: it costs less than the plan reported as the optimum, which is "
+              "proven only within its gap); `new_site_products` "
               "counts the site-product pairs no plan above it builds; `stopped_by` is what ended its search; "
               "`scope` what it could change; `same_as` names an earlier plan it repeats (empty: alternatives never "
               f"repeat); `added in <cluster>: <product>` is the capacity added by the last year, {unit}; "
@@ -987,6 +992,27 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
               "", markdown_table(shown_robustness(frame, names)),
               "![Share of near-optimal plans that build at each site](robustness.png)", ""]
     return "\n".join(lines)
+
+
+def cheaper_text(table: pd.DataFrame, gap: float | None, optimum_yuan: float) -> str:
+    """A note on the plans of the comparison (`over_optimum`, a share of |optimum|) that cost less
+    than the plan reported as the optimum: that plan is proven only within the solve's `gap` (a
+    share; in percent and in bn yuan of |optimum|), so such a plan is as good, not a sign of a
+    fault. Empty when none does."""
+    if "over_optimum" not in table.columns:
+        return ""
+    rows = [(str(label), float(share)) for label, share in zip(table["plan"], table["over_optimum"], strict=True)
+            if float(share) < 0.0]
+    if not rows:
+        return ""
+    labels = ", ".join(label for label, _share in rows)
+    by = "; ".join((f"{label} " if len(rows) > 1 else "") + f"by {-100.0 * share:.2g}%" for label, share in rows)
+    within = (f"within its gap of {gap:.2%} ({amount(gap * abs(optimum_yuan), 'yuan')})" if finite(gap) and gap
+              else "within the solver's tolerances")
+    one = len(rows) == 1
+    return (f"{labels} cost{'s' if one else ''} less than the plan reported as the optimum ({by} of its cost): that "
+            f"plan is proven optimal only {within}, so the difference{' is' if one else 's are'} within solver "
+            f"tolerance and {labels} {'is as good a plan' if one else 'are as good plans'}.")
 
 
 def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatial: SpatialResult, slack: float,
