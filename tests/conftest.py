@@ -37,6 +37,25 @@ except ImportError:  # not on Windows: each worker then makes its own copy
 SMALL = Path(__file__).parent / "data" / "small"
 
 
+#: The lead-time notice of tests/data/small over 2024 alone (siting/prepare/checks.py
+#: `lead_time_notices`), as its files give it, and EARLY_NOTE_LINES as the terminal prints it from the
+#: scenario's folder: wrapped at 120 characters, the lines after the first indented.
+EARLY_NOTICE = (
+    "scenario.yaml:19: targets.capacity.cells.2024 | no module of Cells added within the plan can count toward "
+    "the 2024 target (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in "
+    "2025 at the earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier "
+    "(years), or shorten lead_time_yr in the catalog to 0 yr")
+
+EARLY_NOTE_LINES = (
+    "note: scenario.yaml:19: targets.capacity.cells.2024 | no module of Cells added within the plan can count toward "
+    "the\n"
+    "  2024 target (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025 at "
+    "the\n"
+    "  earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier (years), or "
+    "shorten\n"
+    "  lead_time_yr in the catalog to 0 yr\n")
+
+
 @contextlib.contextmanager
 def without_sales_rounding():
     """The count relaxation without its sales rounding rows (models/sales_rounding.py), in this

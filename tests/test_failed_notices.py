@@ -24,23 +24,9 @@ from siting.cli import main
 from siting.config.errors import NoSolution, PlanInfeasible
 from siting.runs.pool import Case, CaseSummary, run_case
 from siting.runs.tables import FAILED_NOTICES_HEAD, failed_notices_note
-from tests.conftest import SMALL
+from tests.conftest import EARLY_NOTE_LINES, EARLY_NOTICE, SMALL
 
-NOTICE = ("scenario.yaml:19: targets.capacity.cells.2024 | no module of Cells added within the plan can count toward "
-          "the 2024 target (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in "
-          "2025 at the earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier "
-          "(years), or shorten lead_time_yr in the catalog to 0 yr")
-
-#: NOTICE as the terminal prints it, from the scenario's folder: wrapped at 120 characters, the
-#: lines after the first indented.
-NOTE_LINES = (
-    "note: scenario.yaml:19: targets.capacity.cells.2024 | no module of Cells added within the plan can count toward "
-    "the\n"
-    "  2024 target (Cells: lead time 1 yr; a module decided in 2024, the plan's first year, first produces in 2025 at "
-    "the\n"
-    "  earliest): only existing and committed capacity can meet it; start the plan in 2023 or earlier (years), or "
-    "shorten\n"
-    "  lead_time_yr in the catalog to 0 yr\n")
+NOTICE, NOTE_LINES = EARLY_NOTICE, EARLY_NOTE_LINES
 
 EARLY = ["years=[2024]"]
 
