@@ -172,12 +172,10 @@ def test_a_child_that_dies_is_made_good_by_drawing_here(small, monkeypatch, tmp_
     assert contents(tmp_path / "apart") == contents(tmp_path / "here")
 
 
-def test_a_stop_while_the_child_draws_stops_it_and_raises(small, monkeypatch, tmp_path: Path):
-    """Ctrl-C in the process while the child still draws (a drawing that would take a minute):
-    the KeyboardInterrupt goes on up, the child has been stopped and waited for, and nothing was
-    written."""
+def slow_in_a_child(real):
+    """`real` (the map's drawing) as it runs in this process, and, in a forked child, after a
+    minute's sleep: a child still drawing when the process is stopped."""
     parent = os.getpid()
-    real = mapplot.render_map
 
     def slow(*args, **kwargs):
         if os.getpid() != parent:
@@ -186,10 +184,17 @@ def test_a_stop_while_the_child_draws_stops_it_and_raises(small, monkeypatch, tm
             time.sleep(60)
         return real(*args, **kwargs)
 
+    return slow
+
+
+def test_a_stop_while_the_child_draws_stops_it_and_raises(small, monkeypatch, tmp_path: Path):
+    """Ctrl-C in the process while the child still draws (a drawing that would take a minute):
+    the KeyboardInterrupt goes on up, the child has been stopped and waited for, and nothing was
+    written."""
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(mapplot, "render_map", slow)
+    monkeypatch.setattr(mapplot, "render_map", slow_in_a_child(mapplot.render_map))
     monkeypatch.setattr(files, "report_blocks", interrupted)  # made in the process while the child draws
     forked: list[int] = []
     with pytest.raises(KeyboardInterrupt):
@@ -208,21 +213,13 @@ def test_a_stop_python_could_not_raise_stops_the_child_while_the_process_waits_f
 
     import siting.config.progress as progress
 
-    parent = os.getpid()
-    real = mapplot.render_map
-
-    def slow(*args, **kwargs):
-        if os.getpid() != parent:
-            time.sleep(60)
-        return real(*args, **kwargs)
-
     forked: list[int] = []
 
     def noted_stop() -> None:
         if forked:  # asked for once the child is forking, as the process goes on to wait for it
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(mapplot, "render_map", slow)
+    monkeypatch.setattr(mapplot, "render_map", slow_in_a_child(mapplot.render_map))
     monkeypatch.setattr(progress, "_stop_check", noted_stop)
     began = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
