@@ -185,40 +185,18 @@ def folder_named(path: Path | str) -> str:
 _FIGURE = re.compile(r"(?<![\w.,])(\d[\d,.]*) ")
 
 
-#: The spaces a line of `wrap_text` may break at (tabs, line ends and the like count as spaces);
-#: a no-break space glues.
-_SPACES = re.compile(r"([ \t\n\r\f\v]+)")
-
-
 def wrap_text(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` terminal columns (siting/deliver/tables.py
-    `display_width`: a Chinese character takes two, as the terminal draws it), the lines after
+    `wrap_columns`: a Chinese character takes two, as the terminal draws it), the lines after
     the first indented by two spaces, broken at spaces but never between a figure and the word
     after it ("400,000 t/yr", "0.24 s"), inside the money unit ("0.49 bn yuan"), nor inside a
     hyphenated word; a word longer than a line has a line of its own. The spaces a line breaks at
     are dropped, others kept, as textwrap keeps them."""
-    from siting.deliver.tables import display_width
+    from siting.deliver.tables import wrap_columns
 
     glued = _FIGURE.sub("\\1\u00a0", text)
     glued = glued.replace(MONEY_UNIT, MONEY_UNIT.replace(" ", "\u00a0"))
-    chunks = [" " * len(c) if _SPACES.fullmatch(c) else c for c in _SPACES.split(glued.expandtabs()) if c][::-1]
-    lines: list[str] = []
-    while chunks:
-        indent = "  " if lines else ""
-        if lines and chunks[-1].startswith(" "):  # the spaces a line broke at
-            chunks.pop()
-        line: list[str] = []
-        used = len(indent)
-        while chunks and used + display_width(chunks[-1]) <= width:
-            used += display_width(chunks[-1])
-            line.append(chunks.pop())
-        if chunks and not line:  # a word longer than a line
-            line.append(chunks.pop())
-        if line and line[-1].startswith(" "):
-            line.pop()
-        if line:
-            lines.append((indent + "".join(line)).replace("\u00a0", " "))
-    return lines
+    return [line.replace("\u00a0", " ") for line in wrap_columns(glued, width, "  ")]
 
 
 def wrap_items(lead: str, items: Sequence[str], width: int) -> list[str]:

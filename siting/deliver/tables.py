@@ -18,6 +18,7 @@ and `<name>_high_bn_yuan`), in one column `<name>_range_bn_yuan`, rounded outwar
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -390,6 +391,37 @@ def display_width(text: str) -> int:
     Japanese and Korean script: Unicode East Asian Width W or F), 0 for a combining mark, 1 for
     any other (unicodedata; as wcwidth counts them for these)."""
     return sum(_char_width(c) for c in text)
+
+
+#: The spaces a line of `wrap_columns` may break at (tabs, line ends and the like count as
+#: spaces); a no-break space glues.
+_SPACES = re.compile(r"([ \t\n\r\f\v]+)")
+
+
+def wrap_columns(text: str, width: int, indent: str = "") -> list[str]:
+    """`text` in lines of at most `width` terminal columns (`display_width`: a Chinese character
+    takes two, as the terminal draws it), broken at spaces (a no-break space glues), the lines
+    after the first beginning with `indent`; a word longer than a line has a line of its own,
+    whole. The spaces a line breaks at are dropped, others kept, as textwrap keeps them.
+    (textwrap counts characters, so that a line of Chinese names came out up to twice as wide.)"""
+    chunks = [" " * len(c) if _SPACES.fullmatch(c) else c for c in _SPACES.split(text.expandtabs()) if c][::-1]
+    lines: list[str] = []
+    while chunks:
+        lead = indent if lines else ""
+        if lines and chunks[-1].startswith(" "):  # the spaces a line broke at
+            chunks.pop()
+        line: list[str] = []
+        used = display_width(lead)
+        while chunks and used + display_width(chunks[-1]) <= width:
+            used += display_width(chunks[-1])
+            line.append(chunks.pop())
+        if chunks and not line:  # a word longer than a line
+            line.append(chunks.pop())
+        if line and line[-1].startswith(" "):
+            line.pop()
+        if line:
+            lines.append(lead + "".join(line))
+    return lines
 
 
 def _columns_start(text: str, columns: int) -> str:

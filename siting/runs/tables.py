@@ -57,6 +57,7 @@ from siting.deliver.tables import (
     numeric_columns,
     padded,
     table_cells,
+    wrap_columns,
 )
 from siting.optimize.tolerance import TOLERANCE_NOTE, WITHIN, proven_low, range_text, within_tolerance
 from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, failure_message
@@ -644,7 +645,7 @@ def _cut_note(cut: Sequence[str], more: str) -> list[str]:
     rows = ", ".join(dict.fromkeys(cut))
     text = (f'Cells ending in "..." are cut at {TERMINAL_CELL} characters (row{"s" if len(set(cut)) > 1 else ""}: '
             f"{rows}); {more} has them whole.")
-    return ["", *textwrap.wrap(text, TERMINAL_WIDTH, break_on_hyphens=False)]
+    return ["", *wrap_columns(text, TERMINAL_WIDTH)]
 
 
 def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more: str) -> str:
@@ -693,9 +694,8 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
         neither = (f'; "{NO_PLANS}" for the status where neither run has one'
                    if any(NO_PLANS in list(status[delta_column(s, base)]) for s in summaries[1:]) else "")
         lines = ["\n\n".join(run_tables), "",
-                 *textwrap.wrap(f"Differences against the baseline, {base.label} (each run's value less the "
-                                f'baseline\'s; "same" or "changed" for text{neither}):', TERMINAL_WIDTH,
-                                break_on_hyphens=False),
+                 *wrap_columns(f"Differences against the baseline, {base.label} (each run's value less the "
+                              f'baseline\'s; "same" or "changed" for text{neither}):', TERMINAL_WIDTH),
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
     lines += _cut_note(cut, more.removesuffix(".csv") + ".md")
@@ -703,7 +703,7 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
                  moved_note(summaries), cross_failed_note(summaries), near_zero_runs_note(summaries),
                  placement_note(summaries)):
         if note:
-            lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
+            lines += ["", *wrap_columns(note, TERMINAL_WIDTH)]
     return "\n".join(lines)
 
 
@@ -742,7 +742,7 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
     for note in (no_differences_note(summaries, sweep=True), warm_note(summaries), bound_note(summaries),
                  moved_note(summaries), cross_failed_note(summaries), near_zero_runs_note(summaries)):
         if note:
-            lines += ["", *textwrap.wrap(note, TERMINAL_WIDTH, break_on_hyphens=False)]
+            lines += ["", *wrap_columns(note, TERMINAL_WIDTH)]
     return "\n".join(lines)
 
 
