@@ -477,7 +477,9 @@ def as_problem(problem_or_path: Problem | Path | str, name: str = "problem_or_pa
 class Solution:
     """A solved plan, in memory. Nothing is written until `write` is called.
 
-    Money is in yuan discounted to the first year; capacity in the product's unit per year.
+    Money is in yuan: the objective, bound and costs discounted to the first year; `plan`'s
+    capex_yuan is the catalog's capex of the modules built, not discounted (as plan.csv gives
+    it). Capacity is in the product's unit per year.
     The solver's figures (status, objective, bound, gap) are HiGHS's; the tables are read back
     from the solved model, with module counts as whole numbers (`siting.optimize.results.extract_plan`).
 
@@ -489,8 +491,9 @@ class Solution:
         result: the plan as read back (`siting.optimize.results.Plan`); the properties below give copies.
         model_size: variables, integer variables and constraints of the model (counts); with
             candidate cells, the screened model's, and the screening's figures under "screening".
-        timings: seconds spent: load, preprocess, build, solve; then export once the files are
-            made, rule_costs once `siting.rule_costs` and alternatives once `siting.alternatives`
+        timings: seconds spent: load, preprocess, build, bound (the count relaxation's
+            search; with candidate cells: candidates, aggregate, screen), solve; then export once
+            the files are made, rule_costs once `siting.rule_costs` and alternatives once `siting.alternatives`
             have run on this solution.
     """
 
@@ -892,9 +895,11 @@ class Alternatives:
 
     @property
     def robustness(self) -> pd.DataFrame:
-        """Per site and product any plan builds (robustness.csv): site, cluster, product,
-        plans_building (count), share (of the plans), mean_capacity_added (units/yr)."""
-        return plan_robustness(self.plans, self.solution.problem.prepared.inputs)
+        """Per site and product any plan builds (robustness.csv): site, cluster, product, unit
+        (the product's unit per year, "t/yr", "GWh/yr", that mean_capacity_added is in, as the
+        file gives it), plans_building (count), share (of the distinct plans, 0-1),
+        mean_capacity_added (units/yr, over the plans that build it)."""
+        return self.solution._with_units(plan_robustness(self.plans, self.solution.problem.prepared.inputs))
 
     def write(self, folder: Path | str | None = None) -> Path:
         """Write what `siting solve --alternatives N` writes: the optimum's files, `altNN/` per

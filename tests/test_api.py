@@ -353,6 +353,9 @@ def test_alternatives_in_memory_then_written_as_the_command_line_writes(small_al
     assert found.robustness["plans_building"].max() <= 3
     assert not (tmp_path / "api").exists()
     assert found.write(tmp_path / "api") == (tmp_path / "api").resolve()
+    written = pd.read_csv(tmp_path / "api" / "robustness.csv")  # the table gives the file's columns, unit too
+    assert list(found.robustness.columns) == list(written.columns)
+    assert found.robustness["unit"].tolist() == written["unit"].tolist()
     cli, api = tree(small_alternatives_run.out), tree(tmp_path / "api")
     assert sorted(cli) == sorted(api)
     for name in api:

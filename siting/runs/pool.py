@@ -611,6 +611,18 @@ def _connected(client_type: Callable[..., Any], scheduler: str) -> Any:
                           f"of one this machine can reach, or drop {name}"]) from None
 
 
+def local_cluster_failed(exc: BaseException) -> str:
+    """The message of a local Dask cluster whose worker processes did not start (`exc`, what Dask
+    raised: RuntimeError "Nanny failed to start."). Their most common cause in a script is a call
+    at its top level: Dask starts each worker as a new Python process that imports the script
+    again (multiprocessing's "spawn"), which then runs the call again in the worker, before the
+    worker has started, and fails there."""
+    return (f"{SCHEDULER_NAME.get()} | the local Dask cluster could not start its workers (Dask: {exc}); in a "
+            "script, put the call under `if __name__ == \"__main__\":`, since each Dask worker imports the "
+            "script again as it starts (a notebook or `siting compare` needs nothing), or run without the "
+            "Dask cluster (the process pool)")
+
+
 @contextlib.contextmanager
 def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None]) -> Iterator[Any]:
     """A Dask client (`dask.distributed.Client`) while the block runs, closed after; None
@@ -642,8 +654,11 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
         import dask
 
         with dask.config.set(LOCAL_SCHEDULER):  # read as the scheduler starts, in this process
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None)
+            try:
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                       dashboard_address=None)
+            except Exception as exc:  # a worker process that could not start (Dask: "Nanny failed to start")
+                raise InputError([local_cluster_failed(exc)]) from None
         try:
             client = Client(cluster)
         except BaseException:
