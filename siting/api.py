@@ -79,7 +79,7 @@ from siting.deliver.folders import check_destination, input_files
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
 from siting.deliver.tables import table_files
-from siting.optimize.alternatives import Alternative, comparison, near_optimal_plans
+from siting.optimize.alternatives import Alternative, comparison, near_optimal_plans, near_optimal_record
 from siting.optimize.alternatives import robustness as plan_robustness
 from siting.optimize.relax import RULE_COST_NOTE, rule_cost_table
 from siting.optimize.relax import rule_costs as relaxed_solves
@@ -643,10 +643,12 @@ class Solution:
         return self._files(rule_costs, extra)
 
     def _files(self, rule_costs: pd.DataFrame | None = None, extra: dict[str, Any] | None = None,
-               alternatives: bool = False) -> dict[str, Any]:
+               alternatives: bool = False, near_optimal: dict[str, Any] | None = None) -> dict[str, Any]:
         """`files`; with `alternatives` (`Alternatives.write`, whose files `extra` holds), the
         manifest's timings also hold `alternatives` (timed by `siting.alternatives`), after the
-        rule costs and before the export, as `siting solve --alternatives N` records them."""
+        rule costs and before the export, as `siting solve --alternatives N` records them, and
+        the manifest and the report the set's costs (`near_optimal`: siting/optimize/alternatives.py
+        `near_optimal_record`)."""
         rule_costs = self.checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
@@ -661,7 +663,8 @@ class Solution:
             extra.update(calibration.files)
         files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra,
                              variant=self.problem.variant, overrides=self.problem.overrides,
-                             calibration=calibration.fixed if calibration is not None else None)
+                             calibration=calibration.fixed if calibration is not None else None,
+                             near_optimal=near_optimal)
         self.timings["export"] = timings["export"]
         return files
 
@@ -913,7 +916,8 @@ class Alternatives:
         problem = solution.problem
         files = solution._files(extra=plans_files(problem.prepared, list(self.plans), solution.model_size,
                                                   timings, self.slack, solution.report.gap, problem.variant,
-                                                  problem.overrides), alternatives=True)
+                                                  problem.overrides), alternatives=True,
+                                  near_optimal=near_optimal_record(self.plans, self.slack, "optimum"))
         write_outputs(destination, files, solution.timings)
         return destination
 

@@ -244,22 +244,55 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     per rule its cost in bn yuan, the range the two solves prove it in (rounded outward, in one
     column: siting/deliver/tables.py `shown_values`), whether that range reaches 0
     (`within_solver_tolerance` in words, relax.py `WITHIN_WORDS`: "yes: not proven, may be 0"),
-    the sites added and dropped by their `names`, and the status in the solve summary's words;
-    when every re-solve is "optimal within the gap" the title says so and the column is left out.
-    The relaxed objectives and their gaps, which the range is made of, are left to rule_costs.md
-    and .csv, as a line under the table says with what the range is, so that the columns up to
-    `within_solver_tolerance` fit the terminal's width."""
-    from siting.deliver.tables import TERMINAL_WIDTH
-    from siting.optimize.relax import STATUS_WORDS, in_words
+    and the status in the solve summary's words; when every re-solve is "optimal within the gap"
+    the title says so and the column is left out. The relaxed objectives and their gaps, relative
+    and absolute, which the range is made of, are left to rule_costs.md and .csv, as a line under
+    the table says with what the range is, so that the columns up to `within_solver_tolerance`
+    fit the terminal's width.
 
-    table = in_words(table.drop(columns=["objective_relaxed_yuan", "gap"]), names)
+    The sites each relaxed plan adds and drops follow the table, one line per rule that changes
+    any, by their `names` ("differentiation  added: Lake park  dropped: Hill park"), wrapped at
+    the table's width, and a note that they are those of one plan among several of nearly the
+    same cost (relax.py `SITES_CAVEAT`). A relaxed solve whose relative gap is measured against
+    a net objective near zero (its note in rule_costs.md, relax.py `NEAR_ZERO_MARK`) is named in
+    a note pointing to its absolute gap."""
+    from siting.deliver.tables import TERMINAL_WIDTH, display_width
+    from siting.optimize.relax import NEAR_ZERO_MARK, STATUS_WORDS, in_words
+
+    sites = [(str(rule), str(added or ""), str(dropped or "")) for rule, added, dropped
+             in zip(table["rule"], table["sites_added"], table["sites_dropped"], strict=True) if added or dropped]
+    near_zero = [str(rule) for rule, note in zip(table["rule"], table["note"], strict=True)
+                 if NEAR_ZERO_MARK in str(note or "")]
+    table = in_words(table.drop(columns=["objective_relaxed_yuan", "gap", "absolute_gap_yuan", "sites_added",
+                                         "sites_dropped"]), names)
     title = "cost of each rule (objective minus the objective with that rule relaxed)"
     if len(table) and (table["status"] == "optimal").all():
         title += f"; every re-solve {STATUS_WORDS['optimal']}"
         table = table.drop(columns="status")
     shown = text_table(table, TERMINAL_WIDTH, more="rule_costs.csv", labels=2 if "status" in table else 1)
-    return "\n".join([title, shown, "(the range: where the gaps of the two solves prove the cost lies; the relaxed "
-                                     "objectives and gaps: rule_costs.md)"])
+    lines = [title, shown, "(the range: where the gaps of the two solves prove the cost lies; the relaxed "
+                           "objectives and gaps: rule_costs.md)"]
+    if sites:
+        lines.append("sites of the plan each relaxed solve ended on:")
+        room = max(display_width(rule) for rule, _, _ in sites)
+        for rule, added, dropped in sites:
+            said = [f"{word}: {'; '.join(names.site(s) for s in ids.split(','))}"
+                    for word, ids in (("added", added), ("dropped", dropped)) if ids]
+            lines += wrap_text(f"  {rule}{' ' * (room - display_width(rule))}  {'  '.join(said)}", TERMINAL_WIDTH)
+        lines += wrap_text("note: each is one plan among several of nearly the same cost: plans within the relaxed "
+                           "solve's gap may build elsewhere, so another solve of the same relaxation (a compare run) "
+                           "may add or drop other sites; read them as an example, not as the rule's proven effect",
+                           TERMINAL_WIDTH)
+    if near_zero:
+        rules = near_zero[0] if len(near_zero) == 1 else f"{', '.join(near_zero[:-1])} and {near_zero[-1]}"
+        many = len(near_zero) > 1
+        lines += wrap_text(f"note: the relative gap{'s' if many else ''} of the re-solve{'s' if many else ''} "
+                           f"relaxing {rules} {'are' if many else 'is'} measured against "
+                           f"{'net objectives' if many else 'a net objective'} near zero and "
+                           f"read{'' if many else 's'} far larger than the {'plans' if many else 'plan'}'"
+                           f"{'' if many else 's'} distance "
+                           "from the optimum: read absolute_gap_bn_yuan in rule_costs.md instead", TERMINAL_WIDTH)
+    return "\n".join(lines)
 
 
 def time_limit(text: str) -> float:
@@ -565,10 +598,12 @@ def run_command(args: argparse.Namespace) -> int:
             raise
         print(format_summary(result))
         if args.alternatives:
+            from siting.deliver.explore import near_optimal_line
             slack = api.DEFAULT_SLACK if args.slack is None else args.slack
-            print(f"\n{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
-                  f"{slack:.0%} of the optimum: "
-                  f"alternatives.md, robustness.geojson and alt01 ... in {folder_named(result.out_dir)}")
+            found = near_optimal_line(result.near_optimal) or (
+                f"{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
+                f"{slack:.0%} of the optimum")
+            print(f"\n{found}\nalternatives.md, robustness.geojson and alt01 ... in {folder_named(result.out_dir)}")
         if result.rule_costs is not None:
             print("\n" + rule_costs_text(result.rule_costs, run_names(result)))
         return 0

@@ -187,11 +187,17 @@ def test_solve_with_alternatives_writes_each_plan_and_the_robustness_map(small_a
         report = (out / label / "report.md").read_text()
         assert report.startswith("# Plan report: small, a near-optimal alternative\n")
         assert "| status | a near-optimal alternative: its cost is within the slack of the optimum's" in report
-        assert "| best bound | n/a |" in report and "optimal within the gap" not in report
+        assert "optimal within the gap" not in report and "not proven within the asked gap" not in report
+        near = json.loads((out / label / "manifest.json").read_text())["near_optimal"]
+        assert near["plan"] == label and near["optimum_cost_yuan"] == pytest.approx(optimum, rel=1e-8)
+        assert "| best bound (the optimum's, proven) | " in report
+        assert f"This plan is a near-optimal alternative ({label} of 2), not the cost-optimal plan" in report
         assert optimum <= solver["objective_yuan"] <= optimum + 0.05 * abs(optimum) + 1e-6 * abs(optimum)
         pattern = _pattern(out / label / "plan.csv")
         assert pattern not in patterns
         patterns.append(pattern)
+    optimum_report = (out / "report.md").read_text()
+    assert "## Near-optimal alternatives" in optimum_report and "| `alt02/` | " in optimum_report
     with (out / "alternatives.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["plan"], r["stopped_by"], r["same_as"]) for r in rows] == [
@@ -220,7 +226,10 @@ def test_alternative_folders_are_byte_identical_across_runs(small_alternatives_r
     capsys.readouterr()
     assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(tmp_path / "b"),
                  "--alternatives", "2"]) == 0
-    err = capsys.readouterr().err.splitlines()
+    captured = capsys.readouterr()
+    assert re.search(r"^2 near-optimal alternatives within 5% of the optimum \(-?[\d.]+ bn yuan\): alt01 -?[\d.]+ "
+                     r"bn yuan, \+[\d.]+%; alt02 -?[\d.]+ bn yuan, \+[\d.]+%$", captured.out, re.M), captured.out
+    err = captured.err.splitlines()
     files = [line for line in err if line.startswith("alternatives' files: ")]
     assert [re.sub(r"\d+ s elapsed, about \d+ s left$", "", line) for line in files] == [
         "alternatives' files: 0/3 done, 0 s elapsed; running: alt01/ 0 s",

@@ -201,7 +201,8 @@ def test_rule_costs_md_and_the_terminal_say_the_status_and_the_sites_in_words() 
     names the site added; rule_costs.csv keeps "optimal" and the id. The cost, 1 bn yuan, is
     proven in [9.8 - 9, 10 - 8.82] = [0.8, 1.18] (bounds 2 % under each objective). The terminal,
     where every re-solve is optimal within the gap, says so in its title and leaves the column
-    out, and leaves the relaxed objective and gap to rule_costs.md."""
+    out, leaves the relaxed objective and gap to rule_costs.md, and names the site added under the
+    table."""
     base = hand_plan()
     base = dataclasses.replace(base, opened_sites=("s1",))
     relaxed = dataclasses.replace(base, opened_sites=("s1", "s2"))
@@ -209,17 +210,23 @@ def test_rule_costs_md_and_the_terminal_say_the_status_and_the_sites_in_words() 
                                                                       relaxed)], NAMES)
     files = table_files(table, "rule_costs")
     assert files["rule_costs.md"].splitlines()[2] == (
-        "| agglomeration | optimal within the gap | 9.00 | 1.00 | 0.80 to 1.18 | 2.00 | no: proven above 0 | Lake park "
-        "|  |  |")
-    assert files["rule_costs.csv"].splitlines()[1] == "agglomeration,optimal,9,1,0.8,1.18,2,no,s2,,"
+        "| agglomeration | optimal within the gap | 9.00 | 1.00 | 0.80 to 1.18 | 2.00 | 0.18 | no: proven above 0 "
+        "| Lake park |  |  |")
+    assert files["rule_costs.csv"].splitlines()[1] == "agglomeration,optimal,9,1,0.8,1.18,2,0.18,no,s2,,"
     assert rule_costs_text(table, NAMES).splitlines() == [
         "cost of each rule (objective minus the objective with that rule relaxed); every re-solve optimal within "
         "the gap",
-        "rule           rule_cost_bn_yuan  rule_cost_range_bn_yuan  within_solver_tolerance  sites_added  "
-        "sites_dropped  note",
-        "agglomeration               1.00             0.80 to 1.18       no: proven above 0    Lake park",
+        "rule           rule_cost_bn_yuan  rule_cost_range_bn_yuan  within_solver_tolerance  note",
+        "agglomeration               1.00             0.80 to 1.18       no: proven above 0",
         "(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and gaps: "
-        "rule_costs.md)"]
+        "rule_costs.md)",
+        "sites of the plan each relaxed solve ended on:",
+        "  agglomeration  added: Lake park",
+        "note: each is one plan among several of nearly the same cost: plans within the relaxed solve's gap may "
+        "build elsewhere,",
+        "  so another solve of the same relaxation (a compare run) may add or drop other sites; read them as an "
+        "example, not as",
+        "  the rule's proven effect"]
 
 
 def test_alternatives_md_names_sites_clusters_and_products_and_gives_percentages() -> None:

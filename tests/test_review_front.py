@@ -75,7 +75,7 @@ def test_write_refuses_another_table_as_rule_costs(solution: siting.Solution, tm
     """The plan used to be written as rule_costs.csv and .md, its years as "2,022"."""
     assert problems(solution.write, tmp_path / "out", rule_costs=solution.plan) == [
         f"{MUST} (got a table lacking the columns 'rule', 'status', 'objective_relaxed_yuan', 'rule_cost_yuan', "
-        "'rule_cost_low_yuan' and 6 more, with the columns 'site', 'cluster', 'product', 'unit', 'year' and 4 more "
+        "'rule_cost_low_yuan' and 7 more, with the columns 'site', 'cluster', 'product', 'unit', 'year' and 4 more "
         f"instead); {FIX}"]
     assert not (tmp_path / "out").exists()
 

@@ -76,27 +76,27 @@ def test_the_table_gives_each_rule_cost_its_proven_range_in_yuan() -> None:
 def test_rule_costs_csv_gives_the_range_in_bn_yuan() -> None:
     assert table_files(hand_table(), "rule_costs")["rule_costs.csv"] == (
         "rule,status,objective_relaxed_bn_yuan,rule_cost_bn_yuan,rule_cost_low_bn_yuan,rule_cost_high_bn_yuan,"
-        "gap_percent,within_solver_tolerance,sites_added,sites_dropped,note\n"
-        "differentiation,optimal,9.6,0.4,0.2168,0.712,3.25,no,,,\n"
-        "agglomeration,optimal,9.9,0.1,0,0.298,2,yes,,,\n"
-        "market,feasible (not proven optimal),9,1,0.8168,,,no,,,the relaxed solve stopped before its gap with no "
+        "gap_percent,absolute_gap_bn_yuan,within_solver_tolerance,sites_added,sites_dropped,note\n"
+        "differentiation,optimal,9.6,0.4,0.2168,0.712,3.25,0.312,no,,,\n"
+        "agglomeration,optimal,9.9,0.1,0,0.298,2,0.198,yes,,,\n"
+        "market,feasible (not proven optimal),9,1,0.8168,,,,no,,,the relaxed solve stopped before its gap with no "
         "proven bound: its optimum may lie anywhere below its objective\n"
-        "budget,no solution,,,,,,,,,\n")
+        "budget,no solution,,,,,,,,,,\n")
 
 
 def test_rule_costs_md_gives_the_range_in_one_column_rounded_outward_and_says_what_is_proven() -> None:
     md = table_files(hand_table(), "rule_costs", RULE_COST_NOTE)["rule_costs.md"].splitlines()
     assert md[:6] == [
         "| rule | status | objective_relaxed_bn_yuan | rule_cost_bn_yuan | rule_cost_range_bn_yuan | gap_percent | "
-        "within_solver_tolerance | sites_added | sites_dropped | note |",
-        "|---|---|---:|---:|---|---:|---|---|---|---|",
-        "| differentiation | optimal within the gap | 9.60 | 0.40 | 0.21 to 0.72 | 3.25 | no: proven above 0 |  |  "
-        "|  |",
-        "| agglomeration | optimal within the gap | 9.90 | 0.10 | 0.00 to 0.30 | 2.00 | yes: not proven, may be 0 |  "
-        "|  |  |",
-        "| market | feasible (not proven optimal) | 9.00 | 1.00 | at least 0.81 |  | no: proven above 0 |  |  | the "
+        "absolute_gap_bn_yuan | within_solver_tolerance | sites_added | sites_dropped | note |",
+        "|---|---|---:|---:|---|---:|---:|---|---|---|---|",
+        "| differentiation | optimal within the gap | 9.60 | 0.40 | 0.21 to 0.72 | 3.25 | 0.31 | no: proven above 0 "
+        "|  |  |  |",
+        "| agglomeration | optimal within the gap | 9.90 | 0.10 | 0.00 to 0.30 | 2.00 | 0.20 | yes: not proven, may "
+        "be 0 |  |  |  |",
+        "| market | feasible (not proven optimal) | 9.00 | 1.00 | at least 0.81 |  |  | no: proven above 0 |  |  | the "
         "relaxed solve stopped before its gap with no proven bound: its optimum may lie anywhere below its objective |",
-        "| budget | no solution |  |  |  |  |  |  |  |  |"]
+        "| budget | no solution |  |  |  |  |  |  |  |  |  |"]
     assert md[7] == RULE_COST_NOTE
     assert RULE_COST_NOTE.startswith("rule_cost_bn_yuan is the base objective less the objective with the rule "
                                      "relaxed; each solve proves its optimum only to its gap, so the rule's cost is "
@@ -105,7 +105,7 @@ def test_rule_costs_md_gives_the_range_in_one_column_rounded_outward_and_says_wh
 
 def test_the_terminal_gives_the_cost_its_range_and_whether_it_is_proven() -> None:
     """The relaxed objectives and gaps are left to rule_costs.md, so that the cost, its range and
-    the verdict come first; the sites, all empty here, fit too."""
+    the verdict come first; the sites, all empty here, would follow the table."""
     assert rule_costs_text(hand_table(), Names()).splitlines() == [
         "cost of each rule (objective minus the objective with that rule relaxed)",
         "rule             status                         rule_cost_bn_yuan  rule_cost_range_bn_yuan    "
@@ -117,7 +117,7 @@ def test_the_terminal_gives_the_cost_its_range_and_whether_it_is_proven() -> Non
         "market           feasible (not proven optimal)               1.00            at least 0.81         "
         "no: proven above 0",
         "budget           no solution",
-        "(3 more columns: sites_added, sites_dropped, note; see rule_costs.csv)",
+        "(1 more column: note; see rule_costs.csv)",
         "(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and gaps: "
         "rule_costs.md)"]
 
@@ -131,7 +131,7 @@ def test_a_range_end_of_more_than_9_digits_is_rounded_outward() -> None:
     base = report(9_999_999_920.0, 9_999_999_920.0, 0.0)
     costs = [RuleCost("chain_balance", report(-27_000_000_000.0, -27_997_123_500.0, 0.0369305), no_plan())]
     csv = table_files(rule_cost_table(base, no_plan(), costs), "rule_costs")["rule_costs.csv"]
-    assert csv.splitlines()[1] == "chain_balance,optimal,-27,36.9999999,36.9999999,37.9971235,3.69305,no,,,"
+    assert csv.splitlines()[1] == "chain_balance,optimal,-27,36.9999999,36.9999999,37.9971235,3.69305,0.9971235,no,,,"
     assert outward(37_997_123_420.0, up=True) == 37_997_123_500.0
     assert outward(37_997_123_420.0, up=False) == 37_997_123_400.0
     assert outward(-37_997_123_420.0, up=True) == -37_997_123_400.0

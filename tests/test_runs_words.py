@@ -64,12 +64,13 @@ def test_the_sweep_counts_the_sites_built_on() -> None:
 
 def test_the_rule_costs_note_says_what_sites_added_and_dropped_are() -> None:
     """A dropped site is one where only the base plan adds capacity: its existing and committed
-    plants stand in both plans, so it is not abandoned."""
-    assert RULE_COST_NOTE.endswith(
+    plants stand in both plans, so it is not abandoned. (What follows, that the sites are those of
+    one plan among several, tests/test_rule_cost_caveats.py checks.)"""
+    assert RULE_COST_NOTE.count(
         " sites_added names the sites where the plan with the rule relaxed adds capacity and the base plan adds "
         "none, sites_dropped those where the base plan adds capacity and the plan with the rule relaxed adds none. "
         "Existing and committed plants stand in both plans: a site in either column may hold some (it is open "
-        "already), and a dropped site keeps them; only the capacity the base plan adds there is not added.")
+        "already), and a dropped site keeps them; only the capacity the base plan adds there is not added.") == 1
 
 
 def test_the_sweeps_capacity_is_what_the_targets_count(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ import shapely
 
 from models import ModelInputs
 from siting.config.load import LoadedScenario, Override
-from siting.config.units import Names, layer_names, per_year, product_label, unit_slug
+from siting.config.units import Names, bn_yuan, layer_names, per_year, product_label, unit_slug
 from siting.deliver.folders import write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
 from siting.deliver.manifest import (  # what the plan's manifest records, computed alike
@@ -967,17 +967,28 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
         gap_yuan = amount(gap * abs(plans[0].cost_yuan), 'yuan')  # the gap is a share of |optimum|
         lines.append(f"The optimum was proven within a gap of {gap:.2%} ({gap_yuan}"
                      "): plans whose costs differ by less are within solver tolerance of each other.")
+    if finite(gap) and gap and slack < gap:
+        lines.append(f"The slack ({slack:.0%}) is below the gap the optimum is proven within ({gap:.2%}): "
+                     "differences in cost below the gap are not proven, so an alternative marked `within_gap` "
+                     "below is not proven to cost more than the optimum, nor the optimum to be the cheaper.")
     cheaper = cheaper_text(table, gap, plans[0].cost_yuan if plans else 0.0)
     if cheaper:
         lines.append(cheaper)
+    shown = shown_comparison(table, inputs, names)
+    marks = within_gap_marks(table, gap)
+    if any(marks):
+        shown.insert(list(shown.columns).index("over_optimum_percent") + 1, "within_gap", marks)
     unit = ("in the unit its header gives (`mean_capacity_added` below likewise, in its row's unit, averaged over "
             "the plans that build there)" if names.units else
             "in the product's catalog unit per year (`mean_capacity_added` below likewise, averaged over the plans "
             "that build there)")
-    lines += ["", markdown_table(shown_comparison(table, inputs, names)), "",
+    lines += ["", markdown_table(shown), "",
               "Columns: `over_optimum_percent` is how much more than the optimum the plan costs, in percent of the "
               "optimum's cost (3 = 3 %; negative: it costs less than the plan reported as the optimum, which is "
-              "proven only within its gap); `new_site_products` "
+              "proven only within its gap); "
+              + ("`within_gap` is yes where that difference is within the optimum's proven gap (within solver "
+                 "tolerance, not proven); " if any(marks) else "")
+              + "`new_site_products` "
               "counts the site-product pairs no plan above it builds; `stopped_by` is what ended its search; "
               "`scope` what it could change; `same_as` names an earlier plan it repeats (empty: alternatives never "
               f"repeat); `added in <cluster>: <product>` is the capacity added by the last year, {unit}; "
@@ -992,6 +1003,37 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
               "", markdown_table(shown_robustness(frame, names)),
               "![Share of near-optimal plans that build at each site](robustness.png)", ""]
     return "\n".join(lines)
+
+
+def within_gap_marks(table: pd.DataFrame, gap: float | None) -> list[str]:
+    """Per plan of the comparison, "yes" for an alternative whose cost differs from the optimum's
+    (`over_optimum`, a share of |optimum|) by no more than the optimum's proven `gap` (a share):
+    a difference within solver tolerance, not proven; "" for the others and the optimum (the
+    first row), and for every plan without a known gap."""
+    if "over_optimum" not in table.columns or not finite(gap) or not gap:
+        return [""] * len(table)
+    return ["yes" if n and abs(float(share)) <= gap else "" for n, share in enumerate(table["over_optimum"])]
+
+
+def near_optimal_line(record: Mapping[str, Any] | None) -> str:
+    """The terminal's line on the alternatives found (before ": alternatives.md, ... in <folder>"),
+    from the optimum's `near_optimal` record (siting/optimize/alternatives.py
+    `near_optimal_record`): how many, within which slack, each one's cost and its excess over the
+    optimum's ("2 near-optimal alternatives within 5% of the optimum (10.06 bn yuan): alt01 10.36 bn
+    yuan, +2.96%; alt02 10.31 bn yuan, +2.48%"), with the optimum's gap where the slack is below it."""
+    if not record:
+        return ""
+    rows = list(record.get("plans") or [])
+    found = rows[1:]
+    slack = float(record.get("slack") or 0.0)
+    gap = record.get("optimum_gap")
+    each = "; ".join(f"{r['plan']} {bn_yuan(r.get('cost_yuan'))}, {float(r.get('over_optimum') or 0.0):+.2%}"
+                     for r in found)
+    below = (f"; the optimum is proven within {float(gap):.2%}, so differences below that are not proven"
+             if gap is not None and slack < float(gap) else "")
+    optimum = bn_yuan(rows[0].get("cost_yuan")) if rows else "n/a"
+    return (f"{len(found)} near-optimal alternative{'s' if len(found) != 1 else ''} within {slack:.0%} of the optimum "
+            f"({optimum})" + (f": {each}" if each else "") + below)
 
 
 def cheaper_text(table: pd.DataFrame, gap: float | None, optimum_yuan: float) -> str:

@@ -67,7 +67,8 @@ from siting.prepare.problem import Prepared, redline_settings
 def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                  timings: dict[str, float], extra: Mapping[str, FileContent] | None = None, *,
                  variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
-                 calibration: FixedCalibration | None = None) -> dict[str, str | Callable[[Path], None]]:
+                 calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None
+                 ) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
     as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
     and report.md / report.html (which quote the manifest, less its timings). `extra`: files made
@@ -77,9 +78,11 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     which plan of a set this is, for the titles of map.png and plan.qgs (`MapTitle.plan`:
     "alternative alt01 of 2"); "" for a run's own plan. `calibration`: a calibration in mode
     fixed (siting/runs/calibrate.py `fixed_calibration`), whose verdict and real plants the report
-    states; None otherwise."""
+    states; None otherwise. `near_optimal`: for a plan of a near-optimal set, the set's record
+    (siting/optimize/alternatives.py `near_optimal_record`), which the manifest and the report give."""
     with collector_paused():
-        return _export_files(prepared, report, plan, size, timings, extra, variant, overrides, which, calibration)
+        return _export_files(prepared, report, plan, size, timings, extra, variant, overrides, which, calibration,
+                             near_optimal)
 
 
 @contextmanager
@@ -105,7 +108,8 @@ def collector_paused() -> Iterator[None]:
 def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                   timings: dict[str, float], extra: Mapping[str, FileContent] | None = None,
                   variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
-                  calibration: FixedCalibration | None = None) -> dict[str, str | Callable[[Path], None]]:
+                  calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None
+                  ) -> dict[str, str | Callable[[Path], None]]:
     started = time.perf_counter()
     spatial = prepared.spatial
     layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded),
@@ -126,7 +130,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
             """The manifest and the report (which waits for the map), as the notices stand."""
             timings["export"] = time.perf_counter() - started
             run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings,
-                                    prepared.notices, spatial.dropped_sites, names, variant, overrides)
+                                    prepared.notices, spatial.dropped_sites, names, variant, overrides, near_optimal)
             return run_manifest, report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, drawn,
                                               context, prepared.positions, calibration)
 

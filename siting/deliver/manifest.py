@@ -124,7 +124,7 @@ def software_versions(highs: str) -> dict[str, str]:
 def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
              model_size: dict[str, Any], timings: dict[str, float], notices: list[str],
              dropped: tuple[str, ...], files: Sequence[str] = (), variant: str | None = None,
-             overrides: Sequence[Override] = ()) -> dict[str, Any]:
+             overrides: Sequence[Override] = (), near_optimal: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Run manifest. Everything but the `run` member is a function of the inputs and the settings
     given alone. Its `inputs` and `input_sha256` name every input file by role: the scenario, the
     bases it extends ("base", "base_2", ...), the catalog, the committed projects, the plants
@@ -147,7 +147,10 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     `solver.gap_yuan` the same gap in yuan, objective less best bound (`absolute_gap_yuan`), beside
     it: a net objective near zero makes the share large while the yuan stay small.
     `sites_built_on` lists the ids of the sites where the plan adds capacity, in the plan's order,
-    those with existing or committed plants (open already) among them."""
+    those with existing or committed plants (open already) among them. `near_optimal`, for a plan of
+    a near-optimal set (the optimum of `--alternatives N` or one of its alternatives), becomes the
+    `near_optimal` member: the set's costs against the optimum's and its proven bound
+    (siting/optimize/alternatives.py `near_optimal_record`), which the report quotes."""
     size = {k: v for k, v in model_size.items() if k != "screening"}
     screening = model_size.get("screening")
     inputs, hashes = input_record(loaded, layer_paths)
@@ -177,6 +180,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "objective_breakdown_yuan": plan.costs,
         "sites_built_on": list(plan.opened_sites),
         "sites_dropped_outside_clusters": list(dropped),
+        **({"near_optimal": dict(near_optimal)} if near_optimal else {}),
         "notices": notices,
         "files": sorted(files),
         "run": {"timings_s": {k: round(v, 3) for k, v in timings.items()},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import shapely
@@ -77,6 +77,58 @@ def unproven_text(has_plan: bool, proven: bool, gap: float | None, objective_yua
     return (f"This plan is not proven within the asked gap: {how_far}. A longer solve may change the plan and its "
             "map, and a stop at a time limit depends on the machine's speed, so the same inputs may give another "
             "plan. Raise solver.time_limit_s (or --time-limit) before relying on it.")
+
+
+def near_optimal_text(record: Mapping[str, Any] | None) -> str:
+    """What a near-optimal alternative is, in words, in place of `unproven_text` (its search
+    minimised its overlap with the plans before it, not its cost, so it has no gap of its own):
+    from `record` (the manifest's `near_optimal` member, siting/optimize/alternatives.py
+    `near_optimal_record`), its cost, how much above the optimum's cost it lies and, a proven
+    figure, at most how much above the optimum's proven bound (no plan costs less than that
+    bound), and what ended its search; without a record, that it lies within the slack."""
+    if not record:
+        return ("This plan is a near-optimal alternative, not the cost-optimal plan: its cost lies within the slack "
+                "of the optimum's, and its search minimised its overlap with the plans before it, not its cost. "
+                "alternatives.md, in the folder above, gives its cost against the optimum's.")
+    rows = list(record.get("plans") or [])
+    row = next((r for r in rows if r.get("plan") == record.get("plan")), None)
+    if row is None:
+        return near_optimal_text(None)
+    slack = float(record.get("slack") or 0.0)
+    optimum, bound, gap = record.get("optimum_cost_yuan"), record.get("optimum_bound_yuan"), record.get("optimum_gap")
+    over = float(row.get("over_optimum") or 0.0)
+    within_gap = gap is not None and abs(over) <= float(gap)
+    against = (f"{over:.2%} above the optimum's cost ({bn_yuan(optimum)})" if over >= 0 else
+               f"{-over:.2%} below the optimum's cost ({bn_yuan(optimum)})")
+    if within_gap:
+        against += (f", a difference within the optimum's proven gap ({float(gap):.2%}), so not proven: the two "
+                    "are as good within solver tolerance")
+    over_bound = row.get("over_bound")
+    if bound is not None and over_bound is not None:
+        proven = (f", and at most {float(over_bound):.2%} above the optimum's proven bound ({bn_yuan(bound)}; "
+                  f"no plan costs less), so its cost is proven within {float(over_bound):.2%} of the best plan's")
+    else:
+        proven = ("; no bound was proven for the optimum, so how far either lies from the best plan's cost is not "
+                  "known")
+    stopped = str(row.get("stopped_by") or "")
+    if stopped == "time limit":
+        ended = (" That search ended at the time limit (the safety net): a stop at a time limit depends on the "
+                 "machine's speed, so the same inputs may give another alternative; raise solver.time_limit_s (or "
+                 "--time-limit) for the same plan each time.")
+    elif stopped == "node limit":
+        ended = (" That search ended at its node limit, a limit of work, not of time: the same inputs give the same "
+                 "plan on any machine.")
+    elif stopped == "gap reached":
+        ended = (" That search ended with its overlap with the plans before it proven least, within the gap: the "
+                 "same inputs give the same plan.")
+    else:
+        ended = f" That search ended: {stopped}." if stopped else ""
+    count = max(len(rows) - 1, 1)
+    return (f"This plan is a near-optimal alternative ({row['plan']} of {count}), not the cost-optimal plan: a plan "
+            f"within the {slack:.0%} slack of the optimum's cost, as different as possible from the plans before it. "
+            f"It costs {bn_yuan(row.get('cost_yuan'))}, {against}{proven}. It was found by minimising its overlap with "
+            f"the plans before it, not its cost, so it has no gap of its own.{ended} alternatives.md, in the folder "
+            "above, compares it with the optimum and the other alternatives.")
 
 
 @dataclass(frozen=True)

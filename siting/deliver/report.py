@@ -44,7 +44,7 @@ from siting.deliver.drivers import (
 )
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import prospective_left_out, prospective_left_out_km
-from siting.deliver.mapinfo import MapContext, redline_extent_text, site_names, unproven_text
+from siting.deliver.mapinfo import MapContext, near_optimal_text, redline_extent_text, site_names, unproven_text
 from siting.deliver.styles import STATUS_LABELS, resource_label
 from siting.deliver.tables import absolute_gap_yuan, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
@@ -156,13 +156,14 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
     bound), model size; with candidate cells, how the plan was screened (`screening_rows`). When the
     net objective is near zero, a paragraph under the table says that the relative gap is measured
     against it and that the absolute gap is the figure to read (siting/deliver/tables.py
-    `near_zero_note`)."""
+    `near_zero_note`). A near-optimal alternative's has its own rows (`alternative_solve_blocks`)."""
     solver = manifest["solver"]
+    if solver["termination"] == ALTERNATIVE_TERMINATION:
+        return alternative_solve_blocks(manifest)
     gap = solver.get("gap")
     absolute = absolute_gap_yuan(solver.get("objective_yuan"), gap)
     tolerance = solver["settings"].get("rel_gap")
     absolute_tolerance = solver["settings"].get("abs_gap_bn_yuan")
-    size = manifest.get("model_size", {})
     screening = manifest.get("screening")
     rows = [
         ["status", plain_status(solver["termination"], solver.get("objective_yuan") is not None)],
@@ -174,9 +175,7 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
          else f"{gap:.2%}" + ("" if tolerance is None else f" (tolerance {tolerance:.2%}"
                               + (f" or {absolute_tolerance:,.2f} bn yuan" if absolute_tolerance else "") + ")")],
         ["absolute gap (objective less best bound)", "n/a" if absolute is None else f"{bn_yuan(absolute)} bn yuan"],
-        ["model" + (" (screened)" if screening else ""),
-         f"{size.get('variables', 0):,} variables ({size.get('integer_variables', 0):,} integer), "
-         f"{size.get('constraints', 0):,} constraints"],
+        model_row(manifest),
     ]
     if screening:
         rows += screening_rows(screening)
@@ -186,6 +185,91 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
                              solver.get("objective_yuan"), limit)
     return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows)),
             *([Block("p", unproven)] if unproven else []), *([Block("p", note)] if note else [])]
+
+
+def model_row(manifest: Mapping[str, Any]) -> list[str]:
+    """The Solve table's row on the model's size (screened, with candidate cells)."""
+    size = manifest.get("model_size", {})
+    return ["model" + (" (screened)" if manifest.get("screening") else ""),
+            f"{size.get('variables', 0):,} variables ({size.get('integer_variables', 0):,} integer), "
+            f"{size.get('constraints', 0):,} constraints"]
+
+
+def near_optimal_row(record: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The row of the plan the manifest's `near_optimal` member (`record`) is of; None without one."""
+    if not record:
+        return None
+    return next((r for r in record.get("plans") or [] if r.get("plan") == record.get("plan")), None)
+
+
+def alternative_solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
+    """The Solve section of a near-optimal alternative: its search minimised its overlap with the
+    plans before it, not its cost, so it has no bound or gap of its own; the table gives its cost
+    against the optimum's and the optimum's proven bound (labelled so), and the paragraph says what
+    the plan is (siting/deliver/mapinfo.py `near_optimal_text`) instead of the warning on a plan
+    not proven within the asked gap."""
+    solver = manifest["solver"]
+    record = manifest.get("near_optimal")
+    row = near_optimal_row(record)
+    rows = [["status", plain_status(solver["termination"], solver.get("objective_yuan") is not None)],
+            ["proven within the asked gap", "not asked: a near-optimal alternative (its cost against the optimum's "
+                                            "below)"],
+            ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"]]
+    if record and row is not None:
+        over = float(row.get("over_optimum") or 0.0)
+        gap = record.get("optimum_gap")
+        within = " (within the optimum's proven gap)" if gap is not None and abs(over) <= float(gap) else ""
+        bound, over_bound = record.get("optimum_bound_yuan"), row.get("over_bound")
+        rows += [["optimum's cost (discounted)", f"{bn_yuan(record.get('optimum_cost_yuan'))} bn yuan"],
+                 ["over the optimum's cost", f"{over:.2%}{within}"],
+                 ["best bound (the optimum's, proven)", "n/a" if bound is None else f"{bn_yuan(bound)} bn yuan"],
+                 ["over the optimum's proven bound", "n/a" if over_bound is None else
+                  f"at most {float(over_bound):.2%}"],
+                 ["its search ended by", str(row.get("stopped_by") or "n/a")]]
+    rows.append(model_row(manifest))
+    if manifest.get("screening"):
+        rows += screening_rows(manifest["screening"])
+    return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows)), Block("p", near_optimal_text(record))]
+
+
+def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -> list[Block]:
+    """The optimum's section on its near-optimal alternatives (the manifest's `near_optimal`
+    member of the optimum's run): per alternative, its cost, how much above the optimum's cost it
+    lies (marked where within the optimum's proven gap: a difference not proven), at most how much
+    above the optimum's proven bound, and the sites built on by it or by the optimum, not both
+    (by their `names`); nothing for a run without alternatives."""
+    record = manifest.get("near_optimal")
+    if not record or record.get("plan") != "optimum":
+        return []
+    plans = list(record.get("plans") or [])[1:]
+    if not plans:
+        return []
+    gap = record.get("optimum_gap")
+    rows = []
+    for row in plans:
+        over = float(row.get("over_optimum") or 0.0)
+        within = " (within the optimum's gap)" if gap is not None and abs(over) <= float(gap) else ""
+        over_bound = row.get("over_bound")
+        differing = [names.get(site, site) for site in row.get("sites_differing") or []]
+        rows.append([f"`{row['plan']}/`", bn_yuan(row.get("cost_yuan")), f"{over:.2%}{within}",
+                     "n/a" if over_bound is None else f"{float(over_bound):.2%}",
+                     f"{len(differing)}: {', '.join(differing)}" if differing
+                     else "0 (the same sites, other products on them)"])
+    count = len(plans)
+    slack = float(record.get("slack") or 0.0)
+    bound = record.get("optimum_bound_yuan")
+    text = (f"{count} near-optimal alternative{'s' if count != 1 else ''} within {slack:.0%} of this plan's cost "
+            f"({bn_yuan(record.get('optimum_cost_yuan'))} bn yuan), each as different as possible from the plans "
+            "before it, in its own folder; alternatives.md compares them. Over the optimum's proven bound is a "
+            "proven figure: no plan costs less than the bound"
+            + ("" if bound is None else f" ({bn_yuan(bound)} bn yuan)")
+            + ". Sites that differ are those built on by the alternative or by this plan, not both.")
+    if gap is not None and slack < float(gap):
+        text += (f" The slack is below this plan's proven gap ({float(gap):.2%}): differences in cost below the gap "
+                 "are not proven.")
+    table = Table(["alternative", "cost (bn yuan)", "over the optimum", "over the optimum's bound (at most)",
+                   "sites that differ"], rows, frozenset({1}))
+    return [Block("h2", "Near-optimal alternatives"), Block("p", text), Block("table", table)]
 
 
 def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
@@ -535,8 +619,17 @@ def _value_short_reasons(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan
     return reasons
 
 
+def rule_costs_pointer(computed: bool) -> str:
+    """Where the rules are priced: in rule_costs.md when the run `computed` the rule costs (it wrote
+    rule_costs.csv and .md), otherwise the advice to run `solve --rule-costs`."""
+    if computed:
+        return ("What each rule costs, the plan re-solved with that rule relaxed, is in rule_costs.md "
+                "(rule_costs.csv).")
+    return "`solve --rule-costs` prices each rule by solving again without it (rule_costs.csv)."
+
+
 def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
-                     names: Mapping[str, str] | None = None) -> list[Block]:
+                     names: Mapping[str, str] | None = None, rule_costs: bool = False) -> list[Block]:
     """Why targets fall short: for each target and year short (targets.csv), the shortfall in its
     unit, the objective's penalty per unit short and what it charges (discounted: df[t] x penalty
     x shortfall, summing to the `shortfall` cost component), then the reasons the plan's own
@@ -544,7 +637,8 @@ def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     first plan year on, each online a lead time later), what the plants running that year hold
     (capacity targets) or make (output value), the capacity idle that year with its reason
     (stranded.csv; sites by their `names`) and the chain-balance rows that bind; and where the
-    rules that bind are priced (`solve --rule-costs`)."""
+    rules that bind are priced (`rule_costs_pointer`: rule_costs.md where the run computed the rule
+    costs, `rule_costs`; otherwise `solve --rule-costs`)."""
     names = names or {}
     blocks = [Block("h2", "Why targets fall short")]
     short = [row for row in plan.targets.itertuples(index=False) if float(row.shortfall) > 0]
@@ -575,11 +669,11 @@ def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         blocks.append(Block("list", reasons))
     total = float(plan.costs.get("shortfall", 0.0))
     gross = sum(v for v in plan.costs.values() if v > 0)
+    pointer = rule_costs_pointer(rule_costs)
     share = f", {total / gross:.1%} of the gross cost" if gross > 0 else ""
     blocks.append(Block("p", f"The penalties come to {bn_yuan(total)} bn yuan{share} (the cost breakdown's "
                              f"\"{cost_label('shortfall')}\"). The rules the plan meets with no slack are under "
-                             "\"What drives this plan\"; `solve --rule-costs` prices each rule by solving again "
-                             "without it (rule_costs.csv)."))
+                             f"\"What drives this plan\"; {pointer[0].lower()}{pointer[1:]}"))
     return blocks
 
 
@@ -628,13 +722,15 @@ def import_blocks(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], nam
 
 def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                        names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None,
-                       gap_yuan: float | None = None, near_optimal: bool = False) -> list[Block]:
+                       gap_yuan: float | None = None, near_optimal: bool = False, rule_costs: bool = False
+                       ) -> list[Block]:
     """Why targets are overshot and why they fall short (`shortfall_blocks`), why products are
     imported that the province makes or could make for less (`import_blocks`; `gap_yuan`, the
     solve's proven gap in yuan; `near_optimal`, a near-optimal alternative's plan), the capacity
     left idle (with the reason), and what drives the plan (its largest costs and the rules it
-    meets with no slack); sites and sources by their `names`, clusters by theirs (`clusters`;
-    id -> name)."""
+    meets with no slack, and where they are priced: rule_costs.md where the run computed the rule
+    costs, `rule_costs`, else `solve --rule-costs`: `rule_costs_pointer`); sites and sources by
+    their `names`, clusters by theirs (`clusters`; id -> name)."""
     units = units_of(loaded.catalog, inputs)
     blocks = [Block("h2", "Why targets are overshot")]
     overshoots = overshoot_reasons(inputs, plan, units)
@@ -656,7 +752,7 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                                  f"(decided in {joined(str(t) for t in build.decided_in)}), no capacity target. Why:"))
         blocks.append(Block("list", list(build.reasons)))
     blocks += import_blocks(inputs, plan, units, names, clusters, gap_yuan, near_optimal)
-    blocks += shortfall_blocks(loaded, inputs, plan, names)
+    blocks += shortfall_blocks(loaded, inputs, plan, names, rule_costs)
     final = inputs.YEARS[-1]
     blocks += stranded_blocks(loaded, plan, names, clusters)
     if float(plan.capacity.loc[plan.capacity["year"] == final, "production"].sum()) == 0 and not plan.capacity.empty:
@@ -673,8 +769,7 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     if binding:
         blocks.append(Block("list", binding))
     blocks.append(Block("p", "A plan with whole modules has no shadow prices; these are slack checks on the plan's "
-                             "own figures. `solve --rule-costs` prices each rule by solving again without it "
-                             "(rule_costs.csv)."))
+                             f"own figures. {rule_costs_pointer(rule_costs)}"))
     return blocks
 
 
@@ -1094,6 +1189,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
                                            product_flows=plan.product_flows)))
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest)
+    blocks += alternatives_blocks(manifest, names)
     blocks += target_blocks(loaded, inputs, plan)
     blocks += calibration_blocks(calibration, names)
     blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
@@ -1101,7 +1197,8 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += trade_blocks(loaded, plan, names, clusters)
     solver = manifest["solver"]
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
-    blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative)
+    blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative,
+                                 "rule_costs.csv" in manifest.get("files", ()))
     blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs))
     blocks += position_blocks(positions, plan, names)
     blocks += cell_blocks(by_name.get("candidate_cells"), clusters)

@@ -426,6 +426,49 @@ def comparison(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+def optimum_bound_yuan(optimum: Alternative) -> float | None:
+    """The optimum's proven bound (yuan): no plan of the scenario costs less. Read from its
+    solve's proven gap (a share of |objective|, of the full instance when candidate cells were
+    screened), objective less gap x |objective|, as its report gives it; the solve's own bound
+    without a gap; None when none was proven."""
+    report = optimum.report
+    if report.objective_yuan is not None and report.gap is not None:
+        return report.objective_yuan - report.gap * abs(report.objective_yuan)
+    return report.best_bound_yuan
+
+
+def near_optimal_record(plans: Sequence[Alternative], slack: float, label: str) -> dict[str, Any]:
+    """What the outputs of plan `label` ("optimum", "alt01", ...) of a near-optimal set say of the
+    set (the manifest's `near_optimal` member; the report and the terminal quote it): `plan`
+    (`label`), `slack` (a share), the optimum's cost (`optimum_cost_yuan`, from its plan), its
+    proven bound (`optimum_bound_yuan`: None when none was proven) and
+    proven gap (`optimum_gap`, a share), and per plan (`plans`, the optimum first): its cost,
+    its excess over the optimum's cost (`over_optimum`, a share of |optimum|) and over the
+    optimum's bound (`over_bound`, a share of |bound|: proven, no plan costs less than the
+    bound; None without one), the sites built on that differ from the optimum's
+    (`sites_differing`: built on by one of the two only), what ended its search and its scope."""
+    optimum = plans[0]
+    base = optimum.cost_yuan
+    bound = optimum_bound_yuan(optimum)
+    opened = set(optimum.plan.opened_sites)
+    rows = []
+    for alternative in plans:
+        cost = alternative.cost_yuan
+        rows.append({
+            "plan": alternative.label,
+            "cost_yuan": cost,
+            "over_optimum": clean((cost - base) / abs(base)) if base else 0.0,
+            "over_bound": clean((cost - bound) / abs(bound)) if bound else None,
+            "sites_differing": sorted(opened ^ set(alternative.plan.opened_sites)),
+            "stopped_by": alternative.stopped_by,
+            "scope": alternative.scope,
+        })
+    return {"plan": label, "slack": slack, "optimum_cost_yuan": base,
+            "optimum_bound_yuan": None if bound is None else clean(bound),
+            "optimum_gap": None if optimum.report.gap is None else clean(optimum.report.gap),
+            "plans": rows}
+
+
 def _same_plan(a: Plan, b: Plan) -> bool:
     """True when two plans build the same modules at the same sites in the same years."""
     columns = ["site", "product", "year", "module", "modules"]

@@ -25,7 +25,10 @@ half a minute, the chain balance's a few seconds).
 
 A rule's cost is proven only up to the gaps of the two solves (`rule_cost_range`): the table gives
 the difference of the two objectives as a point and, beside it, the range the bounds prove, which
-starts at 0 wherever the gaps cannot tell the rule's cost from nothing.
+starts at 0 wherever the gaps cannot tell the rule's cost from nothing. The sites a relaxed plan
+adds or drops are those of the one plan its solve ended on: other plans within that solve's gap
+may cost nearly the same and build elsewhere, so the sites are an example, not a proven effect of
+the rule (`SITES_CAVEAT`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ import pyomo.environ as pyo
 from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress
 from siting.config.units import SHOWN_AS, Names
+from siting.deliver.tables import absolute_gap_yuan, near_zero_note
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
@@ -212,7 +216,15 @@ def rule_cost_range(base: SolveReport, relaxed: SolveReport) -> tuple[float, flo
 #: solves prove that the rule costs anything (rule_costs.csv keeps "yes" and "no").
 WITHIN_WORDS = {"yes": "yes: not proven, may be 0", "no": "no: proven above 0"}
 
-#: The note under rule_costs.md: what the range and the yes/no column say.
+#: What the sites a relaxed plan adds or drops are (rule_costs.md's note, the terminal's): those of
+#: one plan among several of nearly the same cost, which the relaxed solve's gap does not tell apart.
+SITES_CAVEAT = ("sites_added and sites_dropped are those of the one plan the relaxed solve ended on: other plans "
+                "within that solve's gap (absolute_gap_bn_yuan) may cost nearly the same and build elsewhere, so "
+                "another solve of the same relaxation (a compare run, another solver.rel_gap or time limit) may "
+                "add or drop other sites. Read them as an example of what the rule holds back, not as its proven "
+                "effect.")
+
+#: The note under rule_costs.md: what the range, the yes/no column, the absolute gap and the sites say.
 RULE_COST_NOTE = ("rule_cost_bn_yuan is the base objective less the objective with the rule relaxed; each solve "
                   "proves its optimum only to its gap, so the rule's cost is proven only to lie in "
                   "rule_cost_range_bn_yuan (rule_cost_low_bn_yuan to rule_cost_high_bn_yuan in rule_costs.csv): "
@@ -225,7 +237,13 @@ RULE_COST_NOTE = ("rule_cost_bn_yuan is the base objective less the objective wi
                   "sites_dropped those where the base plan adds capacity and the plan with the rule relaxed adds "
                   "none. Existing and committed plants stand in both plans: a site in either column may hold some "
                   "(it is open already), and a dropped site keeps them; only the capacity the base plan adds there "
-                  "is not added.")
+                  "is not added. " + SITES_CAVEAT + " absolute_gap_bn_yuan is the relaxed solve's proven gap in bn "
+                  "yuan (its objective less its best bound); where its net objective is near zero, its gap_percent "
+                  "reads far larger than the plan's distance from the optimum, and the row's note says so.")
+
+
+#: How a row's note begins the near-zero note of its relaxed solve (`rule_cost_table`).
+NEAR_ZERO_MARK = "the relaxed solve's relative gap"
 
 
 def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleCost], names: Names | None = None
@@ -236,12 +254,21 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
     sites where the plan without it adds capacity and the base plan adds none (`sites_added`) and
     the reverse (`sites_dropped`: the base plan adds capacity there, the relaxed plan none; the
     existing and committed plants, which stand in both plans, stay), and a note when a solve
-    stopped before reaching its gap.
+    stopped before reaching its gap, or when the relaxed solve's relative gap is measured against a
+    net objective near zero (siting/deliver/tables.py `near_zero_note`, with "the relaxed solve's"
+    for "the": read `absolute_gap_yuan`, the relaxed solve's proven gap in yuan, instead).
+
+    The sites added and dropped are those of the one plan the relaxed solve ended on, one of
+    several of nearly the same cost: plans within that solve's gap (`absolute_gap_yuan`) may build
+    elsewhere, and another solve of the same relaxation may end on one of them (SITES_CAVEAT,
+    which rule_costs.md and the terminal give). They show what the rule may hold back, not what
+    relaxing it proves to change.
 
     Money is in yuan (`objective_relaxed_yuan`, `rule_cost_yuan`, `rule_cost_low_yuan`,
-    `rule_cost_high_yuan`); the files made of this table (rule_costs.csv and .md,
-    siting/deliver/tables.py `table_files`) give it in bn yuan (`objective_relaxed_bn_yuan`,
-    `rule_cost_bn_yuan`, `rule_cost_low_bn_yuan`, `rule_cost_high_bn_yuan`). The money columns
+    `rule_cost_high_yuan`, `absolute_gap_yuan`); the files made of this table (rule_costs.csv and
+    .md, siting/deliver/tables.py `table_files`) give it in bn yuan (`objective_relaxed_bn_yuan`,
+    `rule_cost_bn_yuan`, `rule_cost_low_bn_yuan`, `rule_cost_high_bn_yuan`,
+    `absolute_gap_bn_yuan`). The money columns
     are rounded alike, to 9 significant digits as every solver figure of the outputs (`clean`, as
     the manifest's objective): the relaxed objective is rounded, and the rule cost is the
     difference of the base objective and the relaxed one so rounded (`rounded_difference`: 0
@@ -265,6 +292,8 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
         sites = set(cost.plan.opened_sites) if cost.plan is not None else set()
         proven = rule_cost_range(base_report, cost.report)
         low, high = proven if proven is not None else (None, None)
+        absolute = absolute_gap_yuan(relaxed, cost.report.gap)
+        near_zero = near_zero_note(relaxed, cost.report.gap, cost.plan.costs) if cost.plan is not None else ""
         rows.append({
             "rule": cost.family,
             "status": cost.report.status,
@@ -274,6 +303,7 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
             "rule_cost_low_yuan": low,
             "rule_cost_high_yuan": high,
             "gap": cost.report.gap,
+            "absolute_gap_yuan": None if absolute is None else clean(absolute),
             "within_solver_tolerance": "" if low is None else "yes" if low == 0 else "no",
             "sites_added": ",".join(s for s in cost.plan.opened_sites if s not in base_sites) if cost.plan else "",
             "sites_dropped": ",".join(s for s in base_plan.opened_sites if s not in sites) if cost.plan else "",
@@ -281,10 +311,11 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
                 gap_not_reached_text(base_report.status, base_report.gap, base_report.objective_yuan)
                 .replace("the solve", "the base solve", 1),
                 gap_not_reached_text(cost.report.status, cost.report.gap, relaxed)
-                .replace("the solve", "the relaxed solve", 1)) if n),
+                .replace("the solve", "the relaxed solve", 1),
+                near_zero.replace("The relative gap", NEAR_ZERO_MARK, 1)) if n),
         })
     table = pd.DataFrame(rows, columns=["rule", "status", "objective_relaxed_yuan", "rule_cost_yuan",
-                                        "rule_cost_low_yuan", "rule_cost_high_yuan", "gap",
+                                        "rule_cost_low_yuan", "rule_cost_high_yuan", "gap", "absolute_gap_yuan",
                                         "within_solver_tolerance", "sites_added", "sites_dropped", "note"])
     return in_words(table, names)
 
@@ -299,10 +330,11 @@ def in_words(table: pd.DataFrame, names: Names | None = None) -> pd.DataFrame:
     siting/deliver/tables.py `shown_values`): the status "optimal" as the solve summary says it,
     "optimal within the gap", `within_solver_tolerance` as whether the rule's cost is proven
     (WITHIN_WORDS), and the sites added and dropped by their names (`names`; their ids without
-    them). The values, which rule_costs.csv holds, are not changed."""
+    them; a table without those columns, as the terminal shows it, has none to name). The values,
+    which rule_costs.csv holds, are not changed."""
     names = names or Names()
-    sites = {site for column in ("sites_added", "sites_dropped") for cell in table[column] if cell
-             for site in str(cell).split(",")}
+    sites = {site for column in ("sites_added", "sites_dropped") if column in table for cell in table[column]
+             if cell for site in str(cell).split(",")}
     named = {site: names.site(site) for site in sorted(sites)}
     table.attrs[SHOWN_AS] = {"status": dict(STATUS_WORDS), "within_solver_tolerance": dict(WITHIN_WORDS),
                              "sites_added": named, "sites_dropped": named}

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -30,7 +31,12 @@ from siting.deliver.folders import (
 )
 from siting.deliver.geojson import json_text
 from siting.deliver.tables import table_files, text_table
-from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, Alternative, near_optimal_plans
+from siting.optimize.alternatives import (
+    ALTERNATIVE_TERMINATION,
+    Alternative,
+    near_optimal_plans,
+    near_optimal_record,
+)
 from siting.optimize.explain import InfeasiblePlan
 from siting.optimize.relax import RULE_COST_NOTE, rule_cost_table, rule_costs
 from siting.optimize.results import Plan
@@ -66,6 +72,9 @@ class RunResult:
             when asked for, else None.
         plan_values: the solved plan's variable values (`keep_plan`), to start a related run from;
             else None.
+        near_optimal: with alternatives, the near-optimal set's costs against the optimum's
+            (siting/optimize/alternatives.py `near_optimal_record`, as the manifest's `near_optimal`
+            member gives it); else None.
     """
 
     prepared: Prepared
@@ -76,6 +85,7 @@ class RunResult:
     model_size: ModelSize
     rule_costs: pd.DataFrame | None = None
     plan_values: PlanValues | None = None
+    near_optimal: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         """Name, status, objective, gap and folder, on one line (not the inputs and tables it holds)."""
@@ -173,6 +183,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     costs = None
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
+    near_optimal = None
     if with_rule_costs:
         started = time.perf_counter()
         costs = rule_cost_table(solved.report, solved.plan,
@@ -182,8 +193,9 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         extra.update(table_files(costs, "rule_costs", RULE_COST_NOTE))
     if alternatives:
         started = time.perf_counter()
-        extra.update(alternative_files(prepared, settings, solved, alternatives, slack, timings, variant,
-                                       overrides))
+        made, near_optimal = alternative_files(prepared, settings, solved, alternatives, slack, timings, variant,
+                                               overrides)
+        extra.update(made)
         timings["alternatives"] = time.perf_counter() - started
     calibration = calibration_output(prepared, solved.plan, findings)
     if calibration is not None:
@@ -193,16 +205,18 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         extra.update(calibration.files)
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
-                             overrides=overrides, calibration=calibration.fixed if calibration is not None else None)
+                             overrides=overrides, calibration=calibration.fixed if calibration is not None else None,
+                             near_optimal=near_optimal)
     with progress.phase("write"):
         try:
             write_outputs(destination, files, timings, create_parent, where)
         except OutputFolderError as refused:
             if refused.kept is not None:  # complete in the kept folder: the caller may still show the plan
                 refused.result = RunResult(prepared, solved.report, solved.plan, refused.kept, timings, solved.size,
-                                           costs, kept)
+                                           costs, kept, near_optimal)
             raise
-    return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept)
+    return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept,
+                     near_optimal)
 
 
 @contextlib.contextmanager
@@ -317,15 +331,17 @@ def model_inputs(prepared: Prepared, solved: Solved) -> ModelInputs:
 
 def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solved, count: int, slack: float,
                       timings: dict[str, float], variant: str | None = None, overrides: tuple[Override, ...] = ()
-                      ) -> dict[str, str | Callable[[Path], None]]:
+                      ) -> tuple[dict[str, str | Callable[[Path], None]], dict[str, Any]]:
     """The near-optimal alternatives of a solved plan (siting/optimize/alternatives.py): each
-    plan's own outputs in `altNN/` (its manifest gives its cost, not proven optimal, and the
-    run's `variant` and `overrides`), the comparison `alternatives.csv` / `.md` and
-    `robustness.geojson` with its style, table and map."""
+    plan's own outputs in `altNN/` (its manifest gives its cost, not proven optimal, against the
+    optimum's and its proven bound, and the run's `variant` and `overrides`), the comparison
+    `alternatives.csv` / `.md` and `robustness.geojson` with its style, table and map; with the
+    set's record for the optimum's own manifest and report (`near_optimal_record`)."""
     optimum = Alternative("optimum", solved.report, solved.plan)
     plans = near_optimal_plans(model_inputs(prepared, solved), settings, count, slack, optimum=optimum,
                                solved=solved.model)
-    return plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap, variant, overrides)
+    return (plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap, variant, overrides),
+            near_optimal_record(plans, slack, "optimum"))
 
 
 def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, timings: dict[str, float],
@@ -351,7 +367,8 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
                                          best_bound_yuan=None, gap=None, proven_optimal=False,
                                          termination=ALTERNATIVE_TERMINATION)
             own = export_files(prepared, report, alternative.plan, size, dict(timings), variant=variant,
-                               overrides=overrides, which=f"alternative {alternative.label} of {len(plans) - 1}")
+                               overrides=overrides, which=f"alternative {alternative.label} of {len(plans) - 1}",
+                               near_optimal=near_optimal_record(plans, slack, alternative.label))
             files[alternative.label] = subfolder_writer(own)
             counter.advance(label, "made")
         counter.begin("comparison")
