@@ -148,7 +148,8 @@ def test_a_run_within_tolerance_is_noted_on_its_own_sheet_only(small_compare_run
              for name, layout in layouts(parse(text)).items()}
     assert notes == {"small (baseline)": [], "b": [
         "b against small: objective difference within solver tolerance (proven range -0.21 to 0.16 bn yuan). Its "
-        "changes on this map (hollow) are between plans of indistinguishable cost, not effects of the change."]}
+        "changes on this map (hollow) are between plans of indistinguishable cost, not shown to be effects of the "
+        "change."]}
     # b's title says the same of its objective difference: no figure of its own, only the range holding 0.
     titles = {name: item(layout, "title").get("labelText", "").split("\n")
               for name, layout in layouts(parse(text)).items()}

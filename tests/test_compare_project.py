@@ -83,11 +83,11 @@ def test_compare_project_names_the_run_within_tolerance_as_such(compared: Path):
     first = root.find("projectlayers/maplayer")
     assert first is not None
     assert first.findtext("layername") == (
-        "loose vs small: plans of indistinguishable cost, not effects of the change")
+        "loose vs small: plans of indistinguishable cost, not shown to be effects of the change")
     table = pd.read_csv(compared / "comparison.csv").set_index("metric")["loose vs small"]
     low, high = float(table["objective difference: proven low"]), float(table["objective difference: proven high"])
     shown = f"{math.floor(round(low * 100, 6)) / 100:z,.2f} to {math.ceil(round(high * 100, 6)) / 100:z,.2f} bn yuan"
     (note,) = [i.get("labelText") for i in root.iter("LayoutItem") if i.get("id") == "note"]
     assert note == (f"loose against small: objective difference within solver tolerance (proven range {shown}). Its "
-                    "changes on this map (hollow) are between plans of indistinguishable cost, not effects of the "
-                    "change.")
+                    "changes on this map (hollow) are between plans of indistinguishable cost, not shown to be "
+                    "effects of the change.")

@@ -161,7 +161,7 @@ def test_comparison_files_mark_indistinguishable_differences_and_keep_the_csv_pl
     assert csv[6] == "gap,%,2.00985826,1.42272083,-0.587137426,1.99709383,-0.0127644221"
     markdown = table_files(comparison_display(table, runs), "comparison")["comparison.md"].splitlines()
     assert markdown[0] == (f"| metric | unit | {BASE} | {STRICT} | {STRICT} vs {BASE}: plans of indistinguishable "
-                           f"cost, not effects of the change | {FLAT} | {FLAT} vs {BASE} |")
+                           f"cost, not shown to be effects of the change | {FLAT} | {FLAT} vs {BASE} |")
     assert markdown[4:7] == [
         "| objective difference |  |  |  | within solver tolerance |  | proven |",
         "| objective difference: proven range | bn yuan |  |  | -0.20 to 0.16 |  | -0.67 to -0.27 |",
@@ -181,12 +181,12 @@ def test_the_notes_say_what_the_differences_are() -> None:
         "bn yuan rounded outward: from the run's best bound less the baseline's objective to the run's objective "
         "less the baseline's best bound (each run's optimum lies between its best bound and its objective). "
         f"{STRICT} is within solver tolerance of the baseline: the solver has not shown which of the two costs "
-        "less, so every difference in its column (headed \"plans of indistinguishable cost, not effects of the "
-        "change\"), the cost rows (capex, site opening, sales and the others) as well as the capacity rows, is a "
-        "difference between two plans of indistinguishable cost, not an effect of what the run changes. Where the "
-        "objective difference is proven, what the run changes moves the optimum by an amount within that range; "
-        "the cost and capacity rows still compare two plans each found only to its gap, one of possibly several "
-        "of nearly its cost.")
+        "less, so every difference in its column (headed \"plans of indistinguishable cost, not shown to be effects "
+        "of the change\"), the cost rows (capex, site opening, sales and the others) as well as the capacity rows, "
+        "is a difference between two plans of indistinguishable cost, not shown to be an effect of what the run "
+        "changes. Where the objective difference is proven, what the run changes moves the optimum by an amount "
+        "within that range; the cost and capacity rows still compare two plans each found only to its gap, one of "
+        "possibly several of nearly its cost.")
     text = comparison_text(table, runs, "comparison.csv")
     assert "\n\nThe row `objective difference: proven range` gives" in text.split("\n\nCapacity rows give")[0]
     both = [runs[0], run(STRICT, 10_011_454_600.0, 9_869_019_550.0), run("c", 10.0e9, 9.9e9)]

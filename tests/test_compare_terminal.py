@@ -27,6 +27,7 @@ from siting.runs.tables import (
     header_lines,
     metric_labels,
     range_text,
+    sweep_capacity_note,
     sweep_display,
     sweep_figure,
     sweep_table,
@@ -110,10 +111,10 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
     assert title == ('Differences against the baseline, yunnan_2024 (each run\'s value less the baseline\'s; "same" or '
                      '"changed" for text):')
     assert differences.splitlines()[:3] == [
-        "metric                              unit         yunnan_2024_strict_redline:  yunnan_2024_no_",
-        "                                                  plans of indistinguishable  differentiation",
-        "                                             cost, not effects of the change"]
-    assert {len(line) for line in differences.splitlines()[3:]} | {len(differences.splitlines()[0])} == {93}
+        "metric                              unit     yunnan_2024_strict_redline: plans  yunnan_2024_no_",
+        "                                                of indistinguishable cost, not  differentiation",
+        "                                             shown to be effects of the change"]
+    assert {len(line) for line in differences.splitlines()[3:]} | {len(differences.splitlines()[0])} == {95}
     assert [cells(line) for line in differences.splitlines()[3:]] == [
         ["status", "same", "same"],
         ["objective", "bn yuan", "-0.05", "-0.48"],
@@ -132,19 +133,17 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
 
 def test_runs_and_differences_that_fit_side_by_side_stay_in_one_table() -> None:
     """Runs named a and b (two runs of 22 characters each, "optimal within the gap", and their
-    differences fit in 120; a third does not): b's differences follow its column, its header
-    wrapped over three lines since b is within solver tolerance of a; the gaps' differences in pp
-    in the cells (the unit column gives the runs' gaps in %)."""
+    differences fit in 120; a third does not): b's differences, proven, follow its column; the gaps'
+    differences in pp in the cells (the unit column gives the runs' gaps in %). Were b within
+    solver tolerance of a, its column's header would be too wide for the three to fit."""
     runs = [run(name, objective, gap, 300_000.0, (0.0, 0.0), short={})
-            for name, objective, gap in (("a", 10.06, 0.0201), ("b", 10.01, 0.0142))]
+            for name, objective, gap in (("a", 10.06, 0.0201), ("b", 9.50, 0.0142))]
     lines = tables_of(comparison_text(comparison_table(runs), runs, "comparison.csv")).splitlines()
-    assert [line.split() for line in lines[:3]] == [
-        ["metric", "unit", "a", "b", "b", "vs", "a:", "plans", "of"],
-        ["indistinguishable", "cost,"], ["not", "effects", "of", "the", "change"]]
-    assert cells(lines[3]) == ["status", "optimal within the gap", "optimal within the gap", "same"]
-    assert lines[5].split() == ["objective", "difference", "within", "solver", "tolerance"]
-    assert cells(lines[6]) == ["objective difference: proven range", "bn yuan", "-0.20 to 0.16"]
-    assert cells(lines[7]) == ["gap", "%", "2.01", "1.42", "-0.59 pp"]
+    assert lines[0].split() == ["metric", "unit", "a", "b", "b", "vs", "a"]
+    assert cells(lines[1]) == ["status", "optimal within the gap", "optimal within the gap", "same"]
+    assert cells(lines[3]) == ["objective difference", "proven"]
+    assert cells(lines[4]) == ["objective difference: proven range", "bn yuan", "-0.70 to -0.35"]
+    assert cells(lines[5]) == ["gap", "%", "2.01", "1.42", "-0.59 pp"]
     assert "Differences against the baseline" not in "\n".join(lines)
 
 
@@ -242,11 +241,13 @@ def sweep_runs() -> tuple[pd.DataFrame, list[CaseSummary]]:
 def test_the_sweep_shows_every_capacity_column_by_name() -> None:
     """The sweep's twelve columns (the gap in percent and in bn yuan) do not fit on one line of
     120: headers wrap, and the columns that do not fit go on in a second table beginning with the
-    runs' labels. Each group's column is named in words, as on sweep.png; sweep.csv keeps its name."""
+    runs' labels. Each group's column is named in words, as on sweep.png; sweep.csv keeps its name.
+    The note on capacity columns is among the notes under it."""
     table, summaries = sweep_runs()
     text = sweep_text(table, "sweep.csv", summaries)
     assert max(len(line) for line in text.splitlines()) <= TERMINAL_WIDTH
-    assert text.splitlines() == [
+    assert sweep_capacity_note(table) in " ".join(text.split())
+    assert text.splitlines()[:13] == [
         "run                  constraints.  status                  objective_  vs_first                 gap_percent  "
         "gap_bn_yuan",
         "                         redline.                             bn_yuan",

@@ -1,7 +1,7 @@
 """The QGIS projects and the comparison's style, as a GIS analyst checks them:
 - diff.qml names diff.geojson's capacity fields with unit and years, and draws the changes of a
   run within solver tolerance of the baseline apart (hollow or hatched), saying that they are
-  between plans of indistinguishable cost, not effects of the change;
+  between plans of indistinguishable cost, not shown to be effects of the change;
 - compare.qgs names such a run's layer so and notes it on that run's print layout, loads the red-line
   zones of the baseline and of every run whose zones differ, draws every run's pies on one capex
   scale, and names each site once;
@@ -104,9 +104,9 @@ def test_changes_within_solver_tolerance_are_drawn_apart_and_said_to_be_no_effec
     categories = renderer.findall("categories/category")
     assert [(c.get("value"), c.get("label")) for c in categories] == [
         ("resized:indistinguishable", "Resized: other new capacity than in the baseline (within solver tolerance: "
-                                      "plans of indistinguishable cost, not effects of the change)"),
+                                      "plans of indistinguishable cost, not shown to be effects of the change)"),
         ("unchanged:indistinguishable", "Unchanged (within solver tolerance: plans of indistinguishable cost, not "
-                                        "effects of the change)")]
+                                        "shown to be effects of the change)")]
     hollow = {o.get("name"): o.get("value") for o in renderer.find("symbols/symbol/layer/Option")}
     assert (hollow["color"], hollow["outline_color"]) == (rgba(CHANGE_COLOURS["resized"], 0),
                                                           rgba(CHANGE_COLOURS["resized"]))
@@ -140,12 +140,13 @@ def test_compare_project_says_a_run_within_tolerance_shows_no_effect(two_runs: P
         "Sites where b's plan adds other new capacity than the baseline a's (diff.geojson, its features of b). The "
         "objective difference is within solver tolerance (proven range -0.21 to 0.16 bn yuan): the solver has not "
         "shown which of the two plans costs less, so these changes are between plans of indistinguishable cost, "
-        "not effects of the change.")
+        "not shown to be effects of the change.")
     assert diff.findtext("resourceMetadata/abstract") == diff.findtext("abstract")
     notes = [i for i in root.iter("LayoutItem") if i.get("id") == "note"]
     assert [n.get("labelText") for n in notes] == [
         "b against a: objective difference within solver tolerance (proven range -0.21 to 0.16 bn yuan). Its "
-        "changes on this map (hollow) are between plans of indistinguishable cost, not effects of the change."]
+        "changes on this map (hollow) are between plans of indistinguishable cost, not shown to be effects of the "
+        "change."]
     (layout,) = [layout for layout in root.findall("Layouts/Layout") if layout.get("name") == "b"]
     legend = next(i for i in layout.iter("LayoutItem") if i.get("id") == "legend")
     (note,) = notes

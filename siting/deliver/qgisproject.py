@@ -39,8 +39,8 @@ distances: runs differ in them, and may in the red line itself) and, for a compa
 changes against the baseline (`diff.geojson` in the style of `diff.qml`, an added or resized
 site's change drawn over its pie as a label: QGIS draws the pies, diagrams, over every layer's
 symbols), those of a run within solver tolerance of the baseline named and noted as plans of
-indistinguishable cost, not effects of the change; the baseline's context outlines are shown
-under every run. A group lists its layers in plan.qgs's order (`COMPARE_ORDER`), so that the
+indistinguishable cost, not shown to be effects of the change; the baseline's context outlines
+are shown under every run. A group lists its layers in plan.qgs's order (`COMPARE_ORDER`), so that the
 layer panel's own order draws the run shown as plan.qgs does, and dragging a layer in the panel
 moves it on the map. Each run is a map theme (Project > Map Themes, `map_theme`) and a print
 layout of its own, both named as its group: the layout's map follows the theme, its title names
@@ -1735,7 +1735,8 @@ def zones_abstract(label: str, zones: Sequence[Mapping[str, Any]]) -> str:
 def changes_layer_name(label: str, base_label: str, difference: RunDifference) -> str:
     """The name of a compared run's layer of changes: "b: changes against a"; for a run within
     solver tolerance of the baseline, as comparison.md heads its column, "b vs a: plans of
-    indistinguishable cost, not effects of the change"; "b: same plan as a" for the same plan."""
+    indistinguishable cost, not shown to be effects of the change"; "b: same plan as a" for the
+    same plan."""
     if difference.indistinguishable:
         return f"{label} vs {base_label}: {INDISTINGUISHABLE}"
     if difference.verdict == "same plan":
@@ -1944,7 +1945,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
       `scenario`, styled as `diff.qml`, with only the classes that run has where `diff_changes`
       gives them: label -> its classes, `siting.deliver.styles.diff_changes`), named as
       `changes_layer_name` says (a run within solver tolerance of the baseline as "plans of
-      indistinguishable cost, not effects of the change"), with what the run's objective
+      indistinguishable cost, not shown to be effects of the change"), with what the run's objective
       difference proves in its abstract (`differences`: label -> its `RunDifference`, from
       `siting.deliver.styles.diff_runs`; without it a run whose classes are
       INDISTINGUISHABLE_CLASS's is taken as within tolerance, with no range);

@@ -1407,7 +1407,7 @@ DIFFERENCE_FIELDS = ("objective_difference", "objective_difference_low_bn_yuan",
 
 #: What the changes of a run within solver tolerance of the baseline are (as comparison.md heads
 #: the run's column of differences): the two plans cannot be told apart in cost.
-INDISTINGUISHABLE = "plans of indistinguishable cost, not effects of the change"
+INDISTINGUISHABLE = "plans of indistinguishable cost, not shown to be effects of the change"
 
 #: What diff.qml's class of a feature adds to its `change` where its run is WITHIN of the baseline
 #: ("added:indistinguishable"): such changes are drawn hatched (polygons) or hollow (points).
@@ -1579,10 +1579,10 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
     those categories, else the four plain changes. Where some of `changes` are of a run within
     solver tolerance of the baseline (INDISTINGUISHABLE_CLASS), the classification is
     CHANGE_CLASS and those features are drawn hatched (polygon sites) or hollow (point sites), their
-    legend saying that they are no effect of the change. The layer has the sites' geometry, so the
-    symbol is a fill for polygon sites and a marker for point sites; an added or resized site,
-    whose symbol the run's pie covers, is marked again above the pie (`change_marks`). `aliases`:
-    the names QGIS shows for the fields (`change_aliases`)."""
+    legend saying that they are not shown to be effects of the change. The layer has the sites'
+    geometry, so the symbol is a fill for polygon sites and a marker for point sites; an added or
+    resized site, whose symbol the run's pie covers, is marked again above the pie
+    (`change_marks`). `aliases`: the names QGIS shows for the fields (`change_aliases`)."""
     polygonal = GEOMETRY_CODE.get(geometry_type, 0) == 2
 
     def change_symbol(change: str, hollow: bool) -> ET.Element:

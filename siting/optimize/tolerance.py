@@ -6,9 +6,9 @@ for certain only when their intervals do not overlap; otherwise the difference o
 objectives, whatever its sign, is "within solver tolerance". A run without a proven bound
 (no gap) proves nothing, so a difference involving it is within tolerance too.
 
-The range a difference of two optima is proven to lie in is given in bn yuan rounded outward
-(`range_text`), as siting compare gives the difference of two runs and the rule costs the cost of
-a rule.
+The range a difference of two optima is proven to lie in is given in bn yuan rounded outward,
+an end near 0 to two significant digits so that its sign shows (`range_text`), as siting
+compare gives the difference of two runs and the rule costs the cost of a rule.
 
 Whether a plan is proven within the gap a run asks for is one test, `within_gap`: a plan of cost
 U (yuan) with a proven lower bound L of the optimum is within the gap when its relative gap
@@ -125,14 +125,38 @@ def range_text(low: Any, high: Any) -> str:
     a rule's cost) as the tables for people give it, from its ends in yuan (None or NaN: unbounded
     there), in bn yuan with two decimals rounded outward so that the range written still holds the
     proven one: "-0.67 to -0.27", "at most 0.16", "at least -0.67", or "" when neither end is
-    known."""
-    lowest = math.floor(round(low / BN * 100, 6)) / 100 if _is_number(low) else None
-    highest = math.ceil(round(high / BN * 100, 6)) / 100 if _is_number(high) else None
+    known. An end that is not 0 but would round to 0.00 is written to two significant digits
+    (`end_text`), so that its sign shows: "-0.44 to -0.0015"."""
+    lowest = end_text(low / BN, up=False) if _is_number(low) else None
+    highest = end_text(high / BN, up=True) if _is_number(high) else None
     if lowest is not None and highest is not None:
-        return f"{lowest:z,.2f} to {highest:z,.2f}"
+        return f"{lowest} to {highest}"
     if highest is not None:
-        return f"at most {highest:z,.2f}"
-    return f"at least {lowest:z,.2f}" if lowest is not None else ""
+        return f"at most {highest}"
+    return f"at least {lowest}" if lowest is not None else ""
+
+
+#: Most decimals of an end of a range in bn yuan (`end_text`): a yuan.
+END_DECIMALS = 9
+
+
+def end_text(value_bn: float, up: bool) -> str:
+    """An end of a proven range in bn yuan, rounded outward (up for the high end, down for the low
+    one) to two decimals: "-0.27", "0.00" for 0; where that would give 0.00 for an end that is not 0,
+    to two significant digits instead (at most END_DECIMALS decimals), rounded outward too, so that
+    the end keeps its sign: -0.0015 as "-0.0015", not "0.00"."""
+    decimals = 2
+    rounded = _outward(value_bn, decimals, up)
+    if rounded == 0 and value_bn != 0:
+        decimals = min(max(2, 1 - math.floor(math.log10(abs(value_bn)))), END_DECIMALS)
+        rounded = _outward(value_bn, decimals, up)
+    return f"{rounded:z,.{decimals}f}"
+
+
+def _outward(value: float, decimals: int, up: bool) -> float:
+    """`value` rounded up (`up`) or down to `decimals` decimals, the last digits of its scaling aside."""
+    scaled = round(value * 10 ** decimals, 6)
+    return (math.ceil(scaled) if up else math.floor(scaled)) / 10 ** decimals
 
 
 def _is_number(value: Any) -> bool:

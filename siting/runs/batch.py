@@ -88,10 +88,14 @@ from siting.runs.tables import (
     near_zero_runs_note,
     no_differences_note,
     placement_note,
+    settings_note,
+    sweep_capacity_note,
     sweep_display,
     sweep_plot,
+    sweep_range_note,
     sweep_table,
     tolerance_note,
+    unproven_runs_note,
     warm_note,
 )
 
@@ -743,14 +747,17 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
                               diff_aliases(summaries))
         moved = any(s.started_from for s in summaries)
         note = "\n\n".join(n for n in (no_differences_note(summaries), failed_notices_note(summaries),
-                                       tolerance_note(table), difference_note(table, summaries),
+                                       unproven_runs_note(summaries), tolerance_note(table),
+                                       difference_note(table, summaries),
                                        bound_note(summaries), COMPARE_CROSS_NOTE if moved else "",
                                        moved_note(summaries), cross_failed_note(summaries),
                                        near_zero_runs_note(summaries), placement_note(summaries),
                                        repeated_runs_note(cases)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
         shown = table_files(comparison_display(table, summaries), "comparison", note)
-        files = {"comparison.csv": comparison_csv(table), "comparison.md": shown["comparison.md"]}
+        head = settings_note(overrides, time_limit_s)  # what every run was solved with, beside its own scenario
+        files = {"comparison.csv": comparison_csv(table),
+                 "comparison.md": f"{head}\n\n{shown['comparison.md']}" if head else shown["comparison.md"]}
         if diff_written(summaries):  # without two plans to compare, an empty layer would say "nothing changed"
             files.update({"diff.geojson": diff, "diff.qml": diff_qml})
         # compare.qgs: every run's sites and the changes against the baseline, in one QGIS project.
@@ -851,12 +858,19 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         title = f"{name}: sweep over {', '.join(keys)}"
         moved = any(s.started_from for s in summaries)
         note = "\n\n".join(n for n in (no_differences_note(summaries, sweep=True), failed_notices_note(summaries),
-                                       tolerance_note(table), warm_note(summaries), bound_note(summaries),
-                                       CROSS_START_NOTE if moved else "", moved_note(summaries),
-                                       cross_failed_note(summaries), near_zero_runs_note(summaries)) if n)
+                                       unproven_runs_note(summaries), tolerance_note(table),
+                                       sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
+                                       bound_note(summaries), CROSS_START_NOTE if moved else "",
+                                       moved_note(summaries), cross_failed_note(summaries),
+                                       near_zero_runs_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words
         shown = table_files(sweep_display(table), "sweep", note)
-        return table, {"sweep.csv": csv_text(table), "sweep.md": shown["sweep.md"],
+        # the settings of one value and the time limit, which every run has
+        single = [(key, values[0][key]) for key in keys if len(values) > 1
+                  and len({json.dumps(v.get(key), default=str) for v in values}) == 1]
+        head = settings_note(single, time_limit_s)
+        return table, {"sweep.csv": csv_text(table),
+                       "sweep.md": f"{head}\n\n{shown['sweep.md']}" if head else shown["sweep.md"],
                        "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
 
     return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True, cross=True,

@@ -9,8 +9,8 @@ their name in the clusters layer ("capacity Kunming: Copper foil", `comparison_d
 
 What the proven gaps show of a difference is said with it: whether they tell two objectives
 apart (siting/optimize/tolerance.py), the proven range of the difference of two optima, and, for
-runs they cannot tell apart, that the differences of their plans are not effects of what a run
-changes (`comparison_display`, `difference_note`). Where one run's rules admit every plan of
+runs they cannot tell apart, that the differences of their plans are not shown to be effects of
+what a run changes (`comparison_display`, `difference_note`). Where one run's rules admit every plan of
 another's (siting/runs/pool.py `relaxed_rules`), the range keeps the only sign possible and a run
 may carry the other's bound (`bound_note`). Each run's gap is given as a share of its objective and in
 yuan (`ABSOLUTE_GAP_ROW`, `gap_yuan`); a run whose net objective is near zero is named with its absolute
@@ -185,7 +185,10 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     failed (`CaseSummary.cross_failures`), CROSS_FAILED_ROW: what failed, in the words of
     `cross_failed_note` ("; " between a run's failures), "" for the other runs; its differences
     are left empty too. comparison.md and the terminal leave that row out (`comparison_display`):
-    the note under their table says it whole.
+    the note under their table says it whole. After "sites built on", when some run compared with
+    the baseline builds on other sites than it, the rows of SITES_ROWS: in each run's column of
+    differences, the sites it builds on that the baseline does not, and those the baseline builds
+    on that it does not (`sites_changed`, "none" for none), the runs' own columns left empty.
     A difference of two numbers that agree to SAME is 0 (`_delta`), and the objective difference of
     two runs with the same plan (`same_plan`, whose objectives agree to the LP's noise) is 0. Two
     runs without a plan have no difference: their status difference is NO_PLANS (not "same" for
@@ -207,19 +210,24 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
             rows[CROSS_FAILED_ROW] = ("", "; ".join(summary.cross_failures))
     if "objective" in metrics:  # what the gaps prove of the objective difference (siting/optimize/tolerance.py)
         metrics[metrics.index("objective") + 1:metrics.index("objective") + 1] = list(DIFFERENCE_ROWS)
+    swapped = "sites built on" in metrics and any(
+        summaries[0].ok and s.ok and _built_on(s) != _built_on(summaries[0]) for s in summaries[1:])
+    if swapped:  # which sites a run builds on that the baseline does not, and the reverse
+        metrics[metrics.index("sites built on") + 1:metrics.index("sites built on") + 1] = list(SITES_ROWS)
     units = {m: next((r[m][0] for r in per_run if m in r), "") for m in metrics}
     units.update({RANGE_LOW_ROW: "yuan", RANGE_HIGH_ROW: "yuan"})
     table: dict[str, list[Any]] = {"metric": metrics, "unit": [units[m] for m in metrics]}
     base = per_run[0]
     first = summaries[0]
     for i, (summary, rows) in enumerate(zip(summaries, per_run, strict=True)):
-        table[summary.label] = [rows.get(m, ("", None))[1] if m not in DIFFERENCE_ROWS
-                                else "" if m == TOLERANCE_ROW else None for m in metrics]
+        table[summary.label] = [rows.get(m, ("", None))[1] if m not in DIFFERENCE_ROWS and m not in SITES_ROWS
+                                else "" if m == TOLERANCE_ROW or m in SITES_ROWS else None for m in metrics]
         if i > 0:
             low, high = objective_range(first, summary) or (None, None)
             same = same_plan(first, summary)  # one plan: its objective difference is 0, not the LP's noise
             table[delta_column(summary, first)] = [
                 "" if m in ORIGIN_ROWS or m == CROSS_FAILED_ROW
+                else sites_changed(first, summary, m == SITES_ADDED_ROW) if m in SITES_ROWS
                 else NO_PLANS if m == "status" and not (first.ok or summary.ok)
                 else 0.0 if same and m == "objective"
                 else _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m not in DIFFERENCE_ROWS
@@ -273,6 +281,27 @@ DIFFERENCE_ROWS = (TOLERANCE_ROW, RANGE_LOW_ROW, RANGE_HIGH_ROW)
 #: The row of comparison.md and the terminal that gives the proven range in one cell ("-0.67 to
 #: -0.27"), in place of RANGE_LOW_ROW and RANGE_HIGH_ROW.
 RANGE_ROW = "objective difference: proven range"
+
+#: The comparison rows, after "sites built on", that name the sites a run builds on and the
+#: baseline does not, and those the baseline builds on and the run does not (`sites_changed`): a
+#: count that stays the same may hide a swap. Only the columns of differences fill them; present
+#: when some run compared with the baseline builds on other sites than it.
+SITES_ADDED_ROW = "sites built on: added"
+SITES_DROPPED_ROW = "sites built on: dropped"
+SITES_ROWS = (SITES_ADDED_ROW, SITES_DROPPED_ROW)
+
+
+def sites_changed(base: CaseSummary, other: CaseSummary, added: bool) -> str:
+    """The sites `other` builds on and `base` does not (`added`), in `other`'s order, or those
+    `base` builds on and `other` does not, in `base`'s order, by id and joined by ", "; "none"
+    where there are none; "" when either run has no plan."""
+    if not (base.ok and other.ok):
+        return ""
+    new, old = (other, base) if added else (base, other)
+    kept = _built_on(old)
+    order = list(dict.fromkeys([*new.sites_opened, *new.site_added]))
+    return ", ".join(site for site in order if site in _built_on(new) and site not in kept) or "none"
+
 
 #: The status difference of two runs neither of which has a plan (`comparison_table`): their
 #: statuses compare no results.
@@ -440,7 +469,8 @@ POINTS = "pp"
 def delta_headers(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> dict[str, str]:
     """Each column of differences of `table` (`delta_column`) -> its header as a reader sees it:
     the same, or for a run whose TOLERANCE_ROW cell is WITHIN, followed by ": " and
-    INDISTINGUISHABLE ("b vs a: plans of indistinguishable cost, not effects of the change")."""
+    INDISTINGUISHABLE ("b vs a: plans of indistinguishable cost, not shown to be effects of the
+    change")."""
     verdicts = table.loc[table["metric"] == TOLERANCE_ROW]
     headers = {}
     for summary in summaries[1:]:
@@ -460,7 +490,7 @@ def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> st
     """The note under a comparison table on its columns of differences (`comparison_table`): what
     the proven range of the objective difference is; for the runs within solver tolerance of the
     baseline (named), that each of their differences, cost rows included, is between two plans of
-    indistinguishable cost, not an effect of what the run changes; for proven differences, that
+    indistinguishable cost, not shown to be an effect of what the run changes; for proven differences, that
     only the objective's range is proven; for runs with the same plan, what that means. "" when
     no run is compared with a plan."""
     if TOLERANCE_ROW not in set(table["metric"]):
@@ -479,7 +509,7 @@ def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> st
                      f"shown which of the two costs less, so every difference in {'its' if one else 'their'} column"
                      f"{'' if one else 's'} (headed \"{INDISTINGUISHABLE}\"), the cost rows (capex, site opening, "
                      "sales and the others) as well as the capacity rows, is a difference between two plans of "
-                     "indistinguishable cost, not an effect of what the run changes.")
+                     "indistinguishable cost, not shown to be an effect of what the run changes.")
     if PROVEN in verdicts.values():
         parts.append("Where the objective difference is proven, what the run changes moves the optimum by an amount "
                      "within that range; the cost and capacity rows still compare two plans each found only to its "
@@ -545,11 +575,59 @@ def placement_note(summaries: Sequence[CaseSummary]) -> str:
             else f"the final year, {years[0]}")
     return (f"Capacity rows give the capacity in {year}, existing and committed capacity included, with the "
             "plan's modules counted from the year they are decided (the `capacity` column of each run's "
-            "capacity.csv), in each product's unit per year. A difference in where capacity stands need not "
-            "come from what the runs change: a run's placement may be one of several plans of nearly the same "
-            "cost, between which a whole product can move from one cluster to another, above all where the "
-            f"objective difference is {WITHIN} (or zero). `siting solve SCENARIO --alternatives N` shows the "
-            "placements a run could take instead at nearly its cost.")
+            f"capacity.csv), in each product's unit per year. {placement_words('the objective difference')}")
+
+
+def placement_words(verdict: str) -> str:
+    """What a difference of capacity between two runs' plans need not be, for the notes on capacity
+    under a comparison (`placement_note`) and a sweep (`sweep_capacity_note`); `verdict` names
+    where the table says whether the objectives differ."""
+    return ("A difference in where capacity stands need not come from what the runs change: a run's placement "
+            "may be one of several plans of nearly the same cost, between which a whole product can move from "
+            f"one cluster to another, above all where {verdict} is {WITHIN} (or zero). `siting solve SCENARIO "
+            "--alternatives N` shows the placements a run could take instead at nearly its cost.")
+
+
+def sweep_range_note(summaries: Sequence[CaseSummary]) -> str:
+    """The note under a sweep's table giving, for each run after the first with a plan, the proven
+    range of its optimum less the first run's (`objective_range`, written as `range_text` writes it,
+    as a comparison's row `objective difference: proven range` gives it), which `vs_first` sums up
+    in a word. "" when the first run has no plan, or no other run has a range."""
+    if len(summaries) < 2 or not summaries[0].ok:
+        return ""
+    first = summaries[0]
+    parts = []
+    for summary in summaries[1:]:
+        low, high = objective_range(first, summary) or (None, None)
+        text = range_text(_finite(low), _finite(high))
+        if text:
+            parts.append(f"{summary.label} {text}")
+    if not parts:
+        return ""
+    return (f"The proven range of each run's optimum less the first run's, {first.label} (in {MONEY_UNIT}, rounded "
+            f"outward; `vs_first` says whether it holds 0): {'; '.join(parts)}.")
+
+
+def sweep_capacity_note(table: pd.DataFrame) -> str:
+    """The note under a sweep's table on its capacity columns (`sweep_table`), when it compares runs
+    and has some: that a difference of capacity between runs need not come from what the swept
+    settings change (`placement_words`). "" for a sweep of one run or without capacity columns."""
+    if len(table) < 2 or not table.attrs.get("capacity_columns"):
+        return ""
+    return f"The capacity columns give each group's final-year capacity. {placement_words('`vs_first`')}"
+
+
+def settings_note(overrides: Sequence[tuple[str, Any]], time_limit_s: float | None) -> str:
+    """The line at the head of comparison.md and sweep.md naming the settings applied to every run:
+    each `--set KEY=VALUE` as read (a value that is not text as JSON: `solver.rel_gap=0.05`), and
+    the `--time-limit`; each run's manifest.json gives them too. "" when there are none."""
+    parts = [f"`{key}={value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)}`"
+             for key, value in overrides]
+    limit = (f"a time limit of {time_limit_s:g} s (`--time-limit {time_limit_s:g}`)"
+             if time_limit_s is not None else "")
+    if not parts and not limit:
+        return ""
+    return f"Settings applied to every run: {'; '.join(x for x in (', '.join(parts), limit) if x)}."
 
 
 #: Most lines over which a terminal table's column header is wrapped.
@@ -663,7 +741,8 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
     further one (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and
     the Markdown twin of the CSV file `more` (comparison.md), which has them whole; why no
     difference is given, where the baseline or every run compared with it has no plan
-    (`no_differences_note`), the note on the differences (`difference_note`), the runs whose gap
+    (`no_differences_note`), the runs not proven within their asked gap (`unproven_runs_note`), the
+    note on the differences (`difference_note`), the runs whose gap
     is measured against another run's bound (`bound_note`), those that moved to another run's plan
     (`moved_note`), those whose cross-start failed (`cross_failed_note`) and those whose net
     objective is near zero (`near_zero_runs_note`), if any, and the note on capacity rows
@@ -677,7 +756,7 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
     if len(tables) == 1:
         lines = tables
     else:
-        compared = ~shown["metric"].isin([TOLERANCE_ROW, RANGE_ROW])
+        compared = ~shown["metric"].isin([TOLERANCE_ROW, RANGE_ROW, *SITES_ROWS])
         runs = shown.loc[compared, ["metric", "unit", *(s.label for s in summaries)]]
         run_tables, run_cut = terminal_tables(runs, 2)
         # each run's differences under its label, with what its header adds (`delta_headers`)
@@ -699,9 +778,9 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
     lines += _cut_note(cut, more.removesuffix(".csv") + ".md")
-    for note in (no_differences_note(summaries), difference_note(table, summaries), bound_note(summaries),
-                 moved_note(summaries), cross_failed_note(summaries), near_zero_runs_note(summaries),
-                 placement_note(summaries)):
+    for note in (no_differences_note(summaries), unproven_runs_note(summaries), difference_note(table, summaries),
+                 bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
+                 near_zero_runs_note(summaries), placement_note(summaries)):
         if note:
             lines += ["", *wrap_columns(note, TERMINAL_WIDTH)]
     return "\n".join(lines)
@@ -728,9 +807,11 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
     headers are wrapped, and columns that do not fit go on in a further table that begins with
     the runs' labels (`terminal_tables`); then a line naming the rows with cells cut short, if
     any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole; why
-    `vs_first` is empty, where the first run has no plan (`no_differences_note`), the runs whose
-    search started from another run's plan (`warm_note`), those whose gap is measured against
-    another run's bound (`bound_note`), those that moved to another run's plan (`moved_note`),
+    `vs_first` is empty, where the first run has no plan (`no_differences_note`), the runs not
+    proven within their asked gap (`unproven_runs_note`), the proven range of each run's optimum
+    less the first's (`sweep_range_note`), the note on capacity columns (`sweep_capacity_note`), the
+    runs whose search started from another run's plan (`warm_note`), those whose gap is measured
+    against another run's bound (`bound_note`), those that moved to another run's plan (`moved_note`),
     those whose cross-start failed (`cross_failed_note`) and those whose net objective is near
     zero (`near_zero_runs_note`), if any."""
     columns = list(table.columns)
@@ -739,8 +820,10 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
     tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1)
     lines = ["\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")]
-    for note in (no_differences_note(summaries, sweep=True), warm_note(summaries), bound_note(summaries),
-                 moved_note(summaries), cross_failed_note(summaries), near_zero_runs_note(summaries)):
+    for note in (no_differences_note(summaries, sweep=True), unproven_runs_note(summaries),
+                 sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
+                 bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
+                 near_zero_runs_note(summaries)):
         if note:
             lines += ["", *wrap_columns(note, TERMINAL_WIDTH)]
     return "\n".join(lines)
@@ -785,17 +868,39 @@ def _bn_yuan(value: float | None) -> float | None:
     return None if number is None else float(f"{number / BN:.9g}")
 
 
+def _site_geometries(summary: CaseSummary) -> dict[str, Any]:
+    """Site id -> geometry, in the order of the run's sites.geojson (every site of its sites layer
+    and each candidate cell it builds on); {} where the run wrote none."""
+    path = Path(summary.out_dir) / "sites.geojson" if summary.out_dir else None
+    if path is None or not path.is_file():
+        return {}
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    return {str(feature["id"]): feature["geometry"] for feature in features}
+
+
+def _built_on(summary: CaseSummary) -> set[str]:
+    """The sites a run with a plan builds on: those it names, and any it adds capacity at."""
+    return set(summary.sites_opened) | {site for site, added in summary.site_added.items()
+                                        if sum(added.values()) > 0}
+
+
 def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
     """One feature per site and compared run: what changed against the baseline, with the
-    capacity added per product (units/yr) in both, on the baseline's site geometry; and what the
-    proven gaps show of the run's objective against the baseline's, as comparison.csv gives it
-    (siting/deliver/styles.py DIFFERENCE_FIELDS): `difference_verdict` and the ends of
-    `objective_range` in bn yuan (null where unbounded). No feature where the baseline, or every
-    run compared with it, has no plan: the comparison then writes no diff.geojson (`diff_written`)."""
+    capacity added per product (units/yr) in both; and what the proven gaps show of the run's
+    objective against the baseline's, as comparison.csv gives it (siting/deliver/styles.py
+    DIFFERENCE_FIELDS): `difference_verdict` and the ends of `objective_range` in bn yuan (null
+    where unbounded). The sites are every site of the baseline's sites.geojson, in its order, then
+    those of the compared run's own sites.geojson that the baseline's lacks and that either run
+    builds on (a candidate cell the run builds on, which takes over a park's capacity, is "added"
+    there), in the run's order: a run's unbuilt candidate cells, which its sites.geojson leaves
+    out, are never features. Each site has the geometry of the baseline's sites.geojson, or of the
+    run's where only that has it. No feature where the baseline, or every run compared with it,
+    has no plan: the comparison then writes no diff.geojson (`diff_written`)."""
     base = summaries[0]
     if not base.ok:
         return json.dumps({"type": "FeatureCollection", "name": "diff", "features": []}) + "\n"
-    sites = json.loads((Path(base.out_dir) / "sites.geojson").read_text(encoding="utf-8"))
+    base_sites = _site_geometries(base)
+    base_built = _built_on(base)
     products = _diff_products(summaries)
     features = []
     for other in summaries[1:]:
@@ -804,16 +909,17 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
         low, high = objective_range(base, other) or (None, None)
         difference = dict(zip(DIFFERENCE_FIELDS, (difference_verdict(base, other), _bn_yuan(low), _bn_yuan(high)),
                               strict=True))
-        for feature in sites["features"]:
-            site = feature["id"]
+        built = base_built | _built_on(other)
+        sites = {**base_sites, **{site: geometry for site, geometry in _site_geometries(other).items()
+                                  if site not in base_sites and site in built}}
+        for site, geometry in sites.items():
             before, after = base.site_added.get(site, {}), other.site_added.get(site, {})
             props: dict[str, Any] = {"id": f"{site}@{other.label}", "site": site, "scenario": other.label,
                                      "baseline": base.label, "change": change_of(before, after), **difference}
             for product in products:
                 props[f"base_{product}"] = float(before.get(product, 0.0))
                 props[f"new_{product}"] = float(after.get(product, 0.0))
-            features.append({"type": "Feature", "id": props["id"], "properties": props,
-                             "geometry": feature["geometry"]})
+            features.append({"type": "Feature", "id": props["id"], "properties": props, "geometry": geometry})
     return json.dumps({"type": "FeatureCollection", "name": "diff", "features": features}, ensure_ascii=False,
                       separators=(",", ":")) + "\n"
 
@@ -991,6 +1097,26 @@ def moved_note(summaries: Sequence[CaseSummary]) -> str:
         return ""
     return ("Runs that moved to another run's plan, and so may report another plan than `siting solve` gives for "
             f"the same settings: {'; '.join(parts)}.")
+
+
+def unproven_runs_note(summaries: Sequence[CaseSummary]) -> str:
+    """The note naming each run with a plan not proven within its asked gap (its solve stopped
+    first, at a time limit as a rule: status "feasible (not proven optimal)"), with its gap (or
+    that it proved no bound), as `siting solve` warns of such a plan (siting/deliver/mapinfo.py
+    `unproven_text`): its differences against the other runs may be artefacts of the solver rather
+    than effects of what the runs change, and a stop at a time limit depends on the machine's
+    speed. "" when every run with a plan is proven within its gap."""
+    runs = [f"{s.label} ({'no bound proven' if s.gap is None else f'gap {s.gap:.2%}'})"
+            for s in summaries if s.ok and s.status != "optimal"]
+    if not runs:
+        return ""
+    one = len(runs) == 1
+    its, its_title = ("its", "Its") if one else ("their", "Their")
+    return (f"{'A run' if one else 'Runs'} not proven within {its} asked gap: {', '.join(runs)}. {its_title} "
+            f"plan{'' if one else 's'} may cost up to {its} gap more than the best, and {its} differences against "
+            "the other runs may be artefacts of the solver rather than effects of what the runs change; a stop at a "
+            "time limit depends on the machine's speed, so the same inputs may give other plans. Raise "
+            f"solver.time_limit_s (or --time-limit) before relying on {'it' if one else 'them'}.")
 
 
 def near_zero_runs_note(summaries: Sequence[CaseSummary]) -> str:
