@@ -3,7 +3,9 @@ every output shows them.
 
 The allowed zones are drawn in UTM zone 48N (EPSG:32648, the small scenario's working CRS) on
 the 10 km grid, well inside the west cluster (x 196-248 km, y 2,713-2,767 km), so each cell
-they hold is a whole 10 km x 10 km square of exactly 10,000 ha:
+they hold is a whole 10 km x 10 km square of exactly 10,000 ha in UTM, whose land is measured on
+the ellipsoid: 10,000 ha divided by the areal scale at its centre (`on_ellipsoid`, about 1.0012
+at x 215 km, some 12 ha less):
 - zone `a`, x 210-230 km, y 2,730-2,740 km: cells (21, 273) and (22, 273), 16 km and more from
   the lake (x 235.3-239.4 km, y 2,754.2-2,758.6 km), so nothing of them is excluded;
 - zone `b`, x 230-240 km, y 2,750-2,760 km: cell (23, 275), which holds the lake and loses its
@@ -19,6 +21,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pyogrio
+import pyproj
 import pytest
 import shapely
 from shapely.geometry import box
@@ -39,6 +42,18 @@ ZONE_B = box(230_000, 2_750_000, 240_000, 2_760_000)
 CELLS_A = ["cell-west-21-273", "cell-west-22-273"]
 CELL_B = "cell-west-23-275"
 PARKS = ["w_mine", "w_lake", "e_city", "e_far"]
+#: The whole 10 km cells of zones a and b, as drawn.
+SQUARES = {"cell-west-21-273": box(210_000, 2_730_000, 220_000, 2_740_000),
+           "cell-west-22-273": box(220_000, 2_730_000, 230_000, 2_740_000),
+           CELL_B: box(230_000, 2_750_000, 240_000, 2_760_000)}
+
+
+def on_ellipsoid(hectares: float, geometry: shapely.Geometry) -> float:
+    """`hectares` measured in UTM 48N over `geometry`, on the ellipsoid: divided by the CRS's
+    areal scale at the geometry's centroid."""
+    centre = shapely.centroid(geometry)
+    lon, lat = pyproj.Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
+    return hectares / pyproj.Proj(UTM).get_factors(lon, lat).areal_scale
 
 
 def write_zones(folder: Path, zones: dict[str, shapely.Geometry]) -> None:
@@ -58,7 +73,7 @@ def with_cells(folder: Path, block: str, zones: dict[str, shapely.Geometry] | No
 
 
 def test_cells_become_sites_with_their_exact_land_price_and_tariff(folder: Path):
-    """Zone a holds two whole 10 km cells: 10,000 ha each, for every product, in the west
+    """Zone a holds two whole 10 km cells: 10,000 ha each (on the ellipsoid), for every product, in the west
     cluster, at the block's land price and the west cluster's tariff (0.4 yuan/kWh), with no
     existing capacity; they follow the four parks in SITES."""
     scenario = with_cells(folder, "{cell_size_m: 10000, land_price_yuan_per_ha: 500000, allowed_zone: "
@@ -69,8 +84,8 @@ def test_cells_become_sites_with_their_exact_land_price_and_tariff(folder: Path)
     assert (*PARKS, *CELLS_A) == inputs.SITES
     for cell in CELLS_A:
         assert inputs.cluster_of_site[cell] == "west"
-        assert inputs.site_land_ha[cell] == 10_000.0
-        assert {inputs.land_after_redline_ha[(cell, p)] for p in inputs.PRODUCTS} == {10_000.0}
+        assert inputs.site_land_ha[cell] == pytest.approx(on_ellipsoid(10_000.0, SQUARES[cell]), rel=1e-9)
+        assert {inputs.land_after_redline_ha[(cell, p)] for p in inputs.PRODUCTS} == {inputs.site_land_ha[cell]}
         assert not any((cell, p) in inputs.REDLINE_EXCLUDED for p in inputs.PRODUCTS)
         assert inputs.land_price_yuan_per_ha[cell] == 500_000.0
         assert inputs.power_tariff_yuan_per_kwh[cell] == 0.4
@@ -103,7 +118,8 @@ def test_distances_of_a_cell_run_from_its_representative_point(folder: Path):
 
 def test_a_cell_keeps_the_land_outside_the_buffered_red_line(folder: Path):
     """Cell (23, 275) holds the lake; the red-line rule's 1 km buffer around it (in UTM, 16
-    segments a quarter circle) is taken from its 10,000 ha, as from a polygon site."""
+    segments a quarter circle) is taken from its 10,000 ha, as from a polygon site; both on the
+    ellipsoid."""
     scenario = with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg, field: zone, "
                                   "values: [b]}}", {"a": ZONE_A, "b": ZONE_B})
     prepared = prepare(scenario, {})
@@ -112,9 +128,9 @@ def test_a_cell_keeps_the_land_outside_the_buffered_red_line(folder: Path):
     cell = box(230_000, 2_750_000, 240_000, 2_760_000)
     excluded = shapely.intersection(shapely.buffer(lake, 1000.0, quad_segs=BUFFER_QUAD_SEGS), cell).area
     assert 3_000 < excluded / 1e4 < 4_000  # the lake is some 1,800 ha
-    expected = 10_000.0 - excluded / 1e4
+    expected = on_ellipsoid(10_000.0 - excluded / 1e4, cell)
     inputs = prepared.inputs
-    assert inputs.site_land_ha[CELL_B] == pytest.approx(10_000.0, rel=1e-12)
+    assert inputs.site_land_ha[CELL_B] == pytest.approx(on_ellipsoid(10_000.0, cell), rel=1e-9)
     for p in inputs.PRODUCTS:
         assert inputs.land_after_redline_ha[(CELL_B, p)] == pytest.approx(expected, rel=1e-9)
 
@@ -213,7 +229,10 @@ def test_outputs_carry_the_kind_and_every_cell(solved: Path):
     assert {s: p["kind"] for s, p in sites.items()} == {**dict.fromkeys(PARKS, "park"), **dict.fromkeys(built, "cell")}
     for cell in CELLS_A:
         row = cells[cell]
-        assert (row["cluster"], row["gross_ha"], row["usable_ha"]) == ("west", 10_000.0, 10_000.0)
+        assert row["cluster"] == "west"
+        # 10,000 ha on the ellipsoid, to the layer's 0.1 ha
+        assert (row["gross_ha"], row["usable_ha"]) == pytest.approx((on_ellipsoid(10_000.0, SQUARES[cell]),) * 2,
+                                                                    abs=0.05)
         assert row["status"] == ("built" if row["built"] else "eligible_unused")
         assert (row["capex_yuan"] > 0) == row["built"]
     for cell in built:
@@ -293,7 +312,8 @@ def test_no_candidates_block_gives_no_cells(folder: Path):
 def test_the_shipped_cells_scenario_prepares_about_5000_cells_over_the_real_clusters():
     """scenarios/yunnan_2024_cells.yaml: 5,053 cells of 3.7 km over the three clusters beside the
     eighteen parks, each in its cluster with at least 50 ha usable, none larger than a whole cell
-    (1,369 ha), at the assumed 1,500,000 yuan/ha. Prepared, not solved."""
+    (1,369 ha in UTM 48N, the largest on the ellipsoid the one of least areal scale) nor than its
+    footprint, at the assumed 1,500,000 yuan/ha. Prepared, not solved."""
     scenario = Path(__file__).parent.parent / "scenarios" / "yunnan_2024_cells.yaml"
     timings: dict[str, float] = {}
     prepared = prepare(scenario, timings)
@@ -307,7 +327,14 @@ def test_the_shipped_cells_scenario_prepares_about_5000_cells_over_the_real_clus
     assert all(s.startswith(f"cell-{inputs.cluster_of_site[s]}-") for s in cells)
     largest = [max(inputs.land_after_redline_ha[(s, p)] for p in inputs.PRODUCTS) for s in cells]
     assert min(largest) >= 50.0
-    assert max(inputs.site_land_ha[s] for s in cells) == pytest.approx(1_369.0, rel=1e-9)
+    geometry = prepared.spatial.sites.set_index("id").loc[list(cells)]
+    whole = geometry.index[np.isclose(geometry.area, 3_700.0 ** 2, rtol=0, atol=1e-3)]
+    assert len(whole) > 1_000
+    assert max(inputs.site_land_ha[s] for s in cells) == pytest.approx(
+        max(on_ellipsoid(1_369.0, geometry.geometry[s]) for s in whole), rel=1e-9)
+    # The footprint's geodesic edges stray from the cell's straight ones by up to some 3e-5 of a cut
+    # cell's area; the working CRS's own area would exceed it by up to 1.5e-3.
+    assert all(inputs.site_land_ha[s] <= geometry.at[s, "footprint_ha"] * (1 + 1e-4) for s in cells)
     assert {inputs.land_price_yuan_per_ha[s] for s in cells} == {1_500_000.0}
     # Cells in the clusters' polygons (their representative points, as sites are placed).
     sites = prepared.spatial.sites.set_index("id")
@@ -470,16 +497,23 @@ def test_an_allowed_zone_outside_every_cluster_is_refused(folder: Path, capsys: 
 
 def test_a_minimum_usable_land_above_every_cell_is_refused_with_the_largest(
         folder: Path, capsys: pytest.CaptureFixture[str]):
-    """3 km cells hold at most 900 ha: a minimum of 1,000,000 ha leaves none, 900 keeps the whole ones."""
+    """3 km cells hold at most 900 ha in UTM, 900.1 ha on the ellipsoid (floored to 0.1 ha; the
+    whole cell of least areal scale): a minimum of 1,000,000 ha leaves none, the 900.1 the message
+    offers keeps the whole cells of areal scale below 900 / 900.1."""
     with_cells(folder, "{cell_size_m: 3000, min_usable_ha: 1000000}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - scenario.yaml: candidates.min_usable_ha | is above the usable land of every cell, so no cell is left: "
-        "the largest cell has 900 ha usable (got 1,000,000); use a min_usable_ha of at most 900, or larger cells\n")
-    edit(folder / "scenario.yaml", "min_usable_ha: 1000000", "min_usable_ha: 900")
+        "the largest cell has 900.1 ha usable (got 1,000,000); use a min_usable_ha of at most 900.1, or larger "
+        "cells\n")
+    edit(folder / "scenario.yaml", "min_usable_ha: 1000000", "min_usable_ha: 900.1")
     prepared = prepare(folder / "scenario.yaml", {})
     assert prepared.candidate_cells
-    assert all(prepared.inputs.site_land_ha[c] == pytest.approx(900.0) for c in prepared.candidate_cells)
+    geometry = prepared.spatial.sites.set_index("id").geometry
+    for cell in prepared.candidate_cells:
+        assert geometry[cell].area == 9_000_000.0
+        assert prepared.inputs.site_land_ha[cell] == pytest.approx(on_ellipsoid(900.0, geometry[cell]), rel=1e-9)
+        assert prepared.inputs.site_land_ha[cell] >= 900.1
 
 
 def test_a_red_line_buffer_over_every_cell_is_refused(folder: Path, capsys: pytest.CaptureFixture[str]):

@@ -1,7 +1,9 @@
 """Candidate cells over literal clusters, with exact areas checked by hand.
 
 Geometry is drawn in UTM zone 48N (EPSG:32648, metres) on whole-metre coordinates, so every
-area below is exact in floating point."""
+area below is exact in floating point in the working CRS. A cell's land is measured on the
+ellipsoid: the hand figure divided by the CRS's areal scale at the cell's centroid (`on_ellipsoid`,
+about 1.00145 here, 300 km east of the central meridian)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import importlib.util
 
 import geopandas as gpd
 import numpy as np
+import pyproj
 import pytest
 import shapely
 from pydantic import ValidationError
@@ -16,6 +19,7 @@ from shapely.geometry import box
 
 from siting.config.errors import InputError
 from siting.prepare.candidates import CandidatesSpec, allowed_zone_geometry, generate_candidates
+from siting.prepare.layers import ellipsoidal_area_m2
 from siting.prepare.spatial import RedlineSettings, land_after_redline
 
 UTM = "EPSG:32648"
@@ -24,6 +28,14 @@ X0, Y0 = 800_000.0, 2_770_000.0  # a 1 km grid line crossing: column 800, row 27
 CLUSTER = box(X0 + 250, Y0, X0 + 2_500, Y0 + 1_500)
 #: 1,000 m x 500 m, straddling the line between columns 800 and 801 in row 2770.
 LAKE = box(X0 + 500, Y0 + 500, X0 + 1_500, Y0 + 1_000)
+
+#: The cells of the 1 km grid clipped to CLUSTER, drawn by hand.
+CELLS = {"cell-a-800-2770": box(X0 + 250, Y0, X0 + 1_000, Y0 + 1_000),
+         "cell-a-801-2770": box(X0 + 1_000, Y0, X0 + 2_000, Y0 + 1_000),
+         "cell-a-802-2770": box(X0 + 2_000, Y0, X0 + 2_500, Y0 + 1_000),
+         "cell-a-800-2771": box(X0 + 250, Y0 + 1_000, X0 + 1_000, Y0 + 1_500),
+         "cell-a-801-2771": box(X0 + 1_000, Y0 + 1_000, X0 + 2_000, Y0 + 1_500),
+         "cell-a-802-2771": box(X0 + 2_000, Y0 + 1_000, X0 + 2_500, Y0 + 1_500)}
 
 needs_h3 = pytest.mark.skipif(importlib.util.find_spec("h3") is None, reason="the h3 package is not installed")
 
@@ -45,25 +57,45 @@ def table(cells: gpd.GeoDataFrame, column: str) -> dict[str, float]:
     return dict(zip(cells["id"], cells[column], strict=True))
 
 
+def on_ellipsoid(hectares: float, geometry: shapely.Geometry) -> float:
+    """`hectares` measured in UTM 48N over `geometry`, on the ellipsoid: divided by the CRS's
+    areal scale at the geometry's centroid."""
+    centre = shapely.centroid(geometry)
+    lon, lat = pyproj.Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
+    return hectares / pyproj.Proj(UTM).get_factors(lon, lat).areal_scale
+
+
+def by_hand(figures: dict[str, float]) -> dict[str, float]:
+    """The hand figures of the cells of CELLS, on the ellipsoid, to within 1e-9."""
+    return pytest.approx({name: on_ellipsoid(ha, CELLS[name]) for name, ha in figures.items()}, rel=1e-9)
+
+
 def test_square_grid_gives_the_known_cells_and_usable_areas():
     """Six 1 km cells meet the cluster; the west, east and north ones are cut by its edges, and
     the lake takes 500 m x 500 m (25 ha) from each of the two southern cells it straddles. The
-    lake's north edge only touches row 2771, which keeps all its land."""
+    lake's north edge only touches row 2771, which keeps all its land. Each figure is then taken
+    onto the ellipsoid, where it is the clipped cell's own area as a GIS measures it."""
     cells = generate_candidates(clusters(("a", CLUSTER)), redline(("lake", LAKE)), CandidatesSpec(cell_size_m=1_000),
                                 UTM)
     assert list(cells.columns) == ["id", "cluster", "kind", "gross_ha", "usable_ha", "geometry"]
     assert list(cells["id"]) == ["cell-a-800-2770", "cell-a-801-2770", "cell-a-802-2770",
                                  "cell-a-800-2771", "cell-a-801-2771", "cell-a-802-2771"]
     assert set(cells["cluster"]) == {"a"} and set(cells["kind"]) == {"cell"}
-    assert table(cells, "gross_ha") == {"cell-a-800-2770": 75.0, "cell-a-801-2770": 100.0, "cell-a-802-2770": 50.0,
-                                        "cell-a-800-2771": 37.5, "cell-a-801-2771": 50.0, "cell-a-802-2771": 25.0}
-    assert table(cells, "usable_ha") == {"cell-a-800-2770": 50.0, "cell-a-801-2770": 75.0, "cell-a-802-2770": 50.0,
-                                         "cell-a-800-2771": 37.5, "cell-a-801-2771": 50.0, "cell-a-802-2771": 25.0}
+    assert table(cells, "gross_ha") == by_hand({"cell-a-800-2770": 75.0, "cell-a-801-2770": 100.0,
+                                                "cell-a-802-2770": 50.0, "cell-a-800-2771": 37.5,
+                                                "cell-a-801-2771": 50.0, "cell-a-802-2771": 25.0})
+    assert table(cells, "usable_ha") == by_hand({"cell-a-800-2770": 50.0, "cell-a-801-2770": 75.0,
+                                                 "cell-a-802-2770": 50.0, "cell-a-800-2771": 37.5,
+                                                 "cell-a-801-2771": 50.0, "cell-a-802-2771": 25.0})
     # The geometry is the cell clipped to the cluster, in the working CRS.
     assert cells.crs == UTM
-    assert cells.geometry.iloc[0].equals(box(X0 + 250, Y0, X0 + 1_000, Y0 + 1_000))
-    assert cells.geometry.iloc[1].equals(box(X0 + 1_000, Y0, X0 + 2_000, Y0 + 1_000))
-    assert np.allclose(cells.area / 10_000, cells["gross_ha"], rtol=0, atol=1e-9)
+    assert all(cell.equals(CELLS[name]) for name, cell in zip(cells["id"], cells.geometry, strict=True))
+    # Land is the footprint: the clipped cell's area on the ellipsoid (to within the areal scale's
+    # change across the cell), not its area in the working CRS.
+    footprint_ha = ellipsoidal_area_m2(cells.geometry.to_numpy(), UTM) / 10_000
+    assert np.allclose(cells["gross_ha"], footprint_ha, rtol=1e-7, atol=0)
+    assert (cells["usable_ha"] <= footprint_ha * (1 + 1e-7)).all()
+    assert not np.allclose(cells.area / 10_000, cells["gross_ha"], rtol=1e-4, atol=0)
 
 
 def test_buffer_widens_the_exclusion():
@@ -71,27 +103,37 @@ def test_buffer_widens_the_exclusion():
     discs of 500 m around the lake's corners. Cell 801-2771 (x 1,000-2,000, y 1,000-1,500) loses
     the band x 1,000-1,500 (25 ha) and the quarter disc around (1,500, 1,000); cell 801-2770
     (x 1,000-2,000, y 0-1,000) loses x 1,000-1,500 (50 ha), the band x 1,500-2,000, y 500-1,000
-    (25 ha) and the quarter disc around (1,500, 500)."""
+    (25 ha) and the quarter disc around (1,500, 500). On the ellipsoid, each figure is divided by
+    the areal scale at its cell's centroid."""
     cells = generate_candidates(clusters(("a", CLUSTER)), redline(("lake", LAKE)), CandidatesSpec(cell_size_m=1_000),
                                 UTM, rule=rule(500.0))
     usable = table(cells, "usable_ha")
     quarter_disc_ha = shapely.buffer(shapely.Point(0, 0), 500.0, quad_segs=16).area / 4 / 10_000
-    assert usable["cell-a-801-2771"] == pytest.approx(50.0 - 25.0 - quarter_disc_ha, abs=1e-9)
-    assert usable["cell-a-801-2770"] == pytest.approx(100.0 - 50.0 - 25.0 - quarter_disc_ha, abs=1e-9)
-    assert usable["cell-a-802-2770"] == 50.0  # x 2,000-2,500: the buffer ends at x = 2,000
+    assert usable["cell-a-801-2771"] == pytest.approx(
+        on_ellipsoid(50.0 - 25.0 - quarter_disc_ha, CELLS["cell-a-801-2771"]), rel=1e-9)
+    assert usable["cell-a-801-2770"] == pytest.approx(
+        on_ellipsoid(100.0 - 50.0 - 25.0 - quarter_disc_ha, CELLS["cell-a-801-2770"]), rel=1e-9)
+    # x 2,000-2,500: the buffer ends at x = 2,000
+    assert usable["cell-a-802-2770"] == pytest.approx(on_ellipsoid(50.0, CELLS["cell-a-802-2770"]), rel=1e-9)
 
 
 def test_cell_covered_by_the_red_line_is_dropped_and_min_usable_area_applies():
     """A red-line polygon covering cell 802-2770 removes it whatever the minimum; with a
-    minimum of 50 ha, the cells with less usable land (37.5 ha and 25 ha) go too, and a cell
-    with exactly 50 ha stays."""
+    minimum of the 50 ha of cell 801-2771 (on the ellipsoid, the smaller of the two 50 ha cells,
+    being further east), the cells with less usable land (37.5 ha and 25 ha) go too, and the cell
+    with exactly that minimum stays."""
     covering = box(X0 + 2_000, Y0, X0 + 3_000, Y0 + 1_000)
     layers = clusters(("a", CLUSTER)), redline(("lake", LAKE), ("forest", covering))
     every = generate_candidates(*layers, CandidatesSpec(cell_size_m=1_000), UTM)
     assert "cell-a-802-2770" not in set(every["id"])
     assert len(every) == 5
-    kept = generate_candidates(*layers, CandidatesSpec(cell_size_m=1_000, min_usable_ha=50.0), UTM)
-    assert table(kept, "usable_ha") == {"cell-a-800-2770": 50.0, "cell-a-801-2770": 75.0, "cell-a-801-2771": 50.0}
+    minimum = table(every, "usable_ha")["cell-a-801-2771"]
+    assert minimum == pytest.approx(on_ellipsoid(50.0, CELLS["cell-a-801-2771"]), rel=1e-9)
+    assert minimum < table(every, "usable_ha")["cell-a-800-2770"]
+    kept = generate_candidates(*layers, CandidatesSpec(cell_size_m=1_000, min_usable_ha=minimum), UTM)
+    assert table(kept, "usable_ha") == by_hand({"cell-a-800-2770": 50.0, "cell-a-801-2770": 75.0,
+                                                "cell-a-801-2771": 50.0})
+    assert table(kept, "usable_ha")["cell-a-801-2771"] == minimum
 
 
 def test_per_product_setbacks_give_their_own_column_measured_as_polygon_sites_are():
@@ -104,7 +146,9 @@ def test_per_product_setbacks_give_their_own_column_measured_as_polygon_sites_ar
     assert (cells["usable_ha_s"] <= cells["usable_ha"]).all()
     assert cells["usable_ha_s"].sum() < cells["usable_ha"].sum()
     # Cell 802-2770 (x 2,000-2,500) is 500 m from the lake: out of reach of the 300 m setback.
-    assert table(cells, "usable_ha_s")["cell-a-802-2770"] == 50.0
+    assert table(cells, "usable_ha_s")["cell-a-802-2770"] == pytest.approx(on_ellipsoid(50.0, CELLS["cell-a-802-2770"]),
+                                                                         rel=1e-9)
+    assert table(cells, "usable_ha_s")["cell-a-802-2770"] == table(cells, "usable_ha")["cell-a-802-2770"]
     sites = cells.assign(gross_land_ha=cells["gross_ha"])
     land, _ = land_after_redline(sites, redline(("lake", LAKE)), ["p", "s"], rule(0.0, {"s": {"lake": 300.0}}))
     for product, column in (("p", "usable_ha"), ("s", "usable_ha_s")):
@@ -117,8 +161,8 @@ def test_allowed_zone_limits_the_cells():
     allowed = box(X0 + 1_000, Y0, X0 + 5_000, Y0 + 1_000)
     cells = generate_candidates(clusters(("a", CLUSTER)), redline(("lake", LAKE)), CandidatesSpec(cell_size_m=1_000),
                                 UTM, allowed=allowed)
-    assert table(cells, "gross_ha") == {"cell-a-801-2770": 100.0, "cell-a-802-2770": 50.0}
-    assert table(cells, "usable_ha") == {"cell-a-801-2770": 75.0, "cell-a-802-2770": 50.0}
+    assert table(cells, "gross_ha") == by_hand({"cell-a-801-2770": 100.0, "cell-a-802-2770": 50.0})
+    assert table(cells, "usable_ha") == by_hand({"cell-a-801-2770": 75.0, "cell-a-802-2770": 50.0})
 
 
 def test_allowed_zone_layer_selects_polygons_by_field_values():
@@ -130,16 +174,17 @@ def test_allowed_zone_layer_selects_polygons_by_field_values():
     zone = allowed_zone_geometry(counties, spec.allowed_zone, UTM)
     assert zone.equals(east)
     cells = generate_candidates(clusters(("a", CLUSTER)), redline(), spec, UTM, allowed=zone)
-    assert table(cells, "gross_ha") == {"cell-a-801-2770": 100.0, "cell-a-802-2770": 50.0,
-                                        "cell-a-801-2771": 50.0, "cell-a-802-2771": 25.0}
+    assert table(cells, "gross_ha") == by_hand({"cell-a-801-2770": 100.0, "cell-a-802-2770": 50.0,
+                                                "cell-a-801-2771": 50.0, "cell-a-802-2771": 25.0})
 
 
 def test_cell_across_two_clusters_gives_one_row_per_cluster():
-    """Two clusters meet at x = 500 inside column 800: the cell splits into 50 ha for each."""
+    """Two clusters meet at x = 500 inside column 800: the cell splits into 50 ha for each (on
+    the ellipsoid, each half's 50 ha divided by the areal scale at its own centroid)."""
     west, east = box(X0, Y0, X0 + 500, Y0 + 1_000), box(X0 + 500, Y0, X0 + 1_000, Y0 + 1_000)
     cells = generate_candidates(clusters(("w", west), ("e", east)), redline(), CandidatesSpec(cell_size_m=1_000), UTM)
-    assert list(zip(cells["id"], cells["cluster"], cells["gross_ha"], strict=True)) == [
-        ("cell-w-800-2770", "w", 50.0), ("cell-e-800-2770", "e", 50.0)]
+    assert list(zip(cells["id"], cells["cluster"], strict=True)) == [("cell-w-800-2770", "w"), ("cell-e-800-2770", "e")]
+    assert list(cells["gross_ha"]) == pytest.approx([on_ellipsoid(50.0, west), on_ellipsoid(50.0, east)], rel=1e-9)
 
 
 def test_same_inputs_give_the_same_cells():
@@ -150,7 +195,7 @@ def test_same_inputs_give_the_same_cells():
     assert len(first) > 6
     assert first.to_json() == second.to_json()
     assert list(first["id"]) == sorted(first["id"], key=lambda i: (int(i.split("-")[3]), int(i.split("-")[2])))
-    assert first["gross_ha"].sum() == pytest.approx(CLUSTER.area / 10_000, rel=1e-6)
+    assert first["gross_ha"].sum() == pytest.approx(on_ellipsoid(CLUSTER.area / 10_000, CLUSTER), rel=1e-6)
 
 
 @pytest.mark.parametrize(("given", "message"), [
@@ -175,8 +220,9 @@ def test_spec_refuses_inconsistent_settings(given, message):
 @needs_h3
 def test_hexagons_over_a_seven_cell_disk_are_those_seven_cells():
     """A cluster drawn as an H3 cell and its six neighbours (resolution 7, in lon/lat) gives
-    exactly those seven hexagons, named by their index, each of its H3 area; the ring around
-    them only touches the cluster and gives no cell."""
+    exactly those seven hexagons, named by their index, each of its area on the WGS84 ellipsoid as
+    H3 draws it (h3's own cell_area, on a sphere, is 0.21 % larger at 25 N); the ring around them
+    only touches the cluster and gives no cell."""
     import h3
 
     centre = h3.latlng_to_cell(25.0, 102.9, 7)
@@ -185,8 +231,11 @@ def test_hexagons_over_a_seven_cell_disk_are_those_seven_cells():
     cluster = clusters(("k", shapely.union_all(hexagons)), crs="EPSG:4326")
     cells = generate_candidates(cluster, redline(), CandidatesSpec(shape="hexagon", h3_resolution=7), UTM)
     assert list(cells["id"]) == [f"cell-k-{c}" for c in disk]
-    expected = np.array([h3.cell_area(c, unit="m^2") for c in disk]) / 10_000
-    assert np.allclose(cells["gross_ha"].to_numpy(), expected, rtol=2e-3)
+    geod = pyproj.Geod(ellps="WGS84")
+    expected = np.array([abs(geod.geometry_area_perimeter(h)[0]) for h in hexagons]) / 10_000
+    assert np.allclose(cells["gross_ha"].to_numpy(), expected, rtol=1e-6, atol=0)
+    spherical = np.array([h3.cell_area(c, unit="m^2") for c in disk]) / 10_000
+    assert np.allclose(cells["gross_ha"].to_numpy() * 1.0021, spherical, rtol=2e-4, atol=0)
 
 
 def test_hexagons_without_h3_are_a_clear_error(monkeypatch):

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -129,21 +130,24 @@ def empty_areas(folder: Path, rows: list[int]) -> None:
 
 def test_the_notice_gives_the_drawn_area_each_site_takes(folder: Path):
     """w_mine and e_far as 0.01 degree squares without a usable area. Each is about 1.012 km (0.01
-    degree of longitude at latitude 24.6-24.95: 111.32 km x cos(lat)) by 1.107 km: 112 ha, times
-    UTM 48N's scale squared (0.9996^2 near its central meridian, 105 E, more away from it); the
-    notice gives the very area the plan uses as the site's land (`gross_land_ha`), in ha, to three
+    degree of longitude at latitude 24.6-24.95: 111.32 km x cos(lat)) by 1.107 km: 112 ha on the
+    WGS84 ellipsoid, the site's land (`gross_land_ha`); the notice gives that area in ha, to three
     digits. Before: the sites were named without their areas."""
     empty_areas(folder, [0, 3])
     prepared = prepare(folder / "scenario.yaml", {})
     land = dict(zip(prepared.spatial.sites["id"], prepared.spatial.sites["gross_land_ha"], strict=True))
-    drawn = gpd.read_file(folder / "sites.geojson").to_crs(UTM)
-    assert land["w_mine"] == pytest.approx(drawn.geometry.area[0] / 1e4, rel=1e-6)
+    drawn = gpd.read_file(folder / "sites.geojson")
+    assert drawn.crs == "EPSG:4326"
+    geod = pyproj.Geod(ellps="WGS84")
+    assert land["w_mine"] == pytest.approx(abs(geod.geometry_area_perimeter(drawn.geometry[0])[0]) / 1e4, rel=1e-6)
+    assert land["e_far"] == pytest.approx(abs(geod.geometry_area_perimeter(drawn.geometry[3])[0]) / 1e4, rel=1e-6)
     assert (round(land["w_mine"]), round(land["e_far"])) == (112, 112)
     assert land["w_lake"] == 100.0  # given: not drawn
     assert [n for n in prepared.notices if "usable_area_ha" in n] == [
-        "sites.geojson: field 'usable_area_ha' is empty for 2 polygon sites, so their drawn polygons' areas (in "
-        "EPSG:32648) are used as usable land: the 1st feature (site_id 'w_mine'), 112 ha; the 4th feature (site_id "
-        "'e_far'), 112 ha; give the usable area in ha there where a site can use less than the polygon it is drawn as"]
+        "sites.geojson: field 'usable_area_ha' is empty for 2 polygon sites, so their drawn polygons' areas (on the "
+        "ellipsoid of EPSG:32648) are used as usable land: the 1st feature (site_id 'w_mine'), 112 ha; the 4th feature "
+        "(site_id 'e_far'), 112 ha; give the usable area in ha there where a site can use less than the polygon it is "
+        "drawn as"]
 
 
 def test_the_notice_reaches_the_terminal_the_report_and_the_manifest(folder: Path, capsys, monkeypatch):
@@ -157,9 +161,9 @@ def test_the_notice_reaches_the_terminal_the_report_and_the_manifest(folder: Pat
     path.write_text(json.dumps(data))
     monkeypatch.chdir(folder)
     assert main(["solve", "scenario.yaml", "--out", "out", "--quiet"]) == 0
-    notice = ("sites.geojson: field 'usable_area_ha' is empty for 1 polygon site, so its drawn polygon's area (in "
-              "EPSG:32648) is used as usable land: the 4th feature (site_id 'e_far'), 4.47 ha; give the usable area in "
-              "ha there where a site can use less than the polygon it is drawn as")
+    notice = ("sites.geojson: field 'usable_area_ha' is empty for 1 polygon site, so its drawn polygon's area (on the "
+              "ellipsoid of EPSG:32648) is used as usable land: the 4th feature (site_id 'e_far'), 4.47 ha; give the "
+              "usable area in ha there where a site can use less than the polygon it is drawn as")
     printed = " ".join(capsys.readouterr().out.split())
     assert f"note: {notice}" in printed
     assert notice in json.loads((folder / "out" / "manifest.json").read_text())["notices"]
@@ -175,10 +179,11 @@ def test_many_sites_are_counted_and_the_first_five_named():
     layer = SimpleNamespace(usable_area_field="area", id_field="site_id")
     assert to_working_crs(sites, sites.crs).geometry.area.tolist() == [10000.0] * 7
     assert _drawn_area_notices(sites, "s.gpkg", layer, sites.crs) == [
-        "s.gpkg: field 'area' is empty for 6 polygon sites, so their drawn polygons' areas (in EPSG:32648) are used as "
-        "usable land: the 1st feature (site_id 's0'), 1 ha; the 2nd feature (site_id 's1'), 1 ha; the 3rd feature "
-        "(site_id 's2'), 1 ha; the 4th feature (site_id 's3'), 1 ha; the 5th feature (site_id 's4'), 1 ha; and 1 "
-        "more; give the usable area in ha there where a site can use less than the polygon it is drawn as"]
+        "s.gpkg: field 'area' is empty for 6 polygon sites, so their drawn polygons' areas (on the ellipsoid of "
+        "EPSG:32648) are used as usable land: the 1st feature (site_id 's0'), 1 ha; the 2nd feature (site_id 's1'), 1 "
+        "ha; the 3rd feature (site_id 's2'), 1 ha; the 4th feature (site_id 's3'), 1 ha; the 5th feature (site_id "
+        "'s4'), 1 ha; and 1 more; give the usable area in ha there where a site can use less than the polygon it is "
+        "drawn as"]
 
 
 # --- 3. output folders from home folders that are not there, and parents that cannot be made -----

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -22,6 +23,14 @@ from tests.conftest import run_bad
 UTM = "EPSG:32648"
 # A point well inside Yunnan in UTM 48N (about 102.9 E, 25.0 N).
 X0, Y0 = 800_000.0, 2_770_000.0
+
+
+def on_ellipsoid(hectares: float, geometry: shapely.Geometry) -> float:
+    """`hectares` measured in UTM 48N over `geometry`, on the ellipsoid: divided by the CRS's
+    areal scale at the geometry's centroid."""
+    centre = shapely.centroid(geometry)
+    lon, lat = pyproj.Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
+    return hectares / pyproj.Proj(UTM).get_factors(lon, lat).areal_scale
 
 
 def change_features(path: Path, change) -> None:
@@ -78,7 +87,8 @@ def test_a_sites_layer_of_one_kind_has_no_such_notice(folder: Path):
 def test_polygon_sites_among_point_sites_keep_their_drawn_land_and_partial_exclusion():
     """The plan takes each site of a mixed layer as drawn. A lake strip (x <= X0+2000) buffered by
     500 m reaches x = X0+2500. Polygon `s`, 1000 m x 1000 m (100 ha) from x = X0+2000 to X0+3000,
-    with no usable area given: its drawn 100 ha, of which the half outside the zone stays, 50 ha.
+    with no usable area given: its drawn 100 ha (in UTM; on the ellipsoid, divided by the areal scale
+    at its centre), of which the half outside the zone stays, 50 ha.
     Polygon `d`, the same square 10 km north, gives 80 ha: half of it, 40 ha. Point `in` at
     X0+2400 lies in the zone (0 ha); point `out` at X0+2600 keeps its 30 ha."""
     strip = box(X0 - 5_000, Y0 - 20_000, X0 + 2_000, Y0 + 20_000)
@@ -98,9 +108,12 @@ def test_polygon_sites_among_point_sites_keep_their_drawn_land_and_partial_exclu
     rule = RedlineSettings(enabled=True, buffer_m=500.0, categories=None, setbacks_m={})
     result = preprocess(layers, ["p"], rule, UTM, "error", 1.0)
     land = dict(zip(result.land["site"], result.land["land_after_redline_ha"], strict=True))
-    assert land == pytest.approx({"s": 50.0, "d": 40.0, "in": 0.0, "out": 30.0}, rel=1e-12, abs=1e-12)
+    assert land == pytest.approx({"d": 40.0, "in": 0.0, "out": 30.0, "s": land["s"]}, rel=1e-12, abs=1e-12)
+    assert land["s"] == pytest.approx(on_ellipsoid(50.0, sites[0][1]), rel=1e-7)
     gross = dict(zip(result.sites["id"], result.sites["gross_land_ha"], strict=True))
-    assert gross == pytest.approx({"s": 100.0, "d": 80.0, "in": 30.0, "out": 30.0}, rel=1e-12)
+    assert gross == pytest.approx({"d": 80.0, "in": 30.0, "out": 30.0, "s": gross["s"]}, rel=1e-12)
+    assert gross["s"] == pytest.approx(on_ellipsoid(100.0, sites[0][1]), rel=1e-7)
+    assert land["s"] == pytest.approx(gross["s"] / 2, rel=1e-12)
 
 
 # --- a hub with one coordinate empty -------------------------------------------------------------

@@ -492,19 +492,22 @@ def test_name_field_setting_names_the_features_or_is_an_error(folder: Path, caps
 
 def test_polygon_site_without_usable_area_uses_its_drawn_area_beside_point_sites(folder: Path):
     """A layer of point sites plus one 1000 m x 500 m polygon (drawn in UTM 48N) with no usable
-    area: the polygon gets its drawn 50 ha; a point site without a usable area is an error."""
+    area: the polygon gets its drawn 50 ha, measured on the ellipsoid (50 ha divided by UTM 48N's
+    areal scale at its centre); a point site without a usable area is an error."""
     sites = gpd.read_file(folder / "sites.geojson").to_crs(UTM)
     x, y = sites.geometry.iloc[0].x, sites.geometry.iloc[0].y
+    drawn = box(x + 2_000, y, x + 3_000, y + 500)
     polygon = gpd.GeoDataFrame({"site_id": ["w_area"], "name": ["West area"], "usable_area_ha": [None],
                                 "existing_lfp": [0.0], "land_price_yuan_per_ha": [1e6]},
-                               geometry=[box(x + 2_000, y, x + 3_000, y + 500)], crs=UTM)
+                               geometry=[drawn], crs=UTM)
     pd.concat([sites, polygon], ignore_index=True).to_file(folder / "sites.gpkg")
     edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: sites.gpkg}")
     loaded = load_scenario(folder / "scenario.yaml")
     layers = load_layers(loaded)
     result = preprocess(layers, ["lfp"], buffer_rule(0), UTM, "error", 1.0)
     land = dict(zip(result.sites["id"], result.sites["gross_land_ha"], strict=True))
-    assert land["w_area"] == pytest.approx(50.0, rel=1e-9)
+    centre = pyproj.Transformer.from_crs(UTM, WGS84, always_xy=True).transform(*drawn.centroid.coords[0])
+    assert land["w_area"] == pytest.approx(50.0 / pyproj.Proj(UTM).get_factors(*centre).areal_scale, rel=1e-7)
     assert land["w_mine"] == 100.0
     frame = gpd.read_file(folder / "sites.gpkg")
     frame.loc[frame["site_id"] == "e_far", "usable_area_ha"] = None
@@ -672,9 +675,9 @@ def test_a_polygon_site_with_an_empty_usable_area_is_named_in_a_notice(folder: P
     far["properties"]["usable_area_ha"] = None
     path.write_text(json.dumps(data))
     prepared = prepare(folder / "scenario.yaml", {})
-    assert ("sites.geojson: field 'usable_area_ha' is empty for 1 polygon site, so its drawn polygon's area (in "
-            "EPSG:32648) is used as usable land: the 4th feature (site_id 'e_far'), 112 ha; give the usable area in "
-            "ha there where a site can use less than the polygon it is drawn as") in prepared.notices
+    assert ("sites.geojson: field 'usable_area_ha' is empty for 1 polygon site, so its drawn polygon's area (on the "
+            "ellipsoid of EPSG:32648) is used as usable land: the 4th feature (site_id 'e_far'), 112 ha; give the "
+            "usable area in ha there where a site can use less than the polygon it is drawn as") in prepared.notices
 
 
 # --- 5. features named by their place in the file and their id -----------------------------------

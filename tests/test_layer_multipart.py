@@ -1,8 +1,8 @@
 """The geometry of polygon sites: a site of parts far apart is named in a notice with its number
 of parts and their greatest distance apart, edge to edge, in the working CRS (it is still planned
-as one site); a site's footprint is measured on the ellipsoid, as a GIS measures it, while the
-land the model uses stays as the working CRS measures it. Geometry built in UTM 48N, so that
-every distance is exact."""
+as one site); a site's footprint is measured on the ellipsoid, as a GIS measures it, and the
+land the model uses is that footprint, not the working CRS's area. Geometry built in UTM 48N, so
+that every distance is exact."""
 
 from __future__ import annotations
 
@@ -91,21 +91,24 @@ def lonlat_site(polygon: shapely.Polygon) -> LayerSet:
         existing_columns={}, paths={"sites": Path("sites.geojson")})
 
 
-def test_a_footprint_is_its_ellipsoidal_area_and_the_model_keeps_the_working_crs_area():
+def test_a_footprint_is_its_ellipsoidal_area_and_the_model_takes_it_as_its_land():
     """A 0.05 degree box at 101.40-101.45 E, 24.00-24.05 N, 3.6 degrees west of UTM 48N's central
     meridian: UTM stretches its area by its areal scale there, 1.00247 (0.25 %). The footprint is
     the geodesic area of the box as drawn (edges straight in lon/lat, densified to 0.01 degree),
-    2,816.926 ha; the model's land is still the UTM area, 2,823.884 ha."""
+    2,816.926 ha, and the model's land is that footprint, not the UTM area, 2,823.884 ha."""
     drawn = box(101.40, 24.00, 101.45, 24.05)
     result = preprocess(lonlat_site(drawn), ["p"], RedlineSettings(False, 0.0, None, {}), UTM, "error", 1.0)
     site = result.sites.set_index("id").loc["s"]
     geodesic_ha = abs(GEOD.geometry_area_perimeter(shapely.segmentize(drawn, 0.01))[0]) / 1e4
     assert round(geodesic_ha, 3) == 2816.926
     assert site["footprint_ha"] == pytest.approx(geodesic_ha, rel=1e-12)
-    assert round(float(site["gross_land_ha"]), 3) == 2823.884
+    assert site["gross_land_ha"] == site["footprint_ha"]
     assert site["gross_land_ha"] == site["drawn_area_ha"]
+    assert round(float(site["gross_land_ha"]), 3) == 2816.926
+    working_ha = site.geometry.area / 1e4
+    assert round(working_ha, 3) == 2823.884
     scale = pyproj.Proj(UTM).get_factors(101.425, 24.025).areal_scale
-    assert site["drawn_area_ha"] / site["footprint_ha"] == pytest.approx(scale, rel=1e-6)
+    assert working_ha / site["gross_land_ha"] == pytest.approx(scale, rel=1e-6)
 
 
 def test_ellipsoidal_areas_of_points_and_holes():

@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import pyproj
 import pytest
 
 from siting.prepare.problem import prepare
@@ -73,17 +74,20 @@ def test_a_usable_area_field_named_for_point_sites_is_refused_the_same_way(folde
 
 def test_polygon_sites_without_the_default_field_use_their_drawn_areas_with_a_notice(folder: Path):
     """No `usable_area_ha` and no usable_area_field: each square's drawn area (about 112 ha, measured
-    in UTM 48N) is its usable land, and a notice says so once for the layer."""
+    on the WGS84 ellipsoid) is its usable land, and a notice says so once for the layer."""
     change_sites(folder, lambda f: (as_squares(f), f["properties"].pop("usable_area_ha")))
     prepared = prepare(folder / "scenario.yaml", {})
     assert ("sites.geojson: field 'usable_area_ha' is missing from the sites layer: the drawn polygons' areas are "
             "used as usable land for every site (set layers.sites.usable_area_field to read usable areas from "
             "another field)") in prepared.notices
     assert not any("is empty for" in n for n in prepared.notices)
-    drawn = gpd.read_file(folder / "sites.geojson").to_crs(UTM)
-    expected = dict(zip(drawn["site_id"], drawn.geometry.area / 1e4, strict=True))
+    drawn = gpd.read_file(folder / "sites.geojson")
+    assert drawn.crs == "EPSG:4326"
+    geod = pyproj.Geod(ellps="WGS84")
+    expected = {i: abs(geod.geometry_area_perimeter(g)[0]) / 1e4 for i, g in zip(drawn["site_id"], drawn.geometry,
+                                                                                 strict=True)}
     land = dict(zip(prepared.spatial.sites["id"], prepared.spatial.sites["gross_land_ha"], strict=True))
-    assert land == pytest.approx(expected, rel=1e-4)
+    assert land == pytest.approx(expected, rel=1e-6)
     assert min(land.values()) > 110 and max(land.values()) < 114
 
 

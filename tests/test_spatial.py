@@ -6,6 +6,7 @@ handling, so buffers, areas and distances can be stated exactly."""
 from __future__ import annotations
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -17,6 +18,14 @@ from siting.prepare.spatial import RedlineSettings, land_after_redline, preproce
 UTM = "EPSG:32648"
 # A point well inside Yunnan in UTM 48N (about 102.9 E, 25.0 N).
 X0, Y0 = 800_000.0, 2_770_000.0
+
+
+def on_ellipsoid(hectares: float, geometry: shapely.Geometry) -> float:
+    """`hectares` measured in UTM 48N over `geometry`, on the ellipsoid: divided by the CRS's
+    areal scale at the geometry's centroid."""
+    centre = shapely.centroid(geometry)
+    lon, lat = pyproj.Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
+    return hectares / pyproj.Proj(UTM).get_factors(lon, lat).areal_scale
 
 
 def layer_set(sites: list[tuple[str, shapely.Geometry, float | None]],
@@ -78,13 +87,14 @@ def test_point_on_buffer_edge_counts_as_inside():
 
 
 def test_polygon_site_keeps_only_land_outside_buffered_zone():
-    """Site 1000 m x 1000 m (100 ha) from x = X0+2000 to X0+3000; the lake (tall strip x <= X0+2000)
-    buffered by 500 m reaches x = X0+2500, so half of the site stays: 50 ha of drawn area.
+    """Site 1000 m x 1000 m (100 ha in UTM) from x = X0+2000 to X0+3000; the lake (tall strip
+    x <= X0+2000) buffered by 500 m reaches x = X0+2500, so half of the site stays: 50 ha of drawn
+    area, on the ellipsoid 50 ha divided by the areal scale at the site's centre (49.927 ha).
     Declared usable area 80 ha scales by the same fraction: 40 ha."""
     strip = box(X0 - 5_000, Y0 - 20_000, X0 + 2_000, Y0 + 20_000)
     site = box(X0 + 2_000, Y0, X0 + 3_000, Y0 + 1_000)
     drawn = run(layer_set([("s", site, None)], redline=[("lake", "lake", strip)]), rule(500))
-    assert land_of(drawn, "s") == pytest.approx(50.0, rel=1e-12)
+    assert land_of(drawn, "s") == pytest.approx(on_ellipsoid(50.0, site), rel=1e-7)
     assert not inside(drawn, "s")
     declared = run(layer_set([("s", site, 80.0)], redline=[("lake", "lake", strip)]), rule(500))
     assert land_of(declared, "s") == pytest.approx(40.0, rel=1e-12)
@@ -147,7 +157,7 @@ def test_road_distance_is_straight_line_times_detour():
 
 def test_layers_in_lon_lat_are_projected_before_measuring():
     """The same two points given in WGS84 lon/lat: the distance equals the UTM one (the working
-    CRS does the measuring), and the polygon area is measured in m2, not degrees."""
+    CRS does the measuring), and the polygon area is measured in m2 on the ellipsoid, not degrees."""
     utm_site, utm_source = Point(X0, Y0), Point(X0 + 3_000, Y0 + 4_000)
     to_lonlat = gpd.GeoSeries([utm_site, utm_source, LAKE.buffer(0)], crs=UTM).to_crs("EPSG:4326")
     cluster = gpd.GeoSeries([box(X0 - 50_000, Y0 - 50_000, X0 + 50_000, Y0 + 50_000)], crs=UTM).to_crs("EPSG:4326")
@@ -157,7 +167,7 @@ def test_layers_in_lon_lat_are_projected_before_measuring():
     result = run(layers, rule(0))
     assert result.distance_km.loc["s", "k"] == pytest.approx(5.0, abs=1e-6)
     drawn = float(result.sites.set_index("id").at["poly", "gross_land_ha"])
-    assert drawn == pytest.approx(400.0, rel=1e-6)  # 2 km x 2 km = 400 ha
+    assert drawn == pytest.approx(on_ellipsoid(400.0, LAKE), rel=1e-6)  # 2 km x 2 km = 400 ha in UTM
 
 
 def test_geographic_working_crs_is_rejected():

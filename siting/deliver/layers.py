@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -306,7 +307,8 @@ class ZoneOverlap:
     products: the products it builds whose zone reaches into the polygon, comma-separated.
     reach: the categories whose buffered polygons reach into it, with their distance
         ("lake 5000 m, nature_reserve 1000 m").
-    overlap_ha: the area of the polygon inside those zones (ha, working CRS).
+    overlap_ha: the area of the polygon inside those zones (ha, on the ellipsoid as the site's
+        footprint_ha and land: the working CRS's area times footprint / the polygon's area there).
     outside_ha: the usable land outside them, the least over `products` (ha, as the model has it).
     A site that lies in no zone of what it builds has "", "", 0 and 0 (`NO_OVERLAP`): a field
     null in every feature would have no type in GeoJSON.
@@ -404,6 +406,8 @@ def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
     for site, product in zip(built["site"], built["product"], strict=True):
         products_at.setdefault(str(site), set()).add(str(product))
     geometry = dict(zip(spatial.sites["id"].astype(str).tolist(), spatial.sites.geometry.to_numpy(), strict=True))
+    footprint = (dict(zip(spatial.sites["id"].astype(str).tolist(), spatial.sites["footprint_ha"].to_numpy(dtype=float),
+                          strict=True)) if "footprint_ha" in spatial.sites.columns else {})
     position = {site: n for n, site in enumerate(geometry)}
     sites = [s for s in sorted(products_at, key=position.__getitem__)
              if geometry[s].geom_type in ("Polygon", "MultiPolygon")]
@@ -441,8 +445,11 @@ def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
             unions[these] = shapely.union_all([zones[n].geometry for n in these])
         inside = shapely.intersection(polygons[i], unions[these])
         words = dict.fromkeys(r for n in these for r in reach_of.get((i, n), []))
+        planar = float(shapely.area(polygons[i]))
+        drawn = footprint.get(site, math.nan)
+        scale = drawn * M2_PER_HA / planar if planar > 0 and math.isfinite(drawn) else 1.0
         overlaps[site] = ZoneOverlap(",".join(p for p, _z in hit), ", ".join(words),
-                                     clean(float(shapely.area(inside)) / M2_PER_HA),
+                                     clean(float(shapely.area(inside)) * scale / M2_PER_HA),
                                      clean(min(land.get((site, p), 0.0) for p, _z in hit)))
     return overlaps
 

@@ -263,7 +263,7 @@ def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, s
     cells = np.concatenate(geoms) if geoms else np.empty(0, dtype=object)
     frame = gpd.GeoDataFrame({"id": ids, "cluster": cluster_ids, "kind": "cell"}, geometry=cells, crs=crs)
     gross_m2 = shapely.area(cells)
-    frame["gross_ha"] = gross_m2 / M2_PER_HA
+    frame["gross_ha"] = gross_m2 / areal_scale(cells, crs) / M2_PER_HA  # on the ellipsoid, as the sites' land
     base, per_product = _zone_keys(redline, rule, products)
     usable: dict[ZoneKey, np.ndarray] = {}
     for key in [base, *per_product.values()]:
@@ -284,6 +284,23 @@ def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, s
     frame = frame.loc[keep].reset_index(drop=True)
     return frame[["id", "cluster", "kind", "gross_ha", *columns, "geometry"]]
 
+
+
+def areal_scale(geometries: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
+    """The areal scale of the projected `crs` at each geometry's centroid (working-CRS m2 per m2
+    on the ellipsoid, PROJ's `get_factors`), 1 for an empty geometry: a cell's area in the working
+    CRS divided by it is its area on the ellipsoid, to within the scale's change across the cell
+    (under 1e-6 of it for cells of a few km in UTM)."""
+    if not len(geometries):
+        return np.ones(0)
+    centres = shapely.centroid(geometries)
+    known = ~shapely.is_missing(centres) & ~shapely.is_empty(centres)  # a cell clipped to nothing has none
+    scale = np.ones(len(geometries))
+    if known.any():
+        x, y = shapely.get_x(centres[known]), shapely.get_y(centres[known])
+        lon, lat = pyproj.Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(x, y)
+        scale[known] = np.asarray(pyproj.Proj(crs).get_factors(lon, lat).areal_scale, dtype=float)
+    return scale
 
 
 def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: CandidatesSpec,

@@ -2179,9 +2179,9 @@ def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer,
     """A notice naming the polygon sites whose usable area is empty, and whose drawn area is used
     in its place, when some sites give one and some do not (every site without one is said in
     `_site_attributes`'s notice): their count, and the first `DRAWN_AREAS_SHOWN` by their place
-    and id with that area in ha, measured as the plan measures it (in the `working` CRS, after
-    `to_working_crs`; without it, or where the sites cannot be projected, the areas are left
-    out). The file is named `shown`."""
+    and id with that area in ha, measured as the plan measures it (on the ellipsoid of the `working`
+    CRS, after `to_working_crs`: `ellipsoidal_area_m2`; without it, or where the sites cannot be
+    projected, the areas are left out). The file is named `shown`."""
     empty = sites["usable_area_ha"].isna().to_numpy() & sites.geom_type.isin(POLYGONAL).to_numpy()
     if not empty.any() or empty.all():
         return []
@@ -2189,7 +2189,7 @@ def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer,
     areas: list[str] = []
     if working is not None and sites.crs is not None:
         try:
-            drawn = to_working_crs(sites.iloc[rows], working).geometry.area.to_numpy()
+            drawn = ellipsoidal_area_m2(to_working_crs(sites.iloc[rows], working).geometry.to_numpy(), working)
             areas = [f", {area_text(float(m2), 'ha')}" for m2 in drawn]
         except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError):
             areas = []
@@ -2198,7 +2198,7 @@ def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer,
     named = "; ".join(each[:DRAWN_AREAS_SHOWN]) + (f"; and {len(each) - DRAWN_AREAS_SHOWN} more"
                                                    if len(each) > DRAWN_AREAS_SHOWN else "")
     one = len(rows) == 1
-    measured = f" (in {working.to_string()})" if areas and working is not None else ""
+    measured = f" (on the ellipsoid of {working.to_string()})" if areas and working is not None else ""
     drawn_area = "its drawn polygon's area" if one else "their drawn polygons' areas"
     return [f"{shown}: field '{layer.usable_area_field}' is empty for {len(rows)} polygon site{'' if one else 's'}, "
             f"so {drawn_area}{measured} {'is' if one else 'are'} used as usable land: {named}; give the usable area "
