@@ -33,7 +33,8 @@ OTHER = CaseSummary(label="b", ok=True, status="optimal", objective_yuan=10_100_
 def test_comparison_csv_writes_numbers_to_9_significant_digits():
     """10,059,141,714.563172 yuan is 10.0591417 bn yuan; 0.0 is 0; 1,000,000 / 3 t is 333333.333;
     a's gap of 2.01234568 % of it is 0.202424704 bn yuan; the proven range of b's objective less
-    a's is [10.1 - 10.0591417, 10.1 - 9.856723] bn yuan."""
+    a's is [10.1 - 10.0591417, 10.1 - 9.856723] bn yuan. b builds on s2 besides a's site: the rows
+    of the sites added and dropped name it."""
     assert comparison_csv(comparison_table([BASE, OTHER])) == (
         "metric,unit,a,b,b vs a\n"
         "status,,optimal,optimal,same\n"
@@ -46,6 +47,8 @@ def test_comparison_csv_writes_numbers_to_9_significant_digits():
         "gap,%,2.01234568,0,-2.01234568\n"
         "absolute gap,bn yuan,0.202424704,0,-0.202424704\n"
         "sites built on,count,1,2,1\n"
+        "sites built on: added,,,,s2\n"
+        "sites built on: dropped,,,,none\n"
         "targets short,,none,cathode 2024,changed\n"
         "output value 2024,bn yuan/yr,116.262346,100,-16.2623457\n"
         "capacity cathode 2024,t/yr,1493000,333333.333,-1159666.67\n"
