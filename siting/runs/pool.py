@@ -165,6 +165,12 @@ class CaseSummary:
     `Plan.opened_sites`); a site with existing or committed plants among them is open already. The
     tables count them as "sites built on" (comparison) and `sites_built_on` (sweep)."""
     site_added: dict[str, dict[str, float]] = field(default_factory=dict)  # site -> product -> added units/yr
+    excluded_pairs: dict[str, int] = field(default_factory=dict)
+    """How many (site, product) pairs the run's rules keep out, by family: "red line" (the
+    product's buffered red-line zone covers the site: models/inputs.py `REDLINE_EXCLUDED`) and
+    "proximity" (no source of a resource the product needs within reach: `PROXIMITY_EXCLUDED`),
+    0 for a family switched off; what a stricter rule changes even where the plan stays the same.
+    Empty for a run without a plan."""
     out_dir: str = ""
     """The run's folder (absolute): its outputs, or for a run whose rules cannot be met together
     the diagnosis (conflicts.md, ...); "" when the run wrote nothing."""
@@ -333,10 +339,20 @@ def summarise(label: str, result: Any) -> CaseSummary:
         costs=dict(plan.costs), final_year=final, capacity=capacity, group_capacity=groups, group_targets=goals,
         targets_short=short,
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
-        sites_opened=tuple(plan.opened_sites), site_added=added, out_dir=str(result.out_dir),
+        sites_opened=tuple(plan.opened_sites), site_added=added, excluded_pairs=excluded_pairs(inputs),
+        out_dir=str(result.out_dir),
         units=_units(result.prepared.loaded.catalog, inputs),
         cluster_names=dict(result.prepared.names.clusters), notices=tuple(result.prepared.notices),
     )
+
+
+def excluded_pairs(inputs: Any) -> dict[str, int]:
+    """`CaseSummary.excluded_pairs` of a run's model inputs (models/inputs.py `ModelInputs`): the
+    (site, product) pairs of `CANDIDATES` each family keeps out, 0 when it is off."""
+    pairs = set(inputs.CANDIDATES)
+    return {words: len(pairs & set(excluded)) if family in inputs.enabled_families else 0
+            for words, family, excluded in (("red line", "redline", inputs.REDLINE_EXCLUDED),
+                                            ("proximity", "proximity", inputs.PROXIMITY_EXCLUDED))}
 
 
 def _units(catalog: Any, inputs: Any) -> dict[str, str]:

@@ -79,6 +79,8 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
     rows["gap"] = ("share", summary.gap)
     rows[ABSOLUTE_GAP_ROW] = ("yuan", absolute_gap_yuan(summary.objective_yuan, summary.gap))
     rows["sites built on"] = ("count", len(summary.sites_opened))
+    for family, count in summary.excluded_pairs.items():  # what a stricter rule keeps out, plan or not
+        rows[f"{EXCLUDED_ROW}{family}"] = ("count", count)
     rows[TARGETS_SHORT_ROW] = ("", ", ".join(sorted(summary.targets_short)) or "none")
     for year in years:
         rows[f"output value {year}"] = ("yuan/yr", summary.output_value.get(year))
@@ -287,6 +289,10 @@ RANGE_ROW = "objective difference: proven range"
 #: count that stays the same may hide a swap. Only the columns of differences fill them; present
 #: when some run compared with the baseline builds on other sites than it.
 SITES_ADDED_ROW = "sites built on: added"
+#: The rows, after "sites built on", of the (site, product) pairs each family keeps out
+#: (`CaseSummary.excluded_pairs`): "site-product pairs kept out: red line", "...: proximity". A
+#: stricter red line that leaves the plan as it was still shows there.
+EXCLUDED_ROW = "site-product pairs kept out: "
 SITES_DROPPED_ROW = "sites built on: dropped"
 SITES_ROWS = (SITES_ADDED_ROW, SITES_DROPPED_ROW)
 
