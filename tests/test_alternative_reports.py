@@ -157,3 +157,24 @@ def test_the_optimums_report_and_the_terminal_give_the_alternatives_costs(tiny: 
     assert near_optimal_line(small) == ("1 near-optimal alternative within 1% of the optimum (10.06 bn yuan): alt01 "
                                         "10.06 bn yuan, +0.03%; the optimum is proven within 2.01%, so differences "
                                         "below that are not proven")
+
+
+def test_an_alternative_of_an_optimum_a_time_limit_stopped_is_not_said_to_be_reproducible() -> None:
+    """The alternatives start from the optimum: when its own search stopped at the time limit,
+    the same inputs may give another optimum, and other alternatives, whatever ended the
+    alternative's own search (here its gap)."""
+    from siting.deliver.mapinfo import near_optimal_text
+
+    record = {"plan": "alt01", "slack": 0.05, "optimum_cost_yuan": 43.8e9, "optimum_bound_yuan": 9.3e9,
+              "optimum_gap": 0.79,
+              "plans": [{"plan": "optimum", "cost_yuan": 43.8e9, "over_optimum": 0.0, "over_bound": 3.7,
+                         "stopped_by": "time limit"},
+                        {"plan": "alt01", "cost_yuan": 44.0e9, "over_optimum": 0.0046, "over_bound": 3.73,
+                         "stopped_by": "gap reached"}]}
+    text = near_optimal_text(record)
+    assert "the same inputs give the same plan" not in text
+    assert ("That search ended with its overlap with the plans before it proven least, within the gap. But the "
+            "optimum's own search stopped at the time limit, so the optimum may differ between runs and machines, "
+            "and so may the alternatives that start from it") in text
+    record["plans"][0]["stopped_by"] = "gap reached"
+    assert "the same inputs give the same plan" in near_optimal_text(record)

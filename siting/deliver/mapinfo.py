@@ -123,6 +123,13 @@ def near_optimal_text(record: Mapping[str, Any] | None) -> str:
                  "same inputs give the same plan.")
     else:
         ended = f" That search ended: {stopped}." if stopped else ""
+    first = rows[0] if rows and rows[0].get("plan") != row.get("plan") else None
+    if first is not None and first.get("stopped_by") == "time limit" and stopped != "time limit":
+        # the alternatives start from the optimum, which a time limit ended: no plan of the set is reproducible
+        ended = (f"{ended.rsplit(':', 1)[0]}." if stopped in ("node limit", "gap reached") else ended) + (
+            " But the optimum's own search stopped at the time limit, so the optimum may differ between runs and "
+            "machines, and so may the alternatives that start from it; raise solver.time_limit_s (or --time-limit) "
+            "for the same plans each time.")
     count = max(len(rows) - 1, 1)
     return (f"This plan is a near-optimal alternative ({row['plan']} of {count}), not the cost-optimal plan: a plan "
             f"within the {slack:.0%} slack of the optimum's cost, as different as possible from the plans before it. "

@@ -635,7 +635,7 @@ def local_cluster_failed(exc: BaseException) -> str:
     worker has started, and fails there."""
     return (f"{SCHEDULER_NAME.get()} | the local Dask cluster could not start its workers (Dask: {exc}); in a "
             "script, put the call under `if __name__ == \"__main__\":`, since each Dask worker imports the "
-            "script again as it starts (a notebook or `siting compare` needs nothing), or run without the "
+            "script again as it starts (a notebook or the command line needs nothing), or run without the "
             "Dask cluster (the process pool)")
 
 
