@@ -832,10 +832,13 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
         bound less the relaxed objective, but at least 0, to the objective less the relaxed
         solve's best bound, rounded outward; None where unbounded or without a relaxed plan), gap
         (the relaxed solve's relative gap |objective - bound| / |objective|, a share: 0.01 is 1 %;
-        None without a bound), within_solver_tolerance ("yes" where the range reaches 0, so that
+        None without a bound), absolute_gap_yuan (the same gap in yuan, objective less bound: the
+        figure to read when the relaxed objective is near zero, which the row's note then says),
+        within_solver_tolerance ("yes" where the range reaches 0, so that
         the cost is not proven; "no" where it lies above 0), sites_added and sites_dropped
         (comma-separated site ids: where only the relaxed plan adds capacity, and where only the
-        base plan does; existing and committed plants stand in both plans) and note. Money is in
+        base plan does; existing and committed plants stand in both plans; those of the one plan
+        each relaxed solve ended on, others within its gap may build elsewhere) and note. Money is in
         yuan, to 9 significant digits as the manifest's objective (the cost is the difference of
         the two objectives so rounded: see `siting.optimize.relax.rule_cost_table`);
         rule_costs.csv, written by `Solution.write`, gives it in bn yuan

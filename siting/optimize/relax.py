@@ -45,11 +45,10 @@ import pyomo.environ as pyo
 from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress
 from siting.config.units import SHOWN_AS, Names
-from siting.deliver.tables import absolute_gap_yuan, near_zero_note
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
-from siting.optimize.tolerance import gap_not_reached_text, proven_low
+from siting.optimize.tolerance import absolute_gap_yuan, gap_not_reached_text, near_zero_note, proven_low
 from siting.optimize.workers import default_workers, run_handed_over
 
 
@@ -255,7 +254,7 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
     the reverse (`sites_dropped`: the base plan adds capacity there, the relaxed plan none; the
     existing and committed plants, which stand in both plans, stay), and a note when a solve
     stopped before reaching its gap, or when the relaxed solve's relative gap is measured against a
-    net objective near zero (siting/deliver/tables.py `near_zero_note`, with "the relaxed solve's"
+    net objective near zero (siting/optimize/tolerance.py `near_zero_note`, with "the relaxed solve's"
     for "the": read `absolute_gap_yuan`, the relaxed solve's proven gap in yuan, instead).
 
     The sites added and dropped are those of the one plan the relaxed solve ended on, one of

@@ -20,9 +20,10 @@ it, U - max(rel_gap |U|, abs_gap): the target of a search for a bound.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
-from siting.config.units import BN
+from siting.config.units import BN, bn_yuan
 
 #: A gap within the asked gap by at most this much counts as within it: the plan and the bound
 #: may come from different models (the count relaxation, the merged model of the screening), whose
@@ -162,3 +163,49 @@ def _outward(value: float, decimals: int, up: bool) -> float:
 def _is_number(value: Any) -> bool:
     """A finite number (not a bool, not NaN)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+#: The net objective (the gross cost less sales revenue) counts as near zero when its magnitude is
+#: below this share of the gross cost (`gross_cost_yuan`): a relative gap measured against it then
+#: reads far larger than the plan's distance from the optimum, and the outputs say so (`near_zero_note`).
+NEAR_ZERO_SHARE = 0.01
+
+
+def absolute_gap_yuan(objective_yuan: float | None, gap: float | None) -> float | None:
+    """The proven gap in yuan, UB - LB: the relative `gap` (a share) times the magnitude of the
+    objective `objective_yuan` (UB, yuan) it is measured against, max(|UB|, 1e-9) as
+    siting/optimize/solve.py `relative_gap` divides by. None without an objective or a gap."""
+    if objective_yuan is None or gap is None or not math.isfinite(gap):
+        return None
+    return gap * max(abs(objective_yuan), 1e-9)
+
+
+def gross_cost_yuan(costs: Mapping[str, float]) -> float:
+    """The gross cost (yuan): the sum of the cost components above zero, before sales revenue (the
+    negative component), as the report's cost table gives it; 0 for no costs."""
+    return float(sum(v for v in costs.values() if v > 0))
+
+
+def near_zero_objective(objective_yuan: float | None, costs: Mapping[str, float]) -> bool:
+    """Whether the net objective `objective_yuan` (yuan) is near zero: its magnitude below
+    NEAR_ZERO_SHARE of the gross cost of `costs` (the cost components, yuan). False without an
+    objective or a gross cost."""
+    gross = gross_cost_yuan(costs)
+    return objective_yuan is not None and gross > 0 and abs(objective_yuan) < NEAR_ZERO_SHARE * gross
+
+
+def near_zero_note(objective_yuan: float | None, gap: float | None, costs: Mapping[str, float]) -> str:
+    """The sentences saying that a relative gap is measured against a near-zero net objective
+    (`near_zero_objective`) and that the absolute gap is the figure to read, with the figures:
+    the relative gap (percent), the net objective and the gross cost (bn yuan), and the absolute
+    gap (bn yuan, and as a share of the gross cost). "" when the objective is not near zero, or
+    when there is no gap or it shows as 0.00% (nothing to misread)."""
+    absolute = absolute_gap_yuan(objective_yuan, gap)
+    if absolute is None or gap is None or objective_yuan is None or round(gap, 4) == 0 \
+            or not near_zero_objective(objective_yuan, costs):
+        return ""
+    gross = gross_cost_yuan(costs)
+    return (f"The relative gap, {gap:.2%}, is measured against the net objective, {bn_yuan(objective_yuan)}, "
+            f"which is near zero: {abs(objective_yuan) / gross:.2%} of the gross cost of {bn_yuan(gross)} (under "
+            f"{NEAR_ZERO_SHARE:.0%}), sales revenue nearly paying it back. Read the absolute gap instead: "
+            f"{bn_yuan(absolute)}, {absolute / gross:.2%} of the gross cost.")

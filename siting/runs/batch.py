@@ -857,12 +857,13 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (no_differences_note(summaries, sweep=True), failed_notices_note(summaries),
+        # the notices of the runs without a plan, a list that may be long, last
+        note = "\n\n".join(n for n in (no_differences_note(summaries, sweep=True),
                                        unproven_runs_note(summaries), tolerance_note(table),
                                        sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
                                        bound_note(summaries), CROSS_START_NOTE if moved else "",
                                        moved_note(summaries), cross_failed_note(summaries),
-                                       near_zero_runs_note(summaries)) if n)
+                                       near_zero_runs_note(summaries), failed_notices_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words
         shown = table_files(sweep_display(table), "sweep", note)
         # the settings of one value and the time limit, which every run has
