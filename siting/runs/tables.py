@@ -190,7 +190,8 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     the note under their table says it whole. After "sites built on", when some run compared with
     the baseline builds on other sites than it, the rows of SITES_ROWS: in each run's column of
     differences, the sites it builds on that the baseline does not, and those the baseline builds
-    on that it does not (`sites_changed`, "none" for none), the runs' own columns left empty.
+    on that it does not (`sites_changed`, "none" for none), the runs' own columns left empty;
+    then the (site, product) pairs each family keeps out (EXCLUDED_ROW, a count per run).
     A difference of two numbers that agree to SAME is 0 (`_delta`), and the objective difference of
     two runs with the same plan (`same_plan`, whose objectives agree to the LP's noise) is 0. Two
     runs without a plan have no difference: their status difference is NO_PLANS (not "same" for
@@ -289,12 +290,12 @@ RANGE_ROW = "objective difference: proven range"
 #: count that stays the same may hide a swap. Only the columns of differences fill them; present
 #: when some run compared with the baseline builds on other sites than it.
 SITES_ADDED_ROW = "sites built on: added"
+SITES_DROPPED_ROW = "sites built on: dropped"
+SITES_ROWS = (SITES_ADDED_ROW, SITES_DROPPED_ROW)
 #: The rows, after "sites built on", of the (site, product) pairs each family keeps out
 #: (`CaseSummary.excluded_pairs`): "site-product pairs kept out: red line", "...: proximity". A
 #: stricter red line that leaves the plan as it was still shows there.
 EXCLUDED_ROW = "site-product pairs kept out: "
-SITES_DROPPED_ROW = "sites built on: dropped"
-SITES_ROWS = (SITES_ADDED_ROW, SITES_DROPPED_ROW)
 
 
 def sites_changed(base: CaseSummary, other: CaseSummary, added: bool) -> str:
