@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyproj
 import pytest
+import shapely
 
 try:
     import fcntl
@@ -341,3 +343,12 @@ def small_demo_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
     cells demonstration of 10 GWh/yr (`ONE_CELLS_DEMONSTRATION`): read-only, shared by the tests
     of the session."""
     return run_once(tmp_path_factory, "small_demo", small_inputs, extra=("--quiet", *ONE_CELLS_DEMONSTRATION))
+
+
+def on_ellipsoid(hectares: float, geometry: shapely.Geometry, crs: str = "EPSG:32648") -> float:
+    """`hectares` measured in the projected `crs` (UTM 48N by default) over `geometry`, on the
+    ellipsoid, as the project measures land: divided by the CRS's areal scale at the geometry's
+    centroid (PROJ's `get_factors`)."""
+    centre = shapely.centroid(geometry)
+    lon, lat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
+    return hectares / pyproj.Proj(crs).get_factors(lon, lat).areal_scale

@@ -21,7 +21,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pyogrio
-import pyproj
 import pytest
 import shapely
 from shapely.geometry import box
@@ -34,7 +33,7 @@ from siting.deliver.styles import BUILT
 from siting.prepare.candidates import MAX_CELLS, check_cell_count
 from siting.prepare.problem import prepare
 from siting.prepare.spatial import BUFFER_QUAD_SEGS
-from tests.conftest import edit, run_bad
+from tests.conftest import edit, on_ellipsoid, run_bad
 
 UTM = "EPSG:32648"
 ZONE_A = box(210_000, 2_730_000, 230_000, 2_740_000)
@@ -47,13 +46,6 @@ SQUARES = {"cell-west-21-273": box(210_000, 2_730_000, 220_000, 2_740_000),
            "cell-west-22-273": box(220_000, 2_730_000, 230_000, 2_740_000),
            CELL_B: box(230_000, 2_750_000, 240_000, 2_760_000)}
 
-
-def on_ellipsoid(hectares: float, geometry: shapely.Geometry) -> float:
-    """`hectares` measured in UTM 48N over `geometry`, on the ellipsoid: divided by the CRS's
-    areal scale at the geometry's centroid."""
-    centre = shapely.centroid(geometry)
-    lon, lat = pyproj.Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
-    return hectares / pyproj.Proj(UTM).get_factors(lon, lat).areal_scale
 
 
 def write_zones(folder: Path, zones: dict[str, shapely.Geometry]) -> None:

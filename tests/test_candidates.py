@@ -21,6 +21,7 @@ from siting.config.errors import InputError
 from siting.prepare.candidates import CandidatesSpec, allowed_zone_geometry, generate_candidates
 from siting.prepare.layers import ellipsoidal_area_m2
 from siting.prepare.spatial import RedlineSettings, land_after_redline
+from tests.conftest import on_ellipsoid
 
 UTM = "EPSG:32648"
 X0, Y0 = 800_000.0, 2_770_000.0  # a 1 km grid line crossing: column 800, row 2770
@@ -56,13 +57,6 @@ def rule(buffer_m: float = 0.0, setbacks: dict | None = None) -> RedlineSettings
 def table(cells: gpd.GeoDataFrame, column: str) -> dict[str, float]:
     return dict(zip(cells["id"], cells[column], strict=True))
 
-
-def on_ellipsoid(hectares: float, geometry: shapely.Geometry) -> float:
-    """`hectares` measured in UTM 48N over `geometry`, on the ellipsoid: divided by the CRS's
-    areal scale at the geometry's centroid."""
-    centre = shapely.centroid(geometry)
-    lon, lat = pyproj.Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
-    return hectares / pyproj.Proj(UTM).get_factors(lon, lat).areal_scale
 
 
 def by_hand(figures: dict[str, float]) -> dict[str, float]:

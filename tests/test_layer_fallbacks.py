@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
-import pyproj
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -18,19 +17,12 @@ from siting.cli import main
 from siting.config.load import load_scenario
 from siting.prepare.layers import LayerSet, load_layers
 from siting.prepare.spatial import RedlineSettings, preprocess
-from tests.conftest import run_bad
+from tests.conftest import on_ellipsoid, run_bad
 
 UTM = "EPSG:32648"
 # A point well inside Yunnan in UTM 48N (about 102.9 E, 25.0 N).
 X0, Y0 = 800_000.0, 2_770_000.0
 
-
-def on_ellipsoid(hectares: float, geometry: shapely.Geometry) -> float:
-    """`hectares` measured in UTM 48N over `geometry`, on the ellipsoid: divided by the CRS's
-    areal scale at the geometry's centroid."""
-    centre = shapely.centroid(geometry)
-    lon, lat = pyproj.Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
-    return hectares / pyproj.Proj(UTM).get_factors(lon, lat).areal_scale
 
 
 def change_features(path: Path, change) -> None:

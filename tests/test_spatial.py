@@ -6,7 +6,6 @@ handling, so buffers, areas and distances can be stated exactly."""
 from __future__ import annotations
 
 import geopandas as gpd
-import pyproj
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -14,18 +13,12 @@ from shapely.geometry import Point, box
 from siting.config.errors import InputError
 from siting.prepare.layers import LayerSet
 from siting.prepare.spatial import RedlineSettings, land_after_redline, preprocess, working_crs_of
+from tests.conftest import on_ellipsoid
 
 UTM = "EPSG:32648"
 # A point well inside Yunnan in UTM 48N (about 102.9 E, 25.0 N).
 X0, Y0 = 800_000.0, 2_770_000.0
 
-
-def on_ellipsoid(hectares: float, geometry: shapely.Geometry) -> float:
-    """`hectares` measured in UTM 48N over `geometry`, on the ellipsoid: divided by the CRS's
-    areal scale at the geometry's centroid."""
-    centre = shapely.centroid(geometry)
-    lon, lat = pyproj.Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
-    return hectares / pyproj.Proj(UTM).get_factors(lon, lat).areal_scale
 
 
 def layer_set(sites: list[tuple[str, shapely.Geometry, float | None]],
