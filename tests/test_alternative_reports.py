@@ -178,3 +178,21 @@ def test_an_alternative_of_an_optimum_a_time_limit_stopped_is_not_said_to_be_rep
             "and so may the alternatives that start from it") in text
     record["plans"][0]["stopped_by"] = "gap reached"
     assert "the same inputs give the same plan" in near_optimal_text(record)
+
+
+def test_an_alternative_a_hair_cheaper_than_the_optimum_is_not_said_to_be_0_percent_below() -> None:
+    """With `--slack 0` an alternative may cost 1.3e-05 of the optimum less than it (within the
+    optimum's gap): the terminal printed "-0.00%" and the report "0.00% below the optimum's cost"."""
+    from siting.deliver.explore import near_optimal_line
+    from siting.deliver.mapinfo import near_optimal_text
+
+    record = {"plan": "alt01", "slack": 0.0, "optimum_cost_yuan": 10.06e9, "optimum_bound_yuan": 9.857e9,
+              "optimum_gap": 0.0201,
+              "plans": [{"plan": "optimum", "cost_yuan": 10.06e9, "over_optimum": 0.0, "over_bound": 0.0206,
+                         "stopped_by": "gap reached"},
+                        {"plan": "alt01", "cost_yuan": 10.0599e9, "over_optimum": -1.3e-05, "over_bound": 0.0206,
+                         "stopped_by": "gap reached"}]}
+    assert "alt01 10.06 bn yuan, +0.00%" in near_optimal_line(record)
+    text = near_optimal_text(record)
+    assert "0.00% below" not in text
+    assert "It costs 10.06 bn yuan, the same as the optimum's cost (10.06 bn yuan) to 0.01 %, a difference" in text

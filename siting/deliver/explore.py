@@ -1027,7 +1027,7 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
     found = rows[1:]
     slack = float(record.get("slack") or 0.0)
     gap = record.get("optimum_gap")
-    each = "; ".join(f"{r['plan']} {bn_yuan(r.get('cost_yuan'))}, {float(r.get('over_optimum') or 0.0):+.2%}"
+    each = "; ".join(f"{r['plan']} {bn_yuan(r.get('cost_yuan'))}, {float(r.get('over_optimum') or 0.0):+z.2%}"
                      for r in found)
     below = (f"; the optimum is proven within {float(gap):.2%}, so differences below that are not proven"
              if gap is not None and slack < float(gap) else "")

@@ -98,8 +98,11 @@ def near_optimal_text(record: Mapping[str, Any] | None) -> str:
     optimum, bound, gap = record.get("optimum_cost_yuan"), record.get("optimum_bound_yuan"), record.get("optimum_gap")
     over = float(row.get("over_optimum") or 0.0)
     within_gap = gap is not None and abs(over) <= float(gap)
-    against = (f"{over:.2%} above the optimum's cost ({bn_yuan(optimum)})" if over >= 0 else
-               f"{-over:.2%} below the optimum's cost ({bn_yuan(optimum)})")
+    if round(over, 4) == 0:  # under 0.005 % either way: "0.00% below" would read oddly
+        against = f"the same as the optimum's cost ({bn_yuan(optimum)}) to 0.01 %"
+    else:
+        against = (f"{over:.2%} above the optimum's cost ({bn_yuan(optimum)})" if over > 0 else
+                   f"{-over:.2%} below the optimum's cost ({bn_yuan(optimum)})")
     if within_gap:
         against += (f", a difference within the optimum's proven gap ({float(gap):.2%}), so not proven: the two "
                     "are as good within solver tolerance")

@@ -221,7 +221,7 @@ def alternative_solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
         within = " (within the optimum's proven gap)" if gap is not None and abs(over) <= float(gap) else ""
         bound, over_bound = record.get("optimum_bound_yuan"), row.get("over_bound")
         rows += [["optimum's cost (discounted)", f"{bn_yuan(record.get('optimum_cost_yuan'))} bn yuan"],
-                 ["over the optimum's cost", f"{over:.2%}{within}"],
+                 ["over the optimum's cost", f"{over:z.2%}{within}"],
                  ["best bound (the optimum's, proven)", "n/a" if bound is None else f"{bn_yuan(bound)} bn yuan"],
                  ["over the optimum's proven bound", "n/a" if over_bound is None else
                   f"at most {float(over_bound):.2%}"],
@@ -251,7 +251,7 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
         within = " (within the optimum's gap)" if gap is not None and abs(over) <= float(gap) else ""
         over_bound = row.get("over_bound")
         differing = [names.get(site, site) for site in row.get("sites_differing") or []]
-        rows.append([f"`{row['plan']}/`", bn_yuan(row.get("cost_yuan")), f"{over:.2%}{within}",
+        rows.append([f"`{row['plan']}/`", bn_yuan(row.get("cost_yuan")), f"{over:z.2%}{within}",
                      "n/a" if over_bound is None else f"{float(over_bound):.2%}",
                      f"{len(differing)}: {', '.join(differing)}" if differing
                      else "0 (the same sites, other products on them)"])
