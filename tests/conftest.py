@@ -352,3 +352,21 @@ def on_ellipsoid(hectares: float, geometry: shapely.Geometry, crs: str = "EPSG:3
     centre = shapely.centroid(geometry)
     lon, lat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
     return hectares / pyproj.Proj(crs).get_factors(lon, lat).areal_scale
+
+
+def plan_layout_spots(out: Path) -> tuple[dict[str, Any], Any]:
+    """The layers of the run folder `out` (siting/deliver/files.py `folder_project_layers`) and the
+    label spots its plan.qgs print layout gives them (siting/deliver/qgisproject.py
+    `layout_label_spots`, over the layout's extent of the project's default view, in its CRS)."""
+    import xml.etree.ElementTree as ET
+
+    from siting.deliver.files import folder_project_layers
+    from siting.deliver.qgisproject import layout_label_spots, plan_layout_extent
+
+    layers, styles = folder_project_layers(out)
+    root = ET.parse(out / "plan.qgs").getroot()
+    view = root.find("ProjectViewSettings/DefaultViewExtent")
+    assert view is not None
+    extent = [float(view.get(key, "")) for key in ("xmin", "ymin", "xmax", "ymax")]
+    crs = root.findtext("projectCrs/spatialrefsys/authid", "")
+    return layers, layout_label_spots(list(layers.values()), styles["sites"], crs, *plan_layout_extent(extent))

@@ -26,7 +26,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from siting.deliver.files import folder_project_layers, read_layer
+from siting.deliver.files import read_layer
 from siting.deliver.layer import make_layer
 from siting.deliver.qgisproject import (
     SITE_LABEL_STEPS_MM,
@@ -39,7 +39,6 @@ from siting.deliver.qgisproject import (
     layout_label_spots,
     map_frame,
     plan_layer_id,
-    plan_layout_extent,
     site_label_box,
 )
 from siting.deliver.styles import (
@@ -54,7 +53,7 @@ from siting.deliver.styles import (
     sources_style,
     with_label_spots,
 )
-from tests.conftest import SHIPPED, MadeRun, copied, run_once
+from tests.conftest import SHIPPED, MadeRun, copied, plan_layout_spots, run_once
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 from tests.test_qgis_label_distance import NEAR_MM, REACH_MM, nearest
 
@@ -326,13 +325,8 @@ def test_qgis_names_the_plan_s_sources_where_the_layout_finds_room(
     named. (QGIS's own placement left out other sources, which ones changing with the export's
     resolution.)"""
     out = copied(shipped_first_node_run.out, tmp_path / "plan")
-    layers, styles = folder_project_layers(out)
-    root = ET.parse(out / "plan.qgs").getroot()
-    view = root.find("ProjectViewSettings/DefaultViewExtent")
-    assert view is not None
-    extent = [float(view.get(key, "")) for key in ("xmin", "ymin", "xmax", "ymax")]
-    crs = root.findtext("projectCrs/spatialrefsys/authid", "")
-    spots = layout_label_spots(list(layers.values()), styles["sites"], crs, *plan_layout_extent(extent)).sources
+    layers, placed = plan_layout_spots(out)
+    spots = placed.sources
     every = sorted(layers["sources"].frame["id"])
     assert sorted(set(every) - set(spots)) == []
     assert SOURCE_LABEL_STEPS_MM == (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:]) == (

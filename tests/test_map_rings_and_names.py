@@ -29,12 +29,11 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from siting.deliver.files import folder_project_layers
 from siting.deliver.layer import OutputLayer, make_layer
-from siting.deliver.qgisproject import SOURCE_NARROW_WRAP, layout_label_spots, plan_layout_extent
+from siting.deliver.qgisproject import SOURCE_NARROW_WRAP
 from siting.deliver.styles import LabelSpot, redline_style, sources_style, with_label_spots
 from siting.deliver.webmap import DEMO_OVERLAY_LABEL, map_html, with_marker_scale
-from tests.conftest import MadeRun, copied
+from tests.conftest import MadeRun, copied, plan_layout_spots
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 
@@ -231,13 +230,8 @@ def test_the_shipped_layout_names_every_source(shipped_first_node_run: MadeRun):
     16 characters ("Yimen Tongchang" / "copper deposit"), with a leader farther out than a site's
     farthest name; no note of names left out."""
     out = shipped_first_node_run.out
-    layers, styles = folder_project_layers(out)
+    layers, spots = plan_layout_spots(out)
     root = ET.parse(out / "plan.qgs").getroot()
-    view = root.find("ProjectViewSettings/DefaultViewExtent")
-    assert view is not None
-    extent = [float(view.get(key, "")) for key in ("xmin", "ymin", "xmax", "ymax")]
-    crs = root.findtext("projectCrs/spatialrefsys/authid", "")
-    spots = layout_label_spots(list(layers.values()), styles["sites"], crs, *plan_layout_extent(extent))
     assert spots.unnamed == ()
     assert sorted(spots.sources) == sorted(layers["sources"].frame["id"])
     yimen = spots.sources["copper_yimen"]

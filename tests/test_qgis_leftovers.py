@@ -24,7 +24,6 @@ import pytest
 import shapely
 
 from siting.deliver import styles
-from siting.deliver.files import folder_project_layers
 from siting.deliver.layer import make_layer, read_layer
 from siting.deliver.qgisproject import (
     COMPARE_ORDER,
@@ -37,7 +36,7 @@ from siting.deliver.qgisproject import (
     unnamed_note,
 )
 from siting.deliver.styles import WATER, hub_label_expression, hub_label_texts, redline_colour, sites_style
-from tests.conftest import MadeRun
+from tests.conftest import MadeRun, plan_layout_spots
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 PROBE = r'''
@@ -157,13 +156,7 @@ def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, 
     out (SOURCE_FAR_STEPS_MM), its leader passing between those names: every source is named,
     and the layout has no note. QGIS draws exactly the names placed, over no other name."""
     out = shipped_first_node_run.out
-    layers, project_styles = folder_project_layers(out)
-    root = ET.parse(out / "plan.qgs").getroot()
-    view = root.find("ProjectViewSettings/DefaultViewExtent")
-    assert view is not None
-    extent = [float(view.get(key, "")) for key in ("xmin", "ymin", "xmax", "ymax")]
-    crs = root.findtext("projectCrs/spatialrefsys/authid", "")
-    spots = layout_label_spots(list(layers.values()), project_styles["sites"], crs, *plan_layout_extent(extent))
+    layers, spots = plan_layout_spots(out)
     frame = layers["sources"].frame
     names = dict(zip(frame["id"], frame["name"], strict=True))
     assert sorted(set(names) - set(spots.sources)) == []
