@@ -457,8 +457,8 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
                                      str(sites_path) if sites_path is not None else None)
     # on the ellipsoid, as footprint_ha and a GIS measure it: the working CRS's own areas are off by its
     # areal scale (+0.06 % at Kunming in UTM 48N, up to 1 % in a CRS check_study_area accepts)
-    drawn_ha = np.where(sites.geom_type.isin(POLYGONAL),
-                        ellipsoidal_area_m2(sites.geometry.to_numpy(), crs) / M2_PER_HA, np.nan)
+    footprint_ha = ellipsoidal_area_m2(sites.geometry.to_numpy(), crs) / M2_PER_HA  # NaN for a point
+    drawn_ha = np.where(sites.geom_type.isin(POLYGONAL), footprint_ha, np.nan)
     declared = sites["usable_area_ha"].to_numpy(dtype=float)
     sites["drawn_area_ha"] = drawn_ha
     sites["gross_land_ha"] = np.where(np.isnan(declared), drawn_ha, declared)
@@ -468,7 +468,9 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
         land = pd.concat([land, cell_land(cells, products)], ignore_index=True)
     else:
         sites = sites.assign(kind=PARK)
-    sites["footprint_ha"] = ellipsoidal_area_m2(sites.geometry.to_numpy(), crs) / M2_PER_HA
+    # the sites' footprints as measured above, then the cells' (appended after them)
+    sites["footprint_ha"] = np.concatenate([footprint_ha, ellipsoidal_area_m2(
+        sites.geometry.to_numpy()[len(footprint_ha):], crs) / M2_PER_HA])
     distance = road_distance_km(sites, sources, detour_factor) if len(sources) else pd.DataFrame(
         index=sites["id"].to_numpy())
     hubs = hub_points(clusters, crs)
