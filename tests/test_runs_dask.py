@@ -93,7 +93,8 @@ def test_a_local_cluster_starts_once_per_batch_and_says_so(monkeypatch: pytest.M
 
     def in_process(**kwargs: Any) -> Any:
         made.append(kwargs)
-        clusters.append(local_cluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None))
+        clusters.append(local_cluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                                      local_directory=kwargs["local_directory"]))
         return clusters[-1]
 
     monkeypatch.setattr(distributed, "LocalCluster", in_process)
@@ -102,8 +103,11 @@ def test_a_local_cluster_starts_once_per_batch_and_says_so(monkeypatch: pytest.M
     summaries = run_cases(cases("a", "b", "c"), workers=2, scheduler="local", progress=Progress(3, stream=stream),
                           warm=True)
     assert [s.label for s in summaries] == ["a", "b", "c"]
+    scratch = made[0]["local_directory"]
     assert made == [{"n_workers": 2, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
-                     "dashboard_address": None}]
+                     "dashboard_address": None, "local_directory": scratch,
+                     "scheduler_kwargs": {"local_directory": scratch, "dashboard_address": "127.0.0.1:0"}}]
+    assert not Path(scratch).exists()
     assert clusters[0].status.name == "closed"
     lines = stream.getvalue().splitlines()
     assert lines[0] == "starting a local Dask cluster (2 workers) ..."

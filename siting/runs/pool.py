@@ -73,11 +73,13 @@ import contextlib
 import dataclasses
 import errno
 import ipaddress
+import logging
 import os
 import queue
 import re
 import shutil
 import signal
+import tempfile
 import time
 import traceback
 import uuid
@@ -632,11 +634,58 @@ def local_cluster_failed(exc: BaseException) -> str:
     raised: RuntimeError "Nanny failed to start."). Their most common cause in a script is a call
     at its top level: Dask starts each worker as a new Python process that imports the script
     again (multiprocessing's "spawn"), which then runs the call again in the worker, before the
-    worker has started, and fails there."""
+    worker has started; that worker ends there (`importing_parents_main`)."""
     return (f"{SCHEDULER_NAME.get()} | the local Dask cluster could not start its workers (Dask: {exc}); in a "
             "script, put the call under `if __name__ == \"__main__\":`, since each Dask worker imports the "
             "script again as it starts (a notebook or the command line needs nothing), or run without the "
             "Dask cluster (the process pool)")
+
+
+def importing_parents_main() -> bool:
+    """Whether this process is a child process still importing its parent's main module, as each
+    worker process of a local Dask cluster does as it starts (multiprocessing's "spawn"; its flag
+    `_inheriting`, which multiprocessing itself reads to refuse to start a process then, before the
+    child knows its parent). No local cluster can start then either."""
+    import multiprocessing
+
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
+
+
+#: The loggers of Dask's distributed, silenced while a local cluster starts (`quiet_logs`).
+DASK_LOGGER = "distributed"
+
+
+@contextlib.contextmanager
+def quiet_logs(name: str = DASK_LOGGER) -> Iterator[None]:
+    """The logger `name` and those under it that have a level of their own log nothing but critical
+    records while the block runs; their levels are restored after."""
+    loggers = [logging.getLogger(name)]
+    loggers += [logger for key, logger in logging.Logger.manager.loggerDict.items()
+                if key.startswith(name + ".") and isinstance(logger, logging.Logger) and logger.level]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str) -> Any:
+    """A LocalCluster (`cluster_type`) on loopback with `workers` single-threaded worker processes,
+    its scheduler and workers keeping their scratch files in the folder `scratch` and its scheduler's
+    HTTP server on a free port; Dask's logs quiet while it starts (`quiet_logs`). InputError
+    (`local_cluster_failed`) when it cannot start."""
+    import dask
+
+    with dask.config.set(LOCAL_SCHEDULER), quiet_logs():  # the settings are read as the scheduler starts
+        try:
+            return cluster_type(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                dashboard_address=None, local_directory=scratch,
+                                scheduler_kwargs={"local_directory": scratch, "dashboard_address": "127.0.0.1:0"})
+        except Exception as exc:  # a worker process that could not start (Dask: "Nanny failed to start")
+            raise InputError([local_cluster_failed(exc)]) from None
 
 
 @contextlib.contextmanager
@@ -647,12 +696,18 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     as it starts and one when it is ready, with the seconds it took. Its scheduler lets a task's
     workers die RETRIES times before the task is lost (`LOCAL_SCHEDULER`: Dask's setting
     distributed.scheduler.allowed-failures, 3 unless configured), so that a run that kills its
-    worker is tried as often as in the process pool (`_run_in_pool`). An address connects to that
-    scheduler, said the same way; its own setting governs there (the scheduler holds it, not the
-    task), and a run lost so says its value (`dask_loss_words`). Raises InputError (naming the
-    argument, `SCHEDULER_NAME`) when Dask is not installed, when the address is malformed
-    (`checked_address`, before anything is connected to) and when no scheduler answers there
-    within `connect_timeout_s`."""
+    worker is tried as often as in the process pool (`_run_in_pool`). Its scheduler and workers
+    keep their scratch files in a temporary folder made for it (in Dask's temporary-directory,
+    else the system's), removed once the cluster is closed or has failed to start. In a child
+    process still importing its parent's main module (`importing_parents_main`: a worker of a
+    local cluster started by a script's top level), the process ends at once (SystemExit 1),
+    starting no cluster of its own: the parent's cluster then fails to start and says why.
+    An address connects to that scheduler, said the same way; its own setting governs there (the
+    scheduler holds it, not the task), and a run lost so says its value (`dask_loss_words`).
+    Raises InputError (naming the argument, `SCHEDULER_NAME`) when Dask is not installed, when the
+    address is malformed (`checked_address`, before anything is connected to), when no scheduler
+    answers there within `connect_timeout_s`, and when the local cluster's folder cannot be made
+    or the cluster cannot start (`local_cluster_failed`)."""
     if scheduler is None:
         yield None
         return
@@ -663,36 +718,33 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
         raise InputError([f"{SCHEDULER_NAME.get()} | Dask is not installed; install the extra: "
                           "pip install -e '.[dask]'"]) from None
     started = time.perf_counter()
-    cluster = None
-    if scheduler == "local":
-        count = f"{workers} worker{'s' if workers != 1 else ''}"
-        say(f"starting a local Dask cluster ({count}) ...")
-        import dask
+    with contextlib.ExitStack() as stack:
+        if scheduler == "local":
+            if importing_parents_main():
+                raise SystemExit(1)
+            count = f"{workers} worker{'s' if workers != 1 else ''}"
+            say(f"starting a local Dask cluster ({count}) ...")
+            import dask
 
-        with dask.config.set(LOCAL_SCHEDULER):  # read as the scheduler starts, in this process
+            where = dask.config.get("temporary-directory", None)
             try:
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None)
-            except Exception as exc:  # a worker process that could not start (Dask: "Nanny failed to start")
-                raise InputError([local_cluster_failed(exc)]) from None
-        try:
-            client = Client(cluster)
-        except BaseException:
-            cluster.close()
-            raise
-        say(f"local Dask cluster ready ({count}) in {time.perf_counter() - started:.1f} s")
-    else:
-        say(f"connecting to the Dask scheduler at {scheduler} ...")
-        client = _connected(Client, scheduler)
-        found = len(client.nthreads())
-        say(f"connected to the Dask scheduler at {scheduler} ({found} worker{'s' if found != 1 else ''}) "
-            f"in {time.perf_counter() - started:.1f} s")
-    try:
+                scratch = tempfile.mkdtemp(prefix="siting-dask.", dir=where)
+            except OSError as error:
+                raise InputError([f"{SCHEDULER_NAME.get()} | the local Dask cluster's scratch folder could not be "
+                                  f"made in {where or tempfile.gettempdir()} ({error.strerror or error}); give Dask "
+                                  "a writable temporary-directory (DASK_TEMPORARY_DIRECTORY)"]) from None
+            stack.callback(shutil.rmtree, scratch, ignore_errors=True)
+            cluster = _local_cluster(LocalCluster, workers, scratch)
+            stack.callback(cluster.close)
+            client = stack.enter_context(contextlib.closing(Client(cluster)))
+            say(f"local Dask cluster ready ({count}) in {time.perf_counter() - started:.1f} s")
+        else:
+            say(f"connecting to the Dask scheduler at {scheduler} ...")
+            client = stack.enter_context(contextlib.closing(_connected(Client, scheduler)))
+            found = len(client.nthreads())
+            say(f"connected to the Dask scheduler at {scheduler} ({found} worker{'s' if found != 1 else ''}) "
+                f"in {time.perf_counter() - started:.1f} s")
         yield client
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 @dataclass(frozen=True)
