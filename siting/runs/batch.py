@@ -84,6 +84,7 @@ from siting.runs.tables import (
     diff_written,
     difference_note,
     failed_notices_note,
+    kept_out_note,
     moved_note,
     near_zero_runs_note,
     no_differences_note,
@@ -746,7 +747,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run},
                               diff_aliases(summaries))
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (no_differences_note(summaries), failed_notices_note(summaries),
+        note = "\n\n".join(n for n in (kept_out_note(summaries), no_differences_note(summaries),
+                                       failed_notices_note(summaries),
                                        unproven_runs_note(summaries), tolerance_note(table),
                                        difference_note(table, summaries),
                                        bound_note(summaries), COMPARE_CROSS_NOTE if moved else "",

@@ -173,6 +173,19 @@ class CaseSummary:
     "proximity" (no source of a resource the product needs within reach: `PROXIMITY_EXCLUDED`),
     0 for a family switched off; what a stricter rule changes even where the plan stays the same.
     Empty for a run without a plan."""
+    kept_out: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, repr=False)
+    """The (site, product) pairs that `excluded_pairs` counts, by family, in the model's order of
+    candidate pairs (`kept_out_pairs`), which the comparison lists where two runs differ
+    (siting/runs/tables.py `kept_out_note`). Empty for a run without a plan."""
+    land_free_ha: dict[str, float] = field(default_factory=dict, repr=False)
+    """Candidate site -> the land left there for new modules (ha), the most over the products its
+    rules let it build (`free_land_ha`): after the red line's buffer and setbacks and the land of
+    committed plants; 0 where every product is kept out. Empty for a run without a plan."""
+    site_names: dict[str, str] = field(default_factory=dict)
+    """Site id -> its name as the run's texts for people give it (siting/config/units.py
+    `Names.sites`: the sites layer's name, shortened where that stays distinct), for the sites
+    with a name; a candidate cell has none and is named by its id. The terminal and comparison.md
+    name sites by it; comparison.csv keeps the ids."""
     out_dir: str = ""
     """The run's folder (absolute): its outputs, or for a run whose rules cannot be met together
     the diagnosis (conflicts.md, ...); "" when the run wrote nothing."""
@@ -342,7 +355,8 @@ def summarise(label: str, result: Any) -> CaseSummary:
         targets_short=short,
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
         sites_opened=tuple(plan.opened_sites), site_added=added, excluded_pairs=excluded_pairs(inputs),
-        out_dir=str(result.out_dir),
+        kept_out=kept_out_pairs(inputs), land_free_ha=free_land_ha(inputs),
+        site_names=dict(result.prepared.names.sites), out_dir=str(result.out_dir),
         units=_units(result.prepared.loaded.catalog, inputs),
         cluster_names=dict(result.prepared.names.clusters), notices=tuple(result.prepared.notices),
     )
@@ -351,10 +365,34 @@ def summarise(label: str, result: Any) -> CaseSummary:
 def excluded_pairs(inputs: Any) -> dict[str, int]:
     """`CaseSummary.excluded_pairs` of a run's model inputs (models/inputs.py `ModelInputs`): the
     (site, product) pairs of `CANDIDATES` each family keeps out, 0 when it is off."""
-    pairs = set(inputs.CANDIDATES)
-    return {words: len(pairs & set(excluded)) if family in inputs.enabled_families else 0
-            for words, family, excluded in (("red line", "redline", inputs.REDLINE_EXCLUDED),
-                                            ("proximity", "proximity", inputs.PROXIMITY_EXCLUDED))}
+    return {words: len(pairs) for words, pairs in kept_out_pairs(inputs).items()}
+
+
+def kept_out_pairs(inputs: Any) -> dict[str, tuple[tuple[str, str], ...]]:
+    """`CaseSummary.kept_out` of a run's model inputs: family in words ("red line", "proximity")
+    -> the (site, product) pairs of `CANDIDATES` it keeps out, in their order; none for a family
+    that is off."""
+    return {words: tuple(pair for pair in inputs.CANDIDATES if pair in excluded)
+            if family in inputs.enabled_families else ()
+            for words, family, excluded in (("red line", "redline", frozenset(inputs.REDLINE_EXCLUDED)),
+                                            ("proximity", "proximity", frozenset(inputs.PROXIMITY_EXCLUDED)))}
+
+
+def free_land_ha(inputs: Any) -> dict[str, float]:
+    """`CaseSummary.land_free_ha` of a run's model inputs: each site of `SITES` -> the most land
+    (ha) a product its rules do not keep out (`kept_out_pairs`) may use there, the model's L[s,p]
+    (models/families/redline.py `usable_land_ha`: after the red line where it is on, less the
+    committed plants' land), as the sites layer's `land_free_ha` gives it; 0 where every product is
+    kept out."""
+    from models.families.redline import usable_land_ha
+
+    redline_on = "redline" in inputs.enabled_families
+    out = {pair for pairs in kept_out_pairs(inputs).values() for pair in pairs}
+    land = dict.fromkeys(inputs.SITES, 0.0)
+    for pair in inputs.CANDIDATES:
+        if pair not in out:
+            land[pair[0]] = max(land.get(pair[0], 0.0), float(usable_land_ha(inputs, pair, redline_on)))
+    return land
 
 
 def _units(catalog: Any, inputs: Any) -> dict[str, str]:

@@ -4,8 +4,11 @@ runs' own written `sites.geojson`; solving happens in `siting.runs.pool`.
 
 The tables keep ids ("capacity kunming copper_foil"), as comparison.csv and sweep.csv give them;
 what a reader sees, the terminal, comparison.md, sweep.md and sweep.png, names products and
-target groups in words (siting/config/units.py `product_label`: "Copper foil") and clusters by
-their name in the clusters layer ("capacity Kunming: Copper foil", `comparison_display`).
+target groups in words (siting/config/units.py `product_label`: "Copper foil"), clusters by
+their name in the clusters layer ("capacity Kunming: Copper foil", `comparison_display`) and sites
+by the names the report gives them (`site_names`; a candidate cell by its id). Under the table,
+comparison.md and the terminal list the site-product pairs a run keeps out and the baseline does
+not, and the reverse (`kept_out_note`).
 
 What the proven gaps show of a difference is said with it: whether they tell two objectives
 apart (siting/optimize/tolerance.py), the proven range of the difference of two optima, and, for
@@ -81,6 +84,9 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
     rows["sites built on"] = ("count", len(summary.sites_opened))
     for family, count in summary.excluded_pairs.items():  # what a stricter rule keeps out, plan or not
         rows[f"{EXCLUDED_ROW}{family}"] = ("count", count)
+    land = _land_free(summary)
+    if land:  # the land a stricter red line trims, also from the sites that stay open
+        rows[LAND_ROW] = ("ha", math.fsum(land.values()))
     rows[TARGETS_SHORT_ROW] = ("", ", ".join(sorted(summary.targets_short)) or "none")
     for year in years:
         rows[f"output value {year}"] = ("yuan/yr", summary.output_value.get(year))
@@ -191,7 +197,12 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     the baseline builds on other sites than it, the rows of SITES_ROWS: in each run's column of
     differences, the sites it builds on that the baseline does not, and those the baseline builds
     on that it does not (`sites_changed`, "none" for none), the runs' own columns left empty;
-    then the (site, product) pairs each family keeps out (EXCLUDED_ROW, a count per run).
+    then the (site, product) pairs each family keeps out (EXCLUDED_ROW, a count per run), and
+    LAND_ROW, the land free for new modules at all the run's candidate sites (ha,
+    `CaseSummary.land_free_ha`), for runs that give it. Sites are given by id here, as
+    comparison.csv gives them (ids joined by ", "), a machine-readable key into each run's
+    sites.geojson and tables; comparison.md and the terminal name them (`comparison_display`), and
+    list which pairs a run keeps out that the baseline does not (`kept_out_note`).
     A difference of two numbers that agree to SAME is 0 (`_delta`), and the objective difference of
     two runs with the same plan (`same_plan`, whose objectives agree to the LP's noise) is 0. Two
     runs without a plan have no difference: their status difference is NO_PLANS (not "same" for
@@ -298,16 +309,140 @@ SITES_ROWS = (SITES_ADDED_ROW, SITES_DROPPED_ROW)
 EXCLUDED_ROW = "site-product pairs kept out: "
 
 
-def sites_changed(base: CaseSummary, other: CaseSummary, added: bool) -> str:
+def sites_changed(base: CaseSummary, other: CaseSummary, added: bool, names: dict[str, str] | None = None) -> str:
     """The sites `other` builds on and `base` does not (`added`), in `other`'s order, or those
-    `base` builds on and `other` does not, in `base`'s order, by id and joined by ", "; "none"
-    where there are none; "" when either run has no plan."""
+    `base` builds on and `other` does not, in `base`'s order: by id and joined by ", " (as
+    comparison.csv gives them), or with `names` (`site_names`) by name, a site without one (a
+    candidate cell) by its id, joined by "; " (a name may hold a comma: "Anning industrial park,
+    Caopu area"), as the terminal's `sites built on` line does; "none" where there are none; ""
+    when either run has no plan."""
     if not (base.ok and other.ok):
         return ""
     new, old = (other, base) if added else (base, other)
     kept = _built_on(old)
     order = list(dict.fromkeys([*new.sites_opened, *new.site_added]))
-    return ", ".join(site for site in order if site in _built_on(new) and site not in kept) or "none"
+    changed = [site for site in order if site in _built_on(new) and site not in kept]
+    if names is None:
+        return ", ".join(changed) or "none"
+    return "; ".join(names.get(site, site) for site in changed) or "none"
+
+
+def site_names(summaries: Sequence[CaseSummary]) -> dict[str, str]:
+    """Site id -> its name, as the runs' texts for people give it (`CaseSummary.site_names`), the
+    first run's name winning where two runs name a site otherwise; a site without a name (a
+    candidate cell) is absent, to be named by its id."""
+    names: dict[str, str] = {}
+    for summary in reversed(summaries):
+        names.update(getattr(summary, "site_names", None) or {})
+    return names
+
+
+#: The comparison row, after the rows of EXCLUDED_ROW, of the land free for new modules (ha),
+#: summed over all of a run's candidate sites: at each site the most land a product its rules let
+#: in may use, after the red line's buffer and setbacks and the committed plants' land
+#: (siting/runs/pool.py `CaseSummary.land_free_ha`, as the sites layer's `land_free_ha`). A
+#: setback that trims the land of some products only, while another keeps more, changes no site's
+#: figure; a pair it keeps out altogether is listed (`kept_out_note`). Its unit is in its name too
+#: (the unit column gives "ha"), being no count of sites.
+LAND_ROW = "land free for new modules (ha)"
+
+#: The least difference of a site's land free for new modules (ha) that `kept_out_note` lists,
+#: for the sites eligible in both runs.
+LAND_SHOWN_HA = 1.0
+
+#: How many (site, product) pairs, and sites whose land differs, `kept_out_note` lists for each run
+#: and family in comparison.md, and on the terminal (the rest counted: "and N more").
+PAIRS_SHOWN, SITES_SHOWN = 30, 10
+TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN = 8, 4
+
+#: The families of CaseSummary.kept_out in a sentence.
+FAMILY_SUBJECTS = {"red line": "the red line", "proximity": "the proximity rule"}
+
+
+def _land_free(summary: CaseSummary) -> dict[str, float]:
+    """A run's `CaseSummary.land_free_ha`, empty for a run without a plan or without it."""
+    return (getattr(summary, "land_free_ha", None) or {}) if summary.ok else {}
+
+
+def _kept_out(summary: CaseSummary) -> dict[str, tuple[tuple[str, str], ...]]:
+    """A run's `CaseSummary.kept_out`, empty for a run without a plan or without it."""
+    return (getattr(summary, "kept_out", None) or {}) if summary.ok else {}
+
+
+def pairs_text(pairs: Sequence[tuple[str, str]], names: dict[str, str], shown: int) -> str:
+    """(site, product) pairs by site name, each site once with its products in words in brackets,
+    in the pairs' order, "; " between sites: "West lakeside (LFP, Cells); East far (FePO4)"; past
+    `shown` pairs, "; and N more"."""
+    by_site: dict[str, list[str]] = {}
+    for site, product in pairs[:shown]:
+        by_site.setdefault(site, []).append(product_label(product))
+    text = "; ".join(f"{names.get(site, site)} ({', '.join(products)})" for site, products in by_site.items())
+    return f"{text}; and {len(pairs) - shown} more" if len(pairs) > shown else text
+
+
+def kept_out_note(summaries: Sequence[CaseSummary], pairs_shown: int = PAIRS_SHOWN,
+                  sites_shown: int = SITES_SHOWN) -> str:
+    """What the rows of EXCLUDED_ROW and LAND_ROW count, listed for each run compared with the
+    baseline (the first), both with a plan and the lists (`CaseSummary.kept_out`, `land_free_ha`):
+    for each family, the (site, product) pairs it keeps out in the run and not in the baseline, and
+    those it keeps out in the baseline and not in the run, by site name and product in words
+    (`pairs_text`, the first `pairs_shown` of each list), or a line saying the runs keep out the
+    same pairs; and the sites eligible in both runs (some product not kept out) whose land free
+    for new modules differs by LAND_SHOWN_HA or more, the largest differences first (the first
+    `sites_shown`).
+    One item a line, each beginning "- "; "" when no run is compared so."""
+    base = summaries[0] if summaries else None
+    if base is None or not _kept_out(base):
+        return ""
+    names = site_names(summaries)
+    items = []
+    for other in summaries[1:]:
+        if not _kept_out(other):
+            continue
+        differ = False
+        for family in dict.fromkeys([*_kept_out(base), *_kept_out(other)]):
+            here, there = _kept_out(other).get(family, ()), _kept_out(base).get(family, ())
+            subject = FAMILY_SUBJECTS.get(family, f"the {family} rule")
+            for pairs, others, where, against in ((here, there, other.label, base.label),
+                                                  (there, here, base.label, other.label)):
+                left_in = set(others)
+                only = [pair for pair in pairs if pair not in left_in]
+                if only:
+                    differ = True
+                    items.append(f"{subject.capitalize()} keeps {len(only):,} site-product "
+                                 f"pair{'' if len(only) == 1 else 's'} out in {where} and not in {against}: "
+                                 f"{pairs_text(only, names, pairs_shown)}.")
+        if not differ:
+            items.append(f"{other.label} keeps out the same site-product pairs as {base.label}.")
+        items += _land_items(base, other, names, sites_shown)
+    if not items:
+        return ""
+    head = (f"Against the baseline, {base.label}: which site-product pairs the rules keep out (the rows "
+            f"`{EXCLUDED_ROW}...`), and the sites eligible in both runs whose land free for new modules (the "
+            f"most over the products) differs by {LAND_SHOWN_HA:g} ha or more:")
+    return "\n".join([head, *(f"- {item}" for item in items)])
+
+
+def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], shown: int) -> list[str]:
+    """The item of `kept_out_note` on the sites eligible in both runs (some product not kept out, land
+    free above 0) whose land free for new modules differs by LAND_SHOWN_HA or more: "b: land free
+    for new modules differs at 2 sites eligible in both runs (a -> b, ha): Yuxi high-tech zone
+    120.0 -> 70.5 (-49.5); ..."; none when there are none or either run lacks the figures."""
+    before, after = _land_free(base), _land_free(other)
+    if not (before and after):
+        return []
+    changed = sorted(((site, before[site], after[site]) for site in before
+                      if site in after and before[site] > 0 and after[site] > 0
+                      and abs(after[site] - before[site]) >= LAND_SHOWN_HA),
+                     key=lambda row: -abs(row[2] - row[1]))
+    if not changed:
+        return []
+    text = "; ".join(f"{names.get(site, site)} {old:,.1f} -> {new:,.1f} ({new - old:+,.1f})"
+                     for site, old, new in changed[:shown])
+    more = f"; and {len(changed) - shown} more" if len(changed) > shown else ""
+    return [f"{other.label}: land free for new modules differs at {len(changed):,} site"
+            f"{'' if len(changed) == 1 else 's'} eligible in both runs ({base.label} -> {other.label}, ha): "
+            f"{text}{more}."]
 
 
 #: The status difference of two runs neither of which has a plan (`comparison_table`): their
@@ -452,6 +587,15 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
             if summary.label in shown.columns and rows.any():
                 shown[summary.label] = shown[summary.label].astype(object)
                 shown.loc[rows, summary.label] = [words(v) for v in shown.loc[rows, summary.label]]
+    if summaries and shown["metric"].isin(SITES_ROWS).any():  # by name, as the terminal's summary gives them
+        names = site_names(summaries)
+        for summary in summaries[1:]:
+            column = delta_column(summary, summaries[0])
+            if column in shown.columns:
+                shown[column] = shown[column].astype(object)
+                for row in SITES_ROWS:
+                    shown.loc[shown["metric"] == row, column] = sites_changed(summaries[0], summary,
+                                                                              row == SITES_ADDED_ROW, names)
     headers = delta_headers(table, summaries)
     metrics = list(shown["metric"])
     shares = shown["unit"] == "share"
@@ -746,7 +890,9 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
     objectives apart, and the proven range) and the gap's difference in percentage points (its
     unit "pp"). Long headers are wrapped, and a table too wide for its columns goes on in a
     further one (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and
-    the Markdown twin of the CSV file `more` (comparison.md), which has them whole; why no
+    the Markdown twin of the CSV file `more` (comparison.md), which has them whole; the site-product
+    pairs a run keeps out and the baseline does not, and the reverse, and the sites whose land
+    differs (`kept_out_note`, shorter than comparison.md's list); why no
     difference is given, where the baseline or every run compared with it has no plan
     (`no_differences_note`), the runs not proven within their asked gap (`unproven_runs_note`), the
     note on the differences (`difference_note`), the runs whose gap
@@ -785,6 +931,11 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
     lines += _cut_note(cut, more.removesuffix(".csv") + ".md")
+    kept = kept_out_note(summaries, TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN)
+    if kept:  # each item on its lines, indented under its dash
+        lines.append("")
+        for item in kept.splitlines():
+            lines += wrap_columns(item, TERMINAL_WIDTH, "  " if item.startswith("- ") else "")
     for note in (no_differences_note(summaries), unproven_runs_note(summaries), difference_note(table, summaries),
                  bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
                  near_zero_runs_note(summaries), placement_note(summaries)):
