@@ -79,7 +79,14 @@ from siting.deliver.folders import check_destination, input_files
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
 from siting.deliver.tables import table_files
-from siting.optimize.alternatives import Alternative, comparison, near_optimal_plans, near_optimal_record
+from siting.optimize.alternatives import (
+    Alternative,
+    PlanSet,
+    comparison,
+    near_optimal_plans,
+    near_optimal_record,
+    within_gap,
+)
 from siting.optimize.alternatives import robustness as plan_robustness
 from siting.optimize.relax import RULE_COST_NOTE, rule_cost_table
 from siting.optimize.relax import rule_costs as relaxed_solves
@@ -879,6 +886,9 @@ class Alternatives:
         asked: the number of alternatives asked for.
         ended: why fewer than `asked` were found, in words (empty when all were): no other
             pattern of sites and products within the slack, or a search stopped at its limit.
+        searched_sites: the sites the alternatives were searched among: with candidate cells,
+            only the sites the optimum's screening kept (the parks and a few cells), so that no
+            plan builds on another cell; else every site.
     """
 
     solution: Solution
@@ -886,6 +896,7 @@ class Alternatives:
     plans: tuple[Alternative, ...]
     asked: int
     ended: str
+    searched_sites: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         """Name, how many alternatives were found of those asked, and the slack, on one line."""
@@ -894,10 +905,16 @@ class Alternatives:
 
     @property
     def table(self) -> pd.DataFrame:
-        """One row per plan (alternatives.csv): plan, cost_yuan, over_optimum (share),
-        sites_built_on, site_products, new_site_products (counts), stopped_by, same_as, and
+        """One row per plan (alternatives.csv): plan, cost_yuan, over_optimum (share of
+        |optimum|), within_gap (True where that excess lies within the optimum's proven gap: a
+        difference within solver tolerance, not proven, as alternatives.md marks it; False for
+        the optimum and without a known gap), sites_built_on, site_products, new_site_products
+        (counts), stopped_by, scope (`sites` or `clusters`; empty for the optimum), same_as, and
         `added <cluster> <product>` (capacity added, units/yr)."""
-        return comparison(self.plans, self.solution.problem.prepared.inputs)
+        table = comparison(self.plans, self.solution.problem.prepared.inputs)
+        table.insert(list(table.columns).index("over_optimum") + 1, "within_gap",
+                     within_gap(list(table["over_optimum"]), self.solution.report.gap))
+        return table
 
     @property
     def robustness(self) -> pd.DataFrame:
@@ -917,7 +934,8 @@ class Alternatives:
         destination = output_folder(solution.problem.loaded, folder)
         timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
         problem = solution.problem
-        files = solution._files(extra=plans_files(problem.prepared, list(self.plans), solution.model_size,
+        plans = PlanSet(self.plans, self.asked, self.ended, self.searched_sites)
+        files = solution._files(extra=plans_files(problem.prepared, plans, solution.model_size,
                                                   timings, self.slack, solution.report.gap, problem.variant,
                                                   problem.overrides), alternatives=True,
                                   near_optimal=near_optimal_record(self.plans, self.slack, "optimum"))
@@ -966,7 +984,7 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
     inputs = solution._solved.inputs if solution._solved.inputs is not None else solution.problem.prepared.inputs
     plans = near_optimal_plans(inputs, settings, int(n), slack, optimum=optimum, solved=solution._solved.model)
     solution.timings["alternatives"] = time.perf_counter() - started
-    return Alternatives(solution, slack, tuple(plans), plans.asked, plans.ended)
+    return Alternatives(solution, slack, tuple(plans), plans.asked, plans.ended, plans.searched_sites)
 
 
 # --------------------------------------------------------------------------------------------

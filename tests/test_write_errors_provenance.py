@@ -377,7 +377,8 @@ def test_alternatives_and_robustness_csv_give_every_unit(given_run: Path) -> Non
     sweep.csv does, and the excess over the optimum as a share; robustness.csv gives each row's
     unit right after `product`, the unit of `mean_capacity_added`."""
     assert (given_run / "alternatives.csv").read_text().splitlines()[0] == (
-        "plan,cost_bn_yuan,over_optimum_share,sites_built_on,site_products,new_site_products,stopped_by,scope,same_as,"
+        "plan,cost_bn_yuan,over_optimum_share,within_gap,sites_built_on,site_products,new_site_products,stopped_by,"
+        "scope,same_as,"
         "added_west_fepo4_t_per_yr,added_west_lfp_t_per_yr,added_west_cells_GWh_per_yr,added_east_lfp_t_per_yr,"
         "added_east_cells_GWh_per_yr")
     robustness = pd.read_csv(given_run / "robustness.csv")

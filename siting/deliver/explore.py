@@ -15,16 +15,24 @@ Each feature gives its place by id (`place`) and in words (`name`), which the st
 label it with.
 
 Alternatives, beside the optimum's outputs:
-- `robustness.geojson` (+ `.qml`): every candidate site as a point with, per product, the
-  share of the near-optimal plans that build it there (`share_<product>`), the largest such
-  share, and its role: needed by every plan, built in some, or in none; the shares as text with
-  the products' ids (`products`) and in words (`products_in_words`, which the style labels with);
-- `robustness.csv`, `alternatives.csv` / `.md` (the comparison of the plans, with the
-  robustness table and the map `robustness.png`). The CSV files give every figure's unit as the
-  plan's tables do: robustness.csv a `unit` column right after `product`, alternatives.csv, one
-  row per plan, its capacity columns by cluster, product and unit, as sweep.csv names its own
-  (`added_<cluster>_<product>_<unit>_per_yr`), and the excess over the optimum as a share
-  (`over_optimum_share`).
+- `robustness.geojson` (+ `.qml`): every site the alternatives were searched among as a point
+  with, per product, the share of the near-optimal plans that build it there (`share_<product>`),
+  the largest such share, and its role: needed by every plan, built in some, or in none; the
+  shares as text with the products' ids (`products`) and in words (`products_in_words`, which the
+  style labels with). With candidate cells, the alternatives are searched only among the sites
+  the optimum's screening kept (the parks and a few cells): the layer holds every park of the
+  sites layer and those screened cells, and leaves out the other cells, which no plan of the set
+  could build on (thousands on a cells run: 5,071 features would be nearly all grey);
+  alternatives.md says how many cells were left out and why;
+- `robustness.csv` (the sites and products some plan builds, so never a cell left out),
+  `alternatives.csv` / `.md` (the comparison of the plans, with the robustness table and the map
+  `robustness.png`). The CSV files give every figure's unit as the plan's tables do:
+  robustness.csv a `unit` column right after `product`, alternatives.csv, one row per plan, its
+  capacity columns by cluster, product and unit, as sweep.csv names its own
+  (`added_<cluster>_<product>_<unit>_per_yr`), the excess over the optimum as a share
+  (`over_optimum_share`) and, right after it, `within_gap` (true where that excess lies within
+  the optimum's proven gap: a difference within solver tolerance, not proven, as alternatives.md's
+  `within_gap` column marks it `yes`; false for the optimum and without a known gap).
 """
 
 from __future__ import annotations
@@ -72,10 +80,10 @@ from siting.deliver.styles import (
     values_in,
 )
 from siting.deliver.tables import csv_text, markdown_table
-from siting.optimize.alternatives import Alternative, comparison, distinct, robustness
+from siting.optimize.alternatives import Alternative, comparison, distinct, robustness, within_gap
 from siting.optimize.explain import Diagnosis, relax_text
 from siting.optimize.solve import solver_version
-from siting.prepare.spatial import RedlineSettings, SpatialResult, buffered_zone
+from siting.prepare.spatial import CELL, RedlineSettings, SpatialResult, buffered_zone
 
 FileContent = str | Callable[[Path], None]
 
@@ -648,20 +656,41 @@ def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
 # -- robustness ----------------------------------------------------------------------------------
 
 
+def searched_scope(plans: Sequence[Alternative], inputs: ModelInputs, spatial: SpatialResult
+                   ) -> tuple[list[str], int, int]:
+    """(sites, cells searched, cells left out): the sites of `inputs` the robustness layer shows,
+    in their order, every site of the sites layer and the candidate cells among the sites the
+    alternatives were searched among (`plans.searched_sites`, siting/optimize/alternatives.py
+    `PlanSet`: with candidate cells, the sites the optimum's screening kept); every site when the
+    plans do not say which were searched. The counts are of candidate cells (`kind` cell in the
+    preprocessed sites)."""
+    searched = set(getattr(plans, "searched_sites", ()) or ())
+    kinds = dict(zip(spatial.sites["id"], spatial.sites["kind"], strict=True)) if "kind" in spatial.sites else {}
+    cells = {s for s in inputs.SITES if kinds.get(s) == CELL}
+    if not searched:
+        return list(inputs.SITES), len(cells), 0
+    kept = [s for s in inputs.SITES if s not in cells or s in searched]
+    kept_cells = sum(1 for s in kept if s in cells)
+    return kept, kept_cells, len(cells) - kept_cells
+
+
 def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial: SpatialResult) -> OutputLayer:
-    """Every candidate site as a point: per product built anywhere, the share of the distinct
-    plans that build it there; the largest share; the role (needed, some, none) and the shares
-    as text, by product id (`products`: "lfp 100%, fepo4 50%") and in words
-    (`products_in_words`: "LFP 100%, FePO4 50%"), "" where no plan builds."""
+    """Every site the alternatives were searched among as a point (`searched_scope`: every park,
+    and with candidate cells only the cells the optimum's screening kept): per product built
+    anywhere, the share of the distinct plans that build it there; the largest share; the role
+    (needed, some, none) and the shares as text, by product id (`products`: "lfp 100%, fepo4
+    50%") and in words (`products_in_words`: "LFP 100%, FePO4 50%"), "" where no plan builds."""
+    shown, _searched, _left_out = searched_scope(plans, inputs, spatial)
     plans = distinct(plans)
     table = robustness(plans, inputs)
     products = [p for p in inputs.PRODUCTS if p in set(table["product"])]
     share = {(r.site, r.product): float(r.share) for r in table.itertuples(index=False)}
     total = len(plans)
-    building = {s: sum(1 for a in plans if s in set(a.plan.builds["site"])) for s in inputs.SITES}
+    built_on = [set(a.plan.builds["site"]) for a in plans]
+    building = {s: sum(1 for b in built_on if s in b) for s in shown}
     sites = spatial.sites.set_index("id")
     rows, geometry = [], []
-    for site in inputs.SITES:
+    for site in shown:
         shares = {p: share.get((site, p), 0.0) for p in products}
         top = max(shares.values(), default=0.0)
         site_share = building[site] / total if total else 0.0
@@ -912,18 +941,26 @@ def shown_robustness(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
     return shown
 
 
-def comparison_csv(table: pd.DataFrame, inputs: ModelInputs, names: Names) -> pd.DataFrame:
+def comparison_csv(table: pd.DataFrame, inputs: ModelInputs, names: Names, gap: float | None = None
+                   ) -> pd.DataFrame:
     """The comparison of the plans (siting/optimize/alternatives.py `comparison`) as
     alternatives.csv gives it, by ids: each `added <cluster> <product>` column named with its
     unit, the product's catalog unit per year, as sweep.csv names its capacity columns
-    (`added_yuxi_separator_million_m2_per_yr`; "units" for a product `names` gives no unit), and
-    `over_optimum`, a share of the optimum's cost, as `over_optimum_share` (0.03 = 3 %); money
-    as the files give it (`csv_text`: `cost_bn_yuan`)."""
+    (`added_yuxi_separator_million_m2_per_yr`; "units" for a product `names` gives no unit),
+    `over_optimum`, a share of the optimum's cost, as `over_optimum_share` (0.03 = 3 %), and right
+    after it `within_gap`: true where that excess lies within the optimum's proven `gap` (a share;
+    siting/optimize/alternatives.py `within_gap`), a difference within solver tolerance, not
+    proven, as alternatives.md's `within_gap` column marks it; false for the optimum and for every
+    plan without a known gap. Money as the files give it (`csv_text`: `cost_bn_yuan`)."""
     headers = {"over_optimum": "over_optimum_share"}
     for c in inputs.CLUSTERS:
         for p in inputs.PRODUCTS:
             headers[f"added {c} {p}"] = f"added_{c}_{p}_{unit_slug(names.units.get(p) or 'units')}_per_yr"
-    return table.rename(columns=headers)
+    shown = table.copy()
+    if "over_optimum" in shown.columns and "within_gap" not in shown.columns:
+        shown.insert(list(shown.columns).index("over_optimum") + 1, "within_gap",
+                     within_gap(list(shown["over_optimum"]), gap))
+    return shown.rename(columns=headers)
 
 
 def robustness_csv(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
@@ -937,10 +974,37 @@ def robustness_csv(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
     return table
 
 
+def screened_scope_text(plans: Sequence[Alternative], inputs: ModelInputs, spatial: SpatialResult | None) -> str:
+    """With candidate cells screened (`plans.searched_sites` fewer than the sites of `inputs`),
+    that the alternatives were searched only among the sites the optimum's screening kept, how
+    many (parks and cells), and how many cells robustness.geojson leaves out and why; "" without
+    screening."""
+    searched = tuple(getattr(plans, "searched_sites", ()) or ())
+    if not searched or len(set(searched)) >= len(inputs.SITES):
+        return ""
+    if spatial is not None:
+        _shown, cells, left_out = searched_scope(plans, inputs, spatial)
+    else:
+        cells, left_out = 0, len(inputs.SITES) - len(set(searched))
+    parks = len(set(searched)) - cells
+    which = (f" ({parks:,} park{'s' if parks != 1 else ''} and {cells:,} candidate cell{'s' if cells != 1 else ''})"
+             if spatial is not None else "")
+    return (f"The alternatives were searched only among the {len(set(searched)):,} sites the optimum's screening "
+            f"kept{which}, as the optimum's plan was: a plan building on another of the candidate cells is not "
+            f"looked for, so none of these plans builds there. robustness.geojson shows every park and the screened "
+            f"cells, and leaves out the other {left_out:,} cell{'s' if left_out != 1 else ''}, which no plan here "
+            "could build on.")
+
+
 def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, slack: float, table: pd.DataFrame,
-                          gap: float | None, names: Names | None = None) -> str:
+                          gap: float | None, names: Names | None = None, spatial: SpatialResult | None = None
+                          ) -> str:
     """The comparison of the near-optimal plans, the robustness table and the map; sites,
-    clusters and products by their `names` (their ids without them), shares in percent."""
+    clusters and products by their `names` (their ids without them), shares in percent. With
+    candidate cells screened, it says that the alternatives were searched only among the sites
+    the optimum's screening kept, how many, and how many cells robustness.geojson leaves out
+    (`screened_scope_text`; the counts of parks and cells from the preprocessed sites of
+    `spatial`)."""
     names = names or Names()
     frame = robustness(plans, inputs)
     needed = frame.loc[frame["share"] >= 1.0]
@@ -954,6 +1018,9 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
              "capacity between clusters too (scope `clusters`). "
              "Each is in its own folder (`alt01/`, ...). Each search is limited by branch-and-bound nodes on one "
              "thread, not by wall time, so the same inputs give the same plans."]
+    scope = screened_scope_text(plans, inputs, spatial)
+    if scope:
+        lines.append(scope)
     ended = getattr(plans, "ended", "")
     if ended:
         lines.append(f"Fewer alternatives than asked ({getattr(plans, 'asked', len(plans) - 1)}): {ended}.")
@@ -1010,9 +1077,9 @@ def within_gap_marks(table: pd.DataFrame, gap: float | None) -> list[str]:
     (`over_optimum`, a share of |optimum|) by no more than the optimum's proven `gap` (a share):
     a difference within solver tolerance, not proven; "" for the others and the optimum (the
     first row), and for every plan without a known gap."""
-    if "over_optimum" not in table.columns or not finite(gap) or not gap:
+    if "over_optimum" not in table.columns:
         return [""] * len(table)
-    return ["yes" if n and abs(float(share)) <= gap else "" for n, share in enumerate(table["over_optimum"])]
+    return ["yes" if flag else "" for flag in within_gap(list(table["over_optimum"]), gap)]
 
 
 def near_optimal_line(record: Mapping[str, Any] | None) -> str:
@@ -1073,8 +1140,8 @@ def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatia
         "robustness.qml": robustness_style(layer),
         "robustness.csv": csv_text(robustness_csv(robustness(plans, inputs), names)),
         "robustness.png": _bytes_writer(png),
-        "alternatives.csv": csv_text(comparison_csv(table, inputs, names)),
-        "alternatives.md": "\n".join([alternatives_markdown(plans, inputs, slack, table, gap, names),
+        "alternatives.csv": csv_text(comparison_csv(table, inputs, names, gap)),
+        "alternatives.md": "\n".join([alternatives_markdown(plans, inputs, slack, table, gap, names, spatial),
                                        *(f"{notice}\n" for notice in drawn)]),
     }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -228,8 +229,19 @@ def alternative_solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
                  ["its search ended by", str(row.get("stopped_by") or "n/a")]]
     rows.append(model_row(manifest))
     if manifest.get("screening"):
-        rows += screening_rows(manifest["screening"])
+        rows += alternative_screening_rows(manifest["screening"])
     return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows)), Block("p", near_optimal_text(record))]
+
+
+def alternative_screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
+    """The Solve table's row on where a near-optimal alternative of a plan with candidate cells was
+    searched (the manifest's `screening`, the optimum's): among the sites the optimum's screening
+    kept only, how many of how many candidate cells. The optimum's screening figures (its merged
+    model's bound LB, its screened plan's cost UB) are the optimum's report's, not this plan's."""
+    return [["sites searched", f"the {screening['screened_sites']:,} sites the optimum's screening kept (the parks "
+                               f"and a few of the {screening['candidate_cells']:,} candidate cells): this plan was "
+                               "searched among them only, every other cell builds nothing; the screening itself "
+                               "(its bound LB and the optimum's cost UB) is in the optimum's report"]]
 
 
 def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -> list[Block]:
@@ -619,17 +631,38 @@ def _value_short_reasons(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan
     return reasons
 
 
-def rule_costs_pointer(computed: bool) -> str:
+#: Where a near-optimal alternative's folder (`altNN/`) finds the optimum's rule costs.
+OPTIMUM_RULE_COSTS = "../rule_costs.md"
+
+
+def rule_costs_pointer(computed: bool | str) -> str:
     """Where the rules are priced: in rule_costs.md when the run `computed` the rule costs (it wrote
-    rule_costs.csv and .md), otherwise the advice to run `solve --rule-costs`."""
+    rule_costs.csv and .md; True: in this folder; a relative path of rule_costs.md, such as
+    OPTIMUM_RULE_COSTS for a near-optimal alternative's folder: the optimum's, linked), otherwise
+    the advice to run `solve --rule-costs`."""
+    if computed and isinstance(computed, str) and computed != "rule_costs.md":
+        return (f"What each rule costs, the optimum's plan re-solved with that rule relaxed, is in the optimum's "
+                f"[rule_costs.md]({computed}) (rule_costs.csv beside it).")
     if computed:
         return ("What each rule costs, the plan re-solved with that rule relaxed, is in rule_costs.md "
                 "(rule_costs.csv).")
     return "`solve --rule-costs` prices each rule by solving again without it (rule_costs.csv)."
 
 
+def rule_costs_place(manifest: Mapping[str, Any]) -> bool | str:
+    """Where the run's rule costs are, for `rule_costs_pointer`: True when this folder has
+    rule_costs.csv (the manifest's `files`); for a near-optimal alternative of a run that computed
+    them (its timings carry `rule_costs`: the optimum's folder holds rule_costs.md),
+    OPTIMUM_RULE_COSTS; else False."""
+    if "rule_costs.csv" in manifest.get("files", ()):
+        return True
+    alternative = manifest.get("solver", {}).get("termination") == ALTERNATIVE_TERMINATION
+    timings = (manifest.get("run") or {}).get("timings_s") or {}
+    return OPTIMUM_RULE_COSTS if alternative and "rule_costs" in timings else False
+
+
 def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
-                     names: Mapping[str, str] | None = None, rule_costs: bool = False) -> list[Block]:
+                     names: Mapping[str, str] | None = None, rule_costs: bool | str = False) -> list[Block]:
     """Why targets fall short: for each target and year short (targets.csv), the shortfall in its
     unit, the objective's penalty per unit short and what it charges (discounted: df[t] x penalty
     x shortfall, summing to the `shortfall` cost component), then the reasons the plan's own
@@ -722,7 +755,7 @@ def import_blocks(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], nam
 
 def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                        names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None,
-                       gap_yuan: float | None = None, near_optimal: bool = False, rule_costs: bool = False
+                       gap_yuan: float | None = None, near_optimal: bool = False, rule_costs: bool | str = False
                        ) -> list[Block]:
     """Why targets are overshot and why they fall short (`shortfall_blocks`), why products are
     imported that the province makes or could make for less (`import_blocks`; `gap_yuan`, the
@@ -1197,8 +1230,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += trade_blocks(loaded, plan, names, clusters)
     solver = manifest["solver"]
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
-    blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative,
-                                 "rule_costs.csv" in manifest.get("files", ()))
+    blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative, rule_costs_place(manifest))
     blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs))
     blocks += position_blocks(positions, plan, names)
     blocks += cell_blocks(by_name.get("candidate_cells"), clusters)
@@ -1240,10 +1272,14 @@ def markdown(blocks: Sequence[Block]) -> str:
     return "\n\n".join(out) + "\n"
 
 
+#: A relative Markdown link, `[text](path)`, as report.md writes one (`rule_costs_pointer`).
+_LINK = re.compile(r"\[([^\]\[]+)\]\(([^()\s]+)\)")
+
+
 def _inline_html(text: str) -> str:
-    """Escape, then turn our one inline Markdown construct, `code`, into <code>."""
+    """Escape, then turn our inline Markdown constructs, `code` and [text](path), into <code> and <a>."""
     parts = html.escape(text, quote=False).split("`")
-    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+    return "".join(f"<code>{p}</code>" if i % 2 else _LINK.sub(r'<a href="\2">\1</a>', p) for i, p in enumerate(parts))
 
 
 CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"

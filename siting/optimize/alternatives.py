@@ -53,6 +53,11 @@ which then ends that stage. (Measured on the shipped
 scenario: without a start, 2,000 nodes found no plan at all within the cap.) Each
 alternative's cost is read from its plan.
 
+The search runs on the model the optimum was solved on: with candidate cells, the screened
+model (siting/optimize/screening.py), whose sites are those the optimum's screening kept, the
+parks and a few cells; no alternative builds on another cell. The set's `searched_sites` names
+them, for the files that say so (siting/deliver/explore.py).
+
 `robustness` counts, for each site and product, the share of the plans (the optimum and its
 alternatives) that build there: 1.0 for a site every good plan needs, less for sites that are
 interchangeable.
@@ -61,6 +66,7 @@ interchangeable.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -137,12 +143,17 @@ class Alternative:
 
 class PlanSet(list[Alternative]):
     """The optimum and its alternatives (a list), with `asked` (the number of alternatives
-    asked for) and `ended` (why fewer were found, in words; empty when all were)."""
+    asked for), `ended` (why fewer were found, in words; empty when all were) and
+    `searched_sites` (the sites the alternatives were searched among, in the order of the
+    searched model's SITES: with candidate cells, the sites the optimum's screening kept, the
+    parks and a few cells; empty when unknown)."""
 
-    def __init__(self, plans: Sequence[Alternative] = (), asked: int = 0, ended: str = ""):
+    def __init__(self, plans: Sequence[Alternative] = (), asked: int = 0, ended: str = "",
+                 searched_sites: Sequence[str] = ()):
         super().__init__(plans)
         self.asked = asked
         self.ended = ended
+        self.searched_sites = tuple(searched_sites)
 
 
 def build_pairs_of(plan: Plan) -> set[tuple[str, str]]:
@@ -336,16 +347,18 @@ def near_optimal_plans(inputs: ModelInputs, settings: SolverSettings, count: int
     search's starting plan) when the caller has them; otherwise both come from a solve here
     with `settings`. Raises ValueError for a negative count or slack. When no further plan exists
     within the slack, or a search ends at its node or time limit without one, the list ends
-    early and `ended` says why."""
+    early and `ended` says why. The alternatives are searched among the sites of `inputs` (with
+    candidate cells, the screened model's: the sites the optimum's screening kept), which the
+    set's `searched_sites` names."""
     if count < 0 or slack < 0:
         raise ValueError(f"count and slack must be at least 0 (got {count}, {slack})")
     if optimum is None or solved is None:
         counted = solve_by_counts(inputs, settings)
         report, solved = counted.report, counted.model
         if solved is None:
-            return PlanSet([], count, "the cost-optimal plan was not found")
+            return PlanSet([], count, "the cost-optimal plan was not found", inputs.SITES)
         optimum = Alternative("optimum", report, extract_plan(solved, inputs))
-    plans = PlanSet([optimum], count)
+    plans = PlanSet([optimum], count, searched_sites=inputs.SITES)
     if count == 0:
         return plans
     search = AlternativeSearch(inputs, settings, optimum.cost_yuan, slack, counts=module_counts_of(solved, inputs))
@@ -424,6 +437,16 @@ def comparison(plans: Sequence[Alternative], inputs: ModelInputs) -> pd.DataFram
         rows.append(row)
         seen |= pairs
     return pd.DataFrame(rows)
+
+
+def within_gap(over_optimum: Sequence[float], gap: float | None) -> list[bool]:
+    """Per plan of a comparison (`over_optimum`: each plan's excess over the optimum's cost, a
+    share of |optimum|, the optimum first), True for an alternative whose excess lies within the
+    optimum's proven `gap` (a share): a difference within solver tolerance, not proven; False for
+    the others and the optimum, and for every plan when no gap is known (None, 0 or not finite)."""
+    if gap is None or not math.isfinite(gap) or not gap:
+        return [False] * len(over_optimum)
+    return [bool(n) and abs(float(share)) <= gap for n, share in enumerate(over_optimum)]
 
 
 def optimum_bound_yuan(optimum: Alternative) -> float | None:
