@@ -585,8 +585,8 @@ class Layers(Strict):
     sources: SourcesLayer | None = Field(
         default=None, description="Raw-material sources as points; leave out when no product needs a raw resource")
     context: LayerRef | None = Field(
-        default=None, description="Context polygons drawn and named on map.png, e.g. counties; the plan does not "
-        "use them; leave out for none")
+        default=None, description="Context polygons drawn and named on map.png, e.g. counties, which also name "
+        "the candidate cells (the polygon each overlaps most); the plan does not use them; leave out for none")
 
 
 class AllowedZone(Strict):

@@ -212,16 +212,18 @@ def site_names(names: Sequence[object], ids: Sequence[object]) -> list[str]:
     return found
 
 
-def layer_names(sites: Any, clusters: Any, units: Mapping[str, str], cells: Sequence[str] = (),
-                sources: Any = None) -> Names:
+def layer_names(sites: Any, clusters: Any, units: Mapping[str, str],
+                cells: Sequence[str] | Mapping[str, str] = (), sources: Any = None) -> Names:
     """The `Names` of a run: sites from the whole sites layer (`sites`, a table with an `id`
     column and, where the layer has names, a `name` column; `site_names`), so that a site has the
-    same name in every plan, and the candidate `cells` by their ids; clusters by
+    same name in every plan, and the candidate `cells` by their names (a mapping id -> name) or
+    their ids (a sequence of ids); clusters by
     `cluster_names`; `units`, product -> catalog unit; the raw-material sources from the whole
     sources layer (`sources`, a table like `clusters`, prospective sources left out of the plan
     included) as `cluster_names` names clusters (none without it)."""
-    ids = [*(str(i) for i in sites["id"]), *cells]
-    given = [*(sites["name"] if "name" in sites.columns else sites["id"]), *cells]
+    named = dict(cells) if isinstance(cells, Mapping) else {str(c): str(c) for c in cells}
+    ids = [*(str(i) for i in sites["id"]), *named]
+    given = [*(sites["name"] if "name" in sites.columns else sites["id"]), *named.values()]
     shown = dict(zip(ids, site_names(given, ids), strict=True))
     whole = {i: _given(n) for i, n in zip(ids, given, strict=True)}
     shortened = {i: str(name) for i, name in whole.items()

@@ -541,7 +541,8 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
                 overlaps: Mapping[str, ZoneOverlap] | None = None, positions: PositionCheck | None = None
                 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Every site of the sites layer (`kind` "park") and every candidate cell the plan builds on
-    (`kind` "cell"; the others are in the candidate_cells layer), with its status, land
+    (`kind` "cell", named as `siting.prepare.candidates.cell_names` names it; the others are in
+    the candidate_cells layer), with its status, land
     (`land_figures`; 0 for a site outside every cluster), where it lies partly inside the zone
     of a product it builds (`overlaps`, from `zone_overlaps`; `NO_OVERLAP` elsewhere),
     exclusions, the decisions its positional uncertainty leaves open (`position_fields`, from
@@ -559,7 +560,9 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     built_cells = cells.loc[[status[str(c)] == "built" for c in cells["id"]]] if len(cells) else cells
     cell_geometry = list(built_cells.geometry.to_crs(loaded_sites.crs)) if len(built_cells) else []
     entries = [(site_id, name, PARK) for site_id, name in zip(loaded_sites["id"], _names(loaded_sites), strict=True)]
-    entries += [(str(c), str(c), CELL) for c in built_cells["id"]]
+    cell_names = built_cells["name"] if "name" in built_cells.columns else built_cells["id"]
+    entries += [(str(c), str(n) if n == n and n is not None else str(c), CELL)
+                for c, n in zip(built_cells["id"], cell_names, strict=True)]
     on_site = on_site_flows(spatial, plan)
     local = plan.flows.loc[[(k, s) in on_site for k, s in zip(plan.flows["source"], plan.flows["site"],
                                                              strict=True)]] if on_site else plan.flows.iloc[0:0]

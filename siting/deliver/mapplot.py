@@ -27,7 +27,9 @@ name and how many product flows stand there (`unlined_marks`). Labels are placed
 beside their own pie, so that none overlaps another label, and none comes with its white halo
 onto a pie's or a ring's outline or a site's or source's mark, nor has its leader run across one
 but its own (`LabelPlacer`); of such places, one across no cluster's outline where there is one
-near enough, so that a label reads as in its own cluster.
+near enough, so that a label reads as in its own cluster. A label of several lines aligns them
+on the side that faces its symbol (right in a label left of it), so that its lines reach the
+corner next to the symbol, or the end of its leader.
 The scale bar stands in the lower left corner; the north arrow in the upper right one, or where
 a pie, a mark or a layer's drawing would be under it, at the nearest place along the map's edges
 (then further in) where nothing is (`place_north_arrow`).
@@ -705,6 +707,12 @@ class LabelPlacer:
         text.set_position((ox, oy))
         text.set_horizontalalignment(ha)
         text.set_verticalalignment(va)
+        if "\n" in text.get_text():
+            # The lines are aligned on the side of the box that faces the symbol, as the box is:
+            # lines aligned left in a box left of its symbol leave the corner nearest it empty,
+            # and the label, its box beside the symbol, reads as standing away from it (or its
+            # leader as ending short of it). The box, and so the choice, is the same either way.
+            text.set_multialignment(ha)
         self.block(text.get_window_extent(self.renderer).padded(LABEL_PAD))
         if leader and candidates[chosen][4]:
             self.ax.annotate("", xy=xy, xytext=(ox, oy), textcoords="offset points", zorder=11,
@@ -979,13 +987,24 @@ class BuiltSite:
         return [(p, weights[p] / total) for p in order if weights[p] > 0]
 
 
+def cell_label(name: str) -> str:
+    """A candidate cell's name as its label gives it: the part that says where it lies, in
+    brackets (`siting.prepare.candidates.cell_names`: "Cell 67-733 in Hongta District (13.4 km N
+    of Yuxi high-tech zone)"), on a line of its own, so that the label stays about as wide as a
+    park's."""
+    return name.replace(" (", "\n(", 1)
+
+
 def built_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: Sequence[int]) -> list[BuiltSite]:
     """The built sites with the capacity added over the years, per product (catalog order),
-    each named by `site_names`."""
+    each named by `site_names` (a candidate cell on two lines: `cell_label`)."""
     if sites is None:
         return []
     xy = _anchor_points(sites)
     labels = site_names(list(sites["name"]), list(sites["id"]))
+    if "kind" in sites.columns:
+        labels = [cell_label(label) if kind == "cell" else label
+                  for label, kind in zip(labels, sites["kind"], strict=True)]
     found = []
     for i, (status, label) in enumerate(zip(sites["status"], labels, strict=True)):
         if status != "built":

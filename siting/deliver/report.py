@@ -988,12 +988,14 @@ def on_site_blocks(frame: Any, names: Mapping[str, str] | None = None) -> list[B
             Block("table", Table(["site", "sources", *map(str, years)], rows, frozenset(range(2, 2 + len(years)))))]
 
 
-def cell_blocks(cells: OutputLayer | None, clusters: Mapping[str, str] | None = None) -> list[Block]:
+def cell_blocks(cells: OutputLayer | None, clusters: Mapping[str, str] | None = None,
+                names: Mapping[str, str] | None = None) -> list[Block]:
     """The candidate cells: how many by cluster (by its name, `clusters`) and status, and those the
-    plan builds on."""
+    plan builds on, by their names (`names`, id -> name, as `display_names` gives them) with
+    their ids."""
     if cells is None:
         return []
-    clusters = clusters or {}
+    clusters, names = clusters or {}, names or {}
     frame = cells.frame
     statuses = [s for s in STATUS_LABELS if (frame["status"] == s).any()]
     rows = [[clusters.get(str(c), str(c))] + [str(int(((frame["cluster"] == c) & (frame["status"] == s)).sum()))
@@ -1007,11 +1009,11 @@ def cell_blocks(cells: OutputLayer | None, clusters: Mapping[str, str] | None = 
     built = frame.loc[frame["built"].astype(bool)]
     if len(built):
         blocks.append(Block("table", Table(
-            ["cell", "cluster", "usable land, ha (most over products)", "capex, bn yuan", "main product"],
-            [[str(r.id), clusters.get(str(r.cluster), str(r.cluster)), measure(float(r.usable_ha)),
-              bn_yuan(float(r.capex_yuan)),
+            ["cell", "id", "cluster", "usable land, ha (most over products)", "capex, bn yuan", "main product"],
+            [[names.get(str(r.id), str(r.id)), str(r.id), clusters.get(str(r.cluster), str(r.cluster)),
+              measure(float(r.usable_ha)), bn_yuan(float(r.capex_yuan)),
               product_label(str(r.main_product)) if r.main_product else ""] for r in built.itertuples(index=False)],
-            frozenset({2, 3}))))
+            frozenset({3, 4}))))
     return blocks
 
 
@@ -1233,7 +1235,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative, rule_costs_place(manifest))
     blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs))
     blocks += position_blocks(positions, plan, names)
-    blocks += cell_blocks(by_name.get("candidate_cells"), clusters)
+    blocks += cell_blocks(by_name.get("candidate_cells"), clusters, names)
     blocks += zone_blocks(by_name["redline_zones"], loaded.scenario.constraints.redline.enabled,
                           loaded.scenario.layers.redline is not None)
     blocks += redline_extent_blocks(loaded, layers, map_context.redline_extent if map_context is not None else None)

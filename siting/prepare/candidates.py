@@ -21,6 +21,10 @@ cell's boundary one at a time). Ids and order are deterministic: square cells ar
 grid anchored at the working CRS's origin (column = floor(x / size), row = floor(y / size)), so a
 cell keeps its id whatever the extent of the clusters; hexagons are named by their H3 index.
 
+A cell's id is its key; `cell_names` gives each a name a reader can place: its place on the
+grid, the context polygon (county) it lies most in, and the distance and direction from the
+nearest site of the sites layer.
+
 The block's settings are `siting.config.schema.CandidatesSpec`; `siting.prepare.problem.
 candidate_cells` generates the cells of a scenario and `siting.prepare.spatial.append_cells`
 makes them sites of the plan.
@@ -39,6 +43,7 @@ import shapely
 
 from siting.config.errors import InputError
 from siting.config.schema import AllowedZone, CandidatesSpec
+from siting.config.units import site_names
 from siting.prepare.spatial import M2_PER_HA, RedlineSettings, buffered_zone, to_working_crs
 
 #: The most candidate cells a scenario may ask for: the estimate of a finer grid is refused before
@@ -328,3 +333,110 @@ def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: Ca
     return (f"{at}candidates | no cell is left: the red line's zones, with the buffer and setbacks of "
             "constraints.redline, cover every cell over the clusters (got no cell with usable land); draw the cells "
             "where the red line leaves land (allowed_zone) or lower constraints.redline.buffer_m")
+
+
+#: The eight compass points, clockwise from north, each the bearings within 22.5 degrees of it.
+COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+
+
+def _comma_free(text: str) -> str:
+    """`text` without commas: the outputs shorten a site's name to its part before the first
+    comma (`siting.config.units.site_names`), so a cell's name carries none."""
+    return " ".join(text.replace(",", " ").split())
+
+
+def _given_names(frame: gpd.GeoDataFrame) -> list[str]:
+    """Each feature's name, stripped; its id where it has none (no `name` column, or an empty one)."""
+    ids = [str(i) for i in frame["id"]]
+    if "name" not in frame.columns:
+        return ids
+    return [str(n).strip() if n is not None and n == n and str(n).strip() else i
+            for n, i in zip(frame["name"], ids, strict=True)]
+
+
+def _largest_overlap(cells: np.ndarray, areas: np.ndarray) -> np.ndarray:
+    """For each of `cells` (working CRS), the index of the polygon of `areas` (working CRS) it
+    overlaps most, -1 where it overlaps none; of equal overlaps, the first polygon's. A cell well
+    inside one polygon is matched without measuring the overlap (`contains_properly`, with the
+    polygon prepared); a cell across polygons' edges is measured against each polygon clipped
+    to the cell's bounds first, so that the intersection handles a few of the polygon's edges."""
+    found = np.full(len(cells), -1, dtype=np.int64)
+    keep = np.flatnonzero(np.isin(shapely.get_type_id(areas), _POLYGONAL_IDS) & ~shapely.is_empty(areas))
+    if not len(cells) or not len(keep):
+        return found
+    tree = shapely.STRtree(cells)
+    area_idx, cell_idx = tree.query(areas[keep], predicate="contains_properly")
+    order = np.lexsort((area_idx, cell_idx))
+    cell_idx, area_idx = cell_idx[order], area_idx[order]
+    first = np.unique(cell_idx, return_index=True)[1]
+    found[cell_idx[first]] = keep[area_idx[first]]
+    area_idx, cell_idx = tree.query(areas[keep], predicate="intersects")
+    edge = found[cell_idx] < 0
+    area_idx, cell_idx = area_idx[edge], cell_idx[edge]
+    if len(cell_idx):
+        overlap = shapely.area(shapely.intersection(cells[cell_idx], areas[keep][area_idx]))
+        hit = overlap > 0
+        cell_idx, area_idx, overlap = cell_idx[hit], area_idx[hit], overlap[hit]
+        order = np.lexsort((area_idx, -overlap, cell_idx))  # per cell: largest overlap, then first polygon
+        cell_idx, area_idx = cell_idx[order], area_idx[order]
+        first = np.unique(cell_idx, return_index=True)[1]
+        found[cell_idx[first]] = keep[area_idx[first]]
+    return found
+
+
+def cell_names(cells: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, crs: pyproj.CRS | str, *,
+               context: gpd.GeoDataFrame | None = None, id_prefix: str = "cell") -> list[str]:
+    """A name a reader can place for each of `cells` (from `generate_candidates`: `id`, `cluster`,
+    geometry), e.g. "Cell 67-733 in Hongta District (13.4 km N of Yuxi high-tech zone)".
+
+    - "Cell" and the cell's place on its grid: its id less `<id_prefix>-<cluster>-` (column-row
+      for squares, the H3 index for hexagons); the id stays the cell's key in every output.
+    - "in" the polygon of `context` (the scenario's `layers.context`, e.g. counties: `id`, an
+      optional `name`, geometry) that the cell overlaps most (of equal overlaps, the first in the
+      layer), by its name (its id without one); left out without a context layer, or for a cell
+      that overlaps none of its polygons.
+    - In brackets, the distance and direction from the nearest site of `sites` (the sites layer:
+      `id`, an optional `name`, geometry), named as map.png and the report name it
+      (`site_names`: "Yuxi high-tech zone"). Both points are those the plan measures distances
+      from, each geometry's point on surface; the nearest is found in the working CRS `crs` (of
+      equal distances, the first in the layer), and the distance and the bearing are measured
+      between the two points on the CRS's ellipsoid (geodesic): the distance in km to one
+      decimal, the bearing from the site to the cell as one of the eight compass points (from
+      true north). A cell whose point rounds to 0.0 km from the site's is "at" it. Left out
+      without sites.
+
+    Names have no commas (one in a context or site name becomes a space), since the outputs
+    shorten a site's name to its part before the first comma. They depend only on the cell and
+    the layers, so a cell has the same name in every run of the same layers. `cells` and the
+    layers may be in any CRS; all work is on arrays, with no Python loop per cell but the
+    strings' formatting."""
+    crs = pyproj.CRS.from_user_input(crs)
+    cells = to_working_crs(cells, crs)
+    geoms = cells.geometry.to_numpy()
+    grid = [str(i).removeprefix(f"{id_prefix}-{c}-") for i, c in zip(cells["id"], cells["cluster"], strict=True)]
+    where = [""] * len(cells)
+    if context is not None and len(context):
+        context = to_working_crs(context, crs)
+        names = [_comma_free(n) for n in _given_names(context)]
+        match = _largest_overlap(geoms, context.geometry.to_numpy())
+        where = [f" in {names[m]}" if m >= 0 else "" for m in match.tolist()]
+    near = [""] * len(cells)
+    if sites is not None and len(sites) and len(cells):
+        sites = to_working_crs(sites, crs)
+        labels = [_comma_free(n) for n in site_names(_given_names(sites), [str(i) for i in sites["id"]])]
+        site_pts = shapely.point_on_surface(sites.geometry.to_numpy())
+        cell_pts = shapely.point_on_surface(geoms)
+        cell_idx, site_idx = shapely.STRtree(site_pts).query_nearest(cell_pts, all_matches=True)
+        order = np.lexsort((site_idx, cell_idx))
+        first = np.unique(cell_idx[order], return_index=True)[1]
+        nearest = np.zeros(len(cells), dtype=np.int64)
+        nearest[cell_idx[order][first]] = site_idx[order][first]
+        to_lonlat = pyproj.Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+        slon, slat = to_lonlat.transform(shapely.get_x(site_pts)[nearest], shapely.get_y(site_pts)[nearest])
+        clon, clat = to_lonlat.transform(shapely.get_x(cell_pts), shapely.get_y(cell_pts))
+        bearing, _back, metres = crs.get_geod().inv(slon, slat, clon, clat)
+        km = np.round(np.asarray(metres, dtype=float) / 1000.0, 1)
+        point = (np.floor((np.mod(np.asarray(bearing, dtype=float), 360.0) + 22.5) / 45.0).astype(np.int64)) % 8
+        near = [f" (at {labels[s]})" if d == 0 else f" ({d:.1f} km {COMPASS[p]} of {labels[s]})"
+                for d, p, s in zip(km.tolist(), point.tolist(), nearest.tolist(), strict=True)]
+    return [f"Cell {g}{w}{n}" for g, w, n in zip(grid, where, near, strict=True)]

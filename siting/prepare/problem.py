@@ -21,7 +21,7 @@ from siting.config.load import (
     shown_path,
 )
 from siting.config.units import Names, layer_names
-from siting.prepare.candidates import allowed_zone_geometry, generate_candidates, no_cell_left
+from siting.prepare.candidates import allowed_zone_geometry, cell_names, generate_candidates, no_cell_left
 from siting.prepare.checks import check_against_layers, target_scale_notices
 from siting.prepare.inputs import build_inputs_with_notices
 from siting.prepare.layers import LayerSet, read_layers
@@ -63,10 +63,12 @@ def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
 
 def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFrame | None:
     """The candidate cells of the scenario's `candidates:` block (None without one), in the working
-    CRS, with their land price: generated over the clusters, less the red-line rule's buffered
-    zones and setbacks, within the allowed zone. InputError, naming the scenario's setting: a
-    cell id that is also a site id of the sites layer (`candidates.id_prefix`), more than
-    `candidates.MAX_CELLS` cells, or none (the setting that removed them, `no_cell_left`)."""
+    CRS, with their names (`cell_names`: the context polygon each lies most in, and where from the
+    nearest site of the sites layer) and their land price: generated over the clusters, less the
+    red-line rule's buffered zones and setbacks, within the allowed zone. InputError, naming the
+    scenario's setting: a cell id that is also a site id of the sites layer
+    (`candidates.id_prefix`), more than `candidates.MAX_CELLS` cells, or none (the setting that
+    removed them, `no_cell_left`)."""
     spec = loaded.scenario.candidates
     if spec is None:
         return None
@@ -91,7 +93,8 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
         raise InputError([f"{where}: candidates.id_prefix | cell ids {listed(taken)} are also site ids of "
                           f"{sites} (got {spec.id_prefix!r}); choose an "
                           "id_prefix no site id starts with"])
-    return cells.assign(land_price_yuan_per_ha=float(spec.land_price_yuan_per_ha))
+    names = cell_names(cells, layers.sites, crs, context=layers.context, id_prefix=spec.id_prefix)
+    return cells.assign(name=names, land_price_yuan_per_ha=float(spec.land_price_yuan_per_ha))
 
 
 def with_layer_problems(error: InputError) -> InputError:
@@ -173,7 +176,8 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
         timings["candidates"] = time.perf_counter() - started
     names = layer_names(layers.sites, layers.clusters,
                         {pid: product.unit for pid, product in loaded.catalog.products.items()},
-                        tuple(str(i) for i in cells["id"]) if cells is not None else (), layers.sources)
+                        dict(zip(map(str, cells["id"]), map(str, cells["name"]), strict=True)) if cells is not None
+                        else {}, layers.sources)
     started = time.perf_counter()
     with progress.phase("preprocess"):
         gateway = (s.network.gateway.lon, s.network.gateway.lat)

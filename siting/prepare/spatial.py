@@ -406,7 +406,8 @@ def cell_land(cells: gpd.GeoDataFrame, products: Sequence[str]) -> pd.DataFrame:
 def append_cells(sites: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, existing_columns: Sequence[str]
                  ) -> gpd.GeoDataFrame:
     """The sites (working CRS, clusters assigned) followed by the candidate cells as polygon sites
-    of `kind` "cell": named by their id (when sites have names), in the cluster they were drawn
+    of `kind` "cell": named by their `name` (`siting.prepare.candidates.cell_names`), or by their
+    id without one when the sites have names, in the cluster they were drawn
     in, their gross land the cell's area, no existing capacity, their cluster's tariff, and the
     cells' land price (sites without a price of their own pay nothing, as without the column)."""
     sites = sites.assign(kind=PARK)
@@ -420,8 +421,8 @@ def append_cells(sites: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, existing_colu
         "drawn_area_ha": cells["gross_ha"].to_numpy(dtype=float),
         "gross_land_ha": cells["gross_ha"].to_numpy(dtype=float),
     })
-    if "name" in sites.columns:
-        table["name"] = cells["id"].to_numpy()
+    if "name" in sites.columns or "name" in cells.columns:
+        table["name"] = (cells["name"] if "name" in cells.columns else cells["id"]).to_numpy()
     for column in existing_columns:
         table[column] = 0.0
     if "land_price_yuan_per_ha" in cells.columns:
