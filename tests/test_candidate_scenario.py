@@ -222,6 +222,8 @@ def test_outputs_carry_the_kind_and_every_cell(solved: Path):
     for cell in CELLS_A:
         row = cells[cell]
         assert row["cluster"] == "west"
+        # named for people as sites.geojson names a built cell: its place on the grid and the nearest park
+        assert row["name"].startswith(f"Cell {cell.split('-', 2)[2]} (") and " km " in row["name"]
         # 10,000 ha on the ellipsoid, to the layer's 0.1 ha
         assert (row["gross_ha"], row["usable_ha"]) == pytest.approx((on_ellipsoid(10_000.0, SQUARES[cell]),) * 2,
                                                                     abs=0.05)
@@ -230,6 +232,7 @@ def test_outputs_carry_the_kind_and_every_cell(solved: Path):
     for cell in built:
         assert sites[cell]["status"] == "built"
         assert sites[cell]["capex_yuan"] == cells[cell]["capex_yuan"]
+        assert sites[cell]["name"] == cells[cell]["name"]
         assert cells[cell]["main_product"] in {"fepo4", "lfp", "cells"}
     # The cell's polygon, in WGS84 to 6 decimals, is its square: 10,000 ha in UTM.
     frame = gpd.read_file(solved / "candidate_cells.geojson").to_crs(UTM)

@@ -622,12 +622,13 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     return frame, columns
 
 
-CELL_FIELDS = ["id", "cluster", "status", "built", "gross_ha", "usable_ha", "capex_yuan", "main_product"]
+CELL_FIELDS = ["id", "name", "cluster", "status", "built", "gross_ha", "usable_ha", "capex_yuan", "main_product"]
 
 
 def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
                           status: dict[str, str] | None = None) -> OutputLayer:
-    """Every candidate cell as its polygon (clipped to its cluster and the allowed zone): status
+    """Every candidate cell as its polygon (clipped to its cluster and the allowed zone): its name
+    (siting/prepare/candidates.py `cell_names`: where it lies; its id without one), status
     (as the sites'), whether the plan builds on it, its gross land (ha), its usable land after
     the red line (ha, the most over the products: setbacks take more for some), capex and the
     product of the largest output value added. The cells the plan builds on are also in the
@@ -645,8 +646,10 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
     ids = [str(c) for c in cells["id"]]
     after = spatial.land.groupby("site", sort=False)["land_after_redline_ha"].max().to_dict()
     usable = [float(after.get(c, 0.0)) for c in ids]
+    named = cells["name"] if "name" in cells.columns else cells["id"]
     frame = gpd.GeoDataFrame({
         "id": ids,
+        "name": [str(n) if isinstance(n, str) and n else c for c, n in zip(ids, named, strict=True)],
         "cluster": [str(c) for c in cells["cluster"]],
         "status": [status[c] for c in ids],
         "built": [status[c] == "built" for c in ids],
@@ -655,7 +658,8 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
         "capex_yuan": [clean(float(capex.get(c, 0.0))) for c in ids],
         "main_product": [main.get(c, "") for c in ids],
     }, geometry=list(cells.geometry), crs=spatial.sites.crs)
-    kinds: dict[str, FieldKind] = {"id": "string", "cluster": "string", "status": "string", "built": "boolean",
+    kinds: dict[str, FieldKind] = {"id": "string", "name": "string", "cluster": "string", "status": "string",
+                                   "built": "boolean",
                                    "gross_ha": "real", "usable_ha": "real", "capex_yuan": "real",
                                    "main_product": "string"}
     return make_layer("candidate_cells", LAYER_TITLES["candidate_cells"], frame, CELL_FIELDS, kinds, "MultiPolygon")
