@@ -78,6 +78,7 @@ from siting.deliver.files import export_files
 from siting.deliver.folders import check_destination, input_files
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
+from siting.deliver.qgisproject import Overlay
 from siting.deliver.tables import table_files
 from siting.optimize.alternatives import (
     Alternative,
@@ -99,7 +100,7 @@ from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.calibrate import calibration_output
-from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
+from siting.runs.job import RunResult, notices_carried, plans_files, robustness_overlays, run_solve, write_outputs
 from siting.runs.pool import CaseSummary, checked_address, scheduler_named
 from siting.runs.tables import status_text
 
@@ -650,12 +651,14 @@ class Solution:
         return self._files(rule_costs, extra)
 
     def _files(self, rule_costs: pd.DataFrame | None = None, extra: dict[str, Any] | None = None,
-               alternatives: bool = False, near_optimal: dict[str, Any] | None = None) -> dict[str, Any]:
+               alternatives: bool = False, near_optimal: dict[str, Any] | None = None,
+               overlays: Sequence[Overlay] = ()) -> dict[str, Any]:
         """`files`; with `alternatives` (`Alternatives.write`, whose files `extra` holds), the
         manifest's timings also hold `alternatives` (timed by `siting.alternatives`), after the
         rule costs and before the export, as `siting solve --alternatives N` records them, and
         the manifest and the report the set's costs (`near_optimal`: siting/optimize/alternatives.py
-        `near_optimal_record`)."""
+        `near_optimal_record`), and plan.gpkg and plan.qgs its robustness layer (`overlays`:
+        siting/runs/job.py `robustness_overlays`)."""
         rule_costs = self.checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
@@ -671,7 +674,7 @@ class Solution:
         files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra,
                              variant=self.problem.variant, overrides=self.problem.overrides,
                              calibration=calibration.fixed if calibration is not None else None,
-                             near_optimal=near_optimal)
+                             near_optimal=near_optimal, overlays=overlays)
         self.timings["export"] = timings["export"]
         return files
 
@@ -938,7 +941,8 @@ class Alternatives:
         files = solution._files(extra=plans_files(problem.prepared, plans, solution.model_size,
                                                   timings, self.slack, solution.report.gap, problem.variant,
                                                   problem.overrides), alternatives=True,
-                                  near_optimal=near_optimal_record(self.plans, self.slack, "optimum"))
+                                  near_optimal=near_optimal_record(self.plans, self.slack, "optimum"),
+                                  overlays=robustness_overlays(problem.prepared, plans))
         write_outputs(destination, files, solution.timings)
         return destination
 

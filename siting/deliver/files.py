@@ -4,7 +4,8 @@ For every layer of `siting.deliver.layers.plan_layers` (the context layer, such 
 them when the scenario has one): `<layer>.geojson` (RFC 7946) and `<layer>.qml` (its
 QGIS style, loaded automatically next to the GeoJSON); then `plan.gpkg` with every layer and its
 style as the default in `layer_styles`, `plan.qgs` opening the GeoPackage's layers in order,
-`map.png`, and `report.md` / `report.html`. Everything goes through the files dict, so the
+`map.png`, and `report.md` / `report.html`. A run with near-optimal alternatives adds its robustness
+layer to plan.gpkg and plan.qgs (`export_files`' `overlays`). Everything goes through the files dict, so the
 folder is still written all at once.
 """
 
@@ -46,7 +47,7 @@ from siting.deliver.layer import OutputLayer, feature_collection_text, read_laye
 from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
 from siting.deliver.manifest import manifest
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text
-from siting.deliver.qgisproject import BATCH_SCALE_WORDS, project_text, with_sites_capex_scale
+from siting.deliver.qgisproject import BATCH_SCALE_WORDS, Overlay, project_text, with_sites_capex_scale
 from siting.deliver.report import FixedCalibration, html_page, markdown, report_blocks
 from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
 from siting.deliver.tables import plan_tables
@@ -67,8 +68,8 @@ from siting.prepare.problem import Prepared, redline_settings
 def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                  timings: dict[str, float], extra: Mapping[str, FileContent] | None = None, *,
                  variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
-                 calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None
-                 ) -> dict[str, str | Callable[[Path], None]]:
+                 calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
+                 overlays: Sequence[Overlay] = ()) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
     as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
     and report.md / report.html (which quote the manifest, less its timings). `extra`: files made
@@ -79,10 +80,13 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     "alternative alt01 of 2"); "" for a run's own plan. `calibration`: a calibration in mode
     fixed (siting/runs/calibrate.py `fixed_calibration`), whose verdict and real plants the report
     states; None otherwise. `near_optimal`: for a plan of a near-optimal set, the set's record
-    (siting/optimize/alternatives.py `near_optimal_record`), which the manifest and the report give."""
+    (siting/optimize/alternatives.py `near_optimal_record`), which the manifest and the report give.
+    `overlays`: layers plan.gpkg and plan.qgs hold beside the plan's (the optimum's of a run with
+    alternatives: the robustness layer, siting/runs/job.py `robustness_overlays`), whose files
+    `extra` holds."""
     with collector_paused():
         return _export_files(prepared, report, plan, size, timings, extra, variant, overrides, which, calibration,
-                             near_optimal)
+                             near_optimal, overlays)
 
 
 @contextmanager
@@ -108,8 +112,8 @@ def collector_paused() -> Iterator[None]:
 def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                   timings: dict[str, float], extra: Mapping[str, FileContent] | None = None,
                   variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
-                  calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None
-                  ) -> dict[str, str | Callable[[Path], None]]:
+                  calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
+                  overlays: Sequence[Overlay] = ()) -> dict[str, str | Callable[[Path], None]]:
     started = time.perf_counter()
     spatial = prepared.spatial
     layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded),
@@ -121,7 +125,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                           prepared.notices, plan.product_flows, which) as drawing:
         files, drawn = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
                                  list(spatial.sources["resource"]), context, prepared.notices, plan.product_flows,
-                                 which, drawing)
+                                 which, drawing, overlays)
         files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
         files.update(extra or {})
         names = [*files, "manifest.json", *REPORT_FILES]
@@ -177,7 +181,7 @@ OPTIONAL_NOTES = {
     "alternatives.csv": "near-optimal alternative plans against the optimum (alternatives.md: the same as a table; "
                         "altNN/: each alternative's own outputs)",
     "robustness.geojson": "how often each site is used across the optimum and its alternatives (style: "
-                          "robustness.qml)",
+                          "robustness.qml; also in plan.gpkg, and in plan.qgs unticked)",
     "calibration.csv": "the plan's choice against the real plants (calibration.md: the same as a table)",
 }
 
@@ -324,24 +328,29 @@ def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str])
 def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
               working_crs: str, resources: Sequence[str], context: MapContext | None = None,
               notices: list[str] | None = None, product_flows: pd.DataFrame | None = None, which: str = "",
-              drawing: MapDrawing | None = None) -> tuple[dict[str, FileContent], MapDrawing]:
+              drawing: MapDrawing | None = None, overlays: Sequence[Overlay] = ()
+              ) -> tuple[dict[str, FileContent], MapDrawing]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and map.png's
     drawing (`MapDrawing`: its `png()` gives the bytes, which the HTML report embeds). map.png's
     notices are added to `notices` once it is drawn. `product_flows`: the plan's
     (`Plan.product_flows`), for the product flows' legend (`layer_styles`) and the rings of
     map.png (`map_png`). `which`: which plan of a set this is, for map.png's and plan.qgs's
     titles (`map_title`). `drawing`: map.png already started (`MapDrawing.start` with these
-    arguments), which the other files are made beside; None: drawn here, in this process."""
+    arguments), which the other files are made beside; None: drawn here, in this process.
+    `overlays`: layers plan.gpkg holds after the plan's, each with its style as its default, and
+    plan.qgs lists above them, unticked (siting/deliver/qgisproject.py `Overlay`); their own
+    files are the caller's."""
     if drawing is None:
         drawing = MapDrawing(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which),
                              notices)
     styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
                           units_of(loaded.catalog, inputs), product_flows)
     files = layer_files(layers, styles)
-    files["plan.gpkg"] = _geopackage_writer(layers, styles)
+    files["plan.gpkg"] = _geopackage_writer([*layers, *(o.layer for o in overlays)],
+                                            {**styles, **{o.layer.name: o.style for o in overlays}})
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
                                      view_extent(layers, working_crs),
-                                     map_title=map_title(loaded, inputs, report, which))
+                                     map_title=map_title(loaded, inputs, report, which), overlays=overlays)
     files["map.png"] = drawing.write
     return files, drawing
 

@@ -4,6 +4,8 @@ QGIS looks for a `layer_styles` table in a GeoPackage and applies the row marked
 `useAsDefault` for a layer when the layer is added, so dragging the one file into QGIS gives
 styled layers. The table here is the one QGIS itself creates (same columns and types), and it is
 registered in `gpkg_contents` as an attributes table, as QGIS (through GDAL) registers it.
+A run with near-optimal alternatives adds its robustness layer (robustness.geojson) after the plan's
+layers, with robustness.qml as its default style (siting/deliver/files.py `gis_files`' `overlays`).
 
 The layers are written by GDAL (through pyogrio) with a spatial index; the style table is added
 with sqlite3. For identical bytes across runs, every timestamp is fixed (`FIXED_TIMESTAMP`:

@@ -13,6 +13,13 @@ scenario's working CRS (metres) and its ellipsoid WGS 84's, so that QGIS measure
 areas on the ellipsoid; the view opens on the clusters. Data sources are relative
 (`./plan.gpkg|layername=sites`), so the output folder can be moved or shared as a whole.
 
+A run with near-optimal alternatives (`siting solve --alternatives N`) adds its robustness layer
+(robustness.geojson: the share of the near-optimal plans that build at each site) as an overlay
+(`Overlay`): from plan.gpkg, in robustness.qml's style, at the top of the layer panel and unticked.
+The project opens on the plan, as one without alternatives does; ticking the layer shows over the
+plan which sites every near-optimal plan needs and which are interchangeable. The print layout's
+legend keys the plan's layers only (its sheet is the plan's; robustness.png maps the robustness).
+
 plan.qgs holds one print layout (Project > Layouts): an A3 landscape page with a title
 (map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective; gap in bn yuan;
 broken into lines and set in a size that fit its frame above the map, `fit_title`), the map, a
@@ -236,6 +243,29 @@ def plan_layer_id(name: str) -> str:
     return short if len(short) > 10 else f"{name}_plan_layer"
 
 
+@dataclass(frozen=True)
+class Overlay:
+    """A layer beside a plan's own in plan.qgs and plan.gpkg (the robustness layer of a run with
+    alternatives, siting/deliver/explore.py `robustness_layer`), with its style (QML text): the
+    project lists it above the plan's layers, unticked, and its print legend does not key it."""
+
+    layer: OutputLayer
+    style: str
+
+
+#: What an overlay's abstract (its tooltip in the layer panel) adds to its title.
+OVERLAY_NOTE = "not shown when the project opens: tick it to show it over the plan"
+
+
+def overlay_layers(overlays: Sequence[Overlay], gpkg_name: str = "plan.gpkg") -> list[ProjectLayer]:
+    """The project layers of `overlays`, from the GeoPackage, each in its style, named by its
+    title (`layer_name`), its abstract saying it is hidden until ticked (OVERLAY_NOTE)."""
+    return [ProjectLayer(plan_layer_id(o.layer.name), layer_name(o.layer), f"./{gpkg_name}|layername={o.layer.name}",
+                         o.layer.geometry_type, o.style, pd.DataFrame(o.layer.frame.drop(columns="geometry")),
+                         abstract=f"{layer_abstract(o.layer, o.style)}{LEGEND_BREAK}{OVERLAY_NOTE}")
+            for o in overlays]
+
+
 def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_name: str = "plan.gpkg"
                 ) -> list[ProjectLayer]:
     """The project layers of a plan: every output layer from the GeoPackage, with its style,
@@ -291,8 +321,11 @@ def layer_abstract(layer: OutputLayer, style: str | None = None) -> str:
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
                  extent: Sequence[float], gpkg_name: str = "plan.gpkg", credits: str | None = None,
-                 map_title: MapTitle | None = None, redline_text: str | None = None) -> str:
-    """The plan.qgs text; `extent` is (xmin, ymin, xmax, ymax) in the working CRS. The layout's
+                 map_title: MapTitle | None = None, redline_text: str | None = None,
+                 overlays: Sequence[Overlay] = ()) -> str:
+    """The plan.qgs text; `extent` is (xmin, ymin, xmax, ymax) in the working CRS. `overlays`
+    (a run's robustness layer) stand above the plan's layers in the layer panel, unticked, and
+    out of the print legend (`overlay_layers`); none: the plan's layers alone. The layout's
     title is map.png's (`map_title`: scenario and years; solver outcome, gap and objective), or
     "Plan: <title>" without one. Its source line (`credits`, `default_credits` without) is
     followed, as map.png's margin notes it, by how much of the clusters the red-line layer covers
@@ -310,8 +343,9 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
                                            map_title.official_redline_source, map_title.redline_given)
     if redline_text:
         source = f"{source}\n{redline_text}"
-    return project_document(plan_layers(layers, styles, gpkg_name), title, working_crs, extent, heading, source,
-                            note=unnamed_note(spots.unnamed))
+    over = overlay_layers(overlays, gpkg_name)
+    return project_document([*over, *plan_layers(layers, styles, gpkg_name)], title, working_crs, extent, heading,
+                            source, note=unnamed_note(spots.unnamed), unticked={layer.layer_id for layer in over})
 
 
 def default_credits(title: str, working_crs: str) -> str:
@@ -328,17 +362,20 @@ ELLIPSOID = "EPSG:7030"
 def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: str, extent: Sequence[float],
                      layout_title: str, credits: str, layout_name: str = "Plan", note: str = "",
                      tree: Sequence[str | LayerGroup] | None = None,
-                     layouts: Sequence[ET.Element] | None = None, themes: Sequence[ET.Element] = ()) -> str:
+                     layouts: Sequence[ET.Element] | None = None, themes: Sequence[ET.Element] = (),
+                     unticked: Collection[str] = ()) -> str:
     """A .qgs text opening `layers` (top to bottom) in the working CRS on `extent`, with a print
     layout (`print_layout`, with its `note`), measuring on the WGS 84 ellipsoid (ELLIPSOID). The
     layer panel lists `tree` (layer ids and groups, top to bottom, which is the drawing order:
     `layer_tree`, with no custom rendering order; every layer of `layers` once), or every layer
-    ticked, ungrouped, in their order where it is None; the print legend keys `layers` in their
-    order. `layouts`, where given, are the print layouts in place of that one (`print_layout`'s,
-    each of its own name), and `themes` the project's map themes (`map_theme`'s)."""
+    ticked, ungrouped, in their order where it is None; the layers of the ids `unticked` are listed
+    unticked, and the print legend keys the other `layers` in their order. `layouts`, where given,
+    are the print layouts in place of that one (`print_layout`'s, each of its own name), and
+    `themes` the project's map themes (`map_theme`'s)."""
     by_id = {layer.layer_id: layer for layer in layers}
     tree = element("layer-tree-group", None, element("customproperties"), *(
-        layer_tree(node, by_id) for node in (tree if tree is not None else list(by_id))))
+        layer_tree(node, by_id, unticked) for node in (tree if tree is not None else list(by_id))))
+    keyed = [layer for layer in layers if layer.layer_id not in unticked]
     canvas = element("mapcanvas", {"annotationsVisible": "1", "name": "theMapCanvas"}, _text("units", "meters"),
                      _extent("extent", extent), _text("rotation", "0"),
                      element("destinationsrs", None, spatial_ref(working_crs)), _text("rendermaptile", "0"))
@@ -354,7 +391,7 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
                    _text("title", title), element("projectCrs", None, spatial_ref(working_crs)), tree, canvas, view,
                    element("projectlayers", None, *(map_layer(layer) for layer in layers)),
                    element("Layouts", None, *(layouts if layouts is not None else [
-                       print_layout(layout_title, extent, credits, layout_name, layers, note)])),
+                       print_layout(layout_title, extent, credits, layout_name, keyed, note)])),
                    properties, *([element("visibility-presets", None, *themes)] if themes else []))
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
@@ -374,14 +411,16 @@ class LayerGroup:
     exclusive: bool = False
 
 
-def layer_tree(node: str | LayerGroup, layers: Mapping[str, ProjectLayer]) -> ET.Element:
+def layer_tree(node: str | LayerGroup, layers: Mapping[str, ProjectLayer], unticked: Collection[str] = ()
+               ) -> ET.Element:
     """The layer panel's element of `node`: a `<layer-tree-layer>` for a layer id (of `layers`:
-    id -> layer), ticked, or a `<layer-tree-group>` with its children; a group of mutually
-    exclusive children names the ticked one by its index (-1 for none), as QGIS writes it.
-    Raises KeyError for an id not in `layers`."""
+    id -> layer), ticked unless it is one of `unticked`, or a `<layer-tree-group>` with its
+    children; a group of mutually exclusive children names the ticked one by its index (-1 for
+    none), as QGIS writes it. Raises KeyError for an id not in `layers`."""
     if isinstance(node, str):
         layer = layers[node]
-        return element("layer-tree-layer", {"checked": "Qt::Checked", "expanded": "1", "id": layer.layer_id,
+        checked = "Qt::Unchecked" if node in unticked else "Qt::Checked"
+        return element("layer-tree-layer", {"checked": checked, "expanded": "1", "id": layer.layer_id,
                                             "name": layer.title, "providerKey": "ogr", "source": layer.source},
                        element("customproperties"))
     attributes = {"checked": "Qt::Checked" if node.checked else "Qt::Unchecked", "expanded": int(node.expanded),
@@ -390,7 +429,7 @@ def layer_tree(node: str | LayerGroup, layers: Mapping[str, ProjectLayer]) -> ET
         ticked = [i for i, child in enumerate(node.children) if isinstance(child, LayerGroup) and child.checked]
         attributes.update({"mutually-exclusive": "1", "mutually-exclusive-child": ticked[0] if ticked else -1})
     return element("layer-tree-group", attributes, element("customproperties"),
-                   *(layer_tree(child, layers) for child in node.children))
+                   *(layer_tree(child, layers, unticked) for child in node.children))
 
 
 # --- the print layout ------------------------------------------------------------------------
@@ -1643,8 +1682,11 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
     own scale and without `words`, the project is the one written. `layers`: the plan's layers by
     name as written (their features decide what the legend keys, `legend_entries`, and the size
     notes of their legend titles); `styles`: their styles as written (the run's `<layer>.qml`).
+    A layer the layer panel lists unticked (an `Overlay`: the robustness layer of a run with
+    alternatives) is left as written and out of the legend, as `project_text` leaves it, and needs
+    no entry in `layers` or `styles`.
     A project without a sites layer drawn with pies is returned as it is. Raises KeyError where a
-    layer of the project is missing from `layers` or `styles`."""
+    ticked layer of the project is missing from `layers` or `styles`."""
     root = ET.fromstring(qgs.split("\n", 1)[1])
     sites = next((n for n in root.findall("projectlayers/maplayer") if n.findtext("id") == plan_layer_id("sites")),
                  None)
@@ -1670,8 +1712,12 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
         for name, node in named.items():
             _restyle(node, placed[name])
     _restyle(sites, qml)
+    unticked = {n.get("id") for n in root.findall("layer-tree-group/layer-tree-layer")
+                if n.get("checked") == "Qt::Unchecked"}
     shown = []
     for node in root.findall("projectlayers/maplayer"):
+        if node.findtext("id") in unticked:
+            continue
         source, title = node.findtext("datasource", ""), node.findtext("layername", "")
         layer = layers[source.rsplit("layername=", 1)[-1]]
         style = qml if layer.name == "sites" else styles[layer.name]

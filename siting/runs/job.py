@@ -18,7 +18,14 @@ from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 from siting.config.load import Override, Salvage, home_path, load_scenario
-from siting.deliver.explore import FileContent, diagnosis_files, diagnosis_record, subfolder_writer
+from siting.deliver.explore import (
+    FileContent,
+    diagnosis_files,
+    diagnosis_record,
+    robustness_layer,
+    robustness_style,
+    subfolder_writer,
+)
 from siting.deliver.explore import alternatives_files as explore_files
 from siting.deliver.files import export_files, prefetch_drawing
 from siting.deliver.folders import (
@@ -30,6 +37,7 @@ from siting.deliver.folders import (
     write_folder_atomically,
 )
 from siting.deliver.geojson import json_text
+from siting.deliver.qgisproject import Overlay
 from siting.deliver.tables import table_files, text_table
 from siting.optimize.alternatives import (
     ALTERNATIVE_TERMINATION,
@@ -184,6 +192,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
     near_optimal = None
+    overlays: tuple[Overlay, ...] = ()  # the robustness layer, for plan.gpkg and plan.qgs
     if with_rule_costs:
         started = time.perf_counter()
         costs = rule_cost_table(solved.report, solved.plan,
@@ -193,8 +202,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         extra.update(table_files(costs, "rule_costs", RULE_COST_NOTE))
     if alternatives:
         started = time.perf_counter()
-        made, near_optimal = alternative_files(prepared, settings, solved, alternatives, slack, timings, variant,
-                                               overrides)
+        made, near_optimal, overlays = alternative_files(prepared, settings, solved, alternatives, slack, timings,
+                                                         variant, overrides)
         extra.update(made)
         timings["alternatives"] = time.perf_counter() - started
     calibration = calibration_output(prepared, solved.plan, findings)
@@ -206,7 +215,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
                              overrides=overrides, calibration=calibration.fixed if calibration is not None else None,
-                             near_optimal=near_optimal)
+                             near_optimal=near_optimal, overlays=overlays)
     with progress.phase("write"):
         try:
             write_outputs(destination, files, timings, create_parent, where)
@@ -331,17 +340,26 @@ def model_inputs(prepared: Prepared, solved: Solved) -> ModelInputs:
 
 def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solved, count: int, slack: float,
                       timings: dict[str, float], variant: str | None = None, overrides: tuple[Override, ...] = ()
-                      ) -> tuple[dict[str, str | Callable[[Path], None]], dict[str, Any]]:
+                      ) -> tuple[dict[str, str | Callable[[Path], None]], dict[str, Any], tuple[Overlay, ...]]:
     """The near-optimal alternatives of a solved plan (siting/optimize/alternatives.py): each
     plan's own outputs in `altNN/` (its manifest gives its cost, not proven optimal, against the
     optimum's and its proven bound, and the run's `variant` and `overrides`), the comparison
     `alternatives.csv` / `.md` and `robustness.geojson` with its style, table and map; with the
-    set's record for the optimum's own manifest and report (`near_optimal_record`)."""
+    set's record for the optimum's own manifest and report (`near_optimal_record`) and the
+    robustness layer for the optimum's plan.gpkg and plan.qgs (`robustness_overlays`)."""
     optimum = Alternative("optimum", solved.report, solved.plan)
     plans = near_optimal_plans(model_inputs(prepared, solved), settings, count, slack, optimum=optimum,
                                solved=solved.model)
     return (plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap, variant, overrides),
-            near_optimal_record(plans, slack, "optimum"))
+            near_optimal_record(plans, slack, "optimum"), robustness_overlays(prepared, plans))
+
+
+def robustness_overlays(prepared: Prepared, plans: list[Alternative]) -> tuple[Overlay, ...]:
+    """The robustness layer of near-optimal `plans` (the optimum first) in robustness.qml's
+    style, as robustness.geojson and .qml give it (`plans_files`), for the optimum's plan.gpkg
+    and plan.qgs (siting/deliver/files.py `export_files`' `overlays`)."""
+    layer = robustness_layer(plans, prepared.inputs, prepared.spatial)
+    return (Overlay(layer, robustness_style(layer)),)
 
 
 def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, timings: dict[str, float],
