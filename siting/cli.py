@@ -3,6 +3,7 @@
     siting solve scenario.yaml [--variant NAME] [--set KEY=VALUE ...] [--out DIR] [--rule-costs]
                                [--alternatives N [--slack S]] [--time-limit S] [--quiet]
     siting show scenario.yaml [--variant NAME] [--set KEY=VALUE ...]
+    siting check scenario.yaml [--variant NAME] [--set KEY=VALUE ...] [--out DIR] [--quiet]
     siting compare A.yaml B.yaml ... [--variant NAME ...] [--set KEY=VALUE ...] [--out DIR] [--workers N]
                                      [--scheduler ADDRESS] [--time-limit S] [--quiet]
     siting sweep scenario.yaml --set KEY=V1,V2 [--set ...] [--out DIR] [--workers N] [--scheduler ...] [--quiet]
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 
     from siting.config.load import Override
     from siting.config.units import Names
+    from siting.prepare.problem import Prepared
     from siting.runs.job import RunResult
 
 #: Progress on standard error unless `--quiet`; code that embeds `main` may set this False to
@@ -387,8 +389,20 @@ SHOW_DESCRIPTION = (
     "reads and checks the catalog and committed-projects files it names, and checks that the calibration files "
     "and the allowed-zone layer exist. It opens no layer: whether the layers (clusters, sites, red line, "
     "sources, context, allowed zone) exist, are readable, have a known CRS and hold the columns and ids the "
-    "scenario names is checked by `siting solve` (and by `compare` and `sweep`) before it solves, as is the "
-    "output folder.")
+    "scenario names is checked by `siting check`, which writes nothing, and by `siting solve` (and `compare` and "
+    "`sweep`) before it solves, as is the output folder.")
+
+#: What `siting check --help` says the command does (`check_text` is what it runs).
+CHECK_DESCRIPTION = (
+    "Make every check `siting solve` makes before it solves, and solve nothing: load and check the scenario, its "
+    "catalog and committed projects, read and check every layer (files, CRS, columns, ids, the sites the scenario "
+    "names), preprocess (red line, setbacks, candidate cells), build the model's inputs, and check the output "
+    "folder the solve would write to (--out, or the scenario's output.folder) as solve does, making none of its "
+    "folders and removing nothing. It prints the scenario's clusters, sites, candidate cells, products and years, the "
+    "site-product pairs the red line and the proximity rule keep out, the notes a solve prints, and 'ready to "
+    "solve' with the seconds it took. It writes no file and leaves every folder as it was (to learn that the "
+    "output folder can be made, it makes an empty folder beside it and removes it at once, as solve does). Bad "
+    "input ends with the message and exit code (2) of solve.")
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -450,12 +464,22 @@ def build_parser() -> argparse.ArgumentParser:
                        "share from 0 to 1 (default: 0.05 = 5 %%)")
     add_common(solve)
     show = command("show", "print the fully resolved scenario (extends, variant and --set applied); checks its "
-                   "settings, not its layers", SHOW_DESCRIPTION)
+                   "settings, not its layers (siting check does)", SHOW_DESCRIPTION)
     show.add_argument("scenario", type=typed_path, help="scenario YAML file")
     show.add_argument("--variant", default=None, metavar="NAME",
                       help="a named variant defined in the scenario file (default: the base scenario)")
     add_set(show, "applied after the variant")
     add_quiet_debug(show, quiet=False)
+    check = command("check", "check a scenario, its layers and the output folder as solve does before solving, "
+                    "without solving or writing anything", CHECK_DESCRIPTION)
+    check.add_argument("scenario", type=typed_path, help="scenario YAML file")
+    check.add_argument("--variant", default=None, metavar="NAME",
+                       help="a named variant defined in the scenario file (default: the base scenario)")
+    add_set(check, "applied after the variant")
+    check.add_argument("--out", type=out_folder, default=None, metavar="DIR",
+                       help="the output folder solve would write to, checked as solve checks it (default: the "
+                       "scenario's output.folder)")
+    add_quiet_debug(check)
     comp = command("compare", "solve several scenarios (or a file's variants) and compare them")
     comp.add_argument("scenarios", type=typed_path, nargs="+", metavar="scenario",
                       help="scenario YAML files; the first is the baseline, and a file with variants gives its "
@@ -536,6 +560,94 @@ def show_scenario(args: argparse.Namespace) -> str:
     return text
 
 
+def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str, float]]:
+    """What `siting solve` does before it solves (siting.api `run`, siting/runs/job.py `run_solve`),
+    writing nothing: the scenario loaded, with the problems of its layers and of the output folder
+    in one message where it does not load (`with_layer_problems`, `with_folder_problems`); the output
+    folder (`--out`, or the scenario's output.folder) checked by the rule of siting/deliver/folders.py
+    (`destination_problems`, which `check_destination` applies before it removes what killed runs
+    left beside the folder: here nothing is removed; its test that folders can be made there makes
+    an empty folder and removes it at once), its refusal listed with the layers' problems
+    (`with_input_problems`); then siting/prepare/problem.py `prepare`: the layers read and checked,
+    the preprocessing and the model's inputs. Returns the prepared problem, the folder a solve would
+    write to and the seconds of each phase; raises the InputError (an OutputFolderError for the
+    folder) that solve raises, with its text."""
+    from siting.config.load import load_scenario, overrides_named, paths_typed
+    from siting.deliver.folders import destination_problems, input_files
+    from siting.prepare.problem import prepare, with_layer_problems
+    from siting.runs.job import with_folder_problems, with_input_problems
+
+    api = front_door()
+    timings: dict[str, float] = {}
+    with api.command_line_names():
+        overrides = single_overrides(args.set)
+        scenario, out = api.checked_path(args.scenario), api.checked_out(args.out)
+        with overrides_named("--set"), paths_typed([args.scenario, args.out]):
+            try:
+                loaded = load_scenario(scenario, args.variant, overrides)
+            except InputError as error:
+                raise with_folder_problems(with_layer_problems(error), error.salvage, scenario, out,
+                                           "--out") from None
+            try:
+                target, where = (out, "--out") if out is not None else loaded.output_folder()
+                problems = destination_problems(target, input_files(loaded), where)
+                if problems:
+                    raise OutputFolderError(problems)
+            except OutputFolderError as refused:
+                raise with_input_problems(refused, scenario, args.variant, overrides) from None
+            prepared = prepare(scenario, timings, args.variant, overrides)
+    return prepared, target, timings
+
+
+def check_text(args: argparse.Namespace) -> str:
+    """The `check` command's text (`checked_problem` checks, writing nothing): the scenario's name;
+    its clusters; the sites of the sites layer the model holds, by cluster, and those dropped
+    outside every cluster; the candidate cells by cluster, if any; the products and years; the
+    site-product pairs the red line and the proximity rule keep out of the candidates
+    (siting/runs/pool.py `excluded_pairs`, as a comparison counts them); the folder a solve would
+    write to; the notices as solve prints them (`notice_lines`); and "ready to solve" with the
+    seconds it took, by phase."""
+    import time
+
+    from siting.deliver.tables import TERMINAL_WIDTH
+    from siting.runs.pool import excluded_pairs
+
+    started = time.perf_counter()
+    prepared, target, timings = checked_problem(args)
+    took = time.perf_counter() - started
+    inputs, names = prepared.inputs, prepared.names
+    cells = set(prepared.candidate_cells)
+    sites = [s for s in inputs.SITES if s not in cells]
+
+    def by_cluster(ids: Sequence[str]) -> str:
+        counts = [sum(1 for s in ids if inputs.cluster_of_site[s] == c) for c in inputs.CLUSTERS]
+        return ", ".join(f"{names.cluster(c)} {n:,}" for c, n in zip(inputs.CLUSTERS, counts, strict=True))
+
+    dropped = prepared.spatial.dropped_sites
+    lines = [f"scenario  {prepared.loaded.scenario.name}"]
+    lines += wrap_text(f"clusters  {len(inputs.CLUSTERS)}: {', '.join(map(names.cluster, inputs.CLUSTERS))}",
+                       TERMINAL_WIDTH)
+    lines += wrap_text(f"sites     {len(sites)} eligible ({by_cluster(sites)}), {len(dropped)} dropped outside every "
+                       f"cluster" + (f": {'; '.join(map(names.site_and_id, dropped))}" if dropped else ""),
+                       TERMINAL_WIDTH)
+    if cells:
+        lines += wrap_text(f"cells     {len(cells):,} candidate cells ({by_cluster(list(cells))})", TERMINAL_WIDTH)
+    lines += wrap_text(f"products  {len(inputs.PRODUCTS)}: {', '.join(map(names.product, inputs.PRODUCTS))}",
+                       TERMINAL_WIDTH)
+    years = list(inputs.YEARS)
+    lines.append(f"years     {years[0]}-{years[-1]}" if len(years) > 1 else f"years     {years[0]}")
+    kept_out = excluded_pairs(inputs)
+    said = [f"{words} {n:,}" + ("" if family in inputs.enabled_families else " (rule off)")
+            for (words, n), family in zip(kept_out.items(), ("redline", "proximity"), strict=True)]
+    lines.append(f"site-product pairs kept out: {', '.join(said)} (of {len(inputs.CANDIDATES):,} candidate pairs)")
+    lines += wrap_text(f"output folder {folder_named(target)} may be written", TERMINAL_WIDTH)
+    lines += notice_lines(prepared.notices)
+    lines += wrap_items(f"ready to solve: checked in {took:.2f} s (", [f"{k} {v:.2f} s" for k, v in timings.items()],
+                        TERMINAL_WIDTH)
+    lines[-1] += ")"
+    return "\n".join(lines)
+
+
 def batch_report(result: Any, what: str, notices: Sequence[str] = ()) -> str:
     """The table of a `compare` (the runs' values, then their differences against the baseline
     with the objective difference in words when they do not fit beside them, and the note on
@@ -609,6 +721,9 @@ def run_command(args: argparse.Namespace) -> int:
         return 0
     if args.command == "show":
         print(show_scenario(args), end="")
+        return 0
+    if args.command == "check":
+        print(check_text(args))
         return 0
     if args.command == "schema":
         from siting.api import scenario_schema_text, write_scenario_schema

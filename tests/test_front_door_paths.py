@@ -197,12 +197,12 @@ def test_show_s_help_says_it_opens_no_layer_and_what_checks_them(capsys):
             "reads and checks the catalog and committed-projects files it names, and checks that the calibration "
             "files and the allowed-zone layer exist. It opens no layer: whether the layers (clusters, sites, red "
             "line, sources, context, allowed zone) exist, are readable, have a known CRS and hold the columns and "
-            "ids the scenario names is checked by `siting solve` (and by `compare` and `sweep`) before it solves, as "
-            "is the output folder.") in text
+            "ids the scenario names is checked by `siting check`, which writes nothing, and by `siting solve` (and "
+            "`compare` and `sweep`) before it solves, as is the output folder.") in text
     with pytest.raises(SystemExit):
         main(["--help"])
     assert ("show print the fully resolved scenario (extends, variant and --set applied); checks its settings, not "
-            "its layers") in " ".join(capsys.readouterr().out.split())
+            "its layers (siting check does)") in " ".join(capsys.readouterr().out.split())
 
 
 def test_show_does_what_its_help_says(base: Path, capsys):

@@ -430,8 +430,8 @@ def test_every_option_and_argument_has_help_text():
     missing = [f"{name} {action.dest}" for name, parser in parsers().items() for action in parser._actions
                if not isinstance(action, argparse._SubParsersAction) and not (action.help or "").strip()]
     assert missing == []
-    assert set(parsers()) == {"siting", "siting solve", "siting show", "siting compare", "siting sweep",
-                              "siting schema"}
+    assert set(parsers()) == {"siting", "siting solve", "siting show", "siting check", "siting compare",
+                              "siting sweep", "siting schema"}
 
 
 def test_help_states_defaults():
@@ -445,7 +445,7 @@ def test_help_states_defaults():
 def test_help_imports_no_heavy_library():
     """`--help` parses and prints only: Pyomo, GeoPandas, HiGHS, pandas and matplotlib stay unloaded."""
     code = ("import sys\nfrom siting.cli import main\n"
-            "for argv in (['--help'], ['solve', '--help'], ['compare', '--help']):\n"
+            "for argv in (['--help'], ['solve', '--help'], ['check', '--help'], ['compare', '--help']):\n"
             "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
             "heavy = ('pyomo', 'geopandas', 'highspy', 'matplotlib', 'pandas', 'shapely', 'pydantic')\n"
             "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n")

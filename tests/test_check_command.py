@@ -1,0 +1,172 @@
+"""`siting check`: every check `siting solve` makes before it solves (scenario, layers,
+preprocessing, model inputs, output folder), a short summary, and nothing written anywhere.
+
+The small scenario (tests/data/small, see tests/test_cli.py): clusters West and East with two
+sites each; products FePO4, LFP and Cells over 2023-2024, so 4 x 3 = 12 candidate pairs. The red
+line keeps out the three products at w_lake, inside the lake's 1 km buffer; the proximity rule
+(phosphate within 50 km) keeps FePO4 out of e_city and e_far, 130 km and more from the source.
+
+The shipped scenario, counted from its files apart from the tool (geopandas, EPSG:32648): the
+18 polygons of geodata/yunnan/sites.geojson lie 6 in Kunming, 5 in Yuxi and 7 in Qujing; the
+catalog has 11 products, so 198 pairs. The 1 km buffer, with 5 km from lakes and lakeside zones
+for FePO4, Li2CO3, NCM precursor and electrolyte, covers the whole of Jiangchuan and Tonghai for
+those four products: 8 pairs. The producing sources within the road limits (straight line x 1.3)
+leave 31 pairs out of reach: the lithium-clay source is prospective, so Li2CO3 is out at all 18."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from siting.cli import main
+from tests.conftest import SHIPPED
+
+DATA = Path(__file__).parent / "data" / "small"
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file and folder under `folder` (hidden ones too), a file with its content and
+    modification time. A folder's own modification time is left out: the output folder's check,
+    as solve makes it, makes an empty folder beside it and removes it at once
+    (siting/deliver/folders.py `_write_problem`)."""
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) if p.is_file() else (b"", 0)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    target = tmp_path / "small"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["check", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_check_small_scenario_summary_and_nothing_written(small: Path, tmp_path: Path, capsys):
+    before = snapshot(tmp_path)
+    code, out, err = check(capsys, str(small / "scenario.yaml"))
+    assert code == 0, err
+    assert "Traceback" not in err
+    lines = out.splitlines()
+    assert lines[:6] == [
+        "scenario  small",
+        "clusters  2: West, East",
+        "sites     4 eligible (West 2, East 2), 0 dropped outside every cluster",
+        "products  3: FePO4, LFP, Cells",
+        "years     2023-2024",
+        "site-product pairs kept out: red line 3, proximity 2 (of 12 candidate pairs)",
+    ]
+    assert lines[6] == f"output folder {(small / 'out').resolve()} may be written"
+    assert lines[-1].startswith("ready to solve: checked in ")
+    assert "load " in lines[-1] and "preprocess " in lines[-1]
+    assert not (small / "out").exists()
+    assert snapshot(tmp_path) == before
+
+
+def test_check_options_as_solve(small: Path, tmp_path: Path, capsys):
+    """--set and --out as solve takes them; a rule switched off keeps nothing out."""
+    out_dir = tmp_path / "elsewhere" / "run"
+    before = snapshot(tmp_path)
+    code, out, err = check(capsys, str(small / "scenario.yaml"), "--set", "constraints.redline.enabled=false",
+                           "--out", str(out_dir))
+    assert code == 0, err
+    assert "site-product pairs kept out: red line 0 (rule off), proximity 2 (of 12 candidate pairs)" in out
+    assert f"output folder {out_dir} may be written" in out
+    assert not out_dir.parent.exists()
+    assert snapshot(tmp_path) == before
+
+
+def bad(small: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    """`check` of a bad scenario: exit 2, no traceback, nothing written; its message, which is
+    solve's, word for word (solve refuses it before it writes anything), the folder taken out."""
+    out = small / "out"
+    before = snapshot(small)
+    code, printed, err = check(capsys, str(small / "scenario.yaml"), *extra)
+    assert code == 2, err
+    assert printed == ""
+    assert "Traceback" not in err
+    assert snapshot(small) == before and not out.exists()
+    assert main(["solve", str(small / "scenario.yaml"), "--quiet", *extra]) == 2
+    assert capsys.readouterr().err == err
+    assert snapshot(small) == before
+    return err.replace(str(small) + "/", "")
+
+
+def test_check_missing_layer_file(small: Path, capsys):
+    (small / "redline.geojson").unlink()
+    assert bad(small, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - redline.geojson: redline layer not found; check layers.redline.path at scenario.yaml:9 (relative paths "
+        "start at the folder of the file that names it)\n"
+    )
+
+
+def test_check_layer_without_id_column(small: Path, capsys):
+    data = json.loads((small / "sites.geojson").read_text())
+    for feature in data["features"]:
+        del feature["properties"]["site_id"]
+    (small / "sites.geojson").write_text(json.dumps(data))
+    assert bad(small, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: field 'site_id' | missing from the sites layer (has: name, usable_area_ha, existing_lfp, "
+        "land_price_yuan_per_ha, power_tariff_yuan_per_kwh); add it or set layers.sites.id_field to the right field "
+        "name\n"
+    )
+
+
+def test_check_refused_output_folder_listed_with_layer_problems(small: Path, capsys):
+    """An output folder solve would refuse (here a folder holding a file the tool did not write)
+    is refused by check too, with the layers' problems in one message, and left as it is."""
+    (small / "out").mkdir()
+    (small / "out" / "notes.txt").write_text("mine\n")
+    (small / "redline.geojson").unlink()
+    before = snapshot(small)
+    code, printed, err = check(capsys, str(small / "scenario.yaml"))
+    assert code == 2 and printed == "" and "Traceback" not in err
+    assert snapshot(small) == before
+    assert err.startswith("error: 2 problems in the input and with the output folder:\n")
+    assert "redline layer not found" in err and "notes.txt" in err
+    assert main(["solve", str(small / "scenario.yaml"), "--quiet"]) == 2
+    assert capsys.readouterr().err == err
+
+
+def test_check_shipped_scenario(capsys):
+    """The shipped scenario's figures, counted by hand in the module's docstring."""
+    outputs = SHIPPED.parent.parent / "outputs"
+    before = snapshot(SHIPPED.parent), (snapshot(outputs) if outputs.exists() else None)
+    code, out, err = check(capsys, str(SHIPPED))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[:6] == [
+        "scenario  yunnan_2024",
+        "clusters  3: Kunming, Yuxi, Qujing",
+        "sites     18 eligible (Kunming 6, Yuxi 5, Qujing 7), 0 dropped outside every cluster",
+        "products  11: FePO4, Li2CO3, LFP, NCM precursor, NCM, Anode, Separator, Electrolyte, Copper foil, Cells, "
+        "Recycling",
+        "years     2022-2024",
+        "site-product pairs kept out: red line 8, proximity 31 (of 198 candidate pairs)",
+    ]
+    assert "note: 12 committed projects come online after the plan's last year 2024" in out
+    assert lines[-1].startswith("ready to solve: checked in ")
+    assert (snapshot(SHIPPED.parent), (snapshot(outputs) if outputs.exists() else None)) == before
+
+
+def test_check_in_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "check check a scenario" in text and "without solving or writing anything" in text
+    with pytest.raises(SystemExit):
+        main(["show", "--help"])
+    assert "siting check" in capsys.readouterr().out.replace("\n", " ")
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    text = capsys.readouterr().out
+    assert "--out DIR" in text and "--variant NAME" in text and "--set KEY=VALUE" in text
