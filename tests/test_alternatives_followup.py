@@ -70,8 +70,8 @@ def test_alternatives_csv_marks_the_plans_within_the_optimums_gap(tiny: PlanSet)
     csv = comparison_csv(table, inputs, Names(), GAP)
     columns = list(csv.columns)
     assert columns[columns.index("over_optimum_share") + 1] == "within_gap"
-    assert list(csv["within_gap"]) == [False, True, False]
-    assert list(comparison_csv(table, inputs, Names(), None)["within_gap"]) == [False, False, False]
+    assert list(csv["within_gap"]) == ["no", "yes", "no"]
+    assert list(comparison_csv(table, inputs, Names(), None)["within_gap"]) == ["no", "no", "no"]
     text = alternatives_markdown(plans, inputs, 0.01, table, GAP, Names())
     assert "| within_gap |" in text  # alternatives.md marks the same plan
     assert re.search(r"\| alt01 \| [^\n]*\| yes \|", text)
@@ -133,7 +133,7 @@ def test_an_alternative_of_a_run_with_rule_costs_points_to_the_optimums_rule_cos
     optimum = {"solver": {"termination": "convergenceCriteriaSatisfied"}, "files": ["rule_costs.csv"],
                "run": {"timings_s": {"rule_costs": 12.0}}}
     assert report.rule_costs_place(optimum) is True
-    assert "rule_costs.md (rule_costs.csv)" in rule_costs_pointer(True)
+    assert "[rule_costs.md](rule_costs.md) (rule_costs.csv)" in rule_costs_pointer(True)
 
 
 # --- 4. robustness.geojson keeps the parks and the searched cells ---------------------------------

@@ -137,8 +137,8 @@ def test_a_run_with_rule_costs_points_report_md_to_rule_costs_md(tmp_path_factor
     run: MadeRun = run_once(tmp_path_factory, "small_rule_costs", small_inputs, extra=("--rule-costs",))
     text = (run.out / "report.md").read_text(encoding="utf-8")
     assert "`solve --rule-costs`" not in text
-    assert "What each rule costs, the plan re-solved with that rule relaxed, is in rule_costs.md (rule_costs.csv)." \
-        in text
+    assert "What each rule costs, the plan re-solved with that rule relaxed, is in [rule_costs.md](rule_costs.md) " \
+           "(rule_costs.csv)." in text
     assert "; What" not in text
     md = (run.out / "rule_costs.md").read_text(encoding="utf-8")
     assert "| absolute_gap_bn_yuan |" in md.splitlines()[0]
@@ -157,7 +157,7 @@ def test_why_targets_fall_short_points_to_rule_costs_md_once_the_rules_are_price
     priced, not_priced = (markdown(shortfall_blocks(prepared.loaded, prepared.inputs, solved.plan, {}, rule_costs=done))
                           for done in (True, False))
     assert "\"What drives this plan\"; what each rule costs, the plan re-solved with that rule relaxed, is in " \
-           "rule_costs.md (rule_costs.csv)." in priced
+           "[rule_costs.md](rule_costs.md) (rule_costs.csv)." in priced
     assert "`solve --rule-costs`" not in priced
     assert "\"What drives this plan\"; `solve --rule-costs` prices each rule by solving again without it " \
            "(rule_costs.csv)." in not_priced

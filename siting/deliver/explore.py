@@ -30,9 +30,10 @@ Alternatives, beside the optimum's outputs:
   robustness.csv a `unit` column right after `product`, alternatives.csv, one row per plan, its
   capacity columns by cluster, product and unit, as sweep.csv names its own
   (`added_<cluster>_<product>_<unit>_per_yr`), the excess over the optimum as a share
-  (`over_optimum_share`) and, right after it, `within_gap` (true where that excess lies within
+  (`over_optimum_share`) and, right after it, `within_gap` (`yes` where that excess lies within
   the optimum's proven gap: a difference within solver tolerance, not proven, as alternatives.md's
-  `within_gap` column marks it `yes`; false for the optimum and without a known gap).
+  `within_gap` column marks it; `no` for the optimum and without a known gap, as rule_costs.csv
+  writes its yes/no column).
 """
 
 from __future__ import annotations
@@ -948,10 +949,11 @@ def comparison_csv(table: pd.DataFrame, inputs: ModelInputs, names: Names, gap: 
     unit, the product's catalog unit per year, as sweep.csv names its capacity columns
     (`added_yuxi_separator_million_m2_per_yr`; "units" for a product `names` gives no unit),
     `over_optimum`, a share of the optimum's cost, as `over_optimum_share` (0.03 = 3 %), and right
-    after it `within_gap`: true where that excess lies within the optimum's proven `gap` (a share;
+    after it `within_gap`: `yes` where that excess lies within the optimum's proven `gap` (a share;
     siting/optimize/alternatives.py `within_gap`), a difference within solver tolerance, not
-    proven, as alternatives.md's `within_gap` column marks it; false for the optimum and for every
-    plan without a known gap. Money as the files give it (`csv_text`: `cost_bn_yuan`)."""
+    proven, as alternatives.md's `within_gap` column marks it; `no` for the optimum and for every
+    plan without a known gap (yes/no, as rule_costs.csv writes `within_solver_tolerance`). Money
+    as the files give it (`csv_text`: `cost_bn_yuan`)."""
     headers = {"over_optimum": "over_optimum_share"}
     for c in inputs.CLUSTERS:
         for p in inputs.PRODUCTS:
@@ -960,6 +962,8 @@ def comparison_csv(table: pd.DataFrame, inputs: ModelInputs, names: Names, gap: 
     if "over_optimum" in shown.columns and "within_gap" not in shown.columns:
         shown.insert(list(shown.columns).index("over_optimum") + 1, "within_gap",
                      within_gap(list(shown["over_optimum"]), gap))
+    if "within_gap" in shown.columns:
+        shown["within_gap"] = ["yes" if flag else "no" for flag in shown["within_gap"]]
     return shown.rename(columns=headers)
 
 

@@ -26,9 +26,11 @@ user the system does not know (`~nosuchuser/x`) or whose home folder does not ex
 path holds a tab, a line break or a carriage return (GDAL's GeoPackage driver cannot open
 plan.gpkg there), the folder of a run of a comparison or a sweep (listed `<name>/` in its batch
 folder's marker: replacing it alone would leave the batch's tables describing another plan; the
-batch folder as a whole may be replaced), and one whose missing folders above it cannot be made
-(those that can are made by the run). A folder is made with the usual permissions (0777 less the
-umask).
+batch folder as a whole may be replaced), a subfolder a run wrote (an alternative's `altNN/`,
+whose files its run's marker lists: replacing it alone would leave that run's tables and marker
+describing another plan; refused as that run's, there or not, naming the run), and one whose
+missing folders above it cannot be made (those that can are made by the run). A folder is made
+with the usual permissions (0777 less the umask).
 
 Outputs are assembled in a staging folder beside the destination, named
 `.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
@@ -723,6 +725,34 @@ def batch_run_problem(destination: Path) -> tuple[str, str] | None:
             f"choose another folder, or run the {kind} again")
 
 
+#: The name of a near-optimal alternative's folder in its run's folder (`solve --alternatives`).
+ALTERNATIVE_FOLDER = re.compile(r"alt\d{2}")
+
+
+def run_subfolder_problem(destination: Path) -> tuple[str, str] | None:
+    """Why `destination` (resolved) may not be written because it is a subfolder a run wrote, as
+    (what is wrong, how to fix), or None when it is not one: its parent is a folder siting wrote
+    (`is_ours`) whose marker lists files under it (`<name>/<file>`), as a solve lists those of an
+    alternative's `altNN/`, which holds no marker of its own. Replacing it alone would leave the
+    run's tables and its marker describing another plan; whether it is there or not, it is the
+    run's, and the run's folder as a whole may be replaced."""
+    parent = destination.parent
+    if parent == destination or not is_ours(parent):
+        return None
+    prefix = destination.name + "/"
+    if not any(entry.startswith(prefix) and entry != prefix for entry in marker_entries(parent)):
+        return None
+    if ALTERNATIVE_FOLDER.fullmatch(destination.name):
+        return (f"is alternative {destination.name} of the run in {shown_path(parent)}; replacing it alone would "
+                f"leave that run's alternatives.csv, robustness.csv and report, and its {MARKER} marker, describing "
+                "another plan",
+                f"solve the scenario of {shown_path(parent)} again with --alternatives (into that folder), or choose "
+                "another folder")
+    return (f"is the folder {destination.name} of the run in {shown_path(parent)}, whose {MARKER} marker lists its "
+            "files; replacing it alone would leave that run describing another plan",
+            f"solve the scenario of {shown_path(parent)} again (into that folder), or choose another folder")
+
+
 def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str, str] | None:
     """What is wrong with writing a run's outputs to `destination`, as (what is wrong, how to
     fix), or None when the folder may be written. A folder from a home folder (`~user/x`, as
@@ -770,10 +800,14 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
 def _kind_problem(destination: Path, target: Path) -> tuple[str, str] | None:
     """What makes `destination` (`target` resolved) no place for a run's outputs whatever it
     holds, as (what is wrong, how to fix), or None: the folder of a run of a batch
-    (`batch_run_problem`), an existing file, or a mount point."""
+    (`batch_run_problem`), a subfolder of a run (`run_subfolder_problem`: an alternative's
+    `altNN/`), an existing file, or a mount point."""
     batch_run = batch_run_problem(target)
     if batch_run is not None:
         return batch_run
+    subfolder = run_subfolder_problem(target)
+    if subfolder is not None:
+        return subfolder
     if target.exists() and not target.is_dir():
         return ("is an existing file, not a folder",
                 "give the path of a new folder, an empty one, or an earlier output folder")

@@ -637,14 +637,14 @@ OPTIMUM_RULE_COSTS = "../rule_costs.md"
 
 def rule_costs_pointer(computed: bool | str) -> str:
     """Where the rules are priced: in rule_costs.md when the run `computed` the rule costs (it wrote
-    rule_costs.csv and .md; True: in this folder; a relative path of rule_costs.md, such as
+    rule_costs.csv and .md; True: in this folder, linked; a relative path of rule_costs.md, such as
     OPTIMUM_RULE_COSTS for a near-optimal alternative's folder: the optimum's, linked), otherwise
     the advice to run `solve --rule-costs`."""
     if computed and isinstance(computed, str) and computed != "rule_costs.md":
         return (f"What each rule costs, the optimum's plan re-solved with that rule relaxed, is in the optimum's "
                 f"[rule_costs.md]({computed}) (rule_costs.csv beside it).")
     if computed:
-        return ("What each rule costs, the plan re-solved with that rule relaxed, is in rule_costs.md "
+        return ("What each rule costs, the plan re-solved with that rule relaxed, is in [rule_costs.md](rule_costs.md) "
                 "(rule_costs.csv).")
     return "`solve --rule-costs` prices each rule by solving again without it (rule_costs.csv)."
 

@@ -689,7 +689,8 @@ def importing_parents_main() -> bool:
     return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
 
 
-#: The loggers of Dask's distributed, silenced while a local cluster starts (`quiet_logs`).
+#: The loggers of Dask's distributed, silenced while a local cluster starts and while it shuts
+#: down (`quiet_logs`): a worker that takes long to stop is killed with a warning.
 DASK_LOGGER = "distributed"
 
 
@@ -731,15 +732,17 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     """A Dask client (`dask.distributed.Client`) while the block runs, closed after; None
     without a `scheduler`. "local" starts a LocalCluster on loopback with `workers`
     single-threaded worker processes (closed after too), which takes seconds: `say` hears a line
-    as it starts and one when it is ready, with the seconds it took. Its scheduler lets a task's
-    workers die RETRIES times before the task is lost (`LOCAL_SCHEDULER`: Dask's setting
-    distributed.scheduler.allowed-failures, 3 unless configured), so that a run that kills its
-    worker is tried as often as in the process pool (`_run_in_pool`). Its scheduler and workers
-    keep their scratch files in a temporary folder made for it (in Dask's temporary-directory,
-    else the system's), removed once the cluster is closed or has failed to start. In a child
-    process still importing its parent's main module (`importing_parents_main`: a worker of a
-    local cluster started by a script's top level), the process ends at once (SystemExit 1),
-    starting no cluster of its own: the parent's cluster then fails to start and says why.
+    as it starts and one when it is ready, with the seconds it took. Dask's logs are quiet while
+    it starts and while its client and cluster close (`quiet_logs`), not while the block runs. Its
+    scheduler lets a task's workers die RETRIES times before the task is lost (`LOCAL_SCHEDULER`:
+    Dask's setting distributed.scheduler.allowed-failures, 3 unless configured), so that a run
+    that kills its worker is tried as often as in the process pool (`_run_in_pool`). Its scheduler
+    and workers keep their scratch files in a temporary folder made for it (in Dask's
+    temporary-directory, else the system's), removed once the cluster is closed or has failed to
+    start. In a child process still importing its parent's main module (`importing_parents_main`:
+    a worker of a local cluster started by a script's top level), the process ends at once
+    (SystemExit 1), starting no cluster of its own: the parent's cluster then fails to start and
+    says why.
     An address connects to that scheduler, said the same way; its own setting governs there (the
     scheduler holds it, not the task), and a run lost so says its value (`dask_loss_words`).
     Raises InputError (naming the argument, `SCHEDULER_NAME`) when Dask is not installed, when the
@@ -773,8 +776,11 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
                                   "a writable temporary-directory (DASK_TEMPORARY_DIRECTORY)"]) from None
             stack.callback(shutil.rmtree, scratch, ignore_errors=True)
             cluster = _local_cluster(LocalCluster, workers, scratch)
+            shutdown = contextlib.ExitStack()
+            stack.callback(shutdown.close)  # the levels are restored once the cluster is closed
             stack.callback(cluster.close)
             client = stack.enter_context(contextlib.closing(Client(cluster)))
+            stack.callback(shutdown.enter_context, quiet_logs())  # quiet from before the client closes
             say(f"local Dask cluster ready ({count}) in {time.perf_counter() - started:.1f} s")
         else:
             say(f"connecting to the Dask scheduler at {scheduler} ...")
