@@ -3,13 +3,19 @@ stricter rule keeps out and how much land it leaves: the rows `sites built on: a
 `...: dropped` give site names in comparison.md and on the terminal (ids in comparison.csv, a
 candidate cell by its id everywhere); under the table, for each run compared with the baseline,
 the pairs kept out there and not in the baseline, and the reverse, by site name and product in
-words (a long list cut, "and N more"), and the sites whose land free for new modules differs; the
-row LAND_ROW gives each run's total of that land (ha). Before, the sites rows gave ids only, and
-the rows of pairs kept out gave counts only."""
+words (a long list cut at a site's end, "and N more pairs at M sites" and where they are), and
+every site whose land free for new modules differs, a site shut out or opened among them, with the
+sum of the rest, so that the figures add up to the row LAND_ROW, each run's total of that land (ha).
+The terminal names the sites added and dropped under the table where their cell is too long for it,
+and opens with the settings applied to every run, as comparison.md does. Before, the sites rows gave
+ids only, the rows of pairs kept out gave counts only, a site shut out was missing from the land
+list, a list was cut inside a site, the terminal cut the sites' cell at 40 characters, and it did
+not give the settings."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import siting
@@ -69,7 +75,10 @@ def test_pairs_kept_out_listed_by_name_both_ways_and_cut() -> None:
                     kept_out={"red line": strict_pairs, "proximity": ()})
     note = kept_out_note([base, strict], pairs_shown=8, sites_shown=5)
     assert "Yuxi high-tech zone (LFP, FePO4, Cells, Anode, Electrolyte, Copper foil)" in note
-    assert "cell-yuxi-67-733 (LFP, FePO4); and 4 more" in note
+    # cut at a site's end: the second site's six pairs are counted, and where they are said
+    assert ("Copper foil); and 6 more pairs at 1 site (each run's sites.geojson gives them all, "
+            "field `excluded_redline`)") in " ".join(note.split())
+    assert "cell-yuxi-67-733 (" not in note
     assert "keeps 12 site-product pairs out in strict and not in base: " in note
     assert "Anning industrial park, Caopu area (Cells)" in note  # kept out in the baseline only
     assert "yuxi_longquan" not in note and "proximity" not in note
@@ -94,9 +103,12 @@ def test_land_row_and_the_sites_whose_land_differs() -> None:
     order = list(table.index)
     assert order.index(LAND_ROW) > order.index(f"{EXCLUDED_ROW}red line")
     note = kept_out_note([base, strict])
-    # Yuxi loses 49.5 ha; Anning's 0.4 ha is below the threshold; Qujing ETDZ no longer stays open
-    assert "Yuxi high-tech zone 120.0 -> 70.5 (-49.5)" in note
-    assert "Anning" not in note and "Qujing" not in note
+    # Yuxi loses 49.5 ha; Anning's 0.4 ha is below the threshold, counted; Qujing ETDZ is shut out
+    flat = " ".join(note.split())
+    assert "Yuxi high-tech zone 120.0 -> 70.5 (-49.5)" in flat
+    assert "Qujing ETDZ 50.0 -> 0 (-50.0; no product admitted in strict)" in flat
+    assert "1 other site differs by less than 1 ha, -0.4; -99.9 ha in all, the row's difference." in flat
+    assert "Anning" not in note
 
 
 def test_inputs_give_the_pairs_in_order_and_the_most_land_of_a_product_let_in() -> None:
@@ -127,3 +139,120 @@ def test_a_red_line_switched_off_lists_what_the_baseline_kept_out(tmp_path: Path
     md = (tmp_path / "cmp" / "comparison.md").read_text(encoding="utf-8")
     assert "pairs out in small and not in no_redline" in md
     assert "West lakeside (" in md and "w_lake" not in md.split("|")[-1]
+
+
+def test_land_list_names_every_site_that_differs_and_adds_up_to_the_row() -> None:
+    """A site a stricter run shuts out wholly (its land to 0) is listed too, said to admit no
+    product, and so is one a run opens; the listed figures with the remainder below LAND_SHOWN_HA
+    add up to the row's difference."""
+    names = {**NAMES, "jiangchuan": "Jiangchuan", "tonghai": "Tonghai county", "chenggong": "Chenggong"}
+    before = {"yuxi_longquan": 120.0, "anning_caopu": 80.0, "qujing_etdz": 50.0, "jiangchuan": 53.8,
+              "tonghai": 30.3, "chenggong": 0.0}
+    after = {"yuxi_longquan": 70.5, "anning_caopu": 79.6, "qujing_etdz": 0.0, "jiangchuan": 0.0,
+             "tonghai": 30.0, "chenggong": 12.0}
+    base = solved("base", 10.0, {"qujing_etdz": {"cells": 1.0}}, kept_out={"red line": ()},
+                  excluded_pairs={"red line": 0}, land_free_ha=before)
+    strict = solved("strict", 11.0, {"qujing_etdz": {"cells": 1.0}}, kept_out={"red line": ()},
+                    excluded_pairs={"red line": 0}, land_free_ha=after)
+    base, strict = (replace(s, site_names=names) for s in (base, strict))
+    row = comparison_table([base, strict]).set_index("metric").loc[LAND_ROW, "strict vs base"]
+    assert abs(row - (-49.5 - 0.4 - 50.0 - 53.8 - 0.3 + 12.0)) < 1e-9
+    note = " ".join(kept_out_note([base, strict]).split())
+    assert "Jiangchuan 53.8 -> 0 (-53.8; no product admitted in strict)" in note
+    assert "Qujing ETDZ 50.0 -> 0 (-50.0; no product admitted in strict)" in note
+    assert "Chenggong 0 -> 12.0 (+12.0; no product admitted in base)" in note
+    assert "Yuxi high-tech zone 120.0 -> 70.5 (-49.5)" in note
+    assert "at 4 sites" in note
+    # the rest: Anning's -0.4 and Tonghai's -0.3, under the threshold, and the row's sum
+    assert "the other 2 sites differ by less than 1 ha each, -0.7 together" in note
+    assert f"{row:+,.1f}" in note
+    # cut on the terminal: the sites left out are counted with their sum
+    short = " ".join(kept_out_note([base, strict], sites_shown=2, more="comparison.md").split())
+    assert "and 2 more sites, -37.5 together (comparison.md)" in short
+
+
+def test_land_that_differs_only_below_the_threshold_is_still_accounted_for() -> None:
+    base = solved("base", 10.0, {"qujing_etdz": {"cells": 1.0}}, kept_out={"red line": ()},
+                  land_free_ha={"yuxi_longquan": 120.0, "anning_caopu": 80.0})
+    strict = solved("strict", 11.0, {"qujing_etdz": {"cells": 1.0}}, kept_out={"red line": ()},
+                    land_free_ha={"yuxi_longquan": 119.6, "anning_caopu": 79.7})
+    note = " ".join(kept_out_note([base, strict]).split())
+    assert "no site's land free for new modules differs by 1 ha or more (base -> strict); 2 sites differ by " \
+        "less than 1 ha, -0.7 in all, the row's difference." in note
+
+
+def test_pairs_cut_at_a_site_boundary_and_the_tail_says_what_it_counts() -> None:
+    """A listed site shows all its products; the tail counts pairs and sites, and says where the
+    rest is: comparison.md from the terminal, each run's sites.geojson from comparison.md."""
+    base = solved("base", 10.0, {"qujing_etdz": {"cells": 1.0}}, kept_out={"red line": ()})
+    six = ("lfp", "fepo4", "cells", "anode", "electrolyte", "copper_foil")
+    strict_pairs = (*(("yuxi_longquan", p) for p in ("cells",)),
+                    *(("anning_caopu", p) for p in six), *(("cell-yuxi-67-733", p) for p in six))
+    strict = solved("strict", 11.0, {"qujing_etdz": {"cells": 1.0}}, kept_out={"red line": strict_pairs})
+    terminal = " ".join(kept_out_note([base, strict], pairs_shown=8, more="comparison.md").split())
+    assert ("Yuxi high-tech zone (Cells); Anning industrial park, Caopu area (LFP, FePO4, Cells, Anode, "
+            "Electrolyte, Copper foil); and 6 more pairs at 1 site (comparison.md).") in terminal
+    md = " ".join(kept_out_note([base, strict], pairs_shown=8).split())
+    assert "and 6 more pairs at 1 site (each run's sites.geojson gives them all, field `excluded_redline`)" in md
+    # a first site with more products than the list takes: cut inside its brackets
+    one = solved("one", 11.0, {"qujing_etdz": {"cells": 1.0}},
+                 kept_out={"red line": tuple(("yuxi_longquan", p) for p in six)})
+    cut = " ".join(kept_out_note([base, one], pairs_shown=4, more="comparison.md").split())
+    assert "Yuxi high-tech zone (LFP, FePO4, Cells, Anode, +2 more products)." in cut
+    assert "more pairs" not in cut
+
+
+def test_terminal_lists_the_sites_added_and_dropped_whole_under_the_table() -> None:
+    """A cell of `sites built on: added` too long for the terminal gives the count, and a list
+    under the table names every site (or the first, then "and N more (comparison.md)")."""
+    many = {f"park_{i}": f"Industrial park number {i} of the province" for i in range(8)}
+    base = solved("base", 10.0, {"anning_caopu": {"cells": 5.0}})
+    other = solved("other", 9.0, {site: {"cells": 1.0} for site in many})
+    base, other = (replace(s, site_names={**NAMES, **many}) for s in (base, other))
+    text = comparison_text(comparison_table([base, other]), [base, other], "comparison.csv")
+    flat = " ".join(text.split())
+    assert all(name in flat for name in many.values())
+    assert "other builds on 8 sites that base does not:" in flat
+    assert "base builds on 1 site that other does not: Anning industrial park, Caopu area." in flat
+    assert "Industrial park number 0 of the province; Indus..." not in text
+    assert "8 sites (listed below)" in text
+    from siting.runs.tables import sites_changed_note
+    capped = " ".join(sites_changed_note([base, other], 3).split())
+    assert "Industrial park number 2 of the province; and 5 more (comparison.md)." in capped
+
+
+def test_terminal_opens_with_the_settings_applied_to_every_run() -> None:
+    runs = swapped()
+    table = comparison_table(runs)
+    from siting.runs.tables import SETTINGS
+    table.attrs[SETTINGS] = "Settings applied to every run: `constraints.redline.buffer_m=3000`."
+    text = comparison_text(table, runs, "comparison.csv")
+    assert text.splitlines()[0] == "Settings applied to every run: `constraints.redline.buffer_m=3000`."
+    assert text.splitlines()[1] == ""
+    assert not comparison_text(comparison_table(runs), runs, "comparison.csv").startswith("Settings")
+
+
+def test_a_compare_with_set_prints_the_settings_line(tmp_path: Path) -> None:
+    """The real command: `--set` (the API's overrides) heads the terminal's comparison as it
+    heads comparison.md."""
+    shutil.copytree(SMALL, tmp_path / "small")
+    off = tmp_path / "small" / "no_redline.yaml"
+    off.write_text("extends: scenario.yaml\nname: no_redline\nconstraints:\n  redline: {enabled: false}\n",
+                   encoding="utf-8")
+    result = siting.compare([tmp_path / "small" / "scenario.yaml", off], out=tmp_path / "cmp",
+                            overrides={"solver.rel_gap": 0.05})
+    text = comparison_text(result.table, list(result.runs), "comparison.csv")
+    md = (tmp_path / "cmp" / "comparison.md").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == md.splitlines()[0]
+    assert text.startswith("Settings applied to every run: `solver.rel_gap=0.05`")
+
+
+def test_sweep_terminal_opens_with_the_settings_applied_to_every_run() -> None:
+    from siting.runs.tables import SETTINGS, sweep_table, sweep_text
+
+    runs = swapped()
+    table = sweep_table(runs, [{"constraints.redline.buffer_m": 1000}, {"constraints.redline.buffer_m": 2000}])
+    assert not sweep_text(table, "sweep.csv", runs).startswith("Settings")
+    table.attrs[SETTINGS] = "Settings applied to every run: a time limit of 60 s (`--time-limit 60`)."
+    lines = sweep_text(table, "sweep.csv", runs).splitlines()
+    assert lines[:2] == ["Settings applied to every run: a time limit of 60 s (`--time-limit 60`).", ""]

@@ -74,6 +74,7 @@ from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, aside_na
 from siting.runs.tables import (
     COMPARE_CROSS_NOTE,
     CROSS_START_NOTE,
+    SETTINGS,
     bound_note,
     comparison_csv,
     comparison_display,
@@ -758,6 +759,7 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
         shown = table_files(comparison_display(table, summaries), "comparison", note)
         head = settings_note(overrides, time_limit_s)  # what every run was solved with, beside its own scenario
+        table.attrs[SETTINGS] = head  # the terminal prints it before the table (`comparison_text`)
         files = {"comparison.csv": comparison_csv(table),
                  "comparison.md": f"{head}\n\n{shown['comparison.md']}" if head else shown["comparison.md"]}
         if diff_written(summaries):  # without two plans to compare, an empty layer would say "nothing changed"
@@ -872,6 +874,7 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
         single = [(key, values[0][key]) for key in keys if len(values) > 1
                   and len({json.dumps(v.get(key), default=str) for v in values}) == 1]
         head = settings_note(single, time_limit_s)
+        table.attrs[SETTINGS] = head  # the terminal prints it before the table (`sweep_text`)
         return table, {"sweep.csv": csv_text(table),
                        "sweep.md": f"{head}\n\n{shown['sweep.md']}" if head else shown["sweep.md"],
                        "sweep.png": lambda target: sweep_plot(table, keys, target, title)}

@@ -8,7 +8,8 @@ target groups in words (siting/config/units.py `product_label`: "Copper foil"), 
 their name in the clusters layer ("capacity Kunming: Copper foil", `comparison_display`) and sites
 by the names the report gives them (`site_names`; a candidate cell by its id). Under the table,
 comparison.md and the terminal list the site-product pairs a run keeps out and the baseline does
-not, and the reverse (`kept_out_note`).
+not, and the reverse, and the sites whose land free for new modules differs (`kept_out_note`); the
+terminal also names the sites a run adds or drops where its cell is too long (`sites_changed_note`).
 
 What the proven gaps show of a difference is said with it: whether they tell two objectives
 apart (siting/optimize/tolerance.py), the proven range of the difference of two optima, and, for
@@ -318,13 +319,22 @@ def sites_changed(base: CaseSummary, other: CaseSummary, added: bool, names: dic
     when either run has no plan."""
     if not (base.ok and other.ok):
         return ""
-    new, old = (other, base) if added else (base, other)
-    kept = _built_on(old)
-    order = list(dict.fromkeys([*new.sites_opened, *new.site_added]))
-    changed = [site for site in order if site in _built_on(new) and site not in kept]
+    changed = _changed_sites(base, other, added)
     if names is None:
         return ", ".join(changed) or "none"
     return "; ".join(names.get(site, site) for site in changed) or "none"
+
+
+def _changed_sites(base: CaseSummary, other: CaseSummary, added: bool) -> list[str]:
+    """The ids of the sites `other` builds on and `base` does not (`added`), in `other`'s order, or
+    of those `base` builds on and `other` does not, in `base`'s order; none when either run has no
+    plan."""
+    if not (base.ok and other.ok):
+        return []
+    new, old = (other, base) if added else (base, other)
+    kept = _built_on(old)
+    order = list(dict.fromkeys([*new.sites_opened, *new.site_added]))
+    return [site for site in order if site in _built_on(new) and site not in kept]
 
 
 def site_names(summaries: Sequence[CaseSummary]) -> dict[str, str]:
@@ -346,17 +356,30 @@ def site_names(summaries: Sequence[CaseSummary]) -> dict[str, str]:
 #: (the unit column gives "ha"), being no count of sites.
 LAND_ROW = "land free for new modules (ha)"
 
-#: The least difference of a site's land free for new modules (ha) that `kept_out_note` lists,
-#: for the sites eligible in both runs.
+#: The least difference of a site's land free for new modules (ha) that `kept_out_note` names; the
+#: sites that differ by less are counted, with their sum.
 LAND_SHOWN_HA = 1.0
 
 #: How many (site, product) pairs, and sites whose land differs, `kept_out_note` lists for each run
-#: and family in comparison.md, and on the terminal (the rest counted: "and N more").
+#: and family in comparison.md, and on the terminal (whole sites; the rest counted: "and N more
+#: pairs at M sites"); how many sites a run adds or drops the terminal names under the table
+#: (`sites_changed_note`).
 PAIRS_SHOWN, SITES_SHOWN = 30, 10
 TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN = 8, 4
+TERMINAL_SITE_NAMES_SHOWN = 12
 
 #: The families of CaseSummary.kept_out in a sentence.
 FAMILY_SUBJECTS = {"red line": "the red line", "proximity": "the proximity rule"}
+
+#: The field of a run's sites.geojson that lists, at each site, the products a family keeps out
+#: (siting/deliver/layers.py), and the one of its land free for new modules.
+FAMILY_FIELDS = {"red line": "excluded_redline", "proximity": "excluded_proximity"}
+LAND_FIELD = "land_free_ha"
+
+#: The key of a comparison or sweep table's `attrs` holding the line on the settings applied to
+#: every run (`settings_note`), which comparison.md and sweep.md open with and the terminal prints
+#: before the table.
+SETTINGS = "settings"
 
 
 def _land_free(summary: CaseSummary) -> dict[str, float]:
@@ -369,27 +392,59 @@ def _kept_out(summary: CaseSummary) -> dict[str, tuple[tuple[str, str], ...]]:
     return (getattr(summary, "kept_out", None) or {}) if summary.ok else {}
 
 
-def pairs_text(pairs: Sequence[tuple[str, str]], names: dict[str, str], shown: int) -> str:
-    """(site, product) pairs by site name, each site once with its products in words in brackets,
-    in the pairs' order, "; " between sites: "West lakeside (LFP, Cells); East far (FePO4)"; past
-    `shown` pairs, "; and N more"."""
+def _plural(count: int, word: str) -> str:
+    """ "1 site", "2 sites"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _sites_listed(pairs: Sequence[tuple[str, str]], shown: int) -> tuple[dict[str, list[str]], int]:
+    """The pairs by site (site -> its products, in the pairs' order) and how many sites a list of
+    at most `shown` pairs takes, whole sites only, or the first site alone when it has more."""
     by_site: dict[str, list[str]] = {}
-    for site, product in pairs[:shown]:
-        by_site.setdefault(site, []).append(product_label(product))
-    text = "; ".join(f"{names.get(site, site)} ({', '.join(products)})" for site, products in by_site.items())
-    return f"{text}; and {len(pairs) - shown} more" if len(pairs) > shown else text
+    for site, product in pairs:
+        by_site.setdefault(site, []).append(product)
+    taken = count = 0
+    for products in by_site.values():
+        if count + len(products) > shown and taken:
+            break
+        taken, count = taken + 1, count + len(products)
+        if count >= shown:
+            break
+    return by_site, taken
+
+
+def pairs_text(pairs: Sequence[tuple[str, str]], names: dict[str, str], shown: int, where: str = "") -> str:
+    """(site, product) pairs by site name, each site once with its products in words in brackets,
+    in the pairs' order, "; " between sites: "West lakeside (LFP, Cells); East far (FePO4)". The
+    list stops at a site's end, before the pairs would pass `shown` ("; and 6 more pairs at 1 site
+    (`where`)"); a first site with more products than that gives the first `shown` and "+N more
+    products" in its brackets."""
+    by_site, taken = _sites_listed(pairs, shown)
+    parts = []
+    for site, products in list(by_site.items())[:taken]:
+        words = [product_label(p) for p in products[:shown]]
+        if len(products) > shown:
+            words.append(f"+{len(products) - shown:,} more products")
+        parts.append(f"{names.get(site, site)} ({', '.join(words)})")
+    rest = list(by_site.values())[taken:]
+    if not rest:
+        return "; ".join(parts)
+    return (f"{'; '.join(parts)}; and {_plural(sum(map(len, rest)), 'more pair')} at {_plural(len(rest), 'site')}"
+            + (f" ({where})" if where else ""))
 
 
 def kept_out_note(summaries: Sequence[CaseSummary], pairs_shown: int = PAIRS_SHOWN,
-                  sites_shown: int = SITES_SHOWN) -> str:
+                  sites_shown: int = SITES_SHOWN, more: str = "") -> str:
     """What the rows of EXCLUDED_ROW and LAND_ROW count, listed for each run compared with the
     baseline (the first), both with a plan and the lists (`CaseSummary.kept_out`, `land_free_ha`):
     for each family, the (site, product) pairs it keeps out in the run and not in the baseline, and
     those it keeps out in the baseline and not in the run, by site name and product in words
-    (`pairs_text`, the first `pairs_shown` of each list), or a line saying the runs keep out the
-    same pairs; and the sites eligible in both runs (some product not kept out) whose land free
-    for new modules differs by LAND_SHOWN_HA or more, the largest differences first (the first
-    `sites_shown`).
+    (`pairs_text`: whole sites, up to `pairs_shown` pairs), or a line saying the runs keep out the
+    same pairs; and the sites whose land free for new modules differs by LAND_SHOWN_HA or more,
+    those a run shuts out or opens among them (`_land_items`, the first `sites_shown`), with the
+    sum of the rest, so that the figures add up to the row. A list cut short says where the rest
+    is: `more`, the file with a longer list (the terminal's "comparison.md"), or, without it or
+    past that file's own list, each run's sites.geojson (its fields FAMILY_FIELDS, LAND_FIELD).
     One item a line, each beginning "- "; "" when no run is compared so."""
     base = summaries[0] if summaries else None
     if base is None or not _kept_out(base):
@@ -403,46 +458,112 @@ def kept_out_note(summaries: Sequence[CaseSummary], pairs_shown: int = PAIRS_SHO
         for family in dict.fromkeys([*_kept_out(base), *_kept_out(other)]):
             here, there = _kept_out(other).get(family, ()), _kept_out(base).get(family, ())
             subject = FAMILY_SUBJECTS.get(family, f"the {family} rule")
+            everywhere = f"each run's sites.geojson gives them all, field `{FAMILY_FIELDS.get(family, family)}`"
             for pairs, others, where, against in ((here, there, other.label, base.label),
                                                   (there, here, base.label, other.label)):
                 left_in = set(others)
                 only = [pair for pair in pairs if pair not in left_in]
                 if only:
                     differ = True
-                    items.append(f"{subject.capitalize()} keeps {len(only):,} site-product "
-                                 f"pair{'' if len(only) == 1 else 's'} out in {where} and not in {against}: "
-                                 f"{pairs_text(only, names, pairs_shown)}.")
+                    by_site, taken = _sites_listed(only, PAIRS_SHOWN)
+                    whole = taken == len(by_site)  # the list the file `more` gives is whole
+                    rest = (everywhere if not more else more if whole
+                            else f"{more} lists more; {everywhere}")
+                    items.append(f"{subject.capitalize()} keeps {_plural(len(only), 'site-product pair')} out in "
+                                 f"{where} and not in {against}: {pairs_text(only, names, pairs_shown, rest)}.")
         if not differ:
             items.append(f"{other.label} keeps out the same site-product pairs as {base.label}.")
-        items += _land_items(base, other, names, sites_shown)
+        items += _land_items(base, other, names, sites_shown, more)
     if not items:
         return ""
     head = (f"Against the baseline, {base.label}: which site-product pairs the rules keep out (the rows "
-            f"`{EXCLUDED_ROW}...`), and the sites eligible in both runs whose land free for new modules (the "
-            f"most over the products) differs by {LAND_SHOWN_HA:g} ha or more:")
+            f"`{EXCLUDED_ROW}...`), and the sites whose land free for new modules (the most over the products "
+            f"let in) differs by {LAND_SHOWN_HA:g} ha or more, with the sum of the rest (the row `{LAND_ROW}`):")
     return "\n".join([head, *(f"- {item}" for item in items)])
 
 
-def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], shown: int) -> list[str]:
-    """The item of `kept_out_note` on the sites eligible in both runs (some product not kept out, land
-    free above 0) whose land free for new modules differs by LAND_SHOWN_HA or more: "b: land free
-    for new modules differs at 2 sites eligible in both runs (a -> b, ha): Yuxi high-tech zone
-    120.0 -> 70.5 (-49.5); ..."; none when there are none or either run lacks the figures."""
+def _hectares(value: float) -> str:
+    """Land (ha) to a tenth, 0 as "0"."""
+    return "0" if value == 0 else f"{value:,.1f}"
+
+
+def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], shown: int,
+                more: str = "") -> list[str]:
+    """The item of `kept_out_note` on the land free for new modules: the sites where it differs by
+    LAND_SHOWN_HA or more, the largest differences first (the first `shown`, the rest counted with
+    their sum, and where they are: `more`, or each run's sites.geojson), each "name a -> b (+d)"; a
+    site with none in a run (0: no product admitted there, every one kept out or without land) says
+    so ("(-53.8; no product admitted in strict)"); then the sites that differ by less, with their
+    sum, and the total, the row LAND_ROW's difference: "b: land free for new modules differs by 1
+    ha or more at 2 sites (a -> b, ha): Yuxi high-tech zone 120.0 -> 70.5 (-49.5); Jiangchuan 53.8
+    -> 0 (-53.8; no product admitted in b); the other 2 sites differ by less than 1 ha each, -0.7
+    together; -104.0 ha in all, the row's difference." None when no site differs or either run
+    lacks the figures."""
     before, after = _land_free(base), _land_free(other)
     if not (before and after):
         return []
-    changed = sorted(((site, before[site], after[site]) for site in before
-                      if site in after and before[site] > 0 and after[site] > 0
-                      and abs(after[site] - before[site]) >= LAND_SHOWN_HA),
-                     key=lambda row: -abs(row[2] - row[1]))
-    if not changed:
+    sites = list(dict.fromkeys([*before, *after]))
+    change = {site: after.get(site, 0.0) - before.get(site, 0.0) for site in sites}
+    changed = sorted((site for site in sites if abs(change[site]) >= LAND_SHOWN_HA),
+                     key=lambda site: -abs(change[site]))
+    small = [site for site in sites  # a difference in the last digits of a sum is none
+             if SAME * max(1.0, before.get(site, 0.0)) < abs(change[site]) < LAND_SHOWN_HA]
+    if not (changed or small):
         return []
-    text = "; ".join(f"{names.get(site, site)} {old:,.1f} -> {new:,.1f} ({new - old:+,.1f})"
-                     for site, old, new in changed[:shown])
-    more = f"; and {len(changed) - shown} more" if len(changed) > shown else ""
-    return [f"{other.label}: land free for new modules differs at {len(changed):,} site"
-            f"{'' if len(changed) == 1 else 's'} eligible in both runs ({base.label} -> {other.label}, ha): "
-            f"{text}{more}."]
+    total = math.fsum(after.values()) - math.fsum(before.values())
+    rest = f"{math.fsum(change[site] for site in small):+,.1f}"
+    others = (f"1 other site differs by less than {LAND_SHOWN_HA:g} ha, {rest}" if len(small) == 1 else
+              f"the other {len(small):,} sites differ by less than {LAND_SHOWN_HA:g} ha each, {rest} together")
+    closing = f"{total:+,.1f} ha in all, the row's difference"
+    if not changed:
+        each = f"differ{'s' if len(small) == 1 else ''} by less than {LAND_SHOWN_HA:g} ha"
+        return [f"{other.label}: no site's land free for new modules differs by {LAND_SHOWN_HA:g} ha or more "
+                f"({base.label} -> {other.label}); {_plural(len(small), 'site')} {each}, {rest} in all, "
+                f"the row's difference."]
+
+    def entry(site: str) -> str:
+        old, new = before.get(site, 0.0), after.get(site, 0.0)
+        shut = other.label if new == 0 else base.label if old == 0 else ""
+        why = f"; no product admitted in {shut}" if shut else ""
+        return f"{names.get(site, site)} {_hectares(old)} -> {_hectares(new)} ({new - old:+,.1f}{why})"
+
+    parts = [entry(site) for site in changed[:shown]]
+    if len(changed) > shown:
+        everywhere = f"each run's sites.geojson gives every site's, field `{LAND_FIELD}`"
+        where = everywhere if not more else more if len(changed) <= SITES_SHOWN else f"{more} lists more; {everywhere}"
+        parts.append(f"and {_plural(len(changed) - shown, 'more site')}, "
+                     f"{math.fsum(change[site] for site in changed[shown:]):+,.1f} together ({where})")
+    if small:
+        parts.append(others)
+    return [f"{other.label}: land free for new modules differs by {LAND_SHOWN_HA:g} ha or more at "
+            f"{_plural(len(changed), 'site')} ({base.label} -> {other.label}, ha): {'; '.join(parts)}; {closing}."]
+
+
+def sites_changed_note(summaries: Sequence[CaseSummary], shown: int = TERMINAL_SITE_NAMES_SHOWN,
+                       more: str = "comparison.md") -> str:
+    """The terminal's list, under the table, of the sites each run builds on and the baseline does
+    not, and the reverse (the rows of SITES_ROWS, whose cells the terminal cuts), by name
+    (`site_names`): the first `shown` of each, then "and N more (`more`)". One item a line, each
+    beginning "- "; "" when every run builds on the baseline's sites."""
+    base = summaries[0] if summaries else None
+    if base is None:
+        return ""
+    names = site_names(summaries)
+    items = []
+    for other in summaries[1:]:
+        for added in (True, False):
+            changed = _changed_sites(base, other, added)
+            if not changed:
+                continue
+            listed = "; ".join(names.get(site, site) for site in changed[:shown])
+            cut = f"; and {len(changed) - shown:,} more ({more})" if len(changed) > shown else ""
+            new, old = (other, base) if added else (base, other)
+            items.append(f"{new.label} builds on {_plural(len(changed), 'site')} that {old.label} does not: "
+                         f"{listed}{cut}.")
+    if not items:
+        return ""
+    head = f"Sites built on, against the baseline, {base.label} (the rows `{SITES_ADDED_ROW}` and `...: dropped`):"
+    return "\n".join([head, *(f"- {item}" for item in items)])
 
 
 #: The status difference of two runs neither of which has a plan (`comparison_table`): their
@@ -878,32 +999,42 @@ def _cut_note(cut: Sequence[str], more: str) -> list[str]:
 
 
 def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more: str) -> str:
-    """The comparison as the terminal shows it, at most TERMINAL_WIDTH characters wide and with
-    every run, row and difference: the table as comparison.md gives it (`comparison_display`:
-    capacity rows in words, the proven range of each objective difference in one row, the column
-    of a run within solver tolerance headed as such), money in bn yuan, the status of a run
-    without a plan in a word (`short_status`). When the runs and their differences fit side by
-    side, one table with each run's column followed by its differences against the baseline;
-    otherwise the runs' values first, then a table of each run's differences against the baseline
-    under a line saying so and what the words among them mean ("same" or "changed" for text, and
-    NO_PLANS where a status difference says it), with the `objective difference` rows (whether the gaps prove the
-    objectives apart, and the proven range) and the gap's difference in percentage points (its
-    unit "pp"). Long headers are wrapped, and a table too wide for its columns goes on in a
-    further one (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and
-    the Markdown twin of the CSV file `more` (comparison.md), which has them whole; the site-product
-    pairs a run keeps out and the baseline does not, and the reverse, and the sites whose land
-    differs (`kept_out_note`, shorter than comparison.md's list); why no
-    difference is given, where the baseline or every run compared with it has no plan
-    (`no_differences_note`), the runs not proven within their asked gap (`unproven_runs_note`), the
-    note on the differences (`difference_note`), the runs whose gap
-    is measured against another run's bound (`bound_note`), those that moved to another run's plan
-    (`moved_note`), those whose cross-start failed (`cross_failed_note`) and those whose net
-    objective is near zero (`near_zero_runs_note`), if any, and the note on capacity rows
-    (`placement_note`)."""
+    """The comparison as the terminal shows it, at most TERMINAL_WIDTH characters wide and with every run,
+    row and difference, after the line on the settings applied to every run that comparison.md opens
+    with (`table.attrs[SETTINGS]`, where the batch gave one): the table as comparison.md gives it
+    (`comparison_display`: capacity rows in words, the proven range of each objective difference in
+    one row, the column of a run within solver tolerance headed as such), money in bn yuan, the
+    status of a run without a plan in a word (`short_status`). When the runs and their differences
+    fit side by side, one table with each run's column followed by its differences against the
+    baseline; otherwise the runs' values first, then a table of each run's differences against the
+    baseline under a line saying so and what the words among them mean ("same" or "changed" for
+    text, and NO_PLANS where a status difference says it), with the `objective difference` rows
+    (whether the gaps prove the objectives apart, and the proven range) and the gap's difference in
+    percentage points (its unit "pp"). Long headers are wrapped, and a table too wide for its
+    columns goes on in a further one (`terminal_tables`). Then a line naming the rows with cells cut
+    short, if any, and the Markdown twin of the CSV file `more` (comparison.md), which has them
+    whole; where a cell of the rows of SITES_ROWS is too long for the terminal, its count ("6 sites
+    (listed below)") and the sites added and dropped by name (`sites_changed_note`); the
+    site-product pairs a run keeps out and the baseline does not, and the reverse, and the sites
+    whose land differs (`kept_out_note`, shorter than comparison.md's list); why no difference is
+    given, where the baseline or every run compared with it has no plan (`no_differences_note`), the
+    runs not proven within their asked gap (`unproven_runs_note`), the note on the differences
+    (`difference_note`), the runs whose gap is measured against another run's bound (`bound_note`),
+    those that moved to another run's plan (`moved_note`), those whose cross-start failed
+    (`cross_failed_note`) and those whose net objective is near zero (`near_zero_runs_note`), if
+    any, and the note on capacity rows (`placement_note`)."""
     base = summaries[0]
     shown = _terminal_status(comparison_display(table, summaries), summaries, by_row=False)
     headers = delta_headers(table, summaries)
     columns = {s.label: headers.get(delta_column(s, base), delta_column(s, base)) for s in summaries[1:]}
+    listed = False  # a cell of sites too long for the terminal gives their count, the list under the table
+    for summary in summaries[1:]:
+        for row in SITES_ROWS:
+            rows = shown["metric"] == row
+            if rows.any() and display_width(str(shown.loc[rows, columns[summary.label]].iloc[0])) > TERMINAL_CELL:
+                count = len(_changed_sites(base, summary, row == SITES_ADDED_ROW))
+                shown.loc[rows, columns[summary.label]] = f"{count:,} sites (listed below)"
+                listed = True
     side_by_side = ["metric", "unit", base.label, *(c for s in summaries[1:] for c in (s.label, columns[s.label]))]
     tables, cut = terminal_tables(shown[side_by_side], 2)
     if len(tables) == 1:
@@ -930,18 +1061,28 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
                               f'baseline\'s; "same" or "changed" for text{neither}):', TERMINAL_WIDTH),
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
-    lines += _cut_note(cut, more.removesuffix(".csv") + ".md")
-    kept = kept_out_note(summaries, TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN)
-    if kept:  # each item on its lines, indented under its dash
-        lines.append("")
-        for item in kept.splitlines():
-            lines += wrap_columns(item, TERMINAL_WIDTH, "  " if item.startswith("- ") else "")
+    markdown = more.removesuffix(".csv") + ".md"
+    lines += _cut_note(cut, markdown)
+    for listing in (sites_changed_note(summaries, more=markdown) if listed else "",
+                    kept_out_note(summaries, TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN, markdown)):
+        if listing:  # each item on its lines, indented under its dash
+            lines.append("")
+            for item in listing.splitlines():
+                lines += wrap_columns(item, TERMINAL_WIDTH, "  " if item.startswith("- ") else "")
     for note in (no_differences_note(summaries), unproven_runs_note(summaries), difference_note(table, summaries),
                  bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
                  near_zero_runs_note(summaries), placement_note(summaries)):
         if note:
             lines += ["", *wrap_columns(note, TERMINAL_WIDTH)]
-    return "\n".join(lines)
+    return "\n".join([*_settings_lines(table), *lines])
+
+
+def _settings_lines(table: pd.DataFrame) -> list[str]:
+    """The line on the settings applied to every run that a comparison or sweep table carries
+    (`attrs[SETTINGS]`, as comparison.md and sweep.md open with it), wrapped to the terminal, and an
+    empty line; none without it."""
+    head = table.attrs.get(SETTINGS, "")
+    return [*wrap_columns(head, TERMINAL_WIDTH), ""] if head else []
 
 
 def sweep_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -958,26 +1099,27 @@ def sweep_display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] = ()) -> str:
-    """The sweep table as the terminal shows it, at most TERMINAL_WIDTH characters wide and with
-    every column: as sweep.md gives it (`sweep_display`), but with the status of each run of
-    `summaries` without a plan in a word (`short_status`) and `vs_first` (whether the objective
-    differs from the first run's by more than their gaps) right after the objective. Long
-    headers are wrapped, and columns that do not fit go on in a further table that begins with
-    the runs' labels (`terminal_tables`); then a line naming the rows with cells cut short, if
-    any, and the Markdown twin of the CSV file `more` (sweep.md), which has them whole; why
-    `vs_first` is empty, where the first run has no plan (`no_differences_note`), the runs not
-    proven within their asked gap (`unproven_runs_note`), the proven range of each run's optimum
-    less the first's (`sweep_range_note`), the note on capacity columns (`sweep_capacity_note`), the
-    runs whose search started from another run's plan (`warm_note`), those whose gap is measured
-    against another run's bound (`bound_note`), those that moved to another run's plan (`moved_note`),
-    those whose cross-start failed (`cross_failed_note`) and those whose net objective is near
-    zero (`near_zero_runs_note`), if any."""
+    """The sweep table as the terminal shows it, at most TERMINAL_WIDTH characters wide and with every
+    column, after the line on the settings applied to every run that sweep.md opens with
+    (`table.attrs[SETTINGS]`, where the batch gave one): as sweep.md gives it (`sweep_display`), but
+    with the status of each run of `summaries` without a plan in a word (`short_status`) and
+    `vs_first` (whether the objective differs from the first run's by more than their gaps) right
+    after the objective. Long headers are wrapped, and columns that do not fit go on in a further
+    table that begins with the runs' labels (`terminal_tables`); then a line naming the rows with
+    cells cut short, if any, and the Markdown twin of the CSV file `more` (sweep.md), which has them
+    whole; why `vs_first` is empty, where the first run has no plan (`no_differences_note`), the
+    runs not proven within their asked gap (`unproven_runs_note`), the proven range of each run's
+    optimum less the first's (`sweep_range_note`), the note on capacity columns
+    (`sweep_capacity_note`), the runs whose search started from another run's plan (`warm_note`),
+    those whose gap is measured against another run's bound (`bound_note`), those that moved to
+    another run's plan (`moved_note`), those whose cross-start failed (`cross_failed_note`) and
+    those whose net objective is near zero (`near_zero_runs_note`), if any."""
     columns = list(table.columns)
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
     tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1)
-    lines = ["\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")]
+    lines = [*_settings_lines(table), "\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")]
     for note in (no_differences_note(summaries, sweep=True), unproven_runs_note(summaries),
                  sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
                  bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
