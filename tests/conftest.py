@@ -6,14 +6,18 @@ that must be refused as bad input.
 
 Runs that several test files read but never change are made once per test session, whichever
 pytest-xdist worker asks first (`made_once`): `small_run` (the small scenario solved as
-`siting solve` does) and `small_rerun` (the same, solved again apart), `small_alternatives_run`
-(the same with `--alternatives 2`), `small_compare_run` (it compared with a variant asking 20
-GWh/yr of cells), `small_twice_compare_run` (it compared with itself), `provenance_run`
-(tests/test_gis_outputs.py's `small_with_provenance`), `small_demo_run` (it solved with exactly one
-cells demonstration of 10 GWh/yr), `shipped_first_node_run` (the shipped
-scenario stopped after its first branch-and-bound node) and `shipped_first_node_alternative_run`
+`siting solve` does) and `small_rerun` (the same, solved again apart), `small_rule_costs_run`
+(the same with `--rule-costs`), `small_alternatives_run` (the same with `--alternatives 2`),
+`small_compare_run` (it compared with a variant asking 20 GWh/yr of cells),
+`small_twice_compare_run` (it compared with itself), `provenance_run` (tests/test_gis_outputs.py's
+`small_with_provenance`), `small_demo_run` (it solved with exactly one cells demonstration of 10
+GWh/yr), `shipped_first_node_run` (the shipped scenario stopped after its first branch-and-bound
+node) and `shipped_first_node_alternative_run`
 (the same solve with one near-optimal alternative). Their folders are read-only for the tests: a
-test that changes an output folder copies it first (`copied`)."""
+test that changes an output folder copies it first (`copied`). `dask_guarded_run` and
+`dask_unguarded_run` are a script calling `siting.compare(..., scheduler="local")` under
+`if __name__ == "__main__":` and at its top level, each run once for the session in a process
+of its own (`dask_script_run`)."""
 
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ import io
 import os
 import shutil
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,6 +245,12 @@ def small_rerun(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
 
 
 @pytest.fixture(scope="session")
+def small_rule_costs_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """The small scenario solved with `--rule-costs`: read-only, shared by the session."""
+    return run_once(tmp_path_factory, "small_rule_costs", small_inputs, extra=("--rule-costs",))
+
+
+@pytest.fixture(scope="session")
 def small_alternatives_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
     """The small scenario solved with `--alternatives 2`: read-only, shared by the session."""
     return run_once(tmp_path_factory, "small_alternatives", small_inputs, extra=("--alternatives", "2"))
@@ -370,3 +382,71 @@ def plan_layout_spots(out: Path) -> tuple[dict[str, Any], Any]:
     extent = [float(view.get(key, "")) for key in ("xmin", "ymin", "xmax", "ymax")]
     crs = root.findtext("projectCrs/spatialrefsys/authid", "")
     return layers, layout_label_spots(list(layers.values()), styles["sites"], crs, *plan_layout_extent(extent))
+
+
+#: A script comparing the small scenario with a wider red-line buffer on a local Dask cluster of
+#: two workers, the call and its last line under `if __name__ == "__main__":` when `guard` is.
+DASK_SCRIPT = """\
+import siting
+{guard}siting.compare([{path!r}, {other!r}], out={out!r}, scheduler="local", workers=2)
+{indent}print("compared")
+"""
+
+
+@dataclass(frozen=True)
+class ScriptRun:
+    """A script run once for the session in a process of its own (`dask_script_run`): `folder` its
+    current folder, where `out` is its output folder and `temp` the system's temporary folder of
+    the process (TMPDIR, empty when it started); its exit code and what it printed. Read-only."""
+
+    folder: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def out(self) -> Path:
+        return self.folder / "out"
+
+    @property
+    def temp(self) -> Path:
+        return self.folder / "temp"
+
+
+def dask_script_run(factory: pytest.TempPathFactory, guarded: bool) -> ScriptRun:
+    """`DASK_SCRIPT` (guarded or not) run by the test's Python in a new process, from a folder of
+    its own, with that folder's temp/ as the system's temporary folder (TMPDIR, and no
+    DASK_TEMPORARY_DIRECTORY): made once for the session (`made_once`)."""
+    def make(folder: Path) -> None:
+        small = SMALL / "scenario.yaml"
+        other = folder / "wider_buffer.yaml"
+        other.write_text(f"extends: {small}\nname: wider_buffer\nconstraints:\n  redline: {{buffer_m: 2000}}\n",
+                         encoding="utf-8")
+        script = folder / ("guarded.py" if guarded else "unguarded.py")
+        script.write_text(DASK_SCRIPT.format(guard='if __name__ == "__main__":\n    ' if guarded else "",
+                                             indent="    " if guarded else "", path=str(small), other=str(other),
+                                             out=str(folder / "out")), encoding="utf-8")
+        (folder / "temp").mkdir()
+        env = {key: value for key, value in os.environ.items() if key != "DASK_TEMPORARY_DIRECTORY"}
+        env["TMPDIR"] = str(folder / "temp")
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=folder,
+                              env=env)
+        for name, text in (("returncode", str(done.returncode)), ("stdout", done.stdout), ("stderr", done.stderr)):
+            (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+
+    folder = made_once(factory, "dask_guarded" if guarded else "dask_unguarded", make)
+    returncode, stdout, stderr = ((folder / f"{name}.txt").read_text(encoding="utf-8")
+                                  for name in ("returncode", "stdout", "stderr"))
+    return ScriptRun(folder, int(returncode), stdout, stderr)
+
+
+@pytest.fixture(scope="session")
+def dask_guarded_run(tmp_path_factory: pytest.TempPathFactory) -> ScriptRun:
+    """`DASK_SCRIPT` with the guard, run once for the session (`dask_script_run`): read-only."""
+    return dask_script_run(tmp_path_factory, guarded=True)
+
+
+@pytest.fixture(scope="session")
+def dask_unguarded_run(tmp_path_factory: pytest.TempPathFactory) -> ScriptRun:
+    """`DASK_SCRIPT` without the guard, run once for the session (`dask_script_run`): read-only."""
+    return dask_script_run(tmp_path_factory, guarded=False)

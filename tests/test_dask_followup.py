@@ -8,8 +8,6 @@ cluster of their own, and Dask's start-up logs stay quiet (only while the cluste
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,11 +17,9 @@ import pytest
 
 from siting.config.errors import InputError
 from siting.runs import pool
+from tests.conftest import ScriptRun
 
 distributed = pytest.importorskip("dask.distributed")
-
-SMALL = Path(__file__).parent / "data" / "small" / "scenario.yaml"
-
 
 @pytest.fixture
 def temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
@@ -104,26 +100,9 @@ def test_no_cluster_is_started_by_a_process_that_imports_its_parents_main_module
     assert started == []
 
 
-SCRIPT = """\
-import siting
-{guard}siting.compare([{path!r}, {other!r}], out={out!r}, scheduler="local", workers=2)
-{indent}print("compared")
-"""
-
-
-def _script(tmp_path: Path, guarded: bool) -> subprocess.CompletedProcess[str]:
-    other = tmp_path / "wider_buffer.yaml"
-    other.write_text(f"extends: {SMALL}\nname: wider_buffer\nconstraints:\n  redline: {{buffer_m: 2000}}\n",
-                     encoding="utf-8")
-    script = tmp_path / ("guarded.py" if guarded else "unguarded.py")
-    script.write_text(SCRIPT.format(guard='if __name__ == "__main__":\n    ' if guarded else "",
-                                    indent="    " if guarded else "", path=str(SMALL), other=str(other),
-                                    out=str(tmp_path / "out")), encoding="utf-8")
-    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
-
-
-def test_a_top_level_call_on_the_local_cluster_fails_short(tmp_path: Path, temp_dir: Path) -> None:
-    done = _script(tmp_path, guarded=False)
+def test_a_top_level_call_on_the_local_cluster_fails_short(dask_unguarded_run: ScriptRun) -> None:
+    """conftest's `DASK_SCRIPT` without the guard (`dask_unguarded_run`, two workers)."""
+    done = dask_unguarded_run
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert lines[-1].startswith("  - scheduler | the local Dask cluster could not start its workers (Dask: ")
@@ -132,16 +111,17 @@ def test_a_top_level_call_on_the_local_cluster_fails_short(tmp_path: Path, temp_
     assert not any("distributed." in line or "bootstrapping phase" in line for line in lines), done.stderr
     assert len(lines) < 30, done.stderr
     assert done.stdout == ""
-    assert list(temp_dir.iterdir()) == []
-    assert not (tmp_path / "out").exists()
+    assert list(done.temp.iterdir()) == []
+    assert not done.out.exists()
 
 
-def test_the_guarded_script_runs_and_leaves_nothing_in_the_temporary_folder(tmp_path: Path, temp_dir: Path) -> None:
-    done = _script(tmp_path, guarded=True)
+def test_the_guarded_script_runs_and_leaves_nothing_in_the_temporary_folder(dask_guarded_run: ScriptRun) -> None:
+    """conftest's `DASK_SCRIPT` with the guard (`dask_guarded_run`, two workers)."""
+    done = dask_guarded_run
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "compared"
-    assert (tmp_path / "out" / "comparison.csv").is_file()
-    assert list(temp_dir.iterdir()) == []
+    assert (done.out / "comparison.csv").is_file()
+    assert list(done.temp.iterdir()) == []
 
 
 def test_a_temporary_directory_that_cannot_take_the_clusters_folder_is_an_input_error(

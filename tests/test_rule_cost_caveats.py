@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from test_report_shortfall import SHORT
 
 from siting.cli import rule_costs_text
@@ -27,7 +26,7 @@ from siting.optimize.results import Plan
 from siting.optimize.run import solve_prepared, solver_settings
 from siting.optimize.solve import SolveReport
 from siting.prepare.problem import prepare
-from tests.conftest import MadeRun, edit, run_once, small_inputs
+from tests.conftest import MadeRun, edit
 
 NAMES = Names(sites={"s1": "Mine park", "s2": "Lake park"})
 
@@ -130,11 +129,11 @@ def test_the_terminal_names_every_near_zero_relaxed_solve_in_one_note() -> None:
 
 # --- 3. report.md once the rules are priced ------------------------------------------------------
 
-def test_a_run_with_rule_costs_points_report_md_to_rule_costs_md(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The small scenario (tests/data/small) solved with `--rule-costs`: report.md no longer
-    advises `solve --rule-costs`, it points to rule_costs.md, which holds the caveat and the
-    absolute gaps; the terminal carries its note."""
-    run: MadeRun = run_once(tmp_path_factory, "small_rule_costs", small_inputs, extra=("--rule-costs",))
+def test_a_run_with_rule_costs_points_report_md_to_rule_costs_md(small_rule_costs_run: MadeRun) -> None:
+    """The small scenario (tests/data/small) solved with `--rule-costs` (conftest's
+    `small_rule_costs_run`): report.md no longer advises `solve --rule-costs`, it points to
+    rule_costs.md, which holds the caveat and the absolute gaps; the terminal carries its note."""
+    run = small_rule_costs_run
     text = (run.out / "report.md").read_text(encoding="utf-8")
     assert "`solve --rule-costs`" not in text
     assert "What each rule costs, the plan re-solved with that rule relaxed, is in [rule_costs.md](rule_costs.md) " \

@@ -160,18 +160,18 @@ def money_problems(path: Path, text: str) -> list[str]:
     return problems
 
 
-def test_every_money_figure_of_a_solve_is_in_bn_yuan_and_every_column_has_its_unit(folder: Path, tmp_path: Path,
-                                                                                    capsys) -> None:
-    out = tmp_path / "out"
-    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out), "--rule-costs"]) == 0
-    printed = capsys.readouterr().out
+def test_every_money_figure_of_a_solve_is_in_bn_yuan_and_every_column_has_its_unit(small_rule_costs_run: MadeRun
+                                                                                    ) -> None:
+    """The small scenario solved with `--rule-costs` (conftest's `small_rule_costs_run`)."""
+    out = small_rule_costs_run.out
+    printed = small_rule_costs_run.stdout
     assert "objective -22.72 bn yuan (discounted), best bound -22.72 bn yuan" in printed
     assert "  capex (annuities)             1.94 bn yuan" in printed
     assert "  site opening                  0.20 bn yuan" in printed
     assert "  sales (revenue, negative)   -28.66 bn yuan" in printed
     assert "status    optimal within the gap" in printed
     assert "convergenceCriteriaSatisfied" not in printed and "亿" not in printed
-    assert widest(printed, tmp_path) <= 120
+    assert widest(printed, out.parent) <= 120
     problems = [p for f in sorted(out.rglob("*")) if f.suffix in TEXT_SUFFIXES and f.name != "manifest.json"
                 for p in money_problems(f, f.read_text(encoding="utf-8"))]
     assert problems == []
