@@ -30,6 +30,7 @@ from siting.config.load import LoadedScenario, MadeAbsolute, Override, file_sha2
 from siting.config.units import plain_status
 from siting.deliver.folders import extends_chain
 from siting.deliver.tables import absolute_gap_yuan
+from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan, clean
 from siting.optimize.solve import SolveReport
 
@@ -121,6 +122,12 @@ def software_versions(highs: str) -> dict[str, str]:
             **library_versions()}
 
 
+#: The `of` entry of a near-optimal alternative's `screening` member (`manifest`): the figures
+#: are those of the optimum's search, among whose screened sites the alternative was searched.
+SCREENING_OF_OPTIMUM = ("the optimum: its search's figures; this alternative was searched among the sites it "
+                        "screened (screened_sites)")
+
+
 def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
              model_size: dict[str, Any], timings: dict[str, float], notices: list[str],
              dropped: tuple[str, ...], files: Sequence[str] = (), variant: str | None = None,
@@ -137,7 +144,10 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     `model_size` is the screened model's and its "screening" entry (siting/optimize/screening.py
     `ScreeningSummary.record`: counts, the merged model's bound and the screened plan's cost,
     each search's limits) becomes the manifest's own `screening` member; `solver.settings` are
-    then the run's (the time limit and gap asked for), not those of one of its searches.
+    then the run's (the time limit and gap asked for), not those of one of its searches. A
+    near-optimal alternative's manifest carries its optimum's `screening` (the alternatives are
+    searched among the sites that screening kept), with `of` (SCREENING_OF_OPTIMUM) saying that
+    its bounds and costs are the optimum's search's, not this plan's.
     `versions` gives Python's, each package's of PACKAGES, HiGHS's and the geospatial libraries'
     (`library_versions`); `working_crs`, the CRS distances and areas were measured in
     (`working_crs_record`). `solver.status` is the solve report's word for scripts ("optimal": proven
@@ -153,6 +163,8 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     (siting/optimize/alternatives.py `near_optimal_record`), which the report quotes."""
     size = {k: v for k, v in model_size.items() if k != "screening"}
     screening = model_size.get("screening")
+    if isinstance(screening, dict) and report.termination == ALTERNATIVE_TERMINATION:
+        screening = {"of": SCREENING_OF_OPTIMUM, **screening}
     inputs, hashes = input_record(loaded, layer_paths)
     return {
         "scenario": loaded.scenario.name,
