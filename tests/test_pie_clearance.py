@@ -164,7 +164,8 @@ def test_clear_of_marks_is_deterministic(marks: np.ndarray):
 def test_a_label_s_leader_runs_across_no_pie_but_its_own():
     """On a 400-point square map whose data units are points and pixels: a pie of radius 5 at
     (200, 200), its label's, and one of radius 12 at (175, 200), left of it; all but a band
-    20 points tall across the map (y 190 to 210) is taken, and of that band x 203 to 260. The
+    20 points tall across the map (y 190 to 210) is taken, and of that band x 203 to 260 at y 201 to
+    210 (above the leader's line y = 200, which may run through no taken box). The
     label finds no place 3 or 18 points off its pie (the big pie or the taken boxes are there);
     36 points off, straight left, its box is clear, right of x = 159, but its leader, along
     y = 200 to the pie's edge at x = 195, would run 24 points across the big pie. It takes the
@@ -179,7 +180,7 @@ def test_a_label_s_leader_runs_across_no_pie_but_its_own():
         placer = LabelPlacer(ax, canvas.get_renderer())
         placer.block_circle(200.0, 200.0, 5.0)
         placer.block_circle(175.0, 200.0, 12.0)
-        for box in ((0.0, 210.0, 400.0, 400.0), (0.0, 0.0, 400.0, 190.0), (203.0, 190.0, 260.0, 210.0)):
+        for box in ((0.0, 210.0, 400.0, 400.0), (0.0, 0.0, 400.0, 190.0), (203.0, 201.0, 260.0, 210.0)):
             placer.block(Bbox.from_extents(*box))
         label = ax.annotate("Small park", (200.0, 200.0), xytext=(0, 0), textcoords="offset points", fontsize=7.5,
                             annotation_clip=False)

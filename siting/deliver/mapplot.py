@@ -435,7 +435,11 @@ class LabelPlacer:
     or label placed before it: its box LABEL_PAD pixels clear of every box kept off, and
     SYMBOL_CLEARANCE points clear of every round symbol's outer edge, so that its halo never
     reaches the symbol, and the labels of other symbols as much farther as its `gap`
-    (`block_circle`); a label with a leader, its leader across no round symbol but its own.
+    (`block_circle`); a label with a leader, its leader across no round symbol but its own and
+    through no box kept off (another label's letters, the north arrow, the scale bar), and no
+    label on a leader drawn before it. A leader runs from its symbol's edge to the corner or side
+    of its label's box that faces the symbol (the label's anchor), and so never through its own
+    letters.
     Lines (`block_lines`: the clusters' outlines) are kept off softly, after
     the symbols and labels: of the positions free of those, the first that crosses no line, up to
     `line_steps` (LINE_STEPS unless given) distances farther out than the nearest free one; failing
@@ -447,8 +451,8 @@ class LabelPlacer:
     each distance; `leader_lines`, the straight line from a label's symbol to its box's centre
     kept off the lines too, each segment of line it crosses counted as TIE_CROSSING of line
     crossed (a label across an outline from its symbol, or with its leader across one, reads as
-    on the other side), a place whose leader runs through a box kept off (a label) not free, and
-    a leader, once drawn, a line later labels keep off (`block_lines`, as wide as it is drawn);
+    on the other side), and a leader, once drawn, also a line later labels keep off
+    (`block_lines`, as wide as it is drawn);
     `farther_for_less`, where every free position within `line_steps` crosses a line, the one
     crossing the least at any of those distances (the nearest on ties), not only at the nearest
     free distance."""
@@ -476,6 +480,9 @@ class LabelPlacer:
         #: their index, how far (pixels) a label's letters keep off them, their ends (rows x0, y0,
         #: x1, y1) and their lengths.
         self._lines: list[tuple[np.ndarray, shapely.STRtree, float, np.ndarray, np.ndarray]] = []
+        #: The leaders drawn (`place`), as straight lines in display coordinates: a later label
+        #: keeps its box off them, as off a label.
+        self._leaders: list[shapely.LineString] = []
 
     def block(self, box: Bbox) -> None:
         """Keep labels off a box (display coordinates)."""
@@ -591,6 +598,14 @@ class LabelPlacer:
         boxes = shapely.box(taken[:, 0], taken[:, 1], taken[:, 2], taken[:, 3])
         return float(shapely.length(shapely.intersection(boxes, shapely.LineString([leader[:2], leader[2:]]))).sum())
 
+    def _on_leaders(self, box: Bbox) -> float:
+        """How far (display units) the leaders drawn before (`place`) run inside `box`: 0 where
+        none comes into it."""
+        if not self._leaders:
+            return 0.0
+        return float(shapely.length(shapely.intersection(self._leaders, shapely.box(box.x0, box.y0, box.x1,
+                                                                                    box.y1))).sum())
+
     def _ties_across(self, tie: tuple[float, float, float, float]) -> int:
         """How many of the lines' segments kept off (`block_lines`) the straight line `tie` (x0,
         y0, x1, y1, display coordinates) crosses."""
@@ -644,7 +659,8 @@ class LabelPlacer:
                 continue
             overlap = self._overlap(padded, own, self._clear, corner=snug) \
                 + (self._leader_crossing(leaders[i], own) if leaders is not None else 0.0) \
-                + (self._leader_through(leaders[i]) if self.leader_lines and leaders is not None else 0.0)
+                + (self._leader_through(leaders[i]) if leaders is not None else 0.0) \
+                + self._on_leaders(padded)
             if overlap == 0:
                 line = crossing(i)
                 if line == 0:
@@ -680,7 +696,8 @@ class LabelPlacer:
         allowed into the empty corners of its own symbol's square: it stays right beside its
         symbol, with no leader, where it would otherwise go a step farther out. A label farther
         out gets a leader (where `leader`) to its symbol's edge; a place whose leader would run
-        across another round symbol kept off (a pie, a ring, a mark: `block_circle`) is not free."""
+        across another round symbol kept off (a pie, a ring, a mark: `block_circle`) or through a
+        box kept off (a label) is not free, nor one whose box a leader drawn before runs into."""
         cx, cy = self.ax.transData.transform(xy)
         own = (float(cx), float(cy), radius_points * self.points) if radius_points > 0 else None
         # (x, y offset in points, alignments, a leader?, into its own symbol's corners?, distance)
@@ -718,8 +735,9 @@ class LabelPlacer:
             self.ax.annotate("", xy=xy, xytext=(ox, oy), textcoords="offset points", zorder=11,
                              arrowprops={"arrowstyle": "-", "color": _rgb(INK, 0.7), "linewidth": LABEL_LEADER_WIDTH,
                                          "shrinkA": 0.0, "shrinkB": radius_points})
+            x0, y0, x1, y1 = self._leader(cx, cy, ox, oy, radius_points)
+            self._leaders.append(shapely.LineString([(x0, y0), (x1, y1)]))
             if self.leader_lines:
-                x0, y0, x1, y1 = self._leader(cx, cy, ox, oy, radius_points)
                 drawn = self.ax.transData.inverted().transform([(x0, y0), (x1, y1)])
                 self.block_lines(np.array([shapely.LineString(drawn)], dtype=object), LABEL_LEADER_WIDTH)
         return True
