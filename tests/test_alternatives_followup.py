@@ -70,8 +70,8 @@ def test_alternatives_csv_marks_the_plans_within_the_optimums_gap(tiny: PlanSet)
     csv = comparison_csv(table, inputs, Names(), GAP)
     columns = list(csv.columns)
     assert columns[columns.index("over_optimum_share") + 1] == "within_gap"
-    assert list(csv["within_gap"]) == ["no", "yes", "no"]
-    assert list(comparison_csv(table, inputs, Names(), None)["within_gap"]) == ["no", "no", "no"]
+    assert list(csv["within_gap"]) == ["", "yes", "no"]
+    assert list(comparison_csv(table, inputs, Names(), None)["within_gap"]) == ["", "", ""]
     text = alternatives_markdown(plans, inputs, 0.01, table, GAP, Names())
     assert "| within_gap |" in text  # alternatives.md marks the same plan
     assert re.search(r"\| alt01 \| [^\n]*\| yes \|", text)

@@ -100,11 +100,11 @@ def test_alternatives_csv_writes_within_gap_yes_or_no(tiny: PlanSet) -> None:  #
     inputs = one_product()
     table = comparison(plans, inputs)
     csv = comparison_csv(table, inputs, Names(), GAP)
-    assert list(csv["within_gap"]) == ["no", "yes", "no"]
-    assert list(comparison_csv(table, inputs, Names(), None)["within_gap"]) == ["no", "no", "no"]
+    assert list(csv["within_gap"]) == ["", "yes", "no"]  # the optimum's own row: no excess to weigh
+    assert list(comparison_csv(table, inputs, Names(), None)["within_gap"]) == ["", "", ""]  # no gap known
     text = csv_text(csv)
     assert "True" not in text and "False" not in text
-    assert [line.split(",")[3] for line in text.splitlines()] == ["within_gap", "no", "yes", "no"]
+    assert [line.split(",")[3] for line in text.splitlines()] == ["within_gap", "", "yes", "no"]
 
 
 # --- 3. Dask's logs while the local cluster shuts down ---------------------------------------------

@@ -32,8 +32,8 @@ Alternatives, beside the optimum's outputs:
   (`added_<cluster>_<product>_<unit>_per_yr`), the excess over the optimum as a share
   (`over_optimum_share`) and, right after it, `within_gap` (`yes` where that excess lies within
   the optimum's proven gap: a difference within solver tolerance, not proven, as alternatives.md's
-  `within_gap` column marks it; `no` for the optimum and without a known gap, as rule_costs.csv
-  writes its yes/no column).
+  `within_gap` column marks it; `no` for the other alternatives, as rule_costs.csv writes its
+  yes/no column; empty on the optimum's row and, without a known gap, on every row).
 """
 
 from __future__ import annotations
@@ -951,8 +951,9 @@ def comparison_csv(table: pd.DataFrame, inputs: ModelInputs, names: Names, gap: 
     `over_optimum`, a share of the optimum's cost, as `over_optimum_share` (0.03 = 3 %), and right
     after it `within_gap`: `yes` where that excess lies within the optimum's proven `gap` (a share;
     siting/optimize/alternatives.py `within_gap`), a difference within solver tolerance, not
-    proven, as alternatives.md's `within_gap` column marks it; `no` for the optimum and for every
-    plan without a known gap (yes/no, as rule_costs.csv writes `within_solver_tolerance`). Money
+    proven, as alternatives.md's `within_gap` column marks it; `no` for the other alternatives
+    (yes/no, as rule_costs.csv writes `within_solver_tolerance`); empty on the optimum's own row
+    (the first: it has no excess to weigh) and, without a known gap, on every row. Money
     as the files give it (`csv_text`: `cost_bn_yuan`)."""
     headers = {"over_optimum": "over_optimum_share"}
     for c in inputs.CLUSTERS:
@@ -963,7 +964,9 @@ def comparison_csv(table: pd.DataFrame, inputs: ModelInputs, names: Names, gap: 
         shown.insert(list(shown.columns).index("over_optimum") + 1, "within_gap",
                      within_gap(list(shown["over_optimum"]), gap))
     if "within_gap" in shown.columns:
-        shown["within_gap"] = ["yes" if flag else "no" for flag in shown["within_gap"]]
+        known = gap is not None and math.isfinite(gap) and gap > 0
+        shown["within_gap"] = ["" if n == 0 or not known else "yes" if flag else "no"
+                               for n, flag in enumerate(shown["within_gap"])]
     return shown.rename(columns=headers)
 
 
