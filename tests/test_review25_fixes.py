@@ -73,9 +73,9 @@ def test_another_subfolder_a_run_lists_is_refused_as_part_of_that_run(tmp_path: 
     assert f"the output folder is the folder extra of the run in {run}" in problem
     assert "without a .siting-run marker" not in problem
     assert problem.endswith(f"solve the scenario of {run} again (into that folder), or choose another folder")
-    # a folder the marker does not list is the user's to choose
-    (run / "mine").mkdir()
-    assert folders.destination_problems(run / "mine", [], "--out") == []
+    # a folder the marker does not list lies inside the run's folder all the same: refused as such
+    assert folders.destination_problems(run / "mine", [], "--out")[0].startswith(
+        f"--out | the output folder lies inside {run}, a folder siting wrote")
 
 
 def test_the_command_line_refuses_an_alternatives_folder_with_exit_2(tmp_path: Path,

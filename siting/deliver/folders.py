@@ -28,8 +28,11 @@ plan.gpkg there), the folder of a run of a comparison or a sweep (listed `<name>
 folder's marker: replacing it alone would leave the batch's tables describing another plan; the
 batch folder as a whole may be replaced), a subfolder a run wrote (an alternative's `altNN/`,
 whose files its run's marker lists: replacing it alone would leave that run's tables and marker
-describing another plan; refused as that run's, there or not, naming the run), and one whose
-missing folders above it cannot be made (those that can are made by the run). A folder is made
+describing another plan; refused as that run's, there or not, naming the run), any other folder
+that lies inside a folder holding the marker, at any depth (its outputs would be files that
+folder's marker does not list, and a later run into it would be refused for them; the outermost
+such folder is named; a staging folder, where a batch writes its runs, does not count), and one
+whose missing folders above it cannot be made (those that can are made by the run). A folder is made
 with the usual permissions (0777 less the umask).
 
 Outputs are assembled in a staging folder beside the destination, named
@@ -753,6 +756,41 @@ def run_subfolder_problem(destination: Path) -> tuple[str, str] | None:
             f"solve the scenario of {shown_path(parent)} again (into that folder), or choose another folder")
 
 
+#: The name of a staging folder, where a run assembles its outputs and a batch (`compare`, `sweep`)
+#: writes its runs: marked from the start, it is no earlier run's folder.
+STAGING_NAME = re.compile(rf"\..*\.siting-{STAGING}\.\d+\.\w+")
+
+
+def _marked(folder: Path) -> bool:
+    """`is_ours`, False where the system does not let the marker be looked at."""
+    try:
+        return is_ours(folder)
+    except OSError:
+        return False
+
+
+def enclosing_run(target: Path) -> Path | None:
+    """The outermost folder above `target` (resolved) that holds the marker (`is_ours`), up to the
+    file system's root, or None when there is none; a staging folder (STAGING_NAME) does not count.
+    Looks at one marker's status in each folder above, nothing more."""
+    marked = [folder for folder in target.parents if not STAGING_NAME.fullmatch(folder.name) and _marked(folder)]
+    return marked[-1] if marked else None
+
+
+def nested_problem(target: Path) -> tuple[str, str] | None:
+    """Why `target` (resolved) may not be written because it lies inside a folder siting wrote
+    (`enclosing_run`, the outermost), as (what is wrong, how to fix), or None when it does not: the
+    outputs would be files that folder's marker does not list, and a later run into it would be
+    refused for them. A folder beside a marked folder is not inside it."""
+    run = enclosing_run(target)
+    if run is None:
+        return None
+    shown = shown_path(run)
+    return (f"lies inside {shown}, a folder siting wrote (it holds a {MARKER} marker); a later run into {shown} "
+            "would find files there that it did not write, and be refused",
+            f"choose a folder outside {shown}")
+
+
 def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str, str] | None:
     """What is wrong with writing a run's outputs to `destination`, as (what is wrong, how to
     fix), or None when the folder may be written. A folder from a home folder (`~user/x`, as
@@ -801,13 +839,17 @@ def _kind_problem(destination: Path, target: Path) -> tuple[str, str] | None:
     """What makes `destination` (`target` resolved) no place for a run's outputs whatever it
     holds, as (what is wrong, how to fix), or None: the folder of a run of a batch
     (`batch_run_problem`), a subfolder of a run (`run_subfolder_problem`: an alternative's
-    `altNN/`), an existing file, or a mount point."""
+    `altNN/`), any other folder inside a folder siting wrote (`nested_problem`), an existing
+    file, or a mount point."""
     batch_run = batch_run_problem(target)
     if batch_run is not None:
         return batch_run
     subfolder = run_subfolder_problem(target)
     if subfolder is not None:
         return subfolder
+    nested = nested_problem(target)
+    if nested is not None:
+        return nested
     if target.exists() and not target.is_dir():
         return ("is an existing file, not a folder",
                 "give the path of a new folder, an empty one, or an earlier output folder")
