@@ -3,7 +3,8 @@
     siting solve scenario.yaml [--variant NAME] [--set KEY=VALUE ...] [--out DIR] [--rule-costs]
                                [--alternatives N [--slack S]] [--time-limit S] [--quiet]
     siting show scenario.yaml [--variant NAME] [--set KEY=VALUE ...]
-    siting check scenario.yaml [--variant NAME] [--set KEY=VALUE ...] [--out DIR] [--quiet]
+    siting check scenario.yaml [--variant NAME] [--set KEY=VALUE ...] [--out DIR] [--rule-costs]
+                               [--alternatives N [--slack S]] [--time-limit S] [--quiet]
     siting compare A.yaml B.yaml ... [--variant NAME ...] [--set KEY=VALUE ...] [--out DIR] [--workers N]
                                      [--scheduler ADDRESS] [--time-limit S] [--quiet]
     siting sweep scenario.yaml --set KEY=V1,V2 [--set ...] [--out DIR] [--workers N] [--scheduler ...] [--quiet]
@@ -399,25 +400,50 @@ CHECK_DESCRIPTION = (
     "names), preprocess (red line, setbacks, candidate cells), build the model's inputs, and check the output "
     "folder the solve would write to (--out, or the scenario's output.folder) as solve does, making none of its "
     "folders and removing nothing. It prints the scenario's clusters, sites, candidate cells, products and years, the "
-    "site-product pairs the red line and the proximity rule keep out, the notes a solve prints, and 'ready to "
+    "site-product pairs the red line and the proximity rule keep out, what the solve would do with the options of "
+    "solve given (--rule-costs, --alternatives, --slack, --time-limit, checked as solve checks them, so that a "
+    "solve command line runs as a check with 'solve' changed to 'check'), the notes a solve prints, and 'ready to "
     "solve' with the seconds it took. It writes no file and leaves every folder as it was (to learn that the "
     "output folder can be made, it makes an empty folder beside it and removes it at once, as solve does). Bad "
     "input ends with the message and exit code (2) of solve.")
 
 
-def add_common(parser: argparse.ArgumentParser) -> None:
+#: What `--quiet` says of the progress it leaves out, by command (`solve` and the batches by default).
+QUIET_HELP = {
+    "solve": "print no progress (by default it goes to standard error: phases, the solver's best plan, bound and gap, "
+             "and a bar over many runs)",
+    "check": "print no progress (by default the phases of the check go to standard error)",
+}
+#: How `check --help` leads the help of an option it takes from `solve` (`add_solve_options`).
+CHECK_TAKES = "for the solve (checked, said in the summary, not done): "
+
+
+def add_common(parser: argparse.ArgumentParser, lead: str = "", quiet: str = QUIET_HELP["solve"]) -> None:
     parser.add_argument("--time-limit", type=time_limit, default=None, metavar="SECONDS",
-                        help="solver time limit per solve, replacing the scenario's solver.time_limit_s "
+                        help=f"{lead}solver time limit per solve, replacing the scenario's solver.time_limit_s "
                         "(default: the scenario's)")
-    add_quiet_debug(parser)
+    add_quiet_debug(parser, quiet=quiet)
 
 
-def add_quiet_debug(parser: argparse.ArgumentParser, quiet: bool = True) -> None:
-    if quiet:
-        parser.add_argument("--quiet", action="store_true",
-                            help="print no progress (by default it goes to standard error: phases, the "
-                            "solver's best plan, bound and gap, and a bar over many runs)")
+def add_quiet_debug(parser: argparse.ArgumentParser, quiet: str | None = QUIET_HELP["solve"]) -> None:
+    """`--quiet` with the help `quiet` (none when None), and `--debug`."""
+    if quiet is not None:
+        parser.add_argument("--quiet", action="store_true", help=quiet)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
+
+
+def add_solve_options(parser: argparse.ArgumentParser, lead: str = "") -> None:
+    """The options of `solve` beyond its scenario, variant, settings and folder: --rule-costs,
+    --alternatives, --slack (and, by `add_common`, --time-limit), each help led by `lead` (`check`
+    takes them too: `CHECK_TAKES`)."""
+    parser.add_argument("--rule-costs", action="store_true",
+                        help=f"{lead}also re-solve with each rule family relaxed and report what each rule costs")
+    parser.add_argument("--alternatives", type=alternatives_count, default=0, metavar="N",
+                        help=f"{lead}also find N near-optimal plans, each as different as possible from those before, "
+                        "with a robustness map (default: none)")
+    parser.add_argument("--slack", type=slack_share, default=None, metavar="SHARE",
+                        help=f"{lead}with --alternatives: how much more than the optimum the alternatives may cost, "
+                        "as a share from 0 to 1 (default: 0.05 = 5 %%)")
 
 
 def add_parallel(parser: argparse.ArgumentParser) -> None:
@@ -454,14 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_set(solve, "applied after the variant")
     solve.add_argument("--out", type=out_folder, default=None, metavar="DIR",
                        help="output folder (default: the scenario's output.folder)")
-    solve.add_argument("--rule-costs", action="store_true",
-                       help="also re-solve with each rule family relaxed and report what each rule costs")
-    solve.add_argument("--alternatives", type=alternatives_count, default=0, metavar="N",
-                       help="also find N near-optimal plans, each as different as possible from those before, "
-                       "with a robustness map (default: none)")
-    solve.add_argument("--slack", type=slack_share, default=None, metavar="SHARE",
-                       help="with --alternatives: how much more than the optimum the alternatives may cost, as a "
-                       "share from 0 to 1 (default: 0.05 = 5 %%)")
+    add_solve_options(solve)
     add_common(solve)
     show = command("show", "print the fully resolved scenario (extends, variant and --set applied); checks its "
                    "settings, not its layers (siting check does)", SHOW_DESCRIPTION)
@@ -469,7 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--variant", default=None, metavar="NAME",
                       help="a named variant defined in the scenario file (default: the base scenario)")
     add_set(show, "applied after the variant")
-    add_quiet_debug(show, quiet=False)
+    add_quiet_debug(show, quiet=None)
     check = command("check", "check a scenario, its layers and the output folder as solve does before solving, "
                     "without solving or writing anything", CHECK_DESCRIPTION)
     check.add_argument("scenario", type=typed_path, help="scenario YAML file")
@@ -479,7 +498,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--out", type=out_folder, default=None, metavar="DIR",
                        help="the output folder solve would write to, checked as solve checks it (default: the "
                        "scenario's output.folder)")
-    add_quiet_debug(check)
+    add_solve_options(check, CHECK_TAKES)
+    add_common(check, CHECK_TAKES, QUIET_HELP["check"])
     comp = command("compare", "solve several scenarios (or a file's variants) and compare them")
     comp.add_argument("scenarios", type=typed_path, nargs="+", metavar="scenario",
                       help="scenario YAML files; the first is the baseline, and a file with variants gives its "
@@ -510,7 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the file to write (default: print the schema to standard output)")
     schema.add_argument("--partial", action="store_true",
                         help="leave every key optional, for a scenario that extends a base")
-    add_quiet_debug(schema, quiet=False)
+    add_quiet_debug(schema, quiet=None)
     return parser
 
 
@@ -560,6 +580,33 @@ def show_scenario(args: argparse.Namespace) -> str:
     return text
 
 
+def solve_options_text(args: argparse.Namespace, prepared: Prepared) -> str:
+    """What `solve` would do with the options it takes beyond the scenario, variant, settings and
+    folder (`add_solve_options`, --time-limit), for `check`, which takes them and solves nothing:
+    the near-optimal alternatives it would search and within what share of the optimum's cost
+    (--slack, else siting.api `DEFAULT_SLACK`), the rules --rule-costs would relax one at a time
+    (the enabled families of models `RULE_COST_FAMILIES`, in its order, as rule_costs.csv names
+    them), and the time limit per solve in place of the scenario's; "; " between them, empty when
+    none is given."""
+    from models import RULE_COST_FAMILIES
+    from siting.api import DEFAULT_SLACK
+
+    said = []
+    if args.alternatives:
+        share = DEFAULT_SLACK if args.slack is None else args.slack
+        said.append(f"search {args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} "
+                    f"within {share * 100:g} % of the optimum's cost")
+    if args.rule_costs:
+        rules = [name for name in RULE_COST_FAMILIES if name in prepared.inputs.enabled_families]
+        said.append(f"price each rule (--rule-costs): re-solve with each of its {len(rules)} rules relaxed in turn "
+                    f"({', '.join(rules)})" if rules else "price each rule (--rule-costs): no rule it prices is on, "
+                    "so no re-solve")
+    if args.time_limit is not None:
+        said.append(f"time limit {args.time_limit:g} s per solve (--time-limit, in place of the scenario's "
+                    f"solver.time_limit_s {prepared.loaded.scenario.solver.time_limit_s:g} s)")
+    return "; ".join(said)
+
+
 def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str, float]]:
     """What `siting solve` does before it solves (siting.api `run`, siting/runs/job.py `run_solve`),
     writing nothing: the scenario loaded, with the problems of its layers and of the output folder
@@ -569,15 +616,20 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
     left beside the folder: here nothing is removed; its test that folders can be made there makes
     an empty folder and removes it at once), its refusal listed with the layers' problems
     (`with_input_problems`); then siting/prepare/problem.py `prepare`: the layers read and checked,
-    the preprocessing and the model's inputs. Returns the prepared problem, the folder a solve would
-    write to and the seconds of each phase; raises the InputError (an OutputFolderError for the
-    folder) that solve raises, with its text."""
+    the preprocessing and the model's inputs. Before all that, the options of solve given to check
+    that need one another: --slack without --alternatives is refused as siting.api `run` refuses
+    it (their values are checked by the parser, as solve's). Returns the prepared problem, the
+    folder a solve would write to and the seconds of each phase; raises the InputError (an
+    OutputFolderError for the folder) that solve raises, with its text."""
     from siting.config.load import load_scenario, overrides_named, paths_typed
     from siting.deliver.folders import destination_problems, input_files
     from siting.prepare.problem import prepare, with_layer_problems
     from siting.runs.job import with_folder_problems, with_input_problems
 
     api = front_door()
+    if args.slack is not None and not args.alternatives:  # siting.api `run`, before anything is read
+        raise InputError([f"--slack | applies to the alternatives only (got {args.slack!r} without --alternatives); "
+                          "add --alternatives N, or drop --slack"])
     timings: dict[str, float] = {}
     with api.command_line_names():
         overrides = single_overrides(args.set)
@@ -605,8 +657,9 @@ def check_text(args: argparse.Namespace) -> str:
     outside every cluster; the candidate cells by cluster, if any; the products and years; the
     site-product pairs the red line and the proximity rule keep out of the candidates
     (siting/runs/pool.py `excluded_pairs`, as a comparison counts them); the folder a solve would
-    write to; the notices as solve prints them (`notice_lines`); and "ready to solve" with the
-    seconds it took, by phase."""
+    write to; what the solve would do with the options of solve given (`solve_options_text`); the
+    notices as solve prints them (`notice_lines`); and "ready to solve" with the seconds it took,
+    by phase."""
     import time
 
     from siting.deliver.tables import TERMINAL_WIDTH
@@ -641,6 +694,8 @@ def check_text(args: argparse.Namespace) -> str:
             for (words, n), family in zip(kept_out.items(), ("redline", "proximity"), strict=True)]
     lines.append(f"site-product pairs kept out: {', '.join(said)} (of {len(inputs.CANDIDATES):,} candidate pairs)")
     lines += wrap_text(f"output folder {folder_named(target)} may be written", TERMINAL_WIDTH)
+    would = solve_options_text(args, prepared)
+    lines += wrap_text(f"solve would also: {would}", TERMINAL_WIDTH) if would else []
     lines += notice_lines(prepared.notices)
     lines += wrap_items(f"ready to solve: checked in {took:.2f} s (", [f"{k} {v:.2f} s" for k, v in timings.items()],
                         TERMINAL_WIDTH)

@@ -170,3 +170,84 @@ def test_check_in_help(capsys):
         main(["check", "--help"])
     text = capsys.readouterr().out
     assert "--out DIR" in text and "--variant NAME" in text and "--set KEY=VALUE" in text
+
+
+def test_check_takes_the_options_of_solve_and_says_what_solve_would_do(small: Path, tmp_path: Path, capsys):
+    """`solve` swapped for `check` in the same command line: its options are taken, checked, and
+    said in the summary; nothing is solved or written. The small scenario keeps its solver's
+    default time limit (60 s); its rules that --rule-costs would relax, in the model's order."""
+    out_dir = tmp_path / "run"
+    before = snapshot(tmp_path)
+    code, out, err = check(capsys, str(small / "scenario.yaml"), "--alternatives", "2", "--rule-costs",
+                           "--time-limit", "30", "--out", str(out_dir))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[6] == f"output folder {out_dir} may be written"
+    assert lines[7:10] == [
+        "solve would also: search 2 near-optimal alternatives within 5 % of the optimum's cost; price each rule "
+        "(--rule-costs):",
+        "  re-solve with each of its 4 rules relaxed in turn (redline, proximity, agglomeration, market); time limit "
+        "30 s per",
+        "  solve (--time-limit, in place of the scenario's solver.time_limit_s 60 s)",
+    ]
+    assert lines[-1].startswith("ready to solve: checked in ")
+    assert not out_dir.exists() and snapshot(tmp_path) == before
+
+
+def test_check_says_slack_and_time_limit(small: Path, capsys):
+    code, out, err = check(capsys, str(small / "scenario.yaml"), "--alternatives", "1", "--slack", "0.025",
+                           "--time-limit", "90.5", "--quiet")
+    assert code == 0, err
+    assert err == ""
+    text = " ".join(out.split())
+    assert ("solve would also: search 1 near-optimal alternative within 2.5 % of the optimum's cost; time limit "
+            "90.5 s per solve (--time-limit, in place of the scenario's solver.time_limit_s 60 s)") in text
+
+
+def test_check_without_solve_options_says_nothing_of_them(small: Path, capsys):
+    code, out, err = check(capsys, str(small / "scenario.yaml"), "--quiet")
+    assert code == 0, err
+    assert "solve would also" not in out
+
+
+@pytest.mark.parametrize("options", [
+    ["--alternatives", "0"],
+    ["--alternatives", "two"],
+    ["--alternatives", "1000"],
+    ["--slack", "5"],
+    ["--slack", "x", "--alternatives", "2"],
+    ["--time-limit", "0"],
+    ["--time-limit", "inf"],
+    ["--rule-costs", "yes"],
+])
+def test_check_refuses_bad_solve_options_as_solve(small: Path, capsys, options: list[str]):
+    """The option's error of argparse, as solve gives it, under check's name."""
+    errors = []
+    for command in ("solve", "check"):
+        with pytest.raises(SystemExit) as stopped:
+            main([command, str(small / "scenario.yaml"), *options])
+        assert stopped.value.code == 2
+        errors.append(capsys.readouterr().err.splitlines()[-1].replace(f"siting {command}: ", "siting COMMAND: "))
+    assert errors[0] == errors[1]
+    assert errors[1].startswith(("siting COMMAND: error: ", "siting: error: unrecognized arguments: "))
+    assert not (small / "out").exists()
+
+
+def test_check_refuses_slack_without_alternatives_as_solve(small: Path, capsys):
+    """The front door's problem, word for word, before the scenario is read (a broken layer is
+    not reached by either)."""
+    (small / "redline.geojson").unlink()
+    assert bad(small, capsys, "--slack", "0.1") == (
+        "error: 1 problem in the input:\n"
+        "  - --slack | applies to the alternatives only (got 0.1 without --alternatives); add --alternatives N, or "
+        "drop --slack\n")
+
+
+def test_check_help_lists_the_solve_options_and_its_own_quiet(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option in ("--alternatives N", "--slack SHARE", "--rule-costs", "--time-limit SECONDS", "--quiet"):
+        assert option in text
+    assert "best plan" not in text and "bound and gap" not in text
+    assert "print no progress (by default the phases of the check go to standard error)" in text
