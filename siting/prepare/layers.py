@@ -25,8 +25,10 @@ A CRS that names GCJ-02 or BD-09, the offset coordinates of Chinese web maps, is
 only "ballpark" into the working CRS is said in a notice (`ballpark_notice`), but for CGCS2000,
 which matches WGS84 to about a metre. A GeoJSON `crs` member that GDAL cannot resolve, and reads
 as WGS84 in its place without a word, is refused (`geojson_crs_problem`); one that names
-GCJ-02 or BD-09 is refused as a CRS of that name is. A field missing from a
-layer is named with the setting that names it (`layers.sites.id_field`), and as a column of the
+GCJ-02 or BD-09 is refused as a CRS of that name is. A shapefile whose .prj is there but holds
+no CRS that GDAL and PROJ read (text that is no WKT, a WKT cut short, an empty file) is refused
+naming the .prj and quoting how it starts (`prj_problem`), not as a layer without a CRS. A field
+missing from a layer is named with the setting that names it (`layers.sites.id_field`), and as a column of the
 layer in other letter case when it is one; an optional field or an existing-capacity column in
 other letter case, which is not read, is said in a notice. A site of parts more than
 `FAR_PARTS_KM` apart is said in a notice (`far_parts_notices`), and so is a sites layer of both
@@ -259,8 +261,9 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
             frame = gpd.read_file(path, engine="pyogrio", layer=chosen, encoding=encoding)
     except UnicodeDecodeError as exc:
         raise InputError([_not_utf8(path, role, exc)]) from None
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError([_unreadable(path, role, exc, named_in)]) from None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError,
+            pyproj.exceptions.CRSError) as exc:  # a .prj GDAL cannot read fails the whole layer (CRSError)
+        raise InputError([unreadable_prj(path, role) or _unreadable(path, role, exc, named_in)]) from None
     except shapely.errors.GEOSException:
         unbuilt = _unbuilt_read(path, chosen, id_field, encoding)
         if unbuilt is None:
@@ -792,12 +795,59 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return column.iloc[:, 0] if isinstance(column, pd.DataFrame) else column
 
 
+#: How many characters of a .prj that holds no readable CRS its message quotes (`prj_problem`).
+PRJ_SHOWN_CHARS = 40
+
+
+def prj_problem(path: Path, prj: Path, role: str) -> str:
+    """The problem of the shapefile `path` (of `role`) whose .prj file `prj` is there but holds no
+    CRS that GDAL or PROJ can read (text that is no WKT, a WKT cut short, an empty file): it names
+    the .prj, quotes its first PRJ_SHOWN_CHARS characters (white space run together) and says to
+    replace it, rather than ask for a .prj the layer has."""
+    try:
+        text = " ".join(prj.read_bytes().decode("utf-8", errors="replace").split())
+    except OSError as exc:
+        said = f"it cannot be read: {exc.strerror}"
+    else:
+        shown = text[:PRJ_SHOWN_CHARS].rstrip() + ("..." if len(text) > PRJ_SHOWN_CHARS else "")
+        said = f"it starts {shown!r}" if text else "it is empty"
+    return (f"{shown_path(path)}: {role} layer | its .prj file ({prj.name}) holds no CRS that can be read ({said}); "
+            "replace it with a valid WKT .prj, such as the one QGIS writes when it saves the layer (Export > Save "
+            "Features As, with the layer's CRS)")
+
+
+def unreadable_prj(path: Path, role: str) -> str | None:
+    """`prj_problem` when the shapefile `path` has a .prj whose CRS GDAL reads as none or as one
+    PROJ cannot read (GeoPandas then cannot read the layer at all); None for any other file, a
+    shapefile without a .prj, or one whose CRS is read."""
+    prj = _sidecar(path, ".prj") if is_shapefile(path) else None
+    if prj is None:
+        return None
+    try:
+        crs = pyogrio.read_info(path).get("crs")
+    except pyogrio.errors.CRSError:  # GDAL's own reading of the .prj fails (a WKT cut short)
+        crs = None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, UnicodeDecodeError):
+        return None  # the layer itself cannot be read
+    if crs is not None:
+        try:
+            pyproj.CRS.from_user_input(crs)
+            return None
+        except pyproj.exceptions.CRSError:
+            pass
+    return prj_problem(path, prj, role)
+
+
 def _crs_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
-    """A problem with the CRS a layer was read in (`frame.crs`): none; one GDAL put in place of a
+    """A problem with the CRS a layer was read in (`frame.crs`): none (for a shapefile whose .prj
+    is there, that it holds no CRS that can be read: `prj_problem`); one GDAL put in place of a
     GeoJSON `crs` member it could not resolve (`geojson_crs_problem`); one that is neither
     geographic nor projected, or that pyproj cannot transform to WGS84. None when it is fine."""
     at = shown_path(path)
     if frame.crs is None:
+        prj = _sidecar(path, ".prj") if is_shapefile(path) else None
+        if prj is not None:  # GDAL read no CRS from the .prj that is there
+            return prj_problem(path, prj, role)
         return (f"{at}: {role} layer | has no CRS; assign one (for GeoJSON, coordinates are WGS84 lon/lat by "
                 "RFC 7946; for a shapefile add the .prj)")
     crs = pyproj.CRS.from_user_input(frame.crs)
