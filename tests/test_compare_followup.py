@@ -3,20 +3,26 @@ stricter rule keeps out and how much land it leaves: the rows `sites built on: a
 `...: dropped` give site names in comparison.md and on the terminal (ids in comparison.csv, a
 candidate cell by its id everywhere); under the table, for each run compared with the baseline,
 the pairs kept out there and not in the baseline, and the reverse, by site name and product in
-words (a long list cut at a site's end, "and N more pairs at M sites" and where they are), and
+words (a long list cut at a site's end, "and N more pairs at M sites" and where they are; a first
+site too long for the list by its count of products), and
 every site whose land free for new modules differs, a site shut out or opened among them, with the
 sum of the rest, so that the figures add up to the row LAND_ROW, each run's total of that land (ha).
 The terminal names the sites added and dropped under the table where their cell is too long for it,
 and opens with the settings applied to every run, as comparison.md does. Before, the sites rows gave
 ids only, the rows of pairs kept out gave counts only, a site shut out was missing from the land
 list, a list was cut inside a site, the terminal cut the sites' cell at 40 characters, and it did
-not give the settings."""
+not give the settings. comparison.md lists every site up to PAIRS_SHOWN pairs (it stopped at 30,
+leaving a fourth site of 36 pairs unnamed), and the terminal's headers break a run's name only
+where it is much wider than its column, and then after a "-" or "_" ("buf_" over "base-buf8 vs"
+before)."""
 
 from __future__ import annotations
 
 import shutil
 from dataclasses import replace
 from pathlib import Path
+
+import pandas as pd
 
 import siting
 from siting.runs.pool import CaseSummary, free_land_ha, kept_out_pairs
@@ -194,12 +200,12 @@ def test_pairs_cut_at_a_site_boundary_and_the_tail_says_what_it_counts() -> None
             "Electrolyte, Copper foil); and 6 more pairs at 1 site (comparison.md).") in terminal
     md = " ".join(kept_out_note([base, strict], pairs_shown=8).split())
     assert "and 6 more pairs at 1 site (each run's sites.geojson gives them all, field `excluded_redline`)" in md
-    # a first site with more products than the list takes: cut inside its brackets
+    # a first site with more products than the list takes: named with its count, not a part of its list
     one = solved("one", 11.0, {"qujing_etdz": {"cells": 1.0}},
                  kept_out={"red line": tuple(("yuxi_longquan", p) for p in six)})
     cut = " ".join(kept_out_note([base, one], pairs_shown=4, more="comparison.md").split())
-    assert "Yuxi high-tech zone (LFP, FePO4, Cells, Anode, +2 more products)." in cut
-    assert "more pairs" not in cut
+    assert "Yuxi high-tech zone (6 products)." in cut
+    assert "more pairs" not in cut and "LFP" not in cut
 
 
 def test_terminal_lists_the_sites_added_and_dropped_whole_under_the_table() -> None:
@@ -256,3 +262,71 @@ def test_sweep_terminal_opens_with_the_settings_applied_to_every_run() -> None:
     table.attrs[SETTINGS] = "Settings applied to every run: a time limit of 60 s (`--time-limit 60`)."
     lines = sweep_text(table, "sweep.csv", runs).splitlines()
     assert lines[:2] == ["Settings applied to every run: a time limit of 60 s (`--time-limit 60`).", ""]
+
+
+ELEVEN = ("fepo4", "li2co3", "lfp", "ncm_precursor", "ncm", "anode", "separator", "electrolyte", "copper_foil",
+          "cells", "recycling")
+
+
+def eight_km() -> list[CaseSummary]:
+    """An 8 km red-line buffer: 36 pairs at 4 sites, the first with all 11 products (its order and
+    counts as `compare` gave them for yunnan_2024 with buffer_m 8000)."""
+    names = {**NAMES, "chenggong": "Chenggong industrial park",
+             "kunming_etdz": "Kunming economic and technological development zone",
+             "jiangchuan": "Jiangchuan district", "tonghai": "Tonghai county"}
+    pairs = (*(("chenggong", p) for p in ELEVEN), *(("kunming_etdz", p) for p in ELEVEN),
+             *(("jiangchuan", p) for p in ("lfp", "ncm", "anode", "separator", "copper_foil", "cells", "recycling")),
+             *(("tonghai", p) for p in ("lfp", "ncm", "anode", "separator", "copper_foil", "cells", "recycling")))
+    base = solved("buf_base", 10.0, {"qujing_etdz": {"cells": 1.0}}, kept_out={"red line": ()})
+    buf8 = solved("buf_base-buf8", 10.0, {"qujing_etdz": {"cells": 1.0}}, kept_out={"red line": pairs})
+    return [replace(s, site_names=names) for s in (base, buf8)]
+
+
+def test_the_terminal_names_a_first_site_too_long_for_its_list_with_its_count_of_products() -> None:
+    from siting.runs.tables import TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN
+    note = " ".join(kept_out_note(eight_km(), TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN, "comparison.md").split())
+    assert ("keeps 36 site-product pairs out in buf_base-buf8 and not in buf_base: Chenggong industrial park "
+            "(11 products); and 25 more pairs at 3 sites (comparison.md).") in note
+    assert "more products" not in note and "FePO4" not in note
+
+
+def test_comparison_md_names_every_site_with_all_its_products() -> None:
+    """comparison.md's list is the full record: 36 pairs at 4 sites are all named, Tonghai too."""
+    from siting.runs.tables import PAIRS_SHOWN
+    assert PAIRS_SHOWN >= 198  # the shipped data's 18 parks x 11 products
+    note = " ".join(kept_out_note(eight_km()).split())
+    assert ("Jiangchuan district (LFP, NCM, Anode, Separator, Copper foil, Cells, Recycling); Tonghai county "
+            "(LFP, NCM, Anode, Separator, Copper foil, Cells, Recycling).") in note
+    assert "Chenggong industrial park (FePO4, Li2CO3, LFP, NCM precursor, NCM, Anode, Separator, Electrolyte, " \
+        "Copper foil, Cells, Recycling); Kunming economic" in note
+    assert "more pairs" not in note
+
+
+def test_headers_break_after_hyphens_and_keep_run_names_whole_where_the_table_has_room() -> None:
+    """The compare of a file with a variant (buf_base, buf_base-buf8): the column of differences,
+    12 characters of cells, took "buf_", "base-buf8 vs", "buf_base"; one more column keeps both names
+    whole, and the table has room for it. A name longer than its column with no room to spare
+    breaks after a "-" or "_", never inside a word."""
+    from siting.runs.tables import header_lines, terminal_tables
+    assert header_lines("buf_base-buf8 vs buf_base", 12) == ["buf_base-", "buf8 vs", "buf_base"]
+    rows = ["status", "objective difference: proven range", "site-product pairs kept out: proximity"]
+    frame = pd.DataFrame({"metric": rows, "unit": ["", "bn yuan", "million m2/yr"],
+                          "buf_base": ["optimal within the gap", "", "31"],
+                          "buf_base-buf8": ["optimal within the gap", "", "31"],
+                          "buf_base-buf8 vs buf_base": ["same", "0.00 to 0.21", "0"]})
+    tables, _cut = terminal_tables(frame, 2)
+    assert len(tables) == 1
+    assert tables[0].splitlines()[:2] == [
+        "metric                                  unit           buf_base                buf_base-buf8           "
+        "buf_base-buf8",
+        " " * 103 + "vs buf_base"]
+    # three runs: the strict red line's name whole where the table has room, the longer one broken
+    # after a "_" where it has none
+    runs = {"yunnan_2024": "optimal within the gap", "yunnan_2024_strict_redline": "optimal within the gap",
+            "yunnan_2024_no_differentiation": "optimal within the gap"}
+    frame = pd.DataFrame({"metric": ["capacity Kunming: Copper foil"], "unit": ["bn yuan"],
+                          **{name: [cell] for name, cell in runs.items()}})
+    tables, _cut = terminal_tables(frame, 2)
+    assert [line.split() for line in tables[0].splitlines()[:2]] == [
+        ["metric", "unit", "yunnan_2024", "yunnan_2024_strict_redline", "yunnan_2024_no_"], ["differentiation"]]
+    assert all(len(line) <= 120 for table in tables for line in table.splitlines())

@@ -75,12 +75,14 @@ def cells(line: str) -> list[str]:
 
 def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters() -> None:
     """The three runs and their two columns of differences are too wide side by side, headers
-    wrapped, so the runs come first (110 characters: 29 for the longest row label, 7 for the unit,
-    22 for each run's status, "optimal within the gap", its name wrapped after a "_" to fit, 2
-    between columns), then the differences
-    against the baseline under a line saying so (93: 34 for "objective difference: proven range",
-    7, 31 for the strict red line's header, wrapped over three lines since its objective is within
-    solver tolerance of the baseline's, 15 for "differentiation"); each table's lines end where its
+    wrapped, so the runs come first (114 characters: 29 for the longest row label, 7 for the unit,
+    22 for each run's status, "optimal within the gap", 2 between columns; the strict red line's
+    name whole in 26, the room the table leaves, and the no-differentiation run's, longer than the
+    room, wrapped after a "_"), then the differences
+    against the baseline under a line saying so (110: 34 for "objective difference: proven range",
+    7, 33 for the strict red line's header, wrapped over three lines since its objective is within
+    solver tolerance of the baseline's, 30 for the no-differentiation run's name, whole in the room
+    the table leaves); each table's lines end where its
     last, right-aligned, column ends. The gap's differences are in percentage points (pp); the
     proven ranges are those of tests/test_compare_ranges.py's README example, here from the
     objectives and gaps alone. Nothing is left out and no line is wider than the terminal's 120
@@ -91,11 +93,11 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
     assert max(len(line) for line in text.splitlines()) <= TERMINAL_WIDTH
     values, title, differences = tables_of(text).split("\n\n")[0], *tables_of(text).split("\n\n")[1].split("\n", 1)
     assert values.splitlines()[:2] == [
-        "metric                         unit                yunnan_2024     yunnan_2024_strict_         "
+        "metric                         unit                yunnan_2024  yunnan_2024_strict_redline         "
         "yunnan_2024_no_",
-        "                                                                               redline         "
+        "                                                                                                   "
         "differentiation"]
-    assert {len(line) for line in values.splitlines()} == {110}
+    assert {len(line) for line in values.splitlines()} == {114}
     assert [cells(line) for line in values.splitlines()[2:]] == [
         ["status", "optimal within the gap", "optimal within the gap", "optimal within the gap"],
         ["objective", "bn yuan", "10.06", "10.01", "9.58"],
@@ -111,10 +113,11 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
     assert title == ('Differences against the baseline, yunnan_2024 (each run\'s value less the baseline\'s; "same" or '
                      '"changed" for text):')
     assert differences.splitlines()[:3] == [
-        "metric                              unit     yunnan_2024_strict_redline: plans  yunnan_2024_no_",
-        "                                                of indistinguishable cost, not  differentiation",
+        "metric                              unit     yunnan_2024_strict_redline: plans  "
+        "yunnan_2024_no_differentiation",
+        "                                                of indistinguishable cost, not",
         "                                             shown to be effects of the change"]
-    assert {len(line) for line in differences.splitlines()[3:]} | {len(differences.splitlines()[0])} == {95}
+    assert {len(line) for line in differences.splitlines()[3:]} | {len(differences.splitlines()[0])} == {110}
     assert [cells(line) for line in differences.splitlines()[3:]] == [
         ["status", "same", "same"],
         ["objective", "bn yuan", "-0.05", "-0.48"],
@@ -150,8 +153,10 @@ def test_runs_and_differences_that_fit_side_by_side_stay_in_one_table() -> None:
 def test_runs_too_many_for_one_table_go_on_in_a_second_each_beginning_with_the_row_labels() -> None:
     """Seven runs of 30-character names: their values take three tables, of three, three and one
     runs (each run's column as wide as its status, "optimal within the gap"), each beginning with
-    the metric and the unit, the names wrapped over two lines after "_"; the six runs'
-    differences take two, of five and one, the names wrapped over three lines; every line fits."""
+    the metric and the unit, the names wrapped over two lines after "_" but for the first of each
+    table, whole in the room the table leaves, and the last run's, alone in its table; the six
+    runs' differences take two, of five and one, the names wrapped over three lines, the last
+    run's whole again; every line fits."""
     labels = [f"yunnan_2024_variant_number_{n:03d}" for n in range(7)]
     runs = [run(label, 10.0 + n / 10, 0.0, 100_000.0 * n, (0.0, 0.0), short={}) for n, label in enumerate(labels)]
     text = tables_of(comparison_text(comparison_table(runs), runs, "comparison.csv"))
@@ -159,15 +164,16 @@ def test_runs_too_many_for_one_table_go_on_in_a_second_each_beginning_with_the_r
     values, differences = text.split("\n\nDifferences against the baseline, yunnan_2024_variant_number_000 ")
     tables = [*values.split("\n\n"), *differences.split(":\n", 1)[1].split("\n\n")]
     assert [cells(table.splitlines()[0])[:2] for table in tables] == [["metric", "unit"]] * 5
-    assert [cells(table.splitlines()[0])[2:] for table in tables[:3]] == [["yunnan_2024_variant_"] * n
-                                                                           for n in (3, 3, 1)]
-    assert [cells(table.splitlines()[1]) for table in tables[:3]] == [
-        [f"number_{n:03d}" for n in numbers] for numbers in ((0, 1, 2), (3, 4, 5), (6,))]
-    assert [cells(table.splitlines()[1]) for table in tables[3:]] == [["variant_"] * n for n in (5, 1)]
-    assert [cells(table.splitlines()[2]) for table in tables[3:]] == [
-        [f"number_{n:03d}" for n in numbers] for numbers in ((1, 2, 3, 4, 5), (6,))]
+    assert [cells(table.splitlines()[0])[2:] for table in tables[:3]] == [
+        [labels[first], *["yunnan_2024_variant_"] * (n - 1)] for first, n in ((0, 3), (3, 3), (6, 1))]
+    assert [cells(table.splitlines()[1]) for table in tables[:2]] == [
+        [f"number_{n:03d}" for n in numbers] for numbers in ((1, 2), (4, 5))]
+    assert cells(tables[2].splitlines()[1])[0] == "status"
+    assert cells(tables[3].splitlines()[1]) == ["variant_"] * 5
+    assert cells(tables[3].splitlines()[2]) == [f"number_{n:03d}" for n in (1, 2, 3, 4, 5)]
+    assert cells(tables[4].splitlines()[0])[2:] == [labels[6]]
     assert cells(tables[1].splitlines()[9]) == ["capacity Kunming: LFP", "t/yr", "300,000", "400,000", "500,000"]
-    assert cells(tables[4].splitlines()[4]) == ["objective", "bn yuan", "0.60"]
+    assert cells(tables[4].splitlines()[2]) == ["objective", "bn yuan", "0.60"]
 
 
 def test_a_cell_cut_short_is_named_with_the_file_that_has_it_whole() -> None:
@@ -217,6 +223,7 @@ def test_cluster_names_come_from_the_layer_or_the_ids() -> None:
 
 def test_headers_break_after_dots_and_spaces_and_inside_a_long_part_after_underscores() -> None:
     assert header_lines("yunnan_2024_no_differentiation", 15) == ["yunnan_2024_no_", "differentiation"]
+    assert header_lines("buf_base-buf8 vs buf_base", 12) == ["buf_base-", "buf8 vs", "buf_base"]
     assert header_lines("constraints.agglomeration.site_fixed_cost_yuan", 20) == [
         "constraints.", "agglomeration.", "site_fixed_cost_yuan"]
     assert header_lines("constraints.agglomeration.site_fixed_cost_yuan", 19) == [
@@ -259,12 +266,18 @@ def test_the_sweep_shows_every_capacity_column_by_name() -> None:
         "run03 buffer_m=1000          1000  optimal within the gap       10.01  within solver tolerance         2.00  "
         "       0.20",
         "",
-        "run                  started_from  sites_built_    Cathode     Anode        Separator  Copper foil     Cells",
-        "                                             on   capacity  capacity         capacity     capacity  capacity",
-        "                                                    (t/yr)    (t/yr)  (million m2/yr)       (t/yr)  (GWh/yr)",
-        "run01 buffer_m=0                              1  1,493,000   740,000            2,030      100,000        73",
-        "run02 buffer_m=500                            2  1,493,000   740,000            2,030      100,000        73",
-        "run03 buffer_m=1000                           3  1,493,000   740,000            2,030      100,000        73"]
+        "run                  started_from  sites_built_on    Cathode     Anode        Separator  Copper foil"
+        "     Cells",
+        "                                                    capacity  capacity         capacity     capacity"
+        "  capacity",
+        "                                                      (t/yr)    (t/yr)  (million m2/yr)       (t/yr)"
+        "  (GWh/yr)",
+        "run01 buffer_m=0                                1  1,493,000   740,000            2,030      100,000"
+        "        73",
+        "run02 buffer_m=500                              2  1,493,000   740,000            2,030      100,000"
+        "        73",
+        "run03 buffer_m=1000                             3  1,493,000   740,000            2,030      100,000"
+        "        73"]
     assert list(sweep_display(table).columns)[-5:] == [
         "Cathode capacity (t/yr)", "Anode capacity (t/yr)", "Separator capacity (million m2/yr)",
         "Copper foil capacity (t/yr)", "Cells capacity (GWh/yr)"]

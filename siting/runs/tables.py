@@ -363,8 +363,12 @@ LAND_SHOWN_HA = 1.0
 #: How many (site, product) pairs, and sites whose land differs, `kept_out_note` lists for each run
 #: and family in comparison.md, and on the terminal (whole sites; the rest counted: "and N more
 #: pairs at M sites"); how many sites a run adds or drops the terminal names under the table
-#: (`sites_changed_note`).
-PAIRS_SHOWN, SITES_SHOWN = 30, 10
+#: (`sites_changed_note`). comparison.md is the full record a planner reads of what a rule keeps
+#: out, so its list takes 200 pairs: every pair of the shipped Yunnan data (18 parks, 11 products,
+#: 198 pairs), and still a list one can read through; only a run that keeps out far more, over many
+#: candidate cells, is cut, with each run's sites.geojson giving every pair. The terminal's list
+#: takes 8 pairs, a few lines under a table.
+PAIRS_SHOWN, SITES_SHOWN = 200, 10
 TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN = 8, 4
 TERMINAL_SITE_NAMES_SHOWN = 12
 
@@ -399,7 +403,8 @@ def _plural(count: int, word: str) -> str:
 
 def _sites_listed(pairs: Sequence[tuple[str, str]], shown: int) -> tuple[dict[str, list[str]], int]:
     """The pairs by site (site -> its products, in the pairs' order) and how many sites a list of
-    at most `shown` pairs takes, whole sites only, or the first site alone when it has more."""
+    at most `shown` pairs takes, whole sites only, or the first site alone when it has more (which
+    `pairs_text` then names with its count of products)."""
     by_site: dict[str, list[str]] = {}
     for site, product in pairs:
         by_site.setdefault(site, []).append(product)
@@ -417,15 +422,14 @@ def pairs_text(pairs: Sequence[tuple[str, str]], names: dict[str, str], shown: i
     """(site, product) pairs by site name, each site once with its products in words in brackets,
     in the pairs' order, "; " between sites: "West lakeside (LFP, Cells); East far (FePO4)". The
     list stops at a site's end, before the pairs would pass `shown` ("; and 6 more pairs at 1 site
-    (`where`)"); a first site with more products than that gives the first `shown` and "+N more
-    products" in its brackets."""
+    (`where`)"); a first site with more products than that is named with their count, never a part
+    of its list: "Chenggong industrial park (11 products); and 25 more pairs at 3 sites"."""
     by_site, taken = _sites_listed(pairs, shown)
     parts = []
     for site, products in list(by_site.items())[:taken]:
-        words = [product_label(p) for p in products[:shown]]
-        if len(products) > shown:
-            words.append(f"+{len(products) - shown:,} more products")
-        parts.append(f"{names.get(site, site)} ({', '.join(words)})")
+        words = (_plural(len(products), "product") if len(products) > shown
+                 else ", ".join(product_label(p) for p in products))
+        parts.append(f"{names.get(site, site)} ({words})")
     rest = list(by_site.values())[taken:]
     if not rest:
         return "; ".join(parts)
@@ -909,19 +913,26 @@ HEADER_LINES = 3
 HEADER_WIDTH = 12
 
 
+def _header_parts(text: str) -> list[str]:
+    """A header's parts, each ending after a "." or a space: the pieces `header_lines` keeps whole
+    wherever they fit."""
+    return [part for part in re.split(r"(?<=[. ])", text) if part]
+
+
 def header_lines(text: str, width: int) -> list[str]:
     """A column header over lines of at most `width` characters, broken after a "." or a space (a
-    line does not end on the space), and inside a part between those after a "_" only where the
-    part is wider than `width`, the part then beginning a line: "constraints.agglomeration.
+    line does not end on the space), and inside a part between those after a "-" or "_" only where
+    the part is wider than `width`, the part then beginning a line: "constraints.agglomeration.
     site_fixed_cost_yuan" at 20 -> ["constraints.", "agglomeration.", "site_fixed_cost_yuan"],
-    "yunnan_2024_no_differentiation" at 15 -> ["yunnan_2024_no_", "differentiation"]. A piece
-    between breaks wider than `width` takes a line of its own, whole."""
+    "yunnan_2024_no_differentiation" at 15 -> ["yunnan_2024_no_", "differentiation"],
+    "buf_base-buf8 vs buf_base" at 12 -> ["buf_base-", "buf8 vs", "buf_base"]. A piece between
+    breaks wider than `width` takes a line of its own, whole: a word is never broken inside."""
     pieces: list[tuple[str, bool]] = []  # (text, whether it begins a line)
-    for part in (p for p in re.split(r"(?<=[. ])", text) if p):
+    for part in _header_parts(text):
         if len(part.rstrip()) <= width:
             pieces.append((part, False))
         else:
-            pieces += [(piece, n == 0) for n, piece in enumerate(p for p in re.split(r"(?<=_)", part) if p)]
+            pieces += [(piece, n == 0) for n, piece in enumerate(p for p in re.split(r"(?<=[-_])", part) if p)]
     lines: list[str] = []
     line = ""
     for piece, begins in pieces:
@@ -948,13 +959,28 @@ def _column_layout(header: str, cells: Sequence[str]) -> tuple[int, list[str]]:
     return width, header_lines(header, width)  # a piece wider than asked may leave room to join lines
 
 
+def _whole_parts(header: str, cells: Sequence[str], width: int) -> tuple[int, list[str]] | None:
+    """A wider layout of a terminal column `width` wide whose header (`header_lines`) breaks one of
+    its parts (`_header_parts`: a run's name, a word) inside: the narrowest width keeping each part
+    whole and its lines, or None where none is broken or the header would take more than
+    HEADER_LINES lines ("buf_base-buf8 vs buf_base" at 12: 13, "buf_base-buf8", "vs buf_base")."""
+    longest = max(len(part.rstrip()) for part in _header_parts(header)) if header else 0
+    if longest <= width or len(header_lines(header, longest)) > HEADER_LINES:
+        return None
+    widest = max((display_width(c) for c in cells), default=0)
+    lines = header_lines(header, longest)
+    return max(widest, *(len(line) for line in lines)), lines
+
+
 def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH) -> tuple[list[str], list[str]]:
     """`frame` as aligned terminal tables, each at most `width` terminal columns wide (a Chinese
     character takes two: `display_width`), with no column left out: cells as the files give them
     (money in bn yuan, gaps in percent, swept settings as typed: siting/deliver/tables.py
     `text_table`). Unless the whole table fits with each header on one line, each header is
     wrapped over at most HEADER_LINES lines (`_column_layout`), and the columns that do not fit
-    beside the others go on in a further table; every table begins with the first `keys` columns,
+    beside the others go on in a further table; where a table leaves room, a column whose header
+    broke a run's name or a word takes it to keep them whole ("buf_base-buf8" over "vs buf_base",
+    not "buf_", "base-buf8 vs", "buf_base"); every table begins with the first `keys` columns,
     which label the rows. Columns mostly of numbers are right-aligned, others left-aligned. A cell
     wider than TERMINAL_CELL terminal columns is cut with "..."; the second list returned names the
     rows (their first cell, whole) holding such a cell. A table is wider
@@ -975,6 +1001,13 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
         if not blocks or sum(layouts[j][0] + 2 for j in [*range(keys), *blocks[-1]]) + layouts[i][0] > width:
             blocks.append([])
         blocks[-1].append(i)
+    for block in blocks:  # the room a table leaves keeps names whole, from its first column on
+        room = width - (sum(layouts[j][0] + 2 for j in [*range(keys), *block]) - 2)
+        for j in block:
+            wider = _whole_parts(*cells[j], layouts[j][0])
+            if wider and wider[0] - layouts[j][0] <= room:
+                room -= wider[0] - layouts[j][0]
+                layouts[j] = wider
     tables = []
     for block in blocks or [[]]:
         order = [*range(keys), *block]
