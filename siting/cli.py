@@ -602,7 +602,7 @@ def solve_options_text(args: argparse.Namespace, prepared: Prepared) -> str:
                     f"({', '.join(rules)})" if rules else "price each rule (--rule-costs): no rule it prices is on, "
                     "so no re-solve")
     if args.time_limit is not None:
-        said.append(f"time limit {args.time_limit:g} s per solve (--time-limit, in place of the scenario's "
+        said.append(f"stop each solve at {args.time_limit:g} s (--time-limit, in place of the scenario's "
                     f"solver.time_limit_s {prepared.loaded.scenario.solver.time_limit_s:g} s)")
     return "; ".join(said)
 
@@ -695,7 +695,7 @@ def check_text(args: argparse.Namespace) -> str:
     lines.append(f"site-product pairs kept out: {', '.join(said)} (of {len(inputs.CANDIDATES):,} candidate pairs)")
     lines += wrap_text(f"output folder {folder_named(target)} may be written", TERMINAL_WIDTH)
     would = solve_options_text(args, prepared)
-    lines += wrap_text(f"solve would also: {would}", TERMINAL_WIDTH) if would else []
+    lines += wrap_text(f"with these options solve would: {would}", TERMINAL_WIDTH) if would else []
     lines += notice_lines(prepared.notices)
     lines += wrap_items(f"ready to solve: checked in {took:.2f} s (", [f"{k} {v:.2f} s" for k, v in timings.items()],
                         TERMINAL_WIDTH)

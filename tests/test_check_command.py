@@ -184,11 +184,11 @@ def test_check_takes_the_options_of_solve_and_says_what_solve_would_do(small: Pa
     lines = out.splitlines()
     assert lines[6] == f"output folder {out_dir} may be written"
     assert lines[7:10] == [
-        "solve would also: search 2 near-optimal alternatives within 5 % of the optimum's cost; price each rule "
-        "(--rule-costs):",
-        "  re-solve with each of its 4 rules relaxed in turn (redline, proximity, agglomeration, market); time limit "
-        "30 s per",
-        "  solve (--time-limit, in place of the scenario's solver.time_limit_s 60 s)",
+        "with these options solve would: search 2 near-optimal alternatives within 5 % of the optimum's cost; price "
+        "each rule",
+        "  (--rule-costs): re-solve with each of its 4 rules relaxed in turn (redline, proximity, agglomeration, "
+        "market); stop",
+        "  each solve at 30 s (--time-limit, in place of the scenario's solver.time_limit_s 60 s)",
     ]
     assert lines[-1].startswith("ready to solve: checked in ")
     assert not out_dir.exists() and snapshot(tmp_path) == before
@@ -200,14 +200,14 @@ def test_check_says_slack_and_time_limit(small: Path, capsys):
     assert code == 0, err
     assert err == ""
     text = " ".join(out.split())
-    assert ("solve would also: search 1 near-optimal alternative within 2.5 % of the optimum's cost; time limit "
-            "90.5 s per solve (--time-limit, in place of the scenario's solver.time_limit_s 60 s)") in text
+    assert ("with these options solve would: search 1 near-optimal alternative within 2.5 % of the optimum's cost; "
+            "stop each solve at 90.5 s (--time-limit, in place of the scenario's solver.time_limit_s 60 s)") in text
 
 
 def test_check_without_solve_options_says_nothing_of_them(small: Path, capsys):
     code, out, err = check(capsys, str(small / "scenario.yaml"), "--quiet")
     assert code == 0, err
-    assert "solve would also" not in out
+    assert "solve would" not in out
 
 
 @pytest.mark.parametrize("options", [

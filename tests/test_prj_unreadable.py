@@ -44,7 +44,7 @@ def one_problem(text: str) -> str:
     (b"   \r\n", "it is empty"),
     (b"not a CRS at all, but a note someone saved under the wrong name", "it starts 'not a CRS at all, but a "
      "note someone sav...'"),
-    (b"\xff\xfe\x00\x01", "it starts '\ufffd\ufffd\\x00\\x01'"),
+    (b"\xff\xfe\x00\x01", "it starts '\\xff\\xfe\\x00\\x01'"),
 ])
 def test_unreadable_prj_is_named(folder: Path, capsys: pytest.CaptureFixture[str], prj: bytes, said: str):
     redline_shapefile(folder, prj)

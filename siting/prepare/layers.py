@@ -802,15 +802,18 @@ PRJ_SHOWN_CHARS = 40
 def prj_problem(path: Path, prj: Path, role: str) -> str:
     """The problem of the shapefile `path` (of `role`) whose .prj file `prj` is there but holds no
     CRS that GDAL or PROJ can read (text that is no WKT, a WKT cut short, an empty file): it names
-    the .prj, quotes its first PRJ_SHOWN_CHARS characters (white space run together) and says to
+    the .prj, quotes its first PRJ_SHOWN_CHARS characters (white space run together; a byte that is
+    no UTF-8 and a control character escaped alike, as \\xff and \\x00) and says to
     replace it, rather than ask for a .prj the layer has."""
     try:
-        text = " ".join(prj.read_bytes().decode("utf-8", errors="replace").split())
+        raw = prj.read_bytes().decode("utf-8", errors="backslashreplace")  # an undecodable byte as \xff
+        text = " ".join("".join(c if c.isprintable() or c.isspace() else c.encode("unicode_escape").decode("ascii")
+                                for c in raw).split())
     except OSError as exc:
         said = f"it cannot be read: {exc.strerror}"
     else:
         shown = text[:PRJ_SHOWN_CHARS].rstrip() + ("..." if len(text) > PRJ_SHOWN_CHARS else "")
-        said = f"it starts {shown!r}" if text else "it is empty"
+        said = f"it starts '{shown}'" if text else "it is empty"
     return (f"{shown_path(path)}: {role} layer | its .prj file ({prj.name}) holds no CRS that can be read ({said}); "
             "replace it with a valid WKT .prj, such as the one QGIS writes when it saves the layer (Export > Save "
             "Features As, with the layer's CRS)")
