@@ -40,6 +40,8 @@ both empty is said in a notice. A hub given latitude first (`_swapped_hubs`), or
 A shapefile keeps 10 characters of a field name: there, a field the scenario names by a longer
 name, an `existing_<product>` column or `position_uncertainty_km`, is found by its cut name when
 that is the cut of no other name the layer is expected to have (`read_as`), and said in a notice.
+A zip file that holds one shapefile (`zipped_shapefile`), which GDAL reads as that shapefile, is
+checked as it is: its field names, its .prj and its .cpg, read from the zip.
 
 Only the columns the tool uses are kept, under canonical names (`id`, `name`, and the layer's
 own: `category`, `resource`, `supply_t_per_yr`, `status`, `usable_area_ha`, `existing_<product>`,
@@ -62,10 +64,11 @@ import os
 import re
 import struct
 import warnings
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -336,9 +339,42 @@ class TableText:
     language: int = 0
 
 
-def _sidecar(path: Path, suffix: str) -> Path | None:
+#: A file of a shapefile's set: on disk, or a member of the zip file that holds the set.
+SetFile: TypeAlias = Path | zipfile.Path
+
+
+def zipped_shapefile(path: Path) -> tuple[str, list[str]] | None:
+    """For a zip file (`.zip`, `.shp.zip`) that holds exactly one .shp, which GDAL reads as that
+    shapefile: the .shp's member name and the names of all its members. None for any other file,
+    and for a zip of several shapefiles or none (GDAL's own reading)."""
+    if not path.name.lower().endswith(".zip") or not path.is_file():
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+    except (OSError, zipfile.BadZipFile):
+        return None
+    shp = [n for n in names if n.lower().endswith(".shp")]
+    return (shp[0], names) if len(shp) == 1 else None
+
+
+def _set_file(path: Path, suffix: str) -> SetFile:
+    """The file of the shapefile `path`'s set with `suffix` (".dbf", ".cpg"), by the name GDAL
+    looks for first, whether it is there or not; for a zipped shapefile, the zip's member."""
+    zipped = zipped_shapefile(path)
+    if zipped is None:
+        return path.with_suffix(suffix.lower())
+    return zipfile.Path(path, at=zipped[0][:-len(".shp")] + suffix.lower())
+
+
+def _sidecar(path: Path, suffix: str) -> SetFile | None:
     """The file of a shapefile's set with `suffix` (".dbf", ".cpg"), in either letter case, as
-    GDAL looks for it; None when there is none."""
+    GDAL looks for it (in the zip, for a zipped shapefile); None when there is none."""
+    zipped = zipped_shapefile(path)
+    if zipped is not None:
+        stem, names = zipped[0][:-len(".shp")], zipped[1]
+        found = [stem + s for s in (suffix.lower(), suffix.upper()) if stem + s in names]
+        return zipfile.Path(path, at=found[0]) if found else None
     for candidate in (path.with_suffix(suffix.lower()), path.with_suffix(suffix.upper())):
         if candidate.is_file():
             return candidate
@@ -364,7 +400,7 @@ def _is_utf8(raw: bytes) -> bool:
     return True
 
 
-def _table_text(dbf: Path) -> TableText | None:
+def _table_text(dbf: SetFile) -> TableText | None:
     """How to read the text of the dBASE table `dbf` whose encoding no file names: None when
     GDAL reads it right as it is (its language driver names a code page: GDAL reads it so; or
     every field name and text value is ASCII), else a `TableText`. The records are read in
@@ -438,7 +474,7 @@ def _unnamed_text(path: Path) -> TableText | None:
         return None
     try:
         return _table_text(dbf)
-    except (OSError, struct.error, ValueError):
+    except (OSError, struct.error, ValueError, zipfile.BadZipFile):
         return None
 
 
@@ -459,8 +495,8 @@ def _unnamed_encoding_problem(path: Path, role: str, id_field: str | None) -> st
     if found is None or found.column is None:
         return None
     at = shown_path(path)
-    dbf = _sidecar(path, ".dbf") or path.with_suffix(".dbf")
-    cpg = path.with_suffix(".cpg").name
+    dbf = _sidecar(path, ".dbf") or _set_file(path, ".dbf")
+    cpg = _set_file(path, ".cpg").name
     language = ("says only 'ANSI' (the code page of the system that wrote it)" if found.language == 0x57 else
                 "names no code page")
     if isinstance(found.column, int):
@@ -491,9 +527,9 @@ def _not_utf8(path: Path, role: str, exc: UnicodeDecodeError) -> str:
             pass
         except UnicodeDecodeError as found:
             return not_utf8_problem(at, raw, found)
-    cpg = path.with_suffix(".cpg")
-    if suffix in SHAPEFILE_SUFFIXES and cpg.exists():
-        return (f"{at}: the {role} layer's table ({path.with_suffix('.dbf').name}) holds text that is not UTF-8, the "
+    cpg = _sidecar(path, ".cpg") if is_shapefile(path) else None
+    if cpg is not None:
+        return (f"{at}: the {role} layer's table ({_set_file(path, '.dbf').name}) holds text that is not UTF-8, the "
                 f"encoding {cpg.name} names (byte 0x{exc.object[exc.start]:02x}: {exc.reason}); write the table's "
                 f"encoding into {cpg.name} (such as GBK), or save the layer with the UTF-8 encoding")
     return (f"{at}: the {role} layer holds text that is not UTF-8 (byte 0x{exc.object[exc.start]:02x}: "
@@ -799,7 +835,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 PRJ_SHOWN_CHARS = 40
 
 
-def prj_problem(path: Path, prj: Path, role: str) -> str:
+def prj_problem(path: Path, prj: SetFile, role: str) -> str:
     """The problem of the shapefile `path` (of `role`) whose .prj file `prj` is there but holds no
     CRS that GDAL or PROJ can read (text that is no WKT, a WKT cut short, an empty file): it names
     the .prj, quotes its first PRJ_SHOWN_CHARS characters (white space run together; a byte that is
@@ -1807,8 +1843,9 @@ Ref = TypeVar("Ref", bound=LayerRef)
 
 
 def is_shapefile(path: Path) -> bool:
-    """Whether a layer file is a shapefile, named by its .shp or its .dbf."""
-    return path.suffix.lower() in SHAPEFILE_SUFFIXES
+    """Whether a layer file is a shapefile, named by its .shp or its .dbf, or a zip file that
+    holds one (`zipped_shapefile`)."""
+    return path.suffix.lower() in SHAPEFILE_SUFFIXES or zipped_shapefile(path) is not None
 
 
 def either(names: Sequence[str]) -> str:
