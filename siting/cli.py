@@ -584,7 +584,9 @@ def solve_options_text(args: argparse.Namespace, prepared: Prepared) -> str:
     """What `solve` would do with the options it takes beyond the scenario, variant, settings and
     folder (`add_solve_options`, --time-limit), for `check`, which takes them and solves nothing:
     the near-optimal alternatives it would search and within what share of the optimum's cost
-    (--slack, else siting.api `DEFAULT_SLACK`), the rules --rule-costs would relax one at a time
+    (--slack, else siting.api `DEFAULT_SLACK`; a slack below the scenario's `solver.rel_gap` said so,
+    since a difference of cost within the optimum's gap is not proven), the rules --rule-costs would
+    relax one at a time
     (the enabled families of models `RULE_COST_FAMILIES`, in its order, as rule_costs.csv names
     them), and the time limit per solve in place of the scenario's; "; " between them, empty when
     none is given."""
@@ -596,6 +598,10 @@ def solve_options_text(args: argparse.Namespace, prepared: Prepared) -> str:
         share = DEFAULT_SLACK if args.slack is None else args.slack
         said.append(f"search {args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} "
                     f"within {share * 100:g} % of the optimum's cost")
+        asked = prepared.loaded.scenario.solver.rel_gap
+        if share < asked:  # as alternatives.md says once the optimum's gap is known
+            said[-1] += (f" (below the {asked * 100:g} % gap the optimum is to be proven within, solver.rel_gap: "
+                         "an alternative's extra cost within that gap is not proven)")
     if args.rule_costs:
         rules = [name for name in RULE_COST_FAMILIES if name in prepared.inputs.enabled_families]
         said.append(f"price each rule (--rule-costs): re-solve with each of its {len(rules)} rules relaxed in turn "
