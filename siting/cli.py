@@ -473,28 +473,26 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, text: str, description: str | None = None) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=text, description=description or text, formatter_class=HelpFormatter)
 
+    def add_scenario(command: argparse.ArgumentParser) -> None:
+        """The scenario file, its variant and the settings given on top, as solve, show and check take them."""
+        command.add_argument("scenario", type=typed_path, help="scenario YAML file")
+        command.add_argument("--variant", default=None, metavar="NAME",
+                             help="a named variant defined in the scenario file (default: the base scenario)")
+        add_set(command, "applied after the variant")
+
     solve = command("solve", "solve one scenario and write its outputs")
-    solve.add_argument("scenario", type=typed_path, help="scenario YAML file")
-    solve.add_argument("--variant", default=None, metavar="NAME",
-                       help="a named variant defined in the scenario file (default: the base scenario)")
-    add_set(solve, "applied after the variant")
+    add_scenario(solve)
     solve.add_argument("--out", type=out_folder, default=None, metavar="DIR",
                        help="output folder (default: the scenario's output.folder)")
     add_solve_options(solve)
     add_common(solve)
     show = command("show", "print the fully resolved scenario (extends, variant and --set applied); checks its "
                    "settings, not its layers (siting check does)", SHOW_DESCRIPTION)
-    show.add_argument("scenario", type=typed_path, help="scenario YAML file")
-    show.add_argument("--variant", default=None, metavar="NAME",
-                      help="a named variant defined in the scenario file (default: the base scenario)")
-    add_set(show, "applied after the variant")
+    add_scenario(show)
     add_quiet_debug(show, quiet=None)
     check = command("check", "check a scenario, its layers and the output folder as solve does before solving, "
                     "without solving or writing anything", CHECK_DESCRIPTION)
-    check.add_argument("scenario", type=typed_path, help="scenario YAML file")
-    check.add_argument("--variant", default=None, metavar="NAME",
-                       help="a named variant defined in the scenario file (default: the base scenario)")
-    add_set(check, "applied after the variant")
+    add_scenario(check)
     check.add_argument("--out", type=out_folder, default=None, metavar="DIR",
                        help="the output folder solve would write to, checked as solve checks it (default: the "
                        "scenario's output.folder)")
