@@ -100,7 +100,7 @@ from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.calibrate import calibration_output
-from siting.runs.job import RunResult, notices_carried, plans_files, robustness_overlays, run_solve, write_outputs
+from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
 from siting.runs.pool import CaseSummary, checked_address, scheduler_named
 from siting.runs.tables import status_text
 
@@ -658,7 +658,7 @@ class Solution:
         rule costs and before the export, as `siting solve --alternatives N` records them, and
         the manifest and the report the set's costs (`near_optimal`: siting/optimize/alternatives.py
         `near_optimal_record`), and plan.gpkg and plan.qgs its robustness layer (`overlays`:
-        siting/runs/job.py `robustness_overlays`)."""
+        siting/runs/job.py `plans_files`)."""
         rule_costs = self.checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
@@ -938,11 +938,10 @@ class Alternatives:
         timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
         problem = solution.problem
         plans = PlanSet(self.plans, self.asked, self.ended, self.searched_sites)
-        files = solution._files(extra=plans_files(problem.prepared, plans, solution.model_size,
-                                                  timings, self.slack, solution.report.gap, problem.variant,
-                                                  problem.overrides), alternatives=True,
-                                  near_optimal=near_optimal_record(self.plans, self.slack, "optimum"),
-                                  overlays=robustness_overlays(problem.prepared, plans))
+        extra, overlays = plans_files(problem.prepared, plans, solution.model_size, timings, self.slack,
+                                      solution.report.gap, problem.variant, problem.overrides)
+        files = solution._files(extra=extra, alternatives=True,
+                                near_optimal=near_optimal_record(self.plans, self.slack, "optimum"), overlays=overlays)
         write_outputs(destination, files, solution.timings)
         return destination
 

@@ -1132,12 +1132,14 @@ def cheaper_text(table: pd.DataFrame, gap: float | None, optimum_yuan: float) ->
 
 
 def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatial: SpatialResult, slack: float,
-                       scenario: str, gap: float | None, names: Names | None = None) -> dict[str, FileContent]:
+                       scenario: str, gap: float | None, names: Names | None = None,
+                       layer: OutputLayer | None = None) -> dict[str, FileContent]:
     """The robustness layer with its style, map and table, and the comparison of the plans; the map
     and alternatives.md name sites, clusters and products by `names` (the run's; from the
-    preprocessed layers without them), the CSV and GeoJSON files by id."""
+    preprocessed layers without them), the CSV and GeoJSON files by id. `layer`: the plans'
+    `robustness_layer` when the caller has made it already."""
     names = names or spatial_names(spatial)
-    layer = robustness_layer(plans, inputs, spatial)
+    layer = layer if layer is not None else robustness_layer(plans, inputs, spatial)
     table = comparison(plans, inputs)
     drawn: list[str] = []
     png = robustness_png(layer, spatial, f"{scenario}: share of {len(distinct(plans))} near-optimal plans (within "

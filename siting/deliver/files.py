@@ -82,7 +82,7 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     states; None otherwise. `near_optimal`: for a plan of a near-optimal set, the set's record
     (siting/optimize/alternatives.py `near_optimal_record`), which the manifest and the report give.
     `overlays`: layers plan.gpkg and plan.qgs hold beside the plan's (the optimum's of a run with
-    alternatives: the robustness layer, siting/runs/job.py `robustness_overlays`), whose files
+    alternatives: the robustness layer, siting/runs/job.py `plans_files`), whose files
     `extra` holds."""
     with collector_paused():
         return _export_files(prepared, report, plan, size, timings, extra, variant, overrides, which, calibration,

@@ -23,7 +23,6 @@ from siting.deliver.explore import (
     diagnosis_files,
     diagnosis_record,
     robustness_layer,
-    robustness_style,
     subfolder_writer,
 )
 from siting.deliver.explore import alternatives_files as explore_files
@@ -346,27 +345,21 @@ def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solv
     optimum's and its proven bound, and the run's `variant` and `overrides`), the comparison
     `alternatives.csv` / `.md` and `robustness.geojson` with its style, table and map; with the
     set's record for the optimum's own manifest and report (`near_optimal_record`) and the
-    robustness layer for the optimum's plan.gpkg and plan.qgs (`robustness_overlays`)."""
+    robustness layer for the optimum's plan.gpkg and plan.qgs (`plans_files`)."""
     optimum = Alternative("optimum", solved.report, solved.plan)
     plans = near_optimal_plans(model_inputs(prepared, solved), settings, count, slack, optimum=optimum,
                                solved=solved.model)
-    return (plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap, variant, overrides),
-            near_optimal_record(plans, slack, "optimum"), robustness_overlays(prepared, plans))
-
-
-def robustness_overlays(prepared: Prepared, plans: list[Alternative]) -> tuple[Overlay, ...]:
-    """The robustness layer of near-optimal `plans` (the optimum first) in robustness.qml's
-    style, as robustness.geojson and .qml give it (`plans_files`), for the optimum's plan.gpkg
-    and plan.qgs (siting/deliver/files.py `export_files`' `overlays`)."""
-    layer = robustness_layer(plans, prepared.inputs, prepared.spatial)
-    return (Overlay(layer, robustness_style(layer)),)
+    files, overlays = plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap, variant, overrides)
+    return files, near_optimal_record(plans, slack, "optimum"), overlays
 
 
 def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, timings: dict[str, float],
                 slack: float, gap: float | None, variant: str | None = None, overrides: tuple[Override, ...] = ()
-                ) -> dict[str, str | Callable[[Path], None]]:
+                ) -> tuple[dict[str, str | Callable[[Path], None]], tuple[Overlay, ...]]:
     """The files of near-optimal `plans` (the optimum first): `altNN/` per alternative, the
-    comparison and the robustness layer (see `alternative_files`); each folder's manifest and
+    comparison and the robustness layer (see `alternative_files`), and that layer in
+    robustness.qml's style for the optimum's plan.gpkg and plan.qgs (siting/deliver/files.py
+    `export_files`' `overlays`), made once for both; each folder's manifest and
     report record the run's `variant` and `overrides` (siting/deliver/manifest.py), and its
     map.png's and plan.qgs's titles name it ("alternative alt01 of 2"). Making them
     (each folder's layers, map and report, then the comparison's) takes seconds each, so it is
@@ -391,9 +384,10 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
             counter.advance(label, "made")
         counter.begin("comparison")
         counter.beat()
+        layer = robustness_layer(plans, prepared.inputs, prepared.spatial)
         files.update(explore_files(plans, prepared.inputs, prepared.spatial, slack, prepared.loaded.scenario.name,
-                                   gap, prepared.names))
+                                   gap, prepared.names, layer))
         counter.advance("comparison", "made")
     finally:
         counter.close()
-    return files
+    return files, (Overlay(layer, str(files["robustness.qml"])),)
