@@ -185,6 +185,15 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 120 else f"{text[:117]}..."
 
 
+def slack_with_alternatives(slack: Any, alternatives: Any) -> None:
+    """InputError for a `slack` given (not None) without `alternatives` (0 or None), named as the
+    front door in use names them (`command_line_names`: --slack, --alternatives)."""
+    if slack is not None and not alternatives:
+        names = _ARGUMENT_NAMES.get()
+        raise InputError([f"{names.slack} | applies to the alternatives only (got {_shown(slack)} without "
+                          f"{names.alternatives}); add {written(names.alternatives, 'N')}, or drop {names.slack}"])
+
+
 def _is_path(value: Any) -> bool:
     return isinstance(value, (str, os.PathLike))
 
@@ -819,9 +828,7 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
                           f"{_shown(alternatives)}); give e.g. alternatives=5, or 0 for none"])
     names = _ARGUMENT_NAMES.get()
     share = checked_slack(slack) if slack is not None else DEFAULT_SLACK
-    if slack is not None and not alternatives:
-        raise InputError([f"{names.slack} | applies to the alternatives only (got {_shown(slack)} without "
-                          f"{names.alternatives}); add {written(names.alternatives, 'N')}, or drop {names.slack}"])
+    slack_with_alternatives(slack, alternatives)
     with overrides_named(names.overrides), _time_limit_named(), paths_typed([path, out]):
         return run_solve(scenario, folder, limit, variant=chosen, overrides=pairs, with_rule_costs=with_rule_costs,
                          alternatives=int(alternatives), slack=share, out_name=names.out)

@@ -621,9 +621,10 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
     an empty folder and removes it at once), its refusal listed with the layers' problems
     (`with_input_problems`); then siting/prepare/problem.py `prepare`: the layers read and checked,
     the preprocessing and the model's inputs. Before all that, the options of solve given to check
-    that need one another: --slack without --alternatives is refused as siting.api `run` refuses
-    it (their values are checked by the parser, as solve's). Returns the prepared problem, the
-    folder a solve would write to and the seconds of each phase; raises the InputError (an
+    that need one another: --slack without --alternatives is refused by siting.api
+    `slack_with_alternatives`, as `run` refuses it (their values are checked by the parser, as
+    solve's). Returns the prepared problem, the folder a solve would write to and the seconds of
+    each phase; raises the InputError (an
     OutputFolderError for the folder) that solve raises, with its text."""
     from siting.config.load import load_scenario, overrides_named, paths_typed
     from siting.deliver.folders import destination_problems, input_files
@@ -631,11 +632,9 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
     from siting.runs.job import with_folder_problems, with_input_problems
 
     api = front_door()
-    if args.slack is not None and not args.alternatives:  # siting.api `run`, before anything is read
-        raise InputError([f"--slack | applies to the alternatives only (got {args.slack!r} without --alternatives); "
-                          "add --alternatives N, or drop --slack"])
     timings: dict[str, float] = {}
     with api.command_line_names():
+        api.slack_with_alternatives(args.slack, args.alternatives)  # as siting.api `run`, before anything is read
         overrides = single_overrides(args.set)
         scenario, out = api.checked_path(args.scenario), api.checked_out(args.out)
         with overrides_named("--set"), paths_typed([args.scenario, args.out]):
