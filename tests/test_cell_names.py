@@ -102,14 +102,14 @@ def test_a_cell_on_the_park_is_at_it():
     assert cell_names(cells, _sites(("p", "Park", X0 + 20, Y0)), UTM) == ["Cell 4-4 (at Park)"]
 
 
-def test_names_carry_no_comma_since_outputs_cut_a_name_at_its_first():
+def test_names_keep_the_commas_of_the_layers_names():
     cells = _cells(("cell-yuxi-6-6", _square(X0 + 5_000, Y0)))
     sites = _sites(("caopu", "Anning industrial park, Caopu area", X0, Y0),
                    ("qilin", "Anning industrial park, Qilin area", X0 + 50_000, Y0))
     context = gpd.GeoDataFrame({"id": ["1"], "name": ["Yuanjiang Hani, Yi and Dai Autonomous County"]},
                                geometry=[shapely.box(X0, Y0 - 9_000, X0 + 9_000, Y0 + 9_000)], crs=UTM)
     names = cell_names(cells, sites, UTM, context=context)
-    assert names == ["Cell 6-6 in Yuanjiang Hani Yi and Dai Autonomous County (5.0 km E of Anning industrial park "
+    assert names == ["Cell 6-6 in Yuanjiang Hani, Yi and Dai Autonomous County (5.0 km E of Anning industrial park, "
                      "Caopu area)"]
 
 

@@ -187,15 +187,23 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
 
 
-def site_names(names: Sequence[object], ids: Sequence[object]) -> list[str]:
+def site_names(names: Sequence[object], ids: Sequence[object], whole: Sequence[bool] | None = None) -> list[str]:
     """A distinct map name per site: its name up to the first comma ("Yuxi high-tech zone,
     Longquan area" -> "Yuxi high-tech zone"); the whole name where two sites would share that
     short form (the Caopu and Qilin areas of the Anning industrial park); the whole name and the
     site's id in brackets where even whole names are shared; the id where there is no name. Each
     site's name depends on the whole layer, not on which sites are built, so a site keeps its
-    name from plan to plan."""
+    name from plan to plan.
+
+    `whole`, one flag per site (default: none), keeps the flagged names whole: a candidate cell's
+    name says where the cell lies ("Cell 12-40 in Yuanjiang Hani, Yi and Dai Autonomous County
+    (...)", `siting.prepare.candidates.cell_names`), and cut at its first comma it would say
+    less, or something else."""
     full = [str(site_id) if _missing(name) else str(name).strip() for name, site_id in zip(names, ids, strict=True)]
-    short = [name.split(",")[0].strip() or name for name in full]
+    kept = [False] * len(full) if whole is None else [bool(w) for w in whole]
+    if len(kept) != len(full):
+        raise ValueError(f"site_names: {len(kept)} flags in `whole` for {len(full)} sites")
+    short = [name if keep else (name.split(",")[0].strip() or name) for name, keep in zip(full, kept, strict=True)]
     short_count: dict[str, int] = {}
     full_count: dict[str, int] = {}
     for s, f in zip(short, full, strict=True):
@@ -212,6 +220,16 @@ def site_names(names: Sequence[object], ids: Sequence[object]) -> list[str]:
     return found
 
 
+def frame_site_names(frame: Any) -> list[str]:
+    """`site_names` of every row of `frame`, a sites table (a layer's or sites.geojson's) with an
+    `id` column, where it has them a `name` column (the ids name the sites without one) and a
+    `kind` column ("park" or "cell": candidate cells keep their whole names)."""
+    ids = [str(i) for i in frame["id"]]
+    given = list(frame["name"]) if "name" in frame.columns else ids
+    whole = [str(k) == "cell" for k in frame["kind"]] if "kind" in frame.columns else None
+    return site_names(given, ids, whole)
+
+
 def layer_names(sites: Any, clusters: Any, units: Mapping[str, str],
                 cells: Sequence[str] | Mapping[str, str] = (), sources: Any = None) -> Names:
     """The `Names` of a run: sites from the whole sites layer (`sites`, a table with an `id`
@@ -224,7 +242,9 @@ def layer_names(sites: Any, clusters: Any, units: Mapping[str, str],
     named = dict(cells) if isinstance(cells, Mapping) else {str(c): str(c) for c in cells}
     ids = [*(str(i) for i in sites["id"]), *named]
     given = [*(sites["name"] if "name" in sites.columns else sites["id"]), *named.values()]
-    shown = dict(zip(ids, site_names(given, ids), strict=True))
+    whole = [*([str(k) == "cell" for k in sites["kind"]] if "kind" in sites.columns else [False] * len(sites)),
+             *[True] * len(named)]
+    shown = dict(zip(ids, site_names(given, ids, whole), strict=True))
     whole = {i: _given(n) for i, n in zip(ids, given, strict=True)}
     shortened = {i: str(name) for i, name in whole.items()
                  if name is not None and name != shown[i] and name.startswith(shown[i])}

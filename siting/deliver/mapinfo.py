@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import shapely
 
-from siting.config.units import bn_yuan, plain_status, site_names  # noqa: F401 (site_names: read from here too)
+from siting.config.units import bn_yuan, frame_site_names, plain_status, site_names  # noqa: F401 (site_names, frame_site_names: read from here too)
 from siting.deliver.layer import OutputLayer
 from siting.deliver.tables import absolute_gap_yuan
 

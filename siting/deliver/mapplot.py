@@ -90,7 +90,14 @@ from matplotlib.transforms import Bbox, Transform
 
 from siting.config.units import amount_text, bn_yuan, joined, per_year, product_label
 from siting.deliver.layer import OutputLayer
-from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text, site_names, title_lines
+from siting.deliver.mapinfo import (
+    MapContext,
+    MapTitle,
+    frame_site_names,
+    redline_extent_text,
+    site_names,  # noqa: F401 (read from here too)
+    title_lines,
+)
 from siting.deliver.styles import (
     BUILT,
     CELL_OUTLINE_ALPHA,
@@ -1019,7 +1026,7 @@ def built_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], years: 
     if sites is None:
         return []
     xy = _anchor_points(sites)
-    labels = site_names(list(sites["name"]), list(sites["id"]))
+    labels = frame_site_names(sites)
     if "kind" in sites.columns:
         labels = [cell_label(label) if kind == "cell" else label
                   for label, kind in zip(labels, sites["kind"], strict=True)]
@@ -1060,7 +1067,7 @@ def standing_sites(sites: gpd.GeoDataFrame | None, products: Sequence[str], year
     if sites is None or not len(sites) or not years:
         return []
     xy = _anchor_points(sites)
-    labels = site_names(list(sites["name"]), list(sites["id"]))
+    labels = frame_site_names(sites)
     found = []
     for i, (status, label) in enumerate(zip(sites["status"], labels, strict=True)):
         if status != "standing":

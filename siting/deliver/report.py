@@ -138,7 +138,9 @@ def site_display_names(sites: Any, cells: Sequence[str] = ()) -> dict[str, str]:
     sites layer and the built cells, so that both give a site the same name."""
     ids = [*(str(i) for i in sites["id"]), *cells]
     given = [*(sites["name"] if "name" in sites.columns else sites["id"]), *cells]
-    return dict(zip(ids, site_names(given, ids), strict=True))
+    whole = [*([str(k) == "cell" for k in sites["kind"]] if "kind" in sites.columns else [False] * len(sites)),
+             *[True] * len(cells)]
+    return dict(zip(ids, site_names(given, ids, whole), strict=True))
 
 
 def _products_text(codes: str) -> str:

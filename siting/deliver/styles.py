@@ -65,7 +65,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from siting.config.units import BN, MONEY_UNIT, amount_text, bn_yuan, joined, per_year, product_label, site_names
+from siting.config.units import BN, MONEY_UNIT, amount_text, bn_yuan, frame_site_names, joined, per_year, product_label
 from siting.deliver.layer import OutputLayer
 from siting.optimize.tolerance import WITHIN, range_text
 
@@ -869,7 +869,7 @@ def on_site_widest(sites: OutputLayer | None, sources: OutputLayer | None) -> di
         return {}
     frame = sites.frame
     kinds = {str(k): str(r) for k, r in zip(sources.frame["id"], sources.frame["resource"], strict=True)}
-    names = site_names(list(frame["name"]) if "name" in frame.columns else list(frame["id"]), list(frame["id"]))
+    names = frame_site_names(frame)
     years = [c for c in frame.columns if c.startswith("on_site_t_")]
     widest: dict[tuple[str, ...], tuple[float, str]] = {}
     for n, (ids, name) in enumerate(zip(frame["on_site_sources"], names, strict=True)):

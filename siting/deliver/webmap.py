@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import shapely
 
-from siting.config.units import amount_text, bn_yuan, joined, per_year, product_label, site_names
+from siting.config.units import amount_text, bn_yuan, frame_site_names, joined, per_year, product_label
 from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer, records
 from siting.deliver.styles import (
@@ -543,8 +543,7 @@ def on_site_features(sites: OutputLayer | None, sources: OutputLayer | None, yea
     at = {str(row["id"]): (row, point) for row, point in zip(_records(sources.frame), _geometries(
         [g if g.geom_type == "Point" else shapely.point_on_surface(g) for g in sources.frame.geometry]), strict=True)}
     frame = sites.frame
-    names = site_names(list(frame["name"]) if "name" in frame.columns else [str(i) for i in frame["id"]],
-                       [str(i) for i in frame["id"]])
+    names = frame_site_names(frame)
     features = []
     for row, name in zip(_records(frame), names, strict=True):
         drawn = [(t, float(row.get(f"on_site_t_{t}") or 0.0)) for t in years]
@@ -689,9 +688,7 @@ def place_names(sites: OutputLayer | None, hubs: OutputLayer | None) -> dict[tup
     names: dict[tuple[str, str], str] = {}
     if sites is not None and len(sites.frame):
         frame = sites.frame
-        ids = [str(i) for i in frame["id"]]
-        given = list(frame["name"]) if "name" in frame.columns else ids
-        names.update({("site", i): n for i, n in zip(ids, site_names(given, ids), strict=True)})
+        names.update({("site", str(i)): n for i, n in zip(frame["id"], frame_site_names(frame), strict=True)})
     for row in _records(hubs.frame) if hubs is not None else []:
         name = str(row.get("name") or row["node"])
         if row["kind"] == "gateway":

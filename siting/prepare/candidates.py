@@ -339,12 +339,6 @@ def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: Ca
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 
 
-def _comma_free(text: str) -> str:
-    """`text` without commas: the outputs shorten a site's name to its part before the first
-    comma (`siting.config.units.site_names`), so a cell's name carries none."""
-    return " ".join(text.replace(",", " ").split())
-
-
 def _given_names(frame: gpd.GeoDataFrame) -> list[str]:
     """Each feature's name, stripped; its id where it has none (no `name` column, or an empty one)."""
     ids = [str(i) for i in frame["id"]]
@@ -405,8 +399,8 @@ def cell_names(cells: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, crs: pyproj.CRS
       true north). A cell whose point rounds to 0.0 km from the site's is "at" it. Left out
       without sites.
 
-    Names have no commas (one in a context or site name becomes a space), since the outputs
-    shorten a site's name to its part before the first comma. They depend only on the cell and
+    A context or site name is given as the layer spells it, commas included ("Yuanjiang Hani, Yi
+    and Dai Autonomous County"): the outputs keep a cell's name whole (`site_names`). Names depend only on the cell and
     the layers, so a cell has the same name in every run of the same layers. `cells` and the
     layers may be in any CRS; all work is on arrays, with no Python loop per cell but the
     strings' formatting."""
@@ -417,13 +411,13 @@ def cell_names(cells: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, crs: pyproj.CRS
     where = [""] * len(cells)
     if context is not None and len(context):
         context = to_working_crs(context, crs)
-        names = [_comma_free(n) for n in _given_names(context)]
+        names = _given_names(context)
         match = _largest_overlap(geoms, context.geometry.to_numpy())
         where = [f" in {names[m]}" if m >= 0 else "" for m in match.tolist()]
     near = [""] * len(cells)
     if sites is not None and len(sites) and len(cells):
         sites = to_working_crs(sites, crs)
-        labels = [_comma_free(n) for n in site_names(_given_names(sites), [str(i) for i in sites["id"]])]
+        labels = site_names(_given_names(sites), [str(i) for i in sites["id"]])
         site_pts = shapely.point_on_surface(sites.geometry.to_numpy())
         cell_pts = shapely.point_on_surface(geoms)
         cell_idx, site_idx = shapely.STRtree(site_pts).query_nearest(cell_pts, all_matches=True)
