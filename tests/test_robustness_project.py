@@ -4,7 +4,9 @@
 the optimum's plan.gpkg holds the same layer as a table, its style (robustness.qml) the table's
 default in `layer_styles`, and its plan.qgs opens it from plan.gpkg, in that style, at the top of
 the layer panel and unticked: the project opens on the plan, and ticking the layer shows over it
-which sites the near-optimal plans need. The print layout's legend keys the plan's layers only.
+which sites the near-optimal plans need. The print layout's legend keys the plan's layers only;
+the robustness layer has a legend of its own under it, filtered by the layers the map draws
+(tests/test_qgis_robustness_legend.py).
 An alternative's own folder (altNN) and a run without alternatives have no robustness layer.
 """
 
@@ -42,6 +44,12 @@ def shape(node: ET.Element) -> list[tuple[str, list[tuple[str, str]], str]]:
     return [(n.tag, sorted(n.attrib.items()), (n.text or "").strip()) for n in node.iter()]
 
 
+def legend_sources(root: ET.Element) -> dict[str | None, list[str | None]]:
+    """The print layout's legends by id, each with the sources of the layers it keys."""
+    return {i.get("id"): [n.get("source") for n in i.iter("layer-tree-layer")]
+            for i in root.iter("LayoutItem") if i.get("type") == "65642"}
+
+
 def qml_root(folder: Path) -> ET.Element:
     return ET.fromstring((folder / "robustness.qml").read_text(encoding="utf-8").split("\n", 1)[1])
 
@@ -63,9 +71,10 @@ def test_plan_qgs_opens_the_robustness_layer_in_its_style(small_alternatives_run
     assert nodes[0].get("source") == SOURCE and nodes[0].get("checked") == "Qt::Unchecked"
     assert [n.get("id") for n in nodes[1:]][:3] == [plan_layer_id(n) for n in ("sites", "hubs", "product_flows")]
     assert all(n.get("checked") == "Qt::Checked" for n in nodes[1:])
-    # The print legend keys the plan, not the unticked layer.
-    legend = [i for i in root.iter("LayoutItem") if i.get("type") == "65642"]
-    assert legend and all(n.get("source") != SOURCE for item in legend for n in item.iter("layer-tree-layer"))
+    # The plan's print legend keys the plan, not the unticked layer; the layer's own legend keys it alone.
+    legends = legend_sources(root)
+    assert sorted(legends) == ["legend", "overlay legend"]
+    assert legends["overlay legend"] == [SOURCE] and SOURCE not in legends["legend"]
     assert "robustness" in (layer.findtext("abstract") or "").lower()
 
 
@@ -96,7 +105,8 @@ def test_no_robustness_layer_without_the_set(small_run: MadeRun, small_alternati
 def test_a_batch_s_pie_scale_keeps_the_robustness_layer_as_written(small_alternatives_run: MadeRun):
     """`with_sites_capex_scale` (a plan of a comparison or sweep on the batch's pie scale) reads the
     plan's layers only: on the plan's own scale the project is the one written, byte for byte; on
-    twice it, the robustness layer stays as written, unticked and out of the print legend."""
+    twice it, the robustness layer stays as written, unticked, out of the plan's print legend and
+    in its own."""
     out = small_alternatives_run.out
     layers, styles = folder_project_layers(out)
     qgs = (out / "plan.qgs").read_text(encoding="utf-8")
@@ -107,8 +117,7 @@ def test_a_batch_s_pie_scale_keeps_the_robustness_layer_as_written(small_alterna
     (layer,) = robustness_maplayers(root)
     (written,) = robustness_maplayers(project(out))
     assert shape(layer) == shape(written)
-    legend = [i for i in root.iter("LayoutItem") if i.get("type") == "65642"]
-    assert legend and all(n.get("source") != SOURCE for item in legend for n in item.iter("layer-tree-layer"))
+    assert legend_sources(root)["overlay legend"] == [SOURCE] and SOURCE not in legend_sources(root)["legend"]
 
 
 PROBE = r'''

@@ -17,8 +17,9 @@ A run with near-optimal alternatives (`siting solve --alternatives N`) adds its 
 (robustness.geojson: the share of the near-optimal plans that build at each site) as an overlay
 (`Overlay`): from plan.gpkg, in robustness.qml's style, at the top of the layer panel and unticked.
 The project opens on the plan, as one without alternatives does; ticking the layer shows over the
-plan which sites every near-optimal plan needs and which are interchangeable. The print layout's
-legend keys the plan's layers only (its sheet is the plan's; robustness.png maps the robustness).
+plan which sites every near-optimal plan needs and which are interchangeable. The print layout
+keys it in a legend of its own under the plan's (OVERLAY_LEGEND), which QGIS filters by the
+layers its map draws: it lists the layer while the map draws it (ticked), and nothing unticked.
 
 plan.qgs holds one print layout (Project > Layouts): an A3 landscape page with a title
 (map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective; gap in bn yuan;
@@ -247,7 +248,8 @@ def plan_layer_id(name: str) -> str:
 class Overlay:
     """A layer beside a plan's own in plan.qgs and plan.gpkg (the robustness layer of a run with
     alternatives, siting/deliver/explore.py `robustness_layer`), with its style (QML text): the
-    project lists it above the plan's layers, unticked, and its print legend does not key it."""
+    project lists it above the plan's layers, unticked, and its print layout keys it in a legend
+    of its own that lists it only while the map draws it (`overlay_legend`)."""
 
     layer: OutputLayer
     style: str
@@ -325,7 +327,8 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
                  overlays: Sequence[Overlay] = ()) -> str:
     """The plan.qgs text; `extent` is (xmin, ymin, xmax, ymax) in the working CRS. `overlays`
     (a run's robustness layer) stand above the plan's layers in the layer panel, unticked, and
-    out of the print legend (`overlay_layers`); none: the plan's layers alone. The layout's
+    out of the plan's print legend, keyed under it in a legend of their own that lists a layer
+    only while the map draws it (`overlay_layers`, `overlay_legend`); none: the plan's layers alone. The layout's
     title is map.png's (`map_title`: scenario and years; solver outcome, gap and objective), or
     "Plan: <title>" without one. Its source line (`credits`, `default_credits` without) is
     followed, as map.png's margin notes it, by how much of the clusters the red-line layer covers
@@ -369,13 +372,15 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
     layer panel lists `tree` (layer ids and groups, top to bottom, which is the drawing order:
     `layer_tree`, with no custom rendering order; every layer of `layers` once), or every layer
     ticked, ungrouped, in their order where it is None; the layers of the ids `unticked` are listed
-    unticked, and the print legend keys the other `layers` in their order. `layouts`, where given,
-    are the print layouts in place of that one (`print_layout`'s, each of its own name), and
-    `themes` the project's map themes (`map_theme`'s)."""
+    unticked, and the print legend keys the other `layers` in their order, the unticked ones under
+    it in a legend of their own that lists a layer only while the map draws it (`overlay_legend`).
+    `layouts`, where given, are the print layouts in place of that one (`print_layout`'s, each of
+    its own name), and `themes` the project's map themes (`map_theme`'s)."""
     by_id = {layer.layer_id: layer for layer in layers}
     tree = element("layer-tree-group", None, element("customproperties"), *(
         layer_tree(node, by_id, unticked) for node in (tree if tree is not None else list(by_id))))
     keyed = [layer for layer in layers if layer.layer_id not in unticked]
+    overlays = [layer for layer in layers if layer.layer_id in unticked]
     canvas = element("mapcanvas", {"annotationsVisible": "1", "name": "theMapCanvas"}, _text("units", "meters"),
                      _extent("extent", extent), _text("rotation", "0"),
                      element("destinationsrs", None, spatial_ref(working_crs)), _text("rendermaptile", "0"))
@@ -391,7 +396,8 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
                    _text("title", title), element("projectCrs", None, spatial_ref(working_crs)), tree, canvas, view,
                    element("projectlayers", None, *(map_layer(layer) for layer in layers)),
                    element("Layouts", None, *(layouts if layouts is not None else [
-                       print_layout(layout_title, extent, credits, layout_name, keyed, note)])),
+                       print_layout(layout_title, extent, credits, layout_name, keyed, note,
+                                    overlays=overlays)])),
                    properties, *([element("visibility-presets", None, *themes)] if themes else []))
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
@@ -981,35 +987,90 @@ def legend_item(layout: str, layers: Sequence[ProjectLayer], position_mm: tuple[
     keying `layers` top to bottom with only what their features draw (`legend_entries`), in the
     largest type and fewest columns with which it fits `region_mm` (width, height; `fit_legend`)."""
     entries = legend_entries(layers)
-    fit = fit_legend(entries, region_mm)
+    return _legend(layout, "legend", layers, entries, fit_legend(entries, region_mm), position_mm)
+
+
+#: The id of a print layout's legend of its overlays (`overlay_legend`).
+OVERLAY_LEGEND = "overlay legend"
+
+
+def overlay_legend(layout: str, overlays: Sequence[ProjectLayer], position_mm: tuple[float, float],
+                   width_mm: float, size_pt: float) -> ET.Element:
+    """The legend of the overlays (the robustness layer) of the layout named `layout`: at
+    `position_mm` (x, y), in one column `width_mm` wide at `size_pt` points (the plan's legend's
+    type), without a title, keying `overlays` with what their features draw (`legend_entries`).
+    It is filtered by its map's content (QGIS's "Only show items inside linked map"): an overlay
+    the map does not draw (unticked in the layer panel) is not listed, and the legend draws
+    nothing; ticked, it is listed. The plan's legend is not so filtered, as that would drop the
+    pies' slices and the entries that key what has no feature (KEY_ONLY)."""
+    entries = legend_entries(overlays)
+    return _legend(layout, OVERLAY_LEGEND, overlays, entries, lay_out_legend(entries, size_pt, 1, width_mm),
+                   position_mm, title="", by_map=True)
+
+
+def overlay_height(overlays: Sequence[ProjectLayer], width_mm: float) -> float:
+    """The most height (mm) `overlay_legend` may take in a column `width_mm` wide, at any of
+    the legend's type sizes (LEGEND_PT)."""
+    entries = legend_entries(overlays)
+    return max(lay_out_legend(entries, size, 1, width_mm).height_mm for size in LEGEND_PT)
+
+
+def _legend(layout: str, name: str, layers: Sequence[ProjectLayer], entries: Sequence[LegendEntry], fit: LegendFit,
+            position_mm: tuple[float, float], title: str = "Legend", by_map: bool = False) -> ET.Element:
+    """The legend item `name` of the layout named `layout`, linked to its map, at `position_mm`,
+    keying `layers` (with their `entries`) as `fit` sets them, under `title`; `by_map`: filtered
+    by the map's content (QGIS's legendFilterByMap)."""
     x, y = position_mm
-    return layout_item("legend", layout, "legend", (x, y, fit.width_mm, fit.height_mm), 2, {
-        "map_uuid": item_uuid(layout, "map"), "title": "Legend", "titleAlignment": "1", "resizeToContents": "1",
+    return layout_item("legend", layout, name, (x, y, fit.width_mm, fit.height_mm), 2, {
+        "map_uuid": item_uuid(layout, "map"), "title": title, "titleAlignment": "1", "resizeToContents": "1",
         "columnCount": fit.columns, "columnSpace": f"{COLUMN_GAP_MM:g}", "equalColumnWidth": "0", "splitLayer": "1",
         "symbolWidth": f"{SYMBOL_MM[0]:g}", "symbolHeight": f"{SYMBOL_MM[1]:g}", "symbolAlignment": "1",
         "boxSpace": f"{BOX_MM:g}", "lineSpacing": f"{WRAP_GAP_MM:g}", "wrapChar": LEGEND_BREAK,
-        "fontColor": "#282828", "legendFilterByMap": "0", "legendFilterByAtlas": "0", "rasterBorder": "1",
+        "fontColor": "#282828", "legendFilterByMap": "1" if by_map else "0", "legendFilterByAtlas": "0",
+        "rasterBorder": "1",
         "rasterBorderColor": "0,0,0,255", "rasterBorderWidth": "0", "wmsLegendHeight": "25", "wmsLegendWidth": "50",
         "minSymbolSize": "0", "maxSymbolSize": f"{LEGEND_MARKER_MM:g}"},
         _legend_styles(fit.size_pt, fit.title_pt), legend_tree(layers, entries, fit), background=True)
 
 
-def legend_and_note(layout: str, layers: Sequence[ProjectLayer], frame_mm: Sequence[float], note: str = ""
-                    ) -> list[ET.Element]:
+def legend_and_note(layout: str, layers: Sequence[ProjectLayer], frame_mm: Sequence[float], note: str = "",
+                    overlays: Sequence[ProjectLayer] | ET.Element = ()) -> list[ET.Element]:
     """The print legend of the layout named `layout` (`legend_item`) beside its map frame
     (`frame_mm`: x, y, width, height), from the frame's top, and, with a `note`, the note at the
-    foot of the legend's column, level with the map's bottom edge, the legend fitting above it."""
+    foot of the legend's column, level with the map's bottom edge, the legend fitting above it.
+    With `overlays`, their legend (`overlay_legend`) follows the plan's, LEGEND_GAP_MM under it,
+    in its type, the plan's legend fitting in the room that leaves; `overlays` may be such a
+    legend as written, kept as it is and moved under the plan's legend. Returns the plan's legend,
+    the overlays' and the note, those there are."""
     mx, my, mw, mh = frame_mm
     legend_x = mx + mw + LEGEND_GAP_MM
     column_w = PAGE_MM[0] - mx - legend_x
     noted = note_height(note, column_w) if note else 0.0
-    legend = legend_item(layout, layers, (legend_x, my), (column_w, mh - noted - (LEGEND_GAP_MM if note else 0.0)))
-    return [legend, *([_label(layout, "note", (legend_x, my + mh - noted, column_w, noted), note, NOTE_PT, halign=1)]
-                      if note else [])]
+    room = mh - noted - (LEGEND_GAP_MM if note else 0.0)
+    kept = overlays if isinstance(overlays, ET.Element) else None
+    if kept is not None:
+        reserved = float(kept.get("size", "0,0").split(",")[1]) + LEGEND_GAP_MM
+    else:
+        reserved = overlay_height(overlays, column_w) + LEGEND_GAP_MM if overlays else 0.0
+    entries = legend_entries(layers)
+    fit = fit_legend(entries, (column_w, room - reserved))
+    found = [_legend(layout, "legend", layers, entries, fit, (legend_x, my))]
+    below = (legend_x, my + fit.height_mm + LEGEND_GAP_MM)
+    if kept is not None:
+        kept.set("position", _mm(*below))
+        kept.set("positionOnPage", _mm(*below))
+        found.append(kept)
+    elif overlays:
+        assert not isinstance(overlays, ET.Element)
+        found.append(overlay_legend(layout, overlays, below, column_w, fit.size_pt))
+    if note:
+        found.append(_label(layout, "note", (legend_x, my + mh - noted, column_w, noted), note, NOTE_PT, halign=1))
+    return found
 
 
 def print_layout(title: str, extent: Sequence[float], credits: str, name: str = "Plan",
-                 layers: Sequence[ProjectLayer] = (), note: str = "", theme: str = "") -> ET.Element:
+                 layers: Sequence[ProjectLayer] = (), note: str = "", theme: str = "",
+                 overlays: Sequence[ProjectLayer] = ()) -> ET.Element:
     """The `<Layout>`: A3 landscape with title, map, legend, scale bar, north arrow and source line.
 
     The map frame takes the shape of `extent` (`map_frame`), the legend the rest of the width:
@@ -1021,7 +1082,9 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
     scale bar stands in the map's bottom-left corner (SCALE_BAR_MM), below the area shown
     (`layout_extent`: its box covers no cluster). With
     a `theme` (a map theme of the project, `map_theme`), the map draws that theme's layers whatever
-    the layer panel shows (QGIS's "Follow map theme"); without, the layers the panel shows."""
+    the layer panel shows (QGIS's "Follow map theme"); without, the layers the panel shows.
+    `overlays` (layers the panel lists unticked) are keyed under the legend in a legend of their
+    own that lists a layer only while the map draws it (`overlay_legend`)."""
     page_w, page_h = PAGE_MM
     frame_mm = map_frame(extent)
     mx, my, mw, mh = frame_mm
@@ -1037,7 +1100,7 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
         "labelMargin": "0,mm"},
         element("Extent", dict(zip(("xmin", "ymin", "xmax", "ymax"), (f"{v:.3f}" for v in shown), strict=True))),
         element("LayerSet"), element("labelBlockingItems"), frame=True, background=True)
-    legend, *notes = legend_and_note(name, layers, frame_mm, note)
+    legend, *notes = legend_and_note(name, layers, frame_mm, note, overlays)
     bar_x, bar_up, bar_w, bar_h = SCALE_BAR_MM
     scalebar = layout_item("scalebar", name, "scale bar", (mx + bar_x, my + mh - bar_up, bar_w, bar_h), 4, {
         "mapUuid": map_id, "style": "Single Box", "unitType": "kilometers", "unitLabel": "km",
@@ -1684,7 +1747,8 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
     notes of their legend titles); `styles`: their styles as written (the run's `<layer>.qml`).
     A layer the layer panel lists unticked (an `Overlay`: the robustness layer of a run with
     alternatives) is left as written and out of the legend, as `project_text` leaves it, and needs
-    no entry in `layers` or `styles`.
+    no entry in `layers` or `styles`: its legend (OVERLAY_LEGEND) is kept as written, moved under
+    the legend keyed again.
     A project without a sites layer drawn with pies is returned as it is. Raises KeyError where a
     ticked layer of the project is missing from `layers` or `styles`."""
     root = ET.fromstring(qgs.split("\n", 1)[1])
@@ -1725,14 +1789,16 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
                                   pd.DataFrame(layer.frame.drop(columns="geometry")),
                                   legend=_with_size_note(title, layer, style)))
     legend = next((i for i in items if i.get("id") == "legend"), None)
+    kept = next((i for i in items if i.get("id") == OVERLAY_LEGEND), None)
     if layout is not None and legend is not None and frame is not None:
         mx, my, _mw, mh = MAP_FRAME_MM
         width = float(frame.get("size", "0,0").split(",")[0])
-        new_legend, *notes = legend_and_note(layout.get("name", "Plan"), shown, (mx, my, width, mh), note)
+        new_legend, *notes = legend_and_note(layout.get("name", "Plan"), shown, (mx, my, width, mh), note,
+                                             kept if kept is not None else ())
         layout[items.index(legend)] = new_legend
         for old in (i for i in items if i.get("id") == "note"):
             layout.remove(old)
-        layout.extend(notes)
+        layout.extend(n for n in notes if n is not kept)
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 

@@ -689,6 +689,11 @@ def text_values(values: pd.Series) -> list[str | None]:
 #: shipments per product and year), so a number of the input that the tool does not read would
 #: stand among them as if the plan had used it; the sites carry their text (names, sources, notes).
 TYPED_COLUMNS = ("redline", "clusters", "sources")
+#: The field every output layer names its features' ids by. An input column of that name that the
+#: tool does not read (the scenario's `id_field` names another) is kept whatever its type, in
+#: every layer: an id, not a figure, which the outputs carry beside their own `id` as `input_id`
+#: (siting/deliver/layers.py `carried_names`) rather than lose a number of it.
+ID_FIELD = "id"
 
 
 def declared_dtypes(path: Path, layer: str | None, renamed: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -746,8 +751,9 @@ def other_text_columns(raw: gpd.GeoDataFrame, checked: gpd.GeoDataFrame, problem
     text (GDAL does so for a GeoJSON property null in every feature), null values as None. With
     `typed`, also each column whose every value is a number or null, or yes/no or null, of the
     type the file declares (an integer or yes/no field with nulls stays so), and every column
-    null everywhere, whatever its type: an output carries it as text, null. An empty frame when
-    there are none, or when `check_layer` found `problems` (the ids may not be known)."""
+    null everywhere, whatever its type: an output carries it as text, null. A column named as the
+    outputs' id field (ID_FIELD, in any case) is kept as with `typed` in every layer. An empty
+    frame when there are none, or when `check_layer` found `problems` (the ids may not be known)."""
     if problems or "id" not in checked.columns:
         return pd.DataFrame()
     declared = declared or {}
@@ -760,7 +766,7 @@ def other_text_columns(raw: gpd.GeoDataFrame, checked: gpd.GeoDataFrame, problem
             continue
         dtype = declared.get(name, "")
         values = carried_values(_column(raw, column), dtype)
-        if _carried(values, dtype, typed):
+        if _carried(values, dtype, typed or name.lower() == ID_FIELD):
             kept[name] = values
     return pd.DataFrame(kept, index=ids, dtype=object)
 

@@ -1,0 +1,157 @@
+"""The print layout of a run with near-optimal alternatives keys its robustness layer while the
+map draws it: plan.qgs holds, under the plan's legend, a legend of the robustness layer alone that
+QGIS filters by the layers its map draws (legendFilterByMap). The layer opens unticked, and that
+legend lists nothing; ticked, the layout's map draws it and the legend lists it with its roles;
+unticked again, it is gone. The plan's own legend is not filtered so, and never keys the layer.
+A run without alternatives has the plan's legend alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from siting.deliver.files import folder_project_layers
+from siting.deliver.qgisproject import OVERLAY_LEGEND, with_sites_capex_scale
+from siting.deliver.styles import capex_scale
+from tests.conftest import MadeRun, copied
+from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+
+SOURCE = "./plan.gpkg|layername=robustness"
+LEGEND = "65642"
+
+
+def root_of(text: str) -> ET.Element:
+    return ET.fromstring(text.split("\n", 1)[1])
+
+
+def legends(root: ET.Element) -> dict[str, ET.Element]:
+    return {i.get("id", ""): i for i in root.iter("LayoutItem") if i.get("type") == LEGEND}
+
+
+def sources(item: ET.Element) -> list[str | None]:
+    return [n.get("source") for n in item.iter("layer-tree-layer")]
+
+
+def frame(item: ET.Element) -> tuple[float, float, float, float]:
+    x, y = (float(v) for v in item.get("position", "").split(",")[:2])
+    w, h = (float(v) for v in item.get("size", "").split(",")[:2])
+    return x, y, w, h
+
+
+def test_the_robustness_layer_has_a_legend_filtered_by_the_map(small_alternatives_run: MadeRun):
+    root = root_of((small_alternatives_run.out / "plan.qgs").read_text(encoding="utf-8"))
+    found = legends(root)
+    assert sorted(found) == sorted(["legend", OVERLAY_LEGEND])
+    plan, overlay = found["legend"], found[OVERLAY_LEGEND]
+    assert SOURCE not in sources(plan) and plan.get("legendFilterByMap") == "0"
+    assert sources(overlay) == [SOURCE]
+    assert overlay.get("legendFilterByMap") == "1" and overlay.get("map_uuid") == plan.get("map_uuid")
+    assert overlay.get("title") == "" and overlay.get("resizeToContents") == "1"
+    # Under the plan's legend, in its column, above the map's foot, in the plan's legend's type.
+    px, py, _pw, ph = frame(plan)
+    ox, oy, _ow, oh = frame(overlay)
+    (map_item,) = [i for i in root.iter("LayoutItem") if i.get("id") == "map"]
+    _mx, my, _mw, mh = frame(map_item)
+    assert ox == px and oy >= py + ph and oy + oh <= my + mh
+    fonts = [{s.get("name"): s.find("styleFont").get("description") for s in item.iter("style")}
+             for item in (plan, overlay)]
+    assert fonts[0]["symbolLabel"] == fonts[1]["symbolLabel"]
+
+
+def test_a_run_without_alternatives_has_the_plan_s_legend_alone(small_run: MadeRun):
+    root = root_of((small_run.out / "plan.qgs").read_text(encoding="utf-8"))
+    assert list(legends(root)) == ["legend"]
+    assert 'legendFilterByMap="1"' not in (small_run.out / "plan.qgs").read_text(encoding="utf-8")
+
+
+def test_a_batch_s_pie_scale_keeps_the_robustness_legend_under_the_plan_s(small_alternatives_run: MadeRun):
+    out = small_alternatives_run.out
+    layers, styles = folder_project_layers(out)
+    qgs = (out / "plan.qgs").read_text(encoding="utf-8")
+    top = capex_scale(styles["sites"])
+    assert top is not None
+    assert with_sites_capex_scale(qgs, layers, styles, top) == qgs
+    written = legends(root_of(qgs))[OVERLAY_LEGEND]
+    found = legends(root_of(with_sites_capex_scale(qgs, layers, styles, 2 * top)))
+    assert sorted(found) == sorted(["legend", OVERLAY_LEGEND])
+    assert sources(found[OVERLAY_LEGEND]) == [SOURCE] and SOURCE not in sources(found["legend"])
+    assert frame(found[OVERLAY_LEGEND])[2:] == frame(written)[2:]
+    px, py, _pw, ph = frame(found["legend"])
+    assert frame(found[OVERLAY_LEGEND])[:2] >= (px, py + ph)
+
+
+PROBE = r'''
+import json, os, sys
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from qgis.core import QgsApplication, QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemMap, QgsProject
+app = QgsApplication([], False)
+app.initQgis()
+folder = sys.argv[1]
+project = QgsProject.instance()
+read = project.read(os.path.join(folder, "plan.qgs"))
+layout = project.layoutManager().layoutByName("Plan")
+(layer,) = [l for l in project.mapLayers().values() if l.source().endswith("layername=robustness")]
+node = project.layerTreeRoot().findLayer(layer.id())
+(frame,) = [i for i in layout.items() if isinstance(i, QgsLayoutItemMap)]
+
+def listed(legend):
+    """The legend's layers (their ids) with the lines QGIS lists for each."""
+    model = legend.model()
+    top = model.index(-1, -1)
+    found = {}
+    for row in range(model.rowCount(top)):
+        index = model.index(row, 0, top)
+        layer_node = model.index2node(index)
+        found[layer_node.layerId()] = [model.data(model.index(r, 0, index), 0) for r in range(model.rowCount(index))]
+    return found
+
+def state(name):
+    layout.refresh()  # as the layout designer's Refresh does after the layer panel changed
+    done = QgsLayoutExporter(layout).exportToPdf(os.path.join(folder, name + ".pdf"),
+                                                 QgsLayoutExporter.PdfExportSettings())
+    legends = {i.id(): listed(i) for i in layout.items() if isinstance(i, QgsLayoutItemLegend)}
+    drawn = [l.id() for l in frame.layersToRender()]
+    return {"exported": done == QgsLayoutExporter.Success, "legends": legends, "drawn": layer.id() in drawn}
+
+out = {"read": read, "layer": layer.id(), "opened": state("opened")}
+node.setItemVisibilityChecked(True)
+out["ticked"] = state("ticked")
+node.setItemVisibilityChecked(False)
+out["unticked"] = state("unticked")
+print(json.dumps(out), flush=True)
+del node, layer, frame
+project.clear()
+app.exitQgis()
+'''
+
+
+def test_qgis_lists_the_robustness_layer_while_the_map_draws_it(qgis: None,  # noqa: F811
+                                                                  small_alternatives_run: MadeRun, tmp_path: Path):
+    out = copied(small_alternatives_run.out, tmp_path / "out")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
+    (tmp_path / "xdg").mkdir(mode=0o700)
+    done = subprocess.run([QGIS_PYTHON, "-c", PROBE, str(out)], capture_output=True, text=True, timeout=300, env=env,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    layer = seen["layer"]
+    features = json.loads((out / "robustness.geojson").read_text(encoding="utf-8"))["features"]
+    roles = {f["properties"]["role"] for f in features}
+    qml = ET.fromstring((out / "robustness.qml").read_text(encoding="utf-8").split("\n", 1)[1])
+    labels = [c.get("label") for c in qml.iter("category") if c.get("value") in roles]
+    assert seen["read"] and labels
+    for name in ("opened", "ticked", "unticked"):
+        legends_seen = seen[name]["legends"]
+        assert seen[name]["exported"] and sorted(legends_seen) == sorted(["legend", OVERLAY_LEGEND])
+        assert layer not in legends_seen["legend"]  # the plan's legend keys the plan alone
+        assert list(legends_seen[OVERLAY_LEGEND]) == [layer]
+    # Drawn while ticked, and listed then only, with the roles its features have.
+    assert [seen[name]["drawn"] for name in ("opened", "ticked", "unticked")] == [False, True, False]
+    assert seen["opened"]["legends"][OVERLAY_LEGEND][layer] == []
+    assert seen["ticked"]["legends"][OVERLAY_LEGEND][layer] == labels
+    assert seen["unticked"]["legends"][OVERLAY_LEGEND][layer] == []
+    # The plan's legend lists the same lines either way.
+    assert seen["opened"]["legends"]["legend"] == seen["ticked"]["legends"]["legend"]
