@@ -714,14 +714,16 @@ def batch_report(result: Any, what: str, notices: Sequence[str] = ()) -> str:
     under it the whole message of each such run, after that word ("run infeasible: run02 ...: the
     plan is infeasible before solving: ..."), followed by its run's notices, "note: ..." as `solve`
     prints them (`notice_lines`: often they say why the run has no plan); then the `notices` of
-    the batch as a whole (a scenario file given twice to `compare`), "note: ..."; and the folder."""
+    the batch as a whole (a scenario file given twice to `compare`), "note: ..."; and the folder.
+    The table and its notes are laid out to the terminal's width (`terminal_width`)."""
     from siting.runs.pool import failure_message
-    from siting.runs.tables import comparison_text, short_status, sweep_text
+    from siting.runs.tables import comparison_text, short_status, sweep_text, terminal_width
 
+    width = terminal_width()  # the terminal's, or 120 on a file or pipe
     if what == "comparison":
-        lines = [comparison_text(result.table, result.runs, f"{what}.csv"), ""]
+        lines = [comparison_text(result.table, result.runs, f"{what}.csv", width), ""]
     else:
-        lines = [sweep_text(result.table, f"{what}.csv", result.runs), ""]
+        lines = [sweep_text(result.table, f"{what}.csv", result.runs, width), ""]
     for summary in result.runs:
         if not summary.ok:
             message = failure_message(summary)

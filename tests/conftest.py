@@ -117,7 +117,10 @@ def run_bad(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
 
 @pytest.fixture(autouse=True)
 def quiet_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No progress, and the printed tables of `compare` and `sweep` in 120 columns as on a file,
+    whatever COLUMNS the shell exports (siting/runs/tables.py `terminal_width`)."""
     monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+    monkeypatch.delenv("COLUMNS", raising=False)
 
 
 def interruptible() -> None:
@@ -221,6 +224,7 @@ def run_once(factory: pytest.TempPathFactory, name: str, inputs: Callable[[Path]
         printed = io.StringIO()
         with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
             patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+            patch.delenv("COLUMNS", raising=False)
             code = main([command, *map(str, scenarios), "--out", str(folder / out_name), *extra])
         assert code == 0, printed.getvalue()
         (folder / "stdout.txt").write_text(printed.getvalue(), encoding="utf-8")

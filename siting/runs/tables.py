@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import shutil
+import sys
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
@@ -343,7 +346,7 @@ def site_names(summaries: Sequence[CaseSummary]) -> dict[str, str]:
     candidate cell) is absent, to be named by its id."""
     names: dict[str, str] = {}
     for summary in reversed(summaries):
-        names.update(getattr(summary, "site_names", None) or {})
+        names.update(summary.site_names)
     return names
 
 
@@ -387,13 +390,13 @@ SETTINGS = "settings"
 
 
 def _land_free(summary: CaseSummary) -> dict[str, float]:
-    """A run's `CaseSummary.land_free_ha`, empty for a run without a plan or without it."""
-    return (getattr(summary, "land_free_ha", None) or {}) if summary.ok else {}
+    """A run's `CaseSummary.land_free_ha`, empty for a run without a plan."""
+    return summary.land_free_ha if summary.ok else {}
 
 
 def _kept_out(summary: CaseSummary) -> dict[str, tuple[tuple[str, str], ...]]:
-    """A run's `CaseSummary.kept_out`, empty for a run without a plan or without it."""
-    return (getattr(summary, "kept_out", None) or {}) if summary.ok else {}
+    """A run's `CaseSummary.kept_out`, empty for a run without a plan."""
+    return summary.kept_out if summary.ok else {}
 
 
 def _plural(count: int, word: str) -> str:
@@ -906,6 +909,34 @@ def settings_note(overrides: Sequence[tuple[str, Any]], time_limit_s: float | No
     return f"Settings applied to every run: {'; '.join(x for x in (', '.join(parts), limit) if x)}."
 
 
+#: Narrowest width, in terminal columns, to which `terminal_width` lays out the comparison and sweep
+#: for a narrower terminal. A comparison's table takes its row labels, their unit and one run's
+#: column however narrow the width (`terminal_tables`): 67 columns at least with a status of
+#: "optimal within the gap" beside "objective difference: proven range" and "bn yuan", 81 for the
+#: shipped scenario's runs ("site-product pairs kept out: proximity", "million m2/yr"); below 60 a
+#: table would be no narrower, only its notes cut into lines of a few words. The terminal wraps
+#: what is wider than it.
+NARROWEST_WIDTH = 60
+
+
+def terminal_width(stream: Any = None) -> int:
+    """The width, in terminal columns, to which `comparison_text` and `sweep_text` lay out what the
+    command line prints on `stream` (standard output by default): the terminal's, as
+    shutil.get_terminal_size gives it (the environment's COLUMNS first, then the terminal's own
+    size), and no narrower than NARROWEST_WIDTH; TERMINAL_WIDTH (120) when `stream` is no terminal
+    (a file, a pipe, a CI log) and COLUMNS is not set, so that what is written there stays the
+    same wherever it runs."""
+    stream = sys.stdout if stream is None else stream
+    columns = os.environ.get("COLUMNS", "").strip()
+    if not (columns.isdigit() and int(columns) > 0):
+        try:
+            if not stream.isatty():
+                return TERMINAL_WIDTH
+        except (AttributeError, ValueError):  # no stream, or a closed one
+            return TERMINAL_WIDTH
+    return max(NARROWEST_WIDTH, shutil.get_terminal_size((TERMINAL_WIDTH, 24)).columns)
+
+
 #: Most lines over which a terminal table's column header is wrapped.
 HEADER_LINES = 3
 
@@ -1020,42 +1051,44 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
     return tables, cut
 
 
-def _cut_note(cut: Sequence[str], more: str) -> list[str]:
+def _cut_note(cut: Sequence[str], more: str, width: int = TERMINAL_WIDTH) -> list[str]:
     """The lines under a terminal table naming the rows whose cells it cuts short (`cut`), and the
-    file `more` that has them whole; none when no cell is cut."""
+    file `more` that has them whole, wrapped to `width`; none when no cell is cut."""
     if not cut:
         return []
     rows = ", ".join(dict.fromkeys(cut))
     text = (f'Cells ending in "..." are cut at {TERMINAL_CELL} characters (row{"s" if len(set(cut)) > 1 else ""}: '
             f"{rows}); {more} has them whole.")
-    return ["", *wrap_columns(text, TERMINAL_WIDTH)]
+    return ["", *wrap_columns(text, width)]
 
 
-def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more: str) -> str:
-    """The comparison as the terminal shows it, at most TERMINAL_WIDTH characters wide and with every run,
-    row and difference, after the line on the settings applied to every run that comparison.md opens
-    with (`table.attrs[SETTINGS]`, where the batch gave one): the table as comparison.md gives it
-    (`comparison_display`: capacity rows in words, the proven range of each objective difference in
-    one row, the column of a run within solver tolerance headed as such), money in bn yuan, the
-    status of a run without a plan in a word (`short_status`). When the runs and their differences
-    fit side by side, one table with each run's column followed by its differences against the
-    baseline; otherwise the runs' values first, then a table of each run's differences against the
-    baseline under a line saying so and what the words among them mean ("same" or "changed" for
-    text, and NO_PLANS where a status difference says it), with the `objective difference` rows
-    (whether the gaps prove the objectives apart, and the proven range) and the gap's difference in
-    percentage points (its unit "pp"). Long headers are wrapped, and a table too wide for its
-    columns goes on in a further one (`terminal_tables`). Then a line naming the rows with cells cut
-    short, if any, and the Markdown twin of the CSV file `more` (comparison.md), which has them
-    whole; where a cell of the rows of SITES_ROWS is too long for the terminal, its count ("6 sites
-    (listed below)") and the sites added and dropped by name (`sites_changed_note`); the
-    site-product pairs a run keeps out and the baseline does not, and the reverse, and the sites
-    whose land differs (`kept_out_note`, shorter than comparison.md's list); why no difference is
-    given, where the baseline or every run compared with it has no plan (`no_differences_note`), the
-    runs not proven within their asked gap (`unproven_runs_note`), the note on the differences
-    (`difference_note`), the runs whose gap is measured against another run's bound (`bound_note`),
-    those that moved to another run's plan (`moved_note`), those whose cross-start failed
-    (`cross_failed_note`) and those whose net objective is near zero (`near_zero_runs_note`), if
-    any, and the note on capacity rows (`placement_note`)."""
+def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more: str,
+                    width: int = TERMINAL_WIDTH) -> str:
+    """The comparison as the terminal shows it, at most `width` characters wide (the command line
+    gives the terminal's: `terminal_width`) and with every run, row and difference, after the line
+    on the settings applied to every run that comparison.md opens with (`table.attrs[SETTINGS]`,
+    where the batch gave one): the table as comparison.md gives it (`comparison_display`: capacity
+    rows in words, the proven range of each objective difference in one row, the column of a run
+    within solver tolerance headed as such), money in bn yuan, the status of a run without a plan in
+    a word (`short_status`). When the runs and their differences fit side by side, one table with
+    each run's column followed by its differences against the baseline; otherwise the runs' values
+    first, then a table of each run's differences against the baseline under a line saying so and
+    what the words among them mean ("same" or "changed" for text, and NO_PLANS where a status
+    difference says it), with the `objective difference` rows (whether the gaps prove the objectives
+    apart, and the proven range) and the gap's difference in percentage points (its unit "pp"). Long
+    headers are wrapped, and a table too wide for its columns goes on in a further one
+    (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and the Markdown
+    twin of the CSV file `more` (comparison.md), which has them whole; where a cell of the rows of
+    SITES_ROWS is too long for the terminal, its count ("6 sites (listed below)") and the sites
+    added and dropped by name (`sites_changed_note`); the site-product pairs a run keeps out and the
+    baseline does not, and the reverse, and the sites whose land differs (`kept_out_note`, shorter
+    than comparison.md's list); why no difference is given, where the baseline or every run compared
+    with it has no plan (`no_differences_note`), the runs not proven within their asked gap
+    (`unproven_runs_note`), the note on the differences (`difference_note`), the runs whose gap is
+    measured against another run's bound (`bound_note`), those that moved to another run's plan
+    (`moved_note`), those whose cross-start failed (`cross_failed_note`) and those whose net
+    objective is near zero (`near_zero_runs_note`), if any, and the note on capacity rows
+    (`placement_note`)."""
     base = summaries[0]
     shown = _terminal_status(comparison_display(table, summaries), summaries, by_row=False)
     headers = delta_headers(table, summaries)
@@ -1069,13 +1102,13 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
                 shown.loc[rows, columns[summary.label]] = f"{count:,} sites (listed below)"
                 listed = True
     side_by_side = ["metric", "unit", base.label, *(c for s in summaries[1:] for c in (s.label, columns[s.label]))]
-    tables, cut = terminal_tables(shown[side_by_side], 2)
+    tables, cut = terminal_tables(shown[side_by_side], 2, width)
     if len(tables) == 1:
         lines = tables
     else:
         compared = ~shown["metric"].isin([TOLERANCE_ROW, RANGE_ROW, *SITES_ROWS])
         runs = shown.loc[compared, ["metric", "unit", *(s.label for s in summaries)]]
-        run_tables, run_cut = terminal_tables(runs, 2)
+        run_tables, run_cut = terminal_tables(runs, 2, width)
         # each run's differences under its label, with what its header adds (`delta_headers`)
         names = {columns[s.label]: s.label + columns[s.label].removeprefix(delta_column(s, base))
                  for s in summaries[1:]}
@@ -1085,37 +1118,37 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
         for column in names.values():
             differences.loc[shares, column] = [v.removesuffix(f" {POINTS}") if isinstance(v, str) else v
                                                for v in differences.loc[shares, column]]
-        delta_tables, delta_cut = terminal_tables(differences, 2)
+        delta_tables, delta_cut = terminal_tables(differences, 2, width)
         status = table.loc[table["metric"] == "status"]
         neither = (f'; "{NO_PLANS}" for the status where neither run has one'
                    if any(NO_PLANS in list(status[delta_column(s, base)]) for s in summaries[1:]) else "")
         lines = ["\n\n".join(run_tables), "",
                  *wrap_columns(f"Differences against the baseline, {base.label} (each run's value less the "
-                              f'baseline\'s; "same" or "changed" for text{neither}):', TERMINAL_WIDTH),
+                              f'baseline\'s; "same" or "changed" for text{neither}):', width),
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
     markdown = more.removesuffix(".csv") + ".md"
-    lines += _cut_note(cut, markdown)
+    lines += _cut_note(cut, markdown, width)
     for listing in (sites_changed_note(summaries, more=markdown) if listed else "",
                     kept_out_note(summaries, TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN, markdown)):
         if listing:  # each item on its lines, indented under its dash
             lines.append("")
             for item in listing.splitlines():
-                lines += wrap_columns(item, TERMINAL_WIDTH, "  " if item.startswith("- ") else "")
+                lines += wrap_columns(item, width, "  " if item.startswith("- ") else "")
     for note in (no_differences_note(summaries), unproven_runs_note(summaries), difference_note(table, summaries),
                  bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
                  near_zero_runs_note(summaries), placement_note(summaries)):
         if note:
-            lines += ["", *wrap_columns(note, TERMINAL_WIDTH)]
-    return "\n".join([*_settings_lines(table), *lines])
+            lines += ["", *wrap_columns(note, width)]
+    return "\n".join([*_settings_lines(table, width), *lines])
 
 
-def _settings_lines(table: pd.DataFrame) -> list[str]:
+def _settings_lines(table: pd.DataFrame, width: int = TERMINAL_WIDTH) -> list[str]:
     """The line on the settings applied to every run that a comparison or sweep table carries
-    (`attrs[SETTINGS]`, as comparison.md and sweep.md open with it), wrapped to the terminal, and an
-    empty line; none without it."""
+    (`attrs[SETTINGS]`, as comparison.md and sweep.md open with it), wrapped to the terminal's
+    `width`, and an empty line; none without it."""
     head = table.attrs.get(SETTINGS, "")
-    return [*wrap_columns(head, TERMINAL_WIDTH), ""] if head else []
+    return [*wrap_columns(head, width), ""] if head else []
 
 
 def sweep_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -1131,34 +1164,37 @@ def sweep_display(table: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns=titles)
 
 
-def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] = ()) -> str:
-    """The sweep table as the terminal shows it, at most TERMINAL_WIDTH characters wide and with every
-    column, after the line on the settings applied to every run that sweep.md opens with
-    (`table.attrs[SETTINGS]`, where the batch gave one): as sweep.md gives it (`sweep_display`), but
-    with the status of each run of `summaries` without a plan in a word (`short_status`) and
-    `vs_first` (whether the objective differs from the first run's by more than their gaps) right
-    after the objective. Long headers are wrapped, and columns that do not fit go on in a further
-    table that begins with the runs' labels (`terminal_tables`); then a line naming the rows with
-    cells cut short, if any, and the Markdown twin of the CSV file `more` (sweep.md), which has them
-    whole; why `vs_first` is empty, where the first run has no plan (`no_differences_note`), the
-    runs not proven within their asked gap (`unproven_runs_note`), the proven range of each run's
-    optimum less the first's (`sweep_range_note`), the note on capacity columns
-    (`sweep_capacity_note`), the runs whose search started from another run's plan (`warm_note`),
-    those whose gap is measured against another run's bound (`bound_note`), those that moved to
-    another run's plan (`moved_note`), those whose cross-start failed (`cross_failed_note`) and
-    those whose net objective is near zero (`near_zero_runs_note`), if any."""
+def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] = (),
+               width: int = TERMINAL_WIDTH) -> str:
+    """The sweep table as the terminal shows it, at most `width` characters wide (the command line
+    gives the terminal's: `terminal_width`) and with every column, after the line on the settings
+    applied to every run that sweep.md opens with (`table.attrs[SETTINGS]`, where the batch gave
+    one): as sweep.md gives it (`sweep_display`), but with the status of each run of `summaries`
+    without a plan in a word (`short_status`) and `vs_first` (whether the objective differs from the
+    first run's by more than their gaps) right after the objective. Long headers are wrapped, and
+    columns that do not fit go on in a further table that begins with the runs' labels
+    (`terminal_tables`); then a line naming the rows with cells cut short, if any, and the Markdown
+    twin of the CSV file `more` (sweep.md), which has them whole; why `vs_first` is empty, where the
+    first run has no plan (`no_differences_note`), the runs not proven within their asked gap
+    (`unproven_runs_note`), the proven range of each run's optimum less the first's
+    (`sweep_range_note`), the note on capacity columns (`sweep_capacity_note`), the runs whose
+    search started from another run's plan (`warm_note`), those whose gap is measured against
+    another run's bound (`bound_note`), those that moved to another run's plan (`moved_note`), those
+    whose cross-start failed (`cross_failed_note`) and those whose net objective is near zero
+    (`near_zero_runs_note`), if any."""
     columns = list(table.columns)
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
-    tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1)
-    lines = [*_settings_lines(table), "\n\n".join(tables), *_cut_note(cut, more.removesuffix(".csv") + ".md")]
+    tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1, width)
+    lines = [*_settings_lines(table, width), "\n\n".join(tables),
+             *_cut_note(cut, more.removesuffix(".csv") + ".md", width)]
     for note in (no_differences_note(summaries, sweep=True), unproven_runs_note(summaries),
                  sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
                  bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
                  near_zero_runs_note(summaries)):
         if note:
-            lines += ["", *wrap_columns(note, TERMINAL_WIDTH)]
+            lines += ["", *wrap_columns(note, width)]
     return "\n".join(lines)
 
 
