@@ -8,7 +8,7 @@ The front door (see `siting.api` and the README's "Python" section):
 
 Also `siting.alternatives` (near-optimal plans and how robust each site is),
 `siting.rule_costs`, `siting.compare`, `siting.sweep` (tables) and `siting.scenario_json_schema`.
-The errors a caller may catch (`siting.config.errors`): `InputError` (bad input or arguments; its
+The errors a caller may catch: `InputError` (bad input or arguments; its
 `problems` list each one), `OutputFolderError` (an InputError: the output folder may not be
 written), `PlanInfeasible` (the rules cannot be met together) and `NoSolution` (the solver
 stopped without a plan). The names are imported on first use, so `import siting` stays fast.

@@ -9,14 +9,14 @@
 Money is in yuan (objective and costs discounted to the first year), capacity in the product's
 unit per year (t/yr, GWh/yr, m2/yr as the catalog says), distances in km, times in seconds.
 
-Errors (`siting.InputError` and the others at the top level, from `siting.config.errors`):
+Errors (`siting.InputError` and the others, each importable from the top level, `siting`):
 `InputError` for bad input (exit code 2 on the command line; `problems` lists every problem, each
 naming the file, the key or field and the fix), `OutputFolderError` (an InputError) for an output
 folder that may not be written; `PlanInfeasible` when the rules cannot be met together and
 `NoSolution` when the solver stops without a plan (exit code 1), each carrying the run's notices
 (`notices`: a target no module can reach in time, sites dropped outside clusters, ...), which
-often say why; a run of `compare` or `sweep` without a plan keeps them in its summary
-(`CaseSummary.notices`). An argument of the wrong kind
+often say why; a run of `compare` or `sweep` without a plan keeps them in its summary (the
+`notices` of its entry in `Batch.runs`). An argument of the wrong kind
 or out of range is an InputError too, named as the Python argument (`time_limit_s | ...`,
 `overrides constraints.redline.bufer_m | unknown setting ...`); the command line makes the same
 calls under `command_line_names`, so that its messages name its options (`--time-limit`,
@@ -287,8 +287,11 @@ def dask_installed() -> bool:
 
 
 def checked_scheduler(value: Any, out: Path | None, without_out: str) -> str | None:
-    """A Dask scheduler ('local' or a well-formed address, siting/runs/pool.py `checked_address`),
-    only with an output folder (`without_out` says why not without one); Dask must be installed."""
+    """A Dask scheduler: 'local' or a well-formed address, `[scheme://]host:port` (the scheme `tcp`
+    when none is given, an IPv6 host in brackets, the port a whole number from 1 to 65535); a
+    malformed address is an InputError naming the argument, the address as given and what is
+    wrong with it, at once, before any run and without connecting to anything. Only with an
+    output folder (`without_out` says why not without one); Dask must be installed."""
     if value is None:
         return None
     name = _ARGUMENT_NAMES.get().scheduler
@@ -458,7 +461,9 @@ def load(path: Path | str, variant: str | None = None,
     Returns:
         A `Problem` to pass to `solve`, `rule_costs` (any number of times). In calibration mode
         fixed, its model holds the real plants of `calibration.plants` at their sites as the
-        command line's does (siting/prepare/problem.py `prepare`).
+        command line's does: in place of the committed projects, with a notice saying so (in
+        `Problem.notices`, before those of mapping the plants onto the sites and years; README,
+        "Scenario files", `calibration`).
 
     Raises:
         InputError: an argument of the wrong kind, or every problem found in the scenario,
@@ -498,14 +503,23 @@ class Solution:
     capex_yuan is the catalog's capex of the modules built, not discounted (as plan.csv gives
     it). Capacity is in the product's unit per year.
     The solver's figures (status, objective, bound, gap) are HiGHS's; the tables are read back
-    from the solved model, with module counts as whole numbers (`siting.optimize.results.extract_plan`).
+    from the solved model, every figure computed from the same whole-number decisions: module
+    counts are whole numbers, and the cost components are evaluated with those whole values in
+    place (a decision farther than the integrality tolerance from a whole number is a
+    NoSolution, naming it).
 
     Attributes:
         problem: the `Problem` solved.
         settings: the solver settings used (time limit in s, relative gap, absolute gap in yuan,
             threads, seed, options).
-        report: what the solver said (`siting.optimize.solve.SolveReport`).
-        result: the plan as read back (`siting.optimize.results.Plan`); the properties below give copies.
+        report: what the solver said: `status` (as `Solution.status`), `termination` (HiGHS's
+            name for why it stopped), `has_solution`, `proven_optimal`, `infeasible`,
+            `objective_yuan` and `best_bound_yuan` (discounted yuan, or None), `gap` (a share, or
+            None), `solve_time_s`, `solver_version`, `highs_options` (the options HiGHS held) and
+            `start_dropped` (True when a MIP start was dropped and the solve repeated without it).
+        result: the plan as read back, as tables and figures (`builds`, `capacity`, `flows`,
+            `costs`, `targets`, `output_value`, `opened_sites` and more; money in yuan, capacity
+            and flows in product units per year); the properties below give copies.
         model_size: variables, integer variables and constraints of the model (counts); with
             candidate cells, the screened model's, and the screening's figures under "screening".
         timings: seconds spent: load, preprocess, build, bound (the count relaxation's
@@ -628,7 +642,13 @@ class Solution:
 
     @cached_property
     def output_layers(self) -> list[OutputLayer]:
-        """The typed output layers (`siting.deliver.layer.OutputLayer`) every output file is written from."""
+        """The typed output layers every output file is written from, in drawing order (top first),
+        each with `name` (the files' base name and GeoPackage table: `sites` -> sites.geojson),
+        `title` (as a legend or the report shows it), `frame` (a GeoDataFrame in WGS84, EPSG:4326,
+        of exactly the `fields` columns plus `geometry`), `fields` ((name, kind) pairs in column
+        order, `id` first), `geometry_type` (the one geometry type of every feature) and `notices`
+        (what was left out or repaired because coordinate rounding made a geometry invalid).
+        `layers` gives copies of their frames by name."""
         prepared = self.problem.prepared
         return plan_layers(prepared.layers, prepared.spatial, prepared.inputs, self.result, self.problem.redline,
                            prepared.loaded.scenario.network.gateway.name,
@@ -650,8 +670,9 @@ class Solution:
         given (and timed by `siting.rule_costs`), and of making the files (`export`, also recorded
         in `timings`); its file list includes the rule costs' files and `extra` (name -> content,
         e.g. alternatives' files). With a `calibration:` block, calibration.csv and calibration.md
-        are among them and the report states the calibration, as `siting solve` writes them
-        (siting/runs/calibrate.py `calibration_output`).
+        are among them and the report states the calibration, as `siting solve` writes them (mode
+        fixed: one row per real plant and the rules' verdict; mode choose: the plan's score against
+        the real plants; README, "Outputs").
 
         Raises:
             InputError: `rule_costs` is neither None nor a table of `siting.rule_costs`
@@ -715,8 +736,8 @@ class Solution:
 
     def checked_rule_costs(self, value: Any) -> pd.DataFrame | None:
         """`value`, the argument `rule_costs` of `write` and `files`: None, or a table with the
-        columns of the table `siting.rule_costs` returns (`siting.optimize.relax.rule_cost_table`:
-        rule, status, objective_relaxed_yuan, ..., note, in any order). InputError naming
+        columns of the table `siting.rule_costs` returns (rule, status, objective_relaxed_yuan,
+        ..., note, as its docstring lists them, in any order). InputError naming
         `rule_costs`, with what was given, for anything else: a mapping or a text, or another
         table (`solution.plan`, rule_costs.csv read back in bn yuan), which would be written as
         rule_costs.csv and .md."""
@@ -743,8 +764,11 @@ class Solution:
 def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str = "folder") -> Path:
     """The absolute output folder of a run (`folder`, from a home folder, `~/runs/one`, expanded as
     a shell would and named as typed; or the scenario's `output.folder` when None), checked by
-    the rule of `siting.deliver.folders`; InputError naming `where` (or the scenario's
-    `output.folder` key) when the run may not write there."""
+    the output folders' rule (a new folder, an empty one, or one siting wrote, holding its
+    `.siting-run` marker and nothing beyond the files the marker lists, unchanged; never one that
+    is, contains or lies inside an input of the run; see `Solution.write` and the README's
+    "Quickstart"); InputError naming `where` (or the scenario's `output.folder` key) when the run may
+    not write there (an OutputFolderError for a folder the rule refuses)."""
     if folder is not None:
         if not _is_path(folder) or str(folder).strip() == "":
             raise InputError([f"{where} | must name a folder, or be None for the scenario's output.folder (got "
@@ -800,10 +824,13 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
             only, so it is refused without them, rather than ignored.
 
     Returns:
-        The run's `siting.runs.job.RunResult`: `prepared` (the loaded and preprocessed inputs),
-        `report` (the solver's status, objective, bound and gap), `plan` (the plan's tables),
-        `out_dir` (the folder written), `timings` (s), `model_size`, `rule_costs` (the table, or
-        None) and `objective_yuan` (discounted yuan, as `Solution.objective_yuan`).
+        A record of the run: `prepared` (the loaded and preprocessed inputs, as
+        `Problem.prepared`), `report` (the solver's status, objective, bound and gap, as
+        `Solution.report`), `plan` (the plan's tables, as `Solution.result`), `out_dir` (the
+        folder written, absolute), `timings` (s per phase, as the manifest's `run.timings_s`),
+        `model_size` (counts, as `Solution.model_size`), `rule_costs` (the table of
+        `siting.rule_costs`, money in yuan, when asked for, or None) and `objective_yuan`
+        (discounted yuan, as `Solution.objective_yuan`).
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`slack` without
@@ -857,7 +884,7 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
         base plan does; existing and committed plants stand in both plans; those of the one plan
         each relaxed solve ended on, others within its gap may build elsewhere) and note. Money is in
         yuan, to 9 significant digits as the manifest's objective (the cost is the difference of
-        the two objectives so rounded: see `siting.optimize.relax.rule_cost_table`);
+        the two objectives so rounded, as every solver figure of the outputs is rounded);
         rule_costs.csv, written by `Solution.write`, gives it in bn yuan
         (objective_relaxed_bn_yuan, rule_cost_bn_yuan, rule_cost_low_bn_yuan,
         rule_cost_high_bn_yuan).
@@ -890,9 +917,12 @@ class Alternatives:
     Attributes:
         solution: the cost-optimal `Solution` they start from.
         slack: how much more than the optimum each may cost, as a share of |optimum| (0.05 = 5 %).
-        plans: the optimum (label `optimum`) then the alternatives (`alt01`, ...), each a
-            `siting.optimize.alternatives.Alternative` (its `plan` tables, `cost_yuan` in
-            discounted yuan, `stopped_by`: gap reached, node limit or time limit).
+        plans: the optimum (label `optimum`) then the alternatives (`alt01`, ...), each with
+            its `label`, `report` (its own solve's, as `Solution.report`; for an alternative the
+            objective is its search's measure of overlap with the plans before it, not the
+            cost), `plan` tables (as `Solution.result`), `cost_yuan` (discounted yuan, the sum of
+            its plan's cost components), `stopped_by` (gap reached, node limit, time limit, or
+            HiGHS's termination name) and `scope` (`sites` or `clusters`; "" for the optimum).
         asked: the number of alternatives asked for.
         ended: why fewer than `asked` were found, in words (empty when all were): no other
             pattern of sites and products within the slack, or a search stopped at its limit.
@@ -957,10 +987,10 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
                  time_limit_s: float | None = None) -> Alternatives:
     """Up to `n` near-optimal plans, each costing at most `slack` x |optimum| more than the
     optimum and as different as possible from the plans before it (modelling to generate
-    alternatives: siting/optimize/alternatives.py); no two share a pattern of (site, product)
-    decisions. Each search is limited by branch-and-bound nodes on one thread with the
-    scenario's seed, so the same inputs give the same plans; the time limit is a safety net,
-    and a plan it stopped is marked `time limit` in `table`.
+    alternatives; README, "Why there is no plan, and which plans cost nearly the same"); no two
+    share a pattern of (site, product) decisions. Each search is limited by branch-and-bound
+    nodes on one thread with the scenario's seed, so the same inputs give the same plans; the time
+    limit is a safety net, and a plan it stopped is marked `time limit` in `table`.
 
     Args:
         problem_or_solution: a `Solution` (its plan is the optimum), a `Problem` or a scenario
@@ -1008,10 +1038,15 @@ class Batch:
     Attributes:
         table: the comparison (metrics as rows, one column per run and one of differences against
             the first run) or the sweep table (one row per run), as in comparison.csv / sweep.csv.
-        runs: one `siting.runs.pool.CaseSummary` per run in order; a failed run has ok False, its
-            error message and its run's `notices` (often why it has no plan), and does not stop
-            the others; a run whose cross-start failed (the other runs' plans not costed in it, or
-            its new solve from a cheaper one failed) keeps its own plan and says why in its
+        runs: one summary per run in order (plain data, money in yuan): `label`, `ok`, `error`,
+            `notices`, `scenario_name`, `status`, `objective_yuan`, `gap`, `solve_time_s`,
+            `costs`, `sites_opened` and the capacity, target and output-value figures the table
+            is made of; a failed run has ok False, its error message (in full; one for bad
+            input, no plan or rules that cannot be met together begins with the kind of failure,
+            e.g. "PlanInfeasible: ...") and its run's `notices` (often why it has no plan; empty
+            for a run that failed otherwise, an unexpected error), and does not stop the others;
+            a run whose cross-start failed (the other runs' plans not costed in it, or its new
+            solve from a cheaper one failed) keeps its own plan and says why in its
             `cross_failures`.
         folder: the folder written, or None when the runs were kept in memory.
     """
@@ -1135,9 +1170,10 @@ def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]
     command line: a sweep of that one value). InputError naming
     `settings` for another form, no setting at all, or a value a text cannot carry: the problems
     of every malformed setting together, each once, in their order, with those of the values YAML
-    cannot read (which, without a malformed setting, the sweep lists with the output folder's
-    problems: siting/runs/batch.py `swept_cases`); also for a key given twice, or a value given
-    twice for one key (`repeated_setting_problems`): runs that repeat or replace each other."""
+    cannot read (which, without a malformed setting, the sweep itself lists, beside the problems
+    of its combinations and of the output folder, before any run); also for a key given twice, or
+    a value given twice for one key (`repeated_setting_problems`): runs that repeat or replace
+    each other."""
     example = SETTINGS_FORMS[1]
     items = _entries(settings, "settings", SETTINGS_FORMS)
     if not items:
@@ -1309,8 +1345,9 @@ NOT_KEPT = "a temporary folder, not kept (pass out= to keep it)"
 
 
 def scenario_json_schema(partial: bool = False) -> dict[str, Any]:
-    """The JSON schema of a scenario file (pydantic's, from `siting.config.schema.Scenario`), for
-    editors to complete and check scenario YAML.
+    """The JSON schema of a scenario file (pydantic's, of the scenario model `Problem.scenario` is
+    an instance of), for editors to complete and check scenario YAML (README, "Completion and
+    checking in an editor").
 
     Args:
         partial: drop every `required` list, for a file that `extends:` a base and so need not
@@ -1321,7 +1358,8 @@ def scenario_json_schema(partial: bool = False) -> dict[str, Any]:
 
 def scenario_schema_text(partial: bool = False, of: str = "scenario") -> str:
     """`scenario_json_schema` as indented JSON text, ending with a newline (what `siting schema` writes);
-    `of` "catalog" or "committed": the schema of that file instead (`siting.config.schema.file_json_schema`)."""
+    `of` "catalog" or "committed": the schema of that file instead (the catalog, or the committed
+    projects' file)."""
     return json.dumps(file_json_schema(of, partial), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -84,7 +84,7 @@ class InputError(Exception):
 class OutputFolderError(InputError):
     """The output folder may not be written. Either refused before anything is solved (heading
     "1 problem with the output folder:", or "N problems in the input and with the output folder:"
-    where the input's problems are listed with it: siting/runs/job.py `refused_together`), or,
+    where the input's problems are listed first, then the folder's), or,
     checked again once every output was written, not replaced because it changed during the run
     (`during_run`, heading "the output folder was not replaced:"); then the complete outputs were
     kept in a new folder beside it, `kept`, unless that failed too (None). An InputError, with its
@@ -117,9 +117,10 @@ def _rebuilt(cls: type[InputError], state: dict) -> InputError:
 
 class PlanInfeasible(Exception):
     """The rules cannot be met together; the message says which. `notices`: the notices of the
-    run (`siting.prepare.problem.Prepared.notices`: what loading and preprocessing noticed, e.g.
-    a target no module can reach in time), which a plan's summary and report give; set by the
-    solve job (siting/runs/job.py `run_solve`), empty where the error was raised elsewhere."""
+    run (as `siting.Problem.notices` gives them, with any the solve added: what loading,
+    preprocessing and the solve noticed, e.g. a target no module can reach in time), which a
+    plan's summary and report give; set by the front door's solves (`siting.solve`, `siting.run`,
+    the command line), empty where the error was raised elsewhere."""
 
     exit_code = 1
     notices: tuple[str, ...] = ()
