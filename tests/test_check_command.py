@@ -29,9 +29,10 @@ DATA = Path(__file__).parent / "data" / "small"
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file and folder under `folder` (hidden ones too), a file with its content and
-    modification time. A folder's own modification time is left out: the output folder's check,
-    as solve makes it, makes an empty folder beside it and removes it at once
-    (siting/deliver/folders.py `_write_problem`)."""
+    modification time. A folder's own modification time is left out here: the output folder's
+    check, as solve makes it, makes an empty folder beside it and removes it at once
+    (siting/deliver/folders.py `_write_problem`), then sets that time back, which
+    tests/test_check_times.py checks."""
     return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) if p.is_file() else (b"", 0)
             for p in sorted(folder.rglob("*"))}
 

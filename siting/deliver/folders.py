@@ -860,12 +860,31 @@ def _kind_problem(destination: Path, target: Path) -> tuple[str, str] | None:
     return None
 
 
+@contextlib.contextmanager
+def times_kept(folder: Path) -> Iterator[None]:
+    """Give `folder` back its access and modification times once the block has run, so that a
+    folder made and removed in it (`_write_problem`'s test) leaves no trace that `ls -l`, a
+    backup or a build tool would read as a change. Best effort: where the times cannot be read
+    or set (a folder of another user's), they are left as the block left them; the status change
+    time (ctime) cannot be set back by anyone."""
+    try:
+        before = os.stat(folder)
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
 def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
     """Whether folders can be made in `existing`, the nearest existing folder above `target`, by
-    making (and removing) a staging folder there: beside the destination, where the staging
-    folder goes, or, where folders above it are missing, in the folder the run makes the first
-    of them in. A folder on a read-only file system is said to be so (`read_only`), as the system
-    says it, rather than wanting permission."""
+    making (and removing) a staging folder there, its times kept (`times_kept`): beside the
+    destination, where the staging folder goes, or, where folders above it are missing, in the
+    folder the run makes the first of them in. A folder on a read-only file system is said to be
+    so (`read_only`), as the system says it, rather than wanting permission."""
     verb = "replaced" if target.exists() else "created"
     if not os.access(existing, os.W_OK | os.X_OK):
         if read_only(existing):
@@ -873,7 +892,8 @@ def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
         return (f"cannot be written: no write permission in {shown_path(existing)}",
                 "choose a folder you can write to")
     try:
-        os.rmdir(tempfile.mkdtemp(prefix=temporary_prefix(target, STAGING), dir=existing))
+        with times_kept(existing):
+            os.rmdir(tempfile.mkdtemp(prefix=temporary_prefix(target, STAGING), dir=existing))
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             return (f"cannot be {verb}: no space is left in {shown_path(existing)}",
