@@ -26,8 +26,11 @@ legend row; the site's label says what it draws on site, and a ringed hub is lab
 name and how many product flows stand there (`unlined_marks`). Labels are placed greedily,
 beside their own pie, so that none overlaps another label, and none comes with its white halo
 onto a pie's or a ring's outline or a site's or source's mark, nor has its leader run across one
-but its own (`LabelPlacer`); of such places, one across no cluster's outline where there is one
-near enough, so that a label reads as in its own cluster. A label of several lines aligns them
+but its own, nor stands across a flow's line (`LabelPlacer`; a lake's or a county's name keeps
+off the flows where it can); of such places, one across no cluster's outline where there is one
+near enough, so that a label reads as in its own cluster, and a site's or a hub's label across
+no outline of the red line or its zones either, going farther where it would otherwise hide a
+small red-line polygon (a park) whole or in part (`keep_labels_off`). A label of several lines aligns them
 on the side that faces its symbol (right in a label left of it), so that its lines reach the
 corner next to the symbol, or the end of its leader.
 The scale bar stands in the lower left corner; the north arrow in the upper right one, or where
@@ -234,6 +237,12 @@ def scale_bar_box(frame: Bbox) -> Bbox:
 SITE_MARK_RADIUS = 3.5
 #: The width (points) of the clusters' outlines.
 CLUSTER_OUTLINE_WIDTH = 1.4
+#: The width (points) of the red line's and its zones' outlines as a label keeps off them (the
+#: widest drawn: the buffer's and the setbacks' 0.9).
+REDLINE_OUTLINE_WIDTH = 0.9
+#: The size (points) within which a red-line polygon's box fits for a label to hide it whole: its
+#: outline is then kept off as what a label would hide (`LabelPlacer.block_lines(hiding=True)`).
+SMALL_POLYGON = 60.0
 #: The north arrow: the "N" at its foot, its head this far above (a share of the map's height).
 NORTH_ARROW_LENGTH = 0.08
 #: Where the north arrow's "N" stands by default, in axes fractions: the upper right corner.
@@ -321,6 +330,17 @@ def drawn_geometry(frames: Sequence[gpd.GeoDataFrame | None], context: gpd.GeoDa
             outlines if outlines is not None else np.empty(0, dtype=object)]
 
 
+def split_small(geometries: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
+    """The polygons of `geometries` (each part of a multipolygon on its own; other geometries
+    are left out) in two arrays: those whose bounding box is wider or taller than `size`, and
+    the small ones, which a label can hide whole."""
+    parts = shapely.get_parts(np.asarray(geometries, dtype=object))
+    parts = parts[shapely.get_type_id(parts) == 3]
+    bounds = shapely.bounds(parts).reshape(-1, 4)
+    small = (bounds[:, 2] - bounds[:, 0] <= size) & (bounds[:, 3] - bounds[:, 1] <= size)
+    return parts[~small], parts[small]
+
+
 def polygon_paths(geometries: np.ndarray) -> list[DrawnPath]:
     """One matplotlib path per (multi)polygon, as GeoPandas's `plot` draws it: the geometry
     normalised (`shapely.normalize`), then each part's exterior ring and its holes, x and y, each
@@ -385,6 +405,12 @@ LINE_STEPS = 1
 #: of line crossed by the box, `LabelPlacer(leader_lines=True)`): more than any box crosses, so
 #: that a label stays on its symbol's side of the lines wherever it can.
 TIE_CROSSING = 10000.0
+#: What a line that outlines what a label would hide counts for (`LabelPlacer.block_lines(hiding=True)`:
+#: the red line's polygons and zones), per display unit of it crossed, against a cluster's outline.
+HIDING_WEIGHT = 3.0
+#: How many distances (`_STEPS`) farther out than the nearest position free of symbols and labels
+#: a label may go to cross less of such lines, where it would stand across one.
+HIDING_STEPS = 2
 #: The width (points) of a label's leader line.
 LABEL_LEADER_WIDTH = 0.6
 
@@ -451,8 +477,14 @@ class LabelPlacer:
     the symbols and labels: of the positions free of those, the first that crosses no line, up to
     `line_steps` (LINE_STEPS unless given) distances farther out than the nearest free one; failing
     that, of the free ones at that nearest distance, the one that crosses the least length of line.
-    A label never comes onto a symbol or another label to keep off a line. Deterministic: the order
-    of calls decides.
+    A label never comes onto a symbol or another label to keep off a line. Lines that outline
+    what a label would hide (`block_lines(hiding=True)`: the red line's small polygons) count
+    HIDING_WEIGHT times, and a label that would stand across one goes up to HIDING_STEPS distances
+    beyond the nearest free one where it crosses less there, and at most half as much of them (a
+    label that hides a polygon wherever it stands near its symbol stays near). The flows (`block_flows`) are kept
+    off as the leaders are, by a label that must be placed; an optional one (a lake's or a
+    county's name) keeps off them softly, as off the lines. Deterministic: the order of calls
+    decides.
 
     A sparse map may ask for more: `along`, the `_ALONG` directions too, after the usual ones at
     each distance; `leader_lines`, the straight line from a label's symbol to its box's centre
@@ -487,9 +519,19 @@ class LabelPlacer:
         #: their index, how far (pixels) a label's letters keep off them, their ends (rows x0, y0,
         #: x1, y1) and their lengths.
         self._lines: list[tuple[np.ndarray, shapely.STRtree, float, np.ndarray, np.ndarray]] = []
+        #: What `block_lines` returned for each of `_lines` (`release_lines`).
+        self._line_keys: list[int] = []
+        #: Whether each of `_lines` outlines what a label would hide (`block_lines(hiding=True)`).
+        self._line_hiding: list[bool] = []
+        self._next_key = 0
         #: The leaders drawn (`place`), as straight lines in display coordinates: a later label
         #: keeps its box off them, as off a label.
         self._leaders: list[shapely.LineString] = []
+        #: Lines drawn that labels keep off as off a leader (`block_flows`): each line (display
+        #: coordinates) and how far (pixels) a label's box, padded by LABEL_PAD, keeps off it.
+        self._flows: list[shapely.LineString] = []
+        self._flow_reach: list[float] = []
+        self._flow_tree: shapely.STRtree | None = None
 
     def block(self, box: Bbox) -> None:
         """Keep labels off a box (display coordinates)."""
@@ -510,18 +552,22 @@ class LabelPlacer:
         self._circles[self._round] = (cx, cy, radius_points * self.points, gap_points * self.points)
         self._round += 1
 
-    def block_lines(self, geometries: np.ndarray, width_points: float = 0.0) -> None:
+    def block_lines(self, geometries: np.ndarray, width_points: float = 0.0, hiding: bool = False) -> int | None:
         """Keep labels off the lines of `geometries` (shapely geometries in data coordinates: a
         polygon's outline, its holes' too, or a line itself; points are ignored) drawn
         `width_points` wide, softly: a label's letters, with SYMBOL_CLEARANCE more for their halo,
         cross none of them where `place` finds such a position near enough, and cross as little of
         them as it can where not (see `LabelPlacer`). The lines are kept as their straight
-        segments in display coordinates, in a spatial index."""
+        segments in display coordinates, in a spatial index. `hiding`: the lines outline what a
+        label on them hides (a small park under a label is lost to the reader): each counts
+        HIDING_WEIGHT times, and a label that would stand across one may go up to HIDING_STEPS
+        distances beyond the nearest free position to hide less (see `LabelPlacer`). Returns
+        what `release_lines` takes to stop keeping labels off them (None: no line)."""
         parts = shapely.get_parts(np.asarray(geometries, dtype=object))
         kind = shapely.get_type_id(parts)
         lines = np.concatenate([shapely.get_rings(parts[np.isin(kind, [3])]), parts[np.isin(kind, [1, 2])]])
         if not len(lines):
-            return
+            return None
         xy, which = shapely.get_coordinates(lines, return_index=True)
         xy = self.ax.transData.transform(xy)
         joined_ = which[1:] == which[:-1]
@@ -529,16 +575,31 @@ class LabelPlacer:
         segments = shapely.linestrings(ends.reshape(-1, 2, 2))
         reach = (width_points / 2 + SYMBOL_CLEARANCE) * self.points
         self._lines.append((segments, shapely.STRtree(segments), reach, ends, shapely.length(segments)))
+        self._line_keys.append(self._next_key)
+        self._line_hiding.append(hiding)
+        self._next_key += 1
+        return self._line_keys[-1]
 
-    def _crossing(self, boxes: Sequence[Bbox]) -> np.ndarray:
+    def release_lines(self, *keys: int | None) -> None:
+        """Place later labels without keeping off the lines `block_lines` returned `keys` for
+        (e.g. the red line's outlines, which a lake's name stands inside by its nature)."""
+        kept = [i for i, k in enumerate(self._line_keys) if k not in keys]
+        self._lines = [self._lines[i] for i in kept]
+        self._line_keys = [self._line_keys[i] for i in kept]
+        self._line_hiding = [self._line_hiding[i] for i in kept]
+
+    def _crossing(self, boxes: Sequence[Bbox], hiding_only: bool = False) -> np.ndarray:
         """The length (display units) of the lines kept off (`block_lines`) that each of the
         letters' `boxes` crosses, each grown by the lines' reach: 0 where it crosses none. A
         segment with both ends inside a box lies in it whole: its own length, which is what its
         intersection with the box measures, to the last bit; the intersection is measured only
-        for the others (most segments a box meets lie in it whole)."""
+        for the others (most segments a box meets lie in it whole). Lines that outline what a
+        label hides count HIDING_WEIGHT times; with `hiding_only`, only those count."""
         total = np.zeros(len(boxes))
         extents = np.array([(b.x0, b.y0, b.x1, b.y1) for b in boxes], dtype=float).reshape(-1, 4)
-        for segments, tree, reach, ends, lengths in self._lines:
+        for (segments, tree, reach, ends, lengths), hiding in zip(self._lines, self._line_hiding, strict=True):
+            if hiding_only and not hiding:
+                continue
             x0, y0 = extents[:, 0] - reach, extents[:, 1] - reach
             x1, y1 = extents[:, 2] + reach, extents[:, 3] + reach
             grown = shapely.box(x0, y0, x1, y1)
@@ -550,7 +611,7 @@ class LabelPlacer:
             inside = lengths[segment_at]
             cut = ~whole
             inside[cut] = shapely.length(shapely.intersection(segments[segment_at[cut]], grown[box_at[cut]]))
-            total += np.bincount(box_at, weights=inside, minlength=len(boxes))
+            total += np.bincount(box_at, weights=inside, minlength=len(boxes)) * (HIDING_WEIGHT if hiding else 1.0)
         return total
 
     def _overlap(self, box: Bbox, own: tuple[float, float, float] | None = None, grow: float = 0.0,
@@ -605,6 +666,35 @@ class LabelPlacer:
         boxes = shapely.box(taken[:, 0], taken[:, 1], taken[:, 2], taken[:, 3])
         return float(shapely.length(shapely.intersection(boxes, shapely.LineString([leader[:2], leader[2:]]))).sum())
 
+    def block_flows(self, geometries: Sequence[shapely.Geometry] | np.ndarray, widths_points: Sequence[float]) -> None:
+        """Keep labels off the lines of `geometries` (shapely lines in data coordinates, e.g. the
+        flows), each drawn `widths_points[i]` wide, as off a leader drawn before (`place`): a
+        position whose letters come within half the line's width and SYMBOL_CLEARANCE of one is
+        not free (a label across a line reads as cut by it)."""
+        for geometry, width in zip(geometries, widths_points, strict=True):
+            for part in shapely.get_parts(np.asarray([geometry], dtype=object)):
+                if shapely.get_type_id(part) not in (1, 2) or shapely.is_empty(part):
+                    continue
+                xy = self.ax.transData.transform(shapely.get_coordinates(part))
+                self._flows.append(shapely.LineString(xy))
+                self._flow_reach.append(max((float(width) / 2 + SYMBOL_CLEARANCE) * self.points - LABEL_PAD, 0.0))
+        self._flow_tree = shapely.STRtree(self._flows) if self._flows else None
+
+    def _on_flows(self, box: Bbox) -> float:
+        """How far (display units) the lines kept off with `block_flows` run inside `box` grown
+        by each line's reach: 0 where none comes into it."""
+        if self._flow_tree is None:
+            return 0.0
+        reach = max(self._flow_reach)
+        near = self._flow_tree.query(shapely.box(box.x0 - reach, box.y0 - reach, box.x1 + reach, box.y1 + reach),
+                                     predicate="intersects")
+        if not len(near):
+            return 0.0
+        near = np.sort(near)
+        grow = np.asarray(self._flow_reach)[near]
+        grown = shapely.box(box.x0 - grow, box.y0 - grow, box.x1 + grow, box.y1 + grow)
+        return float(shapely.length(shapely.intersection(np.asarray(self._flows, dtype=object)[near], grown)).sum())
+
     def _on_leaders(self, box: Bbox) -> float:
         """How far (display units) the leaders drawn before (`place`) run inside `box`: 0 where
         none comes into it."""
@@ -628,6 +718,15 @@ class LabelPlacer:
         f = self.frame
         return box.x0 >= f.x0 + 2 and box.x1 <= f.x1 - 2 and box.y0 >= f.y0 + 2 and box.y1 <= f.y1 - 2
 
+    def _hides_less(self, letters: Sequence[Bbox], near: tuple[float, int], farther: tuple[float, int]) -> bool:
+        """Whether a label takes the place `farther` (line crossed, index in `letters`) rather than
+        `near`: `near` crosses lines that outline what it would hide (`block_lines(hiding=True)`),
+        and `farther` crosses less line, and at most half as much of those."""
+        if farther[0] >= near[0]:
+            return False
+        hidden = self._crossing([letters[near[1]], letters[farther[1]]], hiding_only=True)
+        return bool(hidden[0] > 0 and 2 * hidden[1] <= hidden[0])
+
     def _choose(self, letters: Sequence[Bbox], candidates: Sequence[tuple[float, float, str, str, bool, bool, int]],
                 own: tuple[float, float, float] | None, required: bool,
                 leaders: Sequence[tuple[float, float, float, float] | None] | None = None,
@@ -637,7 +736,10 @@ class LabelPlacer:
         symbol but its own is not free) the label takes (see `LabelPlacer`): the first free of
         symbols and labels and crossing no line,
         up to `line_steps` distances beyond the first free one; else the free one at that distance
-        (at any of them, with `farther_for_less`) crossing the least line; else, where `required`,
+        (at any of them, with `farther_for_less`) crossing the least line, unless it crosses a line
+        that outlines what it would hide (`block_lines(hiding=True)`) and the free one up to
+        HIDING_STEPS distances beyond the first free one crossing the least crosses less and at
+        most half as much of those lines; else, where `required`,
         the one overlapping the least, then crossing the least line; the earliest on ties. None:
         none (inside the map, or free where not `required`). `anchor`: the symbol's centre
         (display coordinates), where the line to each box's centre starts (`leader_lines`)."""
@@ -649,6 +751,8 @@ class LabelPlacer:
             measure does not depend on the others measured with it."""
             if i not in measured:
                 measured[i] = float(self._crossing(letters[i : i + 1])[0]) if self._lines else 0.0
+                if not required:
+                    measured[i] += self._on_flows(letters[i].padded(LABEL_PAD))
                 if self.leader_lines and anchor is not None and self._lines:
                     box = letters[i]
                     measured[i] += TIE_CROSSING * self._ties_across((*anchor, (box.x0 + box.x1) / 2,
@@ -658,8 +762,11 @@ class LabelPlacer:
         free: int | None = None  # the distance of the first position free of symbols and labels
         near: tuple[float, int] | None = None  # the free one at that distance crossing the least line
         crowded: tuple[float, int] | None = None  # none free: the least overlap, then line
+        # Free ones up to HIDING_STEPS beyond `free`, for a label that would hide what a line outlines.
+        farther: tuple[float, int] | None = None
+        reach = max(self.line_steps, HIDING_STEPS) if any(self._line_hiding) else self.line_steps
         for i, (box, (*_at, snug, n)) in enumerate(zip(letters, candidates, strict=True)):
-            if free is not None and n > free + self.line_steps:
+            if free is not None and n > free + reach:
                 break
             padded = box.padded(LABEL_PAD)
             if not self._inside(padded):
@@ -667,19 +774,22 @@ class LabelPlacer:
             overlap = self._overlap(padded, own, self._clear, corner=snug) \
                 + (self._leader_crossing(leaders[i], own) if leaders is not None else 0.0) \
                 + (self._leader_through(leaders[i]) if leaders is not None else 0.0) \
-                + self._on_leaders(padded)
+                + self._on_leaders(padded) + (self._on_flows(padded) if required else 0.0)
             if overlap == 0:
                 line = crossing(i)
-                if line == 0:
+                if line == 0 and (free is None or n <= free + self.line_steps):
                     return i
                 free = n if free is None else free
-                if (n == free or self.farther_for_less) and (near is None or line < near[0]):
+                if (n == free or (self.farther_for_less and n <= free + self.line_steps)) \
+                        and (near is None or line < near[0]):
                     near = (line, i)
+                if farther is None or line < farther[0]:
+                    farther = (line, i)
             elif free is None and (crowded is None or overlap < crowded[0]
                                    or (overlap == crowded[0] and crossing(i) < crossing(crowded[1]))):
                 crowded = (overlap, i)
         if near is not None:
-            return near[1]
+            return farther[1] if farther is not None and self._hides_less(letters, near, farther) else near[1]
         return crowded[1] if crowded is not None and required else None
 
     def _leader(self, cx: float, cy: float, ox: float, oy: float, radius_points: float
@@ -966,15 +1076,21 @@ def draw_zones(ax: Axes, zones: gpd.GeoDataFrame | None, crs: str) -> None:
             _polygons(ax, series, facecolor="none", edgecolor=_rgb(SETBACK), linewidth=0.9, zorder=2)
 
 
-def draw_flows(ax: Axes, flows: gpd.GeoDataFrame | None, colours: dict[str, tuple[int, int, int]]) -> None:
-    """Flows coloured by resource, width proportional to the peak yearly tonnage."""
-    if flows is None:
-        return
+def flow_widths(flows: gpd.GeoDataFrame) -> list[float]:
+    """Each flow's line width (points) as `draw_flows` draws it: 0.6, and 3.4 more in proportion
+    to its peak yearly tonnage against the largest flow's."""
     tonnes = flows[[c for c in flows.columns if c.startswith("tonnes_")]].to_numpy(dtype=float).max(axis=1)
     top = max(tonnes.max(), 1.0)
-    for geometry, resource, peak in zip(flows.geometry, flows["resource"], tonnes, strict=True):
+    return [0.6 + 3.4 * peak / top for peak in tonnes]
+
+
+def draw_flows(ax: Axes, flows: gpd.GeoDataFrame | None, colours: dict[str, tuple[int, int, int]]) -> None:
+    """Flows coloured by resource, width proportional to the peak yearly tonnage (`flow_widths`)."""
+    if flows is None:
+        return
+    for geometry, resource, width in zip(flows.geometry, flows["resource"], flow_widths(flows), strict=True):
         x, y = geometry.xy
-        ax.plot(x, y, color=_rgb(colours.get(resource, GREY), 0.8), linewidth=0.6 + 3.4 * peak / top, zorder=5,
+        ax.plot(x, y, color=_rgb(colours.get(resource, GREY), 0.8), linewidth=width, zorder=5,
                 solid_capstyle="round")
 
 
@@ -1898,6 +2014,25 @@ def quiet_canvas(figure: Figure) -> FigureCanvasAgg:
     return MapCanvas(figure)
 
 
+def keep_labels_off(placer: LabelPlacer, clusters: gpd.GeoDataFrame | None, redline: gpd.GeoDataFrame | None,
+                    zones: gpd.GeoDataFrame | None, flows: gpd.GeoDataFrame | None, data_per_point: float
+                    ) -> list[int | None]:
+    """Give `placer` the lines drawn that labels keep off: the clusters' outlines, the red line's
+    and its zones' outlines softly (`LabelPlacer.block_lines`; a red-line polygon within
+    SMALL_POLYGON points, which a label would hide whole, as what a label hides), and the flows
+    as the leaders are (`LabelPlacer.block_flows`). Returns what `LabelPlacer.release_lines`
+    takes to stop keeping labels off the red line's outlines."""
+    # A label across a cluster's outline leaves its cluster unsaid.
+    placer.block_lines(drawn_geometry([clusters], None)[0], CLUSTER_OUTLINE_WIDTH)
+    large, small = split_small(drawn_geometry([redline], None)[0], SMALL_POLYGON * data_per_point)
+    keys = [placer.block_lines(np.concatenate([large, drawn_geometry([zones], None)[0]]), REDLINE_OUTLINE_WIDTH),
+            placer.block_lines(small, REDLINE_OUTLINE_WIDTH, hiding=True)]
+    # A label across a flow reads as cut by it.
+    if flows is not None and not flows.empty:
+        placer.block_flows(flows.geometry.to_numpy(), flow_widths(flows))
+    return keys
+
+
 def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequence[str], working_crs: str,
                context: MapContext | None = None, lettering: Lettering | None = None,
                pie_top_yuan: float | None = None, unlined: Sequence[Mapping[str, Any]] = ()) -> Figure:
@@ -1963,8 +2098,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         draw_pies(ax, built, colours, extra.values, data_per_point, centres, top_capex)
         leaders = draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
-        # Labels keep off the clusters' outlines where they can: one across it leaves its cluster unsaid.
-        placer.block_lines(drawn_geometry([clusters], None)[0], CLUSTER_OUTLINE_WIDTH)
+        redline_lines = keep_labels_off(placer, clusters, redline, zones, flows, data_per_point)
         draw_unlined(ax, marks.points, data_per_point, placer)
         # Labels keep off each pie's outline (half of it outside the radius).
         for (x, y), radius in zip(centres, outer, strict=True):
@@ -1992,6 +2126,9 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
                           fontsize=7.5, linespacing=1.15, multialignment="left")
             placer.place(text, (standing.x, standing.y), SITE_MARK_RADIUS)
         place_ring_names(ax, placer, marks, letters)
+        # The clusters', lakes' and counties' names keep off the clusters' outlines only: a lake's
+        # name stands inside its own outlines.
+        placer.release_lines(*redline_lines)
         if clusters is not None:
             for (x, y), name, ident in zip(_anchor_points(clusters), _names(clusters), _ids(clusters), strict=True):
                 placer.place(_label(ax, name, (x, y), letters, ident, fontsize=14, fontweight="bold",
