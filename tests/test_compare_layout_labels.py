@@ -62,11 +62,16 @@ STRICT = SHIPPED.parent / "yunnan_2024_strict_redline.yaml"
 
 def first_node_compare_inputs(folder: Path) -> list[Path]:
     """[first_node.yaml, first_node_strict.yaml]: the shipped scenario and its stricter red line,
-    each stopped after one branch-and-bound node (HiGHS's `mip_max_nodes: 1`, deterministic)."""
+    each stopped after one branch-and-bound node (HiGHS's `mip_max_nodes: 1`, deterministic), to a
+    gap of 10 %: the plans of that node (some 6 % from their bounds) are then within it, so no
+    search runs on to prove them. Both runs build the same five sites, at the same capex, as they
+    do to the shipped scenario's gap (2.5 %), and compare.qgs places every site's and hub's name
+    where it does then; only the flows of the plans' last LP, and the titles, differ."""
     found = []
     for name, scenario in (("first_node", SHIPPED), ("first_node_strict", STRICT)):
         path = folder / f"{name}.yaml"
-        path.write_text(f"extends: {scenario}\nname: {name}\nsolver:\n  options: {{mip_max_nodes: 1}}\n")
+        path.write_text(f"extends: {scenario}\nname: {name}\nsolver:\n  rel_gap: 0.1\n"
+                        "  options: {mip_max_nodes: 1}\n")
         found.append(path)
     return found
 
