@@ -1,17 +1,31 @@
 """siting: plan regional industrial capacity by site, product and year with a MIP.
 
-The front door (see `siting.api` and the README's "Python" section):
+From Python, the same calls the command line makes:
 
+    import siting
     problem = siting.load("scenario.yaml")     # read, check and preprocess once
     solution = siting.solve(problem)            # status, objective, plan tables, layers; writes nothing
     solution.write("outputs/run")               # the files `siting solve` writes
 
-Also `siting.alternatives` (near-optimal plans and how robust each site is),
-`siting.rule_costs`, `siting.compare`, `siting.sweep` (tables) and `siting.scenario_json_schema`.
-The errors a caller may catch: `InputError` (bad input or arguments; its
-`problems` list each one), `OutputFolderError` (an InputError: the output folder may not be
-written), `PlanInfeasible` (the rules cannot be met together) and `NoSolution` (the solver
-stopped without a plan). The names are imported on first use, so `import siting` stays fast.
+Each name below has its own help(), e.g. help(siting.solve):
+
+    load, Problem            a scenario read, checked against its layers and preprocessed
+    solve, Solution          the plan solved with HiGHS, in memory (tables, map layers, timings)
+    run                      `siting solve` as one call: load, solve and write an output folder
+    rule_costs               what each rule family costs: the plan re-solved with it relaxed
+    alternatives, Alternatives   near-optimal plans, and how robust each site is across them
+    compare, sweep, Batch    several scenarios or setting values solved and tabled together
+    scenario_json_schema     the JSON schema of a scenario file, for editors
+
+Money is in yuan (objective and costs discounted to the first year), capacity in the product's
+unit per year (t/yr, GWh/yr), distances in km, times in seconds.
+
+The errors a caller may catch: `InputError` (bad input or arguments; its `problems` list each
+one, naming the file, the key or field and the fix), `OutputFolderError` (an InputError: the
+output folder may not be written), `PlanInfeasible` (the rules cannot be met together) and
+`NoSolution` (the solver stopped without a plan); the last two carry the run's `notices`, which
+often say why. The names are imported on first use, so `import siting` stays fast. The README's
+"Python" section has more.
 """
 
 from __future__ import annotations
@@ -46,7 +60,8 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """Import the front door, or an error of `_ERRORS`, on first use (module attribute hook, PEP 562)."""
+    """Import the public name `name` (a function, a class or an error of the list above) on first use,
+    so that `import siting` stays fast (a module's attribute hook, PEP 562)."""
     if name in _ERRORS:
         from siting.config import errors
 

@@ -19,8 +19,7 @@ often say why; a run of `compare` or `sweep` without a plan keeps them in its su
 `notices` of its entry in `Batch.runs`). An argument of the wrong kind
 or out of range is an InputError too, named as the Python argument (`time_limit_s | ...`,
 `overrides constraints.redline.bufer_m | unknown setting ...`); the command line makes the same
-calls under `command_line_names`, so that its messages name its options (`--time-limit`,
-`--set`) instead.
+calls, with its messages naming its options (`--time-limit`, `--set`) instead.
 
 Overrides (`load`, `run`, `compare`) are a mapping of dotted key -> value
 (`{"constraints.redline.buffer_m": 2000}`), or a list of (dotted key, value) pairs or of the
@@ -400,7 +399,8 @@ class Problem:
             road distances in km, red-line zones) and the model's plain inputs (`prepared.inputs`,
             which carry the model's sparse index sets, derived once).
         redline: the red-line rule's settings (buffer and setbacks in m), as the layers use them.
-        timings: seconds spent reading and checking (`load`) and preprocessing (`preprocess`).
+        timings: seconds spent reading and checking (`load`), making the candidate cells when the
+            scenario has a `candidates:` block (`candidates`), and preprocessing (`preprocess`).
         variant, overrides: the variant and the settings it was loaded with (`load`'s), which the
             files written record (manifest.json's `variant` and `overrides`, and the report).
     """
@@ -452,14 +452,18 @@ def load(path: Path | str, variant: str | None = None,
     Args:
         path: the scenario YAML file; the relative paths written in it resolve from its folder.
         variant: the name of one of the file's `variants:`, or None for the base scenario.
-        overrides: settings applied last (the command line's `--set`), in any of the forms of
-            the module's docstring: `{"constraints.redline.buffer_m": 2000}`,
-            `[("constraints.redline.buffer_m", 2000)]` or `["constraints.redline.buffer_m=2000"]`;
-            a relative path among them (`{"layers.sites.path": "geodata/other_sites.geojson"}`)
-            starts at the current folder.
+        overrides: settings applied last (the command line's `--set`), in any of three forms:
+            a mapping of dotted key -> value, `{"constraints.redline.buffer_m": 2000}`; a list of
+            (dotted key, value) pairs, `[("constraints.redline.buffer_m", 2000)]`; or a list of
+            the command line's `KEY=VALUE` texts, `["constraints.redline.buffer_m=2000"]`, each
+            holding one value, read as YAML reads it (`KEY=` sets the empty text; several values
+            are refused: `sweep` runs each). None or an empty list for none. A text alone, not in a list, is
+            refused rather than read one character at a time. A relative path among them
+            (`{"layers.sites.path": "geodata/other_sites.geojson"}`) starts at the current
+            folder.
 
     Returns:
-        A `Problem` to pass to `solve`, `rule_costs` (any number of times). In calibration mode
+        A `Problem` to pass to `solve`, `rule_costs` or `alternatives` (any number of times). In calibration mode
         fixed, its model holds the real plants of `calibration.plants` at their sites as the
         command line's does: in place of the committed projects, with a notice saying so (in
         `Problem.notices`, before those of mapping the plants onto the sites and years; README,
@@ -520,12 +524,21 @@ class Solution:
         result: the plan as read back, as tables and figures (`builds`, `capacity`, `flows`,
             `costs`, `targets`, `output_value`, `opened_sites` and more; money in yuan, capacity
             and flows in product units per year); the properties below give copies.
-        model_size: variables, integer variables and constraints of the model (counts); with
-            candidate cells, the screened model's, and the screening's figures under "screening".
-        timings: seconds spent: load, preprocess, build, bound (the count relaxation's
-            search; with candidate cells: candidates, aggregate, screen), solve; then export once
-            the files are made, rule_costs once `siting.rule_costs` and alternatives once `siting.alternatives`
-            have run on this solution.
+        model_size: `variables`, `integer_variables` and `constraints` of the model (counts),
+            and the figures of its searches under "searches"; with candidate cells, those of the
+            screened model, with `candidate_cells`, `screening_groups`, `aggregate_sites` and
+            `screened_sites` (counts) and the screening's figures under "screening".
+        timings: seconds per phase, under the keys manifest.json's `run.timings_s` uses, in its
+            order: `load` (reading and checking), `candidates` (making the candidate cells, only
+            for a scenario with a `candidates:` block), `preprocess`, `build` (building the
+            model; with candidate cells, every model the screening builds), `bound` (the count
+            relaxation's search for a bound), `solve` (the search for the plan; with candidate
+            cells, the rest of the screening: merging the cells, the merged and screened models'
+            searches); then, once they have run on this
+            solution, `rule_costs` (`siting.rule_costs`) and `alternatives`
+            (`siting.alternatives`); `export` once the files are made (`Solution.files`,
+            `Solution.write`) and `write` once they are written (`Solution.write`), each timed
+            anew at every call.
     """
 
     problem: Problem
@@ -675,8 +688,9 @@ class Solution:
         the real plants; README, "Outputs").
 
         Raises:
-            InputError: `rule_costs` is neither None nor a table of `siting.rule_costs`
-                (`checked_rule_costs`).
+            InputError: `rule_costs` is neither None nor a table with the columns of the table
+                `siting.rule_costs` returns (in any order; a mapping, a text, `plan` or
+                rule_costs.csv read back in bn yuan are refused).
         """
         return self._files(rule_costs, extra)
 
@@ -689,7 +703,7 @@ class Solution:
         the manifest and the report the set's costs (`near_optimal`: siting/optimize/alternatives.py
         `near_optimal_record`), and plan.gpkg and plan.qgs its robustness layer (`overlays`:
         siting/runs/job.py `plans_files`)."""
-        rule_costs = self.checked_rule_costs(rule_costs)
+        rule_costs = self._checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
         if rule_costs is not None:
@@ -726,18 +740,19 @@ class Solution:
             The folder written, absolute.
 
         Raises:
-            InputError: `rule_costs` is not such a table (`checked_rule_costs`), or the folder
-                may not be written; the message says why and what to do.
+            InputError: `rule_costs` is not such a table (one with the columns of the table
+                `siting.rule_costs` returns, in any order), or the folder may not be written (an
+                OutputFolderError); the message says why and what to do.
         """
-        costs = self.checked_rule_costs(rule_costs)
+        costs = self._checked_rule_costs(rule_costs)
         destination = output_folder(self.problem.loaded, folder)
         write_outputs(destination, self.files(costs), self.timings)
         return destination
 
-    def checked_rule_costs(self, value: Any) -> pd.DataFrame | None:
+    def _checked_rule_costs(self, value: Any) -> pd.DataFrame | None:
         """`value`, the argument `rule_costs` of `write` and `files`: None, or a table with the
         columns of the table `siting.rule_costs` returns (rule, status, objective_relaxed_yuan,
-        ..., note, as its docstring lists them, in any order). InputError naming
+        ..., note, as `rule_costs` lists them, in any order). InputError naming
         `rule_costs`, with what was given, for anything else: a mapping or a text, or another
         table (`solution.plan`, rule_costs.csv read back in bn yuan), which would be written as
         rule_costs.csv and .md."""
@@ -790,7 +805,8 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
         A `Solution`: status, objective and gap, cost breakdown, plan tables, layers, timings.
 
     Raises:
-        InputError: bad input (when given a path), or a time limit that is not a positive number.
+        InputError: bad input (when given a path), `problem_or_path` neither a `Problem` nor a
+            path, or a time limit that is not a positive number.
         PlanInfeasible: the rules cannot be met together; the message names the rule families
             whose relaxation gives a plan. Its `notices` are the problem's (`Problem.notices`,
             with any the solve added), as a plan's report would give them.
@@ -820,8 +836,9 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         alternatives: N (a whole number, 0 for none) near-optimal plans within `slack`, each in
             its own subfolder, with alternatives.md and robustness.geojson.
         slack: how much more than the optimum the alternatives may cost, a share of |optimum|
-            from 0 to 1 (0.05 = 5 %); None for DEFAULT_SLACK (0.05). It shapes the alternatives
-            only, so it is refused without them, rather than ignored.
+            from 0 to 1 (0.05 = 5 %); None for 0.05, the default of the command line's `--slack`
+            and of `alternatives`: the alternatives may cost up to 5 % more than the optimum. It
+            shapes the alternatives only, so it is refused without them, rather than ignored.
 
     Returns:
         A record of the run: `prepared` (the loaded and preprocessed inputs, as
@@ -829,8 +846,9 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         `Solution.report`), `plan` (the plan's tables, as `Solution.result`), `out_dir` (the
         folder written, absolute), `timings` (s per phase, as the manifest's `run.timings_s`),
         `model_size` (counts, as `Solution.model_size`), `rule_costs` (the table of
-        `siting.rule_costs`, money in yuan, when asked for, or None) and `objective_yuan`
-        (discounted yuan, as `Solution.objective_yuan`).
+        `siting.rule_costs`, money in yuan, when asked for, or None), `near_optimal` (with
+        alternatives, the set's costs against the optimum's, as the manifest's `near_optimal`
+        gives them, or None) and `objective_yuan` (discounted yuan, as `Solution.objective_yuan`).
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`slack` without
@@ -868,6 +886,12 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
     Families: redline, proximity, differentiation, agglomeration, budget, chain_balance, market,
     build_rate (those enabled). A Solution's model and solver are reused for families that are constraint
     rows; a Problem or a path is solved first.
+
+    Args:
+        problem_or_solution: a `Solution` (its plan is the base), a `Problem` or a scenario file
+            path (solved first).
+        time_limit_s: seconds per solve, replacing the scenario's `solver.time_limit_s` (or the
+            solution's time limit).
 
     Returns:
         One row per family: rule, status, objective_relaxed_yuan, rule_cost_yuan (objective
@@ -1109,7 +1133,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         against; after those, when some run's cross-start failed, "cross-start failed", what
         failed, as its `cross_failures` give it) and one column per run. A run without a plan
         does not stop the others: its summary in `runs` has its error and its run's notices
-        (`CaseSummary.notices`), which comparison.md lists under the table.
+        (its `notices`), which comparison.md lists under the table.
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or

@@ -62,3 +62,92 @@ def test_the_front_door_is_documented_in_its_own_words() -> None:
             "siting.Solution.write", "siting.Batch.ok"} <= set(names)
     internal = [(name, match.group(0)) for name, doc in public_docstrings() for match in INTERNAL.finditer(doc)]
     assert internal == []
+
+
+def _package_hooks() -> Iterator[tuple[str, str]]:
+    """The docstrings of the package's module hooks, which `help(siting)` shows among its functions."""
+    for name in ("__getattr__", "__dir__"):
+        yield f"siting.{name}", getattr(siting, name).__doc__ or ""
+
+
+#: A name in backquotes, dotted or not (`Solution.write`, `timings`), as a whole.
+QUOTED = re.compile(r"`([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)`")
+
+
+def unexported(name: str) -> str | None:
+    """Why the name `name`, quoted in a public docstring, points where `help()` does not go, or None:
+    a private name (`_ERRORS`, `__getattr__`), a module of the package other than its top level
+    (`siting.api`), or a name of the front door's module that `siting` does not export
+    (`DEFAULT_SLACK`, `CaseSummary.notices`, `command_line_names`)."""
+    first, *rest = name.split(".")
+    if any(part.startswith("_") for part in name.split(".")):
+        return "private"
+    if first == "siting":
+        return "not exported by siting" if rest and rest[0] not in siting.__all__ else None
+    if first not in siting.__all__ and first in _module_names():
+        return "a name of the module, not exported by siting"
+    return None
+
+
+def _module_names() -> set[str]:
+    """The names of `siting.api` and of the package's top level, but its submodules (`runs`, a word
+    the docstrings use as `Batch.runs`)."""
+    return {name for name, value in [*vars(siting.api).items(), *vars(siting).items()]
+            if not inspect.ismodule(value)}
+
+
+#: A constant's name (`DEFAULT_SLACK`), quoted or not.
+CONSTANT = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+
+
+def test_no_public_docstring_names_what_siting_does_not_export() -> None:
+    documented = [*public_docstrings(), *_package_hooks()]
+    found = [(where, name, why) for where, doc in documented
+             for name in QUOTED.findall(doc) if (why := unexported(name)) is not None]
+    found += [(where, name, "a constant of the module") for where, doc in documented
+              for name in CONSTANT.findall(doc) if name in _module_names() and name not in siting.__all__]
+    assert found == []
+
+
+def test_no_public_docstring_sends_its_reader_to_another_docstring() -> None:
+    """help() shows one docstring at a time: "the forms of the module's docstring" cannot be read there."""
+    sent = [where for where, doc in [*public_docstrings(), *_package_hooks()] if "docstring" in doc]
+    assert sent == []
+
+
+def test_the_helpers_of_the_classes_are_private() -> None:
+    """`Solution.checked_rule_costs` checked the argument of `write` and `files` and nothing else."""
+    assert not hasattr(siting.Solution, "checked_rule_costs")
+
+
+def _timings_keys() -> list[str]:
+    doc = siting.Solution.__doc__ or ""
+    part = doc[doc.index("timings:"):]
+    return list(dict.fromkeys(re.findall(r"`(\w+)`", part)))
+
+
+def test_the_timings_keys_of_solution_are_those_the_manifests_record(small_rule_costs_run, small_alternatives_run,
+                                                                     tmp_path) -> None:
+    """Every key `help(siting.Solution)` lists under `timings` is one a manifest records, in the
+    manifests' order, and every key the manifests record is listed: a plain run's (with rule
+    costs, with alternatives) and one with candidate cells (`candidates` before `preprocess`;
+    the screened solve's phases are `build`, `bound` and `solve` as a plain run's)."""
+    import json
+    import shutil
+
+    from tests.conftest import SMALL
+    from tests.test_candidate_scenario import ZONE_A, with_cells
+
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    with_cells(folder, "{cell_size_m: 10000, land_price_yuan_per_ha: 500000, allowed_zone: {path: allowed.gpkg}}",
+               {"a": ZONE_A})
+    solution = siting.solve(folder / "scenario.yaml")
+    cells_out = solution.write(tmp_path / "cells")
+    recorded = [list(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["run"]["timings_s"])
+                for out in (small_rule_costs_run.out, small_alternatives_run.out, cells_out)]
+    assert "candidates" in recorded[2]
+    keys = _timings_keys()
+    assert set(keys) == {key for keys_of_run in recorded for key in keys_of_run}
+    for keys_of_run in recorded:
+        assert [key for key in keys if key in keys_of_run] == keys_of_run

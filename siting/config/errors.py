@@ -46,11 +46,17 @@ def shown_notice(notice: str) -> str:
 
 
 class InputError(Exception):
-    """Bad input: one or more problems, each naming the file, the key or field, and the fix.
+    """Bad input: one or more problems, each naming the file, the key or field, and the fix
+    (`siting.InputError`; raised by every call of `siting` for bad input or a bad argument).
 
-    Each problem reads `<file>[:line]: <key path> | <what is wrong> (got <value>); <how to fix>`.
+    Each problem reads `<file>[:line]: <key path> | <what is wrong> (got <value>); <how to fix>`,
+    or, for a Python argument, `<argument> | <what is wrong> (got <value>); <how to fix>`.
     The message is a heading ("1 problem in the input:", "3 problems in the input:") and then
     the problems, one per line.
+
+    Attributes:
+        problems: the problems, a list of texts, in the order found.
+        exit_code: 2, the exit status of the command line for it.
     """
 
     exit_code = 2
@@ -82,13 +88,22 @@ class InputError(Exception):
 
 
 class OutputFolderError(InputError):
-    """The output folder may not be written. Either refused before anything is solved (heading
+    """The output folder may not be written (`siting.OutputFolderError`, an `InputError`: catching
+    InputError catches it too). Either refused before anything is solved (heading
     "1 problem with the output folder:", or "N problems in the input and with the output folder:"
     where the input's problems are listed first, then the folder's), or,
     checked again once every output was written, not replaced because it changed during the run
     (`during_run`, heading "the output folder was not replaced:"); then the complete outputs were
     kept in a new folder beside it, `kept`, unless that failed too (None). An InputError, with its
-    exit code (2 on the command line): the command did not do what was asked."""
+    `problems` and exit code (2 on the command line): the command did not do what was asked.
+
+    Attributes:
+        problems: the folder's problems (after the input's, when both are refused together).
+        during_run: True when the folder changed during the run and was not replaced at its end.
+        kept: the new folder beside it holding the run's complete outputs, or None.
+        result: with `kept`, the run's record (as `siting.run` returns it), so that the plan can
+            still be shown; None otherwise, and after the error crossed to another process.
+    """
 
     concerning = "with the output folder"
 
@@ -116,19 +131,23 @@ def _rebuilt(cls: type[InputError], state: dict) -> InputError:
 
 
 class PlanInfeasible(Exception):
-    """The rules cannot be met together; the message says which. `notices`: the notices of the
+    """The rules cannot be met together (`siting.PlanInfeasible`; exit status 1 on the command
+    line); the message says which. `notices`: the notices of the
     run (as `siting.Problem.notices` gives them, with any the solve added: what loading,
     preprocessing and the solve noticed, e.g. a target no module can reach in time), which a
-    plan's summary and report give; set by the front door's solves (`siting.solve`, `siting.run`,
-    the command line), empty where the error was raised elsewhere."""
+    plan's summary and report give; set by the solves of `siting` (`siting.solve`, `siting.run`,
+    `siting.rule_costs`, `siting.alternatives`, the command line), empty where the error was
+    raised elsewhere."""
 
     exit_code = 1
     notices: tuple[str, ...] = ()
 
 
 class NoSolution(Exception):
-    """The solver stopped without a plan (time limit before any incumbent, or an error).
-    `notices`: as for `PlanInfeasible`."""
+    """The solver stopped without a plan (`siting.NoSolution`; exit status 1 on the command
+    line): the time limit came before any plan was found, or the solver failed; the message says
+    what to do (e.g. a longer time limit). `notices`: the notices of the run, as for
+    `PlanInfeasible`."""
 
     exit_code = 1
     notices: tuple[str, ...] = ()
