@@ -273,4 +273,4 @@ def test_the_hubs_label_expression_says_what_hub_label_texts_says(monkeypatch: p
     monkeypatch.setattr(styles, "hub_label_texts", lambda _layer: {"h1": "One", "h2": "Two\n(hub and port)", "g": ""})
     assert hub_label_expression(layer) == (
         "CASE WHEN \"id\" = 'h2' THEN 'Two' || '\\n' || '(hub and port)' WHEN \"kind\" = 'gateway' THEN '' "
-        "WHEN \"kind\" = 'gateway' THEN \"name\" || ' (gateway)' ELSE \"name\" END")
+        "ELSE \"name\" END")

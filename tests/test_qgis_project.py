@@ -524,12 +524,10 @@ def test_a_gateway_at_a_hub_shares_its_label_and_its_star_shows_under_the_square
     (order by "kind" = 'hub', false first), the 3 mm square over the 6.5 mm star."""
     assert hub_label_expression(hubs_layer((102.71, 25.04))) == (
         "CASE WHEN \"id\" = 'hub_kunming' THEN 'Kunming' || '\\n' || '(hub and gateway)' "
-        "WHEN \"kind\" = 'gateway' THEN '' "
-        "WHEN \"kind\" = 'gateway' THEN \"name\" || ' (gateway)' ELSE \"name\" END")
+        "WHEN \"kind\" = 'gateway' THEN '' ELSE \"name\" END")
     assert hub_label_expression(hubs_layer((102.71, 25.04), "Airport")) == (
         "CASE WHEN \"id\" = 'hub_kunming' THEN 'Kunming (hub)' || '\\n' || 'Airport (gateway)' "
-        "WHEN \"kind\" = 'gateway' THEN '' "
-        "WHEN \"kind\" = 'gateway' THEN \"name\" || ' (gateway)' ELSE \"name\" END")
+        "WHEN \"kind\" = 'gateway' THEN '' ELSE \"name\" END")
     apart = hubs_layer((102.9, 25.1))
     assert hub_label_expression(apart) == (
         "CASE WHEN \"kind\" = 'gateway' THEN \"name\" || ' (gateway)' ELSE \"name\" END")

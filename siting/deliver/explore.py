@@ -71,6 +71,7 @@ from siting.deliver.styles import (
     amount,
     categorized,
     labeling,
+    pie_ring_labels,
     qml_document,
     resource_colours,
     resource_label,
@@ -83,6 +84,7 @@ from siting.deliver.styles import (
 from siting.deliver.tables import csv_text, markdown_table
 from siting.optimize.alternatives import Alternative, comparison, distinct, robustness, within_gap
 from siting.optimize.explain import Diagnosis, relax_text
+from siting.optimize.results import clean
 from siting.optimize.solve import solver_version
 from siting.prepare.spatial import CELL, RedlineSettings, SpatialResult, buffered_zone
 
@@ -680,7 +682,9 @@ def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial:
     and with candidate cells only the cells the optimum's screening kept): per product built
     anywhere, the share of the distinct plans that build it there; the largest share; the role
     (needed, some, none) and the shares as text, by product id (`products`: "lfp 100%, fepo4
-    50%") and in words (`products_in_words`: "LFP 100%, FePO4 50%"), "" where no plan builds."""
+    50%") and in words (`products_in_words`: "LFP 100%, FePO4 50%"), "" where no plan builds;
+    the optimum's capex at the site (`capex_yuan`, as the sites layer gives it: 0 where it builds
+    nothing), which sizes the ring the style draws around the optimum's pie there."""
     shown, _searched, _left_out = searched_scope(plans, inputs, spatial)
     plans = distinct(plans)
     table = robustness(plans, inputs)
@@ -689,6 +693,7 @@ def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial:
     total = len(plans)
     built_on = [set(a.plan.builds["site"]) for a in plans]
     building = {s: sum(1 for b in built_on if s in b) for s in shown}
+    capex = plans[0].plan.builds.groupby("site")["capex_yuan"].sum().to_dict() if plans else {}
     sites = spatial.sites.set_index("id")
     rows, geometry = [], []
     for site in shown:
@@ -701,15 +706,17 @@ def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial:
         row: dict[str, Any] = {"id": site, "name": str(sites.at[site, "name"] or site), "cluster":
                                inputs.cluster_of_site[site], "role": role, "plans": total,
                                "plans_building": building[site], "site_share": round(site_share, 6),
-                               "max_product_share": round(top, 6), "products": text, "products_in_words": words}
+                               "max_product_share": round(top, 6), "products": text, "products_in_words": words,
+                               "capex_yuan": clean(float(capex.get(site, 0.0)))}
         for p in products:
             row[f"share_{p}"] = round(shares[p], 6)
         rows.append(row)
         geometry.append(shapely.point_on_surface(sites.at[site, "geometry"]))
     columns = ["id", "name", "cluster", "role", "plans", "plans_building", "site_share", "max_product_share",
-               "products", "products_in_words"] + [f"share_{p}" for p in products]
+               "products", "products_in_words", "capex_yuan"] + [f"share_{p}" for p in products]
     frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=spatial.sites.crs)
-    kinds: dict[str, FieldKind] = {c: "real" for c in columns if c.startswith("share_") or c.endswith("_share")}
+    kinds: dict[str, FieldKind] = {c: "real" for c in columns
+                                   if c.startswith("share_") or c.endswith("_share") or c == "capex_yuan"}
     kinds.update({"plans": "integer", "plans_building": "integer"})
     return make_layer("robustness", "Robustness: share of near-optimal plans that build at each site", frame,
                       columns, kinds, "Point")
@@ -718,7 +725,9 @@ def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial:
 def robustness_style(layer: OutputLayer) -> str:
     """QML of robustness.geojson: sites needed by every plan dark red and large, sites in some
     plans orange with size by their share, the rest small and grey; labelled with the site's name
-    and the shares in words (`products_in_words`)."""
+    and the shares in words (`products_in_words`). Where the optimum builds (`capex_yuan`), its
+    pie in plan.qgs covers the marker, so a site some plan builds is also ringed around that pie
+    in its colour, above every pie (siting/deliver/styles.py `pie_ring_labels`)."""
     size = "scale_linear(\"site_share\", 0, 1, 2.5, 7)"
     categories = [
         Category("needed", ROBUSTNESS_ROLES["needed"],
@@ -728,8 +737,9 @@ def robustness_style(layer: OutputLayer) -> str:
         Category("none", ROBUSTNESS_ROLES["none"],
                  symbol("marker", "none", simple_marker("circle", rgba(GREY, 160), rgba(GREY), 2.0))),
     ]
+    labels = labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products_in_words\")", 8, 1)
     return qml_document(layer, categorized("role", categories, values_in(layer, "role")),
-                        labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products_in_words\")", 8, 1))
+                        pie_ring_labels(layer, labels, "role", {"needed": NEEDED_COLOUR, "some": SOME_COLOUR}))
 
 
 #: robustness.png's markers: area (points^2) by role at a share of 0, growing by

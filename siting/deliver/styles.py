@@ -327,7 +327,7 @@ def single(sym: ET.Element) -> ET.Element:
 
 
 #: QGIS label placement modes (Qgis::LabelPlacement) that we use.
-AROUND_POINT, OVER_POINT, HORIZONTAL, ORDERED_AROUND_POINT = 0, 1, 4, 6
+AROUND_POINT, OVER_POINT, LINE, HORIZONTAL, ORDERED_AROUND_POINT = 0, 1, 2, 4, 6
 #: Obstacle kinds (QgsLabelObstacleSettings::ObstacleType): a feature's inside, its boundary, all of it.
 OBSTACLE_INTERIOR, OBSTACLE_BOUNDARY, OBSTACLE_WHOLE = 0, 1, 2
 
@@ -382,6 +382,24 @@ def labeling(expression: str, size: float, placement: int, bold: bool = False, p
         properties.tag = "dd_properties"
         settings.append(properties)
     return element("labeling", {"type": "simple"}, settings)
+
+
+#: How strongly a flow line keeps other layers' labels off it: QGIS's obstacle weight
+#: (`obstacleFactor`, 0 to 2; the labelling panel's 0 to 10 halved), at its strongest.
+FLOW_OBSTACLE_FACTOR = 2.0
+
+
+def blocking_labels(factor: float = FLOW_OBSTACLE_FACTOR) -> ET.Element:
+    """A layer's labelling that draws no label of its own but makes each feature it draws an
+    obstacle to the other layers' labels, weighted `factor` (QGIS's "Blocking" labelling: labels
+    on, `drawLabels` off, `obstacle` on): QGIS places a label over none of the layer's features
+    where it has a free position, and a line layer pushes labels off it only so, since a
+    layer's features are obstacles only while its labelling is on."""
+    node = labeling("''", 7, LINE)
+    for rendering in node.iter("rendering"):
+        rendering.set("drawLabels", "0")
+        rendering.set("obstacleFactor", f"{factor:g}")
+    return node
 
 
 #: What QGIS breaks a label's line at when it wraps it (QgsStringUtils::wordWrap): white space
@@ -658,6 +676,91 @@ def demo_ring(size_expression: str | None = None) -> ET.Element:
                          enabled_expression=DEMO_FILTER)
 
 
+#: A ring around a built site's pie keying another layer drawn at the site (the robustness
+#: layer's roles, siting/deliver/explore.py `robustness_style`): the pies are QGIS diagrams,
+#: drawn with the labels over every layer's symbols, so a mark at a built site is hidden under
+#: its pie, or under a larger pie beside it; an open ring PIE_RING_GAP_MM outside the site's
+#: built marker (mm on each side, beyond the demonstration's ring) drawn with the labels too,
+#: above every pie (`pie_ring_labels`), shows around it. Its width (mm), and that of the ink
+#: edge on each side of it, which keeps a pale ring legible on any ground.
+PIE_RING_GAP_MM = 2.6
+PIE_RING_WIDTH_MM = 1.0
+PIE_RING_EDGE_MM = 0.3
+#: The rings' z-index among the labels and diagrams QGIS draws over every layer's symbols: above
+#: the pies (1 to 1.5, `pie_diagrams`), under the sites' and hubs' names (2).
+PIE_RING_Z = 1.8
+#: Where a ring is drawn: at a site with capex in the plan (where its pie stands).
+PIE_RING_FILTER = f"coalesce({_quoted('capex_yuan')}, 0) > 0"
+
+
+def pie_ring_size(top: float) -> str:
+    """The QGIS expression of a pie ring's diameter (mm): the built marker's of a site of that
+    capex (`sites_style`: `capex_yuan` on the scale `top`, the yuan of the largest) and
+    PIE_RING_GAP_MM on each side."""
+    marker = f"scale_exp({_quoted('capex_yuan')}, 0, {top:.6g}, {BUILT_MARKER_MM[0]:g}, {BUILT_MARKER_MM[1]:g}, 0.5)"
+    return f"{marker} + {2 * PIE_RING_GAP_MM:g}"
+
+
+def _ring_settings(size: str, colour: str, width: float, z_index: float) -> ET.Element:
+    """A label's settings that draw an open circle of `size` (mm across, an expression) and
+    stroke `colour` (an expression of a colour text) `width` mm wide, centred on the feature,
+    at `z_index`: a blank text on a circle (its background shape, no fill), drawn always and
+    pushing no label away, as `change_marks` draws its marks."""
+    background = element("background", {
+        "shapeBlendMode": "0", "shapeBorderColor": rgba(INK), "shapeBorderWidth": f"{width:g}",
+        "shapeBorderWidthUnit": "MM", "shapeDraw": "1", "shapeFillColor": rgba(INK, 0), "shapeJoinStyle": "64",
+        "shapeOffsetUnit": "MM", "shapeOffsetX": "0", "shapeOffsetY": "0", "shapeOpacity": "1", "shapeRotation": "0",
+        "shapeRotationType": "0", "shapeSVGFile": "", "shapeSizeType": "1", "shapeSizeUnit": "MM", "shapeSizeX": "4",
+        "shapeSizeY": "4", "shapeType": "3"})
+    text_style = element("text-style", {
+        "fieldName": "' '", "fontFamily": "Sans Serif", "fontSize": "6", "fontSizeUnit": "Point", "fontWeight": "50",
+        "isExpression": "1", "multilineHeight": "1", "namedStyle": "Regular", "textColor": rgba(INK),
+        "textOpacity": "1"}, background)
+    placement = element("placement", {
+        "centroidInside": "1", "centroidWhole": "0", "dist": "0", "distUnits": "MM", "offsetType": "0",
+        "offsetUnits": "MM", "placement": str(OVER_POINT), "priority": "10", "quadOffset": "4", "xOffset": "0",
+        "yOffset": "0"})
+    rendering = element("rendering", {
+        "displayAll": "1", "drawLabels": "1", "fontLimitPixelSize": "0", "labelPerPart": "0", "limitNumLabels": "0",
+        "mergeLines": "0", "minFeatureSize": "0", "obstacle": "0", "scaleVisibility": "0", "unplacedVisibility": "0",
+        "upsidedownLabels": "0", "zIndex": f"{z_index:g}"})
+    # QGIS keeps the background's stroke colour under its older name, ShapeBorderColor.
+    properties = data_defined({"ShapeSizeX": size, "ShapeSizeY": size, "ShapeBorderColor": colour})
+    properties.tag = "dd_properties"
+    return element("settings", {"calloutType": "simple"}, text_style,
+                   element("text-format", {"autoWrapLength": "0", "multilineAlign": "3", "wrapChar": ""}),
+                   placement, rendering, properties)
+
+
+def pie_ring_labels(layer: OutputLayer, labels: ET.Element | None, attribute: str,
+                    colours: Mapping[str, Sequence[int]]) -> ET.Element | None:
+    """The labelling of a point layer of sites with the plan's `capex_yuan` per site (the sites
+    layer's) that rings the pie at each of its features whose `attribute` is one of `colours`
+    (value -> RGB) in that colour, as `labels` (a `labeling`, or none) labels the layer besides:
+    rule-based, `labels`' settings a rule of their own, then an ink ring and the coloured ring
+    over it, PIE_RING_WIDTH_MM wide with an edge of PIE_RING_EDGE_MM on each side, sized by
+    `pie_ring_size` on the layer's largest capex (the sites style's scale, so that it is drawn
+    around the pie and the built marker under it), drawn only where PIE_RING_FILTER holds, at
+    PIE_RING_Z (above every pie). `labels` as it is for a layer without `capex_yuan`."""
+    if "capex_yuan" not in layer.frame.columns or not colours:
+        return labels
+    size = pie_ring_size(_largest(layer, ["capex_yuan"]))
+    field = _quoted(attribute)
+    ringed = f"{PIE_RING_FILTER} AND {field} IN ({', '.join(_text_literal(v) for v in colours)})"
+    colour = "CASE " + " ".join(f"WHEN {field} = {_text_literal(v)} THEN {_text_literal(rgba(c))}"
+                                for v, c in colours.items()) + " END"
+    rules = []
+    if labels is not None:
+        rules += [element("rule", {"description": "names", "key": "{labels}"}, *labels.findall("settings"))]
+    rules += [element("rule", {"description": description, "filter": ringed, "key": key},
+                      _ring_settings(size, stroke, width, z_index))
+              for description, key, stroke, width, z_index in (
+                  ("ring edge", "{ring edge}", _text_literal(rgba(INK)), PIE_RING_WIDTH_MM + 2 * PIE_RING_EDGE_MM,
+                   PIE_RING_Z),
+                  ("ring", "{ring}", colour, PIE_RING_WIDTH_MM, PIE_RING_Z + 0.01))]
+    return element("labeling", {"type": "rule-based"}, element("rules", {"key": "{rules}"}, *rules))
+
+
 def _has_demonstrations(layer: OutputLayer) -> bool:
     """Whether some site of the layer hosts a recycling demonstration (`demonstration` true)."""
     column = layer.frame.get("demonstration")
@@ -904,7 +1007,8 @@ def flows_style(layer: OutputLayer, resources: Sequence[str],
     resources' lines, a category per resource (or resources together) drawn so, which no feature
     has (KEY_ONLY_CATEGORY) and keys a dashed ring (`unlined_symbol`) with the most a site draws
     and where (`on_site_label`), as the product flows' legend keys a product moving only on legs
-    without a line, and as map.png rings such a draw."""
+    without a line, and as map.png rings such a draw. The lines keep other layers' labels off
+    them where QGIS has room (`blocking_labels`)."""
     tonnes = [f for f in layer.field_names if f.startswith("tonnes_")]
     top = _largest(layer, tonnes)
     peak = f"max({', '.join(_quoted(f) for f in tonnes)})" if len(tonnes) > 1 else _quoted(tonnes[0])
@@ -919,7 +1023,7 @@ def flows_style(layer: OutputLayer, resources: Sequence[str],
                   for r in sorted(colours) if r in present]
     categories += [Category(KEY_ONLY_CATEGORY + ",".join(kept), on_site_label(kept, drawn), unlined_symbol(""))
                    for kept, drawn in sorted((on_site or {}).items())]
-    return qml_document(layer, categorized("resource", categories))
+    return qml_document(layer, categorized("resource", categories), blocking_labels())
 
 
 def _flow_years(layer: OutputLayer) -> list[int]:
@@ -1000,7 +1104,8 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
     most it moves that year on a leg without a line and where (webmap.py `unlined_by_year`): a
     product that moves in a year only on such legs has a rule there too, after those with lines,
     that draws nothing (KEY_ONLY) and keys a dashed ring (`unlined_symbol`) with what it moves
-    (`unlined_only_label`); a year with such flows only has its group of rules."""
+    (`unlined_only_label`); a year with such flows only has its group of rules. The lines drawn
+    keep other layers' labels off them where QGIS has room (`blocking_labels`)."""
     frame = layer.frame
     colours = product_colours(products)
     dashed = "if(\"kind\" IN ('gateway_to_hub', 'hub_to_gateway'), 'dash', 'solid')"
@@ -1043,7 +1148,7 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
                                        "type": "RuleRenderer"},
                        element("rules", {"key": "{product_flows}"}, *year_rules), element("symbols", None, *symbols),
                        element("orderby", None, clause))
-    return qml_document(layer, renderer)
+    return qml_document(layer, renderer, blocking_labels())
 
 
 #: The marker sizes (mm) of a hub and of the gateway: the star is wide enough for its points to
@@ -1085,7 +1190,8 @@ def hub_label_expression(layer: OutputLayer) -> str:
     its plain name (it shares its label with the gateway at it) gets that text, its lines
     joined by a line break; the gateways that text leaves without a label (all of them: `"kind"
     = 'gateway'`, else each by id) get ''; any other feature its name, a gateway's with
-    "(gateway)", as `hub_label_texts` names it."""
+    "(gateway)" (a branch left out where every gateway is left without one), as
+    `hub_label_texts` names it."""
     frame = layer.frame
     texts = hub_label_texts(layer)
     cases = []
@@ -1097,11 +1203,12 @@ def hub_label_expression(layer: OutputLayer) -> str:
     blank = [str(i) for i, kind in zip(frame["id"], frame["kind"], strict=True)
              if kind == "gateway" and not texts.get(str(i), "")]
     if blank and len(blank) == int((frame["kind"] == "gateway").sum()):
+        # Every gateway is named with its hub: no gateway is named on its own.
         cases.append(f"WHEN {_quoted('kind')} = 'gateway' THEN ''")
     else:
         cases += [f"WHEN {_quoted('id')} = {_text_literal(i)} THEN ''" for i in blank]
-    return (f"CASE {' '.join(cases)}{' ' if cases else ''}WHEN {_quoted('kind')} = 'gateway' "
-            f"THEN {_quoted('name')} || ' (gateway)' ELSE {_quoted('name')} END")
+        cases.append(f"WHEN {_quoted('kind')} = 'gateway' THEN {_quoted('name')} || ' (gateway)'")
+    return f"CASE {' '.join(cases)} ELSE {_quoted('name')} END"
 
 
 def hubs_style(layer: OutputLayer) -> str:
