@@ -1670,8 +1670,8 @@ def change_marks() -> ET.Element:
         "upsidedownLabels": "0", "zIndex": str(CHANGE_MARK_Z)})
     properties = data_defined({
         "ShapeFillColor": f"if({within}, {_text_literal(rgba((255, 255, 255)))}, {colour})",
-        "ShapeStrokeColor": f"if({within}, {colour}, {_text_literal(rgba(INK))})",
-        "ShapeStrokeWidth": f"if({within}, {HOLLOW_OUTLINE_MM:g}, 0.2)"})
+        "ShapeBorderColor": f"if({within}, {colour}, {_text_literal(rgba(INK))})",
+        "ShapeBorderWidth": f"if({within}, {HOLLOW_OUTLINE_MM:g}, 0.2)"})
     properties.tag = "dd_properties"
     settings = element("settings", {"calloutType": "simple"}, text_style,
                        element("text-format", {"autoWrapLength": "0", "multilineAlign": "3", "wrapChar": ""}),
