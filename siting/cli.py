@@ -78,15 +78,17 @@ def money(yuan: float | None) -> str:
 
 def format_summary(result: RunResult) -> str:
     """The terminal summary of a solved run: outcome in plain words, money in bn yuan, capacity in
-    each product's unit, every table at most 120 characters wide (the whole tables are in the CSVs).
+    each product's unit, every line and table at most the terminal's width (`terminal_width`: 120 on
+    a file or pipe without COLUMNS) but the one naming the folder (the whole tables are in the CSVs).
     The gap is given in percent on the status line and in bn yuan (objective less best bound) on the
     objective line, with a note under the costs when the net objective is near zero (`near_zero_note`)."""
     import pandas as pd
 
     from siting.config.units import cost_label, per_year, product_label
     from siting.deliver.mapinfo import solve_outcome, time_limit_held, unproven_text
-    from siting.deliver.tables import TERMINAL_WIDTH, absolute_gap_yuan, near_zero_note
+    from siting.deliver.tables import absolute_gap_yuan, near_zero_note, terminal_width
 
+    width = terminal_width()
     report, plan = result.report, result.plan
     inputs = result.prepared.inputs
     catalog = result.prepared.loaded.catalog
@@ -94,16 +96,17 @@ def format_summary(result: RunResult) -> str:
     lines = [f"scenario  {result.prepared.loaded.scenario.name}"]
     asked = result.prepared.loaded.scenario.solver
     status = solve_outcome(report, asked.rel_gap, asked.abs_gap_bn_yuan)  # map.png's title says the same
-    lines.append(f"status    {status}; solved in {report.solve_time_s:.1f} s")
+    lines += wrap_text(f"status    {status}; solved in {report.solve_time_s:.1f} s", width)
     # The gap in bn yuan beside the bound it is measured to; the status line's percentage is a share
     # of the net objective, which a note says is misleading when that is near zero.
     absolute = absolute_gap_yuan(report.objective_yuan, report.gap)
-    lines.append(f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}"
+    objective = (f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}"
                  + (f", absolute gap {money(absolute)}" if absolute is not None else ""))
+    lines += wrap_text(objective, width)
     unproven = unproven_text(report.has_solution, report.proven_optimal, report.gap, report.objective_yuan,
                              time_limit_held(report))
     if unproven:
-        lines += wrap_text(f"warning: {unproven[0].lower()}{unproven[1:]}", TERMINAL_WIDTH)
+        lines += wrap_text(f"warning: {unproven[0].lower()}{unproven[1:]}", width)
     screening = result.model_size.get("screening")
     if isinstance(screening, dict):
         from siting.deliver.report import screened_lines
@@ -113,7 +116,7 @@ def format_summary(result: RunResult) -> str:
         lines.append(f"  {cost_label(name):<26}{money(value):>16}")
     near_zero = near_zero_note(report.objective_yuan, report.gap, plan.costs)
     if near_zero:  # under the costs it measures the net objective against
-        lines += wrap_text(f"note: {near_zero[0].lower()}{near_zero[1:]}", TERMINAL_WIDTH)
+        lines += wrap_text(f"note: {near_zero[0].lower()}{near_zero[1:]}", width)
     lines.append("")
     clusters = list(inputs.CLUSTERS)
     rows = []
@@ -128,11 +131,11 @@ def format_summary(result: RunResult) -> str:
                          float(sub["existing"].sum()), float(sub["committed"].sum()), float(sub["online"].sum())])
     # Decided capacity is counted from its decision year; it produces from its lead time on, so
     # the capacity standing in a year is the `online` column, not the sum of the others.
-    lines.append("capacity decided by cluster (cumulative, by decision year); existing, committed and online "
-                 "(producing) capacity")
+    lines += wrap_text("capacity decided by cluster (cumulative, by decision year); existing, committed and online "
+                       "(producing) capacity", width)
     frame = pd.DataFrame(rows, columns=["product", "unit", "year", *(names.cluster(c) for c in clusters), "existing",
                                         "committed", "online"])
-    lines.append(text_table(frame, TERMINAL_WIDTH, "capacity.csv"))
+    lines.append(text_table(frame, width, "capacity.csv"))
     if not plan.targets.empty:
         lines.append("")
         lines.append("targets")
@@ -150,12 +153,12 @@ def format_summary(result: RunResult) -> str:
                 values = [row.target_value / 1e9, row.achieved / 1e9, row.shortfall / 1e9]
             trows.append([label, unit, str(row.year), *values, "" if row.shortfall <= 0 else "<< short"])
         lines.append(text_table(pd.DataFrame(trows, columns=["target", "unit", "year", "goal", "planned", "short",
-                                                             ""]), TERMINAL_WIDTH, "targets.csv"))
+                                                             ""]), width, "targets.csv"))
     lines.append("")
-    lines += wrap_text(f"sites built on: {opened_sites_text(result)}", TERMINAL_WIDTH)
+    lines += wrap_text(f"sites built on: {opened_sites_text(result)}", width)
     lines += notice_lines(result.prepared.notices)
     # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
-    lines += wrap_items("time: ", [f"{k} {v:.2f} s" for k, v in result.timings.items()], TERMINAL_WIDTH)
+    lines += wrap_items("time: ", [f"{k} {v:.2f} s" for k, v in result.timings.items()], width)
     lines.append(f"outputs written to {folder_named(result.out_dir)}")
     return "\n".join(lines)
 
@@ -165,13 +168,13 @@ def notice_lines(notices: Sequence[str], said: str = "") -> list[str]:
     the errors name them (`shown_notice`): a one-line notice wrapped at the table width, one of
     several lines in its own layout. A notice the text `said` already holds (the message of a
     run without a plan, which may lead with one) is not shown again."""
-    from siting.deliver.tables import TERMINAL_WIDTH
+    from siting.deliver.tables import terminal_width
 
     lines: list[str] = []
     for notice in map(shown_notice, notices):
         if notice in said:
             continue
-        lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", TERMINAL_WIDTH)
+        lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", terminal_width())
     return lines
 
 
@@ -259,9 +262,10 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     same cost (relax.py `SITES_CAVEAT`). A relaxed solve whose relative gap is measured against
     a net objective near zero (its note in rule_costs.md, relax.py `NEAR_ZERO_MARK`) is named in
     a note pointing to its absolute gap."""
-    from siting.deliver.tables import TERMINAL_WIDTH, display_width
+    from siting.deliver.tables import display_width, terminal_width
     from siting.optimize.relax import NEAR_ZERO_MARK, STATUS_WORDS, in_words
 
+    width = terminal_width()
     sites = [(str(rule), str(added or ""), str(dropped or "")) for rule, added, dropped
              in zip(table["rule"], table["sites_added"], table["sites_dropped"], strict=True) if added or dropped]
     near_zero = [str(rule) for rule, note in zip(table["rule"], table["note"], strict=True)
@@ -272,20 +276,21 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     if len(table) and (table["status"] == "optimal").all():
         title += f"; every re-solve {STATUS_WORDS['optimal']}"
         table = table.drop(columns="status")
-    shown = text_table(table, TERMINAL_WIDTH, more="rule_costs.csv", labels=2 if "status" in table else 1)
-    lines = [title, shown, "(the range: where the gaps of the two solves prove the cost lies; the relaxed "
-                           "objectives and gaps: rule_costs.md)"]
+    shown = text_table(table, width, more="rule_costs.csv", labels=2 if "status" in table else 1)
+    lines = [*wrap_text(title, width), shown,
+             *wrap_text("(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and "
+                        "gaps: rule_costs.md)", width)]
     if sites:
         lines.append("sites of the plan each relaxed solve ended on:")
         room = max(display_width(rule) for rule, _, _ in sites)
         for rule, added, dropped in sites:
             said = [f"{word}: {'; '.join(names.site(s) for s in ids.split(','))}"
                     for word, ids in (("added", added), ("dropped", dropped)) if ids]
-            lines += wrap_text(f"  {rule}{' ' * (room - display_width(rule))}  {'  '.join(said)}", TERMINAL_WIDTH)
+            lines += wrap_text(f"  {rule}{' ' * (room - display_width(rule))}  {'  '.join(said)}", width)
         lines += wrap_text("note: each is one plan among several of nearly the same cost: plans within the relaxed "
                            "solve's gap may build elsewhere, so another solve of the same relaxation (a compare run) "
                            "may add or drop other sites; read them as an example, not as the rule's proven effect",
-                           TERMINAL_WIDTH)
+                           width)
     if near_zero:
         rules = near_zero[0] if len(near_zero) == 1 else f"{', '.join(near_zero[:-1])} and {near_zero[-1]}"
         many = len(near_zero) > 1
@@ -294,7 +299,7 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
                            f"{'net objectives' if many else 'a net objective'} near zero and "
                            f"read{'' if many else 's'} far larger than the {'plans' if many else 'plan'}'"
                            f"{'' if many else 's'} distance "
-                           "from the optimum: read absolute_gap_bn_yuan in rule_costs.md instead", TERMINAL_WIDTH)
+                           "from the optimum: read absolute_gap_bn_yuan in rule_costs.md instead", width)
     return "\n".join(lines)
 
 
@@ -665,9 +670,10 @@ def check_text(args: argparse.Namespace) -> str:
     by phase."""
     import time
 
-    from siting.deliver.tables import TERMINAL_WIDTH
+    from siting.deliver.tables import terminal_width
     from siting.runs.pool import excluded_pairs
 
+    width = terminal_width()
     started = time.perf_counter()
     prepared, target, timings = checked_problem(args)
     took = time.perf_counter() - started
@@ -682,26 +688,27 @@ def check_text(args: argparse.Namespace) -> str:
     dropped = prepared.spatial.dropped_sites
     lines = [f"scenario  {prepared.loaded.scenario.name}"]
     lines += wrap_text(f"clusters  {len(inputs.CLUSTERS)}: {', '.join(map(names.cluster, inputs.CLUSTERS))}",
-                       TERMINAL_WIDTH)
+                       width)
     lines += wrap_text(f"sites     {len(sites)} eligible ({by_cluster(sites)}), {len(dropped)} dropped outside every "
                        f"cluster" + (f": {'; '.join(map(names.site_and_id, dropped))}" if dropped else ""),
-                       TERMINAL_WIDTH)
+                       width)
     if cells:
-        lines += wrap_text(f"cells     {len(cells):,} candidate cells ({by_cluster(list(cells))})", TERMINAL_WIDTH)
+        lines += wrap_text(f"cells     {len(cells):,} candidate cells ({by_cluster(list(cells))})", width)
     lines += wrap_text(f"products  {len(inputs.PRODUCTS)}: {', '.join(map(names.product, inputs.PRODUCTS))}",
-                       TERMINAL_WIDTH)
+                       width)
     years = list(inputs.YEARS)
     lines.append(f"years     {years[0]}-{years[-1]}" if len(years) > 1 else f"years     {years[0]}")
     kept_out = excluded_pairs(inputs)
     said = [f"{words} {n:,}" + ("" if family in inputs.enabled_families else " (rule off)")
             for (words, n), family in zip(kept_out.items(), ("redline", "proximity"), strict=True)]
-    lines.append(f"site-product pairs kept out: {', '.join(said)} (of {len(inputs.CANDIDATES):,} candidate pairs)")
-    lines += wrap_text(f"output folder {folder_named(target)} may be written", TERMINAL_WIDTH)
+    lines += wrap_text(f"site-product pairs kept out: {', '.join(said)} (of {len(inputs.CANDIDATES):,} candidate "
+                       "pairs)", width)
+    lines += wrap_text(f"output folder {folder_named(target)} may be written", width)
     would = solve_options_text(args, prepared)
-    lines += wrap_text(f"with these options solve would: {would}", TERMINAL_WIDTH) if would else []
+    lines += wrap_text(f"with these options solve would: {would}", width) if would else []
     lines += notice_lines(prepared.notices)
     lines += wrap_items(f"ready to solve: checked in {took:.2f} s (", [f"{k} {v:.2f} s" for k, v in timings.items()],
-                        TERMINAL_WIDTH)
+                        width)
     lines[-1] += ")"
     return "\n".join(lines)
 
@@ -771,11 +778,13 @@ def run_command(args: argparse.Namespace) -> int:
         print(format_summary(result))
         if args.alternatives:
             from siting.deliver.explore import near_optimal_line
+            from siting.deliver.tables import terminal_width
             slack = api.DEFAULT_SLACK if args.slack is None else args.slack
             found = near_optimal_line(result.near_optimal) or (
                 f"{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
                 f"{slack:.0%} of the optimum")
-            print(f"\n{found}\nalternatives.md, robustness.geojson and alt01 ... in {folder_named(result.out_dir)}")
+            print("", *wrap_text(found, terminal_width()), sep="\n")  # the folder's line, a path, is not wrapped
+            print(f"alternatives.md, robustness.geojson and alt01 ... in {folder_named(result.out_dir)}")
         if result.rule_costs is not None:
             print("\n" + rule_costs_text(result.rule_costs, run_names(result)))
         return 0

@@ -118,7 +118,7 @@ def run_bad(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
 @pytest.fixture(autouse=True)
 def quiet_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """No progress, and the printed tables of `compare` and `sweep` in 120 columns as on a file,
-    whatever COLUMNS the shell exports (siting/runs/tables.py `terminal_width`)."""
+    whatever COLUMNS the shell exports (siting/deliver/tables.py `terminal_width`)."""
     monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
     monkeypatch.delenv("COLUMNS", raising=False)
 

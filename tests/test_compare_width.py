@@ -123,9 +123,9 @@ def test_a_terminal_gives_its_own_width_and_columns_wins(monkeypatch: pytest.Mon
 @pytest.mark.parametrize("columns", ["40", "1"])
 def test_a_very_narrow_terminal_gets_the_narrowest_layout(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """COLUMNS=40 (or 1) lays out as NARROWEST_WIDTH (60) does: five tables, each the row labels
-    and one run or one run's differences (the widest 78: "objective difference: proven range", the
-    unit and the strict red line's differences, headed over three lines of 33), the notes in lines
-    of 60 at most; no name broken inside a word."""
+    and one run or one run's differences, no line wider than 60 (the strict red line's differences
+    beside "objective difference: proven range" and the unit took 78: its columns narrowed, their
+    cells wrapped under their row), as the notes; no name broken inside a word."""
     monkeypatch.setenv("COLUMNS", columns)
     assert terminal_width() == NARROWEST_WIDTH == 60
     runs = readme_runs()
@@ -134,7 +134,8 @@ def test_a_very_narrow_terminal_gets_the_narrowest_layout(columns: str, monkeypa
     assert printed.startswith(comparison_text(table, runs, "comparison.csv", NARROWEST_WIDTH))
     tables, notes = printed.split("\n\nThe row `objective difference")
     assert widest(notes) <= NARROWEST_WIDTH
-    assert widest(tables) == 78
+    assert widest(tables) == NARROWEST_WIDTH
+    assert "\n  proven range\n" in tables  # the label "objective difference: proven range", wrapped
     assert printed.count("\nmetric ") == 4  # three runs, two differences: five tables
     names_whole(printed, [run.label for run in runs])
 

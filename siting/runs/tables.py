@@ -26,10 +26,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import shutil
-import sys
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
@@ -51,8 +48,9 @@ from siting.config.units import (
 )
 from siting.deliver.geojson import format_number
 from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, change_aliases
-from siting.deliver.tables import (
+from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_WIDTH, given here too)
     AS_GIVEN,
+    NARROWEST_WIDTH,
     NEAR_ZERO_SHARE,
     TERMINAL_CELL,
     TERMINAL_WIDTH,
@@ -64,6 +62,7 @@ from siting.deliver.tables import (
     numeric_columns,
     padded,
     table_cells,
+    terminal_width,
     wrap_columns,
 )
 from siting.optimize.tolerance import TOLERANCE_NOTE, WITHIN, proven_low, range_text, within_tolerance
@@ -909,34 +908,6 @@ def settings_note(overrides: Sequence[tuple[str, Any]], time_limit_s: float | No
     return f"Settings applied to every run: {'; '.join(x for x in (', '.join(parts), limit) if x)}."
 
 
-#: Narrowest width, in terminal columns, to which `terminal_width` lays out the comparison and sweep
-#: for a narrower terminal. A comparison's table takes its row labels, their unit and one run's
-#: column however narrow the width (`terminal_tables`): 67 columns at least with a status of
-#: "optimal within the gap" beside "objective difference: proven range" and "bn yuan", 81 for the
-#: shipped scenario's runs ("site-product pairs kept out: proximity", "million m2/yr"); below 60 a
-#: table would be no narrower, only its notes cut into lines of a few words. The terminal wraps
-#: what is wider than it.
-NARROWEST_WIDTH = 60
-
-
-def terminal_width(stream: Any = None) -> int:
-    """The width, in terminal columns, to which `comparison_text` and `sweep_text` lay out what the
-    command line prints on `stream` (standard output by default): the terminal's, as
-    shutil.get_terminal_size gives it (the environment's COLUMNS first, then the terminal's own
-    size), and no narrower than NARROWEST_WIDTH; TERMINAL_WIDTH (120) when `stream` is no terminal
-    (a file, a pipe, a CI log) and COLUMNS is not set, so that what is written there stays the
-    same wherever it runs."""
-    stream = sys.stdout if stream is None else stream
-    columns = os.environ.get("COLUMNS", "").strip()
-    if not (columns.isdigit() and int(columns) > 0):
-        try:
-            if not stream.isatty():
-                return TERMINAL_WIDTH
-        except (AttributeError, ValueError):  # no stream, or a closed one
-            return TERMINAL_WIDTH
-    return max(NARROWEST_WIDTH, shutil.get_terminal_size((TERMINAL_WIDTH, 24)).columns)
-
-
 #: Most lines over which a terminal table's column header is wrapped.
 HEADER_LINES = 3
 
@@ -958,21 +929,59 @@ def header_lines(text: str, width: int) -> list[str]:
     "yunnan_2024_no_differentiation" at 15 -> ["yunnan_2024_no_", "differentiation"],
     "buf_base-buf8 vs buf_base" at 12 -> ["buf_base-", "buf8 vs", "buf_base"]. A piece between
     breaks wider than `width` takes a line of its own, whole: a word is never broken inside."""
+    return _broken(_header_parts(text), r"(?<=[-_])", width, len)
+
+
+#: Where a part of a cell wider than its column breaks (`cell_lines`): after a "-" or "_" that
+#: follows a letter or digit ("site-", "yunnan_"; not the sign of "-0.05").
+CELL_BREAK = r"(?<=\w[-_])"
+
+#: How the lines of a row label wrapped in a narrowed column go on (`cell_lines`), so that they
+#: read as part of the row, not as a row of their own.
+LABEL_INDENT = "  "
+
+
+def cell_lines(text: str, width: int, indent: str = "") -> list[str]:
+    """A terminal table's cell over lines of at most `width` terminal columns (`display_width`),
+    as a column narrowed to fit the table in the terminal takes it (`_narrowed`), the lines after
+    the first beginning with `indent`: broken after a space, and inside a word after a "-" or "_"
+    (CELL_BREAK) only where the word is wider than the line, as `header_lines` breaks a header:
+    "optimal within the gap" at 12 -> ["optimal", "within the", "gap"],
+    "yunnan_2024_strict_redline" at 20 -> ["yunnan_2024_strict_", "redline"]. A piece between
+    breaks wider than `width` takes a line of its own, whole; a cell that fits is one line, as it
+    is."""
+    if display_width(text) <= width:
+        return [text]
+    return _broken([part for part in re.split(r"(?<= )", text) if part], CELL_BREAK, width, display_width, indent)
+
+
+def _broken(parts: Sequence[str], inside: str, width: int, measure: Any, indent: str = "") -> list[str]:
+    """`parts` (each ending where a line may break) joined into lines of at most `width` as
+    `measure` counts them, the lines after the first beginning with `indent`, a line not ending
+    on a space; a part wider than `width` broken where the pattern `inside` matches, its first
+    piece beginning a line (see `header_lines`)."""
     pieces: list[tuple[str, bool]] = []  # (text, whether it begins a line)
-    for part in _header_parts(text):
-        if len(part.rstrip()) <= width:
+    for part in parts:
+        if measure(part.rstrip()) <= width - len(indent):
             pieces.append((part, False))
         else:
-            pieces += [(piece, n == 0) for n, piece in enumerate(p for p in re.split(r"(?<=[-_])", part) if p)]
+            pieces += [(piece, n == 0) for n, piece in enumerate(p for p in re.split(inside, part) if p)]
     lines: list[str] = []
     line = ""
     for piece, begins in pieces:
-        if line and (begins or len((line + piece).rstrip()) > width):
-            lines.append(line.rstrip())
+        lead = indent if lines else ""
+        if line and (begins or measure((lead + line + piece).rstrip()) > width):
+            lines.append(lead + line.rstrip())
             line = piece
         else:
             line += piece
-    return [*lines, line.rstrip()] if line or not lines else lines
+    return [*lines, (indent if lines else "") + line.rstrip()] if line or not lines else lines
+
+
+def _longest_word(parts: Sequence[str], inside: str, measure: Any) -> int:
+    """The widest piece of `parts` that `_broken` never breaks, each part split where `inside`
+    matches: the narrowest width their lines can take (0 for none)."""
+    return max((measure(piece.rstrip()) for part in parts for piece in re.split(inside, part)), default=0)
 
 
 def _column_layout(header: str, cells: Sequence[str]) -> tuple[int, list[str]]:
@@ -1014,8 +1023,11 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
     not "buf_", "base-buf8 vs", "buf_base"); every table begins with the first `keys` columns,
     which label the rows. Columns mostly of numbers are right-aligned, others left-aligned. A cell
     wider than TERMINAL_CELL terminal columns is cut with "..."; the second list returned names the
-    rows (their first cell, whole) holding such a cell. A table is wider
-    than `width` only when its `keys` columns and one more are."""
+    rows (their first cell, whole) holding such a cell. Where the `keys` columns and one more are
+    wider than `width`, the widest of them are narrowed and their cells go on in lines under their
+    row, a row label's indented (`_narrowed`, `cell_lines`); a table is wider than `width` only
+    when the longest words of those columns (broken at spaces, and inside after "-" or "_") and
+    the two spaces between each are."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     shown = in_file_units(frame)
     texts = table_cells(shown, as_given)
@@ -1042,13 +1054,50 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
     tables = []
     for block in blocks or [[]]:
         order = [*range(keys), *block]
-        height = max(len(layouts[j][1]) for j in order)
-        rows = [[layouts[j][1][n] if n < len(layouts[j][1]) else "" for j in order] for n in range(height)]
-        rows += [[row[j] for j in order] for row in texts]
-        tables.append("\n".join("  ".join(padded(cell, layouts[j][0], left=not right[j])
+        shape = _narrowed({j: (*cells[j], *layouts[j]) for j in order}, width, keys)
+        height = max(len(shape[j][1]) for j in order)
+        rows = [[shape[j][1][n] if n < len(shape[j][1]) else "" for j in order] for n in range(height)]
+        for row in texts:  # a cell wrapped in a narrowed column goes on in lines under it
+            parts = [cell_lines(row[j], shape[j][0], LABEL_INDENT if j < keys else "") for j in order]
+            rows += [[part[n] if n < len(part) else "" for part in parts] for n in range(max(map(len, parts)))]
+        tables.append("\n".join("  ".join(padded(cell, shape[j][0], left=not right[j])
                                            for cell, j in zip(row, order, strict=True)).rstrip()
                                  for row in rows))
     return tables, cut
+
+
+def _narrowed(columns: dict[int, tuple[str, Sequence[str], int, list[str]]], width: int,
+              keys: int) -> dict[int, tuple[int, list[str]]]:
+    """The width and header lines of each column of a terminal table (index -> its header, cells,
+    width and header lines), as they are where the table fits in `width` terminal columns; where
+    it does not (its row labels and one column are wider), narrowed one column at a time, the
+    widest first (of two as wide, the one further right), each no narrower than its longest word
+    (`cell_lines`, `header_lines`; with LABEL_INDENT in the first `keys` columns, which label the
+    rows), until the table fits or each column is down to its longest word; a narrowed column's
+    header is wrapped again (`header_lines`) and its cells go on in lines under their row
+    (`cell_lines`)."""
+    widths = {j: layout for j, (_name, _cells, layout, _lines) in columns.items()}
+    if sum(widths.values()) + 2 * (len(widths) - 1) <= width:
+        return {j: (layout, lines) for j, (_name, _cells, layout, lines) in columns.items()}
+    indents = {j: LABEL_INDENT if j < keys else "" for j in columns}
+    least = {j: max(_longest_word(_header_parts(name), r"(?<=[-_])", len),
+                    *(len(indents[j]) + _longest_word(re.split(r"(?<= )", cell), CELL_BREAK, display_width)
+                      for cell in cells))
+             for j, (name, cells, _layout, _lines) in columns.items()}
+    while sum(widths.values()) + 2 * (len(widths) - 1) > width:
+        narrower = [j for j in widths if widths[j] > least[j]]
+        if not narrower:
+            break
+        widths[max(narrower, key=lambda j: (widths[j], j))] -= 1
+    shape = {}
+    for j, (name, cells, layout, lines) in columns.items():
+        if widths[j] == layout:
+            shape[j] = (layout, lines)
+            continue
+        header = header_lines(name, widths[j])
+        wrapped = [line for cell in cells for line in cell_lines(cell, widths[j], indents[j])]
+        shape[j] = (max([*(len(line) for line in header), *(display_width(line) for line in wrapped)]), header)
+    return shape
 
 
 def _cut_note(cut: Sequence[str], more: str, width: int = TERMINAL_WIDTH) -> list[str]:
