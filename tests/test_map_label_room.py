@@ -1,5 +1,5 @@
 """Where the maps' labels and legends say what they draw:
-1. map.png's labels stand where their letters are drawn: a label with a white halo is drawn as
+1. map.png's labels stand where their letters are drawn: a label with a halo is drawn as
    the outlines of its letters, unhinted, and the map measures its texts unhinted too
    (siting/deliver/mapplot.py `UnhintedRenderer`), so that no label's letters run past the box it was
    placed by, into another label (the shipped plan's "Anning City" over the end of "Petroleum

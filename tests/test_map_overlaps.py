@@ -1,5 +1,5 @@
 """What map.png draws over what, so that everything on it can be seen:
-1. a label's white halo never comes onto a pie: its box keeps half the halo's width (1.5
+1. a label's halo never comes onto a pie: its box keeps half the halo's width (2
    points) and half the pie's outline off the pie's radius (siting/deliver/mapplot.py
    `LabelPlacer`, `SYMBOL_CLEARANCE`). The shipped plan's "Kunming hub: 9 product flows" stood
    about 2 pixels above the Caopu area's pie, its halo on the pie's edge: the placer kept a
@@ -67,7 +67,7 @@ def pies(figure: Figure) -> list[tuple[float, float, float]]:
 
 
 def labels(figure: Figure) -> list[Text]:
-    """The map's labels: its texts drawn with the white halo, but the scale bar's (zorder 20)."""
+    """The map's labels: its texts drawn with the labels' halo, but the scale bar's (zorder 20)."""
     return [t for t in figure.axes[0].texts if t.get_text() and t.get_path_effects() == HALO and t.get_zorder() < 20]
 
 

@@ -24,7 +24,7 @@ no line (a site drawing on a source standing on it; products moved between a hub
 or a site standing at it), are marked by a dashed ring, as report.html's map marks them, with a
 legend row; the site's label says what it draws on site, and a ringed hub is labelled with its
 name and how many product flows stand there (`unlined_marks`). Labels are placed greedily,
-beside their own pie, so that none overlaps another label, and none comes with its white halo
+beside their own pie, so that none overlaps another label, and none comes with its halo
 onto a pie's or a ring's outline or a site's or source's mark, nor has its leader run across one
 but its own, nor stands across a flow's line (`LabelPlacer`; a lake's or a county's name keeps
 off the flows where it can); of such places, one across no cluster's outline where there is one
@@ -32,7 +32,11 @@ near enough, so that a label reads as in its own cluster, and a site's or a hub'
 no outline of the red line or its zones either, going farther where it would otherwise hide a
 small red-line polygon (a park) whole or in part (`keep_labels_off`). A label of several lines aligns them
 on the side that faces its symbol (right in a label left of it), so that its lines reach the
-corner next to the symbol, or the end of its leader.
+corner next to the symbol, or the end of its leader. Every label's letters have a halo in the
+land's colour (`HALO`): the lines under a label stop short of its letters and of the spaces
+between its words. A cluster's name, which names an area, has no leader, and stands farther off
+the labels beside it on its lines (CLUSTER_NAME_GAP), so that it does not read on from one. A
+county's name keeps off the red line's small polygons (parks) as a site's label does, softly.
 The scale bar stands in the lower left corner; the north arrow in the upper right one, or where
 a pie, a mark or a layer's drawing would be under it, at the nearest place along the map's edges
 (then further in) where nothing is (`place_north_arrow`).
@@ -50,7 +54,7 @@ in labels are given as every table gives them (`amount_text`).
 
 The same plan gives the same bytes: fixed size (taller only where the margin needs it) and DPI,
 matplotlib's default style whatever the user's matplotlibrc says, and no `Software` or date in
-the PNG metadata. Text is measured as it is drawn: the labels' white halo makes matplotlib draw
+the PNG metadata. Text is measured as it is drawn: the labels' halo makes matplotlib draw
 them as the unhinted outlines of their letters, so the map measures and draws every text
 unhinted (`UnhintedRenderer`), and a label's box is where its letters are.
 """
@@ -153,10 +157,15 @@ LARGEST_MARKER = 1400.0
 SMALLEST_MARKER = 60.0
 #: The width (points) of a pie's ink outline, drawn on its radius: half of it lies outside.
 PIE_EDGE = 0.8
-#: The width (points) of the white halo round a label's letters (`HALO`): it reaches half of it
-#: past them.
-HALO_WIDTH = 3.0
-HALO = [path_effects.withStroke(linewidth=HALO_WIDTH, foreground="white")]
+#: The map's land: the clusters' fill, and the colour of the labels' halo (`HALO`).
+LAND = (250, 250, 245)
+#: The width (points) of the halo round a label's letters (`HALO`): it reaches half of it past
+#: them, so that a line under a label stops that far short of its letters, and the halos of two
+#: words of a 7.5-point label meet across the space between them (some 3.6 points between the
+#: letters' outlines): a line through it shows no piece of itself there, as a hyphen would
+#: (at 3 points, "product flows" read "product-flows" with a county's border through it).
+HALO_WIDTH = 4.0
+HALO = [path_effects.withStroke(linewidth=HALO_WIDTH, foreground=_rgb(LAND))]
 #: Sites not built: status -> (marker, colour, area in points^2, legend label); the QGIS style's
 #: symbols and colours.
 STATUS_MARKS = {
@@ -198,8 +207,8 @@ def _extent(frames: Sequence[gpd.GeoDataFrame | gpd.GeoSeries | None]) -> tuple[
     return x0 - pad, y0 - pad, x1 + pad, y1 + pad
 
 
-#: The gap (points) between the scale bar's last number and its unit, "km": the white halos of
-#: the two (HALO, 1.5 points round the letters) just meet.
+#: The gap (points) between the scale bar's last number and its unit, "km": a word's space, which
+#: the halos of the two (HALO) cover, as in a label.
 SCALE_UNIT_GAP_PT = 3.0
 
 
@@ -382,9 +391,9 @@ def _anchor_points(frame: gpd.GeoDataFrame) -> np.ndarray:
 LABEL_PAD = 1.5
 #: Clear space (points) between a label's box and the outer edge of a round symbol it keeps off
 #: (a pie's or a dashed ring's outline, a site's or a source's mark): the reach of the label's
-#: halo past its letters (HALO_WIDTH / 2) and half a point more, so that no label's halo
-#: touches a pie's edge.
-SYMBOL_CLEARANCE = HALO_WIDTH / 2 + 0.5
+#: halo past its letters (HALO_WIDTH / 2; the box holds the letters with their side bearings and
+#: the line's full height, so the halo stops short of the symbol's edge).
+SYMBOL_CLEARANCE = HALO_WIDTH / 2
 #: Directions tried around an anchor, in order: (dx, dy, horizontal, vertical alignment).
 _DIRECTIONS = ((1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
                (-1, -1, "right", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
@@ -411,6 +420,11 @@ HIDING_WEIGHT = 3.0
 #: How many distances (`_STEPS`) farther out than the nearest position free of symbols and labels
 #: a label may go to cross less of such lines, where it would stand across one.
 HIDING_STEPS = 2
+#: How much farther (points) than LABEL_PAD a cluster's name keeps off the labels placed before
+#: it, left and right of it, and the later ones (lakes', counties') off it (`LabelPlacer.place`):
+#: its letters are large and bold, and at LABEL_PAD alone it read on from a site's label beside
+#: it on the same line ("Anode 80,000 t/yr Kunming"); a halo's reach on each side.
+CLUSTER_NAME_GAP = HALO_WIDTH
 #: The width (points) of a label's leader line.
 LABEL_LEADER_WIDTH = 0.6
 
@@ -615,14 +629,15 @@ class LabelPlacer:
         return total
 
     def _overlap(self, box: Bbox, own: tuple[float, float, float] | None = None, grow: float = 0.0,
-                 corner: bool = True) -> float:
-        """The area (display units squared) `box` shares with the boxes kept off and with the
-        squares around the round symbols kept off, each symbol's radius grown by `grow` (display
-        units) and, but for the round symbol `own` (x, y, radius in display units: the label's own
-        pie), by its gap, summed. With `corner` (the default), `own` counts only when `box` reaches
-        into its round outline (grown the same), not when it only comes into a corner of its square."""
+                 corner: bool = True, apart: float = 0.0) -> float:
+        """The area (display units squared) `box` shares with the boxes kept off, `box` grown by
+        `apart` (display units) for them, and with the squares around the round symbols kept off,
+        each symbol's radius grown by `grow` (display units) and, but for the round symbol `own` (x,
+        y, radius in display units: the label's own pie), by its gap, summed. With `corner` (the
+        default), `own` counts only when `box` reaches into its round outline (grown the same), not
+        when it only comes into a corner of its square."""
         taken = self._taken[: self._count]
-        w = np.minimum(box.x1, taken[:, 2]) - np.maximum(box.x0, taken[:, 0])
+        w = np.minimum(box.x1 + apart, taken[:, 2]) - np.maximum(box.x0 - apart, taken[:, 0])
         h = np.minimum(box.y1, taken[:, 3]) - np.maximum(box.y0, taken[:, 1])
         both = (w > 0) & (h > 0)
         circles = self._circles[: self._round]
@@ -730,7 +745,7 @@ class LabelPlacer:
     def _choose(self, letters: Sequence[Bbox], candidates: Sequence[tuple[float, float, str, str, bool, bool, int]],
                 own: tuple[float, float, float] | None, required: bool,
                 leaders: Sequence[tuple[float, float, float, float] | None] | None = None,
-                anchor: tuple[float, float] | None = None) -> int | None:
+                anchor: tuple[float, float] | None = None, apart: float = 0.0) -> int | None:
         """Which of `candidates` (as `place` makes them, with the letters' boxes `letters` and
         the leaders drawn to them, `leaders`: a candidate whose leader runs across a round
         symbol but its own is not free) the label takes (see `LabelPlacer`): the first free of
@@ -742,7 +757,9 @@ class LabelPlacer:
         most half as much of those lines; else, where `required`,
         the one overlapping the least, then crossing the least line; the earliest on ties. None:
         none (inside the map, or free where not `required`). `anchor`: the symbol's centre
-        (display coordinates), where the line to each box's centre starts (`leader_lines`)."""
+        (display coordinates), where the line to each box's centre starts (`leader_lines`).
+        `apart`: how much farther (display units) each box keeps off the boxes kept off, left
+        and right (`place`'s `gap`)."""
         measured: dict[int, float] = {}
 
         def crossing(i: int) -> float:
@@ -771,7 +788,7 @@ class LabelPlacer:
             padded = box.padded(LABEL_PAD)
             if not self._inside(padded):
                 continue
-            overlap = self._overlap(padded, own, self._clear, corner=snug) \
+            overlap = self._overlap(padded, own, self._clear, corner=snug, apart=apart) \
                 + (self._leader_crossing(leaders[i], own) if leaders is not None else 0.0) \
                 + (self._leader_through(leaders[i]) if leaders is not None else 0.0) \
                 + self._on_leaders(padded) + (self._on_flows(padded) if required else 0.0)
@@ -803,10 +820,14 @@ class LabelPlacer:
         return x0, y0, x0 + (cx - x0) * (1 - short), y0 + (cy - y0) * (1 - short)
 
     def place(self, text: Text, xy: tuple[float, float], radius_points: float = 0.0, required: bool = True,
-              steps: Sequence[float] = _STEPS, centred_first: bool = False, leader: bool = True) -> bool:
+              steps: Sequence[float] = _STEPS, centred_first: bool = False, leader: bool = True,
+              gap: float = 0.0) -> bool:
         """Move `text` (an annotation at `xy` in offset points) to the first free position; a
         label that finds none is kept at its least crowded position when `required`, else
-        removed. Returns whether the label stays on the map.
+        removed. Returns whether the label stays on the map. `gap` (points): how much farther
+        than LABEL_PAD the label's box keeps off the boxes kept off (other labels, the scale bar,
+        the north arrow) left and right of it, and later labels' boxes off it (a cluster's name:
+        CLUSTER_NAME_GAP).
 
         A label of a round symbol (`radius_points` > 0, kept off with `block_circle`) that finds
         no free position at the first step tries the four diagonals of that step again, this time
@@ -830,10 +851,11 @@ class LabelPlacer:
                 candidates.extend((dx * reach / math.sqrt(2), dy * reach / math.sqrt(2), ha, va, False, True, 0)
                                   for dx, dy, ha, va in _DIRECTIONS[:4])
         boxes = LabelBoxes(text, self.renderer)
+        grow = gap * self.points
         chosen = self._choose([boxes.at((ox, oy), ha, va) for ox, oy, ha, va, *_rest in candidates],
                               candidates, own, required,
                               [self._leader(cx, cy, ox, oy, radius_points) if leader and far else None
-                               for ox, oy, _ha, _va, far, *_rest in candidates], (float(cx), float(cy)))
+                               for ox, oy, _ha, _va, far, *_rest in candidates], (float(cx), float(cy)), grow)
         if chosen is None:
             text.remove()
             return False
@@ -847,7 +869,8 @@ class LabelPlacer:
             # and the label, its box beside the symbol, reads as standing away from it (or its
             # leader as ending short of it). The box, and so the choice, is the same either way.
             text.set_multialignment(ha)
-        self.block(text.get_window_extent(self.renderer).padded(LABEL_PAD))
+        room = text.get_window_extent(self.renderer).padded(LABEL_PAD)
+        self.block(Bbox.from_extents(room.x0 - grow, room.y0, room.x1 + grow, room.y1))
         if leader and candidates[chosen][4]:
             self.ax.annotate("", xy=xy, xytext=(ox, oy), textcoords="offset points", zorder=11,
                              arrowprops={"arrowstyle": "-", "color": _rgb(INK, 0.7), "linewidth": LABEL_LEADER_WIDTH,
@@ -2066,7 +2089,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         ax = figure.add_axes((0.02, 0.03, 0.68, 0.86))
         marks = unlined_marks(by_name, sites, sources, hubs, unlined, title.years)
         extent = _extent([clusters, sites, sources if flows is not None else None, marks.frame(crs)])
-        _polygons(ax, clusters, facecolor=_rgb((250, 250, 245)), edgecolor="none", zorder=0)
+        _polygons(ax, clusters, facecolor=_rgb(LAND), edgecolor="none", zorder=0)
         draw_context(ax, counties)
         redline_rows = draw_redline(ax, redline)
         draw_zones(ax, zones, crs)
@@ -2132,7 +2155,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         if clusters is not None:
             for (x, y), name, ident in zip(_anchor_points(clusters), _names(clusters), _ids(clusters), strict=True):
                 placer.place(_label(ax, name, (x, y), letters, ident, fontsize=14, fontweight="bold",
-                                    color=_rgb(INK, 0.75)), (x, y), centred_first=True)
+                                    color=_rgb(INK, 0.75)), (x, y), centred_first=True, leader=False,
+                             gap=CLUSTER_NAME_GAP)
         if redline is not None:
             water = [redline_colour(c) == WATER for c in redline["category"]]
             lakes = redline.loc[water]
@@ -2142,6 +2166,10 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
                                     color=(0.1, 0.33, 0.55, 1.0)),
                              (x, y), required=False, steps=(2.0, 12.0), centred_first=True, leader=False)
         if counties is not None:
+            # A county's name keeps off the red line's small polygons (parks) as a site's label does:
+            # its halo would cut a band out of one.
+            placer.block_lines(split_small(drawn_geometry([redline], None)[0], SMALL_POLYGON * data_per_point)[1],
+                               REDLINE_OUTLINE_WIDTH, hiding=True)
             for (x, y), name, ident in zip(_anchor_points(counties), _names(counties), _ids(counties), strict=True):
                 placer.place(_label(ax, name, (x, y), letters, ident, fontsize=7, color=_rgb(CONTEXT)), (x, y),
                              required=False, steps=(2.0,), centred_first=True)
