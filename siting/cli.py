@@ -39,7 +39,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -109,9 +109,7 @@ def format_summary(result: RunResult) -> str:
         lines += wrap_text(f"warning: {unproven[0].lower()}{unproven[1:]}", width)
     screening = result.model_size.get("screening")
     if isinstance(screening, dict):
-        from siting.deliver.report import screened_lines
-
-        lines += screened_lines(screening, money)
+        lines += screening_lines(screening, money, width)
     for name, value in plan.costs.items():
         lines.append(f"  {cost_label(name):<26}{money(value):>16}")
     near_zero = near_zero_note(report.objective_yuan, report.gap, plan.costs)
@@ -189,6 +187,19 @@ def folder_named(path: Path | str) -> str:
 #: A figure and the space after it, where it meets its unit ("400,000 t/yr"), which a line never
 #: breaks; a digit ending a word ("fepo4 ") is no figure.
 _FIGURE = re.compile(r"(?<![\w.,])(\d[\d,.]*) ")
+
+
+def screening_lines(screening: Mapping[str, Any], money: Callable[[float | None], str], width: int) -> list[str]:
+    """The summary's lines on a plan with candidate cells (siting/deliver/report.py
+    `screened_lines`: "screened  ..." and the lines under it, their text 10 columns in), each
+    wrapped by `wrap_text` to `width` terminal columns with its text kept 10 columns in."""
+    from siting.deliver.report import screened_lines
+
+    lines = []
+    for line in screened_lines(screening, money):
+        lines += [line[:10] + part if i == 0 else " " * 10 + part
+                  for i, part in enumerate(wrap_text(line[10:], max(width - 10, 20)))]
+    return lines
 
 
 def wrap_text(text: str, width: int) -> list[str]:
