@@ -701,19 +701,23 @@ def pie_ring_size(top: float) -> str:
     return f"{marker} + {2 * PIE_RING_GAP_MM:g}"
 
 
-def _ring_settings(size: str, colour: str, width: float, z_index: float) -> ET.Element:
-    """A label's settings that draw an open circle of `size` (mm across, an expression) and
-    stroke `colour` (an expression of a colour text) `width` mm wide, centred on the feature,
-    at `z_index`: a blank text on a circle (its background shape, no fill), drawn always and
-    pushing no label away, as `change_marks` draws its marks."""
+def circle_mark_settings(text: str, size_mm: float, fill: str, border_width_mm: float, z_index: float,
+                         expressions: Mapping[str, str]) -> ET.Element:
+    """A label's settings that draw a mark, not a name: `text` (an expression; blank text where a
+    mark is drawn, empty where none is) on a circle, its background shape, `size_mm` across,
+    filled with `fill` (a colour text) and outlined in ink `border_width_mm` wide, centred on the
+    feature, at `z_index`, drawn always and pushing no label away; `expressions`, data-defined
+    properties under QGIS's names for them (`ShapeSizeX`, `ShapeFillColor`, `ShapeBorderColor`,
+    `ShapeBorderWidth`, ...). The way `change_marks` and the pie rings (`pie_ring_labels`) draw
+    above the pies, which QGIS draws in the labelling pass over every layer."""
     background = element("background", {
-        "shapeBlendMode": "0", "shapeBorderColor": rgba(INK), "shapeBorderWidth": f"{width:g}",
-        "shapeBorderWidthUnit": "MM", "shapeDraw": "1", "shapeFillColor": rgba(INK, 0), "shapeJoinStyle": "64",
+        "shapeBlendMode": "0", "shapeBorderColor": rgba(INK), "shapeBorderWidth": f"{border_width_mm:g}",
+        "shapeBorderWidthUnit": "MM", "shapeDraw": "1", "shapeFillColor": fill, "shapeJoinStyle": "64",
         "shapeOffsetUnit": "MM", "shapeOffsetX": "0", "shapeOffsetY": "0", "shapeOpacity": "1", "shapeRotation": "0",
-        "shapeRotationType": "0", "shapeSVGFile": "", "shapeSizeType": "1", "shapeSizeUnit": "MM", "shapeSizeX": "4",
-        "shapeSizeY": "4", "shapeType": "3"})
+        "shapeRotationType": "0", "shapeSVGFile": "", "shapeSizeType": "1", "shapeSizeUnit": "MM",
+        "shapeSizeX": f"{size_mm:g}", "shapeSizeY": f"{size_mm:g}", "shapeType": "3"})
     text_style = element("text-style", {
-        "fieldName": "' '", "fontFamily": "Sans Serif", "fontSize": "6", "fontSizeUnit": "Point", "fontWeight": "50",
+        "fieldName": text, "fontFamily": "Sans Serif", "fontSize": "6", "fontSizeUnit": "Point", "fontWeight": "50",
         "isExpression": "1", "multilineHeight": "1", "namedStyle": "Regular", "textColor": rgba(INK),
         "textOpacity": "1"}, background)
     placement = element("placement", {
@@ -724,12 +728,19 @@ def _ring_settings(size: str, colour: str, width: float, z_index: float) -> ET.E
         "displayAll": "1", "drawLabels": "1", "fontLimitPixelSize": "0", "labelPerPart": "0", "limitNumLabels": "0",
         "mergeLines": "0", "minFeatureSize": "0", "obstacle": "0", "scaleVisibility": "0", "unplacedVisibility": "0",
         "upsidedownLabels": "0", "zIndex": f"{z_index:g}"})
-    # QGIS keeps the background's stroke colour under its older name, ShapeBorderColor.
-    properties = data_defined({"ShapeSizeX": size, "ShapeSizeY": size, "ShapeBorderColor": colour})
+    properties = data_defined(expressions)
     properties.tag = "dd_properties"
     return element("settings", {"calloutType": "simple"}, text_style,
                    element("text-format", {"autoWrapLength": "0", "multilineAlign": "3", "wrapChar": ""}),
                    placement, rendering, properties)
+
+
+def _ring_settings(size: str, colour: str, width: float, z_index: float) -> ET.Element:
+    """A label's settings that draw an open circle of `size` (mm across, an expression) and
+    stroke `colour` (an expression of a colour text) `width` mm wide, centred on the feature,
+    at `z_index` (`circle_mark_settings`, no fill)."""
+    return circle_mark_settings("' '", 4, rgba(INK, 0), width, z_index,
+                                {"ShapeSizeX": size, "ShapeSizeY": size, "ShapeBorderColor": colour})
 
 
 def pie_ring_labels(layer: OutputLayer, labels: ET.Element | None, attribute: str,
@@ -1650,32 +1661,11 @@ def change_marks() -> ET.Element:
     colour = "CASE " + " ".join(f"WHEN {quoted} = {_text_literal(c)} THEN {_text_literal(rgba(CHANGE_COLOURS[c]))}"
                                 for c in MARKED_CHANGES) + " END"
     marked = ", ".join(_text_literal(c) for c in MARKED_CHANGES)
-    background = element("background", {
-        "shapeBlendMode": "0", "shapeBorderColor": rgba(INK), "shapeBorderWidth": "0.2", "shapeBorderWidthUnit": "MM",
-        "shapeDraw": "1", "shapeFillColor": rgba(INK), "shapeJoinStyle": "64", "shapeOffsetUnit": "MM",
-        "shapeOffsetX": "0", "shapeOffsetY": "0", "shapeOpacity": "1", "shapeRotation": "0", "shapeRotationType": "0",
-        "shapeSVGFile": "", "shapeSizeType": "1", "shapeSizeUnit": "MM", "shapeSizeX": f"{CHANGE_MARK_MM:g}",
-        "shapeSizeY": f"{CHANGE_MARK_MM:g}", "shapeType": "3"})
-    text_style = element("text-style", {
-        "fieldName": f"if({quoted} IN ({marked}), ' ', '')", "fontFamily": "Sans Serif", "fontSize": "6",
-        "fontSizeUnit": "Point", "fontWeight": "50", "isExpression": "1", "multilineHeight": "1",
-        "namedStyle": "Regular", "textColor": rgba(INK), "textOpacity": "1"}, background)
-    placement = element("placement", {
-        "centroidInside": "1", "centroidWhole": "0", "dist": "0", "distUnits": "MM", "offsetType": "0",
-        "offsetUnits": "MM", "placement": str(OVER_POINT), "priority": "10", "quadOffset": "4", "xOffset": "0",
-        "yOffset": "0"})
-    rendering = element("rendering", {
-        "displayAll": "1", "drawLabels": "1", "fontLimitPixelSize": "0", "labelPerPart": "0", "limitNumLabels": "0",
-        "mergeLines": "0", "minFeatureSize": "0", "obstacle": "0", "scaleVisibility": "0", "unplacedVisibility": "0",
-        "upsidedownLabels": "0", "zIndex": str(CHANGE_MARK_Z)})
-    properties = data_defined({
+    settings = circle_mark_settings(f"if({quoted} IN ({marked}), ' ', '')", CHANGE_MARK_MM, rgba(INK), 0.2,
+                                    CHANGE_MARK_Z, {
         "ShapeFillColor": f"if({within}, {_text_literal(rgba((255, 255, 255)))}, {colour})",
         "ShapeBorderColor": f"if({within}, {colour}, {_text_literal(rgba(INK))})",
         "ShapeBorderWidth": f"if({within}, {HOLLOW_OUTLINE_MM:g}, 0.2)"})
-    properties.tag = "dd_properties"
-    settings = element("settings", {"calloutType": "simple"}, text_style,
-                       element("text-format", {"autoWrapLength": "0", "multilineAlign": "3", "wrapChar": ""}),
-                       placement, rendering, properties)
     return element("labeling", {"type": "simple"}, settings)
 
 
