@@ -133,7 +133,7 @@ def format_summary(result: RunResult) -> str:
                        "(producing) capacity", width)
     frame = pd.DataFrame(rows, columns=["product", "unit", "year", *(names.cluster(c) for c in clusters), "existing",
                                         "committed", "online"])
-    lines.append(text_table(frame, width, "capacity.csv"))
+    lines.append(text_table(frame, width, "capacity.csv", labels=3, continued=True))  # product, unit, year
     if not plan.targets.empty:
         lines.append("")
         lines.append("targets")
@@ -151,7 +151,7 @@ def format_summary(result: RunResult) -> str:
                 values = [row.target_value / 1e9, row.achieved / 1e9, row.shortfall / 1e9]
             trows.append([label, unit, str(row.year), *values, "" if row.shortfall <= 0 else "<< short"])
         lines.append(text_table(pd.DataFrame(trows, columns=["target", "unit", "year", "goal", "planned", "short",
-                                                             ""]), width, "targets.csv"))
+                                                             ""]), width, "targets.csv", labels=3, continued=True))
     lines.append("")
     lines += wrap_text(f"sites built on: {opened_sites_text(result)}", width)
     lines += notice_lines(result.prepared.notices)

@@ -432,19 +432,35 @@ def padded(text: str, width: int, left: bool) -> str:
     return text + fill if left else fill + text
 
 
-def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "", labels: int = 2) -> str:
+def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "", labels: int = 2,
+               continued: bool = False) -> str:
     """An aligned terminal table no wider than `width` terminal columns (`display_width`: a Chinese
     character takes two): the first `labels` columns (the row labels) left-aligned, the others
     right-aligned; cells longer than TERMINAL_CELL columns are cut (`cut_cell`), columns that do
     not fit are left out with a closing line naming them (and `more`, where the whole table is),
-    and a line still wider (a long header alone, or that closing line) is cut at `width`; money
-    in bn yuan and gaps in percent (`in_file_units`); ids in words where the frame gives them
-    (`shown_values`)."""
+    or, `continued`, go on in further tables under it, each beginning with the row labels again,
+    so that every column is shown; a line still wider (a long header alone, or that closing
+    line) is cut at `width`; money in bn yuan and gaps in percent (`in_file_units`); ids in words
+    where the frame gives them (`shown_values`)."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     frame = in_file_units(shown_values(frame))
     header = [str(c) for c in frame.columns]
     cells = [header] + [[cut_cell(c, TERMINAL_CELL) for c in row] for row in table_cells(frame, as_given)]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]  # terminal columns
+    if continued and sum(widths) + 2 * (len(header) - 1) > width and len(header) > labels > 0:
+        def spread(first: int, stop: int) -> int:  # the labels and columns first..stop-1, in terminal columns
+            return sum(widths[:labels]) + sum(widths[first:stop]) + 2 * (labels + stop - first - 1)
+
+        parts, start = [], labels
+        while start < len(header):
+            stop = start + 1  # at least one column beside the labels, whatever the width
+            while stop < len(header) and spread(start, stop + 1) <= width:
+                stop += 1
+            keep = [*range(labels), *range(start, stop)]
+            parts.append("\n".join(cut_cell("  ".join(padded(row[i], widths[i], i < labels) for i in keep).rstrip(),
+                                              width) for row in cells))
+            start = stop
+        return "\n\n".join(parts)
     shown = len(header)
     while shown > 1 and sum(widths[:shown]) + 2 * (shown - 1) > width:
         shown -= 1
