@@ -1,4 +1,4 @@
-"""siting: plan regional industrial capacity by site, product and year with a MIP.
+"""Plan regional industrial capacity by site, product and year with a MIP.
 
 From Python, the same calls the command line makes:
 
