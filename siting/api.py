@@ -501,7 +501,8 @@ def as_problem(problem_or_path: Problem | Path | str, name: str = "problem_or_pa
 
 @dataclass(frozen=True, eq=False)
 class Solution:
-    """A solved plan, in memory. Nothing is written until `write` is called.
+    """A solved plan, in memory, as `siting.solve` returns it (`solution = siting.solve(problem)`,
+    where `problem = siting.load("scenario.yaml")`). Nothing is written until `write` is called.
 
     Money is in yuan: the objective, bound and costs discounted to the first year; `plan`'s
     capex_yuan is the catalog's capex of the modules built, not discounted (as plan.csv gives
