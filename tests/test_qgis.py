@@ -168,6 +168,17 @@ def qgis_available() -> str | None:
     return None
 
 
+def probe_folder(probe: str, folder: Path, scratch: Path) -> dict:
+    """Run `probe` (a script for QGIS_PYTHON taking an output folder) on `folder`, offscreen, with
+    a runtime folder of its own in `scratch`; what it printed last, read as JSON."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(scratch / "xdg")}
+    (scratch / "xdg").mkdir(mode=0o700)
+    done = subprocess.run([QGIS_PYTHON, "-c", probe, str(folder)], capture_output=True, text=True, timeout=300,
+                          env=env, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="module")
 def qgis() -> None:
     reason = qgis_available()

@@ -8,8 +8,6 @@ A run without alternatives has the plan's legend alone."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from siting.deliver.files import folder_project_layers
 from siting.deliver.qgisproject import OVERLAY_LEGEND, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 SOURCE = "./plan.gpkg|layername=robustness"
 LEGEND = "65642"
@@ -131,12 +129,7 @@ app.exitQgis()
 def test_qgis_lists_the_robustness_layer_while_the_map_draws_it(qgis: None,  # noqa: F811
                                                                   small_alternatives_run: MadeRun, tmp_path: Path):
     out = copied(small_alternatives_run.out, tmp_path / "out")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
-    (tmp_path / "xdg").mkdir(mode=0o700)
-    done = subprocess.run([QGIS_PYTHON, "-c", PROBE, str(out)], capture_output=True, text=True, timeout=300, env=env,
-                          check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = probe_folder(PROBE, out, tmp_path)
     layer = seen["layer"]
     features = json.loads((out / "robustness.geojson").read_text(encoding="utf-8"))["features"]
     roles = {f["properties"]["role"] for f in features}

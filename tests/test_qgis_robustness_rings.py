@@ -9,8 +9,6 @@ lines (`blocking_labels`), and the hubs' label expression has no branch it can n
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from siting.deliver.styles import (
     pie_ring_labels,
 )
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 NEEDED = (165, 0, 38)
 SOME = (244, 165, 130)
@@ -165,12 +163,7 @@ def test_qgis_draws_each_ring_around_its_pie(qgis: None, small_alternatives_run:
     pie shows its role's colour on the ring's line, PIE_RING_GAP_MM outside the built marker on
     both sides of the site, beyond the pie (radius PIE_MM / 2 at most)."""
     out = copied(small_alternatives_run.out, tmp_path / "out")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
-    (tmp_path / "xdg").mkdir(mode=0o700)
-    done = subprocess.run([QGIS_PYTHON, "-c", PROBE, str(out)], capture_output=True, text=True, timeout=300, env=env,
-                          check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = probe_folder(PROBE, out, tmp_path)
     assert seen["read"] and seen["labels"] and seen["type"] == "rule-based" and seen["spots"]
     top = capex_scale((out / "sites.qml").read_text(encoding="utf-8"))
     assert top

@@ -13,9 +13,7 @@ An alternative's own folder (altNN) and a run without alternatives have no robus
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
 import xml.etree.ElementTree as ET
 from contextlib import closing
 from pathlib import Path
@@ -26,7 +24,7 @@ from siting.deliver.files import folder_project_layers
 from siting.deliver.qgisproject import plan_layer_id, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 SOURCE = "./plan.gpkg|layername=robustness"
 
@@ -152,12 +150,7 @@ def test_qgis_opens_the_robustness_layer(qgis: None, small_alternatives_run: Mad
     robustness.geojson, categorised by role as robustness.qml, labelled, at the top of the panel
     and hidden; plan.gpkg's table loads its default style from `layer_styles`."""
     out = copied(small_alternatives_run.out, tmp_path / "out")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
-    (tmp_path / "xdg").mkdir(mode=0o700)
-    done = subprocess.run([QGIS_PYTHON, "-c", PROBE, str(out)], capture_output=True, text=True, timeout=300, env=env,
-                          check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = probe_folder(PROBE, out, tmp_path)
     features = len(json.loads((out / "robustness.geojson").read_text(encoding="utf-8"))["features"])
     roles = [c.get("value") for c in qml_root(out).iter("category")]
     assert seen["read"] and seen["valid"] and seen["features"] == features
