@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyogrio
 
-from siting.deliver.files import folder_project_layers
+from siting.deliver.files import PLANS_SCALE_WORDS, folder_project_layers, largest_built_capex
 from siting.deliver.qgisproject import plan_layer_id, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun, copied
@@ -102,15 +102,16 @@ def test_no_robustness_layer_without_the_set(small_run: MadeRun, small_alternati
 
 def test_a_batch_s_pie_scale_keeps_the_robustness_layer_as_written(small_alternatives_run: MadeRun):
     """`with_sites_capex_scale` (a plan of a comparison or sweep on the batch's pie scale) reads the
-    plan's layers only: on the plan's own scale the project is the one written, byte for byte; on
-    twice it, the robustness layer stays as written, unticked, out of the plan's print legend and
-    in its own."""
+    plan's layers only: on the scale it was written on (its alternatives', its legend saying so)
+    the project is the one written, byte for byte; on twice it, the robustness layer stays as
+    written, unticked, out of the plan's print legend and in its own."""
     out = small_alternatives_run.out
     layers, styles = folder_project_layers(out)
     qgs = (out / "plan.qgs").read_text(encoding="utf-8")
     top = capex_scale(styles["sites"])
     assert top is not None
-    assert with_sites_capex_scale(qgs, layers, styles, top) == qgs
+    words = PLANS_SCALE_WORDS if top > largest_built_capex(out) else ""  # on its alternatives' scale
+    assert with_sites_capex_scale(qgs, layers, styles, top, words) == qgs
     root = ET.fromstring(with_sites_capex_scale(qgs, layers, styles, 2 * top).split("\n", 1)[1])
     (layer,) = robustness_maplayers(root)
     (written,) = robustness_maplayers(project(out))

@@ -5,8 +5,9 @@ them when the scenario has one): `<layer>.geojson` (RFC 7946) and `<layer>.qml` 
 QGIS style, loaded automatically next to the GeoJSON); then `plan.gpkg` with every layer and its
 style as the default in `layer_styles`, `plan.qgs` opening the GeoPackage's layers in order,
 `map.png`, and `report.md` / `report.html`. A run with near-optimal alternatives adds its robustness
-layer to plan.gpkg and plan.qgs (`export_files`' `overlays`). Everything goes through the files dict, so the
-folder is still written all at once.
+layer to plan.gpkg and plan.qgs (`export_files`' `overlays`), and draws every plan's pies on one capex scale
+(`export_files`' `pie_top_yuan`, `plans_pie_scale`). Everything goes through the files dict, so the folder is
+still written all at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import contextlib
 import gc
 import importlib
 import io
+import math
 import os
 import pickle
 import select
@@ -59,7 +61,7 @@ from siting.deliver.webmap import (
     unlined_widest,
     with_marker_scale,
 )
-from siting.optimize.results import Plan
+from siting.optimize.results import Plan, clean
 from siting.optimize.solve import SolveReport
 from siting.prepare.positions import PositionCheck
 from siting.prepare.problem import Prepared, redline_settings
@@ -69,7 +71,8 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
                  timings: dict[str, float], extra: Mapping[str, FileContent] | None = None, *,
                  variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
                  calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
-                 overlays: Sequence[Overlay] = ()) -> dict[str, str | Callable[[Path], None]]:
+                 overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None
+                 ) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
     as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
     and report.md / report.html (which quote the manifest, less its timings). `extra`: files made
@@ -83,10 +86,17 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     (siting/optimize/alternatives.py `near_optimal_record`), which the manifest and the report give.
     `overlays`: layers plan.gpkg and plan.qgs hold beside the plan's (the optimum's of a run with
     alternatives: the robustness layer, siting/runs/job.py `plans_files`), whose files
-    `extra` holds."""
+    `extra` holds. `pie_top_yuan`: the capex (yuan) of the largest pie on the maps of a set of
+    plans drawn on one scale (the optimum and its alternatives: `plans_pie_scale`), at least this
+    plan's largest built site's; where it is above that, map.png's pies and reference sizes,
+    report.html's built-site markers, and the sites' circles and pies in sites.qml, plan.gpkg and
+    plan.qgs are on that scale, whose legend in the sites' style says so (PLANS_SCALE_WORDS), as
+    a comparison's runs are put on theirs (`redraw_map`); None, or the plan's own largest: every
+    file is the one the plan makes alone. Raises ValueError where `pie_top_yuan` is not a finite
+    number at least this plan's largest built site's capex."""
     with collector_paused():
         return _export_files(prepared, report, plan, size, timings, extra, variant, overrides, which, calibration,
-                             near_optimal, overlays)
+                             near_optimal, overlays, pie_top_yuan)
 
 
 @contextmanager
@@ -113,7 +123,8 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                   timings: dict[str, float], extra: Mapping[str, FileContent] | None = None,
                   variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
                   calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
-                  overlays: Sequence[Overlay] = ()) -> dict[str, str | Callable[[Path], None]]:
+                  overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None
+                  ) -> dict[str, str | Callable[[Path], None]]:
     started = time.perf_counter()
     spatial = prepared.spatial
     layers = plan_layers(prepared.layers, spatial, prepared.inputs, plan, redline_settings(prepared.loaded),
@@ -121,11 +132,12 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                          units_of(prepared.loaded.catalog, prepared.inputs), prepared.positions)
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
     context = map_context(prepared, layers)
+    top = shared_pie_top(layers, pie_top_yuan)
     with MapDrawing.start(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs, context,
-                          prepared.notices, plan.product_flows, which) as drawing:
+                          prepared.notices, plan.product_flows, which, top) as drawing:
         files, drawn = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
                                  list(spatial.sources["resource"]), context, prepared.notices, plan.product_flows,
-                                 which, drawing, overlays)
+                                 which, drawing, overlays, top)
         files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
         files.update(extra or {})
         names = [*files, "manifest.json", *REPORT_FILES]
@@ -136,7 +148,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
             run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings,
                                     prepared.notices, spatial.dropped_sites, names, variant, overrides, near_optimal)
             return run_manifest, report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, drawn,
-                                              context, prepared.positions, calibration)
+                                              context, prepared.positions, calibration, top)
 
         said = list(prepared.notices)
         run_manifest, reported = quoted()  # made while the map is drawn apart (`MapDrawing`)
@@ -151,6 +163,37 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
 
 
 FileContent = str | Callable[[Path], None]
+
+#: What the sites' legend (sites.qml, plan.gpkg's style of the sites, plan.qgs's print legend) adds
+#: to its capex scale where a plan's files are on its set's one scale above the plan's own largest
+#: built site (`export_files`' `pie_top_yuan`; a comparison's runs say BATCH_SCALE_WORDS).
+PLANS_SCALE_WORDS = ", the largest of the optimum and its alternatives"
+
+
+def plans_pie_scale(plans: Sequence[Plan]) -> float:
+    """The one pie scale of a set of plans (the optimum and its alternatives; `export_files`'
+    `pie_top_yuan`): the largest capex (yuan) of a site any of `plans` builds on, each site's capex
+    the sum of its builds' as its sites layer gives it (siting/deliver/layers.py, rounded by
+    `clean`), so that it equals the largest of the plans' `largest_built`; 0 where none builds."""
+    return max((clean(float(capex)) for plan in plans
+                for capex in plan.builds.groupby("site")["capex_yuan"].sum().tolist()), default=0.0)
+
+
+def shared_pie_top(layers: Sequence[OutputLayer], pie_top_yuan: float | None) -> float | None:
+    """The pie scale a plan's files are put on (`export_files`' `pie_top_yuan`): `pie_top_yuan`
+    where it is above the largest built site's capex of the plan's sites layer among `layers`
+    (`largest_built`; 0 without one); None where it is None or that largest itself, the plan's
+    own scale, on which each file is the one the plan makes alone. Raises ValueError where
+    `pie_top_yuan` is not a finite number at least that largest."""
+    if pie_top_yuan is None:
+        return None
+    sites = next((layer for layer in layers if layer.name == "sites"), None)
+    own = largest_built(sites) if sites is not None else 0.0
+    if not (math.isfinite(pie_top_yuan) and pie_top_yuan >= own):
+        raise ValueError(f"the pie scale must be at least the largest built site's capex ({own:g} yuan), "
+                         f"got {pie_top_yuan!r}")
+    return float(pie_top_yuan) if pie_top_yuan > own else None
+
 
 #: The report's files (`report_files`).
 REPORT_FILES = ("report.md", "report.html")
@@ -295,17 +338,19 @@ def prefetch_drawing() -> threading.Thread:
 
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
             working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
-            unlined: Sequence[Mapping[str, Any]] = (), which: str = "") -> bytes:
+            unlined: Sequence[Mapping[str, Any]] = (), which: str = "", pie_top_yuan: float | None = None) -> bytes:
     """map.png's bytes, the product flows without a line (`unlined`, siting/deliver/webmap.py
-    `unlined_flows`) ringed at their hubs; the drawing's notices (a label no installed font
-    draws) are added to `notices`, once each; `which`: as `map_title`'s. (matplotlib is loaded
+    `unlined_flows`) ringed at their hubs, the pies on the scale of `pie_top_yuan` (yuan of capex
+    at the largest pie's area; None: the plan's own largest, siting/deliver/mapplot.py
+    `pie_scale`); the drawing's notices (a label no installed font draws) are added to
+    `notices`, once each; `which`: as `map_title`'s. (matplotlib is loaded
     here, not with this module: a run needs it only now, and `prefetch_drawing` may load it while
     the solver works.)"""
     from siting.deliver.mapplot import render_map
 
     buffer = io.BytesIO()
     drawn = render_map(buffer, layers, map_title(loaded, inputs, report, which), list(inputs.PRODUCTS), working_crs,
-                       context, unlined=unlined)
+                       context, pie_top_yuan, unlined)
     if notices is not None:
         notices.extend(n for n in drawn if n not in notices)
     return buffer.getvalue()
@@ -328,7 +373,7 @@ def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str])
 def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
               working_crs: str, resources: Sequence[str], context: MapContext | None = None,
               notices: list[str] | None = None, product_flows: pd.DataFrame | None = None, which: str = "",
-              drawing: MapDrawing | None = None, overlays: Sequence[Overlay] = ()
+              drawing: MapDrawing | None = None, overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None
               ) -> tuple[dict[str, FileContent], MapDrawing]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and map.png's
     drawing (`MapDrawing`: its `png()` gives the bytes, which the HTML report embeds). map.png's
@@ -339,12 +384,17 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     arguments), which the other files are made beside; None: drawn here, in this process.
     `overlays`: layers plan.gpkg holds after the plan's, each with its style as its default, and
     plan.qgs lists above them, unticked (siting/deliver/qgisproject.py `Overlay`); their own
-    files are the caller's."""
+    files are the caller's. `pie_top_yuan`: the scale of the pies of a set of plans, above this
+    plan's own (`shared_pie_top`), which map.png's pies and the sites' style (`with_capex_scale`,
+    its legend saying PLANS_SCALE_WORDS: sites.qml, plan.gpkg's, plan.qgs's) are on; None: the
+    plan's own."""
     if drawing is None:
-        drawing = MapDrawing(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which),
-                             notices)
+        drawing = MapDrawing(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which,
+                                         pie_top_yuan), notices)
     styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
                           units_of(loaded.catalog, inputs), product_flows)
+    if pie_top_yuan is not None and "sites" in styles and capex_scale(styles["sites"]) is not None:
+        styles["sites"] = with_capex_scale(styles["sites"], pie_top_yuan, PLANS_SCALE_WORDS)
     files = layer_files(layers, styles)
     files["plan.gpkg"] = _geopackage_writer([*layers, *(o.layer for o in overlays)],
                                             {**styles, **{o.layer.name: o.style for o in overlays}})
@@ -356,13 +406,13 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
 
 
 def _map_drawer(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
-                working_crs: str, context: MapContext | None, product_flows: pd.DataFrame | None, which: str
-                ) -> Callable[[list[str]], bytes]:
+                working_crs: str, context: MapContext | None, product_flows: pd.DataFrame | None, which: str,
+                pie_top_yuan: float | None = None) -> Callable[[list[str]], bytes]:
     """`map_png` of these arguments (`gis_files`'), as a function of the notices it adds to."""
     unlined = unlined_flows(next((layer for layer in layers if layer.name == "product_flows"), None), product_flows)
 
     def draw(notices: list[str]) -> bytes:
-        return map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined, which)
+        return map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined, which, pie_top_yuan)
 
     return draw
 
@@ -414,7 +464,8 @@ class MapDrawing:
     @classmethod
     def start(cls, layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
               working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
-              product_flows: pd.DataFrame | None = None, which: str = "") -> MapDrawing:
+              product_flows: pd.DataFrame | None = None, which: str = "", pie_top_yuan: float | None = None
+              ) -> MapDrawing:
         """Start drawing map.png as `gis_files` would (its arguments of those names), in a child
         process where `draws_apart`. The drawing code is loaded first, here, so that the child
         does not load it again for each map (`prefetch_drawing`'s thread, which may be loading
@@ -423,8 +474,8 @@ class MapDrawing:
         for thread in threading.enumerate():
             if thread.name == PREFETCH_THREAD and thread is not threading.current_thread():
                 thread.join()
-        return cls(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which),
-                   notices, apart=True)
+        return cls(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which,
+                               pie_top_yuan), notices, apart=True)
 
     def png(self) -> bytes:
         """map.png's bytes; from the child, once it is done (drawn again here where it failed)."""
@@ -659,13 +710,15 @@ def _reap(pid: int) -> int:
 
 def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                  manifest: Mapping[str, Any], png: bytes | MapDrawing, context: MapContext | None = None,
-                 positions: PositionCheck | None = None, calibration: FixedCalibration | None = None
-                 ) -> dict[str, FileContent]:
+                 positions: PositionCheck | None = None, calibration: FixedCalibration | None = None,
+                 pie_top_yuan: float | None = None) -> dict[str, FileContent]:
     """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png:
     its bytes, or its drawing, waited for once the rest of the report is made;
     `positions`: the decisions within the sites' positional uncertainty; `calibration`: a
     calibration in mode fixed, whose verdict and sites with fixed capacity the report states).
-    The file list says what calibration.csv holds in the scenario's calibration mode."""
+    The file list says what calibration.csv holds in the scenario's calibration mode. `pie_top_yuan`:
+    the capex (yuan) of a full-size built-site marker on the interactive map (`with_marker_scale`:
+    a set of plans' one scale, as map.png's pies); None: the plan's own largest."""
     notes = {f"{layer.name}.geojson": f"{layer.title} (style: {layer.name}.qml)" for layer in layers}
     notes.update(FILE_NOTES)
     made = set(manifest.get("files", ()))
@@ -675,8 +728,9 @@ def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers
         notes["calibration.csv"] = CALIBRATION_NOTES[mode]
     blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions, calibration)
     image = png if isinstance(png, bytes) else png.png()
+    page = html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": image})
     return {"report.md": markdown(blocks),
-            "report.html": html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": image})}
+            "report.html": page if pie_top_yuan is None else with_marker_scale(page, pie_top_yuan)}
 
 
 # --- a run's map drawn again on a batch's pie scale --------------------------------------------

@@ -26,7 +26,7 @@ from siting.deliver.explore import (
     subfolder_writer,
 )
 from siting.deliver.explore import alternatives_files as explore_files
-from siting.deliver.files import export_files, prefetch_drawing
+from siting.deliver.files import export_files, plans_pie_scale, prefetch_drawing
 from siting.deliver.folders import (
     check_destination,
     destination_problems,
@@ -192,6 +192,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
     near_optimal = None
     overlays: tuple[Overlay, ...] = ()  # the robustness layer, for plan.gpkg and plan.qgs
+    pie_top = None  # with alternatives, the pie scale of every plan's maps
     if with_rule_costs:
         started = time.perf_counter()
         costs = rule_cost_table(solved.report, solved.plan,
@@ -201,8 +202,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         extra.update(table_files(costs, "rule_costs", RULE_COST_NOTE))
     if alternatives:
         started = time.perf_counter()
-        made, near_optimal, overlays = alternative_files(prepared, settings, solved, alternatives, slack, timings,
-                                                         variant, overrides)
+        made, near_optimal, overlays, pie_top = alternative_files(prepared, settings, solved, alternatives, slack,
+                                                                  timings, variant, overrides)
         extra.update(made)
         timings["alternatives"] = time.perf_counter() - started
     calibration = calibration_output(prepared, solved.plan, findings)
@@ -214,7 +215,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
                              overrides=overrides, calibration=calibration.fixed if calibration is not None else None,
-                             near_optimal=near_optimal, overlays=overlays)
+                             near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top)
     with progress.phase("write"):
         try:
             write_outputs(destination, files, timings, create_parent, where)
@@ -339,18 +340,20 @@ def model_inputs(prepared: Prepared, solved: Solved) -> ModelInputs:
 
 def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solved, count: int, slack: float,
                       timings: dict[str, float], variant: str | None = None, overrides: tuple[Override, ...] = ()
-                      ) -> tuple[dict[str, str | Callable[[Path], None]], dict[str, Any], tuple[Overlay, ...]]:
+                      ) -> tuple[dict[str, str | Callable[[Path], None]], dict[str, Any], tuple[Overlay, ...], float]:
     """The near-optimal alternatives of a solved plan (siting/optimize/alternatives.py): each
     plan's own outputs in `altNN/` (its manifest gives its cost, not proven optimal, against the
     optimum's and its proven bound, and the run's `variant` and `overrides`), the comparison
     `alternatives.csv` / `.md` and `robustness.geojson` with its style, table and map; with the
-    set's record for the optimum's own manifest and report (`near_optimal_record`) and the
-    robustness layer for the optimum's plan.gpkg and plan.qgs (`plans_files`)."""
+    set's record for the optimum's own manifest and report (`near_optimal_record`), the
+    robustness layer for the optimum's plan.gpkg and plan.qgs (`plans_files`) and the pie scale
+    (yuan) every plan's maps are on, the optimum's too (siting/deliver/files.py `plans_pie_scale`,
+    `export_files`' `pie_top_yuan`)."""
     optimum = Alternative("optimum", solved.report, solved.plan)
     plans = near_optimal_plans(model_inputs(prepared, solved), settings, count, slack, optimum=optimum,
                                solved=solved.model)
     files, overlays = plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap, variant, overrides)
-    return files, near_optimal_record(plans, slack, "optimum"), overlays
+    return files, near_optimal_record(plans, slack, "optimum"), overlays, plans_pie_scale([p.plan for p in plans])
 
 
 def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, timings: dict[str, float],
@@ -361,11 +364,15 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
     robustness.qml's style for the optimum's plan.gpkg and plan.qgs (siting/deliver/files.py
     `export_files`' `overlays`), made once for both; each folder's manifest and
     report record the run's `variant` and `overrides` (siting/deliver/manifest.py), and its
-    map.png's and plan.qgs's titles name it ("alternative alt01 of 2"). Making them
+    map.png's and plan.qgs's titles name it ("alternative alt01 of 2"). Every map of the set is
+    drawn on one pie scale, the largest built site's capex over all `plans` (siting/deliver/files.py
+    `plans_pie_scale`), which the caller gives the optimum's `export_files` too (`pie_top_yuan`),
+    so that the same pie means the same capex on each. Making them
     (each folder's layers, map and report, then the comparison's) takes seconds each, so it is
     counted on the progress (`alternatives' files`: one step per folder and one for the
     comparison)."""
     files: dict[str, str | Callable[[Path], None]] = {}
+    pie_top = plans_pie_scale([alternative.plan for alternative in plans])
     counter = progress.steps(len(plans), "alternatives' files")
     try:
         for alternative in plans[1:]:
@@ -379,7 +386,7 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
                                          termination=ALTERNATIVE_TERMINATION)
             own = export_files(prepared, report, alternative.plan, size, dict(timings), variant=variant,
                                overrides=overrides, which=f"alternative {alternative.label} of {len(plans) - 1}",
-                               near_optimal=near_optimal_record(plans, slack, alternative.label))
+                               near_optimal=near_optimal_record(plans, slack, alternative.label), pie_top_yuan=pie_top)
             files[alternative.label] = subfolder_writer(own)
             counter.advance(label, "made")
         counter.begin("comparison")
