@@ -3,9 +3,9 @@
 From Python, the same calls the command line makes:
 
     import siting
-    problem = siting.load("scenario.yaml")     # read, check and preprocess once
-    solution = siting.solve(problem)            # status, objective, plan tables, layers; writes nothing
-    solution.write("outputs/run")               # the files `siting solve` writes
+    problem = siting.load("scenario.yaml")  # read, check and preprocess once
+    solution = siting.solve(problem)         # status, objective, tables, layers; writes nothing
+    solution.write("outputs/run")            # the files `siting solve` writes
 
 Each name below has its own help(), e.g. help(siting.solve):
 
@@ -60,8 +60,8 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """Import the public name `name` (a function, a class or an error of the list above) on first use,
-    so that `import siting` stays fast (a module's attribute hook, PEP 562)."""
+    """Import the public name `name` (a function, a class or an error of the list above) on
+    first use, so that `import siting` stays fast (a module's attribute hook, PEP 562)."""
     if name in _ERRORS:
         from siting.config import errors
 

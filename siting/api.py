@@ -73,7 +73,7 @@ from siting.config.load import (
 from siting.config.schema import MOST_ALTERNATIVES, Scenario, file_json_schema, is_schema_comment
 from siting.config.units import per_year
 from siting.deliver.drivers import units_of
-from siting.deliver.files import export_files
+from siting.deliver.files import export_files, plans_pie_scale
 from siting.deliver.folders import check_destination, input_files
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
@@ -457,17 +457,19 @@ def load(path: Path | str, variant: str | None = None,
             (dotted key, value) pairs, `[("constraints.redline.buffer_m", 2000)]`; or a list of
             the command line's `KEY=VALUE` texts, `["constraints.redline.buffer_m=2000"]`, each
             holding one value, read as YAML reads it (`KEY=` sets the empty text; several values
-            are refused: `sweep` runs each). None or an empty list for none. A text alone, not in a list, is
-            refused rather than read one character at a time. A relative path among them
-            (`{"layers.sites.path": "geodata/other_sites.geojson"}`) starts at the current
+            are refused: `sweep` runs each). None or an empty list for none. A text alone, not in
+            a list, is refused rather than read one character at a time. A relative path among
+            them (`{"layers.sites.path": "geodata/other_sites.geojson"}`) starts at the current
             folder.
 
     Returns:
-        A `Problem` to pass to `solve`, `rule_costs` or `alternatives` (any number of times). In calibration mode
-        fixed, its model holds the real plants of `calibration.plants` at their sites as the
-        command line's does: in place of the committed projects, with a notice saying so (in
-        `Problem.notices`, before those of mapping the plants onto the sites and years; README,
-        "Scenario files", `calibration`).
+        A `Problem` to pass to `solve`, `rule_costs` or `alternatives` (any number of times).
+        A scenario's `calibration:` block compares the plan with the real plants in one of two
+        modes: fixed (the real plants are the plan, held at their sites) or choose (the model
+        chooses freely and is scored against them). In mode fixed, its model holds the real
+        plants of `calibration.plants` at their sites as the command line's does: in place of
+        the committed projects, with a notice saying so (in `Problem.notices`, before those of
+        mapping the plants onto the sites and years; README, "Scenario files", `calibration`).
 
     Raises:
         InputError: an argument of the wrong kind, or every problem found in the scenario,
@@ -548,7 +550,16 @@ class Solution:
     result: Plan
     model_size: ModelSize
     timings: dict[str, float]
-    _solved: Solved = field(repr=False)
+    #: The solved model, its solver and the screened inputs, for `rule_costs` and `alternatives`
+    #: to reuse; not a constructor argument (`_of` sets it), so help() shows none private.
+    _solved: Solved = field(init=False, repr=False)
+
+    @classmethod
+    def _of(cls, problem: Problem, settings: SolverSettings, solved: Solved, timings: dict[str, float]) -> Solution:
+        """The solution of `problem` that `solved` holds, solved with `settings`."""
+        solution = cls(problem, settings, solved.report, solved.plan, solved.size, timings)
+        object.__setattr__(solution, "_solved", solved)  # frozen: set as the dataclass's own __init__ would
+        return solution
 
     def __repr__(self) -> str:
         """Name, status, objective, gap and how many sites the plan builds on, on one line."""
@@ -684,9 +695,10 @@ class Solution:
         given (and timed by `siting.rule_costs`), and of making the files (`export`, also recorded
         in `timings`); its file list includes the rule costs' files and `extra` (name -> content,
         e.g. alternatives' files). With a `calibration:` block, calibration.csv and calibration.md
-        are among them and the report states the calibration, as `siting solve` writes them (mode
-        fixed: one row per real plant and the rules' verdict; mode choose: the plan's score against
-        the real plants; README, "Outputs").
+        are among them and the report states the calibration, as `siting solve` writes them: in
+        mode fixed (the real plants held as the plan), one row per real plant and the rules'
+        verdict; in mode choose (the model chooses freely), the plan's score against the real
+        plants (README, "Outputs").
 
         Raises:
             InputError: `rule_costs` is neither None nor a table with the columns of the table
@@ -697,13 +709,14 @@ class Solution:
 
     def _files(self, rule_costs: pd.DataFrame | None = None, extra: dict[str, Any] | None = None,
                alternatives: bool = False, near_optimal: dict[str, Any] | None = None,
-               overlays: Sequence[Overlay] = ()) -> dict[str, Any]:
+               overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None) -> dict[str, Any]:
         """`files`; with `alternatives` (`Alternatives.write`, whose files `extra` holds), the
         manifest's timings also hold `alternatives` (timed by `siting.alternatives`), after the
         rule costs and before the export, as `siting solve --alternatives N` records them, and
         the manifest and the report the set's costs (`near_optimal`: siting/optimize/alternatives.py
-        `near_optimal_record`), and plan.gpkg and plan.qgs its robustness layer (`overlays`:
-        siting/runs/job.py `plans_files`)."""
+        `near_optimal_record`), plan.gpkg and plan.qgs its robustness layer (`overlays`:
+        siting/runs/job.py `plans_files`), and the maps their one pie scale (`pie_top_yuan`, yuan:
+        siting/deliver/files.py `plans_pie_scale`, `export_files`)."""
         rule_costs = self._checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
@@ -719,7 +732,7 @@ class Solution:
         files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra,
                              variant=self.problem.variant, overrides=self.problem.overrides,
                              calibration=calibration.fixed if calibration is not None else None,
-                             near_optimal=near_optimal, overlays=overlays)
+                             near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top_yuan)
         self.timings["export"] = timings["export"]
         return files
 
@@ -820,7 +833,7 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
     timings = dict(problem.timings)
     with _time_limit_named(), notices_carried(problem.prepared.notices):
         solved = solve_prepared(problem.prepared, settings, timings)
-    return Solution(problem, settings, solved.report, solved.plan, solved.size, timings, solved)
+    return Solution._of(problem, settings, solved, timings)
 
 
 def run(path: Path | str, out: Path | str | None = None, *, variant: str | None = None,
@@ -842,14 +855,17 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
             shapes the alternatives only, so it is refused without them, rather than ignored.
 
     Returns:
-        A record of the run: `prepared` (the loaded and preprocessed inputs, as
+        A record of the run (a RunResult, read by its attributes; siting does not export the
+        type, as a caller never makes one): `prepared` (the loaded and preprocessed inputs, as
         `Problem.prepared`), `report` (the solver's status, objective, bound and gap, as
         `Solution.report`), `plan` (the plan's tables, as `Solution.result`), `out_dir` (the
         folder written, absolute), `timings` (s per phase, as the manifest's `run.timings_s`),
         `model_size` (counts, as `Solution.model_size`), `rule_costs` (the table of
-        `siting.rule_costs`, money in yuan, when asked for, or None), `near_optimal` (with
-        alternatives, the set's costs against the optimum's, as the manifest's `near_optimal`
-        gives them, or None) and `objective_yuan` (discounted yuan, as `Solution.objective_yuan`).
+        `siting.rule_costs`, money in yuan, when asked for, or None), `plan_values` (always None
+        here: the solved plan's variable values, kept only where one run starts another, as in
+        `compare` and `sweep`), `near_optimal` (with alternatives, the set's costs against the
+        optimum's, as the manifest's `near_optimal` gives them, or None) and `objective_yuan`
+        (discounted yuan, as `Solution.objective_yuan`).
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`slack` without
@@ -885,8 +901,8 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
     """What each enabled rule family costs: the plan re-solved with one family relaxed at a time.
 
     Families: redline, proximity, differentiation, agglomeration, budget, chain_balance, market,
-    build_rate (those enabled). A Solution's model and solver are reused for families that are constraint
-    rows; a Problem or a path is solved first.
+    build_rate (those enabled). A Solution's model and solver are reused for families that are
+    constraint rows; a Problem or a path is solved first.
 
     Args:
         problem_or_solution: a `Solution` (its plan is the base), a `Problem` or a scenario file
@@ -907,8 +923,8 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
         the cost is not proven; "no" where it lies above 0), sites_added and sites_dropped
         (comma-separated site ids: where only the relaxed plan adds capacity, and where only the
         base plan does; existing and committed plants stand in both plans; those of the one plan
-        each relaxed solve ended on, others within its gap may build elsewhere) and note. Money is in
-        yuan, to 9 significant digits as the manifest's objective (the cost is the difference of
+        each relaxed solve ended on, others within its gap may build elsewhere) and note. Money is
+        in yuan, to 9 significant digits as the manifest's objective (the cost is the difference of
         the two objectives so rounded, as every solver figure of the outputs is rounded);
         rule_costs.csv, written by `Solution.write`, gives it in bn yuan
         (objective_relaxed_bn_yuan, rule_cost_bn_yuan, rule_cost_low_bn_yuan,
@@ -1003,7 +1019,8 @@ class Alternatives:
         extra, overlays = plans_files(problem.prepared, plans, solution.model_size, timings, self.slack,
                                       solution.report.gap, problem.variant, problem.overrides)
         files = solution._files(extra=extra, alternatives=True,
-                                near_optimal=near_optimal_record(self.plans, self.slack, "optimum"), overlays=overlays)
+                                near_optimal=near_optimal_record(self.plans, self.slack, "optimum"), overlays=overlays,
+                                pie_top_yuan=plans_pie_scale([p.plan for p in self.plans]))
         write_outputs(destination, files, solution.timings)
         return destination
 
@@ -1063,16 +1080,33 @@ class Batch:
     Attributes:
         table: the comparison (metrics as rows, one column per run and one of differences against
             the first run) or the sweep table (one row per run), as in comparison.csv / sweep.csv.
-        runs: one summary per run in order (plain data, money in yuan): `label`, `ok`, `error`,
-            `notices`, `scenario_name`, `status`, `objective_yuan`, `gap`, `solve_time_s`,
-            `costs`, `sites_opened` and the capacity, target and output-value figures the table
-            is made of; a failed run has ok False, its error message (in full; one for bad
-            input, no plan or rules that cannot be met together begins with the kind of failure,
-            e.g. "PlanInfeasible: ...") and its run's `notices` (often why it has no plan; empty
-            for a run that failed otherwise, an unexpected error), and does not stop the others;
-            a run whose cross-start failed (the other runs' plans not costed in it, or its new
-            solve from a cheaper one failed) keeps its own plan and says why in its
-            `cross_failures`.
+        runs: one summary per run in order (plain data, money in yuan, capacity in units/yr;
+            its type, CaseSummary, is not exported, as a caller never makes one): `label`, `ok`,
+            `error`, `notices`, `scenario_name`, `status`, `objective_yuan`, `gap` (a share),
+            `best_bound_yuan`, `solve_time_s`, `costs` (component -> yuan), `out_dir` (the run's
+            folder, "" when nothing was kept); the figures the table is made of: `final_year`,
+            `capacity` (cluster -> product -> capacity), `group_capacity` and `group_targets`
+            (target group -> final-year capacity, and its target), `targets_short` ("group year"
+            -> shortfall), `output_value` (year -> yuan/yr), `sites_opened` (the sites built on),
+            `site_added` (site -> product -> capacity added), `excluded_pairs` and `kept_out`
+            (the (site, product) pairs the red line and proximity rules keep out, counted and
+            listed by family), `land_free_ha` (site -> ha left for new modules), `units`
+            (product or group -> unit), `site_names` and `cluster_names` (id -> name); how the
+            runs met: `warm_from` (the run whose plan its solve started from), `started_from`,
+            `own_objective_yuan` and `not_taken` (the run whose plan it moved to, what its own
+            solve had found, why a new solve from it failed), `bound_from` and `own_gap` (the
+            run whose bound its gap is measured against, and its own gap), `admits` (label ->
+            what this run relaxes of that run's rules, whose every plan it admits),
+            `cross_failures`; and `searches` (those of the solve behind `best_bound_yuan`),
+            `plan_values` and `rules` (variable values and model inputs, empty and None here:
+            kept only while the runs are compared), `disk_refused` (the error number and file of
+            a write the disk refused, or None). A failed
+            run has ok False, its error message (in full; one for bad input, no plan or rules
+            that cannot be met together begins with the kind of failure, e.g. "PlanInfeasible:
+            ...") and its run's `notices` (often why it has no plan; empty for a run that failed
+            otherwise, an unexpected error), and does not stop the others; a run whose
+            cross-start failed (the other runs' plans not costed in it, or its new solve from a
+            cheaper one failed) keeps its own plan and says why in its `cross_failures`.
         folder: the folder written, or None when the runs were kept in memory.
     """
 

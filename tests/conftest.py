@@ -315,7 +315,7 @@ def shipped_first_node_runs(factory: pytest.TempPathFactory) -> tuple[MadeRun, M
         ((prepared, settings, timings, solved),) = seen  # the one solve of the run
         problem = Problem(prepared, redline_settings(prepared.loaded),
                           {phase: timings[phase] for phase in ("load", "preprocess")})
-        solution = Solution(problem, settings, solved.report, solved.plan, solved.size, dict(timings), solved)
+        solution = Solution._of(problem, settings, solved, dict(timings))
         siting.alternatives(solution, n=1).write(folder / "alternatives")
 
     folder = made_once(factory, "shipped_first_node", make)

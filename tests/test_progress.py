@@ -62,9 +62,11 @@ def scenario(tmp_path: Path) -> Path:
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """The command line in a new process, its output not a terminal (as in a pipe or a log)."""
+    """The command line in a new process, its output not a terminal (as in a pipe or a log), in
+    120 columns: given `os.environ`, which has no COLUMNS (conftest.py), rather than the process's
+    own environment, to which the readline module, loaded by pytest, adds the terminal's."""
     return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
+                          timeout=300, env=dict(os.environ))
 
 
 def objective(folder: Path) -> float:
@@ -358,7 +360,8 @@ def test_compare_in_worker_processes_names_the_runs_under_way(scenario: Path, tm
     monkeypatch.setattr("siting.runs.pool.BEAT_S", 0.05)
     monkeypatch.setattr("siting.config.progress.PLAIN_EVERY_S", 0.0)
     assert main(["compare", str(scenario), "--out", str(tmp_path / "cmp"), "--workers", "2"]) == 0
-    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("runs: ")]
+    err = re.sub(r"\n  (?=\S)", " ", capsys.readouterr().err)  # a line wider than 120 columns, whole again
+    lines = [line for line in err.splitlines() if line.startswith("runs: ")]
     assert re.fullmatch(r"runs: 0/3 done, \d+ s elapsed; running: small \d+ s, small-bigger \d+ s", lines[0])
     done = next(line for line in lines if line.startswith("runs: 1/3 done ("))
     # the next run is handed over as soon as one ends, before that one is counted

@@ -41,6 +41,7 @@ def test_a_failure_taking_a_plan_is_said_and_the_run_is_solved_again(folder: Pat
         raise TypeError("injected failure")
 
     monkeypatch.setattr(run_module, "solve_fixed_start", failing)
+    monkeypatch.setenv("COLUMNS", "240")  # the notice on one line: progress wraps at the terminal width
     out = tmp_path / "sweep"
     stream = io.StringIO()
     summaries = run_cases(small_cases(folder, out), workers=1, progress=Progress(3, stream=stream), warm=True,

@@ -63,11 +63,12 @@ class InputError(Exception):
     #: What the problems concern, in the heading after "N problem(s)".
     concerning = "in the input"
 
-    def __init__(self, problems: Iterable[str], salvage: Salvage | None = None):
+    def __init__(self, problems: Iterable[str]):
         self.problems = list(problems)
         #: What `siting.config.load.load_scenario` could still make of a scenario with these
-        #: problems, for the checks of its layers; None otherwise.
-        self.salvage = salvage
+        #: problems, for the checks of its layers; None otherwise. Set by `salvaged_error` only,
+        #: not a constructor argument, so that help() shows `InputError(problems)` alone.
+        self.salvage: Salvage | None = None
         super().__init__("\n".join(self.problems))
 
     def __reduce__(self) -> tuple:
@@ -85,6 +86,14 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return self.heading() + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+def salvaged_error(problems: Iterable[str], salvage: Salvage | None) -> InputError:
+    """An InputError of `problems` carrying `salvage` (`InputError.salvage`): what loading could
+    still make of the scenario, for the checks of its layers."""
+    error = InputError(problems)
+    error.salvage = salvage
+    return error
 
 
 class OutputFolderError(InputError):

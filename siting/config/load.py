@@ -37,7 +37,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
-from siting.config.errors import InputError, Notice, OutputFolderError, listed
+from siting.config.errors import InputError, Notice, OutputFolderError, listed, salvaged_error
 from siting.config.highs import (
     ALLOWED_HIGHS_OPTIONS,
     NAMED_SETTINGS,
@@ -113,7 +113,7 @@ def home_problem(text: str) -> tuple[str, str] | None:
         return None
     home = home_expanded(start)
     if home is None and start == "~":
-        return ("starts at your home folder (~), but none is known (HOME is not set, nor a home in the user list)",
+        return ("starts at your home folder (~), but none is known: HOME is not set, nor a home in the user list",
                 "set HOME, or give a path that does not start with ~")
     if home is None:
         return (f"starts at the home folder of the user {start[1:]!r} ({start}), but the system has no such user",
@@ -2426,7 +2426,7 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
         except InputError as exc:
             problems.extend(p for p in exc.problems if p not in problems)
     if problems or loaded is None:
-        raise InputError(problems, Salvage(loaded, Faults()) if loaded is not None else salvage)
+        raise salvaged_error(problems, Salvage(loaded, Faults()) if loaded is not None else salvage)
     return loaded
 
 
@@ -2494,7 +2494,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         if catalog is not None and catalog_path is not None and not catalog_faults.locs:  # its ids are known
             salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, passed, locator,
                                              plants, reference), faults)
-        raise InputError(problems, salvage)
+        raise salvaged_error(problems, salvage)
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})

@@ -17,6 +17,12 @@ A run of a batch that gives no plan is counted as `infeasible` when its rules ca
 together (a result of its scenario, whose diagnosis the run writes) and as `failed` for any other
 reason (bad input, no plan within the time limit, an error): `run_outcome`.
 
+Every line fits the width the rest of the command line's output is laid out to
+(`terminal_width`: COLUMNS, else the terminal's, at least NARROWEST_WIDTH; TERMINAL_WIDTH on a file
+or a pipe): a phase's words are cut with "...", the solver's line drops words before figures
+(`SolverState.text`), and any other plain line goes on in indented lines; a line redrawn in place
+is cut at the edge, as it cannot go on below.
+
 This module sits in the first stage so that every stage may report; it imports nothing heavy.
 """
 
@@ -24,6 +30,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -50,6 +58,64 @@ PHASES = {
     "diagnose": "finding the rules that cannot be met together",
     "diagnosis": "finding the smallest set of rules that conflict",
 }
+
+#: Width, in terminal columns, of what the command line writes to a file, a pipe or a CI log when
+#: COLUMNS is not set (`terminal_width`), so that it stays the same wherever it runs; also the widest
+#: terminal table (siting/deliver/tables.py).
+TERMINAL_WIDTH = 120
+
+#: Narrowest width, in terminal columns, to which `terminal_width` lays out what the command line
+#: prints for a narrower terminal. Below it a comparison's or sweep's table would be no narrower
+#: (its row labels, their unit and one column, each wrapped down to its longest word:
+#: siting/runs/tables.py `terminal_tables`), only its notes cut into lines of a few words.
+NARROWEST_WIDTH = 60
+
+
+def terminal_width(stream: Any = None) -> int:
+    """The width, in terminal columns, to which the command line lays out what it prints on
+    `stream` (standard output by default): the summaries of `solve` and `check`, the tables of
+    `compare` and `sweep` (siting/runs/tables.py `comparison_text`, `sweep_text`) and the progress
+    lines on standard error (`Reporter`). The terminal's, as shutil.get_terminal_size gives it (the
+    environment's COLUMNS first, then the terminal's own size), and no narrower than
+    NARROWEST_WIDTH; TERMINAL_WIDTH (120) when `stream` is no terminal (a file, a pipe, a CI log)
+    and COLUMNS is not set, so that what is written there stays the same wherever it runs."""
+    stream = sys.stdout if stream is None else stream
+    columns = os.environ.get("COLUMNS", "").strip()
+    if not (columns.isdigit() and int(columns) > 0):
+        try:
+            if not stream.isatty():
+                return TERMINAL_WIDTH
+        except (AttributeError, ValueError):  # no stream, or a closed one
+            return TERMINAL_WIDTH
+    return max(NARROWEST_WIDTH, shutil.get_terminal_size((TERMINAL_WIDTH, 24)).columns)
+
+
+def cut(text: str, width: int) -> str:
+    """`text` cut to `width` columns, ending with "..." where it was cut: after its last whole word
+    that fits, or within a word when none does."""
+    if len(text) <= width:
+        return text
+    kept = text[:max(width - 3, 0)]
+    if " " in kept and not text[len(kept)].isspace():  # not within a word
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip(" ,;:") + "..."
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns, the lines after the first indented by two
+    spaces: broken after a comma or semicolon where it can be, so that a figure stays with its
+    unit, else between words (a word wider than the line stands alone, not broken)."""
+    pieces: list[str] = []
+    for part in re.split(r"(?<=[,;]) ", text):
+        pieces.extend([part] if len(part) <= width - 2 else part.split(" "))
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and len(lines[-1]) + 1 + len(piece) <= width:
+            lines[-1] += f" {piece}"
+        else:
+            lines.append(f"  {piece}" if lines else piece)
+    return lines
+
 
 #: Seconds between two redraws of the solver's line on a terminal, and between two plain lines
 #: when no better plan has been found in between.
@@ -103,9 +169,12 @@ class SolverState:
     elapsed_s: float
     improved: bool = False
 
-    def text(self) -> str:
+    def text(self, width: int | None = None) -> str:
         """One line in plain words, e.g. `solve 3.2 s: best plan 72.84 bn yuan, bound 70.12 bn yuan, gap 3.73%`
-        (during a relaxation's search, `searching`: `bound 3.2 s: relaxed plan ...`)."""
+        (during a relaxation's search, `searching`: `bound 3.2 s: relaxed plan ...`). Given a
+        `width` in columns that this line exceeds, the same figures in fewer words: `solve 3.2 s:
+        best 72.84, bound 70.12 bn yuan, gap 3.73%`, and narrower still `solve 3.2 s: 72.84/70.12 bn,
+        gap 3.73%`; the figures are never cut."""
         kind, proven, own, shift, known = _searching
         best_yuan, bound_yuan, gap_value = self.best_yuan, self.bound_yuan, self.gap
         plan = "relaxed plan" if kind == "bound" else "best plan"
@@ -121,7 +190,16 @@ class SolverState:
         best = bn(best_yuan) if best_yuan is not None else "none yet"
         bound = bn(bound_yuan) if bound_yuan is not None else "none yet"
         gap = f"{gap_value:.2%}" if gap_value is not None else "n/a"
-        return f"{kind} {self.elapsed_s + shift:.1f} s: {plan} {best}, bound {bound}, gap {gap}"
+        clock = f"{kind} {self.elapsed_s + shift:.1f} s"
+        text = f"{clock}: {plan} {best}, bound {bound}, gap {gap}"
+        if width is None or len(text) <= width:
+            return text
+        figures = [f"{yuan / 1e9:,.2f}" if yuan is not None else "none" for yuan in (best_yuan, bound_yuan)]
+        known = [f"{figure} bn yuan" if figure != "none" else "none yet" for figure in figures]
+        if bound_yuan is not None and best_yuan is not None:
+            known[0] = figures[0]  # the unit once, after the bound
+        shorter = f"{clock}: {plan.split()[0]} {known[0]}, bound {known[1]}, gap {gap}"
+        return shorter if len(shorter) <= width else f"{clock}: {figures[0]}/{figures[1]} bn, gap {gap}"
 
 
 class Reporter:
@@ -130,11 +208,16 @@ class Reporter:
     live: redraw lines in place and draw tqdm bars (default: when the stream is a terminal).
     duplicate: write the process's standard error through a duplicate of its file descriptor
     (released by `close`), so that lines still reach the terminal while the solver interface
-    captures the process's output during a solve."""
+    captures the process's output during a solve.
+    width: the columns a line may take; None (default) for the stream's `terminal_width`, asked
+    anew at each line, so that a terminal made narrower is followed."""
 
-    def __init__(self, stream: TextIO | None = None, live: bool | None = None, duplicate: bool = True):
+    def __init__(self, stream: TextIO | None = None, live: bool | None = None, duplicate: bool = True,
+                 width: int | None = None):
         self.pid = os.getpid()
         target = stream if stream is not None else sys.stderr
+        self._target = target
+        self._fixed_width = width
         self.live = bool(live) if live is not None else bool(getattr(target, "isatty", lambda: False)())
         self.stream: TextIO = _unredirected(target) if duplicate else target
         self._owned = self.stream is not target
@@ -161,18 +244,41 @@ class Reporter:
         """True in the process that made the reporter (a forked worker stays silent)."""
         return os.getpid() == self.pid
 
+    @property
+    def width(self) -> int:
+        """The columns a line may take: the `width` given, or the stream's `terminal_width`; on a
+        terminal without COLUMNS, that terminal's own (standard error's, where standard output,
+        whose size `terminal_width` asks, may go to a file)."""
+        if self._fixed_width is not None:
+            return self._fixed_width
+        width = terminal_width(self._target)
+        if not os.environ.get("COLUMNS", "").strip().isdigit():
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                if self._target.isatty():
+                    width = max(NARROWEST_WIDTH, os.get_terminal_size(self._target.fileno()).columns)
+        return width
+
     def line(self, text: str) -> None:
-        """A finished line."""
-        self._write(("\r" + text.ljust(self._width) if self._open_line else text) + "\n")
+        """A finished line; one wider than `width` goes on in lines indented by two spaces
+        (`wrapped`)."""
+        if len(text) > self.width:
+            text = "\n".join(wrapped(text, self.width))
+        first = text.split("\n", 1)[0]
+        self._write(("\r" + first.ljust(self._width) + text[len(first):] if self._open_line else text) + "\n")
         self._open_line = False
         self._width = 0
 
-    def redraw(self, text: str) -> None:
-        """A line drawn in place on a terminal (a plain line otherwise)."""
+    def redraw(self, text: str, cuttable: bool = True) -> None:
+        """A line drawn in place on a terminal, cut to `width` less one column (a line as wide as
+        the terminal would move the cursor to the next) unless not `cuttable` (the solver's line,
+        whose figures are never cut: it makes itself fit, `SolverState.text`); a plain line
+        otherwise."""
         if not self.live:
             self.line(text)
             return
-        self._width = max(self._width, len(text))
+        if cuttable:
+            text = cut(text, self.width - 1)
+        self._width = max(min(self._width, self.width - 1), len(text))  # what the line before left
         self._write("\r" + text.ljust(self._width))
         self._open_line = True
 
@@ -249,7 +355,9 @@ def phase(name: str) -> Iterator[None]:
         yield
         return
     started = time.perf_counter()
-    reporter.redraw(f"{name}: {PHASES.get(name, name)} ...")
+    announced = f"{name}: {PHASES.get(name, name)} ..."
+    room = reporter.width - (1 if reporter.live else 0)
+    reporter.redraw(announced if len(announced) <= room else cut(announced[:-4], room))  # one "..."
     _ending.append(None)
     try:
         yield
@@ -321,7 +429,7 @@ class Status:
         if now - self._last < (REDRAW_S if reporter.live else PLAIN_EVERY_S):
             return
         self._last = now
-        reporter.redraw(f"{self.name} {now - self.started:.1f} s: {text}")
+        reporter.redraw(f"{self.name} {now - self.started:.1f} s: {text}")  # cut at the edge, or wrapped
 
 
 class _NoStatus:
@@ -379,7 +487,7 @@ def solver_line(state: SolverState) -> None:
     if not state.improved and now - reporter._last_draw < wait:
         return
     reporter._last_draw = now
-    _draw(reporter, state.text())
+    _draw(reporter, state.text(_room(reporter)))
 
 
 def search_ended(state: SolverState) -> None:
@@ -389,10 +497,15 @@ def search_ended(state: SolverState) -> None:
     reporter = active()
     if reporter is None or reporter.counting:
         return
-    text = state.text()
+    text = state.text(_room(reporter))
     if _figures(text) != _figures(reporter._last_solver_text):
         reporter._last_draw = time.perf_counter()
         _draw(reporter, text)
+
+
+def _room(reporter: Reporter) -> int:
+    """The columns the solver's line may take: a line redrawn in place, one less than the width."""
+    return reporter.width - (1 if reporter.live else 0)
 
 
 def _figures(text: str) -> str:
@@ -402,7 +515,7 @@ def _figures(text: str) -> str:
 
 def _draw(reporter: Reporter, text: str) -> None:
     reporter._last_solver_text = text
-    reporter.redraw(text)
+    reporter.redraw(text, cuttable=False)
 
 
 #: The tqdm bar of a count: the count, its clock and the words after it (`Steps`: the time left
@@ -440,8 +553,12 @@ class Steps:
         if reporter.live:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=what, unit="run", file=reporter.stream, dynamic_ncols=True,
-                            leave=True, bar_format=BAR_FORMAT, mininterval=0, miniters=1)  # each run drawn
+            # The terminal's width as tqdm follows it, unless COLUMNS or the reporter says another.
+            columns = os.environ.get("COLUMNS", "").strip()
+            fixed = reporter._fixed_width is not None or (columns.isdigit() and int(columns) > 0)
+            self.bar = tqdm(total=total, desc=what, unit="run", file=reporter.stream, dynamic_ncols=not fixed,
+                            ncols=reporter.width if fixed else None, leave=True, bar_format=BAR_FORMAT,
+                            mininterval=0, miniters=1)  # each run drawn
 
     def begin(self, label: str) -> None:
         """Run `label` is under way from now (shown from the next `beat` or `advance`)."""

@@ -18,16 +18,18 @@ and `<name>_high_bn_yuan`), in one column `<name>_range_bn_yuan`, rounded outwar
 from __future__ import annotations
 
 import math
-import os
 import re
-import shutil
-import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from siting.config.progress import (  # noqa: F401 (the width of the output, given here too: its first stage)
+    NARROWEST_WIDTH,
+    TERMINAL_WIDTH,
+    terminal_width,
+)
 from siting.config.units import MONEY_UNIT, SHOWN_AS, cost_label, per_year, to_bn
 from siting.deliver.geojson import format_number
 from siting.optimize.results import Plan
@@ -40,36 +42,8 @@ from siting.optimize.tolerance import (  # noqa: F401 (the gap figures, given he
     range_text,
 )
 
-#: Widest terminal table, in terminal columns (`display_width`: a Chinese character takes two).
-TERMINAL_WIDTH = 120
-
 #: Longest cell shown in a terminal table, in terminal columns; longer text is cut with "...".
 TERMINAL_CELL = 40
-
-#: Narrowest width, in terminal columns, to which `terminal_width` lays out what the command line
-#: prints for a narrower terminal. Below it a comparison's or sweep's table would be no narrower
-#: (its row labels, their unit and one column, each wrapped down to its longest word:
-#: siting/runs/tables.py `terminal_tables`), only its notes cut into lines of a few words.
-NARROWEST_WIDTH = 60
-
-
-def terminal_width(stream: Any = None) -> int:
-    """The width, in terminal columns, to which the command line lays out what it prints on
-    `stream` (standard output by default): the summaries of `solve` and `check`, the tables of
-    `compare` and `sweep` (siting/runs/tables.py `comparison_text`, `sweep_text`). The terminal's,
-    as shutil.get_terminal_size gives it (the environment's COLUMNS first, then the terminal's own
-    size), and no narrower than NARROWEST_WIDTH; TERMINAL_WIDTH (120) when `stream` is no terminal
-    (a file, a pipe, a CI log) and COLUMNS is not set, so that what is written there stays the
-    same wherever it runs."""
-    stream = sys.stdout if stream is None else stream
-    columns = os.environ.get("COLUMNS", "").strip()
-    if not (columns.isdigit() and int(columns) > 0):
-        try:
-            if not stream.isatty():
-                return TERMINAL_WIDTH
-        except (AttributeError, ValueError):  # no stream, or a closed one
-            return TERMINAL_WIDTH
-    return max(NARROWEST_WIDTH, shutil.get_terminal_size((TERMINAL_WIDTH, 24)).columns)
 
 #: The key of a frame's `attrs` naming the columns written as they are, whatever their name says
 #: (a swept setting such as `constraints.agglomeration.site_fixed_cost_yuan`, in yuan as typed).
