@@ -641,12 +641,14 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
     `slack_with_alternatives`, as `run` refuses it (their values are checked by the parser, as
     solve's). Returns the prepared problem, the folder a solve would write to and the seconds of
     each phase; raises the InputError (an
-    OutputFolderError for the folder) that solve raises, with its text."""
+    OutputFolderError for the folder) that solve raises, with its text, as it does for a --out in
+    a staging folder (`staging_refused`) before anything is read."""
     from siting.config.load import load_scenario, overrides_named, paths_typed
     from siting.deliver.folders import destination_problems, input_files
     from siting.prepare.problem import prepare, with_layer_problems
     from siting.runs.job import with_folder_problems, with_input_problems
 
+    staging_refused(args.out)
     api = front_door()
     timings: dict[str, float] = {}
     with api.command_line_names():
@@ -681,7 +683,7 @@ def check_text(args: argparse.Namespace) -> str:
     by phase."""
     import time
 
-    from siting.deliver.tables import terminal_width
+    from siting.deliver.tables import terminal_width, wrap_columns
     from siting.runs.pool import excluded_pairs
 
     width = terminal_width()
@@ -712,16 +714,32 @@ def check_text(args: argparse.Namespace) -> str:
     kept_out = excluded_pairs(inputs)
     said = [f"{words} {n:,}" + ("" if family in inputs.enabled_families else " (rule off)")
             for (words, n), family in zip(kept_out.items(), ("redline", "proximity"), strict=True)]
-    lines += wrap_text(f"site-product pairs kept out: {', '.join(said)} (of {len(inputs.CANDIDATES):,} candidate "
-                       "pairs)", width)
+    # broken between the families, not inside one's count nor inside the bracket
+    glued = [part.replace(" ", "\u00a0") for part in (*said, f"(of {len(inputs.CANDIDATES):,} candidate pairs)")]
+    lines += [line.replace("\u00a0", " ") for line in wrap_columns(
+        f"site-product pairs kept out: {', '.join(glued[:-1])} {glued[-1]}", width, "  ")]
     lines += wrap_text(f"output folder {folder_named(target)} may be written", width)
     would = solve_options_text(args, prepared)
     lines += wrap_text(f"with these options solve would: {would}", width) if would else []
     lines += notice_lines(prepared.notices)
-    lines += wrap_items(f"ready to solve: checked in {took:.2f} s (", [f"{k} {v:.2f} s" for k, v in timings.items()],
-                        width)
-    lines[-1] += ")"
+    lines += bracketed_items(f"ready to solve: checked in {took:.2f} s", [f"{k} {v:.2f} s" for k, v in timings.items()],
+                             width)
     return "\n".join(lines)
+
+
+def bracketed_items(lead: str, items: Sequence[str], width: int) -> list[str]:
+    """`lead` followed by the `items` in brackets, "lead (a, b)", on one line where it fits in
+    `width` terminal columns; otherwise the bracket begins the next line, indented by two
+    spaces, so that the bracket's items stay together, wrapped only where they alone are wider
+    than a line (`wrap_items`)."""
+    from siting.deliver.tables import display_width
+
+    whole = f"{lead} ({', '.join(items)})"
+    if display_width(whole) <= width or not items:
+        return [whole]
+    lines = [lead, *wrap_items("  (", items, width)]
+    lines[-1] += ")"
+    return lines
 
 
 def batch_report(result: Any, what: str, notices: Sequence[str] = ()) -> str:
@@ -752,6 +770,43 @@ def batch_report(result: Any, what: str, notices: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
+def alternatives_written(record: Mapping[str, Any] | None, asked: int, folder: str) -> str:
+    """The line closing `siting solve --alternatives N`'s summary: what it wrote besides the
+    optimum's files, in `folder` (as the summary names it): how many alternatives and their
+    folders, from the optimum's `near_optimal` record (siting/optimize/alternatives.py
+    `near_optimal_record`; its plans after the first; without one, `asked` of them), the
+    comparison and the robustness layer: "2 alternatives in alt01/ and alt02/, compared in
+    alternatives.md, with robustness.geojson (how often the plans use each site), in out"."""
+    if record:
+        labels = [str(row["plan"]) for row in list(record.get("plans") or [])[1:]]
+    else:
+        labels = [f"alt{n:02d}" for n in range(1, asked + 1)]
+    layer = "robustness.geojson (how often the plans use each site)"
+    if not labels:
+        return f"no alternative folders: alternatives.md, with {layer}, in {folder}"
+    named = [f"{label}/" for label in labels]
+    if len(named) > 3:
+        where = f"{named[0]} to {named[-1]}"
+    else:
+        where = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    many = "alternative" + ("s" if len(labels) != 1 else "")
+    return f"{len(labels)} {many} in {where}, compared in alternatives.md, with {layer}, in {folder}"
+
+
+def staging_refused(out: Path | str | None) -> None:
+    """Raise OutputFolderError when `--out` (`out` as typed, None when not given) is the hidden
+    folder a run, comparison or sweep assembles its outputs in, or lies inside one
+    (siting/deliver/folders.py `staging_problem`), before anything is read or written."""
+    if out is None:
+        return
+    from siting.config.load import home_path
+    from siting.deliver.folders import staging_problems
+
+    problems = staging_problems(home_path(out), "--out")
+    if problems:
+        raise OutputFolderError(problems)
+
+
 def front_door() -> ModuleType:
     """siting.api, the front door, imported with Python's cyclic garbage collector off; the
     objects alive then (the modules of Pyomo, pandas, GeoPandas and the tool: about 250,000)
@@ -773,6 +828,7 @@ def front_door() -> ModuleType:
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed command, print its results on standard output; return the exit code."""
     if args.command == "solve":
+        staging_refused(args.out)
         api = front_door()
 
         try:
@@ -795,7 +851,7 @@ def run_command(args: argparse.Namespace) -> int:
                 f"{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
                 f"{slack:.0%} of the optimum")
             print("", *wrap_text(found, terminal_width()), sep="\n")  # the folder's line, a path, is not wrapped
-            print(f"alternatives.md, robustness.geojson and alt01 ... in {folder_named(result.out_dir)}")
+            print(alternatives_written(result.near_optimal, args.alternatives, folder_named(result.out_dir)))
         if result.rule_costs is not None:
             print("\n" + rule_costs_text(result.rule_costs, run_names(result)))
         return 0
@@ -819,6 +875,7 @@ def run_command(args: argparse.Namespace) -> int:
             what = {"committed": "committed-projects"}.get(args.of, args.of)
             print(f"{what} schema written to {args.out if home_expanded(args.out) is not None else written}")
         return 0
+    staging_refused(args.out)
     api = front_door()
 
     shown = progress.active() is not None

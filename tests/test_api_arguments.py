@@ -155,8 +155,8 @@ def test_under_command_line_names_the_same_calls_name_the_options(folder: Path):
     (["sweep", "{s}", "--out", "{f}/sw", "--set", "constraints.redline.bufer_m=1,2"],
      "error: 1 problem in the input:\n  - {s}: --set constraints.redline.bufer_m | " + UNKNOWN + "\n"),
     (["solve", "{s}", "--out", "{f}", "--quiet"],
-     "error: 1 problem with the output folder:\n  - --out | the output folder holds an input of this run "
-     "({f}/catalog.yaml) (got {f}); choose a folder outside the folders that hold the scenario, its bases, the "
+     "error: 1 problem with the output folder:\n  - --out | the output folder holds {f}/catalog.yaml, an input "
+     "of this run (got {f}); choose a folder outside the folders that hold the scenario, its bases, the "
      "catalog and the layers\n"),
 ])
 def test_the_command_line_still_names_its_options(folder: Path, capsys, argv, said):

@@ -28,7 +28,7 @@ NEGATIVE = ("scenario.yaml: --set constraints.redline.buffer_m | must be greater
 UNMARKED = ("--out | the output folder is a folder without a .siting-run marker, holding files siting did not "
             "write: mine.txt (got {out}); choose another folder, or empty this one: a run replaces only an empty "
             "folder or one it wrote")
-HOLDS = ("--out | the output folder holds an input of this run (catalog.yaml) (got .); choose a folder outside the "
+HOLDS = ("--out | the output folder holds catalog.yaml, an input of this run (got .); choose a folder outside the "
          "folders that hold the scenario, its bases, the catalog and the layers")
 
 

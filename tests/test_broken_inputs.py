@@ -243,10 +243,10 @@ def solve_row(id: str, breaks: Callable[[Path], None] | None, *expect: str, args
 
 ROWS: list[Row] = [
     # 1. output folders: nothing of the user's is ever lost
-    solve_row("out_parent_folder", None, "--out", "holds an input", args=("--out", "..")),
-    solve_row("out_scenario_folder", None, "--out", "holds an input", args=("--out", ".")),
+    solve_row("out_parent_folder", None, "--out", "an input of this run", args=("--out", "..")),
+    solve_row("out_scenario_folder", None, "--out", "an input of this run", args=("--out", ".")),
     solve_row("out_empty_string", None, "--out", args=("--out", "")),
-    solve_row("out_layers_folder", None, "--out", "holds an input", args=("--out", "layers")),
+    solve_row("out_layers_folder", None, "--out", "an input of this run", args=("--out", "layers")),
     solve_row("out_user_notes_folder", None, "--out", "docs", args=("--out", "docs")),
     solve_row("out_is_the_scenario_file", None, "--out", "scenario.yaml", "file", args=("--out", "scenario.yaml")),
     solve_row("out_parent_is_a_file", None, "--out", "scenario.yaml", args=("--out", "scenario.yaml/run")),

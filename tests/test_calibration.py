@@ -380,7 +380,7 @@ def test_output_folder_holding_the_real_plants_is_refused(tmp_path: Path, settin
     with pytest.raises(OutputFolderError) as refused:
         run_solve(path, real)
     assert refused.value.problems == [
-        f"--out | the output folder holds an input of this run ({shown_path(real.resolve() / 'plants.yaml')}) "
+        f"--out | the output folder holds {shown_path(real.resolve() / 'plants.yaml')}, an input of this run "
         f"(got {shown_path(real)}); choose a folder outside the folders that hold the scenario, its bases, the "
         "catalog and the layers"]
     assert sorted(p.name for p in real.iterdir()) == ["plants.yaml"]

@@ -257,8 +257,8 @@ def test_the_sweep_shows_every_capacity_column_by_name() -> None:
     assert text.splitlines()[:13] == [
         "run                  constraints.  status                  objective_  vs_first                 gap_percent  "
         "gap_bn_yuan",
-        "                         redline.                             bn_yuan",
-        "                         buffer_m",
+        "                     redline.                              bn_yuan",
+        "                     buffer_m",
         "run01 buffer_m=0                0  optimal within the gap       10.12                                  2.00  "
         "       0.20",
         "run02 buffer_m=500            500  optimal within the gap       10.06  within solver tolerance         2.00  "

@@ -254,7 +254,7 @@ def test_conflicts_md_says_when_no_setting_was_given(folder: Path, capsys: pytes
 
 # --- 3. a refused output folder and the problems of the input ------------------------------------
 
-FOREIGN = ("--out | the output folder was written by siting but now also holds files it did not write (mine.txt) "
+FOREIGN = ("--out | the output folder was written by siting but now also holds mine.txt, which siting did not write "
            "(got {out}); move those files out of the folder, or choose another folder: a run never deletes a file it "
            "did not write")
 CATEGORY = ("scenario.yaml: --set constraints.redline.categories | unknown red-line category (got 'nope'); choose one "
@@ -322,7 +322,7 @@ def test_the_scenario_s_own_output_folder_is_checked_beside_a_scenario_problem(f
     assert capsys.readouterr().err == (
         "error: 2 problems in the input and with the output folder:\n"
         f"  - {NEGATIVE}\n"
-        "  - scenario.yaml: --set output.folder | the output folder holds an input of this run (catalog.yaml) (got .); "
+        "  - scenario.yaml: --set output.folder | the output folder holds catalog.yaml, an input of this run (got .); "
         "choose a folder outside the folders that hold the scenario, its bases, the catalog and the layers\n")
 
 

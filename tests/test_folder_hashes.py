@@ -79,7 +79,7 @@ def kept_one(folder: Path, name: str, kept: Path) -> str:
 
 
 def changed_many(folder: Path, names: str) -> str:
-    return (f"{PROBLEM}--out | the output folder holds files that were changed after siting wrote them ({names}) "
+    return (f"{PROBLEM}--out | the output folder holds {names}, which were changed after siting wrote them "
             f"(got {folder}); move those files elsewhere, or choose another folder: {CHANGED_FIX}\n")
 
 

@@ -255,8 +255,8 @@ def test_out_whose_missing_parents_cannot_be_made_is_refused_before_the_run(here
     monkeypatch.setattr("siting.runs.job.prepare", lambda *_args, **_kwargs: pytest.fail("loaded"))
     assert refused_out(here, "/proc/zz/yy", capsys) == (
         "error: 1 problem with the output folder:\n"
-        "  - --out | the output folder cannot be created: /proc does not allow new folders (the system says: No "
-        "such file or directory) (got /proc/zz/yy); choose a folder you can write to\n")
+        "  - --out | the output folder cannot be created: /proc does not allow new folders, the system says \"No "
+        "such file or directory\" (got /proc/zz/yy); choose a folder you can write to\n")
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no folder can be made")
@@ -266,8 +266,8 @@ def test_a_parent_that_cannot_be_made_when_the_outputs_are_written_is_an_output_
     with pytest.raises(OutputFolderError) as caught:
         write_folder_atomically(Path("/proc/zz/yy"), {"a.txt": "a"}, where="--out")
     assert caught.value.problems == [
-        "--out | the output folder cannot be created: /proc/zz could not be made (the system says: No such file or "
-        "directory) (got /proc/zz/yy); nothing was written there: choose a folder you can write to"]
+        "--out | the output folder cannot be created: /proc/zz could not be made, the system says \"No such file or "
+        "directory\" (got /proc/zz/yy); nothing was written there: choose a folder you can write to"]
 
 
 def test_missing_parents_that_can_be_made_are_made(here: Path, capsys):

@@ -407,7 +407,7 @@ def test_an_output_folder_in_a_folder_that_allows_none_reads_naturally(base: Pat
     assert main(["solve", "small/scenario.yaml", "--out", "/proc/zz", "--quiet"]) == 2
     assert capsys.readouterr().err == (
         "error: 1 problem with the output folder:\n  - --out | the output folder cannot be created: /proc does not "
-        "allow new folders (the system says: No such file or directory) (got /proc/zz); choose a folder you can "
+        "allow new folders, the system says \"No such file or directory\" (got /proc/zz); choose a folder you can "
         "write to\n")
 
 

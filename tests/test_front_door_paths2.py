@@ -180,8 +180,8 @@ def test_a_layer_and_an_output_folder_typed_with_dots_are_named_as_typed(base: P
     monkeypatch.chdir(base / "proj" / "small" / "in")
     assert main(["solve", "../scenario.yaml", "--out", "..", "--quiet"]) == 2
     assert capsys.readouterr().err == (
-        "error: 1 problem with the output folder:\n  - --out | the output folder holds an input of this run "
-        "(../catalog.yaml) (got ..); choose a folder outside the folders that hold the scenario, its bases, the "
+        "error: 1 problem with the output folder:\n  - --out | the output folder holds ../catalog.yaml, an input "
+        "of this run (got ..); choose a folder outside the folders that hold the scenario, its bases, the "
         "catalog and the layers\n")
 
 

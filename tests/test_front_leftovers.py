@@ -77,7 +77,7 @@ def test_a_missing_scenario_beside_a_folder_that_holds_an_input_still_refuses_th
     (small / "out" / "real.yaml").write_text("extends: ../scenario.yaml\nname: real\n")
     err = refused(small, ["compare", "out/missing.yaml", "out/real.yaml", "--out", "out"], capsys)
     assert err.startswith(f"error: 2 problems in the input and with the output folder:\n  - {MISSING}\n  - --out | "
-                          "the output folder holds an input of this run (out/real.yaml) (got out); ")
+                          "the output folder holds out/real.yaml, an input of this run (got out); ")
 
 
 def test_a_missing_layer_in_the_output_folder_is_missing_not_held(small: Path, capsys: pytest.CaptureFixture[str]):

@@ -114,14 +114,14 @@ def test_an_empty_subfolder_is_named_as_such(tmp_path: Path):
     out = tmp_path / "out"
     (out / "old").mkdir(parents=True)
     assert destination_problem(out, []) == (
-        "is a folder without a .siting-run marker, holding folders siting did not write: old/ (an empty folder)",
+        "is a folder without a .siting-run marker, holding folders siting did not write: an empty old/",
         "choose another folder, or empty this one: a run replaces only an empty folder or one it wrote")
     (out / "notes.txt").write_text("mine\n")
     (out / "data").mkdir()
     (out / "data" / "x.csv").write_text("1\n")
     assert destination_problem(out, [])[0] == (
         "is a folder without a .siting-run marker, holding files and folders siting did not write: data/, notes.txt, "
-        "old/ (an empty folder)")
+        "an empty old/")
 
 
 def test_solve_into_it_says_so(folder: Path, capsys):
@@ -132,5 +132,5 @@ def test_solve_into_it_says_so(folder: Path, capsys):
     assert code == 2
     assert "Traceback" not in err
     assert err == ("error: 1 problem with the output folder:\n  - --out | the output folder is a folder without a "
-                   f".siting-run marker, holding folders siting did not write: old/ (an empty folder) (got {out}); "
+                   f".siting-run marker, holding folders siting did not write: an empty old/ (got {out}); "
                    "choose another folder, or empty this one: a run replaces only an empty folder or one it wrote\n")

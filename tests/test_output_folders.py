@@ -101,13 +101,13 @@ def test_out_parent_of_the_scenario_folder_is_refused(work: Path, capsys, monkey
     the user's sibling folders. The folder is named as typed, `..`."""
     monkeypatch.chdir(work / "small")
     err = refused(work, ["solve", "scenario.yaml", "--out", ".."], capsys)
-    assert err == f"{PROBLEM}--out | the output folder holds an input of this run (catalog.yaml) (got ..); {HOLDS}\n"
+    assert err == f"{PROBLEM}--out | the output folder holds catalog.yaml, an input of this run (got ..); {HOLDS}\n"
 
 
 def test_out_dot_is_refused(work: Path, capsys, monkeypatch):
     monkeypatch.chdir(work / "small")
     err = refused(work, ["solve", "scenario.yaml", "--out", "."], capsys)
-    assert err == f"{PROBLEM}--out | the output folder holds an input of this run (catalog.yaml) (got .); {HOLDS}\n"
+    assert err == f"{PROBLEM}--out | the output folder holds catalog.yaml, an input of this run (got .); {HOLDS}\n"
 
 
 def test_out_empty_string_is_refused(work: Path, capsys, monkeypatch):
@@ -121,8 +121,8 @@ def test_scenario_output_folder_of_its_own_folder_is_refused(work: Path, capsys)
     scenario = work / "small" / "scenario.yaml"
     scenario.write_text(scenario.read_text().replace("  folder: out\n", "  folder: .\n"))
     err = refused(work, ["solve", str(scenario)], capsys)
-    assert err == (f"{PROBLEM}{scenario}:36: output.folder | the output folder holds an input of this run "
-                   f"({work / 'small' / 'catalog.yaml'}) (got {work / 'small'}); {HOLDS}\n")
+    assert err == (f"{PROBLEM}{scenario}:36: output.folder | the output folder holds "
+                   f"{work / 'small' / 'catalog.yaml'}, an input of this run (got {work / 'small'}); {HOLDS}\n")
 
 
 def test_an_empty_scenario_output_folder_is_refused_as_input(work: Path, capsys):
@@ -151,8 +151,8 @@ def test_out_the_layers_folder_is_refused(work: Path, capsys):
     scenario = small / "scenario.yaml"
     scenario.write_text(scenario.read_text().replace("{path: ", "{path: layers/"))
     err = refused(work, ["solve", str(scenario), "--out", str(small / "layers")], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run "
-                   f"({small / 'layers' / 'clusters.geojson'}) (got {small / 'layers'}); {HOLDS}\n")
+    assert err == (f"{PROBLEM}--out | the output folder holds {small / 'layers' / 'clusters.geojson'}, an input of "
+                   f"this run (got {small / 'layers'}); {HOLDS}\n")
 
 
 def test_out_the_folder_of_a_base_scenario_is_refused(work: Path, capsys):
@@ -165,7 +165,7 @@ def test_out_the_folder_of_a_base_scenario_is_refused(work: Path, capsys):
     child = work / "small" / "child.yaml"
     child.write_text("extends: ../bases/base.yaml\nname: child\n")
     err = refused(work, ["solve", str(child), "--out", str(work / "bases")], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run ({work / 'bases' / 'base.yaml'})"
+    assert err == (f"{PROBLEM}--out | the output folder holds {work / 'bases' / 'base.yaml'}, an input of this run"
                    f" (got {work / 'bases'}); {HOLDS}\n")
 
 
@@ -225,9 +225,9 @@ def test_batch_out_dot_is_refused(work: Path, capsys, monkeypatch, command: str)
     argv = (["compare", "scenario.yaml", "b.yaml"] if command == "compare"
             else ["sweep", "scenario.yaml", "--set", "targets.capacity.cells.2024=10,20"])
     err = refused(work, [*argv, "--out", "."], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run (b.yaml) (got .); {HOLDS}\n"
+    assert err == (f"{PROBLEM}--out | the output folder holds b.yaml, an input of this run (got .); {HOLDS}\n"
                    if command == "compare" else
-                   f"{PROBLEM}--out | the output folder holds an input of this run (catalog.yaml) (got .); {HOLDS}\n")
+                   f"{PROBLEM}--out | the output folder holds catalog.yaml, an input of this run (got .); {HOLDS}\n")
 
 
 @pytest.mark.parametrize("command", ["compare", "sweep"])
@@ -257,8 +257,8 @@ def test_batch_layer_swapped_by_a_sweep_counts_as_an_input(work: Path, capsys):
     err = refused(work, ["sweep", str(work / "small" / "scenario.yaml"), "--set",
                          f"layers.sites.path={work / 'small' / 'sites.geojson'},{work / 'other' / 'sites.geojson'}",
                          "--out", str(work / "other")], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder holds an input of this run "
-                   f"({work / 'other' / 'sites.geojson'}) (got {work / 'other'}); {HOLDS}\n")
+    assert err == (f"{PROBLEM}--out | the output folder holds {work / 'other' / 'sites.geojson'}, an input of "
+                   f"this run (got {work / 'other'}); {HOLDS}\n")
 
 
 def test_compare_same_names_get_distinct_folders_named_as_in_the_table(work: Path, capsys):
@@ -350,8 +350,8 @@ def test_rerun_refuses_while_a_file_siting_wrote_was_changed(small_run: MadeRun,
                    f"(got {out}); move report.md elsewhere, or choose another folder: {CHANGED_FIX}\n")
     (out / "sites.qml").write_text((out / "sites.qml").read_text().replace("<qgis", "<qgis restyled=\"1\"", 1))
     err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder holds files that were changed after siting wrote them "
-                   f"(report.md, sites.qml) (got {out}); move those files elsewhere, or choose another folder: "
+    assert err == (f"{PROBLEM}--out | the output folder holds report.md, sites.qml, which were changed after siting "
+                   f"wrote them (got {out}); move those files elsewhere, or choose another folder: "
                    f"{CHANGED_FIX}\n")
     (work / "kept").mkdir()
     for name in ("report.md", "sites.qml"):
@@ -401,8 +401,8 @@ def test_a_file_put_in_and_a_file_changed_are_named_in_one_refusal(small_run: Ma
     (out / "notes.txt").write_text("the user's notes")
     (out / "report.md").write_text("an annotated report")
     err = refused(work, ["solve", scenario, "--out", str(out)], capsys)
-    assert err == (f"{PROBLEM}--out | the output folder was written by siting but now also holds files it did not "
-                   f"write (notes.txt), and report.md, which was changed after siting wrote it (got {out}); move "
+    assert err == (f"{PROBLEM}--out | the output folder was written by siting but now also holds notes.txt, which "
+                   f"siting did not write, and report.md, which was changed after siting wrote it (got {out}); move "
                    "those files out of the folder, or choose another folder: a run never deletes a file it did not "
                    f"write, nor overwrites a file changed since siting wrote it\n")
 
@@ -615,5 +615,5 @@ def test_files_under_the_current_folder_are_named_relative_to_it(work: Path, mon
     with pytest.raises(InputError) as raised:
         output_folder(load_scenario("small/scenario.yaml"), None)
     assert raised.value.problems == [
-        f"small/scenario.yaml:36: output.folder | the output folder holds an input of this run (small/catalog.yaml) "
+        f"small/scenario.yaml:36: output.folder | the output folder holds small/catalog.yaml, an input of this run "
         f"(got small); {HOLDS}"]

@@ -94,8 +94,8 @@ def test_a_geojson_crs_member_naming_bd09_is_refused_as_bd09(folder: Path, capsy
 # --- 3. a read-only file system for the output folder -------------------------------------------
 
 def read_only_said(parent: Path, out: Path) -> list[str]:
-    return [f"--out | the output folder cannot be created: {parent} is on a read-only file system (the system "
-            f"says: Read-only file system) (got {out}); choose a folder on a disk you can write to"]
+    return [f"--out | the output folder cannot be created: {parent} is on a read-only file system "
+            f"(got {out}); choose a folder on a disk you can write to"]
 
 
 def test_a_read_only_file_system_is_named_so_not_as_wanting_permission(tmp_path: Path, monkeypatch):

@@ -142,7 +142,7 @@ def test_a_file_put_in_during_the_run_is_named(tmp_path: Path):
     error = refused_at_swap(out, changing("2", lambda: (out / "notes.txt").write_text("mine\n")))
     assert str(error) == (
         f"{NOT_REPLACED}--out | the output folder changed during the run: it was written by siting but now also "
-        f"holds files it did not write (notes.txt) (got {out}); a run never deletes a file it did not write, so the "
+        f"holds notes.txt, which siting did not write (got {out}); a run never deletes a file it did not write, so the "
         f"complete outputs of this run were kept in {tmp_path / 'out.new'} instead: use them there, or move those "
         "files out of the folder, then run again")
     assert snapshot(out) == {**before, "notes.txt": sha256(out / "notes.txt")}
@@ -155,8 +155,8 @@ def test_a_marker_rewritten_during_the_run_is_left(tmp_path: Path):
     write_folder_atomically(out, outputs("1"))
     error = refused_at_swap(out, changing("2", lambda: (out / MARKER).write_text("my own marker\n")))
     assert str(error) == (
-        f"{NOT_REPLACED}--out | the output folder changed during the run: it has a {MARKER} marker that does not "
-        f"list the files siting wrote (an earlier version wrote it, or it was edited) (got {out}); a run replaces a "
+        f"{NOT_REPLACED}--out | the output folder changed during the run: it has a {MARKER} marker, written by an "
+        f"earlier version or edited since, that does not list the files siting wrote (got {out}); a run replaces a "
         "marked folder only while its marker lists the files siting wrote, so the complete outputs of this run were "
         f"kept in {tmp_path / 'out.new'} instead: use them there, or move out any file of yours and delete the "
         "folder, then run again")
@@ -176,7 +176,7 @@ def test_a_folder_or_file_made_during_the_run_is_left(tmp_path: Path):
     error = refused_at_swap(out, changing("1", make_folder))
     assert str(error) == (
         f"{NOT_REPLACED}--out | the output folder changed during the run: it has no {MARKER} marker and holds files "
-        f"and folders siting did not write: mine/ (an empty folder), notes.txt (got {out}); a run replaces only an "
+        f"and folders siting did not write: an empty mine/, notes.txt (got {out}); a run replaces only an "
         f"empty folder or one it wrote, so the complete outputs of this run were kept in {tmp_path / 'out.new'} "
         "instead: use them there, or empty the folder, then run again")
     assert snapshot(out) == {"mine": "dir", "notes.txt": sha256(out / "notes.txt")}

@@ -149,5 +149,5 @@ def test_solve_without_columns_on_a_pipe_is_laid_out_in_120(tmp_path: Path, monk
     assert CAPACITY_HEADING in lines
     assert any(line.startswith("objective ") and line.endswith(", absolute gap 0.00 bn yuan") for line in lines)
     found = next(i for i, line in enumerate(lines) if line.startswith("2 near-optimal alternatives"))
-    assert lines[found + 1].startswith("  ") and lines[found + 2].startswith("alternatives.md, ")
+    assert lines[found + 1].startswith("  ") and lines[found + 2].startswith("2 alternatives in alt01/ and alt02/, ")
     assert re.search(r"alt01 .+; alt02 -?[\d.]+ bn yuan, \+[\d.]+%$", f"{lines[found]} {lines[found + 1].strip()}")

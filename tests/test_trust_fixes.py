@@ -276,8 +276,8 @@ def test_file_put_into_an_output_folder_is_kept_and_the_run_refused(small_run: M
     (out / "my_analysis.txt").write_text("the user's notes")
     err = refused(folder, capsys, "--out", str(out))
     assert err == FOLDER_PROBLEM + (
-        f"--out | the output folder was written by siting but now also holds files it did not write "
-        f"(my_analysis.txt) (got {out}); {FOREIGN_FIX}\n")
+        f"--out | the output folder was written by siting but now also holds my_analysis.txt, which siting did not "
+        f"write (got {out}); {FOREIGN_FIX}\n")
     assert (out / "my_analysis.txt").read_text() == "the user's notes"
 
 
@@ -290,15 +290,15 @@ def test_refusal_names_five_foreign_files_and_counts_the_rest(small_run: MadeRun
     (out / "extra.txt").write_text("x")
     err = refused(folder, capsys, "--out", str(out))
     assert err == FOLDER_PROBLEM + (
-        f"--out | the output folder was written by siting but now also holds files it did not write "
-        f"(extra.txt, mine/) (got {out}); {FOREIGN_FIX}\n")
+        f"--out | the output folder was written by siting but now also holds extra.txt, mine/, which siting did not "
+        f"write (got {out}); {FOREIGN_FIX}\n")
     (out / "extra.txt").unlink()
     for name in ("a.csv", "b.csv", "c.csv", "d.csv", "e.csv", "f.csv"):
         (out / name).write_text(name)
     err = refused(folder, capsys, "--out", str(out))
     assert err == FOLDER_PROBLEM + (
-        f"--out | the output folder was written by siting but now also holds files it did not write "
-        f"(a.csv, b.csv, c.csv, d.csv, e.csv and 2 more) (got {out}); {FOREIGN_FIX}\n")
+        f"--out | the output folder was written by siting but now also holds a.csv, b.csv, c.csv, d.csv, e.csv and 2 "
+        f"more, which siting did not write (got {out}); {FOREIGN_FIX}\n")
 
 
 def test_file_put_into_a_run_folder_of_a_comparison_is_kept(folder: Path, capsys):
@@ -322,8 +322,8 @@ def test_file_put_into_a_run_folder_of_a_comparison_is_kept(folder: Path, capsys
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err == FOLDER_PROBLEM + (
-        f"--out | the output folder was written by siting but now also holds files it did not write "
-        f"(small-wide/notes.md) (got {out}); {FOREIGN_FIX}\n")
+        f"--out | the output folder was written by siting but now also holds small-wide/notes.md, which siting did "
+        f"not write (got {out}); {FOREIGN_FIX}\n")
     assert hashes(folder.parent) == before
 
 
@@ -344,6 +344,6 @@ def test_marker_that_lists_nothing_is_refused_and_the_folder_kept(small_run: Mad
     (out / MARKER).write_text("This folder was written by siting.\n")
     err = refused(folder, capsys, "--out", str(out))
     assert err == FOLDER_PROBLEM + (
-        f"--out | the output folder has a {MARKER} marker that does not list the files siting wrote (an earlier "
-        f"version wrote it, or it was edited) (got {out}); move out any file of yours and delete the folder, or "
+        f"--out | the output folder has a {MARKER} marker, written by an earlier version or edited since, that does "
+        f"not list the files siting wrote (got {out}); move out any file of yours and delete the folder, or "
         "choose another folder\n")

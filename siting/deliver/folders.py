@@ -369,13 +369,14 @@ def _shown_names(names: list[str]) -> str:
 
 def held_by(folder: Path) -> str:
     """What an unmarked `folder` holds, which siting did not write, in words naming it truly:
-    "files siting did not write: a.txt, b.txt", "folders ...: old/ (an empty folder)", "files and
+    "files siting did not write: a.txt, b.txt", "folders ...: an empty old/", "files and
     folders ...: a.txt, old/", up to SHOWN_FOREIGN names (a folder's with `/`, an empty one's
-    said empty) and a count of the rest."""
+    said empty) and a count of the rest; no bracket, as messages put the path given in one after
+    it (`destination_problems`)."""
     entries = sorted(folder.iterdir(), key=lambda e: e.name)
     folders = [e.is_dir() and not e.is_symlink() for e in entries]
     kinds = "files and folders" if any(folders) and not all(folders) else "folders" if all(folders) else "files"
-    names = [e.name + ("/" + (" (an empty folder)" if _surely_empty(e) else "") if is_folder else "")
+    names = [("an empty " if _surely_empty(e) else "") + e.name + "/" if is_folder else e.name
              for e, is_folder in zip(entries, folders, strict=True)]
     return f"{kinds} siting did not write: {_shown_names(names)}"
 
@@ -489,16 +490,16 @@ def _replace_refusal(folder: Path) -> tuple[str, str, str] | None:
     files siting wrote that were changed since, both named in one message so that one move clears
     them; None when it may."""
     if _marker_unreadable(folder):
-        return (f"has a {MARKER} marker that does not list the files siting wrote (an earlier version wrote it, or "
-                "it was edited)", MARKER_FIX, MARKER_RULE)
+        return (f"has a {MARKER} marker, written by an earlier version or edited since, that does not list the files "
+                "siting wrote", MARKER_FIX, MARKER_RULE)
     foreign, changed = foreign_files(folder), changed_files(folder)
     said = []
     if foreign:
-        said.append(f"files it did not write ({_shown_names(foreign)})")
+        said.append(f"{_shown_names(foreign)}, which siting did not write")
     if len(changed) == 1:
         said.append(f"{changed[0]}, which was changed after siting wrote it")
     elif changed:
-        said.append(f"files that were changed after siting wrote them ({_shown_names(changed)})")
+        said.append(f"{_shown_names(changed)}, which were changed after siting wrote them")
     if not said:
         return None
     what = ("was written by siting but now also holds " + said[0] + (f", and {said[1]}" if len(said) > 1 else "")
@@ -761,6 +762,47 @@ def run_subfolder_problem(destination: Path) -> tuple[str, str] | None:
 STAGING_NAME = re.compile(rf"\..*\.siting-{STAGING}\.\d+\.\w+")
 
 
+#: A staging folder's name, with the start of the name of the folder it is assembled for.
+STAGING_PARTS = re.compile(rf"\.(.*)\.siting-{STAGING}\.\d+\.\w+")
+
+
+def staging_problem(destination: Path) -> tuple[str, str] | None:
+    """Why `destination`, an output folder as its user gave it, may not be written because it is a
+    staging folder (STAGING_NAME: the hidden folder beside an output folder where a run assembles
+    its outputs, and a comparison or a sweep writes its runs, until they are moved into place) or
+    lies inside one, as (what is wrong, how to fix), or None when it does not: what a run writes
+    there would be moved into that output folder with the rest, or removed with the staging
+    folder. Not a part of `destination_problem`, as a batch's own runs are written into its
+    staging folder (siting/runs/batch.py `in_staging`). Looks at the names of the folders on the
+    path (links resolved where they can be), nothing more."""
+    try:
+        target = destination.resolve()
+    except (OSError, RuntimeError):  # a loop of links, a folder that cannot be looked into
+        target = Path(os.path.abspath(destination))
+    staging = next((folder for folder in (target, *target.parents) if STAGING_NAME.fullmatch(folder.name)), None)
+    if staging is None:
+        return None
+    parts = STAGING_PARTS.fullmatch(staging.name)
+    name = parts.group(1) if parts else ""
+    into = (shown_path(staging.parent / name) if name and len(name) < NAME_PART
+            else f"their folder in {shown_path(staging.parent)}")  # a long name is cut in the staging folder's
+    shown = shown_path(staging)
+    return (f"{'is' if staging == target else 'lies inside'} {shown}, the hidden folder where a run, comparison or "
+            f"sweep assembles its outputs before moving them to {into}",
+            f"choose a folder outside {shown}")
+
+
+def staging_problems(destination: Path, where: str) -> list[str]:
+    """The problem of `staging_problem` as a message's line, `<where> | the output folder <what>
+    (got <path>); <fix>`, as `destination_problems` gives it, in a list; empty when there is
+    none. `where` names the setting the folder came from, e.g. `--out`."""
+    problem = staging_problem(destination)
+    if problem is None:
+        return []
+    what, fix = problem
+    return [f"{where} | the output folder {what} (got {escaped(shown_path(destination))}); {fix}"]
+
+
 def _marked(folder: Path) -> bool:
     """`is_ours`, False where the system does not let the marker be looked at."""
     try:
@@ -813,10 +855,10 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
         return kind
     for source in sorted(set(inputs)):
         if _within(source.parent, target):
-            return (f"holds an input of this run ({shown_path(source)})",
+            return (f"holds {shown_path(source)}, an input of this run",
                     "choose a folder outside the folders that hold the scenario, its bases, the catalog and the layers")
         if source.is_dir() and _within(target, source):
-            return (f"lies inside an input of this run ({shown_path(source)})",
+            return (f"lies inside {shown_path(source)}, an input of this run",
                     "choose a folder outside the inputs of the run")
     if target.is_dir():
         if not (is_empty_folder(target) or is_ours(target)):
@@ -900,8 +942,8 @@ def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
                     "free some space, or choose a folder on another disk")
         if exc.errno == errno.EROFS:
             return _read_only_problem(verb, existing)
-        return (f"cannot be {verb}: {shown_path(existing)} does not allow new folders (the system says: "
-                f"{exc.strerror or exc})", "choose a folder you can write to")
+        return (f'cannot be {verb}: {shown_path(existing)} does not allow new folders, the system says '
+                f'"{exc.strerror or exc}"', "choose a folder you can write to")
     return None
 
 
@@ -916,9 +958,8 @@ def read_only(folder: Path) -> bool:
 
 def _read_only_problem(verb: str, existing: Path) -> tuple[str, str]:
     """(what is wrong, how to fix) for a destination whose nearest existing folder `existing` is
-    on a read-only file system, in the system's words (EROFS)."""
-    return (f"cannot be {verb}: {shown_path(existing)} is on a read-only file system (the system says: "
-            f"{os.strerror(errno.EROFS)})", DISK_ERRORS[errno.EROFS][1])
+    on a read-only file system (EROFS)."""
+    return f"cannot be {verb}: {shown_path(existing)} is on a read-only file system", DISK_ERRORS[errno.EROFS][1]
 
 
 def destination_problems(destination: Path, inputs: Iterable[Path], where: str) -> list[str]:
@@ -1171,8 +1212,8 @@ def write_folder_atomically(destination: Path, files: Mapping[str, str | Callabl
         with write_errors_named(destination, where):
             staging = staging_folder(destination, create_parent)
     except OSError as exc:  # a folder above it could not be made: changed since the check before the run
-        said = f"the system says: {exc.strerror or exc}"
-        made = f"{shown_path(Path(os.fsdecode(exc.filename)))} could not be made ({said})" if exc.filename else said
+        said = f'the system says "{exc.strerror or exc}"'
+        made = f"{shown_path(Path(os.fsdecode(exc.filename)))} could not be made, {said}" if exc.filename else said
         raise OutputFolderError([f"{where} | the output folder cannot be created: {made} (got "
                                  f"{shown_path(destination)}); nothing was written there: choose a folder you can "
                                  "write to"]) from exc

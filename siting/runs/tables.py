@@ -354,9 +354,9 @@ def site_names(summaries: Sequence[CaseSummary]) -> dict[str, str]:
 #: in may use, after the red line's buffer and setbacks and the committed plants' land
 #: (siting/runs/pool.py `CaseSummary.land_free_ha`, as the sites layer's `land_free_ha`). A
 #: setback that trims the land of some products only, while another keeps more, changes no site's
-#: figure; a pair it keeps out altogether is listed (`kept_out_note`). Its unit is in its name too
-#: (the unit column gives "ha"), being no count of sites.
-LAND_ROW = "land free for new modules (ha)"
+#: figure; a pair it keeps out altogether is listed (`kept_out_note`). Its unit, "ha", is in the
+#: unit column, as every row's is.
+LAND_ROW = "land free for new modules"
 
 #: The least difference of a site's land free for new modules (ha) that `kept_out_note` names; the
 #: sites that differ by less are counted, with their sum.
@@ -1012,6 +1012,19 @@ def _whole_parts(header: str, cells: Sequence[str], width: int) -> tuple[int, li
     return max(widest, *(len(line) for line in lines)), lines
 
 
+def flush(lines: list[str], right: bool) -> list[str]:
+    """The lines of one wrapped cell, or header naming one thing, of a terminal table, read as one
+    piece: with `right` (a right-aligned column), each padded on the right to the widest of them
+    (`display_width`) so that, aligned to the right as a block, they begin at one edge ("optimal
+    within the" over "gap", "yunnan_2024_strict_" over "redline", not over a "gap" or a "redline"
+    pushed right alone); as they are otherwise, or where there is one. (A header of words, such as
+    "Cathode capacity (t/yr)", keeps each line to the right, over the figures under it.)"""
+    if not right or len(lines) < 2:
+        return lines
+    widest = max(map(display_width, lines))
+    return [padded(line, widest, left=True) for line in lines]
+
+
 def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH) -> tuple[list[str], list[str]]:
     """`frame` as aligned terminal tables, each at most `width` terminal columns wide (a Chinese
     character takes two: `display_width`), with no column left out: cells as the files give them
@@ -1021,7 +1034,9 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
     beside the others go on in a further table; where a table leaves room, a column whose header
     broke a run's name or a word takes it to keep them whole ("buf_base-buf8" over "vs buf_base",
     not "buf_", "base-buf8 vs", "buf_base"); every table begins with the first `keys` columns,
-    which label the rows. Columns mostly of numbers are right-aligned, others left-aligned. A cell
+    which label the rows. Columns mostly of numbers are right-aligned, others left-aligned; the
+    lines of a cell, or of a header naming one thing (no space: a run's label, a setting's key),
+    wrapped in a right-aligned column begin at one edge (`flush`). A cell
     wider than TERMINAL_CELL terminal columns is cut with "..."; the second list returned names the
     rows (their first cell, whole) holding such a cell. Where the `keys` columns and one more are
     wider than `width`, the widest of them are narrowed and their cells go on in lines under their
@@ -1055,10 +1070,12 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
     for block in blocks or [[]]:
         order = [*range(keys), *block]
         shape = _narrowed({j: (*cells[j], *layouts[j]) for j in order}, width, keys)
-        height = max(len(shape[j][1]) for j in order)
-        rows = [[shape[j][1][n] if n < len(shape[j][1]) else "" for j in order] for n in range(height)]
+        headers = [flush(shape[j][1], right[j] and " " not in cells[j][0]) for j in order]  # a name, one piece
+        height = max(map(len, headers))
+        rows = [[header[n] if n < len(header) else "" for header in headers] for n in range(height)]
         for row in texts:  # a cell wrapped in a narrowed column goes on in lines under it
-            parts = [cell_lines(row[j], shape[j][0], LABEL_INDENT if j < keys else "") for j in order]
+            parts = [flush(cell_lines(row[j], shape[j][0], LABEL_INDENT if j < keys else ""), right[j])
+                     for j in order]
             rows += [[part[n] if n < len(part) else "" for part in parts] for n in range(max(map(len, parts)))]
         tables.append("\n".join("  ".join(padded(cell, shape[j][0], left=not right[j])
                                            for cell, j in zip(row, order, strict=True)).rstrip()
