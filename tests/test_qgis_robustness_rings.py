@@ -1,7 +1,8 @@
 """The robustness layer keys each site some near-optimal plan builds where the optimum's pie stands:
 QGIS draws the sites' pies (diagrams) with the labels, over every layer's symbols, so the robustness
 markers under a pie are hidden; the layer rings the pie instead, in its role's colour, with the
-labels too, above every pie (`pie_ring_labels`), sized by the optimum's capex at the site (the
+labels too, under every pie (`pie_ring_labels`: a ring never lies over a neighbouring site's pie),
+sized by the optimum's capex at the site (the
 layer's `capex_yuan`, the sites layer's) on the sites style's scale, a margin outside the pie and
 the built marker under it. The raw-material and product flows keep other layers' labels off their
 lines (`blocking_labels`), and the hubs' label expression has no branch it can never reach."""
@@ -50,7 +51,7 @@ def robustness_like() -> object:
     return make_layer("robustness", "Robustness", frame, ["id", "role", "capex_yuan"], {"capex_yuan": "real"})
 
 
-def test_the_rings_are_labels_above_every_pie_sized_off_the_pie():
+def test_the_rings_are_labels_under_every_pie_sized_off_the_pie():
     names = labeling('"id"', 8, 1)
     found = pie_ring_labels(robustness_like(), names, "role", {"needed": NEEDED, "some": SOME})
     assert found is not None and found.get("type") == "rule-based"
@@ -59,7 +60,7 @@ def test_the_rings_are_labels_above_every_pie_sized_off_the_pie():
     assert ET.tostring(rules[0].find("settings")) == ET.tostring(names.find("settings"))
     ringed = "coalesce(\"capex_yuan\", 0) > 0 AND \"role\" IN ('needed', 'some')"
     size = "scale_exp(\"capex_yuan\", 0, 4e+09, 2, 14, 0.5) + 5.2"
-    for rule, width, z_index in ((rules[1], "1.6", "1.8"), (rules[2], "1", "1.81")):
+    for rule, width, z_index in ((rules[1], "1.6", "0.9"), (rules[2], "1", "0.9001")):
         settings = rule.find("settings")
         assert rule.get("filter") == ringed
         assert settings.find("rendering").get("zIndex") == z_index
@@ -72,9 +73,9 @@ def test_the_rings_are_labels_above_every_pie_sized_off_the_pie():
         assert found_expressions["ShapeSizeX"] == found_expressions["ShapeSizeY"] == size
     assert expressions(rules[2].find("settings"))["ShapeBorderColor"] == (
         "CASE WHEN \"role\" = 'needed' THEN '165,0,38,255' WHEN \"role\" = 'some' THEN '244,165,130,255' END")
-    # Above the largest pie's z-index (1.5, no capex) and under the sites' names (2); at full size
-    # 19.2 mm across, 2.6 mm clear of the 14 mm pie and of the built marker under it.
-    assert 1.5 < PIE_RING_Z < PIE_RING_Z + 0.01 < 2
+    # Under the smallest pie's z-index (1, the largest capex); at full size 19.2 mm across, 2.6 mm
+    # clear of the 14 mm pie and of the built marker under it.
+    assert 0 < PIE_RING_Z < 1
     assert (PIE_MM, BUILT_MARKER_MM[1], PIE_RING_GAP_MM) == (14, 14.0, 2.6)
     assert pie_ring_labels(robustness_like(), None, "role", {"needed": NEEDED})[0][0].get("description") == "ring edge"
 
@@ -161,7 +162,7 @@ def test_qgis_draws_each_ring_around_its_pie(qgis: None, small_alternatives_run:
                                              tmp_path: Path):
     """Rendered by QGIS with the sites' pies, each site some plan builds where the optimum has a
     pie shows its role's colour on the ring's line, PIE_RING_GAP_MM outside the built marker on
-    both sides of the site, beyond the pie (radius PIE_MM / 2 at most)."""
+    at least one side of the site (its name may cover the other), beyond the pie (radius PIE_MM / 2 at most)."""
     out = copied(small_alternatives_run.out, tmp_path / "out")
     seen = probe_folder(PROBE, out, tmp_path)
     assert seen["read"] and seen["labels"] and seen["type"] == "rule-based" and seen["spots"]
@@ -174,6 +175,9 @@ def test_qgis_draws_each_ring_around_its_pie(qgis: None, small_alternatives_run:
         assert radius_px > pie_px + 20
         colour = NEEDED if spot["role"] == "needed" else SOME
         x = spot["centre"][0]
+        sides = []
         for side in (-1, 1):
             band = [spot["row"][round(x + side * (radius_px + d))] for d in range(-5, 6)]
-            assert any(sum(abs(a - b) for a, b in zip(p, colour, strict=True)) < 30 for p in band), (spot["id"], side)
+            sides.append(any(sum(abs(a - b) for a, b in zip(p, colour, strict=True)) < 30 for p in band))
+        # The ring lies under the pies and the site's own name (with its halo) may cover one side of it.
+        assert any(sides), spot["id"]

@@ -71,6 +71,7 @@ from siting.deliver.styles import (
     amount,
     categorized,
     labeling,
+    open_ring,
     pie_ring_labels,
     qml_document,
     resource_colours,
@@ -722,24 +723,60 @@ def robustness_layer(plans: Sequence[Alternative], inputs: ModelInputs, spatial:
                       columns, kinds, "Point")
 
 
-def robustness_style(layer: OutputLayer) -> str:
-    """QML of robustness.geojson: sites needed by every plan dark red and large, sites in some
-    plans orange with size by their share, the rest small and grey; labelled with the site's name
-    and the shares in words (`products_in_words`). Where the optimum builds (`capex_yuan`), its
-    pie in plan.qgs covers the marker, so a site some plan builds is also ringed around that pie
-    in its colour, above every pie (siting/deliver/styles.py `pie_ring_labels`)."""
-    size = "scale_linear(\"site_share\", 0, 1, 2.5, 7)"
+#: plan.qgs's robustness rings where no pie stands (the optimum builds nothing there): the
+#: diameter (mm) by the share of the plans building at the site (from none to every plan),
+#: around the sites layer's marker; the legend's ring (mm across, where QGIS has no feature to
+#: size it by).
+ROBUSTNESS_RING_MM = (4.5, 7.0)
+ROBUSTNESS_KEY_MM = 5.0
+#: A site no near-optimal plan builds: a thin dashed grey ring (mm across, stroke mm) around the
+#: sites layer's marker, unlike that layer's filled "eligible, not used" marker, so that the two
+#: do not read as one class; and the legend's words of it in plan.qgs.
+NO_PLAN_RING_MM = 3.6
+NO_PLAN_STROKE_MM = 0.35
+NO_PLAN_COLOUR = (90, 90, 90)
+NO_PLAN_LABEL = "Built in no near-optimal plan (dashed ring: searched, never used)"
+#: Where the renderer's ring is drawn: where no pie stands (where one does, `pie_ring_labels`
+#: rings the pie instead). True without a feature, so the legend's sample is drawn.
+NO_PIE = "coalesce(\"capex_yuan\", 0) = 0"
+
+
+def pie_scale(plans: Sequence[Alternative]) -> float | None:
+    """The capex (yuan) of a full-size pie on the maps of `plans` (the optimum and its
+    alternatives, drawn on one scale): the largest capex of a site any of them builds on, each
+    site's capex summed over its products; None where none builds."""
+    found = [float(capex) for a in plans for capex in a.plan.builds.groupby("site")["capex_yuan"].sum().tolist()]
+    return clean(max(found)) if found else None
+
+
+def robustness_style(layer: OutputLayer, top: float | None = None) -> str:
+    """QML of robustness.geojson: every site keyed by an open ring (`open_ring`), so that the
+    legend keys what the map draws: dark red for a site every plan builds, orange for one some
+    plans build, sized by their share; where the optimum builds (`capex_yuan`), its pie in
+    plan.qgs would hide a mark at the site, so the ring is drawn around that pie instead, in the
+    labelling pass under every pie (siting/deliver/styles.py `pie_ring_labels`, PIE_RING_Z: the
+    ring of a site beside a larger one never lies over its pie), and the renderer's ring is off
+    there (NO_PIE). A site no plan builds: a thin dashed grey ring (NO_PLAN_LABEL), apart from
+    the sites layer's filled "eligible, not used" marker under it. Labelled with the site's name
+    and the shares in words (`products_in_words`) where some plan builds. `top`: the capex (yuan)
+    of a full-size pie on the plans' maps (`pie_scale`), which sizes the rings about the pies;
+    the layer's largest `capex_yuan` without it."""
+    low, high = ROBUSTNESS_RING_MM
+    size = f"scale_linear(\"site_share\", 0, 1, {low:g}, {high:g})"
     categories = [
         Category("needed", ROBUSTNESS_ROLES["needed"],
-                 symbol("marker", "needed", simple_marker("circle", rgba(NEEDED_COLOUR, 235), rgba(INK), 7.0))),
+                 symbol("marker", "needed", *open_ring(NEEDED_COLOUR, ROBUSTNESS_KEY_MM, size, NO_PIE))),
         Category("some", ROBUSTNESS_ROLES["some"],
-                 symbol("marker", "some", simple_marker("circle", rgba(SOME_COLOUR, 235), rgba(INK), 4.0, size))),
-        Category("none", ROBUSTNESS_ROLES["none"],
-                 symbol("marker", "none", simple_marker("circle", rgba(GREY, 160), rgba(GREY), 2.0))),
+                 symbol("marker", "some", *open_ring(SOME_COLOUR, ROBUSTNESS_KEY_MM, size, NO_PIE))),
+        Category("none", NO_PLAN_LABEL,
+                 symbol("marker", "none", simple_marker("circle", rgba(NO_PLAN_COLOUR, 0), rgba(NO_PLAN_COLOUR),
+                                                        NO_PLAN_RING_MM, outline_width=NO_PLAN_STROKE_MM,
+                                                        outline_style="dash"))),
     ]
     labels = labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products_in_words\")", 8, 1)
     return qml_document(layer, categorized("role", categories, values_in(layer, "role")),
-                        pie_ring_labels(layer, labels, "role", {"needed": NEEDED_COLOUR, "some": SOME_COLOUR}))
+                        pie_ring_labels(layer, labels, "role", {"needed": NEEDED_COLOUR, "some": SOME_COLOUR},
+                                        top))
 
 
 #: robustness.png's markers: area (points^2) by role at a share of 0, growing by
@@ -1100,8 +1137,9 @@ def within_gap_marks(table: pd.DataFrame, gap: float | None) -> list[str]:
 
 
 def near_optimal_line(record: Mapping[str, Any] | None) -> str:
-    """The terminal's line on the alternatives found (before ": alternatives.md, ... in <folder>"),
-    from the optimum's `near_optimal` record (siting/optimize/alternatives.py
+    """The terminal's line on the alternatives found (before the line on what was written: "2
+    alternatives in alt01/ and alt02/, compared in alternatives.md, ..."), from the optimum's
+    `near_optimal` record (siting/optimize/alternatives.py
     `near_optimal_record`): how many, within which slack, each one's cost and its excess over the
     optimum's ("2 near-optimal alternatives within 5% of the optimum (10.06 bn yuan): alt01 10.36 bn
     yuan, +2.96%; alt02 10.31 bn yuan, +2.48%"), with the optimum's gap where the slack is below it."""
@@ -1147,7 +1185,8 @@ def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatia
     """The robustness layer with its style, map and table, and the comparison of the plans; the map
     and alternatives.md name sites, clusters and products by `names` (the run's; from the
     preprocessed layers without them), the CSV and GeoJSON files by id. `layer`: the plans'
-    `robustness_layer` when the caller has made it already."""
+    `robustness_layer` when the caller has made it already. robustness.qml rings the pies on the
+    plans' one scale (`pie_scale`), as their maps draw them."""
     names = names or spatial_names(spatial)
     layer = layer if layer is not None else robustness_layer(plans, inputs, spatial)
     table = comparison(plans, inputs)
@@ -1156,7 +1195,7 @@ def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatia
                                          f"{slack:.0%}) that build at each site", names, drawn)
     return {
         "robustness.geojson": feature_collection_text(layer),
-        "robustness.qml": robustness_style(layer),
+        "robustness.qml": robustness_style(layer, pie_scale(plans)),
         "robustness.csv": csv_text(robustness_csv(robustness(plans, inputs), names)),
         "robustness.png": _bytes_writer(png),
         "alternatives.csv": csv_text(comparison_csv(table, inputs, names, gap)),

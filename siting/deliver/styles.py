@@ -261,11 +261,11 @@ def simple_fill(fill: str, outline: str, style: str = "solid", width: float = 0.
 
 def simple_marker(shape: str, fill: str, outline: str, size: float, size_expression: str | None = None,
                   outline_width: float = 0.2, shape_expression: str | None = None,
-                  enabled_expression: str | None = None) -> ET.Element:
+                  enabled_expression: str | None = None, outline_style: str = "solid") -> ET.Element:
     expressions = {"size": size_expression, "name": shape_expression, "enabled": enabled_expression}
     return symbol_layer("SimpleMarker", {
         "angle": "0", "color": fill, "horizontal_anchor_point": "1", "joinstyle": "bevel", "name": shape,
-        "offset": "0,0", "offset_unit": "MM", "outline_color": outline, "outline_style": "solid",
+        "offset": "0,0", "offset_unit": "MM", "outline_color": outline, "outline_style": outline_style,
         "outline_width": f"{outline_width:g}", "outline_width_unit": "MM", "scale_method": "diameter",
         "size": f"{size:g}", "size_unit": "MM", "vertical_anchor_point": "1"},
         {k: v for k, v in expressions.items() if v} or None)
@@ -679,18 +679,39 @@ def demo_ring(size_expression: str | None = None) -> ET.Element:
 #: A ring around a built site's pie keying another layer drawn at the site (the robustness
 #: layer's roles, siting/deliver/explore.py `robustness_style`): the pies are QGIS diagrams,
 #: drawn with the labels over every layer's symbols, so a mark at a built site is hidden under
-#: its pie, or under a larger pie beside it; an open ring PIE_RING_GAP_MM outside the site's
-#: built marker (mm on each side, beyond the demonstration's ring) drawn with the labels too,
-#: above every pie (`pie_ring_labels`), shows around it. Its width (mm), and that of the ink
-#: edge on each side of it, which keeps a pale ring legible on any ground.
+#: its pie; an open ring PIE_RING_GAP_MM outside the site's built marker (mm on each side,
+#: beyond the demonstration's ring) drawn with the labels too (`pie_ring_labels`), shows around
+#: it. Its width (mm), and that of the ink edge on each side of it, which keeps a pale ring
+#: legible on any ground.
 PIE_RING_GAP_MM = 2.6
 PIE_RING_WIDTH_MM = 1.0
 PIE_RING_EDGE_MM = 0.3
-#: The rings' z-index among the labels and diagrams QGIS draws over every layer's symbols: above
-#: the pies (1 to 1.5, `pie_diagrams`), under the sites' and hubs' names (2).
-PIE_RING_Z = 1.8
+#: The rings' z-index among the labels and diagrams QGIS draws over every layer's symbols: under
+#: every pie (1 to 1.5, `pie_diagrams`), so that the ring of a site beside a larger one lies
+#: under that site's pie, never over it (where two sites stand close, the ring shows where no
+#: pie covers it), and above the other layers' plain labels (0).
+PIE_RING_Z = 0.9
+#: How far (z-index) the ring of the largest pie sinks under that of a site of no capex, so that
+#: where two rings cross, the smaller site's lies over the larger's, as its pie does (each ring's
+#: ink edge PIE_RING_STEP under its colour).
+PIE_RING_ORDER = 0.05
+PIE_RING_STEP = 0.0001
 #: Where a ring is drawn: at a site with capex in the plan (where its pie stands).
 PIE_RING_FILTER = f"coalesce({_quoted('capex_yuan')}, 0) > 0"
+
+
+def open_ring(rgb: Sequence[int], size: float, size_expression: str | None = None,
+              enabled_expression: str | None = None, width_mm: float = 0.8, edge_mm: float = 0.2
+              ) -> list[ET.Element]:
+    """An open circle `size` mm across (`size_expression`: data-defined, mm; `size` where it is
+    null, as in the legend) of stroke `rgb` `width_mm` wide over an ink stroke `edge_mm` wider on
+    each side, which keeps a pale ring legible on any ground: two symbol layers (ink, then
+    colour), both unfilled, so that the map under it and the legend's ground show through;
+    drawn only where `enabled_expression` holds, always without it. The renderer's form of the
+    rings `pie_ring_labels` draws, so that the legend keys a ring as the map draws one."""
+    return [simple_marker("circle", rgba(colour, 0), rgba(colour), size, size_expression, outline_width=stroke,
+                          enabled_expression=enabled_expression)
+            for colour, stroke in ((INK, width_mm + 2 * edge_mm), (rgb, width_mm))]
 
 
 def pie_ring_size(top: float) -> str:
@@ -735,16 +756,19 @@ def circle_mark_settings(text: str, size_mm: float, fill: str, border_width_mm: 
                    placement, rendering, properties)
 
 
-def _ring_settings(size: str, colour: str, width: float, z_index: float) -> ET.Element:
+def _ring_settings(size: str, colour: str, width: float, z_index: float, z_expression: str | None = None
+                   ) -> ET.Element:
     """A label's settings that draw an open circle of `size` (mm across, an expression) and
     stroke `colour` (an expression of a colour text) `width` mm wide, centred on the feature,
-    at `z_index` (`circle_mark_settings`, no fill)."""
-    return circle_mark_settings("' '", 4, rgba(INK, 0), width, z_index,
-                                {"ShapeSizeX": size, "ShapeSizeY": size, "ShapeBorderColor": colour})
+    at `z_index` (`z_expression`: data-defined, per feature) (`circle_mark_settings`, no fill)."""
+    expressions = {"ShapeSizeX": size, "ShapeSizeY": size, "ShapeBorderColor": colour}
+    if z_expression:
+        expressions["ZIndex"] = z_expression
+    return circle_mark_settings("' '", 4, rgba(INK, 0), width, z_index, expressions)
 
 
 def pie_ring_labels(layer: OutputLayer, labels: ET.Element | None, attribute: str,
-                    colours: Mapping[str, Sequence[int]]) -> ET.Element | None:
+                    colours: Mapping[str, Sequence[int]], top: float | None = None) -> ET.Element | None:
     """The labelling of a point layer of sites with the plan's `capex_yuan` per site (the sites
     layer's) that rings the pie at each of its features whose `attribute` is one of `colours`
     (value -> RGB) in that colour, as `labels` (a `labeling`, or none) labels the layer besides:
@@ -752,10 +776,15 @@ def pie_ring_labels(layer: OutputLayer, labels: ET.Element | None, attribute: st
     over it, PIE_RING_WIDTH_MM wide with an edge of PIE_RING_EDGE_MM on each side, sized by
     `pie_ring_size` on the layer's largest capex (the sites style's scale, so that it is drawn
     around the pie and the built marker under it), drawn only where PIE_RING_FILTER holds, at
-    PIE_RING_Z (above every pie). `labels` as it is for a layer without `capex_yuan`."""
+    PIE_RING_Z (under every pie), the larger site's ring under the smaller's (PIE_RING_ORDER).
+    `top`: the capex (yuan) of a full-size pie where the pies are drawn on a scale of their own
+    (`sites_style`'s `top`), the layer's largest without it. `labels` as it is for a layer
+    without `capex_yuan`."""
     if "capex_yuan" not in layer.frame.columns or not colours:
         return labels
-    size = pie_ring_size(_largest(layer, ["capex_yuan"]))
+    top = _largest(layer, ["capex_yuan"]) if top is None else top
+    size = pie_ring_size(top)
+    sink = f"{PIE_RING_ORDER:g} * sqrt({_quoted('capex_yuan')} / {top:.6g})"
     field = _quoted(attribute)
     ringed = f"{PIE_RING_FILTER} AND {field} IN ({', '.join(_text_literal(v) for v in colours)})"
     colour = "CASE " + " ".join(f"WHEN {field} = {_text_literal(v)} THEN {_text_literal(rgba(c))}"
@@ -764,11 +793,11 @@ def pie_ring_labels(layer: OutputLayer, labels: ET.Element | None, attribute: st
     if labels is not None:
         rules += [element("rule", {"description": "names", "key": "{labels}"}, *labels.findall("settings"))]
     rules += [element("rule", {"description": description, "filter": ringed, "key": key},
-                      _ring_settings(size, stroke, width, z_index))
+                      _ring_settings(size, stroke, width, z_index, f"{z_index:g} - {sink}"))
               for description, key, stroke, width, z_index in (
                   ("ring edge", "{ring edge}", _text_literal(rgba(INK)), PIE_RING_WIDTH_MM + 2 * PIE_RING_EDGE_MM,
                    PIE_RING_Z),
-                  ("ring", "{ring}", colour, PIE_RING_WIDTH_MM, PIE_RING_Z + 0.01))]
+                  ("ring", "{ring}", colour, PIE_RING_WIDTH_MM, PIE_RING_Z + PIE_RING_STEP))]
     return element("labeling", {"type": "rule-based"}, element("rules", {"key": "{rules}"}, *rules))
 
 
