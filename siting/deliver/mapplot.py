@@ -19,7 +19,8 @@ added), labelled with the site's name and each product's capacity added in words
 that would cover each other on the page are moved apart about their shared centre, and a pie
 moved off its site is tied to it by a thin line ending on a dot (`spread_pies`); a moved pie
 stays inside the map's frame, and one moved off its site stands clear of the sources' triangles,
-the dashed rings and the other sites' marks (`clear_of_marks`). Flows of no length, which have
+the dashed rings and the other sites' marks (`clear_of_marks`); no pie, moved or not, covers a
+standing site's diamond, which its label points at. Flows of no length, which have
 no line (a site drawing on a source standing on it; products moved between a hub and the gateway
 or a site standing at it), are marked by a dashed ring, as report.html's map marks them, with a
 legend row; the site's label says what it draws on site, and a ringed hub is labelled with its
@@ -165,7 +166,48 @@ LAND = (250, 250, 245)
 #: letters' outlines): a line through it shows no piece of itself there, as a hyphen would
 #: (at 3 points, "product flows" read "product-flows" with a county's border through it).
 HALO_WIDTH = 4.0
-HALO = [path_effects.withStroke(linewidth=HALO_WIDTH, foreground=_rgb(LAND))]
+#: The width (points) of the halo's stroke inside the box round the ink of a line of text
+#: (`Halo`; HALO_INNER_EDGE past it): the space between two words, or round letters' corners
+#: across it ("40 GWh", "LFP 110,000"), is wider at some heights than two strokes of HALO_WIDTH
+#: reach, and a line under the label showed a piece of itself there.
+HALO_INNER_WIDTH = 9.0
+#: How far (points) past the box round the ink of a line of text `Halo` draws its wider stroke:
+#: the box's edge rows and columns whole, well within the stroke's own reach (HALO_WIDTH / 2).
+HALO_INNER_EDGE = 0.75
+
+
+class Halo(path_effects.withStroke):
+    """The halo round a label's letters: a stroke of `linewidth` points (`withStroke`), and
+    under it a stroke `inner` points wide clipped to the box round the ink of the line of text
+    drawn (each line of a text is drawn alone) grown by HALO_INNER_EDGE, so that the spaces
+    between its words are filled while the halo reaches no farther past the letters' box than
+    the stroke alone (half its width, more than HALO_INNER_EDGE: `SYMBOL_CLEARANCE`); then the
+    letters. The paths drawn are the letters' own, where they stand."""
+
+    def __init__(self, inner: float = HALO_INNER_WIDTH, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.inner = inner
+
+    def draw_path(self, renderer: RendererBase, gc: Any, tpath: DrawnPath, affine: Transform,
+                  rgbFace: Any = None) -> None:
+        """Draw the halo of the line of text `tpath` (with `affine`, to display coordinates): the
+        wide stroke inside the ink's box first, then the stroke and the letters (`withStroke`)."""
+        ink = tpath.get_extents(affine)
+        clip = ink.padded(renderer.points_to_pixels(HALO_INNER_EDGE))
+        if gc.get_clip_rectangle() is not None:
+            clip = Bbox.intersection(clip, gc.get_clip_rectangle())
+        if clip is not None and ink.width > 0 and ink.height > 0:
+            wide = renderer.new_gc()
+            wide.copy_properties(gc)
+            wide = self._update_gc(wide, self._gc)
+            wide.set_linewidth(self.inner)
+            wide.set_clip_rectangle(clip)
+            renderer.draw_path(wide, tpath, affine, rgbFace)
+            wide.restore()
+        super().draw_path(renderer, gc, tpath, affine, rgbFace)
+
+
+HALO = [Halo(linewidth=HALO_WIDTH, foreground=_rgb(LAND))]
 #: Sites not built: status -> (marker, colour, area in points^2, legend label); the QGIS style's
 #: symbols and colours.
 STATUS_MARKS = {
@@ -420,6 +462,10 @@ HIDING_WEIGHT = 3.0
 #: How many distances (`_STEPS`) farther out than the nearest position free of symbols and labels
 #: a label may go to cross less of such lines, where it would stand across one.
 HIDING_STEPS = 2
+#: How much of a polygon that a label would hide (`LabelPlacer.block_lines(hiding=True)`: the red
+#: line's small lakes and parks) a label that must be placed may cover (a share of its area):
+#: more, and the label keeps off it as off another label (`LabelPlacer`).
+HIDDEN_SHARE = 0.25
 #: How much farther (points) than LABEL_PAD a cluster's name keeps off the labels placed before
 #: it, left and right of it, and the later ones (lakes', counties') off it (`LabelPlacer.place`):
 #: its letters are large and bold, and at LABEL_PAD alone it read on from a site's label beside
@@ -495,10 +541,12 @@ class LabelPlacer:
     what a label would hide (`block_lines(hiding=True)`: the red line's small polygons) count
     HIDING_WEIGHT times, and a label that would stand across one goes up to HIDING_STEPS distances
     beyond the nearest free one where it crosses less there, and at most half as much of them (a
-    label that hides a polygon wherever it stands near its symbol stays near). The flows (`block_flows`) are kept
-    off as the leaders are, by a label that must be placed; an optional one (a lake's or a
-    county's name) keeps off them softly, as off the lines. Deterministic: the order of calls
-    decides.
+    label that hides a polygon wherever it stands near its symbol stays near). The flows
+    (`block_flows`) are kept off as the leaders are, and the polygons those lines outline as the
+    labels are (the area shared, where a box covers more than HIDDEN_SHARE of one), by a label
+    that must be placed (a site's: a small lake or park under it is lost as a flow under it is);
+    an optional one (a lake's or a county's name) keeps off them softly, as off the lines.
+    Deterministic: the order of calls decides.
 
     A sparse map may ask for more: `along`, the `_ALONG` directions too, after the usual ones at
     each distance; `leader_lines`, the straight line from a label's symbol to its box's centre
@@ -537,6 +585,9 @@ class LabelPlacer:
         self._line_keys: list[int] = []
         #: Whether each of `_lines` outlines what a label would hide (`block_lines(hiding=True)`).
         self._line_hiding: list[bool] = []
+        #: The polygons of the lines kept off with `block_lines(hiding=True)` (display coordinates),
+        #: by what it returned: the areas a label that must be placed keeps its box off.
+        self._hidden_areas: dict[int, np.ndarray] = {}
         self._next_key = 0
         #: The leaders drawn (`place`), as straight lines in display coordinates: a later label
         #: keeps its box off them, as off a label.
@@ -573,10 +624,12 @@ class LabelPlacer:
         cross none of them where `place` finds such a position near enough, and cross as little of
         them as it can where not (see `LabelPlacer`). The lines are kept as their straight
         segments in display coordinates, in a spatial index. `hiding`: the lines outline what a
-        label on them hides (a small park under a label is lost to the reader): each counts
-        HIDING_WEIGHT times, and a label that would stand across one may go up to HIDING_STEPS
-        distances beyond the nearest free position to hide less (see `LabelPlacer`). Returns
-        what `release_lines` takes to stop keeping labels off them (None: no line)."""
+        label on them hides (a small park under a label is lost to the reader): a label that must
+        be placed (`place`'s `required`) keeps its box off their polygons' areas as off another
+        label's, where it would cover more than HIDDEN_SHARE of one; for an optional one each
+        counts HIDING_WEIGHT times, and a label that would stand across one may go up to
+        HIDING_STEPS distances beyond the nearest free position to hide less (see `LabelPlacer`).
+        Returns what `release_lines` takes to stop keeping labels off them (None: no line)."""
         parts = shapely.get_parts(np.asarray(geometries, dtype=object))
         kind = shapely.get_type_id(parts)
         lines = np.concatenate([shapely.get_rings(parts[np.isin(kind, [3])]), parts[np.isin(kind, [1, 2])]])
@@ -591,6 +644,9 @@ class LabelPlacer:
         self._lines.append((segments, shapely.STRtree(segments), reach, ends, shapely.length(segments)))
         self._line_keys.append(self._next_key)
         self._line_hiding.append(hiding)
+        polygons = parts[np.isin(kind, [3])]
+        if hiding and len(polygons):
+            self._hidden_areas[self._next_key] = shapely.transform(polygons, self.ax.transData.transform)
         self._next_key += 1
         return self._line_keys[-1]
 
@@ -601,6 +657,7 @@ class LabelPlacer:
         self._lines = [self._lines[i] for i in kept]
         self._line_keys = [self._line_keys[i] for i in kept]
         self._line_hiding = [self._line_hiding[i] for i in kept]
+        self._hidden_areas = {k: v for k, v in self._hidden_areas.items() if k not in keys}
 
     def _crossing(self, boxes: Sequence[Bbox], hiding_only: bool = False) -> np.ndarray:
         """The length (display units) of the lines kept off (`block_lines`) that each of the
@@ -710,6 +767,20 @@ class LabelPlacer:
         grown = shapely.box(box.x0 - grow, box.y0 - grow, box.x1 + grow, box.y1 + grow)
         return float(shapely.length(shapely.intersection(np.asarray(self._flows, dtype=object)[near], grown)).sum())
 
+    def _on_hidden(self, box: Bbox) -> float:
+        """The area (display units squared) `box` shares with the polygons kept off with
+        `block_lines(hiding=True)` (the red line's small lakes and parks) of which it covers more
+        than HIDDEN_SHARE: 0 where it covers no such share of any (a box's empty corner on a
+        park's rim leaves the park in view)."""
+        if not self._hidden_areas:
+            return 0.0
+        shape = shapely.box(box.x0, box.y0, box.x1, box.y1)
+        total = 0.0
+        for polygons in self._hidden_areas.values():
+            shared = shapely.area(shapely.intersection(polygons, shape))
+            total += float(shared[shared > HIDDEN_SHARE * shapely.area(polygons)].sum())
+        return total
+
     def _on_leaders(self, box: Bbox) -> float:
         """How far (display units) the leaders drawn before (`place`) run inside `box`: 0 where
         none comes into it."""
@@ -791,7 +862,7 @@ class LabelPlacer:
             overlap = self._overlap(padded, own, self._clear, corner=snug, apart=apart) \
                 + (self._leader_crossing(leaders[i], own) if leaders is not None else 0.0) \
                 + (self._leader_through(leaders[i]) if leaders is not None else 0.0) \
-                + self._on_leaders(padded) + (self._on_flows(padded) if required else 0.0)
+                + self._on_leaders(padded) + (self._on_flows(padded) + self._on_hidden(padded) if required else 0.0)
             if overlap == 0:
                 line = crossing(i)
                 if line == 0 and (free is None or n <= free + self.line_steps):
@@ -1409,7 +1480,8 @@ def _within(bounds: tuple[float, float, float, float] | None, radii: np.ndarray,
 
 
 def clear_of_marks(centres: np.ndarray, radii: np.ndarray, sites: np.ndarray, marks: np.ndarray,
-                   gap: float = PIE_GAP, bounds: tuple[float, float, float, float] | None = None) -> np.ndarray:
+                   gap: float = PIE_GAP, bounds: tuple[float, float, float, float] | None = None,
+                   uncovered: np.ndarray | None = None) -> np.ndarray:
     """Centres for pies moved aside (`spread_pies`) that keep off the marks drawn near them.
 
     `centres`: (n, 2) pie centres in points as `spread_pies` left them, `radii`: (n,) radii in
@@ -1426,17 +1498,29 @@ def clear_of_marks(centres: np.ndarray, radii: np.ndarray, sites: np.ndarray, ma
     on the site stays in view above the pie) keeps its centre bit for bit, and so does a moved
     pie already clear; the same input gives the same output.
 
+    `uncovered`: (k, 3) marks, as `marks`, that no pie may cover even on its own site (a
+    standing site's diamond: a label points at it, and a pie would hide it and take its
+    label's leader inside itself). A pie nearer than `gap` to one is moved as a pie moved off
+    its site is (clear of them, of `marks` and of the other pies), pushed first straight away
+    from the nearest such mark it covers.
+
     Raises ValueError when the shapes do not match."""
     placed = np.array(centres, dtype=float)
     r = np.asarray(radii, dtype=float)
     at = np.asarray(sites, dtype=float)
     keep = np.asarray(marks, dtype=float)
+    shown = np.empty((0, 3)) if uncovered is None else np.asarray(uncovered, dtype=float)
     if placed.ndim != 2 or placed.shape[1] != 2 or r.shape != (len(placed),) or at.shape != placed.shape \
-            or keep.ndim != 2 or keep.shape[1] != 3:
-        raise ValueError(f"centres and sites must be (n, 2), radii (n,) and marks (m, 3), got {placed.shape}, "
-                         f"{at.shape}, {r.shape} and {keep.shape}")
+            or keep.ndim != 2 or keep.shape[1] != 3 or shown.ndim != 2 or shown.shape[1] != 3:
+        raise ValueError(f"centres and sites must be (n, 2), radii (n,) and marks and uncovered (m, 3), got "
+                         f"{placed.shape}, {at.shape}, {r.shape}, {keep.shape} and {shown.shape}")
     inside = _within(bounds, r, gap)
     off = np.hypot(placed[:, 0] - at[:, 0], placed[:, 1] - at[:, 1]) > r
+    # A pie covering a mark that must stay in view, `gap` clear of it or not, is moved too.
+    apart = np.hypot(placed[:, None, 0] - shown[None, :, 0], placed[:, None, 1] - shown[None, :, 1])
+    covering = apart < r[:, None] + shown[None, :, 2] + gap - 1e-9
+    off |= covering.any(axis=1)
+    keep = np.vstack([keep, shown])
     turns = np.concatenate([[0], np.repeat(np.arange(1, CLEAR_DIRECTIONS // 2), 2)
                             * np.tile([1, -1], CLEAR_DIRECTIONS // 2 - 1), [CLEAR_DIRECTIONS // 2]])
     rings = CLEAR_STEP * np.arange(1, round(CLEAR_REACH / CLEAR_STEP) + 1)
@@ -1454,7 +1538,12 @@ def clear_of_marks(centres: np.ndarray, radii: np.ndarray, sites: np.ndarray, ma
 
         if clear(placed[i:i + 1])[0]:
             continue
-        pushed = math.atan2(placed[i, 1] - at[i, 1], placed[i, 0] - at[i, 0])
+        if covering[i].any() and np.array_equal(placed[i], at[i]):
+            # Still on its site: away from the nearest mark it covers.
+            mark = shown[int(np.argmin(np.where(covering[i], apart[i], np.inf)))]
+            pushed = math.atan2(at[i, 1] - mark[1], at[i, 0] - mark[0])
+        else:
+            pushed = math.atan2(placed[i, 1] - at[i, 1], placed[i, 0] - at[i, 0])
         angles = pushed + 2 * math.pi * turns / CLEAR_DIRECTIONS
         ways = np.column_stack([np.cos(angles), np.sin(angles)])
         for reach in rings:
@@ -1468,13 +1557,16 @@ def clear_of_marks(centres: np.ndarray, radii: np.ndarray, sites: np.ndarray, ma
 
 def displaced_centres(built: Sequence[BuiltSite], radii: Sequence[float], data_per_point: float,
                       frame: tuple[float, float, float, float] | None = None,
-                      marks: Sequence[tuple[float, float, float]] = ()) -> list[tuple[float, float]]:
+                      marks: Sequence[tuple[float, float, float]] = (),
+                      uncovered: Sequence[tuple[float, float, float]] = ()) -> list[tuple[float, float]]:
     """Where each site's pie is drawn (data coordinates): on the site, or moved aside by
     `spread_pies` where pies of `radii` (points) would cover each other at `data_per_point`
     (data units per point) on the page; a moved pie stays inside `frame` (x0, y0, x1, y1, the
     map's extent in data coordinates), and one moved off its site keeps off `marks` (x, y in data
     coordinates, the radius in points of the circle round the mark as drawn: `pie_marks`) and
-    the other pies (`clear_of_marks`). A pie not moved keeps the site's coordinates exactly."""
+    the other pies (`clear_of_marks`); no pie, on its site or not, covers one of `uncovered` (as
+    `marks`: the standing sites' diamonds, `standing_marks`). A pie not moved keeps the site's
+    coordinates exactly."""
     if not built:
         return []
     sites = np.array([(b.x, b.y) for b in built], dtype=float)
@@ -1484,8 +1576,10 @@ def displaced_centres(built: Sequence[BuiltSite], radii: Sequence[float], data_p
     radius = np.asarray(radii, dtype=float)
     keep = np.array([(x / data_per_point, y / data_per_point, reach) for x, y, reach in marks],
                     dtype=float).reshape(-1, 3)
+    shown = np.array([(x / data_per_point, y / data_per_point, reach) for x, y, reach in uncovered],
+                     dtype=float).reshape(-1, 3)
     spread = spread_pies(points, radius, bounds=bounds)
-    shift = (clear_of_marks(spread, radius, points, keep, bounds=bounds) - points) * data_per_point
+    shift = (clear_of_marks(spread, radius, points, keep, bounds=bounds, uncovered=shown) - points) * data_per_point
     return [(b.x + float(sx), b.y + float(sy)) if (sx, sy) != (0.0, 0.0) else (b.x, b.y)
             for b, (sx, sy) in zip(built, shift, strict=True)]
 
@@ -1673,12 +1767,19 @@ SITE_MARK_EDGE = 0.6
 SITE_CROSS_WIDTH = 1.6
 
 
+#: Where a standing site's diamond is drawn: above the pies (zorder 9 and a little more) and the
+#: moved pies' leaders, below the sources' triangles (SOURCE_ZORDER), so that it shows where no
+#: spot clear of it was found for a pie (`clear_of_marks`' `uncovered`); other sites' marks, zorder 7.
+STANDING_ZORDER = 9.97
+
+
 def _site_stroke(marker: str) -> float:
     return SITE_CROSS_WIDTH if marker == "x" else SITE_MARK_EDGE
 
 
 def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
-    """Sites not built: small marks by status, as in the QGIS style."""
+    """Sites not built: small marks by status, as in the QGIS style; a standing site's diamond
+    above the pies (STANDING_ZORDER), the others under them."""
     if sites is None:
         return
     if sites.geom_type.isin(["Polygon", "MultiPolygon"]).any():
@@ -1688,7 +1789,8 @@ def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
     for name, (marker, colour, size, _label) in STATUS_MARKS.items():
         chosen = status == name
         if chosen.any():
-            ax.scatter(xy[chosen, 0], xy[chosen, 1], marker=marker, s=size, c=[colour], zorder=7,
+            ax.scatter(xy[chosen, 0], xy[chosen, 1], marker=marker, s=size, c=[colour],
+                       zorder=STANDING_ZORDER if name == "standing" else 7,
                        edgecolors=[_rgb(INK)] if marker != "x" else None, linewidths=_site_stroke(marker))
 
 
@@ -1971,6 +2073,19 @@ def pie_marks(sites: gpd.GeoDataFrame | None, sources: gpd.GeoDataFrame | None,
     return found
 
 
+def standing_marks(sites: gpd.GeoDataFrame | None) -> list[tuple[float, float, float]]:
+    """The standing sites' diamonds (`draw_other_sites`), which no pie may cover
+    (`displaced_centres`' `uncovered`): x, y (data coordinates) and the radius (points) of the
+    circle round each as drawn, its edge and all."""
+    if sites is None or not len(sites):
+        return []
+    marker, _colour, size, _label = STATUS_MARKS["standing"]
+    reach = mark_reach(marker, size, _site_stroke(marker))
+    status = sites["status"].to_numpy()
+    return [(float(x), float(y), reach)
+            for (x, y), kind in zip(_anchor_points(sites), status, strict=True) if kind == "standing"]
+
+
 def _ids(frame: gpd.GeoDataFrame) -> list[str]:
     return [str(i) for i in frame["id"]]
 
@@ -2117,7 +2232,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         # A demonstration's ring is part of its pie for the pies' spacing and the labels.
         outer = [r + (DEMO_RING_GAP + DEMO_RING_WIDTH / 2 if b.demonstration else 0.0)
                  for b, r in zip(built, radii, strict=True)]
-        centres = displaced_centres(built, outer, data_per_point, extent, pie_marks(sites, sources, marks.points))
+        centres = displaced_centres(built, outer, data_per_point, extent, pie_marks(sites, sources, marks.points),
+                                    standing_marks(sites))
         draw_pies(ax, built, colours, extra.values, data_per_point, centres, top_capex)
         leaders = draw_leaders(ax, built, centres, radii, data_per_point)
         placer = LabelPlacer(ax, renderer)
