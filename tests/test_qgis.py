@@ -168,6 +168,20 @@ def qgis_available() -> str | None:
     return None
 
 
+#: The opening of a probe script (`probe_folder`): QGIS started offscreen, the output folder's
+#: plan.qgs read into `project` (`read`: whether it was). The probe imports what else it uses.
+PROBE_HEAD = r"""
+import json, os, sys
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from qgis.core import QgsApplication, QgsProject
+app = QgsApplication([], False)
+app.initQgis()
+folder = sys.argv[1]
+project = QgsProject.instance()
+read = project.read(os.path.join(folder, "plan.qgs"))
+"""
+
+
 def probe_folder(probe: str, folder: Path, scratch: Path) -> dict:
     """Run `probe` (a script for QGIS_PYTHON taking an output folder) on `folder`, offscreen, with
     a runtime folder of its own in `scratch`; what it printed last, read as JSON."""

@@ -15,7 +15,7 @@ from siting.deliver.files import PLANS_SCALE_WORDS, folder_project_layers, large
 from siting.deliver.qgisproject import OVERLAY_LEGEND, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 SOURCE = "./plan.gpkg|layername=robustness"
 LEGEND = "65642"
@@ -82,15 +82,8 @@ def test_a_batch_s_pie_scale_keeps_the_robustness_legend_under_the_plan_s(small_
     assert frame(found[OVERLAY_LEGEND])[:2] >= (px, py + ph)
 
 
-PROBE = r'''
-import json, os, sys
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+PROBE = PROBE_HEAD + r'''
 from qgis.core import QgsApplication, QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemMap, QgsProject
-app = QgsApplication([], False)
-app.initQgis()
-folder = sys.argv[1]
-project = QgsProject.instance()
-read = project.read(os.path.join(folder, "plan.qgs"))
 layout = project.layoutManager().layoutByName("Plan")
 (layer,) = [l for l in project.mapLayers().values() if l.source().endswith("layername=robustness")]
 node = project.layerTreeRoot().findLayer(layer.id())

@@ -28,7 +28,7 @@ from siting.deliver.styles import (
     pie_ring_labels,
 )
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 NEEDED = (165, 0, 38)
 SOME = (244, 165, 130)
@@ -118,17 +118,10 @@ def test_the_robustness_layer_has_the_optimum_s_capex(small_alternatives_run: Ma
     assert f"scale_exp(\"capex_yuan\", 0, {top:.6g}, 2, 14, 0.5) + 5.2" in sizes
 
 
-PROBE = r'''
-import json, os, sys
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+PROBE = PROBE_HEAD + r'''
 from qgis.core import (QgsApplication, QgsMapRendererParallelJob, QgsMapSettings, QgsPointXY, QgsProject,
                        QgsRectangle)
 from qgis.PyQt.QtCore import QSize
-app = QgsApplication([], False)
-app.initQgis()
-folder = sys.argv[1]
-project = QgsProject.instance()
-read = project.read(os.path.join(folder, "plan.qgs"))
 (layer,) = [l for l in project.mapLayers().values() if l.source().endswith("layername=robustness")]
 (sites,) = [l for l in project.mapLayers().values() if l.source().endswith("layername=sites")]
 project.layerTreeRoot().findLayer(layer.id()).setItemVisibilityChecked(True)

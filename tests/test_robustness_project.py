@@ -24,7 +24,7 @@ from siting.deliver.files import PLANS_SCALE_WORDS, folder_project_layers, large
 from siting.deliver.qgisproject import plan_layer_id, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 SOURCE = "./plan.gpkg|layername=robustness"
 
@@ -119,15 +119,8 @@ def test_a_batch_s_pie_scale_keeps_the_robustness_layer_as_written(small_alterna
     assert legend_sources(root)["overlay legend"] == [SOURCE] and SOURCE not in legend_sources(root)["legend"]
 
 
-PROBE = r'''
-import json, os, sys
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+PROBE = PROBE_HEAD + r'''
 from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
-app = QgsApplication([], False)
-app.initQgis()
-folder = sys.argv[1]
-project = QgsProject.instance()
-read = project.read(os.path.join(folder, "plan.qgs"))
 (layer,) = [l for l in project.mapLayers().values() if l.source().endswith("layername=robustness")]
 node = project.layerTreeRoot().findLayer(layer.id())
 renderer = layer.renderer()

@@ -17,7 +17,7 @@ from siting.deliver.explore import robustness_style
 from siting.deliver.layer import make_layer
 from siting.deliver.styles import PIE_RING_Z, sites_style
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 
 def parse(text: str) -> ET.Element:
@@ -124,16 +124,9 @@ def test_the_rings_around_pies_are_drawn_under_every_pie():
             assert enabled == ['coalesce("capex_yuan", 0) = 0'], role
 
 
-PROBE = r"""
-import json, os, sys
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+PROBE = PROBE_HEAD + r"""
 from qgis.core import QgsApplication, QgsLayerTreeModel, QgsProject
 from qgis.PyQt.QtCore import Qt
-app = QgsApplication([], False)
-app.initQgis()
-folder = sys.argv[1]
-project = QgsProject.instance()
-read = project.read(os.path.join(folder, "plan.qgs"))
 (layer,) = [l for l in project.mapLayers().values() if l.source().endswith("layername=robustness")]
 node = project.layerTreeRoot().findLayer(layer.id())
 node.setItemVisibilityChecked(True)
