@@ -53,7 +53,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from siting.config.errors import InputError, listed
+from siting.config.errors import InputError, OutputFolderError, listed
 from siting.config.load import (
     LoadedScenario,
     Override,
@@ -74,7 +74,7 @@ from siting.config.schema import MOST_ALTERNATIVES, Scenario, file_json_schema, 
 from siting.config.units import per_year
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files, plans_pie_scale
-from siting.deliver.folders import check_destination, input_files
+from siting.deliver.folders import check_destination, input_files, staging_problems
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
 from siting.deliver.qgisproject import Overlay
@@ -211,7 +211,9 @@ def checked_path(value: Any, name: str = "path") -> Path:
 def checked_out(value: Any) -> Path | None:
     """An output folder argument as a Path (a leading `~` or `~user` expanded as a shell would), or
     None; InputError for anything else, an empty text (which would name the current folder) or a
-    text holding a NUL character."""
+    text holding a NUL character; OutputFolderError for the hidden folder a run, comparison or
+    sweep assembles its outputs in, or a folder inside one (`staging_problems`), before anything
+    is read or written, as the command line's `--out` is refused."""
     if value is None:
         return None
     if not _is_path(value) or str(value).strip() == "":
@@ -219,7 +221,9 @@ def checked_out(value: Any) -> Path | None:
                           "out='outputs/run1'"])
     if "\0" in str(value):
         raise InputError([f"out | must not hold a NUL character (\\0): no folder name can (got {_shown(value)})"])
-    return home_path(value)
+    folder = home_path(value)
+    staging_refused(folder, "out")
+    return folder
 
 
 def checked_variant(value: Any) -> str | None:
@@ -797,15 +801,28 @@ def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str 
     `.siting-run` marker and nothing beyond the files the marker lists, unchanged; never one that
     is, contains or lies inside an input of the run; see `Solution.write` and the README's
     "Quickstart"); InputError naming `where` (or the scenario's `output.folder` key) when the run may
-    not write there (an OutputFolderError for a folder the rule refuses)."""
+    not write there (an OutputFolderError for a folder the rule refuses, or for the hidden folder
+    a batch assembles its outputs in, `staging_refused`)."""
     if folder is not None:
         if not _is_path(folder) or str(folder).strip() == "":
             raise InputError([f"{where} | must name a folder, or be None for the scenario's output.folder (got "
                               f"{_shown(folder)}); give e.g. {where}='outputs/run1'"])
+        target = home_path(folder)
         with paths_typed([folder]):
-            return check_destination(home_path(folder), input_files(loaded), where)
+            staging_refused(target, where)
+            return check_destination(target, input_files(loaded), where)
     target, where = loaded.output_folder()  # refused when it starts at a home folder that cannot be
+    staging_refused(target, where)
     return check_destination(target, input_files(loaded), where)
+
+
+def staging_refused(folder: Path, where: str) -> None:
+    """Raise OutputFolderError naming `where` when `folder` is the hidden folder a run, comparison
+    or sweep assembles its outputs in, or lies inside one (siting/deliver/folders.py
+    `staging_problems`): those outputs are moved away, or the folder removed, when the batch ends."""
+    problems = staging_problems(folder, where)
+    if problems:
+        raise OutputFolderError(problems)
 
 
 def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = None) -> Solution:
