@@ -80,7 +80,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from siting.config.errors import OutputFolderError
 from siting.config.load import (
@@ -895,11 +895,44 @@ def _kind_problem(destination: Path, target: Path) -> tuple[str, str] | None:
     if target.exists() and not target.is_dir():
         return ("is an existing file, not a folder",
                 "give the path of a new folder, an empty one, or an earlier output folder")
-    if target.is_dir() and os.path.ismount(target):
+    if target.is_dir() and is_mount_point(target):
         return ("is a mount point (a mounted volume or share), which a run cannot replace as a whole: it writes "
                 "its outputs beside the folder and renames them into place",
                 f"give a folder inside it, e.g. {shown_path(destination / 'plan')}")
     return None
+
+
+#: Linux's table of this process's mounts, one per line, the mount point the fifth field
+#: (proc(5), /proc/[pid]/mountinfo): it names a bind mount of a folder onto one on the same disk
+#: too, which `os.path.ismount` (a device or inode differing from the parent's) cannot tell.
+MOUNTINFO = Path("/proc/self/mountinfo")
+
+
+def mount_points(text: str) -> set[str]:
+    """The mount points of `text`, a mountinfo table (MOUNTINFO's format), as absolute paths with
+    the table's octal escapes decoded (`\\040` a space, `\\011` a tab, `\\012` a line break,
+    `\\134` a backslash); lines of fewer than five fields are skipped."""
+    found = set()
+    for line in text.splitlines():
+        fields = line.split(" ")
+        if len(fields) >= 5:
+            raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), os.fsencode(fields[4]))
+            found.add(os.fsdecode(raw))
+    return found
+
+
+def is_mount_point(folder: Path) -> bool:
+    """Whether `folder` (an existing folder, resolved) is a mount point: `os.path.ismount`, or
+    named as one in MOUNTINFO where the system has it (a folder bind-mounted on the same disk,
+    a container's volume). A mount point cannot be renamed or removed, so a run cannot replace
+    it as a whole."""
+    if os.path.ismount(folder):
+        return True
+    try:
+        text = MOUNTINFO.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return False
+    return str(folder) in mount_points(text)
 
 
 @contextlib.contextmanager
@@ -1107,7 +1140,9 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     says why and where they are (`kept`); if they could not be kept, it says so, `kept` is None
     and the staging folder is still there, the caller's to remove. `where` names the setting the
     folder came from, e.g. `--out`. Raises OSError when the marker cannot be written or the
-    renames fail (a full disk); `destination` is then as it was.
+    renames fail (a full disk); `destination` is then as it was. A `destination` the system will
+    not rename or remove (EBUSY: a mount point the check before the run could not tell, or a
+    folder another program holds) is left as it is, and the outputs kept beside it as above.
 
     A folder put in place is noted in `completed_folders` before the signals held are raised;
     the folder it replaced is removed even when one is. Where it cannot be (the user may not
@@ -1119,42 +1154,76 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     os.chmod(staging, normal_mode())
     if refusal is not None:
         what, move, rule = refusal
-        problem = (f"{where} | the output folder changed during the run: it {what} (got {shown_path(destination)}); "
-                   f"{rule}")
-        try:
-            kept = keep_beside(staging, destination)
-        except OSError as exc:
-            reason = f"{exc.strerror or exc}: {shown_path(destination.parent)}"
-            raise OutputFolderError([f"{problem}, and the outputs of this run could not be kept beside it either "
-                                     f"({reason}); {move}, then run again, or choose another folder"],
-                                    during_run=True) from None
-        raise OutputFolderError([f"{problem}, so the complete outputs of this run were kept in {shown_path(kept)} "
-                                 f"instead: use them there, or {move}, then run again"], during_run=True, kept=kept)
+        _keep_instead(staging, destination, f"{where} | the output folder changed during the run: it {what} (got "
+                                            f"{shown_path(destination)}); {rule}", f"{move},")
     old = None
     emptied = swapped = False
+    busy: OSError | None = None
     try:
         with _signals_held():
             if destination.exists():
-                if is_ours(destination):
-                    old = Path(tempfile.mkdtemp(prefix=temporary_prefix(destination, OLD), dir=destination.parent))
-                    destination.rename(old)  # replaces the empty folder just made
-                else:
-                    destination.rmdir()
-                    emptied = True
-            try:
-                staging.rename(destination)
-            except OSError:  # what was there is put back
-                with contextlib.suppress(OSError):
-                    if old is not None:
-                        old.rename(destination)
-                    elif emptied:
-                        destination.mkdir()
-                raise
-            swapped = True
-            _note_completed(destination)
+                try:
+                    old, emptied = _moved_aside(destination)
+                except OSError as exc:
+                    if exc.errno != errno.EBUSY:
+                        raise
+                    busy = exc
+            if busy is None:
+                try:
+                    staging.rename(destination)
+                except OSError:  # what was there is put back
+                    with contextlib.suppress(OSError):
+                        if old is not None:
+                            old.rename(destination)
+                        elif emptied:
+                            destination.mkdir()
+                    raise
+                swapped = True
+                _note_completed(destination)
     finally:  # a signal held during the renames is raised as they end: the old folder still goes
         if swapped and old is not None:
             _remove_replaced(old, destination)
+    if busy is not None:
+        shown = shown_path(destination)
+        _keep_instead(staging, destination, f'{where} | the output folder cannot be replaced: the system says '
+                                            f'"{busy.strerror or busy}" (got {shown}); a mount point (a mounted volume '
+                                            "or share) or a folder another program holds cannot be renamed or removed, "
+                                            "and a run puts its outputs in place by renaming",
+                      f"give a folder inside it, e.g. {shown_path(destination / 'plan')},")
+
+
+def _moved_aside(destination: Path) -> tuple[Path | None, bool]:
+    """Make way for a run's outputs at `destination` (an existing folder, checked): a folder this
+    tool wrote is renamed to a temporary `.<name>.siting-old.<pid>.<random>` beside it, returned
+    with False; an empty one is removed, (None, True). Raises OSError when that fails (EBUSY for
+    a mount point), leaving `destination` and its parent as they were."""
+    if not is_ours(destination):
+        destination.rmdir()
+        return None, True
+    old = Path(tempfile.mkdtemp(prefix=temporary_prefix(destination, OLD), dir=destination.parent))
+    try:
+        destination.rename(old)  # replaces the empty folder just made
+    except OSError:
+        with contextlib.suppress(OSError):
+            old.rmdir()
+        raise
+    return old, False
+
+
+def _keep_instead(staging: Path, destination: Path, problem: str, move: str) -> NoReturn:
+    """Raise OutputFolderError (`during_run`) for a `destination` the run may not replace at its
+    end, `problem` saying why (`<where> | ...`): the complete `staging` folder is first kept
+    beside it (`keep_beside`), and the error names where (`kept`), or says it could not be.
+    `move` is what the user may do instead, as a clause ending in a comma ("move them away,")."""
+    try:
+        kept = keep_beside(staging, destination)
+    except OSError as exc:
+        reason = f"{exc.strerror or exc}: {shown_path(destination.parent)}"
+        raise OutputFolderError([f"{problem}, and the outputs of this run could not be kept beside it either "
+                                 f"({reason}); {move} then run again, or choose another folder"],
+                                during_run=True) from None
+    raise OutputFolderError([f"{problem}, so the complete outputs of this run were kept in {shown_path(kept)} "
+                             f"instead: use them there, or {move} then run again"], during_run=True, kept=kept)
 
 
 def _remove_replaced(old: Path, destination: Path) -> None:
