@@ -368,7 +368,9 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     """Capacity added by cluster x product in the final year, with existing and committed capacity
     and the total; then the modules built, each by its size in its product's unit per year (the
     catalog's module capacity: "400 million m2/yr"; plan.csv has the module's id), each site and
-    cluster by its name (`names` and `clusters`, id -> name; the id where it has none)."""
+    cluster by its name (`names` and `clusters`, id -> name; the id where it has none), with the
+    capex of them all (bn yuan, not discounted) in a last row "all years" where there are two or
+    more rows, and in the words above them."""
     names = names or {}
     clusters_named = clusters or {}
     final = inputs.YEARS[-1]
@@ -400,8 +402,14 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                            str(b.module) if size is None else f"{amount(size)} {unit}", str(b.modules),
                            amount(b.capacity_added), bn_yuan(b.capex_yuan)])
     if build_rows:
+        total = float(builds["capex_yuan"].sum())
+        if len(build_rows) > 1:
+            build_rows.append(["all years", "", "", "", "", "", "", "", bn_yuan(total)])
         blocks += [Block("p", "Modules built, by year (each module's size is its capacity; plan.csv gives the "
-                              "catalog's module ids):"),
+                              f"catalog's module ids). Their capex, {bn_yuan(total)} bn yuan in all, is the "
+                              "investment, not discounted; the cost breakdown below counts it as annuities over "
+                              "each module's lifetime (capital recovery factor), for the plan's years it stands, "
+                              "discounted:"),
                    Block("table", Table(["year", "cluster", "site", "product", "unit", "module size", "modules",
                                          "capacity added", "capex, bn yuan"], build_rows,
                                         frozenset({5, 6, 7, 8})))]
