@@ -1353,13 +1353,14 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             pairs, or the command line's texts `["constraints.redline.buffer_m=0,500"]`. As on
             the command line (`--set KEY=V`), a single value is a sweep of that one value: `{key:
             5}` is `{key: [5]}`, the setting every run has, e.g. beside another key's values.
-        out: None to keep nothing on disk; or a sweep folder to write sweep.csv/.md, sweep.png
-            and each run in runNN/ (as `siting sweep --out`). Either way the runs are those of
-            `siting sweep`: the first run's plan starts the others, and a run moves to another's
-            plan that costs less in it (taken with the run's own bound when that proves it within
-            the run's gap, else solved again from it; README, "Comparing constraint sets"), so the
-            table is the command line's; without `out` the runs' folders are written in a
-            temporary folder, removed before this returns, and each run's `out_dir` is "".
+        out: None to keep nothing on disk; or a sweep folder to write sweep.csv/.md, sweep.png,
+            diff.geojson/.qml, compare.qgs and each run in runNN/ (as `siting sweep --out`).
+            Either way the runs are those of `siting sweep`: the first run's plan starts the
+            others, and a run moves to another's plan that costs less in it (taken with the
+            run's own bound when that proves it within the run's gap, else solved again from it;
+            README, "Comparing constraint sets"), so the table is the command line's; without
+            `out` the runs' folders are written in a temporary folder, removed before this
+            returns, and each run's `out_dir` is "".
         workers, time_limit_s, progress: as for `compare`, also without `out`.
         scheduler: as for `compare`, only with `out` (a cluster's workers must reach the folder).
 
@@ -1375,9 +1376,13 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         rules admit every plan of its own and whose proven bound it carries, "" for none),
         when some run's cross-start failed cross_start_failed (what failed, as its
         `cross_failures` give it, "" for none), sites_built_on (count: the sites where the plan
-        adds capacity, some possibly open already) and one column per target group of
-        final-year capacity in its unit per year (online then, as the capacity targets count
-        it), named `capacity_<group>_<unit>_per_yr` (e.g.
+        adds capacity, some possibly open already), pairs_kept_out_redline and
+        pairs_kept_out_proximity (count: the (site, product) pairs each rule keeps out of the
+        run's candidates, as `compare`'s rows "site-product pairs kept out: ..."), land_free_ha
+        (the land free for new modules summed over the run's candidate sites, ha, as `compare`'s
+        row "land free for new modules"; None for a run without a plan) and one column per
+        target group of final-year capacity in its unit per year (online then, as the capacity
+        targets count it), named `capacity_<group>_<unit>_per_yr` (e.g.
         `capacity_cells_GWh_per_yr`, `capacity_cathode_t_per_yr`). A run without a plan, as
         for `compare`, keeps its error and notices in its summary (sweep.md lists the notices).
 

@@ -312,8 +312,8 @@ def test_sweep_with_a_folder_writes_what_the_command_line_writes(scenario: Path,
     first, second = batch.table["objective_yuan"]
     assert_hand_objective(first)
     assert second > first
-    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "run01", "run02", "sweep.csv", "sweep.md",
-                                                     "sweep.png"]
+    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "compare.qgs", "diff.geojson", "diff.qml",
+                                                     "run01", "run02", "sweep.csv", "sweep.md", "sweep.png"]
     written = pd.read_csv(out / "sweep.csv")["objective_bn_yuan"].tolist()  # bn yuan, 9 significant digits
     assert written == pytest.approx([v / 1e9 for v in batch.table["objective_yuan"]], rel=1e-8)
 

@@ -58,7 +58,8 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
     printed = capsys.readouterr().out
     csv = (out / "sweep.csv").read_text().splitlines()
     assert csv[0] == (f"run,{key},status,objective_bn_yuan,gap_percent,gap_bn_yuan,vs_first,started_from,"
-                      "sites_built_on,capacity_cathode_t_per_yr,capacity_cells_GWh_per_yr")
+                      "sites_built_on,pairs_kept_out_redline,pairs_kept_out_proximity,land_free_ha,"
+                      "capacity_cathode_t_per_yr,capacity_cells_GWh_per_yr")
     assert [line.split(",")[1:3] for line in csv[1:]] == [["1e8", "optimal"], ["5e9", "optimal"]]
     assert [line.split(",")[8] for line in csv[1:]] == ["3", "2"]
     markdown = (out / "sweep.md").read_text().splitlines()
@@ -73,11 +74,16 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
         ["site_fixed_cost_yuan"],
         ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "within", "the", "gap", "-22.72", "0.00"],
         ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "within", "the", "gap", "-13.54", "proven", "0.00"]]
-    assert [line.split() for line in lines[6:12]] == [
-        ["run", "gap_bn_yuan", "started_from", "sites_built_on", "Cathode", "Cells"], ["capacity", "capacity"],
-        ["(t/yr)", "(GWh/yr)"],
-        ["run01", "site_fixed_cost_yuan=1e8", "0.00", "3", "280,000", "10"],
-        ["run02", "site_fixed_cost_yuan=5e9", "0.00", "2", "230,000", "10"], []]
+    # the pairs each rule keeps out and the land free for new modules, the same in both runs
+    assert [line.split() for line in lines[6:18]] == [
+        ["run", "gap_bn_yuan", "started_from", "sites_built_on", "pairs_kept_", "pairs_kept_", "land_free_ha"],
+        ["out_redline", "out_"], ["proximity"],
+        ["run01", "site_fixed_cost_yuan=1e8", "0.00", "3", "3", "2", "158"],
+        ["run02", "site_fixed_cost_yuan=5e9", "0.00", "2", "3", "2", "158"], [],
+        ["run", "Cathode", "Cells"], ["capacity", "capacity"], ["(t/yr)", "(GWh/yr)"],
+        ["run01", "site_fixed_cost_yuan=1e8", "280,000", "10"],
+        ["run02", "site_fixed_cost_yuan=5e9", "230,000", "10"], []]
+    assert "keeps out" not in printed  # no run keeps out other pairs than the first
 
 
 def test_the_sweep_plot_names_the_key_and_scales_large_values():

@@ -71,6 +71,9 @@ def test_diff_style_names_the_fields_with_unit_and_years(compared: Path):
         "base_lfp": "LFP added 2023-2024, baseline small (t/yr)", "new_lfp": "LFP added 2023-2024, this run (t/yr)",
         "base_cells": "Cells added 2023-2024, baseline small (GWh/yr)",
         "new_cells": "Cells added 2023-2024, this run (GWh/yr)",
+        "kept_out_base": "products kept out, baseline small", "kept_out_new": "products kept out, this run",
+        "land_free_ha_base": "land free for new modules, baseline small (ha)",
+        "land_free_ha_new": "land free for new modules, this run (ha)",
         "objective_difference": "objective difference against small (proven, within solver tolerance or same plan)",
         "objective_difference_low_bn_yuan": "objective difference, proven low (bn yuan)",
         "objective_difference_high_bn_yuan": "objective difference, proven high (bn yuan)"}

@@ -168,8 +168,8 @@ def test_sweep_over_three_values(three_values: tuple[BatchResult, Path]):
     assert [cells >= goal for cells, goal in zip(table["capacity_cells_GWh_per_yr"], [10, 20, 30], strict=True)
             ] == [True] * 3
     assert table["capacity_cells_GWh_per_yr"][0] == 10.0
-    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "run01", "run02", "run03", "sweep.csv",
-                                                     "sweep.md", "sweep.png"]
+    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "compare.qgs", "diff.geojson", "diff.qml",
+                                                     "run01", "run02", "run03", "sweep.csv", "sweep.md", "sweep.png"]
     assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # sweep.csv names a group's capacity column by id and unit, sweep.md in words, as sweep.png titles it
     assert (out / "sweep.csv").read_text().splitlines()[0].endswith(
@@ -200,7 +200,8 @@ def test_failed_run_is_reported_in_its_row_and_the_others_finish(folder: Path, t
     table = pd.read_csv(out / "sweep.csv")
     assert table["status"].tolist() == ["optimal", "infeasible: see run02/conflicts.md", "optimal"]
     rows = [line for line in (out / "sweep.md").read_text().splitlines() if line.startswith("| run02")]
-    assert rows == ["| run02 cells.2024=200 | 200 | infeasible: see run02/conflicts.md |  |  |  |  |  |  |  |  |"]
+    assert rows == ["| run02 cells.2024=200 | 200 | infeasible: see run02/conflicts.md |  |  |  |  |  |  |  |  |  |  |"
+                    "  |"]
 
 
 def test_sweep_rejects_an_unknown_setting_before_solving(folder: Path, tmp_path: Path, capsys):

@@ -201,8 +201,9 @@ def test_a_sweep_names_the_run_each_run_was_started_from(folder: Path, tmp_path:
     assert "; run03 buffer_m=1000,rel_gap=0.2 " in note and "run04" not in note
     assert note.count(" the plan of run02 buffer_m=0,rel_gap=0 ") == 2
     assert [s.own_objective_yuan is not None for s in result.summaries] == [True, False, True, False]
-    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "run01", "run02", "run03", "run04", "sweep.csv",
-                                                     "sweep.md", "sweep.png"]
+    assert sorted(p.name for p in out.iterdir()) == [".siting-run", "compare.qgs", "diff.geojson", "diff.qml",
+                                                     "run01", "run02", "run03", "run04", "sweep.csv", "sweep.md",
+                                                     "sweep.png"]
 
 
 def test_a_sweep_without_cheaper_plans_elsewhere_has_an_empty_column(folder: Path, tmp_path: Path):

@@ -189,5 +189,6 @@ def test_solve_refuses_the_folder_of_a_run_of_a_sweep(small: Path, no_solve: Non
     assert "run01/" in (small / "sw" / MARKER).read_text()
     err = refused(small, ["solve", "scenario.yaml", "--out", "sw/run01", "--quiet"], capsys)
     assert err == ("error: 1 problem with the output folder:\n  - --out | the output folder is run run01 of the sweep "
-                   "in sw; replacing it would leave sweep.csv, sweep.md and sweep.png describing another plan (got "
+                   "in sw; replacing it would leave sweep.csv, sweep.md, sweep.png, diff.geojson and compare.qgs "
+                   "describing another plan (got "
                    "sw/run01); choose another folder, or run the sweep again\n")

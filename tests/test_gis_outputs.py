@@ -521,7 +521,7 @@ def test_comparison_diff_style_categorises_sites_by_change(geometry_type: str, s
     renderer = root.find("renderer-v2")
     assert (renderer.get("type"), renderer.get("attr")) == ("categorizedSymbol", "change")
     assert [c.get("value") for c in renderer.findall("categories/category")] == [
-        "added", "removed", "resized", "unchanged"]
+        "added", "removed", "resized", "options changed", "unchanged"]
     assert {s.get("type") for s in renderer.findall("symbols/symbol")} == {symbol_type}
 
 

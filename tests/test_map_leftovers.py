@@ -343,7 +343,7 @@ def test_compare_qgs_marks_added_and_resized_sites_with_labels_above_the_pies(sm
     text = settings.find("text-style")
     background = settings.find("text-style/background")
     assert text is not None and background is not None
-    assert text.get("fieldName") == "if(\"change\" IN ('added', 'resized'), ' ', '')"
+    assert text.get("fieldName") == "if(\"change\" IN ('added', 'resized', 'options changed'), ' ', '')"
     assert {k: background.get(k) for k in ("shapeDraw", "shapeType", "shapeSizeType", "shapeSizeX", "shapeSizeUnit")} \
         == {"shapeDraw": "1", "shapeType": "3", "shapeSizeType": "1", "shapeSizeX": "2.6", "shapeSizeUnit": "MM"}
     fill = next(o for o in settings.iter("Option") if o.get("name") == "ShapeFillColor")

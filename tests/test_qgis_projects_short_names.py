@@ -83,6 +83,9 @@ def test_diff_fields_are_named_with_unit_and_years():
         "base_lfp": "LFP added 2022-2024, baseline a (t/yr)", "new_lfp": "LFP added 2022-2024, this run (t/yr)",
         "base_cells": "Cells added 2022-2024, baseline a (GWh/yr)",
         "new_cells": "Cells added 2022-2024, this run (GWh/yr)",
+        "kept_out_base": "products kept out, baseline a", "kept_out_new": "products kept out, this run",
+        "land_free_ha_base": "land free for new modules, baseline a (ha)",
+        "land_free_ha_new": "land free for new modules, this run (ha)",
         "objective_difference": "objective difference against a (proven, within solver tolerance or same plan)",
         "objective_difference_low_bn_yuan": "objective difference, proven low (bn yuan)",
         "objective_difference_high_bn_yuan": "objective difference, proven high (bn yuan)"}

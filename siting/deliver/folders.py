@@ -707,7 +707,7 @@ def unopenable_character(destination: Path) -> str | None:
 #: The tables a batch folder (`compare`, `sweep`: siting/runs/batch.py) writes beside its runs'
 #: folders, which describe the runs' plans, by the kind of batch, with its name in words.
 BATCH_TABLES = {"comparison.csv": ("comparison", "comparison.csv, comparison.md, diff.geojson and compare.qgs"),
-                "sweep.csv": ("sweep", "sweep.csv, sweep.md and sweep.png")}
+                "sweep.csv": ("sweep", "sweep.csv, sweep.md, sweep.png, diff.geojson and compare.qgs")}
 
 
 def batch_run_problem(destination: Path) -> tuple[str, str] | None:

@@ -1537,13 +1537,21 @@ RENDERERS = {
 
 #: Colours of the comparison's site changes (diff.geojson of `compare`).
 CHANGE_COLOURS = {"added": (26, 152, 80), "removed": (215, 48, 39), "resized": (253, 174, 97),
-                  "unchanged": (190, 190, 190)}
+                  "options changed": (69, 117, 180), "unchanged": (190, 190, 190)}
+
+#: The change of a site where the plans add the same new capacity but the rules admit other
+#: products there, or leave other land free for new modules, than in the baseline (a stricter red
+#: line that keeps products out of a site the plan does not build on): the run's options changed,
+#: not its plan (siting/runs/tables.py `diff_geojson`).
+OPTIONS_CHANGED = "options changed"
 
 #: What each change means, in a legend: the new capacity (plan modules) at the site in the run
 #: against the baseline's (existing and committed plants stay where they are).
 CHANGE_LABELS = {"added": "Added: new capacity here, none in the baseline",
                  "removed": "Removed: no new capacity here, some in the baseline",
                  "resized": "Resized: other new capacity than in the baseline",
+                 OPTIONS_CHANGED: "Options changed: the same new capacity, but other products admitted or other "
+                                  "land free for new modules than in the baseline",
                  "unchanged": "Unchanged"}
 
 #: diff.geojson's properties of each feature on its run's objective against the baseline's
@@ -1551,6 +1559,12 @@ CHANGE_LABELS = {"added": "Added: new capacity here, none in the baseline",
 #: "same plan"; "" when either run has no plan) and the ends of the proven range of the difference
 #: of the two optima, bn yuan (null where a run has no proven bound).
 DIFFERENCE_FIELDS = ("objective_difference", "objective_difference_low_bn_yuan", "objective_difference_high_bn_yuan")
+
+#: diff.geojson's properties of each feature on what the rules admit at the site (siting/runs/
+#: tables.py `diff_geojson`): the products kept out there by any rule in the baseline and in the
+#: run (ids, ", " between them; "" for none), and the land free for new modules there (ha), which
+#: tell a site whose options changed (OPTIONS_CHANGED) apart.
+OPTION_FIELDS = ("kept_out_base", "kept_out_new", "land_free_ha_base", "land_free_ha_new")
 
 #: What the changes of a run within solver tolerance of the baseline are (as comparison.md heads
 #: the run's column of differences): the two plans cannot be told apart in cost.
@@ -1642,7 +1656,8 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
     over the years they are decided in), as "LFP added 2022-2024, baseline yunnan_2024 (t/yr)"
     and "LFP added 2022-2024, this run (t/yr)" (`units`: each product's catalog unit;
     `base_years` the baseline's years, `run_years` each compared run's: "over each run's years"
-    where those differ); and DIFFERENCE_FIELDS."""
+    where those differ); OPTION_FIELDS, what the rules admit at the site in either run; and
+    DIFFERENCE_FIELDS."""
     def span(years: Sequence[int]) -> str:
         return f"{years[0]}-{years[-1]}" if len(years) > 1 else f"in {years[0]}" if years else "over the plan"
 
@@ -1653,6 +1668,10 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
         unit = f" ({per_year(units[product])})" if units.get(product) else ""
         aliases[f"base_{product}"] = f"{product_label(product)} added {span(base_years)}, baseline {baseline}{unit}"
         aliases[f"new_{product}"] = f"{product_label(product)} added {theirs}, this run{unit}"
+    aliases.update(dict(zip(OPTION_FIELDS, (
+        f"products kept out, baseline {baseline}", "products kept out, this run",
+        f"land free for new modules, baseline {baseline} (ha)", "land free for new modules, this run (ha)"),
+        strict=True)))
     aliases.update(dict(zip(DIFFERENCE_FIELDS, (
         f"objective difference against {baseline} (proven, {WITHIN} or same plan)",
         "objective difference, proven low (bn yuan)", "objective difference, proven high (bn yuan)"),
@@ -1660,9 +1679,10 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
     return aliases
 
 
-#: The changes whose sites have a pie in the run (it adds capacity there): `change_marks` marks
-#: them above the pies.
-MARKED_CHANGES = ("added", "resized")
+#: The changes whose sites have a pie in the run (it adds capacity there), or may have one (a
+#: site whose options changed may be built on in both runs): `change_marks` marks them above the
+#: pies.
+MARKED_CHANGES = ("added", "resized", OPTIONS_CHANGED)
 #: The diameter (mm) of a change's mark on a pie: a badge on the pie's middle, so that the pie
 #: shows round it (a pie is up to PIE_MM across).
 CHANGE_MARK_MM = 2.6
@@ -1683,7 +1703,8 @@ def change_marks() -> ET.Element:
     or, for a run within solver tolerance of the baseline (`objective_difference` WITHIN), white
     with an outline of the change's colour, as its hollow marker is. Every mark is drawn (it may
     overlap others) and pushes no other label away. A removed or unchanged site gets none: the
-    run has no pie there, or nothing changed."""
+    run has no pie there, or nothing changed; a site whose options changed gets one, as it may
+    have a pie in both runs."""
     quoted = _quoted("change")
     within = f"{_quoted(DIFFERENCE_FIELDS[0])} = {_text_literal(WITHIN)}"
 
@@ -1702,7 +1723,7 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
                aliases: Mapping[str, str] | None = None) -> str:
     """QML for `compare`'s diff.geojson: sites by `change` against the baseline (CHANGE_LABELS);
     with `changes` (the classes the file has, e.g. every run's `diff_changes` together), only
-    those categories, else the four plain changes. Where some of `changes` are of a run within
+    those categories, else the five plain changes. Where some of `changes` are of a run within
     solver tolerance of the baseline (INDISTINGUISHABLE_CLASS), the classification is
     CHANGE_CLASS and those features are drawn hatched (polygon sites) or hollow (point sites), their
     legend saying that they are not shown to be effects of the change. The layer has the sites'

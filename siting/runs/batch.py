@@ -743,10 +743,6 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
 
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries)
-        diff = diff_geojson(summaries)
-        changes = diff_changes(diff)
-        diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run},
-                              diff_aliases(summaries))
         moved = any(s.started_from for s in summaries)
         note = "\n\n".join(n for n in (kept_out_note(summaries), no_differences_note(summaries),
                                        failed_notices_note(summaries),
@@ -762,17 +758,30 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         table.attrs[SETTINGS] = head  # the terminal prints it before the table (`comparison_text`)
         files = {"comparison.csv": comparison_csv(table),
                  "comparison.md": f"{head}\n\n{shown['comparison.md']}" if head else shown["comparison.md"]}
-        if diff_written(summaries):  # without two plans to compare, an empty layer would say "nothing changed"
-            files.update({"diff.geojson": diff, "diff.qml": diff_qml})
-        # compare.qgs: every run's sites and the changes against the baseline, in one QGIS project.
-        project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
-                                       geometry_type_of(diff), diff_qml, changes, diff_runs(diff))
-        if project is not None:
-            files["compare.qgs"] = project
+        files.update(map_files(cases, summaries, folder))
         return table, files
 
     return run_batch(cases, destination, workers, scheduler, progress, tables, cross=True, where=out_name,
                      temporary="comparison" if temporary else None)
+
+
+def map_files(cases: Sequence[Case], summaries: list[CaseSummary], folder: Path) -> dict[str, str]:
+    """The map files of a comparison or sweep folder `folder` whose runs are `cases`, the first the
+    baseline (a sweep's first run): diff.geojson and diff.qml, each run's changes against the
+    baseline (siting/runs/tables.py `diff_geojson`), only where the baseline and some other run have
+    a plan (`diff_written`: without two plans to compare, an empty layer would say "nothing
+    changed"); and compare.qgs, every run's sites and its changes against the baseline in one QGIS
+    project (siting/deliver/qgisproject.py `compare_project_text`), where it gives one."""
+    diff = diff_geojson(summaries)
+    changes = diff_changes(diff)
+    diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run},
+                          diff_aliases(summaries))
+    files = {"diff.geojson": diff, "diff.qml": diff_qml} if diff_written(summaries) else {}
+    project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
+                                   geometry_type_of(diff), diff_qml, changes, diff_runs(diff))
+    if project is not None:
+        files["compare.qgs"] = project
+    return files
 
 
 def short_key(key: str) -> str:
@@ -842,7 +851,9 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
           scheduler: str | None = None, time_limit_s: float | None = None,
           progress: bool = False, out_name: str = "--out", temporary: bool = False) -> BatchResult:
     """Solve the scenario over the cartesian product of the --set values and write the sweep
-    folder: the tables, sweep.png and each run's outputs in `runNN/`. Every case and the
+    folder: the tables, sweep.png, diff.geojson and diff.qml (each run's changes against the first
+    run, where both have a plan) and compare.qgs (`map_files`, as a comparison writes them, the
+    first run its baseline), and each run's outputs in `runNN/`. Every case and the
     folder are checked before anything is solved or created, their problems reported together
     (`checked_folder`). The first run's plan is the MIP start of the others; once all are solved,
     a run moves to another run's plan when that plan meets its rules and costs less than its own:
@@ -856,13 +867,14 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
     destination = checked_folder(Path(destination), inputs, out_name, problems,
                                  [case.out_dir.as_posix() for case in cases], "sweep")
 
-    def tables(summaries: list[CaseSummary], _folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = sweep_table(summaries, values)
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(keys)}"
         moved = any(s.started_from for s in summaries)
         # the notices of the runs without a plan, a list that may be long, last
-        note = "\n\n".join(n for n in (no_differences_note(summaries, sweep=True),
+        # what each rule keeps out against the first run: a plan that stays the same hides it
+        note = "\n\n".join(n for n in (kept_out_note(summaries, sweep=True), no_differences_note(summaries, sweep=True),
                                        unproven_runs_note(summaries), tolerance_note(table),
                                        sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
                                        bound_note(summaries), CROSS_START_NOTE if moved else "",
@@ -875,9 +887,11 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
                   and len({json.dumps(v.get(key), default=str) for v in values}) == 1]
         head = settings_note(single, time_limit_s)
         table.attrs[SETTINGS] = head  # the terminal prints it before the table (`sweep_text`)
-        return table, {"sweep.csv": csv_text(table),
-                       "sweep.md": f"{head}\n\n{shown['sweep.md']}" if head else shown["sweep.md"],
-                       "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
+        files: dict[str, Any] = {"sweep.csv": csv_text(table),
+                                 "sweep.md": f"{head}\n\n{shown['sweep.md']}" if head else shown["sweep.md"],
+                                 "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
+        files.update(map_files(cases, summaries, folder))  # each run's changes against the first, on a map
+        return table, files
 
     return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True, cross=True,
                      where=out_name, temporary="sweep" if temporary else None)

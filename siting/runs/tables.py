@@ -47,7 +47,7 @@ from siting.config.units import (
     unit_slug,
 )
 from siting.deliver.geojson import format_number
-from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, change_aliases
+from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, OPTION_FIELDS, OPTIONS_CHANGED, change_aliases
 from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_WIDTH, given here too)
     AS_GIVEN,
     NARROWEST_WIDTH,
@@ -440,7 +440,7 @@ def pairs_text(pairs: Sequence[tuple[str, str]], names: dict[str, str], shown: i
 
 
 def kept_out_note(summaries: Sequence[CaseSummary], pairs_shown: int = PAIRS_SHOWN,
-                  sites_shown: int = SITES_SHOWN, more: str = "") -> str:
+                  sites_shown: int = SITES_SHOWN, more: str = "", sweep: bool = False) -> str:
     """What the rows of EXCLUDED_ROW and LAND_ROW count, listed for each run compared with the
     baseline (the first), both with a plan and the lists (`CaseSummary.kept_out`, `land_free_ha`):
     for each family, the (site, product) pairs it keeps out in the run and not in the baseline, and
@@ -451,7 +451,10 @@ def kept_out_note(summaries: Sequence[CaseSummary], pairs_shown: int = PAIRS_SHO
     sum of the rest, so that the figures add up to the row. A list cut short says where the rest
     is: `more`, the file with a longer list (the terminal's "comparison.md"), or, without it or
     past that file's own list, each run's sites.geojson (its fields FAMILY_FIELDS, LAND_FIELD).
-    One item a line, each beginning "- "; "" when no run is compared so."""
+    One item a line, each beginning "- "; "" when no run is compared so. With `sweep`, the first
+    run is named as sweep.md names it ("the first run") and the figures by the sweep's columns
+    (`kept_out_column`, LAND_COLUMN), not compare's rows, and a run that keeps out the same pairs
+    as the first, on the same land, is left out (its columns say so): "" when every run does."""
     base = summaries[0] if summaries else None
     if base is None or not _kept_out(base):
         return ""
@@ -477,14 +480,20 @@ def kept_out_note(summaries: Sequence[CaseSummary], pairs_shown: int = PAIRS_SHO
                             else f"{more} lists more; {everywhere}")
                     items.append(f"{subject.capitalize()} keeps {_plural(len(only), 'site-product pair')} out in "
                                  f"{where} and not in {against}: {pairs_text(only, names, pairs_shown, rest)}.")
-        if not differ:
+        if not differ and not sweep:  # a sweep's columns show it; a sweep of many runs would repeat it
             items.append(f"{other.label} keeps out the same site-product pairs as {base.label}.")
-        items += _land_items(base, other, names, sites_shown, more)
+        items += _land_items(base, other, names, sites_shown, more, "column" if sweep else "row")
     if not items:
         return ""
-    head = (f"Against the baseline, {base.label}: which site-product pairs the rules keep out (the rows "
-            f"`{EXCLUDED_ROW}...`), and the sites whose land free for new modules (the most over the products "
-            f"let in) differs by {LAND_SHOWN_HA:g} ha or more, with the sum of the rest (the row `{LAND_ROW}`):")
+    if sweep:
+        head = (f"Against the first run, {base.label}: which site-product pairs the rules keep out (the columns "
+                f"`{KEPT_OUT_COLUMN}...`), and the sites whose land free for new modules (the most over the "
+                f"products let in) differs by {LAND_SHOWN_HA:g} ha or more, with the sum of the rest (the column "
+                f"`{LAND_COLUMN}`):")
+    else:
+        head = (f"Against the baseline, {base.label}: which site-product pairs the rules keep out (the rows "
+                f"`{EXCLUDED_ROW}...`), and the sites whose land free for new modules (the most over the products "
+                f"let in) differs by {LAND_SHOWN_HA:g} ha or more, with the sum of the rest (the row `{LAND_ROW}`):")
     return "\n".join([head, *(f"- {item}" for item in items)])
 
 
@@ -494,7 +503,7 @@ def _hectares(value: float) -> str:
 
 
 def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], shown: int,
-                more: str = "") -> list[str]:
+                more: str = "", figure: str = "row") -> list[str]:
     """The item of `kept_out_note` on the land free for new modules: the sites where it differs by
     LAND_SHOWN_HA or more, the largest differences first (the first `shown`, the rest counted with
     their sum, and where they are: `more`, or each run's sites.geojson), each "name a -> b (+d)"; a
@@ -504,7 +513,8 @@ def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], sh
     ha or more at 2 sites (a -> b, ha): Yuxi high-tech zone 120.0 -> 70.5 (-49.5); Jiangchuan 53.8
     -> 0 (-53.8; no product admitted in b); the other 2 sites differ by less than 1 ha each, -0.7
     together; -104.0 ha in all, the row's difference." None when no site differs or either run
-    lacks the figures."""
+    lacks the figures. `figure` is what holds the total: the comparison's "row", the sweep's
+    "column"."""
     before, after = _land_free(base), _land_free(other)
     if not (before and after):
         return []
@@ -520,12 +530,12 @@ def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], sh
     rest = f"{math.fsum(change[site] for site in small):+,.1f}"
     others = (f"1 other site differs by less than {LAND_SHOWN_HA:g} ha, {rest}" if len(small) == 1 else
               f"the other {len(small):,} sites differ by less than {LAND_SHOWN_HA:g} ha each, {rest} together")
-    closing = f"{total:+,.1f} ha in all, the row's difference"
+    closing = f"{total:+,.1f} ha in all, the {figure}'s difference"
     if not changed:
         each = f"differ{'s' if len(small) == 1 else ''} by less than {LAND_SHOWN_HA:g} ha"
         return [f"{other.label}: no site's land free for new modules differs by {LAND_SHOWN_HA:g} ha or more "
                 f"({base.label} -> {other.label}); {_plural(len(small), 'site')} {each}, {rest} in all, "
-                f"the row's difference."]
+                f"the {figure}'s difference."]
 
     def entry(site: str) -> str:
         old, new = before.get(site, 0.0), after.get(site, 0.0)
@@ -1240,7 +1250,9 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
     first run's by more than their gaps) right after the objective. Long headers are wrapped, and
     columns that do not fit go on in a further table that begins with the runs' labels
     (`terminal_tables`); then a line naming the rows with cells cut short, if any, and the Markdown
-    twin of the CSV file `more` (sweep.md), which has them whole; why `vs_first` is empty, where the
+    twin of the CSV file `more` (sweep.md), which has them whole; the site-product pairs each run
+    keeps out and the first run does not, and the reverse, and the sites whose land differs
+    (`kept_out_note`, shorter than sweep.md's list); why `vs_first` is empty, where the
     first run has no plan (`no_differences_note`), the runs not proven within their asked gap
     (`unproven_runs_note`), the proven range of each run's optimum less the first's
     (`sweep_range_note`), the note on capacity columns (`sweep_capacity_note`), the runs whose
@@ -1253,8 +1265,13 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
     tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1, width)
-    lines = [*_settings_lines(table, width), "\n\n".join(tables),
-             *_cut_note(cut, more.removesuffix(".csv") + ".md", width)]
+    markdown = more.removesuffix(".csv") + ".md"
+    lines = [*_settings_lines(table, width), "\n\n".join(tables), *_cut_note(cut, markdown, width)]
+    listing = kept_out_note(summaries, TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN, markdown, sweep=True)
+    if listing:  # each item on its lines, indented under its dash
+        lines.append("")
+        for item in listing.splitlines():
+            lines += wrap_columns(item, width, "  " if item.startswith("- ") else "")
     for note in (no_differences_note(summaries, sweep=True), unproven_runs_note(summaries),
                  sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
                  bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
@@ -1324,7 +1341,12 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
     capacity added per product (units/yr) in both; and what the proven gaps show of the run's
     objective against the baseline's, as comparison.csv gives it (siting/deliver/styles.py
     DIFFERENCE_FIELDS): `difference_verdict` and the ends of `objective_range` in bn yuan (null
-    where unbounded). The sites are every site of the baseline's sites.geojson, in its order, then
+    where unbounded); and what the rules admit at the site in both (OPTION_FIELDS: the products
+    kept out there, ids joined by ", ", and the land free for new modules, ha, null where a run
+    gives none). A site where the plans add the same new capacity but the rules keep other products
+    out, or leave other land free (`options_changed`), is OPTIONS_CHANGED ("options changed"), not
+    "unchanged": a stricter red line shows on the map also where the plan stays the same. The
+    sites are every site of the baseline's sites.geojson, in its order, then
     those of the compared run's own sites.geojson that the baseline's lacks and that either run
     builds on (a candidate cell the run builds on, which takes over a park's capacity, is "added"
     there), in the run's order: a run's unbuilt candidate cells, which its sites.geojson leaves
@@ -1349,14 +1371,47 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
                                   if site not in base_sites and site in built}}
         for site, geometry in sites.items():
             before, after = base.site_added.get(site, {}), other.site_added.get(site, {})
+            change = change_of(before, after)
+            if change == "unchanged" and options_changed(base, other, site):  # the rules, not the plan, changed
+                change = OPTIONS_CHANGED
             props: dict[str, Any] = {"id": f"{site}@{other.label}", "site": site, "scenario": other.label,
-                                     "baseline": base.label, "change": change_of(before, after), **difference}
+                                     "baseline": base.label, "change": change, **difference}
             for product in products:
                 props[f"base_{product}"] = float(before.get(product, 0.0))
                 props[f"new_{product}"] = float(after.get(product, 0.0))
+            props.update(zip(OPTION_FIELDS, (", ".join(_kept_out_at(base, site)), ", ".join(_kept_out_at(other, site)),
+                                             _land_at(base, site), _land_at(other, site)), strict=True))
             features.append({"type": "Feature", "id": props["id"], "properties": props, "geometry": geometry})
     return json.dumps({"type": "FeatureCollection", "name": "diff", "features": features}, ensure_ascii=False,
                       separators=(",", ":")) + "\n"
+
+
+def _kept_out_at(summary: CaseSummary, site: str) -> list[str]:
+    """The products any family keeps out of `site` in a run (`CaseSummary.kept_out`), each once, in
+    the run's order of pairs; none for a run without a plan."""
+    return list(dict.fromkeys(product for pairs in _kept_out(summary).values() for s, product in pairs if s == site))
+
+
+def _land_at(summary: CaseSummary, site: str) -> float | None:
+    """A run's land free for new modules at `site` (ha, to 9 significant digits, as the CSV files
+    write numbers), None where the run gives none."""
+    land = _land_free(summary)
+    return float(f"{land[site]:.9g}") if site in land else None
+
+
+def options_changed(base: CaseSummary, other: CaseSummary, site: str) -> bool:
+    """Whether the rules of `other` admit other products at `site` than those of `base` (the
+    products any family keeps out there, `_kept_out_at`), or leave it other land free for new
+    modules (more than SAME apart, relative to the larger of the baseline's and 1 ha); False where
+    either run has no plan."""
+    if not (base.ok and other.ok):
+        return False
+    if set(_kept_out_at(base, site)) != set(_kept_out_at(other, site)):
+        return True
+    before, after = _land_at(base, site), _land_at(other, site)
+    if before is None or after is None:
+        return False
+    return abs(after - before) > SAME * max(1.0, abs(before))
 
 
 def diff_aliases(summaries: Sequence[CaseSummary]) -> dict[str, str]:
@@ -1382,7 +1437,12 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     `bound_note`; "" for none), when some run's cross-start failed what failed in each run's
     (CROSS_FAILED_COLUMN, `cross_start_failed`: as CROSS_FAILED_ROW gives it; "" for none), the
     number of sites built on (`sites_built_on`: the sites where the
-    plan adds capacity, some of them possibly open already) and the final-year capacity per group,
+    plan adds capacity, some of them possibly open already), the (site, product) pairs each rule
+    family keeps out (`pairs_kept_out_redline`, `pairs_kept_out_proximity`: `kept_out_column`, the
+    counts of compare's rows EXCLUDED_ROW), when some run gives it the land free for new modules
+    (LAND_COLUMN, `land_free_ha`: compare's row LAND_ROW), so that a run whose rule changed and whose
+    plan did not still shows what changed (None for a run without a plan), and the final-year
+    capacity per group,
     in its unit per year (`capacity_<group>_<unit>_per_yr`: existing, committed and added, all of it
     online in the final year as the capacity targets count it, since a module is decided no later
     than its lead time lets it produce by then: models/index.py `build_years`).
@@ -1393,6 +1453,8 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     units = {g: next((s.units[g] for s in summaries if s.ok and s.units.get(g)), "units") for g in groups}
     carried = any(s.bound_from for s in summaries)
     crossed = any(s.cross_failures for s in summaries)
+    families = list(dict.fromkeys(f for s in summaries if s.ok for f in s.excluded_pairs))
+    land = any(_land_free(s) for s in summaries)
     rows = []
     for summary, values in zip(summaries, settings, strict=True):
         row: dict[str, Any] = {"run": summary.label, **values,
@@ -1405,6 +1467,10 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
                                **({"bound_from": summary.bound_from} if carried else {}),
                                **({CROSS_FAILED_COLUMN: "; ".join(summary.cross_failures)} if crossed else {}),
                                "sites_built_on": len(summary.sites_opened) if summary.ok else None}
+        for family in families:  # what a stricter rule keeps out, also where the plan stays the same
+            row[kept_out_column(family)] = summary.excluded_pairs.get(family, 0) if summary.ok else None
+        if land:  # the land a stricter red line trims, also from the sites that stay open
+            row[LAND_COLUMN] = math.fsum(_land_free(summary).values()) if _land_free(summary) else None
         for group in groups:
             row[capacity_column(group, units[group])] = summary.group_capacity.get(group) if summary.ok else None
         rows.append(row)
@@ -1419,6 +1485,19 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     table.attrs[AS_GIVEN] = keys
     table.attrs["swept_units"] = target_units(keys, summaries)
     return table
+
+
+#: The sweep columns, after `sites_built_on`, of the (site, product) pairs each family keeps out
+#: (`CaseSummary.excluded_pairs`, compare's rows EXCLUDED_ROW): the family's name without spaces
+#: after KEPT_OUT_COLUMN ("pairs_kept_out_redline", "pairs_kept_out_proximity"); then LAND_COLUMN,
+#: the land free for new modules at all the run's candidate sites (ha, compare's row LAND_ROW).
+KEPT_OUT_COLUMN = "pairs_kept_out_"
+LAND_COLUMN = "land_free_ha"
+
+
+def kept_out_column(family: str) -> str:
+    """The sweep column of the pairs a family keeps out: "red line" -> "pairs_kept_out_redline"."""
+    return KEPT_OUT_COLUMN + re.sub(r"\W+", "", family)
 
 
 #: The sweep table's attrs key of each run's final-year capacity target per capacity column
