@@ -1805,9 +1805,11 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
     """The sweep plot as a matplotlib Figure on an Agg canvas: objective (bn yuan) and each
     group's final-year capacity (its unit per year) against the first swept key; with a second
     key, one line per value of it. A capacity panel shows the group's final-year target
-    (`target_marks`). Axes show plain numbers (`plain_number_formatter`), the swept
-    one divided by a power of a thousand named in its label when its values reach a million, or its
-    values as names when they are not numbers (`swept_axis`)."""
+    (`target_marks`); on the objective panel, a run whose objective the proven gaps do not tell
+    apart from the first run's (`vs_first` WITHIN or SAME_PLAN) has a hollow marker. Axes show
+    plain numbers (`plain_number_formatter`), the swept one divided by a power of a thousand
+    named in its label when its values reach a million, or its values as names when they are not
+    numbers (`swept_axis`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -1827,7 +1829,12 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
         for value, part in groups:
             part = part.dropna(subset=[column])
             ys = part[column] / (BN if column == "objective_yuan" else 1.0)
-            ax.plot(xs[part.index], ys, marker="o", label=None if value is None else f"{series_key}={value}")
+            line = ax.plot(xs[part.index], ys, marker="o", label=None if value is None else f"{series_key}={value}")[0]
+            if column == "objective_yuan" and "vs_first" in part:  # no proven difference from the first run
+                untold = part["vs_first"].isin([WITHIN, SAME_PLAN]).to_numpy()
+                if untold.any():
+                    ax.plot(xs[part.index][untold], ys[untold], linestyle="none", marker="o", markerfacecolor="white",
+                            markeredgecolor=line.get_color(), zorder=line.get_zorder() + 0.1)
         ax.set_title(f"objective ({MONEY_UNIT}, discounted)" if column == "objective_yuan"
                      else _capacity_title(column, table), fontsize=9)
         ax.set_xlabel(x_label, fontsize=8)
@@ -1858,7 +1865,8 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
 #: The footnote of sweep.png on its gap bars (`gap_bars`).
 GAP_FOOTNOTE = ("Dark bars with caps: each run's proven gap (its optimum lies between the lower cap and the point); "
                 "a bar too short to see beside its marker is labelled with its length in bn yuan. Objectives whose "
-                "bars overlap are within solver tolerance.")
+                "bars overlap are within solver tolerance: a hollow marker is a run the gaps do not tell apart from "
+                "the first run (vs_first within solver tolerance, or the same plan), whatever the line's slope.")
 
 
 #: A gap bar shorter than this share of its panel's height is labelled with its length
