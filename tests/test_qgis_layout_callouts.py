@@ -158,7 +158,10 @@ app.initQgis()
 project = QgsProject.instance()
 result = {"read": project.read(sys.argv[1])}
 sites = project.mapLayer(sys.argv[2])
-settings = sites.labeling().settings()
+labeling = sites.labeling()  # its rule "names" where the layout moves pies aside (and marks their sites)
+names_rule = None if labeling.type() == "simple" else next(
+    rule for rule in labeling.rootRule().children() if rule.description() == "names")
+settings = labeling.settings() if names_rule is None else names_rule.settings()
 callout = settings.callout()
 properties = callout.dataDefinedProperties()
 always = settings.dataDefinedProperties().property(QgsPalLayerSettings.AlwaysShow)
@@ -178,11 +181,12 @@ frame = next(i for i in layout.items() if isinstance(i, QgsLayoutItemMap))
 mm_per_unit = frame.rect().width() / frame.extent().width()
 transform = QgsCoordinateTransform(sites.crs(), project.crs(), project)
 top = sites.diagramRenderer().upperValue()
-built = {}
+built, named = {}, {}
 for feature in sites.getFeatures():
     if feature["status"] == "built":
         context.setFeature(feature)
         centre = transform.transform(feature.geometry().centroid().asPoint())
+        named[feature.id()] = feature["name"]
         built[feature["name"]] = {"capex": feature["capex_yuan"], "z": z_index.valueAsDouble(context, 0)[0],
                                   "radius_mm": 7 * math.sqrt(feature["capex_yuan"] / top), "centre": centre}
 exporter = QgsLayoutExporter(layout)
@@ -190,6 +194,10 @@ settings = QgsLayoutExporter.ImageExportSettings()
 settings.dpi = 100
 result["exported"] = exporter.exportToImage(sys.argv[3], settings) == QgsLayoutExporter.Success
 result["labels"] = {}
+for labels in exporter.labelingResults().values():  # a pie moved aside: its name stands by where it is drawn
+    for label in labels.allLabels():
+        if label.isDiagram and label.layerID == sys.argv[2] and label.featureId in named and not label.isUnplaced:
+            built[named[label.featureId]]["centre"] = label.labelRect.center()
 for labels in exporter.labelingResults().values():
     for label in labels.allLabels():
         if label.layerID == sys.argv[2] and label.labelText in built and not label.isUnplaced:
@@ -210,9 +218,10 @@ def test_qgis_reads_the_leaders_and_places_each_name_clear_of_its_pie(
     the features are drawn sites without capacity first, then by capex, largest first; each pie's
     z-index is higher the smaller its capex, and it is outlined (outer glow under the pie). A
     built site's name is always shown (drawn at its best position where none is free: Qilin's pie
-    lies inside Caopu's, and the label engine may otherwise leave Qilin unnamed). On the
-    print layout, every built site's name is placed, its box LABEL_GAP_MM clear of its pie's edge
-    (its pie's radius + 3 mm from the site's centroid, to 0.05 mm: the room its leader spans) or,
+    lies inside Caopu's in the canvas, and the label engine may otherwise leave Qilin unnamed). On
+    the print layout, every built site's name is placed, its box LABEL_GAP_MM clear of its pie's
+    edge (its pie's radius + 3 mm from the pie's centre, where QGIS draws it, moved aside from the
+    site or not, to 0.05 mm: the room its leader spans) or,
     where that ring is taken, one of the farther distances the layout tries (SITE_LABEL_STEPS_MM:
     Qujing Cuifeng's, by Qujing ETDZ's pie and name, 6 mm; tests/test_qgis_label_distance.py)."""
     out = copied(shipped_first_node_run.out, tmp_path / "plan")
@@ -226,7 +235,10 @@ def test_qgis_reads_the_leaders_and_places_each_name_clear_of_its_pie(
     assert result["read"] is True and result["exported"] is True
     kind, enabled, from_centroid, offset = result["callout"]
     assert (kind, enabled, from_centroid) == ("simple", True, True)
-    assert offset.startswith("if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / ")
+    # In the canvas (the ELSE of the layout's own offsets where pies are moved aside) from the pie's edge.
+    assert offset.startswith("if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / ") or (
+        offset.startswith("CASE WHEN @map_id = 'map' THEN ")
+        and offset.split(" ELSE ")[-1].startswith("if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / "))
     assert result["order"] == [True, [["\"status\" = 'built'", True], ["\"capex_yuan\"", False]]]
     assert result["outline"] == ["outerGlow", "drawSource"]
     assert result["always_show"] == [True, "\"status\" = 'built'"]

@@ -101,6 +101,7 @@ from siting.deliver.styles import (
     LABEL_GAP_MM,
     PIE_MM,
     QGIS_VERSION,
+    SITE_DOT_MM,
     SITE_LABEL_WRAP,
     SOURCE_MARKER_MM,
     STANDING_MM,
@@ -108,6 +109,7 @@ from siting.deliver.styles import (
     WATER_LABEL_PT,
     WITHIN,
     LabelSpot,
+    PieSpot,
     RunDifference,
     amount,
     capex_scale,
@@ -120,6 +122,7 @@ from siting.deliver.styles import (
     size_note,
     with_capex_scale,
     with_label_spots,
+    with_pies_aside,
     word_wrap,
 )
 
@@ -1391,6 +1394,7 @@ class LayoutSpots:
     the order placed."""
 
     sites: dict[str, LabelSpot] = field(default_factory=dict)
+    pies: dict[str, PieSpot] = field(default_factory=dict)
     hubs: dict[str, LabelSpot] = field(default_factory=dict)
     sources: dict[str, LabelSpot] = field(default_factory=dict)
     lakes: dict[str, LabelSpot] = field(default_factory=dict)
@@ -1571,7 +1575,11 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     the hubs' and the sources' marks and, where `layers` has a run's changes (`diff`, of point
     sites), their markers, the scale bar and the north arrow, and inside the map frame; a leader
     crosses no name and no mark but its own (nor one lying over its own). Pie radii from
-    `sites_qml`'s capex scale (`capex_scale`). Empty where nothing is named."""
+    `sites_qml`'s capex scale (`capex_scale`). Built sites' pies that would cover each other on
+    the sheet are first moved aside as map.png moves them (`_pies_aside`, `LayoutSpots.pies`);
+    a moved site's name is placed about its pie where it is drawn (its spot's `pie_mm`, its
+    leader ending on that pie's edge, `pie_edge`), and the names keep off the dot on the site
+    of a pie moved off it and off the leader from it to the pie. Empty where nothing is named."""
     by_name = {layer.name: layer for layer in layers}
     mx, my, mw, mh = frame_mm
     view = _SheetView((mx, my, mw, mh), (shown[0], shown[1], shown[2], shown[3]), working_crs)
@@ -1587,12 +1595,24 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
             marks += marked
     if not named:
         return LayoutSpots()
+    sites = by_name.get("sites")
+    moved = {} if sites is None else _pies_aside(sites, marks, view)
+    named = [(rank, dataclasses.replace(item, x=moved[item.site_id][0], y=moved[item.site_id][1]))
+             if item.site_id in moved else (rank, item) for rank, item in named]
+    marks = [dataclasses.replace(mark, x=moved[mark.site_id][0], y=moved[mark.site_id][1])
+             if mark.site_id in moved else mark for mark in marks]
+    at = {} if sites is None else dict(zip((str(i) for i in sites.frame["id"]), view.points(sites.frame), strict=True))
+    radii = {mark.site_id: mark.radius for mark in marks if mark.site_id in moved}
+    # A leader from a site off its pie (as map.png's `draw_leaders`) to the pie's edge, a dot on the site.
+    edges = {i: _pie_edge(at[i], moved[i], radii[i]) for i in moved if math.dist(at[i], moved[i]) > radii[i]}
+    marks += [_Mark(*at[i], SITE_DOT_MM / 2, LABEL_GAP_MM, i) for i in edges]
     marks += _other_marks(by_name.get("diff"), view)
     bar_x, bar_up, bar_w, bar_h = SCALE_BAR_MM
     blocked = [(mx + bar_x, my + mh - bar_up, mx + bar_x + bar_w, my + mh - bar_up + bar_h),
                (mx + mw - NORTH_ARROW_MM[0], my + NORTH_ARROW_MM[1],
                 mx + mw - NORTH_ARROW_MM[0] + NORTH_ARROW_MM[2], my + NORTH_ARROW_MM[1] + NORTH_ARROW_MM[3])]
     placer = _SheetPlacer((mx, my, mx + mw, my + mh), blocked, marks)
+    placer.leaders += [(*at[i], *edge) for i, edge in edges.items()]
     found = LayoutSpots()
     unnamed: list[str] = []
     texts = {**({} if by_name.get("sources") is None else _texts(by_name["sources"], _SOURCE, "source")),
@@ -1620,6 +1640,13 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
         assert spot is not None
         if item.site_id.startswith(_HUB):
             found.hubs[item.site_id.removeprefix(_HUB)] = spot
+        elif item.site_id in moved:
+            box = placer.boxes[-1]
+            start = (min(max(item.x, box[0]), box[2]), min(max(item.y, box[1]), box[3]))
+            end = _pie_edge((item.x, item.y), (item.x, item.y), radii[item.site_id], start)
+            shift = (moved[item.site_id][0] - at[item.site_id][0], moved[item.site_id][1] - at[item.site_id][1])
+            found.sites[item.site_id] = dataclasses.replace(spot, pie_mm=(round(shift[0], 2), round(shift[1], 2)),
+                                                            pie_edge=_on_layer(view, sites, end))
         else:
             found.sites[item.site_id] = spot
     for item in farther:
@@ -1628,7 +1655,63 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
             unnamed.append(texts[item.site_id])
         else:
             _keep(found, item, spot)
-    return dataclasses.replace(found, unnamed=tuple(unnamed))
+    pies = {i: PieSpot((round(moved[i][0] - at[i][0], 2), round(moved[i][1] - at[i][1], 2)),
+                       _on_layer(view, sites, moved[i]),
+                       (round(edges[i][0] - at[i][0], 2), round(edges[i][1] - at[i][1], 2)) if i in edges else None)
+            for i in moved} if sites is not None else {}
+    return dataclasses.replace(found, unnamed=tuple(unnamed), pies=pies)
+
+
+#: Points per millimetre on the sheet.
+_PT_PER_MM = 72 / 25.4
+
+
+def _pies_aside(sites: OutputLayer, marks: Sequence[_Mark], view: _SheetView) -> dict[str, tuple[float, float]]:
+    """Where a print layout's map (`view`) draws the built sites' pies that would cover each other
+    on the sheet, moved aside as map.png moves them (siting/deliver/mapplot.py `displaced_centres`:
+    `spread_pies`, then clear of the other marks, the hubs' and the sources', and of the standing
+    sites' diamonds, inside the map frame): site id -> the pie's centre (mm on the sheet, y down),
+    for the moved pies only (a pie on its site keeps it exactly). `marks`: the sites' marks
+    (`_site_names`: a built site's the larger of its pie and its marker), the hubs' and the
+    sources'."""
+    from siting.deliver.mapplot import BuiltSite, displaced_centres  # matplotlib loads only to draw
+
+    frame = sites.frame
+    if "status" not in frame.columns:
+        return {}
+    statuses = {str(i): str(s) for i, s in zip(frame["id"], frame["status"], strict=True)}
+    built = [m for m in marks if statuses.get(m.site_id) == "built"]
+    if len(built) < 2:
+        return {}
+    standing = [(m.x, -m.y, m.radius * _PT_PER_MM) for m in marks if statuses.get(m.site_id) == "standing"]
+    others = [(m.x, -m.y, m.radius * _PT_PER_MM) for m in marks if m.site_id.startswith((_HUB, _SOURCE))]
+    mx, my, mw, mh = view.frame_mm
+    centres = displaced_centres([BuiltSite(m.site_id, m.x, -m.y, 0.0, {}, m.site_id) for m in built],
+                                [m.radius * _PT_PER_MM for m in built], 1 / _PT_PER_MM,
+                                (mx, -(my + mh), mx + mw, -my), others, standing)
+    return {m.site_id: (x, -y) for m, (x, y) in zip(built, centres, strict=True) if (x, -y) != (m.x, m.y)}
+
+
+def _pie_edge(site: tuple[float, float], centre: tuple[float, float], radius: float,
+              towards: tuple[float, float] | None = None) -> tuple[float, float]:
+    """The point of a pie's edge (centre, radius; mm on the sheet) facing `towards` (the site's point by default)."""
+    tx, ty = towards if towards is not None else site
+    dx, dy = tx - centre[0], ty - centre[1]
+    length = math.hypot(dx, dy) or 1.0
+    return centre[0] + dx / length * radius, centre[1] + dy / length * radius
+
+
+def _on_layer(view: _SheetView, layer: OutputLayer, point: tuple[float, float]) -> tuple[float, float]:
+    """A point on the sheet of `view` (mm, y down) in `layer`'s CRS (its features', where it has one)."""
+    mx, my, mw, _mh = view.frame_mm
+    x0, _y0, x1, y1 = view.shown
+    scale = mw / (x1 - x0)
+    x, y = x0 + (point[0] - mx) / scale, y1 - (point[1] - my) / scale
+    crs = layer.frame.crs
+    if crs is None:
+        return x, y
+    x, y = pyproj.Transformer.from_crs(view.working_crs, crs, always_xy=True).transform(x, y)
+    return float(x), float(y)
 
 
 def _narrow_sources(sources: OutputLayer, named: Sequence[tuple[tuple[int, float], _Named]]) -> dict[str, _Named]:
@@ -1700,6 +1783,8 @@ def layout_names(styles: Mapping[str, str], layers: Sequence[OutputLayer], worki
     placed = dict(styles)
     if spots.sites and "sites" in styles:
         placed["sites"] = with_label_spots(styles["sites"], spots.sites)
+    if spots.pies and "sites" in placed:
+        placed["sites"] = with_pies_aside(placed["sites"], spots.pies)
     if spots.hubs and "hubs" in styles:
         placed["hubs"] = with_label_spots(styles["hubs"], spots.hubs, HUB_MM / 2, always_show=True)
     named = by_name.get("sources")
@@ -1719,8 +1804,9 @@ def with_plan_label_spots(qml: str, layers: Sequence[OutputLayer], working_crs: 
     to the millimetre, so that `with_sites_capex_scale` places them alike from the project) puts
     them (`site_label_spots`, `with_label_spots`); `qml` as it is where no site is named."""
     frame_mm, shown = plan_layout_extent(extent)
-    spots = site_label_spots(layers, qml, working_crs, frame_mm, shown)
-    return with_label_spots(qml, spots) if spots else qml
+    spots = layout_label_spots(layers, qml, working_crs, frame_mm, shown)
+    placed = with_label_spots(qml, spots.sites) if spots.sites else qml
+    return with_pies_aside(placed, spots.pies) if spots.pies else placed
 
 
 def _restyle(node: ET.Element, qml: str) -> None:

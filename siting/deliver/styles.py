@@ -1818,6 +1818,121 @@ class LabelSpot:
     leader: bool = False
     anchor_mm: float | None = None
     wrap_chars: int = 0
+    #: Where the layout's map moves the site's pie aside (`PieSpot`): the offset (mm on the sheet,
+    #: x right, y down) from the site's point to the pie's centre, `offset_mm` then being from that
+    #: centre, and where the name's leader ends there (the pie's edge, in the layer's CRS). None
+    #: for a pie on its site. Elsewhere (the canvas) the name stands `offset_mm` from the site.
+    pie_mm: tuple[float, float] | None = None
+    pie_edge: tuple[float, float] | None = None
+
+
+#: The id of a print layout's map item (`@map_id` in the expressions its map evaluates; the
+#: canvas's is 'canvas'): what is drawn only on the layout's map is gated by it.
+LAYOUT_MAP_ID = "map"
+#: The dot (mm across) on the true site of a pie a print layout's map moves aside, as map.png's
+#: (siting/deliver/mapplot.py SITE_DOT_RADIUS, 2 points), ink edged in white; its leader is
+#: LEADER_MM wide.
+SITE_DOT_MM = 1.4
+
+
+@dataclass(frozen=True)
+class PieSpot:
+    """A built site's pie a print layout's map moves aside, off the pies it would cover
+    (siting/deliver/qgisproject.py `layout_label_spots`): `offset_mm` (x right, y down; mm on the
+    sheet) from the site's point to the pie's centre, `centre` that centre in the layer's CRS,
+    and `edge_mm`, where the leader from the site ends on the pie's edge (mm from the site's
+    point, as `offset_mm`); None for a pie moved so little that its site is still under it,
+    which has no leader, as on map.png."""
+
+    offset_mm: tuple[float, float]
+    centre: tuple[float, float]
+    edge_mm: tuple[float, float] | None = None
+
+
+#: The z-index of a moved pie's leader and of the dot on its site among the labels and diagrams
+#: QGIS draws over every layer's symbols: over every pie (1 to 1.5, `pie_diagrams`), as map.png
+#: draws them, under the sites' names (2).
+PIE_LEADER_Z = 1.8
+#: The type size (points) of the blank text that carries a moved pie's leader and dot (`_leader_rules`).
+BLANK_PT = 1
+
+
+def in_layout(expression: str, otherwise: str = "NULL") -> str:
+    """A QGIS expression of `expression` on a print layout's map (LAYOUT_MAP_ID), `otherwise` elsewhere."""
+    return f"CASE WHEN @map_id = {_text_literal(LAYOUT_MAP_ID)} THEN {expression} ELSE {otherwise} END"
+
+
+def _leader_rules(off: Mapping[str, tuple[float, float]]) -> list[ET.Element]:
+    """The label rules that draw, on a print layout's map only (`in_layout`), each moved pie's
+    leader (`off`: site id -> the leader's end on the pie's edge, mm from the site's point, x
+    right, y down) and the dot on its site, over the pies (PIE_LEADER_Z): a blank text on a
+    shape, as `circle_mark_settings` draws a mark over the pies, the leader's a rectangle
+    LEADER_MM wide, white-edged, from the site to the pie's edge (centred half way, turned its
+    way), the dot's an ink circle SITE_DOT_MM across, white-edged, on the site."""
+    listed = f"{_quoted('id')} IN ({', '.join(_text_literal(i) for i in sorted(off))})"
+    white = _text_literal(rgba((255, 255, 255)))
+    half = {i: _text_literal(f"{x / 2:.2f},{y / 2:.2f}") for i, (x, y) in off.items()}
+    line = circle_mark_settings(in_layout("' '", "''"), LEADER_MM, rgba(INK), 0.15, PIE_LEADER_Z, {
+        "OffsetXY": _by_id(half, "'0,0'"), "ShapeBorderColor": white,
+        "ShapeSizeX": _by_id({i: f"{math.hypot(x, y):.2f}" for i, (x, y) in off.items()}, "0"),
+        "ShapeRotation": _by_id({i: f"{math.degrees(math.atan2(y, x)):.1f}" for i, (x, y) in off.items()}, "0")})
+    background = line.find("text-style/background")
+    if background is not None:
+        background.attrib.update({"shapeType": "0", "shapeRotationType": "2"})
+    dot = circle_mark_settings(in_layout("' '", "''"), SITE_DOT_MM, rgba(INK), 0.2, PIE_LEADER_Z + 0.01,
+                               {"ShapeBorderColor": white})
+    for settings in (line, dot):  # the blank texts' boxes (what QGIS lists as the labels) no larger than the marks
+        text_style = settings.find("text-style")
+        if text_style is not None:
+            text_style.set("fontSize", f"{BLANK_PT:g}")
+    return [element("rule", {"description": description, "filter": listed, "key": key}, settings)
+            for description, key, settings in (("pie leader", "{pie leader}", line),
+                                               ("pie site", "{pie site}", dot))]
+
+
+def with_pies_aside(qml: str, pies: Mapping[str, PieSpot]) -> str:
+    """A sites style (`sites_style`) whose built sites' pies `pies` (site id -> `PieSpot`) moves
+    aside on a print layout's map (LAYOUT_MAP_ID) as map.png moves them (`spread_pies`): there
+    each pie (the diagram's data-defined position, `PositionX`/`PositionY`, in the layer's CRS)
+    and the built marker under it (its offset) stand at the pie's centre, and a pie moved off
+    its site has a leader from the site, marked by a dot, to its edge (`_leader_rules`: the
+    labelling then rule-based, its names a rule of their own). Elsewhere, in the canvas, whose
+    scale changes with the zoom, every pie stays on its site. `qml` unchanged without `pies` or
+    diagrams."""
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    settings = root.find("DiagramLayerSettings")
+    if not pies or settings is None:
+        return qml
+    properties = settings.find("properties")
+    expressions = _expressions(properties)
+    for key, n in (("positionX", 0), ("positionY", 1)):
+        expressions[key] = in_layout(_by_id({i: f"{p.centre[n]:.8f}" for i, p in pies.items()}, "NULL"))
+    if properties is None:
+        properties = element("properties", None)
+        settings.append(properties)
+    properties[:] = [data_defined(expressions)[0]]
+    built = next((c.get("symbol") for c in root.iter("category") if c.get("value") == "built"), None)
+    drawn = next((s for s in root.iterfind("renderer-v2/symbols/symbol") if s.get("name") == built), None)
+    offset = in_layout(_by_id({i: _text_literal(f"{p.offset_mm[0]:.2f},{p.offset_mm[1]:.2f}")
+                               for i, p in pies.items()}, "'0,0'"), "'0,0'")
+    for marker in [] if drawn is None else drawn.iter("layer"):
+        old = marker.find("data_defined_properties")
+        if marker.get("class") == "SimpleMarker" and old is not None:
+            found = _expressions(old)
+            found["offset"] = offset
+            marker[list(marker).index(old)] = data_defined(found)
+    off = {i: p.edge_mm for i, p in pies.items() if p.edge_mm is not None}
+    labeling = root.find("labeling")
+    if off and labeling is not None:
+        rules = labeling.find("rules")
+        if rules is None:  # a simple labelling: its names a rule of their own
+            rules = element("rules", {"key": "{rules}"}, element("rule", {"description": "names", "key": "{labels}"},
+                                                                 *labeling.findall("settings")))
+            labeling[:] = [rules]
+            labeling.set("type", "rule-based")
+        rules.extend(_leader_rules(off))
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _by_id(values: Mapping[str, str], otherwise: str) -> str:
@@ -1827,6 +1942,16 @@ def _by_id(values: Mapping[str, str], otherwise: str) -> str:
         return otherwise
     cases = " ".join(f"WHEN {_quoted('id')} = {_text_literal(i)} THEN {values[i]}" for i in sorted(values))
     return f"CASE {cases} ELSE {otherwise} END"
+
+
+def _offset_xy(spot: LabelSpot) -> str:
+    """A name's `OffsetXY` (mm from its feature's point): beside its pie moved aside on a print
+    layout's map, beside its point elsewhere."""
+    x, y = spot.offset_mm
+    own = _text_literal(f"{x:.2f},{y:.2f}")
+    if spot.pie_mm is None:
+        return own
+    return in_layout(_text_literal(f"{x + spot.pie_mm[0]:.2f},{y + spot.pie_mm[1]:.2f}"), own)
 
 
 def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm: float = STANDING_MM / 2,
@@ -1856,8 +1981,7 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
     placement.attrib.update({"placement": str(OVER_POINT), "offsetType": "0", "offsetUnits": "MM", "xOffset": "0",
                              "yOffset": "0", "quadOffset": "4"})
     expressions = _expressions(settings.find("dd_properties"))
-    expressions["OffsetXY"] = _by_id({i: _text_literal(f"{spot.offset_mm[0]:.2f},{spot.offset_mm[1]:.2f}")
-                                      for i, spot in spots.items()}, "'0,0'")
+    expressions["OffsetXY"] = _by_id({i: _offset_xy(spot) for i, spot in spots.items()}, "'0,0'")
     expressions["OffsetQuad"] = _by_id({i: str(spot.quadrant) for i, spot in spots.items()}, "4")
     if always_show and spots:
         listed = f"{_quoted('id')} IN ({', '.join(_text_literal(i) for i in sorted(spots))})"
@@ -1892,6 +2016,18 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
         for key, value in (("OffsetFromAnchor", anchor), ("MinimumCalloutLength", "0")):
             if key in leaders:
                 leaders[key] = f"if({_quoted('id')} IN ({listed}), {value}, {leaders[key]})"
+        replaced = data_defined(leaders)[0]
+        replaced.set("name", "ddProperties")
+        callout[list(callout).index(dd)] = replaced
+    aside = {i: spot.pie_edge for i, spot in spots.items() if spot.pie_edge is not None}
+    dd = callout.find("Option[@name='ddProperties']") if callout is not None else None
+    if aside and dd is not None and callout is not None:  # a moved pie's name: its leader to the pie's edge
+        leaders = _expressions(element("wrap", None, dd))
+        listed = f"{_quoted('id')} IN ({', '.join(_text_literal(i) for i in sorted(aside))})"
+        leaders["OffsetFromAnchor"] = in_layout(f"if({listed}, 0, {leaders.get('OffsetFromAnchor', '0')})",
+                                                leaders.get("OffsetFromAnchor", "0"))
+        for key, n in (("DestinationX", 0), ("DestinationY", 1)):
+            leaders[key] = in_layout(_by_id({i: f"{xy[n]:.8f}" for i, xy in aside.items()}, "NULL"))
         replaced = data_defined(leaders)[0]
         replaced.set("name", "ddProperties")
         callout[list(callout).index(dd)] = replaced
