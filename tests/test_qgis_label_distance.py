@@ -143,7 +143,10 @@ def test_the_layout_s_sites_style_places_each_name_by_its_id():
     assert found["Priority"] == 'scale_linear("capex_yuan", 0, 8e+09, 5, 10)'
 
 
-PROBE = r'''
+#: The opening of a probe of a plan.qgs's layout "Plan" (argv: the project, the sites layer's id):
+#: QGIS offscreen, the project read, its map frame (`frame`, `extent`), `mm` on the sheet a map
+#: unit, and `transform` from the sites layer to the project. The probe imports what else it uses.
+LAYOUT_HEAD = r'''
 import json, math, os, sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from qgis.core import (QgsApplication, QgsCoordinateTransform, QgsLayoutExporter, QgsLayoutItemMap, QgsProject)
@@ -157,6 +160,9 @@ frame = next(i for i in layout.items() if isinstance(i, QgsLayoutItemMap))
 extent = frame.extent()
 mm = frame.rect().width() / extent.width()
 transform = QgsCoordinateTransform(sites.crs(), project.crs(), project)
+'''
+
+PROBE = LAYOUT_HEAD + r'''
 top = sites.diagramRenderer().upperValue()
 built = {}
 for feature in sites.getFeatures():
@@ -202,13 +208,19 @@ app.exitQgis()
 '''
 
 
-def layout_labels(qgs: Path, tmp_path: Path) -> dict:
+def layout_probe(script: str, qgs: Path, tmp_path: Path, *extra: str) -> dict:
+    """Run `script` (a probe opening with LAYOUT_HEAD) on the project `qgs`, offscreen, its sheet
+    exported to tmp_path/sheet.png, `extra` after those arguments; what it printed last, as JSON."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
     (tmp_path / "xdg").mkdir(mode=0o700, exist_ok=True)
-    done = subprocess.run([QGIS_PYTHON, "-c", PROBE, str(qgs), plan_layer_id("sites"), str(tmp_path / "sheet.png")],
-                          capture_output=True, text=True, timeout=300, env=env, check=False)
+    done = subprocess.run([QGIS_PYTHON, "-c", script, str(qgs), plan_layer_id("sites"), str(tmp_path / "sheet.png"),
+                           *extra], capture_output=True, text=True, timeout=300, env=env, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def layout_labels(qgs: Path, tmp_path: Path) -> dict:
+    return layout_probe(PROBE, qgs, tmp_path)
 
 
 def nearest(box: list[float]) -> tuple[float, float]:

@@ -13,37 +13,22 @@ of another id than the layout's, whose scale changes with the zoom) every pie st
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
 from pathlib import Path
 
-from siting.deliver.qgisproject import plan_layer_id
 from siting.deliver.styles import BUILT_MARKER_MM, SITE_DOT_MM
 from tests.conftest import MadeRun, copied
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis_label_distance import LAYOUT_HEAD, layout_probe
 
 #: How near (mm on the sheet) QGIS draws a pie, a dot or a leader's middle to where it should.
 CLOSE_MM = 0.1
 
-PROBE = r'''
-import json, math, os, sys
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from qgis.core import (QgsApplication, QgsCoordinateTransform, QgsExpressionContext, QgsExpressionContextUtils,
-                       QgsLayoutExporter, QgsLayoutItemMap, QgsMapRendererSequentialJob, QgsMapSettings, QgsProject)
+PROBE = LAYOUT_HEAD + r'''
+from qgis.core import (QgsExpressionContext, QgsExpressionContextUtils, QgsMapRendererSequentialJob,
+                       QgsMapSettings)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QImage
-app = QgsApplication([], False)
-app.initQgis()
-project = QgsProject.instance()
-project.read(sys.argv[1])
-sites = project.mapLayer(sys.argv[2])
-layout = project.layoutManager().layoutByName("Plan")
-frame = next(i for i in layout.items() if isinstance(i, QgsLayoutItemMap))
-extent = frame.extent()
-mm = frame.rect().width() / extent.width()
-transform = QgsCoordinateTransform(sites.crs(), project.crs(), project)
 built = {}
 for feature in sites.getFeatures():
     if feature["status"] == "built":
@@ -116,13 +101,7 @@ app.exitQgis()
 
 
 def probe(qgs: Path, tmp_path: Path) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
-    (tmp_path / "xdg").mkdir(mode=0o700, exist_ok=True)
-    done = subprocess.run([QGIS_PYTHON, "-c", PROBE, str(qgs), plan_layer_id("sites"), str(tmp_path / "sheet.png"),
-                           *(str(mm) for mm in BUILT_MARKER_MM)],
-                          capture_output=True, text=True, timeout=300, env=env, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return layout_probe(PROBE, qgs, tmp_path, *(str(mm) for mm in BUILT_MARKER_MM))
 
 
 def test_qgis_moves_the_layout_s_pies_aside_and_leaves_the_canvas_s_on_their_sites(
