@@ -1470,7 +1470,8 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
         for family in families:  # what a stricter rule keeps out, also where the plan stays the same
             row[kept_out_column(family)] = summary.excluded_pairs.get(family, 0) if summary.ok else None
         if land:  # the land a stricter red line trims, also from the sites that stay open
-            row[LAND_COLUMN] = math.fsum(_land_free(summary).values()) if _land_free(summary) else None
+            free = _land_free(summary)
+            row[LAND_COLUMN] = math.fsum(free.values()) if free else None
         for group in groups:
             row[capacity_column(group, units[group])] = summary.group_capacity.get(group) if summary.ok else None
         rows.append(row)
