@@ -63,7 +63,7 @@ from siting.config.schema import (
     whole_number_text,
 )
 from siting.config.units import joined
-from siting.config.words import close_match, unit_change
+from siting.config.words import close_key, close_match, unit_change
 
 #: The paths named as they were given (`typed_as_is`: from a home folder, absolute, or leading out
 #: of the current folder with `..`) in an override or on the front door, and those given from a
@@ -1198,7 +1198,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | replaced by {REPLACED_KEYS[str(loc[-1])]}")
         elif err["type"] == "extra_forbidden":
             options = allowed_keys(model, loc[:-1])
-            close = close_match(str(loc[-1]), options)
+            close = close_key(str(loc[-1]), options)
             hint = (f"did you mean '{close}'?{unit_change(str(loc[-1]), close)}" if close else
                     f"allowed keys: {', '.join(options)}")
             problems.append(f"{where}: {key} | unknown key; {hint}")
@@ -1719,7 +1719,7 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
     for key, value in override.items():
         if key not in base and not free and str(key) not in allowed_keys(model, loc):
             options = allowed_keys(model, loc) or [str(k) for k in base]
-            close = close_match(str(key), options)
+            close = close_key(str(key), options)
             hint = (f"did you mean '{close}'?{unit_change(str(key), close)}" if close else
                     f"the base has: {', '.join(map(str, base)) or '(none)'}")
             here = (*loc, str(key))
@@ -2269,7 +2269,7 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
             free = typing.get_origin(schema_at(Scenario, loc)) is dict
             options = allowed_keys(Scenario, loc)
             if not free and part not in options:
-                close = close_match(part, options)
+                close = close_key(part, options)
                 hint = (f"did you mean '{close}'?{unit_change(part, close)}" if close else
                         f"allowed keys: {', '.join(options) or '(none)'}")
                 raise InputError([f"{OVERRIDES_NAME.get()} {key} | unknown setting '{dotted((*loc, part))}'; {hint}"])

@@ -219,3 +219,32 @@ def unit_change(typed: str, suggested: str) -> str:
     if was[0] != now[0]:
         return f" (in {now[2]})"
     return f" (in {now[2]}: 1 {was[1]} is {was[3] / now[3]:g} {now[1]})"
+
+
+def unit_stem(key: str) -> str:
+    """`key` without the unit its last part says (`unit_of`): `buffer` of `buffer_m`,
+    `official_share` of `official_share_pct`; `key` itself where it says none."""
+    key = str(key)
+    for suffix in sorted(_UNITS, key=len, reverse=True):
+        if key.endswith(suffix) and unit_of(key) is not None:
+            return key[:-len(suffix)]
+    return key
+
+
+def close_key(value: str, known: Iterable[str]) -> str | None:
+    """The key of `known` a mistyped key `value` most likely meant: `close_match`'s, else the one
+    whose name without its unit (`unit_stem`) `value` is a slip of, typed with its unit left out
+    (`bufer` for `buffer_m`, which `close_match` alone does not offer: two letters apart, and
+    short). A stem shared by two keys (`buffer_m` and `buffer_km`) offers neither. None when none
+    is found."""
+    keys = [str(k) for k in known]
+    close = close_match(value, keys)
+    if close is not None:
+        return close
+    stems: dict[str, list[str]] = {}
+    for key in keys:
+        stem = unit_stem(key)
+        if stem != key and stem not in keys:
+            stems.setdefault(stem, []).append(key)
+    found = close_match(unit_stem(value), [stem for stem, named in stems.items() if len(named) == 1])
+    return stems[found][0] if found is not None else None
