@@ -44,7 +44,7 @@ from siting.config.units import plain_status
 #: What each phase of a solve is doing, as the line that announces it says.
 PHASES = {
     "load": "reading the scenario, the catalog and the layers",
-    "candidates": "candidate cells over the clusters, outside the red line",
+    "candidates": "candidate cells over the clusters, outside the parks",
     "preprocess": "red line, proximity and land per site",
     "build": "building the model",
     "start": "the start plan (a previous run's) on this model, its counts of modules by cluster fixed",

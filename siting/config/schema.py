@@ -621,10 +621,11 @@ class AllowedZone(Strict):
 
 
 class CandidatesSpec(Strict):
-    """Candidate cells: a grid of squares or H3 hexagons over the clusters, outside the red line.
+    """Candidate cells: a grid of squares or H3 hexagons over the clusters, less the parks.
 
     The cells become candidate sites beside the sites layer's: each belongs to the cluster it was
-    drawn in, has the usable land left after the red line and the setbacks, pays
+    drawn in, is its land less the sites layer's polygons (a park's land is offered once, as the
+    park's), has the usable land left of that after the red line and the setbacks, pays
     `land_price_yuan_per_ha` and its cluster's power tariff, and has no existing or committed
     capacity."""
 
@@ -1016,7 +1017,7 @@ class Scenario(Strict):
     calibration: Calibration | None = Field(
         default=None, description="Comparison with the real plants; null: none")
     candidates: CandidatesSpec | None = Field(
-        default=None, description="Candidate cells generated over the clusters outside the red line, planned "
+        default=None, description="Candidate cells generated over the clusters outside the parks, planned "
         "beside the sites layer's sites; null: the sites layer alone")
     spatial: Spatial = Field(default=Spatial(), description="Working coordinate system and geometry handling")
     targets: Targets = Field(default=Targets(), description="Capacity and output-value targets")

@@ -1012,8 +1012,10 @@ def cell_blocks(cells: OutputLayer | None, clusters: Mapping[str, str] | None = 
                                                for s in statuses]
             for c in dict.fromkeys(frame["cluster"])]
     blocks = [Block("h2", "Candidate cells"),
-              Block("p", f"{len(frame):,} cells generated over the clusters, outside the red line "
-                         "(candidate_cells.geojson); the cells built on are also in the sites layer."),
+              Block("p", f"{len(frame):,} cells generated over the clusters, outside the parks "
+                         "(candidate_cells.geojson: each cell drawn as its land outside the parks; its usable land "
+                         "is what the red-line buffer and setbacks leave of it); the cells built on are also in "
+                         "the sites layer."),
               Block("table", Table(["cluster", *[STATUS_LABELS[s] for s in statuses]], rows,
                                    frozenset(range(1, len(statuses) + 1))))]
     built = frame.loc[frame["built"].astype(bool)]

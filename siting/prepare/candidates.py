@@ -2,7 +2,8 @@
 
 A `candidates:` block asks for square cells of a given side, or hexagons of an H3 resolution,
 over the cluster polygons. Each cell is clipped to its cluster (and to the allowed zone, when one
-is given): that clipped polygon is the cell's geometry and its area the cell's gross land. The
+is given), less the polygons of the sites layer (today's parks: their land is offered once, as the
+park's): that polygon is the cell's geometry and its area the cell's gross land. The
 buffered red-line zones are those of the red-line rule, built by `spatial.buffered_zone` from the
 same distances (`RedlineSettings.distance_m`, the rule's categories): the land outside a zone is
 the cell's usable land, exactly as `spatial.land_after_redline` measures a polygon site (area
@@ -71,6 +72,15 @@ def allowed_zone_geometry(frame: gpd.GeoDataFrame, zone: AllowedZone, crs: pypro
     return shapely.union_all(geoms) if len(geoms) else shapely.Polygon()
 
 
+def site_polygons(sites: gpd.GeoDataFrame, crs: pyproj.CRS) -> shapely.Geometry | None:
+    """The union, in the working CRS, of the polygons of the sites layer `sites` (its parks drawn
+    as areas), to cut out of the candidate cells; None where no site is a polygon (a park drawn
+    as a point has no extent to cut)."""
+    geoms = to_working_crs(sites, crs).geometry.to_numpy() if len(sites) else np.empty(0, dtype=object)
+    geoms = geoms[np.isin(shapely.get_type_id(geoms), _POLYGONAL_IDS) & ~shapely.is_empty(geoms)]
+    return shapely.union_all(geoms) if len(geoms) else None
+
+
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
     """Each geometry reduced to its polygonal part: an intersection that also touches along an
     edge or at a point returns a collection, whose lines and points carry no area."""
@@ -97,6 +107,30 @@ def _clip(cells: np.ndarray, region: shapely.Geometry) -> np.ndarray:
     if len(edge):
         clipped[edge] = _polygonal(shapely.intersection(cells[edge], region))
     return clipped
+
+
+def _cut(cells: np.ndarray, taken: shapely.Geometry | None) -> np.ndarray:
+    """`cells` less the polygonal part of `taken` (e.g. the parks, which may overlap each other):
+    each cell is differenced only with the parts of their union it overlaps (matched through an
+    STRtree; the parts of a union are disjoint, so gathered into one multipolygon), so a cell none
+    reaches is kept as it is; what a cut leaves is reduced to its polygonal part."""
+    if taken is None or not len(cells):
+        return cells
+    pieces = shapely.get_parts(taken)
+    pieces = pieces[np.isin(shapely.get_type_id(pieces), _POLYGONAL_IDS) & ~shapely.is_empty(pieces)]
+    if not len(pieces):
+        return cells
+    parts = shapely.get_parts(shapely.union_all(pieces))
+    cell_idx, part_idx = shapely.STRtree(parts).query(cells, predicate="intersects")
+    if not len(cell_idx):
+        return cells
+    order = np.lexsort((part_idx, cell_idx))
+    cell_idx, part_idx = cell_idx[order], part_idx[order]
+    hit = np.unique(cell_idx)
+    local = shapely.multipolygons(parts[part_idx], indices=np.searchsorted(hit, cell_idx))
+    out = cells.copy()
+    out[hit] = _polygonal(shapely.difference(cells[hit], local))
+    return out
 
 
 def _square_cells(region: shapely.Geometry, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -224,19 +258,21 @@ def check_cell_count(area_m2: float, spec: CandidatesSpec, where: str | None = N
 def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: CandidatesSpec,
                         crs: pyproj.CRS | str, *, rule: RedlineSettings | None = None,
                         products: Sequence[str] = (), allowed: shapely.Geometry | None = None,
-                        where: str | None = None) -> gpd.GeoDataFrame:
+                        parks: shapely.Geometry | None = None, where: str | None = None) -> gpd.GeoDataFrame:
     """Candidate cells over `clusters` (columns `id`, geometry), less the buffered `redline`
     (columns `category`, geometry), in the working CRS `crs`.
 
     `rule` gives the red-line buffer, categories and per-product setbacks (default: the red-line
     polygons themselves, no buffer); `products` are the products whose setbacks are measured;
-    `allowed` (working CRS, see `allowed_zone_geometry`) limits the cells further. `where` names
+    `allowed` (working CRS, see `allowed_zone_geometry`) limits the cells further; `parks` (working
+    CRS: the sites layer's polygons, `site_polygons`) is cut out of them, so that a park's land is
+    offered once, as the park's (points and lines cut nothing). `where` names
     the scenario file in messages: hexagons without the h3 package installed, and more than
     about MAX_CELLS cells (`check_cell_count`, before any is drawn), are an InputError.
 
     Returns one row per cell, in cluster order then row (south to north) then column (west to
     east) for squares, H3 index for hexagons: `id`, `cluster`, `kind` ("cell"), `gross_ha` (area
-    of the cell clipped to its cluster and the allowed zone), `usable_ha` (land outside the base
+    of the cell clipped to its cluster and the allowed zone, less the parks), `usable_ha` (land outside the base
     zone, the rule's buffer around every counted category), `usable_ha_<product>` for each
     product whose setbacks make its zone differ from the base one, and `geometry` (the clipped
     cell). A cell straddling two clusters gives one row per cluster. Cells with no usable land
@@ -262,7 +298,7 @@ def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, s
         else:
             cells, index = _hexagon_cells(region, int(spec.h3_resolution or 0), crs)
             names = [f"{spec.id_prefix}-{cluster_id}-{h}" for h in index]
-        geoms.append(_clip(cells, region))
+        geoms.append(_cut(_clip(cells, region), parks))
         ids.extend(names)
         cluster_ids.extend([cluster_id] * len(cells))
     cells = np.concatenate(geoms) if geoms else np.empty(0, dtype=object)
@@ -310,11 +346,12 @@ def areal_scale(geometries: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
 
 def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: CandidatesSpec,
                  crs: pyproj.CRS | str, *, rule: RedlineSettings | None = None, products: Sequence[str] = (),
-                 allowed: shapely.Geometry | None = None, where: str | None = None) -> str:
+                 allowed: shapely.Geometry | None = None, parks: shapely.Geometry | None = None,
+                 where: str | None = None) -> str:
     """Why `generate_candidates` with these arguments gives no cell, as a problem line naming the
     setting that removed them: the allowed zone (it overlaps no cluster), `min_usable_ha` (above
-    the usable land of every cell, with the largest), or the red line (its buffered zones cover
-    every cell)."""
+    the usable land of every cell, with the largest), the parks (they cover the land the red line
+    leaves), or the red line (its buffered zones cover every cell)."""
     at = f"{where}: " if where else ""
     crs = pyproj.CRS.from_user_input(crs)
     if allowed is not None and sum(r.area for _id, r in _regions(to_working_crs(clusters, crs), allowed)) < SLIVER_M2:
@@ -323,13 +360,19 @@ def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: Ca
                 f"{str(path)!r}); draw the zone over the clusters, and check that the layer's coordinate system is "
                 "the one its coordinates are in")
     every = generate_candidates(clusters, redline, spec.model_copy(update={"min_usable_ha": 0.0}), crs, rule=rule,
-                                products=products, allowed=allowed, where=where)
+                                products=products, allowed=allowed, parks=parks, where=where)
     usable = [c for c in every.columns if c == "usable_ha" or c.startswith("usable_ha_")]
     if len(every):
         largest = math.floor(float(every[usable].to_numpy().max()) * 10) / 10
         return (f"{at}candidates.min_usable_ha | is above the usable land of every cell, so no cell is left: the "
                 f"largest cell has {_number(largest)} ha usable (got {_number(spec.min_usable_ha)}); use a "
                 f"min_usable_ha of at most {_number(largest)}, or larger cells")
+    if parks is not None and len(generate_candidates(clusters, redline, spec.model_copy(update={"min_usable_ha": 0.0}),
+                                                     crs, rule=rule, products=products, allowed=allowed,
+                                                     where=where)):
+        return (f"{at}candidates | no cell is left: the sites layer's polygons (the parks, whose land is theirs) "
+                "cover the land the red line leaves in the clusters (got no cell with usable land outside them); "
+                "draw the cells where the parks leave land (allowed_zone)")
     return (f"{at}candidates | no cell is left: the red line's zones, with the buffer and setbacks of "
             "constraints.redline, cover every cell over the clusters (got no cell with usable land); draw the cells "
             "where the red line leaves land (allowed_zone) or lower constraints.redline.buffer_m")

@@ -21,7 +21,13 @@ from siting.config.load import (
     shown_path,
 )
 from siting.config.units import Names, layer_names
-from siting.prepare.candidates import allowed_zone_geometry, cell_names, generate_candidates, no_cell_left
+from siting.prepare.candidates import (
+    allowed_zone_geometry,
+    cell_names,
+    generate_candidates,
+    no_cell_left,
+    site_polygons,
+)
 from siting.prepare.checks import check_against_layers, target_scale_notices
 from siting.prepare.inputs import build_inputs_with_notices
 from siting.prepare.layers import LayerSet, read_layers
@@ -64,8 +70,9 @@ def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
 def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFrame | None:
     """The candidate cells of the scenario's `candidates:` block (None without one), in the working
     CRS, with their names (`cell_names`: the context polygon each lies most in, and where from the
-    nearest site of the sites layer) and their land price: generated over the clusters, less the
-    red-line rule's buffered zones and setbacks, within the allowed zone. InputError, naming the
+    nearest site of the sites layer) and their land price: generated over the clusters less the
+    sites layer's polygons (the parks' land is theirs), their usable land what the red-line rule's
+    buffered zones and setbacks leave, within the allowed zone. InputError, naming the
     scenario's setting: a cell id that is also a site id of the sites layer
     (`candidates.id_prefix`), more than `candidates.MAX_CELLS` cells, or none (the setting that
     removed them, `no_cell_left`)."""
@@ -82,11 +89,12 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
         every = spec.allowed_zone.model_copy(update={"field": None, "values": None})  # already selected
         allowed = allowed_zone_geometry(layers.allowed_zone, every, crs)
     rule, products = redline_settings(loaded), list(loaded.catalog.products)
+    parks = site_polygons(layers.sites, crs)
     cells = generate_candidates(layers.clusters, layers.redline, spec, crs, rule=rule, products=products,
-                                allowed=allowed, where=where)
+                                allowed=allowed, parks=parks, where=where)
     if cells.empty:
         raise InputError([no_cell_left(layers.clusters, layers.redline, spec, crs, rule=rule, products=products,
-                                       allowed=allowed, where=where)])
+                                       allowed=allowed, parks=parks, where=where)])
     taken = sorted(set(cells["id"]) & set(layers.sites["id"]))
     if taken:
         sites = shown_path(layers.paths["sites"]) if "sites" in layers.paths else "the sites layer"
