@@ -46,6 +46,7 @@ from siting.config.units import (
     product_label,
     unit_slug,
 )
+from siting.config.words import unit_of
 from siting.deliver.geojson import format_number
 from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, OPTION_FIELDS, OPTIONS_CHANGED, change_aliases
 from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_WIDTH, given here too)
@@ -1786,12 +1787,14 @@ def axis_scale(numbers: Sequence[float]) -> tuple[float, str]:
 
 
 def swept_axis(table: pd.DataFrame, key: str) -> tuple[pd.Series, str, list[float] | None, list[str]]:
-    """How the swept `key` is drawn along x: each row's position, the axis label (the key, which
-    names its unit, or with the unit of a capacity target, `attrs["swept_units"]`, and the scale:
-    "constraints.agglomeration.site_fixed_cost_yuan, in billions", "targets.capacity.cells.2030
-    (GWh/yr)"), and for values that are not numbers the tick positions and labels (the values in
-    order of first appearance, evenly spaced; None and [] for numbers)."""
-    unit = table.attrs.get("swept_units", {}).get(key)
+    """How the swept `key` is drawn along x: each row's position, the axis label (the key, with
+    the unit of a capacity target, `attrs["swept_units"]`, or the symbol of the unit its last part
+    says, `unit_of`, and the scale: "constraints.agglomeration.site_fixed_cost_yuan, in billions",
+    "targets.capacity.cells.2030 (GWh/yr)", "constraints.redline.buffer_m (m)"), and for values
+    that are not numbers the tick positions and labels (the values in order of first appearance,
+    evenly spaced; None and [] for numbers)."""
+    said = unit_of(key.rsplit(".", 1)[-1])
+    unit = table.attrs.get("swept_units", {}).get(key) or (said[1] if said is not None else None)
     label = f"{key} ({unit})" if unit else key
     numbers = numbers_of(list(table[key]))
     if numbers is not None:
