@@ -557,6 +557,9 @@ class Solution:
     #: The solved model, its solver and the screened inputs, for `rule_costs` and `alternatives`
     #: to reuse; not a constructor argument (`_of` sets it), so help() shows none private.
     _solved: Solved = field(init=False, repr=False)
+    #: The rows of every table `siting.rule_costs` gave for this solution (`rule_cost_rows`), the
+    #: only rows `write` and `files` take as its rule costs.
+    _rule_cost_rows: set[tuple[tuple[str, Any], ...]] = field(init=False, repr=False, default_factory=set)
 
     @classmethod
     def _of(cls, problem: Problem, settings: SolverSettings, solved: Solved, timings: dict[str, float]) -> Solution:
@@ -707,7 +710,9 @@ class Solution:
         Raises:
             InputError: `rule_costs` is neither None nor a table with the columns of the table
                 `siting.rule_costs` returns (in any order; a mapping, a text, `plan` or
-                rule_costs.csv read back in bn yuan are refused).
+                rule_costs.csv read back in bn yuan are refused), or holds a row
+                `siting.rule_costs(solution)` did not give for this solution (another
+                solution's, or a changed one).
         """
         return self._files(rule_costs, extra)
 
@@ -759,7 +764,8 @@ class Solution:
 
         Raises:
             InputError: `rule_costs` is not such a table (one with the columns of the table
-                `siting.rule_costs` returns, in any order), or the folder may not be written (an
+                `siting.rule_costs` returns, in any order, each row one it gave for this
+                solution), or the folder may not be written (an
                 OutputFolderError); the message says why and what to do.
         """
         costs = self._checked_rule_costs(rule_costs)
@@ -773,7 +779,9 @@ class Solution:
         ..., note, as `rule_costs` lists them, in any order). InputError naming
         `rule_costs`, with what was given, for anything else: a mapping or a text, or another
         table (`solution.plan`, rule_costs.csv read back in bn yuan), which would be written as
-        rule_costs.csv and .md."""
+        rule_costs.csv and .md; and a table with a row `siting.rule_costs` did not give for this
+        solution (`_rule_cost_rows`): another solution's table, or one changed since, would be
+        published as this plan's rule costs."""
         if value is None:
             return None
         expected = "must be the table siting.rule_costs returns, or None"
@@ -791,7 +799,28 @@ class Solution:
         if extra:
             raise InputError([f"rule_costs | {expected} (got a table with the columns {listed(extra)} besides "
                               f"those of the rule costs); {fix}"])
+        foreign = [str(rule) for rule, row in zip(value["rule"], rule_cost_rows(value), strict=True)
+                   if row not in self._rule_cost_rows]
+        if foreign:
+            rows = "row" if len(foreign) == 1 else "rows"
+            raise InputError([f"rule_costs | must be the table siting.rule_costs(solution) gave for this solution, or "
+                              f"some of its rows, as it gave them (got {rows} {listed(foreign)} that it did not "
+                              f"give: another solution's, or changed); {fix}"])
         return value
+
+
+def rule_cost_rows(table: pd.DataFrame) -> list[tuple[tuple[str, Any], ...]]:
+    """Each row of a rule-cost table as (column, value) pairs in column-name order, a missing
+    value (None, NaN) as None and numpy's scalars as Python's: what `Solution` keeps of the tables
+    `rule_costs` gave, to know them again in any column order."""
+    def plain(value: Any) -> Any:
+        if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
+            return None
+        return value.item() if isinstance(value, np.generic) else value
+
+    columns = sorted(str(c) for c in table.columns)
+    return [tuple((c, plain(v)) for c, v in zip(columns, values, strict=True))
+            for values in table[columns].itertuples(index=False, name=None)]
 
 
 def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str = "folder") -> Path:
@@ -965,7 +994,9 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
     inputs = solved.inputs if solved.inputs is not None else solution.problem.prepared.inputs  # screened model's
     costs = relaxed_solves(inputs, settings, solved.model, solved.solver)
     solution.timings["rule_costs"] = time.perf_counter() - started
-    return rule_cost_table(solution.report, solution.result, costs, solution.problem.prepared.names)
+    table = rule_cost_table(solution.report, solution.result, costs, solution.problem.prepared.names)
+    solution._rule_cost_rows.update(rule_cost_rows(table))
+    return table
 
 
 @dataclass(frozen=True, eq=False)
