@@ -363,10 +363,23 @@ def checked_setting_text(text: str, name: str, expected: Mapping[str, str], empt
     return text
 
 
+def plain_value(value: Any) -> Any:
+    """`value` with numpy's scalars (np.int64(2000), np.float64(0.5), np.bool_(True)) as Python's,
+    in lists, tuples and mappings too; anything else as it is."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain_value(v) for v in value)
+    if isinstance(value, dict):
+        return {k: plain_value(v) for k, v in value.items()}
+    return value
+
+
 def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | None) -> tuple[Override, ...]:
     """Overrides as (dotted key, value) pairs, from any of the forms they take (the module's
     docstring): a mapping, (key, value) pairs, `KEY=VALUE` texts (one value each, read as YAML),
-    or None for none. InputError naming `overrides` for anything else."""
+    or None for none; numpy's numbers and yes/no as Python's (`plain_value`), so that a value is
+    recorded alike however it was given. InputError naming `overrides` for anything else."""
     if overrides is None:
         return ()
     items = _entries(overrides, "overrides", OVERRIDE_FORMS)
@@ -380,7 +393,7 @@ def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | Non
                                   f"values, use siting.sweep(path, [{item!r}])"])
             pairs.append((key, values[0]))
         elif isinstance(item, (tuple, list)) and len(item) == 2:
-            pairs.append((item[0], item[1]))
+            pairs.append((item[0], plain_value(item[1])))
         else:
             raise InputError([f"overrides[{i}] | must be a (key, value) pair or a 'KEY=VALUE' text (got "
                               f"{_shown(item)}); give e.g. ('constraints.redline.buffer_m', 2000)"])
