@@ -581,6 +581,16 @@ class Solution:
         object.__setattr__(solution, "_solved", solved)  # frozen: set as the dataclass's own __init__ would
         return solution
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps (for a Dask worker's result, joblib, a cache): everything but HiGHS's
+        solver object, which cannot be pickled and which nothing after the solve needs (the
+        rule costs and alternatives re-solve from the solved model's values), and the map layers
+        cached by `output_layers` and `layers` (made again when asked)."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("output_layers", "layers")}
+        if "_solved" in state:
+            state["_solved"] = state["_solved"].apart()
+        return state
+
     def __repr__(self) -> str:
         """Name, status, objective, gap and how many sites the plan builds on, on one line."""
         gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
@@ -1005,7 +1015,7 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
     solved = solution._solved
     started = time.perf_counter()
     inputs = solved.inputs if solved.inputs is not None else solution.problem.prepared.inputs  # screened model's
-    costs = relaxed_solves(inputs, settings, solved.model, solved.solver)
+    costs = relaxed_solves(inputs, settings, solved.model, solved.solver, base=solved.base_values())
     solution.timings["rule_costs"] = time.perf_counter() - started
     table = rule_cost_table(solution.report, solution.result, costs, solution.problem.prepared.names)
     solution._rule_cost_rows.update(rule_cost_rows(table))
@@ -1125,7 +1135,8 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
     optimum = Alternative("optimum", solution.report, solution.result)
     started = time.perf_counter()
     inputs = solution._solved.inputs if solution._solved.inputs is not None else solution.problem.prepared.inputs
-    plans = near_optimal_plans(inputs, settings, int(n), slack, optimum=optimum, solved=solution._solved.model)
+    plans = near_optimal_plans(inputs, settings, int(n), slack, optimum=optimum,
+                               solved=solution._solved.solved_model(inputs))
     solution.timings["alternatives"] = time.perf_counter() - started
     return Alternatives(solution, slack, tuple(plans), plans.asked, plans.ended, plans.searched_sites)
 

@@ -97,10 +97,12 @@ def relaxed_solves(inputs: ModelInputs, settings: SolverSettings, names: Iterabl
             yield relaxed_solve(inputs, settings, name, base, read_plan)
 
 
-def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.ConcreteModel, solver: Any,
-               workers: int | None = None) -> list[RuleCost]:
+def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.ConcreteModel | None, solver: Any,
+               workers: int | None = None, base: PlanValues | None = None) -> list[RuleCost]:
     """Re-solve `model` (already solved with `solver`) once per enabled family of
-    `models.RULE_COST_FAMILIES`, relaxed; in that order whatever order they finish in.
+    `models.RULE_COST_FAMILIES`, relaxed; in that order whatever order they finish in. Each
+    starts from the solved model's values, or from `base` (`plan_values` of it) when `model`
+    is None.
 
     The re-solves are independent (each builds its own model and starts from the same base
     plan), so they run in `workers` processes at once (default: every core, over the HiGHS
@@ -111,13 +113,13 @@ def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.Concret
     workers = min(workers or default_workers(settings.threads), len(names))
     counter = progress.steps(len(names), "rule costs", estimate=False)
     try:
+        base = plan_values(model) if model is not None else base
         if workers <= 1:
-            base = plan_values(model)
             costs = []
             for name in names:
                 costs.append(_here(inputs, settings, name, base, counter))
             return costs
-        return _in_workers(inputs, settings, names, plan_values(model), workers, counter)
+        return _in_workers(inputs, settings, names, base, workers, counter)
     finally:
         counter.close()
 

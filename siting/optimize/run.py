@@ -34,8 +34,10 @@ from siting.optimize.solve import (
     collector_frozen,
     new_solver,
     plan_cost,
+    plan_values,
     relative_gap,
     solve_fixed,
+    start_on,
 )
 from siting.optimize.tolerance import within_gap
 from siting.prepare.checks import nothing_buildable
@@ -73,15 +75,40 @@ def model_size(model: pyo.ConcreteModel) -> ModelSize:
 class Solved:
     """A solved plan with the model and solver object kept for re-solves. With candidate cells
     the model is the screened one (siting/optimize/screening.py): `inputs` are the inputs it was
-    built from (the prepared inputs otherwise) and `screening` says how it was screened."""
+    built from (the prepared inputs otherwise) and `screening` says how it was screened. A copy
+    kept apart from its model (`apart`, for pickling) has no model nor solver, and `values`
+    instead: the values the model's variables held (`plan_values`)."""
 
     report: SolveReport
     plan: Plan
     size: ModelSize
-    model: pyo.ConcreteModel
+    model: pyo.ConcreteModel | None
     solver: Any
     inputs: ModelInputs | None = None
     screening: ScreeningSummary | None = None
+    values: PlanValues | None = None
+
+    def apart(self) -> Solved:
+        """This solve without its model and solver (neither pickles: HiGHS's object, Pyomo's
+        rules), with the model's values kept in `values`."""
+        if self.model is None:
+            return dataclasses.replace(self, solver=None)
+        return dataclasses.replace(self, model=None, solver=None, values=plan_values(self.model))
+
+    def base_values(self) -> PlanValues | None:
+        """The solved plan's values by variable name and index: the model's, or those kept."""
+        return plan_values(self.model) if self.model is not None else self.values
+
+    def solved_model(self, inputs: ModelInputs) -> pyo.ConcreteModel | None:
+        """The solved model; for a copy kept apart (`apart`), the model of `inputs` (the inputs it
+        was built from) built again, each variable holding the value kept (`start_on`); None when
+        neither is held."""
+        if self.model is not None or self.values is None:
+            return self.model
+        model = build_model(inputs)
+        for var, value in start_on(model, self.values).items():
+            var.set_value(value, skip_validation=True)
+        return model
 
 
 def solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[str, float],
