@@ -261,6 +261,9 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
             warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
             warnings.filterwarnings("ignore", message="Non closed ring detected", category=RuntimeWarning)
             warnings.filterwarnings("ignore", message="invalid value encountered", category=RuntimeWarning)
+            # GDAL's GeoJSON reader on a geometry it cannot read (a point with no coordinates): the
+            # feature comes without one, which the geometry checks then name.
+            warnings.filterwarnings("ignore", message="OGRGeoJSONRead", category=RuntimeWarning)
             frame = gpd.read_file(path, engine="pyogrio", layer=chosen, encoding=encoding)
     except UnicodeDecodeError as exc:
         raise InputError([_not_utf8(path, role, exc)]) from None
