@@ -243,6 +243,16 @@ class CaseSummary:
     the system's error number and the file it was writing, relative to the run's folder (POSIX;
     "" when the error names none in it); None otherwise. The batch stops (`BatchStopped`)."""
 
+    def __repr__(self) -> str:
+        """One line, as a notebook shows a run of a batch: its label, outcome, objective and gap, or
+        why it gave no plan (the error's first line); every figure is in the fields."""
+        if not self.ok:
+            first = self.error.splitlines()[0] if self.error else "no plan"
+            return f"CaseSummary({self.label!r}: {first})"
+        objective = "" if self.objective_yuan is None else f", objective {self.objective_yuan / 1e9:,.2f} bn yuan"
+        gap = "" if self.gap is None else f", gap {self.gap:.2%}"
+        return f"CaseSummary({self.label!r}: {self.status}{objective}{gap}, sites built on: {len(self.sites_opened)})"
+
 
 class BatchStopped(Exception):
     """The disk of the batch's folder refused a run's write (DISK_STOPS), so the batch stopped:
