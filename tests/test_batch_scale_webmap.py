@@ -235,7 +235,10 @@ def tree(node):
 
 def labels(layer):
     context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
-    expression = QgsExpression(layer.labeling().settings().fieldName)
+    labeling = layer.labeling()  # rule-based: its names on the layout's map, and off it as its .qml
+    settings = labeling.settings() if labeling.type() == "simple" else next(
+        rule for rule in labeling.rootRule().children() if rule.description() == "names").settings()
+    expression = QgsExpression(settings.fieldName)
     found = {}
     for feature in layer.getFeatures():
         context.setFeature(feature)

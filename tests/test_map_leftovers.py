@@ -336,7 +336,7 @@ def test_compare_qgs_marks_added_and_resized_sites_with_labels_above_the_pies(sm
     assert settings is not None
     rendering = settings.find("rendering")
     pies = sites.find("DiagramLayerSettings")
-    names = sites.find("labeling/settings/rendering")
+    names = sites.find("labeling/rules/rule[@description='names']/settings/rendering")  # on the layout's map
     assert rendering is not None and pies is not None and names is not None
     assert float(rendering.get("zIndex", "0")) > max(float(pies.get("zIndex", "0")), float(names.get("zIndex", "0")))
     assert (rendering.get("displayAll"), rendering.get("obstacle")) == ("1", "0")

@@ -127,8 +127,9 @@ def test_plan_and_compare_projects_write_the_leaders_and_the_drawing_order(small
     plan = ET.parse(small_run.out / "plan.qgs").getroot()
     node = sites_layer(plan, plan_layer_id("sites"))
     qml = ET.parse(small_run.out / "sites.qml").getroot()
-    assert canonical(node.find("labeling/settings/callout")) == canonical(qml.find("labeling/settings/callout"))
-    values, expressions = callout_options(node.find("labeling/settings"))
+    names = node.find("labeling/rules/rule[@description='names']/settings")  # on the layout's map
+    assert canonical(names.find("callout")) == canonical(qml.find("labeling/settings/callout"))
+    values, expressions = callout_options(names)
     assert values["enabled"] == "1"
     top = qml.find("LinearlyInterpolatedDiagramRenderer").get("upperValue")
     assert expressions["OffsetFromAnchor"] == f"if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / {top}), 0)"
@@ -140,7 +141,7 @@ def test_plan_and_compare_projects_write_the_leaders_and_the_drawing_order(small
     for run in ("small", "b"):
         node = sites_layer(compared, f"sites_{run}_layer")
         scale = node.find("LinearlyInterpolatedDiagramRenderer").get("upperValue")
-        _values, expressions = callout_options(node.find("labeling/settings"))
+        _values, expressions = callout_options(node.find("labeling/rules/rule[@description='names']/settings"))
         assert expressions["OffsetFromAnchor"] == f"if(\"status\" = 'built', 7 * sqrt(\"capex_yuan\" / {scale}), 0)"
         z_index = dd_expressions(node.find("DiagramLayerSettings/properties/Option"))["zIndex"]
         assert z_index == f"1.5 - 0.5 * sqrt(\"capex_yuan\" / {scale})"

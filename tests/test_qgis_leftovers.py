@@ -30,6 +30,7 @@ from siting.deliver.qgisproject import (
     SITE_LABEL_STEPS_MM,
     SOURCE_NARROW_WRAP,
     layout_label_spots,
+    layout_note,
     plan_layer_id,
     plan_layout_extent,
     project_text,
@@ -168,7 +169,8 @@ def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, 
     found = drawn["plan.qgs:Plan"]
     assert placed(found["labels"], plan_layer_id("sources")) == {i: names[i] for i in spots.sources}
     assert overlaps(found["labels"], plan_layer_id("sources")) == []
-    assert found["note"] == unnamed_note(spots.unnamed) != ""
+    assert found["note"] == layout_note(spots) != ""
+    assert found["note"].endswith(unnamed_note(spots.unnamed))
 
 
 def crowded_layers() -> list:

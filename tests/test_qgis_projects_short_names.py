@@ -215,7 +215,8 @@ def test_compare_project_sizes_every_run_s_pies_on_one_scale_and_labels_its_own_
     assert built_in_a == ["e_city", "e_far", "w_mine"]
     # One run is shown at a time: each labels its own sites.
     for run in ("a", "b"):
-        assert layers[f"sites_{run}_layer"].find("labeling/settings/text-style").get("fieldName") == (
+        names = layers[f"sites_{run}_layer"].find("labeling/rules/rule[@description='names']/settings")
+        assert names.find("text-style").get("fieldName") == (
             "if(\"status\" = 'built', \"name\", '')")
 
 
@@ -233,7 +234,9 @@ def test_plan_project_names_its_layers_shortly_and_measures_on_the_ellipsoid(two
         "Product flows between sites, hubs and the gateway (per year, in each product's unit); final year 2024 shown "
         "(2023: tick in the layer panel); width ∝ amount per year up to each product's widest line")
     assert flows.findtext("resourceMetadata/title") == "Product flows (per year)"
-    assert root.findall("projectlayers/maplayer")[0].find("abstract") is None  # the name says it all
+    assert root.findall("projectlayers/maplayer")[0].findtext("abstract").startswith(  # the pies' meaning and scale
+        "Candidate sites by status; built sites as pies of the output value of the capacity added by product; "
+        "pie area ∝ capex; largest ")
     legend = {n.get("id"): {o.get("name"): o.get("value") for o in n.findall("customproperties/Option/Option")}
               for n in root.iter("layer-tree-layer") if n.find("customproperties/Option") is not None}
     assert legend["product_flows_layer"]["legend/title-label"].replace("\n", " ") == (

@@ -29,7 +29,10 @@ it, how much of the clusters the red line covers, or that the scenario gives non
 Layout > Export as PDF gives a finished sheet in one click. The names of the sites, the hubs,
 the sources and the lakes stand where the layout places them on its map (`layout_label_spots`):
 beside their marks (a lake's over it), off each other, farther out with a leader where a crowd
-leaves no room nearer; a source or lake left with none is listed in the layout's note. The map
+leaves no room nearer; a source or lake left with none is listed in the layout's note, which
+also says where the map moves a crowded pie aside (`layout_note`). Those places hold on the
+layout's map only: the canvas names each layer as its style as written does, at any zoom
+(`layout_only_labels`). The map
 frame takes the shape of the area shown (up to the full width), and the legend the width beside
 it: it keys only what the
 layers' features draw (the product flows' final year), its texts wrapped and its type and columns
@@ -117,6 +120,7 @@ from siting.deliver.styles import (
     element,
     hub_label_texts,
     labelled_statuses,
+    layout_only_labels,
     only_categories,
     redline_colour,
     size_note,
@@ -275,15 +279,15 @@ def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_n
                 ) -> list[ProjectLayer]:
     """The project layers of a plan: every output layer from the GeoPackage, with its style,
     named shortly (`layer_name`), in the print legend with what its symbol sizes mean
-    (`legend_title`, by its style), and with its title in full and that meaning as its abstract
-    (`layer_abstract`) where that says more than the name."""
+    (`legend_title`, by its style), and with its title in full, what it shows and that meaning
+    as its abstract (`layer_abstract`)."""
     found = []
     for layer in layers:
         style = styles[layer.name]
         name, abstract = layer_name(layer), layer_abstract(layer, style)
         found.append(ProjectLayer(plan_layer_id(layer.name), name, f"./{gpkg_name}|layername={layer.name}",
                                   layer.geometry_type, style, pd.DataFrame(layer.frame.drop(columns="geometry")),
-                                  legend=legend_title(layer, style), abstract=abstract if abstract != name else ""))
+                                  legend=legend_title(layer, style), abstract=abstract))
     return found
 
 
@@ -313,15 +317,50 @@ def legend_title(layer: OutputLayer, style: str | None = None) -> str:
 NONE_IN_PLAN = "none in this plan"
 
 
+#: What a layer whose title says little of it shows, for its abstract (`layer_abstract`).
+LAYER_WHAT = {
+    "hubs": "the product flows' nodes: a hub per cluster (square) and the gateway (star), where imports arrive and "
+            "sales leave",
+    "clusters": "their outlines, named, each with the sites the plan opens there, their capex and the capacity it "
+                "adds and holds",
+    "redline_zones": "where the red line keeps sites out: its buffer around every polygon it counts (red, dashed) "
+                     "and the products' setbacks beyond it (orange, hatched)",
+    "redline": "by category, each with how far the red-line rule excludes sites around it (grey, dashed: a "
+               "category the rule leaves out)",
+    "context": "outlines named for orientation only: the plan does not use them",
+}
+#: The sites style's words of its pies' size, at the end of its built category's label (`sites_style`).
+_PIE_SIZE = re.compile(r"(pie area ∝ capex; largest [^;()]*)\)$")
+#: What a sites layer's abstract says of its pies (`sites_size_note`), at its end.
+_PIES_SAID = re.compile(r"built sites as pies .*$")
+
+
+def sites_size_note(style: str | None) -> str | None:
+    """What the built sites' pies show and what their size means, as the sites `style` (QML
+    text, `sites_style`, on whatever capex scale: `with_capex_scale`) keys them: "built sites as
+    pies of the output value of the capacity added by product; pie area ∝ capex; largest 40.21
+    bn yuan"; None for a style without pies."""
+    if not style or capex_scale(style) is None:
+        return None
+    root = ET.fromstring(style.split("\n", 1)[1])
+    label = next((c.get("label", "") for c in root.iter("category") if c.get("value") == "built"), "")
+    found = _PIE_SIZE.search(label)
+    return None if found is None else (f"built sites as pies of the output value of the capacity added by product; "
+                                       f"{found.group(1)}")
+
+
 def layer_abstract(layer: OutputLayer, style: str | None = None) -> str:
-    """What the layer shows, for its abstract: its title in full, capitalised, and what its
-    symbol size means (`size_note`, with the layer's `style` as `legend_title`); for a layer
+    """What the layer shows, for its abstract: its title in full, capitalised, what it shows
+    where its title says little of it (LAYER_WHAT) and what its symbol size means (`size_note`,
+    with the layer's `style` as `legend_title`; the sites' pies, `sites_size_note`); for a layer
     without features, that there are none (the size note's words, else NONE_IN_PLAN), so that
     its tooltip tells an empty layer (a plan without a red line) from one that failed to load."""
-    text = _with_size_note(_capitalised(layer.title), layer, style)
-    if len(layer.frame) or size_note(layer, style) is not None:
-        return text
-    return f"{text}{LEGEND_BREAK}{NONE_IN_PLAN}"
+    if not len(layer.frame) and size_note(layer, style) is None:
+        return f"{_capitalised(layer.title)}{LEGEND_BREAK}{NONE_IN_PLAN}"
+    what = LAYER_WHAT.get(layer.name)
+    text = _with_size_note(_capitalised(layer.title) + (f"{LEGEND_BREAK}{what}" if what else ""), layer, style)
+    pies = sites_size_note(style) if layer.name == "sites" else None
+    return text if pies is None else f"{text}{LEGEND_BREAK}{pies}"
 
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
@@ -340,7 +379,7 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
     `map_title`), so that a printed sheet without a red line says why. The sites',
     the hubs', the sources' and the lakes' names stand where `layout_label_spots` puts them on
     the layout's map (`layout_names`); a source or lake it finds no room for is listed in the
-    layout's note (`unnamed_note`)."""
+    layout's note, after a line saying where pies are moved aside where some is (`layout_note`)."""
     heading = map_title.text() if map_title is not None else f"Plan: {title}"
     styles, spots = layout_names(styles, layers, working_crs, *plan_layout_extent(extent))
     source = credits or default_credits(title, working_crs)
@@ -351,7 +390,7 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
         source = f"{source}\n{redline_text}"
     over = overlay_layers(overlays, gpkg_name)
     return project_document([*over, *plan_layers(layers, styles, gpkg_name)], title, working_crs, extent, heading,
-                            source, note=unnamed_note(spots.unnamed), unticked={layer.layer_id for layer in over})
+                            source, note=layout_note(spots), unticked={layer.layer_id for layer in over})
 
 
 def default_credits(title: str, working_crs: str) -> str:
@@ -1407,6 +1446,20 @@ def unnamed_note(unnamed: Sequence[str]) -> str:
     return "\n".join(["Not named on this map for want of room:", *unnamed]) if unnamed else ""
 
 
+#: A print layout's note of the pies its map moves aside, off their sites (`layout_note`):
+#: map.png's legend key of their marks in words (siting/deliver/mapplot.py LEADER_LABEL).
+PIES_ASIDE_NOTE = "Pies moved aside where crowded: a dot marks the true site, a line leads to the pie."
+
+
+def layout_note(spots: LayoutSpots) -> str:
+    """A print layout's note of what its map (`spots`, `layout_label_spots`) does not show as
+    the layers do: PIES_ASIDE_NOTE where it moves a pie off its site (a dot on the site, a
+    leader to the pie: `PieSpot.edge_mm`), then the names it leaves out for want of room
+    (`unnamed_note`), a blank line between; "" for neither."""
+    moved = PIES_ASIDE_NOTE if any(pie.edge_mm is not None for pie in spots.pies.values()) else ""
+    return "\n\n".join(text for text in (moved, unnamed_note(spots.unnamed)) if text)
+
+
 @dataclass(frozen=True)
 class _SheetView:
     """A print layout's map frame (`frame_mm`: x, y, width, height on the page) showing `shown`
@@ -1776,8 +1829,10 @@ def layout_names(styles: Mapping[str, str], layers: Sequence[OutputLayer], worki
     where the placement puts it, off the pies and the sites' names, with a leader to its square
     where it stands beyond its first ring; a source's, wrapped as a site's, and a lake's (over
     it, beside it, or farther out with a leader to its shore) only where the placement found
-    it room (no other), so that every export names the same ones. The other styles as they are,
-    and those where nothing is named."""
+    it room (no other), so that every export names the same ones. All that on the layout's map
+    only (`layout_only_labels`): every other map, the canvas at any zoom, names each layer as its
+    style as written (its .qml, plan.gpkg's) does. The other styles as they are, and those where
+    nothing is named."""
     by_name = {layer.name: layer for layer in layers}
     spots = layout_label_spots(layers, styles.get("sites", ""), working_crs, frame_mm, shown)
     placed = dict(styles)
@@ -1795,18 +1850,22 @@ def layout_names(styles: Mapping[str, str], layers: Sequence[OutputLayer], worki
     if "redline" in styles and named is not None and not named.frame.empty:
         placed["redline"] = with_label_spots(styles["redline"], spots.lakes, 0.0, always_show=True, only_spots=True,
                                              anchor_point="point_on_exterior")
-    return placed, spots
+    # The spots and show-lists for the layout's map only: elsewhere (the canvas) names as written.
+    return {name: layout_only_labels(qml, styles[name]) if qml != styles[name] else qml
+            for name, qml in placed.items()}, spots
 
 
 def with_plan_label_spots(qml: str, layers: Sequence[OutputLayer], working_crs: str, extent: Sequence[float]) -> str:
     """A plan's sites style (`qml`) with its names where plan.qgs's print layout of `extent`
     (`print_layout`: its map frame, `map_frame`, showing `layout_extent` as the project writes it,
     to the millimetre, so that `with_sites_capex_scale` places them alike from the project) puts
-    them (`site_label_spots`, `with_label_spots`); `qml` as it is where no site is named."""
+    them (`site_label_spots`, `with_label_spots`), there only (`layout_only_labels`); `qml` as
+    it is where no site is named."""
     frame_mm, shown = plan_layout_extent(extent)
     spots = layout_label_spots(layers, qml, working_crs, frame_mm, shown)
     placed = with_label_spots(qml, spots.sites) if spots.sites else qml
-    return with_pies_aside(placed, spots.pies) if spots.pies else placed
+    placed = with_pies_aside(placed, spots.pies) if spots.pies else placed
+    return layout_only_labels(placed, qml) if placed != qml else qml
 
 
 def _restyle(node: ET.Element, qml: str) -> None:
@@ -1824,8 +1883,9 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
     scale `top` (yuan of capex at full size) in place of the plan's own largest site: its sites
     layer in `with_capex_scale(styles["sites"], top, words)`, its names, the hubs', the
     sources' and the lakes' placed again about the pies of that size on the layout's map
-    (`layout_names`), its print legend keyed again and its note of the names left out for want
-    of room said again (`legend_and_note`, where they stand, in the room the map leaves; the
+    (`layout_names`), its abstract giving `top` (`sites_size_note`), its print legend keyed
+    again and its note of the pies moved aside and the names left out for want of room
+    (`layout_note`) said again (`legend_and_note`, where they stand, in the room the map leaves; the
     note as `project_text` writes it, or none), the legend then giving `top` followed
     by `words` (", the largest of every run"). Everything else stays as written; on the plan's
     own scale and without `words`, the project is the one written. `layers`: the plan's layers by
@@ -1857,11 +1917,15 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
         crs = root.findtext("projectCrs/spatialrefsys/wkt", "")
         placed, spots = layout_names({"sites": qml, **{name: styles[name] for name in named}},
                                      list(layers.values()), crs, frame_mm, bounds)
-        note = unnamed_note(spots.unnamed)
+        note = layout_note(spots)
         qml = placed["sites"]
         for name, node in named.items():
             _restyle(node, placed[name])
     _restyle(sites, qml)
+    pies = sites_size_note(qml)
+    for said in (sites.find("abstract"), sites.find("resourceMetadata/abstract")):  # its abstract: the pies' scale
+        if said is not None and said.text and pies is not None:
+            said.text = _PIES_SAID.sub(lambda _found: pies, said.text)
     unticked = {n.get("id") for n in root.findall("layer-tree-group/layer-tree-layer")
                 if n.get("checked") == "Qt::Unchecked"}
     shown = []
@@ -2225,7 +2289,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                   if kind != "context" and (folder / sub / f"{kind}.qml").is_file()}
         styles["sites"] = qml
         styles, spots = run_layout_names(folder, sub, label if difference is not None else None, styles, crs, extent)
-        note = "\n\n".join(text for text in (note, unnamed_note(spots.unnamed)) if text)
+        note = "\n\n".join(text for text in (note, layout_note(spots)) if text)
         own.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
                                 _geometry_type(qgs, "sites"), styles["sites"],
                                 abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}."))

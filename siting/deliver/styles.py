@@ -1422,7 +1422,19 @@ FIXED_ALIASES: dict[str | None, dict[str, str]] = {
     "flows": {"km": "road distance (km)", "tonnes_": "shipped {year} (t/yr)"},
     "sources": {"supply_t_per_yr": "supply (t/yr)", "shipped_t_": "shipped {year} (t/yr)"},
     "sites": {"on_site_t_": "from on-site sources {year} (t/yr)",
-              "footprint_ha": "drawn footprint, ellipsoidal area (ha)"},
+              "footprint_ha": "drawn footprint, ellipsoidal area (ha)",
+              "usable_land_ha": "usable land (ha)",
+              "land_after_redline_ha": "land left by the red line, the most over the products (ha)",
+              "land_committed_ha": "land taken by committed projects (ha)",
+              "land_free_ha": "land free for new modules, the most over the products (ha)",
+              "land_used_ha": "land taken by the new modules (ha)",
+              "setback_overlap_ha": "outline inside the red-line zone of a product built (ha)",
+              "land_outside_setback_ha": "usable land outside that zone (ha)",
+              "position_uncertainty_km": "position uncertainty (km)"},
+    "redline": {"buffer_m": "red-line buffer (m)", "min_distance_m": "exclusion distance, every product (m)",
+                "max_distance_m": "exclusion distance, the farthest product's (m)",
+                "area_km2": "ellipsoidal area (km2)", "input_area_km2": "area as the input gives it (km2)"},
+    "redline_zones": {"max_distance_m": "exclusion distance, the farthest (m)", "area_km2": "ellipsoidal area (km2)"},
     "product_flows": {"units": "amount per year (see unit)", "km": "road distance (km)"},
     "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"},
     "candidate_cells": {"gross_ha": "gross area (ha)", "usable_ha": "usable area (ha)"},
@@ -2031,6 +2043,46 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
         replaced = data_defined(leaders)[0]
         replaced.set("name", "ddProperties")
         callout[list(callout).index(dd)] = replaced
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+#: The filters of a layer's names on a print layout's map (LAYOUT_MAP_ID) and elsewhere (the
+#: canvas, @map_id 'canvas', or a map without an id): `layout_only_labels`.
+ON_LAYOUT = f"@map_id = {_text_literal(LAYOUT_MAP_ID)}"
+OFF_LAYOUT = f"@map_id IS NULL OR @map_id <> {_text_literal(LAYOUT_MAP_ID)}"
+#: The description of the rule of a layer's names off a print layout's map (`layout_only_labels`).
+OFF_LAYOUT_NAMES = "names off the print layout"
+
+
+def layout_only_labels(placed: str, own: str) -> str:
+    """A style whose names a print layout's map (LAYOUT_MAP_ID) draws as `placed` sets them
+    (`with_label_spots`, `with_pies_aside`: its spots, its show-list, its moved pies' leaders),
+    and every other map (the canvas, at any zoom) as `own` (the style as written, its .qml and
+    plan.gpkg's) does: the labelling rule-based, `placed`'s names a rule "names" drawn on the
+    layout's map only (ON_LAYOUT), `own`'s names a rule of their own drawn elsewhere (OFF_LAYOUT,
+    OFF_LAYOUT_NAMES), then `placed`'s other rules (the moved pies' leaders and dots, drawn on the
+    layout's map only). `placed` unchanged where `own` has no labels or `placed` no names."""
+    root = ET.fromstring(placed.split("\n", 1)[1])
+    labeling = root.find("labeling")
+    theirs = ET.fromstring(own.split("\n", 1)[1]).find("labeling/settings")
+    if labeling is None or theirs is None:
+        return placed
+    rules = labeling.find("rules")
+    if rules is None:
+        names = labeling.find("settings")
+        if names is None:
+            return placed
+        rules = element("rules", {"key": "{rules}"}, element("rule", {"description": "names", "key": "{labels}"},
+                                                             names))
+        labeling[:] = [rules]
+        labeling.set("type", "rule-based")
+    on = next((rule for rule in rules.findall("rule") if rule.get("description") == "names"), None)
+    if on is None:
+        return placed
+    on.set("filter", ON_LAYOUT)
+    rules.insert(list(rules).index(on) + 1, element(
+        "rule", {"description": OFF_LAYOUT_NAMES, "filter": OFF_LAYOUT, "key": "{off layout labels}"}, theirs))
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
