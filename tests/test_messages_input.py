@@ -98,10 +98,10 @@ def test_a_plan_extended_beyond_the_shipped_prices_reads_as_two_problems():
     assert len(found) == 2
     assert not any("flat_2024" in p for p in found)
     assert found[0].endswith(
-        "catalog.yaml:124: products.<product>.price_yuan_per_unit.observed | no price on price path 'observed' in "
-        "2025 for 11 products: fepo4 (line 124), li2co3 (line 166), lfp (line 208), ncm_precursor (line 262), ncm "
-        "(line 304), anode (line 346), separator (line 400), electrolyte (line 440), copper_foil (line 480), cells "
-        "(line 522), recycling (line 564); give each one for every year of the plan (2022-2025), or end the plan in "
+        "catalog.yaml:131: products.<product>.price_yuan_per_unit.observed | no price on price path 'observed' in "
+        "2025 for 11 products: fepo4 (line 131), li2co3 (line 173), lfp (line 215), ncm_precursor (line 269), ncm "
+        "(line 311), anode (line 353), separator (line 407), electrolyte (line 447), copper_foil (line 487), cells "
+        "(line 529), recycling (line 571); give each one for every year of the plan (2022-2025), or end the plan in "
         "2024")
     assert found[1].endswith(
         "catalog.yaml:27: resources.<resource>.import_price_yuan_per_t.observed | no price on price path 'observed' "
