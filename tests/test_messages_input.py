@@ -105,8 +105,8 @@ def test_a_plan_extended_beyond_the_shipped_prices_reads_as_two_problems():
         "2024")
     assert found[1].endswith(
         "catalog.yaml:27: resources.<resource>.import_price_yuan_per_t.observed | no price on price path 'observed' "
-        "in 2025 for 7 resources: phosphate_rock (line 27), manganese (line 45), petroleum_coke (line 55), copper "
-        "(line 65), nickel (line 75), cobalt (line 85), retired_batteries (line 95); give each one for every year of "
+        "in 2025 for 7 resources: phosphate_rock (line 27), manganese (line 47), petroleum_coke (line 58), copper "
+        "(line 69), nickel (line 80), cobalt (line 91), retired_batteries (line 102); give each one for every year of "
         "the plan (2022-2025), or end the plan in 2024")
 
 
