@@ -613,6 +613,31 @@ def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
         yield
 
 
+def model_empty(opt: Any) -> bool:
+    """Whether HiGHS, after a run of `opt`, found the model it was given empty (no variable left to
+    decide: every site excluded and nothing to buy or sell), which it reports as a status of its
+    own ('Empty') and no solution, though the one plan (to decide nothing) is optimal."""
+    highs = getattr(opt, "_solver_model", None)
+    try:
+        return highs is not None and highs.getModelStatus() == highspy.HighsModelStatus.kModelEmpty
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def _empty_model_report(model: pyo.ConcreteModel, unit: float, elapsed: float,
+                        held: dict[str, OptionValue]) -> SolveReport:
+    """The report of a model HiGHS found empty (`model_empty`): the plan that decides nothing,
+    optimal, its cost the objective's constant (yuan; 0 without one), proven (gap 0)."""
+    objective = next(model.component_data_objects(pyo.Objective, active=True), None)
+    constant = float(pyo.value(objective.expr, exception=False) or 0.0) if objective is not None else 0.0
+    cost = constant * unit
+    progress.search_ended(progress.SolverState(cost, cost, 0.0, elapsed))
+    return SolveReport(termination=TerminationCondition.convergenceCriteriaSatisfied.name, has_solution=True,
+                       proven_optimal=True, infeasible=False, objective_yuan=cost, best_bound_yuan=cost, gap=0.0,
+                       solve_time_s=elapsed, solver_version=solver_version(), highs_options=held,
+                       start_dropped=False)
+
+
 def cost_unit_yuan(model: pyo.ConcreteModel) -> float | None:
     """Yuan per unit of `model`'s objective when the objective minimised is the model's cost
     (`total_cost` of models/objective.py, active; `objective_unit_yuan` yuan per unit, 1 when the
@@ -655,6 +680,8 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
     results = _run(opt, model, wanted, start, unit, stop)
     held = read_back(opt, wanted)
     has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
+    if not has_solution and model_empty(opt):
+        return _empty_model_report(model, unit, time.perf_counter() - started, held)
     if has_solution and stop is not None and stop.cutoff is not None and results.incumbent_objective is not None \
             and results.incumbent_objective >= stop.cutoff:
         # HiGHS may hold a plan its heuristics found above the cutoff, which no node search kept
