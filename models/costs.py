@@ -54,9 +54,12 @@ def capacity_shortfall_penalty_yuan_per_unit_yr(modules: list[ModuleSpec], rate:
         pen[g] = factor * max_{m of a product of g} (CRF(r, life[m]) capex[m] + opex[m]) / size[m]
 
     Capacity stands, and is paid for, year by year, as a shortfall is penalised year by year;
-    with factor >= 1, a unit of capacity built in time costs less in every target year than the
+    with factor >= 1, a unit of capacity online in a target year costs less that year than the
     unit short, so the model builds whenever land, rules and lead times allow (site opening and
-    land prices aside: they are per site, not per unit). ValueError when `modules` is empty."""
+    land prices aside: they are per site, not per unit) where every year the unit stands in, to
+    the horizon's end, carries the target; a target in an early year of a longer horizon only
+    may be left short, the unit's annuities of the later years being offset by no penalty
+    (docs/FORMULATION.md). ValueError when `modules` is empty."""
     if not modules:
         raise ValueError("a capacity target needs at least one module of its products")
     return factor * max(levelised_capacity_cost_yuan_per_unit_yr(spec, rate) for spec in modules)
