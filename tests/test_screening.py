@@ -301,7 +301,8 @@ def test_member_costs_rank_by_the_merged_cost_figures() -> None:
     group: a1 (10, 0.50, 4) in (a1, a2, a5): 0 + 1 + 0 = 1; a2 (12, 0.45, 6): 0.4 + 0.5 + 0.5
     = 1.4; a5 (15, 0.40, 8): 1 + 0 + 1 = 2."""
     score = member_costs(cells(), ("a1", "a2", "a5"))
-    assert score == pytest.approx({"a1": 1.0, "a2": 1.4, "a5": 2.0})
+    assert {s: rank for s, (_yuan, rank) in score.items()} == pytest.approx({"a1": 1.0, "a2": 1.4, "a5": 2.0})
+    assert {yuan for yuan, _rank in score.values()} == {0.0}  # no use of the merged site given
 
 
 def test_screened_solve_is_deterministic() -> None:

@@ -37,6 +37,7 @@ import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 
 from models import build_model
+from models.costs import capital_recovery_factor
 from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts
 from models.families.agglomeration import pre_opened_sites
 from models.families.proximity import nearest_sources
@@ -456,14 +457,48 @@ def restrict(inputs: ModelInputs, keep: Iterable[str]) -> ModelInputs:
     )
 
 
+def member_yuan(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, float],
+                nearest: Mapping[tuple[str, str], tuple[str, float]]) -> dict[str, float]:
+    """What the plan's use of a merged site (`use`: product -> units/yr the aggregate plan adds
+    there) would cost a year at each member of its group (yuan/yr), in the figures by which the
+    members differ: land (land per unit of the product's modules, the largest, x the land
+    annuity, CRF(r, land term) x the member's price), energy (kWh per unit x the member's
+    tariff), the raw materials hauled from the nearest source of each (t per unit x km x the
+    transport rate) and the product shipped to its hub with its inputs from there (t per unit x
+    the member's hub km x the rate). A resource with no source within reach of a member is left
+    out for every member of the group (it is imported through the hub alike)."""
+    rate = inputs.transport_yuan_per_t_km
+    land_factor = capital_recovery_factor(inputs.discount_rate, inputs.land_term_yr)
+    cost = dict.fromkeys(group, 0.0)
+    for product, units in use.items():
+        land = max((spec.land_ha / spec.capacity_units_per_yr for spec in inputs.MODULES
+                    if spec.product == product and spec.capacity_units_per_yr > 0), default=0.0)
+        hauled = inputs.transport_t_per_unit.get(product, 0.0) + sum(
+            share * inputs.transport_t_per_unit.get(q, 0.0)
+            for (p, q), share in inputs.input_units_per_unit.items() if p == product)
+        resources = [(r, t) for (p, r), t in inputs.resource_t_per_unit.items()
+                     if p == product and t > 0 and all((m, r) in nearest for m in group)]
+        for m in group:
+            cost[m] += units * (land * land_factor * inputs.land_price_yuan_per_ha.get(m, 0.0)
+                                + inputs.energy_kwh_per_unit.get(product, 0.0)
+                                * inputs.power_tariff_yuan_per_kwh.get(m, 0.0)
+                                + rate * hauled * inputs.site_hub_km.get(m, 0.0)
+                                + rate * sum(t * nearest[(m, r)][1] for r, t in resources))
+    return cost
+
+
 def member_costs(inputs: ModelInputs, group: Sequence[str],
-                 nearest: Mapping[tuple[str, str], tuple[str, float]] | None = None) -> dict[str, float]:
-    """A score per member of a group, lower is cheaper: the sum over the cost figures the merged
+                 nearest: Mapping[tuple[str, str], tuple[str, float]] | None = None,
+                 use: Mapping[str, float] | None = None) -> dict[str, tuple[float, float]]:
+    """A rank per member of a group, lower is cheaper: (`member_yuan` of `use`, the plan's use
+    of the merged site, in yuan/yr; 0 without it), then the sum over the cost figures the merged
     site takes the least of (land price, tariff, hub distance, nearest-source distance per
-    resource) of the member's position between the group's least (0) and most (1). `nearest`:
-    `nearest_sources(inputs)`, computed here when not given."""
+    resource) of the member's position between the group's least (0) and most (1), which orders
+    members the yuan do not tell apart. `nearest`: `nearest_sources(inputs)`, computed here when
+    not given."""
     if nearest is None:
         nearest = nearest_sources(inputs)
+    yuan = member_yuan(inputs, group, use, nearest) if use else dict.fromkeys(group, 0.0)
     figures: list[dict[str, float]] = [
         {s: inputs.land_price_yuan_per_ha.get(s, 0.0) for s in group},
         {s: inputs.power_tariff_yuan_per_kwh.get(s, 0.0) for s in group},
@@ -478,7 +513,7 @@ def member_costs(inputs: ModelInputs, group: Sequence[str],
         if high > low:
             for s in group:
                 score[s] += (figure[s] - low) / (high - low)
-    return score
+    return {s: (yuan[s], score[s]) for s in group}
 
 
 def screen_sites(inputs: ModelInputs, agg: Aggregation, agg_model: pyo.ConcreteModel | None,
@@ -496,7 +531,7 @@ def screen_sites(inputs: ModelInputs, agg: Aggregation, agg_model: pyo.ConcreteM
         used_ha, modules, demos = _use_at(agg.inputs, agg_model, name)
         if modules == 0:
             continue
-        score = member_costs(inputs, group, nearest)
+        score = member_costs(inputs, group, nearest, _products_at(agg.inputs, agg_model, name))
         order = sorted(group, key=lambda s: (score[s], -inputs.site_land_ha.get(s, 0.0), s))
         eligible = [p for p in inputs.PRODUCTS if (group[0], p) in index.land_ha]
 
@@ -518,6 +553,18 @@ def screen_sites(inputs: ModelInputs, agg: Aggregation, agg_model: pyo.ConcreteM
                 have += usable(s)
         keep |= set(chosen)
     return tuple(s for s in inputs.SITES if s in keep)
+
+
+def _products_at(agg_inputs: ModelInputs, model: pyo.ConcreteModel | None, site: str) -> dict[str, float]:
+    """Capacity (units/yr) the aggregate plan adds at `site`, by product, over all years."""
+    added: dict[str, float] = defaultdict(float)
+    if model is None:
+        return {}
+    for s, p, mid, t in model.BUILD:
+        if s == site:
+            modules = round(pyo.value(model.build[s, p, mid, t]) or 0.0)
+            added[p] += modules * agg_inputs.module(mid).capacity_units_per_yr
+    return {p: units for p, units in added.items() if units > 0}
 
 
 def _use_at(agg_inputs: ModelInputs, model: pyo.ConcreteModel | None, site: str) -> tuple[float, int, int]:
@@ -560,7 +607,7 @@ def disaggregated_start(inputs: ModelInputs, agg: Aggregation, agg_model: pyo.Co
                 start[model.build[key]] = float(n)
             continue
         if s not in score_of:
-            score_of[s] = member_costs(inputs, agg.members[s], nearest)
+            score_of[s] = member_costs(inputs, agg.members[s], nearest, _products_at(agg.inputs, agg_model, s))
     used: dict[str, float] = defaultdict(float)  # ha per (member, level) key "site|level"
     placed: dict[tuple[str, str, str], int] = defaultdict(int)
     kept_members = {s: [m for m in agg.members[s] if m in screened] for s in score_of}
