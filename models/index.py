@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from models.families.proximity import proximity_excluded
@@ -29,7 +29,9 @@ class ModelIndex:
     module_bound: the upper bound of x[s,p,m,t] per (site, product, module);
     producing_pairs: BUILD_PAIRS plus pairs with existing (E[s,p] > 0) or committed capacity;
     land_ha: L[s,p] (ha) per buildable pair; max_added_units: Amax[s,p] (units/yr);
-    modules_of_product: the module sizes M_p of each product, in catalog order.
+    modules_of_product: the module sizes M_p of each product, in catalog order;
+    member_max_added: for a merged site's pair with `member_land_ha`, A1max[s,p] (units/yr), the
+    most one member can add (the fractional knapsack on L1[s,p], at most Amax[s,p]).
     """
 
     build_pairs: tuple[SiteProduct, ...]
@@ -39,6 +41,7 @@ class ModelIndex:
     land_ha: dict[SiteProduct, float]
     max_added_units: dict[SiteProduct, float]
     modules_of_product: dict[str, tuple[ModuleSpec, ...]]
+    member_max_added: dict[SiteProduct, float] = field(default_factory=dict)
 
 
 def is_on(inputs: ModelInputs, family: str) -> bool:
@@ -76,6 +79,7 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
     module_bound: dict[tuple[str, str, str], int] = {}
     build_pairs: list[SiteProduct] = []
     max_added: dict[SiteProduct, float] = {}
+    member_added: dict[SiteProduct, float] = {}
     for pair in inputs.CANDIDATES:
         if pair in excluded:
             continue
@@ -102,6 +106,14 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
             max_added_units(inputs, land, bounds, is_on(inputs, "land"), multiplicity),
             product_cap.get(product, math.inf),
         )
+        if multiplicity > 1 and pair in inputs.member_land_ha:  # a merged site: what one member may add
+            one = inputs.member_land_ha[pair]
+            if is_on(inputs, "land"):
+                fits = [(inputs.module(mid), math.floor(one / inputs.module(mid).land_ha + 1e-9)) for mid in bounds]
+                member = fractional_knapsack([(spec, n) for spec, n in fits if n > 0], one)
+            else:
+                member = max_added_units(inputs, one, dict.fromkeys(bounds, MAX_MODULES_WITHOUT_LAND), False)
+            member_added[pair] = min(max_added[pair], member)
     build_keys = tuple(
         (site, product, spec.module_id, year)
         for site, product in build_pairs
@@ -125,6 +137,7 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
         land_ha=land_ha,
         max_added_units=max_added,
         modules_of_product={p: tuple(v) for p, v in modules_of_product.items()},
+        member_max_added=member_added,
     )
 
 

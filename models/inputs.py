@@ -192,6 +192,12 @@ class ModelInputs:
     #: bounds without land, the count of recycling demonstrations the site may hold and its
     #: build-rate limits.
     site_multiplicity: Mapping[str, int] = field(default_factory=dict)
+    #: For a merged site (n[s] > 1): the largest usable land of one of its members per product
+    #: (ha), L1[s,p]. Where members are counted (models/families/agglomeration.py
+    #: `members_counted`), each member a plan builds on is opened (and paid for) one by one: the
+    #: merged site's opened count o[s] in 0..n[s] links what it adds to what o[s] members could
+    #: (`ModelIndex.member_max_added`).
+    member_land_ha: Mapping[tuple[str, str], float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """ValueError when YEARS are not consecutive calendar years in increasing order."""

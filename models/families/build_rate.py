@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pyomo.environ as pyo
 
+from models.families.agglomeration import members_counted
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
 from models.units import MONEY_UNIT_YUAN
@@ -39,6 +40,18 @@ def site_year_limit(inputs: ModelInputs, site: str, per_site: float) -> float:
     return inputs.site_multiplicity.get(site, 1) * per_site
 
 
+def members_open(m: pyo.ConcreteModel, inputs: ModelInputs, site: str, year: int) -> pyo.Expression | None:
+    """For a merged site of the aggregated model (n[s] > 1) whose members open one by one
+    (agglomeration on: models/families/agglomeration.py), the members open by `year`,
+    sum_{t' <= year} opens[s,t']: each may decide at most the per-site limit in a year, and a
+    member decides only once open, so the merged site's limit is that many times the per-site
+    one (at most n[s] times). None for any other site (its limit is n[s] times the per-site one)."""
+    if (inputs.site_multiplicity.get(site, 1) <= 1 or site not in getattr(m, "OPEN", ())
+            or not members_counted(inputs)):
+        return None
+    return sum(m.opens[site, t] for t in inputs.YEARS if t <= year)
+
+
 def rows_that_can_bind(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex, per_site: float | None,
                        weight: Callable[[str], float]) -> dict[SiteYear, tuple[list[BuildKey], float]]:
     """The rows sum_{p,m} weight[m] x[s,p,m,t] <= n[s] * per_site of the (s,t) of `decided_at`
@@ -62,15 +75,22 @@ def add_build_rate_modules(m: pyo.ConcreteModel, inputs: ModelInputs, index: Mod
     over BUILD_RATE_MODULES = the (s,t) with a key of BUILD (s a site, t a decision year) whose
     module bounds allow more than n[s] * Rn modules there in t, when "build_rate" is on and Rn
     (`max_modules_per_site_per_yr`) is given; n[s] the site's multiplicity (1 unless a merged
-    site). A row that cannot bind (sum_{p,m} bound[s,p,m] <= n[s] * Rn) is left out. Existing and
+    site; a merged site whose members open one by one has Rn times its members open by t instead,
+    `members_open`). A row that cannot bind (sum_{p,m} bound[s,p,m] <= n[s] * Rn) is left out. Existing and
     committed capacity are not decided by the plan and do not count. Infeasible only with Rn < 0;
     with strict targets, infeasible when the sites cannot decide enough modules in the years
     that count toward a target.
     """
     rows = rows_that_can_bind(m, inputs, index, inputs.max_modules_per_site_per_yr, lambda _module: 1.0)
     m.BUILD_RATE_MODULES = pyo.Set(initialize=list(rows), dimen=2, ordered=True)
-    m.build_rate_modules = pyo.Constraint(
-        m.BUILD_RATE_MODULES, rule=lambda _m, s, t: sum(m.build[key] for key in rows[(s, t)][0]) <= rows[(s, t)][1])
+
+    def rule(_m: pyo.ConcreteModel, s: str, t: int) -> pyo.Expression:
+        keys, most = rows[(s, t)]
+        opened = members_open(m, inputs, s, t)
+        limit = most if opened is None else inputs.max_modules_per_site_per_yr * opened
+        return sum(m.build[key] for key in keys) <= limit
+
+    m.build_rate_modules = pyo.Constraint(m.BUILD_RATE_MODULES, rule=rule)
 
 
 def add_build_rate_capex(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
@@ -95,6 +115,8 @@ def add_build_rate_capex(m: pyo.ConcreteModel, inputs: ModelInputs, index: Model
 
     def rule(_m: pyo.ConcreteModel, s: str, t: int) -> pyo.Expression:
         keys, most = rows[(s, t)]
-        return sum(capex(key[2]) * m.build[key] for key in keys) / MONEY_UNIT_YUAN <= most / MONEY_UNIT_YUAN
+        opened = members_open(m, inputs, s, t)
+        limit = most if opened is None else inputs.max_capex_yuan_per_site_per_yr * opened
+        return sum(capex(key[2]) * m.build[key] for key in keys) / MONEY_UNIT_YUAN <= limit / MONEY_UNIT_YUAN
 
     m.build_rate_capex = pyo.Constraint(m.BUILD_RATE_CAPEX, rule=rule)

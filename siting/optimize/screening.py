@@ -264,7 +264,10 @@ def aggregate(inputs: ModelInputs, mergeable: Iterable[str],
 
     Merged site S of members i: land and usable land per eligible product = sums; land price,
     tariff, hub distance and the km of each source's arc = the least over members (arcs: the
-    union); multiplicity n[S] = the number of members. A member whose supply arcs the proximity
+    union); multiplicity n[S] = the number of members; the largest member's usable land per
+    eligible product (`member_land_ha`), by which each member opened adds at most what one
+    member could where members are counted (models/families/agglomeration.py
+    `members_counted`). A member whose supply arcs the proximity
     rule would not keep at S stays a site of its own."""
     index = inputs.index
     standing = standing_sites(inputs)
@@ -330,6 +333,7 @@ def _merge(inputs: ModelInputs, groups: list[tuple[str, ...]], dropped: set[str]
     after_redline = {k: v for k, v in inputs.land_after_redline_ha.items()
                      if k[0] not in merged_of and k[0] not in dropped}
     multiplicity: dict[str, int] = {}
+    member_land: dict[tuple[str, str], float] = {}
     land_price = {s: v for s, v in inputs.land_price_yuan_per_ha.items() if s not in merged_of}
     tariff = {s: v for s, v in inputs.power_tariff_yuan_per_kwh.items() if s not in merged_of}
     hub_km = {s: v for s, v in inputs.site_hub_km.items() if s not in merged_of}
@@ -344,6 +348,8 @@ def _merge(inputs: ModelInputs, groups: list[tuple[str, ...]], dropped: set[str]
         if redline_on:
             for p in eligible:
                 after_redline[(name, p)] = _top_sum((index.land_ha[(s, p)] for s in group), k)
+        for p in eligible:
+            member_land[(name, p)] = max(index.land_ha[(s, p)] for s in group)
         for table, source in ((land_price, inputs.land_price_yuan_per_ha), (tariff, inputs.power_tariff_yuan_per_kwh),
                               (hub_km, inputs.site_hub_km)):
             values = [source[s] for s in group if s in source]
@@ -366,6 +372,7 @@ def _merge(inputs: ModelInputs, groups: list[tuple[str, ...]], dropped: set[str]
         power_tariff_yuan_per_kwh=tariff,
         site_hub_km=hub_km,
         site_multiplicity={**dict(inputs.site_multiplicity), **multiplicity},
+        member_land_ha={**dict(inputs.member_land_ha), **member_land},
     )
     return Aggregation(agg_inputs, members, tuple(s for s in inputs.SITES if s in dropped))
 
