@@ -73,8 +73,11 @@ def test_the_layout_s_spots_and_show_lists_hold_on_its_map_only(shipped_first_no
         assert labeling is not None and labeling.get("type") == "rule-based", name
         rules = labeling.findall("rules/rule")
         (on,) = [r for r in rules if r.get("description") == "names"]
-        assert on.get("filter") == f"@map_id = '{LAYOUT_MAP_ID}'", name
-        (off,) = [r for r in rules if r.get("filter") == f"@map_id IS NULL OR @map_id <> '{LAYOUT_MAP_ID}'"]
+        # the layout's map, and maps about as far out (the canvas as it opens): 1 / ZOOM_TO_OWN_NAMES
+        # of the sheet's scale (1:1,985,924 for the shipped plan) or farther
+        assert on.get("filter") == f"@map_id = '{LAYOUT_MAP_ID}' OR coalesce(@map_scale, 1323949) >= 1323949", name
+        (off,) = [r for r in rules if r.get("filter") == f"(@map_id IS NULL OR @map_id <> '{LAYOUT_MAP_ID}') "
+                                                           "AND coalesce(@map_scale, 1323949) < 1323949"]
         own = parse_text((out / f"{name}.qml").read_text(encoding="utf-8")).find("labeling/settings")
         assert canonical(off.find("settings")) == canonical(own), name
         assert "OffsetXY" in show_expressions(on.find("settings")), name

@@ -1850,9 +1850,17 @@ def layout_names(styles: Mapping[str, str], layers: Sequence[OutputLayer], worki
     if "redline" in styles and named is not None and not named.frame.empty:
         placed["redline"] = with_label_spots(styles["redline"], spots.lakes, 0.0, always_show=True, only_spots=True,
                                              anchor_point="point_on_exterior")
-    # The spots and show-lists for the layout's map only: elsewhere (the canvas) names as written.
-    return {name: layout_only_labels(qml, styles[name]) if qml != styles[name] else qml
+    # The spots and show-lists for the layout's map and maps as far out; zoomed in, names as written.
+    scale = layout_scale(frame_mm, shown)
+    return {name: layout_only_labels(qml, styles[name], scale) if qml != styles[name] else qml
             for name, qml in placed.items()}, spots
+
+
+def layout_scale(frame_mm: Sequence[float], shown: Sequence[float]) -> float:
+    """The scale denominator of a print layout's map frame `frame_mm` (x, y, width, height in mm)
+    showing `shown` (xmin, ymin, xmax, ymax in the working CRS, metres): ground width over paper
+    width."""
+    return (shown[2] - shown[0]) / (frame_mm[2] / 1000.0)
 
 
 def with_plan_label_spots(qml: str, layers: Sequence[OutputLayer], working_crs: str, extent: Sequence[float]) -> str:
@@ -1865,7 +1873,7 @@ def with_plan_label_spots(qml: str, layers: Sequence[OutputLayer], working_crs: 
     spots = layout_label_spots(layers, qml, working_crs, frame_mm, shown)
     placed = with_label_spots(qml, spots.sites) if spots.sites else qml
     placed = with_pies_aside(placed, spots.pies) if spots.pies else placed
-    return layout_only_labels(placed, qml) if placed != qml else qml
+    return layout_only_labels(placed, qml, layout_scale(frame_mm, shown)) if placed != qml else qml
 
 
 def _restyle(node: ET.Element, qml: str) -> None:

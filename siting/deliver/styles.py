@@ -2053,16 +2053,36 @@ ON_LAYOUT = f"@map_id = {_text_literal(LAYOUT_MAP_ID)}"
 OFF_LAYOUT = f"@map_id IS NULL OR @map_id <> {_text_literal(LAYOUT_MAP_ID)}"
 #: The description of the rule of a layer's names off a print layout's map (`layout_only_labels`).
 OFF_LAYOUT_NAMES = "names off the print layout"
+#: How far (a factor of the scale) another map (the canvas) must zoom in past the print layout's
+#: scale before it names a layer as its .qml does (`layout_only_labels`): about as far out as the
+#: sheet, the layout's spots keep its names apart, as QGIS's own placement of the .qml's names
+#: (built sites always shown) does not at that scale.
+ZOOM_TO_OWN_NAMES = 1.5
 
 
-def layout_only_labels(placed: str, own: str) -> str:
+def zoom_filters(layout_scale: float | None) -> tuple[str, str]:
+    """The filters of the layout's names and of the layer's own (`layout_only_labels`): on the
+    print layout's map (ON_LAYOUT), and, with its scale `layout_scale` (the denominator; None: no
+    such split), on any map at least 1 / ZOOM_TO_OWN_NAMES as far out, the layout's; on the
+    others, the layer's own (OFF_LAYOUT). A map whose context has no scale (a script's
+    QgsMapSettings without the map settings' scope) takes the layout's."""
+    if layout_scale is None or not layout_scale > 0:
+        return ON_LAYOUT, OFF_LAYOUT
+    switch = round(layout_scale / ZOOM_TO_OWN_NAMES)
+    scale = f"coalesce(@map_scale, {switch})"
+    return f"{ON_LAYOUT} OR {scale} >= {switch}", f"({OFF_LAYOUT}) AND {scale} < {switch}"
+
+
+def layout_only_labels(placed: str, own: str, layout_scale: float | None = None) -> str:
     """A style whose names a print layout's map (LAYOUT_MAP_ID) draws as `placed` sets them
     (`with_label_spots`, `with_pies_aside`: its spots, its show-list, its moved pies' leaders),
-    and every other map (the canvas, at any zoom) as `own` (the style as written, its .qml and
-    plan.gpkg's) does: the labelling rule-based, `placed`'s names a rule "names" drawn on the
-    layout's map only (ON_LAYOUT), `own`'s names a rule of their own drawn elsewhere (OFF_LAYOUT,
-    OFF_LAYOUT_NAMES), then `placed`'s other rules (the moved pies' leaders and dots, drawn on the
-    layout's map only). `placed` unchanged where `own` has no labels or `placed` no names."""
+    and every other map (the canvas) zoomed in past the layout's scale `layout_scale` (the
+    denominator; by ZOOM_TO_OWN_NAMES: `zoom_filters`; None: at any zoom) as `own` (the style as
+    written, its .qml and plan.gpkg's) does: the labelling rule-based, `placed`'s names a rule
+    "names" drawn on the layout's map and on maps about as far out, `own`'s names a rule of their
+    own drawn elsewhere (OFF_LAYOUT_NAMES), then `placed`'s other rules (the moved pies' leaders
+    and dots, drawn on the layout's map only). `placed` unchanged where `own` has no labels or
+    `placed` no names."""
     root = ET.fromstring(placed.split("\n", 1)[1])
     labeling = root.find("labeling")
     theirs = ET.fromstring(own.split("\n", 1)[1]).find("labeling/settings")
@@ -2080,9 +2100,10 @@ def layout_only_labels(placed: str, own: str) -> str:
     on = next((rule for rule in rules.findall("rule") if rule.get("description") == "names"), None)
     if on is None:
         return placed
-    on.set("filter", ON_LAYOUT)
+    on_filter, off_filter = zoom_filters(layout_scale)
+    on.set("filter", on_filter)
     rules.insert(list(rules).index(on) + 1, element(
-        "rule", {"description": OFF_LAYOUT_NAMES, "filter": OFF_LAYOUT, "key": "{off layout labels}"}, theirs))
+        "rule", {"description": OFF_LAYOUT_NAMES, "filter": off_filter, "key": "{off layout labels}"}, theirs))
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
