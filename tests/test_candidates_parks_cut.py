@@ -71,3 +71,23 @@ def test_parks_covering_every_cell_are_named_as_what_removed_them() -> None:
     assert message.startswith("s.yaml: candidates | no cell is left: the sites layer's polygons")
     with pytest.raises(InputError):
         raise InputError([message])
+
+
+def test_a_sliver_between_a_park_and_the_cluster_edge_is_no_cell() -> None:
+    """A park drawn to the cluster's west edge but 5 mm short of it leaves a 0.005 m x 1,000 m
+    strip (5 m2) of cell 800-2770 and a 2.5 m2 one of 800-2771: slivers, no cells (the other
+    cells keep their land)."""
+    park = box(X0 + 250.005, Y0, X0 + 1_000, Y0 + 1_500)
+    cells = generate_candidates(clusters(("a", CLUSTER)), redline(), CandidatesSpec(cell_size_m=1_000), UTM,
+                                parks=site_polygons(sites(park), pyproj.CRS(UTM)))
+    assert set(cells["id"]) == set(CELLS) - {"cell-a-800-2770", "cell-a-800-2771"}
+
+
+def test_a_park_the_plan_drops_as_outside_every_cluster_cuts_nothing() -> None:
+    """A park whose representative point lies outside the cluster (its polygon reaching 500 m into
+    cell 802-2771 from the east) is dropped by the plan (spatial.sites_outside_clusters: drop):
+    with the clusters given, its land is not cut out of the cells, which keep it."""
+    park = box(X0 + 2_000, Y0 + 1_000, X0 + 6_000, Y0 + 1_500)
+    layer = sites(park)
+    assert site_polygons(layer, pyproj.CRS(UTM), clusters(("a", CLUSTER))) is None
+    assert site_polygons(layer, pyproj.CRS(UTM)) is not None  # without the clusters, every park cuts

@@ -45,7 +45,7 @@ import shapely
 from siting.config.errors import InputError
 from siting.config.schema import AllowedZone, CandidatesSpec
 from siting.config.units import site_names
-from siting.prepare.spatial import M2_PER_HA, RedlineSettings, buffered_zone, to_working_crs
+from siting.prepare.spatial import CLUSTER_TOLERANCE_M, M2_PER_HA, RedlineSettings, buffered_zone, to_working_crs
 
 #: The most candidate cells a scenario may ask for: the estimate of a finer grid is refused before
 #: any cell is drawn (a 10 m grid over a few thousand km2 would be tens of millions of cells).
@@ -53,9 +53,10 @@ MAX_CELLS = 200_000
 #: Grid cells are generated in blocks of at most this many boxes per cluster (bounds the memory of
 #: a cluster's bounding-box grid).
 BLOCK_CELLS = 250_000
-#: Pieces of a cell smaller than this after clipping (m2) are rounding slivers along a cluster's or
-#: an allowed zone's edge, not land: they are dropped.
-SLIVER_M2 = 1.0
+#: Cells smaller than this after clipping and cutting (m2, 0.01 ha) are slivers between the edges of
+#: layers drawn apart (a cluster's, an allowed zone's, a park's: one hair apart once reprojected),
+#: not land (a module takes hectares): they are dropped.
+SLIVER_M2 = 100.0
 #: Polygonal geometry type ids (Polygon, MultiPolygon) in shapely.
 _POLYGONAL_IDS = (3, 6)
 #: A buffered zone's distances: (red-line category, distance in m) pairs.
@@ -72,11 +73,20 @@ def allowed_zone_geometry(frame: gpd.GeoDataFrame, zone: AllowedZone, crs: pypro
     return shapely.union_all(geoms) if len(geoms) else shapely.Polygon()
 
 
-def site_polygons(sites: gpd.GeoDataFrame, crs: pyproj.CRS) -> shapely.Geometry | None:
+def site_polygons(sites: gpd.GeoDataFrame, crs: pyproj.CRS,
+                  clusters: gpd.GeoDataFrame | None = None) -> shapely.Geometry | None:
     """The union, in the working CRS, of the polygons of the sites layer `sites` (its parks drawn
     as areas), to cut out of the candidate cells; None where no site is a polygon (a park drawn
-    as a point has no extent to cut)."""
+    as a point has no extent to cut). With `clusters`, only the sites the plan keeps: those whose
+    representative point a cluster holds (`spatial.assign_clusters`'s rule, within
+    CLUSTER_TOLERANCE_M); a site dropped as outside every cluster offers its land to no one, so
+    it cuts nothing."""
     geoms = to_working_crs(sites, crs).geometry.to_numpy() if len(sites) else np.empty(0, dtype=object)
+    if clusters is not None and len(geoms):
+        areas = to_working_crs(clusters, crs).geometry.to_numpy()
+        held, _cluster = shapely.STRtree(areas).query(shapely.point_on_surface(geoms), predicate="dwithin",
+                                                      distance=CLUSTER_TOLERANCE_M)
+        geoms = geoms[np.unique(held)]
     geoms = geoms[np.isin(shapely.get_type_id(geoms), _POLYGONAL_IDS) & ~shapely.is_empty(geoms)]
     return shapely.union_all(geoms) if len(geoms) else None
 

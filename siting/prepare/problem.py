@@ -89,7 +89,7 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
         every = spec.allowed_zone.model_copy(update={"field": None, "values": None})  # already selected
         allowed = allowed_zone_geometry(layers.allowed_zone, every, crs)
     rule, products = redline_settings(loaded), list(loaded.catalog.products)
-    parks = site_polygons(layers.sites, crs)
+    parks = site_polygons(layers.sites, crs, layers.clusters)
     cells = generate_candidates(layers.clusters, layers.redline, spec, crs, rule=rule, products=products,
                                 allowed=allowed, parks=parks, where=where)
     if cells.empty:
