@@ -835,9 +835,10 @@ class Solution:
 def rule_cost_rows(table: pd.DataFrame) -> list[tuple[tuple[str, Any], ...]]:
     """Each row of a rule-cost table as (column, value) pairs in column-name order, a missing
     value (None, NaN) as None and numpy's scalars as Python's: what `Solution` keeps of the tables
-    `rule_costs` gave, to know them again in any column order."""
+    `rule_costs` gave, to know them again in any column order; an empty text as missing too (a
+    CSV read back gives NaN for it)."""
     def plain(value: Any) -> Any:
-        if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
+        if value is None or value == "" or (isinstance(value, float | np.floating) and math.isnan(value)):
             return None
         return value.item() if isinstance(value, np.generic) else value
 

@@ -57,3 +57,15 @@ def test_override_key_without_unit_mistyped() -> None:
     with pytest.raises(InputError) as raised:
         load_scenario(ROOT / "scenarios" / "yunnan_2024.yaml", overrides=[("constraints.redline.bufer", "500")])
     assert "did you mean 'buffer_m'? (in metres)" in str(raised.value)
+
+
+def test_a_rate_per_t_km_says_no_unit_and_times_say_theirs() -> None:
+    """`transport_yuan_per_t_km` is a rate (yuan per t-km), not kilometres; `lifetime_yr` is in
+    years and `time_limit_s` in seconds."""
+    from siting.config.words import unit_change, unit_of
+
+    assert unit_of("transport_yuan_per_t_km") is None
+    assert unit_change("transport_yuan_per_tkm", "transport_yuan_per_t_km") == ""
+    assert unit_change("lifetime", "lifetime_yr") == " (in years)"
+    assert unit_change("time_limit", "time_limit_s") == " (in seconds)"
+    assert unit_of("max_distance_km") == ("length", "km", "kilometres", 1000.0)

@@ -53,3 +53,12 @@ def test_its_own_rows_are_taken(solved, tmp_path: Path) -> None:
     solution, costs = solved
     folder = solution.write(tmp_path / "out", rule_costs=costs.iloc[[3, 0]])
     assert pd.read_csv(folder / "rule_costs.csv")["rule"].tolist() == ["market", "redline"]
+
+
+def test_a_table_read_back_from_csv_is_taken(solved, tmp_path: Path) -> None:
+    """Empty texts (note, sites) come back from a CSV as NaN: the same rows."""
+    import io
+
+    solution, costs = solved
+    again = pd.read_csv(io.StringIO(costs.to_csv(index=False)))
+    assert "rule_costs.csv" in solution.files(rule_costs=again)

@@ -119,7 +119,7 @@ def test_the_largest_built_capex_is_the_same_in_memory_and_read_back(tmp_path: P
     ("min_share", "official_share_pct", " (in per cent: 0.01 is 1 %)"),
     ("official", "official_share_pct", " (in per cent)"),
     ("abs_gap_pct", "abs_gap_bn_yuan", ""),
-    ("time_limit_pct", "time_limit_s", ""),
+    ("time_limit_pct", "time_limit_s", " (in seconds)"),
     ("official_source_pct", "official_share_source", ""),
     ("oficial_share_pct", "official_share_pct", ""),
     ("buffer_m", "official_share_pct", " (in per cent)"),

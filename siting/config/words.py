@@ -172,16 +172,19 @@ _UNITS: dict[str, tuple[str, str, str, float]] = {
     "_t": ("mass", "t", "tonnes", 1.0),
     "_kt": ("mass", "kt", "thousand tonnes", 1.0e3),
     "_pct": ("share", "%", "per cent", 0.01),
+    "_s": ("time", "s", "seconds", 1.0),
+    "_yr": ("time", "yr", "years", 365.25 * 86400.0),
 }
 
 
 def unit_of(key: str) -> tuple[str, str, str, float] | None:
     """The unit a key's last part says (`_UNITS`): `buffer_m` in metres, `rel_gap_pct` in per
-    cent; None for a key without one, and for a rate (`price_yuan_per_t`: per tonne, whose
-    conversion goes the other way)."""
+    cent, `lifetime_yr` in years; None for a key without one, and for a rate (`price_yuan_per_t`:
+    per tonne, whose conversion goes the other way; `transport_yuan_per_t_km`: per t-km)."""
     for suffix in sorted(_UNITS, key=len, reverse=True):
         if key.endswith(suffix) and len(key) > len(suffix):
-            return None if key[:-len(suffix)].endswith("_per") else _UNITS[suffix]
+            before = key[:-len(suffix)]
+            return None if before.endswith("_per") or "_per_" in before else _UNITS[suffix]
     return None
 
 

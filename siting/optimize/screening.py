@@ -469,11 +469,12 @@ def member_yuan(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, flo
     """What the plan's use of a merged site (`use`: product -> units/yr the aggregate plan adds
     there) would cost a year at each member of its group (yuan/yr), in the figures by which the
     members differ: land (land per unit of the product's modules, the largest, x the land
-    annuity, CRF(r, land term) x the member's price), energy (kWh per unit x the member's
-    tariff), the raw materials hauled from the nearest source of each (t per unit x km x the
-    transport rate) and the product shipped to its hub with its inputs from there (t per unit x
-    the member's hub km x the rate). A resource with no source within reach of a member is left
-    out for every member of the group (it is imported through the hub alike)."""
+    annuity, CRF(r, land term) x the member's price), and, on the production the capacity gives
+    (x the product's utilisation), energy (kWh per unit x the member's tariff), the raw materials
+    hauled from the nearest source of each (t per unit x km x the transport rate) and the product
+    shipped to its hub with its inputs from there (t per unit x the member's hub km x the rate). A
+    resource with no source within reach of a member is left out for every member of the group
+    (it is imported through the hub alike)."""
     rate = inputs.transport_yuan_per_t_km
     land_factor = capital_recovery_factor(inputs.discount_rate, inputs.land_term_yr)
     cost = dict.fromkeys(group, 0.0)
@@ -485,12 +486,13 @@ def member_yuan(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, flo
             for (p, q), share in inputs.input_units_per_unit.items() if p == product)
         resources = [(r, t) for (p, r), t in inputs.resource_t_per_unit.items()
                      if p == product and t > 0 and all((m, r) in nearest for m in group)]
+        made = inputs.utilisation.get(product, 1.0)  # units made a year per unit/yr of capacity
         for m in group:
             cost[m] += units * (land * land_factor * inputs.land_price_yuan_per_ha.get(m, 0.0)
-                                + inputs.energy_kwh_per_unit.get(product, 0.0)
-                                * inputs.power_tariff_yuan_per_kwh.get(m, 0.0)
-                                + rate * hauled * inputs.site_hub_km.get(m, 0.0)
-                                + rate * sum(t * nearest[(m, r)][1] for r, t in resources))
+                                + made * (inputs.energy_kwh_per_unit.get(product, 0.0)
+                                          * inputs.power_tariff_yuan_per_kwh.get(m, 0.0)
+                                          + rate * hauled * inputs.site_hub_km.get(m, 0.0)
+                                          + rate * sum(t * nearest[(m, r)][1] for r, t in resources)))
     return cost
 
 
