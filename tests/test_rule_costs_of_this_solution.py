@@ -9,16 +9,7 @@ import pandas as pd
 import pytest
 
 import siting
-from siting.config import errors
-
-DATA = Path(__file__).parent / "data" / "small"
-FIX = "give e.g. rule_costs=siting.rule_costs(solution), or None for none"
-
-
-def problems(call, *args, **kwargs) -> list[str]:
-    with pytest.raises(errors.InputError) as caught:
-        call(*args, **kwargs)
-    return caught.value.problems
+from tests.test_review_front import DATA, FIX, problems
 
 
 @pytest.fixture(scope="module")
