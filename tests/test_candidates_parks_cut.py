@@ -68,7 +68,12 @@ def test_parks_covering_every_cell_are_named_as_what_removed_them() -> None:
     cells = generate_candidates(clusters(("a", CLUSTER)), redline(), spec, UTM, parks=parks)
     assert cells.empty
     message = no_cell_left(clusters(("a", CLUSTER)), redline(), spec, UTM, parks=parks, where="s.yaml")
-    assert message.startswith("s.yaml: candidates | no cell is left: the sites layer's polygons")
+    assert message == ("s.yaml: candidates | no cell is left: the sites layer's polygons (the parks, whose land is "
+                       "theirs) cover the land the red line leaves in the clusters (got no cell with usable land "
+                       "outside them); the parks' land is planned as theirs; nothing is left for cells to add")
+    zone = box(X0 + 250, Y0, X0 + 1_000, Y0 + 1_500)
+    within = no_cell_left(clusters(("a", CLUSTER)), redline(), spec, UTM, parks=parks, allowed=zone, where="s.yaml")
+    assert "leaves within the allowed zone" in within and within.endswith("widen the allowed zone beyond the parks")
     with pytest.raises(InputError):
         raise InputError([message])
 

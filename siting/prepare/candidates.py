@@ -380,9 +380,12 @@ def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: Ca
     if parks is not None and len(generate_candidates(clusters, redline, spec.model_copy(update={"min_usable_ha": 0.0}),
                                                      crs, rule=rule, products=products, allowed=allowed,
                                                      where=where)):
+        where_left = "within the allowed zone" if allowed is not None else "in the clusters"
+        advice = ("widen the allowed zone beyond the parks" if allowed is not None
+                  else "the parks' land is planned as theirs; nothing is left for cells to add")
         return (f"{at}candidates | no cell is left: the sites layer's polygons (the parks, whose land is theirs) "
-                "cover the land the red line leaves in the clusters (got no cell with usable land outside them); "
-                "draw the cells where the parks leave land (allowed_zone)")
+                f"cover the land the red line leaves {where_left} (got no cell with usable land outside them); "
+                f"{advice}")
     return (f"{at}candidates | no cell is left: the red line's zones, with the buffer and setbacks of "
             "constraints.redline, cover every cell over the clusters (got no cell with usable land); draw the cells "
             "where the red line leaves land (allowed_zone) or lower constraints.redline.buffer_m")
