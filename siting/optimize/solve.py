@@ -613,6 +613,18 @@ def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
         yield
 
 
+def scheduler_refused(opt: Any) -> bool:
+    """Whether HiGHS, in the last run of `opt`, did not run at all (model status 'Not Set' with
+    no valid information), as when its process-wide thread scheduler was made for another number
+    of threads than the run asks for."""
+    highs = getattr(opt, "_solver_model", None)
+    try:
+        return (highs is not None and highs.getModelStatus() == highspy.HighsModelStatus.kNotset
+                and not highs.getInfo().valid)
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def model_empty(opt: Any) -> bool:
     """Whether HiGHS, after a run of `opt`, found the model it was given empty (no variable left to
     decide: every site excluded and nothing to buy or sell), which it reports as a status of its
@@ -678,6 +690,12 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
                          cutoff=cutoff_yuan / unit if cutoff_yuan is not None else None)
     started = time.perf_counter()
     results = _run(opt, model, wanted, start, unit, stop)
+    if scheduler_refused(opt):
+        # HiGHS keeps one thread scheduler per process, made by its first run: another caller's
+        # run with other threads (Pyomo's appsi_highs, say, before siting in one notebook) makes it
+        # refuse ours ("the scheduler has already been initialized"): made anew, the run goes on.
+        highspy.Highs.resetGlobalScheduler(True)
+        results = _run(opt, model, wanted, start, unit, stop)
     held = read_back(opt, wanted)
     has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
     if not has_solution and model_empty(opt):
