@@ -838,9 +838,8 @@ def rule_cost_rows(table: pd.DataFrame) -> list[tuple[tuple[str, Any], ...]]:
     `rule_costs` gave, to know them again in any column order; an empty text as missing too (a
     CSV read back gives NaN for it)."""
     def plain(value: Any) -> Any:
-        if value is None or value == "" or (isinstance(value, float | np.floating) and math.isnan(value)):
-            return None
-        return value.item() if isinstance(value, np.generic) else value
+        value = plain_value(value)
+        return None if value is None or value == "" or (isinstance(value, float) and math.isnan(value)) else value
 
     columns = sorted(str(c) for c in table.columns)
     return [tuple((c, plain(v)) for c, v in zip(columns, values, strict=True))

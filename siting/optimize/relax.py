@@ -101,8 +101,7 @@ def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.Concret
                workers: int | None = None, base: PlanValues | None = None) -> list[RuleCost]:
     """Re-solve `model` (already solved with `solver`) once per enabled family of
     `models.RULE_COST_FAMILIES`, relaxed; in that order whatever order they finish in. Each
-    starts from the solved model's values, or from `base` (`plan_values` of it) when `model`
-    is None.
+    starts from `base` (`plan_values` of the solved model), read from `model` when not given.
 
     The re-solves are independent (each builds its own model and starts from the same base
     plan), so they run in `workers` processes at once (default: every core, over the HiGHS
@@ -113,7 +112,7 @@ def rule_costs(inputs: ModelInputs, settings: SolverSettings, model: pyo.Concret
     workers = min(workers or default_workers(settings.threads), len(names))
     counter = progress.steps(len(names), "rule costs", estimate=False)
     try:
-        base = plan_values(model) if model is not None else base
+        base = base if base is not None or model is None else plan_values(model)
         if workers <= 1:
             costs = []
             for name in names:

@@ -120,17 +120,16 @@ def _clip(cells: np.ndarray, region: shapely.Geometry) -> np.ndarray:
 
 
 def _cut(cells: np.ndarray, taken: shapely.Geometry | None) -> np.ndarray:
-    """`cells` less the polygonal part of `taken` (e.g. the parks, which may overlap each other):
-    each cell is differenced only with the parts of their union it overlaps (matched through an
-    STRtree; the parts of a union are disjoint, so gathered into one multipolygon), so a cell none
-    reaches is kept as it is; what a cut leaves is reduced to its polygonal part."""
+    """`cells` less `taken`, a union of polygons (the parks: `site_polygons`): each cell is
+    differenced only with the parts of it it overlaps (matched through an STRtree; the parts of a
+    union are disjoint, so gathered into one multipolygon), so a cell none reaches is kept as it
+    is; what a cut leaves is reduced to its polygonal part."""
     if taken is None or not len(cells):
         return cells
-    pieces = shapely.get_parts(taken)
-    pieces = pieces[np.isin(shapely.get_type_id(pieces), _POLYGONAL_IDS) & ~shapely.is_empty(pieces)]
-    if not len(pieces):
+    parts = shapely.get_parts(taken)
+    parts = parts[np.isin(shapely.get_type_id(parts), _POLYGONAL_IDS) & ~shapely.is_empty(parts)]
+    if not len(parts):
         return cells
-    parts = shapely.get_parts(shapely.union_all(pieces))
     cell_idx, part_idx = shapely.STRtree(parts).query(cells, predicate="intersects")
     if not len(cell_idx):
         return cells
