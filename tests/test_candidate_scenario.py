@@ -399,7 +399,8 @@ def test_the_manifest_and_report_of_a_cell_run_say_how_it_was_screened(solved: P
     assert screening["candidate_cells"] == 2
     assert screening["merged_model"] | {"termination": None} == {"termination": None, "mip_max_nodes": 8000,
                                                                  "time_limit_s": 51.0, "rel_gap": 0.0,
-                                                                 "abs_gap_yuan": None, "scout_nodes": 0}
+                                                                 "abs_gap_yuan": None, "scout_nodes": 0,
+                                                                 "proof_search": None}
     assert screening["screened_rounds"] == {"mip_max_nodes": 1000, "time_limit_s": 60.0, "rel_gap": 0.0,
                                             "abs_gap_yuan": None}
     assert screening["upper_bound_yuan"] == manifest["solver"]["objective_yuan"]

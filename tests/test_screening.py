@@ -395,7 +395,8 @@ def test_the_certified_report_carries_the_asked_limits_and_each_search_its_own()
     assert "mip_max_nodes" not in options
     record = screened.summary.record()
     assert record["merged_model"] == {"termination": "convergenceCriteriaSatisfied", "mip_max_nodes": 8000,
-                                      "time_limit_s": 51.0, "rel_gap": 0.0, "abs_gap_yuan": None, "scout_nodes": 0}
+                                      "time_limit_s": 51.0, "rel_gap": 0.0, "abs_gap_yuan": None, "scout_nodes": 0,
+                                      "proof_search": None}
     assert record["screened_rounds"] == {"mip_max_nodes": 1000, "time_limit_s": 60, "rel_gap": 0.0,
                                          "abs_gap_yuan": None}
     assert record["stopped_by_time_limit"] == []

@@ -302,7 +302,7 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
                       "every other cell builds nothing"],
         ["lower bound LB (merged model)", f"{bn_yuan(screening.get('lower_bound_yuan'))} bn yuan: "
                                           f"{screening['merged_model_sites']:,} sites, the cells of a group merged "
-                                          f"into one; its search {ended}"],
+                                          f"into one; its search {ended}{_proof_words(merged)}"],
         ["upper bound UB (screened plan)", f"{bn_yuan(screening.get('upper_bound_yuan'))} bn yuan after "
                                            f"{screening.get('rounds', 0)} round(s) of at most "
                                            f"{screening.get('screened_rounds', {}).get('mip_max_nodes', 0):,.0f} "
@@ -314,6 +314,24 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
         rows.append(["time limit", f"stopped {', '.join(stopped)}: the bound or plan depends on the machine's speed; "
                                    "raise solver.time_limit_s for a reproducible result"])
     return rows
+
+
+def _proof_words(merged: Mapping[str, Any]) -> str:
+    """How the merged model's proof search ended (siting/optimize/screening.py `proof_search`:
+    its search again for the bound C that certifies the screened plan, C its cutoff), as words
+    following its first search's; "" when it did not run."""
+    proof = merged.get("proof_search")
+    if not proof:
+        return ""
+    if proof.get("relaxed_plan_yuan") is not None:
+        how = f"it found a relaxed plan below it, of {bn_yuan(proof['relaxed_plan_yuan'])} bn yuan, which ends it"
+    else:
+        how = {"objectiveLimit": "reached it: the plan is certified",
+               "iterationLimit": f"stopped at its node budget of {merged.get('mip_max_nodes', 0):,.0f} nodes",
+               "maxTimeLimit": "stopped by the time limit (the safety net)"}.get(
+            proof.get("termination", ""), plain_status(proof.get("termination", "")))
+    return (f"; searched again for the bound that certifies the screened plan, "
+            f"{bn_yuan(proof.get('cutoff_yuan'))} bn yuan (HiGHS's cutoff): {how}")
 
 
 def _unmerged(screening: Mapping[str, Any]) -> str:

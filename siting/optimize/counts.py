@@ -152,6 +152,10 @@ class CountSolve:
     #: Why no plan was found, when time ended the searches: which search found none and in how
     #: much time, as a sentence of the no-plan message; None otherwise.
     no_plan_reason: str | None = None
+    #: The count relaxation with its solver, for a later search of it (the screening's proof
+    #: search, siting/optimize/screening.py `proof_search`); None when no relaxation was built.
+    #: Holds a Pyomo model and a HiGHS object: not for a result kept or pickled.
+    bounding: Bounding | None = None
 
     def record(self) -> dict[str, Any]:
         """The three searches' figures for the manifest (yuan; no wall-clock time: the run's
@@ -297,7 +301,7 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
         add_sales_rounding(relaxed, inputs, relaxed.index_data)
         relaxed_start = counted_start(relaxed, inputs, start)
         relaxed_solver = new_solver()
-        bounding = _Bounding(relaxed, relaxed_solver, own, share, started, tried)
+        bounding = Bounding(relaxed, relaxed_solver, own, share, started, tried)
         relaxation: SolveReport | None = None
         if prior is None and scout_nodes:
             scout = bounding.search(scout_nodes, relaxed_start)
@@ -317,7 +321,7 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
     if not relaxation.has_solution and relaxation.infeasible:
         return CountSolve(dataclasses.replace(relaxation, solve_time_s=bounded - started, highs_options=asked),
                           None, relaxed_solver, relaxation, lower_bound_yuan=relaxation.best_bound_yuan,
-                          bound_time_s=bounded - tried, plan_time_s=tried - started)
+                          bound_time_s=bounded - tried, plan_time_s=tried - started, bounding=bounding)
     counts = count_values(relaxed) if relaxation.has_solution else None
     fixed_due = counts is not None and (prior is None or counts != prior.counts)
     prior_plan = prior.report if prior is not None and prior.values is not None else None
@@ -339,7 +343,7 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
             if counted.report.termination == "maxTimeLimit":
                 progress.phase_ended("stopped at the time limit", "" if counted.mip_left_s is None
                                      else _no_mip_words(counted.mip_left_s, limit))
-    return dataclasses.replace(counted, bound_time_s=bounded - tried, scout=scout,
+    return dataclasses.replace(counted, bound_time_s=bounded - tried, scout=scout, bounding=bounding,
                                plan_time_s=(tried - started) + (time.perf_counter() - bounded))
 
 
@@ -359,7 +363,7 @@ def _proof_cutoff(prior: _Prior, mip: pyo.ConcreteModel, upper_of: Callable[[pyo
 
 
 @dataclass(frozen=True)
-class _Bounding:
+class Bounding:
     """The count relaxation of `solve_by_counts`'s bound phase: its model, solver and own
     settings, the time share it may take (s into the solve begun at `started`) and when the
     phase began (`tried`, perf_counter s)."""
@@ -393,7 +397,7 @@ class _Bounding:
 
 
 def _scouted(model: pyo.ConcreteModel, counts: dict[CountKey, int], settings: SolverSettings, lower: float | None,
-             bounding: _Bounding) -> _Prior:
+             bounding: Bounding) -> _Prior:
     """A relaxed plan made a plan of the MIP: `model` (with counts) with n = `counts`, the relaxed
     plan's counts, searched as step 2 is, in the time left but at least FIXED_MIN_S."""
     solver = new_solver()
@@ -403,7 +407,7 @@ def _scouted(model: pyo.ConcreteModel, counts: dict[CountKey, int], settings: So
     return _Prior(report, solver, counts, None, _snapshot(model) if report.has_solution else None)
 
 
-def _prove(bounding: _Bounding, mip: pyo.ConcreteModel, prior: _Prior,
+def _prove(bounding: Bounding, mip: pyo.ConcreteModel, prior: _Prior,
            upper_of: Callable[[pyo.ConcreteModel], float | None] | None, settings: SolverSettings,
            own: SolverSettings, scout: SolveReport) -> tuple[_Prior, SolveReport | None]:
     """After the `scout`: search the relaxation for a bound that certifies the best plan so far

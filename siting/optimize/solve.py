@@ -744,10 +744,14 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
                                                              TerminationCondition.unknown):
         termination = TerminationCondition.objectiveLimit  # the bound asked for, not a user's interrupt
     if stop is not None and stop.cutoff is not None:
-        if not has_solution and not stop.reached and termination in (TerminationCondition.provenInfeasible,
-                                                                     TerminationCondition.infeasibleOrUnbounded,
-                                                                     TerminationCondition.objectiveLimit):
-            termination, bound = TerminationCondition.objectiveLimit, stop.cutoff  # no plan below the cutoff
+        # no plan below the cutoff: HiGHS proved none exists, or ended "optimal" on a plan above it
+        # (dropped above) with its bound past the cutoff
+        ended_above = (termination == TerminationCondition.convergenceCriteriaSatisfied and bound is not None
+                       and math.isfinite(bound) and bound >= stop.cutoff)
+        if not has_solution and not stop.reached and (ended_above or termination in (
+                TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded,
+                TerminationCondition.objectiveLimit)):
+            termination, bound = TerminationCondition.objectiveLimit, stop.cutoff
         elif bound is not None and math.isfinite(bound):
             bound = min(bound, stop.cutoff)
     objective = incumbent * unit if incumbent is not None else None
