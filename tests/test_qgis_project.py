@@ -373,7 +373,7 @@ def test_compare_project_shows_the_baselines_context_outlines_last(with_context:
         ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
         ("a: red line", "./a/plan.gpkg|layername=redline"),
-        ("a: context outlines", "./a/plan.gpkg|layername=context")]
+        ("a: counties (context)", "./a/plan.gpkg|layername=context")]
     assert root.find("layer-tree-group/custom-order") is None  # the panel's order is the drawing order
     layer = root.findall("projectlayers/maplayer")[-1]
     assert canonical(layer.find("renderer-v2")) == canonical(parse(with_context / "context.qml").find("renderer-v2"))

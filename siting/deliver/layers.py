@@ -843,8 +843,10 @@ LAYER_NAMES = {
 
 
 def context_title(path: Path | None) -> str:
-    """The context layer's name in legends, from its file name: "counties (context)" for
-    counties.geojson; `LAYER_TITLES["context"]` without a file."""
+    """The context layer's name in map.png's legend, whose entries are in lower case, and the web
+    map's, from its file name: "counties (context)" for counties.geojson; `LAYER_TITLES["context"]`
+    without a file. The layer's title (`context_layer`: plan.qgs, plan.gpkg, the report's list of
+    files, compare.qgs) is this name capitalised as every layer's title: "Counties (context)"."""
     return f"{path.stem.replace('_', ' ')} (context)" if path is not None else LAYER_TITLES["context"]
 
 
@@ -859,7 +861,8 @@ def context_layer(layers: LayerSet) -> OutputLayer | None:
     layer = gpd.GeoDataFrame({"id": ids, "name": _names(frame)}, geometry=list(frame.geometry), crs=frame.crs)
     layer, columns, kinds = with_carried(layer, ["id", "name"], {"id": "string", "name": "string"},
                                          layers.text_columns.get("context"), ids)
-    return make_layer("context", context_title(layers.paths.get("context")), layer, columns, kinds, "MultiPolygon")
+    title = context_title(layers.paths.get("context"))
+    return make_layer("context", title[:1].upper() + title[1:], layer, columns, kinds, "MultiPolygon")
 
 
 M2_PER_KM2 = 1.0e6

@@ -1970,6 +1970,15 @@ def _geometry_type(qgs: ET.Element, layer_name: str) -> str:
     return "Point"
 
 
+def _layer_title(qgs: ET.Element, layer_name: str) -> str | None:
+    """The name a plan.qgs (`qgs`) gives its `layer_name` layer (its `layername`), None where it has
+    no such layer."""
+    for node in qgs.iter("maplayer"):
+        if node.findtext("id") == plan_layer_id(layer_name):
+            return node.findtext("layername")
+    return None
+
+
 def _json(path: Path) -> dict[str, Any] | None:
     """A GeoJSON file's content, or None where there is no such file."""
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
@@ -2075,6 +2084,10 @@ BATCH_SCALE_WORDS = ", the largest of every run"
 #: group lists its layers so and the context outlines stand under the groups, so that the layer
 #: panel's order is this order for the run shown (one at a time).
 COMPARE_ORDER = ("diff", *LAYER_ORDER)
+
+#: What compare.qgs's abstract of the baseline's context outlines says of them after their name:
+#: plan.qgs's words (LAYER_WHAT), of every run's plan.
+COMPARE_CONTEXT_WHAT = "outlines named for orientation only: the plans do not use them"
 
 #: The group of compare.qgs's layer panel that holds one group per run, one ticked at a time.
 RUNS_GROUP = "Runs (one shown at a time: tick a run to show it)"
@@ -2232,7 +2245,9 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
       (`zones_summary`);
     - its red line (redline), in its own style: each category with the distances of the run's
       own red-line rule, which the runs of a comparison differ in.
-    Under the groups, always shown: the baseline's context outlines (where it has them). The
+    Under the groups, always shown: the baseline's context outlines (where it has them), named
+    "<label>: " and its plan.qgs's name of them ("a: counties (context)"), with an abstract in
+    plan.qgs's words (COMPARE_CONTEXT_WHAT). The
     layer panel's order is the drawing order (no custom rendering order): for the run shown,
     plan.qgs's (`COMPARE_ORDER`: the changes over plan.qgs's order), since only one run's group
     is ticked at a time. The names of its sites, hubs, sources and lakes stand where its layout
@@ -2319,9 +2334,13 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                           run_heading(label, base_label, role, _plan_title(qgs), difference), note))
     under: list[ProjectLayer] = []
     if (folder / base_sub / "context.qml").is_file():
-        under.append(ProjectLayer(f"context_{base_sub}_layer", f"{base_label}: context outlines",
+        words = _layer_title(base, "context") or LAYER_TITLES["context"]
+        words = words[:1].lower() + words[1:]
+        under.append(ProjectLayer(f"context_{base_sub}_layer", f"{base_label}: {words}",
                                   f"./{base_sub}/plan.gpkg|layername=context", _geometry_type(base, "context"),
-                                  (folder / base_sub / "context.qml").read_text(encoding="utf-8")))
+                                  (folder / base_sub / "context.qml").read_text(encoding="utf-8"),
+                                  abstract=f"{base_label}'s {words} (its plan.gpkg), under every run{LEGEND_BREAK}"
+                                           f"{COMPARE_CONTEXT_WHAT}."))
     # The project's layers by kind (COMPARE_ORDER), each for every run: the order of its layer
     # list and of the themes', which draw nothing; the layer panel's (`tree`) is the drawing order.
     found = [*(layer for run in shown for layer in run.own), *under]

@@ -1416,7 +1416,9 @@ def redline_labels(layer: OutputLayer) -> ET.Element | None:
 
 
 #: Aliases of fields whose name gives no unit or only an abbreviation of it, by layer (every layer:
-#: key None). `{year}` stands for the year of a `<prefix><year>` field.
+#: key None). `{year}` stands for the year of a `<prefix><year>` field. Some are the input's
+#: columns the layer carries: the red line's `area_km2_sourced` (the shipped red-line data's
+#: area as its sources give it) beside the layer's own `area_km2`.
 FIXED_ALIASES: dict[str | None, dict[str, str]] = {
     None: {"capex_yuan": "capex (yuan)"},
     "flows": {"km": "road distance (km)", "tonnes_": "shipped {year} (t/yr)"},
@@ -1433,7 +1435,8 @@ FIXED_ALIASES: dict[str | None, dict[str, str]] = {
               "position_uncertainty_km": "position uncertainty (km)"},
     "redline": {"buffer_m": "red-line buffer (m)", "min_distance_m": "exclusion distance, every product (m)",
                 "max_distance_m": "exclusion distance, the farthest product's (m)",
-                "area_km2": "ellipsoidal area (km2)", "input_area_km2": "area as the input gives it (km2)"},
+                "area_km2": "ellipsoidal area (km2)", "input_area_km2": "area as the input gives it (km2)",
+                "area_km2_sourced": "area as its sources give it (km2)"},
     "redline_zones": {"max_distance_m": "exclusion distance, the farthest (m)", "area_km2": "ellipsoidal area (km2)"},
     "product_flows": {"units": "amount per year (see unit)", "km": "road distance (km)"},
     "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"},

@@ -919,7 +919,8 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
     built sites' marker scale (`site_features`); `unlined`: the plan's product flows without a
     line (`unlined_flows`), marked at their hubs. The product flows (one overlay per year) and the
     hubs are off until ticked: a planner opens on where the plan builds; the flows of every year
-    lie on the same legs."""
+    lie on the same legs. The context outlines are named `context_label` capitalised, as the
+    other entries of the layer control and the layer's title in plan.qgs: "Counties (context)"."""
     by_name = {layer.name: layer for layer in layers}
     resources = list(by_name["sources"].frame["resource"]) if "sources" in by_name else []
     colours = resource_colours(resources)
@@ -959,7 +960,9 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
     if "clusters" in by_name:
         add("clusters", f"{_swatch(INK, 'line')}Clusters", cluster_features(by_name["clusters"], products))
     if context is not None and len(context):
-        add("context", f"{_swatch(GREY, 'line')}{_text(context_label)}", context_features(context))
+        # Capitalised as the layer control's other entries (map.png's legend has it in lower case).
+        named = context_label[:1].upper() + context_label[1:]
+        add("context", f"{_swatch(GREY, 'line')}{_text(named)}", context_features(context))
     framing = [by_name["clusters"]] if "clusters" in by_name and len(by_name["clusters"].frame) else list(layers)
     boxes = [layer.frame.total_bounds for layer in framing if len(layer.frame)]
     if boxes:
