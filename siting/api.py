@@ -35,11 +35,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import importlib.util
 import json
 import math
 import numbers
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -70,7 +72,13 @@ from siting.config.load import (
     unsearchable_words,
     written_value,
 )
-from siting.config.schema import MOST_ALTERNATIVES, Scenario, file_json_schema, is_schema_comment
+from siting.config.schema import (
+    MOST_ALTERNATIVES,
+    SCHEMA_FILES,
+    Scenario,
+    file_json_schema,
+    is_schema_comment,
+)
 from siting.config.units import per_year
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files, plans_pie_scale
@@ -203,9 +211,22 @@ def checked_path(value: Any, name: str = "path") -> Path:
     if not _is_path(value) or str(value) == "":
         raise InputError([f"{name} | must be the path of a scenario file (got {_shown(value)}); give e.g. "
                           "'scenarios/yunnan_2024.yaml'"])
+    if looks_like_yaml_text(value):
+        text = str(value)
+        start = text if len(text) <= 60 else f"{text[:57]}..."
+        raise InputError([f"{name} | takes the path of a scenario file, not the scenario's text (got {start!r}, "
+                          f"{len(text)} characters); write the text to a file, e.g. scenario.yaml, and give its path"])
     if "\0" in str(value):
         raise InputError([f"{name} | must not hold a NUL character (\\0): no file name can (got {_shown(value)})"])
     return home_path(value)
+
+
+def looks_like_yaml_text(value: Any) -> bool:
+    """Whether `value`, given as a scenario's path, is rather a scenario's YAML text: a text holding a
+    line break, or that starts as a mapping does (`{`, or `key: ` with a space), naming no file."""
+    if not isinstance(value, str) or os.path.lexists(value):
+        return False
+    return "\n" in value or re.match(r"\s*(?:\{|[A-Za-z_][\w.-]*:\s)", value) is not None
 
 
 def checked_out(value: Any) -> Path | None:
@@ -1480,45 +1501,91 @@ NOT_KEPT = "a temporary folder, not kept (pass out= to keep it)"
 # the scenario's JSON schema
 
 
-def scenario_json_schema(partial: bool = False) -> dict[str, Any]:
+def scenario_json_schema(partial: bool = False, *, of: str = "scenario") -> dict[str, Any]:
     """The JSON schema of a scenario file (pydantic's, of the scenario model `Problem.scenario` is
     an instance of), for editors to complete and check scenario YAML (README, "Completion and
-    checking in an editor").
+    checking in an editor"); with `of`, that of the technology catalog or of the committed
+    projects' file, as `siting schema --of` gives them.
 
     Args:
-        partial: drop every `required` list, for a file that `extends:` a base and so need not
-            repeat the base's required keys.
+        partial: True or False: drop every `required` list, for a file that `extends:` a base and
+            so need not repeat the base's required keys (a scenario's only).
+        of: "scenario" (the default), "catalog" (the technology catalog) or "committed" (the
+            committed projects' file), given by name: `scenario_json_schema(of="catalog")`.
+
+    Raises:
+        InputError: `partial` not True or False, `of` not one of those names, or `partial` with a
+            catalog or committed projects.
     """
-    return file_json_schema("scenario", partial)
+    flag = checked_flag(partial, "partial", "partial=True (for the catalog's schema, of='catalog')")
+    if not isinstance(of, str) or of not in SCHEMA_FILES:
+        raise InputError([f"of | must be one of {', '.join(map(repr, SCHEMA_FILES))} (got {_shown(of)}); give e.g. "
+                          "of='catalog'"])
+    if flag and of != "scenario":
+        raise InputError([f"partial | leaves out the keys a file that extends a base need not repeat, and only a "
+                          f"scenario extends one (got of={of!r}); leave out partial"])
+    return file_json_schema(of, flag)
+
+
+#: The end of the `$comment` of the schema text `siting schema` writes: the SHA-256 (hex) of that
+#: text with these 64 digits as zeros (`scenario_schema_text`), by which a file it wrote is known
+#: unedited (`schema_file_state`).
+SCHEMA_DIGEST_WORDS = "; SHA-256 of this file with these 64 digits as zeros: "
+_SCHEMA_DIGEST = re.compile(re.escape(SCHEMA_DIGEST_WORDS) + "([0-9a-f]{64})")
 
 
 def scenario_schema_text(partial: bool = False, of: str = "scenario") -> str:
     """`scenario_json_schema` as indented JSON text, ending with a newline (what `siting schema` writes);
     `of` "catalog" or "committed": the schema of that file instead (the catalog, or the committed
-    projects' file)."""
-    return json.dumps(file_json_schema(of, partial), ensure_ascii=False, indent=2) + "\n"
+    projects' file). Its `$comment` ends with the text's SHA-256 (SCHEMA_DIGEST_WORDS), so that
+    `siting schema --out` replaces the file only while nobody has edited it."""
+    schema = file_json_schema(of, partial)
+    zeros = SCHEMA_DIGEST_WORDS + "0" * 64
+    schema["$comment"] = str(schema["$comment"]) + zeros
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text.replace(zeros, SCHEMA_DIGEST_WORDS + digest, 1)
+
+
+def schema_file_state(path: Path) -> str | None:
+    """What the file at `path` is to `siting schema --out`: "unedited" when `siting schema` wrote it
+    and its bytes are still those written (the SHA-256 its `$comment` ends with, SCHEMA_DIGEST_WORDS),
+    which it may replace; "edited" when its `$comment` says `siting schema` wrote it but the bytes
+    differ, or it records no SHA-256; None for any other file (or one that cannot be read)."""
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not is_schema_comment(str(data.get("$comment", ""))):
+        return None
+    found = _SCHEMA_DIGEST.search(str(data["$comment"]))
+    if found is None:
+        return "edited"
+    recorded = found.group(1)
+    zeroed = raw.replace((SCHEMA_DIGEST_WORDS + recorded).encode("utf-8"),
+                         (SCHEMA_DIGEST_WORDS + "0" * 64).encode("utf-8"), 1)
+    return "unedited" if hashlib.sha256(zeroed).hexdigest() == recorded else "edited"
 
 
 def is_schema_file(path: Path) -> bool:
-    """True for a file that `siting schema` wrote (its `$comment` says so), which it may replace."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return False
-    return isinstance(data, dict) and is_schema_comment(str(data.get("$comment", "")))
+    """True for a file that `siting schema` wrote and nobody has edited since (`schema_file_state`),
+    which it may replace."""
+    return schema_file_state(path) == "unedited"
 
 
 def write_scenario_schema(path: Path | str, partial: bool = False, where: str = "--out",
                           of: str = "scenario") -> Path:
     """Write the scenario's JSON schema to `path`, whole or not at all (a temporary file beside it,
     then renamed); `of` "catalog" or "committed": the schema of that file instead. An existing file
-    is replaced only when `siting schema` wrote it.
+    is replaced only when `siting schema` wrote it and nobody has edited it since.
 
     A path from a home folder (`~/schema.json`) is expanded as a shell would, and named as typed in
     the messages.
 
     Raises:
-        InputError: `path` is a folder, a file siting did not write, or cannot be written.
+        InputError: `path` is a folder, a file siting did not write or one it wrote that has been
+            edited since (`schema_file_state`), or cannot be written.
     """
     typed = os.fspath(path)
     target = home_path(typed)
@@ -1537,7 +1604,12 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     if typed == "" or target.is_dir():
         raise InputError([f"{where} | must be the path of a file (got {typed or repr('')}); give e.g. "
                           "--out scenario.schema.json"])
-    if target.exists() and not is_schema_file(target):
+    state = schema_file_state(target) if target.exists() else "unedited"
+    if state == "edited":
+        raise InputError([f"{where} | the file was written by `siting schema` but has been edited since, or was "
+                          f"written by a siting that did not record its SHA-256 (got {typed}); it is left as it is: "
+                          "choose another file name, or move that file away first"])
+    if state is None:
         raise InputError([f"{where} | the file exists and was not written by `siting schema` (got {typed}); "
                           "choose another file name, or move that file away first"])
     text = scenario_schema_text(partial, of)

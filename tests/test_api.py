@@ -474,7 +474,9 @@ def test_schema_file_is_written_whole_and_replaces_only_its_own_kind(tmp_path: P
     target = tmp_path / "schemas" / "scenario.schema.json"
     assert write_scenario_schema(target) == target.resolve()
     assert target.read_text(encoding="utf-8") == scenario_schema_text()
-    assert json.loads(target.read_text(encoding="utf-8")) == siting.scenario_json_schema()
+    written = json.loads(target.read_text(encoding="utf-8"))
+    comment, digest = written["$comment"].split("; SHA-256 of this file with these 64 digits as zeros: ")
+    assert {**written, "$comment": comment} == siting.scenario_json_schema() and len(digest) == 64
     write_scenario_schema(target, partial=True)  # an earlier schema file is replaced
     assert target.read_text(encoding="utf-8") == scenario_schema_text(partial=True)
     assert [p.name for p in target.parent.iterdir()] == ["scenario.schema.json"]
