@@ -57,7 +57,7 @@ NINE_LINES = "".join(f"key{i}: {i}\n" for i in range(1, 10))
      "it as 'key: value'"),
     # a fault PyYAML marks where it is
     (NINE_LINES + "name:\n\tsmall\n",
-     "s.yaml:11:1: YAML syntax error: found character '\\t' that cannot start any token; fix the YAML at that line"),
+     "s.yaml:11:1: YAML syntax error: a tab here: YAML indents with spaces, not tabs; replace the tab with spaces"),
 ])
 def test_yaml_syntax_error_names_the_line_of_the_unclosed_bracket_or_quote(text: str, message: str):
     from siting.config.errors import InputError

@@ -4,7 +4,7 @@
    signed exponent, so an unquoted 1e3, 1.5e1 or 2E+2 was text to it, though an editor on YAML 1.2
    (and the JSON schema) reads a number. The scenario, the catalog and the committed-projects
    files (those of calibration.plants too) now read them as numbers; .inf and .nan, whole numbers
-   and true/false/yes/no are read as before. A whole number written with an exponent
+   and true/false are read as before (yes/no are text, as in YAML 1.2). A whole number written with an exponent
    ('2.50E+2', 1.5e3) is taken when it is whole, refused with its field named when not.
 2. A calibration.plants file (the real plants of mode fixed) reports all its problems in one
    pass, as the committed-projects file does: the sites of the plants that passed the schema are
@@ -48,7 +48,7 @@ def test_unquoted_yaml_12_floats_are_numbers_and_the_rest_reads_as_before():
     assert all(type(data[k]) is float for k in "abcdi")
     assert type(data["e"]) is int and data["e"] == 7
     assert data["f"] == math.inf and math.isnan(data["l"])
-    assert (data["g"], data["m"]) == (True, False)
+    assert (data["g"], data["m"]) == ("yes", False)
     assert (data["h"], data["j"], data["k"]) == ("1e3", "1e", "1.2.3")
 
 

@@ -238,7 +238,7 @@ def test_boolean_sweep_value_is_refused_before_any_folder(folder: Path, capsys):
 
 
 @pytest.mark.parametrize(("where", "old", "new", "key"), [
-    ("catalog.yaml", "land_ha: 10}", "land_ha: yes}", "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).land_ha"),
+    ("catalog.yaml", "land_ha: 10}", "land_ha: true}", "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).land_ha"),
     ("scenario.yaml", "years: [2023, 2024]", "years: [2023, true]", "scenario.yaml:3: years[1]"),
     ("scenario.yaml", "rel_gap: 0", "rel_gap: false", "scenario.yaml:34: solver.rel_gap"),
 ], ids=["catalog_land", "year", "rel_gap"])

@@ -500,7 +500,8 @@ class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
     a class of our own so that nothing here changes PyYAML's. It reads a value given on the
     command line (`--set`): a number YAML 1.1 does not read as one (1e8) stays the text typed,
     which the schema reads as the number it spells (NUMBER_TEXT), so that a sweep or comparison
-    shows each value as it was typed."""
+    shows each value as it was typed. Whole numbers and yes/no read as in YAML 1.2
+    (`_yaml_12_core`)."""
 
 
 class _TextPythonLoader(yaml.SafeLoader):
@@ -510,23 +511,59 @@ class _TextPythonLoader(yaml.SafeLoader):
 
 class _Loader(_TextLoader):
     """The loader of the files: an unquoted number is read as YAML 1.2 reads it
-    (`_yaml_12_floats`), as an editor and the scenario's JSON schema read it."""
+    (`_yaml_12_core`), as an editor and the scenario's JSON schema read it."""
 
 
 class _PythonLoader(_TextPythonLoader):
     """`_TextPythonLoader` for a file that does not parse; numbers read as `_Loader` reads them."""
 
 
-def _yaml_12_floats(loader: type[Any]) -> None:
-    """Make `loader` read an unquoted float as YAML 1.2 does (1e3, 1.5e1, 2E+2, .5e1: the pattern
-    NUMBER), as an editor on YAML 1.2 and the scenario's JSON schema do: PyYAML reads YAML 1.1,
-    whose floats need a dot and a signed exponent, and took those for text. Its own readings
-    come first and stay (whole numbers, .inf and .nan, true/false/yes/no)."""
-    loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(f"^{NUMBER}$"), list("+-.0123456789"))
+#: YAML 1.2's core schema: true/false (only these are yes/no: yes, no, on, off are text), whole
+#: numbers in decimal (a leading zero is not octal: 01000 is 1000), octal after 0o and
+#: hexadecimal after 0x; digits may be grouped by `_` (1_000), as YAML 1.1 allows.
+_BOOL_12 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT_12 = re.compile(r"^(?:[-+]?[0-9]+(?:_[0-9]+)*|0o[0-7]+|0x[0-9a-fA-F]+)$")
+#: YAML 1.1's floats without its base-60 ones (1:30 is text, not 90), for a value given on the
+#: command line; .inf and .nan as both versions write them.
+_FLOAT_11_NOT_BASE_60 = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+                                   r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_NOT_FINITE = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+
+def _construct_int_12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """A whole number as YAML 1.2 reads it: decimal whatever its leading zeros (01000 is 1000),
+    octal after 0o, hexadecimal after 0x (PyYAML, on YAML 1.1, reads 01000 as octal 512)."""
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    digits = text.lstrip("+-")
+    try:
+        return int(text, 0) if digits[:2].lower() in ("0o", "0x", "0b") else int(text, 10)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(None, None, f"not a whole number: {text!r}",
+                                                node.start_mark) from None
+
+
+def _yaml_12_core(loader: type[Any], floats: re.Pattern[str]) -> None:
+    """Make `loader` read unquoted yes/no and numbers as YAML 1.2's core schema does, as an
+    editor on YAML 1.2 and the scenario's JSON schema do, in place of PyYAML's YAML 1.1: only
+    true/false are yes/no; a whole number with a leading zero is decimal (01000: 1000, not 512),
+    0o17 and 0x1F are octal and hexadecimal; 1:30 is text (YAML 1.1: 90, in base 60); floats are
+    those of `floats`: for the files YAML 1.2's (1e3, 1.5e1, 2E+2, .5e1: the pattern NUMBER, which
+    YAML 1.1 takes for text, as it needs a dot and a signed exponent), for a value on the command
+    line YAML 1.1's, base 60 left out. Its other readings stay (null, dates, merge keys)."""
+    replaced = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+    loader.yaml_implicit_resolvers = {first: [(tag, regexp) for tag, regexp in resolvers if tag not in replaced]
+                                      for first, resolvers in loader.yaml_implicit_resolvers.items()}
+    loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL_12, list("tTfF"))
+    loader.add_implicit_resolver("tag:yaml.org,2002:int", _INT_12, list("+-0123456789"))
+    loader.add_implicit_resolver("tag:yaml.org,2002:float", floats, list("+-.0123456789"))
+    loader.add_implicit_resolver("tag:yaml.org,2002:float", _NOT_FINITE, list("+-."))
+    loader.add_constructor("tag:yaml.org,2002:int", _construct_int_12)
 
 
 for _loader_class in (_Loader, _PythonLoader):
-    _yaml_12_floats(_loader_class)
+    _yaml_12_core(_loader_class, re.compile(f"^{NUMBER}$"))
+for _loader_class in (_TextLoader, _TextPythonLoader):
+    _yaml_12_core(_loader_class, _FLOAT_11_NOT_BASE_60)
 
 
 def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, name: str, loc: tuple[str, ...] = (),
@@ -634,6 +671,9 @@ def syntax_problem(text: str, name: str, exc: yaml.MarkedYAMLError, command_line
     found = re.search(r"but (?:got|found) ('.*')$", problem)
     got = _TOKEN_WORDS.get(found.group(1), found.group(1)) if found else None
     if opened is None:
+        tab = _tab_indent(text, mark)
+        if tab is not None:
+            return said(tab, "a tab {here}: YAML indents with spaces, not tabs", "replace the tab with spaces")
         if exc.context == "while scanning a simple key" and exc.context_mark is not None:
             return said(exc.context_mark, f"the key that starts {{here}} has no ':' after it (none found before "
                         f"{stopped})", "write it as 'key: value'")
@@ -656,6 +696,23 @@ def syntax_problem(text: str, name: str, exc: yaml.MarkedYAMLError, command_line
         return said(start, f"the quote {char!r} opened {{here}} is not closed before the '---' at {stopped}",
                     "close it")
     return said(start, f"the quote {char!r} opened {{here}} is never closed", "close it where its text ends")
+
+
+def _tab_indent(text: str, mark: yaml.Mark | None) -> yaml.Mark | None:
+    """Where a tab stands in the blanks that start the line of `mark` (where PyYAML found a
+    fault), or at `mark` itself: YAML indents with spaces only, and a tab there is the likely
+    cause; None when there is none."""
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    blanks = line[:len(line) - len(line.lstrip(" \t"))]
+    column = blanks.find("\t") if "\t" in blanks else mark.column if line[mark.column:mark.column + 1] == "\t" else -1
+    if column < 0:
+        return None
+    return yaml.Mark(mark.name, mark.index - mark.column + column, mark.line, column, None, None)
 
 
 def _opened_before(text: str, exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark, str, yaml.Mark | None] | None:
@@ -1181,6 +1238,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
     price path and year given in another shape, with an example under `price_paths`
     (`shape_problems`)."""
     problems, errors = shape_problems(locator, model, error.errors(), price_paths)
+    problems, errors = invalid_key_problems(locator, errors, problems)
     # A key given under its old name is reported once, as replaced, not also as missing.
     replaced = {(tuple(e["loc"][:-1]), REPLACED_KEYS[str(e["loc"][-1])].split(";")[0].strip())
                 for e in errors if e["type"] == "extra_forbidden" and str(e["loc"][-1]) in REPLACED_KEYS}
@@ -1233,6 +1291,32 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             message = plain_message(err["msg"])
             problems.append(f"{where}: {key} | {message}" + ("" if "(got " in message else f" (got {shown})"))
     return hinted_once(in_file_order(problems))
+
+
+def invalid_key_problems(locator: Locator, errors: list[Any], problems: list[str]) -> tuple[list[str], list[Any]]:
+    """`problems` with one for each of `errors` (pydantic's) that is a key that is no name
+    (`invalid_key_problem`), named at the mapping that holds it; the other errors."""
+    rest = []
+    for err in errors:
+        if err["type"] != "invalid_key":
+            rest.append(err)
+            continue
+        bare = tuple(k for k in err["loc"] if k != "[key]")
+        origin = locator.origin(bare)
+        said = invalid_key_problem(err.get("input"))
+        problems = [*problems, f"{origin.where(bare)}: {origin.key(bare[:-1])} | {said}"]
+    return problems, rest
+
+
+def invalid_key_problem(key: Any) -> str:
+    """What is wrong with a key that is no name (`key`, as YAML read it): a number, most likely
+    the digits after a thousands separator in braces (`{buffer_m: 1,000}` reads as buffer_m 1 and
+    a key 000), or true/false/null, to be quoted."""
+    if isinstance(key, (int, float)) and not isinstance(key, bool):
+        return (f"has a number where a key's name is expected (got {_shown(key)}); likely a number written with a "
+                "thousands separator in braces, which the comma splits ({buffer_m: 1,000} reads as buffer_m: 1 and "
+                "a key 000): write 1000, without the separator")
+    return f"has a key that is not a name (got {_shown(key)}); write the key's name, in quotes if it reads otherwise"
 
 
 def swapped_gateway_fix(locator: Locator, loc: tuple[Any, ...], got: Any) -> str | None:
@@ -2253,8 +2337,22 @@ def no_variant_chosen() -> Iterator[None]:
         VARIANT_CHOSEN.reset(token)
 
 
+def merged_mapping(base: Any, value: Any) -> Any:
+    """`value` set over `base`, as `deep_merge` merges a variant or an extending file: mappings
+    merge key by key (`--set "constraints.redline={buffer_m: 2000}"` keeps the setbacks and
+    categories the scenario gives); a list or a scalar replaces. Unknown keys are left for the
+    schema to name, where the command line wrote them."""
+    if not isinstance(value, dict) or not isinstance(base, dict):
+        return value
+    merged = dict(base)
+    for key, item in value.items():
+        merged[key] = merged_mapping(base.get(key), item)
+    return merged
+
+
 def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
-    """Set a dotted key in scenario data; a key the schema does not know is an error naming it,
+    """Set a dotted key in scenario data, a mapping merged key by key into the one there
+    (`merged_mapping`), as a variant is; a key the schema does not know is an error naming it,
     as is `extends` or `variants` (`structure_problem`)."""
     structure = structure_problem(key)
     if structure is not None:
@@ -2276,7 +2374,7 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
             if not last:
                 node[name] = {}
         if last:
-            node[name] = value
+            node[name] = merged_mapping(node.get(name), value)
         elif not isinstance(node[name], dict):
             raise InputError([f"{OVERRIDES_NAME.get()} {key} | '{dotted((*loc, part))}' is a value, not a group of "
                               "settings"])

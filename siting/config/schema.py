@@ -1,6 +1,6 @@
 """The scenario and technology-catalog schema: pydantic models, unknown keys rejected, numbers finite.
 
-A number is never a boolean (YAML's true/yes is not 1), and a yes/no setting is never a text or
+A number is never a boolean (YAML's true is not 1), and a yes/no setting is never a text or
 a number (`Flag`: 'yes' or 1 is not true). A number written as text ('1000', '1e6') is read as the
 number it spells (`number_text`, `whole_number_text`), as the JSON schema says. Every figure that
 enters the model has an upper bound, shown as `maximum` in the JSON schema: MAX_YUAN (1e15) for
@@ -44,7 +44,7 @@ NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
 
 def not_yes_no(value: Any) -> Any:
-    """Refuse a YAML boolean (true/false, yes/no) where a number is wanted: Python counts it as 1 or 0."""
+    """Refuse a YAML boolean (true/false) where a number is wanted: Python counts it as 1 or 0."""
     if isinstance(value, bool):
         raise PydanticCustomError("bool_not_number", "must be a number, not true/false")
     return value
