@@ -21,6 +21,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pyogrio
+import pyproj
 import pytest
 import shapely
 from shapely.geometry import box
@@ -94,23 +95,29 @@ def test_cells_become_sites_with_their_exact_land_price_and_tariff(folder: Path)
 
 def test_distances_of_a_cell_run_from_its_representative_point(folder: Path):
     """A whole square cell's representative point is its centre (shapely's point on surface of
-    a rectangle): cell (21, 273) at x 215 km, y 2,735 km. The scenario's detour factor is 1."""
+    a rectangle): cell (21, 273) at x 215 km, y 2,735 km. The scenario's detour factor is 1; km on the
+    ellipsoid."""
     scenario = with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg}}", {"a": ZONE_A})
     prepared = prepare(scenario, {})
     spatial = prepared.spatial
     sources = spatial.sources.set_index("id")
     hub = spatial.hubs.set_index("id").geometry["west"]
-    centre = shapely.Point(215_000, 2_735_000)
+    to_lonlat = pyproj.Transformer.from_crs(spatial.working_crs, "EPSG:4326", always_xy=True)
+
+    def km_from_centre(point: shapely.Point) -> float:
+        return pyproj.Geod(ellps="WGS84").inv(*to_lonlat.transform(215_000, 2_735_000),
+                                              *to_lonlat.transform(point.x, point.y))[2] / 1000
+
     assert spatial.distance_km.at["cell-west-21-273", "rock_w"] == pytest.approx(
-        centre.distance(sources.geometry["rock_w"]) / 1000, rel=1e-12)
+        km_from_centre(sources.geometry["rock_w"]), abs=1e-9)
     assert prepared.inputs.arc_km[("rock_w", "cell-west-21-273")] == pytest.approx(
-        centre.distance(sources.geometry["rock_w"]) / 1000, rel=1e-12)
-    assert spatial.site_hub_km["cell-west-21-273"] == pytest.approx(centre.distance(hub) / 1000, rel=1e-12)
+        km_from_centre(sources.geometry["rock_w"]), abs=1e-9)
+    assert spatial.site_hub_km["cell-west-21-273"] == pytest.approx(km_from_centre(hub), abs=1e-9)
 
 
 def test_a_cell_keeps_the_land_outside_the_buffered_red_line(folder: Path):
-    """Cell (23, 275) holds the lake; the red-line rule's 1 km buffer around it (in UTM, 16
-    segments a quarter circle) is taken from its 10,000 ha, as from a polygon site; both on the
+    """Cell (23, 275) holds the lake; the red-line rule's 1 km buffer around it (in UTM,
+    BUFFER_QUAD_SEGS segments a quarter circle) is taken from its 10,000 ha, as from a polygon site; both on the
     ellipsoid."""
     scenario = with_cells(folder, "{cell_size_m: 10000, allowed_zone: {path: allowed.gpkg, field: zone, "
                                   "values: [b]}}", {"a": ZONE_A, "b": ZONE_B})
@@ -154,8 +161,8 @@ def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.Captu
 @pytest.mark.parametrize(("block", "message"), [
     ("{cell_size_m: -5}", "scenario.yaml:39: candidates.cell_size_m | must be greater than 0 (got -5); give "
      "a value in that range"),
-    ("{cell_size_m: 1000, min_usable_ha: yes}", "scenario.yaml:39: candidates.min_usable_ha | must be a number, not "
-     "true/false (got true); give a number"),
+    ("{cell_size_m: 1000, min_usable_ha: yes}", "scenario.yaml:39: candidates.min_usable_ha | must be a number "
+     "(got 'yes'); write the number alone, in ha, e.g. 20"),
     ("{cell_size: 1000}", "scenario.yaml:39: candidates.cell_size | unknown key; did you mean 'cell_size_m'? "
      "(in metres)"),
     ("{shape: hexagon, cell_size_m: 1000}", "scenario.yaml:39: candidates | hexagonal cells need "

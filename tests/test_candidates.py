@@ -20,7 +20,7 @@ from shapely.geometry import box
 from siting.config.errors import InputError
 from siting.prepare.candidates import CandidatesSpec, allowed_zone_geometry, generate_candidates
 from siting.prepare.layers import ellipsoidal_area_m2
-from siting.prepare.spatial import RedlineSettings, land_after_redline
+from siting.prepare.spatial import BUFFER_QUAD_SEGS, RedlineSettings, land_after_redline
 from tests.conftest import on_ellipsoid
 
 UTM = "EPSG:32648"
@@ -102,7 +102,7 @@ def test_buffer_widens_the_exclusion():
     cells = generate_candidates(clusters(("a", CLUSTER)), redline(("lake", LAKE)), CandidatesSpec(cell_size_m=1_000),
                                 UTM, rule=rule(500.0))
     usable = table(cells, "usable_ha")
-    quarter_disc_ha = shapely.buffer(shapely.Point(0, 0), 500.0, quad_segs=16).area / 4 / 10_000
+    quarter_disc_ha = shapely.buffer(shapely.Point(0, 0), 500.0, quad_segs=BUFFER_QUAD_SEGS).area / 4 / 10_000
     assert usable["cell-a-801-2771"] == pytest.approx(
         on_ellipsoid(50.0 - 25.0 - quarter_disc_ha, CELLS["cell-a-801-2771"]), rel=1e-9)
     assert usable["cell-a-801-2770"] == pytest.approx(

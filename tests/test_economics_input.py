@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 
@@ -297,7 +298,9 @@ def test_hub_distances_on_a_literal_geometry():
     is the square's representative point (5 km, 5 km); cluster B's hub is placed at (8 km, 11 km).
     Site s1 at (5 km, 1 km) in A: 4 km to its hub; site s2 at (11 km, 15 km) in B: hypot(3, 4) = 5 km.
     Hub A to hub B: hypot(3, 6) = 6.708 km; A to the gateway at (5 km, 9 km): 4 km; B to it:
-    hypot(3, 2) = 3.606 km. With the detour factor 1.5: 6, 7.5, 10.062, 6 and 5.408 km."""
+    hypot(3, 2) = 3.606 km. With the detour factor 1.5: 6, 7.5, 10.062, 6 and 5.408 km in UTM, each
+    measured on the ellipsoid (UTM's scale is about 1.0026 there, near the equator 500 km west of
+    its central meridian)."""
     crs = UTM
     clusters = gpd.GeoDataFrame({"id": ["A"]}, geometry=[shapely.box(0, 0, 10_000, 10_000)], crs=crs)
     hub_a = hub_points(clusters, crs)
@@ -308,9 +311,18 @@ def test_hub_distances_on_a_literal_geometry():
     sites = gpd.GeoDataFrame({"id": ["s1", "s2"], "cluster": ["A", "B"]},
                              geometry=[shapely.Point(5_000, 1_000), shapely.Point(11_000, 15_000)], crs=crs)
     site_km, pair_km, gate_km = hub_distances(sites, hubs, shapely.Point(5_000, 9_000), 1.5)
-    assert site_km == {"s1": 6.0, "s2": 7.5}
-    assert pair_km == pytest.approx({("A", "B"): 1.5 * 45 ** 0.5, ("B", "A"): 1.5 * 45 ** 0.5}, rel=1e-12)
-    assert gate_km == pytest.approx({"A": 6.0, "B": 1.5 * 13 ** 0.5}, rel=1e-12)
+    to_lonlat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+    def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+        return 1.5 * pyproj.Geod(ellps="WGS84").inv(*to_lonlat.transform(*a), *to_lonlat.transform(*b))[2] / 1000
+
+    a, b, gate = (5_000, 5_000), (8_000, 11_000), (5_000, 9_000)
+    assert site_km == pytest.approx({"s1": km((5_000, 1_000), a), "s2": km((11_000, 15_000), b)}, abs=1e-9)
+    assert site_km == pytest.approx({"s1": 6.0, "s2": 7.5}, rel=3e-3)
+    assert pair_km == pytest.approx({("A", "B"): km(a, b), ("B", "A"): km(b, a)}, abs=1e-9)
+    assert pair_km == pytest.approx({("A", "B"): 1.5 * 45 ** 0.5, ("B", "A"): 1.5 * 45 ** 0.5}, rel=3e-3)
+    assert gate_km == pytest.approx({"A": km(a, gate), "B": km(b, gate)}, abs=1e-9)
+    assert gate_km == pytest.approx({"A": 6.0, "B": 1.5 * 13 ** 0.5}, rel=3e-3)
     assert hub_distances(sites, hubs, None, 1.5)[2] == {}
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pyproj
+import pytest
 import shapely
 
 from siting.deliver.layers import plan_layers
@@ -39,7 +40,7 @@ def projected(geometries: list[shapely.Geometry], ids: list[str]) -> gpd.GeoData
 def test_a_polygon_site_drawn_about_its_source_is_0_km_from_it():
     """The square's point on surface lies between 0.1 and 1 m from the projected source (not on
     it), yet the distance is exactly 0; a source 0.0001 degree (about 11 m) east is 11 m x 1.3
-    away, as measured."""
+    away, as measured on the ellipsoid."""
     sites = projected([square_about(*ROCK_W)], ["s"])
     sources = projected([shapely.Point(*ROCK_W), shapely.Point(ROCK_W[0] + 1e-4, ROCK_W[1])], ["at", "east"])
     off_m = shapely.distance(shapely.point_on_surface(sites.geometry.iloc[0]), sources.geometry.iloc[0])
@@ -48,14 +49,20 @@ def test_a_polygon_site_drawn_about_its_source_is_0_km_from_it():
     assert float(km.at["s", "at"]) == 0.0
     east_m = shapely.distance(shapely.point_on_surface(sites.geometry.iloc[0]), sources.geometry.iloc[1])
     assert 10.0 < east_m < 12.0
-    assert float(km.at["s", "east"]) == east_m / 1000.0 * 1.3
+    to_lonlat = pyproj.Transformer.from_crs(UTM48N, "EPSG:4326", always_xy=True)
+    site = to_lonlat.transform(*shapely.get_coordinates(shapely.point_on_surface(sites.geometry.iloc[0]))[0])
+    east = to_lonlat.transform(*shapely.get_coordinates(sources.geometry.iloc[1])[0])
+    geodesic_m = pyproj.Geod(ellps="WGS84").inv(*site, *east)[2]
+    assert float(km.at["s", "east"]) == pytest.approx(geodesic_m / 1000.0 * 1.3, abs=1e-12)
 
 
 def test_two_points_under_a_metre_apart_are_0_km_apart():
-    """Road km (hub network): 0.5 m apart is the same place, 2 m apart is 2 m x 1.5."""
+    """Road km (hub network): 0.5 m apart is the same place, 2 m apart is 2 m x 1.5 (on the
+    ellipsoid: UTM's scale on its central meridian is 0.9996)."""
     origin = shapely.Point(500_000.0, 2_700_000.0)
-    assert road_km(origin, shapely.Point(500_000.5, 2_700_000.0), 1.5) == 0.0
-    assert road_km(origin, shapely.Point(500_002.0, 2_700_000.0), 1.5) == 0.002 * 1.5
+    assert road_km(origin, shapely.Point(500_000.5, 2_700_000.0), 1.5, UTM48N) == 0.0
+    assert road_km(origin, shapely.Point(500_002.0, 2_700_000.0), 1.5, UTM48N) == pytest.approx(
+        0.002 / 0.9996 * 1.5, rel=1e-6)
 
 
 def test_the_plan_and_its_layers_put_a_site_on_its_source_at_0_km(folder: Path):

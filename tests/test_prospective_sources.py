@@ -106,7 +106,7 @@ def test_the_plan_and_the_sites_layer_stay_as_they_were(runs: tuple[api.Solution
 
 def test_the_km_are_the_proximity_rules(runs: tuple[api.Solution, Path, Path]):
     """Measured from the output layers, the road km to the left-out sources are those the
-    preprocessing measured (straight line in the working CRS x detour factor), to 1 mm."""
+    preprocessing measured (geodesic on the working CRS's ellipsoid x detour factor), to 1 mm."""
     solution, _out, _plain = runs
     prepared = solution.problem.prepared
     layers = {layer.name: layer for layer in solution.output_layers}

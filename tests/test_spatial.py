@@ -6,6 +6,7 @@ handling, so buffers, areas and distances can be stated exactly."""
 from __future__ import annotations
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -141,16 +142,26 @@ def test_redline_rule_disabled_keeps_all_land():
     assert land_of(result, "s") == 10.0
 
 
-def test_road_distance_is_straight_line_times_detour():
-    """Source 3 km east and 4 km north of the site: 5 km straight, 6.5 km with a 1.3 detour."""
+def geodesic_km(a: Point, b: Point) -> float:
+    """The km between two points of UTM 48N on the WGS84 ellipsoid."""
+    lon, lat = pyproj.Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform([a.x, b.x], [a.y, b.y])
+    return pyproj.Geod(ellps="WGS84").inv(lon[0], lat[0], lon[1], lat[1])[2] / 1000.0
+
+
+def test_road_distance_is_the_geodesic_times_detour():
+    """Source 3 km east and 4 km north of the site in UTM 48N: 5 km there, 4.9964 km on the
+    ellipsoid (UTM's scale is 1.0007 there), 6.4953 km with a 1.3 detour."""
     layers = layer_set([("s", Point(X0, Y0), 10.0)], sources=[("k", "phosphate_rock", Point(X0 + 3_000, Y0 + 4_000))])
     result = run(layers, rule(0), detour=1.3)
-    assert result.distance_km.loc["s", "k"] == pytest.approx(6.5, rel=1e-12)
+    expected = 1.3 * geodesic_km(Point(X0, Y0), Point(X0 + 3_000, Y0 + 4_000))
+    assert expected == pytest.approx(6.5 / 1.00072, abs=1e-4)
+    assert result.distance_km.loc["s", "k"] == pytest.approx(expected, abs=1e-9)
 
 
 def test_layers_in_lon_lat_are_projected_before_measuring():
-    """The same two points given in WGS84 lon/lat: the distance equals the UTM one (the working
-    CRS does the measuring), and the polygon area is measured in m2 on the ellipsoid, not degrees."""
+    """The same two points given in WGS84 lon/lat: the distance equals the one between the UTM
+    points (both on the ellipsoid), and the polygon area is measured in m2 on the ellipsoid, not
+    degrees."""
     utm_site, utm_source = Point(X0, Y0), Point(X0 + 3_000, Y0 + 4_000)
     to_lonlat = gpd.GeoSeries([utm_site, utm_source, LAKE.buffer(0)], crs=UTM).to_crs("EPSG:4326")
     cluster = gpd.GeoSeries([box(X0 - 50_000, Y0 - 50_000, X0 + 50_000, Y0 + 50_000)], crs=UTM).to_crs("EPSG:4326")
@@ -158,7 +169,7 @@ def test_layers_in_lon_lat_are_projected_before_measuring():
                        sources=[("k", "phosphate_rock", to_lonlat[1])], clusters=[("c", cluster[0])],
                        crs="EPSG:4326")
     result = run(layers, rule(0))
-    assert result.distance_km.loc["s", "k"] == pytest.approx(5.0, abs=1e-6)
+    assert result.distance_km.loc["s", "k"] == pytest.approx(geodesic_km(utm_site, utm_source), abs=1e-6)
     drawn = float(result.sites.set_index("id").at["poly", "gross_land_ha"])
     assert drawn == pytest.approx(on_ellipsoid(400.0, LAKE), rel=1e-6)  # 2 km x 2 km = 400 ha in UTM
 

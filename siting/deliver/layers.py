@@ -1009,8 +1009,8 @@ def prospective_left_out_km(sites: OutputLayer, sources: OutputLayer, working_cr
                             ) -> dict[tuple[str, str], float]:
     """(site id, source id) -> road km from every site of the sites layer to every source of
     `prospective_left_out`, measured as the proximity rule measures its arcs
-    (`siting.prepare.spatial.road_distance_km`: from the site's point on surface in the working CRS,
-    straight line x `detour_factor`), from the layers' coordinates (WGS84 rounded to about 0.1 m,
+    (`siting.prepare.spatial.road_distance_km`: from the site's point on surface, the geodesic on
+    the working CRS's ellipsoid x `detour_factor`), from the layers' coordinates (WGS84 rounded to about 0.1 m,
     so within a fraction of a metre of the rule's km). Empty without such a source."""
     left_out = prospective_left_out(sources)
     if not left_out or not len(sites.frame):

@@ -88,8 +88,10 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     for resource in needed:
         importable = resource in resources and resources[resource].import_price_yuan_per_t is not None
         if resource not in offered and not importable and c.supply.enabled:
-            notices.append(f"no source in the sources layer offers '{resource}' and the catalog gives no import "
-                           "price for it: products that need it cannot produce while the supply rule is on")
+            none = (f"no source in the sources layer offers '{resource}'" if "sources" in layers.paths else
+                    f"the scenario gives no sources layer (layers.sources), so no source offers '{resource}',")
+            notices.append(f"{none} and the catalog gives no import price for it: products that need it cannot "
+                           "produce while the supply rule is on")
     return problems, notices
 
 

@@ -278,7 +278,75 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputError([f"{at}: layers.{role}.path | the file has no geometry (a table such as a CSV is not a "
                           "map layer); give a GeoJSON, GeoPackage or shapefile"])
-    return _yes_no_kept(path, frame)
+    frame = _yes_no_kept(path, frame)
+    broken = _broken_geojson_geometries(path, frame, id_field)
+    if broken is not None:
+        raise broken
+    return frame
+
+
+def _broken_geojson_geometries(path: Path, frame: gpd.GeoDataFrame, id_field: str | None
+                               ) -> UnbuiltGeometries | None:
+    """The features of the GeoJSON `path` (read as `frame`) that GDAL read without geometry although
+    the file gives them one with coordinates, which it could not read (a Point with one
+    coordinate): an `UnbuiltGeometries` naming each, with the layer as read; None when there is
+    none (a null geometry, or one with empty coordinates, is no geometry: `_shape_problems`)."""
+    if path.suffix.lower() not in (".geojson", ".json") or not len(frame):
+        return None
+    missing = frame.geometry.isna().to_numpy()
+    if not missing.any():
+        return None
+    try:
+        features = json.loads(path.read_bytes()).get("features")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(features, list) or len(features) != len(frame):
+        return None
+    rows, whats = [], []
+    for row in np.flatnonzero(missing).tolist():
+        geometry = features[row].get("geometry") if isinstance(features[row], dict) else None
+        what = _broken_geometry(geometry)
+        if what is not None:
+            rows.append(row)
+            whats.append(what)
+    if not rows:
+        return None
+    at = shown_path(path)
+    ids = text_values(frame[id_field]) if id_field in frame.columns else None
+    problems = [f"{at}: geometry | {named_features([row], ids, id_field)} has a broken geometry: {what}; give each "
+                "point both its coordinates, x and y (longitude and latitude), or redraw it"
+                for row, what in zip(rows, whats, strict=True)]
+    return UnbuiltGeometries(problems, frame, rows)
+
+
+def _broken_geometry(geometry: object) -> str | None:
+    """What is broken in a GeoJSON geometry object that has coordinates: a position of fewer than
+    two numbers, e.g. "a Point with one coordinate (got [102.1])"; None for no geometry (null, or
+    empty coordinates) and for one whose positions all have two numbers or more."""
+    if not isinstance(geometry, dict):
+        return None
+    kind = str(geometry.get("type"))
+    coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, list) or not coordinates:
+        return None
+
+    def short(position: list) -> bool:
+        return len(position) < 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
+
+    def positions(value: object) -> Iterable[list]:
+        if isinstance(value, list) and value and all(not isinstance(v, list) for v in value):
+            yield value
+        elif isinstance(value, list):
+            for item in value:
+                yield from positions(item)
+
+    bad = next((p for p in positions(coordinates) if short(p)), None)
+    if bad is None:
+        return None
+    got = json.dumps(bad)
+    if kind == "Point":
+        return f"a Point with one coordinate (got {got})"
+    return f"a {kind} with a position of one coordinate (got {got})"
 
 
 def _yes_no_kept(path: Path, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -1257,7 +1325,7 @@ def area_text(m2: float, unit: str | None = None) -> str:
 
 def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, geometry_types: tuple[str, ...],
             notices: list[str], problems: list[str], id_field: str | None,
-            unit: str | None = None) -> gpd.GeoDataFrame:
+            unit: str | None = None, union_parts: bool = False) -> gpd.GeoDataFrame:
     """Repair invalid geometries (shapely's make_valid; of a polygon, the polygonal part). The
     notice of the repair names the file by `path` as it is, the features, the first reason, and
     each polygon's area as drawn (as GEOS and a GIS measure the invalid polygon: `area_m2`) and
@@ -1266,13 +1334,23 @@ def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, geometry_ty
     message share one unit: `unit` ("ha" for sites) or else `area_unit` of the largest. A polygon
     the repair empties, or whose area it changes by more than MAX_REPAIR_AREA_CHANGE of its area
     as drawn, either way (a bow tie, whose two loops' areas cancel as drawn, gains both), is a
-    problem, since the repaired shape is not what was drawn."""
+    problem, since the repaired shape is not what was drawn.
+
+    With `union_parts` (the red line's zones, which exclude the land inside every part), a
+    MultiPolygon whose parts are each valid but overlap or touch along an edge is read as the
+    union of its parts, the evident meaning of an exclusion zone drawn so, whatever the share of
+    its area the parts share; a notice says so, with its area as the parts add up and as their
+    union. (make_valid would keep only the land inside an odd number of parts.)"""
     at = shown_path(path)
     rows = np.flatnonzero(invalid.to_numpy())
     ids = list(frame["id"])
     drawn = frame.geometry.to_numpy()[rows]
     reasons = [shapely.is_valid_reason(g) for g in drawn]
+    union = np.array([union_parts and g is not None and g.geom_type == "MultiPolygon"
+                      and bool(shapely.is_valid(shapely.get_parts(g)).all()) for g in drawn], dtype=bool)
     repaired = shapely.make_valid(drawn)
+    repaired[union] = [shapely.union_all(shapely.get_parts(g)) for g in drawn[union]]
+    others = [k for k in range(len(rows)) if not union[k]]  # repaired, not read as a union
     areas: list[str] = []
     polygonal = np.isin(shapely.get_type_id(drawn), [3, 6]) & any(t in POLYGONAL for t in geometry_types)
     repaired[polygonal] = [_polygonal_part(g) for g in repaired[polygonal]]
@@ -1285,6 +1363,12 @@ def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, geometry_ty
         feature = named_features([rows[i]], ids, id_field)
         old, new = float(before[k]), float(after[k])
         one = unit or area_unit(max(old, new))  # an error is a message of its own
+        if union[i]:
+            areas_said = (f": {area_text(new, one)}, where the parts add up to {area_text(old, one)}"
+                          if before_m2 is not None else "")
+            notices.append(f"{path}: the parts of {feature} overlap or share an edge ({reasons[i]}): read as "
+                           f"their union, the land inside any of them{areas_said}")
+            continue
         sizes = f"{area_text(old, shared)} as drawn, {area_text(new, shared)} repaired" if before_m2 is not None else ""
         change = f", from {area_text(old, one)} as drawn to {area_text(new, one)}" if sizes else ""
         if new <= 0.0:
@@ -1301,15 +1385,18 @@ def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, geometry_ty
         if sizes:
             split = len(shapely.get_parts(repaired[i]))
             parts = f" (in {split} parts)" if split > len(shapely.get_parts(drawn[i])) else ""
-            whose = "" if len(rows) == 1 else f"the {ordinal(int(rows[i]) + 1)} "
+            whose = "" if len(others) == 1 else f"the {ordinal(int(rows[i]) + 1)} "
             areas.append(f"{whose}{sizes}{parts}")
     frame = frame.copy()
     frame.loc[invalid, "geometry"] = repaired
-    geometries = "geometry" if len(rows) == 1 else "geometries"
-    first = "" if len(rows) == 1 else " in the first"
+    if not others:
+        return frame
+    geometries = "geometry" if len(others) == 1 else "geometries"
+    first = "" if len(others) == 1 else " in the first"
     shown = areas[:REPAIRS_SHOWN] + ([f"and {len(areas) - REPAIRS_SHOWN} more"] if len(areas) > REPAIRS_SHOWN else [])
-    notices.append(f"{path}: repaired the invalid {geometries} of {named_features(rows, ids, id_field)}: "
-                   f"{reasons[0]}{first}" + "".join(f"; {a}" for a in shown))
+    repaired_rows = [int(rows[k]) for k in others]
+    notices.append(f"{path}: repaired the invalid {geometries} of {named_features(repaired_rows, ids, id_field)}: "
+                   f"{reasons[others[0]]}{first}" + "".join(f"; {a}" for a in shown))
     return frame
 
 
@@ -1410,7 +1497,7 @@ def check_layer(
                             f"repair {'it' if one else 'them'} or set spatial.invalid_geometry: repair")
         else:
             frame = _repair(frame, invalid, path, geometry_types, notices, problems, id_field,
-                            "ha" if role == "sites" else None)
+                            "ha" if role == "sites" else None, union_parts=role == "redline")
     return frame, problems
 
 
@@ -1559,7 +1646,9 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
         return features_where(frame, where, id_field)
 
     if not_number.any():
-        shown = "null" if null[not_number][0] else _written(raw[not_number].iloc[0])
+        first = int(np.flatnonzero(not_number)[0])
+        shown = ("NaN" if _nan_in_file(path, field_name, first, len(frame)) else "null") if null[first] else (
+            _written(raw.iloc[first]))
         problems.append(f"{at}: field '{field_name}' | not a number for {named(not_number)} "
                         f"(got {shown}); use a number")
     if infinite.any():
@@ -1576,6 +1665,19 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
                         f"{float(values[too_large].iloc[0]):g}): it {too_large_message(MAX_QUANTITY)}; give a "
                         "smaller value")
     frame[column] = values
+
+
+def _nan_in_file(path: Path, field_name: str, row: int, count: int) -> bool:
+    """Whether the GeoJSON `path` (of `count` features) gives the feature at `row` the value NaN
+    (not JSON, but written by some tools, and read by GDAL as the null it is not) in `field_name`."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return False
+    try:
+        features = json.loads(path.read_bytes()).get("features")
+        value = features[row]["properties"][field_name] if len(features) == count else None
+    except (OSError, ValueError, AttributeError, KeyError, IndexError, TypeError):
+        return False
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _numbers(raw: pd.Series) -> pd.Series:
@@ -1750,6 +1852,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         checked("sites", count, sites)
         notices += [file_notice(n, loaded, paths["sites"]) for n in _site_notices(sites, paths["sites"], sites_ref,
                                                                                   working)]
+    problems.extend(clashing_id_problems(clusters, sites, paths, clusters_ref.id_field, sites_ref.id_field))
     if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns and sources_ref is not None:
         count = len(problems)
         notices += _source_attributes(sources, paths["sources"], sources_ref, loaded, problems)
@@ -1766,6 +1869,40 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
     return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed, text_columns),
             problems, frozenset(faulty))
+
+
+#: The node id the outputs give the gateway (hubs.geojson's `node`, product_flows.csv's `from` and
+#: `to`), beside the clusters' hubs, which they name by their cluster's id.
+GATEWAY_NODE = "gateway"
+
+
+def clashing_id_problems(clusters: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, paths: Mapping[str, Path],
+                         cluster_field: str, site_field: str) -> list[str]:
+    """The problems of ids the outputs could not tell apart: a cluster id `gateway`, the gateway's
+    node in hubs.geojson and product_flows.csv, where the clusters' hubs are named by their
+    cluster's id; a site id that is also a cluster id, which product_flows.csv names side by side
+    (`hub_to_site,east,west`)."""
+    problems: list[str] = []
+    cluster_ids = [str(v) for v in clusters["id"]] if "id" in clusters.columns else []
+    if GATEWAY_NODE in cluster_ids and "clusters" in paths:
+        at = shown_path(paths["clusters"])
+        rows = [i for i, v in enumerate(cluster_ids) if v == GATEWAY_NODE]
+        problems.append(f"{at}: field '{cluster_field}' | cluster id {GATEWAY_NODE!r} in "
+                        f"{named_features(rows, None, None)} is the name the outputs give the gateway (hubs.geojson's "
+                        "node, product_flows.csv's from and to), where each cluster's hub is named by its cluster's "
+                        f"id: the two could not be told apart; rename the cluster, e.g. '{GATEWAY_NODE}_cluster'")
+    if "id" not in sites.columns or not cluster_ids or "sites" not in paths:
+        return problems
+    site_ids = [str(v) for v in sites["id"]]
+    shared = sorted(set(site_ids) & set(cluster_ids) - {""})
+    for one in shared:
+        rows = [i for i, v in enumerate(site_ids) if v == one]
+        clusters_at = shown_path(paths["clusters"]) if "clusters" in paths else "the clusters layer"
+        problems.append(f"{shown_path(paths['sites'])}: field '{site_field}' | site id {one!r} in "
+                        f"{named_features(rows, None, None)} is also a cluster id of {clusters_at}: the outputs "
+                        "(product_flows.csv's from and to) name sites and clusters' hubs side by side and could not "
+                        f"tell them apart; give the site another id, e.g. '{one}_site'")
+    return problems
 
 
 def working_crs_or_none(name: str) -> pyproj.CRS | None:

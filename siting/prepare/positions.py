@@ -17,8 +17,9 @@ change it, and is sensitive when that margin is below the site's uncertainty:
   - partly inside (land pro-rated by the area outside): margin 0, any shift changes its share;
 - proximity, for each resource with a limit and the products needing it: the nearest qualifying
   source is the one the model takes (`models.families.proximity.nearest_sources`: active
-  sources, road km = straight km x `spatial.detour_factor`). A shift of d km changes the straight
-  distance to every source by at most d, so the road km to the nearest by at most d x detour:
+  sources, road km = straight km on the ellipsoid x `spatial.detour_factor`). A shift of d km
+  changes the straight distance to every source by at most d, so the road km to the nearest by
+  at most d x detour:
   margin = |road km to the nearest - limit| / detour factor. A site with no source of the
   resource at all is beyond the limit wherever it lies, and is not a decision of its place.
 

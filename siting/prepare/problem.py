@@ -165,6 +165,21 @@ def fixed_plants_notices(loaded: LoadedScenario) -> list[str]:
             f"(calibration.plants) at their sites as committed capacity{scenario}"]
 
 
+def dropped_site_text(layers: LayerSet, names: Names, site: str) -> str:
+    """A site dropped as outside every cluster, for the notice that lists them: its name and id, and
+    the existing capacity the sites layer gives it (product by product, with its unit), which the
+    plan then leaves out: "East city (e_city), with existing capacity of 20,000 t/yr LFP, which
+    the plan leaves out"."""
+    rows = layers.sites.loc[layers.sites["id"].astype(str) == str(site)]
+    existing = []
+    for product, column in layers.existing_columns.items():
+        value = float(rows[column].iloc[0]) if len(rows) and column in rows.columns else float("nan")
+        if value > 0:
+            existing.append(f"{names.quantity(value, product)} {names.product(product)}")
+    text = names.site_and_id(site)
+    return text + (f", with existing capacity of {', '.join(existing)}, which the plan leaves out" if existing else "")
+
+
 def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str | None = None,
             overrides: tuple[Override, ...] = ()) -> Prepared:
     """Load, check and preprocess; raise InputError with every problem found. In calibration mode
@@ -200,7 +215,7 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
                + target_scale_notices(loaded, inputs))
     if spatial.dropped_sites:
         notices.append("sites outside every cluster, dropped: "
-                       + "; ".join(names.site_and_id(site) for site in spatial.dropped_sites))
+                       + "; ".join(dropped_site_text(layers, names, site) for site in spatial.dropped_sites))
     if cells is not None:
         notices.append(f"candidate cells: {len(cells):,} ({s.candidates.shape}) over the clusters, planned beside "
                        f"the {int((spatial.sites['kind'] != CELL).sum())} sites of the sites layer")

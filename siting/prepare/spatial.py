@@ -11,7 +11,14 @@ measured on the working CRS's ellipsoid (`ellipsoidal_area_m2`), as a GIS measur
 conformal working CRS such as UTM 48N stretches areas by its scale factor squared, up to 0.25 %
 at 101.4 E. What the model uses stays in the working CRS, as everything it measures: the share
 of a polygon outside a red-line zone is a ratio of two areas of one site, a few km across, over
-which UTM 48N's scale factor changes by under 1e-5 a km.
+which UTM 48N's scale factor changes by under 1e-5 a km. Distances between places (site to
+source, site to hub, hub to hub and to the gateway) are geodesics on that ellipsoid
+(`geodesic_m`), as the hubs' distance to their clusters and the cells' names measure them.
+Red-line buffers and setbacks are distances in the working CRS (metres there), which differ from
+those on the ellipsoid by its scale factor (UTM 48N at 25 N: -0.04 % on its central meridian,
+105 E, +0.03 % at Kunming, 102.7 E, +0.4 % at 99 E; `check_study_area` refuses more than
+`MAX_SCALE_ERROR` where sites, sources and clusters lie). A buffer's outline also lies inside the
+true buffer by up to 7.5e-5 of its distance (`BUFFER_QUAD_SEGS`), for polygon land only.
 """
 
 from __future__ import annotations
@@ -49,8 +56,11 @@ CLUSTER_TOLERANCE_M = 1.0
 SAME_PLACE_M = 1.0
 #: Sample points per side of the study area's lon/lat box for the scale check.
 SCALE_SAMPLES = 7
-#: Segments per quarter circle in buffers: a round buffer, not a diamond (error < 0.5 % of d).
-BUFFER_QUAD_SEGS = 16
+#: Segments per quarter circle in buffers. The buffer's outline has its vertices on the true
+#: circle and its chords inside it, by at most d (1 - cos(pi / (4 x 64))) = 7.5e-5 d: 0.75 m at
+#: 10 km, 0.38 m at 5 km (16 a quarter left 12 m at 10 km). Point sites do not use the outline:
+#: their test is the exact distance (`land_after_redline`).
+BUFFER_QUAD_SEGS = 64
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ class SpatialResult:
         is measured on the ellipsoid, not in the working CRS, whose areas are off by its areal
         scale, so that no site's usable land exceeds its footprint.
     land: one row per (site, product): land_after_redline_ha, inside_redline (bool).
-    distance_km: site x source road distance (straight line x detour factor).
+    distance_km: site x source road distance (geodesic on the ellipsoid x detour factor).
     zones: buffered red-line zones per product (working CRS), for export.
     """
 
@@ -279,15 +289,34 @@ def buffered_zone(redline: gpd.GeoDataFrame, distance_by_category: Mapping[str, 
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
+def _within_distance(geoms: np.ndarray, redline: gpd.GeoDataFrame,
+                     distance_by_category: Mapping[str, float]) -> np.ndarray:
+    """Per geometry of `geoms`: whether it lies within its category's distance (m, working CRS,
+    boundary included) of some red-line polygon of a category of `distance_by_category`: the
+    exact test the buffer's outline approximates."""
+    found = np.zeros(len(geoms), dtype=bool)
+    for category, distance in sorted(distance_by_category.items()):
+        polygons = redline.loc[redline["category"] == category].geometry.to_numpy()
+        if len(polygons) and len(geoms):
+            tree = shapely.STRtree(polygons)
+            hits = (tree.query(geoms, predicate="dwithin", distance=float(distance)) if distance > 0
+                    else tree.query(geoms, predicate="intersects"))[0]
+            found[hits] = True
+    return found
+
+
 def land_after_redline(
     sites: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, products: Sequence[str], rule: RedlineSettings
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
     """Usable land per (site, product) after excluding the product's buffered red-line zone.
 
-    Point site: all of its usable area, or 0 if the point lies in the zone (boundary included).
-    Polygon site: usable area x (area outside the zone / drawn area): only the part outside
-    the buffered zones stays usable. Zones are built from every red-line polygon, whether or
-    not it lies in a cluster, so a zone just outside the study area still reaches in."""
+    Point site: all of its usable area, or 0 if the point lies within its category's distance of
+    a red-line polygon (boundary included), measured exactly (shapely's distance in the working
+    CRS, metres), not by containment in the buffer's outline, whose chords lie inside the circle
+    (`BUFFER_QUAD_SEGS`). Polygon site: usable area x (area outside the zone / drawn area): only
+    the part outside the buffered zones (`buffered_zone`) stays usable. Zones are built from
+    every red-line polygon, whether or not it lies in a cluster, so a zone just outside the study
+    area still reaches in."""
     categories = sorted(set(redline["category"])) if len(redline) else []
     if rule.categories is not None:
         categories = [c for c in categories if c in rule.categories]
@@ -309,7 +338,7 @@ def land_after_redline(
                 shapely.prepare(zone)
                 outside_area = np.where(polygonal, shapely.area(shapely.difference(geoms, zone)), 0.0)
                 fraction = np.where(polygonal, outside_area / np.where(drawn_area > 0, drawn_area, 1.0),
-                                    ~shapely.intersects(zone, geoms))
+                                    ~_within_distance(geoms, redline, dict(key)))
                 fraction = np.clip(fraction, 0.0, 1.0)
                 inside = fraction <= 0.0
             cache[key] = (fraction, inside)
@@ -328,14 +357,29 @@ def land_after_redline(
     return land, zones
 
 
+def geodesic_m(a: np.ndarray, b: np.ndarray, crs: pyproj.CRS | str) -> np.ndarray:
+    """The distance (m) on the ellipsoid of `crs` (the working CRS) between the points `a` and `b`
+    (arrays of points in `crs`, broadcast against each other: a column against a row gives the
+    matrix), along the geodesic (pyproj's Geod.inv, GeographicLib: exact to a few nanometres), as
+    `siting.prepare.candidates.cell_names` and `siting.prepare.layers.km_to` measure."""
+    crs = pyproj.CRS.from_user_input(crs)
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=object), np.asarray(b, dtype=object))
+    if not a.size:
+        return np.zeros(a.shape)
+    to_lonlat = pyproj.Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    lon1, lat1 = to_lonlat.transform(shapely.get_x(a.ravel()), shapely.get_y(a.ravel()))
+    lon2, lat2 = to_lonlat.transform(shapely.get_x(b.ravel()), shapely.get_y(b.ravel()))
+    metres = crs.get_geod().inv(lon1, lat1, lon2, lat2)[2]
+    return np.asarray(metres, dtype=float).reshape(a.shape)
+
+
 def road_distance_km(sites: gpd.GeoDataFrame, sources: gpd.GeoDataFrame, detour_factor: float) -> pd.DataFrame:
-    """Site x source distance in km: straight line in the working CRS, from the site's point on
-    surface, times the detour factor; exactly 0 where the two are the same place (closer than
-    `SAME_PLACE_M`)."""
+    """Site x source distance in km: the geodesic on the working CRS's ellipsoid (`geodesic_m`;
+    both frames in that CRS), from the site's point on surface, times the detour factor; exactly 0
+    where the two are the same place (closer than `SAME_PLACE_M`)."""
     site_pts = shapely.point_on_surface(sites.geometry.to_numpy())
-    sx, sy = shapely.get_x(site_pts), shapely.get_y(site_pts)
-    kx, ky = shapely.get_x(sources.geometry.to_numpy()), shapely.get_y(sources.geometry.to_numpy())
-    straight_m = np.hypot(sx[:, None] - kx[None, :], sy[:, None] - ky[None, :])
+    source_pts = sources.geometry.to_numpy()
+    straight_m = geodesic_m(site_pts[:, None], source_pts[None, :], sites.crs)
     straight_m[straight_m < SAME_PLACE_M] = 0.0
     return pd.DataFrame(straight_m / 1000.0 * detour_factor, index=sites["id"].to_numpy(),
                         columns=sources["id"].to_numpy())
@@ -361,27 +405,30 @@ def gateway_point(lon: float, lat: float, crs: pyproj.CRS) -> shapely.Point:
     return gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(crs).iloc[0]
 
 
-def road_km(a: shapely.Point, b: shapely.Point, detour_factor: float) -> float:
-    """Road km between two points of the working CRS (metres): straight line x detour factor;
-    exactly 0 where they are the same place (closer than `SAME_PLACE_M`)."""
-    straight_m = float(shapely.distance(a, b))
+def road_km(a: shapely.Point, b: shapely.Point, detour_factor: float, crs: pyproj.CRS | str) -> float:
+    """Road km between two points of the working CRS `crs`: the geodesic between them
+    (`geodesic_m`) x detour factor; exactly 0 where they are the same place (closer than
+    `SAME_PLACE_M`)."""
+    straight_m = float(geodesic_m(np.array([a], dtype=object), np.array([b], dtype=object), crs)[0])
     return 0.0 if straight_m < SAME_PLACE_M else straight_m / 1000.0 * detour_factor
 
 
 def hub_distances(sites: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, gateway: shapely.Point | None,
                   detour_factor: float) -> tuple[dict[str, float], dict[tuple[str, str], float], dict[str, float]]:
     """(site -> km to its cluster's hub, (hub, hub) -> km for every ordered pair of distinct hubs,
-    hub -> km to the gateway, empty without one): straight lines in the working CRS times the
-    detour factor, a site measured from its representative point (as for source arcs)."""
+    hub -> km to the gateway, empty without one): geodesics on the working CRS's ellipsoid (the
+    CRS of `hubs`, as of `sites` and `gateway`) times the detour factor, a site measured from its
+    representative point (as for source arcs)."""
+    crs = hubs.crs
     hub_of = dict(zip(hubs["id"], hubs.geometry, strict=True))
     site_pts = shapely.point_on_surface(sites.geometry.to_numpy())
     site_hubs = np.array([hub_of[c] for c in sites["cluster"].tolist()], dtype=object)
-    straight_m = shapely.distance(site_pts, site_hubs)  # as `road_km`, for every site at once
+    straight_m = geodesic_m(site_pts, site_hubs, crs)  # as `road_km`, for every site at once
     hub_km = np.where(straight_m < SAME_PLACE_M, 0.0, straight_m / 1000.0 * detour_factor)
     site_km = {str(s): km for s, km in zip(sites["id"].tolist(), hub_km.tolist(), strict=True)}
-    pair_km = {(str(c), str(c2)): road_km(hub_of[c], hub_of[c2], detour_factor)
+    pair_km = {(str(c), str(c2)): road_km(hub_of[c], hub_of[c2], detour_factor, crs)
                for c in hub_of for c2 in hub_of if c != c2}
-    gate_km = {str(c): road_km(pt, gateway, detour_factor) for c, pt in hub_of.items()} if gateway else {}
+    gate_km = {str(c): road_km(pt, gateway, detour_factor, crs) for c, pt in hub_of.items()} if gateway else {}
     return site_km, pair_km, gate_km
 
 
