@@ -106,8 +106,8 @@ POWER_TARIFF_YUAN_PER_KWH = 0.45
 TARIFF_NOTE = ("assumption: one provincial large-industry tariff (set province-wide by voltage class), "
                "order 0.4-0.5 yuan/kWh; not verified")
 # Hub of each cluster (lat, lon): the city seat, where the cluster's goods are gathered; G = general
-# geographic knowledge (facts section 1: Yuxi city 24.35, 102.54 and Qujing central city 25.49,
-# 103.80, both G ±3 km; Kunming city centre on the Dianchi north shore 25.04, 102.71, facts section 5).
+# geographic knowledge, not checked against a gazetteer, ±3 km: Kunming city centre 25.04, 102.71
+# (north of Dianchi, not on its shore), Yuxi city 24.35, 102.54, Qujing central city 25.49, 103.80.
 CLUSTER_HUBS = {
     "kunming": (25.04, 102.71, "Kunming city centre, G ±3 km"),
     "yuxi": (24.35, 102.54, "Yuxi city, G ±3 km"),

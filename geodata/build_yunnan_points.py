@@ -588,8 +588,8 @@ SOURCES = [
         note="PROSPECTIVE: NOT in commercial production in 2022-2024 as far as found [41]-[44]; "
         "its real supply in that window is 0. supply_t_per_yr = 1,000,000 t/yr clay ore is a "
         "HYPOTHETICAL first-phase mine (assumption) for scenarios that deliberately include "
-        "prospective sources (about 5,300 t/yr LCE at 0.30 % Li2O, 2.473 t LCE per t Li2O and an "
-        "assumed 70 % recovery). Resource: Li2O 0.10-1.02 %, avg 0.30 %, beds 2-16 m; "
+        "prospective sources (about 5,200 t/yr LCE: 1,000,000 t x 0.30 % Li2O x 2.473 t LCE per t "
+        "Li2O x an assumed 70 % recovery = 5,193 t). Resource: Li2O 0.10-1.02 %, avg 0.30 %, beds 2-16 m; "
         "7.2 km2 demonstration area ≈34万 t Li2O; predicted ≈489万 t Li2O over 3800 km2 of "
         "central Yunnan (preliminary) [41]-[44]. Type locality drill hole ZK4300 ≈4 km NE of the "
         "township office [42]. A second block at Kunming Guanyinshan is not located and not included.",
@@ -619,13 +619,15 @@ SOURCES = [
         name="Yunnan Copper Southwest Copper smelter, relocated to Anning (cathode copper)",
         name_zh="云南铜业西南铜业分公司(搬迁, 安宁青龙)",
         lat=24.88, lon=102.47, conf="G ±10 km (Qinglong subdistrict, Anning; plant not located)",
-        supply=550_000.0, basis="sourced", status="producing", source="[124]",
+        supply=550_000.0, basis="assumed", status="producing", source="[124]",
         note="The relocation project of Yunnan Copper's Southwest Copper smelter lies in the Anning "
         "industrial park, Qinglong subdistrict (Baita village, Songping); once built it makes 55万 t/yr of "
         "cathode copper, 11 t gold, 650 t silver and 135万 t sulphuric acid [124]. Cathode copper, the "
-        "feed of copper foil. The whole output, an upper bound for battery use; until the relocated "
-        "plant runs, the old Southwest Copper plant in Kunming supplies (its output is not in the "
-        "sources; 'producing' is assumed for 2022-2024).",
+        "feed of copper foil. The 55万 t is the relocated plant's capacity once built, not a sourced "
+        "2022-2024 output, so supply_t_per_yr is an ASSUMPTION for 2022-2024: until the relocated "
+        "plant runs, the old Southwest Copper plant in Kunming supplies, and its output is not in the "
+        "sources; the relocated plant's capacity stands for it ('producing' is assumed too). The "
+        "whole output, an upper bound for battery use.",
     ),
     dict(
         source_id="aluminium_zhanyi", resource="aluminium",
