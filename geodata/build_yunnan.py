@@ -288,17 +288,21 @@ def round_geometry(geom, nd: int = COORD_DECIMALS):
     return shape(geometry_dict(geom, nd=nd))
 
 
-def write_feature_collection(path: Path, features: list[tuple[dict, dict]]) -> str:
+def write_feature_collection(path: Path, features: list[tuple[dict, dict]], description: str = "") -> str:
     """Write [(properties, geometry_dict), ...] deterministically; return sha256.
 
     Key order is the insertion order of each dict (fixed in code), features are
-    written in the given order, one per line, UTF-8, no "crs" member.
+    written in the given order, one per line, UTF-8, no "crs" member. A
+    `description` is written as the collection's "description" member, which GDAL
+    reads as the layer's DESCRIPTION (and siting's outputs quote).
     """
     lines = []
     for props, geom in features:
         feat = {"type": "Feature", "properties": props, "geometry": geom}
         lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
-    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    head = '{"type":"FeatureCollection",' + (
+        f'"description":{json.dumps(description, ensure_ascii=False)},' if description else "")
+    text = head + '"features":[\n' + ",\n".join(lines) + "\n]}\n"
     data = text.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

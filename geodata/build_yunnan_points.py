@@ -941,6 +941,15 @@ def load_clusters() -> dict:
     return {f["properties"]["cluster_id"]: shape(f["geometry"]) for f in d["features"]}
 
 
+#: What the red-line layer says of itself (its GeoJSON "description"): siting's report, QGIS
+#: project and GeoPackage quote it beside the layer.
+REDLINE_DESCRIPTION = (
+    "PROXY for the ecological red line, not the official red line (whose polygons are not public): "
+    "the plateau lakes (three traced from GSHHG, two ellipses), estimated lake protection rings and "
+    "a few protected areas drawn as ellipses, with centres uncertain by up to 20 km. "
+    "See geodata/README.md, section 4; replace it with the official layer when available.")
+
+
 def build() -> dict[str, str]:
     clusters = load_clusters()
     redline, lakes = build_redline(clusters)
@@ -953,7 +962,7 @@ def build() -> dict[str, str]:
     hashes["sources.geojson"] = write_feature_collection(
         OUT_DIR / "sources.geojson", [(p, geometry_dict(g)) for p, g in sources])
     hashes["redline_proxy.geojson"] = write_feature_collection(
-        OUT_DIR / "redline_proxy.geojson", [(p, geometry_dict(g)) for p, g in redline])
+        OUT_DIR / "redline_proxy.geojson", [(p, geometry_dict(g)) for p, g in redline], REDLINE_DESCRIPTION)
 
     # summary
     for p, g in sites:

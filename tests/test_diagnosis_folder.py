@@ -234,7 +234,11 @@ def test_conflicts_md_says_how_the_diagnosis_was_made_as_a_plan_manifest_does(fo
         "Input files (relative to the scenario file) and their SHA-256, as a plan's manifest.json gives them "
         "(`inputs`, `input_sha256`):\n\n"
         "| input | file | SHA-256 |\n|---|---|---|\n" + files + "\n"
-        "Distances and areas measured in the working CRS EPSG:32648 (WGS 84 / UTM zone 48N).\n\n"
+        "Where each figure is measured. Working CRS: EPSG:32648 (WGS 84 / UTM zone 48N). Distances between places "
+        "(site to source, site to hub, hub to hub and to the gateway) are geodesics on its ellipsoid (WGS 84); road km "
+        "are these times the detour factor. Drawn areas (a site's footprint, a red-line polygon's or zone's km2) are "
+        "measured on that ellipsoid too. Red-line buffers and setbacks, the share of a site's land they leave, and "
+        "the red-line margins of the positional check are measured in the working CRS itself (metres).\n\n"
         "Software versions:\n\n"
         "| software | version |\n|---|---|\n" + versions)
     assert report.index("## Map") < report.index("## How this diagnosis was made")

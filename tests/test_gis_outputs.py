@@ -565,7 +565,8 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
                         "Why targets fall short",
                         "Stranded capacity",
                         "What drives this plan", "Sites", "Decisions within positional uncertainty",
-                        "Red-line zones as buffered", "How much of the red line the layer holds",
+                        "Red-line zones as buffered", "Data quality: what is assumed",
+                        "How much of the red line the layer holds",
                         "Input provenance", "Files in this folder"]
     manifest = json.loads((small / "manifest.json").read_text())
     assert f"| objective (discounted) | {manifest['solver']['objective_yuan'] / 1e9:,.2f} bn yuan |" in text
@@ -608,7 +609,7 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     assert ("| West lakeside | w_lake | West | Excluded: inside a buffered red-line zone for every product | red line "
             "excludes FePO4, LFP, Cells |") in text
     assert f"| scenario | `scenario.yaml` | `{manifest['input_sha256']['scenario']}` |" in text
-    assert "\nDistances and areas measured in the working CRS EPSG:32648 (WGS 84 / UTM zone 48N).\n" in text
+    assert "\nWhere each figure is measured. Working CRS: EPSG:32648 (WGS 84 / UTM zone 48N). Distances " in text
     for software in ("highs", "gdal", "proj", "geos"):
         assert f"| {software} | {manifest['versions'][software]} |" in text
     assert "![Map of the plan](map.png)" in text

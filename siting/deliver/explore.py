@@ -62,7 +62,7 @@ from siting.deliver.manifest import (  # what the plan's manifest records, compu
     software_versions,
     working_crs_record,
 )
-from siting.deliver.report import Block, Table, given_blocks, markdown
+from siting.deliver.report import Block, Table, given_blocks, markdown, measure_text
 from siting.deliver.styles import (
     GREY,
     INK,
@@ -619,8 +619,7 @@ def made_markdown(made: Mapping[str, Any]) -> str:
                Block("table", Table(["input", "file", "SHA-256"], files))]
     crs = made.get("working_crs")
     if crs:
-        code = f"EPSG:{crs['epsg']}" if crs.get("epsg") is not None else f"`{crs['as_given']}`"
-        blocks.append(Block("p", f"Distances and areas measured in the working CRS {code} ({crs['name']})."))
+        blocks.append(Block("p", measure_text(crs, share=False)))
     versions = [[name, str(version)] for name, version in made["versions"].items()]
     blocks += [Block("p", "Software versions:"), Block("table", Table(["software", "version"], versions))]
     return markdown(blocks)

@@ -43,6 +43,7 @@ import pandas as pd
 import pyogrio
 
 from siting.deliver.layer import OutputLayer
+from siting.deliver.mapinfo import layer_basis
 
 #: The one timestamp written into the GeoPackage (GPKG requires one; a wall-clock one would make
 #: every run's file differ). It is the Unix epoch, so nobody mistakes it for a real date.
@@ -105,7 +106,16 @@ def typed_frame(layer: OutputLayer) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=layer.frame.geometry.array, crs=layer.frame.crs)
 
 
-def write_layers(path: Path, layers: Sequence[OutputLayer]) -> None:
+def layer_description_text(layer: OutputLayer, descriptions: Mapping[str, str] | None = None) -> str:
+    """A layer's GeoPackage description: its title, then ". " and what `descriptions` adds for it;
+    the red line's, without one, what its table says of its basis (`layer_basis`)."""
+    extra = (descriptions or {}).get(layer.name)
+    if not extra and layer.name == "redline":
+        extra = layer_basis(layer.frame).plain()
+    return f"{layer.title}. {extra}" if extra else layer.title
+
+
+def write_layers(path: Path, layers: Sequence[OutputLayer], descriptions: Mapping[str, str] | None = None) -> None:
     """Write each layer as a table of the GeoPackage at `path` (created with the first), with
     its declared geometry type (`OutputLayer.geometry_type`, in `gpkg_geometry_columns`): so an
     empty layer keeps its type too, which its GeoJSON cannot state (GDAL would take an empty
@@ -116,7 +126,7 @@ def write_layers(path: Path, layers: Sequence[OutputLayer]) -> None:
                 typed_frame(layer), path, layer=layer.name, driver="GPKG", geometry_type=layer.geometry_type,
                 promote_to_multi=False,
                 layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN, "SPATIAL_INDEX": "YES", "IDENTIFIER": layer.name,
-                               "DESCRIPTION": layer.title, "FID": "fid"},
+                               "DESCRIPTION": layer_description_text(layer, descriptions), "FID": "fid"},
                 dataset_options={"VERSION": GPKG_VERSION} if n == 0 else None)
 
 
@@ -144,15 +154,19 @@ def add_styles(path: Path, layers: Sequence[OutputLayer], styles: Mapping[str, s
         db.execute("VACUUM")
 
 
-def write_geopackage(path: Path, layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> None:
-    """Write `layers` (in their order) and their styles into a new GeoPackage at `path`.
+def write_geopackage(path: Path, layers: Sequence[OutputLayer], styles: Mapping[str, str],
+                     descriptions: Mapping[str, str] | None = None) -> None:
+    """Write `layers` (in their order) and their styles into a new GeoPackage at `path`; each
+    layer's description (gpkg_contents.description) is its title, followed by what
+    `descriptions` adds for it by name (the red line: what it says of its own basis,
+    siting/deliver/mapinfo.py `LayerBasis.plain`).
 
     Raises:
         OSError: the disk refused the write (`disk_error`: no space left, quota exceeded,
             read-only), naming `path`, with GDAL's or SQLite's error as its cause.
     """
     try:
-        write_layers(path, layers)
+        write_layers(path, layers, descriptions)
         add_styles(path, layers, styles)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error) as exc:
         refused = disk_error(exc, path)

@@ -1,6 +1,7 @@
 """What map.png shows besides its drawing, in plain data and text: the title (`MapTitle`), the
-context it needs (`MapContext`), the sites' map names (`site_names`, from siting/config/units.py)
-and the red line's share of the clusters (`redline_extent_text`). The report and the QGIS project
+context it needs (`MapContext`), the sites' map names (`site_names`, from siting/config/units.py),
+the red line's share of the clusters (`redline_extent_text`) and what the red-line layer says of
+its own basis, a proxy or not (`LayerBasis`, `layer_basis`). The report and the QGIS project
 use them too; keeping them apart from the drawing (siting/deliver/mapplot.py) lets a run load
 matplotlib only to draw."""
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import shapely
 
-from siting.config.units import bn_yuan, frame_site_names, plain_status, site_names  # noqa: F401 (site_names, frame_site_names: read from here too)
+from siting.config.units import bn_yuan, frame_site_names, joined, plain_status, site_names  # noqa: F401 (site_names, frame_site_names: read from here too)
 from siting.deliver.layer import OutputLayer
 from siting.deliver.tables import absolute_gap_yuan
 
@@ -194,7 +195,8 @@ class MapContext:
     """What the map needs beyond the layers: each product's unit (catalog) and output value per
     unit (the pie slices' weights), the context polygons, and the data sources for the margin.
     `redline_extent`: the map's layers' `redline_extent_text` for the title's red-line figures,
-    where it is made already (the report quotes the same statement); None: the map makes it."""
+    where it is made already (the report quotes the same statement); None: the map makes it.
+    `redline_basis`: what the red-line layer says of itself (`redline_basis`)."""
 
     units: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, float] = field(default_factory=dict)
@@ -202,6 +204,9 @@ class MapContext:
     context_label: str = "context"
     sources: Sequence[str] = ()
     redline_extent: str | None = None
+    #: What the red-line layer says of its own basis (`layer_basis`: with its file's name and its
+    #: own description); None: not read (the report and the project read what the layer's table says).
+    redline_basis: LayerBasis | None = None
 
 
 #: Equal-area CRS for the red-line share (WGS 84 / NSIDC EASE-Grid 2.0 Global): any region, true areas.
@@ -297,3 +302,150 @@ def title_lines(text: str, fits: Callable[[str], bool]) -> list[str]:
                     line = candidate
         lines.append(line)
     return lines
+
+
+#: Columns in which a polygon of a layer says it only stands in for the real feature: a true value.
+PROXY_FLAGS = ("is_proxy", "proxy")
+#: Columns in which a polygon says what its outline rests on: a word of PROXY_WORDS marks a stand-in.
+BASIS_COLUMNS = ("basis", "geometry_basis", "outline_basis", "shape_basis")
+#: The words of a basis column (or of the layer's file name and description) marking a stand-in.
+PROXY_WORDS = ("proxy", "estimate", "estimated", "assumed", "assumption", "approximate", "schematic")
+#: A note's leading word in capitals ("PROXY ellipse ...", "ESTIMATE: ...", "TRACED outline ...").
+_NOTE_LEAD = re.compile(r"\s*([A-Z][A-Z-]{2,})(?![a-z])")
+#: A positional uncertainty a note states: "±20 km", "± 5 km".
+_PLUS_MINUS_KM = re.compile(r"±\s*(\d+(?:\.\d+)?)\s*km")
+#: How many characters of a layer's own description the statement quotes before cutting it short.
+DESCRIPTION_CHARS = 500
+
+
+def _true(value: Any) -> bool:
+    """Whether a flag's value says yes: True, 1, or text such as "true", "yes", "1"."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "y", "1", "t")
+    try:
+        return bool(value) and value == value  # NaN: no
+    except (TypeError, ValueError):
+        return False
+
+
+def _says_proxy(text: str) -> bool:
+    """Whether `text` (a basis value, a file name, a description) holds a word of PROXY_WORDS."""
+    words = set(re.findall(r"[a-z]+", str(text).lower()))
+    return bool(words & set(PROXY_WORDS))
+
+
+@dataclass(frozen=True)
+class LayerBasis:
+    """What a layer says of what its polygons rest on, read from the layer itself: its file's name,
+    its own description (a GeoJSON FeatureCollection's `description`, a GeoPackage's
+    `gpkg_contents.description`: `layer_description`), and its features' columns: how many are
+    marked stand-ins (`flag`: the PROXY_FLAGS or BASIS_COLUMNS column that says so), the leading
+    capital words of their `note` with their counts ("PROXY", "ESTIMATE", "TRACED"), and the
+    largest positional uncertainty the notes state (±km)."""
+
+    file: str = ""
+    description: str = ""
+    count: int = 0
+    proxies: int = 0
+    flag: str = ""
+    leads: tuple[tuple[str, int], ...] = ()
+    uncertainty_km: float | None = None
+
+    @property
+    def is_proxy(self) -> bool:
+        """Whether the layer says it stands in for the real one: some feature is marked so, or its
+        file's name or its description says so."""
+        return self.proxies > 0 or _says_proxy(self.file.rsplit(".", 1)[0]) or _says_proxy(self.description)
+
+    @property
+    def says_anything(self) -> bool:
+        """Whether the layer says anything of its basis (a flag column, a note, a description, a file
+        name marking a proxy)."""
+        return bool(self.flag or self.leads or self.description or self.is_proxy)
+
+    def text(self, what: str = "red-line layer", official: str = "the official red line") -> str:
+        """The statement, for report.md, plan.qgs's abstract and plan.gpkg's description: "The
+        red-line layer is a proxy, not the official red line, as it says of itself: 20 of its 23
+        polygons are marked as proxies (`is_proxy`); its notes begin PROXY (10), ESTIMATE (10) and
+        TRACED (3); they give positions uncertain by up to ±20 km; its file is
+        `redline_proxy.geojson`. ..."; for a layer that says nothing, that it says nothing."""
+        file = f"`{self.file}`" if self.file else ""
+        if not self.says_anything:
+            return (f"The {what}{f' ({file})' if file else ''} says nothing of what its polygons rest on (no "
+                    f"{' or '.join(f'`{c}`' for c in (*PROXY_FLAGS[:1], *BASIS_COLUMNS[:1]))} column, no `note`, no "
+                    f"description of its own): whether it is {official} is not stated.")
+        said: list[str] = []
+        if self.description:
+            quoted = self.description if len(self.description) <= DESCRIPTION_CHARS else (
+                self.description[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + " ...")
+            said.append(f'its description reads "{quoted}"')
+        if self.flag:
+            marked = "is marked as a proxy" if self.proxies == 1 else "are marked as proxies"
+            said.append(f"{self.proxies} of its {self.count} polygon{'s' if self.count != 1 else ''} {marked} "
+                        f"(`{self.flag}`)")
+        if self.leads:
+            said.append("its notes begin " + joined([f"{word} ({n})" for word, n in self.leads]))
+        if self.uncertainty_km is not None:
+            said.append(f"they give positions uncertain by up to ±{self.uncertainty_km:g} km")
+        if file:
+            said.append(f"its file is {file}")
+        if self.is_proxy:
+            return (f"The {what} is a proxy, not {official}, as it says of itself: {'; '.join(said)}. Every exclusion "
+                    f"by it and its share of the clusters rest on this proxy: check a site near a zone against "
+                    f"{official} before relying on it.")
+        return f"The {what} marks none of its polygons as a proxy: {'; '.join(said)}."
+
+    def plain(self, what: str = "red-line layer", official: str = "the official red line") -> str:
+        """`text` without its Markdown code marks, for a QGIS abstract and a GeoPackage description."""
+        return self.text(what, official).replace("`", "")
+
+
+def layer_basis(frame: Any, file: str = "", description: str = "") -> LayerBasis:
+    """`LayerBasis` of a layer's table `frame` (a GeoDataFrame; None: no features), the name of
+    its file (`file`, as the scenario gives it, name only) and its own `description`."""
+    count = 0 if frame is None else len(frame)
+    columns = [] if frame is None else list(frame.columns)
+    flag, proxies = "", 0
+    for column in PROXY_FLAGS:
+        if column in columns:
+            flag, proxies = column, sum(_true(v) for v in frame[column].tolist())
+            break
+    else:
+        for column in BASIS_COLUMNS:
+            if column in columns:
+                flag, proxies = column, sum(_says_proxy(v) for v in frame[column].tolist() if isinstance(v, str))
+                break
+    leads: dict[str, int] = {}
+    most: float | None = None
+    if "note" in columns:
+        for note in frame["note"].tolist():
+            if not isinstance(note, str):
+                continue
+            found = _NOTE_LEAD.match(note)
+            if found:
+                leads[found.group(1)] = leads.get(found.group(1), 0) + 1
+            for km in _PLUS_MINUS_KM.findall(note):
+                most = float(km) if most is None else max(most, float(km))
+    ordered = tuple(sorted(leads.items(), key=lambda item: (-item[1], item[0])))
+    return LayerBasis(file, " ".join(str(description or "").split()), count, proxies, flag, ordered, most)
+
+
+def layer_description(path: Any, layer: str | None = None) -> str:
+    """A layer file's own description, as GDAL reads it (its layer metadata's DESCRIPTION: a
+    GeoJSON FeatureCollection's `description` member, a GeoPackage table's
+    `gpkg_contents.description`); "" without one or for a file that cannot be read."""
+    import pyogrio
+
+    try:
+        info = pyogrio.read_info(str(path), layer=layer)
+    except Exception:  # a description is an extra: the layer was read already
+        return ""
+    return str((info.get("layer_metadata") or {}).get("DESCRIPTION") or "").strip()
+
+
+def redline_basis(layers: Sequence[OutputLayer], file: str = "", description: str = "") -> LayerBasis | None:
+    """`layer_basis` of the `layers`' red-line layer (its carried columns: `is_proxy`, `note`, ...),
+    with its input file's name and own description where the caller has them; None without a
+    red-line layer."""
+    layer = next((layer for layer in layers if layer.name == "redline"), None)
+    return None if layer is None else layer_basis(layer.frame, file, description)

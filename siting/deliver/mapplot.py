@@ -99,9 +99,11 @@ from matplotlib.transforms import Bbox, Transform
 from siting.config.units import amount_text, bn_yuan, joined, per_year, product_label
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapinfo import (
+    LayerBasis,
     MapContext,
     MapTitle,
     frame_site_names,
+    layer_basis,
     redline_extent_text,
     site_names,  # noqa: F401 (read from here too)
     title_lines,
@@ -1927,6 +1929,15 @@ def _pie_sizes(top_capex: float, font: float, spacing: float) -> list[tuple[obje
     return rows
 
 
+def redline_legend_word(layer: OutputLayer | None, basis: LayerBasis | None = None) -> str:
+    """What the legend calls the red-line layer's categories: "red-line proxy" where the layer
+    says it is one (`basis`, or `layer_basis` of its table: siting/deliver/mapinfo.py), so that a
+    proxy is never keyed as the red line itself; "red line" otherwise."""
+    if basis is None and layer is not None:
+        basis = layer_basis(layer.frame)
+    return "red-line proxy" if basis is not None and basis.is_proxy else "red line"
+
+
 def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int, int]], top_capex: float,
                    statuses: set[str], zones: gpd.GeoDataFrame | None,
                    redline_rows: Sequence[tuple[str, tuple[float, ...], tuple[float, ...]]],
@@ -1934,7 +1945,7 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
                    cell_counts: tuple[int, int] | None = None, leaders: bool = False,
                    font: float = LEGEND_FONT, spacing: float = LEGEND_SPACING, *,
                    hollow: Collection[str] = (), filled: Collection[str] | None = None, unlined: bool = False,
-                   demonstrations: bool = False) -> tuple[list[object], list[str]]:
+                   demonstrations: bool = False, redline_word: str = "red line") -> tuple[list[object], list[str]]:
     """Legend entries: the products built (in words), pie sizes in bn yuan of capex, the marks
     of pies moved off their sites (with `leaders`: the map draws some), the ring of a recycling
     demonstration (with `demonstrations`: some pie is one, DEMO_LABEL), the other site statuses
@@ -1945,7 +1956,9 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
     resource has a filled entry where it is in `filled` (None: every resource has one); with
     `unlined` (the map rings flows of no length: `draw_unlined`), the dashed ring last
     (UNLINED_LABEL). `font` (points) and `spacing` (a share of the font between rows) are the
-    legend's: blank rows keep a large pie size clear of its neighbours."""
+    legend's: blank rows keep a large pie size clear of its neighbours. `redline_word` names the
+    red-line categories' entries ("red line: lake"; a layer that says it is a proxy: "red-line
+    proxy: lake", `redline_legend_word`)."""
     handles: list[object] = []
     labels: list[str] = []
     for product in products:
@@ -1978,7 +1991,7 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
         labels.append(context_label)
     for label, fill, edge in redline_rows:
         handles.append(Patch(facecolor=fill, edgecolor=edge, linewidth=0.5))
-        labels.append(textwrap.fill(f"red line: {label}", 46))
+        labels.append(textwrap.fill(f"{redline_word}: {label}", 46))
     if zones is not None:
         for kind, products_text, distance in zip(zones["kind"], zones["products"], zones["max_distance_m"],
                                                  strict=True):
@@ -2328,7 +2341,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
             return legend_handles(shown, colours, top_capex, statuses, zones, redline_rows, resources,
                                   flowing, context_label, cell_counts, leaders > 0, font, spacing,
                                   hollow=hollow, filled=filled, unlined=bool(marks.points),
-                                  demonstrations=any(b.demonstration for b in built))
+                                  demonstrations=any(b.demonstration for b in built),
+                                  redline_word=redline_legend_word(by_name.get("redline"), extra.redline_basis))
 
         heading = wrap_title(figure, letters.fit(figure.suptitle(title.text(), x=0.02, y=0.975, ha="left", va="top",
                                                                  fontsize=18)))

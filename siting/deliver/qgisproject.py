@@ -89,7 +89,7 @@ import shapely.affinity
 
 from siting.deliver.layer import OutputLayer, read_layer
 from siting.deliver.layers import LAYER_NAMES, LAYER_ORDER, LAYER_TITLES
-from siting.deliver.mapinfo import MapTitle, redline_extent_text, title_lines
+from siting.deliver.mapinfo import LayerBasis, MapTitle, layer_basis, redline_extent_text, title_lines
 from siting.deliver.styles import (
     BUILT_MARKER_MM,
     CHANGE_MARKER_MM,
@@ -275,16 +275,17 @@ def overlay_layers(overlays: Sequence[Overlay], gpkg_name: str = "plan.gpkg") ->
             for o in overlays]
 
 
-def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_name: str = "plan.gpkg"
-                ) -> list[ProjectLayer]:
+def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_name: str = "plan.gpkg",
+                redline_basis: LayerBasis | None = None) -> list[ProjectLayer]:
     """The project layers of a plan: every output layer from the GeoPackage, with its style,
     named shortly (`layer_name`), in the print legend with what its symbol sizes mean
     (`legend_title`, by its style), and with its title in full, what it shows and that meaning
-    as its abstract (`layer_abstract`)."""
+    as its abstract (`layer_abstract`; the red line's with what it says of its own basis,
+    `redline_basis`, where given)."""
     found = []
     for layer in layers:
         style = styles[layer.name]
-        name, abstract = layer_name(layer), layer_abstract(layer, style)
+        name, abstract = layer_name(layer), layer_abstract(layer, style, redline_basis)
         found.append(ProjectLayer(plan_layer_id(layer.name), name, f"./{gpkg_name}|layername={layer.name}",
                                   layer.geometry_type, style, pd.DataFrame(layer.frame.drop(columns="geometry")),
                                   legend=legend_title(layer, style), abstract=abstract))
@@ -349,24 +350,29 @@ def sites_size_note(style: str | None) -> str | None:
                                        f"{found.group(1)}")
 
 
-def layer_abstract(layer: OutputLayer, style: str | None = None) -> str:
+def layer_abstract(layer: OutputLayer, style: str | None = None, basis: LayerBasis | None = None) -> str:
     """What the layer shows, for its abstract: its title in full, capitalised, what it shows
     where its title says little of it (LAYER_WHAT) and what its symbol size means (`size_note`,
     with the layer's `style` as `legend_title`; the sites' pies, `sites_size_note`); for a layer
     without features, that there are none (the size note's words, else NONE_IN_PLAN), so that
-    its tooltip tells an empty layer (a plan without a red line) from one that failed to load."""
+    its tooltip tells an empty layer (a plan without a red line) from one that failed to load.
+    The red-line layer's ends with what it says of its own basis (`basis`, or `layer_basis` of
+    its table without one: siting/deliver/mapinfo.py `LayerBasis.plain`): a proxy says so."""
     if not len(layer.frame) and size_note(layer, style) is None:
         return f"{_capitalised(layer.title)}{LEGEND_BREAK}{NONE_IN_PLAN}"
     what = LAYER_WHAT.get(layer.name)
     text = _with_size_note(_capitalised(layer.title) + (f"{LEGEND_BREAK}{what}" if what else ""), layer, style)
     pies = sites_size_note(style) if layer.name == "sites" else None
-    return text if pies is None else f"{text}{LEGEND_BREAK}{pies}"
+    text = text if pies is None else f"{text}{LEGEND_BREAK}{pies}"
+    if layer.name == "redline":
+        text = f"{text}{LEGEND_BREAK}{(basis or layer_basis(layer.frame)).plain()}"
+    return text
 
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
                  extent: Sequence[float], gpkg_name: str = "plan.gpkg", credits: str | None = None,
                  map_title: MapTitle | None = None, redline_text: str | None = None,
-                 overlays: Sequence[Overlay] = ()) -> str:
+                 overlays: Sequence[Overlay] = (), redline_basis: LayerBasis | None = None) -> str:
     """The plan.qgs text; `extent` is (xmin, ymin, xmax, ymax) in the working CRS. `overlays`
     (a run's robustness layer) stand above the plan's layers in the layer panel, unticked, and
     out of the plan's print legend, keyed under it in a legend of their own that lists a layer
@@ -379,7 +385,8 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
     `map_title`), so that a printed sheet without a red line says why. The sites',
     the hubs', the sources' and the lakes' names stand where `layout_label_spots` puts them on
     the layout's map (`layout_names`); a source or lake it finds no room for is listed in the
-    layout's note, after a line saying where pies are moved aside where some is (`layout_note`)."""
+    layout's note, after a line saying where pies are moved aside where some is (`layout_note`).
+    `redline_basis`: what the red-line layer says of its own basis, for its abstract (`plan_layers`)."""
     heading = map_title.text() if map_title is not None else f"Plan: {title}"
     styles, spots = layout_names(styles, layers, working_crs, *plan_layout_extent(extent))
     source = credits or default_credits(title, working_crs)
@@ -389,8 +396,9 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
     if redline_text:
         source = f"{source}\n{redline_text}"
     over = overlay_layers(overlays, gpkg_name)
-    return project_document([*over, *plan_layers(layers, styles, gpkg_name)], title, working_crs, extent, heading,
-                            source, note=layout_note(spots), unticked={layer.layer_id for layer in over})
+    return project_document([*over, *plan_layers(layers, styles, gpkg_name, redline_basis)], title, working_crs,
+                            extent, heading, source, note=layout_note(spots),
+                            unticked={layer.layer_id for layer in over})
 
 
 def default_credits(title: str, working_crs: str) -> str:

@@ -14,7 +14,10 @@ import json
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
+
+import pyproj
 
 from models import ModelInputs, derive_index
 from models.families.output_value import value_per_unit
@@ -45,7 +48,16 @@ from siting.deliver.drivers import (
 )
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import prospective_left_out, prospective_left_out_km
-from siting.deliver.mapinfo import MapContext, near_optimal_text, redline_extent_text, site_names, unproven_text
+from siting.deliver.mapinfo import (
+    EQUAL_AREA_CRS,
+    LayerBasis,
+    MapContext,
+    near_optimal_text,
+    redline_basis,
+    redline_extent_text,
+    site_names,
+    unproven_text,
+)
 from siting.deliver.styles import STATUS_LABELS, resource_label
 from siting.deliver.tables import absolute_gap_yuan, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
@@ -154,15 +166,16 @@ def _products_and(codes: str) -> str:
     return joined(_products_text(codes).split(", "))
 
 
-def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
+def solve_blocks(manifest: Mapping[str, Any], discount: str = "") -> list[Block]:
     """The solve's outcome: status, objective, bound, gap (relative, then in bn yuan: objective less
     bound), model size; with candidate cells, how the plan was screened (`screening_rows`). When the
     net objective is near zero, a paragraph under the table says that the relative gap is measured
     against it and that the absolute gap is the figure to read (siting/deliver/tables.py
-    `near_zero_note`). A near-optimal alternative's has its own rows (`alternative_solve_blocks`)."""
+    `near_zero_note`). A near-optimal alternative's has its own rows (`alternative_solve_blocks`).
+    `discount`: how the objective is discounted (`discount_text`), a row under it where given."""
     solver = manifest["solver"]
     if solver["termination"] == ALTERNATIVE_TERMINATION:
-        return alternative_solve_blocks(manifest)
+        return alternative_solve_blocks(manifest, discount)
     gap = solver.get("gap")
     absolute = absolute_gap_yuan(solver.get("objective_yuan"), gap)
     tolerance = solver["settings"].get("rel_gap")
@@ -172,6 +185,7 @@ def solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
         ["status", plain_status(solver["termination"], solver.get("objective_yuan") is not None)],
         ["proven within the asked gap", "yes" if solver["proven_within_gap"] else "no"],
         ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
+        *([["discounting", discount[:1].upper() + discount[1:]]] if discount else []),
         ["best bound" + (" (merged model's)" if screening else ""), "n/a" if solver["best_bound_yuan"] is None
          else f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
         ["gap" + (" of the full instance" if screening else ""), "n/a" if gap is None
@@ -205,7 +219,7 @@ def near_optimal_row(record: Mapping[str, Any] | None) -> Mapping[str, Any] | No
     return next((r for r in record.get("plans") or [] if r.get("plan") == record.get("plan")), None)
 
 
-def alternative_solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
+def alternative_solve_blocks(manifest: Mapping[str, Any], discount: str = "") -> list[Block]:
     """The Solve section of a near-optimal alternative: its search minimised its overlap with the
     plans before it, not its cost, so it has no bound or gap of its own; the table gives its cost
     against the optimum's and the optimum's proven bound (labelled so), and the paragraph says what
@@ -217,7 +231,8 @@ def alternative_solve_blocks(manifest: Mapping[str, Any]) -> list[Block]:
     rows = [["status", plain_status(solver["termination"], solver.get("objective_yuan") is not None)],
             ["proven within the asked gap", "not asked: a near-optimal alternative (its cost against the optimum's "
                                             "below)"],
-            ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"]]
+            ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
+            *([["discounting", discount[:1].upper() + discount[1:]]] if discount else [])]
     if record and row is not None:
         over = float(row.get("over_optimum") or 0.0)
         gap = record.get("optimum_gap")
@@ -434,11 +449,29 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     return blocks
 
 
-def cost_blocks(plan: Plan) -> list[Block]:
+def discount_text(inputs: ModelInputs) -> str:
+    """How the discounted figures are discounted, from the model's inputs: the rate
+    (objective.discount_rate) and the base year, whose yuan count in full (the year of factor 1,
+    the plan's first: siting/prepare/inputs.py `discount_factors`), with the last year's factor:
+    "discounted at 6 % a year (objective.discount_rate) to 2022, the plan's first year: a yuan of
+    2024 counts 0.890"; "" without discount factors."""
+    factors = dict(inputs.discount_factor)
+    if not factors:
+        return ""
+    years = sorted(factors)
+    base = next((y for y in years if abs(factors[y] - 1.0) < 1e-12), years[0])
+    first = ", the plan's first year" if base == years[0] else ""
+    last = f": a yuan of {years[-1]} counts {factors[years[-1]]:.3f}" if years[-1] != base else ""
+    return (f"discounted at {inputs.discount_rate * 100:g} % a year (objective.discount_rate) to {base}{first}"
+            f"{last}")
+
+
+def cost_blocks(plan: Plan, discount: str = "") -> list[Block]:
     """Every cost component (discounted) with its share of the gross cost (the sum of the components
     above zero); when there is revenue, the gross cost, then sales revenue as a negative cost, then
     the total, net of it: the objective. Revenue and the net total have no share (a share of the
-    gross cost would read as a part of it); the note gives the revenue as a share of the gross cost."""
+    gross cost would read as a part of it); the note gives the revenue as a share of the gross cost,
+    after how the figures are discounted (`discount`: `discount_text`, where given)."""
     gross = sum(v for v in plan.costs.values() if v > 0)
     total = sum(plan.costs.values())
 
@@ -458,6 +491,8 @@ def cost_blocks(plan: Plan) -> list[Block]:
         note = ("Sales out of the province earn revenue, shown as a negative cost; the total, net of it, is the "
                 f"objective. Shares are of the gross cost, the sum of the cost components before revenue "
                 f"({bn_yuan(gross)} bn yuan){comes_to}.")
+    if discount:
+        note = f"Every figure of this table is {discount}. {note}"
     return [Block("h2", "Cost breakdown (discounted)"),
             Block("table", Table(["component", "bn yuan", "share of the gross cost"], rows, frozenset({1, 2}))),
             Block("p", note)]
@@ -1070,15 +1105,214 @@ def zone_blocks(zones: OutputLayer, rule_on: bool = True, layer_given: bool = Tr
                                  frozenset({3})))]
 
 
-def redline_extent_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], text: str | None = None
-                          ) -> list[Block]:
-    """How much of the clusters the red-line layer covers, against the official red line's share
-    (`text`: that statement, when made already for these layers)."""
+def redline_extent_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], text: str | None = None,
+                          basis: LayerBasis | None = None) -> list[Block]:
+    """What the red-line layer says of its own basis (`basis`, siting/deliver/mapinfo.py
+    `LayerBasis`: whether it is a proxy, as its columns, notes, file name and description say;
+    without one, what its table says), then how much of the clusters it covers, against the
+    official red line's share (`text`: that statement, when made already for these layers)."""
     rule = loaded.scenario.constraints.redline
+    given = loaded.scenario.layers.redline
     if text is None:
-        text = redline_extent_text(layers, rule.official_share_pct, rule.official_share_source,
-                                   loaded.scenario.layers.redline is not None)
-    return [Block("h2", "How much of the red line the layer holds"), Block("p", text)]
+        text = redline_extent_text(layers, rule.official_share_pct, rule.official_share_source, given is not None)
+    if basis is None and given is not None:
+        basis = redline_basis(layers, PurePath(given.path).name)
+    said = [Block("p", basis.text())] if basis is not None and given is not None else []
+    return [Block("h2", "How much of the red line the layer holds"), *said, Block("p", text)]
+
+
+#: A text value marks an assumption where it starts with this word (the catalog's and the layers'
+#: convention, "assumption: 3 % of capex per year") or holds it in capitals ("... ASSUMPTION 50 km2").
+ASSUMPTION_WORD = "assumption"
+#: The values of a `*_basis` column (sources.geojson's `supply_basis`) that mark an assumed figure.
+ASSUMED_BASES = ("assumed", "assumption", "estimate", "estimated", "placeholder")
+#: The most fields, features or keys a line of the data-quality section names before "and N more".
+QUALITY_NAMED = 6
+#: Where the shipped data's sources and the reasoning of each assumption are given.
+DATA_NOTES = "docs/DATA.md"
+
+
+def marks_assumption(value: Any) -> bool:
+    """Whether a text value marks an assumption: it starts with "assumption" (any case) or holds
+    "ASSUMPTION" in capitals; False for anything but text."""
+    if not isinstance(value, str):
+        return False
+    return value.lstrip().lower().startswith(ASSUMPTION_WORD) or ASSUMPTION_WORD.upper() in value
+
+
+def _of(part: int, whole: int, noun: str) -> str:
+    """"4 of 12 features", "1 of 1 feature"."""
+    return f"{part:,} of {whole:,} {noun}{'s' if whole != 1 else ''}"
+
+
+def _counted(counts: Mapping[str, int]) -> str:
+    """"fixed_opex_yuan_per_yr 14, lifetime_yr 14 and 3 more", most first, then by name."""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return joined([f"`{name}` {n}" for name, n in ordered], QUALITY_NAMED)
+
+
+def catalog_assumptions(loaded: LoadedScenario, inputs: ModelInputs) -> str | None:
+    """The catalog's line of the data-quality section: of the figures of the products the plan
+    holds (their modules included) and of the resources they draw on, how many have a source note
+    (`sources`), how many of these are assumptions (`marks_assumption`) and how many more name an
+    assumption within them ("derived: ... (assumption)"), with the assumed fields counted; None
+    without any source note."""
+    products = [loaded.catalog.products[p] for p in inputs.PRODUCTS if p in loaded.catalog.products]
+    drawn = {r for spec in products for r in spec.resources_t_per_unit}
+    notes = [*(n for spec in products for n in spec.sources.items()),
+             *(n for spec in products for mod in spec.modules for n in mod.sources.items()),
+             *(n for r, res in loaded.catalog.resources.items() if r in drawn for n in res.sources.items())]
+    if not notes:
+        return None
+    assumed: dict[str, int] = {}
+    partly = 0
+    for key, text in notes:
+        if marks_assumption(text):
+            assumed[key] = assumed.get(key, 0) + 1
+        elif ASSUMPTION_WORD in str(text).lower():
+            partly += 1
+    count = sum(assumed.values())
+    line = (f"`{loaded.catalog_path.name}`: {_of(count, len(notes), 'figure')} with a source note (`sources`), of "
+            "the products and resources this plan uses, an assumption")
+    line += f", by field: {_counted(assumed)}" if assumed else ""
+    return line + (f"; {partly} more derived with an assumption in them" if partly else "")
+
+
+def layer_assumptions(layer: OutputLayer) -> str | None:
+    """A layer's line of the data-quality section, from its own columns: its features with a
+    `*_basis` value of ASSUMED_BASES or a text value marking an assumption (`marks_assumption`),
+    out of all, named (`name`, else `id`) where not every feature is, with the columns that say
+    so and their counts; None where none does."""
+    frame = layer.frame
+    columns = [c for c in frame.columns if c != "geometry"]
+    flagged: dict[str, list[bool]] = {}
+    for column in columns:
+        values = frame[column].tolist()
+        if column.endswith("_basis"):
+            marks = [isinstance(v, str) and v.strip().lower() in ASSUMED_BASES for v in values]
+        else:
+            marks = [marks_assumption(v) for v in values]
+        if any(marks):
+            flagged[column] = marks
+    if not flagged:
+        return None
+    rows = [any(marks[i] for marks in flagged.values()) for i in range(len(frame))]
+    names = frame["name"].tolist() if "name" in frame.columns else frame["id"].tolist()
+    hit = [str(n) for n, yes in zip(names, rows, strict=True) if yes]
+    which = "" if len(hit) == len(frame) else f": {joined(hit, QUALITY_NAMED)}"
+    by = _counted({column: sum(marks) for column, marks in flagged.items()})
+    return f"`{layer.name}.geojson`: {_of(len(hit), len(frame), 'feature')} with an assumption ({by}){which}"
+
+
+def project_assumptions(loaded: LoadedScenario) -> str | None:
+    """The committed projects' line of the data-quality section: how many of the projects the
+    model holds have a `source` marking an assumption (`marks_assumption`, or the word within it:
+    "online year assumption 2025"), named by id; None where none does."""
+    held = loaded.model_projects()
+    if not held.projects:
+        return None
+    hit = [p.id for p in held.projects if ASSUMPTION_WORD in p.source.lower()]
+    if not hit:
+        return None
+    file = f"`{held.path.name}`" if held.path is not None else "committed projects"
+    return (f"{file}: {_of(len(hit), len(held.projects), 'project')} with a figure its `source` calls an "
+            f"assumption: {joined(hit, QUALITY_NAMED)}")
+
+
+#: A YAML key at the start of a line's code: "  detour_factor: 1.3", "- id: x", "{path: a.geojson,".
+_KEY = re.compile(r"^\s*(?:-\s+)?\{?\s*([A-Za-z_][\w-]*)\s*:(?=\s|$|\{)")
+
+
+def commented_keys(lines: Sequence[str]) -> list[tuple[str, str]]:
+    """Each key of a YAML text's `lines`, dotted by the keys it is indented under
+    ("objective.discount_rate"; a key of a flow mapping's later line under the key that opens it:
+    "layers.sites.land_price_field"), with its comment, in the file's order: the comment on its
+    line, the comment lines under it that continue it (their "#" in the same column), and the
+    block of comment lines just above it (no blank line between)."""
+    found: list[tuple[str, str]] = []
+    above: list[str] = []
+    column: int | None = None
+    parents: list[tuple[int, str]] = []
+    for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            at = len(line) - len(stripped)
+            if column is not None and at == column and found:
+                found[-1] = (found[-1][0], f"{found[-1][1]} {stripped[1:].strip()}")
+            else:
+                above.append(stripped[1:].strip())
+                column = None
+            continue
+        if not stripped:
+            above, column = [], None
+            continue
+        hash_at = next((i for i in range(1, len(line)) if line[i] == "#" and line[i - 1].isspace()), None)
+        code = line if hash_at is None else line[:hash_at]
+        key = _KEY.match(code)
+        if key is None:
+            above, column = [], None
+            continue
+        comment = "" if hash_at is None else line[hash_at + 1:].strip()
+        indent = len(code) - len(code.lstrip())
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        parents.append((indent, key.group(1)))
+        found.append((".".join(k for _i, k in parents), " ".join([*above, comment]).strip()))
+        above, column = [], hash_at
+    return found
+
+
+def scenario_assumptions(loaded: LoadedScenario) -> str | None:
+    """The scenario file's line of the data-quality section: the settings it gives as assumptions,
+    in its values (text starting "assumption", `marks_assumption`, by dotted key) and in its
+    comments (a key whose comment, `commented_keys`, says "assumption"), in the file's order;
+    None without."""
+    keys: list[str] = []
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, Mapping):
+            for key, inner in value.items():
+                walk(inner, f"{where}.{key}" if where else str(key))
+        elif isinstance(value, list):
+            for n, inner in enumerate(value):
+                walk(inner, f"{where}[{n}]")
+        elif marks_assumption(value):
+            keys.append(where.rsplit(".", 1)[0] if where.endswith(".source") else where)
+
+    walk(loaded.scenario.model_dump(mode="json"), "")
+    try:
+        lines = loaded.scenario_path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    for key, comment in commented_keys(lines):
+        if ASSUMPTION_WORD in comment.lower() and key not in keys:
+            keys.append(key)
+    if not keys:
+        return None
+    return (f"`{loaded.scenario_path.name}`: {len(keys)} setting{'s' if len(keys) != 1 else ''} given as "
+            f"{'an assumption' if len(keys) == 1 else 'assumptions'} (in its values or its comments): "
+            f"{joined([f'`{k}`' for k in keys], QUALITY_NAMED)}")
+
+
+def quality_blocks(loaded: LoadedScenario, inputs: ModelInputs, layers: Sequence[OutputLayer]) -> list[Block]:
+    """Which inputs the plan rests on are assumptions, as the data says of itself: the catalog's
+    source notes (`catalog_assumptions`), each layer's columns (`layer_assumptions`: a
+    `supply_basis` "assumed", a note marked ASSUMPTION), the committed projects' sources
+    (`project_assumptions`) and the scenario's settings (`scenario_assumptions`), each counted and
+    named in one line, with the red line's basis where it is a proxy; and where the reasoning is."""
+    lines = [line for line in (catalog_assumptions(loaded, inputs),
+                               *(layer_assumptions(layer) for layer in layers),
+                               project_assumptions(loaded), scenario_assumptions(loaded)) if line]
+    if not lines:
+        return [Block("h2", "Data quality: what is assumed"),
+                Block("p", "No input marks a figure as an assumption (a source note starting \"assumption\", a "
+                           "value marked ASSUMPTION, a `*_basis` column \"assumed\").")]
+    return [Block("h2", "Data quality: what is assumed"),
+            Block("p", "The inputs mark these figures as assumptions (no source gives them: a source note starting "
+                       "\"assumption\", a value marked ASSUMPTION, a `*_basis` column \"assumed\"); the plan rests on "
+                       f"them as on sourced figures. {DATA_NOTES} gives the sources and the reasoning of the "
+                       "shipped data:"),
+            Block("list", lines)]
 
 
 def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
@@ -1094,12 +1328,36 @@ def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
               Block("table", Table(["input", "file", "SHA-256"], files)), *given_blocks(manifest)]
     crs = manifest.get("working_crs")
     if crs:
-        code = f"EPSG:{crs['epsg']}" if crs.get("epsg") is not None else f"`{crs['as_given']}`"
-        blocks.append(Block("p", f"Distances and areas measured in the working CRS {code} ({crs['name']})."))
+        blocks.append(Block("p", measure_text(crs)))
     blocks += [Block("p", "Software versions:"), Block("table", Table(["software", "version"], versions))]
     if manifest.get("notices"):
         blocks += [Block("p", "Notices:"), Block("list", list(manifest["notices"]))]
     return blocks
+
+
+def measure_text(crs: Mapping[str, Any], share: bool = True) -> str:
+    """Where each kind of figure is measured, for the working CRS the manifest records (`crs`: its
+    `working_crs`): distances between places on its ellipsoid (geodesics, siting/prepare/spatial.py
+    `geodesic_m`; road km those times the detour factor), drawn areas on that ellipsoid too
+    (`ellipsoidal_area_m2`), red-line buffers, setbacks, the land share they leave and the
+    red-line margins of the positional check in the CRS itself (metres), and the red line's
+    share of the clusters in the equal-area CRS (siting/deliver/mapinfo.py EQUAL_AREA_CRS), where
+    the document states that share (`share`)."""
+    code = f"EPSG:{crs['epsg']}" if crs.get("epsg") is not None else f"`{crs['as_given']}`"
+    try:
+        ellipsoid = pyproj.CRS.from_user_input(crs["as_given"]).ellipsoid
+        named = f" ({ellipsoid.name})" if ellipsoid is not None and ellipsoid.name else ""
+    except pyproj.exceptions.CRSError:
+        named = ""
+    equal_area = pyproj.CRS.from_user_input(EQUAL_AREA_CRS)
+    shared = (f" The red line's share of the clusters is measured in the equal-area CRS {EQUAL_AREA_CRS} "
+              f"({equal_area.name})." if share else "")
+    return (f"Where each figure is measured. Working CRS: {code} ({crs['name']}). Distances between places (site to "
+            f"source, site to hub, hub to hub and to the gateway) are geodesics on its ellipsoid{named}; road km are "
+            "these times the detour factor. Drawn areas (a site's footprint, a red-line polygon's or zone's km2) are "
+            "measured on that ellipsoid too. Red-line buffers and setbacks, the share of a site's land they leave, "
+            "and the red-line margins of the positional check are measured in the working CRS itself (metres)."
+            + shared)
 
 
 def given_blocks(manifest: Mapping[str, Any]) -> list[Block]:
@@ -1253,12 +1511,12 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks.append(Block("webmap", map_html(layers, list(inputs.PRODUCTS), years, units, context, label, proximity,
                                            product_flows=plan.product_flows)))
     blocks.append(Block("image", ("Map of the plan", "map.png")))
-    blocks += solve_blocks(manifest)
+    blocks += solve_blocks(manifest, discount_text(inputs))
     blocks += alternatives_blocks(manifest, names)
     blocks += target_blocks(loaded, inputs, plan)
     blocks += calibration_blocks(calibration, names)
     blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
-    blocks += cost_blocks(plan)
+    blocks += cost_blocks(plan, discount_text(inputs))
     blocks += trade_blocks(loaded, plan, names, clusters)
     solver = manifest["solver"]
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
@@ -1268,7 +1526,9 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += cell_blocks(by_name.get("candidate_cells"), clusters, names)
     blocks += zone_blocks(by_name["redline_zones"], loaded.scenario.constraints.redline.enabled,
                           loaded.scenario.layers.redline is not None)
-    blocks += redline_extent_blocks(loaded, layers, map_context.redline_extent if map_context is not None else None)
+    blocks += quality_blocks(loaded, inputs, layers)
+    blocks += redline_extent_blocks(loaded, layers, map_context.redline_extent if map_context is not None else None,
+                                    map_context.redline_basis if map_context is not None else None)
     blocks += provenance_blocks(manifest)
     blocks += [Block("h2", "Files in this folder"),
                Block("list", [f"`{name}`: {note}" for name, note in file_notes.items()])]
