@@ -41,7 +41,9 @@ def test_the_summary_names_the_opened_sites_as_the_report_does(small_run: MadeRu
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["sites_built_on"] == ["w_mine", "e_city", "e_far"]  # the files keep the ids
     assert manifest["working_crs"] == {"as_given": "EPSG:32648", "epsg": 32648, "name": "WGS 84 / UTM zone 48N",
-                                       "used_for": "distances (km) and areas (ha)"}
+                                       "used_for": "red-line buffers and setbacks, the share of a site's land "
+                                                   "they leave, positional margins (distances between places and "
+                                                   "drawn areas: on its ellipsoid)"}
     assert list(manifest["versions"])[-4:] == ["highs", "gdal", "proj", "geos"]
     assert (manifest["versions"]["gdal"], manifest["versions"]["proj"], manifest["versions"]["geos"]) == (
         pyogrio.__gdal_version_string__, pyproj.proj_version_str, shapely.geos_version_string)

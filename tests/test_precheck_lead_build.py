@@ -231,17 +231,18 @@ def test_the_small_scenario_with_a_build_rate(tmp_path: Path, capsys, target: in
     """tests/data/small over 2024 alone, one module a site and year, cathode (LFP) only: 20,000
     t/yr stand at e_city and the committed 10,000 come online in 2024; w_mine, e_city and e_far
     may each decide one 50,000 t/yr module in 2024: at most 30,000 + 150,000 = 180,000 t/yr,
-    which the plan reaches; 180,001 is refused before solving, naming the limit."""
+    which the plan reaches; 180,001 is refused before solving, naming the limit. The file's cells
+    target is set to 0 (a mapping given with --set merges into the file's)."""
     out = tmp_path / "out"
     assert main(["solve", str(SMALL / "scenario.yaml"), "--set", "years=[2024]", "--set",
-                 f"targets.capacity={{cathode: {{2024: {target}}}}}", "--set",
+                 f"targets.capacity={{cathode: {{2024: {target}}}, cells: {{2024: 0}}}}", "--set",
                  "constraints.build_rate={enabled: true, max_modules_per_site_per_yr: 1}",
                  "--out", str(out)]) == code
     err = capsys.readouterr().err
     if code == 0:
         targets = pd.read_csv(out / "targets.csv")
         assert targets[["target", "year", "target_value", "achieved", "shortfall"]].values.tolist() == [
-            ["cathode", 2024, 180000, 180000, 0]]
+            ["cathode", 2024, 180000, 180000, 0], ["cells", 2024, 0, 0, 0]]
         return
     assert err.startswith(
         "no plan: the plan is infeasible before solving:\n  - capacity target Cathode 2024: needs 180,001 t/yr, "

@@ -481,6 +481,22 @@ class Salvage:
     faults: Faults
 
 
+def read_sha256(paths: Iterable[Path]) -> dict[Path, str]:
+    """The SHA-256 (hex) of each file of `paths` that can be read, by resolved path: taken as the
+    run reads its inputs, so that the manifest records what the run read, not what a file holds
+    when the outputs are written (siting/deliver/manifest.py `input_record`, which names a file
+    changed in between)."""
+    digests: dict[Path, str] = {}
+    for path in paths:
+        resolved = Path(path).resolve()
+        if resolved not in digests:
+            try:
+                digests[resolved] = file_sha256(resolved)
+            except OSError:
+                continue  # a file that is not there is the checks' to report
+    return digests
+
+
 def file_sha256(path: Path) -> str:
     """The SHA-256 of the file's bytes (hex), read in blocks rather than whole."""
     with path.open("rb") as stream:
@@ -1826,6 +1842,24 @@ def located(folder: Path, path: Path | str) -> Path:
         given_path(text)
     return followed(folder / (home or text))
 
+
+
+def extends_chain(scenario_path: Path) -> list[Path]:
+    """The files a scenario extends, nearest base first (read only; stops at a cycle or a
+    reference that is not a path, which loading the scenario reports)."""
+    chain: list[Path] = []
+    path = scenario_path.resolve()
+    seen = {path}
+    while True:
+        data, _node = read_yaml(path)
+        reference = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(reference, str):
+            return chain
+        path = located(path.parent, reference)
+        if path in seen or not path.is_file():
+            return chain
+        seen.add(path)
+        chain.append(path)
 
 def followed(path: Path) -> Path:
     """`path` absolute with its symbolic links resolved, except a broken one that it ends at (a

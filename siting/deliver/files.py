@@ -47,8 +47,8 @@ from siting.deliver.geojson import json_text
 from siting.deliver.geopackage import STYLE_TABLE, write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text, read_layer
 from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
-from siting.deliver.manifest import manifest
-from siting.deliver.mapinfo import MapContext, MapTitle, redline_extent_text
+from siting.deliver.manifest import changed_inputs, manifest
+from siting.deliver.mapinfo import MapContext, MapTitle, layer_description, redline_basis, redline_extent_text
 from siting.deliver.qgisproject import BATCH_SCALE_WORDS, Overlay, project_text, with_sites_capex_scale
 from siting.deliver.report import FixedCalibration, html_page, markdown, report_blocks
 from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
@@ -131,6 +131,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                          prepared.loaded.scenario.network.gateway.name,
                          units_of(prepared.loaded.catalog, prepared.inputs), prepared.positions)
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
+    prepared.notices.extend(n for n in changed_inputs(prepared.input_sha256) if n not in prepared.notices)
     context = map_context(prepared, layers)
     top = shared_pie_top(layers, pie_top_yuan)
     with MapDrawing.start(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs, context,
@@ -146,7 +147,8 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
             """The manifest and the report (which waits for the map), as the notices stand."""
             timings["export"] = time.perf_counter() - started
             run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings,
-                                    prepared.notices, spatial.dropped_sites, names, variant, overrides, near_optimal)
+                                    prepared.notices, spatial.dropped_sites, names, variant, overrides, near_optimal,
+                                    prepared.input_sha256)
             return run_manifest, report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, drawn,
                                               context, prepared.positions, calibration, top)
 
@@ -281,26 +283,34 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
     prefixes as the data's version (in calibration mode fixed, the real plants of
     `calibration.plants` in place of the committed projects);
     with the plan's `layers`, also how much of the clusters their red line covers (which the
-    report quotes too: measured once)."""
+    report quotes too: measured once) and what the red-line layer says of its own basis
+    (`redline_basis`: its columns, its file's name and its own description)."""
     loaded, inputs = prepared.loaded, prepared.inputs
-    sources = [f"{role}: {path.name} (SHA-256 {file_sha256(path)[:12]})"
+
+    def sha256(path: Path) -> str:  # as the run read the file (`Prepared.input_sha256`)
+        return prepared.input_sha256.get(Path(path).resolve()) or file_sha256(path)
+
+    sources = [f"{role}: {path.name} (SHA-256 {sha256(path)[:12]})"
                for role, path in sorted(prepared.layers.paths.items())]
-    sources.append(f"catalog: {loaded.catalog_path.name} (SHA-256 {file_sha256(loaded.catalog_path)[:12]}), "
+    sources.append(f"catalog: {loaded.catalog_path.name} (SHA-256 {sha256(loaded.catalog_path)[:12]}), "
                    f"price path {loaded.scenario.price_path}")
     held = loaded.model_projects()  # in calibration mode fixed, the real plants in place of the committed projects
     if held.path is not None:
         what = "real plants (calibration.plants)" if loaded.plants is not None else "committed projects"
-        sources.append(f"{what}: {held.path.name} (SHA-256 {file_sha256(held.path)[:12]})")
+        sources.append(f"{what}: {held.path.name} (SHA-256 {sha256(held.path)[:12]})")
     context_ref = loaded.scenario.layers.context
     label = context_title(Path(context_ref.path)) if context_ref is not None else "context"
-    extent = None
+    extent = basis = None
     if layers is not None:
         rule = loaded.scenario.constraints.redline
-        extent = redline_extent_text(layers, rule.official_share_pct, rule.official_share_source,
-                                     loaded.scenario.layers.redline is not None)
+        given = loaded.scenario.layers.redline
+        extent = redline_extent_text(layers, rule.official_share_pct, rule.official_share_source, given is not None)
+        path = prepared.layers.paths.get("redline")
+        if given is not None and path is not None:
+            basis = redline_basis(layers, Path(given.path).name, layer_description(path, given.layer))
     return MapContext(units={p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS},
                       values=dict(inputs.output_value_yuan_per_unit), context=prepared.layers.context,
-                      context_label=label, sources=sources, redline_extent=extent)
+                      context_label=label, sources=sources, redline_extent=extent, redline_basis=basis)
 
 
 def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport | SolveOutcome,
@@ -363,9 +373,10 @@ def _bytes_writer(data: bytes) -> Callable[[Path], None]:
     return write
 
 
-def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str]) -> Callable[[Path], None]:
+def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str],
+                       descriptions: Mapping[str, str] | None = None) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        write_geopackage(path, layers, styles)
+        write_geopackage(path, layers, styles, descriptions)
 
     return write
 
@@ -396,11 +407,14 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     if pie_top_yuan is not None and "sites" in styles and capex_scale(styles["sites"]) is not None:
         styles["sites"] = with_capex_scale(styles["sites"], pie_top_yuan, PLANS_SCALE_WORDS)
     files = layer_files(layers, styles)
+    basis = context.redline_basis if context is not None else None
     files["plan.gpkg"] = _geopackage_writer([*layers, *(o.layer for o in overlays)],
-                                            {**styles, **{o.layer.name: o.style for o in overlays}})
+                                            {**styles, **{o.layer.name: o.style for o in overlays}},
+                                            {"redline": basis.plain()} if basis is not None else {})
     files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
                                      view_extent(layers, working_crs),
-                                     map_title=map_title(loaded, inputs, report, which), overlays=overlays)
+                                     map_title=map_title(loaded, inputs, report, which), overlays=overlays,
+                                     redline_basis=basis)
     files["map.png"] = drawing.write
     return files, drawing
 

@@ -87,13 +87,12 @@ from siting.config.load import (
     LoadedScenario,
     broken_link,
     broken_link_words,
+    extends_chain,
     file_sha256,
     home_named,
     home_problem,
-    located,
     name_max,
     name_too_long,
-    read_yaml,
     shown_path,
     too_long_words,
     unsearchable_words,
@@ -576,24 +575,6 @@ def remove_stale_temporaries(destination: Path) -> list[Path]:
                           f"be removed ({_removal_reason(failed)}): it holds that run's outputs, or outputs it "
                           "replaced; remove that folder by hand (as its owner or an administrator if need be)")
     return removed
-
-
-def extends_chain(scenario_path: Path) -> list[Path]:
-    """The files a scenario extends, nearest base first (read only; stops at a cycle or a
-    reference that is not a path, which loading the scenario reports)."""
-    chain: list[Path] = []
-    path = scenario_path.resolve()
-    seen = {path}
-    while True:
-        data, _node = read_yaml(path)
-        reference = data.get("extends") if isinstance(data, dict) else None
-        if not isinstance(reference, str):
-            return chain
-        path = located(path.parent, reference)
-        if path in seen or not path.is_file():
-            return chain
-        seen.add(path)
-        chain.append(path)
 
 
 def input_files(loaded: LoadedScenario) -> list[Path]:

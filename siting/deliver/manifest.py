@@ -26,9 +26,8 @@ import shapely
 
 import siting
 from siting.config.highs import ABS_GAP_OPTION, NAMED_SETTINGS
-from siting.config.load import LoadedScenario, MadeAbsolute, Override, file_sha256
+from siting.config.load import LoadedScenario, MadeAbsolute, Override, extends_chain, file_sha256
 from siting.config.units import plain_status
-from siting.deliver.folders import extends_chain
 from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan, clean
@@ -39,8 +38,10 @@ INPUTS_RELATIVE_TO = "the scenario file's folder"
 
 PACKAGES = ("siting", "pyomo", "highspy", "geopandas", "shapely", "pyogrio", "pyproj", "pydantic", "numpy", "pandas")
 
-#: What the working CRS was used for (written into the manifest beside it, so that it says so).
-WORKING_CRS_USE = "distances (km) and areas (ha)"
+#: What the working CRS was used for (written into the manifest beside it, so that it says so):
+#: distances between places and drawn areas are measured on its ellipsoid (siting/prepare/spatial.py).
+WORKING_CRS_USE = ("red-line buffers and setbacks, the share of a site's land they leave, positional margins "
+                   "(distances between places and drawn areas: on its ellipsoid)")
 
 
 def library_versions() -> dict[str, str]:
@@ -92,26 +93,51 @@ def override_records(overrides: Sequence[Override]) -> list[dict[str, Any]]:
     return [{"setting": str(key), "value": override_value(value)} for key, value in overrides]
 
 
-def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path]) -> tuple[dict[str, str], dict[str, str]]:
+def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path],
+                 read: Mapping[Path, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """The manifest's `inputs` and `input_sha256`: every input file by role (the scenario, the
     catalog, the bases it extends: "base", "base_2", ...; the committed projects; the real plants
     of the calibration, "calibration_plants" and "calibration_reference", as the scenario names
     them; each layer of `layer_paths`, role -> path), as a POSIX path relative to the scenario
-    file's folder, and its SHA-256 (hex)."""
+    file's folder, and its SHA-256 (hex): the one taken as the run read it, from `read` (resolved
+    path -> SHA-256: siting/prepare/problem.py `input_sha256`), else the file's now."""
     base = loaded.scenario_path.parent
+    known = read or {}
+
+    def sha256(path: Path) -> str:
+        return known.get(path.resolve()) or file_sha256(path)
+
     inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
-    hashes = {"scenario": file_sha256(loaded.scenario_path), "catalog": file_sha256(loaded.catalog_path)}
+    hashes = {"scenario": sha256(loaded.scenario_path), "catalog": sha256(loaded.catalog_path)}
     for k, extended in enumerate(extends_chain(loaded.scenario_path), 1):  # the bases the scenario extends
         role = "base" if k == 1 else f"base_{k}"
-        inputs[role], hashes[role] = _relative(extended, base), file_sha256(extended)
+        inputs[role], hashes[role] = _relative(extended, base), sha256(extended)
     if loaded.committed.path is not None:
         inputs["committed_projects"] = _relative(loaded.committed.path, base)
-        hashes["committed_projects"] = file_sha256(loaded.committed.path)
+        hashes["committed_projects"] = sha256(loaded.committed.path)
     for key, path in loaded.calibration_paths().items():
-        inputs[f"calibration_{key}"], hashes[f"calibration_{key}"] = _relative(path, base), file_sha256(path)
+        inputs[f"calibration_{key}"], hashes[f"calibration_{key}"] = _relative(path, base), sha256(path)
     for role, path in sorted(layer_paths.items()):
-        inputs[role], hashes[role] = _relative(path, base), file_sha256(path)
+        inputs[role], hashes[role] = _relative(path, base), sha256(path)
     return inputs, hashes
+
+
+def changed_inputs(read: Mapping[Path, str]) -> list[str]:
+    """A notice for each input file whose bytes differ now from those the run read (`read`: resolved
+    path -> SHA-256 taken then), or that is gone: the outputs follow what was read, which the
+    manifest's `input_sha256` records. Empty when none changed."""
+    notices = []
+    for path, digest in read.items():
+        try:
+            now: str | None = file_sha256(path)
+        except OSError:
+            now = None
+        if now != digest:
+            what = "is gone" if now is None else f"now has SHA-256 {now[:12]}"
+            notices.append(f"{path.name} changed after the run read it ({what}): the outputs and the manifest's "
+                           f"input_sha256 ({digest[:12]}) are those of the file as read; run again to plan with "
+                           "the file as it is now")
+    return notices
 
 
 def software_versions(highs: str) -> dict[str, str]:
@@ -131,11 +157,13 @@ SCREENING_OF_OPTIMUM = ("the optimum: its search's figures; this alternative was
 def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: SolveReport, plan: Plan,
              model_size: dict[str, Any], timings: dict[str, float], notices: list[str],
              dropped: tuple[str, ...], files: Sequence[str] = (), variant: str | None = None,
-             overrides: Sequence[Override] = (), near_optimal: Mapping[str, Any] | None = None) -> dict[str, Any]:
+             overrides: Sequence[Override] = (), near_optimal: Mapping[str, Any] | None = None,
+             read: Mapping[Path, str] | None = None) -> dict[str, Any]:
     """Run manifest. Everything but the `run` member is a function of the inputs and the settings
     given alone. Its `inputs` and `input_sha256` name every input file by role: the scenario, the
     bases it extends ("base", "base_2", ...), the catalog, the committed projects, the plants
-    files of the calibration and each layer (`input_record`);
+    files of the calibration and each layer (`input_record`), each file's SHA-256 the one taken as
+    the run read it where `read` gives it (resolved path -> SHA-256);
     after them, `variant` names the scenario file's variant run (null for its base scenario) and
     `overrides` lists the settings given on top of the file (`override_records`; empty for none),
     so that the folder says what was run beyond its input files. `files`
@@ -165,7 +193,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     screening = model_size.get("screening")
     if isinstance(screening, dict) and report.termination == ALTERNATIVE_TERMINATION:
         screening = {"of": SCREENING_OF_OPTIMUM, **screening}
-    inputs, hashes = input_record(loaded, layer_paths)
+    inputs, hashes = input_record(loaded, layer_paths, read)
     return {
         "scenario": loaded.scenario.name,
         "description": loaded.scenario.description,

@@ -16,8 +16,10 @@ from siting.config.load import (
     LoadedScenario,
     Override,
     allowed_zone_problems,
+    extends_chain,
     in_file_order,
     load_scenario,
+    read_sha256,
     shown_path,
 )
 from siting.config.units import Names, layer_names
@@ -58,6 +60,20 @@ class Prepared:
     candidate_cells: tuple[str, ...] = ()
     positions: PositionCheck = field(default_factory=PositionCheck)
     names: Names = field(default_factory=Names)
+    #: The SHA-256 (hex) of every input file by resolved path, taken as the run read them
+    #: (`input_sha256`): what the manifest records (siting/deliver/manifest.py `input_record`).
+    input_sha256: dict[Path, str] = field(default_factory=dict)
+
+
+def input_sha256(loaded: LoadedScenario, layers: LayerSet) -> dict[Path, str]:
+    """The SHA-256 of every input file of a scenario just read, by resolved path
+    (siting/config/load.py `read_sha256`): the scenario, the bases it extends, the catalog, the
+    committed projects, the plants files of its calibration and each layer of `layers`."""
+    paths = [loaded.scenario_path, *extends_chain(loaded.scenario_path), loaded.catalog_path]
+    if loaded.committed.path is not None:
+        paths.append(loaded.committed.path)
+    paths += [*loaded.calibration_paths().values(), *layers.paths.values()]
+    return read_sha256(paths)
 
 
 def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
@@ -189,6 +205,7 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
     started = time.perf_counter()
     with progress.phase("load"):
         loaded, layers, notices = load_checked(scenario_path, variant, overrides)
+        digests = input_sha256(loaded, layers)
     timings["load"] = time.perf_counter() - started
     s = loaded.scenario
     cells = None
@@ -221,4 +238,4 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
                        f"the {int((spatial.sites['kind'] != CELL).sum())} sites of the sites layer")
     kinds = spatial.sites["kind"].to_numpy()
     cell_ids = tuple(str(i) for i, k in zip(spatial.sites["id"], kinds, strict=True) if k == CELL)
-    return Prepared(loaded, layers, spatial, inputs, notices, cell_ids, positions, names)
+    return Prepared(loaded, layers, spatial, inputs, notices, cell_ids, positions, names, digests)
