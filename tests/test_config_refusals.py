@@ -150,7 +150,7 @@ def test_the_shipped_sites_read_by_their_chinese_names_give_one_problem(
     assert code == 2 and not (tmp_path / "out").exists()
     assert err == (
         "error: 1 problem in the input:\n"
-        "  - committed_projects.yaml:23: [0] (shanshan_anode).site | unknown sites in 25 committed projects (got "
+        "  - committed_projects.yaml:24: [0] (shanshan_anode).site | unknown sites in 25 committed projects (got "
         "'anning_caopu' in 11, from [0] (shanshan_anode); 'yuxi_longquan' in 11, from [11] (kuntian_anode_phase1); "
         "'qujing_etdz_xicheng_nanhaizi' in 2, from [22] (defang_eve_lfp); 'qujing_cuifeng_gaojiatun' in [23] "
         "(defang_lmfp)); the sites layer's ids come from its field 'name_zh' (--set layers.sites.id_field): "
