@@ -1861,6 +1861,17 @@ def extends_chain(scenario_path: Path) -> list[Path]:
         seen.add(path)
         chain.append(path)
 
+
+def scenario_files(loaded: LoadedScenario) -> list[Path]:
+    """The input files of a loaded scenario but its layers: the scenario, the bases it extends
+    (`extends_chain`), the catalog, the committed projects and the plants files of its calibration
+    (`LoadedScenario.calibration_paths`)."""
+    paths = [loaded.scenario_path, *extends_chain(loaded.scenario_path), loaded.catalog_path]
+    if loaded.committed.path is not None:
+        paths.append(loaded.committed.path)
+    return [*paths, *loaded.calibration_paths().values()]
+
+
 def followed(path: Path) -> Path:
     """`path` absolute with its symbolic links resolved, except a broken one that it ends at (a
     link whose target is missing: `broken_link`), which stays itself, so that the messages name the
@@ -2374,9 +2385,10 @@ def no_variant_chosen() -> Iterator[None]:
 def merged_mapping(base: Any, value: Any) -> Any:
     """`value` set over `base`, as `deep_merge` merges a variant or an extending file: mappings
     merge key by key (`--set "constraints.redline={buffer_m: 2000}"` keeps the setbacks and
-    categories the scenario gives); a list or a scalar replaces. Unknown keys are left for the
-    schema to name, where the command line wrote them."""
-    if not isinstance(value, dict) or not isinstance(base, dict):
+    categories the scenario gives); a list or a scalar replaces, and so does an empty mapping
+    (`--set constraints.redline.setbacks_m={}` clears the setbacks). Unknown keys are left for
+    the schema to name, where the command line wrote them."""
+    if not isinstance(value, dict) or not isinstance(base, dict) or not value:
         return value
     merged = dict(base)
     for key, item in value.items():

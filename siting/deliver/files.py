@@ -39,7 +39,7 @@ import pandas as pd
 
 from models import ModelInputs
 from siting.config import progress
-from siting.config.load import LoadedScenario, Override, file_sha256
+from siting.config.load import LoadedScenario, Override
 from siting.config.units import plain_status
 from siting.deliver.drivers import units_of
 from siting.deliver.folders import MANIFEST, changed_files, record_file_hashes, write_marker, written_entries
@@ -47,8 +47,8 @@ from siting.deliver.geojson import json_text
 from siting.deliver.geopackage import STYLE_TABLE, write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text, read_layer
 from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
-from siting.deliver.manifest import changed_inputs, manifest
-from siting.deliver.mapinfo import MapContext, MapTitle, layer_description, redline_basis, redline_extent_text
+from siting.deliver.manifest import changed_inputs, manifest, read_sha256_of
+from siting.deliver.mapinfo import MapContext, MapTitle, redline_basis, redline_extent_text
 from siting.deliver.qgisproject import BATCH_SCALE_WORDS, Overlay, project_text, with_sites_capex_scale
 from siting.deliver.report import FixedCalibration, html_page, markdown, report_blocks
 from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
@@ -288,7 +288,7 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
     loaded, inputs = prepared.loaded, prepared.inputs
 
     def sha256(path: Path) -> str:  # as the run read the file (`Prepared.input_sha256`)
-        return prepared.input_sha256.get(Path(path).resolve()) or file_sha256(path)
+        return read_sha256_of(prepared.input_sha256, path)
 
     sources = [f"{role}: {path.name} (SHA-256 {sha256(path)[:12]})"
                for role, path in sorted(prepared.layers.paths.items())]
@@ -305,9 +305,8 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
         rule = loaded.scenario.constraints.redline
         given = loaded.scenario.layers.redline
         extent = redline_extent_text(layers, rule.official_share_pct, rule.official_share_source, given is not None)
-        path = prepared.layers.paths.get("redline")
-        if given is not None and path is not None:
-            basis = redline_basis(layers, Path(given.path).name, layer_description(path, given.layer))
+        if given is not None and "redline" in prepared.layers.paths:
+            basis = redline_basis(layers, Path(given.path).name, prepared.layers.descriptions.get("redline", ""))
     return MapContext(units={p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS},
                       values=dict(inputs.output_value_yuan_per_unit), context=prepared.layers.context,
                       context_label=label, sources=sources, redline_extent=extent, redline_basis=basis)

@@ -87,12 +87,13 @@ from siting.config.load import (
     LoadedScenario,
     broken_link,
     broken_link_words,
-    extends_chain,
+    extends_chain,  # noqa: F401 (read from here too)
     file_sha256,
     home_named,
     home_problem,
     name_max,
     name_too_long,
+    scenario_files,
     shown_path,
     too_long_words,
     unsearchable_words,
@@ -581,10 +582,7 @@ def input_files(loaded: LoadedScenario) -> list[Path]:
     """Every input file of a loaded scenario that is there (`present_inputs`): the scenario, its
     bases, the catalog, the committed projects, the plants files of its calibration
     (`LoadedScenario.calibration_paths`) and the layers (absolute, resolved)."""
-    paths = [loaded.scenario_path, *extends_chain(loaded.scenario_path), loaded.catalog_path]
-    if loaded.committed.path is not None:
-        paths.append(loaded.committed.path)
-    paths += loaded.calibration_paths().values()
+    paths = scenario_files(loaded)
     layers = loaded.scenario.layers
     for role in type(layers).model_fields:
         ref = getattr(layers, role)

@@ -102,10 +102,9 @@ def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path],
     file's folder, and its SHA-256 (hex): the one taken as the run read it, from `read` (resolved
     path -> SHA-256: siting/prepare/problem.py `input_sha256`), else the file's now."""
     base = loaded.scenario_path.parent
-    known = read or {}
 
     def sha256(path: Path) -> str:
-        return known.get(path.resolve()) or file_sha256(path)
+        return read_sha256_of(read, path)
 
     inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
     hashes = {"scenario": sha256(loaded.scenario_path), "catalog": sha256(loaded.catalog_path)}
@@ -120,6 +119,12 @@ def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path],
     for role, path in sorted(layer_paths.items()):
         inputs[role], hashes[role] = _relative(path, base), sha256(path)
     return inputs, hashes
+
+
+def read_sha256_of(read: Mapping[Path, str] | None, path: Path) -> str:
+    """The SHA-256 (hex) of the input file `path` as the run read it, from `read` (resolved path ->
+    SHA-256: siting/prepare/problem.py `input_sha256`), else that of the file now."""
+    return (read or {}).get(Path(path).resolve()) or file_sha256(path)
 
 
 def changed_inputs(read: Mapping[Path, str]) -> list[str]:

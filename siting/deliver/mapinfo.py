@@ -338,8 +338,8 @@ def _says_proxy(text: str) -> bool:
 class LayerBasis:
     """What a layer says of what its polygons rest on, read from the layer itself: its file's name,
     its own description (a GeoJSON FeatureCollection's `description`, a GeoPackage's
-    `gpkg_contents.description`: `layer_description`), and its features' columns: how many are
-    marked stand-ins (`flag`: the PROXY_FLAGS or BASIS_COLUMNS column that says so), the leading
+    `gpkg_contents.description`: siting/prepare/layers.py `layer_description`), and its features'
+    columns: how many are marked stand-ins (`flag`: the PROXY_FLAGS or BASIS_COLUMNS column that says so), the leading
     capital words of their `note` with their counts ("PROXY", "ESTIMATE", "TRACED"), and the
     largest positional uncertainty the notes state (±km)."""
 
@@ -428,19 +428,6 @@ def layer_basis(frame: Any, file: str = "", description: str = "") -> LayerBasis
                 most = float(km) if most is None else max(most, float(km))
     ordered = tuple(sorted(leads.items(), key=lambda item: (-item[1], item[0])))
     return LayerBasis(file, " ".join(str(description or "").split()), count, proxies, flag, ordered, most)
-
-
-def layer_description(path: Any, layer: str | None = None) -> str:
-    """A layer file's own description, as GDAL reads it (its layer metadata's DESCRIPTION: a
-    GeoJSON FeatureCollection's `description` member, a GeoPackage table's
-    `gpkg_contents.description`); "" without one or for a file that cannot be read."""
-    import pyogrio
-
-    try:
-        info = pyogrio.read_info(str(path), layer=layer)
-    except Exception:  # a description is an extra: the layer was read already
-        return ""
-    return str((info.get("layer_metadata") or {}).get("DESCRIPTION") or "").strip()
 
 
 def redline_basis(layers: Sequence[OutputLayer], file: str = "", description: str = "") -> LayerBasis | None:

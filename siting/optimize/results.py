@@ -31,6 +31,7 @@ from siting.config.errors import NoSolution
 from siting.config.highs import LOOSEST_TOLERANCE
 from siting.config.units import Names, per_year, product_label
 from siting.optimize.solve import SolveReport, SolverSettings
+from siting.prepare.layers import GATEWAY_NODE
 
 #: Values below this are solver noise, reported as zero.
 ZERO = 1e-6
@@ -46,8 +47,9 @@ BINDING_SHARE = 1e-6
 #: A solve without a plan that ends before this share of the time limit did not stop for time.
 EARLY_STOP_SHARE = 0.9
 
-#: The node name of the gateway in `product_flows` (imports arrive and sales leave there).
-GATEWAY = "gateway"
+#: The node name of the gateway in `product_flows` (imports arrive and sales leave there); a
+#: cluster id of that name is refused where the layers are read (`clashing_id_problems`).
+GATEWAY = GATEWAY_NODE
 
 #: How the plan picks its demonstrations when more sites qualify than the rule allows.
 DEMO_ORDER = "the least capex per unit of capacity added, then the sites' order"

@@ -142,6 +142,9 @@ class LayerSet:
     #: read, under their names in the file, indexed by feature id (`other_text_columns`); for the
     #: roles of `TYPED_COLUMNS` also their number and yes/no columns.
     text_columns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Per layer role: the layer's own description, read with the layer (`layer_description`;
+    #: the red line's only, which the outputs quote).
+    descriptions: dict[str, str] = field(default_factory=dict)
 
 
 #: GDAL's advice to prefix a path with a driver name: it does not apply to a path in a scenario file.
@@ -779,6 +782,17 @@ def declared_dtypes(path: Path, layer: str | None, renamed: Mapping[str, str] | 
         return {}
     renamed = renamed or {}
     return {renamed.get(str(f), str(f)): str(d) for f, d in zip(info["fields"], info["dtypes"], strict=True)}
+
+
+def layer_description(path: Path, layer: str | None = None) -> str:
+    """A layer file's own description, as GDAL reads it (its layer metadata's DESCRIPTION: a
+    GeoJSON FeatureCollection's `description` member, a GeoPackage table's
+    `gpkg_contents.description`); "" without one or for a file that cannot be read."""
+    try:
+        info = pyogrio.read_info(path, layer=layer, encoding=layer_encoding(path))
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError):
+        return ""  # a description is an extra: the layer's own problems are told where it is read
+    return str((info.get("layer_metadata") or {}).get("DESCRIPTION") or "").strip()
 
 
 def _is_missing(value: object) -> bool:
@@ -1761,6 +1775,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     problems: list[str] = []
     paths: dict[str, Path] = {}
     text_columns: dict[str, pd.DataFrame] = {}
+    descriptions: dict[str, str] = {}
     faulty: set[str] = set()
     cuts: dict[str, CutNames] = {}
     columns_read: dict[str, list[str]] = {}  # role -> the columns of its layer as read (`CutNames.apply`)
@@ -1828,6 +1843,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     if redline_ref is not None:
         redline = load("redline", redline_ref, {"id": redline_ref.id_field, "category": redline_ref.category_field},
                        POLYGONAL)
+        # quoted by the outputs (its basis): read with the layer, not again each time they are written
+        descriptions["redline"] = layer_description(paths["redline"], redline_ref.layer)
     sources = gpd.GeoDataFrame({"id": [], "resource": [], "supply_t_per_yr": [], "status": []},
                                geometry=[], crs="EPSG:4326")
     sources_ref = as_read("sources", refs.sources) if refs.sources is not None else None
@@ -1867,7 +1884,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     candidates = scenario.candidates
     if allowed_zone and candidates is not None and candidates.allowed_zone is not None:
         allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
-    return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed, text_columns),
+    return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed, text_columns,
+                     descriptions),
             problems, frozenset(faulty))
 
 

@@ -16,10 +16,10 @@ from siting.config.load import (
     LoadedScenario,
     Override,
     allowed_zone_problems,
-    extends_chain,
     in_file_order,
     load_scenario,
     read_sha256,
+    scenario_files,
     shown_path,
 )
 from siting.config.units import Names, layer_names
@@ -69,11 +69,7 @@ def input_sha256(loaded: LoadedScenario, layers: LayerSet) -> dict[Path, str]:
     """The SHA-256 of every input file of a scenario just read, by resolved path
     (siting/config/load.py `read_sha256`): the scenario, the bases it extends, the catalog, the
     committed projects, the plants files of its calibration and each layer of `layers`."""
-    paths = [loaded.scenario_path, *extends_chain(loaded.scenario_path), loaded.catalog_path]
-    if loaded.committed.path is not None:
-        paths.append(loaded.committed.path)
-    paths += [*loaded.calibration_paths().values(), *layers.paths.values()]
-    return read_sha256(paths)
+    return read_sha256([*scenario_files(loaded), *layers.paths.values()])
 
 
 def redline_settings(loaded: LoadedScenario) -> RedlineSettings:

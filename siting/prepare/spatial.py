@@ -363,14 +363,18 @@ def geodesic_m(a: np.ndarray, b: np.ndarray, crs: pyproj.CRS | str) -> np.ndarra
     matrix), along the geodesic (pyproj's Geod.inv, GeographicLib: exact to a few nanometres), as
     `siting.prepare.candidates.cell_names` and `siting.prepare.layers.km_to` measure."""
     crs = pyproj.CRS.from_user_input(crs)
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=object), np.asarray(b, dtype=object))
-    if not a.size:
-        return np.zeros(a.shape)
+    a, b = np.asarray(a, dtype=object), np.asarray(b, dtype=object)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    if not np.prod(shape, dtype=int):
+        return np.zeros(shape)
     to_lonlat = pyproj.Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
-    lon1, lat1 = to_lonlat.transform(shapely.get_x(a.ravel()), shapely.get_y(a.ravel()))
-    lon2, lat2 = to_lonlat.transform(shapely.get_x(b.ravel()), shapely.get_y(b.ravel()))
-    metres = crs.get_geod().inv(lon1, lat1, lon2, lat2)[2]
-    return np.asarray(metres, dtype=float).reshape(a.shape)
+
+    def lonlat(points: np.ndarray) -> list[np.ndarray]:  # each point taken to lon/lat once, then broadcast
+        lon, lat = to_lonlat.transform(shapely.get_x(points.ravel()), shapely.get_y(points.ravel()))
+        return [np.broadcast_to(np.asarray(v, dtype=float).reshape(points.shape), shape).ravel() for v in (lon, lat)]
+
+    metres = crs.get_geod().inv(*lonlat(a), *lonlat(b))[2]
+    return np.asarray(metres, dtype=float).reshape(shape)
 
 
 def road_distance_km(sites: gpd.GeoDataFrame, sources: gpd.GeoDataFrame, detour_factor: float) -> pd.DataFrame:
@@ -426,9 +430,16 @@ def hub_distances(sites: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, gateway: shap
     straight_m = geodesic_m(site_pts, site_hubs, crs)  # as `road_km`, for every site at once
     hub_km = np.where(straight_m < SAME_PLACE_M, 0.0, straight_m / 1000.0 * detour_factor)
     site_km = {str(s): km for s, km in zip(sites["id"].tolist(), hub_km.tolist(), strict=True)}
-    pair_km = {(str(c), str(c2)): road_km(hub_of[c], hub_of[c2], detour_factor, crs)
-               for c in hub_of for c2 in hub_of if c != c2}
-    gate_km = {str(c): road_km(pt, gateway, detour_factor, crs) for c, pt in hub_of.items()} if gateway else {}
+    hub_pts = np.array(list(hub_of.values()), dtype=object)
+    ids = [str(c) for c in hub_of]
+    pair_m = geodesic_m(hub_pts[:, None], hub_pts[None, :], crs)  # as `road_km`, every pair at once
+    pair = np.where(pair_m < SAME_PLACE_M, 0.0, pair_m / 1000.0 * detour_factor)
+    pair_km = {(c, c2): float(pair[i, j]) for i, c in enumerate(ids) for j, c2 in enumerate(ids) if i != j}
+    gate_km: dict[str, float] = {}
+    if gateway:
+        gate_m = geodesic_m(hub_pts, np.array([gateway], dtype=object), crs)
+        gate_km = {c: 0.0 if m < SAME_PLACE_M else m / 1000.0 * detour_factor
+                   for c, m in zip(ids, gate_m.tolist(), strict=True)}
     return site_km, pair_km, gate_km
 
 
