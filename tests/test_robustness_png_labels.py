@@ -7,9 +7,9 @@ lying on a larger one; the notes hang under the legend and say what a label give
 
 Two cases: conftest's `small_alternatives_run` (the small scenario with `--alternatives 2`:
 West mine park, East city and East far in every plan, West lakeside in none), and the shipped
-scenario's layout with the shares of its 6 plans of `--alternatives 5 --slack 0.05` (README,
-docs/robustness_yunnan_2024.png), given here by hand: four sites in every plan, six in one or
-two, some crowding Qujing ETDZ and the Anning parks. Before, only the sites built in at least
+scenario's layout with the shares its 6 plans of `--alternatives 5 --slack 0.05` had with an
+earlier catalog (the picture's layout then), given here by hand: four sites in every plan, six
+in one or two, some crowding Qujing ETDZ and the Anning parks. Before, only the sites built in at least
 half of the plans were named, and Qujing ETDZ's label stood level with Qujing Cuifeng's marker,
 which lies on ETDZ's, 3.8 points from its square: it read as Cuifeng's."""
 
