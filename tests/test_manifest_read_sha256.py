@@ -58,3 +58,61 @@ def test_a_file_gone_after_the_read_is_named(tmp_path: Path) -> None:
     assert notices == ["gone.geojson changed after the run read it (is gone): the outputs and the manifest's "
                        "input_sha256 (aaaaaaaaaaaa) are those of the file as read; run again to plan with the file "
                        "as it is now"]
+
+
+def test_the_bases_recorded_are_those_read(tmp_path: Path) -> None:
+    """A scenario extending the small one, made to extend another file between the solve and the
+    write: the manifest's base is the file read, with its SHA-256 then; the scenario's change is
+    named; a second write after the file is put back says nothing changed (the notice was that
+    write's, not the problem's)."""
+    folder = tmp_path / "small"
+    shutil.copytree(DATA, folder)
+    child = folder / "child.yaml"
+    child.write_text("extends: scenario.yaml\nname: child\n", encoding="utf-8")
+    other = folder / "other.yaml"
+    shutil.copy(folder / "scenario.yaml", other)
+    problem = siting.load(child)
+    solution = siting.solve(problem)
+    written = child.read_text(encoding="utf-8")
+    child.write_text(written.replace("scenario.yaml", "other.yaml"), encoding="utf-8")
+    first = json.loads((solution.write(tmp_path / "out1") / "manifest.json").read_text(encoding="utf-8"))
+    assert (first["inputs"]["base"], "base_2" in first["inputs"]) == ("scenario.yaml", False)
+    assert first["input_sha256"]["base"] == sha256(folder / "scenario.yaml")
+    assert [n for n in first["notices"] if "changed after the run read it" in n] == [
+        f"child.yaml changed after the run read it (now has SHA-256 {sha256(child)[:12]}): the outputs and the "
+        f"manifest's input_sha256 ({hashlib.sha256(written.encode()).hexdigest()[:12]}) are those of the file as "
+        "read; run again to plan with the file as it is now"]
+    child.write_text(written, encoding="utf-8")
+    second = json.loads((solution.write(tmp_path / "out2") / "manifest.json").read_text(encoding="utf-8"))
+    assert [n for n in second["notices"] if "changed after the run read it" in n] == []
+    assert not any("changed after the run read it" in n for n in problem.prepared.notices)
+
+
+def test_a_scenario_gone_after_the_read_is_written_with_a_notice(tmp_path: Path) -> None:
+    folder = tmp_path / "small"
+    shutil.copytree(DATA, folder)
+    child = folder / "child.yaml"
+    child.write_text("extends: scenario.yaml\nname: child\n", encoding="utf-8")
+    solution = siting.solve(siting.load(child))
+    child.unlink()
+    manifest = json.loads((solution.write(tmp_path / "out") / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["base"] == "scenario.yaml"
+    assert any(n.startswith("child.yaml changed after the run read it (is gone)") for n in manifest["notices"])
+
+
+def test_a_shapefile_layer_counts_its_other_parts(tmp_path: Path) -> None:
+    """The sources layer as a shapefile: its .dbf (the attributes) edited after the read is named."""
+    import geopandas as gpd
+
+    folder = tmp_path / "small"
+    shutil.copytree(DATA, folder)
+    gpd.read_file(folder / "sources.geojson").to_file(folder / "sources.shp")
+    scenario = folder / "scenario.yaml"
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("sources.geojson", "sources.shp"),
+                        encoding="utf-8")
+    problem = siting.load(scenario)
+    assert {p.name for p in problem.prepared.input_sha256} >= {"sources.shp", "sources.dbf", "sources.shx",
+                                                                "sources.prj"}
+    dbf = folder / "sources.dbf"
+    dbf.write_bytes(dbf.read_bytes() + b" ")
+    assert [n.split(" changed")[0] for n in changed_inputs(problem.prepared.input_sha256)] == ["sources.dbf"]

@@ -1845,13 +1845,17 @@ def located(folder: Path, path: Path | str) -> Path:
 
 
 def extends_chain(scenario_path: Path) -> list[Path]:
-    """The files a scenario extends, nearest base first (read only; stops at a cycle or a
-    reference that is not a path, which loading the scenario reports)."""
+    """The files a scenario extends, nearest base first (read only; stops at a cycle, a reference
+    that is not a path, or a file that cannot be read, which loading the scenario reports: a
+    scenario gone since it was read, say, extends nothing here)."""
     chain: list[Path] = []
     path = scenario_path.resolve()
     seen = {path}
     while True:
-        data, _node = read_yaml(path)
+        try:
+            data, _node = read_yaml(path)
+        except InputError:
+            return chain
         reference = data.get("extends") if isinstance(data, dict) else None
         if not isinstance(reference, str):
             return chain
@@ -1862,11 +1866,12 @@ def extends_chain(scenario_path: Path) -> list[Path]:
         chain.append(path)
 
 
-def scenario_files(loaded: LoadedScenario) -> list[Path]:
+def scenario_files(loaded: LoadedScenario, bases: Sequence[Path] | None = None) -> list[Path]:
     """The input files of a loaded scenario but its layers: the scenario, the bases it extends
-    (`extends_chain`), the catalog, the committed projects and the plants files of its calibration
-    (`LoadedScenario.calibration_paths`)."""
-    paths = [loaded.scenario_path, *extends_chain(loaded.scenario_path), loaded.catalog_path]
+    (`bases`, nearest first; None: `extends_chain`'s now), the catalog, the committed projects and
+    the plants files of its calibration (`LoadedScenario.calibration_paths`)."""
+    chain = extends_chain(loaded.scenario_path) if bases is None else bases
+    paths = [loaded.scenario_path, *chain, loaded.catalog_path]
     if loaded.committed.path is not None:
         paths.append(loaded.committed.path)
     return [*paths, *loaded.calibration_paths().values()]

@@ -578,7 +578,8 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
 
 
 def diagnosis_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path], variant: str | None = None,
-                     overrides: Sequence[Override] = (), notices: Sequence[str] = ()) -> dict[str, Any]:
+                     overrides: Sequence[Override] = (), notices: Sequence[str] = (),
+                     read: Mapping[Path, str] | None = None, bases: Sequence[Path] | None = None) -> dict[str, Any]:
     """What a run was made of, as the manifest.json of a plan records it (siting/deliver/
     manifest.py `manifest`), for a diagnosis, which has no manifest: `scenario` (its name),
     `inputs` (each input file by role, relative to the scenario file's folder: the scenario, the
@@ -588,9 +589,10 @@ def diagnosis_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path], va
     the packages of PACKAGES, HiGHS and the GDAL, PROJ and GEOS libraries), `working_crs`
     (`working_crs_record`) and `notices` (the run's, files named relative to the scenario file's
     folder, as siting/config/errors.py `Notice` gives them); keys, order and values as the
-    manifest gives them. A function of the inputs, the settings given and the installed software
-    alone."""
-    inputs, hashes = input_record(loaded, layer_paths)
+    manifest gives them (`read` and `bases`: the SHA-256 and the bases as the run read them, as
+    siting/deliver/manifest.py `input_record` takes them). A function of the inputs, the settings
+    given and the installed software alone."""
+    inputs, hashes = input_record(loaded, layer_paths, read, bases)
     return {"scenario": loaded.scenario.name, "inputs": inputs, "input_sha256": hashes, "variant": variant,
             "overrides": override_records(overrides), "versions": software_versions(solver_version()),
             "working_crs": working_crs_record(loaded.scenario.spatial.working_crs),

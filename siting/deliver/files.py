@@ -131,13 +131,15 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                          prepared.loaded.scenario.network.gateway.name,
                          units_of(prepared.loaded.catalog, prepared.inputs), prepared.positions)
     prepared.notices.extend(n for layer in layers for n in layer.notices if n not in prepared.notices)
-    prepared.notices.extend(n for n in changed_inputs(prepared.input_sha256) if n not in prepared.notices)
+    # this write's own: an input changed since the run read it (looked at again at every write)
+    input_changes = [n for n in changed_inputs(prepared.input_sha256) if n not in prepared.notices]
+    notices = [*prepared.notices, *input_changes]
     context = map_context(prepared, layers)
     top = shared_pie_top(layers, pie_top_yuan)
     with MapDrawing.start(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs, context,
-                          prepared.notices, plan.product_flows, which, top) as drawing:
+                          notices, plan.product_flows, which, top) as drawing:
         files, drawn = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
-                                 list(spatial.sources["resource"]), context, prepared.notices, plan.product_flows,
+                                 list(spatial.sources["resource"]), context, notices, plan.product_flows,
                                  which, drawing, overlays, top)
         files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
         files.update(extra or {})
@@ -147,16 +149,18 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
             """The manifest and the report (which waits for the map), as the notices stand."""
             timings["export"] = time.perf_counter() - started
             run_manifest = manifest(prepared.loaded, prepared.layers.paths, report, plan, size, timings,
-                                    prepared.notices, spatial.dropped_sites, names, variant, overrides, near_optimal,
-                                    prepared.input_sha256)
+                                    notices, spatial.dropped_sites, names, variant, overrides, near_optimal,
+                                    prepared.input_sha256, prepared.input_bases)
             return run_manifest, report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, drawn,
                                               context, prepared.positions, calibration, top)
 
-        said = list(prepared.notices)
+        said = list(notices)
         run_manifest, reported = quoted()  # made while the map is drawn apart (`MapDrawing`)
-        if prepared.notices != said:  # the map added notices (a label no font draws), which both quote
+        if notices != said:  # the map added notices (a label no font draws), which both quote
             run_manifest, reported = quoted()
         files["map.png"] = _bytes_writer(drawn.png())  # in before the drawing closes, in its place in the dict
+    # the map's notices stay with the problem, as the layers' do; the input changes are this write's
+    prepared.notices.extend(n for n in notices if n not in input_changes and n not in prepared.notices)
     files.update(reported)
     timings["export"] = time.perf_counter() - started  # the report included (it does not quote the timings)
     run_manifest["run"]["timings_s"]["export"] = round(timings["export"], 3)

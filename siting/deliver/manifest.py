@@ -94,13 +94,16 @@ def override_records(overrides: Sequence[Override]) -> list[dict[str, Any]]:
 
 
 def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path],
-                 read: Mapping[Path, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+                 read: Mapping[Path, str] | None = None,
+                 bases: Sequence[Path] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """The manifest's `inputs` and `input_sha256`: every input file by role (the scenario, the
     catalog, the bases it extends: "base", "base_2", ...; the committed projects; the real plants
     of the calibration, "calibration_plants" and "calibration_reference", as the scenario names
     them; each layer of `layer_paths`, role -> path), as a POSIX path relative to the scenario
     file's folder, and its SHA-256 (hex): the one taken as the run read it, from `read` (resolved
-    path -> SHA-256: siting/prepare/problem.py `input_sha256`), else the file's now."""
+    path -> SHA-256: siting/prepare/problem.py `input_sha256`), else the file's now. `bases`: the
+    bases the scenario extended when the run read it, nearest first (`Prepared.input_bases`); None:
+    those it extends now (`extends_chain`)."""
     base = loaded.scenario_path.parent
 
     def sha256(path: Path) -> str:
@@ -108,7 +111,8 @@ def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path],
 
     inputs = {"scenario": loaded.scenario_path.name, "catalog": _relative(loaded.catalog_path, base)}
     hashes = {"scenario": sha256(loaded.scenario_path), "catalog": sha256(loaded.catalog_path)}
-    for k, extended in enumerate(extends_chain(loaded.scenario_path), 1):  # the bases the scenario extends
+    chain = extends_chain(loaded.scenario_path) if bases is None else bases
+    for k, extended in enumerate(chain, 1):  # the bases the scenario extends
         role = "base" if k == 1 else f"base_{k}"
         inputs[role], hashes[role] = _relative(extended, base), sha256(extended)
     if loaded.committed.path is not None:
@@ -163,12 +167,13 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
              model_size: dict[str, Any], timings: dict[str, float], notices: list[str],
              dropped: tuple[str, ...], files: Sequence[str] = (), variant: str | None = None,
              overrides: Sequence[Override] = (), near_optimal: Mapping[str, Any] | None = None,
-             read: Mapping[Path, str] | None = None) -> dict[str, Any]:
+             read: Mapping[Path, str] | None = None, bases: Sequence[Path] | None = None) -> dict[str, Any]:
     """Run manifest. Everything but the `run` member is a function of the inputs and the settings
     given alone. Its `inputs` and `input_sha256` name every input file by role: the scenario, the
     bases it extends ("base", "base_2", ...), the catalog, the committed projects, the plants
     files of the calibration and each layer (`input_record`), each file's SHA-256 the one taken as
-    the run read it where `read` gives it (resolved path -> SHA-256);
+    the run read it where `read` gives it (resolved path -> SHA-256), the bases those it extended
+    then (`bases`, nearest first);
     after them, `variant` names the scenario file's variant run (null for its base scenario) and
     `overrides` lists the settings given on top of the file (`override_records`; empty for none),
     so that the folder says what was run beyond its input files. `files`
@@ -198,7 +203,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     screening = model_size.get("screening")
     if isinstance(screening, dict) and report.termination == ALTERNATIVE_TERMINATION:
         screening = {"of": SCREENING_OF_OPTIMUM, **screening}
-    inputs, hashes = input_record(loaded, layer_paths, read)
+    inputs, hashes = input_record(loaded, layer_paths, read, bases)
     return {
         "scenario": loaded.scenario.name,
         "description": loaded.scenario.description,

@@ -4,6 +4,7 @@ the model's inputs, with the notices of the run."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from siting.config.load import (
     LoadedScenario,
     Override,
     allowed_zone_problems,
+    extends_chain,
     in_file_order,
     load_scenario,
     read_sha256,
@@ -63,13 +65,36 @@ class Prepared:
     #: The SHA-256 (hex) of every input file by resolved path, taken as the run read them
     #: (`input_sha256`): what the manifest records (siting/deliver/manifest.py `input_record`).
     input_sha256: dict[Path, str] = field(default_factory=dict)
+    #: The bases the scenario extended as the run read it, nearest first (`extends_chain` then):
+    #: the manifest's, whatever the scenario file says by the time the outputs are written.
+    input_bases: tuple[Path, ...] = ()
 
 
-def input_sha256(loaded: LoadedScenario, layers: LayerSet) -> dict[Path, str]:
+#: The files beside a shapefile's .shp that hold its attributes (.dbf), index (.shx), coordinate
+#: system (.prj) and encoding (.cpg): inputs of the run as much as the .shp.
+SHAPEFILE_PARTS = (".dbf", ".shx", ".prj", ".cpg")
+
+
+def layer_files(path: Path) -> list[Path]:
+    """The files a layer is read from: `path`, and for a shapefile the files beside it of the
+    same name that hold its other parts (SHAPEFILE_PARTS, in any case of letters)."""
+    if path.suffix.lower() != ".shp":
+        return [path]
+    try:
+        beside = sorted(p for p in path.parent.iterdir()
+                        if p.stem == path.stem and p.suffix.lower() in SHAPEFILE_PARTS)
+    except OSError:
+        beside = []
+    return [path, *beside]
+
+
+def input_sha256(loaded: LoadedScenario, layers: LayerSet, bases: Sequence[Path] | None = None) -> dict[Path, str]:
     """The SHA-256 of every input file of a scenario just read, by resolved path
     (siting/config/load.py `read_sha256`): the scenario, the bases it extends, the catalog, the
-    committed projects, the plants files of its calibration and each layer of `layers`."""
-    return read_sha256([*scenario_files(loaded), *layers.paths.values()])
+    committed projects, the plants files of its calibration and each layer of `layers` (a
+    shapefile with the files of its other parts, `layer_files`); `bases` as `scenario_files`."""
+    return read_sha256([*scenario_files(loaded, bases),
+                        *(f for path in layers.paths.values() for f in layer_files(path))])
 
 
 def redline_settings(loaded: LoadedScenario) -> RedlineSettings:
@@ -201,7 +226,8 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
     started = time.perf_counter()
     with progress.phase("load"):
         loaded, layers, notices = load_checked(scenario_path, variant, overrides)
-        digests = input_sha256(loaded, layers)
+        bases = tuple(extends_chain(loaded.scenario_path))
+        digests = input_sha256(loaded, layers, bases)
     timings["load"] = time.perf_counter() - started
     s = loaded.scenario
     cells = None
@@ -234,4 +260,4 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
                        f"the {int((spatial.sites['kind'] != CELL).sum())} sites of the sites layer")
     kinds = spatial.sites["kind"].to_numpy()
     cell_ids = tuple(str(i) for i, k in zip(spatial.sites["id"], kinds, strict=True) if k == CELL)
-    return Prepared(loaded, layers, spatial, inputs, notices, cell_ids, positions, names, digests)
+    return Prepared(loaded, layers, spatial, inputs, notices, cell_ids, positions, names, digests, bases)

@@ -178,7 +178,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
             diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
                                         loaded.scenario.name, infeasible.presolve, prepared.names,
                                         diagnosis_record(loaded, prepared.layers.paths, variant, overrides,
-                                                         prepared.notices),
+                                                         prepared.notices, prepared.input_sha256,
+                                                         prepared.input_bases),
                                         diagnosis_note(fixed) if fixed is not None else "")
             diagnosis.update(fixed_files(fixed) if fixed is not None else {})
             write_folder_atomically(destination, diagnosis, create_parent, where)
