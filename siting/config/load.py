@@ -582,6 +582,25 @@ for _loader_class in (_TextLoader, _TextPythonLoader):
     _yaml_12_core(_loader_class, _FLOAT_11_NOT_BASE_60)
 
 
+def _dumper_for(loader: type[Any]) -> type[yaml.SafeDumper]:
+    """PyYAML's safe dumper, deciding what an unquoted scalar means as `loader` does (its implicit
+    resolvers, not PyYAML's YAML 1.1 ones): a text is written unquoted only where `loader` reads it
+    back as that same text, and in quotes otherwise ('1e3', '0o17', '01000', '.5', '2024-01-01',
+    'null'), while yes, no, on, off, text to YAML 1.2, need none."""
+    return type(f"_DumperFor{loader.__name__}", (yaml.SafeDumper,),
+                {"yaml_implicit_resolvers": loader.yaml_implicit_resolvers})
+
+
+_DUMPERS = {loader: _dumper_for(loader) for loader in (_Loader, _TextLoader)}
+
+
+def dump_yaml(data: Any, command_line: bool = False, **options: Any) -> str:
+    """`data` as YAML text that reads back as `data`: with the loader of the files
+    (`parse_yaml_text` of a path), or with `command_line` that of a value given on the command line
+    (`--set`); `options` are yaml.dump's (sort_keys, allow_unicode, default_flow_style, width)."""
+    return yaml.dump(data, Dumper=_DUMPERS[_TextLoader if command_line else _Loader], **options)
+
+
 def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, name: str, loc: tuple[str, ...] = (),
                     visited: set[int] | None = None, value: str | None = None) -> list[str]:
     """A problem for every key given twice in one mapping (YAML itself would keep the last one
@@ -962,16 +981,19 @@ class Origin:
         return (f"{OVERRIDES_NAME.get()} " if self.command_line else "") + path
 
 
-def _writes(data: Any, loc: tuple[Any, ...]) -> bool | None:
+def _writes(data: Any, loc: tuple[Any, ...], empty_replaces: bool = False) -> bool | None:
     """True when `data` (one layer of settings) sets the value at `loc` or a value replacing it;
-    None when it reaches part of the way; False when it does not reach `loc` at all."""
+    None when it reaches part of the way; False when it does not reach `loc` at all. With
+    `empty_replaces` (a layer of the command line's or a call's overrides, whose empty mapping
+    clears the one there: `merged_mapping`), an empty mapping at a prefix replaces everything under
+    it, so that a key it cleared is named where it was cleared."""
     node = data
     for depth, key in enumerate(loc):
         if not isinstance(node, dict):
             return True  # a value at a prefix replaces everything under it
         match = [k for k in node if str(k) == str(key)]
         if not match:
-            return None if depth else False
+            return True if empty_replaces and depth and not node else (None if depth else False)
         node = node[match[0]]
     return True
 
@@ -992,7 +1014,7 @@ class Locator:
 
     def origin(self, loc: tuple[Any, ...]) -> Origin:
         for origin, data in reversed(self.layers):
-            if _writes(data, loc):
+            if _writes(data, loc, origin.command_line):
                 return origin
         return self.main
 
@@ -1277,8 +1299,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
                     f"allowed keys: {', '.join(options)}")
             problems.append(f"{where}: {key} | unknown key; {hint}")
         elif err["type"] == "missing":
-            problems.append(f"{where}: {key} | required key is missing; "
-                            f"{MISSING_HINTS.get(str(loc[-1]), 'add it')}")
+            problems.append(f"{where}: {key} | {missing_problem(loc, origin.command_line)}")
         elif err["type"] in EMPTY_ERRORS and not (got.strip() if isinstance(got, str) else got):
             empty = empty_problem(err["type"], got, str(loc[-1]), origin.command_line)
             problems.append(f"{where}: {key} | {empty}")
@@ -1348,6 +1369,16 @@ def swapped_gateway_fix(locator: Locator, loc: tuple[Any, ...], got: Any) -> str
     if not (90.0 < abs(lat) <= 180.0 and abs(lon) <= 90.0):
         return None
     return f"it is a longitude, and lon ({lon:g}) a latitude: put the longitude in lon and the latitude in lat"
+
+
+def missing_problem(loc: tuple[Any, ...], command_line: bool) -> str:
+    """What to say of the required key at `loc` that is missing: from a file, with its hint
+    (MISSING_HINTS); where the command line's or a call's overrides wrote it (`command_line`),
+    that the empty mapping given there for its group cleared it (`_writes`)."""
+    if command_line:
+        return (f"required key is missing: the empty mapping given for {dotted(loc[:-1])} cleared it; give the key "
+                "in that mapping, or leave the setting out to keep the file's")
+    return f"required key is missing; {MISSING_HINTS.get(str(loc[-1]), 'add it')}"
 
 
 def hinted_once(problems: list[str]) -> list[str]:
@@ -2444,7 +2475,7 @@ def written_value(value: Any) -> str:
     """An override's value as a message shows it: a scalar as `_shown` does (null, true, 0.5,
     'text'), a list or a mapping in YAML's flow style ([lake, forest], {buffer_m: 5})."""
     if isinstance(value, (list, dict)):
-        return yaml.safe_dump(value, default_flow_style=True, width=1_000_000).strip()
+        return dump_yaml(value, command_line=True, default_flow_style=True, width=1_000_000).strip()
     return _shown(value)
 
 
