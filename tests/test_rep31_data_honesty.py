@@ -1,6 +1,7 @@
 """The outputs say what their data rests on: a red-line layer that calls itself a proxy is called
 one in report.md, report.html, plan.qgs's abstract, plan.gpkg's description and map.png's legend
-(read from the layer: its `is_proxy` column, its notes, its file's name, its own description);
+(read from the layer's marks: its `is_proxy` column, its notes; its file's name and its own
+description are quoted, not read for what they say);
 report.md says where each figure is measured and how the discounted figures are discounted; and
 its data-quality section counts and names the inputs marked as assumptions."""
 
@@ -76,13 +77,20 @@ def test_the_data_quality_section_counts_and_names_the_assumptions(folder: Path)
     section = report[report.index("## Data quality: what is assumed"):report.index("## How much of the red line")]
     assert section == (
         "## Data quality: what is assumed\n\n"
-        "The inputs mark these figures as assumptions (no source gives them: a source note starting \"assumption\", "
-        "a value marked ASSUMPTION, a `*_basis` column \"assumed\"); the plan rests on them as on sourced figures. "
-        "docs/DATA.md gives the sources and the reasoning of the shipped data:\n\n"
+        "What each input the plan rests on marks as an assumption (no source gives it: a source note starting "
+        "\"assumption\", a value marked ASSUMPTION, a `*_basis` column \"assumed\"); the plan rests on these as on "
+        "sourced figures. An input that marks nothing is not thereby sourced: its line says how many of its figures "
+        "have no source note, where that can be counted.\n\n"
         "- `catalog.yaml`: 1 of 1 figure with a source note (`sources`), of the products and resources this plan "
-        "uses, an assumption, by field: `price_yuan_per_t` 1\n"
-        "- `sources.geojson`: 1 of 2 features with an assumption (`supply_basis` 1): West phosphate\n"
-        "- `redline.geojson`: 1 of 1 feature with an assumption (`note` 1)\n"
+        "uses, an assumption, by field: `price_yuan_per_t` 1; 37 more figures with no source note\n"
+        "- `sites.geojson`: marks no figure as an assumption, in any of its 4 features; no feature with a source "
+        "note (no `source` column)\n"
+        "- `sources.geojson`: 1 of 2 features with an assumption (`supply_basis` 1): West phosphate; no feature with "
+        "a source note (no `source` column)\n"
+        "- `clusters.geojson`: marks no figure as an assumption, in any of its 2 features; no feature with a source "
+        "note (no `source` column)\n"
+        "- `redline.geojson`: 1 of 1 feature with an assumption (`note` 1); no feature with a source note (no "
+        "`source` column)\n"
         "- `committed_projects.yaml`: 1 of 1 project with a figure its `source` calls an assumption: east_lfp\n"
         "- `scenario.yaml`: 1 setting given as an assumption (in its values or its comments): `network.gateway`\n\n")
 
@@ -114,7 +122,7 @@ def test_a_red_line_layer_that_says_nothing_is_said_to_say_nothing(small_run):
     assert sum(a.endswith(said.replace("`", "")) for a in abstracts) == 1
 
 
-def test_layer_basis_reads_a_basis_column_and_the_file_name():
+def test_layer_basis_reads_a_basis_column_not_the_file_name():
     square = shapely.box(0, 0, 1, 1)
     frame = gpd.GeoDataFrame({"id": ["a", "b", "c"], "basis": ["official", "proxy", None]},
                              geometry=[square] * 3, crs="EPSG:4326")
@@ -126,7 +134,7 @@ def test_layer_basis_reads_a_basis_column_and_the_file_name():
     assert official.text() == ("The red-line layer marks none of its polygons as a proxy: 0 of its 3 polygons are "
                                "marked as proxies (`basis`); its file is `zones.gpkg`.")
     bare = frame.drop(columns="basis")
-    assert layer_basis(bare, "redline_proxy.geojson").is_proxy  # its file's name says so
+    assert not layer_basis(bare, "redline_proxy.geojson").is_proxy  # a file's name is free text, not a mark
     assert not layer_basis(bare, "redline.geojson").is_proxy
 
 
@@ -140,7 +148,8 @@ def test_the_map_legend_calls_a_proxy_a_proxy():
     assert redline_legend_word(Layer()) == "red-line proxy"  # type: ignore[arg-type]
     Layer.frame = proxy.assign(is_proxy=False)
     assert redline_legend_word(Layer()) == "red line"  # type: ignore[arg-type]
-    assert redline_legend_word(None, layer_basis(None, "redline_proxy.geojson")) == "red-line proxy"
+    assert redline_legend_word(None, layer_basis(None, "redline_proxy.geojson")) == "red line"
+    assert redline_legend_word(None, layer_basis(proxy, "redline.geojson")) == "red-line proxy"
 
 
 def test_assumption_marks_and_commented_keys():

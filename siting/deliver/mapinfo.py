@@ -306,12 +306,15 @@ def title_lines(text: str, fits: Callable[[str], bool]) -> list[str]:
 
 #: Columns in which a polygon of a layer says it only stands in for the real feature: a true value.
 PROXY_FLAGS = ("is_proxy", "proxy")
-#: Columns in which a polygon says what its outline rests on: a word of PROXY_WORDS marks a stand-in.
+#: Columns in which a polygon says what its outline rests on: a value whose first word is one of
+#: PROXY_WORDS ("proxy", "estimate: ring ...") marks a stand-in; any other ("official", "not a proxy") does not.
 BASIS_COLUMNS = ("basis", "geometry_basis", "outline_basis", "shape_basis")
-#: The words of a basis column (or of the layer's file name and description) marking a stand-in.
-PROXY_WORDS = ("proxy", "estimate", "estimated", "assumed", "assumption", "approximate", "schematic")
+#: The first words of a basis value marking a stand-in.
+PROXY_WORDS = ("proxy", "estimate", "estimated", "assumed", "assumption", "approximate", "approximated", "schematic")
 #: A note's leading word in capitals ("PROXY ellipse ...", "ESTIMATE: ...", "TRACED outline ...").
 _NOTE_LEAD = re.compile(r"\s*([A-Z][A-Z-]{2,})(?![a-z])")
+#: The leading words of a note that mark its polygon as a stand-in (the shipped layer's convention).
+PROXY_LEADS = ("PROXY", "ESTIMATE")
 #: A positional uncertainty a note states: "±20 km", "± 5 km".
 _PLUS_MINUS_KM = re.compile(r"±\s*(\d+(?:\.\d+)?)\s*km")
 #: How many characters of a layer's own description the statement quotes before cutting it short.
@@ -328,10 +331,14 @@ def _true(value: Any) -> bool:
         return False
 
 
-def _says_proxy(text: str) -> bool:
-    """Whether `text` (a basis value, a file name, a description) holds a word of PROXY_WORDS."""
-    words = set(re.findall(r"[a-z]+", str(text).lower()))
-    return bool(words & set(PROXY_WORDS))
+def _basis_says_proxy(value: Any) -> bool:
+    """Whether a basis column's value marks a stand-in: text whose first word is one of
+    PROXY_WORDS ("proxy", "Estimate: ..."); "official", "not a proxy" and anything but text do not.
+    Only the first word counts, so that a value that denies being a proxy is not read as one."""
+    if not isinstance(value, str):
+        return False
+    first = re.match(r"\s*([A-Za-z]+)", value)
+    return first is not None and first.group(1).lower() in PROXY_WORDS
 
 
 @dataclass(frozen=True)
@@ -340,8 +347,13 @@ class LayerBasis:
     its own description (a GeoJSON FeatureCollection's `description`, a GeoPackage's
     `gpkg_contents.description`: siting/prepare/layers.py `layer_description`), and its features'
     columns: how many are marked stand-ins (`flag`: the PROXY_FLAGS or BASIS_COLUMNS column that says so), the leading
-    capital words of their `note` with their counts ("PROXY", "ESTIMATE", "TRACED"), and the
-    largest positional uncertainty the notes state (±km)."""
+    capital words of their `note` with their counts ("PROXY", "ESTIMATE", "TRACED"), the
+    largest positional uncertainty the notes state (±km), and how many notes begin with a word of
+    PROXY_LEADS (`noted`).
+
+    Only these marks of the features make the layer a proxy (`is_proxy`): its file's name and its
+    description are free text, quoted as they are and not read for what they say, so that a
+    description such as "the official red line (not a proxy)" is never taken for a proxy's."""
 
     file: str = ""
     description: str = ""
@@ -350,29 +362,30 @@ class LayerBasis:
     flag: str = ""
     leads: tuple[tuple[str, int], ...] = ()
     uncertainty_km: float | None = None
+    noted: int = 0
 
     @property
     def is_proxy(self) -> bool:
-        """Whether the layer says it stands in for the real one: some feature is marked so, or its
-        file's name or its description says so."""
-        return self.proxies > 0 or _says_proxy(self.file.rsplit(".", 1)[0]) or _says_proxy(self.description)
+        """Whether the layer marks itself a stand-in for the real one: some feature is marked so in
+        a PROXY_FLAGS or BASIS_COLUMNS column, or its note begins with a word of PROXY_LEADS."""
+        return self.proxies > 0 or self.noted > 0
 
     @property
     def says_anything(self) -> bool:
-        """Whether the layer says anything of its basis (a flag column, a note, a description, a file
-        name marking a proxy)."""
-        return bool(self.flag or self.leads or self.description or self.is_proxy)
+        """Whether the layer says anything of its basis (a flag column, a note, a description)."""
+        return bool(self.flag or self.leads or self.description)
 
     def text(self, what: str = "red-line layer", official: str = "the official red line") -> str:
         """The statement, for report.md, plan.qgs's abstract and plan.gpkg's description: "The
         red-line layer is a proxy, not the official red line, as it says of itself: 20 of its 23
         polygons are marked as proxies (`is_proxy`); its notes begin PROXY (10), ESTIMATE (10) and
         TRACED (3); they give positions uncertain by up to ±20 km; its file is
-        `redline_proxy.geojson`. ..."; for a layer that says nothing, that it says nothing."""
+        `redline_proxy.geojson`. ..."; for a layer that marks no feature a proxy, that it marks none,
+        with its description quoted as it is; for a layer that says nothing, that it says nothing."""
         file = f"`{self.file}`" if self.file else ""
         if not self.says_anything:
             return (f"The {what}{f' ({file})' if file else ''} says nothing of what its polygons rest on (no "
-                    f"{' or '.join(f'`{c}`' for c in (*PROXY_FLAGS[:1], *BASIS_COLUMNS[:1]))} column, no `note`, no "
+                    f"{self._columns()} column, no `note`, no "
                     f"description of its own): whether it is {official} is not stated.")
         said: list[str] = []
         if self.description:
@@ -393,7 +406,16 @@ class LayerBasis:
             return (f"The {what} is a proxy, not {official}, as it says of itself: {'; '.join(said)}. Every exclusion "
                     f"by it and its share of the clusters rest on this proxy: check a site near a zone against "
                     f"{official} before relying on it.")
-        return f"The {what} marks none of its polygons as a proxy: {'; '.join(said)}."
+        if self.flag:
+            return f"The {what} marks none of its polygons as a proxy: {'; '.join(said)}."
+        leads = " or ".join(PROXY_LEADS)
+        return (f"The {what} marks none of its polygons as a proxy (no {self._columns()} column, no `note` beginning "
+                f"{leads}): {'; '.join(said)}.")
+
+    @staticmethod
+    def _columns() -> str:
+        """The columns a layer marks stand-ins in, as the statement names them: "`is_proxy` or `basis`"."""
+        return " or ".join(f"`{c}`" for c in (*PROXY_FLAGS[:1], *BASIS_COLUMNS[:1]))
 
     def plain(self, what: str = "red-line layer", official: str = "the official red line") -> str:
         """`text` without its Markdown code marks, for a QGIS abstract and a GeoPackage description."""
@@ -413,10 +435,11 @@ def layer_basis(frame: Any, file: str = "", description: str = "") -> LayerBasis
     else:
         for column in BASIS_COLUMNS:
             if column in columns:
-                flag, proxies = column, sum(_says_proxy(v) for v in frame[column].tolist() if isinstance(v, str))
+                flag, proxies = column, sum(_basis_says_proxy(v) for v in frame[column].tolist())
                 break
     leads: dict[str, int] = {}
     most: float | None = None
+    noted = 0
     if "note" in columns:
         for note in frame["note"].tolist():
             if not isinstance(note, str):
@@ -424,10 +447,11 @@ def layer_basis(frame: Any, file: str = "", description: str = "") -> LayerBasis
             found = _NOTE_LEAD.match(note)
             if found:
                 leads[found.group(1)] = leads.get(found.group(1), 0) + 1
+                noted += found.group(1) in PROXY_LEADS
             for km in _PLUS_MINUS_KM.findall(note):
                 most = float(km) if most is None else max(most, float(km))
     ordered = tuple(sorted(leads.items(), key=lambda item: (-item[1], item[0])))
-    return LayerBasis(file, " ".join(str(description or "").split()), count, proxies, flag, ordered, most)
+    return LayerBasis(file, " ".join(str(description or "").split()), count, proxies, flag, ordered, most, noted)
 
 
 def redline_basis(layers: Sequence[OutputLayer], file: str = "", description: str = "") -> LayerBasis | None:

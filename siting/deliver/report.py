@@ -14,14 +14,14 @@ import json
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 import pyproj
 
 from models import ModelInputs, derive_index
 from models.families.output_value import value_per_unit
-from siting.config.load import LoadedScenario
+from siting.config.load import LoadedScenario, file_sha256
 from siting.config.units import (
     MONEY_UNIT,
     amount_text,
@@ -1108,8 +1108,8 @@ def zone_blocks(zones: OutputLayer, rule_on: bool = True, layer_given: bool = Tr
 def redline_extent_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], text: str | None = None,
                           basis: LayerBasis | None = None) -> list[Block]:
     """What the red-line layer says of its own basis (`basis`, siting/deliver/mapinfo.py
-    `LayerBasis`: whether it is a proxy, as its columns, notes, file name and description say;
-    without one, what its table says), then how much of the clusters it covers, against the
+    `LayerBasis`: whether it is a proxy, as its columns and notes mark it, with its file's name
+    and its description quoted; without one, what its table says), then how much of the clusters it covers, against the
     official red line's share (`text`: that statement, when made already for these layers)."""
     rule = loaded.scenario.constraints.redline
     given = loaded.scenario.layers.redline
@@ -1130,6 +1130,41 @@ ASSUMED_BASES = ("assumed", "assumption", "estimate", "estimated", "placeholder"
 QUALITY_NAMED = 6
 #: Where the shipped data's sources and the reasoning of each assumption are given.
 DATA_NOTES = "docs/DATA.md"
+#: The project's folder, which holds DATA_NOTES and the shipped data it describes, in SHIPPED_FOLDERS.
+PROJECT_FOLDER = Path(__file__).resolve().parents[2]
+#: The project's folders holding its shipped data: the catalog and scenarios, and the layers.
+SHIPPED_FOLDERS = ("scenarios", "geodata")
+#: The scenario's layers the plan rests on, whose marks the data-quality section reads (the
+#: context layer is only drawn).
+QUALITY_LAYERS = ("clusters", "sites", "sources", "redline")
+#: Catalog fields that are no figures: names, units, ids, the source notes and the modules' list.
+_NOT_FIGURES = frozenset({"name", "unit", "id", "sources", "modules"})
+#: Columns of a layer holding a feature's source note: `source`, `sources`, `<what>_source`.
+_SOURCE_COLUMN = re.compile(r"^(?:sources?|[a-z_]+_source)$")
+
+
+def _shipped_sha256(name: str) -> frozenset[str]:
+    """The SHA-256 of each file named `name` the project ships: in a SHIPPED_FOLDERS folder of the
+    project's folder or one folder down ("geodata/yunnan/sites.geojson"); none where the project's
+    folder holds no DATA_NOTES (the package installed without its data)."""
+    if not (PROJECT_FOLDER / DATA_NOTES).is_file():
+        return frozenset()
+    found: set[str] = set()
+    for folder in (PROJECT_FOLDER / f for f in SHIPPED_FOLDERS):
+        if not folder.is_dir():
+            continue
+        for place in (folder, *sorted(d for d in folder.iterdir() if d.is_dir())):
+            if (place / name).is_file():
+                found.add(file_sha256(place / name))
+    return frozenset(found)
+
+
+def is_shipped(name: str, sha256: str | None) -> bool:
+    """Whether an input file, by its name and its SHA-256 as the run read it, is one the project
+    ships: a file of that name in its scenarios/ or geodata/ folder holds the same bytes, wherever
+    the input lies (a copy counts; an edited copy, or a file of another name, does not). Where it
+    is, DATA_NOTES gives its sources."""
+    return bool(sha256) and sha256 in _shipped_sha256(name)
 
 
 def marks_assumption(value: Any) -> bool:
@@ -1151,19 +1186,27 @@ def _counted(counts: Mapping[str, int]) -> str:
     return joined([f"`{name}` {n}" for name, n in ordered], QUALITY_NAMED)
 
 
-def catalog_assumptions(loaded: LoadedScenario, inputs: ModelInputs) -> str | None:
+def catalog_assumptions(loaded: LoadedScenario, inputs: ModelInputs) -> str:
     """The catalog's line of the data-quality section: of the figures of the products the plan
     holds (their modules included) and of the resources they draw on, how many have a source note
     (`sources`), how many of these are assumptions (`marks_assumption`) and how many more name an
-    assumption within them ("derived: ... (assumption)"), with the assumed fields counted; None
-    without any source note."""
+    assumption within them ("derived: ... (assumption)"), with the assumed fields counted, and how
+    many figures the catalog gives (a field it sets) have no source note; for a catalog that marks
+    no figure an assumption, that it marks none, and how many figures have no source note."""
     products = [loaded.catalog.products[p] for p in inputs.PRODUCTS if p in loaded.catalog.products]
     drawn = {r for spec in products for r in spec.resources_t_per_unit}
-    notes = [*(n for spec in products for n in spec.sources.items()),
-             *(n for spec in products for mod in spec.modules for n in mod.sources.items()),
-             *(n for r, res in loaded.catalog.resources.items() if r in drawn for n in res.sources.items())]
-    if not notes:
-        return None
+    held = [*products, *(mod for spec in products for mod in spec.modules),
+            *(res for r, res in loaded.catalog.resources.items() if r in drawn)]
+    notes = [n for item in held for n in item.sources.items()]
+    unnoted = sum(len(set(item.model_fields_set) - _NOT_FIGURES - set(item.sources)) for item in held)
+    name = f"`{loaded.catalog_path.name}`"
+    if not notes or not any(marks_assumption(text) for _key, text in notes):
+        figures = len(notes) + unnoted
+        line = (f"{name}: marks no figure as an assumption; of the {figures:,} figure{'s' if figures != 1 else ''} "
+                f"of the products and resources this plan uses, {unnoted:,} {'has' if unnoted == 1 else 'have'} no "
+                "source note (`sources`)")
+        partly = sum(ASSUMPTION_WORD in str(text).lower() for _key, text in notes)
+        return line + (f"; {partly} derived with an assumption in them" if partly else "")
     assumed: dict[str, int] = {}
     partly = 0
     for key, text in notes:
@@ -1172,17 +1215,38 @@ def catalog_assumptions(loaded: LoadedScenario, inputs: ModelInputs) -> str | No
         elif ASSUMPTION_WORD in str(text).lower():
             partly += 1
     count = sum(assumed.values())
-    line = (f"`{loaded.catalog_path.name}`: {_of(count, len(notes), 'figure')} with a source note (`sources`), of "
+    line = (f"{name}: {_of(count, len(notes), 'figure')} with a source note (`sources`), of "
             "the products and resources this plan uses, an assumption")
     line += f", by field: {_counted(assumed)}" if assumed else ""
-    return line + (f"; {partly} more derived with an assumption in them" if partly else "")
+    line += f"; {partly} more derived with an assumption in them" if partly else ""
+    return line + (f"; {unnoted:,} more figure{'s' if unnoted != 1 else ''} with no source note" if unnoted else "")
 
 
-def layer_assumptions(layer: OutputLayer) -> str | None:
-    """A layer's line of the data-quality section, from its own columns: its features with a
-    `*_basis` value of ASSUMED_BASES or a text value marking an assumption (`marks_assumption`),
-    out of all, named (`name`, else `id`) where not every feature is, with the columns that say
-    so and their counts; None where none does."""
+def _unsourced(frame: Any) -> str:
+    """How many of a layer's features have no source note (an empty `source`, `sources` or
+    `<what>_source` column, `_SOURCE_COLUMN`), in words: "2 of 4 features with no source note
+    (`source`)", "each feature with a source note (`source`)", or that the layer has no such column."""
+    columns = [c for c in frame.columns if _SOURCE_COLUMN.match(str(c))]
+    if not columns:
+        return "no feature with a source note (no `source` column)"
+    def noted(value: Any) -> bool:
+        return isinstance(value, str) and bool(value.strip())
+    rows = frame[columns].to_dict("records")
+    none = sum(not any(noted(v) for v in row.values()) for row in rows)
+    where = ", ".join(f"`{c}`" for c in columns)
+    if not none:
+        return f"each feature with a source note ({where})"
+    return f"{_of(none, len(rows), 'feature')} with no source note ({where})"
+
+
+def layer_assumptions(layer: OutputLayer, file: str = "") -> str:
+    """A layer's line of the data-quality section, from its own columns, naming it by its input
+    file's name (`file`; without one, the output layer's): its features with a `*_basis` value of
+    ASSUMED_BASES or a text value marking an assumption (`marks_assumption`), out of all, named
+    (`name`, else `id`) where not every feature is, with the columns that say so and their counts;
+    where none does, that it marks none. Each line adds how many features have no source note,
+    where some have none (`_unsourced`)."""
+    name = f"`{file or f'{layer.name}.geojson'}`"
     frame = layer.frame
     columns = [c for c in frame.columns if c != "geometry"]
     flagged: dict[str, list[bool]] = {}
@@ -1194,27 +1258,33 @@ def layer_assumptions(layer: OutputLayer) -> str | None:
             marks = [marks_assumption(v) for v in values]
         if any(marks):
             flagged[column] = marks
+    unsourced = _unsourced(frame)
     if not flagged:
-        return None
+        features = "its one feature" if len(frame) == 1 else f"any of its {len(frame):,} features"
+        return f"{name}: marks no figure as an assumption, in {features}; {unsourced}"
     rows = [any(marks[i] for marks in flagged.values()) for i in range(len(frame))]
     names = frame["name"].tolist() if "name" in frame.columns else frame["id"].tolist()
     hit = [str(n) for n, yes in zip(names, rows, strict=True) if yes]
     which = "" if len(hit) == len(frame) else f": {joined(hit, QUALITY_NAMED)}"
     by = _counted({column: sum(marks) for column, marks in flagged.items()})
-    return f"`{layer.name}.geojson`: {_of(len(hit), len(frame), 'feature')} with an assumption ({by}){which}"
+    line = f"{name}: {_of(len(hit), len(frame), 'feature')} with an assumption ({by}){which}"
+    return line if unsourced.startswith("each") else f"{line}; {unsourced}"
 
 
 def project_assumptions(loaded: LoadedScenario) -> str | None:
     """The committed projects' line of the data-quality section: how many of the projects the
     model holds have a `source` marking an assumption (`marks_assumption`, or the word within it:
-    "online year assumption 2025"), named by id; None where none does."""
+    "online year assumption 2025"), named by id; where none does, that it marks none (each
+    project has a `source`); None without a file of them."""
     held = loaded.model_projects()
-    if not held.projects:
-        return None
-    hit = [p.id for p in held.projects if ASSUMPTION_WORD in p.source.lower()]
-    if not hit:
+    if held.path is None and not held.projects:
         return None
     file = f"`{held.path.name}`" if held.path is not None else "committed projects"
+    hit = [p.id for p in held.projects if ASSUMPTION_WORD in p.source.lower()]
+    if not hit:
+        count = len(held.projects)
+        return (f"{file}: marks no figure as an assumption, in "
+                f"{'its one project' if count == 1 else f'any of its {count:,} projects'} (each with a `source`)")
     return (f"{file}: {_of(len(hit), len(held.projects), 'project')} with a figure its `source` calls an "
             f"assumption: {joined(hit, QUALITY_NAMED)}")
 
@@ -1262,11 +1332,11 @@ def commented_keys(lines: Sequence[str]) -> list[tuple[str, str]]:
     return found
 
 
-def scenario_assumptions(loaded: LoadedScenario) -> str | None:
+def scenario_assumptions(loaded: LoadedScenario) -> str:
     """The scenario file's line of the data-quality section: the settings it gives as assumptions,
     in its values (text starting "assumption", `marks_assumption`, by dotted key) and in its
     comments (a key whose comment, `commented_keys`, says "assumption"), in the file's order;
-    None without."""
+    without any, that it gives none."""
     keys: list[str] = []
 
     def walk(value: Any, where: str) -> None:
@@ -1288,31 +1358,63 @@ def scenario_assumptions(loaded: LoadedScenario) -> str | None:
         if ASSUMPTION_WORD in comment.lower() and key not in keys:
             keys.append(key)
     if not keys:
-        return None
+        return f"`{loaded.scenario_path.name}`: gives no setting as an assumption, in its values or its comments"
     return (f"`{loaded.scenario_path.name}`: {len(keys)} setting{'s' if len(keys) != 1 else ''} given as "
             f"{'an assumption' if len(keys) == 1 else 'assumptions'} (in its values or its comments): "
             f"{joined([f'`{k}`' for k in keys], QUALITY_NAMED)}")
 
 
-def quality_blocks(loaded: LoadedScenario, inputs: ModelInputs, layers: Sequence[OutputLayer]) -> list[Block]:
-    """Which inputs the plan rests on are assumptions, as the data says of itself: the catalog's
-    source notes (`catalog_assumptions`), each layer's columns (`layer_assumptions`: a
+def quality_blocks(loaded: LoadedScenario, inputs: ModelInputs, layers: Sequence[OutputLayer],
+                   manifest: Mapping[str, Any] | None = None) -> list[Block]:
+    """Which inputs the plan rests on are assumptions, as the data says of itself, one line for
+    each input read, named by its file's name: the catalog's source notes (`catalog_assumptions`),
+    the columns of each layer the plan rests on (QUALITY_LAYERS, `layer_assumptions`: a
     `supply_basis` "assumed", a note marked ASSUMPTION), the committed projects' sources
     (`project_assumptions`) and the scenario's settings (`scenario_assumptions`), each counted and
-    named in one line, with the red line's basis where it is a proxy; and where the reasoning is."""
-    lines = [line for line in (catalog_assumptions(loaded, inputs),
-                               *(layer_assumptions(layer) for layer in layers),
-                               project_assumptions(loaded), scenario_assumptions(loaded)) if line]
-    if not lines:
-        return [Block("h2", "Data quality: what is assumed"),
-                Block("p", "No input marks a figure as an assumption (a source note starting \"assumption\", a "
-                           "value marked ASSUMPTION, a `*_basis` column \"assumed\").")]
+    named; an input that marks nothing says so, with how many of its figures have no source note
+    where they can be counted. DATA_NOTES is named for the inputs the project ships (`is_shipped`,
+    by the SHA-256 the run read each with: the manifest's `input_sha256`, else the file's now)."""
+    digests = (manifest or {}).get("input_sha256") or {}
+    given: list[tuple[str, str, Path | None, str]] = [  # (line, role, path, file name)
+        (catalog_assumptions(loaded, inputs), "catalog", loaded.catalog_path, loaded.catalog_path.name)]
+    by_name = {layer.name: layer for layer in layers}
+    for layer in layers:
+        ref = getattr(loaded.scenario.layers, layer.name, None) if layer.name in QUALITY_LAYERS else None
+        if ref is not None:
+            path = loaded.resolve(Path(ref.path))
+            given.append((layer_assumptions(by_name[layer.name], path.name), layer.name, path, path.name))
+    projects = project_assumptions(loaded)
+    held = loaded.model_projects()
+    if projects is not None:
+        role = "committed_projects" if held is loaded.committed else "calibration_plants"
+        given.append((projects, role, held.path, held.path.name if held.path is not None else ""))
+    given.append((scenario_assumptions(loaded), "scenario", loaded.scenario_path, loaded.scenario_path.name))
+
+    def digest(role: str, path: Path | None) -> str | None:
+        if digests.get(role):
+            return str(digests[role])
+        try:
+            return file_sha256(path) if path is not None else None
+        except OSError:
+            return None
+
+    shipped = [name for _line, role, path, name in given if name and is_shipped(name, digest(role, path))]
+    if shipped and len(shipped) == len(given):
+        notes = f" {DATA_NOTES} gives the sources and the reasoning of these inputs, each as the project ships it."
+    elif shipped:
+        others = [name for _line, _role, _path, name in given if name not in shipped]
+        notes = (f" {DATA_NOTES} gives the sources and the reasoning of the data the project ships; of these inputs, "
+                 f"{joined([f'`{n}`' for n in shipped])} {'is' if len(shipped) == 1 else 'are'} as shipped, "
+                 f"{joined([f'`{n}`' for n in others])} {'is' if len(others) == 1 else 'are'} not: it does not give "
+                 f"{'its' if len(others) == 1 else 'their'} sources.")
+    else:
+        notes = ""
     return [Block("h2", "Data quality: what is assumed"),
-            Block("p", "The inputs mark these figures as assumptions (no source gives them: a source note starting "
-                       "\"assumption\", a value marked ASSUMPTION, a `*_basis` column \"assumed\"); the plan rests on "
-                       f"them as on sourced figures. {DATA_NOTES} gives the sources and the reasoning of the "
-                       "shipped data:"),
-            Block("list", lines)]
+            Block("p", "What each input the plan rests on marks as an assumption (no source gives it: a source note "
+                       "starting \"assumption\", a value marked ASSUMPTION, a `*_basis` column \"assumed\"); the plan "
+                       "rests on these as on sourced figures. An input that marks nothing is not thereby sourced: its "
+                       f"line says how many of its figures have no source note, where that can be counted.{notes}"),
+            Block("list", [line for line, *_rest in given])]
 
 
 def provenance_blocks(manifest: Mapping[str, Any]) -> list[Block]:
@@ -1526,7 +1628,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += cell_blocks(by_name.get("candidate_cells"), clusters, names)
     blocks += zone_blocks(by_name["redline_zones"], loaded.scenario.constraints.redline.enabled,
                           loaded.scenario.layers.redline is not None)
-    blocks += quality_blocks(loaded, inputs, layers)
+    blocks += quality_blocks(loaded, inputs, layers, manifest)
     blocks += redline_extent_blocks(loaded, layers, map_context.redline_extent if map_context is not None else None,
                                     map_context.redline_basis if map_context is not None else None)
     blocks += provenance_blocks(manifest)
