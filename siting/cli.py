@@ -580,15 +580,13 @@ def show_scenario(args: argparse.Namespace) -> str:
     """The `show` command's text: the resolved scenario as YAML, and the file's variants. Its
     messages name the scenario as typed when typed absolute, from a home folder or out of the
     current folder (`paths_typed`), as `solve`'s do."""
-    import yaml
-
-    from siting.config.load import load_scenario, paths_typed, scenario_variants
+    from siting.config.load import dump_yaml, load_scenario, paths_typed, scenario_variants
 
     with paths_typed([args.scenario]):
         loaded = load_scenario(args.scenario, args.variant, single_overrides(args.set))
         variants = scenario_variants(args.scenario)
     data = loaded.scenario.model_dump(mode="json", exclude={"variants", "extends"})
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = dump_yaml(data, sort_keys=False, allow_unicode=True)
     if variants:
         text += f"# variants defined in this file: {', '.join(variants)}\n"
     return text

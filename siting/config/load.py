@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime
 import hashlib
 import os
 import re
@@ -1051,8 +1052,11 @@ class Locator:
             return self.typed(loc)
         node = origin.node
         for key in (*origin.prefix, *loc):
-            match = ([v for k, v in node.value if str(k.value) == str(key)]
-                     if isinstance(node, yaml.MappingNode) else [])
+            if isinstance(node, yaml.SequenceNode):  # a list's item by its index (committed projects)
+                match = [node.value[key]] if isinstance(key, int) and 0 <= key < len(node.value) else []
+            else:
+                match = ([v for k, v in node.value if str(k.value) == str(key)]
+                         if isinstance(node, yaml.MappingNode) else [])
             if not match:
                 return None
             node = match[0]
@@ -1256,16 +1260,22 @@ def _shown(value: Any) -> str:
     kind."""
     if value is None or isinstance(value, bool):
         return "null" if value is None else str(value).lower()
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()  # YAML reads 2023-06-30 as a date: shown as written, not as Python's repr
     return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
 
 
 def _written_number(locator: Locator, loc: tuple[Any, ...], got: Any) -> str | None:
-    """A float `got` at `loc` as its file writes it (-1e3, not -1000.0), when it is written there
-    as an unquoted number; None otherwise."""
-    if not isinstance(got, float):
+    """A number `got` at `loc` as its file writes it (-1e3, not -1000.0; 0128 or 0x10, not 128 or
+    16), when it is written there as an unquoted number; None otherwise."""
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
         return None
     written = locator.written(loc)
-    if not isinstance(written, str) or not re.fullmatch(NUMBER, written) or float(written.replace("_", "")) != got:
+    if not isinstance(written, str):
+        return None
+    if isinstance(got, int):
+        return written if _INT_12.fullmatch(written) and written != str(got) else None
+    if not re.fullmatch(NUMBER, written) or float(written.replace("_", "")) != got:
         return None
     return written
 
