@@ -2244,6 +2244,12 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
 HUB_MAX_KM = 50.0
 
 
+#: Distance (m) beyond which the azimuthal equidistant projection of `km_to` may fold a polygon
+#: round its centre (a quarter of the globe's circumference); nearer, a polygon holding the point
+#: there holds it on the globe.
+FOLD_M = 1.0e7
+
+
 def km_to(lon: float, lat: float, frame: gpd.GeoDataFrame) -> np.ndarray:
     """Geodesic km (WGS84) from the point (`lon`, `lat`) to each feature of `frame` (0 for one that
     holds it; NaN for one without geometry or where it cannot be measured): measured in the
@@ -2251,11 +2257,22 @@ def km_to(lon: float, lat: float, frame: gpd.GeoDataFrame) -> np.ndarray:
     centre true, the features' lon/lat edges densified first (`to_working_crs`)."""
     centred = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={float(lat)!r} +lon_0={float(lon)!r} +datum=WGS84 +units=m "
                                     "+no_defs")
+    origin = shapely.Point(0.0, 0.0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             projected = to_working_crs(frame[[frame.geometry.name]], centred).geometry.to_numpy()
-            metres = shapely.distance(shapely.Point(0.0, 0.0), projected)
+            metres = np.asarray(shapely.distance(origin, projected), dtype=float)
+            # Far from the point (towards its antipode) the projection folds a polygon round it, which
+            # then seems to hold the point: where its lon/lat outline does not, and its nearest vertex
+            # (whose distance from the centre the projection keeps true) lies beyond FOLD_M, that
+            # vertex stands in for its outline.
+            folded = (metres == 0.0) & ~np.asarray(shapely.intersects(
+                frame.geometry.to_crs("EPSG:4326").to_numpy(), shapely.Point(float(lon), float(lat))), dtype=bool)
+            for i in np.flatnonzero(folded):
+                vertices = shapely.points(shapely.get_coordinates(projected[i]))
+                nearest = float(np.min(shapely.distance(origin, vertices))) if len(vertices) else 0.0
+                metres[i] = nearest if nearest > FOLD_M else 0.0
     except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError, shapely.errors.GEOSException):
         return np.full(len(frame), np.nan)
     return np.where(np.isfinite(metres), metres / 1000.0, np.nan)
