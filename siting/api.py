@@ -1604,6 +1604,12 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     if typed == "" or target.is_dir():
         raise InputError([f"{where} | must be the path of a file (got {typed or repr('')}); give e.g. "
                           "--out scenario.schema.json"])
+    if target.is_symlink():
+        # the link is the user's: the schema is written to the file it leads to, the link kept
+        if not target.exists():
+            raise InputError([f"{where} | is a symbolic link to a file that is not there (got {typed}); choose "
+                              "another file name, or mend the link"])
+        target = target.resolve()
     state = schema_file_state(target) if target.exists() else "unedited"
     if state == "edited":
         raise InputError([f"{where} | the file was written by `siting schema` but has been edited since, or was "

@@ -72,3 +72,22 @@ def test_the_command_line_refuses_an_edited_schema_file(tmp_path: Path) -> None:
     result = run_cli("schema", "--out", str(target))
     assert result.returncode == 2 and "has been edited since" in result.stderr and "Traceback" not in result.stderr
     assert target.read_text(encoding="utf-8") == edited
+
+
+def test_a_symbolic_link_is_kept_and_its_file_written(tmp_path: Path) -> None:
+    """--out names a link to a schema file siting wrote: the file is replaced, the link stays a link;
+    a link to nothing is refused, left as it is."""
+    real = tmp_path / "schemas" / "s.schema.json"
+    write_scenario_schema(real)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_scenario_schema(link, of="catalog")
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text(encoding="utf-8") == scenario_schema_text(of="catalog")
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere.json")
+    with pytest.raises(InputError) as caught:
+        write_scenario_schema(dangling)
+    assert caught.value.problems == [f"--out | is a symbolic link to a file that is not there (got {dangling}); "
+                                     "choose another file name, or mend the link"]
+    assert dangling.is_symlink() and not (tmp_path / "nowhere.json").exists()
