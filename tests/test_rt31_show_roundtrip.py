@@ -76,19 +76,14 @@ def show(scenario: Path, capsys: pytest.CaptureFixture[str], *settings: str) -> 
     return capsys.readouterr().out
 
 
-def test_show_output_reads_back(folder: Path, capsys: pytest.CaptureFixture[str]):
-    scenario = folder / "scenario.yaml"
-    shown = show(scenario, capsys, "name='1e3'", "description='0o17'")
-    assert shown.startswith("name: '1e3'\ndescription: '0o17'\n"), shown[:80]
-    shown_file = folder / "shown.yaml"
-    shown_file.write_text(shown)
-    assert show(shown_file, capsys) == shown
-
-
-def test_show_writes_yes_and_no_unquoted(folder: Path, capsys: pytest.CaptureFixture[str]):
-    scenario = folder / "scenario.yaml"
-    shown = show(scenario, capsys, "name=yes", "description='01000'")
-    assert shown.startswith("name: yes\ndescription: '01000'\n"), shown[:80]
+@pytest.mark.parametrize(("settings", "start"), [
+    (("name='1e3'", "description='0o17'"), "name: '1e3'\ndescription: '0o17'\n"),
+    (("name=yes", "description='01000'"), "name: yes\ndescription: '01000'\n"),  # yes is text, unquoted
+])
+def test_show_output_reads_back(folder: Path, capsys: pytest.CaptureFixture[str], settings: tuple[str, str],
+                                start: str):
+    shown = show(folder / "scenario.yaml", capsys, *settings)
+    assert shown.startswith(start), shown[:80]
     shown_file = folder / "shown.yaml"
     shown_file.write_text(shown)
     assert show(shown_file, capsys) == shown
