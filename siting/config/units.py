@@ -72,6 +72,12 @@ def product_label(code: str) -> str:
     return " ".join(parts)
 
 
+def capitalised(text: str) -> str:
+    """`text` with its first letter in capitals, the rest as it is: "counties (context)" ->
+    "Counties (context)" (str.capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
+
+
 def joined(parts: Iterable[str], limit: int | None = None, last: str = "and") -> str:
     """Phrases joined as a sentence says them: "a", "a and b", "a, b and c" ("" for none; `last`
     "or" gives "a, b or c"). With `limit`, past that many phrases the first `limit` and a count

@@ -16,7 +16,7 @@ import shapely
 
 from models import ModelInputs, derive_index
 from models.families.redline import usable_land_ha
-from siting.config.units import per_year
+from siting.config.units import capitalised, per_year
 from siting.deliver.geojson import WGS84, lines_between, normalised_geometries
 from siting.deliver.geopackage import GEOMETRY_COLUMN
 from siting.deliver.layer import FieldKind, OutputLayer, infer_kind, make_layer
@@ -862,7 +862,7 @@ def context_layer(layers: LayerSet) -> OutputLayer | None:
     layer, columns, kinds = with_carried(layer, ["id", "name"], {"id": "string", "name": "string"},
                                          layers.text_columns.get("context"), ids)
     title = context_title(layers.paths.get("context"))
-    return make_layer("context", title[:1].upper() + title[1:], layer, columns, kinds, "MultiPolygon")
+    return make_layer("context", capitalised(title), layer, columns, kinds, "MultiPolygon")
 
 
 M2_PER_KM2 = 1.0e6

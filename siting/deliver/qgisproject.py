@@ -87,6 +87,7 @@ import pyproj
 import shapely
 import shapely.affinity
 
+from siting.config.units import capitalised
 from siting.deliver.layer import OutputLayer, read_layer
 from siting.deliver.layers import LAYER_NAMES, LAYER_ORDER, LAYER_TITLES
 from siting.deliver.mapinfo import LayerBasis, MapTitle, layer_basis, redline_extent_text, title_lines
@@ -292,14 +293,10 @@ def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_n
     return found
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def layer_name(layer: OutputLayer) -> str:
     """The layer's name in a project's layer panel, capitalised: its short name
     (siting/deliver/layers.py `LAYER_NAMES`), or its title where it has none."""
-    return _capitalised(LAYER_NAMES.get(layer.name, layer.title))
+    return capitalised(LAYER_NAMES.get(layer.name, layer.title))
 
 
 def _with_size_note(text: str, layer: OutputLayer, style: str | None = None) -> str:
@@ -359,9 +356,9 @@ def layer_abstract(layer: OutputLayer, style: str | None = None, basis: LayerBas
     The red-line layer's ends with what it says of its own basis (`basis`, or `layer_basis` of
     its table without one: siting/deliver/mapinfo.py `LayerBasis.plain`): a proxy says so."""
     if not len(layer.frame) and size_note(layer, style) is None:
-        return f"{_capitalised(layer.title)}{LEGEND_BREAK}{NONE_IN_PLAN}"
+        return f"{capitalised(layer.title)}{LEGEND_BREAK}{NONE_IN_PLAN}"
     what = LAYER_WHAT.get(layer.name)
-    text = _with_size_note(_capitalised(layer.title) + (f"{LEGEND_BREAK}{what}" if what else ""), layer, style)
+    text = _with_size_note(capitalised(layer.title) + (f"{LEGEND_BREAK}{what}" if what else ""), layer, style)
     pies = sites_size_note(style) if layer.name == "sites" else None
     text = text if pies is None else f"{text}{LEGEND_BREAK}{pies}"
     if layer.name == "redline":

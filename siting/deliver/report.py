@@ -25,6 +25,7 @@ from siting.config.load import LoadedScenario, file_sha256
 from siting.config.units import (
     MONEY_UNIT,
     amount_text,
+    capitalised,
     cluster_names,
     cost_label,
     joined,
@@ -185,7 +186,7 @@ def solve_blocks(manifest: Mapping[str, Any], discount: str = "") -> list[Block]
         ["status", plain_status(solver["termination"], solver.get("objective_yuan") is not None)],
         ["proven within the asked gap", "yes" if solver["proven_within_gap"] else "no"],
         ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
-        *([["discounting", discount[:1].upper() + discount[1:]]] if discount else []),
+        *([["discounting", capitalised(discount)]] if discount else []),
         ["best bound" + (" (merged model's)" if screening else ""), "n/a" if solver["best_bound_yuan"] is None
          else f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
         ["gap" + (" of the full instance" if screening else ""), "n/a" if gap is None
@@ -232,7 +233,7 @@ def alternative_solve_blocks(manifest: Mapping[str, Any], discount: str = "") ->
             ["proven within the asked gap", "not asked: a near-optimal alternative (its cost against the optimum's "
                                             "below)"],
             ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
-            *([["discounting", discount[:1].upper() + discount[1:]]] if discount else [])]
+            *([["discounting", capitalised(discount)]] if discount else [])]
     if record and row is not None:
         over = float(row.get("over_optimum") or 0.0)
         gap = record.get("optimum_gap")

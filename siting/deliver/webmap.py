@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import shapely
 
-from siting.config.units import amount_text, bn_yuan, frame_site_names, joined, per_year, product_label
+from siting.config.units import amount_text, bn_yuan, capitalised, frame_site_names, joined, per_year, product_label
 from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer, records
 from siting.deliver.styles import (
@@ -961,8 +961,7 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
         add("clusters", f"{_swatch(INK, 'line')}Clusters", cluster_features(by_name["clusters"], products))
     if context is not None and len(context):
         # Capitalised as the layer control's other entries (map.png's legend has it in lower case).
-        named = context_label[:1].upper() + context_label[1:]
-        add("context", f"{_swatch(GREY, 'line')}{_text(named)}", context_features(context))
+        add("context", f"{_swatch(GREY, 'line')}{_text(capitalised(context_label))}", context_features(context))
     framing = [by_name["clusters"]] if "clusters" in by_name and len(by_name["clusters"].frame) else list(layers)
     boxes = [layer.frame.total_bounds for layer in framing if len(layer.frame)]
     if boxes:
