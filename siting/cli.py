@@ -85,6 +85,7 @@ def format_summary(result: RunResult) -> str:
     import pandas as pd
 
     from siting.config.units import cost_label, per_year, product_label
+    from siting.deliver.manifest import changed_inputs
     from siting.deliver.mapinfo import solve_outcome, time_limit_held, unproven_text
     from siting.deliver.tables import absolute_gap_yuan, near_zero_note, terminal_width
 
@@ -154,7 +155,9 @@ def format_summary(result: RunResult) -> str:
                                                              ""]), width, "targets.csv", labels=3, continued=True))
     lines.append("")
     lines += wrap_text(f"sites built on: {opened_sites_text(result)}", width)
-    lines += notice_lines(result.prepared.notices)
+    # the written files' notices: the run's, and an input changed since the run read it (as the manifest says)
+    changed = [n for n in changed_inputs(result.prepared.input_sha256) if n not in result.prepared.notices]
+    lines += notice_lines([*result.prepared.notices, *changed])
     # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
     lines += wrap_items("time: ", [f"{k} {v:.2f} s" for k, v in result.timings.items()], width)
     lines.append(f"outputs written to {folder_named(result.out_dir)}")

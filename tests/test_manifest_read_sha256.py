@@ -9,6 +9,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 import siting
 from siting.deliver.manifest import changed_inputs
 
@@ -116,3 +118,29 @@ def test_a_shapefile_layer_counts_its_other_parts(tmp_path: Path) -> None:
     dbf = folder / "sources.dbf"
     dbf.write_bytes(dbf.read_bytes() + b" ")
     assert [n.split(" changed")[0] for n in changed_inputs(problem.prepared.input_sha256)] == ["sources.dbf"]
+
+
+def test_the_terminal_summary_names_an_input_changed_since_the_read(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's summary of a run prints the notice the manifest gives for an input
+    changed after the run read it (the Problem's own notices do not keep it)."""
+    import siting.deliver.files as files
+    from siting.cli import format_summary
+    from siting.runs.job import run_solve
+
+    folder = tmp_path / "small"
+    shutil.copytree(DATA, folder)
+    sites = folder / "sites.geojson"
+    real = files.plan_layers
+
+    def edited_then(*args, **kwargs):  # the layer edited as the run begins to write its outputs
+        if not sites.read_text(encoding="utf-8").endswith("\n\n"):
+            sites.write_text(sites.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(files, "plan_layers", edited_then)
+    result = run_solve(folder / "scenario.yaml", tmp_path / "out")
+    summary = format_summary(result)
+    assert "sites.geojson changed after the run read it" in summary
+    manifest = json.loads((result.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert any("sites.geojson changed after the run read it" in n for n in manifest["notices"])
