@@ -39,7 +39,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_SCENARIO = Path("scenarios") / "yunnan_2024.yaml"
@@ -63,8 +62,9 @@ PRESOLVE_TIME = re.compile(r"^\s*Timing\s+[\d.]+\s*\n\s*([\d.]+) \(Presolve\)\s*
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    from siting.config.load import parse_yaml_text
+
+    data, _ = parse_yaml_text(path.read_text(encoding="utf-8"), path)  # YAML 1.2, as siting reads it
     if not isinstance(data, dict):
         raise SystemExit(f"{path}: expected a YAML mapping")
     return data
@@ -136,7 +136,9 @@ def write_instance(shipped_path: Path, folder: Path, count: int, seed: int, time
     scenario.setdefault("solver", {})["time_limit_s"] = time_limit_s
     scenario["output"] = {"folder": "out"}
     path = folder / "scenario.yaml"
-    path.write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    from siting.config.load import dump_yaml
+
+    path.write_text(dump_yaml(scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
 

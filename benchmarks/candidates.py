@@ -26,8 +26,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
-import yaml
 
+from siting.config.load import parse_yaml_text
 from siting.prepare import candidates as cand
 from siting.prepare.candidates import CandidatesSpec, generate_candidates
 from siting.prepare.spatial import RedlineSettings, to_working_crs
@@ -121,7 +121,8 @@ def main() -> None:
     clusters = gpd.read_file(ROOT / "geodata/yunnan/clusters.geojson").rename(columns={"cluster_id": "id"})
     redline = gpd.read_file(ROOT / "geodata/yunnan/redline_proxy.geojson").rename(columns={"zone_id": "id"})
     area_m2 = float(to_working_crs(clusters, UTM).area.sum())
-    shipped = yaml.safe_load((ROOT / "scenarios/yunnan_2024.yaml").read_text(encoding="utf-8"))
+    shipped_path = ROOT / "scenarios/yunnan_2024.yaml"
+    shipped, _ = parse_yaml_text(shipped_path.read_text(encoding="utf-8"), shipped_path)  # YAML 1.2, as siting reads it
     red = shipped["constraints"]["redline"]
     rule = RedlineSettings(enabled=red.get("enabled", True), buffer_m=float(red.get("buffer_m", 0.0)),
                            categories=red.get("categories"), setbacks_m=red.get("setbacks_m") or {})
