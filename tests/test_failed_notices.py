@@ -113,7 +113,7 @@ def test_sweep_md_lists_the_notices_of_its_runs_without_a_plan(early: Path, tmp_
     assert [run.notices for run in batch.runs] == [(NOTICE,), (NOTICE,)]
     markdown = (out / "sweep.md").read_text()
     assert markdown.endswith(f"\n\nThe notices of the runs without a plan, which often say why they have none:\n\n"
-                             f"- run01 strict=True: {NOTICE}\n")
+                             f"- run01 strict=true: {NOTICE}\n")
 
 
 def test_the_note_lists_only_the_notices_of_runs_without_a_plan() -> None:

@@ -75,15 +75,15 @@ def test_a_sweep_of_the_red_line_lists_what_it_keeps_out_and_maps_the_changes(tm
     assert csv[2].endswith(",4,0,2,258,480000,30")
     md = (out / "sweep.md").read_text(encoding="utf-8")
     assert "| sites_built_on | pairs_kept_out_redline | pairs_kept_out_proximity | land_free_ha |" in md
-    assert ("- The red line keeps 3 site-product pairs out in run01 enabled=True and not in run02 enabled=False: "
+    assert ("- The red line keeps 3 site-product pairs out in run01 enabled=true and not in run02 enabled=false: "
             "West lakeside (FePO4, LFP, Cells).") in md
-    assert "- run02 enabled=False: land free for new modules differs by 1 ha or more at 1 site" in md
+    assert "- run02 enabled=false: land free for new modules differs by 1 ha or more at 1 site" in md
     assert "+100.0 ha in all" in md
     for name in ("diff.geojson", "diff.qml", "compare.qgs"):
         assert (out / name).is_file(), name
     features = json.loads((out / "diff.geojson").read_text(encoding="utf-8"))["features"]
     changes = {f["properties"]["site"]: f["properties"]["change"] for f in features}
-    assert {f["properties"]["scenario"] for f in features} == {"run02 enabled=False"}
+    assert {f["properties"]["scenario"] for f in features} == {"run02 enabled=false"}
     assert changes["w_lake"] == "added"
     project = (out / "compare.qgs").read_text(encoding="utf-8")
-    assert "run01 enabled=True (baseline)" in project and "diff.geojson" in project
+    assert "run01 enabled=true (baseline)" in project and "diff.geojson" in project

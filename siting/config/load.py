@@ -2489,6 +2489,18 @@ def written_value(value: Any) -> str:
     return _shown(value)
 
 
+def setting_text(value: Any) -> str:
+    """A setting's value as tables and run labels show it, in the YAML it is written in: a text as
+    it is (unquoted), a number as Python writes it, null and true/false as YAML does, a date as
+    written (2023-06-30), a list or a mapping in YAML's flow style ([lake, forest],
+    {lfp: {lake: 8000}}) rather than as Python's repr."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, dict)):
+        return dump_yaml(value, command_line=True, default_flow_style=True, width=1_000_000).strip()
+    return _shown(value)
+
+
 def repeated_keys(keys: Sequence[Any]) -> list[tuple[int, int]]:
     """The pairs (i, j), i < j, of `keys` (dotted override keys) that set the same setting: the
     same key (spaces around its parts aside), or one a group of settings holding the other

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from siting.config.load import setting_text
 from siting.config.progress import (  # noqa: F401 (the width of the output, given here too: its first stage)
     NARROWEST_WIDTH,
     TERMINAL_WIDTH,
@@ -181,9 +182,15 @@ PERCENT_COLUMNS = {"gap": "gap_percent"}
 def in_file_units(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as the files and the terminal give it: money in bn yuan (`in_bn_yuan`) and shares
     in percent (`PERCENT_COLUMNS`, and every row of a `unit` column in "share", which becomes
-    "%"); the columns named in `frame.attrs[AS_GIVEN]` as they are."""
+    "%"); the columns named in `frame.attrs[AS_GIVEN]` as they are, but for a value that is not a
+    text or a number, written in YAML (siting/config/load.py `setting_text`: {lfp: {lake: 8000}},
+    true, null) rather than as Python's repr."""
     out = in_bn_yuan(frame)
     kept = frame.attrs.get(AS_GIVEN, ())
+    for column in (c for c in kept if c in out.columns):  # YAML's words, not Python's reprs ({a: 1}, true, null)
+        if any(not isinstance(v, (str, int, float)) or isinstance(v, bool) for v in out[column]):
+            out[column] = [v if isinstance(v, (str, int, float)) and not isinstance(v, bool) else setting_text(v)
+                           for v in out[column]]
     columns = [c for c in out.columns if c in PERCENT_COLUMNS and c not in kept]
     for column in columns:
         out[column] = [_percent(v) for v in out[column]]

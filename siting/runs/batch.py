@@ -35,6 +35,7 @@ from siting.config.load import (
     ordinal,
     parse_override,
     scenario_variants,
+    setting_text,
     shown_path,
 )
 from siting.config.progress import BEAT_S
@@ -819,7 +820,7 @@ def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
     cases, values_per_case, problems, inputs = [], [], [], []
     for i, combo in enumerate(itertools.product(*(values for _key, values in parsed)), start=1):
         overrides = tuple(zip(keys, combo, strict=True))
-        label = f"run{i:02d} " + ",".join(f"{short_key(k)}={v}" for k, v in overrides)
+        label = f"run{i:02d} " + ",".join(f"{short_key(k)}={setting_text(v)}" for k, v in overrides)
         try:
             loaded = load_checked(path, None, overrides)[0]
         except InputError as exc:
