@@ -333,6 +333,26 @@ def below_one(value: float) -> float:
     return BELOW_ONE.check(value)
 
 
+def crs_label(crs: pyproj.CRS) -> str:
+    """A CRS's name as people read it: pyproj's name ("WGS 84 / UTM zone 48N"); for a CRS given as
+    a PROJ string or WKT without one (pyproj names it "unknown"), its projection's name ("UTM zone
+    48N") or method ("Albers Equal Area"), and the ellipsoid or datum it stands on where that is
+    known ("Albers Equal Area on Krassovsky, 1942"); "a CRS without a name" when none of these is."""
+    if crs.name and crs.name.strip().lower() != "unknown":
+        return crs.name
+    def named(name: str | None) -> bool:  # PROJ says "unknown", or "Unknown based on GRS 1980 ellipsoid"
+        return bool(name) and not str(name).strip().lower().startswith("unknown")
+
+    operation = crs.coordinate_operation
+    known = [name for name in ((operation.name, operation.method_name) if operation is not None else ())
+             if named(name)]
+    base = crs.datum.name if crs.datum is not None and named(crs.datum.name) else (
+        crs.ellipsoid.name if crs.ellipsoid is not None and named(crs.ellipsoid.name) else "")
+    if known:
+        return f"{known[0]} on {base}" if base else known[0]
+    return base or "a CRS without a name"
+
+
 def projected_crs_in_metres(value: str) -> pyproj.CRS:
     """The working CRS `value` names: one pyproj knows, projected, with axes in metres (areas in
     ha, distances in km). ValueError saying what is wrong and how to fix it otherwise; the scenario

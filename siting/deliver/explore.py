@@ -53,6 +53,7 @@ import shapely
 
 from models import ModelInputs
 from siting.config.load import LoadedScenario, Override
+from siting.config.schema import crs_label
 from siting.config.units import Names, bn_yuan, layer_names, per_year, product_label, unit_slug
 from siting.deliver.folders import write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
@@ -277,7 +278,7 @@ def _map_furniture(figure: Any, ax: Any, crs: Any, marks: Sequence[tuple[float, 
         placer.block(artist.get_window_extent(renderer).padded(1.5))
     place_north_arrow(ax, placer, drawn)
     epsg = crs.to_epsg() if crs is not None else None
-    name = f"EPSG:{epsg}" if epsg else (crs.name if crs is not None else "unknown")
+    name = f"EPSG:{epsg}" if epsg else (crs_label(crs) if crs is not None else "unknown")
     figure.text(0.03, 0.015, f"Projection {name}.", fontsize=9, color=_rgb(INK), va="bottom")
     return placer
 

@@ -27,6 +27,7 @@ import shapely
 import siting
 from siting.config.highs import ABS_GAP_OPTION, NAMED_SETTINGS
 from siting.config.load import LoadedScenario, MadeAbsolute, Override, extends_chain, file_sha256
+from siting.config.schema import crs_label
 from siting.config.units import plain_status
 from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
@@ -56,11 +57,12 @@ def library_versions() -> dict[str, str]:
 def working_crs_record(name: str) -> dict[str, Any]:
     """The working CRS the scenario names (`spatial.working_crs`, as the preprocessing reads it),
     in which every distance and area was measured: as given, its EPSG code (None when pyproj finds
-    none) and its name, e.g. {"as_given": "EPSG:32648", "epsg": 32648, "name": "WGS 84 / UTM zone
+    none) and its name (siting/config/schema.py `crs_label`: pyproj's, or for a PROJ string its
+    projection's), e.g. {"as_given": "EPSG:32648", "epsg": 32648, "name": "WGS 84 / UTM zone
     48N", "used_for": WORKING_CRS_USE}. The name was checked when the scenario was loaded, so
     pyproj knows it."""
     crs = pyproj.CRS.from_user_input(name)
-    return {"as_given": name, "epsg": crs.to_epsg(), "name": crs.name, "used_for": WORKING_CRS_USE}
+    return {"as_given": name, "epsg": crs.to_epsg(), "name": crs_label(crs), "used_for": WORKING_CRS_USE}
 
 
 def override_value(value: Any) -> Any:

@@ -87,6 +87,7 @@ import pyproj
 import shapely
 import shapely.affinity
 
+from siting.config.schema import crs_label
 from siting.config.units import capitalised
 from siting.deliver.layer import OutputLayer, read_layer
 from siting.deliver.layers import LAYER_NAMES, LAYER_ORDER, LAYER_TITLES
@@ -206,7 +207,8 @@ def spatial_ref(crs_name: str) -> ET.Element:
     authority = crs.to_authority()
     authid = f"{authority[0]}:{authority[1]}" if authority else crs_name
     return element("spatialrefsys", None, _text("wkt", crs.to_wkt()), _text("authid", authid),
-                   _text("description", crs.name), _text("geographicflag", "true" if crs.is_geographic else "false"))
+                   _text("description", crs_label(crs)),
+                   _text("geographicflag", "true" if crs.is_geographic else "false"))
 
 
 def _extent(tag: str, bounds: Sequence[float]) -> ET.Element:
@@ -402,7 +404,7 @@ def default_credits(title: str, working_crs: str) -> str:
     """The layout's source line: what made the map, its CRS, and the print date (a QGIS expression)."""
     crs = pyproj.CRS.from_user_input(working_crs)
     return (f"Source: siting plan for scenario '{title}' (plan.gpkg; inputs and their SHA-256 in manifest.json). "
-            f"Projection: {crs.name}. Printed [% format_date(now(), 'yyyy-MM-dd') %].")
+            f"Projection: {crs_label(crs)}. Printed [% format_date(now(), 'yyyy-MM-dd') %].")
 
 
 #: The project's ellipsoid (QGIS's measure tool and `$area`, `$length` measure on it): WGS 84's.

@@ -101,6 +101,7 @@ from siting.config.schema import (
     RedlineLayer,
     SitesLayer,
     SourcesLayer,
+    crs_label,
     too_large_message,
 )
 from siting.config.units import joined
@@ -1114,7 +1115,7 @@ def web_map_problem(crs: pyproj.CRS, path: Path, role: str) -> str | None:
     """The problem of a layer whose CRS names GCJ-02 or BD-09 (`web_map_offset`): PROJ would take
     its coordinates as WGS84 with no shift, hundreds of metres off; they must be converted first."""
     offset = web_map_offset(crs)
-    return None if offset is None else web_map_refusal(offset, crs.name, path, role)
+    return None if offset is None else web_map_refusal(offset, crs_label(crs), path, role)
 
 
 def web_map_refusal(offset: str, got: str, path: Path, role: str) -> str:
@@ -1152,7 +1153,8 @@ def ballpark_notice(crs: pyproj.CRS, target: pyproj.CRS, path: Path, role: str) 
     missing = [op.name for op in exact.unavailable_operations]
     grids = (f"; PROJ's {joined([repr(m) for m in missing], limit=5)} would do, but needs grid files not installed "
              "(projsync, or PROJ_NETWORK=ON, fetches them)" if missing else "")
-    return (f"{path}: the {role} layer's CRS, {crs.name!r}, reaches the working CRS ({target.to_string()}) only by a "
+    return (f"{path}: the {role} layer's CRS, {crs_label(crs)!r}, reaches the working CRS ({target.to_string()}) only "
+            "by a "
             f"ballpark transform ({ballpark.description!r}), which takes its datum, {datum!r}, as {onto} with no "
             "shift: the layer lies off by as much as the two differ, tens to hundreds of metres for a local datum"
             f"{grids}; give the layer in WGS84 (EPSG:4326), or in a CRS PROJ has a transformation for")
@@ -1240,7 +1242,8 @@ def degrees_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | Non
         return None  # `lonlat_problem`'s check of finite coordinates is for geographic layers; GEOS reports these
     if max(abs(xmin), abs(xmax)) > DEGREES_REACH or max(abs(ymin), abs(ymax)) > DEGREES_REACH / 2:
         return None
-    return (f"{shown_path(path)}: geometry | the {role} layer is in {frame.crs.to_string()} ({frame.crs.name}), a "
+    return (f"{shown_path(path)}: geometry | the {role} layer is in {frame.crs.to_string()} "
+            f"({crs_label(frame.crs)}), a "
             f"projected CRS in metres, but its coordinates (x {xmin:.6g} to {xmax:.6g}, y {ymin:.6g} to {ymax:.6g}) "
             "look like longitude/latitude in degrees: give the layer its true CRS (EPSG:4326 for longitude/latitude "
             "on WGS84)")
