@@ -1280,6 +1280,16 @@ def _written_number(locator: Locator, loc: tuple[Any, ...], got: Any) -> str | N
     return written
 
 
+def _rule_message(msg: str, written: str | None, got: Any, shown: str) -> str:
+    """A rule's own message `msg`, which may say itself what was given, as a number it formats
+    itself ("(got 16)"): that number as the file writes it (`written`: 0x10), else what was given
+    (`shown`) after the message."""
+    message = plain_message(msg)
+    if written is not None and isinstance(got, (int, float)):
+        message = message.replace(f"(got {got:g})", f"(got {written})")
+    return message + ("" if "(got " in message else f" (got {shown})")
+
+
 def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError,
                              price_paths: list[str] | None = None) -> list[str]:
     """One problem per pydantic error, at the file and line that wrote the key; one per figure by
@@ -1335,8 +1345,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] in ("literal_error", "enum"):
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
         else:  # a rule's message may say itself what was given
-            message = plain_message(err["msg"])
-            problems.append(f"{where}: {key} | {message}" + ("" if "(got " in message else f" (got {shown})"))
+            message = _rule_message(err["msg"], _written_number(locator, bare, got), got, shown)
+            problems.append(f"{where}: {key} | {message}")
     return hinted_once(in_file_order(problems))
 
 
