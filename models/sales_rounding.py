@@ -70,6 +70,9 @@ from models.variables import committed_by
 
 #: A fractional part closer than this to 0 or 1 counts as whole (no rounding row).
 WHOLE_TOLERANCE = 1e-9
+#: No rounding row where f0 is below this: the row's term w / (delta f0) would take a coefficient
+#: a million times delta's reciprocal and more (leaving a valid row out is always valid).
+SMALLEST_F0 = 1e-6
 
 
 def production_coefficient(inputs: ModelInputs, product: str, module_id: str, decided: int, year: int) -> float:
@@ -100,18 +103,20 @@ def standing_available(m: pyo.ConcreteModel, inputs: ModelInputs, product: str, 
 def rounding_row(coefficients: list[float], beta: float, delta: float) -> tuple[list[float], float, int] | None:
     """The rounding of sum_j a_j n_j + w >= beta (n whole >= 0, w >= 0) with divisor `delta`:
     (G_j, delta f0, ceil(b)) of sum_j G_j n_j + w / (delta f0) >= ceil(b); None when b = beta /
-    delta is whole (within WHOLE_TOLERANCE), where rounding adds nothing."""
+    delta is whole (within WHOLE_TOLERANCE above, SMALLEST_F0 below), where rounding adds nothing
+    worth the row. A G_j is never below the rounding's own (an a_j / delta within WHOLE_TOLERANCE
+    below a whole number takes that number): a smaller one could cut a plan."""
     b = beta / delta
     f0 = b - math.floor(b)
-    if f0 < WHOLE_TOLERANCE or f0 > 1.0 - WHOLE_TOLERANCE:
+    if f0 < SMALLEST_F0 or f0 > 1.0 - WHOLE_TOLERANCE:
         return None
     rounded = []
     for a in coefficients:
         q = a / delta
         fj = q - math.floor(q)
-        if fj < WHOLE_TOLERANCE or fj > 1.0 - WHOLE_TOLERANCE:
-            rounded.append(float(round(q)))
-        else:
+        if fj > 1.0 - WHOLE_TOLERANCE:  # a whole number in round-off: ceil(q), at least G_j, so still valid
+            rounded.append(float(math.floor(q) + 1))
+        else:  # G_j itself (floor(q) where q is whole): a smaller one could cut a plan when f0 is small
             rounded.append(math.floor(q) + min(fj, f0) / f0)
     return rounded, delta * f0, math.ceil(b)
 
