@@ -30,9 +30,40 @@ often say why. The names are imported on first use, so `import siting` stays fas
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+
+def _formulation_shadowed() -> str | None:
+    """What stands in the place of the model formulation, the package `models` installed beside
+    `siting` (its own top-level name, as the project is laid out), when another module of that
+    name is imported already or comes first on Python's path (a `models.py` or `models/` in the
+    current folder, which an interactive Python or a notebook searches first): the sentence that
+    says so, naming both; None when `models` is siting's own."""
+    own = Path(__file__).resolve().parent.parent / "models" / "__init__.py"
+    module = sys.modules.get("models")
+    if module is not None:
+        origin = getattr(module, "__file__", None)
+    else:
+        spec = importlib.util.find_spec("models")
+        origin = spec.origin if spec is not None else None
+    if origin is not None and Path(origin).resolve() == own:
+        return None
+    found = ("imported already" if module is not None else "first on Python's path (the current folder comes first "
+             "in an interactive Python or a notebook)")
+    where = str(origin) if origin is not None else "a namespace package without a file"
+    return (f"siting cannot import its model formulation: the name 'models' is taken by {where}, {found}, "
+            f"in the place of siting's own package {own.parent}. Rename that file or folder (or run from another "
+            "folder), then start Python again.")
+
+
+_SHADOWED = _formulation_shadowed()
+if _SHADOWED is not None:
+    raise ImportError(_SHADOWED)
 
 #: The errors a caller may catch, from `siting.config.errors`.
 _ERRORS = ("InputError", "NoSolution", "OutputFolderError", "PlanInfeasible")
