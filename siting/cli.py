@@ -579,6 +579,20 @@ def single_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
     return tuple(pairs)
 
 
+def whole_numbers(value: Any) -> Any:
+    """`value` (plain data: mappings, lists, scalars) with every float that is a whole number
+    written as an integer (1000000.0 as 1000000), as a scenario file writes it: the schema reads
+    figures as floats, and `show` gave back `buffer_m: 1000.0` for a file's `buffer_m: 1000`. Read
+    again, the integer is the same float (below 2**53, where every integer is exact)."""
+    if isinstance(value, dict):
+        return {key: whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2.0**53:
+        return int(value)
+    return value
+
+
 def show_scenario(args: argparse.Namespace) -> str:
     """The `show` command's text: the resolved scenario as YAML, and the file's variants. Its
     messages name the scenario as typed when typed absolute, from a home folder or out of the
@@ -588,7 +602,7 @@ def show_scenario(args: argparse.Namespace) -> str:
     with paths_typed([args.scenario]):
         loaded = load_scenario(args.scenario, args.variant, single_overrides(args.set))
         variants = scenario_variants(args.scenario)
-    data = loaded.scenario.model_dump(mode="json", exclude={"variants", "extends"})
+    data = whole_numbers(loaded.scenario.model_dump(mode="json", exclude={"variants", "extends"}))
     text = dump_yaml(data, sort_keys=False, allow_unicode=True)
     if variants:
         text += f"# variants defined in this file: {', '.join(variants)}\n"

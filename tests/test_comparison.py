@@ -65,7 +65,7 @@ def test_named_variants_resolve_and_show(folder: Path, capsys):
     assert main(["show", str(scenario), "--variant", "bigger"]) == 0
     shown = capsys.readouterr().out
     assert shown.startswith("name: small-bigger\n")
-    assert "  capacity:\n    cathode:\n      '2024': 120000.0\n    cells:\n      '2024': 20.0\n" in shown
+    assert "  capacity:\n    cathode:\n      '2024': 120000\n    cells:\n      '2024': 20\n" in shown
     assert shown.endswith("# variants defined in this file: bigger\n")
     assert main(["show", str(scenario), "--variant", "biger"]) == 2
     assert capsys.readouterr().err == (f"error: 1 problem in the input:\n  - {scenario}: variants | no variant named "
