@@ -1073,6 +1073,17 @@ def paths_start(override: bool) -> str:
     return "relative paths start at the folder of the file that names it"
 
 
+def path_start_words(text: str, override: bool) -> str:
+    """Where the path `text` starts, for the message of a file not found there: what is wrong with
+    the home folder it starts at (`home_problem`: a `~user` the system does not know, which is
+    left as it is, as a shell leaves it), with the fix; else where a relative path starts
+    (`paths_start`, for an `override` or a path written in a file)."""
+    home = home_problem(text)
+    if home is not None:
+        return f"the path {home[0]}; {home[1]}"
+    return paths_start(override)
+
+
 def _unwrap(annotation: Any) -> Any:
     """Strip Optional/Annotated wrappers from a type annotation."""
     while True:
@@ -2103,7 +2114,8 @@ def _reference_problem(where: str, shown: str, target: Path, what: str, origin: 
     if broken_link(target) is not None:
         return f"{where} | {broken_link_words(target, got)}; give the path of {what} itself, or point the link to it"
     if not target.exists():
-        return f"{where} | no such file (got {got}); give the path of {what} ({paths_start(origin.command_line)})"
+        return (f"{where} | no such file (got {got}); give the path of {what} "
+                f"({path_start_words(shown, origin.command_line)})")
     if target.is_dir():
         return f"{where} | is a folder, not a file (got {shown!r}); give the path of {what}"
     kind = not_a_file_words(target)

@@ -88,7 +88,7 @@ from siting.config.load import (
     megabytes,
     not_a_file_words,
     not_utf8_problem,
-    paths_start,
+    path_start_words,
     shown_path,
     too_long_words,
     unsearchable_words,
@@ -178,14 +178,15 @@ def _unreadable(path: Path, role: str, exc: Exception, named_in: str | None) -> 
 MAX_TEXT_LAYER_BYTES = 256_000_000
 
 
-def _file_problem(path: Path, role: str, where: str) -> str | None:
+def _file_problem(path: Path, role: str, where: str, written: str | None = None) -> str | None:
     """What keeps the layer file `path` of `role` from being read, before GDAL is asked to (its
-    path written where `where` says, `read_layer`): a path the system cannot look at (a name too
-    long: `too_long_words`; a folder on its way that does not let the user in:
-    `unsearchable_words`), a missing file (a broken symbolic link, named itself, as one), what is
-    neither a file nor a folder (a device, a named pipe: `not_a_file_words`), a file the user may
-    not read, an empty file, or a GeoJSON larger than MAX_TEXT_LAYER_BYTES; None when there is
-    none of these."""
+    path written where `where` says, as `written`, `read_layer`): a path the system cannot look at
+    (a name too long: `too_long_words`; a folder on its way that does not let the user in:
+    `unsearchable_words`), a missing file (a broken symbolic link, named itself, as one; with the
+    path that was likely meant, `_near_path`), what is neither a file nor a folder (a device, a
+    named pipe: `not_a_file_words`), a shapefile without its .shx or .dbf
+    (`_missing_companions`), a file the user may not read, an empty file, or a GeoJSON larger
+    than MAX_TEXT_LAYER_BYTES; None when there is none of these."""
     at = shown_path(path)
     too_long = too_long_words(path)
     if too_long is not None:
@@ -197,13 +198,16 @@ def _file_problem(path: Path, role: str, where: str) -> str | None:
         if broken_link(path) is not None:  # named by the link, as written (`located` keeps it)
             return (f"{at}: the {role} layer's path {broken_link_words(path)}; point the link to the layer's file, or "
                     f"check {where}")
-        return f"{at}: {role} layer not found; check {where}"
+        return f"{at}: {role} layer not found; check {where}{_near_path(path, written)}"
     kind = not_a_file_words(path)
     if kind is not None:  # GDAL would read a device without end, or wait at a named pipe for a writer
         return (f"{at}: the {role} layer's path is {kind}, not a file; give the path of the layer's file (a GeoJSON, "
                 f"GeoPackage or shapefile); its path is set by {where}")
     if not path.is_file():  # a folder: GDAL may read a layer from it
         return None
+    companions = _missing_companions(path)
+    if companions is not None:
+        return companions
     try:  # GDAL would say only that it cannot open it, and ask whether it is a layer at all
         with os.fdopen(os.open(path, os.O_RDONLY), "rb") as stream:
             start = stream.read(JSON_START_BYTES)
@@ -222,8 +226,52 @@ def _file_problem(path: Path, role: str, where: str) -> str | None:
     return None
 
 
+#: The files a shapefile's .shp needs beside it, by suffix, as the problem of a missing one names
+#: them (`_missing_companions`): GDAL reads no feature without the index, and without the
+#: attribute table it reads the features with no field at all.
+SHAPEFILE_COMPANIONS = {".shx": "index", ".dbf": "attribute table"}
+
+
+def _missing_companions(path: Path) -> str | None:
+    """The problem of a shapefile `path` (a .shp) without its index (.shx) or its attribute table
+    (.dbf) beside it (`SHAPEFILE_COMPANIONS`), in lower or upper case as GDAL looks for them;
+    None when both are there, and for a file that is no .shp."""
+    if path.suffix.lower() != ".shp":
+        return None
+    missing = [f"{what} {path.stem}{suffix}" for suffix, what in SHAPEFILE_COMPANIONS.items()
+               if not (path.with_suffix(suffix).exists() or path.with_suffix(suffix.upper()).exists())]
+    if not missing:
+        return None
+    are, them = ("is", "it") if len(missing) == 1 else ("are", "them")
+    return (f"{shown_path(path)}: the shapefile's {joined(missing)} {are} missing: copy {them} next to the .shp (a "
+            "shapefile is its .shp, .shx and .dbf files side by side)")
+
+
+def _near_path(path: Path, written: str | None) -> str:
+    """The hint, "; did you mean ...?", for a layer file `path`, written as `written`, that is not
+    there, when the file likely meant is: the path with forward slashes for backslashes (a path
+    copied from Windows), or a file in its folder whose name differs from it only in letter case
+    (`Sites.GeoJSON` for `sites.geojson`), or both; each as it would be written there. "" when
+    there is none, or `written` is not known."""
+    if written is None:
+        return ""
+    forward = written.replace("\\", "/")
+    slashes = " (forward slashes)" if forward != written else ""
+    meant = Path(str(path).replace("\\", "/")) if slashes else path
+    if slashes and os.path.lexists(meant):
+        return f"; did you mean {forward!r}{slashes}?"
+    try:
+        names = sorted(n for n in os.listdir(meant.parent) if n != meant.name and n.casefold() == meant.name.casefold())
+    except OSError:  # no such folder, or one that cannot be listed
+        return ""
+    if not names or not forward.endswith(meant.name):
+        return ""
+    head = forward[:len(forward) - len(meant.name)]
+    return f"; did you mean {either([head + n for n in names])}{slashes}?"
+
+
 def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | None = None,
-               named_in: str | None = None) -> gpd.GeoDataFrame:
+               named_in: str | None = None, written: str | None = None) -> gpd.GeoDataFrame:
     """Read one spatial layer of a file: the only one, or the one named by `layer`.
 
     Raises InputError for a missing or unreadable file (a path the system cannot look at, with a
@@ -234,10 +282,12 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     non-finite coordinate), each named by its `id_field` value. For those, the error is an
     `UnbuiltGeometries` that holds the layer as read all the same, those features without
     geometry, for its other problems to be found in the same pass. `named_in` says where the path
-    was written, for the message of a missing file (`path_named_in`; by default, the scenario)."""
+    was written, for the message of a missing file (`path_named_in`; by default, the scenario),
+    and `written` the path as written there (`path_written`), for a hint at the file likely meant
+    (`_near_path`)."""
     at = shown_path(path)
     where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
-    problem = _file_problem(path, role, where) or _unnamed_encoding_problem(path, role, id_field)
+    problem = _file_problem(path, role, where, written) or _unnamed_encoding_problem(path, role, id_field)
     if problem is not None:
         raise InputError([problem])
     encoding = layer_encoding(path)
@@ -1784,11 +1834,12 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     columns_read: dict[str, list[str]] = {}  # role -> the columns of its layer as read (`CutNames.apply`)
     working = working_crs_or_none(scenario.spatial.working_crs)
 
-    def checked(role: str, count: int, frame: gpd.GeoDataFrame) -> None:
+    def checked(role: str, count: int, frame: gpd.GeoDataFrame, unknown: bool = False) -> None:
         """Note `role` as a layer whose referenced values are not known, when problems were found
         since there were `count` and its key columns (`REFERENCED`) are missing or have empty
-        values; a problem in another field leaves them known."""
-        if len(problems) > count and not referenced_values_known(frame, role):
+        values, or when they are `unknown` (a resource field that names no resource of the
+        catalog); a problem in another field leaves them known."""
+        if unknown or (len(problems) > count and not referenced_values_known(frame, role)):
             faulty.add(role)
 
     def as_read(role: str, ref: Ref) -> Ref:
@@ -1804,7 +1855,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         paths[role] = path
         unbuilt: tuple[int, ...] = ()
         try:
-            frame = read_layer(path, role, ref.layer, fields.get("id"), path_named_in(loaded, role))
+            frame = read_layer(path, role, ref.layer, fields.get("id"), path_named_in(loaded, role),
+                               path_written(loaded, ("layers", role, "path"), ref.path))
         except UnbuiltGeometries as exc:  # read all the same: its other problems are told beside
             problems.extend(exc.problems)
             frame, unbuilt = exc.frame, exc.rows
@@ -1875,8 +1927,10 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     problems.extend(clashing_id_problems(clusters, sites, paths, clusters_ref.id_field, sites_ref.id_field))
     if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns and sources_ref is not None:
         count = len(problems)
-        notices += _source_attributes(sources, paths["sources"], sources_ref, loaded, problems)
-        checked("sources", count, sources)
+        found_notices, none_known = _source_attributes(sources, paths["sources"], sources_ref, loaded, problems,
+                                                       text_columns.get("sources"))
+        notices += found_notices
+        checked("sources", count, sources, none_known)
     if "category" in redline.columns and len(redline) and redline_ref is not None:
         count = len(problems)
         _check_text(redline, "category", paths["redline"], redline_ref.category_field, "category", None, problems,
@@ -1940,14 +1994,24 @@ def path_named_in(loaded: LoadedScenario, role: str) -> str:
     key in the scenario file, a base scenario it extends (a relative path there starts at that
     base's folder) or a variant, with file and line, or an override (`--set` on the command line,
     `overrides` in Python: a relative path there starts at the current folder), with where its
-    relative paths start (siting/config/load.py `paths_start`)."""
+    relative paths start, or what is wrong with the home folder its path starts at (a `~user`
+    the system does not know: siting/config/load.py `path_start_words`)."""
     loc = ("layers", role, "path")
     if loaded.locator is None:
         return f"layers.{role}.path in the scenario (relative paths start at the scenario file)"
     origin = loaded.locator.origin(loc)
+    start = path_start_words(path_written(loaded, loc, ""), origin.command_line)
     if origin.command_line:
-        return f"{origin.key(loc)} ({paths_start(origin.command_line)})"
-    return f"{origin.key(loc)} at {origin.where(loc)} ({paths_start(origin.command_line)})"
+        return f"{origin.key(loc)} ({start})"
+    return f"{origin.key(loc)} at {origin.where(loc)} ({start})"
+
+
+def path_written(loaded: LoadedScenario, loc: tuple[str, ...], given: Path | str) -> str:
+    """The path at the scenario key `loc` as it was written (in its file, or as an override typed
+    it: `Locator.written`, before any rebasing onto another folder); `given`, the value the
+    scenario holds, when that is not known."""
+    written = loaded.locator.written(loc) if loaded.locator is not None else None
+    return os.fspath(written) if isinstance(written, (str, os.PathLike)) else str(given)
 
 
 def empty_layer_fix(role: str, loaded: LoadedScenario) -> str:
@@ -2130,7 +2194,8 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
     at = shown_path(path)
     found: list[str] = []
     try:
-        frame = read_layer(path, "allowed_zone", zone.layer)
+        frame = read_layer(path, "allowed_zone", zone.layer,
+                           written=path_written(loaded, ("candidates", "allowed_zone", "path"), zone.path))
     except InputError as exc:
         problems.extend(p.replace("layers.allowed_zone.", "candidates.allowed_zone.") for p in exc.problems)
         return None
@@ -2488,18 +2553,65 @@ def _source_fields(ref: SourcesLayer) -> dict[str, str]:
 
 
 def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, loaded: LoadedScenario,
-                       problems: list[str]) -> list[str]:
-    """Check the sources' supply, resource (against the catalog: `_source_resources`) and status
-    (every source producing when the layer has no status); return the notices."""
+                       problems: list[str], others: pd.DataFrame | None = None) -> tuple[list[str], bool]:
+    """Check the sources' supply, resource (against the catalog: `_source_resources`, with the
+    layer's `others` text columns, `other_text_columns`) and status (every source producing when
+    the layer has no status); return the notices, and whether the resource field names no
+    resource of the catalog in any feature (`_wrong_resource_field`)."""
     check_numeric(sources, "supply_t_per_yr", path, ref.supply_field, problems, id_field=ref.id_field)
     _check_text(sources, "resource", path, ref.resource_field, "resource", None, problems, id_field=ref.id_field)
-    notices = _source_resources(sources, path, ref, loaded, problems)
+    wrong = _wrong_resource_field(sources, path, ref, loaded, others)
+    if wrong is not None:
+        problems.append(wrong)
+        notices: list[str] = []
+    else:
+        notices = _source_resources(sources, path, ref, loaded, problems)
     if "status" in sources.columns:
         _check_text(sources, "status", path, str(ref.status_field), "status", SOURCE_STATUSES, problems,
                     id_field=ref.id_field)
     else:
         sources["status"] = "producing"
-    return notices
+    return notices, wrong is not None
+
+
+#: How many of the values of a resource field that names no resource of the catalog its problem
+#: quotes (`_wrong_resource_field`), and how many of the catalog's resources it names.
+WRONG_FIELD_VALUES_SHOWN = 3
+CATALOG_RESOURCES_SHOWN = 12
+
+
+def _wrong_resource_field(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer, loaded: LoadedScenario,
+                          others: pd.DataFrame | None) -> str | None:
+    """The problem of a resource field that names no resource of the catalog in any feature: most
+    likely the wrong field (the sources' names, say), which would leave every product that draws
+    on a source buildable nowhere. It names the file, the field, the first values found
+    (`WRONG_FIELD_VALUES_SHOWN`), the catalog's resources and, when one of the layer's other text
+    fields (`others`) names some, that field (the one naming most features). None when a feature
+    names a catalog resource, when the layer has no resource in any feature, and when some value
+    is close to a catalog resource and no other field names one: a typo, told with "did you mean"
+    (`_source_resources`), which refuses the layer all the same."""
+    known = list(loaded.catalog.resources)
+    values = [v for v in dict.fromkeys(text_values(sources["resource"])) if v is not None and v.strip()]
+    if not values or any(v in known for v in values):
+        return None
+    best, best_count = None, 0
+    for column in (others.columns if others is not None else []):
+        count = sum(1 for v in others[column] if isinstance(v, str) and v in known)
+        if count > best_count:
+            best, best_count = str(column), count
+    if best is None and any(close_match(v, known, RESOURCE_LIKENESS) is not None for v in values):
+        return None
+    got = joined([repr(v) for v in values], WRONG_FIELD_VALUES_SHOWN)
+    resources = joined(known, CATALOG_RESOURCES_SHOWN)
+    key = "layers.sources.resource_field"
+    if best is not None and others is not None:
+        example = next(v for v in others[best] if isinstance(v, str) and v in known)
+        fix = f"field '{best}' names them (e.g. {example!r}): set {key} to '{best}'"
+    else:
+        fix = "set it to the field that names each source's resource, or give each source a resource of the catalog"
+    return (f"{shown_path(path)}: field '{ref.resource_field}' | names no resource of the catalog in any feature of "
+            f"the sources layer (got {got}; the resources of {shown_path(loaded.catalog_path)} are {resources}): "
+            f"{key} is likely the wrong field; {fix}")
 
 
 #: How like a name the scenario or catalog gives a layer's value must be to be taken for a typo
