@@ -199,10 +199,10 @@ def test_a_plan_project_drawn_again_changes_only_its_sites_scale_and_legend(
 # --- compare.qgs: one run at a time -------------------------------------------------------------
 
 #: The kinds of a run's layers in compare.qgs, top to bottom: those of its plan.qgs.
-KINDS = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+KINDS = ["sources", "sites", "hubs", "product_flows", "flows", "clusters", "redline_zones", "redline"]
 #: Their names after the run's label, as its plan.qgs names them.
-NAMES = ["sites", "hubs and the gateway", "product flows (per year)", "raw-material flows (t/yr)",
-         "raw-material sources (t/yr)", "clusters", "red-line zones (buffer 1 km)", "red line"]
+NAMES = ["raw-material sources (t/yr)", "sites", "hubs and the gateway", "product flows (per year)",
+         "raw-material flows (t/yr)", "clusters", "red-line zones (buffer 1 km)", "red line"]
 
 
 def test_compare_project_groups_each_run_and_shows_the_baseline_alone(small_compare_run: MadeRun):

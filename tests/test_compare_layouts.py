@@ -31,7 +31,7 @@ from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skippin
 #: Each run's own layers (top to bottom: those of its plan.qgs, its hubs, flows and sources among
 #: them), then those under the groups (none: the small scenario has no context outlines), shown
 #: by every theme.
-KINDS = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+KINDS = ["sources", "sites", "hubs", "product_flows", "flows", "clusters", "redline_zones", "redline"]
 OWN = {"small (baseline)": [f"{kind}_small_layer" for kind in KINDS],
        "b": ["diff_b_layer", *(f"{kind}_b_layer" for kind in KINDS)]}
 UNDER: list[str] = []

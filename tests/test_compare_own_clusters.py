@@ -33,7 +33,7 @@ DATA = Path(__file__).parent / "data" / "small"
 
 #: Each run's layers, top to bottom: its group's in the layer panel, its sheet's legend and map,
 #: and its drawing order on the canvas when it is the run ticked.
-KINDS = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+KINDS = ["sources", "sites", "hubs", "product_flows", "flows", "clusters", "redline_zones", "redline"]
 OWN = {"a (baseline)": [f"{kind}_a_layer" for kind in KINDS],
        "b": ["diff_b_layer", *(f"{kind}_b_layer" for kind in KINDS)]}
 

@@ -122,7 +122,7 @@ def setback_runs(small_run: MadeRun, tmp_path_factory: pytest.TempPathFactory) -
 
 #: Each run's layers on its sheet (its own, as its plan.qgs shows them, its clusters among them),
 #: in the drawing order.
-KINDS = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+KINDS = ["sources", "sites", "hubs", "product_flows", "flows", "clusters", "redline_zones", "redline"]
 SHEETS = {"a (baseline)": [f"{kind}_a_layer" for kind in KINDS],
           "b": ["diff_b_layer", *(f"{kind}_b_layer" for kind in KINDS)]}
 DRAWN = SHEETS
@@ -139,14 +139,16 @@ def test_a_single_run_s_red_line_legend_holds_for_every_product(setback_runs: Pa
 def test_each_run_s_group_holds_its_own_red_line_with_its_own_distances(setback_runs: Path):
     root = parse((setback_runs / "compare.qgs").read_text(encoding="utf-8"))
     between = [("hubs and the gateway", "hubs"), ("product flows (per year)", "product_flows"),
-               ("raw-material flows (t/yr)", "flows"), ("raw-material sources (t/yr)", "sources")]
+               ("raw-material flows (t/yr)", "flows")]
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
+        ("a: raw-material sources (t/yr)", "./a/plan.gpkg|layername=sources"),
         ("a: sites", "./a/plan.gpkg|layername=sites"),
         *((f"a: {name}", f"./a/plan.gpkg|layername={kind}") for name, kind in between),
         ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
         ("a: red line", "./a/plan.gpkg|layername=redline"),
         ("b: changes against a", "./diff.geojson|subset=\"scenario\" = 'b'"),
+        ("b: raw-material sources (t/yr)", "./b/plan.gpkg|layername=sources"),
         ("b: sites", "./b/plan.gpkg|layername=sites"),
         *((f"b: {name}", f"./b/plan.gpkg|layername={kind}") for name, kind in between),
         ("b: clusters", "./b/plan.gpkg|layername=clusters"),

@@ -531,7 +531,7 @@ def test_qgis_project_opens_the_geopackage_layers_in_order(small: Path):
     root = ET.fromstring((small / "plan.qgs").read_text(encoding="utf-8"))
     order = [node.get("source") for node in root.findall("layer-tree-group/layer-tree-layer")]
     assert order == [f"./plan.gpkg|layername={n}" for n in
-                     ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]]
+                     ["sources", "sites", "hubs", "product_flows", "flows", "clusters", "redline_zones", "redline"]]
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     assert root.findtext("properties/Paths/Absolute") == "false"
     for layer in root.findall("projectlayers/maplayer"):

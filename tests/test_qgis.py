@@ -21,11 +21,13 @@ import pytest
 
 from siting.config.units import product_label
 from siting.deliver.layers import STATUSES
-from siting.deliver.styles import DEMO_KEY, DEMO_LABEL, KEY_ONLY_CATEGORY, RENDERERS, resource_label
+from siting.deliver.styles import DEMO_KEY, DEMO_LABEL, KEY_ONLY_CATEGORY, PROXY_KEY_LABEL, RENDERERS, resource_label
 from tests.conftest import MadeRun, copied
 
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
-LAYER_ORDER = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+#: plan.qgs's layers top to bottom: the sources over the flows and sites, as map.png draws them
+#: (siting/deliver/qgisproject.py PROJECT_ORDER).
+LAYER_ORDER = ["sources", "sites", "hubs", "product_flows", "flows", "clusters", "redline_zones", "redline"]
 
 #: Each case's layers in plan.qgs's order: the shipped scenario adds its counties (`layers.context`) last.
 CASE_LAYERS = {"small": LAYER_ORDER, "shipped": [*LAYER_ORDER, "context"]}
@@ -359,9 +361,11 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
     assert_layout_exported(result["layout"], folder.parent / f"{folder.name}.pdf", note=case == "shipped")
     legend = result["layout"]["legend"]
     tops = [text.split("\n")[0] for depth, text in legend if depth == 0]
-    assert tops[0] == "Candidate sites by status"
+    assert tops[0] == "Raw-material sources (t/yr)"
     context = ["Counties (context)"] if case == "shipped" else []
-    assert tops[-2 - len(context):] == ["Red-line exclusion zones", "Red-line polygons as used", *context]
+    # The shipped red line marks itself a proxy (tests/test_gis_review_redline.py).
+    redline_name = "Red-line proxy polygons as used" if case == "shipped" else "Red-line polygons as used"
+    assert tops[-2 - len(context):] == ["Red-line exclusion zones", redline_name, *context]
     assert len(tops) == len(CASE_LAYERS[case])
 
     def lines_of(title: str) -> list[str]:
@@ -391,8 +395,8 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
     redline = json.loads((folder / "redline.geojson").read_text())["features"]
     labels = {c.get("value"): c.get("label") for c in ET.fromstring(
         (folder / "redline.qml").read_text(encoding="utf-8")).iter("category")}
-    assert lines_of("Red-line polygons as used") == [labels[c] for c in sorted({f["properties"]["category"]
-                                                                               for f in redline})]
+    assert lines_of(redline_name) == [labels[c] for c in sorted({f["properties"]["category"] for f in redline})] + (
+        [PROXY_KEY_LABEL] if case == "shipped" else [])
     flows = json.loads((folder / "product_flows.geojson").read_text())["features"]
     last = max(f["properties"]["year"] for f in flows)
     final_rules = ET.fromstring((folder / "product_flows.qml").read_text(encoding="utf-8")).findall(
@@ -468,10 +472,10 @@ def test_qgis_opens_the_comparison_project(qgis: None, small_compare_run: MadeRu
               for run in ("small", "b") for name in ("hubs", "product_flows", "flows", "sources")}
 
     def run_layers(run: str) -> list:
-        return [[f"{run}: sites", True, sites],
+        return [[f"{run}: raw-material sources (t/yr)", True, counts[run, "sources"]], [f"{run}: sites", True, sites],
                 *([f"{run}: {title}", True, counts[run, name]] for title, name in (
                     ("hubs and the gateway", "hubs"), ("product flows (per year)", "product_flows"),
-                    ("raw-material flows (t/yr)", "flows"), ("raw-material sources (t/yr)", "sources"))),
+                    ("raw-material flows (t/yr)", "flows"))),
                 [f"{run}: clusters", True, 2], [f"{run}: red-line zones (buffer 1 km)", True, 1],
                 [f"{run}: red line", True, 1]]
 

@@ -281,13 +281,18 @@ def test_the_source_line_says_how_much_of_the_clusters_the_red_line_covers(shipp
     for folder in (out, out / "alt01"):
         layout = ET.parse(folder / "plan.qgs").getroot().find("Layouts/Layout")
         (source,) = [i for i in layout.findall("LayoutItem") if i.get("id") == "source"]
-        first, second = source.get("labelText", "").split("\n")
+        first, second, third = source.get("labelText", "").split("\n")
         assert first.startswith("Source: siting plan for scenario 'first_node' ")
         assert second == stated
         assert second.startswith("The red-line layer covers 2.8 % of the clusters' area (1,803 of 64,868 km2). ")
-        # Four lines of 8 pt as measured (`wrap_text`, with MARGIN: the statement in three), 3.42 mm
-        # each, and 1 mm: 14.67, rounded up to 14.7 mm (the source line alone keeps its 10 mm).
-        assert source.get("size") == "400,14.7,mm"
+        # The shipped red line marks itself a proxy: the sheet says so (tests/test_gis_review_redline.py).
+        assert third == ("The red-line layer is a proxy, not the official red line, as it says of itself (20 of its 23 "
+                         "polygons marked as proxies in is_proxy, 20 notes beginning PROXY or ESTIMATE): every "
+                         "exclusion by it and its share of the clusters rest on this proxy.")
+        # Five lines of 8 pt as measured (`wrap_text`, with MARGIN: the statement in three, the
+        # proxy's in one), 3.42 mm each, and 1 mm: 18.08, rounded up to 18.1 mm (the source line
+        # alone keeps its 10 mm).
+        assert source.get("size") == "400,18.1,mm"
 
 
 def test_a_scenario_without_a_red_line_says_so_on_the_sheet():

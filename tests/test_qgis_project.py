@@ -115,7 +115,7 @@ def test_plan_project_has_an_a3_landscape_layout_with_every_element(runs: Path):
     assert found["legend"].get("map_uuid") == map_id
     assert found["scale bar"].get("mapUuid") == map_id
     assert (found["scale bar"].get("unitType"), found["scale bar"].get("unitLabel"),
-            found["scale bar"].get("numMapUnitsPerScaleBarUnit")) == ("kilometers", "km", "1000")
+            found["scale bar"].get("numMapUnitsPerScaleBarUnit")) == ("km", "km", "1")
     assert found["north arrow"].get("mapUuid") == map_id
     assert found["north arrow"].get("file") == NORTH_ARROW
     # The title is map.png's (MapTitle.text): scenario and years; solver outcome and gap as the
@@ -241,12 +241,12 @@ def test_legend_text_does_not_repeat(runs: Path):
     root = parse(runs / "one" / "plan.qgs")
     names = [layer.findtext("layername") for layer in root.findall("projectlayers/maplayer")]
     assert len(names) == len(set(names))
-    assert names[3:5] == ["Raw-material flows (t/yr)", "Raw-material sources (t/yr)"]  # short names
+    assert [names[0], names[4]] == ["Raw-material sources (t/yr)", "Raw-material flows (t/yr)"]  # short names
     # Widest flow: 2 t of phosphate rock per t of FePO4 for w_mine's 400,000 t/yr = 800,000 t/yr: in
     # the layer's abstract and its print legend title.
     abstracts = [layer.findtext("abstract") for layer in root.findall("projectlayers/maplayer")]
-    assert abstracts[3] == f"Raw-material flows (t/yr){LEGEND_BREAK}width ∝ peak tonnage; widest 800,000 t/yr"
-    assert abstracts[4] == f"Raw-material sources (t/yr){LEGEND_BREAK}triangle area ∝ supply; largest 1,000,000 t/yr"
+    assert abstracts[4] == f"Raw-material flows (t/yr){LEGEND_BREAK}width ∝ peak tonnage; widest 800,000 t/yr"
+    assert abstracts[0] == f"Raw-material sources (t/yr){LEGEND_BREAK}triangle area ∝ supply; largest 1,000,000 t/yr"
     for folder in (runs / "one", runs / "cmp"):
         for qml in sorted(folder.glob("*.qml")):
             labels = [c.get("label") for c in parse(qml).findall("renderer-v2/categories/category")]
@@ -261,8 +261,8 @@ def test_compare_project_shows_both_runs_and_the_changes(runs: Path):
     root = parse(runs / "cmp" / "compare.qgs")
     layers = [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")]
     # Each run's layers as its plan.qgs shows them (its hubs, flows and sources among them).
-    shown = [("sites", "sites"), ("hubs and the gateway", "hubs"), ("product flows (per year)", "product_flows"),
-             ("raw-material flows (t/yr)", "flows"), ("raw-material sources (t/yr)", "sources"),
+    shown = [("raw-material sources (t/yr)", "sources"), ("sites", "sites"), ("hubs and the gateway", "hubs"),
+             ("product flows (per year)", "product_flows"), ("raw-material flows (t/yr)", "flows"),
              ("clusters", "clusters"), ("red-line zones (buffer 1 km)", "redline_zones"), ("red line", "redline")]
     assert layers == [
         *((f"small: {name}", f"./small/plan.gpkg|layername={kind}") for name, kind in shown),
@@ -320,8 +320,8 @@ def test_compare_project_leaves_out_runs_without_a_plan(runs: Path, tmp_path: Pa
     assert text is not None
     root = parse_text(text)
     assert [n.get("name") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
-        "b: sites", "b: hubs and the gateway", "b: product flows (per year)", "b: raw-material flows (t/yr)",
-        "b: raw-material sources (t/yr)", "b: clusters", "b: red-line zones (buffer 1 km)", "b: red line"]
+        "b: raw-material sources (t/yr)", "b: sites", "b: hubs and the gateway", "b: product flows (per year)",
+        "b: raw-material flows (t/yr)", "b: clusters", "b: red-line zones (buffer 1 km)", "b: red line"]
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32648"
     assert compare_project_text(tmp_path, [("a", "a")], "Point", diff_style("Point")) is None
 
@@ -363,12 +363,12 @@ def test_compare_project_shows_the_baselines_context_outlines_last(with_context:
     assert text is not None
     root = parse_text(text)
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
+        ("a: raw-material sources (t/yr)", "./a/plan.gpkg|layername=sources"),
         ("a: sites", "./a/plan.gpkg|layername=sites"),
         ("a: candidate site areas", "./a/plan.gpkg|layername=site_areas"),
         ("a: hubs and the gateway", "./a/plan.gpkg|layername=hubs"),
         ("a: product flows (per year)", "./a/plan.gpkg|layername=product_flows"),
         ("a: raw-material flows (t/yr)", "./a/plan.gpkg|layername=flows"),
-        ("a: raw-material sources (t/yr)", "./a/plan.gpkg|layername=sources"),
         ("a: candidate cells", "./a/plan.gpkg|layername=candidate_cells"),
         ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
@@ -435,8 +435,8 @@ def test_legend_keys_only_what_the_features_draw_and_fits_beside_the_map(runs: P
     properties = {node.get("id"): {o.get("name"): o.get("value")
                                    for o in node.findall("customproperties/Option/Option")}
                   for node in tree.findall("layer-tree-layer")}
-    assert list(properties) == ["sites_layer", "hubs_plan_layer", "product_flows_layer", "flows_layer",
-                                "sources_layer", "clusters_layer", "redline_zones_layer", "redline_layer"]
+    assert list(properties) == ["sources_layer", "sites_layer", "hubs_plan_layer", "product_flows_layer",
+                                "flows_layer", "clusters_layer", "redline_zones_layer", "redline_layer"]
     orders = {layer: values["legend/node-order"] for layer, values in properties.items()}
     assert orders == {"sites_layer": "0,1,2,3,4", "hubs_plan_layer": "0,1", "product_flows_layer": "4,5,6",
                       "flows_layer": "0", "sources_layer": "0,1", "clusters_layer": "0",

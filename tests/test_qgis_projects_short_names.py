@@ -166,14 +166,16 @@ def test_compare_project_loads_each_run_s_red_line_zones_where_they_differ(two_r
     """Each run's group holds its own clusters, zones and red line; each run's print layout keys its own."""
     root = compare_root(two_runs, "proven", -0.67, -0.27)
     between = [("hubs and the gateway", "hubs"), ("product flows (per year)", "product_flows"),
-               ("raw-material flows (t/yr)", "flows"), ("raw-material sources (t/yr)", "sources")]
+               ("raw-material flows (t/yr)", "flows")]
     assert [(n.get("name"), n.get("source")) for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [
+        ("a: raw-material sources (t/yr)", "./a/plan.gpkg|layername=sources"),
         ("a: sites", "./a/plan.gpkg|layername=sites"),
         *((f"a: {name}", f"./a/plan.gpkg|layername={kind}") for name, kind in between),
         ("a: clusters", "./a/plan.gpkg|layername=clusters"),
         ("a: red-line zones (buffer 1 km)", "./a/plan.gpkg|layername=redline_zones"),
         ("a: red line", "./a/plan.gpkg|layername=redline"),
         ("b: changes against a", "./diff.geojson|subset=\"scenario\" = 'b'"),
+        ("b: raw-material sources (t/yr)", "./b/plan.gpkg|layername=sources"),
         ("b: sites", "./b/plan.gpkg|layername=sites"),
         *((f"b: {name}", f"./b/plan.gpkg|layername={kind}") for name, kind in between),
         ("b: clusters", "./b/plan.gpkg|layername=clusters"),
@@ -225,16 +227,16 @@ def test_compare_project_sizes_every_run_s_pies_on_one_scale_and_labels_its_own_
 def test_plan_project_names_its_layers_shortly_and_measures_on_the_ellipsoid(two_runs: Path):
     root = parse_text((two_runs / "a" / "plan.qgs").read_text())
     names = [n.findtext("layername") for n in root.findall("projectlayers/maplayer")]
-    assert names == ["Candidate sites by status", "Hubs and the gateway", "Product flows (per year)",
-                     "Raw-material flows (t/yr)", "Raw-material sources (t/yr)", "Clusters", "Red-line exclusion zones",
+    assert names == ["Raw-material sources (t/yr)", "Candidate sites by status", "Hubs and the gateway",
+                     "Product flows (per year)", "Raw-material flows (t/yr)", "Clusters", "Red-line exclusion zones",
                      "Red-line polygons as used"]
     assert max(map(len, names)) <= 30
-    flows = root.findall("projectlayers/maplayer")[2]
+    flows = root.findall("projectlayers/maplayer")[3]
     assert flows.findtext("abstract") == (
         "Product flows between sites, hubs and the gateway (per year, in each product's unit); final year 2024 shown "
         "(2023: tick in the layer panel); width ∝ amount per year up to each product's widest line")
     assert flows.findtext("resourceMetadata/title") == "Product flows (per year)"
-    assert root.findall("projectlayers/maplayer")[0].findtext("abstract").startswith(  # the pies' meaning and scale
+    assert root.findall("projectlayers/maplayer")[1].findtext("abstract").startswith(  # the pies' meaning and scale
         "Candidate sites by status; built sites as pies of the output value of the capacity added by product; "
         "pie area ∝ capex; largest ")
     legend = {n.get("id"): {o.get("name"): o.get("value") for o in n.findall("customproperties/Option/Option")}
@@ -278,7 +280,7 @@ def test_qgis_reads_the_ellipsoid_and_the_abstracts(two_runs: Path, tmp_path: Pa
                           timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     facts = json.loads(done.stdout.strip().splitlines()[-1])
     assert facts["ellipsoid"] == "EPSG:7030"
-    flows = facts["layers"][2]
+    flows = facts["layers"][3]  # under the sources, the sites and the hubs
     assert flows[:2] == ["Product flows (per year)", True]
     assert flows[2] == flows[3] and flows[2].startswith("Product flows between sites, hubs and the gateway")
 

@@ -127,6 +127,8 @@ from siting.deliver.styles import (
     category_label,
     product_colours,
     redline_colour,
+    redline_colours,
+    redline_word,
     resource_colours,
     unused_prospective,
 )
@@ -1164,19 +1166,21 @@ def draw_context(ax: Axes, context: gpd.GeoDataFrame | None) -> None:
 
 def draw_redline(ax: Axes, redline: gpd.GeoDataFrame | None) -> list[tuple[str, tuple[float, float, float, float],
                                                                           tuple[float, float, float, float]]]:
-    """Red-line polygons filled by category (the QGIS style's colours), paler zones below open
-    water; categories the rule leaves out as grey dashed outlines. Returns legend rows
-    (label, fill, edge), one per colour."""
+    """Red-line polygons filled by category, each in a colour of its own (the QGIS style's,
+    `redline_colours`), paler zones below open water; categories the rule leaves out as grey
+    dashed outlines. Returns legend rows (label, fill, edge), one per colour: one per counted
+    category, and one for those the rule leaves out."""
     if redline is None:
         return []
     rows: dict[tuple[tuple[float, ...], tuple[float, ...]], list[str]] = {}
     categories = sorted(set(redline["category"]))
+    colours = redline_colours([str(c) for c in categories])
     used = {c: bool(redline.loc[redline["category"] == c, "used"].any()) for c in categories}
     # Large pale zones first, open water last, so that lakes stay visible inside their zones.
     for category in sorted(categories, key=lambda c: (redline_colour(c) == WATER, c)):
         part = redline.loc[redline["category"] == category]
         if used[category]:
-            colour = redline_colour(category)
+            colour = colours[str(category)]
             fill, edge = _rgb(colour, REDLINE_FILL_ALPHA / 255), _rgb(colour)
             _polygons(ax, part, facecolor=fill, edgecolor=edge, linewidth=0.5, zorder=1.5 if colour == WATER else 1)
             rows.setdefault((fill, edge), []).append(category_label(category))
@@ -1935,7 +1939,7 @@ def redline_legend_word(layer: OutputLayer | None, basis: LayerBasis | None = No
     proxy is never keyed as the red line itself; "red line" otherwise."""
     if basis is None and layer is not None:
         basis = layer_basis(layer.frame)
-    return "red-line proxy" if basis is not None and basis.is_proxy else "red line"
+    return redline_word(basis is not None and basis.is_proxy)
 
 
 def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int, int]], top_capex: float,

@@ -1,7 +1,7 @@
 """`plan.qgs` and `compare.qgs`: QGIS projects that open the output layers, styled, in order, with
 a print layout ready to export.
 
-Layers are listed top to bottom as `siting.deliver.layers.LAYER_ORDER` (sites over flows over sources over
+Layers are listed top to bottom as `PROJECT_ORDER` (sources over sites over flows over
 clusters over the red line over the context outlines, such as counties), each with the same style as
 in the GeoPackage's `layer_styles` (which lists only the categories its features have), under a
 short name (`layer_name`); what the layer shows in full, with what its symbol sizes mean, is its
@@ -91,7 +91,7 @@ from siting.config.schema import crs_label
 from siting.config.units import capitalised
 from siting.deliver.layer import OutputLayer, read_layer
 from siting.deliver.layers import LAYER_NAMES, LAYER_ORDER, LAYER_TITLES
-from siting.deliver.mapinfo import LayerBasis, MapTitle, layer_basis, redline_extent_text, title_lines
+from siting.deliver.mapinfo import PROXY_LEADS, LayerBasis, MapTitle, layer_basis, redline_extent_text, title_lines
 from siting.deliver.styles import (
     BUILT_MARKER_MM,
     CHANGE_MARKER_MM,
@@ -125,6 +125,7 @@ from siting.deliver.styles import (
     layout_only_labels,
     only_categories,
     redline_colour,
+    redline_word,
     size_note,
     with_capex_scale,
     with_label_spots,
@@ -161,6 +162,12 @@ LEGEND_BREAK = "; "
 ITEM_TYPES = {"page": 65638, "map": 65639, "picture": 65640, "label": 65641, "legend": 65642, "scalebar": 65646}
 #: The north arrow QGIS ships in its resources.
 NORTH_ARROW = ":/images/north_arrows/layout_default_north_arrow.svg"
+#: The north arrow's mode (QgsLayoutItemPicture::NorthMode): 1, true north. Grid north (0) is the
+#: working CRS's (UTM), which away from the zone's central meridian is not the north of the globe.
+TRUE_NORTH = "1"
+#: The scale bar's unit as QGIS codes it (QgsUnitTypes::encodeUnit(DistanceKilometers)): "km".
+#: QGIS 3.22 decodes any other text ("kilometers") as no unit.
+SCALE_BAR_UNIT = "km"
 FONT = "Sans Serif"
 
 
@@ -278,27 +285,80 @@ def overlay_layers(overlays: Sequence[Overlay], gpkg_name: str = "plan.gpkg") ->
             for o in overlays]
 
 
+#: The QGIS projects' layers by name, top to bottom: their drawing order. siting/deliver/layers.py
+#: LAYER_ORDER with the raw-material sources on top, as map.png draws their triangles over the
+#: flows, the sites' marks and the pies: under the flows and the sites' symbols in QGIS, a
+#: line painted over a source's triangle and a standing site's diamond hid a source on its site.
+#: (QGIS draws the built sites' pies, diagrams, over every layer's symbols.)
+PROJECT_ORDER = ("sources", *(name for name in LAYER_ORDER if name != "sources"))
+
+
+def project_rank(layer: OutputLayer) -> int:
+    """Where `layer` stands in a QGIS project's layer panel (PROJECT_ORDER; a layer it does not
+    name, last)."""
+    return PROJECT_ORDER.index(layer.name) if layer.name in PROJECT_ORDER else len(PROJECT_ORDER)
+
+
 def plan_layers(layers: Sequence[OutputLayer], styles: Mapping[str, str], gpkg_name: str = "plan.gpkg",
                 redline_basis: LayerBasis | None = None) -> list[ProjectLayer]:
-    """The project layers of a plan: every output layer from the GeoPackage, with its style,
-    named shortly (`layer_name`), in the print legend with what its symbol sizes mean
+    """The project layers of a plan: every output layer from the GeoPackage, in PROJECT_ORDER,
+    with its style, named shortly (`layer_name`), in the print legend with what its symbol sizes mean
     (`legend_title`, by its style), and with its title in full, what it shows and that meaning
     as its abstract (`layer_abstract`; the red line's with what it says of its own basis,
     `redline_basis`, where given)."""
     found = []
-    for layer in layers:
+    for layer in sorted(layers, key=project_rank):
         style = styles[layer.name]
-        name, abstract = layer_name(layer), layer_abstract(layer, style, redline_basis)
+        name, abstract = layer_name(layer, redline_basis), layer_abstract(layer, style, redline_basis)
         found.append(ProjectLayer(plan_layer_id(layer.name), name, f"./{gpkg_name}|layername={layer.name}",
                                   layer.geometry_type, style, pd.DataFrame(layer.frame.drop(columns="geometry")),
-                                  legend=legend_title(layer, style), abstract=abstract))
+                                  legend=legend_title(layer, style, redline_basis), abstract=abstract))
     return found
 
 
-def layer_name(layer: OutputLayer) -> str:
+def _redline_basis(layer: OutputLayer, basis: LayerBasis | None = None) -> LayerBasis:
+    """What the red-line `layer` says of its own basis: `basis` where given, else `layer_basis`
+    of its table (whether it is a proxy rests on its features' marks alone)."""
+    return basis if basis is not None else layer_basis(layer.frame)
+
+
+def proxy_redline_line(basis: LayerBasis | None) -> str:
+    """The sentence a print layout's source line adds for a red-line layer that marks itself a
+    proxy (`basis`: siting/deliver/mapinfo.py `LayerBasis.is_proxy`, as report.md and map.png's
+    legend decide it), with its marks counted: "The red-line layer is a proxy, not the official
+    red line, as it says of itself (20 of its 23 polygons marked as proxies in is_proxy, 20 notes
+    beginning PROXY or ESTIMATE): every exclusion by it and its share of the clusters rest on this
+    proxy."; "" for any other layer (an official red line is never called a proxy)."""
+    if basis is None or not basis.is_proxy:
+        return ""
+    marks = []
+    if basis.proxies:
+        marked = "marked as a proxy" if basis.proxies == 1 else "marked as proxies"
+        marks.append(f"{basis.proxies} of its {basis.count} polygon{'s' if basis.count != 1 else ''} {marked} in "
+                     f"{basis.flag}")
+    if basis.noted:
+        marks.append(f"{basis.noted} note{'s' if basis.noted != 1 else ''} beginning {' or '.join(PROXY_LEADS)}")
+    return (f"The red-line layer is a proxy, not the official red line, as it says of itself ({', '.join(marks)}): "
+            "every exclusion by it and its share of the clusters rest on this proxy.")
+
+
+def layer_name(layer: OutputLayer, basis: LayerBasis | None = None) -> str:
     """The layer's name in a project's layer panel, capitalised: its short name
-    (siting/deliver/layers.py `LAYER_NAMES`), or its title where it has none."""
-    return capitalised(LAYER_NAMES.get(layer.name, layer.title))
+    (siting/deliver/layers.py `LAYER_NAMES`), or its title where it has none; a red-line layer
+    that marks itself a proxy (`basis`, or `layer_basis` of its table) says so: "Red-line proxy
+    polygons as used" (`proxy_redline_title`)."""
+    name = capitalised(LAYER_NAMES.get(layer.name, layer.title))
+    return proxy_redline_title(name) if layer.name == "redline" and _redline_basis(layer, basis).is_proxy else name
+
+
+def proxy_redline_title(name: str) -> str:
+    """A red-line layer's name or title as a proxy's (`redline_word`): "Red-line polygons as
+    used" -> "Red-line proxy polygons as used"; a name without "red-line" gets the words before it."""
+    words = capitalised(redline_word(True))
+    for said in ("Red-line", "red-line"):
+        if said in name:
+            return name.replace(said, words if said[0] == "R" else redline_word(True), 1)
+    return f"{words}: {name}"
 
 
 def _with_size_note(text: str, layer: OutputLayer, style: str | None = None) -> str:
@@ -306,11 +366,12 @@ def _with_size_note(text: str, layer: OutputLayer, style: str | None = None) -> 
     return text if note is None else f"{text}{LEGEND_BREAK}{note}"
 
 
-def legend_title(layer: OutputLayer, style: str | None = None) -> str:
-    """The layer's title in the print legend: its name (`layer_name`), and what its symbol size
-    means where that is the same for every category (said once here rather than on every legend
-    line; `size_note`, which reads the year the product flows' `style`, QML text, shows)."""
-    return _with_size_note(layer_name(layer), layer, style)
+def legend_title(layer: OutputLayer, style: str | None = None, basis: LayerBasis | None = None) -> str:
+    """The layer's title in the print legend: its name (`layer_name`, a proxy red line's by its
+    `basis`), and what its symbol size means where that is the same for every category (said
+    once here rather than on every legend line; `size_note`, which reads the year the product
+    flows' `style`, QML text, shows)."""
+    return _with_size_note(layer_name(layer, basis), layer, style)
 
 
 #: What the abstract of a layer without features adds where its size note says nothing of it.
@@ -357,10 +418,13 @@ def layer_abstract(layer: OutputLayer, style: str | None = None, basis: LayerBas
     its tooltip tells an empty layer (a plan without a red line) from one that failed to load.
     The red-line layer's ends with what it says of its own basis (`basis`, or `layer_basis` of
     its table without one: siting/deliver/mapinfo.py `LayerBasis.plain`): a proxy says so."""
+    title = capitalised(layer.title)
+    if layer.name == "redline" and _redline_basis(layer, basis).is_proxy:
+        title = proxy_redline_title(title)
     if not len(layer.frame) and size_note(layer, style) is None:
-        return f"{capitalised(layer.title)}{LEGEND_BREAK}{NONE_IN_PLAN}"
+        return f"{title}{LEGEND_BREAK}{NONE_IN_PLAN}"
     what = LAYER_WHAT.get(layer.name)
-    text = _with_size_note(capitalised(layer.title) + (f"{LEGEND_BREAK}{what}" if what else ""), layer, style)
+    text = _with_size_note(title + (f"{LEGEND_BREAK}{what}" if what else ""), layer, style)
     pies = sites_size_note(style) if layer.name == "sites" else None
     text = text if pies is None else f"{text}{LEGEND_BREAK}{pies}"
     if layer.name == "redline":
@@ -394,6 +458,10 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
                                            map_title.official_redline_source, map_title.redline_given)
     if redline_text:
         source = f"{source}\n{redline_text}"
+    redline = next((layer for layer in layers if layer.name == "redline"), None)
+    proxy = proxy_redline_line(_redline_basis(redline, redline_basis)) if redline is not None else ""
+    if proxy:
+        source = f"{source}\n{proxy}"
     over = overlay_layers(overlays, gpkg_name)
     return project_document([*over, *plan_layers(layers, styles, gpkg_name, redline_basis)], title, working_crs,
                             extent, heading, source, note=layout_note(spots),
@@ -1127,7 +1195,7 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
     in the largest type and fewest columns that fit beside the map (`fit_legend`), resized by
     QGIS to what it draws. A `note` stands at the foot of the legend's column, level with the
     map's bottom edge (the legend fits in the height above it). The scale bar is in
-    kilometres and linked to the map, as is the north arrow (grid north of the working CRS); the
+    kilometres (SCALE_BAR_UNIT) and linked to the map, as is the north arrow (true north, TRUE_NORTH); the
     scale bar stands in the map's bottom-left corner (SCALE_BAR_MM), below the area shown
     (`layout_extent`: its box covers no cluster). With
     a `theme` (a map theme of the project, `map_theme`), the map draws that theme's layers whatever
@@ -1152,8 +1220,8 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
     legend, *notes = legend_and_note(name, layers, frame_mm, note, overlays)
     bar_x, bar_up, bar_w, bar_h = SCALE_BAR_MM
     scalebar = layout_item("scalebar", name, "scale bar", (mx + bar_x, my + mh - bar_up, bar_w, bar_h), 4, {
-        "mapUuid": map_id, "style": "Single Box", "unitType": "kilometers", "unitLabel": "km",
-        "numMapUnitsPerScaleBarUnit": "1000", "segmentSizeMode": "1", "minBarWidth": "20", "maxBarWidth": "60",
+        "mapUuid": map_id, "style": "Single Box", "unitType": SCALE_BAR_UNIT, "unitLabel": "km",
+        "numMapUnitsPerScaleBarUnit": "1", "segmentSizeMode": "1", "minBarWidth": "20", "maxBarWidth": "60",
         "numSegments": "2", "numSegmentsLeft": "0", "numSubdivisions": "1", "subdivisionsHeight": "1.5",
         "numUnitsPerSegment": "10", "height": "2", "labelBarSpace": "2", "boxContentSpace": "2", "alignment": "0",
         "labelVerticalPlacement": "0", "labelHorizontalPlacement": "0", "lineJoinStyle": "miter",
@@ -1163,7 +1231,7 @@ def print_layout(title: str, extent: Sequence[float], credits: str, name: str = 
         background=True)  # on the map, on white
     arrow_x, arrow_y, arrow_w, arrow_h = NORTH_ARROW_MM
     north = layout_item("picture", name, "north arrow", (mx + mw - arrow_x, my + arrow_y, arrow_w, arrow_h), 5, {
-        "file": NORTH_ARROW, "mapUuid": map_id, "northMode": "0", "northOffset": "0", "mode": "2",
+        "file": NORTH_ARROW, "mapUuid": map_id, "northMode": TRUE_NORTH, "northOffset": "0", "mode": "2",
         "resizeMode": "0", "anchorPoint": "4", "pictureRotation": "0", "pictureWidth": f"{arrow_w:g}",
         "pictureHeight": f"{arrow_h:g}",
         "svgFillColor": "255,255,255,255", "svgBorderColor": "0,0,0,255", "svgBorderWidth": "0.2"})
@@ -2087,10 +2155,10 @@ def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, 
 BATCH_SCALE_WORDS = ", the largest of every run"
 
 #: compare.qgs's layers by kind (their ids' first part), top to bottom: its drawing order, plan.qgs's
-#: (siting/deliver/layers.py LAYER_ORDER) with a run's changes over its sites' symbols. A run's
+#: (PROJECT_ORDER) with a run's changes over its sources' and sites' symbols. A run's
 #: group lists its layers so and the context outlines stand under the groups, so that the layer
 #: panel's order is this order for the run shown (one at a time).
-COMPARE_ORDER = ("diff", *LAYER_ORDER)
+COMPARE_ORDER = ("diff", *PROJECT_ORDER)
 
 #: What compare.qgs's abstract of the baseline's context outlines says of them after their name:
 #: plan.qgs's words (LAYER_WHAT), of every run's plan.
@@ -2141,7 +2209,8 @@ def run_heading(label: str, base_label: str, role: str, plan_title: str,
 class _Run:
     """A run of compare.qgs: its label, folder, group name in the layer panel (also its map
     theme's and its print layout's name), role (`run_heading`), its own layers (top to bottom),
-    its layout's title and its note (`tolerance_note`, "" for none)."""
+    its layout's title and its note (`tolerance_note`, "" for none); `proxy`: what its sheet's
+    source line adds where its red line marks itself a proxy (`proxy_redline_line`, "" for none)."""
 
     label: str
     sub: str
@@ -2150,6 +2219,7 @@ class _Run:
     own: tuple[ProjectLayer, ...]
     heading: str
     note: str
+    proxy: str = ""
 
 
 def _plan_title(plan: ET.Element) -> str:
@@ -2161,6 +2231,19 @@ def _plan_title(plan: ET.Element) -> str:
     kept = [option.get("value", "") for option in item.findall("LayoutObject/customproperties/Option/Option")
             if option.get("name") == TITLE_PROPERTY]
     return kept[0] if kept else item.get("labelText", "")
+
+
+def _redline_statement(qgs: ET.Element, basis: LayerBasis | None) -> str:
+    """What a run's red-line layer says of its own basis, as its plan.qgs (`qgs`) gives it at the
+    end of the layer's abstract (`LayerBasis.plain`: with its file's name and its own
+    description); `basis.plain()` where that plan.qgs has none."""
+    for node in qgs.iter("maplayer"):
+        if node.findtext("id") == plan_layer_id("redline"):
+            text = node.findtext("abstract") or ""
+            start = text.find("The red-line layer ")
+            if start >= 0:
+                return text[start:]
+    return basis.plain() if basis is not None else ""
 
 
 def _run_layer(folder: Path, sub: str, qgs: ET.Element, kind: str, name: str, abstract: str,
@@ -2325,20 +2408,27 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                                 abstract=f"{label}'s candidate sites by status (its plan.gpkg){scale}."))
         own.extend(_run_plan_layers(folder, sub, label, qgs, styles))
         zones = _properties(_json(folder / sub / "redline_zones.geojson"))
+        # Whether the run's red line marks itself a proxy, as its plan.qgs decides it.
+        basis = layer_basis(read_layer(folder / sub / "redline.geojson").frame) \
+            if (folder / sub / "redline.geojson").is_file() else None
+        proxy = basis is not None and basis.is_proxy
         own.extend(layer for layer in (
             _run_layer(folder, sub, qgs, "clusters", f"{label}: clusters",
                        f"{label}'s clusters (its plan.gpkg), each with the sites {label}'s plan opens there, their "
                        "capex and the capacity it adds and holds."),
             _run_layer(folder, sub, qgs, "redline_zones", f"{label}: red-line zones ({zones_summary(zones)})",
                        zones_abstract(label, zones)) if zones else None,
-            _run_layer(folder, sub, qgs, "redline", f"{label}: red line",
-                       f"{label}'s red-line polygons by category (its plan.gpkg), each with how far {label}'s "
-                       "red-line rule excludes sites around it.", styles.get("redline"))) if layer is not None)
+            _run_layer(folder, sub, qgs, "redline", f"{label}: {redline_word(proxy)}",
+                       f"{label}'s {redline_word(True) if proxy else 'red-line'} polygons by category (its plan.gpkg), "
+                       f"each with how far {label}'s red-line rule excludes sites around it."
+                       + (f" {_redline_statement(qgs, basis)}" if proxy else ""), styles.get("redline")))
+            if layer is not None)
         role = ("baseline" if sub == base_sub else "compared") if compared else ""
         name = f"{label} (baseline)" if role == "baseline" else label
         own.sort(key=lambda layer: COMPARE_ORDER.index(layer.layer_id.removesuffix(f"_{sub}_layer")))
         shown.append(_Run(label, sub, name, role, tuple(own),
-                          run_heading(label, base_label, role, _plan_title(qgs), difference), note))
+                          run_heading(label, base_label, role, _plan_title(qgs), difference), note,
+                          proxy_redline_line(basis)))
     under: list[ProjectLayer] = []
     if (folder / base_sub / "context.qml").is_file():
         words = _layer_title(base, "context") or LAYER_TITLES["context"]
@@ -2366,7 +2456,8 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                 "compared": f"{run.label} against the baseline {base_label}"}.get(run.role, run.label)
         changes = "; its changes: diff.geojson" if run.role == "compared" else ""
         credits = (f"Source: siting comparison of {names}. This sheet: {what} (its plan.gpkg in the folder "
-                   f"{run.sub}{changes}). Printed [% format_date(now(), 'yyyy-MM-dd') %].")
+                   f"{run.sub}{changes}). Printed [% format_date(now(), 'yyyy-MM-dd') %]."
+                   + (f"\n{run.proxy}" if run.proxy else ""))
         layouts.append(print_layout(run.heading, extent, credits, run.name, drawn, run.note, theme=run.name))
     title = f"Comparison: {names}"
     return project_document(layers, title, crs, extent, title, "", tree=tree, layouts=layouts, themes=themes)

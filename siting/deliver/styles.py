@@ -124,11 +124,28 @@ INK = (40, 40, 40)
 RED = (215, 48, 39)
 SETBACK = (244, 109, 67)
 #: Red-line fills: open water blue, the lake protection zones a paler blue, nature reserves green,
-#: parks, scenic areas and any other category a paler green.
+#: parks, scenic areas and any other category a paler green (the families of `redline_colour`).
 WATER = (67, 147, 195)
 WATER_ZONE = (166, 206, 227)
 RESERVE = (77, 160, 80)
 NATURE = (178, 223, 138)
+#: The fills of the red-line categories the project knows (the shipped layer's), each its own, as
+#: their rules differ (the lakeside zone, not the buffer zone, keeps the chemical setbacks): the
+#: lakeside (first-level) zone teal, the lake buffer (second-level) zone a paler cyan, forest parks
+#: a pale green and scenic areas sand. As drawn (REDLINE_FILL_ALPHA over the map's land), any two of
+#: the six categories are at least 10 apart in CIELAB for normal vision, protanopia, deuteranopia
+#: and tritanopia (simulated after Machado et al. 2009, full severity), but the lake and the nature
+#: reserve, 9.6 apart for tritanopia.
+LAKESIDE = (50, 190, 170)
+LAKE_BUFFER = (150, 230, 230)
+PARK = (168, 216, 160)
+SCENIC = (232, 216, 112)
+REDLINE_COLOURS = {"lake": WATER, "lakeside_zone": LAKESIDE, "lake_buffer_zone": LAKE_BUFFER,
+                   "nature_reserve": RESERVE, "forest_park": PARK, "scenic_area": SCENIC}
+#: Fills for a category the project does not know whose family's colour (`redline_colour`) another
+#: category present has, in the order they are given out: ColorBrewer's Accent lilac and light
+#: orange, Set3's pale violet and pink.
+REDLINE_SPARE = ((190, 174, 212), (253, 192, 134), (188, 128, 189), (252, 205, 229))
 #: Opacity (0-255) of red-line fills, the same in the QGIS styles and map.png.
 REDLINE_FILL_ALPHA = 150
 #: Opacity (0-255) of a setback's single hatch.
@@ -162,16 +179,46 @@ _WATER_WORDS = ("lake", "water", "river", "reservoir", "wetland")
 
 
 def redline_colour(category: str) -> tuple[int, int, int]:
-    """The fill colour of a red-line category: water blue for lakes, rivers and reservoirs, pale
-    blue for the zones around them (lakeside, lake buffer), green for nature reserves and pale
-    green for parks, scenic areas and anything else."""
+    """The fill colour of a red-line category: its own where the project knows it
+    (REDLINE_COLOURS); else its family's, water blue for lakes, rivers and reservoirs, pale blue
+    for the zones around them, green for nature reserves and pale green for anything else. A map
+    colours its categories by `redline_colours`, which keeps those of one layer apart."""
     name = category.lower().replace("-", "_")
+    if name in REDLINE_COLOURS:
+        return REDLINE_COLOURS[name]
     words = name.split("_")
     if any(w in name for w in _WATER_WORDS):
         return WATER if len(words) == 1 and words[0].rstrip("s") in _WATER_WORDS else WATER_ZONE
     if "reserve" in words or "reserves" in words:
         return RESERVE
     return NATURE
+
+
+def redline_colours(categories: Collection[str]) -> dict[str, tuple[int, int, int]]:
+    """A fill of its own for each of a red-line layer's `categories`, the same in redline.qml, the
+    QGIS projects and map.png: each known category's (REDLINE_COLOURS); then, by sorted name, each
+    other its family's (`redline_colour`) where no category present has it, else the first of
+    REDLINE_SPARE no category present has (its family's again when none is left)."""
+    given = {c: REDLINE_COLOURS[c.lower().replace("-", "_")] for c in categories
+             if c.lower().replace("-", "_") in REDLINE_COLOURS}
+    for category in sorted(set(categories) - set(given)):
+        taken = set(given.values())
+        family = redline_colour(category)
+        spare = next((c for c in REDLINE_SPARE if c not in taken), family)
+        given[category] = family if family not in taken else spare
+    return given
+
+
+#: What a red-line layer that marks itself a proxy is called where a legend or a layer name says
+#: "red line" (siting/deliver/mapinfo.py `LayerBasis.is_proxy`): map.png's legend, the QGIS
+#: projects' layer names and sheets, the web map's layer control.
+REDLINE_PROXY_WORD = "red-line proxy"
+
+
+def redline_word(is_proxy: bool) -> str:
+    """"red-line proxy" (REDLINE_PROXY_WORD) for a layer that marks itself a proxy, else "red
+    line": a proxy is never named as the red line itself."""
+    return REDLINE_PROXY_WORD if is_proxy else "red line"
 
 
 def category_label(category: str) -> str:
@@ -253,10 +300,11 @@ def symbol(kind: str, name: str, *layers: ET.Element, alpha: float = 1.0) -> ET.
 
 
 def simple_fill(fill: str, outline: str, style: str = "solid", width: float = 0.26,
-                outline_style: str = "solid") -> ET.Element:
+                outline_style: str = "solid", outline_style_expression: str | None = None) -> ET.Element:
     return symbol_layer("SimpleFill", {
         "color": fill, "joinstyle": "bevel", "offset": "0,0", "offset_unit": "MM", "outline_color": outline,
-        "outline_style": outline_style, "outline_width": f"{width:g}", "outline_width_unit": "MM", "style": style})
+        "outline_style": outline_style, "outline_width": f"{width:g}", "outline_width_unit": "MM", "style": style},
+        {"outlineStyle": outline_style_expression} if outline_style_expression else None)
 
 
 def simple_marker(shape: str, fill: str, outline: str, size: float, size_expression: str | None = None,
@@ -846,14 +894,17 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
                 "excluded_land": simple_fill(rgba(GREY, 90), rgba(GREY)),
                 "outside_clusters": simple_fill(rgba(GREY, 0), rgba(GREY), style="no", outline_style="dash"),
             }
-            marks = {"built": built_marker, "standing": symbol("marker", "@standing", standing_marker())}
+            # A fixed-size mark at the centre of a footprint with none of its own: at the print
+            # layout's scale a park of a few hectares is a speck (as an eligible site's point is marked).
+            marks = {"built": built_marker, "standing": symbol("marker", "@standing", standing_marker()),
+                     "eligible_unused": symbol("marker", "@eligible_unused", eligible_marker())}
             layers = [fills[status]] + ([centroid_marker(marks[status])] if status in marks else [])
             return symbol("fill", status, *layers)
         markers = {
             "built": simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size,
                                    shape_expression=BUILT_SHAPE if cells else None),
             "standing": standing_marker(),
-            "eligible_unused": simple_marker("circle", rgba(ELIGIBLE, 220), rgba(INK), 2.6),
+            "eligible_unused": eligible_marker(),
             "excluded_redline": simple_marker("cross2", rgba(GREY), rgba(GREY), 2.6, outline_width=0.5),
             "excluded_proximity": simple_marker("triangle", rgba(GREY, 180), rgba(GREY), 2.6),
             "excluded_land": simple_marker("square", rgba(GREY, 180), rgba(GREY), 2.2),
@@ -888,6 +939,11 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
     renderer.set("enableorderby", "1")
     renderer.append(order_by(SITES_ORDER))
     return qml_document(layer, renderer, labels, pie_diagrams(layer, values, top))
+
+
+def eligible_marker() -> ET.Element:
+    """The marker of an eligible site the plan does not use: a light blue dot, 2.6 mm across."""
+    return simple_marker("circle", rgba(ELIGIBLE, 220), rgba(INK), 2.6)
 
 
 def standing_marker() -> ET.Element:
@@ -1366,27 +1422,56 @@ def redline_zones_style(layer: OutputLayer) -> str:
     return qml_document(layer, categorized("id", categories))
 
 
+#: The red line's column marking a polygon that only stands in for the real one (a true value), as
+#: siting/deliver/mapinfo.py PROXY_FLAGS reads it first.
+PROXY_FLAG = "is_proxy"
+#: The outline of a red-line polygon marked a proxy (PROXY_FLAG): dotted, where a traced one is
+#: solid (and a category the rule leaves out dashed).
+PROXY_OUTLINE = "dot"
+#: The legend entry keying the dotted outline of the polygons marked a proxy (a category no
+#: feature has: KEY_ONLY_CATEGORY), where some polygon is one.
+PROXY_KEY = KEY_ONLY_CATEGORY + "proxy"
+PROXY_KEY_LABEL = f"dotted outline: a polygon marked as a proxy ({PROXY_FLAG}), not traced"
+
+
+def _marked_proxy(value: object) -> bool:
+    """Whether a PROXY_FLAG value says yes (True, 1, "true", "yes")."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "y", "1", "t")
+    return bool(value) and value == value  # NaN: no
+
+
 def redline_style(layer: OutputLayer) -> str:
-    """Red-line polygons by category, each labelled with how far it excludes sites for every
-    product and for some (`exclusion_reach`, from the layer's `buffer_m`, `max_distance_m` and,
-    where it has them, `min_distance_m`: "lake (excluded within 1,000 m, up to 5,000 m for some
-    products)"); categories the rule leaves out are grey."""
+    """Red-line polygons by category, each in a colour of its own (`redline_colours`) and
+    labelled with how far it excludes sites for every product and for some (`exclusion_reach`,
+    from the layer's `buffer_m`, `max_distance_m` and, where it has them, `min_distance_m`:
+    "lake (excluded within 1,000 m, up to 5,000 m for some products)"); categories the rule
+    leaves out are grey and dashed. Where the layer marks some polygon a proxy (PROXY_FLAG), a
+    counted category outlines those dotted (PROXY_OUTLINE) and the traced ones solid, keyed last
+    by an entry of its own (PROXY_KEY)."""
     categories = []
     frame = layer.frame
+    colours = redline_colours([str(c) for c in frame["category"]])
+    proxies = PROXY_FLAG in frame.columns and any(_marked_proxy(v) for v in frame[PROXY_FLAG].tolist())
+    outline = f"if(coalesce({_quoted(PROXY_FLAG)}, false), '{PROXY_OUTLINE}', 'solid')" if proxies else None
     for i, category in enumerate(sorted(set(frame["category"]))):
         rows = frame.loc[frame["category"] == category]
         used = bool(rows["used"].any())
         if used:
-            colour = redline_colour(category)
+            colour = colours[str(category)]
             counted = rows.loc[rows["used"].astype(bool)]
             nearest = float(counted["min_distance_m"].min()) if "min_distance_m" in counted else None
             reach = exclusion_reach(float(counted["buffer_m"].min()), float(counted["max_distance_m"].max()), nearest)
             label = f"{category_label(category)} (excluded {reach})"
-            sym = symbol("fill", str(i), simple_fill(rgba(colour, REDLINE_FILL_ALPHA), rgba(colour)))
+            sym = symbol("fill", str(i), simple_fill(rgba(colour, REDLINE_FILL_ALPHA), rgba(colour),
+                                                     outline_style_expression=outline))
         else:
             label = f"{category_label(category)} (not used by the red-line rule)"
             sym = symbol("fill", str(i), simple_fill(rgba(GREY, 60), rgba(GREY), outline_style="dash"))
         categories.append(Category(category, label, sym))
+    if proxies:
+        categories.append(Category(PROXY_KEY, PROXY_KEY_LABEL, symbol("fill", "proxy", simple_fill(
+            rgba(INK, 0), rgba(INK), style="no", outline_style=PROXY_OUTLINE))))
     return qml_document(layer, categorized("category", categories), redline_labels(layer))
 
 

@@ -44,6 +44,7 @@ import shapely
 from siting.config.units import amount_text, bn_yuan, capitalised, frame_site_names, joined, per_year, product_label
 from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer, records
+from siting.deliver.mapinfo import layer_basis
 from siting.deliver.styles import (
     BUILT,
     DEMO_RING,
@@ -56,6 +57,7 @@ from siting.deliver.styles import (
     STATUS_LABELS,
     exclusion_reach,
     product_colours,
+    redline_word,
     resource_colours,
     unused_prospective,
 )
@@ -908,6 +910,13 @@ def _ring_swatch(rgb: Sequence[int]) -> str:
     return f'<span class="swatch ring" style="border-color:{_hex(rgb)}"></span>'
 
 
+def redline_label(redline: OutputLayer) -> str:
+    """The red line's entry in the layer control: "Red line (reserves, water)", or "Red-line proxy
+    (reserves, water)" where the layer marks itself a proxy (siting/deliver/mapinfo.py
+    `layer_basis`, as map.png's legend and plan.qgs decide it: `redline_word`)."""
+    return f"{capitalised(redline_word(layer_basis(redline.frame).is_proxy))} (reserves, water)"
+
+
 def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequence[int],
              units: Mapping[str, str], context: gpd.GeoDataFrame | None = None,
              context_label: str = "Context outlines",
@@ -955,7 +964,7 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
     if "redline_zones" in by_name:
         add("zones", f"{_swatch(RED, 'box')}Red-line buffer and setbacks", zone_features(by_name["redline_zones"]))
     if "redline" in by_name:
-        add("redline", f"{_swatch(RESERVE, 'box')}{_swatch(WATER, 'box')}Red line (reserves, water)",
+        add("redline", f"{_swatch(RESERVE, 'box')}{_swatch(WATER, 'box')}{redline_label(by_name['redline'])}",
             redline_features(by_name["redline"]))
     if "clusters" in by_name:
         add("clusters", f"{_swatch(INK, 'line')}Clusters", cluster_features(by_name["clusters"], products))
