@@ -391,8 +391,8 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> li
     else:
         blocks.append(Block("p", "The scenario sets no targets."))
     values = [[str(r.year), bn_yuan(r.output_value_yuan)] for r in plan.output_value.itertuples(index=False)]
-    blocks += [Block("p", "Output value of the planned production by year (bn yuan):"),
-               Block("table", Table(["year", "output value, bn yuan"], values, frozenset({1})))]
+    blocks += [Block("p", "Output value of the planned production by year (bn yuan/yr):"),
+               Block("table", Table(["year", "output value, bn yuan/yr"], values, frozenset({1})))]
     return blocks
 
 
@@ -492,6 +492,12 @@ def cost_blocks(plan: Plan, discount: str = "") -> list[Block]:
         note = ("Sales out of the province earn revenue, shown as a negative cost; the total, net of it, is the "
                 f"objective. Shares are of the gross cost, the sum of the cost components before revenue "
                 f"({bn_yuan(gross)} bn yuan){comes_to}.")
+    penalty = plan.costs.get("shortfall", 0.0)
+    if penalty > 0:  # priced in the objective, paid to no one
+        note += (f" The {cost_label('shortfall')} ({bn_yuan(penalty)} bn yuan) is not money spent: it is what the "
+                 "objective charges for falling short of a target (objective.shortfall_penalty_factor), so that the "
+                 f"plan meets the targets where it can; the money the plan spends comes to {bn_yuan(gross - penalty)} "
+                 "bn yuan.")
     if discount:
         note = f"Every figure of this table is {discount}. {note}"
     return [Block("h2", "Cost breakdown (discounted)"),
