@@ -180,8 +180,12 @@ class SolverState:
         plan = "relaxed plan" if kind == "bound" else "best plan"
         if known is not None and (best_yuan is None or best_yuan >= known):
             best_yuan, plan = known, "best plan"
-        if proven is not None:  # the search's own bound is not (or not the only) proven bound
-            bound_yuan = proven if not own or bound_yuan is None else max(proven, bound_yuan)
+        if not own:  # a restriction's own bound bounds the restriction only: the one proven before, or none
+            bound_yuan = proven
+            if proven is None:
+                gap_value = None
+        elif proven is not None:  # the search's own bound is not the only proven bound
+            bound_yuan = proven if bound_yuan is None else max(proven, bound_yuan)
         if proven is not None or known is not None:
             if best_yuan is not None and bound_yuan is not None:
                 bound_yuan = min(bound_yuan, best_yuan)
