@@ -82,7 +82,7 @@ from siting.config.schema import (
 from siting.config.units import per_year
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files, plans_pie_scale
-from siting.deliver.folders import check_destination, input_files, staging_problems
+from siting.deliver.folders import check_destination, input_files, scenario_folder, staging_problems
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
 from siting.deliver.qgisproject import Overlay
@@ -799,6 +799,9 @@ class Solution:
                 empty, or a folder siting wrote (it holds the `.siting-run` marker), and lie
                 outside the folders of the run's input files. A marked folder is replaced only while
                 it holds nothing beyond the files its marker lists; otherwise InputError names them.
+                The scenario's `output.folder` (None) is not to hold the outputs of another
+                scenario or variant (a variant takes the base's folder unless it sets one): give
+                `folder` to write, or replace, them there.
 
             rule_costs: None, or the table `siting.rule_costs` returns (of this solution; its
                 rows may be a subset), written as rule_costs.csv and .md.
@@ -813,7 +816,7 @@ class Solution:
                 OutputFolderError); the message says why and what to do.
         """
         costs = self._checked_rule_costs(rule_costs)
-        destination = output_folder(self.problem.loaded, folder)
+        destination = output_folder(self.problem.loaded, folder, variant=self.problem.variant)
         write_outputs(destination, self.files(costs), self.timings)
         return destination
 
@@ -867,7 +870,8 @@ def rule_cost_rows(table: pd.DataFrame) -> list[tuple[tuple[str, Any], ...]]:
             for values in table[columns].itertuples(index=False, name=None)]
 
 
-def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str = "folder") -> Path:
+def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str = "folder",
+                  variant: str | None = None) -> Path:
     """The absolute output folder of a run (`folder`, from a home folder, `~/runs/one`, expanded as
     a shell would and named as typed; or the scenario's `output.folder` when None), checked by
     the output folders' rule (a new folder, an empty one, or one siting wrote, holding its
@@ -875,7 +879,10 @@ def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str 
     is, contains or lies inside an input of the run; see `Solution.write` and the README's
     "Quickstart"); InputError naming `where` (or the scenario's `output.folder` key) when the run may
     not write there (an OutputFolderError for a folder the rule refuses, or for the hidden folder
-    a batch assembles its outputs in, `staging_refused`)."""
+    a batch assembles its outputs in, `staging_refused`). The scenario's `output.folder` (of the
+    scenario `loaded` as run with `variant`) may not hold the outputs of another scenario or
+    variant, which only a folder named for the run (`where`) replaces (siting/deliver/folders.py
+    `scenario_folder`)."""
     if folder is not None:
         if not _is_path(folder) or str(folder).strip() == "":
             raise InputError([f"{where} | must name a folder, or be None for the scenario's output.folder (got "
@@ -884,9 +891,10 @@ def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str 
         with paths_typed([folder]):
             staging_refused(target, where)
             return check_destination(target, input_files(loaded), where)
+    run = scenario_folder(loaded, variant, where)
     target, where = loaded.output_folder()  # refused when it starts at a home folder that cannot be
     staging_refused(target, where)
-    return check_destination(target, input_files(loaded), where)
+    return check_destination(target, input_files(loaded), where, run)
 
 
 def staging_refused(folder: Path, where: str) -> None:
@@ -933,7 +941,9 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
 
     Args:
         path: the scenario YAML file.
-        out: the output folder; None takes the scenario's `output.folder` (relative to the file).
+        out: the output folder; None takes the scenario's `output.folder` (relative to the file),
+            refused where it holds the outputs of another scenario or variant (a variant takes the
+            base's folder unless it sets one): give `out` to replace them.
         variant: a named variant of the file; overrides: as for `load` (the command line's `--set`).
         time_limit_s: seconds for HiGHS, finite and > 0; None keeps `solver.time_limit_s`.
         rule_costs: also re-solve with each rule family relaxed (rule_costs.csv and .md).
@@ -1104,7 +1114,7 @@ class Alternatives:
         line's do. `folder` and the errors are those of `Solution.write`. Returns the folder
         written."""
         solution = self.solution
-        destination = output_folder(solution.problem.loaded, folder)
+        destination = output_folder(solution.problem.loaded, folder, variant=solution.problem.variant)
         timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
         problem = solution.problem
         plans = PlanSet(self.plans, self.asked, self.ended, self.searched_sites)

@@ -647,7 +647,8 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
     writing nothing: the scenario loaded, with the problems of its layers and of the output folder
     in one message where it does not load (`with_layer_problems`, `with_folder_problems`); the output
     folder (`--out`, or the scenario's output.folder) checked by the rule of siting/deliver/folders.py
-    (`destination_problems`, which `check_destination` applies before it removes what killed runs
+    (`destination_problems`: the scenario's output.folder not holding the outputs of another
+    scenario or variant, `scenario_folder`; `check_destination` applies it before it removes what killed runs
     left beside the folder: here nothing is removed; its test that folders can be made there makes
     an empty folder and removes it at once), its refusal listed with the layers' problems
     (`with_input_problems`); then siting/prepare/problem.py `prepare`: the layers read and checked,
@@ -659,7 +660,7 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
     OutputFolderError for the folder) that solve raises, with its text, as it does for a --out in
     a staging folder (`staging_refused`) before anything is read."""
     from siting.config.load import load_scenario, overrides_named, paths_typed
-    from siting.deliver.folders import destination_problems, input_files
+    from siting.deliver.folders import destination_problems, input_files, scenario_folder
     from siting.prepare.problem import prepare, with_layer_problems
     from siting.runs.job import with_folder_problems, with_input_problems
 
@@ -678,7 +679,8 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
                                            "--out") from None
             try:
                 target, where = (out, "--out") if out is not None else loaded.output_folder()
-                problems = destination_problems(target, input_files(loaded), where)
+                run = scenario_folder(loaded, args.variant, "--out") if out is None else None
+                problems = destination_problems(target, input_files(loaded), where, run)
                 if problems:
                     raise OutputFolderError(problems)
             except OutputFolderError as refused:

@@ -33,7 +33,15 @@ that lies inside a folder holding the marker, at any depth (its outputs would be
 folder's marker does not list, and a later run into it would be refused for them; the outermost
 such folder is named; a staging folder, where a batch writes its runs, does not count), and one
 whose missing folders above it cannot be made (those that can are made by the run). A folder is made
-with the usual permissions (0777 less the umask).
+with the usual permissions (0777 less the umask). A run whose folder is its scenario's
+`output.folder`, not one named for it (`--out`, `out=`, an override of `output.folder`), does not
+replace a marked folder whose manifest.json records another scenario name or another variant: a
+variant, or a file that extends a scenario under its own name, takes the base's folder unless it
+sets one, and would replace the base's plan without a word (`ScenarioFolder`,
+`another_run_problem`); a re-run of the same scenario and variant, overrides or not, replaces its
+own. A refusal for files siting did not write says what those that other programs leave there are
+(`programs_words`): SQLite's `-wal` and `-shm` beside a GeoPackage QGIS has open, QGIS's backup
+`plan.qgs~` of a project saved there, macOS Finder's `.DS_Store`; they are the user's all the same.
 
 Outputs are assembled in a staging folder beside the destination, named
 `.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
@@ -79,6 +87,7 @@ import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -514,14 +523,69 @@ def _replace_refusal(folder: Path) -> tuple[str, str, str] | None:
 
 def _replace_problem(folder: Path) -> tuple[str, str] | None:
     """Why a marked `folder` may not be replaced, as (what is wrong, how to fix); None when it
-    may (`_replace_refusal`)."""
+    may (`_replace_refusal`). The fix ends with what the files of other programs among those put
+    into it are (`left_by_programs`)."""
     refusal = _replace_refusal(folder)
     if refusal is None:
         return None
     what, move, rule = refusal
     if move == MARKER_FIX:
         return what, f"{move}, or choose another folder"
-    return what, f"{move}, or choose another folder: {rule}"
+    return what, f"{move}, or choose another folder: {rule}{left_by_programs(folder)}"
+
+
+#: The files SQLite keeps beside a database while a program has it open (write-ahead log, its
+#: shared memory, a rollback journal): `plan.gpkg-wal` while QGIS shows plan.gpkg.
+OPEN_DATABASE = ("-wal", "-shm", "-journal")
+#: The backups QGIS saves beside a project it saves (`plan.qgs~`).
+PROJECT_BACKUP = (".qgs~", ".qgz~")
+#: The file macOS Finder saves in a folder it shows.
+FINDER_FILE = ".DS_Store"
+
+
+def _and_listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def programs_words(names: Iterable[str]) -> str:
+    """What the files among `names` (relative POSIX paths that siting did not write) are that
+    other programs leave in an output folder as they are used on it, each as "; <what it is: what
+    to do>", in one text: SQLite's files beside a GeoPackage that QGIS or another program has
+    open (OPEN_DATABASE), QGIS's backup of a project saved there (PROJECT_BACKUP), macOS Finder's
+    file (FINDER_FILE). Empty when there are none. The files stay the user's: a run is refused all
+    the same; the words say why they are there."""
+    databases: dict[str, list[str]] = {}
+    backups: list[str] = []
+    finder: list[str] = []
+    for name in sorted(names):
+        base = name.rsplit("/", 1)[-1]
+        suffix = next((s for s in OPEN_DATABASE if base.endswith(".gpkg" + s)), None)
+        if suffix is not None:
+            databases.setdefault(name[:-len(suffix)], []).append(name)
+        elif base.endswith(PROJECT_BACKUP):
+            backups.append(name)
+        elif base == FINDER_FILE:
+            finder.append(name)
+    said = [f"{_and_listed(files)} {'means' if len(files) == 1 else 'mean'} that QGIS (or another program) has "
+            f"{database} open: close the project in QGIS (or that program), then run again"
+            for database, files in databases.items()]
+    said += [f"{name} is QGIS's backup of the project, made when you saved it in QGIS" for name in backups]
+    if finder:
+        said.append(f"{_and_listed(finder)} {'is' if len(finder) == 1 else 'are'} macOS Finder's "
+                    f"{'file' if len(finder) == 1 else 'files'} (how the folder is shown), safe to delete")
+    return "".join(f"; {words}" for words in said)
+
+
+def left_by_programs(folder: Path) -> str:
+    """`programs_words` for the files in `folder` that siting did not write: those its marker does
+    not list (`foreign_files`), or, for a folder without the marker, all it holds (its own
+    entries). Empty when there are none, or `folder` cannot be read."""
+    try:
+        if is_ours(folder):
+            return programs_words(foreign_files(folder))
+        return programs_words(entry.name for entry in folder.iterdir())
+    except OSError:
+        return ""
 
 
 def normal_mode() -> int:
@@ -812,14 +876,96 @@ def nested_problem(target: Path) -> tuple[str, str] | None:
             f"choose a folder outside {shown}")
 
 
-def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class ScenarioFolder:
+    """A run whose output folder is its scenario's `output.folder` (written in the scenario file,
+    a base it extends or a variant), not one named for the run (`--out`, `out=`, an override of
+    `output.folder`): a variant, or a file that extends a scenario under a name of its own, takes
+    the base's folder unless it sets one, so that folder may hold the outputs of another scenario
+    or variant, which such a run does not replace (`another_run_problem`). `name` and `variant`
+    are this run's, as its manifest records them (the scenario's name after the variant and the
+    overrides, the variant as given, None for the base scenario); `own_folder` where this run would
+    set a folder of its own, in words ("output.folder under variants.wide_buffer in
+    scenario.yaml"); `out_name` what names a folder for the run (`--out`, `out`, `folder`)."""
+
+    name: str
+    variant: str | None
+    own_folder: str
+    out_name: str
+
+
+def scenario_folder(loaded: LoadedScenario, variant: str | None, out_name: str) -> ScenarioFolder | None:
+    """The `ScenarioFolder` of a run of `loaded` (with `variant`, None for the base scenario) whose
+    output folder is its `output.folder`, for `check_destination`; None when an override wrote
+    `output.folder` (`--set output.folder=...`): that folder is named for this run, as `--out`
+    names one. `out_name` is what names a folder for the run instead (`--out`, `out`)."""
+    locator = loaded.locator
+    if locator is not None and locator.origin(("output", "folder")).command_line:
+        return None
+    own = f"output.folder in {shown_path(loaded.scenario_path)}"
+    if variant is not None:
+        defined = [origin for origin, _data in (locator.layers if locator is not None else [])
+                   if origin.prefix[-2:] == ("variants", variant)]
+        place = defined[-1].path if defined else loaded.scenario_path
+        own = f"output.folder under {'.'.join(('variants', variant))} in {shown_path(place)}"
+    return ScenarioFolder(loaded.scenario.name, variant, own, out_name)
+
+
+def recorded_run(folder: Path) -> tuple[str, str | None] | None:
+    """The scenario name and the variant (None for the base scenario) whose outputs `folder`
+    holds, as its manifest.json records them (`scenario`, `variant`); None when it has no
+    manifest that says (none, as a diagnosis or a comparison's folder, unreadable, or of another
+    shape)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("scenario"), str):
+        return None
+    variant = data.get("variant")
+    return data["scenario"], variant if isinstance(variant, str) else None
+
+
+def _run_words(name: str, variant: str | None) -> str:
+    return f'scenario "{name}"' + (f', variant "{variant}"' if variant is not None else " without a variant")
+
+
+def _named_for(out_name: str, value: str | None = None) -> str:
+    """`out_name` as its user writes it, with `value`: `--out out`, `out='out'`; without a value,
+    `--out`, `out=`."""
+    if out_name.startswith("-"):
+        return out_name if value is None else f"{out_name} {value}"
+    return f"{out_name}=" if value is None else f"{out_name}={value!r}"
+
+
+def another_run_problem(destination: Path, target: Path, run: ScenarioFolder) -> tuple[str, str] | None:
+    """Why the run `run`, whose folder is its scenario's output.folder, may not replace the marked
+    folder `target` (`destination` resolved), as (what is wrong, how to fix): it holds the outputs
+    of another scenario or variant (`recorded_run`), which a run replaces only where they are named
+    for it (`--out`). None when it holds this run's own (the same scenario name and variant, the
+    overrides aside: a re-run replaces them), or says nothing of whose they are."""
+    recorded = recorded_run(target)
+    if recorded is None or recorded == (run.name, run.variant):
+        return None
+    shown = escaped(shown_path(destination))
+    return (f"holds the outputs of another run, {_run_words(*recorded)}, while this run is "
+            f"{_run_words(run.name, run.variant)}",
+            f"a run replaces the outputs of another scenario or variant only where {_named_for(run.out_name)} names "
+            f"their folder: give this run a folder of its own, with {_named_for(run.out_name)} or with "
+            f"{run.own_folder}, or give {_named_for(run.out_name, shown)} to replace them")
+
+
+def destination_problem(destination: Path, inputs: Iterable[Path], run: ScenarioFolder | None = None
+                        ) -> tuple[str, str] | None:
     """What is wrong with writing a run's outputs to `destination`, as (what is wrong, how to
     fix), or None when the folder may be written. A folder from a home folder (`~user/x`, as
     typed: `home_named`) whose user the system does not know, or whose home folder does not
     exist, is refused (`home_problem`): the run would make a folder named "~user" in the current
     folder, or someone's home folder. Missing folders above `destination` are made by the run
     (`staging_folder`); where they cannot be (the nearest existing folder above allows no new
-    folder), the destination is refused."""
+    folder), the destination is refused. With `run`, the folder is the run's scenario's
+    output.folder, not one named for it: a folder siting wrote that holds the outputs of another
+    scenario or variant is refused (`another_run_problem`), before what else it holds is looked at."""
     home = home_problem(home_named(destination))
     if home is not None:
         return home
@@ -842,9 +988,10 @@ def destination_problem(destination: Path, inputs: Iterable[Path]) -> tuple[str,
     if target.is_dir():
         if not (is_empty_folder(target) or is_ours(target)):
             return (f"is a folder without a {MARKER} marker, holding {held_by(target)}",
-                    f"choose another folder, or empty this one: {UNMARKED_RULE}")
+                    f"choose another folder, or empty this one: {UNMARKED_RULE}{left_by_programs(target)}")
         if is_ours(target):
-            refused = _replace_problem(target)
+            refused = (another_run_problem(destination, target, run) if run is not None else None
+                       ) or _replace_problem(target)
             if refused is not None:
                 return refused
         return _write_problem(target, target.parent)
@@ -974,23 +1121,28 @@ def _read_only_problem(verb: str, existing: Path) -> tuple[str, str]:
     return f"cannot be {verb}: {shown_path(existing)} is on a read-only file system", DISK_ERRORS[errno.EROFS][1]
 
 
-def destination_problems(destination: Path, inputs: Iterable[Path], where: str) -> list[str]:
+def destination_problems(destination: Path, inputs: Iterable[Path], where: str,
+                         run: ScenarioFolder | None = None) -> list[str]:
     """The problem of writing a run's outputs to `destination` (`destination_problem`) as a
     message's line, `<where> | the output folder <what> (got <path>); <fix>`, in a list; an empty
     list when the folder may be written. `where` names the setting the folder came from, e.g.
-    `--out`. Changes nothing on disk."""
-    problem = destination_problem(destination, inputs)
+    `--out`; `run`, given when that is the run's scenario's output.folder (`scenario_folder`),
+    refuses a folder holding another scenario's or variant's outputs. Changes nothing on disk."""
+    problem = destination_problem(destination, inputs, run)
     if problem is None:
         return []
     what, fix = problem
     return [f"{where} | the output folder {what} (got {escaped(shown_path(destination))}); {fix}"]
 
 
-def check_destination(destination: Path, inputs: Iterable[Path], where: str) -> Path:
+def check_destination(destination: Path, inputs: Iterable[Path], where: str,
+                      run: ScenarioFolder | None = None) -> Path:
     """Raise OutputFolderError when a run may not write to `destination` (see the module's rule);
     otherwise remove temporaries left there by killed runs and return the resolved path.
-    `where` names the setting the folder came from, e.g. `--out`."""
-    problems = destination_problems(destination, inputs, where)
+    `where` names the setting the folder came from, e.g. `--out`; `run`, given when that is the
+    run's scenario's output.folder, not a folder named for the run (`scenario_folder`), refuses a
+    folder holding another scenario's or variant's outputs (`another_run_problem`)."""
+    problems = destination_problems(destination, inputs, where, run)
     if problems:
         raise OutputFolderError(problems)
     target = destination.resolve()
@@ -1134,7 +1286,8 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     if refusal is not None:
         what, move, rule = refusal
         _keep_instead(staging, destination, f"{where} | the output folder changed during the run: it {what} (got "
-                                            f"{shown_path(destination)}); {rule}", f"{move},")
+                                            f"{shown_path(destination)}); {rule}", f"{move},",
+                      left_by_programs(destination))
     old = None
     emptied = swapped = False
     busy: OSError | None = None
@@ -1189,20 +1342,23 @@ def _moved_aside(destination: Path) -> tuple[Path | None, bool]:
     return old, False
 
 
-def _keep_instead(staging: Path, destination: Path, problem: str, move: str) -> NoReturn:
+def _keep_instead(staging: Path, destination: Path, problem: str, move: str, programs: str = "") -> NoReturn:
     """Raise OutputFolderError (`during_run`) for a `destination` the run may not replace at its
     end, `problem` saying why (`<where> | ...`): the complete `staging` folder is first kept
     beside it (`keep_beside`), and the error names where (`kept`), or says it could not be.
-    `move` is what the user may do instead, as a clause ending in a comma ("move them away,")."""
+    `move` is what the user may do instead, as a clause ending in a comma ("move them away,");
+    `programs`, what the files other programs left there are (`left_by_programs`), ends the
+    message."""
     try:
         kept = keep_beside(staging, destination)
     except OSError as exc:
         reason = f"{exc.strerror or exc}: {shown_path(destination.parent)}"
         raise OutputFolderError([f"{problem}, and the outputs of this run could not be kept beside it either "
-                                 f"({reason}); {move} then run again, or choose another folder"],
+                                 f"({reason}); {move} then run again, or choose another folder{programs}"],
                                 during_run=True) from None
     raise OutputFolderError([f"{problem}, so the complete outputs of this run were kept in {shown_path(kept)} "
-                             f"instead: use them there, or {move} then run again"], during_run=True, kept=kept)
+                             f"instead: use them there, or {move} then run again{programs}"], during_run=True,
+                            kept=kept)
 
 
 def _remove_replaced(old: Path, destination: Path) -> None:

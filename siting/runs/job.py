@@ -33,6 +33,7 @@ from siting.deliver.folders import (
     extends_chain,
     input_files,
     present_inputs,
+    scenario_folder,
     write_folder_atomically,
 )
 from siting.deliver.geojson import json_text
@@ -121,7 +122,9 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     run's notices) and PlanInfeasible is raised naming it; it and a NoSolution carry the run's
     notices (`notices_carried`). The output folder (`out_dir`, or the scenario's `output.folder`:
     siting/config/load.py `LoadedScenario.output_folder`) is checked against the rule of
-    siting/deliver/folders.py before anything is preprocessed or solved; when it is refused, the
+    siting/deliver/folders.py before anything is preprocessed or solved (the scenario's
+    `output.folder` is not to hold the outputs of another scenario or variant, which only a folder
+    named for the run replaces: siting/deliver/folders.py `scenario_folder`); when it is refused, the
     problems of the scenario and its layers are listed with the folder's in one
     OutputFolderError (`with_input_problems`, `with_folder_problems`), so that neither hides the
     other. With `create_parent` false its parent folder must exist. `start` is a plan
@@ -149,11 +152,13 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         raise with_folder_problems(with_layer_problems(error), error.salvage, scenario_path, out_dir,
                                    out_name) from None
     try:
+        run = None
         if out_dir is not None:
             target, where = Path(out_dir), out_name
-        else:
+        else:  # the scenario's: not to replace the outputs of another scenario or variant there
             target, where = loaded.output_folder()
-        destination = check_destination(target, input_files(loaded), where)
+            run = scenario_folder(loaded, variant, out_name)
+        destination = check_destination(target, input_files(loaded), where, run)
     except OutputFolderError as refused:  # with the problems of the layers, before anything is solved
         raise with_input_problems(refused, scenario_path, variant, overrides) from None
     timings: dict[str, float] = {}
