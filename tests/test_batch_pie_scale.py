@@ -232,7 +232,7 @@ def test_compare_qgs_keys_each_run_s_sites_on_its_own_sheet(small_compare_run: M
     with the run, and no other run's."""
     text = (small_compare_run.out / "compare.qgs").read_text(encoding="utf-8")
     root = ET.fromstring(text.split("\n", 1)[1])
-    kinds = ["sites", "hubs", "product_flows", "flows", "sources", "clusters", "redline_zones", "redline"]
+    kinds = ["sources", "sites", "hubs", "product_flows", "flows", "clusters", "redline_zones", "redline"]
     own = {"small (baseline)": [f"{kind}_small_layer" for kind in kinds],
            "b": ["diff_b_layer", *(f"{kind}_b_layer" for kind in kinds)]}
     assert [n.get("id") for n in root.find("layer-tree-group").iter("layer-tree-layer")] == [

@@ -67,7 +67,7 @@ def test_plan_qgs_opens_the_robustness_layer_in_its_style(small_alternatives_run
     assert panel is not None
     nodes = panel.findall("layer-tree-layer")
     assert nodes[0].get("source") == SOURCE and nodes[0].get("checked") == "Qt::Unchecked"
-    assert [n.get("id") for n in nodes[1:]][:3] == [plan_layer_id(n) for n in ("sites", "hubs", "product_flows")]
+    assert [n.get("id") for n in nodes[1:]][:3] == [plan_layer_id(n) for n in ("sources", "sites", "hubs")]
     assert all(n.get("checked") == "Qt::Checked" for n in nodes[1:])
     # The plan's print legend keys the plan, not the unticked layer; the layer's own legend keys it alone.
     legends = legend_sources(root)
