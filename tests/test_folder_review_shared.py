@@ -89,8 +89,9 @@ def test_a_file_extending_the_scenario_does_not_replace_the_base_run(small: Path
     err = refused(["solve", "child/child.yaml"], capsys)
     assert err == (
         "error: 1 problem with the output folder:\n  - scenario.yaml:36: output.folder | the output folder holds "
-        'the outputs of another run, scenario "small" without a variant, while this run is scenario "child" '
-        "without a variant (got out); a run replaces the outputs of another scenario or variant only where --out "
+        'the outputs of another run, scenario "small" without a variant of scenario.yaml, while this run is scenario '
+        '"child" without a variant of child.yaml (got out); a run replaces the outputs of another scenario or '
+        "variant only where --out "
         "names their folder: give this run a folder of its own, with --out or with output.folder in "
         "child/child.yaml, or give --out out to replace them\n")
     assert snapshot(small) == before
@@ -140,3 +141,31 @@ def test_a_variant_with_its_own_folder_is_written_there(small: Path, capsys):
     assert snapshot(small / "out") == before
     # the variant's folder is its own: its re-run replaces it, and the base may not
     assert main(["solve", "scenario.yaml", "--quiet", "--variant", "wide_buffer"]) == 0
+
+
+def test_a_rerun_under_another_name_replaces_its_own_outputs(small: Path, capsys):
+    """The run is its scenario file and variant: a name set on the command line, or edited in the
+    file, leaves the folder the scenario's own."""
+    assert main(["solve", "scenario.yaml", "--quiet", "--set", "name=renamed"]) == 0
+    assert recorded(small / "out") == ("renamed", None)
+    text = (small / "scenario.yaml").read_text(encoding="utf-8")
+    (small / "scenario.yaml").write_text(text.replace("name: small\n", "name: small_v2\n", 1), encoding="utf-8")
+    assert main(["solve", "scenario.yaml", "--quiet"]) == 0
+    assert recorded(small / "out") == ("small_v2", None)
+
+
+def test_a_file_extending_the_scenario_under_its_name_does_not_replace_the_base_run(small: Path, capsys):
+    (small / "same.yaml").write_text("extends: scenario.yaml\ndescription: the same name\n", encoding="utf-8")
+    before = snapshot(small)
+    err = refused(["solve", "same.yaml"], capsys)
+    assert ('holds the outputs of another run, scenario "small" without a variant of scenario.yaml, while this run '
+            'is scenario "small" without a variant of same.yaml (got out)') in err
+    assert snapshot(small) == before
+
+
+def test_a_variant_that_names_the_base_folder_itself_replaces_it(small: Path, capsys):
+    text = (small / "scenario.yaml").read_text(encoding="utf-8")
+    (small / "scenario.yaml").write_text(text.replace("buffer_m: 3000}}}", "buffer_m: 3000}}, output: {folder: "
+                                                      "out}}"), encoding="utf-8")
+    assert main(["solve", "scenario.yaml", "--quiet", "--variant", "wide_buffer"]) == 0
+    assert recorded(small / "out") == ("small-wide_buffer", "wide_buffer")

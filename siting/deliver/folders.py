@@ -34,14 +34,15 @@ folder's marker does not list, and a later run into it would be refused for them
 such folder is named; a staging folder, where a batch writes its runs, does not count), and one
 whose missing folders above it cannot be made (those that can are made by the run). A folder is made
 with the usual permissions (0777 less the umask). A run whose folder is its scenario's
-`output.folder`, not one named for it (`--out`, `out=`, an override of `output.folder`), does not
-replace a marked folder whose manifest.json records another scenario name or another variant: a
-variant, or a file that extends a scenario under its own name, takes the base's folder unless it
-sets one, and would replace the base's plan without a word (`ScenarioFolder`,
-`another_run_problem`); a re-run of the same scenario and variant, overrides or not, replaces its
-own. A refusal for files siting did not write says what those that other programs leave there are
-(`programs_words`): SQLite's `-wal` and `-shm` beside a GeoPackage QGIS has open, QGIS's backup
-`plan.qgs~` of a project saved there, macOS Finder's `.DS_Store`; they are the user's all the same.
+`output.folder`, not one named for it (`--out`, `out=`, an override of `output.folder`, a
+variant's own), does not replace a marked folder whose manifest.json records another scenario
+file or another variant: a variant, or a file that extends a scenario, takes the base's folder
+unless it sets one, and would replace the base's plan without a word (`ScenarioFolder`,
+`another_run_problem`); a re-run of the same scenario file and variant, overrides or a changed
+name or not, replaces its own. A refusal for files siting did not write says what those that
+other programs leave there are (`programs_words`): SQLite's `-wal` and `-shm` beside a
+GeoPackage QGIS has open, QGIS's backup `plan.qgs~` of a project saved there, macOS Finder's
+`.DS_Store`; they are the user's all the same.
 
 Outputs are assembled in a staging folder beside the destination, named
 `.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
@@ -879,43 +880,48 @@ def nested_problem(target: Path) -> tuple[str, str] | None:
 @dataclass(frozen=True)
 class ScenarioFolder:
     """A run whose output folder is its scenario's `output.folder` (written in the scenario file,
-    a base it extends or a variant), not one named for the run (`--out`, `out=`, an override of
-    `output.folder`): a variant, or a file that extends a scenario under a name of its own, takes
-    the base's folder unless it sets one, so that folder may hold the outputs of another scenario
-    or variant, which such a run does not replace (`another_run_problem`). `name` and `variant`
-    are this run's, as its manifest records them (the scenario's name after the variant and the
-    overrides, the variant as given, None for the base scenario); `own_folder` where this run would
-    set a folder of its own, in words ("output.folder under variants.wide_buffer in
-    scenario.yaml"); `out_name` what names a folder for the run (`--out`, `out`, `folder`)."""
+    a base it extends), not one named for the run (`--out`, `out=`, an override of
+    `output.folder`, a variant's own `output.folder`): a variant, or a file that extends a
+    scenario, takes the base's folder unless it sets one, so that folder may hold the outputs of
+    another scenario file or variant, which such a run does not replace (`another_run_problem`).
+    `name` and `variant` are this run's, as its manifest records them (the scenario's name after
+    the variant and the overrides, the variant as given, None for the base scenario);
+    `own_folder` where this run would set a folder of its own, in words ("output.folder under
+    variants.wide_buffer in scenario.yaml"); `out_name` what names a folder for the run (`--out`,
+    `out`, `folder`); `file_name` the scenario file's name, as manifest.json records it
+    (`inputs.scenario`)."""
 
     name: str
     variant: str | None
     own_folder: str
     out_name: str
+    file_name: str = ""
 
 
 def scenario_folder(loaded: LoadedScenario, variant: str | None, out_name: str) -> ScenarioFolder | None:
     """The `ScenarioFolder` of a run of `loaded` (with `variant`, None for the base scenario) whose
     output folder is its `output.folder`, for `check_destination`; None when an override wrote
-    `output.folder` (`--set output.folder=...`): that folder is named for this run, as `--out`
-    names one. `out_name` is what names a folder for the run instead (`--out`, `out`)."""
+    `output.folder` (`--set output.folder=...`), or the variant run did: that folder is named for
+    this run, as `--out` names one. `out_name` is what names a folder for the run instead (`--out`, `out`)."""
     locator = loaded.locator
-    if locator is not None and locator.origin(("output", "folder")).command_line:
-        return None
+    if locator is not None:
+        origin = locator.origin(("output", "folder"))
+        if origin.command_line or (variant is not None and origin.prefix[-2:] == ("variants", variant)):
+            return None  # named for this run: by an override, or by the variant itself
     own = f"output.folder in {shown_path(loaded.scenario_path)}"
     if variant is not None:
         defined = [origin for origin, _data in (locator.layers if locator is not None else [])
                    if origin.prefix[-2:] == ("variants", variant)]
         place = defined[-1].path if defined else loaded.scenario_path
         own = f"output.folder under {'.'.join(('variants', variant))} in {shown_path(place)}"
-    return ScenarioFolder(loaded.scenario.name, variant, own, out_name)
+    return ScenarioFolder(loaded.scenario.name, variant, own, out_name, loaded.scenario_path.name)
 
 
-def recorded_run(folder: Path) -> tuple[str, str | None] | None:
-    """The scenario name and the variant (None for the base scenario) whose outputs `folder`
-    holds, as its manifest.json records them (`scenario`, `variant`); None when it has no
-    manifest that says (none, as a diagnosis or a comparison's folder, unreadable, or of another
-    shape)."""
+def recorded_run(folder: Path) -> tuple[str, str | None, str | None] | None:
+    """The scenario name, the variant (None for the base scenario) and the scenario file's name
+    whose outputs `folder` holds, as its manifest.json records them (`scenario`, `variant`,
+    `inputs.scenario`; None for a file name it does not give); None when it has no manifest that
+    says (none, as a diagnosis or a comparison's folder, unreadable, or of another shape)."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
@@ -923,7 +929,10 @@ def recorded_run(folder: Path) -> tuple[str, str | None] | None:
     if not isinstance(data, dict) or not isinstance(data.get("scenario"), str):
         return None
     variant = data.get("variant")
-    return data["scenario"], variant if isinstance(variant, str) else None
+    inputs = data.get("inputs")
+    file_name = inputs.get("scenario") if isinstance(inputs, dict) else None
+    return (data["scenario"], variant if isinstance(variant, str) else None,
+            file_name if isinstance(file_name, str) else None)
 
 
 def _run_words(name: str, variant: str | None) -> str:
@@ -941,15 +950,21 @@ def _named_for(out_name: str, value: str | None = None) -> str:
 def another_run_problem(destination: Path, target: Path, run: ScenarioFolder) -> tuple[str, str] | None:
     """Why the run `run`, whose folder is its scenario's output.folder, may not replace the marked
     folder `target` (`destination` resolved), as (what is wrong, how to fix): it holds the outputs
-    of another scenario or variant (`recorded_run`), which a run replaces only where they are named
-    for it (`--out`). None when it holds this run's own (the same scenario name and variant, the
-    overrides aside: a re-run replaces them), or says nothing of whose they are."""
+    of another scenario file or variant (`recorded_run`), which a run replaces only where they are
+    named for it (`--out`). None when it holds this run's own (the same scenario file, by its
+    name, and variant, whatever the scenario's `name` and the overrides: a re-run replaces them;
+    by the scenario's `name` where the manifest gives no file), or says nothing of whose they are."""
     recorded = recorded_run(target)
-    if recorded is None or recorded == (run.name, run.variant):
+    if recorded is None:
+        return None
+    name, variant, file_name = recorded
+    same = file_name == run.file_name if file_name is not None and run.file_name else name == run.name
+    if same and variant == run.variant:
         return None
     shown = escaped(shown_path(destination))
-    return (f"holds the outputs of another run, {_run_words(*recorded)}, while this run is "
-            f"{_run_words(run.name, run.variant)}",
+    files = file_name is not None and bool(run.file_name) and file_name != run.file_name
+    return (f"holds the outputs of another run, {_run_words(name, variant)}{f' of {file_name}' if files else ''}, "
+            f"while this run is {_run_words(run.name, run.variant)}{f' of {run.file_name}' if files else ''}",
             f"a run replaces the outputs of another scenario or variant only where {_named_for(run.out_name)} names "
             f"their folder: give this run a folder of its own, with {_named_for(run.out_name)} or with "
             f"{run.own_folder}, or give {_named_for(run.out_name, shown)} to replace them")
