@@ -68,7 +68,8 @@ from models.index import ModelIndex
 from models.inputs import ModelInputs
 from models.variables import committed_by
 
-#: A fractional part closer than this to 0 or 1 counts as whole (no rounding row).
+#: A fractional part within this of 1 counts as a whole number in round-off: f0 gives no rounding
+#: row, a coefficient's q takes ceil(q) (at least its rounding coefficient, so the row stays valid).
 WHOLE_TOLERANCE = 1e-9
 #: No rounding row where f0 is below this: the row's term w / (delta f0) would take a coefficient
 #: a million times delta's reciprocal and more (leaving a valid row out is always valid).
@@ -103,9 +104,10 @@ def standing_available(m: pyo.ConcreteModel, inputs: ModelInputs, product: str, 
 def rounding_row(coefficients: list[float], beta: float, delta: float) -> tuple[list[float], float, int] | None:
     """The rounding of sum_j a_j n_j + w >= beta (n whole >= 0, w >= 0) with divisor `delta`:
     (G_j, delta f0, ceil(b)) of sum_j G_j n_j + w / (delta f0) >= ceil(b); None when b = beta /
-    delta is whole (within WHOLE_TOLERANCE above, SMALLEST_F0 below), where rounding adds nothing
-    worth the row. A G_j is never below the rounding's own (an a_j / delta within WHOLE_TOLERANCE
-    below a whole number takes that number): a smaller one could cut a plan."""
+    delta is whole or nearly (f0 below SMALLEST_F0, or within WHOLE_TOLERANCE of 1: b just below a
+    whole number), where rounding adds nothing worth the row. A G_j is never below the rounding's
+    own (an a_j / delta within WHOLE_TOLERANCE below a whole number takes that number): a smaller
+    one could cut a plan."""
     b = beta / delta
     f0 = b - math.floor(b)
     if f0 < SMALLEST_F0 or f0 > 1.0 - WHOLE_TOLERANCE:

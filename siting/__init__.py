@@ -30,9 +30,6 @@ often say why. The names are imported on first use, so `import siting` stays fas
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -44,6 +41,10 @@ def _formulation_shadowed() -> str | None:
     name is imported already or comes first on Python's path (a `models.py` or `models/` in the
     current folder, which an interactive Python or a notebook searches first): the sentence that
     says so, naming both; None when `models` is siting's own."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
     own = Path(__file__).resolve().parent.parent / "models" / "__init__.py"
     module = sys.modules.get("models")
     if module is not None:
@@ -61,9 +62,9 @@ def _formulation_shadowed() -> str | None:
             "folder), then start Python again.")
 
 
-_SHADOWED = _formulation_shadowed()
-if _SHADOWED is not None:
-    raise ImportError(_SHADOWED)
+if (_shadowed := _formulation_shadowed()) is not None:
+    raise ImportError(_shadowed)
+del _shadowed
 
 #: The errors a caller may catch, from `siting.config.errors`.
 _ERRORS = ("InputError", "NoSolution", "OutputFolderError", "PlanInfeasible")

@@ -169,3 +169,11 @@ def test_a_variant_that_names_the_base_folder_itself_replaces_it(small: Path, ca
                                                       "out}}"), encoding="utf-8")
     assert main(["solve", "scenario.yaml", "--quiet", "--variant", "wide_buffer"]) == 0
     assert recorded(small / "out") == ("small-wide_buffer", "wide_buffer")
+
+
+def test_the_folder_to_give_is_quoted_as_a_shell_reads_it(small: Path, capsys):
+    text = (small / "scenario.yaml").read_text(encoding="utf-8")
+    (small / "scenario.yaml").write_text(text.replace("folder: out", "folder: my out"), encoding="utf-8")
+    assert main(["solve", "scenario.yaml", "--quiet"]) == 0
+    err = refused(["solve", "scenario.yaml", "--variant", "wide_buffer"], capsys)
+    assert err.rstrip().endswith("or give --out 'my out' to replace them")

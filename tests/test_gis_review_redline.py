@@ -202,7 +202,8 @@ def test_a_polygon_marked_a_proxy_is_outlined_dotted_and_keyed_so():
                       ("forest_park", False, True)])
     cats = _categories(redline_style(layer))  # type: ignore[arg-type]
     for used in ("lake", "nature_reserve"):
-        assert _outline_expression(cats[used][1]) == "if(coalesce(\"is_proxy\", false), 'dot', 'solid')"
+        assert _outline_expression(cats[used][1]) == ("if(lower(trim(to_string(\"is_proxy\"))) IN ('true', 'yes', 'y', "
+                                                      "'1', 't'), 'dot', 'solid')")
     # A category the rule leaves out stays grey and dashed.
     assert _outline_expression(cats["forest_park"][1]) is None
     assert _option(cats["forest_park"][1].find("layer"), "outline_style") == "dash"

@@ -2516,11 +2516,7 @@ def setting_text(value: Any) -> str:
     it is (unquoted), a number as Python writes it, null and true/false as YAML does, a date as
     written (2023-06-30), a list or a mapping in YAML's flow style ([lake, forest],
     {lfp: {lake: 8000}}) rather than as Python's repr."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (list, dict)):
-        return dump_yaml(value, command_line=True, default_flow_style=True, width=1_000_000).strip()
-    return _shown(value)
+    return value if isinstance(value, str) else written_value(value)
 
 
 def repeated_keys(keys: Sequence[Any]) -> list[tuple[int, int]]:

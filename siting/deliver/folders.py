@@ -82,6 +82,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import stat
@@ -942,8 +943,8 @@ def _run_words(name: str, variant: str | None) -> str:
 def _named_for(out_name: str, value: str | None = None) -> str:
     """`out_name` as its user writes it, with `value`: `--out out`, `out='out'`; without a value,
     `--out`, `out=`."""
-    if out_name.startswith("-"):
-        return out_name if value is None else f"{out_name} {value}"
+    if out_name.startswith("-"):  # as a shell reads it: a folder with a space quoted
+        return out_name if value is None else f"{out_name} {shlex.quote(value)}"
     return f"{out_name}=" if value is None else f"{out_name}={value!r}"
 
 

@@ -306,6 +306,8 @@ def title_lines(text: str, fits: Callable[[str], bool]) -> list[str]:
 
 #: Columns in which a polygon of a layer says it only stands in for the real feature: a true value.
 PROXY_FLAGS = ("is_proxy", "proxy")
+#: The words of a flag's text value that say yes (`says_yes`), lower case.
+YES_WORDS = ("true", "yes", "y", "1", "t")
 #: Columns in which a polygon says what its outline rests on: a value whose first word is one of
 #: PROXY_WORDS ("proxy", "estimate: ring ...") marks a stand-in; any other ("official", "not a proxy") does not.
 BASIS_COLUMNS = ("basis", "geometry_basis", "outline_basis", "shape_basis")
@@ -321,10 +323,10 @@ _PLUS_MINUS_KM = re.compile(r"±\s*(\d+(?:\.\d+)?)\s*km")
 DESCRIPTION_CHARS = 500
 
 
-def _true(value: Any) -> bool:
-    """Whether a flag's value says yes: True, 1, or text such as "true", "yes", "1"."""
+def says_yes(value: Any) -> bool:
+    """Whether a flag's value says yes: True, 1, or text such as "true", "yes", "1" (YES_WORDS)."""
     if isinstance(value, str):
-        return value.strip().lower() in ("true", "yes", "y", "1", "t")
+        return value.strip().lower() in YES_WORDS
     try:
         return bool(value) and value == value  # NaN: no
     except (TypeError, ValueError):
@@ -430,7 +432,7 @@ def layer_basis(frame: Any, file: str = "", description: str = "") -> LayerBasis
     flag, proxies = "", 0
     for column in PROXY_FLAGS:
         if column in columns:
-            flag, proxies = column, sum(_true(v) for v in frame[column].tolist())
+            flag, proxies = column, sum(says_yes(v) for v in frame[column].tolist())
             break
     else:
         for column in BASIS_COLUMNS:

@@ -67,6 +67,7 @@ import pandas as pd
 
 from siting.config.units import BN, MONEY_UNIT, amount_text, bn_yuan, frame_site_names, joined, per_year, product_label
 from siting.deliver.layer import OutputLayer
+from siting.deliver.mapinfo import PROXY_FLAGS, YES_WORDS, says_yes
 from siting.optimize.tolerance import WITHIN, range_text
 
 QGIS_VERSION = "3.22.0-Białowieża"
@@ -1424,7 +1425,7 @@ def redline_zones_style(layer: OutputLayer) -> str:
 
 #: The red line's column marking a polygon that only stands in for the real one (a true value), as
 #: siting/deliver/mapinfo.py PROXY_FLAGS reads it first.
-PROXY_FLAG = "is_proxy"
+PROXY_FLAG = PROXY_FLAGS[0]
 #: The outline of a red-line polygon marked a proxy (PROXY_FLAG): dotted, where a traced one is
 #: solid (and a category the rule leaves out dashed).
 PROXY_OUTLINE = "dot"
@@ -1432,13 +1433,6 @@ PROXY_OUTLINE = "dot"
 #: feature has: KEY_ONLY_CATEGORY), where some polygon is one.
 PROXY_KEY = KEY_ONLY_CATEGORY + "proxy"
 PROXY_KEY_LABEL = f"dotted outline: a polygon marked as a proxy ({PROXY_FLAG}), not traced"
-
-
-def _marked_proxy(value: object) -> bool:
-    """Whether a PROXY_FLAG value says yes (True, 1, "true", "yes")."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "yes", "y", "1", "t")
-    return bool(value) and value == value  # NaN: no
 
 
 def redline_style(layer: OutputLayer) -> str:
@@ -1452,8 +1446,11 @@ def redline_style(layer: OutputLayer) -> str:
     categories = []
     frame = layer.frame
     colours = redline_colours([str(c) for c in frame["category"]])
-    proxies = PROXY_FLAG in frame.columns and any(_marked_proxy(v) for v in frame[PROXY_FLAG].tolist())
-    outline = f"if(coalesce({_quoted(PROXY_FLAG)}, false), '{PROXY_OUTLINE}', 'solid')" if proxies else None
+    proxies = PROXY_FLAG in frame.columns and any(says_yes(v) for v in frame[PROXY_FLAG].tolist())
+    # as `says_yes` reads the flag: a yes/no column, or text ("yes", "true"), which QGIS does not read as true
+    yes = ", ".join(f"'{word}'" for word in YES_WORDS)
+    outline = (f"if(lower(trim(to_string({_quoted(PROXY_FLAG)}))) IN ({yes}), '{PROXY_OUTLINE}', 'solid')"
+               if proxies else None)
     for i, category in enumerate(sorted(set(frame["category"]))):
         rows = frame.loc[frame["category"] == category]
         used = bool(rows["used"].any())

@@ -1043,7 +1043,7 @@ def _crs_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
             known = False
     if not known:
         return (f"{at}: {role} layer | its CRS is not a geographic or projected CRS that can be transformed "
-                f"(got {crs.name!r}); give the layer a known CRS, such as EPSG:4326 or a UTM zone")
+                f"(got {crs_label(crs)!r}); give the layer a known CRS, such as EPSG:4326 or a UTM zone")
     return None
 
 
@@ -1204,8 +1204,7 @@ def ballpark_notice(crs: pyproj.CRS, target: pyproj.CRS, path: Path, role: str) 
     grids = (f"; PROJ's {joined([repr(m) for m in missing], limit=5)} would do, but needs grid files not installed "
              "(projsync, or PROJ_NETWORK=ON, fetches them)" if missing else "")
     return (f"{path}: the {role} layer's CRS, {crs_label(crs)!r}, reaches the working CRS ({target.to_string()}) only "
-            "by a "
-            f"ballpark transform ({ballpark.description!r}), which takes its datum, {datum!r}, as {onto} with no "
+            f"by a ballpark transform ({ballpark.description!r}), which takes its datum, {datum!r}, as {onto} with no "
             "shift: the layer lies off by as much as the two differ, tens to hundreds of metres for a local datum"
             f"{grids}; give the layer in WGS84 (EPSG:4326), or in a CRS PROJ has a transformation for")
 
