@@ -676,7 +676,7 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
                 loaded = load_scenario(scenario, args.variant, overrides)
             except InputError as error:
                 raise with_folder_problems(with_layer_problems(error), error.salvage, scenario, out,
-                                           "--out") from None
+                                           "--out", args.variant) from None
             try:
                 target, where = (out, "--out") if out is not None else loaded.output_folder()
                 run = scenario_folder(loaded, args.variant, "--out") if out is None else None

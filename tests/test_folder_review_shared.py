@@ -177,3 +177,13 @@ def test_the_folder_to_give_is_quoted_as_a_shell_reads_it(small: Path, capsys):
     assert main(["solve", "scenario.yaml", "--quiet"]) == 0
     err = refused(["solve", "scenario.yaml", "--variant", "wide_buffer"], capsys)
     assert err.rstrip().endswith("or give --out 'my out' to replace them")
+
+
+def test_a_variant_that_fails_the_schema_is_told_of_the_folder_too(small: Path, capsys):
+    """The folder's problem is listed beside the input's, as for any other refused folder, not
+    found only at the next attempt."""
+    err = refused(["solve", "scenario.yaml", "--variant", "wide_buffer", "--set", "constraints.redline.buffer_m=-5"],
+                  capsys)
+    assert err.startswith("error: 2 problems in the input and with the output folder:\n")
+    assert "--set constraints.redline.buffer_m | must be greater than or equal to 0 (got -5)" in err
+    assert 'holds the outputs of another run, scenario "small" without a variant, while this run is' in err

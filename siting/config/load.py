@@ -1073,6 +1073,29 @@ def paths_start(override: bool) -> str:
     return "relative paths start at the folder of the file that names it"
 
 
+def near_path(path: Path, written: str | None) -> str:
+    """The hint, "; did you mean ...?", for a file `path` (a layer, the catalog, a base scenario),
+    written as `written`, that is not there, when the file likely meant is: the path with forward
+    slashes for backslashes (a path copied from Windows), or a file in its folder whose name
+    differs from it only in letter case (`Sites.GeoJSON` for `sites.geojson`), or both; each as it
+    would be written there. "" when there is none, or `written` is not known."""
+    if written is None:
+        return ""
+    forward = written.replace("\\", "/")
+    slashes = " (forward slashes)" if forward != written else ""
+    meant = Path(str(path).replace("\\", "/")) if slashes else path
+    if slashes and os.path.lexists(meant):
+        return f"; did you mean {forward!r}{slashes}?"
+    try:
+        names = sorted(n for n in os.listdir(meant.parent) if n != meant.name and n.casefold() == meant.name.casefold())
+    except OSError:  # no such folder, or one that cannot be listed
+        return ""
+    if not names or not forward.endswith(meant.name):
+        return ""
+    head = forward[:len(forward) - len(meant.name)]
+    return f"; did you mean {joined([repr(head + n) for n in names], last='or')}{slashes}?"
+
+
 def path_start_words(text: str, override: bool) -> str:
     """Where the path `text` starts, for the message of a file not found there: what is wrong with
     the home folder it starts at (`home_problem`: a `~user` the system does not know, which is
@@ -2115,7 +2138,7 @@ def _reference_problem(where: str, shown: str, target: Path, what: str, origin: 
         return f"{where} | {broken_link_words(target, got)}; give the path of {what} itself, or point the link to it"
     if not target.exists():
         return (f"{where} | no such file (got {got}); give the path of {what} "
-                f"({path_start_words(shown, origin.command_line)})")
+                f"({path_start_words(shown, origin.command_line)}){near_path(target, shown)}")
     if target.is_dir():
         return f"{where} | is a folder, not a file (got {shown!r}); give the path of {what}"
     kind = not_a_file_words(target)

@@ -86,6 +86,7 @@ from siting.config.load import (
     broken_link,
     broken_link_words,
     megabytes,
+    near_path,
     not_a_file_words,
     not_utf8_problem,
     path_start_words,
@@ -183,7 +184,7 @@ def _file_problem(path: Path, role: str, where: str, written: str | None = None)
     path written where `where` says, as `written`, `read_layer`): a path the system cannot look at
     (a name too long: `too_long_words`; a folder on its way that does not let the user in:
     `unsearchable_words`), a missing file (a broken symbolic link, named itself, as one; with the
-    path that was likely meant, `_near_path`), what is neither a file nor a folder (a device, a
+    path that was likely meant, siting/config/load.py `near_path`), what is neither a file nor a folder (a device, a
     named pipe: `not_a_file_words`), a shapefile without its .shx or .dbf
     (`_missing_companions`), a file the user may not read, an empty file, or a GeoJSON larger
     than MAX_TEXT_LAYER_BYTES; None when there is none of these."""
@@ -198,7 +199,7 @@ def _file_problem(path: Path, role: str, where: str, written: str | None = None)
         if broken_link(path) is not None:  # named by the link, as written (`located` keeps it)
             return (f"{at}: the {role} layer's path {broken_link_words(path)}; point the link to the layer's file, or "
                     f"check {where}")
-        return f"{at}: {role} layer not found; check {where}{_near_path(path, written)}"
+        return f"{at}: {role} layer not found; check {where}{near_path(path, written)}"
     kind = not_a_file_words(path)
     if kind is not None:  # GDAL would read a device without end, or wait at a named pipe for a writer
         return (f"{at}: the {role} layer's path is {kind}, not a file; give the path of the layer's file (a GeoJSON, "
@@ -247,29 +248,6 @@ def _missing_companions(path: Path) -> str | None:
             "shapefile is its .shp, .shx and .dbf files side by side)")
 
 
-def _near_path(path: Path, written: str | None) -> str:
-    """The hint, "; did you mean ...?", for a layer file `path`, written as `written`, that is not
-    there, when the file likely meant is: the path with forward slashes for backslashes (a path
-    copied from Windows), or a file in its folder whose name differs from it only in letter case
-    (`Sites.GeoJSON` for `sites.geojson`), or both; each as it would be written there. "" when
-    there is none, or `written` is not known."""
-    if written is None:
-        return ""
-    forward = written.replace("\\", "/")
-    slashes = " (forward slashes)" if forward != written else ""
-    meant = Path(str(path).replace("\\", "/")) if slashes else path
-    if slashes and os.path.lexists(meant):
-        return f"; did you mean {forward!r}{slashes}?"
-    try:
-        names = sorted(n for n in os.listdir(meant.parent) if n != meant.name and n.casefold() == meant.name.casefold())
-    except OSError:  # no such folder, or one that cannot be listed
-        return ""
-    if not names or not forward.endswith(meant.name):
-        return ""
-    head = forward[:len(forward) - len(meant.name)]
-    return f"; did you mean {either([head + n for n in names])}{slashes}?"
-
-
 def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | None = None,
                named_in: str | None = None, written: str | None = None) -> gpd.GeoDataFrame:
     """Read one spatial layer of a file: the only one, or the one named by `layer`.
@@ -284,7 +262,7 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     geometry, for its other problems to be found in the same pass. `named_in` says where the path
     was written, for the message of a missing file (`path_named_in`; by default, the scenario),
     and `written` the path as written there (`path_written`), for a hint at the file likely meant
-    (`_near_path`)."""
+    (siting/config/load.py `near_path`)."""
     at = shown_path(path)
     where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
     problem = _file_problem(path, role, where, written) or _unnamed_encoding_problem(path, role, id_field)

@@ -150,7 +150,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         loaded = load_scenario(scenario_path, variant, overrides)
     except InputError as error:  # with the problems of its layers, where they can be read, and of the folder
         raise with_folder_problems(with_layer_problems(error), error.salvage, scenario_path, out_dir,
-                                   out_name) from None
+                                   out_name, variant) from None
     try:
         run = None
         if out_dir is not None:
@@ -289,15 +289,18 @@ def salvaged_inputs(salvage: Salvage | None, path: Path | str) -> list[Path]:
 
 
 def with_folder_problems(error: InputError, salvage: Salvage | None, scenario_path: Path | str,
-                         out_dir: Path | None, out_name: str) -> InputError:
+                         out_dir: Path | None, out_name: str, variant: str | None = None) -> InputError:
     """`error` (the problems of a scenario that did not load, its layers' among them) with those of
     the output folder (siting/deliver/folders.py `destination_problems`), so that one message
     lists both: `out_dir` as `out_name` names it, or, without it, the scenario's `output.folder`
     where it passed the schema (`salvage`: what could be made of the scenario). The folder must
     not hold an input: those known for sure are the scenario, its bases, and with `salvage` whose
     `layers` passed the schema, the catalog, the committed projects and the layers. `error`
-    itself when the folder is fine or not known. Changes nothing on disk."""
+    itself when the folder is fine or not known. Changes nothing on disk. Where the folder is the
+    scenario's `output.folder`, it may not hold the outputs of another scenario file or `variant`
+    either (siting/deliver/folders.py `scenario_folder`), as for a scenario that loads."""
     loaded = salvage.loaded if salvage is not None else None
+    run = None
     if out_dir is not None:
         target, where = Path(out_dir), out_name
     elif loaded is not None and salvage is not None and salvage.faults.ok("output"):
@@ -305,9 +308,10 @@ def with_folder_problems(error: InputError, salvage: Salvage | None, scenario_pa
             target, where = loaded.output_folder()
         except OutputFolderError as refused:
             return refused_together(error.problems, refused.problems)
+        run = scenario_folder(loaded, variant, out_name)
     else:
         return error
-    problems = destination_problems(target, salvaged_inputs(salvage, scenario_path), where)
+    problems = destination_problems(target, salvaged_inputs(salvage, scenario_path), where, run)
     return refused_together(error.problems, problems) if problems else error
 
 
