@@ -109,6 +109,7 @@ from siting.config.load import (
     too_long_words,
     unsearchable_words,
 )
+from siting.config.units import joined
 from siting.deliver.geojson import json_text
 
 #: The file every output folder holds; its presence makes the folder ours to replace.
@@ -545,10 +546,6 @@ PROJECT_BACKUP = (".qgs~", ".qgz~")
 FINDER_FILE = ".DS_Store"
 
 
-def _and_listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def programs_words(names: Iterable[str]) -> str:
     """What the files among `names` (relative POSIX paths that siting did not write) are that
     other programs leave in an output folder as they are used on it, each as "; <what it is: what
@@ -568,12 +565,12 @@ def programs_words(names: Iterable[str]) -> str:
             backups.append(name)
         elif base == FINDER_FILE:
             finder.append(name)
-    said = [f"{_and_listed(files)} {'means' if len(files) == 1 else 'mean'} that QGIS (or another program) has "
+    said = [f"{joined(files)} {'means' if len(files) == 1 else 'mean'} that QGIS (or another program) has "
             f"{database} open: close the project in QGIS (or that program), then run again"
             for database, files in databases.items()]
     said += [f"{name} is QGIS's backup of the project, made when you saved it in QGIS" for name in backups]
     if finder:
-        said.append(f"{_and_listed(finder)} {'is' if len(finder) == 1 else 'are'} macOS Finder's "
+        said.append(f"{joined(finder)} {'is' if len(finder) == 1 else 'are'} macOS Finder's "
                     f"{'file' if len(finder) == 1 else 'files'} (how the folder is shown), safe to delete")
     return "".join(f"; {words}" for words in said)
 
