@@ -409,7 +409,7 @@ def test_notices_name_the_real_plants_left_out(tmp_path: Path) -> None:
     notices = prepare(path, {}).notices
     assert [n for n in notices if "_lfp" in n] == [
         "real plant late_lfp (calibration.plants) (5,000 t/yr LFP at East far) comes online in 2030, after the "
-        "plan's last year 2024: left out",
+        "plan's last year 2024: its capacity is left out; the land it takes, 1.0 ha, is kept from new modules",
         "plants.yaml: real plant old_lfp (calibration.plants) (5,000 t/yr LFP at East far) has online_year 2020, "
         "before the plan's first year 2023: counted as standing from 2023"]
 

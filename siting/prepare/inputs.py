@@ -197,9 +197,11 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     or in calibration mode fixed the real plants of `calibration.plants` in their place
     (`LoadedScenario.model_projects`). A project online before the first
     plan year counts as existing capacity, with a notice naming the file, so that a mistyped year
-    shows (one for them all); one online after the last year is left out, with a notice,
-    as is one at a site left out of the plan (outside every cluster). Every project kept takes its
-    land (`committed_land_ha`). The notices name each project by its id (its row in the committed
+    shows (one for them all); one online after the last year produces nothing within the plan,
+    with a notice, but takes its land all the same (signed, it holds its land before it produces:
+    new modules cannot be built there); one at a site left out of the plan (outside every
+    cluster) is left out, with a notice. Every project at a site of the plan takes its land
+    (`committed_land_ha`). The notices name each project by its id (its row in the committed
     projects' file), its capacity with its unit, its product in words and its site by `names`
     (siting/config/units.py; by id without them): "committed project yuneng_lfp_rest (400,000
     t/yr LFP at Anning industrial park, Caopu area, 2025)"; a real plant of mode fixed as "real
@@ -225,13 +227,16 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     notices: list[str] = []
     kept = set(sites)
     late = [project for project in held.projects if project.online_year > years[-1]]
+    held_land = math.fsum(committed_land_ha(loaded, p.product, p.capacity) for p in late if p.site in kept)
+    land_words = (f"; the land they take, {held_land:,.1f} ha, is kept from new modules" if held_land > 0 else "")
     if len(late) == 1:
         project = late[0]
         notices.append(f"{called(project)} ({plant(project)}) comes online in {project.online_year}, "
-                       f"after the plan's last year {years[-1]}: left out")
+                       f"after the plan's last year {years[-1]}: its capacity is left out"
+                       + land_words.replace("they take", "it takes"))
     elif late:  # one notice for them all: a dozen lines of the same sentence hide the other notices
-        notices.append(f"{len(late)} {plural} come online after the plan's last year {years[-1]}: left "
-                       "out: " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in late))
+        notices.append(f"{len(late)} {plural} come online after the plan's last year {years[-1]}: their capacity "
+                       f"is left out{land_words}: " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in late))
     early = [project for project in held.projects
              if project.online_year < years[0] and project.site in kept]
     path = held.path
@@ -248,6 +253,9 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
         notices.append(file_notice(text, loaded, path))
     for project in held.projects:
         if project.online_year > years[-1]:
+            if project.site in kept:  # signed: its land is taken though it produces after the plan
+                land[project.site] = land.get(project.site, 0.0) + committed_land_ha(loaded, project.product,
+                                                                                     project.capacity)
             continue
         if project.site not in kept:
             notices.append(f"{called(project)} ({made(project)}) is at site "
