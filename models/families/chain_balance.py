@@ -10,10 +10,21 @@ from models.inputs import ModelInputs
 from models.variables import total_production
 
 
+def chain_applies(inputs: ModelInputs, upstream: str, year: int) -> bool:
+    """Whether the chain-balance rule of `upstream` holds in `year` (a calendar year): from the
+    first year in which a module of it decided within the plan can produce, t >= t0 + L[u]
+    (t0 the plan's first year, L[u] its `lead_time_yr`). Before then no decision can raise the
+    province's production of `upstream`: the rule could only idle the standing downstream plants,
+    which is not what a local-share policy asks. The one statement of the years, for the rows
+    and for the report's reading of them (siting/deliver/drivers.py)."""
+    return year >= inputs.YEARS[0] + inputs.lead_time_yr.get(upstream, 0)
+
+
 def add_chain_balance(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
     """Chain balance: local upstream production covers a share of provincial use.
 
-    For each upstream product u with share sigma[u] > 0 and year t (CHAIN), on the production
+    For each upstream product u with share sigma[u] > 0 and year t >= t0 + L[u] (CHAIN; the
+    years in which a module of u decided within the plan can produce, `chain_applies`), on the production
     totals Y[p,t] = sum_s y[s,p,t] (`production_total`, one term per product whatever the
     number of sites):
         Y[u,t] >= sigma[u] * sum_d a[d,u] * Y[d,t]        (units of u per yr)
@@ -26,7 +37,8 @@ def add_chain_balance(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
     """
     keys = []
     if is_on(inputs, "chain_balance"):
-        keys = [(u, t) for u in inputs.PRODUCTS if inputs.chain_share_min.get(u, 0.0) > 0 for t in inputs.YEARS]
+        keys = [(u, t) for u in inputs.PRODUCTS if inputs.chain_share_min.get(u, 0.0) > 0 for t in inputs.YEARS
+                if chain_applies(inputs, u, t)]
     m.CHAIN = pyo.Set(initialize=keys, dimen=2, ordered=True)
 
     def rule(_m: pyo.ConcreteModel, u: str, t: int) -> pyo.Expression:

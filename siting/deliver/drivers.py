@@ -45,6 +45,7 @@ from models import ModelInputs, ModuleSpec
 from models.costs import capex_annuity_yuan_per_yr, land_annuity_yuan_per_yr
 from models.families.agglomeration import pre_opened_sites
 from models.families.build_rate import site_year_limit
+from models.families.chain_balance import chain_applies
 from models.families.output_value import value_per_unit
 from models.families.proximity import allowed_arcs, too_far
 from models.index import build_years, group_ceilings
@@ -426,7 +427,7 @@ def binding_chains(inputs: ModelInputs, plan: Plan, products: Sequence[str], yea
     found = []
     for product in products:
         share = inputs.chain_share_min.get(product, 0.0)
-        if share <= 0:
+        if share <= 0 or not chain_applies(inputs, product, year):
             continue
         consumed = 0.0
         users = []
@@ -1439,7 +1440,7 @@ def _most_made(inputs: ModelInputs, figures: _PlanFigures, site: str, product: s
         if down != product or a <= 0:
             continue
         idle = figures.idle(up, year)
-        share = inputs.chain_share_min.get(up, 0.0) if chain else 0.0
+        share = inputs.chain_share_min.get(up, 0.0) if chain and chain_applies(inputs, up, year) else 0.0
         if inputs.import_price_yuan_per_unit.get((up, year)) is None:
             most = min(most, idle / a)
             if idle <= 0:
