@@ -2,10 +2,11 @@
 
 The relative gap is (UB - LB) / |UB|, UB the net objective (the gross cost less sales revenue). A
 run whose sales nearly pay back its costs has a net objective near zero, and its relative gap reads
-in the hundreds of percent for a plan a few tenths of a bn yuan from the optimum (the shipped
-scenario with `objective.shortfall_penalty_factor=2.18`: net objective -0.08 bn yuan, best bound
--0.33 bn yuan, a gap of 0.25 bn yuan shown as 312.50 %). The hand-made run of these tests has those
-figures, on a gross cost of 100 bn yuan: capex 100 bn yuan, sales revenue 100.08 bn yuan.
+in the hundreds of percent for a plan a few tenths of a bn yuan from the optimum (as the shipped
+scenario gave with `objective.shortfall_penalty_factor=2.18` under an earlier model: net objective
+-0.08 bn yuan, best bound -0.33 bn yuan, a gap of 0.25 bn yuan shown as 312.50 %). The hand-made
+run of these tests has those figures, on a gross cost of 100 bn yuan: capex 100 bn yuan, sales
+revenue 100.08 bn yuan.
 
 - UB - LB = -0.08 - (-0.33) = 0.25 bn yuan; the relative gap 0.25 / 0.08 = 3.125 (312.50 %);
 - |UB| / gross = 0.08 / 100 = 0.08 %, under NEAR_ZERO_SHARE (1 %): near zero;

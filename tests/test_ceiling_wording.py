@@ -113,10 +113,10 @@ def test_a_target_given_in_millions_of_tonnes_is_noticed() -> None:
 
 def test_a_separator_target_given_in_m2_is_noticed() -> None:
     """The shipped scenario's separator unit is million m2: 1.5e9 (1.5 bn m2 written in m2) is
-    some 10,000 times what its sites could hold, 147,506 million m2/yr."""
+    some 10,000 times what its sites could hold, 118,301 million m2/yr."""
     assert scale_notices(SHIPPED, "targets.capacity.separator={2024: 1.5e9}") == [
         "yunnan_2024.yaml: overrides targets.capacity.separator.2024 | the target, 1,500,000,000 million m2/yr, is "
-        "more than 1,000 times all that the sites could hold of Separator, 147,506 million m2/yr (existing, committed, "
+        "more than 1,000 times all that the sites could hold of Separator, 118,301 million m2/yr (existing, committed, "
         "and their usable land filled with modules): given in m2 rather than million m2? Targets are in the catalog's "
         "unit, million m2/yr"]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 import pytest
+from test_families import Y1, Y2, modules_of, solve_optimal, two_years, without
 
 from models.families.chain_balance import chain_applies
-from tests.test_families import Y1, Y2, modules_of, solve_optimal, two_years, without
 
 
 def standing_q_case(**overrides):

@@ -238,15 +238,17 @@ def test_committed_projects_after_the_plan_are_left_out_in_one_notice(folder: Pa
           " source: s}\n")
     prepared = prepare(folder / "scenario.yaml", {})
     assert [n for n in prepared.notices if "plan's last year" in n] == [
-        "2 committed projects come online after the plan's last year 2024: left out: late (2 GWh/yr Cells at East "
-        "city, 2030); later (12,500 t/yr LFP at East far, 2031)"]
+        "2 committed projects come online after the plan's last year 2024: their capacity is left out; the land "
+        "they take, 6.5 ha, is kept from new modules: late (2 GWh/yr Cells at East city, 2030); later (12,500 "
+        "t/yr LFP at East far, 2031)"]
     assert ("e_far", "lfp", 2031) not in prepared.inputs.committed_units_per_yr
 
 
 def test_committed_projects_map_to_years_existing_capacity_and_land(folder: Path):
     """e_city (30 ha) takes 10,000 t lfp online 2024 (2 ha: 10 ha per 50,000 t module), 5,000 t lfp
-    online 2020 (before the plan: existing, 1 ha) and 2 GWh cells online 2030 (after it: left out,
-    no land); e_far (30 ha) takes 20 GWh cells online 2023 (40 ha: more than the site has)."""
+    online 2020 (before the plan: existing, 1 ha) and 2 GWh cells online 2030 (after it: its
+    capacity left out, its 4 ha kept: signed, it holds its land); e_far (30 ha) takes 20 GWh
+    cells online 2023 (40 ha: more than the site has)."""
     (folder / "committed_projects.yaml").write_text(
         (folder / "committed_projects.yaml").read_text()
         + "- {id: old, name: Old, site: e_city, product: lfp, capacity: 5000, online_year: 2020, status: producing,"
@@ -259,15 +261,15 @@ def test_committed_projects_map_to_years_existing_capacity_and_land(folder: Path
     inputs = prepared.inputs
     assert inputs.committed_units_per_yr == {("e_city", "lfp", 2024): 10000.0, ("e_far", "cells", 2023): 20.0}
     assert inputs.existing_capacity_units_per_yr == {("e_city", "lfp"): 20000.0 + 5000.0}
-    assert inputs.site_land_ha == {"w_mine": 100.0, "w_lake": 100.0, "e_city": 27.0, "e_far": 0.0}
+    assert inputs.site_land_ha == {"w_mine": 100.0, "w_lake": 100.0, "e_city": 23.0, "e_far": 0.0}
     land = prepared.spatial.land
     before = {(s, p): v for s, p, v in zip(land["site"], land["product"], land["land_after_redline_ha"], strict=True)}
     for (site, product), value in inputs.land_after_redline_ha.items():
-        used = {"e_city": 3.0, "e_far": 40.0}.get(site, 0.0)
+        used = {"e_city": 7.0, "e_far": 40.0}.get(site, 0.0)
         assert value == pytest.approx(max(0.0, before[(site, product)] - used), abs=1e-9)
     assert [n for n in prepared.notices if "committed" in n] == [
         "committed project late (2 GWh/yr Cells at East city) comes online in 2030, after the plan's last year 2024: "
-        "left out",
+        "its capacity is left out; the land it takes, 4.0 ha, is kept from new modules",
         "committed_projects.yaml: committed project old (5,000 t/yr LFP at East city) has online_year 2020, before "
         "the plan's first year 2023: counted as standing from 2023",
         "site East far (e_far): its committed projects take 40.0 ha, more than its usable land 30.0 ha; no land is "

@@ -109,15 +109,16 @@ def test_the_summary_and_the_report_name_clusters_targets_and_late_projects_in_w
         "Cathode  t/yr    2024  120,000  280,000      0",
         "Cells    GWh/yr  2024       10       10      0"]
     note = printed.index("note: committed project late (2 GWh/yr Cells at East city) comes online in 2030, after the "
-                         "plan's last year 2024: left")
-    assert printed[note + 1] == "  out"  # wrapped at 120 characters
+                         "plan's last year 2024: its")
+    # wrapped at 120 characters
+    assert printed[note + 1] == "  capacity is left out; the land it takes, 4.0 ha, is kept from new modules"
     report = (out / "report.md").read_text(encoding="utf-8")
     assert ("\nYears 2023-2024; clusters West, East; sites built on: West mine park; East city; East far "
             "(2 newly opened: West mine park; East far).\n" in report)
     assert ("\n| product | unit | added in West | added in East | existing | committed | total 2024 |\n"
             in report)
     assert ("\n- committed project late (2 GWh/yr Cells at East city) comes online in 2030, after the plan's last "
-            "year 2024: left out\n") in report
+            "year 2024: its capacity is left out; the land it takes, 4.0 ha, is kept from new modules\n") in report
     assert "west,fepo4" in (out / "capacity.csv").read_text(encoding="utf-8")  # the files keep the ids
 
 

@@ -280,8 +280,8 @@ def test_the_shipped_scenario_counts_only_what_stands_in_its_first_year() -> Non
             "Anode, Separator, Electrolyte, Copper foil, Cells, Recycling added within the plan can count toward the "
             "2022 target (FePO4, LFP, NCM precursor, NCM, Anode, Separator, Electrolyte, Copper foil, Cells and "
             "Recycling: lead time 1 yr; a module decided in 2022, the plan's first year, first produces in 2023 at "
-            "the earliest), though the eligible land could take modules of each, 7,700,000 t/yr of NCM (worth "
-            "1,940.40 bn yuan in 2022) alone: to let one count, start the plan in 2021 or earlier (years), or shorten "
+            "the earliest), though the eligible land could take modules of each, 7,450,000 t/yr of NCM (worth "
+            "1,877.40 bn yuan in 2022) alone: to let one count, start the plan in 2021 or earlier (years), or shorten "
             "the lead time of FePO4, LFP, NCM precursor, NCM, Anode, Separator, Electrolyte, Copper foil, Cells, "
             f"Recycling (the catalog's lead_time_yr) to 0 yr. {RELAX_VALUE}"] if found else []), goal
 
