@@ -313,7 +313,10 @@ def test_a_plan_on_a_batch_s_pie_scale_places_its_names_again(shipped_alternativ
     """A plan of a comparison or sweep draws its pies on the batch's scale (`with_sites_capex_scale`):
     on its own scale its plan.qgs is the one written, byte for byte; on twice it, each built site's
     name stands again one of SITE_LABEL_STEPS_MM beyond its pie, now 1/√2 as wide (to 0.01 mm, the
-    offsets' rounding), by QGIS's offset from point."""
+    offsets' rounding), by QGIS's offset from point: in the canvas, where every pie stands on its
+    site, or, for a pie the layout moves aside whose name's position about its site the canvas
+    finds taken, on the layout, the canvas then naming it where the layout does
+    (tests/test_layout_canvas_spots.py)."""
     out = shipped_alternative_run.out
     layers, styles = folder_project_layers(out)
     qgs = (out / "plan.qgs").read_text(encoding="utf-8")
@@ -333,9 +336,24 @@ def test_a_plan_on_a_batch_s_pie_scale_places_its_names_again(shipped_alternativ
     found = {site: math.hypot(float(x), float(y)) for site, x, y in re.findall(
         r"\"id\" = '([^']+)' THEN (?:CASE WHEN @map_id = '[^']+' THEN '[-\d.]+,[-\d.]+' ELSE )?'([-\d.]+),([-\d.]+)'",
         offsets)}
+    # A pie moved aside on the layout: its offset from its site (its built marker's), its name's on
+    # the layout and in the canvas.
+    marker = next(n.get("value") for layer in sites.iterfind("renderer-v2/symbols/symbol/layer")
+                  for n in layer.iterfind(".//Option[@name='offset']/Option[@name='expression']"))
+    pies = {site: (float(x), float(y)) for site, x, y in re.findall(
+        r"\"id\" = '([^']+)' THEN '([-\d.]+),([-\d.]+)'", marker)}
+    both = {site: ((float(x), float(y)), (float(cx), float(cy))) for site, x, y, cx, cy in re.findall(
+        r"\"id\" = '([^']+)' THEN CASE WHEN @map_id = '[^']+' THEN '([-\d.]+),([-\d.]+)' ELSE '([-\d.]+),([-\d.]+)'",
+        offsets)}
+    assert pies and set(both) == set(pies)
+    for site, (sheet, canvas) in both.items():
+        if sheet == canvas:  # named in the canvas where the layout names it: beyond its pie there
+            found[site] = math.hypot(sheet[0] - pies[site][0], sheet[1] - pies[site][1])
     frame = layers["sites"].frame
     built = frame.loc[frame["status"] == "built"]
-    assert sorted(found) == sorted(built["id"])
+    # Every built site's name, and a standing site's (Qujing Cuifeng's: committed plants, no new module).
+    assert sorted(found) == sorted(frame.loc[frame["status"].isin(["built", "standing"]), "id"])
+    assert sorted(frame.loc[frame["status"] == "standing", "id"]) == ["qujing_cuifeng_gaojiatun"]
     for site, capex in zip(built["id"], built["capex_yuan"], strict=True):
         radius = 7 * math.sqrt(capex / (2 * top))
         assert min(abs(found[site] - radius - step) for step in SITE_LABEL_STEPS_MM) < 0.01, site

@@ -27,7 +27,7 @@ from siting.deliver import styles
 from siting.deliver.layer import make_layer, read_layer
 from siting.deliver.qgisproject import (
     COMPARE_ORDER,
-    SITE_LABEL_STEPS_MM,
+    SOURCE_LABEL_STEPS_MM,
     SOURCE_NARROW_WRAP,
     layout_label_spots,
     layout_note,
@@ -132,10 +132,12 @@ def overlaps(labels: list, layer_id: str) -> list[tuple[str, str]]:
 
 def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipped_first_node_run: MadeRun):
     """The shipped plan's layout draws the five plateau lakes of its red line (Dianchi, Fuxian,
-    Xingyun, Qilu, Yangzonghai) and names each, over no other name: the layout places the water
-    names itself (`layout_label_spots`), as it does the sites', the hubs' and the sources'.
-    QGIS's own placement, inside each lake at low priority, left Fuxian (抚仙湖) and Xingyun
-    (星云湖) unnamed."""
+    Xingyun, Qilu, Yangzonghai) and names each it finds room for, over no other name: the layout
+    places the water names itself (`layout_label_spots`), as it does the sites', the hubs' and
+    the sources'. QGIS's own placement, inside each lake at low priority, left Fuxian (抚仙湖)
+    and Xingyun (星云湖) unnamed. Xingyun lies under Yuxi high-tech zone's name, beside
+    Huaning's pie and Qilu's name: every position of its name covers another name, or its leader
+    crosses one or Huaning's pie, so the layout's note lists it; the four others are named."""
     redline = read_layer(shipped_first_node_run.out / "redline.geojson")
     frame = redline.frame
     lakes = {i: name for i, name, category in zip(frame["id"], frame["name"], frame["category"], strict=True)
@@ -144,7 +146,10 @@ def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipp
     found = drawn["plan.qgs:Plan"]
     layer = plan_layer_id("redline")
     assert set(lakes) <= set(found["drawn"][layer])
-    assert placed(found["labels"], layer) == lakes
+    _layers, spots = plan_layout_spots(shipped_first_node_run.out)
+    assert sorted(spots.lakes) == ["dianchi", "fuxian", "qilu", "yangzonghai"]
+    assert "Xingyun lake (lake)" in spots.unnamed and "Xingyun lake (lake)" in found["note"]
+    assert placed(found["labels"], layer) == {i: lakes[i] for i in spots.lakes}
     assert overlaps(found["labels"], layer) == []
 
 
@@ -152,20 +157,21 @@ def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, 
     """The shipped plan's layout moves Anning Qilin's pie aside, south of Caopu's, as map.png
     does (tests/test_qgis_pies_aside.py); its pie and name then take the room west of the Anning
     sites where the copper smelter's and the Haikou phosphate mines' names stood: those two find
-    no free position and are listed in the layout's note, not drawn over another name. Yimen's
-    copper deposit (20,000 t/yr) is named in a narrower block (SOURCE_NARROW_WRAP) farther out
-    (SOURCE_FAR_STEPS_MM) with a leader; every other source is named. QGIS draws exactly the
-    names placed, over no other name, and the note the layout lists."""
+    no free position and are listed in the layout's note (with Xingyun lake), not drawn over
+    another name. Yimen's copper deposit (20,000 t/yr), no longer among them, is named in its
+    plain block with a leader, a site name's second ring out (no source needs the narrower block,
+    SOURCE_NARROW_WRAP); every other source is named. QGIS draws exactly the names placed, over no
+    other name, and the note the layout lists."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     frame = layers["sources"].frame
     names = dict(zip(frame["id"], frame["name"], strict=True))
     crowded = ("copper_southwest_smelter", "phosphate_haikou")
     assert sorted(set(names) - set(spots.sources)) == list(crowded)
-    assert sorted(spots.unnamed) == sorted(f"{names[i]} (source)" for i in crowded)
+    assert sorted(spots.unnamed) == sorted([*(f"{names[i]} (source)" for i in crowded), "Xingyun lake (lake)"])
     yimen = spots.sources["copper_yimen"]
-    assert (yimen.leader, yimen.wrap_chars) == (True, SOURCE_NARROW_WRAP) == (True, 16)
-    assert math.hypot(*yimen.offset_mm) > SITE_LABEL_STEPS_MM[-1]
+    assert (yimen.leader, yimen.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
+    assert math.hypot(*yimen.offset_mm) == pytest.approx(yimen.anchor_mm + SOURCE_LABEL_STEPS_MM[1], abs=0.01)
     found = drawn["plan.qgs:Plan"]
     assert placed(found["labels"], plan_layer_id("sources")) == {i: names[i] for i in spots.sources}
     assert overlaps(found["labels"], plan_layer_id("sources")) == []

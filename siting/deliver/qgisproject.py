@@ -1378,6 +1378,8 @@ class _SheetPlacer:
         self.boxes: list[_Box] = list(blocked)
         self.leaders: list[_Box] = []
         self.marks = list(marks)
+        #: The position the last `place` kept: its distance from the point and direction.
+        self.last: tuple[float, int, int] | None = None
 
     def _cost(self, site: _Named, box: _Box, leader: _Box | None) -> float:
         halo = _grown(box, SITE_HALO_MM)
@@ -1423,6 +1425,7 @@ class _SheetPlacer:
             return None
         n, reach, dx, dy = candidates[c]
         box, segment, spot = self._candidate(site, reach, dx, dy)
+        self.last = (reach, dx, dy)
         self.boxes.append(box)
         if site.built or n >= leader_from:
             self.leaders.append(segment)
@@ -1707,7 +1710,10 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     the sheet are first moved aside as map.png moves them (`_pies_aside`, `LayoutSpots.pies`);
     a moved site's name is placed about its pie where it is drawn (its spot's `pie_mm`, its
     leader ending on that pie's edge, `pie_edge`), and the names keep off the dot on the site
-    of a pie moved off it and off the leader from it to the pie. Empty where nothing is named."""
+    of a pie moved off it and off the leader from it to the pie. In the canvas, where every pie
+    stands on its site, such a name stands as far from its site as from its pie on the sheet,
+    or, where that covers another name, elsewhere (`_canvas_spots`). Empty where nothing is
+    named."""
     by_name = {layer.name: layer for layer in layers}
     mx, my, mw, mh = frame_mm
     view = _SheetView((mx, my, mw, mh), (shown[0], shown[1], shown[2], shown[3]), working_crs)
@@ -1725,8 +1731,10 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
         return LayoutSpots()
     sites = by_name.get("sites")
     moved = {} if sites is None else _pies_aside(sites, marks, view)
+    homes = {item.site_id: item for _rank, item in named if item.site_id in moved}
     named = [(rank, dataclasses.replace(item, x=moved[item.site_id][0], y=moved[item.site_id][1]))
              if item.site_id in moved else (rank, item) for rank, item in named]
+    canvas_marks = list(marks)  # as the canvas draws them, every pie on its site
     marks = [dataclasses.replace(mark, x=moved[mark.site_id][0], y=moved[mark.site_id][1])
              if mark.site_id in moved else mark for mark in marks]
     at = {} if sites is None else dict(zip((str(i) for i in sites.frame["id"]), view.points(sites.frame), strict=True))
@@ -1735,6 +1743,7 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     edges = {i: _pie_edge(at[i], moved[i], radii[i]) for i in moved if math.dist(at[i], moved[i]) > radii[i]}
     marks += [_Mark(*at[i], SITE_DOT_MM / 2, LABEL_GAP_MM, i) for i in edges]
     marks += _other_marks(by_name.get("diff"), view)
+    canvas_marks += _other_marks(by_name.get("diff"), view)
     bar_x, bar_up, bar_w, bar_h = SCALE_BAR_MM
     blocked = [(mx + bar_x, my + mh - bar_up, mx + bar_x + bar_w, my + mh - bar_up + bar_h),
                (mx + mw - NORTH_ARROW_MM[0], my + NORTH_ARROW_MM[1],
@@ -1746,6 +1755,7 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     texts = {**({} if by_name.get("sources") is None else _texts(by_name["sources"], _SOURCE, "source")),
              **({} if by_name.get("redline") is None else _texts(by_name["redline"], _WATER))}
     farther: list[_Named] = []  # lakes with no room over or beside them, tried farther out after the others
+    aside: dict[str, tuple[int, int, tuple[float, int, int]]] = {}  # moved pies' names: box, leader, position
     narrow = {} if by_name.get("sources") is None else _narrow_sources(by_name["sources"], named)
     for _rank, item in sorted(named, key=lambda pair: (pair[0], pair[1].site_id)):
         if item.site_id.startswith((_SOURCE, _WATER)):
@@ -1769,6 +1779,8 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
         if item.site_id.startswith(_HUB):
             found.hubs[item.site_id.removeprefix(_HUB)] = spot
         elif item.site_id in moved:
+            assert placer.last is not None
+            aside[item.site_id] = (len(placer.boxes) - 1, len(placer.leaders) - 1, placer.last)
             box = placer.boxes[-1]
             start = (min(max(item.x, box[0]), box[2]), min(max(item.y, box[1]), box[3]))
             end = _pie_edge((item.x, item.y), (item.x, item.y), radii[item.site_id], start)
@@ -1783,11 +1795,53 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
             unnamed.append(texts[item.site_id])
         else:
             _keep(found, item, spot)
+    _canvas_spots(found, placer, {i: (*aside[i], homes[i]) for i in aside}, canvas_marks, len(edges))
     pies = {i: PieSpot((round(moved[i][0] - at[i][0], 2), round(moved[i][1] - at[i][1], 2)),
                        _on_layer(view, sites, moved[i]),
                        (round(edges[i][0] - at[i][0], 2), round(edges[i][1] - at[i][1], 2)) if i in edges else None)
             for i in moved} if sites is not None else {}
     return dataclasses.replace(found, unnamed=tuple(unnamed), pies=pies)
+
+
+def _canvas_spots(found: LayoutSpots, placer: _SheetPlacer,
+                  aside: Mapping[str, tuple[int, int, tuple[float, int, int], _Named]], marks: Sequence[_Mark],
+                  layout_leaders: int) -> None:
+    """Where the canvas names the sites whose pies the layout moves aside, in `found`'s spots.
+    There every pie stands on its site (`marks`: every mark where the canvas draws it) and such
+    a name `offset_mm` from its site, as far from its pie as on the sheet; every other name
+    stands where the sheet has it. Where that position covers another name or mark, or its
+    leader crosses another name, the name stands where the sheet has it instead (`offset_mm`
+    and `pie_mm` from its site; `LabelSpot.canvas_mm`, `canvas_quadrant`), off every other name
+    by its placement; where its leader from there to the pie on its site crosses a name or a
+    mark, at the first free position about its site (the least crowded where none is).
+    `aside`: site id -> the index of its name's box and of its leader among `placer`'s, the
+    distance and direction of its position from its pie, and the site at its own point, in the
+    order placed; `layout_leaders`: how many of `placer`'s leaders, its first, the sheet alone
+    draws (the moved pies' own)."""
+    if not aside:
+        return
+    own = {box for box, _leader, _position, _home in aside.values()}
+    led = {leader for _box, leader, _position, _home in aside.values()}
+    canvas = _SheetPlacer(placer.inside, [box for k, box in enumerate(placer.boxes) if k not in own], marks)
+    canvas.leaders = [line for k, line in enumerate(placer.leaders) if k >= layout_leaders and k not in led]
+    for site_id, (box_at, _leader, (reach, dx, dy), home) in aside.items():
+        spot = found.sites[site_id]
+        assert spot.pie_mm is not None
+        box, segment, _offset = canvas._candidate(home, reach, dx, dy)  # `offset_mm` from its site
+        if canvas._cost(home, box, segment) > 0:
+            box = placer.boxes[box_at]  # where the sheet has it, a leader to the pie on its site
+            start = (min(max(home.x, box[0]), box[2]), min(max(home.y, box[1]), box[3]))
+            segment = (*start, *_pie_edge((home.x, home.y), (home.x, home.y), home.radius, start))
+            if canvas._cost(home, box, segment) > 0:
+                placed = canvas.place(home, SITE_LABEL_STEPS_MM)  # kept by `canvas`
+                assert placed is not None
+                found.sites[site_id] = dataclasses.replace(spot, canvas_mm=placed.offset_mm,
+                                                           canvas_quadrant=placed.quadrant)
+                continue
+            offset = (round(spot.offset_mm[0] + spot.pie_mm[0], 2), round(spot.offset_mm[1] + spot.pie_mm[1], 2))
+            found.sites[site_id] = dataclasses.replace(spot, canvas_mm=offset, canvas_quadrant=spot.quadrant)
+        canvas.boxes.append(box)
+        canvas.leaders.append(segment)
 
 
 #: Points per millimetre on the sheet.

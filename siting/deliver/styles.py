@@ -1918,9 +1918,15 @@ class LabelSpot:
     #: Where the layout's map moves the site's pie aside (`PieSpot`): the offset (mm on the sheet,
     #: x right, y down) from the site's point to the pie's centre, `offset_mm` then being from that
     #: centre, and where the name's leader ends there (the pie's edge, in the layer's CRS). None
-    #: for a pie on its site. Elsewhere (the canvas) the name stands `offset_mm` from the site.
+    #: for a pie on its site. Elsewhere (the canvas) the name stands `offset_mm` from the site
+    #: (or `canvas_mm`).
     pie_mm: tuple[float, float] | None = None
     pie_edge: tuple[float, float] | None = None
+    #: For a pie moved aside whose name's position about its site the canvas (every pie on its
+    #: site) finds taken: the offset (mm, as `offset_mm`) and quadrant the name takes there
+    #: instead. None: `offset_mm` and `quadrant` there too.
+    canvas_mm: tuple[float, float] | None = None
+    canvas_quadrant: int | None = None
 
 
 #: The id of a print layout's map item (`@map_id` in the expressions its map evaluates; the
@@ -2043,12 +2049,21 @@ def _by_id(values: Mapping[str, str], otherwise: str) -> str:
 
 def _offset_xy(spot: LabelSpot) -> str:
     """A name's `OffsetXY` (mm from its feature's point): beside its pie moved aside on a print
-    layout's map, beside its point elsewhere."""
+    layout's map, beside its point elsewhere (at `canvas_mm` where the spot gives it)."""
     x, y = spot.offset_mm
-    own = _text_literal(f"{x:.2f},{y:.2f}")
+    cx, cy = spot.canvas_mm if spot.canvas_mm is not None else spot.offset_mm
+    own = _text_literal(f"{cx:.2f},{cy:.2f}")
     if spot.pie_mm is None:
         return own
     return in_layout(_text_literal(f"{x + spot.pie_mm[0]:.2f},{y + spot.pie_mm[1]:.2f}"), own)
+
+
+def _offset_quad(spot: LabelSpot) -> str:
+    """A name's `OffsetQuad`: its spot's quadrant, elsewhere than on a print layout's map its
+    `canvas_quadrant` where it has one."""
+    if spot.canvas_quadrant is None or spot.canvas_quadrant == spot.quadrant:
+        return str(spot.quadrant)
+    return in_layout(str(spot.quadrant), str(spot.canvas_quadrant))
 
 
 def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm: float = STANDING_MM / 2,
@@ -2079,7 +2094,7 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
                              "yOffset": "0", "quadOffset": "4"})
     expressions = _expressions(settings.find("dd_properties"))
     expressions["OffsetXY"] = _by_id({i: _offset_xy(spot) for i, spot in spots.items()}, "'0,0'")
-    expressions["OffsetQuad"] = _by_id({i: str(spot.quadrant) for i, spot in spots.items()}, "4")
+    expressions["OffsetQuad"] = _by_id({i: _offset_quad(spot) for i, spot in spots.items()}, "4")
     if always_show and spots:
         listed = f"{_quoted('id')} IN ({', '.join(_text_literal(i) for i in sorted(spots))})"
         shown = expressions.get("AlwaysShow")
