@@ -1431,6 +1431,18 @@ class _SheetPlacer:
             self.leaders.append(segment)
         return LabelSpot(spot, 3 * (dy + 1) + dx + 1, n >= leader_from and not site.built)
 
+    def place_over(self, site: _Named, points: Sequence[tuple[float, float]]) -> LabelSpot | None:
+        """`site`'s name centred over the first of `points` (mm on the sheet) where it is free,
+        with no leader (a lake's, inside it: `_inside_points`), its spot offset from the site's
+        point; None, nothing kept, where none is free."""
+        for x, y in points:
+            box, _segment, _spot = self._candidate(dataclasses.replace(site, x=x, y=y), 0.0, 0, 0)
+            if self._cost(site, box, None) == 0:
+                self.last = (0.0, 0, 0)
+                self.boxes.append(box)
+                return LabelSpot((round(x - site.x, 2), round(y - site.y, 2)), 4)
+        return None
+
     @staticmethod
     def _candidate(site: _Named, reach: float, dx: int, dy: int) -> tuple[_Box, _Box, tuple[float, float]]:
         """The name's box, its leader (from the box's point nearest the site to the site's pie)
@@ -1500,6 +1512,17 @@ SOURCE_FAR_STEPS_MM = (35.0,)
 #: free, else in the note.
 WATER_LABEL_STEPS_MM = (1.0, 4.0)
 WATER_LEADER_STEPS_MM = SITE_LABEL_STEPS_MM[1:]
+#: A lake whose name finds no room over its point nor beside it, and whose area on the sheet is
+#: at least this share of its name's box (large enough to hold its name), is named over another
+#: point inside it (`_inside_points`), as map.png names a lake over a point inside it
+#: (siting/deliver/mapplot.py: centred on its `point_on_surface`), before it is tried farther
+#: out with a leader: a site's name over a lake's centre leaves it the rest of the lake. Smaller
+#: lakes (Xingyun's, Qilu's on the shipped plan's sheet) hold a name only with most of it over land.
+WATER_INSIDE_SHARE = 0.5
+#: The spacing (mm on the sheet) of the points inside a lake tried as its name's centre, and the
+#: most points of that grid over the lake's extent (a lake larger on the sheet has a coarser one).
+WATER_INSIDE_STEP_MM = 0.5
+WATER_INSIDE_POINTS = 2000
 
 
 @dataclass(frozen=True)
@@ -1674,6 +1697,32 @@ def _water_names(redline: OutputLayer, view: _SheetView) -> list[tuple[tuple[int
     return named
 
 
+def _inside_points(lake: _Named) -> list[tuple[float, float]]:
+    """The points (mm on the sheet) inside a lake (`_Named.outline`) tried as its name's centre
+    where it finds no room over its own point (WATER_INSIDE_SHARE: none for a lake too small to
+    hold its name): map.png's point (its `point_on_surface`) first, then every point of a grid
+    (WATER_INSIDE_STEP_MM, coarser over a lake whose extent holds more than WATER_INSIDE_POINTS)
+    inside the lake, those where more of the name's box lies over the lake first (in tenths of
+    the box), the nearest the lake's point on ties."""
+    shape = lake.outline
+    if shape is None or shape.is_empty or shape.area < WATER_INSIDE_SHARE * lake.width * lake.height:
+        return []
+    surface = shapely.point_on_surface(shape)
+    x0, y0, x1, y1 = shape.bounds
+    step = max(WATER_INSIDE_STEP_MM, math.sqrt((x1 - x0) * (y1 - y0) / WATER_INSIDE_POINTS))
+    grid = [(x0 + step * i, y0 + step * j) for i in range(int((x1 - x0) / step) + 1)
+            for j in range(int((y1 - y0) / step) + 1)]
+    inside = [point for point, within in zip(grid, shapely.contains_xy(shape, grid), strict=True) if within]
+    w, h = lake.width / 2, lake.height / 2
+    covered = shapely.area(shapely.intersection(shape, shapely.box([x - w for x, _y in inside],
+                                                                    [y - h for _x, y in inside],
+                                                                    [x + w for x, _y in inside],
+                                                                    [y + h for _x, y in inside])))
+    share = [round(10 * float(c) / (lake.width * lake.height)) for c in covered]
+    ordered = sorted(range(len(inside)), key=lambda k: (-share[k], math.dist(inside[k], (lake.x, lake.y)), k))
+    return [(surface.x, surface.y), *(inside[k] for k in ordered)]
+
+
 def _other_marks(changes: OutputLayer | None, view: _SheetView) -> list[_Mark]:
     """The marks names keep off that are none's: the markers of a run's changes at point sites
     (`diff`: each of its site's own)."""
@@ -1697,7 +1746,9 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     (the largest supply first) where there is room (SOURCE_LABEL_STEPS_MM: a source's name only
     at a free position, with a leader beyond the first), then the lakes (the largest first),
     each over its point where there is room, else beside it (WATER_LABEL_STEPS_MM, no leader),
-    and last, the lakes that found no room there, farther out with a leader to their shore
+    else, a lake large enough to hold its name (WATER_INSIDE_SHARE), over another point inside
+    it (`_inside_points`, no leader), and last, the lakes that found no room there, farther out
+    with a leader to their shore
     (WATER_LEADER_STEPS_MM); all only at a free position. A source that finds none is tried
     again at once in a narrower block, also farther out (SOURCE_NARROW_WRAP,
     SOURCE_FAR_STEPS_MM; its spot says the wrap). A source or lake that finds none is
@@ -1767,6 +1818,8 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
                 spot = placer.place(narrow[item.site_id], (*SOURCE_LABEL_STEPS_MM, *SOURCE_FAR_STEPS_MM),
                                     free_only=True)
                 spot = None if spot is None else dataclasses.replace(spot, wrap_chars=SOURCE_NARROW_WRAP)
+            if spot is None and water:
+                spot = placer.place_over(item, _inside_points(item))
             if spot is not None:
                 _keep(found, item, spot)
             elif water:
