@@ -87,6 +87,7 @@ from pydantic import BaseModel
 from pyomo.core.expr.visitor import identify_variables
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
+from models.families.chain_balance import chain_applies
 from models.families.output_value import value_per_unit
 from models.families.proximity import nearest_sources, too_far
 from models.index import compute_index, group_ceilings
@@ -1475,6 +1476,10 @@ class Describer:
         text = (f"local {self.words.product(product)} production must cover at least {share:.0%} of what "
                 f"{self.words.products(downstream) or 'downstream production'} "
                 f"use{'s' if len(downstream) == 1 else ''}")
+        years = [t for t in self.inputs.YEARS if chain_applies(self.inputs, product, t)]
+        if years and years[0] > self.inputs.YEARS[0]:  # the rule's first year is not the plan's
+            text += (f", from {years[0]}, the first year a module of {self.words.product(product)} decided "
+                     "within the plan can produce")
         return {"sentence": text, "unit": self.unit(product),
                 "settings": (("constraints", "chain_balance", "min_local_share", product),)}
 
