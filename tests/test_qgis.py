@@ -374,12 +374,12 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
         return [text.replace("\n", " ") for depth, text in itertools.takewhile(lambda n: n[0] > 0, legend[start + 1:])]
 
     # Sites and raw-material flows: only the statuses and resources the features have; the
-    # shipped plan's recycling demonstration (at Anning Qilin) keyed by its ring after the statuses.
+    # shipped plan's recycling demonstration (at Qujing Cuifeng) keyed by its ring after the statuses.
     sites = ET.fromstring((folder / "sites.qml").read_text(encoding="utf-8"))
     site_features = json.loads((folder / "sites.geojson").read_text())["features"]
     statuses = {f["properties"]["status"] for f in site_features}
     demos = [f["properties"]["id"] for f in site_features if f["properties"].get("demonstration")]
-    assert demos == (["anning_qilin"] if case == "shipped" else [])
+    assert demos == (["qujing_cuifeng_gaojiatun"] if case == "shipped" else [])
     ring = [DEMO_LABEL] if demos else []
     assert [c.get("value") for c in sites.iter("category")] == [s for s in STATUSES if s in statuses] + (
         [DEMO_KEY] if demos else [])

@@ -351,9 +351,8 @@ def test_a_plan_on_a_batch_s_pie_scale_places_its_names_again(shipped_alternativ
             found[site] = math.hypot(sheet[0] - pies[site][0], sheet[1] - pies[site][1])
     frame = layers["sites"].frame
     built = frame.loc[frame["status"] == "built"]
-    # Every built site's name, and a standing site's (Qujing Cuifeng's: committed plants, no new module).
+    # Every built site's name, and a standing site's (committed plants, no new module), if any.
     assert sorted(found) == sorted(frame.loc[frame["status"].isin(["built", "standing"]), "id"])
-    assert sorted(frame.loc[frame["status"] == "standing", "id"]) == ["qujing_cuifeng_gaojiatun"]
     for site, capex in zip(built["id"], built["capex_yuan"], strict=True):
         radius = 7 * math.sqrt(capex / (2 * top))
         assert min(abs(found[site] - radius - step) for step in SITE_LABEL_STEPS_MM) < 0.01, site

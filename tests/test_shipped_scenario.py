@@ -81,39 +81,23 @@ SHIPPED_CRS = "EPSG:32648"
 
 
 def test_the_shipped_plan_builds_no_product_inside_its_zone(result: RunResult):
-    """Of the six sites the shipped plan builds on, five lie wholly outside the buffered zone
-    (redline_zones.geojson) of every product they build, measured on the written polygons in UTM
-    48N (under 1 m2, the rounding of coordinates to 6 decimals), and say so: no product, no
-    overlap (0 ha, and 0 ha given outside). Jiangchuan district's outline reaches into the 1 km
-    buffer of a lake buffer zone: its sites row names the products it builds there and the
-    overlap, which is the measured intersection, and the plan uses no more than the land outside
-    it (the usable land times the share of the outline outside the zone)."""
+    """Each of the five sites the shipped plan builds on lies wholly outside the buffered zone
+    (redline_zones.geojson) of every product it builds, measured on the written polygons in UTM
+    48N (under 1 m2, the rounding of coordinates to 6 decimals); the sites say so: no product,
+    no overlap (0 ha, and 0 ha given outside)."""
     sites = gpd.read_file(result.out_dir / "sites.geojson").to_crs(SHIPPED_CRS)
     zones = gpd.read_file(result.out_dir / "redline_zones.geojson").to_crs(SHIPPED_CRS)
     built = sites.loc[sites["status"] == "built"]
-    assert list(built["id"]) == ["anning_caopu", "anning_qilin", "yuxi_longquan", "yimen", "jiangchuan",
+    assert list(built["id"]) == ["anning_caopu", "anning_qilin", "yuxi_longquan", "huaning",
                                  "qujing_etdz_xicheng_nanhaizi"]
-    overlaps = {}
     for site in built.itertuples(index=False):
         products = {c.split("_", 1)[1].rsplit("_", 1)[0] for c in sites.columns
                     if c.startswith("added_") and getattr(site, c) > 0}
         for zone in zones.itertuples(index=False):
             if products & set(zone.products.split(",")):
-                area = shapely.area(shapely.intersection(site.geometry, zone.geometry))
-                if area >= 1.0:
-                    overlaps[(site.id, zone.id)] = (sorted(products & set(zone.products.split(","))), area)
-    assert list(overlaps) == [("jiangchuan", "buffer")]
-    inside, area_m2 = overlaps[("jiangchuan", "buffer")]
-    assert inside == ["cells", "copper_foil", "recycling"]
-    rows = {s.id: (s.setback_products, s.setback_reach, s.setback_overlap_ha, s.land_outside_setback_ha)
-            for s in built.itertuples(index=False)}
-    assert {rows[i] for i in rows if i != "jiangchuan"} == {("", "", 0.0, 0.0)}
-    products, reach, overlap_ha, outside_ha = rows["jiangchuan"]
-    assert (products, reach) == ("copper_foil,cells,recycling", "lake_buffer_zone 1000 m")
-    assert overlap_ha == pytest.approx(area_m2 / 1e4, abs=0.05)
-    site = built.set_index("id").loc["jiangchuan"]
-    assert outside_ha == pytest.approx(site.usable_land_ha * (1 - area_m2 / shapely.area(site.geometry)), abs=0.05)
-    assert site.land_used_ha <= outside_ha
+                assert shapely.area(shapely.intersection(site.geometry, zone.geometry)) < 1.0, (site.id, zone.id)
+    assert {(s.setback_products, s.setback_reach, s.setback_overlap_ha, s.land_outside_setback_ha)
+            for s in built.itertuples(index=False)} == {("", "", 0.0, 0.0)}
 
 
 def test_stopped_early_still_writes_a_plan_marked_not_optimal(shipped_first_node_run: MadeRun):
