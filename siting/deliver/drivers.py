@@ -17,12 +17,14 @@ target: the capacity added ahead of later targets and the
 existing and committed plants, each with the output value its production makes, a binding
 chain-balance rule, and sales revenue against the year's costs, `year_costs`). For each
 product without a capacity target to which the plan adds capacity, `untargeted_builds` says why
-(its capacity used in full, sales earning more than what is sold costs to make, a binding
-chain-balance rule or output-value target, making it for less than its import price, whole
-module sizes). For each product the plan imports in a year although the province makes it, or a
-site could make it, for less than its import price, `replaceable_imports` says why no more is
-made: the lead time, the plants' capacity idle (with its reason), or what keeps one more module
-out, the rest of the plan as it is (a rule it would break, with its figure: the capacity ceiling,
+(its use in each year: used in full, or capacity idle with stranded.csv's reason; sales earning
+more than what is sold costs to make, a binding chain-balance rule or output-value target, making
+it for less than its import price, whole module sizes). For each product the plan imports in a
+year although the province makes it, or a site could make it, for less than its import price,
+`replaceable_imports` says why no more is made: the lead time, the chain-balance rule's first
+year when it does not hold in an import year (and whether it binds in the years it holds), the
+plants' capacity idle (with its reason), or what keeps one more module out, the rest of the plan
+as it is (a rule it would break, with its figure: the capacity ceiling,
 the hosting limit, the portfolio difference, a lead or cluster value share, the open-site limit,
 the least investment, the land, the budget, the build rate, a binding chain-balance row of an
 input or want of raw material or inputs; else what a whole module would cost against the imports
@@ -222,7 +224,8 @@ def untargeted_builds(inputs: ModelInputs, plan: Plan, units: Mapping[str, str])
 def _untargeted_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], product: str,
                         years: Sequence[int]) -> list[str]:
     """Why the plan adds capacity of `product` (no capacity target), in the `years` the added
-    capacity is online: the years its capacity is used in full; sales earning more than the cost
+    capacity is online: its use in each of them (the years it is used in full, and the capacity
+    idle in the others with stranded.csv's reason, `_idle_why`); sales earning more than the cost
     of what is sold (`_sales_pay_reason`); a chain-balance row that binds (`binding_chains`); the
     output-value target binding, with the output value the product makes; making it costing
     less than importing it (`output_costs` against the import price), for what the province uses
@@ -232,13 +235,22 @@ def _untargeted_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str
     reasons = []
     idle = {t: _idle_usable(inputs, plan, product, t) for t in years}
     full = [t for t in years if idle[t] <= 0]
+    use = []
     if full:
         made = joined(_qty(_capacity_in(plan, (product,), t, "production"), unit) for t in full)
         ramp = inputs.ramp_up_share.get(product, 1.0)
         first = f"; {years[0]} is the first year of the added modules, at the {ramp:.0%} ramp-up share" \
             if full[0] == years[0] and ramp < 1 else ""
-        reasons.append(f"its capacity is used in full in {_years_text(full)} ({made} made): all its usable "
-                       f"capacity allows{first}")
+        use.append(f"its capacity is used in full in {_years_text(full)} ({made} made): all its usable "
+                   f"capacity allows{first}")
+    for t in years:
+        if idle[t] > 0:
+            why = _idle_why(plan, product, t)
+            use.append(f"{_qty(idle[t], unit)} of its usable capacity stands idle in {t} "
+                       f"({_qty(_capacity_in(plan, (product,), t, 'production'), unit)} made)"
+                       + (f", {why} (stranded.csv)" if why else ""))
+    if use:
+        reasons.append("; ".join(use))
     for t in years:
         reasons += _sales_pay_reason(inputs, plan, (product,), t, unit)
     for t in years:
@@ -1735,7 +1747,8 @@ IDLE_PHRASES = {
 def _import_reasons(inputs: ModelInputs, figures: _PlanFigures, product: str, years: Sequence[ImportedYear],
                     words: _Words, within: str) -> list[str]:
     """Why the plan makes no more of `product` in the import `years`: the lead time, for the
-    years before anything the plan adds produces; the plants' use (all they can, or capacity
+    years before anything the plan adds produces; the chain-balance rule of `product` when it does
+    not hold in some of them (`_chain_rule_years`); the plants' use (all they can, or capacity
     idle, with stranded.csv's reason); then what keeps one more module out, the rest of the plan
     as it is: no site that may add it, the rules each candidate site would break (`_Option`,
     named once per rule and place, `_blocking_reasons`), and for the best module no rule keeps
@@ -1749,16 +1762,14 @@ def _import_reasons(inputs: ModelInputs, figures: _PlanFigures, product: str, ye
         comes = "comes" if len(early) == 1 else "come"
         reasons.append(f"the lead time: modules of {words.label} decided from {first_year} on first produce in "
                        f"{first}, {_years(lead)} later; {_years_text(early)} {comes} before")
+    reasons += _chain_rule_years(inputs, figures, product, [y.year for y in years], words.label)
     idle = [y.year for y in years if figures.idle(product, y.year) > 0]
     full = [y for y in years if y.made > 0 and y.year not in idle]
     if full:
         reasons.append(f"its plants make all their usable capacity allows in {_years_text([y.year for y in full])} "
                        f"({joined(_qty(y.made, words.unit) for y in full)} made)")
-    stranded = figures.plan.stranded
     for year in idle:
-        rows = stranded.loc[(stranded["product"] == product) & (stranded["year"] == year)] if len(stranded) \
-            else stranded
-        why = joined(IDLE_PHRASES.get(str(r), str(r)) for r in dict.fromkeys(rows["reason"])) if len(rows) else ""
+        why = _idle_why(figures.plan, product, year)
         reasons.append(f"{_qty(figures.idle(product, year), words.unit)} of its usable capacity stands idle in {year}"
                        + (f", {why} (stranded.csv)" if why else ""))
     fill = [y.year for y in years if y.year >= first and y.year not in idle]
@@ -1775,6 +1786,45 @@ def _import_reasons(inputs: ModelInputs, figures: _PlanFigures, product: str, ye
         best = max(free, key=lambda o: o.net)
         reasons.append(_economic_reason(inputs, best, product, words, within))
     return reasons
+
+
+def _idle_why(plan: Plan, product: str, year: int) -> str:
+    """Why capacity of `product` stands idle in `year`, from stranded.csv's reasons (`IDLE_PHRASES`);
+    "" when stranded.csv has no row of it."""
+    stranded = plan.stranded
+    if stranded.empty:
+        return ""
+    rows = stranded.loc[(stranded["product"] == product) & (stranded["year"] == year)]
+    return joined(IDLE_PHRASES.get(str(r), str(r)) for r in dict.fromkeys(rows["reason"]))
+
+
+def _chain_rule_years(inputs: ModelInputs, figures: _PlanFigures, product: str, years: Sequence[int],
+                      label: str) -> list[str]:
+    """When the chain-balance rule of `product` does not hold in some of the import `years`
+    (`chain_applies`), the year it holds from, with its share, and whether it binds in each year it
+    holds (`_PlanFigures.held`); nothing when it holds in all of them, or `product` has no rule."""
+    share = inputs.chain_share_min.get(product, 0.0)
+    users = [d for d in inputs.PRODUCTS if inputs.input_units_per_unit.get((d, product), 0.0) > 0]
+    before = [t for t in years if not chain_applies(inputs, product, t)]
+    if "chain_balance" not in inputs.enabled_families or share <= 0 or not users or not before:
+        return []
+    rule = (f"the chain-balance rule of {label} (at least {share:.0%} of the {label} that "
+            f"{joined(product_label(d) for d in users)} production uses made in the province)")
+    holds = [t for t in inputs.YEARS if chain_applies(inputs, product, t)]
+    if not holds:
+        return [f"{rule} holds in no plan year: no module of {label} decided within the plan can produce by "
+                f"{inputs.YEARS[-1]}"]
+    binds = [t for t in holds if figures.held(product, t)]
+    loose = [t for t in holds if t not in binds]
+    if binds and loose:
+        verdict = f"it binds in {_years_text(binds)}, not in {_years_text(loose)}"
+    else:
+        verdict = f"it binds in {_years_text(binds)}" if binds else (
+            f"it does not bind in {loose[0]}" if len(loose) == 1 else
+            f"it binds in neither {loose[0]} nor {loose[1]}" if len(loose) == 2 else
+            f"it binds in none of {_years_text(loose)}")
+    return [f"{rule} holds from {holds[0]}, the first year a module of {label} decided within the plan can "
+            f"produce, so it does not apply to {_years_text(before)}; {verdict}"]
 
 
 def _years(count: int) -> str:
