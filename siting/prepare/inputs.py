@@ -228,15 +228,16 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     kept = set(sites)
     late = [project for project in held.projects if project.online_year > years[-1]]
     held_land = math.fsum(committed_land_ha(loaded, p.product, p.capacity) for p in late if p.site in kept)
-    land_words = (f"; the land they take, {held_land:,.1f} ha, is kept from new modules" if held_land > 0 else "")
+    kept_land = f", {held_land:,.1f} ha, is kept from new modules" if held_land > 0 else ""
     if len(late) == 1:
         project = late[0]
         notices.append(f"{called(project)} ({plant(project)}) comes online in {project.online_year}, "
                        f"after the plan's last year {years[-1]}: its capacity is left out"
-                       + land_words.replace("they take", "it takes"))
+                       + (f"; the land it takes{kept_land}" if kept_land else ""))
     elif late:  # one notice for them all: a dozen lines of the same sentence hide the other notices
         notices.append(f"{len(late)} {plural} come online after the plan's last year {years[-1]}: their capacity "
-                       f"is left out{land_words}: " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in late))
+                       f"is left out{f'; the land they take{kept_land}' if kept_land else ''}: "
+                       + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in late))
     early = [project for project in held.projects
              if project.online_year < years[0] and project.site in kept]
     path = held.path
