@@ -129,7 +129,11 @@ class ModelInputs:
     #: Rc, the most capex decided at one site in one year (yuan/yr, undiscounted); None: no limit.
     max_capex_yuan_per_site_per_yr: float | None = None
 
+    #: df[t], the discount factor of year t: (1 + r) ** -(t - t0) (siting.prepare.inputs).
     discount_factor: Mapping[int, float] = field(default_factory=dict)
+    #: N, the years after the last plan year T for which the plan as it stands in T is counted
+    #: again in the objective (a steady state after the horizon; `year_weight`); 0: nothing after T.
+    years_after_horizon: int = 0
     enabled_families: frozenset[str] = frozenset()
 
     # ---- Economics (docs/FORMULATION.md, "Economics"). Every default keeps a plain-data
@@ -204,6 +208,25 @@ class ModelInputs:
         years = tuple(self.YEARS)
         if any(b != a + 1 for a, b in pairwise(years)):
             raise ValueError(f"YEARS must be consecutive calendar years, got {years}")
+
+    @cached_property
+    def year_weight(self) -> dict[int, float]:
+        """W[t], the weight of year t's costs and revenue in the objective (factor, per year):
+
+            W[t] = df[t]                                   for t < T
+            W[T] = df[T] * sum_{k=0..N} (1 + r) ** -k      N = years_after_horizon
+
+        The last year T stands for itself and the N years after it, discounted at r: the plan's
+        capacity, output, sales and costs of T repeat in each (a steady state: a module's yearly
+        annuity then stands for its replacement). With N = 0, W = df and nothing after T counts:
+        capacity that stands idle in T costs one year's annuity only, so a plan may build for an
+        early year's need (a ramp-up year) and leave the capacity idle after it at little cost.
+        Years missing from `discount_factor` are left out."""
+        weights = dict(self.discount_factor)
+        if self.YEARS and self.years_after_horizon and self.YEARS[-1] in weights:
+            tail = sum((1.0 + self.discount_rate) ** -k for k in range(self.years_after_horizon + 1))
+            weights[self.YEARS[-1]] *= tail
+        return weights
 
     @cached_property
     def module_by_id(self) -> dict[str, ModuleSpec]:

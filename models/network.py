@@ -48,9 +48,9 @@ def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) ->
     (a term is left out where its variable does not exist; HUB_BALANCE holds only the hubs with
     an up, down or incoming link variable in every year, so no hub row is a constant, and
     `balance_row` would leave one out). Expressions (yuan, discounted):
-      imports_products   = sum df[t] pimp[p,t] imports[c,p,t]
-      sales_revenue      = sum df[t] price[p,t] sales[c,p,t]
-      transport_products = sum df[t] c_tr w[p] ( km_sh[s] (up + down) + km_hh[c,c'] link
+      imports_products   = sum W[t] pimp[p,t] imports[c,p,t]
+      sales_revenue      = sum W[t] price[p,t] sales[c,p,t]
+      transport_products = sum W[t] c_tr w[p] ( km_sh[s] (up + down) + km_hh[c,c'] link
                                                  + km_hg[c] (imports + sales) )
     with c_tr in yuan per t-km (`transport_yuan_per_t_km`) and w[p] t per unit. Infeasible only
     together with rules that force production of a product whose inputs can be neither made in
@@ -119,25 +119,26 @@ def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) ->
 
     m.hub_balance = pyo.Constraint(m.HUB_BALANCE, rule=hub_rule)
 
-    df = inputs.discount_factor
+    weight = inputs.year_weight
     m.imports_products = pyo.Expression(expr=sum(
-        df[t] * inputs.import_price_yuan_per_unit[(p, t)] * m.imports[c, p, t] for c, p, t in m.IMPORT))
+        weight[t] * inputs.import_price_yuan_per_unit[(p, t)] * m.imports[c, p, t] for c, p, t in m.IMPORT))
     m.sales_revenue = pyo.Expression(expr=sum(
-        df[t] * inputs.price_yuan_per_unit[(p, t)] * m.sales[c, p, t] for c, p, t in m.SALE
+        weight[t] * inputs.price_yuan_per_unit[(p, t)] * m.sales[c, p, t] for c, p, t in m.SALE
         if inputs.price_yuan_per_unit.get((p, t), 0.0) != 0))
     rate = inputs.transport_yuan_per_t_km
 
     def per_unit_km(p: str) -> float:
         return rate * inputs.transport_t_per_unit.get(p, 0.0)
 
-    coefficient_terms = [(df[t] * per_unit_km(p) * inputs.site_hub_km.get(s, 0.0), m.up[s, p, t]) for s, p, t in m.UP]
-    coefficient_terms += [(df[t] * per_unit_km(p) * inputs.site_hub_km.get(s, 0.0), m.down[s, p, t])
+    coefficient_terms = [(weight[t] * per_unit_km(p) * inputs.site_hub_km.get(s, 0.0), m.up[s, p, t])
+                         for s, p, t in m.UP]
+    coefficient_terms += [(weight[t] * per_unit_km(p) * inputs.site_hub_km.get(s, 0.0), m.down[s, p, t])
                           for s, p, t in m.DOWN]
-    coefficient_terms += [(df[t] * per_unit_km(p) * inputs.hub_hub_km.get((a, b), 0.0), m.link[a, b, p, t])
+    coefficient_terms += [(weight[t] * per_unit_km(p) * inputs.hub_hub_km.get((a, b), 0.0), m.link[a, b, p, t])
                           for a, b, p, t in m.LINK]
-    coefficient_terms += [(df[t] * per_unit_km(p) * inputs.hub_gateway_km.get(c, 0.0), m.imports[c, p, t])
+    coefficient_terms += [(weight[t] * per_unit_km(p) * inputs.hub_gateway_km.get(c, 0.0), m.imports[c, p, t])
                           for c, p, t in m.IMPORT]
-    coefficient_terms += [(df[t] * per_unit_km(p) * inputs.hub_gateway_km.get(c, 0.0), m.sales[c, p, t])
+    coefficient_terms += [(weight[t] * per_unit_km(p) * inputs.hub_gateway_km.get(c, 0.0), m.sales[c, p, t])
                           for c, p, t in m.SALE]
     m.transport_products = pyo.Expression(expr=sum(k * v for k, v in coefficient_terms if k != 0))
 

@@ -18,10 +18,11 @@ COST_COMPONENTS: tuple[str, ...] = (
 
 
 def standing_discount(inputs: ModelInputs, product: str, decided_in: int) -> float:
-    """sum_{t >= t' + L[p]} df[t]: the discounted years within the horizon in which a module of
-    `product` decided in year t' stands (from its first production year on)."""
+    """sum_{t >= t' + L[p]} W[t]: the weighted years in which a module of `product` decided in
+    year t' stands (from its first production year on; W = `ModelInputs.year_weight`, the last
+    year counting for itself and the years after the horizon)."""
     first = decided_in + inputs.lead_time_yr.get(product, 0)
-    return sum(inputs.discount_factor[t] for t in inputs.YEARS if t >= first)
+    return sum(inputs.year_weight[t] for t in inputs.YEARS if t >= first)
 
 
 def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
@@ -30,21 +31,24 @@ def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
     capex       sum_{s,p,m,t'} CRF(r, life[m]) capex[m] x[s,p,m,t'] S[p,t']
     land        sum_{s,p,m,t'} CRF(r, n_land) pland[s] land[m] x[s,p,m,t'] S[p,t']
     fixed_opex  sum_{s,p,m,t'} opex[m] x[s,p,m,t'] S[p,t']
-                with S[p,t'] = sum_{t >= t'+L[p]} df[t]: a module is paid for, as a yearly annuity,
-                in every year it stands within the horizon (models.costs); nothing is charged after
-                the horizon, and nothing favours late builds
-    site_fixed  sum_{s,t} df[t] F opens[s,t]                              opening, in its year
-    variable    sum_{s,p,t} df[t] (e[p] tariff[s] + vc[p]) y[s,p,t]
+                with S[p,t'] = sum_{t >= t'+L[p]} W[t]: a module is paid for, as a yearly annuity,
+                in every year it stands within the horizon (models.costs), and for the N years after
+                it through W[T]; nothing favours late builds
+    site_fixed  sum_{s,t} df[t] F opens[s,t]           opening, once, in its year (df: not repeated after T)
+    variable    sum_{s,p,t} W[t] (e[p] tariff[s] + vc[p]) y[s,p,t]
     resources   raw material bought at in-province sources   (`resources_purchase`, supply family)
     imports     products and raw material bought outside     (`imports_products` + `imports_raw`)
     transport   raw material and products moved               (`transport_raw` + `transport_products`)
-    shortfall   sum_{g,t} df[t] pen[g] short[g,t] + sum_t df[t] pen_v short_v[t]
-    sales       - sum_{c,p,t} df[t] price[p,t] sales[c,p,t]              (`sales_revenue`)
-    with df[t] = (1 + rate) ** -(t - t0). Committed and existing capacity are sunk: no capex. The
+    shortfall   sum_{g,t} W[t] pen[g] short[g,t] + sum_t W[t] pen_v short_v[t]
+    sales       - sum_{c,p,t} W[t] price[p,t] sales[c,p,t]              (`sales_revenue`)
+    with W[t] = df[t] = (1 + r) ** -(t - t0) for t < T and W[T] = df[T] sum_{k=0..N} (1 + r) ** -k
+    (`ModelInputs.year_weight`, N = years_after_horizon): the last year's flows count for it and
+    for the N years after it, so capacity idle in T stays idle, and paid for, in each of them
+    (N = 0: nothing after T counts). Committed and existing capacity are sunk: no capex. The
     objective row is in million yuan (MONEY_UNIT_YUAN); the cost expressions cost_*
     (COST_COMPONENTS) stay in yuan.
     """
-    df = inputs.discount_factor
+    weight = inputs.year_weight
     m.cost_capex = pyo.Expression(expr=sum(
         capex_annuity_yuan_per_yr(inputs, inputs.module(mid)) * standing_discount(inputs, p, t) * m.build[s, p, mid, t]
         for s, p, mid, t in m.BUILD
@@ -60,7 +64,7 @@ def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
         for s, p, mid, t in m.BUILD
     ))
     m.cost_site_fixed = pyo.Expression(
-        expr=sum(df[t] * inputs.site_fixed_cost_yuan * m.opens[s, t] for s, t in m.OPENING)
+        expr=sum(inputs.discount_factor[t] * inputs.site_fixed_cost_yuan * m.opens[s, t] for s, t in m.OPENING)
     )
 
     def unit_cost(s: str, p: str) -> float:
@@ -68,18 +72,18 @@ def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
                 + inputs.other_variable_cost_yuan_per_unit.get(p, 0.0))
 
     m.cost_variable = pyo.Expression(expr=sum(
-        df[t] * unit_cost(s, p) * m.production[s, p, t] for s, p, t in m.PRODUCE if unit_cost(s, p) != 0
+        weight[t] * unit_cost(s, p) * m.production[s, p, t] for s, p, t in m.PRODUCE if unit_cost(s, p) != 0
     ))
     m.cost_resources = pyo.Expression(expr=m.resources_purchase)
     m.cost_imports = pyo.Expression(expr=m.imports_products + m.imports_raw)
     m.cost_transport = pyo.Expression(expr=m.transport_raw + m.transport_products)
     m.cost_shortfall = pyo.Expression(
         expr=sum(
-            df[t] * inputs.capacity_shortfall_penalty_yuan_per_unit.get(g, 0.0) * m.capacity_shortfall[g, t]
+            weight[t] * inputs.capacity_shortfall_penalty_yuan_per_unit.get(g, 0.0) * m.capacity_shortfall[g, t]
             for g, t in m.CAP_TARGET
         )
         + sum(
-            df[t] * inputs.value_shortfall_penalty_yuan_per_yuan * MONEY_UNIT_YUAN * m.value_shortfall[t]
+            weight[t] * inputs.value_shortfall_penalty_yuan_per_yuan * MONEY_UNIT_YUAN * m.value_shortfall[t]
             for t in m.VALUE_TARGET
         )
     )

@@ -22,9 +22,9 @@ def add_supply(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
     imp_r[s,r,t] (`raw_imports`, >= 0) exists where primp[r,t] is given: raw material bought
     outside the province, delivered to the gateway and carried through hub(s) to s.
     Expressions (yuan, discounted):
-        resources_purchase = sum df[t] prs[r] f[k,s,t]                    (paid at the source)
-        imports_raw        = sum df[t] primp[r,t] imp_r[s,r,t]
-        transport_raw      = sum df[t] c_tr (km[k,s] f[k,s,t] + (km_sh[s] + km_hg[c(s)]) imp_r[s,r,t])
+        resources_purchase = sum W[t] prs[r] f[k,s,t]                    (paid at the source)
+        imports_raw        = sum W[t] primp[r,t] imp_r[s,r,t]
+        transport_raw      = sum W[t] c_tr (km[k,s] f[k,s,t] + (km_sh[s] + km_hg[c(s)]) imp_r[s,r,t])
     ARCS are every source of r to every site needing r; with "proximity" on only arcs within the
     resource's maximum distance remain, plus each site's nearest source of r so that existing
     plants are not cut off (`models.families.proximity`). The balance is an equality: nothing is
@@ -84,18 +84,19 @@ def add_supply(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
         rule=lambda _m, r, t: sum(m.raw_imports[s, r, t] for s in importing[(r, t)])
         <= inputs.resource_import_cap_t_per_yr[(r, t)],
     )
-    df = inputs.discount_factor
+    weight = inputs.year_weight
     price = inputs.resource_price_yuan_per_t
     m.resources_purchase = pyo.Expression(expr=sum(
-        df[t] * price[inputs.resource_of_source[k]] * m.flow[k, s, t] for k, s, t in m.ARC
+        weight[t] * price[inputs.resource_of_source[k]] * m.flow[k, s, t] for k, s, t in m.ARC
         if price.get(inputs.resource_of_source[k], 0.0) != 0))
     m.imports_raw = pyo.Expression(expr=sum(
-        df[t] * inputs.resource_import_price_yuan_per_t[(r, t)] * m.raw_imports[s, r, t] for s, r, t in m.RAW_IMPORT))
+        weight[t] * inputs.resource_import_price_yuan_per_t[(r, t)] * m.raw_imports[s, r, t]
+        for s, r, t in m.RAW_IMPORT))
     rate = inputs.transport_yuan_per_t_km
     cluster = inputs.cluster_of_site
     m.transport_raw = pyo.Expression(expr=sum(
-        df[t] * rate * inputs.arc_km[(k, s)] * m.flow[k, s, t] for k, s, t in m.ARC
+        weight[t] * rate * inputs.arc_km[(k, s)] * m.flow[k, s, t] for k, s, t in m.ARC
         if rate * inputs.arc_km[(k, s)] != 0)
-        + sum(df[t] * rate * (inputs.site_hub_km.get(s, 0.0) + inputs.hub_gateway_km.get(cluster[s], 0.0))
+        + sum(weight[t] * rate * (inputs.site_hub_km.get(s, 0.0) + inputs.hub_gateway_km.get(cluster[s], 0.0))
               * m.raw_imports[s, r, t] for s, r, t in m.RAW_IMPORT
               if rate * (inputs.site_hub_km.get(s, 0.0) + inputs.hub_gateway_km.get(cluster[s], 0.0)) != 0))

@@ -1685,7 +1685,7 @@ def _option(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleS
     best = None
     for decided in allowed:
         years, opening = _module_years(inputs, figures, site, spec, product, decided, fill, words)
-        net = sum(inputs.discount_factor.get(y.year, 1.0) * (y.worth - y.cost) for y in years) - opening
+        net = sum(inputs.year_weight.get(y.year, 1.0) * (y.worth - y.cost) for y in years) - opening
         if best is None or net > best.net + TIGHT * max(1.0, abs(best.net)):
             best = _Option(site, spec, (), decided, tuple(years), opening, net)
     assert best is not None

@@ -455,7 +455,10 @@ def discount_text(inputs: ModelInputs) -> str:
     (objective.discount_rate) and the base year, whose yuan count in full (the year of factor 1,
     the plan's first: siting/prepare/inputs.py `discount_factors`), with the last year's factor:
     "discounted at 6 % a year (objective.discount_rate) to 2022, the plan's first year: a yuan of
-    2024 counts 0.890"; "" without discount factors."""
+    2024 counts 0.890"; where the last year stands for years after the horizon
+    (objective.years_after_horizon, models/inputs.py `year_weight`), how much more it counts:
+    "...; 2024's yearly costs and revenue count again for each of the 14 years after it, in
+    all 8.76 times a yuan of 2022 (site openings once)"; "" without discount factors."""
     factors = dict(inputs.discount_factor)
     if not factors:
         return ""
@@ -463,8 +466,15 @@ def discount_text(inputs: ModelInputs) -> str:
     base = next((y for y in years if abs(factors[y] - 1.0) < 1e-12), years[0])
     first = ", the plan's first year" if base == years[0] else ""
     last = f": a yuan of {years[-1]} counts {factors[years[-1]]:.3f}" if years[-1] != base else ""
+    tail = ""
+    after = inputs.years_after_horizon
+    if after and years[-1] in inputs.year_weight:
+        each = "the year" if after == 1 else f"each of the {after} years"
+        tail = (f"; {years[-1]}'s yearly costs and revenue count again for {each} after it "
+                f"(objective.years_after_horizon), in all {inputs.year_weight[years[-1]]:.2f} times a yuan of "
+                f"{base} (site openings once)")
     return (f"discounted at {inputs.discount_rate * 100:g} % a year (objective.discount_rate) to {base}{first}"
-            f"{last}")
+            f"{last}{tail}")
 
 
 def cost_blocks(plan: Plan, discount: str = "") -> list[Block]:
@@ -764,7 +774,7 @@ def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
             per_unit = (f"{number(penalty)} yuan per {unit} short each year (objective.shortfall_penalty_factor "
                         f"{factor:g} x the dearest yearly cost of a {unit} of {group} capacity)")
             reasons = _capacity_short_reasons(loaded, inputs, plan, str(row.target), year)
-        charged = inputs.discount_factor.get(year, 1.0) * penalty * gap
+        charged = inputs.year_weight.get(year, 1.0) * penalty * gap
         name = "Output value" if money else product_label(str(row.target))
         blocks.append(Block("p", f"{name} {year}: goal {figures[0]}, planned {figures[1]}, {figures[2]} short "
                                  f"({unit}); the penalty, {per_unit}, charges {bn_yuan(charged)} bn yuan "

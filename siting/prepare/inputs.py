@@ -439,6 +439,7 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
         ramp_up_share={pid: p.ramp_up_share for pid, p in catalog.products.items()},
         committed_units_per_yr=committed.units_per_yr,
         discount_rate=s.objective.discount_rate,
+        years_after_horizon=s.objective.years_after_horizon,
         land_price_yuan_per_ha=land_prices(spatial),
         power_tariff_yuan_per_kwh=site_tariffs(spatial),
         energy_kwh_per_unit={pid: p.energy_kwh_per_unit for pid, p in catalog.products.items()},

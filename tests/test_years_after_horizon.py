@@ -1,0 +1,105 @@
+"""The last plan year standing for the years after the horizon (objective.years_after_horizon,
+`ModelInputs.year_weight`), on instances solved by hand.
+
+Instances are the default instance of tests/test_families.py (sites s1, s2; module p10 = 10
+units/yr of p for 100 yuan, lifetime 1 year, discount rate 0, so its annuity is 100 yuan/yr)
+without the capacity target, where p sells out of the province at 50 yuan a unit, at most 10
+units a year. With rate 0 the last year's weight is 1 + N. Optima are asserted with rel=1e-9.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from models.inputs import ModelInputs
+from siting.config.schema import ObjectiveSettings
+from tests.test_families import Y1, Y2, built, built_per_year, make_inputs, production, solve_optimal, two_years
+
+PRICE = 50.0
+
+
+def selling(years: int, **overrides: Any) -> ModelInputs:
+    """No target; p sells at PRICE, at most 10 units a year, over one year (2030) or two."""
+    chosen = (Y1,) if years == 1 else (Y1, Y2)
+    base: dict[str, Any] = {
+        "capacity_target_units": {},
+        "price_yuan_per_unit": {("p", t): PRICE for t in chosen},
+        "sales_cap_units": {("p", t): 10.0 for t in chosen},
+    }
+    base.update(overrides)
+    return make_inputs(**base) if years == 1 else two_years(**base)
+
+
+def test_year_weight_adds_the_discounted_years_after_the_last() -> None:
+    """r = 6 %, years 2022-2024, N = 14: W[2022] = 1, W[2023] = 1/1.06, W[2024] =
+    1.06**-2 * sum_{k=0..14} 1.06**-k; N = 0 leaves the discount factors as they are."""
+    years = (2022, 2023, 2024)
+    df = {t: 1.06 ** -(t - 2022) for t in years}
+    inputs = dataclasses.replace(make_inputs(), YEARS=years, discount_factor=df, discount_rate=0.06,
+                                 years_after_horizon=14)
+    tail = sum(1.06 ** -k for k in range(15))
+    assert inputs.year_weight[2022] == pytest.approx(1.0, rel=1e-12)
+    assert inputs.year_weight[2023] == pytest.approx(1 / 1.06, rel=1e-12)
+    assert inputs.year_weight[2024] == pytest.approx(1.06 ** -2 * tail, rel=1e-12)
+    assert tail == pytest.approx(1.06 * 9.712249, rel=1e-7)  # annuity-due factor: 1.06 x a(15 years, 6 %)
+    assert dataclasses.replace(inputs, years_after_horizon=0).year_weight == df
+
+
+def test_capacity_built_for_a_ramp_up_year_and_idle_after_it_is_paid_for_after_the_horizon() -> None:
+    """Two years, no lead time, ramp-up share 0.5: a module decided in 2030 makes 5 units in
+    2030 and 10 in 2031; at most 10 units sell a year at 50 yuan.
+    N = 0 (W = 1, 1): two modules in 2030 sell 10 + 10 units for 1000 and cost 2 x 100 x 2 = 400:
+    -600; one module sells 5 + 10 for 750 and costs 200: -550. Optimum -600, two modules, one
+    of them idle in 2031.
+    N = 2 (W = 1, 3): two modules: 500 + 3 x 500 - 2 x 100 x 4 = 1200; one: 250 + 1500 - 400 =
+    1350. Optimum -1350, one module, nothing idle in the last year."""
+    inputs = selling(2, ramp_up_share={"p": 0.5})
+    model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(-600.0, rel=1e-9)
+    assert built_per_year(model) == {Y1: 2}
+
+    model, objective = solve_optimal(dataclasses.replace(inputs, years_after_horizon=2))
+    assert objective == pytest.approx(-1350.0, rel=1e-9)
+    assert built_per_year(model) == {Y1: 1}
+    assert sum(model.production[s, "p", Y2].value for s in ("s1", "s2")) == pytest.approx(10.0, rel=1e-9)
+
+
+def test_a_site_opening_in_the_last_year_is_paid_once() -> None:
+    """One year, opening a site costs 600 (agglomeration), a p module sells its 10 units for 500
+    and costs 100 a year. N = 0: 400 a year does not pay the opening: nothing is built, 0.
+    N = 2 (W = 3): 3 x 400 - 600 = 600 gained: one module, -600. (Were the opening weighted as
+    a yearly cost, 1200 - 1800 < 0 would build nothing.)"""
+    inputs = selling(1, site_fixed_cost_yuan=600.0)
+    model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(0.0, abs=1e-9)
+    assert built(model) == {}
+
+    model, objective = solve_optimal(dataclasses.replace(inputs, years_after_horizon=2))
+    assert objective == pytest.approx(-600.0, rel=1e-9)
+    assert sum(built(model).values()) == 1
+    assert production(model, "p") == pytest.approx(10.0, rel=1e-9)
+
+
+def test_a_shortfall_in_the_last_year_counts_for_the_years_after_it() -> None:
+    """One year, P targets 30 units (penalty 1000 a unit), land for 2 modules only (2 ha at s1,
+    none at s2; 1 ha a module): 2 modules (20 units) and 10 short. N = 0: 200 + 10000 = 10200;
+    N = 2 (W = 3): 3 x 10200 = 30600, the same plan."""
+    land = {"site_land_ha": {"s1": 2.0, "s2": 0.0},
+            "land_after_redline_ha": {("s1", "p"): 2.0, ("s1", "q"): 2.0, ("s2", "p"): 0.0, ("s2", "q"): 0.0}}
+    inputs = make_inputs(**land)
+    model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(10200.0, rel=1e-9)
+    model, objective = solve_optimal(dataclasses.replace(inputs, years_after_horizon=2))
+    assert objective == pytest.approx(30600.0, rel=1e-9)
+    assert built(model) == {("s1", "p"): 2}
+
+
+@pytest.mark.parametrize("value", [-1, 101, 1.5, "x"])
+def test_years_after_horizon_refuses_what_is_not_a_count_of_years(value: object) -> None:
+    with pytest.raises(ValueError, match="years_after_horizon"):
+        ObjectiveSettings.model_validate({"years_after_horizon": value})
+    assert ObjectiveSettings.model_validate({"years_after_horizon": 14}).years_after_horizon == 14
+    assert ObjectiveSettings().years_after_horizon == 0
