@@ -1,6 +1,6 @@
 """The merged model's proof search (siting/optimize/screening.py `proof_search`): when the count
-relaxation of the merged model ends on its node budget with a bound too low to certify the
-screened plan, it is searched again with the certifying bound as HiGHS's cutoff.
+relaxation of the merged model ends on its node budget, or at its own gap, with a bound too low
+to certify the screened plan, it is searched again with the certifying bound as HiGHS's cutoff.
 
 Instances: tests/test_screening.py's `cells()` (its docstring gives the figures). The merged
 model's optimum A is found at a zero gap; the node budget's ending is stood in for by a wrapper
@@ -65,15 +65,24 @@ def test_proof_search_ends_on_a_relaxed_plan_below_the_cutoff() -> None:
     assert 0.5 * best <= report.best_bound_yuan <= best + 1e-6 * best
 
 
-def test_proof_search_runs_only_after_a_search_stopped_on_its_node_budget() -> None:
-    """Not run (None) when the first search ended otherwise, when the bound proven before already
-    certifies the plan, or without the relaxation kept."""
+def test_proof_search_runs_only_after_a_search_stopped_on_its_node_budget_or_its_own_gap() -> None:
+    """Run after the first search met its own gap too (with a bound below C it proves C, as after
+    the node budget), unless its own relaxed plan lies below C; not run (None) when the first
+    search ended otherwise (the time limit), when the bound proven before already certifies the
+    plan, or without the relaxation kept."""
     counted, best = merged_counted()
     upper = 1.01 * best
     settings = ScreeningSettings()
     converged = dataclasses.replace(counted, relaxation=dataclasses.replace(
         counted.relaxation, termination="convergenceCriteriaSatisfied"))
-    assert proof_search(converged, upper, 0.5 * best, ASKED, settings, time.perf_counter()) is None
+    report = proof_search(converged, upper, 0.5 * best, ASKED, settings, time.perf_counter())
+    assert report is not None and (report.termination, report.has_solution) == ("objectiveLimit", False)
+    assert report.best_bound_yuan == pytest.approx(certifying_bound(upper, 0.02), rel=1e-12)
+    # met its gap with its own relaxed plan A below C = 0.98 x 1.10 A: C is refuted already
+    assert proof_search(converged, 1.10 * best, 0.5 * best, ASKED, settings, time.perf_counter()) is None
+    timed_out = dataclasses.replace(counted, relaxation=dataclasses.replace(
+        counted.relaxation, termination="maxTimeLimit"))
+    assert proof_search(timed_out, upper, 0.5 * best, ASKED, settings, time.perf_counter()) is None
     assert proof_search(counted, upper, 0.995 * upper, ASKED, settings, time.perf_counter()) is None
     assert proof_search(dataclasses.replace(counted, bounding=None), upper, 0.5 * best, ASKED, settings,
                         time.perf_counter()) is None
@@ -110,17 +119,38 @@ def test_a_merged_bound_stopped_short_is_raised_by_the_proof_search(monkeypatch:
 
 
 def test_without_the_proof_search_the_weak_bound_stands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same screening with the merged model's search reported converged at half its bound:
-    no proof search runs (its record is null), and the plan is not proven."""
+    """The same screening with the merged model's search reported stopped by the time limit at
+    half its bound: no proof search runs (its record is null), and the plan is not proven."""
     real = screening_module.solve_by_counts
 
     def weak(*args: Any, **kwargs: Any) -> CountSolve:
         counted = real(*args, **kwargs)
         bound = 0.5 * counted.relaxation.best_bound_yuan
-        return dataclasses.replace(counted, lower_bound_yuan=bound,
-                                   relaxation=dataclasses.replace(counted.relaxation, best_bound_yuan=bound))
+        return dataclasses.replace(counted, lower_bound_yuan=bound, relaxation=dataclasses.replace(
+            counted.relaxation, best_bound_yuan=bound, termination="maxTimeLimit"))
 
     monkeypatch.setattr(screening_module, "solve_by_counts", weak)
     solved = solve_screened(cells(), CELL_IDS, ASKED, MERGE_ALL)
     assert not solved.report.proven_optimal
     assert solved.summary.record()["merged_model"]["proof_search"] is None  # type: ignore[index]
+
+
+def test_a_merged_bound_met_at_its_own_gap_is_raised_by_the_proof_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screening with the merged model's first search reported at its own gap (converged) with
+    half its bound, below the bound that certifies the screened plan: the proof search runs and
+    raises LB to that bound, so the plan is proven within the 2 % asked."""
+    real = screening_module.solve_by_counts
+
+    def converged_low(*args: Any, **kwargs: Any) -> CountSolve:
+        counted = real(*args, **kwargs)
+        bound = 0.5 * counted.relaxation.best_bound_yuan
+        return dataclasses.replace(counted, lower_bound_yuan=bound, relaxation=dataclasses.replace(
+            counted.relaxation, best_bound_yuan=bound, termination="convergenceCriteriaSatisfied"))
+
+    monkeypatch.setattr(screening_module, "solve_by_counts", converged_low)
+    solved = solve_screened(cells(), CELL_IDS, ASKED, MERGE_ALL)
+    assert solved.report.objective_yuan is not None and solved.report.proven_optimal
+    cutoff = certifying_bound(solved.report.objective_yuan, 0.02)
+    assert solved.summary.lower_bound_yuan == pytest.approx(cutoff, rel=1e-12)
+    proof = solved.summary.record()["merged_model"]["proof_search"]  # type: ignore[index]
+    assert proof["termination"] == "objectiveLimit"  # type: ignore[index]

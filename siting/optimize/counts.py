@@ -112,8 +112,12 @@ FIXED_GAP_SHARE = 0.1
 SCOUT_NODES = 100
 #: HiGHS's own default of `mip_max_nodes` and `mip_max_improving_sols`: no limit.
 HIGHS_NODES = 2147483647
-#: Most searches of the relaxation after its scout, each for a bound certifying a better plan.
-MAX_PROOFS = 4
+#: Most searches of the relaxation after its scout, each for a bound certifying a better plan (each
+#: plan it passes on costs less than the one before by about the gap at least). Measured on
+#: scenarios/yunnan_2024.yaml at 0.1 % (seeds 0-1): 9-10 searches; with at most 4, a run at 0.25 %
+#: ended its share with a plan it had not searched to certify and the MIP stood at 0.79 % at the
+#: time limit.
+MAX_PROOFS = 16
 
 
 @dataclass

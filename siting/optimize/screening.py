@@ -738,6 +738,11 @@ class _InnerRounds:
         return report.objective_yuan
 
 
+#: The endings of the merged model's first search after which `proof_search` may run: its node
+#: budget, or its own gap met (HiGHS's termination names).
+PROOF_AFTER = ("iterationLimit", "convergenceCriteriaSatisfied")
+
+
 def proof_search(counted: CountSolve, upper: float, lower: float | None, settings: SolverSettings,
                  screening: ScreeningSettings, started: float) -> SolveReport | None:
     """The merged model's count relaxation searched again, for the bound that certifies the
@@ -749,21 +754,31 @@ def proof_search(counted: CountSolve, upper: float, lower: float | None, setting
     the run's time limit counted from `started` (perf_counter s). Its report's bound is never
     below `lower`, the bound proven before (yuan).
 
-    Run only when the first search of the relaxation ended on its node budget with `lower` below
-    C: that search aimed at its own plan's gap, a target the cutoff makes far easier to prove or
-    refute. The relaxation is the same model: its search ends in the same node count on every
+    Run only when the first search of the relaxation ended on its node budget or at its own gap
+    (`aggregate_gap_share` of the asked one) with `lower` below C: that search aimed at its own
+    plan's gap, a target the cutoff makes far easier to prove or refute; a screened plan dearer
+    than the merged model's plan by more than the rest of the gap needs a bound the first search
+    did not aim at. The relaxation is the same model: its search ends in the same node count on every
     machine, and so does this one. Measured on scenarios/yunnan_2024_cells.yaml with 8,320 m
     cells (1,136, 1 % asked): the first search stopped at 8,000 nodes with a bound 2.7 % below the
     screened plan (seeds 1-3 reach its 0.6 % in 2,752-6,023 nodes, seed 0 not in 8,000); this search
-    reached the 1 % bound in 2,251 nodes (14 s). None when it does not run (no relaxation kept, its
-    first search ended otherwise, no time left, or the bound already certifies `upper`)."""
+    reached the 1 % bound in 2,251 nodes (14 s). On scenarios/yunnan_2024_cells.yaml (5,052 cells,
+    1 % asked) the first search met its 0.6 % with LB -165.31 bn yuan, 1.06 % below the screened
+    plan (-163.56): this search proved -165.20, the 1 % bound, in about 14 s. None when it does not
+    run (no relaxation kept, its first search ended otherwise: the time limit, infeasible; no time
+    left, the bound already certifies `upper`, or the first search met its gap with a relaxed plan
+    below C, which refutes C: then only a wider screened round can help)."""
     bounding = counted.bounding
-    if bounding is None or counted.relaxation.termination != "iterationLimit":
+    if bounding is None or counted.relaxation.termination not in PROOF_AFTER:
         return None
     cutoff = certifying_bound(upper, settings.rel_gap, settings.abs_gap_yuan)
     left = settings.time_limit_s - (time.perf_counter() - started)
     if (lower is not None and lower >= cutoff) or left < 1.0:
         return None
+    first = counted.relaxation
+    if (first.termination == "convergenceCriteriaSatisfied" and first.has_solution
+            and first.objective_yuan is not None and first.objective_yuan < cutoff):
+        return None  # its own relaxed plan lies below C: no bound can certify `upper`
     search = dataclasses.replace(bounding, share=settings.time_limit_s, started=started, tried=time.perf_counter())
     with progress.phase("bound"):
         report = search.search(screening.aggregate_nodes, None, lower, upper, cutoff, improving=1)
