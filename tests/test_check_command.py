@@ -255,12 +255,12 @@ def test_check_help_lists_the_solve_options_and_its_own_quiet(capsys):
 
 
 def test_check_says_a_slack_below_the_asked_gap_leaves_differences_unproven(capsys, tmp_path: Path):
-    """The shipped scenario asks for 0.5 %: a 0.4 % slack is below it, a 5 % one is not."""
+    """The shipped scenario asks for 0.1 %: a 0.05 % slack is below it, a 5 % one is not."""
     scenario = str(Path(__file__).resolve().parents[1] / "scenarios" / "yunnan_2024.yaml")
     out_dir = str(tmp_path / "run")
-    code, out, err = check(capsys, scenario, "--alternatives", "2", "--slack", "0.004", "--out", out_dir, "--quiet")
+    code, out, err = check(capsys, scenario, "--alternatives", "2", "--slack", "0.0005", "--out", out_dir, "--quiet")
     assert code == 0, err
-    assert ("search 2 near-optimal alternatives within 0.4 % of the optimum's cost (below the 0.5 % gap the optimum "
+    assert ("search 2 near-optimal alternatives within 0.05 % of the optimum's cost (below the 0.1 % gap the optimum "
             "is to be proven within, solver.rel_gap: an alternative's extra cost within that gap is not proven)"
             ) in " ".join(out.split())
     code, out, err = check(capsys, scenario, "--alternatives", "2", "--out", out_dir, "--quiet")

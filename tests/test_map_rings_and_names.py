@@ -8,7 +8,8 @@
 3. plan.qgs's layout names a source that finds no free position in a narrower block farther
    out (siting/deliver/qgisproject.py SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM), as the shipped
    plan's Yimen copper deposit was named while the Anning sources' names took its positions (on
-   the current plan it finds room in its plain block).
+   the current plan it finds room in neither block, under Yimen county's pie and the names
+   about it, and the layout's note lists it).
 
 Layers of 1 built by hand, as tests/test_demo_marks.py `sites_layer`: sites s0 (built, 4 bn
 yuan), s1 (built, 1 bn yuan) and s2 (eligible, unused).
@@ -225,22 +226,25 @@ def test_a_spot_with_its_own_wrap_sets_that_name_s_line_length():
     assert "AutoWrapLength" not in plain
 
 
-def test_the_shipped_layout_names_every_source_but_two_crowded_out(shipped_first_node_run: MadeRun):
-    """The shipped plan's layout names every source but the copper smelter and the Haikou
-    phosphate mines, crowded out west of Anning where Qilin's pie is moved aside (listed in the
-    layout's note instead, with Xingyun lake, under Yuxi high-tech zone's name: tests/test_qgis_leftovers.py);
-    Yimen's copper deposit, its positions no longer taken by the Anning sources' names, in its
-    plain block at a site name's second ring, with a leader: no source needs the narrower block."""
+def test_the_shipped_layout_names_every_source_but_three_crowded_out(shipped_first_node_run: MadeRun):
+    """The shipped plan's layout names every source but three: the copper smelter and the Haikou
+    phosphate mines, crowded out west of Anning where Qilin's pie is moved aside, and Yimen's
+    copper deposit, under Yimen county's pie and the names about it (listed in the layout's note
+    instead, with Xingyun lake, under Yuxi high-tech zone's name, and Yangzonghai lake, under the
+    Kunming hub's: tests/test_qgis_leftovers.py). No source named needs the narrower block: the
+    Zhanyi aluminium park's name stands in its plain block at a site name's second ring, with a
+    leader."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     root = ET.parse(out / "plan.qgs").getroot()
-    crowded = ["copper_southwest_smelter", "phosphate_haikou"]
+    crowded = ["copper_southwest_smelter", "copper_yimen", "phosphate_haikou"]
     assert [name for name in spots.unnamed if name.endswith(" (source)")] == [
         "Haikou phosphate mining area (Dianchi basin) (source)",
-        "Yunnan Copper Southwest Copper smelter, relocated to Anning (cathode copper) (source)"]
-    assert spots.unnamed[2:] == ("Xingyun lake (lake)",)
+        "Yunnan Copper Southwest Copper smelter, relocated to Anning (cathode copper) (source)",
+        "Yimen Tongchang copper deposit (source)"]
+    assert spots.unnamed[3:] == ("Xingyun lake (lake)", "Yangzonghai lake (lake)")
     assert sorted(spots.sources) == sorted(set(layers["sources"].frame["id"]) - set(crowded))
-    yimen = spots.sources["copper_yimen"]
-    assert (yimen.leader, yimen.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
+    zhanyi = spots.sources["aluminium_zhanyi"]
+    assert (zhanyi.leader, zhanyi.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
     assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == []
     assert sum(item.get("id") == "note" for item in root.iter("LayoutItem")) == 1

@@ -136,8 +136,9 @@ def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipp
     places the water names itself (`layout_label_spots`), as it does the sites', the hubs' and
     the sources'. QGIS's own placement, inside each lake at low priority, left Fuxian (抚仙湖)
     and Xingyun (星云湖) unnamed. Xingyun lies under Yuxi high-tech zone's name, beside
-    Huaning's pie and Qilu's name: every position of its name covers another name, or its leader
-    crosses one or Huaning's pie, so the layout's note lists it; the four others are named."""
+    Huaning's pie and Qilu's name, and Yangzonghai under the Kunming hub's name (the hubs are
+    named before the lakes): every position of their names covers another name or mark, or its
+    leader crosses one, so the layout's note lists them; the three others are named."""
     redline = read_layer(shipped_first_node_run.out / "redline.geojson")
     frame = redline.frame
     lakes = {i: name for i, name, category in zip(frame["id"], frame["name"], frame["category"], strict=True)
@@ -147,8 +148,9 @@ def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipp
     layer = plan_layer_id("redline")
     assert set(lakes) <= set(found["drawn"][layer])
     _layers, spots = plan_layout_spots(shipped_first_node_run.out)
-    assert sorted(spots.lakes) == ["dianchi", "fuxian", "qilu", "yangzonghai"]
-    assert "Xingyun lake (lake)" in spots.unnamed and "Xingyun lake (lake)" in found["note"]
+    assert sorted(spots.lakes) == ["dianchi", "fuxian", "qilu"]
+    for lake in ("Xingyun lake (lake)", "Yangzonghai lake (lake)"):
+        assert lake in spots.unnamed and lake in found["note"]
     assert placed(found["labels"], layer) == {i: lakes[i] for i in spots.lakes}
     assert overlaps(found["labels"], layer) == []
 
@@ -157,21 +159,24 @@ def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, 
     """The shipped plan's layout moves Anning Qilin's pie aside, south of Caopu's, as map.png
     does (tests/test_qgis_pies_aside.py); its pie and name then take the room west of the Anning
     sites where the copper smelter's and the Haikou phosphate mines' names stood: those two find
-    no free position and are listed in the layout's note (with Xingyun lake), not drawn over
-    another name. Yimen's copper deposit (20,000 t/yr), no longer among them, is named in its
-    plain block with a leader, a site name's second ring out (no source needs the narrower block,
-    SOURCE_NARROW_WRAP); every other source is named. QGIS draws exactly the names placed, over no
+    no free position, nor does Yimen's copper deposit (20,000 t/yr), under Yimen county's pie
+    and the names about it, in its plain block or the narrower one (SOURCE_NARROW_WRAP): the
+    three are listed in the layout's note (with Xingyun and Yangzonghai lakes), not drawn over
+    another name. Every other source is named in its plain block, the Zhanyi aluminium park's
+    with a leader, a site name's second ring out. QGIS draws exactly the names placed, over no
     other name, and the note the layout lists."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     frame = layers["sources"].frame
     names = dict(zip(frame["id"], frame["name"], strict=True))
-    crowded = ("copper_southwest_smelter", "phosphate_haikou")
+    crowded = ("copper_southwest_smelter", "copper_yimen", "phosphate_haikou")
     assert sorted(set(names) - set(spots.sources)) == list(crowded)
-    assert sorted(spots.unnamed) == sorted([*(f"{names[i]} (source)" for i in crowded), "Xingyun lake (lake)"])
-    yimen = spots.sources["copper_yimen"]
-    assert (yimen.leader, yimen.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
-    assert math.hypot(*yimen.offset_mm) == pytest.approx(yimen.anchor_mm + SOURCE_LABEL_STEPS_MM[1], abs=0.01)
+    assert sorted(spots.unnamed) == sorted([*(f"{names[i]} (source)" for i in crowded), "Xingyun lake (lake)",
+                                            "Yangzonghai lake (lake)"])
+    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == []
+    zhanyi = spots.sources["aluminium_zhanyi"]
+    assert (zhanyi.leader, zhanyi.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
+    assert math.hypot(*zhanyi.offset_mm) == pytest.approx(zhanyi.anchor_mm + SOURCE_LABEL_STEPS_MM[1], abs=0.01)
     found = drawn["plan.qgs:Plan"]
     assert placed(found["labels"], plan_layer_id("sources")) == {i: names[i] for i in spots.sources}
     assert overlaps(found["labels"], plan_layer_id("sources")) == []

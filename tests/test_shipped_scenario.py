@@ -81,15 +81,15 @@ SHIPPED_CRS = "EPSG:32648"
 
 
 def test_the_shipped_plan_builds_no_product_inside_its_zone(result: RunResult):
-    """Each of the five sites the shipped plan builds on lies wholly outside the buffered zone
+    """Each of the seven sites the shipped plan builds on lies wholly outside the buffered zone
     (redline_zones.geojson) of every product it builds, measured on the written polygons in UTM
     48N (under 1 m2, the rounding of coordinates to 6 decimals); the sites say so: no product,
     no overlap (0 ha, and 0 ha given outside)."""
     sites = gpd.read_file(result.out_dir / "sites.geojson").to_crs(SHIPPED_CRS)
     zones = gpd.read_file(result.out_dir / "redline_zones.geojson").to_crs(SHIPPED_CRS)
     built = sites.loc[sites["status"] == "built"]
-    assert list(built["id"]) == ["anning_caopu", "anning_qilin", "yuxi_longquan", "huaning",
-                                 "qujing_etdz_xicheng_nanhaizi"]
+    assert list(built["id"]) == ["anning_caopu", "anning_qilin", "yuxi_longquan", "yimen", "huaning",
+                                 "qujing_etdz_xicheng_nanhaizi", "qujing_cuifeng_gaojiatun"]
     for site in built.itertuples(index=False):
         products = {c.split("_", 1)[1].rsplit("_", 1)[0] for c in sites.columns
                     if c.startswith("added_") and getattr(site, c) > 0}
@@ -103,7 +103,7 @@ def test_the_shipped_plan_builds_no_product_inside_its_zone(result: RunResult):
 def test_stopped_early_still_writes_a_plan_marked_not_optimal(shipped_first_node_run: MadeRun):
     """A node limit of 1 (deterministic, unlike a time limit) stops HiGHS with an incumbent:
     the outputs are written and say the plan is not proven optimal, with its gap. The run is
-    conftest's `shipped_first_node_run` (the scenario's own 2.5 % gap asked): after its one node
+    conftest's `shipped_first_node_run` (the scenario's own 0.1 % gap asked): after its one node
     the gap is still above that, so the limit, not the gap, ends the search."""
     out = shipped_first_node_run.out
     assert "status    stopped at an iteration or node limit with a plan, gap " in shipped_first_node_run.stdout

@@ -1501,8 +1501,7 @@ SOURCE_LABEL_PT = 7.0
 SOURCE_LABEL_STEPS_MM = (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:])
 #: Where none of those is free, a source's name is tried once more, in a narrower block (wrapped
 #: at SOURCE_NARROW_WRAP characters) and also farther out (SOURCE_FAR_STEPS_MM, with a leader):
-#: on the shipped plan's sheet Yimen's copper deposit, among the Anning sources' names pushed out
-#: towards it and the frame's edge, fits only so.
+#: for a name crowded out of its plain block by the names about it and the frame's edge.
 SOURCE_NARROW_WRAP = 16
 SOURCE_FAR_STEPS_MM = (35.0,)
 #: Distances (mm) from a lake's point (its centroid, or a point inside it) tried for its name
