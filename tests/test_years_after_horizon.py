@@ -103,3 +103,25 @@ def test_years_after_horizon_refuses_what_is_not_a_count_of_years(value: object)
         ObjectiveSettings.model_validate({"years_after_horizon": value})
     assert ObjectiveSettings.model_validate({"years_after_horizon": 14}).years_after_horizon == 14
     assert ObjectiveSettings().years_after_horizon == 0
+
+
+def test_the_report_says_how_the_last_year_counts() -> None:
+    """The report's discounting sentence and the weighted sums' words name the years after the
+    horizon: r = 6 %, 2022-2024, N = 14: W[2024] = 0.890 x 10.295 = 9.16; N = 0: plain words."""
+    from siting.deliver.drivers import weighted_words
+    from siting.deliver.report import discount_text
+
+    years = (2022, 2023, 2024)
+    inputs = dataclasses.replace(make_inputs(), YEARS=years, discount_factor={t: 1.06 ** -(t - 2022) for t in years},
+                                 discount_rate=0.06, years_after_horizon=14)
+    assert discount_text(inputs) == (
+        "discounted at 6 % a year (objective.discount_rate) to 2022, the plan's first year: a yuan of 2024 counts "
+        "0.890; 2024's yearly costs and revenue count again for each of the 14 years after it "
+        "(objective.years_after_horizon), in all 9.16 times a yuan of 2022 (site openings once)")
+    assert weighted_words(inputs) == "discounted, 2024 counted for the 14 years after it too"
+    plain = dataclasses.replace(inputs, years_after_horizon=0)
+    assert discount_text(plain) == ("discounted at 6 % a year (objective.discount_rate) to 2022, the plan's first "
+                                    "year: a yuan of 2024 counts 0.890")
+    assert weighted_words(plain) == "discounted"
+    assert weighted_words(dataclasses.replace(inputs, years_after_horizon=1)) == (
+        "discounted, 2024 counted for the year after it too")

@@ -1850,6 +1850,17 @@ def _blocking_reasons(options: Sequence[_Option]) -> list[str]:
     return [text for (_kind, _key), text in sorted(found.items(), key=lambda item: order[item[0][0]])]
 
 
+def weighted_words(inputs: ModelInputs) -> str:
+    """How a sum over the plan's years is weighted, as the objective weights it: "discounted", or
+    with the last year standing for years after the horizon (objective.years_after_horizon,
+    `ModelInputs.year_weight`) "discounted, 2024 counted for the 14 years after it too"."""
+    after = inputs.years_after_horizon
+    if not after or not inputs.YEARS:
+        return "discounted"
+    years = "the year" if after == 1 else f"the {after} years"
+    return f"discounted, {inputs.YEARS[-1]} counted for {years} after it too"
+
+
 def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: _Words, within: str) -> str:
     """Why the best module no rule keeps out is not built: it would cost more than the imports it
     replaces (and the sales it makes) are worth, year by year ("a whole module of N would cost X
@@ -1858,13 +1869,14 @@ def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: 
     size = _qty(option.spec.capacity_units_per_yr, words.unit)
     where = f"at {words.site(option.site)}, decided in {option.decided}"
     saving = option.net + option.opening
+    weighted = weighted_words(inputs)
     if option.net > 0:
-        return (f"no rule keeps it out: one more {size} module {where}, would save {bn_yuan(option.net)} (discounted) "
+        return (f"no rule keeps it out: one more {size} module {where}, would save {bn_yuan(option.net)} ({weighted}) "
                 f"against imports; {within}")
     if saving > 0:
         return (f"opening a site: {words.site(option.site)} is not open, and opening it would cost "
                 f"{bn_yuan(option.opening)} (discounted), more than one more {size} module there, decided in "
-                f"{option.decided}, would save against imports ({bn_yuan(saving)}, discounted)")
+                f"{option.decided}, would save against imports ({bn_yuan(saving)}, {weighted})")
     rows = option.years
     single = len(rows) == 1
     costs = joined(f"{bn_yuan(r.cost)}/yr" + ("" if single else f" in {r.year}") for r in rows)
@@ -1875,6 +1887,6 @@ def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: 
     first = option.decided + inputs.lead_time_yr.get(product, 0) if option.decided is not None else None
     ramped = (f"; {first} is its first year, at the {ramp:.0%} ramp-up share" if ramp < 1 and rows
               and rows[0].year == first else "")
-    more = "" if single else f", {bn_yuan(-saving)} more in all, discounted"
+    more = "" if single else f", {bn_yuan(-saving)} more in all, {weighted}"
     return (f"whole modules: a whole module of {size} {where}, would cost {costs} against {worths} of the imports "
             f"it would replace ({replaced}){sold}{more}{ramped}")

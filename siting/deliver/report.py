@@ -46,6 +46,7 @@ from siting.deliver.drivers import (
     units_of,
     untargeted_builds,
     value_split,
+    weighted_words,
 )
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import prospective_left_out, prospective_left_out_km
@@ -443,7 +444,7 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                               f"catalog's module ids). Their capex, {bn_yuan(total)} bn yuan in all, is the "
                               "investment, not discounted; the cost breakdown below counts it as annuities over "
                               "each module's lifetime (capital recovery factor), for the plan's years it stands, "
-                              "discounted:"),
+                              f"{weighted_words(inputs)}:"),
                    Block("table", Table(["year", "cluster", "site", "product", "unit", "module size", "modules",
                                          "capacity added", "capex, bn yuan"], build_rows,
                                         frozenset({5, 6, 7, 8})))]
