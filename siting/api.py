@@ -86,6 +86,7 @@ from siting.deliver.folders import check_destination, input_files, scenario_fold
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
 from siting.deliver.qgisproject import Overlay
+from siting.deliver.report import rule_cost_note
 from siting.deliver.tables import table_files
 from siting.optimize.alternatives import (
     Alternative,
@@ -96,7 +97,7 @@ from siting.optimize.alternatives import (
     within_gap,
 )
 from siting.optimize.alternatives import robustness as plan_robustness
-from siting.optimize.relax import RULE_COST_NOTE, rule_cost_table
+from siting.optimize.relax import rule_cost_table
 from siting.optimize.relax import rule_costs as relaxed_solves
 from siting.optimize.results import Plan, time_limit_named
 from siting.optimize.run import ModelSize, Solved, solve_prepared
@@ -774,7 +775,7 @@ class Solution:
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
         if rule_costs is not None:
-            extra.update(table_files(rule_costs, "rule_costs", RULE_COST_NOTE))
+            extra.update(table_files(rule_costs, "rule_costs", rule_cost_note(self.problem.prepared.inputs)))
         if rule_costs is not None and "rule_costs" in self.timings:
             timings["rule_costs"] = self.timings["rule_costs"]
         if alternatives and "alternatives" in self.timings:

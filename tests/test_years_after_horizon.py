@@ -125,3 +125,17 @@ def test_the_report_says_how_the_last_year_counts() -> None:
     assert weighted_words(plain) == "discounted"
     assert weighted_words(dataclasses.replace(inputs, years_after_horizon=1)) == (
         "discounted, 2024 counted for the year after it too")
+
+
+def test_rule_costs_md_says_how_its_money_is_counted() -> None:
+    """rule_costs.md's note ends with the objective's discounting, the years after the horizon
+    included: a rule's cost is a difference of objectives, not a yearly figure."""
+    from siting.deliver.report import discount_text, rule_cost_note
+    from siting.optimize.relax import RULE_COST_NOTE
+
+    years = (2022, 2023, 2024)
+    inputs = dataclasses.replace(make_inputs(), YEARS=years, discount_factor={t: 1.06 ** -(t - 2022) for t in years},
+                                 discount_rate=0.06, years_after_horizon=14)
+    assert rule_cost_note(inputs) == f"{RULE_COST_NOTE} The objectives and rule costs are {discount_text(inputs)}."
+    assert rule_cost_note(inputs).endswith("in all 9.16 times a yuan of 2022 (site openings once).")
+    assert rule_cost_note(dataclasses.replace(inputs, discount_factor={})) == RULE_COST_NOTE

@@ -64,6 +64,7 @@ from siting.deliver.styles import STATUS_LABELS, resource_label
 from siting.deliver.tables import absolute_gap_yuan, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
+from siting.optimize.relax import RULE_COST_NOTE
 from siting.optimize.results import Plan, demonstrations_text, sites_built_text
 from siting.prepare.inputs import km_figure
 from siting.prepare.positions import PositionCheck, km_text, position_section
@@ -478,6 +479,15 @@ def discount_text(inputs: ModelInputs) -> str:
             f"{last}{tail}")
 
 
+def rule_cost_note(inputs: ModelInputs) -> str:
+    """The note under rule_costs.md (siting/optimize/relax.py RULE_COST_NOTE), then how its money
+    is counted, as the objective counts it (`discount_text`; nothing more without discount
+    factors): a rule's cost is a difference of objectives, so with the last year standing for
+    years after the horizon it is no yearly figure."""
+    text = discount_text(inputs)
+    return f"{RULE_COST_NOTE} The objectives and rule costs are {text}." if text else RULE_COST_NOTE
+
+
 def cost_blocks(plan: Plan, discount: str = "") -> list[Block]:
     """Every cost component (discounted) with its share of the gross cost (the sum of the components
     above zero); when there is revenue, the gross cost, then sales revenue as a negative cost, then
@@ -745,8 +755,10 @@ def rule_costs_place(manifest: Mapping[str, Any]) -> bool | str:
 def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                      names: Mapping[str, str] | None = None, rule_costs: bool | str = False) -> list[Block]:
     """Why targets fall short: for each target and year short (targets.csv), the shortfall in its
-    unit, the objective's penalty per unit short and what it charges (discounted: df[t] x penalty
-    x shortfall, summing to the `shortfall` cost component), then the reasons the plan's own
+    unit, the objective's penalty per unit short and what it charges (weighted as the objective
+    weighs its year: W[t] x penalty x shortfall, `ModelInputs.year_weight`, summing to the
+    `shortfall` cost component; "discounted", or with the last year standing for years after the
+    horizon `weighted_words`), then the reasons the plan's own
     figures show: whether any capacity the plan adds can produce that year (decisions from the
     first plan year on, each online a lead time later), what the plants running that year hold
     (capacity targets) or make (output value), the capacity idle that year with its reason
@@ -777,9 +789,10 @@ def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
             reasons = _capacity_short_reasons(loaded, inputs, plan, str(row.target), year)
         charged = inputs.year_weight.get(year, 1.0) * penalty * gap
         name = "Output value" if money else product_label(str(row.target))
+        weighted = weighted_words(inputs) if year == inputs.YEARS[-1] else "discounted"
         blocks.append(Block("p", f"{name} {year}: goal {figures[0]}, planned {figures[1]}, {figures[2]} short "
                                  f"({unit}); the penalty, {per_unit}, charges {bn_yuan(charged)} bn yuan "
-                                 "(discounted). Why:"))
+                                 f"({weighted}). Why:"))
         blocks.append(Block("list", reasons))
     total = float(plan.costs.get("shortfall", 0.0))
     gross = sum(v for v in plan.costs.values() if v > 0)

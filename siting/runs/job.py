@@ -38,6 +38,7 @@ from siting.deliver.folders import (
 )
 from siting.deliver.geojson import json_text
 from siting.deliver.qgisproject import Overlay
+from siting.deliver.report import rule_cost_note
 from siting.deliver.tables import table_files, text_table
 from siting.optimize.alternatives import (
     ALTERNATIVE_TERMINATION,
@@ -46,7 +47,7 @@ from siting.optimize.alternatives import (
     near_optimal_record,
 )
 from siting.optimize.explain import InfeasiblePlan
-from siting.optimize.relax import RULE_COST_NOTE, rule_cost_table, rule_costs
+from siting.optimize.relax import rule_cost_table, rule_costs
 from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
@@ -205,7 +206,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                 rule_costs(model_inputs(prepared, solved), settings, solved.model, solved.solver),
                                 prepared.names)
         timings["rule_costs"] = time.perf_counter() - started
-        extra.update(table_files(costs, "rule_costs", RULE_COST_NOTE))
+        extra.update(table_files(costs, "rule_costs", rule_cost_note(prepared.inputs)))
     if alternatives:
         started = time.perf_counter()
         made, near_optimal, overlays, pie_top = alternative_files(prepared, settings, solved, alternatives, slack,
