@@ -7,7 +7,7 @@ Capacities and production are per year.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from models.index import ModelIndex
 
 SiteProduct = tuple[str, str]
+
+
+def year_weights(discount_factor: Mapping[int, float], years: Sequence[int], rate: float,
+                 years_after_horizon: int) -> dict[int, float]:
+    """W[t] of `ModelInputs.year_weight`: `discount_factor` (df[t], year -> factor) with the last
+    of `years` times sum_{k=0..N} (1 + rate) ** -k, N = `years_after_horizon`; a copy of
+    `discount_factor` when N is 0 or the last year has no factor."""
+    weights = dict(discount_factor)
+    if years and years_after_horizon and years[-1] in weights:
+        weights[years[-1]] *= sum((1.0 + rate) ** -k for k in range(years_after_horizon + 1))
+    return weights
 
 
 @dataclass(frozen=True)
@@ -222,11 +233,7 @@ class ModelInputs:
         capacity that stands idle in T costs one year's annuity only, so a plan may build for an
         early year's need (a ramp-up year) and leave the capacity idle after it at little cost.
         Years missing from `discount_factor` are left out."""
-        weights = dict(self.discount_factor)
-        if self.YEARS and self.years_after_horizon and self.YEARS[-1] in weights:
-            tail = sum((1.0 + self.discount_rate) ** -k for k in range(self.years_after_horizon + 1))
-            weights[self.YEARS[-1]] *= tail
-        return weights
+        return year_weights(self.discount_factor, self.YEARS, self.discount_rate, self.years_after_horizon)
 
     @cached_property
     def module_by_id(self) -> dict[str, ModuleSpec]:

@@ -139,3 +139,21 @@ def test_rule_costs_md_says_how_its_money_is_counted() -> None:
     assert rule_cost_note(inputs) == f"{RULE_COST_NOTE} The objectives and rule costs are {discount_text(inputs)}."
     assert rule_cost_note(inputs).endswith("in all 9.16 times a yuan of 2022 (site openings once).")
     assert rule_cost_note(dataclasses.replace(inputs, discount_factor={})) == RULE_COST_NOTE
+
+
+def test_the_manifest_says_how_the_objective_weighs_each_year(small_run) -> None:
+    """tests/data/small (2023-2024, rate 10 %, no years after the horizon): weights 1 and 1/1.1;
+    with 3 years after it (the same scenario loaded with an override), 2024 weighs
+    1.1**-1 x (1 + 1.1**-1 + 1.1**-2 + 1.1**-3) = 3.1699 (1 + 0.9091 + 0.8264 + 0.7513 = 3.4869)."""
+    import json
+
+    from siting.config.load import load_scenario
+    from siting.deliver.manifest import objective_weighting
+
+    manifest = json.loads((small_run.out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["objective_weighting"] == {"discount_rate": 0.1, "years_after_horizon": 0,
+                                               "year_weight": {"2023": 1.0, "2024": float(f"{1 / 1.1:.9g}")}}
+    loaded = load_scenario(small_run.scenarios[0], overrides=(("objective.years_after_horizon", 3),))
+    weights = objective_weighting(loaded)["year_weight"]
+    assert weights["2024"] == pytest.approx((1 + 1 / 1.1 + 1 / 1.1 ** 2 + 1 / 1.1 ** 3) / 1.1, rel=1e-8)
+    assert weights["2023"] == 1.0

@@ -25,6 +25,7 @@ import pyproj
 import shapely
 
 import siting
+from models.inputs import year_weights
 from siting.config.highs import ABS_GAP_OPTION, NAMED_SETTINGS
 from siting.config.load import LoadedScenario, MadeAbsolute, Override, extends_chain, file_sha256
 from siting.config.schema import crs_label
@@ -33,6 +34,7 @@ from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan, clean
 from siting.optimize.solve import SolveReport
+from siting.prepare.inputs import discount_factors
 
 #: What the paths under `inputs` are relative to (written into the manifest, so that it says so).
 INPUTS_RELATIVE_TO = "the scenario file's folder"
@@ -230,6 +232,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "model_size": size,
         **({"screening": _clean_record(screening)} if isinstance(screening, dict) else {}),
         "objective_breakdown_yuan": plan.costs,
+        "objective_weighting": objective_weighting(loaded),
         "sites_built_on": list(plan.opened_sites),
         "sites_dropped_outside_clusters": list(dropped),
         **({"near_optimal": dict(near_optimal)} if near_optimal else {}),
@@ -238,6 +241,21 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
         "run": {"timings_s": {k: round(v, 3) for k, v in timings.items()},
                 "solver_wall_time_s": round(report.solve_time_s, 3)},
     }
+
+
+def objective_weighting(loaded: LoadedScenario) -> dict[str, Any]:
+    """How the objective weighs each plan year's yearly costs and revenue (the manifest's
+    `objective_weighting`): the discount rate (a share), `years_after_horizon` (years the last
+    plan year stands for after it) and each year's weight W[t] (factor: models/inputs.py
+    `year_weights`, rounded to 9 significant digits), e.g. {"2022": 1.0, "2023": 0.943396226,
+    "2024": 9.16248...} for the shipped scenario; the site openings count once, at the discount
+    factor alone."""
+    objective = loaded.scenario.objective
+    years = list(loaded.scenario.years)
+    weights = year_weights(discount_factors(years, objective.discount_rate), years, objective.discount_rate,
+                           objective.years_after_horizon)
+    return {"discount_rate": objective.discount_rate, "years_after_horizon": objective.years_after_horizon,
+            "year_weight": {str(t): float(f"{w:.9g}") for t, w in weights.items()}}
 
 
 def _held_settings(report: SolveReport, abs_gap_bn_yuan: float | None) -> dict[str, Any]:
