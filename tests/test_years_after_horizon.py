@@ -157,3 +157,22 @@ def test_the_manifest_says_how_the_objective_weighs_each_year(small_run) -> None
     weights = objective_weighting(loaded)["year_weight"]
     assert weights["2024"] == pytest.approx((1 + 1 / 1.1 + 1 / 1.1 ** 2 + 1 / 1.1 ** 3) / 1.1, rel=1e-8)
     assert weights["2023"] == 1.0
+
+
+def test_the_terminal_says_how_the_last_year_weighs(tmp_path, capsys) -> None:
+    """`siting solve` on tests/data/small (2023-2024, 10 %) with 3 years after the horizon: under
+    the objective line, how 2024 weighs: 1.1**-1 x 3.4869 = 3.17; none without them."""
+    import shutil
+
+    from siting.cli import main
+
+    source = __import__("pathlib").Path(__file__).parent / "data" / "small"
+    shutil.copytree(source, tmp_path / "small")
+    scenario = str(tmp_path / "small" / "scenario.yaml")
+    assert main(["solve", scenario, "--out", str(tmp_path / "a"), "--quiet",
+                 "--set", "objective.years_after_horizon=3"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert ("weighting 2024's yearly costs and revenue count again for 2025-2027 (objective.years_after_horizon): "
+            "a yuan of 2024 weighs 3.17 times a yuan of 2023 (report.md, discounting)") in out
+    assert main(["solve", scenario, "--out", str(tmp_path / "b"), "--quiet"]) == 0
+    assert "weighting" not in capsys.readouterr().out
