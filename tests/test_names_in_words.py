@@ -154,7 +154,7 @@ def test_modules_are_shown_by_their_size_with_its_unit() -> None:
     report gives "400 million m2/yr", never the id separator_400mm2 (which reads as square
     millimetres), and the site and cluster by their names; plan.csv keeps the id."""
     loaded = loaded_with({"separator": "million m2"}, {"separator": [("separator_400mm2", 400.0)]})
-    inputs = SimpleNamespace(YEARS=(2022,), CLUSTERS=("yuxi",), PRODUCTS=("separator",))
+    inputs = SimpleNamespace(YEARS=(2022,), CLUSTERS=("yuxi",), PRODUCTS=("separator",), years_after_horizon=0)
     capacity = pd.DataFrame({"cluster": ["yuxi"], "product": ["separator"], "year": [2022],
                              "added_cumulative": [400.0], "existing": [30.0], "committed": [0.0],
                              "capacity": [430.0]})
