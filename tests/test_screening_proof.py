@@ -118,18 +118,24 @@ def test_a_merged_bound_stopped_short_is_raised_by_the_proof_search(monkeypatch:
     assert row.endswith("reached it: the plan is certified")
 
 
-def test_without_the_proof_search_the_weak_bound_stands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same screening with the merged model's search reported stopped by the time limit at
-    half its bound: no proof search runs (its record is null), and the plan is not proven."""
+def half_bound_ending(termination: str) -> Any:
+    """`solve_by_counts` with the merged model's first search reported ended by `termination` (a
+    HiGHS termination name) at half its bound, the run's lower bound with it."""
     real = screening_module.solve_by_counts
 
-    def weak(*args: Any, **kwargs: Any) -> CountSolve:
+    def reported(*args: Any, **kwargs: Any) -> CountSolve:
         counted = real(*args, **kwargs)
         bound = 0.5 * counted.relaxation.best_bound_yuan
         return dataclasses.replace(counted, lower_bound_yuan=bound, relaxation=dataclasses.replace(
-            counted.relaxation, best_bound_yuan=bound, termination="maxTimeLimit"))
+            counted.relaxation, best_bound_yuan=bound, termination=termination))
 
-    monkeypatch.setattr(screening_module, "solve_by_counts", weak)
+    return reported
+
+
+def test_without_the_proof_search_the_weak_bound_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same screening with the merged model's search reported stopped by the time limit at
+    half its bound: no proof search runs (its record is null), and the plan is not proven."""
+    monkeypatch.setattr(screening_module, "solve_by_counts", half_bound_ending("maxTimeLimit"))
     solved = solve_screened(cells(), CELL_IDS, ASKED, MERGE_ALL)
     assert not solved.report.proven_optimal
     assert solved.summary.record()["merged_model"]["proof_search"] is None  # type: ignore[index]
@@ -139,15 +145,7 @@ def test_a_merged_bound_met_at_its_own_gap_is_raised_by_the_proof_search(monkeyp
     """The screening with the merged model's first search reported at its own gap (converged) with
     half its bound, below the bound that certifies the screened plan: the proof search runs and
     raises LB to that bound, so the plan is proven within the 2 % asked."""
-    real = screening_module.solve_by_counts
-
-    def converged_low(*args: Any, **kwargs: Any) -> CountSolve:
-        counted = real(*args, **kwargs)
-        bound = 0.5 * counted.relaxation.best_bound_yuan
-        return dataclasses.replace(counted, lower_bound_yuan=bound, relaxation=dataclasses.replace(
-            counted.relaxation, best_bound_yuan=bound, termination="convergenceCriteriaSatisfied"))
-
-    monkeypatch.setattr(screening_module, "solve_by_counts", converged_low)
+    monkeypatch.setattr(screening_module, "solve_by_counts", half_bound_ending("convergenceCriteriaSatisfied"))
     solved = solve_screened(cells(), CELL_IDS, ASKED, MERGE_ALL)
     assert solved.report.objective_yuan is not None and solved.report.proven_optimal
     cutoff = certifying_bound(solved.report.objective_yuan, 0.02)
