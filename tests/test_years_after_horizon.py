@@ -176,3 +176,20 @@ def test_the_terminal_says_how_the_last_year_weighs(tmp_path, capsys) -> None:
             "a yuan of 2024 weighs 3.17 times a yuan of 2023 (report.md, discounting)") in out
     assert main(["solve", scenario, "--out", str(tmp_path / "b"), "--quiet"]) == 0
     assert "weighting" not in capsys.readouterr().out
+
+
+def test_the_late_projects_notice_says_they_are_left_out_of_the_years_after_the_horizon_too() -> None:
+    """The shipped scenario (N = 14) has 12 committed projects online in 2025: the steady state
+    repeats 2024 without them, and their notice says so; with N = 0 it does not."""
+    from siting.prepare.problem import prepare
+
+    shipped = __import__("pathlib").Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
+    late = [n for n in prepare(shipped, {}).notices if "after the plan's last year 2024" in n]
+    assert len(late) == 1
+    assert late[0].startswith(
+        "12 committed projects come online after the plan's last year 2024: their capacity is left out (also from "
+        "the 14 years after 2024 that 2024 stands for in the objective, objective.years_after_horizon); the land "
+        "they take, 613.3 ha, is kept from new modules: ")
+    plain = [n for n in prepare(shipped, {}, overrides=(("objective.years_after_horizon", 0),)).notices
+             if "after the plan's last year 2024" in n]
+    assert "also from" not in plain[0] and "their capacity is left out; the land they take" in plain[0]

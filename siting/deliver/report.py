@@ -459,8 +459,9 @@ def discount_text(inputs: ModelInputs) -> str:
     "discounted at 6 % a year (objective.discount_rate) to 2022, the plan's first year: a yuan of
     2024 counts 0.890"; where the last year stands for years after the horizon
     (objective.years_after_horizon, models/inputs.py `year_weight`), how much more it counts:
-    "...; 2024's yearly costs and revenue count again for each of the 14 years after it, in
-    all 8.76 times a yuan of 2022 (site openings once)"; "" without discount factors."""
+    "...; 2024's yearly costs and revenue count again for each of the 14 years after it
+    (objective.years_after_horizon), in all 9.16 times a yuan of 2022 (site openings once)"; "" without
+    discount factors."""
     factors = dict(inputs.discount_factor)
     if not factors:
         return ""

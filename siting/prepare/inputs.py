@@ -229,14 +229,18 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     late = [project for project in held.projects if project.online_year > years[-1]]
     held_land = math.fsum(committed_land_ha(loaded, p.product, p.capacity) for p in late if p.site in kept)
     kept_land = f", {held_land:,.1f} ha, is kept from new modules" if held_land > 0 else ""
+    after = loaded.scenario.objective.years_after_horizon
+    # the years after the horizon repeat the last year as it stands: without these plants
+    tail = (f" (also from the {after} years after {years[-1]} that {years[-1]} stands for in the objective, "
+            "objective.years_after_horizon)" if after else "")
     if len(late) == 1:
         project = late[0]
         notices.append(f"{called(project)} ({plant(project)}) comes online in {project.online_year}, "
-                       f"after the plan's last year {years[-1]}: its capacity is left out"
+                       f"after the plan's last year {years[-1]}: its capacity is left out{tail}"
                        + (f"; the land it takes{kept_land}" if kept_land else ""))
     elif late:  # one notice for them all: a dozen lines of the same sentence hide the other notices
         notices.append(f"{len(late)} {plural} come online after the plan's last year {years[-1]}: their capacity "
-                       f"is left out{f'; the land they take{kept_land}' if kept_land else ''}: "
+                       f"is left out{tail}{f'; the land they take{kept_land}' if kept_land else ''}: "
                        + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in late))
     early = [project for project in held.projects
              if project.online_year < years[0] and project.site in kept]
