@@ -21,13 +21,23 @@ SiteProduct = tuple[str, str]
 
 def year_weights(discount_factor: Mapping[int, float], years: Sequence[int], rate: float,
                  years_after_horizon: int) -> dict[int, float]:
-    """W[t] of `ModelInputs.year_weight`: `discount_factor` (df[t], year -> factor) with the last
-    of `years` times sum_{k=0..N} (1 + rate) ** -k, N = `years_after_horizon`; a copy of
-    `discount_factor` when N is 0 or the last year has no factor."""
+    """W[t] of `ModelInputs.year_weight`: `discount_factor` (df[t], year -> factor) for the plan's
+    `years`, and with N = `years_after_horizon` > 0 the steady-state year T + 1 (T the last of
+    `years`) weighted df[T] * sum_{k=1..N} (1 + rate) ** -k (the N years after T, discounted); a
+    copy of `discount_factor` when N is 0 or the last year has no factor."""
     weights = dict(discount_factor)
     if years and years_after_horizon and years[-1] in weights:
-        weights[years[-1]] *= sum((1.0 + rate) ** -k for k in range(years_after_horizon + 1))
+        last = years[-1]
+        weights[last + 1] = weights[last] * sum((1.0 + rate) ** -k for k in range(1, years_after_horizon + 1))
     return weights
+
+
+#: The per-year mappings of `ModelInputs` that the steady-state year takes over from the last plan
+#: year where it has no entry of its own (prices, trade limits and supplies held at T's level).
+STEADY_STATE_DATA: tuple[str, ...] = (
+    "supply_t_per_yr", "price_yuan_per_unit", "import_price_yuan_per_unit", "sales_cap_units",
+    "resource_import_price_yuan_per_t", "resource_import_cap_t_per_yr",
+)
 
 
 @dataclass(frozen=True)
@@ -142,8 +152,8 @@ class ModelInputs:
 
     #: df[t], the discount factor of year t: (1 + r) ** -(t - t0) (siting.prepare.inputs).
     discount_factor: Mapping[int, float] = field(default_factory=dict)
-    #: N, the years after the last plan year T for which the plan as it stands in T is counted
-    #: again in the objective (a steady state after the horizon; `year_weight`); 0: nothing after T.
+    #: N, the years after the last plan year T that the steady-state year T + 1 stands for in the
+    #: objective (`STEADY_YEAR`, `year_weight`); 0: no steady-state year, nothing after T counts.
     years_after_horizon: int = 0
     enabled_families: frozenset[str] = frozenset()
 
@@ -215,25 +225,80 @@ class ModelInputs:
     member_land_ha: Mapping[tuple[str, str], float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        """ValueError when YEARS are not consecutive calendar years in increasing order."""
+        """ValueError when YEARS are not consecutive calendar years in increasing order. With a
+        steady-state year (`STEADY_YEAR`), each mapping of STEADY_STATE_DATA gains, for it, the
+        last plan year's entries it does not give itself."""
         years = tuple(self.YEARS)
         if any(b != a + 1 for a, b in pairwise(years)):
             raise ValueError(f"YEARS must be consecutive calendar years, got {years}")
+        steady = self.STEADY_YEAR
+        if steady is None:
+            return
+        last = years[-1]
+        for name in STEADY_STATE_DATA:
+            data: Mapping[tuple[str, int], float] = getattr(self, name)
+            extra = {(key, steady): value for (key, t), value in data.items()
+                     if t == last and (key, steady) not in data}
+            if extra:
+                object.__setattr__(self, name, {**data, **extra})
+
+    @property
+    def STEADY_YEAR(self) -> int | None:
+        """T + 1, the steady-state year, when `years_after_horizon` N > 0 (None otherwise): one
+        operating year after the last plan year T that stands for the N years after it, weighted
+        `year_weight`[T + 1] = df[T] * sum_{k=1..N} (1 + r) ** -k. Nothing is decided in it; every
+        module decided in the plan runs in it at full rate (no ramp-up share); committed capacity
+        online by then stands in it (siting.prepare.inputs maps online years T + 1..T + N to it);
+        prices, caps and supplies are the last year's where not given for it (STEADY_STATE_DATA);
+        the plan's targets, budget and rules on decisions do not apply to it; operating rules
+        (sales caps, supply limits, chain balance, utilisation) do."""
+        if self.years_after_horizon > 0 and self.YEARS:
+            return self.YEARS[-1] + 1
+        return None
+
+    @property
+    def OPERATING_YEARS(self) -> tuple[int, ...]:
+        """The years with production, flows and operating costs: YEARS, then `STEADY_YEAR` when
+        there is one."""
+        steady = self.STEADY_YEAR
+        return tuple(self.YEARS) + ((steady,) if steady is not None else ())
+
+    def ramp_share(self, product: str, year: int) -> float:
+        """The share of its nameplate that capacity of `product` first producing in `year`
+        makes that year: ramp[p] (`ramp_up_share`, 1 where not given), and 1 in the steady-state
+        year (the years it stands for are after every module's first year)."""
+        if year == self.STEADY_YEAR:
+            return 1.0
+        return self.ramp_up_share.get(product, 1.0)
 
     @cached_property
     def year_weight(self) -> dict[int, float]:
-        """W[t], the weight of year t's costs and revenue in the objective (factor, per year):
+        """W[t], the weight of year t's costs and revenue in the objective (factor, per year),
+        over OPERATING_YEARS:
 
-            W[t] = df[t]                                   for t < T
-            W[T] = df[T] * sum_{k=0..N} (1 + r) ** -k      N = years_after_horizon
+            W[t]     = df[t]                                   for the plan's years t <= T
+            W[T + 1] = df[T] * sum_{k=1..N} (1 + r) ** -k      the steady-state year, N = years_after_horizon
 
-        The last year T stands for itself and the N years after it, discounted at r: the plan's
-        capacity, output, sales and costs of T repeat in each (a steady state: a module's yearly
-        annuity then stands for its replacement). With N = 0, W = df and nothing after T counts:
-        capacity that stands idle in T costs one year's annuity only, so a plan may build for an
-        early year's need (a ramp-up year) and leave the capacity idle after it at little cost.
-        Years missing from `discount_factor` are left out."""
+        The steady-state year (`STEADY_YEAR`) stands for the N years after T, discounted at r:
+        the plan's capacity runs in each of them at full rate beside the committed capacity online
+        by then, and a module's yearly annuity counts in each (standing for its replacement). With
+        N = 0 nothing after T counts: capacity that stands idle in T costs one year's annuity
+        only, so a plan may build for an early year's need (a ramp-up year) and leave the
+        capacity idle after it at little cost. Years missing from `discount_factor` are left out."""
         return year_weights(self.discount_factor, self.YEARS, self.discount_rate, self.years_after_horizon)
+
+    @cached_property
+    def shortfall_weight(self) -> dict[int, float]:
+        """The weight of year t's target shortfalls in the objective (factor): W[t] for t < T and,
+        for the last plan year, W[T] + W[T + 1] (`year_weight`, W[T + 1] the steady-state year's,
+        0 without one). The targets are where the plan ends: a unit of capacity or output value
+        short in T is one the plan does not make good after it, so it counts for the years the
+        steady state stands for too (as capacity built to close it is paid for in them)."""
+        weights = {t: self.year_weight[t] for t in self.YEARS if t in self.year_weight}
+        steady = self.STEADY_YEAR
+        if steady is not None and steady in self.year_weight and self.YEARS[-1] in weights:
+            weights[self.YEARS[-1]] += self.year_weight[steady]
+        return weights
 
     @cached_property
     def module_by_id(self) -> dict[str, ModuleSpec]:

@@ -57,7 +57,7 @@ def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) ->
     the province nor imported (then a downstream product cannot be made at all).
     """
     uses = uses_at(inputs, index)
-    years = inputs.YEARS
+    years = inputs.OPERATING_YEARS
     cluster = inputs.cluster_of_site
     makes = list(index.producing_pairs)
     made = {p for _s, p in makes}

@@ -18,11 +18,11 @@ COST_COMPONENTS: tuple[str, ...] = (
 
 
 def standing_discount(inputs: ModelInputs, product: str, decided_in: int) -> float:
-    """sum_{t >= t' + L[p]} W[t]: the weighted years in which a module of `product` decided in
-    year t' stands (from its first production year on; W = `ModelInputs.year_weight`, the last
-    year counting for itself and the years after the horizon)."""
+    """sum_{t >= t' + L[p]} W[t] over OPERATING_YEARS: the weighted years in which a module of
+    `product` decided in year t' stands (from its first production year on; W =
+    `ModelInputs.year_weight`, the steady-state year counting for the years after the horizon)."""
     first = decided_in + inputs.lead_time_yr.get(product, 0)
-    return sum(inputs.year_weight[t] for t in inputs.YEARS if t >= first)
+    return sum(inputs.year_weight[t] for t in inputs.OPERATING_YEARS if t >= first)
 
 
 def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
@@ -33,22 +33,26 @@ def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
     fixed_opex  sum_{s,p,m,t'} opex[m] x[s,p,m,t'] S[p,t']
                 with S[p,t'] = sum_{t >= t'+L[p]} W[t]: a module is paid for, as a yearly annuity,
                 in every year it stands within the horizon (models.costs), and for the N years after
-                it through W[T]; nothing favours late builds
+                it through W[T+1]; nothing favours late builds
     site_fixed  sum_{s,t} df[t] F opens[s,t]           opening, once, in its year (df: not repeated after T)
     variable    sum_{s,p,t} W[t] (e[p] tariff[s] + vc[p]) y[s,p,t]
     resources   raw material bought at in-province sources   (`resources_purchase`, supply family)
     imports     products and raw material bought outside     (`imports_products` + `imports_raw`)
     transport   raw material and products moved               (`transport_raw` + `transport_products`)
-    shortfall   sum_{g,t} W[t] pen[g] short[g,t] + sum_t W[t] pen_v short_v[t]
+    shortfall   sum_{g,t} Ws[t] pen[g] short[g,t] + sum_t Ws[t] pen_v short_v[t]
+                Ws[t] = W[t], and W[T] + W[T+1] for the last plan year (`ModelInputs.shortfall_weight`)
     sales       - sum_{c,p,t} W[t] price[p,t] sales[c,p,t]              (`sales_revenue`)
-    with W[t] = df[t] = (1 + r) ** -(t - t0) for t < T and W[T] = df[T] sum_{k=0..N} (1 + r) ** -k
-    (`ModelInputs.year_weight`, N = years_after_horizon): the last year's flows count for it and
-    for the N years after it, so capacity idle in T stays idle, and paid for, in each of them
-    (N = 0: nothing after T counts). Committed and existing capacity are sunk: no capex. The
-    objective row is in million yuan (MONEY_UNIT_YUAN); the cost expressions cost_*
-    (COST_COMPONENTS) stay in yuan.
+    with t over OPERATING_YEARS, W[t] = df[t] = (1 + r) ** -(t - t0) for the plan's years t <= T and
+    W[T+1] = df[T] sum_{k=1..N} (1 + r) ** -k for the steady-state year (`ModelInputs.year_weight`,
+    `ModelInputs.STEADY_YEAR`, N = years_after_horizon): its production and flows, with every
+    module in full and the committed capacity online by then, count for the N years after T, so
+    capacity idle then stays idle, and paid for, in each of them (N = 0: nothing after T counts).
+    A shortfall of the last plan year counts for the steady state too (Ws). Committed and existing
+    capacity are sunk: no capex. The objective row is in million yuan (MONEY_UNIT_YUAN); the cost
+    expressions cost_* (COST_COMPONENTS) stay in yuan.
     """
     weight = inputs.year_weight
+    short_weight = inputs.shortfall_weight
     m.cost_capex = pyo.Expression(expr=sum(
         capex_annuity_yuan_per_yr(inputs, inputs.module(mid)) * standing_discount(inputs, p, t) * m.build[s, p, mid, t]
         for s, p, mid, t in m.BUILD
@@ -79,11 +83,11 @@ def add_objective(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
     m.cost_transport = pyo.Expression(expr=m.transport_raw + m.transport_products)
     m.cost_shortfall = pyo.Expression(
         expr=sum(
-            weight[t] * inputs.capacity_shortfall_penalty_yuan_per_unit.get(g, 0.0) * m.capacity_shortfall[g, t]
+            short_weight[t] * inputs.capacity_shortfall_penalty_yuan_per_unit.get(g, 0.0) * m.capacity_shortfall[g, t]
             for g, t in m.CAP_TARGET
         )
         + sum(
-            weight[t] * inputs.value_shortfall_penalty_yuan_per_yuan * MONEY_UNIT_YUAN * m.value_shortfall[t]
+            short_weight[t] * inputs.value_shortfall_penalty_yuan_per_yuan * MONEY_UNIT_YUAN * m.value_shortfall[t]
             for t in m.VALUE_TARGET
         )
     )

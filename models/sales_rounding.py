@@ -14,6 +14,7 @@ y[s,p,t] <= util[p] Kav[s,p,t] over the sites and writing the site counts as cou
 
     Y[p,t] <= c0[p,t] + sum_j a_j n_j,   j = (c, m, t') in COUNT with m a module of p,
     c0[p,t] = util[p] sum_s (E[s,p] + sum_{t'' <= t} C[s,p,t''] - (1 - ramp[p]) C[s,p,t]),
+    (ramp[p] is 1 in the steady-state year, `ModelInputs.ramp_share`)
     a_j = util[p] size[m]            when t' + L[p] <  t (producing in full),
           util[p] ramp[p] size[m]    when t' + L[p] == t (its first production year),
           0                          when t' + L[p] >  t (not yet producing).
@@ -85,14 +86,14 @@ def production_coefficient(inputs: ModelInputs, product: str, module_id: str, de
     if first > year:
         return 0.0
     if first == year:
-        return size * min(inputs.ramp_up_share.get(product, 1.0), 1.0)
+        return size * min(inputs.ramp_share(product, year), 1.0)
     return size
 
 
 def standing_available(m: pyo.ConcreteModel, inputs: ModelInputs, product: str, year: int) -> float:
     """c0[p,t] / util[p]: available capacity (units/yr) of `product` in `year` from existing and
     committed capacity, summed over the producing pairs (as `available` in models/variables.py)."""
-    ramp = min(inputs.ramp_up_share.get(product, 1.0), 1.0)
+    ramp = min(inputs.ramp_share(product, year), 1.0)
     total = 0.0
     for s, p, t in m.PRODUCE:
         if p == product and t == year:

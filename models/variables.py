@@ -4,12 +4,14 @@ Symbols as in docs/FORMULATION.md:
     x[s,p,m,t]  `build`: integer modules of size m of product p decided at site s in year t
     y[s,p,t]    `production` (units/yr)
     Y[p,t]      `production_total` (units/yr) = sum_s y[s,p,t], over the products produced somewhere
-    h[c,p]      `hosts`: binary, cluster c adds capacity of p (or has committed capacity of p)
+    h[c,p]      `hosts`: binary, cluster c adds capacity of p (or has committed capacity of p online
+                within the plan's years)
     K[s,p,t]    `capacity`, online capacity (units/yr)
                 = E[s,p] + sum_{t' <= t} C[s,p,t'] + sum_{m, t'+L[p] <= t} size[m] x[s,p,m,t']
     N[s,p,t]    capacity in its first production year
                 = C[s,p,t] + sum_{m, t'+L[p] = t} size[m] x[s,p,m,t']
-    Kav[s,p,t]  `available` = K[s,p,t] - (1 - ramp[p]) N[s,p,t]   (units/yr)
+    Kav[s,p,t]  `available` = K[s,p,t] - (1 - ramp[p,t]) N[s,p,t]   (units/yr; ramp[p,t] = ramp[p],
+                and 1 in the steady-state year: `ModelInputs.ramp_share`)
     A[s,p]      capacity decided by the final year = sum_{m,t} size[m] x[s,p,m,t]  (`added_by`)
 """
 
@@ -39,20 +41,21 @@ def add_variables(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
         bounds=lambda _m, s, p, mod, _t: (0, index.module_bound[(s, p, mod)]),
     )
     m.PRODUCE = pyo.Set(
-        initialize=[(s, p, t) for s, p in index.producing_pairs for t in inputs.YEARS],
+        initialize=[(s, p, t) for s, p in index.producing_pairs for t in inputs.OPERATING_YEARS],
         dimen=3,
         ordered=True,
     )
     m.production = pyo.Var(m.PRODUCE, domain=pyo.NonNegativeReals)
     produced = {p for _s, p in index.producing_pairs}
     m.PRODUCT_YEAR = pyo.Set(
-        initialize=[(p, t) for p in inputs.PRODUCTS if p in produced for t in inputs.YEARS], dimen=2, ordered=True
+        initialize=[(p, t) for p in inputs.PRODUCTS if p in produced for t in inputs.OPERATING_YEARS], dimen=2,
+        ordered=True
     )
     m.production_total = pyo.Var(m.PRODUCT_YEAR, domain=pyo.NonNegativeReals)
     # Sites with a buildable pair, in input order (build_pairs follow CANDIDATES, site-major).
     m.SITE_OPEN = pyo.Set(initialize=list(dict.fromkeys(s for s, _p in index.build_pairs)))
-    committed_hosts = {(inputs.cluster_of_site[s], p) for (s, p, _t), units in inputs.committed_units_per_yr.items()
-                       if units > 0}
+    committed_hosts = {(inputs.cluster_of_site[s], p) for (s, p, t), units in inputs.committed_units_per_yr.items()
+                       if units > 0 and t <= inputs.YEARS[-1]}
     m.HOST = pyo.Set(
         initialize=sorted(
             {(inputs.cluster_of_site[s], p) for s, p in index.build_pairs} | committed_hosts,
@@ -128,11 +131,14 @@ def add_capacity_accumulation(m: pyo.ConcreteModel, inputs: ModelInputs, index: 
 
     K[s,p,t]   = E[s,p] + sum_{t' <= t} C[s,p,t'] + sum_{m, t'+L[p] <= t} size[m] x[s,p,m,t']   (units/yr)
     N[s,p,t]   = C[s,p,t] + sum_{m, t'+L[p] = t} size[m] x[s,p,m,t']
-    Kav[s,p,t] = K[s,p,t] - (1 - ramp[p]) * N[s,p,t]
-    y[s,p,t] <= util[p] * Kav[s,p,t]          over PRODUCE (build pairs, pairs with E or C), all t
+    Kav[s,p,t] = K[s,p,t] - (1 - ramp[p,t]) * N[s,p,t]
+    y[s,p,t] <= util[p] * Kav[s,p,t]          over PRODUCE (build pairs, pairs with E or C), t in
+                                              OPERATING_YEARS (the plan's years and the steady-state year)
     Y[p,t] = sum_s y[s,p,t]                   over PRODUCT_YEAR (`production_total_link`)
     A module decided in year t first produces in t + L[p], at ramp[p] of its nameplate that year
-    and in full afterwards; committed capacity C likewise from its online year. Nothing is
+    and in full afterwards; committed capacity C likewise from its online year. In the
+    steady-state year (`ModelInputs.STEADY_YEAR`) everything standing runs in full (ramp[p,T+1] = 1),
+    with the committed capacity online in it (C[s,p,T+1]). Nothing is
     retired within the horizon. The totals Y carry the rows that count the province's production
     of a product (output value, chain balance): each such row then has one term per product
     instead of one per site, which keeps those rows sparse however many sites there are (on a
@@ -147,7 +153,7 @@ def add_capacity_accumulation(m: pyo.ConcreteModel, inputs: ModelInputs, index: 
         return inputs.existing_capacity_units_per_yr.get((s, p), 0.0) + committed_by(inputs, s, p, t) + added
 
     def available(_m: pyo.ConcreteModel, s: str, p: str, t: int) -> pyo.Expression:
-        ramp = inputs.ramp_up_share.get(p, 1.0)
+        ramp = inputs.ramp_share(p, t)
         if ramp >= 1.0:
             return m.capacity[s, p, t]
         first = committed_by(inputs, s, p, t, first_year_only=True)

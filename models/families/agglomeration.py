@@ -14,10 +14,12 @@ from models.variables import added_by, decided
 
 
 def pre_opened_sites(inputs: ModelInputs) -> tuple[str, ...]:
-    """Sites already open before the horizon: those with existing or committed capacity, in
-    SITES order. They cost nothing to open and count toward their cluster's open-site limit."""
+    """Sites already open before the horizon: those with existing capacity or capacity committed
+    within the plan's years (not only in the steady-state year), in SITES order. They cost
+    nothing to open and count toward their cluster's open-site limit."""
     standing = {s for (s, _p), units in inputs.existing_capacity_units_per_yr.items() if units > 0}
-    standing |= {s for (s, _p, _t), units in inputs.committed_units_per_yr.items() if units > 0}
+    standing |= {s for (s, _p, t), units in inputs.committed_units_per_yr.items()
+                 if units > 0 and t <= inputs.YEARS[-1]}
     return tuple(s for s in inputs.SITES if s in standing)
 
 

@@ -37,8 +37,8 @@ def add_chain_balance(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
     """
     keys = []
     if is_on(inputs, "chain_balance"):
-        keys = [(u, t) for u in inputs.PRODUCTS if inputs.chain_share_min.get(u, 0.0) > 0 for t in inputs.YEARS
-                if chain_applies(inputs, u, t)]
+        keys = [(u, t) for u in inputs.PRODUCTS if inputs.chain_share_min.get(u, 0.0) > 0
+                for t in inputs.OPERATING_YEARS if chain_applies(inputs, u, t)]
     m.CHAIN = pyo.Set(initialize=keys, dimen=2, ordered=True)
 
     def rule(_m: pyo.ConcreteModel, u: str, t: int) -> pyo.Expression:

@@ -22,7 +22,9 @@ def add_host_indicator(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
     A[s,p] <= Amax[s,p] * h[c(s),p]            for (s,p) in BUILD_PAIRS   (units/yr)
     h[c,p] <= sum_{s in c, m, t} x[s,p,m,t]     for (c,p) in HOST without committed capacity
     h[c,p] = 1                                  where a site of c has committed capacity of p
-    (real projects count toward the hosting limit and the portfolios)
+                                                online within the plan's years
+    (real projects count toward the hosting limit and the portfolios; a project first producing
+    in the steady-state year only, `ModelInputs.STEADY_YEAR`, is not part of the plan's portfolio)
     Cannot be infeasible on its own; it gives the differentiation rows their meaning.
     """
     m.host_link = pyo.Constraint(
@@ -33,8 +35,8 @@ def add_host_indicator(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for s, p in index.build_pairs:
         members[(inputs.cluster_of_site[s], p)].append(s)
-    committed = {(inputs.cluster_of_site[s], p) for (s, p, _t), units in inputs.committed_units_per_yr.items()
-                 if units > 0}
+    committed = {(inputs.cluster_of_site[s], p) for (s, p, t), units in inputs.committed_units_per_yr.items()
+                 if units > 0 and t <= inputs.YEARS[-1]}
     for key in committed:
         m.hosts[key].fix(1.0)
 

@@ -46,10 +46,10 @@ def add_supply(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
         for k, s in allowed_arcs(inputs, is_on(inputs, "proximity"))
         if (s, inputs.resource_of_source[k]) in needs
     ]
-    m.ARC = pyo.Set(initialize=[(k, s, t) for k, s in arcs for t in inputs.YEARS], dimen=3, ordered=True)
+    m.ARC = pyo.Set(initialize=[(k, s, t) for k, s in arcs for t in inputs.OPERATING_YEARS], dimen=3, ordered=True)
     m.flow = pyo.Var(m.ARC, domain=pyo.NonNegativeReals)
     m.RAW_IMPORT = pyo.Set(
-        initialize=[(s, r, t) for s, r in needs for t in inputs.YEARS
+        initialize=[(s, r, t) for s, r in needs for t in inputs.OPERATING_YEARS
                     if (r, t) in inputs.resource_import_price_yuan_per_t],
         dimen=3, ordered=True)
     m.raw_imports = pyo.Var(m.RAW_IMPORT, domain=pyo.NonNegativeReals)
@@ -58,7 +58,7 @@ def add_supply(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
     for k, s in arcs:
         arcs_into[(s, inputs.resource_of_source[k])].append(k)
         arcs_from[k].append(s)
-    m.NEED = pyo.Set(initialize=[(s, r, t) for s, r in needs for t in inputs.YEARS], dimen=3, ordered=True)
+    m.NEED = pyo.Set(initialize=[(s, r, t) for s, r in needs for t in inputs.OPERATING_YEARS], dimen=3, ordered=True)
     m.supply_balance = pyo.Constraint(
         m.NEED,
         rule=lambda _m, s, r, t: sum(m.flow[k, s, t] for k in arcs_into[(s, r)])
@@ -66,7 +66,7 @@ def add_supply(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> 
         == sum(rho * m.production[s, p, t] for p, rho in needs[(s, r)]),
     )
     m.SOURCE_YEAR = pyo.Set(
-        initialize=[(k, t) for k in inputs.SOURCES if arcs_from[k] for t in inputs.YEARS],
+        initialize=[(k, t) for k in inputs.SOURCES if arcs_from[k] for t in inputs.OPERATING_YEARS],
         dimen=2,
         ordered=True,
     )

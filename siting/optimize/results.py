@@ -117,6 +117,26 @@ class Plan:
     stranded: pd.DataFrame = field(default_factory=_empty(STRANDED_COLUMNS))
     demo_sites: dict[str, int] = field(default_factory=dict)  # site -> demonstrations there
     demo_qualifying: dict[str, int] = field(default_factory=dict)  # site -> demonstrations it could be
+    #: The steady-state year's operation (`ModelInputs.STEADY_YEAR`), kept out of the tables above,
+    #: which hold the plan's years only; None without one.
+    steady_state: SteadyState | None = None
+
+
+@dataclass(frozen=True)
+class SteadyState:
+    """How the plan runs in the steady-state year T + 1 that stands for the `years_after_horizon`
+    years after the last plan year (`ModelInputs.STEADY_YEAR`): every module decided in the plan at
+    full rate, with the committed capacity online by then. The tables are those of `Plan` (same
+    columns), holding year T + 1 only; their yuan are of one such year, not discounted."""
+
+    year: int
+    years_after_horizon: int
+    capacity: pd.DataFrame  # CAPACITY_COLUMNS
+    trade: pd.DataFrame  # TRADE_COLUMNS
+    stranded: pd.DataFrame  # STRANDED_COLUMNS
+    raw_imports: pd.DataFrame  # RAW_IMPORT_COLUMNS
+    flows: pd.DataFrame  # source, site, resource, year, tonnes, km
+    product_flows: pd.DataFrame  # PRODUCT_FLOW_COLUMNS
 
 
 def sites_built_text(plan: Plan, inputs: ModelInputs, name: Callable[[str], str]) -> str:
@@ -272,7 +292,7 @@ def _capacity_table(model: pyo.ConcreteModel, inputs: ModelInputs, counts: Mappi
         if n:
             decided[(s, p, t)] += n * inputs.module(mid).capacity_units_per_yr
     rows = []
-    value: dict[int, float] = dict.fromkeys(inputs.YEARS, 0.0)
+    value: dict[int, float] = dict.fromkeys(inputs.OPERATING_YEARS, 0.0)
     for s, p, t in model.PRODUCE:
         existing = inputs.existing_capacity_units_per_yr.get((s, p), 0.0)
         committed = _committed_by(inputs, s, p, t)
@@ -595,7 +615,25 @@ def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs, names: Names | N
     raw_imports = _raw_import_table(model, inputs)
     flows = _flow_table(model, inputs, capacity, raw_imports)
     targets = _target_table(model, inputs, capacity, values)
-    output_value = pd.DataFrame(sorted(values.items()), columns=["year", "output_value_yuan"])
+    steady = inputs.STEADY_YEAR
+    output_value = pd.DataFrame(sorted((t, v) for t, v in values.items() if t != steady),
+                                columns=["year", "output_value_yuan"])
+    trade, product_flows = _trade_table(model, inputs), _product_flow_table(model, inputs)
+    stranded = _stranded_table(model, inputs, capacity)
+    steady_state = None
+    if steady is not None:
+        def later(table: pd.DataFrame) -> pd.DataFrame:
+            return table.loc[table["year"] == steady].reset_index(drop=True)
+
+        steady_state = SteadyState(steady, inputs.years_after_horizon, later(capacity), later(trade),
+                                   later(stranded), later(raw_imports), later(flows), later(product_flows))
+
+        def within(table: pd.DataFrame) -> pd.DataFrame:
+            return table.loc[table["year"] != steady].reset_index(drop=True)
+
+        capacity, trade, product_flows, stranded, raw_imports, flows = (
+            within(capacity), within(trade), within(product_flows), within(stranded), within(raw_imports),
+            within(flows))
     position = {site: i for i, site in enumerate(inputs.SITES)}
     opened_sites = tuple(sorted(set(builds["site"]), key=position.__getitem__))
     demo = getattr(model, "demo", None)
@@ -605,9 +643,8 @@ def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs, names: Names | N
     if demo_sites != labelled and not _demo_rows_hold(model, whole, demo_sites):
         demo_sites = labelled  # not expected: the rule's labelling holds every row the solver's holds
     return Plan(builds, capacity, flows, costs, targets, output_value, opened_sites,
-                trade=_trade_table(model, inputs), product_flows=_product_flow_table(model, inputs),
-                raw_imports=raw_imports, stranded=_stranded_table(model, inputs, capacity), demo_sites=demo_sites,
-                demo_qualifying=qualifying)
+                trade=trade, product_flows=product_flows, raw_imports=raw_imports, stranded=stranded,
+                demo_sites=demo_sites, demo_qualifying=qualifying, steady_state=steady_state)
 
 
 def demo_room(inputs: ModelInputs, site: str, added: float) -> int:

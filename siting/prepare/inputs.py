@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -197,9 +198,11 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     or in calibration mode fixed the real plants of `calibration.plants` in their place
     (`LoadedScenario.model_projects`). A project online before the first
     plan year counts as existing capacity, with a notice naming the file, so that a mistyped year
-    shows (one for them all); one online after the last year produces nothing within the plan,
+    shows (one for them all); one online after the last year T produces nothing within the plan,
     with a notice, but takes its land all the same (signed, it holds its land before it produces:
-    new modules cannot be built there); one at a site left out of the plan (outside every
+    new modules cannot be built there); with a steady-state year (objective.years_after_horizon
+    N > 0, `ModelInputs.STEADY_YEAR`) one online in T + 1..T + N produces in it (key year T + 1)
+    and one online later is left out of it too; one at a site left out of the plan (outside every
     cluster) is left out, with a notice. Every project at a site of the plan takes its land
     (`committed_land_ha`). The notices name each project by its id (its row in the committed
     projects' file), its capacity with its unit, its product in words and its site by `names`
@@ -227,21 +230,13 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     notices: list[str] = []
     kept = set(sites)
     late = [project for project in held.projects if project.online_year > years[-1]]
-    held_land = math.fsum(committed_land_ha(loaded, p.product, p.capacity) for p in late if p.site in kept)
-    kept_land = f", {held_land:,.1f} ha, is kept from new modules" if held_land > 0 else ""
     after = loaded.scenario.objective.years_after_horizon
-    # the years after the horizon repeat the last year as it stands: without these plants
-    tail = (f" (also from the {after} years after {years[-1]} that {years[-1]} stands for in the objective, "
-            "objective.years_after_horizon)" if after else "")
-    if len(late) == 1:
-        project = late[0]
-        notices.append(f"{called(project)} ({plant(project)}) comes online in {project.online_year}, "
-                       f"after the plan's last year {years[-1]}: its capacity is left out{tail}"
-                       + (f"; the land it takes{kept_land}" if kept_land else ""))
-    elif late:  # one notice for them all: a dozen lines of the same sentence hide the other notices
-        notices.append(f"{len(late)} {plural} come online after the plan's last year {years[-1]}: their capacity "
-                       f"is left out{tail}{f'; the land they take{kept_land}' if kept_land else ''}: "
-                       + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in late))
+    # with a steady-state year (T + 1 standing for T + 1..T + N), a project online by T + N runs in it
+    steady = [project for project in late if after and project.online_year <= years[-1] + after
+              and project.site in kept]
+    steady_ids = {id(project) for project in steady}
+    held_land = math.fsum(committed_land_ha(loaded, p.product, p.capacity) for p in late if p.site in kept)
+    notices += _late_notices(late, steady_ids, (years[-1], after), held_land, (called, plant), plural)
     early = [project for project in held.projects
              if project.online_year < years[0] and project.site in kept]
     path = held.path
@@ -261,6 +256,9 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
             if project.site in kept:  # signed: its land is taken though it produces after the plan
                 land[project.site] = land.get(project.site, 0.0) + committed_land_ha(loaded, project.product,
                                                                                      project.capacity)
+            if id(project) in steady_ids:  # produces in the steady-state year T + 1
+                key3 = (project.site, project.product, years[-1] + 1)
+                units[key3] = units.get(key3, 0.0) + float(project.capacity)
             continue
         if project.site not in kept:
             notices.append(f"{called(project)} ({made(project)}) is at site "
@@ -275,6 +273,45 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
         land[project.site] = land.get(project.site, 0.0) + committed_land_ha(loaded, project.product,
                                                                              project.capacity)
     return Committed(units, standing, land, notices, plural)
+
+
+def _late_notices(late: list[CommittedProject], steady_ids: set[int], horizon: tuple[int, int], held_land: float,
+                  words: tuple[Callable[[CommittedProject], str], Callable[[CommittedProject], str]],
+                  plural: str) -> list[str]:
+    """The notices of the committed projects online after the last plan year T, `horizon` = (T,
+    N): those in `steady_ids` (by `id()`) run in the steady-state year that stands for the N years
+    after T; the others are left out (with the land `held_land`, ha, they keep from new modules).
+    `words` = (called, plant): "committed project x" and "400,000 t/yr LFP at ..."."""
+    last, after = horizon
+    called, plant = words
+    notices = []
+    steady = [project for project in late if id(project) in steady_ids]
+    beyond = [project for project in late if id(project) not in steady_ids]
+    kept_land = f", {held_land:,.1f} ha, is kept from new modules" if held_land > 0 else ""
+    if steady:
+        span = f"{last + 1}-{last + after}" if after > 1 else f"{last + 1}"
+        listed = "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in steady)
+        first = steady[0]
+        subject = (f"{called(first)} ({plant(first)}) comes online in {first.online_year}," if len(steady) == 1
+                   else f"{len(steady)} {plural} come online")
+        notices.append(f"{subject} after the plan's last year {last}: "
+                       f"{'its' if len(steady) == 1 else 'their'} capacity is left out of the plan's years and "
+                       f"runs in the steady state that stands for {span} (objective.years_after_horizon)"
+                       + ("" if len(steady) == 1 else f": {listed}"))
+    tail = (f" (also from the steady state that stands for the {after} years after {last}, "
+            "objective.years_after_horizon)" if after else "")
+    if len(beyond) == 1:
+        project = beyond[0]
+        notices.append(f"{called(project)} ({plant(project)}) comes online in {project.online_year}, "
+                       f"after the plan's last year {last}: its capacity is left out{tail}"
+                       + (f"; the land it takes{kept_land}" if kept_land else ""))
+    elif beyond:  # one notice for them all: a dozen lines of the same sentence hide the other notices
+        notices.append(f"{len(beyond)} {plural} come online after the plan's last year {last}: their capacity "
+                       f"is left out{tail}{f'; the land they take{kept_land}' if kept_land else ''}: "
+                       + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in beyond))
+    elif kept_land:
+        notices.append(f"{plural} online after {last}: the land they take{kept_land}")
+    return notices
 
 
 def land_after_committed(site_land: dict[str, float], land_after_redline: dict[tuple[str, str], float],
