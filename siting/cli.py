@@ -104,12 +104,13 @@ def format_summary(result: RunResult) -> str:
     objective = (f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}"
                  + (f", absolute gap {money(absolute)}" if absolute is not None else ""))
     lines += wrap_text(objective, width)
-    if inputs.years_after_horizon and inputs.YEARS and inputs.YEARS[-1] in inputs.year_weight:
+    steady = inputs.STEADY_YEAR
+    if steady is not None and steady in inputs.year_weight:
         first, last, after = inputs.YEARS[0], inputs.YEARS[-1], inputs.years_after_horizon
         tail = f"{last + 1}" if after == 1 else f"{last + 1}-{last + after}"
-        lines += wrap_text(f"weighting {last}'s yearly costs and revenue count again for {tail} "
-                           f"(objective.years_after_horizon): a yuan of {last} weighs "
-                           f"{inputs.year_weight[last]:.2f} times a yuan of {first} (report.md, discounting)", width)
+        lines += wrap_text(f"weighting the steady state after {last} counts for {tail} "
+                           f"(objective.years_after_horizon): a yuan of it weighs "
+                           f"{inputs.year_weight[steady]:.2f} times a yuan of {first} (report.md, discounting)", width)
     unproven = unproven_text(report.has_solution, report.proven_optimal, report.gap, report.objective_yuan,
                              time_limit_held(report))
     if unproven:

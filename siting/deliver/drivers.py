@@ -35,6 +35,7 @@ reach, or only prospective sources, which the scenario leaves out.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -68,6 +69,32 @@ def _tight(value: float, limit: float) -> bool:
 def _qty(value: float, unit: str) -> str:
     return f"{value:,.0f} {per_year(unit)}" if abs(value) >= 100 or float(value).is_integer() \
         else f"{value:,.4g} {per_year(unit)}"
+
+
+def operating_plan(plan: Plan) -> Plan:
+    """`plan` with the steady-state year's rows (`Plan.steady_state`) added to its capacity,
+    trade, stranded, raw-import, flow and product-flow tables, so that they hold every operating
+    year (`ModelInputs.OPERATING_YEARS`); `plan` itself without a steady-state year."""
+    steady = plan.steady_state
+    if steady is None:
+        return plan
+
+    def both(own: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
+        if later.empty:
+            return own
+        return later.reset_index(drop=True) if own.empty else pd.concat([own, later], ignore_index=True)
+
+    return dataclasses.replace(plan, capacity=both(plan.capacity, steady.capacity),
+                               trade=both(plan.trade, steady.trade), stranded=both(plan.stranded, steady.stranded),
+                               raw_imports=both(plan.raw_imports, steady.raw_imports),
+                               flows=both(plan.flows, steady.flows),
+                               product_flows=both(plan.product_flows, steady.product_flows))
+
+
+def year_words(inputs: ModelInputs, year: int) -> str:
+    """A year as the texts name it: "2024", and the steady-state year (`ModelInputs.STEADY_YEAR`)
+    "the steady state after 2024" (T, the last plan year)."""
+    return f"the steady state after {inputs.YEARS[-1]}" if year == inputs.STEADY_YEAR else str(year)
 
 
 @dataclass(frozen=True)
@@ -474,8 +501,9 @@ class ValueSplit:
 def _given_available(inputs: ModelInputs, row: Any) -> float:
     """Available capacity (units/yr) of the existing plants and committed projects at a row of
     `plan.capacity`: existing + committed online, the committed projects in their first year at
-    the product's ramp-up share (as `models.variables` counts them)."""
-    ramp = min(inputs.ramp_up_share.get(row.product, 1.0), 1.0)
+    the product's ramp-up share, in full in the steady-state year (`ModelInputs.ramp_share`, as
+    `models.variables` counts them)."""
+    ramp = min(inputs.ramp_share(row.product, int(row.year)), 1.0)
     first = inputs.committed_units_per_yr.get((row.site, row.product, int(row.year)), 0.0)
     return float(row.existing) + float(row.committed) - (1.0 - ramp) * first
 
@@ -514,9 +542,13 @@ def year_costs(inputs: ModelInputs, plan: Plan) -> dict[int, dict[str, float]]:
     standing that year (from its first production year on); site opening in the year of a site's
     first module (sites with existing or committed capacity are open already); variable cost of
     the production; raw material at the sources; imports of products and raw material; transport
-    of raw material, raw imports and products. Discounted with the discount factors and summed
-    over the years, each part gives its component of `plan.costs`."""
-    years = list(inputs.YEARS)
+    of raw material, raw imports and products. The years are the operating years
+    (`ModelInputs.OPERATING_YEARS`): the steady-state year, from `plan.steady_state`, has every
+    module decided in the plan standing and no site opening. Weighted with
+    `ModelInputs.year_weight` (site opening with the discount factor of its year) and summed over
+    those years, each part gives its component of `plan.costs`."""
+    years = list(inputs.OPERATING_YEARS)
+    plan = operating_plan(plan)
     out = {t: dict.fromkeys(YEAR_COST_PARTS, 0.0) for t in years}
     first_build: dict[str, int] = {}
     for b in plan.builds.itertuples(index=False):
@@ -1187,9 +1219,9 @@ class _Year:
 @dataclass(frozen=True)
 class _Option:
     """One more module `spec` at `site`: the rules that keep it out (`blocks`); where none does,
-    its best decision year `decided`, its years within the horizon, its opening cost (discounted
-    yuan, 0 at an open site) and its net saving against imports (discounted yuan, opening
-    included)."""
+    its best decision year `decided`, the years it stands in (the plan's and the steady-state
+    year), its opening cost (discounted yuan, 0 at an open site) and its net saving against
+    imports (yuan weighted as the objective weights the years, opening included)."""
 
     site: str
     spec: ModuleSpec
@@ -1218,9 +1250,11 @@ class _Words:
 
 
 class _PlanFigures:
-    """The plan's totals the import reasons read, computed once."""
+    """The plan's totals the import reasons read, computed once, per operating year: the plan's
+    years and the steady-state year (`operating_plan`; `self.plan` holds its rows too)."""
 
     def __init__(self, inputs: ModelInputs, plan: Plan) -> None:
+        plan = operating_plan(plan)
         self.inputs, self.plan = inputs, plan
         self.imports: dict[tuple[str, int], float] = defaultdict(float)
         self.sold: dict[tuple[str, int], float] = defaultdict(float)
@@ -1433,9 +1467,10 @@ def _most_made(inputs: ModelInputs, figures: _PlanFigures, site: str, product: s
     a raw material with no source within reach to spare and no import left (family `supply`); an
     input product not importable whose plants make all they can; an importable input held by its
     binding chain-balance row (more of it would have to be made in the province, whose plants
-    make all they can)."""
+    make all they can). The steady-state year is named "the steady state after 2024" (`year_words`)."""
     most = math.inf
     blocks = []
+    when = year_words(inputs, year)
     if "supply" in inputs.enabled_families:
         for resource in inputs.RESOURCES:
             rho = inputs.resource_t_per_unit.get((product, resource), 0.0)
@@ -1445,7 +1480,7 @@ def _most_made(inputs: ModelInputs, figures: _PlanFigures, site: str, product: s
             most = min(most, available / rho)
             if available <= 0:
                 blocks.append(_Block("feedstock", (resource, site), (
-                    f"feedstock: {words.site(site)} could get no {resource_label(resource)} in {year}: every source "
+                    f"feedstock: {words.site(site)} could get no {resource_label(resource)} in {when}: every source "
                     "within its reach ships its whole supply and no more can be imported")))
     chain = "chain_balance" in inputs.enabled_families
     for (down, up), a in inputs.input_units_per_unit.items():
@@ -1458,12 +1493,12 @@ def _most_made(inputs: ModelInputs, figures: _PlanFigures, site: str, product: s
             if idle <= 0:
                 blocks.append(_Block("feedstock", (up, year), (
                     f"feedstock: {product_label(up)}, which {words.label} production uses, is not imported in "
-                    f"{year} and its plants make all they can")))
+                    f"{when} and its plants make all they can")))
         elif share > 0 and figures.held(up, year):
             most = min(most, idle / (share * a))
             if idle <= 0:
                 blocks.append(_Block("chain", (up, year), (
-                    f"the chain-balance rule binds in {year}: {share:.0%} of the {product_label(up)} that "
+                    f"the chain-balance rule binds in {when}: {share:.0%} of the {product_label(up)} that "
                     f"{words.label} production uses must be made in the province, and its plants make all they "
                     "can")))
     return max(most, 0.0), blocks
@@ -1664,10 +1699,12 @@ def _decision_blocks(inputs: ModelInputs, figures: _PlanFigures, site: str, spec
 
 def _option(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec, product: str,
             fill: Sequence[int], words: _Words) -> _Option:
-    """One more module `spec` at `site`, for the imports of the years `fill`: the rules that keep
-    it out, or its best decision year (the greatest net saving, the earliest of equals), among
-    those it may be decided in and produce by the last of `fill`, with its figures
-    (`_module_years`); kept out for want of feedstock when it could make nothing in any of `fill`."""
+    """One more module `spec` at `site`, for the imports of the years `fill` (plan years, and the
+    steady-state year where it replaces imports then): the rules that keep it out, or its best
+    decision year (the greatest net saving, the earliest of equals), among those it may be decided
+    in and produce by the last of `fill`, with its figures (`_module_years`; the net saving
+    weighted as the objective weights the years, `ModelInputs.year_weight`, the steady-state year
+    included); kept out for want of feedstock when it could make nothing in any of `fill`."""
     blocks = _rule_blocks(inputs, figures, site, spec, product, words)
     lead = inputs.lead_time_yr.get(product, 0)
     decisions = [d for d in build_years(inputs, product) if d + lead <= max(fill)]
@@ -1694,25 +1731,27 @@ def _option(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleS
 
 def _module_years(inputs: ModelInputs, figures: _PlanFigures, site: str, spec: ModuleSpec, product: str,
                   decided: int, fill: Sequence[int], words: _Words) -> tuple[list[_Year], float]:
-    """Each year one more module `spec` at `site` decided in `decided` would stand within the
-    horizon, and its opening cost (discounted yuan; 0 at an open site or with family
+    """Each operating year one more module `spec` at `site` decided in `decided` would stand in
+    (the plan's years and the steady-state year, `ModelInputs.OPERATING_YEARS`, as the objective
+    counts them), and its opening cost (discounted yuan; 0 at an open site or with family
     `agglomeration` off). Each year it makes, within its usable capacity (its first year at the
-    ramp-up share) and what raw material and inputs allow (`_most_made`), the imports of that
+    ramp-up share, the steady-state year in full: `ModelInputs.ramp_share`) and what raw material
+    and inputs allow (`_most_made`; the steady-state year's plan figures from
+    `Plan.steady_state`), the imports of that
     year where it makes them for less than their delivered cost (only in `fill`: not where the
     plan's own capacity stands idle), then sales, up to the sales cap, where they earn more than
     they cost to make; it costs its yearly capacity cost and the production and carriage of what
     it makes."""
     lead = inputs.lead_time_yr.get(product, 0)
-    ramp = min(inputs.ramp_up_share.get(product, 1.0), 1.0)
     fixed = _fixed_yuan_per_yr(inputs, site, spec)
     rate = inputs.transport_yuan_per_t_km * inputs.transport_t_per_unit.get(product, 0.0)
     cluster = inputs.cluster_of_site[site]
     rows = []
-    for year in inputs.YEARS:
+    for year in inputs.OPERATING_YEARS:
         if year < decided + lead:
             continue
         usable = inputs.utilisation.get(product, 1.0) * spec.capacity_units_per_yr * (
-            ramp if year == decided + lead else 1.0)
+            min(inputs.ramp_share(product, year), 1.0) if year == decided + lead else 1.0)
         most, _why = _most_made(inputs, figures, site, product, year, words)
         made = min(usable, most)
         running = _running_cost(inputs, figures, site, product, year, made)
@@ -1752,7 +1791,10 @@ def _import_reasons(inputs: ModelInputs, figures: _PlanFigures, product: str, ye
     idle, with stranded.csv's reason); then what keeps one more module out, the rest of the plan
     as it is: no site that may add it, the rules each candidate site would break (`_Option`,
     named once per rule and place, `_blocking_reasons`), and for the best module no rule keeps
-    out, its economics (`_economic_reason`; `within`, why a plan may miss a saving)."""
+    out, its economics (`_economic_reason`; `within`, why a plan may miss a saving). A module
+    replaces imports in the import years its plants do not leave capacity idle, and in the
+    steady-state year (`ModelInputs.STEADY_YEAR`) under the same terms, where the plan imports
+    `product` then."""
     reasons = []
     first_year = inputs.YEARS[0]
     lead = inputs.lead_time_yr.get(product, 0)
@@ -1775,6 +1817,9 @@ def _import_reasons(inputs: ModelInputs, figures: _PlanFigures, product: str, ye
     fill = [y.year for y in years if y.year >= first and y.year not in idle]
     if not fill:
         return reasons
+    steady = inputs.STEADY_YEAR
+    if steady is not None and figures.imports[(product, steady)] > 0 and figures.idle(product, steady) <= 0:
+        fill.append(steady)  # the steady state's imports too, as the objective counts them
     candidates = _candidates(inputs, product)
     if not candidates:
         return [*reasons, f"no site may add {words.label}: the red line, the proximity rule and the land leave it no "
@@ -1851,20 +1896,23 @@ def _blocking_reasons(options: Sequence[_Option]) -> list[str]:
 
 
 def weighted_words(inputs: ModelInputs) -> str:
-    """How a sum over the plan's years is weighted, as the objective weights it: "discounted", or
-    with the last year standing for years after the horizon (objective.years_after_horizon,
-    `ModelInputs.year_weight`) "discounted, 2024 counted for the 14 years after it too"."""
+    """How a sum over the years is weighted, as the objective weights it: "discounted", or with a
+    steady-state year standing for the years after the horizon (objective.years_after_horizon N,
+    `ModelInputs.STEADY_YEAR`, `ModelInputs.year_weight`) "discounted, with the steady state after
+    2024 counted for the 14 years after it" (N = 1: "... for the year after it"; 2024 the last
+    plan year)."""
     after = inputs.years_after_horizon
     if not after or not inputs.YEARS:
         return "discounted"
     years = "the year" if after == 1 else f"the {after} years"
-    return f"discounted, {inputs.YEARS[-1]} counted for {years} after it too"
+    return f"discounted, with the steady state after {inputs.YEARS[-1]} counted for {years} after it"
 
 
 def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: _Words, within: str) -> str:
     """Why the best module no rule keeps out is not built: it would cost more than the imports it
     replaces (and the sales it makes) are worth, year by year ("a whole module of N would cost X
-    against Y of imports"); or it would save less than opening its site costs; or, saving more,
+    against Y of imports", the steady-state year named "the steady state after 2024"); or it would
+    save less than opening its site costs; or, saving more,
     `within`: the plan is optimal only within the solve's gap, or is a near-optimal alternative."""
     size = _qty(option.spec.capacity_units_per_yr, words.unit)
     where = f"at {words.site(option.site)}, decided in {option.decided}"
@@ -1879,7 +1927,7 @@ def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: 
                 f"{option.decided}, would save against imports ({bn_yuan(saving)}, {weighted})")
     rows = option.years
     single = len(rows) == 1
-    costs = joined(f"{bn_yuan(r.cost)}/yr" + ("" if single else f" in {r.year}") for r in rows)
+    costs = joined(f"{bn_yuan(r.cost)}/yr" + ("" if single else f" in {year_words(inputs, r.year)}") for r in rows)
     worths = joined(f"{bn_number(r.worth)}" for r in rows) + " bn yuan/yr"
     replaced = joined(_qty(r.replaced, words.unit) for r in rows)
     sold = f" and sales ({joined(_qty(r.sold, words.unit) for r in rows)})" if any(r.sold > 0 for r in rows) else ""

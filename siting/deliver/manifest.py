@@ -244,18 +244,21 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
 
 
 def objective_weighting(loaded: LoadedScenario) -> dict[str, Any]:
-    """How the objective weighs each plan year's yearly costs and revenue (the manifest's
-    `objective_weighting`): the discount rate (a share), `years_after_horizon` (years the last
-    plan year stands for after it) and each year's weight W[t] (factor: models/inputs.py
-    `year_weights`, rounded to 9 significant digits), e.g. {"2022": 1.0, "2023": 0.943396226,
-    "2024": 9.16248...} for the shipped scenario; the site openings count once, at the discount
-    factor alone."""
+    """How the objective weighs each year's yearly costs and revenue (the manifest's
+    `objective_weighting`): the discount rate (a share), `years_after_horizon` (N, the years after
+    the last plan year T that the steady state stands for), `steady_state_year` (T + 1, the year
+    standing for them, models/inputs.py `ModelInputs.STEADY_YEAR`; null without N) and each year's
+    weight W[t], the steady-state year's among them (factor: models/inputs.py `year_weights`,
+    rounded to 9 significant digits, in year order), e.g. {"2022": 1.0, "2023": 0.943396226,
+    "2024": 0.88999644, "2025": 8.27250261} for the shipped scenario; the site openings count
+    once, at the discount factor alone, and a target shortfall in T at W[T] + W[T + 1]."""
     objective = loaded.scenario.objective
     years = list(loaded.scenario.years)
-    weights = year_weights(discount_factors(years, objective.discount_rate), years, objective.discount_rate,
-                           objective.years_after_horizon)
-    return {"discount_rate": objective.discount_rate, "years_after_horizon": objective.years_after_horizon,
-            "year_weight": {str(t): float(f"{w:.9g}") for t, w in weights.items()}}
+    after = objective.years_after_horizon
+    weights = year_weights(discount_factors(years, objective.discount_rate), years, objective.discount_rate, after)
+    return {"discount_rate": objective.discount_rate, "years_after_horizon": after,
+            "steady_state_year": years[-1] + 1 if after and years else None,
+            "year_weight": {str(t): float(f"{weights[t]:.9g}") for t in sorted(weights)}}
 
 
 def _held_settings(report: SolveReport, abs_gap_bn_yuan: float | None) -> dict[str, Any]:

@@ -457,12 +457,16 @@ def discount_text(inputs: ModelInputs) -> str:
     (objective.discount_rate) and the base year, whose yuan count in full (the year of factor 1,
     the plan's first: siting/prepare/inputs.py `discount_factors`), with the last year's factor:
     "discounted at 6 % a year (objective.discount_rate) to 2022, the plan's first year: a yuan of
-    2024 counts 0.890"; where the last year stands for years after the horizon
-    (objective.years_after_horizon, models/inputs.py `year_weight`), how much more it counts:
-    "...; 2024's yearly costs and revenue count again for each of the 14 years after it
-    (objective.years_after_horizon), in all 9.16 times a yuan of 2022 (site openings once)"; "" without
-    discount factors."""
+    2024 counts 0.890"; with a steady-state year after the last plan year T
+    (objective.years_after_horizon N > 0, models/inputs.py `STEADY_YEAR`), what it is and how much
+    it counts (`year_weight`[T + 1]): "...; the steady state after 2024 (every module at full rate,
+    the committed projects online by then, 2024's prices, caps and supplies) counts for each of the
+    14 years after it (objective.years_after_horizon), in all 8.27 times a yuan of 2022 (site
+    openings once; a 2024 target shortfall counts for those years too)" (`shortfall_weight`); ""
+    without discount factors."""
     factors = dict(inputs.discount_factor)
+    steady = inputs.STEADY_YEAR
+    factors.pop(steady, None)  # the plan's years only
     if not factors:
         return ""
     years = sorted(factors)
@@ -471,11 +475,13 @@ def discount_text(inputs: ModelInputs) -> str:
     last = f": a yuan of {years[-1]} counts {factors[years[-1]]:.3f}" if years[-1] != base else ""
     tail = ""
     after = inputs.years_after_horizon
-    if after and years[-1] in inputs.year_weight:
-        each = "the year" if after == 1 else f"each of the {after} years"
-        tail = (f"; {years[-1]}'s yearly costs and revenue count again for {each} after it "
-                f"(objective.years_after_horizon), in all {inputs.year_weight[years[-1]]:.2f} times a yuan of "
-                f"{base} (site openings once)")
+    if steady is not None and steady in inputs.year_weight:
+        end = inputs.YEARS[-1]
+        each, those = ("the year", "that year") if after == 1 else (f"each of the {after} years", "those years")
+        tail = (f"; the steady state after {end} (every module at full rate, the committed projects online by "
+                f"then, {end}'s prices, caps and supplies) counts for {each} after it "
+                f"(objective.years_after_horizon), in all {inputs.year_weight[steady]:.2f} times a yuan of "
+                f"{base} (site openings once; a {end} target shortfall counts for {those} too)")
     return (f"discounted at {inputs.discount_rate * 100:g} % a year (objective.discount_rate) to {base}{first}"
             f"{last}{tail}")
 
@@ -483,7 +489,7 @@ def discount_text(inputs: ModelInputs) -> str:
 def rule_cost_note(inputs: ModelInputs) -> str:
     """The note under rule_costs.md (siting/optimize/relax.py RULE_COST_NOTE), then how its money
     is counted, as the objective counts it (`discount_text`; nothing more without discount
-    factors): a rule's cost is a difference of objectives, so with the last year standing for
+    factors): a rule's cost is a difference of objectives, so with a steady state standing for the
     years after the horizon it is no yearly figure."""
     text = discount_text(inputs)
     return f"{RULE_COST_NOTE} The objectives and rule costs are {text}." if text else RULE_COST_NOTE
@@ -571,6 +577,74 @@ def trade_blocks(loaded: LoadedScenario, plan: Plan, names: Mapping[str, str] | 
         blocks += [Block("p", "Raw material bought outside the province, by site:"),
                    Block("table", Table(["site", "cluster", "resource", "year", "t/yr", "import cost, bn yuan"],
                                         rows, frozenset({4, 5}))), *more]
+    return blocks
+
+
+def _committed_by_then(loaded: LoadedScenario, inputs: ModelInputs, last: int, end: int) -> tuple[int, int]:
+    """How many of the projects the model holds (committed projects, or the real plants of a
+    calibration in mode fixed) at the plan's sites are online by `end`, and how many of them come
+    online after `last`."""
+    sites = set(inputs.SITES)
+    online = [p.online_year for p in loaded.model_projects().projects if p.site in sites and p.online_year <= end]
+    return len(online), sum(1 for year in online if year > last)
+
+
+def steady_state_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
+    """The steady state after the last plan year T (`Plan.steady_state`, objective.years_after_horizon
+    N > 0): what it is, in one sentence (every module at full rate, the committed projects online by
+    T + N with their count, T's prices, caps and supplies, counted for N years in the objective,
+    discounted: `ModelInputs.year_weight`[T + 1]), then per product in catalog order (as
+    `capacity_blocks`) a year of it: capacity available, production, the usable capacity left
+    idle with its main reason (the reason of most of the idle units: stranded rows of the steady
+    state), sales out of the province and imports (its trade rows); then its output value at T's
+    prices (`value_per_unit` of the steady-state year, which holds T's prices), beside T's. Nothing
+    without a steady state."""
+    steady = plan.steady_state
+    if steady is None:
+        return []
+    last, after = steady.year - 1, steady.years_after_horizon
+    end = last + after
+    span = str(steady.year) if after == 1 else f"{steady.year}-{end}"
+    count, late = _committed_by_then(loaded, inputs, last, end)
+    noun = "real plant" if loaded.plants is not None else "committed project"
+    held = (f"no {noun}" if not count else f"the {count} {noun}{'s' if count > 1 else ''} online by {end}"
+            + (f" ({late} of them coming online after {last})" if late else ""))
+    years = "the year" if after == 1 else f"each of the {after} years"
+    weight = inputs.year_weight.get(steady.year)
+    weighs = f", a yuan of it weighing {weight:.2f} times a yuan of {inputs.YEARS[0]}" if weight is not None else ""
+    blocks = [Block("h2", f"Steady state after {last} ({span})"),
+              Block("p", f"The steady state is how the plan runs after {last}: every module it builds at full rate "
+                         f"(no ramp-up), beside the existing capacity and {held}, at {last}'s prices, caps and "
+                         f"supplies; the objective counts it for {years} after {last}, discounted "
+                         f"(objective.years_after_horizon{weighs}). A year of it, by product:")]
+    capacity, stranded, trade = steady.capacity, steady.stranded, steady.trade
+    rows = []
+    for p in inputs.PRODUCTS:
+        cap = capacity.loc[capacity["product"] == p]
+        idle_rows = stranded.loc[stranded["product"] == p]
+        sold = trade.loc[trade["product"] == p]
+        if cap.empty and sold.empty:
+            continue
+        idle = float(idle_rows["idle"].sum())
+        by_reason = idle_rows.groupby("reason", sort=False)["idle"].sum()
+        reason = ""
+        if idle > 0:
+            order = list(STRANDED_WORDS)
+            reason = max(by_reason.index, key=lambda r: (by_reason[r], -order.index(r) if r in order else 0))
+        rows.append([product_label(p), per_year(loaded.catalog.products[p].unit), amount(cap["available"].sum()),
+                     amount(cap["production"].sum()), amount(idle), str(reason), amount(sold["sales"].sum()),
+                     amount(sold["imports"].sum())])
+    if not rows:
+        return [*blocks, Block("p", "Nothing is made, sold or imported in it.")]
+    blocks.append(Block("table", Table(["product", "unit", "capacity available", "production", "idle",
+                                        "idle: main reason", "sales out of the province", "imports"], rows,
+                                       frozenset({2, 3, 4, 6, 7}))))
+    value = sum(value_per_unit(inputs, str(r.product), steady.year) * float(r.production)
+                for r in capacity.itertuples(index=False))
+    before = plan.output_value.loc[plan.output_value["year"] == last, "output_value_yuan"]
+    beside = f", against {bn_yuan(float(before.iloc[0]))} bn yuan in {last}" if not before.empty else ""
+    blocks.append(Block("p", f"Its output is worth {bn_yuan(value)} bn yuan a year at {last}'s prices (not "
+                             f"discounted){beside}."))
     return blocks
 
 
@@ -757,9 +831,9 @@ def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                      names: Mapping[str, str] | None = None, rule_costs: bool | str = False) -> list[Block]:
     """Why targets fall short: for each target and year short (targets.csv), the shortfall in its
     unit, the objective's penalty per unit short and what it charges (weighted as the objective
-    weighs its year: W[t] x penalty x shortfall, `ModelInputs.year_weight`, summing to the
-    `shortfall` cost component; "discounted", or with the last year standing for years after the
-    horizon `weighted_words`), then the reasons the plan's own
+    weighs its year: Ws[t] x penalty x shortfall, `ModelInputs.shortfall_weight`, summing to the
+    `shortfall` cost component; "discounted", or for the last year with a steady state after it
+    `_shortfall_words`), then the reasons the plan's own
     figures show: whether any capacity the plan adds can produce that year (decisions from the
     first plan year on, each online a lead time later), what the plants running that year hold
     (capacity targets) or make (output value), the capacity idle that year with its reason
@@ -788,9 +862,9 @@ def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
             per_unit = (f"{number(penalty)} yuan per {unit} short each year (objective.shortfall_penalty_factor "
                         f"{factor:g} x the dearest yearly cost of a {unit} of {group} capacity)")
             reasons = _capacity_short_reasons(loaded, inputs, plan, str(row.target), year)
-        charged = inputs.year_weight.get(year, 1.0) * penalty * gap
+        charged = inputs.shortfall_weight.get(year, 1.0) * penalty * gap
         name = "Output value" if money else product_label(str(row.target))
-        weighted = weighted_words(inputs) if year == inputs.YEARS[-1] else "discounted"
+        weighted = _shortfall_words(inputs) if year == inputs.YEARS[-1] else "discounted"
         blocks.append(Block("p", f"{name} {year}: goal {figures[0]}, planned {figures[1]}, {figures[2]} short "
                                  f"({unit}); the penalty, {per_unit}, charges {bn_yuan(charged)} bn yuan "
                                  f"({weighted}). Why:"))
@@ -803,6 +877,18 @@ def shortfall_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                              f"\"{cost_label('shortfall')}\"). The rules the plan meets with no slack are under "
                              f"\"What drives this plan\"; {pointer[0].lower()}{pointer[1:]}"))
     return blocks
+
+
+def _shortfall_words(inputs: ModelInputs) -> str:
+    """How a shortfall in the last plan year T is weighted (`ModelInputs.shortfall_weight`):
+    "discounted", or with a steady state after T (objective.years_after_horizon N > 0) "discounted,
+    counted for 2024 and the 14 years after it" (W[T] + W[T + 1]: the plan does not make it good
+    after T)."""
+    after = inputs.years_after_horizon
+    if inputs.STEADY_YEAR is None:
+        return "discounted"
+    years = "the year" if after == 1 else f"the {after} years"
+    return f"discounted, counted for {inputs.YEARS[-1]} and {years} after it"
 
 
 #: The heading of the products imported although the province makes them, or could make them,
@@ -1652,6 +1738,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
     blocks += cost_blocks(plan, discount_text(inputs))
     blocks += trade_blocks(loaded, plan, names, clusters)
+    blocks += steady_state_blocks(loaded, inputs, plan)
     solver = manifest["solver"]
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
     blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative, rule_costs_place(manifest))

@@ -1612,9 +1612,10 @@ def standing_available(inputs: ModelInputs, product: str, year: int) -> float:
     """The part of sum_s Kav[s,p,year] (units/yr, p = `product`) that no decision changes:
         sum_s E[s,p] + sum_{t' <= year} C[s,p,t'] - (1 - ramp[p]) C[s,p,year]
     as models/variables.py `add_capacity_accumulation` states it: a committed project produces
-    at ramp[p] of its nameplate in its online year, in full afterwards."""
+    at ramp[p] of its nameplate in its online year, in full afterwards, and in full in the
+    steady-state year (`ModelInputs.ramp_share`)."""
     existing, committed = standing_capacity(inputs, (product,), year)
-    ramp = inputs.ramp_up_share.get(product, 1.0)
+    ramp = inputs.ramp_share(product, year)
     if ramp >= 1.0:
         return existing + committed
     producing = set(inputs.index.producing_pairs)
