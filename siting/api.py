@@ -1203,7 +1203,10 @@ class Batch:
             what this run relaxes of that run's rules, whose every plan it admits),
             `cross_failures`; and `searches` (those of the solve behind `best_bound_yuan`),
             `plan_values` and `rules` (variable values and model inputs, empty and None here:
-            kept only while the runs are compared), `disk_refused` (the error number and file of
+            kept only while the runs are compared), `weighting` (how the objective weighs the
+            years: the manifest's `objective_weighting` with the plan's `years`; runs whose
+            discount rate, years after the horizon or years differ are not compared by
+            objective), `disk_refused` (the error number and file of
             a write the disk refused, or None). A failed
             run has ok False, its error message (in full; one for bad input, no plan or rules
             that cannot be met together begins with the kind of failure, e.g. "PlanInfeasible:
@@ -1456,9 +1459,10 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         column per key, as given), status, objective_yuan (discounted yuan), gap (a share of
         |objective|, against the bound of the run bound_from names, if any), gap_yuan (the same
         gap in yuan, objective less bound: the figure to read when the net objective is near
-        zero), vs_first ("proven" or "within
-        solver tolerance": whether the objective differs from the first run's by more than their
-        proven gaps), started_from (the run whose plan it was solved again from, "" for none),
+        zero), vs_first ("proven", "within solver tolerance" or "same plan": whether the objective
+        differs from the first run's by more than their proven gaps; "not comparable: ..." and why
+        where the two objectives weigh the years differently), started_from (the run whose plan
+        it was solved again from, "" for none),
         when some run's gap is measured against another run's bound bound_from (the run whose
         rules admit every plan of its own and whose proven bound it carries, "" for none),
         when some run's cross-start failed cross_start_failed (what failed, as its

@@ -238,6 +238,13 @@ class CaseSummary:
     rules: Any = field(default=None, repr=False, compare=False)
     """The run's model inputs (`models.ModelInputs`), only while runs are compared with each other
     (`carry_bounds`); None otherwise, and for a run with candidate cells."""
+    weighting: dict[str, Any] = field(default_factory=dict)
+    """How the run's objective weighs the years (`objective_weighting`): its manifest's
+    `objective_weighting` (siting/deliver/manifest.py: `discount_rate`, a share,
+    `years_after_horizon` and `year_weight`, year -> W[t]) with `years`, the plan's years in order.
+    Two runs whose discount rate, years after the horizon or years differ have objectives in
+    different money, which the tables do not compare (siting/runs/tables.py `weighting_difference`).
+    Empty for a run without a plan."""
     disk_refused: tuple[int, str] | None = None
     """For a run whose write the disk refused for good (DISK_STOPS: full, over quota, read-only):
     the system's error number and the file it was writing, relative to the run's folder (POSIX;
@@ -369,7 +376,17 @@ def summarise(label: str, result: Any) -> CaseSummary:
         site_names=dict(result.prepared.names.sites), out_dir=str(result.out_dir),
         units=_units(result.prepared.loaded.catalog, inputs),
         cluster_names=dict(result.prepared.names.clusters), notices=tuple(result.prepared.notices),
+        weighting=objective_weighting(result.prepared.loaded),
     )
+
+
+def objective_weighting(loaded: Any) -> dict[str, Any]:
+    """`CaseSummary.weighting` of a run of the loaded scenario `loaded`: the manifest's
+    `objective_weighting` (siting/deliver/manifest.py) with `years`, the plan's years (plain
+    data, which pickles to a Dask worker and back)."""
+    from siting.deliver.manifest import objective_weighting as manifest_weighting
+
+    return {**manifest_weighting(loaded), "years": [int(year) for year in loaded.scenario.years]}
 
 
 def excluded_pairs(inputs: Any) -> dict[str, int]:

@@ -14,13 +14,16 @@ terminal also names the sites a run adds or drops where its cell is too long (`s
 What the proven gaps show of a difference is said with it: whether they tell two objectives
 apart (siting/optimize/tolerance.py), the proven range of the difference of two optima, and, for
 runs they cannot tell apart, that the differences of their plans are not shown to be effects of
-what a run changes (`comparison_display`, `difference_note`). Where one run's rules admit every plan of
-another's (siting/runs/pool.py `relaxed_rules`), the range keeps the only sign possible and a run
-may carry the other's bound (`bound_note`). Each run's gap is given as a share of its objective and in
-yuan (`ABSOLUTE_GAP_ROW`, `gap_yuan`); a run whose net objective is near zero is named with its absolute
-gap, the figure to read (`near_zero_runs_note`). Every run whose search started from another run's plan
-is named with that run (`warm_note`, `moved_note`), since its plan may differ from what `siting
-solve` gives for its settings."""
+what a run changes (`comparison_display`, `difference_note`). Two runs whose objectives weigh the
+years differently (discount rate, years after the horizon, plan years: `weighting_difference`)
+have objectives in different money: their verdict is NOT_COMPARABLE, with why, and no range is
+given. Where one run's rules admit every plan of another's (siting/runs/pool.py `relaxed_rules`),
+the range keeps the only sign possible and a run may carry the other's bound (`bound_note`). Each
+run's gap is given as a share of its objective and in yuan (`ABSOLUTE_GAP_ROW`, `gap_yuan`); a run
+whose net objective is near zero is named with its absolute gap, the figure to read
+(`near_zero_runs_note`). Every run whose search started from another run's plan is named with that
+run (`warm_note`, `moved_note`), since its plan may differ from what `siting solve` gives for its
+settings."""
 
 from __future__ import annotations
 
@@ -187,11 +190,12 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     terminal give them in bn yuan (siting/deliver/tables.py, `in_bn_yuan`).
 
     After the objective, three rows hold only differences: TOLERANCE_ROW, whether the gaps tell
-    the two objectives apart (`difference_verdict`), and RANGE_LOW_ROW and RANGE_HIGH_ROW, the
-    proven range of the difference of the two optima (yuan, `objective_range`; empty where it
-    is unbounded). After the gap (a share of the run's |objective|), ABSOLUTE_GAP_ROW, the same gap
-    in yuan (objective less bound). After that, when some run has one, the rows of ORIGIN_ROWS: the
-    run whose plan a run moved to in the cross-start rounds ("started from") and the run whose bound
+    the two objectives apart (`difference_verdict`; NOT_COMPARABLE and why where the two weigh the
+    years differently), and RANGE_LOW_ROW and RANGE_HIGH_ROW, the proven range of the difference of
+    the two optima (yuan, `objective_range`; empty where it is unbounded or not comparable).
+    After the gap (a share of the run's |objective|), ABSOLUTE_GAP_ROW, the same gap in yuan
+    (objective less bound). After that, when some run has one, the rows of ORIGIN_ROWS: the run
+    whose plan a run moved to in the cross-start rounds ("started from") and the run whose bound
     its gap is measured against ("bound from"), "" where none; their differences are left empty.
     After those (after the status, for runs none of which has a plan), when some run's cross-start
     failed (`CaseSummary.cross_failures`), CROSS_FAILED_ROW: what failed, in the words of
@@ -592,6 +596,53 @@ NO_PLANS = "neither has a plan"
 PROVEN = "proven"
 SAME_PLAN = "same plan"
 
+#: How the verdict of TOLERANCE_ROW and `vs_first` begins for two runs whose objectives weigh the
+#: years differently (`weighting_difference`): their objectives are in different money, so the
+#: gaps prove nothing of their difference.
+NOT_COMPARABLE = "not comparable"
+
+
+def weighting_difference(base: CaseSummary, other: CaseSummary) -> str:
+    """How the objectives of two runs weigh the years differently (`CaseSummary.weighting`),
+    compared exactly, in words: each of the discount rate, the years after the horizon and the
+    plan's years that differs, as "objective.discount_rate 6 % vs 8 %",
+    "objective.years_after_horizon 0 vs 14", "years 2022-2024 vs 2022-2025" ("; " between them), the
+    baseline's first. "" when they weigh them alike, or either run's weighting is unknown (a run
+    without a plan)."""
+    if not (base.weighting and other.weighting):
+        return ""
+    parts = []
+    for key, setting, text in (("discount_rate", "objective.discount_rate", _rate_text),
+                               ("years_after_horizon", "objective.years_after_horizon", str),
+                               ("years", "years", _years_text)):
+        one, two = base.weighting.get(key), other.weighting.get(key)
+        if one != two:
+            shown = (text(one), text(two))
+            parts.append(f"{setting} {shown[0]} vs {shown[1]}" if shown[0] != shown[1]
+                         else f"{setting} {one!r} vs {two!r}")
+    return "; ".join(parts)
+
+
+def _rate_text(rate: Any) -> str:
+    """A discount rate (a share) in percent: 0.06 -> "6 %"; anything else as it is."""
+    return f"{100.0 * rate:.10g} %" if _is_number(rate) else str(rate)
+
+
+def _years_text(years: Any) -> str:
+    """A plan's years: consecutive ones as their span ("2022-2024", one year alone "2022"), others
+    listed ("2022, 2024")."""
+    years = list(years or ())
+    if len(years) > 1 and years == list(range(years[0], years[0] + len(years))):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(year) for year in years)
+
+
+def not_comparable_text(why: str) -> str:
+    """The verdict of two runs whose objectives weigh the years differently (`why`, in the words of
+    `weighting_difference`): "not comparable: the objectives weigh the years differently
+    (objective.years_after_horizon 0 vs 14)"."""
+    return f"{NOT_COMPARABLE}: the objectives weigh the years differently ({why})"
+
 
 def objective_range(base: CaseSummary, other: CaseSummary) -> tuple[float, float] | None:
     """Where the difference of the two runs' optima, `other`'s less `base`'s, lies (yuan): each
@@ -601,9 +652,12 @@ def objective_range(base: CaseSummary, other: CaseSummary) -> tuple[float, float
     has no proven bound. Where one run's rules admit every plan of the other's (`CaseSummary.admits`,
     siting/runs/pool.py `relaxed_rules`), its optimum is no higher, so the range keeps only that
     sign: from 0 when `base`'s rules admit `other`'s plans, up to 0 when `other`'s admit `base`'s.
-    None when either run has no plan. The range holds 0 exactly when the runs' optimum intervals
-    overlap, as `within_tolerance` finds them (up to its 1e-9 of slack)."""
+    None when either run has no plan, or when their objectives weigh the years differently
+    (`weighting_difference`: they are in different money). The range holds 0 exactly when the
+    runs' optimum intervals overlap, as `within_tolerance` finds them (up to its 1e-9 of slack)."""
     if not (base.ok and other.ok) or base.objective_yuan is None or other.objective_yuan is None:
+        return None
+    if weighting_difference(base, other):
         return None
     low = proven_low(other.objective_yuan, other.best_bound_yuan, other.gap) - base.objective_yuan
     high = other.objective_yuan - proven_low(base.objective_yuan, base.best_bound_yuan, base.gap)
@@ -623,8 +677,11 @@ def same_plan(base: CaseSummary, other: CaseSummary) -> bool:
     """Whether two runs with a plan report the same plan: the same sites built on, the same capacity
     added at each site and standing in each cluster (to SAME of it), the same targets missed, and
     objectives equal to siting/runs/pool.py's CROSS_TOLERANCE (the LP's noise), as when one run
-    took the other's plan under the same costs."""
+    took the other's plan under the same costs; never for two runs whose objectives weigh the
+    years differently (`weighting_difference`)."""
     if not (base.ok and other.ok) or base.objective_yuan is None or other.objective_yuan is None:
+        return False
+    if weighting_difference(base, other):
         return False
     if cheaper(base.objective_yuan, other.objective_yuan) or cheaper(other.objective_yuan, base.objective_yuan):
         return False
@@ -641,12 +698,18 @@ def _same_amounts(one: dict[str, dict[str, float]], other: dict[str, dict[str, f
 
 
 def difference_verdict(base: CaseSummary, other: CaseSummary) -> str:
-    """What the gaps prove of `other`'s objective against `base`'s: SAME_PLAN when the two report
-    the same plan (`same_plan`); WITHIN when their optimum intervals overlap, so that the solver
-    has not shown which is lower (siting/optimize/tolerance.py `within_tolerance`); PROVEN when
-    they do not; "" when either run has no plan."""
+    """What the gaps prove of `other`'s objective against `base`'s: for two runs whose objectives
+    weigh the years differently (`weighting_difference`: another discount rate, other years after
+    the horizon or other plan years), nothing, as they are in different money: NOT_COMPARABLE and
+    why (`not_comparable_text`); otherwise SAME_PLAN when the two report the same plan
+    (`same_plan`); WITHIN when their optimum intervals overlap, so that the solver has not shown
+    which is lower (siting/optimize/tolerance.py `within_tolerance`); PROVEN when they do not; ""
+    when either run has no plan."""
     if not (base.ok and other.ok):
         return ""
+    why = weighting_difference(base, other)
+    if why:
+        return not_comparable_text(why)
     if same_plan(base, other):
         return SAME_PLAN
     verdict = within_tolerance(base.objective_yuan, base.gap, other.objective_yuan, other.gap)
@@ -806,6 +869,10 @@ def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> st
     if SAME_PLAN in verdicts.values():
         parts.append(f"\"{SAME_PLAN}\": the two runs report the same plan (the same sites, the same capacity at "
                      "each, the same objective).")
+    apart = [(s.label, weighting_difference(summaries[0], s)) for s in summaries[1:]
+             if str(verdicts.get(s.label, "")).startswith(NOT_COMPARABLE)]
+    if apart:
+        parts.append(weighting_sentence(apart))
     parts += nesting_sentences(summaries)
     return " ".join(parts)
 
@@ -881,20 +948,51 @@ def sweep_range_note(summaries: Sequence[CaseSummary]) -> str:
     """The note under a sweep's table giving, for each run after the first with a plan, the proven
     range of its optimum less the first run's (`objective_range`, written as `range_text` writes it,
     as a comparison's row `objective difference: proven range` gives it), which `vs_first` sums up
-    in a word. "" when the first run has no plan, or no other run has a range."""
+    in a word; the runs whose objectives weigh the years otherwise than the first run's
+    (`weighting_difference`) are named instead, with how, as not comparable with it
+    (`weighting_sentence`). "" when the first run has no plan, or no other run has a range nor is
+    weighted otherwise."""
     if len(summaries) < 2 or not summaries[0].ok:
         return ""
     first = summaries[0]
-    parts = []
+    parts, apart = [], []
     for summary in summaries[1:]:
+        why = weighting_difference(first, summary) if summary.ok else ""
+        if why:
+            apart.append(f"{summary.label} ({why})")
+            continue
         low, high = objective_range(first, summary) or (None, None)
         text = range_text(_finite(low), _finite(high))
         if text:
             parts.append(f"{summary.label} {text}")
-    if not parts:
-        return ""
-    return (f"The proven range of each run's optimum less the first run's, {first.label} (in {MONEY_UNIT}, rounded "
-            f"outward; `vs_first` says whether it holds 0): {'; '.join(parts)}.")
+    notes = []
+    if parts:
+        notes.append(f"The proven range of each run's optimum less the first run's, {first.label} (in {MONEY_UNIT}, "
+                     f"rounded outward; `vs_first` says whether it holds 0): {'; '.join(parts)}.")
+    if apart:
+        notes.append(f"Runs whose objective weighs the years otherwise are {NOT_COMPARABLE} with the first run, "
+                     f"{first.label}: {'; '.join(apart)}. {WEIGHTING_WORDS}")
+    return " ".join(notes)
+
+
+#: What a verdict NOT_COMPARABLE means, for the notes under a comparison and a sweep.
+WEIGHTING_WORDS = ("An objective sums each year's costs and revenue weighted by the discount rate, over the plan's "
+                   "years and the years its last year stands for after it (objective.years_after_horizon): runs "
+                   "that weigh the years otherwise have objectives, and costs, in different money, so the gaps "
+                   "prove nothing of their difference and no proven range is given.")
+
+
+def weighting_sentence(runs: Sequence[tuple[str, str]]) -> str:
+    """The words of the note under a comparison (`difference_note`) on the runs whose verdict is
+    NOT_COMPARABLE, each (label, how its objective weighs the years otherwise than the baseline's,
+    in the words of `weighting_difference`), and what that means (WEIGHTING_WORDS): "longer is not
+    comparable with the baseline: its objective weighs the years otherwise
+    (objective.years_after_horizon 0 vs 3). An objective sums ..."."""
+    one = len(runs) == 1
+    listed = joined([f"{label} ({why})" for label, why in runs])
+    weighing = "its objective weighing" if one else "their objectives weighing"
+    return (f"{NOT_COMPARABLE.capitalize()} with the baseline, {weighing} the years otherwise than the baseline's: "
+            f"{listed}. {WEIGHTING_WORDS}")
 
 
 def sweep_capacity_note(table: pd.DataFrame) -> str:
@@ -1431,7 +1529,8 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     objective (yuan here, bn yuan when written), gap (a share of |objective|, percent when written)
     and `gap_yuan`, the same gap in yuan (objective less bound; `gap_bn_yuan` when written),
     whether the objective differs from the first run's by more than their proven gaps (`vs_first`:
-    "proven", "within solver tolerance", or "same plan" when the two report the same plan:
+    "proven", "within solver tolerance", or "same plan" when the two report the same plan, and
+    "not comparable: ..." with why where the two objectives weigh the years differently:
     `difference_verdict`), the run whose plan it took or was solved again from
     (`started_from`, see CROSS_START_NOTE and `moved_note`; "" for none), when some run carries
     another run's bound the run whose bound its gap is measured against (`bound_from`, see
