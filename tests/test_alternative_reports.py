@@ -139,8 +139,8 @@ def test_the_optimums_report_and_the_terminal_give_the_alternatives_costs(tiny: 
     record = near_optimal_record(plans, 0.05, "optimum")
     text = markdown(alternatives_blocks({"near_optimal": record}, {"s1": "Site one", "s2": "Site two"}))
     assert text.startswith("## Near-optimal alternatives\n")
-    assert ("2 near-optimal alternatives within 5% of this plan's cost (10.06 bn yuan), each as different as possible "
-            "from the plans before it") in text
+    assert ("2 near-optimal alternatives within 5% of this plan's cost (10.06 bn yuan; up to 0.50 bn yuan more), "
+            "each as different as possible from the plans before it") in text
     assert "no plan costs less than the bound (9.86 bn yuan)" in text
     assert ("| alternative | cost (bn yuan) | over the optimum | over the optimum's bound (at most) "
             "| sites that differ |") in text
@@ -151,10 +151,12 @@ def test_the_optimums_report_and_the_terminal_give_the_alternatives_costs(tiny: 
     assert "| `alt02/` | 10.38 | 3.18% | 5.30% |" in text
     assert alternatives_blocks({"near_optimal": near_optimal_record(plans, 0.05, "alt01")}, {}) == []
     assert alternatives_blocks({}, {}) == []
-    assert near_optimal_line(record) == ("2 near-optimal alternatives within 5% of the optimum (10.06 bn yuan): "
+    assert near_optimal_line(record) == ("2 near-optimal alternatives within 5% of the optimum (10.06 bn yuan; up to "
+                                         "0.50 bn yuan more): "
                                          "alt01 10.36 bn yuan, +2.96%; alt02 10.38 bn yuan, +3.18%")
     small = near_optimal_record(with_costs(tiny, [OPTIMUM, OPTIMUM * 1.0003]), 0.01, "optimum")
-    assert near_optimal_line(small) == ("1 near-optimal alternative within 1% of the optimum (10.06 bn yuan): alt01 "
+    assert near_optimal_line(small) == ("1 near-optimal alternative within 1% of the optimum (10.06 bn yuan; up to "
+                                        "0.10 bn yuan more): alt01 "
                                         "10.06 bn yuan, +0.03%; the optimum is proven within 2.01%, so differences "
                                         "below that are not proven")
 

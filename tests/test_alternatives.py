@@ -228,7 +228,8 @@ def test_alternative_folders_are_byte_identical_across_runs(small_alternatives_r
                  "--alternatives", "2"]) == 0
     captured = capsys.readouterr()
     joined = captured.out.replace("\n  ", " ")  # the closing line, wrapped to 120 columns
-    assert re.search(r"^2 near-optimal alternatives within 5% of the optimum \(-?[\d.]+ bn yuan\): alt01 -?[\d.]+ "
+    assert re.search(r"^2 near-optimal alternatives within 5% of the optimum \(-?[\d.]+ bn yuan; up to [\d.]+ bn yuan "
+                     r"more, [\d.]+% of its [\d.]+ bn yuan of costs before sales revenue\): alt01 -?[\d.]+ "
                      r"bn yuan, \+[\d.]+%; alt02 -?[\d.]+ bn yuan, \+[\d.]+%$", joined, re.M), captured.out
     err = captured.err.splitlines()
     files = [line for line in err if line.startswith("alternatives' files: ")]

@@ -63,7 +63,7 @@ from siting.deliver.manifest import (  # what the plan's manifest records, compu
     software_versions,
     working_crs_record,
 )
-from siting.deliver.report import Block, Table, given_blocks, markdown, measure_text
+from siting.deliver.report import Block, Table, given_blocks, markdown, measure_text, slack_amount_text
 from siting.deliver.styles import (
     GREY,
     INK,
@@ -1064,9 +1064,13 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
     names = names or Names()
     frame = robustness(plans, inputs)
     needed = frame.loc[frame["share"] >= 1.0]
+    allowed = slack_amount_text({"slack": slack, "optimum_cost_yuan": plans[0].cost_yuan,
+                                 "optimum_gross_cost_yuan": sum(v for k, v in plans[0].plan.costs.items()
+                                                                if k != "sales")}) if plans else ""
     lines = [f"# Near-optimal plans within {slack:.0%} of the optimum", "",
              f"{len(plans) - 1} alternative{'s' if len(plans) != 2 else ''} to the optimum, each within "
-             f"{slack:.0%} of its cost and as different as possible from the plans before it (sites built on, "
+             f"{slack:.0%} of its cost{f' ({allowed})' if allowed else ''} and as different as possible from the "
+             "plans before it (sites built on, "
              "site-product decisions, clusters hosting each product, capacity by cluster and product), "
              "and never with the same pattern of sites and products as any of them. "
              "The first alternatives keep the optimum's modules by cluster, size and year and move them among "
@@ -1143,8 +1147,9 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
     alternatives in alt01/ and alt02/, compared in alternatives.md, ..."), from the optimum's
     `near_optimal` record (siting/optimize/alternatives.py
     `near_optimal_record`): how many, within which slack, each one's cost and its excess over the
-    optimum's ("2 near-optimal alternatives within 5% of the optimum (10.06 bn yuan): alt01 10.36 bn
-    yuan, +2.96%; alt02 10.31 bn yuan, +2.48%"), with the optimum's gap where the slack is below it."""
+    optimum's ("2 near-optimal alternatives within 5% of the optimum (10.06 bn yuan; up to 0.50 bn
+    yuan more): alt01 10.36 bn yuan, +2.96%; alt02 10.31 bn yuan, +2.48%"; the slack in yuan by
+    `slack_amount_text`), with the optimum's gap where the slack is below it."""
     if not record:
         return ""
     rows = list(record.get("plans") or [])
@@ -1156,8 +1161,9 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
     below = (f"; the optimum is proven within {float(gap):.2%}, so differences below that are not proven"
              if gap is not None and slack < float(gap) else "")
     optimum = bn_yuan(rows[0].get("cost_yuan")) if rows else "n/a"
+    allowed = slack_amount_text(record)
     return (f"{len(found)} near-optimal alternative{'s' if len(found) != 1 else ''} within {slack:.0%} of the optimum "
-            f"({optimum})" + (f": {each}" if each else "") + below)
+            f"({optimum}{'; ' + allowed if allowed else ''})" + (f": {each}" if each else "") + below)
 
 
 def cheaper_text(table: pd.DataFrame, gap: float | None, optimum_yuan: float) -> str:

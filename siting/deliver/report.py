@@ -33,6 +33,7 @@ from siting.config.units import (
     plain_status,
     product_label,
 )
+from siting.config.units import bn_yuan as units_bn_yuan
 from siting.deliver.drivers import (
     IDLE_PHRASES,
     ProximityReason,
@@ -264,6 +265,24 @@ def alternative_screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
                                "(its bound LB and the optimum's cost UB) is in the optimum's report"]]
 
 
+def slack_amount_text(record: Mapping[str, Any]) -> str:
+    """The slack of a near-optimal set in yuan, from the optimum's `near_optimal` record
+    (siting/optimize/alternatives.py `near_optimal_record`): "up to 9.81 bn yuan more" (slack x
+    |optimum|), and where sales revenue makes the net optimum differ from the cost before it, that
+    amount as a share of the latter: "up to 9.81 bn yuan more, 1.21% of its 811.00 bn yuan of costs
+    before sales revenue". Empty without the optimum's cost."""
+    optimum = record.get("optimum_cost_yuan")
+    if optimum is None:
+        return ""
+    slack = float(record.get("slack") or 0.0)
+    allowed = slack * abs(float(optimum))
+    text = f"up to {units_bn_yuan(allowed)} more"
+    gross = record.get("optimum_gross_cost_yuan")
+    if gross is not None and float(gross) > 0 and abs(float(gross) - float(optimum)) > 1e-9 * max(1.0, float(gross)):
+        text += f", {allowed / float(gross):.2%} of its {units_bn_yuan(gross)} of costs before sales revenue"
+    return text
+
+
 def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -> list[Block]:
     """The optimum's section on its near-optimal alternatives (the manifest's `near_optimal`
     member of the optimum's run): per alternative, its cost, how much above the optimum's cost it
@@ -290,10 +309,12 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
     count = len(plans)
     slack = float(record.get("slack") or 0.0)
     bound = record.get("optimum_bound_yuan")
+    allowed = slack_amount_text(record)
+    allowed = f"; {allowed}" if allowed else ""
     text = (f"{count} near-optimal alternative{'s' if count != 1 else ''} within {slack:.0%} of this plan's cost "
-            f"({bn_yuan(record.get('optimum_cost_yuan'))} bn yuan), each as different as possible from the plans "
-            "before it, in its own folder; alternatives.md compares them. Over the optimum's proven bound is a "
-            "proven figure: no plan costs less than the bound"
+            f"({bn_yuan(record.get('optimum_cost_yuan'))} bn yuan{allowed}), each as different as possible from "
+            "the plans before it, in its own folder; alternatives.md compares them. Over the optimum's proven bound "
+            "is a proven figure: no plan costs less than the bound"
             + ("" if bound is None else f" ({bn_yuan(bound)} bn yuan)")
             + ". Sites that differ are those built on by the alternative or by this plan, not both.")
     if gap is not None and slack < float(gap):

@@ -465,7 +465,9 @@ def near_optimal_record(plans: Sequence[Alternative], slack: float, label: str) 
     set (the manifest's `near_optimal` member; the report and the terminal quote it): `plan`
     (`label`), `slack` (a share), the optimum's cost (`optimum_cost_yuan`, from its plan), its
     proven bound (`optimum_bound_yuan`: None when none was proven) and
-    proven gap (`optimum_gap`, a share), and per plan (`plans`, the optimum first): its cost,
+    proven gap (`optimum_gap`, a share), its cost before sales revenue (`optimum_gross_cost_yuan`:
+    every cost component but `sales`, yuan, discounted; the slack is a share of |optimum|, which
+    with revenue exceeding cost is far below this), and per plan (`plans`, the optimum first): its cost,
     its excess over the optimum's cost (`over_optimum`, a share of |optimum|) and over the
     optimum's bound (`over_bound`, a share of |bound|: proven, no plan costs less than the
     bound; None without one), the sites built on that differ from the optimum's
@@ -486,7 +488,8 @@ def near_optimal_record(plans: Sequence[Alternative], slack: float, label: str) 
             "stopped_by": alternative.stopped_by,
             "scope": alternative.scope,
         })
-    return {"plan": label, "slack": slack, "optimum_cost_yuan": base,
+    gross = clean(sum(value for name, value in optimum.plan.costs.items() if name != "sales"))
+    return {"plan": label, "slack": slack, "optimum_cost_yuan": base, "optimum_gross_cost_yuan": gross,
             "optimum_bound_yuan": None if bound is None else clean(bound),
             "optimum_gap": None if optimum.report.gap is None else clean(optimum.report.gap),
             "plans": rows}

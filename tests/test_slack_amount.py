@@ -1,0 +1,28 @@
+"""The near-optimal slack stated in yuan: a share of |optimum|, which with sales revenue above the
+costs is a much smaller share of the costs before revenue (siting/deliver/report.py
+`slack_amount_text`)."""
+
+from __future__ import annotations
+
+from siting.deliver.explore import near_optimal_line
+from siting.deliver.report import slack_amount_text
+
+
+def test_the_slack_is_stated_in_yuan_and_as_a_share_of_the_costs_before_revenue() -> None:
+    """5 % of a net optimum of -196.11 bn yuan is 9.8055 bn yuan: 1.25 % of 783.82 bn yuan of
+    costs before sales revenue (9.8055 / 783.82 = 0.012510)."""
+    record = {"slack": 0.05, "optimum_cost_yuan": -196.11e9, "optimum_gross_cost_yuan": 783.82e9,
+              "plans": [{"plan": "optimum", "cost_yuan": -196.11e9, "over_optimum": 0.0}]}
+    assert slack_amount_text(record) == ("up to 9.81 bn yuan more, 1.25% of its 783.82 bn yuan of costs before sales "
+                                         "revenue")
+    assert near_optimal_line(record) == (
+        "0 near-optimal alternatives within 5% of the optimum (-196.11 bn yuan; up to 9.81 bn yuan more, 1.25% of "
+        "its 783.82 bn yuan of costs before sales revenue)")
+
+
+def test_without_revenue_the_slack_is_its_amount_alone() -> None:
+    """No sales: the net optimum is the cost; 2 % of 10.06 bn yuan is 0.2012 bn yuan. Without the
+    optimum's cost nothing is said."""
+    record = {"slack": 0.02, "optimum_cost_yuan": 10.06e9, "optimum_gross_cost_yuan": 10.06e9}
+    assert slack_amount_text(record) == "up to 0.20 bn yuan more"
+    assert slack_amount_text({"slack": 0.05}) == ""
