@@ -65,10 +65,10 @@ def first_node_compare_inputs(folder: Path) -> list[Path]:
     """[first_node.yaml, first_node_strict.yaml]: the shipped scenario and its stricter red line,
     each stopped after one branch-and-bound node (HiGHS's `mip_max_nodes: 1`, deterministic), to a
     gap of 10 %: the plans of that node (some 4 % from their bounds) are then within it, so no
-    search runs on to prove them. Both runs build the same six sites, at the same capex (the
-    shipped scenario solved to its own gap builds them and Qujing Cuifeng), and compare.qgs places
-    every site's and hub's name alike on both sheets; only the flows of the plans' last LP, and
-    the titles, differ."""
+    search runs on to prove them. Both runs build the same five sites, at the same capex, with
+    Qujing Cuifeng standing (the shipped scenario solved to its own gap builds them, Huaning
+    county and Qujing Cuifeng), and compare.qgs places every site's and hub's name alike on both
+    sheets; only the flows of the plans' last LP, and the titles, differ."""
     found = []
     for name, scenario in (("first_node", SHIPPED), ("first_node_strict", STRICT)):
         path = folder / f"{name}.yaml"
@@ -260,9 +260,9 @@ def overlapping(labels: list, layer_prefixes: tuple[str, ...]) -> list[tuple[str
 def test_qgis_places_each_run_s_built_site_names_beside_their_sites(
         qgis: None, shipped_first_node_compare_run: MadeRun, tmp_path: Path):  # noqa: F811
     """compare.qgs of the shipped scenario against its stricter red line (each stopped after its
-    first node) in QGIS 3.22: each run's layout names every built site of that run (the same six
+    first node) in QGIS 3.22: each run's layout names every built site of that run (the same five
     each: Anning Caopu's and Anning Qilin's, a few millimetres apart on the sheet, Yuxi high-tech
-    zone's, Yimen county's, Huaning county's and Qujing ETDZ's), each name inside the map, LABEL_GAP_MM to
+    zone's, Yimen county's and Qujing ETDZ's), each name inside the map, LABEL_GAP_MM to
     NEAR_MM beyond its pie's edge and no part of it more than REACH_MM from its pie's centre (on
     the site, or moved aside), a leader from the box's point nearest the pie to the pie's edge,
     and over no other label."""
@@ -275,7 +275,7 @@ def test_qgis_places_each_run_s_built_site_names_beside_their_sites(
         assert found["exported"] is True
         sites = json.loads((out / sub / "sites.geojson").read_text(encoding="utf-8"))["features"]
         names = sorted(f["properties"]["name"] for f in sites if f["properties"]["status"] == "built")
-        assert names == ["Anning industrial park, Caopu area", "Anning industrial park, Qilin area", "Huaning county",
+        assert names == ["Anning industrial park, Caopu area", "Anning industrial park, Qilin area",
                          "Qujing ETDZ, Xicheng and Nanhaizi industrial areas", "Yimen county",
                          "Yuxi high-tech zone, Longquan area"], names
         named = {name: (radius, unplaced, inside, box)
@@ -343,21 +343,22 @@ def test_qgis_names_the_plan_s_sources_where_the_layout_finds_room(
     names a source only where it finds it a free position (`layout_label_spots`,
     SOURCE_LABEL_STEPS_MM: up to a site name's farthest), and QGIS draws exactly those names,
     there, over no other label. In the Anning cluster, where Qilin's pie is moved aside south of
-    Caopu's, the copper smelter's and the Haikou phosphate mines' names find no free position, nor
-    does Yimen's copper deposit's, under Yimen county's pie, even in the narrower block
-    (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM): the three are left to the layout's note; every other
-    source is named, each in its plain block (tests/test_qgis_leftovers.py).
+    Caopu's, the copper smelter's and the Haikou phosphate mines' names find no free position
+    (the lakes' names placed before them), even in the narrower block (SOURCE_NARROW_WRAP,
+    SOURCE_FAR_STEPS_MM): the two are left to the layout's note; every other source is named, in
+    its plain block but the Kunyang phosphate mine's, in the narrower one
+    (tests/test_qgis_leftovers.py).
     (QGIS's own placement left out other sources, which ones changing with the export's
     resolution.)"""
     out = copied(shipped_first_node_run.out, tmp_path / "plan")
     layers, placed = plan_layout_spots(out)
     spots = placed.sources
     every = sorted(layers["sources"].frame["id"])
-    assert sorted(set(every) - set(spots)) == ["copper_southwest_smelter", "copper_yimen", "phosphate_haikou"]
+    assert sorted(set(every) - set(spots)) == ["copper_southwest_smelter", "phosphate_haikou"]
     assert SOURCE_LABEL_STEPS_MM == (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:]) == (
         STANDING_GAP_MM, 6.0, 10.0, 15.0, 21.0, 28.0)
     assert (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM) == (16, (35.0,))
-    assert [i for i, spot in spots.items() if spot.wrap_chars] == []
+    assert [i for i, spot in spots.items() if spot.wrap_chars] == ["phosphate_kunyang"]
     (found,) = layout_labels(out / "plan.qgs", tmp_path).values()
     labels = drawn_once(found["labels"])
     names = dict(zip(layers["sources"].frame["id"], layers["sources"].frame["name"], strict=True))

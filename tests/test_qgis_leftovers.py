@@ -27,6 +27,7 @@ from siting.deliver import styles
 from siting.deliver.layer import make_layer, read_layer
 from siting.deliver.qgisproject import (
     COMPARE_ORDER,
+    SOURCE_FAR_STEPS_MM,
     SOURCE_LABEL_STEPS_MM,
     SOURCE_NARROW_WRAP,
     layout_label_spots,
@@ -135,10 +136,13 @@ def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipp
     Xingyun, Qilu, Yangzonghai) and names each it finds room for, over no other name: the layout
     places the water names itself (`layout_label_spots`), as it does the sites', the hubs' and
     the sources'. QGIS's own placement, inside each lake at low priority, left Fuxian (抚仙湖)
-    and Xingyun (星云湖) unnamed. Xingyun lies under Yuxi high-tech zone's name, beside
-    Huaning's pie and Qilu's name, and Yangzonghai under the Kunming hub's name (the hubs are
-    named before the lakes): every position of their names covers another name or mark, or its
-    leader crosses one, so the layout's note lists them; the three others are named."""
+    and Xingyun (星云湖) unnamed. The lakes are named after the sites and the hubs but before
+    the sources, whose names would otherwise take their room (the Haikou phosphate mines' took
+    Fuxian's, and with Anning Qilin's name over Dianchi, left Dianchi and Fuxian unnamed): Fuxian
+    and Qilu are named beside their points, and Dianchi and Yangzonghai (under Anning Qilin's
+    name and the Kunming hub's) and Xingyun (under Yuxi high-tech zone's name and the Yuxi hub's)
+    farther out, with a leader to their shore. All five are named; the layout's note lists no
+    lake."""
     redline = read_layer(shipped_first_node_run.out / "redline.geojson")
     frame = redline.frame
     lakes = {i: name for i, name, category in zip(frame["id"], frame["name"], frame["category"], strict=True)
@@ -148,32 +152,36 @@ def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipp
     layer = plan_layer_id("redline")
     assert set(lakes) <= set(found["drawn"][layer])
     _layers, spots = plan_layout_spots(shipped_first_node_run.out)
-    assert sorted(spots.lakes) == ["dianchi", "fuxian", "qilu"]
-    for lake in ("Xingyun lake (lake)", "Yangzonghai lake (lake)"):
-        assert lake in spots.unnamed and lake in found["note"]
+    assert sorted(spots.lakes) == ["dianchi", "fuxian", "qilu", "xingyun", "yangzonghai"]
+    assert {i: spot.leader for i, spot in spots.lakes.items()} == {
+        "dianchi": True, "fuxian": False, "qilu": False, "xingyun": True, "yangzonghai": True}
+    assert not [name for name in spots.unnamed if name.endswith(" (lake)")]
+    assert " (lake)" not in found["note"]
     assert placed(found["labels"], layer) == {i: lakes[i] for i in spots.lakes}
     assert overlaps(found["labels"], layer) == []
 
 
 def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, shipped_first_node_run: MadeRun):
     """The shipped plan's layout moves Anning Qilin's pie aside, south of Caopu's, as map.png
-    does (tests/test_qgis_pies_aside.py); its pie and name then take the room west of the Anning
-    sites where the copper smelter's and the Haikou phosphate mines' names stood: those two find
-    no free position, nor does Yimen's copper deposit (20,000 t/yr), under Yimen county's pie
-    and the names about it, in its plain block or the narrower one (SOURCE_NARROW_WRAP): the
-    three are listed in the layout's note (with Xingyun and Yangzonghai lakes), not drawn over
-    another name. Every other source is named in its plain block, the Zhanyi aluminium park's
-    with a leader, a site name's second ring out. QGIS draws exactly the names placed, over no
-    other name, and the note the layout lists."""
+    does (tests/test_qgis_pies_aside.py); its pie and name, and the lakes' names (named before
+    the sources), then take the room about the Anning sites where the copper smelter's and the
+    Haikou phosphate mines' names stood: those two find no free position, in their plain block
+    or the narrower one (SOURCE_NARROW_WRAP), and are listed in the layout's note, not drawn over
+    another name. Every other source is named: Yimen's copper deposit in its plain block, the
+    Kunyang phosphate mine's in the narrower block 35 mm out (SOURCE_FAR_STEPS_MM), the Zhanyi
+    aluminium park's in its plain block with a leader, a site name's second ring out. QGIS draws
+    exactly the names placed, over no other name, and the note the layout lists."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     frame = layers["sources"].frame
     names = dict(zip(frame["id"], frame["name"], strict=True))
-    crowded = ("copper_southwest_smelter", "copper_yimen", "phosphate_haikou")
+    crowded = ("copper_southwest_smelter", "phosphate_haikou")
     assert sorted(set(names) - set(spots.sources)) == list(crowded)
-    assert sorted(spots.unnamed) == sorted([*(f"{names[i]} (source)" for i in crowded), "Xingyun lake (lake)",
-                                            "Yangzonghai lake (lake)"])
-    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == []
+    assert sorted(spots.unnamed) == sorted(f"{names[i]} (source)" for i in crowded)
+    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == ["phosphate_kunyang"]
+    kunyang = spots.sources["phosphate_kunyang"]
+    assert (kunyang.leader, kunyang.wrap_chars) == (True, SOURCE_NARROW_WRAP)
+    assert math.hypot(*kunyang.offset_mm) == pytest.approx(kunyang.anchor_mm + SOURCE_FAR_STEPS_MM[0], abs=0.01)
     zhanyi = spots.sources["aluminium_zhanyi"]
     assert (zhanyi.leader, zhanyi.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
     assert math.hypot(*zhanyi.offset_mm) == pytest.approx(zhanyi.anchor_mm + SOURCE_LABEL_STEPS_MM[1], abs=0.01)
@@ -208,18 +216,19 @@ def crowded_layers() -> list:
 
 def test_a_source_or_lake_left_unnamed_is_said_so_in_the_layout_s_note():
     """Where a source's or a lake's name finds no free position, the layout leaves it out and its
-    note says so, by name and kind (`unnamed_note`): a sheet does not drop a name silently. The
-    other lake's name stands over it, centred (quadrant 4, no offset)."""
+    note says so, by name and kind (`unnamed_note`), in the order placed (the lakes before the
+    sources): a sheet does not drop a name silently. The other lake's name stands over it,
+    centred (quadrant 4, no offset)."""
     sites, sources, redline = crowded_layers()
     extent = (499_000.0, 2_699_000.0, 501_000.0, 2_701_000.0)
     spots = layout_label_spots([sites, sources, redline], sites_style(sites), "EPSG:32648",
                                *plan_layout_extent(extent))
     source, lake = sources.frame["name"][1], redline.frame["name"][1]
-    assert spots.unnamed == (f"{source} (source)", f"{lake} (lake)")
+    assert spots.unnamed == (f"{lake} (lake)", f"{source} (source)")
     assert sorted(spots.sources) == ["a"]
     assert spots.lakes == {"l1": styles.LabelSpot((0.0, 0.0), 4)}
     note = unnamed_note(spots.unnamed)
-    assert note == f"Not named on this map for want of room:\n{source} (source)\n{lake} (lake)"
+    assert note == f"Not named on this map for want of room:\n{lake} (lake)\n{source} (source)"
     styles_ = {"sites": sites_style(sites), "sources": styles.sources_style(sources, ["copper"]),
                "redline": styles.redline_style(redline)}
     root = ET.fromstring(project_text([sites, sources, redline], styles_, "t", "EPSG:32648", extent).split("\n", 1)[1])

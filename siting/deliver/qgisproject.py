@@ -1506,9 +1506,9 @@ SOURCE_NARROW_WRAP = 16
 SOURCE_FAR_STEPS_MM = (35.0,)
 #: Distances (mm) from a lake's point (its centroid, or a point inside it) tried for its name
 #: where the name finds no room centred there, as map.png's (2 and 12 points), with no leader;
-#: where none of them is free, once every source and lake had those, a site name's farther
-#: ones with a leader to the lake's nearest shore (WATER_LEADER_STEPS_MM). Likewise only where
-#: free, else in the note.
+#: where none of them is free, once every lake had those, a site name's farther ones with a
+#: leader to the lake's nearest shore (WATER_LEADER_STEPS_MM), still before any source's name.
+#: Likewise only where free, else in the note.
 WATER_LABEL_STEPS_MM = (1.0, 4.0)
 WATER_LEADER_STEPS_MM = SITE_LABEL_STEPS_MM[1:]
 #: A lake whose name finds no room over its point nor beside it, and whose area on the sheet is
@@ -1652,7 +1652,7 @@ def _hub_names(hubs: OutputLayer, view: _SheetView) -> tuple[list[tuple[tuple[in
 
 def _source_names(sources: OutputLayer, view: _SheetView
                   ) -> tuple[list[tuple[tuple[int, float], _Named]], list[_Mark]]:
-    """The named sources (ranked after the standing sites, the largest supply first; each id
+    """The named sources (ranked after the lakes, the largest supply first; each id
     prefixed _SOURCE), their names wrapped as the sites' are (`source_label_box`), and the
     sources' triangles (by supply, as the sources style draws them)."""
     named: list[tuple[tuple[int, float], _Named]] = []
@@ -1677,9 +1677,11 @@ def _source_names(sources: OutputLayer, view: _SheetView
 
 def _water_names(redline: OutputLayer, view: _SheetView) -> list[tuple[tuple[int, float], _Named]]:
     """The named open water of the red line (`redline_colour` WATER, as its style names it:
-    `redline_labels`), ranked after the sources, the largest first; each id prefixed _WATER, its
-    name's box as the style sets it (WATER_LABEL_PT, one line) and its point where QGIS puts a
-    polygon's label (its centroid, or a point inside it where that is outside)."""
+    `redline_labels`), ranked after the standing sites and before the sources (a lake, a
+    landmark of the sheet, is named before a source's name can take its room), the largest
+    first; each id prefixed _WATER, its name's box as the style sets it (WATER_LABEL_PT, one
+    line) and its point where QGIS puts a polygon's label (its centroid, or a point inside it
+    where that is outside)."""
     frame = redline.frame
     if "category" not in frame.columns or "name" not in frame.columns:
         return []
@@ -1691,7 +1693,7 @@ def _water_names(redline: OutputLayer, view: _SheetView) -> list[tuple[tuple[int
         if math.isnan(x) or name is None or pd.isna(name) or not str(name).strip():
             continue
         width, height = label_box([str(name)], WATER_LABEL_PT)
-        named.append(((5, -float(shape.area)), _Named(_WATER + str(lake_id), x, y, 0.0, width, height, False,
+        named.append(((3, -float(shape.area)), _Named(_WATER + str(lake_id), x, y, 0.0, width, height, False,
                                                        shape)))
     return named
 
@@ -1741,17 +1743,17 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     and each lake of the red line, placed by `_SheetPlacer` on the layout's map frame
     (`frame_mm`: x, y, width, height on the page) showing `shown` (xmin, ymin, xmax, ymax in
     `working_crs`, of the frame's shape): the built sites by capex (the largest first, as QGIS
-    ranks them), then the hubs (in the layer's order), then the standing sites, then the sources
-    (the largest supply first) where there is room (SOURCE_LABEL_STEPS_MM: a source's name only
-    at a free position, with a leader beyond the first), then the lakes (the largest first),
-    each over its point where there is room, else beside it (WATER_LABEL_STEPS_MM, no leader),
-    else, a lake large enough to hold its name (WATER_INSIDE_SHARE), over another point inside
-    it (`_inside_points`, no leader), and last, the lakes that found no room there, farther out
-    with a leader to their shore
-    (WATER_LEADER_STEPS_MM); all only at a free position. A source that finds none is tried
-    again at once in a narrower block, also farther out (SOURCE_NARROW_WRAP,
-    SOURCE_FAR_STEPS_MM; its spot says the wrap). A source or lake that finds none is
-    left unnamed and listed in `LayoutSpots.unnamed`. The names keep off each other, off every
+    ranks them), then the hubs (in the layer's order), then the standing sites, then the lakes
+    (the largest first; landmarks of the sheet, named before a source's name can take their
+    room), each over its point where there is room, else beside it (WATER_LABEL_STEPS_MM, no
+    leader), else, a lake large enough to hold its name (WATER_INSIDE_SHARE), over another point
+    inside it (`_inside_points`, no leader), and, the lakes that found no room there, farther
+    out with a leader to their shore (WATER_LEADER_STEPS_MM), then the sources (the largest
+    supply first) where there is room (SOURCE_LABEL_STEPS_MM: a source's name only at a free
+    position, with a leader beyond the first); all only at a free position. A source that finds
+    none is tried again at once in a narrower block, also farther out (SOURCE_NARROW_WRAP,
+    SOURCE_FAR_STEPS_MM; its spot says the wrap). A source or lake that finds none is left
+    unnamed and listed in `LayoutSpots.unnamed`. The names keep off each other, off every
     site's pie, diamond and marker,
     the hubs' and the sources' marks and, where `layers` has a run's changes (`diff`, of point
     sites), their markers, the scale bar and the north arrow, and inside the map frame; a leader
@@ -1804,10 +1806,12 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     unnamed: list[str] = []
     texts = {**({} if by_name.get("sources") is None else _texts(by_name["sources"], _SOURCE, "source")),
              **({} if by_name.get("redline") is None else _texts(by_name["redline"], _WATER))}
-    farther: list[_Named] = []  # lakes with no room over or beside them, tried farther out after the others
+    farther: list[_Named] = []  # lakes with no room over or beside them, tried farther out after the other lakes
     aside: dict[str, tuple[int, int, tuple[float, int, int]]] = {}  # moved pies' names: box, leader, position
     narrow = {} if by_name.get("sources") is None else _narrow_sources(by_name["sources"], named)
     for _rank, item in sorted(named, key=lambda pair: (pair[0], pair[1].site_id)):
+        if farther and not item.site_id.startswith(_WATER):  # every lake named before the first source
+            _name_farther(placer, farther, found, unnamed, texts)
         if item.site_id.startswith((_SOURCE, _WATER)):
             water = item.site_id.startswith(_WATER)
             spot = (placer.place(item, WATER_LABEL_STEPS_MM, free_only=True, centred=True,
@@ -1841,18 +1845,27 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
                                                             pie_edge=_on_layer(view, sites, end))
         else:
             found.sites[item.site_id] = spot
-    for item in farther:
-        spot = placer.place(item, WATER_LEADER_STEPS_MM, free_only=True, leader_from=0)
-        if spot is None:
-            unnamed.append(texts[item.site_id])
-        else:
-            _keep(found, item, spot)
+    _name_farther(placer, farther, found, unnamed, texts)
     _canvas_spots(found, placer, {i: (*aside[i], homes[i]) for i in aside}, canvas_marks, len(edges))
     pies = {i: PieSpot((round(moved[i][0] - at[i][0], 2), round(moved[i][1] - at[i][1], 2)),
                        _on_layer(view, sites, moved[i]),
                        (round(edges[i][0] - at[i][0], 2), round(edges[i][1] - at[i][1], 2)) if i in edges else None)
             for i in moved} if sites is not None else {}
     return dataclasses.replace(found, unnamed=tuple(unnamed), pies=pies)
+
+
+def _name_farther(placer: _SheetPlacer, farther: list[_Named], found: LayoutSpots, unnamed: list[str],
+                  texts: Mapping[str, str]) -> None:
+    """The lakes of `farther`, which found no room over, beside or inside them, named farther out
+    with a leader to their shore (WATER_LEADER_STEPS_MM) where free (their spots in `found`), the
+    others listed in `unnamed` (by their `texts`); `farther` emptied."""
+    for item in farther:
+        spot = placer.place(item, WATER_LEADER_STEPS_MM, free_only=True, leader_from=0)
+        if spot is None:
+            unnamed.append(texts[item.site_id])
+        else:
+            _keep(found, item, spot)
+    farther.clear()
 
 
 def _canvas_spots(found: LayoutSpots, placer: _SheetPlacer,
