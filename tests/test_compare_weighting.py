@@ -51,7 +51,7 @@ def test_runs_with_other_years_after_the_horizon_are_not_comparable() -> None:
     base, other = summary("a", -136.69, 0.0), summary("b", -135.50, 0.0, after=14)
     verdict = difference_verdict(base, other)
     assert verdict == ("not comparable: the objectives weigh the years differently "
-                       "(objective.years_after_horizon 0 vs 14)")
+                       "(objective.years_after_horizon 14 vs 0)")
     assert objective_range(base, other) is None  # no proven range of a difference in different money
     table = comparison_table([base, other]).set_index("metric")
     assert table.loc["objective difference", "b vs a"] == verdict
@@ -60,15 +60,15 @@ def test_runs_with_other_years_after_the_horizon_are_not_comparable() -> None:
     assert swept["vs_first"].tolist() == ["", verdict]
     note = sweep_range_note([base, other])  # the sweep's ranges leave b out, and say why
     assert "1.19" not in note
-    assert "not comparable with the first run, a: b (objective.years_after_horizon 0 vs 14)" in note
+    assert "not comparable with the first run, a: b (objective.years_after_horizon 14 vs 0)" in note
 
 
 def test_runs_with_another_discount_rate_or_years_are_not_comparable() -> None:
     base = summary("a", -136.69, 0.0)
     assert difference_verdict(base, summary("b", -135.50, 0.0, rate=0.08)) == (
-        "not comparable: the objectives weigh the years differently (objective.discount_rate 6 % vs 8 %)")
+        "not comparable: the objectives weigh the years differently (objective.discount_rate 8 % vs 6 %)")
     assert difference_verdict(base, summary("b", -135.50, 0.0, years=(2022, 2023, 2024, 2025))) == (
-        "not comparable: the objectives weigh the years differently (years 2022-2024 vs 2022-2025)")
+        "not comparable: the objectives weigh the years differently (years 2022-2025 vs 2022-2024)")
     # even a difference the gaps could not tell apart is not "within solver tolerance"
     assert difference_verdict(summary("a", -136.69, 0.05), summary("b", -135.50, 0.05, rate=0.08)).startswith(
         "not comparable")
@@ -85,14 +85,14 @@ def test_compare_says_runs_weighted_otherwise_are_not_comparable(tmp_path: Path,
                  "--workers", "1", "--quiet"]) == 0
     printed = capsys.readouterr().out
     verdict = ("not comparable: the objectives weigh the years differently "
-               "(objective.years_after_horizon 0 vs 3)")
+               "(objective.years_after_horizon 3 vs 0)")
     csv = pd.read_csv(out / "comparison.csv").set_index("metric")
     assert csv.loc["objective difference", "longer vs small"] == verdict
     assert pd.isna(csv.loc["objective difference: proven low", "longer vs small"])
     markdown = (out / "comparison.md").read_text()
     assert verdict in markdown
     assert "not comparable" in printed  # cut short in its cell, said whole in the note under the table
-    assert "longer (objective.years_after_horizon 0 vs 3)" in " ".join(printed.split())
+    assert "longer (objective.years_after_horizon 3 vs 0)" in " ".join(printed.split())
     for text in (printed, markdown, (out / "comparison.csv").read_text()):
         assert "proven |" not in text and ",proven" not in text
         assert " proven\n" not in text and f"{WITHIN} |" not in text
@@ -108,9 +108,9 @@ def test_a_sweep_over_the_years_after_the_horizon_compares_no_objectives(tmp_pat
     printed = " ".join(capsys.readouterr().out.split())
     table = pd.read_csv(out / "sweep.csv", keep_default_na=False)
     assert table["vs_first"].tolist() == ["", "not comparable: the objectives weigh the years differently "
-                                              "(objective.years_after_horizon 0 vs 3)"]
+                                              "(objective.years_after_horizon 3 vs 0)"]
     markdown = " ".join((out / "sweep.md").read_text().split())
     for text in (printed, markdown):
         assert "not comparable with the first run, run01 years_after_horizon=0: run02 years_after_horizon=3 " \
-               "(objective.years_after_horizon 0 vs 3)" in text
+               "(objective.years_after_horizon 3 vs 0)" in text
         assert "The proven range" not in text

@@ -102,8 +102,8 @@ def test_the_steady_state_table_gives_the_plans_own_steady_state_figures(steady_
     result, report = steady_run
     steady = result.plan.steady_state
     lines = section(report, "Steady state after 2024 (2025-2027)")
-    assert cells(lines[1]) == ["product", "unit", "capacity available", "production", "idle", "idle: main reason",
-                               "sales out of the province", "imports"]
+    assert cells(lines[1]) == ["product", "unit", "capacity available", "usable (x utilisation)", "production",
+                               "idle (usable, not made)", "idle: main reason", "sales out of the province", "imports"]
     rows = [cells(line) for line in lines[3:6]]
     assert [row[:2] for row in rows] == [["FePO4", "t/yr"], ["LFP", "t/yr"], ["Cells", "GWh/yr"]]
     for row, product in zip(rows, ("fepo4", "lfp", "cells"), strict=True):
@@ -112,12 +112,14 @@ def test_the_steady_state_table_gives_the_plans_own_steady_state_figures(steady_
         trade = steady.trade.loc[steady.trade["product"] == product]
         by_reason = idle.groupby("reason")["idle"].sum()
         reason = str(by_reason.idxmax()) if not by_reason.empty else ""
-        assert row[2:] == [amount(cap["available"].sum()), amount(cap["production"].sum()),
+        usable = result.prepared.inputs.utilisation.get(product, 1.0) * float(cap["available"].sum())
+        assert row[2:] == [amount(cap["available"].sum()), amount(usable), amount(cap["production"].sum()),
                            amount(idle["idle"].sum()), reason, amount(trade["sales"].sum()),
                            amount(trade["imports"].sum())]
+        assert usable - float(cap["production"].sum()) == pytest.approx(float(idle["idle"].sum()), abs=1e-6)
     lfp = steady.capacity.loc[steady.capacity["product"] == "lfp"]
     assert float(lfp["available"].sum()) > float(lfp["production"].sum())  # the late capacity stands partly idle
-    assert rows[1][4] != "0" and rows[1][5] in {"feedstock", "market", "cost"}
+    assert rows[1][5] != "0" and rows[1][6] in {"feedstock", "market", "cost"}
     value = sum(PRICES_2024[str(r.product)] * float(r.production) for r in steady.capacity.itertuples(index=False))
     before = float(result.plan.output_value.loc[result.plan.output_value["year"] == 2024, "output_value_yuan"].iloc[0])
     assert lines[6] == (f"Its output is worth {bn_yuan(value)} bn yuan a year at 2024's prices (not discounted), "
@@ -128,9 +130,9 @@ def test_the_steady_state_table_gives_the_plans_own_steady_state_figures(steady_
 def test_the_main_idle_reason_is_that_of_most_idle_units() -> None:
     """A steady state 2031 after 2030 (N = 2, W[2031] = 2) with LFP idle at three sites: 200 t/yr
     for the market at one, 150 + 150 = 300 for feedstock at the two others: 500 idle, mainly
-    for feedstock (though the largest single row is the market's); 1,000 t/yr available, 500
-    made, 400 sold, 50 imported; no project held. Output 500 t x 40,000 yuan = 0.02 bn yuan a
-    year, against 0.01 in 2030."""
+    for feedstock (though the largest single row is the market's); 1,000 t/yr available, all of
+    it usable (utilisation 1), 500 made, 400 sold, 50 imported; no project held. Output 500 t x
+    40,000 yuan = 0.02 bn yuan a year, against 0.01 in 2030."""
     from types import SimpleNamespace
 
     import pandas as pd
@@ -151,7 +153,7 @@ def test_the_main_idle_reason_is_that_of_most_idle_units() -> None:
                            output_value=pd.DataFrame({"year": [2030], "output_value_yuan": [1.0e7]}))
     inputs = SimpleNamespace(PRODUCTS=("lfp",), SITES=("a", "b", "d"), YEARS=(2030,),
                              year_weight={2030: 1.0, 2031: 2.0}, price_yuan_per_unit={("lfp", 2031): 40000.0},
-                             output_value_yuan_per_unit={})
+                             output_value_yuan_per_unit={}, utilisation={})
     loaded = SimpleNamespace(catalog=SimpleNamespace(products={"lfp": SimpleNamespace(unit="t")}), plants=None,
                              model_projects=lambda: SimpleNamespace(projects=()))
     text = markdown(steady_state_blocks(loaded, inputs, plan))
@@ -159,7 +161,7 @@ def test_the_main_idle_reason_is_that_of_most_idle_units() -> None:
     assert ("beside the existing capacity and no committed project, at 2030's prices, caps and supplies; the "
             "objective counts it for each of the 2 years after 2030, discounted (objective.years_after_horizon, a "
             "yuan of it weighing 2.00 times a yuan of 2030)") in text
-    assert "| LFP | t/yr | 1,000 | 500 | 500 | feedstock | 400 | 50 |" in text
+    assert "| LFP | t/yr | 1,000 | 1,000 | 500 | 500 | feedstock | 400 | 50 |" in text
     assert "Its output is worth 0.02 bn yuan a year at 2030's prices (not discounted), against 0.01 bn yuan in 2030." \
         in text
 

@@ -215,8 +215,8 @@ def test_the_late_projects_notice_says_they_run_in_the_steady_state() -> None:
     assert len(late) == 1
     assert late[0].startswith(
         "12 committed projects come online after the plan's last year 2024: their capacity is left out of the "
-        "plan's years and runs in the steady state that stands for 2025-2038 (objective.years_after_horizon): ")
-    assert "the land they take, 613.3 ha, is kept from new modules" in " ".join(problem.notices)
+        "plan's years and runs in the steady state that stands for 2025-2038 (objective.years_after_horizon); "
+        "the land they take, 613.3 ha, is kept from new modules: yuneng_lfp_rest (")
     later: dict[str, float] = {}
     for (_s, p, t), units in problem.inputs.committed_units_per_yr.items():
         assert t <= 2025

@@ -882,10 +882,11 @@ class ObjectiveSettings(Strict):
     discount_rate: ShareBelowOne = Field(
         default=0.06, description="Yearly discount rate of costs; 0.06 is 6 % (share)")
     years_after_horizon: Annotated[Count, Field(ge=0, le=100)] = Field(
-        default=0, description="Years after the plan's last year for which the plan as it stands in that year is "
-        "counted again in the objective, discounted: its annuities, running costs, sales and shortfalls repeat "
-        "in each (a steady state after the horizon), so capacity left idle in the last year is paid for in every "
-        "one of them (models/inputs.py `year_weight`); 0 counts nothing after the last year (year)")
+        default=0, description="Years after the plan's last year T that a steady-state year T + 1 stands for in "
+        "the objective, discounted: in it every module of the plan runs at full rate beside the committed "
+        "projects online by T + N, at T's prices and caps where the catalog gives none for T + 1; its annuities, "
+        "running costs and sales count for each of those years, and so does a shortfall of T "
+        "(models/inputs.py `STEADY_YEAR`, `year_weight`); 0: no steady-state year, nothing after T counts (year)")
     shortfall_penalty_factor: Annotated[Number, Field(gt=1, le=1e6)] = Field(
         default=3.0, description="Penalty per unit of capacity short and per target year, as a multiple of the "
         "dearest yearly cost of a unit of capacity of the group (capital recovery factor x capex plus fixed opex, "

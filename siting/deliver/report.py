@@ -615,11 +615,11 @@ def steady_state_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan)
     N > 0): what it is, in one sentence (every module at full rate, the committed projects online by
     T + N with their count, T's prices, caps and supplies, counted for N years in the objective,
     discounted: `ModelInputs.year_weight`[T + 1]), then per product in catalog order (as
-    `capacity_blocks`) a year of it: capacity available, production, the usable capacity left
-    idle with its main reason (the reason of most of the idle units: stranded rows of the steady
-    state), sales out of the province and imports (its trade rows); then its output value at T's
-    prices (`value_per_unit` of the steady-state year, which holds T's prices), beside T's. Nothing
-    without a steady state."""
+    `capacity_blocks`) a year of it: capacity available, usable capacity (x utilisation),
+    production, the usable capacity left idle with its main reason (the reason of most of the idle
+    units: stranded rows of the steady state), sales out of the province and imports (its trade
+    rows); then its output value at T's prices (`value_per_unit` of the steady-state year, which
+    holds T's prices), beside T's. Nothing without a steady state."""
     steady = plan.steady_state
     if steady is None:
         return []
@@ -652,14 +652,16 @@ def steady_state_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan)
         if idle > 0:
             order = list(STRANDED_WORDS)
             reason = max(by_reason.index, key=lambda r: (by_reason[r], -order.index(r) if r in order else 0))
+        usable = inputs.utilisation.get(p, 1.0) * float(cap["available"].sum())
         rows.append([product_label(p), per_year(loaded.catalog.products[p].unit), amount(cap["available"].sum()),
-                     amount(cap["production"].sum()), amount(idle), str(reason), amount(sold["sales"].sum()),
-                     amount(sold["imports"].sum())])
+                     amount(usable), amount(cap["production"].sum()), amount(idle), str(reason),
+                     amount(sold["sales"].sum()), amount(sold["imports"].sum())])
     if not rows:
         return [*blocks, Block("p", "Nothing is made, sold or imported in it.")]
-    blocks.append(Block("table", Table(["product", "unit", "capacity available", "production", "idle",
-                                        "idle: main reason", "sales out of the province", "imports"], rows,
-                                       frozenset({2, 3, 4, 6, 7}))))
+    blocks.append(Block("table", Table(["product", "unit", "capacity available", "usable (x utilisation)",
+                                        "production", "idle (usable, not made)", "idle: main reason",
+                                        "sales out of the province", "imports"], rows,
+                                       frozenset({2, 3, 4, 5, 7, 8}))))
     value = sum(value_per_unit(inputs, str(r.product), steady.year) * float(r.production)
                 for r in capacity.itertuples(index=False))
     before = plan.output_value.loc[plan.output_value["year"] == last, "output_value_yuan"]

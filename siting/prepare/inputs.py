@@ -97,17 +97,26 @@ def module_specs(loaded: LoadedScenario) -> tuple[ModuleSpec, ...]:
     )
 
 
+def steady_year(loaded: LoadedScenario, years: tuple[int, ...]) -> tuple[int, ...]:
+    """(T + 1,), the steady-state year after the plan's last year T, when
+    objective.years_after_horizon > 0 (`ModelInputs.STEADY_YEAR`); () otherwise."""
+    return (years[-1] + 1,) if years and loaded.scenario.objective.years_after_horizon > 0 else ()
+
+
 def product_prices(loaded: LoadedScenario, years: tuple[int, ...]) -> tuple[dict[tuple[str, int], float],
                                                                            dict[tuple[str, int], float]]:
     """(price[p,t], import price[p,t]) on the scenario's price path, yuan/unit: the import price is
     price x (1 + import_premium_share), only for products with a premium (the others are not
-    importable)."""
+    importable). The steady-state year (`steady_year`) takes the path's price where the catalog
+    gives one for it (else the model holds the last year's, `ModelInputs.STEADY_STATE_DATA`)."""
     path = loaded.scenario.price_path
     price: dict[tuple[str, int], float] = {}
     imported: dict[tuple[str, int], float] = {}
+    later = steady_year(loaded, years)
     for pid, product in loaded.catalog.products.items():
-        for t in years:
-            price[(pid, t)] = float(product.price_yuan_per_unit[path][t])
+        given = product.price_yuan_per_unit[path]
+        for t in years + tuple(t for t in later if t in given):
+            price[(pid, t)] = float(given[t])
             if product.import_premium_share is not None:
                 imported[(pid, t)] = price[(pid, t)] * (1.0 + product.import_premium_share)
     return price, imported
@@ -115,8 +124,10 @@ def product_prices(loaded: LoadedScenario, years: tuple[int, ...]) -> tuple[dict
 
 def sales_caps(loaded: LoadedScenario, years: tuple[int, ...]) -> dict[tuple[str, int], float]:
     """cap[p,t] (units/yr): `sales_cap_units`, or `market.max_share` x national demand, for the plan
-    years a product gives; no entry, no cap."""
+    years a product gives, and the steady-state year where given for it (`steady_year`); no entry,
+    no cap (in the steady-state year: the last year's, `ModelInputs.STEADY_STATE_DATA`)."""
     caps: dict[tuple[str, int], float] = {}
+    years = years + steady_year(loaded, years)
     for pid, product in loaded.catalog.products.items():
         if product.sales_cap_units is not None:
             caps.update({(pid, t): float(product.sales_cap_units[t]) for t in years if t in product.sales_cap_units})
@@ -136,13 +147,17 @@ class ResourceTerms:
 
 
 def resource_terms(loaded: LoadedScenario, resources: tuple[str, ...], years: tuple[int, ...]) -> ResourceTerms:
-    """The catalog's `resources:` entries of `resources` on the scenario's price path."""
+    """The catalog's `resources:` entries of `resources` on the scenario's price path; the
+    steady-state year (`steady_year`) where the catalog gives figures for it."""
     path = loaded.scenario.price_path
     entries = {r: loaded.catalog.resources[r] for r in resources if r in loaded.catalog.resources}
+    later = steady_year(loaded, years)
+    years = years + later
     return ResourceTerms(
         price_yuan_per_t={r: float(e.price_yuan_per_t) for r, e in entries.items()},
         import_price_yuan_per_t={(r, t): float(e.import_price_yuan_per_t[path][t]) for r, e in entries.items()
-                                 if e.import_price_yuan_per_t is not None for t in years},
+                                 if e.import_price_yuan_per_t is not None for t in years
+                                 if t not in later or t in e.import_price_yuan_per_t[path]},
         import_cap_t_per_yr={(r, t): float(e.import_cap_t_per_yr[t]) for r, e in entries.items()
                              if e.import_cap_t_per_yr is not None for t in years if t in e.import_cap_t_per_yr},
     )
@@ -229,14 +244,13 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     land: dict[str, float] = {}
     notices: list[str] = []
     kept = set(sites)
-    late = [project for project in held.projects if project.online_year > years[-1]]
+    late = [project for project in held.projects if project.online_year > years[-1] and project.site in kept]
     after = loaded.scenario.objective.years_after_horizon
     # with a steady-state year (T + 1 standing for T + 1..T + N), a project online by T + N runs in it
-    steady = [project for project in late if after and project.online_year <= years[-1] + after
-              and project.site in kept]
-    steady_ids = {id(project) for project in steady}
-    held_land = math.fsum(committed_land_ha(loaded, p.product, p.capacity) for p in late if p.site in kept)
-    notices += _late_notices(late, steady_ids, (years[-1], after), held_land, (called, plant), plural)
+    steady_ids = {id(project) for project in late if after and project.online_year <= years[-1] + after}
+    lands = (math.fsum(committed_land_ha(loaded, p.product, p.capacity) for p in late if id(p) in steady_ids),
+             math.fsum(committed_land_ha(loaded, p.product, p.capacity) for p in late if id(p) not in steady_ids))
+    notices += _late_notices(late, steady_ids, (years[-1], after), lands, (called, plant), plural)
     early = [project for project in held.projects
              if project.online_year < years[0] and project.site in kept]
     path = held.path
@@ -252,17 +266,16 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
                     + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in early))
         notices.append(file_notice(text, loaded, path))
     for project in held.projects:
-        if project.online_year > years[-1]:
-            if project.site in kept:  # signed: its land is taken though it produces after the plan
-                land[project.site] = land.get(project.site, 0.0) + committed_land_ha(loaded, project.product,
-                                                                                     project.capacity)
-            if id(project) in steady_ids:  # produces in the steady-state year T + 1
-                key3 = (project.site, project.product, years[-1] + 1)
-                units[key3] = units.get(key3, 0.0) + float(project.capacity)
-            continue
         if project.site not in kept:
             notices.append(f"{called(project)} ({made(project)}) is at site "
                            f"{names.site_and_id(project.site)}, which lies in no cluster: left out")
+            continue
+        if project.online_year > years[-1]:  # signed: its land is taken though it produces after the plan
+            land[project.site] = land.get(project.site, 0.0) + committed_land_ha(loaded, project.product,
+                                                                                 project.capacity)
+            if id(project) in steady_ids:  # produces in the steady-state year T + 1
+                key3 = (project.site, project.product, years[-1] + 1)
+                units[key3] = units.get(key3, 0.0) + float(project.capacity)
             continue
         if project.online_year < years[0]:
             key2 = (project.site, project.product)
@@ -275,42 +288,46 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     return Committed(units, standing, land, notices, plural)
 
 
-def _late_notices(late: list[CommittedProject], steady_ids: set[int], horizon: tuple[int, int], held_land: float,
+def _late_notices(late: list[CommittedProject], steady_ids: set[int], horizon: tuple[int, int],
+                  lands: tuple[float, float],
                   words: tuple[Callable[[CommittedProject], str], Callable[[CommittedProject], str]],
                   plural: str) -> list[str]:
-    """The notices of the committed projects online after the last plan year T, `horizon` = (T,
-    N): those in `steady_ids` (by `id()`) run in the steady-state year that stands for the N years
-    after T; the others are left out (with the land `held_land`, ha, they keep from new modules).
-    `words` = (called, plant): "committed project x" and "400,000 t/yr LFP at ..."."""
+    """The notices of the committed projects at the plan's sites online after the last plan year T,
+    `horizon` = (T, N): those in `steady_ids` (by `id()`) run in the steady-state year that stands
+    for the N years after T; the others are left out. `lands` (ha): the land each group takes,
+    kept from new modules, stated with it. `words` = (called, plant): "committed project x" and
+    "400,000 t/yr LFP at ..."."""
     last, after = horizon
+    steady_land, held_land = lands
     called, plant = words
     notices = []
     steady = [project for project in late if id(project) in steady_ids]
     beyond = [project for project in late if id(project) not in steady_ids]
-    kept_land = f", {held_land:,.1f} ha, is kept from new modules" if held_land > 0 else ""
+
+    def land_words(ha: float, one: bool) -> str:
+        taken = "it takes" if one else "they take"
+        return f"; the land {taken}, {ha:,.1f} ha, is kept from new modules" if ha > 0 else ""
+
+    span = f"{last + 1}-{last + after}" if after > 1 else f"{last + 1}"
     if steady:
-        span = f"{last + 1}-{last + after}" if after > 1 else f"{last + 1}"
-        listed = "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in steady)
+        one = len(steady) == 1
         first = steady[0]
-        subject = (f"{called(first)} ({plant(first)}) comes online in {first.online_year}," if len(steady) == 1
+        subject = (f"{called(first)} ({plant(first)}) comes online in {first.online_year}," if one
                    else f"{len(steady)} {plural} come online")
-        notices.append(f"{subject} after the plan's last year {last}: "
-                       f"{'its' if len(steady) == 1 else 'their'} capacity is left out of the plan's years and "
-                       f"runs in the steady state that stands for {span} (objective.years_after_horizon)"
-                       + ("" if len(steady) == 1 else f": {listed}"))
-    tail = (f" (also from the steady state that stands for the {after} years after {last}, "
-            "objective.years_after_horizon)" if after else "")
+        notices.append(f"{subject} after the plan's last year {last}: {'its' if one else 'their'} capacity is left "
+                       f"out of the plan's years and runs in the steady state that stands for {span} "
+                       f"(objective.years_after_horizon){land_words(steady_land, one)}"
+                       + ("" if one else ": " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in steady)))
+    tail = f" (also from the steady state, which stands for {span}, objective.years_after_horizon)" if after else ""
     if len(beyond) == 1:
         project = beyond[0]
         notices.append(f"{called(project)} ({plant(project)}) comes online in {project.online_year}, "
                        f"after the plan's last year {last}: its capacity is left out{tail}"
-                       + (f"; the land it takes{kept_land}" if kept_land else ""))
+                       f"{land_words(held_land, True)}")
     elif beyond:  # one notice for them all: a dozen lines of the same sentence hide the other notices
         notices.append(f"{len(beyond)} {plural} come online after the plan's last year {last}: their capacity "
-                       f"is left out{tail}{f'; the land they take{kept_land}' if kept_land else ''}: "
+                       f"is left out{tail}{land_words(held_land, False)}: "
                        + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in beyond))
-    elif kept_land:
-        notices.append(f"{plural} online after {last}: the land they take{kept_land}")
     return notices
 
 

@@ -606,8 +606,9 @@ def weighting_difference(base: CaseSummary, other: CaseSummary) -> str:
     """How the objectives of two runs weigh the years differently (`CaseSummary.weighting`),
     compared exactly, in words: each of the discount rate, the years after the horizon and the
     plan's years that differs, as "objective.discount_rate 6 % vs 8 %",
-    "objective.years_after_horizon 0 vs 14", "years 2022-2024 vs 2022-2025" ("; " between them), the
-    baseline's first. "" when they weigh them alike, or either run's weighting is unknown (a run
+    "objective.years_after_horizon 0 vs 14", "years 2022-2024 vs 2022-2025" ("; " between them),
+    `other`'s first, then the baseline's, as the comparison's columns are headed ("run vs baseline").
+    "" when they weigh them alike, or either run's weighting is unknown (a run
     without a plan)."""
     if not (base.weighting and other.weighting):
         return ""
@@ -615,7 +616,7 @@ def weighting_difference(base: CaseSummary, other: CaseSummary) -> str:
     for key, setting, text in (("discount_rate", "objective.discount_rate", _rate_text),
                                ("years_after_horizon", "objective.years_after_horizon", str),
                                ("years", "years", _years_text)):
-        one, two = base.weighting.get(key), other.weighting.get(key)
+        two, one = base.weighting.get(key), other.weighting.get(key)
         if one != two:
             shown = (text(one), text(two))
             parts.append(f"{setting} {shown[0]} vs {shown[1]}" if shown[0] != shown[1]
