@@ -78,7 +78,8 @@ def test_an_alternatives_report_gives_its_cost_against_the_optimum_and_its_prove
     assert "| over the optimum's cost | 2.96% |" in text
     assert "| over the optimum's proven bound | at most 5.07% |" in text
     assert ("This plan is a near-optimal alternative (alt01 of 2), not the cost-optimal plan: a plan within the 5% "
-            "slack of the optimum's cost, as different as possible from the plans before it. It costs 10.36 bn yuan, "
+            "slack of the optimum's cost (up to 0.50 bn yuan more), as different as possible from the plans before "
+            "it. It costs 10.36 bn yuan, "
             "2.96% above the optimum's cost (10.06 bn yuan), and at most 5.07% above the optimum's proven bound "
             "(9.86 bn yuan; no plan costs less), so its cost is proven within 5.07% of the best plan's.") in text
     assert "That search ended at its node limit, a limit of work, not of time" in text

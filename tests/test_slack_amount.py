@@ -1,11 +1,11 @@
 """The near-optimal slack stated in yuan: a share of |optimum|, which with sales revenue above the
-costs is a much smaller share of the costs before revenue (siting/deliver/report.py
+costs is a much smaller share of the costs before revenue (siting/deliver/mapinfo.py
 `slack_amount_text`)."""
 
 from __future__ import annotations
 
 from siting.deliver.explore import near_optimal_line
-from siting.deliver.report import slack_amount_text
+from siting.deliver.mapinfo import slack_amount_text
 
 
 def test_the_slack_is_stated_in_yuan_and_as_a_share_of_the_costs_before_revenue() -> None:

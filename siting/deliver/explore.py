@@ -63,7 +63,8 @@ from siting.deliver.manifest import (  # what the plan's manifest records, compu
     software_versions,
     working_crs_record,
 )
-from siting.deliver.report import Block, Table, given_blocks, markdown, measure_text, slack_amount_text
+from siting.deliver.mapinfo import slack_amount_text
+from siting.deliver.report import Block, Table, given_blocks, markdown, measure_text
 from siting.deliver.styles import (
     GREY,
     INK,

@@ -80,6 +80,24 @@ def unproven_text(has_plan: bool, proven: bool, gap: float | None, objective_yua
             "plan. Raise solver.time_limit_s (or --time-limit) before relying on it.")
 
 
+def slack_amount_text(record: Mapping[str, Any]) -> str:
+    """The slack of a near-optimal set in yuan, from the optimum's `near_optimal` record
+    (siting/optimize/alternatives.py `near_optimal_record`): "up to 9.81 bn yuan more" (slack x
+    |optimum|), and where sales revenue makes the net optimum differ from the cost before it, that
+    amount as a share of the latter: "up to 9.81 bn yuan more, 1.21% of its 811.00 bn yuan of costs
+    before sales revenue". Empty without the optimum's cost."""
+    optimum = record.get("optimum_cost_yuan")
+    if optimum is None:
+        return ""
+    slack = float(record.get("slack") or 0.0)
+    allowed = slack * abs(float(optimum))
+    text = f"up to {bn_yuan(allowed)} more"
+    gross = record.get("optimum_gross_cost_yuan")
+    if gross is not None and float(gross) > 0 and abs(float(gross) - float(optimum)) > 1e-9 * max(1.0, float(gross)):
+        text += f", {allowed / float(gross):.2%} of its {bn_yuan(gross)} of costs before sales revenue"
+    return text
+
+
 def near_optimal_text(record: Mapping[str, Any] | None) -> str:
     """What a near-optimal alternative is, in words, in place of `unproven_text` (its search
     minimised its overlap with the plans before it, not its cost, so it has no gap of its own):
@@ -135,8 +153,11 @@ def near_optimal_text(record: Mapping[str, Any] | None) -> str:
             "machines, and so may the alternatives that start from it; raise solver.time_limit_s (or --time-limit) "
             "for the same plans each time.")
     count = max(len(rows) - 1, 1)
+    allowed = slack_amount_text(record)
+    allowed = f" ({allowed})" if allowed else ""
     return (f"This plan is a near-optimal alternative ({row['plan']} of {count}), not the cost-optimal plan: a plan "
-            f"within the {slack:.0%} slack of the optimum's cost, as different as possible from the plans before it. "
+            f"within the {slack:.0%} slack of the optimum's cost{allowed}, as different as possible from the plans "
+            "before it. "
             f"It costs {bn_yuan(row.get('cost_yuan'))}, {against}{proven}. It was found by minimising its overlap with "
             f"the plans before it, not its cost, so it has no gap of its own.{ended} alternatives.md, in the folder "
             "above, compares it with the optimum and the other alternatives.")

@@ -33,7 +33,6 @@ from siting.config.units import (
     plain_status,
     product_label,
 )
-from siting.config.units import bn_yuan as units_bn_yuan
 from siting.deliver.drivers import (
     IDLE_PHRASES,
     ProximityReason,
@@ -59,6 +58,7 @@ from siting.deliver.mapinfo import (
     redline_basis,
     redline_extent_text,
     site_names,
+    slack_amount_text,
     unproven_text,
 )
 from siting.deliver.styles import STATUS_LABELS, resource_label
@@ -263,24 +263,6 @@ def alternative_screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
                                f"and a few of the {screening['candidate_cells']:,} candidate cells): this plan was "
                                "searched among them only, every other cell builds nothing; the screening itself "
                                "(its bound LB and the optimum's cost UB) is in the optimum's report"]]
-
-
-def slack_amount_text(record: Mapping[str, Any]) -> str:
-    """The slack of a near-optimal set in yuan, from the optimum's `near_optimal` record
-    (siting/optimize/alternatives.py `near_optimal_record`): "up to 9.81 bn yuan more" (slack x
-    |optimum|), and where sales revenue makes the net optimum differ from the cost before it, that
-    amount as a share of the latter: "up to 9.81 bn yuan more, 1.21% of its 811.00 bn yuan of costs
-    before sales revenue". Empty without the optimum's cost."""
-    optimum = record.get("optimum_cost_yuan")
-    if optimum is None:
-        return ""
-    slack = float(record.get("slack") or 0.0)
-    allowed = slack * abs(float(optimum))
-    text = f"up to {units_bn_yuan(allowed)} more"
-    gross = record.get("optimum_gross_cost_yuan")
-    if gross is not None and float(gross) > 0 and abs(float(gross) - float(optimum)) > 1e-9 * max(1.0, float(gross)):
-        text += f", {allowed / float(gross):.2%} of its {units_bn_yuan(gross)} of costs before sales revenue"
-    return text
 
 
 def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -> list[Block]:
