@@ -99,7 +99,7 @@ from siting.optimize.alternatives import (
 from siting.optimize.alternatives import robustness as plan_robustness
 from siting.optimize.relax import rule_cost_table
 from siting.optimize.relax import rule_costs as relaxed_solves
-from siting.optimize.results import Plan, time_limit_named
+from siting.optimize.results import Plan, SteadyState, time_limit_named
 from siting.optimize.run import ModelSize, Solved, solve_prepared
 from siting.optimize.run import solver_settings as scenario_solver_settings
 from siting.optimize.solve import SolveReport, SolverSettings
@@ -716,6 +716,36 @@ class Solution:
     def opened_sites(self) -> tuple[str, ...]:
         """Ids of the sites where the plan builds, in the sites layer's order."""
         return self.result.opened_sites
+
+    @property
+    def steady_state(self) -> SteadyState | None:
+        """How the plan runs in the steady state after its last year T, with
+        `objective.years_after_horizon` N > 0 (None with N = 0): one year, T + 1, that stands for
+        the N years T + 1 to T + N, with every module the plan builds at full rate and the
+        committed projects online by T + N, at T's prices, caps and supplies (steady_state.csv
+        gives its capacity by site and product; report.md its section "Steady state after T").
+        Its fields: `year` (T + 1), `years_after_horizon` (N), and tables of year T + 1 only,
+        with the columns of the plan's own (copies; `plan`, `capacity` and the others hold the
+        plan's years only), capacity and flows in the product's unit per year, money in yuan of
+        one such year, not discounted:
+
+        - `capacity`: site, cluster, product, year, existing, committed, added_cumulative,
+          capacity, online, available, production (as `capacity`, without its `unit` column);
+        - `stranded`: usable capacity (utilisation x available) left idle: site, cluster, product,
+          year, usable, production, idle, idle_share (a share: 0.5 is 50 %) and reason
+          (`market`, `feedstock` or `cost`);
+        - `trade`: imports and sales out of the province: hub, product, year, imports,
+          import_cost_yuan, sales, revenue_yuan;
+        - `raw_imports`: raw material bought outside the province: site, cluster, resource, year,
+          tonnes (t/yr), import_cost_yuan;
+        - `flows`: raw material shipped, as `flows`: source, site, resource, year, tonnes (t/yr),
+          km (road);
+        - `product_flows`: products moved: kind, from, to, product, year, units, km."""
+        steady = self.result.steady_state
+        if steady is None:
+            return None
+        return dataclasses.replace(steady, **{name: getattr(steady, name).copy() for name in (
+            "capacity", "trade", "stranded", "raw_imports", "flows", "product_flows")})
 
     @cached_property
     def output_layers(self) -> list[OutputLayer]:

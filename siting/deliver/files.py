@@ -223,8 +223,11 @@ FILE_NOTES = {
                      "outcome, timings",
 }
 
-#: What the files of a run's options hold (listed in the report when the run made them).
+#: What the files a run makes only with some option or setting hold (listed in the report when the run made them).
 OPTIONAL_NOTES = {
+    "steady_state.csv": "a year of the steady state after the last plan year (objective.years_after_horizon), by site "
+                        "and product: capacity available and usable, production, and the capacity left idle with "
+                        "the reason (as stranded.csv)",
     "rule_costs.csv": "what each rule family costs: the plan re-solved with that family relaxed "
                       "(rule_costs.md: the same as a table)",
     "alternatives.csv": "near-optimal alternative plans against the optimum (alternatives.md: the same as a table; "

@@ -1,6 +1,6 @@
 """Tables as files and text: plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv,
-product_flows.csv, raw_imports.csv, stranded.csv, and any table as CSV, Markdown or an aligned
-terminal table.
+product_flows.csv, raw_imports.csv, stranded.csv, steady_state.csv (with a steady state after the
+horizon), and any table as CSV, Markdown or an aligned terminal table.
 
 Money is written in billion yuan (siting/config/units.py): a column holding yuan, named
 `<name>_yuan`, is written as `<name>_bn_yuan`, unless the frame names it in `attrs[AS_GIVEN]`
@@ -33,7 +33,7 @@ from siting.config.progress import (  # noqa: F401 (the width of the output, giv
 )
 from siting.config.units import MONEY_UNIT, SHOWN_AS, cost_label, per_year, to_bn
 from siting.deliver.geojson import format_number
-from siting.optimize.results import Plan
+from siting.optimize.results import Plan, SteadyState, clean
 from siting.optimize.tolerance import (  # noqa: F401 (the gap figures, given here too)
     NEAR_ZERO_SHARE,
     absolute_gap_yuan,
@@ -106,15 +106,47 @@ def raw_import_table(imports: pd.DataFrame, catalog: Any) -> pd.DataFrame:
     return table
 
 
+#: steady_state.csv's columns: the keys (where, what, in which unit, when: the steady-state year
+#: and the years it stands for), then the figures of a year of it and why capacity stands idle.
+STEADY_STATE_COLUMNS = ["site", "cluster", "product", "unit", "year", "stands_for", "available", "usable",
+                        "production", "idle", "reason"]
+
+
+def steady_state_span(steady: SteadyState) -> str:
+    """The years the steady-state year stands for, T + 1 to T + N: "2025-2027", "2025" for N = 1."""
+    end = steady.year + steady.years_after_horizon - 1
+    return str(steady.year) if end == steady.year else f"{steady.year}-{end}"
+
+
+def steady_state_table(steady: SteadyState, catalog: Any) -> pd.DataFrame:
+    """steady_state.csv: a row per site and product of the steady state's capacity
+    (`SteadyState.capacity`, in its order), in the product's unit per year (`unit`, after
+    `product`): the steady-state year T + 1 (`year`) and the years T + 1 to T + N it stands for
+    (`stands_for`, `steady_state_span`), `available`, `usable` (the product's utilisation x
+    available, as stranded.csv counts it), `production`, `idle` (usable - production) and the
+    `reason` of the idle capacity, stranded.csv's (`SteadyState.stranded`), empty where none is."""
+    stands_for = steady_state_span(steady)
+    reasons = {(r.site, r.product): str(r.reason) for r in steady.stranded.itertuples(index=False)}
+    rows = []
+    for row in steady.capacity.itertuples(index=False):
+        product = catalog.products[row.product]
+        usable = clean(getattr(product, "utilisation", 1.0) * row.available)
+        rows.append((row.site, row.cluster, row.product, per_year(product.unit), row.year, stands_for,
+                     row.available, usable, row.production, clean(usable - row.production),
+                     reasons.get((row.site, row.product), "")))
+    return pd.DataFrame(rows, columns=STEADY_STATE_COLUMNS)
+
+
 def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
     """plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv, product_flows.csv,
-    raw_imports.csv and stranded.csv, as text: capacities and flows in their product's unit per
-    year (the `unit` column, right after `product`, and in targets.csv after `target`, before
-    `year` in every table), raw material in t/yr (its `unit` after `resource`:
-    `raw_import_table`), money in bn yuan (`..._bn_yuan`, output-value targets in bn yuan/yr).
-    The rows of plan.csv, trade.csv, product_flows.csv and raw_imports.csv are sorted by their
-    keys in their column order (`trade_rows`, `product_flow_rows`, `raw_import_rows`). A table
-    with no rows is written with its header."""
+    raw_imports.csv and stranded.csv, and with a steady state after the horizon
+    (`Plan.steady_state`) steady_state.csv (`steady_state_table`), as text: capacities and flows
+    in their product's unit per year (the `unit` column, right after `product`, and in
+    targets.csv after `target`, before `year` in every table), raw material in t/yr (its `unit`
+    after `resource`: `raw_import_table`), money in bn yuan (`..._bn_yuan`, output-value targets
+    in bn yuan/yr). The rows of plan.csv, trade.csv, product_flows.csv and raw_imports.csv are
+    sorted by their keys in their column order (`trade_rows`, `product_flow_rows`,
+    `raw_import_rows`). A table with no rows is written with its header."""
     groups = groups or {}
     builds = plan.builds.sort_values(["site", "product", "year", "module"], kind="stable")
     builds = _with_unit(builds, catalog, "product")
@@ -131,7 +163,7 @@ def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | 
             kind = "output_value"
         rows.append((kind, row.target, unit, row.year, *values))
     targets = pd.DataFrame(rows, columns=["kind", "target", "unit", "year", "target_value", "achieved", "shortfall"])
-    return {
+    files = {
         "plan.csv": csv_text(builds),
         "capacity.csv": csv_text(capacity),
         "targets.csv": csv_text(targets),
@@ -141,6 +173,9 @@ def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | 
         "raw_imports.csv": csv_text(raw_import_table(plan.raw_imports, catalog)),
         "stranded.csv": csv_text(_with_unit(plan.stranded, catalog, "product")),
     }
+    if plan.steady_state is not None:
+        files["steady_state.csv"] = csv_text(steady_state_table(plan.steady_state, catalog))
+    return files
 
 
 def cost_table(costs: Mapping[str, float]) -> pd.DataFrame:
