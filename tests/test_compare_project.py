@@ -74,7 +74,8 @@ def test_diff_style_names_the_fields_with_unit_and_years(compared: Path):
         "kept_out_base": "products kept out, baseline small", "kept_out_new": "products kept out, this run",
         "land_free_ha_base": "land free for new modules, baseline small (ha)",
         "land_free_ha_new": "land free for new modules, this run (ha)",
-        "objective_difference": "objective difference against small (proven, within solver tolerance or same plan)",
+        "objective_difference": (
+            "objective difference against small (proven, within solver tolerance, same plan or not comparable)"),
         "objective_difference_low_bn_yuan": "objective difference, proven low (bn yuan)",
         "objective_difference_high_bn_yuan": "objective difference, proven high (bn yuan)"}
     values = [c.get("value") for c in root.findall("renderer-v2/categories/category")]

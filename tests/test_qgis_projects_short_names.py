@@ -86,7 +86,8 @@ def test_diff_fields_are_named_with_unit_and_years():
         "kept_out_base": "products kept out, baseline a", "kept_out_new": "products kept out, this run",
         "land_free_ha_base": "land free for new modules, baseline a (ha)",
         "land_free_ha_new": "land free for new modules, this run (ha)",
-        "objective_difference": "objective difference against a (proven, within solver tolerance or same plan)",
+        "objective_difference": (
+            "objective difference against a (proven, within solver tolerance, same plan or not comparable)"),
         "objective_difference_low_bn_yuan": "objective difference, proven low (bn yuan)",
         "objective_difference_high_bn_yuan": "objective difference, proven high (bn yuan)"}
     assert change_aliases(["lfp"], {"lfp": "t"}, "a", [2023, 2024], [[2023, 2024], [2024]])["new_lfp"] == (

@@ -2230,6 +2230,9 @@ def changes_abstract(label: str, base_label: str, difference: RunDifference) -> 
                 "found only to its gap, one of possibly several of nearly its cost.")
     if difference.verdict == "same plan":
         return f"{text} The two runs report the same plan."
+    if difference.not_comparable:
+        return (f"{text} The objective difference is {difference.verdict}. The two objectives are in different "
+                "money, so these changes come with no proven difference in cost.")
     return text
 
 
@@ -2248,10 +2251,15 @@ def difference_line(label: str, base_label: str, difference: RunDifference) -> s
     in bn yuan, `proven_range`): "b against a: objective difference within solver tolerance (proven
     range -0.21 to 0.16 bn yuan)", a difference the solver has not shown to be real given as no
     more than that range; "b against a: objective difference proven (proven range 0.47 to 0.48 bn
-    yuan)"; "b: same plan as a" (as `changes_layer_name` names its changes); "" for an unknown
-    verdict."""
+    yuan)"; "b: same plan as a" (as `changes_layer_name` names its changes); for two runs whose
+    objectives weigh the years differently (`RunDifference.not_comparable`), the verdict and why,
+    with no range, as their objectives are in different money: "b against a: objective difference
+    not comparable: the objectives weigh the years differently (objective.years_after_horizon 3 vs
+    0)"; "" for an unknown verdict."""
     if difference.verdict == "same plan":
         return f"{label}: same plan as {base_label}"
+    if difference.not_comparable:
+        return f"{label} against {base_label}: objective difference {difference.verdict}"
     if difference.verdict not in (WITHIN, "proven"):
         return ""
     return f"{label} against {base_label}: objective difference {difference.verdict}{proven_range(difference)}"
@@ -2468,7 +2476,8 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     shows: titled with the run, "(baseline)" or "against the baseline <label>", its years, its
     plan's solver outcome, objective and gap and, for a compared run, its objective difference
     against the baseline as the proven gaps show it (`run_heading`, `difference_line`: a
-    difference within solver tolerance given as such, with the range it is proven to lie in); its
+    difference within solver tolerance given as such, with the range it is proven to lie in; a run
+    whose objective weighs the years otherwise than the baseline's as not comparable, and why); its
     legend keys only that run's layers and those under the groups, each with what its features
     draw (`legend_item`); a run within solver tolerance of the baseline says so in a note
     (`tolerance_note`). There is no layout of every run at once: its legend would key the runs

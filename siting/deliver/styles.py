@@ -1653,9 +1653,15 @@ CHANGE_LABELS = {"added": "Added: new capacity here, none in the baseline",
 
 #: diff.geojson's properties of each feature on its run's objective against the baseline's
 #: (siting/runs/tables.py `diff_geojson`): the verdict of the proven gaps ("proven", WITHIN,
-#: "same plan"; "" when either run has no plan) and the ends of the proven range of the difference
-#: of the two optima, bn yuan (null where a run has no proven bound).
+#: "same plan", or NOT_COMPARABLE and why; "" when either run has no plan) and the ends of the
+#: proven range of the difference of the two optima, bn yuan (null where a run has no proven
+#: bound, or the two are not comparable).
 DIFFERENCE_FIELDS = ("objective_difference", "objective_difference_low_bn_yuan", "objective_difference_high_bn_yuan")
+
+#: How the verdict of two runs whose objectives weigh the years differently begins, as siting/runs/
+#: tables.py NOT_COMPARABLE: "not comparable: the objectives weigh the years differently (...)".
+#: Their objectives are in different money, so the gaps prove nothing of their difference.
+NOT_COMPARABLE = "not comparable"
 
 #: diff.geojson's properties of each feature on what the rules admit at the site (siting/runs/
 #: tables.py `diff_geojson`): the products kept out there by any rule in the baseline and in the
@@ -1688,7 +1694,9 @@ class RunDifference:
     """What the proven gaps show of a compared run's objective against the baseline's, as
     diff.geojson's features of the run give it (DIFFERENCE_FIELDS).
 
-    verdict: "proven", WITHIN or "same plan"; "" when unknown.
+    verdict: "proven", WITHIN, "same plan", or NOT_COMPARABLE and why ("not comparable: the
+        objectives weigh the years differently (objective.years_after_horizon 3 vs 0)"); "" when
+        unknown.
     low_bn_yuan, high_bn_yuan: the proven range of the difference of the two optima (the run's
         less the baseline's), bn yuan; None where unbounded or unknown.
     """
@@ -1701,6 +1709,12 @@ class RunDifference:
     def indistinguishable(self) -> bool:
         """Whether the run is within solver tolerance of the baseline."""
         return self.verdict == WITHIN
+
+    @property
+    def not_comparable(self) -> bool:
+        """Whether the two objectives weigh the years differently (NOT_COMPARABLE): in different
+        money, so that no difference of them is proven or not."""
+        return self.verdict.startswith(NOT_COMPARABLE)
 
     def range_text(self) -> str:
         """The proven range with its unit, rounded outward to two decimals as comparison.md gives
@@ -1770,7 +1784,7 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
         f"land free for new modules, baseline {baseline} (ha)", "land free for new modules, this run (ha)"),
         strict=True)))
     aliases.update(dict(zip(DIFFERENCE_FIELDS, (
-        f"objective difference against {baseline} (proven, {WITHIN} or same plan)",
+        f"objective difference against {baseline} (proven, {WITHIN}, same plan or {NOT_COMPARABLE})",
         "objective difference, proven low (bn yuan)", "objective difference, proven high (bn yuan)"),
         strict=True)))
     return aliases

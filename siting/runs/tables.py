@@ -1910,7 +1910,10 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
     group's final-year capacity (its unit per year) against the first swept key; with a second
     key, one line per value of it. A capacity panel shows the group's final-year target
     (`target_marks`); on the objective panel, a run whose objective the proven gaps do not tell
-    apart from the first run's (`vs_first` WITHIN or SAME_PLAN) has a hollow marker. Axes show
+    apart from the first run's (`vs_first` WITHIN or SAME_PLAN) has a hollow marker, and one whose
+    objective weighs the years otherwise than the first run's (`vs_first` NOT_COMPARABLE), in other
+    money, a hollow diamond joined only to the runs weighted as it is (`objective_segments`), the
+    footnote naming such runs and why (`not_comparable_footnote`). Axes show
     plain numbers (`plain_number_formatter`), the swept one divided by a power of a thousand
     named in its label when its values reach a million, or its values as names when they are not
     numbers (`swept_axis`)."""
@@ -1933,12 +1936,20 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
         for value, part in groups:
             part = part.dropna(subset=[column])
             ys = part[column] / (BN if column == "objective_yuan" else 1.0)
-            line = ax.plot(xs[part.index], ys, marker="o", label=None if value is None else f"{series_key}={value}")[0]
+            label = None if value is None else f"{series_key}={value}"
+            # Objectives in other money (another weighting of the years) are joined to none of the first run's.
+            segments = objective_segments(part) if column == "objective_yuan" else []
+            colour = None
+            for apart, joined_runs in segments or [(False, list(part.index))]:
+                hollow = {"markerfacecolor": "white"} if apart else {}
+                line = ax.plot(xs[joined_runs], ys[joined_runs], marker="D" if apart else "o", color=colour,
+                               label=label if colour is None else None, **hollow)[0]
+                colour = line.get_color()
             if column == "objective_yuan" and "vs_first" in part:  # no proven difference from the first run
                 untold = part["vs_first"].isin([WITHIN, SAME_PLAN]).to_numpy()
                 if untold.any():
                     ax.plot(xs[part.index][untold], ys[untold], linestyle="none", marker="o", markerfacecolor="white",
-                            markeredgecolor=line.get_color(), zorder=line.get_zorder() + 0.1)
+                            markeredgecolor=colour, zorder=line.get_zorder() + 0.1)
         ax.set_title(f"objective ({MONEY_UNIT}, discounted)" if column == "objective_yuan"
                      else _capacity_title(column, table), fontsize=9)
         ax.set_xlabel(x_label, fontsize=8)
@@ -1960,7 +1971,8 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
         ax.axis("off")
     fig.suptitle(title, fontsize=10)
     # The footnote, wrapped to the figure's width (about 17 characters of 7 points an inch), under the panels.
-    footnote = textwrap.wrap(GAP_FOOTNOTE, int(17 * 4.5 * cols))
+    footnote = textwrap.wrap(" ".join(filter(None, (GAP_FOOTNOTE, not_comparable_footnote(table)))),
+                             int(17 * 4.5 * cols))
     fig.tight_layout(rect=(0, (len(footnote) * 9 + 8) / (72 * 3.4 * rows), 1, 1))
     fig.text(0.01, 0.01, "\n".join(footnote), fontsize=7, va="bottom")
     return fig
@@ -1971,6 +1983,44 @@ GAP_FOOTNOTE = ("Dark bars with caps: each run's proven gap (its optimum lies be
                 "a bar too short to see beside its marker is labelled with its length in bn yuan. Objectives whose "
                 "bars overlap are within solver tolerance: a hollow marker is a run the gaps do not tell apart from "
                 "the first run (vs_first within solver tolerance, or the same plan), whatever the line's slope.")
+
+
+def objective_segments(part: pd.DataFrame) -> list[tuple[bool, list[Any]]]:
+    """The lines of one series of sweep.png's objective panel (`part`: its runs with an objective,
+    in row order): each (whether its runs are NOT_COMPARABLE with the first run, the index labels
+    of its runs), a line joining consecutive runs whose objectives weigh the years alike, as their
+    `vs_first` gives it: those comparable with the first run, or those not comparable with it for
+    the same reason (`weighting_difference`: the same values of the settings it names), which are
+    in the same money. A run weighted otherwise than both its neighbours stands alone, joined to
+    none; [] for no runs."""
+    verdicts = part["vs_first"] if "vs_first" in part else pd.Series("", index=part.index)
+    segments: list[tuple[str, list[Any]]] = []
+    for index, verdict in verdicts.items():
+        money = verdict if isinstance(verdict, str) and verdict.startswith(NOT_COMPARABLE) else ""
+        if segments and segments[-1][0] == money:
+            segments[-1][1].append(index)
+        else:
+            segments.append((money, [index]))
+    return [(bool(money), rows) for money, rows in segments]
+
+
+def not_comparable_footnote(table: pd.DataFrame) -> str:
+    """What sweep.png's footnote says after GAP_FOOTNOTE of the runs whose objective weighs the years
+    otherwise than the first run's (`vs_first` NOT_COMPARABLE): drawn as hollow diamonds, joined
+    only to runs weighted alike (`objective_segments`), each named with why (in the words of
+    `weighting_difference`); "" for none."""
+    if "vs_first" not in table or table.empty:
+        return ""
+    prefix = not_comparable_text("")[:-1]
+    labels = table["run"] if "run" in table else pd.Series(table.index.astype(str), index=table.index)
+    runs = [f"{label} ({verdict[len(prefix):-1] if verdict.startswith(prefix) and verdict.endswith(')') else verdict})"
+            for label, verdict in zip(labels, table["vs_first"], strict=True)
+            if isinstance(verdict, str) and verdict.startswith(NOT_COMPARABLE)]
+    if not runs:
+        return ""
+    return (f"A hollow diamond is a run {NOT_COMPARABLE} with the first run ({labels.iloc[0]}): its objective "
+            "weighs the years otherwise, in other money, so a line joins it only to runs weighted alike and its bar "
+            f"tells nothing against the others. {NOT_COMPARABLE.capitalize()}: {'; '.join(runs)}.")
 
 
 #: A gap bar shorter than this share of its panel's height is labelled with its length
