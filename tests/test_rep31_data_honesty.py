@@ -106,7 +106,8 @@ def test_the_report_says_where_each_figure_is_measured_and_how_it_is_discounted(
             "itself (metres). The red line's share of the clusters is measured in the equal-area CRS EPSG:6933 (WGS "
             "84 / NSIDC EASE-Grid 2.0 Global).\n") in report
     discount = ("discounted at 10 % a year (objective.discount_rate) to 2023, the plan's first year: a yuan of 2024 "
-                "counts 0.909")
+                "counts 0.909; nothing after 2024 counts (objective.years_after_horizon 0): a module is paid for in "
+                "the plan's years only")
     assert f"| discounting | D{discount[1:]} |" in report
     assert f"\nEvery figure of this table is {discount}. Sales out of the province" in report
 

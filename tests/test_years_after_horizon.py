@@ -137,7 +137,8 @@ def test_the_report_says_how_the_steady_state_counts() -> None:
     assert weighted_words(one) == "discounted, with the steady state after 2024 counted for the year after it"
     plain = dataclasses.replace(inputs, years_after_horizon=0)
     assert discount_text(plain) == ("discounted at 6 % a year (objective.discount_rate) to 2022, the plan's first "
-                                    "year: a yuan of 2024 counts 0.890")
+                                    "year: a yuan of 2024 counts 0.890; nothing after 2024 counts "
+                                    "(objective.years_after_horizon 0): a module is paid for in the plan's years only")
     assert weighted_words(plain) == "discounted"
 
 

@@ -465,7 +465,9 @@ def discount_text(inputs: ModelInputs) -> str:
     it counts (`year_weight`[T + 1]): "...; the steady state after 2024 (every module at full rate,
     the committed projects online by then, 2024's prices, caps and supplies) counts for each of the
     14 years after it (objective.years_after_horizon), in all 8.27 times a yuan of 2022 (site
-    openings once; a 2024 target shortfall counts for those years too)" (`shortfall_weight`); ""
+    openings once; a 2024 target shortfall counts for those years too)" (`shortfall_weight`);
+    without it, that nothing after T counts ("...; nothing after 2024 counts
+    (objective.years_after_horizon 0): a module is paid for in the plan's years only"); ""
     without discount factors."""
     factors = dict(inputs.discount_factor)
     steady = inputs.STEADY_YEAR
@@ -485,6 +487,9 @@ def discount_text(inputs: ModelInputs) -> str:
                 f"then, {end}'s prices, caps and supplies) counts for {each} after it "
                 f"(objective.years_after_horizon), in all {inputs.year_weight[steady]:.2f} times a yuan of "
                 f"{base} (site openings once; a {end} target shortfall counts for {those} too)")
+    elif inputs.YEARS:  # said, as it moves a plan: capacity idle in the last years costs those years only
+        tail = (f"; nothing after {inputs.YEARS[-1]} counts (objective.years_after_horizon 0): a module is paid "
+                "for in the plan's years only")
     return (f"discounted at {inputs.discount_rate * 100:g} % a year (objective.discount_rate) to {base}{first}"
             f"{last}{tail}")
 
