@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from siting import __version__
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible, shown_notice
-from siting.config.units import MONEY_UNIT
+from siting.config.units import MONEY_UNIT, steady_span
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,8 +107,7 @@ def format_summary(result: RunResult) -> str:
     steady = inputs.STEADY_YEAR
     if steady is not None and steady in inputs.year_weight:
         first, last, after = inputs.YEARS[0], inputs.YEARS[-1], inputs.years_after_horizon
-        tail = f"{last + 1}" if after == 1 else f"{last + 1}-{last + after}"
-        lines += wrap_text(f"weighting the steady state after {last} counts for {tail} "
+        lines += wrap_text(f"weighting the steady state after {last} counts for {steady_span(last, after)} "
                            f"(objective.years_after_horizon): a yuan of it weighs "
                            f"{inputs.year_weight[steady]:.2f} times a yuan of {first} (report.md, discounting)", width)
     unproven = unproven_text(report.has_solution, report.proven_optimal, report.gap, report.objective_yuan,

@@ -46,6 +46,12 @@ def to_bn(yuan: float) -> float:
     return 0.0 if value == 0 else value
 
 
+def steady_span(last: int, after: int) -> str:
+    """The years the steady-state year after the plan's last year `last` stands for, with
+    objective.years_after_horizon = `after` (N >= 1): "2025-2038" (T + 1 to T + N), "2025" for N = 1."""
+    return f"{last + 1}" if after <= 1 else f"{last + 1}-{last + after}"
+
+
 def bn_yuan(yuan: float | None, digits: int = 2) -> str:
     """Yuan as text in billion yuan with the unit: 72_840_000_000 -> "72.84 bn yuan"; None -> "n/a"."""
     if yuan is None or not math.isfinite(yuan):

@@ -34,7 +34,7 @@ from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.results import Plan, clean
 from siting.optimize.solve import SolveReport
-from siting.prepare.inputs import discount_factors
+from siting.prepare.inputs import discount_factors, steady_year
 
 #: What the paths under `inputs` are relative to (written into the manifest, so that it says so).
 INPUTS_RELATIVE_TO = "the scenario file's folder"
@@ -257,7 +257,7 @@ def objective_weighting(loaded: LoadedScenario) -> dict[str, Any]:
     after = objective.years_after_horizon
     weights = year_weights(discount_factors(years, objective.discount_rate), years, objective.discount_rate, after)
     return {"discount_rate": objective.discount_rate, "years_after_horizon": after,
-            "steady_state_year": years[-1] + 1 if after and years else None,
+            "steady_state_year": next(iter(steady_year(loaded, tuple(years))), None),
             "year_weight": {str(t): float(f"{weights[t]:.9g}") for t in sorted(weights)}}
 
 

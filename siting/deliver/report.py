@@ -32,6 +32,7 @@ from siting.config.units import (
     per_year,
     plain_status,
     product_label,
+    steady_span,
 )
 from siting.deliver.drivers import (
     IDLE_PHRASES,
@@ -612,7 +613,7 @@ def steady_state_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan)
         return []
     last, after = steady.year - 1, steady.years_after_horizon
     end = last + after
-    span = str(steady.year) if after == 1 else f"{steady.year}-{end}"
+    span = steady_span(last, after)
     count, late = _committed_by_then(loaded, inputs, last, end)
     noun = "real plant" if loaded.plants is not None else "committed project"
     held = (f"no {noun}" if not count else f"the {count} {noun}{'s' if count > 1 else ''} online by {end}"

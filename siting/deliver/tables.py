@@ -31,7 +31,7 @@ from siting.config.progress import (  # noqa: F401 (the width of the output, giv
     TERMINAL_WIDTH,
     terminal_width,
 )
-from siting.config.units import MONEY_UNIT, SHOWN_AS, cost_label, per_year, to_bn
+from siting.config.units import MONEY_UNIT, SHOWN_AS, cost_label, per_year, steady_span, to_bn
 from siting.deliver.geojson import format_number
 from siting.optimize.results import Plan, SteadyState, clean
 from siting.optimize.tolerance import (  # noqa: F401 (the gap figures, given here too)
@@ -114,8 +114,7 @@ STEADY_STATE_COLUMNS = ["site", "cluster", "product", "unit", "year", "stands_fo
 
 def steady_state_span(steady: SteadyState) -> str:
     """The years the steady-state year stands for, T + 1 to T + N: "2025-2027", "2025" for N = 1."""
-    end = steady.year + steady.years_after_horizon - 1
-    return str(steady.year) if end == steady.year else f"{steady.year}-{end}"
+    return steady_span(steady.year - 1, steady.years_after_horizon)
 
 
 def steady_state_table(steady: SteadyState, catalog: Any) -> pd.DataFrame:

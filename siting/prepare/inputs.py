@@ -19,7 +19,7 @@ from models import FAMILIES, ModelInputs, ModuleSpec, RecyclingDemo
 from models.costs import capacity_shortfall_penalty_yuan_per_unit_yr, value_shortfall_penalty_yuan_per_yuan
 from siting.config.load import LoadedScenario, plan_years
 from siting.config.schema import CommittedProject
-from siting.config.units import Names, bn_yuan
+from siting.config.units import Names, bn_yuan, steady_span
 from siting.prepare.layers import file_notice
 from siting.prepare.spatial import SpatialResult
 
@@ -308,7 +308,7 @@ def _late_notices(late: list[CommittedProject], steady_ids: set[int], horizon: t
         taken = "it takes" if one else "they take"
         return f"; the land {taken}, {ha:,.1f} ha, is kept from new modules" if ha > 0 else ""
 
-    span = f"{last + 1}-{last + after}" if after > 1 else f"{last + 1}"
+    span = steady_span(last, after)
     if steady:
         one = len(steady) == 1
         first = steady[0]
