@@ -12,7 +12,8 @@ demonstration at its least or most size (which sites are demonstrations: `Plan.d
 the rule gives from the builds, siting/optimize/results.py `demonstrations`).
 For each target the plan overshoots, `overshoot_reasons` names what forces the extra (for a capacity target: the
 output-value target, the chain-balance rule, a later target, the existing capacity, whole module
-sizes, or sales earning more than what is sold costs to make, `unit_costs`; for an output-value
+sizes, sales earning more than what is sold costs to make, `unit_costs`, or the steady state after the
+horizon, in which capacity built by the target's year earns too; for an output-value
 target: the capacity added ahead of later targets and the
 existing and committed plants, each with the output value its production makes, a binding
 chain-balance rule, and sales revenue against the year's costs, `year_costs`). For each
@@ -52,7 +53,7 @@ from models.families.chain_balance import chain_applies
 from models.families.output_value import value_per_unit
 from models.families.proximity import allowed_arcs, too_far
 from models.index import build_years, group_ceilings
-from siting.config.units import bn_number, bn_yuan, cost_label, joined, per_year, product_label
+from siting.config.units import bn_number, bn_yuan, cost_label, joined, per_year, product_label, steady_span
 from siting.deliver.styles import resource_label
 from siting.optimize.results import Plan
 from siting.prepare.inputs import km_figure
@@ -181,6 +182,7 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
                        f"capacity cannot land exactly on the goal; the cheapest whole-module mix that reaches "
                        f"{_qty(goal, unit)} gives {_qty(planned, unit)}")
     reasons += _sales_pay_reason(inputs, plan, products, year, unit)
+    reasons += _steady_state_reason(plan, products, year, unit)
     if not reasons:
         reasons.append("no rule forces it: building more costs less here (a larger module is cheaper per unit, "
                        "or capacity built for one product serves the others' needs)")
@@ -208,6 +210,33 @@ def _sales_pay_reason(inputs: ModelInputs, plan: Plan, products: Sequence[str], 
     return [f"sales pay for it: {_qty(sold_units, unit)} are sold outside the province in {year} for "
             f"{bn_yuan(revenue)} ({revenue / sold_units:,.0f} yuan/{unit}), more than the {bn_yuan(cost)} they cost "
             f"to make ({cost / sold_units:,.0f} yuan/{unit}: capacity, production and inputs)"]
+
+
+def _steady_state_reason(plan: Plan, products: Sequence[str], year: int, unit: str) -> list[str]:
+    """"the steady state after the horizon" when the plan has a steady-state year (`Plan.steady_state`:
+    objective.years_after_horizon N > 0) in which the products are made: capacity built by `year`
+    stands on after the last plan year T and earns in the steady state too, which the objective
+    counts for the N years after T (`steady_span`), discounted; with what is made there and what of
+    it is sold outside the province, and for how much a year (the steady state's capacity and trade
+    rows: one year of it, not discounted). Nothing without a steady state, or where it makes none
+    of the products."""
+    steady = plan.steady_state
+    if steady is None or steady.years_after_horizon <= 0 or steady.capacity.empty:
+        return []
+    capacity = steady.capacity
+    made = float(capacity.loc[capacity["product"].isin(products), "production"].sum())
+    if made <= TIGHT:
+        return []
+    trade = steady.trade
+    sold = trade[trade["product"].isin(products) & (trade["sales"] > 0)] if len(trade) else trade
+    units_sold = float(sold["sales"].sum()) if len(sold) else 0.0
+    revenue = float(sold["revenue_yuan"].sum()) if len(sold) else 0.0
+    last, after = steady.year - 1, steady.years_after_horizon
+    use = (f"{_qty(units_sold, unit)} of them sold outside the province for {bn_yuan(revenue)} a year"
+           if units_sold > 0 else "none of it sold outside the province")
+    return [f"the steady state after the horizon: capacity built by {year} also earns in the steady state after "
+            f"{last} ({steady_span(last, after)}, counting for {after} year{'s' if after > 1 else ''}, discounted: "
+            f"objective.years_after_horizon), where {_qty(made, unit)} are made, {use}"]
 
 
 @dataclass(frozen=True)

@@ -1683,10 +1683,46 @@ CHANGE_CLASS = (f"{_quoted('change')} || if({_quoted(DIFFERENCE_FIELDS[0])} = {_
                 f"{_text_literal(INDISTINGUISHABLE_CLASS)}, '')")
 
 
-def change_classes(indistinguishable: bool = False) -> tuple[str, ...]:
+#: What diff.qml's class of a feature adds to its `change` where its run's objective weighs the
+#: years otherwise than the baseline's (`objective_difference` begins NOT_COMPARABLE: "added:not
+#: comparable"): its objective is in other money, so its changes come with no difference in cost;
+#: they are drawn grey (NOT_COMPARABLE_COLOUR), the change's colour only at the edge, cross-hatched
+#: (polygons) or as diamonds (points), and their legend says NOT_COMPARABLE_LEGEND.
+NOT_COMPARABLE_CLASS = f":{NOT_COMPARABLE}"
+
+#: The legend's words, after the change's, of the changes of a run not comparable with the baseline.
+NOT_COMPARABLE_LEGEND = f"{NOT_COMPARABLE} (objectives weigh the years differently)"
+
+#: The grey of the changes of a run not comparable with the baseline.
+NOT_COMPARABLE_COLOUR = (150, 150, 150)
+
+#: The QGIS test of a feature of a run not comparable with the baseline: its `objective_difference`
+#: (DIFFERENCE_FIELDS) begins NOT_COMPARABLE, as siting/runs/tables.py `not_comparable_text` words it.
+NOT_COMPARABLE_TEST = f"{_quoted(DIFFERENCE_FIELDS[0])} LIKE {_text_literal(NOT_COMPARABLE + '%')}"
+
+#: diff.qml's classification where some run is not comparable with the baseline: `change`, with
+#: INDISTINGUISHABLE_CLASS added for the features of a run within solver tolerance and
+#: NOT_COMPARABLE_CLASS for those of a run not comparable (the QGIS expression of it).
+CHANGE_CLASS_APART = (f"{_quoted('change')} || CASE WHEN {_quoted(DIFFERENCE_FIELDS[0])} = {_text_literal(WITHIN)} "
+                      f"THEN {_text_literal(INDISTINGUISHABLE_CLASS)} WHEN {NOT_COMPARABLE_TEST} "
+                      f"THEN {_text_literal(NOT_COMPARABLE_CLASS)} ELSE '' END")
+
+
+def change_classes(indistinguishable: bool = False, not_comparable: bool = False) -> tuple[str, ...]:
     """diff.qml's classes in their legend order: the changes (CHANGE_COLOURS' order), each with
-    INDISTINGUISHABLE_CLASS added where `indistinguishable`."""
-    return tuple(c + (INDISTINGUISHABLE_CLASS if indistinguishable else "") for c in CHANGE_COLOURS)
+    INDISTINGUISHABLE_CLASS added where `indistinguishable`, or NOT_COMPARABLE_CLASS where
+    `not_comparable`."""
+    suffix = INDISTINGUISHABLE_CLASS if indistinguishable else NOT_COMPARABLE_CLASS if not_comparable else ""
+    return tuple(c + suffix for c in CHANGE_COLOURS)
+
+
+def _class_suffix(verdict: object) -> str:
+    """What a diff.geojson feature's class adds to its `change`, from its `objective_difference`:
+    INDISTINGUISHABLE_CLASS for WITHIN, NOT_COMPARABLE_CLASS for a verdict beginning NOT_COMPARABLE,
+    else nothing."""
+    if verdict == WITHIN:
+        return INDISTINGUISHABLE_CLASS
+    return NOT_COMPARABLE_CLASS if isinstance(verdict, str) and verdict.startswith(NOT_COMPARABLE) else ""
 
 
 @dataclass(frozen=True)
@@ -1749,15 +1785,16 @@ def diff_runs(feature_collection: str) -> dict[str, RunDifference]:
 def diff_changes(feature_collection: str) -> dict[str, tuple[str, ...]]:
     """The classes each compared run has in `compare`'s diff.geojson (its text): the run's label
     (`scenario`) -> its `change` values, in CHANGE_COLOURS' order, each with
-    INDISTINGUISHABLE_CLASS added where the run is within solver tolerance of the baseline
-    (`objective_difference`, see `diff_style`); runs in the file's order."""
+    INDISTINGUISHABLE_CLASS added where the run is within solver tolerance of the baseline, or
+    NOT_COMPARABLE_CLASS where its objective weighs the years otherwise (`objective_difference`,
+    see `diff_style`); runs in the file's order."""
     found: dict[str, set[str]] = {}
     for feature in json.loads(feature_collection)["features"]:
         properties = feature["properties"]
-        suffix = INDISTINGUISHABLE_CLASS if properties.get(DIFFERENCE_FIELDS[0]) == WITHIN else ""
+        suffix = _class_suffix(properties.get(DIFFERENCE_FIELDS[0]))
         found.setdefault(str(properties["scenario"]), set()).add(str(properties["change"]) + suffix)
-    return {label: tuple(c for c in (*change_classes(), *change_classes(True)) if c in changes)
-            for label, changes in found.items()}
+    every = (*change_classes(), *change_classes(True), *change_classes(not_comparable=True))
+    return {label: tuple(c for c in every if c in changes) for label, changes in found.items()}
 
 
 def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: str, base_years: Sequence[int],
@@ -1812,7 +1849,9 @@ def change_marks() -> ET.Element:
     (its background shape) of CHANGE_MARK_MM centred on the site (its point on surface), filled
     with the change's colour (CHANGE_COLOURS) and outlined in ink as the renderer's marker is,
     or, for a run within solver tolerance of the baseline (`objective_difference` WITHIN), white
-    with an outline of the change's colour, as its hollow marker is. Every mark is drawn (it may
+    with an outline of the change's colour, as its hollow marker is, and for a run not comparable
+    with the baseline (`objective_difference` beginning NOT_COMPARABLE) grey (NOT_COMPARABLE_COLOUR)
+    with that outline, as its marker is. Every mark is drawn (it may
     overlap others) and pushes no other label away. A removed or unchanged site gets none: the
     run has no pie there, or nothing changed; a site whose options changed gets one, as it may
     have a pie in both runs."""
@@ -1822,11 +1861,13 @@ def change_marks() -> ET.Element:
     colour = "CASE " + " ".join(f"WHEN {quoted} = {_text_literal(c)} THEN {_text_literal(rgba(CHANGE_COLOURS[c]))}"
                                 for c in MARKED_CHANGES) + " END"
     marked = ", ".join(_text_literal(c) for c in MARKED_CHANGES)
+    apart = NOT_COMPARABLE_TEST
     settings = circle_mark_settings(f"if({quoted} IN ({marked}), ' ', '')", CHANGE_MARK_MM, rgba(INK), 0.2,
                                     CHANGE_MARK_Z, {
-        "ShapeFillColor": f"if({within}, {_text_literal(rgba((255, 255, 255)))}, {colour})",
-        "ShapeBorderColor": f"if({within}, {colour}, {_text_literal(rgba(INK))})",
-        "ShapeBorderWidth": f"if({within}, {HOLLOW_OUTLINE_MM:g}, 0.2)"})
+        "ShapeFillColor": f"if({within}, {_text_literal(rgba((255, 255, 255)))}, "
+                          f"if({apart}, {_text_literal(rgba(NOT_COMPARABLE_COLOUR))}, {colour}))",
+        "ShapeBorderColor": f"if({within} OR {apart}, {colour}, {_text_literal(rgba(INK))})",
+        "ShapeBorderWidth": f"if({within} OR {apart}, {HOLLOW_OUTLINE_MM:g}, 0.2)"})
     return element("labeling", {"type": "simple"}, settings)
 
 
@@ -1837,14 +1878,25 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
     those categories, else the five plain changes. Where some of `changes` are of a run within
     solver tolerance of the baseline (INDISTINGUISHABLE_CLASS), the classification is
     CHANGE_CLASS and those features are drawn hatched (polygon sites) or hollow (point sites), their
-    legend saying that they are not shown to be effects of the change. The layer has the sites'
+    legend saying that they are not shown to be effects of the change. Where some are of a run
+    whose objective weighs the years otherwise than the baseline's (NOT_COMPARABLE_CLASS), the
+    classification is CHANGE_CLASS_APART, which tells those features by their `objective_difference`
+    (NOT_COMPARABLE_TEST), and they are drawn grey (NOT_COMPARABLE_COLOUR) with the change's colour
+    at the edge, cross-hatched (polygon sites) or as diamonds (point sites), their legend saying
+    NOT_COMPARABLE_LEGEND. The layer has the sites'
     geometry, so the symbol is a fill for polygon sites and a marker for point sites; an added or
     resized site, whose symbol the run's pie covers, is marked again above the pie
     (`change_marks`). `aliases`: the names QGIS shows for the fields (`change_aliases`)."""
     polygonal = GEOMETRY_CODE.get(geometry_type, 0) == 2
 
-    def change_symbol(change: str, hollow: bool) -> ET.Element:
+    def change_symbol(change: str, hollow: bool, apart: bool = False) -> ET.Element:
         colour = CHANGE_COLOURS[change]
+        if apart:  # in other money: grey, the change only at the edge
+            if polygonal:
+                return symbol("fill", change, simple_fill(rgba(NOT_COMPARABLE_COLOUR, 170), rgba(colour), width=0.5,
+                                                          style="diagonal_x", outline_style="dot"))
+            return symbol("marker", change, simple_marker("diamond", rgba(NOT_COMPARABLE_COLOUR, 230), rgba(colour),
+                                                          CHANGE_MARKER_MM, outline_width=HOLLOW_OUTLINE_MM))
         if polygonal:
             return symbol("fill", change, simple_fill(rgba(colour, 170), rgba(colour), width=0.5,
                                                       style="b_diagonal" if hollow else "solid",
@@ -1859,9 +1911,13 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
     categories = [Category(c, CHANGE_LABELS[c], change_symbol(c, False)) for c in CHANGE_COLOURS]
     categories += [Category(c + INDISTINGUISHABLE_CLASS, f"{CHANGE_LABELS[c]} ({WITHIN}: {INDISTINGUISHABLE})",
                             change_symbol(c, True)) for c in CHANGE_COLOURS]
+    categories += [Category(c + NOT_COMPARABLE_CLASS, f"{CHANGE_LABELS[c]}; {NOT_COMPARABLE_LEGEND}",
+                            change_symbol(c, False, apart=True)) for c in CHANGE_COLOURS]
+    apart = any(c.endswith(NOT_COMPARABLE_CLASS) for c in shown)
+    attribute = CHANGE_CLASS_APART if apart else CHANGE_CLASS if mixed else "change"
     root = element("qgis", {"labelsEnabled": "1", "styleCategories": "AllStyleCategories",
                             "version": QGIS_VERSION},
-                   categorized(CHANGE_CLASS if mixed else "change", categories, shown), change_marks())
+                   categorized(attribute, categories, shown), change_marks())
     if aliases:
         root.append(element("aliases", None, *(element("alias", {"field": f, "name": a}) for f, a in aliases.items())))
     code = element("layerGeometryType")

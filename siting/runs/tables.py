@@ -85,7 +85,7 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
         return rows
     rows["objective"] = ("yuan", summary.objective_yuan)
     for name, value in summary.costs.items():
-        rows[f"cost: {cost_label(name)}"] = ("yuan", value)
+        rows[f"{COST_ROW}{cost_label(name)}"] = ("yuan", value)
     rows["gap"] = ("share", summary.gap)
     rows[ABSOLUTE_GAP_ROW] = ("yuan", absolute_gap_yuan(summary.objective_yuan, summary.gap))
     rows["sites built on"] = ("count", len(summary.sites_opened))
@@ -215,7 +215,11 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     two runs with the same plan (`same_plan`, whose objectives agree to the LP's noise) is 0. Two
     runs without a plan have no difference: their status difference is NO_PLANS (not "same" for
     two runs that failed alike, nor "changed" for an infeasible run against a failed one), every
-    other difference empty, as is every difference of a row that either run lacks."""
+    other difference empty, as is every difference of a row that either run lacks. Two runs whose
+    objectives weigh the years differently (`weighting_difference`) have no difference of a row in
+    the objective's money (`in_objective_money`: the objective, each cost term, the absolute gap and
+    the proven range): those cells are empty (None), each run's own figures staying, and
+    comparison.md and the terminal say NOT_COMPARABLE there (`comparison_display`)."""
     products, clusters, groups, years = _row_keys(summaries)
     per_run = [_metric_rows(s, products, clusters, groups, years) for s in summaries]
     metrics = list(dict.fromkeys(m for rows in per_run for m in rows))
@@ -247,10 +251,12 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
         if i > 0:
             low, high = objective_range(first, summary) or (None, None)
             same = same_plan(first, summary)  # one plan: its objective difference is 0, not the LP's noise
+            apart = bool(weighting_difference(first, summary))  # objectives in different money: no difference
             table[delta_column(summary, first)] = [
                 "" if m in ORIGIN_ROWS or m == CROSS_FAILED_ROW
                 else sites_changed(first, summary, m == SITES_ADDED_ROW) if m in SITES_ROWS
                 else NO_PLANS if m == "status" and not (first.ok or summary.ok)
+                else None if apart and in_objective_money(m)
                 else 0.0 if same and m == "objective"
                 else _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m not in DIFFERENCE_ROWS
                 else difference_verdict(first, summary) if m == TOLERANCE_ROW
@@ -277,6 +283,19 @@ ABSOLUTE_GAP_ROW = "absolute gap"
 
 #: The comparison row that says whether the proven gaps tell the objectives apart.
 TOLERANCE_ROW = "objective difference"
+
+#: How the comparison rows of the objective's cost terms begin ("cost: capex (annuities)").
+COST_ROW = "cost: "
+
+
+def in_objective_money(metric: str) -> bool:
+    """Whether a comparison row's figures are in the money of the run's objective, each year
+    weighted by the discount rate and the years after the horizon: the objective, each cost term
+    (COST_ROW), the absolute gap (ABSOLUTE_GAP_ROW) and the proven range of the objective difference
+    (RANGE_LOW_ROW, RANGE_HIGH_ROW, RANGE_ROW). Two runs whose objectives weigh the years
+    differently (`weighting_difference`) have no difference of such a row (`comparison_table`)."""
+    return metric in ("objective", ABSOLUTE_GAP_ROW, RANGE_LOW_ROW, RANGE_HIGH_ROW, RANGE_ROW) \
+        or metric.startswith(COST_ROW)
 
 #: The comparison rows, after the gap, that name another run a run's figures come from, present
 #: when some run has one, and the `CaseSummary` attribute each gives: the run whose plan it moved
@@ -777,7 +796,10 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     labelled in words (`metric_labels`), the runs' `status` and `targets short` cells in words
     (`status_in_words`, `targets_in_words`); the proven range of each objective difference in one
     row, RANGE_ROW ("-0.67 to -0.27", `range_text`); a difference of gaps in percentage points
-    ("-0.59 pp", the runs' gaps being in %); and the column of differences of a run within solver
+    ("-0.59 pp", the runs' gaps being in %); NOT_COMPARABLE in each row in the objective's money
+    (`in_objective_money`) of the column of a run whose objective weighs the years otherwise than the
+    baseline's (its TOLERANCE_ROW says why, the note under the table what that means: `difference_note`),
+    where comparison.csv leaves the cell empty; and the column of differences of a run within solver
     tolerance of the baseline headed as such (`delta_headers`); without CROSS_FAILED_ROW, which the
     note under the table gives whole (`cross_failed_note`). comparison.csv keeps `table`'s
     ids, its solver's status, its two rows of the range in numbers, that row, and plain headers."""
@@ -811,6 +833,11 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     if RANGE_LOW_ROW in metrics:
         shown = shown.loc[shown["metric"] != RANGE_HIGH_ROW].reset_index(drop=True)
         shown["metric"] = [RANGE_ROW if m == RANGE_LOW_ROW else m for m in shown["metric"]]
+    verdicts = table.loc[table["metric"] == TOLERANCE_ROW]
+    money = [in_objective_money(m) for m in shown["metric"]]
+    for column in headers:  # objectives in different money: each difference in it not comparable
+        if not verdicts.empty and str(verdicts[column].iloc[0]).startswith(NOT_COMPARABLE):
+            shown.loc[money, column] = NOT_COMPARABLE
     shown["metric"] = [labels.get(m, m) for m in shown["metric"]]
     return shown.rename(columns=headers)
 
@@ -986,14 +1013,19 @@ WEIGHTING_WORDS = ("An objective sums each year's costs and revenue weighted by 
 def weighting_sentence(runs: Sequence[tuple[str, str]]) -> str:
     """The words of the note under a comparison (`difference_note`) on the runs whose verdict is
     NOT_COMPARABLE, each (label, how its objective weighs the years otherwise than the baseline's,
-    in the words of `weighting_difference`), and what that means (WEIGHTING_WORDS): "longer is not
-    comparable with the baseline: its objective weighs the years otherwise
-    (objective.years_after_horizon 0 vs 3). An objective sums ..."."""
+    in the words of `weighting_difference`), what that means (WEIGHTING_WORDS), and that the run's
+    column gives no difference in the objective's money (`in_objective_money`): "Not comparable
+    with the baseline, its objective weighing the years otherwise than the baseline's: longer
+    (objective.years_after_horizon 3 vs 0). An objective sums ... Its column gives no difference of
+    the objective, the cost terms, the absolute gap or the proven range ("not comparable";
+    comparison.csv leaves those cells empty)"."""
     one = len(runs) == 1
     listed = joined([f"{label} ({why})" for label, why in runs])
     weighing = "its objective weighing" if one else "their objectives weighing"
     return (f"{NOT_COMPARABLE.capitalize()} with the baseline, {weighing} the years otherwise than the baseline's: "
-            f"{listed}. {WEIGHTING_WORDS}")
+            f"{listed}. {WEIGHTING_WORDS} {'Its column gives' if one else 'Their columns give'} no difference of "
+            f"the objective, the cost terms, the absolute gap or the proven range (\"{NOT_COMPARABLE}\"; "
+            "comparison.csv leaves those cells empty).")
 
 
 def sweep_capacity_note(table: pd.DataFrame) -> str:
