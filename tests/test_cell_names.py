@@ -226,7 +226,7 @@ def test_the_report_names_the_built_cells_with_their_ids():
     frame = gpd.GeoDataFrame({
         "id": ["cell-yuxi-67-733", "cell-yuxi-1-1"], "cluster": ["yuxi", "yuxi"],
         "status": ["built", "eligible_unused"], "built": [True, False], "gross_ha": [1369.0, 1369.0],
-        "usable_ha": [825.7, 900.0], "capex_yuan": [25.78e9, 0.0], "main_product": ["ncm_precursor", ""]},
+        "usable_ha": [825.7, 900.0], "capex_yuan": [25.78e9, 0.0], "main_product": ["ncm_precursor", None]},
         geometry=[shapely.box(0, 0, 0.01, 0.01), shapely.box(0.01, 0, 0.02, 0.01)], crs="EPSG:4326")
     fields = (("id", "string"), ("cluster", "string"), ("status", "string"), ("built", "boolean"),
               ("gross_ha", "real"), ("usable_ha", "real"), ("capex_yuan", "real"), ("main_product", "string"))

@@ -598,7 +598,8 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
             **placed.get(site_id, CELL_POSITION),
             "capex_yuan": clean(float(capex.get(site_id, 0.0))),
         }
-        best, best_value = "", 0.0
+        best: str | None = None  # NULL where the plan adds nothing: no product is the main one
+        best_value = 0.0
         for p in inputs.PRODUCTS:
             total = 0.0
             for t in inputs.YEARS:
@@ -631,8 +632,9 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
     (siting/prepare/candidates.py `cell_names`: where it lies; its id without one), status
     (as the sites'), whether the plan builds on it, its gross land (ha), its usable land after
     the red line (ha, the most over the products: setbacks take more for some), capex and the
-    product of the largest output value added. The cells the plan builds on are also in the
-    sites layer, with their capacity added. `status`: `site_status` of the plan, when already known."""
+    product of the largest output value added (NULL where the plan adds nothing). The cells the
+    plan builds on are also in the sites layer, with their capacity added. `status`: `site_status`
+    of the plan, when already known."""
     cells = cell_sites(spatial)
     status = status if status is not None else site_status(inputs, plan, spatial.dropped_sites)
     capex = plan.builds.groupby("site")["capex_yuan"].sum().to_dict()
@@ -656,7 +658,7 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
         "gross_ha": [clean(float(v)) for v in cells["gross_land_ha"]],
         "usable_ha": [clean(float(v)) for v in usable],
         "capex_yuan": [clean(float(capex.get(c, 0.0))) for c in ids],
-        "main_product": [main.get(c, "") for c in ids],
+        "main_product": [main.get(c) for c in ids],  # NULL where the plan builds nothing
     }, geometry=list(cells.geometry), crs=spatial.sites.crs)
     kinds: dict[str, FieldKind] = {"id": "string", "name": "string", "cluster": "string", "status": "string",
                                    "built": "boolean",
