@@ -57,6 +57,7 @@ from siting.deliver.styles import (
     STATUS_LABELS,
     exclusion_reach,
     product_colours,
+    redline_colours,
     redline_word,
     resource_colours,
     unused_prospective,
@@ -90,9 +91,6 @@ STATUS_COLOURS = {
 #: which take no click.
 PANES = (("outlines", 402), ("clusters", 405), ("redline", 410), ("zones", 415), ("cells", 417), ("flows", 420),
          ("productflows", 422), ("sources", 425), ("sites", 430), ("hubs", 431), ("sourcetops", 432))
-
-WATER = (67, 147, 195)
-RESERVE = (90, 174, 97)
 
 
 def _hex(rgb: Sequence[int]) -> str:
@@ -412,15 +410,27 @@ def context_features(context: gpd.GeoDataFrame) -> list[dict[str, Any]]:
         [g for g in frame.geometry if g is not None and not g.is_empty])]
 
 
+def redline_used_colours(redline: OutputLayer) -> list[tuple[int, int, int]]:
+    """The fills of the categories the red-line rule uses, in category order: each category's own,
+    as redline.qml, the QGIS projects and map.png give it (siting/deliver/styles.py
+    `redline_colours`, over every category of the layer)."""
+    frame = redline.frame
+    colours = redline_colours([str(c) for c in frame["category"]])
+    used = sorted({str(c) for c, u in zip(frame["category"], frame["used"], strict=True) if bool(u)})
+    return [colours[c] for c in used]
+
+
 def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
-    """Red-line polygons filled by category (water blue, reserves green, categories the rule
-    leaves out grey and dashed), each with its category, area (km2) and, where counted, how far
-    it excludes sites for every product and for some (`exclusion_reach`)."""
+    """Red-line polygons filled by category, each in its own colour as redline.qml, the QGIS
+    projects and map.png draw it (`redline_colours`; categories the rule leaves out grey and
+    dashed), each with its category, area (km2) and, where counted, how far it excludes sites for
+    every product and for some (`exclusion_reach`)."""
     features = []
+    colours = redline_colours([str(c) for c in redline.frame["category"]])
     for row, geometry in zip(_records(redline.frame), _geometries(redline.frame.geometry), strict=True):
         category = str(row["category"])
         used = bool(row["used"])
-        colour = (WATER if "lake" in category or "water" in category else RESERVE) if used else GREY
+        colour = colours[category] if used else GREY
         rows = [("category", category), ("used by the red-line rule", "yes" if used else "no"),
                 ("area", f"{quantity(float(row['area_km2']))} km2")]
         if used:
@@ -964,8 +974,8 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
     if "redline_zones" in by_name:
         add("zones", f"{_swatch(RED, 'box')}Red-line buffer and setbacks", zone_features(by_name["redline_zones"]))
     if "redline" in by_name:
-        add("redline", f"{_swatch(RESERVE, 'box')}{_swatch(WATER, 'box')}{redline_label(by_name['redline'])}",
-            redline_features(by_name["redline"]))
+        swatches = "".join(_swatch(c, "box") for c in dict.fromkeys(redline_used_colours(by_name["redline"])))
+        add("redline", f"{swatches}{redline_label(by_name['redline'])}", redline_features(by_name["redline"]))
     if "clusters" in by_name:
         add("clusters", f"{_swatch(INK, 'line')}Clusters", cluster_features(by_name["clusters"], products))
     if context is not None and len(context):
