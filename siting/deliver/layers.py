@@ -185,6 +185,15 @@ def _names(frame: gpd.GeoDataFrame) -> list[Any]:
     return list(frame["name"]) if "name" in frame.columns else list(frame["id"])
 
 
+def end_names(frame: pd.DataFrame) -> dict[str, str | None]:
+    """Feature id -> its `name` as the layer `frame` gives it (null or blank: None), for the line
+    layers to name their ends beside their ids (`flows_layer`, `product_flows_layer`)."""
+    if "name" not in frame.columns:
+        return {}
+    return {str(k): None if n is None or pd.isna(n) or not str(n).strip() else str(n)
+            for k, n in zip(frame["id"], frame["name"], strict=True)}
+
+
 def on_site_flows(spatial: SpatialResult, plan: Plan) -> set[tuple[str, str]]:
     """(source, site) pairs whose flow has no length: the site stands on the source, so that the
     flow's road km is 0 (the preprocessing takes points closer than
@@ -709,10 +718,16 @@ def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan:
     return frame, columns
 
 
-def flows_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """A line from source to site per flow, with road km and tonnes per year. A flow from a
-    source to a site at the same point has no line: the sites layer carries it (`on_site_*`)."""
-    columns = ["id", "source", "site", "resource", "km"] + [f"tonnes_{t}" for t in inputs.YEARS]
+def flows_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
+                site_names: Mapping[str, str | None] | None = None,
+                source_names: Mapping[str, str | None] | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """A line from source to site per flow, with the names of its ends (`source_name` from
+    `source_names`, the sources layer's, `site_name` from `site_names`, the sites layer's: site
+    id -> name, `end_names`; null where they give none), road km and tonnes per year. A flow
+    from a source to a site at the same point has no line: the sites layer carries it
+    (`on_site_*`)."""
+    columns = ["id", "source", "site", "source_name", "site_name", "resource", "km"] + [
+        f"tonnes_{t}" for t in inputs.YEARS]
     on_site = on_site_flows(spatial, plan)
     flows = plan.flows
     if on_site:
@@ -725,6 +740,10 @@ def flows_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> tupl
     for t in inputs.YEARS:
         wide[f"tonnes_{t}"] = [clean(float(v)) for v in wide.get(t, pd.Series(0.0, index=wide.index))]
     wide["id"] = wide["source"] + "->" + wide["site"]
+    wide["source_name"] = pd.Series([(source_names or {}).get(str(k)) for k in wide["source"]], index=wide.index,
+                                    dtype=object)
+    wide["site_name"] = pd.Series([(site_names or {}).get(str(s)) for s in wide["site"]], index=wide.index,
+                                  dtype=object)
     source_geom = spatial.sources.set_index("id").geometry
     site_point = pd.Series(shapely.point_on_surface(spatial.sites.geometry.to_numpy()), index=spatial.sites["id"])
     geometry = lines_between(source_geom.loc[wide["source"]].to_numpy(), site_point.loc[wide["site"]].to_numpy())
@@ -764,17 +783,20 @@ def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> OutputLayer
 
 
 #: The product_flows layer's fields, in order: those of product_flows.csv after `id` (`unit` right
-#: after `product`, as in every table).
-PRODUCT_FLOW_FIELDS = ["id", "kind", "from", "to", "product", "unit", "year", "units", "km"]
+#: after `product`, as in every table), with the names of the ends after `to`.
+PRODUCT_FLOW_FIELDS = ["id", "kind", "from", "to", "from_name", "to_name", "product", "unit", "year", "units", "km"]
 
 
 def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame],
-                        units: Mapping[str, str] | None = None) -> OutputLayer:
+                        units: Mapping[str, str] | None = None,
+                        site_names: Mapping[str, str | None] | None = None) -> OutputLayer:
     """A line per row of the plan's product flows (per product and year), from the site's point
     (its point on surface, as the flows layer uses) or the hub or the gateway to the other end,
     with `units` moved per year in the product's `unit` per year (from `units`, product -> its
     catalog unit; empty without), in product_flows.csv's order (siting/deliver/tables.py
-    `product_flow_rows`).
+    `product_flow_rows`). `from_name` and `to_name` name the ends: a site as `site_names` does
+    (the sites layer's names, `end_names`), a hub and the gateway as `points` do (as the hubs
+    layer does); null where they give none.
     A flow of 0 km (a site standing on its hub, as the preprocessing measures it), or between two
     points that are the same point as written, has no line; product_flows.csv holds it."""
     hubs, gateway = points
@@ -785,6 +807,9 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
     for cluster_id, point in zip(hubs["id"], hubs.geometry, strict=True):
         at[("hub", str(cluster_id))] = point
     at[("gateway", GATEWAY)] = gateway.geometry.iloc[0]
+    named: dict[tuple[str, str], str | None] = {("site", k): n for k, n in (site_names or {}).items()}
+    named.update({("hub", k): n for k, n in end_names(hubs).items()})
+    named.update({("gateway", k): n for k, n in end_names(gateway).items()})
     ends = {"site_to_hub": ("site", "hub"), "hub_to_site": ("hub", "site"), "hub_to_hub": ("hub", "hub"),
             "gateway_to_hub": ("gateway", "hub"), "hub_to_gateway": ("hub", "gateway")}
     flows = product_flow_rows(plan.product_flows)
@@ -802,14 +827,15 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
                 continue
             kind, origin, end = row[0], row[1], row[2]
             rows.append({"id": f"{kind}:{origin}->{end}:{row.product}:{row.year}", "kind": kind, "from": str(origin),
-                         "to": str(end), "product": str(row.product),
+                         "to": str(end), "from_name": named.get((ends[kind][0], str(origin))),
+                         "to_name": named.get((ends[kind][1], str(end))), "product": str(row.product),
                          "unit": per_year(units[row.product]) if units and row.product in units else "",
                          "year": int(row.year), "units": float(row.units), "km": float(row.km)})
             lines.append(shapely.LineString([start, stop]))
     frame = gpd.GeoDataFrame(rows or {c: [] for c in PRODUCT_FLOW_FIELDS}, geometry=lines, crs=WGS84)
     kinds: dict[str, FieldKind] = {"id": "string", "kind": "string", "from": "string", "to": "string",
-                                   "product": "string", "unit": "string", "year": "integer", "units": "real",
-                                   "km": "real"}
+                                   "from_name": "string", "to_name": "string", "product": "string", "unit": "string",
+                                   "year": "integer", "units": "real", "km": "real"}
     return make_layer("product_flows", LAYER_TITLES["product_flows"], frame, PRODUCT_FLOW_FIELDS, kinds,
                       "LineString")
 
@@ -1041,9 +1067,12 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status, carried, overlaps, positions)
     sites, areas = split_mixed_sites(sites, spatial.working_crs)
     clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan, layers.text_columns.get("clusters"))
-    flows, flow_columns = flows_layer(spatial, inputs, plan)
+    site_names = end_names(sites)
+    sources = sources_layer(spatial, inputs, plan, layers.text_columns.get("sources"))
+    flows, flow_columns = flows_layer(spatial, inputs, plan, site_names, end_names(sources.frame))
     flow_kinds: dict[str, FieldKind] = {c: "real" for c in flow_columns if c.startswith("tonnes_") or c == "km"}
-    flow_kinds.update({"id": "string", "source": "string", "site": "string", "resource": "string"})
+    flow_kinds.update({"id": "string", "source": "string", "site": "string", "source_name": "string",
+                       "site_name": "string", "resource": "string"})
     site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith(SITE_FIELD_PREFIXES)}
     site_kinds.update({"name": "string", "kind": "string", "on_site_sources": "string", "setback_products": "string",
                        "setback_reach": "string", "footprint_ha": "real", **dict.fromkeys(LAND_FIELDS, "real"),
@@ -1053,7 +1082,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     built = {
         "sites": make_layer("sites", LAYER_TITLES["sites"], sites, site_columns, site_kinds, "Point"),
         "flows": make_layer("flows", LAYER_TITLES["flows"], flows, flow_columns, flow_kinds, "LineString"),
-        "sources": sources_layer(spatial, inputs, plan, layers.text_columns.get("sources")),
+        "sources": sources,
         "clusters": make_layer("clusters", LAYER_TITLES["clusters"], clusters, cluster_columns,
                                {"sites_built_on": "integer"}, "MultiPolygon"),
         "redline_zones": redline_zones_layer(spatial, inputs.PRODUCTS, rule, zones),
@@ -1062,7 +1091,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     points = network_points(layers, spatial, gateway_name)
     if points is not None:
         built["hubs"] = hubs_layer(points)
-        built["product_flows"] = product_flows_layer(spatial, plan, points, units)
+        built["product_flows"] = product_flows_layer(spatial, plan, points, units, site_names)
     if len(cell_sites(spatial)):
         built["candidate_cells"] = candidate_cells_layer(spatial, inputs, plan, status)
     if areas is not None:

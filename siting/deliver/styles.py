@@ -1500,10 +1500,12 @@ def redline_labels(layer: OutputLayer) -> ET.Element | None:
 #: Aliases of fields whose name gives no unit or only an abbreviation of it, by layer (every layer:
 #: key None). `{year}` stands for the year of a `<prefix><year>` field. Some are the input's
 #: columns the layer carries: the red line's `area_km2_sourced` (the shipped red-line data's
-#: area as its sources give it) beside the layer's own `area_km2`.
+#: area as its sources give it) beside the layer's own `area_km2`. The line layers' names of
+#: their ends beside their ids (`from_name`, `site_name`, ...) read as "from (name)".
 FIXED_ALIASES: dict[str | None, dict[str, str]] = {
     None: {"capex_yuan": "capex (yuan)"},
-    "flows": {"km": "road distance (km)", "tonnes_": "shipped {year} (t/yr)"},
+    "flows": {"source_name": "source (name)", "site_name": "site (name)", "km": "road distance (km)",
+              "tonnes_": "shipped {year} (t/yr)"},
     "sources": {"supply_t_per_yr": "supply (t/yr)", "shipped_t_": "shipped {year} (t/yr)"},
     "sites": {"on_site_t_": "from on-site sources {year} (t/yr)",
               "footprint_ha": "drawn footprint, ellipsoidal area (ha)",
@@ -1520,7 +1522,8 @@ FIXED_ALIASES: dict[str | None, dict[str, str]] = {
                 "area_km2": "ellipsoidal area (km2)", "input_area_km2": "area as the input gives it (km2)",
                 "area_km2_sourced": "area as its sources give it (km2)"},
     "redline_zones": {"max_distance_m": "exclusion distance, the farthest (m)", "area_km2": "ellipsoidal area (km2)"},
-    "product_flows": {"units": "amount per year (see unit)", "km": "road distance (km)"},
+    "product_flows": {"from_name": "from (name)", "to_name": "to (name)", "units": "amount per year (see unit)",
+                      "km": "road distance (km)"},
     "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"},
     "candidate_cells": {"gross_ha": "gross area (ha)", "usable_ha": "usable area (ha)"},
 }
