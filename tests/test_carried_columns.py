@@ -180,17 +180,20 @@ def test_every_table_puts_unit_right_after_product_and_before_year(small_run):
 
 def test_product_flows_layer_orders_its_fields_as_product_flows_csv(small_run):
     """product_flows.geojson and plan.gpkg's product_flows give `id`, then product_flows.csv's
-    columns in its order; the first feature's values are the first row's (km and units at the
-    layer's precision: 50.6 km, as the CSV's 50.5766709), the rows sorted by kind, from, to,
-    product, year."""
+    columns in its order with the ends' names after `to`; the first feature's values are the
+    first row's (km and units at the layer's precision: 50.6 km, as the CSV's 50.5766709), the
+    rows sorted by kind, from, to, product, year."""
     out = small_run.out
     columns = HEADERS["product_flows.csv"].split(",")
+    at = columns.index("to") + 1
+    columns = [*columns[:at], "from_name", "to_name", *columns[at:]]
     features = json.loads((out / "product_flows.geojson").read_text())["features"]
     assert features and {tuple(f["properties"]) for f in features} == {("id", *columns)}
     first = (out / "product_flows.csv").read_text().splitlines()[1].split(",")
     assert first == ["hub_to_gateway", "east", "gateway", "cells", "GWh/yr", "2024", "8", "50.5766709"]
     assert features[0]["properties"] == {"id": "hub_to_gateway:east->gateway:cells:2024", "kind": "hub_to_gateway",
-                                         "from": "east", "to": "gateway", "product": "cells", "unit": "GWh/yr",
+                                         "from": "east", "to": "gateway", "from_name": "East", "to_name": "Gate",
+                                         "product": "cells", "unit": "GWh/yr",
                                          "year": 2024, "units": 8.0, "km": 50.6}
     assert list(pyogrio.read_info(out / "plan.gpkg", layer="product_flows")["fields"]) == ["id", *columns]
 

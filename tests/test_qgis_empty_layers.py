@@ -122,8 +122,8 @@ def test_qgis_opens_the_empty_layers_of_plan_qgs_typed_and_styled(
         name = layer_id.removesuffix("_layer")
         assert (layers[layer_id]["geometry"], layers[layer_id]["features"], layers[layer_id]["renderer"],
                 layers[layer_id]["abstract"]) == (geometry, 0, "categorizedSymbol", abstract), name
-    assert layers["flows_layer"]["fields"] == ["id", "source", "site", "resource", "km", "tonnes_2023",
-                                               "tonnes_2024"]
+    assert layers["flows_layer"]["fields"] == ["id", "source", "site", "source_name", "site_name", "resource", "km",
+                                               "tonnes_2023", "tonnes_2024"]
     assert layers["redline_zones_layer"]["fields"] == ["id", "kind", "products", "distances_m", "max_distance_m",
                                                        "area_km2"]
     assert layers["redline_layer"]["fields"][:8] == ["id", "name", "category", "used", "buffer_m", "min_distance_m",

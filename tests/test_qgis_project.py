@@ -569,16 +569,18 @@ def test_setback_legend_names_products_in_words():
 
 
 def test_fields_without_their_unit_are_named_with_it(runs: Path):
-    """The aliases QGIS shows: road km and tonnes per year for flows, supply and shipments for
-    sources, the amount and road km for product flows, what a hub's node is."""
+    """The aliases QGIS shows: the ends' names, road km and tonnes per year for flows, supply and
+    shipments for sources, the ends' names, the amount and road km for product flows, what a
+    hub's node is."""
     aliases = {name: {a.get("field"): a.get("name") for a in parse(runs / "one" / f"{name}.qml").iter("alias")}
                for name in ("flows", "sources", "product_flows", "hubs")}
     assert aliases == {
-        "flows": {"km": "road distance (km)", "tonnes_2023": "shipped 2023 (t/yr)",
-                  "tonnes_2024": "shipped 2024 (t/yr)"},
+        "flows": {"source_name": "source (name)", "site_name": "site (name)", "km": "road distance (km)",
+                  "tonnes_2023": "shipped 2023 (t/yr)", "tonnes_2024": "shipped 2024 (t/yr)"},
         "sources": {"supply_t_per_yr": "supply (t/yr)", "shipped_t_2023": "shipped 2023 (t/yr)",
                     "shipped_t_2024": "shipped 2024 (t/yr)"},
-        "product_flows": {"units": "amount per year (see unit)", "km": "road distance (km)"},
+        "product_flows": {"from_name": "from (name)", "to_name": "to (name)", "units": "amount per year (see unit)",
+                          "km": "road distance (km)"},
         "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"}}
 
 
