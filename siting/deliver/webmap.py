@@ -525,6 +525,9 @@ def raised_sources(features: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]
 
 def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str, Sequence[int]]
                   ) -> list[dict[str, Any]]:
+    """The raw-material flows as lines in their resource's colour, width by the most tonnes a year,
+    each titled by the names of its ends (`source_name`, `site_name`; the ids where a layer has
+    none), with its resource, road km and tonnes per year."""
     frame = flows.frame
     tonnes = [f"tonnes_{t}" for t in years if f"tonnes_{t}" in frame.columns]
     peaks = [max((float(v) for v in values), default=0.0) for values in
@@ -538,7 +541,8 @@ def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str
         width = round(1.0 + 5.0 * peaks[n] / top, 2) if top > 0 else 1.0
         style = {"color": _hex(colours.get(str(row["resource"]), GREY)), "weight": width, "opacity": 0.85,
                  "pane": "flows"}
-        features.append(_feature(geometry, _popup(f"{row['source']} to {row['site']}", rows), style))
+        title = f"{row.get('source_name') or row['source']} to {row.get('site_name') or row['site']}"
+        features.append(_feature(geometry, _popup(title, rows), style))
     return features
 
 
