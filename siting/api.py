@@ -1297,7 +1297,8 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         overrides: applied to every run, in the forms `load` takes (the command line's `--set`).
 
     Returns:
-        A `Batch` whose `table` has one row per metric (status, objective and cost breakdown in
+        A `Batch` whose `table` has one row per metric ("scenario file", each run's scenario file
+        relative to the deepest folder the files share; status, objective and cost breakdown in
         yuan, gap (a share), "absolute gap" (the same gap in yuan: objective less bound), sites
         built on, targets short, output value per year, capacity per target group and per cluster x
         product in units/yr; after the absolute gap, when some run has one, "started from", the

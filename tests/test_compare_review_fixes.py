@@ -201,9 +201,12 @@ def test_comparison_md_begins_with_the_settings_of_every_run(tmp_path: Path):
     compare([folder / "scenario.yaml", folder / "b.yaml"], out, workers=1, time_limit_s=30.0,
             overrides=(("solver.rel_gap", 0.05),))
     markdown = (out / "comparison.md").read_text().splitlines()
-    assert markdown[:3] == ["Settings applied to every run: `solver.rel_gap=0.05`; a time limit of 30 s "
-                            "(`--time-limit 30`).", "", "| metric | unit | small | b | b vs small |"]
-    assert (out / "comparison.csv").read_text().startswith("metric,unit,small,b,b vs small\n")
+    assert markdown[:5] == ["Settings applied to every run: `solver.rel_gap=0.05`; a time limit of 30 s "
+                            "(`--time-limit 30`).", "",
+                            "Each run's scenario file: small `scenario.yaml`; b `b.yaml`.", "",
+                            "| metric | unit | small | b | b vs small |"]
+    assert (out / "comparison.csv").read_text().startswith(
+        "metric,unit,small,b,b vs small\nscenario file,,scenario.yaml,b.yaml,\n")
 
 
 def test_sweep_gives_each_runs_proven_range_against_the_first(tmp_path: Path):

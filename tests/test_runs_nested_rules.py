@@ -170,8 +170,9 @@ def test_the_notes_say_what_the_nesting_proves_and_whence_each_bound_comes():
         "baseline's: its proven range ends at 0 at the highest."]
     assert nesting_sentences(carry_bounds([run("a", 10.0 * BN, 9.0 * BN, make_inputs()), run("b", 10.0 * BN, 9.0 * BN,
                                                                                       make_inputs())])) == [
-        "The rules of a and b admit every plan of each other (they are the same), so their optima are the same: the "
-        "proven range is 0."]
+        "The rules of a and b admit every plan of each other (as applied, their rules keep out the same site-product "
+        "pairs and leave the same land at every site: the same model), so their optima are the same: the proven "
+        "range is 0."]
     assert nesting_sentences([run("loose", 10.0 * BN, 9.0 * BN), run("strict", 9.9 * BN, 8.0 * BN)]) == []
     assert nesting_sentences([loose, strict])[0] in difference_note(comparison_table([loose, strict]), [loose, strict])
     assert bound_note([loose, strict]) == (

@@ -57,8 +57,8 @@ def test_a_sweep_names_the_runs_started_from_the_first_and_the_bounds_they_carry
         "Gaps measured against another run's bound (a run whose rules admit every plan of another has an optimum no "
         "higher than the other's, so its proven bound holds for the other too; the run's report and manifest give "
         "the gap of its own solve): run02 lake=0,rel_gap=0.2 against the bound of run01 lake=0,rel_gap=0, -22.7157 bn "
-        "yuan, whose rules admit every plan of its own (they are the same): a gap of 0.00%, where its own solve "
-        "proved ")
+        "yuan, whose rules admit every plan of its own (as applied, their rules keep out the same site-product "
+        "pairs and leave the same land at every site: the same model): a gap of 0.00%, where its own solve proved ")
     assert "; run04 lake=3000,rel_gap=0.2 against the bound of run03 lake=3000,rel_gap=0, " in bound
     assert " ".join(bound.split()) in printed
     moved = notes[-1].strip()

@@ -91,6 +91,8 @@ from siting.runs.tables import (
     near_zero_runs_note,
     no_differences_note,
     placement_note,
+    scenario_file_text,
+    scenario_files_line,
     settings_note,
     sweep_capacity_note,
     sweep_display,
@@ -295,7 +297,8 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
                    temporary: bool = False) -> tuple[list[Case], list[Path], list[str]]:
     """The cases of `comparison_cases` (same arguments), the input files and every problem found,
     returned rather than raised: a file's problems once however many of its variants find them,
-    in the order found. With problems the input files are those known for sure of every case,
+    in the order found, each naming the files whose loading found it (`named_problems`).
+    With problems the input files are those known for sure of every case,
     its cases with problems among them (`known_inputs`), for the output folder's check beside
     the problems (`checked_folder`). With `destination`, the comparison folder, a run whose folder
     name, made from its scenario's name, is too long for its file system is a problem too
@@ -305,6 +308,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
+    raised: dict[str, list[str]] = {}  # each problem found in loading -> the files that found it
     defined: list[str] = []
     taken = {name.casefold() for name in BATCH_FILES}
     limit = run_name_limit(destination) if destination is not None else None
@@ -312,7 +316,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
         try:
             own = scenario_variants(path)
         except InputError as exc:
-            problems.extend(exc.problems)
+            problems.extend(raised_by(raised, path, exc.problems))
             inputs.extend(salvaged_inputs(None, path))
             continue
         defined.extend(v for v in own if v not in defined)
@@ -320,7 +324,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
             try:
                 loaded = load_checked(path, variant, overrides)[0]
             except InputError as exc:
-                problems.extend(exc.problems)
+                problems.extend(raised_by(raised, path, exc.problems))
                 inputs.extend(known_inputs(path, variant, overrides))
                 continue
             inputs.extend(input_files(loaded))
@@ -338,7 +342,34 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
                             f"'{name}' (defined: {', '.join(defined) or 'none'}); name one of those")
     if not problems and len(cases) < 2:
         problems.append(f"{paths_name} | needs at least two scenarios (or one file with variants) to compare")
-    return cases, inputs, list(dict.fromkeys(problems))  # a variant's fault is found by every load of its file
+    # a variant's fault is found by every load of its file, a base file's by each file extending it
+    return cases, inputs, named_problems(problems, raised, paths)
+
+
+def raised_by(raised: dict[str, list[str]], path: Path, problems: Sequence[str]) -> list[str]:
+    """`problems`, found in loading the scenario file `path` of a comparison, recorded in
+    `raised` (each problem -> the files whose loading found it, as the messages name them:
+    `shown_path`), for `named_problems`."""
+    shown = shown_path(path)
+    for problem in problems:
+        files = raised.setdefault(problem, [])
+        if shown not in files:
+            files.append(shown)
+    return list(problems)
+
+
+def named_problems(problems: Sequence[str], raised: dict[str, list[str]], paths: Sequence[Path]) -> list[str]:
+    """`problems`, each once in their order, each found in loading scenario files (`raised_by`)
+    naming those files first: "h.yaml: catalog.yaml:10: ..." for a plan year without prices in a
+    catalog the files share, whose file to mend is otherwise unknown; a problem that begins in a
+    scenario file of the batch (`paths`) is left as it is ("h.yaml:3: years | ...", or the line of
+    a base file another one extends, said once for both)."""
+    placed = tuple(f"{shown_path(path)}:" for path in paths)
+    named = []
+    for problem in dict.fromkeys(problems):
+        files = raised.get(problem)
+        named.append(f"{', '.join(files)}: {problem}" if files and not problem.startswith(placed) else problem)
+    return named
 
 
 def repeated_files(paths: Sequence[Path]) -> list[tuple[int, int]]:
@@ -742,8 +773,11 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     destination = checked_folder(Path(destination), inputs, out_name, problems,
                                  [case.out_dir.as_posix() for case in cases], "comparison", named=True)
 
+    files = [scenario_file_text(name, case.variant)
+             for case, name in zip(cases, scenario_file_names([case.scenario for case in cases]), strict=True)]
+
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
-        table = comparison_table(summaries)
+        table = comparison_table(summaries, files)  # with the row of each run's scenario file
         moved = any(s.started_from for s in summaries)
         note = "\n\n".join(n for n in (kept_out_note(summaries), no_differences_note(summaries),
                                        failed_notices_note(summaries),
@@ -757,13 +791,28 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         shown = table_files(comparison_display(table, summaries), "comparison", note)
         head = settings_note(overrides, time_limit_s)  # what every run was solved with, beside its own scenario
         table.attrs[SETTINGS] = head  # the terminal prints it before the table (`comparison_text`)
-        files = {"comparison.csv": comparison_csv(table),
-                 "comparison.md": f"{head}\n\n{shown['comparison.md']}" if head else shown["comparison.md"]}
-        files.update(map_files(cases, summaries, folder))
-        return table, files
+        heads = "".join(f"{line}\n\n" for line in (head, scenario_files_line(table, summaries)) if line)
+        written = {"comparison.csv": comparison_csv(table), "comparison.md": heads + shown["comparison.md"]}
+        written.update(map_files(cases, summaries, folder))
+        return table, written
 
     return run_batch(cases, destination, workers, scheduler, progress, tables, cross=True, where=out_name,
                      temporary="comparison" if temporary else None)
+
+
+def scenario_file_names(scenarios: Sequence[Path]) -> list[str]:
+    """Each run's scenario file as comparison.csv's row `scenario file` and comparison.md's line
+    name it (siting/runs/tables.py SCENARIO_FILE_ROW): relative to the deepest folder all the files
+    lie in, so that files side by side read by their names (`a.yaml`, `b.yaml`) and two files of one
+    name differ by their folders (`base/scenario.yaml`, `strict/scenario.yaml`), the same bytes
+    wherever the files and the comparison lie; as the messages name them (`shown_path`) where they
+    share no folder (other drives)."""
+    absolute = [os.path.abspath(scenario) for scenario in scenarios]
+    try:
+        common = os.path.commonpath([os.path.dirname(path) for path in absolute])
+    except ValueError:  # on other drives
+        return [shown_path(scenario) for scenario in scenarios]
+    return [Path(os.path.relpath(path, common)).as_posix() for path in absolute]
 
 
 def map_files(cases: Sequence[Case], summaries: list[CaseSummary], folder: Path) -> dict[str, str]:
@@ -824,7 +873,7 @@ def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
         try:
             loaded = load_checked(path, None, overrides)[0]
         except InputError as exc:
-            problems.extend(exc.problems)
+            problems.extend(exc.problems)  # one scenario file: its problems as `siting solve` gives them
             inputs.extend(known_inputs(path, None, overrides))
             continue
         inputs.extend(input_files(loaded))

@@ -113,7 +113,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
               variant: str | None = None, overrides: tuple[Override, ...] = (), with_rule_costs: bool = False,
               create_parent: bool = True, alternatives: int = 0, slack: float = 0.05,
               start: PlanValues | FixedStart | None = None, keep_plan: bool = False,
-              out_name: str = "--out", notices: Sequence[str] = ()) -> RunResult:
+              out_name: str = "--out", notices: Sequence[str] = (), label: str | None = None) -> RunResult:
     """The solve job: check the output folder, prepare, solve, and write every output into the
     folder at once; with `with_rule_costs`, also the cost of each rule family (rule_costs.csv
     and .md); with `alternatives` N > 0, also N near-optimal plans within `slack` of the
@@ -136,7 +136,10 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     carries this run's own (`RunResult.plan_values`). `out_name` is what the problems of
     `out_dir` call it (the command line's `--out`; `siting.run` says `out`). `notices` are added
     to the run's own (`Prepared.notices`: the report and the manifest give them), e.g. why a
-    batch's run was solved again (siting/runs/pool.py `not_taken_notice`). The manifest and the
+    batch's run was solved again (siting/runs/pool.py `not_taken_notice`). `label` is the name a
+    comparison or sweep gives the run (its column, `small-2`), which the diagnosis's conflicts.md
+    and conflicts.png then name it by, with its scenario's name where that differs (`run_name`);
+    without it, by its scenario's name. The manifest and the
     report record the `variant` and the `overrides` as given, in their order (siting/deliver/
     manifest.py `override_records`), as do each alternative's. A write the disk refuses (full,
     over quota, read-only) raises OutputFolderError naming the folder, with nothing written
@@ -182,7 +185,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
             fixed = (fixed_calibration(prepared, findings, diagnosis=infeasible.diagnosis) if findings is not None
                      else None)
             diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
-                                        loaded.scenario.name, infeasible.presolve, prepared.names,
+                                        run_name(loaded.scenario.name, label), infeasible.presolve,
+                                        prepared.names,
                                         diagnosis_record(loaded, prepared.layers.paths, variant, overrides,
                                                          prepared.notices, prepared.input_sha256,
                                                          prepared.input_bases),
@@ -233,6 +237,15 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
             raise
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept,
                      near_optimal)
+
+
+def run_name(scenario: str, label: str | None) -> str:
+    """How a run's diagnosis names it: by `label`, the name a comparison or sweep gives it, followed
+    by its scenario's name where that differs ("small-2 (scenario small)", two files sharing the name
+    `small`); by its scenario's name without a label."""
+    if not label or label == scenario:
+        return scenario
+    return f"{label} (scenario {scenario})"
 
 
 @contextlib.contextmanager

@@ -442,7 +442,7 @@ def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan
     try:
         result = run_solve(case.scenario, case.out_dir, case.time_limit_s, variant=case.variant,
                            overrides=case.overrides, create_parent=False, start=start, keep_plan=keep_plan,
-                           notices=notices)
+                           notices=notices, label=case.label)
     except PlanInfeasible as exc:  # the folder holds the diagnosis
         folder = Path(case.out_dir).resolve()
         return CaseSummary(label=case.label, ok=False, error=error_text(exc), notices=tuple(exc.notices),

@@ -182,10 +182,12 @@ def _row_keys(summaries: Sequence[CaseSummary]) -> tuple[list[str], list[str], l
     return products, clusters, groups, years
 
 
-def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
+def comparison_table(summaries: Sequence[CaseSummary], files: Sequence[str] = ()) -> pd.DataFrame:
     """Rows are metrics, columns the runs; each run after the first also gets a delta column
-    against the first (the baseline). Rows and cells name products, target groups and clusters
-    by id ("capacity kunming copper_foil", as comparison.csv does; `comparison_display` names
+    against the first (the baseline). With `files` (one per run: `scenario_file_text`), the first
+    row, SCENARIO_FILE_ROW, gives each run's scenario file, its differences left empty. Rows and
+    cells name products, target groups and clusters by id ("capacity kunming copper_foil", as
+    comparison.csv does; `comparison_display` names
     them in words). Money rows are in yuan here (unit "yuan"); the written tables and the
     terminal give them in bn yuan (siting/deliver/tables.py, `in_bn_yuan`).
 
@@ -240,6 +242,10 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
         summaries[0].ok and s.ok and _built_on(s) != _built_on(summaries[0]) for s in summaries[1:])
     if swapped:  # which sites a run builds on that the baseline does not, and the reverse
         metrics[metrics.index("sites built on") + 1:metrics.index("sites built on") + 1] = list(SITES_ROWS)
+    if files:  # which file each column comes from: two files may share a scenario's name
+        metrics.insert(0, SCENARIO_FILE_ROW)
+        for file, rows in zip(files, per_run, strict=True):
+            rows[SCENARIO_FILE_ROW] = ("", file)
     units = {m: next((r[m][0] for r in per_run if m in r), "") for m in metrics}
     units.update({RANGE_LOW_ROW: "yuan", RANGE_HIGH_ROW: "yuan"})
     table: dict[str, list[Any]] = {"metric": metrics, "unit": [units[m] for m in metrics]}
@@ -253,7 +259,7 @@ def comparison_table(summaries: Sequence[CaseSummary]) -> pd.DataFrame:
             same = same_plan(first, summary)  # one plan: its objective difference is 0, not the LP's noise
             apart = bool(weighting_difference(first, summary))  # objectives in different money: no difference
             table[delta_column(summary, first)] = [
-                "" if m in ORIGIN_ROWS or m == CROSS_FAILED_ROW
+                "" if m in ORIGIN_ROWS or m in (CROSS_FAILED_ROW, SCENARIO_FILE_ROW)
                 else sites_changed(first, summary, m == SITES_ADDED_ROW) if m in SITES_ROWS
                 else NO_PLANS if m == "status" and not (first.ok or summary.ok)
                 else None if apart and in_objective_money(m)
@@ -301,6 +307,29 @@ def in_objective_money(metric: str) -> bool:
 #: when some run has one, and the `CaseSummary` attribute each gives: the run whose plan it moved
 #: to in the cross-start rounds, the run whose proven bound its gap is measured against.
 ORIGIN_ROWS = {"started from": "started_from", "bound from": "bound_from"}
+
+#: The first comparison row, in comparison.csv, that gives each run's scenario file relative to the
+#: folder the files share (`scenario_file_text`; siting/runs/batch.py `scenario_file_names`), an origin of
+#: the run as ORIGIN_ROWS give others: two files sharing a scenario's `name` become the runs `small`
+#: and `small-2`. comparison.md gives it in a line before its table, after the line on the settings
+#: (`scenario_files_line`), not in it.
+SCENARIO_FILE_ROW = "scenario file"
+
+def scenario_file_text(file: str, variant: str | None = None) -> str:
+    """A run's scenario file as SCENARIO_FILE_ROW gives it: the path `file` (relative to the
+    folder the files share: "v.yaml"), and its variant, if any: "v.yaml (variant high)"."""
+    return f"{file} (variant {variant})" if variant else file
+
+
+def scenario_files_line(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> str:
+    """The line naming each run's scenario file, from `table`'s SCENARIO_FILE_ROW: "Each run's
+    scenario file: small `a.yaml`; small-2 `b.yaml`."; "" without that row."""
+    rows = table.loc[table["metric"] == SCENARIO_FILE_ROW]
+    if rows.empty:
+        return ""
+    files = [f"{s.label} `{rows[s.label].iloc[0]}`" for s in summaries if s.label in rows.columns]
+    return f"Each run's scenario file: {'; '.join(files)}."
+
 
 #: The comparison row (comparison.csv) and the sweep column (sweep.csv) that give what failed in
 #: each run's cross-starts (`CaseSummary.cross_failures`), present when some run's failed: the
@@ -801,10 +830,11 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     baseline's (its TOLERANCE_ROW says why, the note under the table what that means: `difference_note`),
     where comparison.csv leaves the cell empty; and the column of differences of a run within solver
     tolerance of the baseline headed as such (`delta_headers`); without CROSS_FAILED_ROW, which the
-    note under the table gives whole (`cross_failed_note`). comparison.csv keeps `table`'s
+    note under the table gives whole (`cross_failed_note`), nor SCENARIO_FILE_ROW, which
+    comparison.md gives in a line before it (`scenario_files_line`). comparison.csv keeps `table`'s
     ids, its solver's status, its two rows of the range in numbers, that row, and plain headers."""
     labels = metric_labels(summaries)
-    shown = table.loc[table["metric"] != CROSS_FAILED_ROW].reset_index(drop=True)
+    shown = table.loc[~table["metric"].isin([CROSS_FAILED_ROW, SCENARIO_FILE_ROW])].reset_index(drop=True)
     for metric, words in (("status", status_in_words), (TARGETS_SHORT_ROW, targets_in_words)):
         rows = shown["metric"] == metric
         for summary in summaries:
@@ -905,14 +935,22 @@ def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> st
     return " ".join(parts)
 
 
+#: What `_relaxing` says of two runs whose rules admit every plan of each other with nothing relaxed
+#: (`CaseSummary.admits` ""): their settings may differ as written (a red line's buffer of 1000 m
+#: and of 15000 m), but the model they make is the same.
+SAME_MODEL = ("as applied, their rules keep out the same site-product pairs and leave the same land at every site: "
+              "the same model")
+
+
 def _relaxing(words: str, looser: str) -> str:
     """What the rules of run `looser` relax of another run's (`CaseSummary.admits`: "the red line",
-    "differentiation off", "" for the same rules), as a clause: "they differ only in the red line:
+    "differentiation off", "" for rules the same as applied), as a clause: "they differ only in the red line:
     that of a leaves as much land or more for every product at every site and excludes nothing the
-    stricter one admits", "they differ only in differentiation switched off", "they are the
-    same"."""
+    stricter one admits", "they differ only in differentiation switched off", or for rules that
+    differ as written but not as applied (red lines of other buffers that keep out the same pairs),
+    or not at all, SAME_MODEL: what is the same is the model, not the settings."""
     if not words:
-        return "they are the same"
+        return SAME_MODEL
     parts = [part.strip() for part in words.split(",")]
     shown = joined([part.replace(" off", " switched off") for part in parts if part != "the red line"]
                     + [part for part in parts if part == "the red line"])
