@@ -193,6 +193,16 @@ def compared_inputs(folder: Path) -> list[Path]:
     return [scenario, b]
 
 
+def later_inputs(folder: Path) -> list[Path]:
+    """A copy of tests/data/small in `folder`/small with later.yaml, whose objective counts 3 years
+    after the horizon (the small scenario counts none: the two objectives weigh the years
+    differently, so the runs are not comparable): [scenario.yaml, later.yaml]."""
+    (scenario,) = small_inputs(folder)
+    later = scenario.parent / "later.yaml"
+    later.write_text("extends: scenario.yaml\nname: later\nobjective: {years_after_horizon: 3}\n", encoding="utf-8")
+    return [scenario, later]
+
+
 def first_node_inputs(folder: Path) -> list[Path]:
     """[`folder`/first_node.yaml]: the shipped scenario stopped after one branch-and-bound node
     (HiGHS's `mip_max_nodes: 1`, deterministic), a real plan in seconds."""
@@ -265,6 +275,13 @@ def small_compare_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
     """`siting compare scenario.yaml b.yaml --workers 1` on `compared_inputs`: read-only, shared
     by the tests of the session."""
     return run_once(tmp_path_factory, "small_compare", compared_inputs, "compare", ("--workers", "1"))
+
+
+@pytest.fixture(scope="session")
+def not_comparable_compare_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`siting compare scenario.yaml later.yaml` on `later_inputs`, two runs whose objectives weigh
+    the years differently: read-only, shared by the tests of the session."""
+    return run_once(tmp_path_factory, "not_comparable_compare", later_inputs, "compare")
 
 
 def twice_inputs(folder: Path) -> list[Path]:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from siting.cli import main
 from siting.deliver.styles import (
     CHANGE_COLOURS,
     NOT_COMPARABLE_CLASS,
@@ -25,8 +23,8 @@ from siting.deliver.styles import (
     diff_style,
     rgba,
 )
+from tests.conftest import MadeRun
 
-DATA = Path(__file__).parent / "data" / "small"
 LEGEND = "not comparable (objectives weigh the years differently)"
 VERDICT = "not comparable: the objectives weigh the years differently (objective.years_after_horizon 3 vs 0)"
 
@@ -69,15 +67,10 @@ def test_diff_qml_draws_them_grey_with_their_legend() -> None:
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("not_comparable_style")
-    data = base / "small"
-    shutil.copytree(DATA, data)
-    (data / "later.yaml").write_text("extends: scenario.yaml\nname: later\nobjective: {years_after_horizon: 3}\n",
-                                     encoding="utf-8")
-    assert main(["compare", str(data / "scenario.yaml"), str(data / "later.yaml"), "--out", str(base / "out"),
-                 "--quiet"]) == 0
-    return base / "out"
+def compared(not_comparable_compare_run: MadeRun) -> Path:
+    """The output folder of a comparison of two runs whose objectives weigh the years differently
+    (`not_comparable_compare_run`): read-only."""
+    return not_comparable_compare_run.out
 
 
 def test_the_written_diff_qml_classifies_by_the_field_diff_geojson_carries(compared: Path) -> None:

@@ -11,36 +11,28 @@ The small scenario against `later`, the same with `objective.years_after_horizon
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from siting.cli import main
 from siting.deliver import styles
 from siting.deliver.qgisproject import changes_abstract, difference_line
 from siting.deliver.styles import RunDifference
 from siting.runs import tables
 from siting.runs.tables import GAP_FOOTNOTE, PROVEN, not_comparable_text, sweep_figure
-
-DATA = Path(__file__).parent / "data" / "small"
+from tests.conftest import MadeRun
 
 VERDICT = "not comparable: the objectives weigh the years differently (objective.years_after_horizon 3 vs 0)"
 LABEL = "objective difference against small (proven, within solver tolerance, same plan or not comparable)"
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("not_comparable")
-    data = base / "small"
-    shutil.copytree(DATA, data)
-    (data / "later.yaml").write_text("extends: scenario.yaml\nname: later\nobjective: {years_after_horizon: 3}\n",
-                                     encoding="utf-8")
-    assert main(["compare", str(data / "scenario.yaml"), str(data / "later.yaml"), "--out", str(base / "out"),
-                 "--quiet"]) == 0
-    return base / "out"
+def compared(not_comparable_compare_run: MadeRun) -> Path:
+    """The output folder of a comparison of two runs whose objectives weigh the years differently
+    (`not_comparable_compare_run`): read-only."""
+    return not_comparable_compare_run.out
 
 
 def _root(path: Path) -> ET.Element:

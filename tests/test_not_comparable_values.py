@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from siting.cli import main
 from siting.config.units import cost_label
 from siting.runs.pool import CaseSummary
 from siting.runs.tables import (
@@ -31,8 +29,7 @@ from siting.runs.tables import (
     comparison_display,
     comparison_table,
 )
-
-DATA = Path(__file__).parent / "data" / "small"
+from tests.conftest import MadeRun
 
 #: The rows whose figures are in the money of the objective, and so not compared between runs
 #: weighted otherwise.
@@ -86,15 +83,10 @@ def test_comparison_csv_leaves_the_cells_empty_and_markdown_says_not_comparable(
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("not_comparable_values")
-    data = base / "small"
-    shutil.copytree(DATA, data)
-    (data / "later.yaml").write_text("extends: scenario.yaml\nname: later\nobjective: {years_after_horizon: 3}\n",
-                                     encoding="utf-8")
-    assert main(["compare", str(data / "scenario.yaml"), str(data / "later.yaml"), "--out", str(base / "out"),
-                 "--quiet"]) == 0
-    return base / "out"
+def compared(not_comparable_compare_run: MadeRun) -> Path:
+    """The output folder of a comparison of two runs whose objectives weigh the years differently
+    (`not_comparable_compare_run`): read-only."""
+    return not_comparable_compare_run.out
 
 
 def test_compare_writes_no_difference_of_objectives_in_other_money(compared: Path) -> None:
