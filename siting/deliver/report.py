@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,6 +126,19 @@ def amount(value: float | None) -> str:
 def bn_yuan(value: float | None) -> str:
     """Yuan as a bare bn-yuan figure with 2 decimals, for cells under a "bn yuan" header."""
     return "n/a" if value is None else f"{value / 1e9:,.2f}"
+
+
+def rounding_note(values_yuan: Sequence[float]) -> str:
+    """A sentence for a table of bn-yuan figures with 2 decimals (`bn_yuan`) and their total, where
+    the rows as shown do not add up to the total as shown, because each is rounded on its own:
+    [1.004e9, 1.004e9, 1.004e9] -> "Each row is rounded to 0.01 bn yuan on its own: the rows as
+    shown add up to 3.00, the total of the unrounded figures is 3.01 bn yuan."; "" where they agree."""
+    shown = math.fsum(round(v / 1e9, 2) for v in values_yuan)
+    total = math.fsum(values_yuan)
+    if bn_yuan(shown * 1e9) == bn_yuan(total):
+        return ""
+    return (f"Each row is rounded to 0.01 bn yuan on its own: the rows as shown add up to {bn_yuan(shown * 1e9)}, "
+            f"the total of the unrounded figures is {bn_yuan(total)} bn yuan.")
 
 
 def _unit(loaded: LoadedScenario, inputs: ModelInputs, target: str, kind: str) -> str:
@@ -410,7 +424,8 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     catalog's module capacity: "400 million m2/yr"; plan.csv has the module's id), each site and
     cluster by its name (`names` and `clusters`, id -> name; the id where it has none), with the
     capex of them all (bn yuan, not discounted) in a last row "all years" where there are two or
-    more rows, and in the words above them."""
+    more rows, and in the words above them; under the table, where the rows as shown do not add up
+    to that total, a sentence saying each is rounded on its own (`rounding_note`)."""
     names = names or {}
     clusters_named = clusters or {}
     final = inputs.YEARS[-1]
@@ -453,6 +468,9 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                    Block("table", Table(["year", "cluster", "site", "product", "unit", "module size", "modules",
                                          "capacity added", "capex, bn yuan"], build_rows,
                                         frozenset({5, 6, 7, 8})))]
+        note = rounding_note([float(v) for v in builds["capex_yuan"]]) if len(build_rows) > 1 else ""
+        if note:
+            blocks.append(Block("p", note))
     return blocks
 
 
