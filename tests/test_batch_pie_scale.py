@@ -49,6 +49,7 @@ from siting.deliver.folders import changed_files
 from siting.deliver.mapplot import BuiltSite, map_figure, pie_scale, render_map
 from siting.deliver.qgisproject import BATCH_SCALE_WORDS
 from siting.prepare.problem import prepare
+from siting.runs.job import run_which
 
 #: The largest capex (yuan) of a built site in each run of `small_compare_run`, by its folder.
 TOPS = {"small": 4.0e9, "b": 5.5e9}
@@ -66,13 +67,16 @@ def outcome_of(folder: Path) -> SolveOutcome:
                         solver["objective_yuan"], solver["gap"])
 
 
-def drawing(folder: Path, scenario: Path, overrides: tuple[tuple[str, Any], ...] = ()) -> tuple[Any, ...]:
+def drawing(folder: Path, scenario: Path, overrides: tuple[tuple[str, Any], ...] = (),
+            label: str | None = None) -> tuple[Any, ...]:
     """What `redraw_map` draws the run `folder` of `scenario` (with `overrides`) from: render_map's
-    arguments."""
+    arguments, the title naming the run by its `label` (a comparison's: the folder's name) where
+    that is not the scenario's name (siting/runs/job.py `run_which`)."""
     prepared = prepare(scenario, {}, None, overrides)
     layers = folder_map_layers(folder)
-    return (layers, map_title(prepared.loaded, prepared.inputs, outcome_of(folder)), list(prepared.inputs.PRODUCTS),
-            prepared.spatial.working_crs, map_context(prepared, layers))
+    which = run_which(prepared.loaded.scenario.name, folder.name if label is None else label)
+    return (layers, map_title(prepared.loaded, prepared.inputs, outcome_of(folder), which),
+            list(prepared.inputs.PRODUCTS), prepared.spatial.working_crs, map_context(prepared, layers))
 
 
 def png_of(drawn: tuple[Any, ...], top: float | None) -> bytes:
@@ -203,7 +207,8 @@ def test_a_sweep_draws_every_map_on_one_scale_with_its_own_title(folder: Path, t
     rows = []
     for run in runs:
         cells, gap = settings[run]
-        drawn = drawing(out / run, scenario, (("targets.capacity.cells.2024", cells), ("solver.rel_gap", gap)))
+        drawn = drawing(out / run, scenario, (("targets.capacity.cells.2024", cells), ("solver.rel_gap", gap)),
+                        f"{run} cells.2024={cells},rel_gap={gap}")
         assert png_of(drawn, SCALE) == (out / run / "map.png").read_bytes(), run
         rows.append(legend_rows(map_figure(*drawn, pie_top_yuan=SCALE)))
     assert rows == [rows[0]] * 4

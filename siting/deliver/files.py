@@ -50,7 +50,7 @@ from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
 from siting.deliver.manifest import changed_inputs, manifest, read_sha256_of
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_basis, redline_extent_text
 from siting.deliver.qgisproject import BATCH_SCALE_WORDS, Overlay, project_text, with_sites_capex_scale
-from siting.deliver.report import FixedCalibration, html_page, markdown, report_blocks
+from siting.deliver.report import FixedCalibration, html_page, markdown, report_blocks, report_title
 from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
 from siting.deliver.tables import plan_tables
 from siting.deliver.webmap import (
@@ -152,7 +152,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                                     notices, spatial.dropped_sites, names, variant, overrides, near_optimal,
                                     prepared.input_sha256, prepared.input_bases)
             return run_manifest, report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, drawn,
-                                              context, prepared.positions, calibration, top)
+                                              context, prepared.positions, calibration, top, which)
 
         said = list(notices)
         run_manifest, reported = quoted()  # made while the map is drawn apart (`MapDrawing`)
@@ -731,14 +731,16 @@ def _reap(pid: int) -> int:
 def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                  manifest: Mapping[str, Any], png: bytes | MapDrawing, context: MapContext | None = None,
                  positions: PositionCheck | None = None, calibration: FixedCalibration | None = None,
-                 pie_top_yuan: float | None = None) -> dict[str, FileContent]:
+                 pie_top_yuan: float | None = None, which: str = "") -> dict[str, FileContent]:
     """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png:
     its bytes, or its drawing, waited for once the rest of the report is made;
     `positions`: the decisions within the sites' positional uncertainty; `calibration`: a
     calibration in mode fixed, whose verdict and sites with fixed capacity the report states).
     The file list says what calibration.csv holds in the scenario's calibration mode. `pie_top_yuan`:
     the capex (yuan) of a full-size built-site marker on the interactive map (`with_marker_scale`:
-    a set of plans' one scale, as map.png's pies); None: the plan's own largest."""
+    a set of plans' one scale, as map.png's pies); None: the plan's own largest. `which`: which plan
+    of a set this is, as map.png's title gives it (`map_title`), for the report's title
+    (siting/deliver/report.py `report_title`)."""
     notes = {f"{layer.name}.geojson": f"{layer.title} (style: {layer.name}.qml)" for layer in layers}
     notes.update(FILE_NOTES)
     made = set(manifest.get("files", ()))
@@ -746,9 +748,9 @@ def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers
     mode = loaded.scenario.calibration.mode if loaded.scenario.calibration is not None else None
     if "calibration.csv" in made and mode in CALIBRATION_NOTES:
         notes["calibration.csv"] = CALIBRATION_NOTES[mode]
-    blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions, calibration)
+    blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions, calibration, which)
     image = png if isinstance(png, bytes) else png.png()
-    page = html_page(blocks, f"Plan report: {loaded.scenario.name}", {"map.png": image})
+    page = html_page(blocks, report_title(manifest, which), {"map.png": image})
     return {"report.md": markdown(blocks),
             "report.html": page if pie_top_yuan is None else with_marker_scale(page, pie_top_yuan)}
 
@@ -816,14 +818,16 @@ def folder_project_layers(folder: Path) -> tuple[dict[str, OutputLayer], dict[st
              if (folder / f"{name}.qml").is_file()})
 
 
-def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_yuan: float) -> bool:
+def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_yuan: float,
+               which: str = "") -> bool:
     """Draw the map.png of the run folder `folder` (complete, as `export_files` and
     `write_files` left it) again with its pies on the scale of `pie_top_yuan` (yuan of capex at
     the largest pie's area, siting/deliver/mapplot.py `pie_scale`; the legend's reference sizes
     follow), from what the run wrote: the layers it draws (`folder_map_layers`), its scenario as
     `prepared` gives it (prepared again: the products, the context outlines, the data sources)
-    and `outcome` for its title. Nothing is drawn otherwise than by the run: only the pies'
-    sizes, and so where they, their labels and the north arrow stand, can change. The same
+    and `outcome` and `which` (as the run's export was given it: `map_title`) for its title.
+    Nothing is drawn otherwise than by the run: only the pies' sizes, and so where they, their
+    labels and the north arrow stand, can change. The same
     scale goes to report.html's interactive map (its built sites' markers and their label:
     siting/deliver/webmap.py `with_marker_scale`) and to plan.qgs (its sites' pies and circles
     and its print legend, which then says the scale is the largest of every run where that is
@@ -840,7 +844,8 @@ def redraw_map(folder: Path, prepared: Prepared, outcome: SolveOutcome, pie_top_
 
     layers = folder_map_layers(folder)
     buffer = io.BytesIO()
-    render_map(buffer, layers, map_title(prepared.loaded, prepared.inputs, outcome), list(prepared.inputs.PRODUCTS),
+    render_map(buffer, layers, map_title(prepared.loaded, prepared.inputs, outcome, which),
+               list(prepared.inputs.PRODUCTS),
                prepared.spatial.working_crs, map_context(prepared, layers), pie_top_yuan, folder_unlined_flows(folder))
     png, old = buffer.getvalue(), (folder / "map.png").read_bytes()
     report = (folder / "report.html").read_bytes()

@@ -1726,17 +1726,27 @@ def calibration_blocks(calibration: FixedCalibration | None, names: Mapping[str,
     return blocks
 
 
+def report_title(manifest: Mapping[str, Any], which: str = "") -> str:
+    """The report's title (report.md's heading, report.html's heading and page title): the
+    scenario's name, then which plan of a set it is: "Plan report: small, a near-optimal
+    alternative" for an alternative (its solver termination), "Plan report: small, run small-2"
+    for a run of a comparison or sweep whose label is not its scenario's name (`which`, as
+    map.png's title gives it: siting/runs/job.py `run_which`); "Plan report: small" otherwise."""
+    if manifest["solver"]["termination"] == ALTERNATIVE_TERMINATION:
+        return f"Plan report: {manifest['scenario']}, a near-optimal alternative"
+    return f"Plan report: {manifest['scenario']}" + (f", {which}" if which else "")
+
+
 def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                   manifest: Mapping[str, Any], file_notes: Mapping[str, str],
                   map_context: MapContext | None = None, positions: PositionCheck | None = None,
-                  calibration: FixedCalibration | None = None) -> list[Block]:
+                  calibration: FixedCalibration | None = None, which: str = "") -> list[Block]:
     """The whole report, in reading order (`map_context` gives the interactive map its context layer;
     `positions`, the prepared problem's: the decisions within the sites' positional uncertainty;
-    `calibration`, a calibration in mode fixed: its verdict and the sites with fixed capacity)."""
+    `calibration`, a calibration in mode fixed: its verdict and the sites with fixed capacity;
+    `which`, which plan of a set this is, for the title: `report_title`)."""
     by_name = {layer.name: layer for layer in layers}
-    alternative = manifest["solver"]["termination"] == ALTERNATIVE_TERMINATION
-    blocks = [Block("h1", f"Plan report: {manifest['scenario']}" + (", a near-optimal alternative" if alternative
-                                                                      else ""))]
+    blocks = [Block("h1", report_title(manifest, which))]
     if manifest.get("description"):
         blocks.append(Block("p", str(manifest["description"])))
     years = list(inputs.YEARS)
@@ -1769,6 +1779,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += trade_blocks(loaded, plan, names, clusters)
     blocks += steady_state_blocks(loaded, inputs, plan)
     solver = manifest["solver"]
+    alternative = solver["termination"] == ALTERNATIVE_TERMINATION
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
     blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative, rule_costs_place(manifest))
     blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs))

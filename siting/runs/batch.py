@@ -70,7 +70,7 @@ from siting.deliver.styles import diff_changes, diff_runs, diff_style
 from siting.deliver.tables import csv_text, table_files
 from siting.optimize.workers import default_workers, run_handed_over
 from siting.prepare.problem import load_checked, prepare
-from siting.runs.job import refused_together, salvaged_inputs
+from siting.runs.job import refused_together, run_which, salvaged_inputs
 from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, aside_name, cross_failed_notice, run_cases
 from siting.runs.tables import (
     COMPARE_CROSS_NOTE,
@@ -584,7 +584,8 @@ def outcome_of(folder: Path, summary: CaseSummary) -> SolveOutcome:
 def redraw_run(case: Case, folder: str, outcome: SolveOutcome, top: float) -> tuple[bool, float]:
     """Draw the map of `case`'s run in `folder` again with its pies on the scale `top` (yuan of
     capex at the largest pie's area), with its report.html's interactive map and its plan.qgs:
-    its scenario prepared again (no solve), `outcome` for the title (siting/deliver/files.py
+    its scenario prepared again (no solve), `outcome` and the run's label for the title
+    (siting/runs/job.py `run_which`, as the run's export gave it; siting/deliver/files.py
     `redraw_map`). Returns whether the folder was written (its maps changed) and the seconds it
     took. A SQLite error of its plan.gpkg (its folder removed or made read-only during the batch)
     is raised as an OSError naming the file (siting/deliver/geopackage.py
@@ -592,7 +593,8 @@ def redraw_run(case: Case, folder: str, outcome: SolveOutcome, top: float) -> tu
     (`run_batch`), as it does for its other files."""
     started = time.perf_counter()
     with geopackage_errors_named(Path(folder) / "plan.gpkg"):
-        changed = redraw_map(Path(folder), prepare(case.scenario, {}, case.variant, case.overrides), outcome, top)
+        prepared = prepare(case.scenario, {}, case.variant, case.overrides)
+        changed = redraw_map(Path(folder), prepared, outcome, top, run_which(prepared.loaded.scenario.name, case.label))
     return changed, time.perf_counter() - started
 
 

@@ -225,6 +225,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         extra.update(calibration.files)
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
+                             which=run_which(loaded.scenario.name, label),
                              overrides=overrides, calibration=calibration.fixed if calibration is not None else None,
                              near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top)
     with progress.phase("write"):
@@ -237,6 +238,17 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
             raise
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept,
                      near_optimal)
+
+
+def run_which(scenario: str, label: str | None) -> str:
+    """Which plan of a batch a run's plan is, for the titles of its map.png, plan.qgs and report
+    (siting/deliver/files.py `map_title`'s `which`, siting/deliver/report.py `report_title`): "run
+    small-2" for the run a comparison or sweep labels `small-2` (a label that is not its scenario's
+    name: the same scenario file given twice, or a sweep's "run01 redline.buffer_m=500"); "" for a
+    run without a label or labelled by its scenario's name, whose title names it already."""
+    if not label or label == scenario:
+        return ""
+    return f"run {label}"
 
 
 def run_name(scenario: str, label: str | None) -> str:
