@@ -185,7 +185,7 @@ def test_solve_with_alternatives_writes_each_plan_and_the_robustness_map(small_a
         assert solver["status"] == "feasible (not proven optimal)"
         assert solver["termination"] == "nearOptimalAlternative"  # its search's ending says nothing of its cost
         report = (out / label / "report.md").read_text()
-        assert report.startswith("# Plan report: small, a near-optimal alternative\n")
+        assert report.startswith(f"# Plan report: small, near-optimal alternative {label} of 2\n")
         assert "| status | a near-optimal alternative: its cost is within the slack of the optimum's" in report
         assert "optimal within the gap" not in report and "not proven within the asked gap" not in report
         near = json.loads((out / label / "manifest.json").read_text())["near_optimal"]

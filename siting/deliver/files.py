@@ -49,7 +49,13 @@ from siting.deliver.layer import OutputLayer, feature_collection_text, read_laye
 from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
 from siting.deliver.manifest import changed_inputs, manifest, read_sha256_of
 from siting.deliver.mapinfo import MapContext, MapTitle, redline_basis, redline_extent_text
-from siting.deliver.qgisproject import BATCH_SCALE_WORDS, Overlay, project_text, with_sites_capex_scale
+from siting.deliver.qgisproject import (
+    BATCH_SCALE_WORDS,
+    Overlay,
+    default_credits,
+    project_text,
+    with_sites_capex_scale,
+)
 from siting.deliver.report import FixedCalibration, html_page, markdown, report_blocks, report_title
 from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
 from siting.deliver.tables import plan_tables
@@ -417,8 +423,9 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     files["plan.gpkg"] = _geopackage_writer([*layers, *(o.layer for o in overlays)],
                                             {**styles, **{o.layer.name: o.style for o in overlays}},
                                             {"redline": basis.plain()} if basis is not None else {})
-    files["plan.qgs"] = project_text(layers, styles, loaded.scenario.name, working_crs,
-                                     view_extent(layers, working_crs),
+    titled = loaded.scenario.name + (f", {which}" if which else "")  # the project's title names the plan
+    files["plan.qgs"] = project_text(layers, styles, titled, working_crs, view_extent(layers, working_crs),
+                                     credits=default_credits(loaded.scenario.name, working_crs),
                                      map_title=map_title(loaded, inputs, report, which), overlays=overlays,
                                      redline_basis=basis)
     files["map.png"] = drawing.write

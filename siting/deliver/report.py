@@ -1728,12 +1728,14 @@ def calibration_blocks(calibration: FixedCalibration | None, names: Mapping[str,
 
 def report_title(manifest: Mapping[str, Any], which: str = "") -> str:
     """The report's title (report.md's heading, report.html's heading and page title): the
-    scenario's name, then which plan of a set it is: "Plan report: small, a near-optimal
-    alternative" for an alternative (its solver termination), "Plan report: small, run small-2"
-    for a run of a comparison or sweep whose label is not its scenario's name (`which`, as
-    map.png's title gives it: siting/runs/job.py `run_which`); "Plan report: small" otherwise."""
+    scenario's name, then which plan of a set it is (`which`, as map.png's title gives it):
+    "Plan report: small, near-optimal alternative alt01 of 2" for an alternative (its solver
+    termination; "..., a near-optimal alternative" without `which`), "Plan report: small, run
+    small-2" for a run of a comparison or sweep whose label is not its scenario's name
+    (siting/runs/job.py `run_which`); "Plan report: small" otherwise."""
     if manifest["solver"]["termination"] == ALTERNATIVE_TERMINATION:
-        return f"Plan report: {manifest['scenario']}, a near-optimal alternative"
+        return f"Plan report: {manifest['scenario']}, " + (f"near-optimal {which}" if which
+                                                           else "a near-optimal alternative")
     return f"Plan report: {manifest['scenario']}" + (f", {which}" if which else "")
 
 
