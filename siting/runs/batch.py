@@ -133,6 +133,26 @@ def unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def run_labels(names: Sequence[str]) -> list[str]:
+    """The labels of a comparison's runs (each run's folder and column), from their scenarios'
+    names in order: each name as a folder name (`folder_name`), kept by the first run that bears
+    it; a run whose name an earlier run bears already, or that names a file of the batch
+    (BATCH_FILES), is given `name-2`, `name-3`, ..., the first not the name of any run of the
+    comparison nor a label given before (compared without case, as some file systems do), so
+    that a scenario named `small-2` keeps its name beside two scenarios named `small`:
+    ["small", "small", "small-2"] -> ["small", "small-3", "small-2"]."""
+    batch = {name.casefold() for name in BATCH_FILES}
+    plain = [folder_name(name) for name in names]
+    claimed = batch | {name.casefold() for name in plain}
+    given: set[str] = set()
+    labels = []
+    for name in plain:
+        label = unique_name(name, claimed) if name.casefold() in batch | given else name
+        given.add(label.casefold())
+        labels.append(label)
+    return labels
+
+
 def run_name_limit(destination: Path) -> tuple[int, Path]:
     """The longest name (bytes) the file system allows for a run's folder of a batch folder at
     `destination`, with the folder it was asked of: the nearest existing folder above the
@@ -277,7 +297,7 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
     those variants of each file; every name must be defined by at least one file. `overrides`
     (the `--set` pairs) apply to every case. Every scenario is validated here, with its layers
     (`siting.prepare.problem.load_checked`), so bad input stops the job before any solve. A
-    case is labelled with its scenario's name, made unique (`name-2`, ...); its `out_dir` is
+    case is labelled with its scenario's name, made unique (`name-2`, ...: `run_labels`); its `out_dir` is
     that label, relative to the comparison folder. `variants_name` is what the problems call the
     `variants` (the command line's `--variant`; `siting.compare` says `variants`), `paths_name`
     what they call the scenario files when fewer than two runs result (`compare`; `siting.compare`
@@ -310,7 +330,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     problems: list[str] = []
     raised: dict[str, list[str]] = {}  # each problem found in loading -> the files that found it
     defined: list[str] = []
-    taken = {name.casefold() for name in BATCH_FILES}
+    loadable: list[tuple[Path, str | None, LoadedScenario]] = []  # labelled once all are known (`run_labels`)
     limit = run_name_limit(destination) if destination is not None else None
     for path in paths:
         try:
@@ -328,14 +348,16 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
                 inputs.extend(known_inputs(path, variant, overrides))
                 continue
             inputs.extend(input_files(loaded))
-            label = unique_name(folder_name(loaded.scenario.name), taken)
-            too_long = run_name_problem(loaded, label, limit, out_name, temporary) if limit is not None else None
-            if too_long is None and destination is not None:
-                too_long = run_database_problem(loaded, label, destination, out_name, temporary)
-            if too_long is not None:
-                problems.append(too_long)
-            cases.append(Case(label, Path(path).absolute(), Path(label), variant, absolute_paths(tuple(overrides)),
-                              time_limit_s))
+            loadable.append((path, variant, loaded))
+    for (path, variant, loaded), label in zip(loadable, run_labels([lo.scenario.name for _, _, lo in loadable]),
+                                              strict=True):
+        too_long = run_name_problem(loaded, label, limit, out_name, temporary) if limit is not None else None
+        if too_long is None and destination is not None:
+            too_long = run_database_problem(loaded, label, destination, out_name, temporary)
+        if too_long is not None:
+            problems.append(too_long)
+        cases.append(Case(label, Path(path).absolute(), Path(label), variant, absolute_paths(tuple(overrides)),
+                          time_limit_s))
     for name in dict.fromkeys(variants or ()):
         if name not in defined and not problems:
             problems.append(f"{variants_name} {name} | no scenario file of the comparison defines a variant named "
