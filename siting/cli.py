@@ -990,35 +990,61 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with stop_on_sigterm(), progress.reporting(None if quiet else progress.Reporter()):
             return run_command(args)
-    except InputError as exc:
-        if args.debug:
-            traceback.print_exc()
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+        _received.clear()
+        print(stopped_line(signum), file=sys.stderr)
+        return 128 + signum
+    except Exception as exc:
+        code = _error_exit(exc, args.debug)
+        if code is None:
+            raise
+        return code
+    finally:
+        for line in left_lines():
+            print(line, file=sys.stderr)
+
+
+def _error_exit(exc: Exception, debug: bool) -> int | None:
+    """The exit code of a command that raised `exc`, after printing what it says; None for an
+    error to raise as it is (a bug: its traceback is the report). After a stop signal (noted in
+    `_received`), every error ends the command as stopped (`_stopped_exit`): an error the stop
+    caused is raised in its place (an import the signal cut short fails again, "type ... is already
+    registered"; a pipe to a killed worker breaks), and the clean-up ran as it went up (the folders
+    staged removed). Otherwise: bad input, 2; no plan, 1, the run's notices first; stdout's reader
+    gone (`... | head`), 0. With `debug` the traceback of bad input, no plan or a stop is printed
+    too."""
+    if debug and (_received or isinstance(exc, (InputError, PlanInfeasible, NoSolution))):
+        traceback.print_exception(exc)
+    if _received:
+        return _stopped_exit()
+    if isinstance(exc, InputError):
         print(f"error: {exc}", file=sys.stderr)
         return InputError.exit_code
-    except (PlanInfeasible, NoSolution) as exc:
-        if args.debug:
-            traceback.print_exc()
+    if isinstance(exc, (PlanInfeasible, NoSolution)):
         # The run's notices (a target no module can reach in time, ...), which a plan's summary
         # gives, come before the message, whose last line names the diagnosis folder.
         for line in notice_lines(getattr(exc, "notices", ()), str(exc)):
             print(line, file=sys.stderr)
         print(f"no plan: {exc}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
+    if isinstance(exc, BrokenPipeError):
         # The reader of stdout went away (`... | head`). Everything printed to stdout is a summary
         # of work already done (files are written first), so the run itself succeeded; stdout is
         # pointed at the null device so that the interpreter's last flush does not fail again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except KeyboardInterrupt as exc:
-        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
-        _received.clear()
-        print(stopped_line(signum), file=sys.stderr)
-        return 128 + signum
-    finally:
-        for line in left_lines():
-            print(line, file=sys.stderr)
+    return None
+
+
+def _stopped_exit() -> int:
+    """Print the line of the first stop signal received (`stopped_line`) and return its exit
+    code, 128 + the signal's number, forgetting the signals received."""
+    signum = _received[0]
+    _received.clear()
+    print(stopped_line(signum), file=sys.stderr)
+    return 128 + signum
 
 
 def left_lines() -> list[str]:
