@@ -5,6 +5,7 @@ waiting (`run_handed_over`), and how to stop them at once on an interrupt."""
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -17,6 +18,17 @@ def default_workers(threads_per_solve: int = 1) -> int:
     """Worker processes that keep every core busy without oversubscribing it: the machine's
     cores (`os.cpu_count`) over the HiGHS threads each solve uses; at least 1."""
     return max(1, (os.cpu_count() or 1) // max(1, threads_per_solve))
+
+
+def worker_signals() -> None:
+    """Each worker process's first act (the pool's initializer): ignore Ctrl-C and end on SIGTERM
+    without Python's handling. A terminal's Ctrl-C, or `kill -TERM -- -<group>`, reaches every
+    process of the group: the parent stops its workers itself (`stop_workers`) and says so once,
+    where a worker running the parent's handlers (inherited as the pool forks it) would print a
+    KeyboardInterrupt traceback of its own. A worker sent SIGTERM alone ends as killed by SIGTERM,
+    which the parent reports as it does any worker's death."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -46,7 +58,7 @@ def run_handed_over(keys: Sequence[Key], workers: int, submit: Callable[[Process
     waiting = list(keys)
     lost: list[Key] = []
     under_way: dict[Future[Any], Key] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_signals) as pool:
 
         def hand_over() -> None:
             while waiting and len(under_way) < workers:
