@@ -80,11 +80,12 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -680,18 +681,44 @@ def _connect_reason(error: BaseException) -> str:
     return text[:1].lower() + text[1:]
 
 
+#: Seconds a Dask client may take past its connect timeout (`connect_timeout_s`) to finish
+#: connecting: Dask's own timeout does not cover the handshake, so that an address which accepts
+#: connections but never answers as a scheduler does (its dashboard's port, a web server) would
+#: be waited on for ever (`_connected`).
+HANDSHAKE_GRACE_S = 5.0
+
+
 def _connected(client_type: Callable[..., Any], scheduler: str) -> Any:
     """A Dask client connected to the scheduler at `scheduler`, waiting `connect_timeout_s`; an
     InputError naming the argument (`SCHEDULER_NAME`), the address and why, when it cannot connect
-    in that time."""
+    in that time, or when the address takes the connection but gives no scheduler's answer within
+    HANDSHAKE_GRACE_S more (the client is made in a thread of its own, left to Dask then)."""
     seconds = connect_timeout_s()
-    try:
-        return client_type(scheduler, timeout=seconds)
-    except (OSError, TimeoutError) as error:
-        name = SCHEDULER_NAME.get()
+    name = SCHEDULER_NAME.get()
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = client_type(scheduler, timeout=seconds)
+        except BaseException as error:  # raised again in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=connect, name="siting-dask-connect", daemon=True)
+    thread.start()
+    thread.join(seconds + HANDSHAKE_GRACE_S)
+    if thread.is_alive():
+        raise InputError([f"{name} | {scheduler!r} took the connection but gave no answer as a Dask scheduler in "
+                          f"{seconds + HANDSHAKE_GRACE_S:g} s; check the port (a scheduler listens on 8786 unless "
+                          f"told otherwise, its dashboard on 8787), give the address of a Dask scheduler, or drop "
+                          f"{name}"])
+    error = outcome.get("error")
+    if isinstance(error, (OSError, TimeoutError)):
         raise InputError([f"{name} | could not connect to the Dask scheduler at {scheduler!r} in {seconds:g} s "
                           f"({_connect_reason(error)}); start the scheduler (dask scheduler) or give the address "
                           f"of one this machine can reach, or drop {name}"]) from None
+    if error is not None:
+        raise error
+    return outcome["client"]
 
 
 def local_cluster_failed(exc: BaseException) -> str:
@@ -715,6 +742,11 @@ def importing_parents_main() -> bool:
 
     return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
 
+
+#: The logger of Dask's client, quiet while a batch's tasks run on Dask: it logs the traceback of a
+#: lost scheduler's connection, which the batch says in words (`scheduler_lost_problem`), as it
+#: says a task's failure (`dask_loss_words`).
+DASK_CLIENT_LOGGER = "distributed.client"
 
 #: The loggers of Dask's distributed, silenced while a local cluster starts and while it shuts
 #: down (`quiet_logs`): a worker that takes long to stop is killed with a warning.
@@ -760,7 +792,8 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     without a `scheduler`. "local" starts a LocalCluster on loopback with `workers`
     single-threaded worker processes (closed after too), which takes seconds: `say` hears a line
     as it starts and one when it is ready, with the seconds it took. Dask's logs are quiet while
-    it starts and while its client and cluster close (`quiet_logs`), not while the block runs. Its
+    it starts and while its client and cluster close (`quiet_logs`), not while the block runs
+    (but for the client's own while the tasks run: `_run_tasks`). Its
     scheduler lets a task's workers die RETRIES times before the task is lost (`LOCAL_SCHEDULER`:
     Dask's setting distributed.scheduler.allowed-failures, 3 unless configured), so that a run
     that kills its worker is tried as often as in the process pool (`_run_in_pool`). Its scheduler
@@ -770,8 +803,9 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     a worker of a local cluster started by a script's top level), the process ends at once
     (SystemExit 1), starting no cluster of its own: the parent's cluster then fails to start and
     says why.
-    An address connects to that scheduler, said the same way; its own setting governs there (the
-    scheduler holds it, not the task), and a run lost so says its value (`dask_loss_words`).
+    An address connects to that scheduler, said the same way, Dask's logs quiet while its client
+    closes; its own setting governs there (the scheduler holds it, not the task), and a run lost
+    so says its value (`dask_loss_words`).
     Raises InputError (naming the argument, `SCHEDULER_NAME`) when Dask is not installed, when the
     address is malformed (`checked_address`, before anything is connected to), when no scheduler
     answers there within `connect_timeout_s`, and when the local cluster's folder cannot be made
@@ -811,7 +845,11 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
             say(f"local Dask cluster ready ({count}) in {time.perf_counter() - started:.1f} s")
         else:
             say(f"connecting to the Dask scheduler at {scheduler} ...")
+            shutdown = contextlib.ExitStack()
+            stack.callback(shutdown.close)  # the levels are restored once the client is closed
             client = stack.enter_context(contextlib.closing(_connected(Client, scheduler)))
+            # quiet as it closes: a client that lost its scheduler logs the end of its reconnecting
+            stack.callback(shutdown.enter_context, quiet_logs())
             found = len(client.nthreads())
             say(f"connected to the Dask scheduler at {scheduler} ({found} worker{'s' if found != 1 else ''}) "
                 f"in {time.perf_counter() - started:.1f} s")
@@ -910,7 +948,8 @@ def _run_tasks(tasks: Sequence[_Task], workers: int | None, dask: Any, hooks: _H
     names = front_names()
     tasks = [_Task(task.label, _named, (names, task.call, *task.args)) for task in tasks]
     if dask is not None:
-        results = _run_on_dask(tasks, dask, hooks, key)
+        with quiet_logs(DASK_CLIENT_LOGGER):  # a lost scheduler is said once, in words (`scheduler_lost_problem`)
+            results = _run_on_dask(tasks, dask, hooks, key)
     elif (workers or default_workers()) == 1 or len(tasks) == 1:
         results = []
         for i, task in enumerate(tasks):
@@ -1058,6 +1097,32 @@ def dask_loss_words(error: BaseException) -> str:
     return f"Dask worker failed: {traceback.format_exception_only(type(error), error)[-1].strip()}"
 
 
+def scheduler_lost(error: BaseException) -> bool:
+    """Whether a task's future raised `error` because the client lost its connection to the
+    scheduler (Dask cancels every future then, reason "scheduler-connection-lost"), not because
+    of the task or its worker."""
+    return isinstance(error, CancelledError) and getattr(error, "reason", None) == SCHEDULER_LOST
+
+
+#: The reason Dask gives for the futures it cancels when its client loses the scheduler.
+SCHEDULER_LOST = "scheduler-connection-lost"
+
+
+def scheduler_lost_problem(client: Any) -> str:
+    """The problem a batch ends with when its Dask client lost the scheduler while the runs were
+    under way (`scheduler_lost`): the argument (`SCHEDULER_NAME`), the scheduler's address as the
+    client has it, and that no run failed on its own: "--scheduler | lost the connection to the
+    Dask scheduler at tcp://10.0.0.5:8786 while the runs were under way (scheduler-connection-lost):
+    no run failed on its own and nothing was written; start the scheduler again and repeat the
+    command, or drop --scheduler"."""
+    name = SCHEDULER_NAME.get()
+    address = getattr(getattr(client, "scheduler", None), "address", None)
+    at = f" at {address}" if isinstance(address, str) and address else ""
+    return (f"{name} | lost the connection to the Dask scheduler{at} while the runs were under way ({SCHEDULER_LOST}):"
+            f" no run failed on its own and nothing was written; start the scheduler again and repeat the command, "
+            f"or drop {name}")
+
+
 def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, beat_s: float = BEAT_S) -> list[Any]:
     """The tasks on the Dask cluster of `client`, submitted at once: its scheduler hands them to
     its workers, runs a task whose worker died again on another until the task's workers died
@@ -1070,13 +1135,16 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     task as it ends, and
     `hooks.beat` is called about every `beat_s` seconds. The tasks' keys begin with `key` and a
     token of this call's own, so that two batches on one scheduler never share a task. An
-    interrupt or any other exception cancels the tasks and is raised. Once a result stops the
+    interrupt or any other exception cancels the tasks and is raised; a lost scheduler
+    (`scheduler_lost`: every task cancelled by Dask) raises InputError (`scheduler_lost_problem`),
+    no task's failure, with nothing cancelled (no scheduler to hear it). Once a result stops the
     tasks (`hooks.refused`), those not ended are cancelled, NOT_RUN."""
     token = uuid.uuid4().hex[:12]
     topic = f"{key}-{token}-began"
     events: queue.SimpleQueue[tuple[bool, int]] = queue.SimpleQueue()  # (ended, task number), from Dask's threads
     client.subscribe_topic(topic, lambda event: events.put((False, int(event[1]))))
     futures: list[Any] = []
+    lost = False  # the scheduler's connection, with every task
     try:
         for i, task in enumerate(tasks):
             future = client.submit(_announced, topic, i, task.call, *task.args, key=f"{key}-{token}-{i}-{task.label}",
@@ -1097,6 +1165,9 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                     try:
                         results[i] = futures[i].result()
                     except Exception as exc:  # a worker lost beyond the retries: report, never drop
+                        if scheduler_lost(exc):  # not the run's failure: every run is lost with it
+                            lost = True
+                            raise InputError([scheduler_lost_problem(client)]) from None
                         results[i] = hooks.lost(i, dask_loss_words(exc))
                     hooks.done(i, results[i])
                     if hooks.refused(results[i]) is not None:  # stop: nothing more is started
@@ -1107,11 +1178,13 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                 next_beat = time.perf_counter() + beat_s
         return [results[i] for i in range(len(tasks))]
     except BaseException:
-        client.cancel(futures)
+        if not lost:  # no scheduler to cancel them on (it would be waited for)
+            client.cancel(futures)
         raise
     finally:
-        with contextlib.suppress(Exception):  # a client already broken must not hide why
-            client.unsubscribe_topic(topic)
+        if not lost:
+            with contextlib.suppress(Exception):  # a client already broken must not hide why
+                client.unsubscribe_topic(topic)
 
 
 def _announced(topic: str, number: int, call: Callable[..., Any], *args: Any) -> Any:
