@@ -175,8 +175,10 @@ def test_site_popup_gives_the_land_and_where_the_plant_must_stand():
     (feature,) = site_features(sites, ["fepo4"], [2024], {"fepo4": "t"})["built"]
     assert ("<tr><th>capex, undiscounted</th><td>34.00 bn yuan</td></tr>"
             "<tr><th>usable land</th><td>1,369 ha</td></tr><tr><th>new modules take</th><td>412.5 ha</td></tr>"
-            "<tr><th>inside the zone of FePO4, Electrolyte</th><td>0.145 ha, within the 5 km lake setback</td></tr>"
-            "<tr><th>the plant stands on</th><td>1,368.9 ha outside it</td></tr></table>") in feature["properties"][
+            "<tr><th>inside the zones of FePO4, Electrolyte</th><td>0.145 ha, within the 5 km lake setback (the "
+            "farthest of them)</td></tr>"
+            "<tr><th>the plant with the least land stands on</th><td>1,368.9 ha outside its zone</td></tr></table>"
+            ) in feature["properties"][
         "popup"]
 
 

@@ -71,6 +71,7 @@ from siting.optimize.relax import RULE_COST_NOTE
 from siting.optimize.results import Plan, demonstrations_text, sites_built_text
 from siting.prepare.inputs import km_figure
 from siting.prepare.positions import PositionCheck, km_text, position_section
+from siting.prepare.problem import redline_settings
 
 
 @dataclass(frozen=True)
@@ -1047,7 +1048,8 @@ def closed_sites(inputs: ModelInputs) -> frozenset[str]:
 def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
                 clusters: Mapping[str, str] | None = None,
                 proximity: Mapping[str, Sequence[ProximityReason]] | None = None,
-                closed: Collection[str] = frozenset()) -> list[Block]:
+                closed: Collection[str] = frozenset(),
+                distance_m: Callable[[str, str], float] | None = None) -> list[Block]:
     """Status counts, then every site of the layer, in its order: by the name the report gives it
     (`names`: its name in the sites layer, shortened to the part before the first comma where that
     stays distinct, as map.png labels it; its id where it has none), with its whole name where that
@@ -1057,7 +1059,8 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
     its reasons from `site_proximity`: a prospective source left out within reach is named, once,
     in a note under the table that the sites' cells refer to with its road km from each site
     (`_left_out_cell`, `left_out_notes`); else "no source within reach for"); then the land and
-    the on-site sources of the built sites. The sites excluded for every product are counted by
+    the on-site sources of the built sites (`land_blocks`, with `distance_m`, the red-line rule's
+    distance by product and category). The sites excluded for every product are counted by
     their status (`excluded_*`, or outside the clusters) and, for a `standing` site, whose status
     does not say it, by `closed` (`closed_sites`)."""
     names = names or {}
@@ -1101,7 +1104,7 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
                              "labels it), with its whole name where shortened" if shortened else ")")
                           + " and its id (as in sites.geojson and the CSV files):"),
                Block("table", Table(header, rows)), *left_out_notes(referred), *more]
-    return blocks + land_blocks(frame, names) + on_site_blocks(frame, names)
+    return blocks + land_blocks(frame, names, distance_m) + on_site_blocks(frame, names)
 
 
 def _note_key(reason: ProximityReason) -> tuple[str, float, tuple[str, ...]]:
@@ -1146,12 +1149,48 @@ def left_out_notes(notes: Sequence[tuple[int, tuple[str, float, tuple[str, ...]]
     return [Block("p", line) for line in lines]
 
 
-def land_blocks(frame: Any, names: Mapping[str, str] | None = None) -> list[Block]:
+def _zone_overlap_line(row: Any, site: str, distance_m: Callable[[str, str], float] | None) -> str:
+    """The line of a built site (`row` of the sites layer's table, named `site`) partly inside
+    the zones of products it builds: the area inside them (`setback_overlap_ha`, the union of the
+    zones), the setbacks that reach in (`setback_reach`, each at the farthest distance a product's
+    zone has) and the land outside (`land_outside_setback_ha`, the least over the products). Where
+    `distance_m` (product, red-line category -> m: the scenario's rule) gives some of those
+    products a nearer distance for a category that reaches in, they are named apart, as having
+    narrower zones there and more land, so that the line says of each product only what holds for
+    it: "...: 936 ha of its area lie within the 1 km forest park setback and the 5 km lake setback,
+    the zone of FePO4, which it builds; its plant must stand on the 432.1 ha outside them; NCM and
+    Anode, which it builds too, have narrower zones here and more land"."""
+    products = [p.strip() for p in str(row.setback_products).split(",") if p.strip()]
+    reach = [item.strip().rsplit(" ", 2) for item in str(row.setback_reach).split(",") if item.strip()]
+    farthest = [(category, float(metres)) for category, metres, _unit in reach]
+    widest = [p for p in products if distance_m is None
+              or all(distance_m(p, category) >= metres - 1e-9 for category, metres in farthest)]
+    narrower = [p for p in products if p not in widest]
+    where, overlap = reach_text(str(row.setback_reach)), measure(float(row.setback_overlap_ha))
+    outside = measure(float(row.land_outside_setback_ha))
+    if not widest:  # no product's zone reaches as far on every side: the least land is the products' own
+        return (f"{site}: {overlap} ha of its area lie within the zones of {_products_and(','.join(products))}, "
+                f"which it builds ({where} in all, not the same for each product); the plant with the least land "
+                f"must stand on the {outside} ha outside its zone")
+    line = (f"{site}: {overlap} ha of its area lie within {where}, the zone of {_products_and(','.join(widest))}, "
+            "which it builds; ")
+    if not narrower:
+        return line + f"the plant must stand on the {outside} ha outside {where}"
+    one = len(narrower) == 1
+    return (line + f"{'its' if len(widest) == 1 else 'their'} plant must stand on the {outside} ha outside them; "
+            f"{_products_and(','.join(narrower))}, which it builds too, {'has a' if one else 'have'} narrower "
+            f"zone{'' if one else 's'} here and more land")
+
+
+def land_blocks(frame: Any, names: Mapping[str, str] | None = None,
+                distance_m: Callable[[str, str], float] | None = None) -> list[Block]:
     """The land of the built sites (`frame`: the sites layer's table, `LAND_FIELDS` of
     `siting.deliver.layers`), ha: usable, left after the red line, taken by committed projects,
     left for new modules, and what the new modules take; then each built site whose polygon lies
     partly inside the zone of a product it builds, with the land outside it (the model pro-rates
-    the usable land by area and does not clip the polygon)."""
+    the usable land by area and does not clip the polygon), the products whose zones are narrower
+    there named apart by `distance_m` (product, red-line category -> m: the scenario's rule,
+    siting/prepare/spatial.py `RedlineSettings.distance_m`; `_zone_overlap_line`)."""
     names = names or {}
     if "land_free_ha" not in frame.columns:
         return []
@@ -1167,11 +1206,7 @@ def land_blocks(frame: Any, names: Mapping[str, str] | None = None) -> list[Bloc
                                     "left for new modules", "new modules take"], rows, frozenset(range(1, 6))))]
     partly = [r for r in built.itertuples(index=False) if getattr(r, "setback_products", "")]
     if partly:
-        lines = [f"{names.get(str(r.id), str(r.id))}: {measure(float(r.setback_overlap_ha))} ha of its area lie "
-                 f"within {reach_text(str(r.setback_reach))}, the zone of "
-                 f"{_products_and(str(r.setback_products))}, which it builds; the plant must stand on the "
-                 f"{measure(float(r.land_outside_setback_ha))} ha outside {reach_text(str(r.setback_reach))}"
-                 for r in partly]
+        lines = [_zone_overlap_line(r, names.get(str(r.id), str(r.id)), distance_m) for r in partly]
         blocks += [Block("p", "Built sites partly inside the red-line zone of a product they build (the model counts "
                               "only the usable land outside the zone, in proportion to the area; the site's outline "
                               "is not clipped):"),
@@ -1784,7 +1819,8 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     alternative = solver["termination"] == ALTERNATIVE_TERMINATION
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
     blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative, rule_costs_place(manifest))
-    blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs))
+    blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs),
+                          redline_settings(loaded).distance_m)
     blocks += position_blocks(positions, plan, names)
     blocks += cell_blocks(by_name.get("candidate_cells"), clusters, names)
     blocks += zone_blocks(by_name["redline_zones"], loaded.scenario.constraints.redline.enabled,

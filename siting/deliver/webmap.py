@@ -135,8 +135,9 @@ def land_rows(row: Mapping[str, Any]) -> list[tuple[str, str]]:
     """A site's land for its popup (the sites layer's land fields, ha): its usable land; what the
     red line leaves of it where that is less; what committed projects take and what is left for
     new modules where they take some; what the new modules take; and, where its polygon lies
-    partly inside the zone of a product it builds, that area and the land outside it. None
-    without the fields."""
+    partly inside the zone of a product it builds, that area and the land outside it (for several
+    such products, whose zones may differ, the farthest setbacks and the least land, said so).
+    None without the fields."""
     if row.get("usable_land_ha") is None:
         return []
     usable = float(row["usable_land_ha"])
@@ -152,10 +153,14 @@ def land_rows(row: Mapping[str, Any]) -> list[tuple[str, str]]:
     if used > 0:
         rows.append(("new modules take", f"{measure(used)} ha"))
     if row.get("setback_products"):
-        rows += [(f"inside the zone of {_products(str(row['setback_products']))}",
+        codes = str(row["setback_products"])
+        one = len([p for p in codes.split(",") if p]) == 1  # several: zones that may differ by product
+        rows += [(f"inside the zone{'' if one else 's'} of {_products(codes)}",
                   f"{measure(float(row.get('setback_overlap_ha') or 0.0))} ha, within "
-                  f"{reach_text(str(row.get('setback_reach') or ''))}"),
-                 ("the plant stands on", f"{measure(float(row.get('land_outside_setback_ha') or 0.0))} ha outside it")]
+                  f"{reach_text(str(row.get('setback_reach') or ''))}" + ("" if one else " (the farthest of them)")),
+                 ("the plant stands on" if one else "the plant with the least land stands on",
+                  f"{measure(float(row.get('land_outside_setback_ha') or 0.0))} ha outside "
+                  + ("it" if one else "its zone"))]
     return rows
 
 
