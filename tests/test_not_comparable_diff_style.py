@@ -24,6 +24,7 @@ from siting.deliver.styles import (
     rgba,
 )
 from tests.conftest import MadeRun
+from tests.test_qgis_projects_short_names import diff_text as ranged_diff_text
 
 LEGEND = "not comparable (objectives weigh the years differently)"
 VERDICT = "not comparable: the objectives weigh the years differently (objective.years_after_horizon 3 vs 0)"
@@ -34,13 +35,8 @@ def _root(text: str) -> ET.Element:
 
 
 def diff_text(verdict: str) -> str:
-    """diff.geojson of b against a, b's objective difference as given."""
-    return json.dumps({"type": "FeatureCollection", "name": "diff", "features": [
-        {"type": "Feature", "id": f"{site}@b", "geometry": {"type": "Point", "coordinates": [102.5, 25.0]},
-         "properties": {"id": f"{site}@b", "site": site, "scenario": "b", "baseline": "a", "change": change,
-                        "objective_difference": verdict, "objective_difference_low_bn_yuan": None,
-                        "objective_difference_high_bn_yuan": None}}
-        for site, change in (("w_mine", "resized"), ("e_city", "unchanged"))]})
+    """diff.geojson of b against a, b's objective difference as given, with no proven range."""
+    return ranged_diff_text(verdict, None, None)
 
 
 def test_the_changes_of_a_run_not_comparable_are_a_class_of_their_own() -> None:
