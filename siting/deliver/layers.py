@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from models.families.redline import usable_land_ha
 from siting.config.units import capitalised, per_year
 from siting.deliver.geojson import WGS84, lines_between, normalised_geometries
 from siting.deliver.geopackage import GEOMETRY_COLUMN
-from siting.deliver.layer import FieldKind, OutputLayer, infer_kind, make_layer
+from siting.deliver.layer import MEASURE, FieldKind, OutputLayer, infer_kind, make_layer
 from siting.deliver.styles import unused_prospective
 from siting.deliver.tables import product_flow_rows
 from siting.optimize.results import GATEWAY, Plan, clean
@@ -229,6 +229,9 @@ LAND_FIELDS = ("usable_land_ha", "land_after_redline_ha", "land_committed_ha", "
 #: The sites layer's fields on a built site whose polygon lies partly in the zone of a product it
 #: builds: see `ZoneOverlap`.
 OVERLAP_FIELDS = ("setback_products", "setback_reach", "setback_overlap_ha", "land_outside_setback_ha")
+#: The sites layer's field, after `OVERLAP_FIELDS`, giving each product's own zone there: see
+#: `ZoneOverlap.by_product`.
+BY_PRODUCT_FIELD = "setback_by_product"
 
 
 def land_figures(spatial: SpatialResult, inputs: ModelInputs, plan: Plan) -> dict[str, dict[str, float]]:
@@ -319,7 +322,12 @@ class ZoneOverlap:
     overlap_ha: the area of the polygon inside those zones (ha, on the ellipsoid as the site's
         footprint_ha and land: the working CRS's area times footprint / the polygon's area there).
     outside_ha: the usable land outside them, the least over `products` (ha, as the model has it).
-    A site that lies in no zone of what it builds has "", "", 0 and 0 (`NO_OVERLAP`): a field
+    by_product: each of `products` on its own, as its zone may be narrower than the farthest:
+        the categories of its zone that reach in and its usable land outside its zone (ha, as
+        delivered: `MEASURE`), "; "-separated in the catalog's order ("p: lake 100 m, 35 ha
+        outside; s: lake 300 m, 15 ha outside"). It follows from the same measures as the four
+        summary figures, which alone make an overlap equal to another.
+    A site that lies in no zone of what it builds has "", "", 0, 0 and "" (`NO_OVERLAP`): a field
     null in every feature would have no type in GeoJSON.
     """
 
@@ -327,16 +335,29 @@ class ZoneOverlap:
     reach: str
     overlap_ha: float
     outside_ha: float
+    by_product: str = field(default="", compare=False)
 
     def fields(self) -> dict[str, Any]:
-        """The overlap under the names of `OVERLAP_FIELDS`."""
-        return dict(zip(OVERLAP_FIELDS, (self.products, self.reach, self.overlap_ha, self.outside_ha), strict=True))
+        """The overlap under the names of `OVERLAP_FIELDS`, then `BY_PRODUCT_FIELD`."""
+        return {**dict(zip(OVERLAP_FIELDS, (self.products, self.reach, self.overlap_ha, self.outside_ha), strict=True)),
+                BY_PRODUCT_FIELD: self.by_product}
 
 
 #: `ZoneOverlap.fields` of a site that lies in no zone of what it builds.
 NO_OVERLAP = ZoneOverlap("", "", 0.0, 0.0)
 #: Overlaps smaller than this (m2) are the rounding of the zone's and the polygon's edges, not land.
 OVERLAP_SLIVER_M2 = 1.0
+
+
+def land_text(ha: float) -> str:
+    """Land (ha) in a text field as the layer delivers a land field (`MEASURE`), with no trailing
+    zeros: 35.0 -> "35", 432.14 -> "432.1", 0.1450708 -> "0.145"."""
+    return np.format_float_positional(MEASURE.round(float(ha)), trim="-")
+
+
+def product_zone_text(product: str, reach: list[str], outside_ha: float) -> str:
+    """One product's part of `ZoneOverlap.by_product`: "s: lake 300 m, 15 ha outside"."""
+    return f"{product}: {', '.join([*reach, f'{land_text(outside_ha)} ha outside'])}"
 
 
 def box_pairs(first: np.ndarray, second: np.ndarray, distance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -408,7 +429,9 @@ def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
     Measured zone by zone for all the built sites at once: the area of each site inside each
     zone of a product it builds (for the sites whose bounding box meets the zone's; the others
     have none), the area inside the union of the zones that reach it (made once per distinct
-    set of zones), and the categories that reach in (`ZoneReach`)."""
+    set of zones), and the categories that reach in (`ZoneReach`); each product's own reach and
+    land (`ZoneOverlap.by_product`) are those of its zone and its land after the red line
+    (`spatial.land`)."""
     zone_of = {p: n for n, zone in enumerate(zones) for p in zone.products}
     built = plan.builds.loc[plan.builds["capacity_added"] > 0]
     products_at: dict[str, set[str]] = {}
@@ -459,7 +482,9 @@ def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
         scale = drawn * M2_PER_HA / planar if planar > 0 and math.isfinite(drawn) else 1.0
         overlaps[site] = ZoneOverlap(",".join(p for p, _z in hit), ", ".join(words),
                                      clean(float(shapely.area(inside)) * scale / M2_PER_HA),
-                                     clean(min(land.get((site, p), 0.0) for p, _z in hit)))
+                                     clean(min(land.get((site, p), 0.0) for p, _z in hit)),
+                                     "; ".join(product_zone_text(p, reach_of.get((i, n), []), land.get((site, p), 0.0))
+                                               for p, n in hit))
     return overlaps
 
 
@@ -1076,7 +1101,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     site_kinds: dict[str, FieldKind] = {c: "real" for c in site_columns if c.startswith(SITE_FIELD_PREFIXES)}
     site_kinds.update({"name": "string", "kind": "string", "on_site_sources": "string", "setback_products": "string",
                        "setback_reach": "string", "footprint_ha": "real", **dict.fromkeys(LAND_FIELDS, "real"),
-                       "setback_overlap_ha": "real", "land_outside_setback_ha": "real",
+                       "setback_overlap_ha": "real", "land_outside_setback_ha": "real", BY_PRODUCT_FIELD: "string",
                        "position_uncertainty_km": "real", "position_sensitive": "string",
                        "demonstration": "boolean"})
     built = {
