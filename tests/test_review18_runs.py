@@ -4,7 +4,8 @@ scale bar of the QGIS print layouts kept off the clusters.
 
 A malformed `--scheduler` (scheduler=) is refused at once, before any run, naming the argument,
 the address as given and what is wrong with it; a scheduler that does not answer is refused after
-Dask's connection timeout, saying so. Either way the command exits 2 and writes nothing.
+Dask's connection timeout, saying so (a refused port or a host name that cannot be resolved, at
+once). Either way the command exits 2 and writes nothing.
 """
 
 from __future__ import annotations
@@ -101,9 +102,13 @@ def test_the_python_front_door_refuses_a_malformed_scheduler_before_any_run(tmp_
 
 
 @pytest.mark.skipif(not HAS_DASK, reason="needs the dask extra (a client that tries to connect)")
-def test_an_unreachable_scheduler_is_refused_after_the_connection_timeout(tmp_path: Path, capsys):
+def test_an_unreachable_scheduler_is_refused_after_the_connection_timeout(tmp_path: Path, capsys, monkeypatch):
     import dask
 
+    import siting.runs.pool as pool
+
+    # past the quick probe (a refused port is said at once: tests/test_scheduler_refused.py), to Dask's wait
+    monkeypatch.setattr(pool, "probe_problem", lambda *_args, **_kwargs: None)
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
         code = main(["sweep", str(DATA / "scenario.yaml"), "--set", f"{BUFFER}=0,1", "--scheduler",
                      "tcp://127.0.0.1:1", "--out", str(tmp_path / "sw")])

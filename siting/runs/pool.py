@@ -79,6 +79,7 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 import time
@@ -674,11 +675,14 @@ def _connect_reason(error: BaseException) -> str:
     while inner is not None and len(causes) < 20:
         causes.append(inner)
         inner = inner.__cause__ or inner.__context__
+    unresolved = [c for c in causes if isinstance(c, socket.gaierror)]
+    if unresolved:
+        return f"the host name could not be resolved: {_lowered(unresolved[-1].strerror or str(unresolved[-1]))}"
     told = [c for c in causes if not isinstance(c, (asyncio.CancelledError, TimeoutError)) and str(c)]
     if not told:
         return "no answer"
     text = re.split(r"\] |: ", str(told[-1]))[-1].strip() or type(told[-1]).__name__
-    return text[:1].lower() + text[1:]
+    return _lowered(text)
 
 
 #: Seconds a Dask client may take past its connect timeout (`connect_timeout_s`) to finish
@@ -688,13 +692,73 @@ def _connect_reason(error: BaseException) -> str:
 HANDSHAKE_GRACE_S = 5.0
 
 
+#: Seconds a plain TCP connection to a "tcp://" scheduler's address is given before Dask's client
+#: is (`probe_problem`): time enough for an answer on a network, not a wait for a scheduler.
+PROBE_S = 2.0
+
+
+def _host_port(address: str) -> tuple[str, int] | None:
+    """The host (without an IPv6 address's brackets) and port of a well-formed "tcp://" (or
+    scheme-less) `address`; None for another scheme."""
+    scheme, sep, place = address.partition("://")
+    if not sep:
+        scheme, place = "tcp", address
+    if scheme.lower() != "tcp":
+        return None
+    host, _colon, port = place.rpartition(":")
+    return host.removeprefix("[").removesuffix("]"), int(port)
+
+
+def probe_problem(address: str, seconds: float = PROBE_S) -> str | None:
+    """Why nothing can connect to a "tcp://" scheduler's `address`, told at once, before Dask's
+    client (which tries again and again until its connect timeout): its host name that cannot be
+    resolved, or a connection refused at every address of its host (nothing listens on that port).
+    None when the connection is taken, or not refused within `seconds` (then Dask's client waits
+    as it does), and for another scheme. Nothing but that host and port is looked up and connected to."""
+    where = _host_port(address)
+    if where is None:
+        return None
+    host, port = where
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        return f"the host name {host!r} could not be resolved: {_lowered(error.strerror or str(error))}"
+    except (OSError, UnicodeError):
+        return None
+    if not found:
+        return None
+    for family, kind, proto, _name, place in found:
+        with contextlib.closing(socket.socket(family, kind, proto)) as probe:
+            probe.settimeout(seconds)
+            try:
+                probe.connect(place)
+            except ConnectionRefusedError:
+                continue
+            except OSError:  # a timeout, an unreachable network: Dask's client tries as it does
+                return None
+            return None  # taken: whether a scheduler answers there is Dask's to find
+    return f"connection refused: nothing listens on port {port} of {host}"
+
+
+def _lowered(text: str) -> str:
+    """`text` with its first letter in lower case."""
+    return text[:1].lower() + text[1:]
+
+
 def _connected(client_type: Callable[..., Any], scheduler: str) -> Any:
     """A Dask client connected to the scheduler at `scheduler`, waiting `connect_timeout_s`; an
     InputError naming the argument (`SCHEDULER_NAME`), the address and why, when it cannot connect
     in that time, or when the address takes the connection but gives no scheduler's answer within
-    HANDSHAKE_GRACE_S more (the client is made in a thread of its own, left to Dask then)."""
+    HANDSHAKE_GRACE_S more (the client is made in a thread of its own, left to Dask then). A
+    "tcp://" address whose host name cannot be resolved, or whose port refuses the connection, is
+    refused so at once, before the client is made (`probe_problem`)."""
     seconds = connect_timeout_s()
     name = SCHEDULER_NAME.get()
+    problem = probe_problem(scheduler, min(PROBE_S, seconds))
+    if problem is not None:
+        raise InputError([f"{name} | could not connect to the Dask scheduler at {scheduler!r} ({problem}); start "
+                          f"the scheduler (dask scheduler) or give the address of one this machine can reach, or "
+                          f"drop {name}"])
     outcome: dict[str, Any] = {}
 
     def connect() -> None:
@@ -770,17 +834,39 @@ def quiet_logs(name: str = DASK_LOGGER) -> Iterator[None]:
             logger.setLevel(level)
 
 
+def release_process_lock() -> None:
+    """Put a lock of this process in place of the lock Pyomo shares between processes (its
+    `capture_output_lock`, a multiprocessing Lock made as Pyomo is imported after multiprocessing),
+    which a worker process of a local Dask cluster shares with none. That lock holds a named
+    semaphore recorded with the resource tracker of the process that started the cluster (the
+    worker's parent); a worker killed as the cluster closes under way (Ctrl-C) never frees it, and
+    the tracker then warns of "leaked semaphore objects" on the command's terminal as it ends. The
+    lock let go of frees its semaphore at once (multiprocessing's finalizer of it)."""
+    try:
+        from pyomo.common import dependencies
+    except ImportError:
+        return
+    if hasattr(dependencies.capture_output_lock, "_semlock"):
+        dependencies.capture_output_lock = threading.Lock()
+
+
+def dask_setup(_worker: Any) -> None:
+    """Dask's preload hook: each worker process of the local cluster of `dask_client` runs it as it
+    starts (`_local_cluster` preloads this module), before any task; see `release_process_lock`."""
+    release_process_lock()
+
+
 def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str) -> Any:
     """A LocalCluster (`cluster_type`) on loopback with `workers` single-threaded worker processes,
     its scheduler and workers keeping their scratch files in the folder `scratch` and its scheduler's
-    HTTP server on a free port; Dask's logs quiet while it starts (`quiet_logs`). InputError
-    (`local_cluster_failed`) when it cannot start."""
+    HTTP server on a free port, each worker preloading this module (`dask_setup`); Dask's logs
+    quiet while it starts (`quiet_logs`). InputError (`local_cluster_failed`) when it cannot start."""
     import dask
 
     with dask.config.set(LOCAL_SCHEDULER), quiet_logs():  # the settings are read as the scheduler starts
         try:
             return cluster_type(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                dashboard_address=None, local_directory=scratch,
+                                dashboard_address=None, local_directory=scratch, preload=[__name__],
                                 scheduler_kwargs={"local_directory": scratch, "dashboard_address": "127.0.0.1:0"})
         except Exception as exc:  # a worker process that could not start (Dask: "Nanny failed to start")
             raise InputError([local_cluster_failed(exc)]) from None
@@ -808,8 +894,9 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     so says its value (`dask_loss_words`).
     Raises InputError (naming the argument, `SCHEDULER_NAME`) when Dask is not installed, when the
     address is malformed (`checked_address`, before anything is connected to), when no scheduler
-    answers there within `connect_timeout_s`, and when the local cluster's folder cannot be made
-    or the cluster cannot start (`local_cluster_failed`)."""
+    answers there within `connect_timeout_s` (at once when a "tcp://" address's port refuses the
+    connection or its host name cannot be resolved: `probe_problem`), and when the local cluster's
+    folder cannot be made or the cluster cannot start (`local_cluster_failed`)."""
     if scheduler is None:
         yield None
         return
