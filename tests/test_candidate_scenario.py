@@ -397,8 +397,10 @@ def test_the_manifest_and_report_of_a_cell_run_say_how_it_was_screened(solved: P
     """The manifest's solver settings are what the run was given (the default time limit of 60 s,
     the small scenario's gap 0), not one search's; its `screening` member holds the counts, LB,
     UB and each search's limits (the merged model's count relaxation: 8,000 nodes, no scout,
-    0.85 of the time limit as its safety net, 0.6 of the gap; the rounds: 1,000 nodes); the
-    model size is the screened model's. report.md labels the bound, the gap and the model size as such."""
+    0.85 of the time limit as its safety net, 0.6 of the gap; the rounds: 1,000 nodes; both with
+    the screening's heuristic effort, 0.3, which the run's settings do not hold); the model size is
+    the screened model's. report.md labels the bound, the gap and the model size as such, and
+    names the merged model's heuristic effort."""
     manifest = json.loads((solved / "manifest.json").read_text())
     settings = manifest["solver"]["settings"]
     assert (settings["time_limit_s"], settings["rel_gap"], settings["options"]) == (60.0, 0.0, {})
@@ -406,10 +408,10 @@ def test_the_manifest_and_report_of_a_cell_run_say_how_it_was_screened(solved: P
     assert screening["candidate_cells"] == 2
     assert screening["merged_model"] | {"termination": None} == {"termination": None, "mip_max_nodes": 8000,
                                                                  "time_limit_s": 51.0, "rel_gap": 0.0,
-                                                                 "abs_gap_yuan": None, "scout_nodes": 0,
-                                                                 "proof_search": None}
+                                                                 "abs_gap_yuan": None, "mip_heuristic_effort": 0.3,
+                                                                 "scout_nodes": 0, "proof_search": None}
     assert screening["screened_rounds"] == {"mip_max_nodes": 1000, "time_limit_s": 60.0, "rel_gap": 0.0,
-                                            "abs_gap_yuan": None}
+                                            "abs_gap_yuan": None, "mip_heuristic_effort": 0.3}
     assert screening["upper_bound_yuan"] == manifest["solver"]["objective_yuan"]
     assert screening["stopped_by_time_limit"] == []
     assert "screening" not in manifest["model_size"]
@@ -417,6 +419,7 @@ def test_the_manifest_and_report_of_a_cell_run_say_how_it_was_screened(solved: P
     report = (solved / "report.md").read_text()
     for label in ("| best bound (merged model's) |", "| gap of the full instance |", "| model (screened) |",
                   "| lower bound LB (merged model) |", "| upper bound UB (screened plan) |",
+                  "its search (HiGHS heuristic effort 0.3) ",
                   "| gap | (UB - LB) / UB: the proven gap of the full instance, with every candidate cell |"):
         assert label in report
 

@@ -388,17 +388,18 @@ def test_the_certified_report_carries_the_asked_limits_and_each_search_its_own()
     """The certified report's HiGHS options are the run's (time limit 60 s, gap 0), not the last
     search's; the summary records the merged model's node budget (8,000, for its count
     relaxation), one thread, 0.85 of the time limit as its safety net and 0.6 of the gap, and the
-    rounds' budget (1,000 nodes)."""
+    rounds' budget (1,000 nodes); both with the screening's heuristic effort (0.3), which the
+    run's options do not hold."""
     screened = solve_screened(cells(), CELL_IDS, SETTINGS, MERGE_ALL)
     options = dict(screened.report.highs_options)
     assert (options["time_limit"], options["mip_rel_gap"], options["threads"]) == (60.0, 0.0, 1)
-    assert "mip_max_nodes" not in options
+    assert "mip_max_nodes" not in options and "mip_heuristic_effort" not in options
     record = screened.summary.record()
     assert record["merged_model"] == {"termination": "convergenceCriteriaSatisfied", "mip_max_nodes": 8000,
-                                      "time_limit_s": 51.0, "rel_gap": 0.0, "abs_gap_yuan": None, "scout_nodes": 0,
-                                      "proof_search": None}
+                                      "time_limit_s": 51.0, "rel_gap": 0.0, "abs_gap_yuan": None,
+                                      "mip_heuristic_effort": 0.3, "scout_nodes": 0, "proof_search": None}
     assert record["screened_rounds"] == {"mip_max_nodes": 1000, "time_limit_s": 60, "rel_gap": 0.0,
-                                         "abs_gap_yuan": None}
+                                         "abs_gap_yuan": None, "mip_heuristic_effort": 0.3}
     assert record["stopped_by_time_limit"] == []
     assert (record["candidate_cells"], record["groups"], record["merged_model_sites"]) == (8, 3, 4)
 

@@ -339,7 +339,8 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
                       "every other cell builds nothing"],
         ["lower bound LB (merged model)", f"{bn_yuan(screening.get('lower_bound_yuan'))} bn yuan: "
                                           f"{screening['merged_model_sites']:,} sites, the cells of a group merged "
-                                          f"into one; its search {ended}{_proof_words(merged)}"],
+                                          f"into one; its search{_effort_words(merged)} {ended}"
+                                          f"{_proof_words(merged)}"],
         ["upper bound UB (screened plan)", f"{bn_yuan(screening.get('upper_bound_yuan'))} bn yuan after "
                                            f"{screening.get('rounds', 0)} round(s) of at most "
                                            f"{screening.get('screened_rounds', {}).get('mip_max_nodes', 0):,.0f} "
@@ -351,6 +352,13 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
         rows.append(["time limit", f"stopped {', '.join(stopped)}: the bound or plan depends on the machine's speed; "
                                    "raise solver.time_limit_s for a reproducible result"])
     return rows
+
+
+def _effort_words(merged: Mapping[str, Any]) -> str:
+    """" (HiGHS heuristic effort 0.3)" when the screening's searches ran with a heuristic effort
+    of their own (siting/optimize/screening.py `ScreeningSettings.search_options`); else ""."""
+    effort = merged.get("mip_heuristic_effort")
+    return "" if effort is None else f" (HiGHS heuristic effort {float(effort):g})"
 
 
 def _proof_words(merged: Mapping[str, Any]) -> str:

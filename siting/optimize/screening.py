@@ -106,7 +106,17 @@ class ScreeningSettings:
         bound may then differ between runs. The screened rounds have the time left as their net;
     aggregate_gap_share: the aggregate is solved to this share of the asked gaps (relative and
         absolute), so that its bound, not its plan, is close to its optimum (the certified gap
-        adds both gaps).
+        adds both gaps);
+    search_options: HiGHS options of every search of the screening (the merged model's and the
+        screened rounds'), under the scenario's own `solver.options`, which take their place.
+        `mip_heuristic_effort` 0.3 (HiGHS's default 0.05): the merged relaxation's bound comes
+        fast, its plans late, and a run waits for a plan its bound certifies. Measured with
+        benchmarks/bench_scale.py's instances (scenarios/yunnan_2024_cells.yaml, 1 % asked,
+        one thread, seeds 0-4, the machine's other core busy; seconds from process start to files
+        written): 1,136 cells 14-22 s (36-169 s with the default), 5,052 cells 20-29 s (seeds
+        0-2), 9,657 cells 19-20 s (44-159 s), the certified gaps 0.75-1.00 %. The searches of the
+        full model (a scenario without cells) keep HiGHS's default: on scenarios/yunnan_2024.yaml
+        at 1 % the same effort took 15-31 s against 15-25 s.
 
     A scenario's own `solver.options.mip_max_nodes` takes the place of both node budgets.
     """
@@ -121,6 +131,7 @@ class ScreeningSettings:
     aggregate_share: float = 0.85
     aggregate_gap_share: float = 0.6
     scout_nodes: int = 0
+    search_options: tuple[tuple[str, float], ...] = (("mip_heuristic_effort", 0.3),)
 
 
 @dataclass(frozen=True)
@@ -675,13 +686,23 @@ def bounded(settings: SolverSettings, nodes: int, seconds: float, rel_gap: float
                                abs_gap_yuan=settings.abs_gap_yuan if abs_gap_yuan is None else abs_gap_yuan)
 
 
+def with_search_options(settings: SolverSettings, options: Iterable[tuple[str, float]]) -> SolverSettings:
+    """`settings` with the HiGHS `options` (name, value) added under its own: an option that
+    `settings` sets keeps its value (`ScreeningSettings.search_options`)."""
+    merged = dict(options)
+    merged.update(dict(settings.options))
+    return dataclasses.replace(settings, options=tuple(merged.items()))
+
+
 def _limits(settings: SolverSettings) -> tuple[tuple[str, float | None], ...]:
     """What a search of the screening was given (`ScreeningSummary.aggregate_limits`): its node
-    budget, its time limit (s), its relative gap (a share) and its absolute gap (`abs_gap_yuan`,
-    yuan; None when it has none: `SolverSettings.abs_gap_yuan` 0)."""
+    budget, its time limit (s), its relative gap (a share), its absolute gap (`abs_gap_yuan`,
+    yuan; None when it has none: `SolverSettings.abs_gap_yuan` 0) and its HiGHS heuristic effort
+    (None when HiGHS's default)."""
     options = dict(settings.options)
     return (("mip_max_nodes", options["mip_max_nodes"]), ("time_limit_s", settings.time_limit_s),
-            ("rel_gap", settings.rel_gap), ("abs_gap_yuan", settings.abs_gap_yuan or None))
+            ("rel_gap", settings.rel_gap), ("abs_gap_yuan", settings.abs_gap_yuan or None),
+            ("mip_heuristic_effort", options.get("mip_heuristic_effort")))
 
 
 def _summary(candidates: int, agg: Aggregation, screened: int, bounds: tuple[float | None, float | None, float | None],
@@ -816,7 +837,8 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
 
     Every search is bounded by work, so that the same inputs give the same bound and plan on any
     machine: the aggregated model by `screening.aggregate_nodes` nodes, each search of a
-    screened round by `screening.round_nodes`, one thread each (`bounded`). The time limit is
+    screened round by `screening.round_nodes`, one thread each (`bounded`), every search with
+    `screening.search_options` under the scenario's options (`with_search_options`). The time limit is
     only a safety net, counted from the start of the screening (aggregating and building
     included, so that no search's overrun of its own limit accumulates): the aggregate's count
     relaxation stops `screening.aggregate_share` of it into the screening, its other searches and
@@ -835,6 +857,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
     says whether the aggregate, and so the full instance, is proven infeasible. An interrupted
     search ends the screening at once."""
     started = time.perf_counter()
+    given, settings = settings, with_search_options(settings, screening.search_options)
     mergeable = tuple(mergeable)
     candidates = len(set(mergeable) - standing_sites(inputs))
     stopped: list[str] = []
@@ -934,7 +957,7 @@ def solve_screened(inputs: ModelInputs, mergeable: Iterable[str], settings: Solv
         termination = "interrupted"
     else:
         termination = "maxTimeLimit" if stopped else SCREENING_ENDED
-    asked = tuple(sorted(checked_options(settings).items()))
+    asked = tuple(sorted(checked_options(given).items()))  # the run's settings, not the searches' own
     certified = dataclasses.replace(report, termination=termination, proven_optimal=proven, best_bound_yuan=bound,
                                     gap=gap, solve_time_s=elapsed, highs_options=asked)
     summary = _summary(candidates, agg, len(sub.SITES), (lower, upper, report.best_bound_yuan), times, rounds,
