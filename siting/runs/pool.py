@@ -749,7 +749,8 @@ def _connected(client_type: Callable[..., Any], scheduler: str) -> Any:
     """A Dask client connected to the scheduler at `scheduler`, waiting `connect_timeout_s`; an
     InputError naming the argument (`SCHEDULER_NAME`), the address and why, when it cannot connect
     in that time, or when the address takes the connection but gives no scheduler's answer within
-    HANDSHAKE_GRACE_S more (the client is made in a thread of its own, left to Dask then). A
+    HANDSHAKE_GRACE_S more (the client is made in a thread of its own, left to Dask then), or
+    answers with something the client cannot read as a scheduler's (any other error of it). A
     "tcp://" address whose host name cannot be resolved, or whose port refuses the connection, is
     refused so at once, before the client is made (`probe_problem`)."""
     seconds = connect_timeout_s()
@@ -780,6 +781,13 @@ def _connected(client_type: Callable[..., Any], scheduler: str) -> Any:
         raise InputError([f"{name} | could not connect to the Dask scheduler at {scheduler!r} in {seconds:g} s "
                           f"({_connect_reason(error)}); start the scheduler (dask scheduler) or give the address "
                           f"of one this machine can reach, or drop {name}"]) from None
+    if isinstance(error, Exception):
+        # something else answered there: a web server's reply, read by the client as the length of
+        # a message, fails it with a MemoryError or a protocol error, not an OSError
+        raise InputError([f"{name} | {scheduler!r} took the connection but did not answer as a Dask scheduler "
+                          f"(its reply could not be read: {type(error).__name__}); check the port (a scheduler "
+                          f"listens on 8786 unless told otherwise, its dashboard on 8787), give the address of a "
+                          f"Dask scheduler, or drop {name}"]) from None
     if error is not None:
         raise error
     return outcome["client"]
