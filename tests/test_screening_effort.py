@@ -34,17 +34,19 @@ def test_the_scenarios_own_option_keeps_its_value():
 ])
 def test_each_search_records_the_effort_it_ran_with(options, screening, effort):
     """The merged model's search and the rounds record the effort they ran with (None: HiGHS's
-    default); the run's options are the scenario's; report.md names the merged model's effort; the
+    default); the run's options are the scenario's; report.md names the effort of both; the
     plan and the bound are the same whatever the effort."""
     screened = solve_screened(cells(), CELL_IDS, dataclasses.replace(SETTINGS, options=options), screening)
     record = screened.summary.record()
     assert record["merged_model"]["mip_heuristic_effort"] == effort
     assert record["screened_rounds"]["mip_heuristic_effort"] == effort
     assert dict(screened.report.highs_options).get("mip_heuristic_effort") == dict(options).get("mip_heuristic_effort")
-    row = dict((label, text) for label, text in screening_rows(record))["lower bound LB (merged model)"]
-    assert ("(HiGHS heuristic effort" in row) == (effort is not None)
+    rows = dict((label, text) for label, text in screening_rows(record))
+    row, rounds = rows["lower bound LB (merged model)"], rows["upper bound UB (screened plan)"]
+    assert ("(HiGHS heuristic effort" in row) == ("(HiGHS heuristic effort" in rounds) == (effort is not None)
     if effort is not None:
         assert f"its search (HiGHS heuristic effort {effort:g}) " in row
+        assert rounds.endswith(f"nodes per search (HiGHS heuristic effort {effort:g})")
     baseline = solve_screened(cells(), CELL_IDS, SETTINGS, dataclasses.replace(MERGE_ALL, search_options=()))
     assert screened.report.objective_yuan == pytest.approx(baseline.report.objective_yuan, rel=1e-9)
     assert screened.summary.lower_bound_yuan == pytest.approx(baseline.summary.lower_bound_yuan, rel=1e-9)

@@ -95,7 +95,7 @@ def test_the_written_layers_declare_it_as_text(small_run: MadeRun):
     with sqlite3.connect(small_run.out / "plan.gpkg") as db:
         types = {row[1]: row[2] for row in db.execute("PRAGMA table_info(sites)")}
     assert types[FIELD] == types["setback_reach"] == "TEXT"
-    alias = ('<alias field="setback_by_product" name="each product built: the setbacks of its zone reaching in, '
-             'usable land outside it (ha)" />')
+    alias = ('<alias field="setback_by_product" name="each product built whose red-line zone reaches the site: '
+             'its setbacks reaching in, usable land outside its zone (ha)" />')
     for name in ("sites.qml", "plan.qgs"):
         assert alias in (small_run.out / name).read_text(encoding="utf-8"), name

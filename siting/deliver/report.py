@@ -344,7 +344,7 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
         ["upper bound UB (screened plan)", f"{bn_yuan(screening.get('upper_bound_yuan'))} bn yuan after "
                                            f"{screening.get('rounds', 0)} round(s) of at most "
                                            f"{screening.get('screened_rounds', {}).get('mip_max_nodes', 0):,.0f} "
-                                           "nodes per search"],
+                                           f"nodes per search{_effort_words(screening.get('screened_rounds', {}))}"],
         ["gap", "(UB - LB) / UB: the proven gap of the full instance, with every candidate cell"],
     ]
     stopped = screening.get("stopped_by_time_limit") or []

@@ -1516,8 +1516,8 @@ FIXED_ALIASES: dict[str | None, dict[str, str]] = {
               "land_used_ha": "land taken by the new modules (ha)",
               "setback_overlap_ha": "outline inside the red-line zone of a product built (ha)",
               "land_outside_setback_ha": "usable land outside that zone (ha)",
-              "setback_by_product": "each product built: the setbacks of its zone reaching in, usable land "
-                                    "outside it (ha)",
+              "setback_by_product": "each product built whose red-line zone reaches the site: its setbacks "
+                                    "reaching in, usable land outside its zone (ha)",
               "position_uncertainty_km": "position uncertainty (km)"},
     "redline": {"buffer_m": "red-line buffer (m)", "min_distance_m": "exclusion distance, every product (m)",
                 "max_distance_m": "exclusion distance, the farthest product's (m)",
