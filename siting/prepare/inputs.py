@@ -217,10 +217,12 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     with a notice, but takes its land all the same (signed, it holds its land before it produces:
     new modules cannot be built there); with a steady-state year (objective.years_after_horizon
     N > 0, `ModelInputs.STEADY_YEAR`) one online in T + 1..T + N produces in it (key year T + 1)
-    and one online later is left out of it too; one at a site left out of the plan (outside every
-    cluster) is left out, with a notice. Every project at a site of the plan takes its land
-    (`committed_land_ha`). The notices name each project by its id (its row in the committed
-    projects' file), its capacity with its unit, its product in words and its site by `names`
+    and one online later is left out of it too; a `producing` one online after T contradicts
+    itself, which a notice naming the file says (a mistyped year; it is handled by its year); one
+    at a site left out of the plan (outside every cluster) is left out, with a notice. Every
+    project at a site of the plan takes its land (`committed_land_ha`). The notices name each
+    project by its id (its row in the committed projects' file), its capacity with its unit, its
+    product in words and its site by `names`
     (siting/config/units.py; by id without them): "committed project yuneng_lfp_rest (400,000
     t/yr LFP at Anning industrial park, Caopu area, 2025)"; a real plant of mode fixed as "real
     plant yuneng_lfp_rest (calibration.plants) (...)"."""
@@ -254,6 +256,13 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     early = [project for project in held.projects
              if project.online_year < years[0] and project.site in kept]
     path = held.path
+    for project in late:
+        if project.status == "producing":  # a mistyped year (2099 for 2019) shows here
+            text = (f"{called(project)} ({plant(project)}) has status producing but online_year "
+                    f"{project.online_year}, after the plan's last year {years[-1]}: a plant in production is "
+                    f"online already; check the year (handled as a plant coming online in {project.online_year}) "
+                    "or the status")
+            notices.append(file_notice(f"{path}: {text}", loaded, path) if path is not None else text)
     if early and path is not None:  # standing capacity, legitimately; said so that a mistyped year shows
         if len(early) == 1:
             project = early[0]
