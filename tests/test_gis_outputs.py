@@ -564,7 +564,7 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
                         "Trade: imports and sales", "Why targets are overshot", "Capacity added without a target",
                         "Why targets fall short",
                         "Stranded capacity",
-                        "What drives this plan", "Sites", "Decisions within positional uncertainty",
+                        "What drives this plan", "Why here", "Sites", "Decisions within positional uncertainty",
                         "Red-line zones as buffered", "Data quality: what is assumed",
                         "How much of the red line the layer holds",
                         "Input provenance", "Files in this folder"]

@@ -66,6 +66,7 @@ from siting.deliver.mapinfo import (
 from siting.deliver.styles import STATUS_LABELS, resource_label
 from siting.deliver.tables import absolute_gap_yuan, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
+from siting.deliver.whyhere import WhyHereRow, gap_weight, why_here_rows, why_here_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.relax import RULE_COST_NOTE
 from siting.optimize.results import Plan, demonstrations_text, sites_built_text
@@ -352,6 +353,18 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
         rows.append(["time limit", f"stopped {', '.join(stopped)}: the bound or plan depends on the machine's speed; "
                                    "raise solver.time_limit_s for a reproducible result"])
     return rows
+
+
+def why_here_blocks(rows: list[WhyHereRow], names: Mapping[str, str] | None = None,
+                    clusters: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None,
+                    gap_yuan: float | None = None, weight: float | None = None, steady: bool = False) -> list[Block]:
+    """The section "Why here" (siting/deliver/whyhere.py `why_here_text`, with the same arguments):
+    its heading, paragraph and, with a built site, its table, the figures right-aligned."""
+    text, header, table = why_here_text(rows, names, clusters, units, gap_yuan, weight, steady)
+    blocks = [Block("h2", "Why here"), Block("p", text)]
+    if table:
+        blocks.append(Block("table", Table(header, table, frozenset(range(4, 10)))))
+    return blocks
 
 
 def _effort_words(merged: Mapping[str, Any]) -> str:
@@ -1827,6 +1840,10 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     alternative = solver["termination"] == ALTERNATIVE_TERMINATION
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
     blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative, rule_costs_place(manifest))
+    cells = by_name.get("candidate_cells")  # an unbuilt cell by its name, as the candidate cells' table names it
+    cell_names = site_display_names(cells.frame.assign(kind="cell")) if cells is not None else {}
+    blocks += why_here_blocks(why_here_rows(inputs, plan), {**cell_names, **names}, clusters, units, gap,
+                              gap_weight(inputs), inputs.STEADY_YEAR is not None)
     blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs),
                           redline_settings(loaded).distance_m)
     blocks += position_blocks(positions, plan, names)

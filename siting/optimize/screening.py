@@ -485,6 +485,29 @@ def restrict(inputs: ModelInputs, keep: Iterable[str]) -> ModelInputs:
     )
 
 
+#: The parts of `member_yuan`, in its order: land, energy, the product hauled to its hub with its
+#: inputs, the raw materials hauled from their nearest sources.
+COST_PARTS = ("land", "energy", "hub", "sources")
+
+
+def _product_terms(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, float],
+                   nearest: Mapping[tuple[str, str], tuple[str, float]]
+                   ) -> Iterable[tuple[str, float, float, float, float, list[tuple[str, float]]]]:
+    """Per product of `use`: (product, units/yr, ha per unit/yr (its modules' largest), units made
+    per unit/yr of capacity, t hauled to the hub per unit made, the (resource, t per unit) hauled
+    from the nearest source that every member of `group` has)."""
+    for product, units in use.items():
+        land = max((spec.land_ha / spec.capacity_units_per_yr for spec in inputs.MODULES
+                    if spec.product == product and spec.capacity_units_per_yr > 0), default=0.0)
+        hauled = inputs.transport_t_per_unit.get(product, 0.0) + sum(
+            share * inputs.transport_t_per_unit.get(q, 0.0)
+            for (p, q), share in inputs.input_units_per_unit.items() if p == product)
+        resources = [(r, t) for (p, r), t in inputs.resource_t_per_unit.items()
+                     if p == product and t > 0 and all((m, r) in nearest for m in group)]
+        made = inputs.utilisation.get(product, 1.0)  # units made a year per unit/yr of capacity
+        yield product, units, land, made, hauled, resources
+
+
 def member_yuan(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, float],
                 nearest: Mapping[tuple[str, str], tuple[str, float]]) -> dict[str, float]:
     """What the plan's use of a merged site (`use`: product -> units/yr the aggregate plan adds
@@ -495,19 +518,11 @@ def member_yuan(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, flo
     hauled from the nearest source of each (t per unit x km x the transport rate) and the product
     shipped to its hub with its inputs from there (t per unit x the member's hub km x the rate). A
     resource with no source within reach of a member is left out for every member of the group
-    (it is imported through the hub alike)."""
+    (it is imported through the hub alike). The sum of `member_cost_parts`."""
     rate = inputs.transport_yuan_per_t_km
     land_factor = capital_recovery_factor(inputs.discount_rate, inputs.land_term_yr)
     cost = dict.fromkeys(group, 0.0)
-    for product, units in use.items():
-        land = max((spec.land_ha / spec.capacity_units_per_yr for spec in inputs.MODULES
-                    if spec.product == product and spec.capacity_units_per_yr > 0), default=0.0)
-        hauled = inputs.transport_t_per_unit.get(product, 0.0) + sum(
-            share * inputs.transport_t_per_unit.get(q, 0.0)
-            for (p, q), share in inputs.input_units_per_unit.items() if p == product)
-        resources = [(r, t) for (p, r), t in inputs.resource_t_per_unit.items()
-                     if p == product and t > 0 and all((m, r) in nearest for m in group)]
-        made = inputs.utilisation.get(product, 1.0)  # units made a year per unit/yr of capacity
+    for product, units, land, made, hauled, resources in _product_terms(inputs, group, use, nearest):
         for m in group:
             cost[m] += units * (land * land_factor * inputs.land_price_yuan_per_ha.get(m, 0.0)
                                 + made * (inputs.energy_kwh_per_unit.get(product, 0.0)
@@ -515,6 +530,26 @@ def member_yuan(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, flo
                                           + rate * hauled * inputs.site_hub_km.get(m, 0.0)
                                           + rate * sum(t * nearest[(m, r)][1] for r, t in resources)))
     return cost
+
+
+def member_cost_parts(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, float],
+                      nearest: Mapping[tuple[str, str], tuple[str, float]]) -> dict[str, dict[str, float]]:
+    """`member_yuan` per member of `group`, split into its parts (COST_PARTS; yuan/yr): land,
+    energy, the product hauled to its hub with its inputs (`hub`) and the raw materials hauled
+    from their nearest sources (`sources`). Their sum is `member_yuan`'s figure, to the rounding
+    of the floating-point sums."""
+    rate = inputs.transport_yuan_per_t_km
+    land_factor = capital_recovery_factor(inputs.discount_rate, inputs.land_term_yr)
+    parts = {m: dict.fromkeys(COST_PARTS, 0.0) for m in group}
+    for product, units, land, made, hauled, resources in _product_terms(inputs, group, use, nearest):
+        kwh = inputs.energy_kwh_per_unit.get(product, 0.0)
+        for m in group:
+            part = parts[m]
+            part["land"] += units * land * land_factor * inputs.land_price_yuan_per_ha.get(m, 0.0)
+            part["energy"] += units * made * kwh * inputs.power_tariff_yuan_per_kwh.get(m, 0.0)
+            part["hub"] += units * made * rate * hauled * inputs.site_hub_km.get(m, 0.0)
+            part["sources"] += units * made * rate * sum(t * nearest[(m, r)][1] for r, t in resources)
+    return parts
 
 
 def member_costs(inputs: ModelInputs, group: Sequence[str],
