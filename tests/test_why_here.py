@@ -151,45 +151,69 @@ def test_a_cheaper_site_without_the_land_is_named_but_not_chosen() -> None:
     assert "ha left where" not in markdown(why_here_blocks(why_here_rows(inputs(), plan())))
 
 
-def test_the_weight_of_a_yearly_difference_is_the_last_year_and_the_steady_state() -> None:
-    """W = df[T] + df[T] x (1/1.1 + 1/1.21) with two years after the horizon at 10 %; 1 without."""
-    assert gap_weight(inputs()) == pytest.approx(1.0, rel=1e-12)
+def test_the_weight_of_a_yearly_difference_is_every_plan_year_and_the_steady_state() -> None:
+    """W, the most a yearly figure weighs: df[Y1] + df[Y2] (2 with both at 1); with two years after
+    the horizon at 10 % and df = 1, 0.5: 1 + 0.5 + 0.5 x (1/1.1 + 1/1.21)."""
+    assert gap_weight(inputs()) == pytest.approx(2.0, rel=1e-12)
     steady = replace(inputs(), years_after_horizon=2, discount_rate=0.1, discount_factor={Y1: 1.0, Y2: 0.5})
-    assert gap_weight(steady) == pytest.approx(0.5 * (1 + 1 / 1.1 + 1 / 1.21), rel=1e-12)
+    assert gap_weight(steady) == pytest.approx(1.5 + 0.5 * (1 / 1.1 + 1 / 1.21), rel=1e-12)
 
 
-def test_a_difference_within_the_gap_is_a_tie_not_a_saving() -> None:
-    """With W = 1 and a proven gap of 10,000 yuan, s2's 8,400 yuan/yr is within it: the row says the
-    costs do not tell the sites apart; s1's 83,000 is not, and the row says what the comparison
-    leaves out. The paragraph gives W and G."""
+def test_a_cheaper_site_within_the_gap_is_not_proven_worse_and_one_beyond_it_is_outweighed() -> None:
+    """With W = 1 and a proven gap of 10,000 yuan: s3 is 8,400 yuan/yr cheaper than s2, within the
+    gap, so the row says the solve does not prove the built site the better choice; s2 is 83,000
+    cheaper than s1, beyond it, and the row says what the comparison leaves out outweighs it. A
+    built site cheaper than the other gets no such note. W = 2 takes the 8,400 out of the gap; a
+    plan without a proven gap (a near-optimal alternative's) claims none."""
     rows = why_here_rows(inputs(), plan())
     lines = markdown(why_here_blocks(rows, gap_yuan=10_000.0, weight=1.0)).splitlines()
     s1_other = next(line for line in lines if line.startswith("|  |  |  | cheapest other: s2 |"))
     s2_other = next(line for line in lines if line.startswith("|  |  |  | cheapest other: s3 |"))
-    assert "within the plan's proven gap" in s2_other and "tie" in s2_other
-    assert "within the plan's proven gap" not in s1_other
-    assert "beyond the plan's proven gap" in s1_other
+    assert s2_other.endswith("| cheaper by these costs, by less than the plan's proven gap: the solve does not prove "
+                             "the built site the better choice (another plan within the gap may build there) |")
+    assert s1_other.endswith("| cheaper by these costs, by more than the plan's proven gap: what this comparison "
+                             "leaves out (opening costs, committed plants and flows, the plan's other rules) "
+                             "outweighs it in the plan |")
     text = "\n".join(lines)
-    assert "W = 1 " in text and "G = 0.01 million yuan" in text
-    # A larger W takes s2's difference out of the gap.
+    assert "W = 1 " in text and "G = 0.01 million yuan" in text and "G / W = 0.01 million yuan a year" in text
+    dearer = replace(rows[0], parts=rows[0].other_parts, other_parts=rows[0].parts)  # the built site the cheaper
+    assert dearer.difference == pytest.approx(83_000, rel=1e-12)
+    row = markdown(why_here_blocks([dearer], gap_yuan=10_000.0, weight=1.0)).splitlines()[-1]
+    assert row.endswith("| 0.1 |  |")
     wide = markdown(why_here_blocks(rows, gap_yuan=10_000.0, weight=2.0)).splitlines()
-    assert not any("within the plan's proven gap" in line for line in wide if line.startswith("|"))
-    # Without a proven gap (a near-optimal alternative's plan), no row claims one.
+    assert not any("by less than the plan's proven gap" in line for line in wide if line.startswith("|"))
     none = markdown(why_here_blocks(rows, gap_yuan=None, weight=1.0)).splitlines()
     assert not any("proven gap" in line for line in none if line.startswith("|"))
     assert any("no proven gap" in line for line in none)
 
 
 def test_the_paragraph_names_the_years_w_stands_for_and_a_gap_of_zero() -> None:
-    """Without a steady state W is the last plan year's weight alone and the paragraph does not speak
-    of a steady state; with one it says so. A plan proven with no gap has no difference within it:
-    the paragraph says so instead of "a difference under 0 million yuan"."""
+    """Without a steady state W is the plan years' weights alone and the paragraph does not speak of
+    a steady state; with one it says so. A plan proven with no gap: the paragraph says so instead
+    of "a difference under 0 million yuan"."""
     rows = why_here_rows(inputs(), plan())
     plain = markdown(why_here_blocks(rows, gap_yuan=10_000.0, weight=1.0, steady=False))
-    assert "(the discount weight of the plan's last year: the capacity runs in those at least)" in plain
+    assert "W = 1 (the discount weights of the plan's years); the plan is proven optimal within" in plain
     assert "steady state" not in plain
     steady = markdown(why_here_blocks(rows, gap_yuan=10_000.0, weight=2.5, steady=True))
-    assert "the years after it that the steady state stands for" in steady
+    assert "the years after them that the steady state stands for" in steady
     exact = markdown(why_here_blocks(rows, gap_yuan=0.0, weight=1.0))
-    assert "the plan is proven optimal with no gap, so no difference is within it." in exact
+    assert "the plan is proven optimal with no gap." in exact
     assert "G / W" not in exact
+
+
+def test_the_land_moved_is_the_land_the_built_modules_take() -> None:
+    """With a second, denser module of p (20 units on 1 ha) besides p10 (10 units on 1 ha), s1's
+    100 units/yr built as 5 x p20 take 5 ha, as the report's land table says, not the 10 ha the
+    largest land per unit would give: the need and the land part are those 5 ha (x the annuity at
+    a discount rate of 0, 1/50 over the 50-year land term, x each site's price)."""
+    p20 = ModuleSpec("p20", "p", capacity_units_per_yr=20.0, capex_yuan=150.0, fixed_opex_yuan_per_yr=0.0,
+                     land_ha=1.0)
+    given = replace(inputs(s3_p=6.0), MODULES=(P10, p20, Q10))
+    builds = pd.DataFrame([("s1", "c", "p", Y1, "p20", 5, 100.0, 750.0)],
+                          columns=["site", "cluster", "product", "year", "module", "modules", "capacity_added",
+                                   "capex_yuan"])
+    (row,) = why_here_rows(given, SimpleNamespace(builds=builds))
+    assert row.parts["land"] == pytest.approx(5.0 * 1e6 / 50, rel=1e-12)
+    assert row.other == "s3"  # 6 ha left there hold the 5 ha; the largest land per unit would need 10
+    assert row.other_parts["land"] == pytest.approx(5.0 * 1e5 / 50, rel=1e-12)

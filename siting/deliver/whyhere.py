@@ -11,11 +11,13 @@ capacity the plan adds there over its years, by product (units/yr). The model we
 these (opening costs, committed plants and flows): this is the comparison as the model prices a
 site, not a re-solve.
 
-An other site counts only where the use fits on the land it has left for new modules besides the
-plan's own modules there, row by row as the model's land rows (models/families/land.py) take
-it; a cheaper site without that land is named beside it. A yearly difference D weighs about
-D x W in the objective (`gap_weight`); where that is within the plan's proven gap the costs do
-not tell the two sites apart.
+The comparison moves the built site's whole addition, with the land its modules take (as the
+report's land table gives it), to one other site: an other site counts only where that land fits
+on the land it has left for new modules besides the plan's own modules there, row by row as the
+model's land rows (models/families/land.py) take it; a cheaper site without that land is named
+beside it. A yearly difference D weighs at most D x W in the objective (`gap_weight`); where
+another site is cheaper by a D with D x W within the plan's proven gap, the solve does not prove
+the built site the better choice.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from models.costs import capital_recovery_factor
 from models.families.proximity import nearest_sources
 from models.index import is_on
 from models.inputs import ModelInputs
@@ -135,29 +138,29 @@ def land_short(inputs: ModelInputs, site: str, need: Mapping[str, float],
 
 
 def gap_weight(inputs: ModelInputs) -> float:
-    """W, what a yuan a year of the capacity's running costs weighs in the objective, as the years
-    it runs in at the least: the discount weight of the last plan year plus the steady state's
-    (`ModelInputs.year_weight`: the years after the horizon it stands for; 0 without one)."""
-    if not inputs.YEARS:
-        return 0.0
-    weights = inputs.year_weight
-    steady = inputs.STEADY_YEAR
-    return weights.get(inputs.YEARS[-1], 0.0) + (weights.get(steady, 0.0) if steady is not None else 0.0)
+    """W, the most a yuan a year of a site's running costs can weigh in the objective: the discount
+    weights of every plan year and of the steady state (`ModelInputs.year_weight`, which holds the
+    years after the horizon the steady state stands for), as for capacity online from the first
+    year. Capacity online later weighs less, so a difference D with |D| x W within the plan's gap
+    is within it for every year the capacity could start."""
+    return math.fsum(inputs.year_weight.get(t, 0.0) for t in inputs.YEARS) + (
+        inputs.year_weight.get(inputs.STEADY_YEAR, 0.0) if inputs.STEADY_YEAR is not None else 0.0)
 
 
 def why_here_rows(inputs: ModelInputs, plan: Plan) -> list[WhyHereRow]:
     """One row per site the plan builds on, in SITES order (see the module docstring). The other
     sites compared are those of the same cluster where every product the plan adds at the built
     site is buildable (`inputs.index.land_ha`) and which have the land for it (`land_short`: the
-    use's land, `land_per_unit` x its units, beside the plan's own modules there); the cheapest is
-    the one of least total (the first in SITES order among equals). Of those without the land,
-    the cheapest that costs less than the built site and that one is `short`. The parts are
-    `member_cost_parts` over the built site and those others together: a raw material some of
-    them have no source of within reach is left out for all of them (it comes through the hub
-    alike)."""
+    land the plan's modules take at the built site, `plan_land`, beside the plan's own modules at
+    the other); the cheapest is the one of least total (the first in SITES order among equals). Of
+    those without the land, the cheapest that costs less than the built site and that one is
+    `short`. The parts are `member_cost_parts` over the built site and those others together, the
+    land part that land x the land annuity x each site's price: a raw material some of them have
+    no source of within reach is left out for all of them (it comes through the hub alike)."""
     use = built_use(plan)
     if not use:
         return []
+    land_factor = capital_recovery_factor(inputs.discount_rate, inputs.land_term_yr)
     buildable = inputs.index.land_ha
     nearest = nearest_sources(inputs)
     taken = plan_land(inputs, plan)
@@ -168,9 +171,12 @@ def why_here_rows(inputs: ModelInputs, plan: Plan) -> list[WhyHereRow]:
     for site in (s for s in inputs.SITES if s in use):
         cluster = inputs.cluster_of_site.get(site, "")
         products = use[site]
-        need = {p: land_per_unit(inputs, p) * units for p, units in products.items()}
+        # the land the plan's own modules take here, as the land table gives it, moves with them
+        need = {p: taken.get((site, p), land_per_unit(inputs, p) * units) for p, units in products.items()}
         others = [s for s in by_cluster[cluster] if s != site and all((s, p) in buildable for p in products)]
         parts = member_cost_parts(inputs, (site, *others), products, nearest)
+        for s in (site, *others):
+            parts[s]["land"] = sum(need.values()) * land_factor * inputs.land_price_yuan_per_ha.get(s, 0.0)
         totals = {s: sum(parts[s][k] for k in COST_PARTS) for s in (site, *others)}
         shortfalls = {s: land_short(inputs, s, need, taken) for s in others}
         fitting = [s for s in others if shortfalls[s] is None]
@@ -212,9 +218,9 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
     `clusters`, id -> name; `units`: product -> its catalog unit) a row of its site-dependent costs
     and one of the cheapest other site of its cluster with the land for it, with the difference,
     million yuan/yr, and a note: a cheaper site without the land (`WhyHereRow.short`), and whether
-    the difference D is within the plan's proven gap `gap_yuan` (G, yuan; None: the plan has no
-    proven gap, a near-optimal alternative's) at the weight `weight` (W, `gap_weight`): |D| x W
-    <= G, the costs do not tell the two sites apart; `steady`: whether W holds a steady state's
+    another site cheaper by D is within the plan's proven gap `gap_yuan` (G, yuan; None: the plan
+    has no proven gap, a near-optimal alternative's) at the weight `weight` (W, `gap_weight`):
+    |D| x W <= G, the solve does not prove the built site the better choice; `steady`: whether W holds a steady state's
     weight (the paragraph says which years W stands for)."""
     names, clusters, units = names or {}, clusters or {}, units or {}
     if not rows:
@@ -232,12 +238,14 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
         difference = row.difference
         if difference is not None and weighed:
             assert gap_yuan is not None and weight is not None
-            if abs(difference) * weight <= abs(gap_yuan):
-                said.append("within the plan's proven gap: the costs do not tell the two sites apart (the "
-                            "choice may be a tie)" + (", not a saving" if difference < 0 else ""))
+            if difference < 0 and abs(difference) * weight <= abs(gap_yuan):
+                said.append("cheaper by these costs, by less than the plan's proven gap: the solve does not "
+                            "prove the built site the better choice (another plan within the gap may build "
+                            "there)")
             elif difference < 0:
-                said.append("beyond the plan's proven gap: what this comparison leaves out (opening costs, "
-                            "committed plants and flows, the plan's other rules) outweighs it in the plan")
+                said.append("cheaper by these costs, by more than the plan's proven gap: what this comparison "
+                            "leaves out (opening costs, committed plants and flows, the plan's other rules) "
+                            "outweighs it in the plan")
         if row.short is not None:
             short = row.short
             said.append(f"{names.get(short.site, short.site)} would cost {million_yuan(row.total - short.total)} "
@@ -251,7 +259,7 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
         table.append([names.get(row.site, row.site), cluster, built(row.use), "built here",
                       *figures(row.parts, row.total), "", ""])
         if row.other is None:
-            missing = ("no other site of the cluster has the land for all of these" if row.buildable
+            missing = ("no other site of the cluster has the land for all of these together" if row.buildable
                        else "no other site of the cluster can build all of these")
             table.append(["", "", "", missing, *[""] * 6, note(row)])
         else:
@@ -262,18 +270,16 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
               "total, million yuan/yr", "other site less built site", "note"]
     if weighed:
         assert gap_yuan is not None and weight is not None
-        years = ("the discount weight of the plan's last year and of the years after it that the steady state "
-                 "stands for" if steady else "the discount weight of the plan's last year")
+        years = ("the discount weights of the plan's years and of the years after them that the steady state "
+                 "stands for" if steady else "the discount weights of the plan's years")
         if abs(gap_yuan) > 0:
-            gap = (f"A difference of D yuan a year weighs about D x W in the objective, W = {amount_text(weight)} "
-                   f"({years}: the capacity runs in those at least); the plan is proven optimal within "
-                   f"G = {_million(abs(gap_yuan))}, so a difference under G / W = "
-                   f"{_million(abs(gap_yuan) / weight)} a year is within the plan's proven gap: the costs do not "
-                   "tell the two sites apart, and the choice between them may be a tie.")
+            gap = (f"A difference of D yuan a year weighs at most D x W in the objective, W = {amount_text(weight)} "
+                   f"({years}); the plan is proven optimal within G = {_million(abs(gap_yuan))}: where another "
+                   f"site is cheaper by less than G / W = {_million(abs(gap_yuan) / weight)} a year, the solve "
+                   "does not prove the built site the better choice.")
         else:
-            gap = (f"A difference of D yuan a year weighs about D x W in the objective, W = {amount_text(weight)} "
-                   f"({years}: the capacity runs in those at least); the plan is proven optimal with no gap, so "
-                   "no difference is within it.")
+            gap = (f"A difference of D yuan a year weighs at most D x W in the objective, W = {amount_text(weight)} "
+                   f"({years}); the plan is proven optimal with no gap.")
     else:
         gap = ("The plan has no proven gap to weigh these differences against (it is a near-optimal alternative "
                "or was solved without a bound).")
@@ -282,7 +288,9 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
             "own modules there), in the figures by which the sites of a cluster differ in the objective: land "
             "(price x the land annuity), energy (tariff), hauling the product and its inputs to the cluster's hub "
             "(distance to the hub) and hauling raw materials from the nearest sources (their distances); million "
-            "yuan/yr, not discounted. A cheaper site without the land is named in the note. This is the per-site "
+            "yuan/yr, not discounted. The comparison moves the built site's whole addition, with the land its "
+            "modules take, to one other site (parts of it may fit elsewhere); a cheaper site without that land is "
+            "named in the note. This is the per-site "
             "cost comparison as the model prices it, not a re-solve: a cheaper site may stay unused because "
             "opening it costs more than it saves, and committed plants and flows weigh in the plan too. " + gap)
     return text, header, table
