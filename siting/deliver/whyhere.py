@@ -115,17 +115,28 @@ def plan_land(inputs: ModelInputs, plan: Plan) -> dict[tuple[str, str], float]:
     return dict(land)
 
 
+def usable_by_site(inputs: ModelInputs) -> dict[str, dict[str, float]]:
+    """Site -> product -> its usable land for new modules of the product (ha, the model's L[s,p]:
+    `inputs.index.land_ha`), made once for `land_short`."""
+    usable: dict[str, dict[str, float]] = defaultdict(dict)
+    for (site, product), ha in inputs.index.land_ha.items():
+        usable[site][product] = ha
+    return dict(usable)
+
+
 def land_short(inputs: ModelInputs, site: str, need: Mapping[str, float],
-               taken: Mapping[tuple[str, str], float]) -> tuple[float, float] | None:
+               taken: Mapping[tuple[str, str], float],
+               usable_of: Mapping[str, Mapping[str, float]] | None = None) -> tuple[float, float] | None:
     """Where the use of `need` (product -> ha) does not fit on `site` beside the land the plan's
     modules take there (`taken`), (the land left at the tightest land row that fails, the use's
     need in it), ha; None where it fits or the land rule is off. The rows are the model's
     (models/families/land.py): for each level l of the site's usable land per product L[s,p], the
     land of every product q with L[s,q] <= l fits in l; the use's products make the levels that
-    can fail. Of the failing rows, the one of least land left."""
+    can fail. Of the failing rows, the one of least land left. `usable_of`: `usable_by_site`, made
+    here when not given (once per call: pass it when checking many sites)."""
     if not is_on(inputs, "land"):
         return None
-    usable = {p: ha for (s, p), ha in inputs.index.land_ha.items() if s == site}
+    usable = (usable_of if usable_of is not None else usable_by_site(inputs)).get(site, {})
     worst: tuple[float, float] | None = None
     for level in sorted({usable[p] for p in need}):
         used = sum(need[p] for p in need if usable[p] <= level)
@@ -164,6 +175,7 @@ def why_here_rows(inputs: ModelInputs, plan: Plan) -> list[WhyHereRow]:
     buildable = inputs.index.land_ha
     nearest = nearest_sources(inputs)
     taken = plan_land(inputs, plan)
+    usable_of = usable_by_site(inputs)
     by_cluster: dict[str, list[str]] = defaultdict(list)
     for s in inputs.SITES:
         by_cluster[inputs.cluster_of_site.get(s, "")].append(s)
@@ -178,7 +190,7 @@ def why_here_rows(inputs: ModelInputs, plan: Plan) -> list[WhyHereRow]:
         for s in (site, *others):
             parts[s]["land"] = sum(need.values()) * land_factor * inputs.land_price_yuan_per_ha.get(s, 0.0)
         totals = {s: sum(parts[s][k] for k in COST_PARTS) for s in (site, *others)}
-        shortfalls = {s: land_short(inputs, s, need, taken) for s in others}
+        shortfalls = {s: land_short(inputs, s, need, taken, usable_of) for s in others}
         fitting = [s for s in others if shortfalls[s] is None]
         other = min(fitting, key=totals.__getitem__) if fitting else None
         ceiling = min(totals[site], totals[other] if other is not None else math.inf)
