@@ -33,7 +33,7 @@ from models.index import is_on
 from models.inputs import ModelInputs
 from siting.config.units import amount_text, per_year, product_label
 from siting.optimize.results import Plan
-from siting.optimize.screening import COST_PARTS, member_cost_parts
+from siting.optimize.screening import COST_PARTS, land_per_unit, member_cost_parts
 
 #: The parts' headers in the report's table, in COST_PARTS order.
 PART_HEADERS = ("land", "energy", "hauling to the hub", "raw materials from the nearest sources")
@@ -95,13 +95,6 @@ def built_use(plan: Plan) -> dict[str, dict[str, float]]:
     for site, product, added in plan.builds[["site", "product", "capacity_added"]].itertuples(index=False):
         use[str(site)][str(product)] += float(added)
     return {s: {p: v for p, v in by.items() if v > 0} for s, by in use.items() if any(v > 0 for v in by.values())}
-
-
-def land_per_unit(inputs: ModelInputs, product: str) -> float:
-    """Ha a unit/yr of `product` takes, as `member_cost_parts` prices land: its modules' largest
-    land per unit of capacity (0 without a module)."""
-    return max((spec.land_ha / spec.capacity_units_per_yr for spec in inputs.MODULES
-                if spec.product == product and spec.capacity_units_per_yr > 0), default=0.0)
 
 
 def plan_land(inputs: ModelInputs, plan: Plan) -> dict[tuple[str, str], float]:

@@ -490,6 +490,13 @@ def restrict(inputs: ModelInputs, keep: Iterable[str]) -> ModelInputs:
 COST_PARTS = ("land", "energy", "hub", "sources")
 
 
+def land_per_unit(inputs: ModelInputs, product: str) -> float:
+    """Ha a unit/yr of `product` takes, as `member_yuan` prices land: its modules' largest land per
+    unit of capacity (0 without a module)."""
+    return max((spec.land_ha / spec.capacity_units_per_yr for spec in inputs.MODULES
+                if spec.product == product and spec.capacity_units_per_yr > 0), default=0.0)
+
+
 def _product_terms(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, float],
                    nearest: Mapping[tuple[str, str], tuple[str, float]]
                    ) -> Iterable[tuple[str, float, float, float, float, list[tuple[str, float]]]]:
@@ -497,8 +504,7 @@ def _product_terms(inputs: ModelInputs, group: Sequence[str], use: Mapping[str, 
     per unit/yr of capacity, t hauled to the hub per unit made, the (resource, t per unit) hauled
     from the nearest source that every member of `group` has)."""
     for product, units in use.items():
-        land = max((spec.land_ha / spec.capacity_units_per_yr for spec in inputs.MODULES
-                    if spec.product == product and spec.capacity_units_per_yr > 0), default=0.0)
+        land = land_per_unit(inputs, product)
         hauled = inputs.transport_t_per_unit.get(product, 0.0) + sum(
             share * inputs.transport_t_per_unit.get(q, 0.0)
             for (p, q), share in inputs.input_units_per_unit.items() if p == product)
