@@ -78,11 +78,14 @@ def test_only_tcp_addresses_are_probed() -> None:
     assert pool._host_port("TCP://h:1") == ("h", 1)
 
 
-def test_a_port_that_takes_the_connection_is_left_to_dask() -> None:
+def test_a_port_that_takes_the_connection_is_not_said_refused() -> None:
+    """Taken (the kernel's backlog) but never greeted: the greeting wait's problem, not a refusal
+    (tests/test_scheduler_greeting.py)."""
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen(1)
-        assert pool.probe_problem(f"tcp://127.0.0.1:{server.getsockname()[1]}") is None
+        probed = pool.probe_problem(f"tcp://127.0.0.1:{server.getsockname()[1]}", greeting_s=0.2)
+    assert probed is not None and probed.taken
 
 
 def test_a_lost_name_lookup_in_dask_is_said_as_such() -> None:

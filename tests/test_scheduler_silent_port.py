@@ -1,5 +1,6 @@
 """An address that takes the connection but never answers as a Dask scheduler does (its
-dashboard's port, a web server) is refused after the connect timeout and a short grace, naming
+dashboard's port, a web server) is refused within the greeting wait of the probe
+(tests/test_scheduler_greeting.py); without that wait, after the connect timeout and a short grace, naming
 the argument and what to check, with nothing written: Dask's own timeout does not cover the
 handshake, so the command used to wait there for ever."""
 
@@ -49,6 +50,7 @@ def test_a_port_that_never_answers_is_refused(silent_port: int, tmp_path: Path, 
     import siting.runs.pool as pool
 
     monkeypatch.setattr(pool, "HANDSHAKE_GRACE_S", 1.0)
+    monkeypatch.setattr(pool, "GREETING_S", 0.0)  # no greeting wait: Dask's client and the grace find out
     address = f"tcp://127.0.0.1:{silent_port}"
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         code = main(["sweep", str(DATA / "scenario.yaml"), "--set", f"{BUFFER}=0,1", "--scheduler", address,

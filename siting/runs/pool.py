@@ -696,6 +696,22 @@ HANDSHAKE_GRACE_S = 5.0
 #: is (`probe_problem`): time enough for an answer on a network, not a wait for a scheduler.
 PROBE_S = 2.0
 
+#: Seconds the same connection then waits for the scheduler's greeting (`probe_problem`): a Dask
+#: scheduler writes its handshake as soon as it takes a connection (measured: within
+#: microseconds on loopback), where a web server (its dashboard's port) waits for a request and
+#: says nothing; 0: no wait, Dask's client finds out (`HANDSHAKE_GRACE_S`).
+GREETING_S = 10.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Probed:
+    """Why a "tcp://" scheduler's address cannot serve (`probe_problem`): `problem` in words, and
+    whether the address took the connection (`taken`: something listens there, but no scheduler
+    greeted) or not (refused, or a host name that cannot be resolved)."""
+
+    problem: str
+    taken: bool = False
+
 
 def _host_port(address: str) -> tuple[str, int] | None:
     """The host (without an IPv6 address's brackets) and port of a well-formed "tcp://" (or
@@ -709,12 +725,17 @@ def _host_port(address: str) -> tuple[str, int] | None:
     return host.removeprefix("[").removesuffix("]"), int(port)
 
 
-def probe_problem(address: str, seconds: float = PROBE_S) -> str | None:
-    """Why nothing can connect to a "tcp://" scheduler's `address`, told at once, before Dask's
-    client (which tries again and again until its connect timeout): its host name that cannot be
-    resolved, or a connection refused at every address of its host (nothing listens on that port).
-    None when the connection is taken, or not refused within `seconds` (then Dask's client waits
-    as it does), and for another scheme. Nothing but that host and port is looked up and connected to."""
+def probe_problem(address: str, seconds: float = PROBE_S, greeting_s: float | None = None) -> Probed | None:
+    """Why a "tcp://" scheduler's `address` cannot serve, told before Dask's client (which tries
+    again and again until its connect timeout, and then waits on an address that takes the
+    connection but never answers): its host name that cannot be resolved, a connection refused at
+    every address of its host (nothing listens on that port), or a connection taken with no
+    greeting in `greeting_s` (default GREETING_S; a Dask scheduler greets each connection at once,
+    a web server such as its dashboard waits for a request). None when a greeting comes, when the
+    connection is neither taken nor refused within `seconds` (then Dask's client waits as it does),
+    and for another scheme. Nothing but that host and port is looked up and connected to, and
+    nothing is sent there."""
+    greeting_s = GREETING_S if greeting_s is None else greeting_s
     where = _host_port(address)
     if where is None:
         return None
@@ -722,7 +743,7 @@ def probe_problem(address: str, seconds: float = PROBE_S) -> str | None:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
-        return f"the host name {host!r} could not be resolved: {_lowered(error.strerror or str(error))}"
+        return Probed(f"the host name {host!r} could not be resolved: {_lowered(error.strerror or str(error))}")
     except (OSError, UnicodeError):
         return None
     if not found:
@@ -736,8 +757,27 @@ def probe_problem(address: str, seconds: float = PROBE_S) -> str | None:
                 continue
             except OSError:  # a timeout, an unreachable network: Dask's client tries as it does
                 return None
-            return None  # taken: whether a scheduler answers there is Dask's to find
-    return f"connection refused: nothing listens on port {port} of {host}"
+            return _greeting_problem(probe, greeting_s)
+    return Probed(f"connection refused: nothing listens on port {port} of {host}")
+
+
+def _greeting_problem(connection: socket.socket, seconds: float) -> Probed | None:
+    """Whether a connection just taken (`connection`) is greeted within `seconds`: None when a
+    first byte comes, when the wait is off (`seconds` 0) or the connection fails otherwise (Dask's
+    client then finds out); a `Probed` (taken) when nothing comes or the other side closes first."""
+    if seconds <= 0:
+        return None
+    connection.settimeout(seconds)
+    try:
+        first = connection.recv(1)
+    except TimeoutError:
+        return Probed(f"it took the connection but sent no Dask scheduler's greeting in {seconds:g} s (a "
+                      f"scheduler greets each connection at once)", taken=True)
+    except OSError:
+        return None
+    if not first:
+        return Probed("it took the connection and closed it without a Dask scheduler's greeting", taken=True)
+    return None
 
 
 def _lowered(text: str) -> str:
@@ -752,14 +792,19 @@ def _connected(client_type: Callable[..., Any], scheduler: str) -> Any:
     HANDSHAKE_GRACE_S more (the client is made in a thread of its own, left to Dask then), or
     answers with something the client cannot read as a scheduler's (any other error of it). A
     "tcp://" address whose host name cannot be resolved, or whose port refuses the connection, is
-    refused so at once, before the client is made (`probe_problem`)."""
+    refused so at once, and one that takes the connection without a scheduler's greeting within
+    min(GREETING_S, the connect timeout), in that time, before the client is made (`probe_problem`)."""
     seconds = connect_timeout_s()
     name = SCHEDULER_NAME.get()
-    problem = probe_problem(scheduler, min(PROBE_S, seconds))
-    if problem is not None:
-        raise InputError([f"{name} | could not connect to the Dask scheduler at {scheduler!r} ({problem}); start "
-                          f"the scheduler (dask scheduler) or give the address of one this machine can reach, or "
-                          f"drop {name}"])
+    probed = probe_problem(scheduler, min(PROBE_S, seconds), min(GREETING_S, seconds))
+    if probed is not None and probed.taken:
+        raise InputError([f"{name} | {scheduler!r}: {probed.problem}; check the port (a scheduler listens on 8786 "
+                          f"unless told otherwise, its dashboard on 8787), give the address of a Dask scheduler, "
+                          f"or drop {name}"])
+    if probed is not None:
+        raise InputError([f"{name} | could not connect to the Dask scheduler at {scheduler!r} ({probed.problem}); "
+                          f"start the scheduler (dask scheduler) or give the address of one this machine can "
+                          f"reach, or drop {name}"])
     outcome: dict[str, Any] = {}
 
     def connect() -> None:
@@ -903,7 +948,8 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     Raises InputError (naming the argument, `SCHEDULER_NAME`) when Dask is not installed, when the
     address is malformed (`checked_address`, before anything is connected to), when no scheduler
     answers there within `connect_timeout_s` (at once when a "tcp://" address's port refuses the
-    connection or its host name cannot be resolved: `probe_problem`), and when the local cluster's
+    connection or its host name cannot be resolved, within GREETING_S when the address takes the
+    connection but sends no scheduler's greeting: `probe_problem`), and when the local cluster's
     folder cannot be made or the cluster cannot start (`local_cluster_failed`)."""
     if scheduler is None:
         yield None
