@@ -473,7 +473,7 @@ def add_solve_options(parser: argparse.ArgumentParser, lead: str = "") -> None:
 
 def add_parallel(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=workers, default=None, metavar="N",
-                        help="runs in parallel worker processes (default: one per core)")
+                        help="runs in parallel worker processes (default: one per core this process may use)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="run on a Dask cluster: tcp://host:8786, or 'local' to start one on this machine "
                         "(default: a local process pool)")

@@ -14,10 +14,20 @@ from typing import Any, TypeVar
 Key = TypeVar("Key", bound=Hashable)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity (`os.sched_getaffinity`, which
+    `taskset` and a container's cpuset narrow) where the system has it, else the machine's
+    (`os.cpu_count`); 1 when neither can be read."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def default_workers(threads_per_solve: int = 1) -> int:
-    """Worker processes that keep every core busy without oversubscribing it: the machine's
-    cores (`os.cpu_count`) over the HiGHS threads each solve uses; at least 1."""
-    return max(1, (os.cpu_count() or 1) // max(1, threads_per_solve))
+    """Worker processes that keep every usable core busy without oversubscribing it: the cores
+    this process may run on (`usable_cores`) over the HiGHS threads each solve uses; at least 1."""
+    return max(1, usable_cores() // max(1, threads_per_solve))
 
 
 def worker_signals() -> None:
