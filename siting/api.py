@@ -805,7 +805,9 @@ class Solution:
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
         if rule_costs is not None:
-            extra.update(table_files(rule_costs, "rule_costs", rule_cost_note(self.problem.prepared.inputs)))
+            prepared = self.problem.prepared
+            extra.update(table_files(rule_costs, "rule_costs",
+                                     rule_cost_note(prepared.inputs, (self.report, self.result, prepared.names))))
         if rule_costs is not None and "rule_costs" in self.timings:
             timings["rule_costs"] = self.timings["rule_costs"]
         if alternatives and "alternatives" in self.timings:

@@ -25,6 +25,7 @@ from models.families.output_value import value_per_unit
 from siting.config.load import LoadedScenario, file_sha256
 from siting.config.units import (
     MONEY_UNIT,
+    Names,
     amount_text,
     capitalised,
     cluster_names,
@@ -70,6 +71,7 @@ from siting.deliver.whyhere import WhyHereRow, gap_weight, why_here_rows, why_he
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.relax import RULE_COST_NOTE
 from siting.optimize.results import Plan, demonstrations_text, sites_built_text
+from siting.optimize.solve import SolveReport
 from siting.prepare.inputs import km_figure
 from siting.prepare.positions import PositionCheck, km_text, position_section
 from siting.prepare.problem import redline_settings
@@ -535,13 +537,33 @@ def discount_text(inputs: ModelInputs) -> str:
             f"{last}{tail}")
 
 
-def rule_cost_note(inputs: ModelInputs) -> str:
-    """The note under rule_costs.md (siting/optimize/relax.py RULE_COST_NOTE), then how its money
-    is counted, as the objective counts it (`discount_text`; nothing more without discount
-    factors): a rule's cost is a difference of objectives, so with a steady state standing for the
-    years after the horizon it is no yearly figure."""
+def rule_cost_note(inputs: ModelInputs, base: tuple[SolveReport, Plan, Names] | None = None) -> str:
+    """The note under rule_costs.md: with `base` (the base solve's report, its plan and the names
+    of its sites), the base plan every rule's cost is measured from (`base_plan_text`); then
+    siting/optimize/relax.py RULE_COST_NOTE and how its money is counted, as the objective counts
+    it (`discount_text`; nothing more without discount factors): a rule's cost is a difference of
+    objectives, so with a steady state standing for the years after the horizon it is no yearly
+    figure."""
     text = discount_text(inputs)
-    return f"{RULE_COST_NOTE} The objectives and rule costs are {text}." if text else RULE_COST_NOTE
+    note = f"{RULE_COST_NOTE} The objectives and rule costs are {text}." if text else RULE_COST_NOTE
+    return f"{base_plan_text(inputs, *base)}\n\n{note}" if base is not None else note
+
+
+def base_plan_text(inputs: ModelInputs, report: SolveReport, plan: Plan, names: Names) -> str:
+    """The base plan of a rule-cost table in one paragraph: its objective (bn yuan), the gap it
+    is proven within and its bound, the sites it adds capacity at (`sites_built_text`), and that
+    another base solve (other settings: gap, threads, seed) may end on another plan within its gap
+    and measure the costs from that one, e.g. "Base plan, from which each rule's cost is
+    measured (this folder's plan.csv): -194.89 bn yuan, proven within 1.00 % (best bound
+    -196.84 bn yuan); it adds capacity at Caopu; ... A base solve with other settings ...". An
+    objective or bound the solve did not give reads "none"."""
+    objective = "none" if report.objective_yuan is None else f"{bn_yuan(report.objective_yuan)} bn yuan"
+    bound = "none" if report.best_bound_yuan is None else f"{bn_yuan(report.best_bound_yuan)} bn yuan"
+    proven = "" if report.gap is None else f", proven within {report.gap * 100:.2f} % (best bound {bound})"
+    return (f"Base plan, from which each rule's cost is measured (this folder's plan.csv): {objective}{proven}; "
+            f"it adds capacity at {sites_built_text(plan, inputs, names.site)}. A base solve with other settings "
+            "(gap, threads, random seed) may end on another plan within its gap, and measure the rule costs from "
+            "that one.")
 
 
 def cost_blocks(plan: Plan, discount: str = "") -> list[Block]:

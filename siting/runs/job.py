@@ -210,7 +210,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                 rule_costs(model_inputs(prepared, solved), settings, solved.model, solved.solver),
                                 prepared.names)
         timings["rule_costs"] = time.perf_counter() - started
-        extra.update(table_files(costs, "rule_costs", rule_cost_note(prepared.inputs)))
+        extra.update(table_files(costs, "rule_costs", rule_cost_note(prepared.inputs,
+                                                                     (solved.report, solved.plan, prepared.names))))
     if alternatives:
         started = time.perf_counter()
         made, near_optimal, overlays, pie_top = alternative_files(prepared, settings, solved, alternatives, slack,
