@@ -83,6 +83,7 @@ from siting.deliver.styles import (
     simple_marker,
     symbol,
     values_in,
+    with_aliases,
 )
 from siting.deliver.tables import csv_text, markdown_table
 from siting.optimize.alternatives import Alternative, comparison, distinct, robustness, within_gap
@@ -777,9 +778,33 @@ def robustness_style(layer: OutputLayer, top: float | None = None) -> str:
                                                         outline_style="dash"))),
     ]
     labels = labeling("if(\"role\" = 'none', '', \"name\" || '\\n' || \"products_in_words\")", 8, 1)
-    return qml_document(layer, categorized("role", categories, values_in(layer, "role")),
-                        pie_ring_labels(layer, labels, "role", {"needed": NEEDED_COLOUR, "some": SOME_COLOUR},
-                                        top))
+    qml = qml_document(layer, categorized("role", categories, values_in(layer, "role")),
+                       pie_ring_labels(layer, labels, "role", {"needed": NEEDED_COLOUR, "some": SOME_COLOUR},
+                                       top))
+    return with_aliases(qml, robustness_aliases(layer))
+
+
+#: The names QGIS shows for the robustness layer's fields whose name does not say their unit.
+ROBUSTNESS_ALIASES = {
+    "plans": "near-optimal plans searched (count)",
+    "plans_building": "plans that build here (count)",
+    "site_share": "share of the plans that build here (0-1)",
+    "max_product_share": "largest share of the plans that build one product here (0-1)",
+    "products": "share of the plans that build each product here (product ids)",
+    "products_in_words": "share of the plans that build each product here",
+    "capex_yuan": "the optimum's capex here (yuan)",
+}
+
+
+def robustness_aliases(layer: OutputLayer) -> dict[str, str]:
+    """The names QGIS shows for the robustness layer's fields (ROBUSTNESS_ALIASES), with each
+    `share_<product>` as e.g. "LFP: share of the plans that build it here (0-1)": the shares
+    are fractions from 0 to 1, where the text fields give percentages."""
+    aliases = {name: alias for name, alias in ROBUSTNESS_ALIASES.items() if name in layer.field_names}
+    for name in layer.field_names:
+        if name.startswith("share_"):
+            aliases[name] = f"{product_label(name[len('share_'):])}: share of the plans that build it here (0-1)"
+    return aliases
 
 
 #: robustness.png's markers: area (points^2) by role at a share of 0, growing by
