@@ -298,7 +298,7 @@ def test_fields_named_without_their_unit_get_an_alias_with_it():
                              geometry=[None])
     layer = OutputLayer("sites", "sites", frame, (("id", "string"),), "Point")
     assert field_aliases(layer, {"ncm_precursor": "t", "cells": "GWh"}) == {
-        "capex_yuan": "capex (yuan)", "added_ncm_precursor_2024": "NCM precursor added 2024 (t/yr)",
+        "capex_yuan": "capex (yuan)", "added_ncm_precursor_2024": "NCM precursor added, decided 2024 (t/yr)",
         "added_cells": "Cells added, all years (GWh/yr)", "capacity_cells_2024": "Cells capacity 2024 (GWh/yr)"}
 
 

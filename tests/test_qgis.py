@@ -284,7 +284,7 @@ def test_qgis_loads_every_layer_valid_typed_and_styled(seen: dict[str, tuple[Pat
     assert result["gpkg"]["redline"]["labels"] and result["gpkg"]["hubs"]["labels"]
     # Fields named without their unit show it in QGIS (the style's aliases), in both sources.
     for source in ("gpkg", "geojson"):
-        assert result[source]["sites"]["aliases"]["added_lfp_2024"] == "LFP added 2024 (t/yr)"
+        assert result[source]["sites"]["aliases"]["added_lfp_2024"] == "LFP added, decided 2024 (t/yr)"
         assert result[source]["sites"]["aliases"]["capex_yuan"] == "capex (yuan)"
         assert result[source]["clusters"]["aliases"]["capacity_cells_2024"] == "Cells capacity 2024 (GWh/yr)"
         assert result[source]["flows"]["aliases"]["km"] == "road distance (km)"

@@ -571,7 +571,7 @@ def test_setback_legend_names_products_in_words():
 def test_fields_without_their_unit_are_named_with_it(runs: Path):
     """The aliases QGIS shows: the ends' names, road km and tonnes per year for flows, supply and
     shipments for sources, the ends' names, the amount and road km for product flows, what a
-    hub's node is."""
+    hub's node is, and its sales out of the region (the small plan imports nothing)."""
     aliases = {name: {a.get("field"): a.get("name") for a in parse(runs / "one" / f"{name}.qml").iter("alias")}
                for name in ("flows", "sources", "product_flows", "hubs")}
     assert aliases == {
@@ -581,7 +581,12 @@ def test_fields_without_their_unit_are_named_with_it(runs: Path):
                     "shipped_t_2024": "shipped 2024 (t/yr)"},
         "product_flows": {"from_name": "from (name)", "to_name": "to (name)", "units": "amount per year (see unit)",
                           "km": "road distance (km)"},
-        "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"}}
+        "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)",
+                 "sold_fepo4_2023": "FePO4 sold out of the region 2023 (t/yr)",
+                 "sold_fepo4_2024": "FePO4 sold out of the region 2024 (t/yr)",
+                 "sold_lfp_2023": "LFP sold out of the region 2023 (t/yr)",
+                 "sold_lfp_2024": "LFP sold out of the region 2024 (t/yr)",
+                 "sold_cells_2024": "Cells sold out of the region 2024 (GWh/yr)"}}
 
 
 def test_product_flows_style_keeps_the_products_apart_without_units():

@@ -791,19 +791,69 @@ def network_points(layers: LayerSet, spatial: SpatialResult, gateway_name: str |
     return hubs, gateway
 
 
-def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> OutputLayer:
+#: The hubs layer's fields of trade, by trade.csv's column: `sold_<product>_<year>` (`sales`, out
+#: of the region) and `imported_<product>_<year>` (`imports`, into it).
+HUB_TRADE_PREFIXES = {"sales": "sold_", "imports": "imported_"}
+
+
+def hub_trade_fields(trade: pd.DataFrame, products: Sequence[str], years: Sequence[int]) -> list[tuple[str, str, int]]:
+    """The hubs layer's fields of trade as (trade.csv column, product, year), for each column of
+    `HUB_TRADE_PREFIXES` in turn, products in `products`' order (the catalog's), then years in
+    `years`' order, as the sites layer orders its `added_<product>_<year>`; only those with a
+    figure above 0 at some hub of `trade` (`Plan.trade`: hub, product, year, imports, sales, ...)."""
+    if trade.empty:
+        return []
+    traded = {column: {(str(p), int(t)) for p, t, v in zip(trade["product"], trade["year"], trade[column],
+                                                           strict=True) if float(v) > 0}
+              for column in HUB_TRADE_PREFIXES}
+    return [(column, p, t) for column in HUB_TRADE_PREFIXES for p in products for t in years
+            if (p, int(t)) in traded[column]]
+
+
+def hub_trade(trade: pd.DataFrame, fields: Sequence[tuple[str, str, int]], hubs: Sequence[str]
+              ) -> dict[str, dict[str, float]]:
+    """Hub id (cluster) -> field name -> units per year in the product's unit, for each of `hubs`
+    and GATEWAY: a hub's figure is `trade`'s (`Plan.trade`, the figures of trade.csv) for that
+    hub, product and year, 0 where it has none; the gateway's is the sum over the hubs. `fields`:
+    `hub_trade_fields`. The layer delivers them at the precision of amounts (siting/deliver/layer.py
+    AMOUNT_PREFIXES)."""
+    out: dict[str, dict[str, float]] = {h: {} for h in [*hubs, GATEWAY]}
+    for column, p, t in fields:
+        name = f"{HUB_TRADE_PREFIXES[column]}{p}_{t}"
+        rows = trade.loc[(trade["product"] == p) & (trade["year"] == t)]
+        by_hub = sums_by([str(h) for h in rows["hub"]], rows[column].to_numpy(dtype=float))
+        for h in hubs:
+            out[h][name] = clean(by_hub.get(h, 0.0))
+        out[GATEWAY][name] = clean(math.fsum(by_hub.values()))
+    return out
+
+
+def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame], trade: pd.DataFrame | None = None,
+               products: Sequence[str] = (), years: Sequence[int] = ()) -> OutputLayer:
     """The hubs, one per cluster, and the gateway, as points: `node` is the name product_flows
     uses for the point (the cluster's id for a hub, GATEWAY for the gateway); `cluster` the
-    hub's cluster, null for the gateway, which is in none."""
+    hub's cluster, null for the gateway, which is in none. With `trade` (`Plan.trade`), each
+    carries the plan's sales out of the region and imports into it per product and year
+    (`hub_trade_fields`, `hub_trade`: `sold_<product>_<year>`, `imported_<product>_<year>`, real,
+    units per year in the product's unit), the gateway their sum over the hubs: they are there
+    whatever product_flows draws (a hub at the gateway has no line to it)."""
     hubs, gateway = points
     rows: list[dict[str, Any]] = [{"id": f"hub_{c}", "kind": "hub", "node": str(c), "cluster": str(c), "name": name}
                                   for c, name in zip(hubs["id"], _names(hubs), strict=True)]
     rows.append({"id": GATEWAY, "kind": "gateway", "node": GATEWAY, "cluster": None,
                  "name": _names(gateway)[0]})
-    geometry = [*hubs.geometry, gateway.geometry.iloc[0]]
     columns = ["id", "kind", "node", "cluster", "name"]
-    frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=hubs.crs)
     kinds: dict[str, FieldKind] = {c: "string" for c in columns}
+    fields = hub_trade_fields(trade, products, years) if trade is not None else []
+    if trade is not None and fields:
+        figures = hub_trade(trade, fields, [row["node"] for row in rows[:-1]])
+        for row in rows:
+            row.update(figures[row["node"]])
+        traded = list(figures[GATEWAY])
+        columns += traded
+        kinds.update(dict.fromkeys(traded, "real"))
+    geometry = [*hubs.geometry, gateway.geometry.iloc[0]]
+    frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=hubs.crs)
     return make_layer("hubs", LAYER_TITLES["hubs"], frame, columns, kinds, "Point")
 
 
@@ -1115,7 +1165,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     }
     points = network_points(layers, spatial, gateway_name)
     if points is not None:
-        built["hubs"] = hubs_layer(points)
+        built["hubs"] = hubs_layer(points, plan.trade, inputs.PRODUCTS, inputs.YEARS)
         built["product_flows"] = product_flows_layer(spatial, plan, points, units, site_names)
     if len(cell_sites(spatial)):
         built["candidate_cells"] = candidate_cells_layer(spatial, inputs, plan, status)

@@ -1533,11 +1533,13 @@ FIXED_ALIASES: dict[str | None, dict[str, str]] = {
 
 def field_aliases(layer: OutputLayer, units: Mapping[str, str]) -> dict[str, str]:
     """The names QGIS shows for the fields whose unit their name does not give, with that unit:
-    `added_<product>_<year>` (sites) and `added_<product>` (clusters) as e.g. "LFP added 2024
-    (t/yr)", `capacity_<product>_<year>` as "LFP capacity 2024 (t/yr)", and the fields of
+    `added_<product>_<year>` (sites: the year the modules are decided in, their lead time before
+    they produce) as e.g. "LFP added, decided 2024 (t/yr)", `added_<product>` (clusters) as "LFP
+    added, all years (t/yr)", `capacity_<product>_<year>` as "LFP capacity 2024 (t/yr)", and the fields of
     `FIXED_ALIASES` (`capex_yuan` as "capex (yuan)", the flows' `km` as "road distance (km)",
-    `tonnes_2024` as "shipped 2024 (t/yr)", ...); `units` gives each product's catalog unit.
-    Other fields keep their names."""
+    `tonnes_2024` as "shipped 2024 (t/yr)", ...); on the hubs layer, `sold_<product>_<year>` as
+    "LFP sold out of the region 2024 (t/yr)" and `imported_<product>_<year>` as "LFP imported
+    2024 (t/yr)"; `units` gives each product's catalog unit. Other fields keep their names."""
     aliases: dict[str, str] = {}
     fixed = {**FIXED_ALIASES[None], **FIXED_ALIASES.get(layer.name, {})}
     for name in layer.frame.columns:
@@ -1552,7 +1554,10 @@ def field_aliases(layer: OutputLayer, units: Mapping[str, str]) -> dict[str, str
         if prefix is not None:
             aliases[name] = fixed[prefix].format(year=name[len(prefix):])
             continue
-        for prefix, word in (("added_", "added"), ("capacity_", "capacity")):
+        words = (("added_", "added"), ("capacity_", "capacity"))
+        if layer.name == "hubs":
+            words = (("sold_", "sold out of the region"), ("imported_", "imported"))
+        for prefix, word in words:
             if not name.startswith(prefix):
                 continue
             rest = name[len(prefix):]
@@ -1560,7 +1565,9 @@ def field_aliases(layer: OutputLayer, units: Mapping[str, str]) -> dict[str, str
             if rest in units:  # added over the plan's years (clusters)
                 aliases[name] = f"{product_label(rest)} {word}, all years ({per_year(units[rest])})"
             elif product in units and year.isdigit():
-                aliases[name] = f"{product_label(product)} {word} {year} ({per_year(units[product])})"
+                # a module counts in the year it is decided in, its lead time before it produces
+                when = f"{word}, decided {year}" if prefix == "added_" else f"{word} {year}"
+                aliases[name] = f"{product_label(product)} {when} ({per_year(units[product])})"
     return aliases
 
 
