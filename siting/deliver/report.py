@@ -65,7 +65,7 @@ from siting.deliver.mapinfo import (
     unproven_text,
 )
 from siting.deliver.styles import STATUS_LABELS, resource_label
-from siting.deliver.tables import absolute_gap_yuan, near_zero_note, raw_import_rows, trade_rows
+from siting.deliver.tables import absolute_gap_yuan, markdown_text, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.deliver.whyhere import WhyHereRow, gap_weight, why_here_rows, why_here_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
@@ -1884,20 +1884,22 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
 # --- rendering -------------------------------------------------------------------------------
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(blocks: Sequence[Block]) -> str:
+    """report.md's text of `blocks`: headings, paragraphs, lists, images and tables, each text
+    with "<" escaped outside code spans (siting/deliver/tables.py `markdown_text`)."""
     out: list[str] = []
     for block in blocks:
         if block.kind == "h1":
-            out.append(f"# {block.content}")
+            out.append(f"# {markdown_text(block.content)}")
         elif block.kind == "h2":
-            out.append(f"## {block.content}")
+            out.append(f"## {markdown_text(block.content)}")
         elif block.kind == "p":
-            out.append(str(block.content))
+            out.append(markdown_text(block.content))
         elif block.kind == "list":
-            out.append("\n".join(f"- {item}" for item in block.content))
+            out.append("\n".join(f"- {markdown_text(item)}" for item in block.content))
         elif block.kind == "image":
             alt, src = block.content
             out.append(f"![{alt}]({src})")

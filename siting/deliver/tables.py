@@ -354,6 +354,15 @@ def numeric_columns(frame: pd.DataFrame) -> list[bool]:
     return flags
 
 
+def markdown_text(text: object) -> str:
+    """`text` with every "<" outside a `code` span written "&lt;", as the Markdown files write
+    text (report.md, the tables' .md files): a name from the inputs (a site named
+    "<img src=x onerror=...>") is then text in any Markdown viewer, never HTML it renders; the
+    tool's own texts hold no "<" (report.html escapes everything)."""
+    parts = str(text).split("`")
+    return "`".join(p if i % 2 else p.replace("<", "&lt;") for i, p in enumerate(parts))
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
     """A Markdown table of the frame, money in bn yuan and gaps and other percentages (a column
     named `..._percent`) in percent (`in_file_units`), both with 2 decimals; columns mostly of
@@ -363,7 +372,8 @@ def markdown_table(frame: pd.DataFrame) -> str:
     frame = in_file_units(shown_values(frame))
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---:" if right else "---" for right in numeric_columns(frame)) + "|"
-    body = ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in table_cells(frame, as_given)]
+    body = ["| " + " | ".join(markdown_text(c).replace("|", "/") for c in row) + " |"
+            for row in table_cells(frame, as_given)]
     return "\n".join([header, rule, *body]) + "\n"
 
 
@@ -493,4 +503,5 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "",
 def table_files(frame: pd.DataFrame, stem: str, note: str = "") -> dict[str, str]:
     """`<stem>.csv` and `<stem>.md`, money in bn yuan, gaps in percent; `note`, when given, follows
     the Markdown table."""
-    return {f"{stem}.csv": csv_text(frame), f"{stem}.md": markdown_table(frame) + (f"\n{note}\n" if note else "")}
+    return {f"{stem}.csv": csv_text(frame),
+            f"{stem}.md": markdown_table(frame) + (f"\n{markdown_text(note)}\n" if note else "")}
