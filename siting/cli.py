@@ -496,7 +496,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, text: str, description: str | None = None) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=text, description=description or text, formatter_class=HelpFormatter)
+        made = sub.add_parser(name, help=text, description=description or text, formatter_class=HelpFormatter)
+        made.set_defaults(**{COMMAND_PARSER: made})  # its own usage for an argument it does not know (`main`)
+        return made
 
     def add_scenario(command: argparse.ArgumentParser) -> None:
         """The scenario file, its variant and the settings given on top, as solve, show and check take them."""
@@ -980,9 +982,24 @@ def stop_on_sigterm() -> Iterator[None]:
         progress.stop_check(None)
 
 
+#: The attribute of the parsed arguments holding the command's own parser (`build_parser`).
+COMMAND_PARSER = "_command_parser"
+
+
+def parsed_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line parsed; an argument the command does not take is refused with the
+    command's own usage ("usage: siting show [-h] ..."), not the top-level one argparse gives
+    (exit 2, as any bad argument)."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        getattr(args, COMMAND_PARSER, parser).error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
-    args = build_parser().parse_args(argv)
+    args = parsed_arguments(argv)
     quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
     folders = written_folders()
     if folders is not None:
