@@ -57,6 +57,7 @@ relative to the scenario's folder in the run's files (`file_notice`, `siting.con
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import math
@@ -65,7 +66,7 @@ import re
 import struct
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias, TypeVar
@@ -1791,6 +1792,30 @@ def referenced_values_known(frame: gpd.GeoDataFrame, role: str) -> bool:
     return True
 
 
+def in_layer(message: str, path: Path, layer: str) -> str:
+    """`message` about the file at `path` naming the layer of it that was read, where it begins
+    with the file ("all.gpkg: field 'site_id' | ..." -> "all.gpkg (layer 'sites_a'): field
+    'site_id' | ..."): a file of several layers (a GeoPackage) says which one is meant. A message
+    about the `layer` setting itself (a layer of that name the file lacks) and any other message
+    are returned as they are."""
+    for at in dict.fromkeys((shown_path(path), str(path))):
+        if message.startswith(f"{at}: ") and not re.match(r"layers\.\w+\.layer \|", message[len(at) + 2:]):
+            return f"{at} (layer {layer!r}): {message[len(at) + 2:]}"
+    return message
+
+
+@contextlib.contextmanager
+def naming_layer(problems: list[str], path: Path, layer: str | None) -> Iterator[None]:
+    """While the block runs, the problems it adds to `problems` about the file at `path` are made
+    to name `layer`, the layer of it read (`in_layer`; nothing when None)."""
+    told = len(problems)
+    try:
+        yield
+    finally:
+        if layer is not None:
+            problems[told:] = [in_layer(m, path, layer) for m in problems[told:]]
+
+
 def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[LayerSet, list[str], frozenset[str]]:
     """Read and check every layer (the allowed zone of `candidates:` only with `allowed_zone`):
     the layers, every problem found in them, and the roles of the layers ("clusters", "sites",
@@ -1828,38 +1853,41 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
 
     def load(role: str, ref: LayerRef, fields: dict[str, str], types: tuple[str, ...],
              optional: dict[str, str] | None = None, prefix: str | None = None) -> gpd.GeoDataFrame:
+        """The layer of `role` read and checked; its problems name the layer read of a file of
+        several (`naming_layer`)."""
         path = loaded.resolve(ref.path)
         paths[role] = path
-        unbuilt: tuple[int, ...] = ()
-        try:
-            frame = read_layer(path, role, ref.layer, fields.get("id"), path_named_in(loaded, role),
-                               path_written(loaded, ("layers", role, "path"), ref.path))
-        except UnbuiltGeometries as exc:  # read all the same: its other problems are told beside
-            problems.extend(exc.problems)
-            frame, unbuilt = exc.frame, exc.rows
-        except InputError as exc:
-            problems.extend(exc.problems)
-            faulty.add(role)
-            return gpd.GeoDataFrame()
-        cut = cuts.get(role, CutNames())
-        frame = cut.apply(frame)
-        problems.extend(cut.problems(path))
-        required_name, optional_name = _name_field(ref)
-        layer_notices: list[str] = cut.notices(path)
-        raw = frame
-        columns_read[role] = [str(c) for c in raw.columns if c != "geometry"]
-        frame, found = check_layer(frame, path, role, {**fields, **required_name}, types, policy, layer_notices,
-                                   {**optional_name, **(optional or {})}, prefix, empty_layer_fix(role, loaded),
-                                   working, unbuilt)
-        text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
-                                                                    **(optional or {})}, prefix,
-                                                typed=role in TYPED_COLUMNS,
-                                                declared=declared_dtypes(path, ref.layer, cut.renamed))
-        notices.extend(file_notice(n, loaded, path) for n in layer_notices)
-        count = len(problems)
-        problems.extend(found)
-        checked(role, count, frame)
-        return frame
+        with naming_layer(problems, path, ref.layer):
+            unbuilt: tuple[int, ...] = ()
+            try:
+                frame = read_layer(path, role, ref.layer, fields.get("id"), path_named_in(loaded, role),
+                                   path_written(loaded, ("layers", role, "path"), ref.path))
+            except UnbuiltGeometries as exc:  # read all the same: its other problems are told beside
+                problems.extend(exc.problems)
+                frame, unbuilt = exc.frame, exc.rows
+            except InputError as exc:
+                problems.extend(exc.problems)
+                faulty.add(role)
+                return gpd.GeoDataFrame()
+            cut = cuts.get(role, CutNames())
+            frame = cut.apply(frame)
+            problems.extend(cut.problems(path))
+            required_name, optional_name = _name_field(ref)
+            layer_notices: list[str] = cut.notices(path)
+            raw = frame
+            columns_read[role] = [str(c) for c in raw.columns if c != "geometry"]
+            frame, found = check_layer(frame, path, role, {**fields, **required_name}, types, policy, layer_notices,
+                                       {**optional_name, **(optional or {})}, prefix, empty_layer_fix(role, loaded),
+                                       working, unbuilt)
+            text_columns[role] = other_text_columns(raw, frame, found, {**fields, **required_name, **optional_name,
+                                                                        **(optional or {})}, prefix,
+                                                    typed=role in TYPED_COLUMNS,
+                                                    declared=declared_dtypes(path, ref.layer, cut.renamed))
+            notices.extend(file_notice(n, loaded, path) for n in layer_notices)
+            count = len(problems)
+            problems.extend(found)
+            checked(role, count, frame)
+            return frame
 
     refs = scenario.layers
     clusters_ref = as_read("clusters", refs.clusters)

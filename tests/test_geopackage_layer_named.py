@@ -1,0 +1,28 @@
+"""A problem in a layer read from a file of several layers (a GeoPackage) names the layer read
+beside the file ("layers.gpkg (layer 'clusters'): field 'site_id' | ..."), so that a user whose
+file holds the sites, sources and clusters sees which of them is wrong; a problem with the
+`layer` setting itself (no layer of that name) keeps its words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import edit, run_bad
+from tests.test_layer_input import geopackage_of_two_layers
+
+
+def test_a_problem_in_a_named_layer_names_it(folder: Path, capsys) -> None:
+    geopackage_of_two_layers(folder)
+    edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: layers.gpkg, layer: clusters}")
+    out = run_bad(folder, capsys)
+    problems = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert problems
+    assert all(line.startswith("  - layers.gpkg (layer 'clusters'): ") for line in problems)
+    assert "  - layers.gpkg (layer 'clusters'): field 'site_id' | missing from the sites layer" in out
+
+
+def test_an_unknown_layer_keeps_its_words(folder: Path, capsys) -> None:
+    geopackage_of_two_layers(folder)
+    edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: layers.gpkg, layer: sites}")
+    assert "  - layers.gpkg: layers.sites.layer | no layer of that name in the file (got 'sites')" in run_bad(folder,
+                                                                                                          capsys)
