@@ -1889,7 +1889,7 @@ def _md_cell(text: str) -> str:
 
 def markdown(blocks: Sequence[Block]) -> str:
     """report.md's text of `blocks`: headings, paragraphs, lists, images and tables, each text
-    with "<" escaped outside code spans (siting/deliver/tables.py `markdown_text`)."""
+    with "&" and "<" escaped (siting/deliver/tables.py `markdown_text`)."""
     out: list[str] = []
     for block in blocks:
         if block.kind == "h1":

@@ -355,12 +355,12 @@ def numeric_columns(frame: pd.DataFrame) -> list[bool]:
 
 
 def markdown_text(text: object) -> str:
-    """`text` with every "<" outside a `code` span written "&lt;", as the Markdown files write
-    text (report.md, the tables' .md files): a name from the inputs (a site named
-    "<img src=x onerror=...>") is then text in any Markdown viewer, never HTML it renders; the
-    tool's own texts hold no "<" (report.html escapes everything)."""
-    parts = str(text).split("`")
-    return "`".join(p if i % 2 else p.replace("<", "&lt;") for i, p in enumerate(parts))
+    """`text` as the Markdown files write text (report.md, the tables' .md files): every "&" as
+    "&amp;" and every "<" as "&lt;", inside code spans too, so that a name from the inputs (a site
+    named "<img src=x onerror=...>", or one holding a backtick, which would open or close a code
+    span) is text in any Markdown viewer, never HTML it renders, and "&lt;" in a name reads as
+    written. The tool's own texts hold neither character (report.html escapes everything)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;")
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
