@@ -26,3 +26,17 @@ def test_an_unknown_layer_keeps_its_words(folder: Path, capsys) -> None:
     edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: layers.gpkg, layer: sites}")
     assert "  - layers.gpkg: layers.sites.layer | no layer of that name in the file (got 'sites')" in run_bad(folder,
                                                                                                           capsys)
+
+
+def test_a_value_problem_in_a_named_layer_names_it(folder: Path, capsys) -> None:
+    import geopandas as gpd
+
+    sites = gpd.read_file(folder / "sites.geojson")
+    sites.loc[0, "usable_area_ha"] = -5.0
+    sites.to_file(folder / "layers.gpkg", layer="candidate_sites")
+    gpd.read_file(folder / "clusters.geojson").to_file(folder / "layers.gpkg", layer="clusters")
+    edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: layers.gpkg, layer: candidate_sites}")
+    out = run_bad(folder, capsys)
+    problems = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert problems and all(line.startswith("  - layers.gpkg (layer 'candidate_sites'): field 'usable_area_ha' | ")
+                            for line in problems)

@@ -1854,7 +1854,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     def load(role: str, ref: LayerRef, fields: dict[str, str], types: tuple[str, ...],
              optional: dict[str, str] | None = None, prefix: str | None = None) -> gpd.GeoDataFrame:
         """The layer of `role` read and checked; its problems name the layer read of a file of
-        several (`naming_layer`)."""
+        several (`naming_layer`), as do those of the checks of its values below."""
         path = loaded.resolve(ref.path)
         paths[role] = path
         with naming_layer(problems, path, ref.layer):
@@ -1897,7 +1897,9 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     named, present = economic_fields(sites_ref, SITE_FIELDS)
     sites = load("sites", sites_ref, {"id": sites_ref.id_field, **named}, POLYGONAL + PUNCTUAL,
                  {**present, POSITION_UNCERTAINTY: POSITION_UNCERTAINTY}, sites_ref.existing_prefix)
-    problems.extend(_prefix_problems(columns_read.get("sites"), paths["sites"], sites_ref, products, cuts["sites"]))
+    with naming_layer(problems, paths["sites"], sites_ref.layer):
+        problems.extend(_prefix_problems(columns_read.get("sites"), paths["sites"], sites_ref, products,
+                                         cuts["sites"]))
     redline = gpd.GeoDataFrame({"id": [], "category": []}, geometry=[], crs="EPSG:4326")
     redline_ref = as_read("redline", refs.redline) if refs.redline is not None else None
     if redline_ref is not None:
@@ -1917,14 +1919,16 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     existing: dict[str, str] = {}
     if "id" in clusters.columns and len(clusters):
         count = len(problems)
-        notices += [file_notice(n, loaded, paths["clusters"])
-                    for n in _cluster_attributes(clusters, paths["clusters"], clusters_ref, problems)]
+        with naming_layer(problems, paths["clusters"], clusters_ref.layer):
+            notices += [file_notice(n, loaded, paths["clusters"])
+                        for n in _cluster_attributes(clusters, paths["clusters"], clusters_ref, problems)]
         checked("clusters", count, clusters)
     if "id" in sites.columns and len(sites):
         count = len(problems)
         found: list[str] = []
-        existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"], found,
-                                    str(paths["sites"]), columns_read.get("sites", []), working)
+        with naming_layer(problems, paths["sites"], sites_ref.layer):
+            existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"], found,
+                                        str(paths["sites"]), columns_read.get("sites", []), working)
         notices += [file_notice(n, loaded, paths["sites"]) for n in found]
         checked("sites", count, sites)
         notices += [file_notice(n, loaded, paths["sites"]) for n in _site_notices(sites, paths["sites"], sites_ref,
@@ -1932,15 +1936,17 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     problems.extend(clashing_id_problems(clusters, sites, paths, clusters_ref.id_field, sites_ref.id_field))
     if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns and sources_ref is not None:
         count = len(problems)
-        found_notices, none_known = _source_attributes(sources, paths["sources"], sources_ref, loaded, problems,
-                                                       text_columns.get("sources"))
+        with naming_layer(problems, paths["sources"], sources_ref.layer):
+            found_notices, none_known = _source_attributes(sources, paths["sources"], sources_ref, loaded, problems,
+                                                           text_columns.get("sources"))
         notices += found_notices
         checked("sources", count, sources, none_known)
     if "category" in redline.columns and len(redline) and redline_ref is not None:
         count = len(problems)
-        _check_text(redline, "category", paths["redline"], redline_ref.category_field, "category", None, problems,
-                    id_field=redline_ref.id_field)
-        notices += _redline_categories(redline, paths["redline"], redline_ref, loaded, problems)
+        with naming_layer(problems, paths["redline"], redline_ref.layer):
+            _check_text(redline, "category", paths["redline"], redline_ref.category_field, "category", None,
+                        problems, id_field=redline_ref.id_field)
+            notices += _redline_categories(redline, paths["redline"], redline_ref, loaded, problems)
         checked("redline", count, redline)
     allowed = None
     candidates = scenario.candidates
