@@ -1,6 +1,7 @@
 """The hubs layer carries the plan's trade: per hub, `sold_<product>_<year>` and
 `imported_<product>_<year>` (units per year in the product's unit, trade.csv's `sales` and
-`imports`), the gateway the sum over the hubs, so a hub whose trade has no line in
+`imports`), null at the gateway (its trade is the hubs', and a field summed over the layer is
+the product's total), so a hub whose trade has no line in
 product_flows.geojson (the gateway at the hub: 0 km) still shows it; fields only where the
 plan trades, in the catalog's order of products, then years."""
 
@@ -41,7 +42,7 @@ def properties(layer) -> dict[str, dict]:
     return {f["id"]: f["properties"] for f in json.loads(feature_collection_text(layer))["features"]}
 
 
-def test_hubs_carry_their_sales_and_imports_and_the_gateway_their_sum(chain_plan):
+def test_hubs_carry_their_sales_and_imports_and_the_gateway_none(chain_plan):
     inputs, plan = chain_plan
     _places, points = chain_places()
     layer = hubs_layer(points, plan.trade, inputs.PRODUCTS, inputs.YEARS)
@@ -50,12 +51,12 @@ def test_hubs_carry_their_sales_and_imports_and_the_gateway_their_sum(chain_plan
     assert {k: {f: v[f] for f in trade} for k, v in properties(layer).items()} == {
         "hub_c1": trade,
         "hub_c2": {"sold_d_2030": 12.0, "sold_f_2030": 4.0, "imported_u_2030": 2.0},
-        "gateway": {"sold_d_2030": 12.0, "sold_f_2030": 4.0, "imported_u_2030": 2.0}}
+        "gateway": {"sold_d_2030": None, "sold_f_2030": None, "imported_u_2030": None}}
 
 
 def test_the_hub_fields_are_trade_csv_figures(chain_plan):
     """Each hub's field is trade.csv's figure for that hub, product and year (at the amounts'
-    precision); summed over the hubs, the product's total; the gateway holds that total."""
+    precision); summed over the layer (the gateway null), the product's total."""
     inputs, plan = chain_plan
     _places, points = chain_places()
     props = properties(hubs_layer(points, plan.trade, inputs.PRODUCTS, inputs.YEARS))
@@ -66,8 +67,8 @@ def test_the_hub_fields_are_trade_csv_figures(chain_plan):
             by_hub = plan.trade.set_index(["hub", "product", "year"])[column]
             for hub in ("c1", "c2"):
                 assert props[f"hub_{hub}"][name] == AMOUNT.round(float(by_hub.get((hub, product, year), 0.0)))
-            assert sum(props[f"hub_{hub}"][name] for hub in ("c1", "c2")) == pytest.approx(total)
-            assert props["gateway"][name] == AMOUNT.round(float(total))
+            assert props["gateway"][name] is None
+            assert sum(v[name] for v in props.values() if v[name] is not None) == pytest.approx(total)
 
 
 def test_a_hub_at_the_gateway_keeps_its_sales_in_the_layer(chain_plan):
@@ -95,13 +96,14 @@ def test_fields_only_for_what_is_traded_in_catalog_then_year_order(chain_plan):
                           "import_cost_yuan": 0.0, "sales": [3.0, 2583.2636, 0.0, 0.0], "revenue_yuan": 0.0})
     layer = hubs_layer(points, trade, ("a", "b", "z"), (2030, 2031))
     assert list(layer.frame.columns.drop("geometry")) == [*BASE, "sold_a_2031", "sold_b_2031", "imported_a_2030"]
-    assert properties(layer)["gateway"]["sold_a_2031"] == 2583.0
+    assert properties(layer)["hub_c2"]["sold_a_2031"] == 2583.0
+    assert properties(layer)["gateway"]["sold_a_2031"] is None
     assert list(hubs_layer(points, plan.trade.iloc[0:0], ("a",), (2030,)).frame.columns.drop("geometry")) == BASE
 
 
 def test_the_small_plan_writes_the_trade_as_real_fields(small_run):
     """hubs.geojson and plan.gpkg's `hubs` give every hub's sales (and imports, where there are
-    any) of trade.csv as REAL fields, the gateway their sum; nothing for what is not traded."""
+    any) of trade.csv as REAL fields, null at the gateway; nothing for what is not traded."""
     out: Path = small_run.out
     trade = pd.read_csv(out / "trade.csv", dtype={"hub": str})
     assert (trade["sales"] > 0).any()
@@ -117,7 +119,7 @@ def test_the_small_plan_writes_the_trade_as_real_fields(small_run):
             rows = trade.loc[(trade["product"] == product) & (trade["year"] == year)]
             for hub, value in zip(rows["hub"], rows[column], strict=True):
                 assert hubs[hub][name] == AMOUNT.round(float(value))
-            assert sum(p[name] for n, p in hubs.items() if n != "gateway") == pytest.approx(total, abs=1)
-            assert hubs["gateway"][name] == AMOUNT.round(float(total))
+            assert hubs["gateway"][name] is None
+            assert sum(p[name] for p in hubs.values() if p[name] is not None) == pytest.approx(total, abs=1)
         untraded = [f"{prefix}_{p}_{t}" for (p, t), total in totals.items() if total == 0]
         assert not set(untraded) & set(types)

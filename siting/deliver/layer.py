@@ -62,8 +62,7 @@ MEASURE = Precision(1, 3)
 #: Tonnes and product units per year: whole units, 4 significant digits below 1,000.
 AMOUNT = Precision(0, 4)
 #: Name prefixes of the fields holding tonnes or product units.
-AMOUNT_PREFIXES = ("tonnes_", "added_", "capacity_", "shipped_t_", "on_site_t_", "existing_", "committed_", "sold_",
-                   "imported_")
+AMOUNT_PREFIXES = ("tonnes_", "added_", "capacity_", "shipped_t_", "on_site_t_", "existing_", "committed_")
 
 
 def field_precision(name: str) -> Precision | None:

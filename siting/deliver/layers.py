@@ -19,7 +19,7 @@ from models.families.redline import usable_land_ha
 from siting.config.units import capitalised, per_year
 from siting.deliver.geojson import WGS84, lines_between, normalised_geometries
 from siting.deliver.geopackage import GEOMETRY_COLUMN
-from siting.deliver.layer import MEASURE, FieldKind, OutputLayer, infer_kind, make_layer
+from siting.deliver.layer import AMOUNT, MEASURE, FieldKind, OutputLayer, infer_kind, make_layer
 from siting.deliver.styles import unused_prospective
 from siting.deliver.tables import product_flow_rows
 from siting.optimize.results import GATEWAY, Plan, clean
@@ -811,20 +811,20 @@ def hub_trade_fields(trade: pd.DataFrame, products: Sequence[str], years: Sequen
 
 
 def hub_trade(trade: pd.DataFrame, fields: Sequence[tuple[str, str, int]], hubs: Sequence[str]
-              ) -> dict[str, dict[str, float]]:
+              ) -> dict[str, dict[str, float | None]]:
     """Hub id (cluster) -> field name -> units per year in the product's unit, for each of `hubs`
     and GATEWAY: a hub's figure is `trade`'s (`Plan.trade`, the figures of trade.csv) for that
-    hub, product and year, 0 where it has none; the gateway's is the sum over the hubs. `fields`:
-    `hub_trade_fields`. The layer delivers them at the precision of amounts (siting/deliver/layer.py
-    AMOUNT_PREFIXES)."""
-    out: dict[str, dict[str, float]] = {h: {} for h in [*hubs, GATEWAY]}
+    hub, product and year, 0 where it has none, at the precision of amounts (siting/deliver/layer.py
+    AMOUNT: whole units); the gateway's is None (null), as its trade is the hubs', so that a field
+    summed over the layer gives the product's total. `fields`: `hub_trade_fields`."""
+    out: dict[str, dict[str, float | None]] = {h: {} for h in [*hubs, GATEWAY]}
     for column, p, t in fields:
         name = f"{HUB_TRADE_PREFIXES[column]}{p}_{t}"
         rows = trade.loc[(trade["product"] == p) & (trade["year"] == t)]
         by_hub = sums_by([str(h) for h in rows["hub"]], rows[column].to_numpy(dtype=float))
         for h in hubs:
-            out[h][name] = clean(by_hub.get(h, 0.0))
-        out[GATEWAY][name] = clean(math.fsum(by_hub.values()))
+            out[h][name] = AMOUNT.round(clean(by_hub.get(h, 0.0)))
+        out[GATEWAY][name] = None
     return out
 
 
@@ -835,8 +835,8 @@ def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame], trade: pd.Data
     hub's cluster, null for the gateway, which is in none. With `trade` (`Plan.trade`), each
     carries the plan's sales out of the region and imports into it per product and year
     (`hub_trade_fields`, `hub_trade`: `sold_<product>_<year>`, `imported_<product>_<year>`, real,
-    units per year in the product's unit), the gateway their sum over the hubs: they are there
-    whatever product_flows draws (a hub at the gateway has no line to it)."""
+    units per year in the product's unit; null at the gateway): they are there whatever
+    product_flows draws (a hub at the gateway has no line to it)."""
     hubs, gateway = points
     rows: list[dict[str, Any]] = [{"id": f"hub_{c}", "kind": "hub", "node": str(c), "cluster": str(c), "name": name}
                                   for c, name in zip(hubs["id"], _names(hubs), strict=True)]

@@ -382,7 +382,7 @@ NONE_IN_PLAN = "none in this plan"
 LAYER_WHAT = {
     "hubs": "the product flows' nodes: a hub per cluster (square) and the gateway (star), where imports arrive and "
             "sales leave; each hub with what it sells out of the region and imports, per product and year the plan "
-            "trades, the gateway with their sum",
+            "trades (null at the gateway, whose trade is the hubs')",
     "clusters": "their outlines, named, each with the sites the plan opens there, their capex and the capacity it "
                 "adds and holds",
     "redline_zones": "where the red line keeps sites out: its buffer around every polygon it counts (red, dashed) "
