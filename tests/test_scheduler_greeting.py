@@ -34,7 +34,7 @@ def test_a_silent_port_is_refused_within_the_greeting_wait(silent_port: int, tmp
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert (f"--scheduler | '{address}': it took the connection but sent no Dask scheduler's greeting in 1 s (a "
-            f"scheduler greets each connection at once); {CHECK}") in err
+            f"scheduler greets each connection at once; one that speaks TLS needs a tls:// address); {CHECK}") in err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -772,7 +772,8 @@ def _greeting_problem(connection: socket.socket, seconds: float) -> Probed | Non
         first = connection.recv(1)
     except TimeoutError:
         return Probed(f"it took the connection but sent no Dask scheduler's greeting in {seconds:g} s (a "
-                      f"scheduler greets each connection at once)", taken=True)
+                      f"scheduler greets each connection at once; one that speaks TLS needs a tls:// address)",
+                      taken=True)
     except OSError:
         return None
     if not first:
