@@ -987,13 +987,17 @@ COMMAND_PARSER = "_command_parser"
 
 
 def parsed_arguments(argv: list[str] | None) -> argparse.Namespace:
-    """The command line parsed; an argument the command does not take is refused with the
-    command's own usage ("usage: siting show [-h] ..."), not the top-level one argparse gives
-    (exit 2, as any bad argument)."""
+    """The command line parsed; an argument given after the command that it does not take is
+    refused with the command's own usage ("usage: siting show [-h] ..."), not the top-level one
+    argparse gives; one given before the command, with the top-level usage (exit 2, as any bad
+    argument)."""
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown:
-        getattr(args, COMMAND_PARSER, parser).error(f"unrecognized arguments: {' '.join(unknown)}")
+        words = list(sys.argv[1:] if argv is None else argv)
+        after = words[words.index(args.command) + 1:] if args.command in words else []
+        refusing = getattr(args, COMMAND_PARSER, parser) if all(u in after for u in unknown) else parser
+        refusing.error(f"unrecognized arguments: {' '.join(unknown)}")
     return args
 
 

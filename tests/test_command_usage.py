@@ -32,4 +32,6 @@ def test_an_argument_before_the_command_gets_the_top_level_usage(capsys) -> None
     with pytest.raises(SystemExit) as stop:
         main(["--bogus", "show", SCENARIO])
     assert stop.value.code == 2
-    assert capsys.readouterr().err.startswith("usage: siting ")
+    err = capsys.readouterr().err
+    assert err.startswith("usage: siting [-h]")
+    assert "siting: error: unrecognized arguments: --bogus" in err
