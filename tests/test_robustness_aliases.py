@@ -31,7 +31,7 @@ def test_every_share_and_count_is_named_with_its_unit() -> None:
     assert aliases["share_lfp"] == "LFP: share of the plans that build it here (0-1)"
     assert aliases["site_share"] == "share of the plans that build here (0-1)"
     assert aliases["max_product_share"] == "largest share of the plans that build one product here (0-1)"
-    assert aliases["plans"] == "near-optimal plans searched (count)"
+    assert aliases["plans"] == "plans compared: the optimum and its alternatives (count)"
     assert aliases["plans_building"] == "plans that build here (count)"
     assert aliases["capex_yuan"] == "the optimum's capex here (yuan)"
     assert "id" not in aliases and "name" not in aliases

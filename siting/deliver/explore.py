@@ -786,7 +786,7 @@ def robustness_style(layer: OutputLayer, top: float | None = None) -> str:
 
 #: The names QGIS shows for the robustness layer's fields whose name does not say their unit.
 ROBUSTNESS_ALIASES = {
-    "plans": "near-optimal plans searched (count)",
+    "plans": "plans compared: the optimum and its alternatives (count)",
     "plans_building": "plans that build here (count)",
     "site_share": "share of the plans that build here (0-1)",
     "max_product_share": "largest share of the plans that build one product here (0-1)",
