@@ -40,3 +40,18 @@ def test_a_value_problem_in_a_named_layer_names_it(folder: Path, capsys) -> None
     problems = [line for line in out.splitlines() if line.startswith("  - ")]
     assert problems and all(line.startswith("  - layers.gpkg (layer 'candidate_sites'): field 'usable_area_ha' | ")
                             for line in problems)
+
+
+def test_a_notice_on_a_named_layer_names_it_in_both_its_forms(folder: Path) -> None:
+    import geopandas as gpd
+
+    from siting.config.load import load_scenario
+    from siting.prepare.layers import load_layers
+
+    sites = gpd.read_file(folder / "sites.geojson").rename(columns={"name": "Name"})
+    sites.to_file(folder / "layers.gpkg", layer="candidate_sites")
+    edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: layers.gpkg, layer: candidate_sites}")
+    notices = [n for n in load_layers(load_scenario(folder / "scenario.yaml")).notices if "'Name' is not read" in n]
+    assert len(notices) == 1
+    assert str(notices[0]).startswith("layers.gpkg (layer 'candidate_sites'): field 'Name' is not read")
+    assert "layers.gpkg (layer 'candidate_sites'): field 'Name' is not read" in notices[0].shown

@@ -1792,28 +1792,41 @@ def referenced_values_known(frame: gpd.GeoDataFrame, role: str) -> bool:
     return True
 
 
-def in_layer(message: str, path: Path, layer: str) -> str:
+def in_layer(message: str, path: Path, layer: str, *forms: str) -> str:
     """`message` about the file at `path` naming the layer of it that was read, where it begins
-    with the file ("all.gpkg: field 'site_id' | ..." -> "all.gpkg (layer 'sites_a'): field
-    'site_id' | ..."): a file of several layers (a GeoPackage) says which one is meant. A message
-    about the `layer` setting itself (a layer of that name the file lacks) and any other message
-    are returned as they are."""
-    for at in dict.fromkeys((shown_path(path), str(path))):
+    with the file, as the messages name it (`shown_path`), by its whole path or by one of `forms`
+    ("all.gpkg: field 'site_id' | ..." -> "all.gpkg (layer 'sites_a'): field 'site_id' | ..."): a
+    file of several layers (a GeoPackage) says which one is meant. A message about the `layer`
+    setting itself (a layer of that name the file lacks) and any other message are returned as
+    they are."""
+    for at in dict.fromkeys((shown_path(path), str(path), *forms)):
         if message.startswith(f"{at}: ") and not re.match(r"layers\.\w+\.layer \|", message[len(at) + 2:]):
             return f"{at} (layer {layer!r}): {message[len(at) + 2:]}"
     return message
 
 
+def notice_in_layer(notice: str, path: Path, layer: str, loaded: LoadedScenario) -> str:
+    """`in_layer` of a notice; a `Notice` in both its forms (the run's files name the file
+    relative to the scenario's folder, `scenario_relative`; the terminal as the errors do)."""
+    if isinstance(notice, Notice):
+        return Notice(in_layer(str(notice), path, layer, scenario_relative(path, loaded)),
+                      in_layer(notice.shown, path, layer))
+    return in_layer(notice, path, layer)
+
+
 @contextlib.contextmanager
-def naming_layer(problems: list[str], path: Path, layer: str | None) -> Iterator[None]:
-    """While the block runs, the problems it adds to `problems` about the file at `path` are made
-    to name `layer`, the layer of it read (`in_layer`; nothing when None)."""
-    told = len(problems)
+def naming_layer(problems: list[str], path: Path, layer: str | None, notices: list[str],
+                 loaded: LoadedScenario) -> Iterator[None]:
+    """While the block runs, the problems and notices it adds to `problems` and `notices` about
+    the file at `path` are made to name `layer`, the layer of it read (`in_layer`,
+    `notice_in_layer`; nothing when None)."""
+    told, said = len(problems), len(notices)
     try:
         yield
     finally:
         if layer is not None:
             problems[told:] = [in_layer(m, path, layer) for m in problems[told:]]
+            notices[said:] = [notice_in_layer(n, path, layer, loaded) for n in notices[said:]]
 
 
 def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[LayerSet, list[str], frozenset[str]]:
@@ -1857,7 +1870,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         several (`naming_layer`), as do those of the checks of its values below."""
         path = loaded.resolve(ref.path)
         paths[role] = path
-        with naming_layer(problems, path, ref.layer):
+        with naming_layer(problems, path, ref.layer, notices, loaded):
             unbuilt: tuple[int, ...] = ()
             try:
                 frame = read_layer(path, role, ref.layer, fields.get("id"), path_named_in(loaded, role),
@@ -1897,7 +1910,7 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     named, present = economic_fields(sites_ref, SITE_FIELDS)
     sites = load("sites", sites_ref, {"id": sites_ref.id_field, **named}, POLYGONAL + PUNCTUAL,
                  {**present, POSITION_UNCERTAINTY: POSITION_UNCERTAINTY}, sites_ref.existing_prefix)
-    with naming_layer(problems, paths["sites"], sites_ref.layer):
+    with naming_layer(problems, paths["sites"], sites_ref.layer, notices, loaded):
         problems.extend(_prefix_problems(columns_read.get("sites"), paths["sites"], sites_ref, products,
                                          cuts["sites"]))
     redline = gpd.GeoDataFrame({"id": [], "category": []}, geometry=[], crs="EPSG:4326")
@@ -1919,31 +1932,31 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     existing: dict[str, str] = {}
     if "id" in clusters.columns and len(clusters):
         count = len(problems)
-        with naming_layer(problems, paths["clusters"], clusters_ref.layer):
+        with naming_layer(problems, paths["clusters"], clusters_ref.layer, notices, loaded):
             notices += [file_notice(n, loaded, paths["clusters"])
                         for n in _cluster_attributes(clusters, paths["clusters"], clusters_ref, problems)]
         checked("clusters", count, clusters)
     if "id" in sites.columns and len(sites):
         count = len(problems)
         found: list[str] = []
-        with naming_layer(problems, paths["sites"], sites_ref.layer):
+        with naming_layer(problems, paths["sites"], sites_ref.layer, notices, loaded):
             existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"], found,
                                         str(paths["sites"]), columns_read.get("sites", []), working)
-        notices += [file_notice(n, loaded, paths["sites"]) for n in found]
+            notices += [file_notice(n, loaded, paths["sites"]) for n in found]
+            notices += [file_notice(n, loaded, paths["sites"]) for n in _site_notices(sites, paths["sites"], sites_ref,
+                                                                                      working)]
         checked("sites", count, sites)
-        notices += [file_notice(n, loaded, paths["sites"]) for n in _site_notices(sites, paths["sites"], sites_ref,
-                                                                                  working)]
     problems.extend(clashing_id_problems(clusters, sites, paths, clusters_ref.id_field, sites_ref.id_field))
     if "id" in sources.columns and len(sources) and "supply_t_per_yr" in sources.columns and sources_ref is not None:
         count = len(problems)
-        with naming_layer(problems, paths["sources"], sources_ref.layer):
+        with naming_layer(problems, paths["sources"], sources_ref.layer, notices, loaded):
             found_notices, none_known = _source_attributes(sources, paths["sources"], sources_ref, loaded, problems,
                                                            text_columns.get("sources"))
-        notices += found_notices
+            notices += found_notices
         checked("sources", count, sources, none_known)
     if "category" in redline.columns and len(redline) and redline_ref is not None:
         count = len(problems)
-        with naming_layer(problems, paths["redline"], redline_ref.layer):
+        with naming_layer(problems, paths["redline"], redline_ref.layer, notices, loaded):
             _check_text(redline, "category", paths["redline"], redline_ref.category_field, "category", None,
                         problems, id_field=redline_ref.id_field)
             notices += _redline_categories(redline, paths["redline"], redline_ref, loaded, problems)
