@@ -26,3 +26,19 @@ def test_rule_costs_md_names_the_base_plan(small_rule_costs_run: MadeRun) -> Non
     base_line = next(line for line in text.splitlines() if line.startswith("Base plan"))
     named = base_line.split("it adds capacity at ", 1)[1].split(" (", 1)[0].split("; ")
     assert len(named) == len(plan_sites) > 0
+
+
+def test_rule_costs_md_says_which_families_it_prices(small_rule_costs_run: MadeRun) -> None:
+    """The note names the families priced (on in the scenario), those of --rule-costs the scenario
+    has off, and those --rule-costs never relaxes, by id, as the table's `rule` column names them."""
+    run = small_rule_costs_run
+    text = (run.out / "rule_costs.md").read_text(encoding="utf-8")
+    rules = [line.split("|")[1].strip() for line in text.splitlines()[2:] if line.startswith("| ")]
+    assert f"Priced: {', '.join(rules)}." in text
+    assert ("Never priced by --rule-costs: targets, output_value, land, supply, recycling_demo, utilisation."
+            in text)
+    off = text.split("Off in this scenario, so not priced: ", 1)[1].split(".", 1)[0].split(", ") \
+        if "Off in this scenario" in text else []
+    assert not set(off) & set(rules)
+    assert set(off) | set(rules) == {"redline", "proximity", "differentiation", "agglomeration", "budget",
+                                     "chain_balance", "market", "build_rate"}

@@ -20,8 +20,9 @@ from typing import Any
 
 import pyproj
 
-from models import ModelInputs, derive_index
+from models import RULE_COST_FAMILIES, ModelInputs, derive_index
 from models.families.output_value import value_per_unit
+from models.registry import RULE_FAMILIES
 from siting.config.load import LoadedScenario, file_sha256
 from siting.config.units import (
     MONEY_UNIT,
@@ -539,14 +540,34 @@ def discount_text(inputs: ModelInputs) -> str:
 
 def rule_cost_note(inputs: ModelInputs, base: tuple[SolveReport, Plan, Names] | None = None) -> str:
     """The note under rule_costs.md: with `base` (the base solve's report, its plan and the names
-    of its sites), the base plan every rule's cost is measured from (`base_plan_text`); then
+    of its sites), the base plan every rule's cost is measured from (`base_plan_text`) and the
+    families priced and not (`priced_families_text`); then
     siting/optimize/relax.py RULE_COST_NOTE and how its money is counted, as the objective counts
     it (`discount_text`; nothing more without discount factors): a rule's cost is a difference of
     objectives, so with a steady state standing for the years after the horizon it is no yearly
     figure."""
     text = discount_text(inputs)
     note = f"{RULE_COST_NOTE} The objectives and rule costs are {text}." if text else RULE_COST_NOTE
-    return f"{base_plan_text(inputs, *base)}\n\n{note}" if base is not None else note
+    if base is None:
+        return note
+    return f"{base_plan_text(inputs, *base)} {priced_families_text(inputs)}\n\n{note}"
+
+
+def priced_families_text(inputs: ModelInputs) -> str:
+    """Which rule families the table prices and which it does not, by id: those of
+    `models.RULE_COST_FAMILIES` on in the scenario; those of them it has off; and the families
+    `--rule-costs` never relaxes (the targets, land, supply, recycling demonstrations, least
+    utilisation: `models.registry.RULE_FAMILIES` less RULE_COST_FAMILIES), each list in the
+    registry's order, e.g. "Priced: redline, proximity. Off in this scenario, so not priced:
+    budget. Never priced by --rule-costs: targets, land."."""
+    priced = [f for f in RULE_COST_FAMILIES if f in inputs.enabled_families]
+    off = [f for f in RULE_COST_FAMILIES if f not in inputs.enabled_families]
+    never = [f for f in RULE_FAMILIES if f not in RULE_COST_FAMILIES]
+    parts = [f"Priced: {', '.join(priced) or 'none'}."]
+    if off:
+        parts.append(f"Off in this scenario, so not priced: {', '.join(off)}.")
+    parts.append(f"Never priced by --rule-costs: {', '.join(never)}.")
+    return " ".join(parts)
 
 
 def base_plan_text(inputs: ModelInputs, report: SolveReport, plan: Plan, names: Names) -> str:
