@@ -51,6 +51,7 @@ from siting.config.units import (
 )
 from siting.config.words import unit_of
 from siting.deliver.geojson import format_number
+from siting.deliver.layer import MEASURE
 from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, OPTION_FIELDS, OPTIONS_CHANGED, change_aliases
 from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_WIDTH, given here too)
     AS_GIVEN,
@@ -93,7 +94,7 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
         rows[f"{EXCLUDED_ROW}{family}"] = ("count", count)
     land = _land_free(summary)
     if land:  # the land a stricter red line trims, also from the sites that stay open
-        rows[LAND_ROW] = ("ha", math.fsum(land.values()))
+        rows[LAND_ROW] = ("ha", MEASURE.round(math.fsum(land.values())))
     rows[TARGETS_SHORT_ROW] = ("", ", ".join(sorted(summary.targets_short)) or "none")
     for year in years:
         rows[f"output value {year}"] = ("yuan/yr", summary.output_value.get(year))
@@ -408,7 +409,8 @@ def site_names(summaries: Sequence[CaseSummary]) -> dict[str, str]:
 #: (siting/runs/pool.py `CaseSummary.land_free_ha`, as the sites layer's `land_free_ha`). A
 #: setback that trims the land of some products only, while another keeps more, changes no site's
 #: figure; a pair it keeps out altogether is listed (`kept_out_note`). Its unit, "ha", is in the
-#: unit column, as every row's is.
+#: unit column, as every row's is; the sum is given to 0.1 ha, as the layers give land
+#: (siting/deliver/layer.py MEASURE).
 LAND_ROW = "land free for new modules"
 
 #: The least difference of a site's land free for new modules (ha) that `kept_out_note` names; the
@@ -1563,17 +1565,17 @@ def _kept_out_at(summary: CaseSummary, site: str) -> list[str]:
 
 
 def _land_at(summary: CaseSummary, site: str) -> float | None:
-    """A run's land free for new modules at `site` (ha, to 9 significant digits, as the CSV files
-    write numbers), None where the run gives none."""
+    """A run's land free for new modules at `site` (ha, to 0.1 ha as the sites layer gives it:
+    siting/deliver/layer.py MEASURE), None where the run gives none."""
     land = _land_free(summary)
-    return float(f"{land[site]:.9g}") if site in land else None
+    return MEASURE.round(land[site]) if site in land else None
 
 
 def options_changed(base: CaseSummary, other: CaseSummary, site: str) -> bool:
     """Whether the rules of `other` admit other products at `site` than those of `base` (the
     products any family keeps out there, `_kept_out_at`), or leave it other land free for new
-    modules (more than SAME apart, relative to the larger of the baseline's and 1 ha); False where
-    either run has no plan."""
+    modules as the layers give it (`_land_at`, to 0.1 ha: land that differs by less is the same);
+    False where either run has no plan."""
     if not (base.ok and other.ok):
         return False
     if set(_kept_out_at(base, site)) != set(_kept_out_at(other, site)):
@@ -1642,7 +1644,7 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
             row[kept_out_column(family)] = summary.excluded_pairs.get(family, 0) if summary.ok else None
         if land:  # the land a stricter red line trims, also from the sites that stay open
             free = _land_free(summary)
-            row[LAND_COLUMN] = math.fsum(free.values()) if free else None
+            row[LAND_COLUMN] = MEASURE.round(math.fsum(free.values())) if free else None
         for group in groups:
             row[capacity_column(group, units[group])] = summary.group_capacity.get(group) if summary.ok else None
         rows.append(row)
