@@ -1475,7 +1475,8 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             (scalar values: numbers, true/false, None, texts without commas), or (key, values)
             pairs, or the command line's texts `["constraints.redline.buffer_m=0,500"]`. As on
             the command line (`--set KEY=V`), a single value is a sweep of that one value: `{key:
-            5}` is `{key: [5]}`, the setting every run has, e.g. beside another key's values.
+            5}` is `{key: [5]}`, the setting every run has, e.g. beside another key's values (the
+            runs are labelled by the keys whose values vary).
         out: None to keep nothing on disk; or a sweep folder to write sweep.csv/.md, sweep.png,
             diff.geojson/.qml, compare.qgs and each run in runNN/ (as `siting sweep --out`).
             Either way the runs are those of `siting sweep`: the first run's plan starts the

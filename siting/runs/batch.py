@@ -101,6 +101,7 @@ from siting.runs.tables import (
     sweep_table,
     tolerance_note,
     unproven_runs_note,
+    varying_keys,
     warm_note,
 )
 
@@ -890,10 +891,13 @@ def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
     if not parsed:
         return [], [], [], salvaged_inputs(None, path), ["sweep | give at least one --set KEY=VALUE[,VALUE...]"]
     keys = [key for key, _values in parsed]
+    # a run is labelled by the settings that vary; those of one value, which every run has, head
+    # the tables (all of them label the one run of a sweep without a varying setting)
+    varying = {key for key, values in parsed if len(values) > 1} or set(keys)
     cases, values_per_case, problems, inputs = [], [], [], []
     for i, combo in enumerate(itertools.product(*(values for _key, values in parsed)), start=1):
         overrides = tuple(zip(keys, combo, strict=True))
-        label = f"run{i:02d} " + ",".join(f"{short_key(k)}={setting_text(v)}" for k, v in overrides)
+        label = f"run{i:02d} " + ",".join(f"{short_key(k)}={setting_text(v)}" for k, v in overrides if k in varying)
         try:
             loaded = load_checked(path, None, overrides)[0]
         except InputError as exc:
@@ -944,7 +948,7 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
     def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = sweep_table(summaries, values)
         name = load_scenario(path).scenario.name
-        title = f"{name}: sweep over {', '.join(keys)}"
+        title = f"{name}: sweep over {', '.join(varying_keys(table, keys))}"
         moved = any(s.started_from for s in summaries)
         # the notices of the runs without a plan, a list that may be long, last
         # what each rule keeps out against the first run: a plan that stays the same hides it

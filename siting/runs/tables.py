@@ -1979,8 +1979,9 @@ def swept_axis(table: pd.DataFrame, key: str) -> tuple[pd.Series, str, list[floa
 
 def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
     """The sweep plot as a matplotlib Figure on an Agg canvas: objective (bn yuan) and each
-    group's final-year capacity (its unit per year) against the first swept key; with a second
-    key, one line per value of it. A capacity panel shows the group's final-year target
+    group's final-year capacity (its unit per year) against the first swept key whose value
+    differs between runs (`varying_keys`: a setting of one value, which every run has, is not
+    drawn); with a second such key, one line per value of it. A capacity panel shows the group's final-year target
     (`target_marks`); on the objective panel, a run whose objective the proven gaps do not tell
     apart from the first run's (`vs_first` WITHIN or SAME_PLAN) has a hollow marker, and one whose
     objective weighs the years otherwise than the first run's (`vs_first` NOT_COMPARABLE), in other
@@ -2000,9 +2001,10 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
     fig = Figure(figsize=(4.5 * cols, 3.4 * rows))
     FigureCanvasAgg(fig)
     axes = fig.subplots(rows, cols, squeeze=False)
-    x_key = keys[0]
+    swept = varying_keys(table, keys)
+    x_key = swept[0]
     xs, x_label, ticks, names = swept_axis(table, x_key)
-    series_key = keys[1] if len(keys) > 1 else None
+    series_key = swept[1] if len(swept) > 1 else None
     groups = [(None, table)] if series_key is None else list(table.groupby(series_key, sort=False))
     for ax, column in zip(axes.flat, ["objective_yuan", *capacity_columns], strict=False):
         for value, part in groups:
@@ -2160,6 +2162,13 @@ def target_marks(ax: Any, xs: pd.Series, table: pd.DataFrame, column: str) -> bo
         ax.plot(xs[known], targets[known], linestyle="none", marker="_", markersize=14, markeredgewidth=1.5,
                 color=TARGET_COLOUR, zorder=2.5, label=f"each run's own target ({unit})")
     return True
+
+
+def varying_keys(table: pd.DataFrame, keys: Sequence[str]) -> list[str]:
+    """The swept keys (columns of the sweep's `table`) whose value differs between runs, in the
+    order given; every key when none does (a sweep of single values, one run)."""
+    varying = [key for key in keys if len({json.dumps(v, default=str) for v in table[key]}) > 1]
+    return varying or list(keys)
 
 
 def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str) -> None:
