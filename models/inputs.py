@@ -291,9 +291,12 @@ class ModelInputs:
     def shortfall_weight(self) -> dict[int, float]:
         """The weight of year t's target shortfalls in the objective (factor): W[t] for t < T and,
         for the last plan year, W[T] + W[T + 1] (`year_weight`, W[T + 1] the steady-state year's,
-        0 without one). The targets are where the plan ends: a unit of capacity or output value
-        short in T is one the plan does not make good after it, so it counts for the years the
-        steady state stands for too (as capacity built to close it is paid for in them)."""
+        0 without one). A unit of capacity or output value short in T is weighed against what
+        closing it costs: capacity built to close it is paid for in T and in the years the steady
+        state stands for, so the shortfall counts for them too, and the penalty factor keeps its
+        meaning (a shortfall costs that many times closing it). The steady state is not checked
+        against the targets: a shortfall in T counts so even where capacity committed to come
+        online after T would cover the target then (the target is T's, and the plan misses it)."""
         weights = {t: self.year_weight[t] for t in self.YEARS if t in self.year_weight}
         steady = self.STEADY_YEAR
         if steady is not None and steady in self.year_weight and self.YEARS[-1] in weights:
