@@ -564,36 +564,46 @@ def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], sh
     their sum, and where they are: `more`, or each run's sites.geojson), each "name a -> b (+d)"; a
     site with none in a run (0: no product admitted there, every one kept out or without land) says
     so ("(-53.8; no product admitted in strict)"); then the sites that differ by less, with their
-    sum, and the total, the row LAND_ROW's difference: "b: land free for new modules differs by 1
-    ha or more at 2 sites (a -> b, ha): Yuxi high-tech zone 120.0 -> 70.5 (-49.5); Jiangchuan 53.8
-    -> 0 (-53.8; no product admitted in b); the other 2 sites differ by less than 1 ha each, -0.7
-    together; -104.0 ha in all, the row's difference." None when no site differs or either run
-    lacks the figures. `figure` is what holds the total: the comparison's "row", the sweep's
-    "column"."""
+    sum; then the sites that are candidates in one run only (the cells of a scenario with candidate
+    cells against the parks alone), counted with the sum of their land ("5,052 sites are
+    candidates in cells only, +6,233,622.0 ha together"), and the total, the row LAND_ROW's
+    difference: "b: land free for new modules differs by 1 ha or more at 2 sites (a -> b, ha):
+    Yuxi high-tech zone 120.0 -> 70.5 (-49.5); Jiangchuan 53.8 -> 0 (-53.8; no product admitted in
+    b); the other 2 sites differ by less than 1 ha each, -0.7 together; -104.0 ha in all, the
+    row's difference." None when no site differs or either run lacks the figures. `figure` is
+    what holds the total: the comparison's "row", the sweep's "column"."""
     before, after = _land_free(base), _land_free(other)
     if not (before and after):
         return []
-    sites = list(dict.fromkeys([*before, *after]))
-    change = {site: after.get(site, 0.0) - before.get(site, 0.0) for site in sites}
+    sites = [site for site in dict.fromkeys([*before, *after]) if site in before and site in after]
+    # sites that are candidates in one run only (the cells of a run with candidate cells), apart
+    apart = []
+    for run, land in ((other.label, [after[s] for s in after if s not in before]),
+                      (base.label, [-before[s] for s in before if s not in after])):
+        if len(land) == 1:
+            apart.append(f"1 site is a candidate in {run} only, {land[0]:+,.1f} ha")
+        elif land:
+            apart.append(f"{len(land):,} sites are candidates in {run} only, {math.fsum(land):+,.1f} ha together")
+    change = {site: after[site] - before[site] for site in sites}
     changed = sorted((site for site in sites if abs(change[site]) >= LAND_SHOWN_HA),
                      key=lambda site: -abs(change[site]))
     small = [site for site in sites  # a difference in the last digits of a sum is none
-             if SAME * max(1.0, before.get(site, 0.0)) < abs(change[site]) < LAND_SHOWN_HA]
-    if not (changed or small):
+             if SAME * max(1.0, before[site]) < abs(change[site]) < LAND_SHOWN_HA]
+    if not (changed or small or apart):
         return []
     total = math.fsum(after.values()) - math.fsum(before.values())
     rest = f"{math.fsum(change[site] for site in small):+,.1f}"
     others = (f"1 other site differs by less than {LAND_SHOWN_HA:g} ha, {rest}" if len(small) == 1 else
               f"the other {len(small):,} sites differ by less than {LAND_SHOWN_HA:g} ha each, {rest} together")
     closing = f"{total:+,.1f} ha in all, the {figure}'s difference"
-    if not changed:
+    if not changed and not apart:
         each = f"differ{'s' if len(small) == 1 else ''} by less than {LAND_SHOWN_HA:g} ha"
         return [f"{other.label}: no site's land free for new modules differs by {LAND_SHOWN_HA:g} ha or more "
                 f"({base.label} -> {other.label}); {_plural(len(small), 'site')} {each}, {rest} in all, "
                 f"the {figure}'s difference."]
 
     def entry(site: str) -> str:
-        old, new = before.get(site, 0.0), after.get(site, 0.0)
+        old, new = before[site], after[site]
         shut = other.label if new == 0 else base.label if old == 0 else ""
         why = f"; no product admitted in {shut}" if shut else ""
         return f"{names.get(site, site)} {_hectares(old)} -> {_hectares(new)} ({new - old:+,.1f}{why})"
@@ -605,7 +615,11 @@ def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], sh
         parts.append(f"and {_plural(len(changed) - shown, 'more site')}, "
                      f"{math.fsum(change[site] for site in changed[shown:]):+,.1f} together ({where})")
     if small:
-        parts.append(others)
+        parts.append(others if changed else others.replace("the other ", "").replace("1 other site", "1 site"))
+    parts += apart
+    if not changed:
+        return [f"{other.label}: no site of both runs has land free for new modules differing by "
+                f"{LAND_SHOWN_HA:g} ha or more ({base.label} -> {other.label}, ha): {'; '.join(parts)}; {closing}."]
     return [f"{other.label}: land free for new modules differs by {LAND_SHOWN_HA:g} ha or more at "
             f"{_plural(len(changed), 'site')} ({base.label} -> {other.label}, ha): {'; '.join(parts)}; {closing}."]
 
