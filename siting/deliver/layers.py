@@ -23,6 +23,7 @@ from siting.deliver.layer import AMOUNT, MEASURE, FieldKind, OutputLayer, infer_
 from siting.deliver.styles import unused_prospective
 from siting.deliver.tables import product_flow_rows
 from siting.optimize.results import GATEWAY, Plan, clean
+from siting.prepare.candidates import SLIVER_M2
 from siting.prepare.layers import POSITION_UNCERTAINTY, LayerSet
 from siting.prepare.positions import PositionCheck
 from siting.prepare.spatial import (
@@ -660,15 +661,56 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
 CELL_FIELDS = ["id", "name", "cluster", "status", "built", "gross_ha", "usable_ha", "capex_yuan", "main_product"]
 
 
+def common_zone(spatial: SpatialResult) -> shapely.Geometry:
+    """The red line's zone every product shares: the intersection of the products' buffered zones
+    (`spatial.zones`, working CRS), where the red line leaves no product any land. Empty where
+    the rule is off, counts no category or has no zone (a product without a zone shares none)."""
+    zones = spatial.zones.geometry.to_numpy() if len(spatial.zones) else np.empty(0, dtype=object)
+    if not len(zones) or shapely.is_empty(zones).any() or shapely.is_missing(zones).any():
+        return shapely.Polygon()
+    return zones[0] if len(zones) == 1 else shapely.intersection_all(zones)
+
+
+def cell_drawn_geometries(spatial: SpatialResult) -> np.ndarray:
+    """Each candidate cell (`cell_sites`, in its order) as the candidate_cells layer draws it, in
+    the working CRS: its polygon less the zone every product shares (`common_zone`), the land the
+    red line leaves to some product. The whole polygon where the rule is off, and where what is
+    left would be empty or a sliver (under SLIVER_M2: a guard, as the cells with less usable land
+    than `candidates.min_usable_ha` are dropped before). A cell is differenced only
+    with the parts of the zone it meets (an STRtree; the parts of an intersection are disjoint),
+    all at once."""
+    cells = cell_sites(spatial).geometry.to_numpy()
+    zone = common_zone(spatial)
+    if zone.is_empty or not len(cells):
+        return cells
+    parts = shapely.get_parts(zone)
+    parts = parts[np.isin(shapely.get_type_id(parts), [3, 6])]  # the polygons of the intersection
+    cell_idx, part_idx = shapely.STRtree(parts).query(cells, predicate="intersects") if len(parts) else (
+        np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp))
+    if not len(cell_idx):
+        return cells
+    order = np.lexsort((part_idx, cell_idx))
+    cell_idx, part_idx = cell_idx[order], part_idx[order]
+    hit = np.unique(cell_idx)
+    local = shapely.multipolygons(parts[part_idx], indices=np.searchsorted(hit, cell_idx))
+    left = shapely.difference(cells[hit], local)
+    kept = ~shapely.is_empty(left) & np.isin(shapely.get_type_id(left), [3, 6]) & (shapely.area(left) >= SLIVER_M2)
+    drawn = cells.copy()
+    drawn[hit[kept]] = left[kept]
+    return drawn
+
+
 def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
                           status: dict[str, str] | None = None) -> OutputLayer:
-    """Every candidate cell as its polygon (clipped to its cluster and the allowed zone): its name
-    (siting/prepare/candidates.py `cell_names`: where it lies; its id without one), status
-    (as the sites'), whether the plan builds on it, its gross land (ha), its usable land after
-    the red line (ha, the most over the products: setbacks take more for some), capex and the
-    product of the largest output value added (NULL where the plan adds nothing). The cells the
-    plan builds on are also in the sites layer, with their capacity added. `status`: `site_status`
-    of the plan, when already known."""
+    """Every candidate cell drawn as the land the red line leaves to some product: its polygon
+    (clipped to its cluster and the allowed zone, less the parks) less the red line's zone every
+    product shares (`cell_drawn_geometries`; the whole polygon where the rule is off), with its
+    name (siting/prepare/candidates.py `cell_names`: where it lies; its id without one), status
+    (as the sites'), whether the plan builds on it, its gross land (ha: the whole cell's, inside
+    the red line's zones too), its usable land after the red line (ha, the most over the
+    products: setbacks take more for some), capex and the product of the largest output value
+    added (NULL where the plan adds nothing). The cells the plan builds on are also in the sites
+    layer, with their capacity added. `status`: `site_status` of the plan, when already known."""
     cells = cell_sites(spatial)
     status = status if status is not None else site_status(inputs, plan, spatial.dropped_sites)
     capex = plan.builds.groupby("site")["capex_yuan"].sum().to_dict()
@@ -693,7 +735,7 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
         "usable_ha": [clean(float(v)) for v in usable],
         "capex_yuan": [clean(float(capex.get(c, 0.0))) for c in ids],
         "main_product": [main.get(c) for c in ids],  # NULL where the plan builds nothing
-    }, geometry=list(cells.geometry), crs=spatial.sites.crs)
+    }, geometry=list(cell_drawn_geometries(spatial)), crs=spatial.sites.crs)
     kinds: dict[str, FieldKind] = {"id": "string", "name": "string", "cluster": "string", "status": "string",
                                    "built": "boolean",
                                    "gross_ha": "real", "usable_ha": "real", "capex_yuan": "real",

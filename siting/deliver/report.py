@@ -1312,8 +1312,9 @@ def cell_blocks(cells: OutputLayer | None, clusters: Mapping[str, str] | None = 
             for c in dict.fromkeys(frame["cluster"])]
     blocks = [Block("h2", "Candidate cells"),
               Block("p", f"{len(frame):,} cells generated over the clusters, outside the parks "
-                         "(candidate_cells.geojson: each cell drawn as its land outside the parks; its usable land "
-                         "is what the red-line buffer and setbacks leave of it); the cells built on are also in "
+                         "(candidate_cells.geojson: each cell drawn as its land outside the parks and outside the "
+                         "red line's zone common to all products; its usable land is what the red-line buffer and "
+                         "setbacks leave of it); the cells built on are also in "
                          "the sites layer."),
               Block("table", Table(["cluster", *[STATUS_LABELS[s] for s in statuses]], rows,
                                    frozenset(range(1, len(statuses) + 1))))]
