@@ -140,6 +140,11 @@ STAGING, OLD = "staging", "old"
 #: The name of any staging or replaced folder, whichever folder it is beside.
 ANY_TEMPORARY = re.compile(rf"\..*\.siting-(?:{STAGING}|{OLD})\.\d+\.\w+")
 
+#: The errors of renaming or removing an output folder that keep the run's outputs beside it
+#: (`swap_into_place`): a mount point or a folder another program holds (EBUSY), one the user
+#: may not rename or remove (EPERM, EACCES: another user's in a sticky folder, an immutable one).
+REFUSED_RENAME = (errno.EBUSY, errno.EPERM, errno.EACCES)
+
 #: The suffix of the folder that keeps a run's complete outputs beside an output folder that
 #: changed during the run (`<name>.new`, then `<name>.new-2`, ...), and how many are tried.
 KEPT_SUFFIX = ".new"
@@ -1105,6 +1110,10 @@ def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
             return _read_only_problem(verb, existing)
         return (f"cannot be written: no write permission in {shown_path(existing)}",
                 "choose a folder you can write to")
+    if target.exists() and not sticky_allows(target):
+        return (f"cannot be replaced: it belongs to another user, and {shown_path(existing)} lets only the owner "
+                "of a folder rename or remove it (its sticky bit is set, as on /tmp), while a run puts its outputs "
+                "in place by renaming", "choose a folder of your own")
     try:
         with times_kept(existing):
             os.rmdir(tempfile.mkdtemp(prefix=temporary_prefix(target, STAGING), dir=existing))
@@ -1117,6 +1126,19 @@ def _write_problem(target: Path, existing: Path) -> tuple[str, str] | None:
         return (f'cannot be {verb}: {shown_path(existing)} does not allow new folders, the system says '
                 f'"{exc.strerror or exc}"', "choose a folder you can write to")
     return None
+
+
+def sticky_allows(target: Path) -> bool:
+    """Whether this process may rename or remove `target` as far as its parent's sticky bit goes:
+    in a folder with the bit set (/tmp), only the owner of an entry or of the folder (or root)
+    may. True where the bit is not set, or the system does not say."""
+    try:
+        parent = os.stat(target.parent)
+        owner = os.lstat(target).st_uid
+    except OSError:
+        return True
+    uid = os.geteuid()
+    return not parent.st_mode & stat.S_ISVTX or uid in (0, owner, parent.st_uid)
 
 
 def read_only(folder: Path) -> bool:
@@ -1285,8 +1307,10 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     and the staging folder is still there, the caller's to remove. `where` names the setting the
     folder came from, e.g. `--out`. Raises OSError when the marker cannot be written or the
     renames fail (a full disk); `destination` is then as it was. A `destination` the system will
-    not rename or remove (EBUSY: a mount point the check before the run could not tell, or a
-    folder another program holds) is left as it is, and the outputs kept beside it as above.
+    not rename or remove (REFUSED_RENAME; EBUSY: a mount point the check before the run could not
+    tell, or a folder another program holds; EPERM, EACCES: a folder marked immutable, or another
+    user's in a sticky folder, which the check refuses before the run) is left as it is, and the
+    outputs kept beside it as above.
 
     A folder put in place is noted in `completed_folders` before the signals held are raised;
     the folder it replaced is removed even when one is. Where it cannot be (the user may not
@@ -1310,7 +1334,7 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
                 try:
                     old, emptied = _moved_aside(destination)
                 except OSError as exc:
-                    if exc.errno != errno.EBUSY:
+                    if exc.errno not in REFUSED_RENAME:
                         raise
                     busy = exc
             if busy is None:
@@ -1330,11 +1354,15 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
             _remove_replaced(old, destination)
     if busy is not None:
         shown = shown_path(destination)
+        why = ("a mount point (a mounted volume or share) or a folder another program holds cannot be renamed or "
+               "removed" if busy.errno == errno.EBUSY else
+               "the system does not let this user rename or remove it (a folder of another user's in a folder whose "
+               "sticky bit is set, or one marked immutable)")
         _keep_instead(staging, destination, f'{where} | the output folder cannot be replaced: the system says '
-                                            f'"{busy.strerror or busy}" (got {shown}); a mount point (a mounted volume '
-                                            "or share) or a folder another program holds cannot be renamed or removed, "
-                                            "and a run puts its outputs in place by renaming",
-                      f"give a folder inside it, e.g. {shown_path(destination / 'plan')},")
+                                            f'"{busy.strerror or busy}" (got {shown}); {why}, and a run puts its '
+                                            "outputs in place by renaming",
+                      f"give a folder inside it, e.g. {shown_path(destination / 'plan')},"
+                      if busy.errno == errno.EBUSY else "give a folder of your own,")
 
 
 def _moved_aside(destination: Path) -> tuple[Path | None, bool]:
