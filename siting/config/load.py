@@ -650,17 +650,60 @@ def parse_yaml_text(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]
     name = shown_path(path) if isinstance(path, Path) else path
     fast, python = (_TextLoader, _TextPythonLoader) if command_line else (_Loader, _PythonLoader)
     try:
-        return _parse(text, name, fast, command_line)
+        return _deep_refused(_parse(text, name, fast, command_line), name, command_line)
+    except RecursionError:
+        raise InputError([_too_deep(name, command_line)]) from None
     except yaml.YAMLError:  # read again for PyYAML's own words
         pass
     try:
-        return _parse(text, name, python, command_line)
+        return _deep_refused(_parse(text, name, python, command_line), name, command_line)
+    except RecursionError:
+        raise InputError([_too_deep(name, command_line)]) from None
     except yaml.MarkedYAMLError as exc:
         raise InputError([syntax_problem(text, name, exc, command_line)]) from None
     except yaml.YAMLError as exc:
         if command_line:
             raise InputError([f"{name} | YAML error: {exc} (got {text!r}); fix the value"]) from None
         raise InputError([f"{name}: YAML error: {exc}; fix the YAML"]) from None
+
+
+#: The deepest nesting of lists and mappings a YAML text of settings may have: a scenario nests
+#: a few levels (variants, constraints, options); far deeper text is a mistake, and Python's
+#: recursion would fail on it in the reading or in the checks after it.
+MAX_YAML_DEPTH = 64
+
+
+def _too_deep(name: str, command_line: bool, line: int | None = None) -> str:
+    """The problem of a YAML text nested deeper than MAX_YAML_DEPTH."""
+    what = f"lists and mappings nested more than {MAX_YAML_DEPTH} levels deep"
+    if command_line:
+        return f"{name} | {what}; give a flat value"
+    at = f", line {line}" if line is not None else ""
+    return f"{name}{at}: {what}; a file of settings nests a few levels: check that it is the file meant"
+
+
+def _deep_refused(parsed: tuple[Any, yaml.Node | None], name: str, command_line: bool
+                  ) -> tuple[Any, yaml.Node | None]:
+    """`parsed` (data and node tree) as it is, or InputError naming the line where the node tree
+    first nests deeper than MAX_YAML_DEPTH (walked without recursion)."""
+    _data, node = parsed
+    stack = [(node, 1)] if node is not None else []
+    seen: set[int] = set()  # a node an alias repeats is walked once
+    while stack:
+        current, depth = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [part for pair in current.value for part in pair]
+        else:
+            continue
+        if depth > MAX_YAML_DEPTH:
+            raise InputError([_too_deep(name, command_line, current.start_mark.line + 1)])
+        stack.extend((child, depth + 1) for child in children)
+    return parsed
 
 
 #: PyYAML's names of the tokens it did not expect, in words ("but got '<scalar>'": a value).
