@@ -850,7 +850,7 @@ class Solution:
         """
         costs = self._checked_rule_costs(rule_costs)
         destination = output_folder(self.problem.loaded, folder, variant=self.problem.variant)
-        write_outputs(destination, self.files(costs), self.timings)
+        write_outputs(destination, self.files(costs), self.timings, scenario=self.problem.loaded.scenario_path)
         return destination
 
     def _checked_rule_costs(self, value: Any) -> pd.DataFrame | None:
@@ -1156,7 +1156,7 @@ class Alternatives:
         files = solution._files(extra=extra, alternatives=True,
                                 near_optimal=near_optimal_record(self.plans, self.slack, "optimum"), overlays=overlays,
                                 pie_top_yuan=plans_pie_scale([p.plan for p in self.plans]))
-        write_outputs(destination, files, solution.timings)
+        write_outputs(destination, files, solution.timings, scenario=problem.loaded.scenario_path)
         return destination
 
 

@@ -37,12 +37,14 @@ with the usual permissions (0777 less the umask). A run whose folder is its scen
 `output.folder`, not one named for it (`--out`, `out=`, an override of `output.folder`, a
 variant's own), does not replace a marked folder whose manifest.json records another scenario
 file or another variant: a variant, or a file that extends a scenario, takes the base's folder
-unless it sets one, and would replace the base's plan without a word (`ScenarioFolder`,
-`another_run_problem`); a re-run of the same scenario file and variant, overrides or a changed
-name or not, replaces its own. A refusal for files siting did not write says what those that
-other programs leave there are (`programs_words`): SQLite's `-wal` and `-shm` beside a
-GeoPackage QGIS has open, QGIS's backup `plan.qgs~` of a project saved there, macOS Finder's
-`.DS_Store`; they are the user's all the same.
+unless it sets one, and would replace the base's plan without a word, as would a file of the same
+name in another folder (`ScenarioFolder`, `another_run_problem`); a re-run of the same scenario
+file and variant, overrides or a changed name or not, replaces its own. The file is the one
+manifest.json records by its path from the folder, under `run` (`scenario_from_folder`), where a
+file is there now; else the one of the same name (a manifest of an earlier version). A refusal
+for files siting did not write says what those that other programs leave there are
+(`programs_words`): SQLite's `-wal` and `-shm` beside a GeoPackage QGIS has open, QGIS's backup
+`plan.qgs~` of a project saved there, macOS Finder's `.DS_Store`; they are the user's all the same.
 
 Outputs are assembled in a staging folder beside the destination, named
 `.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
@@ -892,13 +894,15 @@ class ScenarioFolder:
     `own_folder` where this run would set a folder of its own, in words ("output.folder under
     variants.wide_buffer in scenario.yaml"); `out_name` what names a folder for the run (`--out`,
     `out`, `folder`); `file_name` the scenario file's name, as manifest.json records it
-    (`inputs.scenario`)."""
+    (`inputs.scenario`); `scenario` the scenario file's path, which tells two files of the same
+    name apart (`scenario_from_folder`), None where not known."""
 
     name: str
     variant: str | None
     own_folder: str
     out_name: str
     file_name: str = ""
+    scenario: Path | None = None
 
 
 def scenario_folder(loaded: LoadedScenario, variant: str | None, out_name: str) -> ScenarioFolder | None:
@@ -917,14 +921,44 @@ def scenario_folder(loaded: LoadedScenario, variant: str | None, out_name: str) 
                    if origin.prefix[-2:] == ("variants", variant)]
         place = defined[-1].path if defined else loaded.scenario_path
         own = f"output.folder under {'.'.join(('variants', variant))} in {shown_path(place)}"
-    return ScenarioFolder(loaded.scenario.name, variant, own, out_name, loaded.scenario_path.name)
+    return ScenarioFolder(loaded.scenario.name, variant, own, out_name, loaded.scenario_path.name,
+                          loaded.scenario_path)
 
 
-def recorded_run(folder: Path) -> tuple[str, str | None, str | None] | None:
-    """The scenario name, the variant (None for the base scenario) and the scenario file's name
-    whose outputs `folder` holds, as its manifest.json records them (`scenario`, `variant`,
-    `inputs.scenario`; None for a file name it does not give); None when it has no manifest that
-    says (none, as a diagnosis or a comparison's folder, unreadable, or of another shape)."""
+#: The member of a manifest's `run` that records the scenario file's path from the output folder.
+SCENARIO_FROM_FOLDER = "scenario_from_folder"
+
+
+def scenario_from_folder(scenario: Path, folder: Path) -> str | None:
+    """The path of the scenario file `scenario` from the output folder `folder` (both resolved
+    first), POSIX, as a plan's manifest.json records it under `run` (`scenario_from_folder`,
+    e.g. "../scA/scenario.yaml"): it tells apart two scenario files of the same name whose
+    `output.folder` is the same folder (`another_run_problem`). None where there is no such path
+    (another drive) or it cannot be written as UTF-8 text."""
+    try:
+        relative = Path(os.path.relpath(Path(scenario).resolve(), Path(folder).resolve())).as_posix()
+        relative.encode("utf-8")
+    except (OSError, ValueError):  # UnicodeEncodeError among them
+        return None
+    return relative
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """Whose outputs a folder holds, as its manifest.json records them: the scenario's `name`, the
+    `variant` (None for the base scenario), the scenario file's `file_name` (`inputs.scenario`)
+    and its path from the folder (`run.scenario_from_folder`), each None where it does not say."""
+
+    name: str
+    variant: str | None
+    file_name: str | None
+    from_folder: str | None
+
+
+def recorded_run(folder: Path) -> RecordedRun | None:
+    """Whose outputs `folder` holds, as its manifest.json records them (`RecordedRun`); None when
+    it has no manifest that says (none, as a diagnosis or a comparison's folder, unreadable, or of
+    another shape)."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
@@ -934,8 +968,31 @@ def recorded_run(folder: Path) -> tuple[str, str | None, str | None] | None:
     variant = data.get("variant")
     inputs = data.get("inputs")
     file_name = inputs.get("scenario") if isinstance(inputs, dict) else None
-    return (data["scenario"], variant if isinstance(variant, str) else None,
-            file_name if isinstance(file_name, str) else None)
+    run = data.get("run")
+    from_folder = run.get(SCENARIO_FROM_FOLDER) if isinstance(run, dict) else None
+    return RecordedRun(data["scenario"], variant if isinstance(variant, str) else None,
+                       file_name if isinstance(file_name, str) else None,
+                       from_folder if isinstance(from_folder, str) and from_folder else None)
+
+
+def recorded_file(target: Path, recorded: RecordedRun) -> Path | None:
+    """The scenario file whose outputs the folder `target` holds, where its manifest records its
+    path (`scenario_from_folder`) and a file is there now; None otherwise (an earlier version's
+    manifest, or the file moved or removed since)."""
+    if recorded.from_folder is None:
+        return None
+    path = target / recorded.from_folder
+    try:
+        return path if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
 
 
 def _run_words(name: str, variant: str | None) -> str:
@@ -954,20 +1011,35 @@ def another_run_problem(destination: Path, target: Path, run: ScenarioFolder) ->
     """Why the run `run`, whose folder is its scenario's output.folder, may not replace the marked
     folder `target` (`destination` resolved), as (what is wrong, how to fix): it holds the outputs
     of another scenario file or variant (`recorded_run`), which a run replaces only where they are
-    named for it (`--out`). None when it holds this run's own (the same scenario file, by its
-    name, and variant, whatever the scenario's `name` and the overrides: a re-run replaces them;
-    by the scenario's `name` where the manifest gives no file), or says nothing of whose they are."""
+    named for it (`--out`). None when it holds this run's own (the same scenario file and variant,
+    whatever the scenario's `name` and the overrides: a re-run replaces them), or says nothing of
+    whose they are. The same file is the one the manifest records by its path from the folder
+    (`scenario_from_folder`) where that file is there now, so that two files of the same name in
+    different folders are told apart; else the one of the same name (`inputs.scenario`: a
+    manifest of an earlier version, or a file moved since); by the scenario's `name` where the
+    manifest gives no file. The message names the files by their name where the names differ, by
+    their path where only the paths do."""
     recorded = recorded_run(target)
     if recorded is None:
         return None
-    name, variant, file_name = recorded
-    same = file_name == run.file_name if file_name is not None and run.file_name else name == run.name
+    name, variant, file_name = recorded.name, recorded.variant, recorded.file_name
+    earlier = recorded_file(target, recorded) if run.scenario is not None else None
+    if earlier is not None and run.scenario is not None:
+        same = _same_file(earlier, run.scenario)
+    elif file_name is not None and run.file_name:
+        same = file_name == run.file_name
+    else:
+        same = name == run.name
     if same and variant == run.variant:
         return None
+    ours = theirs = ""
+    if file_name is not None and run.file_name and file_name != run.file_name:
+        theirs, ours = f" of {file_name}", f" of {run.file_name}"
+    elif not same and earlier is not None and run.scenario is not None:
+        theirs, ours = f" of {shown_path(earlier.resolve())}", f" of {shown_path(run.scenario)}"
     shown = escaped(shown_path(destination))
-    files = file_name is not None and bool(run.file_name) and file_name != run.file_name
-    return (f"holds the outputs of another run, {_run_words(name, variant)}{f' of {file_name}' if files else ''}, "
-            f"while this run is {_run_words(run.name, run.variant)}{f' of {run.file_name}' if files else ''}",
+    return (f"holds the outputs of another run, {_run_words(name, variant)}{escaped(theirs)}, "
+            f"while this run is {_run_words(run.name, run.variant)}{escaped(ours)}",
             f"a run replaces the outputs of another scenario or variant only where {_named_for(run.out_name)} names "
             f"their folder: give this run a folder of its own, with {_named_for(run.out_name)} or with "
             f"{run.own_folder}, or give {_named_for(run.out_name, shown)} to replace them")

@@ -28,12 +28,14 @@ from siting.deliver.explore import (
 from siting.deliver.explore import alternatives_files as explore_files
 from siting.deliver.files import export_files, plans_pie_scale, prefetch_drawing
 from siting.deliver.folders import (
+    SCENARIO_FROM_FOLDER,
     check_destination,
     destination_problems,
     extends_chain,
     input_files,
     present_inputs,
     scenario_folder,
+    scenario_from_folder,
     write_folder_atomically,
 )
 from siting.deliver.geojson import json_text
@@ -231,7 +233,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                              near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top)
     with progress.phase("write"):
         try:
-            write_outputs(destination, files, timings, create_parent, where)
+            write_outputs(destination, files, timings, create_parent, where, loaded.scenario_path)
         except OutputFolderError as refused:
             if refused.kept is not None:  # complete in the kept folder: the caller may still show the plan
                 refused.result = RunResult(prepared, solved.report, solved.plan, refused.kept, timings, solved.size,
@@ -343,24 +345,32 @@ def with_folder_problems(error: InputError, salvage: Salvage | None, scenario_pa
 
 
 def write_outputs(destination: Path, files: Mapping[str, FileContent], timings: dict[str, float],
-                  create_parent: bool = True, where: str = "--out") -> None:
+                  create_parent: bool = True, where: str = "--out", scenario: Path | None = None) -> None:
     """Write a run's `files` into `destination` all at once (siting/deliver/folders.py
     `write_folder_atomically`), timing it: `timings["write"]` is the seconds from the start until
     every file but manifest.json is written, and manifest.json, written last, gives the same figure
     under `run.timings_s.write`, so that the terminal's time line and the manifest agree (the
     manifest itself and the final rename, a few milliseconds, are not counted). A write the disk
     refuses raises OutputFolderError naming the folder as `where` gives it (the setting it came
-    from), with nothing written there."""
+    from), with nothing written there. With `scenario` (the run's scenario file), the manifest
+    records its path from `destination` under `run.scenario_from_folder` (siting/deliver/
+    folders.py `scenario_from_folder`; left out where there is none), which tells two scenario
+    files of the same name apart when a later run's `output.folder` is this folder
+    (`another_run_problem`); `run` is the member the marker leaves out of the manifest's SHA-256,
+    so that the other files and the marker stay the same wherever the folder is."""
     manifest_text = files.get("manifest.json")
     if not isinstance(manifest_text, str):
         write_folder_atomically(destination, files, create_parent, where)
         return
     started = time.perf_counter()
+    from_folder = scenario_from_folder(scenario, destination) if scenario is not None else None
 
     def write_manifest(target: Path) -> None:
         data = json.loads(manifest_text)
         timings["write"] = time.perf_counter() - started
         data["run"]["timings_s"]["write"] = round(timings["write"], 3)
+        if from_folder is not None:
+            data["run"][SCENARIO_FROM_FOLDER] = from_folder
         target.write_text(json_text(data), encoding="utf-8", newline="\n")
 
     ordered: dict[str, FileContent] = {name: content for name, content in files.items() if name != "manifest.json"}
