@@ -6,8 +6,10 @@ every product out of it."""
 
 from __future__ import annotations
 
+import pytest
+
 from siting.runs.pool import CaseSummary
-from siting.runs.tables import kept_out_note
+from siting.runs.tables import LAND_ROW, comparison_table, kept_out_note
 
 NAMES = {"yuxi_longquan": "Yuxi high-tech zone", "qujing_etdz": "Qujing ETDZ"}
 
@@ -42,3 +44,19 @@ def test_cells_alone_differ_the_note_says_no_site_of_both_runs_differs() -> None
     assert ("cells: no site of both runs has land free for new modules differing by 1 ha or more (base -> cells, "
             "ha): 2 sites are candidates in cells only, +15.2 ha together; +15.2 ha in all, the row's difference.") \
         in flat
+
+
+def test_the_list_adds_up_to_the_rounded_row_and_leaves_out_what_rounds_alike() -> None:
+    """The row gives each run's sum to 0.1 ha: 10.04 -> 10.16 reads 10.0 -> 10.2, a difference of
+    +0.2, which the list's total gives too; 100.0 -> 100.01 rounds alike and is no difference at
+    all; a site with no land in one run only (0 ha) is not counted apart."""
+    flat = " ".join(kept_out_note([solved("base", {"a": 10.04}), solved("new", {"a": 10.16})]).split())
+    assert ("1 site differs by less than 1 ha, +0.1 together; +0.2 ha in all, of the sums to 0.1 ha, the row's "
+            "difference.") in flat
+    table = comparison_table([solved("base", {"a": 10.04}), solved("new", {"a": 10.16})]).set_index("metric")
+    assert table.loc[LAND_ROW, "new vs base"] == pytest.approx(0.2)
+    for before, after in (({"a": 100.0, "b": 5.0}, {"a": 100.01, "b": 5.0}), ({"a": 100.0, "x": 0.0}, {"a": 100.0}),
+                          ({"a": 100.0}, {"a": 100.0, "c": 0.04})):
+        note = kept_out_note([solved("base", before), solved("new", after)])
+        assert "- new keeps out the same site-product pairs as base." in note  # and nothing of the land
+        assert "in all" not in note and "candidate" not in note.split("\n", 1)[1]

@@ -59,3 +59,16 @@ def test_a_committed_projects_file_nested_deep_exits_2_naming_it(tmp_path: Path)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert f"{projects}" in done.stderr and "nested more than 64 levels deep" in done.stderr
+
+
+def test_aliases_do_not_hide_a_node_nested_deeper_than_the_limit(tmp_path: Path) -> None:
+    """Anchors each 55 levels deep, each holding the one before: the data nests some 1,650 levels
+    though no anchor alone passes the limit, and the aliases listed last, deepest first, would mark
+    each node seen at a shallow place before its deep one."""
+    lines = ["a:"]
+    for i in range(30):
+        lines.append(f"  - &a{i} " + "[" * 55 + (f"*a{i - 1}" if i else "1") + "]" * 55)
+    lines += [f"  - *a{i}" for i in reversed(range(30))]
+    with pytest.raises(InputError) as caught:
+        parse_yaml_text("\n".join(lines) + "\n", tmp_path / "x.yaml")
+    assert "nested more than 64 levels deep" in caught.value.problems[0]

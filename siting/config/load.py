@@ -688,12 +688,12 @@ def _deep_refused(parsed: tuple[Any, yaml.Node | None], name: str, command_line:
     first nests deeper than MAX_YAML_DEPTH (walked without recursion)."""
     _data, node = parsed
     stack = [(node, 1)] if node is not None else []
-    seen: set[int] = set()  # a node an alias repeats is walked once
+    deepest: dict[int, int] = {}  # a node an alias repeats is walked again only where it lies deeper
     while stack:
         current, depth = stack.pop()
-        if id(current) in seen:
+        if deepest.get(id(current), 0) >= depth:
             continue
-        seen.add(id(current))
+        deepest[id(current)] = depth
         if isinstance(current, yaml.SequenceNode):
             children = list(current.value)
         elif isinstance(current, yaml.MappingNode):

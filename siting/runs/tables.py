@@ -577,9 +577,9 @@ def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], sh
         return []
     sites = [site for site in dict.fromkeys([*before, *after]) if site in before and site in after]
     # sites that are candidates in one run only (the cells of a run with candidate cells), apart
-    apart = []
-    for run, land in ((other.label, [after[s] for s in after if s not in before]),
-                      (base.label, [-before[s] for s in before if s not in after])):
+    apart = []  # those with land to 0.1 ha, as the row sums it, not those with none
+    for run, land in ((other.label, [after[s] for s in after if s not in before and round(after[s], 1)]),
+                      (base.label, [-before[s] for s in before if s not in after and round(before[s], 1)])):
         if len(land) == 1:
             apart.append(f"1 site is a candidate in {run} only, {land[0]:+,.1f} ha")
         elif land:
@@ -587,19 +587,22 @@ def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], sh
     change = {site: after[site] - before[site] for site in sites}
     changed = sorted((site for site in sites if abs(change[site]) >= LAND_SHOWN_HA),
                      key=lambda site: -abs(change[site]))
-    small = [site for site in sites  # a difference in the last digits of a sum is none
-             if SAME * max(1.0, before[site]) < abs(change[site]) < LAND_SHOWN_HA]
-    if not (changed or small or apart):
+    small = [site for site in sites  # land the layers give alike (to 0.1 ha) is the same
+             if abs(change[site]) < LAND_SHOWN_HA and _land_at(base, site) != _land_at(other, site)]
+    # the row's difference: of each run's sum as the row gives it (`_metric_rows`)
+    total = MEASURE.round(math.fsum(after.values())) - MEASURE.round(math.fsum(before.values()))
+    if not (changed or small or apart) and not total:
         return []
-    total = math.fsum(after.values()) - math.fsum(before.values())
     rest = f"{math.fsum(change[site] for site in small):+,.1f}"
     others = (f"1 other site differs by less than {LAND_SHOWN_HA:g} ha, {rest}" if len(small) == 1 else
               f"the other {len(small):,} sites differ by less than {LAND_SHOWN_HA:g} ha each, {rest} together")
     closing = f"{total:+,.1f} ha in all, the {figure}'s difference"
     if not changed and not apart:
         each = f"differ{'s' if len(small) == 1 else ''} by less than {LAND_SHOWN_HA:g} ha"
+        summed = (f"{rest} in all" if rest == f"{total:+,.1f}" else  # the row's sums are each to 0.1 ha
+                  f"{rest} together; {total:+,.1f} ha in all, of the sums to 0.1 ha")
         return [f"{other.label}: no site's land free for new modules differs by {LAND_SHOWN_HA:g} ha or more "
-                f"({base.label} -> {other.label}); {_plural(len(small), 'site')} {each}, {rest} in all, "
+                f"({base.label} -> {other.label}); {_plural(len(small), 'site')} {each}, {summed}, "
                 f"the {figure}'s difference."]
 
     def entry(site: str) -> str:
