@@ -55,8 +55,9 @@ def test_every_change_carries_the_objective_difference_of_its_run(compared: Path
     assert len(features) == 4
     for feature in features:
         properties = feature["properties"]
-        assert list(properties)[:8] == ["id", "site", "scenario", "baseline", "change", "objective_difference",
-                                        "objective_difference_low_bn_yuan", "objective_difference_high_bn_yuan"]
+        assert list(properties)[:9] == ["id", "site", "scenario", "folder", "baseline", "change",
+                                        "objective_difference", "objective_difference_low_bn_yuan",
+                                        "objective_difference_high_bn_yuan"]
         assert properties["objective_difference"] == "within solver tolerance"
         assert (properties["objective_difference_low_bn_yuan"], properties["objective_difference_high_bn_yuan"]) == (
             low, high)
@@ -66,6 +67,7 @@ def test_diff_style_names_the_fields_with_unit_and_years(compared: Path):
     root = ET.fromstring((compared / "diff.qml").read_text().split("\n", 1)[1])
     aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
     assert aliases == {
+        "folder": "folder of this run (in the comparison or sweep folder)",
         "base_fepo4": "FePO4 added 2023-2024, baseline small (t/yr)",
         "new_fepo4": "FePO4 added 2023-2024, this run (t/yr)",
         "base_lfp": "LFP added 2023-2024, baseline small (t/yr)", "new_lfp": "LFP added 2023-2024, this run (t/yr)",

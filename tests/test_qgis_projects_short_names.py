@@ -80,6 +80,7 @@ def test_diff_fields_are_named_with_unit_and_years():
     aliases = change_aliases(["lfp", "cells"], {"lfp": "t", "cells": "GWh"}, "a", [2022, 2023, 2024],
                              [[2022, 2023, 2024]])
     assert aliases == {
+        "folder": "folder of this run (in the comparison or sweep folder)",
         "base_lfp": "LFP added 2022-2024, baseline a (t/yr)", "new_lfp": "LFP added 2022-2024, this run (t/yr)",
         "base_cells": "Cells added 2022-2024, baseline a (GWh/yr)",
         "new_cells": "Cells added 2022-2024, this run (GWh/yr)",

@@ -1816,14 +1816,14 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
     over the years they are decided in), as "LFP added 2022-2024, baseline yunnan_2024 (t/yr)"
     and "LFP added 2022-2024, this run (t/yr)" (`units`: each product's catalog unit;
     `base_years` the baseline's years, `run_years` each compared run's: "over each run's years"
-    where those differ); OPTION_FIELDS, what the rules admit at the site in either run; and
-    DIFFERENCE_FIELDS."""
+    where those differ); OPTION_FIELDS, what the rules admit at the site in either run;
+    DIFFERENCE_FIELDS; and `folder`, the run's folder."""
     def span(years: Sequence[int]) -> str:
         return f"{years[0]}-{years[-1]}" if len(years) > 1 else f"in {years[0]}" if years else "over the plan"
 
     spans = {span(years) for years in run_years}
     theirs = spans.pop() if len(spans) == 1 else "over each run's years"
-    aliases: dict[str, str] = {}
+    aliases: dict[str, str] = {"folder": "folder of this run (in the comparison or sweep folder)"}
     for product in products:
         unit = f" ({per_year(units[product])})" if units.get(product) else ""
         aliases[f"base_{product}"] = f"{product_label(product)} added {span(base_years)}, baseline {baseline}{unit}"

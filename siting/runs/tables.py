@@ -1526,7 +1526,9 @@ def _built_on(summary: CaseSummary) -> set[str]:
 
 
 def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
-    """One feature per site and compared run: what changed against the baseline, with the
+    """One feature per site and compared run (`scenario`, its label, and `folder`, its folder in
+    the comparison or sweep folder: `run02` for a sweep's "run02 buffer_m=1000", null where the
+    run's folder was not kept): what changed against the baseline, with the
     capacity added per product (units/yr) in both; and what the proven gaps show of the run's
     objective against the baseline's, as comparison.csv gives it (siting/deliver/styles.py
     DIFFERENCE_FIELDS): `difference_verdict` and the ends of `objective_range` in bn yuan (null
@@ -1564,7 +1566,8 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
             if change == "unchanged" and options_changed(base, other, site):  # the rules, not the plan, changed
                 change = OPTIONS_CHANGED
             props: dict[str, Any] = {"id": f"{site}@{other.label}", "site": site, "scenario": other.label,
-                                     "baseline": base.label, "change": change, **difference}
+                                     "folder": Path(other.out_dir).name or None, "baseline": base.label,
+                                     "change": change, **difference}
             for product in products:
                 props[f"base_{product}"] = float(before.get(product, 0.0))
                 props[f"new_{product}"] = float(after.get(product, 0.0))
