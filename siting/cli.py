@@ -1069,11 +1069,13 @@ def _stopped_exit() -> int:
 
 
 def left_lines() -> list[str]:
-    """The folders of the tool's that the command could not remove (the folder an output folder
-    held before it was replaced, or one an earlier run left beside it), each as a "note: ..." line
-    naming it, why, and to remove it by hand (siting/deliver/folders.py `left_behind`)."""
+    """The output folders the command replaced that held outputs of another kind (a comparison
+    replaced by a plan: siting/deliver/folders.py `replaced_notes`), then the folders of the
+    tool's that it could not remove (the folder an output folder held before it was replaced, or
+    one an earlier run left beside it: `left_behind`), each as a "note: ..." line naming it, what
+    it held or why it is left, and what to do."""
     folders = written_folders()
-    return notice_lines(folders.left_behind()) if folders is not None else []
+    return notice_lines(folders.replaced_notes() + folders.left_behind()) if folders is not None else []
 
 
 def written_folders() -> ModuleType | None:

@@ -167,11 +167,47 @@ _completed: list[Path] = []
 _left: dict[Path, str] = {}
 
 
+#: The notes of the folders of another kind that this process replaced (`replaced_notes`).
+_replaced: list[str] = []
+
+
 def forget_completed() -> None:
-    """Start the record of `completed_folders` and of `left_behind` again (a command does so when
-    it starts)."""
+    """Start the record of `completed_folders`, of `left_behind` and of `replaced_notes` again (a
+    command does so when it starts)."""
     _completed.clear()
     _left.clear()
+    _replaced.clear()
+
+
+def replaced_notes() -> list[str]:
+    """The notes, in order, of the output folders this process replaced since `forget_completed`
+    that held outputs of another kind than the run's (`held_kind`: a comparison replaced by a
+    plan, a plan with alternatives by a sweep), each naming the folder and what it held. A folder
+    named for a run is replaced whole, whatever siting wrote there; the note says what went."""
+    return list(_replaced)
+
+
+def held_kind(folder: Path) -> tuple[str, str] | None:
+    """What the output folder `folder` holds, by its marker's list, as (kind, words): a
+    comparison or a sweep (with how many runs), a plan (with its alternatives and rule costs) or
+    a diagnosis; None for a folder without a marker, or of none of these."""
+    if not is_ours(folder):
+        return None
+    entries = marker_entries(folder)
+    runs = sum(1 for entry in entries if entry.endswith("/") and "/" not in entry[:-1])
+    held = f" of {runs} runs" if runs > 1 else " of 1 run" if runs else ""
+    if "comparison.csv" in entries:
+        return "comparison", f"a comparison{held}"
+    if "sweep.csv" in entries:
+        return "sweep", f"a sweep{held}"
+    if "manifest.json" in entries:
+        alternatives = len({entry.split("/", 1)[0] for entry in entries if re.match(r"alt\d+/", entry)})
+        parts = [f"{alternatives} alternative{'s' if alternatives != 1 else ''}"] if alternatives else []
+        parts += ["rule costs"] if "rule_costs.csv" in entries else []
+        return "plan", "a plan" + (f" with {' and '.join(parts)}" if parts else "")
+    if "conflicts.md" in entries:
+        return "diagnosis", "a diagnosis of a scenario without a plan"
+    return None
 
 
 def left_behind() -> list[str]:
@@ -1400,6 +1436,7 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     old = None
     emptied = swapped = False
     busy: OSError | None = None
+    held, made = held_kind(destination), held_kind(staging)
     try:
         with _signals_held():
             if destination.exists():
@@ -1421,6 +1458,10 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
                     raise
                 swapped = True
                 _note_completed(destination)
+                if held is not None and made is not None and held[0] != made[0]:
+                    _replaced.append(f"{shown_path(destination)}: held {held[1]} written before, which this run's "
+                                     f"{made[0]} replaced whole (a run replaces a folder siting wrote, whatever it "
+                                     "held); give another folder to keep both")
     finally:  # a signal held during the renames is raised as they end: the old folder still goes
         if swapped and old is not None:
             _remove_replaced(old, destination)
