@@ -565,7 +565,9 @@ class Solution:
             `start_dropped` (True when a MIP start was dropped and the solve repeated without it).
         result: the plan as read back, as tables and figures (`builds`, `capacity`, `flows`,
             `costs`, `targets`, `output_value`, `opened_sites` and more; money in yuan, capacity
-            and flows in product units per year); the properties below give copies.
+            and flows in product units per year): the plan as solved, which the files are made
+            from; `write` and `files` refuse it changed. The properties below give copies, to
+            change at will.
         model_size: `variables`, `integer_variables` and `constraints` of the model (counts),
             and the figures of its searches under "searches"; with candidate cells, those of the
             screened model, with `candidate_cells`, `screening_groups`, `aggregate_sites` and
@@ -595,13 +597,23 @@ class Solution:
     #: The rows of every table `siting.rule_costs` gave for this solution (`rule_cost_rows`), the
     #: only rows `write` and `files` take as its rule costs.
     _rule_cost_rows: set[tuple[tuple[str, Any], ...]] = field(init=False, repr=False, default_factory=set)
+    #: `_result_digest` of `result` as solved, which `files` checks it against.
+    _digest: str = field(init=False, repr=False, default="")
 
     @classmethod
     def _of(cls, problem: Problem, settings: SolverSettings, solved: Solved, timings: dict[str, float]) -> Solution:
         """The solution of `problem` that `solved` holds, solved with `settings`."""
         solution = cls(problem, settings, solved.report, solved.plan, solved.size, timings)
         object.__setattr__(solution, "_solved", solved)  # frozen: set as the dataclass's own __init__ would
+        object.__setattr__(solution, "_digest", _result_digest(solved.plan))
         return solution
+
+    def _checked_result(self) -> None:
+        """InputError where `result` was changed since the solve (`_result_digest`)."""
+        if self._digest and _result_digest(self.result) != self._digest:
+            raise InputError(["result | was changed after the solve (its tables and figures are the plan as solved, "
+                              "which the files are made from); solve again, or change the copies the properties "
+                              "give (plan, costs, ...)"])
 
     def __getstate__(self) -> dict[str, Any]:
         """What pickling keeps (for a Dask worker's result, joblib, a cache): everything but HiGHS's
@@ -630,7 +642,7 @@ class Solution:
         """The discounted objective (yuan) as HiGHS gives it, not rounded. `costs` are each
         rounded to 9 significant digits (as in costs.csv and the manifest), so their sum differs
         from it by up to half a unit of the 9th digit of each component (50 yuan for a component
-        in the tens of billions, 500 in the hundreds of billions): some tens of yuan on the
+        in the tens of billions, 500 in the hundreds of billions): some hundreds of yuan on the
         shipped scenario."""
         return self.report.objective_yuan or 0.0
 
@@ -761,14 +773,15 @@ class Solution:
                            prepared.loaded.scenario.network.gateway.name,
                            units_of(prepared.loaded.catalog, prepared.inputs), prepared.positions)
 
-    @cached_property
+    @property
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """The plan's map layers, name -> GeoDataFrame in WGS84 (EPSG:4326), with the fields of
         the GeoJSON files of the same name, in drawing order (top first): `sites`, `site_areas`
         (when polygon and point sites are mixed), `hubs` and `product_flows` (when the
         preprocessing placed the hubs and the gateway), `flows`, `sources`, `candidate_cells`
         (with candidate cells), `clusters`, `redline_zones`, `redline`, and `context` (the
-        scenario's context outlines, when it has them)."""
+        scenario's context outlines, when it has them). Fresh copies at every access, as `plan`
+        gives: a change to one stays in it."""
         return {layer.name: layer.frame.copy() for layer in self.output_layers}
 
     def files(self, rule_costs: pd.DataFrame | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -801,6 +814,7 @@ class Solution:
         `near_optimal_record`), plan.gpkg and plan.qgs its robustness layer (`overlays`:
         siting/runs/job.py `plans_files`), and the maps their one pie scale (`pie_top_yuan`, yuan:
         siting/deliver/files.py `plans_pie_scale`, `export_files`)."""
+        self._checked_result()
         rule_costs = self._checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
         extra = dict(extra or {})
@@ -1158,6 +1172,29 @@ class Alternatives:
                                 pie_top_yuan=plans_pie_scale([p.plan for p in self.plans]))
         write_outputs(destination, files, solution.timings, scenario=problem.loaded.scenario_path)
         return destination
+
+
+def _result_digest(plan: Plan) -> str:
+    """A SHA-256 of what `plan` holds (its tables' columns, types, index and values, and its
+    other figures), by content: the same for the same plan however its tables are laid out in
+    memory, another where a value changed. `Solution.files` checks `Solution.result` by it."""
+    digest = hashlib.sha256()
+
+    def feed(value: Any) -> None:
+        if isinstance(value, pd.DataFrame):
+            digest.update(repr((list(value.columns), [str(t) for t in value.dtypes], value.shape)).encode())
+            digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for item in dataclasses.fields(value):
+                digest.update(item.name.encode())
+                feed(getattr(value, item.name))
+        elif isinstance(value, Mapping):
+            digest.update(repr(sorted(value.items(), key=lambda kv: repr(kv[0]))).encode())
+        else:
+            digest.update(repr(value).encode())
+
+    feed(plan)
+    return digest.hexdigest()
 
 
 def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 5, slack: float = DEFAULT_SLACK,

@@ -327,7 +327,7 @@ def test_every_column_and_layer_is_in_its_docstring(solution: siting.Solution):
         columns = list(getattr(solution, name).columns)
         assert documented(getattr(siting.Solution, name).fget, columns) == [], name
     assert list(solution.capacity.columns)[-3:] == ["online", "available", "production"]
-    layers_doc = siting.Solution.layers.func
+    layers_doc = siting.Solution.layers.fget
     assert documented(layers_doc, solution.layers) == []
     assert documented(layers_doc, ["site_areas", "hubs", "product_flows", "candidate_cells", "context"]) == []
     costs = siting.rule_costs(solution)
