@@ -1039,7 +1039,7 @@ def comparison_csv(table: pd.DataFrame, inputs: ModelInputs, names: Names, gap: 
         shown.insert(list(shown.columns).index("over_optimum") + 1, "within_gap",
                      within_gap(list(shown["over_optimum"]), gap))
     if "within_gap" in shown.columns:
-        known = gap is not None and math.isfinite(gap) and gap > 0
+        known = gap is not None and math.isfinite(gap) and gap >= 0  # 0: proven exactly, a gap known
         shown["within_gap"] = ["" if n == 0 or not known else "yes" if flag else "no"
                                for n, flag in enumerate(shown["within_gap"])]
     return shown.rename(columns=headers)
