@@ -831,12 +831,15 @@ def scenario_file_names(scenarios: Sequence[Path]) -> list[str]:
     lie in, so that files side by side read by their names (`a.yaml`, `b.yaml`) and two files of one
     name differ by their folders (`base/scenario.yaml`, `strict/scenario.yaml`), the same bytes
     wherever the files and the comparison lie; as the messages name them (`shown_path`) where they
-    share no folder (other drives)."""
+    share no folder but the file system's root, or none (other drives): a path from the root
+    without its "/" would read as one from the current folder."""
     absolute = [os.path.abspath(scenario) for scenario in scenarios]
     try:
         common = os.path.commonpath([os.path.dirname(path) for path in absolute])
     except ValueError:  # on other drives
         return [shown_path(scenario) for scenario in scenarios]
+    if Path(common).parent == Path(common):  # the root alone
+        return [shown_path(Path(path)) for path in absolute]
     return [Path(os.path.relpath(path, common)).as_posix() for path in absolute]
 
 
