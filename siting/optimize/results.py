@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import pairwise
 from typing import Any
 
@@ -121,6 +121,11 @@ class Plan:
     #: which hold the plan's years only; None without one.
     steady_state: SteadyState | None = None
 
+    def __repr__(self) -> str:
+        """One line: each table's row count and the other figures' sizes (a notebook prints the
+        tables themselves by name: `plan.builds`)."""
+        return f"Plan({_sizes(self)})"
+
 
 @dataclass(frozen=True)
 class SteadyState:
@@ -137,6 +142,33 @@ class SteadyState:
     raw_imports: pd.DataFrame  # RAW_IMPORT_COLUMNS
     flows: pd.DataFrame  # source, site, resource, year, tonnes, km
     product_flows: pd.DataFrame  # PRODUCT_FLOW_COLUMNS
+
+    def __repr__(self) -> str:
+        """One line: the year, the years it stands for and each table's row count."""
+        tables = _sizes(self, skip=("year", "years_after_horizon"))
+        return f"SteadyState(year {self.year}, standing for {self.years_after_horizon} years, {tables})"
+
+
+def _sizes(record: Any, skip: tuple[str, ...] = ()) -> str:
+    """The fields of the dataclass `record` by size, for its repr: a table's rows ("builds: 4
+    rows"), costs' components, a collection's length, a nested record by its own repr; "none"
+    for None."""
+    parts = []
+    for item in fields(record):
+        if item.name in skip:
+            continue
+        value = getattr(record, item.name)
+        if isinstance(value, pd.DataFrame):
+            parts.append(f"{item.name}: {len(value)} row{'' if len(value) == 1 else 's'}")
+        elif item.name == "costs":
+            parts.append(f"costs: {len(value)} components")
+        elif isinstance(value, dict | tuple | list):
+            parts.append(f"{item.name}: {len(value)}")
+        elif value is None:
+            parts.append(f"{item.name}: none")
+        else:
+            parts.append(f"{item.name}: {type(value).__name__}")
+    return ", ".join(parts)
 
 
 def sites_built_text(plan: Plan, inputs: ModelInputs, name: Callable[[str], str]) -> str:
