@@ -1,5 +1,5 @@
 """comparison.csv's row `scenario file` names each run's file relative to the deepest folder the
-files share; where that is only the file system's root (/work/a.yaml beside /tmp/b.yaml), the
+files share; where that is only the file system's root (/data/a.yaml beside /srv/b.yaml), the
 paths are given whole: "work/a.yaml" read as a path from the current folder, which it is not."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from siting.runs.batch import scenario_file_names
 
 
 def test_files_that_share_only_the_root_are_named_by_their_whole_paths() -> None:
-    assert scenario_file_names([Path("/work/x/a.yaml"), Path("/tmp/y/b.yaml")]) == ["/work/x/a.yaml",
-                                                                                  "/tmp/y/b.yaml"]
+    assert scenario_file_names([Path("/data/x/a.yaml"), Path("/srv/y/b.yaml")]) == ["/data/x/a.yaml",
+                                                                                 "/srv/y/b.yaml"]
 
 
 def test_files_that_share_a_folder_are_named_from_it() -> None:
-    assert scenario_file_names([Path("/work/x/a.yaml"), Path("/work/y/a.yaml")]) == ["x/a.yaml", "y/a.yaml"]
+    assert scenario_file_names([Path("/data/x/a.yaml"), Path("/data/y/a.yaml")]) == ["x/a.yaml", "y/a.yaml"]

@@ -23,7 +23,7 @@ from siting.deliver.layer import AMOUNT, MEASURE, FieldKind, OutputLayer, infer_
 from siting.deliver.styles import unused_prospective
 from siting.deliver.tables import product_flow_rows
 from siting.optimize.results import GATEWAY, Plan, clean
-from siting.prepare.candidates import SLIVER_M2
+from siting.prepare.candidates import SLIVER_M2, cut_cells
 from siting.prepare.layers import POSITION_UNCERTAINTY, LayerSet
 from siting.prepare.positions import PositionCheck
 from siting.prepare.spatial import (
@@ -676,28 +676,15 @@ def cell_drawn_geometries(spatial: SpatialResult) -> np.ndarray:
     the working CRS: its polygon less the zone every product shares (`common_zone`), the land the
     red line leaves to some product. The whole polygon where the rule is off, and where what is
     left would be empty or a sliver (under SLIVER_M2: a guard, as the cells with less usable land
-    than `candidates.min_usable_ha` are dropped before). A cell is differenced only
-    with the parts of the zone it meets (an STRtree; the parts of an intersection are disjoint),
-    all at once."""
+    than `candidates.min_usable_ha` are dropped before), cut as the parks are cut from the cells
+    (siting/prepare/candidates.py `cut_cells`)."""
     cells = cell_sites(spatial).geometry.to_numpy()
     zone = common_zone(spatial)
     if zone.is_empty or not len(cells):
         return cells
-    parts = shapely.get_parts(zone)
-    parts = parts[np.isin(shapely.get_type_id(parts), [3, 6])]  # the polygons of the intersection
-    cell_idx, part_idx = shapely.STRtree(parts).query(cells, predicate="intersects") if len(parts) else (
-        np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp))
-    if not len(cell_idx):
-        return cells
-    order = np.lexsort((part_idx, cell_idx))
-    cell_idx, part_idx = cell_idx[order], part_idx[order]
-    hit = np.unique(cell_idx)
-    local = shapely.multipolygons(parts[part_idx], indices=np.searchsorted(hit, cell_idx))
-    left = shapely.difference(cells[hit], local)
-    kept = ~shapely.is_empty(left) & np.isin(shapely.get_type_id(left), [3, 6]) & (shapely.area(left) >= SLIVER_M2)
-    drawn = cells.copy()
-    drawn[hit[kept]] = left[kept]
-    return drawn
+    left = cut_cells(cells, zone)
+    kept = ~shapely.is_empty(left) & (shapely.area(left) >= SLIVER_M2)
+    return np.where(kept, left, cells)
 
 
 def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,

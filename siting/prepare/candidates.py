@@ -119,8 +119,9 @@ def _clip(cells: np.ndarray, region: shapely.Geometry) -> np.ndarray:
     return clipped
 
 
-def _cut(cells: np.ndarray, taken: shapely.Geometry | None) -> np.ndarray:
-    """`cells` less `taken`, a union of polygons (the parks: `site_polygons`): each cell is
+def cut_cells(cells: np.ndarray, taken: shapely.Geometry | None) -> np.ndarray:
+    """`cells` less `taken`, a union of polygons (the parks: `site_polygons`; the red line's zone
+    common to all products, for the candidate_cells layer's drawing): each cell is
     differenced only with the parts of it it overlaps (matched through an STRtree; the parts of a
     union are disjoint, so gathered into one multipolygon), so a cell none reaches is kept as it
     is; what a cut leaves is reduced to its polygonal part."""
@@ -307,7 +308,7 @@ def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, s
         else:
             cells, index = _hexagon_cells(region, int(spec.h3_resolution or 0), crs)
             names = [f"{spec.id_prefix}-{cluster_id}-{h}" for h in index]
-        geoms.append(_cut(_clip(cells, region), parks))
+        geoms.append(cut_cells(_clip(cells, region), parks))
         ids.extend(names)
         cluster_ids.extend([cluster_id] * len(cells))
     cells = np.concatenate(geoms) if geoms else np.empty(0, dtype=object)
