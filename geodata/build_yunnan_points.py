@@ -329,7 +329,9 @@ SITES = [
         "stated to be in the Anning park [15][16][17][18]. The announced projects "
         "need roughly 450 ha (derived: 30万 t anode x 3.3 ha/10 kt [85] ≈ 100 ha; 2 x 50万 t "
         "FePO4+LFP x 1.7 ha/10 kt LFP [79] ≈ 170 ha; 50万 t LFP x 2.1 ha/10 kt [22] ≈ 105 ha; "
-        "74万 t stand-alone FePO4 at an assumed 1 ha/10 kt ≈ 75 ha). Nothing in production at 2022-01-01 (Yuneng phase 1 line "
+        "74万 t stand-alone FePO4 at an assumed 1 ha/10 kt ≈ 75 ha); the model charges a committed "
+        "plant the land per unit of its product's largest catalog module instead (LFP 2.1, FePO4 1.5, "
+        "anode 3.3 ha per 10 kt), which is more (docs/DATA.md, section 14). Nothing in production at 2022-01-01 (Yuneng phase 1 line "
         "2022-06-29 [10]; Shanshan 2024-01-11 [14]).",
     ),
     dict(
@@ -950,6 +952,26 @@ REDLINE_DESCRIPTION = (
     "See geodata/README.md, section 4; replace it with the official layer when available.")
 
 
+#: The sites' and sources' own descriptions (the collections' "description" member, which GDAL
+#: reads as the layer's DESCRIPTION): what the layer is, its CRS, the unit of every numeric column,
+#: the date of its capacity figures and its licence, so that the file read alone says them.
+SITES_DESCRIPTION = (
+    "Candidate industrial sites of the Kunming, Yuxi and Qujing clusters, hand-authored from the public "
+    "sources each feature's source field cites (geodata/README.md, section 2); footprints are squares "
+    "around approximate points (coord_confidence). WGS84 lon/lat (EPSG:4326). Units: usable_area_ha ha; "
+    "position_uncertainty_km km; land_price_yuan_per_ha nominal yuan per ha (assumption by park tier); "
+    "existing_<product> capacity in place at 2022-01-01, per year, in the product's catalog unit: "
+    "existing_lfp, existing_anode and existing_fepo4 t/yr, existing_separator million m2/yr, "
+    "existing_cells GWh/yr. Licence: the project's own.")
+SOURCES_DESCRIPTION = (
+    "Mineral and raw-material sources, hand-authored from the public sources each feature's source "
+    "field cites (geodata/README.md, section 3); points at approximate places (coord_confidence). "
+    "WGS84 lon/lat (EPSG:4326). supply_t_per_yr: tonnes per year, by resource: phosphate_rock t of rock, "
+    "lithium_clay t of clay ore, copper t of cathode copper, copper_concentrate t of Cu in concentrate, "
+    "aluminium t of primary aluminium, manganese t of MnSO4·H2O equivalent, petroleum_coke t of coke; "
+    "supply_basis says whether it is sourced or assumed, for 2022-2024. Licence: the project's own.")
+
+
 def build() -> dict[str, str]:
     clusters = load_clusters()
     redline, lakes = build_redline(clusters)
@@ -958,9 +980,9 @@ def build() -> dict[str, str]:
 
     hashes = {}
     hashes["sites.geojson"] = write_feature_collection(
-        OUT_DIR / "sites.geojson", [(p, geometry_dict(g)) for p, g in sites])
+        OUT_DIR / "sites.geojson", [(p, geometry_dict(g)) for p, g in sites], SITES_DESCRIPTION)
     hashes["sources.geojson"] = write_feature_collection(
-        OUT_DIR / "sources.geojson", [(p, geometry_dict(g)) for p, g in sources])
+        OUT_DIR / "sources.geojson", [(p, geometry_dict(g)) for p, g in sources], SOURCES_DESCRIPTION)
     hashes["redline_proxy.geojson"] = write_feature_collection(
         OUT_DIR / "redline_proxy.geojson", [(p, geometry_dict(g)) for p, g in redline], REDLINE_DESCRIPTION)
 
