@@ -177,7 +177,7 @@ def _capacity_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
                        f"{_qty(g2, unit)} is built by {year}{budget}")
     reasons += _ceiling_reason(inputs, group, year, planned, unit)
     sizes = sorted({spec.capacity_units_per_yr for spec in inputs.MODULES if spec.product in products})
-    if sizes and planned - goal < max(sizes) and existing + committed <= goal:
+    if sizes and planned - goal < min(sizes) and existing + committed <= goal:
         reasons.append(f"whole modules: modules come in {', '.join(_qty(s, unit) for s in sizes)}, so the "
                        f"capacity cannot land exactly on the goal; the cheapest whole-module mix that reaches "
                        f"{_qty(goal, unit)} gives {_qty(planned, unit)}")
