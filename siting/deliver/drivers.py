@@ -1380,7 +1380,8 @@ def replaceable_imports(inputs: ModelInputs, plan: Plan, units: Mapping[str, str
         years = [y for y in (_imported_year(inputs, figures, product, t) for t in inputs.YEARS) if y is not None]
         if years:
             words = _Words(names or {}, clusters or {}, units[product], product_label(product))
-            reasons = _import_reasons(inputs, figures, product, years, words, within)
+            reasons = _import_reasons(inputs, figures, product, years, words, within,
+                                      None if near_optimal else gap_yuan)
             found.append(ReplaceableImport(product, units[product], tuple(years), tuple(reasons)))
     return found
 
@@ -1813,14 +1814,15 @@ IDLE_PHRASES = {
 
 
 def _import_reasons(inputs: ModelInputs, figures: _PlanFigures, product: str, years: Sequence[ImportedYear],
-                    words: _Words, within: str) -> list[str]:
+                    words: _Words, within: str, gap_yuan: float | None = None) -> list[str]:
     """Why the plan makes no more of `product` in the import `years`: the lead time, for the
     years before anything the plan adds produces; the chain-balance rule of `product` when it does
     not hold in some of them (`_chain_rule_years`); the plants' use (all they can, or capacity
     idle, with stranded.csv's reason); then what keeps one more module out, the rest of the plan
     as it is: no site that may add it, the rules each candidate site would break (`_Option`,
     named once per rule and place, `_blocking_reasons`), and for the best module no rule keeps
-    out, its economics (`_economic_reason`; `within`, why a plan may miss a saving). A module
+    out, its economics (`_economic_reason`; `within`, why a plan may miss a saving; `gap_yuan`, the
+    plan's proven absolute gap, under which a dearer module is not proven dearer). A module
     replaces imports in the import years its plants do not leave capacity idle, and in the
     steady-state year (`ModelInputs.STEADY_YEAR`) under the same terms, where the plan imports
     `product` then."""
@@ -1858,7 +1860,7 @@ def _import_reasons(inputs: ModelInputs, figures: _PlanFigures, product: str, ye
     free = [o for o in options if not o.blocks]
     if free:
         best = max(free, key=lambda o: o.net)
-        reasons.append(_economic_reason(inputs, best, product, words, within))
+        reasons.append(_economic_reason(inputs, best, product, words, within, gap_yuan))
     return reasons
 
 
@@ -1937,12 +1939,15 @@ def weighted_words(inputs: ModelInputs) -> str:
     return f"discounted, with the steady state after {inputs.YEARS[-1]} counted for {years} after it"
 
 
-def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: _Words, within: str) -> str:
+def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: _Words, within: str,
+                     gap_yuan: float | None = None) -> str:
     """Why the best module no rule keeps out is not built: it would cost more than the imports it
     replaces (and the sales it makes) are worth, year by year ("a whole module of N would cost X
     against Y of imports", the steady-state year named "the steady state after 2024"); or it would
     save less than opening its site costs; or, saving more,
-    `within`: the plan is optimal only within the solve's gap, or is a near-optimal alternative."""
+    `within`: the plan is optimal only within the solve's gap, or is a near-optimal alternative.
+    Where the module (or opening its site) costs more than it saves by no more than `gap_yuan`, the
+    plan's proven absolute gap (yuan), the reason says so: that difference is not proven."""
     size = _qty(option.spec.capacity_units_per_yr, words.unit)
     where = f"at {words.site(option.site)}, decided in {option.decided}"
     saving = option.net + option.opening
@@ -1953,7 +1958,8 @@ def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: 
     if saving > 0:
         return (f"opening a site: {words.site(option.site)} is not open, and opening it would cost "
                 f"{bn_yuan(option.opening)} (discounted), more than one more {size} module there, decided in "
-                f"{option.decided}, would save against imports ({bn_yuan(saving)}, {weighted})")
+                f"{option.decided}, would save against imports ({bn_yuan(saving)}, {weighted})"
+                + _unproven_extra(option.opening - saving, gap_yuan))
     rows = option.years
     single = len(rows) == 1
     costs = joined(f"{bn_yuan(r.cost)}/yr" + ("" if single else f" in {year_words(inputs, r.year)}") for r in rows)
@@ -1966,4 +1972,13 @@ def _economic_reason(inputs: ModelInputs, option: _Option, product: str, words: 
               and rows[0].year == first else "")
     more = "" if single else f", {bn_yuan(-saving)} more in all, {weighted}"
     return (f"whole modules: a whole module of {size} {where}, would cost {costs} against {worths} of the imports "
-            f"it would replace ({replaced}){sold}{more}{ramped}")
+            f"it would replace ({replaced}){sold}{more}{ramped}" + _unproven_extra(-saving, gap_yuan))
+
+
+def _unproven_extra(extra_yuan: float, gap_yuan: float | None) -> str:
+    """The clause saying that a module dearer by `extra_yuan` (discounted, weighted) is dearer by
+    no more than the plan's proven absolute gap `gap_yuan`, so not proven; "" otherwise."""
+    if gap_yuan is None or not 0 < extra_yuan <= gap_yuan:
+        return ""
+    return (f"; that is within the plan's proven gap of {bn_yuan(gap_yuan)}, so not proven: another plan within "
+            "the gap may build it")
