@@ -327,6 +327,26 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
     return [Block("h2", "Near-optimal alternatives"), Block("p", text), Block("table", table)]
 
 
+def near_ties_blocks(manifest: Mapping[str, Any]) -> list[Block]:
+    """A paragraph under the Solve table of a plan proven within a gap above 0: the solve does not
+    tell this plan from others within that gap, which may build on other sites and put products
+    in other clusters, so the map is one of them; `solve --alternatives N` shows what they keep.
+    Nothing for a run with alternatives (their section says it), an alternative, a plan proven at
+    a gap of 0 or a run without a plan."""
+    solver = manifest["solver"]
+    record = manifest.get("near_optimal")
+    if solver["termination"] == ALTERNATIVE_TERMINATION or (record and record.get("plan") == "optimum"):
+        return []
+    absolute = absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
+    if absolute is None or absolute <= 0:
+        return []
+    return [Block("p", f"This plan is one of those the solve cannot tell apart: a plan costing up to "
+                       f"{bn_yuan(absolute)} bn yuan less (the absolute gap) may exist, and plans within the gap "
+                       "may build on other sites and put products in other clusters. Read the sites and the "
+                       "split among clusters below as one such plan, not as proven better than those; "
+                       "`solve --alternatives N` shows which sites and products every near-optimal plan keeps.")]
+
+
 def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
     """Rows on how a plan with candidate cells was screened (the manifest's `screening`): the
     candidates and groups, the merged model (LB: its bound, and how its search ended), the
@@ -1873,6 +1893,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
                                            product_flows=plan.product_flows)))
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest, discount_text(inputs))
+    blocks += near_ties_blocks(manifest)
     blocks += alternatives_blocks(manifest, names)
     blocks += target_blocks(loaded, inputs, plan)
     blocks += calibration_blocks(calibration, names)
