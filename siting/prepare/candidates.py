@@ -143,25 +143,51 @@ def cut_cells(cells: np.ndarray, taken: shapely.Geometry | None) -> np.ndarray:
     return out
 
 
-def _square_cells(region: shapely.Geometry, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Square cells of side `size` on the grid anchored at the origin that meet `region`: their
-    boxes, columns and rows, row by row from the south, west to east within a row."""
-    xmin, ymin, xmax, ymax = shapely.bounds(region)
+def _grid_range(bounds: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
+    """The columns and rows of the grid of side `size` anchored at the origin over `bounds`
+    (xmin, ymin, xmax, ymax)."""
+    xmin, ymin, xmax, ymax = bounds
     cols = np.arange(np.floor(xmin / size), np.ceil(xmax / size), dtype=np.int64)
     rows = np.arange(np.floor(ymin / size), np.ceil(ymax / size), dtype=np.int64)
+    return cols, rows
+
+
+def _meeting(geom: shapely.Geometry, cols: np.ndarray, rows: np.ndarray,
+             size: float) -> tuple[np.ndarray, np.ndarray]:
+    """The columns and rows of the grid boxes over `cols` x `rows` that meet `geom` (prepared),
+    tested in blocks of rows of at most about BLOCK_CELLS boxes."""
     per_block = max(1, BLOCK_CELLS // max(len(cols), 1))
-    boxes, out_cols, out_rows = [], [], []
+    out_cols, out_rows = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
     for start in range(0, len(rows), per_block):  # blocks of rows, not cells
         rr, cc = np.meshgrid(rows[start:start + per_block], cols, indexing="ij")
         rr, cc = rr.ravel(), cc.ravel()
-        block = shapely.box(cc * size, rr * size, (cc + 1) * size, (rr + 1) * size)
-        meets = shapely.intersects(region, block)
-        boxes.append(block[meets])
+        meets = shapely.intersects(geom, shapely.box(cc * size, rr * size, (cc + 1) * size, (rr + 1) * size))
         out_cols.append(cc[meets])
         out_rows.append(rr[meets])
-    if not boxes:
-        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    return np.concatenate(boxes), np.concatenate(out_cols), np.concatenate(out_rows)
+    return np.concatenate(out_cols), np.concatenate(out_rows)
+
+
+def _square_cells(region: shapely.Geometry, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Square cells of side `size` on the grid anchored at the origin that meet `region`: their
+    boxes, columns and rows, row by row from the south, west to east within a row. A region of
+    several parts (an allowed zone of scattered parcels) is gridded part by part, over each part's
+    own bounds, where that tests fewer boxes than the grid over the whole region's bounds: the
+    number of cells asked for is estimated from the area, and the grid over the bounds of parcels
+    far apart would be many times more boxes."""
+    parts = shapely.get_parts(region)
+    parts = parts[~shapely.is_empty(parts)]
+    cols, rows = _grid_range(shapely.bounds(region), size)
+    ranges = [_grid_range(b, size) for b in shapely.bounds(parts)]
+    if len(parts) > 1 and sum(len(c) * len(r) for c, r in ranges) < len(cols) * len(rows):
+        shapely.prepare(parts)
+        found = [_meeting(part, c, r, size) for part, (c, r) in zip(parts, ranges, strict=True)]
+        keys = np.unique(np.column_stack([np.concatenate([r for _c, r in found]),
+                                          np.concatenate([c for c, _r in found])]), axis=0)
+        out_rows, out_cols = keys[:, 0], keys[:, 1]  # sorted by row, then column, as below
+    else:
+        out_cols, out_rows = _meeting(region, cols, rows, size)
+    boxes = shapely.box(out_cols * size, out_rows * size, (out_cols + 1) * size, (out_rows + 1) * size)
+    return np.asarray(boxes, dtype=object).reshape(-1), out_cols, out_rows
 
 
 def _hexagon_cells(region: shapely.Geometry, resolution: int, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
@@ -354,6 +380,38 @@ def areal_scale(geometries: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
     return scale
 
 
+def _floored_ha(value: float) -> float:
+    """`value` (ha) rounded down to 0.1 ha, or, below 1 ha, to its first two significant digits, so
+    that a cell of under a hectare is not given as 0 ha."""
+    if value >= 1.0 or value <= 0.0:
+        return math.floor(value * 10) / 10
+    digits = 1 - math.floor(math.log10(value))
+    return math.floor(value * 10**digits) / 10**digits
+
+
+def _sliver_problem(spec: CandidatesSpec, at: str) -> str | None:
+    """The problem line when every cell of `spec`, whole, is smaller than SLIVER_M2 (and so dropped
+    as a sliver), naming the setting and the finest one that keeps cells; None otherwise."""
+    floor_ha = SLIVER_M2 / M2_PER_HA
+    if spec.shape == "square":
+        side = float(spec.cell_size_m or 0.0)
+        if side * side >= SLIVER_M2:
+            return None
+        return (f"{at}candidates.cell_size_m | gives cells of {side * side:,.4g} m2, below the {SLIVER_M2:,.0f} m2 "
+                f"({floor_ha:g} ha) under which a cell is dropped as a sliver, so no cell is left (got "
+                f"{_number(side)}); use a cell_size_m of at least {math.ceil(math.sqrt(SLIVER_M2)):,} m")
+    import h3
+    resolution = int(spec.h3_resolution or 0)
+    if h3.average_hexagon_area(resolution, unit="m^2") >= SLIVER_M2:
+        return None
+    finest = max(r for r in range(16) if h3.average_hexagon_area(r, unit="m^2") >= SLIVER_M2)
+    area = h3.average_hexagon_area(resolution, unit="m^2")
+    return (f"{at}candidates.h3_resolution | gives hexagons of about {area:,.3g} m2, below the {SLIVER_M2:,.0f} m2 "
+            f"({floor_ha:g} ha) "
+            f"under which a cell is dropped as a sliver, so no cell is left (got {resolution}); use an h3_resolution "
+            f"of at most {finest}")
+
+
 def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: CandidatesSpec,
                  crs: pyproj.CRS | str, *, rule: RedlineSettings | None = None, products: Sequence[str] = (),
                  allowed: shapely.Geometry | None = None, parks: shapely.Geometry | None = None,
@@ -369,11 +427,14 @@ def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: Ca
         return (f"{at}candidates.allowed_zone | does not overlap any cluster, so no cell is left (got "
                 f"{str(path)!r}); draw the zone over the clusters, and check that the layer's coordinate system is "
                 "the one its coordinates are in")
+    sliver = _sliver_problem(spec, at)
+    if sliver is not None:
+        return sliver
     every = generate_candidates(clusters, redline, spec.model_copy(update={"min_usable_ha": 0.0}), crs, rule=rule,
                                 products=products, allowed=allowed, parks=parks, where=where)
     usable = [c for c in every.columns if c == "usable_ha" or c.startswith("usable_ha_")]
     if len(every):
-        largest = math.floor(float(every[usable].to_numpy().max()) * 10) / 10
+        largest = _floored_ha(float(every[usable].to_numpy().max()))
         return (f"{at}candidates.min_usable_ha | is above the usable land of every cell, so no cell is left: the "
                 f"largest cell has {_number(largest)} ha usable (got {_number(spec.min_usable_ha)}); use a "
                 f"min_usable_ha of at most {_number(largest)}, or larger cells")
