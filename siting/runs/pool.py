@@ -72,6 +72,7 @@ import asyncio
 import contextlib
 import dataclasses
 import errno
+import importlib.util
 import ipaddress
 import logging
 import os
@@ -108,8 +109,11 @@ if TYPE_CHECKING:
 #: How often a run lost with its worker process is tried again before it is reported failed.
 RETRIES = 1
 #: The Dask settings of the local cluster's scheduler (`dask_client`): a task whose workers died
-#: more than RETRIES times is lost (KilledWorker), as a run in the process pool is.
-LOCAL_SCHEDULER = {"distributed.scheduler.allowed-failures": RETRIES}
+#: more than RETRIES times is lost (KilledWorker), as a run in the process pool is; each
+#: single-threaded worker is handed one task at a time (worker-saturation 1.0; Dask's default
+#: 1.1 hands it two), so that a task waiting behind one that kills its worker is not counted among
+#: the tasks that worker died running, and runs on after it.
+LOCAL_SCHEDULER = {"distributed.scheduler.allowed-failures": RETRIES, "distributed.scheduler.worker-saturation": 1.0}
 
 #: A plan of another run must cost less than a run's own by more than this share of its cost
 #: (taken as at least 1 yuan) for the run to be solved again from it: smaller differences are the
@@ -995,7 +999,37 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
             found = len(client.nthreads())
             say(f"connected to the Dask scheduler at {scheduler} ({found} worker{'s' if found != 1 else ''}) "
                 f"in {time.perf_counter() - started:.1f} s")
+            if found == 0:
+                say(f"the Dask scheduler at {scheduler} has no worker yet: the runs wait until one connects "
+                    f"(dask worker {scheduler}, where this package is installed)")
+            elif (problem := workers_problem(client, scheduler)) is not None:
+                raise InputError([problem])
         yield client
+
+
+def workers_problem(client: Any, scheduler: str) -> str | None:
+    """Why the workers of the Dask scheduler at `scheduler` (those connected to `client` now)
+    cannot run the batch's runs: the workers that cannot import this package, with why, and how to
+    fix it; None when every one can. Such a worker cannot read a run handed to it and ends there
+    (its log says why), and once none is left the runs wait for ever; so the batch is refused
+    before any run is handed out (exit 2). Each worker looks the package up (`find_spec`), which
+    needs nothing of this package where it runs."""
+    package = __name__.partition(".")[0]
+    try:
+        answers = client.run(importlib.util.find_spec, package, on_error="return")
+    except Exception:  # a spec that does not travel back: the check cannot tell; the runs will
+        return None
+    missing = {address: ("not found" if spec is None else f"{type(spec).__name__}: {spec}")
+               for address, spec in sorted(answers.items())
+               if spec is None or isinstance(spec, BaseException)}
+    if not missing:
+        return None
+    listed = "; ".join(f"{address} ({why})" for address, why in missing.items())
+    count = f"{len(missing)} of its {len(answers)} worker{'s' if len(answers) != 1 else ''}"
+    return (f"{SCHEDULER_NAME.get()} | {count} at {scheduler!r} cannot import the {package} package: {listed}; "
+            f"install it where they run (pip install -e '.[dask]', the same version as here) or start them with it "
+            f"on their PYTHONPATH, or drop {SCHEDULER_NAME.get()} (a worker without it ends as it is handed a run, "
+            f"and the runs then wait for ever)")
 
 
 @dataclass(frozen=True)
@@ -1121,22 +1155,29 @@ NOT_RUN = _NotRun()
 
 def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[Any]:
     """The tasks in a pool of `workers` processes (`_pool_round`); a task whose worker died is run
-    again in a new pool, up to RETRIES times, then given `hooks.lost`. Once a result stops the
+    again in a new pool, up to RETRIES times, then given `hooks.lost`. Only a task under way when
+    its pool broke counts that as a death: one still waiting for a free worker never ran, and is
+    run again in the next pool however often pools broke before its turn. Once a result stops the
     tasks (`hooks.refused`), the tasks not started are NOT_RUN, and so are those lost."""
     results: dict[int, Any] = {}
     pending = list(range(len(tasks)))
+    deaths = dict.fromkeys(pending, 0)  # the pools that broke while the task was under way
     ended: list[str] = []  # how the processes that broke a pool ended, in words, in the order seen
-    for attempt in range(RETRIES + 1):
-        pending = _pool_round(tasks, pending, workers, hooks, results, ended)
+    while pending:
+        begun: set[int] = set()
+        pending = _pool_round(tasks, pending, workers, hooks, results, ended, begun)
         if any(hooks.refused(r) is not None for r in results.values() if r is not NOT_RUN):
             return [results.get(i, NOT_RUN) for i in range(len(tasks))]
-        if not pending:
-            break
-        if attempt == RETRIES:
-            how = f" ({'; '.join(dict.fromkeys(ended))})" if ended else ""
-            for i in pending:
-                results[i] = hooks.lost(i, f"worker process died {RETRIES + 1} times running this case{how}")
-                hooks.done(i, results[i])
+        # a pool that broke before any task began counts against each, so that the retries end
+        counted = begun.intersection(pending) or set(pending)
+        for i in counted:
+            deaths[i] += 1
+        given_up = [i for i in pending if deaths[i] > RETRIES]
+        how = f" ({'; '.join(dict.fromkeys(ended))})" if ended else ""
+        for i in given_up:
+            results[i] = hooks.lost(i, f"worker process died {deaths[i]} times running this case{how}")
+            hooks.done(i, results[i])
+        pending = [i for i in pending if i not in given_up]
     return [results[i] for i in range(len(tasks))]
 
 
@@ -1179,11 +1220,12 @@ def _watch_deaths(future: Future[Any], pool: Any, ended: list[str]) -> None:
 
 
 def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks: _Hooks,
-                results: dict[int, Any], ended: list[str]) -> list[int]:
+                results: dict[int, Any], ended: list[str], begun: set[int] | None = None) -> list[int]:
     """Run the tasks numbered `pending` in one pool (`run_handed_over`: in order, no more than
     the workers at once, so that those handed over are those under way, as a `Progress` shows
     them, beating about every `BEAT_S`), their results into `results`; return those lost with a
-    worker that died, how it ended added to `ended` where the pool shows it (`_watch_deaths`).
+    worker that died, how it ended added to `ended` where the pool shows it (`_watch_deaths`), and
+    the tasks handed over to a worker added to `begun` (when given).
     Once a task that ended stops the tasks (`hooks.refused`), no other is started: each is handed
     over as ended at once, NOT_RUN, and not shown."""
     submitted: list[Future[Any]] = []
@@ -1207,6 +1249,8 @@ def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks:
 
     def begin(i: int) -> None:
         if i not in skipped:
+            if begun is not None:
+                begun.add(i)
             hooks.begin(tasks[i].label)
 
     def done(i: int, result: Any) -> None:
