@@ -560,7 +560,8 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     text = (small / "report.md").read_text(encoding="utf-8")
     headings = re.findall(r"^#{1,2} (.+)$", text, flags=re.MULTILINE)
     assert headings == ["Plan report: small", "Solve", "Targets against the plan",
-                        "Capacity added by cluster and product (cumulative to 2024)", "Cost breakdown (discounted)",
+                        "Capacity added by cluster and product (cumulative to 2024)", "What each cluster does",
+                        "Cost breakdown (discounted)",
                         "Trade: imports and sales", "Why targets are overshot", "Capacity added without a target",
                         "Why targets fall short",
                         "Stranded capacity",
@@ -573,7 +574,10 @@ def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Pa
     assert "| gap | 0.00% (tolerance 0.00%) |" in text
     targets = pd.read_csv(small / "targets.csv")
     cathode = targets.loc[targets["target"] == "cathode"].iloc[0]
-    assert f"| Cathode | t/yr | 2024 | 120,000 | {cathode['achieved']:,.0f} | 0 | met |" in text
+    capacity = pd.read_csv(small / "capacity.csv")
+    made = capacity.loc[(capacity["product"] == "lfp") & (capacity["year"] == 2024), "production"].sum()
+    assert (f"| Cathode | t/yr | 2024 | 120,000 | {cathode['achieved']:,.0f} | {amount_text(made)} | 0 | met |"
+            in text)
     # The cost table is costs.csv in words, each cost with its share of the gross cost (the components above
     # zero), then the gross cost, the sales revenue and the total, net of it (the objective), without a share.
     costs = pd.read_csv(small / "costs.csv")

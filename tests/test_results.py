@@ -487,8 +487,8 @@ def test_report_names_products_and_sites_in_words(scenario: Path, tmp_path: Path
     text = (out / "report.md").read_text(encoding="utf-8")
     for line in ("Years 2023-2024; clusters West, East; sites built on: West mine park; East city; East far "
                  "(2 newly opened: West mine park; East far).",
-                 "| Cathode | t/yr | 2024 | 120,000 | 280,000 | 0 | met |",
-                 "| Output value | bn yuan/yr | 2024 | 10.00 | 18.40 | 0.00 | met |",
+                 "| Cathode | t/yr | 2024 | 120,000 | 280,000 | 280,000 | 0 | met |",
+                 "| Output value | bn yuan/yr | 2024 | 10.00 | 18.40 |  | 0.00 | met |",
                  "Output value 2024: goal 10.00, planned 18.40, 8.40 more (bn yuan/yr). Why:",
                  "- capacity the plan adds: the modules decided in 2023 are online in 2024 and make 17.20 bn yuan/yr "
                  "of the 18.40 bn yuan/yr, more than the goal by themselves",

@@ -124,7 +124,8 @@ def test_the_steady_state_table_gives_the_plans_own_steady_state_figures(steady_
     before = float(result.plan.output_value.loc[result.plan.output_value["year"] == 2024, "output_value_yuan"].iloc[0])
     assert lines[6] == (f"Its output is worth {bn_yuan(value)} bn yuan a year at 2024's prices (not discounted), "
                         f"against {bn_yuan(before)} bn yuan in 2024.")
-    assert len(lines) == 7
+    # then the capacity the plan adds that stands idle, by site: a sentence and a table with one row
+    assert len(lines) == 11 and lines[7].startswith("Capacity the plan adds that stands idle in the steady state")
 
 
 def test_the_main_idle_reason_is_that_of_most_idle_units() -> None:

@@ -114,6 +114,19 @@ def amount_text(value: float | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+#: Product units whose money per unit reads better per a smaller unit: GWh per Wh, million m2 per m2.
+SMALLER_UNITS = {"GWh": ("Wh", 1e9), "MWh": ("Wh", 1e6), "million m2": ("m2", 1e6)}
+
+
+def yuan_per_unit(value: float | None, unit: str) -> str:
+    """Yuan per unit of a product for a reader, as `amount_text` writes figures: per t in whole yuan
+    (61,067.4 -> "61,067 yuan/t"); per GWh or per million m2 per Wh or per m2 (SMALLER_UNITS), so
+    that no figure runs to nine digits: 350,000,000 yuan/GWh -> "0.35 yuan/Wh", 277,594,311 ->
+    "0.2776 yuan/Wh", 2,100,000 yuan/million m2 -> "2.1 yuan/m2"."""
+    small, factor = SMALLER_UNITS.get(unit, (unit, 1.0))
+    return f"{amount_text(None if value is None else value / factor)} yuan/{small}"
+
+
 def unit_of(catalog: _Catalog, product: str) -> str:
     """The catalog's unit of a product ("t", "GWh", "million m2")."""
     return catalog.products[product].unit

@@ -53,7 +53,16 @@ from models.families.chain_balance import chain_applies
 from models.families.output_value import value_per_unit
 from models.families.proximity import allowed_arcs, too_far
 from models.index import build_years, group_ceilings
-from siting.config.units import bn_number, bn_yuan, cost_label, joined, per_year, product_label, steady_span
+from siting.config.units import (
+    bn_number,
+    bn_yuan,
+    cost_label,
+    joined,
+    per_year,
+    product_label,
+    steady_span,
+    yuan_per_unit,
+)
 from siting.deliver.styles import resource_label
 from siting.optimize.results import Plan
 from siting.prepare.inputs import km_figure
@@ -208,8 +217,8 @@ def _sales_pay_reason(inputs: ModelInputs, plan: Plan, products: Sequence[str], 
         return []
     sold_units = float(sold["sales"].sum())
     return [f"sales pay for it: {_qty(sold_units, unit)} are sold outside the province in {year} for "
-            f"{bn_yuan(revenue)} ({revenue / sold_units:,.0f} yuan/{unit}), more than the {bn_yuan(cost)} they cost "
-            f"to make ({cost / sold_units:,.0f} yuan/{unit}: capacity, production and inputs)"]
+            f"{bn_yuan(revenue)} ({yuan_per_unit(revenue / sold_units, unit)}), more than the {bn_yuan(cost)} they "
+            f"cost to make ({yuan_per_unit(cost / sold_units, unit)}: capacity, production and inputs)"]
 
 
 def _steady_state_reason(plan: Plan, products: Sequence[str], year: int, unit: str) -> list[str]:
@@ -360,7 +369,7 @@ def _cheaper_than_imports(inputs: ModelInputs, plan: Plan, product: str, year: i
     if per_unit >= price * (1 - TIGHT):
         return []
     return [f"making it costs less than importing it in {year}: the {_qty(made, unit)} made cost "
-            f"{per_unit:,.0f} yuan/{unit} (capacity, production and inputs), imports {price:,.0f} yuan/{unit}; "
+            f"{yuan_per_unit(per_unit, unit)} (capacity, production and inputs), imports {yuan_per_unit(price, unit)}; "
             f"{_qty(used, unit)} go into {joined(product_label(d) for d in inputs.PRODUCTS if uses.get(d, 0) > 0)} "
             "production"]
 

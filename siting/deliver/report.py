@@ -36,6 +36,7 @@ from siting.config.units import (
     plain_status,
     product_label,
     steady_span,
+    yuan_per_unit,
 )
 from siting.deliver.drivers import (
     IDLE_PHRASES,
@@ -60,6 +61,7 @@ from siting.deliver.mapinfo import (
     MapContext,
     near_optimal_text,
     redline_basis,
+    redline_coverage,
     redline_extent_text,
     site_names,
     slack_amount_text,
@@ -74,7 +76,7 @@ from siting.optimize.relax import RULE_COST_NOTE
 from siting.optimize.results import Plan, demonstrations_text, sites_built_text
 from siting.optimize.solve import SolveReport
 from siting.prepare.inputs import km_figure
-from siting.prepare.positions import PositionCheck, km_text, position_section
+from siting.prepare.positions import PositionCheck, km_text, plan_there, position_section
 from siting.prepare.problem import redline_settings
 
 
@@ -347,6 +349,62 @@ def near_ties_blocks(manifest: Mapping[str, Any]) -> list[Block]:
                        "`solve --alternatives N` shows which sites and products every near-optimal plan keeps.")]
 
 
+def read_first_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], plan: Plan,
+                      manifest: Mapping[str, Any], positions: PositionCheck | None = None,
+                      names: Mapping[str, str] | None = None, basis: LayerBasis | None = None) -> list[Block]:
+    """"Read this first": the caveats a reader needs before the figures, each as the sections below
+    state it: the red-line layer a proxy holding only part of the official red line (its share of
+    the clusters against constraints.redline.official_share_pct, as `redline_extent_text` gives it;
+    its zones' positional uncertainty, `LayerBasis`); the sites' positions uncertain by up to the
+    largest `position_uncertainty_km`, with the built sites where a red-line or proximity decision
+    has a margin below it (`PositionCheck.sensitive`); the plan one of those within the proven gap
+    (as `near_ties_blocks`). Nothing when none applies."""
+    names = names or {}
+    items = []
+    rule, given = loaded.scenario.constraints.redline, loaded.scenario.layers.redline
+    if given is not None:
+        if basis is None:
+            basis = redline_basis(layers, PurePath(given.path).name)
+        coverage = redline_coverage(layers)
+        held = (coverage[1] * 10000 / rule.official_share_pct
+                if coverage is not None and rule.official_share_pct else None)
+        proxy = basis is not None and basis.is_proxy
+        if proxy or (held is not None and held < 100):
+            what = "a proxy, not the official red line" if proxy else "not the whole official red line"
+            part = f": it holds about {held:.0f} % of the official one" if held is not None else ""
+            where = (f", its zones placed to within ±{basis.uncertainty_km:g} km"
+                     if proxy and basis.uncertainty_km else "")
+            items.append(f"The red-line layer is {what}{part}{where} (section \"How much of the red line the "
+                         "layer holds\"). A site it leaves clear may lie in the official red line: check it there.")
+    if positions is not None and positions.given:
+        most = max(positions.uncertainty_km.values())
+        built: dict[str, set[str]] = {}
+        for b in plan.builds.itertuples(index=False):
+            built.setdefault(str(b.site), set()).add(str(b.product))
+        close = [d for d in positions.sensitive if d.site in built]
+        text = f"Site positions are uncertain by up to {most:g} km (position_uncertainty_km of the sites layer)."
+        if close:
+            listed = "; ".join(f"{names.get(d.site, d.site)} ({d.rule}, {_products_text(','.join(d.products))}: "
+                               f"margin {km_text(d.margin_km)} km against {d.uncertainty_km:g} km; "
+                               f"{plan_there(d, built, {p: product_label(p) for p in d.products})})"
+                               for d in close)
+            count = len({d.site for d in close})
+            text += (f" At {'1 site' if count == 1 else f'{count} sites'} the plan builds on, a red-line or proximity "
+                     f"decision could go the other way within that uncertainty: {listed} (section \"Decisions "
+                     "within positional uncertainty\"). Check these sites on the ground first.")
+        items.append(text)
+    solver = manifest["solver"]
+    absolute = absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
+    if solver["termination"] != ALTERNATIVE_TERMINATION and absolute is not None and absolute > 0:
+        items.append(f"The plan is one of several the solve cannot tell apart: it is proven within "
+                     f"{bn_yuan(absolute)} bn yuan of the best possible ({float(solver['gap']):.2%}), and plans "
+                     "within that gap may use other sites or split products among clusters otherwise. A "
+                     "difference smaller than that is not a real difference.")
+    if not items:
+        return []
+    return [Block("h2", "Read this first"), Block("list", items)]
+
+
 def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
     """Rows on how a plan with candidate cells was screened (the manifest's `screening`): the
     candidates and groups, the merged model (LB: its bound, and how its search ended), the
@@ -441,24 +499,194 @@ def screened_lines(screening: Mapping[str, Any], money: Callable[[float | None],
     return lines
 
 
-def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
+#: What a target counts, under the targets table: the capacity targets' rows (models/families/targets.py,
+#: plan.capacity's `online`) and the output-value target's (models/families/output_value.py).
+TARGET_BASIS = ("How a target is counted: a capacity target is met when the nameplate capacity in service in "
+                "its year reaches the goal: the existing plants, the committed projects online by then and the "
+                "modules the plan adds that are online by then (decided at least a lead time before). It counts "
+                "capacity, not output: a plant counts in full whether it runs or stands idle, before ramp-up "
+                "and utilisation; the column \"produced\" gives what the plan makes of the target's products "
+                "in that year. The output-value target is met when that year's production, at that year's "
+                "prices, is worth at least the goal.")
+
+
+def produced_units(plan: Plan, products: Collection[str], year: int, site: str | None = None) -> float:
+    """What the plan makes of `products` in `year` (units/yr, plan.capacity's `production`), at
+    `site` only where given."""
+    cap = plan.capacity
+    rows = cap["product"].isin(list(products)) & (cap["year"] == year)
+    if site is not None:
+        rows &= cap["site"] == site
+    return float(cap.loc[rows, "production"].sum())
+
+
+@dataclass(frozen=True)
+class DemoUse:
+    """What a recycling demonstration site makes: its nameplate in service and production in the
+    plan's last year, and in the steady state (None without one), with the reasons stranded.csv and
+    steady_state.csv give for what stands idle ("" where nothing does)."""
+
+    site: str
+    year: int
+    capacity: float
+    produced: float
+    reason: str
+    steady_capacity: float | None = None
+    steady_produced: float | None = None
+    steady_reason: str = ""
+
+    @property
+    def low(self) -> bool:
+        """Below half its capacity in the last year or in the steady state."""
+        low = self.capacity > 0 and self.produced < 0.5 * self.capacity
+        steady = (self.steady_capacity is not None and self.steady_produced is not None
+                  and self.steady_capacity > 0 and self.steady_produced < 0.5 * self.steady_capacity)
+        return low or steady
+
+
+def _reason(stranded: Any, site: str, product: str, year: int) -> str:
+    rows = stranded.loc[(stranded["site"] == site) & (stranded["product"] == product) & (stranded["year"] == year)]
+    return str(rows["reason"].iloc[0]) if not rows.empty else ""
+
+
+def demonstration_use(plan: Plan, inputs: ModelInputs) -> list[DemoUse]:
+    """Each recycling demonstration site's use (`DemoUse`), in `plan.demo_sites`' order; [] when the
+    rule is off or names no site."""
+    rule = inputs.recycling_demo
+    if rule is None or "recycling_demo" not in inputs.enabled_families or not plan.demo_sites:
+        return []
+    product, last = rule.product, inputs.YEARS[-1]
+    out = []
+    for site in plan.demo_sites:
+        cap = plan.capacity
+        here = cap.loc[(cap["site"] == site) & (cap["product"] == product) & (cap["year"] == last)]
+        steady = plan.steady_state
+        use = DemoUse(site, last, float(here["online"].sum()), float(here["production"].sum()),
+                      _reason(plan.stranded, site, product, last))
+        if steady is not None:
+            s = steady.capacity
+            there = s.loc[(s["site"] == site) & (s["product"] == product)]
+            use = DemoUse(use.site, last, use.capacity, use.produced, use.reason, float(there["available"].sum()),
+                          float(there["production"].sum()), _reason(steady.stranded, site, product, steady.year))
+        out.append(use)
+    return out
+
+
+def demonstration_use_text(plan: Plan, inputs: ModelInputs, names: Mapping[str, str], unit: str) -> str:
+    """A plain sentence for each demonstration site that makes less than half its capacity in the
+    last plan year or the steady state, e.g. "The demonstration plant at Qujing Cuifeng (50,000 t/yr
+    of Recycling in service in 2024) makes 0 t/yr in 2024 and 0 t/yr a year in the steady state
+    (2025-2038): it stands idle for want of feedstock. The province's Recycling plants make 70,000
+    t/yr in all in the steady state, against 220,000 t/yr of capacity. ..."; "" when every
+    demonstration runs at half its capacity or more."""
+    uses = [u for u in demonstration_use(plan, inputs) if u.low]
+    if not uses:
+        return ""
+    product = inputs.recycling_demo.product
+    label, per = product_label(product), per_year(unit)
+    steady = plan.steady_state
+    span = steady_span(steady.year - 1, steady.years_after_horizon) if steady is not None else ""
+    words = {"feedstock": "for want of feedstock", "market": "for want of a market",
+             "cost": "as running it would cost more than its output brings"}
+    parts = []
+    for u in uses:
+        made = f"makes {amount(u.produced)} {per} in {u.year}"
+        if u.steady_produced is not None:
+            made += f" and {amount(u.steady_produced)} {per} a year in the steady state ({span})"
+        reasons = [r for r in dict.fromkeys((u.reason, u.steady_reason)) if r]
+        why = f": what it does not make stands idle {joined([words.get(r, r) for r in reasons])}" if reasons else ""
+        parts.append(f"The demonstration plant at {names.get(u.site, u.site)} ({amount(u.capacity)} {per} of "
+                     f"{label} in service in {u.year}) {made}{why}.")
+    if steady is not None:
+        s = steady.capacity.loc[steady.capacity["product"] == product]
+        parts.append(f"The province's {label} plants make {amount(float(s['production'].sum()))} {per} in all in "
+                     f"the steady state, against {amount(float(s['available'].sum()))} {per} of capacity.")
+    parts.append(f"The demonstration exists as capacity: the {label} target counts it, but it does not "
+                 "demonstrate running recycling at the scale built.")
+    return " ".join(parts)
+
+
+def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
+                  names: Mapping[str, str] | None = None) -> list[Block]:
+    """The targets against the plan: goal, what counts toward it (`TARGET_BASIS`) and, for a
+    capacity target, what the plan produces of its products in the target year; a capacity target
+    holding a recycling demonstration that makes less than half its capacity says so in its row and
+    in a sentence under the table (`demonstration_use_text`); then the output value by year."""
+    names = names or {}
+    rule = inputs.recycling_demo
+    idle_demo = [u for u in demonstration_use(plan, inputs) if u.low]
     rows = []
     for row in plan.targets.itertuples(index=False):
         money = row.kind != "capacity"
         figures = [bn_yuan(v) if money else amount(v) for v in (row.target_value, row.achieved, row.shortfall)]
+        products = inputs.TARGET_GROUPS.get(str(row.target), (str(row.target),))
+        produced = "" if money else amount(produced_units(plan, products, int(row.year)))
+        status = "met" if row.shortfall <= 0 else "SHORT"
+        if not money and idle_demo and rule is not None and rule.product in products:
+            status += ", but the demonstration plant runs below half its capacity"
         rows.append([product_label(str(row.target)) if not money else "Output value",
-                     _unit(loaded, inputs, row.target, row.kind), str(row.year), *figures,
-                     "met" if row.shortfall <= 0 else "SHORT"])
+                     _unit(loaded, inputs, row.target, row.kind), str(row.year), figures[0], figures[1], produced,
+                     figures[2], status])
     blocks = [Block("h2", "Targets against the plan")]
     if rows:
-        blocks.append(Block("table", Table(["target", "unit", "year", "goal", "planned", "shortfall", ""], rows,
-                                           frozenset({3, 4, 5}))))
+        blocks += [Block("table", Table(["target", "unit", "year", "goal", "planned (capacity in service)",
+                                         "produced", "shortfall", ""], rows, frozenset({3, 4, 5, 6}))),
+                   Block("p", TARGET_BASIS)]
+        if rule is not None and idle_demo:
+            blocks.append(Block("p", demonstration_use_text(plan, inputs, names,
+                                                            loaded.catalog.products[rule.product].unit)))
     else:
         blocks.append(Block("p", "The scenario sets no targets."))
-    values = [[str(r.year), bn_yuan(r.output_value_yuan)] for r in plan.output_value.itertuples(index=False)]
+    used = used_in_province(inputs, plan)
+    values = [[str(r.year), bn_yuan(r.output_value_yuan), bn_yuan(used.get(int(r.year), (0.0, ()))[0])]
+              for r in plan.output_value.itertuples(index=False)]
     blocks += [Block("p", "Output value of the planned production by year (bn yuan/yr):"),
-               Block("table", Table(["year", "output value, bn yuan/yr"], values, frozenset({1})))]
+               Block("table", Table(["year", "output value, bn yuan/yr",
+                                     "of it, made and used in the province, bn yuan/yr"], values,
+                                    frozenset({1, 2}))),
+               Block("p", output_value_definition(inputs, plan, used))]
     return blocks
+
+
+def used_in_province(inputs: ModelInputs, plan: Plan) -> dict[int, tuple[float, tuple[str, ...]]]:
+    """Year -> the value (yuan, at the year's prices: `value_per_unit`) of the products the
+    province's plants make and do not sell out of the province, with those products in catalog
+    order: production less sales (plan.capacity, plan.trade), what the province's own plants use
+    (models/network.py: production + imports = use + sales)."""
+    out = {}
+    made = plan.capacity.groupby(["year", "product"])["production"].sum()
+    sold = plan.trade.groupby(["year", "product"])["sales"].sum() if not plan.trade.empty else {}
+    for year in inputs.YEARS:
+        total, products = 0.0, []
+        for p in inputs.PRODUCTS:
+            kept = float(made.get((year, p), 0.0)) - float(sold.get((year, p), 0.0))
+            if kept > 1e-6 * max(1.0, float(made.get((year, p), 0.0))):
+                total += value_per_unit(inputs, p, year) * kept
+                products.append(p)
+        out[year] = (total, tuple(products))
+    return out
+
+
+def output_value_definition(inputs: ModelInputs, plan: Plan,
+                            used: Mapping[int, tuple[float, tuple[str, ...]]]) -> str:
+    """What output value counts, in words: every product made, at the year's price, intermediate
+    products the province's own plants use included, with how much of the last year's figure they
+    are (`used_in_province`); and that an output-value goal is a floor."""
+    last = inputs.YEARS[-1]
+    row = plan.output_value.loc[plan.output_value["year"] == last, "output_value_yuan"]
+    whole = float(row.iloc[0]) if not row.empty else 0.0
+    part, products = used.get(last, (0.0, ()))
+    text = ("Output value counts every product the province's plants make in the year, each at that year's "
+            "price, including intermediate products its own plants then use to make others: such a product "
+            "counts once on its own and again inside the value of what is made from it, so output value is "
+            "not value added.")
+    if whole > 0 and products:
+        text += (f" Of the {last} figure, {bn_yuan(part)} bn yuan ({part / whole:.0%}) is products made in the "
+                 f"province and used there, not sold out of it ({joined([product_label(p) for p in products])}).")
+    if inputs.output_value_target_yuan:
+        text += (" An output-value goal is a floor: the plan's production must be worth at least the goal in its "
+                 "year, so a goal its source states as \"more than\" a figure is met at that figure.")
+    return text
 
 
 def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
@@ -516,6 +744,119 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         note = rounding_note([float(v) for v in builds["capex_yuan"]]) if len(build_rows) > 1 else ""
         if note:
             blocks.append(Block("p", note))
+    return blocks
+
+
+@dataclass(frozen=True)
+class ClusterRole:
+    """What one cluster does in the plan: the capacity it adds valued as the differentiation rule
+    values it (`added_value`, yuan/yr: nameplate x the last plan year's price, summed over the
+    plan's builds), of it the lead products' part (`lead_value`), its output value in the last plan
+    year (`output_value`, yuan: production x that year's price, every plant of the cluster), the
+    products it hosts (adds or has committed capacity of within the plan's years) and the capex of
+    its builds (yuan, not discounted)."""
+
+    cluster: str
+    added_value: float
+    lead_value: float
+    output_value: float
+    lead: tuple[str, ...]
+    hosts: tuple[str, ...]
+    capex: float
+
+
+def cluster_roles(inputs: ModelInputs, plan: Plan) -> list[ClusterRole]:
+    """`ClusterRole` of each cluster, in `inputs.CLUSTERS`' order, from plan.builds and
+    plan.capacity (models/families/differentiation.py counts the same added value)."""
+    last = inputs.YEARS[-1]
+    builds, cap = plan.builds, plan.capacity
+    out = []
+    for c in inputs.CLUSTERS:
+        mine = builds.loc[builds["cluster"] == c]
+        lead = tuple(inputs.lead_products.get(c, ()))
+        value = {p: inputs.output_value_yuan_per_unit.get(p, 0.0) * float(v)
+                 for p, v in mine.groupby("product", sort=False)["capacity_added"].sum().items()}
+        here = cap.loc[(cap["cluster"] == c) & (cap["year"] == last)]
+        made = math.fsum(value_per_unit(inputs, str(r.product), last) * float(r.production)
+                         for r in here.itertuples(index=False))
+        committed = set(cap.loc[(cap["cluster"] == c) & (cap["committed"] > 0), "product"])
+        hosts = tuple(p for p in inputs.PRODUCTS if p in value or p in committed)
+        out.append(ClusterRole(c, math.fsum(value.values()), math.fsum(v for p, v in value.items() if p in lead),
+                               made, lead, hosts, float(mine["capex_yuan"].sum())))
+    return out
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{part / whole:.0%}" if whole > 0 else "n/a"
+
+
+def cluster_role_blocks(inputs: ModelInputs, plan: Plan, clusters: Mapping[str, str] | None = None
+                        ) -> list[Block]:
+    """"What each cluster does": per cluster (`cluster_roles`, by its name in `clusters`) the capacity
+    it adds valued at the last plan year's prices and its share of all that is added, its output
+    value in the last plan year and its share of the province's, its lead products and their share
+    of its added value, the products it hosts and its capex; then the scenario's differentiation
+    minimums (constraints.differentiation) against the plan, or that the rule is off."""
+    clusters = clusters or {}
+    roles = cluster_roles(inputs, plan)
+    last = inputs.YEARS[-1]
+    blocks = [Block("h2", "What each cluster does")]
+    if not roles:
+        return [*blocks, Block("p", "The scenario has no clusters.")]
+    added, made = math.fsum(r.added_value for r in roles), math.fsum(r.output_value for r in roles)
+    on = "differentiation" in inputs.enabled_families
+    share_min = inputs.min_cluster_value_share if on else 0.0
+    lead_min = inputs.lead_share_min if on else 0.0
+    rows = [[clusters.get(r.cluster, r.cluster), bn_yuan(r.added_value), _share(r.added_value, added),
+             bn_yuan(r.output_value), _share(r.output_value, made), _products_text(",".join(r.lead)) or "none",
+             _share(r.lead_value, r.added_value) if r.lead else "", _products_text(",".join(r.hosts)) or "none",
+             bn_yuan(r.capex)] for r in roles]
+    if len(roles) > 1:
+        rows.append(["all clusters", bn_yuan(added), "100%" if added > 0 else "n/a", bn_yuan(made),
+                     "100%" if made > 0 else "n/a", "", "", "", bn_yuan(math.fsum(r.capex for r in roles))])
+    at_least = (lambda share: f" (at least {share:.0%})") if on else (lambda share: "")
+    header = ["cluster", f"capacity added, valued at {last} prices, bn yuan/yr",
+              f"share of all added{at_least(share_min) if share_min > 0 else ''}",
+              f"output value {last}, bn yuan", f"share of the province's {last} output value", "lead products",
+              f"lead products' share of its added value{at_least(lead_min) if lead_min > 0 else ''}",
+              f"products it hosts (adds, or has committed, by {last})", "capex, bn yuan"]
+    blocks += [Block("p", f"Capacity added is the nameplate of the modules the plan builds in {inputs.YEARS[0]}-"
+                          f"{last}, valued at {last}'s prices, as the differentiation rule counts a cluster's part "
+                          f"of the growth; it is not output. Output value is what the cluster's plants (existing, "
+                          f"committed and added) make in {last}, at {last}'s prices. Capex is the investment in the "
+                          "modules, not discounted."),
+               Block("table", Table(header, rows, frozenset({1, 2, 3, 4, 6, 8})))]
+    if not on:
+        blocks.append(Block("p", "Differentiation (constraints.differentiation) is switched off in this scenario: "
+                                 "none of its minimums applies to the plan."))
+        return blocks
+    rules = []
+    if share_min > 0:
+        low = [clusters.get(r.cluster, r.cluster) for r in roles if added > 0 and r.added_value < share_min * added
+               - 1e-6 * added]
+        rules.append(f"each cluster takes at least {share_min:.0%} of the added value (min_cluster_value_share)"
+                     + (f": {joined(low)} below it" if low else ": each does"))
+    if lead_min > 0:
+        under = [clusters.get(r.cluster, r.cluster) for r in roles
+                 if r.lead and r.added_value > 0 and r.lead_value < lead_min * r.added_value - 1e-6 * r.added_value]
+        rules.append(f"a cluster's lead products make at least {lead_min:.0%} of its added value (lead_share_min)"
+                     + (f": {joined(under)} below it" if under else ": each does"))
+    for p in inputs.PRODUCTS:
+        most = inputs.max_clusters_per_product.get(p)
+        if most is None:
+            continue
+        where = [clusters.get(r.cluster, r.cluster) for r in roles if p in r.hosts]
+        rules.append(f"{product_label(p)} in at most {most} cluster{'s' if most > 1 else ''} (max_clusters_per_"
+                     f"product): {joined(where) if where else 'none'}")
+    if inputs.min_portfolio_difference > 0 and len(roles) > 1:
+        pairs = [f"{clusters.get(a.cluster, a.cluster)} and {clusters.get(b.cluster, b.cluster)} "
+                 f"{len(set(a.hosts) ^ set(b.hosts))}" for i, a in enumerate(roles) for b in roles[i + 1:]]
+        rules.append(f"any two clusters differ in at least {inputs.min_portfolio_difference} products hosted "
+                     f"(min_portfolio_difference): {', '.join(pairs)}")
+    if rules:
+        blocks.append(Block("p", "The scenario's differentiation minimums (constraints.differentiation) against "
+                                 "the plan:"))
+        blocks.append(Block("list", [capitalised(r) for r in rules]))
     return blocks
 
 
@@ -701,7 +1042,9 @@ def _committed_by_then(loaded: LoadedScenario, inputs: ModelInputs, last: int, e
     return len(online), sum(1 for year in online if year > last)
 
 
-def steady_state_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan) -> list[Block]:
+def steady_state_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
+                        names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None
+                        ) -> list[Block]:
     """The steady state after the last plan year T (`Plan.steady_state`, objective.years_after_horizon
     N > 0): what it is, in one sentence (every module at full rate, the committed projects online by
     T + N with their count, T's prices, caps and supplies, counted for N years in the objective,
@@ -710,7 +1053,8 @@ def steady_state_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan)
     production, the usable capacity left idle with its main reason (the reason of most of the idle
     units: stranded rows of the steady state), sales out of the province and imports (its trade
     rows); then its output value at T's prices (`value_per_unit` of the steady-state year, which
-    holds T's prices), beside T's. Nothing without a steady state."""
+    holds T's prices), beside T's; then the capacity the plan adds that stands idle in it, by site
+    (`idle_added_blocks`). Nothing without a steady state."""
     steady = plan.steady_state
     if steady is None:
         return []
@@ -759,7 +1103,53 @@ def steady_state_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan)
     beside = f", against {bn_yuan(float(before.iloc[0]))} bn yuan in {last}" if not before.empty else ""
     blocks.append(Block("p", f"Its output is worth {bn_yuan(value)} bn yuan a year at {last}'s prices (not "
                              f"discounted){beside}."))
+    blocks += idle_added_blocks({p: spec.unit for p, spec in loaded.catalog.products.items()}, plan, names, clusters)
     return blocks
+
+
+def idle_added_blocks(units: Mapping[str, str], plan: Plan, names: Mapping[str, str] | None = None,
+                      clusters: Mapping[str, str] | None = None) -> list[Block]:
+    """The capacity the plan adds that stands idle in the steady state, by site: each site and product
+    the plan builds (plan.builds) whose steady-state production is below its usable capacity
+    (steady_state.csv's `idle` above 0), with the capacity the plan adds there, the capacity
+    available there in the steady state (existing and committed included), what it makes in the
+    last plan year and in the steady state, the idle part and steady_state.csv's reason; sites by
+    their names (`names`), clusters by theirs (`clusters`), amounts in the product's unit per year
+    (`units`, product -> unit). [] without a steady state or with no such site."""
+    steady = plan.steady_state
+    builds = getattr(plan, "builds", None)
+    if steady is None or builds is None or builds.empty:
+        return []
+    names, clusters = names or {}, clusters or {}
+    last = steady.year - 1
+    added = builds.groupby(["site", "product"], sort=False)["capacity_added"].sum()
+    cap = plan.capacity.loc[plan.capacity["year"] == last].set_index(["site", "product"])["production"]
+    available = steady.capacity.set_index(["site", "product"])["available"]
+    rows = []
+    for r in steady.stranded.itertuples(index=False):
+        key = (str(r.site), str(r.product))
+        if key not in added.index or not float(r.idle) > 0:
+            continue
+        unit = per_year(units.get(key[1], ""))
+        rows.append([names.get(key[0], key[0]), clusters.get(str(r.cluster), str(r.cluster)), product_label(key[1]),
+                     unit, amount(float(added[key])), amount(float(available.get(key, 0.0))),
+                     amount(float(cap.get(key, 0.0))), amount(float(r.production)), amount(float(r.idle)),
+                     str(r.reason)])
+    if not rows:
+        return []
+    span = steady_span(last, steady.years_after_horizon)
+    idle = [row for row in rows if row[7] == "0"]
+    plain = ""
+    if idle:
+        plain = " " + " ".join(f"{row[4]} {row[3]} of {row[2]} the plan adds at {row[0]} makes nothing in the steady "
+                               f"state ({span})." for row in idle)
+    return [Block("p", f"Capacity the plan adds that stands idle in the steady state, by site: capacity added is the "
+                       f"plan's modules there; available, all capacity there in the steady state (existing and "
+                       f"committed included); idle, what could be made (x utilisation) and is not, with the reason "
+                       f"steady_state.csv gives.{plain}"),
+            Block("table", Table(["site", "cluster", "product", "unit", "capacity added", "available (steady state)",
+                                  f"produced {last}", "produced (steady state)", "idle (steady state)", "reason"],
+                                 rows, frozenset({4, 5, 6, 7, 8})))]
 
 
 #: What each reason for stranded capacity means, for the report.
@@ -1017,11 +1407,11 @@ def _imported_head(item: ReplaceableImport) -> str:
     years = []
     for y in item.years:
         if y.made > 0 and y.made_cost is not None:
-            made = f"{amount(y.made)} {per_year(unit)} made at {y.made_cost:,.0f} yuan/{unit}"
+            made = f"{amount(y.made)} {per_year(unit)} made at {yuan_per_unit(y.made_cost, unit)}"
         else:
-            made = f"none made (a module would make it for {y.module_cost:,.0f} yuan/{unit} at full use)"
+            made = f"none made (a module would make it for {yuan_per_unit(y.module_cost, unit)} at full use)"
         join = " and " if y.made > 0 else ", "
-        years.append(f"in {y.year}, {amount(y.imported)} {per_year(unit)} imported at {y.price:,.0f} yuan/{unit}"
+        years.append(f"in {y.year}, {amount(y.imported)} {per_year(unit)} imported at {yuan_per_unit(y.price, unit)}"
                      f"{join}{made}")
     cost = " (capacity, production and inputs)" if any(y.made > 0 for y in item.years) else ""
     return f"{product_label(item.product)}: {'; '.join(years)}{cost}. Why no more is made:"
@@ -1883,24 +2273,29 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
     demonstrations = demonstrations_text(plan, inputs, lambda site: names.get(site, site), units)
     if demonstrations:
+        use = (demonstration_use_text(plan, inputs, names, units[inputs.recycling_demo.product])
+               if inputs.recycling_demo is not None and inputs.recycling_demo.product in units else "")
         blocks.append(Block("p", "Demonstrations, as the rule gives them from the builds (each site whose whole "
                                  "addition is of demonstration size is one, up to the most allowed): "
-                                 f"{demonstrations}"))
+                                 f"{demonstrations}" + (f" {use}" if use else "")))
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
     proximity = site_proximity(loaded, inputs, layers)
+    blocks += read_first_blocks(loaded, layers, plan, manifest, positions, names,
+                                map_context.redline_basis if map_context is not None else None)
     blocks.append(Block("webmap", map_html(layers, list(inputs.PRODUCTS), years, units, context, label, proximity,
                                            product_flows=plan.product_flows)))
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest, discount_text(inputs))
     blocks += near_ties_blocks(manifest)
     blocks += alternatives_blocks(manifest, names)
-    blocks += target_blocks(loaded, inputs, plan)
+    blocks += target_blocks(loaded, inputs, plan, names)
     blocks += calibration_blocks(calibration, names)
     blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
+    blocks += cluster_role_blocks(inputs, plan, clusters)
     blocks += cost_blocks(plan, discount_text(inputs))
     blocks += trade_blocks(loaded, plan, names, clusters)
-    blocks += steady_state_blocks(loaded, inputs, plan)
+    blocks += steady_state_blocks(loaded, inputs, plan, names, clusters)
     solver = manifest["solver"]
     alternative = solver["termination"] == ALTERNATIVE_TERMINATION
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
