@@ -41,8 +41,9 @@ def test_read_first_gives_the_three_caveats(monkeypatch) -> None:
     blocks = report.read_first_blocks(**_case())
     assert blocks[0].kind == "h2" and blocks[0].content == "Read this first"
     items = blocks[1].content
-    assert items[0].startswith("The red-line layer is a proxy, not the official red line: it holds about 9 % of "
-                               "the official one, its zones placed to within ±20 km")
+    assert items[0].startswith("The red-line layer is a proxy, not the official red line: were the official red "
+                               "line's share of the province (30.9 %) the same in the clusters, it would hold about "
+                               "9 % of it (an estimate), its zones placed to within ±20 km")
     assert items[1].startswith("Site positions are uncertain by up to 8 km")
     assert ("At 1 site the plan builds on, a red-line or proximity decision could go the other way within "
             "that uncertainty: Huaning county (red line, NCM precursor: margin 4.6 km against 5 km; builds NCM "

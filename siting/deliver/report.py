@@ -371,7 +371,9 @@ def read_first_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], pla
         proxy = basis is not None and basis.is_proxy
         if proxy or (held is not None and held < 100):
             what = "a proxy, not the official red line" if proxy else "not the whole official red line"
-            part = f": it holds about {held:.0f} % of the official one" if held is not None else ""
+            part = ("" if held is None else f": were the official red line's share of the province "
+                    f"({rule.official_share_pct:g} %) the same in the clusters, it would hold about {held:.0f} % of it "
+                    "(an estimate)")
             where = (f", its zones placed to within ±{basis.uncertainty_km:g} km"
                      if proxy and basis.uncertainty_km else "")
             items.append(f"The red-line layer is {what}{part}{where} (section \"How much of the red line the "
@@ -572,6 +574,16 @@ def demonstration_use(plan: Plan, inputs: ModelInputs) -> list[DemoUse]:
     return out
 
 
+def demonstration_targeted(plan: Plan, inputs: ModelInputs) -> bool:
+    """Whether a capacity target of the plan (plan.targets, its products by inputs.TARGET_GROUPS)
+    counts the recycling demonstration's product."""
+    rule = inputs.recycling_demo
+    if rule is None or plan.targets.empty:
+        return False
+    return any(row.kind == "capacity" and rule.product in inputs.TARGET_GROUPS.get(str(row.target), (str(row.target),))
+               for row in plan.targets.itertuples(index=False))
+
+
 def demonstration_use_text(plan: Plan, inputs: ModelInputs, names: Mapping[str, str], unit: str) -> str:
     """A plain sentence for each demonstration site that makes less than half its capacity in the
     last plan year or the steady state, e.g. "The demonstration plant at Qujing Cuifeng (50,000 t/yr
@@ -601,9 +613,30 @@ def demonstration_use_text(plan: Plan, inputs: ModelInputs, names: Mapping[str, 
         s = steady.capacity.loc[steady.capacity["product"] == product]
         parts.append(f"The province's {label} plants make {amount(float(s['production'].sum()))} {per} in all in "
                      f"the steady state, against {amount(float(s['available'].sum()))} {per} of capacity.")
-    parts.append(f"The demonstration exists as capacity: the {label} target counts it, but it does not "
-                 "demonstrate running recycling at the scale built.")
+    counted = f"the {label} target counts it, but " if demonstration_targeted(plan, inputs) else ""
+    parts.append(f"The demonstration exists as capacity: {counted}it does not demonstrate running recycling at "
+                 "the scale built.")
     return " ".join(parts)
+
+
+def demonstrations_paragraph(plan: Plan, inputs: ModelInputs, names: Mapping[str, str],
+                             units: Mapping[str, str]) -> str:
+    """The paragraph on the recycling demonstrations near the top of the report
+    (`demonstrations_text`), with what an idle one makes (`demonstration_use_text`) where no capacity
+    target counts it: where one does, the targets section says it, and it is said once; "" when
+    the rule gives no text."""
+    demonstrations = demonstrations_text(plan, inputs, lambda site: names.get(site, site), units)
+    if not demonstrations:
+        return ""
+    rule = inputs.recycling_demo
+    use = ""
+    if rule is not None and rule.product in units:
+        if not demonstration_targeted(plan, inputs):
+            use = demonstration_use_text(plan, inputs, names, units[rule.product])
+        elif any(u.low for u in demonstration_use(plan, inputs)):
+            use = "A demonstration makes less than half its capacity: section \"Targets against the plan\" says what."
+    return ("Demonstrations, as the rule gives them from the builds (each site whose whole addition is of "
+            f"demonstration size is one, up to the most allowed): {demonstrations}" + (f" {use}" if use else ""))
 
 
 def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
@@ -615,6 +648,7 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     names = names or {}
     rule = inputs.recycling_demo
     idle_demo = [u for u in demonstration_use(plan, inputs) if u.low]
+    last = inputs.YEARS[-1]  # the demonstration's use is read in the last year and the steady state
     rows = []
     for row in plan.targets.itertuples(index=False):
         money = row.kind != "capacity"
@@ -622,8 +656,9 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         products = inputs.TARGET_GROUPS.get(str(row.target), (str(row.target),))
         produced = "" if money else amount(produced_units(plan, products, int(row.year)))
         status = "met" if row.shortfall <= 0 else "SHORT"
-        if not money and idle_demo and rule is not None and rule.product in products:
-            status += ", but the demonstration plant runs below half its capacity"
+        if not money and idle_demo and rule is not None and rule.product in products and int(row.year) == last:
+            status += (", but the demonstration plant runs below half its capacity" if len(idle_demo) == 1
+                       else ", but the demonstration plants run below half their capacity")
         rows.append([product_label(str(row.target)) if not money else "Output value",
                      _unit(loaded, inputs, row.target, row.kind), str(row.year), figures[0], figures[1], produced,
                      figures[2], status])
@@ -632,7 +667,7 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         blocks += [Block("table", Table(["target", "unit", "year", "goal", "planned (capacity in service)",
                                          "produced", "shortfall", ""], rows, frozenset({3, 4, 5, 6}))),
                    Block("p", TARGET_BASIS)]
-        if rule is not None and idle_demo:
+        if rule is not None and idle_demo and demonstration_targeted(plan, inputs):
             blocks.append(Block("p", demonstration_use_text(plan, inputs, names,
                                                             loaded.catalog.products[rule.product].unit)))
     else:
@@ -1145,8 +1180,10 @@ def idle_added_blocks(units: Mapping[str, str], plan: Plan, names: Mapping[str, 
                                f"state ({span})." for row in idle)
     return [Block("p", f"Capacity the plan adds that stands idle in the steady state, by site: capacity added is the "
                        f"plan's modules there; available, all capacity there in the steady state (existing and "
-                       f"committed included); idle, what could be made (x utilisation) and is not, with the reason "
-                       f"steady_state.csv gives.{plain}"),
+                       f"committed included); idle, what the site could make (x utilisation) and does not, with the "
+                       f"reason steady_state.csv gives. Idle is the whole site's: where it has existing or committed "
+                       f"capacity too, the model does not tell which of its plants stands idle, so the idle part need "
+                       f"not be the plan's modules.{plain}"),
             Block("table", Table(["site", "cluster", "product", "unit", "capacity added", "available (steady state)",
                                   f"produced {last}", "produced (steady state)", "idle (steady state)", "reason"],
                                  rows, frozenset({4, 5, 6, 7, 8})))]
@@ -2271,13 +2308,9 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
                              f"{', '.join(clusters.get(c, c) for c in inputs.CLUSTERS)}; {fixed}sites built on: "
                              f"{opened}."))
     units = {p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS}
-    demonstrations = demonstrations_text(plan, inputs, lambda site: names.get(site, site), units)
+    demonstrations = demonstrations_paragraph(plan, inputs, names, units)
     if demonstrations:
-        use = (demonstration_use_text(plan, inputs, names, units[inputs.recycling_demo.product])
-               if inputs.recycling_demo is not None and inputs.recycling_demo.product in units else "")
-        blocks.append(Block("p", "Demonstrations, as the rule gives them from the builds (each site whose whole "
-                                 "addition is of demonstration size is one, up to the most allowed): "
-                                 f"{demonstrations}" + (f" {use}" if use else "")))
+        blocks.append(Block("p", demonstrations))
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
     proximity = site_proximity(loaded, inputs, layers)
