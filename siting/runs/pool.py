@@ -1157,27 +1157,39 @@ def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[An
     """The tasks in a pool of `workers` processes (`_pool_round`); a task whose worker died is run
     again in a new pool, up to RETRIES times, then given `hooks.lost`. Only a task under way when
     its pool broke counts that as a death: one still waiting for a free worker never ran, and is
-    run again in the next pool however often pools broke before its turn. Once a result stops the
-    tasks (`hooks.refused`), the tasks not started are NOT_RUN, and so are those lost."""
+    run again in the next pool however often pools broke before its turn. A process that dies
+    takes the whole pool down, so when several tasks were under way, which of them broke it is
+    not known: those are run again one at a time, in a pool of one worker, before the others, so
+    that only the task that breaks a pool again is counted again, and one under way beside it
+    keeps its result. Once a result stops the tasks (`hooks.refused`), the tasks not started are
+    NOT_RUN, and so are those lost."""
     results: dict[int, Any] = {}
     pending = list(range(len(tasks)))
     deaths = dict.fromkeys(pending, 0)  # the pools that broke while the task was under way
     ended: list[str] = []  # how the processes that broke a pool ended, in words, in the order seen
+    suspects: list[int] = []  # under way together when a pool broke: run one at a time
     while pending:
+        alone = bool(suspects)
+        batch = suspects if alone else pending
         begun: set[int] = set()
-        pending = _pool_round(tasks, pending, workers, hooks, results, ended, begun)
+        left = _pool_round(tasks, batch, 1 if alone else workers, hooks, results, ended, begun)
         if any(hooks.refused(r) is not None for r in results.values() if r is not NOT_RUN):
             return [results.get(i, NOT_RUN) for i in range(len(tasks))]
         # a pool that broke before any task began counts against each, so that the retries end
-        counted = begun.intersection(pending) or set(pending)
+        counted = begun.intersection(left) or set(left)
         for i in counted:
             deaths[i] += 1
-        given_up = [i for i in pending if deaths[i] > RETRIES]
+        given_up = [i for i in left if deaths[i] > RETRIES]
         how = f" ({'; '.join(dict.fromkeys(ended))})" if ended else ""
         for i in given_up:
             results[i] = hooks.lost(i, f"worker process died {deaths[i]} times running this case{how}")
             hooks.done(i, results[i])
-        pending = [i for i in pending if i not in given_up]
+        gone = set(batch).difference(left).union(given_up)
+        pending = [i for i in pending if i not in gone]
+        if alone:
+            suspects = [i for i in suspects if i not in gone]
+        elif len(counted) > 1 and begun:
+            suspects = [i for i in pending if i in counted]
     return [results[i] for i in range(len(tasks))]
 
 
