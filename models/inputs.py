@@ -60,14 +60,18 @@ class ModuleSpec:
 class RecyclingDemo:
     """Recycling demonstrations: between `min_sites` and `max_sites` sites adding recycling
     capacity are demonstration projects, each adding between `min_size_units_per_yr` and
-    `max_size_units_per_yr` (no upper size when None) by the final year. Recycling capacity at
-    other sites is ordinary capacity."""
+    `max_size_units_per_yr` (no upper size when None) by the final year, and, with
+    `min_run_share` > 0, each runs at least at that share of its usable capacity. Recycling
+    capacity at other sites is ordinary capacity."""
 
     product: str
     min_size_units_per_yr: float
     min_sites: int
     max_sites: int
     max_size_units_per_yr: float | None = None
+    #: The least share of its usable capacity (available x utilisation) a demonstration site makes
+    #: in every year of the plan and the steady state; 0: a demonstration need not run.
+    min_run_share: float = 0.0
 
 
 @dataclass(frozen=True)

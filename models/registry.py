@@ -105,7 +105,7 @@ FAMILIES: tuple[RuleFamily, ...] = (
                relax_needs_rebuild=False, rule_cost_rank=4),
     RuleFamily(
         "recycling_demo", "recycling_demo", recycling_demo.__name__, (recycling_demo.add_recycling_demo,),
-        ("demo_only", "demo_size", "demo_count"), relax_needs_rebuild=False,
+        ("demo_only", "demo_size", "demo_count", "demo_runs"), relax_needs_rebuild=False,
     ),
     RuleFamily("market", "market", market.__name__, (market.add_sales_cap,), ("sales_cap",),
                relax_needs_rebuild=False, rule_cost_rank=6),

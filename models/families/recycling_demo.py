@@ -6,7 +6,7 @@ import pyomo.environ as pyo
 
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
-from models.variables import added_by
+from models.variables import added_by, committed_by
 
 
 def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
@@ -22,7 +22,17 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
     D and Dmax the least and most demonstration size (units/yr). A merged site of n[s] > 1
     candidates (`site_multiplicity`, the aggregated model of siting.optimize.screening) holds
     up to n[s] demonstrations: demo[s] integer in 0..n[s], and `demo_only` is left out there
-    (the sum of its members' rows, a relaxation). Active when "recycling_demo" is
+    (the sum of its members' rows, a relaxation). With a least running share u (`min_run_share`
+    > 0) a demonstration also runs (`demo_runs`):
+    y[s,rec,t] >= u * util[rec] * (Kav[s,rec,t] - Kmax[s,t] * (1 - demo[s]))
+                                                              over DEMO_RUN = (s, t), s a DEMO_SITE
+                                                              of one candidate, t in OPERATING_YEARS
+                                                              with (s, rec, t) in PRODUCE
+    with Kmax[s,t] = E[s,rec] + sum_{t' <= t} C[s,rec,t'] + Amax[s,rec], the most Kav[s,rec,t] can
+    be, so that the row asks nothing of a site that is no demonstration (demo[s] = 0); a
+    demonstration makes at least u of its usable capacity (available x utilisation) in every
+    year of the plan and the steady state, as a demonstration that stands idle demonstrates
+    nothing. Left out at merged sites (a relaxation, as `demo_only`). Active when "recycling_demo" is
     on and a demonstration rule is given; otherwise its rows exist but are empty. Infeasible
     when fewer than n_demo_min sites can hold D (or D > Dmax). demo[s] costs nothing, so which
     of the sites of demonstration size the solver marks, and how many, is a tie: the plan reads
@@ -40,6 +50,7 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
         m.demo_only = pyo.Constraint(m.DEMO_SITE)
         m.demo_size = pyo.Constraint(m.DEMO_SITE)
         m.demo_count = pyo.Constraint(rule=lambda _m: pyo.Constraint.Skip)
+        m.demo_runs = pyo.Constraint(pyo.Set(initialize=[], dimen=2))
         return
     rec = demo.product
     most = demo.max_size_units_per_yr
@@ -48,6 +59,19 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
         pyo.Set(initialize=single if most is not None else [], ordered=True),
         rule=lambda _m, s: added_by(m, index, inputs, s, rec)
         <= most * m.demo[s] + index.max_added_units[(s, rec)] * (1 - m.demo[s]),
+    )
+    share = demo.min_run_share * inputs.utilisation.get(rec, 1.0)
+    produce = set(m.PRODUCE)
+    runs = [(s, t) for s in single for t in inputs.OPERATING_YEARS if (s, rec, t) in produce] if share > 0 else []
+
+    def most(s: str, t: int) -> float:
+        return (inputs.existing_capacity_units_per_yr.get((s, rec), 0.0) + committed_by(inputs, s, rec, t)
+                + index.max_added_units[(s, rec)])
+
+    m.demo_runs = pyo.Constraint(
+        pyo.Set(initialize=runs, dimen=2, ordered=True),
+        rule=lambda _m, s, t: m.production[s, rec, t]
+        >= share * (m.available[s, rec, t] - most(s, t) * (1 - m.demo[s])),
     )
     m.demo_size = pyo.Constraint(
         m.DEMO_SITE,

@@ -808,6 +808,10 @@ class RecyclingDemoRule(Family):
     max_size: PositiveQuantity | None = Field(
         default=None, description="Most capacity of the product added at each demonstration site; null: no upper "
         "size (units/yr)")
+    min_run_share: Share | None = Field(
+        default=None, description="Least production of each demonstration site, as a share of its usable capacity "
+        "(available x utilisation), in every year of the plan and the steady state; null: a demonstration need not "
+        "run (share)")
 
 
 class MarketRule(Family):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
@@ -671,7 +671,9 @@ def extract_plan(model: pyo.ConcreteModel, inputs: ModelInputs, names: Names | N
     demo = getattr(model, "demo", None)
     labelled = {s: whole[demo[s]] for s in sorted(demo, key=position.__getitem__)
                 if whole[demo[s]] > 0} if demo is not None else {}
-    demo_sites, qualifying = demonstrations(inputs, builds, labelled)
+    years = [capacity] + ([steady_state.capacity] if steady_state is not None else [])
+    demo_sites, qualifying = demonstrations(inputs, builds, labelled,
+                                            lambda site: runs_as_demonstration(inputs, years, site))
     if demo_sites != labelled and not _demo_rows_hold(model, whole, demo_sites):
         demo_sites = labelled  # not expected: the rule's labelling holds every row the solver's holds
     return Plan(builds, capacity, flows, costs, targets, output_value, opened_sites,
@@ -725,8 +727,26 @@ def _capex_order(additions: Mapping[str, tuple[float, float, int]], position: Ma
     return key
 
 
-def demonstrations(inputs: ModelInputs, builds: pd.DataFrame, labelled: Mapping[str, int]
-                   ) -> tuple[dict[str, int], dict[str, int]]:
+def runs_as_demonstration(inputs: ModelInputs, capacity: Sequence[pd.DataFrame], site: str) -> bool:
+    """Whether `site` makes, in every year of the `capacity` tables (Plan.capacity's columns: the
+    plan's years and the steady state's), at least the recycling demonstration rule's
+    `min_run_share` of its usable capacity of the rule's product (available x utilisation), within
+    BINDING_SHARE (models/families/recycling_demo.py, `demo_runs`); True without that share."""
+    rule = inputs.recycling_demo
+    share = 0.0 if rule is None else rule.min_run_share * inputs.utilisation.get(rule.product, 1.0)
+    if share <= 0:
+        return True
+    for table in capacity:
+        rows = table.loc[(table["site"] == site) & (table["product"] == rule.product)]
+        for row in rows.itertuples(index=False):
+            least = share * float(row.available)
+            if float(row.production) < least - BINDING_SHARE * max(1.0, least):
+                return False
+    return True
+
+
+def demonstrations(inputs: ModelInputs, builds: pd.DataFrame, labelled: Mapping[str, int],
+                   runs: Callable[[str], bool] | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """The plan's recycling demonstrations from its `builds` (Plan.builds), and the sites that
     qualify, each {site: demonstrations} in the sites' order.
 
@@ -738,13 +758,16 @@ def demonstrations(inputs: ModelInputs, builds: pd.DataFrame, labelled: Mapping[
     demonstrations; past it they are taken in DEMO_ORDER up to it. So the result holds the
     family's rows as the solver's labelling does: each site within its room (demo_size,
     demo_only), and min(qualifying, max_sites) demonstrations, never fewer than the solver's (at
-    least `min_sites`). ({}, {}) when the rule is off."""
+    least `min_sites`). With the rule's `min_run_share`, a site qualifies only where it also runs
+    as a demonstration must (`runs`, e.g. `runs_as_demonstration`; a site the solver marked
+    always does). ({}, {}) when the rule is off."""
     rule = inputs.recycling_demo
     if rule is None or not is_on(inputs, "recycling_demo"):
         return {}, {}
     additions = demo_additions(builds, rule.product)
     position = {site: i for i, site in enumerate(inputs.SITES)}
-    room = {s: max(demo_room(inputs, s, additions.get(s, (0.0, 0.0, 0))[0]), labelled.get(s, 0))
+    room = {s: max(demo_room(inputs, s, additions.get(s, (0.0, 0.0, 0))[0]) if runs is None or runs(s) else 0,
+                   labelled.get(s, 0))
             for s in sorted(set(additions) | set(labelled), key=position.__getitem__)}
     qualifying = {s: k for s, k in room.items() if k > 0}
     left = rule.max_sites
@@ -837,14 +860,14 @@ def demonstrations_text(plan: Plan, inputs: ModelInputs, name: Callable[[str], s
 
 
 def _demo_rows_hold(model: pyo.ConcreteModel, whole: ComponentMap, demo_sites: Mapping[str, int]) -> bool:
-    """Whether the rows of family `recycling_demo` (demo_count, demo_size, demo_only) hold, within
+    """Whether the rows of family `recycling_demo` (demo_count, demo_size, demo_only, demo_runs) hold, within
     BINDING_SHARE of their bounds, with the whole values in place and demo[s] = `demo_sites[s]`
     (0 elsewhere)."""
     values = ComponentMap(whole.items())
     for s in model.DEMO_SITE:
         values[model.demo[s]] = demo_sites.get(s, 0)
     with _whole_in_place(values):
-        for name in ("demo_count", "demo_size", "demo_only"):
+        for name in ("demo_count", "demo_size", "demo_only", "demo_runs"):
             rows = getattr(model, name, None)
             for row in rows.values() if rows is not None else ():
                 if not row.active:

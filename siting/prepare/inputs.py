@@ -448,7 +448,8 @@ def build_inputs_with_notices(loaded: LoadedScenario, spatial: SpatialResult, na
     demo = None
     if c.recycling_demo.enabled:
         demo = RecyclingDemo(c.recycling_demo.product, c.recycling_demo.min_size, c.recycling_demo.min_sites,
-                             c.recycling_demo.max_sites, c.recycling_demo.max_size)
+                             c.recycling_demo.max_sites, c.recycling_demo.max_size,
+                             c.recycling_demo.min_run_share or 0.0)
     price, import_price = product_prices(loaded, years)
     terms = resource_terms(loaded, resources, years)
     inputs = ModelInputs(
