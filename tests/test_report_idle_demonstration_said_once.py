@@ -29,6 +29,7 @@ def _case(targets: list[dict]) -> tuple[SimpleNamespace, SimpleNamespace, Simple
         output_value=pd.DataFrame(columns=["year", "output_value_yuan"]),
         trade=pd.DataFrame(columns=["hub", "product", "year", "sales"]))
     inputs = SimpleNamespace(recycling_demo=SimpleNamespace(product="recycling"), enabled_families={"recycling_demo"},
+                             utilisation={"recycling": 0.7},
                              YEARS=[2023, 2024], TARGET_GROUPS={}, PRODUCTS=("recycling", "cells"),
                              output_value_target_yuan={}, price_yuan_per_unit={}, output_value_yuan_per_unit={})
     loaded = SimpleNamespace(catalog=SimpleNamespace(products={"recycling": SimpleNamespace(unit="t"),
@@ -56,8 +57,8 @@ def test_with_a_recycling_target_it_is_said_under_the_targets_only(monkeypatch) 
     assert both.count("The demonstration plant at q_demo") == 1
     assert "The demonstration plant at q_demo" in targets
     assert "the Recycling target counts it" in targets
-    assert top.endswith('A demonstration makes less than half its capacity: section "Targets against the plan" says '
-                        "what.")
+    assert top.endswith('A demonstration makes less than half its usable capacity: section "Targets against the '
+                        'plan" says what.')
 
 
 def test_without_a_recycling_target_no_target_is_said_to_count_it(monkeypatch) -> None:

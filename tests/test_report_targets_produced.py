@@ -44,6 +44,7 @@ def _demo_case() -> tuple[SimpleNamespace, SimpleNamespace]:
         trade=pd.DataFrame(columns=["hub", "product", "year", "sales"]),
     )
     inputs = SimpleNamespace(recycling_demo=SimpleNamespace(product="recycling"), enabled_families={"recycling_demo"},
+                             utilisation={"recycling": 0.7},
                              YEARS=[2022, 2023, 2024], TARGET_GROUPS={}, PRODUCTS=("recycling",),
                              output_value_target_yuan={}, price_yuan_per_unit={}, output_value_yuan_per_unit={})
     return plan, inputs
@@ -80,7 +81,7 @@ def test_the_targets_row_of_an_idle_demonstration_is_not_a_bare_met() -> None:
     assert "produced" in table.header
     row = table.rows[0]
     assert row[table.header.index("produced")] == "100,000"
-    assert row[-1] == "met, but the demonstration plant runs below half its capacity"
+    assert row[-1] == "met, but the demonstration plant runs below half its usable capacity"
     texts = " ".join(b.content for b in blocks if b.kind == "p")
     assert "nameplate capacity in service" in texts
     assert "Qujing Cuifeng" in texts and "makes 0 t/yr in 2024" in texts

@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -526,7 +526,8 @@ def produced_units(plan: Plan, products: Collection[str], year: int, site: str |
 class DemoUse:
     """What a recycling demonstration site makes: its nameplate in service and production in the
     plan's last year, and in the steady state (None without one), with the reasons stranded.csv and
-    steady_state.csv give for what stands idle ("" where nothing does)."""
+    steady_state.csv give for what stands idle ("" where nothing does); `usable` and
+    `steady_usable`, what it could make (available after ramp-up, x utilisation)."""
 
     site: str
     year: int
@@ -536,13 +537,18 @@ class DemoUse:
     steady_capacity: float | None = None
     steady_produced: float | None = None
     steady_reason: str = ""
+    usable: float | None = None
+    steady_usable: float | None = None
 
     @property
     def low(self) -> bool:
-        """Below half its capacity in the last year or in the steady state."""
-        low = self.capacity > 0 and self.produced < 0.5 * self.capacity
-        steady = (self.steady_capacity is not None and self.steady_produced is not None
-                  and self.steady_capacity > 0 and self.steady_produced < 0.5 * self.steady_capacity)
+        """Below half of what it could make (`usable`; its capacity where not given) in the last year
+        or in the steady state."""
+        could = self.capacity if self.usable is None else self.usable
+        low = could > 0 and self.produced < 0.5 * could
+        steady_could = self.steady_capacity if self.steady_usable is None else self.steady_usable
+        steady = (steady_could is not None and self.steady_produced is not None
+                  and steady_could > 0 and self.steady_produced < 0.5 * steady_could)
         return low or steady
 
 
@@ -558,18 +564,21 @@ def demonstration_use(plan: Plan, inputs: ModelInputs) -> list[DemoUse]:
     if rule is None or "recycling_demo" not in inputs.enabled_families or not plan.demo_sites:
         return []
     product, last = rule.product, inputs.YEARS[-1]
+    util = inputs.utilisation.get(product, 1.0)
     out = []
     for site in plan.demo_sites:
         cap = plan.capacity
         here = cap.loc[(cap["site"] == site) & (cap["product"] == product) & (cap["year"] == last)]
         steady = plan.steady_state
         use = DemoUse(site, last, float(here["online"].sum()), float(here["production"].sum()),
-                      _reason(plan.stranded, site, product, last))
+                      _reason(plan.stranded, site, product, last), usable=util * float(here["available"].sum()))
         if steady is not None:
             s = steady.capacity
             there = s.loc[(s["site"] == site) & (s["product"] == product)]
-            use = DemoUse(use.site, last, use.capacity, use.produced, use.reason, float(there["available"].sum()),
-                          float(there["production"].sum()), _reason(steady.stranded, site, product, steady.year))
+            use = replace(use, steady_capacity=float(there["available"].sum()),
+                                      steady_produced=float(there["production"].sum()),
+                                      steady_reason=_reason(steady.stranded, site, product, steady.year),
+                                      steady_usable=util * float(there["available"].sum()))
         out.append(use)
     return out
 
@@ -585,12 +594,12 @@ def demonstration_targeted(plan: Plan, inputs: ModelInputs) -> bool:
 
 
 def demonstration_use_text(plan: Plan, inputs: ModelInputs, names: Mapping[str, str], unit: str) -> str:
-    """A plain sentence for each demonstration site that makes less than half its capacity in the
+    """A plain sentence for each demonstration site that makes less than half its usable capacity in the
     last plan year or the steady state, e.g. "The demonstration plant at Qujing Cuifeng (50,000 t/yr
     of Recycling in service in 2024) makes 0 t/yr in 2024 and 0 t/yr a year in the steady state
     (2025-2038): it stands idle for want of feedstock. The province's Recycling plants make 70,000
     t/yr in all in the steady state, against 220,000 t/yr of capacity. ..."; "" when every
-    demonstration runs at half its capacity or more."""
+    demonstration runs at half its usable capacity or more (`DemoUse.low`)."""
     uses = [u for u in demonstration_use(plan, inputs) if u.low]
     if not uses:
         return ""
@@ -634,7 +643,8 @@ def demonstrations_paragraph(plan: Plan, inputs: ModelInputs, names: Mapping[str
         if not demonstration_targeted(plan, inputs):
             use = demonstration_use_text(plan, inputs, names, units[rule.product])
         elif any(u.low for u in demonstration_use(plan, inputs)):
-            use = "A demonstration makes less than half its capacity: section \"Targets against the plan\" says what."
+            use = ("A demonstration makes less than half its usable capacity: section \"Targets against the plan\" "
+                   "says what.")
     return ("Demonstrations, as the rule gives them from the builds (each site whose whole addition is of "
             f"demonstration size is one, up to the most allowed): {demonstrations}" + (f" {use}" if use else ""))
 
@@ -643,7 +653,7 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                   names: Mapping[str, str] | None = None) -> list[Block]:
     """The targets against the plan: goal, what counts toward it (`TARGET_BASIS`) and, for a
     capacity target, what the plan produces of its products in the target year; a capacity target
-    holding a recycling demonstration that makes less than half its capacity says so in its row and
+    holding a recycling demonstration that makes less than half its usable capacity says so in its row and
     in a sentence under the table (`demonstration_use_text`); then the output value by year."""
     names = names or {}
     rule = inputs.recycling_demo
@@ -657,8 +667,8 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         produced = "" if money else amount(produced_units(plan, products, int(row.year)))
         status = "met" if row.shortfall <= 0 else "SHORT"
         if not money and idle_demo and rule is not None and rule.product in products and int(row.year) == last:
-            status += (", but the demonstration plant runs below half its capacity" if len(idle_demo) == 1
-                       else ", but the demonstration plants run below half their capacity")
+            status += (", but the demonstration plant runs below half its usable capacity" if len(idle_demo) == 1
+                       else ", but the demonstration plants run below half their usable capacity")
         rows.append([product_label(str(row.target)) if not money else "Output value",
                      _unit(loaded, inputs, row.target, row.kind), str(row.year), figures[0], figures[1], produced,
                      figures[2], status])
