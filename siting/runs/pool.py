@@ -1343,12 +1343,20 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     client.subscribe_topic(topic, lambda event: events.put((False, int(event[1]))))
     futures: list[Any] = []
     lost = False  # the scheduler's connection, with every task
+    began: set[int] = set()  # the tasks a worker said it began
+    again = dict.fromkeys(range(len(tasks)), 0)  # how often each was submitted again, never having begun
+
+    def submit(i: int) -> Any:
+        task = tasks[i]
+        tail = f"-again{again[i]}" if again[i] else ""
+        future = client.submit(_announced, topic, i, task.call, *task.args,
+                               key=f"{key}-{token}-{i}-{task.label}{tail}", retries=RETRIES, pure=False)
+        future.add_done_callback(lambda _future, i=i: events.put((True, i)))
+        return future
+
     try:
-        for i, task in enumerate(tasks):
-            future = client.submit(_announced, topic, i, task.call, *task.args, key=f"{key}-{token}-{i}-{task.label}",
-                                   retries=RETRIES, pure=False)
-            future.add_done_callback(lambda _future, i=i: events.put((True, i)))
-            futures.append(future)
+        for i in range(len(tasks)):
+            futures.append(submit(i))
         results: dict[int, Any] = {}
         next_beat = time.perf_counter() + beat_s
         while len(results) < len(tasks):
@@ -1358,15 +1366,18 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                 pass
             else:
                 if not ended and i not in results:  # (a beginning heard after the end is dropped)
+                    began.add(i)
                     hooks.begin(tasks[i].label)
                 elif ended:
-                    try:
-                        results[i] = futures[i].result()
-                    except Exception as exc:  # a worker lost beyond the retries: report, never drop
-                        if scheduler_lost(exc):  # not the run's failure: every run is lost with it
-                            lost = True
-                            raise InputError([scheduler_lost_problem(client)]) from None
-                        results[i] = hooks.lost(i, dask_loss_words(exc))
+                    kind, value = _dask_outcome(futures[i], i in began, again[i])
+                    if kind == "scheduler":  # not the run's failure: every run is lost with it
+                        lost = True
+                        raise InputError([scheduler_lost_problem(client)]) from None
+                    if kind == "again":  # held by a worker another task killed: it never ran, so it runs
+                        again[i] += 1
+                        futures[i] = submit(i)
+                        continue
+                    results[i] = value if kind == "result" else hooks.lost(i, dask_loss_words(value))
                     hooks.done(i, results[i])
                     if hooks.refused(results[i]) is not None:  # stop: nothing more is started
                         client.cancel([futures[j] for j in range(len(tasks)) if j not in results])
@@ -1383,6 +1394,38 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
         if not lost:
             with contextlib.suppress(Exception):  # a client already broken must not hide why
                 client.unsubscribe_topic(topic)
+
+
+#: How often a task on Dask that was lost with its workers without ever beginning (`never_began`)
+#: is submitted again before it is reported lost (a bound, so that the batch ends).
+NEVER_BEGAN_AGAIN = 2
+
+
+def never_began(error: BaseException, began: bool) -> bool:
+    """Whether a task on Dask whose future raised `error` was lost with workers it never began on:
+    Dask's KilledWorker for a task no worker said it began (`began`). A scheduler lets a worker
+    hold tasks beyond the one it runs (distributed.scheduler.worker-saturation, 1.1 by default),
+    and counts a worker's death against every task it held, so a task waiting behind one that
+    kills its worker reaches allowed-failures without having run."""
+    from distributed import KilledWorker
+
+    return isinstance(error, KilledWorker) and not began
+
+
+def _dask_outcome(future: Any, began: bool, again: int) -> tuple[str, Any]:
+    """How a task's ended `future` ended: ("result", its result); ("scheduler", the exception) when
+    the client lost the scheduler (`scheduler_lost`); ("again", the exception) when it was lost
+    with workers it never began on (`never_began`, `began`: a worker said it began) and was
+    submitted again fewer than NEVER_BEGAN_AGAIN times (`again`); else ("lost", the exception): a
+    worker lost beyond the retries, or the task's own failure, reported, never dropped."""
+    try:
+        return "result", future.result()
+    except Exception as exc:
+        if scheduler_lost(exc):
+            return "scheduler", exc
+        if never_began(exc, began) and again < NEVER_BEGAN_AGAIN:
+            return "again", exc
+        return "lost", exc
 
 
 def _announced(topic: str, number: int, call: Callable[..., Any], *args: Any) -> Any:
