@@ -559,7 +559,7 @@ def test_map_is_the_expected_size_and_not_blank(folder_fixture: str, request: py
 def test_report_gives_targets_capacity_costs_exclusions_and_provenance(small: Path):
     text = (small / "report.md").read_text(encoding="utf-8")
     headings = re.findall(r"^#{1,2} (.+)$", text, flags=re.MULTILINE)
-    assert headings == ["Plan report: small", "Solve", "Targets against the plan",
+    assert headings == ["Plan report: small", "The plan at a glance", "Solve", "Targets against the plan",
                         "Capacity added by cluster and product (cumulative to 2024)", "What each cluster does",
                         "Cost breakdown (discounted)",
                         "Trade: imports and sales", "Why targets are overshot", "Capacity added without a target",

@@ -399,9 +399,8 @@ def read_first_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], pla
     absolute = absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
     if solver["termination"] != ALTERNATIVE_TERMINATION and absolute is not None and absolute > 0:
         items.append(f"The plan is one of several the solve cannot tell apart: it is proven within "
-                     f"{bn_yuan(absolute)} bn yuan of the best possible ({float(solver['gap']):.2%}), and plans "
-                     "within that gap may use other sites or split products among clusters otherwise. A "
-                     "difference smaller than that is not a real difference.")
+                     f"{bn_yuan(absolute)} bn yuan of the best possible ({float(solver['gap']):.2%}); a "
+                     "difference smaller than that is not a real difference (section \"Solve\").")
     if not items:
         return []
     return [Block("h2", "Read this first"), Block("list", items)]
@@ -2311,6 +2310,10 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     years = list(inputs.YEARS)
     names = display_names(layers)
     clusters = cluster_names(by_name["clusters"].frame) if "clusters" in by_name else {}
+    # the caveats before anything else; the overview and the maps follow under a heading of their own
+    blocks += read_first_blocks(loaded, layers, plan, manifest, positions, names,
+                                map_context.redline_basis if map_context is not None else None)
+    blocks.append(Block("h2", "The plan at a glance"))
     opened = sites_built_text(plan, inputs, lambda site: names.get(site, site))
     fixed = (f"sites with fixed capacity (the real plants): {fixed_sites_text(calibration, names)}; "
              if calibration is not None else "")
@@ -2324,8 +2327,6 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     context = map_context.context if map_context is not None else None
     label = map_context.context_label if map_context is not None else "Context outlines"
     proximity = site_proximity(loaded, inputs, layers)
-    blocks += read_first_blocks(loaded, layers, plan, manifest, positions, names,
-                                map_context.redline_basis if map_context is not None else None)
     blocks.append(Block("webmap", map_html(layers, list(inputs.PRODUCTS), years, units, context, label, proximity,
                                            product_flows=plan.product_flows)))
     blocks.append(Block("image", ("Map of the plan", "map.png")))
@@ -2406,7 +2407,11 @@ def _inline_html(text: str) -> str:
 CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
        "table{border-collapse:collapse;margin:.5em 0 1.2em}th,td{border:1px solid #ccc;padding:.25em .6em}"
        "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-       "img{max-width:100%;border:1px solid #ddd}code{font-size:90%}")
+       "img{max-width:100%;border:1px solid #ddd}code{font-size:90%}"
+       # a table wider than the window scrolls sideways in its own box, not the whole page with it;
+       # printed, the box does not clip it
+       "div.wide{overflow-x:auto;margin:.5em 0 1.2em}div.wide>table{margin:0}"
+       "@media print{div.wide{overflow:visible}}")
 
 
 def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) -> str:
@@ -2432,7 +2437,7 @@ def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) 
             rows = "".join("<tr>" + "".join(
                 f'<td class="n">{_inline_html(c)}</td>' if i in table.numeric else f"<td>{_inline_html(c)}</td>"
                 for i, c in enumerate(row)) + "</tr>\n" for row in table.rows)
-            body.append(f"<table>\n<tr>{head}</tr>\n{rows}</table>")
+            body.append(f'<div class="wide"><table>\n<tr>{head}</tr>\n{rows}</table></div>')
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n"
             + (head_html() if any(b.kind == "webmap" for b in blocks) else "") + "</head>\n<body>\n"
