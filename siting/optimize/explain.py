@@ -1587,6 +1587,10 @@ class Describer:
         keys = [(*rule, "min_sites"), (*rule, "max_sites"), (*rule, "min_size")]
         if demo.max_size_units_per_yr is not None:
             keys.append((*rule, "max_size"))
+        if demo.min_run_share > 0:  # row demo_runs, hard in the diagnosis: the share is part of this rule
+            text += (f", each making at least {demo.min_run_share * 100:g}% of its usable capacity (in service after "
+                     "ramp-up, x utilisation) in every year of the plan and the steady state")
+            keys.append((*rule, "min_run_share"))
         return {"sentence": text, "unit": unit, "sites": sites, "settings": tuple(keys)}
 
 
