@@ -822,8 +822,13 @@ def demonstrations_text(plan: Plan, inputs: ModelInputs, name: Callable[[str], s
 
     sites = list(qualifying)
     what = [adds(s) for s in sites]
+    # Sites of demonstration size that do not run at the rule's share (`runs_as_demonstration`).
+    idle = [s for s in sorted(additions, key=inputs.SITES.index)
+            if s not in qualifying and demo_room(inputs, s, additions[s][0]) > 0]
+    share = f"{rule.min_run_share * 100:g}% of its usable capacity every year"
     if not sites:
-        text = f"No site adds {label} of demonstration size ({size}): no demonstration ({allowed})."
+        runs = f" and runs it at {share}" if idle else ""
+        text = f"No site adds {label} of demonstration size ({size}){runs}: no demonstration ({allowed})."
     else:
         if len(set(what)) == 1:
             head = f"{_listed([name(s) for s in sites])} {'adds' if len(sites) == 1 else 'each add'} {what[0]}"
@@ -849,7 +854,10 @@ def demonstrations_text(plan: Plan, inputs: ModelInputs, name: Callable[[str], s
                     f"{'is' if rule.max_sites == 1 else 'are'} allowed: {picked} "
                     f"{'is the demonstration' if count == 1 else 'are the demonstrations'}, by {DEMO_ORDER}; "
                     f"{'; '.join(rest)}.")
-    ordinary = [s for s in sorted(additions, key=inputs.SITES.index) if s not in qualifying]
+    if idle:
+        text += (f" Ordinary {label} capacity, of demonstration size but not run at {share} (the rule's least "
+                 f"running share): {_listed([f'{name(s)} ({_amount(additions[s][0], unit)})' for s in idle])}.")
+    ordinary = [s for s in sorted(additions, key=inputs.SITES.index) if s not in qualifying and s not in idle]
     if ordinary:
         def why(site: str) -> str:
             added = additions[site][0]
