@@ -73,7 +73,7 @@ from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.deliver.whyhere import WhyHereRow, gap_weight, why_here_rows, why_here_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
 from siting.optimize.relax import RULE_COST_NOTE
-from siting.optimize.results import Plan, demonstrations_text, sites_built_text
+from siting.optimize.results import BINDING_SHARE, Plan, demonstrations_text, sites_built_text
 from siting.optimize.solve import SolveReport
 from siting.prepare.inputs import km_figure
 from siting.prepare.positions import PositionCheck, km_text, plan_there, position_section
@@ -542,13 +542,17 @@ class DemoUse:
     @property
     def low(self) -> bool:
         """Below half of what it could make (`usable`; its capacity where not given) in the last year
-        or in the steady state."""
+        or in the steady state, by more than BINDING_SHARE of the half (solver noise: a
+        demonstration run at the half a `min_run_share` of 0.5 asks is not below it)."""
+        def below_half(made: float, could: float) -> bool:
+            half = 0.5 * could
+            return could > 0 and made < half - BINDING_SHARE * max(1.0, half)
+
         could = self.capacity if self.usable is None else self.usable
-        low = could > 0 and self.produced < 0.5 * could
         steady_could = self.steady_capacity if self.steady_usable is None else self.steady_usable
         steady = (steady_could is not None and self.steady_produced is not None
-                  and steady_could > 0 and self.steady_produced < 0.5 * steady_could)
-        return low or steady
+                  and below_half(self.steady_produced, steady_could))
+        return below_half(self.produced, could) or steady
 
 
 def _reason(stranded: Any, site: str, product: str, year: int) -> str:
