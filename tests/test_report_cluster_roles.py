@@ -54,8 +54,8 @@ def test_the_cluster_table_by_hand() -> None:
     plan, inputs = _made_up()
     blocks = cluster_role_blocks(inputs, plan, {"north": "North", "south": "South"})
     table = next(b.content for b in blocks if b.kind == "table")
-    assert table.header[2] == "share of all added (at least 20%)"
-    assert table.header[6] == "lead products' share of its added value (at least 60%)"
+    assert table.header[2] == "share of added (min 20%)"
+    assert table.header[6] == "lead share (min 60%)"
     assert [list(r) for r in table.rows] == [
         ["North", "4.50", "69%", "2.80", "67%", "LFP", "89%", "FePO4, LFP", "4.00"],
         ["South", "2.00", "31%", "1.40", "33%", "Cells", "100%", "FePO4, Cells", "2.50"],
@@ -75,7 +75,7 @@ def test_with_the_rule_off_the_minimums_are_said_not_to_apply() -> None:
     inputs.enabled_families = set()
     blocks = cluster_role_blocks(inputs, plan)
     table = next(b.content for b in blocks if b.kind == "table")
-    assert table.header[2] == "share of all added"
+    assert table.header[2] == "share of added"
     said = " ".join(b.content for b in blocks if b.kind == "p")
     assert "Differentiation (constraints.differentiation) is switched off" in said
 

@@ -24,12 +24,12 @@ def _plan() -> SimpleNamespace:
         {"site": "qujing", "product": "lfp", "year": 2024, "production": 70000},
         {"site": "anning", "product": "lfp", "year": 2024, "production": 0}])
     stranded = pd.DataFrame([
-        {"site": "huaning", "cluster": "yuxi", "product": "lfp", "available": 400000, "production": 0,
-         "idle": 280000, "reason": "market"},
-        {"site": "qujing", "cluster": "qujing", "product": "lfp", "available": 100000, "production": 70000,
-         "idle": 0, "reason": ""},
-        {"site": "anning", "cluster": "kunming", "product": "lfp", "available": 500000, "production": 0,
-         "idle": 350000, "reason": "market"}])
+        {"site": "huaning", "cluster": "yuxi", "product": "lfp", "available": 400000, "usable": 280000,
+         "production": 0, "idle": 280000, "reason": "market"},
+        {"site": "qujing", "cluster": "qujing", "product": "lfp", "available": 100000, "usable": 70000,
+         "production": 70000, "idle": 0, "reason": ""},
+        {"site": "anning", "cluster": "kunming", "product": "lfp", "available": 500000, "usable": 350000,
+         "production": 0, "idle": 350000, "reason": "market"}])
     steady = stranded[["site", "cluster", "product", "available", "production"]]
     stranded = stranded.loc[stranded["idle"] > 0]
     return SimpleNamespace(builds=builds, capacity=capacity,
@@ -43,9 +43,11 @@ def test_idle_added_capacity_is_listed_by_site() -> None:
     blocks = idle_added_blocks({"lfp": "t"}, _plan(), {"huaning": "Huaning county"}, {"yuxi": "Yuxi"})
     table = next(b.content for b in blocks if b.kind == "table")
     assert list(table.header) == ["site", "cluster", "product", "unit", "capacity added", "available (steady state)",
-                                  "produced 2024", "produced (steady state)", "idle (steady state)", "reason"]
+                                  "usable (steady state)", "produced 2024", "produced (steady state)",
+                                  "idle (steady state)", "reason"]
     assert [list(r) for r in table.rows] == [
-        ["Huaning county", "Yuxi", "LFP", "t/yr", "400,000", "400,000", "250,000", "0", "280,000", "market"]]
+        ["Huaning county", "Yuxi", "LFP", "t/yr", "400,000", "400,000", "280,000", "250,000", "0", "280,000",
+         "market"]]
     text = next(b.content for b in blocks if b.kind == "p")
     assert ("400,000 t/yr of LFP the plan adds at Huaning county makes nothing in the steady state (2025-2038)."
             in text)

@@ -45,9 +45,9 @@ def test_read_first_gives_the_three_caveats(monkeypatch) -> None:
                                "line's share of the province (30.9 %) the same in the clusters, it would hold about "
                                "9 % of it (an estimate), its zones placed to within ±20 km")
     assert items[1].startswith("Site positions are uncertain by up to 8 km")
-    assert ("At 1 site the plan builds on, a red-line or proximity decision could go the other way within "
-            "that uncertainty: Huaning county (red line, NCM precursor: margin 4.6 km against 5 km; builds NCM "
-            "precursor)") in items[1]
+    assert ("At 1 site the plan builds on, a red-line or proximity decision on a product it builds there could "
+            "go the other way within that uncertainty: Huaning county (red line, NCM precursor: margin 4.6 km "
+            "against 5 km; builds NCM precursor)") in items[1]
     assert "tonghai" not in items[1] and "caopu" not in items[1]
     assert items[2].startswith("The plan is one of several the solve cannot tell apart: it is proven within")
     assert "(1.74%)" in items[2]
@@ -74,3 +74,18 @@ def test_the_report_puts_it_before_the_map(monkeypatch) -> None:
 
     source = inspect.getsource(report.report_blocks)
     assert source.index("read_first_blocks(") < source.index('Block("webmap"')
+
+
+def test_a_decision_on_products_the_plan_does_not_build_there_is_not_a_caveat(monkeypatch) -> None:
+    """Huaning builds NCM precursor only; a decision within its uncertainty that excludes FePO4 there
+    (wholly inside the FePO4 setback) would, going the other way, only allow more: not listed."""
+    from siting.deliver import report
+    from siting.prepare.positions import PositionCheck, PositionDecision
+
+    monkeypatch.setattr(report, "redline_coverage", lambda layers: (64868.0, 0.0278))
+    case = _case()
+    case["positions"] = PositionCheck(
+        uncertainty_km={"huaning": 5.0},
+        decisions=(PositionDecision("huaning", "red line", "lake 5000 m", ("fepo4",), "inside", 1.2, 5.0, "inside"),))
+    items = report.read_first_blocks(**case)[1].content
+    assert items[1] == "Site positions are uncertain by up to 5 km (position_uncertainty_km of the sites layer)."

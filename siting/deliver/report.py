@@ -383,7 +383,8 @@ def read_first_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], pla
         built: dict[str, set[str]] = {}
         for b in plan.builds.itertuples(index=False):
             built.setdefault(str(b.site), set()).add(str(b.product))
-        close = [d for d in positions.sensitive if d.site in built]
+        # the decisions that could put a product the plan builds there at risk: on one of those products
+        close = [d for d in positions.sensitive if set(d.products) & built.get(d.site, set())]
         text = f"Site positions are uncertain by up to {most:g} km (position_uncertainty_km of the sites layer)."
         if close:
             listed = "; ".join(f"{names.get(d.site, d.site)} ({d.rule}, {_products_text(','.join(d.products))}: "
@@ -392,7 +393,8 @@ def read_first_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], pla
                                for d in close)
             count = len({d.site for d in close})
             text += (f" At {'1 site' if count == 1 else f'{count} sites'} the plan builds on, a red-line or proximity "
-                     f"decision could go the other way within that uncertainty: {listed} (section \"Decisions "
+                     f"decision on a product it builds there could go the other way within that uncertainty: "
+                     f"{listed} (section \"Decisions "
                      "within positional uncertainty\"). Check these sites on the ground first.")
         items.append(text)
     solver = manifest["solver"]
@@ -862,17 +864,17 @@ def cluster_role_blocks(inputs: ModelInputs, plan: Plan, clusters: Mapping[str, 
     if len(roles) > 1:
         rows.append(["all clusters", bn_yuan(added), "100%" if added > 0 else "n/a", bn_yuan(made),
                      "100%" if made > 0 else "n/a", "", "", "", bn_yuan(math.fsum(r.capex for r in roles))])
-    at_least = (lambda share: f" (at least {share:.0%})") if on else (lambda share: "")
-    header = ["cluster", f"capacity added, valued at {last} prices, bn yuan/yr",
-              f"share of all added{at_least(share_min) if share_min > 0 else ''}",
-              f"output value {last}, bn yuan", f"share of the province's {last} output value", "lead products",
-              f"lead products' share of its added value{at_least(lead_min) if lead_min > 0 else ''}",
-              f"products it hosts (adds, or has committed, by {last})", "capex, bn yuan"]
+    at_least = (lambda share: f" (min {share:.0%})") if on else (lambda share: "")
+    header = ["cluster", "capacity added, bn yuan/yr", f"share of added{at_least(share_min) if share_min > 0 else ''}",
+              f"output value {last}, bn yuan", "share of output value", "lead products",
+              f"lead share{at_least(lead_min) if lead_min > 0 else ''}", "products hosted", "capex, bn yuan"]
     blocks += [Block("p", f"Capacity added is the nameplate of the modules the plan builds in {inputs.YEARS[0]}-"
                           f"{last}, valued at {last}'s prices, as the differentiation rule counts a cluster's part "
-                          f"of the growth; it is not output. Output value is what the cluster's plants (existing, "
-                          f"committed and added) make in {last}, at {last}'s prices. Capex is the investment in the "
-                          "modules, not discounted."),
+                          f"of the growth; it is not output. Its share is of what all clusters add. Output value is "
+                          f"what the cluster's plants (existing, committed and added) make in {last}, at {last}'s "
+                          f"prices, and its share is of the province's. The lead share is the lead products' part of "
+                          f"the cluster's capacity added. A cluster hosts the products it adds or has committed "
+                          f"plants of by {last}. Capex is the investment in the modules, not discounted."),
                Block("table", Table(header, rows, frozenset({1, 2, 3, 4, 6, 8})))]
     if not on:
         blocks.append(Block("p", "Differentiation (constraints.differentiation) is switched off in this scenario: "
@@ -1180,26 +1182,28 @@ def idle_added_blocks(units: Mapping[str, str], plan: Plan, names: Mapping[str, 
             continue
         unit = per_year(units.get(key[1], ""))
         rows.append([names.get(key[0], key[0]), clusters.get(str(r.cluster), str(r.cluster)), product_label(key[1]),
-                     unit, amount(float(added[key])), amount(float(available.get(key, 0.0))),
+                     unit, amount(float(added[key])), amount(float(available.get(key, 0.0))), amount(float(r.usable)),
                      amount(float(cap.get(key, 0.0))), amount(float(r.production)), amount(float(r.idle)),
                      str(r.reason)])
     if not rows:
         return []
     span = steady_span(last, steady.years_after_horizon)
-    idle = [row for row in rows if row[7] == "0"]
+    idle = [row for row in rows if row[8] == "0"]
     plain = ""
     if idle:
         plain = " " + " ".join(f"{row[4]} {row[3]} of {row[2]} the plan adds at {row[0]} makes nothing in the steady "
                                f"state ({span})." for row in idle)
     return [Block("p", f"Capacity the plan adds that stands idle in the steady state, by site: capacity added is the "
                        f"plan's modules there; available, all capacity there in the steady state (existing and "
-                       f"committed included); idle, what the site could make (x utilisation) and does not, with the "
+                       f"committed included); usable, available x utilisation; idle, what the site could make (usable) "
+                       f"and does not, with the "
                        f"reason steady_state.csv gives. Idle is the whole site's: where it has existing or committed "
                        f"capacity too, the model does not tell which of its plants stands idle, so the idle part need "
                        f"not be the plan's modules.{plain}"),
             Block("table", Table(["site", "cluster", "product", "unit", "capacity added", "available (steady state)",
-                                  f"produced {last}", "produced (steady state)", "idle (steady state)", "reason"],
-                                 rows, frozenset({4, 5, 6, 7, 8})))]
+                                  "usable (steady state)", f"produced {last}", "produced (steady state)",
+                                  "idle (steady state)", "reason"],
+                                 rows, frozenset({4, 5, 6, 7, 8, 9})))]
 
 
 #: What each reason for stranded capacity means, for the report.
