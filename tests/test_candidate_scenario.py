@@ -177,7 +177,7 @@ def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.Captu
      "candidates.allowed_zone.field to the right field name"),
     ("{cell_size_m: 1000, allowed_zone: {path: allowed.gpkg, field: zone, values: [c]}}",
      "allowed.gpkg: field 'zone' | no polygon of the allowed-zone layer has one of the values "
-     "candidates.allowed_zone.values (got ['c']); give values the field holds"),
+     "candidates.allowed_zone.values (got ['c']); give values the field holds: it holds 'a'"),
 ])
 def test_bad_candidates_blocks_are_input_errors(folder: Path, capsys: pytest.CaptureFixture[str], block: str,
                                                 message: str):

@@ -2245,13 +2245,24 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
         return None
     if field_name is not None:
         frame["value"] = [v if v is not None else "" for v in text_values(frame["value"])]
+        held = sorted(set(frame["value"]))
         frame = frame.loc[frame["value"].isin(zone.values or [])].reset_index(drop=True)
         if not len(frame):
             problems.append(f"{at}: field '{field_name}' | no polygon of the allowed-zone layer has one of the "
                             f"values candidates.allowed_zone.values (got {zone.values}); give values the field "
-                            "holds")
+                            f"holds: it holds {_held_values(held)}")
             return None
     return frame
+
+
+def _held_values(values: Sequence[str], most: int = 10) -> str:
+    """The values a field holds, each quoted so that a space or a decimal shows, the first `most`
+    of them: "'a' and 'b'", "'a', 'b', 'c' and 7 more"."""
+    shown = [f"'{v}'" for v in values[:most]]
+    rest = len(values) - len(shown)
+    if rest:
+        return f"{', '.join(shown)} and {rest} more"
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 #: Canonical column -> the setting naming its field, in the clusters and the sites layer (a
