@@ -332,9 +332,21 @@ def checked_scheduler(value: Any, out: Path | None, without_out: str) -> str | N
     return value
 
 
+def _unordered(value: Any, name: str, order: str) -> None:
+    """InputError naming `name` for a set or frozenset: its order of iteration changes from one
+    process to the next (texts hash with a random seed), where `order` (e.g. "the first the
+    baseline") matters."""
+    if isinstance(value, (set, frozenset)):
+        raise InputError([f"{name} | must be a list, {order} (got a {type(value).__name__}, whose order changes "
+                          f"from one run of Python to the next: {_shown(value)}); give a list, e.g. "
+                          f"{_shown(sorted(value, key=repr))}"])
+
+
 def _listed(value: Any, name: str, what: str, example: str) -> list[Any]:
     """`value` as a list, where a list of `what` is expected: a text or a path alone, or what is
-    not a collection at all, is an InputError naming `name` (not read one character at a time)."""
+    not a collection at all, is an InputError naming `name` (not read one character at a time);
+    so is a set (`_unordered`)."""
+    _unordered(value, name, "the first the baseline" if name == "paths" else "in the order to run")
     if _is_path(value) or isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
         raise InputError([f"{name} | must be a list of {what} (got {_shown(value)}); give e.g. {example}"])
     return list(value)
@@ -351,6 +363,7 @@ def _entries(value: Any, name: str, forms: tuple[str, str]) -> list[Any]:
     path, a text, bytes or anything not iterable."""
     if isinstance(value, Mapping):
         return list(value.items())
+    _unordered(value, name, "in the order to apply" if name == "overrides" else "in the order to run")
     if _is_path(value) or isinstance(value, bytes) or not isinstance(value, Iterable):
         raise InputError([f"{name} | {forms[0]} (got {_shown(value)}); give e.g. {forms[1]}"])
     return list(value)
@@ -1479,6 +1492,7 @@ def _setting_text(i: int, item: tuple[str, Any] | str) -> str:
     if not isinstance(key, str) or not key.strip() or "=" in key:
         raise InputError([f"settings | each key must be a dotted setting such as 'constraints.redline.buffer_m' "
                           f"(got {_shown(key)})"])
+    _unordered(values, f"settings {key}", "in the order to run (the first run's plan starts the others)")
     one = isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable)
     listed = [values] if one else list(values)
     if not listed:
