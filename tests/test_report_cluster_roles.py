@@ -55,6 +55,7 @@ def test_the_cluster_table_by_hand() -> None:
     blocks = cluster_role_blocks(inputs, plan, {"north": "North", "south": "South"})
     table = next(b.content for b in blocks if b.kind == "table")
     assert table.header[2] == "share of added (min 20%)"
+    assert table.header[5] == "lead products (scenario)"  # the scenario's lists, built or not
     assert table.header[6] == "lead share (min 60%)"
     assert [list(r) for r in table.rows] == [
         ["North", "4.50", "69%", "2.80", "67%", "LFP", "89%", "FePO4, LFP", "4.00"],

@@ -88,4 +88,5 @@ def test_a_decision_on_products_the_plan_does_not_build_there_is_not_a_caveat(mo
         uncertainty_km={"huaning": 5.0},
         decisions=(PositionDecision("huaning", "red line", "lake 5000 m", ("fepo4",), "inside", 1.2, 5.0, "inside"),))
     items = report.read_first_blocks(**case)[1].content
-    assert items[1] == "Site positions are uncertain by up to 5 km (position_uncertainty_km of the sites layer)."
+    assert items[1].startswith("Site positions are uncertain by up to 5 km (position_uncertainty_km of the sites "
+                               "layer). No red-line or proximity decision on a product the plan builds")

@@ -55,8 +55,8 @@ def test_an_idle_demonstration_is_said_plainly() -> None:
 
     plan, inputs = _demo_case()
     text = demonstration_use_text(plan, inputs, {"q_demo": "Qujing Cuifeng"}, "t")
-    assert ("The demonstration plant at Qujing Cuifeng (50,000 t/yr of Recycling in service in 2024) makes 0 t/yr "
-            "in 2024 and 0 t/yr a year in the steady state (2025-2038): what it does not make stands idle for want "
+    assert ("The demonstration plant at Qujing Cuifeng (50,000 t/yr of Recycling in service in 2024) makes nothing "
+            "in 2024 and nothing in the steady state (2025-2038): what it does not make stands idle for want "
             "of feedstock.") in text
     assert "make 70,000 t/yr in all in the steady state, against 220,000 t/yr of capacity" in text
     assert "does not demonstrate running recycling" in text
@@ -84,7 +84,7 @@ def test_the_targets_row_of_an_idle_demonstration_is_not_a_bare_met() -> None:
     assert row[-1] == "met, but the demonstration plant runs below half its usable capacity"
     texts = " ".join(b.content for b in blocks if b.kind == "p")
     assert "nameplate capacity in service" in texts
-    assert "Qujing Cuifeng" in texts and "makes 0 t/yr in 2024" in texts
+    assert "Qujing Cuifeng" in texts and "makes nothing in 2024" in texts
 
 
 @pytest.fixture(scope="module")

@@ -396,6 +396,11 @@ def read_first_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], pla
                      f"decision on a product it builds there could go the other way within that uncertainty: "
                      f"{listed} (section \"Decisions "
                      "within positional uncertainty\"). Check these sites on the ground first.")
+        else:
+            text += (" No red-line or proximity decision on a product the plan builds at a site it builds on could go "
+                     "the other way within that uncertainty"
+                     + ("; section \"Decisions within positional uncertainty\" lists those elsewhere."
+                        if positions.sensitive else "."))
         items.append(text)
     solver = manifest["solver"]
     absolute = absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
@@ -616,9 +621,9 @@ def demonstration_use_text(plan: Plan, inputs: ModelInputs, names: Mapping[str, 
              "cost": "as running it would cost more than its output brings"}
     parts = []
     for u in uses:
-        made = f"makes {amount(u.produced)} {per} in {u.year}"
+        made = f"makes {_made(u.produced, per)} in {u.year}"
         if u.steady_produced is not None:
-            made += f" and {amount(u.steady_produced)} {per} a year in the steady state ({span})"
+            made += f" and {_made(u.steady_produced, per, ' a year')} in the steady state ({span})"
         reasons = [r for r in dict.fromkeys((u.reason, u.steady_reason)) if r]
         why = f": what it does not make stands idle {joined([words.get(r, r) for r in reasons])}" if reasons else ""
         parts.append(f"The demonstration plant at {names.get(u.site, u.site)} ({amount(u.capacity)} {per} of "
@@ -631,6 +636,41 @@ def demonstration_use_text(plan: Plan, inputs: ModelInputs, names: Mapping[str, 
     parts.append(f"The demonstration exists as capacity: {counted}it does not demonstrate running recycling at "
                  "the scale built.")
     return " ".join(parts)
+
+
+def _made(value: float, per: str, each: str = "") -> str:
+    """An amount made, in words: "nothing" where it shows as 0, else "35,000 t/yr" (with `each`,
+    e.g. " a year", after it)."""
+    shown = amount(value)
+    return "nothing" if shown == "0" else f"{shown} {per}{each}"
+
+
+def demonstration_runs_text(plan: Plan, inputs: ModelInputs, names: Mapping[str, str], unit: str) -> str:
+    """With the rule's `min_run_share`, what it asks of each demonstration and what each makes
+    against its usable capacity (`DemoUse`) in the last plan year and the steady state, e.g. "The
+    rule asks each demonstration to make at least 50% of its usable capacity every year
+    (constraints.recycling_demo.min_run_share): Q makes 35,000 t/yr in 2024, of 35,000 t/yr usable,
+    ..."; "" without the share or without a demonstration."""
+    rule = inputs.recycling_demo
+    share = float(getattr(rule, "min_run_share", 0.0) or 0.0) if rule is not None else 0.0
+    uses = demonstration_use(plan, inputs) if share > 0 else []
+    if not uses:
+        return ""
+    per = per_year(unit)
+    steady = plan.steady_state
+    span = steady_span(steady.year - 1, steady.years_after_horizon) if steady is not None else ""
+    parts = []
+    for u in uses:
+        made = f"{names.get(u.site, u.site)} makes {amount(u.produced)} {per} in {u.year}"
+        if u.usable is not None:
+            made += f", of {amount(u.usable)} {per} usable"
+        if u.steady_produced is not None:
+            made += f", and {amount(u.steady_produced)} {per} a year in the steady state ({span})"
+            if u.steady_usable is not None:
+                made += f", of {amount(u.steady_usable)} {per} usable"
+        parts.append(made)
+    return (f"The rule asks each demonstration to make at least {share * 100:g}% of its usable capacity every year "
+            f"(constraints.recycling_demo.min_run_share): {'; '.join(parts)}.")
 
 
 def demonstrations_paragraph(plan: Plan, inputs: ModelInputs, names: Mapping[str, str],
@@ -650,6 +690,8 @@ def demonstrations_paragraph(plan: Plan, inputs: ModelInputs, names: Mapping[str
         elif any(u.low for u in demonstration_use(plan, inputs)):
             use = ("A demonstration makes less than half its usable capacity: section \"Targets against the plan\" "
                    "says what.")
+        runs = demonstration_runs_text(plan, inputs, names, units[rule.product])
+        use = " ".join(t for t in (runs, use) if t)
     return ("Demonstrations, as the rule gives them from the builds (each site whose whole addition is of "
             f"demonstration size is one, up to the most allowed): {demonstrations}" + (f" {use}" if use else ""))
 
@@ -866,7 +908,7 @@ def cluster_role_blocks(inputs: ModelInputs, plan: Plan, clusters: Mapping[str, 
                      "100%" if made > 0 else "n/a", "", "", "", bn_yuan(math.fsum(r.capex for r in roles))])
     at_least = (lambda share: f" (min {share:.0%})") if on else (lambda share: "")
     header = ["cluster", "capacity added, bn yuan/yr", f"share of added{at_least(share_min) if share_min > 0 else ''}",
-              f"output value {last}, bn yuan", "share of output value", "lead products",
+              f"output value {last}, bn yuan", "share of output value", "lead products (scenario)",
               f"lead share{at_least(lead_min) if lead_min > 0 else ''}", "products hosted", "capex, bn yuan"]
     blocks += [Block("p", f"Capacity added is the nameplate of the modules the plan builds in {inputs.YEARS[0]}-"
                           f"{last}, valued at {last}'s prices, as the differentiation rule counts a cluster's part "
