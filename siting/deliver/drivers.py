@@ -969,7 +969,8 @@ def _demonstrations_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str
     is of demonstration size too but past the most (`Plan.demo_qualifying`); then each
     demonstration site, in the plan's order, adding no more of the product than the least
     demonstration size (n x D at a site of n demonstrations) or as much as the most (Dmax, a site
-    of one candidate), one entry when both. Sites by their `names`, "; " between them (names
+    of one candidate), one entry when both; then the demonstrations at their least running share
+    (`_demonstrations_at_least_run`). Sites by their `names`, "; " between them (names
     hold commas)."""
     rule = inputs.recycling_demo
     if "recycling_demo" not in inputs.enabled_families or rule is None:
@@ -1008,6 +1009,34 @@ def _demonstrations_met(inputs: ModelInputs, plan: Plan, units: Mapping[str, str
             found.append(f"{shown} at the least demonstration size ({of})")
         elif at_most:
             found.append(f"{shown} at the most demonstration size ({of})")
+    return found + _demonstrations_at_least_run(inputs, plan, units, names)
+
+
+def _demonstrations_at_least_run(inputs: ModelInputs, plan: Plan, units: Mapping[str, str],
+                                 names: Mapping[str, str]) -> list[str]:
+    """The demonstration sites (`Plan.demo_sites`, of one candidate: the row is left out at a
+    merged site) and plan years in which a demonstration makes no more than the rule's least
+    running share asks (`min_run_share`, row `demo_runs` of family `recycling_demo`:
+    y >= u x util x available capacity), where capacity is available; sites in the plan's order,
+    then years."""
+    rule = inputs.recycling_demo
+    share = rule.min_run_share if rule is not None else 0.0
+    if share <= 0 or plan.capacity.empty:
+        return []
+    product, unit = rule.product, units.get(rule.product, "")
+    util = inputs.utilisation.get(product, 1.0)
+    found = []
+    for site in plan.demo_sites:
+        if inputs.site_multiplicity.get(site, 1) > 1:
+            continue
+        rows = plan.capacity.loc[(plan.capacity["site"] == site) & (plan.capacity["product"] == product)]
+        for row in sorted(rows.itertuples(index=False), key=lambda r: int(r.year)):
+            usable = util * float(row.available)
+            produced = float(row.production)
+            if usable > 0 and _tight(share * usable, produced):
+                found.append(f"site {names.get(site, site)} makes {product_label(product)} at a demonstration's "
+                             f"least running share in {row.year} ({_qty(produced, unit)}: {share:.0%} of its "
+                             f"usable {_qty(usable, unit)})")
     return found
 
 
