@@ -64,14 +64,14 @@ def add_recycling_demo(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
     produce = set(m.PRODUCE)
     runs = [(s, t) for s in single for t in inputs.OPERATING_YEARS if (s, rec, t) in produce] if share > 0 else []
 
-    def most(s: str, t: int) -> float:
+    def kmax(s: str, t: int) -> float:
         return (inputs.existing_capacity_units_per_yr.get((s, rec), 0.0) + committed_by(inputs, s, rec, t)
                 + index.max_added_units[(s, rec)])
 
     m.demo_runs = pyo.Constraint(
         pyo.Set(initialize=runs, dimen=2, ordered=True),
         rule=lambda _m, s, t: m.production[s, rec, t]
-        >= share * (m.available[s, rec, t] - most(s, t) * (1 - m.demo[s])),
+        >= share * (m.available[s, rec, t] - kmax(s, t) * (1 - m.demo[s])),
     )
     m.demo_size = pyo.Constraint(
         m.DEMO_SITE,

@@ -1589,7 +1589,8 @@ class Describer:
             keys.append((*rule, "max_size"))
         if demo.min_run_share > 0:  # row demo_runs, hard in the diagnosis: the share is part of this rule
             text += (f", each making at least {demo.min_run_share * 100:g}% of its usable capacity (in service after "
-                     "ramp-up, x utilisation) in every year of the plan and the steady state")
+                     "ramp-up, x utilisation) in every year of the plan"
+                     + (" and the steady state" if self.inputs.STEADY_YEAR is not None else ""))
             keys.append((*rule, "min_run_share"))
         return {"sentence": text, "unit": unit, "sites": sites, "settings": tuple(keys)}
 
