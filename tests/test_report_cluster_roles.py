@@ -54,6 +54,7 @@ def test_the_cluster_table_by_hand() -> None:
     plan, inputs = _made_up()
     blocks = cluster_role_blocks(inputs, plan, {"north": "North", "south": "South"})
     table = next(b.content for b in blocks if b.kind == "table")
+    assert table.header[1] == "output value added at nameplate, bn yuan/yr"  # as the imports section names it
     assert table.header[2] == "share of added (min 20%)"
     assert table.header[5] == "lead products (scenario)"  # the scenario's lists, built or not
     assert table.header[6] == "lead share (min 60%)"

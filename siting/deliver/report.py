@@ -907,15 +907,17 @@ def cluster_role_blocks(inputs: ModelInputs, plan: Plan, clusters: Mapping[str, 
         rows.append(["all clusters", bn_yuan(added), "100%" if added > 0 else "n/a", bn_yuan(made),
                      "100%" if made > 0 else "n/a", "", "", "", bn_yuan(math.fsum(r.capex for r in roles))])
     at_least = (lambda share: f" (min {share:.0%})") if on else (lambda share: "")
-    header = ["cluster", "capacity added, bn yuan/yr", f"share of added{at_least(share_min) if share_min > 0 else ''}",
+    header = ["cluster", "output value added at nameplate, bn yuan/yr",
+              f"share of added{at_least(share_min) if share_min > 0 else ''}",
               f"output value {last}, bn yuan", "share of output value", "lead products (scenario)",
               f"lead share{at_least(lead_min) if lead_min > 0 else ''}", "products hosted", "capex, bn yuan"]
-    blocks += [Block("p", f"Capacity added is the nameplate of the modules the plan builds in {inputs.YEARS[0]}-"
-                          f"{last}, valued at {last}'s prices, as the differentiation rule counts a cluster's part "
-                          f"of the growth; it is not output. Its share is of what all clusters add. Output value is "
+    blocks += [Block("p", f"Output value added at nameplate is the capacity of the modules the plan builds in "
+                          f"{inputs.YEARS[0]}-{last}, valued at {last}'s prices, as the differentiation rule counts a "
+                          f"cluster's part of the growth (and as \"Imports the province could make for less\" "
+                          f"names it); it is not output. Its share is of what all clusters add. Output value is "
                           f"what the cluster's plants (existing, committed and added) make in {last}, at {last}'s "
                           f"prices, and its share is of the province's. The lead share is the lead products' part of "
-                          f"the cluster's capacity added. A cluster hosts the products it adds or has committed "
+                          f"the output value the cluster adds. A cluster hosts the products it adds or has committed "
                           f"plants of by {last}. Capex is the investment in the modules, not discounted."),
                Block("table", Table(header, rows, frozenset({1, 2, 3, 4, 6, 8})))]
     if not on:
