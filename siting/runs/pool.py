@@ -1273,7 +1273,7 @@ def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks:
     return run_handed_over(pending, min(workers, len(pending)), submit, begin, done, hooks.beat, BEAT_S)
 
 
-def dask_loss_words(error: BaseException, began: bool = True) -> str:
+def dask_loss_words(error: BaseException) -> str:
     """Why a task on Dask gave no result, from the exception its future raised, in words for
     `hooks.lost`, as the process pool says it (`_run_in_pool`): for Dask's KilledWorker (the
     workers running the task died more often than the scheduler's setting
@@ -1282,17 +1282,11 @@ def dask_loss_words(error: BaseException, began: bool = True) -> str:
     died 4 times running this case (KilledWorker: the last was tcp://10.0.0.5:40000, and Dask's
     distributed.scheduler.allowed-failures is 3; Dask does not say how a worker ended: its log does,
     e.g. a restart for using more than its memory limit)". Any other exception as the traceback
-    module gives it, after "Dask worker failed: ". A KilledWorker of a run no worker said it began
-    (`began` False: submitted again NEVER_BEGAN_AGAIN times, `never_began`) is said as that: "lost
-    with Dask workers before it began, 3 times (...)", not as deaths while running it."""
+    module gives it, after "Dask worker failed: "."""
     from distributed import KilledWorker
 
     allowed = getattr(error, "allowed_failures", None)
     worker = getattr(getattr(error, "last_worker", None), "address", None)
-    if isinstance(error, KilledWorker) and not began:
-        return (f"lost with Dask workers before it began, {NEVER_BEGAN_AGAIN + 1} times (KilledWorker: a worker "
-                "held it beside a run that killed the worker, and Dask counts that death against every run the "
-                "worker held; or it killed its worker before its start was heard)")
     if isinstance(error, KilledWorker) and isinstance(allowed, int) and worker:
         died = allowed + 1
         return (f"Dask worker died {died} time{'s' if died != 1 else ''} running this case (KilledWorker: the last "
@@ -1383,7 +1377,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                         again[i] += 1
                         futures[i] = submit(i)
                         continue
-                    results[i] = value if kind == "result" else hooks.lost(i, dask_loss_words(value, i in began))
+                    results[i] = value if kind == "result" else hooks.lost(i, dask_loss_words(value))
                     hooks.done(i, results[i])
                     if hooks.refused(results[i]) is not None:  # stop: nothing more is started
                         client.cancel([futures[j] for j in range(len(tasks)) if j not in results])
