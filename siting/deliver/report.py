@@ -518,14 +518,10 @@ TARGET_BASIS = ("How a target is counted: a capacity target is met when the name
                 "prices, is worth at least the goal.")
 
 
-def produced_units(plan: Plan, products: Collection[str], year: int, site: str | None = None) -> float:
-    """What the plan makes of `products` in `year` (units/yr, plan.capacity's `production`), at
-    `site` only where given."""
+def produced_units(plan: Plan, products: Collection[str], year: int) -> float:
+    """What the plan makes of `products` in `year` (units/yr, plan.capacity's `production`)."""
     cap = plan.capacity
-    rows = cap["product"].isin(list(products)) & (cap["year"] == year)
-    if site is not None:
-        rows &= cap["site"] == site
-    return float(cap.loc[rows, "production"].sum())
+    return float(cap.loc[cap["product"].isin(list(products)) & (cap["year"] == year), "production"].sum())
 
 
 @dataclass(frozen=True)
