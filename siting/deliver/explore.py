@@ -1182,10 +1182,15 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
     found = rows[1:]
     slack = float(record.get("slack") or 0.0)
     gap = record.get("optimum_gap")
-    each = "; ".join(f"{r['plan']} {bn_yuan(r.get('cost_yuan'))}, {float(r.get('over_optimum') or 0.0):+z.2%}"
-                     for r in found)
     below = (f"; the optimum is proven within {float(gap):.2%}, so differences below that are not proven"
              if gap is not None and slack < float(gap) else "")
+    # where the slack is above the gap, the note above is not given: mark each alternative whose
+    # excess lies within the gap, as report.md and alternatives.md do (`within_gap`)
+    inside = within_gap([0.0, *(float(r.get("over_optimum") or 0.0) for r in found)],
+                        None if below or gap is None else float(gap))[1:]
+    each = "; ".join(f"{r['plan']} {bn_yuan(r.get('cost_yuan'))}, {float(r.get('over_optimum') or 0.0):+z.2%}"
+                     + (f" (within the optimum's proven gap of {float(gap):.2%}, not proven dearer)" if flag else "")
+                     for r, flag in zip(found, inside, strict=True))
     optimum = bn_yuan(rows[0].get("cost_yuan")) if rows else "n/a"
     allowed = slack_amount_text(record)
     return (f"{len(found)} near-optimal alternative{'s' if len(found) != 1 else ''} within {slack:.0%} of the optimum "
