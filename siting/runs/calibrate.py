@@ -613,6 +613,44 @@ def score_note(distance_km: float) -> str:
             f"{_figure(distance_km)} km of a real plant of the product; share = within_km / planned_added")
 
 
+#: How far the capacity a plan adds of a product may differ from its real plants' (a share of the
+#: larger of the two) before the choose score's note names the product: the targets' ceiling, 10 %.
+QUANTITY_SAY_ABOVE = 0.1
+
+
+def quantity_note(score: pd.DataFrame, plants: Sequence[RealPlant], last_year: int) -> str:
+    """What the choose score does not weigh: how much the plan adds of each product against the
+    capacity of its real plants producing by `last_year`. The share says where the plan puts what
+    it adds, not whether it adds as much: 1.6 Mt/yr of FePO4 beside a real plant of 0.1 Mt/yr scores
+    1. Names each product whose added capacity differs from its real plants' by more than
+    QUANTITY_SAY_ABOVE, and those added with no real plant at all (their share 0 is no placement
+    missed: there is no real plant to be near). Empty when none differs."""
+    observed: dict[str, float] = {}
+    for plant in plants:
+        observed[plant.product] = observed.get(plant.product, 0.0) + plant.capacity
+    apart, unreal = [], []
+    for product, unit, planned in zip(score["product"], score["unit"], score["planned_added"], strict=True):
+        real = observed.get(str(product), 0.0)
+        planned = float(planned)
+        if real <= 0.0:
+            if planned > 0.0:
+                unreal.append(f"{product} ({_figure(planned)} {unit})")
+            continue
+        if abs(planned - real) > QUANTITY_SAY_ABOVE * max(planned, real):
+            apart.append(f"{product} {_figure(planned)} {unit} added against {_figure(real)} {unit} in real plants")
+    if not apart and not unreal:
+        return ""
+    parts = [f"The share weighs where the plan puts the capacity it adds, not how much it adds: compare "
+             f"planned_added with the capacity of the real plants producing by {last_year}."]
+    if apart:
+        parts.append(f"Products whose added capacity differs from the real plants' by more than 10 %: "
+                     f"{'; '.join(apart)}.")
+    if unreal:
+        parts.append(f"It adds capacity of products no real plant made by {last_year}: {'; '.join(unreal)}; their "
+                     "share of 0 says that there is no real plant to be near, not that a placement was missed.")
+    return " ".join(parts)
+
+
 def calibration_files(prepared: Prepared, frame: pd.DataFrame) -> dict[str, str]:
     """calibration.csv and calibration.md: in mode fixed, `frame` is the findings (`fixed_findings`)
     and the files hold one row per real plant with the verdict (`fixed_files`); in mode choose,
@@ -625,6 +663,9 @@ def calibration_files(prepared: Prepared, frame: pd.DataFrame) -> dict[str, str]
     note = ""
     if calibration is not None and calibration.mode == "choose":
         note = score_note(float(calibration.distance_km or 0.0))
+        quantity = quantity_note(frame, real_plants(prepared.loaded, "reference"),
+                                 max(prepared.loaded.scenario.years))
+        note = f"{note}\n\n{quantity}" if quantity else note
     return table_files(frame, "calibration", note)
 
 
