@@ -72,7 +72,7 @@ from siting.deliver.tables import absolute_gap_yuan, markdown_text, near_zero_no
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.deliver.whyhere import WhyHereRow, gap_weight, why_here_rows, why_here_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
-from siting.optimize.relax import RULE_COST_NOTE
+from siting.optimize.relax import RELAXED_WORDS, RULE_COST_NOTE
 from siting.optimize.results import BINDING_SHARE, Plan, demonstrations_text, sites_built_text
 from siting.optimize.solve import SolveReport
 from siting.prepare.inputs import km_figure
@@ -1018,6 +1018,8 @@ def priced_families_text(inputs: ModelInputs) -> str:
     if off:
         parts.append(f"Off in this scenario, so not priced: {', '.join(off)}.")
     parts.append(f"Never priced by --rule-costs: {', '.join(never)}.")
+    if priced:
+        parts.append("Relaxing a family means: " + "; ".join(f"{f}: {RELAXED_WORDS[f]}" for f in priced) + ".")
     return " ".join(parts)
 
 

@@ -224,6 +224,25 @@ SITES_CAVEAT = ("sites_added and sites_dropped are those of the one plan the rel
                 "add or drop other sites. Read them as an example of what the rule holds back, not as its proven "
                 "effect.")
 
+#: What relaxing each family of models.RULE_COST_FAMILIES takes away (docs/FORMULATION.md, one
+#: section each), which rule_costs.md says of the families it prices: a reader sees "market 147.66"
+#: and must know that it is no policy the province sets.
+RELAXED_WORDS = {
+    "redline": "no red-line zone, buffer or lake setback keeps a product from a site",
+    "proximity": "a product needing a raw material may stand at any distance from its sources",
+    "differentiation": ("no limit on the clusters hosting a product, no least value share or lead-product share "
+                        "per cluster and no least difference between the clusters' products"),
+    "agglomeration": ("no limit on the sites opened per cluster, no least investment per opened site and no "
+                      "site opening cost (nothing then makes a site open)"),
+    "budget": "no cap on the capex decided in a year",
+    "chain_balance": "no least share of an input made in the province",
+    "market": ("no cap on the sales out of the province: every unit made sells at the scenario's price. The caps "
+               "stand for what the market takes, which no decision of the province raises, so this cost is the "
+               "revenue the plan forgoes for want of market (at fixed prices, the steady state after the plan's "
+               "years included), not a cost that relaxing a rule of the plan could save"),
+    "build_rate": "no limit on the modules or capex decided at one site in one year",
+}
+
 #: The note under rule_costs.md: what the range, the yes/no column, the absolute gap and the sites say.
 RULE_COST_NOTE = ("rule_cost_bn_yuan is the base objective less the objective with the rule relaxed; each solve "
                   "proves its optimum only to its gap, so the rule's cost is proven only to lie in "
