@@ -148,11 +148,40 @@ def build_years(inputs: ModelInputs, product: str) -> tuple[int, ...]:
     return tuple(t for t in inputs.YEARS if t + lead <= inputs.YEARS[-1])
 
 
+def committed_after(inputs: ModelInputs, products: set[str] | frozenset[str], year: int) -> float:
+    """Committed capacity (units/yr) of `products` first producing after `year` and by the last
+    plan year t_last: sum C[s,p,t'] over p in `products`, year < t' <= t_last. It stands in
+    t_last, where the capacity ceiling counts, but not in `year`."""
+    last = inputs.YEARS[-1]
+    return sum(units for (_s, p, t), units in inputs.committed_units_per_yr.items()
+               if p in products and year < t <= last)
+
+
+def ceiling_reach(inputs: ModelInputs, group: str) -> tuple[int, float, float] | None:
+    """The target of `group` that asks the most of its capacity in the last year:
+    (t, T[g,t], Cafter[g,t]) with the largest T[g,t] + Cafter[g,t] over its positive targets
+    (`committed_after`; ties: the earlier year), None without one. Meeting T[g,t] in whole
+    modules leaves up to T[g,t] + a module online in t, and the committed capacity coming online
+    after t adds to it by t_last."""
+    members = set(inputs.TARGET_GROUPS.get(group, (group,)))
+    best: tuple[int, float, float] | None = None
+    for (g, t), target in sorted(inputs.capacity_target_units.items(), key=lambda item: item[0][1]):
+        if g != group or target <= 0:
+            continue
+        later = committed_after(inputs, members, t)
+        if best is None or target + later > best[1] + best[2]:
+            best = (t, target, later)
+    return best
+
+
 def group_ceilings(inputs: ModelInputs) -> dict[str, float]:
-    """Ceiling U[g] = max(phi * Tmax[g], Tmax[g] + the group's largest module), Tmax[g] = max_t T[g,t],
-    for groups with a positive target, when the capacity ceiling (part of `targets`) is active.
-    The second term keeps a target reachable in whole modules even when phi * Tmax[g] is below
-    one module."""
+    """Ceiling U[g] = max(phi * Tmax[g], max_t (T[g,t] + Cafter[g,t]) + the group's largest module),
+    Tmax[g] = max_t T[g,t], over the positive targets, for groups with a positive target, when the
+    capacity ceiling (part of `targets`) is active. Cafter[g,t] is the committed capacity of the
+    group first producing after t and by the last year (`committed_after`): the ceiling row counts
+    it in the last year, the target of t does not. The second term keeps every target reachable in
+    whole modules, even when phi * Tmax[g] is below one module or committed plants come online
+    after a target year (`ceiling_reach`)."""
     phi = inputs.capacity_ceiling_factor if is_on(inputs, "targets") else 0.0
     if phi <= 0:
         return {}
@@ -163,8 +192,9 @@ def group_ceilings(inputs: ModelInputs) -> dict[str, float]:
     for group, goal in goals.items():
         members = set(inputs.TARGET_GROUPS[group])
         largest = max((spec.capacity_units_per_yr for spec in inputs.MODULES if spec.product in members), default=0.0)
-        if goal > 0:
-            ceilings[group] = max(phi * goal, goal + largest)
+        reach = ceiling_reach(inputs, group)
+        if goal > 0 and reach is not None:
+            ceilings[group] = max(phi * goal, reach[1] + reach[2] + largest)
     return ceilings
 
 

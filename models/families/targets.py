@@ -35,12 +35,14 @@ def add_capacity_targets(m: pyo.ConcreteModel, inputs: ModelInputs, index: Model
 def add_capacity_ceiling(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
     """Capacity ceiling (part of "targets"): the plan does not overshoot a target by more than a factor.
 
-    sum_{s, p in g} K[s,p,t_last] <= U[g] = max(phi * Tmax[g], Tmax[g] + largest module of g)
+    sum_{s, p in g} K[s,p,t_last] <= U[g]
+        = max(phi * Tmax[g], max_t (T[g,t] + Cafter[g,t]) + largest module of g)
     (units/yr) over CEILING = the groups with a positive target, when phi
-    (`capacity_ceiling_factor`) > 0 and "targets" is on (see `models.index.group_ceilings`; the
-    ceiling also caps the module bounds). Without it, the cheapest way to raise output value is
-    to overbuild whichever product has the lowest capex per yuan of output, far beyond any
-    market. A group no site may add to has a row without variables (its capacity is what
+    (`capacity_ceiling_factor`) > 0 and "targets" is on (see `models.index.group_ceilings`:
+    Cafter[g,t] is the committed capacity first producing after t and by t_last, which the row
+    counts and the target of t does not; the ceiling also caps the module bounds). Without it, the
+    cheapest way to raise output value is to overbuild whichever product has the lowest capex per
+    yuan of output, far beyond any market. A group no site may add to has a row without variables (its capacity is what
     stands: existing and committed, or 0): left out when within U[g], else a row no plan meets
     (`constant_row`). Infeasible only when existing and committed capacity alone exceed the
     ceiling.

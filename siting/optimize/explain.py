@@ -90,7 +90,7 @@ from models import MONEY_UNIT_YUAN, ModelInputs, build_model
 from models.families.chain_balance import chain_applies
 from models.families.output_value import value_per_unit
 from models.families.proximity import nearest_sources, too_far
-from models.index import compute_index, group_ceilings
+from models.index import ceiling_reach, compute_index, group_ceilings
 from siting.config import progress
 from siting.config.errors import PlanInfeasible
 from siting.config.schema import Scenario
@@ -1325,9 +1325,11 @@ class Describer:
         return {"sentence": text, "unit": unit, "settings": (("targets", "capacity", group, year),)}
 
     def _capacity_ceiling(self, i: RuleInstance) -> dict[str, Any]:
-        """The ceiling U[g] = max(phi Tmax[g], Tmax[g] + the group's largest module) (models/index.py
-        `group_ceilings`) with the term that sets it (the factor's when both are equal); the
-        module's term cites the target with the factor, as either moves it."""
+        """The ceiling U[g] = max(phi Tmax[g], max_t (T[g,t] + Cafter[g,t]) + the group's largest
+        module) (models/index.py `group_ceilings`) with the term that sets it (the factor's when
+        both are equal); the module's term cites the target with the factor, as either moves it,
+        and names the committed capacity online after the target's year (Cafter) where there is
+        some."""
         group = i.key[0]
         unit = self.group_unit(group)
         inputs = self.inputs
@@ -1340,12 +1342,16 @@ class Describer:
         largest = max((m.capacity_units_per_yr for m in inputs.MODULES if m.product in members), default=0.0)
         factor = f"capacity_ceiling_factor {phi:g} times {named}"
         settings: tuple[tuple[Any, ...], ...] = (("targets", "capacity_ceiling_factor"),)
-        if phi * goal >= goal + largest:
+        reach_year, reach_goal, later = ceiling_reach(inputs, group) or (year, goal, 0.0)
+        if phi * goal >= reach_goal + later + largest:
             term = f"{factor}, {self.fmt(goal, unit)}"
         else:
+            reached = "the target" if len(goals) <= 1 else f"the {reach_year} target"
             module = f" plus the largest module, {self.fmt(largest, unit)}," if largest > 0 else ""
-            term = f"{named}, {self.fmt(goal, unit)},{module} which is more than {factor}"
-            settings = (("targets", "capacity", group, year), *settings)
+            committed = (f" plus the committed capacity online after {reach_year} by {inputs.YEARS[-1]}, "
+                         f"{self.fmt(later, unit)}," if later > 0 else "")
+            term = f"{reached}, {self.fmt(reach_goal, unit)},{committed}{module} which is more than {factor}"
+            settings = (("targets", "capacity", group, reach_year), *settings)
         text = (f"{self.words.product(group)} capacity may not exceed {self.fmt(ceiling, unit)} in "
                 f"{inputs.YEARS[-1]} ({term})")
         return {"sentence": text, "unit": unit, "settings": settings}
