@@ -17,6 +17,12 @@ and the same pragma for the styles): the file is written into the output folder'
 folder and swapped in with the rest, so waiting for the disk after every transaction (a
 dozen of them, most of the GeoPackage's writing time) protects nothing; the bytes are the same.
 
+The file is written under the C library's character classes of the C locale
+(`c_character_classes`): under a locale whose case folding differs (Turkish, where `I` and `i`
+are not a pair), GDAL took its own option names for unknown ones, warned of each, and the same
+tables came with another file-change counter in the SQLite header, so the same inputs gave
+another file.
+
 A write the disk refuses reaches GDAL and SQLite, which say only that a transaction failed
 ("Failed to commit transaction", "database or disk is full"): the folder is then tried with a
 file of its own (`write_probe`), and what the system says of it (no space left, quota exceeded,
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import locale
 import os
 import sqlite3
 import tempfile
@@ -76,6 +83,25 @@ _DTYPES = {"integer": "int64", "real": "float64", "boolean": "bool"}
 #: pandas' nullable dtypes, for an integer or yes/no field with a null: GDAL declares them
 #: Integer64 and Integer(Boolean) and writes the nulls as NULL (a float64 column, a REAL field).
 _NULLABLE_DTYPES = {"integer": "Int64", "boolean": "boolean"}
+
+
+@contextmanager
+def c_character_classes() -> Iterator[None]:
+    """Run the block with the C library's character classes (LC_CTYPE) of the C locale, UTF-8
+    where the system has it, then restore the process's own: GDAL compares option names with the
+    C library's case folding, which a Turkish locale changes. Python's own text handling does not
+    depend on it."""
+    previous = locale.setlocale(locale.LC_CTYPE)
+    for name in ("C.UTF-8", "C"):
+        try:
+            locale.setlocale(locale.LC_CTYPE, name)
+            break
+        except locale.Error:
+            continue
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, previous)
 
 
 @contextmanager
@@ -166,8 +192,9 @@ def write_geopackage(path: Path, layers: Sequence[OutputLayer], styles: Mapping[
             read-only), naming `path`, with GDAL's or SQLite's error as its cause.
     """
     try:
-        write_layers(path, layers, descriptions)
-        add_styles(path, layers, styles)
+        with c_character_classes():
+            write_layers(path, layers, descriptions)
+            add_styles(path, layers, styles)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error) as exc:
         refused = disk_error(exc, path)
         if refused is None:
