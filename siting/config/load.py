@@ -28,6 +28,7 @@ import re
 import stat
 import types
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -661,10 +662,27 @@ def parse_yaml_text(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]
         raise InputError([_too_deep(name, command_line)]) from None
     except yaml.MarkedYAMLError as exc:
         raise InputError([syntax_problem(text, name, exc, command_line)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError([unallowed_character_problem(text, name, exc, command_line)]) from None
     except yaml.YAMLError as exc:
         if command_line:
             raise InputError([f"{name} | YAML error: {exc} (got {text!r}); fix the value"]) from None
         raise InputError([f"{name}: YAML error: {exc}; fix the YAML"]) from None
+
+
+def unallowed_character_problem(text: str, name: str, exc: yaml.reader.ReaderError, command_line: bool = False) -> str:
+    """The problem of a character YAML does not allow in `text` (a control character such as NUL
+    or ESC: binary data, or text pasted from a terminal), named by its code point, at its line and
+    column in the file (or in the `--set` value)."""
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    kind = "a control character" if unicodedata.category(character) == "Cc" else "a character"
+    what = f"the character U+{ord(character):04X}, {kind} that YAML does not allow"
+    if command_line:
+        return f"{name} | {what}, at character {exc.position + 1} (got {text!r}); remove it"
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    return (f"{name}:{line}:{column}: {what}; remove it (a file that is not a text file, or text pasted with "
+            "terminal codes, has such characters)")
 
 
 #: The deepest nesting of lists and mappings a YAML text of settings may have: a scenario nests
