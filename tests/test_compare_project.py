@@ -76,6 +76,7 @@ def test_diff_style_names_the_fields_with_unit_and_years(compared: Path):
         "kept_out_base": "products kept out, baseline small", "kept_out_new": "products kept out, this run",
         "land_free_ha_base": "land free for new modules, baseline small (ha)",
         "land_free_ha_new": "land free for new modules, this run (ha)",
+        "forced": "forced by this run's rules (they keep out what small built here, or leave no land for new modules)",
         "objective_difference": (
             "objective difference against small (proven, within solver tolerance, same plan or not comparable)"),
         "objective_difference_low_bn_yuan": "objective difference, proven low (bn yuan)",

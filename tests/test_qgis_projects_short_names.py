@@ -69,7 +69,7 @@ def diff_text(verdict: str, low: float | None, high: float | None) -> str:
         {"type": "Feature", "id": f"{site}@b", "geometry": {"type": "Point", "coordinates": [102.5, 25.0]},
          "properties": {"id": f"{site}@b", "site": site, "scenario": "b", "baseline": "a", "change": change,
                         "objective_difference": verdict, "objective_difference_low_bn_yuan": low,
-                        "objective_difference_high_bn_yuan": high}}
+                        "objective_difference_high_bn_yuan": high, "forced": False}}
         for site, change in (("w_mine", "resized"), ("e_city", "unchanged"))]})
 
 
@@ -87,6 +87,7 @@ def test_diff_fields_are_named_with_unit_and_years():
         "kept_out_base": "products kept out, baseline a", "kept_out_new": "products kept out, this run",
         "land_free_ha_base": "land free for new modules, baseline a (ha)",
         "land_free_ha_new": "land free for new modules, this run (ha)",
+        "forced": "forced by this run's rules (they keep out what a built here, or leave no land for new modules)",
         "objective_difference": (
             "objective difference against a (proven, within solver tolerance, same plan or not comparable)"),
         "objective_difference_low_bn_yuan": "objective difference, proven low (bn yuan)",
@@ -105,7 +106,8 @@ def test_changes_within_solver_tolerance_are_drawn_apart_and_said_to_be_no_effec
     root = parse_text(diff_style("Point", set(diff_changes(text)["b"])))
     renderer = root.find("renderer-v2")
     assert renderer is not None and renderer.get("attr") == CHANGE_CLASS == (
-        "\"change\" || if(\"objective_difference\" = 'within solver tolerance', ':indistinguishable', '')")
+        "\"change\" || if(\"objective_difference\" = 'within solver tolerance' AND NOT \"forced\", "
+        "':indistinguishable', '')")
     categories = renderer.findall("categories/category")
     assert [(c.get("value"), c.get("label")) for c in categories] == [
         ("resized:indistinguishable", "Resized: other new capacity than in the baseline (within solver tolerance: "

@@ -94,6 +94,7 @@ from siting.deliver.layers import LAYER_NAMES, LAYER_ORDER, LAYER_TITLES
 from siting.deliver.mapinfo import PROXY_LEADS, LayerBasis, MapTitle, layer_basis, redline_extent_text, title_lines
 from siting.deliver.styles import (
     BUILT_MARKER_MM,
+    CHANGE_COLOURS,
     CHANGE_MARKER_MM,
     DOCTYPE,
     GATEWAY_MM,
@@ -2218,14 +2219,16 @@ def changes_layer_name(label: str, base_label: str, difference: RunDifference) -
     return f"{label}: changes against {base_label}"
 
 
-def changes_abstract(label: str, base_label: str, difference: RunDifference) -> str:
-    """What a compared run's layer of changes shows, and what its objective difference proves."""
+def changes_abstract(label: str, base_label: str, difference: RunDifference, forced: bool = False) -> str:
+    """What a compared run's layer of changes shows, and what its objective difference proves;
+    `forced`: whether some of its changes are forced by its rules (`FORCED_WORDS`)."""
     text = (f"Sites where {label}'s plan adds other new capacity than the baseline {base_label}'s (diff.geojson, "
             f"its features of {label}).")
     proven = proven_range(difference)
     if difference.indistinguishable:
         return (f"{text} The objective difference is {WITHIN}{proven}: the solver has not shown which of the two "
-                f"plans costs less, so these changes are between {INDISTINGUISHABLE}.")
+                f"plans costs less, so these changes are between {INDISTINGUISHABLE}"
+                f"{f', except those {FORCED_WORDS}' if forced else ''}.")
     if difference.verdict == "proven":
         return (f"{text} The objective difference is proven{proven}; the placements still compare two plans each "
                 "found only to its gap, one of possibly several of nearly its cost.")
@@ -2266,16 +2269,26 @@ def difference_line(label: str, base_label: str, difference: RunDifference) -> s
     return f"{label} against {base_label}: objective difference {difference.verdict}{proven_range(difference)}"
 
 
-def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, polygonal: bool) -> str:
+#: What the layer abstracts and the layout's note say of the changes of a run within solver
+#: tolerance of the baseline that its own rules force (diff.geojson's `forced`): drawn plainly,
+#: they are effects of what the run changes.
+FORCED_WORDS = ("forced by the run's own rules (they keep out what the baseline built there, or leave no land "
+                "for new modules), drawn plainly: those are effects of what the run changes")
+
+
+def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, polygonal: bool,
+                   forced: bool = False) -> str:
     """The comparison layout's note on the runs within solver tolerance of the baseline (label,
-    difference): each one's `difference_line`, then what that makes of its changes; "" for none."""
+    difference): each one's `difference_line`, then what that makes of its changes, drawn hatched
+    or hollow; `forced`: whether some of them are forced by the run's rules, which are drawn
+    plainly (`FORCED_WORDS`); "" for none."""
     if not noted:
         return ""
     drawn = "hatched" if polygonal else "hollow"
     parts = [f"{difference_line(label, base_label, difference)}." for label, difference in noted]
     one = len(noted) == 1
     return (" ".join(parts) + f" {'Its' if one else 'Their'} changes on this map ({drawn}) are between "
-            f"{INDISTINGUISHABLE}.")
+            f"{INDISTINGUISHABLE}{f', except those {FORCED_WORDS}' if forced else ''}.")
 
 
 #: What compare.qgs and a run's plan.qgs on a batch's scale add to the capex scale in their pies'
@@ -2517,11 +2530,14 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
             quoted = label.replace("'", "''")
             qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
             difference = difference_of(label)
+            # a run within solver tolerance whose changes are classed plainly: its rules force them
+            forced = difference.indistinguishable and any(c in CHANGE_COLOURS
+                                                          for c in (diff_changes or {}).get(label, ()))
             if difference.indistinguishable:
-                note = tolerance_note([(label, difference)], base_label, "Polygon" in diff_geometry)
+                note = tolerance_note([(label, difference)], base_label, "Polygon" in diff_geometry, forced)
             own.append(ProjectLayer(f"diff_{sub}_layer", changes_layer_name(label, base_label, difference),
                                     f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml,
-                                    abstract=changes_abstract(label, base_label, difference)))
+                                    abstract=changes_abstract(label, base_label, difference, forced)))
         qml = (folder / sub / "sites.qml").read_text(encoding="utf-8")
         scale = ""
         if top > 0 and capex_scale(qml) is not None:

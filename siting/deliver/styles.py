@@ -1681,6 +1681,17 @@ NOT_COMPARABLE = "not comparable"
 #: tell a site whose options changed (OPTIONS_CHANGED) apart.
 OPTION_FIELDS = ("kept_out_base", "kept_out_new", "land_free_ha_base", "land_free_ha_new")
 
+#: diff.geojson's boolean property of each feature (siting/runs/tables.py `forced_change`): whether
+#: the run's own rules rule out the baseline's plan at the site, so that its change there is forced
+#: by what the run changes: the baseline adds capacity of a product there that the run keeps out
+#: (and the baseline does not), or adds any there while the run leaves no land free for new
+#: modules. False where that is not certain (land that shrank but is not gone).
+FORCED_FIELD = "forced"
+
+#: What the legend adds to a change that the run's rules force (FORCED_FIELD) where the run is
+#: within solver tolerance of the baseline: such a change is drawn plainly, not hatched.
+FORCED_LEGEND = "forced: the run's rules keep out what the baseline built here"
+
 #: What the changes of a run within solver tolerance of the baseline are (as comparison.md heads
 #: the run's column of differences): the two plans cannot be told apart in cost.
 INDISTINGUISHABLE = "plans of indistinguishable cost, not shown to be effects of the change"
@@ -1689,10 +1700,16 @@ INDISTINGUISHABLE = "plans of indistinguishable cost, not shown to be effects of
 #: ("added:indistinguishable"): such changes are drawn hatched (polygons) or hollow (points).
 INDISTINGUISHABLE_CLASS = ":indistinguishable"
 
+#: The QGIS test of a feature whose change is not shown to be an effect of what its run changes:
+#: its run is within solver tolerance of the baseline (`objective_difference` WITHIN) and the run's
+#: rules do not force the change (FORCED_FIELD).
+INDISTINGUISHABLE_TEST = (f"{_quoted(DIFFERENCE_FIELDS[0])} = {_text_literal(WITHIN)} "
+                          f"AND NOT {_quoted(FORCED_FIELD)}")
+
 #: diff.qml's classification where some run is within solver tolerance: `change`, with
-#: INDISTINGUISHABLE_CLASS added for the features of such a run (the QGIS expression of it).
-CHANGE_CLASS = (f"{_quoted('change')} || if({_quoted(DIFFERENCE_FIELDS[0])} = {_text_literal(WITHIN)}, "
-                f"{_text_literal(INDISTINGUISHABLE_CLASS)}, '')")
+#: INDISTINGUISHABLE_CLASS added for the features of such a run whose change its rules do not
+#: force (INDISTINGUISHABLE_TEST; the QGIS expression of it).
+CHANGE_CLASS = f"{_quoted('change')} || if({INDISTINGUISHABLE_TEST}, {_text_literal(INDISTINGUISHABLE_CLASS)}, '')"
 
 
 #: What diff.qml's class of a feature adds to its `change` where its run's objective weighs the
@@ -1713,9 +1730,10 @@ NOT_COMPARABLE_COLOUR = (150, 150, 150)
 NOT_COMPARABLE_TEST = f"{_quoted(DIFFERENCE_FIELDS[0])} LIKE {_text_literal(NOT_COMPARABLE + '%')}"
 
 #: diff.qml's classification where some run is not comparable with the baseline: `change`, with
-#: INDISTINGUISHABLE_CLASS added for the features of a run within solver tolerance and
-#: NOT_COMPARABLE_CLASS for those of a run not comparable (the QGIS expression of it).
-CHANGE_CLASS_APART = (f"{_quoted('change')} || CASE WHEN {_quoted(DIFFERENCE_FIELDS[0])} = {_text_literal(WITHIN)} "
+#: INDISTINGUISHABLE_CLASS added for the features of a run within solver tolerance whose change
+#: its rules do not force (INDISTINGUISHABLE_TEST) and NOT_COMPARABLE_CLASS for those of a run not
+#: comparable (the QGIS expression of it).
+CHANGE_CLASS_APART = (f"{_quoted('change')} || CASE WHEN {INDISTINGUISHABLE_TEST} "
                       f"THEN {_text_literal(INDISTINGUISHABLE_CLASS)} WHEN {NOT_COMPARABLE_TEST} "
                       f"THEN {_text_literal(NOT_COMPARABLE_CLASS)} ELSE '' END")
 
@@ -1728,12 +1746,13 @@ def change_classes(indistinguishable: bool = False, not_comparable: bool = False
     return tuple(c + suffix for c in CHANGE_COLOURS)
 
 
-def _class_suffix(verdict: object) -> str:
-    """What a diff.geojson feature's class adds to its `change`, from its `objective_difference`:
-    INDISTINGUISHABLE_CLASS for WITHIN, NOT_COMPARABLE_CLASS for a verdict beginning NOT_COMPARABLE,
-    else nothing."""
+def _class_suffix(verdict: object, forced: object = False) -> str:
+    """What a diff.geojson feature's class adds to its `change`, from its `objective_difference`
+    and whether the run's rules force the change (FORCED_FIELD): INDISTINGUISHABLE_CLASS for WITHIN
+    where not forced, nothing for WITHIN where forced (drawn plainly), NOT_COMPARABLE_CLASS for a
+    verdict beginning NOT_COMPARABLE, else nothing."""
     if verdict == WITHIN:
-        return INDISTINGUISHABLE_CLASS
+        return "" if forced is True else INDISTINGUISHABLE_CLASS
     return NOT_COMPARABLE_CLASS if isinstance(verdict, str) and verdict.startswith(NOT_COMPARABLE) else ""
 
 
@@ -1797,16 +1816,33 @@ def diff_runs(feature_collection: str) -> dict[str, RunDifference]:
 def diff_changes(feature_collection: str) -> dict[str, tuple[str, ...]]:
     """The classes each compared run has in `compare`'s diff.geojson (its text): the run's label
     (`scenario`) -> its `change` values, in CHANGE_COLOURS' order, each with
-    INDISTINGUISHABLE_CLASS added where the run is within solver tolerance of the baseline, or
-    NOT_COMPARABLE_CLASS where its objective weighs the years otherwise (`objective_difference`,
-    see `diff_style`); runs in the file's order."""
+    INDISTINGUISHABLE_CLASS added where the run is within solver tolerance of the baseline and its
+    rules do not force the change (FORCED_FIELD), or NOT_COMPARABLE_CLASS where its objective weighs
+    the years otherwise (`objective_difference`, see `diff_style`); runs in the file's order."""
     found: dict[str, set[str]] = {}
     for feature in json.loads(feature_collection)["features"]:
         properties = feature["properties"]
-        suffix = _class_suffix(properties.get(DIFFERENCE_FIELDS[0]))
+        suffix = _class_suffix(properties.get(DIFFERENCE_FIELDS[0]), properties.get(FORCED_FIELD))
         found.setdefault(str(properties["scenario"]), set()).add(str(properties["change"]) + suffix)
     every = (*change_classes(), *change_classes(True), *change_classes(not_comparable=True))
     return {label: tuple(c for c in every if c in changes) for label, changes in found.items()}
+
+
+def diff_forced(feature_collection: str) -> dict[str, bool]:
+    """The plain classes (`change`) of `compare`'s diff.geojson (its text) that hold a change the
+    run's rules force (FORCED_FIELD) in a run within solver tolerance of the baseline, which is
+    classed plainly (`_class_suffix`) -> whether only such changes have that class (no feature of
+    a run whose changes are classed plainly anyway has it); in CHANGE_COLOURS' order. `diff_style`
+    words their legend so."""
+    forced: set[str] = set()
+    plain: set[str] = set()
+    for feature in json.loads(feature_collection)["features"]:
+        properties = feature["properties"]
+        verdict = properties.get(DIFFERENCE_FIELDS[0])
+        if _class_suffix(verdict, properties.get(FORCED_FIELD)):
+            continue
+        (forced if verdict == WITHIN else plain).add(str(properties["change"]))
+    return {c: c not in plain for c in CHANGE_COLOURS if c in forced}
 
 
 def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: str, base_years: Sequence[int],
@@ -1817,7 +1853,8 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
     and "LFP added 2022-2024, this run (t/yr)" (`units`: each product's catalog unit;
     `base_years` the baseline's years, `run_years` each compared run's: "over each run's years"
     where those differ); OPTION_FIELDS, what the rules admit at the site in either run;
-    DIFFERENCE_FIELDS; and `folder`, the run's folder."""
+    FORCED_FIELD, whether the run's rules force its change there; DIFFERENCE_FIELDS; and
+    `folder`, the run's folder."""
     def span(years: Sequence[int]) -> str:
         return f"{years[0]}-{years[-1]}" if len(years) > 1 else f"in {years[0]}" if years else "over the plan"
 
@@ -1832,6 +1869,8 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
         f"products kept out, baseline {baseline}", "products kept out, this run",
         f"land free for new modules, baseline {baseline} (ha)", "land free for new modules, this run (ha)"),
         strict=True)))
+    aliases[FORCED_FIELD] = (f"forced by this run's rules (they keep out what {baseline} built here, or leave no "
+                             "land for new modules)")
     aliases.update(dict(zip(DIFFERENCE_FIELDS, (
         f"objective difference against {baseline} (proven, {WITHIN}, same plan or {NOT_COMPARABLE})",
         "objective difference, proven low (bn yuan)", "objective difference, proven high (bn yuan)"),
@@ -1860,15 +1899,16 @@ def change_marks() -> ET.Element:
     diagrams, by z-index (CHANGE_MARK_Z, above the pies). The label is a blank text on a circle
     (its background shape) of CHANGE_MARK_MM centred on the site (its point on surface), filled
     with the change's colour (CHANGE_COLOURS) and outlined in ink as the renderer's marker is,
-    or, for a run within solver tolerance of the baseline (`objective_difference` WITHIN), white
-    with an outline of the change's colour, as its hollow marker is, and for a run not comparable
+    or, for a run within solver tolerance of the baseline (`objective_difference` WITHIN) where its
+    rules do not force the change (INDISTINGUISHABLE_TEST), white with an outline of the change's
+    colour, as its hollow marker is, and for a run not comparable
     with the baseline (`objective_difference` beginning NOT_COMPARABLE) grey (NOT_COMPARABLE_COLOUR)
     with that outline, as its marker is. Every mark is drawn (it may
     overlap others) and pushes no other label away. A removed or unchanged site gets none: the
     run has no pie there, or nothing changed; a site whose options changed gets one, as it may
     have a pie in both runs."""
     quoted = _quoted("change")
-    within = f"{_quoted(DIFFERENCE_FIELDS[0])} = {_text_literal(WITHIN)}"
+    within = INDISTINGUISHABLE_TEST
 
     colour = "CASE " + " ".join(f"WHEN {quoted} = {_text_literal(c)} THEN {_text_literal(rgba(CHANGE_COLOURS[c]))}"
                                 for c in MARKED_CHANGES) + " END"
@@ -1884,13 +1924,16 @@ def change_marks() -> ET.Element:
 
 
 def diff_style(geometry_type: str, changes: Collection[str] | None = None,
-               aliases: Mapping[str, str] | None = None) -> str:
+               aliases: Mapping[str, str] | None = None, forced: Mapping[str, bool] | None = None) -> str:
     """QML for `compare`'s diff.geojson: sites by `change` against the baseline (CHANGE_LABELS);
     with `changes` (the classes the file has, e.g. every run's `diff_changes` together), only
     those categories, else the five plain changes. Where some of `changes` are of a run within
     solver tolerance of the baseline (INDISTINGUISHABLE_CLASS), the classification is
     CHANGE_CLASS and those features are drawn hatched (polygon sites) or hollow (point sites), their
-    legend saying that they are not shown to be effects of the change. Where some are of a run
+    legend saying that they are not shown to be effects of the change; a change of such a run that
+    its rules force (FORCED_FIELD) is classed plainly and drawn in the change's plain symbol, and
+    `forced` (`diff_forced`: plain class -> whether only forced changes have it) words the legend
+    of its class so (FORCED_LEGEND). Where some are of a run
     whose objective weighs the years otherwise than the baseline's (NOT_COMPARABLE_CLASS), the
     classification is CHANGE_CLASS_APART, which tells those features by their `objective_difference`
     (NOT_COMPARABLE_TEST), and they are drawn grey (NOT_COMPARABLE_COLOUR) with the change's colour
@@ -1920,7 +1963,14 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
 
     shown = set(changes) if changes is not None else set(change_classes())
     mixed = bool(shown - set(change_classes()))
-    categories = [Category(c, CHANGE_LABELS[c], change_symbol(c, False)) for c in CHANGE_COLOURS]
+    def plain_label(change: str) -> str:
+        if change not in (forced or {}):
+            return CHANGE_LABELS[change]
+        if (forced or {})[change]:
+            return f"{CHANGE_LABELS[change]} ({FORCED_LEGEND})"
+        return f"{CHANGE_LABELS[change]} (where the run is {WITHIN}: {FORCED_LEGEND})"
+
+    categories = [Category(c, plain_label(c), change_symbol(c, False)) for c in CHANGE_COLOURS]
     categories += [Category(c + INDISTINGUISHABLE_CLASS, f"{CHANGE_LABELS[c]} ({WITHIN}: {INDISTINGUISHABLE})",
                             change_symbol(c, True)) for c in CHANGE_COLOURS]
     categories += [Category(c + NOT_COMPARABLE_CLASS, f"{CHANGE_LABELS[c]}; {NOT_COMPARABLE_LEGEND}",

@@ -66,7 +66,7 @@ from siting.deliver.geojson import json_text
 from siting.deliver.geopackage import geopackage_errors_named
 from siting.deliver.qgisproject import compare_project_text
 from siting.deliver.report import Block, html_page, markdown
-from siting.deliver.styles import diff_changes, diff_runs, diff_style
+from siting.deliver.styles import diff_changes, diff_forced, diff_runs, diff_style
 from siting.deliver.tables import csv_text, table_files
 from siting.optimize.workers import default_workers, run_handed_over
 from siting.prepare.problem import load_checked, prepare
@@ -853,7 +853,7 @@ def map_files(cases: Sequence[Case], summaries: list[CaseSummary], folder: Path)
     diff = diff_geojson(summaries)
     changes = diff_changes(diff)
     diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run},
-                          diff_aliases(summaries))
+                          diff_aliases(summaries), diff_forced(diff))
     files = {"diff.geojson": diff, "diff.qml": diff_qml} if diff_written(summaries) else {}
     project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
                                    geometry_type_of(diff), diff_qml, changes, diff_runs(diff))

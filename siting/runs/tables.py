@@ -52,7 +52,14 @@ from siting.config.units import (
 from siting.config.words import unit_of
 from siting.deliver.geojson import format_number
 from siting.deliver.layer import MEASURE
-from siting.deliver.styles import DIFFERENCE_FIELDS, INDISTINGUISHABLE, OPTION_FIELDS, OPTIONS_CHANGED, change_aliases
+from siting.deliver.styles import (
+    DIFFERENCE_FIELDS,
+    FORCED_FIELD,
+    INDISTINGUISHABLE,
+    OPTION_FIELDS,
+    OPTIONS_CHANGED,
+    change_aliases,
+)
 from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_WIDTH, given here too)
     AS_GIVEN,
     NARROWEST_WIDTH,
@@ -372,13 +379,32 @@ def sites_changed(base: CaseSummary, other: CaseSummary, added: bool, names: dic
     comparison.csv gives them), or with `names` (`site_names`) by name, a site without one (a
     candidate cell) by its id, joined by "; " (a name may hold a comma: "Anning industrial park,
     Caopu area"), as the terminal's `sites built on` line does; "none" where there are none; ""
-    when either run has no plan."""
+    when either run has no plan. By name, for a run within solver tolerance of the baseline (whose
+    differences are headed INDISTINGUISHABLE), a site whose change the run's rules force
+    (`forced_change`) is marked so (`_site_named`)."""
     if not (base.ok and other.ok):
         return ""
     changed = _changed_sites(base, other, added)
     if names is None:
         return ", ".join(changed) or "none"
-    return "; ".join(names.get(site, site) for site in changed) or "none"
+    return "; ".join(_site_named(base, other, site, names) for site in changed) or "none"
+
+
+def _site_named(base: CaseSummary, other: CaseSummary, site: str, names: dict[str, str]) -> str:
+    """A site by name (`names`; a site without one by its id), followed, where `other` is within
+    solver tolerance of `base` and its rules force its change there (`forced_change`), by FORCED_WORDS
+    ("Jiangchuan district (forced: the run's rules keep out what yunnan_2024 built there)"): the
+    heading INDISTINGUISHABLE of its column does not cover that change."""
+    name = names.get(site, site)
+    if forced_change(base, other, site) and difference_verdict(base, other) == WITHIN:
+        return f"{name} ({FORCED_WORDS.format(baseline=base.label)})"
+    return name
+
+
+#: What comparison.md and the terminal add to a site whose change the run's rules force, where the
+#: run is within solver tolerance of the baseline (`_site_named`): that change is an effect of
+#: what the run changes, not one of two plans of indistinguishable cost.
+FORCED_WORDS = "forced: the run's rules keep out what {baseline} built there"
 
 
 def _changed_sites(base: CaseSummary, other: CaseSummary, added: bool) -> list[str]:
@@ -643,7 +669,7 @@ def sites_changed_note(summaries: Sequence[CaseSummary], shown: int = TERMINAL_S
             changed = _changed_sites(base, other, added)
             if not changed:
                 continue
-            listed = "; ".join(names.get(site, site) for site in changed[:shown])
+            listed = "; ".join(_site_named(base, other, site, names) for site in changed[:shown])
             cut = f"; and {len(changed) - shown:,} more ({more})" if len(changed) > shown else ""
             new, old = (other, base) if added else (base, other)
             items.append(f"{new.label} builds on {_plural(len(changed), 'site')} that {old.label} does not: "
@@ -919,7 +945,8 @@ def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> st
     """The note under a comparison table on its columns of differences (`comparison_table`): what
     the proven range of the objective difference is; for the runs within solver tolerance of the
     baseline (named), that each of their differences, cost rows included, is between two plans of
-    indistinguishable cost, not shown to be an effect of what the run changes; for proven differences, that
+    indistinguishable cost, not shown to be an effect of what the run changes, but for the sites its
+    rules force it to drop or add (marked in SITES_ROWS, `_site_named`); for proven differences, that
     only the objective's range is proven; for runs with the same plan, what that means. "" when
     no run is compared with a plan."""
     if TOLERANCE_ROW not in set(table["metric"]):
@@ -939,6 +966,13 @@ def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> st
                      f"{'' if one else 's'} (headed \"{INDISTINGUISHABLE}\"), the cost rows (capex, site opening, "
                      "sales and the others) as well as the capacity rows, is a difference between two plans of "
                      "indistinguishable cost, not shown to be an effect of what the run changes.")
+        marked = [s for s in summaries[1:] if s.label in within
+                  and any(forced_change(summaries[0], s, site) for added in (True, False)
+                          for site in _changed_sites(summaries[0], s, added))]
+        if marked:  # the sites rows mark them (`_site_named`)
+            parts.append(f"A site the rows `{SITES_ADDED_ROW}` and `...: dropped` mark \"forced\" is the exception: "
+                         "the baseline built there what the run's own rules keep out (or the run leaves no land free "
+                         "for new modules there), so that change is an effect of what the run changes.")
     if PROVEN in verdicts.values():
         parts.append("Where the objective difference is proven, what the run changes moves the optimum by an amount "
                      "within that range; the cost and capacity rows still compare two plans each found only to its "
@@ -1534,7 +1568,10 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
     DIFFERENCE_FIELDS): `difference_verdict` and the ends of `objective_range` in bn yuan (null
     where unbounded); and what the rules admit at the site in both (OPTION_FIELDS: the products
     kept out there, ids joined by ", ", and the land free for new modules, ha, null where a run
-    gives none). A site where the plans add the same new capacity but the rules keep other products
+    gives none); and FORCED_FIELD (`forced`, a boolean): whether the run's own rules rule out the
+    baseline's plan at the site (`forced_change`), so that its change there is an effect of what
+    the run changes even where the two objectives are within solver tolerance (diff.qml then draws
+    it plainly, not hatched). A site where the plans add the same new capacity but the rules keep other products
     out, or leave other land free (`options_changed`), is OPTIONS_CHANGED ("options changed"), not
     "unchanged": a stricter red line shows on the map also where the plan stays the same. The
     sites are every site of the baseline's sites.geojson, in its order, then
@@ -1573,6 +1610,7 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
                 props[f"new_{product}"] = float(after.get(product, 0.0))
             props.update(zip(OPTION_FIELDS, (", ".join(_kept_out_at(base, site)), ", ".join(_kept_out_at(other, site)),
                                              _land_at(base, site), _land_at(other, site)), strict=True))
+            props[FORCED_FIELD] = forced_change(base, other, site)
             features.append({"type": "Feature", "id": props["id"], "properties": props, "geometry": geometry})
     return json.dumps({"type": "FeatureCollection", "name": "diff", "features": features}, ensure_ascii=False,
                       separators=(",", ":")) + "\n"
@@ -1589,6 +1627,23 @@ def _land_at(summary: CaseSummary, site: str) -> float | None:
     siting/deliver/layer.py MEASURE), None where the run gives none."""
     land = _land_free(summary)
     return MEASURE.round(land[site]) if site in land else None
+
+
+def forced_change(base: CaseSummary, other: CaseSummary, site: str) -> bool:
+    """Whether the rules of `other` rule out the plan of `base` at `site`, so that the change there
+    is forced by what `other` changes: `base` adds capacity there (plan modules) and `other` adds
+    other capacity, and either some product `base` adds there is kept out of the site in `other`
+    and not in `base` (`_kept_out_at`), or `other` leaves no land free for new modules there
+    (`_land_at`, 0 to the layers' rounding). Land that shrank but is not gone forces nothing that
+    can be told for certain, so it is not counted. False where either run has no plan."""
+    if not (base.ok and other.ok):
+        return False
+    before, after = base.site_added.get(site, {}), other.site_added.get(site, {})
+    built = [product for product, units in before.items() if units > 0]
+    if not built or change_of(before, after) == "unchanged":
+        return False
+    kept_out = set(_kept_out_at(other, site)) - set(_kept_out_at(base, site))
+    return any(product in kept_out for product in built) or _land_at(other, site) == 0
 
 
 def options_changed(base: CaseSummary, other: CaseSummary, site: str) -> bool:
