@@ -844,7 +844,7 @@ class Solution:
             extra.update(calibration.files)
         files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra,
                              variant=self.problem.variant, overrides=self.problem.overrides,
-                             calibration=calibration.fixed if calibration is not None else None,
+                             calibration=calibration.stated if calibration is not None else None,
                              near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top_yuan)
         self.timings["export"] = timings["export"]
         return files

@@ -56,7 +56,7 @@ from siting.deliver.qgisproject import (
     project_text,
     with_sites_capex_scale,
 )
-from siting.deliver.report import FixedCalibration, html_page, markdown, report_blocks, report_title
+from siting.deliver.report import ReportCalibration, html_page, markdown, report_blocks, report_title
 from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
 from siting.deliver.tables import plan_tables
 from siting.deliver.webmap import (
@@ -76,7 +76,7 @@ from siting.prepare.problem import Prepared, redline_settings
 def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                  timings: dict[str, float], extra: Mapping[str, FileContent] | None = None, *,
                  variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
-                 calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
+                 calibration: ReportCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
                  overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None
                  ) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
@@ -88,6 +88,7 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     which plan of a set this is, for the titles of map.png and plan.qgs (`MapTitle.plan`:
     "alternative alt01 of 2"); "" for a run's own plan. `calibration`: a calibration in mode
     fixed (siting/runs/calibrate.py `fixed_calibration`), whose verdict and real plants the report
+    states, or in mode choose (`choice_calibration`), whose score against the real plants it
     states; None otherwise. `near_optimal`: for a plan of a near-optimal set, the set's record
     (siting/optimize/alternatives.py `near_optimal_record`), which the manifest and the report give.
     `overlays`: layers plan.gpkg and plan.qgs hold beside the plan's (the optimum's of a run with
@@ -128,7 +129,7 @@ def collector_paused() -> Iterator[None]:
 def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict[str, Any],
                   timings: dict[str, float], extra: Mapping[str, FileContent] | None = None,
                   variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
-                  calibration: FixedCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
+                  calibration: ReportCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
                   overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None
                   ) -> dict[str, str | Callable[[Path], None]]:
     started = time.perf_counter()
@@ -737,12 +738,13 @@ def _reap(pid: int) -> int:
 
 def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                  manifest: Mapping[str, Any], png: bytes | MapDrawing, context: MapContext | None = None,
-                 positions: PositionCheck | None = None, calibration: FixedCalibration | None = None,
+                 positions: PositionCheck | None = None, calibration: ReportCalibration | None = None,
                  pie_top_yuan: float | None = None, which: str = "") -> dict[str, FileContent]:
     """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png:
     its bytes, or its drawing, waited for once the rest of the report is made;
     `positions`: the decisions within the sites' positional uncertainty; `calibration`: a
-    calibration in mode fixed, whose verdict and sites with fixed capacity the report states).
+    calibration in mode fixed, whose verdict and sites with fixed capacity the report states, or
+    in mode choose, whose score against the real plants it states).
     The file list says what calibration.csv holds in the scenario's calibration mode. `pie_top_yuan`:
     the capex (yuan) of a full-size built-site marker on the interactive map (`with_marker_scale`:
     a set of plans' one scale, as map.png's pies); None: the plan's own largest. `which`: which plan

@@ -117,6 +117,29 @@ class FixedCalibration:
     findings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ChoiceCalibration:
+    """A calibration in mode choose (siting/runs/calibrate.py `choice_calibration`): the model
+    places the capacity freely and the plan is scored against the real plants of `reference_file`
+    producing by `year` (the plan's last year). `score`: calibration.csv's rows, one per product
+    (`product`, `unit`, `planned_added`, `within_km`, `share`, `reference_plants`); `real`: the
+    capacity of the real plants by product (units/yr); `distance_km`: how near a real plant counts;
+    `quantity`: the sentences calibration.md adds on how much the plan adds against the real plants
+    (none when no product is far from them), and `named`: the products they name, in order."""
+
+    reference_file: str
+    distance_km: float
+    year: int
+    score: Any
+    real: Mapping[str, float]
+    quantity: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+#: A calibration the report states: mode fixed's verdict and real plants, or mode choose's score.
+ReportCalibration = FixedCalibration | ChoiceCalibration
+
+
 def number(value: float | None, decimals: int = 0) -> str:
     """A figure with thousands separated and `decimals` decimals; None -> "n/a"."""
     if value is None:
@@ -2289,15 +2312,53 @@ def fixed_sites_text(calibration: FixedCalibration, names: Mapping[str, str]) ->
     return "; ".join(names.get(site, site) for site in fixed_sites(calibration)) or "none"
 
 
-def calibration_blocks(calibration: FixedCalibration | None, names: Mapping[str, str]) -> list[Block]:
-    """Mode fixed: the verdict of the rules (and of the real plants the model holds mostly idle),
-    the sites with fixed capacity and what each holds, and each real plant's row of
-    calibration.csv: its capacity, which the model holds as given (`model`, no estimate of its
-    own), what the model makes of it in the last year and the share of what it can make, and its
-    verdict, with what the columns mean; the findings under the table. Nothing without
-    `calibration`."""
+def choice_blocks(calibration: ChoiceCalibration) -> list[Block]:
+    """Mode choose: what the plan was scored against (the reference file, the distance), per
+    product the capacity the plan adds, the real plants' capacity, the part near a real plant and
+    the share, with what the columns mean; that a share says where the plan builds, not how much;
+    and the sentences calibration.md gives on the products the plan adds far more or less of than
+    the real plants hold (`ChoiceCalibration.quantity`)."""
+    year = calibration.year
+    km = amount(calibration.distance_km)
+    blocks = [Block("h2", "Calibration: the plan's choice against the real plants"),
+              Block("p", f"In calibration mode choose, the model chooses where to build, and what the plan adds is "
+                         f"compared with the real plants of `{calibration.reference_file}` producing by {year}: for "
+                         f"each product, the share of the capacity the plan adds that lies at sites within {km} km "
+                         "of a real plant of the product.")]
+
+    def share(value: float) -> str:
+        value = float(value)
+        return "" if value != value else number(value, 2)  # NaN: the plan adds none of the product
+
+    rows = [[product_label(str(r.product)), str(r.unit), amount(float(r.planned_added)),
+             amount(float(calibration.real.get(str(r.product), 0.0))), amount(float(r.within_km)), share(r.share)]
+            for r in calibration.score.itertuples(index=False)]
+    if rows:
+        blocks.append(Block("table", Table(["product", "unit", "planned added", f"real plants {year}",
+                                            f"within {km} km", "share"], rows, frozenset({2, 3, 4, 5}))))
+        blocks.append(Block("p", "planned added: the capacity the plan adds (units/yr); real plants: the capacity of "
+                                 f"the product's real plants producing by {year}; within {km} km: the part of the "
+                                 f"planned added at sites within {km} km of one of them; share: within / planned "
+                                 "added."))
+    blocks.append(Block("p", "A share of 1 means where, not how much: everything the plan adds of the product lies "
+                             "near a real plant, however much more or less it adds than the real plants hold. "
+                             "Compare planned added with the real plants for how much."))
+    if calibration.quantity[1:]:  # its first sentence says what the paragraph above says
+        blocks.append(Block("p", " ".join(calibration.quantity[1:])))
+    return blocks
+
+
+def calibration_blocks(calibration: ReportCalibration | None, names: Mapping[str, str]) -> list[Block]:
+    """Mode choose: `choice_blocks`. Mode fixed: the verdict of the rules (and of the real plants
+    the model holds mostly idle), the sites with fixed capacity and what each holds, and each real
+    plant's row of calibration.csv: its capacity, which the model holds as given (`model`, no
+    estimate of its own), what the model makes of it in the last year and the share of what it
+    can make, and its verdict, with what the columns mean; the findings under the table. Nothing
+    without `calibration`."""
     if calibration is None:
         return []
+    if isinstance(calibration, ChoiceCalibration):
+        return choice_blocks(calibration)
     frame = calibration.plants
     blocks = [Block("h2", "Calibration: the real plants fixed at their sites"),
               Block("p", f"Verdict: {calibration.verdict}. In calibration mode fixed, {held_text(calibration)}.")]
@@ -2348,10 +2409,11 @@ def report_title(manifest: Mapping[str, Any], which: str = "") -> str:
 def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                   manifest: Mapping[str, Any], file_notes: Mapping[str, str],
                   map_context: MapContext | None = None, positions: PositionCheck | None = None,
-                  calibration: FixedCalibration | None = None, which: str = "") -> list[Block]:
+                  calibration: ReportCalibration | None = None, which: str = "") -> list[Block]:
     """The whole report, in reading order (`map_context` gives the interactive map its context layer;
     `positions`, the prepared problem's: the decisions within the sites' positional uncertainty;
-    `calibration`, a calibration in mode fixed: its verdict and the sites with fixed capacity;
+    `calibration`, a calibration in mode fixed (its verdict and the sites with fixed capacity) or
+    in mode choose (the plan's score against the real plants, and what it does not weigh);
     `which`, which plan of a set this is, for the title: `report_title`)."""
     by_name = {layer.name: layer for layer in layers}
     blocks = [Block("h1", report_title(manifest, which))]
@@ -2366,7 +2428,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks.append(Block("h2", "The plan at a glance"))
     opened = sites_built_text(plan, inputs, lambda site: names.get(site, site))
     fixed = (f"sites with fixed capacity (the real plants): {fixed_sites_text(calibration, names)}; "
-             if calibration is not None else "")
+             if isinstance(calibration, FixedCalibration) else "")
     blocks.append(Block("p", f"Years {years[0]}-{years[-1]}; clusters "
                              f"{', '.join(clusters.get(c, c) for c in inputs.CLUSTERS)}; {fixed}sites built on: "
                              f"{opened}."))

@@ -88,7 +88,7 @@ from siting.config.load import CommittedProjects, LoadedScenario, load_committed
 from siting.config.schema import CommittedProject
 from siting.config.units import joined, per_year, product_label
 from siting.deliver.drivers import binding_chains
-from siting.deliver.report import IDLE_PHRASES, FixedCalibration, held_text
+from siting.deliver.report import IDLE_PHRASES, ChoiceCalibration, FixedCalibration, held_text
 from siting.deliver.tables import csv_text, markdown_table, table_files
 from siting.optimize.explain import Conflict, Describer, Diagnosis
 from siting.optimize.results import Plan
@@ -618,6 +618,44 @@ def score_note(distance_km: float) -> str:
 QUANTITY_SAY_ABOVE = 0.1
 
 
+def real_capacity(plants: Sequence[RealPlant]) -> dict[str, float]:
+    """The capacity of the real plants by product (units/yr), products in the plants' order."""
+    observed: dict[str, float] = {}
+    for plant in plants:
+        observed[plant.product] = observed.get(plant.product, 0.0) + plant.capacity
+    return observed
+
+
+def quantity_sentences(score: pd.DataFrame, plants: Sequence[RealPlant], last_year: int
+                       ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The sentences of `quantity_note` (none when no product differs) and the products they
+    name, in the score's order."""
+    observed = real_capacity(plants)
+    apart, unreal, named = [], [], []
+    for product, unit, planned in zip(score["product"], score["unit"], score["planned_added"], strict=True):
+        real = observed.get(str(product), 0.0)
+        planned = float(planned)
+        if real <= 0.0:
+            if planned > 0.0:
+                unreal.append(f"{product} ({_figure(planned)} {unit})")
+                named.append(str(product))
+            continue
+        if abs(planned - real) > QUANTITY_SAY_ABOVE * max(planned, real):
+            apart.append(f"{product} {_figure(planned)} {unit} added against {_figure(real)} {unit} in real plants")
+            named.append(str(product))
+    if not apart and not unreal:
+        return (), ()
+    parts = [f"The share weighs where the plan puts the capacity it adds, not how much it adds: compare "
+             f"planned_added with the capacity of the real plants producing by {last_year}."]
+    if apart:
+        parts.append(f"Products whose added capacity differs from the real plants' by more than "
+                     f"{_figure(QUANTITY_SAY_ABOVE * 100)} %: {'; '.join(apart)}.")
+    if unreal:
+        parts.append(f"It adds capacity of products no real plant made by {last_year}: {'; '.join(unreal)}; their "
+                     "share of 0 says that there is no real plant to be near, not that a placement was missed.")
+    return tuple(parts), tuple(named)
+
+
 def quantity_note(score: pd.DataFrame, plants: Sequence[RealPlant], last_year: int) -> str:
     """What the choose score does not weigh: how much the plan adds of each product against the
     capacity of its real plants producing by `last_year`. The share says where the plan puts what
@@ -625,30 +663,60 @@ def quantity_note(score: pd.DataFrame, plants: Sequence[RealPlant], last_year: i
     1. Names each product whose added capacity differs from its real plants' by more than
     QUANTITY_SAY_ABOVE, and those added with no real plant at all (their share 0 is no placement
     missed: there is no real plant to be near). Empty when none differs."""
-    observed: dict[str, float] = {}
-    for plant in plants:
-        observed[plant.product] = observed.get(plant.product, 0.0) + plant.capacity
-    apart, unreal = [], []
-    for product, unit, planned in zip(score["product"], score["unit"], score["planned_added"], strict=True):
-        real = observed.get(str(product), 0.0)
-        planned = float(planned)
-        if real <= 0.0:
-            if planned > 0.0:
-                unreal.append(f"{product} ({_figure(planned)} {unit})")
-            continue
-        if abs(planned - real) > QUANTITY_SAY_ABOVE * max(planned, real):
-            apart.append(f"{product} {_figure(planned)} {unit} added against {_figure(real)} {unit} in real plants")
-    if not apart and not unreal:
-        return ""
-    parts = [f"The share weighs where the plan puts the capacity it adds, not how much it adds: compare "
-             f"planned_added with the capacity of the real plants producing by {last_year}."]
-    if apart:
-        parts.append(f"Products whose added capacity differs from the real plants' by more than 10 %: "
-                     f"{'; '.join(apart)}.")
-    if unreal:
-        parts.append(f"It adds capacity of products no real plant made by {last_year}: {'; '.join(unreal)}; their "
-                     "share of 0 says that there is no real plant to be near, not that a placement was missed.")
-    return " ".join(parts)
+    return " ".join(quantity_sentences(score, plants, last_year)[0])
+
+
+#: The longest quantity note the terminal prints whole; a longer one is cut to its first sentence
+#: and the products it names (`quantity_summary`).
+QUANTITY_PRINT_WHOLE = 240
+
+
+def quantity_summary(calibration: ChoiceCalibration) -> str:
+    """What the terminal says of the quantity note, under the choose score: the note whole where it
+    is short (QUANTITY_PRINT_WHOLE characters at most), else its first sentence and how many
+    products calibration.md and the report name, with their ids; "" without a note."""
+    whole = " ".join(calibration.quantity)
+    if len(whole) <= QUANTITY_PRINT_WHOLE:
+        return whole
+    count = len(calibration.named)
+    return (f"{calibration.quantity[0]} {count} product{'s' if count != 1 else ''} named in calibration.md and the "
+            f"report (added more than {_figure(QUANTITY_SAY_ABOVE * 100)} % apart from the real plants, or with "
+            f"none): {', '.join(calibration.named)}.")
+
+
+def reference_file_name(loaded: LoadedScenario) -> str:
+    """The name of the file the real plants of mode choose come from: `calibration.reference`,
+    else the scenario's committed projects."""
+    calibration = loaded.scenario.calibration
+    path = calibration.reference if calibration is not None else None
+    if path is not None:
+        return Path(str(path)).name
+    return loaded.committed.path.name if loaded.committed.path is not None else "the committed projects"
+
+
+def choice_calibration(prepared: Prepared, score: pd.DataFrame) -> ChoiceCalibration | None:
+    """What mode choose writes and reports of the plan's score (`choice_score`): the reference
+    file, the distance, the real plants' capacity by product and the quantity note's sentences,
+    computed once for calibration.md, the report and the terminal. None when the scenario is not
+    in mode choose."""
+    calibration = prepared.loaded.scenario.calibration
+    if calibration is None or calibration.mode != "choose":
+        return None
+    loaded = prepared.loaded
+    last = max(loaded.scenario.years)
+    plants = real_plants(loaded, "reference")
+    sentences, named = quantity_sentences(score, plants, last)
+    return ChoiceCalibration(reference_file_name(loaded), float(calibration.distance_km or 0.0), last, score,
+                             real_capacity(plants), sentences, named)
+
+
+def choice_files(calibration: ChoiceCalibration) -> dict[str, str]:
+    """calibration.csv and calibration.md of mode choose: the score, what its columns mean, and
+    the quantity note."""
+    note = score_note(calibration.distance_km)
+    if calibration.quantity:
+        note = f"{note}\n\n{' '.join(calibration.quantity)}"
+    return table_files(calibration.score, "calibration", note)
 
 
 def calibration_files(prepared: Prepared, frame: pd.DataFrame) -> dict[str, str]:
@@ -660,24 +728,27 @@ def calibration_files(prepared: Prepared, frame: pd.DataFrame) -> dict[str, str]
         fixed = fixed_calibration(prepared, frame)
         if fixed is not None:
             return fixed_files(fixed)
-    note = ""
-    if calibration is not None and calibration.mode == "choose":
-        note = score_note(float(calibration.distance_km or 0.0))
-        quantity = quantity_note(frame, real_plants(prepared.loaded, "reference"),
-                                 max(prepared.loaded.scenario.years))
-        note = f"{note}\n\n{quantity}" if quantity else note
-    return table_files(frame, "calibration", note)
+    choice = choice_calibration(prepared, frame)
+    if choice is not None:
+        return choice_files(choice)
+    return table_files(frame, "calibration")
 
 
 @dataclass(frozen=True)
 class CalibrationOutput:
     """What a solved plan's calibration gives: calibration.csv and calibration.md (`files`), the
-    table they hold (`table`: the findings of mode fixed, the score of mode choose) and, in mode
-    fixed, the calibration the report states (`fixed`; None in mode choose)."""
+    table they hold (`table`: the findings of mode fixed, the score of mode choose) and the
+    calibration the report states: `fixed` in mode fixed, `choice` in mode choose."""
 
     files: dict[str, str]
     table: pd.DataFrame
     fixed: FixedCalibration | None = None
+    choice: ChoiceCalibration | None = None
+
+    @property
+    def stated(self) -> FixedCalibration | ChoiceCalibration | None:
+        """The calibration the report states (`fixed` or `choice`)."""
+        return self.fixed if self.fixed is not None else self.choice
 
 
 def calibration_output(prepared: Prepared, plan: Plan, findings: pd.DataFrame | None = None
@@ -696,4 +767,7 @@ def calibration_output(prepared: Prepared, plan: Plan, findings: pd.DataFrame | 
     score = choice_score(prepared, plan)
     if score is None:
         return None
-    return CalibrationOutput(calibration_files(prepared, score), score)
+    choice = choice_calibration(prepared, score)
+    if choice is None:
+        return CalibrationOutput(calibration_files(prepared, score), score)
+    return CalibrationOutput(choice_files(choice), score, choice=choice)

@@ -61,6 +61,7 @@ from siting.runs.calibrate import (
     fixed_calibration,
     fixed_files,
     fixed_findings,
+    quantity_summary,
 )
 
 
@@ -223,13 +224,14 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     calibration = calibration_output(prepared, solved.plan, findings)
     if calibration is not None:
         if calibration.fixed is None:
-            print(f"calibration: the plan's choice against the real plants\n{text_table(calibration.table)}",
-                  flush=True)
+            said = quantity_summary(calibration.choice) if calibration.choice is not None else ""
+            print(f"calibration: the plan's choice against the real plants\n{text_table(calibration.table)}"
+                  + (f"\n{said}" if said else ""), flush=True)
         extra.update(calibration.files)
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
                              which=run_which(loaded.scenario.name, label),
-                             overrides=overrides, calibration=calibration.fixed if calibration is not None else None,
+                             overrides=overrides, calibration=calibration.stated if calibration is not None else None,
                              near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top)
     with progress.phase("write"):
         try:
