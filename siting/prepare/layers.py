@@ -504,14 +504,15 @@ def _is_utf8(raw: bytes) -> bool:
     return True
 
 
-def _table_text(dbf: SetFile) -> TableText | None:
+def _table_text(dbf: SetFile, language_read: bool = True) -> TableText | None:
     """How to read the text of the dBASE table `dbf` whose encoding no file names: None when
-    GDAL reads it right as it is (its language driver names a code page: GDAL reads it so; or
-    every field name and text value is ASCII), else a `TableText`. The records are read in
-    chunks of TABLE_CHUNK_BYTES; a table cut short is read as far as it goes, and left to GDAL."""
+    GDAL reads it right as it is (its language driver names a code page and GDAL reads by it,
+    `language_read`: not so beside a .cpg GDAL does not know; or every field name and text value
+    is ASCII), else a `TableText`. The records are read in chunks of TABLE_CHUNK_BYTES; a table
+    cut short is read as far as it goes, and left to GDAL."""
     with dbf.open("rb") as stream:
         header = stream.read(32)
-        if len(header) < 32 or header[29] not in UNNAMED_CODE_PAGES:
+        if len(header) < 32 or (language_read and header[29] not in UNNAMED_CODE_PAGES):
             return None
         count, header_bytes, record_bytes = struct.unpack("<IHH", header[4:12])
         descriptors = stream.read(max(header_bytes - 32, 0))
@@ -565,19 +566,40 @@ def _table_text(dbf: SetFile) -> TableText | None:
     return TableText(utf8=True) if utf8 else None
 
 
+def _unknown_cpg(path: Path) -> str | None:
+    """The text of the shapefile `path`'s .cpg when GDAL does not know the encoding it names (an
+    empty file, a misspelt name such as 'GKB'): GDAL then reads the table as Latin-1, without a
+    word, and ignores the table's language driver byte. None when there is no .cpg, or GDAL
+    reads the table by it (it then gives the text as UTF-8), or the layer cannot be opened (the
+    reading says why)."""
+    cpg = _sidecar(path, ".cpg")
+    if cpg is None:
+        return None
+    try:
+        if pyogrio.read_info(path).get("encoding") == "UTF-8":
+            return None
+        return cpg.read_bytes().decode("utf-8", errors="replace").strip()
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, ValueError, zipfile.BadZipFile):
+        return None
+
+
 def _unnamed_text(path: Path) -> TableText | None:
-    """`_table_text` of the shapefile `path`'s table, when no file names the table's encoding (no
-    .cpg, no SHAPE_ENCODING set for GDAL); None for any other file, a shapefile whose encoding
-    is named, or a table that cannot be read (GDAL says why)."""
-    if not is_shapefile(path) or _sidecar(path, ".cpg") is not None:
+    """`_table_text` of the shapefile `path`'s table, when no file names the table's encoding that
+    GDAL knows (no .cpg, or one GDAL does not know: `_unknown_cpg`; no SHAPE_ENCODING set for
+    GDAL); None for any other file, a shapefile whose encoding is named, or a table that cannot
+    be read (GDAL says why)."""
+    if not is_shapefile(path):
         return None
     if pyogrio.get_gdal_config_option("SHAPE_ENCODING") is not None or os.environ.get("SHAPE_ENCODING") is not None:
+        return None
+    unknown = _sidecar(path, ".cpg") is not None
+    if unknown and _unknown_cpg(path) is None:
         return None
     dbf = _sidecar(path, ".dbf")
     if dbf is None:
         return None
     try:
-        return _table_text(dbf)
+        return _table_text(dbf, language_read=not unknown)
     except (OSError, struct.error, ValueError, zipfile.BadZipFile):
         return None
 
@@ -601,8 +623,15 @@ def _unnamed_encoding_problem(path: Path, role: str, id_field: str | None) -> st
     at = shown_path(path)
     dbf = _sidecar(path, ".dbf") or _set_file(path, ".dbf")
     cpg = _set_file(path, ".cpg").name
-    language = ("says only 'ANSI' (the code page of the system that wrote it)" if found.language == 0x57 else
-                "names no code page")
+    named = _unknown_cpg(path)
+    if named is not None:
+        cpg = (_sidecar(path, ".cpg") or _set_file(path, ".cpg")).name
+        said = (f"{cpg} is empty" if not named else
+                f"{cpg} names '{named}', an encoding GDAL does not know")
+    else:
+        language = ("says only 'ANSI' (the code page of the system that wrote it)" if found.language == 0x57 else
+                    "names no code page")
+        said = f"there is no {cpg} and the table's language driver byte {language}"
     if isinstance(found.column, int):
         key, what = f"field {found.column}", f"a field name that is not UTF-8 (byte 0x{found.byte:02x})"
     else:
@@ -611,7 +640,7 @@ def _unnamed_encoding_problem(path: Path, role: str, id_field: str | None) -> st
         feature = named_features([found.row], ids, id_field if known else None)
         key, what = f"field '{found.column}'", f"text that is not UTF-8 (byte 0x{found.byte:02x} in {feature})"
     return (f"{at}: {key} | the {role} layer's table ({dbf.name}) holds {what}, and no file says which encoding it "
-            f"is in: there is no {cpg} and the table's language driver byte {language}, so it would be read as "
+            f"is in: {said}, so it would be read as "
             f"Latin-1, garbled; write the table's encoding into {cpg} (such as GBK), or save the layer "
             "with the UTF-8 encoding")
 
