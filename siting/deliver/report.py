@@ -1654,8 +1654,9 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
     (`_left_out_cell`, `left_out_notes`); else "no source within reach for"); then the land and
     the on-site sources of the built sites (`land_blocks`, with `distance_m`, the red-line rule's
     distance by product and category). The sites excluded for every product are counted by
-    their status (`excluded_*`, or outside the clusters) and, for a `standing` site, whose status
-    does not say it, by `closed` (`closed_sites`)."""
+    their status (`excluded_*`, or outside the clusters, which the count says apart: such a site is
+    dropped, not kept out by a rule) and, for a `standing` site, whose status does not say it, by
+    `closed` (`closed_sites`)."""
     names = names or {}
     clusters = clusters or {}
     proximity = proximity or {}
@@ -1664,7 +1665,7 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
               if (frame["status"] == s).any()]
     blocks = [Block("h2", "Sites"), Block("table", Table(["status", "sites"], counts, frozenset({1})))]
     rows = []
-    excluded = 0
+    excluded = outside = 0
     notes: dict[tuple[str, float, tuple[str, ...]], int] = {}  # a left-out reason's `_note_key` -> its number
     noted = [0]  # noted[k]: how many notes the first k rows refer to
     for row in frame.itertuples(index=False):
@@ -1680,6 +1681,7 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
         whole = str(row.name).strip() if isinstance(row.name, str) and row.name.strip() else ""
         everything = row.status.startswith("excluded") or row.status == "outside_clusters" or site_id in closed
         excluded += everything
+        outside += row.status == "outside_clusters"
         rows.append([shown, whole if whole and whole != shown and whole.startswith(shown) else "", site_id,
                      clusters.get(str(row.cluster), str(row.cluster)), status,
                      "; ".join(reasons) or ("every product" if everything else "")])
@@ -1691,7 +1693,9 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
     rows, more = _clipped(rows, "sites.geojson")
     referred = sorted((n, key) for key, n in notes.items() if n <= noted[len(rows)])  # by the rows shown
     blocks += [Block("p", "No site is excluded for every product." if not excluded else
-                     f"{excluded} site{' is' if excluded == 1 else 's are'} excluded for every product."),
+                     f"{excluded} site{' is' if excluded == 1 else 's are'} excluded for every product"
+                     + ("." if not outside else " (lying outside every cluster)." if outside == excluded else
+                        f", {outside} of {'it' if excluded == 1 else 'them'} for lying outside every cluster.")),
                Block("p", "Every site, by the name this report gives it (its name in the sites layer"
                           + (", shortened to the part before the first comma where that stays distinct, as map.png "
                              "labels it), with its whole name where shortened" if shortened else ")")
