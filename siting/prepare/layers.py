@@ -2341,7 +2341,9 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
     """Check the clusters' tariffs and hub coordinates, when the scenario names their fields; a
     hub needs both coordinates or neither (`_hub_pairs`); a hub far outside its cluster is
     refused (`_far_hubs`) where every cluster is a polygon (a layer of other geometry is refused
-    for that alone). Return the notices (naming the file by `path` as it is)."""
+    for that alone); a layer with neither hub column, its fields named (not null), has every hub
+    placed inside its cluster, said in a notice. Return the notices (naming the file by `path`
+    as it is)."""
     id_field = ref.id_field
     if "power_tariff_yuan_per_kwh" in clusters.columns:
         check_numeric(clusters, "power_tariff_yuan_per_kwh", path, str(ref.tariff_field), problems, id_field=id_field)
@@ -2367,6 +2369,13 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
                         "name, or remove both to place each hub at a point inside its cluster")
     if len(given) == 2:
         return _hub_pairs(clusters, empty["hub_lon"], empty["hub_lat"], path, ref, problems)
+    if not given and ref.hub_lon_field is not None and ref.hub_lat_field is not None:
+        # Hubs set where the sites ship and the trade passes: placed without a word, a hub at the
+        # middle of a large prefecture moves every haul and the why-here comparison.
+        return [f"{path}: no fields '{ref.hub_lon_field}' and '{ref.hub_lat_field}': each cluster's hub (where its "
+                "sites ship and its trade passes) is placed at the representative point of its polygon (a point "
+                "inside it, which may lie far from its city or rail yard); give both coordinates (WGS84 degrees) "
+                "to place it, or set layers.clusters.hub_lon_field and hub_lat_field to null to take these points"]
     return []
 
 
