@@ -157,7 +157,7 @@ def test_a_folder_an_earlier_run_left_is_named_by_each_run_until_it_can_be_remov
     out = here / "out"
     left = here / f".out.siting-old.{pid}.def456"
     left.mkdir()
-    (left / MARKER).write_text(MARKER_TEXT)
+    (left / MARKER).write_text(MARKER_TEXT + "plan.csv\n")  # its marker lists what siting wrote there
     (left / "plan.csv").write_text("the earlier run's")
     lookalike = here / f".out.siting-old.{pid}.ghi789"
     lookalike.mkdir()
@@ -167,7 +167,7 @@ def test_a_folder_an_earlier_run_left_is_named_by_each_run_until_it_can_be_remov
         write_folder_atomically(out, outputs("first\n"))
         write_folder_atomically(out, outputs("second\n"))  # the same process: named once
     assert tree(out)["a.csv"] == "second\n"
-    assert tree(left) == {MARKER: MARKER_TEXT, "plan.csv": "the earlier run's"}
+    assert tree(left) == {MARKER: MARKER_TEXT + "plan.csv\n", "plan.csv": "the earlier run's"}
     assert tree(lookalike) == {"mine.txt": "the user's"}
     assert folders.left_behind() == [
         f"{left.name}, left beside out by an earlier run, could not be removed (Permission denied: "

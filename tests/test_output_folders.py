@@ -483,7 +483,7 @@ def test_stale_staging_of_a_dead_process_is_removed_and_nothing_else(work: Path)
     lookalike_file = work / f".out.siting-old.{pid}.mno345"
     for folder in (stale, old, live):
         folder.mkdir()
-        (folder / MARKER).write_text(MARKER_TEXT)
+        (folder / MARKER).write_text(MARKER_TEXT + "plan.csv\n")  # listing what siting wrote there
         (folder / "plan.csv").write_text("half written")
     lookalike.mkdir()
     (lookalike / "mine.txt").write_text("the user's")

@@ -47,10 +47,19 @@ for files siting did not write says what those that other programs leave there a
 `plan.qgs~` of a project saved there, macOS Finder's `.DS_Store`; they are the user's all the same.
 
 Outputs are assembled in a staging folder beside the destination, named
-`.<name>.siting-staging.<pid>.<random>` and holding the marker from the start; the folder
-being replaced is first renamed `.<name>.siting-old.<pid>.<random>`. A process that is killed
-can leave either behind; the next run into the same place removes those whose process is no
-longer alive. Nothing else is ever removed. Such a folder is removed file by file, its marker last:
+`.<name>.siting-staging.<pid>.<random>` and holding the marker from the start, which lists each
+file by name before it is written (an alternative's as `altNN/<file>`; the marker written at the
+end replaces that list); the folder being replaced is first renamed
+`.<name>.siting-old.<pid>.<random>`. A process that is killed can leave either behind; the next
+run into the same place removes those whose process is no longer alive, and from them only what
+siting wrote there: the files their marker lists, the files its writers make beside a listed one
+while writing it (SQLite's `plan.gpkg-journal`) and the probe of the disk, and in a staging folder
+the runs a batch wrote into it and the staging folder of one under way, each as far as its own
+marker says. A file put into such a folder since (or, in a replaced folder, one changed since
+siting wrote it) is kept, with the folders on the way to it and their markers, and the folder is
+left: the run says so in a notice (`left_behind`: which folder, which files, to move them out and
+remove the folder), as does each later run into the same place while they are there. Nothing else
+is ever removed. Such a folder is removed file by file, its marker last:
 one the user may not remove whole (owned by another user, or read-only inside) keeps its marker,
 so it is still known as the tool's and never taken for a folder of the user's. It is left, and
 the run says so in a notice (`left_behind`: which folder, why, and to remove it by hand); so does
@@ -301,7 +310,9 @@ def temporary_prefix(destination: Path, kind: str) -> str:
 
 
 def _temporary_pattern(destination: Path) -> re.Pattern[str]:
-    return re.compile(rf"\.{re.escape(destination.name[:NAME_PART])}\.siting-(?:{STAGING}|{OLD})\.(\d+)\.\w+")
+    """The names of the staging and replaced folders beside `destination`: the kind (STAGING, OLD)
+    is group 1, the process id group 2."""
+    return re.compile(rf"\.{re.escape(destination.name[:NAME_PART])}\.siting-({STAGING}|{OLD})\.(\d+)\.\w+")
 
 
 def written_entries(folder: Path) -> list[str]:
@@ -659,11 +670,85 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+#: The end of the name of a file the writers of a run's files make beside one of them while
+#: writing it, and remove once it is written: SQLite's rollback journal (or write-ahead log and
+#: its shared memory) beside a GeoPackage (`plan.gpkg-journal`).
+WRITING_SUFFIXES = OPEN_DATABASE
+#: The start of the name of the file written into a folder to learn whether the disk takes it
+#: (siting/deliver/geopackage.py `write_probe`), removed at once.
+PROBE_PREFIX = ".siting-probe."
+
+
+def _writing_file(relative: str, listed: set[str]) -> bool:
+    """Whether `relative` names a file that a writer of siting's makes while writing a listed
+    file (WRITING_SUFFIXES after a listed name) or a folder's files (PROBE_PREFIX)."""
+    return (relative.rsplit("/", 1)[-1].startswith(PROBE_PREFIX)
+            or any(relative.endswith(suffix) and relative[:-len(suffix)] in listed for suffix in WRITING_SUFFIXES))
+
+
+def not_written(folder: Path, staging: bool) -> list[str]:
+    """The files and folders under `folder`, a marked staging (`staging`) or replaced folder left
+    by a run that was stopped, that siting did not write there (relative POSIX paths, sorted, `/`
+    after a folder): those its marker does not list (`foreign_files`), looking into listed
+    subfolders through their own markers. In a staging folder, whose marker lists the files by
+    name as they are about to be written (`record_pending`), siting's are also the files its
+    writers make beside them while writing (`_writing_file`), a listed name that is a folder (an
+    alternative's `altNN/`) as far as what it holds is listed, and any subfolder holding a marker
+    of its own, listed or not, as far as that marker's own rule goes, recursively (the runs a
+    batch writes into its staging folder, and the staging folder of one under way). Raises
+    OSError where a folder cannot be read."""
+    listed = marker_entries(folder)
+    parents = set()  # the folders on the way to a listed entry
+    for entry in listed:
+        parts = entry.rstrip("/").split("/")
+        parents.update("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
+    found: list[str] = []
+
+    def walk(current: Path, prefix: str) -> None:
+        for entry in sorted(current.iterdir(), key=lambda e: e.name):
+            relative = prefix + entry.name
+            if entry.is_dir() and not entry.is_symlink():
+                if (staging or relative + "/" in listed) and is_ours(entry):
+                    found.extend(f"{relative}/{name}" for name in not_written(entry, staging))
+                elif relative + "/" in parents or (staging and relative in listed):
+                    walk(entry, relative + "/")
+                else:
+                    found.append(relative + "/")
+            elif relative != MARKER and relative not in listed and not (staging and _writing_file(relative, listed)):
+                found.append(relative)
+
+    walk(folder, "")
+    return sorted(found)
+
+
+def _remove_all_but(folder: Path, kept: set[str], errors: list[OSError], prefix: str = "") -> None:
+    """Remove what `folder` holds but the entries of `kept` (paths relative to the folder first
+    given, `/` after a folder), the folders on the way to them and the markers of those folders,
+    noting in `errors` each error met (`_remove_tree`)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        errors.append(exc)
+        return
+    for entry in entries:
+        relative = prefix + entry.name
+        if entry.name == MARKER or relative in kept or relative + "/" in kept:
+            continue
+        if any(name.startswith(relative + "/") for name in kept):
+            _remove_all_but(Path(entry.path), kept, errors, relative + "/")
+        else:
+            _remove_tree(Path(entry.path), errors)
+
+
 def remove_stale_temporaries(destination: Path) -> list[Path]:
     """Remove staging and replaced folders beside `destination` left by processes no longer
     alive: only folders whose name follows our pattern and that hold the marker (or are
-    empty), each by `remove_written`. One that cannot be removed is left, keeping its marker, and
-    noted (`left_behind`). Returns what was removed."""
+    empty), each by `remove_written`, and only what siting wrote there (`not_written`). One that
+    holds anything else (a file the user put there since; in a replaced folder, whose marker
+    records the SHA-256 of its files, a file changed since siting wrote it: `changed_files`) keeps
+    that, with the folders on the way to it and their markers, loses the rest and is left, noted
+    (`left_behind`) with what it holds; so is one that cannot be removed, keeping its marker.
+    Returns what was removed."""
     parent = destination.parent
     if not parent.is_dir():
         return []
@@ -671,10 +756,28 @@ def remove_stale_temporaries(destination: Path) -> list[Path]:
     removed = []
     for entry in sorted(parent.iterdir()):
         match = pattern.fullmatch(entry.name)
-        if (match is None or entry.is_symlink() or not entry.is_dir() or _process_alive(int(match.group(1)))
+        if (match is None or entry.is_symlink() or not entry.is_dir() or _process_alive(int(match.group(2)))
                 or not (is_ours(entry) or is_empty_folder(entry))):
             continue
-        failed = remove_written(entry)
+        staging = match.group(1) == STAGING
+        try:
+            foreign = not_written(entry, staging) if is_ours(entry) else []
+            changed = [] if staging or not is_ours(entry) else changed_files(entry)
+        except OSError as exc:
+            failed: OSError | None = exc
+        else:
+            if foreign or changed:
+                errors: list[OSError] = []
+                _remove_all_but(entry, {*foreign, *changed}, errors)
+                said = [f"files siting did not write ({_shown_names(foreign)})"] if foreign else []
+                said += [f"files changed after siting wrote them ({_shown_names(changed)})"] if changed else []
+                also = (f" (some of its own could not be removed either: {_removal_reason(errors[0])})"
+                        if errors else "")
+                _note_left(entry, f"{shown_path(entry)}, left beside {shown_path(destination)} by an earlier run that "
+                                  f"was stopped, holds {' and '.join(said)}: siting removed only its own files from "
+                                  f"it and left the folder{also}; move those files out and remove the folder")
+                continue
+            failed = remove_written(entry)
         if failed is None:
             removed.append(entry)
             continue
@@ -1526,10 +1629,33 @@ def _remove_replaced(old: Path, destination: Path) -> None:
                         f"{shown_path(destination)} tries again and says so")
 
 
+def record_pending(folder: Path, names: Iterable[str]) -> None:
+    """List `names` (files about to be written into `folder`, relative POSIX paths) in the marker
+    of the staging folder `folder` is or lies in, each by its path from that folder alone, on a
+    line of its own after those already there, before they are written: a run stopped midway
+    leaves a record of what it wrote there (`remove_stale_temporaries`), which the marker written
+    at the end (`write_marker`) replaces. The staging folder is the nearest marked folder at or
+    above `folder` (an alternative's `altNN/` lies in its run's); nothing is recorded where that
+    is none, or not a staging folder (STAGING_NAME)."""
+    prefix = ""
+    for current in (folder, *folder.parents):
+        if _marked(current):
+            break
+        prefix = f"{current.name}/{prefix}"
+    else:
+        return
+    if not STAGING_NAME.fullmatch(current.name):
+        return
+    with open(current / MARKER, "a", encoding="utf-8", newline="\n") as marker:
+        marker.write("".join(f"{prefix}{name}\n" for name in names))
+
+
 def write_contents(folder: Path, files: Mapping[str, str | Callable[[Path], None]]) -> None:
     """Write each named file into the existing `folder`: text as UTF-8 with "\\n" line ends, or
-    by calling the function with its path (which may make a subfolder). An OSError that names no
-    file (a write the disk refused once the file was open) is raised naming the file written."""
+    by calling the function with its path (which may make a subfolder). In a staging folder, the
+    names are first listed in its marker (`record_pending`). An OSError that names no file (a
+    write the disk refused once the file was open) is raised naming the file written."""
+    record_pending(folder, files)
     for name, content in files.items():
         target = folder / name
         try:

@@ -49,6 +49,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from siting.deliver.folders import PROBE_PREFIX
 from siting.deliver.layer import OutputLayer
 from siting.deliver.mapinfo import layer_basis
 
@@ -256,7 +257,7 @@ def write_probe(folder: Path) -> OSError | None:
     the disk (a full disk, a quota used up, a read-only file system); None when it takes it. The
     file is removed either way."""
     try:
-        handle, name = tempfile.mkstemp(prefix=".siting-probe.", dir=folder)
+        handle, name = tempfile.mkstemp(prefix=PROBE_PREFIX, dir=folder)
     except OSError as exc:
         return exc
     try:
